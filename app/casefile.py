@@ -1,0 +1,205 @@
+"""Reading the case file of ``case import`` (cli.md): strict, every problem listed at once.
+
+Unknown keys are errors, since a typo must not silently drop clinical data. Structural problems
+and wrong values refuse the file; what is merely missing (a question, the consent, a view) makes a
+draft that the checklist lists.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app import messages as M
+from app.errors import CaseFileError
+from app.findings import Finding
+from app.model import Case, CaseImage, Consent, Patient, Treatment
+from app.validation import validate_content
+
+M.add({
+    "cf.unreadable": {"fr": "Impossible de lire le fichier « {name} » : {reason}.",
+                      "en": "Cannot read the file “{name}”: {reason}."},
+    "cf.utf8": {"fr": "Le fichier « {name} » n'est pas en UTF-8 (octet invalide à la position {pos}). "
+                      "Enregistrez-le en UTF-8.",
+                "en": "The file “{name}” is not UTF-8 (invalid byte at position {pos}). Save it as UTF-8."},
+    "cf.json": {"fr": "Le fichier « {name} » n'est pas du JSON valide (ligne {line}, colonne {col}) : {msg}.",
+                "en": "The file “{name}” is not valid JSON (line {line}, column {col}): {msg}."},
+    "cf.refused": {"fr": "Dossier refusé, rien n'a été enregistré :", "en": "Case refused, nothing was stored:"},
+    "cf.not_object": {"fr": "{path} : un objet JSON {{…}} est attendu.", "en": "{path}: a JSON object {{…}} is expected."},
+    "cf.unknown_key": {"fr": "{path} : clé inconnue « {key} » (faute de frappe ?). Clés possibles : {known}.",
+                       "en": "{path}: unknown key “{key}” (a typo?). Known keys: {known}."},
+    "cf.type": {"fr": "{path} : {expected} attendu.", "en": "{path}: {expected} expected."},
+    "cf.required": {"fr": "{path} : champ obligatoire absent.", "en": "{path}: required field missing."},
+    "cf.choice": {"fr": "{path} : valeur inconnue, choisissez parmi {choices}.",
+                  "en": "{path}: unknown value, choose among {choices}."},
+    "cf.image_missing": {"fr": "{path} : fichier image introuvable « {name} ».",
+                         "en": "{path}: image file not found “{name}”."},
+    "cf.too_many_images": {"fr": "images : 8 images au plus par dossier.", "en": "images: at most 8 images per case."},
+    "t.string": {"fr": "un texte", "en": "a text"},
+    "t.bool": {"fr": "true ou false", "en": "true or false"},
+    "t.list": {"fr": "une liste [...]", "en": "a list [...]"},
+    "t.strings": {"fr": "une liste de textes", "en": "a list of texts"},
+})
+
+_TOP = {"specialty", "priority", "question", "summary", "patient", "consent", "treatments", "form", "images"}
+_PATIENT = {"family", "given", "birth_date", "sex", "ins", "local_id"}
+_CONSENT = {"given", "date", "recorded_by"}
+_TREATMENT = {"name", "dosage"}
+_IMAGE = {"file", "body_site", "eye", "view", "note"}
+MAX_CASE_FILE_BYTES = 5_000_000
+
+
+@dataclass
+class ImageRef:
+    """An image named by the case file: its record (labels) and where its file is."""
+
+    record: CaseImage
+    path: Path
+    where: str  # images[i], for messages
+
+
+@dataclass
+class ParsedCase:
+    case: Case
+    images: list[ImageRef]
+    findings: list[Finding]  # what is still missing (the case is stored as a draft)
+
+
+def read_json_file(path: Path) -> Any:
+    """A JSON file, with a clear sentence for each way it can be unreadable."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_CASE_FILE_BYTES:
+            raise CaseFileError(M.tr("cf.unreadable", name=name, reason=f"> {MAX_CASE_FILE_BYTES // 1_000_000} Mo"))
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CaseFileError(M.tr("cf.unreadable", name=name, reason="introuvable / not found")) from exc
+    except OSError as exc:
+        raise CaseFileError(M.tr("cf.unreadable", name=name, reason=exc.strerror or "I/O")) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CaseFileError(M.tr("cf.utf8", name=name, pos=exc.start)) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CaseFileError(M.tr("cf.json", name=name, line=exc.lineno, col=exc.colno, msg=exc.msg)) from exc
+    except RecursionError as exc:
+        raise CaseFileError(M.tr("cf.json", name=name, line=1, col=1, msg="nesting")) from exc
+
+
+class _Reader:
+    """Walks the JSON document, collecting every structural problem with its path."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def obj(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.errors.append(M.tr("cf.not_object", path=path))
+            return {}
+        for key in value:
+            if key not in allowed:
+                self.errors.append(M.tr("cf.unknown_key", path=path, key=key, known=", ".join(sorted(allowed))))
+        return value
+
+    def text(self, data: dict[str, Any], key: str, path: str, *, required: bool = False,
+             choices: tuple[str, ...] = ()) -> str:
+        value = data.get(key)
+        where = f"{path}.{key}" if path else key
+        if value is None:
+            if required:
+                self.errors.append(M.tr("cf.required", path=where))
+            return ""
+        if not isinstance(value, str):
+            self.errors.append(M.tr("cf.type", path=where, expected=M.tr("t.string")))
+            return ""
+        if choices and value not in choices:
+            self.errors.append(M.tr("cf.choice", path=where, choices=", ".join(choices)))
+        return value
+
+    def boolean(self, data: dict[str, Any], key: str, path: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.errors.append(M.tr("cf.type", path=f"{path}.{key}", expected=M.tr("t.bool")))
+            return False
+        return value
+
+    def items(self, data: dict[str, Any], key: str) -> list[Any]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.errors.append(M.tr("cf.type", path=key, expected=M.tr("t.list")))
+            return []
+        return value
+
+
+def parse_case(document: Any, base_dir: Path) -> ParsedCase:
+    """A ``Case`` from a case-file document, or ``CaseFileError`` listing every wrong item.
+
+    Image files are located (relative to ``base_dir``) but not read here.
+    """
+    r = _Reader()
+    top = r.obj(document, "(racine)" if M.tr("t.string") == "un texte" else "(root)", _TOP)
+    case = Case()
+    case.specialty = r.text(top, "specialty", "", required=True,
+                            choices=("dermatology", "ophthalmology", "wound-care", "other"))
+    case.priority = r.text(top, "priority", "", choices=("routine", "urgent")) or "routine"
+    case.question = r.text(top, "question", "")
+    case.summary = r.text(top, "summary", "")
+
+    pdata = r.obj(top.get("patient"), "patient", _PATIENT) if "patient" in top else {}
+    if "patient" not in top:
+        r.errors.append(M.tr("cf.required", path="patient"))
+    given = pdata.get("given", [])
+    if isinstance(given, str):
+        given = [given]
+    if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
+        r.errors.append(M.tr("cf.type", path="patient.given", expected=M.tr("t.strings")))
+        given = []
+    case.patient = Patient(
+        family=r.text(pdata, "family", "patient"),
+        given=list(given),
+        birth_date=r.text(pdata, "birth_date", "patient"),
+        sex=r.text(pdata, "sex", "patient", choices=("male", "female", "other", "unknown")) or "unknown",
+        ins=r.text(pdata, "ins", "patient").replace(" ", "").upper() or None,
+        local_id=r.text(pdata, "local_id", "patient") or None,
+    )
+
+    if "consent" in top:
+        cdata = r.obj(top["consent"], "consent", _CONSENT)
+        case.consent = Consent(given=r.boolean(cdata, "given", "consent"), date=r.text(cdata, "date", "consent"),
+                               recorded_by=r.text(cdata, "recorded_by", "consent"))
+
+    for i, item in enumerate(r.items(top, "treatments")):
+        tdata = r.obj(item, f"treatments[{i}]", _TREATMENT)
+        case.treatments.append(Treatment(name=r.text(tdata, "name", f"treatments[{i}]", required=True),
+                                         dosage=r.text(tdata, "dosage", f"treatments[{i}]")))
+
+    if "form" in top:
+        case.form = r.obj(top["form"], "form", set(top["form"]) if isinstance(top["form"], dict) else set())
+
+    refs: list[ImageRef] = []
+    image_items = r.items(top, "images")
+    if len(image_items) > 8:
+        r.errors.append(M.tr("cf.too_many_images"))
+    for i, item in enumerate(image_items):
+        where = f"images[{i}]"
+        idata = r.obj(item, where, _IMAGE)
+        name = r.text(idata, "file", where, required=True)
+        record = CaseImage(body_site=r.text(idata, "body_site", where),
+                           eye=r.text(idata, "eye", where, choices=("right", "left")) or None,
+                           view=r.text(idata, "view", where), note=r.text(idata, "note", where))
+        if name:
+            path = (base_dir / name).resolve()
+            if not path.is_file():
+                r.errors.append(M.tr("cf.image_missing", path=f"{where}.file", name=name))
+            refs.append(ImageRef(record, path, where))
+
+    findings = validate_content(case) if not r.errors else []
+    errors = r.errors + [f.message for f in findings if f.severity == "error"]
+    if errors:
+        raise CaseFileError(M.tr("cf.refused"), details=errors)
+    return ParsedCase(case, refs, [f for f in findings if f.severity != "error"])

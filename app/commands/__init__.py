@@ -1,0 +1,25 @@
+"""The headless commands of cli.md. Each module registers its sub-commands on the parser."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register_all(sub: Any) -> None:
+    from app.commands import audit_cmd, cases, config, status
+
+    for module in (config, cases, status, audit_cmd):
+        module.register(sub)
+    # Commands of the platform link and the case record register themselves when present.
+    for name in ("platform", "record"):
+        try:
+            module = __import__(f"app.commands.{name}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"app.commands.{name}":
+                raise
+            continue
+        module.register(sub)
+
+
+__all__ = ["argparse", "register_all"]

@@ -1,0 +1,37 @@
+"""``audit verify``: walk the hash chain and report the first broken link."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from app import audit
+from app import messages as M
+from app.commands.common import open_store, say
+
+M.add({
+    "audit.help": {"fr": "journal d'audit", "en": "audit trail"},
+    "audit.ok": {"fr": "Journal d'audit intact : {rows} entrées, chaîne vérifiée.",
+                 "en": "Audit trail intact: {rows} entries, chain verified."},
+    "audit.broken": {"fr": "Journal d'audit altéré : le premier maillon rompu est l'entrée n° {seq}. "
+                           "Conservez ce poste en l'état et prévenez le responsable de la sécurité.",
+                     "en": "Audit trail tampered with: the first broken link is entry #{seq}. "
+                           "Keep this computer as it is and tell the security officer."},
+})
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("audit", help=M.tr("audit.help"))
+    asub = parser.add_subparsers(dest="action", required=True)
+    verify = asub.add_parser("verify")
+    verify.set_defaults(handler=run_verify)
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        check = audit.verify(store.conn, store.key)
+    if check.ok:
+        say(M.tr("audit.ok", rows=check.rows))
+        return 0
+    say(M.tr("audit.broken", seq=check.first_broken))
+    return 1

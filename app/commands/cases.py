@@ -1,0 +1,191 @@
+"""``case import / list / show / send``: the worklist from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from app import messages as M
+from app.casefile import parse_case, read_json_file
+from app.commands.common import emit_json, open_store, say
+from app.errors import CaseFileError, ImageRejected
+from app.model import Case, CaseState
+from app.site import load_requester
+from app.store import NewImage, Store
+from app.validation import blocking, validate_case
+
+M.add({
+    "case.help": {"fr": "les dossiers : import, liste, détail, envoi", "en": "cases: import, list, show, send"},
+    "case.imported": {"fr": "Dossier créé (brouillon) : {id}", "en": "Case created (draft): {id}"},
+    "case.still_missing": {"fr": "Il manque encore, avant l'envoi :", "en": "Still missing before sending:"},
+    "case.image_refused": {"fr": "{where} ({name}) : {reason}", "en": "{where} ({name}): {reason}"},
+    "case.queued": {"fr": "Dossier {id} validé et mis en file d'envoi : il partira dès que le réseau le permet.",
+                    "en": "Case {id} validated and queued: it will go as soon as the network allows."},
+    "case.already_queued": {"fr": "Dossier {id} déjà en file d'envoi.", "en": "Case {id} is already queued."},
+    "case.not_sendable": {"fr": "Ce dossier est « {state} » : il n'y a rien à envoyer.",
+                          "en": "This case is “{state}”: there is nothing to send."},
+    "case.refused": {"fr": "Dossier {id} non envoyé, à compléter :", "en": "Case {id} not sent, to complete:"},
+    "case.none": {"fr": "Aucun dossier.", "en": "No case."},
+})
+
+
+def register(sub: Any) -> None:
+    case = sub.add_parser("case", help=M.tr("case.help"))
+    csub = case.add_subparsers(dest="action", required=True)
+    imp = csub.add_parser("import")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dir", type=Path, default=None)
+    imp.set_defaults(handler=run_import)
+    lst = csub.add_parser("list")
+    lst.add_argument("--state", action="append", choices=[s.value for s in CaseState])
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=run_list)
+    show = csub.add_parser("show")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=run_show)
+    send = csub.add_parser("send")
+    send.add_argument("id")
+    send.set_defaults(handler=run_send)
+
+
+def load_images(parsed_images: list[Any], specialty: str, case: Case) -> list[NewImage]:
+    """Every image of the case file through the capture pipeline; all are refused together if one is."""
+    from capture.pipeline import prepare_image_file
+
+    ready: list[NewImage] = []
+    problems: list[str] = []
+    for ref in parsed_images:
+        try:
+            prepared = prepare_image_file(ref.path, specialty=specialty, patient=case.patient)
+        except ImageRejected as exc:
+            problems.append(M.tr("case.image_refused", where=ref.where, name=ref.path.name, reason=exc.message))
+            continue
+        record = ref.record
+        record.content_type, record.width, record.height = prepared.content_type, prepared.width, prepared.height
+        record.quality, record.modality, record.device = prepared.quality, prepared.modality, prepared.device
+        record.eye = record.eye or prepared.eye
+        record.view = record.view or (prepared.view or "")
+        record.captured_at = prepared.captured_at or ""
+        ready.append(NewImage(record, prepared.data, prepared.thumbnail))
+    if problems:
+        raise CaseFileError(M.tr("cf.refused"), details=problems)
+    return ready
+
+
+def run_import(args: argparse.Namespace) -> int:
+    document = read_json_file(args.file)
+    parsed = parse_case(document, (args.dir or args.file.parent).resolve())
+    images = load_images(parsed.images, parsed.case.specialty, parsed.case)
+    with open_store() as store:
+        case = parsed.case
+        case_id = store.create_case(case, images)
+        findings = blocking(validate_case(case, load_requester(store.settings)))
+    print(case_id)
+    say(M.tr("case.imported", id=case_id))
+    if findings:
+        say(M.tr("case.still_missing"))
+        for finding in findings:
+            say(f"  - {finding.message}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        rows = store.list_cases(states=args.state)
+    if args.json:
+        emit_json([{"id": r.id, "state": r.state, "specialty": r.specialty, "priority": r.priority,
+                    "created": r.created_at, "updated": r.updated_at, "initials": r.initials,
+                    "images": r.image_count, "unread": r.unread} for r in rows])
+        return 0
+    if not rows:
+        say(M.tr("case.none"))
+    lines = [f"{r.id}  {r.state:<15}  {r.specialty:<13}  {r.created_at[:16].replace('T', ' ')}  {r.initials}"
+             for r in rows]
+    if lines:
+        print("\n".join(lines))
+    return 0
+
+
+def case_document(store: Store, case: Case) -> dict[str, Any]:
+    """Everything about one case as plain data (``case show --json`` and the report)."""
+    answer = store.answer(case.id)
+    return {
+        "id": case.id, "state": case.state.value, "specialty": case.specialty, "priority": case.priority,
+        "created": case.created_at, "updated": case.updated_at, "question": case.question,
+        "summary": case.summary, "patient": asdict(case.patient), "consent": asdict(case.consent),
+        "treatments": [asdict(t) for t in case.treatments], "form": case.form,
+        "images": [{"id": i.id, "position": n, "body_site": i.body_site, "eye": i.eye, "view": i.view,
+                    "note": i.note, "content_type": i.content_type, "width": i.width, "height": i.height,
+                    "size": i.size, "sha1": i.sha1, "modality": i.modality, "captured_at": i.captured_at,
+                    "device": i.device, "uploaded": bool(i.binary_id),
+                    "quality": [f.to_dict() for f in i.quality]} for n, i in enumerate(case.images)],
+        "platform": store.platform_info(case.id),
+        "history": store.history(case.id),
+        "answer": asdict(answer) if answer else None,
+        "checklist": [asdict(f) for f in validate_case(case, load_requester(store.settings))],
+    }
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        case = store.get_case(store.resolve_id(args.id), audit_view=True)
+        doc = case_document(store, case)
+    if args.json:
+        emit_json(doc)
+        return 0
+    p = case.patient
+    out = [
+        f"{M.tr('show.case')} {case.id} — {M.state_name(case.state)} — {M.specialty_name(case.specialty)}"
+        f" ({case.priority})",
+        f"{M.tr('show.patient')} {p.family} {' '.join(p.given)}, {p.birth_date}, {p.sex}"
+        + (f", INS {p.ins}" if p.ins else f", {p.local_id}"),
+        f"{M.tr('show.consent')} {M.tr('show.yes') if case.consent.given else M.tr('show.no')}"
+        + (f" ({case.consent.date}, {case.consent.recorded_by})" if case.consent.given else ""),
+        f"{M.tr('show.question')} {case.question}",
+        f"{M.tr('show.summary')} {case.summary}",
+    ]
+    for n, image in enumerate(case.images, start=1):
+        label = ", ".join(x for x in (image.body_site, image.eye or "", image.view) if x)
+        out.append(f"  [{n}] {image.width}×{image.height} {label} — {image.worst_level()}")
+        out.extend(f"      {f.message}" for f in image.quality if f.level != "ok")
+    missing = [f for f in doc["checklist"] if f["severity"] != "warning"]
+    if missing:
+        out.append(M.tr("case.still_missing"))
+        out.extend(f"  - {f['message']}" for f in missing)
+    if doc["answer"]:
+        out.append(f"{M.tr('show.answer')} {doc['answer']['conclusion']}")
+    print("\n".join(out))
+    return 0
+
+
+M.add({
+    "show.case": {"fr": "Dossier", "en": "Case"},
+    "show.patient": {"fr": "Patient :", "en": "Patient:"},
+    "show.consent": {"fr": "Consentement :", "en": "Consent:"},
+    "show.question": {"fr": "Question :", "en": "Question:"},
+    "show.summary": {"fr": "Résumé :", "en": "Summary:"},
+    "show.answer": {"fr": "Réponse de l'expert :", "en": "Expert's answer:"},
+    "show.yes": {"fr": "oui", "en": "yes"},
+    "show.no": {"fr": "non", "en": "no"},
+})
+
+
+def run_send(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        case_id = store.resolve_id(args.id)
+        case = store.get_case(case_id)
+        if case.state in (CaseState.QUEUED, CaseState.SENDING):
+            say(M.tr("case.already_queued", id=case_id))
+            return 0
+        if case.state not in (CaseState.DRAFT, CaseState.READY, CaseState.NEEDS_ATTENTION):
+            say(M.tr("case.not_sendable", state=M.state_name(case.state)))
+            return 1
+        findings = blocking(validate_case(case, load_requester(store.settings)))
+        if findings:
+            raise CaseFileError(M.tr("case.refused", id=case_id), details=[f.message for f in findings])
+        store.queue(case_id)
+    say(M.tr("case.queued", id=case_id))
+    return 0

@@ -1,0 +1,45 @@
+"""What every command shares: opening the store, printing, and reporting errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from app import i18n, logs
+from app.errors import TeleavisError
+from app.paths import data_dir, log_dir
+from app.store import Store
+
+
+def open_store() -> Store:
+    """The unlocked store of this user (``DataLocked`` → exit 3), with logging and language set up."""
+    root = data_dir()
+    logs.setup(log_dir(root))
+    store = Store.open(root)
+    language = store.settings.get("language")
+    if language in i18n.SUPPORTED:
+        i18n.set_language(language)
+    return store
+
+
+def current_log_path() -> Path:
+    return log_dir(data_dir()) / "teleavis.log"
+
+
+def say(message: str) -> None:
+    """A human message: to stderr, so that stdout stays for data (ids, JSON)."""
+    print(message, file=sys.stderr)
+
+
+def emit_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def report_error(exc: TeleavisError) -> int:
+    say(exc.message)
+    for detail in exc.details:
+        say(f"  - {detail}")
+    return exc.exit_code

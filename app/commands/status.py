@@ -1,0 +1,71 @@
+"""``status``: counts per state, last sync, platform reachability."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from app import messages as M
+from app.commands.common import emit_json, open_store
+from app.keystore import KeyStore
+
+M.add({
+    "status.help": {"fr": "état : dossiers par état, dernière synchronisation, plateforme",
+                    "en": "status: cases per state, last sync, platform"},
+    "status.cases": {"fr": "Dossiers :", "en": "Cases:"},
+    "status.none": {"fr": "  aucun", "en": "  none"},
+    "status.last_sync": {"fr": "Dernière synchronisation : {when}", "en": "Last sync: {when}"},
+    "status.never": {"fr": "jamais", "en": "never"},
+    "status.platform": {"fr": "Plateforme : {state}", "en": "Platform: {state}"},
+    "status.not_configured": {"fr": "non configurée (mode formation)", "en": "not configured (training mode)"},
+    "status.reachable": {"fr": "joignable", "en": "reachable"},
+    "status.unreachable": {"fr": "injoignable : {reason}", "en": "unreachable: {reason}"},
+    "status.key": {"fr": "Clé des données : {mode}", "en": "Data key: {mode}"},
+})
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("status", help=M.tr("status.help"))
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=run_status)
+
+
+def platform_reachability(store: Any) -> dict[str, Any]:
+    """Ask the platform link (when present) whether the platform answers."""
+    url = store.settings.get("platform.url")
+    if not url:
+        return {"configured": False, "reachable": None, "detail": ""}
+    try:
+        from sync.client import check_reachable
+    except ModuleNotFoundError:
+        return {"configured": True, "reachable": None, "detail": ""}
+    ok, detail = check_reachable(store)
+    return {"configured": True, "reachable": ok, "detail": detail}
+
+
+def run_status(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        counts = store.counts()
+        last = store.settings.get("sync.last")
+        platform = platform_reachability(store)
+        key_mode = KeyStore(store.data_dir).mode()
+    doc = {"cases": counts, "total": sum(counts.values()), "last_sync": last, "platform": platform,
+           "data_key": key_mode}
+    if args.json:
+        emit_json(doc)
+        return 0
+    lines = [M.tr("status.cases")]
+    lines += [f"  {M.state_name(state)} : {n}" for state, n in sorted(counts.items())] or [M.tr("status.none")]
+    lines.append(M.tr("status.last_sync", when=last or M.tr("status.never")))
+    if not platform["configured"]:
+        state = M.tr("status.not_configured")
+    elif platform["reachable"] is None:
+        state = platform.get("detail") or "?"
+    elif platform["reachable"]:
+        state = M.tr("status.reachable")
+    else:
+        state = M.tr("status.unreachable", reason=platform["detail"])
+    lines.append(M.tr("status.platform", state=state))
+    lines.append(M.tr("status.key", mode=key_mode))
+    print("\n".join(lines))
+    return 0

@@ -1,0 +1,33 @@
+"""Opening the window (lazily: headless commands never import Qt widgets)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from app import messages as M
+
+M.add({
+    "window.no_display": {
+        "fr": "Pas d'écran graphique ici (DISPLAY/WAYLAND_DISPLAY absents) : la fenêtre de Teleavis ne peut pas "
+              "s'ouvrir. Les commandes fonctionnent sans écran : « teleavis --help ».",
+        "en": "No graphical display here (DISPLAY/WAYLAND_DISPLAY unset): the Teleavis window cannot open. "
+              "The commands work without a display: “teleavis --help”."},
+})
+
+
+def has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith(("offscreen", "minimal")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def open_window(argv: list[str]) -> int:
+    if not has_display():
+        print(M.tr("window.no_display"), file=sys.stderr)
+        return 1
+    from ui.application import run
+
+    return run(argv)

@@ -1,0 +1,224 @@
+"""The SQLite database: connection settings, numbered migrations, and the error split.
+
+WAL with ``synchronous=FULL`` so a committed transaction survives a power cut; foreign keys on.
+Migrations are numbered functions; ``PRAGMA user_version`` holds the version reached, and a backup
+(SQLite's online backup) is taken before any migration runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app import messages as M
+from app.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "teleavis.db"
+
+_V1 = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL,
+    encrypted INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    specialty TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    initials TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    content BLOB NOT NULL,
+    revision INTEGER NOT NULL DEFAULT 1,
+    unread INTEGER NOT NULL DEFAULT 0,
+    task_id TEXT,
+    request_id TEXT,
+    task_version TEXT,
+    platform_status TEXT,
+    business_status TEXT,
+    status_reason TEXT,
+    answer BLOB,
+    last_error TEXT
+);
+CREATE INDEX cases_by_state ON cases(state, updated_at);
+CREATE INDEX cases_by_update ON cases(updated_at);
+CREATE TABLE search_tokens (
+    case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    token TEXT NOT NULL,
+    PRIMARY KEY (token, case_id)
+) WITHOUT ROWID;
+CREATE TABLE images (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    blob TEXT NOT NULL,
+    thumb_blob TEXT,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha1 TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    modality TEXT NOT NULL,
+    captured_at TEXT NOT NULL,
+    meta BLOB NOT NULL,
+    quality TEXT NOT NULL DEFAULT '[]',
+    binary_id TEXT
+);
+CREATE INDEX images_by_case ON images(case_id, position);
+CREATE TABLE case_events (
+    id INTEGER PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX case_events_by_case ON case_events(case_id, id);
+CREATE TABLE outbox (
+    case_id TEXT PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+    queued_at TEXT NOT NULL,
+    step TEXT NOT NULL DEFAULT 'images',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT
+);
+CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    direction TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    body BLOB NOT NULL,
+    platform_id TEXT,
+    in_response_to TEXT,
+    state TEXT NOT NULL DEFAULT 'draft'
+);
+CREATE INDEX messages_by_case ON messages(case_id, created_at);
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    case_id TEXT,
+    detail TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run SQL statements inside the caller's transaction (``executescript`` would commit first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError("incomplete SQL statement in migration")
+
+
+def _migrate_1(conn: sqlite3.Connection) -> None:
+    run_script(conn, _V1)
+
+
+#: Numbered migrations; migration N brings the database from version N-1 to N.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1]
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the database with the project's durability settings."""
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+    except sqlite3.Error as exc:
+        raise classify(exc) from exc
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, path: Path, migrations: list[Callable[[sqlite3.Connection], None]]
+            | None = None) -> int:
+    """Bring the database to the latest version, backing it up first when it holds data."""
+    steps = MIGRATIONS if migrations is None else migrations
+    current = schema_version(conn)
+    target = len(steps)
+    if current > target:
+        raise StorageError(M.tr("db.too_new"))
+    if current == target:
+        return current
+    if current > 0:
+        backup_to(conn, path.with_name(f"{path.name}.v{current}-{datetime.now(UTC):%Y%m%dT%H%M%S}.bak"))
+    for number in range(current + 1, target + 1):
+        with transaction(conn):
+            steps[number - 1](conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+        log.info("database migrated to schema version %d", number)
+    return target
+
+
+def backup_to(conn: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy of the live database (SQLite online backup), durable on disk."""
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    except sqlite3.Error as exc:
+        raise classify(exc) from exc
+    finally:
+        dest.close()
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction (``BEGIN IMMEDIATE``): all or nothing, errors classified."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise classify(exc) from exc
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.exception("rollback failed")
+        if isinstance(exc, sqlite3.Error):
+            raise classify(exc) from exc
+        raise
+
+
+def classify(exc: sqlite3.Error) -> Exception:
+    """Known, expected SQLite failures become ``StorageError`` with advice; others stay bugs."""
+    text = str(exc).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        return StorageError(M.tr("storage.full"))
+    if "locked" in text or "busy" in text:
+        return StorageError(M.tr("db.locked"))
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return StorageError(M.tr("db.corrupt"))
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StorageError(M.tr("storage.readonly"))
+    if "disk i/o" in text:
+        return StorageError(M.tr("storage.io", reason="I/O"))
+    return exc

@@ -1,0 +1,48 @@
+"""Errors a user can act on. Each carries a sentence in the user's language and an exit code.
+
+Everything that is not a ``TeleavisError`` is a bug: it is logged (with a case id, never with
+patient data) and reported as an internal error.
+"""
+
+from __future__ import annotations
+
+
+class TeleavisError(Exception):
+    """An expected failure with a message for the user. ``exit_code`` follows cli.md."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class UsageError(TeleavisError):
+    exit_code = 2
+
+
+class DataLocked(TeleavisError):
+    """No data key: no keyring entry, no passphrase, or a wrong passphrase."""
+
+    exit_code = 3
+
+
+class StorageError(TeleavisError):
+    """The disk or the database refused: full, read-only, locked, or damaged."""
+
+
+class CaseFileError(TeleavisError):
+    """A case file or site file that cannot be taken as it is; ``details`` lists every problem."""
+
+
+class ImageRejected(TeleavisError):
+    """An image that cannot be used at all (unreadable, empty, too large, not an image)."""
+
+
+class NotFound(TeleavisError):
+    pass
+
+
+class InvalidTransition(TeleavisError):
+    pass

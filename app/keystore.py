@@ -1,0 +1,225 @@
+"""Where the data key lives: the OS keyring, or wrapped under a passphrase.
+
+The file ``key.json`` in the data directory holds no secret. It names the keyring entry (only the
+32-byte key goes there: Windows' credential store caps an entry at about 2.5 KB), and/or the data
+key wrapped with AES-GCM under a key derived from the passphrase with scrypt. A check value,
+encrypted under the data key, tells a wrong key from a right one before anything is decrypted.
+There is no plaintext fallback: without the keyring and without the passphrase, data stays locked.
+"""
+
+from __future__ import annotations
+
+import base64
+import getpass
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from app import messages as M
+from app.crypto import KEY_BYTES, DataKey, DecryptionFailed, new_key
+from app.errors import DataLocked
+from app.fsutil import atomic_write
+
+log = logging.getLogger(__name__)
+
+KEY_FILE = "key.json"
+KEYRING_SERVICE = "teleavis"
+PASSPHRASE_ENV = "TELEAVIS_PASSPHRASE"
+_CHECK_PLAINTEXT = b"teleavis data key check v1"
+# scrypt cost: about 0.1 s and 32 MiB on a modest PC; stored in key.json so it can grow later.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"))
+
+
+PassphraseSource = Callable[[bool], str | None]
+
+
+def passphrase_from_env_or_terminal(confirm: bool) -> str | None:
+    """The passphrase from ``TELEAVIS_PASSPHRASE``, else asked on the terminal when there is one."""
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        return None
+    first = getpass.getpass(M.tr("key.ask"))
+    if confirm and getpass.getpass(M.tr("key.ask_again")) != first:
+        raise DataLocked(M.tr("key.mismatch"))
+    return first or None
+
+
+@dataclass
+class KeyStore:
+    """Opens or creates the data key of one data directory."""
+
+    data_dir: Path
+    passphrase: PassphraseSource = passphrase_from_env_or_terminal
+
+    @property
+    def path(self) -> Path:
+        return self.data_dir / KEY_FILE
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def unlock(self) -> DataKey:
+        """The data key, or ``DataLocked`` with a sentence saying why and what to do."""
+        meta = self._read()
+        key = None
+        if meta.get("keyring"):
+            key = _keyring_get(meta["keyring"]["username"])
+        if key is not None and not _check(meta, key):
+            log.warning("the keyring entry does not match this data directory")
+            key = None
+        if key is None and meta.get("passphrase"):
+            secret = self.passphrase(False)
+            if not secret:
+                raise DataLocked(M.tr("key.need_passphrase", env=PASSPHRASE_ENV))
+            key = _unwrap(meta["passphrase"], secret)
+            if key is None or not _check(meta, key):
+                raise DataLocked(M.tr("key.wrong_passphrase"))
+        if key is None:
+            raise DataLocked(M.tr("key.keyring_lost", env=PASSPHRASE_ENV))
+        return DataKey(key)
+
+    def create(self) -> DataKey:
+        """Make a new data key for a new data directory and record where it is kept."""
+        key = new_key()
+        key_id = _b64(os.urandom(9)).replace("/", "_").replace("+", "-")
+        meta: dict[str, Any] = {"version": 1, "key_id": key_id, "keyring": None, "passphrase": None}
+        username = f"data-key:{key_id}"
+        if _keyring_set(username, key):
+            meta["keyring"] = {"service": KEYRING_SERVICE, "username": username}
+        secret = os.environ.get(PASSPHRASE_ENV) if meta["keyring"] else self.passphrase(True)
+        if secret:
+            # Also wrapped under the passphrase: a backup then opens on another machine.
+            meta["passphrase"] = _wrap(key, secret)
+        if not meta["keyring"] and not meta["passphrase"]:
+            raise DataLocked(M.tr("key.no_keyring_no_passphrase", env=PASSPHRASE_ENV))
+        nonce = os.urandom(12)
+        meta["check"] = {
+            "nonce": _b64(nonce),
+            "value": _b64(AESGCM(key).encrypt(nonce, _CHECK_PLAINTEXT, key_id.encode())),
+        }
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, json.dumps(meta, indent=2).encode("utf-8"))
+        log.info("new data key created (keyring: %s)", bool(meta["keyring"]))
+        return DataKey(key)
+
+    def mode(self) -> str:
+        """``keyring``, ``passphrase`` or ``keyring+passphrase``, for ``status`` and the window."""
+        meta = self._read()
+        parts = [name for name in ("keyring", "passphrase") if meta.get(name)]
+        return "+".join(parts)
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            meta: dict[str, Any] = json.loads(self.path.read_text("utf-8"))
+        except FileNotFoundError as exc:
+            raise DataLocked(M.tr("key.missing")) from exc
+        except (ValueError, OSError) as exc:
+            raise DataLocked(M.tr("key.damaged")) from exc
+        return meta
+
+
+def _check(meta: dict[str, Any], key: bytes) -> bool:
+    try:
+        check = meta["check"]
+        plain = AESGCM(key).decrypt(_unb64(check["nonce"]), _unb64(check["value"]), meta["key_id"].encode())
+    except (InvalidTag, KeyError, ValueError):
+        return False
+    return plain == _CHECK_PLAINTEXT
+
+
+def _kek(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return Scrypt(salt=salt, length=KEY_BYTES, n=n, r=r, p=p).derive(secret.encode("utf-8"))
+
+
+def _wrap(key: bytes, secret: str) -> dict[str, Any]:
+    salt, nonce = os.urandom(16), os.urandom(12)
+    kek = _kek(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return {
+        "kdf": "scrypt",
+        "n": SCRYPT_N,
+        "r": SCRYPT_R,
+        "p": SCRYPT_P,
+        "salt": _b64(salt),
+        "nonce": _b64(nonce),
+        "wrapped": _b64(AESGCM(kek).encrypt(nonce, key, b"teleavis data key")),
+    }
+
+
+def _unwrap(wrapped: dict[str, Any], secret: str) -> bytes | None:
+    try:
+        kek = _kek(secret, _unb64(wrapped["salt"]), wrapped["n"], wrapped["r"], wrapped["p"])
+        return AESGCM(kek).decrypt(_unb64(wrapped["nonce"]), _unb64(wrapped["wrapped"]), b"teleavis data key")
+    except (InvalidTag, KeyError, ValueError, DecryptionFailed):
+        return None
+
+
+def rewrap(data_dir: Path, key: DataKey, raw_key: bytes, secret: str) -> None:
+    """Add or replace the passphrase wrapping of the data key (settings: change passphrase)."""
+    store = KeyStore(data_dir)
+    meta = store._read()
+    if not _check(meta, raw_key):
+        raise DataLocked(M.tr("key.wrong_passphrase"))
+    meta["passphrase"] = _wrap(raw_key, secret)
+    atomic_write(store.path, json.dumps(meta, indent=2).encode("utf-8"))
+
+
+def keyring_usable() -> bool:
+    """True when a real OS keyring backend answers (not the 'fail' or a null backend)."""
+    try:
+        import keyring
+
+        backend = keyring.get_keyring()
+        return float(getattr(backend, "priority", 0)) > 0 and "fail" not in type(backend).__module__
+    except Exception:  # noqa: BLE001 - any backend failure means "no keyring here"
+        return False
+
+
+def _keyring_get(username: str) -> bytes | None:
+    if not keyring_usable():
+        return None
+    try:
+        import keyring
+
+        value = keyring.get_password(KEYRING_SERVICE, username)
+    except Exception:  # noqa: BLE001 - a locked or absent keyring daemon is not a bug
+        log.warning("keyring read failed", exc_info=False)
+        return None
+    if not value:
+        return None
+    try:
+        key = _unb64(value)
+    except ValueError:
+        return None
+    return key if len(key) == KEY_BYTES else None
+
+
+def _keyring_set(username: str, key: bytes) -> bool:
+    if not keyring_usable():
+        return False
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, username, _b64(key))
+        return _keyring_get(username) == key
+    except Exception:  # noqa: BLE001 - fall back to the passphrase, never to plaintext
+        log.warning("keyring write failed; the passphrase will protect the data key")
+        return False

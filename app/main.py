@@ -1,0 +1,79 @@
+"""The ``teleavis`` entry point: the window with no argument, the headless commands otherwise.
+
+This module and ``app.commands`` are the composition root: the only places of ``app`` that import
+``capture``, ``sync`` and (lazily, when the window opens) ``ui``. Heavy imports are deferred to the
+command that needs them, so ``teleavis case list`` starts fast and needs no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from app import __version__
+from app import messages as M
+from app.errors import TeleavisError
+
+log = logging.getLogger("app.main")
+
+M.add({
+    "cli.description": {
+        "fr": "Teleavis : demandes de télé-expertise (dermatologie, rétinographie, plaies). Sans argument, "
+              "ouvre la fenêtre. Codes de sortie : 0 succès, 1 échec (le message dit quoi faire), "
+              "2 erreur d'utilisation, 3 données verrouillées (pas de clé).",
+        "en": "Teleavis: tele-expertise requests (dermatology, retinography, wound care). With no argument, "
+              "opens the window. Exit codes: 0 success, 1 failure (the message says what to do), "
+              "2 usage error, 3 data locked (no key)."},
+    "cli.internal": {"fr": "Erreur interne inattendue (détails dans le journal {log}). Vos données enregistrées "
+                           "sont intactes ; signalez-la au support.",
+                     "en": "Unexpected internal error (details in the log {log}). Your saved data is intact; "
+                           "please report it to support."},
+    "cli.interrupted": {"fr": "Interrompu.", "en": "Interrupted."},
+})
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from app.commands import register_all
+
+    parser = argparse.ArgumentParser(prog="teleavis", description=M.tr("cli.description"))
+    parser.add_argument("--version", action="version", version=f"teleavis {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    register_all(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0] in ("--training", "--window"):
+        from app.commands.window import open_window
+
+        return open_window(args_list)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    from app.commands.common import report_error
+
+    try:
+        return handler(args)
+    except TeleavisError as exc:
+        return report_error(exc)
+    except KeyboardInterrupt:
+        print(M.tr("cli.interrupted"), file=sys.stderr)
+        return 1
+    except Exception:  # noqa: BLE001 - a bug: logged with its traceback, shown as a sentence
+        from app.commands.common import current_log_path
+
+        log.exception("internal error in command %s", getattr(args, "command", "?"))
+        print(M.tr("cli.internal", log=current_log_path()), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Messages of the core and the commands, in French (default) and English.
+
+A message says what happened and what to do, and never quotes patient data.
+"""
+
+from __future__ import annotations
+
+from app import i18n
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # -- key and passphrase --------------------------------------------------------------------
+    "key.ask": {"fr": "Phrase secrète de Teleavis : ", "en": "Teleavis passphrase: "},
+    "key.ask_again": {"fr": "Répétez la phrase secrète : ", "en": "Repeat the passphrase: "},
+    "key.mismatch": {"fr": "Les deux phrases secrètes sont différentes. Rien n'a été créé.",
+                     "en": "The two passphrases differ. Nothing was created."},
+    "key.need_passphrase": {
+        "fr": "Les données sont verrouillées : donnez la phrase secrète (variable {env} ou au clavier).",
+        "en": "The data is locked: give the passphrase ({env} variable or at the prompt)."},
+    "key.wrong_passphrase": {
+        "fr": "Phrase secrète incorrecte : les données restent verrouillées et n'ont pas été modifiées.",
+        "en": "Wrong passphrase: the data stays locked and has not been changed."},
+    "key.keyring_lost": {
+        "fr": "La clé des données est introuvable dans le trousseau du système et aucune phrase secrète "
+              "n'est enregistrée. Ouvrez la session où Teleavis a été installé, ou restaurez une sauvegarde.",
+        "en": "The data key is not in the system keyring and no passphrase is set. Open the session "
+              "Teleavis was installed in, or restore a backup."},
+    "key.no_keyring_no_passphrase": {
+        "fr": "Aucun trousseau sécurisé sur cette machine : choisissez une phrase secrète "
+              "(variable {env}, ou lancez la commande dans un terminal pour la saisir). "
+              "Teleavis n'enregistre jamais de données en clair.",
+        "en": "No secure keyring on this machine: choose a passphrase ({env} variable, or run the "
+              "command in a terminal to type it). Teleavis never stores data unencrypted."},
+    "key.missing": {"fr": "Le fichier de clé des données est absent.", "en": "The data key file is missing."},
+    "key.damaged": {"fr": "Le fichier de clé des données (key.json) est illisible : restaurez une sauvegarde.",
+                    "en": "The data key file (key.json) is unreadable: restore a backup."},
+    # -- storage -------------------------------------------------------------------------------
+    "storage.full": {
+        "fr": "Le disque est plein : rien n'a été perdu, mais ce dernier enregistrement n'a pas été fait. "
+              "Libérez de la place (ou prévenez le support informatique) puis recommencez.",
+        "en": "The disk is full: nothing was lost, but this last change was not saved. Free some space "
+              "(or call IT support) and try again."},
+    "storage.readonly": {
+        "fr": "Le dossier de données est en lecture seule ou inaccessible : prévenez le support informatique.",
+        "en": "The data folder is read-only or out of reach: call IT support."},
+    "storage.io": {"fr": "Erreur d'écriture sur le disque ({reason}) : recommencez, puis prévenez le support.",
+                   "en": "Disk write error ({reason}): try again, then call IT support."},
+    "storage.cannot_create": {"fr": "Impossible de créer le dossier de données {path}.",
+                              "en": "Cannot create the data folder {path}."},
+    "db.locked": {"fr": "La base de données est occupée par une autre fenêtre de Teleavis : réessayez dans un instant.",
+                  "en": "The database is busy in another Teleavis window: try again in a moment."},
+    "db.corrupt": {"fr": "La base de données est endommagée : ne supprimez rien et restaurez la dernière sauvegarde.",
+                   "en": "The database is damaged: delete nothing and restore the last backup."},
+    "db.too_new": {"fr": "Ces données viennent d'une version plus récente de Teleavis : mettez Teleavis à jour.",
+                   "en": "This data comes from a newer Teleavis: update Teleavis."},
+    "db.undecryptable": {"fr": "Une donnée ne se déchiffre pas avec cette clé : restaurez une sauvegarde.",
+                         "en": "A value does not decrypt with this key: restore a backup."},
+    "blob.missing": {"fr": "Un fichier image ou document du dossier est introuvable sur le disque.",
+                     "en": "An image or document file of the case is missing from the disk."},
+    "blob.damaged": {"fr": "Un fichier image ou document du dossier est endommagé.",
+                     "en": "An image or document file of the case is damaged."},
+    # -- cases ---------------------------------------------------------------------------------
+    "case.not_found": {"fr": "Aucun dossier ne porte l'identifiant « {id} ». Voyez « teleavis case list ».",
+                       "en": "No case has the id “{id}”. See “teleavis case list”."},
+    "case.ambiguous": {"fr": "Plusieurs dossiers commencent par « {id} » : donnez plus de caractères.",
+                       "en": "Several cases start with “{id}”: give more characters."},
+    "case.not_editable": {"fr": "Ce dossier est déjà parti : il ne peut plus être modifié.",
+                          "en": "This case has already been sent: it can no longer be edited."},
+    "case.bad_transition": {"fr": "Un dossier « {state} » ne peut pas passer à « {target} ».",
+                            "en": "A case that is “{state}” cannot become “{target}”."},
+    "image.not_found": {"fr": "Cette image n'existe pas dans ce dossier.", "en": "This image is not in this case."},
+    # -- config --------------------------------------------------------------------------------
+    "config.unknown": {"fr": "Réglage inconnu « {key} ». Réglages possibles : {known}.",
+                       "en": "Unknown setting “{key}”. Known settings: {known}."},
+    "config.choices": {"fr": "Valeur refusée pour « {key} » : choisissez parmi {choices}.",
+                       "en": "Value refused for “{key}”: choose among {choices}."},
+    "config.type": {"fr": "Valeur de type incorrect pour « {key} ».", "en": "Wrong type of value for “{key}”."},
+}
+
+STATE_NAMES: dict[str, dict[str, str]] = {
+    "draft": {"fr": "brouillon", "en": "draft"},
+    "ready": {"fr": "prêt", "en": "ready"},
+    "queued": {"fr": "en attente d'envoi", "en": "queued"},
+    "sending": {"fr": "envoi en cours", "en": "sending"},
+    "sent": {"fr": "envoyé", "en": "sent"},
+    "needs-attention": {"fr": "à corriger", "en": "needs attention"},
+    "received": {"fr": "reçu par la plateforme", "en": "received by the platform"},
+    "accepted": {"fr": "accepté par l'expert", "en": "accepted by the expert"},
+    "in-progress": {"fr": "en cours d'expertise", "en": "being reviewed"},
+    "on-hold": {"fr": "question de l'expert", "en": "expert has a question"},
+    "rejected": {"fr": "refusé", "en": "rejected"},
+    "cancelled": {"fr": "annulé", "en": "cancelled"},
+    "answered": {"fr": "réponse reçue", "en": "answered"},
+    "archived": {"fr": "archivé", "en": "archived"},
+}
+
+SPECIALTY_NAMES: dict[str, dict[str, str]] = {
+    "dermatology": {"fr": "Dermatologie", "en": "Dermatology"},
+    "ophthalmology": {"fr": "Ophtalmologie (rétinographie)", "en": "Ophthalmology (retinography)"},
+    "wound-care": {"fr": "Plaies et cicatrisation", "en": "Wound care"},
+    "other": {"fr": "Autre spécialité", "en": "Other specialty"},
+}
+
+
+def tr(key: str, /, **params: object) -> str:
+    """The message ``key`` in the user's language."""
+    return i18n.tr(CATALOGUE, key, **params)
+
+
+def add(entries: dict[str, dict[str, str]]) -> None:
+    """Let a module of the core register its own messages next to its code."""
+    CATALOGUE.update(entries)
+
+
+def state_name(state: str) -> str:
+    return i18n.tr(STATE_NAMES, str(state))
+
+
+def specialty_name(specialty: str) -> str:
+    return i18n.tr(SPECIALTY_NAMES, specialty) if specialty in SPECIALTY_NAMES else specialty

@@ -1,0 +1,270 @@
+"""The case and what it holds, in the clinic's words.
+
+A ``Case`` is one request for one patient. Its identifying content (patient, consent, question,
+summary, form answers, treatments) is kept encrypted as one document by the store; its state,
+specialty, priority and dates are kept in clear so that the worklist needs no decryption.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+
+def new_id() -> str:
+    """A fresh identifier: a lower-case UUID, as the platform contract wants (expertise-api §2)."""
+    return str(uuid.uuid4())
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """An instant as FHIR wants it: UTC with seconds and an explicit offset."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class Specialty(StrEnum):
+    DERMATOLOGY = "dermatology"
+    OPHTHALMOLOGY = "ophthalmology"
+    WOUND_CARE = "wound-care"
+    OTHER = "other"
+
+
+class Priority(StrEnum):
+    ROUTINE = "routine"
+    URGENT = "urgent"
+
+
+class CaseState(StrEnum):
+    """The life of a case (architecture.md). Platform states mirror ``Task.status``."""
+
+    DRAFT = "draft"
+    READY = "ready"
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    NEEDS_ATTENTION = "needs-attention"
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in-progress"
+    ON_HOLD = "on-hold"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    ANSWERED = "answered"
+    ARCHIVED = "archived"
+
+
+#: States in which the case is the requester's to edit.
+EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.READY, CaseState.NEEDS_ATTENTION})
+#: States in which the case is at the platform and must be followed.
+FOLLOWED_STATES = frozenset(
+    {CaseState.SENT, CaseState.RECEIVED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.ON_HOLD}
+)
+#: States the platform may move a followed case to (mirrored from Task.status).
+_PLATFORM_TARGETS = FOLLOWED_STATES | {CaseState.ANSWERED, CaseState.REJECTED, CaseState.CANCELLED}
+
+#: Allowed transitions; the store refuses any other.
+TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
+    CaseState.DRAFT: frozenset({CaseState.READY}),
+    CaseState.READY: frozenset({CaseState.DRAFT, CaseState.QUEUED}),
+    CaseState.QUEUED: frozenset({CaseState.SENDING, CaseState.NEEDS_ATTENTION, CaseState.DRAFT}),
+    CaseState.SENDING: frozenset({CaseState.QUEUED, CaseState.SENT, CaseState.NEEDS_ATTENTION}),
+    CaseState.NEEDS_ATTENTION: frozenset({CaseState.DRAFT, CaseState.READY, CaseState.QUEUED}),
+    **{state: _PLATFORM_TARGETS - {state} for state in FOLLOWED_STATES},
+    # The expert may reopen an answered case by asking a question.
+    CaseState.ANSWERED: frozenset({CaseState.ARCHIVED, CaseState.ON_HOLD, CaseState.IN_PROGRESS}),
+    CaseState.REJECTED: frozenset({CaseState.ARCHIVED}),
+    CaseState.CANCELLED: frozenset({CaseState.ARCHIVED}),
+    CaseState.ARCHIVED: frozenset(),
+}
+
+Sex = Literal["male", "female", "other", "unknown"]
+SEXES: tuple[str, ...] = ("male", "female", "other", "unknown")
+Eye = Literal["right", "left"]
+EYES: tuple[str, ...] = ("right", "left")
+#: Views of a skin lesion or wound; retinographs use ``macula`` and ``disc`` (or free text).
+DERMATOLOGY_VIEWS: tuple[str, ...] = ("far", "medium", "close-up", "dermoscopy")
+RETINA_VIEWS: tuple[str, ...] = ("macula", "disc")
+Level = Literal["ok", "warning", "blocking"]
+
+
+@dataclass
+class Patient:
+    family: str = ""
+    given: list[str] = field(default_factory=list)
+    birth_date: str = ""  # ISO date, YYYY-MM-DD
+    sex: str = "unknown"
+    ins: str | None = None
+    local_id: str | None = None
+
+    def initials(self) -> str:
+        """Initials only, as the worklist shows them (``M.P.``)."""
+        family = self.family.strip()[:1].upper()
+        given = self.given[0].strip()[:1].upper() if self.given and self.given[0].strip() else ""
+        return ".".join(part for part in (family, given) if part) + ("." if family or given else "")
+
+
+@dataclass
+class Consent:
+    given: bool = False
+    date: str = ""  # ISO date
+    recorded_by: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
+class Treatment:
+    name: str
+    dosage: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
+class QualityFinding:
+    """One verdict of the image quality checks (image-quality.md)."""
+
+    check: str  # sharpness, exposure, colour-cast, resolution, field-of-view, gradability, face…
+    level: Level
+    message: str  # a sentence a nurse understands, in the user's language
+    measure: float | None = None
+    threshold: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QualityFinding:
+        return cls(
+            check=str(data["check"]),
+            level=data["level"],
+            message=str(data["message"]),
+            measure=data.get("measure"),
+            threshold=data.get("threshold"),
+        )
+
+
+@dataclass
+class CaseImage:
+    """An image of a case. Its bytes live encrypted in the object store under ``blob``."""
+
+    id: str = field(default_factory=new_id)
+    body_site: str = ""
+    eye: str | None = None
+    view: str = ""
+    note: str = ""
+    content_type: str = "image/jpeg"
+    width: int = 0
+    height: int = 0
+    size: int = 0
+    sha1: str = ""  # base64 SHA-1 of the stored bytes, as FHIR Attachment.hash wants it
+    captured_at: str = ""
+    device: str = ""
+    modality: str = "XC"  # XC photograph, OP ophthalmic photograph
+    quality: list[QualityFinding] = field(default_factory=list)
+    blob: str = ""
+    thumb_blob: str | None = None
+    binary_id: str | None = None  # the platform's Binary id once uploaded
+
+    def worst_level(self) -> Level:
+        levels = {finding.level for finding in self.quality}
+        if "blocking" in levels:
+            return "blocking"
+        return "warning" if "warning" in levels else "ok"
+
+
+@dataclass
+class Requester:
+    """The site: the requesting practitioner and organisation (site file of ``init``)."""
+
+    rpps: str
+    family: str
+    given: list[str]
+    role: str
+    finess: str
+    organization: str
+    patient_id_system: str
+
+
+@dataclass
+class Answer:
+    """The expert's answer, read from the DiagnosticReport."""
+
+    conclusion: str = ""
+    expert: str = ""
+    issued: str = ""
+    follow_up_days: float | None = None
+    report_id: str = ""
+    pdf_blobs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Message:
+    """A message of the conversation with the expert (Communication)."""
+
+    id: str
+    direction: Literal["from-expert", "to-expert"]
+    text: str
+    sent_at: str = ""
+    platform_id: str | None = None
+    in_response_to: str | None = None
+    image_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Case:
+    id: str = field(default_factory=new_id)
+    state: CaseState = CaseState.DRAFT
+    specialty: str = Specialty.DERMATOLOGY.value
+    priority: str = Priority.ROUTINE.value
+    question: str = ""
+    summary: str = ""
+    patient: Patient = field(default_factory=Patient)
+    consent: Consent = field(default_factory=Consent)
+    treatments: list[Treatment] = field(default_factory=list)
+    form: dict[str, Any] = field(default_factory=dict)
+    form_id: str = field(default_factory=new_id)
+    images: list[CaseImage] = field(default_factory=list)
+    created_at: str = ""
+    updated_at: str = ""
+    revision: int = 0
+
+    def content(self) -> dict[str, Any]:
+        """The identifying and clinical content, kept encrypted as one document."""
+        return {
+            "question": self.question,
+            "summary": self.summary,
+            "patient": asdict(self.patient),
+            "consent": asdict(self.consent),
+            "treatments": [asdict(t) for t in self.treatments],
+            "form": self.form,
+            "form_id": self.form_id,
+        }
+
+    def set_content(self, data: dict[str, Any]) -> None:
+        self.question = data.get("question", "")
+        self.summary = data.get("summary", "")
+        self.patient = Patient(**data.get("patient", {}))
+        self.consent = Consent(**data.get("consent", {}))
+        self.treatments = [Treatment(**t) for t in data.get("treatments", [])]
+        self.form = dict(data.get("form", {}))
+        self.form_id = data.get("form_id") or new_id()
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A worklist row: what can be shown without decrypting the case."""
+
+    id: str
+    state: str
+    specialty: str
+    priority: str
+    initials: str
+    created_at: str
+    updated_at: str
+    unread: bool
+    image_count: int

@@ -1,0 +1,416 @@
+"""The encrypted, crash-proof case store: one data directory, one database, one object store.
+
+Blobs are written (durably) before the transaction that refers to them; each change of a case is
+one transaction that also appends its audit row. Identifying content is sealed with AES-GCM; only
+state, specialty, priority, dates and the patient's initials are kept in clear for the worklist.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from app import audit
+from app import messages as M
+from app.blobs import ObjectStore
+from app.crypto import DataKey, DecryptionFailed
+from app.db import DB_FILE, classify, connect, migrate, transaction
+from app.errors import InvalidTransition, NotFound, StorageError
+from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
+from app.model import (
+    EDITABLE_STATES,
+    TRANSITIONS,
+    Answer,
+    Case,
+    CaseImage,
+    CaseState,
+    CaseSummary,
+    QualityFinding,
+    iso,
+    utc_now,
+)
+from app.paths import data_dir as default_data_dir
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class NewImage:
+    """An image ready to be stored: its record, its bytes and its thumbnail."""
+
+    record: CaseImage
+    data: bytes
+    thumbnail: bytes | None = None
+
+
+def sha1_b64(data: bytes) -> str:
+    """Base64 SHA-1 of ``data``, as FHIR ``Attachment.hash`` defines it."""
+    return base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, for search tokens."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class Store:
+    def __init__(self, data_dir: Path, key: DataKey, conn: sqlite3.Connection) -> None:
+        self.data_dir = data_dir
+        self.key = key
+        self.conn = conn
+        self.objects = ObjectStore(data_dir / "objects", key)
+        self.settings = Settings(conn, key)
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path | None = None, *,
+             passphrase: PassphraseSource = passphrase_from_env_or_terminal) -> Store:
+        """Unlock (or, for a new data directory, create) the key, then open and migrate the database."""
+        root = data_dir or default_data_dir()
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            if os.name != "nt":
+                os.chmod(root, 0o700)
+        except OSError as exc:
+            raise StorageError(M.tr("storage.cannot_create", path=str(root))) from exc
+        keys = KeyStore(root, passphrase)
+        key = keys.unlock() if keys.exists() else keys.create()
+        db_path = root / DB_FILE
+        conn = connect(db_path)
+        try:
+            migrate(conn, db_path)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(root, key, conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- sealing helpers ---------------------------------------------------------------------
+
+    def _seal_json(self, value: Any, context: str) -> bytes:
+        return self.key.seal(json.dumps(value, ensure_ascii=False).encode("utf-8"), context.encode())
+
+    def _open_json(self, sealed: bytes, context: str) -> Any:
+        try:
+            return json.loads(self.key.open(sealed, context.encode()))
+        except DecryptionFailed as exc:
+            raise StorageError(M.tr("db.undecryptable")) from exc
+
+    # -- cases -------------------------------------------------------------------------------
+
+    def create_case(self, case: Case, images: list[NewImage], *, actor: str | None = None) -> str:
+        """Store a new case with its images, all or nothing. Returns the case id."""
+        stored = self._put_images(images)
+        now = iso(utc_now())
+        case.created_at = case.updated_at = now
+        case.revision = 1
+        try:
+            with transaction(self.conn) as conn:
+                conn.execute(
+                    "INSERT INTO cases(id, state, specialty, priority, initials, created_at, updated_at, "
+                    "content, revision) VALUES (?,?,?,?,?,?,?,?,1)",
+                    (case.id, case.state.value, case.specialty, case.priority, case.patient.initials(), now, now,
+                     self._seal_json(case.content(), f"case:{case.id}:content")),
+                )
+                for position, image in enumerate(stored):
+                    self._insert_image(conn, case.id, position, image)
+                self._index(conn, case)
+                self._event(conn, case.id, "created", None, case.state.value)
+                audit.append(conn, self.key, "created", case.id, actor=actor)
+        except BaseException:
+            self._discard(stored)
+            raise
+        case.images = [image.record for image in stored]
+        log.info("case %s created with %d image(s)", case.id, len(stored))
+        return case.id
+
+    def _put_images(self, images: list[NewImage]) -> list[NewImage]:
+        done: list[NewImage] = []
+        try:
+            for image in images:
+                record = image.record
+                record.blob = self.objects.put(image.data)
+                record.thumb_blob = self.objects.put(image.thumbnail) if image.thumbnail else None
+                record.size = len(image.data)
+                record.sha1 = sha1_b64(image.data)
+                record.captured_at = record.captured_at or iso(utc_now())
+                done.append(image)
+        except BaseException:
+            self._discard(done + [images[len(done)]] if len(done) < len(images) else done)
+            raise
+        return done
+
+    def _discard(self, images: list[NewImage]) -> None:
+        for image in images:
+            for blob in (image.record.blob, image.record.thumb_blob):
+                if blob:
+                    try:
+                        self.objects.delete(blob)
+                    except StorageError:
+                        log.warning("could not remove an unused blob")
+
+    def _insert_image(self, conn: sqlite3.Connection, case_id: str, position: int, image: NewImage) -> None:
+        r = image.record
+        meta = {"body_site": r.body_site, "eye": r.eye, "view": r.view, "note": r.note, "device": r.device}
+        conn.execute(
+            "INSERT INTO images(id, case_id, position, blob, thumb_blob, content_type, size, sha1, width, "
+            "height, modality, captured_at, meta, quality) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (r.id, case_id, position, r.blob, r.thumb_blob, r.content_type, r.size, r.sha1, r.width, r.height,
+             r.modality, r.captured_at, self._seal_json(meta, f"image:{r.id}:meta"),
+             json.dumps([f.to_dict() for f in r.quality], ensure_ascii=False)),
+        )
+
+    def _index(self, conn: sqlite3.Connection, case: Case) -> None:
+        """Keyed tokens of the patient's names and ids, so the worklist can search without decrypting."""
+        conn.execute("DELETE FROM search_tokens WHERE case_id = ?", (case.id,))
+        words: set[str] = set()
+        for part in [case.patient.family, *case.patient.given]:
+            for word in _fold(part).replace("-", " ").split():
+                words.update(word[:n] for n in range(2, len(word) + 1))
+        for ident in (case.patient.ins, case.patient.local_id):
+            if ident:
+                words.add(_fold(ident.replace(" ", "")))
+        conn.executemany(
+            "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)",
+            [(case.id, self.key.index_token(word)) for word in words],
+        )
+
+    def resolve_id(self, given: str) -> str:
+        """The full case id from the id or an unambiguous prefix of at least 4 characters."""
+        text = given.strip().lower()
+        row = self.conn.execute("SELECT id FROM cases WHERE id = ?", (text,)).fetchone()
+        if row:
+            return str(row[0])
+        if len(text) >= 4:
+            rows = self.conn.execute("SELECT id FROM cases WHERE id LIKE ? LIMIT 2", (text + "%",)).fetchall()
+            if len(rows) == 1:
+                return str(rows[0][0])
+            if len(rows) > 1:
+                raise NotFound(M.tr("case.ambiguous", id=given))
+        raise NotFound(M.tr("case.not_found", id=given))
+
+    def get_case(self, case_id: str, *, audit_view: bool = False, actor: str | None = None) -> Case:
+        row = self.conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
+        if row is None:
+            raise NotFound(M.tr("case.not_found", id=case_id))
+        case = Case(id=row["id"], state=CaseState(row["state"]), specialty=row["specialty"],
+                    priority=row["priority"], created_at=row["created_at"], updated_at=row["updated_at"],
+                    revision=row["revision"])
+        case.set_content(self._open_json(row["content"], f"case:{case.id}:content"))
+        case.images = list(self.images(case.id))
+        if audit_view:
+            with transaction(self.conn) as conn:
+                audit.append(conn, self.key, "viewed", case.id, actor=actor)
+        return case
+
+    def images(self, case_id: str) -> Iterator[CaseImage]:
+        for row in self.conn.execute("SELECT * FROM images WHERE case_id = ? ORDER BY position", (case_id,)):
+            meta = self._open_json(row["meta"], f"image:{row['id']}:meta")
+            yield CaseImage(
+                id=row["id"], body_site=meta.get("body_site", ""), eye=meta.get("eye"), view=meta.get("view", ""),
+                note=meta.get("note", ""), device=meta.get("device", ""), content_type=row["content_type"],
+                width=row["width"], height=row["height"], size=row["size"], sha1=row["sha1"],
+                captured_at=row["captured_at"], modality=row["modality"],
+                quality=[QualityFinding.from_dict(f) for f in json.loads(row["quality"])],
+                blob=row["blob"], thumb_blob=row["thumb_blob"], binary_id=row["binary_id"],
+            )
+
+    def image_bytes(self, image: CaseImage) -> bytes:
+        return self.objects.get(image.blob)
+
+    def update_case(self, case: Case, *, actor: str | None = None) -> None:
+        """Save the edited content and image notes of an editable case (one transaction)."""
+        row = self.conn.execute("SELECT state, revision FROM cases WHERE id = ?", (case.id,)).fetchone()
+        if row is None:
+            raise NotFound(M.tr("case.not_found", id=case.id))
+        if CaseState(row["state"]) not in EDITABLE_STATES:
+            raise InvalidTransition(M.tr("case.not_editable"))
+        now = iso(utc_now())
+        with transaction(self.conn) as conn:
+            conn.execute(
+                "UPDATE cases SET specialty=?, priority=?, initials=?, content=?, updated_at=?, "
+                "revision=revision+1 WHERE id=?",
+                (case.specialty, case.priority, case.patient.initials(),
+                 self._seal_json(case.content(), f"case:{case.id}:content"), now, case.id),
+            )
+            for image in case.images:
+                meta = {"body_site": image.body_site, "eye": image.eye, "view": image.view, "note": image.note,
+                        "device": image.device}
+                conn.execute("UPDATE images SET meta=? WHERE id=? AND case_id=?",
+                             (self._seal_json(meta, f"image:{image.id}:meta"), image.id, case.id))
+            self._index(conn, case)
+            audit.append(conn, self.key, "edited", case.id, actor=actor)
+        case.updated_at = now
+        case.revision = row["revision"] + 1
+
+    def add_images(self, case_id: str, images: list[NewImage], *, actor: str | None = None) -> None:
+        stored = self._put_images(images)
+        try:
+            with transaction(self.conn) as conn:
+                row = conn.execute("SELECT COALESCE(MAX(position), -1) FROM images WHERE case_id=?",
+                                   (case_id,)).fetchone()
+                for offset, image in enumerate(stored, start=row[0] + 1):
+                    self._insert_image(conn, case_id, offset, image)
+                conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
+                audit.append(conn, self.key, "edited", case_id, detail=f"+{len(stored)} image(s)", actor=actor)
+        except BaseException:
+            self._discard(stored)
+            raise
+
+    def delete_image(self, case_id: str, image_id: str, *, actor: str | None = None) -> None:
+        row = self.conn.execute("SELECT blob, thumb_blob FROM images WHERE id=? AND case_id=?",
+                                (image_id, case_id)).fetchone()
+        if row is None:
+            raise NotFound(M.tr("image.not_found"))
+        with transaction(self.conn) as conn:
+            conn.execute("DELETE FROM images WHERE id=?", (image_id,))
+            audit.append(conn, self.key, "deleted", case_id, detail=f"image {image_id}", actor=actor)
+        for blob in (row["blob"], row["thumb_blob"]):
+            if blob:
+                self.objects.delete(blob)
+
+    # -- state -------------------------------------------------------------------------------
+
+    def transition(self, case_id: str, to_state: CaseState, *, detail: str = "", audit_action: str | None = None,
+                   actor: str | None = None, conn: sqlite3.Connection | None = None) -> CaseState:
+        """Move a case to ``to_state`` (one transaction, or inside the caller's ``conn`` transaction)."""
+        if conn is None:
+            with transaction(self.conn) as own:
+                return self.transition(case_id, to_state, detail=detail, audit_action=audit_action,
+                                       actor=actor, conn=own)
+        row = conn.execute("SELECT state FROM cases WHERE id = ?", (case_id,)).fetchone()
+        if row is None:
+            raise NotFound(M.tr("case.not_found", id=case_id))
+        current = CaseState(row[0])
+        if to_state == current:
+            return current
+        if to_state not in TRANSITIONS[current]:
+            raise InvalidTransition(M.tr("case.bad_transition", state=M.state_name(current),
+                                         target=M.state_name(to_state)))
+        conn.execute("UPDATE cases SET state=?, updated_at=? WHERE id=?", (to_state.value, iso(utc_now()), case_id))
+        self._event(conn, case_id, "state", current.value, to_state.value, detail)
+        if audit_action:
+            audit.append(conn, self.key, audit_action, case_id, detail=detail, actor=actor)
+        return current
+
+    def queue(self, case_id: str, *, actor: str | None = None) -> None:
+        """Validated case → ready → queued, with its outbox row (each step its own transaction)."""
+        state = self.state(case_id)
+        if state in (CaseState.DRAFT, CaseState.NEEDS_ATTENTION):
+            self.transition(case_id, CaseState.READY, detail="validated")
+        with transaction(self.conn) as conn:
+            self.transition(case_id, CaseState.QUEUED, audit_action="queued", actor=actor, conn=conn)
+            now = iso(utc_now())
+            conn.execute(
+                "INSERT INTO outbox(case_id, queued_at, next_attempt_at) VALUES (?,?,?) "
+                "ON CONFLICT(case_id) DO UPDATE SET next_attempt_at=excluded.next_attempt_at, last_error=NULL",
+                (case_id, now, now),
+            )
+            conn.execute("UPDATE cases SET last_error=NULL WHERE id=?", (case_id,))
+
+    def state(self, case_id: str) -> CaseState:
+        row = self.conn.execute("SELECT state FROM cases WHERE id = ?", (case_id,)).fetchone()
+        if row is None:
+            raise NotFound(M.tr("case.not_found", id=case_id))
+        return CaseState(row[0])
+
+    def _event(self, conn: sqlite3.Connection, case_id: str, kind: str, from_state: str | None,
+               to_state: str | None, detail: str = "") -> None:
+        conn.execute("INSERT INTO case_events(case_id, at, kind, from_state, to_state, detail) VALUES (?,?,?,?,?,?)",
+                     (case_id, iso(utc_now()), kind, from_state, to_state, detail))
+
+    def record_event(self, case_id: str, kind: str, detail: str = "") -> None:
+        with transaction(self.conn) as conn:
+            self._event(conn, case_id, kind, None, None, detail)
+
+    def history(self, case_id: str) -> list[dict[str, Any]]:
+        return [dict(row) for row in self.conn.execute(
+            "SELECT at, kind, from_state, to_state, detail FROM case_events WHERE case_id=? ORDER BY id",
+            (case_id,))]
+
+    def platform_info(self, case_id: str) -> dict[str, Any]:
+        row = self.conn.execute(
+            "SELECT task_id, request_id, task_version, platform_status, business_status, status_reason, "
+            "last_error, unread FROM cases WHERE id=?", (case_id,)).fetchone()
+        if row is None:
+            raise NotFound(M.tr("case.not_found", id=case_id))
+        return dict(row)
+
+    def answer(self, case_id: str) -> Answer | None:
+        row = self.conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return Answer(**self._open_json(row[0], f"case:{case_id}:answer"))
+
+    def set_answer(self, conn: sqlite3.Connection, case_id: str, answer: Answer) -> None:
+        conn.execute("UPDATE cases SET answer=?, unread=1 WHERE id=?",
+                     (self._seal_json(asdict(answer), f"case:{case_id}:answer"), case_id))
+
+    def mark_read(self, case_id: str) -> None:
+        with transaction(self.conn) as conn:
+            conn.execute("UPDATE cases SET unread=0 WHERE id=?", (case_id,))
+
+    # -- worklist ----------------------------------------------------------------------------
+
+    def list_cases(self, *, states: list[str] | None = None, search: str | None = None,
+                   limit: int | None = None) -> list[CaseSummary]:
+        """Worklist rows, most recently changed first, without decrypting anything."""
+        sql = ("SELECT c.id, c.state, c.specialty, c.priority, c.initials, c.created_at, c.updated_at, c.unread, "
+               "(SELECT COUNT(*) FROM images i WHERE i.case_id = c.id) AS n FROM cases c")
+        where: list[str] = []
+        params: list[Any] = []
+        if states:
+            where.append(f"c.state IN ({','.join('?' * len(states))})")
+            params.extend(states)
+        if search and search.strip():
+            terms = _fold(search).replace("-", " ").split()
+            for term in terms:
+                where.append("(c.id LIKE ? OR c.id IN (SELECT case_id FROM search_tokens WHERE token = ?))")
+                params.extend([term + "%", self.key.index_token(term.replace(" ", ""))])
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY c.updated_at DESC, c.id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        try:
+            rows = self.conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise classify(exc) from exc
+        return [CaseSummary(id=r[0], state=r[1], specialty=r[2], priority=r[3], initials=r[4], created_at=r[5],
+                            updated_at=r[6], unread=bool(r[7]), image_count=r[8]) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        return {row[0]: row[1] for row in self.conn.execute("SELECT state, COUNT(*) FROM cases GROUP BY state")}
+
+    def referenced_blobs(self) -> set[str]:
+        refs: set[str] = set()
+        for blob, thumb in self.conn.execute("SELECT blob, thumb_blob FROM images"):
+            refs.add(blob)
+            if thumb:
+                refs.add(thumb)
+        for (sealed, case_id) in self.conn.execute("SELECT answer, id FROM cases WHERE answer IS NOT NULL"):
+            refs.update(self._open_json(sealed, f"case:{case_id}:answer").get("pdf_blobs", []))
+        return refs
+
+    def collect_orphans(self, older_than_s: float = 3600.0) -> int:
+        return self.objects.collect_orphans(self.referenced_blobs(), older_than_s)

@@ -1,0 +1,213 @@
+"""The case checklist: every missing or wrong item of a case, in the user's language.
+
+One function, ``validate_case``, serves the window's checklist panel, ``case import`` (which refuses
+values that are wrong) and ``case send`` (which refuses anything that blocks sending).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from app import forms
+from app import messages as M
+from app.findings import Finding
+from app.identifiers import finess_is_valid, ins_format_ok, ins_is_valid, rpps_is_valid
+from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, SEXES, Case, Priority, Requester, Specialty
+
+MAX_IMAGES = 8
+
+M.add({
+    "v.specialty": {"fr": "Choisissez la spécialité de l'expert.", "en": "Choose the expert's specialty."},
+    "v.priority": {"fr": "Priorité inconnue : « routine » ou « urgent ».", "en": "Unknown priority: “routine” or “urgent”."},
+    "v.question": {"fr": "Écrivez la question posée à l'expert.", "en": "Write the question for the expert."},
+    "v.summary": {"fr": "Écrivez le résumé clinique (histoire, examen, durée, évolution).",
+                  "en": "Write the clinical summary (history, findings, duration, evolution)."},
+    "v.family": {"fr": "Nom de naissance du patient manquant.", "en": "Patient's birth name is missing."},
+    "v.given": {"fr": "Prénom du patient manquant.", "en": "Patient's first name is missing."},
+    "v.birth_date": {"fr": "Date de naissance du patient manquante.", "en": "Patient's date of birth is missing."},
+    "v.birth_date_bad": {"fr": "Date de naissance invalide : attendue sous la forme AAAA-MM-JJ, dans le passé.",
+                         "en": "Invalid date of birth: expected as YYYY-MM-DD, in the past."},
+    "v.sex": {"fr": "Sexe du patient inconnu : male, female, other ou unknown.",
+              "en": "Unknown patient sex: male, female, other or unknown."},
+    "v.ins_format": {"fr": "Le matricule INS doit compter 15 caractères (chiffres, 2A ou 2B pour la Corse).",
+                     "en": "The INS must have 15 characters (digits, 2A or 2B for Corsica)."},
+    "v.ins_key": {"fr": "La clé de contrôle du matricule INS ne correspond pas : vérifiez le numéro sur la carte Vitale "
+                        "ou le téléservice INSi.",
+                  "en": "The INS control key does not match: check the number on the Carte Vitale or with INSi."},
+    "v.identity": {"fr": "Donnez le matricule INS du patient ou, à défaut, son identifiant local.",
+                   "en": "Give the patient's INS or, failing that, the local patient id."},
+    "v.consent": {"fr": "Recueillez le consentement du patient à la télé-expertise avant l'envoi.",
+                  "en": "Record the patient's consent to tele-expertise before sending."},
+    "v.consent_date": {"fr": "Date du consentement manquante ou invalide (AAAA-MM-JJ).",
+                       "en": "Consent date missing or invalid (YYYY-MM-DD)."},
+    "v.consent_by": {"fr": "Indiquez qui a recueilli le consentement.", "en": "Say who recorded the consent."},
+    "v.treatment": {"fr": "Traitement sans nom.", "en": "A treatment has no name."},
+    "v.no_image": {"fr": "Ajoutez au moins une image.", "en": "Add at least one image."},
+    "v.too_many": {"fr": "Huit images au plus par dossier : retirez-en {extra}.",
+                   "en": "At most eight images per case: remove {extra}."},
+    "v.far": {"fr": "Vue éloignée manquante (zone du corps reconnaissable).",
+              "en": "Far view missing (body site recognisable)."},
+    "v.close": {"fr": "Vue rapprochée manquante (lésion nette, remplissant le cadre).",
+                "en": "Close-up view missing (sharp lesion, filling the frame)."},
+    "v.body_site": {"fr": "Image {n} : indiquez la localisation (zone du corps).",
+                    "en": "Image {n}: give the body site."},
+    "v.view": {"fr": "Image {n} : indiquez la vue (éloignée, moyenne, rapprochée, dermoscopie).",
+               "en": "Image {n}: give the view (far, medium, close-up, dermoscopy)."},
+    "v.eye": {"fr": "Image {n} : indiquez l'œil (droit ou gauche).", "en": "Image {n}: say which eye (right or left)."},
+    "v.eye_bad": {"fr": "Image {n} : œil inconnu, « right » ou « left ».",
+                  "en": "Image {n}: unknown eye, “right” or “left”."},
+    "v.field": {"fr": "Image {n} : indiquez le champ (centré sur la macula ou sur la papille).",
+                "en": "Image {n}: give the field (macula-centred or disc-centred)."},
+    "v.macula": {"fr": "{eye} : champ centré sur la macula manquant.", "en": "{eye}: macula-centred field missing."},
+    "v.no_eye": {"fr": "Aucune rétinographie rattachée à un œil.", "en": "No retinograph is labelled with an eye."},
+    "v.quality": {"fr": "Image {n} inutilisable : {reason} Reprenez-la ou retirez-la.",
+                  "en": "Image {n} is unusable: {reason} Retake or remove it."},
+    "v.quality_warn": {"fr": "Image {n} : {reason}", "en": "Image {n}: {reason}"},
+    "v.site": {"fr": "Le site n'est pas configuré (praticien RPPS, structure FINESS) : lancez « teleavis init ».",
+               "en": "The site is not set up (practitioner RPPS, organisation FINESS): run “teleavis init”."},
+    "v.rpps": {"fr": "Le numéro RPPS du demandeur est invalide.", "en": "The requester's RPPS number is invalid."},
+    "v.finess": {"fr": "Le numéro FINESS de la structure est invalide.", "en": "The organisation's FINESS is invalid."},
+    "eye.right": {"fr": "Œil droit", "en": "Right eye"},
+    "eye.left": {"fr": "Œil gauche", "en": "Left eye"},
+})
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(text: str) -> date | None:
+    if not isinstance(text, str) or not _DATE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _f(code: str, field: str, key: str, severity: str = "missing", **params: object) -> Finding:
+    return Finding(code=code, field=field, message=M.tr(key, **params), severity=severity)  # type: ignore[arg-type]
+
+
+def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
+    """Patient identity: names, birth date, sex, INS key (Corsica included) or local id."""
+    out: list[Finding] = []
+    p = case.patient
+    today = today or date.today()
+    if not p.family.strip():
+        out.append(_f("patient.family", "patient.family", "v.family"))
+    if not p.given or not p.given[0].strip():
+        out.append(_f("patient.given", "patient.given", "v.given"))
+    if not p.birth_date:
+        out.append(_f("patient.birth_date", "patient.birth_date", "v.birth_date"))
+    else:
+        born = parse_date(p.birth_date)
+        if born is None or born > today or born.year < 1880:
+            out.append(_f("patient.birth_date.invalid", "patient.birth_date", "v.birth_date_bad", "error"))
+    if p.sex not in SEXES:
+        out.append(_f("patient.sex", "patient.sex", "v.sex", "error"))
+    if p.ins:
+        if not ins_format_ok(p.ins):
+            out.append(_f("patient.ins.format", "patient.ins", "v.ins_format", "error"))
+        elif not ins_is_valid(p.ins):
+            out.append(_f("patient.ins.key", "patient.ins", "v.ins_key", "error"))
+    elif not (p.local_id or "").strip():
+        out.append(_f("patient.identifier", "patient.ins", "v.identity"))
+    return out
+
+
+def validate_content(case: Case, today: date | None = None) -> list[Finding]:
+    """Everything but the images and the site."""
+    out = validate_identity(case, today)
+    if case.specialty not in tuple(Specialty):
+        out.append(_f("specialty", "specialty", "v.specialty", "error"))
+    if case.priority not in tuple(Priority):
+        out.append(_f("priority", "priority", "v.priority", "error"))
+    if not case.question.strip():
+        out.append(_f("question", "question", "v.question"))
+    if not case.summary.strip():
+        out.append(_f("summary", "summary", "v.summary"))
+    consent = case.consent
+    if not consent.given:
+        out.append(_f("consent", "consent.given", "v.consent"))
+    else:
+        signed = parse_date(consent.date)
+        if signed is None or signed > (today or date.today()):
+            out.append(_f("consent.date", "consent.date", "v.consent_date"))
+        if not consent.recorded_by.strip():
+            out.append(_f("consent.recorded_by", "consent.recorded_by", "v.consent_by"))
+    for i, treatment in enumerate(case.treatments):
+        if not treatment.name.strip():
+            out.append(_f("treatment.name", f"treatments[{i}].name", "v.treatment", "error"))
+    if case.specialty in tuple(Specialty):
+        out.extend(forms.check_answers(case.specialty, case.form))
+    return out
+
+
+def validate_images(case: Case) -> list[Finding]:
+    """Image count, labels, the specialty's views or fields, and unusable images."""
+    out: list[Finding] = []
+    images = case.images
+    if not images:
+        return [_f("images.none", "images", "v.no_image")]
+    if len(images) > MAX_IMAGES:
+        out.append(_f("images.too_many", "images", "v.too_many", extra=len(images) - MAX_IMAGES))
+    retina = case.specialty == Specialty.OPHTHALMOLOGY
+    for n, image in enumerate(images, start=1):
+        where = f"images[{n - 1}]"
+        if retina:
+            if not image.eye:
+                out.append(_f("image.eye", f"{where}.eye", "v.eye", n=n))
+            elif image.eye not in EYES:
+                out.append(_f("image.eye.invalid", f"{where}.eye", "v.eye_bad", "error", n=n))
+            if not image.view.strip():
+                out.append(_f("image.field", f"{where}.view", "v.field", n=n))
+        else:
+            if not image.body_site.strip():
+                out.append(_f("image.body_site", f"{where}.body_site", "v.body_site", n=n))
+            if case.specialty in (Specialty.DERMATOLOGY, Specialty.WOUND_CARE) and not image.view.strip():
+                out.append(_f("image.view", f"{where}.view", "v.view", n=n))
+        for finding in image.quality:
+            if finding.level == "blocking":
+                out.append(_f("image.quality", f"{where}.quality", "v.quality", n=n, reason=finding.message))
+            elif finding.level == "warning":
+                out.append(_f("image.quality.warning", f"{where}.quality", "v.quality_warn", "warning", n=n,
+                              reason=finding.message))
+    views = {image.view.strip().lower() for image in images}
+    if case.specialty in (Specialty.DERMATOLOGY, Specialty.WOUND_CARE):
+        if "far" not in views:
+            out.append(_f("views.far", "images", "v.far"))
+        if "close-up" not in views and "dermoscopy" not in views:
+            out.append(_f("views.close-up", "images", "v.close"))
+    if retina:
+        eyes = [eye for eye in EYES if any(image.eye == eye for image in images)]
+        if not eyes and all(image.eye for image in images):
+            out.append(_f("fields.eye", "images", "v.no_eye"))
+        for eye in eyes:
+            fields = {image.view.strip().lower() for image in images if image.eye == eye}
+            if RETINA_VIEWS[0] not in fields:
+                out.append(_f(f"fields.{eye}.macula", "images", "v.macula", eye=M.tr(f"eye.{eye}")))
+    return out
+
+
+def validate_site(requester: Requester | None) -> list[Finding]:
+    if requester is None:
+        return [_f("site", "site", "v.site")]
+    out = []
+    if not rpps_is_valid(requester.rpps):
+        out.append(_f("site.rpps", "site.rpps", "v.rpps", "error"))
+    if not finess_is_valid(requester.finess):
+        out.append(_f("site.finess", "site.finess", "v.finess", "error"))
+    return out
+
+
+def validate_case(case: Case, requester: Requester | None, today: date | None = None) -> list[Finding]:
+    """Every missing or wrong item of ``case``, in the user's language, in reading order."""
+    return validate_site(requester) + validate_content(case, today) + validate_images(case)
+
+
+def blocking(findings: list[Finding]) -> list[Finding]:
+    return [finding for finding in findings if finding.blocks_sending()]
+
+
+__all__ = ["DERMATOLOGY_VIEWS", "Finding", "blocking", "validate_case", "validate_content", "validate_images",
+           "validate_identity", "validate_site"]
