@@ -1,0 +1,553 @@
+"""The specialty forms and the checking of their answers (app/forms.py, resources/forms/*.json)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from importlib.resources import files
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app import i18n
+from app.findings import Finding
+from app.forms import (
+    FORM_SPECIALTIES,
+    check_answers,
+    display_answers,
+    form_items,
+    form_url,
+    load_form,
+    response_items,
+)
+from app.model import Specialty
+
+R4_ITEM_TYPES = {"group", "display", "boolean", "decimal", "integer", "date", "dateTime", "time", "string"}
+R4_ITEM_TYPES |= {"text", "url", "choice", "open-choice", "attachment", "reference", "quantity"}
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+
+# What each expert asks for: linkId -> (type, required).
+EXPECTED: dict[str, dict[str, tuple[str, bool]]] = {
+    "dermatology": {
+        "lesion-duration": ("string", True),
+        "lesion-changed": ("boolean", True),
+        "lesion-evolution": ("choice", False),
+        "itch": ("boolean", False),
+        "bleeding": ("boolean", False),
+        "pain": ("boolean", False),
+        "phototype": ("choice", True),
+        "melanoma-personal-history": ("boolean", True),
+        "melanoma-family-history": ("boolean", True),
+        "similar-lesions": ("integer", False),
+        "immunosuppression": ("boolean", True),
+    },
+    "ophthalmology": {
+        "diabetes-type": ("choice", True),
+        "diabetes-duration": ("integer", True),
+        "hba1c": ("decimal", True),
+        "hba1c-date": ("date", False),
+        "last-eye-exam-date": ("date", False),
+        "visual-acuity-right": ("decimal", True),
+        "visual-acuity-left": ("decimal", True),
+        "pupils-dilated": ("boolean", True),
+        "dilation-drops": ("string", False),
+        "known-retinopathy": ("boolean", False),
+        "hypertension": ("boolean", False),
+    },
+    "wound-care": {
+        "wound-cause": ("choice", True),
+        "wound-duration": ("string", True),
+        "wound-length": ("decimal", True),
+        "wound-width": ("decimal", True),
+        "wound-depth": ("decimal", False),
+        "exudate": ("choice", True),
+        "pain-score": ("integer", False),
+        "infection-signs": ("boolean", True),
+        "treatments-tried": ("text", False),
+        "current-dressing": ("string", False),
+    },
+    "other": {
+        "specialty-wanted": ("string", True),
+        "problem-duration": ("string", True),
+        "seen-by-specialist": ("boolean", True),
+        "details": ("text", False),
+    },
+}
+
+# Every question answered, as a case file would hold them.
+FULL_ANSWERS: dict[str, dict[str, Any]] = {
+    "dermatology": {
+        "lesion-duration": "6 mois",
+        "lesion-changed": True,
+        "lesion-evolution": "growing",
+        "itch": False,
+        "bleeding": True,
+        "pain": False,
+        "phototype": "II",
+        "melanoma-personal-history": False,
+        "melanoma-family-history": True,
+        "similar-lesions": 3,
+        "immunosuppression": False,
+    },
+    "ophthalmology": {
+        "diabetes-type": "type-2",
+        "diabetes-duration": 12,
+        "hba1c": 7.4,
+        "hba1c-date": "2026-09-14",
+        "last-eye-exam-date": "2024-03-01",
+        "visual-acuity-right": 0.8,
+        "visual-acuity-left": 1,
+        "pupils-dilated": True,
+        "dilation-drops": "Tropicamide 0,5 %",
+        "known-retinopathy": False,
+        "hypertension": True,
+    },
+    "wound-care": {
+        "wound-cause": "venous-ulcer",
+        "wound-duration": "3 semaines",
+        "wound-length": 4.5,
+        "wound-width": 2,
+        "wound-depth": 0.3,
+        "exudate": "moderate",
+        "pain-score": 6,
+        "infection-signs": False,
+        "treatments-tried": "Hydrocolloïde 2 semaines, puis alginate.",
+        "current-dressing": "Alginate",
+    },
+    "other": {
+        "specialty-wanted": "Rhumatologie",
+        "problem-duration": "2 mois",
+        "seen-by-specialist": False,
+        "details": "Gonflement du genou droit.",
+    },
+}
+
+
+@pytest.fixture
+def system_language() -> Iterator[None]:
+    """Leave the app's language as the test found it."""
+    yield
+    i18n.set_language(None)
+
+
+def raw_form(specialty: str) -> dict[str, Any]:
+    text = (files("resources") / "forms" / f"{specialty}.json").read_text(encoding="utf-8")
+    form = json.loads(text)
+    assert isinstance(form, dict)
+    return form
+
+
+def english(element: dict[str, Any] | None) -> str | None:
+    for ext in (element or {}).get("extension", []):
+        if ext["url"] == TRANSLATION:
+            parts = {e["url"]: e for e in ext["extension"]}
+            if parts["lang"]["valueCode"] == "en":
+                return str(parts["content"]["valueString"])
+    return None
+
+
+def validate_response(specialty: str, items: list[dict[str, Any]]) -> QuestionnaireResponse:
+    return QuestionnaireResponse.model_validate(
+        {
+            "resourceType": "QuestionnaireResponse",
+            "status": "completed",
+            "questionnaire": form_url(specialty),
+            "item": items,
+        }
+    )
+
+
+def codes(findings: list[Finding]) -> list[tuple[str, str, str]]:
+    return [(f.code, f.field, f.severity) for f in findings]
+
+
+# --- the forms themselves ---------------------------------------------------------------------
+
+
+def test_the_specialties_with_a_form_are_those_of_the_case_model() -> None:
+    assert set(FORM_SPECIALTIES) == {s.value for s in Specialty}
+
+
+@pytest.mark.parametrize("specialty", FORM_SPECIALTIES)
+def test_every_form_is_a_valid_r4_questionnaire(specialty: str) -> None:
+    form = raw_form(specialty)
+    questionnaire = Questionnaire.model_validate(form)
+    assert questionnaire.status == "active"
+    assert questionnaire.version == "1"
+    assert questionnaire.subjectType == ["Patient"]
+    assert questionnaire.url == f"https://teleavis.fr/fhir/Questionnaire/{specialty}"
+    assert form_url(specialty) == questionnaire.url
+    assert questionnaire.name
+    assert questionnaire.name.isidentifier()
+    assert questionnaire.title
+    assert english(form.get("_title"))
+
+
+@pytest.mark.parametrize("specialty", FORM_SPECIALTIES)
+def test_every_item_is_translated_typed_and_unique(specialty: str) -> None:
+    items = raw_form(specialty)["item"]
+    link_ids = [item["linkId"] for item in items]
+    assert len(link_ids) == len(set(link_ids))
+    for item in items:
+        assert item["type"] in R4_ITEM_TYPES, item["linkId"]
+        assert item["text"], item["linkId"]
+        assert english(item.get("_text")), item["linkId"]
+        for option in item.get("answerOption", []):
+            coding = option["valueCoding"]
+            assert coding["system"].startswith("https://teleavis.fr/fhir/CodeSystem/")
+            assert coding["code"]
+            assert coding["display"]
+            assert english(coding.get("_display"))
+    required = [item for item in items if item.get("required")]
+    assert 3 <= len(required) <= 6
+
+
+@pytest.mark.parametrize("specialty", FORM_SPECIALTIES)
+def test_each_form_asks_what_its_expert_needs(specialty: str) -> None:
+    items = form_items(specialty, "fr")
+    assert {item.link_id: (item.type, item.required) for item in items} == EXPECTED[specialty]
+
+
+def test_the_case_file_example_keeps_its_two_questions() -> None:
+    items = {item.link_id: item for item in form_items("dermatology", "fr")}
+    assert items["lesion-duration"].type == "string"
+    assert items["lesion-changed"].type == "boolean"
+
+
+def test_form_items_carry_options_units_and_bounds_in_the_language_asked() -> None:
+    fr = {item.link_id: item for item in form_items("ophthalmology", "fr")}
+    en = {item.link_id: item for item in form_items("ophthalmology", "en")}
+    assert fr["diabetes-type"].options[0] == ("type-1", "Diabète de type 1")
+    assert en["diabetes-type"].options[0] == ("type-1", "Type 1 diabetes")
+    assert (fr["diabetes-duration"].unit, en["diabetes-duration"].unit) == ("an(s)", "year(s)")
+    assert (fr["hba1c"].min, fr["hba1c"].max, fr["hba1c"].unit) == (3, 20, "%")
+    assert (fr["visual-acuity-right"].min, fr["visual-acuity-right"].max) == (0, 2)
+    assert fr["hypertension"].text == "Hypertension artérielle ?"
+    assert en["hypertension"].text == "High blood pressure?"
+    phototypes = [code for code, _ in form_items("dermatology", "fr")[6].options]
+    assert phototypes == ["I", "II", "III", "IV", "V", "VI"]
+
+
+def test_load_form_gives_a_copy_the_caller_may_change() -> None:
+    form = load_form("other")
+    form["item"].clear()
+    assert load_form("other")["item"]
+    assert [item.link_id for item in form_items("other", "fr")] == list(EXPECTED["other"])
+
+
+def test_an_unknown_specialty_has_no_form() -> None:
+    with pytest.raises(ValueError, match="no form"):
+        load_form("../forms/dermatology")
+
+
+# --- checking answers -------------------------------------------------------------------------
+
+
+def test_the_cli_example_answers_only_miss_the_other_required_items() -> None:
+    findings = check_answers("dermatology", {"lesion-duration": "6 mois", "lesion-changed": True}, "fr")
+    assert codes(findings) == [
+        ("form.required", "form.phototype", "missing"),
+        ("form.required", "form.melanoma-personal-history", "missing"),
+        ("form.required", "form.melanoma-family-history", "missing"),
+        ("form.required", "form.immunosuppression", "missing"),
+    ]
+    assert (
+        findings[0].message == "Répondez à la question « Phototype de Fitzpatrick » : l'expert en a besoin."
+    )
+
+
+@pytest.mark.parametrize("specialty", FORM_SPECIALTIES)
+def test_a_full_answer_set_has_no_finding(specialty: str) -> None:
+    assert check_answers(specialty, FULL_ANSWERS[specialty], "fr") == []
+
+
+@pytest.mark.parametrize("blank", [None, "", "   \n"])
+def test_an_absent_none_or_blank_required_answer_is_missing(blank: Any) -> None:
+    answers = dict(FULL_ANSWERS["other"], **{"problem-duration": blank})
+    assert codes(check_answers("other", answers, "fr")) == [
+        ("form.required", "form.problem-duration", "missing")
+    ]
+    del answers["problem-duration"]
+    assert codes(check_answers("other", answers, "fr")) == [
+        ("form.required", "form.problem-duration", "missing")
+    ]
+
+
+def test_an_unanswered_optional_question_is_fine() -> None:
+    answers = dict(FULL_ANSWERS["other"], details="  ")
+    assert check_answers("other", answers, "fr") == []
+    answers["details"] = None
+    assert check_answers("other", answers, "fr") == []
+
+
+def test_an_unknown_question_is_an_error() -> None:
+    answers = dict(FULL_ANSWERS["dermatology"], **{"lesion-durée": "6 mois"})
+    [finding] = check_answers("dermatology", answers, "fr")
+    assert (finding.code, finding.field, finding.severity) == ("form.unknown", "form.lesion-durée", "error")
+    assert "lesion-durée" in finding.message
+    assert "Télé-expertise dermatologique" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("specialty", "link_id", "value", "code"),
+    [
+        ("dermatology", "lesion-changed", "oui", "form.type"),
+        ("dermatology", "lesion-changed", 1, "form.type"),
+        ("dermatology", "lesion-duration", 6, "form.type"),
+        ("dermatology", "similar-lesions", 2.5, "form.type"),
+        ("dermatology", "similar-lesions", True, "form.type"),
+        ("dermatology", "similar-lesions", "3", "form.type"),
+        ("dermatology", "similar-lesions", -1, "form.range"),
+        ("dermatology", "similar-lesions", 2**31, "form.range"),
+        ("dermatology", "phototype", "VII", "form.option"),
+        ("dermatology", "phototype", "ii", "form.option"),
+        ("dermatology", "phototype", 2, "form.type"),
+        ("dermatology", "phototype", {"code": "II"}, "form.type"),
+        ("ophthalmology", "hba1c", "7,4", "form.type"),
+        ("ophthalmology", "hba1c", False, "form.type"),
+        ("ophthalmology", "hba1c", float("nan"), "form.type"),
+        ("ophthalmology", "hba1c", float("inf"), "form.type"),
+        ("ophthalmology", "hba1c", 74, "form.range"),
+        ("ophthalmology", "hba1c", 2.9, "form.range"),
+        ("ophthalmology", "visual-acuity-left", 8, "form.range"),
+        ("ophthalmology", "diabetes-duration", 101, "form.range"),
+        ("ophthalmology", "hba1c-date", "2026-02-30", "form.type"),
+        ("ophthalmology", "hba1c-date", "14/09/2026", "form.type"),
+        ("ophthalmology", "hba1c-date", "20260914", "form.type"),
+        ("ophthalmology", "hba1c-date", "2026-09-14T10:00:00", "form.type"),
+        ("ophthalmology", "hba1c-date", 20260914, "form.type"),
+        ("ophthalmology", "dilation-drops", ["tropicamide"], "form.type"),
+        ("wound-care", "pain-score", 11, "form.range"),
+        ("wound-care", "exudate", "abondant", "form.option"),
+        ("wound-care", "treatments-tried", {"text": "x"}, "form.type"),
+    ],
+)
+def test_a_wrong_answer_is_an_error_with_its_code(
+    specialty: str, link_id: str, value: Any, code: str
+) -> None:
+    answers = dict(FULL_ANSWERS[specialty], **{link_id: value})
+    [finding] = check_answers(specialty, answers, "fr")
+    assert (finding.code, finding.field, finding.severity) == (code, f"form.{link_id}", "error")
+    question = next(item.text for item in form_items(specialty, "fr") if item.link_id == link_id)
+    assert f"« {question} »" in finding.message
+
+
+@pytest.mark.parametrize("value", [0, 10, 0.0])
+def test_range_bounds_are_inclusive(value: int | float) -> None:
+    answers = dict(FULL_ANSWERS["wound-care"], **{"pain-score": int(value), "wound-depth": value})
+    assert check_answers("wound-care", answers, "fr") == []
+
+
+def test_range_messages_give_the_bounds_in_the_user_s_writing() -> None:
+    answers = dict(FULL_ANSWERS["ophthalmology"], **{"visual-acuity-right": 2.5})
+    [fr] = check_answers("ophthalmology", answers, "fr")
+    assert fr.message.endswith("doit être comprise entre 0 et 2.")
+    answers = dict(FULL_ANSWERS["dermatology"], **{"similar-lesions": -4})
+    [en] = check_answers("dermatology", answers, "en")
+    assert en.message == "The answer to “Number of other similar lesions” must be at least 0."
+
+
+def test_messages_never_quote_the_answer() -> None:
+    secret = "Paul MARTIN 1950-02-03"
+    answers = {
+        "lesion-duration": 42,
+        "lesion-changed": secret,
+        "phototype": secret,
+        "similar-lesions": secret,
+        "immunosuppression": [secret],
+    }
+    findings = check_answers("dermatology", answers, "fr")
+    assert {f.code for f in findings} == {"form.type", "form.option", "form.required"}
+    assert all(secret not in f.message and "42" not in f.message for f in findings)
+
+
+def test_messages_are_in_english_when_asked() -> None:
+    answers = {"lesion-duration": "6 months", "lesion-changed": "yes", "phototype": "VII", "x": 1}
+    findings = check_answers("dermatology", answers, "en")
+    by_field = {f.field: f.message for f in findings}
+    assert (
+        by_field["form.lesion-changed"]
+        == "The answer to “Has the lesion changed recently?” must be yes or no."
+    )
+    assert by_field["form.phototype"] == (
+        "The answer to “Fitzpatrick skin type” is not one of the options offered (I, II, III, IV, V, VI)."
+    )
+    assert by_field["form.x"] == "The form “Dermatology tele-expertise” has no question “x”."
+    assert by_field["form.immunosuppression"] == (
+        "Answer the question “Immunosuppression (organ transplant, immunosuppressive treatment, HIV…)?”: "
+        "the expert needs it."
+    )
+
+
+@pytest.mark.usefixtures("system_language")
+def test_the_app_language_is_used_when_none_is_given() -> None:
+    i18n.set_language("en")
+    [finding] = check_answers("other", dict(FULL_ANSWERS["other"], **{"seen-by-specialist": None}))
+    assert finding.message.startswith("Answer the question “Has the patient already seen a specialist")
+    i18n.set_language("fr")
+    [finding] = check_answers("other", dict(FULL_ANSWERS["other"], **{"seen-by-specialist": None}))
+    assert finding.message.startswith("Répondez à la question « Le patient a-t-il déjà vu un spécialiste")
+
+
+# --- the answers sent and shown ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("specialty", FORM_SPECIALTIES)
+def test_a_full_answer_set_becomes_a_valid_questionnaire_response(specialty: str) -> None:
+    items = response_items(specialty, FULL_ANSWERS[specialty])
+    response = validate_response(specialty, items)
+    assert response.questionnaire == f"https://teleavis.fr/fhir/Questionnaire/{specialty}"
+    assert [item["linkId"] for item in items] == list(EXPECTED[specialty])
+    for item in items:
+        [answer] = item["answer"]
+        assert item["text"]
+        [key] = answer
+        expected_type = EXPECTED[specialty][item["linkId"]][0]
+        assert (
+            key
+            == {
+                "boolean": "valueBoolean",
+                "integer": "valueInteger",
+                "decimal": "valueDecimal",
+                "string": "valueString",
+                "text": "valueString",
+                "date": "valueDate",
+                "choice": "valueCoding",
+            }[expected_type]
+        )
+
+
+def test_response_items_hold_the_full_coding_and_leave_out_unanswered_questions() -> None:
+    items = response_items("wound-care", {"wound-cause": "diabetic-foot", "wound-length": 3, "exudate": ""})
+    assert items == [
+        {
+            "linkId": "wound-cause",
+            "text": "Origine de la plaie",
+            "answer": [
+                {
+                    "valueCoding": {
+                        "system": "https://teleavis.fr/fhir/CodeSystem/wound-cause",
+                        "code": "diabetic-foot",
+                        "display": "Plaie du pied diabétique",
+                    }
+                }
+            ],
+        },
+        {"linkId": "wound-length", "text": "Longueur de la plaie (cm)", "answer": [{"valueDecimal": 3}]},
+    ]
+
+
+def test_response_items_refuse_a_wrong_answer() -> None:
+    with pytest.raises(ValueError, match="pain-score"):
+        response_items("wound-care", dict(FULL_ANSWERS["wound-care"], **{"pain-score": 12}))
+
+
+def test_display_answers_in_words() -> None:
+    fr = dict(display_answers("ophthalmology", FULL_ANSWERS["ophthalmology"], "fr"))
+    assert fr["Type de diabète"] == "Diabète de type 2"
+    assert fr["Ancienneté du diabète (en années)"] == "12 an(s)"
+    assert fr["Dernière HbA1c (%)"] == "7,4 %"
+    assert fr["Date de la dernière HbA1c"] == "14/09/2026"
+    assert fr["Les pupilles ont-elles été dilatées pour les photographies ?"] == "Oui"
+    assert fr["Rétinopathie diabétique déjà connue ?"] == "Non"
+    en = display_answers("ophthalmology", FULL_ANSWERS["ophthalmology"], "en")
+    assert en[0] == ("Type of diabetes", "Type 2 diabetes")
+    assert dict(en)["Last HbA1c (%)"] == "7.4 %"
+    assert dict(en)["Date of the last HbA1c"] == "2026-09-14"
+    assert dict(en)["Left eye visual acuity, corrected, decimal scale (8/10 = 0.8)"] == "1"
+
+
+def test_display_answers_leave_out_wrong_and_unanswered_ones() -> None:
+    shown = display_answers(
+        "wound-care", {"wound-depth": 0.00001, "pain-score": "fort", "exudate": None}, "fr"
+    )
+    assert shown == [("Profondeur de la plaie (cm)", "0,00001 cm")]
+
+
+# --- whatever a case file holds ---------------------------------------------------------------
+
+json_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+json_values = st.recursive(
+    json_scalars,
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+all_link_ids = sorted({link_id for items in EXPECTED.values() for link_id in items})
+all_codes = sorted(
+    {code for s in FORM_SPECIALTIES for item in form_items(s, "fr") for code, _ in item.options}
+)
+plausible = (
+    json_values
+    | st.sampled_from(all_codes)
+    | st.dates().map(lambda d: d.isoformat())
+    | st.integers(min_value=-5, max_value=120)
+    | st.floats(min_value=-1, max_value=120)
+)
+answer_sets = st.dictionaries(st.sampled_from(all_link_ids) | st.text(max_size=12), plausible, max_size=14)
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    specialty=st.sampled_from(FORM_SPECIALTIES),
+    answers=answer_sets,
+    lang=st.sampled_from(["fr", "en", "de"]),
+)
+def test_check_answers_never_raises(specialty: str, answers: dict[str, Any], lang: str) -> None:
+    findings = check_answers(specialty, answers, lang)
+    assert all(f.field.startswith("form.") and f.message for f in findings)
+    assert all(f.severity in ("error", "missing") for f in findings)
+    display_answers(specialty, answers, lang)
+
+
+def answers_shaped_like(specialty: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Answers mostly of the right kind for each question, sometimes wrong or out of range."""
+    optional: dict[str, st.SearchStrategy[Any]] = {}
+    for item in form_items(specialty, "fr"):
+        right: st.SearchStrategy[Any]
+        wrong: st.SearchStrategy[Any]
+        if item.type == "boolean":
+            right, wrong = st.booleans(), st.none() | st.integers(0, 1)
+        elif item.type == "integer":
+            low, high = (None if b is None else int(b) for b in (item.min, item.max))
+            right = st.integers(min_value=low, max_value=high)
+            wrong = st.integers() | st.floats()
+        elif item.type == "decimal":
+            right = st.floats(min_value=item.min, max_value=item.max) | st.integers(min_value=0, max_value=2)
+            wrong = st.floats() | st.integers()
+        elif item.type in ("string", "text"):
+            right, wrong = st.text(min_size=1), st.text(max_size=2) | st.none()
+        elif item.type == "date":
+            right, wrong = st.dates().map(lambda d: d.isoformat()), st.text(max_size=12)
+        else:
+            right = st.sampled_from([code for code, _ in item.options])
+            wrong = st.text(max_size=4)
+        optional[item.link_id] = st.one_of(right, right, right, wrong)
+    return st.fixed_dictionaries({}, optional=optional)
+
+
+@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), specialty=st.sampled_from(FORM_SPECIALTIES))
+def test_answers_without_error_can_be_sent_and_shown(data: st.DataObject, specialty: str) -> None:
+    answers = data.draw(answers_shaped_like(specialty))
+    findings = check_answers(specialty, answers, "fr")
+    if any(f.severity == "error" for f in findings):
+        with pytest.raises(ValueError, match="not valid"):
+            response_items(specialty, answers)
+        return
+    items = response_items(specialty, answers)
+    validate_response(specialty, items)
+    answered = [link_id for link_id in EXPECTED[specialty] if link_id in {i["linkId"] for i in items}]
+    assert [i["linkId"] for i in items] == answered
+    assert len(display_answers(specialty, answers, "en")) == len(items)
+    missing = {f.field for f in findings}
+    assert missing == {
+        f"form.{link_id}"
+        for link_id, (_, required) in EXPECTED[specialty].items()
+        if required and link_id not in answered
+    }
