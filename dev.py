@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Set up Teleavis from a clean checkout, then run it or test it.
+
+    python3 dev.py run     # set everything up, then start Teleavis (window, or a headless demo)
+    python3 dev.py test    # set everything up, then run every check and the whole test suite
+
+Only the Python standard library is used here, so this works on a fresh Debian/Ubuntu machine
+with nothing but Python 3.11+. System libraries (Qt's, Xvfb, poppler) are installed with apt-get
+when running as root; otherwise the exact command to run is printed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+# What Qt (PySide6) needs to start, with or without a display, and what the tests use.
+APT_RUNTIME = [
+    "libgl1", "libegl1", "libglib2.0-0", "libfontconfig1", "libfreetype6", "libdbus-1-3",
+    "libxkbcommon0", "libxkbcommon-x11-0", "libx11-xcb1", "libxcb-cursor0", "libxcb-icccm4",
+    "libxcb-image0", "libxcb-keysyms1", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0",
+    "libxcb-xinerama0", "libxcb-xfixes0", "libxcb-xkb1", "libxrender1", "libxi6", "libsm6",
+    "fonts-dejavu-core",
+]
+APT_TEST = ["xvfb", "xauth", "poppler-utils", "desktop-file-utils"]
+
+
+def say(text: str) -> None:
+    print(f"[teleavis] {text}", flush=True)
+
+
+def missing_debs(packages: list[str]) -> list[str]:
+    if not shutil.which("dpkg-query"):
+        return []
+    missing = []
+    for name in packages:
+        result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True)
+        if "install ok installed" not in result.stdout:
+            missing.append(name)
+    return missing
+
+
+def ensure_system(packages: list[str]) -> None:
+    """Install the Debian packages that are missing (as root), or say how to."""
+    missing = missing_debs(packages)
+    if not missing:
+        return
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
+    if os.name != "posix" or os.geteuid() != 0:
+        say("Missing system packages. Run, then start again:")
+        print(f"    sudo apt-get update && sudo {' '.join(command)}")
+        sys.exit(1)
+    say(f"installing system packages: {' '.join(missing)}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-q"], check=True, env=env, stdout=subprocess.DEVNULL)
+    # Package names differ between Debian and Ubuntu releases: install what exists, report the rest.
+    available = [p for p in missing if subprocess.run(["apt-cache", "show", p], capture_output=True).returncode == 0]
+    unavailable = sorted(set(missing) - set(available))
+    if unavailable:
+        say(f"not available on this system, skipped: {' '.join(unavailable)}")
+    if available:
+        subprocess.run([*command[:4], *available], check=True, env=env)
+
+
+def ensure_venv() -> None:
+    if PY.exists():
+        return
+    say(f"creating the virtual environment in {VENV}")
+    result = subprocess.run([sys.executable, "-m", "venv", str(VENV)])
+    if result.returncode != 0:
+        shutil.rmtree(VENV, ignore_errors=True)
+        version = f"python3.{sys.version_info.minor}-venv"
+        if os.name == "posix" and os.geteuid() == 0:
+            ensure_system(["python3-venv", version])
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        else:
+            say("Python's venv module is missing. Run, then start again:")
+            print(f"    sudo apt-get install -y python3-venv {version}")
+            sys.exit(1)
+
+
+def ensure_packages(extra: str) -> None:
+    """pip install the project (editable) with ``extra``; skipped when nothing changed."""
+    spec = (ROOT / "pyproject.toml").read_bytes()
+    stamp = VENV / f".installed-{extra or 'run'}"
+    digest = hashlib.sha256(spec).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say("installing Python packages (first time: a few minutes)")
+    subprocess.run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
+    target = f".[{extra}]" if extra else "."
+    subprocess.run([str(PY), "-m", "pip", "install", "-q", "-e", target], check=True, cwd=ROOT)
+    stamp.write_text(digest)
+
+
+def build_translations() -> None:
+    script = ROOT / "packaging" / "build_translations.py"
+    if script.exists():
+        subprocess.run([str(PY), str(script)], check=True, cwd=ROOT)
+
+
+def setup(extra: str, system: list[str]) -> None:
+    if sys.version_info < (3, 11):
+        say(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
+        sys.exit(1)
+    ensure_system(system)
+    ensure_venv()
+    ensure_packages(extra)
+    build_translations()
+
+
+def has_display() -> bool:
+    return sys.platform in ("win32", "darwin") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run() -> int:
+    setup("", APT_RUNTIME)
+    teleavis = str(BIN / "teleavis")
+    if has_display():
+        say("starting Teleavis (training mode until a platform is configured)")
+        return subprocess.run([teleavis]).returncode
+    say("No graphical display here: the window cannot open. Here is a headless demo of the commands instead.")
+    return subprocess.run([str(PY), str(ROOT / "packaging" / "demo.py")]).returncode
+
+
+def test() -> int:
+    setup("test", APT_RUNTIME + APT_TEST)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1")
+    env.pop("TELEAVIS_HOME", None)
+    steps = [
+        ("ruff", [str(BIN / "ruff"), "check", "."]),
+        ("mypy", [str(BIN / "mypy")]),
+        ("import contracts", [str(BIN / "lint-imports")]),
+        ("pytest", [str(PY), "-m", "pytest", "-p", "no:cacheprovider", *sys.argv[2:]]),
+    ]
+    failed = []
+    for name, command in steps:
+        say(f"--- {name}")
+        if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
+            failed.append(name)
+    if failed:
+        say(f"FAILED: {', '.join(failed)}")
+        return 1
+    say("all checks passed")
+    return 0
+
+
+def main() -> int:
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "run":
+        return run()
+    if command == "test":
+        return test()
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    tempfile.tempdir = None
+    sys.exit(main())

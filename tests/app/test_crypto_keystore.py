@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from app.crypto import DataKey, DecryptionFailed, new_key
+from app.errors import DataLocked
+from app.keystore import KeyStore
+
+
+def test_sealed_values_are_bound_to_their_place() -> None:
+    key = DataKey(new_key())
+    sealed = key.seal(b"ZORGLUB", b"case:1:content")
+    assert b"ZORGLUB" not in sealed
+    assert key.open(sealed, b"case:1:content") == b"ZORGLUB"
+    with pytest.raises(DecryptionFailed):
+        key.open(sealed, b"case:2:content")
+    with pytest.raises(DecryptionFailed):
+        DataKey(new_key()).open(sealed, b"case:1:content")
+    tampered = sealed[:-1] + bytes([sealed[-1] ^ 1])
+    with pytest.raises(DecryptionFailed):
+        key.open(tampered, b"case:1:content")
+
+
+def test_passphrase_wraps_the_key_and_a_wrong_one_is_refused(tmp_path: Path) -> None:
+    created = KeyStore(tmp_path, passphrase=lambda confirm: "bonne phrase").create()
+    sealed = created.seal(b"x", b"ctx")
+    again = KeyStore(tmp_path, passphrase=lambda confirm: "bonne phrase").unlock()
+    assert again.open(sealed, b"ctx") == b"x"
+    with pytest.raises(DataLocked) as wrong:
+        KeyStore(tmp_path, passphrase=lambda confirm: "mauvaise").unlock()
+    assert wrong.value.exit_code == 3
+    assert "incorrecte" in wrong.value.message
+    with pytest.raises(DataLocked):
+        KeyStore(tmp_path, passphrase=lambda confirm: None).unlock()
+    meta = json.loads((tmp_path / "key.json").read_text())
+    assert meta["keyring"] is None and meta["passphrase"]["kdf"] == "scrypt"
+
+
+def test_without_keyring_nor_passphrase_nothing_is_created(tmp_path: Path) -> None:
+    with pytest.raises(DataLocked) as locked:
+        KeyStore(tmp_path, passphrase=lambda confirm: None).create()
+    assert "phrase secrète" in locked.value.message
+    assert not (tmp_path / "key.json").exists()
+
+
+class MemoryKeyring(KeyringBackend):
+    """An OS keyring stand-in that records what is stored in it."""
+
+    priority = 10  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+def test_with_a_keyring_only_the_32_byte_key_goes_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ring = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(ring)
+    try:
+        monkeypatch.delenv("TELEAVIS_PASSPHRASE")
+        created = KeyStore(tmp_path, passphrase=lambda confirm: None).create()
+        (entry,) = ring.entries.values()
+        assert len(entry) < 100  # base64 of 32 bytes, far below Windows' 2.5 KB cap
+        reopened = KeyStore(tmp_path, passphrase=lambda confirm: None).unlock()
+        assert reopened.open(created.seal(b"y", b"c"), b"c") == b"y"
+        # A keyring entry replaced by another key is detected, not used to decrypt garbage.
+        ring.entries[next(iter(ring.entries))] = "A" * 44
+        with pytest.raises(DataLocked):
+            KeyStore(tmp_path, passphrase=lambda confirm: None).unlock()
+    finally:
+        keyring.set_keyring(previous)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.identifiers import finess_is_valid, ins_is_valid, ins_key, luhn_is_valid, rpps_is_valid
+
+
+def with_key(first13: str) -> str:
+    return f"{first13}{ins_key(first13):02d}"
+
+
+def test_the_cli_example_ins_is_valid() -> None:
+    assert ins_is_valid("150028512345615")
+    assert ins_is_valid("1 50 02 85 123 456 15")
+
+
+def test_a_wrong_key_is_refused() -> None:
+    assert not ins_is_valid("150028512345616")
+    assert not ins_is_valid("15002851234561")  # 14 characters
+    assert not ins_is_valid("950028512345615")  # no such first digit
+
+
+def test_corsica_uses_19_and_18_in_place_of_2a_and_2b() -> None:
+    for dept, digits in (("2A", "19"), ("2B", "18")):
+        first13 = f"16003{dept}123456"
+        key = 97 - int(first13.replace(dept, digits)) % 97
+        assert ins_key(first13) == key
+        assert ins_is_valid(f"{first13}{key:02d}")
+        assert ins_is_valid(f"{first13.lower()}{key:02d}")
+        assert not ins_is_valid(f"{first13}{(key % 97) + 1:02d}")
+
+
+def test_letters_anywhere_but_the_department_are_refused() -> None:
+    assert not ins_is_valid("1600312A34561" + "00")
+    assert not ins_is_valid("2A0031234561200")
+
+
+@given(st.integers(min_value=1, max_value=2).map(str), st.text("0123456789", min_size=12, max_size=12))
+def test_every_computed_key_validates_and_any_other_does_not(sex: str, rest: str) -> None:
+    first13 = sex + rest
+    good = with_key(first13)
+    assert ins_is_valid(good)
+    wrong = (int(good[13:]) % 97) + 1
+    assert not ins_is_valid(f"{first13}{wrong:02d}")
+
+
+def test_luhn_numbers_of_the_site_file() -> None:
+    assert rpps_is_valid("10101010105")
+    assert not rpps_is_valid("10101010106")
+    assert finess_is_valid("750000010")
+    assert not finess_is_valid("750000011")
+    assert not luhn_is_valid("12a4")
+    assert not rpps_is_valid("0101010105")  # 10 digits

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app import audit
+from app.errors import InvalidTransition, NotFound
+from app.model import Case, CaseImage, CaseState, Patient, QualityFinding
+from app.store import NewImage, Store, sha1_b64
+from tests.support.images import jpeg_bytes, skin_photo
+
+
+def make_case(family: str = "MARTIN", given: str = "Paul") -> Case:
+    case = Case(question="Avis ?", summary="Résumé")
+    case.patient = Patient(family=family, given=[given], birth_date="1950-02-03", sex="male", local_id="D-1")
+    return case
+
+
+def new_image(seed: int = 0, view: str = "far") -> NewImage:
+    data = jpeg_bytes(skin_photo(400, 300, seed=seed))
+    record = CaseImage(body_site="dos", view=view, note="note", width=400, height=300,
+                       quality=[QualityFinding("sharpness", "ok", "Photo nette.", 123.0)])
+    return NewImage(record, data, b"thumb")
+
+
+def test_a_case_reads_back_identical_with_its_images(teleavis_home: Path) -> None:
+    images = [new_image(0), new_image(1, "close-up")]
+    originals = [image.data for image in images]
+    with Store.open(teleavis_home) as store:
+        case = make_case()
+        case_id = store.create_case(case, images)
+    with Store.open(teleavis_home) as store:
+        back = store.get_case(case_id)
+        assert back.patient == case.patient
+        assert (back.question, back.summary, back.state) == ("Avis ?", "Résumé", CaseState.DRAFT)
+        assert [store.image_bytes(image) for image in back.images] == originals
+        assert back.images[1].view == "close-up" and back.images[0].note == "note"
+        assert back.images[0].sha1 == sha1_b64(originals[0]) and back.images[0].size == len(originals[0])
+        assert back.images[0].quality[0].measure == 123.0
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_worklist_lists_and_searches_without_decrypting(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        a = store.create_case(make_case("MARTIN", "Paul"), [])
+        b = store.create_case(make_case("Lefèvre", "Élodie"), [])
+        rows = store.list_cases()
+        assert {r.id for r in rows} == {a, b}
+        assert {r.initials for r in rows} == {"M.P.", "L.É."}
+        assert [r.id for r in store.list_cases(search="lefev")] == [b]
+        assert [r.id for r in store.list_cases(search="elodie")] == [b]
+        assert [r.id for r in store.list_cases(search="mar")] == [a]
+        assert store.list_cases(search="zzz") == []
+        assert [r.id for r in store.list_cases(search=a[:8])] == [a]
+        assert [r.id for r in store.list_cases(states=["queued"])] == []
+
+
+def test_transitions_follow_the_case_life(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image()])
+        with pytest.raises(InvalidTransition):
+            store.transition(case_id, CaseState.SENT)
+        store.queue(case_id)
+        assert store.state(case_id) == CaseState.QUEUED
+        assert store.conn.execute("SELECT COUNT(*) FROM outbox WHERE case_id=?", (case_id,)).fetchone()[0] == 1
+        case = store.get_case(case_id)
+        store.transition(case_id, CaseState.SENDING)
+        with pytest.raises(InvalidTransition):
+            store.update_case(case)
+        kinds = [(e["from_state"], e["to_state"]) for e in store.history(case_id) if e["kind"] == "state"]
+        assert kinds == [("draft", "ready"), ("ready", "queued"), ("queued", "sending")]
+
+
+def test_unknown_ids_and_prefixes(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [])
+        assert store.resolve_id(case_id[:8].upper()) == case_id
+        with pytest.raises(NotFound):
+            store.resolve_id("00000000-0000")
+
+
+def test_edits_are_saved_and_indexed(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image()])
+        case = store.get_case(case_id)
+        case.patient.family = "DUPONT"
+        case.images[0].note = "bord net"
+        store.update_case(case)
+        back = store.get_case(case_id)
+        assert back.patient.family == "DUPONT" and back.images[0].note == "bord net"
+        assert back.revision == 2
+        assert [r.id for r in store.list_cases(search="dupont")] == [case_id]
+        assert store.list_cases(search="martin") == []
+
+
+def test_audit_chain_reports_the_first_broken_link(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        for _ in range(3):
+            store.create_case(make_case(), [])
+        check = audit.verify(store.conn, store.key)
+        assert check.ok and check.rows == 3
+        with pytest.raises(sqlite3.DatabaseError):
+            store.conn.execute("UPDATE audit SET actor='mallory' WHERE seq=2")
+        with pytest.raises(sqlite3.DatabaseError):
+            store.conn.execute("DELETE FROM audit WHERE seq=2")
+        # Someone with the file in hand removes the guard and rewrites a row.
+        store.conn.execute("DROP TRIGGER audit_no_update")
+        store.conn.execute("UPDATE audit SET actor='mallory' WHERE seq=2")
+        assert audit.verify(store.conn, store.key).first_broken == 2
+
+
+def test_blobs_left_by_a_crash_are_collected_and_referenced_ones_kept(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image()])
+        orphan = store.objects.put(b"left behind by a crash")
+        assert store.collect_orphans(older_than_s=-1) == 1
+        assert not store.objects.exists(orphan)
+        image = store.get_case(case_id).images[0]
+        assert store.image_bytes(image)

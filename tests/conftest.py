@@ -1,0 +1,38 @@
+"""Every test runs as on a fresh installation: its own data directory, a passphrase, no OS
+keyring, French messages, and Qt offscreen."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Set before any Qt import (pytest-qt creates the QApplication lazily).
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+PASSPHRASE = "cheval correct agrafe pile"
+
+
+@pytest.fixture(autouse=True)
+def teleavis_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    from app import i18n
+
+    home = tmp_path / "teleavis-home"
+    monkeypatch.setenv("TELEAVIS_HOME", str(home))
+    monkeypatch.setenv("TELEAVIS_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    i18n.set_language(None)
+    yield home
+    i18n.set_language(None)
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            root.removeHandler(handler)
+            handler.close()

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: real images, case files, and running the command line."""

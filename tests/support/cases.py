@@ -1,0 +1,58 @@
+"""The example case file of cli.md, with real images written beside it."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from tests.support.cli import write_json
+from tests.support.images import fundus_photo, jpeg_bytes, skin_photo
+
+EXAMPLE: dict[str, Any] = {
+    "specialty": "dermatology",
+    "priority": "routine",
+    "question": "Lésion pigmentée évolutive du dos : avis sur exérèse ?",
+    "summary": "Apparue il y a 6 mois, saigne au contact, pas d'antécédent familial.",
+    "patient": {"family": "MARTIN", "given": ["Paul"], "birth_date": "1950-02-03", "sex": "male",
+                "ins": "150028512345615", "local_id": "D-2291"},
+    "consent": {"given": True, "date": "2026-11-20", "recorded_by": "Inf. Durand"},
+    "treatments": [{"name": "Metformine 1000 mg", "dosage": "1 cp matin et soir"}],
+    "form": {"lesion-duration": "6 mois", "lesion-changed": True},
+    "images": [
+        {"file": "dos-loin.jpg", "body_site": "dos", "view": "far"},
+        {"file": "dos-proche.jpg", "body_site": "dos", "view": "close-up", "note": "bord irrégulier"},
+    ],
+}
+
+#: Answers that complete the dermatology form (its required items).
+DERMATOLOGY_FORM = {"lesion-duration": "6 mois", "lesion-changed": True, "phototype": "III",
+                    "melanoma-personal-history": False, "melanoma-family-history": False,
+                    "immunosuppression": False}
+
+
+def example_case(folder: Path, *, complete_form: bool = True, seed: int = 0, **changes: Any) -> Path:
+    """Write the cli.md example (optionally changed) and its two JPEGs into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = copy.deepcopy(EXAMPLE)
+    if complete_form:
+        doc["form"] = dict(DERMATOLOGY_FORM)
+    doc.update(changes)
+    for i, image in enumerate(doc.get("images", [])):
+        path = folder / image["file"]
+        if not path.exists():
+            path.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=seed * 10 + i)))
+    return write_json(folder / "case.json", doc)
+
+
+def retina_case(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for eye in ("right", "left"):
+        (folder / f"{eye}.jpg").write_bytes(jpeg_bytes(fundus_photo(1400, eye=eye)))
+    doc = copy.deepcopy(EXAMPLE)
+    doc.update(specialty="ophthalmology", question="Rétinopathie diabétique ?",
+               form={"diabetes-type": "type-2", "diabetes-duration": 12, "hba1c": 7.4,
+                     "visual-acuity-right": 0.8, "visual-acuity-left": 0.7, "pupils-dilated": False},
+               images=[{"file": "right.jpg", "eye": "right", "view": "macula"},
+                       {"file": "left.jpg", "eye": "left", "view": "macula"}])
+    return write_json(folder / "case.json", doc)

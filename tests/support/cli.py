@@ -1,0 +1,52 @@
+"""Running ``teleavis`` the way a user does: in-process for speed, or as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = {
+    "practitioner": {"rpps": "10101010105", "family": "DURAND", "given": ["Anne"], "role": "Médecin généraliste"},
+    "organization": {"finess": "750000010", "name": "Centre de santé de Saint-Martin"},
+    "patient_id_system": "urn:oid:1.2.250.1.999.1.1",
+}
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+def run_inprocess(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
+    from app.main import main
+
+    capsys.readouterr()
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return Result(code, captured.out, captured.err)
+
+
+def run_process(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> Result:
+    full_env = dict(os.environ, PYTHONPATH=str(ROOT))
+    full_env.update(env or {})
+    proc = subprocess.run([sys.executable, "-m", "app.main", *args], capture_output=True, text=True,
+                          env=full_env, timeout=timeout, cwd=ROOT, stdin=subprocess.DEVNULL)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def write_json(path: Path, value: Any) -> Path:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
