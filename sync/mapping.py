@@ -1,0 +1,414 @@
+"""From a case to the FHIR R4 resources of the expertise contract (expertise-api.md §2–§4).
+
+Pure functions: no network, no store. ``prepare_case`` builds the whole transaction Bundle of §3,
+every create conditional on its business identifier, with fresh ``urn:uuid:`` fullUrls, and
+validates every resource against the R4 models of ``fhir.resources`` before anything is sent.
+The Media's ``content.url`` holds a placeholder until the image's Binary id is known;
+``PreparedCase.bundle_with`` fills it in at run time.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app import forms
+from app.identifiers import FINESS_SYSTEM, INS_SYSTEM, RPPS_SYSTEM, normalize_ins
+from app.messages import specialty_name
+from app.model import Case, CaseImage, Message, Requester, iso, utc_now
+
+CASE_SYSTEM = "urn:teleavis:case-id"
+IMAGE_SYSTEM = "urn:teleavis:image-id"
+CONSENT_SYSTEM = "urn:teleavis:consent-id"
+TREATMENT_SYSTEM = "urn:teleavis:treatment-id"
+FORM_SYSTEM = "urn:teleavis:form-id"
+MESSAGE_SYSTEM = "urn:teleavis:message-id"
+SPECIALTY_SYSTEM = "urn:teleavis:specialty"
+ACT_SYSTEM = "urn:teleavis:act"
+SNOMED = "http://snomed.info/sct"
+DICOM = "http://dicom.nema.org/resources/ontology/DCM"
+EYE_CODES = {"right": ("18944008", "Right eye"), "left": ("8966001", "Left eye")}
+#: What ``content.url`` holds until the image is uploaded (a valid uri, never sent).
+PLACEHOLDER = "Binary/pending"
+_HL7_CS = "http://terminology.hl7.org/CodeSystem"
+_FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+
+
+class MappingError(ValueError):
+    """A case the mapping cannot turn into valid FHIR: a bug (the checklist should have caught it)."""
+
+
+def is_fhir_id(value: str) -> bool:
+    return bool(_FHIR_ID.match(value))
+
+
+def conditional(system: str, value: str) -> str:
+    return f"identifier={system}|{value}"
+
+
+def _identifier(system: str, value: str) -> list[dict[str, str]]:
+    return [{"system": system, "value": value}]
+
+
+class _Entries:
+    """Bundle entries with fresh fullUrls that never equal an identifier value."""
+
+    def __init__(self, avoid: Iterable[str]) -> None:
+        self.avoid = {v.lower() for v in avoid}
+        self.entries: list[dict[str, Any]] = []
+
+    def fresh(self) -> str:
+        while True:
+            value = str(uuid.uuid4())
+            if value not in self.avoid:
+                self.avoid.add(value)
+                return "urn:uuid:" + value
+
+    def add(self, resource: dict[str, Any], system: str, value: str) -> str:
+        full_url = self.fresh()
+        self.entries.append({
+            "fullUrl": full_url,
+            "resource": resource,
+            "request": {"method": "POST", "url": resource["resourceType"],
+                        "ifNoneExist": conditional(system, value)},
+        })
+        return full_url
+
+
+def patient_identifier(case: Case, requester: Requester) -> tuple[str, str]:
+    """(system, value) the Patient is conditional on: the INS, else the site's local id."""
+    if case.patient.ins:
+        return INS_SYSTEM, normalize_ins(case.patient.ins)
+    if case.patient.local_id and requester.patient_id_system:
+        return requester.patient_id_system, case.patient.local_id.strip()
+    raise MappingError("the patient has neither INS nor local id")
+
+
+def _patient(case: Case, requester: Requester) -> tuple[dict[str, Any], str, str]:
+    system, value = patient_identifier(case, requester)
+    p = case.patient
+    resource: dict[str, Any] = {"resourceType": "Patient", "identifier": _identifier(system, value)}
+    name: dict[str, Any] = {}
+    if p.family.strip():
+        name["family"] = p.family.strip()
+    given = [g.strip() for g in p.given if g.strip()]
+    if given:
+        name["given"] = given
+    if name:
+        resource["name"] = [name]
+    if p.sex:
+        resource["gender"] = p.sex
+    if p.birth_date:
+        resource["birthDate"] = p.birth_date
+    return resource, system, value
+
+
+def _practitioner(requester: Requester) -> tuple[dict[str, Any], str]:
+    value = "8" + requester.rpps
+    name: dict[str, Any] = {"family": requester.family}
+    if requester.given:
+        name["given"] = list(requester.given)
+    practitioner = {"resourceType": "Practitioner", "identifier": _identifier(RPPS_SYSTEM, value),
+                    "name": [name]}
+    return practitioner, value
+
+
+def _organization(requester: Requester) -> dict[str, Any]:
+    return {"resourceType": "Organization", "identifier": _identifier(FINESS_SYSTEM, requester.finess),
+            "name": requester.organization}
+
+
+def _body_site(images: list[CaseImage]) -> dict[str, Any] | None:
+    eyes = [e for e in dict.fromkeys(i.eye for i in images) if e in EYE_CODES]
+    if eyes:
+        return {"coding": [{"system": SNOMED, "code": EYE_CODES[e][0], "display": EYE_CODES[e][1]}
+                           for e in eyes]}
+    sites = [s for s in dict.fromkeys(i.body_site.strip() for i in images) if s]
+    return {"text": ", ".join(sites)} if sites else None
+
+
+def media_resource(image: CaseImage, position: int, patient_ref: str, request_ref: str,
+                   binary_url: str = PLACEHOLDER) -> dict[str, Any]:
+    """The Media of one image (§3), its content pointing at ``binary_url``."""
+    modality = "OP" if image.modality == "OP" or image.eye else "XC"
+    resource: dict[str, Any] = {
+        "resourceType": "Media",
+        "identifier": _identifier(IMAGE_SYSTEM, image.id),
+        "basedOn": [{"reference": request_ref}],
+        "status": "completed",
+        "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/media-type", "code": "image"}]},
+        "modality": {"coding": [{"system": DICOM, "code": modality}]},
+        "subject": {"reference": patient_ref},
+    }
+    if image.captured_at:
+        resource["createdDateTime"] = image.captured_at
+    if image.eye in EYE_CODES:
+        code, display = EYE_CODES[image.eye]
+        resource["bodySite"] = {"coding": [{"system": SNOMED, "code": code, "display": display}]}
+    elif image.body_site.strip():
+        resource["bodySite"] = {"text": image.body_site.strip()}
+    if image.view.strip():
+        resource["view"] = {"text": image.view.strip()}
+    if image.device.strip():
+        resource["deviceName"] = image.device.strip()
+    if image.height > 0:
+        resource["height"] = image.height
+    if image.width > 0:
+        resource["width"] = image.width
+    title = " — ".join(x for x in (f"Image {position + 1}", image.view.strip()) if x)
+    resource["content"] = {"contentType": image.content_type, "url": binary_url, "size": image.size,
+                           "hash": image.sha1, "title": title}
+    if image.note.strip():
+        resource["note"] = [{"text": image.note.strip()}]
+    return resource
+
+
+@dataclass
+class PreparedCase:
+    """The validated transaction Bundle of one case, Binary urls still to be filled."""
+
+    case_id: str
+    bundle: dict[str, Any]
+    #: image id → index of its Media entry in ``bundle["entry"]``.
+    media_entries: dict[str, int] = field(default_factory=dict)
+
+    def bundle_with(self, binary_ids: Mapping[str, str]) -> dict[str, Any]:
+        """A copy of the bundle with every Media pointing at its uploaded Binary."""
+        bundle = copy.deepcopy(self.bundle)
+        for image_id, index in self.media_entries.items():
+            binary_id = binary_ids.get(image_id)
+            if not binary_id or not is_fhir_id(binary_id):
+                raise MappingError(f"image {image_id} has no valid Binary id")
+            bundle["entry"][index]["resource"]["content"]["url"] = f"Binary/{binary_id}"
+        return bundle
+
+
+def prepare_case(case: Case, requester: Requester, *, validate: bool = True) -> PreparedCase:
+    """The whole transaction Bundle of §3 for ``case``, validated (``MappingError`` when invalid)."""
+    if not case.consent.given:
+        raise MappingError("no consent, no sending")
+    if not case.images:
+        raise MappingError("a case needs at least one image")
+    avoid = [case.id, case.consent.id, case.form_id, *(i.id for i in case.images),
+             *(t.id for t in case.treatments)]
+    entries = _Entries(avoid)
+    patient, p_system, p_value = _patient(case, requester)
+    patient_ref = entries.add(patient, p_system, p_value)
+    practitioner, rpps_value = _practitioner(requester)
+    prac_ref = entries.add(practitioner, RPPS_SYSTEM, rpps_value)
+    org_ref = entries.add(_organization(requester), FINESS_SYSTEM, requester.finess)
+    # The ServiceRequest and the Task refer to each other's fullUrls: reserve them first.
+    request_ref, task_ref = entries.fresh(), entries.fresh()
+    authored = case.created_at or iso(utc_now())
+    supporting: list[dict[str, str]] = []
+    media_positions: dict[str, int] = {}
+    later: list[tuple[dict[str, Any], str, str]] = []
+    for position, image in enumerate(case.images):
+        media_positions[image.id] = len(later)
+        later.append((media_resource(image, position, patient_ref, request_ref), IMAGE_SYSTEM, image.id))
+    for treatment in case.treatments:
+        statement: dict[str, Any] = {
+            "resourceType": "MedicationStatement",
+            "identifier": _identifier(TREATMENT_SYSTEM, treatment.id),
+            "status": "active",
+            "medicationCodeableConcept": {"text": treatment.name.strip()},
+            "subject": {"reference": patient_ref},
+        }
+        if treatment.dosage.strip():
+            statement["dosage"] = [{"text": treatment.dosage.strip()}]
+        later.append((statement, TREATMENT_SYSTEM, treatment.id))
+    consent_by: dict[str, Any] = ({"display": case.consent.recorded_by.strip()}
+                                  if case.consent.recorded_by.strip() else {"reference": prac_ref})
+    later.append(({
+        "resourceType": "Consent",
+        "identifier": _identifier(CONSENT_SYSTEM, case.consent.id),
+        "status": "active",
+        "scope": {"coding": [{"system": f"{_HL7_CS}/consentscope", "code": "treatment"}]},
+        "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+        "patient": {"reference": patient_ref},
+        "dateTime": case.consent.date,
+        "performer": [consent_by],
+        "organization": [{"reference": org_ref}],
+        "policyRule": {"coding": [{"system": f"{_HL7_CS}/v3-ActCode", "code": "OPTIN"}]},
+    }, CONSENT_SYSTEM, case.consent.id))
+    try:
+        items = forms.response_items(case.specialty, case.form)
+    except ValueError as exc:
+        raise MappingError(str(exc)) from exc
+    response: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "identifier": {"system": FORM_SYSTEM, "value": case.form_id},
+        "questionnaire": forms.form_url(case.specialty),
+        "status": "completed",
+        "subject": {"reference": patient_ref},
+        "authored": authored,
+        "author": consent_by,
+    }
+    if items:
+        response["item"] = items
+    later.append((response, FORM_SYSTEM, case.form_id))
+    later_refs = [entries.fresh() for _ in later]
+    supporting = [{"reference": ref} for ref in later_refs]
+    specialty = {"coding": [{"system": SPECIALTY_SYSTEM, "code": case.specialty}],
+                 "text": specialty_name(case.specialty)}
+    service_request: dict[str, Any] = {
+        "resourceType": "ServiceRequest",
+        "identifier": _identifier(CASE_SYSTEM, case.id),
+        "status": "active",
+        "intent": "order",
+        "category": [{"coding": [{"system": ACT_SYSTEM, "code": "teleexpertise"}]}],
+        "priority": case.priority,
+        "code": specialty,
+        "subject": {"reference": patient_ref},
+        "authoredOn": authored,
+        "requester": {"reference": prac_ref},
+        "reasonCode": [{"text": case.question.strip()}],
+        "note": [{"text": case.summary.strip()}],
+        "supportingInfo": supporting,
+    }
+    body_site = _body_site(case.images)
+    if body_site:
+        service_request["bodySite"] = [body_site]
+    task: dict[str, Any] = {
+        "resourceType": "Task",
+        "identifier": _identifier(CASE_SYSTEM, case.id),
+        "status": "requested",
+        "intent": "order",
+        "priority": case.priority,
+        "code": {"coding": [{"system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill"}]},
+        "focus": {"reference": request_ref},
+        "for": {"reference": patient_ref},
+        "authoredOn": authored,
+        "requester": {"reference": prac_ref},
+    }
+    for full_url, resource in ((request_ref, service_request), (task_ref, task)):
+        entries.entries.append({"fullUrl": full_url, "resource": resource,
+                                "request": {"method": "POST", "url": resource["resourceType"],
+                                            "ifNoneExist": conditional(CASE_SYSTEM, case.id)}})
+    first_later = len(entries.entries)
+    for full_url, (resource, system, value) in zip(later_refs, later, strict=True):
+        entries.entries.append({"fullUrl": full_url, "resource": resource,
+                                "request": {"method": "POST", "url": resource["resourceType"],
+                                            "ifNoneExist": conditional(system, value)}})
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": entries.entries}
+    prepared = PreparedCase(case.id, bundle, {i: first_later + n for i, n in media_positions.items()})
+    if validate:
+        validate_bundle(bundle)
+    return prepared
+
+
+def prepare_reply(case: Case, requester: Requester, message: Message, images: list[CaseImage], *,
+                  task_id: str, request_id: str, expert_message_id: str | None,
+                  validate: bool = True) -> PreparedCase:
+    """The transaction of the requester's answer to the expert (§4): new Media, then the Communication."""
+    entries = _Entries([case.id, message.id, *(i.id for i in images)])
+    patient, p_system, p_value = _patient(case, requester)
+    patient_ref = entries.add(patient, p_system, p_value)
+    practitioner, rpps_value = _practitioner(requester)
+    prac_ref = entries.add(practitioner, RPPS_SYSTEM, rpps_value)
+    request_ref = f"ServiceRequest/{request_id}"
+    media_entries: dict[str, int] = {}
+    media_refs: list[str] = []
+    for position, image in enumerate(images):
+        media_entries[image.id] = len(entries.entries)
+        media_refs.append(entries.add(media_resource(image, position, patient_ref, request_ref), IMAGE_SYSTEM,
+                                      image.id))
+    payload: list[dict[str, Any]] = []
+    if message.text.strip():
+        payload.append({"contentString": message.text.strip()})
+    payload.extend({"contentReference": {"reference": ref}} for ref in media_refs)
+    communication: dict[str, Any] = {
+        "resourceType": "Communication",
+        "identifier": _identifier(MESSAGE_SYSTEM, message.id),
+        "basedOn": [{"reference": request_ref}],
+        "status": "completed",
+        "subject": {"reference": patient_ref},
+        "about": [{"reference": f"Task/{task_id}"}],
+        "sent": message.sent_at or iso(utc_now()),
+        "sender": {"reference": prac_ref},
+        "payload": payload,
+    }
+    if expert_message_id:
+        communication["inResponseTo"] = [{"reference": f"Communication/{expert_message_id}"}]
+    entries.add(communication, MESSAGE_SYSTEM, message.id)
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": entries.entries}
+    if validate:
+        validate_bundle(bundle)
+    return PreparedCase(case.id, bundle, media_entries)
+
+
+_EVENT_STATUS = frozenset({"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed",
+                           "entered-in-error", "unknown"})
+_PRIORITY = frozenset({"routine", "urgent", "asap", "stat"})
+#: Codes of required bindings, which the R4 models do not check but a strict platform does.
+_REQUIRED_CODES: dict[str, dict[str, frozenset[str]]] = {
+    "Bundle": {"type": frozenset({"document", "message", "transaction", "transaction-response", "batch",
+                                  "batch-response", "history", "searchset", "collection"})},
+    "Patient": {"gender": frozenset({"male", "female", "other", "unknown"})},
+    "ServiceRequest": {
+        "status": frozenset({"draft", "active", "on-hold", "revoked", "completed", "entered-in-error",
+                             "unknown"}),
+        "intent": frozenset({"proposal", "plan", "directive", "order", "original-order", "reflex-order",
+                             "filler-order", "instance-order", "option"}),
+        "priority": _PRIORITY},
+    "Task": {
+        "status": frozenset({"draft", "requested", "received", "accepted", "rejected", "ready", "cancelled",
+                             "in-progress", "on-hold", "failed", "completed", "entered-in-error"}),
+        "intent": frozenset({"unknown", "proposal", "plan", "order", "original-order", "reflex-order",
+                             "filler-order", "instance-order", "option"}),
+        "priority": _PRIORITY},
+    "Media": {"status": _EVENT_STATUS},
+    "Communication": {"status": _EVENT_STATUS, "priority": _PRIORITY},
+    "Consent": {"status": frozenset({"draft", "proposed", "active", "rejected", "inactive",
+                                     "entered-in-error"})},
+    "MedicationStatement": {"status": frozenset({"active", "completed", "entered-in-error", "intended",
+                                                 "stopped", "on-hold", "unknown", "not-taken"})},
+    "QuestionnaireResponse": {"status": frozenset({"in-progress", "completed", "amended", "entered-in-error",
+                                                   "stopped"})},
+}
+
+
+def validate_resource(resource: Mapping[str, Any]) -> None:
+    """Check one resource against the R4 model and the codes of its required bindings
+    (``MappingError`` naming the element when invalid)."""
+    from fhir.resources.R4B import get_fhir_model_class
+    from pydantic import ValidationError
+
+    kind = resource.get("resourceType")
+    if not isinstance(kind, str):
+        raise MappingError("resource without resourceType")
+    try:
+        model = get_fhir_model_class(kind)
+        model.model_validate(dict(resource))
+    except (ValidationError, KeyError, ValueError) as exc:
+        raise MappingError(f"{kind} is not valid FHIR R4: {exc}") from exc
+    for element, codes in _REQUIRED_CODES.get(kind, {}).items():
+        value = resource.get(element)
+        if value is not None and value not in codes:
+            raise MappingError(f"{kind}.{element}: {value!r} is not a code of its required value set")
+
+
+def validate_bundle(bundle: Mapping[str, Any]) -> None:
+    """The Bundle and (the models do not look inside ``entry.resource``) each resource in it."""
+    shell = {**bundle, "entry": [{k: v for k, v in e.items() if k != "resource"} for e in bundle["entry"]]}
+    validate_resource(shell)
+    seen: set[str] = set()
+    for entry in bundle["entry"]:
+        full_url = entry["fullUrl"]
+        if full_url in seen or not full_url.startswith("urn:uuid:"):
+            raise MappingError("fullUrls must be fresh urn:uuid: values")
+        seen.add(full_url)
+        validate_resource(entry["resource"])
+
+
+def location_id(location: str, resource_type: str) -> str:
+    """The logical id in a ``Location`` (``Binary/<id>/_history/<v>``, possibly absolute)."""
+    parts = location.split("?")[0].rstrip("/").split("/")
+    for index in range(len(parts) - 1, 0, -1):
+        if parts[index - 1] == resource_type and is_fhir_id(parts[index]):
+            return parts[index]
+    raise ValueError(f"no {resource_type} id in the location")

@@ -1,0 +1,189 @@
+"""The FHIR mapping of a case (sync/mapping.py): the §3 transaction, conditional, valid R4."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.model import Message, new_id
+from app.store import Store
+from sync import mapping
+from sync.mapping import MappingError, prepare_case, prepare_reply, validate_bundle, validate_resource
+from tests.sync.sync_helpers import REQUESTER, make_case
+
+
+def _by_type(bundle: dict, kind: str) -> list[dict]:
+    return [e for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+@pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology", "wound-care", "other"])
+def test_bundle_holds_every_resource_conditionally(store: Store, specialty: str) -> None:
+    case = store.get_case(make_case(store, specialty))
+    prepared = prepare_case(case, REQUESTER)
+    bundle = prepared.bundle
+    assert bundle["type"] == "transaction"
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    for kind in ("Patient", "Practitioner", "Organization", "ServiceRequest", "Task", "Consent",
+                 "QuestionnaireResponse", "MedicationStatement"):
+        assert kinds.count(kind) == 1, kind
+    assert kinds.count("Media") == len(case.images)
+    identifiers = set()
+    for entry in bundle["entry"]:
+        resource, request = entry["resource"], entry["request"]
+        assert request["method"] == "POST"
+        assert request["url"] == resource["resourceType"]
+        ident = resource["identifier"]
+        ident = ident if isinstance(ident, dict) else ident[0]
+        assert request["ifNoneExist"] == f"identifier={ident['system']}|{ident['value']}"
+        identifiers.add(ident["value"])
+    full_urls = [e["fullUrl"] for e in bundle["entry"]]
+    assert len(set(full_urls)) == len(full_urls)
+    assert all(u.startswith("urn:uuid:") and u[9:] not in identifiers for u in full_urls)
+    # Every fullUrl appears only where it is meant to: as a reference, never inside a text.
+    text = json.dumps(bundle)
+    assert case.id not in {u[9:] for u in full_urls}
+    assert text.count(case.id) == 4  # SR + Task identifiers and their ifNoneExist
+
+
+def test_references_point_inside_the_bundle(store: Store) -> None:
+    case = store.get_case(make_case(store, "ophthalmology"))
+    bundle = prepare_case(case, REQUESTER).bundle
+    urls = {e["resource"]["resourceType"]: e["fullUrl"] for e in bundle["entry"]}
+    sr = _by_type(bundle, "ServiceRequest")[0]["resource"]
+    task = _by_type(bundle, "Task")[0]["resource"]
+    assert task["focus"]["reference"] == urls["ServiceRequest"]
+    assert task["for"]["reference"] == sr["subject"]["reference"] == urls["Patient"]
+    assert sr["requester"]["reference"] == urls["Practitioner"]
+    supporting = {s["reference"] for s in sr["supportingInfo"]}
+    expected = {e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] in
+                ("Media", "MedicationStatement", "Consent", "QuestionnaireResponse")}
+    assert supporting == expected
+    assert sr["code"]["coding"][0] == {"system": "urn:teleavis:specialty", "code": "ophthalmology"}
+    assert sr["code"]["text"]
+    assert sr["reasonCode"][0]["text"]
+    assert sr["note"][0]["text"]
+    assert {c["code"] for c in sr["bodySite"][0]["coding"]} == {"18944008", "8966001"}
+    assert task["code"]["coding"][0] == {"system": "http://hl7.org/fhir/CodeSystem/task-code",
+                                         "code": "fulfill"}
+    assert (task["status"], task["intent"]) == ("requested", "order")
+    assert (sr["status"], sr["intent"]) == ("active", "order")
+
+
+def test_media_carries_size_and_sha1_of_the_stored_bytes(store: Store) -> None:
+    case = store.get_case(make_case(store, "ophthalmology"))
+    prepared = prepare_case(case, REQUESTER)
+    ids = {image.id: f"bin{n}" for n, image in enumerate(case.images)}
+    bundle = prepared.bundle_with(ids)
+    medias = {e["resource"]["identifier"][0]["value"]: e["resource"] for e in _by_type(bundle, "Media")}
+    for image in case.images:
+        data = store.image_bytes(image)
+        media = medias[image.id]
+        assert media["content"]["size"] == len(data)
+        digest = hashlib.sha1(data, usedforsecurity=False).digest()
+        assert media["content"]["hash"] == base64.b64encode(digest).decode()
+        assert media["content"]["url"] == f"Binary/{ids[image.id]}"
+        assert media["modality"]["coding"][0]["code"] == "OP"
+        eye_code = {"right": "18944008", "left": "8966001"}[image.eye or ""]
+        assert media["bodySite"]["coding"][0]["code"] == eye_code
+        assert media["view"]["text"] == image.view
+        assert media["deviceName"] == "Retinograph NW400"
+    validate_bundle(bundle)
+    # The prepared bundle itself still holds placeholders: filling copies.
+    placeholders = [e["resource"]["content"]["url"] for e in _by_type(prepared.bundle, "Media")]
+    assert set(placeholders) == {mapping.PLACEHOLDER}
+
+
+def test_missing_binary_id_is_refused(store: Store) -> None:
+    case = store.get_case(make_case(store))
+    prepared = prepare_case(case, REQUESTER)
+    with pytest.raises(MappingError):
+        prepared.bundle_with({case.images[0].id: "b1"})
+    with pytest.raises(MappingError):
+        prepared.bundle_with({i.id: "not an id/" for i in case.images})
+
+
+def test_fullurls_are_fresh_each_time(store: Store) -> None:
+    case = store.get_case(make_case(store))
+    first = {e["fullUrl"] for e in prepare_case(case, REQUESTER).bundle["entry"]}
+    second = {e["fullUrl"] for e in prepare_case(case, REQUESTER).bundle["entry"]}
+    assert not first & second
+
+
+def test_patient_without_ins_is_conditional_on_the_local_id(store: Store) -> None:
+    case = store.get_case(make_case(store, ins=False))
+    patient = _by_type(prepare_case(case, REQUESTER).bundle, "Patient")[0]
+    assert patient["request"]["ifNoneExist"] == f"identifier={REQUESTER.patient_id_system}|D-2291"
+
+
+def test_requester_identifiers(store: Store) -> None:
+    bundle = prepare_case(store.get_case(make_case(store)), REQUESTER).bundle
+    prac = _by_type(bundle, "Practitioner")[0]
+    org = _by_type(bundle, "Organization")[0]
+    patient = _by_type(bundle, "Patient")[0]
+    assert prac["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.71.4.2.1|810101010105"
+    assert org["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.71.4.2.2|750000010"
+    assert patient["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.213.1.4.8|150028512345615"
+
+
+def test_an_invalid_resource_is_caught_before_sending(store: Store) -> None:
+    case = store.get_case(make_case(store))
+    case.priority = "whenever"
+    with pytest.raises(MappingError, match="ServiceRequest"):
+        prepare_case(case, REQUESTER)
+    with pytest.raises(MappingError):
+        validate_resource({"resourceType": "Media", "status": "completed"})  # content is required
+    with pytest.raises(MappingError):
+        validate_resource({"resourceType": "Media", "status": "completed", "content": {}, "bogus": 1})
+
+
+def test_no_consent_no_bundle(store: Store) -> None:
+    case = store.get_case(make_case(store))
+    case.consent.given = False
+    with pytest.raises(MappingError):
+        prepare_case(case, REQUESTER)
+
+
+def test_reply_bundle(store: Store) -> None:
+    case = store.get_case(make_case(store))
+    message = Message(id=new_id(), direction="to-expert", text="Voici une vue rapprochée.")
+    prepared = prepare_reply(case, REQUESTER, message, case.images[:1], task_id="t1", request_id="sr1",
+                             expert_message_id="c9")
+    bundle = prepared.bundle_with({case.images[0].id: "b7"})
+    comm = _by_type(bundle, "Communication")[0]
+    assert comm["request"]["ifNoneExist"] == f"identifier=urn:teleavis:message-id|{message.id}"
+    res = comm["resource"]
+    assert res["inResponseTo"] == [{"reference": "Communication/c9"}]
+    assert res["about"] == [{"reference": "Task/t1"}]
+    assert res["basedOn"] == [{"reference": "ServiceRequest/sr1"}]
+    media_url = _by_type(bundle, "Media")[0]["fullUrl"]
+    assert {"contentReference": {"reference": media_url}} in res["payload"]
+    validate_bundle(bundle)
+
+
+def test_location_id() -> None:
+    assert mapping.location_id("Binary/abc/_history/1", "Binary") == "abc"
+    assert mapping.location_id("http://x/fhir/Task/t-1/_history/3", "Task") == "t-1"
+    with pytest.raises(ValueError, match="no Binary"):
+        mapping.location_id("Task/1", "Binary")
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(str.strip)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(question=_text, summary=_text, note=_text, site=_text, view=_text, dosage=st.text(max_size=20),
+       urgent=st.booleans())
+def test_any_complete_case_maps_to_valid_fhir(store: Store, question: str, summary: str, note: str, site: str,
+                                              view: str, dosage: str, urgent: bool) -> None:
+    case_id = store.conn.execute("SELECT id FROM cases LIMIT 1").fetchone()
+    case = store.get_case(case_id[0] if case_id else make_case(store, queue=False))
+    case.question, case.summary, case.priority = question, summary, "urgent" if urgent else "routine"
+    case.treatments[0].dosage = dosage
+    case.images[0].note, case.images[0].body_site, case.images[0].view = note, site, view
+    prepared = prepare_case(case, REQUESTER)
+    validate_bundle(prepared.bundle_with({i.id: "b1" for i in case.images}))
