@@ -1,0 +1,387 @@
+"""The case report: the request and the expert's answer as one PDF, to file in the patient's record.
+
+Site and requester, patient, consent, question, clinical summary, specialty form answers,
+treatments, every image full size with its labels and quality findings, the sending history, and
+the answer with the expert's PDF pages appended. Text is real text (searchable, copyable), in the
+user's language; every page carries the patient's name, the case id and its number.
+A missing or damaged image is said in the report instead of stopping it.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app import audit, i18n
+from app import messages as M
+from app.db import transaction
+from app.errors import StorageError
+from app.model import Answer, Case, CaseImage, Requester
+from app.report_pdf import (
+    Fonts,
+    Furniture,
+    append_pdfs,
+    dicom_as_jpeg,
+    fonts,
+    image_reader,
+    jpeg_passthrough,
+    numbered_canvas,
+    pdf_page_count,
+)
+from app.report_text import T, date_words, moment_words, sex_words, view_words
+from app.site import load_requester
+from app.store import Store
+
+log = logging.getLogger(__name__)
+
+M.add({
+    "report.cannot_write": {"fr": "Impossible d'écrire le rapport dans « {path} » : {reason}.",
+                            "en": "Cannot write the report to “{path}”: {reason}."},
+    "report.written": {"fr": "Rapport du dossier {id} enregistré : {path} ({pages} pages).",
+                       "en": "Report of case {id} saved: {path} ({pages} pages)."},
+})
+
+_MARGIN = 15 * mm
+_TOP, _BOTTOM = 18 * mm, 17 * mm
+_CAPTION_ROOM = 40 * mm  # under each image: its label, note and quality findings
+
+
+@dataclass
+class Report:
+    """A built report: the PDF and what a caller may want to tell the user."""
+
+    pdf: bytes
+    pages: int
+    images: int
+    missing_images: list[int] = field(default_factory=list)  # 1-based positions shown as missing
+    answer_pages_appended: int = 0
+    answer_pdfs_referenced: int = 0
+
+
+def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Report:
+    """The report of ``case_id`` as PDF bytes, in ``lang`` (the user's language by default)."""
+    lang = lang if lang in i18n.SUPPORTED else i18n.language()
+    case = store.get_case(case_id)
+    answer = store.answer(case.id)
+    f = fonts()
+    styles = _styles(f)
+    t = T(lang, f)
+
+    appended, referenced = _answer_pdfs(store, answer)
+    extra_pages = sum(pages for _, pages in appended)
+    report = Report(pdf=b"", pages=0, images=len(case.images), answer_pages_appended=extra_pages,
+                    answer_pdfs_referenced=referenced)
+
+    story: list[Flowable] = []
+    story += _request_part(store, case, load_requester(store.settings), t, styles)
+    story += _answer_part(answer, extra_pages, referenced, t, styles)
+    story += _history_part(store, case.id, t, styles)
+    story += _images_part(store, case, t, styles, report)
+
+    patient = " ".join(part for part in (case.patient.family.upper(), " ".join(case.patient.given)) if part)
+    born = t("born", date=date_words(case.patient.birth_date, lang)) if case.patient.birth_date else ""
+    furniture = Furniture(title=t("title"), patient=f"{patient}{', ' + born if born else ''}",
+                          case_line=t("case_line", id=case.id), page_word=t("page"))
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=_MARGIN, rightMargin=_MARGIN, topMargin=_TOP,
+                            bottomMargin=_BOTTOM, title=t("title"), author="Teleavis",
+                            subject=t("case_line", id=case.id), creator="Teleavis")
+    with jpeg_passthrough():
+        doc.build(story, canvasmaker=numbered_canvas(furniture, f, extra_pages))
+    own_pages = doc.page
+    pdf = out.getvalue()
+    if appended:
+        pdf = append_pdfs(pdf, [data for data, _ in appended], furniture, f, own_pages + 1,
+                          own_pages + extra_pages)
+    report.pdf, report.pages = pdf, own_pages + extra_pages
+    return report
+
+
+def export_report(store: Store, case_id: str, target: Path, *, lang: str | None = None,
+                  actor: str | None = None) -> Report:
+    """Build the report, write it to ``target`` (whole or not at all) and record the export."""
+    report = build_report(store, case_id, lang=lang)
+    _write_file(target, report.pdf)
+    with transaction(store.conn) as conn:
+        audit.append(conn, store.key, "exported", case_id, detail=f"pdf report, {report.pages} pages",
+                     actor=actor)
+    log.info("case %s: report exported (%d pages)", case_id, report.pages)
+    return report
+
+
+def _write_file(target: Path, data: bytes) -> None:
+    tmp = target.with_name(f".{target.name}.part")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(M.tr("report.cannot_write", path=str(target),
+                                reason=exc.strerror or type(exc).__name__)) from exc
+
+
+# -- styles --------------------------------------------------------------------------------------
+
+
+def _styles(f: Fonts) -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=f.regular, fontSize=10, leading=13.5)
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11),
+        "title": ParagraphStyle("title", parent=body, fontName=f.bold, fontSize=16, leading=20, spaceAfter=4),
+        "h2": ParagraphStyle("h2", parent=body, fontName=f.bold, fontSize=12, leading=15, spaceBefore=9,
+                             spaceAfter=3, textColor=colors.HexColor("#1f3d6b")),
+        "label": ParagraphStyle("label", parent=body, fontName=f.bold, fontSize=9, leading=12),
+        "urgent": ParagraphStyle("urgent", parent=body, fontName=f.bold,
+                                 textColor=colors.HexColor("#b00020")),
+        "box": ParagraphStyle("box", parent=body, fontSize=11, leading=15,
+                              backColor=colors.HexColor("#eef3fa"), borderPadding=5, spaceBefore=4,
+                              spaceAfter=6),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of user text: escaped, line breaks kept."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _grid(rows: list[tuple[str, str]], t: T, styles: dict[str, ParagraphStyle],
+          widths: tuple[float, float] = (55 * mm, 125 * mm)) -> Table:
+    data = [[_p(t.fit(k), styles["label"]), _p(t.fit(v), styles["body"])] for k, v in rows]
+    table = Table(data, colWidths=list(widths), hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d0d0d0")),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table
+
+
+# -- parts ---------------------------------------------------------------------------------------
+
+
+def _request_part(store: Store, case: Case, requester: Requester | None, t: T,
+                  styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    lang = t.lang
+    story: list[Flowable] = [_p(t.fit(t("title")), styles["title"])]
+    head = [(t("case"), case.id), (t("specialty"), t.specialty(case.specialty)),
+            (t("state"), t.state(case.state.value)), (t("created"), moment_words(case.created_at, lang))]
+    info = store.platform_info(case.id)
+    if info.get("task_id"):
+        head.append((t("platform_ref"), str(info["task_id"])))
+    story.append(_grid(head, t, styles))
+    if case.priority == "urgent":
+        story.append(_p(t.fit(t("urgent")), styles["urgent"]))
+
+    story.append(_p(t.fit(t("site")), styles["h2"]))
+    if requester is None:
+        story.append(_p(t.fit(t("no_site")), styles["body"]))
+    else:
+        name = " ".join([*requester.given, requester.family.upper()])
+        story.append(_grid([(t("requester"), f"{name}{', ' + requester.role if requester.role else ''}"),
+                            ("RPPS", requester.rpps), (t("organization"), requester.organization),
+                            ("FINESS", requester.finess)], t, styles))
+
+    p = case.patient
+    story.append(_p(t.fit(t("patient")), styles["h2"]))
+    rows = [(t("name"), f"{p.family.upper()} {' '.join(p.given)}".strip()),
+            (t("birth_date"), date_words(p.birth_date, lang)), (t("sex"), sex_words(p.sex, lang))]
+    if p.ins:
+        rows.append(("INS", p.ins))
+    if p.local_id:
+        rows.append((t("local_id"), p.local_id))
+    consent = t("yes") if case.consent.given else t("no")
+    if case.consent.given:
+        given = (date_words(case.consent.date, lang), case.consent.recorded_by)
+        consent += " — " + ", ".join(x for x in given if x)
+    rows.append((t("consent"), consent))
+    story.append(_grid(rows, t, styles))
+
+    story.append(_p(t.fit(t("question")), styles["h2"]))
+    story.append(_p(t.fit(case.question or "—"), styles["box"]))
+    story.append(_p(t.fit(t("summary")), styles["h2"]))
+    story.append(_p(t.fit(case.summary or "—"), styles["body"]))
+
+    answers = _form_answers(case, lang)
+    if answers:
+        story.append(_p(t.fit(t("form")), styles["h2"]))
+        story.append(_grid(answers, t, styles, (95 * mm, 85 * mm)))
+    story.append(_p(t.fit(t("treatments")), styles["h2"]))
+    if case.treatments:
+        treatments = [(x.name, x.dosage or "—") for x in case.treatments]
+        story.append(_grid(treatments, t, styles, (80 * mm, 100 * mm)))
+    else:
+        story.append(_p(t.fit(t("none")), styles["body"]))
+    return story
+
+
+def _form_answers(case: Case, lang: str) -> list[tuple[str, str]]:
+    """The specialty form in words; the raw answers if the form cannot be read."""
+    try:
+        from app.forms import display_answers
+
+        return display_answers(case.specialty, case.form, lang)
+    except (ImportError, ValueError, KeyError, TypeError):
+        log.warning("case %s: form answers shown as recorded", case.id)
+        return [(str(k), str(v)) for k, v in case.form.items()]
+
+
+def _answer_pdfs(store: Store, answer: Answer | None) -> tuple[list[tuple[bytes, int]], int]:
+    """(PDF bytes, pages) that can be appended, and how many can only be referenced."""
+    appended: list[tuple[bytes, int]] = []
+    referenced = 0
+    for blob in answer.pdf_blobs if answer else []:
+        try:
+            data = store.objects.get(blob)
+        except StorageError:
+            referenced += 1
+            continue
+        pages = pdf_page_count(data)
+        if pages:
+            appended.append((data, pages))
+        else:
+            referenced += 1
+    return appended, referenced
+
+
+def _answer_part(answer: Answer | None, appended_pages: int, referenced: int, t: T,
+                 styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    head = _p(t.fit(t("answer")), styles["h2"])
+    if answer is None:
+        return [KeepTogether([head, _p(t.fit(t("no_answer")), styles["body"])])]
+    story: list[Flowable] = [KeepTogether([head, _p(t.fit(answer.conclusion or "—"), styles["box"])])]
+    rows = [(t("expert"), answer.expert or "—"), (t("issued"), moment_words(answer.issued, t.lang) or "—")]
+    if answer.follow_up_days is not None:
+        rows.append((t("follow_up"), t("follow_up_days", days=f"{answer.follow_up_days:g}")))
+    if appended_pages:
+        rows.append((t("expert_pdf"), t("expert_pdf_appended", pages=appended_pages)))
+    if referenced:
+        rows.append((t("expert_pdf"), t("expert_pdf_referenced", count=referenced)))
+    story.append(_grid(rows, t, styles))
+    return story
+
+
+def _history_part(store: Store, case_id: str, t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    events = store.history(case_id)
+    if not events:
+        return []
+    rows = []
+    for event in events:
+        if event["to_state"]:
+            before = f"{t.state(event['from_state'])} → " if event["from_state"] else ""
+            what = before + t.state(event["to_state"])
+        else:
+            what = str(event["kind"])
+        if event["detail"]:
+            what += f" ({event['detail']})"
+        rows.append((moment_words(event["at"], t.lang), what))
+    return [CondPageBreak(40 * mm), _p(t.fit(t("history")), styles["h2"]),
+            _grid(rows, t, styles, (40 * mm, 140 * mm))]
+
+
+def _images_part(store: Store, case: Case, t: T, styles: dict[str, ParagraphStyle],
+                 report: Report) -> list[Flowable]:
+    story: list[Flowable] = []
+    total = len(case.images)
+    for number, image in enumerate(case.images, start=1):
+        story.append(PageBreak())
+        title = t("image_title", n=number, total=total, label=view_words(image, t.lang))
+        head = _p(t.fit(title), styles["h2"])
+        picture, problem = _picture(store, image, t)
+        if picture is None:
+            report.missing_images.append(number)
+            story.append(KeepTogether([head, _p(t.fit(problem), styles["urgent"])]))
+        else:
+            story.append(head)
+            story.append(picture)
+            if problem:
+                story.append(_p(t.fit(problem), styles["small"]))
+        story += _image_caption(image, t, styles)
+    return story
+
+
+def _picture(store: Store, image: CaseImage, t: T) -> tuple[Flowable | None, str]:
+    """The image flowable (or ``None``) and a sentence when something is not as it should be."""
+    try:
+        data = store.image_bytes(image)
+    except StorageError:
+        log.warning("an image blob is missing or damaged")
+        return None, t("image_missing")
+    content_type, note = image.content_type, ""
+    if content_type == "application/dicom":
+        converted = dicom_as_jpeg(data)
+        if converted is None and image.thumb_blob:
+            try:
+                converted, note = store.objects.get(image.thumb_blob), t("image_thumbnail")
+            except StorageError:
+                converted = None
+        if converted is None:
+            return None, t("image_undisplayable")
+        data, content_type = converted, "image/jpeg"
+    try:
+        reader = image_reader(data, content_type)
+        width, height = reader.getSize()
+    except Exception:  # noqa: BLE001 - a stored image reportlab cannot read: say so, keep the rest
+        log.warning("an image could not be read for the report")
+        return None, t("image_undisplayable")
+    return _ImageBox(reader, width, height), note
+
+
+class _ImageBox(Flowable):  # type: ignore[misc]
+    """An image as large as the page allows (full resolution inside: the reader can zoom)."""
+
+    def __init__(self, reader: Any, width: int, height: int) -> None:
+        super().__init__()
+        self._reader, self._w, self._h = reader, max(1, width), max(1, height)
+        self._avail, self._draw = 0.0, (0.0, 0.0)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        scale = min(avail_width / self._w, max(60 * mm, avail_height - _CAPTION_ROOM) / self._h)
+        self._avail, self._draw = avail_width, (self._w * scale, self._h * scale)
+        return avail_width, self._draw[1] + 2 * mm
+
+    def draw(self) -> None:
+        width, height = self._draw
+        self.canv.drawImage(self._reader, (self._avail - width) / 2, 2 * mm, width, height, mask=None)
+
+
+def _image_caption(image: CaseImage, t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    rows = []
+    if image.note:
+        rows.append((t("note"), image.note))
+    size = f"{image.width} × {image.height} px" if image.width and image.height else "—"
+    rows.append((t("image_info"), ", ".join(x for x in (size, image.content_type, image.device) if x)))
+    if image.captured_at:
+        rows.append((t("captured"), moment_words(image.captured_at, t.lang)))
+    findings = [f"{t.level(f.level)} : {f.message}" if t.lang == "fr" else f"{t.level(f.level)}: {f.message}"
+                for f in image.quality if f.level != "ok"]
+    rows.append((t("quality"), "\n".join(findings) if findings else t("quality_ok")))
+    return [Spacer(1, 2 * mm), _grid(rows, t, styles, (40 * mm, 140 * mm))]
+
+
+__all__ = ["Report", "build_report", "export_report"]

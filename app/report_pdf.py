@@ -1,0 +1,244 @@
+"""The PDF machinery under the case report: fonts, page furniture, images kept as stored, and
+appending the expert's PDF pages.
+
+Stored JPEGs are embedded as they are (``DCTDecode``), never decoded and re-encoded: the report of
+eight 12-megapixel photographs then costs little more than decrypting them, weighs about what the
+images weigh, and keeps every pixel the expert saw. Page furniture (patient, case id, page x / n)
+is drawn once the number of pages is known, on appended pages too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+
+log = logging.getLogger(__name__)
+
+# Fonts that carry French (and most European) accents, as TrueType files to embed (subsetted).
+# Helvetica, the fallback, is WinAnsi: é è à ç œ « » ’ € are there, arrows and × are not.
+_FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
+    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
+    ("/Library/Fonts/Arial.ttf", "/Library/Fonts/Arial Bold.ttf"),
+    ("/System/Library/Fonts/Supplemental/Arial.ttf", "/System/Library/Fonts/Supplemental/Arial Bold.ttf"),
+)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    regular: str
+    bold: str
+    embedded: bool
+
+    def text(self, value: str) -> str:
+        """``value`` as this font can show it: with Helvetica, what WinAnsi lacks becomes close kin."""
+        if self.embedded:
+            return value
+        value = value.replace("→", "->").replace("×", "x").replace("≥", ">=").replace("≤", "<=")
+        return value.encode("cp1252", errors="replace").decode("cp1252")
+
+
+_fonts: Fonts | None = None
+_fonts_lock = threading.Lock()
+
+
+def fonts() -> Fonts:
+    """The report fonts, registered once: DejaVu Sans (or Arial) embedded, else Helvetica."""
+    global _fonts
+    with _fonts_lock:
+        if _fonts is None:
+            _fonts = _register_fonts()
+        return _fonts
+
+
+def _register_fonts() -> Fonts:
+    for regular, bold in _FONT_CANDIDATES:
+        if Path(regular).is_file() and Path(bold).is_file():
+            try:
+                pdfmetrics.registerFont(TTFont("ReportSans", regular))
+                pdfmetrics.registerFont(TTFont("ReportSans-Bold", bold))
+            except Exception:  # noqa: BLE001 - a damaged system font: try the next one
+                log.warning("font %s could not be loaded", Path(regular).name)
+                continue
+            pdfmetrics.registerFontFamily("ReportSans", normal="ReportSans", bold="ReportSans-Bold",
+                                          italic="ReportSans", boldItalic="ReportSans-Bold")
+            return Fonts("ReportSans", "ReportSans-Bold", True)
+    log.warning("no TrueType font found: the report uses Helvetica")
+    return Fonts("Helvetica", "Helvetica-Bold", False)
+
+
+# -- images --------------------------------------------------------------------------------------
+
+
+class StoredJpeg(ImageReader):  # type: ignore[misc]
+    """A JPEG handed to reportlab as its bytes, so that it is embedded without being decoded.
+
+    reportlab names an image by hashing its decoded pixels; the hash of the file does as well and
+    spares a 12-megapixel decode. The pixels are otherwise only read for non-JPEG images.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self._file_digest = hashlib.sha256(data).digest()
+        self._dataA = None
+
+    def getRGBData(self) -> bytes:
+        return self._file_digest
+
+
+def image_reader(data: bytes, content_type: str) -> Any:
+    """A reportlab image for stored bytes: JPEGs kept as they are, other formats decoded."""
+    if content_type == "image/jpeg" or data[:3] == b"\xff\xd8\xff":
+        return StoredJpeg(data)
+    return ImageReader(io.BytesIO(data))
+
+
+def dicom_as_jpeg(data: bytes) -> bytes | None:
+    """The pixels of a DICOM image as a JPEG for the report, or ``None`` when pydicom cannot."""
+    try:
+        import numpy as np
+        import pydicom
+        from PIL import Image
+
+        dataset = pydicom.dcmread(io.BytesIO(data))
+        pixels = dataset.pixel_array
+        if pixels.ndim == 3 and pixels.shape[-1] not in (3, 4):
+            pixels = pixels[0]
+        if pixels.dtype != np.uint8:
+            span = float(pixels.max() - pixels.min()) or 1.0
+            pixels = ((pixels - pixels.min()) * (255.0 / span)).astype(np.uint8)
+        # pydicom 3 hands YBR colour pixels over as RGB already.
+        mode = "RGB" if pixels.ndim == 3 else "L"
+        out = io.BytesIO()
+        Image.fromarray(pixels[..., :3] if mode == "RGB" else pixels, mode).save(out, "JPEG", quality=92)
+        return out.getvalue()
+    except Exception:  # noqa: BLE001 - any DICOM the decoder cannot handle falls back to the thumbnail
+        log.info("a DICOM image could not be decoded for the report")
+        return None
+
+
+@contextmanager
+def jpeg_passthrough() -> Iterator[None]:
+    """reportlab wraps JPEGs in ASCII85 by default (+25 % size, slow): keep them binary meanwhile."""
+    with _rl_lock:
+        saved = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            yield
+        finally:
+            rl_config.useA85 = saved
+
+
+_rl_lock = threading.Lock()
+
+
+# -- page furniture ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What every page carries: the patient, the case id and the page number."""
+
+    title: str
+    patient: str
+    case_line: str  # "Dossier <id>"
+    page_word: str  # "page {n} / {total}"
+
+
+def draw_furniture(c: Any, furniture: Furniture, fonts_: Fonts, number: int, total: int,
+                   width: float, height: float) -> None:
+    """Header and footer of one page, on a reportlab canvas."""
+    c.saveState()
+    c.setFillColorRGB(0.15, 0.15, 0.15)
+    c.setFont(fonts_.bold, 9)
+    c.drawString(15 * mm, height - 11 * mm, fonts_.text(furniture.patient))
+    c.setFont(fonts_.regular, 8)
+    c.drawRightString(width - 15 * mm, height - 11 * mm, fonts_.text(furniture.title))
+    c.setStrokeColorRGB(0.6, 0.6, 0.6)
+    c.setLineWidth(0.5)
+    c.line(15 * mm, height - 13 * mm, width - 15 * mm, height - 13 * mm)
+    c.line(15 * mm, 12 * mm, width - 15 * mm, 12 * mm)
+    c.drawString(15 * mm, 8 * mm, fonts_.text(f"{furniture.case_line} — {furniture.patient}"))
+    c.drawRightString(width - 15 * mm, 8 * mm, fonts_.text(furniture.page_word.format(n=number, total=total)))
+    c.restoreState()
+
+
+def numbered_canvas(furniture: Furniture, fonts_: Fonts, extra_pages: int) -> type[Any]:
+    """A canvas class that holds its pages until the end, then numbers them out of the total
+    (its own pages plus ``extra_pages`` appended afterwards)."""
+
+    class NumberedCanvas(rl_canvas.Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held) + extra_pages
+            for number, state in enumerate(self._held, start=1):
+                self.__dict__.update(state)
+                width, height = self._pagesize
+                draw_furniture(self, furniture, fonts_, number, total, width, height)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+# -- the expert's PDF ----------------------------------------------------------------------------
+
+
+def pdf_page_count(data: bytes) -> int | None:
+    """Pages of a PDF, or ``None`` when it cannot be read (or pypdf is not installed)."""
+    try:
+        from pypdf import PdfReader
+
+        return len(PdfReader(io.BytesIO(data)).pages)
+    except ImportError:
+        return None
+    except Exception:  # noqa: BLE001 - a damaged PDF from the platform is referenced, not appended
+        log.warning("an answer PDF could not be read")
+        return None
+
+
+def append_pdfs(report: bytes, appended: list[bytes], furniture: Furniture, fonts_: Fonts,
+                first_number: int, total: int) -> bytes:
+    """``report`` followed by the pages of ``appended``, each stamped with the page furniture."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(report)))
+    number = first_number
+    for data in appended:
+        for page in PdfReader(io.BytesIO(data)).pages:
+            width, height = float(page.mediabox.width), float(page.mediabox.height)
+            overlay = io.BytesIO()
+            stamp = rl_canvas.Canvas(overlay, pagesize=(width, height))
+            draw_furniture(stamp, furniture, fonts_, number, total, width, height)
+            stamp.showPage()
+            stamp.save()
+            added = writer.add_page(page)
+            added.merge_page(PdfReader(io.BytesIO(overlay.getvalue())).pages[0])
+            number += 1
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

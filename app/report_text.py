@@ -1,0 +1,148 @@
+"""The words of the case report, in French and English, and how dates and labels are written.
+
+The report has its own language (a French unit may print an English copy for a visiting expert),
+so it does not follow the process-wide language of ``app.messages``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from app import messages as M
+from app.model import CaseImage
+from app.report_pdf import Fonts
+
+_WORDS: dict[str, dict[str, str]] = {
+    "title": {"fr": "Demande de télé-expertise", "en": "Tele-expertise request"},
+    "case_line": {"fr": "Dossier {id}", "en": "Case {id}"},
+    "page": {"fr": "page {n} / {total}", "en": "page {n} of {total}"},
+    "born": {"fr": "né(e) le {date}", "en": "born {date}"},
+    "case": {"fr": "Dossier", "en": "Case"},
+    "specialty": {"fr": "Spécialité", "en": "Specialty"},
+    "state": {"fr": "État", "en": "State"},
+    "created": {"fr": "Créé le", "en": "Created"},
+    "platform_ref": {"fr": "Référence plateforme", "en": "Platform reference"},
+    "urgent": {"fr": "DEMANDE URGENTE", "en": "URGENT REQUEST"},
+    "site": {"fr": "Demandeur", "en": "Requester"},
+    "no_site": {"fr": "Site non configuré (teleavis init).", "en": "Site not set up (teleavis init)."},
+    "requester": {"fr": "Professionnel", "en": "Practitioner"},
+    "organization": {"fr": "Structure", "en": "Organisation"},
+    "patient": {"fr": "Patient", "en": "Patient"},
+    "name": {"fr": "Nom, prénoms", "en": "Name"},
+    "birth_date": {"fr": "Date de naissance", "en": "Date of birth"},
+    "sex": {"fr": "Sexe", "en": "Sex"},
+    "local_id": {"fr": "Identifiant local", "en": "Local id"},
+    "consent": {"fr": "Consentement du patient", "en": "Patient's consent"},
+    "yes": {"fr": "oui", "en": "yes"},
+    "no": {"fr": "non", "en": "no"},
+    "question": {"fr": "Question posée à l'expert", "en": "Question to the expert"},
+    "summary": {"fr": "Résumé clinique", "en": "Clinical summary"},
+    "form": {"fr": "Formulaire de la spécialité", "en": "Specialty form"},
+    "treatments": {"fr": "Traitements en cours", "en": "Current treatments"},
+    "none": {"fr": "Aucun.", "en": "None."},
+    "answer": {"fr": "Réponse de l'expert", "en": "Expert's answer"},
+    "no_answer": {"fr": "Pas encore de réponse.", "en": "No answer yet."},
+    "expert": {"fr": "Expert", "en": "Expert"},
+    "issued": {"fr": "Rendue le", "en": "Issued"},
+    "follow_up": {"fr": "Suivi conseillé", "en": "Advised follow-up"},
+    "follow_up_days": {"fr": "revoir le patient dans {days} jours",
+                       "en": "see the patient again in {days} days"},
+    "expert_pdf": {"fr": "Compte rendu de l'expert", "en": "Expert's report"},
+    "expert_pdf_appended": {"fr": "{pages} page(s) jointe(s) à la fin de ce document",
+                            "en": "{pages} page(s) appended at the end of this document"},
+    "expert_pdf_referenced": {"fr": "{count} document(s) PDF conservé(s) dans Teleavis, non joint(s) ici",
+                              "en": "{count} PDF document(s) kept in Teleavis, not appended here"},
+    "history": {"fr": "Historique de l'envoi", "en": "Sending history"},
+    "image_title": {"fr": "Image {n} / {total} — {label}", "en": "Image {n} of {total} — {label}"},
+    "image_missing": {"fr": "Image introuvable ou endommagée sur le disque : elle ne peut pas figurer "
+                            "dans ce rapport. Le reste du dossier est complet.",
+                      "en": "Image missing or damaged on disk: it cannot appear in this report. The rest of "
+                            "the case is complete."},
+    "image_undisplayable": {"fr": "Cette image ne peut pas être affichée dans le rapport.",
+                            "en": "This image cannot be shown in the report."},
+    "image_thumbnail": {"fr": "Aperçu réduit : l'image DICOM complète est conservée dans Teleavis.",
+                        "en": "Reduced preview: the full DICOM image is kept in Teleavis."},
+    "note": {"fr": "Note", "en": "Note"},
+    "image_info": {"fr": "Image", "en": "Image"},
+    "captured": {"fr": "Prise le", "en": "Taken"},
+    "quality": {"fr": "Contrôle qualité", "en": "Quality checks"},
+    "quality_ok": {"fr": "aucune remarque", "en": "no remark"},
+    "unlabelled": {"fr": "sans localisation", "en": "no location"},
+}
+
+_SEX = {"male": {"fr": "masculin", "en": "male"}, "female": {"fr": "féminin", "en": "female"},
+        "other": {"fr": "autre", "en": "other"}, "unknown": {"fr": "non précisé", "en": "unknown"}}
+_EYE = {"right": {"fr": "œil droit (OD)", "en": "right eye (OD)"},
+        "left": {"fr": "œil gauche (OG)", "en": "left eye (OS)"}}
+_VIEW = {"far": {"fr": "vue éloignée", "en": "far view"},
+         "medium": {"fr": "vue intermédiaire", "en": "medium view"},
+         "close-up": {"fr": "vue rapprochée", "en": "close-up"},
+         "dermoscopy": {"fr": "dermoscopie", "en": "dermoscopy"},
+         "macula": {"fr": "centrée sur la macula", "en": "macula-centred"},
+         "disc": {"fr": "centrée sur la papille", "en": "disc-centred"}}
+_LEVEL = {"ok": {"fr": "bon", "en": "good"}, "warning": {"fr": "À vérifier", "en": "Check"},
+          "blocking": {"fr": "Insuffisant", "en": "Insufficient"}}
+
+
+def _pick(table: dict[str, dict[str, str]], key: str, lang: str) -> str:
+    entry = table.get(key)
+    return (entry.get(lang) or entry["fr"]) if entry else key
+
+
+class T:
+    """The report's words in one language, fitted to the font in use."""
+
+    def __init__(self, lang: str, fonts: Fonts) -> None:
+        self.lang = lang
+        self._fonts = fonts
+
+    def __call__(self, key: str, /, **params: object) -> str:
+        text = _pick(_WORDS, key, self.lang)
+        return text.format(**params) if params else text
+
+    def fit(self, text: str) -> str:
+        return self._fonts.text(text)
+
+    def state(self, state: str) -> str:
+        return _pick(M.STATE_NAMES, state, self.lang)
+
+    def specialty(self, specialty: str) -> str:
+        return _pick(M.SPECIALTY_NAMES, specialty, self.lang)
+
+    def level(self, level: str) -> str:
+        return _pick(_LEVEL, level, self.lang)
+
+
+def sex_words(sex: str, lang: str) -> str:
+    return _pick(_SEX, sex, lang)
+
+
+def view_words(image: CaseImage, lang: str) -> str:
+    """Body site, eye and view of an image, as a reader says them (``dos, vue rapprochée``)."""
+    parts = [image.body_site.strip()]
+    if image.eye:
+        parts.append(_pick(_EYE, image.eye, lang))
+    if image.view:
+        parts.append(_pick(_VIEW, image.view, lang))
+    label = ", ".join(part for part in parts if part)
+    return label or _pick(_WORDS, "unlabelled", lang)
+
+
+def date_words(value: str, lang: str) -> str:
+    """An ISO date as the reader writes it (03/02/1950 in French); unchanged when not a date."""
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
+
+
+def moment_words(value: str, lang: str) -> str:
+    """An ISO instant in local time, to the minute."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value).astimezone()
+    except ValueError:
+        return value
+    return moment.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
