@@ -221,8 +221,9 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True) -> 
         if treatment.dosage.strip():
             statement["dosage"] = [{"text": treatment.dosage.strip()}]
         later.append((statement, TREATMENT_SYSTEM, treatment.id))
-    consent_by: dict[str, Any] = ({"display": case.consent.recorded_by.strip()}
-                                  if case.consent.recorded_by.strip() else {"reference": prac_ref})
+    # The platform wants a resolvable performer and author: the requesting practitioner, who answers
+    # for the case (the person who recorded the consent is kept on the requester's side).
+    consent_by: dict[str, Any] = {"reference": prac_ref}
     later.append(({
         "resourceType": "Consent",
         "identifier": _identifier(CONSENT_SYSTEM, case.consent.id),
@@ -381,6 +382,9 @@ def validate_resource(resource: Mapping[str, Any]) -> None:
     kind = resource.get("resourceType")
     if not isinstance(kind, str):
         raise MappingError("resource without resourceType")
+    empty = _first_empty(resource, kind)
+    if empty:
+        raise MappingError(f"{empty}: FHIR JSON allows no null, empty string, array or object")
     try:
         model = get_fhir_model_class(kind)
         model.model_validate(dict(resource))
@@ -390,6 +394,19 @@ def validate_resource(resource: Mapping[str, Any]) -> None:
         value = resource.get(element)
         if value is not None and value not in codes:
             raise MappingError(f"{kind}.{element}: {value!r} is not a code of its required value set")
+
+
+def _first_empty(value: Any, path: str) -> str | None:
+    """The path of the first null or empty value, which FHIR JSON forbids and the models let pass."""
+    if value is None or (isinstance(value, str | list | dict) and not (value.strip() if isinstance(value, str)
+                                                                        else value)):
+        return path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _first_empty(item, f"{path}.{key}" if isinstance(key, str) else f"{path}[{key}]")
+        if found:
+            return found
+    return None
 
 
 def validate_bundle(bundle: Mapping[str, Any]) -> None:

@@ -1,0 +1,449 @@
+"""The HTTP client of the platform (expertise-api.md §1): one session, typed faults, retries.
+
+Every call is one attempt that ends in a FHIR answer or a typed fault:
+
+- ``TransientFault``: the network, a busy server (408/409/429/5xx), or an answer that is not FHIR
+  (an HTML page from a captive portal, a truncated body). Retried with exponential backoff and
+  jitter, capped, with no limit on the count; ``Retry-After`` is honoured.
+  ``outcome_unknown`` says the request may have reached the platform.
+- ``PermanentFault``: a 4xx other than 401/408/409/412/429, with the OperationOutcome's
+  diagnostics in words; the case waits for the user and nothing is deleted.
+- ``SignInRequired``: 401, and again 401 after one token refresh.
+
+``retrying`` wraps a call in the retry loop; it gives up (re-raising the last transient fault)
+when a time budget is spent, so that a caller serving several cases can move on, and raises
+``Stopped`` as soon as the stop event is set.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import requests
+
+from app import messages as M
+from app.errors import TeleavisError
+from sync.auth import SignInRequired, TokenSource, token_source_from_settings
+from sync.mapping import location_id
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+FHIR_JSON = "application/fhir+json"
+
+M.add({
+    "net.offline": {"fr": "Plateforme injoignable (réseau) : nouvel essai automatique.",
+                    "en": "Platform out of reach (network): retrying automatically."},
+    "net.timeout": {"fr": "La plateforme ne répond pas à temps : nouvel essai automatique.",
+                    "en": "The platform does not answer in time: retrying automatically."},
+    "net.busy": {"fr": "La plateforme est occupée ({status}) : nouvel essai automatique.",
+                 "en": "The platform is busy ({status}): retrying automatically."},
+    "net.not_fhir": {"fr": "Réponse illisible (portail d'accès, proxy ou coupure) : "
+                           "nouvel essai automatique.",
+                     "en": "Unreadable answer (access portal, proxy or cut): retrying automatically."},
+    "net.tls": {"fr": "Le certificat de la plateforme n'est pas reconnu : vérifiez l'adresse et le "
+                      "certificat (réglage platform.ca_bundle) avec le support.",
+                "en": "The platform's certificate is not trusted: check the address and the certificate "
+                      "(setting platform.ca_bundle) with support."},
+    "net.refused": {"fr": "La plateforme refuse le dossier ({status}) : {diagnostics}",
+                    "en": "The platform refuses the case ({status}): {diagnostics}"},
+    "net.too_large": {"fr": "La plateforme refuse une image trop volumineuse : retirez-la ou reprenez-la "
+                            "en plus petit, puis renvoyez le dossier.",
+                      "en": "The platform refuses an image as too large: remove it or retake it smaller, "
+                            "then send the case again."},
+    "net.no_words": {"fr": "aucun détail donné", "en": "no detail given"},
+    "net.not_configured": {"fr": "Aucune plateforme configurée (réglage platform.url).",
+                           "en": "No platform configured (setting platform.url)."},
+})
+
+
+class TransientFault(Exception):
+    """A fault that goes away by itself: retry later (``retry_after`` seconds when the server said)."""
+
+    def __init__(self, words: str, *, retry_after: float | None = None,
+                 outcome_unknown: bool = False) -> None:
+        super().__init__(words)
+        self.words = words
+        self.retry_after = retry_after
+        self.outcome_unknown = outcome_unknown
+
+
+class PermanentFault(TeleavisError):
+    """The platform refused the request for good; ``message`` holds its diagnostics in words."""
+
+    def __init__(self, message: str, *, status: int, diagnostics: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.diagnostics = diagnostics
+
+
+class Stopped(Exception):
+    """The stop event was set while waiting."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter: attempt n waits about base·2ⁿ, never more than ``cap``."""
+
+    base_s: float = 1.0
+    cap_s: float = 300.0
+    #: Retry-After longer than this is taken as this (a server asking for a day is wrong).
+    max_retry_after_s: float = 3600.0
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_retry_after_s)
+        ceiling = min(self.cap_s, self.base_s * (2.0 ** min(attempt, 30)))
+        return ceiling / 2 + random.uniform(0.0, ceiling / 2)
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    base_url: str
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    ca_bundle: str = ""
+    proxy: str = ""
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        return (self.connect_timeout_s, self.read_timeout_s)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), None if absent/bad."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
+
+
+def diagnostics_of(document: Any) -> str:
+    """The words of an OperationOutcome: its issues' diagnostics (or details text), joined."""
+    if not isinstance(document, dict) or document.get("resourceType") != "OperationOutcome":
+        return ""
+    words: list[str] = []
+    for issue in document.get("issue") or []:
+        if not isinstance(issue, dict):
+            continue
+        text = issue.get("diagnostics") or (issue.get("details") or {}).get("text")
+        if isinstance(text, str) and text.strip():
+            words.append(text.strip())
+    return " ; ".join(words)
+
+
+class ProgressBody:
+    """A request body read in chunks, reporting the bytes handed to the socket."""
+
+    def __init__(self, data: bytes, on_bytes: Callable[[int], None] | None = None) -> None:
+        self._view = memoryview(data)
+        self._pos = 0
+        self._on_bytes = on_bytes
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self._view) if size is None or size < 0 else min(len(self._view), self._pos + size)
+        chunk = bytes(self._view[self._pos:end])
+        self._pos = end
+        if chunk and self._on_bytes is not None:
+            self._on_bytes(self._pos)
+        return chunk
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: Mapping[str, str]
+    document: Any  # parsed FHIR JSON, or None for raw answers
+    content: bytes = b""
+
+
+class PlatformClient:
+    """One ``requests.Session`` to the platform; each method is one attempt (see ``retrying``)."""
+
+    def __init__(self, config: ClientConfig, tokens: TokenSource, *, policy: RetryPolicy | None = None,
+                 stop: threading.Event | None = None) -> None:
+        self.config = config
+        self.tokens = tokens
+        self.policy = policy or RetryPolicy()
+        self.stop = stop or threading.Event()
+        self.base_url = config.base_url.rstrip("/") + "/"
+        self.session = requests.Session()
+        self.session.verify = config.ca_bundle or True
+        # Only the configured proxy is used: environment proxies are for browsers, not for health data.
+        self.session.trust_env = False
+        if config.proxy:
+            self.session.proxies = {"http": config.proxy, "https": config.proxy}
+        self.session.headers["User-Agent"] = "Teleavis"
+
+    @classmethod
+    def from_store(cls, store: Any, *, base_url: str | None = None, policy: RetryPolicy | None = None,
+                   stop: threading.Event | None = None) -> PlatformClient:
+        settings = store.settings
+        url = base_url or settings.get("platform.url")
+        if not url:
+            raise TeleavisError(M.tr("net.not_configured"))
+        read_timeout = float(settings.get("platform.timeout_s") or 30.0)
+        config = ClientConfig(url, connect_timeout_s=min(10.0, read_timeout), read_timeout_s=read_timeout,
+                              ca_bundle=settings.get("platform.ca_bundle"), proxy=settings.get("proxy"))
+        return cls(config, token_source_from_settings(settings), policy=policy, stop=stop)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> PlatformClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- one attempt ---------------------------------------------------------------------------
+
+    def request(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
+                json_body: Any = None, body: bytes | None = None, content_type: str | None = None,
+                headers: Mapping[str, str] | None = None, raw: bool = False, pass_status: frozenset[int] =
+                frozenset(), on_bytes: Callable[[int], None] | None = None) -> Answer:
+        """One request with one token refresh on 401. ``raw`` answers are bytes, others FHIR JSON."""
+        refreshed = False
+        while True:
+            answer = self._attempt(method, path, params=params, json_body=json_body, body=body,
+                                   content_type=content_type, headers=headers, raw=raw,
+                                   pass_status=pass_status, on_bytes=on_bytes)
+            if answer.status != 401:
+                return answer
+            if refreshed:
+                raise SignInRequired(M.tr("auth.sign_in"))
+            try:
+                renewed = self.tokens.refresh(self.session, self.config.timeout)
+            except requests.RequestException as exc:
+                raise TransientFault(M.tr("net.offline")) from exc
+            if not renewed:
+                raise SignInRequired(M.tr("auth.sign_in"))
+            refreshed = True
+
+    def _attempt(self, method: str, path: str, *, params: Mapping[str, str] | None, json_body: Any,
+                 body: bytes | None, content_type: str | None, headers: Mapping[str, str] | None, raw: bool,
+                 pass_status: frozenset[int], on_bytes: Callable[[int], None] | None) -> Answer:
+        sent_headers = {"Accept": FHIR_JSON}
+        data: Any = None
+        if json_body is not None:
+            data = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+            sent_headers["Content-Type"] = f"{FHIR_JSON}; charset=utf-8"
+        elif body is not None:
+            data = ProgressBody(body, on_bytes)
+            sent_headers["Content-Type"] = content_type or "application/octet-stream"
+        sent_headers.update(headers or {})
+        token = self.tokens.token()
+        if token:
+            sent_headers["Authorization"] = f"Bearer {token}"
+        url = self.base_url + path.lstrip("/")
+        may_have_arrived = method not in ("GET", "HEAD")
+        try:
+            response = self.session.request(method, url, params=params, data=data, headers=sent_headers,
+                                            timeout=self.config.timeout, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise TransientFault(M.tr("net.tls")) from exc
+        except requests.exceptions.ConnectTimeout as exc:
+            raise TransientFault(M.tr("net.timeout")) from exc
+        except requests.exceptions.Timeout as exc:
+            raise TransientFault(M.tr("net.timeout"), outcome_unknown=may_have_arrived) from exc
+        except requests.RequestException as exc:
+            raise TransientFault(M.tr("net.offline"), outcome_unknown=may_have_arrived) from exc
+        with response:
+            try:
+                content = response.content
+            except requests.RequestException as exc:  # reset or cut while reading the body
+                raise TransientFault(M.tr("net.offline"), outcome_unknown=may_have_arrived) from exc
+        status = response.status_code
+        log.debug("%s %s -> %d", method, path.split("?")[0], status)
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        document = _fhir_json(response.headers.get("Content-Type", ""), content)
+        if 200 <= status < 300 or status in pass_status:
+            if raw and 200 <= status < 300:
+                declared = response.headers.get("Content-Length")
+                if declared is not None and declared.isdigit() and int(declared) != len(content):
+                    raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived)
+                if "text/html" in response.headers.get("Content-Type", ""):
+                    raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived)
+                return Answer(status, response.headers, None, content)
+            if document is None and (content.strip() or status not in (201, 204)):
+                raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived)
+            return Answer(status, response.headers, document, content)
+        if status == 401:
+            return Answer(status, response.headers, document)
+        if status in (408, 409, 412, 425, 429) or status >= 500:
+            raise TransientFault(M.tr("net.busy", status=status), retry_after=retry_after,
+                                 outcome_unknown=may_have_arrived and status != 429)
+        if status == 413:
+            raise PermanentFault(M.tr("net.too_large"), status=status)
+        if not isinstance(document, dict) or document.get("resourceType") != "OperationOutcome":
+            # Not the platform speaking (a proxy's or a portal's page): a network fault.
+            raise TransientFault(M.tr("net.not_fhir"), retry_after=retry_after)
+        words = diagnostics_of(document) or M.tr("net.no_words")
+        raise PermanentFault(M.tr("net.refused", status=status, diagnostics=words), status=status,
+                             diagnostics=words)
+
+    # -- the retry loop ------------------------------------------------------------------------
+
+    def wait(self, seconds: float) -> None:
+        """Sleep unless stopped (``Stopped``)."""
+        if self.stop.wait(max(0.0, seconds)):
+            raise Stopped()
+
+    def retrying(self, call: Callable[[], T], *, budget_s: float | None = None,
+                 before_retry: Callable[[], T | None] | None = None,
+                 on_fault: Callable[[TransientFault], None] | None = None) -> T:
+        """``call()`` until it succeeds, backing off on transient faults.
+
+        After a fault whose outcome is unknown, ``before_retry()`` runs before the next attempt
+        and may return a result that makes the attempt needless (the Task found by identifier
+        after a timed-out transaction). With ``budget_s``, the last fault is re-raised once
+        waiting would exceed it.
+        """
+        started = time.monotonic()
+        attempt = 0
+        unknown = False
+        while True:
+            if self.stop.is_set():
+                raise Stopped()
+            try:
+                if unknown and before_retry is not None:
+                    found = before_retry()
+                    unknown = False
+                    if found is not None:
+                        return found
+                return call()
+            except TransientFault as fault:
+                unknown = unknown or fault.outcome_unknown
+                if on_fault is not None:
+                    on_fault(fault)
+                delay = self.policy.delay(attempt, fault.retry_after)
+                if budget_s is not None and time.monotonic() - started + delay > budget_s:
+                    raise
+                log.info("transient fault (%s), next attempt in %.1f s", fault.words, delay)
+                self.wait(delay)
+                attempt += 1
+
+    # -- the operations of the contract --------------------------------------------------------
+
+    def metadata(self) -> dict[str, Any]:
+        answer = self.request("GET", "metadata")
+        return _resource(answer, "CapabilityStatement")
+
+    def create_binary(self, data: bytes, content_type: str,
+                      on_bytes: Callable[[int], None] | None = None) -> str:
+        """``POST Binary`` with the raw bytes; the new Binary's id from ``Location`` (§3.1)."""
+        answer = self.request("POST", "Binary", body=data, content_type=content_type, on_bytes=on_bytes)
+        location = answer.headers.get("Location") or answer.headers.get("Content-Location") or ""
+        try:
+            return location_id(location, "Binary")
+        except ValueError:
+            document = answer.document
+            if isinstance(document, dict) and document.get("resourceType") == "Binary":
+                binary_id = document.get("id")
+                if isinstance(binary_id, str) and binary_id:
+                    return binary_id
+            raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True) from None
+
+    def transaction(self, bundle: Mapping[str, Any]) -> dict[str, Any]:
+        """POST the transaction Bundle; the ``transaction-response`` (§3.2)."""
+        answer = self.request("POST", "", json_body=bundle)
+        document = _resource(answer, "Bundle")
+        entries = document.get("entry")
+        if document.get("type") != "transaction-response" or not isinstance(entries, list) or len(
+                entries) != len(bundle.get("entry", [])):
+            raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True)
+        return document
+
+    def search(self, resource_type: str, params: Mapping[str, str]) -> list[dict[str, Any]]:
+        """Every matching resource (following ``next`` links) of a search (§4)."""
+        found: list[dict[str, Any]] = []
+        answer = self.request("GET", resource_type, params=params)
+        pages = 0
+        while True:
+            bundle = _resource(answer, "Bundle")
+            for entry in bundle.get("entry") or []:
+                resource = entry.get("resource") if isinstance(entry, dict) else None
+                if isinstance(resource, dict) and resource.get("resourceType") == resource_type:
+                    found.append(resource)
+            next_url = next((link.get("url") for link in bundle.get("link") or []
+                             if isinstance(link, dict) and link.get("relation") == "next"), None)
+            pages += 1
+            if not next_url or pages > 100:
+                return found
+            if not str(next_url).startswith(self.base_url):
+                raise TransientFault(M.tr("net.not_fhir"))
+            answer = self.request("GET", str(next_url)[len(self.base_url):])
+
+    def read(self, resource_type: str, resource_id: str) -> dict[str, Any]:
+        return _resource(self.request("GET", f"{resource_type}/{resource_id}"), resource_type)
+
+    def update(self, resource: Mapping[str, Any], *, if_match: str | None = None,
+               pass_status: frozenset[int] = frozenset()) -> Answer:
+        headers = {"If-Match": if_match} if if_match else {}
+        return self.request("PUT", f"{resource['resourceType']}/{resource['id']}", json_body=resource,
+                            headers=headers, pass_status=pass_status)
+
+    def binary(self, binary_id: str, accept: str) -> bytes:
+        """The raw bytes of a Binary (``GET Binary/<id>`` with ``Accept`` set to its type, §4)."""
+        return self.request("GET", f"Binary/{binary_id}", headers={"Accept": accept}, raw=True).content
+
+
+def _fhir_json(content_type: str, content: bytes) -> Any:
+    """The parsed body when it is FHIR JSON (an object with a resourceType), else None."""
+    if "json" not in content_type.lower() or not content.strip():
+        return None
+    try:
+        document = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(document, dict) or not isinstance(document.get("resourceType"), str):
+        return None
+    return document
+
+
+def _resource(answer: Answer, resource_type: str) -> dict[str, Any]:
+    document = answer.document
+    if not isinstance(document, dict) or document.get("resourceType") != resource_type:
+        raise TransientFault(M.tr("net.not_fhir"))
+    return document
+
+
+def check_reachable(store: Any) -> tuple[bool, str]:
+    """Whether the configured platform answers ``GET metadata`` (``status`` and "test connection")."""
+    try:
+        client = PlatformClient.from_store(store)
+    except TeleavisError as exc:
+        return False, exc.message
+    config = client.config
+    client.config = ClientConfig(config.base_url, min(config.connect_timeout_s, 5.0),
+                                 min(config.read_timeout_s, 10.0), config.ca_bundle, config.proxy)
+    try:
+        statement = client.metadata()
+    except TransientFault as fault:
+        return False, fault.words
+    except TeleavisError as exc:
+        return False, exc.message
+    finally:
+        client.close()
+    software = statement.get("software")
+    name = software.get("name") if isinstance(software, dict) else None
+    return True, " ".join(str(x) for x in (name, statement.get("fhirVersion")) if x)

@@ -1,0 +1,233 @@
+"""The HTTP client (sync/client.py): faults typed, Retry-After honoured, one refresh on 401."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+import requests
+
+from sync.auth import OAuthToken, SignInRequired, StaticToken
+from sync.client import (
+    ClientConfig,
+    PermanentFault,
+    PlatformClient,
+    RetryPolicy,
+    Stopped,
+    TransientFault,
+    parse_retry_after,
+)
+
+Reply = tuple[int, dict[str, str], bytes]
+
+
+class Scripted:
+    """A loopback HTTP server answering from a list of canned replies, recording requests."""
+
+    def __init__(self, replies: list[Reply | Callable[[BaseHTTPRequestHandler], Reply]]) -> None:
+        self.replies = list(replies)
+        self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                outer.requests.append((self.command, self.path, dict(self.headers), body))
+                reply = outer.replies.pop(0) if outer.replies else (500, {}, b"")
+                status, headers, payload = reply(self) if callable(reply) else reply
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                if "Content-Length" not in headers:
+                    self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = _serve
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/fhir"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+def fhir(status: int, document: dict[str, Any], **headers: str) -> Reply:
+    return status, {"Content-Type": "application/fhir+json", **headers}, json.dumps(document).encode()
+
+
+def outcome(text: str) -> dict[str, Any]:
+    return {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "invalid",
+                                                           "diagnostics": text}]}
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., tuple[Scripted, PlatformClient]]]:
+    made: list[tuple[Scripted, PlatformClient]] = []
+
+    def make(replies: list[Any], tokens: Any = None,
+             read_timeout: float = 5.0) -> tuple[Scripted, PlatformClient]:
+        server = Scripted(replies)
+        client = PlatformClient(ClientConfig(server.url, 2.0, read_timeout), tokens or StaticToken("t0"),
+                                policy=RetryPolicy(base_s=0.01, cap_s=0.05))
+        made.append((server, client))
+        return server, client
+
+    yield make
+    for server, client in made:
+        client.close()
+        server.close()
+
+
+def test_retry_after_in_seconds_and_as_a_date() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), now) == 30.0
+    assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now) == 0.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+def test_backoff_grows_with_jitter_and_is_capped() -> None:
+    policy = RetryPolicy(base_s=1.0, cap_s=8.0)
+    delays = [policy.delay(n) for n in range(10)]
+    assert 0.5 <= delays[0] <= 1.0
+    assert all(4.0 <= d <= 8.0 for d in delays[4:])
+    assert len({round(policy.delay(3), 6) for _ in range(20)}) > 1
+    assert policy.delay(5, retry_after=2.5) == 2.5
+
+
+def test_binary_upload_reads_location_and_reports_bytes(serve: Any) -> None:
+    server, client = serve([(201, {"Location": "http://x/fhir/Binary/b-1/_history/1"}, b"")])
+    seen: list[int] = []
+    assert client.create_binary(b"x" * 100_000, "image/jpeg", seen.append) == "b-1"
+    method, path, headers, body = server.requests[0]
+    assert (method, path, headers["Content-Type"]) == ("POST", "/fhir/Binary", "image/jpeg")
+    assert len(body) == 100_000
+    assert headers["Authorization"] == "Bearer t0"
+    assert seen[-1] == 100_000
+
+
+@pytest.mark.parametrize("reply", [
+    (200, {"Content-Type": "text/html"}, b"<html>Portail captif</html>"),
+    (200, {"Content-Type": "application/fhir+json"}, b'{"resourceType": "Bundle", "type": "transac'),
+    (503, {"Retry-After": "0"}, b""),
+    (429, {"Retry-After": "0"}, b""),
+    (404, {"Content-Type": "text/html"}, b"<html>Not found (proxy)</html>"),
+])
+def test_non_fhir_or_busy_answers_are_transient(serve: Any, reply: Reply) -> None:
+    _, client = serve([reply])
+    with pytest.raises(TransientFault):
+        client.transaction({"resourceType": "Bundle", "type": "transaction", "entry": []})
+
+
+def test_retrying_honours_retry_after_then_succeeds(serve: Any) -> None:
+    ok = fhir(200, {"resourceType": "Bundle", "type": "transaction-response", "entry": []})
+    server, client = serve([(503, {"Retry-After": "1"}, b""), (429, {"Retry-After": "0"}, b""), ok])
+    waits: list[float] = []
+    client.wait = waits.append  # type: ignore[method-assign]
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": []}
+    assert client.retrying(lambda: client.transaction(bundle))["type"] == "transaction-response"
+    assert waits == [1.0, 0.0]
+    assert len(server.requests) == 3
+
+
+def test_unknown_outcome_looks_up_before_sending_again(serve: Any) -> None:
+    def stall(handler: BaseHTTPRequestHandler) -> Reply:
+        threading.Event().wait(1.0)
+        return fhir(200, {"resourceType": "Bundle", "type": "transaction-response", "entry": []})
+
+    server, client = serve([stall], read_timeout=0.3)
+    looked: list[int] = []
+
+    def lookup() -> str | None:
+        looked.append(1)
+        return "found"
+
+    result = client.retrying(lambda: client.transaction({"resourceType": "Bundle", "entry": []}),
+                             before_retry=lookup)
+    assert result == "found"
+    assert looked == [1]
+    assert len(server.requests) == 1
+
+
+def test_a_permanent_refusal_carries_the_diagnostics(serve: Any) -> None:
+    _, client = serve([fhir(400, outcome("ServiceRequest.reasonCode[0].text: la question est exigée"))])
+    with pytest.raises(PermanentFault) as caught:
+        client.transaction({"resourceType": "Bundle", "entry": []})
+    assert "la question est exigée" in caught.value.message
+    assert caught.value.status == 400
+
+
+def test_413_is_permanent(serve: Any) -> None:
+    _, client = serve([(413, {"Content-Type": "text/html"}, b"<html>too big</html>")])
+    with pytest.raises(PermanentFault):
+        client.create_binary(b"x", "image/jpeg")
+
+
+def test_401_refresh_once_then_continue(serve: Any) -> None:
+    token_reply = fhir(200, {"access_token": "t1", "token_type": "Bearer"})
+    saved: list[tuple[str, str | None]] = []
+    server, client = serve([fhir(401, outcome("expired")), token_reply, fhir(200, {"resourceType":
+                                                                                   "CapabilityStatement"})])
+    client.tokens = OAuthToken(server.url + "/oauth/token", "teleavis", "secret", access_token="t0",
+                               save=lambda a, r: saved.append((a, r)))
+    client.metadata()
+    assert [r[1] for r in server.requests] == ["/fhir/metadata", "/fhir/oauth/token", "/fhir/metadata"]
+    assert server.requests[0][2]["Authorization"] == "Bearer t0"
+    assert server.requests[2][2]["Authorization"] == "Bearer t1"
+    assert b"grant_type=client_credentials" in server.requests[1][3]
+    assert saved == [("t1", None)]
+
+
+def test_401_twice_asks_to_sign_in_again(serve: Any) -> None:
+    token_reply = fhir(200, {"access_token": "t1"})
+    server, client = serve([fhir(401, outcome("expired")), token_reply, fhir(401, outcome("revoked"))])
+    client.tokens = OAuthToken(server.url + "/oauth/token", "teleavis", "secret", access_token="t0")
+    with pytest.raises(SignInRequired, match="reconnectez-vous"):
+        client.metadata()
+    assert len(server.requests) == 3
+
+
+def test_401_with_a_pasted_token_asks_to_sign_in(serve: Any) -> None:
+    server, client = serve([fhir(401, outcome("expired"))])
+    with pytest.raises(SignInRequired):
+        client.metadata()
+    assert len(server.requests) == 1
+
+
+def test_stop_interrupts_the_wait(serve: Any) -> None:
+    _, client = serve([(503, {"Retry-After": "30"}, b"")] * 3)
+    client.stop.set()
+    with pytest.raises(Stopped):
+        client.retrying(client.metadata)
+
+
+def test_network_down_is_transient() -> None:
+    client = PlatformClient(ClientConfig("http://127.0.0.1:9/fhir", 0.5, 0.5), StaticToken(None))
+    with client, pytest.raises(TransientFault):
+        client.metadata()
+
+
+def test_session_verifies_tls_and_ignores_environment_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    with PlatformClient(ClientConfig("https://example.invalid/fhir", ca_bundle="/etc/ssl/extra.pem",
+                                     proxy="http://proxy.local:3128"), StaticToken(None)) as client:
+        assert client.session.verify == "/etc/ssl/extra.pem"
+        assert client.session.proxies == {"http": "http://proxy.local:3128", "https": "http://proxy.local:3128"}
+        assert client.session.trust_env is False
+    assert isinstance(client.session, requests.Session)
