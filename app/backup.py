@@ -1,0 +1,601 @@
+"""Backup and restore of the whole data directory as one encrypted archive.
+
+A cart's disk dies, a workstation is replaced: the archive must come back on another machine with
+the passphrase alone, and must never bring back something damaged or half-written.
+
+The archive (``.tvbak``)::
+
+    MAGIC  u32 header length  header (JSON)  chunk 0  chunk 1 … chunk n (final)
+
+The header holds no secret: the data key's ``key.json`` record (the data key wrapped under the
+passphrase with scrypt, as the data directory itself keeps it) and a random archive key sealed
+under the data key. The content is a tar stream (a consistent SQLite snapshot taken with the
+online backup API, the blobs it refers to, then a manifest) cut into 1 MiB chunks, each sealed
+with AES-GCM under the archive key; the nonce is the chunk number plus a final-chunk flag and the
+header is the associated data of every chunk. So a changed header, a reordered, altered or
+missing chunk, and a truncation (no chunk carries the final flag) are all refused. Blobs are
+copied as they are stored: they stay encrypted under the data key inside the archive too.
+
+Restore unpacks into a folder next to the data directory, verifies everything (chunks, manifest,
+SQLite integrity, every referenced blob), refuses to replace data newer than the archive unless
+told to, then swaps the folders with two renames.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import sqlite3
+import struct
+import tarfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from app import __version__, audit
+from app import messages as M
+from app.crypto import DataKey, DecryptionFailed
+from app.db import DB_FILE, backup_to, connect, schema_version, transaction
+from app.errors import DataLocked, TeleavisError
+from app.fsutil import fsync_dir
+from app.keystore import KEY_FILE, KeyStore, _check, _keyring_get, _unwrap, rewrap
+from app.model import iso, utc_now
+from app.paths import log_dir
+from app.settings import Settings
+from app.store import Store
+
+log = logging.getLogger(__name__)
+
+MAGIC = b"TELEAVIS-BACKUP\n"
+FORMAT = 1
+CHUNK = 1 << 20
+_TAG = 16
+_MAX_HEADER = 1 << 20
+SUFFIX = ".tvbak"
+#: Scheduled backups kept in the backup folder (older ones are removed).
+KEEP_SCHEDULED = 7
+_SCHEDULED = re.compile(r"^teleavis-\d{8}-\d{6}\.tvbak$")
+_MEMBER = re.compile(r"^(manifest\.json|teleavis\.db|objects/[0-9a-f]{2}/[0-9a-f]{32})$")
+_LAST = "state.backup.last"
+
+M.add({
+    "backup.need_passphrase": {
+        "fr": "Les données sont protégées par le trousseau du système seulement : donnez une phrase secrète "
+              "(variable TELEAVIS_PASSPHRASE ou au clavier) pour qu'une sauvegarde puisse être restaurée "
+              "sur un autre poste.",
+        "en": "The data is protected by the system keyring only: give a passphrase (TELEAVIS_PASSPHRASE "
+              "variable or at the prompt) so that a backup can be restored on another computer."},
+    "backup.other_passphrase": {
+        "fr": "Cette phrase secrète n'est pas celle qui protège les données : la sauvegarde ne s'ouvrirait "
+              "pas avec. Rien n'a été écrit.",
+        "en": "This passphrase is not the one protecting the data: the backup would not open with it. "
+              "Nothing was written."},
+    "backup.cannot_write": {"fr": "Impossible d'écrire la sauvegarde dans « {path} » : {reason}.",
+                            "en": "Cannot write the backup to “{path}”: {reason}."},
+    "backup.cannot_read": {"fr": "Impossible de lire « {path} » : {reason}.",
+                           "en": "Cannot read “{path}”: {reason}."},
+    "backup.not_backup": {"fr": "« {path} » n'est pas une sauvegarde Teleavis.",
+                          "en": "“{path}” is not a Teleavis backup."},
+    "backup.too_new": {"fr": "Cette sauvegarde vient d'une version plus récente de Teleavis : "
+                             "mettez Teleavis à jour.",
+                       "en": "This backup comes from a newer Teleavis: update Teleavis."},
+    "backup.damaged": {
+        "fr": "La sauvegarde « {path} » est endommagée ou incomplète (copie interrompue ?) : elle est "
+              "refusée et vos données actuelles n'ont pas été touchées. Essayez une autre sauvegarde.",
+        "en": "The backup “{path}” is damaged or incomplete (an interrupted copy?): it is refused and "
+              "your current data has not been touched. Try another backup."},
+    "backup.newer": {
+        "fr": "Les données de ce poste sont plus récentes que la sauvegarde ({cases} dossier(s) créé(s) "
+              "ou modifié(s) depuis) : rien n'a été restauré. Relancez avec --force pour les remplacer "
+              "quand même.",
+        "en": "The data on this computer is newer than the backup ({cases} case(s) created or changed "
+              "since): nothing was restored. Run again with --force to replace it anyway."},
+    "backup.wrong_passphrase": {
+        "fr": "Phrase secrète incorrecte pour cette sauvegarde : rien n'a été restauré. Donnez la phrase "
+              "secrète des données au moment de la sauvegarde.",
+        "en": "Wrong passphrase for this backup: nothing was restored. Give the passphrase the data had "
+              "when the backup was taken."},
+    "backup.folder_unset": {"fr": "Aucun dossier de sauvegarde n'est choisi (réglage backup.folder).",
+                            "en": "No backup folder is chosen (setting backup.folder)."},
+    "backup.folder_missing": {
+        "fr": "Le dossier de sauvegarde « {path} » est introuvable : branchez la clé ou le disque.",
+        "en": "The backup folder “{path}” cannot be found: plug in the USB drive or disk."},
+})
+
+
+class BackupError(TeleavisError):
+    """A backup that cannot be written, or an archive that cannot be restored."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created: str
+    cases: int
+    blobs: int
+    size: int
+    missing_blobs: int = 0
+
+
+@dataclass(frozen=True)
+class RestoreInfo:
+    created: str  # when the backup was taken
+    cases: int
+    blobs: int
+    replaced: bool  # an existing data directory was replaced
+    audit_ok: bool
+    newer_cases: int = 0  # cases of the replaced data that were newer (restored with --force)
+
+
+# -- sealed stream -------------------------------------------------------------------------------
+
+
+def _nonce(counter: int, final: bool) -> bytes:
+    return counter.to_bytes(11, "big") + (b"\x01" if final else b"\x00")
+
+
+class _SealedWriter(io.RawIOBase):
+    """Cuts what is written into chunks and seals each one (AES-GCM, header as associated data)."""
+
+    def __init__(self, out: IO[bytes], key: bytes, header: bytes) -> None:
+        super().__init__()
+        self._out, self._aead, self._aad = out, AESGCM(key), header
+        self._buffer = bytearray()
+        self._counter = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        self._buffer += view
+        while len(self._buffer) > CHUNK:
+            self._seal(bytes(self._buffer[:CHUNK]), final=False)
+            del self._buffer[:CHUNK]
+        return len(view)
+
+    def finish(self) -> None:
+        """Seal what is left as the final chunk (possibly empty): its flag is the end mark."""
+        self._seal(bytes(self._buffer), final=True)
+        self._buffer.clear()
+
+    def _seal(self, chunk: bytes, *, final: bool) -> None:
+        self._out.write(self._aead.encrypt(_nonce(self._counter, final), chunk, self._aad))
+        self._counter += 1
+
+
+class _Damaged(Exception):
+    """The sealed stream does not authenticate, or ends before its final chunk."""
+
+
+class _SealedReader(io.RawIOBase):
+    """Opens the chunks one by one; refuses a stream that is altered or ends early."""
+
+    def __init__(self, source: IO[bytes], key: bytes, header: bytes) -> None:
+        super().__init__()
+        self._in, self._aead, self._aad = source, AESGCM(key), header
+        self._plain = b""
+        self._counter = 0
+        self._done = False
+        self._next = self._in.read(CHUNK + _TAG)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        want = size if size is not None and size >= 0 else None
+        while not self._done and (want is None or len(self._plain) < want):
+            self._open_next()
+        if want is None:
+            out, self._plain = self._plain, b""
+        else:
+            out, self._plain = self._plain[:want], self._plain[want:]
+        return out
+
+    def _open_next(self) -> None:
+        sealed = self._next
+        if len(sealed) < _TAG:
+            raise _Damaged("ends before its final chunk")
+        self._next = self._in.read(CHUNK + _TAG)
+        final = not self._next
+        try:
+            self._plain += self._aead.decrypt(_nonce(self._counter, final), sealed, self._aad)
+        except InvalidTag as exc:
+            raise _Damaged(f"chunk {self._counter} does not authenticate") from exc
+        self._counter += 1
+        self._done = final
+
+    def at_end(self) -> bool:
+        """True once the final chunk was read and nothing follows it."""
+        while not self._done:
+            self._open_next()
+        return not self._plain
+
+
+# -- backup --------------------------------------------------------------------------------------
+
+
+def passphrase_needed(data_dir: Path) -> bool:
+    """True when the data key is not yet wrapped under a passphrase (keyring-only installations):
+    a backup then needs one, so that it opens on another machine."""
+    return not _read_key_meta(data_dir).get("passphrase")
+
+
+def write_backup(store: Store, target: Path, *, passphrase: str | None = None,
+                 actor: str | None = None) -> BackupInfo:
+    """Write the encrypted archive of ``store``'s data directory to ``target`` (whole or not at all).
+
+    The data key must be wrapped under a passphrase (it is when the installation uses one); for a
+    keyring-only installation, ``passphrase`` is added as that wrapping first. A ``passphrase`` that
+    does not open the existing wrapping is refused, so an archive always opens with the passphrase.
+    """
+    meta = _key_meta_for_backup(store, passphrase)
+    archive_id = secrets.token_hex(16)
+    archive_key = AESGCM.generate_key(bit_length=256)
+    created = iso(utc_now())
+    header = json.dumps({
+        "format": FORMAT, "created": created, "app_version": __version__, "chunk_size": CHUNK,
+        "archive_id": archive_id, "key_file": meta,
+        "archive_key": base64.b64encode(store.key.seal(archive_key, _archive_context(archive_id))).decode(),
+    }, sort_keys=True).encode("utf-8")
+    prefix = MAGIC + struct.pack(">I", len(header)) + header
+
+    part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    snapshot = store.data_dir / f".backup-{secrets.token_hex(6)}.db"
+    try:
+        conn = connect(store.data_dir / DB_FILE)
+        try:
+            backup_to(conn, snapshot)
+        finally:
+            conn.close()
+        with open(part, "wb") as out:
+            out.write(prefix)
+            sealed = _SealedWriter(out, archive_key, prefix)
+            counts = _write_tar(store, snapshot, sealed, created)
+            sealed.finish()
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(part, target)
+        fsync_dir(target.parent)
+    except OSError as exc:
+        raise BackupError(M.tr("backup.cannot_write", path=str(target),
+                               reason=exc.strerror or type(exc).__name__)) from exc
+    finally:
+        part.unlink(missing_ok=True)
+        snapshot.unlink(missing_ok=True)
+    info = BackupInfo(path=target, created=created, cases=counts["cases"], blobs=counts["blobs"],
+                      size=target.stat().st_size, missing_blobs=counts["missing_blobs"])
+    _record(store, "backup", f"{info.cases} cases, {info.blobs} files, {info.size} bytes", actor)
+    log.info("backup written: %d cases, %d blobs, %d bytes", info.cases, info.blobs, info.size)
+    return info
+
+
+def _archive_context(archive_id: str) -> bytes:
+    return f"backup archive key:{archive_id}".encode()
+
+
+def _read_key_meta(data_dir: Path) -> dict[str, Any]:
+    try:
+        meta: dict[str, Any] = json.loads((data_dir / KEY_FILE).read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise DataLocked(M.tr("key.missing")) from exc
+    except (ValueError, OSError) as exc:
+        raise DataLocked(M.tr("key.damaged")) from exc
+    return meta
+
+
+def _key_meta_for_backup(store: Store, passphrase: str | None) -> dict[str, Any]:
+    meta = _read_key_meta(store.data_dir)
+    if meta.get("passphrase"):
+        if passphrase is not None:
+            key = _unwrap(meta["passphrase"], passphrase)
+            if key is None or not _check(meta, key):
+                raise BackupError(M.tr("backup.other_passphrase"))
+        return meta
+    if not passphrase:
+        raise BackupError(M.tr("backup.need_passphrase"))
+    raw = _keyring_get(meta["keyring"]["username"]) if meta.get("keyring") else None
+    if raw is None or not _check(meta, raw):
+        raise DataLocked(M.tr("key.keyring_lost", env="TELEAVIS_PASSPHRASE"))
+    rewrap(store.data_dir, store.key, raw, passphrase)
+    log.info("the data key is now also wrapped under a passphrase, for backups")
+    return _read_key_meta(store.data_dir)
+
+
+def _write_tar(store: Store, snapshot: Path, out: _SealedWriter, created: str) -> dict[str, int]:
+    conn = connect(snapshot)
+    try:
+        view = Store(store.data_dir, store.key, conn)
+        blobs = sorted(view.referenced_blobs())
+        cases = int(conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0])
+        version = schema_version(conn)
+    finally:
+        conn.close()
+    copied = missing = size = 0
+    with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+        _add(tar, DB_FILE, snapshot.read_bytes())
+        for blob in blobs:
+            try:
+                data = (store.objects.root / blob[:2] / blob).read_bytes()
+            except FileNotFoundError:
+                # Removed since the snapshot (an image deleted, a case purged) or lost before it.
+                log.warning("backup: a referenced blob is missing")
+                missing += 1
+                continue
+            _add(tar, f"objects/{blob[:2]}/{blob}", data)
+            copied += 1
+            size += len(data)
+        manifest = {"format": FORMAT, "created": created, "app_version": __version__,
+                    "schema_version": version, "cases": cases, "blobs": copied, "blob_bytes": size,
+                    "missing_blobs": missing}
+        _add(tar, "manifest.json", json.dumps(manifest, indent=2).encode("utf-8"))
+    return {"cases": cases, "blobs": copied, "missing_blobs": missing}
+
+
+def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = len(data), 0o600, int(utc_now().timestamp())
+    tar.addfile(info, io.BytesIO(data))
+
+
+def _record(store: Store, action: str, detail: str, actor: str | None) -> None:
+    conn = connect(store.data_dir / DB_FILE)
+    try:
+        with transaction(conn):
+            audit.append(conn, store.key, action, None, detail=detail, actor=actor)
+    finally:
+        conn.close()
+
+
+# -- restore -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Staged:
+    folder: Path
+    key: DataKey
+    key_file: dict[str, Any]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def restore_backup(source: Path, data_dir: Path, passphrase: str, *, force: bool = False,
+                   confirm: Callable[[int], bool] | None = None, actor: str | None = None) -> RestoreInfo:
+    """Bring the archive ``source`` back as ``data_dir``, with the passphrase of the data it holds.
+
+    Nothing is touched until the archive is unpacked and verified next to ``data_dir``. When
+    ``data_dir`` holds cases newer than the archive (or cases it lacks), the restore is refused
+    unless ``force`` is set or ``confirm(number of newer cases)`` answers yes.
+    """
+    data_dir = data_dir.absolute()
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = data_dir.parent / f".{data_dir.name}.restore-{secrets.token_hex(4)}"
+    staging.mkdir(mode=0o700)
+    try:
+        staged = _unpack(source, staging, passphrase)
+        newer = _newer_cases(data_dir, staging)
+        if newer and not force and not (confirm is not None and confirm(newer)):
+            raise BackupError(M.tr("backup.newer", cases=newer))
+        conn = connect(staging / DB_FILE)
+        try:
+            audit_ok = audit.verify(conn, staged.key).ok
+            with transaction(conn):
+                audit.append(conn, staged.key, "restored", None, actor=actor,
+                             detail=f"backup of {staged.manifest['created']}"
+                                    + (f", replaced {newer} newer case(s)" if newer else ""))
+        finally:
+            conn.close()
+        (staging / KEY_FILE).write_text(json.dumps(staged.key_file, indent=2), "utf-8")
+        replaced = _swap(staging, data_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    log.info("backup restored: %d cases", staged.manifest["cases"])
+    return RestoreInfo(created=str(staged.manifest["created"]), cases=int(staged.manifest["cases"]),
+                       blobs=int(staged.manifest["blobs"]), replaced=replaced, audit_ok=audit_ok,
+                       newer_cases=newer)
+
+
+def read_header(source: Path) -> dict[str, Any]:
+    """The clear header of an archive (no passphrase needed): format, date, key record."""
+    try:
+        with open(source, "rb") as handle:
+            header, _ = _read_header(handle, source)
+    except OSError as exc:
+        raise BackupError(M.tr("backup.cannot_read", path=str(source),
+                               reason=exc.strerror or type(exc).__name__)) from exc
+    return header
+
+
+def _read_header(handle: IO[bytes], source: Path) -> tuple[dict[str, Any], bytes]:
+    head = handle.read(len(MAGIC) + 4)
+    if len(head) < len(MAGIC) + 4 or not head.startswith(MAGIC):
+        raise BackupError(M.tr("backup.not_backup", path=str(source)))
+    (length,) = struct.unpack(">I", head[len(MAGIC):])
+    if length > _MAX_HEADER:
+        raise BackupError(M.tr("backup.damaged", path=str(source)))
+    raw = handle.read(length)
+    try:
+        header: dict[str, Any] = json.loads(raw)
+        int(header["format"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BackupError(M.tr("backup.damaged", path=str(source))) from exc
+    if header["format"] > FORMAT:
+        raise BackupError(M.tr("backup.too_new"))
+    return header, head + raw
+
+
+def _unpack(source: Path, staging: Path, passphrase: str) -> _Staged:
+    damaged = BackupError(M.tr("backup.damaged", path=str(source)))
+    try:
+        handle = open(source, "rb")  # noqa: SIM115 - closed below, after the stream is read
+    except OSError as exc:
+        raise BackupError(M.tr("backup.cannot_read", path=str(source),
+                               reason=exc.strerror or type(exc).__name__)) from exc
+    with handle:
+        header, prefix = _read_header(handle, source)
+        try:
+            key_file = dict(header["key_file"])
+            sealed_key = base64.b64decode(header["archive_key"])
+            context = _archive_context(str(header["archive_id"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise damaged from exc
+        # Unlock with the passphrase only: the archive must open on a machine without the keyring.
+        (staging / KEY_FILE).write_text(json.dumps({**key_file, "keyring": None}), "utf-8")
+        try:
+            key = KeyStore(staging, lambda _confirm: passphrase).unlock()
+        except DataLocked as exc:
+            raise DataLocked(M.tr("backup.wrong_passphrase")) from exc
+        try:
+            archive_key = key.open(sealed_key, context)
+        except DecryptionFailed as exc:
+            raise damaged from exc
+        staged = _Staged(staging, key, key_file)
+        try:
+            reader = _SealedReader(handle, archive_key, prefix)
+            names = _extract(reader, staging)
+            if not reader.at_end():
+                raise _Damaged("data after the archive")
+            staged.manifest = json.loads((staging / "manifest.json").read_text("utf-8"))
+        except (_Damaged, tarfile.TarError, OSError, ValueError, KeyError) as exc:
+            log.warning("backup refused: %s", exc)
+            raise damaged from exc
+    _verify(staged, names, damaged)
+    return staged
+
+
+def _extract(reader: _SealedReader, staging: Path) -> set[str]:
+    names: set[str] = set()
+    with tarfile.open(fileobj=reader, mode="r|") as tar:
+        for member in tar:
+            if not member.isfile() or not _MEMBER.match(member.name) or member.name in names:
+                raise _Damaged(f"unexpected member {member.name!r}")
+            target = staging / member.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            content = tar.extractfile(member)
+            assert content is not None
+            with open(target, "wb") as out:
+                shutil.copyfileobj(content, out, CHUNK)
+                out.flush()
+                os.fsync(out.fileno())
+            names.add(member.name)
+    return names
+
+
+def _verify(staged: _Staged, names: set[str], damaged: BackupError) -> None:
+    """The manifest agrees with what was unpacked, the database is sound and every blob is there."""
+    blobs = {name.rsplit("/", 1)[1] for name in names if name.startswith("objects/")}
+    if DB_FILE not in names or "manifest.json" not in names or len(blobs) != staged.manifest.get("blobs"):
+        raise damaged
+    conn = connect(staged.folder / DB_FILE)
+    try:
+        if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise damaged
+        view = Store(staged.folder, staged.key, conn)
+        lost = view.referenced_blobs() - blobs
+        cases = int(conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        raise damaged from exc
+    finally:
+        conn.close()
+    if cases != staged.manifest.get("cases") or len(lost) > int(staged.manifest.get("missing_blobs", 0)):
+        raise damaged
+    for folder in (staged.folder / "objects").glob("*"):
+        fsync_dir(folder)
+    fsync_dir(staged.folder)
+
+
+def _case_versions(db_path: Path) -> dict[str, str]:
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return {str(r[0]): str(r[1]) for r in conn.execute("SELECT id, updated_at FROM cases")}
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+
+
+def _newer_cases(data_dir: Path, staging: Path) -> int:
+    """How many cases of the current data the archive would lose: absent from it, or changed since."""
+    current_db = data_dir / DB_FILE
+    if not current_db.exists():
+        return 0
+    current, archived = _case_versions(current_db), _case_versions(staging / DB_FILE)
+    return sum(1 for case_id, updated in current.items() if archived.get(case_id, "") < updated)
+
+
+def _swap(staging: Path, data_dir: Path) -> bool:
+    """Put the verified folder in place of the data directory (two renames; logs are kept)."""
+    if not data_dir.exists():
+        os.rename(staging, data_dir)
+        fsync_dir(data_dir.parent)
+        return False
+    old = data_dir.parent / f".{data_dir.name}.replaced-{secrets.token_hex(4)}"
+    os.rename(data_dir, old)
+    os.rename(staging, data_dir)
+    fsync_dir(data_dir.parent)
+    logs = log_dir(old)
+    if logs.is_dir():
+        shutil.move(str(logs), str(log_dir(data_dir)))
+    shutil.rmtree(old, ignore_errors=True)
+    return True
+
+
+# -- scheduled backups (the window) ----------------------------------------------------------------
+
+
+def last_backup(store: Store) -> datetime | None:
+    """When the last scheduled backup succeeded, or ``None``."""
+    value = Settings(store.conn, store.key).get(_LAST)
+    return datetime.fromisoformat(value) if value else None
+
+
+def backup_due(store: Store, now: datetime | None = None) -> bool:
+    """True when a backup folder is set and reachable and the last backup is older than
+    ``backup.every_hours`` (the window calls this from its timer)."""
+    folder = str(store.settings.get("backup.folder") or "")
+    hours = int(store.settings.get("backup.every_hours"))
+    if not folder or hours <= 0 or not Path(folder).is_dir():
+        return False
+    last = last_backup(store)
+    return last is None or (now or utc_now()) - last >= timedelta(hours=hours)
+
+
+def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInfo:
+    """Write a backup into ``backup.folder`` as ``teleavis-YYYYmmdd-HHMMSS.tvbak`` and keep the
+    last ``KEEP_SCHEDULED``. Runs without a passphrase when the data key has one (see
+    ``write_backup``); raises ``BackupError`` with a sentence for the window otherwise."""
+    folder_text = str(store.settings.get("backup.folder") or "")
+    if not folder_text:
+        raise BackupError(M.tr("backup.folder_unset"))
+    folder = Path(folder_text)
+    if not folder.is_dir():
+        raise BackupError(M.tr("backup.folder_missing", path=folder_text))
+    moment = now or utc_now()
+    info = write_backup(store, folder / f"teleavis-{moment:%Y%m%d-%H%M%S}{SUFFIX}")
+    conn = connect(store.data_dir / DB_FILE)
+    try:
+        Settings(conn, store.key).set(_LAST, iso(moment))
+    finally:
+        conn.close()
+    _prune(folder)
+    return info
+
+
+def _prune(folder: Path) -> None:
+    archives = sorted(p for p in folder.iterdir() if _SCHEDULED.match(p.name))
+    for old in archives[:-KEEP_SCHEDULED]:
+        try:
+            old.unlink()
+        except OSError:
+            log.warning("an old scheduled backup could not be removed")
