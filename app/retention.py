@@ -1,0 +1,135 @@
+"""Retention: closed cases are archived after a while, and purged when the legal period is over.
+
+The period runs from the day the case was closed (answered, rejected or cancelled: the last time
+it entered one of those states). A case is archived ``retention.archive_days`` after that, once its
+answer has been read; an archived case is purged ``retention.purge_years`` after that same day
+(the period the site's medical-records policy sets, 20 years by default). Nothing else is ever
+purged: not a draft, not a case in the outbox, not one waiting for the expert. ``0`` turns either
+step off.
+
+A purge deletes the case rows (images, events, outbox, messages go with them by cascade), writes a
+``purged`` audit row in the same transaction (the audit keeps only the case id), then removes the
+blob files; a crash between the two leaves orphan files that ``collect_orphans`` removes later.
+The clock is a parameter so that tests (and a support technician's dry run) can move it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from app import audit
+from app.db import transaction
+from app.errors import StorageError
+from app.model import CaseState, utc_now
+from app.store import Store
+
+log = logging.getLogger(__name__)
+
+CLOSED_STATES: tuple[str, ...] = (CaseState.ANSWERED.value, CaseState.REJECTED.value,
+                                  CaseState.CANCELLED.value)
+
+
+@dataclass
+class RetentionRun:
+    """What a run archived and purged (or, for a dry run, would have)."""
+
+    now: datetime
+    dry_run: bool
+    archived: list[str] = field(default_factory=list)
+    purged: list[str] = field(default_factory=list)
+    blobs_removed: int = 0
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    id: str
+    state: str
+    unread: bool
+    closed_at: datetime
+    in_outbox: bool
+
+
+def years_before(moment: datetime, years: int) -> datetime:
+    """``moment`` moved back by whole calendar years (29 February becomes the 28th)."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def _candidates(store: Store) -> list[_Candidate]:
+    placeholders = ",".join("?" * len(CLOSED_STATES))
+    rows = store.conn.execute(
+        f"SELECT c.id, c.state, c.unread, c.updated_at, "  # noqa: S608 - placeholders only
+        f"(SELECT MAX(e.at) FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ({placeholders})), "
+        f"EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.id) "
+        f"FROM cases c WHERE c.state IN ({placeholders}, ?) ORDER BY c.id",
+        (*CLOSED_STATES, *CLOSED_STATES, CaseState.ARCHIVED.value),
+    ).fetchall()
+    return [_Candidate(id=r[0], state=r[1], unread=bool(r[2]), closed_at=datetime.fromisoformat(r[4] or r[3]),
+                       in_outbox=bool(r[5])) for r in rows]
+
+
+def plan(store: Store, now: datetime | None = None) -> RetentionRun:
+    """What a run at ``now`` would do, without doing it."""
+    return run_retention(store, now, dry_run=True)
+
+
+def run_retention(store: Store, now: datetime | None = None, *, dry_run: bool = False,
+                  actor: str | None = None) -> RetentionRun:
+    """Archive and purge what the settings make eligible at ``now`` (default: the current time)."""
+    moment = now or utc_now()
+    result = RetentionRun(now=moment, dry_run=dry_run)
+    archive_days = int(store.settings.get("retention.archive_days"))
+    purge_years = int(store.settings.get("retention.purge_years"))
+    archive_before = moment - timedelta(days=archive_days) if archive_days > 0 else None
+    purge_before = years_before(moment, purge_years) if purge_years > 0 else None
+
+    for case in _candidates(store):
+        if case.in_outbox:
+            continue
+        state = case.state
+        if (state in CLOSED_STATES and archive_before is not None and not case.unread
+                and case.closed_at <= archive_before):
+            if not dry_run:
+                store.transition(case.id, CaseState.ARCHIVED, detail="retention", audit_action="archived",
+                                 actor=actor)
+            result.archived.append(case.id)
+            state = CaseState.ARCHIVED.value
+        purgeable = state == CaseState.ARCHIVED.value and purge_before is not None \
+            and case.closed_at <= purge_before
+        if purgeable and (dry_run or _purge(store, case.id, actor, result)):
+            result.purged.append(case.id)
+    if result.archived or result.purged:
+        log.info("retention%s: %d archived, %d purged", " (dry run)" if dry_run else "",
+                 len(result.archived), len(result.purged))
+    return result
+
+
+def _purge(store: Store, case_id: str, actor: str | None, result: RetentionRun) -> bool:
+    """Delete one archived case and its files; ``False`` when it is no longer purgeable."""
+    with transaction(store.conn) as conn:
+        row = conn.execute("SELECT state FROM cases WHERE id = ? AND NOT EXISTS "
+                           "(SELECT 1 FROM outbox WHERE case_id = ?)", (case_id, case_id)).fetchone()
+        if row is None or row[0] != CaseState.ARCHIVED.value:
+            return False
+        blobs: set[str] = set()
+        for blob, thumb in conn.execute("SELECT blob, thumb_blob FROM images WHERE case_id = ?", (case_id,)):
+            blobs.add(blob)
+            if thumb:
+                blobs.add(thumb)
+        answer = store.answer(case_id)
+        if answer:
+            blobs.update(answer.pdf_blobs)
+        conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+        audit.append(conn, store.key, "purged", case_id, detail=f"retention, {len(blobs)} file(s)",
+                     actor=actor)
+    for blob in blobs:
+        try:
+            store.objects.delete(blob)
+            result.blobs_removed += 1
+        except StorageError:
+            log.warning("case %s: a purged file could not be removed (collect_orphans will)", case_id)
+    return True
