@@ -1,0 +1,7 @@
+"""`python -m sync.sandbox [--host H] [--port P] [--answer-after S]`."""
+
+import sys
+
+from sync.sandbox.cli import main
+
+sys.exit(main(sys.argv[1:]))

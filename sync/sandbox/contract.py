@@ -1,0 +1,295 @@
+"""The content expertise-api.md §2–§4 requires of each resource the requester sends.
+
+Valid FHIR is not enough: a platform also refuses a case without a question, a Task that
+is not `fulfill`, an image without its hash. Each rule here is one line of the contract;
+references are checked through a resolver that knows the bundle and the server.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from sync.sandbox.errors import Issue
+from sync.sandbox.validation import join
+
+# reference string -> type of the resource it designates, or None when it designates nothing.
+Resolver = Callable[[str], str | None]
+
+INS = "urn:oid:1.2.250.1.213.1.4.8"
+RPPS = "urn:oid:1.2.250.1.71.4.2.1"
+FINESS = "urn:oid:1.2.250.1.71.4.2.2"
+CASE_ID = "urn:teleavis:case-id"
+IMAGE_ID = "urn:teleavis:image-id"
+CONSENT_ID = "urn:teleavis:consent-id"
+TREATMENT_ID = "urn:teleavis:treatment-id"
+FORM_ID = "urn:teleavis:form-id"
+MESSAGE_ID = "urn:teleavis:message-id"
+
+# The identifier system each requester resource is made unique by (Patient: INS or a site's own).
+IDENTIFIER_SYSTEM = {
+    "ServiceRequest": CASE_ID,
+    "Task": CASE_ID,
+    "Media": IMAGE_ID,
+    "Consent": CONSENT_ID,
+    "MedicationStatement": TREATMENT_ID,
+    "QuestionnaireResponse": FORM_ID,
+    "Communication": MESSAGE_ID,
+    "Practitioner": RPPS,
+    "Organization": FINESS,
+}
+ACCEPTED_TYPES = frozenset({"Patient", *IDENTIFIER_SYSTEM})
+SPECIALTIES = frozenset({"dermatology", "ophthalmology", "wound-care", "other"})
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "application/dicom"})
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check RPPS and FINESS numbers end with."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        digit = int(char) * (2 if index % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return total % 10 == 0
+
+
+def ins_ok(value: str) -> bool:
+    """A 15-character INS matricule whose 2-digit key is 97 - (number mod 97), Corsica 2A→19, 2B→18."""
+    if len(value) != 15 or not value[13:].isdigit():
+        return False
+    body = (
+        value[:13].upper().replace("2A", "19", 1).replace("2B", "18", 1)
+        if value[5:7] in ("2A", "2B")
+        else value[:13]
+    )
+    return body.isdigit() and 97 - int(body) % 97 == int(value[13:])
+
+
+def has_coding(concept: Any, system: str, codes: frozenset[str] | str) -> bool:
+    """Whether a CodeableConcept (or a list of them) holds a coding of `system` with one of `codes`."""
+    wanted = frozenset({codes}) if isinstance(codes, str) else codes
+    concepts = concept if isinstance(concept, list) else [concept]
+    return any(
+        isinstance(coding, dict) and coding.get("system") == system and coding.get("code") in wanted
+        for item in concepts
+        if isinstance(item, dict)
+        for coding in item.get("coding") or []
+    )
+
+
+class _Rules:
+    """Collects the issues of one resource against the contract."""
+
+    def __init__(self, resource: dict[str, Any], where: str, resolve: Resolver) -> None:
+        self.resource, self.where, self.resolve = resource, where, resolve
+        self.rtype: str = resource["resourceType"]
+        self.issues: list[Issue] = []
+
+    def fail(self, path: str, message: str, code: str = "business-rule") -> None:
+        self.issues.append(Issue(f"{self.rtype}.{path}: {message}", join(self.where, path), code))
+
+    def present(self, *paths: str) -> None:
+        for path in paths:
+            if self.resource.get(path) in (None, "", [], {}):
+                self.fail(path, "exigé par le contrat de la plateforme", "required")
+
+    def equals(self, path: str, value: str) -> None:
+        if self.resource.get(path) != value:
+            self.fail(path, f"doit valoir « {value} »", "value")
+
+    def coded(self, path: str, system: str, codes: frozenset[str] | str) -> None:
+        if not has_coding(self.resource.get(path), system, codes):
+            shown = codes if isinstance(codes, str) else " ou ".join(sorted(codes))
+            self.fail(path, f"doit porter le code {system}|{shown}", "value")
+
+    def refers(self, path: str, types: frozenset[str] | str, required: bool = True) -> None:
+        """A Reference (or list of References) at `path` pointing only to `types`."""
+        wanted = frozenset({types}) if isinstance(types, str) else types
+        value = self.resource.get(path)
+        if value is None:
+            if required:
+                self.fail(path, f"référence vers {' ou '.join(sorted(wanted))} exigée", "required")
+            return
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            at = f"{path}[{index}]" if isinstance(value, list) else path
+            reference = item.get("reference") if isinstance(item, dict) else None
+            if not isinstance(reference, str):
+                self.fail(at, "Reference.reference exigée", "required")
+            elif self.resolve(reference) not in wanted:
+                self.fail(
+                    f"{at}.reference", f"« {reference} » doit désigner {' ou '.join(sorted(wanted))}", "value"
+                )
+
+    def identified(self) -> None:
+        system = IDENTIFIER_SYSTEM.get(self.rtype)
+        pairs = [(s, v) for s, v in _identifiers(self.resource) if system is None or s == system]
+        if not pairs:
+            self.fail(
+                "identifier", f"identifiant {system or ''} exigé (idempotence)".replace("  ", " "), "required"
+            )
+        for found_system, value in pairs:
+            if found_system in (
+                CASE_ID,
+                IMAGE_ID,
+                CONSENT_ID,
+                TREATMENT_ID,
+                FORM_ID,
+                MESSAGE_ID,
+            ) and not _UUID.match(value):
+                self.fail("identifier", f"« {value} » doit être un UUID en minuscules", "value")
+            elif found_system == INS and not ins_ok(value):
+                self.fail("identifier", f"INS « {value} » : matricule ou clé de contrôle invalide", "value")
+            elif found_system == RPPS and not (
+                len(value) == 12 and value.isdigit() and value[0] == "8" and luhn_ok(value[1:])
+            ):
+                self.fail(
+                    "identifier",
+                    f"« {value} » doit être 8 suivi d'un RPPS valide (11 chiffres, clé de Luhn)",
+                    "value",
+                )
+            elif found_system == FINESS and not _finess_ok(value):
+                self.fail("identifier", f"FINESS « {value} » invalide (9 caractères, clé de Luhn)", "value")
+
+
+def _finess_ok(value: str) -> bool:
+    if len(value) != 9:
+        return False
+    if value[:2] in ("2A", "2B"):  # Corsica: the key is not a plain Luhn over digits.
+        return value[2:].isdigit()
+    return value.isdigit() and luhn_ok(value)
+
+
+def _identifiers(resource: dict[str, Any]) -> list[tuple[str, str]]:
+    raw = resource.get("identifier")
+    items = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else []
+    return [(i.get("system", ""), i.get("value", "")) for i in items if isinstance(i, dict)]
+
+
+def check_contract(resource: dict[str, Any], where: str, resolve: Resolver) -> list[Issue]:
+    """Issues of a requester's resource against expertise-api.md §3–§4 (empty when it conforms)."""
+    rules = _Rules(resource, where, resolve)
+    if rules.rtype not in ACCEPTED_TYPES:
+        rules.fail("resourceType", "type de ressource non accepté dans un envoi de demande", "not-supported")
+        return rules.issues
+    rules.identified()
+    specific = _RULES_BY_TYPE.get(rules.rtype)
+    if specific is not None:
+        specific(rules)
+    return rules.issues
+
+
+def _service_request(rules: _Rules) -> None:
+    sr = rules.resource
+    rules.equals("status", "active")
+    rules.equals("intent", "order")
+    rules.present("authoredOn")
+    rules.coded("category", "urn:teleavis:act", "teleexpertise")
+    rules.coded("code", "urn:teleavis:specialty", SPECIALTIES)
+    if not (sr.get("code") or {}).get("text"):
+        rules.fail("code.text", "la spécialité en clair est exigée", "required")
+    if sr.get("priority") not in ("routine", "urgent"):
+        rules.fail("priority", "doit valoir « routine » ou « urgent »", "value")
+    rules.refers("subject", "Patient")
+    rules.refers("requester", "Practitioner")
+    reasons = sr.get("reasonCode") or [{}]
+    if not (isinstance(reasons[0], dict) and reasons[0].get("text")):
+        rules.fail("reasonCode[0].text", "la question posée à l'expert est exigée", "required")
+    notes = sr.get("note") or [{}]
+    if not (isinstance(notes[0], dict) and notes[0].get("text")):
+        rules.fail("note[0].text", "le résumé clinique est exigé", "required")
+    rules.refers(
+        "supportingInfo", frozenset({"Media", "MedicationStatement", "Consent", "QuestionnaireResponse"})
+    )
+
+
+def _task(rules: _Rules) -> None:
+    rules.equals("status", "requested")
+    rules.equals("intent", "order")
+    if rules.resource.get("priority") not in ("routine", "urgent"):
+        rules.fail("priority", "doit valoir « routine » ou « urgent »", "value")
+    rules.coded("code", "http://hl7.org/fhir/CodeSystem/task-code", "fulfill")
+    rules.refers("focus", "ServiceRequest")
+    rules.refers("for", "Patient")
+    rules.refers("requester", "Practitioner")
+    rules.present("authoredOn")
+    rules.refers(
+        "owner", frozenset({"Organization", "Practitioner", "PractitionerRole", "CareTeam"}), required=False
+    )
+
+
+def _media(rules: _Rules) -> None:
+    media = rules.resource
+    rules.equals("status", "completed")
+    rules.coded("type", "http://terminology.hl7.org/CodeSystem/media-type", "image")
+    rules.coded("modality", "http://dicom.nema.org/resources/ontology/DCM", frozenset({"XC", "OP"}))
+    rules.refers("subject", "Patient")
+    rules.refers("basedOn", "ServiceRequest")
+    rules.present("createdDateTime")
+    content = media.get("content") or {}
+    for element in ("contentType", "url", "size", "hash", "title"):
+        if content.get(element) in (None, ""):
+            rules.fail(f"content.{element}", "exigé par le contrat de la plateforme", "required")
+    if content.get("contentType") and content["contentType"] not in IMAGE_TYPES:
+        rules.fail("content.contentType", f"doit être l'un de {', '.join(sorted(IMAGE_TYPES))}", "value")
+    if isinstance(content.get("url"), str) and not re.fullmatch(
+        r"Binary/[A-Za-z0-9\-.]{1,64}", content["url"]
+    ):
+        rules.fail("content.url", "doit être de la forme Binary/<id>", "value")
+
+
+def _consent(rules: _Rules) -> None:
+    rules.equals("status", "active")
+    rules.coded("scope", "http://terminology.hl7.org/CodeSystem/consentscope", "treatment")
+    rules.coded("category", "http://loinc.org", "59284-0")
+    rules.refers("patient", "Patient")
+    rules.present("dateTime")
+    rules.refers(
+        "performer",
+        frozenset({"Practitioner", "PractitionerRole", "Patient", "RelatedPerson", "Organization"}),
+    )
+    rules.refers("organization", "Organization")
+    rules.coded("policyRule", "http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN")
+
+
+def _medication_statement(rules: _Rules) -> None:
+    rules.equals("status", "active")
+    if not (rules.resource.get("medicationCodeableConcept") or {}).get("text"):
+        rules.fail("medicationCodeableConcept.text", "le traitement en clair est exigé", "required")
+    rules.refers("subject", "Patient")
+
+
+def _questionnaire_response(rules: _Rules) -> None:
+    rules.present("questionnaire", "authored", "item")
+    rules.equals("status", "completed")
+    rules.refers("subject", "Patient")
+    rules.refers(
+        "author", frozenset({"Practitioner", "PractitionerRole", "Patient", "RelatedPerson", "Organization"})
+    )
+
+
+def _communication(rules: _Rules) -> None:
+    comm = rules.resource
+    rules.refers("inResponseTo", "Communication")
+    rules.refers("about", "Task")
+    rules.refers("basedOn", "ServiceRequest")
+    payload = comm.get("payload") or []
+    if not any(isinstance(p, dict) and p.get("contentString") for p in payload):
+        rules.fail("payload", "une réponse en texte (contentString) est exigée", "required")
+    for index, part in enumerate(payload):
+        if isinstance(part, dict) and "contentReference" in part:
+            reference = (part["contentReference"] or {}).get("reference", "")
+            if rules.resolve(reference) != "Media":
+                rules.fail(f"payload[{index}].contentReference", "doit désigner une Media", "value")
+
+
+_RULES_BY_TYPE: dict[str, Callable[[_Rules], None]] = {
+    "ServiceRequest": _service_request,
+    "Task": _task,
+    "Media": _media,
+    "Consent": _consent,
+    "MedicationStatement": _medication_statement,
+    "QuestionnaireResponse": _questionnaire_response,
+    "Communication": _communication,
+}

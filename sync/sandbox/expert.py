@@ -1,0 +1,331 @@
+"""The simulated expert: moves each new case's Task forward as a specialist would.
+
+requested → received → (after a third of `answer_after_s`) accepted → in-progress → (after the
+rest) either on-hold with a question (probability `question_rate`, at most once per case) or
+completed with a DiagnosticReport and its PDF letter. An on-hold case returns to in-progress
+when the requester's reply arrives. All state is read from the store, so a restarted sandbox
+carries on where it stopped; with a seed, each case's choices depend only on its case id.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import random
+import threading
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sync.sandbox.contract import CASE_ID, RPPS
+from sync.sandbox.letter import AnswerLetter, render_letter
+from sync.sandbox.phrases import ANSWERS, EXPERTS, QUESTIONS, SPECIALTY_LABELS, Answer, Expert
+from sync.sandbox.storage import Store, identifiers_of, parse_instant
+from sync.sandbox.validation import validate_resource
+
+log = logging.getLogger(__name__)
+
+QUESTION_ID = "urn:teleavis:sandbox:question-id"
+OUTPUT_SYSTEM = "urn:teleavis:output"
+OPEN_STATUSES = ("requested", "received", "accepted", "in-progress", "on-hold")
+
+
+def _ref_id(reference: Any, rtype: str) -> str | None:
+    text = reference.get("reference", "") if isinstance(reference, dict) else ""
+    kind, _, rid = text.partition("/")
+    return rid.split("/")[0] if kind == rtype and rid else None
+
+
+def _person_name(resource: dict[str, Any] | None) -> str:
+    names = (resource or {}).get("name") or [{}]
+    name = names[0]
+    if name.get("text"):
+        return str(name["text"])
+    text = " ".join([*name.get("given", []), name.get("family", "")]).strip()
+    return text or "(nom non transmis)"
+
+
+class SimulatedExpert:
+    """Background worker playing the experts; `step()` drives it by hand in tests."""
+
+    def __init__(
+        self,
+        store: Store,
+        answer_after_s: float = 30.0,
+        question_rate: float = 0.0,
+        seed: int | None = None,
+        tick_s: float = 0.2,
+    ) -> None:
+        self.store, self.answer_after_s, self.question_rate, self.seed = (
+            store,
+            answer_after_s,
+            question_rate,
+            seed,
+        )
+        self.tick_s = tick_s
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._pass_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    # -- driving ------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Run in a background thread until `stop()`."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="sandbox-expert", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the background thread and wait for it."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def wake(self) -> None:
+        """Look at the cases now (a transaction just arrived) instead of at the next tick."""
+        self._wake.set()
+
+    def step(self) -> int:
+        """Advance every open case by one transition, delays ignored; the number of transitions."""
+        return self._advance(ignore_delays=True)
+
+    def run_until_idle(self, max_steps: int = 20) -> int:
+        """Step until nothing moves (every case completed, or on hold awaiting a reply)."""
+        total = 0
+        for _ in range(max_steps):
+            moved = self.step()
+            total += moved
+            if not moved:
+                break
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                moved = self._advance(ignore_delays=False)
+            except Exception:
+                # The expert must outlive one bad case; the log says which.
+                log.exception("sandbox expert failed on a pass")
+                moved = 0
+            if not moved:
+                self._wake.wait(self.tick_s)
+                self._wake.clear()
+
+    # -- one pass -----------------------------------------------------------------------------------
+
+    def _advance(self, ignore_delays: bool) -> int:
+        with self._pass_lock:
+            moved = 0
+            for task in self.store.all("Task"):
+                if task.get("status") in OPEN_STATUSES and self._advance_case(task["id"], ignore_delays):
+                    moved += 1
+            return moved
+
+    def _due(self, task: dict[str, Any], delay_s: float, ignore_delays: bool) -> bool:
+        if ignore_delays or delay_s <= 0:
+            return True
+        elapsed = (datetime.now(UTC) - parse_instant(task["meta"]["lastUpdated"])).total_seconds()
+        return elapsed >= delay_s
+
+    def _rng(self, task: dict[str, Any]) -> random.Random:
+        case_id = next((v for s, v in identifiers_of(task) if s == CASE_ID), task["id"])
+        return random.Random(f"{self.seed}:{case_id}") if self.seed is not None else random.Random()
+
+    def _advance_case(self, task_id: str, ignore_delays: bool) -> bool:
+        with self.store.write():
+            task = self.store.read("Task", task_id)
+            if task is None:
+                return False
+            status = task["status"]
+            if status == "requested":
+                self._move(task, "received", "Reçue par la plateforme")
+            elif status == "received" and self._due(task, self.answer_after_s / 3, ignore_delays):
+                expert = self._expert_for(task)
+                task["owner"] = {"reference": f"Practitioner/{expert['id']}", "display": _person_name(expert)}
+                self._move(task, "accepted", f"Acceptée par {_person_name(expert)}")
+            elif status == "accepted":
+                task.setdefault("executionPeriod", {})["start"] = self.store.next_instant()
+                self._move(task, "in-progress", "En cours d'analyse par l'expert")
+            elif status == "in-progress" and self._due(task, self.answer_after_s * 2 / 3, ignore_delays):
+                rng = self._rng(task)
+                if rng.random() < self.question_rate and not self._questions(task):
+                    self._ask(task, rng)
+                else:
+                    self._answer(task, rng)
+            elif status == "on-hold" and self._replied(task):
+                task.pop("statusReason", None)
+                self._move(task, "in-progress", "Complément reçu, analyse reprise")
+            else:
+                return False
+            return True
+
+    def _move(self, task: dict[str, Any], status: str, business: str) -> None:
+        task["status"] = status
+        task["businessStatus"] = {"text": business}
+        task["lastModified"] = self.store.next_instant()
+        self._save(task)
+
+    def _save(self, resource: dict[str, Any], create: bool = False) -> dict[str, Any]:
+        issues = validate_resource(resource, resource["resourceType"])
+        if issues:  # A bug in the sandbox, not the client's fault: fail loudly.
+            raise RuntimeError("; ".join(issue.diagnostics for issue in issues))
+        return self.store.create(resource) if create else self.store.update(resource)
+
+    # -- reading the case ---------------------------------------------------------------------------
+
+    def _service_request(self, task: dict[str, Any]) -> dict[str, Any]:
+        sr_id = _ref_id(task.get("focus"), "ServiceRequest")
+        return (self.store.read("ServiceRequest", sr_id) if sr_id else None) or {}
+
+    def _specialty(self, task: dict[str, Any]) -> str:
+        for coding in (self._service_request(task).get("code") or {}).get("coding", []):
+            if coding.get("system") == "urn:teleavis:specialty" and coding.get("code") in EXPERTS:
+                return str(coding["code"])
+        return "other"
+
+    def _expert_for(self, task: dict[str, Any]) -> dict[str, Any]:
+        expert: Expert = EXPERTS[self._specialty(task)]
+        found = self.store.find_by_identifier("Practitioner", RPPS, "8" + expert.rpps)
+        if found:
+            stored = self.store.read("Practitioner", found[0])
+            assert stored is not None
+            return stored
+        return self._save(
+            {
+                "resourceType": "Practitioner",
+                "identifier": [{"system": RPPS, "value": "8" + expert.rpps}],
+                "active": True,
+                "name": [{"family": expert.family, "given": [expert.given], "prefix": ["Dr"]}],
+                "qualification": [{"code": {"text": expert.title}}],
+            },
+            create=True,
+        )
+
+    def _questions(self, task: dict[str, Any]) -> list[dict[str, Any]]:
+        about = f"Task/{task['id']}"
+        return [
+            c
+            for c in self.store.all("Communication")
+            if any(s == QUESTION_ID for s, _ in identifiers_of(c))
+            and any(a.get("reference") == about for a in c.get("about", []))
+        ]
+
+    def _replied(self, task: dict[str, Any]) -> bool:
+        asked = {f"Communication/{q['id']}" for q in self._questions(task)}
+        return any(
+            r.get("reference") in asked
+            for c in self.store.all("Communication")
+            for r in c.get("inResponseTo", [])
+        )
+
+    # -- acting -------------------------------------------------------------------------------------
+
+    def _ask(self, task: dict[str, Any], rng: random.Random) -> None:
+        expert = self._expert_for(task)
+        question = rng.choice(QUESTIONS[self._specialty(task)])
+        comm: dict[str, Any] = {
+            "resourceType": "Communication",
+            "identifier": [{"system": QUESTION_ID, "value": f"{task['id']}-1"}],
+            "status": "completed",
+            "about": [{"reference": f"Task/{task['id']}"}],
+            "basedOn": [task["focus"]],
+            "subject": task["for"],
+            "sent": self.store.next_instant(),
+            "sender": {"reference": f"Practitioner/{expert['id']}", "display": _person_name(expert)},
+            "payload": [{"contentString": question}],
+        }
+        if task.get("requester"):
+            comm["recipient"] = [task["requester"]]
+        self._save(comm, create=True)
+        task["statusReason"] = {"text": "Complément demandé par l'expert"}
+        self._move(task, "on-hold", f"Question de l'expert : {question}")
+
+    def _answer(self, task: dict[str, Any], rng: random.Random) -> None:
+        expert = self._expert_for(task)
+        specialty = self._specialty(task)
+        answer: Answer = rng.choice(ANSWERS[specialty])
+        sr = self._service_request(task)
+        patient_id = _ref_id(task.get("for"), "Patient")
+        patient = self.store.read("Patient", patient_id) if patient_id else None
+        requester_id = _ref_id(task.get("requester"), "Practitioner")
+        requester = self.store.read("Practitioner", requester_id) if requester_id else None
+        birth = (patient or {}).get("birthDate", "")
+        issued = self.store.next_instant()
+        follow_up = answer.follow_up + (
+            f" Délai conseillé pour une consultation en présentiel : {answer.within_days} jours."
+            if answer.within_days
+            else " Pas de consultation en présentiel nécessaire."
+        )
+        pdf = render_letter(
+            AnswerLetter(
+                expert_name=_person_name(expert),
+                expert_title=EXPERTS[specialty].title,
+                patient_name=_person_name(patient),
+                patient_birth_date="/".join(reversed(birth.split("-"))) if birth else "(non transmise)",
+                requester_name=_person_name(requester),
+                specialty_label=SPECIALTY_LABELS[specialty],
+                question=((sr.get("reasonCode") or [{}])[0]).get("text", ""),
+                conclusion=answer.conclusion,
+                follow_up=follow_up,
+                issued=date.fromisoformat(issued[:10]),
+            )
+        )
+        binary = self.store.put_binary("application/pdf", pdf, origin="platform")
+        report = self._save(
+            {
+                "resourceType": "DiagnosticReport",
+                "status": "final",
+                "code": {
+                    "coding": [{"system": "http://loinc.org", "code": "11488-4", "display": "Consult note"}],
+                    "text": "Avis de télé-expertise",
+                },
+                "subject": task["for"],
+                "basedOn": [task["focus"]],
+                "performer": [{"reference": f"Practitioner/{expert['id']}", "display": _person_name(expert)}],
+                "issued": issued,
+                "conclusion": answer.conclusion,
+                "presentedForm": [
+                    {
+                        "contentType": "application/pdf",
+                        "language": "fr",
+                        "url": f"Binary/{binary.id}",
+                        "size": binary.size,
+                        "hash": binary.sha1_b64,
+                        "title": "Réponse de l'expert",
+                        "creation": issued,
+                    }
+                ],
+            },
+            create=True,
+        )
+        outputs: list[dict[str, Any]] = [
+            {
+                "type": {
+                    "coding": [{"system": OUTPUT_SYSTEM, "code": "report"}],
+                    "text": "Compte rendu de l'expert",
+                },
+                "valueReference": {"reference": f"DiagnosticReport/{report['id']}"},
+            }
+        ]
+        if answer.within_days:
+            outputs.append(
+                {
+                    "type": {
+                        "coding": [{"system": OUTPUT_SYSTEM, "code": "follow-up-within"}],
+                        "text": "Consultation en présentiel conseillée sous",
+                    },
+                    "valueDuration": {
+                        "value": answer.within_days,
+                        "unit": "d",
+                        "system": "http://unitsofmeasure.org",
+                        "code": "d",
+                    },
+                }
+            )
+        task = copy.deepcopy(task)
+        task["output"] = outputs
+        task.setdefault("executionPeriod", {})["end"] = issued
+        task.pop("statusReason", None)
+        self._move(task, "completed", "Réponse rendue")

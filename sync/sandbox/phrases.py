@@ -1,0 +1,126 @@
+"""What the simulated experts are and say, per specialty: plausible French, never real advice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Expert:
+    """A sandbox expert: a Practitioner the sandbox owns."""
+
+    rpps: str  # 11 digits, Luhn-valid, so the expert passes the same checks as a requester.
+    family: str
+    given: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One possible answer: the conclusion, the advice, and how soon to see the patient (days or None)."""
+
+    conclusion: str
+    follow_up: str
+    within_days: int | None
+
+
+EXPERTS: dict[str, Expert] = {
+    "dermatology": Expert("10000000009", "MOREAU", "Hélène", "Dermatologue, CHU (bac à sable)"),
+    "ophthalmology": Expert(
+        "10000000017", "GARNIER", "Julien", "Ophtalmologiste, centre de lecture (bac à sable)"
+    ),
+    "wound-care": Expert(
+        "10000000025", "LEFÈVRE", "Sophie", "Médecin expert plaies et cicatrisation (bac à sable)"
+    ),
+    "other": Expert("10000000033", "ROUSSEAU", "Marc", "Médecin expert référent (bac à sable)"),
+}
+
+SPECIALTY_LABELS = {
+    "dermatology": "Dermatologie",
+    "ophthalmology": "Ophtalmologie",
+    "wound-care": "Plaies et cicatrisation",
+    "other": "Autre spécialité",
+}
+
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "dermatology": (
+        "Pouvez-vous envoyer une vue rapprochée avec une règle ?",
+        "Pourriez-vous joindre une photo en dermoscopie de la lésion ?",
+        "La lésion a-t-elle saigné ou changé de couleur récemment ? Merci d'ajouter une vue de près.",
+    ),
+    "ophthalmology": (
+        "Le cliché centré sur la papille est flou : pouvez-vous en refaire un ?",
+        "Pouvez-vous envoyer le champ centré sur la macula de l'autre œil ?",
+        "Quelle est la dernière HbA1c du patient ? Merci de joindre un nouveau cliché si possible.",
+    ),
+    "wound-care": (
+        "Pouvez-vous envoyer une vue rapprochée avec une règle ?",
+        "Pourriez-vous photographier la plaie après détersion, avec un repère de taille ?",
+        "Quel pansement est utilisé actuellement ? Merci d'ajouter une photo des berges.",
+    ),
+    "other": (
+        "Pouvez-vous préciser l'évolution depuis la première consultation et joindre une nouvelle photo ?",
+    ),
+}
+
+ANSWERS: dict[str, tuple[Answer, ...]] = {
+    "dermatology": (
+        Answer(
+            "Aspect de naevus atypique (asymétrie, bords irréguliers). Une exérèse complète à visée "
+            "diagnostique est conseillée.",
+            "Adresser le patient en consultation de dermatologie pour exérèse ; photoprotection.",
+            30,
+        ),
+        Answer(
+            "Kératose séborrhéique typique, d'allure bénigne. Pas d'exérèse nécessaire.",
+            "Surveillance simple ; reconsulter si la lésion change d'aspect ou saigne.",
+            None,
+        ),
+        Answer(
+            "Lésion suspecte de carcinome basocellulaire superficiel.",
+            "Consultation de dermatologie rapprochée pour biopsie.",
+            14,
+        ),
+    ),
+    "ophthalmology": (
+        Answer(
+            "Pas de signe de rétinopathie diabétique sur les deux yeux.",
+            "Dépistage à renouveler dans deux ans si l'équilibre glycémique reste stable.",
+            None,
+        ),
+        Answer(
+            "Rétinopathie diabétique non proliférante minime à l'œil droit, pas d'œdème maculaire.",
+            "Renforcer l'équilibre glycémique et tensionnel ; nouvelle rétinographie dans un an.",
+            365,
+        ),
+        Answer(
+            "Rétinopathie diabétique non proliférante sévère avec suspicion d'œdème maculaire.",
+            "Consultation d'ophtalmologie rapide pour angiographie et prise en charge.",
+            7,
+        ),
+    ),
+    "wound-care": (
+        Answer(
+            "Ulcère veineux en voie de détersion, berges saines, pas de signe d'infection.",
+            "Poursuivre la compression et un pansement hydrocellulaire ; nouvelle photo dans 15 jours.",
+            None,
+        ),
+        Answer(
+            "Plaie atone avec fibrine abondante et signes locaux d'infection.",
+            "Prélèvement et avis en consultation plaies et cicatrisation.",
+            7,
+        ),
+    ),
+    "other": (
+        Answer(
+            "Les éléments transmis ne montrent pas de signe de gravité.",
+            "Poursuivre la surveillance par le médecin traitant.",
+            None,
+        ),
+        Answer(
+            "Un examen clinique spécialisé est nécessaire pour conclure.",
+            "Consultation spécialisée à programmer.",
+            30,
+        ),
+    ),
+}

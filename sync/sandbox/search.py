@@ -1,0 +1,174 @@
+"""Type-level search (`GET [base]/<Type>?…`) over the parameters the client polls with.
+
+Unknown parameters are refused with 400 rather than ignored: a strict platform makes a
+misspelt `_lastUpdated` fail loudly instead of silently returning every Task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sync.sandbox.errors import FhirError
+from sync.sandbox.storage import identifiers_of, new_id, parse_instant
+
+# Reference search parameters: name -> element holding the Reference(s), per type.
+REFERENCE_PARAMS: dict[str, dict[str, str]] = {
+    "Task": {
+        "focus": "focus",
+        "patient": "for",
+        "subject": "for",
+        "owner": "owner",
+        "requester": "requester",
+    },
+    "Communication": {
+        "about": "about",
+        "based-on": "basedOn",
+        "part-of": "partOf",
+        "in-response-to": "inResponseTo",
+        "subject": "subject",
+        "patient": "subject",
+    },
+    "DiagnosticReport": {"based-on": "basedOn", "subject": "subject", "patient": "subject"},
+    "Media": {"based-on": "basedOn", "subject": "subject", "patient": "subject"},
+    "ServiceRequest": {"subject": "subject", "patient": "subject", "requester": "requester"},
+    "Consent": {"patient": "patient"},
+    "MedicationStatement": {"subject": "subject", "patient": "subject"},
+    "QuestionnaireResponse": {"subject": "subject", "patient": "subject"},
+}
+TOKEN_PARAMS: dict[str, dict[str, str]] = {
+    "Task": {"status": "status"},
+    "ServiceRequest": {"status": "status"},
+    "DiagnosticReport": {"status": "status"},
+    "Communication": {"status": "status"},
+}
+COMMON_PARAMS = ("_id", "_lastUpdated", "identifier", "_count", "_sort")
+
+Predicate = Callable[[dict[str, Any]], bool]
+
+
+def supported_params(rtype: str) -> list[str]:
+    """The search parameters a type accepts (for the CapabilityStatement)."""
+    return [*COMMON_PARAMS, *REFERENCE_PARAMS.get(rtype, {}), *TOKEN_PARAMS.get(rtype, {})]
+
+
+def _identifier_predicate(value: str) -> Predicate:
+    system, _, code = value.rpartition("|") if "|" in value else (None, "", value)
+
+    def matches(resource: dict[str, Any]) -> bool:
+        return any(
+            (system is None or s == system) and (not code or v == code) for s, v in identifiers_of(resource)
+        )
+
+    return matches
+
+
+def _last_updated_predicate(value: str) -> Predicate:
+    prefix, text = (value[:2], value[2:]) if value[:2] in ("gt", "ge", "lt", "le", "eq") else ("eq", value)
+    # A "+01:00" offset left unencoded in a query string arrives as a space.
+    text = text.replace(" ", "+")
+    try:
+        bound = parse_instant(text)
+    except ValueError:
+        raise FhirError.one(
+            400, f"_lastUpdated: « {value} » n'est pas un instant FHIR avec fuseau", "_lastUpdated", "value"
+        ) from None
+
+    def matches(resource: dict[str, Any]) -> bool:
+        moment: datetime = parse_instant(resource["meta"]["lastUpdated"])
+        return {
+            "gt": moment > bound,
+            "ge": moment >= bound,
+            "lt": moment < bound,
+            "le": moment <= bound,
+            "eq": moment == bound,
+        }[prefix]
+
+    return matches
+
+
+def _reference_predicate(element: str, value: str, rtype_hint: str | None) -> Predicate:
+    wanted = value.rstrip("/").split("/")
+    # "Task/123", an absolute ".../Task/123", or a bare "123".
+    tail = "/".join(wanted[-2:]) if len(wanted) >= 2 else None
+    bare = wanted[-1]
+
+    def matches(resource: dict[str, Any]) -> bool:
+        raw = resource.get(element)
+        items = raw if isinstance(raw, list) else [raw] if raw else []
+        for item in items:
+            ref = item.get("reference", "") if isinstance(item, dict) else ""
+            if (tail and ref == tail) or (tail is None and ref.split("/")[-1] == bare):
+                return True
+        return False
+
+    return matches
+
+
+def build_predicates(rtype: str, params: list[tuple[str, str]]) -> tuple[list[Predicate], int | None, bool]:
+    """Predicates for a query string's parameters (AND between parameters, OR inside a comma list).
+
+    Returns the predicates, the `_count` limit, and whether `_sort=-_lastUpdated` asked for newest first.
+    """
+    predicates: list[Predicate] = []
+    count: int | None = None
+    newest_first = False
+    for name, value in params:
+        if name == "_id":
+            ids = set(value.split(","))
+            predicates.append(lambda r, ids=ids: r["id"] in ids)  # type: ignore[misc]
+        elif name == "_lastUpdated":
+            predicates.append(_last_updated_predicate(value))
+        elif name == "identifier":
+            alternatives = [_identifier_predicate(v) for v in value.split(",")]
+            predicates.append(lambda r, alts=alternatives: any(p(r) for p in alts))  # type: ignore[misc]
+        elif name == "_count":
+            if not value.isdigit():
+                raise FhirError.one(400, f"_count: « {value} » n'est pas un entier", "_count", "value")
+            count = int(value)
+        elif name == "_sort":
+            if value not in ("_lastUpdated", "-_lastUpdated"):
+                raise FhirError.one(
+                    400, "_sort: seul _lastUpdated est pris en charge", "_sort", "not-supported"
+                )
+            newest_first = value.startswith("-")
+        elif name in REFERENCE_PARAMS.get(rtype, {}):
+            element = REFERENCE_PARAMS[rtype][name]
+            alternatives = [_reference_predicate(element, v, None) for v in value.split(",")]
+            predicates.append(lambda r, alts=alternatives: any(p(r) for p in alts))  # type: ignore[misc]
+        elif name in TOKEN_PARAMS.get(rtype, {}):
+            element, codes = TOKEN_PARAMS[rtype][name], set(value.split(","))
+            predicates.append(lambda r, e=element, c=codes: r.get(e) in c)  # type: ignore[misc]
+        else:
+            raise FhirError.one(
+                400,
+                f"{rtype}?{name}: paramètre de recherche non pris en charge "
+                f"(acceptés : {', '.join(supported_params(rtype))})",
+                name,
+                "not-supported",
+            )
+    return predicates, count, newest_first
+
+
+def search(
+    resources: list[dict[str, Any]], rtype: str, params: list[tuple[str, str]], base_url: str
+) -> dict[str, Any]:
+    """A searchset Bundle of the `resources` of `rtype` matching `params`."""
+    predicates, count, newest_first = build_predicates(rtype, params)
+    matched = [r for r in resources if all(p(r) for p in predicates)]
+    matched.sort(key=lambda r: parse_instant(r["meta"]["lastUpdated"]), reverse=newest_first)
+    total = len(matched)
+    if count is not None:
+        matched = matched[:count]
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "id": new_id(), "type": "searchset", "total": total}
+    if matched:  # FHIR JSON has no empty arrays.
+        bundle["entry"] = [
+            {
+                "fullUrl": f"{base_url}/{r['resourceType']}/{r['id']}",
+                "resource": r,
+                "search": {"mode": "match"},
+            }
+            for r in matched
+        ]
+    return bundle
