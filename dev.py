@@ -110,7 +110,7 @@ def build_translations() -> None:
 
 
 def setup(extra: str, system: list[str]) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script must run, and say so, on an old Python
         say(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
         sys.exit(1)
     ensure_system(system)

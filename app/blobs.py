@@ -12,11 +12,12 @@ import secrets
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
+from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
 from app.errors import StorageError
 from app.fsutil import atomic_write, fsync_dir, storage_error
-from app import messages as M
 
 _MAGIC = b"TVB1"
 
@@ -41,7 +42,11 @@ class ObjectStore:
                 fsync_dir(folder.parent)
             except OSError as exc:
                 raise storage_error(exc) from exc
-        atomic_write(self._path(blob_id), _MAGIC + self._key.seal(data, b"blob:" + blob_id.encode()))
+        def write(handle: BinaryIO) -> None:
+            handle.write(_MAGIC)
+            self._key.seal_to(data, b"blob:" + blob_id.encode(), handle)
+
+        atomic_write(self._path(blob_id), write)
         return blob_id
 
     def get(self, blob_id: str) -> bytes:
@@ -55,7 +60,7 @@ class ObjectStore:
         if not sealed.startswith(_MAGIC):
             raise StorageError(M.tr("blob.damaged"))
         try:
-            return self._key.open(sealed[len(_MAGIC) :], b"blob:" + blob_id.encode())
+            return self._key.open(memoryview(sealed)[len(_MAGIC) :], b"blob:" + blob_id.encode())
         except DecryptionFailed as exc:
             raise StorageError(M.tr("blob.damaged")) from exc
 

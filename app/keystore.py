@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 KEY_FILE = "key.json"
 KEYRING_SERVICE = "teleavis"
-PASSPHRASE_ENV = "TELEAVIS_PASSPHRASE"
+PASSPHRASE_ENV = "TELEAVIS_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 _CHECK_PLAINTEXT = b"teleavis data key check v1"
 # scrypt cost: about 0.1 s and 32 MiB on a modest PC; stored in key.json so it can grow later.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1

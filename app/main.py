@@ -67,7 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(M.tr("cli.interrupted"), file=sys.stderr)
         return 1
-    except Exception:  # noqa: BLE001 - a bug: logged with its traceback, shown as a sentence
+    except BrokenPipeError:
+        # The reader went away (``teleavis case list | head``): not an error of ours.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception:
         from app.commands.common import current_log_path
 
         log.exception("internal error in command %s", getattr(args, "command", "?"))

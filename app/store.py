@@ -156,7 +156,7 @@ class Store:
                 record.captured_at = record.captured_at or iso(utc_now())
                 done.append(image)
         except BaseException:
-            self._discard(done + [images[len(done)]] if len(done) < len(images) else done)
+            self._discard([*done, images[len(done)]] if len(done) < len(images) else done)
             raise
         return done
 

@@ -19,7 +19,8 @@ MAX_IMAGES = 8
 
 M.add({
     "v.specialty": {"fr": "Choisissez la spécialité de l'expert.", "en": "Choose the expert's specialty."},
-    "v.priority": {"fr": "Priorité inconnue : « routine » ou « urgent ».", "en": "Unknown priority: “routine” or “urgent”."},
+    "v.priority": {"fr": "Priorité inconnue : « routine » ou « urgent ».",
+                   "en": "Unknown priority: “routine” or “urgent”."},
     "v.question": {"fr": "Écrivez la question posée à l'expert.", "en": "Write the question for the expert."},
     "v.summary": {"fr": "Écrivez le résumé clinique (histoire, examen, durée, évolution).",
                   "en": "Write the clinical summary (history, findings, duration, evolution)."},
@@ -32,7 +33,8 @@ M.add({
               "en": "Unknown patient sex: male, female, other or unknown."},
     "v.ins_format": {"fr": "Le matricule INS doit compter 15 caractères (chiffres, 2A ou 2B pour la Corse).",
                      "en": "The INS must have 15 characters (digits, 2A or 2B for Corsica)."},
-    "v.ins_key": {"fr": "La clé de contrôle du matricule INS ne correspond pas : vérifiez le numéro sur la carte Vitale "
+    "v.ins_key": {"fr": "La clé de contrôle du matricule INS ne correspond pas : vérifiez le numéro sur la "
+                        "carte Vitale "
                         "ou le téléservice INSi.",
                   "en": "The INS control key does not match: check the number on the Carte Vitale or with INSi."},
     "v.identity": {"fr": "Donnez le matricule INS du patient ou, à défaut, son identifiant local.",
@@ -209,5 +211,13 @@ def blocking(findings: list[Finding]) -> list[Finding]:
     return [finding for finding in findings if finding.blocks_sending()]
 
 
-__all__ = ["DERMATOLOGY_VIEWS", "Finding", "blocking", "validate_case", "validate_content", "validate_images",
-           "validate_identity", "validate_site"]
+__all__ = [
+    "DERMATOLOGY_VIEWS",
+    "Finding",
+    "blocking",
+    "validate_case",
+    "validate_content",
+    "validate_identity",
+    "validate_images",
+    "validate_site",
+]

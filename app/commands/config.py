@@ -19,7 +19,8 @@ from app.site import load_requester, parse_site
 M.add({
     "init.done": {"fr": "Site enregistré : {org} (FINESS {finess}), demandeur {name} (RPPS {rpps}).",
                   "en": "Site saved: {org} (FINESS {finess}), requester {name} (RPPS {rpps})."},
-    "init.same": {"fr": "Site déjà configuré ainsi : rien à changer.", "en": "Site already set up this way: nothing to change."},
+    "init.same": {"fr": "Site déjà configuré ainsi : rien à changer.",
+                  "en": "Site already set up this way: nothing to change."},
     "init.help": {"fr": "première configuration du site (praticien, structure)", "en": "first set-up of the site"},
     "config.help": {"fr": "lire ou modifier un réglage", "en": "read or change a setting"},
     "config.saved": {"fr": "Réglage « {key} » enregistré.", "en": "Setting “{key}” saved."},
@@ -71,9 +72,8 @@ def run_get(args: argparse.Namespace) -> int:
 
 def run_set(args: argparse.Namespace) -> int:
     value = parse(args.key, args.value)
-    with open_store() as store:
-        with transaction(store.conn) as conn:
-            store.settings.set(args.key, value, in_transaction=True)
-            audit.append(conn, store.key, "settings", detail=args.key)
+    with open_store() as store, transaction(store.conn) as conn:
+        store.settings.set(args.key, value, in_transaction=True)
+        audit.append(conn, store.key, "settings", detail=args.key)
     say(M.tr("config.saved", key=args.key))
     return 0

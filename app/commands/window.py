@@ -30,4 +30,4 @@ def open_window(argv: list[str]) -> int:
         return 1
     from ui.application import run
 
-    return run(argv)
+    return int(run(argv))

@@ -1,0 +1,185 @@
+"""Bad input gets its own clear message, and nothing is half-stored."""
+
+from __future__ import annotations
+
+import copy
+import json
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.support.cases import EXAMPLE, example_case
+from tests.support.cli import Result, run_inprocess, write_json
+from tests.support.images import jpeg_bytes, skin_photo
+
+
+def snapshot(home: Path) -> tuple[int, int]:
+    """How many cases and how many blob files there are."""
+    import sqlite3
+
+    db = home / "teleavis.db"
+    cases = 0
+    if db.exists():
+        conn = sqlite3.connect(db)
+        try:
+            cases = conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
+        finally:
+            conn.close()
+    blobs = sum(1 for p in (home / "objects").rglob("*") if p.is_file()) if (home / "objects").exists() else 0
+    return cases, blobs
+
+
+def png_header_bomb(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 1024)) + chunk(
+        b"IEND", b"")
+
+
+def import_refused(capsys: pytest.CaptureFixture[str], home: Path, case_file: Path) -> Result:
+    before = snapshot(home)
+    result = run_inprocess(capsys, "case", "import", str(case_file))
+    assert result.code == 1, result.err
+    assert "Erreur interne" not in result.err
+    assert snapshot(home) == before, "nothing may be half-stored"
+    return result
+
+
+@pytest.fixture
+def folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    # One good import first, so "nothing half-stored" is checked against existing data.
+    example_case(tmp_path / "case")
+    assert run_inprocess(capsys, "case", "import", str(tmp_path / "case" / "case.json")).code == 0
+    return tmp_path / "case"
+
+
+def test_unknown_key(folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = copy.deepcopy(EXAMPLE)
+    doc["patient"]["birthdate"] = "1950-02-03"
+    result = import_refused(capsys, teleavis_home, write_json(folder / "x.json", doc))
+    assert "clé inconnue « birthdate »" in result.err and "birth_date" in result.err
+
+
+def test_wrong_ins_key(folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = copy.deepcopy(EXAMPLE)
+    doc["patient"]["ins"] = "150028512345616"
+    result = import_refused(capsys, teleavis_home, write_json(folder / "x.json", doc))
+    assert "clé de contrôle du matricule INS" in result.err
+    assert "150028512345616" not in result.err
+
+
+def _with_image(folder: Path, name: str, data: bytes) -> Path:
+    (folder / name).write_bytes(data)
+    doc = copy.deepcopy(EXAMPLE)
+    doc["images"][1]["file"] = name
+    return write_json(folder / "x.json", doc)
+
+
+def test_a_text_file_posing_as_a_jpeg(folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake = _with_image(folder, "photo.jpg", b"Bonjour, ceci n'est pas une image")
+    result = import_refused(capsys, teleavis_home, fake)
+    assert "images[1] (photo.jpg)" in result.err
+
+
+def test_an_empty_file(folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = import_refused(capsys, teleavis_home, _with_image(folder, "vide.jpg", b""))
+    assert "images[1] (vide.jpg)" in result.err and "vide" in result.err.lower()
+
+
+def test_a_truncated_jpeg(folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = jpeg_bytes(skin_photo(800, 600))
+    result = import_refused(capsys, teleavis_home, _with_image(folder, "coupee.jpg", data[: len(data) // 2]))
+    assert "images[1] (coupee.jpg)" in result.err
+
+
+def test_a_decompression_bomb(folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = import_refused(capsys, teleavis_home, _with_image(folder, "bombe.png", png_header_bomb(20000, 20000)))
+    assert "images[1] (bombe.png)" in result.err
+
+
+def test_a_missing_image_path(folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = copy.deepcopy(EXAMPLE)
+    doc["images"][0]["file"] = "absente.jpg"
+    result = import_refused(capsys, teleavis_home, write_json(folder / "x.json", doc))
+    assert "fichier image introuvable « absente.jpg »" in result.err
+
+
+def test_invalid_utf8(folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = folder / "latin1.json"
+    path.write_bytes(json.dumps(EXAMPLE, ensure_ascii=False).encode("latin-1"))
+    result = import_refused(capsys, teleavis_home, path)
+    assert "n'est pas en UTF-8" in result.err
+
+
+def test_not_json(folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = folder / "broken.json"
+    path.write_text('{"specialty": "dermatology",', encoding="utf-8")
+    result = import_refused(capsys, teleavis_home, path)
+    assert "pas du JSON valide (ligne 1" in result.err
+
+
+def test_every_problem_is_listed_at_once(folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = copy.deepcopy(EXAMPLE)
+    doc["specialty"] = "cardiology"
+    doc["patient"]["sex"] = "m"
+    doc["images"][0]["eye"] = "middle"
+    result = import_refused(capsys, teleavis_home, write_json(folder / "x.json", doc))
+    assert result.err.count("\n  - ") == 3
+
+
+def test_a_missing_consent_keeps_a_draft_that_cannot_be_sent(folder: Path, teleavis_home: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    doc = copy.deepcopy(EXAMPLE)
+    del doc["consent"]
+    imported = run_inprocess(capsys, "case", "import", str(write_json(folder / "x.json", doc)))
+    assert imported.code == 0
+    assert "Recueillez le consentement du patient" in imported.err
+    refused = run_inprocess(capsys, "case", "send", imported.out.strip())
+    assert refused.code == 1 and "Recueillez le consentement du patient" in refused.err
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=12,
+)
+
+
+def _mutations() -> st.SearchStrategy[dict[str, Any]]:
+    paths = [("specialty",), ("priority",), ("question",), ("patient",), ("patient", "family"),
+             ("patient", "given"), ("patient", "birth_date"), ("patient", "ins"), ("consent",),
+             ("consent", "given"), ("treatments",), ("form",), ("images",), ("images", 0), ("images", 0, "file"),
+             ("images", 0, "eye"), ("unknown",)]
+
+    def apply(choice: tuple[Any, ...], value: Any) -> dict[str, Any]:
+        doc = copy.deepcopy(EXAMPLE)
+        target: Any = doc
+        for key in choice[:-1]:
+            target = target[key]
+        target[choice[-1]] = value
+        return doc
+
+    return st.builds(apply, st.sampled_from(paths), json_values)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=_mutations() | json_values)
+def test_malformed_case_files_never_crash_nor_half_store(document: Any, folder: Path, teleavis_home: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_json(folder / "fuzz.json", document)
+    before = snapshot(teleavis_home)
+    result = run_inprocess(capsys, "case", "import", str(path))
+    assert result.code in (0, 1)
+    assert "Erreur interne" not in result.err
+    after = snapshot(teleavis_home)
+    if result.code == 1:
+        assert after == before
+    else:
+        assert after[0] == before[0] + 1

@@ -1,0 +1,142 @@
+"""The headless contract of cli.md, driven as a user (or a script) does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app import __version__
+from tests.support.cases import EXAMPLE, example_case, retina_case
+from tests.support.cli import SITE, run_inprocess, run_process, write_json
+
+
+@pytest.fixture
+def site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = write_json(tmp_path / "site.json", SITE)
+    assert run_inprocess(capsys, "init", "--site", str(path)).code == 0
+    return path
+
+
+def test_version_and_help() -> None:
+    result = run_process("--version")
+    assert result.code == 0 and __version__ in result.out
+    helped = run_process("--help")
+    assert helped.code == 0 and "case" in helped.out and "Codes de sortie" in helped.out
+
+
+def test_init_is_idempotent_and_checks_the_luhn_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     site: Path) -> None:
+    again = run_inprocess(capsys, "init", "--site", str(site))
+    assert again.code == 0 and "rien à changer" in again.err
+    bad = write_json(tmp_path / "bad.json", {**SITE, "organization": {"finess": "750000011", "name": "X"}})
+    refused = run_inprocess(capsys, "init", "--site", str(bad))
+    assert refused.code == 1 and "FINESS" in refused.err
+
+
+def test_the_cli_example_imports_and_reads_back(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                site: Path) -> None:
+    case_file = example_case(tmp_path / "ex", complete_form=False)
+    imported = run_inprocess(capsys, "case", "import", str(case_file))
+    assert imported.code == 0
+    case_id = imported.out.strip()
+    shown = run_inprocess(capsys, "case", "show", case_id, "--json").json()
+    assert shown["question"] == EXAMPLE["question"] and shown["summary"] == EXAMPLE["summary"]
+    assert shown["patient"]["ins"] == "150028512345615" and shown["patient"]["given"] == ["Paul"]
+    assert shown["form"] == EXAMPLE["form"]
+    assert shown["treatments"][0]["name"] == "Metformine 1000 mg"
+    assert [i["view"] for i in shown["images"]] == ["far", "close-up"]
+    assert shown["images"][1]["note"] == "bord irrégulier"
+    assert all(isinstance(i["quality"], list) and i["quality"] for i in shown["images"])
+    # The example leaves required form items unanswered: import keeps the draft and says so.
+    assert "Il manque encore" in imported.err
+    listed = run_inprocess(capsys, "case", "list", "--json").json()
+    assert listed == [{"id": case_id, "state": "draft", "specialty": "dermatology", "priority": "routine",
+                       "created": shown["created"], "updated": shown["updated"], "initials": "M.P.",
+                       "images": 2, "unread": False}]
+    human = run_inprocess(capsys, "case", "list")
+    assert case_id in human.out and "M.P." in human.out and "MARTIN" not in human.out
+
+
+def test_images_read_back_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path) -> None:
+    from app.store import Store
+
+    case_file = example_case(tmp_path / "ex")
+    case_id = run_inprocess(capsys, "case", "import", str(case_file)).out.strip()
+    with Store.open() as store:
+        case = store.get_case(case_id)
+        for image, name in zip(case.images, ("dos-loin.jpg", "dos-proche.jpg"), strict=True):
+            # These test JPEGs carry no metadata and need no rotation: stored as they came.
+            assert store.image_bytes(image) == (case_file.parent / name).read_bytes()
+
+
+def test_send_refuses_an_incomplete_case_listing_every_item(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           site: Path) -> None:
+    case_file = example_case(tmp_path / "ex", question="", consent={"given": False},
+                             images=[{"file": "a.jpg", "body_site": "dos", "view": "far"}])
+    case_id = run_inprocess(capsys, "case", "import", str(case_file)).out.strip()
+    refused = run_inprocess(capsys, "case", "send", case_id)
+    assert refused.code == 1
+    assert "question posée à l'expert" in refused.err
+    assert "consentement" in refused.err
+    assert "Vue rapprochée manquante" in refused.err
+    assert run_inprocess(capsys, "case", "show", case_id, "--json").json()["state"] == "draft"
+
+
+def test_send_queues_a_complete_case(tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path) -> None:
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex"))).out.strip()
+    sent = run_inprocess(capsys, "case", "send", case_id[:8])
+    assert sent.code == 0, sent.err
+    assert run_inprocess(capsys, "case", "list", "--state", "queued", "--json").json()[0]["id"] == case_id
+    status = run_inprocess(capsys, "status", "--json").json()
+    assert status["cases"] == {"queued": 1}
+    assert run_inprocess(capsys, "case", "send", case_id).code == 0  # already queued: said, not an error
+
+
+def test_ophthalmology_needs_a_macula_field_for_each_eye(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         site: Path) -> None:
+    case_file = retina_case(tmp_path / "eye")
+    doc = json.loads(case_file.read_text())
+    doc["images"][1]["view"] = "disc"
+    write_json(case_file, doc)
+    case_id = run_inprocess(capsys, "case", "import", str(case_file)).out.strip()
+    refused = run_inprocess(capsys, "case", "send", case_id)
+    assert refused.code == 1
+    assert "Œil gauche : champ centré sur la macula manquant" in refused.err
+    assert "Œil droit" not in refused.err
+
+
+def test_config_get_set_and_secrets(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_inprocess(capsys, "config", "set", "platform.url", "https://p.example/fhir").code == 0
+    assert run_inprocess(capsys, "config", "get", "platform.url").out.strip() == "https://p.example/fhir"
+    assert run_inprocess(capsys, "config", "set", "platform.token", "s3cr3t-token").code == 0
+    hidden = run_inprocess(capsys, "config", "get", "platform.token")
+    assert "s3cr3t" not in hidden.out + hidden.err
+    unknown = run_inprocess(capsys, "config", "set", "platfrom.url", "x")
+    assert unknown.code == 2 and "platform.url" in unknown.err
+    assert run_inprocess(capsys, "config", "set", "lock.minutes", "dix").code == 2
+
+
+def test_english_with_lang_en(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    missing = run_inprocess(capsys, "case", "show", "deadbeef")
+    assert missing.code == 1 and "No case has the id" in missing.err
+
+
+def test_exit_code_3_when_the_data_is_locked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_inprocess(capsys, "status").code == 0  # creates the data key under the passphrase
+    home = Path(__import__("os").environ["TELEAVIS_HOME"])
+    before = {p: p.read_bytes() for p in home.rglob("*") if p.is_file() and "logs" not in p.parts}
+    wrong = run_process("case", "list", env={"TELEAVIS_PASSPHRASE": "pas la bonne"})
+    assert wrong.code == 3 and "Phrase secrète incorrecte" in wrong.err
+    none = run_process("case", "list", env={"TELEAVIS_PASSPHRASE": ""})
+    assert none.code == 3 and "TELEAVIS_PASSPHRASE" in none.err
+    after = {p: p.read_bytes() for p in home.rglob("*") if p.is_file() and "logs" not in p.parts}
+    assert after == before
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run_process("case", "frobnicate").code == 2
+    assert run_process("case", "list", "--state", "nowhere").code == 2

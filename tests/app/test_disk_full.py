@@ -1,0 +1,35 @@
+"""A full disk: the import that hits ENOSPC says so, exits 1, and everything before it is intact."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.cases import example_case
+from tests.support.cli import ROOT
+
+
+def test_an_import_that_fills_the_disk_fails_cleanly(tmp_path: Path) -> None:
+    assert shutil.which("unshare"), "util-linux's unshare is needed to mount a private tmpfs"
+    case_file = example_case(tmp_path / "case")
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    # A user + mount namespace lets the test mount a real 4 MiB tmpfs without touching the machine.
+    result = subprocess.run(
+        ["unshare", "-rm", sys.executable, str(ROOT / "tests/support/disk_full_child.py"), str(mount_point),
+         str(case_file)],
+        capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert len(report["stored"]) >= 1, "the small disk should hold at least one case"
+    assert report["code"] == 1
+    assert "Le disque est plein" in report["stderr"]
+    assert "Erreur interne" not in report["stderr"]
+    assert report["integrity"] == "ok"
+    assert report["cases"] == sorted(report["stored"]), "no half-written case is visible"
+    assert all(report["intact"])

@@ -1,0 +1,83 @@
+"""Benchmarks of the store, each compared with a baseline measured in the same run."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+from app.model import Case, Patient
+from app.store import Store
+from tests.support.cli import run_process
+
+pytestmark = pytest.mark.bench
+
+
+def _median_time(action: object, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def test_storing_an_image_costs_at_most_twice_a_plain_fsynced_write(teleavis_home: Path, tmp_path: Path) -> None:
+    data = os.urandom(3_000_000)  # a 3 MB photo
+    plain_dir = tmp_path / "plain"
+    plain_dir.mkdir()
+    counter = iter(range(10_000))
+
+    def plain_write() -> None:
+        with open(plain_dir / f"{next(counter)}.jpg", "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    with Store.open(teleavis_home) as store:
+        store.objects.put(data)  # warm-up: folders exist, caches primed
+        plain_write()
+        # Interleave the two so that a noisy neighbour hurts both alike.
+        plain_times, store_times = [], []
+        for _ in range(15):
+            plain_times.append(_median_time(plain_write, 1))
+            store_times.append(_median_time(lambda: store.objects.put(data), 1))
+    plain, stored = statistics.median(plain_times), statistics.median(store_times)
+    print(f"\n[bench] 3 MB image: plain write+fsync {plain * 1000:.1f} ms, encrypted atomic store "
+          f"{stored * 1000:.1f} ms, ratio {stored / plain:.2f} (limit 2.0)")
+    assert stored <= 2.0 * plain
+
+
+def _fill(store: Store, count: int) -> None:
+    # Bulk set-up only: durability is not what is measured here.
+    store.conn.execute("PRAGMA synchronous=OFF")
+    for i in range(count):
+        case = Case(question="Q", summary="S")
+        case.patient = Patient(family=f"NOM{i}", given=["Prénom"], birth_date="1950-01-01", local_id=str(i))
+        store.create_case(case, [])
+    store.conn.execute("PRAGMA synchronous=FULL")
+
+
+@pytest.mark.slow
+def test_case_list_over_10000_cases_takes_at_most_3_times_100(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    timings = {}
+    for count in (100, 10_000):
+        home = tmp_path / f"home-{count}"
+        monkeypatch.setenv("TELEAVIS_HOME", str(home))
+        with Store.open(home) as store:
+            _fill(store, count)
+        run_process("case", "list")  # warm the OS file cache
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            result = run_process("case", "list")
+            times.append(time.perf_counter() - start)
+            assert result.code == 0 and result.out.count("\n") == count
+        timings[count] = statistics.median(times)
+    ratio = timings[10_000] / timings[100]
+    print(f"\n[bench] teleavis case list: 100 cases {timings[100] * 1000:.0f} ms, 10 000 cases "
+          f"{timings[10_000] * 1000:.0f} ms, ratio {ratio:.2f} (limit 3.0)")
+    assert ratio <= 3.0
