@@ -30,8 +30,8 @@ M.add({
               "Conservez ce poste en l'état et prévenez le responsable de la sécurité.",
         "en": "Export refused: the audit trail has been tampered with (first broken link: entry #{seq}). "
               "Keep this computer as it is and tell the security officer."},
-    "auditx.period": {"fr": "Période : {start} au {end} (jours UTC inclus)",
-                      "en": "Period: {start} to {end} (UTC days, inclusive)"},
+    "auditx.period": {"fr": "Période : {start} → {end} (jours UTC inclus)",
+                      "en": "Period: {start} → {end} (UTC days, inclusive)"},
     "auditx.checked": {"fr": "Chaîne de hachage vérifiée à l'export : {rows} entrées intactes "
                              "(n° 1 à {last})",
                        "en": "Hash chain verified at export: {rows} entries intact (#1 to #{last})"},
@@ -39,8 +39,8 @@ M.add({
     "auditx.title": {"fr": "Teleavis — journal d'audit", "en": "Teleavis — audit trail"},
     "auditx.cannot_write": {"fr": "Impossible d'écrire « {path} » : {reason}.",
                             "en": "Cannot write “{path}”: {reason}."},
-    "auditx.open": {"fr": "le début", "en": "the start"},
-    "auditx.now": {"fr": "aujourd'hui", "en": "today"},
+    "auditx.open": {"fr": "(début du journal)", "en": "(start of the trail)"},
+    "auditx.now": {"fr": "(aujourd'hui)", "en": "(today)"},
 })
 
 COLUMNS = ("seq", "at", "actor", "action", "case_id", "detail", "prev_hash", "hash")

@@ -97,10 +97,11 @@ M.add({
               "your current data has not been touched. Try another backup."},
     "backup.newer": {
         "fr": "Les données de ce poste sont plus récentes que la sauvegarde ({cases} dossier(s) créé(s) "
-              "ou modifié(s) depuis) : rien n'a été restauré. Relancez avec --force pour les remplacer "
-              "quand même.",
+              "ou modifié(s) et {entries} entrée(s) du journal d'audit depuis) : rien n'a été restauré. "
+              "Relancez avec --force pour les remplacer quand même.",
         "en": "The data on this computer is newer than the backup ({cases} case(s) created or changed "
-              "since): nothing was restored. Run again with --force to replace it anyway."},
+              "and {entries} audit entries since): nothing was restored. Run again with --force to "
+              "replace it anyway."},
     "backup.wrong_passphrase": {
         "fr": "Phrase secrète incorrecte pour cette sauvegarde : rien n'a été restauré. Donnez la phrase "
               "secrète des données au moment de la sauvegarde.",
@@ -135,7 +136,7 @@ class RestoreInfo:
     blobs: int
     replaced: bool  # an existing data directory was replaced
     audit_ok: bool
-    newer_cases: int = 0  # cases of the replaced data that were newer (restored with --force)
+    newer: Newer | None = None  # what the replaced data held that the archive lacked (with --force)
 
 
 # -- sealed stream -------------------------------------------------------------------------------
@@ -361,6 +362,17 @@ def _record(store: Store, action: str, detail: str, actor: str | None) -> None:
 # -- restore -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Newer:
+    """What the data being replaced holds that the archive does not."""
+
+    cases: int
+    audit_entries: int
+
+    def __bool__(self) -> bool:
+        return bool(self.cases or self.audit_entries)
+
+
 @dataclass
 class _Staged:
     folder: Path
@@ -370,12 +382,12 @@ class _Staged:
 
 
 def restore_backup(source: Path, data_dir: Path, passphrase: str, *, force: bool = False,
-                   confirm: Callable[[int], bool] | None = None, actor: str | None = None) -> RestoreInfo:
+                   confirm: Callable[[Newer], bool] | None = None, actor: str | None = None) -> RestoreInfo:
     """Bring the archive ``source`` back as ``data_dir``, with the passphrase of the data it holds.
 
     Nothing is touched until the archive is unpacked and verified next to ``data_dir``. When
-    ``data_dir`` holds cases newer than the archive (or cases it lacks), the restore is refused
-    unless ``force`` is set or ``confirm(number of newer cases)`` answers yes.
+    ``data_dir`` holds cases newer than the archive (or cases it lacks) or audit entries written
+    after it, the restore is refused unless ``force`` is set or ``confirm(newer)`` answers yes.
     """
     data_dir = data_dir.absolute()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -383,16 +395,17 @@ def restore_backup(source: Path, data_dir: Path, passphrase: str, *, force: bool
     staging.mkdir(mode=0o700)
     try:
         staged = _unpack(source, staging, passphrase)
-        newer = _newer_cases(data_dir, staging)
+        newer = _newer(data_dir, staging, str(staged.manifest["created"]))
         if newer and not force and not (confirm is not None and confirm(newer)):
-            raise BackupError(M.tr("backup.newer", cases=newer))
+            raise BackupError(M.tr("backup.newer", cases=newer.cases, entries=newer.audit_entries))
         conn = connect(staging / DB_FILE)
         try:
             audit_ok = audit.verify(conn, staged.key).ok
             with transaction(conn):
                 audit.append(conn, staged.key, "restored", None, actor=actor,
                              detail=f"backup of {staged.manifest['created']}"
-                                    + (f", replaced {newer} newer case(s)" if newer else ""))
+                                    + (f", replaced {newer.cases} newer case(s) and {newer.audit_entries} "
+                                       f"audit entries" if newer else ""))
         finally:
             conn.close()
         (staging / KEY_FILE).write_text(json.dumps(staged.key_file, indent=2), "utf-8")
@@ -403,7 +416,7 @@ def restore_backup(source: Path, data_dir: Path, passphrase: str, *, force: bool
     log.info("backup restored: %d cases", staged.manifest["cases"])
     return RestoreInfo(created=str(staged.manifest["created"]), cases=int(staged.manifest["cases"]),
                        blobs=int(staged.manifest["blobs"]), replaced=replaced, audit_ok=audit_ok,
-                       newer_cases=newer)
+                       newer=newer if newer else None)
 
 
 def read_header(source: Path) -> dict[str, Any]:
@@ -525,13 +538,25 @@ def _case_versions(db_path: Path) -> dict[str, str]:
         conn.close()
 
 
-def _newer_cases(data_dir: Path, staging: Path) -> int:
-    """How many cases of the current data the archive would lose: absent from it, or changed since."""
+def _audit_after(db_path: Path, moment: str) -> int:
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM audit WHERE at > ?", (moment,)).fetchone()[0])
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+
+
+def _newer(data_dir: Path, staging: Path, created: str) -> Newer:
+    """What of the current data the archive would lose: cases absent from it or changed since, and
+    audit entries written after it was taken."""
     current_db = data_dir / DB_FILE
     if not current_db.exists():
-        return 0
+        return Newer(0, 0)
     current, archived = _case_versions(current_db), _case_versions(staging / DB_FILE)
-    return sum(1 for case_id, updated in current.items() if archived.get(case_id, "") < updated)
+    cases = sum(1 for case_id, updated in current.items() if archived.get(case_id, "") < updated)
+    return Newer(cases, _audit_after(current_db, created))
 
 
 def _swap(staging: Path, data_dir: Path) -> bool:

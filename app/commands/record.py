@@ -1,0 +1,201 @@
+"""The case record from the command line: ``case export``, ``backup``, ``restore``,
+``retention run``, ``audit list`` and ``audit export``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app import messages as M
+from app.commands.common import emit_json, open_store, say
+from app.errors import DataLocked, UsageError
+from app.keystore import PASSPHRASE_ENV, passphrase_from_env_or_terminal
+from app.paths import data_dir
+
+M.add({
+    "record.export_help": {"fr": "le rapport PDF du dossier (demande, images, réponse)",
+                           "en": "the case report as PDF (request, images, answer)"},
+    "record.backup_help": {"fr": "sauvegarde chiffrée de toutes les données dans un fichier",
+                           "en": "encrypted backup of all the data into one file"},
+    "record.restore_help": {"fr": "restaure une sauvegarde (avec la phrase secrète)",
+                            "en": "restore a backup (with the passphrase)"},
+    "record.retention_help": {"fr": "archivage et purge selon la durée de conservation",
+                              "en": "archiving and purging by the retention period"},
+    "record.report_missing": {"fr": "Attention : {count} image(s) introuvable(s), signalée(s) dans le "
+                                    "rapport.",
+                              "en": "Warning: {count} image(s) missing, marked as such in the report."},
+    "record.backup_done": {"fr": "Sauvegarde écrite : {path} ({cases} dossier(s), {blobs} fichier(s), "
+                                 "{mb} Mo).",
+                           "en": "Backup written: {path} ({cases} case(s), {blobs} file(s), {mb} MB)."},
+    "record.backup_missing": {"fr": "Attention : {count} fichier(s) déjà absent(s) du disque n'ont pas "
+                                    "pu être sauvegardé(s).",
+                              "en": "Warning: {count} file(s) already missing from the disk could not be "
+                                    "backed up."},
+    "record.restore_ask": {"fr": "Ce poste a des données plus récentes que la sauvegarde ({cases} dossier(s), "
+                                 "{entries} entrée(s) d'audit) : elles seront perdues. Remplacer quand même ? "
+                                 "[o/N] ",
+                           "en": "This computer has data newer than the backup ({cases} case(s), {entries} "
+                                 "audit entries): it will be lost. Replace anyway? [y/N] "},
+    "record.restored": {"fr": "Sauvegarde du {created} restaurée : {cases} dossier(s), {blobs} fichier(s).",
+                        "en": "Backup of {created} restored: {cases} case(s), {blobs} file(s)."},
+    "record.restored_audit": {"fr": "Attention : le journal d'audit de cette sauvegarde est altéré "
+                                    "(voyez « teleavis audit verify »).",
+                              "en": "Warning: the audit trail of this backup has been tampered with "
+                                    "(see “teleavis audit verify”)."},
+    "record.retention": {"fr": "{archived} dossier(s) archivé(s), {purged} dossier(s) purgé(s).",
+                         "en": "{archived} case(s) archived, {purged} case(s) purged."},
+    "record.retention_dry": {"fr": "Simulation : {archived} dossier(s) seraient archivé(s), {purged} "
+                                   "purgé(s). Rien n'a été modifié.",
+                             "en": "Dry run: {archived} case(s) would be archived, {purged} purged. "
+                                   "Nothing was changed."},
+    "record.audit_exported": {"fr": "Journal d'audit exporté : {path} ({rows} entrées, chaîne vérifiée).",
+                              "en": "Audit trail exported: {path} ({rows} entries, chain verified)."},
+    "record.bad_date": {"fr": "Date invalide « {value} » : écrivez AAAA-MM-JJ.",
+                        "en": "Invalid date “{value}”: write YYYY-MM-DD."},
+    "record.bad_period": {"fr": "La période est à l'envers : --from est après --to.",
+                          "en": "The period is backwards: --from is after --to."},
+})
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> Any:
+    """The sub-command set of an existing command (``case``, ``audit``) to add ours to."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise LookupError(f"{parser.prog} has no sub-commands")
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(M.tr("record.bad_date", value=value)) from exc
+
+
+def register(sub: Any) -> None:
+    export = _subparsers(sub.choices["case"]).add_parser("export", help=M.tr("record.export_help"))
+    export.add_argument("id")
+    export.add_argument("--pdf", type=Path, required=True, metavar="FILE")
+    export.add_argument("--lang", choices=("fr", "en"), default=None)
+    export.set_defaults(handler=run_export)
+
+    backup = sub.add_parser("backup", help=M.tr("record.backup_help"))
+    backup.add_argument("file", type=Path)
+    backup.set_defaults(handler=run_backup)
+
+    restore = sub.add_parser("restore", help=M.tr("record.restore_help"))
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--force", action="store_true")
+    restore.set_defaults(handler=run_restore)
+
+    retention = sub.add_parser("retention", help=M.tr("record.retention_help"))
+    rsub = retention.add_subparsers(dest="action", required=True)
+    run = rsub.add_parser("run")
+    run.add_argument("--dry-run", action="store_true")
+    run.set_defaults(handler=run_retention)
+
+    asub = _subparsers(sub.choices["audit"])
+    for name, handler in (("list", run_audit_list), ("export", run_audit_export)):
+        parser = asub.add_parser(name)
+        parser.add_argument("--from", dest="start", type=_day, default=None, metavar="YYYY-MM-DD")
+        parser.add_argument("--to", dest="end", type=_day, default=None, metavar="YYYY-MM-DD")
+        if name == "export":
+            parser.add_argument("--csv", type=Path, required=True, metavar="FILE")
+        else:
+            parser.add_argument("--json", action="store_true")
+        parser.set_defaults(handler=handler)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from app.report import export_report
+
+    with open_store() as store:
+        case_id = store.resolve_id(args.id)
+        report = export_report(store, case_id, args.pdf, lang=args.lang)
+    say(M.tr("report.written", id=case_id, path=str(args.pdf), pages=report.pages))
+    if report.missing_images:
+        say(M.tr("record.report_missing", count=len(report.missing_images)))
+        return 1
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from app.backup import passphrase_needed, write_backup
+
+    with open_store() as store:
+        passphrase = passphrase_from_env_or_terminal(True) if passphrase_needed(store.data_dir) else None
+        info = write_backup(store, args.file, passphrase=passphrase)
+    say(M.tr("record.backup_done", path=str(info.path), cases=info.cases, blobs=info.blobs,
+             mb=f"{info.size / 1e6:.1f}"))
+    if info.missing_blobs:
+        say(M.tr("record.backup_missing", count=info.missing_blobs))
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from app.backup import Newer, restore_backup
+
+    passphrase = passphrase_from_env_or_terminal(False)
+    if not passphrase:
+        raise DataLocked(M.tr("key.need_passphrase", env=PASSPHRASE_ENV))
+
+    def confirm(newer: Newer) -> bool:
+        if not sys.stdin.isatty():
+            return False
+        question = M.tr("record.restore_ask", cases=newer.cases, entries=newer.audit_entries)
+        return input(question).strip().lower()[:1] in ("o", "y")
+
+    info = restore_backup(args.file, data_dir(), passphrase, force=args.force, confirm=confirm)
+    say(M.tr("record.restored", created=info.created, cases=info.cases, blobs=info.blobs))
+    if not info.audit_ok:
+        say(M.tr("record.restored_audit"))
+    return 0
+
+
+def run_retention(args: argparse.Namespace) -> int:
+    from app.retention import run_retention as run
+
+    with open_store() as store:
+        result = run(store, dry_run=args.dry_run)
+    lines = [f"archived {case_id}" for case_id in result.archived]
+    lines += [f"purged {case_id}" for case_id in result.purged]
+    if lines:
+        print("\n".join(lines))
+    key = "record.retention_dry" if args.dry_run else "record.retention"
+    say(M.tr(key, archived=len(result.archived), purged=len(result.purged)))
+    return 0
+
+
+def _period(args: argparse.Namespace) -> tuple[date | None, date | None]:
+    if args.start and args.end and args.start > args.end:
+        raise UsageError(M.tr("record.bad_period"))
+    return args.start, args.end
+
+
+def run_audit_list(args: argparse.Namespace) -> int:
+    from app.audit_export import audit_rows
+
+    start, end = _period(args)
+    with open_store() as store:
+        rows = audit_rows(store, start, end)
+    if args.json:
+        emit_json([{"seq": r.seq, "at": r.at, "actor": r.actor, "action": r.action, "case_id": r.case_id,
+                    "detail": r.detail} for r in rows])
+        return 0
+    if rows:
+        print("\n".join(f"{r.seq:>6}  {r.at}  {r.actor:<12}  {r.action:<9}  {r.case_id or '-':<36}  "
+                        f"{r.detail}" for r in rows))
+    return 0
+
+
+def run_audit_export(args: argparse.Namespace) -> int:
+    from app.audit_export import export_csv
+
+    start, end = _period(args)
+    with open_store() as store:
+        result = export_csv(store, args.csv, start, end)
+    say(M.tr("record.audit_exported", path=str(result.path), rows=result.rows))
+    return 0
