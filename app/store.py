@@ -96,6 +96,10 @@ class Store:
             raise
         return cls(root, key, conn)
 
+    def clone(self) -> Store:
+        """Another connection to the same store, for a worker thread (SQLite connections are per thread)."""
+        return Store(self.data_dir, self.key, connect(self.data_dir / DB_FILE))
+
     def close(self) -> None:
         self.conn.close()
 
