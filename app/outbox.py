@@ -1,0 +1,180 @@
+"""The outbox: what is waiting to go to the platform, as rows in the database.
+
+One row per queued case (table ``outbox``): its step (``images`` → ``transaction`` → ``sent``),
+attempts, next attempt time and last error. Every step is one transaction written before the
+next action is taken, so a crash resumes from the last recorded step: an image whose Binary id is
+recorded (``images.binary_id``) is never uploaded again, and a transaction that may have reached
+the platform is first looked up by identifier. Replies to the expert wait as ``messages`` rows
+(direction ``to-expert``, state ``queued`` → ``sent``); the expert's messages are kept there too.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from app import audit
+from app.db import transaction
+from app.model import CaseState, Message, iso, new_id, utc_now
+from app.store import Store
+
+STEP_IMAGES = "images"
+STEP_TRANSACTION = "transaction"
+STEP_SENT = "sent"
+#: Case states whose outbox row is work to do.
+SENDABLE = (CaseState.QUEUED.value, CaseState.SENDING.value)
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    case_id: str
+    queued_at: str
+    step: str
+    attempts: int
+    next_attempt_at: str
+    last_error: str | None
+
+
+class Outbox:
+    """The outbox rows of one store (all writes are single transactions on ``store.conn``)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.store.conn
+
+    # -- cases -------------------------------------------------------------------------------
+
+    def pending(self) -> list[OutboxRow]:
+        """Every case waiting to be sent, soonest first."""
+        rows = self.conn.execute(
+            "SELECT o.* FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.state IN (?, ?) "
+            "ORDER BY o.next_attempt_at, o.queued_at", SENDABLE).fetchall()
+        return [OutboxRow(r["case_id"], r["queued_at"], r["step"], r["attempts"], r["next_attempt_at"],
+                          r["last_error"]) for r in rows]
+
+    def due(self) -> list[OutboxRow]:
+        now = iso(utc_now())
+        return [row for row in self.pending() if row.next_attempt_at <= now]
+
+    def row(self, case_id: str) -> OutboxRow | None:
+        r = self.conn.execute("SELECT * FROM outbox WHERE case_id=?", (case_id,)).fetchone()
+        return OutboxRow(r["case_id"], r["queued_at"], r["step"], r["attempts"], r["next_attempt_at"],
+                         r["last_error"]) if r else None
+
+    def begin(self, case_id: str) -> None:
+        """The case is being sent (recorded before the first byte goes out)."""
+        with transaction(self.conn) as conn:
+            self.store.transition(case_id, CaseState.SENDING, detail="sending", conn=conn)
+
+    def record_binary(self, case_id: str, image_id: str, binary_id: str) -> None:
+        """The platform holds this image as ``Binary/<binary_id>``: never upload it again."""
+        with transaction(self.conn) as conn:
+            conn.execute("UPDATE images SET binary_id=? WHERE id=? AND case_id=?", (binary_id, image_id, case_id))
+            conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (STEP_IMAGES, case_id))
+
+    def record_step(self, case_id: str, step: str) -> None:
+        with transaction(self.conn) as conn:
+            conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (step, case_id))
+
+    def postpone(self, case_id: str, words: str, delay_s: float) -> None:
+        """A transient fault: back to the queue, next attempt in ``delay_s`` seconds."""
+        when = iso(utc_now() + timedelta(seconds=max(0.0, delay_s)))
+        with transaction(self.conn) as conn:
+            conn.execute("UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=? WHERE case_id=?",
+                         (when, words, case_id))
+            conn.execute("UPDATE cases SET last_error=? WHERE id=?", (words, case_id))
+            if self.store.state(case_id) == CaseState.SENDING:
+                self.store.transition(case_id, CaseState.QUEUED, detail="retry", conn=conn)
+
+    def needs_attention(self, case_id: str, words: str) -> None:
+        """A permanent refusal: the case waits for the user, with the platform's words. Nothing is deleted."""
+        with transaction(self.conn) as conn:
+            conn.execute("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE case_id=?", (words, case_id))
+            conn.execute("UPDATE cases SET last_error=? WHERE id=?", (words, case_id))
+            self.store.transition(case_id, CaseState.NEEDS_ATTENTION, detail="refused", conn=conn)
+
+    def mark_sent(self, case_id: str, task_id: str, request_id: str, task_version: str | None) -> None:
+        """The platform holds the case: ids stored, case ``sent`` (audit ``sent``)."""
+        with transaction(self.conn) as conn:
+            conn.execute("UPDATE cases SET task_id=?, request_id=?, task_version=?, platform_status=?, "
+                         "last_error=NULL WHERE id=?", (task_id, request_id, task_version, "requested", case_id))
+            conn.execute("UPDATE outbox SET step=?, last_error=NULL WHERE case_id=?", (STEP_SENT, case_id))
+            self.store.transition(case_id, CaseState.SENT, detail=f"Task/{task_id}", audit_action="sent", conn=conn)
+
+    def next_attempt_at(self) -> str | None:
+        rows = self.pending()
+        return rows[0].next_attempt_at if rows else None
+
+    # -- messages ----------------------------------------------------------------------------
+
+    def _seal(self, message_id: str, value: dict[str, Any]) -> bytes:
+        return self.store.key.seal(json.dumps(value, ensure_ascii=False).encode("utf-8"),
+                                   f"message:{message_id}:body".encode())
+
+    def _open(self, message_id: str, sealed: bytes) -> dict[str, Any]:
+        value = json.loads(self.store.key.open(sealed, f"message:{message_id}:body".encode()))
+        assert isinstance(value, dict)
+        return value
+
+    def _message(self, row: sqlite3.Row) -> Message:
+        body = self._open(row["id"], row["body"])
+        return Message(id=row["id"], direction=row["direction"], text=body.get("text", ""),
+                       sent_at=body.get("sent_at", ""), platform_id=row["platform_id"],
+                       in_response_to=row["in_response_to"], image_ids=list(body.get("image_ids", [])))
+
+    def messages(self, case_id: str) -> list[Message]:
+        """The conversation with the expert, oldest first."""
+        return [self._message(r) for r in self.conn.execute(
+            "SELECT * FROM messages WHERE case_id=? ORDER BY created_at, rowid", (case_id,))]
+
+    def message_state(self, message_id: str) -> str | None:
+        row = self.conn.execute("SELECT state FROM messages WHERE id=?", (message_id,)).fetchone()
+        return str(row[0]) if row else None
+
+    def queue_reply(self, case_id: str, text: str, image_ids: list[str], in_response_to: str | None,
+                    *, actor: str | None = None) -> str:
+        """The requester's answer to the expert, waiting to be sent; returns its (message) id."""
+        message_id = new_id()
+        with transaction(self.conn) as conn:
+            conn.execute("INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, "
+                         "in_response_to, state) VALUES (?,?,?,?,?,?,?,?)",
+                         (message_id, case_id, "to-expert", iso(utc_now()),
+                          self._seal(message_id, {"text": text, "image_ids": image_ids}), None, in_response_to,
+                          "queued"))
+            audit.append(conn, self.store.key, "message", case_id, detail="queued", actor=actor)
+        return message_id
+
+    def queued_replies(self) -> list[tuple[str, Message]]:
+        return [(r["case_id"], self._message(r)) for r in self.conn.execute(
+            "SELECT * FROM messages WHERE direction='to-expert' AND state='queued' ORDER BY created_at")]
+
+    def reply_sent(self, case_id: str, message_id: str, platform_id: str | None) -> None:
+        with transaction(self.conn) as conn:
+            conn.execute("UPDATE messages SET state='sent', platform_id=? WHERE id=?", (platform_id, message_id))
+            audit.append(conn, self.store.key, "message", case_id, detail="sent")
+
+    def reply_refused(self, case_id: str, message_id: str, words: str) -> None:
+        with transaction(self.conn) as conn:
+            conn.execute("UPDATE messages SET state='refused' WHERE id=?", (message_id,))
+            conn.execute("UPDATE cases SET last_error=? WHERE id=?", (words, case_id))
+
+    def add_expert_message(self, conn: sqlite3.Connection, case_id: str, platform_id: str, text: str,
+                           sent_at: str) -> bool:
+        """Keep a message from the expert (once per platform id); inside the caller's transaction."""
+        if conn.execute("SELECT 1 FROM messages WHERE platform_id=? AND direction='from-expert'",
+                        (platform_id,)).fetchone():
+            return False
+        message_id = new_id()
+        conn.execute("INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, in_response_to, "
+                     "state) VALUES (?,?,?,?,?,?,?,?)",
+                     (message_id, case_id, "from-expert", iso(utc_now()),
+                      self._seal(message_id, {"text": text, "sent_at": sent_at}), platform_id, None, "received"))
+        conn.execute("UPDATE cases SET unread=1 WHERE id=?", (case_id,))
+        audit.append(conn, self.store.key, "message", case_id, detail="received")
+        return True

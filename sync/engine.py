@@ -1,0 +1,373 @@
+"""The outbox worker: sends queued cases and replies, then follows the cases at the platform.
+
+Qt-free; the CLI runs it directly and the window wraps it in a QThread, forwarding the progress
+listener to signals. A send job is split as house style wants: ``SendJob.prepare()`` builds and
+validates the whole FHIR bundle without a network, ``SendJob.run()`` does the I/O.
+
+Each case goes its own way: a transient fault postpones that case (backoff, no limit in count),
+a permanent refusal puts it in needs-attention, and the next case is served either way. Every
+step is recorded (app/outbox.py) before the next one is taken; after a restart the job resumes
+from the last recorded step, and a transaction that may have reached the platform is looked up
+by identifier before it is sent again. Only one engine works on a data directory at a time (a
+lock file), so a case is never in flight twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from app import messages as M
+from app.errors import StorageError, TeleavisError
+from app.model import Case, CaseState, Message, iso, utc_now
+from app.outbox import STEP_TRANSACTION, Outbox
+from app.site import load_requester
+from app.store import Store
+from sync.auth import SignInRequired
+from sync.client import PermanentFault, PlatformClient, Stopped, TransientFault
+from sync.follow import Follower, find_task
+from sync.mapping import MappingError, PreparedCase, location_id, prepare_case, prepare_reply
+from sync.progress import NullListener, ProgressListener
+
+log = logging.getLogger(__name__)
+
+M.add({
+    "sync.no_site": {"fr": "Le site n'est pas configuré : lancez « teleavis init --site site.json ».",
+                     "en": "The site is not set up: run “teleavis init --site site.json”."},
+    "sync.busy": {"fr": "Une autre synchronisation de Teleavis tourne déjà sur ces données.",
+                  "en": "Another Teleavis sync is already running on this data."},
+    "sync.bug": {"fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans "
+                       "le journal) : prévenez le support.",
+                 "en": "The case could not be put in the platform's format (internal error, details in the log): "
+                       "call support."},
+})
+
+
+@dataclass
+class SyncSummary:
+    sent: list[str] = field(default_factory=list)
+    answered: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+    needs_attention: list[str] = field(default_factory=list)
+    replies_sent: int = 0
+
+    def merge(self, other: SyncSummary) -> None:
+        self.sent += other.sent
+        self.answered += other.answered
+        self.replies_sent += other.replies_sent
+        self.waiting, self.needs_attention = other.waiting, other.needs_attention
+
+
+class SyncLock:
+    """An exclusive lock on ``<data dir>/sync.lock`` held while an engine runs (released by the OS on a crash)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / "sync.lock"
+        self._file: IO[bytes] | None = None
+
+    def acquire(self, timeout_s: float = 0.0) -> None:
+        handle = open(self.path, "a+b")  # noqa: SIM115 - held for the life of the engine
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                _lock_file(handle)
+                self._file = handle
+                return
+            except OSError:
+                if time.monotonic() >= deadline:
+                    handle.close()
+                    raise TeleavisError(M.tr("sync.busy")) from None
+                time.sleep(0.1)
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _lock_file(handle: IO[bytes]) -> None:
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        import msvcrt
+
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+class SendJob:
+    """Sending one case: ``prepare()`` is pure, ``run()`` talks to the platform."""
+
+    def __init__(self, store: Store, client: PlatformClient, outbox: Outbox, case_id: str,
+                 listener: ProgressListener, budget_s: float | None) -> None:
+        self.store, self.client, self.outbox = store, client, outbox
+        self.case_id = case_id
+        self.listener = listener
+        self.budget_s = budget_s
+        self.case: Case | None = None
+        self.prepared: PreparedCase | None = None
+
+    def prepare(self) -> PreparedCase:
+        """Build and validate the whole transaction Bundle (Binary ids filled in by ``run``)."""
+        requester = load_requester(self.store.settings)
+        if requester is None:
+            raise TeleavisError(M.tr("sync.no_site"))
+        self.case = self.store.get_case(self.case_id)
+        self.prepared = prepare_case(self.case, requester)
+        return self.prepared
+
+    def run(self) -> None:
+        case, prepared = self.case, self.prepared
+        assert case is not None and prepared is not None, "prepare() first"
+        row = self.outbox.row(case.id)
+        self.outbox.begin(case.id)
+        self.listener.case_state(case.id, CaseState.SENDING.value)
+        binary_ids = upload_images(self.store, self.client, self.outbox, case.id, case.images, self.listener,
+                                   self.budget_s)
+        bundle = prepared.bundle_with(binary_ids)
+        maybe_sent = row is not None and row.step == STEP_TRANSACTION
+        self.outbox.record_step(case.id, STEP_TRANSACTION)
+
+        def lookup() -> tuple[str, str, str | None] | None:
+            return find_task(self.client, case.id)
+
+        def post() -> tuple[str, str, str | None]:
+            return _ids_from_response(bundle, self.client.transaction(bundle))
+
+        found = self.client.retrying(lookup, budget_s=self.budget_s) if maybe_sent else None
+        task_id, request_id, version = found or self.client.retrying(post, budget_s=self.budget_s,
+                                                                     before_retry=lookup)
+        self.outbox.mark_sent(case.id, task_id, request_id, version)
+        log.info("case %s sent (Task/%s)", case.id, task_id)
+        self.listener.case_state(case.id, CaseState.SENT.value)
+
+
+def upload_images(store: Store, client: PlatformClient, outbox: Outbox, case_id: str, images: list[Any],
+                  listener: ProgressListener, budget_s: float | None) -> dict[str, str]:
+    """Upload each image not yet recorded, one at a time, recording its Binary id before the next."""
+    binary_ids = {image.id: image.binary_id for image in images if image.binary_id}
+    total = sum(image.size for image in images)
+    done = sum(image.size for image in images if image.binary_id)
+    listener.bytes_sent(case_id, done, total)
+    for image in images:
+        if image.binary_id:
+            continue
+        data = store.image_bytes(image)  # one image in memory at a time, dropped after its upload
+
+        def send(data: bytes = data, base: int = done, content_type: str = image.content_type) -> str:
+            return client.create_binary(data, content_type, lambda n: listener.bytes_sent(case_id, base + n, total))
+
+        binary_id = client.retrying(send, budget_s=budget_s)
+        del data, send
+        outbox.record_binary(case_id, image.id, binary_id)
+        binary_ids[image.id] = binary_id
+        done += image.size
+        listener.bytes_sent(case_id, done, total)
+    return binary_ids
+
+
+def _ids_from_response(bundle: dict[str, Any], response: dict[str, Any]) -> tuple[str, str, str | None]:
+    """(Task id, ServiceRequest id, Task version) from the transaction-response, entry by entry."""
+    task_id = request_id = version = None
+    for sent, got in zip(bundle["entry"], response["entry"], strict=True):
+        kind = sent["resource"]["resourceType"]
+        if kind not in ("Task", "ServiceRequest"):
+            continue
+        location = ((got or {}).get("response") or {}).get("location", "")
+        try:
+            resource_id = location_id(location, kind)
+        except ValueError:
+            raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True) from None
+        if kind == "Task":
+            task_id = resource_id
+            parts = location.split("/_history/")
+            version = parts[1].strip("/") if len(parts) == 2 else None
+        else:
+            request_id = resource_id
+    if not task_id or not request_id:
+        raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True)
+    return task_id, request_id, version
+
+
+class Engine:
+    """The outbox worker and the follower, for the CLI and (in a QThread) the window."""
+
+    def __init__(self, store: Store, client: PlatformClient, listener: ProgressListener | None = None, *,
+                 case_budget_s: float | None = 120.0, poll_interval_s: float | None = None,
+                 follow: bool = True) -> None:
+        self.store = store
+        self.client = client
+        self.listener = listener or NullListener()
+        self.outbox = Outbox(store)
+        self.follower = Follower(store, client, self.listener)
+        self.case_budget_s = case_budget_s
+        self.poll_interval_s = poll_interval_s or float(store.settings.get("sync.interval_s") or 300)
+        self.follow = follow
+        self._wake = threading.Event()
+        self._last_poll = 0.0
+        self._poll_failures = 0
+
+    @contextmanager
+    def _locked(self, timeout_s: float = 0.0) -> Iterator[None]:
+        lock = SyncLock(self.store.data_dir)
+        lock.acquire(timeout_s)
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def wake(self) -> None:
+        """Do the work now (the user asked, or a case was queued)."""
+        self._wake.set()
+
+    # -- one pass ------------------------------------------------------------------------------
+
+    def run_once(self, *, poll: bool = True) -> SyncSummary:
+        """Everything there is to do now: due cases, queued replies, then one poll of open cases."""
+        with self._locked(timeout_s=5.0):
+            return self._pass(poll=poll)
+
+    def _pass(self, *, poll: bool) -> SyncSummary:
+        summary = SyncSummary()
+        for row in self.outbox.due():
+            if self.client.stop.is_set():
+                break
+            state = self._send_case(row.case_id)
+            if state == CaseState.SENT:
+                summary.sent.append(row.case_id)
+        for case_id, message in self.outbox.queued_replies():
+            if self.client.stop.is_set():
+                break
+            if self._send_reply(case_id, message):
+                summary.replies_sent += 1
+        if poll and self.follow and not self.client.stop.is_set():
+            summary.answered += self._poll()
+        summary.waiting = [row.case_id for row in self.outbox.pending()]
+        summary.needs_attention = [c.id for c in self.store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
+        self.store.settings.set("sync.last", iso(utc_now()))
+        return summary
+
+    def _send_case(self, case_id: str) -> CaseState:
+        job = SendJob(self.store, self.client, self.outbox, case_id, self.listener, self.case_budget_s)
+        try:
+            job.prepare()
+        except MappingError:
+            log.exception("case %s does not map to valid FHIR", case_id)
+            return self._refuse(case_id, M.tr("sync.bug"))
+        try:
+            job.run()
+        except PermanentFault as fault:
+            log.warning("case %s refused by the platform (%d)", case_id, fault.status)
+            return self._refuse(case_id, fault.message)
+        except TransientFault as fault:
+            row = self.outbox.row(case_id)
+            delay = self.client.policy.delay(row.attempts if row else 0, fault.retry_after)
+            self.outbox.postpone(case_id, fault.words, delay)
+            log.info("case %s postponed %.0f s", case_id, delay)
+            self.listener.case_state(case_id, CaseState.QUEUED.value, fault.words)
+            return CaseState.QUEUED
+        except (Stopped, SignInRequired) as stop:
+            self.outbox.postpone(case_id, getattr(stop, "message", "") or "", 0.0)
+            self.listener.case_state(case_id, CaseState.QUEUED.value)
+            raise
+        return CaseState.SENT
+
+    def _refuse(self, case_id: str, words: str) -> CaseState:
+        self.outbox.needs_attention(case_id, words)
+        self.listener.case_state(case_id, CaseState.NEEDS_ATTENTION.value, words)
+        return CaseState.NEEDS_ATTENTION
+
+    def _send_reply(self, case_id: str, message: Message) -> bool:
+        info = self.store.platform_info(case_id)
+        requester = load_requester(self.store.settings)
+        if requester is None:
+            raise TeleavisError(M.tr("sync.no_site"))
+        case = self.store.get_case(case_id)
+        images = [image for image in case.images if image.id in set(message.image_ids)]
+        try:
+            prepared = prepare_reply(case, requester, message, images, task_id=info["task_id"],
+                                     request_id=info["request_id"], expert_message_id=message.in_response_to)
+            binary_ids = upload_images(self.store, self.client, self.outbox, case_id, images, self.listener,
+                                       self.case_budget_s)
+            bundle = prepared.bundle_with(binary_ids)
+            response = self.client.retrying(lambda: self.client.transaction(bundle), budget_s=self.case_budget_s)
+        except MappingError:
+            log.exception("reply of case %s does not map to valid FHIR", case_id)
+            self.outbox.reply_refused(case_id, message.id, M.tr("sync.bug"))
+            return False
+        except PermanentFault as fault:
+            self.outbox.reply_refused(case_id, message.id, fault.message)
+            self.listener.case_state(case_id, "reply-refused", fault.message)
+            return False
+        except TransientFault:
+            return False
+        location = ((response["entry"][-1] or {}).get("response") or {}).get("location", "")
+        try:
+            platform_id: str | None = location_id(location, "Communication")
+        except ValueError:
+            platform_id = None
+        self.outbox.reply_sent(case_id, message.id, platform_id)
+        self.listener.case_state(case_id, "reply-sent")
+        return True
+
+    def _poll(self) -> list[str]:
+        try:
+            answered = self.follower.poll(budget_s=self.case_budget_s)
+        except TransientFault as fault:
+            self._poll_failures += 1
+            log.info("poll postponed: %s", fault.words)
+            return []
+        self._poll_failures = 0
+        self._last_poll = time.monotonic()
+        return answered
+
+    # -- forever -------------------------------------------------------------------------------
+
+    def run_forever(self, stop_event: threading.Event, timeout: float | None = None) -> SyncSummary:
+        """Work until ``stop_event`` is set (or ``timeout`` seconds pass), sleeping between passes."""
+        total = SyncSummary()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        self.client.stop = stop_event
+        with self._locked(timeout_s=5.0):
+            while not stop_event.is_set():
+                now = time.monotonic()
+                poll_due = now - self._last_poll >= self._poll_interval() or self._wake.is_set()
+                self._wake.clear()
+                try:
+                    total.merge(self._pass(poll=poll_due))
+                except Stopped:
+                    break
+                except StorageError:
+                    raise
+                wait = self._next_wait()
+                if deadline is not None:
+                    wait = min(wait, deadline - time.monotonic())
+                    if wait <= 0:
+                        break
+                if self._wake.wait(wait):
+                    continue
+        return total
+
+    def _poll_interval(self) -> float:
+        # Backing off while offline: doubling per failed poll, up to 8 intervals.
+        return float(self.poll_interval_s * (2 ** min(self._poll_failures, 3)))
+
+    def _next_wait(self) -> float:
+        waits = [max(0.0, self._poll_interval() - (time.monotonic() - self._last_poll))]
+        soonest = self.outbox.next_attempt_at()
+        if soonest is not None:
+            from datetime import datetime
+
+            delta = (datetime.fromisoformat(soonest) - utc_now()).total_seconds()
+            waits.append(max(0.2, delta))
+        if self.outbox.queued_replies():
+            waits.append(max(1.0, self.client.policy.base_s))
+        return max(0.05, min(waits))

@@ -1,0 +1,212 @@
+"""The outbox worker and the follower against the sandbox platform (sync/engine.py, sync/follow.py)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from app.db import transaction
+from app.model import CaseImage, CaseState
+from app.outbox import STEP_TRANSACTION, Outbox
+from app.store import NewImage, Store
+from sync.auth import OAuthToken, SignInRequired, StaticToken
+from sync.client import ClientConfig, PlatformClient, RetryPolicy
+from sync.engine import Engine, SendJob
+from sync.follow import cancel, queue_reply
+from sync.progress import RecordingListener
+from sync.sandbox import SandboxServer
+from tests.sync.sync_helpers import jpeg, make_case
+
+FAST = RetryPolicy(base_s=0.02, cap_s=0.2)
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+    with SandboxServer(tmp_path / "platform", answer_after_s=0.0, run_expert=False, seed=1) as server:
+        yield server
+
+
+def client_for(server: SandboxServer, tokens: object = None, read_timeout: float = 10.0) -> PlatformClient:
+    return PlatformClient(ClientConfig(server.base_url, 2.0, read_timeout), tokens or StaticToken(None),  # type: ignore[arg-type]
+                          policy=FAST)
+
+
+@pytest.fixture
+def client(sandbox: SandboxServer) -> Iterator[PlatformClient]:
+    with client_for(sandbox) as made:
+        yield made
+
+
+def test_round_trip_three_specialties(store: Store, sandbox: SandboxServer, client: PlatformClient) -> None:
+    ids = [make_case(store, specialty, seed=n) for n, specialty in
+           enumerate(("dermatology", "ophthalmology", "wound-care"))]
+    listener = RecordingListener()
+    engine = Engine(store, client, listener, case_budget_s=10.0)
+    summary = engine.run_once()
+    assert sorted(summary.sent) == sorted(ids)
+    for case_id in ids:
+        case = store.get_case(case_id)
+        assert case.state == CaseState.SENT
+        info = store.platform_info(case_id)
+        assert sandbox.read("Task", info["task_id"])["identifier"][0]["value"] == case_id
+        assert sandbox.count("ServiceRequest", identifier=f"urn:teleavis:case-id|{case_id}") == 1
+        assert sandbox.count("Task", identifier=f"urn:teleavis:case-id|{case_id}") == 1
+        for image in case.images:
+            assert image.binary_id
+            assert sandbox.count("Media", identifier=f"urn:teleavis:image-id|{image.id}") == 1
+            assert sandbox.binary_bytes(image.binary_id) == store.image_bytes(image)
+        assert listener.progress[case_id] == (sum(i.size for i in case.images),) * 2
+    eyes = {m["bodySite"]["coding"][0]["code"] for m in sandbox.resources("Media")
+            if m["modality"]["coding"][0]["code"] == "OP"}
+    assert eyes == {"18944008", "8966001"}
+    assert sandbox.binary_uploads == sum(len(store.get_case(i).images) for i in ids)
+
+    sandbox.expert.run_until_idle()
+    summary = engine.run_once()
+    assert sorted(summary.answered) == sorted(ids)
+    for case_id in ids:
+        assert store.state(case_id) == CaseState.ANSWERED
+        answer = store.answer(case_id)
+        assert answer is not None
+        assert answer.conclusion
+        assert answer.expert
+        assert len(answer.pdf_blobs) == 1
+        pdf = pypdf.PdfReader(io.BytesIO(store.objects.get(answer.pdf_blobs[0])))
+        assert len(pdf.pages) >= 1
+        info = store.platform_info(case_id)
+        assert info["platform_status"] == "completed"
+        actions = [r[0] for r in store.conn.execute("SELECT action FROM audit WHERE case_id=?", (case_id,))]
+        assert "sent" in actions
+        assert "answered" in actions
+    # Answered cases are not fetched again.
+    assert engine.run_once().answered == []
+
+
+def test_a_refused_case_waits_for_the_user_and_the_others_go(store: Store, sandbox: SandboxServer,
+                                                             client: PlatformClient) -> None:
+    good1 = make_case(store, seed=1)
+    bad = make_case(store, seed=2, queue=False)
+    case = store.get_case(bad)
+    case.patient.ins = "150028512345600"  # wrong control key: the platform refuses with a 400
+    store.update_case(case)
+    store.queue(bad)
+    good2 = make_case(store, seed=3)
+    summary = Engine(store, client, case_budget_s=10.0).run_once()
+    assert sorted(summary.sent) == sorted([good1, good2])
+    assert summary.needs_attention == [bad]
+    assert store.state(bad) == CaseState.NEEDS_ATTENTION
+    words = store.platform_info(bad)["last_error"]
+    assert "INS" in words
+    assert "400" in words
+    assert len(store.get_case(bad).images) == 2  # nothing deleted
+    assert sandbox.count("ServiceRequest", identifier=f"urn:teleavis:case-id|{bad}") == 0
+
+
+def test_a_restart_resumes_without_uploading_recorded_images_again(store: Store, sandbox: SandboxServer,
+                                                                   client: PlatformClient) -> None:
+    case_id = make_case(store, images=4)
+    case = store.get_case(case_id)
+    # A previous run uploaded two images and recorded them, then died.
+    outbox = Outbox(store)
+    outbox.begin(case_id)
+    for image in case.images[:2]:
+        binary_id = client.create_binary(store.image_bytes(image), image.content_type)
+        outbox.record_binary(case_id, image.id, binary_id)
+    assert store.state(case_id) == CaseState.SENDING
+    Engine(store, client, case_budget_s=10.0).run_once(poll=False)
+    assert store.state(case_id) == CaseState.SENT
+    assert sandbox.binary_uploads == 4
+    assert sandbox.count("Media") == 4
+
+
+def test_a_transaction_that_may_have_arrived_is_looked_up_first(store: Store, sandbox: SandboxServer,
+                                                                client: PlatformClient) -> None:
+    case_id = make_case(store)
+    job = SendJob(store, client, Outbox(store), case_id, RecordingListener(), 10.0)
+    job.prepare()
+    job.run()
+    # Pretend the answer was lost: the case is back in the queue at the transaction step.
+    with transaction(store.conn) as conn:
+        conn.execute("UPDATE cases SET state='sending', task_id=NULL WHERE id=?", (case_id,))
+        conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (STEP_TRANSACTION, case_id))
+    before = sandbox.platform.requests if hasattr(sandbox.platform, "requests") else None
+    Engine(store, client, case_budget_s=10.0).run_once(poll=False)
+    assert store.state(case_id) == CaseState.SENT
+    assert store.platform_info(case_id)["task_id"]
+    assert sandbox.count("Task") == 1
+    del before
+
+
+def test_prepare_needs_no_network(store: Store) -> None:
+    case_id = make_case(store)
+    client = PlatformClient(ClientConfig("http://127.0.0.1:9/fhir"), StaticToken(None))
+    with client:
+        prepared = SendJob(store, client, Outbox(store), case_id, RecordingListener(), 1.0).prepare()
+    assert prepared.bundle["type"] == "transaction"
+
+
+def test_expired_token_refreshed_once_then_sending_goes_on(store: Store, tmp_path: Path) -> None:
+    with SandboxServer(tmp_path / "p", token="static-secret", run_expert=False) as server:
+        tokens = OAuthToken(server.token_url, "teleavis", "sandbox-secret", access_token="stale")
+        case_id = make_case(store)
+        with client_for(server, tokens) as client:
+            summary = Engine(store, client, case_budget_s=10.0).run_once()
+        assert summary.sent == [case_id]
+        assert server.auth.issued == 1
+
+
+def test_refused_refresh_stops_with_sign_in_again(store: Store, tmp_path: Path) -> None:
+    with SandboxServer(tmp_path / "p", token="static-secret", run_expert=False) as server:
+        tokens = OAuthToken(server.token_url, "teleavis", "wrong-secret", access_token="stale")
+        case_id = make_case(store)
+        with client_for(server, tokens) as client, pytest.raises(SignInRequired, match="reconnectez-vous"):
+            Engine(store, client, case_budget_s=10.0).run_once()
+        assert store.state(case_id) == CaseState.QUEUED
+        assert server.count("Task") == 0
+
+
+def test_cancel_while_requested_and_too_late_after_acceptance(store: Store, sandbox: SandboxServer,
+                                                              client: PlatformClient) -> None:
+    first, second = make_case(store, seed=1), make_case(store, seed=2)
+    Engine(store, client, case_budget_s=10.0).run_once()
+    cancel(store, client, first)
+    assert store.state(first) == CaseState.CANCELLED
+    task = sandbox.read("Task", store.platform_info(first)["task_id"])
+    assert task["status"] == "cancelled"
+    sandbox.expert.step()
+    sandbox.expert.step()  # received → accepted
+    from app.errors import TeleavisError
+
+    with pytest.raises(TeleavisError, match="Trop tard"):
+        cancel(store, client, second)
+    assert store.state(second) == CaseState.ACCEPTED
+
+
+def test_expert_question_then_reply_with_an_image(store: Store, tmp_path: Path) -> None:
+    with SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server, \
+            client_for(server) as client:
+        case_id = make_case(store)
+        engine = Engine(store, client, case_budget_s=10.0)
+        engine.run_once()
+        server.expert.run_until_idle()
+        engine.run_once()
+        assert store.state(case_id) == CaseState.ON_HOLD
+        messages = Outbox(store).messages(case_id)
+        assert [m.direction for m in messages] == ["from-expert"]
+        assert messages[0].text
+        assert store.platform_info(case_id)["unread"] == 1
+        record = CaseImage(body_site="dos", view="close-up")
+        queue_reply(store, case_id, "Voici la vue demandée.", [NewImage(record, jpeg(seed=99))])
+        summary = engine.run_once()
+        assert summary.replies_sent == 1
+        comms = [c for c in server.resources("Communication")
+                 if any(i["system"] == "urn:teleavis:message-id" for i in c.get("identifier", []))]
+        assert len(comms) == 1
+        assert server.count("Media", identifier=f"urn:teleavis:image-id|{record.id}") == 1
+        server.expert.run_until_idle()
+        engine.run_once()
+        assert store.state(case_id) == CaseState.ANSWERED
