@@ -92,7 +92,8 @@ def capability_statement(
                 "interaction": [
                     {
                         "code": "transaction",
-                        "documentation": "Créations conditionnelles (POST + ifNoneExist) seulement, tout ou rien.",
+                        "documentation": "Créations conditionnelles (POST + ifNoneExist) seulement, "
+                        "tout ou rien.",
                     }
                 ],
             }

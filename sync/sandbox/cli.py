@@ -35,7 +35,10 @@ def serve(
     token: str | None = None,
     stop: threading.Event | None = None,
 ) -> None:
-    """Serve the sandbox, print its base URL on stdout once ready, return when `stop` is set or on Ctrl-C/SIGTERM."""
+    """Serve the sandbox and print its base URL on stdout once ready.
+
+    Returns when `stop` is set, or on Ctrl-C / SIGTERM.
+    """
     stop = stop or threading.Event()
     server = SandboxServer(
         data_dir or default_data_dir(), host, port, answer_after_s, question_rate, seed, token=token

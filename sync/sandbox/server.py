@@ -34,22 +34,22 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # Keep-alive, as the client's requests.Session expects.
     server: _HTTPServer
 
-    def do_GET(self) -> None:  # noqa: N802 - the names http.server dispatches to
+    def do_GET(self) -> None:
         self._dispatch()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._dispatch()
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._dispatch()
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         self._dispatch()
 
-    def do_PATCH(self) -> None:  # noqa: N802
+    def do_PATCH(self) -> None:
         self._dispatch()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.client_address[0], *args)
 
     def _dispatch(self) -> None:

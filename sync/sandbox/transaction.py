@@ -35,6 +35,7 @@ class _Entry:
     value: str
     rid: str = ""
     existing: bool = False
+    valid: bool = True
 
     @property
     def rtype(self) -> str:
@@ -159,7 +160,8 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
         if (system, value) not in pairs:
             issues.append(
                 Issue(
-                    f"Bundle.entry.request.ifNoneExist: la ressource ne porte pas l'identifiant {system}|{value}",
+                    f"Bundle.entry.request.ifNoneExist: la ressource ne porte pas "
+                    f"l'identifiant {system}|{value}",
                     f"{at}.request.ifNoneExist",
                     "value",
                 )
@@ -186,7 +188,7 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
         entries.append(_Entry(index, full_url if isinstance(full_url, str) else "", body, system, value))
     uuids = {u.lower() for u in (m.group(1) for m in map(_FULL_URL.match, seen_urls) if m)}
     for entry in entries:
-        for system, value in identifiers_of(entry.resource):
+        for _system, value in identifiers_of(entry.resource):
             if value.lower() in uuids:
                 issues.append(
                     Issue(
@@ -206,9 +208,12 @@ class CaseTransaction:
     def __init__(self, store: Store, bundle: Any) -> None:
         self.store = store
         self.entries = _parse_entries(bundle)
-        issues = [issue for entry in self.entries for issue in validate_resource(entry.resource, entry.where)]
-        if issues:
-            raise FhirError(400, issues)
+        # Model validation needs no lock; its issues are reported with the contract's, in one answer.
+        self.invalid: list[Issue] = []
+        for entry in self.entries:
+            issues = validate_resource(entry.resource, entry.where)
+            entry.valid = not issues
+            self.invalid += issues
         self.by_url = {entry.full_url: entry for entry in self.entries}
 
     def resolve(self, reference: str) -> str | None:
@@ -249,9 +254,10 @@ class CaseTransaction:
         return {"resourceType": "Bundle", "id": new_id(), "type": "transaction-response", "entry": results}
 
     def _check(self) -> list[Issue]:
-        issues: list[Issue] = []
+        issues: list[Issue] = list(self.invalid)
         for entry in self.entries:
-            issues += check_contract(entry.resource, entry.where, self.resolve)
+            if entry.valid:  # The contract's rules assume a structurally valid resource.
+                issues += check_contract(entry.resource, entry.where, self.resolve)
             for path, reference in references_in(entry.resource):
                 if self.resolve(reference) is None:
                     issues.append(
@@ -262,10 +268,11 @@ class CaseTransaction:
                             "not-found",
                         )
                     )
-            if entry.rtype == "Media":
+            if entry.rtype == "Media" and entry.valid:
                 issues += self._check_media_content(entry)
-        issues += self._check_case()
-        issues += self._check_replies()
+        if all(entry.valid for entry in self.entries):
+            issues += self._check_case()
+            issues += self._check_replies()
         return issues
 
     def _check_media_content(self, entry: _Entry) -> list[Issue]:

@@ -31,7 +31,7 @@ def upload(base_url: str, data: bytes, content_type: str = "image/jpeg", **kwarg
 
 
 def sha1_b64(data: bytes) -> str:
-    return base64.b64encode(hashlib.sha1(data).digest()).decode("ascii")
+    return base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
 
 
 def urn() -> str:

@@ -1,0 +1,210 @@
+"""The case transaction: created once, references resolved, anything off-contract refused whole."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from typing import Any
+
+import requests
+
+from sync.sandbox import SandboxServer
+from tests.sandbox.sandbox_cases import CaseBundle, jpeg, new_case, post_bundle, upload
+
+
+def _entry(bundle: dict[str, Any], rtype: str) -> dict[str, Any]:
+    return next(e for e in bundle["entry"] if e["resource"]["resourceType"] == rtype)
+
+
+def _refused(response: requests.Response) -> list[dict[str, Any]]:
+    assert response.status_code == 400, response.text
+    assert response.headers["Content-Type"].startswith("application/fhir+json")
+    outcome = response.json()
+    assert outcome["resourceType"] == "OperationOutcome"
+    issues: list[dict[str, Any]] = outcome["issue"]
+    return issues
+
+
+def _nothing_created(sandbox: SandboxServer) -> None:
+    for rtype in ("Patient", "ServiceRequest", "Task", "Media", "Consent"):
+        assert sandbox.count(rtype) == 0, rtype
+
+
+def test_valid_case_creates_every_resource_with_references_resolved(sandbox: SandboxServer) -> None:
+    case = new_case(sandbox.base_url, images=2)
+    response = post_bundle(sandbox.base_url, case.bundle())
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["type"] == "transaction-response"
+    statuses = [e["response"]["status"] for e in answer["entry"]]
+    assert statuses == ["201 Created"] * 10
+    locations = {e["response"]["location"].split("/")[0]: e["response"]["location"] for e in answer["entry"]}
+    assert locations["Task"].endswith("/_history/1")
+    assert all(e["response"]["etag"] == 'W/"1"' for e in answer["entry"])
+
+    (task,) = sandbox.resources("Task")
+    (sr,) = sandbox.resources("ServiceRequest")
+    (patient,) = sandbox.resources("Patient")
+    assert task["focus"] == {"reference": f"ServiceRequest/{sr['id']}"}
+    assert task["for"] == {"reference": f"Patient/{patient['id']}"}
+    assert locations["Task"] == f"Task/{task['id']}/_history/1"
+    media = sandbox.resources("Media")
+    assert len(media) == 2
+    assert all(m["basedOn"] == [{"reference": f"ServiceRequest/{sr['id']}"}] for m in media)
+    supporting = {ref["reference"].split("/")[0] for ref in sr["supportingInfo"]}
+    assert supporting == {"Media", "MedicationStatement", "Consent", "QuestionnaireResponse"}
+    # No urn:uuid survives anywhere in what was stored.
+    for rtype in ("Task", "ServiceRequest", "Media", "Consent", "QuestionnaireResponse", "MedicationStatement"):
+        assert "urn:uuid:" not in str(sandbox.resources(rtype))
+
+
+def test_same_case_sent_again_creates_nothing(sandbox: SandboxServer) -> None:
+    case = new_case(sandbox.base_url)
+    first = post_bundle(sandbox.base_url, case.bundle())
+    # A retry carries fresh fullUrls but the same identifiers.
+    second = post_bundle(sandbox.base_url, case.bundle())
+    assert second.status_code == 200, second.text
+    assert [e["response"]["status"] for e in second.json()["entry"]] == ["200 OK"] * 9
+    assert [e["response"]["location"] for e in second.json()["entry"]] == [
+        e["response"]["location"] for e in first.json()["entry"]
+    ]
+    assert sandbox.count("Task") == sandbox.count("ServiceRequest") == sandbox.count("Media") == 1
+    assert sandbox.count("Task", identifier=f"urn:teleavis:case-id|{case.case_id}") == 1
+
+
+def test_concurrent_copies_of_a_case_make_one_case(sandbox: SandboxServer) -> None:
+    case = new_case(sandbox.base_url)
+    results: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(post_bundle(sandbox.base_url, case.bundle()).status_code))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [200] * 4
+    assert sandbox.count("Task") == sandbox.count("ServiceRequest") == sandbox.count("Patient") == 1
+
+
+def test_invalid_resource_is_refused_naming_the_element(sandbox: SandboxServer) -> None:
+    case = new_case(sandbox.base_url)
+    bundle = case.bundle()
+    _entry(bundle, "ServiceRequest")["resource"]["authoredOn"] = "20 novembre"
+    del _entry(bundle, "Task")["resource"]["intent"]
+    issues = _refused(post_bundle(sandbox.base_url, bundle))
+    diagnostics = " | ".join(i["diagnostics"] for i in issues)
+    assert "ServiceRequest.authoredOn" in diagnostics
+    assert "Task.intent" in diagnostics
+    expressions = [x for i in issues for x in i.get("expression", [])]
+    assert "Bundle.entry[3].resource.authoredOn" in expressions
+    assert "Bundle.entry[4].resource.intent" in expressions
+    _nothing_created(sandbox)
+
+
+def test_unknown_element_and_bad_code_are_refused(sandbox: SandboxServer) -> None:
+    bundle = new_case(sandbox.base_url).bundle()
+    _entry(bundle, "Task")["resource"]["statut"] = "requested"
+    _entry(bundle, "Consent")["resource"]["status"] = "yes"
+    diagnostics = " | ".join(i["diagnostics"] for i in _refused(post_bundle(sandbox.base_url, bundle)))
+    assert "Task.statut" in diagnostics
+    assert "Consent.status" in diagnostics
+
+
+def test_contract_content_is_required(sandbox: SandboxServer) -> None:
+    bundle = new_case(sandbox.base_url).bundle()
+    sr = _entry(bundle, "ServiceRequest")["resource"]
+    del sr["reasonCode"]
+    del sr["category"]
+    _entry(bundle, "Task")["resource"]["code"]["coding"][0]["code"] = "approve"
+    diagnostics = " | ".join(i["diagnostics"] for i in _refused(post_bundle(sandbox.base_url, bundle)))
+    assert "ServiceRequest.reasonCode[0].text" in diagnostics
+    assert "ServiceRequest.category" in diagnostics
+    assert "Task.code" in diagnostics
+    _nothing_created(sandbox)
+
+
+def test_media_with_wrong_hash_or_size_is_refused_and_nothing_is_written(sandbox: SandboxServer) -> None:
+    bundle = new_case(sandbox.base_url).bundle()
+    content = _entry(bundle, "Media")["resource"]["content"]
+    content["hash"] = "2jmj7l5rSw0yVb/vlWAYkK/YBwk="  # SHA-1 of nothing
+    content["size"] += 1
+    issues = _refused(post_bundle(sandbox.base_url, bundle))
+    diagnostics = " | ".join(i["diagnostics"] for i in issues)
+    assert "Media.content.hash" in diagnostics
+    assert "Media.content.size" in diagnostics
+    _nothing_created(sandbox)
+
+
+def test_media_pointing_to_a_missing_binary_is_refused(sandbox: SandboxServer) -> None:
+    bundle = CaseBundle([("no-such-binary", jpeg())]).bundle()
+    diagnostics = " | ".join(i["diagnostics"] for i in _refused(post_bundle(sandbox.base_url, bundle)))
+    assert "Media.content.url" in diagnostics
+
+
+def test_entries_must_be_conditional_creates_with_urn_uuid_full_urls(sandbox: SandboxServer) -> None:
+    bundle = new_case(sandbox.base_url).bundle()
+    del bundle["entry"][0]["request"]["ifNoneExist"]
+    bundle["entry"][1]["fullUrl"] = "http://example.org/Practitioner/1"
+    bundle["entry"][2]["request"]["method"] = "PUT"
+    issues = _refused(post_bundle(sandbox.base_url, bundle))
+    expressions = {x for i in issues for x in i.get("expression", [])}
+    assert {"Bundle.entry[0].request.ifNoneExist", "Bundle.entry[1].fullUrl", "Bundle.entry[2].request.method"} <= (
+        expressions
+    )
+    _nothing_created(sandbox)
+
+
+def test_unresolvable_reference_is_refused(sandbox: SandboxServer) -> None:
+    bundle = new_case(sandbox.base_url).bundle()
+    _entry(bundle, "Task")["resource"]["owner"] = {"reference": "Organization/unknown-group"}
+    _entry(bundle, "MedicationStatement")["resource"]["subject"] = {"reference": "urn:uuid:6b4c9f3e-0000-4000-8000-000000000000"}
+    issues = _refused(post_bundle(sandbox.base_url, bundle))
+    diagnostics = " | ".join(i["diagnostics"] for i in issues)
+    assert "Task.owner.reference" in diagnostics
+    assert "MedicationStatement.subject.reference" in diagnostics
+    assert any(i["code"] == "not-found" for i in issues)
+
+
+def test_case_without_active_consent_is_refused(sandbox: SandboxServer) -> None:
+    bundle = new_case(sandbox.base_url).bundle()
+    consent = _entry(bundle, "Consent")
+    bundle["entry"].remove(consent)
+    sr = _entry(bundle, "ServiceRequest")["resource"]
+    sr["supportingInfo"] = [i for i in sr["supportingInfo"] if i["reference"] != consent["fullUrl"]]
+    diagnostics = " | ".join(i["diagnostics"] for i in _refused(post_bundle(sandbox.base_url, bundle)))
+    assert "Consent" in diagnostics
+
+
+def test_invalid_ins_key_or_condition_not_matching_the_resource_is_refused(sandbox: SandboxServer) -> None:
+    bundle = new_case(sandbox.base_url).bundle()
+    patient = _entry(bundle, "Patient")
+    patient["resource"]["identifier"][0]["value"] = "150028512345614"
+    patient["request"]["ifNoneExist"] = "identifier=urn:oid:1.2.250.1.213.1.4.8|150028512345614"
+    diagnostics = " | ".join(i["diagnostics"] for i in _refused(post_bundle(sandbox.base_url, bundle)))
+    assert "Patient.identifier: INS « 150028512345614 »" in diagnostics
+
+    bundle = new_case(sandbox.base_url).bundle()
+    task = _entry(bundle, "Task")
+    task["request"]["ifNoneExist"] = "identifier=urn:teleavis:case-id|" + "0" * 8 + "-0000-4000-8000-" + "0" * 12
+    issues = _refused(post_bundle(sandbox.base_url, bundle))
+    assert issues[0]["expression"] == ["Bundle.entry[4].request.ifNoneExist"]
+
+
+def test_non_json_and_non_transaction_bodies_are_refused(sandbox: SandboxServer) -> None:
+    garbage = requests.post(
+        sandbox.base_url, data=b"{not json", headers={"Content-Type": "application/fhir+json"}, timeout=10
+    )
+    assert garbage.status_code == 400
+    assert garbage.json()["resourceType"] == "OperationOutcome"
+    batch = copy.deepcopy(new_case(sandbox.base_url).bundle())
+    batch["type"] = "batch"
+    assert _refused(post_bundle(sandbox.base_url, batch))[0]["expression"] == ["Bundle.type"]
+    wrong_type = requests.post(sandbox.base_url, data=b"{}", headers={"Content-Type": "text/plain"}, timeout=10)
+    assert wrong_type.status_code == 415
+
+
+def test_second_image_upload_reuses_nothing_but_counts(sandbox: SandboxServer) -> None:
+    upload(sandbox.base_url, jpeg(1))
+    upload(sandbox.base_url, jpeg(1))
+    assert sandbox.binary_uploads == 2
