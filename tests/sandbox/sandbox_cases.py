@@ -104,18 +104,14 @@ class CaseBundle:
             "identifier": [{"system": "urn:teleavis:consent-id", "value": self.consent_id}],
             "status": "active",
             "scope": {
-                "coding": [
-                    {"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "treatment"}
-                ]
+                "coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "treatment"}]
             },
             "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
             "patient": {"reference": u["patient"]},
             "dateTime": "2026-11-20T09:00:00+01:00",
             "performer": [{"reference": u["practitioner"]}],
             "organization": [{"reference": u["organization"]}],
-            "policyRule": {
-                "coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "OPTIN"}]
-            },
+            "policyRule": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "OPTIN"}]},
         }
         treatment = {
             "resourceType": "MedicationStatement",
@@ -140,14 +136,8 @@ class CaseBundle:
                 "resourceType": "Media",
                 "identifier": [{"system": "urn:teleavis:image-id", "value": image_id}],
                 "status": "completed",
-                "type": {
-                    "coding": [
-                        {"system": "http://terminology.hl7.org/CodeSystem/media-type", "code": "image"}
-                    ]
-                },
-                "modality": {
-                    "coding": [{"system": "http://dicom.nema.org/resources/ontology/DCM", "code": "XC"}]
-                },
+                "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/media-type", "code": "image"}]},
+                "modality": {"coding": [{"system": "http://dicom.nema.org/resources/ontology/DCM", "code": "XC"}]},
                 "subject": {"reference": u["patient"]},
                 "basedOn": [{"reference": u["sr"]}],
                 "createdDateTime": "2026-11-20T08:55:00+01:00",

@@ -63,15 +63,19 @@ def test_binary_round_trip_raw_and_as_fhir_json(sandbox: SandboxServer) -> None:
 def test_binary_over_the_limit_is_413_and_odd_content_is_refused(tmp_path: Any) -> None:
     with SandboxServer(tmp_path / "small", max_binary_bytes=1000, run_expert=False) as small:
         too_big = requests.post(
-            f"{small.base_url}/Binary", data=b"\xff\xd8\xff" + b"0" * 5000, headers={"Content-Type": "image/jpeg"},
+            f"{small.base_url}/Binary",
+            data=b"\xff\xd8\xff" + b"0" * 5000,
+            headers={"Content-Type": "image/jpeg"},
             timeout=10,
         )
         assert too_big.status_code == 413
         assert too_big.json()["resourceType"] == "OperationOutcome"
         # Chunked bodies (a generator) are limited the same way.
         chunked = requests.post(
-            f"{small.base_url}/Binary", data=iter([b"\xff\xd8\xff", b"0" * 3000]),
-            headers={"Content-Type": "image/jpeg"}, timeout=10,
+            f"{small.base_url}/Binary",
+            data=iter([b"\xff\xd8\xff", b"0" * 3000]),
+            headers={"Content-Type": "image/jpeg"},
+            timeout=10,
         )
         assert chunked.status_code == 413
         not_a_jpeg = requests.post(
@@ -138,8 +142,9 @@ def test_cancel_needs_if_match_and_only_while_requested_or_received(sandbox: San
     stale = requests.put(url, json=body, headers={**headers, "If-Match": 'W/"1"'}, timeout=10)
     assert stale.status_code == 412
     assert stale.json()["resourceType"] == "OperationOutcome"
-    other_status = requests.put(url, json=dict(task, status="completed"), headers={**headers, "If-Match": 'W/"2"'},
-                                timeout=10)
+    other_status = requests.put(
+        url, json=dict(task, status="completed"), headers={**headers, "If-Match": 'W/"2"'}, timeout=10
+    )
     assert other_status.status_code == 422
     done = requests.put(url, json=body, headers={**headers, "If-Match": 'W/"2"'}, timeout=10)
     assert done.status_code == 200, done.text
@@ -151,8 +156,10 @@ def test_cancel_needs_if_match_and_only_while_requested_or_received(sandbox: San
     sandbox.expert.run_until_idle()
     version = sandbox.read("Task", later["id"])["meta"]["versionId"]  # type: ignore[index]
     too_late = requests.put(
-        f"{sandbox.base_url}/Task/{later['id']}", json=dict(later, status="cancelled"),
-        headers={**headers, "If-Match": f'W/"{version}"'}, timeout=10,
+        f"{sandbox.base_url}/Task/{later['id']}",
+        json=dict(later, status="cancelled"),
+        headers={**headers, "If-Match": f'W/"{version}"'},
+        timeout=10,
     )
     assert too_late.status_code == 409
 
@@ -162,8 +169,10 @@ def test_other_writes_are_not_allowed(sandbox: SandboxServer) -> None:
     delete = requests.delete(f"{sandbox.base_url}/Task/{task['id']}", timeout=10)
     assert delete.status_code == 405
     plain_create = requests.post(
-        f"{sandbox.base_url}/Patient", json={"resourceType": "Patient"},
-        headers={"Content-Type": "application/fhir+json"}, timeout=10,
+        f"{sandbox.base_url}/Patient",
+        json={"resourceType": "Patient"},
+        headers={"Content-Type": "application/fhir+json"},
+        timeout=10,
     )
     assert plain_create.status_code == 405
     assert requests.get(f"{sandbox.base_url}/Observation/1", timeout=10).status_code == 404

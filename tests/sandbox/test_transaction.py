@@ -158,7 +158,9 @@ def test_entries_must_be_conditional_creates_with_urn_uuid_full_urls(sandbox: Sa
 def test_unresolvable_reference_is_refused(sandbox: SandboxServer) -> None:
     bundle = new_case(sandbox.base_url).bundle()
     _entry(bundle, "Task")["resource"]["owner"] = {"reference": "Organization/unknown-group"}
-    _entry(bundle, "MedicationStatement")["resource"]["subject"] = {"reference": "urn:uuid:6b4c9f3e-0000-4000-8000-000000000000"}
+    _entry(bundle, "MedicationStatement")["resource"]["subject"] = {
+        "reference": "urn:uuid:6b4c9f3e-0000-4000-8000-000000000000"
+    }
     issues = _refused(post_bundle(sandbox.base_url, bundle))
     diagnostics = " | ".join(i["diagnostics"] for i in issues)
     assert "Task.owner.reference" in diagnostics
