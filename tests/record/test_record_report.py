@@ -1,0 +1,198 @@
+"""The case report (app/report.py): what a requester files in the patient's record."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from app.audit import verify
+from app.model import CaseImage
+from app.report import build_report, export_report
+from app.report_pdf import Fonts
+from app.store import NewImage, Store
+from tests.record.record_cases import ARTIFACTS, answer, jpeg, keep_artifact, make_case
+from tests.support.cli import run_inprocess
+
+POPPLER = all(shutil.which(tool) for tool in ("pdftotext", "pdfimages", "pdftoppm"))
+needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfimages, pdftoppm) missing")
+QUESTIONS = {
+    "dermatology": "Lésion pigmentée évolutive du dos : avis sur exérèse ?",
+    "ophthalmology": "Rétinopathie diabétique ? Œdème maculaire à éliminer avant l'été.",
+    "wound-care": "Ulcère veineux qui ne cicatrise pas : faut-il changer de pansement ?",
+    "other": "Polyarthrite débutante ? Avis sur l'orientation « en urgence » ou non.",
+}
+
+
+def page_texts(pdf: Path) -> list[str]:
+    count = len(PdfReader(pdf).pages)
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout for n in range(1, count + 1)]
+
+
+def embedded_images(pdf: Path) -> list[dict[str, str]]:
+    """Rows of ``pdfimages -list`` (page, type, width, height, enc, size…)."""
+    out = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    names = lines[0].split()
+    return [dict(zip(names, line.split(), strict=False)) for line in lines[2:] if line.strip()]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@needs_poppler
+@pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology", "wound-care", "other"])
+def test_report_of_each_specialty_has_every_page_labelled_and_every_image(store: Store, specialty: str,
+                                                                          tmp_path: Path) -> None:
+    case_id = make_case(store, specialty, images=8, size=(1200, 900), question=QUESTIONS[specialty])
+    conclusion = f"Conclusion {specialty} : œdème discret, contrôle à 3 mois ; pas d'urgence."
+    answer(store, case_id, conclusion=conclusion, pdf_pages=2)
+    pdf = tmp_path / f"rapport-{specialty}.pdf"
+
+    report = export_report(store, case_id, pdf)
+
+    pages = page_texts(pdf)
+    assert len(pages) == report.pages == len(PdfReader(pdf).pages)
+    assert report.answer_pages_appended == 2
+    whole = flat(" ".join(pages))
+    assert QUESTIONS[specialty] in whole
+    assert conclusion in whole
+    for number, text in enumerate(pages, start=1):
+        # The patient, the case id and the page number on every page, the expert's pages included.
+        assert "LEFÈVRE Hélène Françoise" in text, f"page {number}"
+        assert case_id in text, f"page {number}"
+        assert f"page {number} / {len(pages)}" in text
+    assert "Compte rendu de l'expert, page 2" in pages[-1]
+    for word in ("Consentement", "Inf. Müller-Gaëlle", "Metformine 1000 mg", "bord irrégulier n°8",
+                 "Unité sanitaire de la maison d'arrêt de Fresnes", "Historique de l'envoi",
+                 "Image un peu floue", "revoir le patient dans 90 jours"):
+        assert word in whole, word
+
+    images = embedded_images(pdf)
+    assert len(images) == 8
+    # Kept as the stored JPEGs, full size: nothing decoded, shrunk or re-encoded.
+    assert {row["enc"] for row in images} == {"jpeg"}
+    assert {(row["width"], row["height"]) for row in images} == {("1200", "900")}
+    assert len({row["page"] for row in images}) == 8
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    prefix = ARTIFACTS / f"report-{specialty}"
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(prefix)], check=True)
+    rendered = sorted(ARTIFACTS.glob(f"report-{specialty}-*.png"))
+    assert len(rendered) == report.pages
+    keep_artifact(pdf, pdf.name)
+
+
+@needs_poppler
+def test_report_speaks_english_when_asked(store: Store, tmp_path: Path) -> None:
+    case_id = make_case(store, "ophthalmology", images=2)
+    pdf = tmp_path / "report-en.pdf"
+    export_report(store, case_id, pdf, lang="en")
+    text = flat(" ".join(page_texts(pdf)))
+    assert "Tele-expertise request" in text
+    assert "right eye (OD)" in text and "left eye (OS)" in text
+    assert "No answer yet." in text
+    assert "page 1 of" in text
+
+
+@needs_poppler
+def test_a_missing_image_is_said_in_the_report_instead_of_failing(store: Store, tmp_path: Path) -> None:
+    case_id = make_case(store, images=3)
+    lost = store.get_case(case_id).images[1]
+    (store.objects.root / lost.blob[:2] / lost.blob).unlink()
+    pdf = tmp_path / "missing.pdf"
+
+    report = export_report(store, case_id, pdf)
+
+    assert report.missing_images == [2]
+    assert len(embedded_images(pdf)) == 2
+    text = flat(" ".join(page_texts(pdf)))
+    assert "Image 2 / 3" in text
+    assert "Image introuvable ou endommagée sur le disque" in text
+
+
+def test_png_and_dicom_images_are_shown(store: Store) -> None:
+    import pydicom
+    from pydicom.dataset import FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    rgb = np.zeros((300, 400, 3), np.uint8)
+    rgb[..., 0] = np.linspace(0, 255, 400, dtype=np.uint8)
+    png = io.BytesIO()
+    Image.fromarray(rgb).save(png, "PNG")
+    ds = pydicom.Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.file_meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.77.1.5.1"
+    ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+    ds.Rows, ds.Columns, ds.SamplesPerPixel, ds.PhotometricInterpretation = 300, 400, 3, "RGB"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation, ds.PlanarConfiguration = 8, 8, 7, 0, 0
+    ds.PixelData = rgb.tobytes()
+    dicom = io.BytesIO()
+    ds.save_as(dicom, enforce_file_format=True)
+    case_id = make_case(store, "ophthalmology", images=1)
+    store.add_images(case_id, [
+        NewImage(CaseImage(content_type="image/png", width=400, height=300, eye="right"), png.getvalue()),
+        NewImage(CaseImage(content_type="application/dicom", width=400, height=300, eye="left"),
+                 dicom.getvalue(), thumbnail=jpeg(80, 60)),
+    ])
+
+    report = build_report(store, case_id)
+
+    assert report.missing_images == []
+    reader = PdfReader(io.BytesIO(report.pdf))
+    sizes = sorted((img.image.size for page in reader.pages for img in page.images), key=str)
+    assert sizes == sorted([(640, 480), (400, 300), (400, 300)], key=str)
+
+
+def test_export_is_audited_and_leaves_no_partial_file(store: Store, tmp_path: Path) -> None:
+    case_id = make_case(store, images=1)
+    out = tmp_path / "out"
+    out.mkdir()
+    export_report(store, case_id, out / "r.pdf")
+    rows = store.conn.execute("SELECT action, case_id, detail FROM audit WHERE action='exported'").fetchall()
+    assert [(r[0], r[1]) for r in rows] == [("exported", case_id)]
+    assert "LEFÈVRE" not in rows[0][2]
+    assert verify(store.conn, store.key).ok
+    assert sorted(p.name for p in out.iterdir()) == ["r.pdf"]
+
+
+def test_cli_exports_a_case_and_refuses_an_unknown_id(store: Store, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    case_id = make_case(store, images=1)
+    answer(store, case_id)
+    store.close()
+    target = tmp_path / "dossier.pdf"
+
+    done = run_inprocess(capsys, "case", "export", case_id[:8], "--pdf", str(target))
+    assert done.code == 0, done.err
+    assert "Rapport du dossier" in done.err
+    assert target.read_bytes().startswith(b"%PDF")
+
+    unknown = run_inprocess(capsys, "case", "export", "0000dead", "--pdf", str(tmp_path / "x.pdf"))
+    assert unknown.code == 1
+    assert "Aucun dossier ne porte l'identifiant « 0000dead »" in unknown.err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_export_into_a_missing_folder_says_so(store: Store, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    case_id = make_case(store, images=1)
+    store.close()
+    result = run_inprocess(capsys, "case", "export", case_id, "--pdf", str(tmp_path / "nowhere" / "r.pdf"))
+    assert result.code == 1
+    assert "Impossible d'écrire le rapport" in result.err
+
+
+def test_helvetica_fallback_keeps_french_and_replaces_what_it_lacks() -> None:
+    fallback = Fonts("Helvetica", "Helvetica-Bold", embedded=False)
+    assert fallback.text("Œdème « cœur » à l’été, 3 € → 4 × 2") == "Œdème « cœur » à l’été, 3 € -> 4 x 2"
