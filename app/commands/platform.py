@@ -1,0 +1,121 @@
+"""``sync``, ``case cancel`` and ``sandbox``: the platform link from the command line (cli.md).
+
+The same engine as the window's: ``sync`` runs the outbox and the polling until there is nothing
+left to do now (``--once``) or until stopped; with no platform configured it runs against the
+built-in sandbox on loopback (training mode).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from typing import Any
+
+from app import messages as M
+from app.commands.common import emit_json, open_store, say
+from app.model import CaseState
+
+M.add({
+    "sync.help": {"fr": "envoie les dossiers en attente et relève les réponses",
+                  "en": "sends the queued cases and fetches the answers"},
+    "sync.summary": {"fr": "Envoyés : {sent} — réponses reçues : {answered} — en attente : {waiting} — "
+                           "à corriger : {attention}",
+                     "en": "Sent: {sent} — answered: {answered} — waiting: {waiting} — needing attention: {attention}"},
+    "sync.training": {"fr": "Mode formation : plateforme simulée sur cette machine ({url}).",
+                      "en": "Training mode: simulated platform on this machine ({url})."},
+    "sync.attention": {"fr": "Dossier {id} à corriger : {words}", "en": "Case {id} needs attention: {words}"},
+    "cancel.help": {"fr": "demande l'annulation d'un dossier à la plateforme",
+                    "en": "asks the platform to cancel a case"},
+    "sandbox.help": {"fr": "sert la plateforme simulée (formation, essais)",
+                     "en": "serves the simulated platform (training, tests)"},
+})
+
+
+def register(sub: Any) -> None:
+    sync = sub.add_parser("sync", help=M.tr("sync.help"))
+    sync.add_argument("--once", action="store_true")
+    sync.add_argument("--timeout", type=float, default=None, metavar="S")
+    sync.add_argument("--json", action="store_true")
+    sync.set_defaults(handler=run_sync)
+    case_actions = _subcommands(sub.choices["case"])
+    cancel = case_actions.add_parser("cancel", help=M.tr("cancel.help"))
+    cancel.add_argument("id")
+    cancel.set_defaults(handler=run_cancel)
+    sandbox = sub.add_parser("sandbox", help=M.tr("sandbox.help"))
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8765)
+    sandbox.add_argument("--answer-after", type=float, default=30.0, metavar="S")
+    sandbox.set_defaults(handler=run_sandbox)
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> Any:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise LookupError("the case command has no sub-commands")
+
+
+def _client(store: Any, stop: threading.Event | None = None) -> Any:
+    from sync.client import PlatformClient
+    from sync.training import ensure_sandbox, training_mode
+
+    url = ensure_sandbox(store)
+    if training_mode(store):
+        say(M.tr("sync.training", url=url))
+    return PlatformClient.from_store(store, base_url=url, stop=stop)
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    from sync.engine import Engine
+    from sync.progress import PrintingListener
+
+    stop = threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, lambda _n, _f: stop.set())
+    try:
+        with open_store() as store, _client(store, stop) as client:
+            engine = Engine(store, client, PrintingListener())
+            if args.once:
+                summary = engine.run_once()
+            else:
+                summary = engine.run_forever(stop, args.timeout)
+            waiting = [row.case_id for row in engine.outbox.pending()]
+            attention = [c.id for c in store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
+            words = {case_id: store.platform_info(case_id)["last_error"] or "" for case_id in attention}
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    if args.json:
+        emit_json({"sent": summary.sent, "answered": summary.answered, "waiting": waiting,
+                   "needs_attention": attention, "replies_sent": summary.replies_sent})
+    else:
+        print(M.tr("sync.summary", sent=len(summary.sent), answered=len(summary.answered), waiting=len(waiting),
+                   attention=len(attention)))
+        for case_id in attention:
+            say(M.tr("sync.attention", id=case_id, words=words[case_id]))
+    return 0
+
+
+def run_cancel(args: argparse.Namespace) -> int:
+    from sync.follow import cancel
+
+    with open_store() as store:
+        case_id = store.resolve_id(args.id)
+        with _client(store) as client:
+            cancel(store, client, case_id)
+    say(M.tr("cancel.done", id=case_id))
+    return 0
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    from sync.sandbox import serve
+
+    try:
+        serve(args.host, args.port, None, args.answer_after)
+    except OSError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
