@@ -101,6 +101,14 @@ SPECIALTY_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+SEX_NAMES: dict[str, dict[str, str]] = {
+    "male": {"fr": "masculin", "en": "male"},
+    "female": {"fr": "féminin", "en": "female"},
+    "other": {"fr": "autre", "en": "other"},
+    "unknown": {"fr": "inconnu", "en": "unknown"},
+}
+
+
 def tr(key: str, /, **params: object) -> str:
     """The message ``key`` in the user's language."""
     return i18n.tr(CATALOGUE, key, **params)
@@ -117,3 +125,7 @@ def state_name(state: str) -> str:
 
 def specialty_name(specialty: str) -> str:
     return i18n.tr(SPECIALTY_NAMES, specialty) if specialty in SPECIALTY_NAMES else specialty
+
+
+def sex_name(sex: str) -> str:
+    return i18n.tr(SEX_NAMES, sex) if sex in SEX_NAMES else sex

@@ -140,7 +140,7 @@ def run_show(args: argparse.Namespace) -> int:
     out = [
         f"{M.tr('show.case')} {case.id} — {M.state_name(case.state)} — {M.specialty_name(case.specialty)}"
         f" ({case.priority})",
-        f"{M.tr('show.patient')} {p.family} {' '.join(p.given)}, {p.birth_date}, {p.sex}"
+        f"{M.tr('show.patient')} {p.family} {' '.join(p.given)}, {p.birth_date}, {M.sex_name(p.sex)}"
         + (f", INS {p.ins}" if p.ins else f", {p.local_id}"),
         f"{M.tr('show.consent')} {M.tr('show.yes') if case.consent.given else M.tr('show.no')}"
         + (f" ({case.consent.date}, {case.consent.recorded_by})" if case.consent.given else ""),
