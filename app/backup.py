@@ -218,10 +218,10 @@ class _SealedReader(io.RawIOBase):
         self._done = final
 
     def at_end(self) -> bool:
-        """True once the final chunk was read and nothing follows it."""
+        """True once the final chunk was read and nothing but the tar stream's zero padding follows."""
         while not self._done:
             self._open_next()
-        return not self._plain
+        return not self._plain.strip(b"\0")
 
 
 # -- backup --------------------------------------------------------------------------------------
@@ -395,7 +395,7 @@ def restore_backup(source: Path, data_dir: Path, passphrase: str, *, force: bool
     staging.mkdir(mode=0o700)
     try:
         staged = _unpack(source, staging, passphrase)
-        newer = _newer(data_dir, staging, str(staged.manifest["created"]))
+        newer = _newer(data_dir, staging)
         if newer and not force and not (confirm is not None and confirm(newer)):
             raise BackupError(M.tr("backup.newer", cases=newer.cases, entries=newer.audit_entries))
         conn = connect(staging / DB_FILE)
@@ -538,25 +538,26 @@ def _case_versions(db_path: Path) -> dict[str, str]:
         conn.close()
 
 
-def _audit_after(db_path: Path, moment: str) -> int:
+def _audit_hashes(db_path: Path) -> set[str]:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        return int(conn.execute("SELECT COUNT(*) FROM audit WHERE at > ?", (moment,)).fetchone()[0])
+        return {str(r[0]) for r in conn.execute("SELECT hash FROM audit")}
     except sqlite3.Error:
-        return 0
+        return set()
     finally:
         conn.close()
 
 
-def _newer(data_dir: Path, staging: Path, created: str) -> Newer:
+def _newer(data_dir: Path, staging: Path) -> Newer:
     """What of the current data the archive would lose: cases absent from it or changed since, and
-    audit entries written after it was taken."""
+    audit entries it does not hold."""
     current_db = data_dir / DB_FILE
     if not current_db.exists():
         return Newer(0, 0)
     current, archived = _case_versions(current_db), _case_versions(staging / DB_FILE)
     cases = sum(1 for case_id, updated in current.items() if archived.get(case_id, "") < updated)
-    return Newer(cases, _audit_after(current_db, created))
+    entries = len(_audit_hashes(current_db) - _audit_hashes(staging / DB_FILE))
+    return Newer(cases, entries)
 
 
 def _swap(staging: Path, data_dir: Path) -> bool:

@@ -1,0 +1,316 @@
+"""Backup and restore (app/backup.py): a cart's disk dies, the data comes back elsewhere."""
+
+from __future__ import annotations
+
+import struct
+import threading
+from dataclasses import asdict
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from app import audit
+from app.backup import (
+    CHUNK,
+    KEEP_SCHEDULED,
+    BackupError,
+    Newer,
+    backup_due,
+    read_header,
+    restore_backup,
+    run_scheduled_backup,
+    write_backup,
+)
+from app.errors import DataLocked
+from app.model import CaseState, utc_now
+from app.store import Store
+from tests.record.record_cases import PASSPHRASE, answer, make_case, move
+from tests.support.cli import run_inprocess
+
+
+def snapshot(store: Store) -> dict[str, Any]:
+    """Every case decrypted: content, state, images (bytes), answer and answer PDFs, history."""
+    cases: dict[str, Any] = {}
+    for row in store.list_cases():
+        case = store.get_case(row.id)
+        ans = store.answer(row.id)
+        cases[row.id] = {
+            "state": case.state.value, "content": case.content(), "updated": case.updated_at,
+            "images": [(asdict(i), store.image_bytes(i), store.objects.get(i.thumb_blob) if i.thumb_blob else None)
+                       for i in case.images],
+            "answer": asdict(ans) if ans else None,
+            "pdfs": [store.objects.get(b) for b in ans.pdf_blobs] if ans else [],
+            "history": store.history(row.id),
+        }
+    return cases
+
+
+def filled(store: Store) -> list[str]:
+    ids = [make_case(store, specialty, images=2) for specialty in ("dermatology", "ophthalmology", "wound-care")]
+    answer(store, ids[0])
+    move(store, ids[1], CaseState.READY)
+    store.queue(ids[1])
+    return ids
+
+
+def test_restore_on_another_machine_gives_back_every_case(store: Store, tmp_path: Path) -> None:
+    filled(store)
+    before = snapshot(store)
+    archive = tmp_path / "usb" / "sauvegarde.tvbak"
+    archive.parent.mkdir()
+
+    info = write_backup(store, archive)
+    elsewhere = tmp_path / "other-machine" / "teleavis"
+    restored = restore_backup(archive, elsewhere, PASSPHRASE)
+
+    assert (info.cases, restored.cases, restored.replaced, restored.audit_ok) == (3, 3, False, True)
+    assert restored.blobs == info.blobs == 3 * 2 * 2 + 1
+    with Store.open(elsewhere, passphrase=lambda _confirm: PASSPHRASE) as copy:
+        assert snapshot(copy) == before
+        assert audit.verify(copy.conn, copy.key).ok
+        actions = [r[0] for r in copy.conn.execute("SELECT action FROM audit ORDER BY seq")]
+        assert actions[-1] == "restored"
+    assert [r[0] for r in store.conn.execute("SELECT action FROM audit ORDER BY seq DESC LIMIT 1")] == ["backup"]
+    # Nothing left beside the data directory.
+    assert sorted(p.name for p in elsewhere.parent.iterdir()) == ["teleavis"]
+    assert sorted(p.name for p in archive.parent.iterdir()) == ["sauvegarde.tvbak"]
+
+
+def test_the_archive_holds_nothing_readable(store: Store, tmp_path: Path) -> None:
+    case_id = make_case(store, family="ZYGMUNTOWICZ", images=1)
+    archive = tmp_path / "b.tvbak"
+    write_backup(store, archive)
+    data = archive.read_bytes()
+    for needle in (b"ZYGMUNTOWICZ", b"SQLite format", b"manifest", case_id.encode(), b"Metformine"):
+        assert needle not in data
+    header = read_header(archive)
+    assert header["format"] == 1 and "wrapped" in header["key_file"]["passphrase"]
+
+
+def test_backup_taken_while_a_sync_runs_restores_a_consistent_set(store: Store, tmp_path: Path,
+                                                                   record_env: Path) -> None:
+    ids = [make_case(store, images=2) for _ in range(4)]
+    for case_id in ids:
+        move(store, case_id, CaseState.READY)
+        store.queue(case_id)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def sync_worker() -> None:
+        # Another connection, as the sync engine has: sends queued cases, receives answers, creates cases.
+        try:
+            with Store.open(record_env) as worker:
+                n = 0
+                while not stop.is_set():
+                    case_id = ids[n % len(ids)]
+                    state = worker.state(case_id)
+                    if state == CaseState.QUEUED:
+                        worker.transition(case_id, CaseState.SENDING)
+                    elif state == CaseState.SENDING:
+                        worker.transition(case_id, CaseState.QUEUED)
+                    if n % 3 == 0:
+                        make_case(worker, "wound-care", images=1)
+                    n += 1
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=sync_worker)
+    thread.start()
+    try:
+        archives = []
+        for n in range(3):
+            archive = tmp_path / f"b{n}.tvbak"
+            write_backup(store, archive)
+            archives.append(archive)
+    finally:
+        stop.set()
+        thread.join()
+    assert not errors
+    source = snapshot(store)
+
+    for n, archive in enumerate(archives):
+        target = tmp_path / f"restored{n}"
+        restore_backup(archive, target, PASSPHRASE)
+        with Store.open(target, passphrase=lambda _confirm: PASSPHRASE) as copy:
+            restored = snapshot(copy)
+            assert copy.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert audit.verify(copy.conn, copy.key).ok
+        assert set(ids) <= set(restored) <= set(source)
+        for case_id, case in restored.items():
+            # Content, images and answers are those of the source; only the state may have moved on since.
+            assert {k: v for k, v in case.items() if k not in ("state", "updated", "history")} == \
+                {k: v for k, v in source[case_id].items() if k not in ("state", "updated", "history")}
+            assert case["history"] == source[case_id]["history"][:len(case["history"])]
+
+
+@pytest.mark.parametrize("damage", ["flip-byte", "truncate-mid-chunk", "truncate-at-chunk", "drop-chunk",
+                                    "header", "empty", "not-a-backup"])
+def test_a_damaged_or_truncated_archive_is_refused_and_nothing_is_touched(store: Store, tmp_path: Path,
+                                                                          damage: str) -> None:
+    from tests.record.record_cases import jpeg
+
+    make_case(store, images=2, image_data=[jpeg(1600, 1200, seed=1, quality=98)] * 2)  # > 1 chunk
+    archive = tmp_path / "b.tvbak"
+    write_backup(store, archive)
+    data = bytearray(archive.read_bytes())
+    prefix = 20 + struct.unpack(">I", data[16:20])[0]
+    full_chunks = (len(data) - prefix) // (CHUNK + 16)
+    assert full_chunks >= 2
+    if damage == "flip-byte":
+        data[len(data) // 2] ^= 0x01
+    elif damage == "truncate-mid-chunk":
+        del data[-1000:]
+    elif damage == "truncate-at-chunk":
+        del data[prefix + full_chunks * (CHUNK + 16):]  # exactly the final chunk missing
+    elif damage == "drop-chunk":
+        del data[prefix:prefix + CHUNK + 16]
+    elif damage == "header":
+        at = data.index(b'"created"')
+        data[at + 14] = ord("9") if data[at + 14] != ord("9") else ord("8")
+    elif damage == "empty":
+        data = bytearray()
+    else:
+        data = bytearray(b"%PDF-1.4 not a backup at all" * 100)
+    archive.write_bytes(bytes(data))
+    before = sorted(p.name for p in tmp_path.iterdir())
+
+    with pytest.raises(BackupError) as refused:
+        restore_backup(archive, store.data_dir, PASSPHRASE, force=True)
+
+    expected = "n'est pas une sauvegarde" if damage in ("empty", "not-a-backup") else "endommagée ou incomplète"
+    assert expected in refused.value.message
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no staging folder left
+    assert len(store.list_cases()) == 1 and store.get_case(store.list_cases()[0].id).question
+
+
+def test_wrong_passphrase_restores_nothing(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    make_case(store, images=1)
+    archive = tmp_path / "b.tvbak"
+    write_backup(store, archive)
+    with pytest.raises(DataLocked, match="Phrase secrète incorrecte pour cette sauvegarde"):
+        restore_backup(archive, tmp_path / "elsewhere", "not the passphrase")
+    assert not (tmp_path / "elsewhere").exists()
+
+    store.close()
+    monkeypatch.setenv("TELEAVIS_HOME", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("TELEAVIS_PASSPHRASE", "still not it")
+    result = run_inprocess(capsys, "restore", str(archive))
+    assert result.code == 3
+    assert "Phrase secrète incorrecte" in result.err
+    assert sorted(p.name for p in tmp_path.iterdir() if "elsewhere" in p.name) == []
+
+
+def test_restore_never_replaces_newer_data_without_asking(store: Store, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    first = make_case(store, images=1)
+    archive = tmp_path / "b.tvbak"
+    write_backup(store, archive)
+    later = make_case(store, "other", images=1)
+    asked: list[Newer] = []
+
+    with pytest.raises(BackupError, match="plus récentes que la sauvegarde"):
+        restore_backup(archive, store.data_dir, PASSPHRASE, confirm=lambda newer: asked.append(newer) or False)
+    assert asked and asked[0].cases == 1 and asked[0].audit_entries >= 2
+    assert {c.id for c in store.list_cases()} == {first, later}
+
+    store.close()
+    refused = run_inprocess(capsys, "restore", str(archive))
+    assert refused.code == 1 and "--force" in refused.err
+    forced = run_inprocess(capsys, "restore", str(archive), "--force")
+    assert forced.code == 0, forced.err
+    with Store.open(store.data_dir) as back:
+        assert [c.id for c in back.list_cases()] == [first]
+        detail = back.conn.execute("SELECT detail FROM audit WHERE action='restored'").fetchone()[0]
+        assert "replaced 1 newer case(s)" in detail
+
+
+def test_cli_backup_then_restore_on_a_fresh_machine(store: Store, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = make_case(store, images=2)
+    before = snapshot(store)
+    store.close()
+    archive = tmp_path / "cle-usb.tvbak"
+    done = run_inprocess(capsys, "backup", str(archive))
+    assert done.code == 0, done.err
+    assert "Sauvegarde écrite" in done.err
+
+    monkeypatch.setenv("TELEAVIS_HOME", str(tmp_path / "new-cart"))
+    back = run_inprocess(capsys, "restore", str(archive))
+    assert back.code == 0, back.err
+    shown = run_inprocess(capsys, "case", "show", case_id, "--json")
+    assert shown.code == 0 and shown.json()["question"] == before[case_id]["content"]["question"]
+
+
+class MemoryKeyring(KeyringBackend):
+    """An OS keyring for the test: a dict."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+def test_keyring_only_data_needs_a_passphrase_and_then_opens_elsewhere(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    ring = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(ring)
+    try:
+        monkeypatch.delenv("TELEAVIS_PASSPHRASE")
+        with Store.open(tmp_path / "cart", passphrase=lambda _confirm: None) as cart:
+            case_id = make_case(cart, images=1)
+            before = snapshot(cart)
+            with pytest.raises(BackupError, match="trousseau du système seulement"):
+                write_backup(cart, tmp_path / "b.tvbak")
+            write_backup(cart, tmp_path / "b.tvbak", passphrase="nouvelle phrase")
+            # The passphrase now protects the data key too: later backups need not ask for it.
+            write_backup(cart, tmp_path / "b2.tvbak")
+            with pytest.raises(BackupError, match="pas celle qui protège"):
+                write_backup(cart, tmp_path / "b3.tvbak", passphrase="une autre")
+        ring.entries.clear()  # another machine: no keyring entry
+        restore_backup(tmp_path / "b2.tvbak", tmp_path / "other", "nouvelle phrase")
+        with Store.open(tmp_path / "other", passphrase=lambda _confirm: "nouvelle phrase") as other:
+            assert snapshot(other)[case_id] == before[case_id]
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_scheduled_backup_to_a_usb_folder(store: Store, tmp_path: Path) -> None:
+    make_case(store, images=1)
+    usb = tmp_path / "usb"
+    assert not backup_due(store)  # no folder chosen
+    store.settings.set("backup.folder", str(usb))
+    assert not backup_due(store)  # the drive is not plugged in
+    with pytest.raises(BackupError, match="branchez la clé"):
+        run_scheduled_backup(store)
+    usb.mkdir()
+    assert backup_due(store)
+
+    now = utc_now()
+    info = run_scheduled_backup(store, now)
+    assert info.path.parent == usb and info.path.exists()
+    assert not backup_due(store, now + timedelta(hours=23))
+    assert backup_due(store, now + timedelta(hours=24))
+
+    for day in range(1, KEEP_SCHEDULED + 3):
+        run_scheduled_backup(store, now + timedelta(days=day))
+    kept = sorted(usb.iterdir())
+    assert len(kept) == KEEP_SCHEDULED
+    assert kept[-1].name == f"teleavis-{now + timedelta(days=KEEP_SCHEDULED + 2):%Y%m%d-%H%M%S}.tvbak"
+    restore_backup(kept[-1], tmp_path / "check", PASSPHRASE)
