@@ -1,0 +1,153 @@
+"""Retention (app/retention.py): archive after a while, purge after the legal period, never early."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app import audit
+from app.model import CaseState, utc_now
+from app.retention import run_retention, years_before
+from app.store import Store
+from tests.record.record_cases import answer, make_case, move
+from tests.support.cli import run_inprocess
+
+T0 = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The store's and the audit's clock, moved by the test."""
+    clock = Clock()
+    monkeypatch.setattr("app.store.utc_now", clock)
+    monkeypatch.setattr("app.audit.utc_now", clock)
+    return clock
+
+
+def blob_files(store: Store, case_id: str) -> list[Path]:
+    case = store.get_case(case_id)
+    ids = [b for i in case.images for b in (i.blob, i.thumb_blob) if b]
+    ans = store.answer(case_id)
+    ids += ans.pdf_blobs if ans else []
+    return [store.objects.root / b[:2] / b for b in ids]
+
+
+def test_exactly_the_eligible_cases_are_archived_then_purged(store: Store, clock: Clock) -> None:
+    read = make_case(store, images=2)
+    answer(store, read)
+    store.mark_read(read)
+    unread = make_case(store, images=1)
+    answer(store, unread)  # the answer was never opened: it stays in the worklist
+    rejected = make_case(store, images=1)
+    move(store, rejected, CaseState.READY)
+    store.queue(rejected)
+    move(store, rejected, CaseState.SENDING, CaseState.SENT)
+    with store.conn:  # the outbox row goes when the case is sent
+        store.conn.execute("DELETE FROM outbox WHERE case_id=?", (rejected,))
+    move(store, rejected, CaseState.REJECTED)
+    queued = make_case(store, images=1)
+    move(store, queued, CaseState.READY)
+    store.queue(queued)
+    draft = make_case(store, images=1)
+    waiting = make_case(store, images=1)
+    move(store, waiting, CaseState.READY)
+    store.queue(waiting)
+    move(store, waiting, CaseState.SENDING, CaseState.SENT, CaseState.IN_PROGRESS)
+    clock.now = T0 + timedelta(days=200)
+    late = make_case(store, images=1)
+    answer(store, late)
+    store.mark_read(late)
+    files = {case_id: blob_files(store, case_id) for case_id in (read, rejected, late)}
+    assert all(f.exists() for paths in files.values() for f in paths)
+
+    first = run_retention(store, T0 + timedelta(days=90, minutes=1))
+    assert sorted(first.archived) == sorted([read, rejected])
+    assert first.purged == []
+    assert store.state(read) == CaseState.ARCHIVED and store.state(unread) == CaseState.ANSWERED
+
+    dry = run_retention(store, years_before(T0 + timedelta(days=1), -20), dry_run=True)
+    assert (sorted(dry.purged), dry.archived) == (sorted([read, rejected]), [late])
+    assert store.state(late) == CaseState.ANSWERED and len(store.list_cases()) == 7
+
+    purge = run_retention(store, years_before(T0 + timedelta(days=1), -20))
+    assert sorted(purge.purged) == sorted([read, rejected])
+    assert purge.archived == [late]  # closed 200 days later: archived, its period still runs
+    remaining = {c.id for c in store.list_cases()}
+    assert remaining == {unread, queued, draft, waiting, late}
+    assert not any(f.exists() for case_id in (read, rejected) for f in files[case_id])
+    assert all(f.exists() for f in files[late])
+    assert purge.blobs_removed == len(files[read]) + len(files[rejected])
+    for table in ("images", "case_events", "outbox", "messages", "search_tokens"):
+        rows = store.conn.execute(f"SELECT COUNT(*) FROM {table} WHERE case_id IN (?, ?)",  # noqa: S608
+                                  (read, rejected)).fetchone()[0]
+        assert rows == 0, table
+    purged = store.conn.execute("SELECT case_id, detail FROM audit WHERE action='purged' ORDER BY seq").fetchall()
+    assert sorted(r[0] for r in purged) == sorted([read, rejected])
+    assert audit.verify(store.conn, store.key).ok
+
+    much_later = run_retention(store, T0 + timedelta(days=365 * 200))
+    assert much_later.purged == [late]
+    assert {c.id for c in store.list_cases()} == {unread, queued, draft, waiting}
+
+
+def test_a_queued_case_is_never_purged(store: Store, clock: Clock) -> None:
+    case_id = make_case(store, images=1)
+    answer(store, case_id)
+    store.mark_read(case_id)
+    # The expert reopened it and a message to send is queued again: it is in the outbox.
+    with store.conn:
+        store.conn.execute("INSERT INTO outbox(case_id, queued_at, next_attempt_at) VALUES (?,?,?)",
+                           (case_id, T0.isoformat(), T0.isoformat()))
+    result = run_retention(store, T0 + timedelta(days=365 * 50))
+    assert (result.archived, result.purged) == ([], [])
+    assert store.state(case_id) == CaseState.ANSWERED
+
+
+def test_zero_turns_a_step_off(store: Store, clock: Clock) -> None:
+    case_id = make_case(store, images=1)
+    answer(store, case_id)
+    store.mark_read(case_id)
+    store.settings.set("retention.purge_years", 0)
+    assert run_retention(store, T0 + timedelta(days=365 * 50)).archived == [case_id]
+    assert store.state(case_id) == CaseState.ARCHIVED
+    store.settings.set("retention.archive_days", 0)
+    store.settings.set("retention.purge_years", 20)
+    assert run_retention(store, T0 + timedelta(days=365 * 50)).purged == [case_id]
+
+
+def test_the_legal_period_counts_calendar_years() -> None:
+    assert years_before(datetime(2046, 2, 28, tzinfo=UTC), 20) == datetime(2026, 2, 28, tzinfo=UTC)
+    assert years_before(datetime(2048, 2, 29, tzinfo=UTC), 20) == datetime(2028, 2, 29, tzinfo=UTC)
+    assert years_before(datetime(2048, 2, 29, tzinfo=UTC), 21) == datetime(2027, 2, 28, tzinfo=UTC)
+
+
+def test_cli_dry_run_lists_then_run_archives(store: Store, clock: Clock,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    clock.now = utc_now() - timedelta(days=100)
+    case_id = make_case(store, images=1)
+    answer(store, case_id)
+    store.mark_read(case_id)
+    store.close()
+    clock.now = utc_now()
+
+    dry = run_inprocess(capsys, "retention", "run", "--dry-run")
+    assert dry.code == 0
+    assert dry.out.splitlines() == [f"archived {case_id}"]
+    assert "Simulation : 1 dossier(s) seraient archivé(s), 0 purgé(s)" in dry.err
+    with Store.open(store.data_dir) as reopened:
+        assert reopened.state(case_id) == CaseState.ANSWERED
+
+    done = run_inprocess(capsys, "retention", "run")
+    assert done.code == 0 and done.out.splitlines() == [f"archived {case_id}"]
+    with Store.open(store.data_dir) as reopened:
+        assert reopened.state(case_id) == CaseState.ARCHIVED
