@@ -68,7 +68,7 @@ def step(title: str, *args: str, env: dict[str, str]) -> subprocess.CompletedPro
 
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="teleavis-demo-"))
-    env = dict(os.environ, TELEAVIS_HOME=str(work / "data"), TELEAVIS_PASSPHRASE="demo-formation",
+    env = dict(os.environ, TELEAVIS_HOME=str(work / "data"), TELEAVIS_PASSPHRASE="demo-formation",  # noqa: S106 - a throw-away demo folder
                PYTHONPATH=str(ROOT))
     env.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     print(f"Démonstration dans un dossier jetable : {work}\n(aucune donnée réelle n'est touchée)")
@@ -77,7 +77,8 @@ def main() -> int:
     (work / "case.json").write_text(json.dumps(CASE, ensure_ascii=False, indent=2), encoding="utf-8")
 
     step("Configurer le site", "init", "--site", str(work / "site.json"), env=env)
-    case_id = step("Créer un dossier depuis un fichier", "case", "import", str(work / "case.json"), env=env).stdout.strip()
+    imported = step("Créer un dossier depuis un fichier", "case", "import", str(work / "case.json"), env=env)
+    case_id = imported.stdout.strip()
     if not case_id:
         return 1
     step("La liste de travail", "case", "list", env=env)
