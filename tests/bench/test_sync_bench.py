@@ -1,0 +1,110 @@
+"""Sending through a throttled loopback proxy: the engine against a plain upload of the same bytes.
+
+Prints the throughputs, their ratio, the engine's traced memory peak and the process's peak RSS,
+and the worst delay seen by another thread while the case was sent (responsiveness).
+"""
+
+from __future__ import annotations
+
+import resource
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+import requests
+
+from app.model import CaseState
+from app.store import Store
+from sync.auth import StaticToken
+from sync.client import ClientConfig, PlatformClient, RetryPolicy
+from sync.engine import Engine, SendJob
+from sync.progress import RecordingListener
+from sync.sandbox import SandboxServer
+from tests.sync.faultproxy import FaultProxy
+from tests.sync.sync_helpers import jpeg, make_case, setup_site
+
+RATE = 4_000_000  # bytes per second through the proxy
+IMAGES = 8
+
+
+def plain_upload(url: str, images: list[bytes]) -> float:
+    started = time.perf_counter()
+    with requests.Session() as session:
+        for data in images:
+            with session.post(f"{url}/Binary", data=data, headers={"Content-Type": "image/jpeg"}, timeout=60) as r:
+                assert r.status_code == 201
+    return time.perf_counter() - started
+
+
+class Ticker(threading.Thread):
+    """Measures how late a 10 ms sleep wakes up, as a window's event loop would feel it."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.stop = threading.Event()
+        self.worst = 0.0
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            started = time.perf_counter()
+            time.sleep(0.01)
+            self.worst = max(self.worst, time.perf_counter() - started - 0.01)
+
+
+@pytest.mark.bench
+@pytest.mark.slow
+def test_engine_upload_throughput_against_a_plain_upload(teleavis_home: Path, tmp_path: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        run_bench(store, tmp_path)
+
+
+def run_bench(store: Store, tmp_path: Path) -> None:
+    images = [jpeg(1400, 1400, seed=n, noise=True, quality=98) for n in range(IMAGES)]
+    size = sum(len(i) for i in images)
+    largest = max(len(i) for i in images)
+    timed = make_case(store, "dermatology", images=IMAGES, image_bytes=images)
+    traced = make_case(store, "dermatology", images=IMAGES, image_bytes=images, queue=False)
+    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox, \
+            FaultProxy(sandbox.base_url, rate=RATE) as proxy:
+        baseline_1 = plain_upload(proxy.base_url, images)
+        listener = RecordingListener()
+        ticker = Ticker()
+        with PlatformClient(ClientConfig(proxy.base_url, 5.0, 60.0), StaticToken(None),
+                            policy=RetryPolicy()) as client:
+            engine = Engine(store, client, listener, case_budget_s=None)
+            # The R4 models are built once per process, on the first validation: not part of a send.
+            SendJob(store, client, engine.outbox, timed, listener, None).prepare()
+            ticker.start()
+            started = time.perf_counter()
+            summary = engine.run_once(poll=False)
+            elapsed = time.perf_counter() - started
+            ticker.stop.set()
+            ticker.join()
+        baseline_2 = plain_upload(proxy.base_url, images)
+        del images
+        # Memory: the same send again (straight to the platform), traced.
+        store.queue(traced)
+        with PlatformClient(ClientConfig(sandbox.base_url, 5.0, 60.0), StaticToken(None)) as client:
+            tracemalloc.start()
+            Engine(store, client, case_budget_s=None).run_once(poll=False)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+    assert summary.sent == [timed]
+    assert store.state(timed) == CaseState.SENT
+    assert store.state(traced) == CaseState.SENT
+    baseline = (baseline_1 + baseline_2) / 2
+    ratio = baseline / elapsed
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n{IMAGES} images, {size / 1e6:.1f} MB through a proxy throttled to {RATE / 1e6:.0f} MB/s")
+    print(f"plain upload: {size / baseline / 1e6:.2f} MB/s ({baseline_1:.2f} s, {baseline_2:.2f} s)")
+    print(f"engine:       {size / elapsed / 1e6:.2f} MB/s ({elapsed:.2f} s) = {ratio:.1%} of the plain upload")
+    print(f"engine traced memory peak: {peak / 1e6:.1f} MB (largest image {largest / 1e6:.1f} MB, "
+          f"all images {size / 1e6:.1f} MB); process peak RSS {rss_mib:.0f} MiB")
+    print(f"worst lateness of a 10 ms timer in another thread: {ticker.worst * 1000:.0f} ms")
+    assert listener.progress[timed] == (size, size)
+    assert ratio >= 0.90
+    assert peak < 3.5 * largest, "never more than one image in memory (decrypted + its sealed file)"
+    assert ticker.worst < 0.25
