@@ -1,0 +1,68 @@
+"""``teleavis sync``, ``case cancel`` and ``status`` from the command line (cli.md)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from app.model import CaseState
+from app.store import Store
+from sync.sandbox import SandboxServer
+from tests.sync.sync_helpers import make_case, setup_site
+
+
+def teleavis(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app.main", *args], capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+def test_sync_once_in_training_mode_sends_to_the_built_in_sandbox(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        case_id = make_case(store)
+    done = teleavis("sync", "--once", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["sent"] == [case_id]
+    assert "Mode formation" in done.stderr
+    assert (teleavis_home / "sandbox").is_dir()
+    with Store.open(teleavis_home) as store:
+        # The simulated expert may already have received it when the poll ran.
+        assert store.state(case_id) in (CaseState.SENT, CaseState.RECEIVED)
+        assert store.platform_info(case_id)["task_id"]
+
+
+def test_cancel_and_status_against_a_configured_platform(teleavis_home: Path, tmp_path: Path) -> None:
+    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
+        with Store.open(teleavis_home) as store:
+            setup_site(store)
+            store.settings.set("platform.url", sandbox.base_url)
+            case_id = make_case(store)
+        done = teleavis("sync", "--once")
+        assert done.returncode == 0, done.stderr
+        assert "Envoyés : 1" in done.stdout
+        status = teleavis("status", "--json")
+        platform = json.loads(status.stdout)["platform"]
+        assert platform["reachable"] is True
+        cancelled = teleavis("case", "cancel", case_id[:8])
+        assert cancelled.returncode == 0, cancelled.stderr
+        assert sandbox.count("Task", status="cancelled") == 1
+        again = teleavis("case", "cancel", case_id)
+        assert again.returncode == 0
+    with Store.open(teleavis_home) as store:
+        assert store.state(case_id) == CaseState.CANCELLED
+    status = teleavis("status", "--json")
+    assert json.loads(status.stdout)["platform"]["reachable"] is False
+
+
+def test_sync_stops_with_sign_in_again_when_the_token_is_refused(teleavis_home: Path, tmp_path: Path) -> None:
+    with SandboxServer(tmp_path / "platform", token="good", run_expert=False) as sandbox:
+        with Store.open(teleavis_home) as store:
+            setup_site(store)
+            store.settings.set("platform.url", sandbox.base_url)
+            store.settings.set("platform.token", "revoked")
+            make_case(store)
+        done = teleavis("sync", "--once")
+    assert done.returncode == 1
+    assert "reconnectez-vous" in done.stderr
