@@ -137,15 +137,11 @@ class Platform:
             return self._fault_reply(fault)
         if busy:
             return error_reply(
-                FhirError.one(
-                    429, "Trop de requêtes simultanées, réessayer plus tard", code="throttled", headers=retry
-                )
+                FhirError.one(429, "Trop de requêtes simultanées, réessayer plus tard", code="throttled", headers=retry)
             )
         if overloaded:
             return error_reply(
-                FhirError.one(
-                    503, "Plateforme surchargée, réessayer plus tard", code="transient", headers=retry
-                )
+                FhirError.one(503, "Plateforme surchargée, réessayer plus tard", code="transient", headers=retry)
             )
         try:
             return self._serve(request)
@@ -172,9 +168,7 @@ class Platform:
             return self._token(request)
         match = _ROUTE.match(request.path)
         if not match:
-            raise FhirError.one(
-                404, f"Aucune ressource à {request.path} (base : {self.base_url})", code="not-found"
-            )
+            raise FhirError.one(404, f"Aucune ressource à {request.path} (base : {self.base_url})", code="not-found")
         self.auth.check(request.headers.get("authorization"))
         rtype, rid, vid = match.group("type"), match.group("id"), match.group("vid")
         method = request.method
@@ -227,9 +221,7 @@ class Platform:
     def _read(self, rtype: str, rid: str, vid: int | None) -> Reply:
         resource = self.store.read(rtype, rid) if vid is None else self.store.read_version(rtype, rid, vid)
         if resource is None:
-            raise FhirError.one(
-                404, f"{rtype}/{rid}{f'/_history/{vid}' if vid else ''} introuvable", code="not-found"
-            )
+            raise FhirError.one(404, f"{rtype}/{rid}{f'/_history/{vid}' if vid else ''} introuvable", code="not-found")
         return json_reply(200, resource, _version_headers(resource))
 
     def _transaction(self, request: Request) -> Reply:
@@ -244,9 +236,7 @@ class Platform:
         _require_json(request)
         if_match = request.headers.get("if-match")
         if not if_match:
-            raise FhirError.one(
-                428, 'If-Match: W/"<versionId>" exigé pour modifier une Task', code="required"
-            )
+            raise FhirError.one(428, 'If-Match: W/"<versionId>" exigé pour modifier une Task', code="required")
         body = _parse_json(request.body)
         issues = validate_resource(body, "Task")
         if isinstance(body, dict) and (body.get("resourceType") != "Task" or body.get("id") != rid):
@@ -277,8 +267,7 @@ class Platform:
             if wanted != "cancelled":
                 raise FhirError.one(
                     422,
-                    f"Task.status: le demandeur ne peut passer la Task qu'à « cancelled », "
-                    f"pas à « {wanted} »",
+                    f"Task.status: le demandeur ne peut passer la Task qu'à « cancelled », pas à « {wanted} »",
                     "Task.status",
                     "business-rule",
                 )
@@ -328,8 +317,7 @@ class Platform:
         if self.check_magic and not BINARY_TYPES[media_type](data):
             raise FhirError.one(
                 400,
-                f"Le contenu ne ressemble pas à du {media_type} (signature absente) : "
-                "fichier chiffré ou corrompu ?",
+                f"Le contenu ne ressemble pas à du {media_type} (signature absente) : fichier chiffré ou corrompu ?",
                 code="invalid",
             )
         info = self.store.put_binary(media_type, data, origin="upload")

@@ -12,9 +12,7 @@ READABLE_TYPES = frozenset({*ACCEPTED_TYPES, "DiagnosticReport"})
 _PARAM_TYPES = {"_id": "token", "_lastUpdated": "date", "identifier": "token"}
 
 
-def capability_statement(
-    base_url: str, token_url: str, auth_required: bool, max_binary_bytes: int
-) -> dict[str, Any]:
+def capability_statement(base_url: str, token_url: str, auth_required: bool, max_binary_bytes: int) -> dict[str, Any]:
     """The CapabilityStatement for a sandbox serving at `base_url`."""
     resources: list[dict[str, Any]] = []
     for rtype in sorted(READABLE_TYPES):
@@ -92,8 +90,7 @@ def capability_statement(
                 "interaction": [
                     {
                         "code": "transaction",
-                        "documentation": "Créations conditionnelles (POST + ifNoneExist) seulement, "
-                        "tout ou rien.",
+                        "documentation": "Créations conditionnelles (POST + ifNoneExist) seulement, tout ou rien.",
                     }
                 ],
             }

@@ -40,9 +40,7 @@ def serve(
     Returns when `stop` is set, or on Ctrl-C / SIGTERM.
     """
     stop = stop or threading.Event()
-    server = SandboxServer(
-        data_dir or default_data_dir(), host, port, answer_after_s, question_rate, seed, token=token
-    )
+    server = SandboxServer(data_dir or default_data_dir(), host, port, answer_after_s, question_rate, seed, token=token)
     previous = None
     if threading.current_thread() is threading.main_thread():
         # SIGTERM (a service manager, `kill`) stops as cleanly as Ctrl-C.
@@ -66,9 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="teleavis sandbox", description="Plateforme de télé-expertise simulée (expertise-api.md)."
     )
     parser.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (boucle locale par défaut)")
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (défaut {DEFAULT_PORT}, 0 = libre)"
-    )
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (défaut {DEFAULT_PORT}, 0 = libre)")
     parser.add_argument(
         "--answer-after",
         type=float,
@@ -88,9 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--token", default=None, help="exiger ce jeton Bearer")
     args = parser.parse_args(argv)
     try:
-        serve(
-            args.host, args.port, args.data_dir, args.answer_after, args.question_rate, args.seed, args.token
-        )
+        serve(args.host, args.port, args.data_dir, args.answer_after, args.question_rate, args.seed, args.token)
     except OSError as error:
         print(f"Impossible de servir le bac à sable sur {args.host}:{args.port} : {error}", file=sys.stderr)
         return 1

@@ -59,9 +59,7 @@ def ins_ok(value: str) -> bool:
     if len(value) != 15 or not value[13:].isdigit():
         return False
     body = (
-        value[:13].upper().replace("2A", "19", 1).replace("2B", "18", 1)
-        if value[5:7] in ("2A", "2B")
-        else value[:13]
+        value[:13].upper().replace("2A", "19", 1).replace("2B", "18", 1) if value[5:7] in ("2A", "2B") else value[:13]
     )
     return body.isdigit() and 97 - int(body) % 97 == int(value[13:])
 
@@ -118,17 +116,13 @@ class _Rules:
             if not isinstance(reference, str):
                 self.fail(at, "Reference.reference exigée", "required")
             elif self.resolve(reference) not in wanted:
-                self.fail(
-                    f"{at}.reference", f"« {reference} » doit désigner {' ou '.join(sorted(wanted))}", "value"
-                )
+                self.fail(f"{at}.reference", f"« {reference} » doit désigner {' ou '.join(sorted(wanted))}", "value")
 
     def identified(self) -> None:
         system = IDENTIFIER_SYSTEM.get(self.rtype)
         pairs = [(s, v) for s, v in _identifiers(self.resource) if system is None or s == system]
         if not pairs:
-            self.fail(
-                "identifier", f"identifiant {system or ''} exigé (idempotence)".replace("  ", " "), "required"
-            )
+            self.fail("identifier", f"identifiant {system or ''} exigé (idempotence)".replace("  ", " "), "required")
         for found_system, value in pairs:
             if found_system in (
                 CASE_ID,
@@ -199,9 +193,7 @@ def _service_request(rules: _Rules) -> None:
     notes = sr.get("note") or [{}]
     if not (isinstance(notes[0], dict) and notes[0].get("text")):
         rules.fail("note[0].text", "le résumé clinique est exigé", "required")
-    rules.refers(
-        "supportingInfo", frozenset({"Media", "MedicationStatement", "Consent", "QuestionnaireResponse"})
-    )
+    rules.refers("supportingInfo", frozenset({"Media", "MedicationStatement", "Consent", "QuestionnaireResponse"}))
 
 
 def _task(rules: _Rules) -> None:
@@ -214,9 +206,7 @@ def _task(rules: _Rules) -> None:
     rules.refers("for", "Patient")
     rules.refers("requester", "Practitioner")
     rules.present("authoredOn")
-    rules.refers(
-        "owner", frozenset({"Organization", "Practitioner", "PractitionerRole", "CareTeam"}), required=False
-    )
+    rules.refers("owner", frozenset({"Organization", "Practitioner", "PractitionerRole", "CareTeam"}), required=False)
 
 
 def _media(rules: _Rules) -> None:
@@ -233,9 +223,7 @@ def _media(rules: _Rules) -> None:
             rules.fail(f"content.{element}", "exigé par le contrat de la plateforme", "required")
     if content.get("contentType") and content["contentType"] not in IMAGE_TYPES:
         rules.fail("content.contentType", f"doit être l'un de {', '.join(sorted(IMAGE_TYPES))}", "value")
-    if isinstance(content.get("url"), str) and not re.fullmatch(
-        r"Binary/[A-Za-z0-9\-.]{1,64}", content["url"]
-    ):
+    if isinstance(content.get("url"), str) and not re.fullmatch(r"Binary/[A-Za-z0-9\-.]{1,64}", content["url"]):
         rules.fail("content.url", "doit être de la forme Binary/<id>", "value")
 
 
@@ -264,9 +252,7 @@ def _questionnaire_response(rules: _Rules) -> None:
     rules.present("questionnaire", "authored", "item")
     rules.equals("status", "completed")
     rules.refers("subject", "Patient")
-    rules.refers(
-        "author", frozenset({"Practitioner", "PractitionerRole", "Patient", "RelatedPerson", "Organization"})
-    )
+    rules.refers("author", frozenset({"Practitioner", "PractitionerRole", "Patient", "RelatedPerson", "Organization"}))
 
 
 def _communication(rules: _Rules) -> None:

@@ -215,9 +215,7 @@ class SimulatedExpert:
     def _replied(self, task: dict[str, Any]) -> bool:
         asked = {f"Communication/{q['id']}" for q in self._questions(task)}
         return any(
-            r.get("reference") in asked
-            for c in self.store.all("Communication")
-            for r in c.get("inResponseTo", [])
+            r.get("reference") in asked for c in self.store.all("Communication") for r in c.get("inResponseTo", [])
         )
 
     # -- acting -------------------------------------------------------------------------------------

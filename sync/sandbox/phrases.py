@@ -26,12 +26,8 @@ class Answer:
 
 EXPERTS: dict[str, Expert] = {
     "dermatology": Expert("10000000009", "MOREAU", "Hélène", "Dermatologue, CHU (bac à sable)"),
-    "ophthalmology": Expert(
-        "10000000017", "GARNIER", "Julien", "Ophtalmologiste, centre de lecture (bac à sable)"
-    ),
-    "wound-care": Expert(
-        "10000000025", "LEFÈVRE", "Sophie", "Médecin expert plaies et cicatrisation (bac à sable)"
-    ),
+    "ophthalmology": Expert("10000000017", "GARNIER", "Julien", "Ophtalmologiste, centre de lecture (bac à sable)"),
+    "wound-care": Expert("10000000025", "LEFÈVRE", "Sophie", "Médecin expert plaies et cicatrisation (bac à sable)"),
     "other": Expert("10000000033", "ROUSSEAU", "Marc", "Médecin expert référent (bac à sable)"),
 }
 
@@ -58,9 +54,7 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
         "Pourriez-vous photographier la plaie après détersion, avec un repère de taille ?",
         "Quel pansement est utilisé actuellement ? Merci d'ajouter une photo des berges.",
     ),
-    "other": (
-        "Pouvez-vous préciser l'évolution depuis la première consultation et joindre une nouvelle photo ?",
-    ),
+    "other": ("Pouvez-vous préciser l'évolution depuis la première consultation et joindre une nouvelle photo ?",),
 }
 
 ANSWERS: dict[str, tuple[Answer, ...]] = {

@@ -57,9 +57,7 @@ def _identifier_predicate(value: str) -> Predicate:
     system, _, code = value.rpartition("|") if "|" in value else (None, "", value)
 
     def matches(resource: dict[str, Any]) -> bool:
-        return any(
-            (system is None or s == system) and (not code or v == code) for s, v in identifiers_of(resource)
-        )
+        return any((system is None or s == system) and (not code or v == code) for s, v in identifiers_of(resource))
 
     return matches
 
@@ -123,15 +121,15 @@ def build_predicates(rtype: str, params: list[tuple[str, str]]) -> tuple[list[Pr
         elif name == "identifier":
             alternatives = [_identifier_predicate(v) for v in value.split(",")]
             predicates.append(lambda r, alts=alternatives: any(p(r) for p in alts))  # type: ignore[misc]
+        elif name == "_format":
+            continue  # Always JSON; clients add it out of habit.
         elif name == "_count":
             if not value.isdigit():
                 raise FhirError.one(400, f"_count: « {value} » n'est pas un entier", "_count", "value")
             count = int(value)
         elif name == "_sort":
             if value not in ("_lastUpdated", "-_lastUpdated"):
-                raise FhirError.one(
-                    400, "_sort: seul _lastUpdated est pris en charge", "_sort", "not-supported"
-                )
+                raise FhirError.one(400, "_sort: seul _lastUpdated est pris en charge", "_sort", "not-supported")
             newest_first = value.startswith("-")
         elif name in REFERENCE_PARAMS.get(rtype, {}):
             element = REFERENCE_PARAMS[rtype][name]
@@ -151,9 +149,7 @@ def build_predicates(rtype: str, params: list[tuple[str, str]]) -> tuple[list[Pr
     return predicates, count, newest_first
 
 
-def search(
-    resources: list[dict[str, Any]], rtype: str, params: list[tuple[str, str]], base_url: str
-) -> dict[str, Any]:
+def search(resources: list[dict[str, Any]], rtype: str, params: list[tuple[str, str]], base_url: str) -> dict[str, Any]:
     """A searchset Bundle of the `resources` of `rtype` matching `params`."""
     predicates, count, newest_first = build_predicates(rtype, params)
     matched = [r for r in resources if all(p(r) for p in predicates)]

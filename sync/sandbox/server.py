@@ -52,6 +52,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.client_address[0], *args)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (bad request line, unknown method) as OperationOutcomes, not HTML."""
+        self.close_connection = True
+        diagnostics = message or self.responses.get(code, ("Erreur",))[0]
+        self._send(error_reply(FhirError.one(code, f"HTTP {code} : {diagnostics}", code="exception")))
+
     def _dispatch(self) -> None:
         platform = self.server.platform
         url = urlsplit(self.path)
@@ -59,9 +65,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw_binary = (
             url.path.rstrip("/").endswith("/fhir/Binary")
             and self.command == "POST"
-            and not (
-                headers.get("content-type", "").startswith(("application/fhir+json", "application/json"))
-            )
+            and not (headers.get("content-type", "").startswith(("application/fhir+json", "application/json")))
         )
         # Base64 makes a JSON Binary a third bigger than its bytes.
         limit = platform.max_binary_bytes if raw_binary else platform.max_binary_bytes * 4 // 3 + 1_000_000
@@ -72,9 +76,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         except ValueError as error:
             self.close_connection = True
-            self._send(
-                error_reply(FhirError.one(400, f"Requête HTTP mal formée : {error}", code="structure"))
-            )
+            self._send(error_reply(FhirError.one(400, f"Requête HTTP mal formée : {error}", code="structure")))
             return
         request = Request(self.command, url.path, parse_qsl(url.query, keep_blank_values=True), headers, body)
         self._send(platform.handle(request))
@@ -125,7 +127,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
-        if self.command != "HEAD":
+        if getattr(self, "command", None) != "HEAD":
             self.wfile.write(reply.body)
 
 
@@ -317,9 +319,7 @@ class SandboxServer:
         element paths with `__` between levels, lists matching when any item does:
         `count("Task", status="completed")`, `count("Media", basedOn__reference="ServiceRequest/1")`.
         """
-        return sum(
-            1 for r in self.resources(resource_type) if all(_matches(r, k, v) for k, v in filters.items())
-        )
+        return sum(1 for r in self.resources(resource_type) if all(_matches(r, k, v) for k, v in filters.items()))
 
     @property
     def binary_uploads(self) -> int:

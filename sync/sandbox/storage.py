@@ -76,9 +76,7 @@ def identifiers_of(resource: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         (item["system"], item["value"])
         for item in items
-        if isinstance(item, dict)
-        and isinstance(item.get("system"), str)
-        and isinstance(item.get("value"), str)
+        if isinstance(item, dict) and isinstance(item.get("system"), str) and isinstance(item.get("value"), str)
     ]
 
 
@@ -90,9 +88,7 @@ class Store:
         self.binary_dir = self.data_dir / "binaries"
         self.binary_dir.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            self.data_dir / "sandbox.sqlite3", check_same_thread=False, isolation_level=None
-        )
+        self._conn = sqlite3.connect(self.data_dir / "sandbox.sqlite3", check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.executescript(_SCHEMA)
@@ -141,9 +137,7 @@ class Store:
     def read(self, rtype: str, rid: str) -> dict[str, Any] | None:
         """The current version of a resource, or None."""
         with self.lock:
-            row = self._conn.execute(
-                "SELECT body FROM resource WHERE type=? AND id=?", (rtype, rid)
-            ).fetchone()
+            row = self._conn.execute("SELECT body FROM resource WHERE type=? AND id=?", (rtype, rid)).fetchone()
         return json.loads(row[0]) if row else None
 
     def read_version(self, rtype: str, rid: str, version: int) -> dict[str, Any] | None:
@@ -174,8 +168,7 @@ class Store:
         """Whether a resource of that type and id exists."""
         with self.lock:
             return (
-                self._conn.execute("SELECT 1 FROM resource WHERE type=? AND id=?", (rtype, rid)).fetchone()
-                is not None
+                self._conn.execute("SELECT 1 FROM resource WHERE type=? AND id=?", (rtype, rid)).fetchone() is not None
             )
 
     def find_by_identifier(self, rtype: str, system: str, value: str) -> list[str]:

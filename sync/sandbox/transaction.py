@@ -17,9 +17,7 @@ from sync.sandbox.errors import FhirError, Issue
 from sync.sandbox.storage import Store, identifiers_of, new_id
 from sync.sandbox.validation import validate_resource
 
-_FULL_URL = re.compile(
-    r"^urn:uuid:([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
-)
+_FULL_URL = re.compile(r"^urn:uuid:([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")
 _IF_NONE_EXIST = re.compile(r"^identifier=([^|&=]+)\|([^|&]+)$")
 _LITERAL = re.compile(r"^([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(?:/_history/\d+)?$")
 _ENTRY_KEYS = frozenset({"fullUrl", "resource", "request"})
@@ -78,9 +76,7 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
         raise FhirError.one(400, "Bundle.type: seul « transaction » est accepté ici", "Bundle.type", "value")
     raw_entries = bundle.get("entry")
     if not isinstance(raw_entries, list) or not raw_entries:
-        raise FhirError.one(
-            400, "Bundle.entry: une transaction vide n'a pas de sens", "Bundle.entry", "required"
-        )
+        raise FhirError.one(400, "Bundle.entry: une transaction vide n'a pas de sens", "Bundle.entry", "required")
     issues: list[Issue] = []
     entries: list[_Entry] = []
     seen_urls: set[str] = set()
@@ -92,9 +88,7 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
             continue
         for key in sorted(set(raw) - _ENTRY_KEYS):
             issues.append(
-                Issue(
-                    f"Bundle.entry.{key}: élément non permis dans une transaction", f"{at}.{key}", "structure"
-                )
+                Issue(f"Bundle.entry.{key}: élément non permis dans une transaction", f"{at}.{key}", "structure")
             )
         full_url, resource, request = raw.get("fullUrl"), raw.get("resource"), raw.get("request")
         if not isinstance(full_url, str) or not _FULL_URL.match(full_url):
@@ -107,9 +101,7 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
             )
         elif full_url in seen_urls:
             issues.append(
-                Issue(
-                    f"Bundle.entry.fullUrl: « {full_url} » apparaît deux fois", f"{at}.fullUrl", "duplicate"
-                )
+                Issue(f"Bundle.entry.fullUrl: « {full_url} » apparaît deux fois", f"{at}.fullUrl", "duplicate")
             )
         else:
             seen_urls.add(full_url)
@@ -118,9 +110,7 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
             continue
         rtype = resource["resourceType"]
         if not isinstance(request, dict):
-            issues.append(
-                Issue("Bundle.entry.request: exigé dans une transaction", f"{at}.request", "required")
-            )
+            issues.append(Issue("Bundle.entry.request: exigé dans une transaction", f"{at}.request", "required"))
             continue
         for key in sorted(set(request) - _REQUEST_KEYS):
             issues.append(
@@ -140,9 +130,7 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
                 )
             )
         if request.get("url") != rtype:
-            issues.append(
-                Issue(f"Bundle.entry.request.url: doit valoir « {rtype} »", f"{at}.request.url", "value")
-            )
+            issues.append(Issue(f"Bundle.entry.request.url: doit valoir « {rtype} »", f"{at}.request.url", "value"))
         condition = request.get("ifNoneExist")
         match = _IF_NONE_EXIST.match(condition) if isinstance(condition, str) else None
         if match is None:
@@ -160,8 +148,7 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
         if (system, value) not in pairs:
             issues.append(
                 Issue(
-                    f"Bundle.entry.request.ifNoneExist: la ressource ne porte pas "
-                    f"l'identifiant {system}|{value}",
+                    f"Bundle.entry.request.ifNoneExist: la ressource ne porte pas l'identifiant {system}|{value}",
                     f"{at}.request.ifNoneExist",
                     "value",
                 )
@@ -294,8 +281,7 @@ class CaseTransaction:
         if content.get("size") != info.size:
             issues.append(
                 Issue(
-                    f"Media.content.size: {content.get('size')} ne correspond pas aux {info.size} octets "
-                    f"de {url}",
+                    f"Media.content.size: {content.get('size')} ne correspond pas aux {info.size} octets de {url}",
                     f"{at}.size",
                     "value",
                 )
@@ -311,8 +297,7 @@ class CaseTransaction:
         if content.get("contentType") and content["contentType"] != info.content_type:
             issues.append(
                 Issue(
-                    f"Media.content.contentType: {content['contentType']} alors que {url} est "
-                    f"{info.content_type}",
+                    f"Media.content.contentType: {content['contentType']} alors que {url} est {info.content_type}",
                     f"{at}.contentType",
                     "value",
                 )
@@ -324,9 +309,7 @@ class CaseTransaction:
         issues: list[Issue] = []
         for sr in (e for e in self.entries if e.rtype == "ServiceRequest"):
             listed = {
-                item.get("reference")
-                for item in sr.resource.get("supportingInfo") or []
-                if isinstance(item, dict)
+                item.get("reference") for item in sr.resource.get("supportingInfo") or [] if isinstance(item, dict)
             }
             for entry in self.entries:
                 if (
@@ -335,20 +318,16 @@ class CaseTransaction:
                 ):
                     issues.append(
                         Issue(
-                            f"ServiceRequest.supportingInfo: {entry.rtype} {entry.full_url} du bundle "
-                            "n'y figure pas",
+                            f"ServiceRequest.supportingInfo: {entry.rtype} {entry.full_url} du bundle n'y figure pas",
                             f"{sr.where}.supportingInfo",
                             "business-rule",
                         )
                     )
             consents = [self._target(ref) for ref in listed if isinstance(ref, str)]
-            if not any(
-                c and c.get("resourceType") == "Consent" and c.get("status") == "active" for c in consents
-            ):
+            if not any(c and c.get("resourceType") == "Consent" and c.get("status") == "active" for c in consents):
                 issues.append(
                     Issue(
-                        "ServiceRequest.supportingInfo: pas de Consent actif ; pas de consentement, "
-                        "pas d'envoi",
+                        "ServiceRequest.supportingInfo: pas de Consent actif ; pas de consentement, pas d'envoi",
                         f"{sr.where}.supportingInfo",
                         "business-rule",
                     )

@@ -19,9 +19,7 @@ from sync.sandbox.errors import Issue
 # Required bindings on the elements the contract uses; value sets from the R4 specification.
 REQUIRED_CODES: dict[str, dict[str, frozenset[str]]] = {
     "ServiceRequest": {
-        "status": frozenset(
-            {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"}
-        ),
+        "status": frozenset({"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"}),
         "intent": frozenset(
             {
                 "proposal",
@@ -83,9 +81,7 @@ REQUIRED_CODES: dict[str, dict[str, frozenset[str]]] = {
             }
         )
     },
-    "Consent": {
-        "status": frozenset({"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"})
-    },
+    "Consent": {"status": frozenset({"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"})},
     "MedicationStatement": {
         "status": frozenset(
             {
@@ -237,8 +233,7 @@ def validate_resource(resource: Any, where: str) -> list[Issue]:
         if isinstance(value, str) and value not in allowed:
             issues.append(
                 Issue(
-                    f"{rtype}.{element}: code « {value} » hors du jeu de valeurs requis "
-                    f"({', '.join(sorted(allowed))})",
+                    f"{rtype}.{element}: code « {value} » hors du jeu de valeurs requis ({', '.join(sorted(allowed))})",
                     join(where, element),
                     "code-invalid",
                 )

@@ -21,11 +21,10 @@ def jpeg(seed: int = 0) -> bytes:
     return jpeg_bytes(skin_photo(96, 72, seed=seed))
 
 
-def upload(base_url: str, data: bytes, content_type: str = "image/jpeg", **kwargs: Any) -> str:
+def upload(base_url: str, data: bytes, content_type: str = "image/jpeg", token: str | None = None) -> str:
     """POST Binary; the new Binary's id."""
-    response = requests.post(
-        f"{base_url}/Binary", data=data, headers={"Content-Type": content_type}, timeout=10, **kwargs
-    )
+    headers = {"Content-Type": content_type} | ({"Authorization": f"Bearer {token}"} if token else {})
+    response = requests.post(f"{base_url}/Binary", data=data, headers=headers, timeout=10)
     assert response.status_code == 201, response.text
     return response.headers["Location"].split("/")[1]
 

@@ -176,3 +176,10 @@ def test_other_writes_are_not_allowed(sandbox: SandboxServer) -> None:
     )
     assert plain_create.status_code == 405
     assert requests.get(f"{sandbox.base_url}/Observation/1", timeout=10).status_code == 404
+
+
+def test_http_level_refusals_are_operation_outcomes_too(sandbox: SandboxServer) -> None:
+    response = requests.request("OPTIONS", f"{sandbox.base_url}/metadata", timeout=10)
+    assert response.status_code == 501
+    assert response.headers["Content-Type"].startswith("application/fhir+json")
+    assert response.json()["resourceType"] == "OperationOutcome"
