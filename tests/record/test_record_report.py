@@ -196,3 +196,20 @@ def test_cli_export_into_a_missing_folder_says_so(store: Store, tmp_path: Path,
 def test_helvetica_fallback_keeps_french_and_replaces_what_it_lacks() -> None:
     fallback = Fonts("Helvetica", "Helvetica-Bold", embedded=False)
     assert fallback.text("Œdème « cœur » à l’été, 3 € → 4 × 2") == "Œdème « cœur » à l’été, 3 € -> 4 x 2"
+
+
+@needs_poppler
+def test_an_unreadable_answer_pdf_is_referenced_not_appended(store: Store, tmp_path: Path) -> None:
+    case_id = make_case(store, images=1)
+    result = answer(store, case_id, pdf_pages=0)
+    result.pdf_blobs = [store.objects.put(b"%PDF-1.7 truncated in transit")]
+    with store.conn:
+        store.set_answer(store.conn, case_id, result)
+    pdf = tmp_path / "r.pdf"
+
+    report = export_report(store, case_id, pdf)
+
+    assert (report.answer_pages_appended, report.answer_pdfs_referenced) == (0, 1)
+    text = flat(" ".join(page_texts(pdf)))
+    assert "1 document(s) PDF conservé(s) dans Teleavis, non joint(s) ici" in text
+    assert f"page {report.pages} / {report.pages}" in text
