@@ -173,3 +173,15 @@ def test_python_m_sync_sandbox_prints_the_base_url_and_stops_on_sigterm(tmp_path
         if process.poll() is None:
             process.kill()
             process.communicate()
+
+
+def test_stop_joins_every_thread_even_with_a_kept_alive_connection(tmp_path: Path) -> None:
+    before = set(threading.enumerate())
+    sandbox = SandboxServer(tmp_path / "threads", answer_after_s=0).start()
+    with requests.Session() as session:
+        assert session.get(f"{sandbox.base_url}/metadata", timeout=10).status_code == 200
+        started = time.monotonic()
+        sandbox.stop()  # The session still holds its connection open.
+        assert time.monotonic() - started < 5
+        assert set(threading.enumerate()) - before == set()
+    sandbox.stop()  # Twice is harmless.
