@@ -139,6 +139,9 @@ def test_an_invalid_resource_is_caught_before_sending(store: Store) -> None:
         validate_resource({"resourceType": "Media", "status": "completed"})  # content is required
     with pytest.raises(MappingError):
         validate_resource({"resourceType": "Media", "status": "completed", "content": {}, "bogus": 1})
+    with pytest.raises(MappingError, match="note"):
+        validate_resource({"resourceType": "Media", "status": "completed", "content": {"url": "Binary/1"},
+                           "note": [{"text": " "}]})
 
 
 def test_no_consent_no_bundle(store: Store) -> None:
