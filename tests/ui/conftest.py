@@ -1,0 +1,45 @@
+"""The window under test: a fresh store with a site, the synchronous task runner, and a clean stop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from app.store import Store
+from tests.support.ui import REQUESTER
+
+
+@pytest.fixture
+def sync_runner() -> Iterator[None]:
+    from ui import tasks
+
+    tasks.set_runner(tasks.SyncRunner())
+    yield
+    tasks.set_runner(None)
+
+
+@pytest.fixture
+def store(teleavis_home: Path) -> Iterator[Store]:
+    with Store.open(teleavis_home) as opened:
+        opened.settings.set("site.requester", asdict(REQUESTER))
+        opened.settings.set("sandbox.answer_after_s", 0.0)
+        opened.settings.set("sync.interval_s", 1)
+        opened.settings.set("lock.minutes", 0)
+        yield opened
+    from sync.training import stop_sandboxes
+
+    stop_sandboxes()
+
+
+@pytest.fixture
+def window(qtbot: object, store: Store, sync_runner: None) -> Iterator[object]:
+    from ui.main_window import MainWindow
+
+    made = MainWindow(store)
+    qtbot.addWidget(made)  # type: ignore[attr-defined]
+    made.show()
+    yield made
+    made.shutdown()

@@ -1,0 +1,122 @@
+"""The window's entry point: the Qt application, the language, the unlocked store, then the window.
+
+``app/commands/window.py`` calls ``run(argv)``. Everything here is wiring: no business rule.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import i18n, logs
+from app.errors import DataLocked, TeleavisError
+from app.keystore import PASSPHRASE_ENV
+from app.paths import data_dir, log_dir
+from app.site import load_requester
+from app.store import Store
+from ui import resources
+
+log = logging.getLogger(__name__)
+
+_translators: list[QTranslator] = []
+
+
+def choose_language(setting: str | None) -> str:
+    """``fr`` or ``en``: the setting when it names one, else the system locale (French when unsure)."""
+    if setting in i18n.SUPPORTED:
+        return str(setting)
+    return i18n.system_language()
+
+
+def install_language(app: QApplication, lang: str) -> None:
+    """Load Teleavis's and Qt's own translations for ``lang`` and tell the core the same choice."""
+    for old in _translators:
+        app.removeTranslator(old)
+    _translators.clear()
+    i18n.set_language(lang)
+    QLocale.setDefault(QLocale(QLocale.Language.French if lang == "fr" else QLocale.Language.English,
+                               QLocale.Country.France if lang == "fr" else QLocale.Country.UnitedKingdom))
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt_base = QTranslator(app)
+    if qt_base.load(f"qtbase_{lang}", qt_dir):
+        app.installTranslator(qt_base)
+        _translators.append(qt_base)
+    ours = QTranslator(app)
+    # French is the source language: without a .qm the window is French anyway.
+    if lang != "fr" and ours.load(f"teleavis_{lang}", str(resources.i18n_dir())):
+        app.installTranslator(ours)
+        _translators.append(ours)
+
+
+def make_application(argv: list[str]) -> QApplication:
+    """The QApplication with names, High-DPI behaviour, icon and style sheet (reused when one exists)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        # Fractional scaling (125 %, 150 %) is passed through as it is, not rounded to 100 %/200 %.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication([sys.argv[0] if sys.argv else "teleavis", *argv])
+    app.setOrganizationName("Teleavis")
+    app.setOrganizationDomain("teleavis.fr")
+    app.setApplicationName("Teleavis")
+    app.setApplicationDisplayName("Teleavis")
+    app.setWindowIcon(QIcon(str(resources.icon_path("teleavis.svg"))))
+    app.setStyleSheet(resources.style_sheet())
+    app.setQuitOnLastWindowClosed(True)
+    return app
+
+
+def open_store(root: Path | None = None) -> Store:
+    """The unlocked store; the passphrase comes from the environment or from the unlock dialog."""
+    from ui.unlock_dialog import ask_passphrase
+
+    def passphrase(confirm: bool) -> str | None:
+        return os.environ.get(PASSPHRASE_ENV) or ask_passphrase(confirm)
+
+    return Store.open(root or data_dir(), passphrase=passphrase)
+
+
+def run(argv: list[str]) -> int:
+    """Open the window; returns the process exit code (3 when the data stays locked)."""
+    app = make_application([a for a in argv if a != "--training"])
+    root = data_dir()
+    logs.setup(log_dir(root))
+    install_language(app, i18n.system_language())
+    try:
+        store = open_store(root)
+    except DataLocked as exc:
+        QMessageBox.critical(None, "Teleavis", exc.message)
+        return 3
+    except TeleavisError as exc:
+        QMessageBox.critical(None, "Teleavis", exc.message)
+        return 1
+    try:
+        install_language(app, choose_language(store.settings.get("language")))
+        if "--training" in argv:
+            store.settings.set("training", "on")
+        if load_requester(store.settings) is None:
+            from ui.setup_wizard import SetupWizard
+
+            wizard = SetupWizard(store)
+            if not wizard.exec():
+                return 0
+        from ui.main_window import MainWindow
+
+        window = MainWindow(store)
+        window.show()
+        window.start()
+        code = app.exec()
+        window.shutdown()
+        return int(code)
+    finally:
+        from sync.training import stop_sandboxes
+
+        stop_sandboxes()
+        store.close()

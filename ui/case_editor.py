@@ -1,0 +1,486 @@
+"""The case editor: consent first, identity, request, the specialty form and treatments.
+
+Every edit goes into the ``Case`` at once, is saved by ``store.update_case`` after a short pause
+(one small transaction), and can be undone (Ctrl+Z). What is missing is the checklist's business
+(app.validation); the editor only shows each finding next to its field.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import forms
+from app import messages as M
+from app.errors import TeleavisError
+from app.findings import Finding
+from app.i18n import language
+from app.model import Case, Treatment
+from app.store import Store
+from ui.fields import (
+    Binding,
+    check_binding,
+    combo_binding,
+    date_binding,
+    get_value,
+    given_binding,
+    number_to_model,
+    number_to_text,
+    plain_binding,
+    set_value,
+    text_binding,
+)
+
+log = logging.getLogger(__name__)
+
+SAVE_DELAY_MS = 400
+MERGE_WITHIN_S = 1.5
+
+
+class FieldEdit(QUndoCommand):
+    """One edit of one field; quick successive edits of the same field merge into one step."""
+
+    def __init__(self, editor: CaseEditor, key: str, label: str, old: Any, new: Any) -> None:
+        super().__init__(editor.tr("Modifier « {field} »").format(field=label))
+        self.editor, self.key, self.old, self.new = editor, key, old, new
+        self.at = time.monotonic()
+        self._applied = True  # the widget already shows the new value
+
+    def id(self) -> int:
+        return 1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, FieldEdit) or other.key != self.key or other.at - self.at > MERGE_WITHIN_S:
+            return False
+        self.new, self.at = other.new, other.at
+        return True
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self.editor.apply(self.key, self.new)
+
+    def undo(self) -> None:
+        self.editor.apply(self.key, self.old)
+
+
+class CaseEditor(QWidget):
+    """Edits one case; emits ``changed`` after each edit (for the checklist) and ``saved``."""
+
+    changed = Signal()
+    saved = Signal()
+    save_failed = Signal(str)
+    consent_changed = Signal(bool)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.case: Case | None = None
+        self.undo_stack = QUndoStack(self)
+        self.bindings: dict[str, Binding] = {}
+        self.labels: dict[str, str] = {}
+        self.problems: dict[str, QLabel] = {}
+        self._stash: dict[str, dict[str, Any]] = {}
+        self._form_specialty = ""
+        self._dirty = False
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.flush)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        self.scroll = scroll
+        self.layout_ = QVBoxLayout(body)
+        self._build_consent()
+        self._build_identity()
+        self._build_request()
+        self.form_box = QGroupBox(self.tr("Formulaire de la spécialité"))
+        self.form_layout = QFormLayout(self.form_box)
+        self._tune(self.form_layout)
+        self.layout_.addWidget(self.form_box)
+        self._build_treatments()
+        self.layout_.addStretch(1)
+        self.gated = [self.identity_box, self.request_box, self.form_box, self.treatments_box]
+
+    # -- building -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _tune(form: QFormLayout) -> None:
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+    def _row(self, form: QFormLayout, binding: Binding, label: str) -> None:
+        """A labelled field with its problem line under it, wired for autosave and undo."""
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(binding.widget)
+        problem = QLabel(objectName="fieldProblem")
+        problem.setWordWrap(True)
+        problem.hide()
+        column.addWidget(problem)
+        form.addRow(label, holder)
+        self.problems[binding.key] = problem
+        self._bind(binding, label)
+
+    def _bind(self, binding: Binding, label: str) -> None:
+        self.bindings[binding.key] = binding
+        self.labels[binding.key] = label.rstrip(" :")
+        binding.changed.connect(lambda *_a, b=binding: self._edited(b))
+        binding.widget.installEventFilter(self)
+
+    def _build_consent(self) -> None:
+        box = QGroupBox(self.tr("1. Consentement du patient"))
+        form = QFormLayout(box)
+        self._tune(form)
+        hint = QLabel(self.tr("Avant tout, demandez au patient s'il accepte que son dossier et ses photos soient "
+                              "envoyés à un médecin expert. Le reste du dossier s'ouvre ensuite."))
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        self.consent_given = QCheckBox(self.tr("Le patient accepte la télé-expertise"))
+        self._row(form, check_binding("consent.given", self.consent_given), self.tr("Consentement :"))
+        self.consent_date = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
+        self._row(form, date_binding("consent.date", self.consent_date), self.tr("Date du consentement :"))
+        self.consent_by = QLineEdit(placeholderText=self.tr("Nom de la personne qui l'a recueilli"))
+        self._row(form, text_binding("consent.recorded_by", self.consent_by), self.tr("Recueilli par :"))
+        self.consent_box = box
+        self.layout_.addWidget(box)
+
+    def _build_identity(self) -> None:
+        box = QGroupBox(self.tr("2. Patient"))
+        form = QFormLayout(box)
+        self._tune(form)
+        self.family = QLineEdit(placeholderText=self.tr("Nom de naissance"))
+        self._row(form, text_binding("patient.family", self.family), self.tr("Nom :"))
+        self.given = QLineEdit(placeholderText=self.tr("Prénom(s)"))
+        self._row(form, given_binding("patient.given", self.given), self.tr("Prénom(s) :"))
+        self.birth_date = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
+        self._row(form, date_binding("patient.birth_date", self.birth_date), self.tr("Date de naissance :"))
+        self.sex = QComboBox()
+        for code, text in (("unknown", self.tr("Non renseigné")), ("female", self.tr("Femme")),
+                           ("male", self.tr("Homme")), ("other", self.tr("Autre"))):
+            self.sex.addItem(text, code)
+        self._row(form, combo_binding("patient.sex", self.sex), self.tr("Sexe :"))
+        self.ins = QLineEdit(placeholderText=self.tr("15 caractères, sur la carte Vitale ou via l'INSi"))
+        self.ins.setMaxLength(21)
+        self._row(form, text_binding("patient.ins", self.ins, empty=None,
+                                     to_model=lambda t: t.replace(" ", "").upper()),
+                  self.tr("Matricule INS :"))
+        self.local_id = QLineEdit(placeholderText=self.tr("Si l'INS n'est pas connu"))
+        self._row(form, text_binding("patient.local_id", self.local_id, empty=None), self.tr("Identifiant local :"))
+        self.identity_box = box
+        self.layout_.addWidget(box)
+
+    def _build_request(self) -> None:
+        box = QGroupBox(self.tr("3. Demande"))
+        form = QFormLayout(box)
+        self._tune(form)
+        self.specialty = QComboBox()
+        for code in forms.FORM_SPECIALTIES:
+            self.specialty.addItem(M.specialty_name(code), code)
+        self._row(form, combo_binding("specialty", self.specialty), self.tr("Spécialité :"))
+        self.priority = QComboBox()
+        self.priority.addItem(self.tr("Normale"), "routine")
+        self.priority.addItem(self.tr("Urgente"), "urgent")
+        self._row(form, combo_binding("priority", self.priority), self.tr("Priorité :"))
+        self.question = QPlainTextEdit(placeholderText=self.tr("La question posée à l'expert"))
+        self.question.setTabChangesFocus(True)
+        self.question.setMinimumHeight(60)
+        self.question.setMaximumHeight(110)
+        self._row(form, plain_binding("question", self.question), self.tr("Question :"))
+        self.summary = QPlainTextEdit(placeholderText=self.tr("Histoire, examen, durée, évolution"))
+        self.summary.setTabChangesFocus(True)
+        self.summary.setMinimumHeight(80)
+        self.summary.setMaximumHeight(160)
+        self._row(form, plain_binding("summary", self.summary), self.tr("Résumé clinique :"))
+        self.request_box = box
+        self.layout_.addWidget(box)
+
+    def _build_treatments(self) -> None:
+        box = QGroupBox(self.tr("Traitements en cours"))
+        column = QVBoxLayout(box)
+        self.treatments = QTableWidget(0, 2)
+        self.treatments.setHorizontalHeaderLabels([self.tr("Médicament"), self.tr("Posologie")])
+        self.treatments.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.treatments.verticalHeader().setVisible(False)
+        self.treatments.setMinimumHeight(90)
+        self.treatments.setMaximumHeight(150)
+        self.treatments.setTabKeyNavigation(False)
+        self.treatments.itemChanged.connect(self._treatments_edited)
+        column.addWidget(self.treatments)
+        buttons = QHBoxLayout()
+        add = QPushButton(self.tr("Ajouter un traitement"))
+        add.clicked.connect(self._add_treatment)
+        remove = QPushButton(self.tr("Retirer le traitement choisi"))
+        remove.clicked.connect(self._remove_treatment)
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        self.problems["treatments"] = QLabel(objectName="fieldProblem")
+        self.problems["treatments"].hide()
+        column.addWidget(self.problems["treatments"])
+        self.treatments_box = box
+        self.layout_.addWidget(box)
+
+    def _build_form(self, specialty: str) -> None:
+        """The specialty's Questionnaire as fields (rebuilt when the specialty changes)."""
+        for key in [k for k in self.bindings if k.startswith("form.")]:
+            self.bindings.pop(key)
+            self.problems.pop(key, None)
+        while self.form_layout.rowCount():
+            self.form_layout.removeRow(0)
+        self._form_specialty = specialty
+        self.form_box.setTitle(self.tr("4. Formulaire : {specialty}").format(specialty=M.specialty_name(specialty)))
+        for item in forms.form_items(specialty, language()):
+            key = f"form.{item.link_id}"
+            label = item.text + (f" ({item.unit})" if item.unit else "") + (" *" if item.required else "")
+            if item.type == "boolean":
+                combo = QComboBox()
+                combo.addItem("—", None)
+                combo.addItem(self.tr("Oui"), True)
+                combo.addItem(self.tr("Non"), False)
+                binding = combo_binding(key, combo)
+            elif item.type == "choice":
+                combo = QComboBox()
+                combo.addItem("—", None)
+                for code, display in item.options:
+                    combo.addItem(display, code)
+                binding = combo_binding(key, combo)
+            elif item.type in ("integer", "decimal"):
+                edit = QLineEdit()
+                if item.type == "integer":
+                    edit.setValidator(QIntValidator(edit))
+                binding = text_binding(key, edit, empty=None, to_model=number_to_model(item.type),
+                                       to_text=number_to_text)
+            elif item.type == "date":
+                binding = date_binding(key, QLineEdit(placeholderText=self.tr("JJ/MM/AAAA")), empty=None)
+            elif item.type == "text":
+                edit = QPlainTextEdit()
+                edit.setTabChangesFocus(True)
+                edit.setMaximumHeight(80)
+                binding = Binding(key, edit, lambda e=edit: e.toPlainText() or None,
+                                  lambda v, e=edit: e.setPlainText(v or ""), edit.textChanged)
+            else:
+                binding = text_binding(key, QLineEdit(), empty=None)
+            self._row(self.form_layout, binding, label)
+
+    # -- the case -----------------------------------------------------------------------------
+
+    def set_case(self, case: Case) -> None:
+        self.flush()
+        self.case = case
+        self.undo_stack.clear()
+        self._stash.clear()
+        self._build_form(case.specialty)
+        for key, binding in self.bindings.items():
+            binding.write(get_value(case, key))
+        self._load_treatments()
+        self._gate()
+
+    def apply(self, key: str, value: Any) -> None:
+        """Set a field (undo/redo and prefilled values) in the case and in its widget."""
+        assert self.case is not None
+        set_value(self.case, key, value)
+        if key == "specialty":
+            self._specialty_changed()
+        binding = self.bindings.get(key)
+        if binding is not None:
+            binding.write(value)
+        self._after_edit(key)
+
+    def _edited(self, binding: Binding) -> None:
+        if self.case is None:
+            return
+        old, new = get_value(self.case, binding.key), binding.read()
+        if old == new:
+            return
+        if isinstance(old, list | dict):
+            old = type(old)(old)
+        set_value(self.case, binding.key, new)
+        self.undo_stack.push(FieldEdit(self, binding.key, self.labels.get(binding.key, binding.key), old, new))
+        if binding.key == "specialty":
+            self._specialty_changed()
+        if binding.key == "consent.given" and new:
+            self._prefill_consent()
+        self._after_edit(binding.key)
+
+    def _prefill_consent(self) -> None:
+        assert self.case is not None
+        if not self.case.consent.date:
+            self.apply("consent.date", date.today().isoformat())
+        if not self.case.consent.recorded_by.strip():
+            last = self.store.settings.get("state.consent_recorded_by")
+            if last:
+                self.apply("consent.recorded_by", last)
+
+    def _specialty_changed(self) -> None:
+        """The previous form's answers are put aside (and come back if the user returns to it)."""
+        assert self.case is not None
+        old, new = self._form_specialty, self.case.specialty
+        if old == new:
+            return
+        self._stash[old] = dict(self.case.form)
+        self.case.form = self._stash.pop(new, {})
+        self._build_form(new)
+        for key, binding in self.bindings.items():
+            if key.startswith("form."):
+                binding.write(get_value(self.case, key))
+
+    def _after_edit(self, key: str) -> None:
+        self._dirty = True
+        self._save_timer.start()
+        if key == "consent.given":
+            self._gate()
+        self.changed.emit()
+
+    def _gate(self) -> None:
+        given = bool(self.case and self.case.consent.given)
+        for box in self.gated:
+            box.setEnabled(given)
+        self.consent_changed.emit(given)
+
+    # -- treatments ---------------------------------------------------------------------------
+
+    def _load_treatments(self) -> None:
+        assert self.case is not None
+        blocked = self.treatments.blockSignals(True)
+        self.treatments.setRowCount(len(self.case.treatments))
+        for row, treatment in enumerate(self.case.treatments):
+            self.treatments.setItem(row, 0, QTableWidgetItem(treatment.name))
+            self.treatments.setItem(row, 1, QTableWidgetItem(treatment.dosage))
+        self.treatments.blockSignals(blocked)
+
+    def _treatments_edited(self, _item: QTableWidgetItem) -> None:
+        if self.case is None:
+            return
+        for row, treatment in enumerate(self.case.treatments):
+            name, dosage = self.treatments.item(row, 0), self.treatments.item(row, 1)
+            treatment.name = name.text() if name else ""
+            treatment.dosage = dosage.text() if dosage else ""
+        self._after_edit("treatments")
+
+    def _add_treatment(self) -> None:
+        if self.case is None:
+            return
+        self.case.treatments.append(Treatment(name=""))
+        self._load_treatments()
+        row = len(self.case.treatments) - 1
+        self.treatments.setCurrentCell(row, 0)
+        self.treatments.editItem(self.treatments.item(row, 0))
+        self._after_edit("treatments")
+
+    def _remove_treatment(self) -> None:
+        row = self.treatments.currentRow()
+        if self.case is None or not 0 <= row < len(self.case.treatments):
+            return
+        del self.case.treatments[row]
+        self._load_treatments()
+        self._after_edit("treatments")
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def flush(self) -> bool:
+        """Save now if anything changed since the last save; False when the disk refused."""
+        self._save_timer.stop()
+        if not self._dirty or self.case is None:
+            return True
+        case = self.case
+        try:
+            # The capture panel saves image labels itself: take them as stored, never overwrite them.
+            case.images = list(self.store.images(case.id))
+            self.store.update_case(case)
+            if case.consent.recorded_by.strip():
+                self.store.settings.set("state.consent_recorded_by", case.consent.recorded_by.strip())
+        except TeleavisError as exc:
+            log.warning("case %s: autosave failed", case.id)
+            self.save_failed.emit(exc.message)
+            return False
+        self._dirty = False
+        self.saved.emit()
+        return True
+
+    def pending(self) -> bool:
+        return self._dirty
+
+    # -- findings -----------------------------------------------------------------------------
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        """Each finding next to its field (the checklist shows them all)."""
+        by_field: dict[str, list[str]] = {}
+        for finding in findings:
+            key = "treatments" if finding.field.startswith("treatments") else finding.field
+            by_field.setdefault(key, []).append(finding.message)
+        for key, label in self.problems.items():
+            messages = by_field.get(key, [])
+            label.setText("\n".join(messages))
+            label.setVisible(bool(messages) and self._touched(key))
+            binding = self.bindings.get(key)
+            if binding is not None:
+                invalid = bool(messages) and self._touched(key)
+                if binding.widget.property("invalid") != invalid:
+                    binding.widget.setProperty("invalid", invalid)
+                    binding.widget.style().unpolish(binding.widget)
+                    binding.widget.style().polish(binding.widget)
+
+    def _touched(self, key: str) -> bool:
+        """A field shows its problem once it has a value (an empty form is not a wall of red)."""
+        if self.case is None:
+            return False
+        if key == "patient.ins":
+            return bool(self.case.patient.ins)
+        value = get_value(self.case, key) if key in self.bindings else None
+        return value not in (None, "", [], False, "unknown")
+
+    def focus_field(self, key: str) -> bool:
+        binding = self.bindings.get("patient.ins" if key == "patient.identifier" else key)
+        if key.startswith("treatments"):
+            self.scroll.ensureWidgetVisible(self.treatments)
+            self.treatments.setFocus()
+            return True
+        if binding is None:
+            return False
+        self.scroll.ensureWidgetVisible(binding.widget)
+        binding.widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
+
+    # -- undo keys inside text fields -----------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.matches(QKeySequence.StandardKey.Undo):
+                self.undo_stack.undo()
+                return True
+            if event.matches(QKeySequence.StandardKey.Redo):
+                self.undo_stack.redo()
+                return True
+        return super().eventFilter(watched, event)

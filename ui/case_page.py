@@ -1,0 +1,211 @@
+"""One case on screen: the editor, the capture panel and the checklist while it is the requester's
+to edit; the follow view once it has left."""
+
+from __future__ import annotations
+
+import logging
+from importlib import import_module
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from app import messages as M
+from app.errors import TeleavisError
+from app.findings import Finding
+from app.model import EDITABLE_STATES, Case, CaseState
+from app.site import load_requester
+from app.store import Store
+from app.validation import validate_case
+from ui.case_editor import CaseEditor
+from ui.checklist import ChecklistPanel
+from ui.follow_view import FollowView
+
+log = logging.getLogger(__name__)
+
+
+def make_capture_panel(store: Store, parent: QWidget) -> QWidget:
+    """The colleague's capture panel; a placeholder only while its module does not exist yet."""
+    try:
+        module = import_module("ui.capture_panel")
+    except ModuleNotFoundError as exc:
+        if exc.name != "ui.capture_panel":
+            raise
+        placeholder = QLabel(parent.tr("Prise de vue : bientôt disponible."))
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        return placeholder
+    panel: QWidget = module.CapturePanel(store, parent)
+    return panel
+
+
+class CasePage(QWidget):
+    queued = Signal(str)
+    closed = Signal()
+    export_pdf = Signal(str)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.case: Case | None = None
+        self.findings: list[Finding] = []
+        layout = QVBoxLayout(self)
+        self.header = QLabel(objectName="caseHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.header)
+        self.attention = QLabel(objectName="attentionBanner")
+        self.attention.setWordWrap(True)
+        self.attention.hide()
+        layout.addWidget(self.attention)
+        self.saved_state = QLabel()
+        layout.addWidget(self.saved_state)
+
+        self.views = QStackedWidget()
+        layout.addWidget(self.views, 1)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.editor = CaseEditor(store)
+        self.split.addWidget(self.editor)
+        self.capture = make_capture_panel(store, self)
+        self.split.addWidget(self.capture)
+        self.checklist = ChecklistPanel()
+        self.split.addWidget(self.checklist)
+        self.split.setStretchFactor(0, 5)
+        self.split.setStretchFactor(1, 4)
+        self.split.setStretchFactor(2, 3)
+        self.split.setChildrenCollapsible(False)
+        self.views.addWidget(self.split)
+        self.follow = FollowView(store)
+        self.follow.export_pdf.connect(self.export_pdf)
+        self.views.addWidget(self.follow)
+
+        self.editor.changed.connect(self.revalidate)
+        self.editor.changed.connect(lambda: self.saved_state.setText(self.tr("Modification en cours…")))
+        self.editor.saved.connect(self._saved)
+        self.editor.save_failed.connect(self._save_failed)
+        self.editor.consent_changed.connect(self.capture.setEnabled)
+        self.checklist.go_to.connect(self.go_to)
+        self.checklist.send_clicked.connect(self.send)
+        images_changed = getattr(self.capture, "images_changed", None)
+        if images_changed is not None:
+            images_changed.connect(self._images_changed)
+
+    # -- showing a case -------------------------------------------------------------------------
+
+    def open(self, case_id: str) -> None:
+        self.editor.flush()
+        case = self.store.get_case(case_id, audit_view=True)
+        self.case = case
+        self._header()
+        if case.state in EDITABLE_STATES:
+            info = self.store.platform_info(case.id)
+            self.attention.setVisible(case.state == CaseState.NEEDS_ATTENTION and bool(info["last_error"]))
+            self.attention.setText(self.tr("La plateforme a refusé le dossier : {words} "
+                                           "Corrigez-le puis envoyez-le à nouveau.")
+                                   .format(words=info["last_error"] or ""))
+            self.editor.set_case(case)
+            set_case = getattr(self.capture, "set_case", None)
+            if set_case is not None:
+                set_case(case)
+            self.views.setCurrentWidget(self.split)
+            self.saved_state.setText(self.tr("Chaque modification est enregistrée automatiquement."))
+            self.saved_state.show()
+            self.checklist.message.hide()
+            self.revalidate()
+        else:
+            self.attention.hide()
+            self.saved_state.hide()
+            self.follow.set_case(case)
+            self.views.setCurrentWidget(self.follow)
+
+    def editing(self) -> bool:
+        return self.case is not None and self.views.currentWidget() is self.split
+
+    def _header(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        name = " ".join(p for p in (case.patient.family.upper(), " ".join(case.patient.given)) if p)
+        self.header.setText(self.tr("{name} — {specialty} — dossier {id} — {state}").format(
+            name=name or self.tr("Nouveau patient"), specialty=M.specialty_name(case.specialty),
+            id=case.id[:8], state=M.state_name(case.state)))
+
+    def refresh_state(self, case_id: str) -> None:
+        """The sync engine moved this case: show its new state."""
+        if self.case is None or self.case.id != case_id:
+            return
+        try:
+            state = self.store.state(case_id)
+        except TeleavisError:
+            return
+        if (state in EDITABLE_STATES) != self.editing():
+            self.open(case_id)
+            return
+        self.case.state = state
+        self._header()
+        if not self.editing():
+            self.follow.refresh()
+
+    # -- checklist --------------------------------------------------------------------------------
+
+    def revalidate(self) -> None:
+        if self.case is None:
+            return
+        self.findings = validate_case(self.case, load_requester(self.store.settings))
+        self.checklist.show_findings(self.findings)
+        self.editor.show_findings(self.findings)
+        self._header()
+
+    def _images_changed(self) -> None:
+        if self.case is None:
+            return
+        self.case.images = list(self.store.images(self.case.id))
+        self.revalidate()
+
+    def go_to(self, field: str) -> None:
+        if field.startswith("images") or field == "images":
+            self.capture.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        if field.startswith("site"):
+            self.checklist.blocked(self.tr("Le site se règle dans Réglages (Ctrl+,)."))
+            return
+        self.editor.focus_field(field)
+
+    def next_missing(self) -> None:
+        field = self.checklist.next_field()
+        if field:
+            self.go_to(field)
+
+    def _saved(self) -> None:
+        self.saved_state.setText(self.tr("Enregistré."))
+
+    def _save_failed(self, words: str) -> None:
+        self.saved_state.setText(self.tr("Non enregistré : {words}").format(words=words))
+
+    # -- sending --------------------------------------------------------------------------------
+
+    def send(self) -> bool:
+        """Validate and queue; returns False (and says why) when the checklist blocks it."""
+        if self.case is None or not self.editing():
+            return False
+        if not self.editor.flush():
+            self.checklist.blocked(self.tr("Le dossier n'a pas pu être enregistré : il ne part pas."))
+            return False
+        self._images_changed()
+        blocking = [f for f in self.findings if f.blocks_sending()]
+        if blocking:
+            self.checklist.blocked(self.tr("Pas encore envoyé : complétez d'abord la liste ci-dessus "
+                                           "(%n élément(s)).", "", len(blocking)))
+            self.go_to(blocking[0].field)
+            return False
+        try:
+            self.store.queue(self.case.id)
+        except TeleavisError as exc:
+            self.checklist.blocked(exc.message)
+            return False
+        case_id = self.case.id
+        self.open(case_id)
+        self.queued.emit(case_id)
+        return True
+
+    def leave(self) -> None:
+        """Before going back to the worklist: nothing typed stays unsaved."""
+        self.editor.flush()

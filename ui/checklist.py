@@ -1,0 +1,74 @@
+"""The checklist beside the editor: what is still missing, live, from app.validation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+
+from app.findings import Finding
+
+
+class ChecklistPanel(QWidget):
+    """Lists the findings; activating one asks to go to its field. Holds the "Envoyer" button."""
+
+    go_to = Signal(str)  # the finding's field
+    send_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        self.title = QLabel(objectName="checklistTitle")
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+        self.items = QListWidget()
+        self.items.setWordWrap(True)
+        self.items.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.items.setToolTip(self.tr("Entrée ou double-clic : aller au champ (F6 : élément suivant)"))
+        self.items.itemActivated.connect(self._activated)
+        self.items.itemDoubleClicked.connect(self._activated)
+        layout.addWidget(self.items, 1)
+        self.message = QLabel(objectName="fieldProblem")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout.addWidget(self.message)
+        self.send = QPushButton(self.tr("Envoyer à l'expert"), objectName="sendButton")
+        self.send.setToolTip(self.tr("Vérifier et envoyer le dossier (Ctrl+Entrée)"))
+        self.send.clicked.connect(self.send_clicked)
+        layout.addWidget(self.send)
+        self.findings: list[Finding] = []
+        self._next = 0
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        self.items.clear()
+        blocking = [f for f in findings if f.blocks_sending()]
+        for finding in findings:
+            item = QListWidgetItem(("⚠ " if not finding.blocks_sending() else "✗ ") + finding.message)
+            item.setData(Qt.ItemDataRole.UserRole, finding.field)
+            item.setForeground(QBrush(QColor("#8a5a00" if not finding.blocks_sending() else "#a4161a")))
+            self.items.addItem(item)
+        if blocking:
+            self.title.setText(self.tr("Il reste %n élément(s) à compléter avant l'envoi :", "", len(blocking)))
+        else:
+            self.title.setText(self.tr("Dossier complet : il peut partir."))
+            self.message.hide()
+        self._next = 0
+
+    def blocked(self, text: str) -> None:
+        """Say in words why sending did not happen."""
+        self.message.setText(text)
+        self.message.show()
+
+    def next_field(self) -> str | None:
+        """The field of the next missing item, in turn (F6)."""
+        blocking = [f for f in self.findings if f.blocks_sending()] or self.findings
+        if not blocking:
+            return None
+        finding = blocking[self._next % len(blocking)]
+        self._next += 1
+        return finding.field
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        self.go_to.emit(str(item.data(Qt.ItemDataRole.UserRole)))

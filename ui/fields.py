@@ -1,0 +1,139 @@
+"""Binding the editor's widgets to the fields of a case: read, write, and the conversions a user
+expects (dates as JJ/MM/AAAA, INS without spaces, numbers with a comma)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+
+from app.model import Case
+
+_FR_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def date_to_iso(text: str) -> str:
+    """``03/02/1950`` → ``1950-02-03``; an ISO date stays; anything else is kept as typed (the
+    checklist then says it is invalid)."""
+    match = _FR_DATE.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return text.strip()
+
+
+def iso_to_display(value: str) -> str:
+    try:
+        return date.fromisoformat(value).strftime("%d/%m/%Y") if len(value) == 10 else value
+    except ValueError:
+        return value
+
+
+def get_value(case: Case, key: str) -> Any:
+    head, _, rest = key.partition(".")
+    if head == "patient":
+        return getattr(case.patient, rest)
+    if head == "consent":
+        return getattr(case.consent, rest)
+    if head == "form":
+        return case.form.get(rest)
+    return getattr(case, key)
+
+
+def set_value(case: Case, key: str, value: Any) -> None:
+    head, _, rest = key.partition(".")
+    if head == "patient":
+        setattr(case.patient, rest, value)
+    elif head == "consent":
+        setattr(case.consent, rest, value)
+    elif head == "form":
+        if value is None or value == "":
+            case.form.pop(rest, None)
+        else:
+            case.form[rest] = value
+    else:
+        setattr(case, key, value)
+
+
+class Binding:
+    """One widget ↔ one field of the case, in model terms (ISO dates, lists, codes)."""
+
+    def __init__(self, key: str, widget: QWidget, read: Callable[[], Any], write: Callable[[Any], None],
+                 changed: Any) -> None:
+        self.key, self.widget = key, widget
+        self.read, self._write = read, write
+        self.changed = changed  # the widget's signal for a user edit
+
+    def write(self, value: Any) -> None:
+        blocked = self.widget.blockSignals(True)
+        try:
+            self._write(value)
+        finally:
+            self.widget.blockSignals(blocked)
+
+
+def text_binding(key: str, widget: QLineEdit, *, empty: Any = "", to_model: Callable[[str], Any] | None = None,
+                 to_text: Callable[[Any], str] | None = None) -> Binding:
+    def read() -> Any:
+        text = widget.text()
+        if not text.strip():
+            return empty
+        return to_model(text) if to_model else text
+
+    def write(value: Any) -> None:
+        text = "" if value in (None, "") else (to_text(value) if to_text else str(value))
+        if widget.text() != text:
+            widget.setText(text)
+
+    return Binding(key, widget, read, write, widget.textEdited)
+
+
+def plain_binding(key: str, widget: QPlainTextEdit) -> Binding:
+    def write(value: Any) -> None:
+        if widget.toPlainText() != (value or ""):
+            widget.setPlainText(value or "")
+
+    return Binding(key, widget, widget.toPlainText, write, widget.textChanged)
+
+
+def date_binding(key: str, widget: QLineEdit, *, empty: Any = "") -> Binding:
+    return text_binding(key, widget, empty=empty, to_model=date_to_iso, to_text=iso_to_display)
+
+
+def given_binding(key: str, widget: QLineEdit) -> Binding:
+    return text_binding(key, widget, empty=[], to_model=lambda t: t.split(), to_text=lambda v: " ".join(v))
+
+
+def combo_binding(key: str, widget: QComboBox) -> Binding:
+    """Items carry their model value as user data (``None`` for "not answered")."""
+
+    def write(value: Any) -> None:
+        index = widget.findData(value)
+        widget.setCurrentIndex(index if index >= 0 else 0)
+
+    return Binding(key, widget, widget.currentData, write, widget.activated)
+
+
+def check_binding(key: str, widget: QCheckBox) -> Binding:
+    return Binding(key, widget, widget.isChecked, lambda v: widget.setChecked(bool(v)), widget.toggled)
+
+
+def number_to_model(kind: str) -> Callable[[str], Any]:
+    def convert(text: str) -> Any:
+        cleaned = text.strip().replace(",", ".").replace(" ", "")
+        try:
+            return int(cleaned) if kind == "integer" else float(cleaned)
+        except ValueError:
+            return text.strip()  # kept as typed: the checklist says what is wrong
+
+    return convert
+
+
+def number_to_text(value: Any) -> str:
+    if isinstance(value, float):
+        text = f"{value:g}"
+        return text
+    return str(value)

@@ -1,0 +1,332 @@
+"""A case that has left: its progress while it goes, the platform's states, the expert's answer
+(conclusion, follow-up advice, PDF shown inside, opened or printed on demand) and the expert's
+question with a reply box."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import messages as M
+from app.errors import TeleavisError
+from app.model import Case, CaseState
+from app.outbox import Outbox
+from app.store import NewImage, Store
+from ui.tasks import run_task
+from ui.worklist import local_time
+
+log = logging.getLogger(__name__)
+
+
+def image_progress(case: Case, sent: int) -> tuple[int, int]:
+    """How many of the case's images are fully handed over for ``sent`` bytes (presentation only)."""
+    done, total = 0, 0
+    for image in case.images:
+        total += image.size
+        if total <= sent:
+            done += 1
+    return done, len(case.images)
+
+
+class FollowView(QWidget):
+    reply_queued = Signal(str)
+    export_pdf = Signal(str)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.case: Case | None = None
+        self._pdf_bytes: bytes | None = None
+        self._buffer: QBuffer | None = None
+        self._reply_images: list[NewImage] = []
+        layout = QVBoxLayout(self)
+
+        self.state = QLabel(objectName="sectionTitle")
+        self.state.setWordWrap(True)
+        layout.addWidget(self.state)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        layout.addWidget(self.detail)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%p %")
+        self.progress.hide()
+        self.progress_words = QLabel()
+        self.progress_words.hide()
+        layout.addWidget(self.progress)
+        layout.addWidget(self.progress_words)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        layout.addWidget(split, 1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.answer_box = QGroupBox(self.tr("Réponse de l'expert"))
+        answer_layout = QVBoxLayout(self.answer_box)
+        self.conclusion = QLabel(objectName="answerBanner")
+        self.conclusion.setWordWrap(True)
+        self.conclusion.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        answer_layout.addWidget(self.conclusion)
+        self.expert = QLabel()
+        self.expert.setWordWrap(True)
+        answer_layout.addWidget(self.expert)
+        self.follow_up = QLabel(objectName="sectionTitle")
+        self.follow_up.setWordWrap(True)
+        answer_layout.addWidget(self.follow_up)
+        buttons = QHBoxLayout()
+        self.open_pdf = QPushButton(self.tr("Ouvrir le compte rendu"))
+        self.open_pdf.setToolTip(self.tr("Dans le lecteur PDF de l'ordinateur"))
+        self.open_pdf.clicked.connect(self._open_external)
+        self.print_pdf = QPushButton(self.tr("Imprimer…"))
+        self.print_pdf.clicked.connect(self._print)
+        buttons.addWidget(self.open_pdf)
+        buttons.addWidget(self.print_pdf)
+        buttons.addStretch(1)
+        answer_layout.addLayout(buttons)
+        left_layout.addWidget(self.answer_box)
+
+        self.question_box = QGroupBox(self.tr("Question de l'expert"))
+        question_layout = QVBoxLayout(self.question_box)
+        self.conversation = QListWidget()
+        self.conversation.setWordWrap(True)
+        question_layout.addWidget(self.conversation)
+        self.reply = QPlainTextEdit(placeholderText=self.tr("Votre réponse à l'expert"))
+        self.reply.setTabChangesFocus(True)
+        self.reply.setMaximumHeight(100)
+        question_layout.addWidget(self.reply)
+        reply_buttons = QHBoxLayout()
+        self.add_images = QPushButton(self.tr("Ajouter des images…"))
+        self.add_images.clicked.connect(self._pick_images)
+        self.reply_images = QLabel()
+        self.send_reply = QPushButton(self.tr("Envoyer la réponse"))
+        self.send_reply.clicked.connect(self._send_reply)
+        reply_buttons.addWidget(self.add_images)
+        reply_buttons.addWidget(self.reply_images, 1)
+        reply_buttons.addWidget(self.send_reply)
+        question_layout.addLayout(reply_buttons)
+        self.reply_problem = QLabel(objectName="fieldProblem")
+        self.reply_problem.setWordWrap(True)
+        question_layout.addWidget(self.reply_problem)
+        left_layout.addWidget(self.question_box)
+
+        history_box = QGroupBox(self.tr("Historique"))
+        history_layout = QVBoxLayout(history_box)
+        self.history = QListWidget()
+        history_layout.addWidget(self.history)
+        self.report_button = QPushButton(self.tr("Rapport PDF du dossier…"))
+        self.report_button.clicked.connect(lambda: self.case and self.export_pdf.emit(self.case.id))
+        history_layout.addWidget(self.report_button)
+        left_layout.addWidget(history_box, 1)
+        split.addWidget(left)
+
+        self.pdf_document = QPdfDocument(self)
+        self.pdf_view = QPdfView()
+        self.pdf_view.setDocument(self.pdf_document)
+        self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        split.addWidget(self.pdf_view)
+        split.setSizes([420, 560])
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def set_case(self, case: Case) -> None:
+        self.case = case
+        if self._reply_images:
+            self._reply_images = []
+            self.reply_images.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        try:
+            state = self.store.state(case.id)
+            info = self.store.platform_info(case.id)
+            answer = self.store.answer(case.id)
+            history = self.store.history(case.id)
+            conversation = Outbox(self.store).messages(case.id)
+        except TeleavisError as exc:
+            self.detail.setText(exc.message)
+            return
+        case.state = state
+        self.state.setText(self.tr("État : {state}").format(state=M.state_name(state)))
+        words = [w for w in (info.get("business_status"), info.get("status_reason"), info.get("last_error")) if w]
+        if state in (CaseState.QUEUED, CaseState.SENDING) and not words:
+            words.append(self.tr("Le dossier partira dès que la plateforme sera joignable ; "
+                                 "vous pouvez continuer à travailler."))
+        self.detail.setText("\n".join(words))
+        if state not in (CaseState.QUEUED, CaseState.SENDING):
+            self.progress.hide()
+            self.progress_words.hide()
+        self.history.clear()
+        for event in history:
+            what = M.state_name(event["to_state"]) if event["to_state"] else event["kind"]
+            self.history.addItem(f"{local_time(event['at'])}  {what}")
+        self._show_answer(answer)
+        self.conversation.clear()
+        for message in conversation:
+            who = self.tr("Expert") if message.direction == "from-expert" else self.tr("Vous")
+            self.conversation.addItem(f"{who} : {message.text}")
+        waiting = state == CaseState.ON_HOLD
+        self.question_box.setVisible(waiting or bool(conversation))
+        for widget in (self.reply, self.add_images, self.send_reply):
+            widget.setEnabled(waiting)
+        if answer is not None or conversation:
+            self.store.mark_read(case.id)
+
+    def _show_answer(self, answer: object) -> None:
+        from app.model import Answer
+
+        self.answer_box.setVisible(isinstance(answer, Answer))
+        if not isinstance(answer, Answer):
+            self._load_pdf(None)
+            return
+        self.conclusion.setText(answer.conclusion or self.tr("(pas de conclusion écrite : voir le compte rendu)"))
+        self.expert.setText(self.tr("Expert : {name} — {when}").format(name=answer.expert or "—",
+                                                                       when=local_time(answer.issued)))
+        if answer.follow_up_days:
+            self.follow_up.setText(self.tr("Conseil de suivi : revoir le patient sous %n jour(s).", "",
+                                           round(answer.follow_up_days)))
+            self.follow_up.show()
+        else:
+            self.follow_up.hide()
+        data = self.store.objects.get(answer.pdf_blobs[0]) if answer.pdf_blobs else None
+        self._load_pdf(data)
+
+    def _load_pdf(self, data: bytes | None) -> None:
+        self.pdf_document.close()
+        self._pdf_bytes = data
+        self.open_pdf.setEnabled(data is not None)
+        self.print_pdf.setEnabled(data is not None)
+        if data is None:
+            self.pdf_view.hide()
+            return
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(data))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.pdf_document.load(self._buffer)
+        self.pdf_view.show()
+
+    # -- progress while sending ------------------------------------------------------------------
+
+    def show_progress(self, sent: int, total: int) -> None:
+        if self.case is None or total <= 0:
+            return
+        done, count = image_progress(self.case, sent)
+        self.progress.setMaximum(1000)
+        self.progress.setValue(int(1000 * sent / total))
+        self.progress_words.setText(self.tr("Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio")
+                                    .format(done=done, count=count, sent=sent // 1024, total=total // 1024))
+        self.progress.show()
+        self.progress_words.show()
+
+    # -- the PDF outside ------------------------------------------------------------------------
+
+    def _open_external(self) -> None:
+        if self._pdf_bytes is None or self.case is None:
+            return
+        folder = Path(tempfile.gettempdir()) / f"teleavis-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        target = folder / f"reponse-{self.case.id[:8]}.pdf"
+        target.write_bytes(self._pdf_bytes)
+        target.chmod(0o600)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+
+    def _print(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if not dialog.exec():
+            return
+        painter = QPainter(printer)
+        try:
+            for page in range(self.pdf_document.pageCount()):
+                if page:
+                    printer.newPage()
+                area = printer.pageRect(QPrinter.Unit.DevicePixel).size().toSize()
+                size = self.pdf_document.pagePointSize(page).scaled(area.toSizeF(),
+                                                                     Qt.AspectRatioMode.KeepAspectRatio).toSize()
+                image = self.pdf_document.render(page, QSize(size.width(), size.height()))
+                painter.drawImage(QPoint(0, 0), image)
+        finally:
+            painter.end()
+
+    # -- replying -------------------------------------------------------------------------------
+
+    def _pick_images(self) -> None:
+        if self.case is None:
+            return
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Images pour l'expert"), "",
+                                                self.tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)"))
+        if names:
+            self.add_reply_files([Path(n) for n in names])
+
+    def add_reply_files(self, paths: list[Path]) -> None:
+        """Run the chosen files through the image pipeline (off the main thread)."""
+        assert self.case is not None
+        specialty = self.case.specialty
+
+        def prepare() -> list[NewImage]:
+            from app.model import CaseImage
+            from capture.pipeline import prepare_image_file
+
+            made = []
+            for path in paths:
+                prepared = prepare_image_file(path, specialty=specialty)
+                record = CaseImage(content_type=prepared.content_type, width=prepared.width, height=prepared.height,
+                                   quality=prepared.quality, modality=prepared.modality, eye=prepared.eye,
+                                   view=prepared.view or "", device=prepared.device,
+                                   captured_at=prepared.captured_at or "", note=self.tr("réponse à l'expert"))
+                made.append(NewImage(record, prepared.data, prepared.thumbnail))
+            return made
+
+        def done(images: list[NewImage]) -> None:
+            self._reply_images.extend(images)
+            self.reply_images.setText(self.tr("%n image(s) jointe(s)", "", len(self._reply_images)))
+
+        def failed(exc: BaseException) -> None:
+            self.reply_problem.setText(exc.message if isinstance(exc, TeleavisError) else str(exc))
+
+        run_task(prepare, done, failed)
+
+    def _send_reply(self) -> None:
+        from sync.follow import queue_reply
+
+        if self.case is None:
+            return
+        text = self.reply.toPlainText().strip()
+        if not text:
+            self.reply_problem.setText(self.tr("Écrivez votre réponse avant de l'envoyer."))
+            return
+        try:
+            queue_reply(self.store, self.case.id, text, self._reply_images)
+        except TeleavisError as exc:
+            self.reply_problem.setText(exc.message)
+            return
+        self.reply.clear()
+        self._reply_images = []
+        self.reply_images.clear()
+        self.reply_problem.setText(self.tr("Réponse enregistrée : elle part avec la prochaine synchronisation."))
+        self.reply_queued.emit(self.case.id)
+        self.refresh()

@@ -1,0 +1,414 @@
+"""The main window: worklist and case pages, the sync engine's news, notifications and the lock."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import TeleavisError
+from app.model import Case, CaseState
+from app.store import Store
+from ui import resources
+from ui.case_page import CasePage
+from ui.lock import IdleWatcher, LockScreen
+from ui.sync_service import SyncService
+from ui.tasks import run_task
+from ui.worklist import Worklist, local_time
+
+log = logging.getLogger(__name__)
+
+STATUS_EVERY_MS = 3000
+REACH_EVERY_MS = 60_000
+BACKUP_EVERY_MS = 15 * 60_000
+
+
+class Notifier(QObject):
+    """System-tray notification (where there is a tray), the window alert, and a record for tests."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.shown: list[tuple[str, str]] = []
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(QIcon(str(resources.icon_path("teleavis.svg"))), window)
+            self.tray.setToolTip("Teleavis")
+            self.tray.activated.connect(lambda _reason: window.bring_to_front())
+            self.tray.messageClicked.connect(window.bring_to_front)
+            self.tray.show()
+
+    def notify(self, title: str, text: str) -> None:
+        self.shown.append((title, text))
+        if self.tray is not None:
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 15000)
+        QApplication.alert(self.window, 0)
+
+    def badge(self, unread: int) -> None:
+        if self.tray is not None:
+            self.tray.setToolTip(self.window.tr("Teleavis — %n réponse(s) non lue(s)", "", unread)
+                                 if unread else "Teleavis")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, *, sync: SyncService | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.setWindowTitle("Teleavis")
+        # An explicit minimum: the layouts then never resize the top-level window's limits behind its back.
+        self.setMinimumSize(960, 600)
+        self.resize(1280, 760)
+        self.sync = sync or SyncService(store, self)
+        self.notifier = Notifier(self)
+
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.banner = QLabel(self.tr("Mode formation : les dossiers partent vers une plateforme d'essai, "
+                                     "pas vers un expert réel."), objectName="trainingBanner")
+        self.banner.setWordWrap(True)
+        column.addWidget(self.banner)
+        self.pages = QStackedWidget()
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.worklist = Worklist(store)
+        self.case_page = CasePage(store)
+        self.lock_screen = LockScreen(store)
+        for page in (self.worklist, self.case_page, self.lock_screen):
+            self.pages.addWidget(page)
+        self.worklist.open_case.connect(self.open_case)
+        self.worklist.new_case.connect(self.new_case)
+        self.case_page.queued.connect(self._queued)
+        self.case_page.export_pdf.connect(self.export_report)
+        self.lock_screen.unlocked.connect(self.unlock)
+
+        self._build_actions()
+        self._build_status()
+        self.sync.case_state.connect(self._case_state)
+        self.sync.bytes_sent.connect(self._bytes_sent)
+        self.sync.link.connect(self._link)
+        self.idle = IdleWatcher(self)
+        self.idle.idle.connect(self.lock)
+        self._page_before_lock: QWidget = self.worklist
+        self._status_timer = QTimer(self, interval=STATUS_EVERY_MS)
+        self._status_timer.timeout.connect(self.refresh_status)
+        self._reach_timer = QTimer(self, interval=REACH_EVERY_MS)
+        self._reach_timer.timeout.connect(self.check_connection)
+        self._backup_timer = QTimer(self, interval=BACKUP_EVERY_MS)
+        self._backup_timer.timeout.connect(self.backup_if_due)
+        self._unread = 0
+        self.apply_settings()
+        self.worklist.refresh()
+        self.refresh_status()
+
+    # -- building -------------------------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object, menu: object) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        cases = bar.addMenu(self.tr("&Dossiers"))
+        self.new_action = self._action(self.tr("&Nouveau dossier"), QKeySequence.StandardKey.New, self.new_case,
+                                       cases)
+        self._action(self.tr("&Liste des dossiers"), "Alt+Left", self.show_worklist, cases)
+        self._action(self.tr("&Rechercher"), QKeySequence.StandardKey.Find, self.focus_search, cases)
+        cases.addSeparator()
+        self.send_action = self._action(self.tr("&Envoyer à l'expert"), "Ctrl+Return", self.case_page.send, cases)
+        self._action(self.tr("&Synchroniser maintenant"), "F5", self.sync_now, cases)
+        cases.addSeparator()
+        self._action(self.tr("&Verrouiller"), "Ctrl+L", self.lock, cases)
+        self._action(self.tr("&Quitter"), QKeySequence.StandardKey.Quit, self.close, cases)
+
+        edit = bar.addMenu(self.tr("&Édition"))
+        undo = self.case_page.editor.undo_stack.createUndoAction(self, self.tr("Annuler"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.case_page.editor.undo_stack.createRedoAction(self, self.tr("Rétablir"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        self._action(self.tr("Élément &manquant suivant"), "F6", self.case_page.next_missing, edit)
+        self._action(self.tr("&Prendre la photo"), "F8", self.capture_still, edit)
+        edit.addSeparator()
+        self._action(self.tr("&Réglages…"), QKeySequence.StandardKey.Preferences, self.open_settings, edit)
+        self._action(self.tr("Ré&glages…"), "Ctrl+,", self.open_settings, edit).setVisible(False)
+
+    def _build_status(self) -> None:
+        status = self.statusBar()
+        self.connection_label = QLabel()
+        self.waiting_label = QLabel()
+        self.last_sync_label = QLabel()
+        status.addWidget(self.connection_label, 1)
+        status.addPermanentWidget(self.waiting_label)
+        status.addPermanentWidget(self.last_sync_label)
+
+    # -- life -----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the sync thread and the timers (after show)."""
+        self.sync.start()
+        self._status_timer.start()
+        self._reach_timer.start()
+        self._backup_timer.start()
+        self.check_connection()
+
+    def shutdown(self) -> None:
+        self.case_page.leave()
+        for timer in (self._status_timer, self._reach_timer, self._backup_timer):
+            timer.stop()
+        self.sync.stop()
+        from ui.tasks import runner
+
+        wait = getattr(runner(), "wait", None)
+        if wait is not None:
+            wait()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        if self.notifier.tray is not None:
+            self.notifier.tray.hide()
+        super().closeEvent(event)
+
+    def apply_settings(self) -> None:
+        from sync.training import training_mode
+
+        self.banner.setVisible(training_mode(self.store))
+        self.idle.set_minutes(int(self.store.settings.get("lock.minutes") or 0))
+
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    def show_worklist(self) -> None:
+        if self.pages.currentWidget() is self.lock_screen:
+            return
+        self.case_page.leave()
+        self.pages.setCurrentWidget(self.worklist)
+        self.worklist.refresh()
+        self.worklist.table.setFocus()
+
+    def focus_search(self) -> None:
+        self.show_worklist()
+        self.worklist.search.setFocus()
+        self.worklist.search.selectAll()
+
+    def new_case(self) -> None:
+        if self.pages.currentWidget() is self.lock_screen:
+            return
+        try:
+            case_id = self.store.create_case(Case(), [])
+        except TeleavisError as exc:
+            self.statusBar().showMessage(exc.message, 10000)
+            return
+        self.open_case(case_id)
+        self.case_page.editor.consent_given.setFocus()
+
+    def open_case(self, case_id: str) -> None:
+        try:
+            self.case_page.open(case_id)
+        except TeleavisError as exc:
+            self.statusBar().showMessage(exc.message, 10000)
+            return
+        self.pages.setCurrentWidget(self.case_page)
+        self._update_badge()
+
+    def capture_still(self) -> None:
+        still = getattr(self.case_page.capture, "capture_still", None)
+        if still is not None and self.case_page.editing() and self.case_page.capture.isEnabled():
+            still()
+
+    def _queued(self, _case_id: str) -> None:
+        self.sync.wake()
+        self.refresh_status()
+
+    def sync_now(self) -> None:
+        self.sync.wake()
+        self.statusBar().showMessage(self.tr("Synchronisation demandée…"), 3000)
+
+    # -- news from the sync engine ----------------------------------------------------------------
+
+    def _case_state(self, case_id: str, state: str, detail: str) -> None:
+        self.case_page.refresh_state(case_id)
+        if state == CaseState.ANSWERED.value:
+            self.notifier.notify(self.tr("Réponse de l'expert"),
+                                 self.tr("Le dossier {id} a reçu sa réponse.").format(id=case_id[:8]))
+        elif state == CaseState.ON_HOLD.value:
+            self.notifier.notify(self.tr("Question de l'expert"),
+                                 self.tr("L'expert pose une question sur le dossier {id}.").format(id=case_id[:8]))
+        elif state == CaseState.NEEDS_ATTENTION.value:
+            self.notifier.notify(self.tr("Dossier à corriger"),
+                                 self.tr("La plateforme a refusé le dossier {id} : {words}")
+                                 .format(id=case_id[:8], words=detail))
+        if self.pages.currentWidget() is self.worklist:
+            self.worklist.refresh()
+        self.refresh_status()
+
+    def _bytes_sent(self, case_id: str, sent: int, total: int) -> None:
+        page = self.case_page
+        if page.case is not None and page.case.id == case_id and not page.editing():
+            page.follow.show_progress(sent, total)
+
+    def _link(self, running: bool, words: str) -> None:
+        if not running:
+            self.connection_label.setText(self.tr("Synchronisation en pause : {words}").format(
+                words=words or self.tr("erreur interne (voir le journal)")))
+
+    def refresh_status(self) -> None:
+        from sync.training import training_mode
+
+        try:
+            counts = self.store.counts()
+            last = self.store.settings.get("sync.last")
+        except TeleavisError as exc:
+            self.statusBar().showMessage(exc.message, 10000)
+            return
+        waiting = sum(counts.get(s, 0) for s in ("queued", "sending"))
+        self.waiting_label.setText(self.tr("En attente d'envoi : {n}").format(n=waiting))
+        self.last_sync_label.setText(self.tr("Dernière synchronisation : {when}").format(
+            when=local_time(last) if last else self.tr("jamais")))
+        if training_mode(self.store) and not self.connection_label.text():
+            self.connection_label.setText(self.tr("Plateforme d'essai sur cette machine"))
+        self._update_badge()
+
+    def _update_badge(self) -> None:
+        try:
+            unread = self.worklist.unread_count()
+        except TeleavisError:
+            return
+        if unread != self._unread:
+            self._unread = unread
+            self.worklist.refresh()
+        self.setWindowTitle(f"({unread}) Teleavis" if unread else "Teleavis")
+        self.notifier.badge(unread)
+
+    def check_connection(self) -> None:
+        from sync.training import training_mode
+
+        if training_mode(self.store):
+            self.connection_label.setText(self.tr("Plateforme d'essai sur cette machine"))
+            return
+        store = self.store
+
+        def probe() -> tuple[bool, str]:
+            from sync.client import check_reachable
+
+            clone = store.clone()
+            try:
+                return check_reachable(clone)
+            finally:
+                clone.close()
+
+        def done(result: tuple[bool, str]) -> None:
+            ok, words = result
+            self.connection_label.setText(self.tr("Plateforme joignable") if ok else
+                                          self.tr("Hors ligne : {words} — les dossiers attendent, rien n'est perdu.")
+                                          .format(words=words))
+
+        run_task(probe, done, lambda exc: log.warning("connection check failed: %s", type(exc).__name__))
+
+    def backup_if_due(self) -> None:
+        store = self.store
+
+        def backup() -> bool:
+            from app.backup import backup_due, run_scheduled_backup
+
+            clone = store.clone()
+            try:
+                if not backup_due(clone):
+                    return False
+                run_scheduled_backup(clone)
+                return True
+            finally:
+                clone.close()
+
+        def failed(exc: BaseException) -> None:
+            words = exc.message if isinstance(exc, TeleavisError) else self.tr("erreur interne")
+            self.statusBar().showMessage(self.tr("Sauvegarde non faite : {words}").format(words=words), 15000)
+
+        run_task(backup, lambda done: done and self.statusBar().showMessage(self.tr("Sauvegarde faite."), 5000),
+                 failed)
+
+    # -- report, settings, lock --------------------------------------------------------------------
+
+    def export_report(self, case_id: str) -> None:
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Rapport PDF du dossier"),
+                                                f"teleavis-{case_id[:8]}.pdf", self.tr("PDF (*.pdf)"))
+        if not target:
+            return
+        store = self.store
+
+        def build() -> int:
+            from pathlib import Path
+
+            from app.report import export_report
+
+            clone = store.clone()
+            try:
+                return export_report(clone, case_id, Path(target)).pages
+            finally:
+                clone.close()
+
+        run_task(build, lambda pages: self.statusBar().showMessage(
+            self.tr("Rapport enregistré (%n page(s)).", "", pages), 8000),
+            lambda exc: self.statusBar().showMessage(
+                exc.message if isinstance(exc, TeleavisError) else self.tr("Le rapport n'a pas pu être fait."),
+                10000))
+
+    def open_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        if self.pages.currentWidget() is self.lock_screen:
+            return
+        self.case_page.leave()
+        dialog = SettingsDialog(self.store, self)
+        if dialog.exec():
+            self.apply_settings()
+            self.sync.wake()
+            self.check_connection()
+            if self.case_page.editing():
+                self.case_page.revalidate()
+
+    def lock(self) -> None:
+        if self.pages.currentWidget() is self.lock_screen:
+            return
+        self.case_page.leave()
+        self._page_before_lock = self.pages.currentWidget()
+        self.menuBar().setEnabled(False)
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.lock_screen.reset()
+
+    def unlock(self) -> None:
+        self.menuBar().setEnabled(True)
+        self.pages.setCurrentWidget(self._page_before_lock)
+        self.idle.poke()
+
+    def locked(self) -> bool:
+        return self.pages.currentWidget() is self.lock_screen
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowStateChange and self.isMinimized():
+            self.case_page.leave()
+        return super().event(event)

@@ -1,0 +1,150 @@
+"""Settings: site, platform and sign-in, camera, watched folder, lock, language, backup."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import TeleavisError
+from app.store import Store
+from ui.lock import PIN_SETTING, hash_pin
+from ui.setup_forms import PlatformForm, SiteForm
+
+RESOLUTIONS = ("", "1280x720", "1920x1080", "2592x1944", "3840x2160")
+
+
+def _folder_row(edit: QLineEdit, parent: QWidget) -> QWidget:
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(edit, 1)
+    pick = QPushButton(parent.tr("Choisir…"))
+    pick.clicked.connect(lambda: edit.setText(QFileDialog.getExistingDirectory(parent, "", edit.text()) or edit.text()))
+    row.addWidget(pick)
+    return holder
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle(self.tr("Réglages de Teleavis"))
+        self.resize(720, 560)
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        settings = store.settings
+
+        self.site = SiteForm(store)
+        self.tabs.addTab(self.site, self.tr("Site"))
+        self.platform = PlatformForm(store)
+        self.tabs.addTab(self.platform, self.tr("Plateforme"))
+
+        capture = QWidget()
+        form = QFormLayout(capture)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.camera = QComboBox(editable=True)
+        self.camera.addItem(self.tr("Automatique (caméra branchée, sinon démonstration)"), "")
+        self.camera.addItem(self.tr("Caméra de démonstration"), "demo")
+        for n in range(4):
+            self.camera.addItem(self.tr("Caméra USB n° {n}").format(n=n), str(n))
+        current = str(settings.get("camera.id") or "")
+        index = self.camera.findData(current)
+        if index >= 0:
+            self.camera.setCurrentIndex(index)
+        else:
+            self.camera.setEditText(current)
+        form.addRow(self.tr("Caméra :"), self.camera)
+        self.resolution = QComboBox()
+        for value in RESOLUTIONS:
+            self.resolution.addItem(value or self.tr("La meilleure disponible"), value)
+        self.resolution.setCurrentIndex(max(0, self.resolution.findData(settings.get("camera.resolution") or "")))
+        form.addRow(self.tr("Résolution :"), self.resolution)
+        self.watch = QLineEdit(str(settings.get("watch.folder") or ""))
+        self.watch.setPlaceholderText(self.tr("Dossier où le rétinographe dépose ses images"))
+        form.addRow(self.tr("Dossier surveillé :"), _folder_row(self.watch, self))
+        self.tabs.addTab(capture, self.tr("Prise de vue"))
+
+        security = QWidget()
+        form = QFormLayout(security)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.lock_minutes = QSpinBox(minimum=0, maximum=240)
+        self.lock_minutes.setSuffix(self.tr(" min"))
+        self.lock_minutes.setSpecialValueText(self.tr("jamais"))
+        self.lock_minutes.setValue(int(settings.get("lock.minutes") or 0))
+        form.addRow(self.tr("Verrouiller après :"), self.lock_minutes)
+        self.pin = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText(self.tr("Laisser vide pour garder le code actuel"))
+        form.addRow(self.tr("Code de déverrouillage :"), self.pin)
+        self.backup = QLineEdit(str(settings.get("backup.folder") or ""))
+        form.addRow(self.tr("Dossier de sauvegarde :"), _folder_row(self.backup, self))
+        self.backup_hours = QSpinBox(minimum=0, maximum=24 * 7)
+        self.backup_hours.setSuffix(self.tr(" h"))
+        self.backup_hours.setValue(int(settings.get("backup.every_hours") or 0))
+        form.addRow(self.tr("Sauvegarder toutes les :"), self.backup_hours)
+        self.tabs.addTab(security, self.tr("Sécurité"))
+
+        language = QWidget()
+        form = QFormLayout(language)
+        self.language = QComboBox()
+        self.language.addItem(self.tr("Celle du système"), "auto")
+        self.language.addItem("Français", "fr")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.get("language"))))
+        form.addRow(self.tr("Langue :"), self.language)
+        note = QLabel(self.tr("La nouvelle langue s'applique au prochain démarrage de Teleavis."))
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.tabs.addTab(language, self.tr("Langue"))
+
+        self.problem = QLabel(objectName="fieldProblem")
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Enregistrer"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuler"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        if not self.site.save():
+            self.tabs.setCurrentWidget(self.site)
+            return
+        if not self.platform.save():
+            self.tabs.setCurrentWidget(self.platform)
+            return
+        camera = self.camera.currentData() if self.camera.currentText() == self.camera.itemText(
+            self.camera.currentIndex()) else self.camera.currentText().strip()
+        values = {
+            "camera.id": camera or "",
+            "camera.resolution": self.resolution.currentData(),
+            "watch.folder": self.watch.text().strip(),
+            "lock.minutes": self.lock_minutes.value(),
+            "backup.folder": self.backup.text().strip(),
+            "backup.every_hours": self.backup_hours.value(),
+            "language": self.language.currentData(),
+        }
+        try:
+            for key, value in values.items():
+                if self.store.settings.get(key) != value:
+                    self.store.settings.set(key, value)
+            if self.pin.text():
+                self.store.settings.set(PIN_SETTING, hash_pin(self.pin.text()))
+        except TeleavisError as exc:
+            self.problem.setText(exc.message)
+            return
+        self.accept()

@@ -1,0 +1,239 @@
+"""The site and platform forms, shared by the first-start wizard and the settings dialog."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import audit
+from app.db import transaction
+from app.errors import CaseFileError, TeleavisError
+from app.model import Requester
+from app.site import load_requester, parse_site
+from app.store import Store
+from ui.tasks import run_task
+
+DEFAULT_PATIENT_SYSTEM = "urn:oid:1.2.250.1.999.1.1"
+
+
+def save_site(store: Store, requester: Requester) -> None:
+    """Record the site as ``teleavis init`` does (one transaction with its audit row)."""
+    if load_requester(store.settings) == requester:
+        return
+    with transaction(store.conn) as conn:
+        store.settings.set("site.requester", asdict(requester), in_transaction=True)
+        audit.append(conn, store.key, "site", detail=f"RPPS {requester.rpps} FINESS {requester.finess}")
+
+
+class SiteForm(QWidget):
+    """Practitioner (RPPS, name, role) and organisation (FINESS, name); checked by app.site."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.rpps = QLineEdit(placeholderText=self.tr("11 chiffres"))
+        self.family = QLineEdit()
+        self.given = QLineEdit()
+        self.role = QLineEdit(placeholderText=self.tr("Médecin généraliste, infirmier(e)…"))
+        self.finess = QLineEdit(placeholderText=self.tr("9 chiffres"))
+        self.organization = QLineEdit()
+        self.system = QLineEdit(DEFAULT_PATIENT_SYSTEM)
+        form.addRow(QLabel(self.tr("Le praticien qui demande l'avis :"), objectName="sectionTitle"))
+        form.addRow(self.tr("N° RPPS :"), self.rpps)
+        form.addRow(self.tr("Nom :"), self.family)
+        form.addRow(self.tr("Prénom :"), self.given)
+        form.addRow(self.tr("Fonction :"), self.role)
+        form.addRow(QLabel(self.tr("La structure :"), objectName="sectionTitle"))
+        form.addRow(self.tr("N° FINESS :"), self.finess)
+        form.addRow(self.tr("Nom de la structure :"), self.organization)
+        form.addRow(self.tr("Système d'identifiants locaux :"), self.system)
+        self.problems = QLabel(objectName="fieldProblem")
+        self.problems.setWordWrap(True)
+        form.addRow(self.problems)
+        current = load_requester(store.settings)
+        if current is not None:
+            self.rpps.setText(current.rpps)
+            self.family.setText(current.family)
+            self.given.setText(" ".join(current.given))
+            self.role.setText(current.role)
+            self.finess.setText(current.finess)
+            self.organization.setText(current.organization)
+            self.system.setText(current.patient_id_system)
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "practitioner": {"rpps": self.rpps.text().strip(), "family": self.family.text().strip(),
+                             "given": self.given.text().split(), "role": self.role.text().strip()},
+            "organization": {"finess": self.finess.text().strip(), "name": self.organization.text().strip()},
+            "patient_id_system": self.system.text().strip(),
+        }
+
+    def requester(self) -> Requester | None:
+        """The site as typed, or None after listing every problem under the form."""
+        try:
+            requester = parse_site(self.document())
+        except CaseFileError as exc:
+            self.problems.setText("\n".join(exc.details) or exc.message)
+            return None
+        self.problems.clear()
+        return requester
+
+    def save(self) -> bool:
+        requester = self.requester()
+        if requester is None:
+            return False
+        try:
+            save_site(self.store, requester)
+        except TeleavisError as exc:
+            self.problems.setText(exc.message)
+            return False
+        return True
+
+
+class _Overlay:
+    """Settings as typed in the form, over the stored ones, for "test the connection" before saving."""
+
+    def __init__(self, store: Store, values: dict[str, Any]) -> None:
+        self._store, self._values = store, values
+
+    def get(self, key: str) -> Any:
+        return self._values[key] if key in self._values else self._store.settings.get(key)
+
+
+class _Probe:
+    def __init__(self, store: Store, values: dict[str, Any]) -> None:
+        self.settings = _Overlay(store, values)
+        self.data_dir = store.data_dir
+
+
+class PlatformForm(QWidget):
+    """Training mode (the built-in sandbox) or a real platform: address, sign-in, proxy, CA."""
+
+    tested = Signal(bool, str)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        column = QVBoxLayout(self)
+        self.training = QRadioButton(self.tr("Mode formation : plateforme d'essai intégrée, aucun envoi réel"))
+        self.real = QRadioButton(self.tr("Plateforme régionale de télé-expertise"))
+        group = QButtonGroup(self)
+        group.addButton(self.training)
+        group.addButton(self.real)
+        column.addWidget(self.training)
+        column.addWidget(self.real)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.url = QLineEdit(placeholderText="https://…/fhir")
+        self.token = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText(self.tr("Jeton d'accès personnel (ou identifiants ci-dessous)"))
+        self.token_url = QLineEdit(placeholderText="https://…/token")
+        self.client_id = QLineEdit()
+        self.client_secret = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.proxy = QLineEdit(placeholderText="http://proxy:3128")
+        self.ca_bundle = QLineEdit(placeholderText=self.tr("Fichier des autorités de certification (facultatif)"))
+        form.addRow(self.tr("Adresse de la plateforme :"), self.url)
+        form.addRow(self.tr("Jeton d'accès :"), self.token)
+        form.addRow(self.tr("Adresse de connexion (OAuth) :"), self.token_url)
+        form.addRow(self.tr("Identifiant client :"), self.client_id)
+        form.addRow(self.tr("Secret client :"), self.client_secret)
+        form.addRow(self.tr("Proxy :"), self.proxy)
+        form.addRow(self.tr("Certificats (CA) :"), self.ca_bundle)
+        column.addLayout(form)
+        self.fields = [self.url, self.token, self.token_url, self.client_id, self.client_secret, self.proxy,
+                       self.ca_bundle]
+        row = QHBoxLayout()
+        self.test_button = QPushButton(self.tr("Tester la connexion"))
+        self.test_button.clicked.connect(self.test)
+        row.addWidget(self.test_button)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        row.addWidget(self.result, 1)
+        column.addLayout(row)
+        column.addStretch(1)
+        settings = store.settings
+        for widget, key in self._keys():
+            widget.setText(str(settings.get(key) or ""))
+        training = settings.get("training") == "on" or not settings.get("platform.url")
+        (self.training if training else self.real).setChecked(True)
+        self.training.toggled.connect(self._mode)
+        self._mode()
+
+    def _keys(self) -> list[tuple[QLineEdit, str]]:
+        return [(self.url, "platform.url"), (self.token, "platform.token"), (self.token_url, "platform.token_url"),
+                (self.client_id, "platform.client_id"), (self.client_secret, "platform.client_secret"),
+                (self.proxy, "proxy"), (self.ca_bundle, "platform.ca_bundle")]
+
+    def _mode(self) -> None:
+        for widget in self.fields:
+            widget.setEnabled(self.real.isChecked())
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {key: widget.text().strip() for widget, key in self._keys()}
+        values["training"] = "on" if self.training.isChecked() else "off"
+        return values
+
+    def save(self) -> bool:
+        values = self.values()
+        if values["training"] == "off" and not values["platform.url"]:
+            self.result.setText(self.tr("Donnez l'adresse de la plateforme, ou choisissez le mode formation."))
+            return False
+        if values["training"] == "on":
+            values["training"] = "auto" if not values["platform.url"] else "on"
+        for key, value in values.items():
+            if self.store.settings.get(key) != value:
+                self.store.settings.set(key, value)
+        return True
+
+    def test(self) -> None:
+        """Ask the platform (or the sandbox) for its capability statement, off the main thread."""
+        values = self.values()
+        training = values["training"] == "on"
+        store = self.store
+        self.result.setText(self.tr("Test en cours…"))
+        self.test_button.setEnabled(False)
+
+        def check() -> tuple[bool, str]:
+            from sync.client import check_reachable
+
+            clone = store.clone()  # this runs in a worker thread: its own connection
+            try:
+                if training:
+                    from sync.training import ensure_sandbox
+
+                    url = ensure_sandbox(_Probe(clone, {"training": "on"}))
+                    return check_reachable(_Probe(clone, {"platform.url": url, "platform.token": "",
+                                                          "platform.token_url": ""}))
+                return check_reachable(_Probe(clone, values))
+            finally:
+                clone.close()
+
+        def done(result: tuple[bool, str]) -> None:
+            ok, words = result
+            self.test_button.setEnabled(True)
+            self.result.setText(self.tr("Connexion réussie ({words}).").format(words=words) if ok else
+                                self.tr("Échec : {words}").format(words=words))
+            self.tested.emit(ok, words)
+
+        def failed(exc: BaseException) -> None:
+            self.test_button.setEnabled(True)
+            self.result.setText(self.tr("Échec : {words}").format(
+                words=exc.message if isinstance(exc, TeleavisError) else type(exc).__name__))
+            self.tested.emit(False, "")
+
+        run_task(check, done, failed)

@@ -1,0 +1,131 @@
+"""Running work off the main thread and delivering the result back on it (Picard's habit).
+
+``run_task(func, callback, error)`` runs ``func`` in the thread pool and calls ``callback(result)``
+(or ``error(exc)``) on the main thread; ``to_main(func)`` calls ``func`` on the main thread from any
+thread. Widgets never start raw threads. Tests swap the pool for ``SyncRunner`` so they stay
+deterministic: ``set_runner(SyncRunner())``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[[Any], None]
+Errback = Callable[[BaseException], None]
+
+
+class _Bridge(QObject):
+    """Lives in the main thread; a signal emitted from any thread runs the callable there."""
+
+    call = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.call.connect(self._invoke)
+
+    @Slot(object)
+    def _invoke(self, func: Callable[[], None]) -> None:
+        func()
+
+
+_bridge: _Bridge | None = None
+_bridge_lock = threading.Lock()
+
+
+def _get_bridge() -> _Bridge:
+    global _bridge
+    with _bridge_lock:
+        if _bridge is None:
+            _bridge = _Bridge()
+            app = QCoreApplication.instance()
+            if app is not None:
+                _bridge.moveToThread(app.thread())
+        return _bridge
+
+
+def to_main(func: Callable[[], None]) -> None:
+    """Call ``func`` on the main thread (soon, from the event loop)."""
+    _get_bridge().call.emit(func)
+
+
+def _default_error(exc: BaseException) -> None:
+    log.error("background task failed", exc_info=(type(exc), exc, exc.__traceback__))
+
+
+class Runner(Protocol):
+    def submit(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None: ...
+
+
+class _Job(QRunnable):
+    def __init__(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None:
+        super().__init__()
+        self.func, self.callback, self.error = func, callback, error
+
+    def run(self) -> None:
+        try:
+            result = self.func()
+        except Exception as exc:  # noqa: BLE001 - delivered to the caller's error handler, on the main thread
+            handler = self.error or _default_error
+            to_main(lambda failure=exc: handler(failure))
+            return
+        if self.callback is not None:
+            callback = self.callback
+            to_main(lambda: callback(result))
+
+
+class PoolRunner:
+    """The application's runner: Qt's global thread pool."""
+
+    def __init__(self, pool: QThreadPool | None = None) -> None:
+        self.pool = pool or QThreadPool.globalInstance()
+
+    def submit(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None:
+        _get_bridge()  # created on the main thread, before any worker needs it
+        self.pool.start(_Job(func, callback, error))
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return bool(self.pool.waitForDone(msecs))
+
+
+class SyncRunner:
+    """Runs the work at once on the calling thread (tests)."""
+
+    def submit(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None:
+        try:
+            result = func()
+        except Exception as exc:  # noqa: BLE001 - same contract as the pool: the error handler gets it
+            (error or _default_error)(exc)
+            return
+        if callback is not None:
+            callback(result)
+
+    def wait(self, msecs: int = 0) -> bool:
+        return True
+
+
+_runner: Runner | None = None
+
+
+def set_runner(runner: Runner | None) -> None:
+    """Swap the runner (``None``: back to the thread pool)."""
+    global _runner
+    _runner = runner
+
+
+def runner() -> Runner:
+    global _runner
+    if _runner is None:
+        _runner = PoolRunner()
+    return _runner
+
+
+def run_task(func: Callable[[], Any], callback: Callback | None = None, error: Errback | None = None) -> None:
+    """Run ``func`` off the main thread; ``callback(result)`` or ``error(exc)`` on the main thread."""
+    runner().submit(func, callback, error)

@@ -1,0 +1,296 @@
+"""The worklist: one table model over the store's case summaries (nothing decrypted per row),
+filters with counts, a search box, and the full name of the selected case only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import messages as M
+from app.errors import TeleavisError
+from app.model import CaseSummary
+from app.store import Store
+
+#: The worklist's filters: which states each shows (a grouping for the eye, not a rule of the case).
+FILTERS: dict[str, tuple[str, ...]] = {
+    "to-finish": ("draft", "ready"),
+    "waiting": ("queued", "sending", "sent", "received", "accepted", "in-progress"),
+    "answered": ("answered",),
+    "attention": ("needs-attention", "on-hold", "rejected"),
+    "all": (),
+}
+PAGE = 200
+Index = QModelIndex | QPersistentModelIndex
+
+
+def short_id(case_id: str) -> str:
+    return case_id[:8]
+
+
+def local_time(instant: str) -> str:
+    """An ISO instant as the user reads it: local date and time, to the minute."""
+    try:
+        moment = datetime.fromisoformat(instant).astimezone()
+    except ValueError:
+        return instant
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+class WorklistModel(QAbstractTableModel):
+    """Rows of ``store.list_cases``, fetched a page at a time as the view scrolls."""
+
+    PATIENT, SPECIALTY, PRIORITY, STATE, UPDATED, IMAGES = range(6)
+
+    def __init__(self, store: Store, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.states: list[str] = []
+        self.search = ""
+        self._rows: list[CaseSummary] = []
+        self._more = False
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load(self, states: list[str] | None = None, search: str | None = None) -> None:
+        if states is not None:
+            self.states = list(states)
+        if search is not None:
+            self.search = search
+        rows = self._query(PAGE + 1)
+        self.beginResetModel()
+        self._more = len(rows) > PAGE
+        self._rows = rows[:PAGE]
+        self.endResetModel()
+
+    def _query(self, limit: int) -> list[CaseSummary]:
+        return self.store.list_cases(states=self.states or None, search=self.search or None, limit=limit)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
+        if parent.isValid() or not self._more:
+            return
+        have = len(self._rows)
+        rows = self._query(have + PAGE + 1)
+        new = rows[have:have + PAGE]
+        if not new:
+            self._more = False
+            return
+        self.beginInsertRows(QModelIndex(), have, have + len(new) - 1)
+        self._rows.extend(new)
+        self._more = len(rows) > have + PAGE
+        self.endInsertRows()
+
+    # -- the model ----------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else 6
+
+    def summary(self, row: int) -> CaseSummary:
+        return self._rows[row]
+
+    def row_of(self, case_id: str) -> int:
+        return next((n for n, r in enumerate(self._rows) if r.id == case_id), -1)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (self.tr("Patient"), self.tr("Spécialité"), self.tr("Priorité"), self.tr("État"),
+                self.tr("Dernier changement"), self.tr("Images"))[section]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.PATIENT:
+                initials = row.initials or "—"
+                mark = "● " if row.unread else ""
+                return f"{mark}{initials}  ({short_id(row.id)})"
+            if column == self.SPECIALTY:
+                return M.specialty_name(row.specialty)
+            if column == self.PRIORITY:
+                return self.tr("Urgent") if row.priority == "urgent" else self.tr("Normale")
+            if column == self.STATE:
+                state = M.state_name(row.state)
+                return self.tr("{state} — réponse non lue").format(state=state) if row.unread else state
+            if column == self.UPDATED:
+                return local_time(row.updated_at)
+            if column == self.IMAGES:
+                return str(row.image_count)
+        if role == Qt.ItemDataRole.FontRole and row.unread:
+            return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.PRIORITY and row.priority == "urgent":
+            return QBrush(QColor("#a4161a"))
+        if role == Qt.ItemDataRole.BackgroundRole and row.unread:
+            return QBrush(QColor("#e3f2e9"))
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.PATIENT:
+            return self.tr("Dossier {id}").format(id=row.id)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+
+class Worklist(QWidget):
+    """The worklist page: filters with counts, search, the table, and the selected patient's name."""
+
+    open_case = Signal(str)
+    new_case = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.model = WorklistModel(store, self)
+        layout = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        self.filters = QButtonGroup(self)
+        self.filters.setExclusive(True)
+        self.filter_buttons: dict[str, QToolButton] = {}
+        for n, key in enumerate(FILTERS):
+            button = QToolButton(checkable=True)
+            button.setProperty("filter", True)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            self.filters.addButton(button, n)
+            self.filter_buttons[key] = button
+            top.addWidget(button)
+        self.filter_buttons["to-finish"].setChecked(True)
+        self.filters.idClicked.connect(lambda _n: self.refresh())
+        top.addStretch(1)
+        self.search = QLineEdit(placeholderText=self.tr("Rechercher un patient (nom, INS) ou un n° de dossier"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(320)
+        top.addWidget(self.search)
+        self.new_button = QPushButton(self.tr("Nouveau dossier"))
+        self.new_button.setToolTip(self.tr("Créer un dossier (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_case)
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(WorklistModel.STATE, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._activated)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_current,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self._open_current,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        layout.addWidget(self.table, 1)
+        self.detail = QLabel()
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.detail)
+        self.table.selectionModel().currentRowChanged.connect(self._selected)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self.refresh)
+        self.setTabOrder(self.search, self.table)
+        self.retranslate_counts({})
+        self._sized = False
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def current_filter(self) -> str:
+        return list(FILTERS)[max(0, self.filters.checkedId())]
+
+    def set_filter(self, key: str) -> None:
+        self.filter_buttons[key].setChecked(True)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload rows and counts, keeping the selected case selected."""
+        selected = self.selected_id()
+        try:
+            self.model.load(list(FILTERS[self.current_filter()]), self.search.text())
+            counts = self.store.counts()
+        except TeleavisError as exc:
+            self.detail.setText(exc.message)
+            return
+        self.retranslate_counts(counts)
+        if not self._sized and self.model.rowCount():
+            self.table.resizeColumnsToContents()
+            self._sized = True
+        row = self.model.row_of(selected) if selected else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self.detail.clear()
+
+    def unread_count(self) -> int:
+        """Cases with an answer or a question not yet read (a few rows: no decryption)."""
+        states = list(FILTERS["answered"] + FILTERS["attention"])
+        return sum(1 for r in self.store.list_cases(states=states) if r.unread)
+
+    def retranslate_counts(self, counts: dict[str, int]) -> None:
+        names = {"to-finish": self.tr("À terminer"), "waiting": self.tr("En attente"),
+                 "answered": self.tr("Réponses"), "attention": self.tr("À traiter"), "all": self.tr("Tous")}
+        for key, button in self.filter_buttons.items():
+            states = FILTERS[key]
+            total = sum(counts.values()) if not states else sum(counts.get(s, 0) for s in states)
+            button.setText(f"{names[key]} ({total})")
+            button.setToolTip(", ".join(M.state_name(s) for s in states) if states else self.tr("Tous les dossiers"))
+
+    def selected_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.summary(index.row()).id if index.isValid() else None
+
+    def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.detail.clear()
+            return
+        summary = self.model.summary(current.row())
+        try:
+            case = self.store.get_case(summary.id)  # one decryption: the selected case only
+        except TeleavisError as exc:
+            self.detail.setText(exc.message)
+            return
+        name = " ".join(p for p in (case.patient.family.upper(), " ".join(case.patient.given)) if p)
+        self.detail.setText(self.tr("{name} — dossier {id} — {state}").format(
+            name=name or self.tr("(patient sans nom)"), id=short_id(summary.id), state=M.state_name(summary.state)))
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_case.emit(self.model.summary(index.row()).id)
+
+    def _open_current(self) -> None:
+        self._activated(self.table.currentIndex())
