@@ -1,0 +1,365 @@
+"""The workstation diagnosis (``teleavis doctor``, the window's "Aide > Diagnostic"): pure checks.
+
+Each check turns facts into one :class:`Check` with a status and, when something is wrong, a
+sentence saying what to do. The facts that need hardware or the network (cameras, the platform's
+answer) are gathered by the composition root (``app.commands.doctor``) and handed in as plain
+values, so this module imports neither ``capture`` nor ``sync``, and every check can be fed a
+simulated disk, clock or camera in tests.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import shutil
+import sqlite3
+import stat
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import app.doctor_messages  # noqa: F401 - registers the messages used below
+from app import i18n
+from app import messages as M
+from app.db import DB_FILE, MIGRATIONS
+
+Status = Literal["ok", "warning", "failed"]
+OK: Status = "ok"
+WARNING: Status = "warning"
+FAILED: Status = "failed"
+
+#: Below this much free space new photos soon cannot be saved; below ``LOW_SPACE`` it is worth a word.
+FULL_SPACE = 500 * 1024**2
+LOW_SPACE = 2 * 1024**3
+#: A clock further off than this breaks tokens and TLS; a minute off is already worth saying.
+CLOCK_FAILED_S = 5 * 60
+CLOCK_WARNING_S = 60
+#: A camera whose best resolution has fewer pixels than 1280×720 takes unusable close-ups.
+MIN_PIXELS = 1280 * 720
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the diagnosis: ``name`` is a stable id (camera, keyring, data_dir, free_space,
+    database, platform, tls, clock); ``detail`` says what was found, ``advice`` what to do."""
+
+    name: str
+    status: Status
+    detail: str
+    advice: str = ""
+
+    @property
+    def title(self) -> str:
+        return M.tr(f"doctor.title.{self.name}")
+
+    def as_json(self) -> dict[str, str]:
+        return {"name": self.name, "title": self.title, **{k: v for k, v in asdict(self).items() if k != "name"}}
+
+
+# -- cameras ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CameraProbe:
+    """What was learnt about one camera: whether it opened, and the resolutions it accepted."""
+
+    name: str
+    opened: bool
+    resolutions: tuple[tuple[int, int], ...] = ()
+    error: str = ""
+
+
+def cameras(found: Sequence[CameraProbe] | None, error: str = "") -> Check:
+    """The camera check from the probes (``None`` with ``error`` when enumeration itself failed)."""
+    if found is None:
+        return Check("camera", WARNING, M.tr("doctor.camera.error", reason=error),
+                     M.tr("doctor.camera.none.advice"))
+    if not found:
+        return Check("camera", WARNING, M.tr("doctor.camera.none"), M.tr("doctor.camera.none.advice"))
+    details: list[str] = []
+    advice: list[str] = []
+    status: Status = OK
+    for probe in found:
+        if not probe.opened:
+            details.append(M.tr("doctor.camera.unopened", name=probe.name, reason=probe.error or "?"))
+            advice.append(M.tr("doctor.camera.unopened.advice"))
+            status = FAILED
+            continue
+        best = max(probe.resolutions, key=lambda wh: wh[0] * wh[1], default=None)
+        if best is not None and best[0] * best[1] < MIN_PIXELS:
+            details.append(M.tr("doctor.camera.low", name=probe.name, resolution=f"{best[0]}×{best[1]}"))
+            advice.append(M.tr("doctor.camera.low.advice"))
+            status = WARNING if status == OK else status
+            continue
+        listed = ", ".join(f"{w}×{h}" for w, h in probe.resolutions) or "?"
+        details.append(M.tr("doctor.camera.found", name=probe.name, resolutions=listed))
+    if any(p.opened for p in found) and status == FAILED:
+        status = WARNING  # one camera works: capture is possible
+    return Check("camera", status, " ".join(details), " ".join(dict.fromkeys(advice)))
+
+
+# -- keyring ------------------------------------------------------------------------------------------
+
+def keyring(usable: bool, backend: str, key_file: Path) -> Check:
+    """Where the data key is kept, and whether that place answers here."""
+    mode: str | None = None
+    if key_file.exists():
+        try:
+            meta = _read_json(key_file)
+            mode = "+".join(name for name in ("keyring", "passphrase") if meta.get(name)) or "?"
+        except (OSError, ValueError):
+            return Check("keyring", FAILED, M.tr("doctor.keyring.damaged"), M.tr("doctor.keyring.damaged.advice"))
+    if usable:
+        return Check("keyring", OK, M.tr("doctor.keyring.ok", backend=backend, mode=mode or "-"))
+    if mode is None:
+        return Check("keyring", WARNING, M.tr("doctor.keyring.new"), M.tr("doctor.keyring.new.advice"))
+    if "passphrase" in mode:
+        return Check("keyring", WARNING, M.tr("doctor.keyring.passphrase"), M.tr("doctor.keyring.passphrase.advice"))
+    return Check("keyring", FAILED, M.tr("doctor.keyring.lost"), M.tr("doctor.keyring.lost.advice"))
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    import json
+
+    value = json.loads(path.read_text("utf-8"))
+    if not isinstance(value, dict):
+        raise ValueError("not an object")
+    return value
+
+
+# -- data folder and disk -----------------------------------------------------------------------------
+
+def existing_ancestor(path: Path) -> Path:
+    """``path`` or its nearest existing parent (where a new data folder would be created)."""
+    current = path
+    while not current.exists() and current.parent != current:
+        current = current.parent
+    return current
+
+
+def data_dir(path: Path) -> Check:
+    """The data folder is a folder, this user can write there (really tried), and others cannot read it."""
+    target = path if path.exists() else existing_ancestor(path)
+    if path.exists() and not path.is_dir():
+        return Check("data_dir", FAILED, M.tr("doctor.data_dir.not_dir", path=str(path)),
+                     M.tr("doctor.data_dir.readonly.advice"))
+    try:
+        with tempfile.NamedTemporaryFile(dir=target, prefix=".doctor-", delete=True) as probe:
+            probe.write(b"x")
+            probe.flush()
+    except OSError as exc:
+        return Check("data_dir", FAILED, M.tr("doctor.data_dir.readonly", path=str(target), reason=exc.strerror or exc),
+                     M.tr("doctor.data_dir.readonly.advice"))
+    if not path.exists():
+        return Check("data_dir", OK, M.tr("doctor.data_dir.new", path=str(path)))
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if os.name != "nt" and mode & 0o077:
+        return Check("data_dir", WARNING, M.tr("doctor.data_dir.open", path=str(path), mode=f"{mode:o}"),
+                     M.tr("doctor.data_dir.open.advice", path=str(path)))
+    return Check("data_dir", OK, M.tr("doctor.data_dir.ok", path=str(path)))
+
+
+def human_size(size: float) -> str:
+    for unit in ("o", "Ko", "Mo", "Go") if i18n.language() == "fr" else ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit in ("Go", "GB"):
+            text = f"{size:.0f}" if unit in ("o", "B") else f"{size:.1f}"
+            return f"{text.replace('.', ',') if unit.endswith('o') else text} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def free_space(path: Path, usage: Callable[[Path], Any] = shutil.disk_usage) -> Check:
+    """Free space on the disk holding the data folder (``usage`` returns an object with ``.free``)."""
+    free = int(usage(existing_ancestor(path)).free)
+    words = human_size(free)
+    if free < FULL_SPACE:
+        return Check("free_space", FAILED, M.tr("doctor.space.full", free=words), M.tr("doctor.space.full.advice"))
+    if free < LOW_SPACE:
+        return Check("free_space", WARNING, M.tr("doctor.space.low", free=words), M.tr("doctor.space.low.advice"))
+    return Check("free_space", OK, M.tr("doctor.space.ok", free=words))
+
+
+# -- database -----------------------------------------------------------------------------------------
+
+def database(root: Path) -> Check:
+    """SQLite's own integrity check of the database, opened read-only (no key needed, nothing written)."""
+    path = root / DB_FILE
+    if not path.exists():
+        return Check("database", OK, M.tr("doctor.db.new"))
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+        try:
+            result = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            cases = int(conn.execute("SELECT count(*) FROM cases").fetchone()[0]) if version else 0
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return Check("database", WARNING, M.tr("doctor.db.busy", reason=text), M.tr("doctor.db.busy.advice"))
+        return Check("database", FAILED, M.tr("doctor.db.corrupt", reason=text), M.tr("doctor.db.corrupt.advice"))
+    if result != ["ok"]:
+        return Check("database", FAILED, M.tr("doctor.db.corrupt", reason="; ".join(result[:3])),
+                     M.tr("doctor.db.corrupt.advice"))
+    if version > len(MIGRATIONS):
+        return Check("database", FAILED, M.tr("doctor.db.too_new", version=version), M.tr("doctor.db.too_new.advice"))
+    return Check("database", OK, M.tr("doctor.db.ok", version=version, cases=cases))
+
+
+def plain_settings(root: Path) -> dict[str, Any]:
+    """The settings stored in clear (platform address, CA bundle, proxy…), read without the data key."""
+    import json
+
+    path = root / DB_FILE
+    if not path.exists():
+        return {}
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+        try:
+            rows = conn.execute("SELECT key, value FROM settings WHERE encrypted = 0").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+    values: dict[str, Any] = {}
+    for key, raw in rows:
+        try:
+            values[str(key)] = json.loads(raw)
+        except (TypeError, ValueError):
+            continue
+    return values
+
+
+# -- platform, TLS, clock -----------------------------------------------------------------------------
+
+Outcome = Literal["ok", "sign_in", "unreachable", "timeout", "tls", "not_fhir", "ca_missing"]
+
+
+@dataclass(frozen=True)
+class PlatformProbe:
+    """The answer to one ``GET metadata``: how it ended, in words, and the platform's ``Date`` header."""
+
+    url: str
+    outcome: Outcome
+    detail: str = ""
+    date_header: str | None = None
+    ca_bundle: str = ""
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def platform(probe: PlatformProbe | None) -> Check:
+    """Reachability of the configured platform (``None``: none configured, training mode)."""
+    if probe is None:
+        return Check("platform", OK, M.tr("doctor.platform.training"), M.tr("doctor.platform.training.advice"))
+    url, reason = probe.url, probe.detail
+    if probe.outcome == "ok":
+        return Check("platform", OK, M.tr("doctor.platform.ok", url=url, software=reason or "FHIR"))
+    if probe.outcome == "sign_in":
+        return Check("platform", WARNING, M.tr("doctor.platform.sign_in", url=url),
+                     M.tr("doctor.platform.sign_in.advice"))
+    if probe.outcome == "not_fhir":
+        return Check("platform", FAILED, M.tr("doctor.platform.not_fhir", url=url, reason=reason),
+                     M.tr("doctor.platform.not_fhir.advice"))
+    if probe.outcome == "timeout":
+        return Check("platform", FAILED, M.tr("doctor.platform.timeout", url=url),
+                     M.tr("doctor.platform.unreachable.advice"))
+    if probe.outcome in ("tls", "ca_missing"):
+        # Reached, but the conversation was refused: the TLS check says why.
+        return Check("platform", FAILED, M.tr("doctor.platform.unreachable", url=url, reason=M.tr("doctor.title.tls")),
+                     M.tr("doctor.tls.failed.advice"))
+    return Check("platform", FAILED, M.tr("doctor.platform.unreachable", url=url, reason=reason),
+                 M.tr("doctor.platform.unreachable.advice"))
+
+
+def tls(probe: PlatformProbe | None) -> Check:
+    """Whether the platform's certificate was verified (with the site's CA bundle when one is set)."""
+    if probe is None:
+        return Check("tls", OK, M.tr("doctor.tls.training"))
+    if probe.outcome == "ca_missing":
+        return Check("tls", FAILED, M.tr("doctor.tls.ca_missing", path=probe.ca_bundle),
+                     M.tr("doctor.tls.ca_missing.advice"))
+    if probe.outcome == "tls":
+        return Check("tls", FAILED, M.tr("doctor.tls.failed", reason=probe.detail), M.tr("doctor.tls.failed.advice"))
+    if not probe.url.lower().startswith("https://"):
+        host = probe.url.split("//", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
+        if host in ("127.0.0.1", "localhost", "::1"):
+            return Check("tls", OK, M.tr("doctor.tls.local"))
+        return Check("tls", WARNING, M.tr("doctor.tls.plain"), M.tr("doctor.tls.plain.advice"))
+    if probe.outcome in ("unreachable", "timeout"):
+        return Check("tls", WARNING, M.tr("doctor.tls.untested"))
+    ca = M.tr("doctor.tls.ca", path=probe.ca_bundle) if probe.ca_bundle else ""
+    return Check("tls", OK, M.tr("doctor.tls.ok", ca=ca))
+
+
+def clock_skew(date_header: str | None, now: datetime) -> float | None:
+    """Seconds this computer's clock is ahead (positive) or behind the ``Date`` header; None if absent."""
+    if not date_header:
+        return None
+    moment = email.utils.parsedate_to_datetime(date_header)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (now - moment).total_seconds()
+
+
+def _duration(seconds: float) -> str:
+    seconds = abs(seconds)
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"
+
+
+def clock(date_header: str | None, now: datetime) -> Check:
+    """The clock check: this computer's time against the platform's ``Date`` header."""
+    try:
+        skew = clock_skew(date_header, now)
+    except (TypeError, ValueError):
+        return Check("clock", WARNING, M.tr("doctor.clock.bad_header", value=date_header))
+    if skew is None:
+        return Check("clock", OK, M.tr("doctor.clock.untested"))
+    # The Date header has a one-second resolution and the answer took a moment to arrive.
+    if abs(skew) <= CLOCK_WARNING_S:
+        return Check("clock", OK, M.tr("doctor.clock.ok", skew=_duration(skew)))
+    direction = M.tr("doctor.clock.ahead" if skew > 0 else "doctor.clock.behind")
+    status: Status = FAILED if abs(skew) > CLOCK_FAILED_S else WARNING
+    return Check("clock", status, M.tr("doctor.clock.off", direction=direction, skew=_duration(skew)),
+                 M.tr("doctor.clock.off.advice"))
+
+
+# -- the whole diagnosis ------------------------------------------------------------------------------
+
+def failed(checks: Sequence[Check]) -> bool:
+    return any(c.status == FAILED for c in checks)
+
+
+def exit_code(checks: Sequence[Check]) -> int:
+    """0 when nothing failed (warnings allowed), 1 otherwise (cli.md)."""
+    return 1 if failed(checks) else 0
+
+
+def summary(checks: Sequence[Check]) -> str:
+    failures = sum(c.status == FAILED for c in checks)
+    warnings = sum(c.status == WARNING for c in checks)
+    if failures:
+        return M.tr("doctor.summary.failed", n=failures)
+    if warnings:
+        return M.tr("doctor.summary.warnings", n=warnings)
+    return M.tr("doctor.summary.ok")
+
+
+def render_text(checks: Sequence[Check]) -> str:
+    """The diagnosis as plain text, one block per check (the CLI and the window show this)."""
+    lines: list[str] = []
+    for check in checks:
+        lines.append(f"[{M.tr(f'doctor.status.{check.status}')}] {check.title} — {check.detail}")
+        if check.advice and check.status != OK:
+            lines.append(f"    {M.tr('doctor.advice', advice=check.advice)}")
+    lines.append("")
+    lines.append(summary(checks))
+    return "\n".join(lines)
+
+
+def as_json(checks: Sequence[Check]) -> dict[str, Any]:
+    return {"ok": not failed(checks), "summary": summary(checks), "checks": [c.as_json() for c in checks]}

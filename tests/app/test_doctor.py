@@ -1,0 +1,341 @@
+"""``teleavis doctor``: each failure a workstation meets is reported, with what to do, in French and English.
+
+The network cases are real: a closed loopback port, a local HTTPS server whose self-signed
+certificate is (or is not) in the site's CA bundle, and a local server whose clock is ten minutes
+ahead. The disk and the camera are fed in, since a test cannot fill the disk or plug a camera.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import glob
+import http.server
+import ipaddress
+import json
+import os
+import socket
+import ssl
+import threading
+from collections import namedtuple
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app import doctor
+from app.commands.doctor import diagnose, probe_platform, short_reason
+from app.doctor import CameraProbe, PlatformProbe
+from app.i18n import set_language
+from tests.support.cli import SITE, run_inprocess, run_process, write_json
+
+Usage = namedtuple("Usage", "total used free")
+NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
+
+
+# -- little servers ------------------------------------------------------------------------------------
+
+class _Platform(http.server.BaseHTTPRequestHandler):
+    """Answers ``GET /fhir/metadata`` with a CapabilityStatement, its clock shifted by ``skew``."""
+
+    skew = dt.timedelta(0)
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return email.utils.format_datetime(dt.datetime.now(dt.UTC) + self.skew, usegmt=True)
+
+    def do_GET(self) -> None:
+        body = json.dumps({"resourceType": "CapabilityStatement", "status": "active", "fhirVersion": "4.0.1",
+                           "software": {"name": "Plateforme d'essai"}, "kind": "instance",
+                           "format": ["json"], "date": "2026-01-01"}).encode()
+        self.send_response(200 if self.path.endswith("/metadata") else 404)
+        self.send_header("Content-Type", "application/fhir+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _serve(handler: type[http.server.BaseHTTPRequestHandler],
+           context: ssl.SSLContext | None = None) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    if context is not None:
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    scheme = "https" if context else "http"
+    try:
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}/fhir"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def clock_ahead_platform() -> Iterator[str]:
+    class Ahead(_Platform):
+        skew = dt.timedelta(minutes=10)
+
+    yield from _serve(Ahead)
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "plateforme-essai.local")])
+    now = dt.datetime.now(dt.UTC)
+    public = key.public_key()
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(public)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                         content_commitment=False, key_encipherment=False, data_encipherment=False,
+                                         key_agreement=False, encipher_only=False, decipher_only=False),
+                           critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(public), critical=False)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "plateforme.pem", folder / "plateforme.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+@pytest.fixture
+def https_platform(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    cert, key = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    for url in _serve(_Platform, context):
+        yield url, cert
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def configured(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
+    site = write_json(tmp_path / "site.json", SITE)
+    assert run_inprocess(capsys, "init", "--site", str(site)).code == 0
+
+    def set_setting(key: str, value: str) -> None:
+        assert run_inprocess(capsys, "config", "set", key, value).code == 0
+
+    return set_setting
+
+
+def _by_name(report: dict[str, Any]) -> dict[str, dict[str, str]]:
+    return {check["name"]: check for check in report["checks"]}
+
+
+def _doctor(capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, dict[str, str]]]:
+    result = run_inprocess(capsys, "doctor", "--json")
+    report = result.json()
+    assert report["ok"] == (result.code == 0)
+    return result.code, _by_name(report)
+
+
+# -- cameras -------------------------------------------------------------------------------------------
+
+def test_no_camera_is_found_by_the_real_enumeration_and_the_advice_says_what_to_do(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _code, checks = _doctor(capsys)
+    camera = checks["camera"]
+    if glob.glob("/dev/video*"):  # a workstation with a camera: the real enumeration lists it
+        assert camera["detail"] != "Aucune caméra trouvée."
+        return
+    assert camera["status"] == "warning"
+    assert camera["detail"] == "Aucune caméra trouvée."
+    assert "Branchez la caméra" in camera["advice"] and "caméra de démonstration" in camera["advice"]
+
+
+def test_camera_found_unopened_or_too_coarse() -> None:
+    good = CameraProbe("Dermatoscope USB", True, ((640, 480), (1920, 1080)))
+    assert doctor.cameras([good]).status == "ok"
+    assert "1920×1080" in doctor.cameras([good]).detail
+    busy = CameraProbe("Webcam", False, error="open")
+    check = doctor.cameras([busy])
+    assert check.status == "failed" and "impossible à ouvrir" in check.detail and "groupe « video »" in check.advice
+    assert doctor.cameras([busy, good]).status == "warning"  # one camera works: capture is possible
+    coarse = doctor.cameras([CameraProbe("Vieille webcam", True, ((320, 240), (640, 480)))])
+    assert coarse.status == "warning" and "640×480" in coarse.detail and "1280×720" in coarse.advice
+    broken = doctor.cameras(None, error="OSError: v4l2")
+    assert broken.status == "warning" and "v4l2" in broken.detail
+
+
+# -- keyring, data folder, disk, database ----------------------------------------------------------
+
+def test_keyring_unavailable_is_reported_with_the_passphrase_as_the_way_in(
+        capsys: pytest.CaptureFixture[str], configured: Any, teleavis_home: Path) -> None:
+    assert os.environ["PYTHON_KEYRING_BACKEND"] == "keyring.backends.fail.Keyring"
+    code, checks = _doctor(capsys)
+    assert code == 0
+    assert checks["keyring"]["status"] == "warning"
+    assert "Pas de trousseau du système utilisable" in checks["keyring"]["detail"]
+    assert "phrase secrète" in checks["keyring"]["advice"]
+    # A key kept only in a keyring that does not answer here: the data cannot be opened.
+    meta = json.loads((teleavis_home / "key.json").read_text())
+    meta.update(keyring={"service": "teleavis", "username": "data-key:x"}, passphrase=None)
+    (teleavis_home / "key.json").write_text(json.dumps(meta))
+    code, checks = _doctor(capsys)
+    assert code == 1 and checks["keyring"]["status"] == "failed"
+    assert "Ouvrez la session" in checks["keyring"]["advice"]
+    (teleavis_home / "key.json").write_text("{not json")
+    assert doctor.keyring(False, "", teleavis_home / "key.json").status == "failed"
+    assert doctor.keyring(True, "SecretService", teleavis_home / "nothing.json").status == "ok"
+
+
+def test_disk_nearly_full_fails_with_advice_and_low_space_warns(teleavis_home: Path) -> None:
+    def nearly_full(_path: Path) -> Usage:
+        return Usage(100 * 1024**3, 100 * 1024**3 - 120 * 1024**2, 120 * 1024**2)
+
+    checks = diagnose(teleavis_home, camera_probe=list, usage=nearly_full)
+    space = next(c for c in checks if c.name == "free_space")
+    assert space.status == "failed"
+    assert space.detail == "Disque presque plein : 120,0 Mo libres sur le disque des données."
+    assert "Libérez de la place maintenant" in space.advice
+    assert doctor.exit_code(checks) == 1
+    assert "[ÉCHEC] Place libre sur le disque" in doctor.render_text(checks)
+    low = doctor.free_space(teleavis_home, lambda _p: Usage(0, 0, 1024**3))
+    assert low.status == "warning"
+    assert doctor.free_space(teleavis_home, lambda _p: Usage(0, 0, 50 * 1024**3)).status == "ok"
+
+
+def test_data_folder_that_is_a_file_or_open_to_others(teleavis_home: Path) -> None:
+    teleavis_home.parent.mkdir(parents=True, exist_ok=True)
+    teleavis_home.write_text("not a folder")
+    assert doctor.data_dir(teleavis_home).status == "failed"
+    teleavis_home.unlink()
+    assert doctor.data_dir(teleavis_home).status == "ok"  # will be created
+    teleavis_home.mkdir()
+    teleavis_home.chmod(0o755)
+    check = doctor.data_dir(teleavis_home)
+    assert check.status == "warning" and "chmod 700" in check.advice
+    teleavis_home.chmod(0o700)
+    assert doctor.data_dir(teleavis_home).status == "ok"
+    assert not list(teleavis_home.iterdir())  # the write probe left nothing behind
+
+
+def test_database_integrity(capsys: pytest.CaptureFixture[str], configured: Any, teleavis_home: Path) -> None:
+    check = doctor.database(teleavis_home)
+    assert check.status == "ok" and "0 dossier" in check.detail
+    damaged = teleavis_home.parent / "damaged"
+    damaged.mkdir()
+    (damaged / "teleavis.db").write_bytes(b"SQLite format 3\x00" + os.urandom(8192))
+    check = doctor.database(damaged)
+    assert check.status == "failed" and "endommagée" in check.detail and "sauvegarde" in check.advice
+
+
+# -- the platform: unreachable, wrong CA, clock --------------------------------------------------------
+
+def test_platform_unreachable_on_a_closed_port(capsys: pytest.CaptureFixture[str], configured: Any) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/fhir"
+    configured("platform.url", url)
+    code, checks = _doctor(capsys)
+    assert code == 1
+    assert checks["platform"]["status"] == "failed"
+    assert checks["platform"]["detail"].startswith(f"{url} injoignable (")
+    assert "refused" in checks["platform"]["detail"].lower()
+    assert "accès à Internet" in checks["platform"]["advice"]
+    assert checks["clock"]["status"] == "ok"  # not compared, not blamed
+
+
+def test_wrong_ca_fails_tls_then_the_sites_ca_bundle_makes_it_trusted(
+        capsys: pytest.CaptureFixture[str], configured: Any, https_platform: tuple[str, Path]) -> None:
+    url, cert = https_platform
+    configured("platform.url", url)
+    code, checks = _doctor(capsys)
+    assert code == 1
+    assert checks["tls"]["status"] == "failed"
+    assert "certificate verify failed" in checks["tls"]["detail"]
+    assert "platform.ca_bundle" in checks["tls"]["advice"]
+    assert checks["platform"]["status"] == "failed"
+    configured("platform.ca_bundle", str(cert))
+    code, checks = _doctor(capsys)
+    assert checks["tls"]["status"] == "ok", checks["tls"]
+    assert str(cert) in checks["tls"]["detail"]
+    assert checks["platform"]["status"] == "ok" and "Plateforme d'essai" in checks["platform"]["detail"]
+    assert checks["clock"]["status"] == "ok"
+    assert code == 0
+    configured("platform.ca_bundle", str(cert) + ".absent")
+    code, checks = _doctor(capsys)
+    assert code == 1 and checks["tls"]["status"] == "failed" and "introuvable" in checks["tls"]["detail"]
+
+
+def test_clock_ten_minutes_off_the_platforms_date_header(capsys: pytest.CaptureFixture[str], configured: Any,
+                                                          clock_ahead_platform: str) -> None:
+    configured("platform.url", clock_ahead_platform)
+    code, checks = _doctor(capsys)
+    assert checks["platform"]["status"] == "ok"
+    assert checks["tls"]["status"] == "ok"  # loopback
+    assert code == 1
+    assert checks["clock"]["status"] == "failed"
+    assert checks["clock"]["detail"] == "L'horloge de l'ordinateur retarde de 10 min sur celle de la plateforme."
+    assert "Mettez l'ordinateur à l'heure" in checks["clock"]["advice"]
+
+
+def test_clock_against_the_sandbox_platform(tmp_path: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str],
+                                            configured: Any) -> None:
+    from sync.sandbox import SandboxServer
+
+    with SandboxServer(tmp_path / "sandbox", "127.0.0.1", 0, run_expert=False) as sandbox:
+        configured("platform.url", sandbox.base_url)
+        probe = probe_platform(teleavis_home)
+    assert probe is not None and probe.outcome == "ok" and probe.date_header
+    assert doctor.clock(probe.date_header, probe.received_at).status == "ok"
+    skewed = doctor.clock(probe.date_header, probe.received_at + dt.timedelta(minutes=10))
+    assert skewed.status == "failed" and "avance de 10 min" in skewed.detail
+
+
+def test_clock_skew_is_pure() -> None:
+    header = email.utils.format_datetime(NOW, usegmt=True)
+    assert doctor.clock_skew(header, NOW + dt.timedelta(minutes=10)) == 600
+    assert doctor.clock_skew(None, NOW) is None
+    assert doctor.clock(header, NOW + dt.timedelta(seconds=20)).status == "ok"
+    assert doctor.clock(header, NOW - dt.timedelta(minutes=2)).status == "warning"
+    assert doctor.clock("pas une date", NOW).status == "warning"
+
+
+def test_platform_outcomes_in_words() -> None:
+    assert doctor.platform(None).status == "ok" and "mode formation" in doctor.platform(None).detail
+    sign_in = PlatformProbe("https://p.example/fhir", "sign_in")
+    assert doctor.platform(sign_in).status == "warning" and "Reconnectez-vous" in doctor.platform(sign_in).advice
+    portal = PlatformProbe("https://p.example/fhir", "not_fhir", "HTTP 200, text/html")
+    assert doctor.platform(portal).status == "failed" and "portail" in doctor.platform(portal).detail
+    assert doctor.tls(PlatformProbe("http://p.example/fhir", "ok")).status == "warning"
+    assert doctor.tls(PlatformProbe("https://p.example/fhir", "unreachable")).status == "warning"
+    assert short_reason(OSError("x [Errno 111] Connection refused'))")) == "[Errno 111] Connection refused"
+
+
+# -- the command as a user runs it -----------------------------------------------------------------
+
+def test_english_words_and_exit_codes(capsys: pytest.CaptureFixture[str], configured: Any) -> None:
+    configured("platform.url", f"http://127.0.0.1:{_closed_port()}/fhir")
+    set_language("en")
+    result = run_inprocess(capsys, "doctor")
+    assert result.code == 1
+    assert "[FAILED] Platform" in result.out and "out of reach" in result.out
+    assert "What to do: Check that the computer reaches the Internet" in result.out
+    assert "failure(s): follow the advice above" in result.out
+
+
+def test_the_command_in_a_fresh_process_only_warns(tmp_path: Path) -> None:
+    result = run_process("doctor", env={"TELEAVIS_HOME": str(tmp_path / "fresh"), "LANG": "en_GB.UTF-8"})
+    assert result.code == 0, result.err
+    assert "[WARNING] Keyring (data key)" in result.out
+    assert "No failure" in result.out
+    assert not (tmp_path / "fresh").exists()  # a diagnosis writes nothing
