@@ -35,6 +35,7 @@ from sync.client import PermanentFault, PlatformClient, Stopped, TransientFault
 from sync.follow import Follower, find_task
 from sync.mapping import MappingError, PreparedCase, location_id, prepare_case, prepare_reply
 from sync.progress import NullListener, ProgressListener
+from sync.training import poll_interval
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +210,7 @@ class Engine:
         self.outbox = Outbox(store)
         self.follower = Follower(store, client, self.listener)
         self.case_budget_s = case_budget_s
-        self.poll_interval_s = poll_interval_s or float(store.settings.get("sync.interval_s") or 300)
+        self.poll_interval_s = poll_interval_s or poll_interval(store)
         self.follow = follow
         self._wake = threading.Event()
         self._last_poll = 0.0

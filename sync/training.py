@@ -19,6 +19,16 @@ def training_mode(store: Any) -> bool:
     return setting == "on" or (setting == "auto" and not store.settings.get("platform.url"))
 
 
+#: Against the sandbox on loopback, polling costs nothing and a newcomer sees the answer arrive.
+TRAINING_POLL_S = 5.0
+
+
+def poll_interval(store: Any) -> float:
+    """Seconds between two polls of the platform: the setting, or a few seconds in training mode."""
+    configured = float(store.settings.get("sync.interval_s") or 300)
+    return min(configured, TRAINING_POLL_S) if training_mode(store) else configured
+
+
 def ensure_sandbox(store: Any) -> str:
     """The base URL to talk to: the configured platform, or an in-process sandbox on loopback
     (data in ``<data dir>/sandbox``) started on first call and stopped at exit."""
