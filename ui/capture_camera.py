@@ -1,0 +1,89 @@
+"""The live camera part of the capture panel: chooser, unplugged banner, preview."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.store import Store
+from ui.camera_bridge import DEMO_ID, CameraBridge, available_cameras, open_source
+from ui.capture_preview import CapturePreview
+
+
+class LiveCamera(QWidget):
+    """Chooses a camera (kept in the settings), shows it live, says clearly when it is unplugged."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.bridge = CameraBridge(self)
+        self.choice = QComboBox()
+        self.choice.setAccessibleName(self.tr("Caméra"))
+        label = QLabel(self.tr("&Caméra :"))
+        label.setBuddy(self.choice)
+        self.banner = QLabel(self.tr("Caméra débranchée — rebranchez-la : la reprise est automatique"))
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #c62828; color: white; padding: 8px; font-weight: bold;")
+        self.banner.setVisible(False)
+        self.preview = CapturePreview()
+
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.choice, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.preview, 1)
+        self.setTabOrder(self.choice, self.preview)
+
+        self.bridge.frame_ready.connect(self.preview.show_frame)
+        self.bridge.camera_lost.connect(self._lost)
+        self.bridge.camera_back.connect(self._back)
+        self.choice.activated.connect(self._chosen)
+
+    def _training(self) -> bool:
+        mode = self._store.settings.get("training")
+        return bool(mode == "on" or (mode == "auto" and not self._store.settings.get("platform.url")))
+
+    def fill(self, specialty: str) -> None:
+        """List the cameras for ``specialty`` (the demo draws skin or a fundus), the saved one chosen."""
+        wanted = self._store.settings.get("camera.id")
+        self.choice.clear()
+        for camera in available_cameras(specialty, training=self._training()):
+            self.choice.addItem(camera.name, camera.id)
+        index = self.choice.findData(wanted)
+        self.choice.setCurrentIndex(index if index >= 0 else 0)
+
+    def start(self) -> None:
+        """Start the chosen camera's live preview."""
+        choice_id = self.choice.currentData()
+        if not choice_id:
+            return
+        resolution = str(self._store.settings.get("camera.resolution") or "")
+        self.banner.setVisible(False)
+        self.preview.clear(self.tr("Démarrage de la caméra…"))
+        self.bridge.start(lambda: open_source(choice_id, resolution), self.choice.currentText())
+
+    def stop(self, message: str = "") -> None:
+        self.bridge.stop()
+        self.banner.setVisible(False)
+        self.preview.clear(message or self.tr("Caméra arrêtée."))
+
+    @Slot(int)
+    def _chosen(self, index: int) -> None:
+        choice_id = self.choice.itemData(index)
+        if not choice_id:
+            return
+        if not str(choice_id).startswith(DEMO_ID):
+            self._store.settings.set("camera.id", choice_id)
+        self.start()
+
+    @Slot(str)
+    def _lost(self, reason: str) -> None:
+        self.banner.setToolTip(reason)
+        self.banner.setVisible(True)
+
+    @Slot()
+    def _back(self) -> None:
+        self.banner.setVisible(False)
