@@ -1,0 +1,165 @@
+"""What the selected image shows (site, view, eye and field, note), all its findings, its actions."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage
+from ui.image_tile import LEVEL_COLOURS, eye_name, view_name
+
+
+class ImageLabels(QGroupBox):
+    """Edits the labels of one image; each finished edit is announced with the edited copy."""
+
+    edited = Signal(object)  # CaseImage
+    retake_requested = Signal(str)
+    anonymise_requested = Signal(str)
+    delete_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Image sélectionnée"), parent)
+        self.image: CaseImage | None = None
+        self._retina = False
+        self._loading = False
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+
+        self.body_site = QLineEdit()
+        self.body_site.setPlaceholderText(self.tr("ex. dos, avant-bras gauche, talon droit"))
+        self.body_site_label = QLabel(self.tr("&Localisation :"))
+        self.body_site_label.setBuddy(self.body_site)
+        form.addRow(self.body_site_label, self.body_site)
+
+        self.eye = QComboBox()
+        self.eye.addItem(self.tr("— à préciser —"), "")
+        for eye in EYES:
+            self.eye.addItem(eye_name(eye), eye)
+        self.eye_label = QLabel(self.tr("Œi&l :"))
+        self.eye_label.setBuddy(self.eye)
+        form.addRow(self.eye_label, self.eye)
+
+        self.view = QComboBox()
+        self.view_label = QLabel(self.tr("&Vue :"))
+        self.view_label.setBuddy(self.view)
+        form.addRow(self.view_label, self.view)
+
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("Remarque pour l'expert (facultatif)"))
+        note_label = QLabel(self.tr("&Note :"))
+        note_label.setBuddy(self.note)
+        form.addRow(note_label, self.note)
+
+        self.findings = QLabel()
+        self.findings.setWordWrap(True)
+        self.findings.setTextFormat(Qt.TextFormat.RichText)
+        self.findings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.findings)
+
+        buttons = QHBoxLayout()
+        self.retake_button = QPushButton(self.tr("&Reprendre"))
+        self.retake_button.setToolTip(self.tr("La prochaine photo remplacera celle-ci"))
+        self.anonymise_button = QPushButton(self.tr("&Anonymiser…"))
+        self.delete_button = QPushButton(self.tr("Supprimer"))
+        self.delete_button.setToolTip(self.tr("Supprimer cette image (Suppr)"))
+        for button in (self.retake_button, self.anonymise_button, self.delete_button):
+            buttons.addWidget(button)
+        outer.addLayout(buttons)
+
+        self.body_site.editingFinished.connect(self._changed)
+        self.note.editingFinished.connect(self._changed)
+        self.eye.currentIndexChanged.connect(self._changed)
+        self.view.currentIndexChanged.connect(self._changed)
+        self.retake_button.clicked.connect(lambda: self._ask(self.retake_requested))
+        self.anonymise_button.clicked.connect(lambda: self._ask(self.anonymise_requested))
+        self.delete_button.clicked.connect(lambda: self._ask(self.delete_requested))
+        self.show_image(None)
+
+    def set_specialty(self, specialty: str) -> None:
+        """Retinographs are labelled by eye and field; photos by site and view."""
+        self._retina = specialty == "ophthalmology"
+        self._loading = True
+        self.view.clear()
+        self.view.addItem(self.tr("— à préciser —"), "")
+        for view in RETINA_VIEWS if self._retina else DERMATOLOGY_VIEWS:
+            self.view.addItem(view_name(view), view)
+        self.view_label.setText(self.tr("&Champ :") if self._retina else self.tr("&Vue :"))
+        for widget in (self.eye, self.eye_label):
+            widget.setVisible(self._retina)
+        for widget in (self.body_site, self.body_site_label):
+            widget.setVisible(not self._retina)
+        self._loading = False
+
+    def show_image(self, image: CaseImage | None) -> None:
+        self.image = image
+        self._loading = True
+        try:
+            self.body_site.setText(image.body_site if image else "")
+            self.note.setText(image.note if image else "")
+            self._select(self.eye, image.eye if image else "")
+            self._select(self.view, image.view if image else "")
+            self.findings.setText(self._findings_html(image) if image else "")
+        finally:
+            self._loading = False
+        self.setEnabled(image is not None)
+
+    @staticmethod
+    def _select(combo: QComboBox, value: str | None) -> None:
+        index = combo.findData(value or "")
+        if index < 0:  # free text (a DICOM field name): shown as it is rather than lost
+            combo.addItem(value or "", value or "")
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
+
+    def _findings_html(self, image: CaseImage) -> str:
+        if not image.quality:
+            return self.tr("Aucun contrôle de qualité n'a été fait sur cette image.")
+        rows = []
+        for finding in image.quality:
+            measure = ""
+            if finding.measure is not None:
+                measure = self.tr(" (mesure {measure:.3g}").format(measure=finding.measure)
+                if finding.threshold is not None:
+                    measure += self.tr(", seuil {threshold:.3g}").format(threshold=finding.threshold)
+                measure += ")"
+            colour = LEVEL_COLOURS[finding.level]
+            rows.append(f'<li><span style="color:{colour}; font-weight:bold">■</span> '
+                        f"{_escape(finding.message)}<small>{_escape(measure)}</small></li>")
+        return "<ul style='margin:0'>" + "".join(rows) + "</ul>"
+
+    @Slot()
+    def _changed(self) -> None:
+        if self._loading or self.image is None:
+            return
+        edited = dataclasses.replace(
+            self.image,
+            body_site=self.body_site.text().strip() if not self._retina else self.image.body_site,
+            eye=(self.eye.currentData() or None) if self._retina else self.image.eye,
+            view=self.view.currentData() or "",
+            note=self.note.text().strip(),
+        )
+        if (edited.body_site, edited.eye, edited.view, edited.note) != (
+                self.image.body_site, self.image.eye, self.image.view, self.image.note):
+            self.image = edited
+            self.edited.emit(edited)
+
+    def _ask(self, signal: Signal) -> None:
+        if self.image is not None:
+            signal.emit(self.image.id)  # type: ignore[attr-defined]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,125 @@
+"""One image of the case as a tile: thumbnail, quality colour and badge, the sentence that matters."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QPixmap
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from app.model import CaseImage, QualityFinding
+
+#: Border and badge colours by quality level; the badge also says it in words (colour-blind users).
+LEVEL_COLOURS = {"ok": "#2e7d32", "warning": "#e65100", "blocking": "#c62828"}
+THUMB_SIZE = QSize(200, 150)
+
+
+def worst_finding(image: CaseImage) -> QualityFinding | None:
+    """The finding the nurse should read first: the first one of the worst level, if not ok."""
+    level = image.worst_level()
+    if level == "ok":
+        return None
+    return next(finding for finding in image.quality if finding.level == level)
+
+
+class ImageTile(QFrame):
+    """A selectable tile; Del on a focused tile asks to delete it."""
+
+    clicked = Signal(str)
+    delete_requested = Signal(str)
+
+    def __init__(self, image: CaseImage, thumbnail: bytes | None, number: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.image = image
+        self.level = image.worst_level()
+        self.setObjectName("imageTile")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.setFixedWidth(THUMB_SIZE.width() + 24)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(4)
+
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setMinimumSize(THUMB_SIZE)
+        pixmap = QPixmap()
+        if thumbnail and pixmap.loadFromData(thumbnail):
+            self.picture.setPixmap(pixmap.scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                                                 Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.picture.setText(self.tr("Aperçu indisponible"))
+        layout.addWidget(self.picture)
+
+        self.badge = QLabel(f"{number}. {self._badge_text()}")
+        self.badge.setStyleSheet(f"color: white; background: {LEVEL_COLOURS[self.level]}; "
+                                 "padding: 2px 6px; border-radius: 3px; font-weight: bold;")
+        layout.addWidget(self.badge)
+
+        worst = worst_finding(image)
+        self.sentence = QLabel(worst.message if worst else self.tr("Image de bonne qualité."))
+        self.sentence.setWordWrap(True)
+        layout.addWidget(self.sentence)
+
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        layout.addWidget(self.caption)
+        layout.addStretch(1)
+        self.set_caption(image)
+        self.set_selected(False)
+        self.setToolTip("\n".join(f.message for f in image.quality))
+        self.setAccessibleName(self.tr("Image {n} : {quality}").format(n=number, quality=self.sentence.text()))
+
+    def _badge_text(self) -> str:
+        return {"ok": self.tr("✓ Bonne qualité"), "warning": self.tr("! À vérifier"),
+                "blocking": self.tr("✗ Inutilisable")}[self.level]
+
+    def set_caption(self, image: CaseImage) -> None:
+        """What the image shows (view or eye and field, site), as labelled."""
+        self.image = image
+        parts = [p for p in (view_name(image.view), eye_name(image.eye), image.body_site) if p]
+        self.caption.setText(" · ".join(parts) if parts else self.tr("Non légendée"))
+
+    def set_selected(self, selected: bool) -> None:
+        self.selected = selected
+        width = 4 if selected else 3
+        background = "palette(highlight)" if selected else "palette(base)"
+        self.setStyleSheet(f"#imageTile {{ border: {width}px solid {LEVEL_COLOURS[self.level]}; "
+                           f"border-radius: 6px; background: {background}; }}")
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        self.clicked.emit(self.image.id)
+        super().mousePressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.clicked.emit(self.image.id)
+        super().focusInEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_requested.emit(self.image.id)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def view_name(view: str) -> str:
+    """A view or retina field as the user reads it (free text is shown as typed)."""
+    names = {
+        "far": QCoreApplication.translate("CaptureWords", "Vue éloignée"),
+        "medium": QCoreApplication.translate("CaptureWords", "Vue intermédiaire"),
+        "close-up": QCoreApplication.translate("CaptureWords", "Vue rapprochée"),
+        "dermoscopy": QCoreApplication.translate("CaptureWords", "Dermoscopie"),
+        "macula": QCoreApplication.translate("CaptureWords", "Centrée sur la macula"),
+        "disc": QCoreApplication.translate("CaptureWords", "Centrée sur la papille"),
+    }
+    return names.get(view, view)
+
+
+def eye_name(eye: str | None) -> str:
+    """An eye as the user reads it."""
+    names = {
+        "right": QCoreApplication.translate("CaptureWords", "Œil droit (OD)"),
+        "left": QCoreApplication.translate("CaptureWords", "Œil gauche (OG)"),
+    }
+    return names.get(eye or "", "")
