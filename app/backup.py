@@ -49,7 +49,7 @@ from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, backup_to, connect, schema_version, transaction
 from app.errors import DataLocked, TeleavisError
 from app.fsutil import fsync_dir
-from app.keystore import KEY_FILE, KeyStore, _check, _keyring_get, _unwrap, rewrap
+from app.keystore import KEY_FILE, KeyStore
 from app.model import iso, utc_now
 from app.paths import log_dir
 from app.settings import Settings
@@ -230,7 +230,7 @@ class _SealedReader(io.RawIOBase):
 def passphrase_needed(data_dir: Path) -> bool:
     """True when the data key is not yet wrapped under a passphrase (keyring-only installations):
     a backup then needs one, so that it opens on another machine."""
-    return not _read_key_meta(data_dir).get("passphrase")
+    return not KeyStore(data_dir).read_meta().get("passphrase")
 
 
 def write_backup(store: Store, target: Path, *, passphrase: str | None = None,
@@ -286,32 +286,18 @@ def _archive_context(archive_id: str) -> bytes:
     return f"backup archive key:{archive_id}".encode()
 
 
-def _read_key_meta(data_dir: Path) -> dict[str, Any]:
-    try:
-        meta: dict[str, Any] = json.loads((data_dir / KEY_FILE).read_text("utf-8"))
-    except FileNotFoundError as exc:
-        raise DataLocked(M.tr("key.missing")) from exc
-    except (ValueError, OSError) as exc:
-        raise DataLocked(M.tr("key.damaged")) from exc
-    return meta
-
-
 def _key_meta_for_backup(store: Store, passphrase: str | None) -> dict[str, Any]:
-    meta = _read_key_meta(store.data_dir)
+    keys = KeyStore(store.data_dir)
+    meta = keys.read_meta()
     if meta.get("passphrase"):
-        if passphrase is not None:
-            key = _unwrap(meta["passphrase"], passphrase)
-            if key is None or not _check(meta, key):
-                raise BackupError(M.tr("backup.other_passphrase"))
+        if passphrase is not None and not keys.passphrase_opens(passphrase):
+            raise BackupError(M.tr("backup.other_passphrase"))
         return meta
     if not passphrase:
         raise BackupError(M.tr("backup.need_passphrase"))
-    raw = _keyring_get(meta["keyring"]["username"]) if meta.get("keyring") else None
-    if raw is None or not _check(meta, raw):
-        raise DataLocked(M.tr("key.keyring_lost", env="TELEAVIS_PASSPHRASE"))
-    rewrap(store.data_dir, store.key, raw, passphrase)
+    keys.add_passphrase(passphrase)
     log.info("the data key is now also wrapped under a passphrase, for backups")
-    return _read_key_meta(store.data_dir)
+    return keys.read_meta()
 
 
 def _write_tar(store: Store, snapshot: Path, out: _SealedWriter, created: str) -> dict[str, int]:

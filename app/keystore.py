@@ -127,6 +127,27 @@ class KeyStore:
         parts = [name for name in ("keyring", "passphrase") if meta.get(name)]
         return "+".join(parts)
 
+    def read_meta(self) -> dict[str, Any]:
+        """The content of key.json (no secret in it), e.g. to carry it in a backup."""
+        return self._read()
+
+    def passphrase_opens(self, secret: str) -> bool:
+        """True when ``secret`` unwraps the data key of this directory."""
+        meta = self._read()
+        if not meta.get("passphrase"):
+            return False
+        key = _unwrap(meta["passphrase"], secret)
+        return key is not None and _check(meta, key)
+
+    def add_passphrase(self, secret: str) -> None:
+        """Also wrap the keyring's data key under ``secret`` (so a backup opens on another machine)."""
+        meta = self._read()
+        key = _keyring_get(meta["keyring"]["username"]) if meta.get("keyring") else None
+        if key is None or not _check(meta, key):
+            raise DataLocked(M.tr("key.keyring_lost", env=PASSPHRASE_ENV))
+        meta["passphrase"] = _wrap(key, secret)
+        atomic_write(self.path, json.dumps(meta, indent=2).encode("utf-8"))
+
     def _read(self) -> dict[str, Any]:
         try:
             meta: dict[str, Any] = json.loads(self.path.read_text("utf-8"))
@@ -170,16 +191,6 @@ def _unwrap(wrapped: dict[str, Any], secret: str) -> bytes | None:
         return AESGCM(kek).decrypt(_unb64(wrapped["nonce"]), _unb64(wrapped["wrapped"]), b"teleavis data key")
     except (InvalidTag, KeyError, ValueError, DecryptionFailed):
         return None
-
-
-def rewrap(data_dir: Path, key: DataKey, raw_key: bytes, secret: str) -> None:
-    """Add or replace the passphrase wrapping of the data key (settings: change passphrase)."""
-    store = KeyStore(data_dir)
-    meta = store._read()
-    if not _check(meta, raw_key):
-        raise DataLocked(M.tr("key.wrong_passphrase"))
-    meta["passphrase"] = _wrap(raw_key, secret)
-    atomic_write(store.path, json.dumps(meta, indent=2).encode("utf-8"))
 
 
 def keyring_usable() -> bool:

@@ -3,13 +3,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from app.crypto import DataKey, DecryptionFailed, new_key
 from app.errors import DataLocked
 from app.keystore import KeyStore
+from tests.support.keyring import memory_keyring
 
 
 def test_sealed_values_are_bound_to_their_place() -> None:
@@ -48,30 +47,8 @@ def test_without_keyring_nor_passphrase_nothing_is_created(tmp_path: Path) -> No
     assert not (tmp_path / "key.json").exists()
 
 
-class MemoryKeyring(KeyringBackend):
-    """An OS keyring stand-in that records what is stored in it."""
-
-    priority = 10  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
-
-
 def test_with_a_keyring_only_the_32_byte_key_goes_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    ring = MemoryKeyring()
-    previous = keyring.get_keyring()
-    keyring.set_keyring(ring)
-    try:
+    with memory_keyring() as ring:
         monkeypatch.delenv("TELEAVIS_PASSPHRASE")
         created = KeyStore(tmp_path, passphrase=lambda confirm: None).create()
         (entry,) = ring.entries.values()
@@ -82,5 +59,3 @@ def test_with_a_keyring_only_the_32_byte_key_goes_there(tmp_path: Path, monkeypa
         ring.entries[next(iter(ring.entries))] = "A" * 44
         with pytest.raises(DataLocked):
             KeyStore(tmp_path, passphrase=lambda confirm: None).unlock()
-    finally:
-        keyring.set_keyring(previous)

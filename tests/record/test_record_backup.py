@@ -9,9 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from app import audit
 from app.backup import (
@@ -30,6 +28,7 @@ from app.model import CaseState, utc_now
 from app.store import Store
 from tests.record.record_cases import PASSPHRASE, answer, make_case, move
 from tests.support.cli import run_inprocess
+from tests.support.keyring import memory_keyring
 
 
 def snapshot(store: Store) -> dict[str, Any]:
@@ -247,31 +246,9 @@ def test_cli_backup_then_restore_on_a_fresh_machine(store: Store, tmp_path: Path
     assert shown.code == 0 and shown.json()["question"] == before[case_id]["content"]["question"]
 
 
-class MemoryKeyring(KeyringBackend):
-    """An OS keyring for the test: a dict."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
-
-
 def test_keyring_only_data_needs_a_passphrase_and_then_opens_elsewhere(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    ring = MemoryKeyring()
-    previous = keyring.get_keyring()
-    keyring.set_keyring(ring)
-    try:
+    with memory_keyring() as ring:
         monkeypatch.delenv("TELEAVIS_PASSPHRASE")
         with Store.open(tmp_path / "cart", passphrase=lambda _confirm: None) as cart:
             case_id = make_case(cart, images=1)
@@ -287,8 +264,6 @@ def test_keyring_only_data_needs_a_passphrase_and_then_opens_elsewhere(tmp_path:
         restore_backup(tmp_path / "b2.tvbak", tmp_path / "other", "nouvelle phrase")
         with Store.open(tmp_path / "other", passphrase=lambda _confirm: "nouvelle phrase") as other:
             assert snapshot(other)[case_id] == before[case_id]
-    finally:
-        keyring.set_keyring(previous)
 
 
 def test_scheduled_backup_to_a_usb_folder(store: Store, tmp_path: Path) -> None:
