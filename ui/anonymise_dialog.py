@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
@@ -162,7 +163,7 @@ class AnonymiseDialog(QDialog):
         """Add the faces the detector finds; say so when it finds none (draw by hand then)."""
         from capture.anonymise import find_faces
 
-        faces = find_faces(_qimage_to_rgb(self.canvas.image))
+        faces = find_faces(qimage_to_rgb(self.canvas.image))
         for face in faces:
             self.canvas.add_region(tuple(int(v) for v in face))  # type: ignore[arg-type]
         if faces:
@@ -179,9 +180,8 @@ class AnonymiseDialog(QDialog):
                                keep_original=self.keep_original.isChecked())
 
 
-def _qimage_to_rgb(image: QImage):  # type: ignore[no-untyped-def]
-    import numpy as np
-
+def qimage_to_rgb(image: QImage) -> np.ndarray:
+    """The pixels of ``image`` as an H×W×3 RGB array (a copy)."""
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
     width, height, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
     buffer = np.frombuffer(rgb.constBits(), np.uint8, count=stride * height).reshape(height, stride)

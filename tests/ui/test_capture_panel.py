@@ -1,0 +1,389 @@
+"""The capture panel, driven as a nurse would: demo camera, stills, imports, labels, anonymisation."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image, ImageFilter
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
+
+from app.errors import StorageError
+from app.model import Case, CaseImage, Patient
+from app.store import Store
+from capture.demo import DemoCamera
+from tests.support.images import jpeg_bytes, png_bytes, skin_photo
+from ui.anonymise_dialog import AnonymiseChoice, AnonymiseDialog
+from ui.camera_bridge import PREVIEW_LONG_SIDE
+from ui.capture_panel import CapturePanel
+from ui.image_tile import LEVEL_COLOURS
+
+JOB_MS = 20_000
+
+
+# -- set-up ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def store(teleavis_home: Path) -> Iterator[Store]:
+    opened = Store.open(teleavis_home)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def panel(qtbot: Any, store: Store) -> Iterator[CapturePanel]:
+    # Hosted like the editor hosts it: the window's size constraints stay the host's (the offscreen
+    # platform warns when a top-level window's minimum size changes).
+    host = QWidget()
+    host.resize(1200, 800)
+    qtbot.addWidget(host)
+    widget = CapturePanel(store, host)
+    widget.resize(1200, 800)
+    yield widget
+    widget.stop_camera()
+    qtbot.waitUntil(lambda: widget.jobs.pending() == 0, timeout=JOB_MS)
+
+
+def show(qtbot: Any, panel: CapturePanel) -> None:
+    panel.window().show()
+    qtbot.waitExposed(panel.window())
+
+
+def new_case(store: Store, specialty: str = "dermatology") -> Case:
+    case = Case(specialty=specialty, patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"))
+    store.create_case(case, [])
+    return store.get_case(case.id)
+
+
+def write_photo(folder: Path, name: str, *, blur: float = 0.0, seed: int = 0, png: bool = False) -> Path:
+    image: Image.Image = skin_photo(1600, 1200, seed=seed)
+    if blur:
+        image = image.filter(ImageFilter.GaussianBlur(blur))
+    path = folder / name
+    path.write_bytes(png_bytes(image) if png else jpeg_bytes(image, quality=92))
+    return path
+
+
+def wait_images(qtbot: Any, panel: CapturePanel, count: int) -> list[CaseImage]:
+    """Until the background work is done and the case shows ``count`` images."""
+    case = panel.case()
+    assert case is not None
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and len(case.images) == count, timeout=JOB_MS)
+    assert not panel.status.styleSheet(), panel.status.text()  # no failure was reported
+    return case.images
+
+
+def reopened(store: Store, case_id: str) -> list[CaseImage]:
+    """The images as a new connection reads them: what was really saved."""
+    with Store.open(store.data_dir) as fresh:
+        return list(fresh.images(case_id))
+
+
+def decoded(store: Store, image: CaseImage) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(store.image_bytes(image))).convert("RGB"), dtype=np.int16)
+
+
+def import_one(qtbot: Any, panel: CapturePanel, path: Path) -> CaseImage:
+    before = len(panel.case().images)  # type: ignore[union-attr]
+    panel.import_files([path])
+    return wait_images(qtbot, panel, before + 1)[-1]
+
+
+def checklist_marks(panel: CapturePanel) -> dict[str, bool]:
+    return panel.checklist.marks()
+
+
+# -- camera, stills -------------------------------------------------------------------------------
+
+def test_demo_camera_previews_and_a_still_is_stored_at_full_resolution(qtbot: Any, panel: CapturePanel,
+                                                                      store: Store) -> None:
+    case = new_case(store)
+    panel.set_case(case)
+    show(qtbot, panel)
+    assert panel.camera_choice.currentData().startswith("demo")  # no camera plugged in on the test machine
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 3, timeout=JOB_MS)
+    frame = panel.preview.frame
+    assert frame is not None and max(frame.width(), frame.height()) == PREVIEW_LONG_SIDE
+
+    panel.capture_still()
+    assert panel.preview.flashing() and panel.cue.sounds == 1
+    (image,) = wait_images(qtbot, panel, 1)
+
+    camera = DemoCamera()
+    assert (image.width, image.height) == (camera.width, camera.height) == (1280, 720)
+    (saved,) = reopened(store, case.id)
+    assert (saved.width, saved.height) == (1280, 720)
+    assert Image.open(io.BytesIO(store.image_bytes(saved))).size == (1280, 720)
+    assert saved.quality, "the still went through the quality checks"
+    tile = panel.tile(saved.id)
+    assert tile.level == saved.worst_level()
+    assert LEVEL_COLOURS[tile.level] in tile.styleSheet()
+    worst = [f.message for f in saved.quality if f.level == saved.worst_level()]
+    assert tile.sentence.text() in (worst or ["Image de bonne qualité."])
+
+
+def test_space_on_the_preview_and_f8_take_stills(qtbot: Any, panel: CapturePanel, store: Store) -> None:
+    panel.set_case(new_case(store))
+    show(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=JOB_MS)
+    panel.preview.setFocus()
+    qtbot.keyClick(panel.preview, Qt.Key.Key_Space)
+    wait_images(qtbot, panel, 1)
+    qtbot.keyClick(panel.import_button, Qt.Key.Key_F8)
+    wait_images(qtbot, panel, 2)
+
+
+class UnpluggableCamera:
+    """The demo camera behind a cable the test pulls out and plugs back in."""
+
+    def __init__(self) -> None:
+        self.camera = DemoCamera(width=640, height=480, fps=30)
+        self.plugged = threading.Event()
+        self.plugged.set()
+
+    def open(self) -> bool:
+        return self.plugged.is_set() and self.camera.open()
+
+    def read(self) -> tuple[bool, Any]:
+        if not self.plugged.is_set():
+            return False, None
+        return self.camera.read()
+
+    def release(self) -> None:
+        self.camera.release()
+
+
+def test_unplugged_camera_shows_the_banner_and_comes_back(qtbot: Any, panel: CapturePanel, store: Store) -> None:
+    panel.set_case(new_case(store))
+    show(qtbot, panel)
+    cable = UnpluggableCamera()
+    panel.camera.start(lambda: cable, "Caméra USB")
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 2, timeout=JOB_MS)
+    assert panel.banner.isHidden()
+
+    cable.plugged.clear()
+    qtbot.waitUntil(panel.banner.isVisible, timeout=JOB_MS)
+    assert "Caméra débranchée — rebranchez-la : la reprise est automatique" in panel.banner.text()
+    shown = panel.preview.frames_shown
+
+    cable.plugged.set()
+    qtbot.waitUntil(lambda: panel.banner.isHidden() and panel.preview.frames_shown > shown + 2, timeout=JOB_MS)
+    panel.capture_still()
+    (image,) = wait_images(qtbot, panel, 1)
+    assert (image.width, image.height) == (640, 480)
+
+
+# -- imports, quality -----------------------------------------------------------------------------
+
+def test_blurred_import_shows_a_warning_tile_with_its_sentence(qtbot: Any, panel: CapturePanel, store: Store,
+                                                               tmp_path: Path) -> None:
+    panel.set_case(new_case(store))
+    image = import_one(qtbot, panel, write_photo(tmp_path, "flou.jpg", blur=2.0))
+    tile = panel.tile(image.id)
+    assert tile.level == "warning"
+    assert "#e65100" in tile.styleSheet() and "À vérifier" in tile.badge.text()
+    assert "floue" in tile.sentence.text()
+    sharpness = next(f for f in image.quality if f.check == "sharpness")
+    assert tile.sentence.text() == sharpness.message
+    # Clicking the tile shows every finding with its measure.
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    details = panel.labels.findings.text()
+    assert sharpness.message.replace("'", "'") in details.replace("&#x27;", "'")
+    assert f"{sharpness.measure:.3g}" in details and all(f.message in details for f in image.quality
+                                                         if "&" not in f.message and "<" not in f.message)
+
+    sharp = import_one(qtbot, panel, write_photo(tmp_path, "net.jpg", seed=3))
+    assert panel.tile(sharp.id).level == "ok"
+
+
+def test_a_refused_file_is_reported_and_nothing_is_stored(qtbot: Any, panel: CapturePanel, store: Store,
+                                                          tmp_path: Path) -> None:
+    case = new_case(store)
+    panel.set_case(case)
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("pas une image")
+    panel.import_files([bad])
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and "notes.jpg" in panel.status.text(), timeout=JOB_MS)
+    assert "n'est pas une image reconnue" in panel.status.text()
+    assert reopened(store, case.id) == []
+
+
+# -- labels, checklist ----------------------------------------------------------------------------
+
+def test_labels_are_saved_and_the_checklist_follows(qtbot: Any, panel: CapturePanel, store: Store,
+                                                    tmp_path: Path) -> None:
+    case = new_case(store)
+    panel.set_case(case)
+    changes: list[bool] = []
+    panel.images_changed.connect(lambda: changes.append(True))
+    image = import_one(qtbot, panel, write_photo(tmp_path, "dos.jpg"))
+    far_line = next(text for text in checklist_marks(panel) if "éloignée" in text)
+    assert checklist_marks(panel)[far_line] is False
+
+    qtbot.mouseClick(panel.tile(image.id), Qt.MouseButton.LeftButton)
+    labels = panel.labels
+    labels.body_site.setFocus()
+    labels.body_site.clear()
+    qtbot.keyClicks(labels.body_site, "dos, omoplate gauche")
+    qtbot.keyClick(labels.body_site, Qt.Key.Key_Return)
+    labels.view.setCurrentIndex(labels.view.findData("far"))
+    labels.note.setText("bord irrégulier")
+    labels.note.editingFinished.emit()
+
+    (saved,) = reopened(store, case.id)
+    assert (saved.body_site, saved.view, saved.note) == ("dos, omoplate gauche", "far", "bord irrégulier")
+    assert case.images[0].view == "far"  # the editor's Case object sees the same labels
+    assert "Vue éloignée" in panel.tile(image.id).caption.text()
+    far_now = next(text for text in checklist_marks(panel) if "éloignée" in text)
+    assert checklist_marks(panel)[far_now] is True
+    assert len(changes) >= 4
+
+
+def test_retinographs_are_labelled_by_eye_and_field(qtbot: Any, panel: CapturePanel, store: Store) -> None:
+    case = new_case(store, "ophthalmology")
+    panel.set_case(case)
+    show(qtbot, panel)
+    assert panel.camera_choice.currentData() == "demo:ophthalmology"
+    assert panel.labels.eye.isVisible() and not panel.labels.body_site.isVisible()
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=JOB_MS)
+    panel.capture_still()
+    (image,) = wait_images(qtbot, panel, 1)
+    assert image.modality == "OP"
+    marks_before = checklist_marks(panel)
+    panel.labels.eye.setCurrentIndex(panel.labels.eye.findData("left"))
+    panel.labels.view.setCurrentIndex(panel.labels.view.findData("macula"))
+    (saved,) = reopened(store, case.id)
+    assert (saved.eye, saved.view) == ("left", "macula")
+    assert sum(checklist_marks(panel).values()) > sum(marks_before.values())
+
+
+# -- delete, retake -------------------------------------------------------------------------------
+
+def test_delete_asks_first(qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path,
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    case = new_case(store)
+    panel.set_case(case)
+    first = import_one(qtbot, panel, write_photo(tmp_path, "a.jpg", seed=1))
+    second = import_one(qtbot, panel, write_photo(tmp_path, "b.jpg", seed=2))
+    asked: list[str] = []
+
+    def answer(reply: QMessageBox.StandardButton) -> Any:
+        def question(parent: Any, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
+            asked.append(text)
+            return reply
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    tile = panel.tile(first.id)
+    tile.setFocus()
+    qtbot.keyClick(tile, Qt.Key.Key_Delete)
+    assert asked and [i.id for i in reopened(store, case.id)] == [first.id, second.id]
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    qtbot.keyClick(panel.tile(first.id), Qt.Key.Key_Delete)
+    assert [i.id for i in reopened(store, case.id)] == [second.id]
+    assert [t.image.id for t in panel.tiles()] == [second.id]
+    assert store.objects.get(second.blob)
+    with pytest.raises(StorageError):
+        store.objects.get(first.blob)
+
+
+def test_retake_replaces_the_image_and_keeps_its_labels(qtbot: Any, panel: CapturePanel, store: Store,
+                                                        tmp_path: Path) -> None:
+    case = new_case(store)
+    panel.set_case(case)
+    show(qtbot, panel)
+    blurred = import_one(qtbot, panel, write_photo(tmp_path, "flou.jpg", blur=4.0))
+    assert panel.tile(blurred.id).level == "blocking"
+    panel.select_image(blurred.id)
+    panel.labels.view.setCurrentIndex(panel.labels.view.findData("close-up"))
+    panel.labels.body_site.setText("mollet droit")
+    panel.labels.body_site.editingFinished.emit()
+
+    qtbot.mouseClick(panel.labels.retake_button, Qt.MouseButton.LeftButton)
+    assert "Reprise de l'image 1" in panel.status.text()
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=JOB_MS)
+    panel.capture_still()
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and case.images[0].id != blurred.id, timeout=JOB_MS)
+    (saved,) = reopened(store, case.id)
+    assert saved.id != blurred.id and saved.width == 1280
+    assert (saved.view, saved.body_site) == ("close-up", "mollet droit")
+
+
+# -- anonymisation --------------------------------------------------------------------------------
+
+def test_anonymising_a_rectangle_changes_only_those_pixels(qtbot: Any, panel: CapturePanel, store: Store,
+                                                           tmp_path: Path) -> None:
+    case = new_case(store)
+    panel.set_case(case)
+    original = import_one(qtbot, panel, write_photo(tmp_path, "visage.png", png=True))
+    before = decoded(store, original)
+    region = (200, 150, 300, 240)
+    panel.apply_anonymisation(original.id, AnonymiseChoice([region], mode="mask"), _qimage(store, original))
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and case.images[0].id != original.id, timeout=JOB_MS)
+
+    (saved,) = reopened(store, case.id)  # the original went: it was not asked to be kept
+    after = decoded(store, saved)
+    assert after.shape == before.shape
+    x, y, w, h = region
+    inside = np.abs(after[y + 4:y + h - 4, x + 4:x + w - 4] - before[y + 4:y + h - 4, x + 4:x + w - 4])
+    assert inside.mean() > 60, "the masked region no longer shows the skin"
+    outside = np.abs(after - before)
+    outside[max(0, y - 8):y + h + 8, max(0, x - 8):x + w + 8] = 0
+    assert outside.mean() < 2.5, "the rest of the image is kept (one JPEG encoding at most)"
+
+
+def test_anonymising_can_keep_the_original(qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path) -> None:
+    case = new_case(store)
+    panel.set_case(case)
+    original = import_one(qtbot, panel, write_photo(tmp_path, "bras.jpg"))
+    panel.apply_anonymisation(original.id, AnonymiseChoice([(10, 10, 100, 100)], mode="blur", keep_original=True),
+                              _qimage(store, original))
+    wait_images(qtbot, panel, 2)
+    assert original.id in [i.id for i in reopened(store, case.id)]
+
+
+def test_rectangles_drawn_in_the_dialog_are_in_image_pixels(qtbot: Any) -> None:
+    from PySide6.QtGui import QImage
+
+    picture = QImage(1600, 1200, QImage.Format.Format_RGB888)
+    picture.fill(Qt.GlobalColor.gray)
+    dialog = AnonymiseDialog(picture)  # not shown: offscreen Qt warns about a shown window's size hints
+    qtbot.addWidget(dialog)
+    host = QWidget()  # the drawing area alone, shown in a window without a layout
+    qtbot.addWidget(host)
+    canvas = dialog.canvas
+    canvas.setParent(host)
+    canvas.resize(900, 700)
+    host.resize(900, 700)
+    host.show()
+    qtbot.waitExposed(host)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled(), "nothing to apply before a region is drawn"
+    target = canvas.to_widget((400, 300, 800, 600))
+    start = QPoint(round(target.left()), round(target.top()))
+    end = QPoint(round(target.right()), round(target.bottom()))
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(canvas, end)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=end)
+    ((x, y, w, h),) = dialog.choice().regions
+    assert abs(x - 400) <= 4 and abs(y - 300) <= 4 and abs(w - 800) <= 6 and abs(h - 600) <= 6
+    assert ok.isEnabled()
+    assert dialog.choice().mode == "blur" and not dialog.choice().keep_original
+    dialog.mask.setChecked(True)
+    dialog.keep_original.setChecked(True)
+    assert dialog.choice().mode == "mask" and dialog.choice().keep_original
+    qtbot.mouseClick(dialog.clear_button, Qt.MouseButton.LeftButton)
+    assert dialog.choice().regions == [] and not ok.isEnabled()
+
+
+def _qimage(store: Store, image: CaseImage) -> Any:
+    from PySide6.QtGui import QImage
+
+    return QImage.fromData(store.image_bytes(image))

@@ -1,0 +1,398 @@
+"""The capture panel of the case editor: live camera, stills, imports, quality, views, labels.
+
+The panel is thin: the pipeline, quality checks, checklist and anonymisation are in ``capture``,
+storing is ``app.store``. Frames come from :class:`CameraBridge`; stills and imports are
+processed and stored in the thread pool (:class:`ImageJobs`), so the window never waits for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import pathlib
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import TeleavisError
+from app.model import EDITABLE_STATES, Case, CaseImage
+from app.store import Store
+from ui import capture_work as work
+from ui.anonymise_dialog import AnonymiseChoice, AnonymiseDialog, qimage_to_rgb
+from ui.capture_camera import LiveCamera
+from ui.capture_checklist import ViewChecklist
+from ui.capture_cue import CaptureCue
+from ui.capture_labels import ImageLabels
+from ui.image_jobs import ImageJobs
+from ui.image_strip import ImageStrip
+from ui.image_tile import ImageTile
+
+log = logging.getLogger(__name__)
+
+IMPORT_PATTERNS = "*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.dcm"
+
+
+class CapturePanel(QWidget):
+    """Images of one case: take, import, check, label, anonymise, retake, delete."""
+
+    images_changed = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._case: Case | None = None
+        self._retake_id: str | None = None
+        self.jobs = ImageJobs(store, self)
+        self.cue = CaptureCue(self)
+        self._build()
+        self._connect()
+        self.set_case(None)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.live = LiveCamera(self._store)
+        self.camera, self.camera_choice = self.live.bridge, self.live.choice
+        self.banner, self.preview = self.live.banner, self.live.preview
+        self.capture_button = QPushButton(self.tr("Prendre la photo (Espace, F8)"))
+        self.import_button = QPushButton(self.tr("&Importer un fichier…"))
+        self.folder_button = QPushButton(self.tr("&Dossier de l'appareil…"))
+        self.anonymise_first = QCheckBox(self.tr("Anonymiser avant d'enregistrer"))
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        actions = QHBoxLayout()
+        for widget in (self.capture_button, self.import_button, self.folder_button, self.anonymise_first):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(self.live, 1)
+        left.addLayout(actions)
+        left.addWidget(self.status)
+
+        self.checklist = ViewChecklist()
+        checklist_box = QGroupBox(self.tr("Vues attendues"))
+        QVBoxLayout(checklist_box).addWidget(self.checklist)
+        self.labels = ImageLabels()
+        right = QVBoxLayout()
+        right.addWidget(checklist_box)
+        right.addWidget(self.labels)
+        right.addStretch(1)
+
+        top = QHBoxLayout()
+        top.addLayout(left, 3)
+        top.addLayout(right, 2)
+
+        self.strip = ImageStrip(self._store)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 1)
+        layout.addWidget(self.strip)
+
+        QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.capture_still,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.setTabOrder(self.preview, self.capture_button)
+        self.setTabOrder(self.capture_button, self.import_button)
+        self.setTabOrder(self.import_button, self.folder_button)
+        self.setTabOrder(self.folder_button, self.anonymise_first)
+        self.setTabOrder(self.anonymise_first, self.labels)
+
+    def _connect(self) -> None:
+        self.camera.still_ready.connect(self._on_still)
+        self.preview.capture_requested.connect(self.capture_still)
+        self.capture_button.clicked.connect(self.capture_still)
+        self.import_button.clicked.connect(self.choose_files)
+        self.folder_button.clicked.connect(self.choose_from_device_folder)
+        self.strip.selected.connect(self._on_selected)
+        self.strip.delete_requested.connect(self.delete_image)
+        self.labels.edited.connect(self._save_labels)
+        self.labels.retake_requested.connect(self.start_retake)
+        self.labels.anonymise_requested.connect(self.anonymise_image)
+        self.labels.delete_requested.connect(self.delete_image)
+        self.jobs.busy_changed.connect(self._on_busy)
+
+    # -- the case ----------------------------------------------------------------------------
+
+    def set_case(self, case: Case | None) -> None:
+        """Show ``case``'s images; its specialty decides the views, its state whether it can change."""
+        self._case = case
+        self._retake_id = None
+        self.strip.forget_thumbnails()
+        editable = case is not None and case.state in EDITABLE_STATES
+        for widget in (self.capture_button, self.import_button, self.folder_button, self.anonymise_first,
+                       self.live):
+            widget.setEnabled(editable)
+        self.labels.set_specialty(case.specialty if case else "")
+        self.status.clear()
+        if case is None:
+            self.stop_camera()
+            self._show_images([])
+            return
+        self._show_images(case.images)
+        if not editable:
+            self.live.stop(self.tr("Cette demande n'est plus modifiable : les images ne peuvent plus changer."))
+            return
+        self.live.fill(case.specialty)
+        if self.isVisible():
+            self.start_camera()
+
+    def case(self) -> Case | None:
+        return self._case
+
+    def _editable(self) -> bool:
+        return self._case is not None and self._case.state in EDITABLE_STATES
+
+    def _reload(self, select: str | None = None) -> None:
+        """Read the images back from the store; the editor's Case object sees the same list."""
+        if self._case is None:
+            return
+        self._case.images[:] = list(self._store.images(self._case.id))
+        self._show_images(self._case.images, select=select)
+        self.images_changed.emit()
+
+    def _show_images(self, images: list[CaseImage], select: str | None = None) -> None:
+        self.strip.show_images(images, select)
+        self._update_checklist()
+
+    def tile(self, image_id: str) -> ImageTile:
+        return self.strip.tile(image_id)
+
+    def tiles(self) -> list[ImageTile]:
+        return self.strip.tiles()
+
+    def select_image(self, image_id: str) -> None:
+        self.strip.select(image_id)
+
+    @Slot(object)
+    def _on_selected(self, image: CaseImage | None) -> None:
+        self.labels.show_image(image)
+        self.labels.setEnabled(image is not None and self._editable())
+
+    def _update_checklist(self) -> None:
+        if self._case is None:
+            self.checklist.clear()
+        else:
+            self.checklist.show_views(self._case.specialty, self._case.images)
+
+    # -- camera ------------------------------------------------------------------------------
+
+    def start_camera(self) -> None:
+        """Start the chosen camera's live preview (the demo camera when nothing else is there)."""
+        if self._editable():
+            self.live.start()
+
+    def stop_camera(self) -> None:
+        """Free the camera (the editor closes or the window locks)."""
+        self.live.stop()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._editable() and not self.camera.is_running():
+            self.start_camera()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # A hidden panel keeps no camera busy (and its light off).
+        self.camera.stop()
+        super().hideEvent(event)
+
+    # -- stills ------------------------------------------------------------------------------
+
+    @Slot()
+    def capture_still(self) -> None:
+        """Take a still at the camera's full resolution; it is checked and stored in the background."""
+        if not self._editable():
+            return
+        if not self.camera.request_still():
+            self._say(self.tr("Aucune caméra n'est active : choisissez-en une, ou importez une image."))
+            return
+        self.preview.flash()
+        self.cue.play()
+
+    @Slot(object)
+    def _on_still(self, frame: np.ndarray) -> None:
+        case = self._case
+        if case is None or not self._editable():
+            return
+        anonymise: AnonymiseChoice | None = None
+        if self.anonymise_first.isChecked():
+            from ui.camera_bridge import to_qimage
+
+            dialog = AnonymiseDialog(to_qimage(frame, long_side=max(frame.shape[:2])), self)
+            if dialog.exec() != AnonymiseDialog.DialogCode.Accepted:
+                self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
+                return
+            anonymise = dialog.choice()
+        replaces, self._retake_id = self._retake_id, None
+        labels = self._labels_for(replaces)
+        specialty, device = case.specialty, self.camera.device_name
+        self._run(lambda store: work.keep_still(store, case.id, frame, specialty=specialty, device=device,
+                                                labels=labels, replaces=replaces, anonymise=anonymise),
+                  self.tr("Analyse de la photo…"))
+
+    def _labels_for(self, replaces: str | None) -> work.Labels:
+        """A retake keeps the replaced image's labels; a new photo the site of the last one."""
+        images = self._case.images if self._case else []
+        for image in images:
+            if image.id == replaces:
+                return work.Labels.of(image)
+        return work.Labels(body_site=images[-1].body_site if images else "")
+
+    @Slot(str)
+    def start_retake(self, image_id: str) -> None:
+        """The next still replaces ``image_id`` (with its labels)."""
+        self._retake_id = image_id
+        number = self.strip.number(image_id)
+        self._say(self.tr("Reprise de l'image {n} : prenez la nouvelle photo (Espace ou F8).").format(n=number))
+        self.preview.setFocus()
+
+    # -- imports -----------------------------------------------------------------------------
+
+    @Slot()
+    def choose_files(self) -> None:
+        names, _filter = QFileDialog.getOpenFileNames(
+            self, self.tr("Importer des images"), "",
+            self.tr("Images ({patterns});;Tous les fichiers (*)").format(patterns=IMPORT_PATTERNS))
+        if names:
+            self.import_files([pathlib.Path(name) for name in names])
+
+    @Slot()
+    def choose_from_device_folder(self) -> None:
+        from ui.capture_folder import DeviceFolderDialog
+
+        folder = str(self._store.settings.get("watch.folder") or "")
+        if not folder:
+            self._say(self.tr("Aucun dossier d'appareil n'est réglé : indiquez-le dans les paramètres "
+                              "(dossier où le rétinographe ou l'appareil dépose ses images)."))
+            return
+        dialog = DeviceFolderDialog(pathlib.Path(folder), self)
+        if dialog.exec() == DeviceFolderDialog.DialogCode.Accepted:
+            self.import_files(dialog.chosen())
+
+    def import_files(self, paths: list[pathlib.Path]) -> None:
+        """Import each file in the background; a refused file is reported and the others go on."""
+        case = self._case
+        if case is None or not self._editable():
+            return
+        for path in paths:
+            labels = self._labels_for(None)
+            self._run(lambda store, p=path, lb=labels: work.import_file(
+                store, case.id, p, specialty=case.specialty, patient=case.patient, labels=lb),
+                self.tr("Import de « {name} »…").format(name=path.name))
+
+    # -- labels, delete, anonymise -----------------------------------------------------------
+
+    @Slot(object)
+    def _save_labels(self, edited: CaseImage) -> None:
+        case = self._case
+        if case is None:
+            return
+        try:
+            stored = self._store.get_case(case.id)
+            for image in (*stored.images, *case.images):
+                if image.id == edited.id:
+                    image.body_site, image.eye, image.view, image.note = (
+                        edited.body_site, edited.eye, edited.view, edited.note)
+            self._store.update_case(stored)
+        except TeleavisError as exc:
+            self._fail(exc.message)
+            return
+        if self.strip.number(edited.id):
+            self.strip.tile(edited.id).set_caption(edited)
+        self._update_checklist()
+        self.images_changed.emit()
+
+    @Slot(str)
+    def delete_image(self, image_id: str) -> None:
+        """Delete an image of the case, after asking."""
+        number = self.strip.number(image_id)
+        if self._case is None or not self._editable() or not number:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Supprimer l'image"),
+            self.tr("Supprimer définitivement l'image {n} de cette demande ?").format(n=number),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._store.delete_image(self._case.id, image_id)
+        except TeleavisError as exc:
+            self._fail(exc.message)
+            return
+        self.strip.forget(image_id)
+        if self._retake_id == image_id:
+            self._retake_id = None
+        self._reload()
+        self._say(self.tr("Image {n} supprimée.").format(n=number))
+
+    @Slot(str)
+    def anonymise_image(self, image_id: str) -> None:
+        """Hide regions of a stored image in a copy; the original is removed unless kept."""
+        case = self._case
+        if case is None or not self._editable() or not self.strip.number(image_id):
+            return
+        image = self.strip.tile(image_id).image
+        picture = QImage.fromData(self._store.image_bytes(image))
+        if picture.isNull():
+            self._say(self.tr("Cette image (DICOM) ne peut pas être anonymisée ici : "
+                              "anonymisez-la sur l'appareil ou reprenez-la."))
+            return
+        dialog = AnonymiseDialog(picture, self)
+        if dialog.exec() != AnonymiseDialog.DialogCode.Accepted:
+            return
+        self.apply_anonymisation(image_id, dialog.choice(), picture)
+
+    def apply_anonymisation(self, image_id: str, choice: AnonymiseChoice, picture: QImage) -> None:
+        """Store the anonymised copy of ``image_id`` (decoded as ``picture``) in the background."""
+        case = self._case
+        assert case is not None
+        image = self.strip.tile(image_id).image
+        rgb = qimage_to_rgb(picture)
+        self._run(lambda store: work.anonymise_copy(store, case.id, image, rgb, specialty=case.specialty,
+                                                    choice=choice),
+                  self.tr("Anonymisation…"))
+
+    # -- background work ---------------------------------------------------------------------
+
+    def _run(self, job: Any, message: str) -> None:
+        case_id = self._case.id if self._case else None
+        self._say(message)
+
+        def done(image_id: object) -> None:
+            if self._case is not None and self._case.id == case_id:
+                self._reload(select=str(image_id))
+                shown = self.strip.number(str(image_id))
+                self._say(self.strip.tile(str(image_id)).sentence.text() if shown else "")
+
+        self.jobs.run(job, done, self._fail)
+
+    @Slot(str)
+    def _fail(self, message: str) -> None:
+        self._say(message or self.tr("Une erreur inattendue est survenue ; elle a été notée dans le journal."),
+                  error=True)
+
+    @Slot(bool)
+    def _on_busy(self, busy: bool) -> None:
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status.setStyleSheet("color: #c62828; font-weight: bold;" if error else "")
+        self.status.setText(text)
+
+    def closeEvent(self, event: Any) -> None:
+        self.stop_camera()
+        self.jobs.wait()
+        super().closeEvent(event)
+
