@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.apply_settings()
         self.worklist.refresh()
         self.refresh_status()
+        self.worklist.table.setFocus()
 
     # -- building -------------------------------------------------------------------------------
 
@@ -148,7 +149,13 @@ class MainWindow(QMainWindow):
         edit.addAction(redo)
         edit.addSeparator()
         self._action(self.tr("Élément &manquant suivant"), "F6", self.case_page.next_missing, edit)
-        self._action(self.tr("&Prendre la photo"), "F8", self.capture_still, edit)
+        self._action(self.tr("&Prendre la photo") + "\tF8", None, self.capture_still, edit)
+        # The capture panel has its own F8 while it has the focus; these serve the rest of the case page.
+        for host in (self.case_page.editor, self.case_page.checklist):
+            shortcut = QShortcut(QKeySequence(Qt.Key.Key_F8), host)
+            # Set apart: PySide6 ignores the ``context`` keyword when a callable is given.
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.capture_still)
         edit.addSeparator()
         self._action(self.tr("&Réglages…"), QKeySequence.StandardKey.Preferences, self.open_settings, edit)
         self._action(self.tr("Ré&glages…"), "Ctrl+,", self.open_settings, edit).setVisible(False)

@@ -210,10 +210,10 @@ class Worklist(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(WorklistModel.STATE, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._activated)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_current,
-                  context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self._open_current,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)  # the keyword is ignored with a callable
+            shortcut.activated.connect(self._open_current)
         layout.addWidget(self.table, 1)
         self.detail = QLabel()
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

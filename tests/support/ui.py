@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.model import Requester
 
 REQUESTER = Requester(rpps="10101010105", family="DURAND", given=["Anne"], role="Médecin généraliste",
@@ -21,3 +23,55 @@ def type_text(widget: object, text: str) -> None:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char)
             QApplication.sendEvent(widget, event)  # type: ignore[arg-type]
+
+
+def pick(qtbot: object, combo: object, value: object) -> None:
+    """Choose the item carrying ``value`` with the arrow keys, as a keyboard user does."""
+    from PySide6.QtCore import Qt
+
+    target = combo.findData(value)  # type: ignore[attr-defined]
+    assert target >= 0, f"no item {value!r}"
+    combo.setFocus()  # type: ignore[attr-defined]
+    for _ in range(50):
+        current = combo.currentIndex()  # type: ignore[attr-defined]
+        if current == target:
+            return
+        key = Qt.Key.Key_Down if current < target else Qt.Key.Key_Up
+        qtbot.keyClick(combo, key)  # type: ignore[attr-defined]
+    raise AssertionError("the combo box did not move")
+
+
+def fill_request(qtbot: object, editor: object, *, ins: str = "150028512345615") -> None:
+    """Consent, identity, question, summary and the dermatology form, typed into the editor."""
+    from PySide6.QtCore import Qt
+
+    from tests.support.cases import DERMATOLOGY_FORM
+
+    ed: Any = editor
+    if not ed.consent_given.isChecked():
+        ed.consent_given.setFocus()
+        qtbot.keyClick(ed.consent_given, Qt.Key.Key_Space)  # type: ignore[attr-defined]
+    if not ed.consent_by.text():
+        type_text(ed.consent_by, "Inf. Durand")
+    type_text(ed.family, "Martin")
+    type_text(ed.given, "Paul")
+    type_text(ed.birth_date, "03/02/1950")
+    pick(qtbot, ed.sex, "male")
+    if ins:
+        type_text(ed.ins, ins)
+    type_text(ed.question, "Lésion pigmentée évolutive du dos : avis sur exérèse ?")
+    type_text(ed.summary, "Apparue il y a 6 mois, saigne au contact.")
+    for link_id, value in DERMATOLOGY_FORM.items():
+        widget = ed.bindings[f"form.{link_id}"].widget
+        if isinstance(value, bool) or link_id == "phototype":
+            pick(qtbot, widget, value)
+        else:
+            type_text(widget, str(value))
+
+
+def activate(qtbot: Any, window: Any) -> None:
+    """Show ``window`` and make it the active window, so its keyboard shortcuts work."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(window.isActiveWindow)
