@@ -131,9 +131,9 @@ class ImageLabels(QGroupBox):
         for finding in image.quality:
             measure = ""
             if finding.measure is not None:
-                measure = self.tr(" (mesure {measure:.3g}").format(measure=finding.measure)
+                measure = self.tr(" (mesure {measure}").format(measure=_number(finding.measure))
                 if finding.threshold is not None:
-                    measure += self.tr(", seuil {threshold:.3g}").format(threshold=finding.threshold)
+                    measure += self.tr(", seuil {threshold}").format(threshold=_number(finding.threshold))
                 measure += ")"
             colour = LEVEL_COLOURS[finding.level]
             rows.append(f'<li><span style="color:{colour}; font-weight:bold">■</span> '
@@ -159,6 +159,13 @@ class ImageLabels(QGroupBox):
     def _ask(self, signal: Signal) -> None:
         if self.image is not None:
             signal.emit(self.image.id)  # type: ignore[attr-defined]
+
+
+def _number(value: float) -> str:
+    """A measure as people read it: 921 600 rather than 9.22e+05, 0.862 rather than 0.86213."""
+    if abs(value) >= 1000:
+        return f"{round(value):,}".replace(",", "\u202f")
+    return f"{value:.3g}"
 
 
 def _escape(text: str) -> str:

@@ -28,7 +28,7 @@ class ImageStrip(QScrollArea):
         self._thumbs: dict[str, bytes | None] = {}
         self.current: str | None = None
         self.setWidgetResizable(True)
-        self.setMinimumHeight(290)
+        self.setMinimumHeight(310)
         self._row = QWidget()
         self._layout = QHBoxLayout(self._row)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignLeft)

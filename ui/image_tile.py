@@ -82,7 +82,7 @@ class ImageTile(QFrame):
     def set_selected(self, selected: bool) -> None:
         self.selected = selected
         width = 4 if selected else 3
-        background = "palette(highlight)" if selected else "palette(base)"
+        background = "#dcebfb" if selected else "palette(base)"  # a light tint: dark text stays readable
         self.setStyleSheet(f"#imageTile {{ border: {width}px solid {LEVEL_COLOURS[self.level]}; "
                            f"border-radius: 6px; background: {background}; }}")
 
