@@ -1,0 +1,213 @@
+"""DICOM images from retinographs and dermatoscopes: pixels, eye and field, and patient tags.
+
+Ophthalmic Photography (OP) and VL Photographic (XC) files are read with pydicom; JPEG-compressed
+ones (baseline, transfer syntax 1.2.840.10008.1.2.4.50) are decoded by pydicom's Pillow plugin,
+which needs nothing beyond Pillow. The file is sent on as DICOM, its patient tags replaced by the
+case's own: a retinograph exported for another patient (or the device's "demo" patient) must
+never leave with someone else's name inside.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pydicom
+from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
+from pydicom.pixels.utils import pixel_array
+
+from app.model import Patient
+from capture import messages
+from capture.importer import RGB, check_pixels
+
+OP_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.77.1.5.1"
+VL_PHOTO_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.77.1.4"
+
+# Tags that identify the patient (or the device unit) besides name, id, birth date and sex.
+_IDENTIFYING = (
+    "OtherPatientIDs", "OtherPatientIDsSequence", "OtherPatientNames", "PatientBirthName",
+    "PatientMotherBirthName", "PatientAddress", "PatientTelephoneNumbers", "PatientComments",
+    "PatientBirthTime", "EthnicGroup", "MedicalRecordLocator", "PatientInsurancePlanCodeSequence",
+    "MilitaryRank", "BranchOfService", "RegionOfResidence", "CountryOfResidence",
+    "ResponsiblePerson", "IssuerOfPatientID", "DeviceSerialNumber", "ImageComments",
+    "AdditionalPatientHistory", "PatientAge", "PatientWeight", "PatientSize",
+)
+_SEX = {"male": "M", "female": "F", "other": "O"}
+_MACULA_WORDS = ("macula", "macular", "fovea", "maculaire")
+_DISC_WORDS = ("disc", "disk", "papill", "optic nerve", "nerf optique")
+# pydicom warns about non-conformant values that devices write every day; they are not errors.
+_LOCK = threading.Lock()
+
+
+@dataclass
+class DicomImage:
+    """A read DICOM image: upright RGB pixels and what its tags say."""
+
+    dataset: Dataset
+    rgb: RGB
+    modality: str | None
+    eye: str | None
+    view: str | None
+    captured_at: str | None
+    device: str
+
+
+def read_dicom(data: bytes, *, name: str) -> DicomImage:
+    """Parse and decode a DICOM file's first frame, or refuse it with a clear message."""
+    with _LOCK, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            ds = pydicom.dcmread(io.BytesIO(data))
+        except (InvalidDicomError, OSError, ValueError, KeyError, EOFError, TypeError) as exc:
+            raise messages.rejected("damaged", name=name) from exc
+        cut_short = any("end of file" in str(warning.message).lower() for warning in caught)
+        if "PixelData" not in ds:
+            # An image header without its pixels, or a file that ends early, is a file cut
+            # short, not a report.
+            raise messages.rejected("damaged" if cut_short or "Rows" in ds else "dicom-no-pixels", name=name)
+        try:
+            rows, cols = int(ds.Rows), int(ds.Columns)
+            frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
+        except (AttributeError, ValueError, TypeError) as exc:
+            raise messages.rejected("damaged", name=name) from exc
+        check_pixels(name, cols, rows * max(1, frames))
+        try:
+            pixels = pixel_array(ds, index=0 if frames > 1 else None)
+        except NotImplementedError as exc:
+            raise messages.rejected("dicom-unsupported", name=name) from exc
+        except RuntimeError as exc:
+            # pydicom says "no plugin available" for a compression it cannot decode.
+            if "plugin" in str(exc).lower() or "decoder" in str(exc).lower():
+                raise messages.rejected("dicom-unsupported", name=name) from exc
+            raise messages.rejected("damaged", name=name) from exc
+        except (ValueError, OSError, AttributeError, KeyError, TypeError, EOFError) as exc:
+            raise messages.rejected("damaged", name=name) from exc
+    return DicomImage(
+        dataset=ds,
+        rgb=_to_rgb(pixels, ds),
+        modality=_modality(ds),
+        eye=_eye(ds),
+        view=_view(ds),
+        captured_at=_captured_at(ds),
+        device=_device(ds),
+    )
+
+
+def _to_rgb(pixels: np.ndarray[Any, Any], ds: Dataset) -> RGB:
+    if pixels.ndim == 3 and pixels.shape[2] == 3:
+        rgb = pixels
+    else:
+        rgb = pixels.reshape(pixels.shape[0], pixels.shape[1])
+        if str(getattr(ds, "PhotometricInterpretation", "")) == "MONOCHROME1":
+            rgb = rgb.max() - rgb
+        rgb = np.repeat(rgb[:, :, None], 3, axis=2)
+    if rgb.dtype != np.uint8:
+        bits = int(getattr(ds, "BitsStored", 8) or 8)
+        top = float((1 << bits) - 1) if bits > 8 else 255.0
+        rgb = np.clip(rgb.astype(np.float32) * (255.0 / top), 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(rgb, dtype=np.uint8)
+
+
+def _modality(ds: Dataset) -> str | None:
+    sop = str(getattr(ds, "SOPClassUID", ""))
+    modality = str(getattr(ds, "Modality", "")).upper()
+    if sop == OP_SOP_CLASS or modality == "OP":
+        return "OP"
+    if sop == VL_PHOTO_SOP_CLASS or modality == "XC":
+        return "XC"
+    return None
+
+
+def _eye(ds: Dataset) -> str | None:
+    for keyword in ("ImageLaterality", "Laterality"):
+        value = str(getattr(ds, keyword, "") or "").strip().upper()
+        if value == "R":
+            return "right"
+        if value == "L":
+            return "left"
+    return None
+
+
+def _view(ds: Dataset) -> str | None:
+    texts: list[str] = []
+    for seq in ("AnatomicRegionSequence", "ViewCodeSequence"):
+        for item in getattr(ds, seq, []) or []:
+            meaning = str(getattr(item, "CodeMeaning", "") or "")
+            if meaning:
+                texts.append(meaning)
+    for keyword in ("SeriesDescription", "ProtocolName", "ImageComments", "AcquisitionContextDescription"):
+        value = str(getattr(ds, keyword, "") or "")
+        if value:
+            texts.append(value)
+    for text in texts:
+        lower = text.lower()
+        if any(word in lower for word in _MACULA_WORDS):
+            return "macula"
+        if any(word in lower for word in _DISC_WORDS):
+            return "disc"
+    # A code meaning is a clinical label worth keeping; free descriptions may hold names.
+    return texts[0][:64] if texts and texts[0] in _code_meanings(ds) else None
+
+
+def _code_meanings(ds: Dataset) -> set[str]:
+    return {
+        str(getattr(item, "CodeMeaning", ""))
+        for seq in ("AnatomicRegionSequence", "ViewCodeSequence")
+        for item in getattr(ds, seq, []) or []
+    }
+
+
+def _captured_at(ds: Dataset) -> str | None:
+    stamp = str(getattr(ds, "AcquisitionDateTime", "") or "")
+    if not stamp:
+        for date_kw, time_kw in (("AcquisitionDate", "AcquisitionTime"), ("ContentDate", "ContentTime"),
+                                 ("StudyDate", "StudyTime")):
+            date = str(getattr(ds, date_kw, "") or "")
+            if date:
+                stamp = date + str(getattr(ds, time_kw, "") or "")
+                break
+    digits = stamp.split(".")[0].split("+")[0].split("-")[0]
+    if len(digits) < 8 or not digits[:8].isdigit():
+        return None
+    text = f"{digits[0:4]}-{digits[4:6]}-{digits[6:8]}"
+    time = digits[8:]
+    if len(time) >= 4 and time[:4].isdigit():
+        text += f"T{time[0:2]}:{time[2:4]}:{time[4:6] if len(time) >= 6 else '00'}"
+    return text
+
+
+def _device(ds: Dataset) -> str:
+    parts = [str(getattr(ds, kw, "") or "").strip() for kw in ("Manufacturer", "ManufacturerModelName")]
+    return " ".join(p for p in parts if p)[:64]
+
+
+def rewrite_dicom(ds: Dataset, patient: Patient | None) -> bytes:
+    """The DICOM file with the case's patient in place of whoever the device recorded.
+
+    Identifying tags beyond the four the expert needs are removed, and so are private tags:
+    manufacturers keep names and serial numbers there.
+    """
+    ds.remove_private_tags()
+    for keyword in _IDENTIFYING:
+        if keyword in ds:
+            delattr(ds, keyword)
+    if patient is None:
+        ds.PatientName = ""
+        ds.PatientID = ""
+        ds.PatientBirthDate = ""
+        ds.PatientSex = ""
+    else:
+        ds.PatientName = "^".join(part for part in (patient.family, " ".join(patient.given)) if part)
+        ds.PatientID = patient.ins or patient.local_id or ""
+        ds.PatientBirthDate = patient.birth_date.replace("-", "")
+        ds.PatientSex = _SEX.get(patient.sex, "")
+    buffer = io.BytesIO()
+    with _LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds.save_as(buffer, enforce_file_format=True)
+    return buffer.getvalue()

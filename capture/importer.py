@@ -1,0 +1,135 @@
+"""Reading an imported photo (JPEG, PNG, TIFF, HEIC) into pixels, refusing what cannot be used.
+
+Every failure becomes an :class:`app.errors.ImageRejected` with a sentence that names the file and
+says what to do; nothing is half-read: either the whole image decodes, or the import stops.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pillow_heif
+from PIL import Image
+
+from capture import messages
+from capture.metadata import PhotoFacts, icc_profile, photo_facts
+from capture.sniff import MAX_PIXELS, Format, header_size
+
+pillow_heif.register_heif_opener()
+
+RGB = npt.NDArray[np.uint8]
+
+# warnings.catch_warnings changes process-wide state; imports may run in a thread pool.
+_WARNINGS_LOCK = threading.Lock()
+# For JPEG the quality checks only need about 1000 px: libjpeg scales while decoding (DCT
+# scaling), several times faster than decoding in full and resizing.
+_ANALYSIS_LONG_SIDE = 1000
+
+
+@dataclass
+class DecodedImage:
+    """Pixels of an imported photo, upright, with what the pipeline needs from its header."""
+
+    rgb: RGB  # H×W×3, upright (EXIF orientation applied), possibly reduced for analysis
+    width: int  # full upright size of the image
+    height: int
+    facts: PhotoFacts
+    icc: bytes | None
+    reduced: bool  # True when ``rgb`` is a reduced decode and not the full image
+
+
+def check_pixels(name: str, width: int, height: int) -> None:
+    """Refuse a declared size over :data:`MAX_PIXELS` before anything is decoded."""
+    if width <= 0 or height <= 0:
+        raise messages.rejected("damaged", name=name)
+    if width * height > MAX_PIXELS:
+        raise messages.rejected(
+            "too-many-pixels", name=name, mp=round(width * height / 1e6), limit=MAX_PIXELS // 1_000_000
+        )
+
+
+def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts, bytes | None]:
+    declared = header_size(data, fmt)
+    if declared is not None:
+        check_pixels(name, *declared)
+    with _WARNINGS_LOCK, warnings.catch_warnings():
+        # Pillow's own bomb check would only warn between 89 and 179 MP: make it an error. Broken
+        # EXIF makes Pillow warn too; the pixels are still good, so that warning is not shown.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        warnings.filterwarnings("ignore", category=UserWarning, module="PIL")
+        try:
+            image = Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[fmt]])
+            facts = photo_facts(image)
+            icc = icc_profile(image)
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+            raise messages.rejected(
+                "too-many-pixels", name=name, mp="> 89", limit=MAX_PIXELS // 1_000_000
+            ) from exc
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise messages.rejected("damaged", name=name) from exc
+    check_pixels(name, *image.size)
+    return image, facts, icc
+
+
+_PIL_FORMAT: dict[str, str] = {"jpeg": "JPEG", "png": "PNG", "tiff": "TIFF", "heic": "HEIF"}
+_TRANSPOSE = {
+    2: [Image.Transpose.FLIP_LEFT_RIGHT],
+    3: [Image.Transpose.ROTATE_180],
+    4: [Image.Transpose.FLIP_TOP_BOTTOM],
+    5: [Image.Transpose.TRANSPOSE],
+    6: [Image.Transpose.ROTATE_270],
+    7: [Image.Transpose.TRANSVERSE],
+    8: [Image.Transpose.ROTATE_90],
+}
+
+
+def upright(image: Image.Image, orientation: int) -> Image.Image:
+    """``image`` turned as its EXIF orientation says (1 = already upright)."""
+    for step in _TRANSPOSE.get(orientation, []):
+        image = image.transpose(step)
+    return image
+
+
+def to_rgb_array(image: Image.Image) -> RGB:
+    """8-bit RGB pixels of any Pillow image (16-bit greys are scaled, not clipped)."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        values = np.asarray(image, dtype=np.uint32)
+        top = 65535 if image.mode != "I" else max(int(values.max()), 1)
+        grey = (values * 255 // top).astype(np.uint8)
+        return np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    return np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
+
+
+def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedImage:
+    """Decode a JPEG, PNG, TIFF or HEIC into upright RGB pixels.
+
+    With ``full=False`` a JPEG may be decoded at a reduced scale (enough for the quality checks
+    and the thumbnail); the whole file is still read, so a truncated one is still refused.
+    """
+    image, facts, icc = _open(data, name, fmt)
+    try:
+        width, height = image.size
+        reduced = False
+        if fmt == "jpeg" and not full:
+            scale = max(1, max(width, height) // _ANALYSIS_LONG_SIDE)
+            if scale >= 2:
+                image.draft("RGB", (width // scale, height // scale))
+                reduced = image.size != (width, height)
+        try:
+            image.load()
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise messages.rejected("damaged", name=name) from exc
+        frame = upright(image, facts.orientation)
+        rgb = to_rgb_array(frame)
+    finally:
+        image.close()
+    if facts.orientation in (5, 6, 7, 8):
+        width, height = height, width
+    return DecodedImage(rgb=rgb, width=width, height=height, facts=facts, icc=icc, reduced=reduced)

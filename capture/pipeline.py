@@ -1,0 +1,198 @@
+"""The image pipeline every image goes through, captured or imported.
+
+Format from the bytes → size limit → upright pixels → metadata removed (colour profile kept) →
+quality checks on a reduced copy → a thumbnail. An imported JPEG that is already upright is kept
+as it came, minus its metadata segments: re-compressing it would lose detail for nothing
+(image-quality.md: never re-compress more than once). Storing (encrypted) is the caller's job;
+nothing here writes to disk, so a refused image leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import io
+import pathlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from app.model import Patient, QualityFinding, iso, utc_now
+from capture import messages
+from capture.cv import cv2
+from capture.importer import DecodedImage, decode_photo
+from capture.metadata import MalformedImage, strip_jpeg, strip_png
+from capture.quality import check_quality
+from capture.sniff import MAX_BYTES, sniff
+
+JPEG_QUALITY = 92
+THUMBNAIL_LONG_SIDE = 320
+Image8 = npt.NDArray[np.uint8]
+
+
+@dataclass
+class PreparedImage:
+    """An image ready to be stored encrypted and sent, with its thumbnail and quality findings."""
+
+    data: bytes  # original JPEG data when no re-encode is needed, else a new JPEG or PNG; or DICOM
+    content_type: str  # "image/jpeg" | "image/png" | "application/dicom"
+    width: int
+    height: int
+    thumbnail: bytes  # JPEG, about 320 px on the long side
+    quality: list[QualityFinding] = field(default_factory=list)
+    modality: str = "XC"  # "XC" photographs, "OP" retinographs
+    eye: str | None = None  # "right"/"left" from DICOM laterality
+    view: str | None = None  # "macula"/"disc"/text from DICOM
+    captured_at: str | None = None  # ISO 8601
+    device: str = ""  # camera or retinograph model, never its serial number
+
+
+def prepare_image_file(path: pathlib.Path, *, specialty: str, patient: Patient | None = None) -> PreparedImage:
+    """:func:`prepare_image_bytes` on a file's content; the file itself is never changed."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise messages.rejected("too-big-file", name=name, mb=size // 2**20, limit=MAX_BYTES // 2**20)
+        data = path.read_bytes()
+    except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError) as exc:
+        raise messages.rejected("unreadable-file", name=name) from exc
+    except OSError as exc:
+        raise messages.rejected("unreadable-file", name=name) from exc
+    return prepare_image_bytes(data, filename=name, specialty=specialty, patient=patient)
+
+
+def prepare_image_bytes(
+    data: bytes, *, filename: str, specialty: str, patient: Patient | None = None
+) -> PreparedImage:
+    """Run an imported image (JPEG, PNG, TIFF, HEIC or DICOM) through the pipeline.
+
+    The format is read from the bytes, not from ``filename`` (used only in messages, without
+    its folder). ``patient`` replaces the patient tags of a DICOM file. Raises
+    :class:`app.errors.ImageRejected` for anything that cannot be used.
+    """
+    name = pathlib.PurePath(filename).name or "image"
+    if not data:
+        raise messages.rejected("empty", name=name)
+    if len(data) > MAX_BYTES:
+        raise messages.rejected("too-big-file", name=name, mb=len(data) // 2**20, limit=MAX_BYTES // 2**20)
+    fmt = sniff(data)
+    if fmt is None:
+        raise messages.rejected("unknown-format", name=name)
+    if fmt == "dicom":
+        return _prepare_dicom(data, name=name, specialty=specialty, patient=patient)
+    modality = "OP" if specialty == "ophthalmology" else "XC"
+    if fmt == "jpeg":
+        # Stripping first also proves the file is whole: a truncated scan has no end marker.
+        try:
+            stripped = strip_jpeg(data)
+        except MalformedImage as exc:
+            raise messages.rejected("damaged", name=name) from exc
+        probe = decode_photo(data, name=name, fmt=fmt, full=False)
+        if probe.facts.orientation == 1:
+            return _prepared(probe, stripped, "image/jpeg", specialty, modality)
+        decoded = decode_photo(data, name=name, fmt=fmt, full=True)
+        return _prepared(decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality)
+    decoded = decode_photo(data, name=name, fmt=fmt, full=True)
+    if fmt == "png" and decoded.facts.orientation == 1:
+        try:
+            stripped = strip_png(data)
+        except MalformedImage as exc:
+            raise messages.rejected("damaged", name=name) from exc
+        return _prepared(decoded, stripped, "image/png", specialty, modality)
+    if fmt in ("png", "tiff"):
+        # Lossless sources stay lossless.
+        return _prepared(decoded, encode_png(decoded.rgb, decoded.icc), "image/png", specialty, modality)
+    return _prepared(decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality)
+
+
+def prepare_frame(frame_bgr: Image8, *, specialty: str, device: str = "") -> PreparedImage:
+    """A camera still (BGR, full resolution) as a JPEG with its findings and thumbnail."""
+    if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3 or frame_bgr.dtype != np.uint8:
+        raise ValueError("a camera frame is an H×W×3 8-bit BGR array")
+    ok, encoded = cv2.imencode(".jpg", frame_bgr, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+    if not ok:
+        raise ValueError("OpenCV could not encode the frame")
+    height, width = frame_bgr.shape[:2]
+    return PreparedImage(
+        data=encoded.tobytes(),
+        content_type="image/jpeg",
+        width=width,
+        height=height,
+        thumbnail=thumbnail(frame_bgr, order="bgr"),
+        quality=check_quality(frame_bgr, specialty=specialty, order="bgr"),
+        modality="OP" if specialty == "ophthalmology" else "XC",
+        captured_at=iso(utc_now()),
+        device=device[:64],
+    )
+
+
+def _prepared(decoded: DecodedImage, data: bytes, content_type: str, specialty: str, modality: str) -> PreparedImage:
+    return PreparedImage(
+        data=data,
+        content_type=content_type,
+        width=decoded.width,
+        height=decoded.height,
+        thumbnail=thumbnail(decoded.rgb),
+        quality=check_quality(decoded.rgb, specialty=specialty, full_size=(decoded.width, decoded.height)),
+        modality=modality,
+        captured_at=decoded.facts.captured_at,
+        device=decoded.facts.device,
+    )
+
+
+def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient | None) -> PreparedImage:
+    # Imported lazily: pydicom's import is slow and most cases hold only photos.
+    from capture.dicom import read_dicom, rewrite_dicom
+
+    image = read_dicom(data, name=name)
+    modality = "OP" if specialty == "ophthalmology" or image.modality == "OP" else "XC"
+    checks_as = "ophthalmology" if modality == "OP" else specialty
+    height, width = image.rgb.shape[:2]
+    return PreparedImage(
+        data=rewrite_dicom(image.dataset, patient),
+        content_type="application/dicom",
+        width=width,
+        height=height,
+        thumbnail=thumbnail(image.rgb),
+        quality=check_quality(image.rgb, specialty=checks_as),
+        modality=modality,
+        eye=image.eye,
+        view=image.view,
+        captured_at=image.captured_at,
+        device=image.device,
+    )
+
+
+def thumbnail(image: Image8, *, order: str = "rgb", long_side: int = THUMBNAIL_LONG_SIDE) -> bytes:
+    """A small JPEG of ``image`` for lists and previews."""
+    height, width = image.shape[:2]
+    scale = min(1.0, long_side / max(height, width))
+    small = image if scale >= 1.0 else cv2.resize(
+        image, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA
+    )
+    bgr = small if order == "bgr" else np.ascontiguousarray(small[:, :, ::-1])
+    ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    if not ok:
+        raise ValueError("OpenCV could not encode the thumbnail")
+    return bytes(encoded.tobytes())
+
+
+def encode_jpeg(rgb: Image8, icc: bytes | None = None, quality: int = JPEG_QUALITY) -> bytes:
+    """``rgb`` as a new JPEG, carrying the colour profile and nothing else."""
+    buffer = io.BytesIO()
+    options: dict[str, object] = {"quality": quality, "optimize": True}
+    if icc:
+        options["icc_profile"] = icc
+    Image.fromarray(rgb, "RGB").save(buffer, "JPEG", **options)
+    return buffer.getvalue()
+
+
+def encode_png(rgb: Image8, icc: bytes | None = None) -> bytes:
+    """``rgb`` as a lossless PNG, carrying the colour profile and nothing else."""
+    buffer = io.BytesIO()
+    options: dict[str, object] = {"compress_level": 6}
+    if icc:
+        options["icc_profile"] = icc
+    Image.fromarray(rgb, "RGB").save(buffer, "PNG", **options)
+    return buffer.getvalue()

@@ -1,0 +1,328 @@
+"""Quality checks that catch an unusable image while the patient is still in the room.
+
+All measures run on a copy downscaled to about 1000 px on the long side (image-quality.md) and
+are normalised so that they mean the same on any camera and any skin:
+
+- sharpness: the blur of the strong edges, in pixels (:func:`edge_blur`). It is a ratio of
+  gradients, so it does not depend on contrast or on how much texture the skin has, unlike the
+  raw variance of the Laplacian, which varies a hundredfold between a hairy forearm and a cheek.
+- exposure: mean luminance and the shares of clipped highlights and crushed shadows.
+- colour cast: the mean chromaticity (CIELAB a*, b*) of the centre of the image. Skin and retina
+  are naturally red to yellow, so the grey-world deviation is measured against that sector.
+- resolution: the full image size against 800×600 / 1024×768.
+- retinographs (:mod:`capture.retina`): field of view, vessel contrast, edge shading.
+- dermatology: a visible face (:mod:`capture.faces`).
+
+Thresholds were set on the labelled set of ``tests/capture`` and checked against what published
+measures give on real photographs; the test suite prints the confusion matrix.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from app.model import Level, QualityFinding
+from capture import faces
+from capture.cv import cv2
+from capture.messages import message
+from capture.retina import FieldOfView, edge_uniformity, find_field, inner_mask, vessel_contrast
+
+Image8 = npt.NDArray[np.uint8]
+ANALYSIS_LONG_SIDE = 1000
+
+# --- thresholds (see the module docstring for what each measure is) --------------------------
+SHARPNESS_WARNING, SHARPNESS_BLOCKING = 1.3, 2.2  # edge blur σ, pixels at 1000 px
+# Fundus cameras resolve less than phone cameras: good real retinographs have softer vessel edges.
+RETINA_SHARPNESS_WARNING, RETINA_SHARPNESS_BLOCKING = 1.5, 2.4
+#: Below this directional balance of the gradients, the blur is taken as motion and weighs more.
+ISOTROPY_FULL = 0.75
+# Under-exposure: a dark mean alone would flag every well-exposed photo of dark skin, so the
+# brightest percent (highlights, ruler, background) must be dark too.
+DARK_WARNING, DARK_BLOCKING = 35.0, 22.0  # mean luminance, photographs
+DIM_MEAN, DIM_TOP = 60.0, 100.0  # mean below and 99th percentile below: warning
+TOP_BLOCKING = 45.0
+BRIGHT_WARNING, BRIGHT_BLOCKING = 205.0, 232.0
+CLIPPED_WARNING, CLIPPED_BLOCKING = 0.12, 0.40  # share of luminance ≥ 250
+RETINA_DARK_WARNING, RETINA_DARK_BLOCKING = 32.0, 16.0
+RETINA_DIM_MEAN, RETINA_DIM_TOP = 55.0, 90.0  # the disc is the highlight of a fundus
+RETINA_TOP_BLOCKING = 45.0
+RETINA_BRIGHT_WARNING, RETINA_BRIGHT_BLOCKING = 175.0, 215.0
+CAST_WARNING = 4.0  # CIELAB units outside the natural sector
+MIN_PIXELS_BLOCKING = 800 * 600
+MIN_PIXELS_WARNING = 1024 * 768
+FIELD_WARNING, FIELD_BLOCKING = 0.75, 0.50  # share of the field visible (NHS: three quarters)
+VESSELS_WARNING, VESSELS_BLOCKING = 0.085, 0.05
+UNIFORMITY_WARNING = 0.30
+
+
+def is_retina(specialty: str) -> bool:
+    """Whether images of this specialty are checked as retinographs."""
+    return specialty == "ophthalmology"
+
+
+def analysis_copy(image: Image8, long_side: int = ANALYSIS_LONG_SIDE) -> Image8:
+    """``image`` reduced to about ``long_side`` pixels on its long side (never enlarged)."""
+    height, width = image.shape[:2]
+    scale = long_side / max(height, width)
+    if scale >= 1.0:
+        return image
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+
+
+def check_quality(
+    image: Image8,
+    *,
+    specialty: str,
+    order: Literal["rgb", "bgr"] = "rgb",
+    full_size: tuple[int, int] | None = None,
+) -> list[QualityFinding]:
+    """Every quality finding for one image (H×W×3, 8 bits).
+
+    ``order`` says whether the channels are RGB (imports) or BGR (OpenCV camera frames).
+    ``full_size`` is the (width, height) of the original when ``image`` is already a reduced
+    copy, so the resolution check judges the real image. Retinographs are checked when the
+    specialty is ophthalmology.
+    """
+    height, width = image.shape[:2]
+    full_w, full_h = full_size or (width, height)
+    small = analysis_copy(image)
+    if order == "bgr":
+        small = np.ascontiguousarray(small[:, :, ::-1])
+    findings = [_resolution(full_w, full_h)]
+    if is_retina(specialty):
+        findings += _retina_findings(small)
+    else:
+        luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+        findings.append(_sharpness(edge_blur(luma), retina=False))
+        findings.append(_exposure(luma, None, retina=False))
+        findings.append(_colour_cast(small, None, retina=False))
+        if faces.face_visible(luma):
+            findings.append(QualityFinding("face", "warning", message("face.warning"), 1.0, None))
+    return findings
+
+
+def _retina_findings(small: Image8) -> list[QualityFinding]:
+    luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    fov = find_field(small)
+    if fov is None:
+        return [
+            QualityFinding("field-of-view", "blocking", message("field-of-view.missing"), 0.0, FIELD_BLOCKING),
+            _exposure(luma, None, retina=True),
+        ]
+    inner = inner_mask(fov)
+    findings = [
+        _field(fov),
+        # Vessels stand out best in the green channel.
+        _sharpness(edge_blur(np.ascontiguousarray(small[:, :, 1]), inner), retina=True),
+        _exposure(luma, inner, retina=True),
+        _colour_cast(small, inner, retina=True),
+        _gradability(vessel_contrast(small, fov), edge_uniformity(luma.astype(np.float32), fov)),
+    ]
+    return findings
+
+
+# --- measures --------------------------------------------------------------------------------
+
+
+def edge_blur(luma: Image8, mask: npt.NDArray[np.bool_] | None = None) -> float:
+    """Blur of the sharpest edges, as the Gaussian σ in pixels of the analysis copy.
+
+    At each strong edge the gradient is compared with the gradient after a known extra blur σr:
+    their ratio R gives the edge's own blur, σ = σr / √(R² − 1) (Zhuo & Sim, 2011). The ratio
+    does not depend on the edge's contrast, and noise or plain skin make no strong edges, so the
+    measure means the same on any texture. Edges are grouped by direction and the blurriest
+    direction decides (a hand that moved blurs one direction only); within a direction the
+    sharper quarter of edges decides (a lesion in focus against a blurred background is sharp).
+    Returns :data:`NO_EDGES` when there is no detail at all.
+    """
+    grey = luma.astype(np.float32)
+    base = cv2.GaussianBlur(grey, (0, 0), _SIGMA_BASE)  # tames sensor noise and JPEG ringing
+    extra = cv2.GaussianBlur(grey, (0, 0), math.hypot(_SIGMA_BASE, _SIGMA_REBLUR))
+    gx = cv2.Sobel(base, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(base, cv2.CV_32F, 0, 1, ksize=3)
+    strength = cv2.magnitude(gx, gy)
+    reblurred = cv2.magnitude(cv2.Sobel(extra, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(extra, cv2.CV_32F, 0, 1, ksize=3))
+    candidates = (strength >= cv2.dilate(strength, np.ones((3, 3), np.uint8))) & (strength > _MIN_EDGE)
+    inside = (cv2.erode(mask.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool) if mask is not None
+              else np.ones(strength.shape, bool))
+    candidates &= inside
+    if np.count_nonzero(candidates) < _MIN_EDGES:
+        return NO_EDGES
+    values = strength[candidates]
+    ratio = np.clip(values / np.maximum(reblurred[candidates], 1e-3), 1.0001, None)
+    sigma = _SIGMA_REBLUR / np.sqrt(ratio * ratio - 1.0)
+    direction = np.arctan2(gy[candidates], gx[candidates]) % np.pi
+    bins = (direction / np.pi * _DIRECTIONS + 0.5).astype(np.int32) % _DIRECTIONS
+    worst = -1.0
+    for index in range(_DIRECTIONS):
+        in_bin = bins == index
+        if np.count_nonzero(in_bin) < _MIN_EDGES:
+            continue
+        # Each direction keeps its own strongest edges: after motion blur a direction may have
+        # only faint edges left, and they must still count.
+        bin_values = values[in_bin]
+        strong = bin_values > _RELATIVE_EDGE * float(np.percentile(bin_values, 99.5))
+        if np.count_nonzero(strong) < _MIN_EDGES:
+            continue
+        worst = max(worst, float(np.percentile(sigma[in_bin][strong], 25)))
+    if worst < 0:
+        return NO_EDGES
+    # A hand that moved wipes out the gradients along the motion only: natural scenes have
+    # gradients in every direction, so a strong imbalance makes the blur count for more.
+    energy = [float(np.mean(np.abs(gx * math.cos(k * math.pi / 8) + gy * math.sin(k * math.pi / 8))[inside]))
+              for k in range(8)]
+    isotropy = min(energy) / max(max(energy), 1e-6)
+    return worst / min(1.0, max(isotropy, 0.05) / ISOTROPY_FULL)
+
+
+_SIGMA_BASE = 0.5
+_SIGMA_REBLUR = 1.0
+_MIN_EDGE = 20.0  # Sobel magnitude: about 5 grey levels per pixel
+_RELATIVE_EDGE = 0.3
+_MIN_EDGES = 15
+_DIRECTIONS = 8
+#: Edge blur reported when the image has no edge at all (blank, or blurred beyond recognition).
+NO_EDGES = 9.9
+
+
+def _level(value: float, warning: float, blocking: float, *, low_is_bad: bool = True) -> Level:
+    if low_is_bad:
+        return "blocking" if value < blocking else "warning" if value < warning else "ok"
+    return "blocking" if value > blocking else "warning" if value > warning else "ok"
+
+
+def _sharpness(value: float, *, retina: bool) -> QualityFinding:
+    warning, blocking = (
+        (RETINA_SHARPNESS_WARNING, RETINA_SHARPNESS_BLOCKING) if retina else (SHARPNESS_WARNING, SHARPNESS_BLOCKING)
+    )
+    level = _level(value, warning, blocking, low_is_bad=False)
+    key = "sharpness.ok" if level == "ok" else f"{'retina-' if retina else ''}sharpness.{level}"
+    return QualityFinding("sharpness", level, message(key), round(value, 4), warning)
+
+
+def _exposure(luma: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool) -> QualityFinding:
+    values = luma[mask] if mask is not None and mask.any() else luma.ravel()
+    mean = float(np.mean(values))
+    clipped = float(np.count_nonzero(values >= 250)) / max(1, values.size)
+    top = float(np.percentile(values, 99)) if values.size else 0.0
+    if retina:
+        dark = _dark(mean, top, RETINA_DARK_WARNING, RETINA_DARK_BLOCKING, RETINA_DIM_MEAN, RETINA_DIM_TOP,
+                     RETINA_TOP_BLOCKING)
+        bright = _level(mean, RETINA_BRIGHT_WARNING, RETINA_BRIGHT_BLOCKING, low_is_bad=False)
+    else:
+        dark = _dark(mean, top, DARK_WARNING, DARK_BLOCKING, DIM_MEAN, DIM_TOP, TOP_BLOCKING)
+        bright = _level(mean, BRIGHT_WARNING, BRIGHT_BLOCKING, low_is_bad=False)
+    glare = _level(clipped, CLIPPED_WARNING, CLIPPED_BLOCKING, low_is_bad=False)
+    bright = max(bright, glare, key=_RANK.__getitem__)
+    prefix = "retina-exposure" if retina else "exposure"
+    if dark != "ok":
+        threshold = RETINA_DARK_WARNING if retina else DARK_WARNING
+        return QualityFinding("exposure", dark, message(f"{prefix}.dark.{dark}"), round(mean, 1), threshold)
+    if bright != "ok":
+        return QualityFinding(
+            "exposure", bright, message(f"exposure.bright.{bright}"), round(mean, 1),
+            RETINA_BRIGHT_WARNING if retina else BRIGHT_WARNING,
+        )
+    return QualityFinding("exposure", "ok", message("exposure.ok"), round(mean, 1), None)
+
+
+def _dark(mean: float, top: float, warning: float, blocking: float, dim_mean: float, dim_top: float,
+          top_blocking: float) -> Level:
+    if mean < blocking or top < top_blocking:
+        return "blocking"
+    if mean < warning or (mean < dim_mean and top < dim_top):
+        return "warning"
+    return "ok"
+
+
+_RANK: dict[Level, int] = {"ok": 0, "warning": 1, "blocking": 2}
+# Natural hue sectors in CIELAB (degrees of atan2(b*, a*)): skin from deep red to yellow,
+# the fundus from red to orange-yellow.
+_SKIN_HUES = (15.0, 95.0)
+_RETINA_HUES = (15.0, 85.0)
+_MAX_CHROMA = 48.0  # beyond this the whole picture is tinted, whatever the hue
+_RETINA_MAX_CHROMA = 80.0
+
+
+def colour_deviation(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool) -> tuple[float, float]:
+    """Distance (CIELAB units) of the mean chromaticity from the natural sector, and its hue."""
+    height, width = rgb.shape[:2]
+    if mask is None:
+        # The centre holds the subject; clothes and sheets at the edges would bias the mean.
+        top, left = height // 5, width // 5
+        lab = cv2.cvtColor(np.ascontiguousarray(rgb[top : height - top, left : width - left]), cv2.COLOR_RGB2LAB)
+        pixels = lab.reshape(-1, 3)
+    else:
+        lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+        pixels = lab[mask]
+    lightness = pixels[:, 0]
+    usable = pixels[(lightness > 25) & (lightness < 245)]
+    if usable.size == 0:
+        return 0.0, 0.0
+    a = float(np.mean(usable[:, 1])) - 128.0
+    b = float(np.mean(usable[:, 2])) - 128.0
+    chroma = math.hypot(a, b)
+    hue = math.degrees(math.atan2(b, a))
+    low, high = _RETINA_HUES if retina else _SKIN_HUES
+    max_chroma = _RETINA_MAX_CHROMA if retina else _MAX_CHROMA
+    if low <= hue <= high:
+        return max(0.0, chroma - max_chroma), hue
+    # Outside the sector: distance from the nearest edge of the sector (a ray from the origin).
+    gap = math.radians(min(_angle_gap(hue, low), _angle_gap(hue, high)))
+    return (chroma * math.sin(gap) if gap < math.pi / 2 else chroma), hue
+
+
+def _angle_gap(a: float, b: float) -> float:
+    return abs((a - b + 180.0) % 360.0 - 180.0)
+
+
+def _hue_name(hue: float) -> str:
+    """The cast's colour in words, from the CIELAB hue angle (a* red, b* yellow)."""
+    if -15 <= hue < 30:
+        return "red"
+    if 30 <= hue < 100:
+        return "yellow"
+    if hue >= 100 or hue < -160:
+        return "green"
+    if -160 <= hue < -70:
+        return "blue"
+    return "magenta"
+
+
+def _colour_cast(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool) -> QualityFinding:
+    deviation, hue = colour_deviation(rgb, mask, retina=retina)
+    if deviation > CAST_WARNING:
+        text = message("colour-cast.warning", hue=message(f"hue.{_hue_name(hue)}"))
+        return QualityFinding("colour-cast", "warning", text, round(deviation, 2), CAST_WARNING)
+    return QualityFinding("colour-cast", "ok", message("colour-cast.ok"), round(deviation, 2), CAST_WARNING)
+
+
+def _resolution(width: int, height: int) -> QualityFinding:
+    pixels = width * height
+    short, long = sorted((width, height))
+    if pixels < MIN_PIXELS_BLOCKING or short < 600 or long < 800:
+        level: Level = "blocking"
+    elif pixels < MIN_PIXELS_WARNING or short < 768:
+        level = "warning"
+    else:
+        level = "ok"
+    text = message(f"resolution.{level}", width=width, height=height)
+    return QualityFinding("resolution", level, text, float(pixels), float(MIN_PIXELS_WARNING))
+
+
+def _field(fov: FieldOfView) -> QualityFinding:
+    level = _level(fov.visible, FIELD_WARNING, FIELD_BLOCKING)
+    text = message(f"field-of-view.{level}", percent=round(fov.visible * 100))
+    return QualityFinding("field-of-view", level, text, round(fov.visible, 3), FIELD_WARNING)
+
+
+def _gradability(vessels: float, uniformity: float) -> QualityFinding:
+    level = _level(vessels, VESSELS_WARNING, VESSELS_BLOCKING)
+    if level == "ok" and uniformity < UNIFORMITY_WARNING:
+        level = "warning"
+    return QualityFinding("gradability", level, message(f"gradability.{level}"), round(vessels, 4), VESSELS_WARNING)
