@@ -1,0 +1,68 @@
+"""Build the window's translations: resources/i18n/*.ts → .qm with pyside6-lrelease from the venv.
+
+``dev.py`` calls this when present. ``--update`` first refreshes the .ts sources from ui/*.py
+with pyside6-lupdate (new strings appear untranslated; ``--check`` then fails until they are
+filled in).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+I18N = ROOT / "resources" / "i18n"
+
+
+def tool(name: str) -> str:
+    """The PySide6 tool next to this interpreter (the venv's), else from PATH."""
+    beside = Path(sys.executable).with_name(name)
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} not found: install PySide6 in this environment")
+    return found
+
+
+def untranslated(ts: Path) -> list[str]:
+    """Source texts of ``ts`` with no (or an unfinished) translation."""
+    missing = []
+    for message in ET.parse(ts).iter("message"):  # noqa: S314 - our own .ts sources, not untrusted input
+        translation = message.find("translation")
+        source = message.findtext("source") or ""
+        if translation is None or translation.get("type") in ("unfinished", "vanished", "obsolete"):
+            if translation is None or translation.get("type") == "unfinished":
+                missing.append(source)
+            continue
+        forms = translation.findall("numerusform")
+        if (forms and not all((f.text or "").strip() for f in forms)) or (not forms and not (translation.text or "")):
+            missing.append(source)
+    return missing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--update", action="store_true", help="refresh the .ts sources from ui/*.py first")
+    parser.add_argument("--check", action="store_true", help="fail when a string has no translation")
+    args = parser.parse_args(argv)
+    sources = sorted(str(p) for p in (ROOT / "ui").glob("*.py"))
+    status = 0
+    for ts in sorted(I18N.glob("teleavis_*.ts")):
+        if args.update:
+            subprocess.run([tool("pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(ts)], check=True)
+        missing = untranslated(ts)
+        if missing:
+            print(f"{ts.name}: {len(missing)} string(s) without translation", file=sys.stderr)
+            for source in missing[:20]:
+                print(f"  - {source!r}", file=sys.stderr)
+            if args.check:
+                status = 1
+        subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

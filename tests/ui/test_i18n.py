@@ -1,0 +1,75 @@
+"""Languages: French is the source and the default, English is complete, and both reach the core."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app import i18n
+from app.store import Store
+from ui.application import choose_language, install_language
+from ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+# packaging/ is not a package ("packaging" is also pip's library): load the script by its path.
+_spec = importlib.util.spec_from_file_location("build_translations", ROOT / "packaging" / "build_translations.py")
+assert _spec is not None and _spec.loader is not None
+build_translations = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build_translations)
+
+
+@pytest.fixture
+def english(qapp: QApplication) -> Iterator[None]:
+    install_language(qapp, "en")
+    yield
+    install_language(qapp, "fr")
+
+
+def test_every_string_of_the_window_has_an_english_translation(tmp_path: Path) -> None:
+    copy = tmp_path / "teleavis_en.ts"
+    shutil.copy(ROOT / "resources" / "i18n" / "teleavis_en.ts", copy)
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    subprocess.run([str(lupdate), *sorted(str(p) for p in (ROOT / "ui").glob("*.py")), "-ts", str(copy)],
+                   check=True, capture_output=True)
+    assert build_translations.untranslated(copy) == []
+    assert (ROOT / "resources" / "i18n" / "teleavis_en.qm").stat().st_mtime >= 0
+
+
+def test_language_follows_the_setting_then_the_system(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert choose_language("en") == "en"
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert choose_language("auto") == "en"
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert choose_language("auto") == "fr"
+
+
+def test_the_window_in_english_speaks_english_down_to_the_checklist(qtbot: Any, store: Store, english: None,
+                                                                    sync_runner: None) -> None:
+    assert i18n.language() == "en"
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    assert [a.text() for a in window.menuBar().actions()] == ["&Cases", "&Edit"]
+    assert window.worklist.filter_buttons["to-finish"].text().startswith("To finish")
+    window.new_case()
+    page = window.case_page
+    assert page.editor.consent_box.title() == "1. Patient's consent"
+    assert any(f.message == "Record the patient's consent to tele-expertise before sending." for f in page.findings)
+    assert page.checklist.title.text().endswith("items still to complete before sending:")
+    window.shutdown()
+
+
+def test_the_window_is_french_by_default(qtbot: Any, store: Store, sync_runner: None) -> None:
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    assert [a.text() for a in window.menuBar().actions()] == ["&Dossiers", "&Édition"]
+    assert "plateforme d'essai" in window.banner.text()
+    window.shutdown()
