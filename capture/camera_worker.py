@@ -1,0 +1,236 @@
+"""Reading a camera continuously in a worker thread, surviving unplugs and freezes.
+
+The worker keeps only the newest frame: a slow window takes the latest picture instead of
+working through a queue of stale ones. It reports, through plain callbacks the window turns into
+Qt signals, when the camera is lost (reads fail, the stream ends, the device is unplugged) or
+frozen (the same picture over and over, or nothing at all for two seconds), and it keeps trying to
+reopen it, so plugging the camera back in is all the nurse has to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from capture import messages
+from capture.camera import FrameSource
+
+log = logging.getLogger(__name__)
+Image8 = npt.NDArray[np.uint8]
+
+
+class CameraStatus(StrEnum):
+    STARTING = "starting"
+    RUNNING = "running"
+    DISCONNECTED = "disconnected"
+    FROZEN = "frozen"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A frame as grabbed: BGR at the camera's full resolution, numbered in arrival order."""
+
+    image: Image8
+    sequence: int
+    time: float  # time.monotonic() at arrival
+
+
+StatusCallback = Callable[[CameraStatus, str], None]
+FrameCallback = Callable[[Frame], None]
+
+
+class CameraWorker:
+    """Grabs frames from sources made by ``factory`` until stopped (see the module docstring).
+
+    ``on_frame`` is called in the worker thread for every frame (keep it short: hand over and
+    return); ``on_status`` is called on every change of status with a sentence for the user.
+    """
+
+    def __init__(self, factory: Callable[[], FrameSource], *, name: str = "",
+                 on_frame: FrameCallback | None = None, on_status: StatusCallback | None = None,
+                 frame_timeout: float = 2.0, frozen_after: float = 2.0, reopen_every: float = 1.0,
+                 max_failed_reads: int = 5) -> None:
+        self._factory = factory
+        self.name = name or "caméra"
+        self._on_frame = on_frame
+        self._on_status = on_status
+        self.frame_timeout = frame_timeout
+        self.frozen_after = frozen_after
+        self.reopen_every = reopen_every
+        self.max_failed_reads = max_failed_reads
+        self._halt = threading.Event()
+        self._lock = threading.Lock()
+        self._newest: Frame | None = None
+        self._status = CameraStatus.STOPPED
+        self._last_arrival = 0.0
+        self._source: FrameSource | None = None
+        self._thread: threading.Thread | None = None
+        self._watchdog: threading.Thread | None = None
+        self._still_wanted = threading.Event()
+        self._still_ready = threading.Event()
+        self._still: Image8 | None = None
+
+    # --- public ----------------------------------------------------------------------------
+
+    @property
+    def status(self) -> CameraStatus:
+        return self._status
+
+    def start(self) -> None:
+        """Start grabbing in a background thread."""
+        if self._thread is not None:
+            return
+        self._halt.clear()
+        self._set_status(CameraStatus.STARTING)
+        self._thread = threading.Thread(target=self._run, name="camera-grab", daemon=True)
+        self._watchdog = threading.Thread(target=self._watch, name="camera-watchdog", daemon=True)
+        self._thread.start()
+        self._watchdog.start()
+
+    def stop(self, timeout: float = 3.0) -> None:
+        """Stop grabbing and free the camera."""
+        self._halt.set()
+        for thread in (self._thread, self._watchdog):
+            if thread is not None:
+                thread.join(timeout)
+                if thread.is_alive():
+                    log.warning("camera thread did not stop in time")
+        self._thread = self._watchdog = None
+        self._set_status(CameraStatus.STOPPED)
+
+    def latest(self) -> Frame | None:
+        """The newest frame, or None before the first one."""
+        with self._lock:
+            return self._newest
+
+    def take_still(self, timeout: float = 3.0) -> Image8 | None:
+        """A still at full resolution (the source's ``still()`` when it has one, else the next
+        whole frame), or None when the camera gives nothing within ``timeout``."""
+        self._still_ready.clear()
+        self._still_wanted.set()
+        if not self._still_ready.wait(timeout):
+            self._still_wanted.clear()
+            return None
+        return self._still
+
+    # --- worker thread ---------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._halt.is_set():
+            source = self._open()
+            if source is None:
+                self._set_status(CameraStatus.DISCONNECTED)
+                self._halt.wait(self.reopen_every)
+                continue
+            self._source = source
+            self._set_status(CameraStatus.RUNNING)
+            lost = self._grab(source)
+            self._source = None
+            _release(source)
+            if lost is not None:
+                self._set_status(lost)
+                self._halt.wait(self.reopen_every)
+
+    def _grab(self, source: FrameSource) -> CameraStatus | None:
+        """Read until stopped (None) or until the camera is lost or frozen (that status)."""
+        failures = 0
+        previous: bytes | None = None
+        same_since = 0.0
+        self._last_arrival = time.monotonic()
+        while not self._halt.is_set():
+            try:
+                ok, image = source.read()
+            except Exception:  # a driver error means the same as a failed read
+                log.warning("camera read failed", exc_info=True)
+                ok, image = False, None
+            if not ok or image is None:
+                failures += 1
+                if failures >= self.max_failed_reads:
+                    return CameraStatus.DISCONNECTED
+                self._halt.wait(0.02)
+                continue
+            failures = 0
+            now = time.monotonic()
+            # A frozen driver repeats the same buffer; a sparse sample is enough to tell.
+            signature = np.asarray(image)[::37, ::29].tobytes()
+            if signature != previous:
+                previous, same_since = signature, now
+            elif now - same_since > self.frozen_after:
+                return CameraStatus.FROZEN
+            self._deliver(np.asarray(image, dtype=np.uint8), now, source)
+        return None
+
+    def _deliver(self, image: Image8, now: float, source: FrameSource) -> None:
+        with self._lock:
+            sequence = self._newest.sequence + 1 if self._newest else 1
+            frame = Frame(image, sequence, now)
+            self._newest = frame
+        self._last_arrival = now
+        if self._status != CameraStatus.RUNNING:
+            self._set_status(CameraStatus.RUNNING)
+        if self._still_wanted.is_set():
+            self._still_wanted.clear()
+            self._still = self._full_still(source, image)
+            self._still_ready.set()
+        if self._on_frame is not None:
+            self._on_frame(frame)
+
+    @staticmethod
+    def _full_still(source: FrameSource, frame: Image8) -> Image8:
+        take = getattr(source, "still", None)
+        if callable(take):
+            try:
+                still = take()
+                if still is not None:
+                    return np.asarray(still, dtype=np.uint8)
+            except Exception:  # fall back on the frame just read
+                log.warning("still capture failed, keeping the live frame", exc_info=True)
+        return frame.copy()
+
+    def _open(self) -> FrameSource | None:
+        try:
+            source = self._factory()
+            if source.open():
+                return source
+            _release(source)
+        except Exception:  # a camera that cannot be opened now may come back
+            log.warning("camera could not be opened", exc_info=True)
+        return None
+
+    def _watch(self) -> None:
+        """Report a camera whose read blocks with no frame for ``frame_timeout`` seconds."""
+        while not self._halt.wait(0.2):
+            if (self._status == CameraStatus.RUNNING
+                    and time.monotonic() - self._last_arrival > self.frame_timeout):
+                self._set_status(CameraStatus.FROZEN)
+
+    def _set_status(self, status: CameraStatus) -> None:
+        if status == self._status:
+            return
+        self._status = status
+        if self._on_status is None:
+            return
+        text = {
+            CameraStatus.DISCONNECTED: lambda: messages.message("camera.disconnected", name=self.name),
+            CameraStatus.FROZEN: lambda: messages.message("camera.frozen", name=self.name),
+            CameraStatus.RUNNING: lambda: messages.message("camera.connected", name=self.name),
+        }.get(status, lambda: "")()
+        try:
+            self._on_status(status, text)
+        except Exception:  # a broken listener must not stop the camera
+            log.exception("camera status listener failed")
+
+
+def _release(source: FrameSource) -> None:
+    try:
+        source.release()
+    except Exception:  # releasing a vanished device may fail; nothing to do
+        log.warning("camera release failed", exc_info=True)

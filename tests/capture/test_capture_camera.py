@@ -1,0 +1,165 @@
+"""The camera worker on the real OpenCV path (an MJPG AVI), the demo camera, and camera identity."""
+
+from __future__ import annotations
+
+import pathlib
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from capture.camera import CameraIdentity, OpenCVCamera, find_camera, preview_buffer
+from capture.camera_worker import CameraStatus, CameraWorker, Frame
+from capture.cv import cv2
+from capture.demo import DemoCamera
+
+WIDTH, HEIGHT = 800, 600
+
+
+@pytest.fixture
+def avi(tmp_path: pathlib.Path) -> pathlib.Path:
+    """A short MJPG AVI of the demo camera, as a USB camera would stream it."""
+    path = tmp_path / "stream.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 25.0, (WIDTH, HEIGHT))
+    assert writer.isOpened()
+    demo = DemoCamera("dermatology", width=WIDTH, height=HEIGHT, seed=2)
+    demo.open()
+    for index in range(25):
+        writer.write(demo.frame_at(index / 25.0))
+    writer.release()
+    return path
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.statuses: list[CameraStatus] = []
+        self.messages: list[str] = []
+        self.frames = 0
+        self.lock = threading.Lock()
+
+    def status(self, status: CameraStatus, text: str) -> None:
+        with self.lock:
+            self.statuses.append(status)
+            self.messages.append(text)
+
+    def frame(self, frame: Frame) -> None:
+        with self.lock:
+            self.frames += 1
+
+
+def test_worker_streams_an_avi_reports_its_end_and_reopens_when_it_is_back(avi: pathlib.Path) -> None:
+    record = Recorder()
+    worker = CameraWorker(lambda: OpenCVCamera(str(avi), pace_fps=50.0), name="Caméra USB",
+                          on_frame=record.frame, on_status=record.status, reopen_every=0.1)
+    hidden = avi.with_name("away.avi")
+    worker.start()
+    try:
+        assert wait_for(lambda: record.frames >= 5)
+        still = worker.take_still()
+        assert still is not None and still.shape == (HEIGHT, WIDTH, 3)
+        # The end of the stream is a lost camera; while the file is away it stays lost.
+        assert wait_for(lambda: CameraStatus.DISCONNECTED in record.statuses)
+        avi.rename(hidden)
+        time.sleep(0.5)
+        assert worker.status == CameraStatus.DISCONNECTED
+        seen = worker.latest()
+        assert seen is not None
+        hidden.rename(avi)
+        assert wait_for(lambda: (worker.latest() or seen).sequence > seen.sequence + 3)
+        assert record.statuses.count(CameraStatus.RUNNING) >= 2
+    finally:
+        worker.stop()
+    assert worker.status == CameraStatus.STOPPED
+    assert any("déconnectée" in text for text in record.messages)
+
+
+class FrozenSource:
+    """A driver that keeps returning the same buffer."""
+
+    opened = 0
+
+    def __init__(self) -> None:
+        self.frame = np.full((120, 160, 3), 90, np.uint8)
+
+    def open(self) -> bool:
+        FrozenSource.opened += 1
+        return True
+
+    def read(self) -> tuple[bool, np.ndarray]:
+        time.sleep(0.01)
+        return True, self.frame
+
+    def release(self) -> None:
+        pass
+
+
+def test_identical_frames_are_reported_as_frozen_and_the_camera_reopened() -> None:
+    record = Recorder()
+    FrozenSource.opened = 0
+    worker = CameraWorker(FrozenSource, on_status=record.status, frozen_after=0.3, reopen_every=0.05)
+    worker.start()
+    try:
+        assert wait_for(lambda: CameraStatus.FROZEN in record.statuses)
+        assert wait_for(lambda: FrozenSource.opened >= 2)
+    finally:
+        worker.stop()
+
+
+class StalledSource(FrozenSource):
+    def read(self) -> tuple[bool, np.ndarray]:
+        time.sleep(0.8)  # a driver stuck in read
+        return True, self.frame
+
+
+def test_no_frame_for_the_timeout_is_reported() -> None:
+    record = Recorder()
+    worker = CameraWorker(StalledSource, on_status=record.status, frame_timeout=0.3, frozen_after=60)
+    worker.start()
+    try:
+        assert wait_for(lambda: CameraStatus.FROZEN in record.statuses, timeout=5)
+    finally:
+        worker.stop()
+
+
+def test_demo_camera_moves_and_gives_full_size_frames() -> None:
+    demo = DemoCamera("ophthalmology", width=640, height=480, fps=100.0, seed=1)
+    assert demo.open()
+    ok, first = demo.read()
+    second = demo.frame_at(1.0)
+    demo.release()
+    assert ok and first is not None and first.shape == (480, 640, 3)
+    assert float(np.mean(np.abs(first.astype(np.int16) - second))) > 1.0
+    # A fundus: dark surround, bright centre.
+    assert first[5, 5].max() < 30 and first[240, 320].max() > 60
+
+
+def test_preview_is_a_reduced_rgb888_buffer_with_known_stride() -> None:
+    frame = np.zeros((1080, 1920, 3), np.uint8)
+    frame[..., 0] = 255  # blue in BGR
+    preview = preview_buffer(frame, long_side=960)
+    assert (preview.width, preview.height) == (960, 540)
+    assert preview.stride == 960 * 3
+    assert preview.data.flags["C_CONTIGUOUS"]
+    assert tuple(preview.data[10, 10]) == (0, 0, 255)
+
+
+def test_a_camera_is_found_again_by_identity_when_its_index_changed() -> None:
+    saved = CameraIdentity("HD Pro Webcam C920", 0x046D, 0x082D, "/dev/video0", 200, index=0)
+    now = [
+        CameraIdentity("Integrated Camera", 0x04F2, 0xB604, "/dev/video0", 200, index=0),
+        CameraIdentity("HD Pro Webcam C920", 0x046D, 0x082D, "/dev/video2", 200, index=2),
+    ]
+    found = find_camera(CameraIdentity.from_id(saved.id), now)
+    assert found is not None and found.index == 2
+    assert find_camera(saved, now[:1]) is None
