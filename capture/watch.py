@@ -1,0 +1,153 @@
+"""The device folder: where a retinograph or a camera drops its exports, picked up by itself.
+
+The folder is scanned periodically (network shares and USB sticks do not deliver change events
+reliably). A file is taken only once its size and modification time have stayed the same over two
+scans in a row, so a retinograph still writing a large DICOM is never read half-written. Each file
+is taken once; the originals stay where they are unless the user chose to have them removed after
+a successful import.
+"""
+
+from __future__ import annotations
+
+import logging
+import pathlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.errors import TeleavisError
+from capture.sniff import sniff
+
+log = logging.getLogger(__name__)
+
+#: Names devices and copy tools give to files still being written.
+_PARTIAL_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
+_SNIFF_BYTES = 132
+
+
+def _candidate(path: pathlib.Path) -> bool:
+    name = path.name.lower()
+    return not name.startswith(".") and not name.endswith(_PARTIAL_SUFFIXES)
+
+
+def is_image_file(path: pathlib.Path) -> bool:
+    """Whether the file's first bytes are those of an image we import (whatever its name)."""
+    try:
+        with path.open("rb") as handle:
+            return sniff(handle.read(_SNIFF_BYTES)) is not None
+    except OSError:
+        return False
+
+
+def pending_files(folder: pathlib.Path) -> list[pathlib.Path]:
+    """The images in ``folder`` (not being written, not hidden), newest first."""
+    try:
+        entries = [p for p in folder.iterdir() if p.is_file() and _candidate(p)]
+    except OSError:
+        return []
+    stamped: list[tuple[float, pathlib.Path]] = []
+    for path in entries:
+        try:
+            stamped.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    return [path for _, path in sorted(stamped, reverse=True) if is_image_file(path)]
+
+
+@dataclass(frozen=True)
+class _Seen:
+    size: int
+    mtime_ns: int
+
+
+class FolderWatcher:
+    """Hands each new, complete image of ``folder`` to ``on_file`` once.
+
+    ``on_file`` imports the file (it may raise a :class:`TeleavisError`, reported through
+    ``on_error`` with the file and the message; the file is then not offered again). With
+    ``delete_after_import`` (the user's explicit choice), a file imported without error is removed.
+    """
+
+    def __init__(self, folder: pathlib.Path, on_file: Callable[[pathlib.Path], object], *,
+                 on_error: Callable[[pathlib.Path, str], None] | None = None, interval: float = 2.0,
+                 stable_scans: int = 2, delete_after_import: bool = False,
+                 already_taken: set[str] | None = None) -> None:
+        self.folder = folder
+        self.interval = interval
+        self.stable_scans = max(2, stable_scans)
+        self.delete_after_import = delete_after_import
+        self._on_file = on_file
+        self._on_error = on_error
+        self._history: dict[str, list[_Seen]] = {}
+        self._taken: set[str] = set(already_taken or ())
+        self._halt = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def taken(self) -> set[str]:
+        """Keys of the files already handed over (name, size and time), to persist if wanted."""
+        return set(self._taken)
+
+    def scan_once(self) -> list[pathlib.Path]:
+        """One scan: hand over every file that has become stable; returns them."""
+        try:
+            entries = [p for p in self.folder.iterdir() if p.is_file() and _candidate(p)]
+        except OSError:
+            log.warning("device folder cannot be read")
+            return []
+        handed: list[pathlib.Path] = []
+        present: set[str] = set()
+        for path in sorted(entries):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            seen = _Seen(stat.st_size, stat.st_mtime_ns)
+            present.add(path.name)
+            history = self._history.setdefault(path.name, [])
+            history.append(seen)
+            del history[: -self.stable_scans]
+            key = f"{path.name}|{seen.size}|{seen.mtime_ns}"
+            stable = len(history) == self.stable_scans and len(set(history)) == 1 and seen.size > 0
+            if not stable or key in self._taken or not is_image_file(path):
+                continue
+            self._taken.add(key)
+            if self._hand_over(path):
+                handed.append(path)
+        for gone in set(self._history) - present:
+            del self._history[gone]
+        return handed
+
+    def _hand_over(self, path: pathlib.Path) -> bool:
+        try:
+            self._on_file(path)
+        except TeleavisError as error:
+            if self._on_error is not None:
+                self._on_error(path, error.message)
+            return False
+        if self.delete_after_import:
+            try:
+                path.unlink()
+            except OSError:
+                log.warning("imported file could not be removed from the device folder")
+        return True
+
+    def start(self) -> None:
+        """Scan every ``interval`` seconds in a background thread."""
+        if self._thread is not None:
+            return
+        self._halt.clear()
+        self._thread = threading.Thread(target=self._run, name="device-folder", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop scanning (a file being imported is finished first)."""
+        self._halt.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._halt.is_set():
+            self.scan_once()
+            self._halt.wait(self.interval)

@@ -1,0 +1,159 @@
+"""Device folder, anonymisation, view checklist and camera stills through the pipeline."""
+
+from __future__ import annotations
+
+import pathlib
+
+import numpy as np
+import pytest
+
+from app.errors import ImageRejected
+from app.model import CaseImage
+from capture.anonymise import apply, blur_region, find_faces, mask_region
+from capture.checklist import view_checklist
+from capture.demo import fundus_scene, skin_scene
+from capture.pipeline import prepare_frame, prepare_image_file
+from capture.watch import FolderWatcher, pending_files
+from tests.capture.capture_labelled import jpeg_bytes
+
+# --- device folder -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def photo() -> bytes:
+    return jpeg_bytes(skin_scene(1024, 768, 4))
+
+
+def test_a_file_is_taken_once_its_size_is_stable_and_only_once(tmp_path: pathlib.Path, photo: bytes) -> None:
+    taken: list[pathlib.Path] = []
+    watcher = FolderWatcher(tmp_path, taken.append)
+    growing = tmp_path / "OD_macula.jpg"
+    growing.write_bytes(photo[:1000])
+    assert watcher.scan_once() == []  # first sight: not known to be stable
+    growing.write_bytes(photo[:20000])
+    assert watcher.scan_once() == []  # still being written
+    growing.write_bytes(photo)
+    assert watcher.scan_once() == []
+    assert watcher.scan_once() == [growing]  # unchanged over two scans
+    assert watcher.scan_once() == []  # never twice
+    assert taken == [growing]
+    assert growing.read_bytes() == photo  # the original stays
+
+
+def test_partial_hidden_and_non_image_files_are_ignored(tmp_path: pathlib.Path, photo: bytes) -> None:
+    (tmp_path / "export.jpg.part").write_bytes(photo)
+    (tmp_path / ".hidden.jpg").write_bytes(photo)
+    (tmp_path / "readme.jpg").write_text("pas une image")
+    (tmp_path / "image-sans-extension").write_bytes(photo)
+    watcher = FolderWatcher(tmp_path, lambda path: None)
+    watcher.scan_once()
+    assert [p.name for p in watcher.scan_once()] == ["image-sans-extension"]
+    assert [p.name for p in pending_files(tmp_path)] == ["image-sans-extension"]
+
+
+def test_originals_are_removed_only_when_the_user_chose_it(tmp_path: pathlib.Path, photo: bytes) -> None:
+    kept, removed = tmp_path / "kept", tmp_path / "removed"
+    for folder, delete in ((kept, False), (removed, True)):
+        folder.mkdir()
+        (folder / "a.jpg").write_bytes(photo)
+        watcher = FolderWatcher(folder, lambda path: prepare_image_file(path, specialty="dermatology"),
+                                delete_after_import=delete)
+        watcher.scan_once()
+        assert len(watcher.scan_once()) == 1
+    assert (kept / "a.jpg").exists()
+    assert not (removed / "a.jpg").exists()
+
+
+def test_a_refused_file_is_reported_and_kept(tmp_path: pathlib.Path, photo: bytes) -> None:
+    errors: list[tuple[str, str]] = []
+    broken = tmp_path / "coupe.jpg"
+    broken.write_bytes(photo[: len(photo) // 2])
+
+    def refuse(path: pathlib.Path) -> None:
+        prepare_image_file(path, specialty="dermatology")
+
+    watcher = FolderWatcher(tmp_path, refuse, on_error=lambda p, m: errors.append((p.name, m)),
+                            delete_after_import=True)
+    watcher.scan_once()
+    assert watcher.scan_once() == []
+    assert errors and errors[0][0] == "coupe.jpg" and "incomplète" in errors[0][1]
+    assert broken.exists()
+    assert watcher.scan_once() == []  # not offered again
+    assert len(errors) == 1
+
+
+# --- anonymisation -------------------------------------------------------------------------------
+
+
+def test_blur_and_mask_change_only_a_copy_of_the_region() -> None:
+    image = skin_scene(640, 480, 2)
+    original = image.copy()
+    rect = (100, 80, 200, 150)
+    blurred = blur_region(image, rect)
+    masked = mask_region(image, rect)
+    assert np.array_equal(image, original)
+    inside = (slice(80, 230), slice(100, 300))
+    assert np.all(masked[inside] == 0)
+    assert float(np.std(blurred[inside].astype(np.float32) - original[inside])) > 3.0
+    outside = np.ones(image.shape[:2], bool)
+    outside[inside] = False
+    assert np.array_equal(blurred[outside], original[outside])
+    assert np.array_equal(apply(image, [rect, (600, 400, 500, 500)], mode="mask")[470, 630], [0, 0, 0])
+
+
+def test_no_face_is_found_on_skin_or_fundus() -> None:
+    assert find_faces(skin_scene(1024, 768, 1)) == []
+    assert find_faces(fundus_scene(1024, 768, 1)) == []
+
+
+# --- checklist -----------------------------------------------------------------------------------
+
+
+def test_dermatology_checklist_requires_far_and_close_up_views() -> None:
+    items = view_checklist("dermatology", [CaseImage(view="far")], "fr")
+    by_key = {item.key: item for item in items}
+    assert by_key["view:far"].present and by_key["view:far"].required
+    assert not by_key["view:close-up"].present and by_key["view:close-up"].required
+    assert not by_key["view:medium"].required and not by_key["view:dermoscopy"].required
+    assert by_key["view:close-up"].message == "vue rapprochée manquante"
+
+
+def test_ophthalmology_checklist_lists_each_examined_eye() -> None:
+    images = [CaseImage(eye="left", view="macula"), CaseImage(eye="right", view="disc")]
+    items = view_checklist("ophthalmology", images, "fr")
+    missing = [item.message for item in items if not item.present]
+    assert missing == [
+        "œil droit : champ centré sur la macula manquant",
+        "œil gauche : champ centré sur la papille manquant",
+    ]
+    assert [item.required for item in items] == [True, False, True, False]
+    english = view_checklist("ophthalmology", images, "en")
+    assert english[0].label == "right eye: macula-centred field"
+
+
+def test_ophthalmology_without_any_eye_asks_for_one() -> None:
+    items = view_checklist("ophthalmology", [], "fr")
+    assert len(items) == 1 and not items[0].present and items[0].required
+
+
+# --- camera stills -------------------------------------------------------------------------------
+
+
+def test_a_camera_still_becomes_a_jpeg_with_findings_and_thumbnail() -> None:
+    frame = np.ascontiguousarray(fundus_scene(1920, 1080, 5)[:, :, ::-1])
+    prepared = prepare_frame(frame, specialty="ophthalmology", device="Rétinographe de démonstration")
+    assert prepared.content_type == "image/jpeg" and prepared.data[:3] == b"\xff\xd8\xff"
+    assert (prepared.width, prepared.height, prepared.modality) == (1920, 1080, "OP")
+    assert prepared.thumbnail[:3] == b"\xff\xd8\xff" and len(prepared.thumbnail) < len(prepared.data)
+    assert {f.check for f in prepared.quality} >= {"sharpness", "field-of-view", "gradability"}
+    assert prepared.captured_at
+
+
+def test_a_frame_that_is_not_an_image_is_refused() -> None:
+    with pytest.raises(ValueError, match="BGR"):
+        prepare_frame(np.zeros((10, 10), np.uint8), specialty="dermatology")
+
+
+def test_an_unreadable_directory_is_refused(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(ImageRejected):
+        prepare_image_file(tmp_path, specialty="dermatology")
