@@ -28,6 +28,7 @@ from app import doctor
 from app.commands.doctor import diagnose, probe_platform, short_reason
 from app.doctor import CameraProbe, PlatformProbe
 from app.i18n import set_language
+from tests.support.cases import example_case
 from tests.support.cli import SITE, run_inprocess, run_process, write_json
 
 Usage = namedtuple("Usage", "total used free")
@@ -230,9 +231,13 @@ def test_data_folder_that_is_a_file_or_open_to_others(teleavis_home: Path) -> No
     assert not list(teleavis_home.iterdir())  # the write probe left nothing behind
 
 
-def test_database_integrity(capsys: pytest.CaptureFixture[str], configured: Any, teleavis_home: Path) -> None:
+def test_database_integrity(capsys: pytest.CaptureFixture[str], configured: Any, teleavis_home: Path,
+                            tmp_path: Path) -> None:
     check = doctor.database(teleavis_home)
     assert check.status == "ok" and "0 dossier" in check.detail
+    assert run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "cas"))).code == 0
+    check = doctor.database(teleavis_home)
+    assert check.status == "ok" and "1 dossier" in check.detail, check
     damaged = teleavis_home.parent / "damaged"
     damaged.mkdir()
     (damaged / "teleavis.db").write_bytes(b"SQLite format 3\x00" + os.urandom(8192))
