@@ -1,39 +1,32 @@
 """The live camera seen from the window: frames as QImages, stills at full resolution, lost/back.
 
-Frames are grabbed in a worker thread (never the main thread: a USB camera can block for a
-second). The worker only keeps the newest frame; a timer on the main thread picks it up at the
-display rate and converts just that one, so a slow machine drops stale frames instead of
-queueing them and the window never stalls behind the camera.
+:class:`capture.camera_worker.CameraWorker` grabs in its own thread and keeps only the newest
+frame. A timer on the main thread picks that frame up at the display rate and converts just that
+one, so a slow machine drops stale frames instead of queueing them, and the window never waits
+for the camera. A still is taken by the worker at the camera's full resolution, waited for in the
+thread pool, and handed over by signal.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QImage
+from shiboken6 import isValid
 
-from capture.cv import cv2
+from capture.camera import FrameSource, preview_buffer
+from capture.camera_worker import CameraStatus, CameraWorker
+from ui.tasks import run_task
 
 log = logging.getLogger(__name__)
 
 PREVIEW_LONG_SIDE = 960  # the preview is drawn at most this size; stills keep the full size
 MAX_DISPLAY_FPS = 30.0
-RECONNECT_EVERY_S = 1.0
 DEMO_ID = "demo"
-
-
-class FrameSource(Protocol):
-    """What the grab loop needs: the interface of ``cv2.VideoCapture`` and :class:`DemoCamera`."""
-
-    def open(self) -> bool: ...
-    def read(self) -> tuple[bool, Any]: ...
-    def release(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -52,16 +45,9 @@ def demo_choice(specialty: str) -> CameraChoice:
 
 def available_cameras(specialty: str, *, training: bool = False) -> list[CameraChoice]:
     """Plugged-in cameras by identity, then the demo camera when none is found (or in training)."""
-    found: list[CameraChoice] = []
-    try:
-        from capture import camera as cameras  # type: ignore[attr-defined]
+    from capture.camera import enumerate_cameras
 
-        found = [CameraChoice(str(c.id), str(c.name)) for c in cameras.enumerate_cameras()]
-    except ImportError:
-        found = []
-    except Exception:  # a broken driver must not keep the panel from opening
-        log.exception("camera enumeration failed")
-        found = []
+    found = [CameraChoice(camera.id, camera.name) for camera in enumerate_cameras()]
     if training or not found:
         found.append(demo_choice(specialty))
     return found
@@ -72,110 +58,17 @@ def open_source(choice_id: str, resolution: str = "") -> FrameSource:
     if choice_id.startswith(DEMO_ID):
         from capture.demo import DemoCamera
 
-        kind = choice_id.partition(":")[2] or "dermatology"
-        return DemoCamera(kind=kind)
-    from capture import camera as cameras  # type: ignore[attr-defined]
+        return DemoCamera(kind=choice_id.partition(":")[2] or "dermatology")
+    from capture.camera import open_camera
 
-    return cameras.open_camera(choice_id, resolution=resolution)  # type: ignore[no-any-return]
+    return open_camera(choice_id, resolution)
 
 
 def to_qimage(frame_bgr: np.ndarray, long_side: int = PREVIEW_LONG_SIDE) -> QImage:
     """A BGR frame as a QImage owning its pixels, reduced to ``long_side`` for display."""
-    height, width = frame_bgr.shape[:2]
-    scale = long_side / max(height, width)
-    if scale < 1.0:
-        frame_bgr = cv2.resize(frame_bgr, (max(1, round(width * scale)), max(1, round(height * scale))),
-                               interpolation=cv2.INTER_AREA)
-    frame = np.ascontiguousarray(frame_bgr)
-    h, w = frame.shape[:2]
-    return QImage(frame.data, w, h, int(frame.strides[0]), QImage.Format.Format_BGR888).copy()
-
-
-class _GrabLoop(threading.Thread):
-    """Reads the source until stopped; reopens it after a loss, for as long as it takes."""
-
-    def __init__(self, factory: Callable[[], FrameSource], bridge: CameraBridge) -> None:
-        super().__init__(name="camera-grab", daemon=True)
-        self._factory = factory
-        self._bridge = bridge
-        self._halt = threading.Event()
-        self.lock = threading.Lock()
-        self.newest: np.ndarray | None = None
-        self.sequence = 0
-        self.still_wanted = threading.Event()
-
-    def stop(self) -> None:
-        self._halt.set()
-
-    def run(self) -> None:
-        source: FrameSource | None = None
-        lost = False
-        while not self._halt.is_set():
-            if source is None:
-                source = self._open()
-                if source is None:
-                    if not lost:
-                        lost = True
-                        self._bridge.camera_lost.emit(self._bridge.tr("La caméra ne répond pas."))
-                    self._halt.wait(RECONNECT_EVERY_S)
-                    continue
-                if lost:
-                    lost = False
-                    self._bridge.camera_back.emit()
-            ok, frame = self._read(source)
-            if not ok or frame is None:
-                self._release(source)
-                source = None
-                lost = True
-                self._bridge.camera_lost.emit(self._bridge.tr("La caméra s'est arrêtée ou a été débranchée."))
-                self._halt.wait(RECONNECT_EVERY_S)
-                continue
-            with self.lock:
-                self.newest = frame
-                self.sequence += 1
-            if self.still_wanted.is_set():
-                self.still_wanted.clear()
-                self._bridge.still_ready.emit(self._still(source, frame))
-        if source is not None:
-            self._release(source)
-
-    def _open(self) -> FrameSource | None:
-        try:
-            source = self._factory()
-            if source.open():
-                return source
-            source.release()
-        except Exception:  # a camera that cannot be opened now may come back; retried
-            log.warning("camera could not be opened", exc_info=True)
-        return None
-
-    @staticmethod
-    def _read(source: FrameSource) -> tuple[bool, Any]:
-        try:
-            return source.read()
-        except Exception:
-            log.warning("camera read failed", exc_info=True)
-            return False, None
-
-    @staticmethod
-    def _still(source: FrameSource, frame: np.ndarray) -> np.ndarray:
-        # A camera worker with a still API switches to its full resolution for one frame.
-        take = getattr(source, "still", None)
-        if callable(take):
-            try:
-                still = take()
-                if still is not None:
-                    return np.asarray(still)
-            except Exception:
-                log.warning("still capture failed, keeping the live frame", exc_info=True)
-        return frame.copy()
-
-    @staticmethod
-    def _release(source: FrameSource) -> None:
-        try:
-            source.release()
-        except Exception:
-            log.warning("camera release failed", exc_info=True)
+    buffer = preview_buffer(frame_bgr, long_side)
+    image = QImage(buffer.data.data, buffer.width, buffer.height, buffer.stride, QImage.Format.Format_RGB888)
+    return image.copy()
 
 
 class CameraBridge(QObject):
@@ -183,60 +76,82 @@ class CameraBridge(QObject):
 
     frame_ready = Signal(QImage)
     still_ready = Signal(object)  # full-resolution BGR frame (numpy array)
+    still_failed = Signal()
     camera_lost = Signal(str)
     camera_back = Signal()
+    _status_changed = Signal(str, str)  # from the worker thread, queued to this object's thread
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._loop: _GrabLoop | None = None
+        self._worker: CameraWorker | None = None
         self._shown = 0
+        self._lost = False
         self.device_name = ""
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._deliver)
+        self._status_changed.connect(self._on_status)
 
     def is_running(self) -> bool:
-        return self._loop is not None
+        return self._worker is not None
 
     def start(self, factory: Callable[[], FrameSource], device_name: str = "") -> None:
-        """Grab from a new source (the previous one is stopped first)."""
+        """Grab from sources made by ``factory`` (the previous camera is stopped first)."""
         self.stop()
         self.device_name = device_name
         self._shown = 0
-        self._loop = _GrabLoop(factory, self)
-        self._loop.start()
+        self._lost = False
+        worker = CameraWorker(factory, name=device_name,
+                              on_status=lambda status, text: self._status_changed.emit(str(status), text))
+        self._worker = worker
+        worker.start()
         self._timer.start(round(1000 / self._display_rate()))
 
     def stop(self) -> None:
         """Stop grabbing and free the camera (waits briefly for the worker)."""
         self._timer.stop()
-        loop, self._loop = self._loop, None
-        if loop is not None:
-            loop.stop()
-            loop.join(timeout=3.0)
-            if loop.is_alive():
-                log.warning("camera thread did not stop in time")
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.stop()
 
     def request_still(self) -> bool:
-        """Ask for a still; ``still_ready`` follows with the next frame. False if no camera runs."""
-        if self._loop is None:
+        """Ask for a still; ``still_ready`` (or ``still_failed``) follows. False if no camera runs."""
+        worker = self._worker
+        if worker is None:
             return False
-        self._loop.still_wanted.set()
+
+        def delivered(still: np.ndarray | None) -> None:
+            if not isValid(self):
+                return
+            if still is None:
+                self.still_failed.emit()
+            else:
+                self.still_ready.emit(still)
+
+        run_task(worker.take_still, delivered)
         return True
 
     @Slot()
     def _deliver(self) -> None:
-        loop = self._loop
-        if loop is None:
+        worker = self._worker
+        frame = worker.latest() if worker is not None else None
+        if frame is None or frame.sequence == self._shown:
             return
-        with loop.lock:
-            if loop.sequence == self._shown or loop.newest is None:
-                return
-            frame, self._shown = loop.newest, loop.sequence
-        self.frame_ready.emit(to_qimage(frame))
+        self._shown = frame.sequence
+        self.frame_ready.emit(to_qimage(frame.image))
+
+    @Slot(str, str)
+    def _on_status(self, status: str, text: str) -> None:
+        if self._worker is None:
+            return
+        if status in (CameraStatus.DISCONNECTED, CameraStatus.FROZEN):
+            self._lost = True
+            self.camera_lost.emit(text)
+        elif status == CameraStatus.RUNNING and self._lost:
+            self._lost = False
+            self.camera_back.emit()
 
     @staticmethod
     def _display_rate() -> float:
         screen = QGuiApplication.primaryScreen()
         rate = screen.refreshRate() if screen is not None else MAX_DISPLAY_FPS
         return max(5.0, min(MAX_DISPLAY_FPS, rate or MAX_DISPLAY_FPS))
-

@@ -8,26 +8,11 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".dcm"}
-
-
-def pending_files(folder: pathlib.Path) -> list[pathlib.Path]:
-    """The images waiting in ``folder``, newest first (the watch module decides what is new)."""
-    try:
-        from capture import watch  # type: ignore[attr-defined]
-    except ImportError:
-        watch = None
-    if watch is not None and hasattr(watch, "pending_files"):
-        return list(watch.pending_files(folder))
-    try:
-        files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES]
-    except OSError:
-        return []
-    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+from capture.watch import pending_files
 
 
 class DeviceFolderDialog(QDialog):
-    """Lists the device folder's images, newest first and pre-checked; returns the chosen ones."""
+    """Lists the device folder's images, newest first, to tick; returns the ticked ones."""
 
     def __init__(self, folder: pathlib.Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -112,6 +112,7 @@ class CapturePanel(QWidget):
 
     def _connect(self) -> None:
         self.camera.still_ready.connect(self._on_still)
+        self.camera.still_failed.connect(self._on_still_failed)
         self.preview.capture_requested.connect(self.capture_still)
         self.capture_button.clicked.connect(self.capture_still)
         self.import_button.clicked.connect(self.choose_files)
@@ -241,6 +242,10 @@ class CapturePanel(QWidget):
         self._run(lambda store: work.keep_still(store, case.id, frame, specialty=specialty, device=device,
                                                 labels=labels, replaces=replaces, anonymise=anonymise),
                   self.tr("Analyse de la photo…"))
+
+    @Slot()
+    def _on_still_failed(self) -> None:
+        self._fail(self.tr("La caméra n'a pas donné d'image : vérifiez-la puis reprenez la photo."))
 
     def _labels_for(self, replaces: str | None) -> work.Labels:
         """A retake keeps the replaced image's labels; a new photo the site of the last one."""

@@ -14,6 +14,7 @@ import numpy as np
 
 from app.model import CaseImage, Patient
 from app.store import NewImage, Store
+from capture.anonymise import apply as anonymise_pixels
 from capture.pipeline import PreparedImage, prepare_frame, prepare_image_file
 from ui.anonymise_dialog import AnonymiseChoice
 
@@ -55,7 +56,7 @@ def keep_still(store: Store, case_id: str, frame_bgr: np.ndarray, *, specialty: 
                labels: Labels, replaces: str | None, anonymise: AnonymiseChoice | None) -> str:
     """A camera still (full resolution, BGR), anonymised first if asked."""
     if anonymise is not None:
-        frame_bgr = _anonymised(frame_bgr, anonymise, order="bgr")
+        frame_bgr = anonymise_pixels(frame_bgr, anonymise.regions, mode=anonymise.mode)
     prepared = prepare_frame(frame_bgr, specialty=specialty, device=device)
     return keep(store, case_id, prepared, labels, replaces)
 
@@ -70,13 +71,8 @@ def import_file(store: Store, case_id: str, path: pathlib.Path, *, specialty: st
 def anonymise_copy(store: Store, case_id: str, image: CaseImage, rgb: np.ndarray, *, specialty: str,
                    choice: AnonymiseChoice) -> str:
     """An anonymised copy of a stored image, labelled as it; the original goes unless kept."""
-    hidden = _anonymised(rgb, choice, order="rgb")
+    hidden = anonymise_pixels(rgb, choice.regions, mode=choice.mode)
     prepared = prepare_frame(np.ascontiguousarray(hidden[:, :, ::-1]), specialty=specialty, device=image.device)
     prepared = dataclasses.replace(prepared, captured_at=image.captured_at or prepared.captured_at)
     return keep(store, case_id, prepared, Labels.of(image), None if choice.keep_original else image.id)
 
-
-def _anonymised(pixels: np.ndarray, choice: AnonymiseChoice, *, order: str) -> np.ndarray:
-    from capture import anonymise
-
-    return anonymise.apply(pixels, choice.regions, mode=choice.mode)  # type: ignore[no-any-return]

@@ -179,6 +179,34 @@ def test_unplugged_camera_shows_the_banner_and_comes_back(qtbot: Any, panel: Cap
     assert (image.width, image.height) == (640, 480)
 
 
+def test_the_end_of_a_video_stream_is_a_lost_camera_that_comes_back(qtbot: Any, panel: CapturePanel,
+                                                                      store: Store, tmp_path: Path) -> None:
+    """The real OpenCV path: an MJPG AVI plays, ends (the camera is gone), and is opened again."""
+    from capture.camera import OpenCVCamera
+    from capture.cv import cv2
+
+    path = tmp_path / "stream.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 25.0, (320, 240))
+    demo = DemoCamera(width=320, height=240)
+    demo.open()
+    for n in range(15):
+        writer.write(demo.frame_at(n / 25))
+    writer.release()
+    panel.set_case(new_case(store))
+    show(qtbot, panel)
+    # Recorded by slots connected after the panel's own: what the nurse sees at each moment.
+    lost: list[tuple[str, bool]] = []
+    back: list[bool] = []
+    panel.camera.camera_lost.connect(lambda text: lost.append((text, panel.banner.isVisible())))
+    panel.camera.camera_back.connect(lambda: back.append(panel.banner.isVisible()))
+    panel.camera.start(lambda: OpenCVCamera(str(path), pace_fps=50.0), "Caméra USB")
+    qtbot.waitUntil(lambda: bool(back), timeout=JOB_MS)
+    text, banner_shown = lost[0]
+    assert banner_shown and "Caméra USB" in text and "câble" in text
+    assert back[0] is False, "the banner goes once the camera is back"
+    assert panel.preview.frames_shown > 0
+
+
 # -- imports, quality -----------------------------------------------------------------------------
 
 def test_blurred_import_shows_a_warning_tile_with_its_sentence(qtbot: Any, panel: CapturePanel, store: Store,
@@ -380,6 +408,29 @@ def test_rectangles_drawn_in_the_dialog_are_in_image_pixels(qtbot: Any) -> None:
     assert dialog.choice().mode == "mask" and dialog.choice().keep_original
     qtbot.mouseClick(dialog.clear_button, Qt.MouseButton.LeftButton)
     assert dialog.choice().regions == [] and not ok.isEnabled()
+
+
+def test_hide_the_face_button_adds_the_detected_faces(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from capture import anonymise
+    from ui.camera_bridge import to_qimage
+
+    skin = DemoCamera(width=640, height=480)
+    skin.open()
+    dialog = AnonymiseDialog(to_qimage(skin.frame_at(0.0), long_side=640))
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.find_face, Qt.MouseButton.LeftButton)  # the real detector: no face on skin
+    assert dialog.choice().regions == [] and "Aucun visage" in dialog.status.text()
+
+    seen: list[tuple[int, ...]] = []
+
+    def one_face(rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
+        seen.append(rgb.shape)
+        return [(100, 80, 120, 150)]
+
+    monkeypatch.setattr(anonymise, "find_faces", one_face)
+    qtbot.mouseClick(dialog.find_face, Qt.MouseButton.LeftButton)
+    assert seen == [(480, 640, 3)], "the detector is given the whole picture, as RGB pixels"
+    assert dialog.choice().regions == [(100, 80, 120, 150)] and "Visage trouvé" in dialog.status.text()
 
 
 def _qimage(store: Store, image: CaseImage) -> Any:
