@@ -1,0 +1,157 @@
+"""Cold start: from process launch to the window ready, against a bare PySide6 window with one label.
+
+Both are started the same way (a fresh ``python`` process, offscreen Qt), interleaved, several
+times; the medians are compared. "Ready" is the line ``TELEAVIS_READY`` on stdout, printed after
+the window is shown and the event loop has turned once, then the process quits.
+
+The window prints it itself when ``TELEAVIS_READY_MARKER=1``. Until ui/ does, a small driver
+stands in: it runs ``app.main.main([])`` with ``QApplication.exec`` wrapped to print the marker
+on its first turn, and the bare window is run through the same driver so both pay the same.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import ROOT, SITE, run_process, write_json
+
+pytestmark = pytest.mark.bench
+MARKER = "TELEAVIS_READY"
+RUNS = 5
+
+BARE = """
+import sys
+from PySide6.QtWidgets import QApplication, QLabel
+
+app = QApplication(sys.argv[:1])
+label = QLabel("Teleavis")
+label.show()
+sys.exit(app.exec())
+"""
+
+# Wraps QApplication.exec so the first turn of the event loop prints the marker and quits.
+DRIVER = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+_exec = QApplication.exec
+
+def _ready_exec(*args):
+    def ready():
+        print("TELEAVIS_READY", flush=True)
+        QApplication.quit()
+    QTimer.singleShot(0, ready)
+    return _exec()
+
+QApplication.exec = _ready_exec
+target = sys.argv[1]
+if target == "app":
+    from app.main import main
+    sys.exit(main([]))
+exec(compile(open(target).read(), target, "exec"))
+"""
+
+
+# A workstation's keyring (Secret Service, Windows, macOS) stands in as a file: the data key is then
+# read from it, as on a real desk. In passphrase mode a dialog asks a human, whose typing dwarfs
+# any start-up time, so that mode is not what this benchmark is about.
+KEYRING = """
+import json
+import os
+
+from keyring.backend import KeyringBackend
+
+
+class FileKeyring(KeyringBackend):
+    priority = 1
+
+    def _load(self):
+        try:
+            with open(os.environ["BENCH_KEYRING_FILE"]) as handle:
+                return json.load(handle)
+        except FileNotFoundError:
+            return {}
+
+    def get_password(self, service, username):
+        return self._load().get(service + "/" + username)
+
+    def set_password(self, service, username, password):
+        entries = self._load()
+        entries[service + "/" + username] = password
+        with open(os.environ["BENCH_KEYRING_FILE"], "w") as handle:
+            json.dump(entries, handle)
+
+    def delete_password(self, service, username):
+        entries = self._load()
+        entries.pop(service + "/" + username, None)
+        with open(os.environ["BENCH_KEYRING_FILE"], "w") as handle:
+            json.dump(entries, handle)
+"""
+
+
+def ui_prints_the_marker() -> bool:
+    return "TELEAVIS_READY_MARKER" in (ROOT / "ui" / "application.py").read_text("utf-8")
+
+
+def time_to_ready(command: list[str], env: dict[str, str], cwd: Path) -> float:
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip() == MARKER:
+            elapsed = time.perf_counter() - started
+            break
+    else:
+        proc.wait(timeout=60)
+        raise AssertionError(f"no {MARKER} from {command}: exit {proc.returncode}\n{proc.stderr.read() if proc.stderr else ''}")
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    return elapsed
+
+
+def test_cold_start_is_at_most_twice_a_bare_pyside6_window(teleavis_home: Path, tmp_path: Path) -> None:
+    (tmp_path / "bench_keyring.py").write_text(KEYRING)
+    env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{tmp_path}", QT_QPA_PLATFORM="offscreen",
+               TELEAVIS_READY_MARKER="1", PYTHON_KEYRING_BACKEND="bench_keyring.FileKeyring",
+               BENCH_KEYRING_FILE=str(tmp_path / "keyring.json"),
+               # Compiled once, like an installed program (the test run itself writes no bytecode).
+               PYTHONPYCACHEPREFIX=str(tmp_path / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    site = write_json(tmp_path / "site.json", SITE)
+    # So that the main window, not the first-start wizard, opens; the key goes to the keyring.
+    assert run_process("init", "--site", str(site), env=env).code == 0
+    assert "keyring" in (teleavis_home / "key.json").read_text()
+    bare = tmp_path / "bare_window.py"
+    bare.write_text(BARE)
+    if ui_prints_the_marker():
+        mode = "python -m app.main (the window prints the marker)"
+        (tmp_path / "bare_window_marker.py").write_text(BARE.replace(
+            "sys.exit(app.exec())",
+            "from PySide6.QtCore import QTimer\n"
+            "QTimer.singleShot(0, lambda: (print('TELEAVIS_READY', flush=True), app.quit()))\n"
+            "sys.exit(app.exec())"))
+        app_cmd = [sys.executable, "-m", "app.main"]
+        bare_cmd = [sys.executable, str(tmp_path / "bare_window_marker.py")]
+    else:
+        mode = "driver wrapping QApplication.exec (ui/ does not print the marker yet)"
+        app_cmd = [sys.executable, "-c", DRIVER, "app"]
+        bare_cmd = [sys.executable, "-c", DRIVER, str(bare)]
+    # One warm-up of each (disk cache, font cache), then interleaved so noise hurts both alike.
+    time_to_ready(bare_cmd, env, tmp_path)
+    time_to_ready(app_cmd, env, tmp_path)
+    bare_times, app_times = [], []
+    for _ in range(RUNS):
+        bare_times.append(time_to_ready(bare_cmd, env, tmp_path))
+        app_times.append(time_to_ready(app_cmd, env, tmp_path))
+    bare_s, app_s = statistics.median(bare_times), statistics.median(app_times)
+    print(f"\n[bench] cold start to window ready ({mode}): bare PySide6 window {bare_s * 1000:.0f} ms, "
+          f"Teleavis {app_s * 1000:.0f} ms, ratio {app_s / bare_s:.2f} (limit 2.0)")
+    assert app_s <= 2.0 * bare_s
