@@ -111,7 +111,8 @@ def time_to_ready(command: list[str], env: dict[str, str], cwd: Path) -> float:
             break
     else:
         proc.wait(timeout=60)
-        raise AssertionError(f"no {MARKER} from {command}: exit {proc.returncode}\n{proc.stderr.read() if proc.stderr else ''}")
+        err = proc.stderr.read() if proc.stderr else ""
+        raise AssertionError(f"no {MARKER} from {command}: exit {proc.returncode}\n{err}")
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     return elapsed
