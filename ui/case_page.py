@@ -19,6 +19,7 @@ from app.validation import validate_case
 from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
 from ui.follow_view import FollowView
+from ui.tasks import run_task
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +91,10 @@ class CasePage(QWidget):
 
     # -- showing a case -------------------------------------------------------------------------
 
-    def open(self, case_id: str) -> None:
+    def open(self, case_id: str, *, audit: bool = True) -> None:
+        """Show the case; ``audit`` records that the user opened it (not when the engine moves it)."""
         self.editor.flush()
-        case = self.store.get_case(case_id, audit_view=True)
+        case = self.store.get_case(case_id, audit_view=audit)
         self.case = case
         self._header()
         if case.state in EDITABLE_STATES:
@@ -137,7 +139,7 @@ class CasePage(QWidget):
         except TeleavisError:
             return
         if (state in EDITABLE_STATES) != self.editing():
-            self.open(case_id)
+            self.open(case_id, audit=False)
             return
         self.case.state = state
         self._header()
@@ -196,14 +198,26 @@ class CasePage(QWidget):
                                            "(%n élément(s)).", "", len(blocking)))
             self.go_to(blocking[0].field)
             return False
-        try:
-            self.store.queue(self.case.id)
-        except TeleavisError as exc:
-            self.checklist.blocked(exc.message)
-            return False
-        case_id = self.case.id
-        self.open(case_id)
-        self.queued.emit(case_id)
+        case_id, store = self.case.id, self.store
+
+        def queue() -> None:
+            own = store.clone()  # two durable transactions: off the main thread
+            try:
+                own.queue(case_id)
+            finally:
+                own.close()
+
+        def queued(_none: None) -> None:
+            if self.case is not None and self.case.id == case_id:
+                self.open(case_id, audit=False)
+            self.queued.emit(case_id)
+
+        def failed(exc: BaseException) -> None:
+            self.checklist.blocked(exc.message if isinstance(exc, TeleavisError) else
+                                   self.tr("Le dossier n'a pas pu partir (erreur interne, voir le journal)."))
+
+        self.checklist.blocked(self.tr("Envoi demandé…"))
+        run_task(queue, queued, failed)
         return True
 
     def leave(self) -> None:

@@ -191,7 +191,7 @@ class FollowView(QWidget):
         self.question_box.setVisible(waiting or bool(conversation))
         for widget in (self.reply, self.add_images, self.send_reply):
             widget.setEnabled(waiting)
-        if answer is not None or conversation:
+        if info.get("unread"):
             self.store.mark_read(case.id)
 
     def _show_answer(self, answer: object) -> None:

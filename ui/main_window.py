@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self._backup_timer = QTimer(self, interval=BACKUP_EVERY_MS)
         self._backup_timer.timeout.connect(self.backup_if_due)
         self._unread = 0
+        self._closed = False
         self.apply_settings()
         self.worklist.refresh()
         self.refresh_status()
@@ -180,6 +181,9 @@ class MainWindow(QMainWindow):
         self.check_connection()
 
     def shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True  # news still queued from the sync thread is dropped from here on
         self.case_page.leave()
         for timer in (self._status_timer, self._reach_timer, self._backup_timer):
             timer.stop()
@@ -258,6 +262,8 @@ class MainWindow(QMainWindow):
     # -- news from the sync engine ----------------------------------------------------------------
 
     def _case_state(self, case_id: str, state: str, detail: str) -> None:
+        if self._closed:
+            return
         self.case_page.refresh_state(case_id)
         if state == CaseState.ANSWERED.value:
             self.notifier.notify(self.tr("Réponse de l'expert"),
@@ -274,16 +280,22 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def _bytes_sent(self, case_id: str, sent: int, total: int) -> None:
+        if self._closed:
+            return
         page = self.case_page
         if page.case is not None and page.case.id == case_id and not page.editing():
             page.follow.show_progress(sent, total)
 
     def _link(self, running: bool, words: str) -> None:
+        if self._closed:
+            return
         if not running:
             self.connection_label.setText(self.tr("Synchronisation en pause : {words}").format(
                 words=words or self.tr("erreur interne (voir le journal)")))
 
     def refresh_status(self) -> None:
+        if self._closed:
+            return
         from sync.training import training_mode
 
         try:

@@ -87,77 +87,82 @@
         <translation>Expected views</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="146" />
+        <location filename="../../ui/capture_panel.py" line="147" />
         <source>Cette demande n'est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="219" />
+        <location filename="../../ui/capture_panel.py" line="220" />
         <source>Aucune caméra n'est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="235" />
+        <location filename="../../ui/capture_panel.py" line="236" />
         <source>Photo abandonnée : rien n'a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="243" />
+        <location filename="../../ui/capture_panel.py" line="244" />
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="258" />
+        <location filename="../../ui/capture_panel.py" line="248" />
+        <source>La caméra n'a pas donné d'image : vérifiez-la puis reprenez la photo.</source>
+        <translation>The camera gave no image: check it, then take the photo again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_panel.py" line="263" />
         <source>Reprise de l'image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="266" />
+        <location filename="../../ui/capture_panel.py" line="271" />
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="267" />
+        <location filename="../../ui/capture_panel.py" line="272" />
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="277" />
+        <location filename="../../ui/capture_panel.py" line="282" />
         <source>Aucun dossier d'appareil n'est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l'appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="293" />
+        <location filename="../../ui/capture_panel.py" line="298" />
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="324" />
+        <location filename="../../ui/capture_panel.py" line="329" />
         <source>Supprimer l'image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="325" />
+        <location filename="../../ui/capture_panel.py" line="330" />
         <source>Supprimer définitivement l'image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="338" />
+        <location filename="../../ui/capture_panel.py" line="343" />
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="349" />
+        <location filename="../../ui/capture_panel.py" line="354" />
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l'appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="365" />
+        <location filename="../../ui/capture_panel.py" line="370" />
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="383" />
+        <location filename="../../ui/capture_panel.py" line="388" />
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -426,54 +431,67 @@
 <context>
     <name>CasePage</name>
     <message>
-        <location filename="../../ui/case_page.py" line="81" />
+        <location filename="../../ui/case_page.py" line="82" />
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="101" />
+        <location filename="../../ui/case_page.py" line="103" />
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="109" />
+        <location filename="../../ui/case_page.py" line="111" />
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="127" />
+        <location filename="../../ui/case_page.py" line="129" />
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="128" />
+        <location filename="../../ui/case_page.py" line="130" />
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="168" />
+        <location filename="../../ui/case_page.py" line="170" />
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="178" />
+        <location filename="../../ui/case_page.py" line="180" />
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="181" />
+        <location filename="../../ui/case_page.py" line="183" />
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="190" />
+        <location filename="../../ui/case_page.py" line="192" />
         <source>Le dossier n'a pas pu être enregistré : il ne part pas.</source>
         <translation>The case could not be saved: it is not sent.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="195" />
+        <location filename="../../ui/case_page.py" line="197" />
         <source>Pas encore envoyé : complétez d'abord la liste ci-dessus (%n élément(s)).</source>
-        <translation><numerusform>Not sent yet: first complete the list above (%n item).</numerusform><numerusform>Not sent yet: first complete the list above (%n items).</numerusform></translation>
+        <translation>
+            <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
+            <numerusform>Not sent yet: first complete the list above (%n items).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="217" />
+        <source>Le dossier n'a pas pu partir (erreur interne, voir le journal).</source>
+        <translation>The case could not be sent (internal error, see the log).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="219" />
+        <source>Envoi demandé…</source>
+        <translation>Sending requested…</translation>
     </message>
 </context>
 <context>
@@ -496,7 +514,10 @@
     <message numerus="yes">
         <location filename="../../ui/checklist.py" line="53" />
         <source>Il reste %n élément(s) à compléter avant l'envoi :</source>
-        <translation><numerusform>%n item still to complete before sending:</numerusform><numerusform>%n items still to complete before sending:</numerusform></translation>
+        <translation>
+            <numerusform>%n item still to complete before sending:</numerusform>
+            <numerusform>%n items still to complete before sending:</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../ui/checklist.py" line="55" />
@@ -507,27 +528,27 @@
 <context>
     <name>DeviceFolderDialog</name>
     <message>
-        <location filename="../../ui/capture_folder.py" line="34" />
+        <location filename="../../ui/capture_folder.py" line="19" />
         <source>Dossier de l'appareil</source>
         <translation>Device folder</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="38" />
+        <location filename="../../ui/capture_folder.py" line="23" />
         <source>Cochez les images de ce patient à importer (les plus récentes en premier).</source>
         <translation>Tick this patient's images to import (most recent first).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="40" />
+        <location filename="../../ui/capture_folder.py" line="25" />
         <source>Aucune image dans le dossier de l'appareil ({folder}) : vérifiez que l'appareil a bien exporté les clichés.</source>
         <translation>No image in the device folder ({folder}): check that the device exported the pictures.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="55" />
+        <location filename="../../ui/capture_folder.py" line="40" />
         <source>&amp;Importer</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="56" />
+        <location filename="../../ui/capture_folder.py" line="41" />
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
@@ -617,7 +638,10 @@
     <message numerus="yes">
         <location filename="../../ui/follow_view.py" line="208" />
         <source>Conseil de suivi : revoir le patient sous %n jour(s).</source>
-        <translation><numerusform>Follow-up advice: see the patient again within %n day.</numerusform><numerusform>Follow-up advice: see the patient again within %n days.</numerusform></translation>
+        <translation>
+            <numerusform>Follow-up advice: see the patient again within %n day.</numerusform>
+            <numerusform>Follow-up advice: see the patient again within %n days.</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="238" />
@@ -642,7 +666,10 @@
     <message numerus="yes">
         <location filename="../../ui/follow_view.py" line="306" />
         <source>%n image(s) jointe(s)</source>
-        <translation><numerusform>%n image attached</numerusform><numerusform>%n images attached</numerusform></translation>
+        <translation>
+            <numerusform>%n image attached</numerusform>
+            <numerusform>%n images attached</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="320" />
@@ -856,188 +883,191 @@
         <translation>Training mode: cases go to a trial platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="131" />
+        <location filename="../../ui/main_window.py" line="132" />
         <source>&amp;Dossiers</source>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132" />
+        <location filename="../../ui/main_window.py" line="133" />
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="134" />
+        <location filename="../../ui/main_window.py" line="135" />
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="135" />
+        <location filename="../../ui/main_window.py" line="136" />
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137" />
+        <location filename="../../ui/main_window.py" line="138" />
         <source>&amp;Envoyer à l'expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138" />
+        <location filename="../../ui/main_window.py" line="139" />
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="140" />
+        <location filename="../../ui/main_window.py" line="141" />
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141" />
+        <location filename="../../ui/main_window.py" line="142" />
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143" />
+        <location filename="../../ui/main_window.py" line="144" />
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144" />
+        <location filename="../../ui/main_window.py" line="145" />
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146" />
+        <location filename="../../ui/main_window.py" line="147" />
         <source>Rétablir</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151" />
+        <location filename="../../ui/main_window.py" line="152" />
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152" />
+        <location filename="../../ui/main_window.py" line="153" />
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160" />
+        <location filename="../../ui/main_window.py" line="161" />
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161" />
+        <location filename="../../ui/main_window.py" line="162" />
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256" />
+        <location filename="../../ui/main_window.py" line="260" />
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263" />
+        <location filename="../../ui/main_window.py" line="269" />
         <source>Réponse de l'expert</source>
         <translation>Expert's answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264" />
+        <location filename="../../ui/main_window.py" line="270" />
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266" />
+        <location filename="../../ui/main_window.py" line="272" />
         <source>Question de l'expert</source>
         <translation>Expert's question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267" />
+        <location filename="../../ui/main_window.py" line="273" />
         <source>L'expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269" />
+        <location filename="../../ui/main_window.py" line="275" />
         <source>Dossier à corriger</source>
         <translation>Case to correct</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="270" />
+        <location filename="../../ui/main_window.py" line="276" />
         <source>La plateforme a refusé le dossier {id} : {words}</source>
         <translation>The platform refused case {id}: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283" />
+        <location filename="../../ui/main_window.py" line="293" />
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284" />
+        <location filename="../../ui/main_window.py" line="294" />
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296" />
+        <location filename="../../ui/main_window.py" line="308" />
         <source>En attente d'envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297" />
+        <location filename="../../ui/main_window.py" line="309" />
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="298" />
+        <location filename="../../ui/main_window.py" line="310" />
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300" />
-        <location filename="../../ui/main_window.py" line="318" />
+        <location filename="../../ui/main_window.py" line="312" />
+        <location filename="../../ui/main_window.py" line="330" />
         <source>Plateforme d'essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333" />
+        <location filename="../../ui/main_window.py" line="345" />
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334" />
+        <location filename="../../ui/main_window.py" line="346" />
         <source>Hors ligne : {words} — les dossiers attendent, rien n'est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="355" />
+        <location filename="../../ui/main_window.py" line="367" />
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="356" />
+        <location filename="../../ui/main_window.py" line="368" />
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358" />
+        <location filename="../../ui/main_window.py" line="370" />
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="364" />
+        <location filename="../../ui/main_window.py" line="376" />
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365" />
+        <location filename="../../ui/main_window.py" line="377" />
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="382" />
+        <location filename="../../ui/main_window.py" line="394" />
         <source>Rapport enregistré (%n page(s)).</source>
-        <translation><numerusform>Report saved (%n page).</numerusform><numerusform>Report saved (%n pages).</numerusform></translation>
+        <translation>
+            <numerusform>Report saved (%n page).</numerusform>
+            <numerusform>Report saved (%n pages).</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="384" />
+        <location filename="../../ui/main_window.py" line="396" />
         <source>Le rapport n'a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
@@ -1420,7 +1450,7 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>ViewChecklist</name>
     <message>
-        <location filename="../../ui/capture_checklist.py" line="36" />
+        <location filename="../../ui/capture_checklist.py" line="24" />
         <source> (facultatif)</source>
         <translation> (optional)</translation>
     </message>
@@ -1428,57 +1458,57 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="190" />
+        <location filename="../../ui/worklist.py" line="199" />
         <source>Rechercher un patient (nom, INS) ou un n° de dossier</source>
         <translation>Search a patient (name, INS) or a case number</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="194" />
+        <location filename="../../ui/worklist.py" line="203" />
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="195" />
+        <location filename="../../ui/worklist.py" line="204" />
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="265" />
+        <location filename="../../ui/worklist.py" line="280" />
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="265" />
+        <location filename="../../ui/worklist.py" line="280" />
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="266" />
+        <location filename="../../ui/worklist.py" line="281" />
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="266" />
+        <location filename="../../ui/worklist.py" line="281" />
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="266" />
+        <location filename="../../ui/worklist.py" line="281" />
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="271" />
+        <location filename="../../ui/worklist.py" line="286" />
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="288" />
+        <location filename="../../ui/worklist.py" line="303" />
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="289" />
+        <location filename="../../ui/worklist.py" line="304" />
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
@@ -1486,53 +1516,53 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/worklist.py" line="127" />
+        <location filename="../../ui/worklist.py" line="136" />
         <source>Patient</source>
         <extracomment>The worklist's filters: which states each shows (a grouping for the eye, not a rule of the case).</extracomment>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="127" />
+        <location filename="../../ui/worklist.py" line="136" />
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="127" />
+        <location filename="../../ui/worklist.py" line="136" />
         <source>Priorité</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="127" />
+        <location filename="../../ui/worklist.py" line="136" />
         <source>État</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="128" />
+        <location filename="../../ui/worklist.py" line="137" />
         <source>Dernier changement</source>
         <translation>Last change</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="128" />
+        <location filename="../../ui/worklist.py" line="137" />
         <source>Images</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="143" />
+        <location filename="../../ui/worklist.py" line="152" />
         <source>Urgent</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="143" />
+        <location filename="../../ui/worklist.py" line="152" />
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="146" />
+        <location filename="../../ui/worklist.py" line="155" />
         <source>{state} — réponse non lue</source>
         <translation>{state} — unread answer</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="158" />
+        <location filename="../../ui/worklist.py" line="167" />
         <source>Dossier {id}</source>
         <translation>Case {id}</translation>
     </message>
@@ -1548,7 +1578,7 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>parent</name>
     <message>
-        <location filename="../../ui/case_page.py" line="33" />
+        <location filename="../../ui/case_page.py" line="34" />
         <source>Prise de vue : bientôt disponible.</source>
         <translation>Capture: coming soon.</translation>
     </message>
@@ -1559,24 +1589,14 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
     </message>
 </context>
 <context>
-    <name>self._bridge</name>
-    <message>
-        <location filename="../../ui/camera_bridge.py" line="119" />
-        <source>La caméra ne répond pas.</source>
-        <translation>The camera does not answer.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/camera_bridge.py" line="130" />
-        <source>La caméra s'est arrêtée ou a été débranchée.</source>
-        <translation>The camera stopped or was unplugged.</translation>
-    </message>
-</context>
-<context>
     <name>self.window</name>
     <message numerus="yes">
         <location filename="../../ui/main_window.py" line="60" />
         <source>Teleavis — %n réponse(s) non lue(s)</source>
-        <translation><numerusform>Teleavis — %n unread answer</numerusform><numerusform>Teleavis — %n unread answers</numerusform></translation>
+        <translation>
+            <numerusform>Teleavis — %n unread answer</numerusform>
+            <numerusform>Teleavis — %n unread answers</numerusform>
+        </translation>
     </message>
 </context>
 </TS>
