@@ -15,7 +15,7 @@ import numpy.typing as npt
 from capture.cv import cv2
 
 Rect = tuple[int, int, int, int]  # x, y, width, height
-_DETECT_LONG_SIDE = 360  # a face worth warning about fills a tenth of the frame or more
+_DETECT_LONG_SIDE = 320  # a face worth warning about fills a tenth of the frame or more
 # Cascade classifiers are not documented as thread-safe; imports run in a thread pool.
 _LOCK = threading.Lock()
 _cascades: dict[str, object] = {}
@@ -37,7 +37,8 @@ def detect_faces(grey: npt.NDArray[np.uint8], *, confirm_eyes: bool = True) -> l
     small = grey if scale == 1.0 else cv2.resize(
         grey, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA
     )
-    small = cv2.equalizeHist(small)
+    # No histogram equalisation: it makes skin texture look like faces to the cascade, which
+    # then costs ten times more and raises false alarms.
     min_side = max(24, int(min(small.shape[:2]) * 0.1))
     with _LOCK:
         found = _cascade("haarcascade_frontalface_default.xml").detectMultiScale(
