@@ -13,8 +13,10 @@ are normalised so that they mean the same on any camera and any skin:
 - retinographs (:mod:`capture.retina`): field of view, vessel contrast, edge shading.
 - dermatology: a visible face (:mod:`capture.faces`).
 
-Thresholds were set on the labelled set of ``tests/capture`` and checked against what published
-measures give on real photographs; the test suite prints the confusion matrix.
+Thresholds were set on the labelled set of ``tests/capture`` (synthetic scenes; the suite prints
+the confusion matrix). They have not yet been checked on real photographs and retinographs: the
+measures are normalised so that they should carry over, but the acceptance run on public datasets
+is what will tell.
 """
 
 from __future__ import annotations
