@@ -284,17 +284,21 @@ class CapturePanel(QWidget):
             return
         dialog = DeviceFolderDialog(pathlib.Path(folder), self)
         if dialog.exec() == DeviceFolderDialog.DialogCode.Accepted:
-            self.import_files(dialog.chosen())
+            self.import_files(dialog.chosen(), from_device_folder=True)
 
-    def import_files(self, paths: list[pathlib.Path]) -> None:
-        """Import each file in the background; a refused file is reported and the others go on."""
+    def import_files(self, paths: list[pathlib.Path], *, from_device_folder: bool = False) -> None:
+        """Import each file in the background; a refused file is reported and the others go on.
+
+        Files from the device folder are removed once stored if the user chose so in the settings.
+        """
         case = self._case
         if case is None or not self._editable():
             return
+        remove = from_device_folder and bool(self._store.settings.get("watch.delete_originals"))
         for path in paths:
             labels = self._labels_for(None)
             self._run(lambda store, p=path, lb=labels: work.import_file(
-                store, case.id, p, specialty=case.specialty, patient=case.patient, labels=lb),
+                store, case.id, p, specialty=case.specialty, patient=case.patient, labels=lb, remove_after=remove),
                 self.tr("Import de « {name} »…").format(name=path.name))
 
     # -- labels, delete, anonymise -----------------------------------------------------------

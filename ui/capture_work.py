@@ -7,6 +7,7 @@ they hold no rules of their own (those are in ``capture`` and ``app``), only the
 from __future__ import annotations
 
 import dataclasses
+import logging
 import pathlib
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ from app.store import NewImage, Store
 from capture.anonymise import apply as anonymise_pixels
 from capture.pipeline import PreparedImage, prepare_frame, prepare_image_file
 from ui.anonymise_dialog import AnonymiseChoice
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,19 @@ def keep_still(store: Store, case_id: str, frame_bgr: np.ndarray, *, specialty: 
 
 
 def import_file(store: Store, case_id: str, path: pathlib.Path, *, specialty: str, patient: Patient,
-                labels: Labels) -> str:
-    """An image file (JPEG, PNG, TIFF, HEIC, DICOM) through the pipeline into the case."""
+                labels: Labels, remove_after: bool = False) -> str:
+    """An image file (JPEG, PNG, TIFF, HEIC, DICOM) through the pipeline into the case.
+
+    ``remove_after`` (the user's setting for the device folder) deletes the file once it is stored.
+    """
     prepared = prepare_image_file(path, specialty=specialty, patient=patient)
-    return keep(store, case_id, prepared, labels, None)
+    image_id = keep(store, case_id, prepared, labels, None)
+    if remove_after:
+        try:
+            path.unlink()
+        except OSError:
+            log.warning("an imported file could not be removed from the device folder")
+    return image_id
 
 
 def anonymise_copy(store: Store, case_id: str, image: CaseImage, rgb: np.ndarray, *, specialty: str,

@@ -476,8 +476,18 @@ def test_device_folder_lists_its_images_and_imports_the_chosen_ones(qtbot: Any, 
     dialog.list.item(0).setCheckState(Qt.CheckState.Checked)
     chosen = dialog.chosen()
     assert len(chosen) == 1
-    panel.import_files(chosen)
+    panel.import_files(chosen, from_device_folder=True)
     wait_images(qtbot, panel, 1)
+    assert chosen[0].exists(), "the original stays in the device folder by default"
+
+    store.settings.set("watch.delete_originals", True)
+    dialog.list.item(0).setCheckState(Qt.CheckState.Unchecked)
+    dialog.list.item(1).setCheckState(Qt.CheckState.Checked)
+    (second,) = dialog.chosen()
+    panel.import_files([second], from_device_folder=True)
+    wait_images(qtbot, panel, 2)
+    assert not second.exists(), "removed once stored, as the setting asks"
+    assert (folder / "journal.txt").exists()
 
 
 def test_no_device_folder_set_says_where_to_set_it(panel: CapturePanel, store: Store) -> None:
