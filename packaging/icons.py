@@ -37,7 +37,7 @@ def render_png(svg: Path, size: int, target: Path) -> Path:
     renderer.render(painter)
     painter.end()
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not image.save(str(target), "PNG"):
+    if not image.save(str(target)):  # the format follows the .png suffix
         raise OSError(f"cannot write {target}")
     return target
 
