@@ -114,6 +114,8 @@ class CaseEditor(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Fields follow the pane's width (long labels wrap) instead of hiding behind a sideways scroll.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
@@ -129,6 +131,8 @@ class CaseEditor(QWidget):
         self._build_treatments()
         self.layout_.addStretch(1)
         self.gated = [self.identity_box, self.request_box, self.form_box, self.treatments_box]
+        # Never narrower than the fields need: nothing is cut, the splitter takes the room elsewhere.
+        scroll.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 6)
 
     # -- building -----------------------------------------------------------------------------
 

@@ -73,6 +73,8 @@ class CasePage(QWidget):
         self.split.setStretchFactor(1, 4)
         self.split.setStretchFactor(2, 3)
         self.split.setChildrenCollapsible(False)
+        self.checklist.setMinimumWidth(240)
+        self.split.setSizes([470, 620, 260])
         self.views.addWidget(self.split)
         self.follow = FollowView(store)
         self.follow.export_pdf.connect(self.export_pdf)

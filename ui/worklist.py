@@ -215,7 +215,7 @@ class Worklist(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
         # Column widths from the first rows only: the cost of sizing stays the same at 100 or 10 000 cases.
         header.setResizeContentsPrecision(40)
@@ -237,7 +237,6 @@ class Worklist(QWidget):
         self.search.returnPressed.connect(self.refresh)
         self.setTabOrder(self.search, self.table)
         self.retranslate_counts({})
-        self._sized = False
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._search_timer.stop()  # a search typed just before leaving the page is redone on return
@@ -262,9 +261,6 @@ class Worklist(QWidget):
             self.detail.setText(exc.message)
             return
         self.retranslate_counts(counts)
-        if not self._sized and self.model.rowCount():
-            self.table.resizeColumnsToContents()
-            self._sized = True
         row = self.model.row_of(selected) if selected else -1
         if row >= 0:
             self.table.selectRow(row)

@@ -132,37 +132,37 @@
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="298" />
+        <location filename="../../ui/capture_panel.py" line="302" />
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="329" />
+        <location filename="../../ui/capture_panel.py" line="333" />
         <source>Supprimer l'image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="330" />
+        <location filename="../../ui/capture_panel.py" line="334" />
         <source>Supprimer définitivement l'image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="343" />
+        <location filename="../../ui/capture_panel.py" line="347" />
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="354" />
+        <location filename="../../ui/capture_panel.py" line="358" />
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l'appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="370" />
+        <location filename="../../ui/capture_panel.py" line="374" />
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="388" />
+        <location filename="../../ui/capture_panel.py" line="392" />
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -221,209 +221,209 @@
 <context>
     <name>CaseEditor</name>
     <message>
-        <location filename="../../ui/case_editor.py" line="125" />
+        <location filename="../../ui/case_editor.py" line="127" />
         <source>Formulaire de la spécialité</source>
         <translation>Specialty form</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="162" />
+        <location filename="../../ui/case_editor.py" line="166" />
         <source>1. Consentement du patient</source>
         <translation>1. Patient's consent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="165" />
+        <location filename="../../ui/case_editor.py" line="169" />
         <source>Avant tout, demandez au patient s'il accepte que son dossier et ses photos soient envoyés à un médecin expert. Le reste du dossier s'ouvre ensuite.</source>
         <translation>First of all, ask the patient whether they agree to their case and photos being sent to an expert physician. The rest of the case opens afterwards.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="169" />
+        <location filename="../../ui/case_editor.py" line="173" />
         <source>Le patient accepte la télé-expertise</source>
         <translation>The patient agrees to tele-expertise</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="170" />
+        <location filename="../../ui/case_editor.py" line="174" />
         <source>Consentement :</source>
         <translation>Consent:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="171" />
-        <location filename="../../ui/case_editor.py" line="186" />
-        <location filename="../../ui/case_editor.py" line="286" />
+        <location filename="../../ui/case_editor.py" line="175" />
+        <location filename="../../ui/case_editor.py" line="190" />
+        <location filename="../../ui/case_editor.py" line="290" />
         <source>JJ/MM/AAAA</source>
         <translation>DD/MM/YYYY</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="172" />
+        <location filename="../../ui/case_editor.py" line="176" />
         <source>Date du consentement :</source>
         <translation>Consent date:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="173" />
+        <location filename="../../ui/case_editor.py" line="177" />
         <source>Nom de la personne qui l'a recueilli</source>
         <translation>Name of the person who recorded it</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="174" />
+        <location filename="../../ui/case_editor.py" line="178" />
         <source>Recueilli par :</source>
         <translation>Recorded by:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="179" />
+        <location filename="../../ui/case_editor.py" line="183" />
         <source>2. Patient</source>
         <translation>2. Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="182" />
+        <location filename="../../ui/case_editor.py" line="186" />
         <source>Nom de naissance</source>
         <translation>Birth name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="183" />
+        <location filename="../../ui/case_editor.py" line="187" />
         <source>Nom :</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="184" />
+        <location filename="../../ui/case_editor.py" line="188" />
         <source>Prénom(s)</source>
         <translation>First name(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="185" />
+        <location filename="../../ui/case_editor.py" line="189" />
         <source>Prénom(s) :</source>
         <translation>First name(s):</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="187" />
+        <location filename="../../ui/case_editor.py" line="191" />
         <source>Date de naissance :</source>
         <translation>Date of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="189" />
+        <location filename="../../ui/case_editor.py" line="193" />
         <source>Non renseigné</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="189" />
+        <location filename="../../ui/case_editor.py" line="193" />
         <source>Femme</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="190" />
+        <location filename="../../ui/case_editor.py" line="194" />
         <source>Homme</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="190" />
+        <location filename="../../ui/case_editor.py" line="194" />
         <source>Autre</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="192" />
+        <location filename="../../ui/case_editor.py" line="196" />
         <source>Sexe :</source>
         <translation>Sex:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="193" />
+        <location filename="../../ui/case_editor.py" line="197" />
         <source>15 caractères, sur la carte Vitale ou via l'INSi</source>
         <translation>15 characters, on the Carte Vitale or from INSi</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="197" />
+        <location filename="../../ui/case_editor.py" line="201" />
         <source>Matricule INS :</source>
         <translation>INS number:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="198" />
+        <location filename="../../ui/case_editor.py" line="202" />
         <source>Si l'INS n'est pas connu</source>
         <translation>If the INS is not known</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="199" />
+        <location filename="../../ui/case_editor.py" line="203" />
         <source>Identifiant local :</source>
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="204" />
+        <location filename="../../ui/case_editor.py" line="208" />
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="210" />
+        <location filename="../../ui/case_editor.py" line="214" />
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="212" />
+        <location filename="../../ui/case_editor.py" line="216" />
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="213" />
+        <location filename="../../ui/case_editor.py" line="217" />
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="214" />
+        <location filename="../../ui/case_editor.py" line="218" />
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="215" />
+        <location filename="../../ui/case_editor.py" line="219" />
         <source>La question posée à l'expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="219" />
+        <location filename="../../ui/case_editor.py" line="223" />
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="220" />
+        <location filename="../../ui/case_editor.py" line="224" />
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="224" />
+        <location filename="../../ui/case_editor.py" line="228" />
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="229" />
+        <location filename="../../ui/case_editor.py" line="233" />
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="232" />
+        <location filename="../../ui/case_editor.py" line="236" />
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="232" />
+        <location filename="../../ui/case_editor.py" line="236" />
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="241" />
+        <location filename="../../ui/case_editor.py" line="245" />
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="243" />
+        <location filename="../../ui/case_editor.py" line="247" />
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="263" />
+        <location filename="../../ui/case_editor.py" line="267" />
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="270" />
+        <location filename="../../ui/case_editor.py" line="274" />
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="271" />
+        <location filename="../../ui/case_editor.py" line="275" />
         <source>Non</source>
         <translation>No</translation>
     </message>
@@ -431,52 +431,52 @@
 <context>
     <name>CasePage</name>
     <message>
-        <location filename="../../ui/case_page.py" line="82" />
+        <location filename="../../ui/case_page.py" line="84" />
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="103" />
+        <location filename="../../ui/case_page.py" line="105" />
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="111" />
+        <location filename="../../ui/case_page.py" line="113" />
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="129" />
+        <location filename="../../ui/case_page.py" line="131" />
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="130" />
+        <location filename="../../ui/case_page.py" line="132" />
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="170" />
+        <location filename="../../ui/case_page.py" line="172" />
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="180" />
+        <location filename="../../ui/case_page.py" line="182" />
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="183" />
+        <location filename="../../ui/case_page.py" line="185" />
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="192" />
+        <location filename="../../ui/case_page.py" line="194" />
         <source>Le dossier n'a pas pu être enregistré : il ne part pas.</source>
         <translation>The case could not be saved: it is not sent.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="197" />
+        <location filename="../../ui/case_page.py" line="199" />
         <source>Pas encore envoyé : complétez d'abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -484,12 +484,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="217" />
+        <location filename="../../ui/case_page.py" line="219" />
         <source>Le dossier n'a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="219" />
+        <location filename="../../ui/case_page.py" line="221" />
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
@@ -1473,42 +1473,42 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="280" />
+        <location filename="../../ui/worklist.py" line="276" />
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="280" />
+        <location filename="../../ui/worklist.py" line="276" />
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="281" />
+        <location filename="../../ui/worklist.py" line="277" />
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="281" />
+        <location filename="../../ui/worklist.py" line="277" />
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="281" />
+        <location filename="../../ui/worklist.py" line="277" />
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="286" />
+        <location filename="../../ui/worklist.py" line="282" />
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="303" />
+        <location filename="../../ui/worklist.py" line="299" />
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="304" />
+        <location filename="../../ui/worklist.py" line="300" />
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
