@@ -175,12 +175,11 @@ class Store:
 
     def _insert_image(self, conn: sqlite3.Connection, case_id: str, position: int, image: NewImage) -> None:
         r = image.record
-        meta = {"body_site": r.body_site, "eye": r.eye, "view": r.view, "note": r.note, "device": r.device}
         conn.execute(
             "INSERT INTO images(id, case_id, position, blob, thumb_blob, content_type, size, sha1, width, "
             "height, modality, captured_at, meta, quality) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (r.id, case_id, position, r.blob, r.thumb_blob, r.content_type, r.size, r.sha1, r.width, r.height,
-             r.modality, r.captured_at, self._seal_json(meta, f"image:{r.id}:meta"),
+             r.modality, r.captured_at, self._image_meta(r),
              json.dumps([f.to_dict() for f in r.quality], ensure_ascii=False)),
         )
 
@@ -258,10 +257,8 @@ class Store:
                  self._seal_json(case.content(), f"case:{case.id}:content"), now, case.id),
             )
             for image in case.images:
-                meta = {"body_site": image.body_site, "eye": image.eye, "view": image.view, "note": image.note,
-                        "device": image.device}
                 conn.execute("UPDATE images SET meta=? WHERE id=? AND case_id=?",
-                             (self._seal_json(meta, f"image:{image.id}:meta"), image.id, case.id))
+                             (self._image_meta(image), image.id, case.id))
             self._index(conn, case)
             audit.append(conn, self.key, "edited", case.id, actor=actor)
         case.updated_at = now
@@ -280,6 +277,43 @@ class Store:
         except BaseException:
             self._discard(stored)
             raise
+
+    def _image_meta(self, image: CaseImage) -> bytes:
+        meta = {"body_site": image.body_site, "eye": image.eye, "view": image.view, "note": image.note,
+                "device": image.device}
+        return self._seal_json(meta, f"image:{image.id}:meta")
+
+    def update_image_labels(self, case_id: str, image: CaseImage, *, actor: str | None = None) -> None:
+        """Save one image's body site / eye / view / note without rewriting the case's content."""
+        if self.state(case_id) not in EDITABLE_STATES:
+            raise InvalidTransition(M.tr("case.not_editable"))
+        with transaction(self.conn) as conn:
+            done = conn.execute("UPDATE images SET meta=? WHERE id=? AND case_id=?",
+                                (self._image_meta(image), image.id, case_id)).rowcount
+            if not done:
+                raise NotFound(M.tr("image.not_found"))
+            conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
+            audit.append(conn, self.key, "edited", case_id, detail=f"image {image.id}", actor=actor)
+
+    def replace_image(self, case_id: str, old_id: str, new: NewImage, *, actor: str | None = None) -> None:
+        """A retake: the new image takes the old one's place, in one transaction."""
+        row = self.conn.execute("SELECT position, blob, thumb_blob FROM images WHERE id=? AND case_id=?",
+                                (old_id, case_id)).fetchone()
+        if row is None:
+            raise NotFound(M.tr("image.not_found"))
+        stored = self._put_images([new])
+        try:
+            with transaction(self.conn) as conn:
+                conn.execute("DELETE FROM images WHERE id=?", (old_id,))
+                self._insert_image(conn, case_id, row["position"], stored[0])
+                conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
+                audit.append(conn, self.key, "edited", case_id, detail=f"image {old_id} retaken", actor=actor)
+        except BaseException:
+            self._discard(stored)
+            raise
+        for blob in (row["blob"], row["thumb_blob"]):
+            if blob:
+                self.objects.delete(blob)
 
     def delete_image(self, case_id: str, image_id: str, *, actor: str | None = None) -> None:
         row = self.conn.execute("SELECT blob, thumb_blob FROM images WHERE id=? AND case_id=?",

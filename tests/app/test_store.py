@@ -121,3 +121,23 @@ def test_blobs_left_by_a_crash_are_collected_and_referenced_ones_kept(teleavis_h
         assert not store.objects.exists(orphan)
         image = store.get_case(case_id).images[0]
         assert store.image_bytes(image)
+
+
+def test_a_retake_keeps_the_place_and_labels_save_alone(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0, "far"), new_image(1, "close-up")])
+        first, second = store.get_case(case_id).images
+        revision = store.get_case(case_id).revision
+        retake = new_image(7, "far")
+        store.replace_image(case_id, first.id, retake)
+        images = store.get_case(case_id).images
+        assert [i.id for i in images] == [retake.record.id, second.id]
+        assert store.image_bytes(images[0]) == retake.data
+        assert not store.objects.exists(first.blob)
+        second.note = "bord irrégulier"
+        store.update_image_labels(case_id, second)
+        back = store.get_case(case_id)
+        assert back.images[1].note == "bord irrégulier"
+        assert back.revision == revision  # the sealed case content was not rewritten
+        with pytest.raises(NotFound):
+            store.replace_image(case_id, first.id, new_image(8))
