@@ -194,7 +194,7 @@ class Worklist(QWidget):
             self.filter_buttons[key] = button
             top.addWidget(button)
         self.filter_buttons["to-finish"].setChecked(True)
-        self.filters.idClicked.connect(lambda _n: self.refresh())
+        self.filters.idClicked.connect(lambda _n: self.refresh(counts=False))
         top.addStretch(1)
         self.search = QLineEdit(placeholderText=self.tr("Rechercher un patient (nom, INS) ou un n° de dossier"))
         self.search.setClearButtonEnabled(True)
@@ -232,9 +232,9 @@ class Worklist(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._selected)
 
         self._search_timer = QTimer(self, singleShot=True, interval=250)
-        self._search_timer.timeout.connect(self.refresh)
+        self._search_timer.timeout.connect(lambda: self.refresh(counts=False))
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        self.search.returnPressed.connect(self.refresh)
+        self.search.returnPressed.connect(lambda: self.refresh(counts=False))
         self.setTabOrder(self.search, self.table)
         self.retranslate_counts({})
 
@@ -249,18 +249,19 @@ class Worklist(QWidget):
 
     def set_filter(self, key: str) -> None:
         self.filter_buttons[key].setChecked(True)
-        self.refresh()
+        self.refresh(counts=False)
 
-    def refresh(self) -> None:
-        """Reload rows and counts, keeping the selected case selected."""
+    def refresh(self, *, counts: bool = True) -> None:
+        """Reload rows (and the filters' counts, which a filter or a search does not change),
+        keeping the selected case selected."""
         selected = self.selected_id()
         try:
             self.model.load(list(FILTERS[self.current_filter()]), self.search.text())
-            counts = self.store.counts()
+            if counts:
+                self.retranslate_counts(self.store.counts())
         except TeleavisError as exc:
             self.detail.setText(exc.message)
             return
-        self.retranslate_counts(counts)
         row = self.model.row_of(selected) if selected else -1
         if row >= 0:
             self.table.selectRow(row)
