@@ -131,7 +131,7 @@ def shoot(lang: str, suffix: str) -> list[Path]:
     editor.apply("question", "Plaie du talon depuis 3 mois : avis ?")
     window.case_page.revalidate()
     editor.show_findings(window.case_page.findings)
-    panel = window.case_page.capture
+    panel = window.case_page.capture.ensure()
     deadline = time.monotonic() + 10
     while getattr(getattr(panel, "preview", None), "frames_shown", 1) < 3 and time.monotonic() < deadline:
         QTest.qWait(100)

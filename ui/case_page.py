@@ -4,7 +4,7 @@ to edit; the follow view once it has left."""
 from __future__ import annotations
 
 import logging
-from importlib import import_module
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
@@ -21,21 +21,44 @@ from ui.checklist import ChecklistPanel
 from ui.follow_view import FollowView
 from ui.tasks import run_task
 
+if TYPE_CHECKING:
+    from ui.capture_panel import CapturePanel
+
 log = logging.getLogger(__name__)
 
 
-def make_capture_panel(store: Store, parent: QWidget) -> QWidget:
-    """The colleague's capture panel; a placeholder only while its module does not exist yet."""
-    try:
-        module = import_module("ui.capture_panel")
-    except ModuleNotFoundError as exc:
-        if exc.name != "ui.capture_panel":
-            raise
-        placeholder = QLabel(parent.tr("Prise de vue : bientôt disponible."))
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        return placeholder
-    panel: QWidget = module.CapturePanel(store, parent)
-    return panel
+class CaptureSlot(QWidget):
+    """Holds the capture panel, built the first time a case is edited: OpenCV, numpy and the image
+    pipeline load then, not when the window starts."""
+
+    images_changed = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.panel: CapturePanel | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure(self) -> CapturePanel:
+        if self.panel is None:
+            from ui.capture_panel import CapturePanel
+
+            self.panel = CapturePanel(self.store, self)
+            self._layout.addWidget(self.panel)
+            self.panel.images_changed.connect(self.images_changed)
+        return self.panel
+
+    def set_case(self, case: Case) -> None:
+        self.ensure().set_case(case)
+
+    def capture_still(self) -> None:
+        if self.panel is not None:
+            self.panel.capture_still()
+
+    def stop_camera(self) -> None:
+        if self.panel is not None:
+            self.panel.stop_camera()
 
 
 class CasePage(QWidget):
@@ -65,7 +88,7 @@ class CasePage(QWidget):
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.editor = CaseEditor(store)
         self.split.addWidget(self.editor)
-        self.capture = make_capture_panel(store, self)
+        self.capture = CaptureSlot(store, self)
         self.split.addWidget(self.capture)
         self.checklist = ChecklistPanel()
         self.split.addWidget(self.checklist)
@@ -87,9 +110,7 @@ class CasePage(QWidget):
         self.editor.consent_changed.connect(self.capture.setEnabled)
         self.checklist.go_to.connect(self.go_to)
         self.checklist.send_clicked.connect(self.send)
-        images_changed = getattr(self.capture, "images_changed", None)
-        if images_changed is not None:
-            images_changed.connect(self._images_changed)
+        self.capture.images_changed.connect(self._images_changed)
 
     # -- showing a case -------------------------------------------------------------------------
 
@@ -106,9 +127,7 @@ class CasePage(QWidget):
                                            "Corrigez-le puis envoyez-le à nouveau.")
                                    .format(words=info["last_error"] or ""))
             self.editor.set_case(case)
-            set_case = getattr(self.capture, "set_case", None)
-            if set_case is not None:
-                set_case(case)
+            self.capture.set_case(case)
             self.views.setCurrentWidget(self.split)
             self.saved_state.setText(self.tr("Chaque modification est enregistrée automatiquement."))
             self.saved_state.show()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -21,13 +22,18 @@ from app.errors import TeleavisError
 from app.model import Case, CaseState
 from app.store import Store
 from ui import resources
-from ui.case_page import CasePage
 from ui.lock import IdleWatcher, LockScreen
 from ui.sync_service import SyncService
 from ui.tasks import run_task
 from ui.worklist import Worklist, local_time
 
+if TYPE_CHECKING:
+    from ui.case_page import CasePage
+
 log = logging.getLogger(__name__)
+
+#: The sync thread starts this long after the window shows, so start-up only draws.
+SYNC_START_DELAY_MS = 300
 
 STATUS_EVERY_MS = 3000
 REACH_EVERY_MS = 60_000
@@ -85,14 +91,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.worklist = Worklist(store)
-        self.case_page = CasePage(store)
         self.lock_screen = LockScreen(store)
-        for page in (self.worklist, self.case_page, self.lock_screen):
+        for page in (self.worklist, self.lock_screen):
             self.pages.addWidget(page)
+        # The case page (editor, capture, answer view) is built when a case is first opened.
+        self._case_page: CasePage | None = None
+        self.undo_group = QUndoGroup(self)
         self.worklist.open_case.connect(self.open_case)
         self.worklist.new_case.connect(self.new_case)
-        self.case_page.queued.connect(self._queued)
-        self.case_page.export_pdf.connect(self.export_report)
         self.lock_screen.unlocked.connect(self.unlock)
 
         self._build_actions()
@@ -116,6 +122,40 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.worklist.table.setFocus()
 
+    @property
+    def case_page(self) -> CasePage:
+        """The case page, built on first use: start-up only draws the worklist."""
+        if self._case_page is None:
+            from ui.case_page import CasePage
+
+            page = CasePage(self.store)
+            self.pages.insertWidget(1, page)
+            page.queued.connect(self._queued)
+            page.export_pdf.connect(self.export_report)
+            self.undo_group.addStack(page.editor.undo_stack)
+            self.undo_group.setActiveStack(page.editor.undo_stack)
+            # The capture panel has its own F8 while it has the focus; these serve the rest of the page.
+            for host in (page.editor, page.checklist):
+                shortcut = QShortcut(QKeySequence(Qt.Key.Key_F8), host)
+                # Set apart: PySide6 ignores the ``context`` keyword when a callable is given.
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(self.capture_still)
+            self._case_page = page
+        return self._case_page
+
+    def _leave_case(self) -> None:
+        """Before leaving the case page: nothing typed stays unsaved."""
+        if self._case_page is not None:
+            self._case_page.leave()
+
+    def send_case(self) -> None:
+        if self._case_page is not None:
+            self._case_page.send()
+
+    def next_missing(self) -> None:
+        if self._case_page is not None:
+            self._case_page.next_missing()
+
     # -- building -------------------------------------------------------------------------------
 
     def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object, menu: object) -> QAction:
@@ -135,28 +175,22 @@ class MainWindow(QMainWindow):
         self._action(self.tr("&Liste des dossiers"), "Alt+Left", self.show_worklist, cases)
         self._action(self.tr("&Rechercher"), QKeySequence.StandardKey.Find, self.focus_search, cases)
         cases.addSeparator()
-        self.send_action = self._action(self.tr("&Envoyer à l'expert"), "Ctrl+Return", self.case_page.send, cases)
+        self.send_action = self._action(self.tr("&Envoyer à l'expert"), "Ctrl+Return", self.send_case, cases)
         self._action(self.tr("&Synchroniser maintenant"), "F5", self.sync_now, cases)
         cases.addSeparator()
         self._action(self.tr("&Verrouiller"), "Ctrl+L", self.lock, cases)
         self._action(self.tr("&Quitter"), QKeySequence.StandardKey.Quit, self.close, cases)
 
         edit = bar.addMenu(self.tr("&Édition"))
-        undo = self.case_page.editor.undo_stack.createUndoAction(self, self.tr("Annuler"))
+        undo = self.undo_group.createUndoAction(self, self.tr("Annuler"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.case_page.editor.undo_stack.createRedoAction(self, self.tr("Rétablir"))
+        redo = self.undo_group.createRedoAction(self, self.tr("Rétablir"))
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
-        self._action(self.tr("Élément &manquant suivant"), "F6", self.case_page.next_missing, edit)
+        self._action(self.tr("Élément &manquant suivant"), "F6", self.next_missing, edit)
         self._action(self.tr("&Prendre la photo") + "\tF8", None, self.capture_still, edit)
-        # The capture panel has its own F8 while it has the focus; these serve the rest of the case page.
-        for host in (self.case_page.editor, self.case_page.checklist):
-            shortcut = QShortcut(QKeySequence(Qt.Key.Key_F8), host)
-            # Set apart: PySide6 ignores the ``context`` keyword when a callable is given.
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.capture_still)
         edit.addSeparator()
         self._action(self.tr("&Réglages…"), QKeySequence.StandardKey.Preferences, self.open_settings, edit)
         self._action(self.tr("Ré&glages…"), "Ctrl+,", self.open_settings, edit).setVisible(False)
@@ -173,18 +207,24 @@ class MainWindow(QMainWindow):
     # -- life -----------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the sync thread and the timers (after show)."""
-        self.sync.start()
+        """Start the timers now, and the sync thread just after the window is on screen: the platform
+        client (requests, the FHIR models) is not needed to draw the worklist."""
         self._status_timer.start()
         self._reach_timer.start()
         self._backup_timer.start()
+        QTimer.singleShot(SYNC_START_DELAY_MS, self._start_sync)
+
+    def _start_sync(self) -> None:
+        if self._closed:
+            return
+        self.sync.start()
         self.check_connection()
 
     def shutdown(self) -> None:
         if self._closed:
             return
         self._closed = True  # news still queued from the sync thread is dropped from here on
-        self.case_page.leave()
+        self._leave_case()
         for timer in (self._status_timer, self._reach_timer, self._backup_timer):
             timer.stop()
         self.sync.stop()
@@ -216,7 +256,7 @@ class MainWindow(QMainWindow):
     def show_worklist(self) -> None:
         if self.pages.currentWidget() is self.lock_screen:
             return
-        self.case_page.leave()
+        self._leave_case()
         self.pages.setCurrentWidget(self.worklist)
         self.worklist.refresh()
         self.worklist.table.setFocus()
@@ -247,9 +287,9 @@ class MainWindow(QMainWindow):
         self._update_badge()
 
     def capture_still(self) -> None:
-        still = getattr(self.case_page.capture, "capture_still", None)
-        if still is not None and self.case_page.editing() and self.case_page.capture.isEnabled():
-            still()
+        page = self._case_page
+        if page is not None and page.editing() and page.capture.isEnabled():
+            page.capture.capture_still()
 
     def _queued(self, _case_id: str) -> None:
         self.sync.wake()
@@ -264,7 +304,8 @@ class MainWindow(QMainWindow):
     def _case_state(self, case_id: str, state: str, detail: str) -> None:
         if self._closed:
             return
-        self.case_page.refresh_state(case_id)
+        if self._case_page is not None:
+            self._case_page.refresh_state(case_id)
         if state == CaseState.ANSWERED.value:
             self.notifier.notify(self.tr("Réponse de l'expert"),
                                  self.tr("Le dossier {id} a reçu sa réponse.").format(id=case_id[:8]))
@@ -282,8 +323,8 @@ class MainWindow(QMainWindow):
     def _bytes_sent(self, case_id: str, sent: int, total: int) -> None:
         if self._closed:
             return
-        page = self.case_page
-        if page.case is not None and page.case.id == case_id and not page.editing():
+        page = self._case_page
+        if page is not None and page.case is not None and page.case.id == case_id and not page.editing():
             page.follow.show_progress(sent, total)
 
     def _link(self, running: bool, words: str) -> None:
@@ -401,19 +442,19 @@ class MainWindow(QMainWindow):
 
         if self.pages.currentWidget() is self.lock_screen:
             return
-        self.case_page.leave()
+        self._leave_case()
         dialog = SettingsDialog(self.store, self)
         if dialog.exec():
             self.apply_settings()
             self.sync.wake()
             self.check_connection()
-            if self.case_page.editing():
-                self.case_page.revalidate()
+            if self._case_page is not None and self._case_page.editing():
+                self._case_page.revalidate()
 
     def lock(self) -> None:
         if self.pages.currentWidget() is self.lock_screen:
             return
-        self.case_page.leave()
+        self._leave_case()
         self._page_before_lock = self.pages.currentWidget()
         self.menuBar().setEnabled(False)
         self.pages.setCurrentWidget(self.lock_screen)
@@ -429,5 +470,5 @@ class MainWindow(QMainWindow):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.WindowStateChange and self.isMinimized():
-            self.case_page.leave()
+            self._leave_case()
         return super().event(event)

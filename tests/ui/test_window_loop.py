@@ -19,7 +19,7 @@ LOOP_MS = 60_000
 def take_photo(qtbot: Any, window: MainWindow, view: str, site: str = "dos") -> None:
     """F8 from the editor, then the photo's labels in the capture panel."""
     page = window.case_page
-    panel: Any = page.capture
+    panel: Any = page.capture.ensure()
     before = len(page.case.images)
     qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=LOOP_MS)
     panel.preview.setFocus()
