@@ -9,13 +9,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from typing import BinaryIO
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, BinaryIO
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+# ``cryptography`` is imported when a key is first used, not at import: the window's start-up
+# draws the worklist, which needs no decryption.
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -29,15 +31,52 @@ class DecryptionFailed(Exception):
 
 
 class DataKey:
-    """The data key in memory, with the operations the store needs."""
+    """The data key in memory, with the operations the store needs.
 
-    def __init__(self, key: bytes) -> None:
+    ``DataKey.deferred(loader)`` makes one whose bytes are fetched (from the OS keyring, say) the
+    first time it is used; ``ensure()`` fetches them now, on the caller's thread.
+    """
+
+    def __init__(self, key: bytes | None = None, *, loader: Callable[[], bytes] | None = None) -> None:
+        if key is None and loader is None:
+            raise ValueError("a key or a way to load it is needed")
+        self._loader = loader
+        self._lock = threading.Lock()
+        self._aead_obj: AESGCM | None = None
+        if key is not None:
+            self._set(key)
+
+    @classmethod
+    def deferred(cls, loader: Callable[[], bytes]) -> DataKey:
+        return cls(loader=loader)
+
+    def _set(self, key: bytes) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         if len(key) != KEY_BYTES:
             raise ValueError("the data key must be 32 bytes")
         self._key = key
-        self._aead = AESGCM(key)
         self._mac_key = _derive(key, b"teleavis audit chain")
         self._index_key = _derive(key, b"teleavis search index")
+        self._aead_obj = AESGCM(key)
+
+    def ensure(self) -> None:
+        """Fetch the key now if it is not there yet (may raise ``DataLocked`` from the loader)."""
+        if self._aead_obj is None:
+            with self._lock:
+                if self._aead_obj is None:
+                    assert self._loader is not None
+                    self._set(self._loader())
+
+    @property
+    def loaded(self) -> bool:
+        return self._aead_obj is not None
+
+    @property
+    def _aead(self) -> AESGCM:
+        self.ensure()
+        assert self._aead_obj is not None
+        return self._aead_obj
 
     def seal(self, plaintext: bytes, context: bytes) -> bytes:
         """Encrypt and authenticate ``plaintext``, bound to ``context``."""
@@ -45,6 +84,8 @@ class DataKey:
         return _FIELD_VERSION + nonce + self._aead.encrypt(nonce, plaintext, context)
 
     def open(self, sealed: bytes | memoryview, context: bytes) -> bytes:
+        from cryptography.exceptions import InvalidTag
+
         if len(sealed) < 1 + NONCE_BYTES + 16 or sealed[:1] != _FIELD_VERSION:
             raise DecryptionFailed("not a sealed value")
         nonce = sealed[1 : 1 + NONCE_BYTES]
@@ -58,6 +99,9 @@ class DataKey:
 
         AES-GCM with the standard 96-bit nonce and 128-bit tag, as ``seal``; only the buffering differs.
         """
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        self.ensure()
         nonce = os.urandom(NONCE_BYTES)
         encryptor = Cipher(algorithms.AES(self._key), modes.GCM(nonce)).encryptor()
         encryptor.authenticate_additional_data(context)
@@ -70,16 +114,23 @@ class DataKey:
 
     def mac(self, data: bytes) -> str:
         """A keyed hash (HMAC-SHA-256, hex) for the audit chain."""
+        self.ensure()
         return hmac.new(self._mac_key, data, hashlib.sha256).hexdigest()
 
     def index_token(self, text: str) -> str:
         """A keyed, non-reversible token of a normalised word, to search names without decrypting."""
+        self.ensure()
         return hmac.new(self._index_key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
 
 
 def _derive(key: bytes, info: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(key)
 
 
 def new_key() -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     return AESGCM.generate_key(bit_length=256)

@@ -20,10 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from app import messages as M
 from app.crypto import KEY_BYTES, DataKey, DecryptionFailed, new_key
 from app.errors import DataLocked
@@ -77,8 +73,18 @@ class KeyStore:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def unlock(self) -> DataKey:
-        """The data key, or ``DataLocked`` with a sentence saying why and what to do."""
+    def unlock(self, *, defer: bool = False) -> DataKey:
+        """The data key, or ``DataLocked`` with a sentence saying why and what to do.
+
+        With ``defer``, a key kept in the OS keyring is fetched on first use instead of now (the
+        window shows the worklist, which needs no key, before paying for the keyring). A key under
+        a passphrase is never deferred: the passphrase is asked before anything is shown.
+        """
+        if defer and self._read().get("keyring"):
+            return DataKey.deferred(self._unlock_raw)
+        return DataKey(self._unlock_raw())
+
+    def _unlock_raw(self) -> bytes:
         meta = self._read()
         key = None
         if meta.get("keyring"):
@@ -95,7 +101,7 @@ class KeyStore:
                 raise DataLocked(M.tr("key.wrong_passphrase"))
         if key is None:
             raise DataLocked(M.tr("key.keyring_lost", env=PASSPHRASE_ENV))
-        return DataKey(key)
+        return key
 
     def create(self) -> DataKey:
         """Make a new data key for a new data directory and record where it is kept."""
@@ -111,6 +117,8 @@ class KeyStore:
             meta["passphrase"] = _wrap(key, secret)
         if not meta["keyring"] and not meta["passphrase"]:
             raise DataLocked(M.tr("key.no_keyring_no_passphrase", env=PASSPHRASE_ENV))
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         nonce = os.urandom(12)
         meta["check"] = {
             "nonce": _b64(nonce),
@@ -159,6 +167,9 @@ class KeyStore:
 
 
 def _check(meta: dict[str, Any], key: bytes) -> bool:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         check = meta["check"]
         plain = AESGCM(key).decrypt(_unb64(check["nonce"]), _unb64(check["value"]), meta["key_id"].encode())
@@ -168,10 +179,14 @@ def _check(meta: dict[str, Any], key: bytes) -> bool:
 
 
 def _kek(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     return Scrypt(salt=salt, length=KEY_BYTES, n=n, r=r, p=p).derive(secret.encode("utf-8"))
 
 
 def _wrap(key: bytes, secret: str) -> dict[str, Any]:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     salt, nonce = os.urandom(16), os.urandom(12)
     kek = _kek(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
     return {
@@ -186,6 +201,9 @@ def _wrap(key: bytes, secret: str) -> dict[str, Any]:
 
 
 def _unwrap(wrapped: dict[str, Any], secret: str) -> bytes | None:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         kek = _kek(secret, _unb64(wrapped["salt"]), wrapped["n"], wrapped["r"], wrapped["p"])
         return AESGCM(kek).decrypt(_unb64(wrapped["nonce"]), _unb64(wrapped["wrapped"]), b"teleavis data key")

@@ -7,7 +7,7 @@ like an INS/NIR, a date of birth or an e-mail address before a record is written
 from __future__ import annotations
 
 import logging
-import logging.handlers
+import os
 import re
 from pathlib import Path
 
@@ -28,17 +28,47 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class RotatingLog(logging.FileHandler):
+    """A log file rolled over to ``.1`` … ``.N`` past ``max_bytes``.
+
+    The standard ``logging.handlers`` would do the same, but importing it (sockets, pickle, queues)
+    costs the window's start-up time for nothing we use.
+    """
+
+    def __init__(self, path: Path, max_bytes: int, backups: int) -> None:
+        super().__init__(path, encoding="utf-8", delay=True)
+        self.max_bytes, self.backups = max_bytes, backups
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            size = os.path.getsize(self.baseFilename) if os.path.exists(self.baseFilename) else 0
+            if size and size + len(self.format(record)) + 1 > self.max_bytes:
+                self._roll()
+        except OSError:
+            self.handleError(record)
+            return
+        super().emit(record)
+
+    def _roll(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None  # type: ignore[assignment]  # reopened by FileHandler.emit
+        for n in range(self.backups - 1, 0, -1):
+            older = f"{self.baseFilename}.{n}"
+            if os.path.exists(older):
+                os.replace(older, f"{self.baseFilename}.{n + 1}")
+        os.replace(self.baseFilename, f"{self.baseFilename}.1")
+
+
 def setup(log_folder: Path, level: int = logging.INFO) -> None:
     """Send the ``teleavis`` loggers (app, capture, sync, ui) to ``logs/teleavis.log``, rotated."""
     log_folder.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        log_folder / "teleavis.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True
-    )
+    handler = RotatingLog(log_folder / "teleavis.log", max_bytes=1_000_000, backups=5)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     for existing in list(root.handlers):
-        if isinstance(existing, logging.handlers.RotatingFileHandler):
+        if isinstance(existing, RotatingLog):
             root.removeHandler(existing)
             existing.close()
     root.addHandler(handler)

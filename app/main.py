@@ -7,14 +7,17 @@ command that needs them, so ``teleavis case list`` starts fast and needs no disp
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app import messages as M
 from app.errors import TeleavisError
+
+if TYPE_CHECKING:
+    import argparse
 
 log = logging.getLogger("app.main")
 
@@ -33,10 +36,12 @@ M.add({
     "cli.interrupted": {"fr": "Interrompu.", "en": "Interrupted."},
 })
 
-Handler = Callable[[argparse.Namespace], int]
+Handler = Callable[["argparse.Namespace"], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     from app.commands import register_all
 
     parser = argparse.ArgumentParser(prog="teleavis", description=M.tr("cli.description"))

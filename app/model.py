@@ -7,7 +7,6 @@ specialty, priority and dates are kept in clear so that the worklist needs no de
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -16,6 +15,8 @@ from typing import Any, Literal
 
 def new_id() -> str:
     """A fresh identifier: a lower-case UUID, as the platform contract wants (expertise-api §2)."""
+    import uuid  # here, not at start-up: the window's first paint needs no new id
+
     return str(uuid.uuid4())
 
 

@@ -76,8 +76,11 @@ class Store:
 
     @classmethod
     def open(cls, data_dir: Path | None = None, *,
-             passphrase: PassphraseSource = passphrase_from_env_or_terminal) -> Store:
-        """Unlock (or, for a new data directory, create) the key, then open and migrate the database."""
+             passphrase: PassphraseSource = passphrase_from_env_or_terminal, defer_key: bool = False) -> Store:
+        """Unlock (or, for a new data directory, create) the key, then open and migrate the database.
+
+        ``defer_key``: a key in the OS keyring is fetched on first use (see ``KeyStore.unlock``).
+        """
         root = data_dir or default_data_dir()
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -86,7 +89,7 @@ class Store:
         except OSError as exc:
             raise StorageError(M.tr("storage.cannot_create", path=str(root))) from exc
         keys = KeyStore(root, passphrase)
-        key = keys.unlock() if keys.exists() else keys.create()
+        key = keys.unlock(defer=defer_key) if keys.exists() else keys.create()
         db_path = root / DB_FILE
         conn = connect(db_path)
         try:

@@ -4,7 +4,6 @@ keyring, French messages, and Qt offscreen."""
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ PASSPHRASE = "cheval correct agrafe pile"
 
 @pytest.fixture(autouse=True)
 def teleavis_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    from app import i18n
+    from app import i18n, logs
 
     home = tmp_path / "teleavis-home"
     monkeypatch.setenv("TELEAVIS_HOME", str(home))
@@ -33,6 +32,6 @@ def teleavis_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     i18n.set_language(None)
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if isinstance(handler, logging.handlers.RotatingFileHandler):
+        if isinstance(handler, logs.RotatingLog):
             root.removeHandler(handler)
             handler.close()

@@ -80,7 +80,9 @@ def open_store(root: Path | None = None) -> Store:
     def passphrase(confirm: bool) -> str | None:
         return os.environ.get(PASSPHRASE_ENV) or ask_passphrase(confirm)
 
-    return Store.open(root or data_dir(), passphrase=passphrase)
+    # A key in the OS keyring is fetched just after the window shows (MainWindow.start): the worklist
+    # needs none. A key under a passphrase is asked for here, before anything is shown.
+    return Store.open(root or data_dir(), passphrase=passphrase, defer_key=True)
 
 
 def run(argv: list[str]) -> int:

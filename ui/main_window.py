@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QSystemTrayIcon,
     QVBoxLayout,
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The sync thread starts this long after the window shows, so start-up only draws.
+#: The data key (OS keyring) is fetched, and the sync thread started, this long after the window
+#: shows: start-up only draws the worklist, which needs neither.
+KEY_FETCH_DELAY_MS = 50
 SYNC_START_DELAY_MS = 300
 
 STATUS_EVERY_MS = 3000
@@ -212,10 +215,23 @@ class MainWindow(QMainWindow):
         self._status_timer.start()
         self._reach_timer.start()
         self._backup_timer.start()
+        QTimer.singleShot(KEY_FETCH_DELAY_MS, self._fetch_key)
         QTimer.singleShot(SYNC_START_DELAY_MS, self._start_sync)
 
+    def _fetch_key(self) -> bool:
+        """Fetch the data key from the OS keyring on the main thread (a passphrase dialog may be needed
+        if the keyring no longer has it); on failure say why and close."""
+        try:
+            self.store.key.ensure()
+        except TeleavisError as exc:
+            if not self._closed:
+                QMessageBox.critical(self, "Teleavis", exc.message)
+                self.close()
+            return False
+        return True
+
     def _start_sync(self) -> None:
-        if self._closed:
+        if self._closed or not self._fetch_key():
             return
         self.sync.start()
         self.check_connection()

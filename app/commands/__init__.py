@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from typing import Any
 
 
@@ -22,4 +21,4 @@ def register_all(sub: Any) -> None:
         module.register(sub)
 
 
-__all__ = ["argparse", "register_all"]
+__all__ = ["register_all"]

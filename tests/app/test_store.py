@@ -141,3 +141,26 @@ def test_a_retake_keeps_the_place_and_labels_save_alone(teleavis_home: Path) -> 
         assert back.revision == revision  # the sealed case content was not rewritten
         with pytest.raises(NotFound):
             store.replace_image(case_id, first.id, new_image(8))
+
+
+def test_the_log_file_rolls_over_and_masks_identifiers(tmp_path: Path) -> None:
+    import logging
+
+    from app.logs import RedactingFilter, RotatingLog
+
+    handler = RotatingLog(tmp_path / "t.log", max_bytes=200, backups=2)
+    handler.addFilter(RedactingFilter())
+    logger = logging.getLogger("teleavis.test.rotation")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        for i in range(20):
+            logger.warning("case %s INS 150028512345615 born 1950-02-03", i)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["t.log", "t.log.1", "t.log.2"]
+    text = "".join((tmp_path / name).read_text() for name in files)
+    assert "150028512345615" not in text and "1950-02-03" not in text and "[masqué]" in text
+    assert all((tmp_path / name).stat().st_size <= 200 for name in files)
