@@ -134,8 +134,21 @@ def _migrate_1(conn: sqlite3.Connection) -> None:
     run_script(conn, _V1)
 
 
+def _migrate_2(conn: sqlite3.Connection) -> None:
+    # The unread badge counts a handful of rows; without this it walked every case.
+    conn.execute("CREATE INDEX cases_unread ON cases(unread) WHERE unread = 1")
+    # The worklist's order in full (cases imported together share a timestamp; the id breaks ties),
+    # so a page is read off the index without sorting, at 100 cases as at 10 000.
+    run_script(conn, """
+        DROP INDEX cases_by_state;
+        DROP INDEX cases_by_update;
+        CREATE INDEX cases_by_state ON cases(state, updated_at DESC, id);
+        CREATE INDEX cases_by_update ON cases(updated_at DESC, id);
+    """)
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1, _migrate_2]
 
 
 def connect(path: Path) -> sqlite3.Connection:

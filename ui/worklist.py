@@ -42,7 +42,7 @@ FILTERS: dict[str, tuple[str, ...]] = {
     "attention": ("needs-attention", "on-hold", "rejected"),
     "all": (),
 }
-PAGE = 200
+PAGE = 100  # rows fetched at a time: four screens' worth; more come as the view scrolls
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -88,16 +88,7 @@ class WorklistModel(QAbstractTableModel):
         self.endResetModel()
 
     def _query(self, limit: int) -> list[CaseSummary]:
-        search = self.search or None
-        if len(self.states) <= 1:
-            return self.store.list_cases(states=self.states or None, search=search, limit=limit)
-        # One query per state walks the (state, updated_at) index and stops at ``limit``; a single
-        # IN (…) query would sort every matching case first (10 000 cases: 6 ms instead of 1).
-        rows = [row for state in self.states
-                for row in self.store.list_cases(states=[state], search=search, limit=limit)]
-        rows.sort(key=lambda r: r.id)
-        rows.sort(key=lambda r: r.updated_at, reverse=True)
-        return rows[:limit]
+        return self.store.list_cases(states=self.states or None, search=self.search or None, limit=limit)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
         return not parent.isValid() and self._more
@@ -270,8 +261,7 @@ class Worklist(QWidget):
 
     def unread_count(self) -> int:
         """Cases with an answer or a question not yet read (a few rows: no decryption)."""
-        states = list(FILTERS["answered"] + FILTERS["attention"])
-        return sum(1 for r in self.store.list_cases(states=states) if r.unread)
+        return self.store.unread_count()
 
     def retranslate_counts(self, counts: dict[str, int]) -> None:
         names = {"to-finish": self.tr("À terminer"), "waiting": self.tr("En attente"),

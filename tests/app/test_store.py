@@ -164,3 +164,19 @@ def test_the_log_file_rolls_over_and_masks_identifiers(tmp_path: Path) -> None:
     text = "".join((tmp_path / name).read_text() for name in files)
     assert "150028512345615" not in text and "1950-02-03" not in text and "[masqué]" in text
     assert all((tmp_path / name).stat().st_size <= 200 for name in files)
+
+
+def test_search_by_id_prefix_with_dashes_and_by_several_words(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        a = store.create_case(make_case("MARTIN", "Paul"), [])
+        b = store.create_case(make_case("MARTIN", "Jeanne"), [])
+        assert [r.id for r in store.list_cases(search=a[:13])] == [a]  # "xxxxxxxx-xxxx": a dash inside
+        assert {r.id for r in store.list_cases(search="martin")} == {a, b}
+        assert [r.id for r in store.list_cases(search="martin jea")] == [b]
+        for state, case_id in (("queued", a), ("ready", b)):
+            store.conn.execute("UPDATE cases SET state=? WHERE id=?", (state, case_id))
+        merged = store.list_cases(states=["queued", "ready", "draft"], limit=1)
+        assert len(merged) == 1 and merged[0].id == store.list_cases(limit=1)[0].id
+        assert {r.id for r in store.list_cases(states=["queued", "ready"], limit=5, search="martin")} == {a, b}
+        store.conn.execute("UPDATE cases SET unread=1 WHERE id=?", (b,))
+        assert store.unread_count() == 1
