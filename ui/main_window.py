@@ -198,6 +198,9 @@ class MainWindow(QMainWindow):
         self._action(self.tr("&Réglages…"), QKeySequence.StandardKey.Preferences, self.open_settings, edit)
         self._action(self.tr("Ré&glages…"), "Ctrl+,", self.open_settings, edit).setVisible(False)
 
+        helps = bar.addMenu(self.tr("&Aide"))
+        self._action(self.tr("&Diagnostic…"), None, self.open_diagnostic, helps)
+
     def _build_status(self) -> None:
         status = self.statusBar()
         self.connection_label = QLabel()
@@ -452,6 +455,11 @@ class MainWindow(QMainWindow):
             lambda exc: self.statusBar().showMessage(
                 exc.message if isinstance(exc, TeleavisError) else self.tr("Le rapport n'a pas pu être fait."),
                 10000))
+
+    def open_diagnostic(self) -> None:
+        from ui.diagnostic_dialog import DiagnosticDialog
+
+        DiagnosticDialog(self).exec()
 
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog

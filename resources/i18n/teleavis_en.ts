@@ -1,60 +1,60 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="fr">
 <context>
     <name>AnonymiseDialog</name>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="123" />
-        <source>Anonymiser l'image</source>
+        <location filename="../../ui/anonymise_dialog.py" line="123"/>
+        <source>Anonymiser l&apos;image</source>
         <translation>Anonymise the image</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="125" />
-        <source>Tracez un rectangle sur chaque zone à cacher (visage, tatouage, bijou, document…), ou laissez l'application trouver le visage.</source>
+        <location filename="../../ui/anonymise_dialog.py" line="125"/>
+        <source>Tracez un rectangle sur chaque zone à cacher (visage, tatouage, bijou, document…), ou laissez l&apos;application trouver le visage.</source>
         <translation>Draw a rectangle over each area to hide (face, tattoo, jewellery, document…), or let the application find the face.</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="133" />
+        <location filename="../../ui/anonymise_dialog.py" line="133"/>
         <source>&amp;Flouter</source>
         <translation>&amp;Blur</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="134" />
+        <location filename="../../ui/anonymise_dialog.py" line="134"/>
         <source>&amp;Masquer (noir)</source>
         <translation>&amp;Mask (black)</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="136" />
+        <location filename="../../ui/anonymise_dialog.py" line="136"/>
         <source>Masquer le &amp;visage</source>
         <translation>Hide the &amp;face</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="137" />
+        <location filename="../../ui/anonymise_dialog.py" line="137"/>
         <source>&amp;Effacer les zones</source>
         <translation>&amp;Clear the areas</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="146" />
-        <source>Garder aussi l'image d'origine, non anonymisée</source>
+        <location filename="../../ui/anonymise_dialog.py" line="146"/>
+        <source>Garder aussi l&apos;image d&apos;origine, non anonymisée</source>
         <translation>Also keep the original, non-anonymised image</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="151" />
+        <location filename="../../ui/anonymise_dialog.py" line="151"/>
         <source>&amp;Appliquer</source>
         <translation>&amp;Apply</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="153" />
+        <location filename="../../ui/anonymise_dialog.py" line="153"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="170" />
+        <location filename="../../ui/anonymise_dialog.py" line="170"/>
         <source>Visage trouvé : vérifiez le rectangle, ajoutez-en si besoin.</source>
         <translation>Face found: check the rectangle, add more if needed.</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="172" />
+        <location filename="../../ui/anonymise_dialog.py" line="172"/>
         <source>Aucun visage trouvé : tracez le rectangle à la main.</source>
         <translation>No face found: draw the rectangle by hand.</translation>
     </message>
@@ -62,107 +62,107 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../ui/capture_panel.py" line="69" />
+        <location filename="../../ui/capture_panel.py" line="69"/>
         <source>Prendre la photo (Espace, F8)</source>
         <translation>Take the photo (Space, F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="70" />
+        <location filename="../../ui/capture_panel.py" line="70"/>
         <source>&amp;Importer un fichier…</source>
         <translation>&amp;Import a file…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="71" />
-        <source>&amp;Dossier de l'appareil…</source>
+        <location filename="../../ui/capture_panel.py" line="71"/>
+        <source>&amp;Dossier de l&apos;appareil…</source>
         <translation>&amp;Device folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="72" />
-        <source>Anonymiser avant d'enregistrer</source>
+        <location filename="../../ui/capture_panel.py" line="72"/>
+        <source>Anonymiser avant d&apos;enregistrer</source>
         <translation>Anonymise before saving</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="87" />
+        <location filename="../../ui/capture_panel.py" line="87"/>
         <source>Vues attendues</source>
         <translation>Expected views</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="147" />
-        <source>Cette demande n'est plus modifiable : les images ne peuvent plus changer.</source>
+        <location filename="../../ui/capture_panel.py" line="147"/>
+        <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="220" />
-        <source>Aucune caméra n'est active : choisissez-en une, ou importez une image.</source>
+        <location filename="../../ui/capture_panel.py" line="220"/>
+        <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="236" />
-        <source>Photo abandonnée : rien n'a été enregistré.</source>
+        <location filename="../../ui/capture_panel.py" line="236"/>
+        <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="244" />
+        <location filename="../../ui/capture_panel.py" line="244"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="248" />
-        <source>La caméra n'a pas donné d'image : vérifiez-la puis reprenez la photo.</source>
+        <location filename="../../ui/capture_panel.py" line="248"/>
+        <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="263" />
-        <source>Reprise de l'image {n} : prenez la nouvelle photo (Espace ou F8).</source>
+        <location filename="../../ui/capture_panel.py" line="263"/>
+        <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="271" />
+        <location filename="../../ui/capture_panel.py" line="271"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="272" />
+        <location filename="../../ui/capture_panel.py" line="272"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="282" />
-        <source>Aucun dossier d'appareil n'est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l'appareil dépose ses images).</source>
+        <location filename="../../ui/capture_panel.py" line="282"/>
+        <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="302" />
+        <location filename="../../ui/capture_panel.py" line="302"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="333" />
-        <source>Supprimer l'image</source>
+        <location filename="../../ui/capture_panel.py" line="333"/>
+        <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="334" />
-        <source>Supprimer définitivement l'image {n} de cette demande ?</source>
+        <location filename="../../ui/capture_panel.py" line="334"/>
+        <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="347" />
+        <location filename="../../ui/capture_panel.py" line="347"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="358" />
-        <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l'appareil ou reprenez-la.</source>
+        <location filename="../../ui/capture_panel.py" line="358"/>
+        <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="374" />
+        <location filename="../../ui/capture_panel.py" line="374"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="392" />
+        <location filename="../../ui/capture_panel.py" line="392"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -170,7 +170,7 @@
 <context>
     <name>CapturePreview</name>
     <message>
-        <location filename="../../ui/capture_preview.py" line="32" />
+        <location filename="../../ui/capture_preview.py" line="32"/>
         <source>Aperçu de la caméra (Espace : prendre la photo)</source>
         <translation>Camera preview (Space: take the photo)</translation>
     </message>
@@ -178,42 +178,42 @@
 <context>
     <name>CaptureWords</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="109" />
+        <location filename="../../ui/image_tile.py" line="109"/>
         <source>Vue éloignée</source>
         <translation>Far view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="110" />
+        <location filename="../../ui/image_tile.py" line="110"/>
         <source>Vue intermédiaire</source>
         <translation>Medium view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="111" />
+        <location filename="../../ui/image_tile.py" line="111"/>
         <source>Vue rapprochée</source>
         <translation>Close-up view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="112" />
+        <location filename="../../ui/image_tile.py" line="112"/>
         <source>Dermoscopie</source>
         <translation>Dermoscopy</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="113" />
+        <location filename="../../ui/image_tile.py" line="113"/>
         <source>Centrée sur la macula</source>
         <translation>Macula-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="114" />
+        <location filename="../../ui/image_tile.py" line="114"/>
         <source>Centrée sur la papille</source>
         <translation>Disc-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="122" />
+        <location filename="../../ui/image_tile.py" line="122"/>
         <source>Œil droit (OD)</source>
         <translation>Right eye (OD)</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="123" />
+        <location filename="../../ui/image_tile.py" line="123"/>
         <source>Œil gauche (OG)</source>
         <translation>Left eye (OS)</translation>
     </message>
@@ -221,209 +221,209 @@
 <context>
     <name>CaseEditor</name>
     <message>
-        <location filename="../../ui/case_editor.py" line="127" />
+        <location filename="../../ui/case_editor.py" line="127"/>
         <source>Formulaire de la spécialité</source>
         <translation>Specialty form</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="166" />
+        <location filename="../../ui/case_editor.py" line="166"/>
         <source>1. Consentement du patient</source>
-        <translation>1. Patient's consent</translation>
+        <translation>1. Patient&apos;s consent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="169" />
-        <source>Avant tout, demandez au patient s'il accepte que son dossier et ses photos soient envoyés à un médecin expert. Le reste du dossier s'ouvre ensuite.</source>
+        <location filename="../../ui/case_editor.py" line="169"/>
+        <source>Avant tout, demandez au patient s&apos;il accepte que son dossier et ses photos soient envoyés à un médecin expert. Le reste du dossier s&apos;ouvre ensuite.</source>
         <translation>First of all, ask the patient whether they agree to their case and photos being sent to an expert physician. The rest of the case opens afterwards.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="173" />
+        <location filename="../../ui/case_editor.py" line="173"/>
         <source>Le patient accepte la télé-expertise</source>
         <translation>The patient agrees to tele-expertise</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="174" />
+        <location filename="../../ui/case_editor.py" line="174"/>
         <source>Consentement :</source>
         <translation>Consent:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="175" />
-        <location filename="../../ui/case_editor.py" line="190" />
-        <location filename="../../ui/case_editor.py" line="290" />
+        <location filename="../../ui/case_editor.py" line="175"/>
+        <location filename="../../ui/case_editor.py" line="190"/>
+        <location filename="../../ui/case_editor.py" line="290"/>
         <source>JJ/MM/AAAA</source>
         <translation>DD/MM/YYYY</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="176" />
+        <location filename="../../ui/case_editor.py" line="176"/>
         <source>Date du consentement :</source>
         <translation>Consent date:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="177" />
-        <source>Nom de la personne qui l'a recueilli</source>
+        <location filename="../../ui/case_editor.py" line="177"/>
+        <source>Nom de la personne qui l&apos;a recueilli</source>
         <translation>Name of the person who recorded it</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="178" />
+        <location filename="../../ui/case_editor.py" line="178"/>
         <source>Recueilli par :</source>
         <translation>Recorded by:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="183" />
+        <location filename="../../ui/case_editor.py" line="183"/>
         <source>2. Patient</source>
         <translation>2. Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="186" />
+        <location filename="../../ui/case_editor.py" line="186"/>
         <source>Nom de naissance</source>
         <translation>Birth name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="187" />
+        <location filename="../../ui/case_editor.py" line="187"/>
         <source>Nom :</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="188" />
+        <location filename="../../ui/case_editor.py" line="188"/>
         <source>Prénom(s)</source>
         <translation>First name(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="189" />
+        <location filename="../../ui/case_editor.py" line="189"/>
         <source>Prénom(s) :</source>
         <translation>First name(s):</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="191" />
+        <location filename="../../ui/case_editor.py" line="191"/>
         <source>Date de naissance :</source>
         <translation>Date of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="193" />
+        <location filename="../../ui/case_editor.py" line="193"/>
         <source>Non renseigné</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="193" />
+        <location filename="../../ui/case_editor.py" line="193"/>
         <source>Femme</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="194" />
+        <location filename="../../ui/case_editor.py" line="194"/>
         <source>Homme</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="194" />
+        <location filename="../../ui/case_editor.py" line="194"/>
         <source>Autre</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="196" />
+        <location filename="../../ui/case_editor.py" line="196"/>
         <source>Sexe :</source>
         <translation>Sex:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="197" />
-        <source>15 caractères, sur la carte Vitale ou via l'INSi</source>
+        <location filename="../../ui/case_editor.py" line="197"/>
+        <source>15 caractères, sur la carte Vitale ou via l&apos;INSi</source>
         <translation>15 characters, on the Carte Vitale or from INSi</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="201" />
+        <location filename="../../ui/case_editor.py" line="201"/>
         <source>Matricule INS :</source>
         <translation>INS number:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="202" />
-        <source>Si l'INS n'est pas connu</source>
+        <location filename="../../ui/case_editor.py" line="202"/>
+        <source>Si l&apos;INS n&apos;est pas connu</source>
         <translation>If the INS is not known</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="203" />
+        <location filename="../../ui/case_editor.py" line="203"/>
         <source>Identifiant local :</source>
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="208" />
+        <location filename="../../ui/case_editor.py" line="208"/>
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="214" />
+        <location filename="../../ui/case_editor.py" line="214"/>
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="216" />
+        <location filename="../../ui/case_editor.py" line="216"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="217" />
+        <location filename="../../ui/case_editor.py" line="217"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="218" />
+        <location filename="../../ui/case_editor.py" line="218"/>
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="219" />
-        <source>La question posée à l'expert</source>
+        <location filename="../../ui/case_editor.py" line="219"/>
+        <source>La question posée à l&apos;expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="223" />
+        <location filename="../../ui/case_editor.py" line="223"/>
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="224" />
+        <location filename="../../ui/case_editor.py" line="224"/>
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="228" />
+        <location filename="../../ui/case_editor.py" line="228"/>
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="233" />
+        <location filename="../../ui/case_editor.py" line="233"/>
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="236" />
+        <location filename="../../ui/case_editor.py" line="236"/>
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="236" />
+        <location filename="../../ui/case_editor.py" line="236"/>
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="245" />
+        <location filename="../../ui/case_editor.py" line="245"/>
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="247" />
+        <location filename="../../ui/case_editor.py" line="247"/>
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="267" />
+        <location filename="../../ui/case_editor.py" line="267"/>
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="274" />
+        <location filename="../../ui/case_editor.py" line="274"/>
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="275" />
+        <location filename="../../ui/case_editor.py" line="275"/>
         <source>Non</source>
         <translation>No</translation>
     </message>
@@ -431,65 +431,65 @@
 <context>
     <name>CasePage</name>
     <message>
-        <location filename="../../ui/case_page.py" line="84" />
+        <location filename="../../ui/case_page.py" line="107"/>
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="105" />
+        <location filename="../../ui/case_page.py" line="126"/>
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="113" />
+        <location filename="../../ui/case_page.py" line="132"/>
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="131" />
+        <location filename="../../ui/case_page.py" line="150"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="132" />
+        <location filename="../../ui/case_page.py" line="151"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="172" />
+        <location filename="../../ui/case_page.py" line="191"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="182" />
+        <location filename="../../ui/case_page.py" line="201"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="185" />
+        <location filename="../../ui/case_page.py" line="204"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="194" />
-        <source>Le dossier n'a pas pu être enregistré : il ne part pas.</source>
+        <location filename="../../ui/case_page.py" line="213"/>
+        <source>Le dossier n&apos;a pas pu être enregistré : il ne part pas.</source>
         <translation>The case could not be saved: it is not sent.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="199" />
-        <source>Pas encore envoyé : complétez d'abord la liste ci-dessus (%n élément(s)).</source>
+        <location filename="../../ui/case_page.py" line="218"/>
+        <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
             <numerusform>Not sent yet: first complete the list above (%n items).</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="219" />
-        <source>Le dossier n'a pas pu partir (erreur interne, voir le journal).</source>
+        <location filename="../../ui/case_page.py" line="238"/>
+        <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="221" />
+        <location filename="../../ui/case_page.py" line="240"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
@@ -497,30 +497,30 @@
 <context>
     <name>ChecklistPanel</name>
     <message>
-        <location filename="../../ui/checklist.py" line="28" />
+        <location filename="../../ui/checklist.py" line="28"/>
         <source>Entrée ou double-clic : aller au champ (F6 : élément suivant)</source>
         <translation>Enter or double-click: go to the field (F6: next item)</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist.py" line="36" />
-        <source>Envoyer à l'expert</source>
+        <location filename="../../ui/checklist.py" line="36"/>
+        <source>Envoyer à l&apos;expert</source>
         <translation>Send to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist.py" line="37" />
+        <location filename="../../ui/checklist.py" line="37"/>
         <source>Vérifier et envoyer le dossier (Ctrl+Entrée)</source>
         <translation>Check and send the case (Ctrl+Enter)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/checklist.py" line="53" />
-        <source>Il reste %n élément(s) à compléter avant l'envoi :</source>
+        <location filename="../../ui/checklist.py" line="53"/>
+        <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
         <translation>
             <numerusform>%n item still to complete before sending:</numerusform>
             <numerusform>%n items still to complete before sending:</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/checklist.py" line="55" />
+        <location filename="../../ui/checklist.py" line="55"/>
         <source>Dossier complet : il peut partir.</source>
         <translation>Case complete: it can be sent.</translation>
     </message>
@@ -528,115 +528,138 @@
 <context>
     <name>DeviceFolderDialog</name>
     <message>
-        <location filename="../../ui/capture_folder.py" line="19" />
-        <source>Dossier de l'appareil</source>
+        <location filename="../../ui/capture_folder.py" line="19"/>
+        <source>Dossier de l&apos;appareil</source>
         <translation>Device folder</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="23" />
+        <location filename="../../ui/capture_folder.py" line="23"/>
         <source>Cochez les images de ce patient à importer (les plus récentes en premier).</source>
-        <translation>Tick this patient's images to import (most recent first).</translation>
+        <translation>Tick this patient&apos;s images to import (most recent first).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="25" />
-        <source>Aucune image dans le dossier de l'appareil ({folder}) : vérifiez que l'appareil a bien exporté les clichés.</source>
+        <location filename="../../ui/capture_folder.py" line="25"/>
+        <source>Aucune image dans le dossier de l&apos;appareil ({folder}) : vérifiez que l&apos;appareil a bien exporté les clichés.</source>
         <translation>No image in the device folder ({folder}): check that the device exported the pictures.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="40" />
+        <location filename="../../ui/capture_folder.py" line="40"/>
         <source>&amp;Importer</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="41" />
+        <location filename="../../ui/capture_folder.py" line="41"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
 </context>
 <context>
-    <name>FollowView</name>
+    <name>DiagnosticDialog</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="83" />
-        <source>Réponse de l'expert</source>
-        <translation>Expert's answer</translation>
+        <location filename="../../ui/diagnostic_dialog.py" line="18"/>
+        <source>Diagnostic de Teleavis</source>
+        <translation>Teleavis diagnosis</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="96" />
+        <location filename="../../ui/diagnostic_dialog.py" line="21"/>
+        <source>Vérifications en cours (caméras, réseau, disque)…</source>
+        <translation>Checking (cameras, network, disk)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/diagnostic_dialog.py" line="28"/>
+        <source>Copier pour le support</source>
+        <translation>Copy for support</translation>
+    </message>
+    <message>
+        <location filename="../../ui/diagnostic_dialog.py" line="52"/>
+        <source>Le diagnostic n&apos;a pas pu se terminer : {reason}</source>
+        <translation>The diagnosis could not finish: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>FollowView</name>
+    <message>
+        <location filename="../../ui/follow_view.py" line="83"/>
+        <source>Réponse de l&apos;expert</source>
+        <translation>Expert&apos;s answer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="96"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="97" />
-        <source>Dans le lecteur PDF de l'ordinateur</source>
-        <translation>In the computer's PDF viewer</translation>
+        <location filename="../../ui/follow_view.py" line="97"/>
+        <source>Dans le lecteur PDF de l&apos;ordinateur</source>
+        <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="99" />
+        <location filename="../../ui/follow_view.py" line="99"/>
         <source>Imprimer…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="107" />
-        <source>Question de l'expert</source>
-        <translation>Expert's question</translation>
+        <location filename="../../ui/follow_view.py" line="107"/>
+        <source>Question de l&apos;expert</source>
+        <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="112" />
-        <source>Votre réponse à l'expert</source>
+        <location filename="../../ui/follow_view.py" line="112"/>
+        <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="117" />
+        <location filename="../../ui/follow_view.py" line="117"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="120" />
+        <location filename="../../ui/follow_view.py" line="120"/>
         <source>Envoyer la réponse</source>
         <translation>Send the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="131" />
+        <location filename="../../ui/follow_view.py" line="131"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="135" />
+        <location filename="../../ui/follow_view.py" line="135"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="172" />
+        <location filename="../../ui/follow_view.py" line="172"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="175" />
+        <location filename="../../ui/follow_view.py" line="175"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="188" />
+        <location filename="../../ui/follow_view.py" line="188"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="188" />
+        <location filename="../../ui/follow_view.py" line="188"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="204" />
+        <location filename="../../ui/follow_view.py" line="204"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="205" />
+        <location filename="../../ui/follow_view.py" line="205"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="208" />
+        <location filename="../../ui/follow_view.py" line="208"/>
         <source>Conseil de suivi : revoir le patient sous %n jour(s).</source>
         <translation>
             <numerusform>Follow-up advice: see the patient again within %n day.</numerusform>
@@ -644,27 +667,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="238" />
+        <location filename="../../ui/follow_view.py" line="238"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="280" />
-        <source>Images pour l'expert</source>
+        <location filename="../../ui/follow_view.py" line="280"/>
+        <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="281" />
+        <location filename="../../ui/follow_view.py" line="281"/>
         <source>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="300" />
-        <source>réponse à l'expert</source>
+        <location filename="../../ui/follow_view.py" line="300"/>
+        <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="306" />
+        <location filename="../../ui/follow_view.py" line="306"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -672,12 +695,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="320" />
-        <source>Écrivez votre réponse avant de l'envoyer.</source>
+        <location filename="../../ui/follow_view.py" line="320"/>
+        <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="330" />
+        <location filename="../../ui/follow_view.py" line="330"/>
         <source>Réponse enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Answer saved: it goes with the next sync.</translation>
     </message>
@@ -685,89 +708,89 @@
 <context>
     <name>ImageLabels</name>
     <message>
-        <location filename="../../ui/capture_labels.py" line="33" />
+        <location filename="../../ui/capture_labels.py" line="33"/>
         <source>Image sélectionnée</source>
         <translation>Selected image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="42" />
+        <location filename="../../ui/capture_labels.py" line="42"/>
         <source>ex. dos, avant-bras gauche, talon droit</source>
         <translation>e.g. back, left forearm, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="43" />
+        <location filename="../../ui/capture_labels.py" line="43"/>
         <source>&amp;Localisation :</source>
         <translation>Body &amp;site:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="48" />
-        <location filename="../../ui/capture_labels.py" line="96" />
+        <location filename="../../ui/capture_labels.py" line="48"/>
+        <location filename="../../ui/capture_labels.py" line="96"/>
         <source>— à préciser —</source>
         <translation>— to be given —</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="51" />
+        <location filename="../../ui/capture_labels.py" line="51"/>
         <source>Œi&amp;l :</source>
         <translation>&amp;Eye:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="56" />
-        <location filename="../../ui/capture_labels.py" line="99" />
+        <location filename="../../ui/capture_labels.py" line="56"/>
+        <location filename="../../ui/capture_labels.py" line="99"/>
         <source>&amp;Vue :</source>
         <translation>&amp;View:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="61" />
-        <source>Remarque pour l'expert (facultatif)</source>
+        <location filename="../../ui/capture_labels.py" line="61"/>
+        <source>Remarque pour l&apos;expert (facultatif)</source>
         <translation>Note for the expert (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="62" />
+        <location filename="../../ui/capture_labels.py" line="62"/>
         <source>&amp;Note :</source>
         <translation>&amp;Note:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="73" />
+        <location filename="../../ui/capture_labels.py" line="73"/>
         <source>&amp;Reprendre</source>
         <translation>&amp;Retake</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="74" />
+        <location filename="../../ui/capture_labels.py" line="74"/>
         <source>La prochaine photo remplacera celle-ci</source>
         <translation>The next photo will replace this one</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="75" />
+        <location filename="../../ui/capture_labels.py" line="75"/>
         <source>&amp;Anonymiser…</source>
         <translation>&amp;Anonymise…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="76" />
+        <location filename="../../ui/capture_labels.py" line="76"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="77" />
+        <location filename="../../ui/capture_labels.py" line="77"/>
         <source>Supprimer cette image (Suppr)</source>
         <translation>Delete this image (Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="99" />
+        <location filename="../../ui/capture_labels.py" line="99"/>
         <source>&amp;Champ :</source>
         <translation>&amp;Field:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="129" />
-        <source>Aucun contrôle de qualité n'a été fait sur cette image.</source>
+        <location filename="../../ui/capture_labels.py" line="129"/>
+        <source>Aucun contrôle de qualité n&apos;a été fait sur cette image.</source>
         <translation>No quality check was made on this image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="134" />
+        <location filename="../../ui/capture_labels.py" line="134"/>
         <source> (mesure {measure}</source>
         <translation> (measure {measure}</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="136" />
+        <location filename="../../ui/capture_labels.py" line="136"/>
         <source>, seuil {threshold}</source>
         <translation>, threshold {threshold}</translation>
     </message>
@@ -775,46 +798,46 @@
 <context>
     <name>ImageStrip</name>
     <message>
-        <location filename="../../ui/image_strip.py" line="35" />
-        <source>Aucune image pour l'instant : prenez une photo ou importez-en une.</source>
+        <location filename="../../ui/image_strip.py" line="35"/>
+        <source>Aucune image pour l&apos;instant : prenez une photo ou importez-en une.</source>
         <translation>No image yet: take a photo or import one.</translation>
     </message>
 </context>
 <context>
     <name>ImageTile</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="50" />
+        <location filename="../../ui/image_tile.py" line="50"/>
         <source>Aperçu indisponible</source>
         <extracomment>Border and badge colours by quality level; the badge also says it in words (colour-blind users).</extracomment>
         <translation>Preview unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="59" />
+        <location filename="../../ui/image_tile.py" line="59"/>
         <source>Image de bonne qualité.</source>
         <translation>Good quality image.</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="70" />
+        <location filename="../../ui/image_tile.py" line="70"/>
         <source>Image {n} : {quality}</source>
         <translation>Image {n}: {quality}</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="73" />
+        <location filename="../../ui/image_tile.py" line="73"/>
         <source>✓ Bonne qualité</source>
         <translation>✓ Good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="73" />
+        <location filename="../../ui/image_tile.py" line="73"/>
         <source>! À vérifier</source>
         <translation>! To check</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="74" />
+        <location filename="../../ui/image_tile.py" line="74"/>
         <source>✗ Inutilisable</source>
         <translation>✗ Unusable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="80" />
+        <location filename="../../ui/image_tile.py" line="80"/>
         <source>Non légendée</source>
         <translation>Not labelled</translation>
     </message>
@@ -822,27 +845,27 @@
 <context>
     <name>LiveCamera</name>
     <message>
-        <location filename="../../ui/capture_camera.py" line="21" />
+        <location filename="../../ui/capture_camera.py" line="21"/>
         <source>Caméra</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="22" />
+        <location filename="../../ui/capture_camera.py" line="22"/>
         <source>&amp;Caméra :</source>
         <translation>&amp;Camera:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="24" />
+        <location filename="../../ui/capture_camera.py" line="24"/>
         <source>Caméra débranchée — rebranchez-la : la reprise est automatique</source>
         <translation>Camera unplugged — plug it back in: it resumes by itself</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="65" />
+        <location filename="../../ui/capture_camera.py" line="65"/>
         <source>Démarrage de la caméra…</source>
         <translation>Starting the camera…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="71" />
+        <location filename="../../ui/capture_camera.py" line="71"/>
         <source>Caméra arrêtée.</source>
         <translation>Camera stopped.</translation>
     </message>
@@ -850,27 +873,27 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock.py" line="101" />
+        <location filename="../../ui/lock.py" line="101"/>
         <source>Teleavis est verrouillé</source>
         <translation>Teleavis is locked</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="104" />
+        <location filename="../../ui/lock.py" line="104"/>
         <source>Les dossiers sont masqués. Tapez votre code ou la phrase secrète pour reprendre.</source>
         <translation>The cases are hidden. Type your PIN or the passphrase to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="109" />
+        <location filename="../../ui/lock.py" line="109"/>
         <source>Code ou phrase secrète</source>
         <translation>PIN or passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="113" />
+        <location filename="../../ui/lock.py" line="113"/>
         <source>Déverrouiller</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="133" />
+        <location filename="../../ui/lock.py" line="133"/>
         <source>Code ou phrase secrète incorrect.</source>
         <translation>Wrong PIN or passphrase.</translation>
     </message>
@@ -878,188 +901,198 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="79" />
-        <source>Mode formation : les dossiers partent vers une plateforme d'essai, pas vers un expert réel.</source>
+        <location filename="../../ui/main_window.py" line="88"/>
+        <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
         <translation>Training mode: cases go to a trial platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132" />
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>&amp;Dossiers</source>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133" />
+        <location filename="../../ui/main_window.py" line="176"/>
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="135" />
+        <location filename="../../ui/main_window.py" line="178"/>
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136" />
+        <location filename="../../ui/main_window.py" line="179"/>
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138" />
-        <source>&amp;Envoyer à l'expert</source>
+        <location filename="../../ui/main_window.py" line="181"/>
+        <source>&amp;Envoyer à l&apos;expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139" />
+        <location filename="../../ui/main_window.py" line="182"/>
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141" />
+        <location filename="../../ui/main_window.py" line="184"/>
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="142" />
+        <location filename="../../ui/main_window.py" line="185"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144" />
+        <location filename="../../ui/main_window.py" line="187"/>
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145" />
+        <location filename="../../ui/main_window.py" line="188"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147" />
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>Rétablir</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152" />
+        <location filename="../../ui/main_window.py" line="195"/>
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153" />
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161" />
+        <location filename="../../ui/main_window.py" line="198"/>
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162" />
+        <location filename="../../ui/main_window.py" line="199"/>
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260" />
+        <location filename="../../ui/main_window.py" line="201"/>
+        <source>&amp;Aide</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="202"/>
+        <source>&amp;Diagnostic…</source>
+        <translation>&amp;Diagnosis…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269" />
-        <source>Réponse de l'expert</source>
-        <translation>Expert's answer</translation>
+        <location filename="../../ui/main_window.py" line="329"/>
+        <source>Réponse de l&apos;expert</source>
+        <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="270" />
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="272" />
-        <source>Question de l'expert</source>
-        <translation>Expert's question</translation>
+        <location filename="../../ui/main_window.py" line="332"/>
+        <source>Question de l&apos;expert</source>
+        <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="273" />
-        <source>L'expert pose une question sur le dossier {id}.</source>
+        <location filename="../../ui/main_window.py" line="333"/>
+        <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275" />
+        <location filename="../../ui/main_window.py" line="335"/>
         <source>Dossier à corriger</source>
         <translation>Case to correct</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276" />
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>La plateforme a refusé le dossier {id} : {words}</source>
         <translation>The platform refused case {id}: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293" />
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294" />
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308" />
-        <source>En attente d'envoi : {n}</source>
+        <location filename="../../ui/main_window.py" line="368"/>
+        <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309" />
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310" />
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312" />
-        <location filename="../../ui/main_window.py" line="330" />
-        <source>Plateforme d'essai sur cette machine</source>
+        <location filename="../../ui/main_window.py" line="372"/>
+        <location filename="../../ui/main_window.py" line="390"/>
+        <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345" />
+        <location filename="../../ui/main_window.py" line="405"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346" />
-        <source>Hors ligne : {words} — les dossiers attendent, rien n'est perdu.</source>
+        <location filename="../../ui/main_window.py" line="406"/>
+        <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="367" />
+        <location filename="../../ui/main_window.py" line="427"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368" />
+        <location filename="../../ui/main_window.py" line="428"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370" />
+        <location filename="../../ui/main_window.py" line="430"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="376" />
+        <location filename="../../ui/main_window.py" line="436"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="377" />
+        <location filename="../../ui/main_window.py" line="437"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="394" />
+        <location filename="../../ui/main_window.py" line="454"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1067,45 +1100,45 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="396" />
-        <source>Le rapport n'a pas pu être fait.</source>
+        <location filename="../../ui/main_window.py" line="456"/>
+        <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
 </context>
 <context>
     <name>PassphraseDialog</name>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="11" />
+        <location filename="../../ui/unlock_dialog.py" line="11"/>
         <source>Déverrouiller Teleavis</source>
         <translation>Unlock Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="13" />
+        <location filename="../../ui/unlock_dialog.py" line="13"/>
         <source>Choisissez la phrase secrète qui protège les dossiers de cette machine. Sans elle, les données ne peuvent pas être lues : notez-la en lieu sûr.</source>
         <translation>Choose the passphrase that protects the cases on this computer. Without it the data cannot be read: write it down somewhere safe.</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="16" />
+        <location filename="../../ui/unlock_dialog.py" line="16"/>
         <source>Tapez la phrase secrète de Teleavis pour ouvrir les dossiers.</source>
         <translation>Type the Teleavis passphrase to open the cases.</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="21" />
+        <location filename="../../ui/unlock_dialog.py" line="21"/>
         <source>Phrase secrète :</source>
         <translation>Passphrase:</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="25" />
+        <location filename="../../ui/unlock_dialog.py" line="25"/>
         <source>Répétez-la :</source>
         <translation>Repeat it:</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="37" />
+        <location filename="../../ui/unlock_dialog.py" line="37"/>
         <source>La phrase secrète est vide.</source>
         <translation>The passphrase is empty.</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="40" />
+        <location filename="../../ui/unlock_dialog.py" line="40"/>
         <source>Les deux phrases sont différentes.</source>
         <translation>The two passphrases differ.</translation>
     </message>
@@ -1113,83 +1146,83 @@
 <context>
     <name>PlatformForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="133" />
-        <source>Mode formation : plateforme d'essai intégrée, aucun envoi réel</source>
+        <location filename="../../ui/setup_forms.py" line="133"/>
+        <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <translation>Training mode: built-in trial platform, nothing really sent</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="134" />
+        <location filename="../../ui/setup_forms.py" line="134"/>
         <source>Plateforme régionale de télé-expertise</source>
         <translation>Regional tele-expertise platform</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="144" />
-        <source>Jeton d'accès personnel (ou identifiants ci-dessous)</source>
+        <location filename="../../ui/setup_forms.py" line="144"/>
+        <source>Jeton d&apos;accès personnel (ou identifiants ci-dessous)</source>
         <translation>Personal access token (or credentials below)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="149" />
+        <location filename="../../ui/setup_forms.py" line="149"/>
         <source>Fichier des autorités de certification (facultatif)</source>
         <translation>Certificate authorities file (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="150" />
+        <location filename="../../ui/setup_forms.py" line="150"/>
         <source>Adresse de la plateforme :</source>
         <translation>Platform address:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="151" />
-        <source>Jeton d'accès :</source>
+        <location filename="../../ui/setup_forms.py" line="151"/>
+        <source>Jeton d&apos;accès :</source>
         <translation>Access token:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="152" />
+        <location filename="../../ui/setup_forms.py" line="152"/>
         <source>Adresse de connexion (OAuth) :</source>
         <translation>Sign-in address (OAuth):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="153" />
+        <location filename="../../ui/setup_forms.py" line="153"/>
         <source>Identifiant client :</source>
         <translation>Client id:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="154" />
+        <location filename="../../ui/setup_forms.py" line="154"/>
         <source>Secret client :</source>
         <translation>Client secret:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="155" />
+        <location filename="../../ui/setup_forms.py" line="155"/>
         <source>Proxy :</source>
         <translation>Proxy:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="156" />
+        <location filename="../../ui/setup_forms.py" line="156"/>
         <source>Certificats (CA) :</source>
         <translation>Certificates (CA):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="161" />
+        <location filename="../../ui/setup_forms.py" line="161"/>
         <source>Tester la connexion</source>
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="194" />
-        <source>Donnez l'adresse de la plateforme, ou choisissez le mode formation.</source>
-        <translation>Give the platform's address, or choose training mode.</translation>
+        <location filename="../../ui/setup_forms.py" line="194"/>
+        <source>Donnez l&apos;adresse de la plateforme, ou choisissez le mode formation.</source>
+        <translation>Give the platform&apos;s address, or choose training mode.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="208" />
+        <location filename="../../ui/setup_forms.py" line="208"/>
         <source>Test en cours…</source>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="229" />
+        <location filename="../../ui/setup_forms.py" line="229"/>
         <source>Connexion réussie ({words}).</source>
         <translation>Connection works ({words}).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="230" />
-        <location filename="../../ui/setup_forms.py" line="235" />
+        <location filename="../../ui/setup_forms.py" line="230"/>
+        <location filename="../../ui/setup_forms.py" line="235"/>
         <source>Échec : {words}</source>
         <translation>Failed: {words}</translation>
     </message>
@@ -1197,137 +1230,137 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="44" />
+        <location filename="../../ui/settings_dialog.py" line="44"/>
         <source>Réglages de Teleavis</source>
         <translation>Teleavis settings</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="52" />
+        <location filename="../../ui/settings_dialog.py" line="52"/>
         <source>Site</source>
         <translation>Site</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="54" />
+        <location filename="../../ui/settings_dialog.py" line="54"/>
         <source>Plateforme</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="60" />
+        <location filename="../../ui/settings_dialog.py" line="60"/>
         <source>Automatique (caméra branchée, sinon démonstration)</source>
         <translation>Automatic (plugged-in camera, else demo)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="61" />
+        <location filename="../../ui/settings_dialog.py" line="61"/>
         <source>Caméra de démonstration</source>
         <translation>Demo camera</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="63" />
+        <location filename="../../ui/settings_dialog.py" line="63"/>
         <source>Caméra USB n° {n}</source>
         <translation>USB camera no. {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="70" />
+        <location filename="../../ui/settings_dialog.py" line="70"/>
         <source>Caméra :</source>
         <translation>Camera:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="73" />
+        <location filename="../../ui/settings_dialog.py" line="73"/>
         <source>La meilleure disponible</source>
         <translation>The best available</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="75" />
+        <location filename="../../ui/settings_dialog.py" line="75"/>
         <source>Résolution :</source>
         <translation>Resolution:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="77" />
+        <location filename="../../ui/settings_dialog.py" line="77"/>
         <source>Dossier où le rétinographe dépose ses images</source>
         <translation>Folder where the retinograph drops its images</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="78" />
+        <location filename="../../ui/settings_dialog.py" line="78"/>
         <source>Dossier surveillé :</source>
         <translation>Watched folder:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="79" />
+        <location filename="../../ui/settings_dialog.py" line="79"/>
         <source>Prise de vue</source>
         <translation>Capture</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="85" />
+        <location filename="../../ui/settings_dialog.py" line="85"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="86" />
+        <location filename="../../ui/settings_dialog.py" line="86"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="88" />
+        <location filename="../../ui/settings_dialog.py" line="88"/>
         <source>Verrouiller après :</source>
         <translation>Lock after:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="90" />
+        <location filename="../../ui/settings_dialog.py" line="90"/>
         <source>Laisser vide pour garder le code actuel</source>
         <translation>Leave empty to keep the current PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="91" />
+        <location filename="../../ui/settings_dialog.py" line="91"/>
         <source>Code de déverrouillage :</source>
         <translation>Unlock PIN:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="93" />
+        <location filename="../../ui/settings_dialog.py" line="93"/>
         <source>Dossier de sauvegarde :</source>
         <translation>Backup folder:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="95" />
+        <location filename="../../ui/settings_dialog.py" line="95"/>
         <source> h</source>
         <translation> h</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="97" />
+        <location filename="../../ui/settings_dialog.py" line="97"/>
         <source>Sauvegarder toutes les :</source>
         <translation>Back up every:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="98" />
+        <location filename="../../ui/settings_dialog.py" line="98"/>
         <source>Sécurité</source>
         <translation>Security</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="103" />
+        <location filename="../../ui/settings_dialog.py" line="103"/>
         <source>Celle du système</source>
-        <translation>The system's</translation>
+        <translation>The system&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="107" />
+        <location filename="../../ui/settings_dialog.py" line="107"/>
         <source>Langue :</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="108" />
-        <source>La nouvelle langue s'applique au prochain démarrage de Teleavis.</source>
+        <location filename="../../ui/settings_dialog.py" line="108"/>
+        <source>La nouvelle langue s&apos;applique au prochain démarrage de Teleavis.</source>
         <translation>The new language applies the next time Teleavis starts.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="111" />
+        <location filename="../../ui/settings_dialog.py" line="111"/>
         <source>Langue</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="117" />
+        <location filename="../../ui/settings_dialog.py" line="117"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="118" />
+        <location filename="../../ui/settings_dialog.py" line="118"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
@@ -1335,51 +1368,51 @@
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="27" />
+        <location filename="../../ui/setup_wizard.py" line="27"/>
         <source>Bienvenue dans Teleavis</source>
         <translation>Welcome to Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="30" />
+        <location filename="../../ui/setup_wizard.py" line="30"/>
         <source>Suivant &gt;</source>
         <translation>Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="31" />
+        <location filename="../../ui/setup_wizard.py" line="31"/>
         <source>&lt; Précédent</source>
         <translation>&lt; Back</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="32" />
+        <location filename="../../ui/setup_wizard.py" line="32"/>
         <source>Commencer</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="33" />
+        <location filename="../../ui/setup_wizard.py" line="33"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="36" />
+        <location filename="../../ui/setup_wizard.py" line="36"/>
         <source>Teleavis envoie vos demandes de télé-expertise (dermatologie, rétinographie, plaies) à un médecin expert et vous rapporte sa réponse.
 
-Deux réglages suffisent pour commencer : qui demande l'avis (votre site), et où partent les dossiers. Sans plateforme, Teleavis démarre en mode formation : vous pouvez essayer tout le parcours avec une plateforme d'essai et une caméra de démonstration.</source>
+Deux réglages suffisent pour commencer : qui demande l&apos;avis (votre site), et où partent les dossiers. Sans plateforme, Teleavis démarre en mode formation : vous pouvez essayer tout le parcours avec une plateforme d&apos;essai et une caméra de démonstration.</source>
         <translation>Teleavis sends your tele-expertise requests (dermatology, retinography, wound care) to an expert physician and brings back the answer.
 
 Two settings are enough to start: who asks for the opinion (your site), and where the cases go. Without a platform, Teleavis starts in training mode: you can try the whole loop with a trial platform and a demo camera.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="42" />
+        <location filename="../../ui/setup_wizard.py" line="42"/>
         <source>Bienvenue</source>
         <translation>Welcome</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="44" />
+        <location filename="../../ui/setup_wizard.py" line="44"/>
         <source>Votre site</source>
         <translation>Your site</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="46" />
+        <location filename="../../ui/setup_wizard.py" line="46"/>
         <source>Plateforme de télé-expertise</source>
         <translation>Tele-expertise platform</translation>
     </message>
@@ -1387,70 +1420,70 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>SiteForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="49" />
+        <location filename="../../ui/setup_forms.py" line="49"/>
         <source>11 chiffres</source>
         <translation>11 digits</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="52" />
+        <location filename="../../ui/setup_forms.py" line="52"/>
         <source>Médecin généraliste, infirmier(e)…</source>
         <translation>General practitioner, nurse…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="53" />
+        <location filename="../../ui/setup_forms.py" line="53"/>
         <source>9 chiffres</source>
         <translation>9 digits</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="56" />
-        <source>Le praticien qui demande l'avis :</source>
+        <location filename="../../ui/setup_forms.py" line="56"/>
+        <source>Le praticien qui demande l&apos;avis :</source>
         <translation>The practitioner asking for the opinion:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="57" />
+        <location filename="../../ui/setup_forms.py" line="57"/>
         <source>N° RPPS :</source>
         <translation>RPPS no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="58" />
+        <location filename="../../ui/setup_forms.py" line="58"/>
         <source>Nom :</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="59" />
+        <location filename="../../ui/setup_forms.py" line="59"/>
         <source>Prénom :</source>
         <translation>First name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="60" />
+        <location filename="../../ui/setup_forms.py" line="60"/>
         <source>Fonction :</source>
         <translation>Role:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="61" />
+        <location filename="../../ui/setup_forms.py" line="61"/>
         <source>La structure :</source>
         <translation>The organisation:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="62" />
+        <location filename="../../ui/setup_forms.py" line="62"/>
         <source>N° FINESS :</source>
         <translation>FINESS no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="63" />
+        <location filename="../../ui/setup_forms.py" line="63"/>
         <source>Nom de la structure :</source>
         <translation>Organisation name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="64" />
-        <source>Système d'identifiants locaux :</source>
+        <location filename="../../ui/setup_forms.py" line="64"/>
+        <source>Système d&apos;identifiants locaux :</source>
         <translation>Local patient-id system:</translation>
     </message>
 </context>
 <context>
     <name>ViewChecklist</name>
     <message>
-        <location filename="../../ui/capture_checklist.py" line="24" />
+        <location filename="../../ui/capture_checklist.py" line="24"/>
         <source> (facultatif)</source>
         <translation> (optional)</translation>
     </message>
@@ -1458,57 +1491,57 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="199" />
+        <location filename="../../ui/worklist.py" line="190"/>
         <source>Rechercher un patient (nom, INS) ou un n° de dossier</source>
         <translation>Search a patient (name, INS) or a case number</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="203" />
+        <location filename="../../ui/worklist.py" line="194"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="204" />
+        <location filename="../../ui/worklist.py" line="195"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="276" />
+        <location filename="../../ui/worklist.py" line="267"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="276" />
+        <location filename="../../ui/worklist.py" line="267"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="277" />
+        <location filename="../../ui/worklist.py" line="268"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="277" />
+        <location filename="../../ui/worklist.py" line="268"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="277" />
+        <location filename="../../ui/worklist.py" line="268"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="282" />
+        <location filename="../../ui/worklist.py" line="273"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="299" />
+        <location filename="../../ui/worklist.py" line="290"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="300" />
+        <location filename="../../ui/worklist.py" line="291"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
@@ -1516,53 +1549,53 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/worklist.py" line="136" />
+        <location filename="../../ui/worklist.py" line="127"/>
         <source>Patient</source>
-        <extracomment>The worklist's filters: which states each shows (a grouping for the eye, not a rule of the case).</extracomment>
+        <extracomment>The worklist&apos;s filters: which states each shows (a grouping for the eye, not a rule of the case).</extracomment>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="136" />
+        <location filename="../../ui/worklist.py" line="127"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="136" />
+        <location filename="../../ui/worklist.py" line="127"/>
         <source>Priorité</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="136" />
+        <location filename="../../ui/worklist.py" line="127"/>
         <source>État</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="137" />
+        <location filename="../../ui/worklist.py" line="128"/>
         <source>Dernier changement</source>
         <translation>Last change</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="137" />
+        <location filename="../../ui/worklist.py" line="128"/>
         <source>Images</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="152" />
+        <location filename="../../ui/worklist.py" line="143"/>
         <source>Urgent</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="152" />
+        <location filename="../../ui/worklist.py" line="143"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="155" />
+        <location filename="../../ui/worklist.py" line="146"/>
         <source>{state} — réponse non lue</source>
         <translation>{state} — unread answer</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="167" />
+        <location filename="../../ui/worklist.py" line="158"/>
         <source>Dossier {id}</source>
         <translation>Case {id}</translation>
     </message>
@@ -1570,7 +1603,7 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>editor</name>
     <message>
-        <location filename="../../ui/case_editor.py" line="66" />
+        <location filename="../../ui/case_editor.py" line="66"/>
         <source>Modifier « {field} »</source>
         <translation>Edit “{field}”</translation>
     </message>
@@ -1578,12 +1611,7 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>parent</name>
     <message>
-        <location filename="../../ui/case_page.py" line="34" />
-        <source>Prise de vue : bientôt disponible.</source>
-        <translation>Capture: coming soon.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings_dialog.py" line="34" />
+        <location filename="../../ui/settings_dialog.py" line="34"/>
         <source>Choisir…</source>
         <translation>Choose…</translation>
     </message>
@@ -1591,8 +1619,9 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>self.window</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="60" />
+        <location filename="../../ui/main_window.py" line="69"/>
         <source>Teleavis — %n réponse(s) non lue(s)</source>
+        <extracomment>The data key (OS keyring) is fetched, and the sync thread started, this long after the window shows: start-up only draws the worklist, which needs neither.</extracomment>
         <translation>
             <numerusform>Teleavis — %n unread answer</numerusform>
             <numerusform>Teleavis — %n unread answers</numerusform>

@@ -57,7 +57,7 @@ def test_the_window_in_english_speaks_english_down_to_the_checklist(qtbot: Any, 
     window = MainWindow(store)
     qtbot.addWidget(window)
     window.show()
-    assert [a.text() for a in window.menuBar().actions()] == ["&Cases", "&Edit"]
+    assert [a.text() for a in window.menuBar().actions()] == ["&Cases", "&Edit", "&Help"]
     assert window.worklist.filter_buttons["to-finish"].text().startswith("To finish")
     window.new_case()
     page = window.case_page
@@ -70,6 +70,6 @@ def test_the_window_in_english_speaks_english_down_to_the_checklist(qtbot: Any, 
 def test_the_window_is_french_by_default(qtbot: Any, store: Store, sync_runner: None) -> None:
     window = MainWindow(store)
     qtbot.addWidget(window)
-    assert [a.text() for a in window.menuBar().actions()] == ["&Dossiers", "&Édition"]
+    assert [a.text() for a in window.menuBar().actions()] == ["&Dossiers", "&Édition", "&Aide"]
     assert "plateforme d'essai" in window.banner.text()
     window.shutdown()

@@ -1,0 +1,52 @@
+"""Aide > Diagnostic: the checks of ``teleavis doctor``, run off the main thread and shown as text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from ui.tasks import run_task
+
+
+class DiagnosticDialog(QDialog):
+    """Cameras, keyring, data folder, disk, database, platform, TLS and clock, with what to do."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Diagnostic de Teleavis"))
+        self.resize(720, 520)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(self.tr("Vérifications en cours (caméras, réseau, disque)…"))
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.report = QPlainTextEdit(readOnly=True)
+        self.report.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        layout.addWidget(self.report, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.copy = QPushButton(self.tr("Copier pour le support"))
+        self.copy.setEnabled(False)
+        self.copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.report.toPlainText()))
+        buttons.addButton(self.copy, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.done_checks: list[Any] | None = None
+        run_task(self._diagnose, self._show, self._failed)
+
+    @staticmethod
+    def _diagnose() -> list[Any]:
+        from app.commands.doctor import diagnose
+
+        return diagnose()
+
+    def _show(self, checks: list[Any]) -> None:
+        from app import doctor
+
+        self.done_checks = checks
+        self.summary.setText(doctor.summary(checks))
+        self.report.setPlainText(doctor.render_text(checks))
+        self.copy.setEnabled(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.summary.setText(self.tr("Le diagnostic n'a pas pu se terminer : {reason}").format(reason=str(exc)))
