@@ -37,6 +37,9 @@ class CameraChoice:
     name: str
 
 
+DEMO_WIDTH, DEMO_HEIGHT = 1920, 1080
+
+
 def demo_choice(specialty: str) -> CameraChoice:
     from capture.demo import DemoCamera
 
@@ -58,7 +61,8 @@ def open_source(choice_id: str, resolution: str = "") -> FrameSource:
     if choice_id.startswith(DEMO_ID):
         from capture.demo import DemoCamera
 
-        return DemoCamera(kind=choice_id.partition(":")[2] or "dermatology")
+        # Full HD, as a current USB camera gives: below 768 lines every demo photo would be flagged.
+        return DemoCamera(kind=choice_id.partition(":")[2] or "dermatology", width=DEMO_WIDTH, height=DEMO_HEIGHT)
     from capture.camera import open_camera
 
     return open_camera(choice_id, resolution)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEven
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -74,10 +75,13 @@ class CapturePanel(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        actions = QHBoxLayout()
-        for widget in (self.capture_button, self.import_button, self.folder_button, self.anonymise_first):
-            actions.addWidget(widget)
-        actions.addStretch(1)
+        # A grid, not a row: the four controls side by side need more width than a 1366 px screen
+        # leaves this panel, and their words were cut.
+        actions = QGridLayout()
+        actions.addWidget(self.capture_button, 0, 0, 1, 2)
+        actions.addWidget(self.import_button, 1, 0)
+        actions.addWidget(self.folder_button, 1, 1)
+        actions.addWidget(self.anonymise_first, 2, 0, 1, 2)
         left = QVBoxLayout()
         left.addWidget(self.live, 1)
         left.addLayout(actions)
@@ -102,8 +106,11 @@ class CapturePanel(QWidget):
         layout.addLayout(top, 1)
         layout.addWidget(self.strip)
 
-        QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.capture_still,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut = QShortcut(QKeySequence(Qt.Key.Key_F8), self)
+        # Set apart: PySide6 ignores the ``context`` keyword when a callable is given, and a window-wide
+        # F8 here would clash with the editor's.
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.capture_still)
         self.setTabOrder(self.preview, self.capture_button)
         self.setTabOrder(self.capture_button, self.import_button)
         self.setTabOrder(self.import_button, self.folder_button)

@@ -20,7 +20,7 @@ from app.store import Store
 from capture.demo import DemoCamera
 from tests.support.images import jpeg_bytes, png_bytes, skin_photo
 from ui.anonymise_dialog import AnonymiseChoice, AnonymiseDialog
-from ui.camera_bridge import PREVIEW_LONG_SIDE
+from ui.camera_bridge import DEMO_HEIGHT, DEMO_WIDTH, PREVIEW_LONG_SIDE
 from ui.capture_panel import CapturePanel
 from ui.image_tile import LEVEL_COLOURS
 
@@ -115,17 +115,19 @@ def test_demo_camera_previews_and_a_still_is_stored_at_full_resolution(qtbot: An
     assert panel.preview.flashing() and panel.cue.sounds == 1
     (image,) = wait_images(qtbot, panel, 1)
 
-    camera = DemoCamera()
-    assert (image.width, image.height) == (camera.width, camera.height) == (1280, 720)
+    camera = DemoCamera(width=DEMO_WIDTH, height=DEMO_HEIGHT)
+    assert (image.width, image.height) == (camera.width, camera.height) == (1920, 1080)
     (saved,) = reopened(store, case.id)
-    assert (saved.width, saved.height) == (1280, 720)
-    assert Image.open(io.BytesIO(store.image_bytes(saved))).size == (1280, 720)
+    assert (saved.width, saved.height) == (1920, 1080)
+    assert Image.open(io.BytesIO(store.image_bytes(saved))).size == (1920, 1080)
     assert saved.quality, "the still went through the quality checks"
     tile = panel.tile(saved.id)
     assert tile.level == saved.worst_level()
     assert LEVEL_COLOURS[tile.level] in tile.styleSheet()
-    worst = [f.message for f in saved.quality if f.level == saved.worst_level()]
-    assert tile.sentence.text() in (worst or ["Image de bonne qualité."])
+    # A Full HD demo still passes every check: the tile says so in words (a flagged image would show
+    # its worst finding's sentence instead, see the blurred import below).
+    assert saved.worst_level() == "ok"
+    assert tile.sentence.text() == "Image de bonne qualité."
 
 
 def test_space_on_the_preview_and_f8_take_stills(qtbot: Any, panel: CapturePanel, store: Store) -> None:
@@ -339,7 +341,7 @@ def test_retake_replaces_the_image_and_keeps_its_labels(qtbot: Any, panel: Captu
     panel.capture_still()
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and case.images[0].id != blurred.id, timeout=JOB_MS)
     (saved,) = reopened(store, case.id)
-    assert saved.id != blurred.id and saved.width == 1280
+    assert saved.id != blurred.id and saved.width == 1920
     assert (saved.view, saved.body_site) == ("close-up", "mollet droit")
 
 
@@ -504,7 +506,7 @@ def test_anonymise_before_keeping_a_still(qtbot: Any, panel: CapturePanel, store
     region = (0, 0, 400, 300)
 
     def accept_with_region(dialog: AnonymiseDialog) -> int:
-        assert (dialog.canvas.image.width(), dialog.canvas.image.height()) == (1280, 720)  # the full still
+        assert (dialog.canvas.image.width(), dialog.canvas.image.height()) == (1920, 1080)  # the full still
         dialog.canvas.add_region(region)
         dialog.mask.setChecked(True)
         return int(AnonymiseDialog.DialogCode.Accepted)
@@ -516,7 +518,8 @@ def test_anonymise_before_keeping_a_still(qtbot: Any, panel: CapturePanel, store
     (image,) = wait_images(qtbot, panel, 1)
     pixels = decoded(store, image)
     assert pixels[8:292, 8:392].mean() < 12, "the masked corner is black in what was kept"
-    assert pixels[400:, 600:].mean() > 60, "the rest is the skin"
+    # The demo skin averages 50-58 wherever the frame drifts: far above the black of the mask.
+    assert pixels[400:, 600:].mean() > 35, "the rest is the skin, untouched"
 
 
 def test_a_sent_case_shows_its_images_but_cannot_change(qtbot: Any, panel: CapturePanel, store: Store,
