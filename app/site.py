@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
+from app import audit
 from app import messages as M
+from app.db import transaction
 from app.errors import CaseFileError
 from app.identifiers import finess_is_valid, rpps_is_valid
 from app.model import Requester
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.store import Store
 
 M.add({
     "site.refused": {"fr": "Fichier de site refusé :", "en": "Site file refused:"},
@@ -76,3 +82,13 @@ def load_requester(settings: Settings) -> Requester | None:
     """The site recorded by ``init``, or ``None`` before it was set up."""
     data = settings.get("site.requester")
     return Requester(**data) if data else None
+
+
+def save_site(store: Store, requester: Requester) -> bool:
+    """Record the site (one transaction with its audit row); False when it was already so."""
+    if load_requester(store.settings) == requester:
+        return False
+    with transaction(store.conn) as conn:
+        store.settings.set("site.requester", asdict(requester), in_transaction=True)
+        audit.append(conn, store.key, "site", detail=f"RPPS {requester.rpps} FINESS {requester.finess}")
+    return True

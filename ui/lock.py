@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.keystore import KEY_FILE
 from app.store import Store
 
 PIN_SETTING = "state.lock_pin"
@@ -35,18 +33,13 @@ def pin_matches(stored: dict[str, Any], pin: str) -> bool:
 
 def passphrase_matches(store: Store, secret: str) -> bool:
     """Whether ``secret`` opens this data directory's key (only when it has a passphrase)."""
-    # TODO(app): a public KeyStore.verify_passphrase() would spare this use of the key file's helpers.
-    from app.keystore import _check, _unwrap
+    from app.errors import DataLocked
+    from app.keystore import KeyStore
 
     try:
-        meta = json.loads((store.data_dir / KEY_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
+        return KeyStore(store.data_dir).passphrase_opens(secret)
+    except DataLocked:  # key file missing or unreadable: no passphrase can match
         return False
-    wrapped = meta.get("passphrase")
-    if not wrapped:
-        return False
-    key = _unwrap(wrapped, secret)
-    return key is not None and _check(meta, key)
 
 
 def secret_matches(store: Store, secret: str) -> bool:

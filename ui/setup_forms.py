@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -18,24 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import audit
-from app.db import transaction
 from app.errors import CaseFileError, TeleavisError
 from app.model import Requester
-from app.site import load_requester, parse_site
+from app.site import load_requester, parse_site, save_site
 from app.store import Store
 from ui.tasks import run_task
 
 DEFAULT_PATIENT_SYSTEM = "urn:oid:1.2.250.1.999.1.1"
-
-
-def save_site(store: Store, requester: Requester) -> None:
-    """Record the site as ``teleavis init`` does (one transaction with its audit row)."""
-    if load_requester(store.settings) == requester:
-        return
-    with transaction(store.conn) as conn:
-        store.settings.set("site.requester", asdict(requester), in_transaction=True)
-        audit.append(conn, store.key, "site", detail=f"RPPS {requester.rpps} FINESS {requester.finess}")
 
 
 class SiteForm(QWidget):

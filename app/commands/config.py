@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from app.casefile import read_json_file
 from app.commands.common import emit_json, open_store, say
 from app.db import transaction
 from app.settings import SETTINGS, parse
-from app.site import load_requester, parse_site
+from app.site import parse_site, save_site
 
 M.add({
     "init.done": {"fr": "Site enregistré : {org} (FINESS {finess}), demandeur {name} (RPPS {rpps}).",
@@ -46,12 +45,9 @@ def register(sub: Any) -> None:
 def run_init(args: argparse.Namespace) -> int:
     requester = parse_site(read_json_file(args.site))
     with open_store() as store:
-        if load_requester(store.settings) == requester:
+        if not save_site(store, requester):
             say(M.tr("init.same"))
             return 0
-        with transaction(store.conn) as conn:
-            store.settings.set("site.requester", asdict(requester), in_transaction=True)
-            audit.append(conn, store.key, "site", detail=f"RPPS {requester.rpps} FINESS {requester.finess}")
     say(M.tr("init.done", org=requester.organization, finess=requester.finess,
              name=" ".join([*requester.given, requester.family]), rpps=requester.rpps))
     return 0
