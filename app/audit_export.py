@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ from app import messages as M
 from app.audit import AuditCheck
 from app.db import transaction
 from app.errors import StorageError, TeleavisError
+from app.fsutil import atomic_write_raw
 from app.model import iso, utc_now
 from app.store import Store
 
@@ -113,14 +113,8 @@ def export_csv(store: Store, target: Path, start: date | None = None, end: date 
 
 
 def _write(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.part")
     try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        atomic_write_raw(target, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise StorageError(M.tr("auditx.cannot_write", path=str(target),
                                 reason=exc.strerror or type(exc).__name__)) from exc

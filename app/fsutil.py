@@ -27,11 +27,12 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+def atomic_write_raw(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
     """Write ``data`` to ``path`` so that after a power cut the file is either old or new, whole.
 
     Temp file in the same folder, fsync, rename over, fsync of the folder. ``data`` may be a
-    function that writes the content to the open file, so large content can be streamed.
+    function that writes the content to the open file, so large content can be streamed. An
+    ``OSError`` is raised as it is, after the temp file is removed (see ``atomic_write``).
     """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
@@ -44,9 +45,17 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
         fsync_dir(path.parent)
-    except OSError as exc:
+    except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+    """``atomic_write_raw`` with the OS error turned into a ``StorageError`` a user can act on."""
+    try:
+        atomic_write_raw(path, data)
+    except OSError as exc:
         raise storage_error(exc) from exc
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ from app import audit, i18n
 from app import messages as M
 from app.db import transaction
 from app.errors import StorageError
+from app.fsutil import atomic_write_raw
 from app.model import Answer, Case, CaseImage, Requester
 from app.report_pdf import (
     Fonts,
@@ -131,15 +131,9 @@ def export_report(store: Store, case_id: str, target: Path, *, lang: str | None 
 
 
 def _write_file(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.part")
     try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        atomic_write_raw(target, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise StorageError(M.tr("report.cannot_write", path=str(target),
                                 reason=exc.strerror or type(exc).__name__)) from exc
 
