@@ -373,6 +373,22 @@ _REQUIRED_CODES: dict[str, dict[str, frozenset[str]]] = {
 }
 
 
+#: Every resource type the requester sends or reads (the sandbox validates the same ones).
+MODEL_TYPES = ("Bundle", "Patient", "Practitioner", "Organization", "ServiceRequest", "Task", "Consent", "Media",
+               "MedicationStatement", "QuestionnaireResponse", "Communication", "DiagnosticReport",
+               "OperationOutcome")
+
+
+def warm_up() -> None:
+    """Build the R4 models now. Building one holds the interpreter for up to ~40 ms at a time, which
+    would stall the window if it happened while a case is being sent; the sync worker calls this
+    when it starts."""
+    from fhir.resources.R4B import get_fhir_model_class
+
+    for kind in MODEL_TYPES:
+        get_fhir_model_class(kind)
+
+
 def validate_resource(resource: Mapping[str, Any]) -> None:
     """Check one resource against the R4 model and the codes of its required bindings
     (``MappingError`` naming the element when invalid)."""

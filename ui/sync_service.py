@@ -17,8 +17,6 @@ from app.store import Store
 
 log = logging.getLogger(__name__)
 
-#: In training mode the sandbox is on this machine: polling it often costs nothing.
-TRAINING_POLL_S = 5.0
 _BYTES_EVERY_S = 0.1
 
 
@@ -50,19 +48,18 @@ class _EngineThread(QThread):
     def run(self) -> None:
         from sync.client import PlatformClient
         from sync.engine import Engine
-        from sync.training import ensure_sandbox, training_mode
+        from sync.mapping import warm_up
+        from sync.training import ensure_sandbox
 
+        warm_up()  # before any case goes: building the FHIR models would stall the window mid-send
+        self.service.ready = True
         store = self.service.store.clone()
         try:
             while not self.stop_event.is_set():
                 try:
                     url = ensure_sandbox(store)
-                    training = training_mode(store)
-                    interval = float(store.settings.get("sync.interval_s") or 300)
-                    if training:
-                        interval = min(interval, TRAINING_POLL_S)
                     with PlatformClient.from_store(store, base_url=url, stop=self.stop_event) as client:
-                        engine = Engine(store, client, _Listener(self.service), poll_interval_s=interval)
+                        engine = Engine(store, client, _Listener(self.service))
                         self.engine = engine
                         self.service.link.emit(True, "")
                         engine.run_forever(self.stop_event)
@@ -104,6 +101,8 @@ class SyncService(QObject):
         super().__init__(parent)
         self.store = store
         self._thread: _EngineThread | None = None
+        #: True once the engine thread has built what it needs (the FHIR models) and is following cases.
+        self.ready = False
 
     def start(self) -> None:
         if self._thread is None:

@@ -123,6 +123,7 @@ def test_main_thread_stays_responsive_while_previewing_processing_and_sending_8_
     window.open_case(case.id)
     panel: Any = window.case_page.capture.ensure()
     qtbot.waitUntil(lambda: panel.preview.frames_shown >= 5, timeout=30_000)
+    qtbot.waitUntil(lambda: window.sync.ready, timeout=30_000)  # the app fully started, as a user finds it
     frame_ms = 1000.0 / DemoCamera().fps
 
     probe = StallProbe()
