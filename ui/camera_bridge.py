@@ -10,6 +10,7 @@ thread pool, and handed over by signal.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -104,18 +105,23 @@ class CameraBridge(QObject):
         self.device_name = device_name
         self._shown = 0
         self._lost = False
-        worker = CameraWorker(factory, name=device_name,
-                              on_status=lambda status, text: self._status_changed.emit(str(status), text))
+        def on_status(status: object, text: str) -> None:
+            # A worker still stopping in the background must not speak for the one that replaced it.
+            if self._worker is None or self._worker is worker:
+                self._status_changed.emit(str(status), text)
+
+        worker = CameraWorker(factory, name=device_name, on_status=on_status)
         self._worker = worker
         worker.start()
         self._timer.start(round(1000 / self._display_rate()))
 
     def stop(self) -> None:
-        """Stop grabbing and free the camera (waits briefly for the worker)."""
+        """Stop grabbing and free the camera. The grab thread may be in the middle of a frame: it is
+        waited for on a thread of its own, never on the window's (that wait was a visible stall)."""
         self._timer.stop()
         worker, self._worker = self._worker, None
         if worker is not None:
-            worker.stop()
+            threading.Thread(target=worker.stop, name="camera-stop", daemon=True).start()
 
     def request_still(self) -> bool:
         """Ask for a still; ``still_ready`` (or ``still_failed``) follows. False if no camera runs."""

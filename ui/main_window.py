@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import TYPE_CHECKING
 
@@ -218,6 +219,9 @@ class MainWindow(QMainWindow):
         self._status_timer.start()
         self._reach_timer.start()
         self._backup_timer.start()
+        # What start-up built lives as long as the window: a full garbage collection need not walk it
+        # again (each walk holds the interpreter, and the window, for tens of ms on a big heap).
+        gc.freeze()
         QTimer.singleShot(KEY_FETCH_DELAY_MS, self._fetch_key)
         QTimer.singleShot(SYNC_START_DELAY_MS, self._start_sync)
 

@@ -6,6 +6,7 @@ and forwards its listener calls to signals that are delivered on the main thread
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -52,6 +53,7 @@ class _EngineThread(QThread):
         from sync.training import ensure_sandbox
 
         warm_up()  # before any case goes: building the FHIR models would stall the window mid-send
+        gc.freeze()  # the models live as long as the process: keep them out of every full collection
         self.service.ready = True
         store = self.service.store.clone()
         try:
