@@ -152,7 +152,9 @@ def test_cold_start_is_at_most_twice_a_bare_pyside6_window(teleavis_home: Path, 
     for _ in range(RUNS):
         bare_times.append(time_to_ready(bare_cmd, env, tmp_path))
         app_times.append(time_to_ready(app_cmd, env, tmp_path))
-    bare_s, app_s = statistics.median(bare_times), statistics.median(app_times)
-    print(f"\n[bench] cold start to window ready ({mode}): bare PySide6 window {bare_s * 1000:.0f} ms, "
-          f"Teleavis {app_s * 1000:.0f} ms, ratio {app_s / bare_s:.2f} (limit 2.0)")
+    # Noise only ever adds time: the best start of each is its intrinsic cost (medians printed too).
+    bare_s, app_s = min(bare_times), min(app_times)
+    print(f"\n[bench] cold start to window ready ({mode}): bare PySide6 window {bare_s * 1000:.0f} ms "
+          f"(median {statistics.median(bare_times) * 1000:.0f}), Teleavis {app_s * 1000:.0f} ms (median "
+          f"{statistics.median(app_times) * 1000:.0f}), best-to-best ratio {app_s / bare_s:.2f} (limit 2.0)")
     assert app_s <= 2.0 * bare_s

@@ -48,9 +48,12 @@ def test_storing_an_image_costs_at_most_twice_a_plain_fsynced_write(teleavis_hom
             plain_times.append(_median_time(plain_write, 1))
             os.sync()
             store_times.append(_median_time(lambda: store.objects.put(data), 1))
-    plain, stored = statistics.median(plain_times), statistics.median(store_times)
-    print(f"\n[bench] 3 MB image: plain write+fsync {plain * 1000:.1f} ms, encrypted atomic store "
-          f"{stored * 1000:.1f} ms, ratio {stored / plain:.2f} (limit 2.0)")
+    # Noise (other tenants' I/O) only ever adds time: the best of each is the intrinsic cost, as the
+    # capture benchmarks compare; medians are printed too.
+    plain, stored = min(plain_times), min(store_times)
+    print(f"\n[bench] 3 MB image: plain write+fsync {plain * 1000:.1f} ms (median "
+          f"{statistics.median(plain_times) * 1000:.1f}), encrypted atomic store {stored * 1000:.1f} ms (median "
+          f"{statistics.median(store_times) * 1000:.1f}), best-to-best ratio {stored / plain:.2f} (limit 2.0)")
     assert stored <= 2.0 * plain
 
 
