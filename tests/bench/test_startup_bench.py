@@ -24,7 +24,7 @@ from tests.support.cli import ROOT, SITE, run_process, write_json
 
 pytestmark = pytest.mark.bench
 MARKER = "TELEAVIS_READY"
-RUNS = 11  # medians of short runs on a shared machine need enough samples
+RUNS = 21  # the best of short runs on a shared machine needs enough samples
 
 BARE = """
 import sys
