@@ -105,7 +105,7 @@ SEX_NAMES: dict[str, dict[str, str]] = {
     "male": {"fr": "masculin", "en": "male"},
     "female": {"fr": "féminin", "en": "female"},
     "other": {"fr": "autre", "en": "other"},
-    "unknown": {"fr": "inconnu", "en": "unknown"},
+    "unknown": {"fr": "non précisé", "en": "unknown"},
 }
 
 

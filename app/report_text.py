@@ -70,8 +70,6 @@ _WORDS: dict[str, dict[str, str]] = {
     "unlabelled": {"fr": "sans localisation", "en": "no location"},
 }
 
-_SEX = {"male": {"fr": "masculin", "en": "male"}, "female": {"fr": "féminin", "en": "female"},
-        "other": {"fr": "autre", "en": "other"}, "unknown": {"fr": "non précisé", "en": "unknown"}}
 _EYE = {"right": {"fr": "œil droit (OD)", "en": "right eye (OD)"},
         "left": {"fr": "œil gauche (OG)", "en": "left eye (OS)"}}
 _VIEW = {"far": {"fr": "vue éloignée", "en": "far view"},
@@ -114,7 +112,7 @@ class T:
 
 
 def sex_words(sex: str, lang: str) -> str:
-    return _pick(_SEX, sex, lang)
+    return _pick(M.SEX_NAMES, sex, lang)
 
 
 def view_words(image: CaseImage, lang: str) -> str:
