@@ -17,6 +17,11 @@ import pydantic
 from sync.sandbox.errors import Issue
 
 # Required bindings on the elements the contract uses; value sets from the R4 specification.
+#: FHIR's EventStatus, the binding of Media.status and Communication.status.
+_EVENT_STATUS = frozenset(
+    {"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed", "entered-in-error", "unknown"}
+)
+
 REQUIRED_CODES: dict[str, dict[str, frozenset[str]]] = {
     "ServiceRequest": {
         "status": frozenset({"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"}),
@@ -67,20 +72,7 @@ REQUIRED_CODES: dict[str, dict[str, frozenset[str]]] = {
         ),
         "priority": frozenset({"routine", "urgent", "asap", "stat"}),
     },
-    "Media": {
-        "status": frozenset(
-            {
-                "preparation",
-                "in-progress",
-                "not-done",
-                "on-hold",
-                "stopped",
-                "completed",
-                "entered-in-error",
-                "unknown",
-            }
-        )
-    },
+    "Media": {"status": _EVENT_STATUS},
     "Consent": {"status": frozenset({"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"})},
     "MedicationStatement": {
         "status": frozenset(
@@ -100,18 +92,7 @@ REQUIRED_CODES: dict[str, dict[str, frozenset[str]]] = {
         "status": frozenset({"in-progress", "completed", "amended", "entered-in-error", "stopped"})
     },
     "Communication": {
-        "status": frozenset(
-            {
-                "preparation",
-                "in-progress",
-                "not-done",
-                "on-hold",
-                "stopped",
-                "completed",
-                "entered-in-error",
-                "unknown",
-            }
-        ),
+        "status": _EVENT_STATUS,
         "priority": frozenset({"routine", "urgent", "asap", "stat"}),
     },
     "DiagnosticReport": {
