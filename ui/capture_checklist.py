@@ -28,6 +28,9 @@ class ViewChecklist(QListWidget):
             item.setForeground(Qt.GlobalColor.darkGreen if entry.present
                                else (Qt.GlobalColor.darkRed if entry.required else Qt.GlobalColor.darkGray))
             self.addItem(item)
+        # As tall as its lines, no taller: the room below is for the selected image's findings.
+        rows = sum(self.sizeHintForRow(i) for i in range(self.count()))
+        self.setMaximumHeight(max(rows, self.fontMetrics().lineSpacing()) + 2 * self.frameWidth() + 4)
 
     def marks(self) -> dict[str, bool]:
         """Each line's text and whether its view is present."""

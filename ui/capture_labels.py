@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -67,7 +68,14 @@ class ImageLabels(QGroupBox):
         self.findings.setWordWrap(True)
         self.findings.setTextFormat(Qt.TextFormat.RichText)
         self.findings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        outer.addWidget(self.findings)
+        # The findings scroll inside their box rather than being cut when the screen is short.
+        findings_scroll = QScrollArea()
+        findings_scroll.setWidgetResizable(True)
+        findings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        findings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        findings_scroll.setWidget(self.findings)
+        findings_scroll.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
+        outer.addWidget(findings_scroll, 1)
 
         buttons = QHBoxLayout()
         self.retake_button = QPushButton(self.tr("&Reprendre"))
@@ -136,9 +144,10 @@ class ImageLabels(QGroupBox):
                     measure += self.tr(", seuil {threshold}").format(threshold=_number(finding.threshold))
                 measure += ")"
             colour = LEVEL_COLOURS[finding.level]
-            rows.append(f'<li><span style="color:{colour}; font-weight:bold">■</span> '
-                        f"{_escape(finding.message)}<small>{_escape(measure)}</small></li>")
-        return "<ul style='margin:0'>" + "".join(rows) + "</ul>"
+            rows.append(f'<tr><td style="color:{colour}; font-weight:bold; padding-right:4px">■</td>'
+                        f"<td>{_escape(finding.message)}<small>{_escape(measure)}</small></td></tr>")
+        # A table gives each sentence a hanging indent under its coloured mark, without a list's margin.
+        return "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
 
     @Slot()
     def _changed(self) -> None:

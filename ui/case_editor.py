@@ -125,8 +125,9 @@ class CaseEditor(QWidget):
         self._build_identity()
         self._build_request()
         self.form_box = QGroupBox(self.tr("Formulaire de la spécialité"))
-        self.form_layout = QFormLayout(self.form_box)
-        self._tune(self.form_layout)
+        # Questions are sentences: each above its answer, across the column. (In a QFormLayout's
+        # label column, wrapped lines get too little height and are cut.)
+        self.form_layout = QVBoxLayout(self.form_box)
         self.layout_.addWidget(self.form_box)
         self._build_treatments()
         self.layout_.addStretch(1)
@@ -141,7 +142,7 @@ class CaseEditor(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
-    def _row(self, form: QFormLayout, binding: Binding, label: str) -> None:
+    def _row(self, form: QFormLayout | QVBoxLayout, binding: Binding, label: str) -> None:
         """A labelled field with its problem line under it, wired for autosave and undo."""
         holder = QWidget()
         column = QVBoxLayout(holder)
@@ -152,7 +153,18 @@ class CaseEditor(QWidget):
         problem.setWordWrap(True)
         problem.hide()
         column.addWidget(problem)
-        form.addRow(label, holder)
+        if isinstance(binding.widget, QComboBox):
+            # A long answer must not widen the whole column; the open list still shows it whole.
+            binding.widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            binding.widget.setMinimumContentsLength(12)
+        caption = QLabel(label.replace("&", "&&"))
+        caption.setWordWrap(True)  # the form's questions are long sentences: they wrap, nothing is cut
+        caption.setBuddy(binding.widget)
+        if isinstance(form, QFormLayout):
+            form.addRow(caption, holder)
+        else:
+            column.insertWidget(0, caption)
+            form.addWidget(holder)
         self.problems[binding.key] = problem
         self._bind(binding, label)
 
@@ -261,8 +273,10 @@ class CaseEditor(QWidget):
         for key in [k for k in self.bindings if k.startswith("form.")]:
             self.bindings.pop(key)
             self.problems.pop(key, None)
-        while self.form_layout.rowCount():
-            self.form_layout.removeRow(0)
+        while (item := self.form_layout.takeAt(0)) is not None:
+            if (old := item.widget()) is not None:
+                old.hide()
+                old.deleteLater()
         self._form_specialty = specialty
         self.form_box.setTitle(self.tr("4. Formulaire : {specialty}").format(specialty=M.specialty_name(specialty)))
         for item in forms.form_items(specialty, language()):

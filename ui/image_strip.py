@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QWidget
 from app.errors import TeleavisError
 from app.model import CaseImage
 from app.store import Store
-from ui.image_tile import ImageTile
+from ui.image_tile import THUMB_SIZE, ImageTile
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,9 @@ class ImageStrip(QScrollArea):
         self._thumbs: dict[str, bytes | None] = {}
         self.current: str | None = None
         self.setWidgetResizable(True)
-        self.setMinimumHeight(310)
+        # A tile's picture and about six lines of words (badge, sentence, caption), and the scroll bar:
+        # the rest of the panel's height goes to the preview and the selected image's labels.
+        self.setMinimumHeight(THUMB_SIZE.height() + 8 * self.fontMetrics().lineSpacing())
         self._row = QWidget()
         self._layout = QHBoxLayout(self._row)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignLeft)

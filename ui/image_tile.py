@@ -10,7 +10,7 @@ from app.model import CaseImage, QualityFinding
 
 #: Border and badge colours by quality level; the badge also says it in words (colour-blind users).
 LEVEL_COLOURS = {"ok": "#2e7d32", "warning": "#e65100", "blocking": "#c62828"}
-THUMB_SIZE = QSize(200, 150)
+THUMB_SIZE = QSize(176, 132)
 
 
 def worst_finding(image: CaseImage) -> QualityFinding | None:

@@ -1,0 +1,88 @@
+"""Nothing cut off on a 1366 × 768 screen, the smallest a health centre's PC or a cart has:
+every label, button and field of the case page gets at least the room it needs, in both languages
+and for every specialty's form."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PIL import ImageFilter
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QLineEdit, QScrollArea, QWidget
+
+from app import forms
+from app.model import Case, CaseImage, Consent, Patient
+from app.store import NewImage, Store
+from capture.pipeline import prepare_image_bytes
+from tests.support.images import fundus_photo, skin_photo
+from ui.application import install_language
+from ui.main_window import MainWindow
+
+SCREEN = (1366, 740)  # a maximised window on 1366 × 768, under the title bar
+
+
+@pytest.fixture(params=["fr", "en"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    install_language(qapp, request.param)
+    yield request.param
+    install_language(qapp, "fr")
+
+
+def blurred_image(specialty: str) -> NewImage:
+    """An image whose findings are long sentences (blurred: a warning with its measure)."""
+    picture = fundus_photo(1400) if specialty == "ophthalmology" else skin_photo(1600, 1200)
+    out = io.BytesIO()
+    picture.filter(ImageFilter.GaussianBlur(4)).save(out, "JPEG", quality=90)
+    prepared = prepare_image_bytes(out.getvalue(), filename="flou.jpg", specialty=specialty)
+    record = CaseImage(width=prepared.width, height=prepared.height, quality=prepared.quality,
+                       content_type=prepared.content_type)
+    return NewImage(record, prepared.data, prepared.thumbnail)
+
+
+def cut_off(root: QWidget) -> list[str]:
+    """Each visible widget under ``root`` that has less room than it needs, said in words."""
+    problems = []
+    for area in root.findChildren(QScrollArea):
+        inner = area.widget()
+        if (area.isVisible() and inner is not None
+                and area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+                and inner.minimumSizeHint().width() > area.viewport().width()):
+            problems.append(f"{type(area.parent()).__name__}: content {inner.minimumSizeHint().width()} px "
+                            f"wide in a {area.viewport().width()} px view")
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisible() or not isinstance(widget, (QLabel, QAbstractButton, QLineEdit, QComboBox)):
+            continue
+        text = getattr(widget, "text", lambda: "")() or type(widget).__name__
+        need = widget.minimumSizeHint()
+        if widget.width() < need.width() or widget.height() < need.height():
+            problems.append(f"«{text[:50]}» {widget.width()}×{widget.height()} < {need.width()}×{need.height()}")
+        elif isinstance(widget, QLabel) and widget.wordWrap() and widget.height() < widget.heightForWidth(
+                widget.width()):
+            problems.append(f"«{text[:50]}» {widget.height()} px tall, its lines need "
+                            f"{widget.heightForWidth(widget.width())}")
+    return problems
+
+
+@pytest.mark.parametrize("specialty", forms.FORM_SPECIALTIES)
+def test_the_case_page_fits_a_1366_screen(qtbot: Any, store: Store, sync_runner: None, language: str,
+                                          specialty: str) -> None:
+    case = Case(specialty=specialty, patient=Patient(family="LEROY", given=["Marc"], ins="15002851234560"),
+                consent=Consent(given=True, recorded_by="Inf. Durand"), question="Avis ?")
+    store.create_case(case, [blurred_image(specialty)])
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(*SCREEN)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_case(case.id)
+    page = window.case_page
+    page.editor.show_findings(page.findings)  # the INS error line shows, as after typing
+    page.capture.ensure().select_image(page.case.images[0].id)
+    qtbot.wait(200)
+    assert page.editing()
+    problems = cut_off(page)
+    assert problems == [], "\n".join(problems)
+    window.shutdown()
