@@ -12,7 +12,7 @@ import time
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -63,7 +63,7 @@ class FieldEdit(QUndoCommand):
     """One edit of one field; quick successive edits of the same field merge into one step."""
 
     def __init__(self, editor: CaseEditor, key: str, label: str, old: Any, new: Any) -> None:
-        super().__init__(editor.tr("Modifier « {field} »").format(field=label))
+        super().__init__(QCoreApplication.translate("CaseEditor", "Modifier « {field} »").format(field=label))
         self.editor, self.key, self.old, self.new = editor, key, old, new
         self.at = time.monotonic()
         self._applied = True  # the widget already shows the new value

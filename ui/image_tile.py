@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.model import CaseImage, QualityFinding
 
-#: Border and badge colours by quality level; the badge also says it in words (colour-blind users).
+# Border and badge colours by quality level; the badge also says it in words (colour-blind users).
 LEVEL_COLOURS = {"ok": "#2e7d32", "warning": "#e65100", "blocking": "#c62828"}
 THUMB_SIZE = QSize(176, 132)
 

@@ -6,7 +6,7 @@ import gc
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The data key (OS keyring) is fetched, and the sync thread started, this long after the window
-#: shows: start-up only draws the worklist, which needs neither.
+# The data key (OS keyring) is fetched, and the sync thread started, this long after the window
+# shows: start-up only draws the worklist, which needs neither.
 KEY_FETCH_DELAY_MS = 50
 SYNC_START_DELAY_MS = 300
 
@@ -67,8 +67,8 @@ class Notifier(QObject):
 
     def badge(self, unread: int) -> None:
         if self.tray is not None:
-            self.tray.setToolTip(self.window.tr("Teleavis — %n réponse(s) non lue(s)", "", unread)
-                                 if unread else "Teleavis")
+            tip = QCoreApplication.translate("MainWindow", "Teleavis — %n réponse(s) non lue(s)", "", unread)
+            self.tray.setToolTip(tip if unread else "Teleavis")
 
 
 class MainWindow(QMainWindow):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,7 +32,7 @@ def _folder_row(edit: QLineEdit, parent: QWidget) -> QWidget:
     row = QHBoxLayout(holder)
     row.setContentsMargins(0, 0, 0, 0)
     row.addWidget(edit, 1)
-    pick = QPushButton(parent.tr("Choisir…"))
+    pick = QPushButton(QCoreApplication.translate("SettingsDialog", "Choisir…"))
     pick.clicked.connect(lambda: edit.setText(QFileDialog.getExistingDirectory(parent, "", edit.text()) or edit.text()))
     row.addWidget(pick)
     return holder

@@ -62,107 +62,107 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../ui/capture_panel.py" line="69"/>
+        <location filename="../../ui/capture_panel.py" line="70"/>
         <source>Prendre la photo (Espace, F8)</source>
         <translation>Take the photo (Space, F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="70"/>
+        <location filename="../../ui/capture_panel.py" line="71"/>
         <source>&amp;Importer un fichier…</source>
         <translation>&amp;Import a file…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="71"/>
+        <location filename="../../ui/capture_panel.py" line="72"/>
         <source>&amp;Dossier de l&apos;appareil…</source>
         <translation>&amp;Device folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="72"/>
+        <location filename="../../ui/capture_panel.py" line="73"/>
         <source>Anonymiser avant d&apos;enregistrer</source>
         <translation>Anonymise before saving</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="87"/>
+        <location filename="../../ui/capture_panel.py" line="91"/>
         <source>Vues attendues</source>
         <translation>Expected views</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="147"/>
+        <location filename="../../ui/capture_panel.py" line="154"/>
         <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="220"/>
+        <location filename="../../ui/capture_panel.py" line="227"/>
         <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="236"/>
+        <location filename="../../ui/capture_panel.py" line="243"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="244"/>
+        <location filename="../../ui/capture_panel.py" line="251"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="248"/>
+        <location filename="../../ui/capture_panel.py" line="255"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="263"/>
+        <location filename="../../ui/capture_panel.py" line="270"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="271"/>
+        <location filename="../../ui/capture_panel.py" line="278"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="272"/>
+        <location filename="../../ui/capture_panel.py" line="279"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="282"/>
+        <location filename="../../ui/capture_panel.py" line="289"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="302"/>
+        <location filename="../../ui/capture_panel.py" line="309"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="333"/>
+        <location filename="../../ui/capture_panel.py" line="340"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="334"/>
+        <location filename="../../ui/capture_panel.py" line="341"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="347"/>
+        <location filename="../../ui/capture_panel.py" line="354"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="358"/>
+        <location filename="../../ui/capture_panel.py" line="365"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="374"/>
+        <location filename="../../ui/capture_panel.py" line="381"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="392"/>
+        <location filename="../../ui/capture_panel.py" line="399"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -221,209 +221,214 @@
 <context>
     <name>CaseEditor</name>
     <message>
+        <location filename="../../ui/case_editor.py" line="66"/>
+        <source>Modifier « {field} »</source>
+        <translation>Edit “{field}”</translation>
+    </message>
+    <message>
         <location filename="../../ui/case_editor.py" line="127"/>
         <source>Formulaire de la spécialité</source>
         <translation>Specialty form</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="166"/>
+        <location filename="../../ui/case_editor.py" line="178"/>
         <source>1. Consentement du patient</source>
         <translation>1. Patient&apos;s consent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="169"/>
+        <location filename="../../ui/case_editor.py" line="181"/>
         <source>Avant tout, demandez au patient s&apos;il accepte que son dossier et ses photos soient envoyés à un médecin expert. Le reste du dossier s&apos;ouvre ensuite.</source>
         <translation>First of all, ask the patient whether they agree to their case and photos being sent to an expert physician. The rest of the case opens afterwards.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="173"/>
+        <location filename="../../ui/case_editor.py" line="185"/>
         <source>Le patient accepte la télé-expertise</source>
         <translation>The patient agrees to tele-expertise</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="174"/>
+        <location filename="../../ui/case_editor.py" line="186"/>
         <source>Consentement :</source>
         <translation>Consent:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="175"/>
-        <location filename="../../ui/case_editor.py" line="190"/>
-        <location filename="../../ui/case_editor.py" line="290"/>
+        <location filename="../../ui/case_editor.py" line="187"/>
+        <location filename="../../ui/case_editor.py" line="202"/>
+        <location filename="../../ui/case_editor.py" line="304"/>
         <source>JJ/MM/AAAA</source>
         <translation>DD/MM/YYYY</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="176"/>
+        <location filename="../../ui/case_editor.py" line="188"/>
         <source>Date du consentement :</source>
         <translation>Consent date:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="177"/>
+        <location filename="../../ui/case_editor.py" line="189"/>
         <source>Nom de la personne qui l&apos;a recueilli</source>
         <translation>Name of the person who recorded it</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="178"/>
+        <location filename="../../ui/case_editor.py" line="190"/>
         <source>Recueilli par :</source>
         <translation>Recorded by:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="183"/>
+        <location filename="../../ui/case_editor.py" line="195"/>
         <source>2. Patient</source>
         <translation>2. Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="186"/>
+        <location filename="../../ui/case_editor.py" line="198"/>
         <source>Nom de naissance</source>
         <translation>Birth name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="187"/>
+        <location filename="../../ui/case_editor.py" line="199"/>
         <source>Nom :</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="188"/>
+        <location filename="../../ui/case_editor.py" line="200"/>
         <source>Prénom(s)</source>
         <translation>First name(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="189"/>
+        <location filename="../../ui/case_editor.py" line="201"/>
         <source>Prénom(s) :</source>
         <translation>First name(s):</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="191"/>
+        <location filename="../../ui/case_editor.py" line="203"/>
         <source>Date de naissance :</source>
         <translation>Date of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="193"/>
+        <location filename="../../ui/case_editor.py" line="205"/>
         <source>Non renseigné</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="193"/>
+        <location filename="../../ui/case_editor.py" line="205"/>
         <source>Femme</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="194"/>
+        <location filename="../../ui/case_editor.py" line="206"/>
         <source>Homme</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="194"/>
+        <location filename="../../ui/case_editor.py" line="206"/>
         <source>Autre</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="196"/>
+        <location filename="../../ui/case_editor.py" line="208"/>
         <source>Sexe :</source>
         <translation>Sex:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="197"/>
+        <location filename="../../ui/case_editor.py" line="209"/>
         <source>15 caractères, sur la carte Vitale ou via l&apos;INSi</source>
         <translation>15 characters, on the Carte Vitale or from INSi</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="201"/>
+        <location filename="../../ui/case_editor.py" line="213"/>
         <source>Matricule INS :</source>
         <translation>INS number:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="202"/>
+        <location filename="../../ui/case_editor.py" line="214"/>
         <source>Si l&apos;INS n&apos;est pas connu</source>
         <translation>If the INS is not known</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="203"/>
+        <location filename="../../ui/case_editor.py" line="215"/>
         <source>Identifiant local :</source>
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="208"/>
+        <location filename="../../ui/case_editor.py" line="220"/>
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="214"/>
+        <location filename="../../ui/case_editor.py" line="226"/>
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="216"/>
+        <location filename="../../ui/case_editor.py" line="228"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="217"/>
+        <location filename="../../ui/case_editor.py" line="229"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="218"/>
+        <location filename="../../ui/case_editor.py" line="230"/>
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="219"/>
+        <location filename="../../ui/case_editor.py" line="231"/>
         <source>La question posée à l&apos;expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="223"/>
+        <location filename="../../ui/case_editor.py" line="235"/>
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="224"/>
+        <location filename="../../ui/case_editor.py" line="236"/>
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="228"/>
+        <location filename="../../ui/case_editor.py" line="240"/>
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="233"/>
+        <location filename="../../ui/case_editor.py" line="245"/>
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="236"/>
+        <location filename="../../ui/case_editor.py" line="248"/>
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="236"/>
+        <location filename="../../ui/case_editor.py" line="248"/>
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="245"/>
+        <location filename="../../ui/case_editor.py" line="257"/>
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="247"/>
+        <location filename="../../ui/case_editor.py" line="259"/>
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="267"/>
+        <location filename="../../ui/case_editor.py" line="281"/>
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="274"/>
+        <location filename="../../ui/case_editor.py" line="288"/>
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="275"/>
+        <location filename="../../ui/case_editor.py" line="289"/>
         <source>Non</source>
         <translation>No</translation>
     </message>
@@ -708,89 +713,89 @@
 <context>
     <name>ImageLabels</name>
     <message>
-        <location filename="../../ui/capture_labels.py" line="33"/>
+        <location filename="../../ui/capture_labels.py" line="34"/>
         <source>Image sélectionnée</source>
         <translation>Selected image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="42"/>
+        <location filename="../../ui/capture_labels.py" line="43"/>
         <source>ex. dos, avant-bras gauche, talon droit</source>
         <translation>e.g. back, left forearm, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="43"/>
+        <location filename="../../ui/capture_labels.py" line="44"/>
         <source>&amp;Localisation :</source>
         <translation>Body &amp;site:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="48"/>
-        <location filename="../../ui/capture_labels.py" line="96"/>
+        <location filename="../../ui/capture_labels.py" line="49"/>
+        <location filename="../../ui/capture_labels.py" line="104"/>
         <source>— à préciser —</source>
         <translation>— to be given —</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="51"/>
+        <location filename="../../ui/capture_labels.py" line="52"/>
         <source>Œi&amp;l :</source>
         <translation>&amp;Eye:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="56"/>
-        <location filename="../../ui/capture_labels.py" line="99"/>
+        <location filename="../../ui/capture_labels.py" line="57"/>
+        <location filename="../../ui/capture_labels.py" line="107"/>
         <source>&amp;Vue :</source>
         <translation>&amp;View:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="61"/>
+        <location filename="../../ui/capture_labels.py" line="62"/>
         <source>Remarque pour l&apos;expert (facultatif)</source>
         <translation>Note for the expert (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="62"/>
+        <location filename="../../ui/capture_labels.py" line="63"/>
         <source>&amp;Note :</source>
         <translation>&amp;Note:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="73"/>
+        <location filename="../../ui/capture_labels.py" line="81"/>
         <source>&amp;Reprendre</source>
         <translation>&amp;Retake</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="74"/>
+        <location filename="../../ui/capture_labels.py" line="82"/>
         <source>La prochaine photo remplacera celle-ci</source>
         <translation>The next photo will replace this one</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="75"/>
+        <location filename="../../ui/capture_labels.py" line="83"/>
         <source>&amp;Anonymiser…</source>
         <translation>&amp;Anonymise…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="76"/>
+        <location filename="../../ui/capture_labels.py" line="84"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="77"/>
+        <location filename="../../ui/capture_labels.py" line="85"/>
         <source>Supprimer cette image (Suppr)</source>
         <translation>Delete this image (Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="99"/>
+        <location filename="../../ui/capture_labels.py" line="107"/>
         <source>&amp;Champ :</source>
         <translation>&amp;Field:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="129"/>
+        <location filename="../../ui/capture_labels.py" line="137"/>
         <source>Aucun contrôle de qualité n&apos;a été fait sur cette image.</source>
         <translation>No quality check was made on this image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="134"/>
+        <location filename="../../ui/capture_labels.py" line="142"/>
         <source> (mesure {measure}</source>
         <translation> (measure {measure}</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="136"/>
+        <location filename="../../ui/capture_labels.py" line="144"/>
         <source>, seuil {threshold}</source>
         <translation>, threshold {threshold}</translation>
     </message>
@@ -798,7 +803,7 @@
 <context>
     <name>ImageStrip</name>
     <message>
-        <location filename="../../ui/image_strip.py" line="35"/>
+        <location filename="../../ui/image_strip.py" line="37"/>
         <source>Aucune image pour l&apos;instant : prenez une photo ou importez-en une.</source>
         <translation>No image yet: take a photo or import one.</translation>
     </message>
@@ -808,7 +813,6 @@
     <message>
         <location filename="../../ui/image_tile.py" line="50"/>
         <source>Aperçu indisponible</source>
-        <extracomment>Border and badge colours by quality level; the badge also says it in words (colour-blind users).</extracomment>
         <translation>Preview unavailable</translation>
     </message>
     <message>
@@ -873,226 +877,234 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock.py" line="101"/>
+        <location filename="../../ui/lock.py" line="94"/>
         <source>Teleavis est verrouillé</source>
         <translation>Teleavis is locked</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="104"/>
+        <location filename="../../ui/lock.py" line="97"/>
         <source>Les dossiers sont masqués. Tapez votre code ou la phrase secrète pour reprendre.</source>
         <translation>The cases are hidden. Type your PIN or the passphrase to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="109"/>
+        <location filename="../../ui/lock.py" line="102"/>
         <source>Code ou phrase secrète</source>
         <translation>PIN or passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="113"/>
+        <location filename="../../ui/lock.py" line="106"/>
         <source>Déverrouiller</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="133"/>
+        <location filename="../../ui/lock.py" line="126"/>
         <source>Code ou phrase secrète incorrect.</source>
         <translation>Wrong PIN or passphrase.</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="70"/>
+        <source>Teleavis — %n réponse(s) non lue(s)</source>
+        <translation>
+            <numerusform>Teleavis — %n unread answer</numerusform>
+            <numerusform>Teleavis — %n unread answers</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88"/>
+        <location filename="../../ui/main_window.py" line="89"/>
         <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
         <translation>Training mode: cases go to a trial platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="175"/>
+        <location filename="../../ui/main_window.py" line="176"/>
         <source>&amp;Dossiers</source>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="176"/>
+        <location filename="../../ui/main_window.py" line="177"/>
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="178"/>
+        <location filename="../../ui/main_window.py" line="179"/>
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="179"/>
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181"/>
+        <location filename="../../ui/main_window.py" line="182"/>
         <source>&amp;Envoyer à l&apos;expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182"/>
+        <location filename="../../ui/main_window.py" line="183"/>
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="185"/>
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="186"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="188"/>
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="189"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="191"/>
         <source>Rétablir</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="195"/>
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="197"/>
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="198"/>
+        <location filename="../../ui/main_window.py" line="199"/>
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199"/>
+        <location filename="../../ui/main_window.py" line="200"/>
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201"/>
+        <location filename="../../ui/main_window.py" line="202"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202"/>
+        <location filename="../../ui/main_window.py" line="203"/>
         <source>&amp;Diagnostic…</source>
         <translation>&amp;Diagnosis…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="319"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="337"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332"/>
+        <location filename="../../ui/main_window.py" line="339"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="340"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>Dossier à corriger</source>
         <translation>Case to correct</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="336"/>
+        <location filename="../../ui/main_window.py" line="343"/>
         <source>La plateforme a refusé le dossier {id} : {words}</source>
         <translation>The platform refused case {id}: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="353"/>
+        <location filename="../../ui/main_window.py" line="360"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354"/>
+        <location filename="../../ui/main_window.py" line="361"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="369"/>
+        <location filename="../../ui/main_window.py" line="376"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="377"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372"/>
-        <location filename="../../ui/main_window.py" line="390"/>
+        <location filename="../../ui/main_window.py" line="379"/>
+        <location filename="../../ui/main_window.py" line="397"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="412"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="406"/>
+        <location filename="../../ui/main_window.py" line="413"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="427"/>
+        <location filename="../../ui/main_window.py" line="434"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="428"/>
+        <location filename="../../ui/main_window.py" line="435"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="430"/>
+        <location filename="../../ui/main_window.py" line="437"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="436"/>
+        <location filename="../../ui/main_window.py" line="443"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="437"/>
+        <location filename="../../ui/main_window.py" line="444"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="454"/>
+        <location filename="../../ui/main_window.py" line="461"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1100,7 +1112,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="456"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
@@ -1146,83 +1158,83 @@
 <context>
     <name>PlatformForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="133"/>
+        <location filename="../../ui/setup_forms.py" line="121"/>
         <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <translation>Training mode: built-in trial platform, nothing really sent</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="134"/>
+        <location filename="../../ui/setup_forms.py" line="122"/>
         <source>Plateforme régionale de télé-expertise</source>
         <translation>Regional tele-expertise platform</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="144"/>
+        <location filename="../../ui/setup_forms.py" line="132"/>
         <source>Jeton d&apos;accès personnel (ou identifiants ci-dessous)</source>
         <translation>Personal access token (or credentials below)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="149"/>
+        <location filename="../../ui/setup_forms.py" line="137"/>
         <source>Fichier des autorités de certification (facultatif)</source>
         <translation>Certificate authorities file (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="150"/>
+        <location filename="../../ui/setup_forms.py" line="138"/>
         <source>Adresse de la plateforme :</source>
         <translation>Platform address:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="151"/>
+        <location filename="../../ui/setup_forms.py" line="139"/>
         <source>Jeton d&apos;accès :</source>
         <translation>Access token:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="152"/>
+        <location filename="../../ui/setup_forms.py" line="140"/>
         <source>Adresse de connexion (OAuth) :</source>
         <translation>Sign-in address (OAuth):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="153"/>
+        <location filename="../../ui/setup_forms.py" line="141"/>
         <source>Identifiant client :</source>
         <translation>Client id:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="154"/>
+        <location filename="../../ui/setup_forms.py" line="142"/>
         <source>Secret client :</source>
         <translation>Client secret:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="155"/>
+        <location filename="../../ui/setup_forms.py" line="143"/>
         <source>Proxy :</source>
         <translation>Proxy:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="156"/>
+        <location filename="../../ui/setup_forms.py" line="144"/>
         <source>Certificats (CA) :</source>
         <translation>Certificates (CA):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="161"/>
+        <location filename="../../ui/setup_forms.py" line="149"/>
         <source>Tester la connexion</source>
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="194"/>
+        <location filename="../../ui/setup_forms.py" line="182"/>
         <source>Donnez l&apos;adresse de la plateforme, ou choisissez le mode formation.</source>
         <translation>Give the platform&apos;s address, or choose training mode.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="208"/>
+        <location filename="../../ui/setup_forms.py" line="196"/>
         <source>Test en cours…</source>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="229"/>
+        <location filename="../../ui/setup_forms.py" line="217"/>
         <source>Connexion réussie ({words}).</source>
         <translation>Connection works ({words}).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="230"/>
-        <location filename="../../ui/setup_forms.py" line="235"/>
+        <location filename="../../ui/setup_forms.py" line="218"/>
+        <location filename="../../ui/setup_forms.py" line="223"/>
         <source>Échec : {words}</source>
         <translation>Failed: {words}</translation>
     </message>
@@ -1230,137 +1242,142 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="44"/>
+        <location filename="../../ui/settings_dialog.py" line="35"/>
+        <source>Choisir…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="45"/>
         <source>Réglages de Teleavis</source>
         <translation>Teleavis settings</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="52"/>
+        <location filename="../../ui/settings_dialog.py" line="53"/>
         <source>Site</source>
         <translation>Site</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="54"/>
+        <location filename="../../ui/settings_dialog.py" line="55"/>
         <source>Plateforme</source>
         <translation>Platform</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="60"/>
+        <location filename="../../ui/settings_dialog.py" line="61"/>
         <source>Automatique (caméra branchée, sinon démonstration)</source>
         <translation>Automatic (plugged-in camera, else demo)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="61"/>
+        <location filename="../../ui/settings_dialog.py" line="62"/>
         <source>Caméra de démonstration</source>
         <translation>Demo camera</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="63"/>
+        <location filename="../../ui/settings_dialog.py" line="64"/>
         <source>Caméra USB n° {n}</source>
         <translation>USB camera no. {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="70"/>
+        <location filename="../../ui/settings_dialog.py" line="71"/>
         <source>Caméra :</source>
         <translation>Camera:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="73"/>
+        <location filename="../../ui/settings_dialog.py" line="74"/>
         <source>La meilleure disponible</source>
         <translation>The best available</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="75"/>
+        <location filename="../../ui/settings_dialog.py" line="76"/>
         <source>Résolution :</source>
         <translation>Resolution:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="77"/>
+        <location filename="../../ui/settings_dialog.py" line="78"/>
         <source>Dossier où le rétinographe dépose ses images</source>
         <translation>Folder where the retinograph drops its images</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="78"/>
+        <location filename="../../ui/settings_dialog.py" line="79"/>
         <source>Dossier surveillé :</source>
         <translation>Watched folder:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="79"/>
+        <location filename="../../ui/settings_dialog.py" line="80"/>
         <source>Prise de vue</source>
         <translation>Capture</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="85"/>
+        <location filename="../../ui/settings_dialog.py" line="86"/>
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="86"/>
+        <location filename="../../ui/settings_dialog.py" line="87"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="88"/>
+        <location filename="../../ui/settings_dialog.py" line="89"/>
         <source>Verrouiller après :</source>
         <translation>Lock after:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="90"/>
+        <location filename="../../ui/settings_dialog.py" line="91"/>
         <source>Laisser vide pour garder le code actuel</source>
         <translation>Leave empty to keep the current PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="91"/>
+        <location filename="../../ui/settings_dialog.py" line="92"/>
         <source>Code de déverrouillage :</source>
         <translation>Unlock PIN:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="93"/>
+        <location filename="../../ui/settings_dialog.py" line="94"/>
         <source>Dossier de sauvegarde :</source>
         <translation>Backup folder:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="95"/>
+        <location filename="../../ui/settings_dialog.py" line="96"/>
         <source> h</source>
         <translation> h</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="97"/>
+        <location filename="../../ui/settings_dialog.py" line="98"/>
         <source>Sauvegarder toutes les :</source>
         <translation>Back up every:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="98"/>
+        <location filename="../../ui/settings_dialog.py" line="99"/>
         <source>Sécurité</source>
         <translation>Security</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="103"/>
+        <location filename="../../ui/settings_dialog.py" line="104"/>
         <source>Celle du système</source>
         <translation>The system&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="107"/>
+        <location filename="../../ui/settings_dialog.py" line="108"/>
         <source>Langue :</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="108"/>
+        <location filename="../../ui/settings_dialog.py" line="109"/>
         <source>La nouvelle langue s&apos;applique au prochain démarrage de Teleavis.</source>
         <translation>The new language applies the next time Teleavis starts.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="111"/>
+        <location filename="../../ui/settings_dialog.py" line="112"/>
         <source>Langue</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="117"/>
+        <location filename="../../ui/settings_dialog.py" line="118"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="118"/>
+        <location filename="../../ui/settings_dialog.py" line="119"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
@@ -1420,62 +1437,62 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>SiteForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="49"/>
+        <location filename="../../ui/setup_forms.py" line="37"/>
         <source>11 chiffres</source>
         <translation>11 digits</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="52"/>
+        <location filename="../../ui/setup_forms.py" line="40"/>
         <source>Médecin généraliste, infirmier(e)…</source>
         <translation>General practitioner, nurse…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="53"/>
+        <location filename="../../ui/setup_forms.py" line="41"/>
         <source>9 chiffres</source>
         <translation>9 digits</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="56"/>
+        <location filename="../../ui/setup_forms.py" line="44"/>
         <source>Le praticien qui demande l&apos;avis :</source>
         <translation>The practitioner asking for the opinion:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="57"/>
+        <location filename="../../ui/setup_forms.py" line="45"/>
         <source>N° RPPS :</source>
         <translation>RPPS no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="58"/>
+        <location filename="../../ui/setup_forms.py" line="46"/>
         <source>Nom :</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="59"/>
+        <location filename="../../ui/setup_forms.py" line="47"/>
         <source>Prénom :</source>
         <translation>First name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="60"/>
+        <location filename="../../ui/setup_forms.py" line="48"/>
         <source>Fonction :</source>
         <translation>Role:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="61"/>
+        <location filename="../../ui/setup_forms.py" line="49"/>
         <source>La structure :</source>
         <translation>The organisation:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="62"/>
+        <location filename="../../ui/setup_forms.py" line="50"/>
         <source>N° FINESS :</source>
         <translation>FINESS no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="63"/>
+        <location filename="../../ui/setup_forms.py" line="51"/>
         <source>Nom de la structure :</source>
         <translation>Organisation name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="64"/>
+        <location filename="../../ui/setup_forms.py" line="52"/>
         <source>Système d&apos;identifiants locaux :</source>
         <translation>Local patient-id system:</translation>
     </message>
@@ -1491,57 +1508,57 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="190"/>
+        <location filename="../../ui/worklist.py" line="227"/>
         <source>Rechercher un patient (nom, INS) ou un n° de dossier</source>
         <translation>Search a patient (name, INS) or a case number</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="194"/>
+        <location filename="../../ui/worklist.py" line="231"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="195"/>
+        <location filename="../../ui/worklist.py" line="232"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="267"/>
+        <location filename="../../ui/worklist.py" line="304"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="267"/>
+        <location filename="../../ui/worklist.py" line="304"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="268"/>
+        <location filename="../../ui/worklist.py" line="305"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="268"/>
+        <location filename="../../ui/worklist.py" line="305"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="268"/>
+        <location filename="../../ui/worklist.py" line="305"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="273"/>
+        <location filename="../../ui/worklist.py" line="310"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="290"/>
+        <location filename="../../ui/worklist.py" line="327"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="291"/>
+        <location filename="../../ui/worklist.py" line="328"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
@@ -1549,83 +1566,59 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/worklist.py" line="127"/>
+        <location filename="../../ui/worklist.py" line="125"/>
+        <source>(patient sans nom)</source>
+        <translation>(patient without a name)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="165"/>
         <source>Patient</source>
-        <extracomment>The worklist&apos;s filters: which states each shows (a grouping for the eye, not a rule of the case).</extracomment>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="127"/>
+        <location filename="../../ui/worklist.py" line="165"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="127"/>
+        <location filename="../../ui/worklist.py" line="165"/>
         <source>Priorité</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="127"/>
+        <location filename="../../ui/worklist.py" line="165"/>
         <source>État</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="128"/>
+        <location filename="../../ui/worklist.py" line="166"/>
         <source>Dernier changement</source>
         <translation>Last change</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="128"/>
+        <location filename="../../ui/worklist.py" line="166"/>
         <source>Images</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="143"/>
+        <location filename="../../ui/worklist.py" line="180"/>
         <source>Urgent</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="143"/>
+        <location filename="../../ui/worklist.py" line="180"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="146"/>
+        <location filename="../../ui/worklist.py" line="183"/>
         <source>{state} — réponse non lue</source>
         <translation>{state} — unread answer</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="158"/>
+        <location filename="../../ui/worklist.py" line="195"/>
         <source>Dossier {id}</source>
         <translation>Case {id}</translation>
-    </message>
-</context>
-<context>
-    <name>editor</name>
-    <message>
-        <location filename="../../ui/case_editor.py" line="66"/>
-        <source>Modifier « {field} »</source>
-        <translation>Edit “{field}”</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <location filename="../../ui/settings_dialog.py" line="34"/>
-        <source>Choisir…</source>
-        <translation>Choose…</translation>
-    </message>
-</context>
-<context>
-    <name>self.window</name>
-    <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="69"/>
-        <source>Teleavis — %n réponse(s) non lue(s)</source>
-        <extracomment>The data key (OS keyring) is fetched, and the sync thread started, this long after the window shows: start-up only draws the worklist, which needs neither.</extracomment>
-        <translation>
-            <numerusform>Teleavis — %n unread answer</numerusform>
-            <numerusform>Teleavis — %n unread answers</numerusform>
-        </translation>
     </message>
 </context>
 </TS>

@@ -43,6 +43,18 @@ def test_every_string_of_the_window_has_an_english_translation(tmp_path: Path) -
     assert (ROOT / "resources" / "i18n" / "teleavis_en.qm").stat().st_mtime >= 0
 
 
+def test_every_translation_context_is_one_the_window_looks_up() -> None:
+    """``self.tr`` looks strings up under the class's name; a context lupdate took from another
+    expression (``parent.tr``, ``self.window.tr``) is never found, and that string stays French."""
+    import re
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "ui").glob("*.py"))
+    known = set(re.findall(r"^class (\w+)", source, re.M)) | set(re.findall(r'translate\("(\w+)"', source))
+    ts = (ROOT / "resources" / "i18n" / "teleavis_en.ts").read_text(encoding="utf-8")
+    contexts = set(re.findall(r"<name>([^<]+)</name>", ts))
+    assert contexts - known == set()
+
+
 def test_language_follows_the_setting_then_the_system(monkeypatch: pytest.MonkeyPatch) -> None:
     assert choose_language("en") == "en"
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
