@@ -103,6 +103,10 @@ class Patient:
     ins: str | None = None
     local_id: str | None = None
 
+    def full_name(self) -> str:
+        """The name as French identity rules write it: family name in capitals, then the given names."""
+        return " ".join(part for part in (self.family.strip().upper(), " ".join(self.given).strip()) if part)
+
     def initials(self) -> str:
         """Initials only, as the worklist shows them (``M.P.``)."""
         family = self.family.strip()[:1].upper()

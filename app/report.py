@@ -99,7 +99,7 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
     story += _history_part(store, case.id, t, styles)
     story += _images_part(store, case, t, styles, report)
 
-    patient = " ".join(part for part in (case.patient.family.upper(), " ".join(case.patient.given)) if part)
+    patient = case.patient.full_name()
     born = t("born", date=date_words(case.patient.birth_date, lang)) if case.patient.birth_date else ""
     furniture = Furniture(title=t("title"), patient=f"{patient}{', ' + born if born else ''}",
                           case_line=t("case_line", id=case.id), page_word=t("page"))

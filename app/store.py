@@ -34,6 +34,7 @@ from app.model import (
     CaseImage,
     CaseState,
     CaseSummary,
+    Patient,
     QualityFinding,
     iso,
     utc_now,
@@ -457,6 +458,22 @@ class Store:
             raise classify(exc) from exc
         return [CaseSummary(id=r[0], state=r[1], specialty=r[2], priority=r[3], initials=r[4], created_at=r[5],
                             updated_at=r[6], unread=bool(r[7]), image_count=r[8]) for r in rows]
+
+    def patients(self, case_ids: list[str]) -> dict[str, Patient]:
+        """The patients of these cases, decrypted: what the window's worklist shows for the rows it
+        has on screen (a page, not every case). A case whose content does not decrypt is left out."""
+        found: dict[str, Patient] = {}
+        for start in range(0, len(case_ids), 500):
+            chunk = case_ids[start:start + 500]
+            rows = self.conn.execute(
+                f"SELECT id, content FROM cases WHERE id IN ({','.join('?' * len(chunk))})",  # noqa: S608
+                chunk).fetchall()
+            for case_id, content in rows:
+                try:
+                    found[case_id] = Patient(**self._open_json(content, f"case:{case_id}:content").get("patient", {}))
+                except StorageError:
+                    log.warning("a case's content could not be decrypted for the worklist")
+        return found
 
     def unread_count(self) -> int:
         """Cases whose answer or question has not been read yet."""

@@ -146,7 +146,7 @@ class CasePage(QWidget):
         case = self.case
         if case is None:
             return
-        name = " ".join(p for p in (case.patient.family.upper(), " ".join(case.patient.given)) if p)
+        name = case.patient.full_name()
         self.header.setText(self.tr("{name} — {specialty} — dossier {id} — {state}").format(
             name=name or self.tr("Nouveau patient"), specialty=M.specialty_name(case.specialty),
             id=case.id[:8], state=M.state_name(case.state)))

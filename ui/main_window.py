@@ -228,6 +228,8 @@ class MainWindow(QMainWindow):
     def _fetch_key(self) -> bool:
         """Fetch the data key from the OS keyring on the main thread (a passphrase dialog may be needed
         if the keyring no longer has it); on failure say why and close."""
+        if self.store.key.loaded:
+            return True
         try:
             self.store.key.ensure()
         except TeleavisError as exc:
@@ -235,6 +237,7 @@ class MainWindow(QMainWindow):
                 QMessageBox.critical(self, "Teleavis", exc.message)
                 self.close()
             return False
+        self.worklist.model.names_available()
         return True
 
     def _start_sync(self) -> None:

@@ -1,5 +1,8 @@
-"""The worklist: one table model over the store's case summaries (nothing decrypted per row),
-filters with counts, a search box, and the full name of the selected case only."""
+"""The worklist: one table model over the store's case summaries, filters with counts, a search box.
+
+Rows come from the clear columns (state, dates, initials); the patient's name and date of birth, which
+the nurse needs to tell two patients apart, are decrypted for the rows loaded (a page), once the data
+key is there. Until then, and for a case that does not decrypt, the row shows the initials."""
 
 from __future__ import annotations
 
@@ -31,10 +34,11 @@ from PySide6.QtWidgets import (
 
 from app import messages as M
 from app.errors import TeleavisError
-from app.model import CaseSummary
+from app.model import CaseSummary, Patient
 from app.store import Store
+from ui.fields import iso_to_display
 
-#: The worklist's filters: which states each shows (a grouping for the eye, not a rule of the case).
+# The worklist's filters: which states each shows (a grouping for the eye, not a rule of the case).
 FILTERS: dict[str, tuple[str, ...]] = {
     "to-finish": ("draft", "ready"),
     "waiting": ("queued", "sending", "sent", "received", "accepted", "in-progress"),
@@ -43,7 +47,12 @@ FILTERS: dict[str, tuple[str, ...]] = {
     "all": (),
 }
 PAGE = 100  # rows fetched at a time: four screens' worth; more come as the view scrolls
+NAMES_AT_ONCE = 25  # names decrypted together: about a screenful of rows
 Index = QModelIndex | QPersistentModelIndex
+DISPLAY, FONT, FOREGROUND, BACKGROUND, TOOLTIP, USER = (role.value for role in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole))
+_ROLES = frozenset((DISPLAY, FONT, FOREGROUND, BACKGROUND, TOOLTIP, USER))
 
 
 def short_id(case_id: str) -> str:
@@ -71,6 +80,9 @@ class WorklistModel(QAbstractTableModel):
         self.search = ""
         self._rows: list[CaseSummary] = []
         self._more = False
+        self._names: dict[tuple[str, str], str] = {}  # (case id, updated_at) -> "MARTIN Paul (03/02/1950)"
+        self._texts: dict[int, tuple[str, ...]] = {}  # row number -> its cells' words
+        self._urgent, self._unread = QBrush(QColor("#a4161a")), QBrush(QColor("#e3f2e9"))
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -85,7 +97,41 @@ class WorklistModel(QAbstractTableModel):
         self.beginResetModel()
         self._more = len(rows) > PAGE
         self._rows = rows[:PAGE]
+        shown = {(r.id, r.updated_at) for r in self._rows}
+        self._names = {k: v for k, v in self._names.items() if k in shown}
+        self._texts.clear()
         self.endResetModel()
+
+    def names_available(self) -> None:
+        """The data key has come: show the names instead of the initials."""
+        self._texts.clear()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, self.PATIENT), self.index(len(self._rows) - 1, self.PATIENT))
+
+    def _patient(self, number: int) -> str:
+        """The patient as the row shows it: name and date of birth, or the initials while they cannot be read."""
+        row = self._rows[number]
+        if self.store.key.loaded:
+            if (row.id, row.updated_at) not in self._names:
+                self._read_names(number)
+            if name := self._names.get((row.id, row.updated_at)):
+                return name
+        return row.initials or "—"
+
+    def _read_names(self, first: int) -> None:
+        """Decrypt a screenful of names from row ``first`` on: what the view is about to draw."""
+        missing = [r for r in self._rows[first:first + NAMES_AT_ONCE] if (r.id, r.updated_at) not in self._names]
+        try:
+            patients = self.store.patients([r.id for r in missing])
+        except TeleavisError:
+            patients = {}
+        for row in missing:
+            patient = patients.get(row.id)
+            self._names[(row.id, row.updated_at)] = self._line(patient) if patient else ""
+
+    def _line(self, patient: Patient) -> str:
+        name = patient.full_name() or self.tr("(patient sans nom)")
+        return f"{name} ({iso_to_display(patient.birth_date)})" if patient.birth_date else name
 
     def _query(self, limit: int) -> list[CaseSummary]:
         return self.store.list_cases(states=self.states or None, search=self.search or None, limit=limit)
@@ -127,16 +173,44 @@ class WorklistModel(QAbstractTableModel):
         return (self.tr("Patient"), self.tr("Spécialité"), self.tr("Priorité"), self.tr("État"),
                 self.tr("Dernier changement"), self.tr("Images"))[section]
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # Called for every cell and role the view draws or measures: the common answers come first.
+        if role not in _ROLES or not index.isValid():
             return None
+        number, column = index.row(), index.column()
+        if role == DISPLAY:
+            texts = self._texts.get(number) or self._row_texts(number)
+            return texts[column]
+        row = self._rows[number]
+        if role == FONT:
+            return self._bold if row.unread else None
+        if role == FOREGROUND:
+            return self._urgent if column == self.PRIORITY and row.priority == "urgent" else None
+        if role == BACKGROUND:
+            return self._unread if row.unread else None
+        if role == TOOLTIP:
+            return self.tr("Dossier {id}").format(id=row.id) if column == self.PATIENT else None
+        return row.id  # UserRole
+
+    def _row_texts(self, number: int) -> tuple[str, ...]:
+        """The row's six cells in words, kept until the rows change (the patient's name once readable)."""
+        row = self._rows[number]
+        state = M.state_name(row.state)
+        texts = (("● " if row.unread else "") + self._patient(number),
+                 M.specialty_name(row.specialty),
+                 self.tr("Urgent") if row.priority == "urgent" else self.tr("Normale"),
+                 self.tr("{state} — réponse non lue").format(state=state) if row.unread else state,
+                 local_time(row.updated_at),
+                 str(row.image_count))
+        if self.store.key.loaded:
+            self._texts[number] = texts
+        return texts
         row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.PATIENT:
-                initials = row.initials or "—"
                 mark = "● " if row.unread else ""
-                return f"{mark}{initials}  ({short_id(row.id)})"
+                return f"{mark}{self._patient(index.row())}"
             if column == self.SPECIALTY:
                 return M.specialty_name(row.specialty)
             if column == self.PRIORITY:
@@ -286,7 +360,7 @@ class Worklist(QWidget):
         except TeleavisError as exc:
             self.detail.setText(exc.message)
             return
-        name = " ".join(p for p in (case.patient.family.upper(), " ".join(case.patient.given)) if p)
+        name = case.patient.full_name()
         self.detail.setText(self.tr("{name} — dossier {id} — {state}").format(
             name=name or self.tr("(patient sans nom)"), id=short_id(summary.id), state=M.state_name(summary.state)))
 
