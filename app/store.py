@@ -444,10 +444,24 @@ class Store:
             many = bool(limit) and self.conn.execute(
                 f"SELECT COUNT(*) FROM ({match} LIMIT {dense + 1})",  # noqa: S608 - placeholders only
                 match_params).fetchone()[0] > dense
-            where.append(f"{'+' if many else ''}c.id IN ({match})")
+            if many:
+                # Each case walked is checked on its own (point lookups), so the walk ends with the page
+                # instead of first gathering every match.
+                found = " AND ".join(["EXISTS (SELECT 1 FROM search_tokens WHERE token = ? AND case_id = c.id)"]
+                                     * len(words)) or "0"
+                where.append(f"(+c.id >= ? AND +c.id < ? OR ({found}))")
+            else:
+                where.append(f"c.id IN ({match})")
             params.extend(match_params)
         if states:
-            where.insert(0, f"c.state IN ({','.join('?' * len(states))})")
+            marks = ",".join("?" * len(states))
+            # The same choice for a filter of several states: when they are common, walk the cases
+            # newest first and stop at the page's end; when rare, read them off the state index and sort.
+            dense = 4 * int(limit or 0)
+            common = len(states) > 1 and bool(limit) and self.conn.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM cases WHERE state IN ({marks}) LIMIT {dense + 1})",  # noqa: S608
+                states).fetchone()[0] > dense
+            where.insert(0, f"{'+' if common else ''}c.state IN ({marks})")
             params[:0] = states
         sql = columns + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY c.updated_at DESC, c.id"
         if limit:

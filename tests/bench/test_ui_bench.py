@@ -36,38 +36,44 @@ def _fill(store: Store, count: int) -> None:
     store.conn.execute("PRAGMA synchronous=FULL")
 
 
-def _worklist_time(qtbot: Any, store: Store) -> float:
-    """Open the worklist, then go through every filter and two searches; the median of 5 rounds."""
+def _worklist_round(qtbot: Any, store: Store) -> float:
+    """Open the worklist, then go through every filter and two searches."""
     from ui.worklist import FILTERS, Worklist
 
-    rounds = []
-    for _ in range(5):
-        start = time.perf_counter()
-        worklist = Worklist(store)
-        qtbot.addWidget(worklist)
-        worklist.show()
+    start = time.perf_counter()
+    worklist = Worklist(store)
+    qtbot.addWidget(worklist)
+    worklist.show()
+    worklist.refresh()
+    for key in FILTERS:
+        worklist.set_filter(key)
+    for text in ("mar", "durand"):
+        worklist.search.setText(text)
         worklist.refresh()
-        for key in FILTERS:
-            worklist.set_filter(key)
-        for text in ("mar", "durand"):
-            worklist.search.setText(text)
-            worklist.refresh()
-        rounds.append(time.perf_counter() - start)
-        worklist.close()
-    return statistics.median(rounds)
+    took = time.perf_counter() - start
+    worklist.close()
+    return took
 
 
 def test_worklist_with_10000_cases_opens_and_filters_within_3x_the_time_of_100(
         qtbot: Any, tmp_path: Path) -> None:
-    times = {}
+    stores = {}
     for count in (100, 10_000):
-        with Store.open(tmp_path / f"home-{count}") as store:
-            _fill(store, count)
-            _worklist_time(qtbot, store)  # warm-up (imports, first paint)
-            times[count] = _worklist_time(qtbot, store)
+        stores[count] = Store.open(tmp_path / f"home-{count}")
+        _fill(stores[count], count)
+        _worklist_round(qtbot, stores[count])  # warm-up (imports, first paint, SQLite's page cache)
+    # Rounds interleaved, best of each side: a busy moment of the host falls on both, not on one.
+    rounds: dict[int, list[float]] = {100: [], 10_000: []}
+    for _ in range(9):
+        for count, store in stores.items():
+            rounds[count].append(_worklist_round(qtbot, store))
+    for store in stores.values():
+        store.close()
+    times = {count: min(taken) for count, taken in rounds.items()}
     ratio = times[10_000] / times[100]
-    print(f"\nworklist open + 5 filters + 2 searches: 100 cases {times[100] * 1000:.1f} ms, "
-          f"10 000 cases {times[10_000] * 1000:.1f} ms, ratio {ratio:.2f} (limit 3)")
+    print(f"\nworklist open + 5 filters + 2 searches, best of 9: 100 cases {times[100] * 1000:.1f} ms, "
+          f"10 000 cases {times[10_000] * 1000:.1f} ms, ratio {ratio:.2f} (limit 3); medians "
+          f"{statistics.median(rounds[100]) * 1000:.1f} / {statistics.median(rounds[10_000]) * 1000:.1f} ms")
     assert ratio <= 3.0
 
 
