@@ -3,6 +3,7 @@ screen until the PIN or the session passphrase is typed."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -15,8 +16,12 @@ from app.store import Store
 
 PIN_SETTING = "state.lock_pin"
 _PIN_ROUNDS = 200_000
-_INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
-          QEvent.Type.TouchBegin}
+
+
+@functools.cache
+def _input_events() -> frozenset[QEvent.Type]:
+    return frozenset((QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+                      QEvent.Type.Wheel, QEvent.Type.TouchBegin))
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> dict[str, Any]:
@@ -50,19 +55,27 @@ def secret_matches(store: Store, secret: str) -> bool:
 
 
 class IdleWatcher(QObject):
-    """Emits ``idle`` after the configured minutes without keyboard or mouse input in the app."""
+    """Emits ``idle`` after the configured minutes without keyboard or mouse input in the app.
+
+    It sees the input through an event filter on the whole application, installed by ``watch()`` once
+    the window is on screen: every event then passes through Python, and the first ones make PySide6
+    build the Python types of many Qt classes (some 30 ms), which the first paint need not wait for.
+    """
 
     idle = Signal()
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self.minutes = 0
-        self.minutes = 0
+        self.watching = False
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(self.idle)
+
+    def watch(self) -> None:
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and not self.watching:
             app.installEventFilter(self)
+            self.watching = True
 
     def set_minutes(self, minutes: int) -> None:
         self.minutes = minutes
@@ -77,7 +90,7 @@ class IdleWatcher(QObject):
             self.timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _INPUT and self.timer.isActive():
+        if self.timer.isActive() and event.type() in _input_events():
             self.timer.start()
         return False
 

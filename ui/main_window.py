@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
         # again (each walk holds the interpreter, and the window, for tens of ms on a big heap).
         gc.freeze()
         QTimer.singleShot(KEY_FETCH_DELAY_MS, self._fetch_key)
+        QTimer.singleShot(KEY_FETCH_DELAY_MS, self.idle.watch)
         QTimer.singleShot(SYNC_START_DELAY_MS, self._start_sync)
 
     def _fetch_key(self) -> bool:
