@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from app import i18n, logs
 from app.errors import DataLocked, TeleavisError
@@ -75,9 +75,9 @@ def make_application(argv: list[str]) -> QApplication:
 
 def open_store(root: Path | None = None) -> Store:
     """The unlocked store; the passphrase comes from the environment or from the unlock dialog."""
-    from ui.unlock_dialog import ask_passphrase
-
     def passphrase(confirm: bool) -> str | None:
+        from ui.unlock_dialog import ask_passphrase
+
         return os.environ.get(PASSPHRASE_ENV) or ask_passphrase(confirm)
 
     # A key in the OS keyring is fetched just after the window shows (MainWindow.start): the worklist
@@ -93,12 +93,11 @@ def run(argv: list[str]) -> int:
     install_language(app, i18n.system_language())
     try:
         store = open_store(root)
-    except DataLocked as exc:
-        QMessageBox.critical(None, "Teleavis", exc.message)
-        return 3
     except TeleavisError as exc:
+        from PySide6.QtWidgets import QMessageBox  # only on this path: its type costs the start
+
         QMessageBox.critical(None, "Teleavis", exc.message)
-        return 1
+        return 3 if isinstance(exc, DataLocked) else 1
     try:
         install_language(app, choose_language(store.settings.get("language")))
         if "--training" in argv:

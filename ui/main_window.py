@@ -1,4 +1,8 @@
-"""The main window: worklist and case pages, the sync engine's news, notifications and the lock."""
+"""The main window: worklist and case pages, the sync engine's news, notifications and the lock.
+
+Qt classes used only after start-up (dialogs, the case page) are imported where they are used: PySide6
+builds each class's Python type, enums included, on first import, and start-up waits for every one.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QSystemTrayIcon,
     QVBoxLayout,
@@ -34,8 +36,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The data key (OS keyring) is fetched, and the sync thread started, this long after the window
-# shows: start-up only draws the worklist, which needs neither.
+# The data key (OS keyring) is fetched, the idle watcher installed and the sync thread started this
+# long after the window shows: start-up only draws the worklist, which needs none of them.
 KEY_FETCH_DELAY_MS = 50
 SYNC_START_DELAY_MS = 300
 
@@ -235,6 +237,8 @@ class MainWindow(QMainWindow):
             self.store.key.ensure()
         except TeleavisError as exc:
             if not self._closed:
+                from PySide6.QtWidgets import QMessageBox
+
                 QMessageBox.critical(self, "Teleavis", exc.message)
                 self.close()
             return False
@@ -441,6 +445,8 @@ class MainWindow(QMainWindow):
     # -- report, settings, lock --------------------------------------------------------------------
 
     def export_report(self, case_id: str) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         target, _ = QFileDialog.getSaveFileName(self, self.tr("Rapport PDF du dossier"),
                                                 f"teleavis-{case_id[:8]}.pdf", self.tr("PDF (*.pdf)"))
         if not target:

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -36,7 +36,6 @@ from app import messages as M
 from app.errors import TeleavisError
 from app.model import CaseSummary, Patient
 from app.store import Store
-from ui.fields import iso_to_display
 
 # The worklist's filters: which states each shows (a grouping for the eye, not a rule of the case).
 FILTERS: dict[str, tuple[str, ...]] = {
@@ -82,7 +81,8 @@ class WorklistModel(QAbstractTableModel):
         self._more = False
         self._names: dict[tuple[str, str], str] = {}  # (case id, updated_at) -> "MARTIN Paul (03/02/1950)"
         self._texts: dict[int, tuple[str, ...]] = {}  # row number -> its cells' words
-        self._urgent, self._unread = QBrush(QColor("#a4161a")), QBrush(QColor("#e3f2e9"))
+        # Colours, not brushes: a QBrush made at start builds the Python types of Qt's gradients.
+        self._urgent, self._unread = QColor("#a4161a"), QColor("#e3f2e9")
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -130,6 +130,8 @@ class WorklistModel(QAbstractTableModel):
             self._names[(row.id, row.updated_at)] = self._line(patient) if patient else ""
 
     def _line(self, patient: Patient) -> str:
+        from ui.fields import iso_to_display  # here: ui.fields brings the editor's widget types
+
         name = patient.full_name() or self.tr("(patient sans nom)")
         return f"{name} ({iso_to_display(patient.birth_date)})" if patient.birth_date else name
 
@@ -205,34 +207,6 @@ class WorklistModel(QAbstractTableModel):
         if self.store.key.loaded:
             self._texts[number] = texts
         return texts
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.PATIENT:
-                mark = "● " if row.unread else ""
-                return f"{mark}{self._patient(index.row())}"
-            if column == self.SPECIALTY:
-                return M.specialty_name(row.specialty)
-            if column == self.PRIORITY:
-                return self.tr("Urgent") if row.priority == "urgent" else self.tr("Normale")
-            if column == self.STATE:
-                state = M.state_name(row.state)
-                return self.tr("{state} — réponse non lue").format(state=state) if row.unread else state
-            if column == self.UPDATED:
-                return local_time(row.updated_at)
-            if column == self.IMAGES:
-                return str(row.image_count)
-        if role == Qt.ItemDataRole.FontRole and row.unread:
-            return self._bold
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.PRIORITY and row.priority == "urgent":
-            return QBrush(QColor("#a4161a"))
-        if role == Qt.ItemDataRole.BackgroundRole and row.unread:
-            return QBrush(QColor("#e3f2e9"))
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.PATIENT:
-            return self.tr("Dossier {id}").format(id=row.id)
-        if role == Qt.ItemDataRole.UserRole:
-            return row.id
-        return None
 
 
 class Worklist(QWidget):

@@ -28,6 +28,11 @@ def open_window(argv: list[str]) -> int:
     if not has_display():
         print(M.tr("window.no_display"), file=sys.stderr)
         return 1
+    # The core before Qt: once PySide6 is loaded it reads the source file of every module imported
+    # after it (looking for its opt-in "__feature__" switches), which cost the start some 40 ms.
+    import app.logs
+    import app.site
+    import app.store  # noqa: F401 - imported for its side effect on start-up time only
     from ui.application import run
 
     return int(run(argv))
