@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -91,14 +92,24 @@ class CapturePanel(QWidget):
         checklist_box = QGroupBox(self.tr("Vues attendues"))
         QVBoxLayout(checklist_box).addWidget(self.checklist)
         self.labels = ImageLabels()
-        right = QVBoxLayout()
+        column = QWidget()
+        right = QVBoxLayout(column)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(checklist_box)
         right.addWidget(self.labels)
         right.addStretch(1)
+        # On a short screen (Full HD at 150 %: 720 px) this column scrolls instead of squeezing its fields.
+        self.right_column = QScrollArea()
+        self.right_column.setWidgetResizable(True)
+        self.right_column.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.right_column.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.right_column.setWidget(column)
+        self.right_column.setMinimumWidth(column.minimumSizeHint().width()
+                                          + self.right_column.verticalScrollBar().sizeHint().width())
 
         top = QHBoxLayout()
         top.addLayout(left, 3)
-        top.addLayout(right, 2)
+        top.addWidget(self.right_column, 2)
 
         self.strip = ImageStrip(self._store)
 

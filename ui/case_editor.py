@@ -157,14 +157,17 @@ class CaseEditor(QWidget):
             # A long answer must not widen the whole column; the open list still shows it whole.
             binding.widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             binding.widget.setMinimumContentsLength(12)
-        caption = QLabel(label.replace("&", "&&"))
-        caption.setWordWrap(True)  # the form's questions are long sentences: they wrap, nothing is cut
-        caption.setBuddy(binding.widget)
-        if isinstance(form, QFormLayout):
-            form.addRow(caption, holder)
+        if isinstance(form, QFormLayout) and isinstance(binding.widget, QCheckBox):
+            form.addRow(holder)  # a check box says what it is: across the row, never squeezed by a label
         else:
-            column.insertWidget(0, caption)
-            form.addWidget(holder)
+            caption = QLabel(label.replace("&", "&&"))
+            caption.setBuddy(binding.widget)
+            if isinstance(form, QFormLayout):  # short labels beside their fields
+                form.addRow(caption, holder)
+            else:  # the specialty form's questions: sentences above their answers, wrapped, nothing cut
+                caption.setWordWrap(True)
+                column.insertWidget(0, caption)
+                form.addWidget(holder)
         self.problems[binding.key] = problem
         self._bind(binding, label)
 

@@ -1,6 +1,6 @@
-"""Nothing cut off on a 1366 × 768 screen, the smallest a health centre's PC or a cart has:
-every label, button and field of the case page gets at least the room it needs, in both languages
-and for every specialty's form."""
+"""Nothing cut off on the smallest screens in use: 1366 × 768 (a health centre's PC, a cart) and Full HD
+at 150 % (1280 × 720 to lay out). Every label, button and field of the case page gets at least the room
+it needs, in both languages and for every specialty's form."""
 
 from __future__ import annotations
 
@@ -11,17 +11,28 @@ from typing import Any
 import pytest
 from PIL import ImageFilter
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QLineEdit, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QWidget,
+)
 
 from app import forms
-from app.model import Case, CaseImage, Consent, Patient
+from app.db import transaction
+from app.model import Answer, Case, CaseImage, CaseState, Consent, Patient
 from app.store import NewImage, Store
 from capture.pipeline import prepare_image_bytes
 from tests.support.images import fundus_photo, skin_photo
 from ui.application import install_language
 from ui.main_window import MainWindow
 
-SCREEN = (1366, 740)  # a maximised window on 1366 × 768, under the title bar
+# Maximised windows, under the title bar and the task bar.
+SCREENS = {"1366x768": (1366, 740), "full-hd-at-150": (1280, 650)}
 
 
 @pytest.fixture(params=["fr", "en"])
@@ -55,6 +66,8 @@ def cut_off(root: QWidget) -> list[str]:
     for widget in root.findChildren(QWidget):
         if not widget.isVisible() or not isinstance(widget, (QLabel, QAbstractButton, QLineEdit, QComboBox)):
             continue
+        if isinstance(widget.parent(), (QComboBox, QAbstractSpinBox)):  # their own line edit, sized by them
+            continue
         text = getattr(widget, "text", lambda: "")() or type(widget).__name__
         need = widget.minimumSizeHint()
         if widget.width() < need.width() or widget.height() < need.height():
@@ -66,15 +79,16 @@ def cut_off(root: QWidget) -> list[str]:
     return problems
 
 
+@pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("specialty", forms.FORM_SPECIALTIES)
-def test_the_case_page_fits_a_1366_screen(qtbot: Any, store: Store, sync_runner: None, language: str,
-                                          specialty: str) -> None:
+def test_the_case_page_fits_a_small_screen(qtbot: Any, store: Store, sync_runner: None, language: str,
+                                           specialty: str, screen: str) -> None:
     case = Case(specialty=specialty, patient=Patient(family="LEROY", given=["Marc"], ins="15002851234560"),
                 consent=Consent(given=True, recorded_by="Inf. Durand"), question="Avis ?")
     store.create_case(case, [blurred_image(specialty)])
     window = MainWindow(store)
     qtbot.addWidget(window)
-    window.resize(*SCREEN)
+    window.resize(*SCREENS[screen])
     window.show()
     qtbot.waitExposed(window)
     window.open_case(case.id)
@@ -84,5 +98,62 @@ def test_the_case_page_fits_a_1366_screen(qtbot: Any, store: Store, sync_runner:
     qtbot.wait(200)
     assert page.editing()
     problems = cut_off(page)
+    assert problems == [], "\n".join(problems)
+    window.shutdown()
+
+
+def answered_case(store: Store) -> str:
+    """A case that went the whole way, with the expert's answer (no report attached)."""
+    case = Case(patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
+                consent=Consent(given=True, recorded_by="Inf. Durand"),
+                question="Lésion pigmentée évolutive du dos : avis sur exérèse ?")
+    store.create_case(case, [])
+    store.queue(case.id)
+    for state in (CaseState.SENDING, CaseState.SENT):
+        store.transition(case.id, state)
+    with transaction(store.conn) as conn:
+        store.set_answer(conn, case.id, Answer(
+            conclusion="Lésion suspecte de carcinome basocellulaire superficiel : exérèse conseillée.",
+            expert="Hélène MOREAU", issued="2026-11-23T10:00:00+01:00", follow_up_days=14))
+        store.transition(case.id, CaseState.ANSWERED, conn=conn)
+    return case.id
+
+
+def test_the_other_screens_fit_full_hd_at_150(qtbot: Any, store: Store, sync_runner: None, language: str) -> None:
+    from ui.settings_dialog import SettingsDialog
+    from ui.setup_wizard import SetupWizard
+
+    case_id = answered_case(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(*SCREENS["full-hd-at-150"])
+    window.show()
+    qtbot.waitExposed(window)
+    window.worklist.set_filter("all")
+    problems = [f"worklist: {p}" for p in cut_off(window)]
+    window.open_case(case_id)
+    qtbot.wait(100)
+    assert not window.case_page.editing()
+    problems += [f"answer: {p}" for p in cut_off(window)]
+    window.lock()
+    problems += [f"lock: {p}" for p in cut_off(window)]
+
+    dialog = SettingsDialog(store, window)
+    dialog.show()
+    for tab in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(tab)
+        qtbot.wait(20)
+        problems += [f"settings, {dialog.tabs.tabText(tab)}: {p}" for p in cut_off(dialog)]
+    dialog.close()
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    while True:
+        qtbot.wait(20)
+        problems += [f"first start, page {wizard.currentId()}: {p}" for p in cut_off(wizard)]
+        if wizard.nextId() < 0 or not wizard.currentPage().isComplete():
+            break
+        wizard.next()
+    wizard.close()
     assert problems == [], "\n".join(problems)
     window.shutdown()
