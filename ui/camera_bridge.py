@@ -106,9 +106,13 @@ class CameraBridge(QObject):
         self._shown = 0
         self._lost = False
         def on_status(status: object, text: str) -> None:
-            # A worker still stopping in the background must not speak for the one that replaced it.
-            if self._worker is None or self._worker is worker:
-                self._status_changed.emit(str(status), text)
+            # A worker still stopping in the background must not speak for the one that replaced it,
+            # nor for a panel whose window has closed meanwhile (its Qt object is gone).
+            try:
+                if isValid(self) and (self._worker is None or self._worker is worker):
+                    self._status_changed.emit(str(status), text)
+            except RuntimeError:  # deleted between the check and the emit
+                log.debug("camera status after the panel closed: dropped")
 
         worker = CameraWorker(factory, name=device_name, on_status=on_status)
         self._worker = worker
