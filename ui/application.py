@@ -5,12 +5,13 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -54,6 +55,27 @@ def install_language(app: QApplication, lang: str) -> None:
         _translators.append(ours)
 
 
+class MainThreadCollector(QObject):
+    """Python's cycle collector runs on whichever thread happens to allocate past its threshold: the sync
+    engine's, the training sandbox's. Collecting a Qt object there destroys it off the window's thread,
+    and Qt crashes (seen: a segmentation fault in the sandbox's expert thread). Automatic collection is
+    turned off; this timer runs the same collections, by the same thresholds, on the window's thread."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        gc.disable()
+        self.timer = QTimer(self, interval=500)
+        self.timer.timeout.connect(self.collect)
+        self.timer.start()
+
+    @staticmethod
+    def collect() -> None:
+        young, middle, old = gc.get_count()
+        first, second, third = gc.get_threshold()
+        if young > first:
+            gc.collect(2 if old > third else 1 if middle > second else 0)
+
+
 def make_application(argv: list[str]) -> QApplication:
     """The QApplication with names, High-DPI behaviour, icon and style sheet (reused when one exists)."""
     existing = QApplication.instance()
@@ -70,6 +92,8 @@ def make_application(argv: list[str]) -> QApplication:
     app.setWindowIcon(QIcon(str(resources.icon_path("teleavis.svg"))))
     app.setStyleSheet(resources.style_sheet())
     app.setQuitOnLastWindowClosed(True)
+    if app.findChild(MainThreadCollector) is None:
+        MainThreadCollector(app)
     return app
 
 
