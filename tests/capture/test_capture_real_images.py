@@ -1,0 +1,63 @@
+"""The quality checks on real photographs (tests/fixtures/real): a real retinograph is judged usable,
+its blurred, dark and cropped copies are not; a real face is seen; a real but small photo is refused
+for its size only."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageEnhance, ImageFilter
+
+from app.model import QualityFinding
+from capture.pipeline import prepare_image_bytes
+
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
+
+
+def findings(image: Image.Image, specialty: str) -> dict[str, QualityFinding]:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92)
+    prepared = prepare_image_bytes(out.getvalue(), filename="photo.jpg", specialty=specialty)
+    return {finding.check: finding for finding in prepared.quality}
+
+
+def flagged(found: dict[str, QualityFinding]) -> set[str]:
+    return {check for check, finding in found.items() if finding.level != "ok"}
+
+
+@pytest.fixture(scope="module")
+def retina() -> Image.Image:
+    return Image.open(REAL / "retina-normal-left-eye.jpg").convert("RGB")
+
+
+def test_a_real_retinograph_is_usable(retina: Image.Image) -> None:
+    found = findings(retina, "ophthalmology")
+    assert flagged(found) == set(), {c: f.message for c, f in found.items()}
+    assert {"resolution", "field-of-view", "sharpness", "exposure", "gradability"} <= set(found)
+
+
+@pytest.mark.parametrize(("change", "caught_by"), [
+    (lambda im: im.filter(ImageFilter.GaussianBlur(3)), {"sharpness", "gradability"}),
+    (lambda im: ImageEnhance.Brightness(im).enhance(0.25), {"exposure"}),
+    (lambda im: ImageEnhance.Brightness(im).enhance(2.2), {"exposure"}),
+    (lambda im: im.crop((0, 0, im.width, im.height // 2)), {"field-of-view"}),
+], ids=["blurred", "under-exposed", "over-exposed", "half-field"])
+def test_a_degraded_real_retinograph_is_flagged_by_the_right_check(retina: Image.Image, change: object,
+                                                                   caught_by: set[str]) -> None:
+    found = findings(change(retina), "ophthalmology")  # type: ignore[operator]
+    assert flagged(found) & caught_by, {c: f.message for c, f in found.items()}
+
+
+def test_a_real_face_is_seen() -> None:
+    found = findings(Image.open(REAL / "astronaut-portrait.jpg"), "dermatology")
+    assert found["face"].level == "warning"
+    assert "visage" in found["face"].message
+
+
+def test_a_real_photo_too_small_is_refused_for_its_size_only() -> None:
+    found = findings(Image.open(REAL / "coffee-cup.jpg"), "dermatology")
+    assert found["resolution"].level == "blocking" and "600×400" in found["resolution"].message
+    assert flagged(found) == {"resolution"}, {c: f.message for c, f in found.items()}
+    assert "face" not in found
