@@ -221,11 +221,18 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True) -> 
         if treatment.dosage.strip():
             statement["dosage"] = [{"text": treatment.dosage.strip()}]
         later.append((statement, TREATMENT_SYSTEM, treatment.id))
-    # The platform wants a resolvable performer and author: the requesting practitioner, who answers
-    # for the case (the person who recorded the consent is kept on the requester's side).
+    # The person who recorded the consent (a nurse, often, requesting on the physician's behalf) is the
+    # consent's performer and the form's author (cli.md). Known by name only, they travel as a
+    # Practitioner contained in each resource; the requester stays the site's practitioner.
+    recorder = case.consent.recorded_by.strip()
+    contained: list[dict[str, Any]] = []
     consent_by: dict[str, Any] = {"reference": prac_ref}
+    if recorder:
+        contained = [{"resourceType": "Practitioner", "id": "recorder", "name": [{"text": recorder}]}]
+        consent_by = {"reference": "#recorder", "display": recorder}
     later.append(({
         "resourceType": "Consent",
+        **({"contained": contained} if contained else {}),
         "identifier": _identifier(CONSENT_SYSTEM, case.consent.id),
         "status": "active",
         "scope": {"coding": [{"system": f"{_HL7_CS}/consentscope", "code": "treatment"}]},
@@ -242,6 +249,7 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True) -> 
         raise MappingError(str(exc)) from exc
     response: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
+        **({"contained": contained} if contained else {}),
         "identifier": {"system": FORM_SYSTEM, "value": case.form_id},
         "questionnaire": forms.form_url(case.specialty),
         "status": "completed",

@@ -76,6 +76,14 @@ def has_coding(concept: Any, system: str, codes: frozenset[str] | str) -> bool:
     )
 
 
+def contained_type(resource: dict[str, Any], reference: str) -> str | None:
+    """The type of the resource contained in ``resource`` that ``#id`` names, or None."""
+    for inner in resource.get("contained") or []:
+        if isinstance(inner, dict) and f"#{inner.get('id')}" == reference:
+            return str(inner.get("resourceType"))
+    return None
+
+
 class _Rules:
     """Collects the issues of one resource against the contract."""
 
@@ -101,6 +109,10 @@ class _Rules:
             shown = codes if isinstance(codes, str) else " ou ".join(sorted(codes))
             self.fail(path, f"doit porter le code {system}|{shown}", "value")
 
+    def kind(self, reference: str) -> str | None:
+        """The resource type a reference points to: a contained resource (``#id``) or one the resolver knows."""
+        return contained_type(self.resource, reference) if reference.startswith("#") else self.resolve(reference)
+
     def refers(self, path: str, types: frozenset[str] | str, required: bool = True) -> None:
         """A Reference (or list of References) at `path` pointing only to `types`."""
         wanted = frozenset({types}) if isinstance(types, str) else types
@@ -115,7 +127,7 @@ class _Rules:
             reference = item.get("reference") if isinstance(item, dict) else None
             if not isinstance(reference, str):
                 self.fail(at, "Reference.reference exigée", "required")
-            elif self.resolve(reference) not in wanted:
+            elif self.kind(reference) not in wanted:
                 self.fail(f"{at}.reference", f"« {reference} » doit désigner {' ou '.join(sorted(wanted))}", "value")
 
     def identified(self) -> None:
@@ -266,7 +278,7 @@ def _communication(rules: _Rules) -> None:
     for index, part in enumerate(payload):
         if isinstance(part, dict) and "contentReference" in part:
             reference = (part["contentReference"] or {}).get("reference", "")
-            if rules.resolve(reference) != "Media":
+            if rules.kind(reference) != "Media":
                 rules.fail(f"payload[{index}].contentReference", "doit désigner une Media", "value")
 
 

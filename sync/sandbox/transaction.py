@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sync.sandbox.contract import IDENTIFIER_SYSTEM, INS, check_contract
+from sync.sandbox.contract import IDENTIFIER_SYSTEM, INS, check_contract, contained_type
 from sync.sandbox.errors import FhirError, Issue
 from sync.sandbox.storage import Store, identifiers_of, new_id
 from sync.sandbox.validation import validate_resource
@@ -246,7 +246,11 @@ class CaseTransaction:
             if entry.valid:  # The contract's rules assume a structurally valid resource.
                 issues += check_contract(entry.resource, entry.where, self.resolve)
             for path, reference in references_in(entry.resource):
-                if self.resolve(reference) is None:
+                if reference.startswith("#"):  # a local reference: to a resource contained in this one
+                    if contained_type(entry.resource, reference) is None:
+                        issues.append(Issue(f"{entry.rtype}.{path}: « {reference} » ne désigne aucune ressource "
+                                            "contenue (contained)", f"{entry.where}.{path}", "not-found"))
+                elif self.resolve(reference) is None:
                     issues.append(
                         Issue(
                             f"{entry.rtype}.{path}: référence « {reference} » introuvable "

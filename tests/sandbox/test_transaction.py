@@ -168,6 +168,21 @@ def test_unresolvable_reference_is_refused(sandbox: SandboxServer) -> None:
     assert any(i["code"] == "not-found" for i in issues)
 
 
+def test_a_local_reference_must_name_a_contained_resource(sandbox: SandboxServer) -> None:
+    bundle = new_case(sandbox.base_url).bundle()
+    consent = _entry(bundle, "Consent")["resource"]
+    consent["performer"] = [{"reference": "#recorder", "display": "Inf. Durand"}]
+    issues = _refused(post_bundle(sandbox.base_url, bundle))
+    assert any("Consent.performer[0].reference" in i["diagnostics"] and i["code"] == "not-found" for i in issues)
+
+    consent["contained"] = [{"resourceType": "Practitioner", "id": "recorder", "name": [{"text": "Inf. Durand"}]}]
+    response = post_bundle(sandbox.base_url, bundle)
+    assert response.status_code == 200, response.text
+    (stored,) = sandbox.resources("Consent")
+    assert stored["performer"][0]["reference"] == "#recorder"
+    assert stored["contained"][0]["name"][0]["text"] == "Inf. Durand"
+
+
 def test_case_without_active_consent_is_refused(sandbox: SandboxServer) -> None:
     bundle = new_case(sandbox.base_url).bundle()
     consent = _entry(bundle, "Consent")

@@ -74,6 +74,23 @@ def test_references_point_inside_the_bundle(store: Store) -> None:
     assert (sr["status"], sr["intent"]) == ("active", "order")
 
 
+def test_the_nurse_who_recorded_the_consent_performs_it_and_authors_the_form(store: Store) -> None:
+    """cli.md: the recorder is the consent's performer and the form's author; the requester stays the
+    site's practitioner. Known by name only, the recorder is a Practitioner contained in each."""
+    case = store.get_case(make_case(store, "dermatology"))
+    bundle = prepare_case(case, REQUESTER).bundle
+    urls = {e["resource"]["resourceType"]: e["fullUrl"] for e in bundle["entry"]}
+    consent = _by_type(bundle, "Consent")[0]["resource"]
+    form = _by_type(bundle, "QuestionnaireResponse")[0]["resource"]
+    for resource, reference in ((consent, consent["performer"][0]), (form, form["author"])):
+        assert reference == {"reference": "#recorder", "display": "Inf. Durand"}
+        assert resource["contained"] == [{"resourceType": "Practitioner", "id": "recorder",
+                                          "name": [{"text": "Inf. Durand"}]}]
+        validate_resource(resource)
+    assert _by_type(bundle, "ServiceRequest")[0]["resource"]["requester"]["reference"] == urls["Practitioner"]
+    assert _by_type(bundle, "Task")[0]["resource"]["requester"]["reference"] == urls["Practitioner"]
+
+
 def test_media_carries_size_and_sha1_of_the_stored_bytes(store: Store) -> None:
     case = store.get_case(make_case(store, "ophthalmology"))
     prepared = prepare_case(case, REQUESTER)
