@@ -33,6 +33,7 @@ def test_a_version_1_database_opens_under_a_later_version(teleavis_home: Path) -
         assert schema_version(store.conn) == len(MIGRATIONS)
         assert store.get_case(case_id).question == "Q"
         assert store.unread_count() == 0
+        assert store.counts() == {"draft": 1}  # the state counts of migration 3 start from the cases there
     backups = list(teleavis_home.glob("teleavis.db.v1-*.bak"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as copy:

@@ -79,6 +79,22 @@ def test_a_page_of_a_common_name_or_state_is_the_same_as_the_first_rows_of_the_w
                 assert store.list_cases(states=states, search=search, limit=limit) == whole[:limit], (search, states)
 
 
+def test_state_counts_follow_creation_transitions_and_deletion(teleavis_home: Path) -> None:
+    def truth(store: Store) -> dict[str, int]:
+        return dict(store.conn.execute("SELECT state, COUNT(*) FROM cases GROUP BY state").fetchall())
+
+    with Store.open(teleavis_home) as store:
+        ids = [store.create_case(make_case(), [new_image()]) for _ in range(5)]
+        assert store.counts() == truth(store) == {"draft": 5}
+        store.queue(ids[0])
+        store.queue(ids[1])
+        store.transition(ids[1], CaseState.SENDING)
+        assert store.counts() == truth(store) == {"draft": 3, "queued": 1, "sending": 1}
+        store.conn.execute("DELETE FROM cases WHERE id = ?", (ids[2],))
+        store.conn.execute("UPDATE cases SET priority = 'urgent'")  # not a state change
+        assert store.counts() == truth(store) == {"draft": 2, "queued": 1, "sending": 1}
+
+
 def test_transitions_follow_the_case_life(teleavis_home: Path) -> None:
     with Store.open(teleavis_home) as store:
         case_id = store.create_case(make_case(), [new_image()])
