@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QStackedWidget,
@@ -493,6 +494,11 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() is self.lock_screen:
             return
         self._leave_case()
+        # Nothing of a patient stays on screen above the lock: open dialogs (a photo being anonymised,
+        # a report being saved) close as if cancelled, and say so where it matters.
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
         self._page_before_lock = self.pages.currentWidget()
         self.menuBar().setEnabled(False)
         self.pages.setCurrentWidget(self.lock_screen)

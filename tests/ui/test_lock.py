@@ -51,6 +51,22 @@ def test_idle_hides_the_cases_and_typing_postpones_it(qtbot: Any, store: Store, 
     window.shutdown()
 
 
+def test_locking_closes_a_dialog_showing_a_photo(qtbot: Any, store: Store, sync_runner: None) -> None:
+    from PySide6.QtGui import QImage
+
+    from ui.anonymise_dialog import AnonymiseDialog
+
+    window = locked_window(qtbot, store)
+    picture = QImage(800, 600, QImage.Format.Format_RGB888)
+    picture.fill(0x8a5a44)
+    dialog = AnonymiseDialog(picture, window)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(window.locked, timeout=IDLE_MS * 3)
+    assert not dialog.isVisible() and dialog.result() == AnonymiseDialog.DialogCode.Rejected
+    window.shutdown()
+
+
 def test_the_pin_or_the_passphrase_opens_it_nothing_else(qtbot: Any, store: Store, sync_runner: None) -> None:
     store.settings.set(PIN_SETTING, hash_pin("4821"))
     window = locked_window(qtbot, store)
