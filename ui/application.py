@@ -76,6 +76,9 @@ class MainThreadCollector(QObject):
             gc.collect(2 if old > third else 1 if middle > second else 0)
 
 
+_collector: MainThreadCollector | None = None
+
+
 def make_application(argv: list[str]) -> QApplication:
     """The QApplication with names, High-DPI behaviour, icon and style sheet (reused when one exists)."""
     existing = QApplication.instance()
@@ -92,8 +95,9 @@ def make_application(argv: list[str]) -> QApplication:
     app.setWindowIcon(QIcon(str(resources.icon_path("teleavis.svg"))))
     app.setStyleSheet(resources.style_sheet())
     app.setQuitOnLastWindowClosed(True)
-    if app.findChild(MainThreadCollector) is None:
-        MainThreadCollector(app)
+    global _collector
+    if _collector is None:  # (not findChild: walking the app's children builds their Python types)
+        _collector = MainThreadCollector(app)
     return app
 
 

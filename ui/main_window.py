@@ -14,7 +14,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QLabel,
     QMainWindow,
     QStackedWidget,
@@ -496,6 +495,8 @@ class MainWindow(QMainWindow):
         self._leave_case()
         # Nothing of a patient stays on screen above the lock: open dialogs (a photo being anonymised,
         # a report being saved) close as if cancelled, and say so where it matters.
+        from PySide6.QtWidgets import QDialog
+
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()

@@ -7,12 +7,13 @@ import gc
 import threading
 from typing import Any
 
-from ui.application import MainThreadCollector, make_application
+from ui import application
+from ui.application import make_application
 
 
 def test_cycles_made_on_a_worker_thread_are_collected_on_the_window_thread(qtbot: Any) -> None:
-    app = make_application([])
-    collector = app.findChild(MainThreadCollector)
+    make_application([])
+    collector = application._collector
     try:
         assert collector is not None and not gc.isenabled()
         freed_on: list[int] = []
@@ -36,5 +37,6 @@ def test_cycles_made_on_a_worker_thread_are_collected_on_the_window_thread(qtbot
         if collector is not None:
             collector.timer.stop()
             collector.setParent(None)
+        application._collector = None
         gc.enable()
         gc.collect()
