@@ -79,7 +79,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
 STATE_NAMES: dict[str, dict[str, str]] = {
     "draft": {"fr": "brouillon", "en": "draft"},
     "ready": {"fr": "prêt", "en": "ready"},
-    "queued": {"fr": "en attente d'envoi", "en": "queued"},
+    "queued": {"fr": "en attente d'envoi", "en": "waiting to be sent"},
     "sending": {"fr": "envoi en cours", "en": "sending"},
     "sent": {"fr": "envoyé", "en": "sent"},
     "needs-attention": {"fr": "à corriger", "en": "needs attention"},
@@ -89,7 +89,7 @@ STATE_NAMES: dict[str, dict[str, str]] = {
     "on-hold": {"fr": "question de l'expert", "en": "expert has a question"},
     "rejected": {"fr": "refusé", "en": "rejected"},
     "cancelled": {"fr": "annulé", "en": "cancelled"},
-    "answered": {"fr": "réponse reçue", "en": "answered"},
+    "answered": {"fr": "réponse reçue", "en": "answer received"},
     "archived": {"fr": "archivé", "en": "archived"},
 }
 

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from capture.cv import cv2
+from capture.messages import message
 
 Image8 = npt.NDArray[np.uint8]
 
@@ -217,7 +218,7 @@ class DemoCamera:
                  seed: int = 0) -> None:
         self.kind = kind
         self.width, self.height, self.fps = width, height, fps
-        self.name = "Caméra de démonstration" if kind != "ophthalmology" else "Rétinographe de démonstration"
+        self.name = message("camera.demo-retinograph" if kind == "ophthalmology" else "camera.demo")
         self._seed = seed
         self._rng = np.random.default_rng(seed)
         self._scene: Image8 | None = None

@@ -182,6 +182,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "missing-suffix": {"fr": "{label} manquant", "en": "{label} missing"},
     "missing-suffix-f": {"fr": "{label} manquante", "en": "{label} missing"},
     # --- cameras --------------------------------------------------------------------------
+    "camera.demo": {"fr": "Caméra de démonstration", "en": "Demo camera"},
+    "camera.demo-retinograph": {"fr": "Rétinographe de démonstration", "en": "Demo retinograph"},
     "camera.disconnected": {
         "fr": "Caméra « {name} » déconnectée : vérifiez le câble USB ; elle sera reprise dès son retour.",
         "en": "Camera “{name}” disconnected: check the USB cable; it will be picked up when it is back.",

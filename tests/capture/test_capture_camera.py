@@ -144,6 +144,18 @@ def test_demo_camera_moves_and_gives_full_size_frames() -> None:
     assert first[5, 5].max() < 30 and first[240, 320].max() > 60
 
 
+def test_the_demo_camera_is_named_in_the_user_s_language() -> None:
+    from app import i18n
+
+    assert DemoCamera().name == "Caméra de démonstration"
+    i18n.set_language("en")
+    try:
+        assert DemoCamera().name == "Demo camera"
+        assert DemoCamera(kind="ophthalmology").name == "Demo retinograph"
+    finally:
+        i18n.set_language(None)
+
+
 def test_preview_is_a_reduced_rgb888_buffer_with_known_stride() -> None:
     frame = np.zeros((1080, 1920, 3), np.uint8)
     frame[..., 0] = 255  # blue in BGR
