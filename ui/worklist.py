@@ -201,7 +201,7 @@ class WorklistModel(QAbstractTableModel):
         texts = (("● " if row.unread else "") + self._patient(number),
                  M.specialty_name(row.specialty),
                  self.tr("Urgent") if row.priority == "urgent" else self.tr("Normale"),
-                 self.tr("{state} — réponse non lue").format(state=state) if row.unread else state,
+                 self.tr("{state} — à lire").format(state=state) if row.unread else state,
                  local_time(row.updated_at),
                  str(row.image_count))
         if self.store.key.loaded:
