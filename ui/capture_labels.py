@@ -40,7 +40,8 @@ class ImageLabels(QGroupBox):
         outer.addLayout(form)
 
         self.body_site = QLineEdit()
-        self.body_site.setPlaceholderText(self.tr("ex. dos, avant-bras gauche, talon droit"))
+        self.body_site.setPlaceholderText(self.tr("ex. dos, talon droit"))
+        self.body_site.setToolTip(self.tr("La zone du corps photographiée, ex. dos, avant-bras gauche, talon droit"))
         self.body_site_label = QLabel(self.tr("&Localisation :"))
         self.body_site_label.setBuddy(self.body_site)
         form.addRow(self.body_site_label, self.body_site)
@@ -59,7 +60,8 @@ class ImageLabels(QGroupBox):
         form.addRow(self.view_label, self.view)
 
         self.note = QLineEdit()
-        self.note.setPlaceholderText(self.tr("Remarque pour l'expert (facultatif)"))
+        self.note.setPlaceholderText(self.tr("Remarque (facultatif)"))
+        self.note.setToolTip(self.tr("Une remarque pour l'expert sur cette image (facultatif)"))
         note_label = QLabel(self.tr("&Note :"))
         note_label.setBuddy(self.note)
         form.addRow(note_label, self.note)

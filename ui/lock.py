@@ -113,6 +113,7 @@ class LockScreen(QWidget):
         layout.addWidget(hint)
         self.secret = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText(self.tr("Code ou phrase secrète"))
+        self.secret.setMinimumWidth(self.secret.fontMetrics().horizontalAdvance(self.secret.placeholderText()) + 60)
         self.secret.setMaximumWidth(360)
         self.secret.returnPressed.connect(self.try_unlock)
         layout.addWidget(self.secret, 0, Qt.AlignmentFlag.AlignHCenter)

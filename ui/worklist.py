@@ -237,7 +237,8 @@ class Worklist(QWidget):
         top.addStretch(1)
         self.search = QLineEdit(placeholderText=self.tr("Rechercher un patient (nom, INS) ou un n° de dossier"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(320)
+        # Wide enough for its hint in either language (it was cut in French).
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 40)
         top.addWidget(self.search)
         self.new_button = QPushButton(self.tr("Nouveau dossier"))
         self.new_button.setToolTip(self.tr("Créer un dossier (Ctrl+N)"))

@@ -718,84 +718,94 @@
         <translation>Selected image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="43"/>
-        <source>ex. dos, avant-bras gauche, talon droit</source>
-        <translation>e.g. back, left forearm, right heel</translation>
-    </message>
-    <message>
-        <location filename="../../ui/capture_labels.py" line="44"/>
+        <location filename="../../ui/capture_labels.py" line="45"/>
         <source>&amp;Localisation :</source>
         <translation>Body &amp;site:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="49"/>
-        <location filename="../../ui/capture_labels.py" line="104"/>
+        <location filename="../../ui/capture_labels.py" line="50"/>
+        <location filename="../../ui/capture_labels.py" line="106"/>
         <source>— à préciser —</source>
         <translation>— to be given —</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="52"/>
+        <location filename="../../ui/capture_labels.py" line="53"/>
         <source>Œi&amp;l :</source>
         <translation>&amp;Eye:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="57"/>
-        <location filename="../../ui/capture_labels.py" line="107"/>
+        <location filename="../../ui/capture_labels.py" line="58"/>
+        <location filename="../../ui/capture_labels.py" line="109"/>
         <source>&amp;Vue :</source>
         <translation>&amp;View:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="62"/>
-        <source>Remarque pour l&apos;expert (facultatif)</source>
-        <translation>Note for the expert (optional)</translation>
+        <location filename="../../ui/capture_labels.py" line="43"/>
+        <source>ex. dos, talon droit</source>
+        <translation>e.g. back, right heel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_labels.py" line="44"/>
+        <source>La zone du corps photographiée, ex. dos, avant-bras gauche, talon droit</source>
+        <translation>The part of the body photographed, e.g. back, left forearm, right heel</translation>
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="63"/>
+        <source>Remarque (facultatif)</source>
+        <translation>Note (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_labels.py" line="64"/>
+        <source>Une remarque pour l&apos;expert sur cette image (facultatif)</source>
+        <translation>A note for the expert about this image (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_labels.py" line="65"/>
         <source>&amp;Note :</source>
         <translation>&amp;Note:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="81"/>
+        <location filename="../../ui/capture_labels.py" line="83"/>
         <source>&amp;Reprendre</source>
         <translation>&amp;Retake</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="82"/>
+        <location filename="../../ui/capture_labels.py" line="84"/>
         <source>La prochaine photo remplacera celle-ci</source>
         <translation>The next photo will replace this one</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="83"/>
+        <location filename="../../ui/capture_labels.py" line="85"/>
         <source>&amp;Anonymiser…</source>
         <translation>&amp;Anonymise…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="84"/>
+        <location filename="../../ui/capture_labels.py" line="86"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="85"/>
+        <location filename="../../ui/capture_labels.py" line="87"/>
         <source>Supprimer cette image (Suppr)</source>
         <translation>Delete this image (Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="107"/>
+        <location filename="../../ui/capture_labels.py" line="109"/>
         <source>&amp;Champ :</source>
         <translation>&amp;Field:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="137"/>
+        <location filename="../../ui/capture_labels.py" line="139"/>
         <source>Aucun contrôle de qualité n&apos;a été fait sur cette image.</source>
         <translation>No quality check was made on this image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="142"/>
+        <location filename="../../ui/capture_labels.py" line="144"/>
         <source> (mesure {measure}</source>
         <translation> (measure {measure}</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="144"/>
+        <location filename="../../ui/capture_labels.py" line="146"/>
         <source>, seuil {threshold}</source>
         <translation>, threshold {threshold}</translation>
     </message>
@@ -1513,52 +1523,52 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>Search a patient (name, INS) or a case number</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="242"/>
+        <location filename="../../ui/worklist.py" line="243"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="243"/>
+        <location filename="../../ui/worklist.py" line="244"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="315"/>
+        <location filename="../../ui/worklist.py" line="316"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="315"/>
+        <location filename="../../ui/worklist.py" line="316"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="316"/>
+        <location filename="../../ui/worklist.py" line="317"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="316"/>
+        <location filename="../../ui/worklist.py" line="317"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="316"/>
+        <location filename="../../ui/worklist.py" line="317"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="321"/>
+        <location filename="../../ui/worklist.py" line="322"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="338"/>
+        <location filename="../../ui/worklist.py" line="339"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="339"/>
+        <location filename="../../ui/worklist.py" line="340"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>

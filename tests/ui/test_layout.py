@@ -69,6 +69,11 @@ def cut_off(root: QWidget) -> list[str]:
         if isinstance(widget.parent(), (QComboBox, QAbstractSpinBox)):  # their own line edit, sized by them
             continue
         text = getattr(widget, "text", lambda: "")() or type(widget).__name__
+        if isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
+            hint = widget.placeholderText()
+            room = widget.contentsRect().width() - 8  # the frame's and the text margins' few pixels
+            if widget.fontMetrics().horizontalAdvance(hint) > room:
+                problems.append(f"hint «{hint[:50]}» cut in a {widget.width()} px field")
         need = widget.minimumSizeHint()
         if widget.width() < need.width() or widget.height() < need.height():
             problems.append(f"«{text[:50]}» {widget.width()}×{widget.height()} < {need.width()}×{need.height()}")
