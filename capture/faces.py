@@ -16,6 +16,7 @@ from capture.cv import cv2
 
 Rect = tuple[int, int, int, int]  # x, y, width, height
 _DETECT_LONG_SIDE = 320  # a face worth warning about fills a tenth of the frame or more
+_EYE_FACE_WIDTH = 200  # eyes are looked for with the face this wide (about 30 px per eye)
 # Cascade classifiers are not documented as thread-safe; imports run in a thread pool.
 _LOCK = threading.Lock()
 _cascades: dict[str, object] = {}
@@ -46,15 +47,29 @@ def detect_faces(grey: npt.NDArray[np.uint8], *, confirm_eyes: bool = True) -> l
         )
         faces: list[Rect] = []
         for x, y, w, h in (tuple(int(v) for v in row) for row in found):
-            if confirm_eyes:
-                upper = small[y : y + h // 2 + h // 8, x : x + w]
-                eyes = _cascade("haarcascade_eye.xml").detectMultiScale(
-                    upper, scaleFactor=1.1, minNeighbors=4, minSize=(max(6, w // 10), max(6, w // 10))
-                )
-                if len(eyes) == 0:
-                    continue
-            faces.append((round(x / scale), round(y / scale), round(w / scale), round(h / scale)))
+            rect = (round(x / scale), round(y / scale), round(w / scale), round(h / scale))
+            if confirm_eyes and not _has_an_eye(grey, rect):
+                continue
+            faces.append(rect)
     return faces
+
+
+def _has_an_eye(grey: npt.NDArray[np.uint8], face: Rect) -> bool:
+    """Whether an eye is found in the upper part of ``face``, looked at with the face
+    _EYE_FACE_WIDTH pixels wide: on the small detection copy a real face's eyes are too few
+    pixels for the eye cascade."""
+    x, y, w, h = face
+    upper = grey[y : y + h // 2 + h // 8, x : x + w]
+    if upper.size == 0:
+        return False
+    factor = _EYE_FACE_WIDTH / w
+    size = (_EYE_FACE_WIDTH, max(1, round(upper.shape[0] * factor)))
+    upper = cv2.resize(upper, size, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR)
+    side = _EYE_FACE_WIDTH // 10
+    eyes = _cascade("haarcascade_eye.xml").detectMultiScale(
+        upper, scaleFactor=1.1, minNeighbors=4, minSize=(side, side)
+    )
+    return len(eyes) > 0
 
 
 def face_visible(grey: npt.NDArray[np.uint8]) -> bool:

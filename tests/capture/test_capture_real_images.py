@@ -50,8 +50,9 @@ def test_a_degraded_real_retinograph_is_flagged_by_the_right_check(retina: Image
     assert flagged(found) & caught_by, {c: f.message for c, f in found.items()}
 
 
-def test_a_real_face_is_seen() -> None:
-    found = findings(Image.open(REAL / "astronaut-portrait.jpg"), "dermatology")
+@pytest.mark.parametrize("portrait", ["astronaut-portrait.jpg", "grace-hopper-portrait.jpg"])
+def test_a_real_face_is_seen(portrait: str) -> None:
+    found = findings(Image.open(REAL / portrait), "dermatology")
     assert found["face"].level == "warning"
     assert "visage" in found["face"].message
 
