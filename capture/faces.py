@@ -64,10 +64,10 @@ def _has_an_eye(grey: npt.NDArray[np.uint8], face: Rect) -> bool:
         return False
     factor = _EYE_FACE_WIDTH / w
     size = (_EYE_FACE_WIDTH, max(1, round(upper.shape[0] * factor)))
-    upper = cv2.resize(upper, size, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR)
+    scaled = cv2.resize(upper, size, interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR)
     side = _EYE_FACE_WIDTH // 10
     eyes = _cascade("haarcascade_eye.xml").detectMultiScale(
-        upper, scaleFactor=1.1, minNeighbors=4, minSize=(side, side)
+        scaled, scaleFactor=1.1, minNeighbors=4, minSize=(side, side)
     )
     return len(eyes) > 0
 
