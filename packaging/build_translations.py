@@ -1,5 +1,7 @@
 """Build the window's translations: resources/i18n/*.ts → .qm with pyside6-lrelease from the venv.
 
+French is the source language; ``teleavis_fr.ts`` only gives the plural forms of "%n" strings.
+
 ``dev.py`` calls this when present. ``--update`` first refreshes the .ts sources from ui/*.py
 with pyside6-lupdate (new strings appear untranslated; ``--check`` then fails until they are
 filled in).
@@ -52,7 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     for ts in sorted(I18N.glob("teleavis_*.ts")):
         if args.update:
-            subprocess.run([tool("pyside6-lupdate"), *sources, "-no-obsolete", "-ts", str(ts)], check=True)
+            # French is the source language: its .ts holds only the plural forms ("%n jour(s)").
+            plural_only = ["-pluralonly"] if ts.name == "teleavis_fr.ts" else []
+            subprocess.run([tool("pyside6-lupdate"), *sources, "-no-obsolete", *plural_only, "-ts", str(ts)],
+                           check=True)
         missing = untranslated(ts)
         if missing:
             print(f"{ts.name}: {len(missing)} string(s) without translation", file=sys.stderr)

@@ -49,8 +49,8 @@ def install_language(app: QApplication, lang: str) -> None:
         app.installTranslator(qt_base)
         _translators.append(qt_base)
     ours = QTranslator(app)
-    # French is the source language: without a .qm the window is French anyway.
-    if lang != "fr" and ours.load(f"teleavis_{lang}", str(resources.i18n_dir())):
+    # French is the source language; its .qm only holds the plural forms ("1 jour", "3 jours").
+    if ours.load(f"teleavis_{lang}", str(resources.i18n_dir())):
         app.installTranslator(ours)
         _translators.append(ours)
 

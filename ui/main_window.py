@@ -10,7 +10,7 @@ import gc
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -69,7 +69,7 @@ class Notifier(QObject):
 
     def badge(self, unread: int) -> None:
         if self.tray is not None:
-            tip = QCoreApplication.translate("MainWindow", "Teleavis — %n réponse(s) non lue(s)", "", unread)
+            tip = self.tr("Teleavis — %n réponse(s) non lue(s)", "", unread)
             self.tray.setToolTip(tip if unread else "Teleavis")
 
 

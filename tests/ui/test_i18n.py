@@ -43,6 +43,24 @@ def test_every_string_of_the_window_has_an_english_translation(tmp_path: Path) -
     assert (ROOT / "resources" / "i18n" / "teleavis_en.qm").stat().st_mtime >= 0
 
 
+def test_french_counts_agree_with_their_number(qapp: QApplication, tmp_path: Path) -> None:
+    """French is the source language, written "%n élément(s)"; teleavis_fr.qm gives the real forms,
+    and every such string of ui/ has them."""
+    from PySide6.QtCore import QCoreApplication
+
+    install_language(qapp, "fr")
+    source = "Il reste %n élément(s) à compléter avant l'envoi :"
+    one, three = (QCoreApplication.translate("ChecklistPanel", source, "", n) for n in (1, 3))
+    assert (one, three) == ("Il reste 1 élément à compléter avant l'envoi :",
+                            "Il reste 3 éléments à compléter avant l'envoi :")
+    copy = tmp_path / "teleavis_fr.ts"
+    shutil.copy(ROOT / "resources" / "i18n" / "teleavis_fr.ts", copy)
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    subprocess.run([str(lupdate), *sorted(str(p) for p in (ROOT / "ui").glob("*.py")), "-pluralonly", "-ts",
+                    str(copy)], check=True, capture_output=True)
+    assert build_translations.untranslated(copy) == []
+
+
 def test_every_translation_context_is_one_the_window_looks_up() -> None:
     """``self.tr`` looks strings up under the class's name; a context lupdate took from another
     expression (``parent.tr``, ``self.window.tr``) is never found, and that string stays French."""
@@ -50,8 +68,9 @@ def test_every_translation_context_is_one_the_window_looks_up() -> None:
 
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "ui").glob("*.py"))
     known = set(re.findall(r"^class (\w+)", source, re.M)) | set(re.findall(r'translate\("(\w+)"', source))
-    ts = (ROOT / "resources" / "i18n" / "teleavis_en.ts").read_text(encoding="utf-8")
-    contexts = set(re.findall(r"<name>([^<]+)</name>", ts))
+    contexts = set()
+    for ts in (ROOT / "resources" / "i18n").glob("teleavis_*.ts"):
+        contexts |= set(re.findall(r"<name>([^<]+)</name>", ts.read_text(encoding="utf-8")))
     assert contexts - known == set()
 
 

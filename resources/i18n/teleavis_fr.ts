@@ -1,0 +1,78 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>CapturePanel</name>
+    <message numerus="yes">
+        <location filename="../../ui/capture_panel.py" line="349"/>
+        <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
+        <translation>
+            <numerusform>%n nouvelle image reçue de l&apos;appareil depuis l&apos;ouverture de ce dossier</numerusform>
+            <numerusform>%n nouvelles images reçues de l&apos;appareil depuis l&apos;ouverture de ce dossier</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CasePage</name>
+    <message numerus="yes">
+        <location filename="../../ui/case_page.py" line="218"/>
+        <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
+        <translation>
+            <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément).</numerusform>
+            <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n éléments).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ChecklistPanel</name>
+    <message numerus="yes">
+        <location filename="../../ui/checklist.py" line="53"/>
+        <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
+        <translation>
+            <numerusform>Il reste %n élément à compléter avant l&apos;envoi :</numerusform>
+            <numerusform>Il reste %n éléments à compléter avant l&apos;envoi :</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FollowView</name>
+    <message numerus="yes">
+        <location filename="../../ui/follow_view.py" line="208"/>
+        <source>Conseil de suivi : revoir le patient sous %n jour(s).</source>
+        <translation>
+            <numerusform>Conseil de suivi : revoir le patient sous %n jour.</numerusform>
+            <numerusform>Conseil de suivi : revoir le patient sous %n jours.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/follow_view.py" line="306"/>
+        <source>%n image(s) jointe(s)</source>
+        <translation>
+            <numerusform>%n image jointe</numerusform>
+            <numerusform>%n images jointes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="468"/>
+        <source>Rapport enregistré (%n page(s)).</source>
+        <translation>
+            <numerusform>Rapport enregistré (%n page).</numerusform>
+            <numerusform>Rapport enregistré (%n pages).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="72"/>
+        <source>Teleavis — %n réponse(s) non lue(s)</source>
+        <translation>
+            <numerusform>Teleavis — %n réponse non lue</numerusform>
+            <numerusform>Teleavis — %n réponses non lues</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
