@@ -66,12 +66,14 @@ class FolderWatcher:
     ``on_file`` imports the file (it may raise a :class:`TeleavisError`, reported through
     ``on_error`` with the file and the message; the file is then not offered again). With
     ``delete_after_import`` (the user's explicit choice), a file imported without error is removed.
+    With ``only_new``, the files already there when the thread starts are left alone (read in the
+    thread: a network share can be slow to list).
     """
 
     def __init__(self, folder: pathlib.Path, on_file: Callable[[pathlib.Path], object], *,
                  on_error: Callable[[pathlib.Path, str], None] | None = None, interval: float = 2.0,
                  stable_scans: int = 2, delete_after_import: bool = False,
-                 already_taken: set[str] | None = None) -> None:
+                 already_taken: set[str] | None = None, only_new: bool = False) -> None:
         self.folder = folder
         self.interval = interval
         self.stable_scans = max(2, stable_scans)
@@ -80,6 +82,7 @@ class FolderWatcher:
         self._on_error = on_error
         self._history: dict[str, list[_Seen]] = {}
         self._taken: set[str] = set(already_taken or ())
+        self._skip_present = only_new
         self._halt = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -88,16 +91,30 @@ class FolderWatcher:
         """Keys of the files already handed over (name, size and time), to persist if wanted."""
         return set(self._taken)
 
-    def scan_once(self) -> list[pathlib.Path]:
-        """One scan: hand over every file that has become stable; returns them."""
+    def skip_present(self) -> None:
+        """Treat every file now in the folder as already handed over: only later arrivals count.
+
+        A file still being written is skipped at its current size; once finished it counts as new.
+        """
+        for path in self._entries():
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            self._taken.add(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}")
+
+    def _entries(self) -> list[pathlib.Path]:
         try:
-            entries = [p for p in self.folder.iterdir() if p.is_file() and _candidate(p)]
+            return sorted(p for p in self.folder.iterdir() if p.is_file() and _candidate(p))
         except OSError:
             log.warning("device folder cannot be read")
             return []
+
+    def scan_once(self) -> list[pathlib.Path]:
+        """One scan: hand over every file that has become stable; returns them."""
         handed: list[pathlib.Path] = []
         present: set[str] = set()
-        for path in sorted(entries):
+        for path in self._entries():
             try:
                 stat = path.stat()
             except OSError:
@@ -148,6 +165,8 @@ class FolderWatcher:
             self._thread = None
 
     def _run(self) -> None:
+        if self._skip_present:
+            self.skip_present()
         while not self._halt.is_set():
             self.scan_once()
             self._halt.wait(self.interval)

@@ -1,22 +1,69 @@
-"""The device folder: the images a retinograph or camera dropped there, to pick and import."""
+"""The device folder: the images a retinograph or camera dropped there, to pick and import.
+
+While a case is open, :class:`DeviceFolderMonitor` watches the folder and says when a new image
+has arrived (complete, not half-written). Nothing is imported by itself: the folder may hold
+another patient's exports, so the user ticks this patient's images in :class:`DeviceFolderDialog`,
+where the new ones come ticked.
+"""
 
 from __future__ import annotations
 
 import pathlib
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from capture.watch import pending_files
+from capture.watch import FolderWatcher, pending_files
+
+#: Seconds between two looks at the folder; a file counts once two looks in a row agree on it.
+WATCH_INTERVAL = 2.0
+
+
+class DeviceFolderMonitor(QObject):
+    """Emits ``arrived`` with each image that appears in the device folder after :meth:`watch`."""
+
+    arrived = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._watcher: FolderWatcher | None = None
+
+    def watch(self, folder: pathlib.Path) -> None:
+        """Watch ``folder`` (the files already there are not new); stops any earlier watch."""
+        self.stop()
+        watcher = FolderWatcher(folder, lambda path: self._hand_over(watcher, path), interval=WATCH_INTERVAL,
+                                only_new=True)
+        self._watcher = watcher
+        watcher.start()
+
+    def _hand_over(self, watcher: FolderWatcher, path: pathlib.Path) -> None:
+        # Runs in the watcher's thread; the signal reaches the window's thread queued. A watcher
+        # already replaced (another case opened) says nothing.
+        if watcher is self._watcher:
+            try:
+                self.arrived.emit(str(path))
+            except RuntimeError:  # the panel was closed meanwhile
+                watcher.stop(timeout=0)
+
+    def stop(self) -> None:
+        """Stop watching, without waiting: a slow network share must not hold the window."""
+        if self._watcher is not None:
+            self._watcher.stop(timeout=0)
+            self._watcher = None
+
+    def watching(self) -> bool:
+        return self._watcher is not None
 
 
 class DeviceFolderDialog(QDialog):
     """Lists the device folder's images, newest first, to tick; returns the ticked ones."""
 
-    def __init__(self, folder: pathlib.Path, parent: QWidget | None = None) -> None:
+    def __init__(self, folder: pathlib.Path, parent: QWidget | None = None, *,
+                 ticked: set[pathlib.Path] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Dossier de l'appareil"))
+        self.resize(560, 420)
         layout = QVBoxLayout(self)
         self.files = pending_files(folder)
         if self.files:
@@ -32,7 +79,7 @@ class DeviceFolderDialog(QDialog):
             when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%d/%m/%Y %H:%M")
             item = QListWidgetItem(f"{path.name} — {when}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setCheckState(Qt.CheckState.Checked if path in (ticked or set()) else Qt.CheckState.Unchecked)
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             self.list.addItem(item)
         layout.addWidget(self.list, 1)

@@ -44,6 +44,8 @@ from ui.image_tile import ImageTile
 log = logging.getLogger(__name__)
 
 IMPORT_PATTERNS = "*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.dcm"
+#: The device folder button while new images wait there.
+_WAITING_STYLE = "QPushButton { background-color: #ffe08a; border: 1px solid #b58900; border-radius: 3px; }"
 
 
 class CapturePanel(QWidget):
@@ -56,6 +58,8 @@ class CapturePanel(QWidget):
         self._store = store
         self._case: Case | None = None
         self._retake_id: str | None = None
+        self._new_in_folder: list[pathlib.Path] = []  # arrived in the device folder since the case opened
+        self._folder_monitor: Any = None  # ui.capture_folder.DeviceFolderMonitor, made when first needed
         self.jobs = ImageJobs(store, self)
         self.cue = CaptureCue(self)
         self._build()
@@ -156,17 +160,21 @@ class CapturePanel(QWidget):
             widget.setEnabled(editable)
         self.labels.set_specialty(case.specialty if case else "")
         self.status.clear()
+        self._forget_new_files()
         if case is None:
             self.stop_camera()
+            self._stop_watching()
             self._show_images([])
             return
         self._show_images(case.images)
         if not editable:
+            self._stop_watching()
             self.live.stop(self.tr("Cette demande n'est plus modifiable : les images ne peuvent plus changer."))
             return
         self.live.fill(case.specialty)
         if self.isVisible():
             self.start_camera()
+            self._watch_device_folder()
 
     def case(self) -> Case | None:
         return self._case
@@ -221,10 +229,13 @@ class CapturePanel(QWidget):
         super().showEvent(event)
         if self._editable() and not self.camera.is_running():
             self.start_camera()
+        if self._editable():
+            self._watch_device_folder()
 
     def hideEvent(self, event: QHideEvent) -> None:
-        # A hidden panel keeps no camera busy (and its light off).
+        # A hidden panel keeps no camera busy (and its light off), and watches no folder.
         self.camera.stop()
+        self._stop_watching()
         super().hideEvent(event)
 
     # -- stills ------------------------------------------------------------------------------
@@ -295,14 +306,55 @@ class CapturePanel(QWidget):
     def choose_from_device_folder(self) -> None:
         from ui.capture_folder import DeviceFolderDialog
 
-        folder = str(self._store.settings.get("watch.folder") or "")
-        if not folder:
+        folder = self._device_folder()
+        if folder is None:
             self._say(self.tr("Aucun dossier d'appareil n'est réglé : indiquez-le dans les paramètres "
                               "(dossier où le rétinographe ou l'appareil dépose ses images)."))
             return
-        dialog = DeviceFolderDialog(pathlib.Path(folder), self)
+        dialog = DeviceFolderDialog(folder, self, ticked=set(self._new_in_folder))
+        self._forget_new_files()
         if dialog.exec() == DeviceFolderDialog.DialogCode.Accepted:
             self.import_files(dialog.chosen(), from_device_folder=True)
+
+    def _device_folder(self) -> pathlib.Path | None:
+        folder = str(self._store.settings.get("watch.folder") or "")
+        return pathlib.Path(folder) if folder else None
+
+    def _watch_device_folder(self) -> None:
+        """Say when the retinograph or camera drops a new image, while this case is open."""
+        folder = self._device_folder()
+        if folder is None or (self._folder_monitor is not None and self._folder_monitor.watching()):
+            return
+        if self._folder_monitor is None:
+            from ui.capture_folder import DeviceFolderMonitor
+
+            self._folder_monitor = DeviceFolderMonitor(self)
+            self._folder_monitor.arrived.connect(self._on_new_in_folder)
+        self._folder_monitor.watch(folder)
+
+    def _stop_watching(self) -> None:
+        if self._folder_monitor is not None:
+            self._folder_monitor.stop()
+
+    @Slot(str)
+    def _on_new_in_folder(self, name: str) -> None:
+        if not self._editable():
+            return
+        path = pathlib.Path(name)
+        self._new_in_folder.append(path)
+        count = len(self._new_in_folder)
+        # The button keeps its words (no room for more at 150 %) and turns amber; the line below says
+        # what came.
+        self.folder_button.setStyleSheet(_WAITING_STYLE)
+        self.folder_button.setToolTip(self.tr("%n nouvelle(s) image(s) reçue(s) de l'appareil depuis l'ouverture "
+                                              "de ce dossier", "", count))
+        self._say(self.tr("Nouvelle image reçue de l'appareil : « {name} ». Cliquez sur « Dossier de "
+                          "l'appareil » pour l'ajouter à ce patient.").format(name=path.name))
+
+    def _forget_new_files(self) -> None:
+        self._new_in_folder.clear()
+        self.folder_button.setStyleSheet("")
+        self.folder_button.setToolTip("")
 
     def import_files(self, paths: list[pathlib.Path], *, from_device_folder: bool = False) -> None:
         """Import each file in the background; a refused file is reported and the others go on.
@@ -420,6 +472,7 @@ class CapturePanel(QWidget):
 
     def closeEvent(self, event: Any) -> None:
         self.stop_camera()
+        self._stop_watching()
         self.jobs.wait()
         super().closeEvent(event)
 

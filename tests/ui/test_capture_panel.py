@@ -492,6 +492,45 @@ def test_device_folder_lists_its_images_and_imports_the_chosen_ones(qtbot: Any, 
     assert (folder / "journal.txt").exists()
 
 
+def test_a_new_image_in_the_device_folder_is_announced_and_comes_ticked(
+        qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.capture_folder
+    from ui.capture_folder import DeviceFolderDialog
+
+    monkeypatch.setattr(ui.capture_folder, "WATCH_INTERVAL", 0.05)
+    folder = tmp_path / "export-retinographe"
+    folder.mkdir()
+    write_photo(folder, "earlier-patient.jpg", seed=3)
+    store.settings.set("watch.folder", str(folder))
+    panel.set_case(new_case(store, "ophthalmology"))
+    show(qtbot, panel)
+    qtbot.wait(300)  # the files already there are not news
+    assert not panel.folder_button.styleSheet() and "appareil" not in panel.status.text()
+
+    partial = write_photo(folder, "OD.jpg.part", seed=6)  # the device writes, then renames
+    qtbot.wait(300)
+    partial.rename(folder / "OD.jpg")
+    qtbot.waitUntil(lambda: "OD.jpg" in panel.status.text(), timeout=5_000)
+    assert panel.folder_button.styleSheet() and "1 nouvelle" in panel.folder_button.toolTip()
+
+    ticked: list[str] = []
+
+    def look(dialog: DeviceFolderDialog) -> int:
+        ticked.extend(path.name for path in dialog.chosen())
+        return DeviceFolderDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(DeviceFolderDialog, "exec", look)
+    qtbot.mouseClick(panel.folder_button, Qt.MouseButton.LeftButton)
+    assert ticked == ["OD.jpg"], "the new image comes ticked, the earlier patient's does not"
+    wait_images(qtbot, panel, 1)
+    assert not panel.folder_button.styleSheet()
+
+    panel.hide()  # another screen: nothing is watched any more
+    write_photo(folder, "OG.jpg", seed=7)
+    qtbot.wait(300)
+    assert not panel.folder_button.styleSheet()
+
+
 def test_no_device_folder_set_says_where_to_set_it(panel: CapturePanel, store: Store) -> None:
     panel.set_case(new_case(store))
     panel.choose_from_device_folder()

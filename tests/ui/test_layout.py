@@ -99,7 +99,10 @@ def test_the_case_page_fits_a_small_screen(qtbot: Any, store: Store, sync_runner
     window.open_case(case.id)
     page = window.case_page
     page.editor.show_findings(page.findings)  # the INS error line shows, as after typing
-    page.capture.ensure().select_image(page.case.images[0].id)
+    panel = page.capture.ensure()
+    panel.select_image(page.case.images[0].id)
+    for arrival in ("OD-macula.jpg", "OG-macula.jpg"):  # the device folder's longest button text
+        panel._on_new_in_folder(f"/export/{arrival}")
     qtbot.wait(200)
     assert page.editing()
     problems = cut_off(page)
