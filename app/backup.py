@@ -10,10 +10,9 @@ The archive (``.tvbak``)::
 The header holds no secret: the data key's ``key.json`` record (the data key wrapped under the
 passphrase with scrypt, as the data directory itself keeps it) and a random archive key sealed
 under the data key. The content is a tar stream (a consistent SQLite snapshot taken with the
-online backup API, the blobs it refers to, then a manifest) cut into 1 MiB chunks, each sealed
-with AES-GCM under the archive key; the nonce is the chunk number plus a final-chunk flag and the
-header is the associated data of every chunk. So a changed header, a reordered, altered or
-missing chunk, and a truncation (no chunk carries the final flag) are all refused. Blobs are
+online backup API, the blobs it refers to, then a manifest) written as a sealed stream
+(app/sealed.py) under the archive key, with the header as every chunk's associated data. So a
+changed header, a reordered, altered or missing chunk, and a truncation are all refused. Blobs are
 copied as they are stored: they stay encrypted under the data key inside the archive too.
 
 Restore unpacks into a folder next to the data directory, verifies everything (chunks, manifest,
@@ -40,7 +39,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from app import __version__, audit
@@ -52,6 +50,7 @@ from app.fsutil import fsync_dir
 from app.keystore import KEY_FILE, KeyStore
 from app.model import iso, utc_now
 from app.paths import log_dir
+from app.sealed import CHUNK, Damaged, SealedReader, SealedWriter
 from app.settings import Settings
 from app.store import Store
 
@@ -59,8 +58,6 @@ log = logging.getLogger(__name__)
 
 MAGIC = b"TELEAVIS-BACKUP\n"
 FORMAT = 1
-CHUNK = 1 << 20
-_TAG = 16
 _MAX_HEADER = 1 << 20
 SUFFIX = ".tvbak"
 #: Scheduled backups kept in the backup folder (older ones are removed).
@@ -139,91 +136,6 @@ class RestoreInfo:
     newer: Newer | None = None  # what the replaced data held that the archive lacked (with --force)
 
 
-# -- sealed stream -------------------------------------------------------------------------------
-
-
-def _nonce(counter: int, final: bool) -> bytes:
-    return counter.to_bytes(11, "big") + (b"\x01" if final else b"\x00")
-
-
-class _SealedWriter(io.RawIOBase):
-    """Cuts what is written into chunks and seals each one (AES-GCM, header as associated data)."""
-
-    def __init__(self, out: IO[bytes], key: bytes, header: bytes) -> None:
-        super().__init__()
-        self._out, self._aead, self._aad = out, AESGCM(key), header
-        self._buffer = bytearray()
-        self._counter = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        view = memoryview(data).cast("B")
-        self._buffer += view
-        while len(self._buffer) > CHUNK:
-            self._seal(bytes(self._buffer[:CHUNK]), final=False)
-            del self._buffer[:CHUNK]
-        return len(view)
-
-    def finish(self) -> None:
-        """Seal what is left as the final chunk (possibly empty): its flag is the end mark."""
-        self._seal(bytes(self._buffer), final=True)
-        self._buffer.clear()
-
-    def _seal(self, chunk: bytes, *, final: bool) -> None:
-        self._out.write(self._aead.encrypt(_nonce(self._counter, final), chunk, self._aad))
-        self._counter += 1
-
-
-class _Damaged(Exception):
-    """The sealed stream does not authenticate, or ends before its final chunk."""
-
-
-class _SealedReader(io.RawIOBase):
-    """Opens the chunks one by one; refuses a stream that is altered or ends early."""
-
-    def __init__(self, source: IO[bytes], key: bytes, header: bytes) -> None:
-        super().__init__()
-        self._in, self._aead, self._aad = source, AESGCM(key), header
-        self._plain = b""
-        self._counter = 0
-        self._done = False
-        self._next = self._in.read(CHUNK + _TAG)
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int | None = -1) -> bytes:
-        want = size if size is not None and size >= 0 else None
-        while not self._done and (want is None or len(self._plain) < want):
-            self._open_next()
-        if want is None:
-            out, self._plain = self._plain, b""
-        else:
-            out, self._plain = self._plain[:want], self._plain[want:]
-        return out
-
-    def _open_next(self) -> None:
-        sealed = self._next
-        if len(sealed) < _TAG:
-            raise _Damaged("ends before its final chunk")
-        self._next = self._in.read(CHUNK + _TAG)
-        final = not self._next
-        try:
-            self._plain += self._aead.decrypt(_nonce(self._counter, final), sealed, self._aad)
-        except InvalidTag as exc:
-            raise _Damaged(f"chunk {self._counter} does not authenticate") from exc
-        self._counter += 1
-        self._done = final
-
-    def at_end(self) -> bool:
-        """True once the final chunk was read and nothing but the tar stream's zero padding follows."""
-        while not self._done:
-            self._open_next()
-        return not self._plain.strip(b"\0")
-
-
 # -- backup --------------------------------------------------------------------------------------
 
 
@@ -262,7 +174,7 @@ def write_backup(store: Store, target: Path, *, passphrase: str | None = None,
             conn.close()
         with open(part, "wb") as out:
             out.write(prefix)
-            sealed = _SealedWriter(out, archive_key, prefix)
+            sealed = SealedWriter(out, archive_key, prefix)
             counts = _write_tar(store, snapshot, sealed, created)
             sealed.finish()
             out.flush()
@@ -300,7 +212,7 @@ def _key_meta_for_backup(store: Store, passphrase: str | None) -> dict[str, Any]
     return keys.read_meta()
 
 
-def _write_tar(store: Store, snapshot: Path, out: _SealedWriter, created: str) -> dict[str, int]:
+def _write_tar(store: Store, snapshot: Path, out: SealedWriter, created: str) -> dict[str, int]:
     conn = connect(snapshot)
     try:
         view = Store(store.data_dir, store.key, conn)
@@ -461,24 +373,24 @@ def _unpack(source: Path, staging: Path, passphrase: str) -> _Staged:
             raise damaged from exc
         staged = _Staged(staging, key, key_file)
         try:
-            reader = _SealedReader(handle, archive_key, prefix)
+            reader = SealedReader(handle, archive_key, prefix)
             names = _extract(reader, staging)
             if not reader.at_end():
-                raise _Damaged("data after the archive")
+                raise Damaged("data after the archive")
             staged.manifest = json.loads((staging / "manifest.json").read_text("utf-8"))
-        except (_Damaged, tarfile.TarError, OSError, ValueError, KeyError) as exc:
+        except (Damaged, tarfile.TarError, OSError, ValueError, KeyError) as exc:
             log.warning("backup refused: %s", exc)
             raise damaged from exc
     _verify(staged, names, damaged)
     return staged
 
 
-def _extract(reader: _SealedReader, staging: Path) -> set[str]:
+def _extract(reader: SealedReader, staging: Path) -> set[str]:
     names: set[str] = set()
     with tarfile.open(fileobj=reader, mode="r|") as tar:
         for member in tar:
             if not member.isfile() or not _MEMBER.match(member.name) or member.name in names:
-                raise _Damaged(f"unexpected member {member.name!r}")
+                raise Damaged(f"unexpected member {member.name!r}")
             target = staging / member.name
             target.parent.mkdir(parents=True, exist_ok=True)
             content = tar.extractfile(member)

@@ -1,0 +1,100 @@
+"""A sealed stream: bytes cut into 1 MiB chunks, each sealed with AES-GCM, that cannot be cut short.
+
+Each chunk's nonce is its number (11 bytes) and a final-chunk flag; the stream's header (given by
+the caller) is every chunk's associated data. A changed header, a reordered, altered or missing
+chunk, and a truncation (no chunk carries the final flag) all fail to open. Backups are written
+this way (app/backup.py).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import IO, Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+CHUNK = 1 << 20
+TAG = 16
+
+
+def _nonce(counter: int, final: bool) -> bytes:
+    return counter.to_bytes(11, "big") + (b"\x01" if final else b"\x00")
+
+
+class SealedWriter(io.RawIOBase):
+    """Cuts what is written into chunks and seals each one (AES-GCM, header as associated data)."""
+
+    def __init__(self, out: IO[bytes], key: bytes, header: bytes) -> None:
+        super().__init__()
+        self._out, self._aead, self._aad = out, AESGCM(key), header
+        self._buffer = bytearray()
+        self._counter = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        self._buffer += view
+        while len(self._buffer) > CHUNK:
+            self._seal(bytes(self._buffer[:CHUNK]), final=False)
+            del self._buffer[:CHUNK]
+        return len(view)
+
+    def finish(self) -> None:
+        """Seal what is left as the final chunk (possibly empty): its flag is the end mark."""
+        self._seal(bytes(self._buffer), final=True)
+        self._buffer.clear()
+
+    def _seal(self, chunk: bytes, *, final: bool) -> None:
+        self._out.write(self._aead.encrypt(_nonce(self._counter, final), chunk, self._aad))
+        self._counter += 1
+
+
+class Damaged(Exception):
+    """The sealed stream does not authenticate, or ends before its final chunk."""
+
+
+class SealedReader(io.RawIOBase):
+    """Opens the chunks one by one; refuses a stream that is altered or ends early."""
+
+    def __init__(self, source: IO[bytes], key: bytes, header: bytes) -> None:
+        super().__init__()
+        self._in, self._aead, self._aad = source, AESGCM(key), header
+        self._plain = b""
+        self._counter = 0
+        self._done = False
+        self._next = self._in.read(CHUNK + TAG)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        want = size if size is not None and size >= 0 else None
+        while not self._done and (want is None or len(self._plain) < want):
+            self._open_next()
+        if want is None:
+            out, self._plain = self._plain, b""
+        else:
+            out, self._plain = self._plain[:want], self._plain[want:]
+        return out
+
+    def _open_next(self) -> None:
+        sealed = self._next
+        if len(sealed) < TAG:
+            raise Damaged("ends before its final chunk")
+        self._next = self._in.read(CHUNK + TAG)
+        final = not self._next
+        try:
+            self._plain += self._aead.decrypt(_nonce(self._counter, final), sealed, self._aad)
+        except InvalidTag as exc:
+            raise Damaged(f"chunk {self._counter} does not authenticate") from exc
+        self._counter += 1
+        self._done = final
+
+    def at_end(self) -> bool:
+        """True once the final chunk was read and nothing but the tar stream's zero padding follows."""
+        while not self._done:
+            self._open_next()
+        return not self._plain.strip(b"\0")
