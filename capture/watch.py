@@ -39,25 +39,39 @@ def is_image_file(path: pathlib.Path) -> bool:
         return False
 
 
-def pending_files(folder: pathlib.Path) -> list[pathlib.Path]:
-    """The images in ``folder`` (not being written, not hidden), newest first."""
+def _entries(folder: pathlib.Path) -> list[pathlib.Path]:
+    """The files of ``folder`` that may be images (not hidden, not being written), by name."""
     try:
-        entries = [p for p in folder.iterdir() if p.is_file() and _candidate(p)]
+        return sorted(p for p in folder.iterdir() if p.is_file() and _candidate(p))
     except OSError:
+        log.warning("device folder cannot be read")
         return []
-    stamped: list[tuple[float, pathlib.Path]] = []
-    for path in entries:
-        try:
-            stamped.append((path.stat().st_mtime, path))
-        except OSError:
-            continue
-    return [path for _, path in sorted(stamped, reverse=True) if is_image_file(path)]
 
 
 @dataclass(frozen=True)
 class _Seen:
+    """A file's size and modification time at one look."""
+
     size: int
     mtime_ns: int
+
+    @classmethod
+    def of(cls, path: pathlib.Path) -> _Seen | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return cls(stat.st_size, stat.st_mtime_ns)
+
+    def key(self, name: str) -> str:
+        """What marks the file as handed over: the same name rewritten counts as a new file."""
+        return f"{name}|{self.size}|{self.mtime_ns}"
+
+
+def pending_files(folder: pathlib.Path) -> list[pathlib.Path]:
+    """The images in ``folder`` (not being written, not hidden), newest first."""
+    stamped = [(seen.mtime_ns, path) for path in _entries(folder) if (seen := _Seen.of(path)) is not None]
+    return [path for _, path in sorted(stamped, reverse=True) if is_image_file(path)]
 
 
 class FolderWatcher:
@@ -96,35 +110,24 @@ class FolderWatcher:
 
         A file still being written is skipped at its current size; once finished it counts as new.
         """
-        for path in self._entries():
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            self._taken.add(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}")
-
-    def _entries(self) -> list[pathlib.Path]:
-        try:
-            return sorted(p for p in self.folder.iterdir() if p.is_file() and _candidate(p))
-        except OSError:
-            log.warning("device folder cannot be read")
-            return []
+        for path in _entries(self.folder):
+            seen = _Seen.of(path)
+            if seen is not None:
+                self._taken.add(seen.key(path.name))
 
     def scan_once(self) -> list[pathlib.Path]:
         """One scan: hand over every file that has become stable; returns them."""
         handed: list[pathlib.Path] = []
         present: set[str] = set()
-        for path in self._entries():
-            try:
-                stat = path.stat()
-            except OSError:
+        for path in _entries(self.folder):
+            seen = _Seen.of(path)
+            if seen is None:
                 continue
-            seen = _Seen(stat.st_size, stat.st_mtime_ns)
             present.add(path.name)
             history = self._history.setdefault(path.name, [])
             history.append(seen)
             del history[: -self.stable_scans]
-            key = f"{path.name}|{seen.size}|{seen.mtime_ns}"
+            key = seen.key(path.name)
             stable = len(history) == self.stable_scans and len(set(history)) == 1 and seen.size > 0
             if not stable or key in self._taken or not is_image_file(path):
                 continue

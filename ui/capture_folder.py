@@ -66,6 +66,7 @@ class DeviceFolderDialog(QDialog):
         self.resize(560, 420)
         layout = QVBoxLayout(self)
         self.files = pending_files(folder)
+        ticked = ticked or set()
         if self.files:
             text = self.tr("Cochez les images de ce patient à importer (les plus récentes en premier).")
         else:
@@ -79,7 +80,7 @@ class DeviceFolderDialog(QDialog):
             when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%d/%m/%Y %H:%M")
             item = QListWidgetItem(f"{path.name} — {when}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if path in (ticked or set()) else Qt.CheckState.Unchecked)
+            item.setCheckState(Qt.CheckState.Checked if path in ticked else Qt.CheckState.Unchecked)
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             self.list.addItem(item)
         layout.addWidget(self.list, 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import pathlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
@@ -41,6 +41,9 @@ from ui.image_jobs import ImageJobs
 from ui.image_strip import ImageStrip
 from ui.image_tile import ImageTile
 
+if TYPE_CHECKING:
+    from ui.capture_folder import DeviceFolderMonitor
+
 log = logging.getLogger(__name__)
 
 IMPORT_PATTERNS = "*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.dcm"
@@ -59,7 +62,7 @@ class CapturePanel(QWidget):
         self._case: Case | None = None
         self._retake_id: str | None = None
         self._new_in_folder: list[pathlib.Path] = []  # arrived in the device folder since the case opened
-        self._folder_monitor: Any = None  # ui.capture_folder.DeviceFolderMonitor, made when first needed
+        self._folder_monitor: DeviceFolderMonitor | None = None  # made when first needed
         self.jobs = ImageJobs(store, self)
         self.cue = CaptureCue(self)
         self._build()
