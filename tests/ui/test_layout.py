@@ -101,7 +101,7 @@ def test_the_case_page_fits_a_small_screen(qtbot: Any, store: Store, sync_runner
     page.editor.show_findings(page.findings)  # the INS error line shows, as after typing
     panel = page.capture.ensure()
     panel.select_image(page.case.images[0].id)
-    for arrival in ("OD-macula.jpg", "OG-macula.jpg"):  # the device folder's longest button text
+    for arrival in ("OD-macula.jpg", "OG-macula.jpg"):  # the amber device-folder state and its status line
         panel._on_new_in_folder(f"/export/{arrival}")
     qtbot.wait(200)
     assert page.editing()
