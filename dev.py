@@ -5,7 +5,7 @@
     python3 dev.py test    # set everything up, then run every check and the whole test suite
 
 Only the Python standard library is used here, so this works on a fresh Debian/Ubuntu machine
-with nothing but Python 3.11+. System libraries (Qt's, Xvfb, poppler) are installed with apt-get
+with nothing but Python 3.11+. System libraries (Qt's, poppler) are installed with apt-get
 when running as root; otherwise the exact command to run is printed.
 """
 
@@ -32,7 +32,11 @@ APT_RUNTIME = [
     "libxcb-xinerama0", "libxcb-xfixes0", "libxcb-xkb1", "libxrender1", "libxi6", "libsm6",
     "fonts-dejavu-core",
 ]
-APT_TEST = ["xvfb", "xauth", "poppler-utils", "desktop-file-utils"]
+# poppler renders the report's pages for a look; desktop-file-utils validates the .deb's entry.
+# (xvfb is only for packaging/screenshots.py, which says so itself.)
+APT_TEST = ["poppler-utils", "desktop-file-utils"]
+# The versions the suite last passed with: a fresh machine installs exactly these.
+CONSTRAINTS = ROOT / "constraints.txt"
 
 
 def say(text: str) -> None:
@@ -91,7 +95,7 @@ def ensure_venv() -> None:
 
 def ensure_packages(extra: str) -> None:
     """pip install the project (editable) with ``extra``; skipped when nothing changed."""
-    spec = (ROOT / "pyproject.toml").read_bytes()
+    spec = (ROOT / "pyproject.toml").read_bytes() + CONSTRAINTS.read_bytes()
     stamp = VENV / f".installed-{extra or 'run'}"
     digest = hashlib.sha256(spec).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
@@ -99,7 +103,7 @@ def ensure_packages(extra: str) -> None:
     say("installing Python packages (first time: a few minutes)")
     subprocess.run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
     target = f".[{extra}]" if extra else "."
-    subprocess.run([str(PY), "-m", "pip", "install", "-q", "-e", target], check=True, cwd=ROOT)
+    subprocess.run([str(PY), "-m", "pip", "install", "-q", "-c", str(CONSTRAINTS), "-e", target], check=True, cwd=ROOT)
     stamp.write_text(digest)
 
 

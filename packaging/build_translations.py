@@ -13,6 +13,7 @@ import argparse
 import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -65,8 +66,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  - {source!r}", file=sys.stderr)
             if args.check:
                 status = 1
-        subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
+        compile_qm(ts)
     return status
+
+
+def compile_qm(ts: Path) -> None:
+    """Compile ``ts`` to its .qm, replacing the committed file only when the bytes differ, so a
+    run that changed no string leaves the work tree (and the file's date) as it was."""
+    qm = ts.with_suffix(".qm")
+    with tempfile.TemporaryDirectory() as folder:
+        fresh = Path(folder) / qm.name
+        subprocess.run([tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(fresh)], check=True)
+        if not qm.exists() or qm.read_bytes() != fresh.read_bytes():
+            shutil.copyfile(fresh, qm)
 
 
 if __name__ == "__main__":
