@@ -102,6 +102,8 @@ class CasePage(QWidget):
         self.follow = FollowView(store)
         self.follow.export_pdf.connect(self.export_pdf)
         self.views.addWidget(self.follow)
+        # A case that has just left, shown while its answer is already there: the answer is seen now.
+        self.views.currentChanged.connect(lambda _index: self.follow.note_seen())
 
         self.editor.changed.connect(self.revalidate)
         self.editor.changed.connect(lambda: self.saved_state.setText(self.tr("Modification en cours…")))

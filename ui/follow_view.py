@@ -51,6 +51,8 @@ def image_progress(case: Case, sent: int) -> tuple[int, int]:
 class FollowView(QWidget):
     reply_queued = Signal(str)
     export_pdf = Signal(str)
+    #: An unread answer was shown to a person (the view and its answer on screen, the window active).
+    read = Signal(str)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +61,7 @@ class FollowView(QWidget):
         self._pdf_bytes: bytes | None = None
         self._buffer: QBuffer | None = None
         self._reply_images: list[NewImage] = []
+        self._unread = False
         layout = QVBoxLayout(self)
 
         self.state = QLabel(objectName="sectionTitle")
@@ -191,8 +194,28 @@ class FollowView(QWidget):
         self.question_box.setVisible(waiting or bool(conversation))
         for widget in (self.reply, self.add_images, self.send_reply):
             widget.setEnabled(waiting)
-        if info.get("unread"):
+        self._unread = bool(info.get("unread"))
+        self.note_seen()
+
+    def note_seen(self) -> bool:
+        """Mark the answer read if a person can see it now: this view and the answer on screen (not a
+        hidden page refreshed by the sync engine, not under the lock), in the active, unminimised window.
+        The main window calls it again when the page is shown or the window becomes active."""
+        case = self.case
+        if case is None or not self._unread:
+            return False
+        window = self.window()
+        if not (self.isVisible() and self.answer_box.isVisible() and window.isActiveWindow()
+                and not window.isMinimized()):
+            return False
+        try:
             self.store.mark_read(case.id)
+        except TeleavisError as exc:
+            log.warning("marking the answer read failed: %s", type(exc).__name__)
+            return False
+        self._unread = False
+        self.read.emit(case.id)
+        return True
 
     def _show_answer(self, answer: object) -> None:
         from app.model import Answer

@@ -53,6 +53,7 @@ class Notifier(QObject):
         super().__init__(window)
         self.window = window
         self.shown: list[tuple[str, str]] = []
+        self.unread = 0  # the count the badge shows (the tray's tooltip, where there is a tray)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(QIcon(str(resources.icon_path("teleavis.svg"))), window)
@@ -68,6 +69,7 @@ class Notifier(QObject):
         QApplication.alert(self.window, 0)
 
     def badge(self, unread: int) -> None:
+        self.unread = unread
         if self.tray is not None:
             tip = self.tr("Teleavis — %n réponse(s) non lue(s)", "", unread)
             self.tray.setToolTip(tip if unread else "Teleavis")
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self.worklist.open_case.connect(self.open_case)
         self.worklist.new_case.connect(self.new_case)
         self.lock_screen.unlocked.connect(self.unlock)
+        self.pages.currentChanged.connect(lambda _index: self._answer_seen())
 
         self._build_actions()
         self._build_status()
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
             self.pages.insertWidget(1, page)
             page.queued.connect(self._queued)
             page.export_pdf.connect(self.export_report)
+            page.follow.read.connect(lambda _case_id: self._update_badge())
             self.undo_group.addStack(page.editor.undo_stack)
             self.undo_group.setActiveStack(page.editor.undo_stack)
             # The capture panel has its own F8 while it has the focus; these serve the rest of the page.
@@ -513,7 +517,16 @@ class MainWindow(QMainWindow):
     def locked(self) -> bool:
         return self.pages.currentWidget() is self.lock_screen
 
+    def _answer_seen(self) -> None:
+        """The case page's answer is read once it is on screen in the active window (see FollowView)."""
+        if self._case_page is not None and not self._closed:
+            self._case_page.follow.note_seen()
+
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.WindowStateChange and self.isMinimized():
+        kind = event.type()
+        if kind == QEvent.Type.WindowStateChange and self.isMinimized():
             self._leave_case()
-        return super().event(event)
+        handled = super().event(event)
+        if kind in (QEvent.Type.ActivationChange, QEvent.Type.WindowStateChange):
+            self._answer_seen()
+        return handled

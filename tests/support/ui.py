@@ -75,3 +75,14 @@ def activate(qtbot: Any, window: Any) -> None:
     qtbot.waitExposed(window)
     window.windowHandle().requestActivate()
     qtbot.waitUntil(window.isActiveWindow)
+
+
+def complete_case(store: Any, folder: Any, **changes: Any) -> str:
+    """The cli.md example case, complete and with its two photos, stored as a draft; its id."""
+    from app.casefile import parse_case, read_json_file
+    from app.commands.cases import load_images
+    from tests.support.cases import example_case
+
+    path = example_case(folder, **changes)
+    parsed = parse_case(read_json_file(path), folder)
+    return str(store.create_case(parsed.case, load_images(parsed.images, parsed.case.specialty, parsed.case)))

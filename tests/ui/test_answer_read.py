@@ -1,0 +1,145 @@
+"""An expert's answer is marked read only once a person saw it: the answer on screen, in the active
+window. An answer that arrives for a case the nurse left (or while another window is in front) stays
+bold in the list, counted in the title and on the tray badge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from app.model import CaseState
+from app.store import Store
+from tests.conftest import PASSPHRASE
+from tests.support.ui import activate, complete_case, type_text
+from ui.main_window import MainWindow
+
+LOOP_MS = 60_000
+
+
+def open_from_list(qtbot: Any, window: MainWindow, case_id: str) -> None:
+    """Select the case's row with the keyboard and press Entrée, as the nurse does."""
+    worklist = window.worklist
+    worklist.set_filter("all")
+    row = worklist.model.row_of(case_id)
+    assert row >= 0
+    worklist.table.setFocus()
+    worklist.table.selectRow(row)
+    qtbot.keyClick(worklist.table, Qt.Key.Key_Return)
+    assert window.pages.currentWidget() is window.case_page and window.case_page.case.id == case_id
+
+
+def send_and_wait_for_answer(qtbot: Any, window: MainWindow, store: Store, case_id: str,
+                             *, back_to_list: bool) -> None:
+    page = window.case_page
+    assert page.editing()
+    qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not page.editing(), timeout=5000)
+    if back_to_list:
+        qtbot.keyClick(page.follow, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+        assert window.pages.currentWidget() is window.worklist
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=LOOP_MS)
+    # The window hears of it (the notification), and has had every chance to refresh its pages.
+    qtbot.waitUntil(lambda: any(title == "Réponse de l'expert" for title, _ in window.notifier.shown),
+                    timeout=LOOP_MS)
+    qtbot.wait(300)
+
+
+def shown_unread(window: MainWindow, case_id: str) -> None:
+    """The list, the title and the badge all say an answer waits to be read."""
+    window.refresh_status()
+    worklist = window.worklist
+    worklist.set_filter("all")
+    model = worklist.model
+    row = model.row_of(case_id)
+    assert model.summary(row).unread
+    assert model.data(model.index(row, model.PATIENT), Qt.ItemDataRole.FontRole).bold()
+    assert "à lire" in model.data(model.index(row, model.STATE))
+    assert window.windowTitle() == "(1) Teleavis"
+    assert window.notifier.unread == 1
+    assert worklist.filter_buttons["answered"].text().endswith("(1)")
+
+
+def test_an_answer_for_a_case_left_for_the_list_arrives_unread(qtbot: Any, store: Store, tmp_path: Path,
+                                                              sync_runner: None) -> None:
+    case_id = complete_case(store, tmp_path / "case")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    window.start()
+    open_from_list(qtbot, window, case_id)
+    # Sent, then back to the list before the expert answers: the case page is hidden, not gone.
+    send_and_wait_for_answer(qtbot, window, store, case_id, back_to_list=True)
+    assert store.platform_info(case_id)["unread"] == 1, "a hidden page marked the answer read"
+    shown_unread(window, case_id)
+
+    # The nurse opens it: the answer is on screen in the active window, so now it is read.
+    open_from_list(qtbot, window, case_id)
+    page = window.case_page
+    assert page.follow.answer_box.isVisible() and page.follow.conclusion.text()
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=2000)
+    assert window.windowTitle() == "Teleavis" and window.notifier.unread == 0
+    window.shutdown()
+
+
+def test_an_answer_shown_while_another_window_is_in_front_is_read_only_when_the_window_is_back(
+        qtbot: Any, store: Store, tmp_path: Path, sync_runner: None) -> None:
+    case_id = complete_case(store, tmp_path / "case")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    window.start()
+    open_from_list(qtbot, window, case_id)
+    page = window.case_page
+    # Another program comes to the front while the case waits, its page still showing.
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.resize(300, 200)
+    qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not page.editing(), timeout=5000)
+    activate(qtbot, other)
+    assert not window.isActiveWindow()
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=LOOP_MS)
+    qtbot.waitUntil(lambda: any(title == "Réponse de l'expert" for title, _ in window.notifier.shown),
+                    timeout=LOOP_MS)
+    qtbot.wait(300)
+    assert page.follow.answer_box.isVisible(), "the page shows the answer, but nobody is looking"
+    assert store.platform_info(case_id)["unread"] == 1
+    window.refresh_status()
+    assert window.windowTitle() == "(1) Teleavis" and window.notifier.unread == 1
+
+    # The nurse comes back to the window: the answer is in front of her, it is read.
+    activate(qtbot, window)
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=2000)
+    assert window.windowTitle() == "Teleavis" and window.notifier.unread == 0
+    window.shutdown()
+
+
+def test_an_answer_that_arrives_under_the_lock_waits_for_the_unlock(qtbot: Any, store: Store, tmp_path: Path,
+                                                                   sync_runner: None) -> None:
+    case_id = complete_case(store, tmp_path / "case")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    window.start()
+    open_from_list(qtbot, window, case_id)
+    page = window.case_page
+    qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not page.editing(), timeout=5000)
+    qtbot.keyClick(page.follow, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.locked()
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=LOOP_MS)
+    qtbot.waitUntil(lambda: any(title == "Réponse de l'expert" for title, _ in window.notifier.shown),
+                    timeout=LOOP_MS)
+    qtbot.wait(300)
+    assert store.platform_info(case_id)["unread"] == 1, "the answer was marked read behind the lock screen"
+    field = window.lock_screen.secret
+    field.setFocus()
+    type_text(field, PASSPHRASE)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert not window.locked()
+    assert page.follow.answer_box.isVisible()
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=2000)
+    window.shutdown()
