@@ -39,6 +39,7 @@ from app.model import (
     iso,
     utc_now,
 )
+from app.moments import fhir_date_time
 from app.paths import data_dir as default_data_dir
 from app.settings import Settings
 
@@ -161,7 +162,8 @@ class Store:
                 record.thumb_blob = self.objects.put(image.thumbnail) if image.thumbnail else None
                 record.size = len(image.data)
                 record.sha1 = sha1_b64(image.data)
-                record.captured_at = record.captured_at or iso(utc_now())
+                # Validated here, whatever the source: a time FHIR would refuse never reaches the outbox.
+                record.captured_at = fhir_date_time(record.captured_at) or iso(utc_now())
                 done.append(image)
         except BaseException:
             self._discard([*done, images[len(done)]] if len(done) < len(images) else done)

@@ -13,6 +13,7 @@ import io
 import threading
 import warnings
 from dataclasses import dataclass
+from datetime import timezone
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from pydicom.errors import InvalidDicomError
 from pydicom.pixels.utils import pixel_array
 
 from app.model import Patient
+from app.moments import fhir_date_time, parse_offset
 from capture import messages
 from capture.importer import RGB, check_pixels
 
@@ -53,7 +55,7 @@ class DicomImage:
     modality: str | None
     eye: str | None
     view: str | None
-    captured_at: str | None
+    captured_at: str | None  # a FHIR dateTime
     device: str
 
 
@@ -163,22 +165,31 @@ def _code_meanings(ds: Dataset) -> set[str]:
 
 
 def _captured_at(ds: Dataset) -> str | None:
-    stamp = str(getattr(ds, "AcquisitionDateTime", "") or "")
+    """When the image was taken, as a FHIR dateTime.
+
+    DICOM writes local time; the zone is the one in the value itself (``DT`` may end with
+    ``+HHMM``), else TimezoneOffsetFromUTC, else the workstation's zone at that date. A date without
+    a time stays a date.
+    """
+    stamp = str(getattr(ds, "AcquisitionDateTime", "") or "").strip()
     if not stamp:
         for date_kw, time_kw in (("AcquisitionDate", "AcquisitionTime"), ("ContentDate", "ContentTime"),
                                  ("StudyDate", "StudyTime")):
-            date = str(getattr(ds, date_kw, "") or "")
+            date = str(getattr(ds, date_kw, "") or "").strip()
             if date:
-                stamp = date + str(getattr(ds, time_kw, "") or "")
+                stamp = date + str(getattr(ds, time_kw, "") or "").strip()
                 break
-    digits = stamp.split(".")[0].split("+")[0].split("-")[0]
-    if len(digits) < 8 or not digits[:8].isdigit():
+    zone = stamp[-5:] if len(stamp) > 5 and stamp[-5] in "+-" else ""
+    digits = stamp[: len(stamp) - len(zone)].split(".")[0]
+    if len(digits) < 8 or not digits.isdigit():
         return None
     text = f"{digits[0:4]}-{digits[4:6]}-{digits[6:8]}"
     time = digits[8:]
-    if len(time) >= 4 and time[:4].isdigit():
-        text += f"T{time[0:2]}:{time[2:4]}:{time[4:6] if len(time) >= 6 else '00'}"
-    return text
+    if len(time) < 4:
+        return fhir_date_time(text)
+    text += f"T{time[0:2]}:{time[2:4]}:{time[4:6] if len(time) >= 6 else '00'}"
+    offset = parse_offset(zone) if zone else parse_offset(str(getattr(ds, "TimezoneOffsetFromUTC", "") or ""))
+    return fhir_date_time(text, zone=timezone(offset) if offset is not None else None)
 
 
 def _device(ds: Dataset) -> str:

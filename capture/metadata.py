@@ -12,9 +12,11 @@ import io
 import struct
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from PIL import Image
+
+from app.moments import fhir_date_time, parse_offset
 
 # JPEG markers whose segments describe how to decode the image and are kept.
 _KEEP_JPEG = {
@@ -146,7 +148,7 @@ class PhotoFacts:
     """What the pipeline keeps from EXIF: nothing that identifies the patient or the device unit."""
 
     orientation: int = 1
-    captured_at: str | None = None
+    captured_at: str | None = None  # a FHIR dateTime: with its time zone, or a date alone
     device: str = ""
 
 
@@ -177,16 +179,18 @@ def photo_facts(image: Image.Image) -> PhotoFacts:
 
 
 def _iso_time(value: object, offset: object) -> str | None:
+    """EXIF's local ``YYYY:MM:DD HH:MM:SS`` as a FHIR dateTime: with its OffsetTimeOriginal when
+    the camera wrote one, else with the workstation's zone at that date (most cameras write none)."""
     if not isinstance(value, str):
         return None
     try:
         moment = datetime.strptime(value.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
     except ValueError:
         return None
-    text = moment.isoformat()
-    if isinstance(offset, str) and len(offset.strip("\x00 ")) == 6:
-        text += offset.strip("\x00 ")
-    return text
+    shift = parse_offset(offset)
+    if shift is not None:
+        moment = moment.replace(tzinfo=timezone(shift))
+    return fhir_date_time(moment)
 
 
 def _device(make: object, model: object) -> str:

@@ -20,6 +20,7 @@ from app import forms
 from app.identifiers import FINESS_SYSTEM, INS_SYSTEM, RPPS_SYSTEM, normalize_ins
 from app.messages import specialty_name
 from app.model import Case, CaseImage, Message, Requester, iso, utc_now
+from app.moments import fhir_date_time
 
 CASE_SYSTEM = "urn:teleavis:case-id"
 IMAGE_SYSTEM = "urn:teleavis:image-id"
@@ -144,8 +145,9 @@ def media_resource(image: CaseImage, position: int, patient_ref: str, request_re
         "modality": {"coding": [{"system": DICOM, "code": modality}]},
         "subject": {"reference": patient_ref},
     }
-    if image.captured_at:
-        resource["createdDateTime"] = image.captured_at
+    created = fhir_date_time(image.captured_at)  # images stored before times carried their zone
+    if created:
+        resource["createdDateTime"] = created
     if image.eye in EYE_CODES:
         code, display = EYE_CODES[image.eye]
         resource["bodySite"] = {"coding": [{"system": SNOMED, "code": code, "display": display}]}

@@ -19,6 +19,7 @@ from pydicom.uid import ExplicitVRLittleEndian, JPEGBaseline8Bit, generate_uid
 from app import i18n
 from app.errors import ImageRejected
 from app.model import Patient
+from app.moments import is_fhir_date_time
 from capture.dicom import OP_SOP_CLASS, VL_PHOTO_SOP_CLASS
 from capture.metadata import jpeg_scans, png_chunk
 from capture.pipeline import prepare_image_bytes, prepare_image_file
@@ -57,7 +58,9 @@ def test_jpeg_loses_gps_serial_and_comment_but_keeps_its_compressed_data(skin_rg
     # No generation loss: the entropy-coded scans are the original bytes.
     assert jpeg_scans(prepared.data) == jpeg_scans(original)
     assert (prepared.width, prepared.height) == (1280, 960)
-    assert prepared.captured_at == "2026-11-20T10:11:12"
+    # Local wall-clock time from the file, completed with the workstation's zone (FHIR needs one).
+    assert prepared.captured_at and prepared.captured_at.startswith("2026-11-20T10:11:12")
+    assert is_fhir_date_time(prepared.captured_at)
     assert prepared.device == "Apple iPhone 13"
     assert prepared.modality == "XC"
 
@@ -168,7 +171,9 @@ def test_dicom_ophthalmic_photography(fundus_rgb: np.ndarray, compressed: bool) 
 
     assert prepared.content_type == "application/dicom"
     assert (prepared.modality, prepared.eye, prepared.view) == ("OP", "left", "macula")
-    assert prepared.captured_at == "2026-11-20T10:11:12"
+    # Local wall-clock time from the file, completed with the workstation's zone (FHIR needs one).
+    assert prepared.captured_at and prepared.captured_at.startswith("2026-11-20T10:11:12")
+    assert is_fhir_date_time(prepared.captured_at)
     assert prepared.device == "Topcon TRC-NW400"
     assert (prepared.width, prepared.height) == (1600, 1200)
     for gone in (b"DEMO", b"RETINO-0001", b"OTHER-99", b"CAM-SERIAL-777", b"private name"):
