@@ -179,6 +179,23 @@ class CapturePanel(QWidget):
             self.start_camera()
             self._watch_device_folder()
 
+    def specialty_changed(self) -> None:
+        """The case's specialty was changed in the editor: its views (or eye and field), the demo camera's
+        picture and the checks of the next images follow at once, without reopening the case."""
+        case = self._case
+        if case is None:
+            return
+        self.labels.set_specialty(case.specialty)
+        self._on_selected(self.labels.image)  # the selected image, shown with the new labels
+        self._update_checklist()
+        if not self._editable():
+            return
+        before = self.live.choice.currentData()
+        self.live.fill(case.specialty)
+        if self.live.choice.currentData() != before and self.isVisible():
+            self.live.stop()
+            self.start_camera()
+
     def case(self) -> Case | None:
         return self._case
 

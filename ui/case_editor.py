@@ -94,6 +94,7 @@ class CaseEditor(QWidget):
     saved = Signal()
     save_failed = Signal(str)
     consent_changed = Signal(bool)
+    specialty_changed = Signal(str)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -376,6 +377,7 @@ class CaseEditor(QWidget):
         for key, binding in self.bindings.items():
             if key.startswith("form."):
                 binding.write(get_value(self.case, key))
+        self.specialty_changed.emit(new)
 
     def _after_edit(self, key: str) -> None:
         self._dirty = True

@@ -56,6 +56,10 @@ class CaptureSlot(QWidget):
         if self.panel is not None:
             self.panel.capture_still()
 
+    def specialty_changed(self, _specialty: str) -> None:
+        if self.panel is not None:
+            self.panel.specialty_changed()
+
     def stop_camera(self) -> None:
         if self.panel is not None:
             self.panel.stop_camera()
@@ -110,6 +114,7 @@ class CasePage(QWidget):
         self.editor.saved.connect(self._saved)
         self.editor.save_failed.connect(self._save_failed)
         self.editor.consent_changed.connect(self.capture.setEnabled)
+        self.editor.specialty_changed.connect(self.capture.specialty_changed)
         self.checklist.go_to.connect(self.go_to)
         self.checklist.send_clicked.connect(self.send)
         self.capture.images_changed.connect(self._images_changed)
