@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         self._unread = 0
         self._closed = False
         self.apply_settings()
-        self.worklist.refresh()
+        self.worklist.open_on_what_matters()
         self.refresh_status()
         self.worklist.table.setFocus()
 

@@ -245,6 +245,11 @@ class Worklist(QWidget):
         self.new_button.clicked.connect(self.new_case)
         top.addWidget(self.new_button)
         layout.addLayout(top)
+        # What the list shows when it is empty or searched: what to do next, never a blank table.
+        self.notice = QLabel(objectName="worklistNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        layout.addWidget(self.notice)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -276,6 +281,7 @@ class Worklist(QWidget):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(lambda: self.refresh(counts=False))
         self.setTabOrder(self.search, self.table)
+        self._counts: dict[str, int] = {}
         self.retranslate_counts({})
 
     def hideEvent(self, event: QHideEvent) -> None:
@@ -291,14 +297,39 @@ class Worklist(QWidget):
         self.filter_buttons[key].setChecked(True)
         self.refresh(counts=False)
 
+    def open_on_what_matters(self) -> None:
+        """At start, the filter that matters: unread answers first, then cases needing attention,
+        then drafts to finish; else every case."""
+        try:
+            counts, unread = self.store.counts(), self.store.unread_count()
+        except TeleavisError as exc:
+            self.detail.setText(exc.message)
+            return
+        key = "all"
+        if unread:
+            key = "answered"
+        else:
+            for candidate in ("attention", "to-finish"):
+                if any(counts.get(state, 0) for state in FILTERS[candidate]):
+                    key = candidate
+                    break
+        self.filter_buttons[key].setChecked(True)
+        self.refresh()
+
+    def searching(self) -> str:
+        return self.search.text().strip()
+
     def refresh(self, *, counts: bool = True) -> None:
         """Reload rows (and the filters' counts, which a filter or a search does not change),
-        keeping the selected case selected."""
+        keeping the selected case selected. A search looks through every case, whatever the filter:
+        a patient is found wherever the case stands."""
         selected = self.selected_id()
+        searched = self.searching()
         try:
-            self.model.load(list(FILTERS[self.current_filter()]), self.search.text())
-            if counts:
-                self.retranslate_counts(self.store.counts())
+            self.model.load([] if searched else list(FILTERS[self.current_filter()]), searched)
+            if counts or not self._counts:
+                self._counts = self.store.counts()
+                self.retranslate_counts(self._counts)
         except TeleavisError as exc:
             self.detail.setText(exc.message)
             return
@@ -307,6 +338,25 @@ class Worklist(QWidget):
             self.table.selectRow(row)
         else:
             self.detail.clear()
+        self._say_what_is_shown(searched)
+
+    def _say_what_is_shown(self, searched: str) -> None:
+        rows = self.model.rowCount()
+        if searched:
+            text = (self.tr("Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).",
+                            "", rows) if rows else
+                    self.tr("Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l'orthographe, "
+                            "ou cherchez par matricule INS ou numéro de dossier.").format(search=searched))
+        elif rows:
+            text = ""
+        elif not sum(self._counts.values()):
+            text = self.tr("Aucun dossier pour l'instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).")
+        else:
+            name = self.filter_buttons[self.current_filter()].text().rpartition(" (")[0]
+            text = self.tr("Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier "
+                           "se crée avec « Nouveau dossier » (Ctrl+N).").format(filter=name)
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     def unread_count(self) -> int:
         """Cases with an answer or a question not yet read (a few rows: no decryption)."""

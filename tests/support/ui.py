@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.model import Requester
+from app.db import transaction
+from app.model import Answer, Case, CaseState, Consent, Patient, Requester
 
 REQUESTER = Requester(rpps="10101010105", family="DURAND", given=["Anne"], role="Médecin généraliste",
                       finess="750000010", organization="Centre de santé de Saint-Martin",
@@ -86,3 +87,20 @@ def complete_case(store: Any, folder: Any, **changes: Any) -> str:
     path = example_case(folder, **changes)
     parsed = parse_case(read_json_file(path), folder)
     return str(store.create_case(parsed.case, load_images(parsed.images, parsed.case.specialty, parsed.case)))
+
+
+def answered_case(store: Any) -> str:
+    """A case that went the whole way, with the expert's answer (no report attached)."""
+    case = Case(patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
+                consent=Consent(given=True, recorded_by="Inf. Durand"),
+                question="Lésion pigmentée évolutive du dos : avis sur exérèse ?")
+    store.create_case(case, [])
+    store.queue(case.id)
+    for state in (CaseState.SENDING, CaseState.SENT):
+        store.transition(case.id, state)
+    with transaction(store.conn) as conn:
+        store.set_answer(conn, case.id, Answer(
+            conclusion="Lésion suspecte de carcinome basocellulaire superficiel : exérèse conseillée.",
+            expert="Hélène MOREAU", issued="2026-11-23T10:00:00+01:00", follow_up_days=14))
+        store.transition(case.id, CaseState.ANSWERED, conn=conn)
+    return case.id

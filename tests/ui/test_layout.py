@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import forms
-from app.db import transaction
-from app.model import Answer, Case, CaseImage, CaseState, Consent, Patient
+from app.model import Case, CaseImage, Consent, Patient
 from app.store import NewImage, Store
 from capture.pipeline import prepare_image_bytes
 from tests.support.images import fundus_photo, skin_photo
+from tests.support.ui import answered_case
 from ui.application import install_language
 from ui.main_window import MainWindow
 
@@ -108,23 +108,6 @@ def test_the_case_page_fits_a_small_screen(qtbot: Any, store: Store, sync_runner
     problems = cut_off(page)
     assert problems == [], "\n".join(problems)
     window.shutdown()
-
-
-def answered_case(store: Store) -> str:
-    """A case that went the whole way, with the expert's answer (no report attached)."""
-    case = Case(patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
-                consent=Consent(given=True, recorded_by="Inf. Durand"),
-                question="Lésion pigmentée évolutive du dos : avis sur exérèse ?")
-    store.create_case(case, [])
-    store.queue(case.id)
-    for state in (CaseState.SENDING, CaseState.SENT):
-        store.transition(case.id, state)
-    with transaction(store.conn) as conn:
-        store.set_answer(conn, case.id, Answer(
-            conclusion="Lésion suspecte de carcinome basocellulaire superficiel : exérèse conseillée.",
-            expert="Hélène MOREAU", issued="2026-11-23T10:00:00+01:00", follow_up_days=14))
-        store.transition(case.id, CaseState.ANSWERED, conn=conn)
-    return case.id
 
 
 def test_the_other_screens_fit_full_hd_at_150(qtbot: Any, store: Store, sync_runner: None, language: str) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from app.crypto import DataKey
-from app.model import Case, Patient
+from app.model import Case, CaseState, Patient
 from app.store import Store
+from tests.support.ui import activate, answered_case, type_text
 from ui.main_window import MainWindow
 
 
@@ -44,3 +47,75 @@ def test_before_the_key_comes_the_rows_show_initials_then_the_names(qtbot: Any, 
         assert window._fetch_key()
     assert patient_column(window) == ["MARTIN Paul (03/02/1950)"]
     window.shutdown()
+
+
+def search_for(qtbot: Any, window: MainWindow, text: str) -> None:
+    """Ctrl+F, then the words typed, then Entrée."""
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = window.worklist.search
+    assert search.hasFocus()
+    qtbot.keyClick(search, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(search, Qt.Key.Key_Delete)
+    type_text(search, text)
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+
+
+def test_a_search_finds_the_patient_whatever_the_filter(qtbot: Any, store: Store, sync_runner: None) -> None:
+    add(store, "Martin", "Paul", "1950-02-03")  # a draft: "À terminer"
+    sent = store.create_case(Case(patient=Patient(family="Dupont", given=["Jeanne"], birth_date="1948-05-01",
+                                                  ins="248057512345656")), [])
+    store.queue(sent)  # waiting for the platform: "En attente"
+    answered_case(store)  # an unread answer for MARTIN Paul
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    # The list opens on what matters first: the unread answer.
+    assert window.worklist.current_filter() == "answered"
+    assert window.worklist.model.rowCount() == 1
+
+    search_for(qtbot, window, "dupont")
+    assert patient_column(window) == ["DUPONT Jeanne (01/05/1948)"], "a case in another filter is found"
+    assert "tous les dossiers" in window.worklist.notice.text() and window.worklist.notice.isVisible()
+    search_for(qtbot, window, "248057512345656")
+    assert patient_column(window) == ["DUPONT Jeanne (01/05/1948)"]
+    search_for(qtbot, window, "martin")
+    assert len(patient_column(window)) == 2
+
+    search_for(qtbot, window, "Durandal")
+    assert window.worklist.model.rowCount() == 0
+    notice = window.worklist.notice
+    assert notice.isVisible() and "Aucun dossier ne correspond à « Durandal »" in notice.text()
+
+    # The search cleared: the filter again, and an empty filter says where the cases are.
+    search_for(qtbot, window, "")
+    qtbot.mouseClick(window.worklist.filter_buttons["attention"], Qt.MouseButton.LeftButton)
+    assert window.worklist.model.rowCount() == 0
+    assert notice.isVisible() and "« À traiter »" in notice.text() and "Tous" in notice.text()
+    qtbot.mouseClick(window.worklist.filter_buttons["all"], Qt.MouseButton.LeftButton)
+    assert window.worklist.model.rowCount() == 3 and not notice.isVisible()
+    window.shutdown()
+
+
+def test_the_list_opens_on_what_matters(qtbot: Any, store: Store, sync_runner: None) -> None:
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    notice = window.worklist.notice
+    assert notice.isVisible() and "Créez le premier" in notice.text() and "Ctrl+N" in notice.text()
+    window.shutdown()
+
+    draft = add(store, "Martin", "Paul", "1950-02-03")
+    for expected, change in (("to-finish", None), ("attention", "attention"), ("answered", "answer")):
+        if change == "attention":
+            store.queue(draft)
+            store.transition(draft, CaseState.SENDING)
+            store.transition(draft, CaseState.NEEDS_ATTENTION)
+            add(store, "Leroy", "Marc", "1960-01-01")  # a draft too: attention comes first
+        elif change == "answer":
+            answered_case(store)
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        window.show()
+        assert window.worklist.current_filter() == expected
+        assert window.worklist.model.rowCount() >= 1 and not window.worklist.notice.isVisible()
+        window.shutdown()
