@@ -19,7 +19,7 @@ GENESIS = "0" * 64
 
 ACTIONS = frozenset(
     {"created", "viewed", "edited", "queued", "sent", "exported", "deleted", "purged", "archived",
-     "answered", "cancelled", "settings", "site", "backup", "restored", "message"}
+     "answered", "cancelled", "settings", "site", "backup", "restored", "message", "altered"}
 )
 
 

@@ -58,6 +58,7 @@ class DataKey:
         self._key = key
         self._mac_key = _derive(key, b"teleavis audit chain")
         self._index_key = _derive(key, b"teleavis search index")
+        self._tag_keys: dict[str, bytes] = {}
         self._aead_obj = AESGCM(key)
 
     def ensure(self) -> None:
@@ -116,6 +117,15 @@ class DataKey:
         """A keyed hash (HMAC-SHA-256, hex) for the audit chain."""
         self.ensure()
         return hmac.new(self._mac_key, data, hashlib.sha256).hexdigest()
+
+    def tag(self, purpose: str, data: bytes) -> str:
+        """A keyed hash (HMAC-SHA-256, hex) under a key derived for ``purpose`` alone (e.g. "settings"),
+        so a tag made for one use never verifies for another."""
+        self.ensure()
+        derived = self._tag_keys.get(purpose)
+        if derived is None:
+            derived = self._tag_keys[purpose] = _derive(self._key, b"teleavis tag " + purpose.encode("utf-8"))
+        return hmac.new(derived, data, hashlib.sha256).hexdigest()
 
     def index_token(self, text: str) -> str:
         """A keyed, non-reversible token of a normalised word, to search names without decrypting."""

@@ -32,6 +32,10 @@ class StorageError(TeleavisError):
     """The disk or the database refused: full, read-only, locked, or damaged."""
 
 
+class DataAltered(StorageError):
+    """A sealed item that does not belong where it is found (moved, swapped or rewritten without the key)."""
+
+
 class CaseFileError(TeleavisError):
     """A case file or site file that cannot be taken as it is; ``details`` lists every problem."""
 

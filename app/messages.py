@@ -54,6 +54,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
                    "en": "This data comes from a newer Teleavis: update Teleavis."},
     "db.undecryptable": {"fr": "Une donnée ne se déchiffre pas avec cette clé : restaurez une sauvegarde.",
                          "en": "A value does not decrypt with this key: restore a backup."},
+    "data.altered": {
+        "fr": "Données altérées : un élément de ce dossier a été déplacé ou modifié hors de Teleavis. "
+              "Il n'est ni affiché ni envoyé ; restaurez la dernière sauvegarde et prévenez le support.",
+        "en": "Data altered: an item of this case was moved or changed outside Teleavis. It is neither "
+              "shown nor sent; restore the last backup and call support."},
+    "settings.altered": {
+        "fr": "Données altérées : le réglage « {key} » a été modifié hors de Teleavis. La synchronisation "
+              "est arrêtée ; vérifiez-le puis redonnez sa valeur (teleavis config set {key} …).",
+        "en": "Data altered: the setting “{key}” was changed outside Teleavis. Sync is stopped; check it, "
+              "then set it again (teleavis config set {key} …)."},
     "blob.missing": {"fr": "Un fichier image ou document du dossier est introuvable sur le disque.",
                      "en": "An image or document file of the case is missing from the disk."},
     "blob.damaged": {"fr": "Un fichier image ou document du dossier est endommagé.",

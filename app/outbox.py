@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from app import audit
+from app import audit, contexts
 from app.db import transaction
 from app.model import CaseState, Message, iso, new_id, utc_now
 from app.store import Store
@@ -113,17 +113,17 @@ class Outbox:
 
     # -- messages ----------------------------------------------------------------------------
 
-    def _seal(self, message_id: str, value: dict[str, Any]) -> bytes:
+    def _seal(self, case_id: str, message_id: str, value: dict[str, Any]) -> bytes:
         return self.store.key.seal(json.dumps(value, ensure_ascii=False).encode("utf-8"),
-                                   f"message:{message_id}:body".encode())
+                                   contexts.message_body(case_id, message_id))
 
-    def _open(self, message_id: str, sealed: bytes) -> dict[str, Any]:
-        value = json.loads(self.store.key.open(sealed, f"message:{message_id}:body".encode()))
+    def _open(self, case_id: str, message_id: str, sealed: bytes) -> dict[str, Any]:
+        value = self.store.open_json(sealed, contexts.message_body(case_id, message_id), case_id)
         assert isinstance(value, dict)
         return value
 
     def _message(self, row: sqlite3.Row) -> Message:
-        body = self._open(row["id"], row["body"])
+        body = self._open(row["case_id"], row["id"], row["body"])
         return Message(id=row["id"], direction=row["direction"], text=body.get("text", ""),
                        sent_at=body.get("sent_at", ""), platform_id=row["platform_id"],
                        in_response_to=row["in_response_to"], image_ids=list(body.get("image_ids", [])))
@@ -145,7 +145,7 @@ class Outbox:
             conn.execute("INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, "
                          "in_response_to, state) VALUES (?,?,?,?,?,?,?,?)",
                          (message_id, case_id, "to-expert", iso(utc_now()),
-                          self._seal(message_id, {"text": text, "image_ids": image_ids}), None, in_response_to,
+                          self._seal(case_id, message_id, {"text": text, "image_ids": image_ids}), None, in_response_to,
                           "queued"))
             audit.append(conn, self.store.key, "message", case_id, detail="queued", actor=actor)
         return message_id
@@ -174,7 +174,8 @@ class Outbox:
         conn.execute("INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, in_response_to, "
                      "state) VALUES (?,?,?,?,?,?,?,?)",
                      (message_id, case_id, "from-expert", iso(utc_now()),
-                      self._seal(message_id, {"text": text, "sent_at": sent_at}), platform_id, None, "received"))
+                      self._seal(case_id, message_id, {"text": text, "sent_at": sent_at}), platform_id, None,
+                      "received"))
         conn.execute("UPDATE cases SET unread=1 WHERE id=?", (case_id,))
         audit.append(conn, self.store.key, "message", case_id, detail="received")
         return True

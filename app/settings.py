@@ -1,16 +1,24 @@
-"""Settings, declared once with their type and default; secrets are kept encrypted."""
+"""Settings, declared once with their type and default; secrets are kept encrypted.
+
+Every row also carries a tag (HMAC under a key derived from the data key) over its name, its
+stored value and whether it is sealed, so a setting rewritten in the database without the key (the
+platform address pointed elsewhere, a secret swapped for a clear value) is refused (``DataAltered``)
+instead of being used. Secrets are sealed (AES-GCM) bound to their name on top of that.
+"""
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from app import contexts
 from app import messages as M
-from app.crypto import DataKey
+from app.crypto import DataKey, DecryptionFailed
 from app.db import transaction
-from app.errors import UsageError
+from app.errors import DataAltered, UsageError
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,12 @@ def parse(key: str, text: str) -> Any:
         raise UsageError(M.tr("config.type", key=key)) from exc
 
 
+def row_tag(key: DataKey, name: str, value: bytes | str, encrypted: bool) -> str:
+    """The tag of a settings row as stored (name, value, sealed or not)."""
+    stored = base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
+    return key.tag("settings", json.dumps([name, int(encrypted), stored], ensure_ascii=False).encode("utf-8"))
+
+
 class Settings:
     """Typed access to the ``settings`` table."""
 
@@ -88,25 +102,68 @@ class Settings:
         setting = _declared(key)
         if setting is None:
             raise UsageError(M.tr("config.unknown", key=key, known=", ".join(sorted(SETTINGS))))
-        row = self._conn.execute("SELECT value, encrypted FROM settings WHERE key = ?", (key,)).fetchone()
+        row = self._conn.execute("SELECT value, encrypted, mac FROM settings WHERE key = ?", (key,)).fetchone()
         if row is None:
             return setting.default
-        raw = self._key.open(row[0], b"setting:" + key.encode()) if row[1] else row[0]
-        return json.loads(raw)
+        value, encrypted, tag = row[0], bool(row[1]), row[2]
+        if not isinstance(tag, str) or tag != row_tag(self._key, key, value, encrypted):
+            raise DataAltered(M.tr("settings.altered", key=key))
+        if not encrypted:
+            return self._decode(key, value)
+        try:
+            return json.loads(self._key.open(value, contexts.setting(key)))
+        except (DecryptionFailed, ValueError) as exc:
+            raise DataAltered(M.tr("settings.altered", key=key)) from exc
+
+    def peek(self, key: str) -> Any:
+        """For display only, before the data key is fetched (the window's start defers it): the value
+        as stored, its tag not checked, a secret's default. Once the key is there, ``get``'s value (the
+        default for an altered one, which ``get`` refuses wherever it matters). Nothing read this way
+        may be sent or acted on; the window reads again with ``get`` later."""
+        setting = _declared(key)
+        if self._key.loaded:
+            try:
+                return self.get(key)
+            except DataAltered:
+                return setting.default if setting else None
+        row = self._conn.execute("SELECT value, encrypted FROM settings WHERE key = ?", (key,)).fetchone()
+        if setting is None or row is None or row[1]:
+            return setting.default if setting else None
+        try:
+            return json.loads(row[0])
+        except (TypeError, ValueError):
+            return setting.default
+
+    @staticmethod
+    def _decode(key: str, value: Any) -> Any:
+        try:
+            return json.loads(value)
+        except (TypeError, ValueError) as exc:
+            raise DataAltered(M.tr("settings.altered", key=key)) from exc
+
+    def verify_all(self) -> list[str]:
+        """The names of the settings whose row does not hold (empty when all are intact)."""
+        bad = []
+        for name, value, encrypted, tag in self._conn.execute("SELECT key, value, encrypted, mac FROM settings"):
+            if tag != row_tag(self._key, name, value, bool(encrypted)):
+                bad.append(str(name))
+        return bad
 
     def set(self, key: str, value: Any, *, in_transaction: bool = False) -> None:
         setting = _declared(key)
         if setting is None:
             raise UsageError(M.tr("config.unknown", key=key, known=", ".join(sorted(SETTINGS))))
         raw = json.dumps(value, ensure_ascii=False).encode("utf-8")
-        value_blob: bytes | str = self._key.seal(raw, b"setting:" + key.encode()) if setting.secret else raw.decode()
-        sql = "INSERT INTO settings(key, value, encrypted) VALUES (?,?,?) " \
-              "ON CONFLICT(key) DO UPDATE SET value = excluded.value, encrypted = excluded.encrypted"
+        value_blob: bytes | str = self._key.seal(raw, contexts.setting(key)) if setting.secret else raw.decode()
+        row = (key, value_blob, int(setting.secret), row_tag(self._key, key, value_blob, setting.secret))
+        sql = "INSERT INTO settings(key, value, encrypted, mac) VALUES (?,?,?,?) " \
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value, encrypted = excluded.encrypted, " \
+              "mac = excluded.mac"
         if in_transaction:
-            self._conn.execute(sql, (key, value_blob, int(setting.secret)))
+            self._conn.execute(sql, row)
         else:
             with transaction(self._conn):
-                self._conn.execute(sql, (key, value_blob, int(setting.secret)))
+                self._conn.execute(sql, row)
 
     def is_secret(self, key: str) -> bool:
         setting = _declared(key)

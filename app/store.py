@@ -19,12 +19,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from app import audit
+from app import audit, contexts
 from app import messages as M
 from app.blobs import ObjectStore
 from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, classify, connect, migrate, transaction
-from app.errors import InvalidTransition, NotFound, StorageError
+from app.errors import DataAltered, InvalidTransition, NotFound, StorageError
 from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
 from app.model import (
     EDITABLE_STATES,
@@ -95,7 +95,7 @@ class Store:
         db_path = root / DB_FILE
         conn = connect(db_path)
         try:
-            migrate(conn, db_path)
+            migrate(conn, db_path, key=key)
         except BaseException:
             conn.close()
             raise
@@ -119,11 +119,24 @@ class Store:
     def _seal_json(self, value: Any, context: str) -> bytes:
         return self.key.seal(json.dumps(value, ensure_ascii=False).encode("utf-8"), context.encode())
 
-    def _open_json(self, sealed: bytes, context: str) -> Any:
+    def open_json(self, sealed: bytes, context: str | bytes, case_id: str | None = None) -> Any:
+        """Open a sealed JSON value; one that does not open under its context (the key was checked
+        at unlock, so it was moved, swapped or rewritten) is refused as altered, with an audit entry."""
         try:
-            return json.loads(self.key.open(sealed, context.encode()))
+            return json.loads(self.key.open(sealed, context if isinstance(context, bytes) else context.encode()))
         except DecryptionFailed as exc:
-            raise StorageError(M.tr("db.undecryptable")) from exc
+            raise self.altered(case_id, "sealed value does not open") from exc
+
+    def altered(self, case_id: str | None, detail: str) -> DataAltered:
+        """Record (audit ``altered``) that an item of ``case_id`` was found altered; returns the error to raise."""
+        log.warning("altered data found in case %s: %s", case_id, detail)
+        if not self.conn.in_transaction:
+            try:
+                with transaction(self.conn) as conn:
+                    audit.append(conn, self.key, "altered", case_id, detail=detail)
+            except StorageError:
+                log.warning("could not record the alteration in the audit log")
+        return DataAltered(M.tr("data.altered"))
 
     # -- cases -------------------------------------------------------------------------------
 
@@ -185,7 +198,8 @@ class Store:
             "INSERT INTO images(id, case_id, position, blob, thumb_blob, content_type, size, sha1, width, "
             "height, modality, captured_at, meta, quality) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (r.id, case_id, position, r.blob, r.thumb_blob, r.content_type, r.size, r.sha1, r.width, r.height,
-             r.modality, r.captured_at, self._image_meta(r),
+             r.modality, r.captured_at,
+             self._image_meta(r, contexts.image_meta(case_id, r.id, r.blob, r.thumb_blob, r.sha1, r.size)),
              json.dumps([f.to_dict() for f in r.quality], ensure_ascii=False)),
         )
 
@@ -225,7 +239,7 @@ class Store:
         case = Case(id=row["id"], state=CaseState(row["state"]), specialty=row["specialty"],
                     priority=row["priority"], created_at=row["created_at"], updated_at=row["updated_at"],
                     revision=row["revision"])
-        case.set_content(self._open_json(row["content"], f"case:{case.id}:content"))
+        case.set_content(self.open_json(row["content"], contexts.case_content(case.id), case.id))
         case.images = list(self.images(case.id))
         if audit_view:
             with transaction(self.conn) as conn:
@@ -234,7 +248,7 @@ class Store:
 
     def images(self, case_id: str) -> Iterator[CaseImage]:
         for row in self.conn.execute("SELECT * FROM images WHERE case_id = ? ORDER BY position", (case_id,)):
-            meta = self._open_json(row["meta"], f"image:{row['id']}:meta")
+            meta = self.open_json(row["meta"], self._meta_context(case_id, row), case_id)
             yield CaseImage(
                 id=row["id"], body_site=meta.get("body_site", ""), eye=meta.get("eye"), view=meta.get("view", ""),
                 note=meta.get("note", ""), device=meta.get("device", ""), content_type=row["content_type"],
@@ -244,8 +258,17 @@ class Store:
                 blob=row["blob"], thumb_blob=row["thumb_blob"], binary_id=row["binary_id"],
             )
 
+    @staticmethod
+    def _meta_context(case_id: str, row: sqlite3.Row) -> bytes:
+        """What an image's labels are bound to: its case, id, blobs, hash and size, as the row says."""
+        return contexts.image_meta(case_id, row["id"], row["blob"], row["thumb_blob"], row["sha1"], row["size"])
+
     def image_bytes(self, image: CaseImage) -> bytes:
-        return self.objects.get(image.blob)
+        """The image's content, checked against the hash its (bound) labels were sealed with."""
+        data = self.objects.get(image.blob)
+        if image.sha1 and sha1_b64(data) != image.sha1:
+            raise self.altered(None, f"image {image.id}: content does not match its hash")
+        return data
 
     def update_case(self, case: Case, *, actor: str | None = None) -> None:
         """Save the edited content and image notes of an editable case (one transaction)."""
@@ -255,6 +278,7 @@ class Store:
         if CaseState(row["state"]) not in EDITABLE_STATES:
             raise InvalidTransition(M.tr("case.not_editable"))
         now = iso(utc_now())
+        bound = {image.id: self._bound_context(case.id, image.id) for image in case.images}
         with transaction(self.conn) as conn:
             conn.execute(
                 "UPDATE cases SET specialty=?, priority=?, initials=?, content=?, updated_at=?, "
@@ -263,8 +287,10 @@ class Store:
                  self._seal_json(case.content(), f"case:{case.id}:content"), now, case.id),
             )
             for image in case.images:
-                conn.execute("UPDATE images SET meta=? WHERE id=? AND case_id=?",
-                             (self._image_meta(image), image.id, case.id))
+                context = bound[image.id]
+                if context is not None:
+                    conn.execute("UPDATE images SET meta=? WHERE id=? AND case_id=?",
+                                 (self._image_meta(image, context), image.id, case.id))
             self._index(conn, case)
             audit.append(conn, self.key, "edited", case.id, actor=actor)
         case.updated_at = now
@@ -284,18 +310,32 @@ class Store:
             self._discard(stored)
             raise
 
-    def _image_meta(self, image: CaseImage) -> bytes:
+    def _image_meta(self, image: CaseImage, context: bytes) -> bytes:
         meta = {"body_site": image.body_site, "eye": image.eye, "view": image.view, "note": image.note,
                 "device": image.device}
-        return self._seal_json(meta, f"image:{image.id}:meta")
+        return self.key.seal(json.dumps(meta, ensure_ascii=False).encode("utf-8"), context)
+
+    def _bound_context(self, case_id: str, image_id: str) -> bytes | None:
+        """The context an image's labels are sealed under, once they are checked to open under it
+        (``None`` when the case has no such image); refuses labels that were moved or swapped."""
+        row = self.conn.execute("SELECT id, blob, thumb_blob, sha1, size, meta FROM images WHERE id=? AND case_id=?",
+                                (image_id, case_id)).fetchone()
+        if row is None:
+            return None
+        context = self._meta_context(case_id, row)
+        self.open_json(row["meta"], context, case_id)
+        return context
 
     def update_image_labels(self, case_id: str, image: CaseImage, *, actor: str | None = None) -> None:
         """Save one image's body site / eye / view / note without rewriting the case's content."""
         if self.state(case_id) not in EDITABLE_STATES:
             raise InvalidTransition(M.tr("case.not_editable"))
+        context = self._bound_context(case_id, image.id)
+        if context is None:
+            raise NotFound(M.tr("image.not_found"))
         with transaction(self.conn) as conn:
             done = conn.execute("UPDATE images SET meta=? WHERE id=? AND case_id=?",
-                                (self._image_meta(image), image.id, case_id)).rowcount
+                                (self._image_meta(image, context), image.id, case_id)).rowcount
             if not done:
                 raise NotFound(M.tr("image.not_found"))
             conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
@@ -404,7 +444,7 @@ class Store:
         row = self.conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
         if row is None or row[0] is None:
             return None
-        return Answer(**self._open_json(row[0], f"case:{case_id}:answer"))
+        return Answer(**self.open_json(row[0], contexts.case_answer(case_id), case_id))
 
     def set_answer(self, conn: sqlite3.Connection, case_id: str, answer: Answer) -> None:
         conn.execute("UPDATE cases SET answer=?, unread=1 WHERE id=?",
@@ -486,7 +526,7 @@ class Store:
                 chunk).fetchall()
             for case_id, content in rows:
                 try:
-                    found[case_id] = Patient(**self._open_json(content, f"case:{case_id}:content").get("patient", {}))
+                    found[case_id] = Patient(**self.open_json(content, f"case:{case_id}:content").get("patient", {}))
                 except StorageError:
                     log.warning("a case's content could not be decrypted for the worklist")
         return found
@@ -507,7 +547,7 @@ class Store:
             if thumb:
                 refs.add(thumb)
         for (sealed, case_id) in self.conn.execute("SELECT answer, id FROM cases WHERE answer IS NOT NULL"):
-            refs.update(self._open_json(sealed, f"case:{case_id}:answer").get("pdf_blobs", []))
+            refs.update(self.open_json(sealed, f"case:{case_id}:answer").get("pdf_blobs", []))
         return refs
 
     def collect_orphans(self, older_than_s: float = 3600.0) -> int:

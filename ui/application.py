@@ -127,7 +127,7 @@ def run(argv: list[str]) -> int:
         QMessageBox.critical(None, "Teleavis", exc.message)
         return 3 if isinstance(exc, DataLocked) else 1
     try:
-        install_language(app, choose_language(store.settings.get("language")))
+        install_language(app, choose_language(store.settings.peek("language")))
         if "--training" in argv:
             store.settings.set("training", "on")
         if load_requester(store.settings) is None:

@@ -247,6 +247,12 @@ class MainWindow(QMainWindow):
                 self.close()
             return False
         self.worklist.model.names_available()
+        try:
+            self.apply_settings()
+        except TeleavisError as exc:  # a setting altered outside Teleavis: say so (sync will refuse it)
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self, "Teleavis", exc.message)
         return True
 
     def _start_sync(self) -> None:
@@ -276,10 +282,12 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def apply_settings(self) -> None:
-        from sync.training import training_mode
-
-        self.banner.setVisible(training_mode(self.store))
-        self.idle.set_minutes(int(self.store.settings.get("lock.minutes") or 0))
+        # Read with ``peek``: before the data key is fetched (it is deferred at start), settings are
+        # only shown; ``_fetch_key`` applies them again, their tags checked, once the key is there.
+        settings = self.store.settings
+        mode = settings.peek("training")
+        self.banner.setVisible(mode == "on" or (mode == "auto" and not settings.peek("platform.url")))
+        self.idle.set_minutes(int(settings.peek("lock.minutes") or 0))
 
     def bring_to_front(self) -> None:
         self.showNormal()

@@ -144,8 +144,10 @@ def _training(settings: dict[str, Any]) -> bool:
     return mode == "on" or (mode != "off" and not settings.get("platform.url"))
 
 
-def _token(root: Path) -> str | None:
-    """The pasted access token when the data unlocks without asking (keyring, or the environment)."""
+def _token(root: Path, url: str) -> str | None:
+    """The pasted access token when the data unlocks without asking (keyring, or the environment),
+    and only for the platform address the settings' tags vouch for (read without the key, ``url``
+    could have been rewritten in the database to send the token elsewhere)."""
     if not (root / "key.json").exists():
         return None
     from app.errors import TeleavisError
@@ -154,6 +156,8 @@ def _token(root: Path) -> str | None:
 
     try:
         with Store.open(root, passphrase=lambda _confirm: os.environ.get(PASSPHRASE_ENV)) as store:
+            if store.settings.get("platform.url") != url:
+                return None
             token = store.settings.get("platform.token")
     except TeleavisError:
         return None
@@ -186,7 +190,7 @@ def probe_platform(root: Path) -> PlatformProbe | None:
         return PlatformProbe(url, "ca_missing", ca_bundle=ca_bundle)
     config = ClientConfig(url, PROBE_CONNECT_TIMEOUT_S, PROBE_READ_TIMEOUT_S, ca_bundle,
                           str(settings.get("proxy") or ""))
-    with PlatformClient(config, StaticToken(_token(root))) as client:
+    with PlatformClient(config, StaticToken(_token(root, url))) as client:
         headers = {"Accept": "application/fhir+json"}
         token = client.tokens.token()
         if token:

@@ -1,0 +1,47 @@
+"""Where each sealed value belongs: the associated data (AES-GCM "context") of every sealed item.
+
+A sealed value opens only with the context it was sealed under, so the context names everything the
+value must stay attached to. An item copied, moved to another case or swapped with another one then
+no longer opens, and the store reports the data as altered (``DataAltered``) instead of showing it.
+A key rotation re-seals every item under the same context (see the list in ``docs/maintainer-guide.md``).
+
+Contexts of schema version 4 and later (``bound``); migration 4 re-sealed older values (``legacy_*``).
+"""
+
+from __future__ import annotations
+
+
+def case_content(case_id: str) -> bytes:
+    return f"case:{case_id}:content".encode()
+
+
+def case_answer(case_id: str) -> bytes:
+    return f"case:{case_id}:answer".encode()
+
+
+def image_meta(case_id: str, image_id: str, blob: str, thumb_blob: str | None, sha1: str, size: int) -> bytes:
+    """An image's labels, bound to its case, its id, its blobs and its content's hash: a row moved to
+    another case, or two images' blobs swapped, no longer open."""
+    return f"image:{case_id}:{image_id}:{blob}:{thumb_blob or ''}:{sha1}:{size}:meta".encode()
+
+
+def message_body(case_id: str, message_id: str) -> bytes:
+    return f"message:{case_id}:{message_id}:body".encode()
+
+
+def blob(blob_id: str) -> bytes:
+    return b"blob:" + blob_id.encode()
+
+
+def setting(key: str) -> bytes:
+    return b"setting:" + key.encode()
+
+
+def legacy_image_meta(image_id: str) -> bytes:
+    """Schema ≤ 3: an image's labels were bound to the image id only."""
+    return f"image:{image_id}:meta".encode()
+
+
+def legacy_message_body(message_id: str) -> bytes:
+    """Schema ≤ 3: a message was bound to its id only."""
+    return f"message:{message_id}:body".encode()

@@ -1,0 +1,161 @@
+"""What someone with write access to the data directory, but without the key, can no longer do
+unseen (issue 13, items 6–8): move or swap sealed items, rewrite settings, cut the audit log."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.errors import DataAltered, StorageError
+from app.store import Store
+from sync.sandbox import SandboxServer
+from tests.sync.sync_helpers import make_case, setup_site
+
+
+def teleavis(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app.main", *args], capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+def _raw(home: Path) -> sqlite3.Connection:
+    return sqlite3.connect(home / "teleavis.db", isolation_level=None)
+
+
+def _altered_entries(store: Store) -> int:
+    return int(store.conn.execute("SELECT COUNT(*) FROM audit WHERE action='altered'").fetchone()[0])
+
+
+# -- 13.7: items bound to their case ----------------------------------------------------------------
+
+def test_an_image_row_moved_to_another_case_is_refused_with_an_audit_entry(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        source = make_case(store)
+        target = make_case(store)
+        moved = store.get_case(source).images[0].id
+    with _raw(teleavis_home) as raw:
+        raw.execute("UPDATE images SET case_id=?, position=99 WHERE id=?", (target, moved))
+    with Store.open(teleavis_home) as store:
+        with pytest.raises(DataAltered) as refused:
+            store.get_case(target)
+        assert "Données altérées" in refused.value.message
+        assert _altered_entries(store) == 1
+        # The case is not validated or sent either: every path reads its images through the store.
+        with pytest.raises(DataAltered):
+            list(store.images(target))
+
+
+def test_two_images_whose_blobs_are_swapped_are_refused(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        first = store.get_case(make_case(store))
+        second = store.get_case(make_case(store))
+        a, b = first.images[0], second.images[0]
+    with _raw(teleavis_home) as raw:
+        for mine, other in ((a, b), (b, a)):
+            raw.execute("UPDATE images SET blob=?, thumb_blob=?, sha1=?, size=? WHERE id=?",
+                        (other.blob, other.thumb_blob, other.sha1, other.size, mine.id))
+    with Store.open(teleavis_home) as store:
+        for case in (first, second):
+            with pytest.raises(DataAltered):
+                store.get_case(case.id)
+        assert _altered_entries(store) == 2
+
+
+def test_a_blob_file_replaced_by_another_images_content_is_refused(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        first = store.get_case(make_case(store))
+        second = store.get_case(make_case(store))
+        a, b = first.images[0], second.images[0]
+        path_a, path_b = store.objects._path(a.blob), store.objects._path(b.blob)
+    path_a.write_bytes(path_b.read_bytes())
+    with Store.open(teleavis_home) as store:
+        image = store.get_case(first.id).images[0]
+        with pytest.raises(StorageError, match=r"endommagé|altérées"):
+            store.image_bytes(image)
+
+
+def test_a_message_moved_to_another_case_is_refused(teleavis_home: Path) -> None:
+    from app.outbox import Outbox
+
+    with Store.open(teleavis_home) as store:
+        source = make_case(store)
+        target = make_case(store)
+        message_id = Outbox(store).queue_reply(source, "Voici la photo demandée", [], None)
+    with _raw(teleavis_home) as raw:
+        raw.execute("UPDATE messages SET case_id=? WHERE id=?", (target, message_id))
+    with Store.open(teleavis_home) as store, pytest.raises(DataAltered):
+        Outbox(store).messages(target)
+
+
+def test_data_sealed_before_the_binding_still_opens_after_migration(teleavis_home: Path) -> None:
+    from app import contexts
+    from app.db import MIGRATIONS, connect, migrate
+    from app.keystore import KeyStore
+    from app.outbox import Outbox
+    from app.settings import Settings
+
+    # A data directory at schema 3, its labels and messages sealed under the old contexts.
+    teleavis_home.mkdir(parents=True)
+    key = KeyStore(teleavis_home).create()
+    conn = connect(teleavis_home / "teleavis.db")
+    migrate(conn, teleavis_home / "teleavis.db", MIGRATIONS[:3])
+    old = Store(teleavis_home, key, conn)
+    old.settings = Settings(conn, key)
+    case_id = make_case(old)
+    image = old.get_case(case_id).images[0]
+    conn.execute("UPDATE images SET meta=? WHERE id=?",
+                 (key.seal(b'{"body_site": "dos", "eye": null, "view": "", "note": "n", "device": ""}',
+                           contexts.legacy_image_meta(image.id)), image.id))
+    conn.execute("INSERT INTO messages(id, case_id, direction, created_at, body, state) VALUES (?,?,?,?,?,?)",
+                 ("m1", case_id, "to-expert", "2026-01-01T00:00:00Z",
+                  key.seal(b'{"text": "bonjour", "image_ids": []}', contexts.legacy_message_body("m1")), "queued"))
+    conn.execute("INSERT INTO settings(key, value, encrypted) VALUES ('platform.url', '\"https://p.example\"', 0)")
+    conn.execute("INSERT INTO settings(key, value, encrypted) VALUES (?, ?, 1)",
+                 ("platform.token", key.seal(b'"s3cret"', contexts.setting("platform.token"))))
+    conn.close()
+
+    with Store.open(teleavis_home) as store:
+        assert store.get_case(case_id).images[0].body_site == "dos"
+        assert [m.text for m in Outbox(store).messages(case_id)] == ["bonjour"]
+        assert store.settings.get("platform.url") == "https://p.example"
+        assert store.settings.get("platform.token") == "s3cret"
+        assert _altered_entries(store) == 0
+
+
+# -- 13.8: settings authenticated --------------------------------------------------------------------
+
+def test_a_setting_rewritten_in_the_database_is_refused(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        store.settings.set("platform.url", "https://plateforme.example")
+        store.settings.set("platform.token", "jeton")
+    with _raw(teleavis_home) as raw:
+        raw.execute("UPDATE settings SET value='\"https://attacker.example\"' WHERE key='platform.url'")
+        # A secret replaced by a clear value of the attacker's choosing.
+        raw.execute("UPDATE settings SET value='\"x\"', encrypted=0 WHERE key='platform.token'")
+    with Store.open(teleavis_home) as store:
+        for name in ("platform.url", "platform.token"):
+            with pytest.raises(DataAltered) as refused:
+                store.settings.get(name)
+            assert name in refused.value.message
+        assert sorted(store.settings.verify_all()) == ["platform.token", "platform.url"]
+
+
+def test_sync_stops_when_the_platform_address_was_rewritten(teleavis_home: Path, tmp_path: Path) -> None:
+    with SandboxServer(tmp_path / "real", token="good", run_expert=False) as real, \
+            SandboxServer(tmp_path / "attacker", run_expert=False) as attacker:
+        with Store.open(teleavis_home) as store:
+            setup_site(store)
+            store.settings.set("platform.url", real.base_url)
+            store.settings.set("platform.token", "good")
+            make_case(store)
+        with _raw(teleavis_home) as raw:
+            raw.execute("UPDATE settings SET value=? WHERE key='platform.url'", (f'"{attacker.base_url}"',))
+        done = teleavis("sync", "--once")
+        assert done.returncode == 1, done.stderr
+        assert "Données altérées" in done.stderr and "platform.url" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert attacker.count("Task") == 0 and attacker.binary_uploads == 0
+        assert real.count("Task") == 0
