@@ -253,6 +253,9 @@ def migrate(conn: sqlite3.Connection, path: Path, migrations: list[Callable[[sql
     for number in range(current + 1, target + 1):
         step = steps[number - 1]
         with transaction(conn):
+            # Another process (two commands started at once) may have taken this step meanwhile.
+            if schema_version(conn) >= number:
+                continue
             if isinstance(step, Keyed):
                 if key is None:
                     raise RuntimeError(f"migration {number} needs the data key")

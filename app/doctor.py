@@ -102,8 +102,17 @@ def cameras(found: Sequence[CameraProbe] | None, error: str = "") -> Check:
 
 # -- keyring ------------------------------------------------------------------------------------------
 
-def keyring(usable: bool, backend: str, key_file: Path) -> Check:
-    """Where the data key is kept, and whether that place answers here."""
+def keyring(usable: bool, backend: str, key_file: Path, refused: tuple[str, ...] = ()) -> Check:
+    """Where the data key is kept, and whether that place answers here. ``refused``: keyring
+    backends present but not trusted with the key (plain-file ones), said when none is used."""
+    check = _keyring(usable, backend, key_file)
+    if refused and not usable:
+        detail = f"{check.detail} {M.tr('doctor.keyring.refused', backends=', '.join(refused))}"
+        return Check(check.name, check.status, detail, check.advice)
+    return check
+
+
+def _keyring(usable: bool, backend: str, key_file: Path) -> Check:
     mode: str | None = None
     if key_file.exists():
         try:

@@ -81,6 +81,11 @@ M.add({
               "trousseau. Sinon, restaurez une sauvegarde avec sa phrase secrète.",
         "en": "Open the session (user and desktop) Teleavis was installed in and unlock the keyring. "
               "Otherwise, restore a backup with its passphrase."},
+    "doctor.keyring.refused": {
+        "fr": "Trousseau non retenu ({backends}) : ce n'est pas le coffre sécurisé du système (il peut garder "
+              "les secrets dans un simple fichier), la clé des données n'y est donc pas mise.",
+        "en": "Keyring not used ({backends}): it is not the system's secure store (it may keep secrets in a "
+              "plain file), so the data key is not put there."},
     "doctor.keyring.damaged": {"fr": "Le fichier de clé (key.json) est illisible.",
                                "en": "The key file (key.json) is unreadable."},
     "doctor.keyring.damaged.advice": {

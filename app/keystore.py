@@ -5,34 +5,61 @@ The file ``key.json`` in the data directory holds no secret. It names the keyrin
 key wrapped with AES-GCM under a key derived from the passphrase with scrypt. A check value,
 encrypted under the data key, tells a wrong key from a right one before anything is decrypted.
 There is no plaintext fallback: without the keyring and without the passphrase, data stays locked.
+
+``key.json`` is created exclusively (two commands started together on a new installation agree
+on one key), and every later change (a new passphrase, a wrapping brought to today's scrypt cost)
+is a read-modify-write under a file lock, so two processes never undo each other's change.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import getpass
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app import messages as M
 from app.crypto import KEY_BYTES, DataKey, DecryptionFailed, new_key
-from app.errors import DataLocked
-from app.fsutil import atomic_write
+from app.errors import DataLocked, StorageError, UsageError
+from app.fsutil import atomic_write, fsync_dir, storage_error
 
 log = logging.getLogger(__name__)
 
 KEY_FILE = "key.json"
 KEYRING_SERVICE = "teleavis"
 PASSPHRASE_ENV = "TELEAVIS_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
+NEW_PASSPHRASE_ENV = "TELEAVIS_NEW_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 _CHECK_PLAINTEXT = b"teleavis data key check v1"
-# scrypt cost: about 0.1 s and 32 MiB on a modest PC; stored in key.json so it can grow later.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+# scrypt cost: N=2^17, r=8 is 128 MiB and about 0.6 s on the 2-core test machine (1 s under load),
+# measured by tests/app/test_passphrase.py. Stored in key.json; a wrapping made at a lower cost
+# (2^15 before 2026-12) still opens and is re-made at this cost on that unlock.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
+_SCRYPT_MAXMEM = 256 * 1024 * 1024
+
+M.add({
+    "key.weak_passphrase_env": {
+        "fr": "La phrase secrète donnée dans {env} n'est pas acceptée : {reason}",
+        "en": "The passphrase given in {env} is not accepted: {reason}"},
+    "passphrase.changed": {"fr": "Phrase secrète changée.", "en": "Passphrase changed."},
+    "passphrase.same": {"fr": "La nouvelle phrase secrète est la même que l'ancienne : rien n'a changé.",
+                        "en": "The new passphrase is the same as the old one: nothing changed."},
+    "passphrase.need_new": {
+        "fr": "Donnez la nouvelle phrase secrète (variable {env}, ou lancez la commande dans un terminal).",
+        "en": "Give the new passphrase ({env} variable, or run the command in a terminal)."},
+    "key.ask_new": {"fr": "Nouvelle phrase secrète : ", "en": "New passphrase: "},
+    "key.ask_old": {"fr": "Phrase secrète actuelle : ", "en": "Current passphrase: "},
+})
+
+
+class WrongPassphrase(DataLocked):
+    """A passphrase was given and does not open the key (the window asks again)."""
 
 
 def _b64(data: bytes) -> str:
@@ -46,17 +73,58 @@ def _unb64(text: str) -> bytes:
 PassphraseSource = Callable[[bool], str | None]
 
 
-def passphrase_from_env_or_terminal(confirm: bool) -> str | None:
-    """The passphrase from ``TELEAVIS_PASSPHRASE``, else asked on the terminal when there is one."""
-    value = os.environ.get(PASSPHRASE_ENV)
-    if value:
-        return value
+def ask_terminal(prompt_key: str, confirm: bool) -> str | None:
+    """A secret typed on the terminal (hidden), asked twice with ``confirm``; ``None`` without one."""
     if not sys.stdin.isatty():
         return None
-    first = getpass.getpass(M.tr("key.ask"))
+    first = getpass.getpass(M.tr(prompt_key))
     if confirm and getpass.getpass(M.tr("key.ask_again")) != first:
         raise DataLocked(M.tr("key.mismatch"))
     return first or None
+
+
+def passphrase_from_env_or_terminal(confirm: bool) -> str | None:
+    """The passphrase from ``TELEAVIS_PASSPHRASE``, else asked on the terminal when there is one.
+
+    A new passphrase (``confirm``) typed on the terminal is asked again until it is strong enough.
+    """
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value
+    while True:
+        secret = ask_terminal("key.ask", confirm)
+        if not confirm or secret is None:
+            return secret
+        from app.passphrase_rules import weakness
+
+        problem = weakness(secret)
+        if problem is None:
+            return secret
+        print(problem, file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes on ``path`` (a small file kept beside key.json)."""
+    handle = open(path, "a+b")  # noqa: SIM115 - held for the whole block
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            handle.seek(0)
+            while True:
+                try:
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:  # LK_LOCK gives up after 10 s; keep waiting
+                    continue
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()  # releases the lock
 
 
 @dataclass
@@ -72,6 +140,15 @@ class KeyStore:
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            with _file_lock(self.data_dir / f".{KEY_FILE}.lock"):
+                yield
+        except OSError as exc:
+            raise storage_error(exc) from exc
 
     def unlock(self, *, defer: bool = False) -> DataKey:
         """The data key, or ``DataLocked`` with a sentence saying why and what to do.
@@ -98,13 +175,32 @@ class KeyStore:
                 raise DataLocked(M.tr("key.need_passphrase", env=PASSPHRASE_ENV))
             key = _unwrap(meta["passphrase"], secret)
             if key is None or not _check(meta, key):
-                raise DataLocked(M.tr("key.wrong_passphrase"))
+                raise WrongPassphrase(M.tr("key.wrong_passphrase"))
+            if _cost(meta["passphrase"]) < _cost(None):
+                self._rewrap(meta["passphrase"], key, secret)
         if key is None:
             raise DataLocked(M.tr("key.keyring_lost", env=PASSPHRASE_ENV))
         return key
 
+    def _rewrap(self, old: dict[str, Any], key: bytes, secret: str) -> None:
+        """Bring a wrapping made at a lower scrypt cost to today's, unless it changed meanwhile."""
+        try:
+            with self._locked():
+                meta = self._read()
+                if meta.get("passphrase") != old:
+                    return  # changed by another process (a new passphrase, already re-made)
+                meta["passphrase"] = _wrap(key, secret)
+                self._write(meta)
+            log.info("passphrase wrapping brought to scrypt N=%d", SCRYPT_N)
+        except (OSError, DataLocked, StorageError) as exc:  # a read-only folder still opens
+            log.warning("passphrase wrapping not upgraded: %s", type(exc).__name__)
+
     def create(self) -> DataKey:
-        """Make a new data key for a new data directory and record where it is kept."""
+        """Make a new data key for a new data directory and record where it is kept.
+
+        When another process created the directory's key meanwhile (two commands started at once),
+        that key is used: the one just made is thrown away, so every value is sealed under one key.
+        """
         key = new_key()
         key_id = _b64(os.urandom(9)).replace("/", "_").replace("+", "-")
         meta: dict[str, Any] = {"version": 1, "key_id": key_id, "keyring": None, "passphrase": None}
@@ -113,21 +209,46 @@ class KeyStore:
             meta["keyring"] = {"service": KEYRING_SERVICE, "username": username}
         secret = os.environ.get(PASSPHRASE_ENV) if meta["keyring"] else self.passphrase(True)
         if secret:
+            from app.passphrase_rules import weakness
+
+            problem = weakness(secret)
+            if problem is not None:
+                if meta["keyring"]:
+                    _keyring_delete(username)
+                raise DataLocked(M.tr("key.weak_passphrase_env", env=PASSPHRASE_ENV, reason=problem)
+                                 if secret == os.environ.get(PASSPHRASE_ENV) else problem)
             # Also wrapped under the passphrase: a backup then opens on another machine.
             meta["passphrase"] = _wrap(key, secret)
         if not meta["keyring"] and not meta["passphrase"]:
             raise DataLocked(M.tr("key.no_keyring_no_passphrase", env=PASSPHRASE_ENV))
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-        nonce = os.urandom(12)
-        meta["check"] = {
-            "nonce": _b64(nonce),
-            "value": _b64(AESGCM(key).encrypt(nonce, _CHECK_PLAINTEXT, key_id.encode())),
-        }
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.path, json.dumps(meta, indent=2).encode("utf-8"))
+        meta["check"] = _make_check(key, key_id)
+        with self._locked():
+            if self.exists():
+                winner = self._read()
+                won = False
+            else:
+                self._write(meta)
+                won = True
+        if not won:
+            if meta["keyring"]:
+                _keyring_delete(username)
+            log.info("another process created the data key first; using it")
+            return self._join(winner, secret)
         log.info("new data key created (keyring: %s)", bool(meta["keyring"]))
         return DataKey(key)
+
+    def _join(self, meta: dict[str, Any], secret: str | None) -> DataKey:
+        """The key another process just created, opened with what this one was given."""
+        if meta.get("keyring"):
+            key = _keyring_get(meta["keyring"]["username"])
+            if key is not None and _check(meta, key):
+                return DataKey(key)
+        if secret and meta.get("passphrase"):
+            key = _unwrap(meta["passphrase"], secret)
+            if key is not None and _check(meta, key):
+                return DataKey(key)
+            raise WrongPassphrase(M.tr("key.wrong_passphrase"))
+        return self.unlock()
 
     def mode(self) -> str:
         """``keyring``, ``passphrase`` or ``keyring+passphrase``, for ``status`` and the window."""
@@ -139,6 +260,9 @@ class KeyStore:
         """The content of key.json (no secret in it), e.g. to carry it in a backup."""
         return self._read()
 
+    def has_passphrase(self) -> bool:
+        return bool(self._read().get("passphrase"))
+
     def passphrase_opens(self, secret: str) -> bool:
         """True when ``secret`` unwraps the data key of this directory."""
         meta = self._read()
@@ -149,12 +273,50 @@ class KeyStore:
 
     def add_passphrase(self, secret: str) -> None:
         """Also wrap the keyring's data key under ``secret`` (so a backup opens on another machine)."""
-        meta = self._read()
-        key = _keyring_get(meta["keyring"]["username"]) if meta.get("keyring") else None
-        if key is None or not _check(meta, key):
-            raise DataLocked(M.tr("key.keyring_lost", env=PASSPHRASE_ENV))
-        meta["passphrase"] = _wrap(key, secret)
+        from app.passphrase_rules import weakness
+
+        problem = weakness(secret)
+        if problem is not None:
+            raise UsageError(problem)
+        with self._locked():
+            meta = self._read()
+            key = _keyring_get(meta["keyring"]["username"]) if meta.get("keyring") else None
+            if key is None or not _check(meta, key):
+                raise DataLocked(M.tr("key.keyring_lost", env=PASSPHRASE_ENV))
+            meta["passphrase"] = _wrap(key, secret)
+            self._write(meta)
+
+    def change_passphrase(self, old: str | None, new: str) -> None:
+        """Wrap the data key under ``new`` instead of ``old`` (one atomic replacement of key.json).
+
+        A keyring-only installation has no old passphrase: ``new`` is then added. The data key does
+        not change, so nothing else is rewritten; a crash leaves the old or the new wrapping whole.
+        """
+        from app.passphrase_rules import weakness
+
+        problem = weakness(new)
+        if problem is not None:
+            raise UsageError(problem)
+        if old is not None and old == new:
+            raise UsageError(M.tr("passphrase.same"))
+        with self._locked():
+            meta = self._read()
+            if meta.get("passphrase"):
+                key = _unwrap(meta["passphrase"], old) if old else None
+                if key is None or not _check(meta, key):
+                    raise WrongPassphrase(M.tr("key.wrong_passphrase"))
+            else:
+                key = _keyring_get(meta["keyring"]["username"]) if meta.get("keyring") else None
+                if key is None or not _check(meta, key):
+                    raise DataLocked(M.tr("key.keyring_lost", env=PASSPHRASE_ENV))
+            meta["passphrase"] = _wrap(key, new)
+            self._write(meta)
+        log.info("passphrase changed")
+
+    def _write(self, meta: dict[str, Any]) -> None:
         atomic_write(self.path, json.dumps(meta, indent=2).encode("utf-8"))
+        with contextlib.suppress(OSError):
+            fsync_dir(self.data_dir)
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -164,6 +326,13 @@ class KeyStore:
         except (ValueError, OSError) as exc:
             raise DataLocked(M.tr("key.damaged")) from exc
         return meta
+
+
+def _make_check(key: bytes, key_id: str) -> dict[str, str]:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(12)
+    return {"nonce": _b64(nonce), "value": _b64(AESGCM(key).encrypt(nonce, _CHECK_PLAINTEXT, key_id.encode()))}
 
 
 def _check(meta: dict[str, Any], key: bytes) -> bool:
@@ -176,6 +345,16 @@ def _check(meta: dict[str, Any], key: bytes) -> bool:
     except (InvalidTag, KeyError, ValueError):
         return False
     return plain == _CHECK_PLAINTEXT
+
+
+def _cost(wrapped: dict[str, Any] | None) -> int:
+    """scrypt's memory-time product of a wrapping (today's when ``None``)."""
+    if wrapped is None:
+        return SCRYPT_N * SCRYPT_R * SCRYPT_P
+    try:
+        return int(wrapped["n"]) * int(wrapped["r"]) * int(wrapped["p"])
+    except (KeyError, TypeError, ValueError):
+        return 0
 
 
 def _kek(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -212,23 +391,24 @@ def _unwrap(wrapped: dict[str, Any], secret: str) -> bytes | None:
 
 
 def keyring_usable() -> bool:
-    """True when a real OS keyring backend answers (not the 'fail' or a null backend)."""
-    try:
-        import keyring
+    """True when one of the OS's secure keyrings answers (see ``app.keyring_backends``)."""
+    from app.keyring_backends import choose
 
-        backend = keyring.get_keyring()
-        return float(getattr(backend, "priority", 0)) > 0 and "fail" not in type(backend).__module__
-    except Exception:  # noqa: BLE001 - any backend failure means "no keyring here"
-        return False
+    return choose().usable
+
+
+def _backend() -> Any:
+    from app.keyring_backends import choose
+
+    return choose().backend
 
 
 def _keyring_get(username: str) -> bytes | None:
-    if not keyring_usable():
+    backend = _backend()
+    if backend is None:
         return None
     try:
-        import keyring
-
-        value = keyring.get_password(KEYRING_SERVICE, username)
+        value = backend.get_password(KEYRING_SERVICE, username)
     except Exception:  # noqa: BLE001 - a locked or absent keyring daemon is not a bug
         log.warning("keyring read failed", exc_info=False)
         return None
@@ -242,13 +422,22 @@ def _keyring_get(username: str) -> bytes | None:
 
 
 def _keyring_set(username: str, key: bytes) -> bool:
-    if not keyring_usable():
+    backend = _backend()
+    if backend is None:
         return False
     try:
-        import keyring
-
-        keyring.set_password(KEYRING_SERVICE, username, _b64(key))
+        backend.set_password(KEYRING_SERVICE, username, _b64(key))
         return _keyring_get(username) == key
     except Exception:  # noqa: BLE001 - fall back to the passphrase, never to plaintext
         log.warning("keyring write failed; the passphrase will protect the data key")
         return False
+
+
+def _keyring_delete(username: str) -> None:
+    backend = _backend()
+    if backend is None:
+        return
+    try:
+        backend.delete_password(KEYRING_SERVICE, username)
+    except Exception:  # noqa: BLE001 - an entry left behind holds a key that opens nothing
+        log.warning("keyring entry of an unused key not deleted")

@@ -28,6 +28,10 @@ def teleavis_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "fr_FR.UTF-8")
     i18n.set_language(None)
+    # The real scrypt cost (about 1 s a wrapping) times hundreds of fresh stores would dominate the
+    # run; in-process tests wrap at a lower cost. tests/app/test_passphrase.py checks the real one,
+    # and processes the tests start (the CLI as a user runs it) always use it.
+    monkeypatch.setattr("app.keystore.SCRYPT_N", 2**14)
     yield home
     i18n.set_language(None)
     root = logging.getLogger()

@@ -6,9 +6,9 @@ from typing import Any
 
 
 def register_all(sub: Any) -> None:
-    from app.commands import audit_cmd, cases, config, status
+    from app.commands import audit_cmd, cases, config, passphrase, status
 
-    for module in (config, cases, status, audit_cmd):
+    for module in (config, cases, status, audit_cmd, passphrase):
         module.register(sub)
     # Commands of the platform link and the case record register themselves when present.
     for name in ("platform", "record", "doctor"):

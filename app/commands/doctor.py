@@ -58,9 +58,12 @@ def diagnose(root: Path | None = None, *,
     """Every check, in the order a technician would look. Each source of facts can be replaced."""
     root = root or data_dir()
     usable, backend = (keyring_state or _keyring_state)()
+    from app.keyring_backends import choose
+
+    refused = choose().refused if keyring_state is None else ()
     checks = [
         _camera_check(camera_probe or probe_cameras),
-        doctor.keyring(usable, backend, root / "key.json"),
+        doctor.keyring(usable, backend, root / "key.json", refused),
         doctor.data_dir(root),
         doctor.free_space(root, usage),
         doctor.database(root),
@@ -80,13 +83,10 @@ def _camera_check(probe: Callable[[], list[CameraProbe]]) -> Check:
 
 
 def _keyring_state() -> tuple[bool, str]:
-    from app.keystore import keyring_usable
+    from app.keyring_backends import choose
 
-    if not keyring_usable():
-        return False, ""
-    import keyring
-
-    return True, type(keyring.get_keyring()).__name__
+    chosen = choose()
+    return chosen.usable, chosen.name
 
 
 # -- cameras ------------------------------------------------------------------------------------------

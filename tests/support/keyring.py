@@ -30,11 +30,16 @@ class MemoryKeyring(KeyringBackend):
 
 @contextmanager
 def memory_keyring() -> Iterator[MemoryKeyring]:
-    """Use a fresh ``MemoryKeyring`` as the OS keyring for the duration of the block."""
+    """Use a fresh ``MemoryKeyring`` as the OS keyring for the duration of the block, trusted as
+    Teleavis trusts the OS's own secret stores (app.keyring_backends)."""
+    from app.keyring_backends import SECURE_BACKENDS, backend_name
+
     ring = MemoryKeyring()
     previous = keyring.get_keyring()
     keyring.set_keyring(ring)
+    SECURE_BACKENDS.add(backend_name(ring))
     try:
         yield ring
     finally:
+        SECURE_BACKENDS.discard(backend_name(ring))
         keyring.set_keyring(previous)

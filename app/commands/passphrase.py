@@ -1,0 +1,75 @@
+"""``passphrase change``: wrap the data key under a new passphrase.
+
+The old passphrase comes from ``TELEAVIS_PASSPHRASE`` or the terminal, the new one from
+``TELEAVIS_NEW_PASSPHRASE`` or the terminal (asked twice); neither is ever an argument, which
+other users of the machine could read in the process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from app import audit, logs
+from app import messages as M
+from app.commands.common import say
+from app.db import transaction
+from app.errors import DataLocked, UsageError
+from app.keystore import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, KeyStore, WrongPassphrase, ask_terminal
+from app.paths import data_dir, log_dir
+from app.store import Store
+
+M.add({
+    "passphrase.help": {"fr": "changer la phrase secrète qui protège la clé des données",
+                        "en": "change the passphrase that protects the data key"},
+    "passphrase.change.help": {
+        "fr": "ancienne phrase : variable {old} ou au clavier ; nouvelle : variable {new} ou au clavier",
+        "en": "old passphrase: {old} variable or prompt; new one: {new} variable or prompt"},
+})
+
+
+def register(sub: Any) -> None:
+    command = sub.add_parser("passphrase", help=M.tr("passphrase.help"))
+    actions = command.add_subparsers(dest="action", required=True)
+    change = actions.add_parser("change", help=M.tr("passphrase.change.help", old=PASSPHRASE_ENV,
+                                                       new=NEW_PASSPHRASE_ENV))
+    change.set_defaults(handler=run_change)
+
+
+def _new_passphrase() -> str:
+    value = os.environ.get(NEW_PASSPHRASE_ENV)
+    if value:
+        return value
+    from app.passphrase_rules import weakness
+
+    while True:
+        secret = ask_terminal("key.ask_new", True)
+        if secret is None:
+            raise UsageError(M.tr("passphrase.need_new", env=NEW_PASSPHRASE_ENV))
+        problem = weakness(secret)
+        if problem is None:
+            return secret
+        print(problem, file=sys.stderr)
+
+
+def run_change(args: argparse.Namespace) -> int:
+    root = data_dir()
+    logs.setup(log_dir(root))
+    keys = KeyStore(root)
+    if not keys.exists():
+        raise DataLocked(M.tr("key.missing"))
+    old: str | None = None
+    if keys.has_passphrase():
+        old = os.environ.get(PASSPHRASE_ENV) or ask_terminal("key.ask_old", False)
+        if not old:
+            raise DataLocked(M.tr("key.need_passphrase", env=PASSPHRASE_ENV))
+        if not keys.passphrase_opens(old):  # before asking the new one twice
+            raise WrongPassphrase(M.tr("key.wrong_passphrase"))
+    new = _new_passphrase()
+    keys.change_passphrase(old, new)
+    with Store.open(root, passphrase=lambda _confirm: new) as store, transaction(store.conn) as conn:
+        audit.append(conn, store.key, "settings", detail="passphrase")
+    say(M.tr("passphrase.changed"))
+    return 0

@@ -1,0 +1,104 @@
+"""The passphrase: strong enough, costly to guess, changeable, and old installations still open."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from app import i18n, keystore
+from app.errors import DataLocked, UsageError
+from app.keystore import KeyStore, WrongPassphrase
+from app.passphrase_rules import weakness
+from app.store import Store
+from tests.conftest import PASSPHRASE
+from tests.support.cli import run_process
+
+STRONG = "lampadaire cerise tonnerre 42"
+
+
+@pytest.mark.parametrize("weak", ["a", "azerty", "aaaaaaaaaaaaaaaa", "123456789012", "azertyuiop12",
+                                  "motdepasse2024!", "abcabcabcabc", "soleil soleil soleil",
+                                  "lampe girafe orage biscuit"])
+def test_guessable_passphrases_are_refused_with_a_way_out(weak: str) -> None:
+    problem = weakness(weak)
+    assert problem is not None and "quatre mots" in problem.lower()
+    i18n.set_language("en")
+    assert "four unrelated words" in (weakness(weak) or "").lower()
+
+
+@pytest.mark.parametrize("strong", [PASSPHRASE, STRONG, "Tr0ub4dor&3xq!", "correct horse battery staple"])
+def test_a_few_unrelated_words_are_accepted(strong: str) -> None:
+    assert weakness(strong) is None
+
+
+def test_a_weak_passphrase_creates_nothing(tmp_path: Path) -> None:
+    with pytest.raises(DataLocked) as refused:
+        KeyStore(tmp_path, passphrase=lambda _confirm: "x").create()
+    assert "trop courte" in refused.value.message
+    assert not (tmp_path / "key.json").exists()
+    result = run_process("status", env={"TELEAVIS_HOME": str(tmp_path / "h"), "TELEAVIS_PASSPHRASE": "1234"})
+    assert result.code == 3 and "TELEAVIS_PASSPHRASE" in result.err and "trop courte" in result.err
+
+
+def test_a_new_installation_wraps_the_key_at_n_2_17_or_more(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    assert run_process("status", env={"TELEAVIS_HOME": str(home)}).code == 0
+    wrapped = json.loads((home / "key.json").read_text())["passphrase"]
+    assert wrapped["kdf"] == "scrypt" and wrapped["n"] >= 2**17 and wrapped["r"] >= 8
+    started = time.perf_counter()
+    assert KeyStore(home, passphrase=lambda _confirm: PASSPHRASE).passphrase_opens(PASSPHRASE)
+    print(f"[measure] scrypt N=2^{wrapped['n'].bit_length() - 1} r={wrapped['r']}: "
+          f"{time.perf_counter() - started:.2f} s to open the key")
+
+
+def test_an_installation_wrapped_at_n_2_15_opens_and_is_rewrapped(
+        teleavis_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keystore, "SCRYPT_N", 2**15)
+    with Store.open(teleavis_home) as store:
+        store.settings.set("platform.token", "jeton")
+    assert json.loads((teleavis_home / "key.json").read_text())["passphrase"]["n"] == 2**15
+    monkeypatch.setattr(keystore, "SCRYPT_N", 2**17)
+    with Store.open(teleavis_home) as store:
+        assert store.settings.get("platform.token") == "jeton"
+    assert json.loads((teleavis_home / "key.json").read_text())["passphrase"]["n"] == 2**17
+    with Store.open(teleavis_home) as store:
+        assert store.settings.get("platform.token") == "jeton"
+
+
+def test_passphrase_change_from_the_command_line(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        store.settings.set("platform.token", "jeton")
+    before = (teleavis_home / "key.json").read_bytes()
+
+    weak = run_process("passphrase", "change", env={"TELEAVIS_NEW_PASSPHRASE": "abc"})
+    assert weak.code == 2 and "trop courte" in weak.err
+    wrong = run_process("passphrase", "change", env={"TELEAVIS_PASSPHRASE": "pas la bonne du tout",
+                                                     "TELEAVIS_NEW_PASSPHRASE": STRONG})
+    assert wrong.code == 3 and "incorrecte" in wrong.err
+    assert (teleavis_home / "key.json").read_bytes() == before, "nothing changed after a refusal"
+
+    done = run_process("passphrase", "change", env={"TELEAVIS_NEW_PASSPHRASE": STRONG})
+    assert done.code == 0, done.err
+    assert "Phrase secrète changée" in done.err
+    with pytest.raises(WrongPassphrase):
+        Store.open(teleavis_home, passphrase=lambda _confirm: PASSPHRASE)
+    with Store.open(teleavis_home, passphrase=lambda _confirm: STRONG) as store:
+        assert store.settings.get("platform.token") == "jeton"
+        assert store.conn.execute("SELECT detail FROM audit ORDER BY seq DESC LIMIT 1").fetchone()[0] == "passphrase"
+    assert "passphrase" in run_process("--help").out
+
+
+def test_change_refuses_the_same_or_a_weak_passphrase(teleavis_home: Path) -> None:
+    Store.open(teleavis_home).close()
+    keys = KeyStore(teleavis_home)
+    with pytest.raises(UsageError):
+        keys.change_passphrase(PASSPHRASE, PASSPHRASE)
+    with pytest.raises(UsageError):
+        keys.change_passphrase(PASSPHRASE, "azerty123")
+    with pytest.raises(WrongPassphrase):
+        keys.change_passphrase("une autre phrase pas la bonne", STRONG)
+    keys.change_passphrase(PASSPHRASE, STRONG)
+    assert keys.passphrase_opens(STRONG) and not keys.passphrase_opens(PASSPHRASE)
