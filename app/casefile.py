@@ -15,7 +15,7 @@ from typing import Any
 from app import messages as M
 from app.errors import CaseFileError
 from app.findings import Finding
-from app.model import Case, CaseImage, Consent, Patient, Treatment
+from app.model import IDENTITY_STATUSES, Case, CaseImage, Consent, Patient, Treatment
 from app.validation import validate_content
 
 M.add({
@@ -44,8 +44,9 @@ M.add({
     "t.strings": {"fr": "une liste de textes", "en": "a list of texts"},
 })
 
-_TOP = {"specialty", "priority", "question", "summary", "patient", "consent", "treatments", "form", "images"}
-_PATIENT = {"family", "given", "birth_date", "sex", "ins", "local_id"}
+_TOP = {"specialty", "priority", "question", "summary", "single_eye_reason", "patient", "consent", "treatments",
+        "form", "images"}
+_PATIENT = {"family", "given", "birth_date", "sex", "ins", "identity_status", "local_id"}
 _CONSENT = {"given", "date", "recorded_by"}
 _TREATMENT = {"name", "dosage"}
 _IMAGE = {"file", "body_site", "eye", "view", "note"}
@@ -150,6 +151,7 @@ def parse_case(document: Any, base_dir: Path) -> ParsedCase:
     case.priority = r.text(top, "priority", "", choices=("routine", "urgent")) or "routine"
     case.question = r.text(top, "question", "")
     case.summary = r.text(top, "summary", "")
+    case.single_eye_reason = r.text(top, "single_eye_reason", "").strip()
 
     pdata = r.obj(top.get("patient"), "patient", _PATIENT) if "patient" in top else {}
     if "patient" not in top:
@@ -167,6 +169,7 @@ def parse_case(document: Any, base_dir: Path) -> ParsedCase:
         sex=r.text(pdata, "sex", "patient", choices=("male", "female", "other", "unknown")) or "unknown",
         ins=r.text(pdata, "ins", "patient").replace(" ", "").upper() or None,
         local_id=r.text(pdata, "local_id", "patient") or None,
+        identity_status=r.text(pdata, "identity_status", "patient", choices=IDENTITY_STATUSES) or "provisional",
     )
 
     if "consent" in top:

@@ -1,14 +1,29 @@
-"""Check digits of French health identifiers: INS (NIR-based matricule), RPPS and FINESS."""
+"""French health identifiers: the INS (NIR-based matricule), RPPS and FINESS, and what an INS says
+about its holder. The one implementation: the checklist, ``init``, the FHIR mapping and the sandbox
+platform all call these functions (the sandbox, playing a national platform, refuses what they refuse).
+"""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
+#: The INS-NIR: national health identifier of a qualified identity (FR Core slice ``INS-NIR``).
 INS_SYSTEM = "urn:oid:1.2.250.1.213.1.4.8"
+#: The INS-NIR of fictitious test patients (FR Core slice ``INS-NIR-TEST``): training only.
+INS_TEST_SYSTEM = "urn:oid:1.2.250.1.213.1.4.10"
+#: National id of a health professional (IDNPS: ``8`` + RPPS).
 RPPS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
+#: The bare RPPS number, as FR Core's ``rpps`` slice of Practitioner.identifier carries it.
+RPPS_DIRECTORY = "https://rpps.esante.gouv.fr"
+#: National id of a structure (IDNST: ``1`` + FINESS, never the bare FINESS).
 FINESS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.2"
+#: The bare FINESS number (FR Core's ``finess`` slice of Organization.identifier).
+FINESS_DIRECTORY = "https://finess.esante.gouv.fr"
 
 _INS_RE = re.compile(r"^[1-478]\d{4}(?:\d{2}|2[AB])\d{6}\d{2}$")
+#: FINESS: a department (two digits, or 2A/2B for Corsica), six digits, a check digit.
+_FINESS_RE = re.compile(r"^(?:\d{2}|2[AB])\d{7}$")
 
 
 def normalize_ins(value: str) -> str:
@@ -38,6 +53,49 @@ def ins_format_ok(value: str) -> bool:
     return bool(_INS_RE.match(normalize_ins(value)))
 
 
+def ins_sex(value: str) -> str | None:
+    """The sex the INS encodes in its first digit: ``male`` (1, and 3/7 of temporary numbers),
+    ``female`` (2, and 4/8), ``None`` when the value is not an INS."""
+    ins = normalize_ins(value)
+    if not _INS_RE.match(ins):
+        return None
+    return "male" if int(ins[0]) % 2 else "female"
+
+
+def ins_birth(value: str) -> tuple[int, int | None] | None:
+    """(year within its century, month or ``None``) that digits 2–5 of the INS encode.
+
+    The month is 01–12 when known. The NIR also uses 20 (month unknown) and the special ranges 30–42
+    and 50 or more (numbers given from an incomplete civil status): none of these tells the month,
+    so they are never compared with a birth date."""
+    ins = normalize_ins(value)
+    if not _INS_RE.match(ins):
+        return None
+    month = int(ins[3:5])
+    return int(ins[1:3]), month if 1 <= month <= 12 else None
+
+
+def ins_disagreements(value: str, sex: str, birth_date: str) -> list[str]:
+    """What of ``sex`` and ``birth_date`` (ISO) contradicts the INS: ``"sex"``, ``"birth"``.
+
+    A sex of ``other`` or ``unknown`` and a birth date that is not a date contradict nothing (the
+    checklist says those are missing or wrong on their own)."""
+    out: list[str] = []
+    encoded_sex = ins_sex(value)
+    if encoded_sex and sex in ("male", "female") and sex != encoded_sex:
+        out.append("sex")
+    encoded = ins_birth(value)
+    try:
+        born = date.fromisoformat(birth_date) if len(birth_date) == 10 else None
+    except ValueError:
+        born = None
+    if encoded and born:
+        year, month = encoded
+        if born.year % 100 != year or (month is not None and born.month != month):
+            out.append("birth")
+    return out
+
+
 def luhn_is_valid(number: str) -> bool:
     """Luhn check digit, as used by RPPS (11 digits) and FINESS (9 digits)."""
     if not number.isdigit():
@@ -57,5 +115,24 @@ def rpps_is_valid(value: str) -> bool:
     return len(value) == 11 and luhn_is_valid(value)
 
 
+def idnps_is_valid(value: str) -> bool:
+    """The national id of a professional from the RPPS: ``8`` followed by a valid RPPS."""
+    return len(value) == 12 and value[0] == "8" and rpps_is_valid(value[1:])
+
+
 def finess_is_valid(value: str) -> bool:
-    return len(value) == 9 and luhn_is_valid(value)
+    """A FINESS number: nine characters, Luhn key over the digits.
+
+    Corsica's numbers begin with its department, 2A or 2B. No published rule computes their key over
+    letters, so for them the shape is checked and the key is left to the national directory that
+    issued the number (the platform resolves it)."""
+    if not _FINESS_RE.match(value):
+        return False
+    if value[:2] in ("2A", "2B"):
+        return True
+    return luhn_is_valid(value)
+
+
+def idnst_is_valid(value: str) -> bool:
+    """The national id of a structure from its FINESS: ``1`` followed by a valid FINESS."""
+    return len(value) == 10 and value[0] == "1" and finess_is_valid(value[1:])

@@ -92,6 +92,14 @@ EYES: tuple[str, ...] = ("right", "left")
 DERMATOLOGY_VIEWS: tuple[str, ...] = ("far", "medium", "close-up", "dermoscopy")
 RETINA_VIEWS: tuple[str, ...] = ("macula", "disc")
 Level = Literal["ok", "warning", "blocking"]
+#: The identity's confidence status (national identity vigilance reference, RNIV): ``provisional``
+#: (not checked against an ID document), ``recovered`` (INS fetched from INSi, no document checked),
+#: ``validated`` (document checked, INS not fetched), ``qualified`` (both). Only a qualified
+#: identity's INS is sent.
+IDENTITY_STATUSES: tuple[str, ...] = ("provisional", "recovered", "validated", "qualified")
+#: ID documents that validate an identity (FR Core's validation-mode codes): national identity card,
+#: passport, residence permit, family record book and birth certificate (a minor's identity).
+IDENTITY_DOCUMENTS: tuple[str, ...] = ("CN", "PA", "CS", "LE", "AN")
 
 
 @dataclass
@@ -102,6 +110,13 @@ class Patient:
     sex: str = "unknown"
     ins: str | None = None
     local_id: str | None = None
+    identity_status: str = "provisional"
+    identity_document: str = ""  # the ID document checked, one of IDENTITY_DOCUMENTS
+    identity_checked_on: str = ""  # ISO date the document was checked
+
+    def ins_sent(self) -> bool:
+        """Whether the INS goes to the platform: only a qualified identity's (RNIV)."""
+        return bool(self.ins) and self.identity_status == "qualified"
 
     def full_name(self) -> str:
         """The name as French identity rules write it: family name in capitals, then the given names."""
@@ -228,6 +243,8 @@ class Case:
     priority: str = Priority.ROUTINE.value
     question: str = ""
     summary: str = ""
+    #: Why a retinography has only one eye (cli.md), e.g. an enucleation; empty otherwise.
+    single_eye_reason: str = ""
     patient: Patient = field(default_factory=Patient)
     consent: Consent = field(default_factory=Consent)
     treatments: list[Treatment] = field(default_factory=list)
@@ -237,12 +254,16 @@ class Case:
     created_at: str = ""
     updated_at: str = ""
     revision: int = 0
+    #: True when the stored case predates the identity status (read as provisional): the window asks
+    #: for it once. Not stored: answering stores the status.
+    identity_status_missing: bool = False
 
     def content(self) -> dict[str, Any]:
         """The identifying and clinical content, kept encrypted as one document."""
         return {
             "question": self.question,
             "summary": self.summary,
+            "single_eye_reason": self.single_eye_reason,
             "patient": asdict(self.patient),
             "consent": asdict(self.consent),
             "treatments": [asdict(t) for t in self.treatments],
@@ -253,7 +274,10 @@ class Case:
     def set_content(self, data: dict[str, Any]) -> None:
         self.question = data.get("question", "")
         self.summary = data.get("summary", "")
-        self.patient = Patient(**data.get("patient", {}))
+        self.single_eye_reason = data.get("single_eye_reason", "")
+        patient = dict(data.get("patient", {}))
+        self.identity_status_missing = "identity_status" not in patient
+        self.patient = Patient(**patient)
         self.consent = Consent(**data.get("consent", {}))
         self.treatments = [Treatment(**t) for t in data.get("treatments", [])]
         self.form = dict(data.get("form", {}))

@@ -12,8 +12,19 @@ from datetime import date
 from app import forms
 from app import messages as M
 from app.findings import Finding
-from app.identifiers import finess_is_valid, ins_format_ok, ins_is_valid, rpps_is_valid
-from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, SEXES, Case, Priority, Requester, Specialty
+from app.identifiers import finess_is_valid, ins_disagreements, ins_format_ok, ins_is_valid, ins_sex, rpps_is_valid
+from app.model import (
+    DERMATOLOGY_VIEWS,
+    EYES,
+    IDENTITY_DOCUMENTS,
+    IDENTITY_STATUSES,
+    RETINA_VIEWS,
+    SEXES,
+    Case,
+    Priority,
+    Requester,
+    Specialty,
+)
 
 MAX_IMAGES = 8
 
@@ -37,6 +48,36 @@ M.add({
                         "carte Vitale "
                         "ou le téléservice INSi.",
                   "en": "The INS control key does not match: check the number on the Carte Vitale or with INSi."},
+    "v.ins_sex": {"fr": "Le matricule INS désigne {ins_sex} (1er chiffre) mais le sexe saisi est « {sex} » : "
+                        "vérifiez le sexe et l'INS sur la pièce d'identité ou l'INSi.",
+                  "en": "The INS denotes {ins_sex} (first digit) but the sex entered is “{sex}”: check the sex "
+                        "and the INS against the ID document or INSi."},
+    "v.ins_birth": {"fr": "Le matricule INS ne correspond pas à la date de naissance (l'année et le mois de "
+                          "naissance sont ses chiffres 2 à 5) : vérifiez l'une et l'autre.",
+                    "en": "The INS does not match the date of birth (digits 2 to 5 are the birth year and "
+                          "month): check both."},
+    "v.identity_status": {"fr": "Statut de l'identité inconnu : provisional, recovered, validated ou qualified.",
+                          "en": "Unknown identity status: provisional, recovered, validated or qualified."},
+    "v.identity_ins_needed": {"fr": "Identité {status} : elle vient du téléservice INSi, donnez son matricule INS.",
+                              "en": "{status} identity: it comes from the INSi service, give its INS."},
+    "v.local_needed": {"fr": "L'identité n'est pas qualifiée : l'INS ne sera pas transmis. Donnez l'identifiant "
+                             "local du patient (ou qualifiez l'identité).",
+                       "en": "The identity is not qualified: the INS will not be sent. Give the local patient "
+                             "id (or qualify the identity)."},
+    "v.identity_document_missing": {
+        "fr": "Identité {status} : indiquez la pièce d'identité contrôlée et la date du contrôle.",
+        "en": "{status} identity: say which ID document was checked, and when."},
+    "v.identity_document": {"fr": "Pièce d'identité contrôlée inconnue.", "en": "Unknown ID document checked."},
+    "v.identity_date": {"fr": "Date du contrôle de l'identité invalide (AAAA-MM-JJ, pas dans le futur).",
+                        "en": "Invalid identity check date (YYYY-MM-DD, not in the future)."},
+    "sex.male": {"fr": "un homme", "en": "a man"},
+    "sex.female": {"fr": "une femme", "en": "a woman"},
+    "sex.entered.male": {"fr": "Homme", "en": "Male"},
+    "sex.entered.female": {"fr": "Femme", "en": "Female"},
+    "identity.provisional": {"fr": "provisoire", "en": "provisional"},
+    "identity.recovered": {"fr": "récupérée", "en": "recovered"},
+    "identity.validated": {"fr": "validée", "en": "validated"},
+    "identity.qualified": {"fr": "qualifiée", "en": "qualified"},
     "v.identity": {"fr": "Donnez le matricule INS du patient ou, à défaut, son identifiant local.",
                    "en": "Give the patient's INS or, failing that, the local patient id."},
     "v.consent": {"fr": "Recueillez le consentement du patient à la télé-expertise avant l'envoi.",
@@ -112,8 +153,49 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
             out.append(_f("patient.ins.format", "patient.ins", "v.ins_format", "error"))
         elif not ins_is_valid(p.ins):
             out.append(_f("patient.ins.key", "patient.ins", "v.ins_key", "error"))
+        else:
+            out.extend(_ins_agreement(case))
     elif not (p.local_id or "").strip():
         out.append(_f("patient.identifier", "patient.ins", "v.identity"))
+    out.extend(_identity_status(case, today))
+    return out
+
+
+def _ins_agreement(case: Case) -> list[Finding]:
+    """Identity vigilance: the INS encodes the sex and the birth year and month; a disagreement with
+    what was typed means one of them is wrong (or the INS is someone else's)."""
+    p = case.patient
+    out = []
+    wrong = ins_disagreements(p.ins or "", p.sex, p.birth_date)
+    if "sex" in wrong:
+        out.append(_f("patient.ins.sex", "patient.ins", "v.ins_sex", "error",
+                      ins_sex=M.tr(f"sex.{ins_sex(p.ins or '')}"), sex=M.tr(f"sex.entered.{p.sex}")))
+    if "birth" in wrong:
+        out.append(_f("patient.ins.birth", "patient.ins", "v.ins_birth", "error"))
+    return out
+
+
+def _identity_status(case: Case, today: date) -> list[Finding]:
+    """The identity's status (RNIV), the document checked, and what the status implies for the
+    identifier sent: the INS only for a qualified identity, else the local id."""
+    p = case.patient
+    out: list[Finding] = []
+    if p.identity_status not in IDENTITY_STATUSES:
+        return [_f("patient.identity_status", "patient.identity_status", "v.identity_status", "error")]
+    if p.identity_status in ("recovered", "qualified") and not p.ins:
+        out.append(_f("patient.identity_status.ins", "patient.ins", "v.identity_ins_needed",
+                      status=M.tr(f"identity.{p.identity_status}").capitalize()))
+    if p.ins and not p.ins_sent() and not (p.local_id or "").strip():
+        out.append(_f("patient.local_id", "patient.local_id", "v.local_needed"))
+    if p.identity_status in ("validated", "qualified") and not p.identity_document:
+        out.append(_f("patient.identity_document.missing", "patient.identity_document", "v.identity_document_missing",
+                      "warning", status=M.tr(f"identity.{p.identity_status}").capitalize()))
+    if p.identity_document and p.identity_document not in IDENTITY_DOCUMENTS:
+        out.append(_f("patient.identity_document", "patient.identity_document", "v.identity_document", "error"))
+    if p.identity_checked_on:
+        checked = parse_date(p.identity_checked_on)
+        if checked is None or checked > today:
+            out.append(_f("patient.identity_checked_on", "patient.identity_checked_on", "v.identity_date", "error"))
     return out
 
 

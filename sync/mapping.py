@@ -81,8 +81,9 @@ class _Entries:
 
 
 def patient_identifier(case: Case, requester: Requester) -> tuple[str, str]:
-    """(system, value) the Patient is conditional on: the INS, else the site's local id."""
-    if case.patient.ins:
+    """(system, value) the Patient is conditional on: the INS of a qualified identity (only that one
+    leaves the workstation), else the site's local id."""
+    if case.patient.ins_sent() and case.patient.ins:
         return INS_SYSTEM, normalize_ins(case.patient.ins)
     if case.patient.local_id and requester.patient_id_system:
         return requester.patient_id_system, case.patient.local_id.strip()

@@ -210,15 +210,52 @@ class CaseEditor(QWidget):
                            ("male", self.tr("Homme")), ("other", self.tr("Autre"))):
             self.sex.addItem(text, code)
         self._row(form, combo_binding("patient.sex", self.sex), self.tr("Sexe :"))
+        # A case stored before the identity status existed: asked once, here, when it is opened.
+        self.status_prompt = QLabel(self.tr("Ce dossier a été créé avant le statut de l'identité : il est "
+                                            "considéré comme provisoire. Indiquez le statut ci-dessous."),
+                                    objectName="identityPrompt")
+        self.status_prompt.setWordWrap(True)
+        self.status_prompt.hide()
+        form.addRow(self.status_prompt)
+        self.identity_status = QComboBox()
+        for code, text in (("provisional", self.tr("Provisoire (pièce d'identité non contrôlée)")),
+                           ("recovered", self.tr("Récupérée (INS obtenu par l'INSi, pièce non contrôlée)")),
+                           ("validated", self.tr("Validée (pièce d'identité contrôlée, sans INSi)")),
+                           ("qualified", self.tr("Qualifiée (INSi et pièce d'identité contrôlée)"))):
+            self.identity_status.addItem(text, code)
+        self._row(form, combo_binding("patient.identity_status", self.identity_status),
+                  self.tr("Statut de l'identité :"))
+        self.identity_document = QComboBox()
+        for code, text in (("", self.tr("Aucune")), ("CN", self.tr("Carte nationale d'identité")),
+                           ("PA", self.tr("Passeport")), ("CS", self.tr("Titre de séjour")),
+                           ("LE", self.tr("Livret de famille")), ("AN", self.tr("Extrait d'acte de naissance"))):
+            self.identity_document.addItem(text, code)
+        self._row(form, combo_binding("patient.identity_document", self.identity_document),
+                  self.tr("Pièce d'identité contrôlée :"))
+        self.identity_checked_on = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
+        self._row(form, date_binding("patient.identity_checked_on", self.identity_checked_on),
+                  self.tr("Contrôlée le :"))
         self.ins = QLineEdit(placeholderText=self.tr("15 caractères, sur la carte Vitale ou via l'INSi"))
         self.ins.setMaxLength(21)
         self._row(form, text_binding("patient.ins", self.ins, empty=None,
                                      to_model=lambda t: t.replace(" ", "").upper()),
                   self.tr("Matricule INS :"))
+        self.ins_note = QLabel(self.tr("L'INS n'est transmis à l'expert que si l'identité est qualifiée ; "
+                                       "sinon, c'est l'identifiant local qui l'est."), objectName="fieldHint")
+        self.ins_note.setWordWrap(True)
+        form.addRow(self.ins_note)
         self.local_id = QLineEdit(placeholderText=self.tr("Si l'INS n'est pas connu"))
         self._row(form, text_binding("patient.local_id", self.local_id, empty=None), self.tr("Identifiant local :"))
         self.identity_box = box
         self.layout_.addWidget(box)
+
+    def _identity_shown(self) -> None:
+        """The document and its date are asked for a status that rests on a document."""
+        status = self.case.patient.identity_status if self.case else "provisional"
+        checked = status in ("validated", "qualified")
+        self.identity_document.setEnabled(checked)
+        self.identity_checked_on.setEnabled(checked)
+        self.status_prompt.setVisible(bool(self.case and self.case.identity_status_missing))
 
     def _build_request(self) -> None:
         box = QGroupBox(self.tr("3. Demande"))
@@ -327,6 +364,7 @@ class CaseEditor(QWidget):
         for key, binding in self.bindings.items():
             binding.write(get_value(case, key))
         self._load_treatments()
+        self._identity_shown()
         self._gate()
 
     def apply(self, key: str, value: Any) -> None:
@@ -380,6 +418,13 @@ class CaseEditor(QWidget):
         self.specialty_changed.emit(new)
 
     def _after_edit(self, key: str) -> None:
+        if key == "patient.identity_status" and self.case is not None:
+            self.case.identity_status_missing = False  # answered: stored with the next save
+            patient = self.case.patient
+            if patient.identity_status in ("validated", "qualified") and not patient.identity_checked_on:
+                self.apply("patient.identity_checked_on", date.today().isoformat())
+        if key.startswith("patient.identity"):
+            self._identity_shown()
         self._dirty = True
         self._save_timer.start()
         if key == "consent.given":

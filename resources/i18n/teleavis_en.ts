@@ -267,7 +267,8 @@
     <message>
         <location filename="../../ui/case_editor.py" line="191"/>
         <location filename="../../ui/case_editor.py" line="206"/>
-        <location filename="../../ui/case_editor.py" line="308"/>
+        <location filename="../../ui/case_editor.py" line="235"/>
+        <location filename="../../ui/case_editor.py" line="345"/>
         <source>JJ/MM/AAAA</source>
         <translation>DD/MM/YYYY</translation>
     </message>
@@ -342,107 +343,182 @@
         <translation>Sex:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="213"/>
+        <location filename="../../ui/case_editor.py" line="214"/>
+        <source>Ce dossier a été créé avant le statut de l&apos;identité : il est considéré comme provisoire. Indiquez le statut ci-dessous.</source>
+        <translation>This case was created before the identity status existed: it is taken as provisional. Give the status below.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="221"/>
+        <source>Provisoire (pièce d&apos;identité non contrôlée)</source>
+        <translation>Provisional (ID document not checked)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="222"/>
+        <source>Récupérée (INS obtenu par l&apos;INSi, pièce non contrôlée)</source>
+        <translation>Recovered (INS from INSi, document not checked)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="223"/>
+        <source>Validée (pièce d&apos;identité contrôlée, sans INSi)</source>
+        <translation>Validated (ID document checked, no INSi)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="224"/>
+        <source>Qualifiée (INSi et pièce d&apos;identité contrôlée)</source>
+        <translation>Qualified (INSi and ID document checked)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="227"/>
+        <source>Statut de l&apos;identité :</source>
+        <translation>Identity status:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="229"/>
+        <source>Aucune</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="229"/>
+        <source>Carte nationale d&apos;identité</source>
+        <translation>National identity card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="230"/>
+        <source>Passeport</source>
+        <translation>Passport</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="230"/>
+        <source>Titre de séjour</source>
+        <translation>Residence permit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="231"/>
+        <source>Livret de famille</source>
+        <translation>Family record book</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="231"/>
+        <source>Extrait d&apos;acte de naissance</source>
+        <translation>Birth certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="234"/>
+        <source>Pièce d&apos;identité contrôlée :</source>
+        <translation>ID document checked:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="237"/>
+        <source>Contrôlée le :</source>
+        <translation>Checked on:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="238"/>
         <source>15 caractères, sur la carte Vitale ou via l&apos;INSi</source>
         <translation>15 characters, on the Carte Vitale or from INSi</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="217"/>
+        <location filename="../../ui/case_editor.py" line="242"/>
         <source>Matricule INS :</source>
         <translation>INS number:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="218"/>
+        <location filename="../../ui/case_editor.py" line="243"/>
+        <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée ; sinon, c&apos;est l&apos;identifiant local qui l&apos;est.</source>
+        <translation>The INS is sent to the expert only when the identity is qualified; otherwise the local id is sent.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="247"/>
         <source>Si l&apos;INS n&apos;est pas connu</source>
         <translation>If the INS is not known</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="219"/>
+        <location filename="../../ui/case_editor.py" line="248"/>
         <source>Identifiant local :</source>
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="224"/>
+        <location filename="../../ui/case_editor.py" line="261"/>
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="230"/>
+        <location filename="../../ui/case_editor.py" line="267"/>
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="232"/>
+        <location filename="../../ui/case_editor.py" line="269"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="233"/>
+        <location filename="../../ui/case_editor.py" line="270"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="234"/>
+        <location filename="../../ui/case_editor.py" line="271"/>
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="235"/>
+        <location filename="../../ui/case_editor.py" line="272"/>
         <source>La question posée à l&apos;expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="239"/>
+        <location filename="../../ui/case_editor.py" line="276"/>
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="240"/>
+        <location filename="../../ui/case_editor.py" line="277"/>
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="244"/>
+        <location filename="../../ui/case_editor.py" line="281"/>
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="249"/>
+        <location filename="../../ui/case_editor.py" line="286"/>
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="252"/>
+        <location filename="../../ui/case_editor.py" line="289"/>
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="252"/>
+        <location filename="../../ui/case_editor.py" line="289"/>
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="261"/>
+        <location filename="../../ui/case_editor.py" line="298"/>
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="263"/>
+        <location filename="../../ui/case_editor.py" line="300"/>
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="285"/>
+        <location filename="../../ui/case_editor.py" line="322"/>
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="292"/>
+        <location filename="../../ui/case_editor.py" line="329"/>
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="293"/>
+        <location filename="../../ui/case_editor.py" line="330"/>
         <source>Non</source>
         <translation>No</translation>
     </message>

@@ -60,6 +60,9 @@ def fill_request(qtbot: object, editor: object, *, ins: str = "150028512345615")
     pick(qtbot, ed.sex, "male")
     if ins:
         type_text(ed.ins, ins)
+        # The INS goes to the expert only for a qualified identity: checked on INSi and a passport.
+        pick(qtbot, ed.identity_status, "qualified")
+        pick(qtbot, ed.identity_document, "PA")
     type_text(ed.question, "Lésion pigmentée évolutive du dos : avis sur exérèse ?")
     type_text(ed.summary, "Apparue il y a 6 mois, saigne au contact.")
     for link_id, value in DERMATOLOGY_FORM.items():

@@ -48,7 +48,7 @@ def setup_site(store: Store) -> None:
 
 def new_case(specialty: str = "dermatology", *, ins: bool = True, images: int | None = None) -> Case:
     patient = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male",
-                      ins="150028512345615" if ins else None, local_id=None if ins else "D-2291")
+                      ins="150028512345615" if ins else None, local_id="D-2291")
     return Case(specialty=specialty, priority="routine", question="Lésion évolutive : avis ?",
                 summary="Apparue il y a 6 mois, saigne au contact.", patient=patient,
                 consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),

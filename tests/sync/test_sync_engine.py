@@ -92,6 +92,7 @@ def test_a_refused_case_waits_for_the_user_and_the_others_go(store: Store, sandb
     bad = make_case(store, seed=2, queue=False)
     case = store.get_case(bad)
     case.patient.ins = "150028512345600"  # wrong control key: the platform refuses with a 400
+    case.patient.identity_status = "qualified"  # (only a qualified identity's INS is sent)
     store.update_case(case)
     store.queue(bad)
     good2 = make_case(store, seed=3)

@@ -144,6 +144,12 @@ def test_requester_identifiers(store: Store) -> None:
     patient = _by_type(bundle, "Patient")[0]
     assert prac["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.71.4.2.1|810101010105"
     assert org["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.71.4.2.2|750000010"
+    # Provisional identity: the INS stays on the workstation, the local id identifies the patient.
+    assert patient["request"]["ifNoneExist"] == f"identifier={REQUESTER.patient_id_system}|D-2291"
+    assert "150028512345615" not in json.dumps(bundle)
+    case = store.get_case(make_case(store))
+    case.patient.identity_status = "qualified"
+    patient = _by_type(prepare_case(case, REQUESTER).bundle, "Patient")[0]
     assert patient["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.213.1.4.8|150028512345615"
 
 

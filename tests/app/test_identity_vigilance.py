@@ -1,0 +1,161 @@
+"""Identity vigilance (issue 14.2): the INS agrees with the sex and birth date typed, the identity's
+status decides what identifier leaves the workstation, and a disagreement blocks sending."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from app.identifiers import ins_birth, ins_disagreements, ins_key, ins_sex
+from app.model import Case, Patient
+from app.validation import blocking, validate_identity
+from tests.support.cases import EXAMPLE, example_case
+from tests.support.cli import SITE, run_inprocess, write_json
+
+
+def with_key(first13: str) -> str:
+    return f"{first13}{ins_key(first13):02d}"
+
+
+# The cli.md example: a man born in February 1950.
+PAUL = "150028512345615"
+
+
+def test_the_ins_encodes_sex_then_birth_year_and_month() -> None:
+    assert ins_sex(PAUL) == "male" and ins_birth(PAUL) == (50, 2)
+    woman = with_key("2931275123456")
+    assert ins_sex(woman) == "female" and ins_birth(woman) == (93, 12)
+    # Month 20 and the NIR's special months (30–42, 50+) tell no month.
+    for month in ("20", "33", "42", "51", "99"):
+        assert ins_birth(with_key(f"185{month}75123456")) == (85, None)
+    assert ins_sex("not an ins") is None and ins_birth("123") is None
+
+
+@pytest.mark.parametrize(("sex", "birth", "wrong"), [
+    ("male", "1950-02-03", []),
+    ("female", "1950-02-03", ["sex"]),
+    ("male", "1951-02-03", ["birth"]),
+    ("male", "1950-03-02", ["birth"]),  # day and month swapped: the month differs
+    ("female", "2050-02-03", ["sex"]),  # the century is not encoded
+    ("unknown", "1950-02-03", []),  # nothing to contradict
+    ("other", "", []),
+])
+def test_disagreements_with_the_typed_identity(sex: str, birth: str, wrong: list[str]) -> None:
+    assert ins_disagreements(PAUL, sex, birth) == wrong
+
+
+def test_an_unknown_month_in_the_ins_agrees_with_any_month() -> None:
+    ins = with_key("2852075123456")
+    assert ins_disagreements(ins, "female", "1985-07-14") == []
+    assert ins_disagreements(ins, "female", "1986-07-14") == ["birth"]
+
+
+def _case(**patient: object) -> Case:
+    base = {"family": "MARTIN", "given": ["Paul"], "birth_date": "1950-02-03", "sex": "male", "ins": PAUL,
+            "local_id": "D-2291"}
+    base.update(patient)
+    return Case(patient=Patient(**base))  # type: ignore[arg-type]
+
+
+def _codes(case: Case) -> set[str]:
+    return {f.code for f in validate_identity(case)}
+
+
+def test_the_checklist_shows_a_disagreement_as_an_error_on_the_ins_field() -> None:
+    findings = validate_identity(_case(sex="female", birth_date="1951-02-03"))
+    wrong = {f.code: f for f in findings}
+    assert {"patient.ins.sex", "patient.ins.birth"} <= set(wrong)
+    assert all(wrong[c].severity == "error" and wrong[c].field == "patient.ins"
+               for c in ("patient.ins.sex", "patient.ins.birth"))
+    assert "un homme" in wrong["patient.ins.sex"].message and "Femme" in wrong["patient.ins.sex"].message
+    assert blocking(findings)
+    assert not _codes(_case())
+
+
+def test_the_status_decides_which_identifier_is_needed() -> None:
+    # Not qualified: the INS stays on the workstation, so the local id is what identifies the patient.
+    assert "patient.local_id" in _codes(_case(local_id=None))
+    assert "patient.local_id" not in _codes(_case(local_id=None, identity_status="qualified"))
+    # Recovered and qualified identities come from INSi: they have an INS.
+    assert "patient.identity_status.ins" in _codes(_case(ins=None, identity_status="qualified"))
+    assert "patient.identity_status.ins" in _codes(_case(ins=None, identity_status="recovered"))
+    assert "patient.identity_status.ins" not in _codes(_case(ins=None, identity_status="validated"))
+    assert "patient.identity_status" in _codes(_case(identity_status="sure"))
+    assert "patient.identity_document" in _codes(_case(identity_document="XX"))
+    assert "patient.identity_checked_on" in _codes(_case(identity_checked_on="2999-01-01"))
+    assert not _codes(_case(identity_status="qualified", identity_document="PA", identity_checked_on="2026-11-20"))
+
+
+def test_a_case_file_defaults_to_provisional_and_refuses_an_unknown_status(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.casefile import parse_case
+    from app.errors import CaseFileError
+
+    doc = copy.deepcopy(EXAMPLE)
+    doc["images"] = []
+    assert parse_case(doc, tmp_path).case.patient.identity_status == "provisional"
+    doc["patient"]["identity_status"] = "qualified"
+    assert parse_case(doc, tmp_path).case.patient.identity_status == "qualified"
+    doc["patient"]["identity_status"] = "sure"
+    with pytest.raises(CaseFileError) as refused:
+        parse_case(doc, tmp_path)
+    assert any("identity_status" in d for d in refused.value.details)
+
+
+def test_import_refuses_an_ins_that_contradicts_the_patient(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    patient = {**EXAMPLE["patient"], "sex": "female"}
+    refused = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex", patient=patient)))
+    assert refused.code == 1 and "INS" in refused.err and "Femme" in refused.err
+    assert run_inprocess(capsys, "case", "list", "--json").json() == []
+
+
+def test_case_send_exits_1_listing_the_disagreement(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A case edited in the window after import (the store has it) cannot be sent with a wrong INS."""
+    from app.store import Store
+
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex"))).out.strip()
+    with Store.open() as store:
+        case = store.get_case(case_id)
+        case.patient.birth_date = "1950-12-03"
+        store.update_case(case)
+    refused = run_inprocess(capsys, "case", "send", case_id)
+    assert refused.code == 1
+    assert "date de naissance" in refused.err and "INS" in refused.err
+    shown = run_inprocess(capsys, "case", "show", case_id, "--json").json()
+    assert shown["state"] == "draft"
+    assert "patient.ins.birth" in {f["code"] for f in shown["checklist"]}
+    # Put right, it goes.
+    with Store.open() as store:
+        case = store.get_case(case_id)
+        case.patient.birth_date = "1950-02-03"
+        store.update_case(case)
+    assert run_inprocess(capsys, "case", "send", case_id).code == 0
+
+
+def test_a_stored_case_without_a_status_reads_as_provisional_and_says_so(teleavis_home: Path) -> None:
+    """Cases stored before the identity status existed keep working (issue 16.4)."""
+    from app.store import Store
+
+    with Store.open() as store:
+        case = Case(patient=Patient(family="A", given=["B"], ins=PAUL, local_id="1"))
+        case_id = store.create_case(case, [])
+        # What an older release sealed: the patient without the status fields.
+        content = case.content()
+        for key in ("identity_status", "identity_document", "identity_checked_on"):
+            del content["patient"][key]
+        with store.conn:
+            store.conn.execute("UPDATE cases SET content=? WHERE id=?",
+                               (store._seal_json(content, f"case:{case_id}:content"), case_id))
+        old = store.get_case(case_id)
+        assert old.patient.identity_status == "provisional" and old.identity_status_missing
+        assert json.dumps(old.content())  # still a document the store can seal
+        old.patient.identity_status = "validated"
+        store.update_case(old)
+        again = store.get_case(case_id)
+        assert again.patient.identity_status == "validated" and not again.identity_status_missing

@@ -1,0 +1,81 @@
+"""Identity vigilance in the editor (issues 14.2, 16.4), driven with the keyboard as a nurse does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.model import Case, Consent, Patient
+from app.store import Store
+from tests.support.ui import pick, type_text
+from ui.main_window import MainWindow
+
+
+def _open_new(qtbot: Any, window: MainWindow) -> Any:
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    page = window.case_page
+    editor = page.editor
+    editor.consent_given.setFocus()
+    qtbot.keyClick(editor.consent_given, Qt.Key.Key_Space)
+    return page
+
+
+def test_an_ins_that_contradicts_the_sex_or_birth_date_is_shown_as_typed(qtbot: Any, window: MainWindow,
+                                                                         store: Store) -> None:
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    type_text(editor.birth_date, "03/02/1950")
+    pick(qtbot, editor.sex, "female")
+    type_text(editor.ins, "150028512345615")  # a man born in February 1950
+    problem = editor.problems["patient.ins"]
+    assert problem.isVisible() and "un homme" in problem.text() and "Femme" in problem.text()
+    assert editor.ins.property("invalid") is True
+    assert any(f.code == "patient.ins.sex" and f.blocks_sending() for f in page.findings)
+    pick(qtbot, editor.sex, "male")
+    assert not problem.isVisible()
+    editor.birth_date.selectAll()
+    type_text(editor.birth_date, "03/12/1950")
+    assert problem.isVisible() and "date de naissance" in problem.text()
+
+
+def test_the_status_is_asked_with_the_document_and_the_ins_note_says_when_it_is_sent(
+        qtbot: Any, window: MainWindow, store: Store) -> None:
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    assert "qualifiée" in editor.ins_note.text()
+    assert editor.identity_status.currentData() == "provisional"
+    assert not editor.identity_document.isEnabled(), "no document for a provisional identity"
+    type_text(editor.ins, "150028512345615")
+    # Not qualified: the INS will not go, so the local id is asked for.
+    assert any(f.code == "patient.local_id" for f in page.findings)
+    pick(qtbot, editor.identity_status, "qualified")
+    assert editor.identity_document.isEnabled() and editor.identity_checked_on.text()
+    pick(qtbot, editor.identity_document, "CS")
+    assert not any(f.code == "patient.local_id" for f in page.findings)
+    assert editor.flush()
+    stored = store.get_case(page.case.id).patient
+    assert (stored.identity_status, stored.identity_document) == ("qualified", "CS")
+    assert stored.identity_checked_on
+
+
+def test_a_case_stored_before_the_status_asks_for_it_once(qtbot: Any, window: MainWindow, store: Store) -> None:
+    case = Case(patient=Patient(family="MARTIN", given=["Paul"], ins="150028512345615", local_id="D-1"),
+                consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"))
+    case_id = store.create_case(case, [])
+    content = case.content()
+    for key in ("identity_status", "identity_document", "identity_checked_on"):
+        del content["patient"][key]
+    with store.conn:
+        store.conn.execute("UPDATE cases SET content=? WHERE id=?",
+                           (store._seal_json(content, f"case:{case_id}:content"), case_id))
+    window.open_case(case_id)
+    editor = window.case_page.editor
+    assert editor.status_prompt.isVisibleTo(window) and editor.identity_status.currentData() == "provisional"
+    pick(qtbot, editor.identity_status, "validated")
+    assert not editor.status_prompt.isVisibleTo(window)
+    assert editor.flush()
+    window.show_worklist()
+    window.open_case(case_id)
+    assert not window.case_page.editor.status_prompt.isVisibleTo(window), "asked once"
+    assert store.get_case(case_id).patient.identity_status == "validated"
