@@ -59,12 +59,19 @@ def years_before(moment: datetime, years: int) -> datetime:
         return moment.replace(year=moment.year - years, day=28)
 
 
+#: Work still waiting for the platform: a case not yet sent (its outbox row before the ``sent`` step,
+#: which stays afterwards as the record of the send), or a reply to the expert not yet sent.
+_WAITING = ("(EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = {id} AND o.step != 'sent') OR "
+            "EXISTS (SELECT 1 FROM messages m WHERE m.case_id = {id} AND m.direction = 'to-expert' "
+            "AND m.state = 'queued'))")
+
+
 def _candidates(store: Store) -> list[_Candidate]:
     placeholders = ",".join("?" * len(CLOSED_STATES))
     rows = store.conn.execute(
         f"SELECT c.id, c.state, c.unread, c.updated_at, "  # noqa: S608 - placeholders only
         f"(SELECT MAX(e.at) FROM case_events e WHERE e.case_id = c.id AND e.to_state IN ({placeholders})), "
-        f"EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.id) "
+        f"{_WAITING.format(id='c.id')} "
         f"FROM cases c WHERE c.state IN ({placeholders}, ?) ORDER BY c.id",
         (*CLOSED_STATES, *CLOSED_STATES, CaseState.ARCHIVED.value),
     ).fetchall()
@@ -111,8 +118,8 @@ def run_retention(store: Store, now: datetime | None = None, *, dry_run: bool = 
 def _purge(store: Store, case_id: str, actor: str | None, result: RetentionRun) -> bool:
     """Delete one archived case and its files; ``False`` when it is no longer purgeable."""
     with transaction(store.conn) as conn:
-        row = conn.execute("SELECT state FROM cases WHERE id = ? AND NOT EXISTS "
-                           "(SELECT 1 FROM outbox WHERE case_id = ?)", (case_id, case_id)).fetchone()
+        row = conn.execute(f"SELECT state FROM cases WHERE id = ? AND NOT {_WAITING.format(id='?')}",  # noqa: S608
+                           (case_id, case_id, case_id)).fetchone()
         if row is None or row[0] != CaseState.ARCHIVED.value:
             return False
         blobs: set[str] = set()
