@@ -17,6 +17,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from app.crypto import DataKey
+from app.urls import is_loopback
 from sync.sandbox.api import Fault, Platform, Reply, Request, error_reply
 from sync.sandbox.auth import TokenAuthority
 from sync.sandbox.errors import FhirError
@@ -62,6 +64,12 @@ class _Handler(BaseHTTPRequestHandler):
         platform = self.server.platform
         url = urlsplit(self.path)
         headers = {key.lower(): value for key, value in self.headers.items()}
+        if not self.server.host_allowed(headers.get("host")):
+            # A web page whose name was rebound to 127.0.0.1 sends its own name: refuse before anything.
+            self.close_connection = True
+            words = "En-tête Host refusé : ce bac à sable ne répond qu'à son adresse de boucle locale"
+            self._send(error_reply(FhirError.one(421, words, code="security")))
+            return
         raw_binary = (
             url.path.rstrip("/").endswith("/fhir/Binary")
             and self.command == "POST"
@@ -136,8 +144,9 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
 
-    def __init__(self, address: tuple[str, int], platform: Platform) -> None:
+    def __init__(self, address: tuple[str, int], platform: Platform, check_host: bool) -> None:
         self.platform = platform
+        self.check_host = check_host
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
@@ -152,6 +161,20 @@ class _HTTPServer(ThreadingHTTPServer):
             self._connections.discard(request)
         super().shutdown_request(request)
 
+    def host_allowed(self, host: str | None) -> bool:
+        """Whether a request's Host header names this server on loopback (always true when not checking)."""
+        if not self.check_host:
+            return True
+        if not host:
+            return False
+        port = int(self.server_address[1])
+        name, sep, given_port = host.strip().rpartition(":")
+        if not sep or name.endswith(":") or (name.startswith("[") != name.endswith("]")):
+            name, given_port = host.strip(), "80"
+        if not given_port.isdigit() or int(given_port) != port:
+            return False
+        return is_loopback(name.removeprefix("[").removesuffix("]"))
+
     def close_idle_connections(self) -> None:
         """Wake handler threads parked on a kept-alive connection so they can be joined."""
         with self._connections_lock:
@@ -162,17 +185,24 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class SandboxServer:
-    """The sandbox platform: FHIR API on loopback, persistent store, simulated expert.
+    """The sandbox platform: FHIR API on loopback, a store, simulated expert.
 
     Use as a context manager or call `start()` / `stop()`. `base_url` is the FHIR base. The
     counting API (`count`, `resources`, `binary_uploads`) reads the store directly so tests
     can check exactly-once delivery on the platform side. With `run_expert=False` the expert
     only moves when a test calls `server.expert.step()`.
+
+    With a data `key`, the store lives in `data_dir`, sealed under it (it survives a restart);
+    without one, nothing is written anywhere: the store is in memory and `data_dir` is unused.
+    Bound to a loopback address, it answers only requests whose Host header names loopback and
+    its port (a web page cannot reach it through DNS rebinding). With `token`, every FHIR request
+    needs `Authorization: Bearer <token>`; `oauth_clients` / `oauth_users` ({} to switch the
+    token endpoint off) are the OAuth accounts, demo ones when None.
     """
 
     def __init__(
         self,
-        data_dir: Path,
+        data_dir: Path | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         answer_after_s: float = 30.0,
@@ -188,11 +218,14 @@ class SandboxServer:
         check_magic: bool = True,
         token_lifetime_s: float = 3600.0,
         oauth_clients: dict[str, str] | None = None,
+        oauth_users: dict[str, str] | None = None,
+        key: DataKey | None = None,
     ) -> None:
-        self.data_dir, self.host, self._port = Path(data_dir), host, port
+        self.data_dir = Path(data_dir) if data_dir is not None else None
+        self.host, self._port, self.key = host, port, key
         self.answer_after_s, self.question_rate, self.seed = answer_after_s, question_rate, seed
         self.run_expert = run_expert
-        self.auth = TokenAuthority(token, oauth_clients, lifetime_s=token_lifetime_s)
+        self.auth = TokenAuthority(token, oauth_clients, oauth_users, lifetime_s=token_lifetime_s)
         self._platform_options: dict[str, Any] = {
             "max_binary_bytes": max_binary_bytes,
             "overload_rate": overload_rate,
@@ -213,11 +246,11 @@ class SandboxServer:
         """Open the store, bind the socket, start serving and (unless told not to) the expert."""
         if self._httpd is not None:
             raise RuntimeError("sandbox already started")
-        self._store = Store(self.data_dir)
+        self._store = Store(self.data_dir if self.key is not None else None, self.key)
         self._expert = SimulatedExpert(self._store, self.answer_after_s, self.question_rate, self.seed)
         self._platform = Platform(self._store, self.auth, self._expert.wake, **self._platform_options)
         try:
-            self._httpd = _HTTPServer((self.host, self._port), self._platform)
+            self._httpd = _HTTPServer((self.host, self._port), self._platform, is_loopback(self.host))
         except OSError:
             self._store.close()
             self._store = None

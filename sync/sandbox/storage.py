@@ -1,4 +1,13 @@
-"""The sandbox's persistent store: FHIR resources in SQLite (WAL), Binaries as files.
+"""The sandbox's store: FHIR resources in SQLite (WAL), Binaries as files — or all in memory.
+
+Training data is patient data: with the data key (training mode, in-process) everything written
+to disk is sealed with it (AES-GCM, app/crypto.py): resource bodies bound to their type, id and
+version, Binary files bound to their id, and identifiers kept only as keyed hashes, so that a
+lookup by INS never needs the INS in clear. Without a key (`teleavis sandbox`, tests) nothing is
+written at all: the store lives in memory and is gone when the sandbox stops.
+
+A database left by an older sandbox (which kept everything in clear) or sealed under another key
+is erased when opened: it is training data, and what cannot be read must not stay.
 
 One connection guarded by one re-entrant lock: the sandbox is small and serialising
 every access is what makes a transaction's "look up by identifier, then create" atomic,
@@ -12,7 +21,9 @@ import contextlib
 import copy
 import hashlib
 import json
+import logging
 import os
+import shutil
 import sqlite3
 import threading
 import uuid
@@ -22,22 +33,35 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+from app.crypto import DataKey, DecryptionFailed
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+DATABASE = "sandbox.sqlite3"
+_KEY_CHECK = b"teleavis sandbox key check"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS resource (
     type TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
-    last_updated TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (type, id));
+    last_updated TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (type, id));
 CREATE TABLE IF NOT EXISTS resource_history (
     type TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
-    body TEXT NOT NULL, PRIMARY KEY (type, id, version));
+    body BLOB NOT NULL, PRIMARY KEY (type, id, version));
 CREATE TABLE IF NOT EXISTS identifier (
-    type TEXT NOT NULL, system TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL,
-    PRIMARY KEY (type, system, value));
+    type TEXT NOT NULL, token TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, token));
 CREATE TABLE IF NOT EXISTS binary (
     id TEXT PRIMARY KEY, content_type TEXT NOT NULL, size INTEGER NOT NULL,
     sha1 TEXT NOT NULL, origin TEXT NOT NULL, last_updated TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
+
+
+def erase(data_dir: Path) -> None:
+    """Delete a sandbox folder and everything in it (a missing folder is fine)."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    if data_dir.exists():
+        log.warning("sandbox data could not be removed entirely (will retry)")
 
 
 @dataclass(frozen=True)
@@ -83,22 +107,75 @@ def identifiers_of(resource: dict[str, Any]) -> list[tuple[str, str]]:
 class Store:
     """Resources by type and id with versionId/lastUpdated, their history, and Binaries."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = Path(data_dir)
-        self.binary_dir = self.data_dir / "binaries"
-        self.binary_dir.mkdir(parents=True, exist_ok=True)
+    def __init__(self, data_dir: Path | None = None, key: DataKey | None = None) -> None:
+        self.key = key if data_dir is not None else None
+        self.data_dir = Path(data_dir) if data_dir is not None and key is not None else None
         self.lock = threading.RLock()
-        self._conn = sqlite3.connect(self.data_dir / "sandbox.sqlite3", check_same_thread=False, isolation_level=None)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
+        self._memory_binaries: dict[str, bytes] = {}
+        if self.data_dir is None:
+            self.binary_dir: Path | None = None
+            self._conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        else:
+            self.binary_dir = self.data_dir / "binaries"
+            self._conn = self._open_sealed(self.data_dir)
         self._conn.executescript(_SCHEMA)
         self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        if self.key is not None:
+            self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('key_check', ?)",
+                               (self.key.seal(_KEY_CHECK, b"sandbox-key-check"),))
         self._depth = 0
         row = self._conn.execute(
             "SELECT max(m) FROM (SELECT max(last_updated) AS m FROM resource"
             " UNION ALL SELECT max(last_updated) FROM binary)"
         ).fetchone()
         self._last_instant = parse_instant(row[0]) if row and row[0] else datetime.fromtimestamp(0, UTC)
+
+    @property
+    def in_memory(self) -> bool:
+        """True when nothing is written to disk."""
+        return self.data_dir is None
+
+    def _open_sealed(self, data_dir: Path) -> sqlite3.Connection:
+        """The database in `data_dir`, erased first when it is not sealed under this key."""
+        assert self.key is not None and self.binary_dir is not None
+        if (data_dir / DATABASE).exists() and not self._readable(data_dir / DATABASE):
+            log.warning("sandbox data in clear or under another key: erased")
+            erase(data_dir)
+        self.binary_dir.mkdir(parents=True, exist_ok=True)
+        for leftover in self.binary_dir.glob("*.tmp"):
+            leftover.unlink(missing_ok=True)
+        conn = sqlite3.connect(data_dir / DATABASE, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA secure_delete=ON")
+        return conn
+
+    def _readable(self, path: Path) -> bool:
+        assert self.key is not None
+        try:
+            with contextlib.closing(sqlite3.connect(path)) as conn:
+                if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    return False
+                row = conn.execute("SELECT value FROM meta WHERE name='key_check'").fetchone()
+            return row is not None and self.key.open(row[0], b"sandbox-key-check") == _KEY_CHECK
+        except (sqlite3.Error, DecryptionFailed):
+            return False
+
+    # -- sealing ---------------------------------------------------------------------------------
+
+    def _seal(self, text: str, context: str) -> bytes:
+        raw = text.encode("utf-8")
+        return raw if self.key is None else self.key.seal(raw, b"sandbox:" + context.encode())
+
+    def _open(self, body: bytes | str, context: str) -> dict[str, Any]:
+        if self.key is not None:
+            body = self.key.open(body if isinstance(body, bytes) else body.encode(), b"sandbox:" + context.encode())
+        result: dict[str, Any] = json.loads(body)
+        return result
+
+    def _identifier_token(self, rtype: str, system: str, value: str) -> str:
+        text = f"{rtype}\0{system}\0{value}"
+        return text if self.key is None else self.key.index_token("sandbox-identifier\0" + text)
 
     def close(self) -> None:
         """Close the database; the store is unusable afterwards."""
@@ -137,8 +214,10 @@ class Store:
     def read(self, rtype: str, rid: str) -> dict[str, Any] | None:
         """The current version of a resource, or None."""
         with self.lock:
-            row = self._conn.execute("SELECT body FROM resource WHERE type=? AND id=?", (rtype, rid)).fetchone()
-        return json.loads(row[0]) if row else None
+            row = self._conn.execute(
+                "SELECT version, body FROM resource WHERE type=? AND id=?", (rtype, rid)
+            ).fetchone()
+        return self._open(row[1], f"{rtype}/{rid}/{row[0]}") if row else None
 
     def read_version(self, rtype: str, rid: str, version: int) -> dict[str, Any] | None:
         """One past or current version of a resource, or None."""
@@ -146,23 +225,28 @@ class Store:
             row = self._conn.execute(
                 "SELECT body FROM resource_history WHERE type=? AND id=? AND version=?", (rtype, rid, version)
             ).fetchone()
-        return json.loads(row[0]) if row else None
+        return self._open(row[0], f"{rtype}/{rid}/{version}") if row else None
 
     def history(self, rtype: str, rid: str) -> list[dict[str, Any]]:
         """Every version of a resource, oldest first."""
         with self.lock:
             rows = self._conn.execute(
-                "SELECT body FROM resource_history WHERE type=? AND id=? ORDER BY version", (rtype, rid)
+                "SELECT version, body FROM resource_history WHERE type=? AND id=? ORDER BY version", (rtype, rid)
             ).fetchall()
-        return [json.loads(row[0]) for row in rows]
+        return [self._open(body, f"{rtype}/{rid}/{version}") for version, body in rows]
 
     def all(self, rtype: str) -> list[dict[str, Any]]:
         """Current versions of every resource of a type, oldest change first."""
         with self.lock:
             rows = self._conn.execute(
-                "SELECT body FROM resource WHERE type=? ORDER BY last_updated, id", (rtype,)
+                "SELECT id, version, body FROM resource WHERE type=? ORDER BY last_updated, id", (rtype,)
             ).fetchall()
-        return [json.loads(row[0]) for row in rows]
+        return [self._open(body, f"{rtype}/{rid}/{version}") for rid, version, body in rows]
+
+    def types(self) -> list[str]:
+        """Every resource type the store holds."""
+        with self.lock:
+            return [row[0] for row in self._conn.execute("SELECT DISTINCT type FROM resource ORDER BY type")]
 
     def exists(self, rtype: str, rid: str) -> bool:
         """Whether a resource of that type and id exists."""
@@ -175,7 +259,8 @@ class Store:
         """Ids of the resources of a type carrying that identifier."""
         with self.lock:
             rows = self._conn.execute(
-                "SELECT id FROM identifier WHERE type=? AND system=? AND value=?", (rtype, system, value)
+                "SELECT id FROM identifier WHERE type=? AND token=?",
+                (rtype, self._identifier_token(rtype, system, value)),
             ).fetchall()
         return [row[0] for row in rows]
 
@@ -198,31 +283,47 @@ class Store:
             meta.update(versionId=str(version), lastUpdated=self.next_instant())
             body["meta"] = meta
             rtype, rid = body["resourceType"], body["id"]
-            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            sealed = self._seal(json.dumps(body, ensure_ascii=False, separators=(",", ":")), f"{rtype}/{rid}/{version}")
             self._conn.execute(
                 "INSERT OR REPLACE INTO resource VALUES (?,?,?,?,?)",
-                (rtype, rid, version, meta["lastUpdated"], text),
+                (rtype, rid, version, meta["lastUpdated"], sealed),
             )
-            self._conn.execute("INSERT INTO resource_history VALUES (?,?,?,?)", (rtype, rid, version, text))
+            self._conn.execute("INSERT INTO resource_history VALUES (?,?,?,?)", (rtype, rid, version, sealed))
             self._conn.execute("DELETE FROM identifier WHERE type=? AND id=?", (rtype, rid))
             for system, value in identifiers_of(body):
                 # The primary key makes a duplicate identifier a crash, never a second case.
-                self._conn.execute("INSERT INTO identifier VALUES (?,?,?,?)", (rtype, system, value, rid))
+                self._conn.execute(
+                    "INSERT INTO identifier VALUES (?,?,?)", (rtype, self._identifier_token(rtype, system, value), rid)
+                )
         return body
 
+    def delete(self, rtype: str, rid: str) -> None:
+        """Forget a resource: every version and its identifiers (retention's purge)."""
+        with self.write():
+            for table in ("resource", "resource_history", "identifier"):
+                self._conn.execute(f"DELETE FROM {table} WHERE type=? AND id=?", (rtype, rid))  # noqa: S608
+
     # -- binaries --------------------------------------------------------------------------------
+
+    def _binary_context(self, rid: str) -> bytes:
+        return b"sandbox-binary:" + rid.encode()
 
     def put_binary(self, content_type: str, data: bytes, origin: str) -> BinaryInfo:
         """Store bytes as a new Binary; `origin` is "upload" (a client's POST) or "platform"."""
         rid = new_id()
-        path = self.binary_dir / rid
-        tmp = path.with_suffix(".tmp")
-        # Written and synced before the row exists, so a row never names a missing file.
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        if self.binary_dir is None:
+            with self.lock:
+                self._memory_binaries[rid] = bytes(data)
+        else:
+            assert self.key is not None
+            path = self.binary_dir / rid
+            tmp = path.with_suffix(".tmp")
+            # Written and synced before the row exists, so a row never names a missing file.
+            with open(tmp, "wb") as handle:
+                self.key.seal_to(data, self._binary_context(rid), handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
         sha1 = base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
         with self.write():
             info = BinaryInfo(rid, content_type, len(data), sha1, self.next_instant())
@@ -244,7 +345,20 @@ class Store:
         """The bytes of a Binary (KeyError when unknown)."""
         if self.binary_info(rid) is None:
             raise KeyError(rid)
-        return (self.binary_dir / rid).read_bytes()
+        if self.binary_dir is None:
+            with self.lock:
+                return self._memory_binaries[rid]
+        assert self.key is not None
+        return self.key.open((self.binary_dir / rid).read_bytes(), self._binary_context(rid))
+
+    def delete_binary(self, rid: str) -> None:
+        """Forget a Binary: its row, then its file."""
+        with self.write():
+            self._conn.execute("DELETE FROM binary WHERE id=?", (rid,))
+        with self.lock:
+            self._memory_binaries.pop(rid, None)
+        if self.binary_dir is not None:
+            (self.binary_dir / rid).unlink(missing_ok=True)
 
     def count_binaries(self, origin: str | None = None) -> int:
         """How many Binaries exist, optionally only those of one origin."""

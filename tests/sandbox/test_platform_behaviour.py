@@ -12,19 +12,20 @@ from pathlib import Path
 
 import requests
 
+from app.crypto import DataKey, new_key
 from sync.sandbox import SandboxServer
 from tests.sandbox.sandbox_cases import jpeg, new_case, post_bundle, upload
 
 
 def test_everything_survives_a_restart(tmp_path: Path) -> None:
-    data_dir = tmp_path / "persist"
-    with SandboxServer(data_dir, answer_after_s=0, seed=5, run_expert=False) as first:
+    data_dir, key = tmp_path / "persist", DataKey(new_key())
+    with SandboxServer(data_dir, answer_after_s=0, seed=5, run_expert=False, key=key) as first:
         case = new_case(first.base_url)
         assert post_bundle(first.base_url, case.bundle()).status_code == 200
         first.expert.step()
         (task,) = first.resources("Task")
         binary_id = case.images[0][0]
-    with SandboxServer(data_dir, answer_after_s=0, seed=5, run_expert=False) as second:
+    with SandboxServer(data_dir, answer_after_s=0, seed=5, run_expert=False, key=key) as second:
         again = requests.get(f"{second.base_url}/Task/{task['id']}", timeout=10)
         assert again.json()["status"] == "received"
         assert again.headers["ETag"] == 'W/"2"'
@@ -153,7 +154,7 @@ def test_concurrency_limit_answers_429(tmp_path: Path) -> None:
 def test_python_m_sync_sandbox_prints_the_base_url_and_stops_on_sigterm(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONWARNINGS": "error"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "sync.sandbox", "--port", "0", "--answer-after", "1", "--data-dir", str(tmp_path / "d")],
+        [sys.executable, "-m", "sync.sandbox", "--port", "0", "--answer-after", "1"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
