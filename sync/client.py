@@ -32,8 +32,9 @@ import requests
 
 from app import messages as M
 from app.errors import TeleavisError
-from sync.auth import SignInRequired, TokenSource, token_source_from_settings
+from sync.auth import SignInRequired, StaticToken, TokenSource, token_source_from_settings
 from sync.mapping import location_id
+from sync.training import sandbox_token
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -204,7 +205,10 @@ class PlatformClient:
         read_timeout = float(settings.get("platform.timeout_s") or 30.0)
         config = ClientConfig(url, connect_timeout_s=min(10.0, read_timeout), read_timeout_s=read_timeout,
                               ca_bundle=settings.get("platform.ca_bundle"), proxy=settings.get("proxy"))
-        return cls(config, token_source_from_settings(settings), policy=policy, stop=stop)
+        # The training sandbox of this process takes its own random token, never the site's.
+        sandbox = sandbox_token(url)
+        tokens = StaticToken(sandbox) if sandbox else token_source_from_settings(settings)
+        return cls(config, tokens, policy=policy, stop=stop)
 
     def close(self) -> None:
         self.session.close()

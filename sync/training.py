@@ -1,16 +1,28 @@
-"""Training mode: with no platform configured, the built-in sandbox runs in-process on loopback."""
+"""Training mode: with no platform configured, the built-in sandbox runs in-process on loopback.
+
+Training cases are patient data like any other. The in-process sandbox therefore keeps them sealed
+with the data key in ``<data dir>/sandbox`` (sync/sandbox/storage.py), answers only requests that
+carry its random bearer token (made at start, held in memory, given to this process's client) and
+name loopback in their Host header, forgets a case when retention purges it, and is erased as soon
+as a real platform is configured.
+"""
 
 from __future__ import annotations
 
 import atexit
 import logging
+import secrets
 import threading
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _running: dict[str, Any] = {}
+
+#: Where the in-process sandbox keeps its (sealed) data, inside the data directory.
+SANDBOX_DIR = "sandbox"
 
 
 def training_mode(store: Any) -> bool:
@@ -29,26 +41,94 @@ def poll_interval(store: Any) -> float:
     return min(configured, TRAINING_POLL_S) if training_mode(store) else configured
 
 
+def _data_dir(store: Any) -> Path:
+    return Path(store.data_dir) / SANDBOX_DIR
+
+
 def ensure_sandbox(store: Any) -> str:
     """The base URL to talk to: the configured platform, or an in-process sandbox on loopback
-    (data in ``<data dir>/sandbox``) started on first call and stopped at exit."""
+    (sealed data in ``<data dir>/sandbox``) started on first call and stopped at exit.
+
+    Outside training mode, training data left from before is erased here too (a platform set by
+    a restored backup or another process is still a real platform)."""
     url = store.settings.get("platform.url")
     if url and not training_mode(store):
+        if _data_dir(store).exists():
+            wipe_sandbox(store)
         return str(url)
     from sync.sandbox import SandboxServer
 
-    data_dir = store.data_dir / "sandbox"
+    data_dir = _data_dir(store)
     key = str(data_dir.resolve())
     with _lock:
         server = _running.get(key)
         if server is None:
+            # OAuth off: its demo accounts are public, the random token is the only way in.
             server = SandboxServer(data_dir, "127.0.0.1", 0,
-                                   answer_after_s=float(store.settings.get("sandbox.answer_after_s")))
+                                   answer_after_s=float(store.settings.get("sandbox.answer_after_s")),
+                                   token=secrets.token_urlsafe(32), oauth_clients={}, oauth_users={},
+                                   key=store.key)
             server.start()
             _running[key] = server
             atexit.register(stop_sandboxes)
             log.info("training mode: sandbox platform on loopback")
         return str(server.base_url)
+
+
+def sandbox_token(base_url: str) -> str | None:
+    """The bearer token of the in-process sandbox serving ``base_url``, or None for any other address."""
+    wanted = base_url.rstrip("/")
+    with _lock:
+        for server in _running.values():
+            if server.base_url.rstrip("/") == wanted:
+                token: str | None = server.auth.static_token
+                return token
+    return None
+
+
+def _stop(data_dir: Path) -> None:
+    with _lock:
+        server = _running.pop(str(data_dir.resolve()), None)
+    if server is not None:
+        server.stop()
+
+
+def wipe_sandbox(store: Any) -> bool:
+    """Stop this process's sandbox and erase the training data; False when there was none."""
+    from sync.sandbox.storage import erase
+
+    data_dir = _data_dir(store)
+    _stop(data_dir)
+    if not data_dir.exists():
+        return False
+    erase(data_dir)
+    log.info("real platform configured: training data erased")
+    return True
+
+
+def wipe_unless_training(store: Any) -> bool:
+    """Erase the training data when the settings now name a real platform; True when erased."""
+    return not training_mode(store) and wipe_sandbox(store)
+
+
+def forget_purged(store: Any) -> int:
+    """Delete from the training sandbox every case the requester's store no longer holds (purged)."""
+    from sync.sandbox.purge import purge_absent
+    from sync.sandbox.storage import Store as SandboxStore
+
+    data_dir = _data_dir(store)
+    if not data_dir.exists():
+        return 0
+    known = {row[0] for row in store.conn.execute("SELECT id FROM cases")}
+    with _lock:
+        server = _running.get(str(data_dir.resolve()))
+    if server is not None:
+        return purge_absent(server.store, known)
+    sandbox = SandboxStore(data_dir, store.key)
+    try:
+        return purge_absent(sandbox, known)
+    finally:
+        sandbox.close()
 
 
 def stop_sandboxes() -> None:

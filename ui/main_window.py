@@ -496,6 +496,10 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.store, self)
         if dialog.exec():
             self.apply_settings()
+            if dialog.platform.changed:
+                # The engine holds a client to the old address (and the training sandbox may be gone).
+                self.sync.stop()
+                self.sync.start()
             self.sync.wake()
             self.check_connection()
             if self._case_page is not None and self._case_page.editing():

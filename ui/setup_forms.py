@@ -117,6 +117,8 @@ class PlatformForm(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        #: Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).
+        self.changed = False
         column = QVBoxLayout(self)
         self.training = QRadioButton(self.tr("Mode formation : plateforme d'essai intégrée, aucun envoi réel"))
         self.real = QRadioButton(self.tr("Plateforme régionale de télé-expertise"))
@@ -183,9 +185,16 @@ class PlatformForm(QWidget):
             return False
         if values["training"] == "on":
             values["training"] = "auto" if not values["platform.url"] else "on"
+        self.changed = False
         for key, value in values.items():
             if self.store.settings.get(key) != value:
                 self.store.settings.set(key, value)
+                self.changed = True
+        if self.changed:
+            from sync.training import wipe_unless_training
+
+            # Training cases are patient data: once a real platform is chosen, the sandbox's copy goes.
+            wipe_unless_training(self.store)
         return True
 
     def test(self) -> None:

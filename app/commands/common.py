@@ -28,6 +28,22 @@ def current_log_path() -> Path:
     return log_dir(data_dir()) / "teleavis.log"
 
 
+#: The value that means "read it from standard input" (``config set platform.token -``).
+STDIN = "-"
+
+
+def read_secret(prompt: str) -> str:
+    """A secret from standard input: asked without echo on a terminal, else the first line piped in.
+
+    Secrets never go on a command line, where other users (``ps``) and the shell history see them.
+    """
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 def say(message: str) -> None:
     """A human message: to stderr, so that stdout stays for data (ids, JSON)."""
     print(message, file=sys.stderr)

@@ -24,6 +24,8 @@ M.add({
     "config.help": {"fr": "lire ou modifier un réglage", "en": "read or change a setting"},
     "config.saved": {"fr": "Réglage « {key} » enregistré.", "en": "Setting “{key}” saved."},
     "config.hidden": {"fr": "(secret enregistré, non affiché)", "en": "(secret set, not shown)"},
+    "config.training_erased": {"fr": "Plateforme réelle configurée : les données du mode formation sont effacées.",
+                               "en": "Real platform set: the training-mode data is erased."},
 })
 
 
@@ -67,9 +69,15 @@ def run_get(args: argparse.Namespace) -> int:
 
 
 def run_set(args: argparse.Namespace) -> int:
+    from sync.training import wipe_unless_training
+
     value = parse(args.key, args.value)
-    with open_store() as store, transaction(store.conn) as conn:
-        store.settings.set(args.key, value, in_transaction=True)
-        audit.append(conn, store.key, "settings", detail=args.key)
+    with open_store() as store:
+        with transaction(store.conn) as conn:
+            store.settings.set(args.key, value, in_transaction=True)
+            audit.append(conn, store.key, "settings", detail=args.key)
+        # Training cases are patient data: once a real platform is set, the sandbox's copy goes.
+        if args.key in ("platform.url", "training") and wipe_unless_training(store):
+            say(M.tr("config.training_erased"))
     say(M.tr("config.saved", key=args.key))
     return 0

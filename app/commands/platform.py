@@ -14,7 +14,8 @@ import threading
 from typing import Any
 
 from app import messages as M
-from app.commands.common import emit_json, open_store, say
+from app.commands.common import STDIN, emit_json, open_store, read_secret, say
+from app.errors import UsageError
 from app.model import CaseState
 
 M.add({
@@ -28,8 +29,22 @@ M.add({
     "sync.attention": {"fr": "Dossier {id} à corriger : {words}", "en": "Case {id} needs attention: {words}"},
     "cancel.help": {"fr": "demande l'annulation d'un dossier à la plateforme",
                     "en": "asks the platform to cancel a case"},
-    "sandbox.help": {"fr": "sert la plateforme simulée (formation, essais)",
-                     "en": "serves the simulated platform (training, tests)"},
+    "sandbox.help": {"fr": "sert la plateforme simulée (formation, essais), en mémoire : rien n'est écrit",
+                     "en": "serves the simulated platform (training, tests), in memory: nothing is written"},
+    "sandbox.host_help": {"fr": "adresse d'écoute (boucle locale par défaut ; toute autre exige --token)",
+                          "en": "address to listen on (loopback by default; any other needs --token)"},
+    "sandbox.token_help": {"fr": "exiger ce jeton Bearer ; « - » le lit sur l'entrée standard (recommandé : "
+                                 "une valeur tapée ici se voit dans la liste des processus)",
+                           "en": "require this bearer token; “-” reads it from standard input (recommended: "
+                                 "a value typed here shows in the process list)"},
+    "sandbox.token_prompt": {"fr": "Jeton du bac à sable : ", "en": "Sandbox token: "},
+    "sandbox.exposed": {
+        "fr": "Refusé : {host} n'est pas une adresse de boucle locale, et sans jeton n'importe quelle machine "
+              "du réseau pourrait lire et envoyer des dossiers. Donnez --token - (jeton lu sur l'entrée "
+              "standard), ou écoutez sur 127.0.0.1.",
+        "en": "Refused: {host} is not a loopback address, and without a token any machine on the network "
+              "could read and send cases. Give --token - (token read from standard input), or listen on "
+              "127.0.0.1."},
 })
 
 
@@ -44,9 +59,10 @@ def register(sub: Any) -> None:
     cancel.add_argument("id")
     cancel.set_defaults(handler=run_cancel)
     sandbox = sub.add_parser("sandbox", help=M.tr("sandbox.help"))
-    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--host", default="127.0.0.1", help=M.tr("sandbox.host_help"))
     sandbox.add_argument("--port", type=int, default=8765)
     sandbox.add_argument("--answer-after", type=float, default=30.0, metavar="S")
+    sandbox.add_argument("--token", default=None, metavar="TOKEN", help=M.tr("sandbox.token_help"))
     sandbox.set_defaults(handler=run_sandbox)
 
 
@@ -112,9 +128,15 @@ def run_cancel(args: argparse.Namespace) -> int:
 
 def run_sandbox(args: argparse.Namespace) -> int:
     from sync.sandbox import serve
+    from sync.sandbox.cli import exposed_without_token
 
+    token = args.token
+    if args.token == STDIN:
+        token = read_secret(M.tr("sandbox.token_prompt")).strip()
+    if exposed_without_token(args.host, token or None):
+        raise UsageError(M.tr("sandbox.exposed", host=args.host))
     try:
-        serve(args.host, args.port, None, args.answer_after)
+        serve(args.host, args.port, args.answer_after, token=token or None)
     except OSError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -157,9 +157,13 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def run_retention(args: argparse.Namespace) -> int:
     from app.retention import run_retention as run
+    from sync.training import forget_purged
 
     with open_store() as store:
         result = run(store, dry_run=args.dry_run)
+        if not args.dry_run:
+            # The training sandbox's copy of a purged case goes too (and any a crash left behind).
+            forget_purged(store)
     lines = [f"archived {case_id}" for case_id in result.archived]
     lines += [f"purged {case_id}" for case_id in result.purged]
     if lines:

@@ -1,0 +1,213 @@
+"""Training mode's built-in sandbox keeps patient data as safely as the real store does.
+
+Sealed under the data key on disk, reachable only with its random token and a loopback Host,
+erased once a real platform is configured, and forgetting a case when retention purges it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import requests
+
+from app.crypto import DataKey
+from app.identifiers import ins_key
+from app.model import Case, CaseState, Consent, Patient, Treatment, utc_now
+from app.store import NewImage, Store
+from sync import training
+from sync.client import PlatformClient, RetryPolicy
+from sync.engine import Engine
+from sync.progress import RecordingListener
+from sync.sandbox.storage import DATABASE
+from sync.sandbox.storage import Store as SandboxStore
+from tests.support.cli import run_inprocess, run_process
+from tests.sync.sync_helpers import FORMS, image_records, jpeg
+
+FIRST13 = "1310775123456"
+INS = f"{FIRST13}{ins_key(FIRST13):02d}"
+QUESTION = "QUESTION-DISTINCTIVE-4b1e Lésion du dos : exérèse ?"
+SECRETS = ["ZORGLUB", "Zébulon", "1931-07-14", INS, "LOCAL-ID-77e1", "QUESTION-DISTINCTIVE-4b1e", "Metformine-9c2d"]
+FAST = RetryPolicy(base_s=0.02, cap_s=0.2)
+
+
+@pytest.fixture(autouse=True)
+def _stop_sandboxes() -> Iterator[None]:
+    yield
+    training.stop_sandboxes()
+
+
+def _encodings(text: str) -> list[bytes]:
+    return [text.encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be")]
+
+
+def _distinctive_case(store: Store) -> tuple[str, list[bytes]]:
+    from tests.sync.sync_helpers import setup_site
+
+    setup_site(store)
+    case = Case(specialty="dermatology", priority="routine", question=QUESTION,
+                summary="Apparue il y a 6 mois.",
+                patient=Patient(family="ZORGLUB", given=["Zébulon"], birth_date="1931-07-14", sex="male", ins=INS,
+                                local_id="LOCAL-ID-77e1"),
+                consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+                treatments=[Treatment("Metformine-9c2d", "1 cp")], form=dict(FORMS["dermatology"]))
+    photos = [jpeg(64, 48, seed=n, noise=True) for n in range(2)]
+    images = []
+    for record, data in zip(image_records("dermatology"), photos, strict=True):
+        record.width, record.height = 64, 48
+        images.append(NewImage(record, data, None))
+    case_id = store.create_case(case, images)
+    store.queue(case_id)
+    return case_id, photos
+
+
+def _answered_in_training(store: Store) -> tuple[str, list[bytes], bytes]:
+    """A distinctive case sent to the training sandbox and answered; (id, photo bytes, report PDF)."""
+    store.settings.set("sandbox.answer_after_s", 0.0)
+    case_id, photos = _distinctive_case(store)
+    url = training.ensure_sandbox(store)
+    with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
+        engine = Engine(store, client, RecordingListener(), case_budget_s=10.0)
+        assert engine.run_once().sent == [case_id]
+        deadline = time.monotonic() + 30
+        while store.state(case_id) != CaseState.ANSWERED:
+            assert time.monotonic() < deadline, store.state(case_id)
+            time.sleep(0.2)
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert answer is not None and answer.pdf_blobs
+    pdf = store.objects.get(answer.pdf_blobs[0])
+    assert pdf.startswith(b"%PDF")
+    return case_id, photos, pdf
+
+
+def _files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def test_a_training_round_trip_leaves_no_patient_data_in_clear(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        _, photos, pdf = _answered_in_training(store)
+    training.stop_sandboxes()
+    sandbox_files = _files(teleavis_home / "sandbox")
+    assert any(p.name == DATABASE for p in sandbox_files)
+    assert any(p.parent.name == "binaries" for p in sandbox_files), "photos and the PDF are kept, sealed"
+    # Pieces of the photos and of the report, taken where the bytes are their own (not a JPEG header).
+    pieces = [photo[len(photo) // 2: len(photo) // 2 + 48] for photo in photos]
+    pieces += [b"%PDF-", pdf[len(pdf) // 2: len(pdf) // 2 + 48]]
+    for path in _files(teleavis_home):
+        content = path.read_bytes()
+        where = path.relative_to(teleavis_home)
+        for secret in SECRETS:
+            for encoded in _encodings(secret):
+                assert encoded not in content, f"{secret!r} found in clear in {where}"
+        for piece in pieces:
+            assert piece not in content, f"photo or report bytes found in clear in {where}"
+
+
+def test_the_training_sandbox_wants_its_token_and_a_loopback_host(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        url = training.ensure_sandbox(store)
+    token = training.sandbox_token(url)
+    assert token and len(token) >= 32
+    port = url.split(":")[2].split("/")[0]
+    assert requests.get(f"{url}/metadata", timeout=10).status_code == 401
+    assert requests.get(f"{url}/Patient", headers={"Authorization": "Bearer guess"}, timeout=10).status_code == 401
+    good = {"Authorization": f"Bearer {token}"}
+    assert requests.get(f"{url}/Patient", headers=good, timeout=10).status_code == 200
+    for host in (f"localhost:{port}", f"[::1]:{port}", f"127.0.0.1:{port}"):
+        assert requests.get(f"{url}/metadata", headers={**good, "Host": host}, timeout=10).status_code == 200
+    # A web page whose name was rebound to 127.0.0.1 (DNS rebinding) sends its own name.
+    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1:{int(port) + 1}", f"localhost.evil:{port}"):
+        refused = requests.get(f"{url}/metadata", headers={**good, "Host": host}, timeout=10)
+        assert refused.status_code == 421, host
+    # The demo OAuth accounts are public: they must not open the training sandbox.
+    base = url.removesuffix("/fhir")
+    for form in ({"grant_type": "password", "username": "demo", "password": "demo", "client_id": "teleavis"},
+                 {"grant_type": "client_credentials", "client_id": "teleavis", "client_secret": "sandbox-secret"}):
+        assert requests.post(f"{base}/oauth/token", data=form, timeout=10).status_code in (400, 401)
+
+
+def test_configuring_a_real_platform_erases_the_training_data(teleavis_home: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open(teleavis_home) as store:
+        _answered_in_training(store)
+    assert _files(teleavis_home / "sandbox")
+    still_training = run_inprocess(capsys, "config", "set", "sandbox.answer_after_s", "5")
+    assert still_training.code == 0 and (teleavis_home / "sandbox").exists()
+    done = run_inprocess(capsys, "config", "set", "platform.url", "https://plateforme.example/fhir")
+    assert done.code == 0, done.err
+    assert "formation" in done.err
+    assert not (teleavis_home / "sandbox").exists()
+    with Store.open(teleavis_home) as store:
+        # And a sandbox folder that reappears (a restored backup, an older version) goes at next use.
+        (teleavis_home / "sandbox").mkdir()
+        (teleavis_home / "sandbox" / DATABASE).write_bytes(b"old")
+        assert training.ensure_sandbox(store) == "https://plateforme.example/fhir"
+    assert not (teleavis_home / "sandbox").exists()
+
+
+def test_retention_purges_the_sandbox_copy_of_a_purged_case(teleavis_home: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id, _, _ = _answered_in_training(store)
+        store.mark_read(case_id)
+        kept_id, _ = _distinctive_case(store)  # still in the outbox: retention keeps it
+        url = training.ensure_sandbox(store)
+        with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
+            Engine(store, client, RecordingListener(), case_budget_s=10.0).run_once()
+    training.stop_sandboxes()
+    sandbox = SandboxStore(teleavis_home / "sandbox", _key(teleavis_home))
+    try:
+        from sync.sandbox.purge import case_ids
+
+        assert case_ids(sandbox) == {case_id, kept_id}
+        binaries_before = sandbox.count_binaries()
+        purged_refs = {f"{rtype}/{r['id']}" for rtype in ("ServiceRequest", "Task") for r in sandbox.all(rtype)
+                       if any(i["value"] == case_id for i in r["identifier"])}
+        assert len(purged_refs) == 2
+    finally:
+        sandbox.close()
+    later = utc_now() + timedelta(days=366 * 21)
+    monkeypatch.setattr("app.retention.utc_now", lambda: later)
+    done = run_inprocess(capsys, "retention", "run")
+    assert done.code == 0, done.err
+    assert f"purged {case_id}" in done.out
+    sandbox = SandboxStore(teleavis_home / "sandbox", _key(teleavis_home))
+    try:
+        assert case_ids(sandbox) == {kept_id}
+        assert len(sandbox.all("Task")) == 1 and len(sandbox.all("ServiceRequest")) == 1
+        assert len(sandbox.all("Media")) == 2 and len(sandbox.all("Consent")) == 1
+        remaining = [r for rtype in sandbox.types() for r in sandbox.all(rtype)]
+        assert not [r["resourceType"] for r in remaining if purged_refs & set(_reference_strings(r))]
+        # Both cases are the same patient: the Patient stays for the kept one.
+        assert len(sandbox.all("Patient")) == 1
+        assert sandbox.count_binaries() == binaries_before - 3  # two photos and the report
+        assert len(list((teleavis_home / "sandbox" / "binaries").iterdir())) == sandbox.count_binaries()
+    finally:
+        sandbox.close()
+
+
+def _reference_strings(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in ([v] if k == "reference" and isinstance(v, str)
+                                                       else _reference_strings(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in _reference_strings(item)]
+    return []
+
+
+def _key(home: Path) -> DataKey:
+    with Store.open(home) as store:
+        return store.key
+
+
+def test_the_standalone_sandbox_refuses_a_network_address_without_a_token(teleavis_home: Path) -> None:
+    anywhere = "0.0.0.0"  # noqa: S104 - the point of the test
+    refused = run_process("sandbox", "--host", anywhere, "--port", "0")
+    assert refused.code == 2
+    assert "--token" in refused.err and anywhere in refused.err
+    assert not (teleavis_home / "sandbox").exists()
