@@ -3,19 +3,47 @@
 Each row is chained to the previous one by a keyed hash (HMAC under a key derived from the data
 key), so a row changed, removed or inserted out of order breaks the chain at that row. The table
 itself refuses UPDATE and DELETE (triggers); rows never hold patient data, only case ids.
+
+A chain alone cannot show rows cut from its end, or the whole log wiped: what is left still links.
+So the chain's head (sequence and hash) is also kept outside the database, sealed with the data key,
+in ``audit-head`` beside ``key.json``; it is moved up after each commit that appends (never down),
+carried in every backup's manifest, and ``verify`` checks the log still reaches it. ``verify`` also
+checks that every case has its ``created`` entry.
 """
 
 from __future__ import annotations
 
 import getpass
 import json
+import logging
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
-from app.crypto import DataKey
+from app import messages as M
+from app.crypto import DataKey, DecryptionFailed
+from app.db import after_commit
+from app.errors import StorageError
+from app.fsutil import atomic_write
 from app.model import iso, utc_now
 
+log = logging.getLogger(__name__)
+
+M.add({
+    "audit.problem.link": {"fr": "le premier maillon rompu est l'entrée n° {seq}",
+                           "en": "the first broken link is entry #{seq}"},
+    "audit.problem.cut": {"fr": "des entrées ont été supprimées à la fin (il en comptait au moins {seq}, "
+                                "il en reste {rows})",
+                          "en": "entries were removed from its end (it had at least {seq}, {rows} are left)"},
+    "audit.problem.head": {"fr": "sa tête scellée (fichier audit-head) est absente ou illisible",
+                           "en": "its sealed head (the audit-head file) is missing or unreadable"},
+    "audit.problem.uncreated": {"fr": "{n} dossier(s) n'ont plus leur entrée de création (premier : {id})",
+                                "en": "{n} case(s) no longer have their creation entry (first: {id})"},
+})
+
 GENESIS = "0" * 64
+HEAD_FILE = "audit-head"
+_HEAD_CONTEXT = b"teleavis audit head"
 
 ACTIONS = frozenset(
     {"created", "viewed", "edited", "queued", "sent", "exported", "deleted", "purged", "archived",
@@ -50,16 +78,105 @@ def append(conn: sqlite3.Connection, key: DataKey, action: str, case_id: str | N
         "INSERT INTO audit(seq, at, actor, action, case_id, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)",
         (seq, at, who, action, case_id, detail, prev, _digest(key, prev, seq, at, who, action, case_id, detail)),
     )
+    after_commit(conn, "audit-head", lambda: advance_head(conn, key))
+
+
+# -- the head, kept outside the database -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    hash: str
+
+
+class HeadDamaged(Exception):
+    """The head file is there but does not open under the data key."""
+
+
+def head_path(conn: sqlite3.Connection) -> Path | None:
+    """``audit-head`` beside the database file of ``conn`` (None for an in-memory database)."""
+    for row in conn.execute("PRAGMA database_list"):
+        if row[1] == "main":
+            return Path(row[2]).parent / HEAD_FILE if row[2] else None
+    return None
+
+
+def log_head(conn: sqlite3.Connection) -> Head:
+    """The last row of the log as the database has it (seq 0 for an empty log)."""
+    row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    return Head(int(row[0]), str(row[1])) if row else Head(0, GENESIS)
+
+
+def read_head(path: Path, key: DataKey) -> Head | None:
+    """The recorded head, None when there is no file, ``HeadDamaged`` when it does not open."""
+    try:
+        sealed = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise HeadDamaged(str(exc)) from exc
+    try:
+        value = json.loads(key.open(sealed, _HEAD_CONTEXT))
+        return Head(int(value["seq"]), str(value["hash"]))
+    except (DecryptionFailed, ValueError, KeyError, TypeError) as exc:
+        raise HeadDamaged("does not open") from exc
+
+
+def write_head(path: Path, key: DataKey, head: Head) -> None:
+    atomic_write(path, key.seal(json.dumps({"seq": head.seq, "hash": head.hash}).encode(), _HEAD_CONTEXT))
+
+
+def advance_head(conn: sqlite3.Connection, key: DataKey) -> None:
+    """Move the recorded head up to the log's (after a commit). Never down, and never made up: a
+    missing or damaged head file stays so, for ``verify`` to report (only ``establish_head`` creates one)."""
+    path = head_path(conn)
+    if path is None:
+        return
+    try:
+        recorded = read_head(path, key)
+        if recorded is None:
+            log.warning("the audit head file is missing; it is not recreated")
+            return
+        head = log_head(conn)
+        if head.seq > recorded.seq:
+            write_head(path, key, head)
+    except (HeadDamaged, StorageError, sqlite3.Error) as exc:
+        log.warning("the audit head was not moved up: %s", type(exc).__name__)
+
+
+def establish_head(conn: sqlite3.Connection, key: DataKey) -> None:
+    """Record the log's current head (a new data directory, the upgrade that introduces the head,
+    a restore from a backup checked against its own head)."""
+    path = head_path(conn)
+    if path is not None:
+        write_head(path, key, log_head(conn))
 
 
 @dataclass(frozen=True)
 class AuditCheck:
     rows: int
     first_broken: int | None  # seq of the first row whose link does not hold
+    #: Rows cut from the end or the log wiped: the recorded head (seq) the log no longer reaches;
+    #: -1 when the head file is missing or does not open.
+    head_lost: int | None = None
+    #: Cases with no ``created`` entry (their history was cut).
+    uncreated: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.first_broken is None
+        return self.first_broken is None and self.head_lost is None and not self.uncreated
+
+    def problem(self) -> str:
+        """What does not hold, in the user's language ("" when the log is intact)."""
+        if self.first_broken is not None:
+            return M.tr("audit.problem.link", seq=self.first_broken)
+        if self.head_lost == -1:
+            return M.tr("audit.problem.head")
+        if self.head_lost is not None:
+            return M.tr("audit.problem.cut", seq=self.head_lost, rows=self.rows)
+        if self.uncreated:
+            return M.tr("audit.problem.uncreated", n=len(self.uncreated), id=self.uncreated[0][:8])
+        return ""
 
 
 def verify(conn: sqlite3.Connection, key: DataKey) -> AuditCheck:
@@ -72,4 +189,29 @@ def verify(conn: sqlite3.Connection, key: DataKey) -> AuditCheck:
                 or digest != _digest(key, prev_hash, seq, at, actor, action, case_id, detail)):
             return AuditCheck(count, seq)
         prev, expected_seq = digest, seq + 1
-    return AuditCheck(count, None)
+    return AuditCheck(count, None, _head_lost(conn, key, Head(expected_seq - 1, prev)), _uncreated(conn))
+
+
+def _head_lost(conn: sqlite3.Connection, key: DataKey, reached: Head) -> int | None:
+    path = head_path(conn)
+    if path is None:
+        return None
+    try:
+        recorded = read_head(path, key)
+    except HeadDamaged:
+        return -1
+    if recorded is None:
+        return -1
+    if recorded.seq > reached.seq:
+        return recorded.seq
+    if recorded.seq > 0:
+        row = conn.execute("SELECT hash FROM audit WHERE seq = ?", (recorded.seq,)).fetchone()
+        if row is None or row[0] != recorded.hash:
+            return recorded.seq
+    return None
+
+
+def _uncreated(conn: sqlite3.Connection) -> tuple[str, ...]:
+    rows = conn.execute("SELECT id FROM cases WHERE id NOT IN "
+                        "(SELECT case_id FROM audit WHERE action = 'created' AND case_id IS NOT NULL) ORDER BY id")
+    return tuple(str(r[0]) for r in rows)

@@ -26,9 +26,9 @@ from app.store import Store
 
 M.add({
     "auditx.broken": {
-        "fr": "Export refusé : le journal d'audit est altéré (premier maillon rompu : entrée n° {seq}). "
+        "fr": "Export refusé : le journal d'audit est altéré ({problem}). "
               "Conservez ce poste en l'état et prévenez le responsable de la sécurité.",
-        "en": "Export refused: the audit trail has been tampered with (first broken link: entry #{seq}). "
+        "en": "Export refused: the audit trail has been tampered with ({problem}). "
               "Keep this computer as it is and tell the security officer."},
     "auditx.period": {"fr": "Période : {start} → {end} (jours UTC inclus)",
                       "en": "Period: {start} → {end} (UTC days, inclusive)"},
@@ -90,7 +90,7 @@ def export_csv(store: Store, target: Path, start: date | None = None, end: date 
     the export in the audit trail. ``AuditBroken`` when the chain does not hold."""
     check = audit.verify(store.conn, store.key)
     if not check.ok:
-        raise AuditBroken(M.tr("auditx.broken", seq=check.first_broken))
+        raise AuditBroken(M.tr("auditx.broken", problem=check.problem()))
     rows = audit_rows(store, start, end)
     who = actor or audit.current_actor()
     out = io.StringIO()

@@ -219,6 +219,7 @@ def _write_tar(store: Store, snapshot: Path, out: SealedWriter, created: str) ->
         blobs = sorted(view.referenced_blobs())
         cases = int(conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0])
         version = schema_version(conn)
+        head = audit.log_head(conn)
     finally:
         conn.close()
     copied = missing = size = 0
@@ -237,7 +238,7 @@ def _write_tar(store: Store, snapshot: Path, out: SealedWriter, created: str) ->
             size += len(data)
         manifest = {"format": FORMAT, "created": created, "app_version": __version__,
                     "schema_version": version, "cases": cases, "blobs": copied, "blob_bytes": size,
-                    "missing_blobs": missing}
+                    "missing_blobs": missing, "audit_head": {"seq": head.seq, "hash": head.hash}}
         _add(tar, "manifest.json", json.dumps(manifest, indent=2).encode("utf-8"))
     return {"cases": cases, "blobs": copied, "missing_blobs": missing}
 
@@ -298,6 +299,14 @@ def restore_backup(source: Path, data_dir: Path, passphrase: str, *, force: bool
             raise BackupError(M.tr("backup.newer", cases=newer.cases, entries=newer.audit_entries))
         conn = connect(staging / DB_FILE)
         try:
+            # The archive's audit log must reach the head its manifest carries; the restored data
+            # directory's head starts from there (an archive made before heads were kept has none).
+            carried = staged.manifest.get("audit_head")
+            if isinstance(carried, dict):
+                row = conn.execute("SELECT hash FROM audit WHERE seq = ?", (carried.get("seq"),)).fetchone()
+                if carried.get("seq") and (row is None or row[0] != carried.get("hash")):
+                    raise BackupError(M.tr("backup.damaged", path=str(source)))
+            audit.establish_head(conn, staged.key)
             audit_ok = audit.verify(conn, staged.key).ok
             with transaction(conn):
                 audit.append(conn, staged.key, "restored", None, actor=actor,

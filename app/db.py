@@ -213,8 +213,17 @@ def _migrate_4(conn: sqlite3.Connection, key: DataKey) -> None:
         conn.execute("UPDATE settings SET mac=? WHERE key=?", (row_tag(key, name, value, bool(encrypted)), name))
 
 
+def _migrate_5(conn: sqlite3.Connection, key: DataKey) -> None:
+    # The audit log's head is kept outside the database from now on (issue 13.6), so rows cut from
+    # its end show; it starts from the log as it is (a new data directory: the empty log).
+    from app.audit import establish_head
+
+    establish_head(conn, key)
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_1, _migrate_2, _migrate_3, Keyed(_migrate_4)]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_1, _migrate_2, _migrate_3, Keyed(_migrate_4), Keyed(_migrate_5)]
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -278,6 +287,16 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> None:
         dest.close()
 
 
+#: Work to do once the open transaction of a connection commits (by connection id, then by name so
+#: one job is done once per transaction); dropped when it rolls back.
+_after_commit: dict[int, dict[str, Callable[[], None]]] = {}
+
+
+def after_commit(conn: sqlite3.Connection, name: str, job: Callable[[], None]) -> None:
+    """Run ``job`` after the current ``transaction`` of ``conn`` commits (once per ``name``)."""
+    _after_commit.setdefault(id(conn), {})[name] = job
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction (``BEGIN IMMEDIATE``): all or nothing, errors classified."""
@@ -289,6 +308,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         yield conn
         conn.execute("COMMIT")
     except BaseException as exc:
+        _after_commit.pop(id(conn), None)
         if conn.in_transaction:
             try:
                 conn.execute("ROLLBACK")
@@ -297,6 +317,11 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         if isinstance(exc, sqlite3.Error):
             raise classify(exc) from exc
         raise
+    for job in _after_commit.pop(id(conn), {}).values():
+        try:
+            job()
+        except Exception:  # the change is committed; what follows it must not undo the caller's work
+            log.exception("a job after commit failed")
 
 
 def classify(exc: sqlite3.Error) -> Exception:

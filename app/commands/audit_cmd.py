@@ -13,9 +13,9 @@ M.add({
     "audit.help": {"fr": "journal d'audit", "en": "audit trail"},
     "audit.ok": {"fr": "Journal d'audit intact : {rows} entrées, chaîne vérifiée.",
                  "en": "Audit trail intact: {rows} entries, chain verified."},
-    "audit.broken": {"fr": "Journal d'audit altéré : le premier maillon rompu est l'entrée n° {seq}. "
+    "audit.broken": {"fr": "Journal d'audit altéré : {problem}. "
                            "Conservez ce poste en l'état et prévenez le responsable de la sécurité.",
-                     "en": "Audit trail tampered with: the first broken link is entry #{seq}. "
+                     "en": "Audit trail tampered with: {problem}. "
                            "Keep this computer as it is and tell the security officer."},
 })
 
@@ -33,5 +33,5 @@ def run_verify(args: argparse.Namespace) -> int:
     if check.ok:
         say(M.tr("audit.ok", rows=check.rows))
         return 0
-    say(M.tr("audit.broken", seq=check.first_broken))
+    say(M.tr("audit.broken", problem=check.problem()))
     return 1

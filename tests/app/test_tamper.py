@@ -159,3 +159,84 @@ def test_sync_stops_when_the_platform_address_was_rewritten(teleavis_home: Path,
         assert "Traceback" not in done.stderr
         assert attacker.count("Task") == 0 and attacker.binary_uploads == 0
         assert real.count("Task") == 0
+
+
+# -- 13.6: the audit log's head, kept outside the database -------------------------------------------
+
+def _cut_audit(home: Path, keep: int) -> None:
+    with _raw(home) as raw:
+        raw.execute("DROP TRIGGER audit_no_delete")
+        raw.execute("DELETE FROM audit WHERE seq > ?", (keep,))
+
+
+def test_audit_rows_cut_from_the_end_no_longer_verify(teleavis_home: Path) -> None:
+    from app import audit
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store)
+        store.get_case(case_id, audit_view=True)
+        store.get_case(case_id, audit_view=True)
+        rows = audit.verify(store.conn, store.key).rows
+        assert rows >= 3 and audit.verify(store.conn, store.key).ok
+    _cut_audit(teleavis_home, rows - 2)
+    with Store.open(teleavis_home) as store:
+        check = audit.verify(store.conn, store.key)
+        assert not check.ok
+        assert check.head_lost == rows
+        assert "supprimées" in check.problem()
+    done = teleavis("audit", "verify")
+    assert done.returncode == 1
+    assert "altéré" in done.stdout + done.stderr
+
+
+def test_an_audit_log_wiped_whole_no_longer_verifies(teleavis_home: Path) -> None:
+    from app import audit
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store)
+    _cut_audit(teleavis_home, 0)
+    with Store.open(teleavis_home) as store:
+        check = audit.verify(store.conn, store.key)
+        assert not check.ok and check.head_lost is not None
+        assert check.uncreated == (case_id,)
+    # And with the head file removed too: the missing head, and the case without its creation, show.
+    (teleavis_home / audit.HEAD_FILE).unlink()
+    with Store.open(teleavis_home) as store:
+        store.get_case(case_id, audit_view=True)  # an append does not make up a new head
+        check = audit.verify(store.conn, store.key)
+        assert check.head_lost == -1 and check.uncreated == (case_id,)
+        assert not (teleavis_home / audit.HEAD_FILE).exists()
+
+
+def test_a_case_without_its_created_entry_is_reported(teleavis_home: Path) -> None:
+    from app import audit
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store)
+    with _raw(teleavis_home) as raw:
+        raw.execute("INSERT INTO cases SELECT 'ffffffff-0000-0000-0000-000000000000', state, specialty, priority, "
+                    "initials, created_at, updated_at, content, revision, unread, task_id, request_id, task_version, "
+                    "platform_status, business_status, status_reason, answer, last_error FROM cases WHERE id=?",
+                    (case_id,))
+    with Store.open(teleavis_home) as store:
+        check = audit.verify(store.conn, store.key)
+        assert check.uncreated == ("ffffffff-0000-0000-0000-000000000000",)
+        assert "ffffffff" in check.problem()
+
+
+def test_the_head_is_carried_in_a_backup_and_restored_with_it(teleavis_home: Path, tmp_path: Path) -> None:
+    from app import audit
+    from app.backup import restore_backup, write_backup
+    from tests.conftest import PASSPHRASE
+
+    with Store.open(teleavis_home) as store:
+        make_case(store)
+        head = audit.log_head(store.conn)
+        write_backup(store, tmp_path / "b.tvbak")
+    other = tmp_path / "elsewhere"
+    info = restore_backup(tmp_path / "b.tvbak", other, PASSPHRASE)
+    assert info.audit_ok
+    with Store.open(other) as store:
+        recorded = audit.read_head(other / audit.HEAD_FILE, store.key)
+        assert recorded is not None and recorded.seq == head.seq + 1  # + the "restored" entry
+        assert audit.verify(store.conn, store.key).ok
