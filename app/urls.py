@@ -21,6 +21,8 @@ M.add({
         "en": "Address refused for {key}: “{url}”. Only an https:// address is accepted (http:// only to "
               "this machine: localhost, 127.0.0.1, ::1), so that the token and the photos never travel "
               "in clear."},
+    "url.insecure_short": {"fr": "adresse http:// refusée hors de cette machine : https:// exigé",
+                           "en": "http:// address refused off this machine: https:// required"},
 })
 
 #: Settings whose value is an address a secret or patient data is sent to.

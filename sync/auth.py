@@ -16,6 +16,7 @@ import requests
 
 from app import messages as M
 from app.errors import TeleavisError
+from app.urls import is_secure_url
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +26,21 @@ M.add({
               "La synchronisation est arrêtée ; rien n'a été perdu.",
         "en": "The platform refuses the credentials: sign in again (token expired or revoked). "
               "Syncing has stopped; nothing was lost."},
+    "auth.redirected": {
+        "fr": "L'adresse de connexion (OAuth) renvoie ailleurs (HTTP {status}) : le secret ne lui a pas été "
+              "renvoyé. Vérifiez le réglage platform.token_url avec la plateforme. La synchronisation est "
+              "arrêtée ; rien n'a été perdu.",
+        "en": "The sign-in (OAuth) address redirects elsewhere (HTTP {status}): the secret was not sent on. "
+              "Check the platform.token_url setting with the platform. Syncing has stopped; nothing was lost."},
 })
 
 
 class SignInRequired(TeleavisError):
     """The platform refused the token and a fresh one could not be had: the user must sign in."""
+
+
+class UnsafeSignIn(SignInRequired):
+    """The token endpoint is not HTTPS (off loopback) or redirects: no secret is sent, the user must fix it."""
 
 
 class TokenSource(Protocol):
@@ -84,9 +95,15 @@ class OAuthToken:
                 form.update(grant_type="refresh_token", refresh_token=self.refresh_token)
             else:
                 return False
+            if not is_secure_url(self.token_url):
+                raise UnsafeSignIn(M.tr("url.insecure", key="platform.token_url", url=self.token_url))
+            # Never followed: a 307 would post the client secret again, to wherever it points.
             answer = session.post(self.token_url, data=form, timeout=timeout,
-                                  headers={"Accept": "application/json"})
+                                  headers={"Accept": "application/json"}, allow_redirects=False)
             with answer:
+                if answer.is_redirect or 300 <= answer.status_code < 400:
+                    log.warning("token endpoint redirected (%d): not followed", answer.status_code)
+                    raise UnsafeSignIn(M.tr("auth.redirected", status=answer.status_code))
                 if answer.status_code in (400, 401, 403):
                     log.warning("token endpoint refused the grant (%d)", answer.status_code)
                     return False

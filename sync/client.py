@@ -32,6 +32,7 @@ import requests
 
 from app import messages as M
 from app.errors import TeleavisError
+from app.urls import check_secure_url
 from sync.auth import SignInRequired, StaticToken, TokenSource, token_source_from_settings
 from sync.mapping import location_id
 from sync.training import sandbox_token
@@ -182,6 +183,8 @@ class PlatformClient:
 
     def __init__(self, config: ClientConfig, tokens: TokenSource, *, policy: RetryPolicy | None = None,
                  stop: threading.Event | None = None) -> None:
+        # The token and the photos go there: https, or http to this machine only (``TeleavisError``).
+        check_secure_url("platform.url", config.base_url)
         self.config = config
         self.tokens = tokens
         self.policy = policy or RetryPolicy()

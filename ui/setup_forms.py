@@ -185,6 +185,14 @@ class PlatformForm(QWidget):
             return False
         if values["training"] == "on":
             values["training"] = "auto" if not values["platform.url"] else "on"
+        from app.urls import SECURE_URL_SETTINGS, check_secure_url
+
+        try:
+            for key in SECURE_URL_SETTINGS:
+                check_secure_url(key, values[key])
+        except TeleavisError as exc:
+            self.result.setText(exc.message)
+            return False
         self.changed = False
         for key, value in values.items():
             if self.store.settings.get(key) != value:

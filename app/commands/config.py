@@ -14,6 +14,7 @@ from app.commands.common import emit_json, open_store, say
 from app.db import transaction
 from app.settings import SETTINGS, parse
 from app.site import parse_site, save_site
+from app.urls import SECURE_URL_SETTINGS, check_secure_url
 
 M.add({
     "init.done": {"fr": "Site enregistré : {org} (FINESS {finess}), demandeur {name} (RPPS {rpps}).",
@@ -72,6 +73,8 @@ def run_set(args: argparse.Namespace) -> int:
     from sync.training import wipe_unless_training
 
     value = parse(args.key, args.value)
+    if args.key in SECURE_URL_SETTINGS:
+        check_secure_url(args.key, str(value), usage=True)
     with open_store() as store:
         with transaction(store.conn) as conn:
             store.settings.set(args.key, value, in_transaction=True)

@@ -24,6 +24,7 @@ from app import messages as M
 from app.commands.common import emit_json
 from app.doctor import CameraProbe, Check, PlatformProbe
 from app.paths import data_dir
+from app.urls import is_secure_url
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +186,9 @@ def probe_platform(root: Path) -> PlatformProbe | None:
     from sync.client import ClientConfig, PlatformClient
 
     url = str(settings["platform.url"])
+    if not is_secure_url(url):
+        # Nothing is sent there, not even a probe with the token.
+        return PlatformProbe(url, "unreachable", M.tr("url.insecure_short"))
     ca_bundle = str(settings.get("platform.ca_bundle") or "")
     if ca_bundle and not Path(ca_bundle).is_file():
         return PlatformProbe(url, "ca_missing", ca_bundle=ca_bundle)

@@ -1,0 +1,127 @@
+"""The token and the photos go over HTTPS only (plain HTTP to this machine excepted), and the
+OAuth token request is never re-posted where a redirect points."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+import requests
+
+from app.errors import TeleavisError
+from app.store import Store
+from app.urls import is_secure_url
+from sync.auth import OAuthToken, SignInRequired, StaticToken, UnsafeSignIn
+from sync.client import ClientConfig, PlatformClient
+from tests.support.cli import run_inprocess
+from tests.sync.sync_helpers import make_case, setup_site
+
+
+def test_which_addresses_are_secure() -> None:
+    for url in ("https://plateforme.example/fhir", "HTTPS://p.example:8443/fhir", "http://127.0.0.1:8765/fhir",
+                "http://localhost/fhir", "http://[::1]:9/fhir", "http://127.1.2.3/fhir"):
+        assert is_secure_url(url), url
+    for url in ("http://plateforme.example/fhir", "http://10.0.0.5/fhir", "http://localhost.evil.example/fhir",
+                "ftp://p.example/fhir", "plateforme.example/fhir", "https://", "http://127.0.0.1:99999/fhir",
+                "http://0.0.0.0/fhir"):
+        assert not is_secure_url(url), url
+
+
+def test_config_set_refuses_a_plain_http_platform_or_token_address(capsys: pytest.CaptureFixture[str]) -> None:
+    for key in ("platform.url", "platform.token_url"):
+        refused = run_inprocess(capsys, "config", "set", key, "http://plateforme.example/fhir")
+        assert refused.code == 2, refused.err
+        assert "https://" in refused.err and key in refused.err
+        assert run_inprocess(capsys, "config", "get", key).out.strip() == ""
+    for url in ("https://plateforme.example/fhir", "http://127.0.0.1:8765/fhir"):
+        assert run_inprocess(capsys, "config", "set", "platform.url", url).code == 0
+
+
+def test_a_plain_http_platform_already_set_is_refused_at_use(teleavis_home: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        # Set by an older version, or by hand: the settings refuse nothing themselves.
+        store.settings.set("platform.url", "http://plateforme.example/fhir")
+        store.settings.set("platform.token", "secret-token")
+        case_id = make_case(store)
+    done = run_inprocess(capsys, "sync", "--once")
+    assert done.code == 1
+    assert "https://" in done.err
+    with Store.open(teleavis_home) as store:
+        assert store.platform_info(case_id)["task_id"] is None
+    with pytest.raises(TeleavisError, match="https://"):
+        PlatformClient(ClientConfig("http://plateforme.example/fhir"), StaticToken("t"))
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Answers every POST with the class's status and headers, and keeps what it was sent."""
+
+    status = 200
+    headers_out: ClassVar[dict[str, str]] = {}
+    body_out = b'{"access_token": "fresh", "token_type": "Bearer"}'
+    received: ClassVar[list[bytes]]
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        type(self).received.append(self.rfile.read(length))
+        self.send_response(self.status)
+        for name, value in self.headers_out.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(self.body_out)))
+        self.end_headers()
+        self.wfile.write(self.body_out)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _serve(handler: type[_Recorder]) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def thief() -> Iterator[tuple[str, type[_Recorder]]]:
+    handler = type("Thief", (_Recorder,), {"received": []})
+    for url in _serve(handler):
+        yield url, handler
+
+
+@pytest.fixture
+def redirecting(thief: tuple[str, type[_Recorder]]) -> Iterator[tuple[str, type[_Recorder]]]:
+    handler = type("Redirecting", (_Recorder,), {"received": [], "status": 307,
+                                                  "headers_out": {"Location": thief[0] + "/steal"}})
+    for url in _serve(handler):
+        yield url + "/oauth/token", handler
+
+
+def test_the_token_request_does_not_follow_a_307(redirecting: tuple[str, type[_Recorder]],
+                                                 thief: tuple[str, type[_Recorder]]) -> None:
+    token_url, first = redirecting
+    source = OAuthToken(token_url, "teleavis", client_secret="the-client-secret")
+    with requests.Session() as session, pytest.raises(UnsafeSignIn) as raised:
+        source.refresh(session, (5.0, 5.0))
+    assert len(first.received) == 1 and b"the-client-secret" in first.received[0]
+    assert thief[1].received == [], "the client secret was re-posted where the redirect pointed"
+    assert "307" in raised.value.message and "platform.token_url" in raised.value.message
+    assert isinstance(raised.value, SignInRequired)  # the engine stops and says why
+    assert source.token() is None
+
+
+def test_a_plain_http_token_address_gets_no_secret() -> None:
+    source = OAuthToken("http://token.example/oauth/token", "teleavis", client_secret="the-client-secret")
+    with requests.Session() as session, pytest.raises(UnsafeSignIn, match="https://"):
+        source.refresh(session, (0.5, 0.5))

@@ -1,0 +1,34 @@
+"""The platform form (first-start wizard and settings): HTTPS only, and training data erased for a real platform."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.store import Store
+from sync import training
+
+
+def test_the_form_refuses_plain_http_and_erases_training_data_for_a_real_platform(qtbot: object, store: Store,
+                                                                                  teleavis_home: Path) -> None:
+    from ui.setup_forms import PlatformForm
+
+    training.ensure_sandbox(store)
+    assert (teleavis_home / "sandbox").is_dir()
+    form = PlatformForm(store)
+    qtbot.addWidget(form)  # type: ignore[attr-defined]
+    form.real.setChecked(True)
+    form.url.setText("http://plateforme.example/fhir")
+    assert form.save() is False
+    assert "https://" in form.result.text()
+    assert store.settings.get("platform.url") == ""
+    assert (teleavis_home / "sandbox").is_dir(), "nothing changed: the training data stays"
+
+    form.url.setText("https://plateforme.example/fhir")
+    form.token_url.setText("http://plateforme.example/token")
+    assert form.save() is False and "platform.token_url" in form.result.text()
+
+    form.token_url.setText("")
+    assert form.save() is True and form.changed
+    assert store.settings.get("platform.url") == "https://plateforme.example/fhir"
+    assert not (teleavis_home / "sandbox").exists()
+    assert training.ensure_sandbox(store) == "https://plateforme.example/fhir"
