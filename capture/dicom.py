@@ -25,22 +25,16 @@ from pydicom.pixels.utils import pixel_array
 from app.model import Patient
 from app.moments import fhir_date_time, parse_offset
 from capture import messages
+from capture.deidentify import allowed_copy
 from capture.importer import RGB, check_pixels
 
 OP_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.77.1.5.1"
 VL_PHOTO_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.77.1.4"
 
-# Tags that identify the patient (or the device unit) besides name, id, birth date and sex.
-_IDENTIFYING = (
-    "OtherPatientIDs", "OtherPatientIDsSequence", "OtherPatientNames", "PatientBirthName",
-    "PatientMotherBirthName", "PatientAddress", "PatientTelephoneNumbers", "PatientComments",
-    "PatientBirthTime", "EthnicGroup", "MedicalRecordLocator", "PatientInsurancePlanCodeSequence",
-    "MilitaryRank", "BranchOfService", "RegionOfResidence", "CountryOfResidence",
-    "ResponsiblePerson", "IssuerOfPatientID", "DeviceSerialNumber", "ImageComments",
-    "AdditionalPatientHistory", "PatientAge", "PatientWeight", "PatientSize",
-)
 _SEX = {"male": "M", "female": "F", "other": "O"}
 _MACULA_WORDS = ("macula", "macular", "fovea", "maculaire")
+# Where devices code the field: the region (eye, retina), the structure it is centred on, the view.
+_VIEW_SEQUENCES = ("AnatomicRegionSequence", "PrimaryAnatomicStructureSequence", "ViewCodeSequence")
 _DISC_WORDS = ("disc", "disk", "papill", "optic nerve", "nerf optique")
 # pydicom warns about non-conformant values that devices write every day; they are not errors.
 _LOCK = threading.Lock()
@@ -77,6 +71,10 @@ def read_dicom(data: bytes, *, name: str) -> DicomImage:
             frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
         except (AttributeError, ValueError, TypeError) as exc:
             raise messages.rejected("damaged", name=name) from exc
+        if not _uid(ds, "SOPClassUID", "MediaStorageSOPClassUID") or not _uid(
+                ds, "SOPInstanceUID", "MediaStorageSOPInstanceUID"):
+            # Without them the platform cannot tell one image from another: an export bug.
+            raise messages.rejected("dicom-no-uid", name=name)
         check_pixels(name, cols, rows * max(1, frames))
         try:
             pixels = pixel_array(ds, index=0 if frames > 1 else None)
@@ -98,6 +96,16 @@ def read_dicom(data: bytes, *, name: str) -> DicomImage:
         captured_at=_captured_at(ds),
         device=_device(ds),
     )
+
+
+def _uid(ds: Dataset, keyword: str, meta_keyword: str) -> bool:
+    """Whether the dataset has this UID, taking it from the file meta when only that has it."""
+    value = str(getattr(ds, keyword, "") or "").strip()
+    if not value:
+        value = str(getattr(getattr(ds, "file_meta", None), meta_keyword, "") or "").strip()
+        if value:
+            setattr(ds, keyword, value)
+    return bool(value)
 
 
 def _to_rgb(pixels: np.ndarray[Any, Any], ds: Dataset) -> RGB:
@@ -137,7 +145,7 @@ def _eye(ds: Dataset) -> str | None:
 
 def _view(ds: Dataset) -> str | None:
     texts: list[str] = []
-    for seq in ("AnatomicRegionSequence", "ViewCodeSequence"):
+    for seq in _VIEW_SEQUENCES:
         for item in getattr(ds, seq, []) or []:
             meaning = str(getattr(item, "CodeMeaning", "") or "")
             if meaning:
@@ -159,7 +167,7 @@ def _view(ds: Dataset) -> str | None:
 def _code_meanings(ds: Dataset) -> set[str]:
     return {
         str(getattr(item, "CodeMeaning", ""))
-        for seq in ("AnatomicRegionSequence", "ViewCodeSequence")
+        for seq in _VIEW_SEQUENCES
         for item in getattr(ds, seq, []) or []
     }
 
@@ -200,25 +208,24 @@ def _device(ds: Dataset) -> str:
 def rewrite_dicom(ds: Dataset, patient: Patient | None) -> bytes:
     """The DICOM file with the case's patient in place of whoever the device recorded.
 
-    Identifying tags beyond the four the expert needs are removed, and so are private tags:
-    manufacturers keep names and serial numbers there.
+    Only the allow-listed attributes are kept (:mod:`capture.deidentify`): no previous patient,
+    request, operator, institution, free-text description or private tag leaves with the image.
     """
-    ds.remove_private_tags()
-    for keyword in _IDENTIFYING:
-        if keyword in ds:
-            delattr(ds, keyword)
+    kept = allowed_copy(ds)
+    # The case's names may hold any letter: say the text is UTF-8.
+    kept.SpecificCharacterSet = "ISO_IR 192"
     if patient is None:
-        ds.PatientName = ""
-        ds.PatientID = ""
-        ds.PatientBirthDate = ""
-        ds.PatientSex = ""
+        kept.PatientName = ""
+        kept.PatientID = ""
+        kept.PatientBirthDate = ""
+        kept.PatientSex = ""
     else:
-        ds.PatientName = "^".join(part for part in (patient.family, " ".join(patient.given)) if part)
-        ds.PatientID = patient.ins or patient.local_id or ""
-        ds.PatientBirthDate = patient.birth_date.replace("-", "")
-        ds.PatientSex = _SEX.get(patient.sex, "")
+        kept.PatientName = "^".join(part for part in (patient.family, " ".join(patient.given)) if part)
+        kept.PatientID = patient.ins or patient.local_id or ""
+        kept.PatientBirthDate = patient.birth_date.replace("-", "")
+        kept.PatientSex = _SEX.get(patient.sex, "")
     buffer = io.BytesIO()
     with _LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ds.save_as(buffer, enforce_file_format=True)
+        kept.save_as(buffer, enforce_file_format=True)
     return buffer.getvalue()

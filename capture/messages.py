@@ -44,6 +44,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The DICOM file “{name}” holds no image: export the image itself from the "
         "retinograph (ophthalmic photography).",
     },
+    "dicom-no-uid": {
+        "fr": "Le fichier DICOM « {name} » n'a pas d'identifiant d'image (SOP Class / SOP Instance "
+        "UID) : la plateforme ne pourrait pas le distinguer d'un autre. Exportez-le à nouveau "
+        "depuis l'appareil, en DICOM standard.",
+        "en": "The DICOM file “{name}” has no image identifier (SOP Class / SOP Instance UID): "
+        "the platform could not tell it from another. Export it again from the device as "
+        "standard DICOM.",
+    },
     "dicom-unsupported": {
         "fr": "L'image DICOM « {name} » utilise une compression non prise en charge : "
         "exportez-la en JPEG ou en DICOM non compressé.",
