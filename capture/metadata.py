@@ -24,10 +24,10 @@ _KEEP_JPEG = {
     0xCC,  # DAC
     0xDB,  # DQT
     0xDD,  # DRI
-    0xE0,  # APP0 JFIF: pixel density, no personal data
     0xEE,  # APP14 Adobe: says whether the colour transform applies (CMYK/RGB JPEGs need it)
 } | {m for m in range(0xC0, 0xD0) if m not in (0xC4, 0xC8, 0xCC)}  # SOFn
 _ICC_TAG = b"ICC_PROFILE\x00"
+_JFIF_TAG = b"JFIF\x00"
 
 # PNG chunks kept: the image itself and what its colours mean. Text, eXIf and tIME are dropped.
 _KEEP_PNG = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"iCCP", b"sRGB", b"gAMA", b"cHRM", b"sBIT",
@@ -41,9 +41,10 @@ class MalformedImage(ValueError):
 def strip_jpeg(data: bytes) -> bytes:
     """``data`` with every metadata segment removed and the compressed scans kept byte for byte.
 
-    Kept: quantisation and Huffman tables, frame and scan headers, JFIF, Adobe and ICC profile
-    segments. Dropped: EXIF (GPS, serial number, maker notes, thumbnail), XMP, IPTC, comments, and
-    anything after the end of the primary image (multi-picture previews, depth maps, trailers).
+    Kept: quantisation and Huffman tables, frame and scan headers, the JFIF header (without its
+    thumbnail), Adobe and ICC profile segments. Dropped: EXIF (GPS, serial number, maker notes,
+    thumbnail), XMP, IPTC, MPF, JFXX thumbnails and other APP0 data, comments, and anything after
+    the end of the primary image (multi-picture previews, depth maps, trailers).
     """
     out = bytearray(b"\xff\xd8")
     pos = 2
@@ -74,7 +75,20 @@ def strip_jpeg(data: bytes) -> bytes:
             continue
         if marker in _KEEP_JPEG or (marker == 0xE2 and segment[4:16] == _ICC_TAG):
             out += segment
+        elif marker == 0xE0:
+            out += _jfif_header(segment)
         pos = seg_end
+
+
+def _jfif_header(segment: bytes) -> bytes:
+    """A JFIF APP0 segment reduced to its header (version, pixel density) without its thumbnail.
+
+    Other APP0 segments (JFXX thumbnail extensions, vendors' own data such as AVI1) are dropped:
+    a thumbnail may still show what the photo was cropped or blurred to hide.
+    """
+    if len(segment) < 18 or segment[4:9] != _JFIF_TAG:
+        return b""
+    return b"\xff\xe0\x00\x10" + segment[4:16] + b"\x00\x00"
 
 
 def _scan_end(data: bytes, pos: int) -> int:

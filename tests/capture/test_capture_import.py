@@ -24,6 +24,7 @@ from capture.dicom import OP_SOP_CLASS, VL_PHOTO_SOP_CLASS
 from capture.metadata import jpeg_scans, png_chunk
 from capture.pipeline import prepare_image_bytes, prepare_image_file
 from tests.capture.capture_labelled import jpeg_bytes
+from tests.support.jpeg import jpeg_layout, metadata_left
 
 GPS_IFD, EXIF_IFD = 0x8825, 0x8769
 BODY_SERIAL, DATETIME_ORIGINAL, MAKE, MODEL, ORIENTATION = 0xA431, 0x9003, 0x010F, 0x0110, 0x0112
@@ -63,6 +64,32 @@ def test_jpeg_loses_gps_serial_and_comment_but_keeps_its_compressed_data(skin_rg
     assert is_fhir_date_time(prepared.captured_at)
     assert prepared.device == "Apple iPhone 13"
     assert prepared.modality == "XC"
+
+
+def _app0(payload: bytes) -> bytes:
+    return b"\xff\xe0" + struct.pack(">H", len(payload) + 2) + payload
+
+
+def test_jpeg_loses_its_app0_thumbnails_and_vendor_data(skin_rgb: np.ndarray) -> None:
+    # A JFIF header carrying a 4×2 RGB thumbnail, a JFXX extension with a JPEG thumbnail of the
+    # uncropped photo, and a vendor's APP0 (webcams write AVI1): only the bare JFIF header may stay.
+    plain = jpeg_bytes(skin_rgb)
+    assert plain[2:4] == b"\xff\xe0"
+    (length,) = struct.unpack(">H", plain[4:6])
+    rest = plain[4 + length:]
+    jfif = _app0(b"JFIF\x00\x01\x02\x00\x00\x48\x00\x48\x04\x02" + bytes([200, 10, 10]) * 8)
+    jfxx = _app0(b"JFXX\x00\x10" + jpeg_bytes(skin_rgb[:64, :64]) + b"Paul Martin")
+    vendor = _app0(b"AVI1\x00" + b"Cabinet Dupont" + b"\x00" * 8)
+    original = b"\xff\xd8" + jfif + jfxx + vendor + rest
+
+    prepared = prepare_image_bytes(original, filename="dos.jpg", specialty="dermatology")
+
+    assert metadata_left(prepared.data) == []
+    for secret in (b"JFXX", b"Paul Martin", b"AVI1", b"Dupont", bytes([200, 10, 10]) * 8):
+        assert secret not in prepared.data
+    header = jpeg_layout(prepared.data).segments[0]
+    assert header.name == "APP0" and header.payload == b"JFIF\x00\x01\x02\x00\x00\x48\x00\x48\x00\x00"
+    assert jpeg_scans(prepared.data) == jpeg_scans(original)
 
 
 def test_rotated_jpeg_is_turned_upright_and_reencoded(skin_rgb: np.ndarray) -> None:
