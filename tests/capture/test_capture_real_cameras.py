@@ -1,0 +1,192 @@
+"""Photos straight from real cameras and phones (tests/fixtures/real-cameras, issue 15 §2).
+
+Every file is imported; its EXIF orientation is applied to the pixels; what it says besides its
+pixels (GPS, serial number, maker notes, XMP, IPTC, MPF, thumbnails) is gone, checked by parsing
+the output; the large ones are sent to the sandbox as one case; the small ones are refused for
+their size with a sentence, never with an internal error.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import ExifTags, Image
+
+from app.moments import is_fhir_date_time
+from capture.pipeline import PreparedImage, prepare_image_bytes
+from tests.support.cases import example_case
+from tests.support.cli import run_inprocess
+from tests.support.jpeg import jpeg_layout, metadata_left
+from tests.support.sending import import_and_send
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras"
+FILES = sorted(p.name for p in CORPUS.iterdir() if p.name != "README.md")
+ORIENTATIONS = [f"orientation_landscape_{n}.jpg" for n in range(1, 9)]
+#: A blank grey frame from a phone (its EXIF has a zero-length string): nothing to judge sharp.
+BLANK = "tests_67-0_length_string.jpg"
+
+
+def _is_small(name: str) -> bool:
+    with Image.open(CORPUS / name) as image:
+        short, long = sorted(image.size)
+    return short < 600 or long < 800
+
+
+SMALL = [name for name in FILES if _is_small(name)]
+LARGE = [name for name in FILES if name not in SMALL]
+
+
+@pytest.fixture(scope="module")
+def prepared() -> dict[str, PreparedImage]:
+    return {name: prepare_image_bytes((CORPUS / name).read_bytes(), filename=name, specialty="dermatology")
+            for name in FILES}
+
+
+def test_the_corpus_covers_what_the_issue_names() -> None:
+    assert {"IMG_5195.HEIC", "hdr_canon_hdr_YES.jpg", "tests_45-gps_ifd.jpg", *ORIENTATIONS} <= set(FILES)
+    assert len(SMALL) >= 8 and len(LARGE) >= 5
+    total = sum((CORPUS / name).stat().st_size for name in FILES)
+    assert total < 6 * 2**20
+
+
+def _exif_facts(name: str) -> dict[str, bytes]:
+    """Byte strings of the original's identifying metadata, to look for in the output."""
+    facts: dict[str, bytes] = {}
+    with Image.open(CORPUS / name) as image:
+        exif = image.getexif()
+        sub = exif.get_ifd(0x8769)
+        maker = sub.get(0x927C)
+        if isinstance(maker, bytes) and len(maker) >= 64:
+            facts["maker notes"] = maker[16:48]
+        serial = sub.get(0xA431) or exif.get_ifd(0x8769).get(0xC62F)
+        if isinstance(serial, str) and len(serial.strip()) >= 6:
+            facts["serial"] = serial.strip().encode()
+        model = exif.get(0x0110)
+        if isinstance(model, str) and len(model.strip("\x00 ")) >= 5:
+            facts["model"] = model.strip("\x00 ").encode()
+        xmp = image.info.get("xmp")
+        if isinstance(xmp, bytes | str) and xmp:
+            facts["xmp"] = b"ns.adobe.com/xap"
+        if exif.get_ifd(0x8825):
+            facts["gps"] = b"GPS"
+    return facts
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_real_file_is_imported_with_nothing_but_its_pixels(prepared: dict[str, PreparedImage],
+                                                                  name: str) -> None:
+    out = prepared[name]
+    assert out.content_type == "image/jpeg"
+    assert metadata_left(out.data) == []
+    with Image.open(io.BytesIO(out.data)) as image:
+        image.load()
+        assert len(image.getexif()) == 0
+        assert not {"exif", "xmp", "comment", "photoshop", "mpinfo"} & set(image.info)
+        assert image.size == (out.width, out.height)
+    for what, value in _exif_facts(name).items():
+        if what != "gps":
+            assert value not in out.data, what
+    assert out.captured_at is None or is_fhir_date_time(out.captured_at)
+    assert len(out.thumbnail) > 0
+
+
+def test_the_files_carried_what_must_go(prepared: dict[str, PreparedImage]) -> None:
+    # The corpus is worth something only if the originals hold what the output must not.
+    found = {name: set(metadata_left((CORPUS / name).read_bytes())) for name in FILES if name.endswith(".jpg")}
+    every = set().union(*found.values())
+    assert {"EXIF", "XMP", "IPTC", "MPF"} <= every
+    assert sum(_has_exif_thumbnail(name) for name in FILES) >= 5
+    facts = {name: _exif_facts(name) for name in FILES}
+    assert sum("gps" in f for f in facts.values()) >= 3
+    assert sum("maker notes" in f for f in facts.values()) >= 5
+    assert any("serial" in f for f in facts.values())
+
+
+def _has_exif_thumbnail(name: str) -> bool:
+    with Image.open(CORPUS / name) as image:
+        return 0x0201 in image.getexif().get_ifd(ExifTags.IFD.IFD1)  # JPEGInterchangeFormat
+
+
+def _dihedral(image: np.ndarray) -> dict[str, np.ndarray]:
+    turns = {f"rot{k * 90}": np.rot90(image, k) for k in range(4)}
+    return {**turns, **{f"flip-{key}": np.fliplr(value) for key, value in turns.items()}}
+
+
+def _small_grey(data: bytes | Image.Image, size: tuple[int, int]) -> np.ndarray:
+    image = data if isinstance(data, Image.Image) else Image.open(io.BytesIO(data))
+    return np.asarray(image.convert("L").resize(size, Image.Resampling.BOX), dtype=np.float32)
+
+
+@pytest.mark.parametrize("name", ORIENTATIONS)
+def test_each_exif_orientation_is_applied_to_the_pixels(prepared: dict[str, PreparedImage], name: str) -> None:
+    # Every orientation_landscape_N file shows the same waterfall; upright, each looks like N = 1.
+    reference = np.asarray(Image.open(CORPUS / "orientation_landscape_1.jpg").convert("L"), dtype=np.float32)
+    out = prepared[name]
+    assert (out.width, out.height) == (600, 450)
+    candidates = {key: _small_grey(Image.fromarray(value.astype(np.uint8)), (60, 45))
+                  for key, value in _dihedral(reference).items() if value.shape == reference.shape}
+    pixels = _small_grey(out.data, (60, 45))
+    distance = {key: float(np.mean(np.abs(pixels - value))) for key, value in candidates.items()}
+    best = min(distance, key=distance.__getitem__)
+    assert best == "rot0", distance
+    assert distance["rot0"] * 2 < min(v for k, v in distance.items() if k != "rot0"), distance
+
+
+@pytest.mark.parametrize("name", SMALL)
+def test_a_small_real_photo_says_it_is_too_small(prepared: dict[str, PreparedImage], name: str) -> None:
+    resolution = next(f for f in prepared[name].quality if f.check == "resolution")
+    assert resolution.level == "blocking"
+    assert "800×600" in resolution.message
+
+
+def test_a_case_of_small_real_photos_is_refused_for_their_size(capsys: pytest.CaptureFixture[str],
+                                                               tmp_path: Path) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    chosen = SMALL[:8]
+    for name in chosen:
+        (folder / name).write_bytes((CORPUS / name).read_bytes())
+    case_file = example_case(folder, images=[{"file": name, "body_site": "dos", "view": "far" if i % 2 else
+                                              "close-up"} for i, name in enumerate(chosen)])
+    imported = run_inprocess(capsys, "case", "import", str(case_file))
+    assert imported.code == 0, imported.err
+    assert "800×600" in imported.err
+
+    sent = run_inprocess(capsys, "case", "send", imported.out.strip())
+
+    assert sent.code == 1
+    assert sent.err.count("800×600") >= len(chosen)
+    assert "Erreur interne" not in sent.err and "Traceback" not in sent.err
+
+
+def test_the_large_real_photos_go_to_the_platform_as_one_case(capsys: pytest.CaptureFixture[str],
+                                                              tmp_path: Path) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    chosen = [name for name in LARGE if name != BLANK]
+    assert 5 <= len(chosen) <= 8
+    for name in chosen:
+        (folder / name).write_bytes((CORPUS / name).read_bytes())
+    images = [{"file": name, "body_site": "dos", "view": "far" if i % 2 else "close-up"}
+              for i, name in enumerate(chosen)]
+    case_file = example_case(folder, images=images)
+
+    delivery = import_and_send(capsys, tmp_path, case_file)
+
+    assert len(delivery.media) == len(chosen)
+    for media, binary in zip(delivery.media, delivery.binaries, strict=True):
+        assert media["content"]["contentType"] == "image/jpeg"
+        assert metadata_left(binary) == []
+        assert jpeg_layout(binary).trailer == b""
+        if "createdDateTime" in media:
+            assert is_fhir_date_time(media["createdDateTime"])
+    # Most of these cameras wrote a capture time without a zone: all of them arrived.
+    assert sum("createdDateTime" in m for m in delivery.media) >= len(chosen) - 1
+
+
+def test_a_blank_real_frame_is_judged_not_crashed_on(prepared: dict[str, PreparedImage]) -> None:
+    sharpness = next(f for f in prepared[BLANK].quality if f.check == "sharpness")
+    assert sharpness.level == "blocking" and "floue" in sharpness.message.lower()
