@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import pathlib
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -195,6 +196,22 @@ class CapturePanel(QWidget):
         if self.live.choice.currentData() != before and self.isVisible():
             self.live.stop()
             self.start_camera()
+
+    def focus_item(self, field: str) -> None:
+        """The keyboard goes where ``field`` (a checklist finding's) is fixed: an image's label, or the
+        live preview (where Space and F8 take the missing photo)."""
+        match = re.fullmatch(r"images\[(\d+)\]\.(\w+)", field)
+        images = self._case.images if self._case else []
+        if match and int(match.group(1)) < len(images):
+            image = images[int(match.group(1))]
+            self.select_image(image.id)
+            labels = self.labels
+            target = {"eye": labels.eye, "view": labels.view, "body_site": labels.body_site,
+                      "quality": labels.retake_button}.get(match.group(2), labels.view)
+            self.right_column.ensureWidgetVisible(target)
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        self.preview.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def case(self) -> Case | None:
         return self._case

@@ -7,14 +7,16 @@ Every edit goes into the ``Case`` at once, is saved by ``store.update_case`` aft
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -135,6 +137,21 @@ class CaseEditor(QWidget):
         self.gated = [self.identity_box, self.request_box, self.form_box, self.treatments_box]
         # Never narrower than the fields need: nothing is cut, the splitter takes the room elsewhere.
         scroll.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 6)
+        # Whatever brings the keyboard to a field (Tab from the next pane, F6, a click on the checklist),
+        # the field scrolls into view.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        body = self.scroll.widget()
+        if new is None or body is None or not body.isAncestorOf(new) or not self.isVisible():
+            return
+        # The whole field, not only its text cursor (what ensureWidgetVisible looks at): its bottom,
+        # then its top, which wins when the field is taller than the view.
+        corner = new.mapTo(body, QPoint(0, 0))
+        self.scroll.ensureVisible(corner.x(), corner.y() + new.height(), 0, 8)
+        self.scroll.ensureVisible(corner.x(), corner.y(), 0, 8)
 
     # -- building -----------------------------------------------------------------------------
 
@@ -352,6 +369,10 @@ class CaseEditor(QWidget):
             else:
                 binding = text_binding(key, QLineEdit(), empty=None)
             self._row(self.form_layout, binding, label)
+        # The form's fields are made after the treatments': put them back in the page's order for Tab.
+        chain = [self.summary, *(b.widget for k, b in self.bindings.items() if k.startswith("form.")), self.treatments]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     # -- the case -----------------------------------------------------------------------------
 
@@ -366,6 +387,7 @@ class CaseEditor(QWidget):
         self._load_treatments()
         self._identity_shown()
         self._gate()
+        self.scroll.verticalScrollBar().setValue(0)  # a case opens on its first section, the consent
 
     def apply(self, key: str, value: Any) -> None:
         """Set a field (undo/redo and prefilled values) in the case and in its widget."""

@@ -3,11 +3,12 @@ to edit; the follow view once it has left."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from app import messages as M
 from app.errors import TeleavisError
@@ -25,6 +26,17 @@ if TYPE_CHECKING:
     from ui.capture_panel import CapturePanel
 
 log = logging.getLogger(__name__)
+
+
+def focus_chain(root: QWidget) -> list[QWidget]:
+    """``root``'s descendants that Tab reaches, in the window's focus chain order."""
+    found = []
+    widget = root.nextInFocusChain()
+    while widget is not root:
+        if root.isAncestorOf(widget) and widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value:
+            found.append(widget)
+        widget = widget.nextInFocusChain()
+    return found
 
 
 class CaptureSlot(QWidget):
@@ -60,6 +72,10 @@ class CaptureSlot(QWidget):
         if self.panel is not None:
             self.panel.specialty_changed()
 
+    def focus_item(self, field: str) -> None:
+        """Give the keyboard to where an image item is fixed (F6, the checklist)."""
+        self.ensure().focus_item(field)
+
     def stop_camera(self) -> None:
         if self.panel is not None:
             self.panel.stop_camera()
@@ -76,10 +92,18 @@ class CasePage(QWidget):
         self.case: Case | None = None
         self.findings: list[Finding] = []
         layout = QVBoxLayout(self)
+        top = QHBoxLayout()
         self.header = QLabel(objectName="caseHeader")
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.header)
+        top.addWidget(self.header, 1)
+        # Always in view, above the editor or the follow view: after sending, the way back is a button.
+        self.back = QPushButton(self.tr("← Liste des dossiers"))
+        self.back.setToolTip(self.tr("Retour à la liste des dossiers (Alt+←)"))
+        self.back.setAutoDefault(False)
+        self.back.clicked.connect(self.closed)
+        top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         self.attention = QLabel(objectName="attentionBanner")
         self.attention.setWordWrap(True)
         self.attention.hide()
@@ -134,7 +158,10 @@ class CasePage(QWidget):
                                            "Corrigez-le puis envoyez-le à nouveau.")
                                    .format(words=info["last_error"] or ""))
             self.editor.set_case(case)
+            first_time = self.capture.panel is None
             self.capture.set_case(case)
+            if first_time:
+                self._order_tabs()
             self.views.setCurrentWidget(self.split)
             self.saved_state.setText(self.tr("Chaque modification est enregistrée automatiquement."))
             self.saved_state.show()
@@ -145,6 +172,16 @@ class CasePage(QWidget):
             self.saved_state.hide()
             self.follow.set_case(case)
             self.views.setCurrentWidget(self.follow)
+
+    def _order_tabs(self) -> None:
+        """Tab goes down the editor, then through the capture panel (made on first use, so last in Qt's
+        chain), then to the checklist and its "Envoyer"."""
+        editor, panel, checklist = focus_chain(self.editor), focus_chain(self.capture), focus_chain(self.checklist)
+        if not (editor and panel and checklist):
+            return
+        chain = [editor[-1], *panel, checklist[0]]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def editing(self) -> bool:
         return self.case is not None and self.views.currentWidget() is self.split
@@ -191,8 +228,8 @@ class CasePage(QWidget):
         self.revalidate()
 
     def go_to(self, field: str) -> None:
-        if field.startswith("images") or field == "images":
-            self.capture.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if field.startswith("images"):
+            self.capture.focus_item(field)
             return
         if field.startswith("site"):
             self.checklist.blocked(self.tr("Le site se règle dans Réglages (Ctrl+,)."))

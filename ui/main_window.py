@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
             self.pages.insertWidget(1, page)
             page.queued.connect(self._queued)
             page.export_pdf.connect(self.export_report)
+            page.closed.connect(self.show_worklist)
             page.follow.read.connect(lambda _case_id: self._update_badge())
             self.undo_group.addStack(page.editor.undo_stack)
             self.undo_group.setActiveStack(page.editor.undo_stack)

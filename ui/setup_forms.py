@@ -149,7 +149,10 @@ class PlatformForm(QWidget):
                        self.ca_bundle]
         row = QHBoxLayout()
         self.test_button = QPushButton(self.tr("Tester la connexion"))
+        # Entrée after a test goes on with the dialog (its default button), never tests again.
+        self.test_button.setAutoDefault(False)
         self.test_button.clicked.connect(self.test)
+        self._testing = False
         row.addWidget(self.test_button)
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -207,11 +210,15 @@ class PlatformForm(QWidget):
 
     def test(self) -> None:
         """Ask the platform (or the sandbox) for its capability statement, off the main thread."""
+        if self._testing:
+            return
         values = self.values()
         training = values["training"] == "on"
         store = self.store
         self.result.setText(self.tr("Test en cours…"))
-        self.test_button.setEnabled(False)
+        # Not disabled: a disabled button hands the keyboard on to the next one (the wizard's
+        # "Précédent"), and Entrée then went back.
+        self._testing = True
 
         def check() -> tuple[bool, str]:
             from sync.client import check_reachable
@@ -230,13 +237,13 @@ class PlatformForm(QWidget):
 
         def done(result: tuple[bool, str]) -> None:
             ok, words = result
-            self.test_button.setEnabled(True)
+            self._testing = False
             self.result.setText(self.tr("Connexion réussie ({words}).").format(words=words) if ok else
                                 self.tr("Échec : {words}").format(words=words))
             self.tested.emit(ok, words)
 
         def failed(exc: BaseException) -> None:
-            self.test_button.setEnabled(True)
+            self._testing = False
             self.result.setText(self.tr("Échec : {words}").format(
                 words=exc.message if isinstance(exc, TeleavisError) else type(exc).__name__))
             self.tested.emit(False, "")

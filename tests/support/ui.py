@@ -107,3 +107,17 @@ def answered_case(store: Any) -> str:
             expert="Hélène MOREAU", issued="2026-11-23T10:00:00+01:00", follow_up_days=14))
         store.transition(case.id, CaseState.ANSWERED, conn=conn)
     return case.id
+
+
+def open_from_list(qtbot: Any, window: Any, case_id: str) -> None:
+    """Select the case's row and press Entrée, as the nurse does."""
+    from PySide6.QtCore import Qt
+
+    worklist = window.worklist
+    worklist.set_filter("all")
+    row = worklist.model.row_of(case_id)
+    assert row >= 0
+    worklist.table.setFocus()
+    worklist.table.selectRow(row)
+    qtbot.keyClick(worklist.table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    assert window.pages.currentWidget() is window.case_page and window.case_page.case.id == case_id

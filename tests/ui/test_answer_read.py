@@ -13,22 +13,10 @@ from PySide6.QtWidgets import QWidget
 from app.model import CaseState
 from app.store import Store
 from tests.conftest import PASSPHRASE
-from tests.support.ui import activate, complete_case, type_text
+from tests.support.ui import activate, complete_case, open_from_list, type_text
 from ui.main_window import MainWindow
 
 LOOP_MS = 60_000
-
-
-def open_from_list(qtbot: Any, window: MainWindow, case_id: str) -> None:
-    """Select the case's row with the keyboard and press Entrée, as the nurse does."""
-    worklist = window.worklist
-    worklist.set_filter("all")
-    row = worklist.model.row_of(case_id)
-    assert row >= 0
-    worklist.table.setFocus()
-    worklist.table.selectRow(row)
-    qtbot.keyClick(worklist.table, Qt.Key.Key_Return)
-    assert window.pages.currentWidget() is window.case_page and window.case_page.case.id == case_id
 
 
 def send_and_wait_for_answer(qtbot: Any, window: MainWindow, store: Store, case_id: str,

@@ -3,12 +3,15 @@ missing item, getting back to the list."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
+from app.model import CaseState
 from app.store import Store
-from tests.support.ui import activate, pick
+from tests.support.ui import activate, complete_case, open_from_list, pick
 from ui.main_window import MainWindow
 
 JOB_MS = 30_000
@@ -61,4 +64,129 @@ def test_changing_the_specialty_changes_the_capture_panel_at_once(qtbot: Any, st
     assert panel.camera_choice.currentData() == "demo:dermatology"
     assert panel.labels.body_site.isVisible() and not panel.labels.eye.isVisible()
     assert list(panel.checklist.marks()) == skin_views
+    window.shutdown()
+
+
+def started(qtbot: Any, store: Store) -> MainWindow:
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    activate(qtbot, window)
+    return window
+
+
+def test_after_sending_a_button_and_alt_left_go_back_to_the_list(qtbot: Any, store: Store, tmp_path: Path,
+                                                                 sync_runner: None) -> None:
+    case_id = complete_case(store, tmp_path / "case")
+    window = started(qtbot, store)
+    open_from_list(qtbot, window, case_id)
+    page = window.case_page
+    qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not page.editing(), timeout=5000)
+    assert store.state(case_id) == CaseState.QUEUED
+    assert page.back.isVisible() and "Liste des dossiers" in page.back.text()
+    qtbot.mouseClick(page.back, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.worklist
+
+    open_from_list(qtbot, window, case_id)
+    qtbot.keyClick(page.follow, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.pages.currentWidget() is window.worklist
+    window.shutdown()
+
+
+def in_view(widget: QWidget, area: Any) -> bool:
+    """Whether ``widget`` is wholly inside the scroll area's viewport."""
+    viewport = area.viewport()
+    top_left = widget.mapTo(viewport, QPoint(0, 0))
+    return viewport.rect().contains(QRect(top_left, widget.size()))
+
+
+def test_a_new_case_opens_on_its_consent(qtbot: Any, store: Store, tmp_path: Path, sync_runner: None) -> None:
+    case_id = complete_case(store, tmp_path / "case")
+    window = started(qtbot, store)
+    open_from_list(qtbot, window, case_id)
+    editor = window.case_page.editor
+    bar = editor.scroll.verticalScrollBar()
+    assert bar.maximum() > 0, "the form is taller than the screen"
+    bar.setValue(bar.maximum())  # the nurse had scrolled down to the treatments
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.case_page.case.id != case_id
+    assert bar.value() == 0
+    assert in_view(editor.consent_box, editor.scroll)
+    assert editor.consent_given.hasFocus()
+    window.shutdown()
+
+
+def test_tab_goes_down_the_page_and_brings_each_field_into_view(qtbot: Any, store: Store, tmp_path: Path,
+                                                                sync_runner: None) -> None:
+    case_id = complete_case(store, tmp_path / "case")
+    window = started(qtbot, store)
+    open_from_list(qtbot, window, case_id)
+    page = window.case_page
+    editor = page.editor
+    panel = page.capture.ensure()
+    body = editor.scroll.widget()
+    editor.consent_given.setFocus()
+    seen: list[QWidget] = []
+    for _ in range(60):
+        focused = QApplication.focusWidget()
+        if focused is None or not body.isAncestorOf(focused):
+            break
+        seen.append(focused)
+        assert in_view(focused, editor.scroll), f"{type(focused).__name__} has the focus out of view"
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    tops = [widget.mapTo(body, QPoint(0, 0)).y() for widget in seen]
+    assert tops == sorted(tops), "Tab jumps back up the form"
+    form_fields = [b.widget for k, b in editor.bindings.items() if k.startswith("form.")]
+    assert all(field in seen for field in form_fields), "a field of the specialty form is skipped"
+    assert editor.treatments in seen
+    # Then the capture panel, then the checklist and its "Envoyer".
+    after = QApplication.focusWidget()
+    assert after is not None and panel.isAncestorOf(after), type(after).__name__
+    for _ in range(40):
+        focused = QApplication.focusWidget()
+        if focused is None or not panel.isAncestorOf(focused):
+            break
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    assert page.checklist.isAncestorOf(QApplication.focusWidget())
+    window.shutdown()
+
+
+def test_f6_gives_the_keyboard_to_each_missing_item_photos_included(qtbot: Any, store: Store,
+                                                                    sync_runner: None) -> None:
+    window = started(qtbot, store)
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    page = window.case_page
+    editor = page.editor
+    panel: Any = page.capture.ensure()
+    qtbot.keyClick(editor.consent_given, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=JOB_MS)
+
+    # F6 walks the missing items; each time the keyboard is on the item's field, in view.
+    reached_preview = False
+    for _ in range(30):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6)
+        focused = QApplication.focusWidget()
+        assert focused is not None and focused.isVisible()
+        if editor.scroll.widget().isAncestorOf(focused):
+            assert in_view(focused, editor.scroll)
+            assert any(b.widget is focused for b in editor.bindings.values()) or focused is editor.treatments
+        if focused is panel.preview:
+            reached_preview = True
+            break
+    assert reached_preview, "F6 never brought the keyboard to the photos"
+    # F8 there takes the photo at once (no Tab needed first).
+    qtbot.keyClick(panel.preview, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: len(page.case.images) == 1, timeout=JOB_MS)
+    # The new photo has no site nor view: F6 goes to its labels.
+    labels = panel.labels
+    for _ in range(30):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6)
+        if QApplication.focusWidget() in (labels.body_site, labels.view):
+            break
+    else:
+        raise AssertionError("F6 never brought the keyboard to the photo's labels")
+    assert labels.image is not None and labels.image.id == page.case.images[0].id
     window.shutdown()
