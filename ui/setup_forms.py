@@ -107,6 +107,7 @@ class _Probe:
     def __init__(self, store: Store, values: dict[str, Any]) -> None:
         self.settings = _Overlay(store, values)
         self.data_dir = store.data_dir
+        self.key = store.key  # the training sandbox seals its data under the data key
 
 
 class PlatformForm(QWidget):

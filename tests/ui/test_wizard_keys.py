@@ -28,7 +28,8 @@ def test_enter_after_testing_the_connection_goes_forward(qtbot: Any, store: Stor
     assert form.training.isChecked()
     form.test_button.setFocus()
     qtbot.keyClick(form.test_button, Qt.Key.Key_Space)  # "Tester la connexion", from the keyboard
-    qtbot.waitUntil(lambda: "réussie" in form.result.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "Test en cours" not in form.result.text(), timeout=30_000)
+    assert "réussie" in form.result.text(), form.result.text()
     page_before = wizard.currentId()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert wizard.currentId() > page_before or wizard.result() == QWizard.DialogCode.Accepted, (
