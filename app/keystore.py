@@ -133,6 +133,8 @@ class KeyStore:
 
     data_dir: Path
     passphrase: PassphraseSource = passphrase_from_env_or_terminal
+    #: How many times a wrong passphrase is asked again before giving up (the window asks a few).
+    tries: int = 1
 
     @property
     def path(self) -> Path:
@@ -170,11 +172,15 @@ class KeyStore:
             log.warning("the keyring entry does not match this data directory")
             key = None
         if key is None and meta.get("passphrase"):
-            secret = self.passphrase(False)
-            if not secret:
-                raise DataLocked(M.tr("key.need_passphrase", env=PASSPHRASE_ENV))
-            key = _unwrap(meta["passphrase"], secret)
-            if key is None or not _check(meta, key):
+            for _ in range(max(1, self.tries)):
+                secret = self.passphrase(False)
+                if not secret:
+                    raise DataLocked(M.tr("key.need_passphrase", env=PASSPHRASE_ENV))
+                key = _unwrap(meta["passphrase"], secret)
+                if key is not None and _check(meta, key):
+                    break
+                key = None
+            if key is None:
                 raise WrongPassphrase(M.tr("key.wrong_passphrase"))
             if _cost(meta["passphrase"]) < _cost(None):
                 self._rewrap(meta["passphrase"], key, secret)

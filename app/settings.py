@@ -57,13 +57,15 @@ _DECLARED = [
 SETTINGS: dict[str, Setting] = {s.key: s for s in _DECLARED}
 #: Written by ``init`` and by the program itself, readable by ``config get``.
 INTERNAL_PREFIXES = ("site.", "sync.", "state.")
+#: Internal settings kept sealed (the screen lock's PIN hash: app/screen_lock.py).
+INTERNAL_SECRETS = frozenset({"state.lock.pin"})
 
 
 def _declared(key: str) -> Setting | None:
     if key in SETTINGS:
         return SETTINGS[key]
     if key.startswith(INTERNAL_PREFIXES):
-        return Setting(key, object, None)
+        return Setting(key, object, None, secret=key in INTERNAL_SECRETS)
     return None
 
 

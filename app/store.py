@@ -78,10 +78,12 @@ class Store:
 
     @classmethod
     def open(cls, data_dir: Path | None = None, *,
-             passphrase: PassphraseSource = passphrase_from_env_or_terminal, defer_key: bool = False) -> Store:
+             passphrase: PassphraseSource = passphrase_from_env_or_terminal, defer_key: bool = False,
+             passphrase_tries: int = 1) -> Store:
         """Unlock (or, for a new data directory, create) the key, then open and migrate the database.
 
         ``defer_key``: a key in the OS keyring is fetched on first use (see ``KeyStore.unlock``).
+        ``passphrase_tries``: how many times a wrong passphrase is asked again (the window's dialog).
         """
         root = data_dir or default_data_dir()
         try:
@@ -90,7 +92,7 @@ class Store:
                 os.chmod(root, 0o700)
         except OSError as exc:
             raise StorageError(M.tr("storage.cannot_create", path=str(root))) from exc
-        keys = KeyStore(root, passphrase)
+        keys = KeyStore(root, passphrase, passphrase_tries)
         key = keys.unlock(defer=defer_key) if keys.exists() else keys.create()
         db_path = root / DB_FILE
         conn = connect(db_path)

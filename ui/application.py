@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -17,11 +19,13 @@ from PySide6.QtWidgets import QApplication
 
 from app import i18n, logs
 from app.errors import DataLocked, TeleavisError
-from app.keystore import PASSPHRASE_ENV
 from app.paths import data_dir, log_dir
 from app.site import load_requester
 from app.store import Store
 from ui import resources
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -102,15 +106,55 @@ def make_application(argv: list[str]) -> QApplication:
 
 
 def open_store(root: Path | None = None) -> Store:
-    """The unlocked store; the passphrase comes from the environment or from the unlock dialog."""
-    def passphrase(confirm: bool) -> str | None:
-        from ui.unlock_dialog import ask_passphrase
-
-        return os.environ.get(PASSPHRASE_ENV) or ask_passphrase(confirm)
+    """The unlocked store; the passphrase comes from the environment or from the unlock dialog, which
+    asks again after a wrong one (``START_TRIES`` in all) instead of closing at the first typo."""
+    from ui.unlock_dialog import START_TRIES, StartPassphrase
 
     # A key in the OS keyring is fetched just after the window shows (MainWindow.start): the worklist
     # needs none. A key under a passphrase is asked for here, before anything is shown.
-    return Store.open(root or data_dir(), passphrase=passphrase, defer_key=True)
+    return Store.open(root or data_dir(), passphrase=StartPassphrase(), defer_key=True,
+                      passphrase_tries=START_TRIES)
+
+
+def stored_language(root: Path) -> str | None:
+    """The ``language`` setting as stored, read before the data is unlocked so that the unlock
+    dialog already speaks it (display only: nothing is acted on from it)."""
+    import sqlite3
+
+    from app.db import DB_FILE
+
+    path = root / DB_FILE
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value, encrypted FROM settings WHERE key = 'language'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    if row is None or row[1] or not isinstance(row[0], str):
+        return None
+    try:
+        value = json.loads(row[0])
+    except ValueError:
+        return None
+    return value if value in i18n.SUPPORTED else None
+
+
+def start_window(store: Store) -> MainWindow:
+    """The main window, shown and started; locked first when the lock asks for it at start
+    (app/screen_lock.py: a key from the keyring and a PIN or passphrase set)."""
+    from app import screen_lock
+    from ui.main_window import MainWindow
+
+    window = MainWindow(store)
+    if screen_lock.locks_at_start(store):
+        window.lock()
+    window.show()
+    window.start()
+    return window
 
 
 def run(argv: list[str]) -> int:
@@ -118,7 +162,7 @@ def run(argv: list[str]) -> int:
     app = make_application([a for a in argv if a != "--training"])
     root = data_dir()
     logs.setup(log_dir(root))
-    install_language(app, i18n.system_language())
+    install_language(app, choose_language(stored_language(root)))
     try:
         store = open_store(root)
     except TeleavisError as exc:
@@ -136,11 +180,7 @@ def run(argv: list[str]) -> int:
             wizard = SetupWizard(store)
             if not wizard.exec():
                 return 0
-        from ui.main_window import MainWindow
-
-        window = MainWindow(store)
-        window.show()
-        window.start()
+        window = start_window(store)
         if os.environ.get("TELEAVIS_READY_MARKER") == "1":
             # For the cold-start benchmark: ready once the first event-loop turn has drawn the window.
             from PySide6.QtCore import QTimer

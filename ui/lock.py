@@ -1,57 +1,23 @@
 """The lock: after the idle delay (setting ``lock.minutes``) patient data hides behind the lock
-screen until the PIN or the session passphrase is typed."""
+screen until the PIN or the passphrase is typed. The rules (what opens it, how many tries, when
+the window starts locked) are in app/screen_lock.py; this is only the screen."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
-import os
-from typing import Any
+import math
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from app import screen_lock
 from app.store import Store
-
-PIN_SETTING = "state.lock_pin"
-_PIN_ROUNDS = 200_000
 
 
 @functools.cache
 def _input_events() -> frozenset[QEvent.Type]:
     return frozenset((QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
                       QEvent.Type.Wheel, QEvent.Type.TouchBegin))
-
-
-def hash_pin(pin: str, salt: bytes | None = None) -> dict[str, Any]:
-    salt = salt or os.urandom(16)
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), salt, _PIN_ROUNDS)
-    return {"salt": salt.hex(), "hash": digest.hex(), "rounds": _PIN_ROUNDS}
-
-
-def pin_matches(stored: dict[str, Any], pin: str) -> bool:
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), bytes.fromhex(stored["salt"]),
-                                 int(stored.get("rounds", _PIN_ROUNDS)))
-    return hmac.compare_digest(digest.hex(), stored["hash"])
-
-
-def passphrase_matches(store: Store, secret: str) -> bool:
-    """Whether ``secret`` opens this data directory's key (only when it has a passphrase)."""
-    from app.errors import DataLocked
-    from app.keystore import KeyStore
-
-    try:
-        return KeyStore(store.data_dir).passphrase_opens(secret)
-    except DataLocked:  # key file missing or unreadable: no passphrase can match
-        return False
-
-
-def secret_matches(store: Store, secret: str) -> bool:
-    stored = store.settings.get(PIN_SETTING)
-    if stored and pin_matches(stored, secret):
-        return True
-    return passphrase_matches(store, secret)
 
 
 class IdleWatcher(QObject):
@@ -117,24 +83,44 @@ class LockScreen(QWidget):
         self.secret.setMaximumWidth(360)
         self.secret.returnPressed.connect(self.try_unlock)
         layout.addWidget(self.secret, 0, Qt.AlignmentFlag.AlignHCenter)
-        button = QPushButton(self.tr("Déverrouiller"))
-        button.clicked.connect(self.try_unlock)
-        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.button = QPushButton(self.tr("Déverrouiller"))
+        self.button.clicked.connect(self.try_unlock)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.problem = QLabel()
         self.problem.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.problem)
         layout.addStretch(2)
+        self._wait_timer = QTimer(self, singleShot=True)
+        self._wait_timer.timeout.connect(self._show_wait)
+        self._waiting = False
 
     def reset(self) -> None:
         self.secret.clear()
         self.problem.clear()
+        self._show_wait()
         self.secret.setFocus()
 
     def try_unlock(self) -> None:
-        if secret_matches(self.store, self.secret.text()):
-            self.secret.clear()
+        attempt = screen_lock.try_secret(self.store, self.secret.text())
+        self.secret.clear()
+        if attempt.ok:
             self.problem.clear()
             self.unlocked.emit()
-        else:
-            self.secret.clear()
-            self.problem.setText(self.tr("Code ou phrase secrète incorrect."))
+            return
+        self.problem.setText(self.tr("Code ou phrase secrète incorrect."))
+        self._show_wait()
+
+    def _show_wait(self) -> None:
+        """After too many wrong tries: the field stays shut, and says for how long."""
+        left = screen_lock.wait_left(self.store) if self.store.key.loaded else 0.0
+        waiting = left > 0
+        self.secret.setEnabled(not waiting)
+        self.button.setEnabled(not waiting)
+        if waiting:
+            self.problem.setText(self.tr("Trop d'essais incorrects. Réessayez dans %n seconde(s).", "",
+                                         math.ceil(left)))
+            self._wait_timer.start(min(1000, int(left * 1000) + 1))
+        elif self._waiting:
+            self.problem.clear()
+            self.secret.setFocus()
+        self._waiting = waiting

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import screen_lock
 from app.errors import TeleavisError
 from app.model import Case, CaseState
 from app.store import Store
@@ -267,7 +268,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True  # news still queued from the sync thread is dropped from here on
         self._leave_case()
-        for timer in (self._status_timer, self._reach_timer, self._backup_timer):
+        for timer in (self._status_timer, self._reach_timer, self._backup_timer, self.idle.timer):
             timer.stop()
         self.sync.stop()
         from ui.tasks import runner
@@ -288,7 +289,8 @@ class MainWindow(QMainWindow):
         settings = self.store.settings
         mode = settings.peek("training")
         self.banner.setVisible(mode == "on" or (mode == "auto" and not settings.peek("platform.url")))
-        self.idle.set_minutes(int(settings.peek("lock.minutes") or 0))
+        # No lock without a secret to open it (a PIN, or the passphrase): it would shut the user out.
+        self.idle.set_minutes(int(settings.peek("lock.minutes") or 0) if screen_lock.available(self.store) else 0)
 
     def bring_to_front(self) -> None:
         self.showNormal()
@@ -507,7 +509,11 @@ class MainWindow(QMainWindow):
                 self._case_page.revalidate()
 
     def lock(self) -> None:
-        if self.pages.currentWidget() is self.lock_screen:
+        if self._closed or self.pages.currentWidget() is self.lock_screen:
+            return
+        if not screen_lock.available(self.store):
+            self.statusBar().showMessage(self.tr("Verrouillage impossible sans code : choisissez-en un dans "
+                                                 "Réglages, onglet Sécurité."), 10000)
             return
         self._leave_case()
         # Nothing of a patient stays on screen above the lock: open dialogs (a photo being anonymised,

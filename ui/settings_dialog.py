@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from app.errors import TeleavisError
 from app.store import Store
-from ui.lock import PIN_SETTING, hash_pin
 from ui.setup_forms import PlatformForm, SiteForm
 
 RESOLUTIONS = ("", "1280x720", "1920x1080", "2592x1944", "3840x2160")
@@ -144,7 +143,9 @@ class SettingsDialog(QDialog):
                 if self.store.settings.get(key) != value:
                     self.store.settings.set(key, value)
             if self.pin.text():
-                self.store.settings.set(PIN_SETTING, hash_pin(self.pin.text()))
+                from app.screen_lock import set_pin
+
+                set_pin(self.store, self.pin.text())
         except TeleavisError as exc:
             self.problem.setText(exc.message)
             return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 from app.store import Store
 from ui.setup_forms import PlatformForm, SiteForm
@@ -44,3 +44,50 @@ class SetupWizard(QWizard):
         self.addPage(_Page(self.tr("Votre site"), self.site, self.site.save))
         self.platform = PlatformForm(store)
         self.addPage(_Page(self.tr("Plateforme de télé-expertise"), self.platform, self.platform.save))
+        # Where the key is in the OS keyring nothing is typed to start: the lock needs a code of its
+        # own. (Where a passphrase protects the key, the passphrase opens the lock.)
+        from app import screen_lock
+
+        self.pin: PinForm | None = None
+        if not screen_lock.available(store):
+            self.pin = PinForm(store)
+            self.addPage(_Page(self.tr("Code de verrouillage"), self.pin, self.pin.save))
+
+
+class PinForm(QWidget):
+    """The lock's code, typed twice, checked (app.screen_lock) and kept sealed."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr(
+            "Quand vous vous absentez, Teleavis se verrouille et masque les dossiers. Choisissez le code "
+            "qui le déverrouillera (au moins 4 caractères). Il sera aussi demandé à chaque démarrage."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.first = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Code :"), self.first)
+        self.second = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Répétez-le :"), self.second)
+        layout.addLayout(form)
+        self.problem = QLabel(objectName="fieldProblem")
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+        layout.addStretch(1)
+
+    def save(self) -> bool:
+        from app import screen_lock
+        from app.errors import TeleavisError
+
+        if self.first.text() != self.second.text():
+            self.problem.setText(self.tr("Les deux codes sont différents."))
+            return False
+        try:
+            screen_lock.set_pin(self.store, self.first.text())
+        except TeleavisError as exc:
+            self.problem.setText(exc.message)
+            return False
+        self.problem.clear()
+        return True

@@ -1,17 +1,32 @@
-"""Asking for the session passphrase when the OS has no keyring (headless Linux, some carts)."""
+"""Asking for the passphrase when the OS has no secure keyring (headless Linux, some carts): to open
+the data at start (asked again after a wrong one), or to choose it on a new installation."""
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from app.keystore import PASSPHRASE_ENV
+
+# Passphrases tried at start before the window gives up (each costs a second of scrypt).
+START_TRIES = 3
 
 
 class PassphraseDialog(QDialog):
-    def __init__(self, confirm: bool, parent: QWidget | None = None) -> None:
+    """``confirm``: choosing a new passphrase (typed twice, strength checked); else opening the data,
+    with ``tries_left`` said after a wrong one (``wrong``)."""
+
+    def __init__(self, confirm: bool, parent: QWidget | None = None, *, wrong: bool = False,
+                 tries_left: int = 0) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Déverrouiller Teleavis"))
+        self.setObjectName("passphraseDialog")
+        self.setWindowTitle(self.tr("Choisir la phrase secrète de Teleavis") if confirm
+                            else self.tr("Déverrouiller Teleavis"))
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("Choisissez la phrase secrète qui protège les dossiers de cette machine. "
-                               "Sans elle, les données ne peuvent pas être lues : notez-la en lieu sûr.")
+                               "Sans elle, les données ne peuvent pas être lues : notez-la en lieu sûr. "
+                               "Quatre mots sans lien entre eux font une bonne phrase.")
                        if confirm else
                        self.tr("Tapez la phrase secrète de Teleavis pour ouvrir les dossiers."))
         intro.setWordWrap(True)
@@ -26,11 +41,17 @@ class PassphraseDialog(QDialog):
         layout.addLayout(form)
         self.problem = QLabel(objectName="fieldProblem")
         self.problem.setWordWrap(True)
+        if wrong:
+            self.problem.setText(self.tr("Phrase secrète incorrecte. Encore %n essai(s).", "", tries_left))
         layout.addWidget(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            self.tr("Enregistrer") if confirm else self.tr("Ouvrir"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Quitter"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.confirm = confirm
 
     def _check(self) -> None:
         if not self.first.text():
@@ -39,12 +60,35 @@ class PassphraseDialog(QDialog):
         if self.second is not None and self.second.text() != self.first.text():
             self.problem.setText(self.tr("Les deux phrases sont différentes."))
             return
+        if self.confirm:
+            from app.passphrase_rules import weakness
+
+            problem = weakness(self.first.text())
+            if problem is not None:
+                self.problem.setText(problem)
+                return
         self.accept()
 
     def passphrase(self) -> str:
         return self.first.text()
 
 
-def ask_passphrase(confirm: bool) -> str | None:
-    dialog = PassphraseDialog(confirm)
+def ask_passphrase(confirm: bool, *, wrong: bool = False, tries_left: int = 0) -> str | None:
+    dialog = PassphraseDialog(confirm, wrong=wrong, tries_left=tries_left)
     return dialog.passphrase() if dialog.exec() else None
+
+
+class StartPassphrase:
+    """The passphrase source of the window's start: ``TELEAVIS_PASSPHRASE`` first when set, then the
+    dialog; called again by the key store after a wrong one, it says so and how many tries are left."""
+
+    def __init__(self, tries: int = START_TRIES) -> None:
+        self.tries = tries
+        self.calls = 0
+
+    def __call__(self, confirm: bool) -> str | None:
+        self.calls += 1
+        from_env = os.environ.get(PASSPHRASE_ENV)
+        if from_env and self.calls == 1:
+            return from_env
+        return ask_passphrase(confirm, wrong=self.calls > 1, tries_left=self.tries - self.calls + 1)

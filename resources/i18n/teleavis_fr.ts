@@ -54,9 +54,20 @@
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message numerus="yes">
+        <location filename="../../ui/lock.py" line="120"/>
+        <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
+        <translation>
+            <numerusform>Trop d&apos;essais incorrects. Réessayez dans %n seconde.</numerusform>
+            <numerusform>Trop d&apos;essais incorrects. Réessayez dans %n secondes.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="481"/>
+        <location filename="../../ui/main_window.py" line="483"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Rapport enregistré (%n page).</numerusform>
@@ -67,11 +78,22 @@
 <context>
     <name>Notifier</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="74"/>
+        <location filename="../../ui/main_window.py" line="75"/>
         <source>Teleavis — %n réponse(s) non lue(s)</source>
         <translation>
             <numerusform>Teleavis — %n réponse non lue</numerusform>
             <numerusform>Teleavis — %n réponses non lues</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message numerus="yes">
+        <location filename="../../ui/unlock_dialog.py" line="45"/>
+        <source>Phrase secrète incorrecte. Encore %n essai(s).</source>
+        <translation>
+            <numerusform>Phrase secrète incorrecte. Encore %n essai.</numerusform>
+            <numerusform>Phrase secrète incorrecte. Encore %n essais.</numerusform>
         </translation>
     </message>
 </context>

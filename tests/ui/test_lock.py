@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.model import Case, Patient
+from app.screen_lock import set_pin
 from app.store import Store
 from tests.conftest import PASSPHRASE
 from tests.support.ui import type_text
-from ui.lock import PIN_SETTING, hash_pin
 from ui.main_window import MainWindow
 
 IDLE_MS = 600  # the setting counts in minutes; the tests shorten the same timer
@@ -81,7 +81,7 @@ def test_locking_closes_a_dialog_showing_a_photo(qtbot: Any, window: MainWindow)
 
 
 def test_the_pin_or_the_passphrase_opens_it_nothing_else(qtbot: Any, store: Store, window: MainWindow) -> None:
-    store.settings.set(PIN_SETTING, hash_pin("4821"))
+    set_pin(store, "4821")
     locked_window(qtbot, window)
 
     unlock_with(qtbot, window, "1234")

@@ -1,0 +1,176 @@
+"""The screen lock: what opens it, how many tries, and when the window starts locked.
+
+The lock keeps the cases from the eyes and hands of someone at an unattended workstation. It
+needs a secret the person at the keyboard knows: the passphrase on an installation whose key is
+under one, or a PIN chosen at first start (or in the settings) where the key is in the OS keyring.
+Without either there is no lock at all (a lock nothing can open would shut the nurse out).
+
+- The PIN is kept as a salted scrypt hash, itself sealed with the data key (a setting nobody can
+  read or replace without the key).
+- Five wrong tries are free; each one after that makes the next wait longer (30 s, 1 min, 2 min…
+  up to 15 min). The count is kept in the database, so closing and restarting does not reset it.
+- A window whose key comes from the keyring (nothing typed to start) starts locked when a secret
+  is set, so restarting is no way around the lock.
+
+What the lock is not: disk encryption against someone who has the user's open session. Whoever
+has the session has its keyring, hence the key (see the user guide).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app import messages as M
+from app.errors import DataLocked, UsageError
+from app.keystore import KeyStore
+from app.store import Store
+
+PIN_SETTING = "state.lock.pin"  # sealed (app.settings.INTERNAL_SECRETS)
+_LEGACY_PIN_SETTING = "state.lock_pin"  # before 2026-12: PBKDF2, not sealed
+FAILURES_SETTING = "state.lock.failures"
+FREE_TRIES = 5
+FIRST_WAIT_S = 30.0
+LONGEST_WAIT_S = 15 * 60.0
+MIN_PIN = 4
+# scrypt for the PIN: 2^15 (about 0.1 s) each try; the hash is sealed besides, so it is never
+# exposed to an offline search without the data key.
+_PIN_N, _PIN_R, _PIN_P = 2**15, 8, 1
+
+M.add({
+    "pin.too_short": {"fr": "Le code doit avoir au moins {n} caractères.",
+                      "en": "The code must have at least {n} characters."},
+    "pin.trivial": {"fr": "Ce code est trop facile à deviner (chiffres tous pareils ou qui se suivent).",
+                    "en": "This code is too easy to guess (all the same digit, or digits in a row)."},
+})
+
+
+def _now() -> float:
+    return time.time()
+
+
+clock: Callable[[], float] = _now
+
+
+def hash_pin(pin: str, salt: bytes | None = None) -> dict[str, Any]:
+    salt = salt or os.urandom(16)
+    digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=_PIN_N, r=_PIN_R, p=_PIN_P, maxmem=64 << 20)
+    return {"kdf": "scrypt", "n": _PIN_N, "r": _PIN_R, "p": _PIN_P, "salt": salt.hex(), "hash": digest.hex()}
+
+
+def pin_matches(stored: dict[str, Any], pin: str) -> bool:
+    try:
+        salt = bytes.fromhex(stored["salt"])
+        if stored.get("kdf") == "scrypt":
+            digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=int(stored["n"]), r=int(stored["r"]),
+                                    p=int(stored["p"]), maxmem=64 << 20)
+        else:  # the PBKDF2 hash of earlier versions
+            digest = hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), salt, int(stored.get("rounds", 200_000)))
+        return hmac.compare_digest(digest.hex(), str(stored["hash"]))
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def pin_problem(pin: str) -> str | None:
+    """Why ``pin`` cannot be the lock's code (in the user's language), or ``None``."""
+    if len(pin) < MIN_PIN:
+        return M.tr("pin.too_short", n=MIN_PIN)
+    if len(set(pin)) == 1 or pin in "0123456789012" or pin in "9876543210987":
+        return M.tr("pin.trivial")
+    return None
+
+
+def set_pin(store: Store, pin: str) -> None:
+    """Make ``pin`` the lock's code (refused with ``UsageError`` when too weak)."""
+    problem = pin_problem(pin)
+    if problem is not None:
+        raise UsageError(problem)
+    _store_pin(store, pin)
+
+
+def _store_pin(store: Store, pin: str) -> None:
+    store.settings.set(PIN_SETTING, hash_pin(pin))
+    if _row_exists(store, _LEGACY_PIN_SETTING):
+        store.settings.set(_LEGACY_PIN_SETTING, None)
+
+
+def _row_exists(store: Store, name: str) -> bool:
+    row = store.conn.execute("SELECT value FROM settings WHERE key = ?", (name,)).fetchone()
+    return row is not None and row[0] not in (None, "null")
+
+
+def has_pin(store: Store) -> bool:
+    """Whether a PIN is set (without the data key: only the row's presence is looked at)."""
+    return _row_exists(store, PIN_SETTING) or _row_exists(store, _LEGACY_PIN_SETTING)
+
+
+def has_passphrase(store: Store) -> bool:
+    try:
+        return KeyStore(store.data_dir).has_passphrase()
+    except DataLocked:
+        return False
+
+
+def available(store: Store) -> bool:
+    """Whether the lock can be used here: a PIN or a passphrase exists to open it."""
+    return has_pin(store) or has_passphrase(store)
+
+
+def locks_at_start(store: Store) -> bool:
+    """Whether a window just opened on ``store`` starts locked: when its key came without anything
+    typed (the OS keyring: the key is fetched later, not loaded yet) and a secret exists. A key
+    under a passphrase was just typed to start, which is the same proof as the lock asks."""
+    return not store.key.loaded and available(store)
+
+
+def _stored_pin(store: Store) -> dict[str, Any] | None:
+    stored = store.settings.get(PIN_SETTING)
+    if isinstance(stored, dict):
+        return stored
+    legacy = store.settings.get(_LEGACY_PIN_SETTING)
+    return legacy if isinstance(legacy, dict) else None
+
+
+def _passphrase_opens(store: Store, secret: str) -> bool:
+    try:
+        return KeyStore(store.data_dir).passphrase_opens(secret)
+    except DataLocked:
+        return False
+
+
+@dataclass(frozen=True)
+class Attempt:
+    ok: bool
+    wait_s: float = 0.0  # how long before the next try is looked at (0: now)
+
+
+def wait_left(store: Store) -> float:
+    failures = store.settings.get(FAILURES_SETTING) or {}
+    return max(0.0, float(failures.get("until", 0.0)) - clock())
+
+
+def try_secret(store: Store, secret: str) -> Attempt:
+    """Check ``secret`` (the PIN, or the passphrase), counting failures across restarts."""
+    waiting = wait_left(store)
+    if waiting > 0:
+        return Attempt(False, waiting)
+    stored = _stored_pin(store)
+    ok = bool(secret) and ((stored is not None and pin_matches(stored, secret)) or _passphrase_opens(store, secret))
+    if ok:
+        if stored is not None and stored.get("kdf") != "scrypt" and pin_matches(stored, secret):
+            _store_pin(store, secret)  # an earlier version's PIN: hashed with scrypt and sealed now
+        if store.settings.get(FAILURES_SETTING):
+            store.settings.set(FAILURES_SETTING, None)
+        return Attempt(True)
+    failures = store.settings.get(FAILURES_SETTING) or {}
+    count = int(failures.get("count", 0)) + 1
+    wait = 0.0
+    if count >= FREE_TRIES:
+        wait = min(LONGEST_WAIT_S, FIRST_WAIT_S * 2 ** (count - FREE_TRIES))
+    store.settings.set(FAILURES_SETTING, {"count": count, "until": clock() + wait})
+    return Attempt(False, wait)

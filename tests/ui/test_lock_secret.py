@@ -1,0 +1,248 @@
+"""The lock is true: none without a secret to open it, the secret asked at start, a limited number of
+tries across restarts, the PIN's hash sealed; a wrong passphrase at start is asked again, in the
+chosen language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app import screen_lock
+from app.errors import DataLocked
+from app.store import Store
+from tests.conftest import PASSPHRASE
+from tests.support.keyring import memory_keyring
+from tests.support.ui import REQUESTER, type_text
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def keyring_home(teleavis_home: Path, monkeypatch: pytest.MonkeyPatch, sync_runner: None) -> Iterator[Path]:
+    """An installation whose key is in the OS keyring, nothing typed to start (a desktop session)."""
+    monkeypatch.delenv("TELEAVIS_PASSPHRASE")
+    with memory_keyring():
+        with Store.open(teleavis_home) as store:
+            store.settings.set("site.requester", asdict(REQUESTER))
+            store.settings.set("lock.minutes", 5)
+        yield teleavis_home
+    from sync.training import stop_sandboxes
+
+    stop_sandboxes()
+
+
+@pytest.fixture
+def start(qtbot: Any, keyring_home: Path) -> Iterator[Any]:
+    """Start the window as ``teleavis`` does (its language, the key deferred, ui.application.start_window)."""
+    from ui import application
+    from ui.application import choose_language, install_language, start_window, stored_language
+
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    install_language(qapp, choose_language(stored_language(keyring_home)))
+    running: list[tuple[Store, MainWindow]] = []
+
+    def started() -> tuple[Store, MainWindow]:
+        store = Store.open(keyring_home, defer_key=True)
+        window = start_window(store)
+        qtbot.waitExposed(window)
+        running.append((store, window))
+        return store, window
+
+    yield started
+    for store, window in running:
+        stop(store, window)
+    for translator in application._translators:
+        qapp.removeTranslator(translator)
+    application._translators.clear()
+
+
+def stop(store: Store, window: MainWindow) -> None:
+    """Quit: the window goes (its timers with it), then the store closes."""
+    import shiboken6
+
+    if shiboken6.isValid(window):
+        window.shutdown()
+        shiboken6.delete(window)
+    store.close()
+
+
+def unlock_with(qtbot: Any, window: MainWindow, secret: str) -> None:
+    field = window.lock_screen.secret
+    field.setFocus()
+    type_text(field, secret)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def test_no_pin_on_a_keyring_install_means_no_lock_to_be_shut_out_by(start: Any) -> None:
+    _, window = start()
+    assert not window.locked()
+    assert not window.idle.timer.isActive(), "no idle lock: nothing could open it"
+    window.lock()  # Ctrl+L
+    assert not window.locked()
+    assert "Sécurité" in window.statusBar().currentMessage()
+
+
+def test_with_a_pin_restarting_does_not_walk_around_the_lock(qtbot: Any, keyring_home: Path, start: Any) -> None:
+    with Store.open(keyring_home) as store:
+        screen_lock.set_pin(store, "4821")
+    _, window = start()
+    assert window.locked() and not window.worklist.isVisible(), "a restart starts locked"
+    assert window.idle.timer.isActive()
+    unlock_with(qtbot, window, "1234")
+    assert window.locked()
+    unlock_with(qtbot, window, "4821")
+    assert not window.locked() and window.worklist.isVisible()
+
+
+def test_wrong_tries_make_the_next_wait_even_after_a_restart(qtbot: Any, keyring_home: Path, start: Any,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1_000_000.0]
+    monkeypatch.setattr(screen_lock, "clock", lambda: now[0])
+    with Store.open(keyring_home) as store:
+        screen_lock.set_pin(store, "4821")
+    store, window = start()
+    for _ in range(screen_lock.FREE_TRIES):
+        assert window.lock_screen.secret.isEnabled()
+        unlock_with(qtbot, window, "0000")
+    assert not window.lock_screen.secret.isEnabled()
+    assert "Réessayez dans 30 secondes" in window.lock_screen.problem.text()
+    assert not screen_lock.try_secret(store, "4821").ok, "the right code is not even looked at meanwhile"
+    stop(store, window)
+
+    store, window = start()  # closing and starting again resets nothing
+    assert window.locked()
+    unlock_with(qtbot, window, "4821")
+    assert window.locked() and "Réessayez" in window.lock_screen.problem.text()
+    now[0] += 31
+    qtbot.waitUntil(window.lock_screen.secret.isEnabled, timeout=3000)
+    unlock_with(qtbot, window, "0000")  # the sixth wrong one: twice the wait
+    assert screen_lock.wait_left(store) == pytest.approx(60)
+    now[0] += 61
+    qtbot.waitUntil(window.lock_screen.secret.isEnabled, timeout=3000)
+    unlock_with(qtbot, window, "4821")
+    assert not window.locked()
+    assert screen_lock.wait_left(store) == 0 and not store.settings.get(screen_lock.FAILURES_SETTING)
+
+
+def test_the_pin_is_kept_as_a_sealed_salted_hash(keyring_home: Path) -> None:
+    with Store.open(keyring_home) as store:
+        screen_lock.set_pin(store, "4821")
+        value, encrypted = store.conn.execute(
+            "SELECT value, encrypted FROM settings WHERE key = ?", (screen_lock.PIN_SETTING,)).fetchone()
+        assert encrypted == 1 and isinstance(value, bytes) and b"scrypt" not in value and b"salt" not in value
+        stored = store.settings.get(screen_lock.PIN_SETTING)
+        assert stored["kdf"] == "scrypt" and len(bytes.fromhex(stored["salt"])) == 16
+        assert screen_lock.try_secret(store, "4821").ok
+        # A PIN set by an earlier version (PBKDF2, in clear) still opens, and is re-kept sealed.
+        import hashlib
+
+        salt = b"0123456789abcdef"
+        old = {"salt": salt.hex(), "rounds": 1000,
+               "hash": hashlib.pbkdf2_hmac("sha256", b"1357", salt, 1000).hex()}
+        store.conn.execute("DELETE FROM settings WHERE key = ?", (screen_lock.PIN_SETTING,))
+        store.settings.set("state.lock_pin", old)
+        assert screen_lock.has_pin(store)
+        assert screen_lock.try_secret(store, "1357").ok
+        assert store.settings.get(screen_lock.PIN_SETTING)["kdf"] == "scrypt"
+        assert store.settings.get("state.lock_pin") is None
+
+
+def test_weak_codes_are_refused() -> None:
+    for weak in ("12", "1111", "1234", "9876"):
+        assert screen_lock.pin_problem(weak) is not None
+    assert screen_lock.pin_problem("4821") is None
+
+
+def test_the_first_start_asks_a_pin_when_the_key_is_in_the_keyring(qtbot: Any, keyring_home: Path) -> None:
+    from ui.setup_wizard import SetupWizard
+
+    with Store.open(keyring_home) as store:
+        wizard = SetupWizard(store)
+        qtbot.addWidget(wizard)
+        assert wizard.pin is not None
+        type_text(wizard.pin.first, "4821")
+        type_text(wizard.pin.second, "4822")
+        assert not wizard.pin.save() and "différents" in wizard.pin.problem.text()
+        wizard.pin.second.clear()
+        type_text(wizard.pin.second, "4821")
+        assert wizard.pin.save() and screen_lock.has_pin(store) and screen_lock.locks_at_start(
+            Store(store.data_dir, type(store.key).deferred(lambda: b""), store.conn))
+
+
+def test_a_passphrase_install_has_no_pin_page_and_its_passphrase_opens_the_lock(qtbot: Any, store: Store) -> None:
+    from ui.setup_wizard import SetupWizard
+
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    assert wizard.pin is None and screen_lock.available(store)
+    assert not screen_lock.locks_at_start(store), "the passphrase was just typed to start"
+    assert screen_lock.try_secret(store, PASSPHRASE).ok
+
+
+# -- the passphrase at start (issue 14.9) -------------------------------------------------------------
+
+def answer_dialogs(qtbot: Any, answers: list[str], seen: list[tuple[str, str]]) -> None:
+    """Type each answer into the next passphrase dialog as it opens, noting its title and problem line."""
+    from ui.unlock_dialog import PassphraseDialog
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PassphraseDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append((dialog.windowTitle(), dialog.problem.text()))
+        type_text(dialog.first, answers.pop(0))
+        qtbot.keyClick(dialog.first, Qt.Key.Key_Return)
+        if answers:
+            QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(20, answer)
+
+
+def test_a_wrong_passphrase_at_start_is_asked_again_in_the_chosen_language(
+        qtbot: Any, teleavis_home: Path, monkeypatch: pytest.MonkeyPatch, qapp: QApplication) -> None:
+    from ui.application import choose_language, install_language, open_store, stored_language
+
+    with Store.open(teleavis_home) as store:
+        store.settings.set("language", "en")
+    monkeypatch.delenv("TELEAVIS_PASSPHRASE")
+    try:
+        install_language(qapp, choose_language(stored_language(teleavis_home)))  # as ui.application.run
+        seen: list[tuple[str, str]] = []
+        answer_dialogs(qtbot, ["not the right one", PASSPHRASE], seen)
+        with open_store(teleavis_home) as opened:
+            assert opened.key.loaded
+        assert seen == [("Unlock Teleavis", ""), ("Unlock Teleavis", "Wrong passphrase. 2 tries left.")]
+
+        seen.clear()
+        answer_dialogs(qtbot, ["faux un", "faux deux", "faux trois"], seen)
+        with pytest.raises(DataLocked):
+            open_store(teleavis_home)
+        assert len(seen) == 3 and seen[-1][1] == "Wrong passphrase. 1 try left."
+    finally:
+        from ui import application
+
+        for translator in application._translators:
+            qapp.removeTranslator(translator)
+        application._translators.clear()
+
+
+def test_the_new_passphrase_dialog_is_titled_as_such_and_refuses_a_weak_one(qtbot: Any) -> None:
+    from ui.unlock_dialog import PassphraseDialog
+
+    dialog = PassphraseDialog(True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "Choisir la phrase secrète de Teleavis"
+    assert dialog.second is not None
+    type_text(dialog.first, "azerty")
+    type_text(dialog.second, "azerty")
+    qtbot.keyClick(dialog.first, Qt.Key.Key_Return)
+    assert dialog.result() == 0 and "trop courte" in dialog.problem.text()
