@@ -37,6 +37,12 @@ M.add({
                   "en": "{path}: unknown value, choose among {choices}."},
     "cf.image_missing": {"fr": "{path} : fichier image introuvable « {name} ».",
                          "en": "{path}: image file not found “{name}”."},
+    "cf.image_outside": {"fr": "{path} : l'image « {name} » est hors du dossier du fichier de cas (ou de --dir). "
+                              "Copiez-la à côté du fichier de cas, ou ajoutez --allow-outside si c'est voulu.",
+                        "en": "{path}: the image “{name}” is outside the case file's folder (or --dir). "
+                              "Copy it next to the case file, or add --allow-outside if that is intended."},
+    "cf.image_bad_name": {"fr": "{path} : nom de fichier invalide ou trop long ({length} caractères) « {name} ».",
+                          "en": "{path}: invalid or too long file name ({length} characters) “{name}”."},
     "cf.too_many_images": {"fr": "images : 8 images au plus par dossier.", "en": "images: at most 8 images per case."},
     "t.string": {"fr": "un texte", "en": "a text"},
     "t.bool": {"fr": "true ou false", "en": "true or false"},
@@ -69,9 +75,14 @@ class ParsedCase:
     findings: list[Finding]  # what is still missing (the case is stored as a draft)
 
 
+def shown_name(name: str, limit: int = 60) -> str:
+    """A file name as a message shows it: a 5 000-character name would drown the sentence."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 def read_json_file(path: Path) -> Any:
     """A JSON file, with a clear sentence for each way it can be unreadable."""
-    name = path.name
+    name = shown_name(path.name)
     try:
         size = path.stat().st_size
         if size > MAX_CASE_FILE_BYTES:
@@ -138,10 +149,13 @@ class _Reader:
         return value
 
 
-def parse_case(document: Any, base_dir: Path) -> ParsedCase:
+def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) -> ParsedCase:
     """A ``Case`` from a case-file document, or ``CaseFileError`` listing every wrong item.
 
-    Image files are located (relative to ``base_dir``) but not read here.
+    Image files are located (relative to ``base_dir``) but not read here. They must lie inside
+    ``base_dir`` once links are followed (``../``, absolute paths and symbolic links pointing
+    elsewhere are refused) unless ``allow_outside``: a case file received from someone else must
+    not make the import read, and send, any file of this workstation.
     """
     r = _Reader()
     top = r.obj(document, "(racine)" if M.tr("t.string") == "un texte" else "(root)", _TOP)
@@ -197,13 +211,31 @@ def parse_case(document: Any, base_dir: Path) -> ParsedCase:
                            eye=r.text(idata, "eye", where, choices=("right", "left")) or None,
                            view=r.text(idata, "view", where), note=r.text(idata, "note", where))
         if name:
-            path = (base_dir / name).resolve()
-            if not path.is_file():
-                r.errors.append(M.tr("cf.image_missing", path=f"{where}.file", name=name))
-            refs.append(ImageRef(record, path, where))
+            path = _image_path(r, base_dir, name, f"{where}.file", allow_outside)
+            if path is not None:
+                refs.append(ImageRef(record, path, where))
 
     findings = validate_content(case) if not r.errors else []
     errors = r.errors + [f.message for f in findings if f.severity == "error"]
     if errors:
         raise CaseFileError(M.tr("cf.refused"), details=errors)
     return ParsedCase(case, refs, [f for f in findings if f.severity != "error"])
+
+
+def _image_path(r: _Reader, base_dir: Path, name: str, where: str, allow_outside: bool) -> Path | None:
+    """Where an image named by the case file is, or ``None`` with the reason added to ``r``."""
+    base = base_dir.resolve()
+    try:
+        path = (base / name).resolve()
+        inside = path.is_relative_to(base)
+        found = path.is_file()
+    except (OSError, ValueError):
+        # ENAMETOOLONG, a NUL byte, a loop of links: the name cannot designate a file.
+        r.errors.append(M.tr("cf.image_bad_name", path=where, length=len(name), name=shown_name(name)))
+        return None
+    if not inside and not allow_outside:
+        r.errors.append(M.tr("cf.image_outside", path=where, name=shown_name(name)))
+        return None
+    if not found:
+        r.errors.append(M.tr("cf.image_missing", path=where, name=shown_name(name)))
+    return path

@@ -18,6 +18,10 @@ from app.validation import blocking, validate_case
 
 M.add({
     "case.help": {"fr": "les dossiers : import, liste, détail, envoi", "en": "cases: import, list, show, send"},
+    "case.dir_help": {"fr": "dossier où chercher les images (par défaut : celui du fichier de cas)",
+                      "en": "folder where the images are (default: the case file's folder)"},
+    "case.allow_outside_help": {"fr": "accepter des images hors de ce dossier (chemins absolus, ../, liens)",
+                                "en": "accept images outside that folder (absolute paths, ../, links)"},
     "case.imported": {"fr": "Dossier créé (brouillon) : {id}", "en": "Case created (draft): {id}"},
     "case.still_missing": {"fr": "Il manque encore, avant l'envoi :", "en": "Still missing before sending:"},
     "case.image_refused": {"fr": "{where} ({name}) : {reason}", "en": "{where} ({name}): {reason}"},
@@ -36,7 +40,8 @@ def register(sub: Any) -> None:
     csub = case.add_subparsers(dest="action", required=True)
     imp = csub.add_parser("import")
     imp.add_argument("file", type=Path)
-    imp.add_argument("--dir", type=Path, default=None)
+    imp.add_argument("--dir", type=Path, default=None, help=M.tr("case.dir_help"))
+    imp.add_argument("--allow-outside", action="store_true", help=M.tr("case.allow_outside_help"))
     imp.set_defaults(handler=run_import)
     lst = csub.add_parser("list")
     lst.add_argument("--state", action="append", choices=[s.value for s in CaseState])
@@ -77,7 +82,7 @@ def load_images(parsed_images: list[Any], specialty: str, case: Case) -> list[Ne
 
 def run_import(args: argparse.Namespace) -> int:
     document = read_json_file(args.file)
-    parsed = parse_case(document, (args.dir or args.file.parent).resolve())
+    parsed = parse_case(document, (args.dir or args.file.parent).resolve(), allow_outside=args.allow_outside)
     images = load_images(parsed.images, parsed.case.specialty, parsed.case)
     with open_store() as store:
         case = parsed.case
