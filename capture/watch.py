@@ -10,10 +10,12 @@ a successful import.
 from __future__ import annotations
 
 import logging
+import os
 import pathlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from stat import S_ISREG
 
 from app.errors import TeleavisError
 from capture.sniff import sniff
@@ -23,6 +25,7 @@ log = logging.getLogger(__name__)
 #: Names devices and copy tools give to files still being written.
 _PARTIAL_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
 _SNIFF_BYTES = 132
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # absent on Windows, where links need privileges
 
 
 def _candidate(path: pathlib.Path) -> bool:
@@ -31,18 +34,33 @@ def _candidate(path: pathlib.Path) -> bool:
 
 
 def is_image_file(path: pathlib.Path) -> bool:
-    """Whether the file's first bytes are those of an image we import (whatever its name)."""
+    """Whether the file's first bytes are those of an image we import (whatever its name).
+
+    A symbolic link is not followed: it is not an image the device wrote.
+    """
     try:
-        with path.open("rb") as handle:
-            return sniff(handle.read(_SNIFF_BYTES)) is not None
+        handle = os.open(path, os.O_RDONLY | _NOFOLLOW)
     except OSError:
         return False
+    try:
+        return sniff(os.read(handle, _SNIFF_BYTES)) is not None
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
 
 
 def _entries(folder: pathlib.Path) -> list[pathlib.Path]:
-    """The files of ``folder`` that may be images (not hidden, not being written), by name."""
+    """The regular files of ``folder`` that may be images (not hidden, not being written), by name.
+
+    Symbolic links are left alone: anyone who can write to a shared device folder could otherwise
+    point one at a file of this workstation (another patient's export, a private document) and
+    have it offered, imported and sent as this patient's image.
+    """
     try:
-        return sorted(p for p in folder.iterdir() if p.is_file() and _candidate(p))
+        with os.scandir(folder) as listing:
+            return sorted(pathlib.Path(entry.path) for entry in listing
+                          if entry.is_file(follow_symlinks=False) and _candidate(pathlib.Path(entry.name)))
     except OSError:
         log.warning("device folder cannot be read")
         return []
@@ -58,8 +76,10 @@ class _Seen:
     @classmethod
     def of(cls, path: pathlib.Path) -> _Seen | None:
         try:
-            stat = path.stat()
+            stat = path.lstat()
         except OSError:
+            return None
+        if not S_ISREG(stat.st_mode):  # replaced by a link or a folder since the listing
             return None
         return cls(stat.st_size, stat.st_mtime_ns)
 

@@ -51,6 +51,29 @@ def test_partial_hidden_and_non_image_files_are_ignored(tmp_path: pathlib.Path, 
     assert [p.name for p in pending_files(tmp_path)] == ["image-sans-extension"]
 
 
+def test_symbolic_links_in_the_device_folder_are_not_followed(tmp_path: pathlib.Path, photo: bytes) -> None:
+    # Anyone who can write to a shared device folder could point a link at a file of this
+    # workstation; it must be neither offered nor handed over (nor, after import, deleted).
+    folder, private = tmp_path / "device", tmp_path / "private"
+    folder.mkdir()
+    private.mkdir()
+    (private / "DUPONT.jpg").write_bytes(photo)
+    (folder / "OD_0001.jpg").write_bytes(photo)
+    (folder / "OD_0002.jpg").symlink_to(private / "DUPONT.jpg")
+    (folder / "exports").symlink_to(private, target_is_directory=True)
+    taken: list[pathlib.Path] = []
+    watcher = FolderWatcher(folder, taken.append, delete_after_import=True)
+
+    watcher.scan_once()
+    watcher.scan_once()
+
+    assert [p.name for p in taken] == ["OD_0001.jpg"]
+    assert [p.name for p in pending_files(folder)] == []  # the one real image was taken and removed
+    (folder / "OD_0003.jpg").write_bytes(photo)
+    assert [p.name for p in pending_files(folder)] == ["OD_0003.jpg"]
+    assert (private / "DUPONT.jpg").read_bytes() == photo
+
+
 def test_originals_are_removed_only_when_the_user_chose_it(tmp_path: pathlib.Path, photo: bytes) -> None:
     kept, removed = tmp_path / "kept", tmp_path / "removed"
     for folder, delete in ((kept, False), (removed, True)):
