@@ -272,15 +272,18 @@ class Store:
             raise self.altered(None, f"image {image.id}: content does not match its hash")
         return data
 
-    def update_case(self, case: Case, *, actor: str | None = None) -> None:
-        """Save the edited content and image notes of an editable case (one transaction)."""
+    def update_case(self, case: Case, *, images: bool = True, actor: str | None = None) -> None:
+        """Save the edited content and image notes of an editable case (one transaction).
+
+        ``images=False`` leaves the images' labels alone: the window saves those one image at a time
+        (:meth:`update_image_labels`), and the editor's copy of them may be older."""
         row = self.conn.execute("SELECT state, revision FROM cases WHERE id = ?", (case.id,)).fetchone()
         if row is None:
             raise NotFound(M.tr("case.not_found", id=case.id))
         if CaseState(row["state"]) not in EDITABLE_STATES:
             raise InvalidTransition(M.tr("case.not_editable"))
         now = iso(utc_now())
-        bound = {image.id: self._bound_context(case.id, image.id) for image in case.images}
+        bound = {image.id: self._bound_context(case.id, image.id) for image in case.images} if images else {}
         with transaction(self.conn) as conn:
             conn.execute(
                 "UPDATE cases SET specialty=?, priority=?, initials=?, content=?, updated_at=?, "
@@ -288,7 +291,7 @@ class Store:
                 (case.specialty, case.priority, case.patient.initials(),
                  self._seal_json(case.content(), f"case:{case.id}:content"), now, case.id),
             )
-            for image in case.images:
+            for image in case.images if images else ():
                 context = bound[image.id]
                 if context is not None:
                     conn.execute("UPDATE images SET meta=? WHERE id=? AND case_id=?",

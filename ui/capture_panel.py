@@ -412,19 +412,19 @@ class CapturePanel(QWidget):
 
     @Slot(object)
     def _save_labels(self, edited: CaseImage) -> None:
+        """One image's labels, saved alone (the case's content is the editor's to save)."""
         case = self._case
         if case is None:
             return
         try:
-            stored = self._store.get_case(case.id)
-            for image in (*stored.images, *case.images):
-                if image.id == edited.id:
-                    image.body_site, image.eye, image.view, image.note = (
-                        edited.body_site, edited.eye, edited.view, edited.note)
-            self._store.update_case(stored)
+            self._store.update_image_labels(case.id, edited)
         except TeleavisError as exc:
             self._fail(exc.message)
             return
+        for image in case.images:  # the editor's Case object sees the same labels
+            if image.id == edited.id:
+                image.body_site, image.eye, image.view, image.note = (
+                    edited.body_site, edited.eye, edited.view, edited.note)
         if self.strip.number(edited.id):
             self.strip.tile(edited.id).set_caption(edited)
         self._update_checklist()

@@ -47,11 +47,14 @@ def record_for(prepared: PreparedImage, labels: Labels) -> CaseImage:
 
 
 def keep(store: Store, case_id: str, prepared: PreparedImage, labels: Labels, replaces: str | None) -> str:
-    """Store ``prepared`` in the case; when it ``replaces`` an image (retake), remove that one after."""
+    """Store ``prepared`` in the case; when it ``replaces`` an image (a retake), it takes that image's
+    place in the case, in one transaction (never both, never neither)."""
     record = record_for(prepared, labels)
-    store.add_images(case_id, [NewImage(record, prepared.data, prepared.thumbnail)])
+    new = NewImage(record, prepared.data, prepared.thumbnail)
     if replaces:
-        store.delete_image(case_id, replaces)
+        store.replace_image(case_id, replaces, new)
+    else:
+        store.add_images(case_id, [new])
     return record.id
 
 

@@ -506,9 +506,9 @@ class CaseEditor(QWidget):
             return True
         case = self.case
         try:
-            # The capture panel saves image labels itself: take them as stored, never overwrite them.
-            case.images = list(self.store.images(case.id))
-            self.store.update_case(case)
+            # The capture panel saves each image's labels itself (update_image_labels): the case's
+            # content only, here.
+            self.store.update_case(case, images=False)
             if case.consent.recorded_by.strip():
                 self.store.settings.set("state.consent_recorded_by", case.consent.recorded_by.strip())
         except TeleavisError as exc:

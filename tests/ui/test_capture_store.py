@@ -1,0 +1,87 @@
+"""The capture panel changes images through the store's own operations: a retake takes the old
+photo's place in one change, a label edit saves that image's labels and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.store import Store
+from tests.support.ui import activate, complete_case, open_from_list, type_text
+from ui.main_window import MainWindow
+
+JOB_MS = 30_000
+
+
+def audit_since(store: Store, seq: int) -> list[tuple[str, str]]:
+    return [(row[0], row[1]) for row in store.conn.execute(
+        "SELECT action, detail FROM audit WHERE seq > ? ORDER BY seq", (seq,))]
+
+
+def last_seq(store: Store) -> int:
+    return int(store.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM audit").fetchone()[0])
+
+
+def opened(qtbot: Any, store: Store, case_id: str) -> MainWindow:
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    activate(qtbot, window)
+    open_from_list(qtbot, window, case_id)
+    return window
+
+
+def test_a_retake_keeps_its_place_in_the_case_in_one_change(qtbot: Any, store: Store, tmp_path: Path,
+                                                            sync_runner: None) -> None:
+    case_id = complete_case(store, tmp_path / "case")
+    window = opened(qtbot, store, case_id)
+    page = window.case_page
+    panel: Any = page.capture.ensure()
+    first, second = store.images(case_id)
+    qtbot.mouseClick(panel.tile(first.id), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.labels.retake_button, Qt.MouseButton.LeftButton)
+    assert "Reprise de l'image 1" in panel.status.text()
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=JOB_MS)
+    before = last_seq(store)
+    qtbot.keyClick(panel.preview, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and page.case.images[0].id != first.id, timeout=JOB_MS)
+
+    retaken, kept = store.images(case_id)
+    assert kept.id == second.id, "the retake went to the end of the case"
+    assert retaken.id != first.id and (retaken.view, retaken.body_site) == (first.view, first.body_site)
+    assert panel.strip.number(retaken.id) == 1 and panel.strip.number(second.id) == 2
+    assert "Vue éloignée" in panel.tile(retaken.id).caption.text()
+    changes = audit_since(store, before)
+    assert len(changes) == 1 and "retaken" in changes[0][1], changes
+    window.shutdown()
+
+
+def test_a_label_edit_saves_that_image_only(qtbot: Any, store: Store, tmp_path: Path, sync_runner: None) -> None:
+    case_id = complete_case(store, tmp_path / "case")
+    window = opened(qtbot, store, case_id)
+    page = window.case_page
+    panel: Any = page.capture.ensure()
+    _first, second = store.images(case_id)
+    revision = store.get_case(case_id).revision
+    before = last_seq(store)
+
+    qtbot.mouseClick(panel.tile(second.id), Qt.MouseButton.LeftButton)
+    panel.labels.note.setFocus()
+    qtbot.keyClick(panel.labels.note, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(panel.labels.note, "bord irrégulier en bas")
+    qtbot.keyClick(panel.labels.note, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: list(store.images(case_id))[1].note == "bord irrégulier en bas", timeout=5000)
+    assert store.get_case(case_id).revision == revision, "the whole case was rewritten for one label"
+    assert audit_since(store, before) == [("edited", f"image {second.id}")]
+
+    # The editor saves what is typed after: the label stays as the panel saved it.
+    page.editor.summary.setFocus()
+    qtbot.keyClick(page.editor.summary, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    type_text(page.editor.summary, " Prurit.")
+    assert page.editor.flush()
+    saved = store.get_case(case_id)
+    assert saved.summary.endswith("Prurit.") and saved.revision == revision + 1
+    assert saved.images[1].note == "bord irrégulier en bas"
+    window.shutdown()
