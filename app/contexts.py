@@ -19,6 +19,16 @@ def case_answer(case_id: str) -> bytes:
     return f"case:{case_id}:answer".encode()
 
 
+def platform_words(case_id: str, column: str) -> bytes:
+    """The platform's free text kept on a case (``business_status``, ``status_reason``, ``last_error``)."""
+    return f"case:{case_id}:{column}".encode()
+
+
+def outbox_error(case_id: str) -> bytes:
+    """The last error of a case's outbox row (the platform's words when it refused)."""
+    return f"outbox:{case_id}:last_error".encode()
+
+
 def image_meta(case_id: str, image_id: str, blob: str, thumb_blob: str | None, sha1: str, size: int) -> bytes:
     """An image's labels, bound to its case, its id, its blobs and its content's hash: a row moved to
     another case, or two images' blobs swapped, no longer open."""

@@ -221,9 +221,24 @@ def _migrate_5(conn: sqlite3.Connection, key: DataKey) -> None:
     establish_head(conn, key)
 
 
+def _migrate_6(conn: sqlite3.Connection, key: DataKey) -> None:
+    # The platform's free text (its statuses, a refusal's reason, its diagnostics) may quote the
+    # patient: seal what earlier versions kept in clear (issue 13.11).
+    for column in ("business_status", "status_reason", "last_error"):
+        rows = conn.execute(f"SELECT id, {column} FROM cases "  # noqa: S608 - a constant column name
+                            f"WHERE typeof({column}) = 'text'").fetchall()
+        for case_id, text in rows:
+            conn.execute(f"UPDATE cases SET {column}=? WHERE id=?",  # noqa: S608
+                         (key.seal(text.encode("utf-8"), contexts.platform_words(case_id, column)), case_id))
+    for case_id, text in conn.execute("SELECT case_id, last_error FROM outbox "
+                                      "WHERE typeof(last_error) = 'text'").fetchall():
+        conn.execute("UPDATE outbox SET last_error=? WHERE case_id=?",
+                     (key.seal(text.encode("utf-8"), contexts.outbox_error(case_id)), case_id))
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _migrate_1, _migrate_2, _migrate_3, Keyed(_migrate_4), Keyed(_migrate_5)]
+    _migrate_1, _migrate_2, _migrate_3, Keyed(_migrate_4), Keyed(_migrate_5), Keyed(_migrate_6)]
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -212,7 +212,13 @@ class Requester:
 
 @dataclass
 class Answer:
-    """The expert's answer, read from the DiagnosticReport."""
+    """The expert's answer, read from the DiagnosticReport.
+
+    ``files`` are every attachment read (``blob``, ``content_type``, ``title``), PDFs and images;
+    ``pdf_blobs`` the PDFs among them. ``missing`` lists what the platform sent but could not be
+    read (``what``: report or attachment title, ``reason``: a code of ``app.answers``), so the
+    case says it instead of failing. ``report_version`` tells an amended report from the one read.
+    """
 
     conclusion: str = ""
     expert: str = ""
@@ -220,6 +226,25 @@ class Answer:
     follow_up_days: float | None = None
     report_id: str = ""
     pdf_blobs: list[str] = field(default_factory=list)
+    files: list[dict[str, str]] = field(default_factory=list)
+    missing: list[dict[str, str]] = field(default_factory=list)
+    report_status: str = ""
+    report_version: str = ""
+    amended: bool = False
+
+    def blobs(self) -> list[str]:
+        """Every stored blob of the answer (PDFs and other attachments)."""
+        return list(dict.fromkeys([*self.pdf_blobs, *(f["blob"] for f in self.files if f.get("blob"))]))
+
+    def images(self) -> list[dict[str, str]]:
+        """The attachments that are pictures."""
+        return [f for f in self.files if str(f.get("content_type", "")).startswith("image/")]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
+        """From the stored form, leaving out keys a newer version may have added."""
+        known = {name for name in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass

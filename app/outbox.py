@@ -55,8 +55,7 @@ class Outbox:
         rows = self.conn.execute(
             "SELECT o.* FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.state IN (?, ?) "
             "ORDER BY o.next_attempt_at, o.queued_at", SENDABLE).fetchall()
-        return [OutboxRow(r["case_id"], r["queued_at"], r["step"], r["attempts"], r["next_attempt_at"],
-                          r["last_error"]) for r in rows]
+        return [self._row(r) for r in rows]
 
     def due(self) -> list[OutboxRow]:
         now = iso(utc_now())
@@ -64,8 +63,14 @@ class Outbox:
 
     def row(self, case_id: str) -> OutboxRow | None:
         r = self.conn.execute("SELECT * FROM outbox WHERE case_id=?", (case_id,)).fetchone()
-        return OutboxRow(r["case_id"], r["queued_at"], r["step"], r["attempts"], r["next_attempt_at"],
-                         r["last_error"]) if r else None
+        return self._row(r) if r else None
+
+    def _row(self, r: sqlite3.Row) -> OutboxRow:
+        words = self.store.open_words(r["last_error"], contexts.outbox_error(r["case_id"]), r["case_id"])
+        return OutboxRow(r["case_id"], r["queued_at"], r["step"], r["attempts"], r["next_attempt_at"], words)
+
+    def _words(self, case_id: str, words: str) -> bytes | None:
+        return self.store.seal_words(words, contexts.outbox_error(case_id))
 
     def begin(self, case_id: str) -> None:
         """The case is being sent (recorded before the first byte goes out)."""
@@ -87,16 +92,17 @@ class Outbox:
         when = iso(utc_now() + timedelta(seconds=max(0.0, delay_s)))
         with transaction(self.conn) as conn:
             conn.execute("UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=? WHERE case_id=?",
-                         (when, words, case_id))
-            conn.execute("UPDATE cases SET last_error=? WHERE id=?", (words, case_id))
+                         (when, self._words(case_id, words), case_id))
+            self.store.set_platform_words(conn, case_id, last_error=words)
             if self.store.state(case_id) == CaseState.SENDING:
                 self.store.transition(case_id, CaseState.QUEUED, detail="retry", conn=conn)
 
     def needs_attention(self, case_id: str, words: str) -> None:
         """A permanent refusal: the case waits for the user, with the platform's words. Nothing is deleted."""
         with transaction(self.conn) as conn:
-            conn.execute("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE case_id=?", (words, case_id))
-            conn.execute("UPDATE cases SET last_error=? WHERE id=?", (words, case_id))
+            conn.execute("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE case_id=?",
+                         (self._words(case_id, words), case_id))
+            self.store.set_platform_words(conn, case_id, last_error=words)
             self.store.transition(case_id, CaseState.NEEDS_ATTENTION, detail="refused", conn=conn)
 
     def mark_sent(self, case_id: str, task_id: str, request_id: str, task_version: str | None) -> None:
@@ -162,7 +168,7 @@ class Outbox:
     def reply_refused(self, case_id: str, message_id: str, words: str) -> None:
         with transaction(self.conn) as conn:
             conn.execute("UPDATE messages SET state='refused' WHERE id=?", (message_id,))
-            conn.execute("UPDATE cases SET last_error=? WHERE id=?", (words, case_id))
+            self.store.set_platform_words(conn, case_id, last_error=words)
 
     def add_expert_message(self, conn: sqlite3.Connection, case_id: str, platform_id: str, text: str,
                            sent_at: str) -> bool:

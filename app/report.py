@@ -34,6 +34,7 @@ from reportlab.platypus import (
 
 from app import audit, i18n
 from app import messages as M
+from app.answers import amended_words, hint_words, missing_words
 from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw
@@ -77,6 +78,8 @@ class Report:
     missing_images: list[int] = field(default_factory=list)  # 1-based positions shown as missing
     answer_pages_appended: int = 0
     answer_pdfs_referenced: int = 0
+    answer_images: int = 0  # the expert's pictures printed after the case's images
+    answer_missing: int = 0  # parts of the answer the platform sent that could not be read
 
 
 def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Report:
@@ -98,6 +101,8 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
     story += _answer_part(answer, extra_pages, referenced, t, styles)
     story += _history_part(store, case.id, t, styles)
     story += _images_part(store, case, t, styles, report)
+    story += _expert_images_part(store, answer, t, styles, report)
+    report.answer_missing = len(answer.missing) if answer else 0
 
     patient = case.patient.full_name()
     born = t("born", date=date_words(case.patient.birth_date, lang)) if case.patient.birth_date else ""
@@ -188,6 +193,10 @@ def _request_part(store: Store, case: Case, requester: Requester | None, t: T,
     info = store.platform_info(case.id)
     if info.get("task_id"):
         head.append((t("platform_ref"), str(info["task_id"])))
+    if info.get("business_status"):
+        head.append((t("platform_words"), str(info["business_status"])))
+    if info.get("status_reason"):
+        head.append((t("platform_reason"), str(info["status_reason"])))
     story.append(_grid(head, t, styles))
     if case.priority == "urgent":
         story.append(_p(t.fit(t("urgent")), styles["urgent"]))
@@ -276,7 +285,34 @@ def _answer_part(answer: Answer | None, appended_pages: int, referenced: int, t:
         rows.append((t("expert_pdf"), t("expert_pdf_appended", pages=appended_pages)))
     if referenced:
         rows.append((t("expert_pdf"), t("expert_pdf_referenced", count=referenced)))
+    if answer.images():
+        rows.append((t("expert_images"), t("expert_images_after", count=len(answer.images()))))
+    if answer.amended:
+        rows.append((t("amended"), amended_words(t.lang)))
+    missing = missing_words(answer, t.lang)
+    if missing:
+        rows.append((t("answer_missing"), "\n".join([*missing, hint_words(t.lang)])))
     story.append(_grid(rows, t, styles))
+    return story
+
+
+def _expert_images_part(store: Store, answer: Answer | None, t: T, styles: dict[str, ParagraphStyle],
+                        report: Report) -> list[Flowable]:
+    """The pictures the expert joined to the answer, one per page after the case's images."""
+    story: list[Flowable] = []
+    pictures = answer.images() if answer else []
+    for number, item in enumerate(pictures, start=1):
+        title = t("expert_image_title", n=number, total=len(pictures), label=item.get("title") or "—")
+        head = _p(t.fit(title), styles["h2"])
+        try:
+            reader = image_reader(store.objects.get(item["blob"]), str(item["content_type"]))
+            width, height = reader.getSize()
+        except Exception:  # noqa: BLE001 - a picture reportlab cannot read: say so, keep the rest
+            log.warning("an image of the expert's answer could not be read for the report")
+            story += [PageBreak(), KeepTogether([head, _p(t.fit(t("image_undisplayable")), styles["urgent"])])]
+            continue
+        story += [PageBreak(), head, _ImageBox(reader, width, height)]
+        report.answer_images += 1
     return story
 
 

@@ -129,7 +129,7 @@ def _purge(store: Store, case_id: str, actor: str | None, result: RetentionRun) 
                 blobs.add(thumb)
         answer = store.answer(case_id)
         if answer:
-            blobs.update(answer.pdf_blobs)
+            blobs.update(answer.blobs())
         conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
         audit.append(conn, store.key, "purged", case_id, detail=f"retention, {len(blobs)} file(s)",
                      actor=actor)

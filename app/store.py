@@ -45,6 +45,9 @@ from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
+#: Columns of ``cases`` holding the platform's free text, sealed (``contexts.platform_words``).
+PLATFORM_WORDS = ("business_status", "status_reason", "last_error")
+
 
 @dataclass
 class NewImage:
@@ -443,17 +446,52 @@ class Store:
             "last_error, unread FROM cases WHERE id=?", (case_id,)).fetchone()
         if row is None:
             raise NotFound(M.tr("case.not_found", id=case_id))
-        return dict(row)
+        info = dict(row)
+        for column in PLATFORM_WORDS:
+            info[column] = self.open_words(info[column], contexts.platform_words(case_id, column), case_id)
+        return info
+
+    # Free text from the platform (its statuses, a refusal's reason, an OperationOutcome's words) may
+    # quote the patient: it is sealed like the case's content (migration 6 sealed older values).
+
+    def seal_words(self, text: str | None, context: bytes) -> bytes | None:
+        """``text`` sealed for a column of free text (None stays None)."""
+        return None if text is None else self.key.seal(text.encode("utf-8"), context)
+
+    def open_words(self, value: Any, context: bytes, case_id: str | None = None) -> str | None:
+        if value is None:
+            return None
+        try:
+            sealed = value.encode() if isinstance(value, str) else bytes(value)  # clear text does not open
+            return self.key.open(sealed, context).decode("utf-8")
+        except DecryptionFailed as exc:
+            raise self.altered(case_id, "sealed platform words do not open") from exc
+
+    def set_platform_words(self, conn: sqlite3.Connection, case_id: str, **words: str | None) -> None:
+        """Set some of ``business_status``, ``status_reason``, ``last_error`` (sealed), in the caller's
+        transaction."""
+        for column, text in words.items():
+            if column not in PLATFORM_WORDS:
+                raise ValueError(column)
+            # The column name is one of PLATFORM_WORDS, never a value.
+            conn.execute(f"UPDATE cases SET {column}=? WHERE id=?",  # noqa: S608
+                         (self.seal_words(text, contexts.platform_words(case_id, column)), case_id))
 
     def answer(self, case_id: str) -> Answer | None:
         row = self.conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
         if row is None or row[0] is None:
             return None
-        return Answer(**self.open_json(row[0], contexts.case_answer(case_id), case_id))
+        return Answer.from_dict(self.open_json(row[0], contexts.case_answer(case_id), case_id))
 
-    def set_answer(self, conn: sqlite3.Connection, case_id: str, answer: Answer) -> None:
+    def set_answer(self, conn: sqlite3.Connection, case_id: str, answer: Answer, *, event: str | None = None) -> None:
+        """Keep the expert's answer (sealed) and show it as unread; ``event`` (e.g. ``amended``) goes to the
+        case's history."""
         conn.execute("UPDATE cases SET answer=?, unread=1 WHERE id=?",
-                     (self._seal_json(asdict(answer), f"case:{case_id}:answer"), case_id))
+                     (self.key.seal(json.dumps(asdict(answer), ensure_ascii=False).encode("utf-8"),
+                                    contexts.case_answer(case_id)), case_id))
+        if event:
+            self._event(conn, case_id, event, None, None)
+            audit.append(conn, self.key, "answered", case_id, detail=event)
 
     def mark_read(self, case_id: str) -> None:
         with transaction(self.conn) as conn:
@@ -552,7 +590,7 @@ class Store:
             if thumb:
                 refs.add(thumb)
         for (sealed, case_id) in self.conn.execute("SELECT answer, id FROM cases WHERE answer IS NOT NULL"):
-            refs.update(self.open_json(sealed, f"case:{case_id}:answer").get("pdf_blobs", []))
+            refs.update(Answer.from_dict(self.open_json(sealed, contexts.case_answer(case_id), case_id)).blobs())
         return refs
 
     def collect_orphans(self, older_than_s: float = 3600.0) -> int:

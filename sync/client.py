@@ -24,9 +24,10 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -85,6 +86,10 @@ class PermanentFault(TeleavisError):
         super().__init__(message)
         self.status = status
         self.diagnostics = diagnostics
+
+
+class OffPlatform(ValueError):
+    """A URL outside the platform's base: it is never requested with the platform's token."""
 
 
 class Stopped(Exception):
@@ -178,6 +183,22 @@ class Answer:
     content: bytes = b""
 
 
+#: Pages of one search read at most; a server linking more is looping.
+MAX_PAGES = 100
+
+
+@dataclass
+class SearchResult:
+    """The resources a search found, and whether every page of it was read."""
+
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    complete: bool = True
+
+
+def _port(parts: Any) -> int:
+    return int(parts.port or (443 if parts.scheme.lower() == "https" else 80))
+
+
 class PlatformClient:
     """One ``requests.Session`` to the platform; each method is one attempt (see ``retrying``)."""
 
@@ -261,7 +282,10 @@ class PlatformClient:
         token = self.tokens.token()
         if token:
             sent_headers["Authorization"] = f"Bearer {token}"
-        url = self.base_url + path.lstrip("/")
+        # The token goes to the platform's base only: an absolute URL must lie under it.
+        url = self.own_url(path) if path.startswith(("http://", "https://")) else self.base_url + path.lstrip("/")
+        if url is None:
+            raise OffPlatform(path)
         may_have_arrived = method not in ("GET", "HEAD")
         try:
             response = self.session.request(method, url, params=params, data=data, headers=sent_headers,
@@ -381,8 +405,18 @@ class PlatformClient:
         return document
 
     def search(self, resource_type: str, params: Mapping[str, str]) -> list[dict[str, Any]]:
-        """Every matching resource (following ``next`` links) of a search (§4)."""
-        found: list[dict[str, Any]] = []
+        """Every matching resource that could be read (following ``next`` links) of a search (§4)."""
+        return self.search_pages(resource_type, params).resources
+
+    def search_pages(self, resource_type: str, params: Mapping[str, str]) -> SearchResult:
+        """A search read page by page, as strict servers page it.
+
+        The server decides the page size (``_count`` is a wish) and links the next page; the link
+        may be absolute, relative, or the base with a query (``[base]?_getpages=…``). A link off the
+        platform's base is never followed (the token would go with it): the result then says it is
+        incomplete, and what was read so far is kept. ``total`` is not needed.
+        """
+        found = SearchResult()
         answer = self.request("GET", resource_type, params=params)
         pages = 0
         while True:
@@ -390,15 +424,40 @@ class PlatformClient:
             for entry in bundle.get("entry") or []:
                 resource = entry.get("resource") if isinstance(entry, dict) else None
                 if isinstance(resource, dict) and resource.get("resourceType") == resource_type:
-                    found.append(resource)
+                    found.resources.append(resource)
             next_url = next((link.get("url") for link in bundle.get("link") or []
                              if isinstance(link, dict) and link.get("relation") == "next"), None)
             pages += 1
-            if not next_url or pages > 100:
+            if not isinstance(next_url, str) or not next_url:
                 return found
-            if not str(next_url).startswith(self.base_url):
-                raise TransientFault(M.tr("net.not_fhir"))
-            answer = self.request("GET", str(next_url)[len(self.base_url):])
+            target = self.own_url(next_url)
+            if target is None or pages >= MAX_PAGES:
+                log.warning("search of %s: next page %s, not followed", resource_type,
+                            "off the platform" if target is None else "beyond the page limit")
+                found.complete = False
+                return found
+            answer = self.request("GET", target)
+
+    def own_url(self, url: str) -> str | None:
+        """``url`` made absolute when it lies under the platform's base (given relative or absolute), else None.
+
+        Scheme, host and port must be the platform's (default ports made explicit) and the path must
+        start with the base's path: only then may the platform's token go with the request.
+        """
+        resolved = urljoin(self.base_url, url.strip())
+        here, there = urlsplit(self.base_url), urlsplit(resolved)
+        if there.scheme.lower() not in ("http", "https") or there.username or there.password:
+            return None
+        try:
+            same_origin = (there.scheme.lower() == here.scheme.lower()
+                           and (there.hostname or "").lower() == (here.hostname or "").lower()
+                           and _port(there) == _port(here))
+        except ValueError:  # a port that is not a number
+            return None
+        base_path = here.path if here.path.endswith("/") else here.path + "/"
+        if not same_origin or not (there.path + "/").startswith(base_path):
+            return None
+        return resolved.split("#")[0]
 
     def read(self, resource_type: str, resource_id: str) -> dict[str, Any]:
         return _resource(self.request("GET", f"{resource_type}/{resource_id}"), resource_type)
@@ -411,7 +470,11 @@ class PlatformClient:
 
     def binary(self, binary_id: str, accept: str) -> bytes:
         """The raw bytes of a Binary (``GET Binary/<id>`` with ``Accept`` set to its type, §4)."""
-        return self.request("GET", f"Binary/{binary_id}", headers={"Accept": accept}, raw=True).content
+        return self.fetch(f"Binary/{binary_id}", accept)
+
+    def fetch(self, path: str, accept: str) -> bytes:
+        """The raw bytes at ``path`` (relative to the base, or an absolute URL ``own_url`` accepted)."""
+        return self.request("GET", path, headers={"Accept": accept}, raw=True).content
 
 
 def _fhir_json(content_type: str, content: bytes) -> Any:

@@ -8,18 +8,24 @@ the case marked answered; an on-hold Task's Communication from the expert is kep
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
+import hashlib
+import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any
 
 from app import messages as M
+from app.answers import FOREIGN_URL, NO_CONTENT, NOT_FOUND, REPORT, UNREADABLE, missing_item
 from app.db import transaction
-from app.errors import InvalidTransition, TeleavisError
+from app.errors import InvalidTransition, StorageError, TeleavisError
 from app.model import TRANSITIONS, Answer, CaseState
 from app.outbox import Outbox
-from app.store import NewImage, Store
-from sync.client import PlatformClient, TransientFault
+from app.store import NewImage, Store, sha1_b64
+from sync.auth import SignInRequired
+from sync.client import PermanentFault, PlatformClient, Stopped, TransientFault
 from sync.mapping import CASE_SYSTEM, location_id
 from sync.progress import NullListener, ProgressListener
 
@@ -33,6 +39,10 @@ M.add({
     "cancel.done": {"fr": "Dossier {id} annulé sur la plateforme.", "en": "Case {id} cancelled on the platform."},
     "reply.not_waiting": {"fr": "L'expert n'attend pas de réponse sur ce dossier.",
                           "en": "The expert is not waiting for an answer on this case."},
+    "follow.unreadable": {"fr": "La réponse de la plateforme n'a pas pu être lue (détails dans le journal) : "
+                                "nouvel essai à la prochaine synchronisation.",
+                          "en": "The platform's answer could not be read (details in the log): trying again at "
+                                "the next sync."},
 })
 
 #: Cases that may still change at the platform (an answered case may be reopened by a question).
@@ -43,7 +53,12 @@ _MIRRORED = {"requested": CaseState.SENT, "received": CaseState.RECEIVED, "accep
              "cancelled": CaseState.CANCELLED, "completed": CaseState.ANSWERED}
 OUTPUT_SYSTEM = "urn:teleavis:output"
 BATCH = 40
+PDF = "application/pdf"
+MESSAGE_SYSTEM = "urn:teleavis:message-id"
+#: The detail of an ``answered`` report when the answer was amended after a first version.
+AMENDED = "amended"
 _MARK = "sync.poll_mark"
+_REPORT_MARK = "sync.report_mark"
 
 
 def _text(value: Any) -> str:
@@ -70,6 +85,31 @@ def follow_up_days(duration: Any) -> float | None:
     return float(duration["value"]) * factor
 
 
+class _Missing(Exception):
+    """A part of the answer that cannot be read; ``reason`` is one of app.answers' codes."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _report_version(report: dict[str, Any]) -> str:
+    """What tells one state of a DiagnosticReport from another: its version, its date, else its content."""
+    meta = report.get("meta")
+    if not isinstance(meta, dict):
+        meta = {}
+    for key in ("versionId", "lastUpdated"):
+        if isinstance(meta.get(key), str) and meta[key]:
+            return f"{key}:{meta[key]}"
+    body = {k: v for k, v in report.items() if k != "meta"}
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return f"sha256:{digest}"
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 class Follower:
     def __init__(self, store: Store, client: PlatformClient, listener: ProgressListener | None = None) -> None:
         self.store = store
@@ -84,7 +124,12 @@ class Follower:
         return [(r[0], r[1], r[2]) for r in rows if r[3] in POLLED_STATES]
 
     def poll(self, budget_s: float | None = None) -> list[str]:
-        """One poll of every open case; returns the ids of the cases answered now."""
+        """One poll of every open case; returns the ids of the cases answered (or amended) now.
+
+        Each case is followed on its own: one whose answer cannot be read now is left for the next
+        poll and the others go on. The ``_lastUpdated`` mark moves on only after a poll that read
+        every page and every case, so nothing changed meanwhile is narrowed out.
+        """
         cases = self.open_cases()
         by_task = {task_id: (case_id, version) for case_id, task_id, version in cases}
         mark = self.store.settings.get(_MARK)
@@ -92,53 +137,91 @@ class Follower:
         fresh = [t for t, (_, v) in by_task.items() if v is None or not mark]
         answered: list[str] = []
         newest: str | None = mark
+        complete = True
         for ids, narrowed in ((seen, True), (fresh, False)):
             for start in range(0, len(ids), BATCH):
                 params = {"_id": ",".join(ids[start:start + BATCH]), "_count": str(BATCH)}
                 if narrowed and mark:
                     params["_lastUpdated"] = "gt" + _minus_second(mark)
-                tasks = self.client.retrying(functools.partial(self.client.search, "Task", params),
+                found = self.client.retrying(functools.partial(self.client.search_pages, "Task", params),
                                              budget_s=budget_s)
-                for task in tasks:
-                    entry = by_task.get(str(task.get("id")))
+                complete = complete and found.complete
+                for task in found.resources:
+                    entry = by_task.pop(str(task.get("id")), None)
                     if entry is None:
-                        continue
+                        continue  # not asked for, or already seen on an earlier page
                     updated = (task.get("meta") or {}).get("lastUpdated")
                     if isinstance(updated, str) and (newest is None or updated > newest):
                         newest = updated
-                    if self.mirror(entry[0], task, entry[1], budget_s=budget_s):
+                    outcome = self._follow_one(entry[0], task, entry[1], budget_s)
+                    if outcome is None:
+                        complete = False
+                    elif outcome:
                         answered.append(entry[0])
-        if newest and newest != mark:
+        amended, _ = self.poll_reports(budget_s)
+        answered += [case_id for case_id in amended if case_id not in answered]
+        if complete and newest and newest != mark:
             self.store.settings.set(_MARK, newest)
         return answered
 
+    def _follow_one(self, case_id: str, task: dict[str, Any], known_version: str | None,
+                    budget_s: float | None) -> bool | None:
+        """``mirror`` for one case, which no fault of this case stops the others; None when it failed."""
+        try:
+            return self.mirror(case_id, task, known_version, budget_s=budget_s)
+        except (Stopped, SignInRequired, StorageError):
+            raise
+        except TransientFault as fault:
+            log.info("case %s: following postponed (%s)", case_id, fault.words)
+            self._note(case_id, fault.words)
+        except PermanentFault as fault:
+            log.warning("case %s: the platform refused a read while following (%d)", case_id, fault.status)
+            self._note(case_id, M.tr("follow.unreadable"))
+        except Exception:
+            # The platform's answer has a shape this code did not expect: a bug to fix, logged with the
+            # case id only, while the other cases go on.
+            log.exception("case %s: the platform's Task could not be followed", case_id)
+            self._note(case_id, M.tr("follow.unreadable"))
+        return None
+
+    def _note(self, case_id: str, words: str) -> None:
+        with transaction(self.store.conn) as conn:
+            self.store.set_platform_words(conn, case_id, last_error=words)
+
     def mirror(self, case_id: str, task: dict[str, Any], known_version: str | None,
                budget_s: float | None = None) -> bool:
-        """Bring the case in line with its Task; True when it became answered."""
+        """Bring the case in line with its Task; True when it became answered (or its answer amended)."""
         version = (task.get("meta") or {}).get("versionId")
         if version is not None and version == known_version:
             return False
         status = str(task.get("status", ""))
         target = _MIRRORED.get(status)
         answer: Answer | None = None
-        if status == "completed" and self.store.state(case_id) != CaseState.ANSWERED:
-            answer = self.fetch_answer(task, budget_s)
+        amended = False
+        if status == "completed":
+            if self.store.state(case_id) != CaseState.ANSWERED:
+                answer = self.fetch_answer(task, budget_s)
+            else:
+                answer = self._amended(case_id, task, budget_s)
+                amended = answer is not None
         expert_messages: list[dict[str, Any]] = []
         if status == "on-hold":
             expert_messages = self.client.retrying(
                 lambda: self.client.search("Communication", {"about": f"Task/{task['id']}"}), budget_s=budget_s)
         with transaction(self.store.conn) as conn:
-            conn.execute("UPDATE cases SET task_version=?, platform_status=?, business_status=?, status_reason=? "
-                         "WHERE id=?", (version, status, _text(task.get("businessStatus")) or None,
-                                        _text(task.get("statusReason")) or None, case_id))
+            conn.execute("UPDATE cases SET task_version=?, platform_status=? WHERE id=?", (version, status, case_id))
+            self.store.set_platform_words(conn, case_id, business_status=_text(task.get("businessStatus")) or None,
+                                          status_reason=_text(task.get("statusReason")) or None, last_error=None)
             for comm in expert_messages:
-                if any(i.get("system") == "urn:teleavis:message-id" for i in comm.get("identifier") or []):
-                    continue  # one of ours
-                text = " ".join(p["contentString"] for p in comm.get("payload") or []
+                ours = isinstance(comm, dict) and any(isinstance(i, dict) and i.get("system") == MESSAGE_SYSTEM
+                                                      for i in _list(comm.get("identifier")))
+                if ours or not isinstance(comm, dict):
+                    continue
+                text = " ".join(p["contentString"] for p in _list(comm.get("payload"))
                                 if isinstance(p, dict) and isinstance(p.get("contentString"), str))
                 self.outbox.add_expert_message(conn, case_id, str(comm["id"]), text, str(comm.get("sent", "")))
             if answer is not None:
-                self.store.set_answer(conn, case_id, answer)
+                self.store.set_answer(conn, case_id, answer, event="amended" if amended else None)
             current = CaseState(conn.execute("SELECT state FROM cases WHERE id=?", (case_id,)).fetchone()[0])
             if target is not None and target != current and target in TRANSITIONS[current]:
                 action = {CaseState.ANSWERED: "answered", CaseState.CANCELLED: "cancelled"}.get(target)
@@ -147,36 +230,195 @@ class Follower:
                 log.warning("case %s: platform status %s not mirrored from %s", case_id, status, current.value)
         if target is not None and target != current:
             self.listener.case_state(case_id, target.value)
+        elif amended:
+            self.listener.case_state(case_id, CaseState.ANSWERED.value, AMENDED)
         return answer is not None
 
-    def fetch_answer(self, task: dict[str, Any], budget_s: float | None) -> Answer:
-        """The DiagnosticReport of a completed Task, its PDFs stored encrypted."""
-        answer = Answer()
-        for output in task.get("output") or []:
-            codes = {c.get("code") for c in (output.get("type") or {}).get("coding") or []
-                     if c.get("system") == OUTPUT_SYSTEM}
+    # -- the answer -------------------------------------------------------------------------------
+
+    def _report_reference(self, task: dict[str, Any], answer: Answer) -> str | None:
+        """The DiagnosticReport the Task's outputs point to (follow-up advice read on the way)."""
+        found: str | None = None
+        for output in _list(task.get("output")):
+            if not isinstance(output, dict):
+                continue
+            codes = {c.get("code") for c in _list((output.get("type") or {}).get("coding"))
+                     if isinstance(c, dict) and c.get("system") == OUTPUT_SYSTEM}
             if "follow-up-within" in codes:
                 answer.follow_up_days = follow_up_days(output.get("valueDuration"))
-            reference = (output.get("valueReference") or {}).get("reference", "")
-            if not reference.startswith("DiagnosticReport/"):
-                continue
+            reference = (output.get("valueReference") or {}).get("reference")
+            if found is None and isinstance(reference, str) and "DiagnosticReport/" in reference:
+                found = reference
+        return found
+
+    def _read_report(self, reference: str, budget_s: float | None) -> dict[str, Any]:
+        """The report a Task points to, read on the platform (never elsewhere)."""
+        if self.client.own_url(reference) is None:
+            raise _Missing(FOREIGN_URL)
+        try:
             report_id = location_id(reference, "DiagnosticReport")
-            report = self.client.retrying(functools.partial(self.client.read, "DiagnosticReport", report_id),
-                                          budget_s=budget_s)
-            answer.report_id = report_id
-            answer.conclusion = str(report.get("conclusion", ""))
-            answer.issued = str(report.get("issued", ""))
-            answer.expert = ", ".join(str(p.get("display")) for p in report.get("performer") or []
-                                      if isinstance(p, dict) and p.get("display"))
-            for form in report.get("presentedForm") or []:
-                url, kind = str(form.get("url", "")), str(form.get("contentType", "application/pdf"))
-                binary_id = location_id(url, "Binary")
-                data = self.client.retrying(functools.partial(self.client.binary, binary_id, kind),
-                                            budget_s=budget_s)
-                if isinstance(form.get("size"), int) and form["size"] != len(data):
-                    raise TransientFault(M.tr("net.not_fhir"))
-                answer.pdf_blobs.append(self.store.objects.put(data))
+        except ValueError:
+            raise _Missing(UNREADABLE) from None
+        try:
+            return self.client.retrying(functools.partial(self.client.read, "DiagnosticReport", report_id),
+                                        budget_s=budget_s)
+        except PermanentFault as fault:
+            raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
+
+    def fetch_answer(self, task: dict[str, Any], budget_s: float | None) -> Answer:
+        """The answer of a completed Task: its DiagnosticReport, every attachment that can be read stored
+        encrypted, and what could not be read noted in ``Answer.missing``."""
+        answer = Answer()
+        reference = self._report_reference(task, answer)
+        if reference is None:
+            answer.missing.append(missing_item(REPORT, NO_CONTENT))
+            return answer
+        try:
+            report = self._read_report(reference, budget_s)
+        except _Missing as missing:
+            answer.missing.append(missing_item(REPORT, missing.reason))
+            return answer
+        self._read_content(report, answer, budget_s)
         return answer
+
+    def _read_content(self, report: dict[str, Any], answer: Answer, budget_s: float | None) -> None:
+        answer.report_id = str(report.get("id", ""))
+        answer.report_status = str(report.get("status", ""))
+        answer.report_version = _report_version(report)
+        answer.conclusion = report["conclusion"] if isinstance(report.get("conclusion"), str) else ""
+        answer.issued = report["issued"] if isinstance(report.get("issued"), str) else ""
+        answer.expert = ", ".join(str(p.get("display")) for p in _list(report.get("performer"))
+                                  if isinstance(p, dict) and p.get("display"))
+        for form in _list(report.get("presentedForm")):
+            if not isinstance(form, dict):
+                answer.missing.append(missing_item(REPORT, UNREADABLE))
+                continue
+            kind = str(form.get("contentType") or PDF).split(";")[0].strip().lower()
+            title = str(form.get("title") or "")
+            try:
+                data = self._attachment_bytes(form, kind, budget_s)
+            except _Missing as missing:
+                answer.missing.append(missing_item(REPORT if kind == PDF else title, missing.reason))
+                continue
+            blob = self.store.objects.put(data)
+            answer.files.append({"blob": blob, "content_type": kind, "title": title})
+            if kind == PDF:
+                answer.pdf_blobs.append(blob)
+
+    def _attachment_bytes(self, form: dict[str, Any], kind: str, budget_s: float | None) -> bytes:
+        """An attachment's bytes: inline (``data``), or fetched from the platform's own base only."""
+        inline = form.get("data")
+        if isinstance(inline, str) and inline.strip():
+            try:
+                data = base64.b64decode("".join(inline.split()), validate=True)
+            except (binascii.Error, ValueError):
+                raise _Missing(UNREADABLE) from None
+        else:
+            url = form.get("url")
+            if not isinstance(url, str) or not url.strip():
+                raise _Missing(NO_CONTENT)
+            target = self.client.own_url(url)
+            if target is None:
+                # Never with the platform's token, and not without it either: a link elsewhere is the
+                # platform's to fix, not ours to follow.
+                raise _Missing(FOREIGN_URL)
+            try:
+                data = self.client.retrying(functools.partial(self.client.fetch, target, kind), budget_s=budget_s)
+            except PermanentFault as fault:
+                raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
+        if not data:
+            raise _Missing(NO_CONTENT)
+        if isinstance(form.get("size"), int) and form["size"] != len(data):
+            raise _Missing(UNREADABLE)
+        if isinstance(form.get("hash"), str) and form["hash"] and form["hash"] != sha1_b64(data):
+            raise _Missing(UNREADABLE)
+        return data
+
+    # -- amended answers --------------------------------------------------------------------------
+
+    def _amended(self, case_id: str, task: dict[str, Any], budget_s: float | None) -> Answer | None:
+        """The answer again when the report the Task points to changed since it was read, else None."""
+        known = self.store.answer(case_id)
+        fresh = Answer()
+        reference = self._report_reference(task, fresh)
+        if reference is None:
+            return None
+        try:
+            report = self._read_report(reference, budget_s)
+        except _Missing:
+            return None  # keep the answer read before
+        if known is not None and known.report_version == _report_version(report) and \
+                known.follow_up_days == fresh.follow_up_days:
+            return None
+        self._read_content(report, fresh, budget_s)
+        fresh.amended = True
+        return fresh
+
+    def answered_reports(self) -> dict[str, tuple[str, Answer]]:
+        """report id → (case id, answer) of the answered cases whose report is known."""
+        found: dict[str, tuple[str, Answer]] = {}
+        rows = self.store.conn.execute("SELECT id FROM cases WHERE state=? AND answer IS NOT NULL",
+                                       (CaseState.ANSWERED.value,)).fetchall()
+        for (case_id,) in rows:
+            answer = self.store.answer(case_id)
+            if answer is not None and answer.report_id:
+                found[answer.report_id] = (case_id, answer)
+        return found
+
+    def poll_reports(self, budget_s: float | None = None) -> tuple[list[str], bool]:
+        """Look for amended reports of answered cases (a platform may amend a report without touching
+        its Task). Returns the cases whose answer changed, and whether every report was read."""
+        known = self.answered_reports()
+        if not known:
+            return [], True
+        mark = self.store.settings.get(_REPORT_MARK)
+        ids = list(known)
+        changed: list[str] = []
+        newest: str | None = mark
+        complete = True
+        for start in range(0, len(ids), BATCH):
+            params = {"_id": ",".join(ids[start:start + BATCH]), "_count": str(BATCH)}
+            if mark:
+                params["_lastUpdated"] = "gt" + _minus_second(mark)
+            try:
+                found = self.client.retrying(functools.partial(self.client.search_pages, "DiagnosticReport", params),
+                                             budget_s=budget_s)
+            except (TransientFault, PermanentFault) as fault:
+                log.info("amended reports not looked for now: %s", getattr(fault, "words", fault))
+                return changed, False
+            complete = complete and found.complete
+            for report in found.resources:
+                entry = known.pop(str(report.get("id")), None)
+                if entry is None:
+                    continue
+                updated = (report.get("meta") or {}).get("lastUpdated")
+                if isinstance(updated, str) and (newest is None or updated > newest):
+                    newest = updated
+                case_id, answer = entry
+                if answer.report_version == _report_version(report):
+                    continue
+                if self._store_amended(case_id, answer, report, budget_s):
+                    changed.append(case_id)
+                else:
+                    complete = False
+        if complete and newest and newest != mark:
+            self.store.settings.set(_REPORT_MARK, newest)
+        return changed, complete
+
+    def _store_amended(self, case_id: str, known: Answer, report: dict[str, Any], budget_s: float | None) -> bool:
+        fresh = Answer(follow_up_days=known.follow_up_days, amended=True)
+        try:
+            self._read_content(report, fresh, budget_s)
+        except (Stopped, SignInRequired, StorageError):
+            raise
+        except Exception:
+            log.exception("case %s: the amended report could not be read", case_id)
+            return False
+        with transaction(self.store.conn) as conn:
+            self.store.set_answer(conn, case_id, fresh, event="amended")
+        log.info("case %s: the expert's report was amended", case_id)
+        self.listener.case_state(case_id, CaseState.ANSWERED.value, AMENDED)
+        return True
 
 
 def _minus_second(instant: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app import messages as M
+from app.answers import missing_words
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, open_store, say
 from app.errors import CaseFileError, ImageRejected
@@ -129,7 +130,7 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
                     "quality": [f.to_dict() for f in i.quality]} for n, i in enumerate(case.images)],
         "platform": store.platform_info(case.id),
         "history": store.history(case.id),
-        "answer": asdict(answer) if answer else None,
+        "answer": {**asdict(answer), "missing_words": missing_words(answer)} if answer else None,
         "checklist": [asdict(f) for f in validate_case(case, load_requester(store.settings))],
     }
 
@@ -160,8 +161,7 @@ def run_show(args: argparse.Namespace) -> int:
     if missing:
         out.append(M.tr("case.still_missing"))
         out.extend(f"  - {f['message']}" for f in missing)
-    if doc["answer"]:
-        out.append(f"{M.tr('show.answer')} {doc['answer']['conclusion']}")
+    out.extend(_platform_lines(doc))
     print("\n".join(out))
     return 0
 
@@ -175,6 +175,43 @@ M.add({
     "show.answer": {"fr": "Réponse de l'expert :", "en": "Expert's answer:"},
     "show.yes": {"fr": "oui", "en": "yes"},
     "show.no": {"fr": "non", "en": "no"},
+})
+
+
+def _platform_lines(doc: dict[str, Any]) -> list[str]:
+    """What the platform said: its status words, a refusal's or cancellation's reason, the answer."""
+    out: list[str] = []
+    info = doc["platform"]
+    if info.get("business_status"):
+        out.append(f"{M.tr('show.platform')} {info['business_status']}")
+    if info.get("status_reason"):
+        out.append(f"{M.tr('show.reason')} {info['status_reason']}")
+    if info.get("last_error") and doc["state"] not in ("needs-attention",):
+        out.append(f"{M.tr('show.problem')} {info['last_error']}")
+    answer = doc["answer"]
+    if answer:
+        out.append(f"{M.tr('show.answer')} {answer['conclusion'] or M.tr('show.no_conclusion')}")
+        if answer.get("amended"):
+            out.append(f"  {M.tr('answer.amended')}")
+        files = answer.get("files") or []
+        pdfs = sum(1 for f in files if f["content_type"] == "application/pdf")
+        images = sum(1 for f in files if str(f["content_type"]).startswith("image/"))
+        if files:
+            out.append(f"  {M.tr('show.files', pdfs=pdfs, images=images, others=len(files) - pdfs - images)}")
+        out.extend(f"  {line}" for line in answer["missing_words"])
+        if answer["missing_words"]:
+            out.append(f"  {M.tr('answer.missing_hint')}")
+    return out
+
+
+M.add({
+    "show.platform": {"fr": "Plateforme :", "en": "Platform:"},
+    "show.reason": {"fr": "Motif donné par la plateforme :", "en": "Reason given by the platform:"},
+    "show.problem": {"fr": "À savoir :", "en": "Note:"},
+    "show.no_conclusion": {"fr": "(pas de conclusion écrite : voir le compte rendu)",
+                           "en": "(no written conclusion: see the report)"},
+    "show.files": {"fr": "Pièces jointes : {pdfs} PDF, {images} image(s), {others} autre(s)",
+                   "en": "Attachments: {pdfs} PDF, {images} image(s), {others} other(s)"},
 })
 
 

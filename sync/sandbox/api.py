@@ -23,6 +23,7 @@ from sync.sandbox.auth import OAuthError, TokenAuthority
 from sync.sandbox.capability import READABLE_TYPES, capability_statement
 from sync.sandbox.errors import FhirError, Issue, operation_outcome
 from sync.sandbox.search import search
+from sync.sandbox.shapes import SearchShape
 from sync.sandbox.storage import BinaryInfo, Store, parse_instant
 from sync.sandbox.transaction import CaseTransaction
 from sync.sandbox.validation import validate_resource
@@ -115,6 +116,9 @@ class Platform:
         self.max_concurrent, self.check_magic = max_concurrent, check_magic
         self.base_url = "http://127.0.0.1/fhir"
         self.faults: collections.deque[Fault] = collections.deque()
+        #: How searches page (tests of clients facing other platforms' habits).
+        self.search_shape = SearchShape()
+        self._queries: dict[str, tuple[str, list[tuple[str, str]]]] = {}
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._in_flight = 0
@@ -184,13 +188,16 @@ class Platform:
             )
         if rtype is None and method == "POST":
             return self._transaction(request)
+        if rtype is None and method == "GET" and any(name == "_getpages" for name, _ in request.query):
+            return self._next_page(request.query)
         if rtype == "Binary" and rid is None and method == "POST":
             return self.upload_binary(request.headers.get("content-type", ""), request.body)
         if rtype == "Binary" and rid and method == "GET":
             return self._read_binary(rid, request.headers.get("accept", ""))
         if rtype in READABLE_TYPES and method == "GET":
             if rid is None:
-                return json_reply(200, search(self.store.all(rtype), rtype, request.query, self.base_url))
+                return json_reply(200, search(self.store.all(rtype), rtype, request.query, self.base_url,
+                                              self.search_shape, self._keep_query))
             return self._read(rtype, rid, int(vid) if vid else None)
         if rtype == "Task" and rid and vid is None and method == "PUT":
             return self._cancel_task(rid, request)
@@ -202,6 +209,25 @@ class Platform:
             "transaction (POST sur la base) et seules les Task s'annulent par PUT",
             code="not-supported",
         )
+
+    def _keep_query(self, rtype: str, params: list[tuple[str, str]]) -> str:
+        """Remember a search for its `_getpages` links; its id."""
+        with self._lock:
+            query_id = f"q{len(self._queries) + 1}"
+            self._queries[query_id] = (rtype, params)
+        return query_id
+
+    def _next_page(self, query: list[tuple[str, str]]) -> Reply:
+        """`[base]?_getpages=<id>&_getpagesoffset=n&_count=c`: a page of a remembered search."""
+        wanted = dict(query)
+        with self._lock:
+            kept = self._queries.get(wanted.get("_getpages", ""))
+        if kept is None:
+            raise FhirError.one(410, "Page de recherche expirée : relancer la recherche", code="not-found")
+        rtype, params = kept
+        page = [(n, v) for n, v in query if n in ("_count", "_getpagesoffset")]
+        return json_reply(200, search(self.store.all(rtype), rtype, [*params, *page], self.base_url,
+                                      self.search_shape, self._keep_query))
 
     def _token(self, request: Request) -> Reply:
         if request.method != "POST":

@@ -1,10 +1,13 @@
 """The simulated expert: moves each new case's Task forward as a specialist would.
 
 requested → received → (after a third of `answer_after_s`) accepted → in-progress → (after the
-rest) either on-hold with a question (probability `question_rate`, at most once per case) or
-completed with a DiagnosticReport and its PDF letter. An on-hold case returns to in-progress
-when the requester's reply arrives. All state is read from the store, so a restarted sandbox
-carries on where it stopped; with a seed, each case's choices depend only on its case id.
+rest) either on-hold with a question (for a share `question_rate` of the cases, chosen by case id,
+at most once per case) or completed with a DiagnosticReport and its PDF letter. An on-hold case
+returns to in-progress when the requester's reply arrives. All state is read from the store, so a
+restarted sandbox carries on where it stopped; with a seed, each case's choices depend only on its
+case id. How the answer is written (attachments and where they are, a refusal, a cancellation,
+an amended report) follows an `AnswerShape` (shapes.py): `shape` for every case, `shapes[case_id]`
+for one.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from sync.sandbox.contract import CASE_ID, RPPS
 from sync.sandbox.letter import AnswerLetter, render_letter
 from sync.sandbox.phrases import ANSWERS, EXPERTS, QUESTIONS, SPECIALTY_LABELS, Answer, Expert
+from sync.sandbox.shapes import AnswerShape, AttachmentBytes, asks_question, picture, presented_form
 from sync.sandbox.storage import Store, identifiers_of, parse_instant
 from sync.sandbox.validation import validate_resource
 
@@ -62,6 +66,11 @@ class SimulatedExpert:
             seed,
         )
         self.tick_s = tick_s
+        #: How answers are written: for every case, and per case id.
+        self.shape = AnswerShape()
+        self.shapes: dict[str, AnswerShape] = {}
+        #: The platform's base URL, for absolute attachment URLs (set by the server once bound).
+        self.base_url = "http://127.0.0.1/fhir"
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._pass_lock = threading.Lock()
@@ -119,9 +128,14 @@ class SimulatedExpert:
         with self._pass_lock:
             moved = 0
             for task in self.store.all("Task"):
-                if task.get("status") in OPEN_STATUSES and self._advance_case(task["id"], ignore_delays):
-                    moved += 1
+                if task.get("status") in OPEN_STATUSES:
+                    moved += self._advance_case(task["id"], ignore_delays)
+                elif task.get("status") == "completed" and not ignore_delays and self._amend_due(task):
+                    moved += self._amend_task(task["id"])
             return moved
+
+    def _amend_due(self, task: dict[str, Any]) -> bool:
+        return self._shape(task).amend and self._due(task, self.answer_after_s, False)
 
     def _due(self, task: dict[str, Any], delay_s: float, ignore_delays: bool) -> bool:
         if ignore_delays or delay_s <= 0:
@@ -129,9 +143,15 @@ class SimulatedExpert:
         elapsed = (datetime.now(UTC) - parse_instant(task["meta"]["lastUpdated"])).total_seconds()
         return elapsed >= delay_s
 
+    def _case_id(self, task: dict[str, Any]) -> str:
+        return next((v for s, v in identifiers_of(task) if s == CASE_ID), task["id"])
+
     def _rng(self, task: dict[str, Any]) -> random.Random:
-        case_id = next((v for s, v in identifiers_of(task) if s == CASE_ID), task["id"])
+        case_id = self._case_id(task)
         return random.Random(f"{self.seed}:{case_id}") if self.seed is not None else random.Random()
+
+    def _shape(self, task: dict[str, Any]) -> AnswerShape:
+        return self.shapes.get(self._case_id(task), self.shape)
 
     def _advance_case(self, task_id: str, ignore_delays: bool) -> bool:
         with self.store.write():
@@ -150,10 +170,17 @@ class SimulatedExpert:
                 self._move(task, "in-progress", "En cours d'analyse par l'expert")
             elif status == "in-progress" and self._due(task, self.answer_after_s * 2 / 3, ignore_delays):
                 rng = self._rng(task)
-                if rng.random() < self.question_rate and not self._questions(task):
+                shape = self._shape(task)
+                if asks_question(self._case_id(task), self.question_rate) and not self._questions(task):
                     self._ask(task, rng)
+                elif shape.outcome == "reject":
+                    task["statusReason"] = {"text": shape.reason}
+                    self._move(task, "rejected", "Refusée par l'expert")
+                elif shape.outcome == "cancel":
+                    task["statusReason"] = {"text": shape.reason}
+                    self._move(task, "cancelled", "Annulée par la plateforme")
                 else:
-                    self._answer(task, rng)
+                    self._answer(task, rng, shape)
             elif status == "on-hold" and self._replied(task):
                 task.pop("statusReason", None)
                 self._move(task, "in-progress", "Complément reçu, analyse reprise")
@@ -240,7 +267,7 @@ class SimulatedExpert:
         task["statusReason"] = {"text": "Complément demandé par l'expert"}
         self._move(task, "on-hold", f"Question de l'expert : {question}")
 
-    def _answer(self, task: dict[str, Any], rng: random.Random) -> None:
+    def _answer(self, task: dict[str, Any], rng: random.Random, shape: AnswerShape) -> None:
         expert = self._expert_for(task)
         specialty = self._specialty(task)
         answer: Answer = rng.choice(ANSWERS[specialty])
@@ -270,7 +297,6 @@ class SimulatedExpert:
                 issued=date.fromisoformat(issued[:10]),
             )
         )
-        binary = self.store.put_binary("application/pdf", pdf, origin="platform")
         report = self._save(
             {
                 "resourceType": "DiagnosticReport",
@@ -284,17 +310,7 @@ class SimulatedExpert:
                 "performer": [{"reference": f"Practitioner/{expert['id']}", "display": _person_name(expert)}],
                 "issued": issued,
                 "conclusion": answer.conclusion,
-                "presentedForm": [
-                    {
-                        "contentType": "application/pdf",
-                        "language": "fr",
-                        "url": f"Binary/{binary.id}",
-                        "size": binary.size,
-                        "hash": binary.sha1_b64,
-                        "title": "Réponse de l'expert",
-                        "creation": issued,
-                    }
-                ],
+                **self._presented_forms(shape, pdf, issued, self._case_id(task)),
             },
             create=True,
         )
@@ -327,3 +343,66 @@ class SimulatedExpert:
         task.setdefault("executionPeriod", {})["end"] = issued
         task.pop("statusReason", None)
         self._move(task, "completed", "Réponse rendue")
+
+    # -- how the answer is written ------------------------------------------------------------------
+
+    def _presented_forms(self, shape: AnswerShape, pdf: bytes, issued: str, seed: str) -> dict[str, Any]:
+        """``presentedForm`` as the shape wants it (nothing at all for a conclusion without a file)."""
+        forms = []
+        pictures = 0
+        for kind, where in shape.files:
+            if kind == "pdf":
+                item = AttachmentBytes(kind, pdf, "Réponse de l'expert")
+            else:
+                pictures += 1
+                item = AttachmentBytes(kind, picture(kind, f"{seed}:{pictures}"), f"Photo annotée {pictures}")
+            binary_id = None
+            if where in ("relative", "absolute", "foreign"):
+                binary_id = self.store.put_binary(item.content_type, item.data, origin="platform").id
+            forms.append(presented_form(item, where, binary_id, self.base_url, shape.foreign_base, issued))
+        return {"presentedForm": forms} if forms else {}
+
+    def amend(self, case_id: str) -> bool:
+        """Amend the report of this case's answer now (a new conclusion and letter); False if not answered."""
+        with self._pass_lock:
+            for task in self.store.all("Task"):
+                if self._case_id(task) == case_id and task.get("status") == "completed":
+                    return self._amend_task(task["id"])
+        return False
+
+    def _amend_task(self, task_id: str) -> bool:
+        with self.store.write():
+            task = self.store.read("Task", task_id)
+            if task is None:
+                return False
+            report_id = next((_ref_id(o.get("valueReference"), "DiagnosticReport") for o in task.get("output", [])
+                              if _ref_id(o.get("valueReference"), "DiagnosticReport")), None)
+            report = self.store.read("DiagnosticReport", report_id) if report_id else None
+            if report is None or report.get("status") == "amended":
+                return False
+            shape = self._shape(task)
+            expert = self._expert_for(task)
+            issued = self.store.next_instant()
+            conclusion = "Compte rendu modifié : " + str(report.get("conclusion", ""))
+            pdf = render_letter(
+                AnswerLetter(
+                    expert_name=_person_name(expert),
+                    expert_title=EXPERTS[self._specialty(task)].title,
+                    patient_name="(voir la demande)",
+                    patient_birth_date="(voir la demande)",
+                    requester_name="(voir la demande)",
+                    specialty_label=SPECIALTY_LABELS[self._specialty(task)],
+                    question="",
+                    conclusion=conclusion,
+                    follow_up="Version modifiée du compte rendu : elle remplace la précédente.",
+                    issued=date.fromisoformat(issued[:10]),
+                )
+            )
+            report = copy.deepcopy(report)
+            report.pop("presentedForm", None)
+            report.update(status="amended", issued=issued, conclusion=conclusion,
+                          **self._presented_forms(shape, pdf, issued, f"{task_id}:amended"))
+            self._save(report)
+            if shape.amend_touches_task:
+                self._move(task, "completed", "Compte rendu modifié")
+            return True

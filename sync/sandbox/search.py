@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from sync.sandbox.errors import FhirError
+from sync.sandbox.shapes import SearchShape
 from sync.sandbox.storage import identifiers_of, new_id, parse_instant
 
 # Reference search parameters: name -> element holding the Reference(s), per type.
@@ -43,7 +45,9 @@ TOKEN_PARAMS: dict[str, dict[str, str]] = {
     "DiagnosticReport": {"status": "status"},
     "Communication": {"status": "status"},
 }
-COMMON_PARAMS = ("_id", "_lastUpdated", "identifier", "_count", "_sort")
+COMMON_PARAMS = ("_id", "_lastUpdated", "identifier", "_count", "_sort", "_offset")
+#: Parameters that say which page, not what to find.
+PAGE_PARAMS = ("_count", "_offset", "_getpages", "_getpagesoffset", "_bundletype")
 
 Predicate = Callable[[dict[str, Any]], bool]
 
@@ -121,8 +125,8 @@ def build_predicates(rtype: str, params: list[tuple[str, str]]) -> tuple[list[Pr
         elif name == "identifier":
             alternatives = [_identifier_predicate(v) for v in value.split(",")]
             predicates.append(lambda r, alts=alternatives: any(p(r) for p in alts))  # type: ignore[misc]
-        elif name == "_format":
-            continue  # Always JSON; clients add it out of habit.
+        elif name in ("_format", "_offset"):
+            continue  # Always JSON; clients add it out of habit. The page's offset is read by `search`.
         elif name == "_count":
             if not value.isdigit():
                 raise FhirError.one(400, f"_count: « {value} » n'est pas un entier", "_count", "value")
@@ -149,15 +153,39 @@ def build_predicates(rtype: str, params: list[tuple[str, str]]) -> tuple[list[Pr
     return predicates, count, newest_first
 
 
-def search(resources: list[dict[str, Any]], rtype: str, params: list[tuple[str, str]], base_url: str) -> dict[str, Any]:
-    """A searchset Bundle of the `resources` of `rtype` matching `params`."""
-    predicates, count, newest_first = build_predicates(rtype, params)
+def search(
+    resources: list[dict[str, Any]],
+    rtype: str,
+    params: list[tuple[str, str]],
+    base_url: str,
+    shape: SearchShape | None = None,
+    keep_query: Callable[[str, list[tuple[str, str]]], str] | None = None,
+) -> dict[str, Any]:
+    """A searchset Bundle of the `resources` of `rtype` matching `params`, one page of it.
+
+    A page holds `_count` resources at most (and the shape's page size at most); a `next` link,
+    written the shape's way, leads to the rest. `keep_query(rtype, params)` stores a query and
+    returns its id, for `_getpages` links.
+    """
+    shape = shape or SearchShape()
+    if not shape.last_updated:  # A platform that accepts `_lastUpdated` and ignores it.
+        params = [(name, value) for name, value in params if name != "_lastUpdated"]
+    predicates, count, newest_first = build_predicates(
+        rtype, [(name, value) for name, value in params if name not in ("_getpages", "_getpagesoffset", "_bundletype")]
+    )
+    offset = next((int(v) for n, v in params if n in ("_offset", "_getpagesoffset") and v.isdigit()), 0)
     matched = [r for r in resources if all(p(r) for p in predicates)]
     matched.sort(key=lambda r: parse_instant(r["meta"]["lastUpdated"]), reverse=newest_first)
     total = len(matched)
-    if count is not None:
-        matched = matched[:count]
-    bundle: dict[str, Any] = {"resourceType": "Bundle", "id": new_id(), "type": "searchset", "total": total}
+    sizes = [n for n in (count, shape.page_size) if n is not None]
+    page = min(sizes) if sizes else None
+    matched = matched[offset:] if page is None else matched[offset : offset + page]
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "id": new_id(), "type": "searchset"}
+    if shape.total:
+        bundle["total"] = total
+    if page is not None and page > 0 and offset + page < total:
+        bundle["link"] = [{"relation": "next", "url": _next_link(rtype, params, offset + page, page, base_url,
+                                                                  shape, keep_query)}]
     if matched:  # FHIR JSON has no empty arrays.
         bundle["entry"] = [
             {
@@ -168,3 +196,25 @@ def search(resources: list[dict[str, Any]], rtype: str, params: list[tuple[str, 
             for r in matched
         ]
     return bundle
+
+
+def _next_link(
+    rtype: str,
+    params: list[tuple[str, str]],
+    offset: int,
+    page: int,
+    base_url: str,
+    shape: SearchShape,
+    keep_query: Callable[[str, list[tuple[str, str]]], str] | None,
+) -> str:
+    query = [(n, v) for n, v in params if n not in PAGE_PARAMS]
+    if shape.next_link == "getpages" and keep_query is not None:
+        pages = urlencode({"_getpages": keep_query(rtype, query), "_getpagesoffset": offset, "_count": page,
+                           "_bundletype": "searchset"})
+        return f"{base_url}?{pages}"
+    rest = urlencode([*query, ("_count", str(page)), ("_offset", str(offset))])
+    if shape.next_link == "relative":
+        return f"{rtype}?{rest}"
+    if shape.next_link == "foreign":
+        return f"{shape.foreign_base.rstrip('/')}/{rtype}?{rest}"
+    return f"{base_url}/{rtype}?{rest}"

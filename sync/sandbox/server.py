@@ -255,7 +255,7 @@ class SandboxServer:
             self._store.close()
             self._store = None
             raise
-        self._platform.base_url = self.base_url
+        self._platform.base_url = self._expert.base_url = self.base_url
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="sandbox-http", daemon=True
         )

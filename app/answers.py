@@ -1,0 +1,77 @@
+"""The expert's answer in words: what the platform sent that could not be read, and why.
+
+The follower (sync/follow.py) keeps an answer it cannot fully read with what it could read, and
+notes each missing part with a reason code; the window, ``case show`` and the PDF report say it
+with these sentences.
+"""
+
+from __future__ import annotations
+
+from app import messages as M
+from app.i18n import language
+from app.model import Answer
+
+#: Why a part of the answer is missing (codes stored in ``Answer.missing``).
+FOREIGN_URL = "foreign-url"
+NO_CONTENT = "no-content"
+NOT_FOUND = "not-found"
+UNREADABLE = "unreadable"
+REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREADABLE)
+#: What is missing: the report (the DiagnosticReport or its PDF) or another attachment.
+REPORT = "report"
+
+M.add({
+    "answer.what.report": {"fr": "compte rendu", "en": "report"},
+    "answer.what.file": {"fr": "pièce jointe « {title} »", "en": "attachment “{title}”"},
+    "answer.what.file_untitled": {"fr": "pièce jointe", "en": "attachment"},
+    "answer.missing": {"fr": "{what} non récupérable : {why}", "en": "{what} not retrievable: {why}"},
+    "answer.why.foreign-url": {"fr": "adresse hors plateforme", "en": "address outside the platform"},
+    "answer.why.no-content": {"fr": "la plateforme n'a envoyé ni adresse ni contenu",
+                              "en": "the platform sent neither an address nor the content"},
+    "answer.why.not-found": {"fr": "introuvable sur la plateforme", "en": "not found on the platform"},
+    "answer.why.unreadable": {"fr": "contenu illisible ou incomplet", "en": "unreadable or incomplete content"},
+    "answer.missing_hint": {"fr": "Demandez-le à l'expert ou au support de la plateforme.",
+                            "en": "Ask the expert or the platform's support for it."},
+    "answer.amended": {"fr": "Réponse modifiée par l'expert après sa première version.",
+                       "en": "Answer amended by the expert after its first version."},
+})
+
+
+def missing_item(what: str, reason: str) -> dict[str, str]:
+    """One entry of ``Answer.missing``: ``what`` is ``REPORT`` or an attachment's title."""
+    return {"what": what, "reason": reason if reason in REASONS else UNREADABLE}
+
+
+def _say(key: str, lang: str, **params: object) -> str:
+    entry = M.CATALOGUE[key]
+    text = entry.get(lang) or entry["fr"]
+    return text.format(**params) if params else text
+
+
+def missing_words(answer: Answer | None, lang: str | None = None) -> list[str]:
+    """One sentence per missing part of the answer, in ``lang`` (the user's language by default)."""
+    if answer is None:
+        return []
+    lang = lang or language()
+    lines: list[str] = []
+    for item in answer.missing:
+        what = str(item.get("what", ""))
+        if what == REPORT:
+            name = _say("answer.what.report", lang)
+        elif what:
+            name = _say("answer.what.file", lang, title=what)
+        else:
+            name = _say("answer.what.file_untitled", lang)
+        reason = str(item.get("reason", UNREADABLE))
+        why = _say(f"answer.why.{reason if reason in REASONS else UNREADABLE}", lang)
+        sentence = _say("answer.missing", lang, what=name, why=why)
+        lines.append(sentence[:1].upper() + sentence[1:])
+    return lines
+
+
+def amended_words(lang: str | None = None) -> str:
+    return _say("answer.amended", lang or language())
+
+
+def hint_words(lang: str | None = None) -> str:
+    return _say("answer.missing_hint", lang or language())

@@ -1,0 +1,328 @@
+"""Answers the way other platforms send them (issue 15, items 4–6), against the sandbox taught each shape.
+
+The shapes are fixtures (tests/fixtures/answers/*.json); a second local server stands for another
+host and records whether anything reached it, and with which token.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+
+from app.answers import missing_words
+from app.model import CaseState
+from app.store import Store
+from sync.auth import StaticToken
+from sync.client import ClientConfig, OffPlatform, PlatformClient, RetryPolicy
+from sync.engine import Engine
+from sync.follow import AMENDED
+from sync.progress import RecordingListener
+from sync.sandbox import SandboxServer
+from sync.sandbox.shapes import AnswerShape, SearchShape
+from tests.sync.recording_server import RecordingServer, recording_server
+from tests.sync.sync_helpers import make_case
+
+FAST = RetryPolicy(base_s=0.02, cap_s=0.2)
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "answers"
+TOKEN = "platform-secret-token"
+
+
+def answer_shape(name: str, **overrides: Any) -> AnswerShape:
+    shapes = json.loads((FIXTURES / "answer-shapes.json").read_text(encoding="utf-8"))
+    return AnswerShape.from_dict({**shapes[name], **overrides})
+
+
+def search_shape(name: str, **overrides: Any) -> SearchShape:
+    shapes = json.loads((FIXTURES / "search-shapes.json").read_text(encoding="utf-8"))
+    return SearchShape(**{**shapes[name], **overrides})
+
+
+@pytest.fixture
+def foreign() -> Iterator[RecordingServer]:
+    with recording_server() as server:
+        yield server
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+    with SandboxServer(tmp_path / "platform", answer_after_s=0.0, run_expert=False, seed=1, token=TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def client(sandbox: SandboxServer) -> Iterator[PlatformClient]:
+    with PlatformClient(ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(TOKEN), policy=FAST) as made:
+        yield made
+
+
+def send_and_answer(store: Store, sandbox: SandboxServer, engine: Engine, shapes: list[AnswerShape]) -> list[str]:
+    """One case per shape, sent, answered by the expert in that shape, then one sync pass."""
+    ids = [make_case(store, seed=n) for n in range(len(shapes))]
+    for case_id, shape in zip(ids, shapes, strict=True):
+        sandbox.expert.shapes[case_id] = shape
+    assert sorted(engine.run_once().sent) == sorted(ids)
+    sandbox.expert.run_until_idle()
+    return ids
+
+
+def pdf_pages(store: Store, blob: str) -> int:
+    return len(pypdf.PdfReader(io.BytesIO(store.objects.get(blob))).pages)
+
+
+# -- 15.4: one unexpected answer does not stop the others --------------------------------------------
+
+
+def test_an_answer_on_another_host_is_kept_without_it_and_the_other_answers_come_in(
+        store: Store, sandbox: SandboxServer, client: PlatformClient, foreign: RecordingServer) -> None:
+    shapes = [answer_shape("foreign-url", foreign_base=foreign.base_url), answer_shape("default"),
+              answer_shape("inline"), answer_shape("no-url"), answer_shape("absolute-url")]
+    engine = Engine(store, client, case_budget_s=10.0)
+    far, usual, inline, empty, absolute = send_and_answer(store, sandbox, engine, shapes)
+
+    summary = engine.run_once()
+
+    assert sorted(summary.answered) == sorted([far, usual, inline, empty, absolute])
+    assert foreign.requests == []  # never fetched, so never with the platform's token
+    for case_id in (usual, inline, absolute):
+        answer = store.answer(case_id)
+        assert answer is not None and answer.conclusion and answer.missing == []
+        assert len(answer.pdf_blobs) == 1 and pdf_pages(store, answer.pdf_blobs[0]) >= 1
+    for case_id, reason in ((far, "adresse hors plateforme"), (empty, "ni adresse ni contenu")):
+        assert store.state(case_id) == CaseState.ANSWERED
+        answer = store.answer(case_id)
+        assert answer is not None and answer.conclusion and answer.expert  # what could be read is kept
+        assert answer.pdf_blobs == []
+        words = missing_words(answer)
+        assert len(words) == 1 and words[0].startswith("Compte rendu non récupérable") and reason in words[0]
+    assert missing_words(store.answer(far)) == ["Compte rendu non récupérable : adresse hors plateforme"]
+    # Nothing is left to retry: the next pass is quiet.
+    assert engine.run_once().answered == []
+
+
+def test_a_picture_on_another_host_leaves_the_report_whole(store: Store, sandbox: SandboxServer,
+                                                         client: PlatformClient, foreign: RecordingServer) -> None:
+    engine = Engine(store, client, case_budget_s=10.0)
+    (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("foreign-picture",
+                                                                       foreign_base=foreign.base_url)])
+    assert engine.run_once().answered == [case_id]
+    answer = store.answer(case_id)
+    assert answer is not None and len(answer.pdf_blobs) == 1 and answer.images() == []
+    assert missing_words(answer) == ["Pièce jointe « Photo annotée 1 » non récupérable : adresse hors plateforme"]
+    assert foreign.requests == []
+
+
+def test_the_client_never_sends_its_token_off_the_platform(sandbox: SandboxServer, client: PlatformClient,
+                                                          foreign: RecordingServer) -> None:
+    base = sandbox.base_url
+    assert client.own_url("Binary/abc") == f"{base}/Binary/abc"
+    assert client.own_url(f"{base}/Binary/abc") == f"{base}/Binary/abc"
+    assert client.own_url(f"{base.replace('127.0.0.1', '127.0.0.1')}/DiagnosticReport/x/_history/2")
+    assert client.own_url(f"{base}?_getpages=q1&_getpagesoffset=2") == f"{base}?_getpages=q1&_getpagesoffset=2"
+    port = sandbox.port
+    for elsewhere in (f"{foreign.base_url}/Binary/abc", f"http://127.0.0.1:{port}/other/Binary/abc",
+                      f"https://127.0.0.1:{port}/fhir/Binary/abc", f"http://user:pw@127.0.0.1:{port}/fhir/Binary/a",
+                      "//evil.example/fhir/Binary/abc", "ftp://127.0.0.1/fhir/Binary/abc", "../Binary/abc"):
+        assert client.own_url(elsewhere) is None, elsewhere
+    with pytest.raises(OffPlatform):
+        client.fetch(f"{foreign.base_url}/Binary/abc", "application/pdf")
+    assert foreign.requests == []
+
+
+# -- 15.5: several files, no PDF, an amended report, a refusal or a cancellation from the platform ------
+
+
+def test_several_attachments_and_a_conclusion_without_pdf(store: Store, sandbox: SandboxServer,
+                                                          client: PlatformClient) -> None:
+    engine = Engine(store, client, case_budget_s=10.0)
+    several, bare = send_and_answer(store, sandbox, engine, [answer_shape("several-files"), answer_shape("no-pdf")])
+    assert sorted(engine.run_once().answered) == sorted([several, bare])
+    answer = store.answer(several)
+    assert answer is not None and answer.missing == []
+    assert [f["content_type"] for f in answer.files] == ["application/pdf", "image/jpeg", "image/png"]
+    assert len(answer.pdf_blobs) == 1 and len(answer.images()) == 2
+    assert store.objects.get(answer.images()[0]["blob"]).startswith(b"\xff\xd8\xff")
+    assert store.objects.get(answer.images()[1]["blob"]).startswith(b"\x89PNG")
+    # The pictures are the case's: a clean-up of unused files keeps them.
+    assert set(answer.blobs()) <= store.referenced_blobs()
+    assert store.collect_orphans(older_than_s=0) == 0
+    assert all(store.objects.get(blob) for blob in answer.blobs())
+    bare_answer = store.answer(bare)
+    assert bare_answer is not None and bare_answer.conclusion
+    assert bare_answer.files == [] and bare_answer.missing == []
+
+
+@pytest.mark.parametrize("shape", ["amended", "amended-task-touched"])
+def test_an_amended_report_replaces_the_answer_and_is_unread_again(store: Store, sandbox: SandboxServer,
+                                                                   client: PlatformClient, shape: str) -> None:
+    listener = RecordingListener()
+    engine = Engine(store, client, listener, case_budget_s=10.0)
+    (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape(shape)])
+    assert engine.run_once().answered == [case_id]
+    first = store.answer(case_id)
+    assert first is not None and not first.amended
+    store.mark_read(case_id)
+    assert engine.run_once().answered == []
+
+    assert sandbox.expert.amend(case_id)
+    assert engine.run_once().answered == [case_id]
+
+    amended = store.answer(case_id)
+    assert amended is not None and amended.amended and amended.report_status == "amended"
+    assert amended.conclusion.startswith("Compte rendu modifié") and amended.conclusion != first.conclusion
+    assert len(amended.pdf_blobs) == 1 and amended.pdf_blobs != first.pdf_blobs
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(store.objects.get(amended.pdf_blobs[0]))).pages)
+    assert "modifié" in text
+    assert store.platform_info(case_id)["unread"] == 1
+    assert store.state(case_id) == CaseState.ANSWERED
+    assert [e["kind"] for e in store.history(case_id)].count("amended") == 1
+    assert (case_id, CaseState.ANSWERED.value, AMENDED) in listener.states
+    # Read once: no second alert for the same version.
+    assert engine.run_once().answered == []
+
+
+@pytest.mark.parametrize(("shape", "state"), [("rejected", CaseState.REJECTED), ("cancelled", CaseState.CANCELLED)])
+def test_a_task_refused_or_cancelled_by_the_platform(store: Store, sandbox: SandboxServer, client: PlatformClient,
+                                                    shape: str, state: CaseState) -> None:
+    listener = RecordingListener()
+    engine = Engine(store, client, listener, case_budget_s=10.0)
+    (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape(shape)])
+    engine.run_once()
+    assert store.state(case_id) == state
+    info = store.platform_info(case_id)
+    assert info["platform_status"] == ("rejected" if shape == "rejected" else "cancelled")
+    assert info["status_reason"] == answer_shape(shape).reason
+    assert info["business_status"]
+    assert store.answer(case_id) is None
+    assert (case_id, state.value, "") in listener.states
+    assert any(e["to_state"] == state.value for e in store.history(case_id))
+    assert engine.run_once().answered == []
+
+
+# -- 15.6: paging and _lastUpdated the way strict servers do them -----------------------------------------
+
+
+@pytest.mark.parametrize("shape", ["small-pages", "getpages", "relative-links", "no-last-updated-no-total"])
+def test_every_case_is_followed_whatever_the_paging(store: Store, sandbox: SandboxServer, client: PlatformClient,
+                                                    shape: str) -> None:
+    sandbox.platform.search_shape = search_shape(shape)
+    engine = Engine(store, client, case_budget_s=10.0)
+    ids = send_and_answer(store, sandbox, engine, [answer_shape("default")] * 5)
+    assert sorted(engine.run_once().answered) == sorted(ids)
+    assert all(store.state(case_id) == CaseState.ANSWERED for case_id in ids)
+    mark = store.settings.get("sync.poll_mark")
+    assert mark
+    # Answers are read once, whether or not the platform narrows by _lastUpdated.
+    before = {case_id: store.answer(case_id) for case_id in ids}
+    files = len(list((store.data_dir / "objects").rglob("*")))
+    assert engine.run_once().answered == []
+    assert {case_id: store.answer(case_id) for case_id in ids} == before
+    assert len(list((store.data_dir / "objects").rglob("*"))) == files  # nothing downloaded again
+    # A case the expert moves later is seen on a narrowed poll.
+    late = make_case(store, seed=9)
+    engine.run_once()
+    sandbox.expert.run_until_idle()
+    assert engine.run_once().answered == [late]
+
+
+def test_a_next_link_to_another_host_is_not_followed(store: Store, sandbox: SandboxServer, client: PlatformClient,
+                                                     foreign: RecordingServer) -> None:
+    engine = Engine(store, client, case_budget_s=10.0)
+    ids = send_and_answer(store, sandbox, engine, [answer_shape("default")] * 5)
+    sandbox.platform.search_shape = search_shape("foreign-next", foreign_base=foreign.base_url)
+    mark = store.settings.get("sync.poll_mark")
+    answered = engine.run_once().answered
+    assert foreign.requests == []
+    # What the platform's own pages held is followed; the rest waits, and the mark does not move past it.
+    assert answered and set(answered) < set(ids)
+    assert store.settings.get("sync.poll_mark") == mark
+    sandbox.platform.search_shape = search_shape("small-pages")
+    assert sorted([*answered, *engine.run_once().answered]) == sorted(ids)
+
+
+def test_the_sandbox_pages_by_count_with_next_links(sandbox: SandboxServer, client: PlatformClient,
+                                                    store: Store) -> None:
+    engine = Engine(store, client, case_budget_s=10.0)
+    ids = [make_case(store, seed=n) for n in range(5)]
+    engine.run_once(poll=False)
+    import requests
+
+    answer = requests.get(f"{sandbox.base_url}/Task", params={"_count": "2"},
+                          headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+    bundle = answer.json()
+    assert len(bundle["entry"]) == 2 and bundle["total"] == 5
+    assert [link["relation"] for link in bundle["link"]] == ["next"]
+    found = client.search_pages("Task", {"_count": "2"})
+    assert found.complete
+    assert sorted(t["identifier"][0]["value"] for t in found.resources) == sorted(ids)
+
+
+# -- what the user sees from the command line -------------------------------------------------------------
+
+
+def test_the_command_line_says_what_each_answer_holds(store: Store, sandbox: SandboxServer, foreign: RecordingServer,
+                                                      capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.support.cli import run_inprocess
+
+    store.settings.set("platform.url", sandbox.base_url)
+    store.settings.set("platform.token", TOKEN)
+    names = ["foreign-url", "several-files", "no-pdf", "amended", "rejected", "cancelled"]
+    ids = dict(zip(names, [make_case(store, seed=n) for n in range(len(names))], strict=True))
+    for name, case_id in ids.items():
+        sandbox.expert.shapes[case_id] = answer_shape(name, foreign_base=foreign.base_url)
+    assert run_inprocess(capsys, "sync", "--once").code == 0
+    sandbox.expert.run_until_idle()
+    done = run_inprocess(capsys, "sync", "--once", "--json")
+    assert done.code == 0, done.err  # no "Erreur interne", whatever the shapes
+    assert sandbox.expert.amend(ids["amended"])
+    assert run_inprocess(capsys, "sync", "--once").code == 0
+    assert foreign.requests == []
+
+    def show(name: str) -> tuple[str, dict[str, Any]]:
+        text = run_inprocess(capsys, "case", "show", ids[name])
+        as_json = run_inprocess(capsys, "case", "show", ids[name], "--json")
+        assert text.code == 0 and as_json.code == 0
+        return text.out, as_json.json()
+
+    out, doc = show("foreign-url")
+    assert "Compte rendu non récupérable : adresse hors plateforme" in out
+    assert doc["state"] == "answered" and doc["answer"]["conclusion"] in out
+    assert doc["answer"]["missing"] == [{"what": "report", "reason": "foreign-url"}]
+    assert doc["answer"]["missing_words"] == ["Compte rendu non récupérable : adresse hors plateforme"]
+
+    out, doc = show("several-files")
+    assert "Pièces jointes : 1 PDF, 2 image(s)" in out
+    assert [f["content_type"] for f in doc["answer"]["files"]] == ["application/pdf", "image/jpeg", "image/png"]
+
+    out, doc = show("no-pdf")
+    assert doc["answer"]["conclusion"] and doc["answer"]["files"] == [] and "non récupérable" not in out
+
+    out, doc = show("amended")
+    assert "Réponse modifiée par l'expert" in out and doc["answer"]["amended"] is True
+    assert doc["answer"]["conclusion"].startswith("Compte rendu modifié")
+
+    for name, state in (("rejected", "Refusé"), ("cancelled", "Annulé")):
+        out, doc = show(name)
+        reason = answer_shape(name).reason
+        assert doc["platform"]["status_reason"] == reason
+        assert f"Motif donné par la plateforme : {reason}" in out
+        assert state.lower() in out.lower()
+
+    for name in names:
+        target = tmp_path / f"{name}.pdf"
+        exported = run_inprocess(capsys, "case", "export", ids[name], "--pdf", str(target))
+        assert exported.code == 0, exported.err
+        text = " ".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(target).pages)
+        if name == "foreign-url":
+            assert "Compte rendu non récupérable : adresse hors plateforme" in text
+        if name == "several-files":
+            assert "Image de l'expert 2 / 2" in text
+        if name in ("rejected", "cancelled"):
+            assert answer_shape(name).reason in text
+        if name == "amended":
+            assert "Compte rendu modifié" in text and "modifiée par l'expert" in text
