@@ -49,6 +49,7 @@ _DECLARED = [
     Setting("watch.delete_originals", bool, False),
     Setting("training", str, "auto", choices=("auto", "on", "off")),
     Setting("sandbox.answer_after_s", float, 30.0),
+    Setting("sandbox.question_rate", float, 0.25),
     Setting("retention.archive_days", int, 90),
     Setting("retention.purge_years", int, 20),
     Setting("backup.folder", str, ""),

@@ -63,9 +63,12 @@ def ensure_sandbox(store: Any) -> str:
     with _lock:
         server = _running.get(key)
         if server is None:
-            # OAuth off: its demo accounts are public, the random token is the only way in.
+            # OAuth off: its demo accounts are public, the random token is the only way in. The training
+            # expert asks a question on some cases (one in four by default, drawn from the case id), so
+            # a newcomer also tries the reply loop.
             server = SandboxServer(data_dir, "127.0.0.1", 0,
                                    answer_after_s=float(store.settings.get("sandbox.answer_after_s")),
+                                   question_rate=float(store.settings.get("sandbox.question_rate")),
                                    token=secrets.token_urlsafe(32), oauth_clients={}, oauth_users={},
                                    key=store.key)
             server.start()

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtGui import QDesktopServices, QIcon, QPainter, QPixmap
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import messages as M
+from app.answers import amended_words, hint_words, missing_words
 from app.errors import TeleavisError
 from app.model import Case, CaseState
 from app.outbox import Outbox
@@ -95,6 +97,21 @@ class FollowView(QWidget):
         self.follow_up = QLabel(objectName="sectionTitle")
         self.follow_up.setWordWrap(True)
         answer_layout.addWidget(self.follow_up)
+        self.amended = QLabel()
+        self.amended.setWordWrap(True)
+        answer_layout.addWidget(self.amended)
+        # What the platform sent but could not be read, said instead of failing (issue 15.4).
+        self.missing = QLabel(objectName="fieldProblem")
+        self.missing.setWordWrap(True)
+        answer_layout.addWidget(self.missing)
+        self.expert_images = QListWidget()
+        self.expert_images.setViewMode(QListWidget.ViewMode.IconMode)
+        self.expert_images.setIconSize(QSize(96, 96))
+        self.expert_images.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.expert_images.setMaximumHeight(140)
+        self.expert_images.setToolTip(self.tr("Images jointes par l'expert : double-clic pour les agrandir"))
+        self.expert_images.itemActivated.connect(self._show_expert_image)
+        answer_layout.addWidget(self.expert_images)
         buttons = QHBoxLayout()
         self.open_pdf = QPushButton(self.tr("Ouvrir le compte rendu"))
         self.open_pdf.setToolTip(self.tr("Dans le lecteur PDF de l'ordinateur"))
@@ -173,7 +190,10 @@ class FollowView(QWidget):
             return
         case.state = state
         self.state.setText(self.tr("État : {state}").format(state=M.state_name(state)))
-        words = [w for w in (info.get("business_status"), info.get("status_reason"), info.get("last_error")) if w]
+        words = [w for w in (info.get("business_status"), info.get("last_error")) if w]
+        if info.get("status_reason"):
+            words.insert(1 if info.get("business_status") else 0,
+                         self.tr("Motif donné par la plateforme : {reason}").format(reason=info["status_reason"]))
         if state in (CaseState.QUEUED, CaseState.SENDING) and not words:
             words.append(self.tr("Le dossier partira dès que la plateforme sera joignable ; "
                                  "vous pouvez continuer à travailler."))
@@ -233,8 +253,48 @@ class FollowView(QWidget):
             self.follow_up.show()
         else:
             self.follow_up.hide()
+        self.amended.setText(amended_words() if answer.amended else "")
+        self.amended.setVisible(answer.amended)
+        missing = missing_words(answer)
+        self.missing.setText("\n".join([*missing, hint_words()]) if missing else "")
+        self.missing.setVisible(bool(missing))
+        self._fill_expert_images(answer.images())
         data = self.store.objects.get(answer.pdf_blobs[0]) if answer.pdf_blobs else None
         self._load_pdf(data)
+
+    def _fill_expert_images(self, pictures: list[dict[str, str]]) -> None:
+        self.expert_images.clear()
+        for number, item in enumerate(pictures, start=1):
+            pixmap = QPixmap()
+            try:
+                pixmap.loadFromData(self.store.objects.get(item["blob"]))
+            except TeleavisError as exc:
+                log.warning("an image of the expert's answer could not be read: %s", type(exc).__name__)
+            title = item.get("title") or self.tr("Image {n}").format(n=number)
+            entry = QListWidgetItem(QIcon(pixmap), title)
+            entry.setData(Qt.ItemDataRole.UserRole, item["blob"])
+            self.expert_images.addItem(entry)
+        self.expert_images.setVisible(bool(pictures))
+
+    def _show_expert_image(self, item: QListWidgetItem) -> None:
+        """The expert's picture, large, in a dialog (never written to a file)."""
+        from PySide6.QtWidgets import QDialog, QScrollArea
+
+        pixmap = QPixmap()
+        try:
+            pixmap.loadFromData(self.store.objects.get(str(item.data(Qt.ItemDataRole.UserRole))))
+        except TeleavisError as exc:
+            self.detail.setText(exc.message)
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle(item.text())
+        area = QScrollArea(dialog)
+        picture = QLabel()
+        picture.setPixmap(pixmap)
+        area.setWidget(picture)
+        QVBoxLayout(dialog).addWidget(area)
+        dialog.resize(min(pixmap.width() + 40, 1000), min(pixmap.height() + 40, 700))
+        dialog.open()
 
     def _load_pdf(self, data: bytes | None) -> None:
         self.pdf_document.close()

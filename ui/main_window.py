@@ -352,16 +352,20 @@ class MainWindow(QMainWindow):
             return
         if self._case_page is not None:
             self._case_page.refresh_state(case_id)
-        if state == CaseState.ANSWERED.value:
+        # A notification shows on a screen others may see: it says that something happened, never
+        # the platform's words (a refusal's reason may quote the patient); the case page says why.
+        if state == CaseState.ANSWERED.value and detail == "amended":
+            self.notifier.notify(self.tr("Réponse de l'expert modifiée"),
+                                 self.tr("La réponse du dossier {id} a été modifiée par l'expert.")
+                                 .format(id=case_id[:8]))
+        elif state == CaseState.ANSWERED.value:
             self.notifier.notify(self.tr("Réponse de l'expert"),
                                  self.tr("Le dossier {id} a reçu sa réponse.").format(id=case_id[:8]))
         elif state == CaseState.ON_HOLD.value:
             self.notifier.notify(self.tr("Question de l'expert"),
                                  self.tr("L'expert pose une question sur le dossier {id}.").format(id=case_id[:8]))
-        elif state == CaseState.NEEDS_ATTENTION.value:
-            self.notifier.notify(self.tr("Dossier à corriger"),
-                                 self.tr("La plateforme a refusé le dossier {id} : {words}")
-                                 .format(id=case_id[:8], words=detail))
+        elif state in (CaseState.NEEDS_ATTENTION.value, CaseState.REJECTED.value, CaseState.CANCELLED.value):
+            self.notifier.notify("Teleavis", self.tr("Un dossier demande votre attention."))
         if self.pages.currentWidget() is self.worklist:
             self.worklist.refresh()
         self.refresh_status()

@@ -685,88 +685,98 @@
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="86"/>
+        <location filename="../../ui/follow_view.py" line="88"/>
         <source>Réponse de l&apos;expert</source>
         <extracomment>An unread answer was shown to a person (the view and its answer on screen, the window active).</extracomment>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="99"/>
+        <location filename="../../ui/follow_view.py" line="112"/>
+        <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
+        <translation>Images joined by the expert: double-click to enlarge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="116"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="100"/>
+        <location filename="../../ui/follow_view.py" line="117"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="102"/>
+        <location filename="../../ui/follow_view.py" line="119"/>
         <source>Imprimer…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="110"/>
+        <location filename="../../ui/follow_view.py" line="127"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="115"/>
+        <location filename="../../ui/follow_view.py" line="132"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="120"/>
+        <location filename="../../ui/follow_view.py" line="137"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="123"/>
+        <location filename="../../ui/follow_view.py" line="140"/>
         <source>Envoyer la réponse</source>
         <translation>Send the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="134"/>
+        <location filename="../../ui/follow_view.py" line="151"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="138"/>
+        <location filename="../../ui/follow_view.py" line="155"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="175"/>
+        <location filename="../../ui/follow_view.py" line="192"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="178"/>
+        <location filename="../../ui/follow_view.py" line="196"/>
+        <source>Motif donné par la plateforme : {reason}</source>
+        <translation>Reason given by the platform: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="198"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="191"/>
+        <location filename="../../ui/follow_view.py" line="211"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="191"/>
+        <location filename="../../ui/follow_view.py" line="211"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="227"/>
+        <location filename="../../ui/follow_view.py" line="247"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="228"/>
+        <location filename="../../ui/follow_view.py" line="248"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="231"/>
+        <location filename="../../ui/follow_view.py" line="251"/>
         <source>Conseil de suivi : revoir le patient sous %n jour(s).</source>
         <translation>
             <numerusform>Follow-up advice: see the patient again within %n day.</numerusform>
@@ -774,27 +784,32 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="261"/>
+        <location filename="../../ui/follow_view.py" line="273"/>
+        <source>Image {n}</source>
+        <translation>Image {n}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="321"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="303"/>
+        <location filename="../../ui/follow_view.py" line="363"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="304"/>
+        <location filename="../../ui/follow_view.py" line="364"/>
         <source>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="323"/>
+        <location filename="../../ui/follow_view.py" line="383"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="329"/>
+        <location filename="../../ui/follow_view.py" line="389"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -802,12 +817,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="343"/>
+        <location filename="../../ui/follow_view.py" line="403"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="353"/>
+        <location filename="../../ui/follow_view.py" line="413"/>
         <source>Réponse enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Answer saved: it goes with the next sync.</translation>
     </message>
@@ -1120,103 +1135,108 @@
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="356"/>
+        <location filename="../../ui/main_window.py" line="358"/>
+        <source>Réponse de l&apos;expert modifiée</source>
+        <translation>Expert&apos;s answer amended</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="359"/>
+        <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
+        <translation>The answer of case {id} was amended by the expert.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357"/>
+        <location filename="../../ui/main_window.py" line="363"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359"/>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="360"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="362"/>
-        <source>Dossier à corriger</source>
-        <translation>Case to correct</translation>
+        <location filename="../../ui/main_window.py" line="368"/>
+        <source>Un dossier demande votre attention.</source>
+        <translation>A case needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="363"/>
-        <source>La plateforme a refusé le dossier {id} : {words}</source>
-        <translation>The platform refused case {id}: {words}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="380"/>
+        <location filename="../../ui/main_window.py" line="384"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="381"/>
+        <location filename="../../ui/main_window.py" line="385"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/main_window.py" line="399"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="396"/>
+        <location filename="../../ui/main_window.py" line="400"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397"/>
+        <location filename="../../ui/main_window.py" line="401"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="399"/>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/main_window.py" line="403"/>
+        <location filename="../../ui/main_window.py" line="421"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="432"/>
+        <location filename="../../ui/main_window.py" line="436"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="433"/>
+        <location filename="../../ui/main_window.py" line="437"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="454"/>
+        <location filename="../../ui/main_window.py" line="458"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="455"/>
+        <location filename="../../ui/main_window.py" line="459"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="461"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="465"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="466"/>
+        <location filename="../../ui/main_window.py" line="470"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="483"/>
+        <location filename="../../ui/main_window.py" line="487"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1224,12 +1244,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="485"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="515"/>
+        <location filename="../../ui/main_window.py" line="519"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>

@@ -37,7 +37,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="231"/>
+        <location filename="../../ui/follow_view.py" line="251"/>
         <source>Conseil de suivi : revoir le patient sous %n jour(s).</source>
         <translation>
             <numerusform>Conseil de suivi : revoir le patient sous %n jour.</numerusform>
@@ -45,7 +45,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="329"/>
+        <location filename="../../ui/follow_view.py" line="389"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>
@@ -67,7 +67,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="483"/>
+        <location filename="../../ui/main_window.py" line="487"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Rapport enregistré (%n page).</numerusform>

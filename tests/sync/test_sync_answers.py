@@ -326,3 +326,64 @@ def test_the_command_line_says_what_each_answer_holds(store: Store, sandbox: San
             assert answer_shape(name).reason in text
         if name == "amended":
             assert "Compte rendu modifié" in text and "modifiée par l'expert" in text
+
+
+# -- 13.11: the platform's free text is sealed at rest -----------------------------------------------------
+
+
+def _on_disk(store: Store) -> bytes:
+    store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    return b"".join(p.read_bytes() for p in store.data_dir.glob("teleavis.db*") if p.is_file())
+
+
+def test_the_platforms_words_are_sealed_at_rest(store: Store, sandbox: SandboxServer, client: PlatformClient) -> None:
+    reason = "Refus : Mme ZORGLUB-MARQUEUR déjà suivie ailleurs"
+    engine = Engine(store, client, case_budget_s=10.0)
+    (rejected,) = send_and_answer(store, sandbox, engine, [answer_shape("rejected", reason=reason)])
+    engine.run_once()
+    refused = make_case(store, seed=7, queue=False)
+    case = store.get_case(refused)
+    case.patient.ins = "150028512345600"  # a wrong key: the platform's OperationOutcome names the INS
+    case.patient.identity_status = "qualified"  # (only a qualified identity's INS is sent)
+    store.update_case(case)
+    store.queue(refused)
+    engine.run_once()
+    assert store.state(rejected) == CaseState.REJECTED and store.state(refused) == CaseState.NEEDS_ATTENTION
+    diagnostics = store.platform_info(refused)["last_error"]
+    assert "INS" in diagnostics and store.platform_info(rejected)["status_reason"] == reason
+    business = store.platform_info(rejected)["business_status"]
+    disk = _on_disk(store)
+    for words in (reason, "ZORGLUB-MARQUEUR", diagnostics, diagnostics.split(" : ")[-1], business):
+        assert words.encode("utf-8") not in disk, words
+    for column in ("business_status", "status_reason", "last_error"):
+        kinds = {r[0] for r in store.conn.execute(f"SELECT typeof({column}) FROM cases")}  # noqa: S608
+        assert kinds <= {"blob", "null"}, column
+    assert {r[0] for r in store.conn.execute("SELECT typeof(last_error) FROM outbox")} <= {"blob", "null"}
+
+
+def test_words_kept_in_clear_by_an_earlier_version_are_sealed_when_it_opens(teleavis_home: Path) -> None:
+    from app.db import MIGRATIONS, connect, migrate
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store, queue=False)
+        store.queue(case_id)
+    # As version 4 left it: the platform's words in clear.
+    conn = connect(teleavis_home / "teleavis.db")
+    conn.execute("PRAGMA user_version = 4")
+    conn.execute("UPDATE cases SET status_reason=?, business_status=?, last_error=? WHERE id=?",
+                 ("motif MARQUEUR-A", "état MARQUEUR-B", "erreur MARQUEUR-C", case_id))
+    conn.execute("UPDATE outbox SET last_error=? WHERE case_id=?", ("erreur MARQUEUR-D", case_id))
+    conn.close()
+    with Store.open(teleavis_home) as store:
+        assert len(MIGRATIONS) >= 5
+        info = store.platform_info(case_id)
+        assert (info["status_reason"], info["business_status"], info["last_error"]) == \
+            ("motif MARQUEUR-A", "état MARQUEUR-B", "erreur MARQUEUR-C")
+        from app.outbox import Outbox
+
+        row = Outbox(store).row(case_id)
+        assert row is not None and row.last_error == "erreur MARQUEUR-D"
+        for column in ("business_status", "status_reason", "last_error"):
+            value = store.conn.execute(f"SELECT {column} FROM cases").fetchone()[0]  # noqa: S608
+            assert isinstance(value, bytes) and b"MARQUEUR" not in value
+        assert migrate(store.conn, teleavis_home / "teleavis.db") == len(MIGRATIONS)  # nothing left to do

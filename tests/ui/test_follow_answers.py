@@ -1,0 +1,113 @@
+"""The window shows every shape of answer a platform sends (issue 15.5): several files, no PDF, what
+could not be read, an amended report, a refusal or cancellation by the platform; and a notification
+never carries the platform's words (issue 13.11)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.model import CaseState
+from app.store import Store
+from sync.auth import StaticToken
+from sync.client import ClientConfig, PlatformClient, RetryPolicy
+from sync.engine import Engine
+from sync.sandbox import SandboxServer
+from sync.sandbox.shapes import AnswerShape
+from tests.sync.recording_server import RecordingServer, recording_server
+from tests.sync.sync_helpers import make_case
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "answers"
+
+
+def answer_shape(name: str, **overrides: Any) -> AnswerShape:
+    shapes = json.loads((FIXTURES / "answer-shapes.json").read_text(encoding="utf-8"))
+    return AnswerShape.from_dict({**shapes[name], **overrides})
+
+
+@pytest.fixture
+def answered(store: Store, tmp_path: Path) -> Iterator[tuple[dict[str, str], RecordingServer]]:
+    """One case per shape, answered through a sandbox platform in that shape."""
+    names = ["several-files", "no-pdf", "foreign-url", "amended", "rejected", "cancelled"]
+    with recording_server() as foreign, \
+            SandboxServer(tmp_path / "platform", answer_after_s=0.0, run_expert=False, seed=2) as sandbox, \
+            PlatformClient(ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None),
+                           policy=RetryPolicy(base_s=0.02, cap_s=0.2)) as client:
+        ids = {name: make_case(store, seed=n) for n, name in enumerate(names)}
+        for name, case_id in ids.items():
+            sandbox.expert.shapes[case_id] = answer_shape(name, foreign_base=foreign.base_url)
+        engine = Engine(store, client, case_budget_s=10.0)
+        engine.run_once()
+        sandbox.expert.run_until_idle()
+        engine.run_once()
+        sandbox.expert.amend(ids["amended"])
+        engine.run_once()
+        assert foreign.requests == []
+        yield ids, foreign
+
+
+def shown(qtbot: Any, store: Store, case_id: str) -> Any:
+    from ui.follow_view import FollowView
+
+    view = FollowView(store)
+    qtbot.addWidget(view)
+    view.set_case(store.get_case(case_id))
+    view.show()
+    return view
+
+
+def test_each_shape_of_answer_shows_in_the_case_page(qtbot: Any, store: Store,
+                                                     answered: tuple[dict[str, str], RecordingServer]) -> None:
+    ids, _ = answered
+    view = shown(qtbot, store, ids["several-files"])
+    assert view.answer_box.isVisible() and view.conclusion.text() == store.answer(ids["several-files"]).conclusion
+    assert view.expert_images.isVisible() and view.expert_images.count() == 2
+    assert [view.expert_images.item(n).text() for n in range(2)] == ["Photo annotée 1", "Photo annotée 2"]
+    assert not view.expert_images.item(0).icon().isNull()
+    assert view.open_pdf.isEnabled() and view.pdf_document.pageCount() >= 1
+    assert not view.missing.isVisible() and not view.amended.isVisible()
+
+    view = shown(qtbot, store, ids["no-pdf"])
+    assert view.conclusion.text() == store.answer(ids["no-pdf"]).conclusion
+    assert not view.open_pdf.isEnabled() and not view.pdf_view.isVisible()
+    assert not view.missing.isVisible() and not view.expert_images.isVisible()
+
+    view = shown(qtbot, store, ids["foreign-url"])
+    assert view.missing.isVisible()
+    assert "Compte rendu non récupérable : adresse hors plateforme" in view.missing.text()
+    assert view.conclusion.text() and not view.open_pdf.isEnabled()
+
+    view = shown(qtbot, store, ids["amended"])
+    assert view.amended.isVisible() and "modifiée" in view.amended.text()
+    assert view.conclusion.text().startswith("Compte rendu modifié")
+
+    for name, state in (("rejected", CaseState.REJECTED), ("cancelled", CaseState.CANCELLED)):
+        view = shown(qtbot, store, ids[name])
+        assert store.state(ids[name]) == state
+        assert not view.answer_box.isVisible()
+        assert f"Motif donné par la plateforme : {answer_shape(name).reason}" in view.detail.text()
+        assert view.state.text().lower().endswith(("refusé", "annulé"))
+
+
+def test_the_amended_answer_is_unread_again_in_the_list(qtbot: Any, store: Store,
+                                                        answered: tuple[dict[str, str], RecordingServer]) -> None:
+    ids, _ = answered
+    assert store.platform_info(ids["amended"])["unread"] == 1
+    assert [e["kind"] for e in store.history(ids["amended"])].count("amended") == 1
+
+
+def test_a_notification_never_says_the_platforms_words(qtbot: Any, window: Any, store: Store) -> None:
+    secret = "Refus : Mme ZORGLUB suivie ailleurs"
+    for state in ("needs-attention", "rejected", "cancelled"):
+        window.sync.case_state.emit("0123456789abcdef", state, secret)
+        qtbot.waitUntil(lambda: len(window.notifier.shown) > 0)
+        title, text = window.notifier.shown.pop()
+        assert (title, text) == ("Teleavis", "Un dossier demande votre attention.")
+    window.sync.case_state.emit("0123456789abcdef", "answered", "amended")
+    qtbot.waitUntil(lambda: len(window.notifier.shown) > 0)
+    assert window.notifier.shown.pop() == ("Réponse de l'expert modifiée",
+                                           "La réponse du dossier 01234567 a été modifiée par l'expert.")
