@@ -31,6 +31,9 @@ _TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 _UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 _MIN = "http://hl7.org/fhir/StructureDefinition/minValue"
 _MAX = "http://hl7.org/fhir/StructureDefinition/maxValue"
+#: On the Questionnaire: one per image view (or retina field) the expert wants, and whether it is
+#: required (app/views.py turns these into the checklist of views).
+EXPECTED_VIEW = "https://teleavis.fr/fhir/StructureDefinition/expected-view"
 # FHIR ``integer`` is a signed 32-bit number; a bigger one would be refused by the platform.
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 # ``date.fromisoformat`` also takes "20240203" and week dates; the case file wants YYYY-MM-DD only.
@@ -169,6 +172,22 @@ def form_items(specialty: str, lang: str) -> list[FormItem]:
         )
         for q in _questions(specialty)
     ]
+
+
+@functools.cache
+def expected_views(specialty: str) -> tuple[tuple[str, bool], ...]:
+    """The views (or retina fields) the form of ``specialty`` asks for, each with whether it is
+    required, in the form's order: ``(("far", True), ("close-up", True), ("medium", False), …)``."""
+    views: list[tuple[str, bool]] = []
+    for ext in _form(specialty).get("extension", []):
+        if ext.get("url") != EXPECTED_VIEW:
+            continue
+        parts = {part.get("url"): part for part in ext.get("extension", [])}
+        view = parts.get("view", {}).get("valueCode")
+        required = parts.get("required", {}).get("valueBoolean", False)
+        if isinstance(view, str) and view:
+            views.append((view, required is True))
+    return tuple(views)
 
 
 def check_answers(specialty: str, answers: dict[str, Any], lang: str | None = None) -> list[Finding]:

@@ -18,13 +18,13 @@ from app.model import (
     EYES,
     IDENTITY_DOCUMENTS,
     IDENTITY_STATUSES,
-    RETINA_VIEWS,
     SEXES,
     Case,
     Priority,
     Requester,
     Specialty,
 )
+from app.views import PER_EYE, missing_views, photographed_eyes
 
 MAX_IMAGES = 8
 
@@ -95,14 +95,22 @@ M.add({
                 "en": "Close-up view missing (sharp lesion, filling the frame)."},
     "v.body_site": {"fr": "Image {n} : indiquez la localisation (zone du corps).",
                     "en": "Image {n}: give the body site."},
-    "v.view": {"fr": "Image {n} : indiquez la vue (éloignée, moyenne, rapprochée, dermoscopie).",
+    "v.view": {"fr": "Image {n} : indiquez la vue (éloignée, intermédiaire, rapprochée, dermoscopie).",
                "en": "Image {n}: give the view (far, medium, close-up, dermoscopy)."},
     "v.eye": {"fr": "Image {n} : indiquez l'œil (droit ou gauche).", "en": "Image {n}: say which eye (right or left)."},
     "v.eye_bad": {"fr": "Image {n} : œil inconnu, « right » ou « left ».",
                   "en": "Image {n}: unknown eye, “right” or “left”."},
     "v.field": {"fr": "Image {n} : indiquez le champ (centré sur la macula ou sur la papille).",
                 "en": "Image {n}: give the field (macula-centred or disc-centred)."},
+    "v.view_missing": {"fr": "{label} manquante.", "en": "{label} missing."},
     "v.macula": {"fr": "{eye} : champ centré sur la macula manquant.", "en": "{eye}: macula-centred field missing."},
+    "v.disc": {"fr": "{eye} : champ centré sur la papille manquant (le dépistage demande les deux champs).",
+               "en": "{eye}: disc-centred field missing (screening needs both fields)."},
+    "v.field_missing": {"fr": "{eye} : {label} manquant.", "en": "{eye}: {label} missing."},
+    "v.eye_missing": {"fr": "{eye} : aucune rétinographie. Photographiez cet œil ou, s'il ne peut pas l'être, "
+                            "dites pourquoi (« Un seul œil photographié, pourquoi ? »).",
+                      "en": "{eye}: no retinograph. Photograph this eye or, if it cannot be, say why "
+                            "(“Only one eye photographed, why?”)."},
     "v.no_eye": {"fr": "Aucune rétinographie rattachée à un œil.", "en": "No retinograph is labelled with an eye."},
     "v.quality": {"fr": "Image {n} inutilisable : {reason} Reprenez-la ou retirez-la.",
                   "en": "Image {n} is unusable: {reason} Retake or remove it."},
@@ -114,6 +122,9 @@ M.add({
     "eye.right": {"fr": "Œil droit", "en": "Right eye"},
     "eye.left": {"fr": "Œil gauche", "en": "Left eye"},
 })
+
+_VIEW_MESSAGES = {"far": "v.far", "close-up": "v.close"}
+_FIELD_MESSAGES = {"macula": "v.macula", "disc": "v.disc"}
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -256,20 +267,30 @@ def validate_images(case: Case) -> list[Finding]:
             elif finding.level == "warning":
                 out.append(_f("image.quality.warning", f"{where}.quality", "v.quality_warn", "warning", n=n,
                               reason=finding.message))
-    views = {image.view.strip().lower() for image in images}
-    if case.specialty in (Specialty.DERMATOLOGY, Specialty.WOUND_CARE):
-        if "far" not in views:
-            out.append(_f("views.far", "images", "v.far"))
-        if "close-up" not in views and "dermoscopy" not in views:
-            out.append(_f("views.close-up", "images", "v.close"))
-    if retina:
-        eyes = [eye for eye in EYES if any(image.eye == eye for image in images)]
-        if not eyes and all(image.eye for image in images):
-            out.append(_f("fields.eye", "images", "v.no_eye"))
-        for eye in eyes:
-            fields = {image.view.strip().lower() for image in images if image.eye == eye}
-            if RETINA_VIEWS[0] not in fields:
-                out.append(_f(f"fields.{eye}.macula", "images", "v.macula", eye=M.tr(f"eye.{eye}")))
+    out.extend(_view_findings(case))
+    return out
+
+
+def _view_findings(case: Case) -> list[Finding]:
+    """The expected views (app/views.py) that no image gives: one finding per missing view, or per
+    retina field of a photographed eye; one per eye not photographed at all, which points at the
+    single-eye reason."""
+    missing = missing_views(case.specialty, case.images, case.single_eye_reason)
+    if case.specialty not in PER_EYE:
+        return [_f(f"views.{view.view}", "images", _VIEW_MESSAGES.get(view.view, "v.view_missing"),
+                   label=view.label) for view in missing]
+    photographed = photographed_eyes(case.images)
+    if not photographed:
+        return [_f("fields.eye", "images", "v.no_eye")] if missing else []
+    out: list[Finding] = []
+    for eye in EYES:
+        eye_name = M.tr(f"eye.{eye}")
+        if eye not in photographed:
+            if any(view.eye == eye for view in missing):
+                out.append(_f(f"fields.{eye}", "single_eye_reason", "v.eye_missing", eye=eye_name))
+            continue
+        out.extend(_f(f"fields.{eye}.{view.view}", "images", _FIELD_MESSAGES.get(view.view, "v.field_missing"),
+                      eye=eye_name, label=view.name) for view in missing if view.eye == eye)
     return out
 
 

@@ -174,21 +174,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "hue.green": {"fr": "verte", "en": "green"},
     "hue.blue": {"fr": "bleue", "en": "blue"},
     "hue.magenta": {"fr": "magenta", "en": "magenta"},
-    # --- checklist ------------------------------------------------------------------------
-    "view.far": {"fr": "vue éloignée (localisation)", "en": "far view (location)"},
-    "view.medium": {"fr": "vue intermédiaire (facultative)", "en": "medium view (optional)"},
-    "view.close-up": {"fr": "vue rapprochée", "en": "close-up view"},
-    "view.dermoscopy": {"fr": "dermoscopie (facultative)", "en": "dermoscopy (optional)"},
-    "eye.right": {"fr": "œil droit", "en": "right eye"},
-    "eye.left": {"fr": "œil gauche", "en": "left eye"},
-    "field.macula": {"fr": "champ centré sur la macula", "en": "macula-centred field"},
-    "field.disc": {"fr": "champ centré sur la papille", "en": "disc-centred field"},
-    "no-eye": {
-        "fr": "rétinographie de l'œil droit ou gauche",
-        "en": "retinograph of the right or left eye",
-    },
-    "missing-suffix": {"fr": "{label} manquant", "en": "{label} missing"},
-    "missing-suffix-f": {"fr": "{label} manquante", "en": "{label} missing"},
     # --- cameras --------------------------------------------------------------------------
     "camera.demo": {"fr": "Caméra de démonstration", "en": "Demo camera"},
     "camera.demo-retinograph": {"fr": "Rétinographe de démonstration", "en": "Demo retinograph"},

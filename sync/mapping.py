@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app import forms
+from app import messages as M
 from app.identifiers import FINESS_SYSTEM, INS_SYSTEM, RPPS_SYSTEM, normalize_ins
 from app.messages import specialty_name
 from app.model import Case, CaseImage, Message, Requester, iso, utc_now
@@ -36,6 +37,12 @@ EYE_CODES = {"right": ("18944008", "Right eye"), "left": ("8966001", "Left eye")
 #: What ``content.url`` holds until the image is uploaded (a valid uri, never sent).
 PLACEHOLDER = "Binary/pending"
 _HL7_CS = "http://terminology.hl7.org/CodeSystem"
+
+M.add({
+    # ServiceRequest.note[1]: why a retinography shows one eye only (note[0] is the clinical summary).
+    "fhir.single_eye": {"fr": "Un seul œil photographié, parce que : {reason}",
+                        "en": "Only one eye photographed, because: {reason}"},
+})
 _FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 
 
@@ -282,6 +289,8 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True) -> 
         "note": [{"text": case.summary.strip()}],
         "supportingInfo": supporting,
     }
+    if case.single_eye_reason.strip():
+        service_request["note"].append({"text": M.tr("fhir.single_eye", reason=case.single_eye_reason.strip())})
     body_site = _body_site(case.images)
     if body_site:
         service_request["bodySite"] = [body_site]

@@ -1,13 +1,12 @@
-"""The views (or retina fields) the specialty expects, ticked as images are labelled."""
+"""The views (or retina fields) the specialty expects, ticked as images are labelled (app/views.py)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from app.i18n import language
-from app.model import CaseImage
-from capture.checklist import view_checklist
+from app.model import Case
+from app.views import expected_views
 
 
 class ViewChecklist(QListWidget):
@@ -18,13 +17,16 @@ class ViewChecklist(QListWidget):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setWordWrap(True)
 
-    def show_views(self, specialty: str, images: list[CaseImage]) -> None:
+    def show_views(self, case: Case) -> None:
+        """The views ``case``'s specialty expects, given its images and its single-eye reason."""
         self.clear()
-        for entry in view_checklist(specialty, images, language()):
+        for entry in expected_views(case.specialty, case.images, case.single_eye_reason):
             suffix = "" if entry.required else self.tr(" (facultatif)")
             item = QListWidgetItem(f"{'✓' if entry.present else '✗'} {entry.label}{suffix}")
             item.setData(Qt.ItemDataRole.UserRole, entry.present)
-            item.setToolTip(entry.message)
+            item.setData(Qt.ItemDataRole.UserRole + 1, entry.key)
+            item.setData(Qt.ItemDataRole.UserRole + 2, entry.required)
+            item.setToolTip(entry.label if entry.present else entry.missing_text)
             item.setForeground(Qt.GlobalColor.darkGreen if entry.present
                                else (Qt.GlobalColor.darkRed if entry.required else Qt.GlobalColor.darkGray))
             self.addItem(item)
@@ -36,3 +38,8 @@ class ViewChecklist(QListWidget):
         """Each line's text and whether its view is present."""
         return {self.item(i).text(): bool(self.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.count())}
 
+    def missing_required(self) -> set[str]:
+        """The keys (``view:far``, ``left:macula``) of the required lines still unticked."""
+        items = [self.item(i) for i in range(self.count())]
+        return {str(item.data(Qt.ItemDataRole.UserRole + 1)) for item in items
+                if item.data(Qt.ItemDataRole.UserRole + 2) and not item.data(Qt.ItemDataRole.UserRole)}

@@ -249,7 +249,11 @@ class CapturePanel(QWidget):
         if self._case is None:
             self.checklist.clear()
         else:
-            self.checklist.show_views(self._case.specialty, self._case.images)
+            self.checklist.show_views(self._case)
+
+    def refresh_views(self) -> None:
+        """The case changed outside the panel (its single-eye reason): tick the expected views again."""
+        self._update_checklist()
 
     # -- camera ------------------------------------------------------------------------------
 

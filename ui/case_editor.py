@@ -41,6 +41,7 @@ from app.findings import Finding
 from app.i18n import language
 from app.model import Case, Treatment
 from app.store import Store
+from app.views import PER_EYE
 from ui.fields import (
     Binding,
     check_binding,
@@ -296,7 +297,13 @@ class CaseEditor(QWidget):
         self.summary.setMinimumHeight(80)
         self.summary.setMaximumHeight(160)
         self._row(form, plain_binding("summary", self.summary), self.tr("Résumé clinique :"))
-        self.request_box = box
+        # Retinography: each eye is photographed unless this says why one cannot be (app/views.py).
+        self.single_eye_reason = QLineEdit(placeholderText=self.tr("ex. énucléation de l'œil gauche"))
+        self.single_eye_reason.setToolTip(self.tr("À remplir seulement si un œil ne peut pas être photographié : "
+                                                  "l'expert lit cette raison avec les images."))
+        self._row(form, text_binding("single_eye_reason", self.single_eye_reason),
+                  self.tr("Un seul œil photographié, pourquoi ?"))
+        self.request_box, self.request_form = box, form
         self.layout_.addWidget(box)
 
     def _build_treatments(self) -> None:
@@ -386,6 +393,7 @@ class CaseEditor(QWidget):
             binding.write(get_value(case, key))
         self._load_treatments()
         self._identity_shown()
+        self._show_specialty_fields()
         self._gate()
         self.scroll.verticalScrollBar().setValue(0)  # a case opens on its first section, the consent
 
@@ -438,6 +446,12 @@ class CaseEditor(QWidget):
             if key.startswith("form."):
                 binding.write(get_value(self.case, key))
         self.specialty_changed.emit(new)
+        self._show_specialty_fields()
+
+    def _show_specialty_fields(self) -> None:
+        """The single-eye reason is a retinography's business: shown for ophthalmology only."""
+        retina = self.case is not None and self.case.specialty in PER_EYE
+        self.request_form.setRowVisible(self.single_eye_reason.parentWidget(), retina)
 
     def _after_edit(self, key: str) -> None:
         if key == "patient.identity_status" and self.case is not None:

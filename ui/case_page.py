@@ -76,6 +76,10 @@ class CaptureSlot(QWidget):
         """Give the keyboard to where an image item is fixed (F6, the checklist)."""
         self.ensure().focus_item(field)
 
+    def refresh_views(self) -> None:
+        if self.panel is not None:
+            self.panel.refresh_views()
+
     def stop_camera(self) -> None:
         if self.panel is not None:
             self.panel.stop_camera()
@@ -134,6 +138,7 @@ class CasePage(QWidget):
         self.views.currentChanged.connect(lambda _index: self.follow.note_seen())
 
         self.editor.changed.connect(self.revalidate)
+        self.editor.changed.connect(self.capture.refresh_views)
         self.editor.changed.connect(lambda: self.saved_state.setText(self.tr("Modification en cours…")))
         self.editor.saved.connect(self._saved)
         self.editor.save_failed.connect(self._save_failed)

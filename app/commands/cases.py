@@ -123,6 +123,7 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         "created": case.created_at, "updated": case.updated_at, "question": case.question,
         "summary": case.summary, "patient": asdict(case.patient), "consent": asdict(case.consent),
         "treatments": [asdict(t) for t in case.treatments], "form": case.form,
+        "single_eye_reason": case.single_eye_reason,
         "images": [{"id": i.id, "position": n, "body_site": i.body_site, "eye": i.eye, "view": i.view,
                     "note": i.note, "content_type": i.content_type, "width": i.width, "height": i.height,
                     "size": i.size, "sha1": i.sha1, "modality": i.modality, "captured_at": i.captured_at,
@@ -153,6 +154,8 @@ def run_show(args: argparse.Namespace) -> int:
         f"{M.tr('show.question')} {case.question}",
         f"{M.tr('show.summary')} {case.summary}",
     ]
+    if case.single_eye_reason.strip():
+        out.append(f"{M.tr('show.single_eye')} {case.single_eye_reason.strip()}")
     for n, image in enumerate(case.images, start=1):
         label = ", ".join(x for x in (image.body_site, image.eye or "", image.view) if x)
         out.append(f"  [{n}] {image.width}×{image.height} {label} — {image.worst_level()}")
@@ -172,6 +175,7 @@ M.add({
     "show.consent": {"fr": "Consentement :", "en": "Consent:"},
     "show.question": {"fr": "Question :", "en": "Question:"},
     "show.summary": {"fr": "Résumé :", "en": "Summary:"},
+    "show.single_eye": {"fr": "Un seul œil photographié, parce que :", "en": "Only one eye photographed, because:"},
     "show.answer": {"fr": "Réponse de l'expert :", "en": "Expert's answer:"},
     "show.yes": {"fr": "oui", "en": "yes"},
     "show.no": {"fr": "non", "en": "no"},

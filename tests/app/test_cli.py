@@ -94,17 +94,49 @@ def test_send_queues_a_complete_case(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert run_inprocess(capsys, "case", "send", case_id).code == 0  # already queued: said, not an error
 
 
-def test_ophthalmology_needs_a_macula_field_for_each_eye(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                         site: Path) -> None:
+def test_ophthalmology_needs_both_screening_fields_of_each_eye(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str], site: Path) -> None:
     case_file = retina_case(tmp_path / "eye")
     doc = json.loads(case_file.read_text())
-    doc["images"][1]["view"] = "disc"
+    doc["images"] = [image for image in doc["images"]
+                     if (image["eye"], image["view"]) in {("right", "macula"), ("left", "disc")}]
     write_json(case_file, doc)
     case_id = run_inprocess(capsys, "case", "import", str(case_file)).out.strip()
     refused = run_inprocess(capsys, "case", "send", case_id)
     assert refused.code == 1
     assert "Œil gauche : champ centré sur la macula manquant" in refused.err
-    assert "Œil droit" not in refused.err
+    assert "Œil droit : champ centré sur la papille manquant" in refused.err
+    assert "Œil droit : champ centré sur la macula" not in refused.err
+
+
+def test_a_one_eye_retinography_is_sent_only_with_its_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                            site: Path) -> None:
+    one_eye = run_inprocess(capsys, "case", "import", str(retina_case(tmp_path / "one", eyes=("right",))))
+    refused = run_inprocess(capsys, "case", "send", one_eye.out.strip())
+    assert refused.code == 1
+    assert "Œil gauche : aucune rétinographie" in refused.err and "pourquoi" in refused.err
+    assert run_inprocess(capsys, "case", "show", one_eye.out.strip(), "--json").json()["state"] == "draft"
+
+    reason = "Énucléation de l'œil gauche (traumatisme, 2019)"
+    with_reason = retina_case(tmp_path / "reason", eyes=("right",), single_eye_reason=reason)
+    case_id = run_inprocess(capsys, "case", "import", str(with_reason)).out.strip()
+    shown = run_inprocess(capsys, "case", "show", case_id, "--json").json()
+    assert shown["single_eye_reason"] == reason
+    assert not [item for item in shown["checklist"] if item["severity"] != "warning"]
+    human = run_inprocess(capsys, "case", "show", case_id)
+    assert f"Un seul œil photographié, parce que : {reason}" in human.out
+    sent = run_inprocess(capsys, "case", "send", case_id)
+    assert sent.code == 0, sent.err
+
+
+def test_both_eyes_photographed_need_no_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               site: Path) -> None:
+    case_id = run_inprocess(capsys, "case", "import", str(retina_case(tmp_path / "eye"))).out.strip()
+    sent = run_inprocess(capsys, "case", "send", case_id)
+    assert sent.code == 0, sent.err
+    refused = run_inprocess(capsys, "case", "import",
+                            str(retina_case(tmp_path / "typo", single_eye_reasons="œil perdu")))
+    assert refused.code == 1 and "single_eye_reasons" in refused.err
 
 
 def test_config_get_set_and_secrets(capsys: pytest.CaptureFixture[str]) -> None:

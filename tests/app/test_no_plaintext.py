@@ -12,7 +12,8 @@ from tests.support.cli import SITE, run_process, write_json
 FIRST13 = "1310775123456"
 INS = f"{FIRST13}{ins_key(FIRST13):02d}"
 MARKER = "MARQUEUR-UNIQUE-7f3a9c2e"
-SECRETS = ["ZORGLUB", "Zébulon", "ZORGLUB Zébulon", "1931-07-14", "14/07/1931", INS, MARKER]
+EYE_MARKER = "MARQUEUR-OEIL-51d0b7"
+SECRETS = ["ZORGLUB", "Zébulon", "ZORGLUB Zébulon", "1931-07-14", "14/07/1931", INS, MARKER, EYE_MARKER]
 
 
 def _encodings(text: str) -> list[bytes]:
@@ -26,6 +27,7 @@ def test_no_identifying_string_reaches_the_disk_or_stderr(tmp_path: Path, teleav
                       "ins": INS}
     doc["summary"] = f"Lésion du dos. {MARKER}"
     doc["images"][1]["note"] = f"note {MARKER}"
+    doc["single_eye_reason"] = f"énucléation {EYE_MARKER}"  # free text: sealed like the rest
     write_json(case_file, doc)
     stderr = []
     for args in (["init", "--site", str(write_json(tmp_path / "site.json", SITE))],

@@ -1,4 +1,4 @@
-"""Device folder, anonymisation, view checklist and camera stills through the pipeline."""
+"""Device folder, anonymisation and camera stills through the pipeline."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import numpy as np
 import pytest
 
 from app.errors import ImageRejected
-from app.model import CaseImage
 from capture.anonymise import apply, blur_region, find_faces, mask_region
-from capture.checklist import view_checklist
 from capture.demo import fundus_scene, skin_scene
 from capture.pipeline import prepare_frame, prepare_image_file
 from capture.watch import FolderWatcher, pending_files
@@ -127,36 +125,6 @@ def test_blur_and_mask_change_only_a_copy_of_the_region() -> None:
 def test_no_face_is_found_on_skin_or_fundus() -> None:
     assert find_faces(skin_scene(1024, 768, 1)) == []
     assert find_faces(fundus_scene(1024, 768, 1)) == []
-
-
-# --- checklist -----------------------------------------------------------------------------------
-
-
-def test_dermatology_checklist_requires_far_and_close_up_views() -> None:
-    items = view_checklist("dermatology", [CaseImage(view="far")], "fr")
-    by_key = {item.key: item for item in items}
-    assert by_key["view:far"].present and by_key["view:far"].required
-    assert not by_key["view:close-up"].present and by_key["view:close-up"].required
-    assert not by_key["view:medium"].required and not by_key["view:dermoscopy"].required
-    assert by_key["view:close-up"].message == "vue rapprochée manquante"
-
-
-def test_ophthalmology_checklist_lists_each_examined_eye() -> None:
-    images = [CaseImage(eye="left", view="macula"), CaseImage(eye="right", view="disc")]
-    items = view_checklist("ophthalmology", images, "fr")
-    missing = [item.message for item in items if not item.present]
-    assert missing == [
-        "œil droit : champ centré sur la macula manquant",
-        "œil gauche : champ centré sur la papille manquant",
-    ]
-    assert [item.required for item in items] == [True, False, True, False]
-    english = view_checklist("ophthalmology", images, "en")
-    assert english[0].label == "right eye: macula-centred field"
-
-
-def test_ophthalmology_without_any_eye_asks_for_one() -> None:
-    items = view_checklist("ophthalmology", [], "fr")
-    assert len(items) == 1 and not items[0].present and items[0].required
 
 
 # --- camera stills -------------------------------------------------------------------------------

@@ -45,14 +45,20 @@ def example_case(folder: Path, *, complete_form: bool = True, seed: int = 0, **c
     return write_json(folder / "case.json", doc)
 
 
-def retina_case(folder: Path) -> Path:
+def retina_case(folder: Path, *, eyes: tuple[str, ...] = ("right", "left"), **changes: Any) -> Path:
+    """A retinography case file: for each of ``eyes``, a macula-centred and a disc-centred field
+    (what the screening form asks for), with the images written beside it."""
     folder.mkdir(parents=True, exist_ok=True)
-    for eye in ("right", "left"):
-        (folder / f"{eye}.jpg").write_bytes(jpeg_bytes(fundus_photo(1400, eye=eye)))
+    images = []
+    for n, eye in enumerate(eyes):
+        for field in ("macula", "disc"):
+            name = f"{eye}-{field}.jpg"
+            (folder / name).write_bytes(jpeg_bytes(fundus_photo(1400, seed=2 * n + len(images), eye=eye)))
+            images.append({"file": name, "eye": eye, "view": field})
     doc = copy.deepcopy(EXAMPLE)
     doc.update(specialty="ophthalmology", question="Rétinopathie diabétique ?",
                form={"diabetes-type": "type-2", "diabetes-duration": 12, "hba1c": 7.4,
                      "visual-acuity-right": 0.8, "visual-acuity-left": 0.7, "pupils-dilated": False},
-               images=[{"file": "right.jpg", "eye": "right", "view": "macula"},
-                       {"file": "left.jpg", "eye": "left", "view": "macula"}])
+               images=images)
+    doc.update(changes)
     return write_json(folder / "case.json", doc)

@@ -213,3 +213,18 @@ def test_any_complete_case_maps_to_valid_fhir(store: Store, question: str, summa
     case.images[0].note, case.images[0].body_site, case.images[0].view = note, site, view
     prepared = prepare_case(case, REQUESTER)
     validate_bundle(prepared.bundle_with({i.id: "b1" for i in case.images}))
+
+
+def test_a_single_eye_reason_travels_as_a_second_service_request_note(store: Store) -> None:
+    case = store.get_case(make_case(store, "ophthalmology", queue=False))
+    case.images = [image for image in case.images if image.eye == "right"]
+    case.single_eye_reason = "Énucléation de l'œil gauche (2019)"
+    bundle = prepare_case(case, REQUESTER).bundle  # validated as R4 on the way
+    sr = _by_type(bundle, "ServiceRequest")[0]["resource"]
+    assert sr["note"] == [{"text": case.summary.strip()},
+                          {"text": "Un seul œil photographié, parce que : Énucléation de l'œil gauche (2019)"}]
+    assert sr["bodySite"] == [{"coding": [{"system": "http://snomed.info/sct", "code": "18944008",
+                                           "display": "Right eye"}]}]
+    case.single_eye_reason = "  "
+    sr = _by_type(prepare_case(case, REQUESTER).bundle, "ServiceRequest")[0]["resource"]
+    assert sr["note"] == [{"text": case.summary.strip()}]

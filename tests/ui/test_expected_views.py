@@ -1,0 +1,105 @@
+"""The capture panel's « Vues attendues » and the window's checklist say the same thing (app/views.py),
+and a retinography of one eye goes only with the reason typed in the editor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.model import Case, CaseImage, Consent, Patient
+from app.store import NewImage, Store
+from tests.support.images import fundus_photo, jpeg_bytes
+from tests.support.ui import activate, pick, type_text
+from tests.support.views import covered
+from ui.capture_checklist import ViewChecklist
+
+RETINA_FORM = {"diabetes-type": "type-2", "diabetes-duration": 12, "hba1c": 7.4, "visual-acuity-right": 0.8,
+               "visual-acuity-left": 0.7, "pupils-dilated": False}
+
+
+def images(*labels: tuple[str | None, str]) -> list[CaseImage]:
+    return [CaseImage(eye=eye, view=view, body_site="" if eye else "dos") for eye, view in labels]
+
+
+TABLE = [
+    ("dermatology", images((None, "far"), (None, "dermoscopy")), ""),
+    ("dermatology", images((None, "loin"), (None, "proche")), ""),
+    ("dermatology", images((None, "medium")), ""),
+    ("wound-care", images((None, "far"), (None, "close-up"), (None, "medium")), ""),
+    ("ophthalmology", images(("right", "macula"), ("right", "papille")), ""),
+    ("ophthalmology", images(("right", "macula"), ("right", "papille")), "énucléation de l'œil gauche"),
+    ("ophthalmology", images(("right", "macula"), ("left", "disc")), ""),
+    ("ophthalmology", images(("right", "fovea"), ("right", "disc"), ("left", "macula"), ("left", "papilla")), ""),
+    ("ophthalmology", images((None, "macula")), "œil gauche perdu"),
+    ("other", images((None, "")), ""),
+]
+
+
+@pytest.mark.parametrize(("specialty", "labelled", "reason"), TABLE)
+def test_the_panel_unticks_exactly_what_blocks_sending(qtbot: Any, specialty: str, labelled: list[CaseImage],
+                                                      reason: str) -> None:
+    checklist = ViewChecklist()
+    qtbot.addWidget(checklist)
+    case = Case(specialty=specialty, images=labelled, single_eye_reason=reason)
+    checklist.show_views(case)
+    assert checklist.missing_required() == covered(case)
+
+
+def test_far_and_dermoscopy_show_the_close_up_missing(qtbot: Any) -> None:
+    checklist = ViewChecklist()
+    qtbot.addWidget(checklist)
+    checklist.show_views(Case(specialty="dermatology", images=images((None, "far"), (None, "dermoscopy"))))
+    assert checklist.marks() == {"✓ vue éloignée (localisation)": True, "✗ vue rapprochée": False,
+                                 "✗ vue intermédiaire (facultatif)": False, "✓ dermoscopie (facultatif)": True}
+    assert checklist.missing_required() == {"view:close-up"}
+
+
+def one_eye_case(store: Store) -> str:
+    """A complete retinography of the right eye only (both fields), without a reason yet."""
+    case = Case(specialty="ophthalmology", question="Rétinopathie diabétique ?", summary="Diabète depuis 12 ans.",
+                patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male",
+                                local_id="D-2291"),
+                consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"), form=dict(RETINA_FORM))
+    data = jpeg_bytes(fundus_photo(600, eye="right"))
+    new = [NewImage(CaseImage(eye="right", view=view, modality="OP", width=600, height=600), data)
+           for view in ("macula", "disc")]
+    return store.create_case(case, new)
+
+
+def test_a_one_eye_case_asks_for_the_reason_and_the_panel_follows_it(qtbot: Any, window: Any, store: Store,
+                                                                     teleavis_home: Path) -> None:
+    case_id = one_eye_case(store)
+    activate(qtbot, window)
+    window.open_case(case_id)
+    page = window.case_page
+    try:
+        check_one_eye_case(qtbot, window, page, case_id, teleavis_home)
+    finally:
+        page.capture.stop_camera()  # the demo camera's thread, before the window goes
+
+
+def check_one_eye_case(qtbot: Any, window: Any, page: Any, case_id: str, teleavis_home: Path) -> None:
+    editor, panel = page.editor, page.capture.ensure()
+    assert editor.single_eye_reason.isVisibleTo(page)
+    assert panel.checklist.missing_required() == {"left:macula", "left:disc"}
+    blocking = [f for f in page.findings if f.blocks_sending()]
+    assert [f.code for f in blocking] == ["fields.left"]
+
+    # F6 goes to the field that settles it; the reason is typed there.
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    assert editor.single_eye_reason.hasFocus()
+    type_text(editor.single_eye_reason, "Enucleation OG 2019")
+    assert panel.checklist.missing_required() == set()
+    assert not any("œil gauche" in line for line in panel.checklist.marks())
+    assert not [f for f in page.findings if f.blocks_sending()]
+    assert "complet" in page.checklist.title.text()
+    assert editor.flush()
+    with Store.open(teleavis_home) as fresh:
+        assert fresh.get_case(case_id).single_eye_reason == "Enucleation OG 2019"
+
+    # The field is a retinography's business only.
+    pick(qtbot, editor.specialty, "dermatology")
+    assert not editor.single_eye_reason.isVisibleTo(page)
