@@ -108,9 +108,9 @@ M.add({
                "en": "{eye}: disc-centred field missing (screening needs both fields)."},
     "v.field_missing": {"fr": "{eye} : {label} manquant.", "en": "{eye}: {label} missing."},
     "v.eye_missing": {"fr": "{eye} : aucune rétinographie. Photographiez cet œil ou, s'il ne peut pas l'être, "
-                            "dites pourquoi (« Un seul œil photographié, pourquoi ? »).",
+                            "dites pourquoi (« Un seul œil, pourquoi ? »).",
                       "en": "{eye}: no retinograph. Photograph this eye or, if it cannot be, say why "
-                            "(“Only one eye photographed, why?”)."},
+                            "(“One eye only, why?”)."},
     "v.no_eye": {"fr": "Aucune rétinographie rattachée à un œil.", "en": "No retinograph is labelled with an eye."},
     "v.quality": {"fr": "Image {n} inutilisable : {reason} Reprenez-la ou retirez-la.",
                   "en": "Image {n} is unusable: {reason} Retake or remove it."},

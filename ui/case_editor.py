@@ -298,11 +298,11 @@ class CaseEditor(QWidget):
         self.summary.setMaximumHeight(160)
         self._row(form, plain_binding("summary", self.summary), self.tr("Résumé clinique :"))
         # Retinography: each eye is photographed unless this says why one cannot be (app/views.py).
-        self.single_eye_reason = QLineEdit(placeholderText=self.tr("ex. énucléation de l'œil gauche"))
+        self.single_eye_reason = QLineEdit(placeholderText=self.tr("ex. œil énucléé"))
         self.single_eye_reason.setToolTip(self.tr("À remplir seulement si un œil ne peut pas être photographié : "
                                                   "l'expert lit cette raison avec les images."))
         self._row(form, text_binding("single_eye_reason", self.single_eye_reason),
-                  self.tr("Un seul œil photographié, pourquoi ?"))
+                  self.tr("Un seul œil, pourquoi ?"))
         self.request_box, self.request_form = box, form
         self.layout_.addWidget(box)
 

@@ -484,8 +484,8 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="301"/>
-        <source>ex. énucléation de l&apos;œil gauche</source>
-        <translation>e.g. left eye enucleated</translation>
+        <source>ex. œil énucléé</source>
+        <translation>e.g. enucleated eye</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="302"/>
@@ -494,8 +494,8 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="305"/>
-        <source>Un seul œil photographié, pourquoi ?</source>
-        <translation>Only one eye photographed, why?</translation>
+        <source>Un seul œil, pourquoi ?</source>
+        <translation>One eye only, why?</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="310"/>
