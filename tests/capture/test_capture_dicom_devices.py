@@ -130,14 +130,21 @@ def test_a_retinography_case_of_device_files_is_sent_without_the_site(capsys: py
     left = fundus_scene(1600, 1200, seed=13, eye="left")
     (folder / "OD.dcm").write_bytes(retinograph(fundus_frames, eye="R", laterality_in="image"))
     (folder / "OG.dcm").write_bytes(retinograph([left], eye="L", laterality_in="series"))
+    # Screening wants the disc-centred field of each eye too.
+    for name, eye, seed in (("OD-papille.dcm", "R", 14), ("OG-papille.dcm", "L", 15)):
+        disc = fundus_scene(1600, 1200, seed=seed, eye="right" if eye == "R" else "left", field="disc")
+        (folder / name).write_bytes(retinograph([disc], eye=eye, field="disc"))
     doc = json.loads(case_file.read_text(encoding="utf-8"))
-    doc["images"] = [{"file": "OD.dcm"}, {"file": "OG.dcm"}]  # the eye and field come from the files
+    # The eye and field come from the files.
+    doc["images"] = [{"file": name} for name in ("OD.dcm", "OG.dcm", "OD-papille.dcm", "OG-papille.dcm")]
     write_json(case_file, doc)
 
     delivery = import_and_send(capsys, tmp_path, case_file)
 
-    assert len(delivery.media) == 2
-    assert sorted(m["bodySite"]["coding"][0]["code"] for m in delivery.media) == ["18944008", "8966001"]
+    assert len(delivery.media) == 4
+    assert sorted(m["bodySite"]["coding"][0]["code"] for m in delivery.media) == [
+        "18944008", "18944008", "8966001", "8966001"]
+    assert sorted(m["view"]["text"] for m in delivery.media) == ["disc", "disc", "macula", "macula"]
     assert all(is_fhir_date_time(m["createdDateTime"]) for m in delivery.media)
     for binary in delivery.binaries:
         for secret in SECRETS.values():

@@ -52,7 +52,7 @@ def retina_case(folder: Path, *, eyes: tuple[str, ...] = ("right", "left"), **ch
     images = []
     for n, eye in enumerate(eyes):
         for field in ("macula", "disc"):
-            name = f"{eye}-{field}.jpg"
+            name = f"{eye}.jpg" if field == "macula" else f"{eye}-{field}.jpg"
             (folder / name).write_bytes(jpeg_bytes(fundus_photo(1400, seed=2 * n + len(images), eye=eye)))
             images.append({"file": name, "eye": eye, "view": field})
     doc = copy.deepcopy(EXAMPLE)
