@@ -226,7 +226,9 @@ def append_pdfs(report: bytes, appended: list[bytes], furniture: Furniture, font
     """``report`` followed by the pages of ``appended``, each stamped with the page furniture."""
     from pypdf import PdfReader, PdfWriter
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(report)))
+    # An incremental update: the report's bytes (its embedded photographs) are kept as written and
+    # only the new pages follow them, instead of pypdf copying every image stream once more.
+    writer = PdfWriter(io.BytesIO(report), incremental=True)
     number = first_number
     for data in appended:
         for page in PdfReader(io.BytesIO(data)).pages:

@@ -63,6 +63,7 @@ class SealedReader(io.RawIOBase):
         super().__init__()
         self._in, self._aead, self._aad = source, AESGCM(key), header
         self._plain = b""
+        self._pos = 0  # what read() has handed out of _plain: slicing the rest would copy it each time
         self._counter = 0
         self._done = False
         self._next = self._in.read(CHUNK + TAG)
@@ -72,12 +73,11 @@ class SealedReader(io.RawIOBase):
 
     def read(self, size: int | None = -1) -> bytes:
         want = size if size is not None and size >= 0 else None
-        while not self._done and (want is None or len(self._plain) < want):
+        while not self._done and (want is None or len(self._plain) - self._pos < want):
             self._open_next()
-        if want is None:
-            out, self._plain = self._plain, b""
-        else:
-            out, self._plain = self._plain[:want], self._plain[want:]
+        end = len(self._plain) if want is None else min(len(self._plain), self._pos + want)
+        out = self._plain[self._pos:end]
+        self._pos = end
         return out
 
     def _open_next(self) -> None:
@@ -87,9 +87,10 @@ class SealedReader(io.RawIOBase):
         self._next = self._in.read(CHUNK + TAG)
         final = not self._next
         try:
-            self._plain += self._aead.decrypt(_nonce(self._counter, final), sealed, self._aad)
+            plain = self._aead.decrypt(_nonce(self._counter, final), sealed, self._aad)
         except InvalidTag as exc:
             raise Damaged(f"chunk {self._counter} does not authenticate") from exc
+        self._plain, self._pos = self._plain[self._pos:] + plain, 0
         self._counter += 1
         self._done = final
 
@@ -97,4 +98,4 @@ class SealedReader(io.RawIOBase):
         """True once the final chunk was read and nothing but the tar stream's zero padding follows."""
         while not self._done:
             self._open_next()
-        return not self._plain.strip(b"\0")
+        return not self._plain[self._pos:].strip(b"\0")
