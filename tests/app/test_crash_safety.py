@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +18,19 @@ from tests.support.cases import example_case
 from tests.support.cli import ROOT
 
 KILLS = 50
+
+
+def orphan_blobs(home: Path) -> int:
+    """Encrypted files on disk that no image row names: what a kill between writing an image and
+    committing its case leaves (collected later), the sign that the kill landed mid-write."""
+    if not (home / "teleavis.db").exists():
+        return 0
+    conn = sqlite3.connect(f"file:{home / 'teleavis.db'}?mode=ro", uri=True)
+    try:
+        named = {name for row in conn.execute("SELECT blob, thumb_blob FROM images") for name in row if name}
+    finally:
+        conn.close()
+    return sum(1 for path in (home / "objects").rglob("*") if path.is_file() and path.name not in named)
 
 
 def _check_store(home: Path, completed: set[str]) -> int:
@@ -39,12 +53,26 @@ def test_sigkill_at_random_moments_loses_nothing_that_was_saved(tmp_path: Path, 
     rng = random.Random(20261123)
     completed: set[str] = set()
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    printed = tmp_path / "child.out"
+    mid_import = mid_write = 0
     for _ in range(KILLS):
-        child = subprocess.Popen([sys.executable, str(ROOT / "tests/support/crash_child.py"), str(case_file)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
-        time.sleep(rng.uniform(0.4, 2.5))
-        child.send_signal(signal.SIGKILL)
-        out, _ = child.communicate()
-        completed.update(line for line in out.decode().split() if len(line) == 36)
+        orphans_before = orphan_blobs(teleavis_home)
+        with open(printed, "wb") as out:
+            child = subprocess.Popen([sys.executable, str(ROOT / "tests/support/crash_child.py"), str(case_file)],
+                                     stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+            # Start-up takes about a second: kill at a random moment once the child is importing.
+            deadline = time.monotonic() + 60
+            while b"begin" not in printed.read_bytes() and child.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0.0, 4.0))
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+        lines = printed.read_text().split()
+        completed.update(line for line in lines if len(line) == 36)
+        mid_import += bool(lines) and lines[-1] == "begin"
         _check_store(teleavis_home, completed)
-    assert len(completed) >= KILLS // 2, "the kills should interrupt a loop that does make progress"
+        mid_write += orphan_blobs(teleavis_home) > orphans_before
+    print(f"\n{KILLS} kills, {mid_import} during an import, {mid_write} of them between writing its images "
+          f"and committing the case; {len(completed)} imports completed")
+    assert len(completed) >= KILLS // 4, "the kills should interrupt a loop that does make progress"
+    assert mid_import >= KILLS // 2, "the kills should land while a case is being imported, not at start-up"

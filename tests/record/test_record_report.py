@@ -21,8 +21,6 @@ from app.store import NewImage, Store
 from tests.record.record_cases import ARTIFACTS, answer, jpeg, keep_artifact, make_case
 from tests.support.cli import run_inprocess
 
-POPPLER = all(shutil.which(tool) for tool in ("pdftotext", "pdfimages", "pdftoppm"))
-needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdfimages, pdftoppm) missing")
 QUESTIONS = {
     "dermatology": "Lésion pigmentée évolutive du dos : avis sur exérèse ?",
     "ophthalmology": "Rétinopathie diabétique ? Œdème maculaire à éliminer avant l'été.",
@@ -32,24 +30,31 @@ QUESTIONS = {
 
 
 def page_texts(pdf: Path) -> list[str]:
-    count = len(PdfReader(pdf).pages)
-    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout for n in range(1, count + 1)]
+    """The text of each page, read by pypdf (poppler is not needed to check a report)."""
+    return [page.extract_text() for page in PdfReader(pdf).pages]
 
 
 def embedded_images(pdf: Path) -> list[dict[str, str]]:
-    """Rows of ``pdfimages -list`` (page, type, width, height, enc, size…)."""
-    out = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
-    lines = out.splitlines()
-    names = lines[0].split()
-    return [dict(zip(names, line.split(), strict=False)) for line in lines[2:] if line.strip()]
+    """One row per image drawn on a page: its page, width, height and encoding (as ``pdfimages -list``
+    names them), read from the PDF's objects without decoding anything."""
+    rows = []
+    for number, page in enumerate(PdfReader(pdf).pages, start=1):
+        xobjects = page.get("/Resources", {}).get("/XObject", {})
+        for ref in xobjects.values():
+            image = ref.get_object()
+            if image.get("/Subtype") != "/Image":
+                continue
+            filters = image.get("/Filter")
+            filters = list(filters) if isinstance(filters, list) else [filters]
+            rows.append({"page": str(number), "width": str(image["/Width"]), "height": str(image["/Height"]),
+                         "enc": "jpeg" if "/DCTDecode" in filters else str(filters)})
+    return rows
 
 
 def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-@needs_poppler
 @pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology", "wound-care", "other"])
 def test_report_of_each_specialty_has_every_page_labelled_and_every_image(store: Store, specialty: str,
                                                                           tmp_path: Path) -> None:
@@ -84,15 +89,14 @@ def test_report_of_each_specialty_has_every_page_labelled_and_every_image(store:
     assert {(row["width"], row["height"]) for row in images} == {("1200", "900")}
     assert len({row["page"] for row in images}) == 8
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    prefix = ARTIFACTS / f"report-{specialty}"
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(prefix)], check=True)
-    rendered = sorted(ARTIFACTS.glob(f"report-{specialty}-*.png"))
-    assert len(rendered) == report.pages
     keep_artifact(pdf, pdf.name)
+    if shutil.which("pdftoppm"):  # pages to look at, where poppler is installed (dev.py installs it)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        prefix = ARTIFACTS / f"report-{specialty}"
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(prefix)], check=True)
+        assert len(sorted(ARTIFACTS.glob(f"report-{specialty}-*.png"))) == report.pages
 
 
-@needs_poppler
 def test_report_speaks_english_when_asked(store: Store, tmp_path: Path) -> None:
     case_id = make_case(store, "ophthalmology", images=2)
     pdf = tmp_path / "report-en.pdf"
@@ -104,7 +108,6 @@ def test_report_speaks_english_when_asked(store: Store, tmp_path: Path) -> None:
     assert "page 1 of" in text
 
 
-@needs_poppler
 def test_a_missing_image_is_said_in_the_report_instead_of_failing(store: Store, tmp_path: Path) -> None:
     case_id = make_case(store, images=3)
     lost = store.get_case(case_id).images[1]
@@ -198,7 +201,6 @@ def test_helvetica_fallback_keeps_french_and_replaces_what_it_lacks() -> None:
     assert fallback.text("Œdème « cœur » à l’été, 3 € → 4 × 2") == "Œdème « cœur » à l’été, 3 € -> 4 x 2"
 
 
-@needs_poppler
 def test_an_unreadable_answer_pdf_is_referenced_not_appended(store: Store, tmp_path: Path) -> None:
     case_id = make_case(store, images=1)
     result = answer(store, case_id, pdf_pages=0)
