@@ -12,6 +12,16 @@ from app.store import Store
 from tests.support.ui import REQUESTER
 
 
+@pytest.fixture(autouse=True)
+def demo_camera_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's tests photograph with the demo camera whatever is plugged into the machine that
+    runs them: a workstation's own webcam would otherwise come first in the list (and be opened).
+    The real enumeration is tested by itself (tests/capture, tests/app/test_doctor.py)."""
+    import capture.camera
+
+    monkeypatch.setattr(capture.camera, "enumerate_cameras", list)
+
+
 @pytest.fixture
 def sync_runner() -> Iterator[None]:
     from ui import tasks
