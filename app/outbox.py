@@ -139,10 +139,6 @@ class Outbox:
         return [self._message(r) for r in self.conn.execute(
             "SELECT * FROM messages WHERE case_id=? ORDER BY created_at, rowid", (case_id,))]
 
-    def message_state(self, message_id: str) -> str | None:
-        row = self.conn.execute("SELECT state FROM messages WHERE id=?", (message_id,)).fetchone()
-        return str(row[0]) if row else None
-
     def queue_reply(self, case_id: str, text: str, image_ids: list[str], in_response_to: str | None,
                     *, actor: str | None = None) -> str:
         """The requester's answer to the expert, waiting to be sent; returns its (message) id."""

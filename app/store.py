@@ -431,10 +431,6 @@ class Store:
         conn.execute("INSERT INTO case_events(case_id, at, kind, from_state, to_state, detail) VALUES (?,?,?,?,?,?)",
                      (case_id, iso(utc_now()), kind, from_state, to_state, detail))
 
-    def record_event(self, case_id: str, kind: str, detail: str = "") -> None:
-        with transaction(self.conn) as conn:
-            self._event(conn, case_id, kind, None, None, detail)
-
     def history(self, case_id: str) -> list[dict[str, Any]]:
         return [dict(row) for row in self.conn.execute(
             "SELECT at, kind, from_state, to_state, detail FROM case_events WHERE case_id=? ORDER BY id",

@@ -79,9 +79,3 @@ def apply(image: Image8, regions: Sequence[Rect], *, mode: Mode | str = "blur") 
     for rect in regions:
         out = mask_region(out, rect) if mode == "mask" else blur_region(out, rect)
     return out
-
-
-def anonymise_faces(rgb: Image8, *, mode: Mode | str = "blur") -> tuple[Image8, list[Rect]]:
-    """A copy with every detected face hidden, and the rectangles that were hidden."""
-    faces = find_faces(rgb)
-    return apply(rgb, faces, mode=mode), faces

@@ -8,7 +8,6 @@ byte for byte: no generation loss. The colour profile is kept, so colours stay r
 
 from __future__ import annotations
 
-import io
 import struct
 import zlib
 from dataclasses import dataclass
@@ -218,9 +217,3 @@ def icc_profile(image: Image.Image) -> bytes | None:
     """The embedded colour profile, if any."""
     profile = image.info.get("icc_profile")
     return profile if isinstance(profile, bytes) and profile else None
-
-
-def has_exif(data: bytes) -> bool:
-    """Whether ``data`` (any format Pillow reads) still carries EXIF; used by tests and checks."""
-    with Image.open(io.BytesIO(data)) as image:
-        return len(image.getexif()) > 0

@@ -3,8 +3,8 @@
 The folder is scanned periodically (network shares and USB sticks do not deliver change events
 reliably). A file is taken only once its size and modification time have stayed the same over two
 scans in a row, so a retinograph still writing a large DICOM is never read half-written. Each file
-is taken once; the originals stay where they are unless the user chose to have them removed after
-a successful import.
+is taken once, and the originals always stay where they are: the window only announces an
+arrival, and the user chooses what to import (the folder may hold another patient's images).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from stat import S_ISREG
 
-from app.errors import TeleavisError
 from capture.sniff import sniff
 
 log = logging.getLogger(__name__)
@@ -94,36 +93,27 @@ def pending_files(folder: pathlib.Path) -> list[pathlib.Path]:
     return [path for _, path in sorted(stamped, reverse=True) if is_image_file(path)]
 
 
+#: Scans in a row over which a file must keep its size and time before it is handed over.
+STABLE_SCANS = 2
+
+
 class FolderWatcher:
     """Hands each new, complete image of ``folder`` to ``on_file`` once.
 
-    ``on_file`` imports the file (it may raise a :class:`TeleavisError`, reported through
-    ``on_error`` with the file and the message; the file is then not offered again). With
-    ``delete_after_import`` (the user's explicit choice), a file imported without error is removed.
     With ``only_new``, the files already there when the thread starts are left alone (read in the
     thread: a network share can be slow to list).
     """
 
     def __init__(self, folder: pathlib.Path, on_file: Callable[[pathlib.Path], object], *,
-                 on_error: Callable[[pathlib.Path, str], None] | None = None, interval: float = 2.0,
-                 stable_scans: int = 2, delete_after_import: bool = False,
-                 already_taken: set[str] | None = None, only_new: bool = False) -> None:
+                 interval: float = 2.0, only_new: bool = False) -> None:
         self.folder = folder
         self.interval = interval
-        self.stable_scans = max(2, stable_scans)
-        self.delete_after_import = delete_after_import
         self._on_file = on_file
-        self._on_error = on_error
         self._history: dict[str, list[_Seen]] = {}
-        self._taken: set[str] = set(already_taken or ())
+        self._taken: set[str] = set()
         self._skip_present = only_new
         self._halt = threading.Event()
         self._thread: threading.Thread | None = None
-
-    @property
-    def taken(self) -> set[str]:
-        """Keys of the files already handed over (name, size and time), to persist if wanted."""
-        return set(self._taken)
 
     def skip_present(self) -> None:
         """Treat every file now in the folder as already handed over: only later arrivals count.
@@ -146,31 +136,17 @@ class FolderWatcher:
             present.add(path.name)
             history = self._history.setdefault(path.name, [])
             history.append(seen)
-            del history[: -self.stable_scans]
+            del history[:-STABLE_SCANS]
             key = seen.key(path.name)
-            stable = len(history) == self.stable_scans and len(set(history)) == 1 and seen.size > 0
+            stable = len(history) == STABLE_SCANS and len(set(history)) == 1 and seen.size > 0
             if not stable or key in self._taken or not is_image_file(path):
                 continue
             self._taken.add(key)
-            if self._hand_over(path):
-                handed.append(path)
+            self._on_file(path)
+            handed.append(path)
         for gone in set(self._history) - present:
             del self._history[gone]
         return handed
-
-    def _hand_over(self, path: pathlib.Path) -> bool:
-        try:
-            self._on_file(path)
-        except TeleavisError as error:
-            if self._on_error is not None:
-                self._on_error(path, error.message)
-            return False
-        if self.delete_after_import:
-            try:
-                path.unlink()
-            except OSError:
-                log.warning("imported file could not be removed from the device folder")
-        return True
 
     def start(self) -> None:
         """Scan every ``interval`` seconds in a background thread."""

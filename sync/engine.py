@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from app import messages as M
-from app.errors import StorageError, TeleavisError
+from app.errors import TeleavisError
 from app.model import Case, CaseState, Message, iso, utc_now
 from app.outbox import STEP_TRANSACTION, Outbox
 from app.site import load_requester
@@ -346,8 +346,6 @@ class Engine:
                     total.merge(self._pass(poll=poll_due))
                 except Stopped:
                     break
-                except StorageError:
-                    raise
                 wait = self._next_wait()
                 if deadline is not None:
                     wait = min(wait, deadline - time.monotonic())

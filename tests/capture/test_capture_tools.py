@@ -51,7 +51,7 @@ def test_partial_hidden_and_non_image_files_are_ignored(tmp_path: pathlib.Path, 
 
 def test_symbolic_links_in_the_device_folder_are_not_followed(tmp_path: pathlib.Path, photo: bytes) -> None:
     # Anyone who can write to a shared device folder could point a link at a file of this
-    # workstation; it must be neither offered nor handed over (nor, after import, deleted).
+    # workstation; it must be neither offered nor handed over.
     folder, private = tmp_path / "device", tmp_path / "private"
     folder.mkdir()
     private.mkdir()
@@ -60,47 +60,17 @@ def test_symbolic_links_in_the_device_folder_are_not_followed(tmp_path: pathlib.
     (folder / "OD_0002.jpg").symlink_to(private / "DUPONT.jpg")
     (folder / "exports").symlink_to(private, target_is_directory=True)
     taken: list[pathlib.Path] = []
-    watcher = FolderWatcher(folder, taken.append, delete_after_import=True)
+    watcher = FolderWatcher(folder, taken.append)
 
     watcher.scan_once()
     watcher.scan_once()
 
     assert [p.name for p in taken] == ["OD_0001.jpg"]
-    assert [p.name for p in pending_files(folder)] == []  # the one real image was taken and removed
+    assert [p.name for p in pending_files(folder)] == ["OD_0001.jpg"]
     (folder / "OD_0003.jpg").write_bytes(photo)
-    assert [p.name for p in pending_files(folder)] == ["OD_0003.jpg"]
+    assert sorted(p.name for p in pending_files(folder)) == ["OD_0001.jpg", "OD_0003.jpg"]
     assert (private / "DUPONT.jpg").read_bytes() == photo
-
-
-def test_originals_are_removed_only_when_the_user_chose_it(tmp_path: pathlib.Path, photo: bytes) -> None:
-    kept, removed = tmp_path / "kept", tmp_path / "removed"
-    for folder, delete in ((kept, False), (removed, True)):
-        folder.mkdir()
-        (folder / "a.jpg").write_bytes(photo)
-        watcher = FolderWatcher(folder, lambda path: prepare_image_file(path, specialty="dermatology"),
-                                delete_after_import=delete)
-        watcher.scan_once()
-        assert len(watcher.scan_once()) == 1
-    assert (kept / "a.jpg").exists()
-    assert not (removed / "a.jpg").exists()
-
-
-def test_a_refused_file_is_reported_and_kept(tmp_path: pathlib.Path, photo: bytes) -> None:
-    errors: list[tuple[str, str]] = []
-    broken = tmp_path / "coupe.jpg"
-    broken.write_bytes(photo[: len(photo) // 2])
-
-    def refuse(path: pathlib.Path) -> None:
-        prepare_image_file(path, specialty="dermatology")
-
-    watcher = FolderWatcher(tmp_path, refuse, on_error=lambda p, m: errors.append((p.name, m)),
-                            delete_after_import=True)
-    watcher.scan_once()
-    assert watcher.scan_once() == []
-    assert errors and errors[0][0] == "coupe.jpg" and "incomplète" in errors[0][1]
-    assert broken.exists()
-    assert watcher.scan_once() == []  # not offered again
-    assert len(errors) == 1
+    assert (folder / "OD_0001.jpg").read_bytes() == photo  # the device's original stays
 
 
 # --- anonymisation -------------------------------------------------------------------------------
