@@ -347,7 +347,8 @@ def _read_header(handle: IO[bytes], source: Path) -> tuple[dict[str, Any], bytes
     raw = handle.read(length)
     try:
         header: dict[str, Any] = json.loads(raw)
-        int(header["format"])
+        if not isinstance(header, dict) or type(header["format"]) is not int:
+            raise TypeError("format")
     except (ValueError, KeyError, TypeError) as exc:
         raise BackupError(M.tr("backup.damaged", path=str(source))) from exc
     if header["format"] > FORMAT:
@@ -365,8 +366,8 @@ def _unpack(source: Path, staging: Path, passphrase: str) -> _Staged:
     with handle:
         header, prefix = _read_header(handle, source)
         try:
-            key_file = dict(header["key_file"])
-            sealed_key = base64.b64decode(header["archive_key"])
+            key_file = _checked_key_file(header["key_file"])
+            sealed_key = base64.b64decode(header["archive_key"], validate=True)
             context = _archive_context(str(header["archive_id"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise damaged from exc
@@ -392,6 +393,39 @@ def _unpack(source: Path, staging: Path, passphrase: str) -> _Staged:
             raise damaged from exc
     _verify(staged, names, damaged)
     return staged
+
+
+#: The most scrypt may be asked for by a header (the cost the key store uses is far below): a header
+#: changed to ask for more would only make the restore hang or run out of memory.
+_MAX_SCRYPT_N, _MAX_SCRYPT_R, _MAX_SCRYPT_P = 2**20, 32, 16
+
+
+def _checked_key_file(value: Any) -> dict[str, Any]:
+    """The header's key record, its shape checked before anything uses it (``TypeError`` if not)."""
+    def text(v: Any) -> str:
+        if not isinstance(v, str):
+            raise TypeError("key record")
+        return v
+
+    if not isinstance(value, dict):
+        raise TypeError("key record")
+    text(value.get("key_id"))
+    check = value.get("check")
+    if not isinstance(check, dict):
+        raise TypeError("key record")
+    text(check.get("nonce")), text(check.get("value"))
+    wrapped = value.get("passphrase")
+    if not isinstance(wrapped, dict):
+        raise TypeError("key record")
+    for name in ("salt", "nonce", "wrapped"):
+        text(wrapped.get(name))
+    costs = [c for c in (wrapped.get(name) for name in ("n", "r", "p")) if type(c) is int and c >= 1]
+    if wrapped.get("kdf") != "scrypt" or len(costs) != 3:
+        raise TypeError("key record")
+    n, r, p = costs
+    if n > _MAX_SCRYPT_N or n & (n - 1) or r > _MAX_SCRYPT_R or p > _MAX_SCRYPT_P:
+        raise TypeError("key record")
+    return dict(value)
 
 
 def _extract(reader: SealedReader, staging: Path) -> set[str]:

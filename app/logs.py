@@ -1,7 +1,9 @@
 """Logging to rotating files in the data directory, with case ids and never patient data.
 
 The code logs ids and counts only; as a second line of defence a filter masks anything shaped
-like an INS/NIR, a date of birth or an e-mail address before a record is written.
+like an INS/NIR, a date of birth or an e-mail address before a record is written. Exception text
+and stack traces go through the same filter, and there the quoted values of an exception's message
+(a file name, a value a validator quotes back) are masked too: only the code's own lines stay.
 """
 
 from __future__ import annotations
@@ -19,12 +21,43 @@ _PATTERNS = [
 ]
 
 
+MASK = "[masqué]"
+# In an exception's text: what it quotes ('…', "…", «…») and what validators echo (input_value=…).
+_QUOTED = re.compile(r"""'[^'\n]*'|"[^"\n]*"|«[^»\n]*»|“[^”\n]*”""")
+_ECHOED = re.compile(r"(input_value|input|value)=(?:'[^'\n]*'|\"[^\"\n]*\"|[^,\s)\]]+)")
+# A traceback's own lines: "Traceback …", '  File "…", line N, in f', the source lines under them.
+_CODE_LINE = re.compile(r'^(Traceback \(most recent call last\):|Stack \(most recent call last\):'
+                        r'|  File "[^"]*", line \d+.*|    .*|\s*[\^~]+\s*)$')
+
+
+def redact(text: str) -> str:
+    for pattern in _PATTERNS:
+        text = pattern.sub(MASK, text)
+    return text
+
+
+def redact_trace(text: str) -> str:
+    """A traceback or stack with what it says of the data masked; the code's own lines kept."""
+    lines = []
+    for line in text.splitlines():
+        line = _ECHOED.sub(r"\1=" + MASK, line)
+        if not _CODE_LINE.match(line):
+            line = _QUOTED.sub(MASK, line)
+        lines.append(redact(line))
+    return "\n".join(lines)
+
+
 class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        for pattern in _PATTERNS:
-            message = pattern.sub("[masqué]", message)
-        record.msg, record.args = message, None
+        record.msg, record.args = redact(record.getMessage()), None
+        if record.exc_info and record.exc_info[0] is not None:
+            # Formatted here, once, so the handler writes this redacted text and not the exception's own.
+            record.exc_text = redact_trace(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact_trace(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_trace(record.stack_info)
         return True
 
 
@@ -38,6 +71,19 @@ class RotatingLog(logging.FileHandler):
     def __init__(self, path: Path, max_bytes: int, backups: int) -> None:
         super().__init__(path, encoding="utf-8", delay=True)
         self.max_bytes, self.backups = max_bytes, backups
+
+    def _open(self):  # type: ignore[no-untyped-def]  # (FileHandler's, untyped in typeshed)
+        """The file, its folder (and the data folder) created private on the first record only: a
+        command that logs nothing (``doctor`` on a new machine) leaves nothing behind."""
+        folder = Path(self.baseFilename).parent
+        if not folder.exists():
+            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
+        return super()._open()
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A log that cannot be written (read-only or full disk) drops the record: Python's default
+        would print it, traceback and all, on the terminal."""
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -61,8 +107,8 @@ class RotatingLog(logging.FileHandler):
 
 
 def setup(log_folder: Path, level: int = logging.INFO) -> None:
-    """Send the ``teleavis`` loggers (app, capture, sync, ui) to ``logs/teleavis.log``, rotated."""
-    log_folder.mkdir(parents=True, exist_ok=True)
+    """Send the ``teleavis`` loggers (app, capture, sync, ui) to ``logs/teleavis.log``, rotated
+    (the folder is made when the first record is written)."""
     handler = RotatingLog(log_folder / "teleavis.log", max_bytes=1_000_000, backups=5)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())

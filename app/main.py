@@ -63,8 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
-    from app.commands.common import report_error
+    from app.commands.common import report_error, setup_logging
 
+    setup_logging()  # before the command runs: its errors go to the log the message points at
     try:
         return handler(args)
     except TeleavisError as exc:

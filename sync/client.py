@@ -56,6 +56,10 @@ M.add({
                       "certificat (réglage platform.ca_bundle) avec le support.",
                 "en": "The platform's certificate is not trusted: check the address and the certificate "
                       "(setting platform.ca_bundle) with support."},
+    "net.ca_missing": {"fr": "Le fichier de certificats « {path} » (réglage platform.ca_bundle) est introuvable "
+                             "ou illisible : rien n'a été envoyé. Corrigez le réglage avec le support.",
+                       "en": "The certificate file “{path}” (setting platform.ca_bundle) is missing or "
+                             "unreadable: nothing was sent. Fix the setting with support."},
     "net.refused": {"fr": "La plateforme refuse le dossier ({status}) : {diagnostics}",
                     "en": "The platform refuses the case ({status}): {diagnostics}"},
     "net.too_large": {"fr": "La plateforme refuse une image trop volumineuse : retirez-la ou reprenez-la "
@@ -199,6 +203,17 @@ def _port(parts: Any) -> int:
     return int(parts.port or (443 if parts.scheme.lower() == "https" else 80))
 
 
+def _readable_ca(path: str) -> bool:
+    """A CA bundle file (or a folder of certificates) that can be read; ``requests`` raises a bare
+    ``OSError`` at the first request otherwise."""
+    import os
+
+    try:
+        return os.path.isdir(path) or (os.path.isfile(path) and os.access(path, os.R_OK))
+    except (OSError, ValueError):
+        return False
+
+
 class PlatformClient:
     """One ``requests.Session`` to the platform; each method is one attempt (see ``retrying``)."""
 
@@ -227,8 +242,11 @@ class PlatformClient:
         if not url:
             raise TeleavisError(M.tr("net.not_configured"))
         read_timeout = float(settings.get("platform.timeout_s") or 30.0)
+        ca_bundle = str(settings.get("platform.ca_bundle") or "")
+        if ca_bundle and not _readable_ca(ca_bundle):
+            raise TeleavisError(M.tr("net.ca_missing", path=ca_bundle[:200]))
         config = ClientConfig(url, connect_timeout_s=min(10.0, read_timeout), read_timeout_s=read_timeout,
-                              ca_bundle=settings.get("platform.ca_bundle"), proxy=settings.get("proxy"))
+                              ca_bundle=ca_bundle, proxy=settings.get("proxy"))
         # The training sandbox of this process takes its own random token, never the site's.
         sandbox = sandbox_token(url)
         tokens = StaticToken(sandbox) if sandbox else token_source_from_settings(settings)

@@ -421,15 +421,21 @@ def validate_resource(resource: Mapping[str, Any]) -> None:
     empty = _first_empty(resource, kind)
     if empty:
         raise MappingError(f"{empty}: FHIR JSON allows no null, empty string, array or object")
+    # The messages name the elements and what is wrong, never the values: they end up in the log,
+    # and a value here can be the patient's name or birth date.
     try:
         model = get_fhir_model_class(kind)
         model.model_validate(dict(resource))
-    except (ValidationError, KeyError, ValueError) as exc:
-        raise MappingError(f"{kind} is not valid FHIR R4: {exc}") from exc
+    except ValidationError as exc:
+        where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['type']}"
+                          for e in exc.errors(include_url=False, include_context=False, include_input=False))
+        raise MappingError(f"{kind} is not valid FHIR R4: {where}") from None
+    except (KeyError, ValueError) as exc:
+        raise MappingError(f"{kind} is not valid FHIR R4 ({type(exc).__name__})") from None
     for element, codes in _REQUIRED_CODES.get(kind, {}).items():
         value = resource.get(element)
         if value is not None and value not in codes:
-            raise MappingError(f"{kind}.{element}: {value!r} is not a code of its required value set")
+            raise MappingError(f"{kind}.{element}: not a code of its required value set")
 
 
 def _first_empty(value: Any, path: str) -> str | None:

@@ -13,10 +13,16 @@ from app.paths import data_dir, log_dir
 from app.store import Store
 
 
+def setup_logging() -> None:
+    """Logs to ``<data dir>/logs``, before any command runs (the folder is made, private, with the
+    first record: a command that logs nothing writes nothing)."""
+    logs.setup(log_dir(data_dir()))
+
+
 def open_store() -> Store:
     """The unlocked store of this user (``DataLocked`` → exit 3), with logging and language set up."""
     root = data_dir()
-    logs.setup(log_dir(root))
+    setup_logging()
     store = Store.open(root)
     language = store.settings.get("language")
     if language in i18n.SUPPORTED:
