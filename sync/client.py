@@ -189,6 +189,9 @@ class Answer:
 
 #: Pages of one search read at most; a server linking more is looping.
 MAX_PAGES = 100
+#: Redirects a download may take, all under the platform's base.
+MAX_REDIRECTS = 3
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 @dataclass
@@ -325,6 +328,8 @@ class PlatformClient:
         log.debug("%s %s -> %d", method, path.split("?")[0], status)
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         document = _fhir_json(response.headers.get("Content-Type", ""), content)
+        if raw and 300 <= status < 400 and status in pass_status:
+            return Answer(status, response.headers, None, content)
         if 200 <= status < 300 or status in pass_status:
             if raw and 200 <= status < 300:
                 declared = response.headers.get("Content-Length")
@@ -491,8 +496,23 @@ class PlatformClient:
         return self.fetch(f"Binary/{binary_id}", accept)
 
     def fetch(self, path: str, accept: str) -> bytes:
-        """The raw bytes at ``path`` (relative to the base, or an absolute URL ``own_url`` accepted)."""
-        return self.request("GET", path, headers={"Accept": accept}, raw=True).content
+        """The raw bytes at ``path`` (relative to the base, or an absolute URL ``own_url`` accepted).
+
+        A redirect is followed while it stays under the platform's base; one that leads elsewhere (a
+        storage host, say) raises ``OffPlatform``: the token is not sent there.
+        """
+        target = path
+        for _ in range(MAX_REDIRECTS + 1):
+            answer = self.request("GET", target, headers={"Accept": accept}, raw=True, pass_status=REDIRECTS)
+            if answer.status not in REDIRECTS:
+                return answer.content
+            here = target if target.startswith(("http://", "https://")) else self.base_url + target.lstrip("/")
+            location = answer.headers.get("Location") or ""
+            followed = self.own_url(urljoin(here, location)) if location else None
+            if followed is None:
+                raise OffPlatform(location)
+            target = followed
+        raise TransientFault(M.tr("net.not_fhir"))
 
 
 def _fhir_json(content_type: str, content: bytes) -> Any:

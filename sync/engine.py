@@ -326,6 +326,11 @@ class Engine:
             self._poll_failures += 1
             log.info("poll postponed: %s", fault.words)
             return []
+        except PermanentFault as fault:
+            # The platform refuses the search itself: sending goes on, the poll is tried again later.
+            self._poll_failures += 1
+            log.warning("poll refused by the platform (%d)", fault.status)
+            return []
         self._poll_failures = 0
         self._last_poll = time.monotonic()
         return answered

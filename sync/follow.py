@@ -25,7 +25,7 @@ from app.model import TRANSITIONS, Answer, CaseState
 from app.outbox import Outbox
 from app.store import NewImage, Store, sha1_b64
 from sync.auth import SignInRequired
-from sync.client import PermanentFault, PlatformClient, Stopped, TransientFault
+from sync.client import OffPlatform, PermanentFault, PlatformClient, SearchResult, Stopped, TransientFault
 from sync.mapping import CASE_SYSTEM, location_id
 from sync.progress import NullListener, ProgressListener
 
@@ -57,6 +57,8 @@ PDF = "application/pdf"
 MESSAGE_SYSTEM = "urn:teleavis:message-id"
 #: The detail of an ``answered`` report when the answer was amended after a first version.
 AMENDED = "amended"
+#: Search parameters that only narrow or page a search: a strict platform may refuse them.
+OPTIONAL_PARAMS = ("_lastUpdated", "_count")
 _MARK = "sync.poll_mark"
 _REPORT_MARK = "sync.report_mark"
 
@@ -143,8 +145,7 @@ class Follower:
                 params = {"_id": ",".join(ids[start:start + BATCH]), "_count": str(BATCH)}
                 if narrowed and mark:
                     params["_lastUpdated"] = "gt" + _minus_second(mark)
-                found = self.client.retrying(functools.partial(self.client.search_pages, "Task", params),
-                                             budget_s=budget_s)
+                found = self._search("Task", params, budget_s)
                 complete = complete and found.complete
                 for task in found.resources:
                     entry = by_task.pop(str(task.get("id")), None)
@@ -163,6 +164,20 @@ class Follower:
         if complete and newest and newest != mark:
             self.store.settings.set(_MARK, newest)
         return answered
+
+    def _search(self, resource_type: str, params: dict[str, str], budget_s: float | None) -> SearchResult:
+        """A search; a platform that refuses the optional ``_lastUpdated`` or ``_count`` is asked without them."""
+        try:
+            return self.client.retrying(functools.partial(self.client.search_pages, resource_type, params),
+                                        budget_s=budget_s)
+        except PermanentFault as fault:
+            plain = {k: v for k, v in params.items() if k not in OPTIONAL_PARAMS}
+            if plain == params or fault.status not in (400, 422):
+                raise
+            log.warning("the platform refuses the search options of %s (%d): asked without them",
+                        resource_type, fault.status)
+            return self.client.retrying(functools.partial(self.client.search_pages, resource_type, plain),
+                                        budget_s=budget_s)
 
     def _follow_one(self, case_id: str, task: dict[str, Any], known_version: str | None,
                     budget_s: float | None) -> bool | None:
@@ -324,6 +339,8 @@ class Follower:
                 raise _Missing(FOREIGN_URL)
             try:
                 data = self.client.retrying(functools.partial(self.client.fetch, target, kind), budget_s=budget_s)
+            except OffPlatform:
+                raise _Missing(FOREIGN_URL) from None  # redirected off the platform
             except PermanentFault as fault:
                 raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
         if not data:
@@ -381,8 +398,7 @@ class Follower:
             if mark:
                 params["_lastUpdated"] = "gt" + _minus_second(mark)
             try:
-                found = self.client.retrying(functools.partial(self.client.search_pages, "DiagnosticReport", params),
-                                             budget_s=budget_s)
+                found = self._search("DiagnosticReport", params, budget_s)
             except (TransientFault, PermanentFault) as fault:
                 log.info("amended reports not looked for now: %s", getattr(fault, "words", fault))
                 return changed, False

@@ -119,6 +119,8 @@ class Platform:
         #: How searches page (tests of clients facing other platforms' habits).
         self.search_shape = SearchShape()
         self._queries: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+        #: Binary id → where `GET Binary/<id>` redirects (a platform keeping files on a storage host).
+        self.binary_redirects: dict[str, str] = {}
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._in_flight = 0
@@ -357,6 +359,8 @@ class Platform:
         )
 
     def _read_binary(self, rid: str, accept: str) -> Reply:
+        if rid in self.binary_redirects:
+            return Reply(302, b"", "text/plain", {"Location": self.binary_redirects[rid]})
         info = self.store.binary_info(rid)
         if info is None:
             raise FhirError.one(404, f"Binary/{rid} introuvable", code="not-found")

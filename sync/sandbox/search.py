@@ -168,6 +168,10 @@ def search(
     returns its id, for `_getpages` links.
     """
     shape = shape or SearchShape()
+    for name, _ in params:
+        if name in shape.refuse:
+            words = f"{rtype}?{name}: paramètre de recherche non pris en charge"
+            raise FhirError.one(400, words, name, "not-supported")
     if not shape.last_updated:  # A platform that accepts `_lastUpdated` and ignores it.
         params = [(name, value) for name, value in params if name != "_lastUpdated"]
     predicates, count, newest_first = build_predicates(

@@ -68,6 +68,8 @@ class SearchShape:
     foreign_base: str = "http://pages.other-host.example/fhir"
     total: bool = True
     last_updated: bool = True
+    #: Search parameters refused with a 400 (a strict server without `_lastUpdated` or `_count`).
+    refuse: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.next_link not in ("absolute", "relative", "getpages", "foreign"):

@@ -134,6 +134,37 @@ def test_the_client_never_sends_its_token_off_the_platform(sandbox: SandboxServe
     assert foreign.requests == []
 
 
+def _report_binary(sandbox: SandboxServer, case_id: str) -> str:
+    task = next(t for t in sandbox.resources("Task") if t["identifier"][0]["value"] == case_id)
+    report_id = task["output"][0]["valueReference"]["reference"].split("/")[1]
+    return str(sandbox.read("DiagnosticReport", report_id)["presentedForm"][0]["url"].split("/")[-1])
+
+
+def test_a_download_redirected_off_the_platform_is_not_followed(
+        store: Store, sandbox: SandboxServer, client: PlatformClient, foreign: RecordingServer) -> None:
+    engine = Engine(store, client, case_budget_s=10.0)
+    away, home = send_and_answer(store, sandbox, engine, [answer_shape("default")] * 2)
+    # One platform keeps its files on a storage host; a redirect under its own base is fine.
+    sandbox.platform.binary_redirects[_report_binary(sandbox, away)] = f"{foreign.base_url}/Binary/x"
+    own_id = _report_binary(sandbox, home)
+    copy = sandbox.store.put_binary("application/pdf", sandbox.binary_bytes(own_id), origin="platform")
+    sandbox.platform.binary_redirects[own_id] = f"{sandbox.base_url}/Binary/{copy.id}"
+    assert sorted(engine.run_once().answered) == sorted([away, home])
+    assert foreign.requests == []
+    assert missing_words(store.answer(away)) == ["Compte rendu non récupérable : adresse hors plateforme"]
+    answer = store.answer(home)
+    assert answer is not None and answer.missing == [] and pdf_pages(store, answer.pdf_blobs[0]) >= 1
+
+
+def test_a_platform_refusing_the_search_options_is_still_followed(store: Store, sandbox: SandboxServer,
+                                                                  client: PlatformClient) -> None:
+    sandbox.platform.search_shape = search_shape("refuses-options")
+    engine = Engine(store, client, case_budget_s=10.0)
+    ids = send_and_answer(store, sandbox, engine, [answer_shape("default")] * 3)
+    assert sorted(engine.run_once().answered) == sorted(ids)
+    assert engine.run_once().answered == []
+
+
 # -- 15.5: several files, no PDF, an amended report, a refusal or a cancellation from the platform ------
 
 
