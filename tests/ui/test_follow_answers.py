@@ -111,3 +111,43 @@ def test_a_notification_never_says_the_platforms_words(qtbot: Any, window: Any, 
     qtbot.waitUntil(lambda: len(window.notifier.shown) > 0)
     assert window.notifier.shown.pop() == ("Réponse de l'expert modifiée",
                                            "La réponse du dossier 01234567 a été modifiée par l'expert.")
+
+
+def test_a_new_user_in_training_gets_a_question_and_tries_the_reply_loop(qtbot: Any, store: Store, tmp_path: Path,
+                                                                          sync_runner: None) -> None:
+    import uuid
+
+    from PySide6.QtCore import Qt
+
+    from app.casefile import parse_case, read_json_file
+    from app.commands.cases import load_images
+    from sync.sandbox.shapes import asks_question
+    from tests.support.cases import example_case
+    from tests.support.ui import activate, open_from_list, type_text
+    from ui.main_window import MainWindow
+
+    store.settings.set("sandbox.question_rate", 0.25)  # what a new installation has
+    path = example_case(tmp_path / "case")
+    parsed = parse_case(read_json_file(path), tmp_path / "case")
+    parsed.case.id = next(c for c in (str(uuid.uuid4()) for _ in range(1000)) if asks_question(c, 0.25))
+    case_id = store.create_case(parsed.case, load_images(parsed.images, parsed.case.specialty, parsed.case))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    window.start()
+    open_from_list(qtbot, window, case_id)
+    page = window.case_page
+    qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ON_HOLD, timeout=60_000)
+    qtbot.waitUntil(lambda: any(title == "Question de l'expert" for title, _ in window.notifier.shown),
+                    timeout=60_000)
+    follow = page.follow
+    qtbot.waitUntil(lambda: follow.question_box.isVisible() and follow.send_reply.isEnabled(), timeout=5000)
+    assert follow.conversation.count() == 1 and "?" in follow.conversation.item(0).text()
+    follow.reply.setFocus()
+    type_text(follow.reply, "Voici les précisions demandées.")
+    qtbot.mouseClick(follow.send_reply, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=60_000)
+    qtbot.waitUntil(lambda: follow.answer_box.isVisible() and bool(follow.conclusion.text()), timeout=10_000)
+    assert follow.conversation.count() == 2
+    window.shutdown()
