@@ -162,6 +162,9 @@ def run(argv: list[str]) -> int:
     app = make_application([a for a in argv if a != "--training"])
     root = data_dir()
     logs.setup(log_dir(root))
+    from app.private_files import purge_leftovers
+
+    purge_leftovers()  # decrypted PDFs a crash kept from deleting at exit
     install_language(app, choose_language(stored_language(root)))
     try:
         store = open_store(root)

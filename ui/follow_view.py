@@ -5,8 +5,6 @@ question with a reply box."""
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QSize, Qt, QUrl, Signal
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -328,11 +327,16 @@ class FollowView(QWidget):
     def _open_external(self) -> None:
         if self._pdf_bytes is None or self.case is None:
             return
-        folder = Path(tempfile.gettempdir()) / f"teleavis-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        target = folder / f"reponse-{self.case.id[:8]}.pdf"
-        target.write_bytes(self._pdf_bytes)
-        target.chmod(0o600)
+        from app.private_files import write_private
+
+        # A private folder checked for owner and mode, a new file (0600, no link followed), deleted
+        # at exit and, after a crash, at the next start (app/private_files.py).
+        try:
+            target = write_private(f"reponse-{self.case.id[:8]}.pdf", self._pdf_bytes)
+        except OSError:
+            QMessageBox.warning(self, "Teleavis", self.tr("Le PDF n'a pas pu être ouvert : le dossier "
+                                                          "temporaire n'accepte pas l'écriture."))
+            return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
     def _print(self) -> None:

@@ -700,98 +700,98 @@
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="88"/>
+        <location filename="../../ui/follow_view.py" line="87"/>
         <source>Réponse de l&apos;expert</source>
         <extracomment>An unread answer was shown to a person (the view and its answer on screen, the window active).</extracomment>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="112"/>
+        <location filename="../../ui/follow_view.py" line="111"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images joined by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="116"/>
+        <location filename="../../ui/follow_view.py" line="115"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="117"/>
+        <location filename="../../ui/follow_view.py" line="116"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="119"/>
+        <location filename="../../ui/follow_view.py" line="118"/>
         <source>Imprimer…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="127"/>
+        <location filename="../../ui/follow_view.py" line="126"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="132"/>
+        <location filename="../../ui/follow_view.py" line="131"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="137"/>
+        <location filename="../../ui/follow_view.py" line="136"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="140"/>
+        <location filename="../../ui/follow_view.py" line="139"/>
         <source>Envoyer la réponse</source>
         <translation>Send the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="151"/>
+        <location filename="../../ui/follow_view.py" line="150"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="155"/>
+        <location filename="../../ui/follow_view.py" line="154"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="192"/>
+        <location filename="../../ui/follow_view.py" line="191"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="196"/>
+        <location filename="../../ui/follow_view.py" line="195"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="198"/>
+        <location filename="../../ui/follow_view.py" line="197"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="211"/>
+        <location filename="../../ui/follow_view.py" line="210"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="211"/>
+        <location filename="../../ui/follow_view.py" line="210"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="247"/>
+        <location filename="../../ui/follow_view.py" line="246"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="248"/>
+        <location filename="../../ui/follow_view.py" line="247"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="251"/>
+        <location filename="../../ui/follow_view.py" line="250"/>
         <source>Conseil de suivi : revoir le patient sous %n jour(s).</source>
         <translation>
             <numerusform>Follow-up advice: see the patient again within %n day.</numerusform>
@@ -799,32 +799,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="273"/>
+        <location filename="../../ui/follow_view.py" line="272"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="321"/>
+        <location filename="../../ui/follow_view.py" line="320"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="363"/>
+        <location filename="../../ui/follow_view.py" line="337"/>
+        <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
+        <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="367"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="364"/>
+        <location filename="../../ui/follow_view.py" line="368"/>
         <source>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="383"/>
+        <location filename="../../ui/follow_view.py" line="387"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="389"/>
+        <location filename="../../ui/follow_view.py" line="393"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -832,12 +837,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="403"/>
+        <location filename="../../ui/follow_view.py" line="407"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="413"/>
+        <location filename="../../ui/follow_view.py" line="417"/>
         <source>Réponse enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Answer saved: it goes with the next sync.</translation>
     </message>

@@ -1,0 +1,143 @@
+"""Decrypted files handed to another program (the expert's PDF opened in the system's viewer).
+
+They go in a private folder of this user: ``teleavis-<uid>`` under ``$XDG_RUNTIME_DIR`` (per user,
+in memory, emptied at logout) or else the temp folder, used only when it is a real folder (not a
+link) owned by this user and closed to others (0700); otherwise a new private folder is made. Each
+file is created exclusively, without following a link, readable by this user only (0600), and
+deleted when Teleavis exits and, should it crash, at its next start.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import secrets
+import shutil
+import stat
+import tempfile
+import threading
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_written: set[Path] = set()
+_lock = threading.Lock()
+_registered = False
+
+
+def _uid() -> str:
+    return str(os.getuid()) if hasattr(os, "getuid") else "user"
+
+
+def _bases() -> list[Path]:
+    bases = []
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and _is_private(Path(runtime), exact=False):
+        bases.append(Path(runtime))
+    bases.append(Path(tempfile.gettempdir()))
+    return bases
+
+
+def _is_private(folder: Path, *, exact: bool = True) -> bool:
+    """A real folder (not a link), owned by this user, that no one else may enter or change."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if os.name == "nt":  # the temp folder is the user's own there
+        return True
+    if info.st_uid != os.getuid():
+        return False
+    return (stat.S_IMODE(info.st_mode) & 0o077) == 0 if exact else (stat.S_IMODE(info.st_mode) & 0o022) == 0
+
+
+def private_folder() -> Path:
+    """This user's private folder for decrypted files, made when needed (``OSError`` if impossible)."""
+    base = _bases()[0]
+    folder = base / f"teleavis-{_uid()}"
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(folder, 0o700)
+    if _is_private(folder):
+        return folder
+    # Someone else's folder, a link, or one opened to others: not used, and not touched.
+    log.warning("the private folder for opened files is not safe; a new one is made")
+    return Path(tempfile.mkdtemp(prefix=f"teleavis-{_uid()}-", dir=base))
+
+
+def write_private(name: str, data: bytes) -> Path:
+    """Write ``data`` to a new file of the private folder (name ``<stem>-<random><suffix>``)."""
+    stem, dot, suffix = Path(name).name.rpartition(".")
+    target = private_folder() / (f"{stem}-{secrets.token_hex(4)}.{suffix}" if dot else f"{name}-{secrets.token_hex(4)}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) \
+        | getattr(os, "O_BINARY", 0)
+    fd = os.open(target, flags, 0o600)
+    _remember(target)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        remove(target)
+        raise
+    return target
+
+
+def _remember(path: Path) -> None:
+    global _registered
+    with _lock:
+        _written.add(path)
+        if not _registered:
+            atexit.register(remove_written)
+            _registered = True
+
+
+def remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+    with _lock:
+        _written.discard(path)
+
+
+def remove_written() -> None:
+    """Delete the files this process wrote (at exit)."""
+    with _lock:
+        paths = list(_written)
+    for path in paths:
+        remove(path)
+
+
+def purge_leftovers() -> int:
+    """Delete what an earlier run left (a crash skips the exit's clean-up); returns how many files.
+
+    Only this user's own private folders are emptied; anything else is left alone.
+    """
+    removed = 0
+    for base in _bases():
+        try:
+            candidates = list(base.glob(f"teleavis-{_uid()}*"))
+        except OSError:
+            continue
+        for folder in candidates:
+            if not _is_private(folder):
+                continue
+            own = folder.name == f"teleavis-{_uid()}"
+            with _lock:
+                busy = {p for p in _written if p.parent == folder}
+            for entry in folder.iterdir():
+                if entry in busy:
+                    continue
+                try:
+                    if entry.is_dir() and not entry.is_symlink():
+                        shutil.rmtree(entry)
+                    else:
+                        entry.unlink()
+                    removed += 1
+                except OSError:
+                    log.warning("a leftover opened file could not be deleted")
+            if not own and not busy:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+    return removed

@@ -1,0 +1,108 @@
+"""The expert's PDF opened in the system's viewer (issue 13.13): a private folder checked for owner
+and mode, files created exclusively without following links, deleted at exit and at next start."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import ROOT
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX owners and modes")
+
+
+@pytest.fixture
+def tmp_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    base = tmp_path / "tmp"
+    base.mkdir()
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(base))
+    return base
+
+
+def _predictable(base: Path) -> Path:
+    return base / f"teleavis-{os.getuid()}"
+
+
+def _open_report(qtbot: object, store: object, pdf: bytes, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Press "Open the report" of the answer view; returns the file handed to the viewer."""
+    from PySide6.QtGui import QDesktopServices
+
+    from tests.sync.sync_helpers import make_case
+    from ui.follow_view import FollowView
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    view = FollowView(store)  # type: ignore[arg-type]
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.case = store.get_case(make_case(store))  # type: ignore[attr-defined]
+    view._pdf_bytes = pdf  # (what the answer's download put there)
+    view._open_external()  # (the button's slot)
+    assert len(opened) == 1
+    return Path(opened[0])
+
+
+def test_the_report_goes_to_a_private_file_not_into_someone_elses_folder(
+        qtbot: object, store: object, tmp_base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another local user made the predictable folder first, open to all.
+    hostile = _predictable(tmp_base)
+    hostile.mkdir(mode=0o777)
+    hostile.chmod(0o777)
+    if os.getuid() == 0:
+        os.chown(hostile, 65534, 65534)
+    target = _open_report(qtbot, store, b"%PDF-1.4 secret", monkeypatch)
+    assert target.parent != hostile and list(hostile.iterdir()) == []
+    folder = os.lstat(target.parent)
+    assert folder.st_uid == os.getuid() and stat.S_IMODE(folder.st_mode) == 0o700
+    assert stat.S_IMODE(os.lstat(target).st_mode) == 0o600
+    assert target.read_bytes() == b"%PDF-1.4 secret"
+
+
+def test_a_link_planted_at_the_folders_place_is_not_followed(
+        qtbot: object, store: object, tmp_base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = tmp_path / "attacker"
+    elsewhere.mkdir(mode=0o700)
+    _predictable(tmp_base).symlink_to(elsewhere)
+    target = _open_report(qtbot, store, b"%PDF-1.4 secret", monkeypatch)
+    assert list(elsewhere.iterdir()) == []
+    assert not target.parent.is_symlink() and target.parent.parent == tmp_base
+
+
+def test_files_are_new_each_time_and_never_written_through_a_link(tmp_base: Path, tmp_path: Path) -> None:
+    from app import private_files
+
+    first = private_files.write_private("reponse-abcd.pdf", b"1")
+    second = private_files.write_private("reponse-abcd.pdf", b"2")
+    assert first != second and first.read_bytes() == b"1"
+    assert first.parent == _predictable(tmp_base)
+    private_files.remove_written()
+    assert not first.exists() and not second.exists()
+
+
+def test_files_go_at_exit_and_a_crashs_leftovers_at_next_start(tmp_base: Path) -> None:
+    from app import private_files
+
+    script = ("import sys, tempfile\n"
+              f"tempfile.tempdir = {str(tmp_base)!r}\n"
+              "from app.private_files import write_private\n"
+              "path = write_private('reponse-1.pdf', b'%PDF')\n"
+              "print(path)\n"
+              "import os\n"
+              "os._exit(0) if sys.argv[1] == 'crash' else sys.exit(0)\n")
+    env = {k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"}
+    env["PYTHONPATH"] = str(ROOT)
+    clean = subprocess.run([sys.executable, "-c", script, "exit"], capture_output=True, text=True, env=env,
+                           check=True, cwd=ROOT)
+    assert not Path(clean.stdout.strip()).exists()
+    crashed = subprocess.run([sys.executable, "-c", script, "crash"], capture_output=True, text=True, env=env,
+                             check=True, cwd=ROOT)
+    left = Path(crashed.stdout.strip())
+    assert left.exists()
+    assert private_files.purge_leftovers() == 1
+    assert not left.exists()
