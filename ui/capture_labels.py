@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -77,6 +78,7 @@ class ImageLabels(QGroupBox):
         findings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         findings_scroll.setWidget(self.findings)
         findings_scroll.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
+        self.findings_scroll = findings_scroll
         outer.addWidget(findings_scroll, 1)
 
         buttons = QHBoxLayout()
@@ -122,9 +124,22 @@ class ImageLabels(QGroupBox):
             self._select(self.eye, image.eye if image else "")
             self._select(self.view, image.view if image else "")
             self.findings.setText(self._findings_html(image) if image else "")
+            self.findings.setToolTip(self._findings_details(image) if image else "")
         finally:
             self._loading = False
         self.setEnabled(image is not None)
+        self._fit_findings()
+
+    def _fit_findings(self) -> None:
+        """Room for every finding (up to ten lines; the column scrolls rather than cut them)."""
+        lines = self.fontMetrics().lineSpacing()
+        width = self.findings_scroll.viewport().width()
+        need = self.findings.heightForWidth(width) if width > 50 else 3 * lines
+        self.findings_scroll.setMinimumHeight(max(3 * lines, min(need + 4, 10 * lines)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_findings()
 
     @staticmethod
     def _select(combo: QComboBox, value: str | None) -> None:
@@ -135,21 +150,31 @@ class ImageLabels(QGroupBox):
         combo.setCurrentIndex(index)
 
     def _findings_html(self, image: CaseImage) -> str:
+        """Each finding as the sentence a nurse reads; the measures are details, in the tooltip."""
         if not image.quality:
             return self.tr("Aucun contrôle de qualité n'a été fait sur cette image.")
         rows = []
         for finding in image.quality:
-            measure = ""
-            if finding.measure is not None:
-                measure = self.tr(" (mesure {measure}").format(measure=_number(finding.measure))
-                if finding.threshold is not None:
-                    measure += self.tr(", seuil {threshold}").format(threshold=_number(finding.threshold))
-                measure += ")"
             colour = LEVEL_COLOURS[finding.level]
             rows.append(f'<tr><td style="color:{colour}; font-weight:bold; padding-right:4px">■</td>'
-                        f"<td>{_escape(finding.message)}<small>{_escape(measure)}</small></td></tr>")
+                        f"<td>{_escape(finding.message)}</td></tr>")
         # A table gives each sentence a hanging indent under its coloured mark, without a list's margin.
         return "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
+
+    def _findings_details(self, image: CaseImage) -> str:
+        """The measures behind the sentences, for whoever wants them (a tooltip)."""
+        lines = []
+        for finding in image.quality:
+            if finding.measure is None:
+                continue
+            line = self.tr("{finding} — mesure {measure}").format(finding=finding.message,
+                                                                   measure=_number(finding.measure))
+            if finding.threshold is not None:
+                line += self.tr(", seuil {threshold}").format(threshold=_number(finding.threshold))
+            lines.append(line)
+        if not lines:
+            return ""
+        return self.tr("Détails des contrôles :") + "\n" + "\n".join(lines)
 
     @Slot()
     def _changed(self) -> None:

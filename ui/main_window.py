@@ -11,7 +11,16 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut, QUndoGroup
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+    QUndoGroup,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -41,6 +50,9 @@ log = logging.getLogger(__name__)
 # long after the window shows: start-up only draws the worklist, which needs none of them.
 KEY_FETCH_DELAY_MS = 50
 SYNC_START_DELAY_MS = 300
+
+DEFAULT_SIZE = (1280, 760)
+FRAME_GUESS = (16, 40)  # a title bar and borders, before the window manager says
 
 STATUS_EVERY_MS = 3000
 REACH_EVERY_MS = 60_000
@@ -83,7 +95,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Teleavis")
         # An explicit minimum: the layouts then never resize the top-level window's limits behind its back.
         self.setMinimumSize(960, 600)
-        self.resize(1280, 760)
+        self._fitted = False
+        self.fit_to_screen()
         self.sync = sync or SyncService(store, self)
         self.notifier = Notifier(self)
 
@@ -169,6 +182,32 @@ class MainWindow(QMainWindow):
             self._case_page.next_missing()
 
     # -- building -------------------------------------------------------------------------------
+
+    def fit_to_screen(self) -> None:
+        """The default size, or less: the whole window, title bar and status bar included, inside the
+        screen's available area (a 1366 × 768 screen under its task bar, Full HD at 150 %)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        inner = self.geometry()
+        # The frame is known once shown; before, leave room for a usual title bar and borders.
+        extra_w = frame.width() - inner.width() if self._fitted else FRAME_GUESS[0]
+        extra_h = frame.height() - inner.height() if self._fitted else FRAME_GUESS[1]
+        width = max(self.minimumWidth(), min(DEFAULT_SIZE[0], area.width() - extra_w))
+        height = max(self.minimumHeight(), min(DEFAULT_SIZE[1], area.height() - extra_h))
+        self.resize(width, height)
+        self._fitted_size = self.size()
+        if self._fitted and not area.contains(self.frameGeometry()):
+            self.move(area.topLeft())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            if self.size() == self._fitted_size and not self.isMaximized():  # not resized by the caller
+                self.fit_to_screen()  # again, with the real frame
 
     def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object, menu: object) -> QAction:
         action = QAction(text, self)

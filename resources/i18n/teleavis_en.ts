@@ -850,99 +850,104 @@
 <context>
     <name>ImageLabels</name>
     <message>
-        <location filename="../../ui/capture_labels.py" line="34"/>
+        <location filename="../../ui/capture_labels.py" line="35"/>
         <source>Image sélectionnée</source>
         <translation>Selected image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="45"/>
+        <location filename="../../ui/capture_labels.py" line="46"/>
         <source>&amp;Localisation :</source>
         <translation>Body &amp;site:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="50"/>
-        <location filename="../../ui/capture_labels.py" line="106"/>
+        <location filename="../../ui/capture_labels.py" line="51"/>
+        <location filename="../../ui/capture_labels.py" line="108"/>
         <source>— à préciser —</source>
         <translation>— to be given —</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="53"/>
+        <location filename="../../ui/capture_labels.py" line="54"/>
         <source>Œi&amp;l :</source>
         <translation>&amp;Eye:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="58"/>
-        <location filename="../../ui/capture_labels.py" line="109"/>
+        <location filename="../../ui/capture_labels.py" line="59"/>
+        <location filename="../../ui/capture_labels.py" line="111"/>
         <source>&amp;Vue :</source>
         <translation>&amp;View:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="43"/>
+        <location filename="../../ui/capture_labels.py" line="44"/>
         <source>ex. dos, talon droit</source>
         <translation>e.g. back, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="44"/>
+        <location filename="../../ui/capture_labels.py" line="45"/>
         <source>La zone du corps photographiée, ex. dos, avant-bras gauche, talon droit</source>
         <translation>The part of the body photographed, e.g. back, left forearm, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="63"/>
+        <location filename="../../ui/capture_labels.py" line="64"/>
         <source>Remarque (facultatif)</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="64"/>
+        <location filename="../../ui/capture_labels.py" line="65"/>
         <source>Une remarque pour l&apos;expert sur cette image (facultatif)</source>
         <translation>A note for the expert about this image (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="65"/>
+        <location filename="../../ui/capture_labels.py" line="66"/>
         <source>&amp;Note :</source>
         <translation>&amp;Note:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="83"/>
+        <location filename="../../ui/capture_labels.py" line="85"/>
         <source>&amp;Reprendre</source>
         <translation>&amp;Retake</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="84"/>
+        <location filename="../../ui/capture_labels.py" line="86"/>
         <source>La prochaine photo remplacera celle-ci</source>
         <translation>The next photo will replace this one</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="85"/>
+        <location filename="../../ui/capture_labels.py" line="87"/>
         <source>&amp;Anonymiser…</source>
         <translation>&amp;Anonymise…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="86"/>
+        <location filename="../../ui/capture_labels.py" line="88"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="87"/>
+        <location filename="../../ui/capture_labels.py" line="89"/>
         <source>Supprimer cette image (Suppr)</source>
         <translation>Delete this image (Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="109"/>
+        <location filename="../../ui/capture_labels.py" line="111"/>
         <source>&amp;Champ :</source>
         <translation>&amp;Field:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="139"/>
+        <location filename="../../ui/capture_labels.py" line="155"/>
         <source>Aucun contrôle de qualité n&apos;a été fait sur cette image.</source>
         <translation>No quality check was made on this image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="144"/>
-        <source> (mesure {measure}</source>
-        <translation> (measure {measure}</translation>
+        <location filename="../../ui/capture_labels.py" line="170"/>
+        <source>{finding} — mesure {measure}</source>
+        <translation>{finding} — measure {measure}</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="146"/>
+        <location filename="../../ui/capture_labels.py" line="177"/>
+        <source>Détails des contrôles :</source>
+        <translation>Details of the checks:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_labels.py" line="173"/>
         <source>, seuil {threshold}</source>
         <translation>, threshold {threshold}</translation>
     </message>
@@ -1060,203 +1065,203 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="94"/>
+        <location filename="../../ui/main_window.py" line="107"/>
         <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
         <translation>Training mode: cases go to a trial platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="223"/>
         <source>&amp;Dossiers</source>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="185"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="188"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="229"/>
         <source>&amp;Envoyer à l&apos;expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191"/>
+        <location filename="../../ui/main_window.py" line="230"/>
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193"/>
+        <location filename="../../ui/main_window.py" line="232"/>
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="233"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="235"/>
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>Rétablir</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204"/>
+        <location filename="../../ui/main_window.py" line="243"/>
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="207"/>
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="250"/>
         <source>&amp;Diagnostic…</source>
         <translation>&amp;Diagnosis…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="385"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="397"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359"/>
+        <location filename="../../ui/main_window.py" line="398"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="362"/>
+        <location filename="../../ui/main_window.py" line="401"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="363"/>
+        <location filename="../../ui/main_window.py" line="402"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365"/>
+        <location filename="../../ui/main_window.py" line="404"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="366"/>
+        <location filename="../../ui/main_window.py" line="405"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="407"/>
         <source>Un dossier demande votre attention.</source>
         <translation>A case needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="384"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="385"/>
+        <location filename="../../ui/main_window.py" line="424"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="399"/>
+        <location filename="../../ui/main_window.py" line="438"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="400"/>
+        <location filename="../../ui/main_window.py" line="439"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="401"/>
+        <location filename="../../ui/main_window.py" line="440"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="403"/>
-        <location filename="../../ui/main_window.py" line="421"/>
+        <location filename="../../ui/main_window.py" line="442"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="436"/>
+        <location filename="../../ui/main_window.py" line="475"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="437"/>
+        <location filename="../../ui/main_window.py" line="476"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="458"/>
+        <location filename="../../ui/main_window.py" line="497"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="459"/>
+        <location filename="../../ui/main_window.py" line="498"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="461"/>
+        <location filename="../../ui/main_window.py" line="500"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469"/>
+        <location filename="../../ui/main_window.py" line="508"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="509"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="487"/>
+        <location filename="../../ui/main_window.py" line="526"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1264,12 +1269,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="528"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="519"/>
+        <location filename="../../ui/main_window.py" line="558"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
@@ -1277,7 +1282,7 @@
 <context>
     <name>Notifier</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="75"/>
+        <location filename="../../ui/main_window.py" line="87"/>
         <source>Teleavis — %n réponse(s) non lue(s)</source>
         <translation>
             <numerusform>Teleavis — %n unread answer</numerusform>
