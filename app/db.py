@@ -236,9 +236,24 @@ def _migrate_6(conn: sqlite3.Connection, key: DataKey) -> None:
                      (key.seal(text.encode("utf-8"), contexts.outbox_error(case_id)), case_id))
 
 
+def _migrate_7(conn: sqlite3.Connection, key: DataKey) -> None:
+    # Settings declared secret since they were written in clear (the proxy, whose address may carry
+    # a password: issue 13.10) are sealed now. A row whose tag does not hold is left for reads to refuse.
+    from app.settings import SETTINGS, row_tag
+
+    for name, value, tag in conn.execute("SELECT key, value, mac FROM settings WHERE encrypted = 0").fetchall():
+        setting = SETTINGS.get(name)
+        if setting is None or not setting.secret or tag != row_tag(key, name, value, False):
+            continue
+        sealed = key.seal(str(value).encode("utf-8"), contexts.setting(name))
+        conn.execute("UPDATE settings SET value=?, encrypted=1, mac=? WHERE key=?",
+                     (sealed, row_tag(key, name, sealed, True), name))
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _migrate_1, _migrate_2, _migrate_3, Keyed(_migrate_4), Keyed(_migrate_5), Keyed(_migrate_6)]
+    _migrate_1, _migrate_2, _migrate_3, Keyed(_migrate_4), Keyed(_migrate_5), Keyed(_migrate_6),
+    Keyed(_migrate_7)]
 
 
 def connect(path: Path) -> sqlite3.Connection:

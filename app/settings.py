@@ -39,7 +39,8 @@ _DECLARED = [
     Setting("platform.refresh_token", str, "", secret=True),
     Setting("platform.ca_bundle", str, ""),
     Setting("platform.timeout_s", float, 30.0),
-    Setting("proxy", str, ""),
+    # Sealed: the proxy's address may carry its user's password (http://user:password@proxy:3128).
+    Setting("proxy", str, "", secret=True),
     Setting("language", str, "auto", choices=("auto", "fr", "en")),
     Setting("lock.minutes", int, 5),
     Setting("sync.interval_s", int, 300),
@@ -56,6 +57,8 @@ _DECLARED = [
     Setting("backup.every_hours", int, 24),
 ]
 SETTINGS: dict[str, Setting] = {s.key: s for s in _DECLARED}
+#: Settings that are nothing but a secret: never given as a command-line argument (``config set KEY -``).
+SECRET_KEYS = ("platform.token", "platform.client_secret", "platform.refresh_token")
 #: Written by ``init`` and by the program itself, readable by ``config get``.
 INTERNAL_PREFIXES = ("site.", "sync.", "state.")
 #: Internal settings kept sealed (the screen lock's PIN hash: app/screen_lock.py).

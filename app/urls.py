@@ -54,6 +54,23 @@ def is_secure_url(url: str) -> bool:
     return scheme == "https" or (scheme == "http" and is_loopback(host))
 
 
+def proxy_password(url: str) -> str | None:
+    """The password in a proxy URL (``http://user:password@proxy:3128``), or None."""
+    try:
+        return urlsplit(url.strip()).password
+    except ValueError:
+        return None
+
+
+def redact_proxy(url: str) -> str:
+    """A proxy URL fit to show: its password replaced by ``***``."""
+    parts = urlsplit(url.strip())
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()
+
+
 def check_secure_url(key: str, url: str, *, usage: bool = False) -> None:
     """Raise (``UsageError`` when ``usage``, else ``TeleavisError``) unless ``url`` is empty or secure."""
     if url and not is_secure_url(url):

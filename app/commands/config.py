@@ -10,11 +10,12 @@ from typing import Any
 from app import audit
 from app import messages as M
 from app.casefile import read_json_file
-from app.commands.common import emit_json, open_store, say
+from app.commands.common import STDIN, emit_json, open_store, read_secret, say
 from app.db import transaction
-from app.settings import SETTINGS, parse
+from app.errors import UsageError
+from app.settings import SECRET_KEYS, SETTINGS, parse
 from app.site import parse_site, save_site
-from app.urls import SECURE_URL_SETTINGS, check_secure_url
+from app.urls import SECURE_URL_SETTINGS, check_secure_url, proxy_password, redact_proxy
 
 M.add({
     "init.done": {"fr": "Site enregistré : {org} (FINESS {finess}), demandeur {name} (RPPS {rpps}).",
@@ -27,7 +28,30 @@ M.add({
     "config.hidden": {"fr": "(secret enregistré, non affiché)", "en": "(secret set, not shown)"},
     "config.training_erased": {"fr": "Plateforme réelle configurée : les données du mode formation sont effacées.",
                                "en": "Real platform set: the training-mode data is erased."},
+    "config.value_help": {
+        "fr": "la valeur, ou « - » pour la lire sur l'entrée standard (cachée au clavier) ; « - » est "
+              "obligatoire pour un secret ({secrets}, un proxy avec mot de passe)",
+        "en": "the value, or “-” to read it from standard input (hidden when typed); “-” is required for a "
+              "secret ({secrets}, a proxy with a password)"},
+    "config.ask": {"fr": "Valeur de {key} (non affichée) : ", "en": "Value of {key} (not shown): "},
+    "config.secret_argument": {
+        "fr": "« {key} » est un secret : il ne se donne pas sur la ligne de commande, où les autres "
+              "utilisateurs de la machine (liste des processus) et l'historique du terminal le verraient. "
+              "Rien n'a été enregistré. Tapez « teleavis config set {key} - » puis le secret (il ne "
+              "s'affiche pas), ou envoyez-le sur l'entrée standard depuis un fichier protégé : "
+              "« teleavis config set {key} - < fichier ».",
+        "en": "“{key}” is a secret: it does not go on the command line, where the machine's other users "
+              "(the process list) and the shell history would see it. Nothing was saved. Type "
+              "“teleavis config set {key} -” then the secret (it is not shown), or send it on standard "
+              "input from a protected file: “teleavis config set {key} - < file”."},
 })
+
+
+def _secret_value(key: str, text: str) -> bool:
+    """Whether ``text`` for ``key`` is a secret: a secret setting's value, or a proxy with a password."""
+    if not text:
+        return False
+    return key in SECRET_KEYS or (key == "proxy" and proxy_password(text) is not None)
 
 
 def register(sub: Any) -> None:
@@ -41,7 +65,7 @@ def register(sub: Any) -> None:
     get.set_defaults(handler=run_get)
     put = csub.add_parser("set")
     put.add_argument("key", help=", ".join(sorted(SETTINGS)))
-    put.add_argument("value")
+    put.add_argument("value", help=M.tr("config.value_help", secrets=", ".join(SECRET_KEYS)))
     put.set_defaults(handler=run_set)
 
 
@@ -59,6 +83,9 @@ def run_init(args: argparse.Namespace) -> int:
 def run_get(args: argparse.Namespace) -> int:
     with open_store() as store:
         value = store.settings.get(args.key)
+        if args.key == "proxy" and value:
+            print(redact_proxy(str(value)))
+            return 0
         if store.settings.is_secret(args.key) and value:
             say(M.tr("config.hidden"))
             return 0
@@ -72,7 +99,13 @@ def run_get(args: argparse.Namespace) -> int:
 def run_set(args: argparse.Namespace) -> int:
     from sync.training import wipe_unless_training
 
-    value = parse(args.key, args.value)
+    if args.value == STDIN:
+        text = read_secret(M.tr("config.ask", key=args.key)).strip()
+    elif _secret_value(args.key, args.value):
+        raise UsageError(M.tr("config.secret_argument", key=args.key))
+    else:
+        text = args.value
+    value = parse(args.key, text)
     if args.key in SECURE_URL_SETTINGS:
         check_secure_url(args.key, str(value), usage=True)
     with open_store() as store:

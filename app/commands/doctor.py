@@ -145,12 +145,13 @@ def _training(settings: dict[str, Any]) -> bool:
     return mode == "on" or (mode != "off" and not settings.get("platform.url"))
 
 
-def _token(root: Path, url: str) -> str | None:
-    """The pasted access token when the data unlocks without asking (keyring, or the environment),
-    and only for the platform address the settings' tags vouch for (read without the key, ``url``
-    could have been rewritten in the database to send the token elsewhere)."""
+def _sealed(root: Path, url: str) -> tuple[str | None, str]:
+    """The pasted access token and the proxy (sealed: it may hold a password) when the data unlocks
+    without asking (keyring, or the environment), and only for the platform address the settings'
+    tags vouch for (read without the key, ``url`` could have been rewritten in the database to send
+    the token elsewhere). ``(None, "")`` otherwise."""
     if not (root / "key.json").exists():
-        return None
+        return None, ""
     from app.errors import TeleavisError
     from app.keystore import PASSPHRASE_ENV
     from app.store import Store
@@ -158,11 +159,12 @@ def _token(root: Path, url: str) -> str | None:
     try:
         with Store.open(root, passphrase=lambda _confirm: os.environ.get(PASSPHRASE_ENV)) as store:
             if store.settings.get("platform.url") != url:
-                return None
+                return None, ""
             token = store.settings.get("platform.token")
+            proxy = store.settings.get("proxy")
     except TeleavisError:
-        return None
-    return str(token) if token else None
+        return None, ""
+    return (str(token) if token else None), str(proxy or "")
 
 
 _REASON = re.compile(r"(certificate verify failed[^'\")\]]*|\[Errno -?\d+\] [^'\")\]]+|"
@@ -192,9 +194,10 @@ def probe_platform(root: Path) -> PlatformProbe | None:
     ca_bundle = str(settings.get("platform.ca_bundle") or "")
     if ca_bundle and not Path(ca_bundle).is_file():
         return PlatformProbe(url, "ca_missing", ca_bundle=ca_bundle)
+    token, proxy = _sealed(root, url)
     config = ClientConfig(url, PROBE_CONNECT_TIMEOUT_S, PROBE_READ_TIMEOUT_S, ca_bundle,
-                          str(settings.get("proxy") or ""))
-    with PlatformClient(config, StaticToken(_token(root, url))) as client:
+                          proxy or str(settings.get("proxy") or ""))
+    with PlatformClient(config, StaticToken(token)) as client:
         headers = {"Accept": "application/fhir+json"}
         token = client.tokens.token()
         if token:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -139,10 +140,11 @@ def test_both_eyes_photographed_need_no_reason(tmp_path: Path, capsys: pytest.Ca
     assert refused.code == 1 and "single_eye_reasons" in refused.err
 
 
-def test_config_get_set_and_secrets(capsys: pytest.CaptureFixture[str]) -> None:
+def test_config_get_set_and_secrets(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     assert run_inprocess(capsys, "config", "set", "platform.url", "https://p.example/fhir").code == 0
     assert run_inprocess(capsys, "config", "get", "platform.url").out.strip() == "https://p.example/fhir"
-    assert run_inprocess(capsys, "config", "set", "platform.token", "s3cr3t-token").code == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cr3t-token\n"))
+    assert run_inprocess(capsys, "config", "set", "platform.token", "-").code == 0
     hidden = run_inprocess(capsys, "config", "get", "platform.token")
     assert "s3cr3t" not in hidden.out + hidden.err
     unknown = run_inprocess(capsys, "config", "set", "platfrom.url", "x")

@@ -22,7 +22,7 @@ PLAIN = "tests.support.plain_keyring.PlainFileKeyring"
 def test_a_plain_file_keyring_never_gets_the_key(tmp_path: Path, teleavis_home: Path) -> None:
     ring_file = tmp_path / "keyring.json"
     env = {"PYTHON_KEYRING_BACKEND": PLAIN, "PLAIN_KEYRING_FILE": str(ring_file)}
-    assert run_process("config", "set", "platform.token", "jeton-secret", env=env).code == 0
+    assert run_process("config", "set", "platform.token", "-", env=env, input="jeton-secret\n").code == 0
     meta = json.loads((teleavis_home / "key.json").read_text())
     # Today the key went into the plain file and key.json named it.
     assert meta["keyring"] is None and meta["passphrase"]["kdf"] == "scrypt"
