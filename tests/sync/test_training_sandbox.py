@@ -67,6 +67,7 @@ def _distinctive_case(store: Store) -> tuple[str, list[bytes]]:
 def _answered_in_training(store: Store) -> tuple[str, list[bytes], bytes]:
     """A distinctive case sent to the training sandbox and answered; (id, photo bytes, report PDF)."""
     store.settings.set("sandbox.answer_after_s", 0.0)
+    store.settings.set("sandbox.question_rate", 0.0)  # straight to the answer, no question on the way
     case_id, photos = _distinctive_case(store)
     url = training.ensure_sandbox(store)
     with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
