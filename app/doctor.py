@@ -245,7 +245,7 @@ def plain_settings(root: Path) -> dict[str, Any]:
 
 # -- platform, TLS, clock -----------------------------------------------------------------------------
 
-Outcome = Literal["ok", "sign_in", "unreachable", "timeout", "tls", "not_fhir", "ca_missing"]
+Outcome = Literal["ok", "sign_in", "unreachable", "timeout", "tls", "not_fhir", "ca_missing", "not_configured"]
 
 
 @dataclass(frozen=True)
@@ -265,6 +265,9 @@ def platform(probe: PlatformProbe | None) -> Check:
     if probe is None:
         return Check("platform", OK, M.tr("doctor.platform.training"), M.tr("doctor.platform.training.advice"))
     url, reason = probe.url, probe.detail
+    if probe.outcome == "not_configured":
+        return Check("platform", FAILED, M.tr("doctor.platform.not_configured"),
+                     M.tr("doctor.platform.not_configured.advice"))
     if probe.outcome == "ok":
         return Check("platform", OK, M.tr("doctor.platform.ok", url=url, software=reason or "FHIR"))
     if probe.outcome == "sign_in":
@@ -288,6 +291,8 @@ def tls(probe: PlatformProbe | None) -> Check:
     """Whether the platform's certificate was verified (with the site's CA bundle when one is set)."""
     if probe is None:
         return Check("tls", OK, M.tr("doctor.tls.training"))
+    if probe.outcome == "not_configured":
+        return Check("tls", WARNING, M.tr("doctor.tls.untested"))
     if probe.outcome == "ca_missing":
         return Check("tls", FAILED, M.tr("doctor.tls.ca_missing", path=probe.ca_bundle),
                      M.tr("doctor.tls.ca_missing.advice"))

@@ -147,6 +147,14 @@ M.add({
     "doctor.db.busy.advice": {"fr": "Fermez les autres fenêtres de Teleavis et relancez le diagnostic.",
                               "en": "Close the other Teleavis windows and run the diagnosis again."},
     # -- platform, TLS, clock ------------------------------------------------------------------------
+    "doctor.platform.not_configured": {
+        "fr": "Aucune plateforme configurée, et le mode formation est désactivé : rien ne peut partir.",
+        "en": "No platform configured, and training mode is off: nothing can be sent."},
+    "doctor.platform.not_configured.advice": {
+        "fr": "Saisissez l'adresse de la plateforme régionale dans Réglages (ou teleavis config set "
+              "platform.url …), ou remettez le mode formation sur « auto ».",
+        "en": "Enter the regional platform's address in Settings (or teleavis config set platform.url …), "
+              "or set training mode back to “auto”."},
     "doctor.platform.training": {
         "fr": "Aucune plateforme configurée : mode formation (plateforme simulée sur ce poste).",
         "en": "No platform configured: training mode (simulated platform on this computer)."},

@@ -79,13 +79,16 @@ def platform_backend() -> int:
     return int(cv2.CAP_V4L2)
 
 
-def enumerate_cameras() -> list[CameraIdentity]:
-    """The cameras plugged in now (empty when none, or when enumeration is not possible)."""
+def enumerate_cameras(*, quiet: bool = True) -> list[CameraIdentity]:
+    """The cameras plugged in now (empty when none, or when enumeration is not possible; with
+    ``quiet=False`` the reason it is not possible is raised, for the diagnosis to show)."""
     try:
         from cv2_enumerate_cameras import enumerate_cameras as system_cameras
 
         found = system_cameras(platform_backend())
     except (ImportError, OSError, NotImplementedError, RuntimeError):
+        if not quiet:
+            raise
         log.warning("camera enumeration failed", exc_info=True)
         return []
     return [CameraIdentity(str(c.name), c.vid, c.pid, str(c.path or ""), int(c.backend), int(c.index))

@@ -21,12 +21,13 @@ import email.utils
 import json
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -73,14 +74,19 @@ M.add({
 
 
 class TransientFault(Exception):
-    """A fault that goes away by itself: retry later (``retry_after`` seconds when the server said)."""
+    """A fault that goes away by itself: retry later (``retry_after`` seconds when the server said).
+
+    ``kind`` says which: ``offline`` (no answer), ``timeout``, ``tls`` (the certificate was refused),
+    ``not_fhir`` (something else than the platform answered), ``busy`` (the platform said to wait)."""
 
     def __init__(self, words: str, *, retry_after: float | None = None,
-                 outcome_unknown: bool = False) -> None:
+                 outcome_unknown: bool = False, kind: str = "offline", status: int | None = None) -> None:
         super().__init__(words)
         self.words = words
         self.retry_after = retry_after
         self.outcome_unknown = outcome_unknown
+        self.kind = kind
+        self.status = status
 
 
 class PermanentFault(TeleavisError):
@@ -312,11 +318,11 @@ class PlatformClient:
             response = self.session.request(method, url, params=params, data=data, headers=sent_headers,
                                             timeout=self.config.timeout, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
-            raise TransientFault(M.tr("net.tls")) from exc
+            raise TransientFault(M.tr("net.tls"), kind="tls") from exc
         except requests.exceptions.ConnectTimeout as exc:
-            raise TransientFault(M.tr("net.timeout")) from exc
+            raise TransientFault(M.tr("net.timeout"), kind="timeout") from exc
         except requests.exceptions.Timeout as exc:
-            raise TransientFault(M.tr("net.timeout"), outcome_unknown=may_have_arrived) from exc
+            raise TransientFault(M.tr("net.timeout"), outcome_unknown=may_have_arrived, kind="timeout") from exc
         except requests.RequestException as exc:
             raise TransientFault(M.tr("net.offline"), outcome_unknown=may_have_arrived) from exc
         with response:
@@ -334,23 +340,23 @@ class PlatformClient:
             if raw and 200 <= status < 300:
                 declared = response.headers.get("Content-Length")
                 if declared is not None and declared.isdigit() and int(declared) != len(content):
-                    raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived)
+                    raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived, kind="not_fhir")
                 if "text/html" in response.headers.get("Content-Type", ""):
-                    raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived)
+                    raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived, kind="not_fhir")
                 return Answer(status, response.headers, None, content)
             if document is None and (content.strip() or status not in (201, 204)):
-                raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived)
+                raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived, kind="not_fhir")
             return Answer(status, response.headers, document, content)
         if status == 401:
             return Answer(status, response.headers, document)
         if status in (408, 409, 412, 425, 429) or status >= 500:
             raise TransientFault(M.tr("net.busy", status=status), retry_after=retry_after,
-                                 outcome_unknown=may_have_arrived and status != 429)
+                                 outcome_unknown=may_have_arrived and status != 429, kind="busy", status=status)
         if status == 413:
             raise PermanentFault(M.tr("net.too_large"), status=status)
         if not isinstance(document, dict) or document.get("resourceType") != "OperationOutcome":
             # Not the platform speaking (a proxy's or a portal's page): a network fault.
-            raise TransientFault(M.tr("net.not_fhir"), retry_after=retry_after)
+            raise TransientFault(M.tr("net.not_fhir"), retry_after=retry_after, kind="not_fhir")
         words = diagnostics_of(document) or M.tr("net.no_words")
         raise PermanentFault(M.tr("net.refused", status=status, diagnostics=words), status=status,
                              diagnostics=words)
@@ -535,23 +541,76 @@ def _resource(answer: Answer, resource_type: str) -> dict[str, Any]:
     return document
 
 
+#: One ``GET metadata`` to say whether the platform is there: a quick answer or none.
+PROBE_CONNECT_TIMEOUT_S = 5.0
+PROBE_READ_TIMEOUT_S = 10.0
+
+_REASON = re.compile(r"(certificate verify failed[^'\")\]]*|\[Errno -?\d+\] [^'\")\]]+|"
+                     r"Name or service not known|Temporary failure in name resolution|Connection refused)")
+
+
+def short_reason(exc: BaseException) -> str:
+    """The useful words of a ``requests`` error (its message nests three exceptions deep)."""
+    found = _REASON.findall(str(exc))
+    return found[-1].strip() if found else type(exc).__name__
+
+
+ProbeOutcome = Literal["ok", "sign_in", "unreachable", "timeout", "tls", "not_fhir"]
+
+
+@dataclass(frozen=True)
+class MetadataProbe:
+    """What one ``GET metadata`` said: how it ended, in the user's words and in technical ones, and
+    the platform's clock (``Date``) when it answered."""
+
+    outcome: ProbeOutcome
+    words: str  # ok: the platform's software and FHIR version; else the fault's sentence
+    reason: str = ""  # what failed, short and technical ("Connection refused", "HTTP 503")
+    date_header: str | None = None
+    received_at: datetime | None = None
+
+
+_OUTCOMES: dict[str, ProbeOutcome] = {"offline": "unreachable", "timeout": "timeout", "tls": "tls",
+                                      "not_fhir": "not_fhir", "busy": "not_fhir"}
+
+
+def probe_metadata(client: PlatformClient) -> MetadataProbe:
+    """One ``GET metadata`` with short timeouts and no retry: whether the platform answers, and how.
+
+    The one probe behind ``status``, the window's connection line, the wizard's "test the
+    connection" and ``doctor``."""
+    config = client.config
+    client.config = ClientConfig(config.base_url, min(config.connect_timeout_s, PROBE_CONNECT_TIMEOUT_S),
+                                 min(config.read_timeout_s, PROBE_READ_TIMEOUT_S), config.ca_bundle, config.proxy)
+    try:
+        answer = client.request("GET", "metadata")
+    except SignInRequired as exc:
+        return MetadataProbe("sign_in", exc.message)
+    except TransientFault as fault:
+        cause = fault.__cause__
+        reason = (f"HTTP {fault.status}" if fault.status else
+                  short_reason(cause) if cause is not None else fault.words)
+        return MetadataProbe(_OUTCOMES.get(fault.kind, "unreachable"), fault.words, reason)
+    except PermanentFault as fault:
+        return MetadataProbe("not_fhir", fault.message, f"HTTP {fault.status}")
+    received = datetime.now(UTC)
+    date = answer.headers.get("Date")
+    statement = answer.document
+    if not isinstance(statement, dict) or statement.get("resourceType") != "CapabilityStatement":
+        kind = answer.headers.get("Content-Type", "?").split(";")[0]
+        return MetadataProbe("not_fhir", M.tr("net.not_fhir"), f"HTTP {answer.status}, {kind}", date, received)
+    software = statement.get("software")
+    name = software.get("name") if isinstance(software, dict) else None
+    words = " ".join(str(x) for x in (name, statement.get("fhirVersion")) if x)
+    return MetadataProbe("ok", words, date_header=date, received_at=received)
+
+
 def check_reachable(store: Any) -> tuple[bool, str]:
     """Whether the configured platform answers ``GET metadata`` (``status`` and "test connection")."""
     try:
         client = PlatformClient.from_store(store)
     except TeleavisError as exc:
         return False, exc.message
-    config = client.config
-    client.config = ClientConfig(config.base_url, min(config.connect_timeout_s, 5.0),
-                                 min(config.read_timeout_s, 10.0), config.ca_bundle, config.proxy)
-    try:
-        statement = client.metadata()
-    except TransientFault as fault:
-        return False, fault.words
-    except TeleavisError as exc:
-        return False, exc.message
-    finally:
-        client.close()
-    software = statement.get("software")
-    name = software.get("name") if isinstance(software, dict) else None
-    return True, " ".join(str(x) for x in (name, statement.get("fhirVersion")) if x)
+    with client:
+        probe = probe_metadata(client)
+    return probe.outcome == "ok", probe.words

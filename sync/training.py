@@ -13,6 +13,7 @@ import atexit
 import logging
 import secrets
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,14 @@ SANDBOX_DIR = "sandbox"
 
 def training_mode(store: Any) -> bool:
     """True when the app talks to the built-in sandbox (no platform URL, or training forced on)."""
-    setting = store.settings.get("training")
-    return setting == "on" or (setting == "auto" and not store.settings.get("platform.url"))
+    return is_training(store.settings.get)
+
+
+def is_training(setting: Callable[[str], Any]) -> bool:
+    """The rule behind :func:`training_mode`, from any reader of the settings (``doctor`` reads the
+    clear ones without the data key): training ``on``, or ``auto`` (the default) with no platform URL."""
+    mode = setting("training") or "auto"
+    return mode == "on" or (mode == "auto" and not setting("platform.url"))
 
 
 #: Against the sandbox on loopback, polling costs nothing and a newcomer sees the answer arrive.

@@ -11,9 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 import shutil
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,29 +90,21 @@ def _keyring_state() -> tuple[bool, str]:
 
 # -- cameras ------------------------------------------------------------------------------------------
 
-def _camera_backend(cv2: Any) -> int:
-    if sys.platform == "win32":
-        return int(cv2.CAP_MSMF)
-    if sys.platform == "darwin":
-        return int(cv2.CAP_AVFOUNDATION)
-    return int(cv2.CAP_V4L2)
-
-
 def probe_cameras() -> list[CameraProbe]:
-    """Every plugged-in camera: opened once, asked for a frame and for the usual resolutions."""
-    from cv2_enumerate_cameras import enumerate_cameras
-
+    """Every plugged-in camera (as the capture panel lists them): opened once, asked for a frame and
+    for the usual resolutions."""
+    from capture.camera import enumerate_cameras, platform_backend
     from capture.cv import cv2
 
-    backend = _camera_backend(cv2)
+    backend = platform_backend()
     probes: list[CameraProbe] = []
     seen: set[str] = set()
-    for info in enumerate_cameras(backend):
-        key = str(getattr(info, "path", "") or info.index)
-        if key in seen:
+    for camera in enumerate_cameras(quiet=False):
+        key = camera.path or str(camera.index)
+        if key in seen:  # one device, several nodes (V4L2): one camera
             continue
         seen.add(key)
-        probes.append(_probe_one(cv2, info.index, backend, str(info.name or key)))
+        probes.append(_probe_one(cv2, camera.index, backend, camera.name or key))
     return probes
 
 
@@ -140,11 +130,6 @@ def _probe_one(cv2: Any, index: int, backend: int, name: str) -> CameraProbe:
 
 # -- the platform -------------------------------------------------------------------------------------
 
-def _training(settings: dict[str, Any]) -> bool:
-    mode = settings.get("training", "auto")
-    return mode == "on" or (mode != "off" and not settings.get("platform.url"))
-
-
 def _sealed(root: Path, url: str) -> tuple[str | None, str]:
     """The pasted access token and the proxy (sealed: it may hold a password) when the data unlocks
     without asking (keyring, or the environment), and only for the platform address the settings'
@@ -167,27 +152,20 @@ def _sealed(root: Path, url: str) -> tuple[str | None, str]:
     return (str(token) if token else None), str(proxy or "")
 
 
-_REASON = re.compile(r"(certificate verify failed[^'\")\]]*|\[Errno -?\d+\] [^'\")\]]+|"
-                     r"Name or service not known|Temporary failure in name resolution|Connection refused)")
-
-
-def short_reason(exc: BaseException) -> str:
-    """The useful words of a ``requests`` error (its message nests three exceptions deep)."""
-    found = _REASON.findall(str(exc))
-    return found[-1].strip() if found else type(exc).__name__
-
-
 def probe_platform(root: Path) -> PlatformProbe | None:
-    """One ``GET metadata`` to the configured platform with the site's CA bundle and proxy."""
+    """One ``GET metadata`` to the configured platform with the site's CA bundle and proxy: the same
+    probe as ``status`` and the window (``sync.client.probe_metadata``), from the clear settings."""
+    from sync.training import is_training
+
     settings = doctor.plain_settings(root)
-    if _training(settings):
+    if is_training(settings.get):
         return None
-    import requests
-
     from sync.auth import StaticToken
-    from sync.client import ClientConfig, PlatformClient
+    from sync.client import ClientConfig, PlatformClient, probe_metadata
 
-    url = str(settings["platform.url"])
+    url = str(settings.get("platform.url") or "")
+    if not url:  # training switched off, and no platform set
+        return PlatformProbe(url, "not_configured")
     if not is_secure_url(url):
         # Nothing is sent there, not even a probe with the token.
         return PlatformProbe(url, "unreachable", M.tr("url.insecure_short"))
@@ -198,34 +176,7 @@ def probe_platform(root: Path) -> PlatformProbe | None:
     config = ClientConfig(url, PROBE_CONNECT_TIMEOUT_S, PROBE_READ_TIMEOUT_S, ca_bundle,
                           proxy or str(settings.get("proxy") or ""))
     with PlatformClient(config, StaticToken(token)) as client:
-        headers = {"Accept": "application/fhir+json"}
-        token = client.tokens.token()
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        try:
-            response = client.session.get(client.base_url + "metadata", headers=headers, timeout=config.timeout,
-                                          allow_redirects=False)
-        except requests.exceptions.SSLError as exc:
-            return PlatformProbe(url, "tls", short_reason(exc), ca_bundle=ca_bundle)
-        except requests.exceptions.Timeout as exc:
-            return PlatformProbe(url, "timeout", short_reason(exc), ca_bundle=ca_bundle)
-        except requests.RequestException as exc:
-            return PlatformProbe(url, "unreachable", short_reason(exc), ca_bundle=ca_bundle)
-        received = datetime.now(UTC)
-        with response:
-            date = response.headers.get("Date")
-            if response.status_code == 401:
-                return PlatformProbe(url, "sign_in", date_header=date, ca_bundle=ca_bundle, received_at=received)
-            try:
-                document = response.json()
-            except ValueError:
-                document = None
-            if (response.status_code != 200 or not isinstance(document, dict)
-                    or document.get("resourceType") != "CapabilityStatement"):
-                kind = response.headers.get("Content-Type", "?").split(";")[0]
-                return PlatformProbe(url, "not_fhir", f"HTTP {response.status_code}, {kind}", date, ca_bundle,
-                                     received)
-    software = document.get("software")
-    software = software if isinstance(software, dict) else {}
-    words = " ".join(str(x) for x in (software.get("name"), document.get("fhirVersion")) if x)
-    return PlatformProbe(url, "ok", words, date, ca_bundle, received)
+        probe = probe_metadata(client)
+    detail = probe.words if probe.outcome == "ok" else probe.reason
+    return PlatformProbe(url, probe.outcome, detail, probe.date_header, ca_bundle,
+                         probe.received_at or datetime.now(UTC))

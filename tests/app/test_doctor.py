@@ -25,9 +25,10 @@ from typing import Any
 import pytest
 
 from app import doctor
-from app.commands.doctor import diagnose, probe_platform, short_reason
+from app.commands.doctor import diagnose, probe_platform
 from app.doctor import CameraProbe, PlatformProbe
 from app.i18n import set_language
+from sync.client import short_reason
 from tests.support.cases import example_case
 from tests.support.cli import SITE, run_inprocess, run_process, write_json
 
@@ -344,3 +345,100 @@ def test_the_command_in_a_fresh_process_only_warns(tmp_path: Path) -> None:
     assert "[WARNING] Keyring (data key)" in result.out
     assert "No failure" in result.out
     assert not (tmp_path / "fresh").exists()  # a diagnosis writes nothing
+
+
+# -- one implementation: the doctor asks capture and sync ------------------------------------------
+
+
+class _Capture:
+    """A camera as OpenCV shows it: opens, takes the resolutions it is asked, gives a frame."""
+
+    def __init__(self, index: int, backend: int) -> None:
+        self.index, self.size = index, [640.0, 480.0]
+
+    def isOpened(self) -> bool:  # OpenCV's name
+        return self.index != 9
+
+    def set(self, prop: int, value: float) -> None:
+        from capture.cv import cv2
+
+        axis = 0 if prop == cv2.CAP_PROP_FRAME_WIDTH else 1
+        self.size[axis] = min(value, (1920.0, 1080.0)[axis])  # a Full HD camera
+
+    def get(self, prop: int) -> float:
+        from capture.cv import cv2
+
+        return self.size[0 if prop == cv2.CAP_PROP_FRAME_WIDTH else 1]
+
+    def read(self) -> tuple[bool, Any]:
+        return True, object()
+
+    def release(self) -> None:
+        pass
+
+
+def test_the_doctor_lists_the_cameras_the_capture_panel_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    from capture import camera
+    from capture.cv import cv2
+
+    listed = [camera.CameraIdentity("Dermatoscope USB", 0x1234, 0x5678, "/dev/video0", 200, 0),
+              camera.CameraIdentity("Dermatoscope USB", 0x1234, 0x5678, "/dev/video0", 200, 1),  # same device
+              camera.CameraIdentity("Webcam occupée", None, None, "/dev/video9", 200, 9)]
+    monkeypatch.setattr(camera, "enumerate_cameras", lambda *, quiet=True: list(listed))
+    monkeypatch.setattr(cv2, "VideoCapture", _Capture)
+    (check,) = [c for c in diagnose(platform_probe=lambda _root: None) if c.name == "camera"]
+    assert "Dermatoscope USB" in check.detail and "1920×1080" in check.detail
+    assert "Webcam occupée" in check.detail and check.status == "warning"
+    assert check.detail.count("Dermatoscope USB") == 1
+
+    def broken(*, quiet: bool = True) -> list[camera.CameraIdentity]:
+        assert not quiet, "the diagnosis wants the reason, not an empty list"
+        raise OSError("v4l2 indisponible")
+
+    monkeypatch.setattr(camera, "enumerate_cameras", broken)
+    (check,) = [c for c in diagnose(platform_probe=lambda _root: None) if c.name == "camera"]
+    assert check.status == "warning" and "v4l2 indisponible" in check.detail
+
+
+def test_the_doctor_and_status_probe_the_platform_alike(tmp_path: Path, teleavis_home: Path, configured: Any,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.store import Store
+    from sync import client
+    from sync.client import check_reachable
+    from sync.sandbox import SandboxServer
+
+    probes: list[str] = []
+    real = client.probe_metadata
+
+    def spy(platform: client.PlatformClient) -> client.MetadataProbe:
+        probes.append(platform.base_url)
+        return real(platform)
+
+    monkeypatch.setattr(client, "probe_metadata", spy)
+    with SandboxServer(tmp_path / "sandbox", "127.0.0.1", 0, run_expert=False) as sandbox:
+        configured("platform.url", sandbox.base_url)
+        probe = probe_platform(teleavis_home)
+        with Store.open(teleavis_home) as store:
+            reachable, words = check_reachable(store)
+    assert probe is not None and probe.outcome == "ok" and reachable and probe.detail == words
+    assert len(probes) == 2 and len(set(probes)) == 1
+    closed = f"http://127.0.0.1:{_closed_port()}/fhir"
+    configured("platform.url", closed)
+    probe = probe_platform(teleavis_home)
+    with Store.open(teleavis_home) as store:
+        reachable, _words = check_reachable(store)
+    assert probe is not None and probe.outcome == "unreachable" and not reachable
+
+
+def test_training_off_without_a_platform_is_said_not_crashed(capsys: pytest.CaptureFixture[str],
+                                                              configured: Any) -> None:
+    from app.store import Store
+    from sync.training import training_mode
+
+    configured("training", "off")
+    code, checks = _doctor(capsys)
+    assert code == 1
+    assert checks["platform"]["status"] == "failed" and "mode formation est désactivé" in checks["platform"]["detail"]
+    with Store.open() as store:
+        assert not training_mode(store)  # the same rule: no sandbox either

@@ -19,7 +19,7 @@ def demo_camera_only(monkeypatch: pytest.MonkeyPatch) -> None:
     The real enumeration is tested by itself (tests/capture, tests/app/test_doctor.py)."""
     import capture.camera
 
-    monkeypatch.setattr(capture.camera, "enumerate_cameras", list)
+    monkeypatch.setattr(capture.camera, "enumerate_cameras", lambda **_options: [])
 
 
 @pytest.fixture
