@@ -212,3 +212,42 @@ def test_the_standalone_sandbox_refuses_a_network_address_without_a_token(teleav
     assert refused.code == 2
     assert "--token" in refused.err and anywhere in refused.err
     assert not (teleavis_home / "sandbox").exists()
+
+
+def test_the_standalone_sandbox_takes_its_token_from_standard_input(teleavis_home: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.support.cli import ROOT
+
+    anywhere = "0.0.0.0"  # noqa: S104 - allowed with a token
+    process = subprocess.Popen([sys.executable, "-m", "app.main", "sandbox", "--host", anywhere, "--port", "0",
+                                "--token", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write("jeton-du-bac-7a1f\n")
+        process.stdin.close()
+        base_url = process.stdout.readline().strip()
+        port = base_url.rsplit(":", 1)[1].split("/")[0]
+        url = f"http://127.0.0.1:{port}/fhir"
+        assert requests.get(f"{url}/metadata", timeout=10).status_code == 401
+        good = {"Authorization": "Bearer jeton-du-bac-7a1f"}
+        assert requests.get(f"{url}/metadata", headers=good, timeout=10).status_code == 200
+        # With a token, the demo OAuth accounts are off.
+        form = {"grant_type": "password", "username": "demo", "password": "demo", "client_id": "teleavis"}
+        assert requests.post(f"http://127.0.0.1:{port}/oauth/token", data=form, timeout=10).status_code in (400, 401)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        assert process.stderr is not None and "jeton-du-bac-7a1f" not in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+    assert not (teleavis_home / "sandbox").exists(), "in memory: nothing written"
