@@ -46,7 +46,7 @@ from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, backup_to, connect, schema_version, transaction
 from app.errors import DataLocked, TeleavisError
-from app.fsutil import fsync_dir
+from app.fsutil import create_private, fsync_dir, remove_stale
 from app.keystore import KEY_FILE, KeyStore
 from app.model import iso, utc_now
 from app.paths import log_dir
@@ -58,6 +58,12 @@ log = logging.getLogger(__name__)
 
 MAGIC = b"TELEAVIS-BACKUP\n"
 FORMAT = 1
+#: The online backup's snapshot of the database, in the data directory while a backup is written.
+SNAPSHOT_PREFIX = ".backup-"
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 _MAX_HEADER = 1 << 20
 SUFFIX = ".tvbak"
 #: Scheduled backups kept in the backup folder (older ones are removed).
@@ -165,14 +171,17 @@ def write_backup(store: Store, target: Path, *, passphrase: str | None = None,
     prefix = MAGIC + struct.pack(">I", len(header)) + header
 
     part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-    snapshot = store.data_dir / f".backup-{secrets.token_hex(6)}.db"
+    snapshot = store.data_dir / f"{SNAPSHOT_PREFIX}{secrets.token_hex(6)}.db"
+    # What a backup killed mid-way left here before (its stream, its snapshot) goes once stale.
+    remove_stale(target.parent, f".{_glob_escape(target.name)}.*.part")
+    remove_stale(store.data_dir, f"{SNAPSHOT_PREFIX}*.db*")
     try:
         conn = connect(store.data_dir / DB_FILE)
         try:
             backup_to(conn, snapshot)
         finally:
             conn.close()
-        with open(part, "wb") as out:
+        with create_private(part) as out:  # 0600: the archive is this user's only
             out.write(prefix)
             sealed = SealedWriter(out, archive_key, prefix)
             counts = _write_tar(store, snapshot, sealed, created)
@@ -439,7 +448,7 @@ def _extract(reader: SealedReader, staging: Path) -> set[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             content = tar.extractfile(member)
             assert content is not None
-            with open(target, "wb") as out:
+            with create_private(target) as out:
                 shutil.copyfileobj(content, out, CHUNK)
                 out.flush()
                 os.fsync(out.fileno())
@@ -550,6 +559,7 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
     if not folder.is_dir():
         raise BackupError(M.tr("backup.folder_missing", path=folder_text))
     moment = now or utc_now()
+    remove_stale(folder, f".teleavis-*{SUFFIX}.*.part")  # a scheduled backup killed mid-way
     info = write_backup(store, folder / f"teleavis-{moment:%Y%m%d-%H%M%S}{SUFFIX}")
     conn = connect(store.data_dir / DB_FILE)
     try:

@@ -307,7 +307,14 @@ def migrate(conn: sqlite3.Connection, path: Path, migrations: list[Callable[[sql
 
 
 def backup_to(conn: sqlite3.Connection, target: Path) -> None:
-    """A consistent copy of the live database (SQLite online backup), durable on disk."""
+    """A consistent copy of the live database (SQLite online backup), durable on disk, readable by
+    this user only."""
+    import os
+
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
+    except OSError as exc:
+        raise StorageError(M.tr("storage.io", reason=exc.strerror or type(exc).__name__)) from exc
     dest = sqlite3.connect(target)
     try:
         conn.backup(dest)

@@ -6,6 +6,8 @@ import contextlib
 import errno
 import os
 import secrets
+import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -31,12 +33,16 @@ def atomic_write_raw(path: Path, data: bytes | Callable[[BinaryIO], None]) -> No
     """Write ``data`` to ``path`` so that after a power cut the file is either old or new, whole.
 
     Temp file in the same folder, fsync, rename over, fsync of the folder. ``data`` may be a
-    function that writes the content to the open file, so large content can be streamed. An
-    ``OSError`` is raised as it is, after the temp file is removed (see ``atomic_write``).
+    function that writes the content to the open file, so large content can be streamed. The file
+    is this user's only (0600: reports, exports and backups hold patient data) and made new (no
+    link followed). Whatever interrupts the write (an ``OSError``, raised as it is, see
+    ``atomic_write``; an exception of ``data``; Ctrl-C), the temp file is removed; one a killed
+    process left is removed by the next write to the same path once it is stale.
     """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    remove_stale(path.parent, f".{_glob_escape(path.name)}.*.tmp")
     try:
-        with open(tmp, "wb") as handle:
+        with create_private(tmp) as handle:
             if callable(data):
                 data(handle)
             else:
@@ -45,10 +51,47 @@ def atomic_write_raw(path: Path, data: bytes | Callable[[BinaryIO], None]) -> No
             os.fsync(handle.fileno())
         os.replace(tmp, path)
         fsync_dir(path.parent)
-    except OSError:
+    except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise
+
+
+def create_private(path: Path) -> BinaryIO:
+    """A new file open for writing, readable by this user only (0600), never through a link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    return os.fdopen(os.open(path, flags, 0o600), "wb")
+
+
+#: A temp file, snapshot or staging folder not touched for this long belongs to a write that died.
+STALE_S = 3600.0
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def remove_stale(folder: Path, pattern: str, older_than_s: float = STALE_S) -> int:
+    """Remove what a killed write left in ``folder`` (``pattern``, untouched for ``older_than_s``)."""
+    removed = 0
+    limit = time.time() - older_than_s
+    try:
+        entries = list(folder.glob(pattern))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            info = entry.lstat()
+            if info.st_mtime >= limit:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:

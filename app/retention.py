@@ -109,6 +109,11 @@ def run_retention(store: Store, now: datetime | None = None, *, dry_run: bool = 
             and case.closed_at <= purge_before
         if purgeable and (dry_run or _purge(store, case.id, actor, result)):
             result.purged.append(case.id)
+    if result.purged and not dry_run:
+        # A pre-migration snapshot of the database would keep the purged cases: it goes now.
+        from app.store import remove_leftovers
+
+        remove_leftovers(store.data_dir, snapshots_older_than_s=0.0)
     if result.archived or result.purged:
         log.info("retention%s: %d archived, %d purged", " (dry run)" if dry_run else "",
                  len(result.archived), len(result.purged))

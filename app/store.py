@@ -25,6 +25,7 @@ from app.blobs import ObjectStore
 from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, classify, connect, migrate, transaction
 from app.errors import DataAltered, InvalidTransition, NotFound, StorageError
+from app.fsutil import remove_stale
 from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
 from app.model import (
     EDITABLE_STATES,
@@ -69,6 +70,25 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+#: A database snapshot taken before a migration is kept this long: a migration's fault shows in
+#: the first days of use; after that it only keeps data (cases since purged among it) for nothing.
+MIGRATION_SNAPSHOT_DAYS = 7
+
+
+def remove_leftovers(root: Path, *, snapshots_older_than_s: float = MIGRATION_SNAPSHOT_DAYS * 86400.0) -> int:
+    """Remove what interrupted work left in and beside the data directory, once stale: temp files
+    of atomic writes, online-backup snapshots, restore staging and replaced folders, and the
+    pre-migration snapshots past their time. Returns how many."""
+    removed = remove_stale(root, ".*.tmp") + remove_stale(root, ".backup-*.db*")
+    # (A day for a restore's folders: a large archive being unpacked does not touch its top folder.)
+    for pattern in (f".{root.name}.restore-*", f".{root.name}.replaced-*"):
+        removed += remove_stale(root.parent, pattern, 86400.0)
+    removed += remove_stale(root, f"{DB_FILE}.v*-*.bak", snapshots_older_than_s)
+    if removed:
+        log.info("removed %d leftover file(s) of interrupted work", removed)
+    return removed
+
+
 class Store:
     def __init__(self, data_dir: Path, key: DataKey, conn: sqlite3.Connection) -> None:
         self.data_dir = data_dir
@@ -104,6 +124,7 @@ class Store:
         except BaseException:
             conn.close()
             raise
+        remove_leftovers(root)
         return cls(root, key, conn)
 
     def clone(self) -> Store:

@@ -1,0 +1,126 @@
+"""Files that hold patient data are this user's only, and interrupted work leaves nothing behind
+(issue 13.14): exported reports and backups are 0600, a write cut short removes its temp file, and
+what a killed process left (temp files, backup snapshots and streams, restore folders) and the
+pre-migration snapshots go once they are no longer needed."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.store import Store
+from tests.sync.sync_helpers import make_case
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+
+
+@pytest.fixture(autouse=True)
+def usual_umask() -> Iterator[None]:
+    old = os.umask(0o022)  # what most desktops use: new files readable by every local user
+    yield
+    os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_an_exported_report_a_backup_and_an_audit_export_are_this_users_only(teleavis_home: Path,
+                                                                             tmp_path: Path) -> None:
+    from app.audit_export import export_csv
+    from app.backup import write_backup
+    from app.report import export_report
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store)
+        export_report(store, case_id, tmp_path / "rapport.pdf")
+        write_backup(store, tmp_path / "copie.tvbak")
+        export_csv(store, tmp_path / "audit.csv")
+    assert _mode(tmp_path / "rapport.pdf") == 0o600
+    assert _mode(tmp_path / "copie.tvbak") == 0o600
+    assert _mode(tmp_path / "audit.csv") == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_write_cut_short_leaves_no_temp_file(tmp_path: Path) -> None:
+    from app.fsutil import atomic_write_raw
+
+    def half_then_fail(handle: object) -> None:
+        handle.write(b"%PDF-1.4 half")  # type: ignore[attr-defined]
+        raise KeyboardInterrupt  # Ctrl-C, or the report builder's own error, mid-stream
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_raw(tmp_path / "rapport.pdf", half_then_fail)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _stale(path: Path, hours: float = 2.0) -> Path:
+    moment = time.time() - hours * 3600
+    os.utime(path, (moment, moment))
+    return path
+
+
+def test_what_a_killed_process_left_goes_once_stale(teleavis_home: Path, tmp_path: Path) -> None:
+    from app.backup import write_backup
+
+    Store.open(teleavis_home).close()
+    # As a kill -9 leaves them: an atomic write's temp file, a backup's snapshot and stream, a
+    # restore's staging folder; and the same, fresh, from work going on right now.
+    files = [teleavis_home / ".key.json.1a2b3c4d.tmp", teleavis_home / ".backup-0123456789ab.db"]
+    stream = tmp_path / "out" / ".copie.tvbak.1a2b3c4d.part"
+    stream.parent.mkdir()
+    for path in (*files, stream):
+        path.write_bytes(b"x")
+        _stale(path)
+    staging = teleavis_home.parent / f".{teleavis_home.name}.restore-1a2b3c4d"
+    staging.mkdir()
+    left = [*files, _stale(staging, hours=30)]
+    busy = teleavis_home / ".audit-head.9f8e7d6c.tmp"
+    busy.write_bytes(b"x")
+
+    with Store.open(teleavis_home) as store:
+        assert not any(p.exists() for p in left)
+        assert busy.exists()  # recent: maybe being written by another process
+        write_backup(store, tmp_path / "out" / "copie.tvbak")
+    assert not stream.exists()
+
+
+def test_pre_migration_snapshots_go_when_no_longer_needed(teleavis_home: Path) -> None:
+    from datetime import timedelta
+
+    from app.model import utc_now
+    from app.retention import run_retention
+
+    Store.open(teleavis_home).close()
+    old = teleavis_home / "teleavis.db.v3-20261001T000000.bak"
+    recent = teleavis_home / "teleavis.db.v4-20261130T000000.bak"
+    for path in (old, recent):
+        path.write_bytes(b"SQLite format 3\0")
+    _stale(old, hours=8 * 24)
+    with Store.open(teleavis_home) as store:
+        assert not old.exists() and recent.exists()  # a week to find a migration's fault
+        # A purge must not survive in a snapshot: once retention purges, the snapshots go.
+        case_id = make_case(store, queue=False)
+        store.conn.execute("UPDATE cases SET state='archived' WHERE id=?", (case_id,))
+        store.settings.set("retention.purge_years", 1)
+        assert run_retention(store, utc_now() + timedelta(days=3 * 365)).purged == [case_id]
+    assert not recent.exists()
+
+
+def test_the_migration_snapshot_is_this_users_only(teleavis_home: Path) -> None:
+    from app.db import MIGRATIONS, connect, migrate
+    from app.keystore import KeyStore
+
+    teleavis_home.mkdir(parents=True)
+    KeyStore(teleavis_home).create()
+    conn = connect(teleavis_home / "teleavis.db")
+    migrate(conn, teleavis_home / "teleavis.db", MIGRATIONS[:1])
+    conn.close()
+    Store.open(teleavis_home).close()
+    (snapshot,) = teleavis_home.glob("teleavis.db.v1-*.bak")
+    assert _mode(snapshot) == 0o600
