@@ -21,7 +21,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,8 @@ class KeyStore:
     passphrase: PassphraseSource = passphrase_from_env_or_terminal
     #: How many times a wrong passphrase is asked again before giving up (the window asks a few).
     tries: int = 1
+    #: The passphrase that opened the key, kept only to finish an interrupted key rotation.
+    _secret: str | None = field(default=None, init=False, repr=False)
 
     @property
     def path(self) -> Path:
@@ -182,6 +184,7 @@ class KeyStore:
                 key = None
             if key is None:
                 raise WrongPassphrase(M.tr("key.wrong_passphrase"))
+            self._secret = secret
             if _cost(meta["passphrase"]) < _cost(None):
                 self._rewrap(meta["passphrase"], key, secret)
         if key is None:
@@ -316,8 +319,78 @@ class KeyStore:
                 if key is None or not _check(meta, key):
                     raise DataLocked(M.tr("key.keyring_lost", env=PASSPHRASE_ENV))
             meta["passphrase"] = _wrap(key, new)
+            pending = meta.get("next")
+            if pending and pending.get("passphrase"):  # an interrupted rotation's next key follows
+                next_key = self._open_entry(pending, old)
+                if next_key is not None:
+                    pending["passphrase"] = _wrap(next_key, new)
             self._write(meta)
         log.info("passphrase changed")
+
+    # -- rotation (app/rotation.py): the next key is recorded before anything is re-sealed --------
+
+    def rotation_pending(self) -> bool:
+        return bool(self._read().get("next"))
+
+    def next_key_id(self) -> str | None:
+        pending = self._read().get("next")
+        return str(pending["key_id"]) if pending else None
+
+    def begin_rotation(self, secret: str | None) -> tuple[str, bytes]:
+        """The next data key (its id and bytes), made and recorded in key.json beside the current one,
+        kept where the current one is (keyring, and/or wrapped under ``secret``). An interrupted
+        rotation's next key is returned as it is."""
+        with self._locked():
+            meta = self._read()
+            if meta.get("next"):
+                key = self._open_entry(meta["next"], secret)
+                if key is None:
+                    raise WrongPassphrase(M.tr("key.wrong_passphrase"))
+                return str(meta["next"]["key_id"]), key
+            if meta.get("passphrase") and not secret:
+                raise DataLocked(M.tr("key.need_passphrase", env=PASSPHRASE_ENV))
+            key = new_key()
+            key_id = _b64(os.urandom(9)).replace("/", "_").replace("+", "-")
+            entry: dict[str, Any] = {"key_id": key_id, "keyring": None, "passphrase": None,
+                                     "check": _make_check(key, key_id)}
+            if meta.get("keyring"):
+                username = f"data-key:{key_id}"
+                if not _keyring_set(username, key):
+                    raise DataLocked(M.tr("key.keyring_lost", env=PASSPHRASE_ENV))
+                entry["keyring"] = {"service": KEYRING_SERVICE, "username": username}
+            if meta.get("passphrase") and secret:
+                entry["passphrase"] = _wrap(key, secret)
+            meta["next"] = entry
+            self._write(meta)
+        return key_id, key
+
+    def next_key(self, secret: str | None = None) -> bytes | None:
+        """The bytes of the next key of an interrupted rotation (keyring, or the passphrase that
+        opened the current key)."""
+        pending = self._read().get("next")
+        return self._open_entry(pending, secret or self._secret) if pending else None
+
+    def finish_rotation(self) -> None:
+        """The next key becomes the key; the old one is forgotten (its keyring entry deleted)."""
+        with self._locked():
+            meta = self._read()
+            pending = meta.get("next")
+            if not pending:
+                return
+            old_keyring = meta.get("keyring")
+            self._write({"version": 1, "key_id": pending["key_id"], "keyring": pending["keyring"],
+                         "passphrase": pending["passphrase"], "check": pending["check"]})
+        if old_keyring:
+            _keyring_delete(old_keyring["username"])
+        log.info("data key rotated")
+
+    def _open_entry(self, entry: dict[str, Any], secret: str | None) -> bytes | None:
+        key = None
+        if entry.get("keyring"):
+            key = _keyring_get(entry["keyring"]["username"])
+        if (key is None or not _check(entry, key)) and entry.get("passphrase") and secret:
+            key = _unwrap(entry["passphrase"], secret)
+        return key if key is not None and _check(entry, key) else None
 
     def _write(self, meta: dict[str, Any]) -> None:
         atomic_write(self.path, json.dumps(meta, indent=2).encode("utf-8"))

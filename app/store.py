@@ -120,12 +120,31 @@ class Store:
         db_path = root / DB_FILE
         conn = connect(db_path)
         try:
-            migrate(conn, db_path, key=key)
+            if keys.rotation_pending():
+                key = cls._finish_rotation(root, conn, keys, key)
+            else:
+                migrate(conn, db_path, key=key)
         except BaseException:
             conn.close()
             raise
         remove_leftovers(root)
         return cls(root, key, conn)
+
+    @staticmethod
+    def _finish_rotation(root: Path, conn: sqlite3.Connection, keys: KeyStore, key: DataKey) -> DataKey:
+        """A key rotation was interrupted (app/rotation.py): finish it before anything is read."""
+        from app import rotation
+        from app.errors import DataLocked
+
+        key.ensure()
+        next_id, raw = keys.next_key_id(), keys.next_key()
+        if next_id is None or raw is None:
+            raise DataLocked(M.tr("key.wrong_passphrase"))
+        new = DataKey(raw)
+        migrate(conn, root / DB_FILE, key=rotation.database_key(conn, key, new, next_id))
+        rotation.finish(root, conn, keys, key, new, next_id)
+        log.info("an interrupted key rotation was finished")
+        return new
 
     def clone(self) -> Store:
         """Another connection to the same store, for a worker thread (SQLite connections are per thread)."""

@@ -27,6 +27,9 @@ M.add({
     "passphrase.change.help": {
         "fr": "ancienne phrase : variable {old} ou au clavier ; nouvelle : variable {new} ou au clavier",
         "en": "old passphrase: {old} variable or prompt; new one: {new} variable or prompt"},
+    "passphrase.rotate.help": {
+        "fr": "changer aussi la clé des données et tout rechiffrer (fermez d'abord la fenêtre de Teleavis)",
+        "en": "also change the data key and re-encrypt everything (close Teleavis's window first)"},
 })
 
 
@@ -35,6 +38,7 @@ def register(sub: Any) -> None:
     actions = command.add_subparsers(dest="action", required=True)
     change = actions.add_parser("change", help=M.tr("passphrase.change.help", old=PASSPHRASE_ENV,
                                                        new=NEW_PASSPHRASE_ENV))
+    change.add_argument("--rotate-key", action="store_true", help=M.tr("passphrase.rotate.help"))
     change.set_defaults(handler=run_change)
 
 
@@ -69,7 +73,13 @@ def run_change(args: argparse.Namespace) -> int:
             raise WrongPassphrase(M.tr("key.wrong_passphrase"))
     new = _new_passphrase()
     keys.change_passphrase(old, new)
-    with Store.open(root, passphrase=lambda _confirm: new) as store, transaction(store.conn) as conn:
-        audit.append(conn, store.key, "settings", detail="passphrase")
-    say(M.tr("passphrase.changed"))
+    with Store.open(root, passphrase=lambda _confirm: new) as store:
+        with transaction(store.conn) as conn:
+            audit.append(conn, store.key, "settings", detail="passphrase")
+        say(M.tr("passphrase.changed"))
+        if args.rotate_key:
+            from app import rotation
+
+            rotation.rotate(root, store.conn, KeyStore(root), store.key, new)
+            say(M.tr("rotation.done"))
     return 0
