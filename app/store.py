@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from app import audit, contexts
 from app import messages as M
@@ -96,6 +96,8 @@ class Store:
         self.conn = conn
         self.objects = ObjectStore(data_dir / "objects", key)
         self.settings = Settings(conn, key)
+        #: The shared "in use" lock of an opened store (app/in_use.py); clones and views hold none.
+        self.in_use: IO[bytes] | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -118,17 +120,25 @@ class Store:
         keys = KeyStore(root, passphrase, passphrase_tries)
         key = keys.unlock(defer=defer_key) if keys.exists() else keys.create()
         db_path = root / DB_FILE
+        from app import in_use
+
+        in_use_handle = in_use.hold_shared(root)
         conn = connect(db_path)
         try:
             if keys.rotation_pending():
-                key = cls._finish_rotation(root, conn, keys, key)
+                with in_use.alone(in_use_handle):
+                    key = cls._finish_rotation(root, conn, keys, key)
             else:
                 migrate(conn, db_path, key=key)
         except BaseException:
             conn.close()
+            if in_use_handle is not None:
+                in_use_handle.close()
             raise
         remove_leftovers(root)
-        return cls(root, key, conn)
+        store = cls(root, key, conn)
+        store.in_use = in_use_handle
+        return store
 
     @staticmethod
     def _finish_rotation(root: Path, conn: sqlite3.Connection, keys: KeyStore, key: DataKey) -> DataKey:
@@ -152,6 +162,9 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self.in_use is not None:
+            self.in_use.close()
+            self.in_use = None
 
     def __enter__(self) -> Store:
         return self

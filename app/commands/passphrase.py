@@ -8,11 +8,12 @@ other users of the machine could read in the process list.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from typing import Any
 
-from app import audit, logs
+from app import audit, in_use, logs, rotation
 from app import messages as M
 from app.commands.common import say
 from app.db import transaction
@@ -72,14 +73,15 @@ def run_change(args: argparse.Namespace) -> int:
         if not keys.passphrase_opens(old):  # before asking the new one twice
             raise WrongPassphrase(M.tr("key.wrong_passphrase"))
     new = _new_passphrase()
-    keys.change_passphrase(old, new)
-    with Store.open(root, passphrase=lambda _confirm: new) as store:
+    # A rotation needs the data to itself (a window left open would go on sealing with the old key):
+    # checked before anything changes.
+    with Store.open(root, passphrase=lambda _confirm: old) as store, \
+            in_use.alone(store.in_use) if args.rotate_key else contextlib.nullcontext():
+        keys.change_passphrase(old, new)
         with transaction(store.conn) as conn:
             audit.append(conn, store.key, "settings", detail="passphrase")
         say(M.tr("passphrase.changed"))
         if args.rotate_key:
-            from app import rotation
-
             rotation.rotate(root, store.conn, KeyStore(root), store.key, new)
             say(M.tr("rotation.done"))
     return 0

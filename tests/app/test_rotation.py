@@ -184,3 +184,16 @@ def test_sigkill_during_rotation_leaves_the_old_or_the_new_key_working(teleavis_
         assert not pending(teleavis_home)
     print(f"[measure] {KILLS} kills, {mid_rotation} of them in the middle of a rotation, all recovered")
     assert mid_rotation >= KILLS // 4, f"only {mid_rotation} kills landed during a rotation"
+
+
+def test_no_rotation_while_teleavis_is_open_elsewhere(teleavis_home: Path) -> None:
+    filled(teleavis_home)
+    before = KeyStore(teleavis_home).read_meta()["key_id"]
+    with Store.open(teleavis_home):  # the window, say
+        env = dict(os.environ, PYTHONPATH=str(ROOT), TELEAVIS_NEW_PASSPHRASE=OTHER)
+        busy = subprocess.run([sys.executable, "-m", "app.main", "passphrase", "change", "--rotate-key"],
+                              capture_output=True, text=True, env=env, cwd=ROOT, timeout=300, check=False)
+    assert busy.returncode == 1 and "ouvert ailleurs" in busy.stderr
+    keys = KeyStore(teleavis_home)
+    assert keys.read_meta()["key_id"] == before and not keys.rotation_pending(), "the key did not change"
+    assert keys.passphrase_opens(PASSPHRASE) and not keys.passphrase_opens(OTHER), "nor the passphrase"

@@ -1,0 +1,59 @@
+"""Who has the data directory open: every opened store holds a shared lock on ``.in-use``; a key
+rotation needs it alone (a window still open would go on sealing with the old key).
+
+POSIX ``flock``; on Windows the check is skipped (the rotation's help says to close the window).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from app import messages as M
+from app.errors import StorageError
+
+IN_USE_FILE = ".in-use"
+
+M.add({
+    "in_use.busy": {
+        "fr": "Teleavis est ouvert ailleurs sur cette machine (fenêtre ou commande) : fermez-le, puis recommencez. "
+              "Rien n'a été changé.",
+        "en": "Teleavis is open elsewhere on this machine (window or command): close it, then try again. "
+              "Nothing was changed."},
+})
+
+
+def hold_shared(root: Path) -> IO[bytes] | None:
+    """A shared lock held as long as the returned file stays open (``None`` where not supported)."""
+    if sys.platform == "win32":
+        return None
+    import fcntl
+
+    try:
+        handle = open(root / IN_USE_FILE, "a+b")  # noqa: SIM115 - held for the store's life
+    except OSError:
+        return None  # a read-only folder: nothing can be rotated there anyway
+    fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+    return handle
+
+
+@contextlib.contextmanager
+def alone(handle: IO[bytes] | None) -> Iterator[None]:
+    """Turn this store's shared lock into an exclusive one for the block, or ``StorageError`` when
+    another process has the data open."""
+    if handle is None:
+        yield
+        return
+    import fcntl
+
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        raise StorageError(M.tr("in_use.busy")) from exc
+    try:
+        yield
+    finally:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
