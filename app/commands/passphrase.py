@@ -73,6 +73,13 @@ def run_change(args: argparse.Namespace) -> int:
         if not keys.passphrase_opens(old):  # before asking the new one twice
             raise WrongPassphrase(M.tr("key.wrong_passphrase"))
     new = _new_passphrase()
+    from app.passphrase_rules import weakness
+
+    problem = weakness(new)  # refused before anything is opened or changed
+    if problem is not None:
+        raise UsageError(problem)
+    if old is not None and new == old:
+        raise UsageError(M.tr("passphrase.same"))
     # A rotation needs the data to itself (a window left open would go on sealing with the old key):
     # checked before anything changes.
     with Store.open(root, passphrase=lambda _confirm: old) as store, \
