@@ -116,6 +116,14 @@ class FormItem:
     min: Number | None = None
     max: Number | None = None
 
+    @property
+    def label(self) -> str:
+        """The question with its unit said once: « Longueur de la plaie (cm) », never « (cm) (cm) »; a
+        question that already says its unit in brackets (« … (en années) ») gets none added."""
+        if not self.unit or self.text.rstrip().endswith(")"):
+            return self.text
+        return f"{self.text} ({self.unit})"
+
 
 @dataclass(frozen=True)
 class _Option:

@@ -50,7 +50,7 @@ from app.report_pdf import (
     numbered_canvas,
     pdf_page_count,
 )
-from app.report_text import T, date_words, moment_words, sex_words, view_words
+from app.report_text import T, date_words, history_words, moment_words, sex_words, view_words
 from app.site import load_requester
 from app.store import Store
 
@@ -322,14 +322,7 @@ def _history_part(store: Store, case_id: str, t: T, styles: dict[str, ParagraphS
         return []
     rows = []
     for event in events:
-        if event["to_state"]:
-            before = f"{t.state(event['from_state'])} → " if event["from_state"] else ""
-            what = before + t.state(event["to_state"])
-        else:
-            what = str(event["kind"])
-        if event["detail"]:
-            what += f" ({event['detail']})"
-        rows.append((moment_words(event["at"], t.lang), what))
+        rows.append((moment_words(event["at"], t.lang), history_words(event, t.lang)))
     return [CondPageBreak(40 * mm), _p(t.fit(t("history")), styles["h2"]),
             _grid(rows, t, styles, (40 * mm, 140 * mm))]
 

@@ -7,10 +7,13 @@ so it does not follow the process-wide language of ``app.messages``.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from app import messages as M
 from app.model import CaseImage
-from app.report_pdf import Fonts
+
+if TYPE_CHECKING:  # the window reads the history's words without loading reportlab
+    from app.report_pdf import Fonts
 
 _WORDS: dict[str, dict[str, str]] = {
     "title": {"fr": "Demande de télé-expertise", "en": "Tele-expertise request"},
@@ -87,6 +90,31 @@ _VIEW = {"far": {"fr": "vue éloignée", "en": "far view"},
          "dermoscopy": {"fr": "dermoscopie", "en": "dermoscopy"},
          "macula": {"fr": "centrée sur la macula", "en": "macula-centred"},
          "disc": {"fr": "centrée sur la papille", "en": "disc-centred"}}
+# The case's history as people say it: states by name, and only the details that tell something
+# (the platform's task id and status words, already in the state, stay out).
+_HISTORY = {"amended": {"fr": "Réponse corrigée par l'expert", "en": "Answer amended by the expert"},
+            "validated": {"fr": "dossier complet", "en": "case complete"},
+            "retry": {"fr": "nouvel essai après une coupure", "en": "tried again after an interruption"},
+            "refused": {"fr": "refusé par la plateforme", "en": "refused by the platform"},
+            "event": {"fr": "Événement", "en": "Event"}}
+
+
+def history_words(event: dict[str, object], lang: str) -> str:
+    """One row of a case's history (``Store.history``) in words: ``Brouillon → Prêt (dossier complet)``."""
+    to_state, from_state = event.get("to_state"), event.get("from_state")
+    if to_state:
+        before = f"{_pick(M.STATE_NAMES, str(from_state), lang)} → " if from_state else ""
+        what = before + _pick(M.STATE_NAMES, str(to_state), lang)
+    else:
+        kind = str(event.get("kind") or "")
+        what = _pick(_HISTORY, kind if kind in _HISTORY else "event", lang)
+    detail = str(event.get("detail") or "")
+    if detail in _HISTORY:
+        what += f" ({_pick(_HISTORY, detail, lang)})"
+    # Anything else (Task/<id>, "Task in-progress", "sending") is the machinery's, not the reader's.
+    return what
+
+
 _LEVEL = {"ok": {"fr": "bon", "en": "good"}, "warning": {"fr": "À vérifier", "en": "Check"},
           "blocking": {"fr": "Insuffisant", "en": "Insufficient"}}
 

@@ -346,7 +346,7 @@ class CaseEditor(QWidget):
         self.form_box.setTitle(self.tr("4. Formulaire : {specialty}").format(specialty=M.specialty_name(specialty)))
         for item in forms.form_items(specialty, language()):
             key = f"form.{item.link_id}"
-            label = item.text + (f" ({item.unit})" if item.unit else "") + (" *" if item.required else "")
+            label = item.label + (" *" if item.required else "")
             if item.type == "boolean":
                 combo = QComboBox()
                 combo.addItem("—", None)

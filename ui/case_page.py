@@ -3,6 +3,7 @@ to edit; the follow view once it has left."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from app.store import Store
 from app.validation import validate_case
 from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
+from ui.fields import window_dates
 from ui.follow_view import FollowView
 from ui.tasks import run_task
 
@@ -221,7 +223,8 @@ class CasePage(QWidget):
     def revalidate(self) -> None:
         if self.case is None:
             return
-        self.findings = validate_case(self.case, load_requester(self.store.settings))
+        self.findings = [dataclasses.replace(f, message=window_dates(f.message))
+                         for f in validate_case(self.case, load_requester(self.store.settings))]
         self.checklist.show_findings(self.findings)
         self.editor.show_findings(self.findings)
         self._header()

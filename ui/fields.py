@@ -25,6 +25,18 @@ def date_to_iso(text: str) -> str:
     return text.strip()
 
 
+#: The core's messages name the case file's dates (ISO); the window's date fields take JJ/MM/AAAA.
+_ISO_WORDS = (("AAAA-MM-JJ", "JJ/MM/AAAA"), ("YYYY-MM-DD", "DD/MM/YYYY"))
+
+
+def window_dates(message: str) -> str:
+    """A finding's sentence with dates written as the window's fields take them (the hint and the
+    error agree: "JJ/MM/AAAA")."""
+    for iso, shown in _ISO_WORDS:
+        message = message.replace(iso, shown)
+    return message
+
+
 def iso_to_display(value: str) -> str:
     try:
         return date.fromisoformat(value).strftime("%d/%m/%Y") if len(value) == 10 else value

@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
 from app import messages as M
 from app.answers import amended_words, hint_words, missing_words
 from app.errors import TeleavisError
+from app.i18n import language
 from app.model import Case, CaseState
 from app.outbox import Outbox
+from app.report_text import history_words
 from app.store import NewImage, Store
 from ui.tasks import run_task
 from ui.worklist import local_time
@@ -202,8 +204,7 @@ class FollowView(QWidget):
             self.progress_words.hide()
         self.history.clear()
         for event in history:
-            what = M.state_name(event["to_state"]) if event["to_state"] else event["kind"]
-            self.history.addItem(f"{local_time(event['at'])}  {what}")
+            self.history.addItem(f"{local_time(event['at'])}  {history_words(event, language())}")
         self._show_answer(answer)
         self.conversation.clear()
         for message in conversation:

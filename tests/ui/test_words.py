@@ -1,0 +1,175 @@
+"""No raw or untranslated text: Qt's own dialogs in the chosen language, the history in words (window
+and PDF), one name per view, units said once, date hints and date errors that agree."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QWidget,
+)
+
+from app import forms
+from app.model import DERMATOLOGY_VIEWS, RETINA_VIEWS, CaseImage, CaseState
+from app.report_text import view_words
+from app.store import Store
+from app.views import ExpectedView
+from tests.support.ui import activate, complete_case, open_from_list, type_text
+from ui.application import install_language
+from ui.image_tile import view_name
+from ui.main_window import MainWindow
+
+LOOP_MS = 60_000
+
+
+@pytest.fixture(params=["fr", "en"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    install_language(qapp, request.param)
+    yield request.param
+    install_language(qapp, "fr")
+
+
+def dialog_words(dialog: QWidget) -> list[str]:
+    words = []
+    for widget in dialog.findChildren(QWidget):
+        if isinstance(widget, (QLabel, QAbstractButton)) and widget.text():
+            words.append(widget.text())
+        if widget.toolTip():
+            words.append(widget.toolTip())
+    return words
+
+
+def test_qt_file_dialog_speaks_the_users_language(qtbot: Any, store: Store, tmp_path: Path, sync_runner: None,
+                                                  language: str) -> None:
+    case_id = complete_case(store, tmp_path / "case")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    open_from_list(qtbot, window, case_id)
+    panel: Any = window.case_page.capture.ensure()
+    seen: list[str] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(50, look)
+            return
+        seen.extend(dialog_words(dialog))
+        dialog.reject()
+
+    QTimer.singleShot(50, look)
+    qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)  # Qt's own dialog here (offscreen)
+    assert seen, "no file dialog opened"
+    english = {"&Look in:", "Files of &type:", "File &name:", "&Open", "Cancel", "Back", "Parent Directory"}
+    french = {"&Voir dans\u00a0:", "Fichiers de &type\u00a0:", "&Nom de fichier\u00a0:", "&Ouvrir", "Annuler"}
+    if language == "fr":
+        assert not english & set(seen), sorted(english & set(seen))
+        assert french <= set(seen), sorted(french - set(seen))
+    else:
+        assert {"&Look in:", "Files of &type:", "File &name:", "&Open", "Cancel"} <= set(seen)
+    window.shutdown()
+
+
+def test_the_history_is_in_words_in_the_window_and_the_pdf(qtbot: Any, store: Store, tmp_path: Path,
+                                                           sync_runner: None, monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    case_id = complete_case(store, tmp_path / "case")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    window.start()
+    open_from_list(qtbot, window, case_id)
+    page = window.case_page
+    qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=LOOP_MS)
+    qtbot.waitUntil(lambda: page.follow.answer_box.isVisible(), timeout=LOOP_MS)
+    page.follow.refresh()
+    lines = [page.follow.history.item(n).text() for n in range(page.follow.history.count())]
+    raw = re.compile(r"Task|validated|sending|retry|refused|amended|[0-9a-f]{8}-[0-9a-f]{4}-")
+    assert lines and not [line for line in lines if raw.search(line)], lines
+    assert any("dossier complet" in line for line in lines), lines
+
+    target = tmp_path / "rapport.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), "PDF (*.pdf)"))
+    qtbot.mouseClick(page.follow.report_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists, timeout=LOOP_MS)
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(str(target)).pages)
+    history = text[text.index("Historique de l'envoi"):]
+    history = history[:history.find("Demande de télé-expertise")]  # up to the next page's heading
+    assert not raw.search(history), history
+    assert "dossier complet" in history and "réponse reçue" in history.lower()
+    window.shutdown()
+
+
+def test_each_view_has_one_name(language: str) -> None:
+    """The tile, the label's list, the expected views and the report call each view the same."""
+    words = {"fr": {"far": "éloignée", "medium": "intermédiaire", "close-up": "rapprochée",
+                    "dermoscopy": "dermoscopie", "macula": "macula", "disc": "papille"},
+             "en": {"far": "far", "medium": "medium", "close-up": "close-up", "dermoscopy": "dermoscopy",
+                    "macula": "macula", "disc": "disc"}}[language]
+    for view in (*DERMATOLOGY_VIEWS, *RETINA_VIEWS):
+        names = {"tile": view_name(view), "expected views": ExpectedView(view, None, True, False).name,
+                 "report": view_words(CaseImage(view=view), language)}
+        for where, name in names.items():
+            assert words[view] in name.lower(), f"{view} in the {where}: {name!r}"
+            assert not re.search(r"moyenne|intermediate", name.lower()), name
+
+
+def test_units_are_said_once(qtbot: Any, store: Store, tmp_path: Path, sync_runner: None, language: str) -> None:
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    labels: list[str] = []
+    for specialty in ("ophthalmology", "wound-care"):
+        qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        editor = window.case_page.editor
+        qtbot.keyClick(editor.consent_given, Qt.Key.Key_Space)
+        editor.specialty.setFocus()
+        target = editor.specialty.findData(specialty)
+        while editor.specialty.currentIndex() != target:
+            qtbot.keyClick(editor.specialty, Qt.Key.Key_Down)
+        qtbot.wait(20)
+        labels += [label.text() for label in editor.form_box.findChildren(QLabel) if label.isVisibleTo(editor)]
+        qtbot.keyClick(editor.specialty, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert any("HbA1c" in label for label in labels) and any("cm" in label for label in labels)
+    for label in labels:
+        assert not re.search(r"\([^)]*\)\s*\([^)]*\)[\s*]*$", label), label  # « (%) (%) », « (en années) (an(s)) »
+    for specialty in forms.FORM_SPECIALTIES:
+        for item in forms.form_items(specialty, language):
+            if item.unit:
+                assert item.unit in item.label or item.text.rstrip().endswith(")")
+    window.shutdown()
+
+
+def test_the_date_hint_and_the_date_error_agree(qtbot: Any, store: Store, sync_runner: None, language: str) -> None:
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    page = window.case_page
+    editor = page.editor
+    qtbot.keyClick(editor.consent_given, Qt.Key.Key_Space)
+    hint = editor.birth_date.placeholderText()
+    assert hint == ("JJ/MM/AAAA" if language == "fr" else "DD/MM/YYYY")
+    editor.birth_date.setFocus()
+    type_text(editor.birth_date, "31/02/1950")
+    qtbot.keyClick(editor.birth_date, Qt.Key.Key_Tab)
+    problem = editor.problems["patient.birth_date"]
+    assert problem.isVisible()
+    assert hint in problem.text(), problem.text()
+    assert not re.search(r"AAAA-MM-JJ|YYYY-MM-DD", problem.text())
+    checklist = [page.checklist.items.item(n).text() for n in range(page.checklist.items.count())]
+    dated = [line for line in checklist if "AAAA" in line or "YYYY" in line]
+    assert dated and all(hint in line for line in dated), dated
+    window.shutdown()
