@@ -20,7 +20,7 @@ from typing import Any
 from app import messages as M
 from app.answers import FOREIGN_URL, NO_CONTENT, NOT_FOUND, REPORT, UNREADABLE, missing_item
 from app.db import transaction
-from app.errors import InvalidTransition, StorageError, TeleavisError
+from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
 from app.model import TRANSITIONS, Answer, CaseState
 from app.outbox import Outbox
 from app.store import NewImage, Store, sha1_b64
@@ -184,6 +184,10 @@ class Follower:
         """``mirror`` for one case, which no fault of this case stops the others; None when it failed."""
         try:
             return self.mirror(case_id, task, known_version, budget_s=budget_s)
+        except DataAltered:
+            # This case's data was altered (already audited and shown on the case): the others go on.
+            log.warning("case %s: not followed, its data is altered", case_id)
+            return None
         except (Stopped, SignInRequired, StorageError):
             raise
         except TransientFault as fault:
@@ -377,7 +381,11 @@ class Follower:
         rows = self.store.conn.execute("SELECT id FROM cases WHERE state=? AND answer IS NOT NULL",
                                        (CaseState.ANSWERED.value,)).fetchall()
         for (case_id,) in rows:
-            answer = self.store.answer(case_id)
+            try:
+                answer = self.store.answer(case_id)
+            except DataAltered:
+                log.warning("case %s: its answer is altered, not followed", case_id)
+                continue
             if answer is not None and answer.report_id:
                 found[answer.report_id] = (case_id, answer)
         return found

@@ -217,6 +217,22 @@ def test_an_amended_report_replaces_the_answer_and_is_unread_again(store: Store,
     assert engine.run_once().answered == []
 
 
+def test_an_altered_case_does_not_stop_the_others(store: Store, sandbox: SandboxServer,
+                                                 client: PlatformClient) -> None:
+    from app.db import transaction
+    from app.errors import DataAltered
+
+    engine = Engine(store, client, case_budget_s=10.0)
+    first, altered, amended = send_and_answer(store, sandbox, engine, [answer_shape("default")] * 3)
+    assert len(engine.run_once().answered) == 3
+    with transaction(store.conn) as conn:  # another case's answer copied over this one's, without the key
+        conn.execute("UPDATE cases SET answer=(SELECT answer FROM cases WHERE id=?) WHERE id=?", (first, altered))
+    with pytest.raises(DataAltered):
+        store.answer(altered)
+    assert sandbox.expert.amend(amended)
+    assert engine.run_once().answered == [amended]
+
+
 @pytest.mark.parametrize(("shape", "state"), [("rejected", CaseState.REJECTED), ("cancelled", CaseState.CANCELLED)])
 def test_a_task_refused_or_cancelled_by_the_platform(store: Store, sandbox: SandboxServer, client: PlatformClient,
                                                     shape: str, state: CaseState) -> None:
