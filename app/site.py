@@ -20,8 +20,10 @@ M.add({
     "site.refused": {"fr": "Fichier de site refusé :", "en": "Site file refused:"},
     "site.rpps": {"fr": "practitioner.rpps : le numéro RPPS doit compter 11 chiffres avec une clé de Luhn valide.",
                   "en": "practitioner.rpps: the RPPS number must be 11 digits with a valid Luhn check digit."},
-    "site.finess": {"fr": "organization.finess : le numéro FINESS doit compter 9 chiffres avec une clé valide.",
-                    "en": "organization.finess: the FINESS number must be 9 digits with a valid check digit."},
+    "site.finess": {"fr": "organization.finess : le numéro FINESS doit compter 9 caractères (chiffres, 2A ou 2B "
+                          "en tête pour la Corse) avec une clé valide.",
+                    "en": "organization.finess: the FINESS number must be 9 characters (digits, 2A or 2B first for "
+                          "Corsica) with a valid check digit."},
     "site.field": {"fr": "{path} : champ obligatoire absent ou vide.",
                    "en": "{path}: required field missing or empty."},
     "site.unknown": {"fr": "{path} : clé inconnue « {key} ».", "en": "{path}: unknown key “{key}”."},
@@ -57,7 +59,7 @@ def parse_site(document: Any) -> Requester:
         raise CaseFileError(M.tr("site.refused"), details=[M.tr("site.field", path="(root)")])
     section("")
     prac, org = section("practitioner"), section("organization")
-    rpps, finess = text(prac, "rpps", "practitioner"), text(org, "finess", "organization")
+    rpps, finess = text(prac, "rpps", "practitioner"), text(org, "finess", "organization").upper()
     if rpps and not rpps_is_valid(rpps):
         errors.append(M.tr("site.rpps"))
     if finess and not finess_is_valid(finess):

@@ -35,7 +35,7 @@ from sync.client import PermanentFault, PlatformClient, Stopped, TransientFault
 from sync.follow import Follower, find_task
 from sync.mapping import MappingError, PreparedCase, location_id, prepare_case, prepare_reply
 from sync.progress import NullListener, ProgressListener
-from sync.training import poll_interval
+from sync.training import poll_interval, training_mode
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class SendJob:
         if requester is None:
             raise TeleavisError(M.tr("sync.no_site"))
         self.case = self.store.get_case(self.case_id)
-        self.prepared = prepare_case(self.case, requester)
+        self.prepared = prepare_case(self.case, requester, training=training_mode(self.store))
         return self.prepared
 
     def run(self) -> None:
@@ -295,7 +295,8 @@ class Engine:
         images = [image for image in case.images if image.id in set(message.image_ids)]
         try:
             prepared = prepare_reply(case, requester, message, images, task_id=info["task_id"],
-                                     request_id=info["request_id"], expert_message_id=message.in_response_to)
+                                     request_id=info["request_id"], expert_message_id=message.in_response_to,
+                                     training=training_mode(self.store))
             binary_ids = upload_images(self.store, self.client, self.outbox, case_id, images, self.listener,
                                        self.case_budget_s)
             bundle = prepared.bundle_with(binary_ids)

@@ -18,25 +18,35 @@ from typing import Any
 
 from app import forms
 from app import messages as M
-from app.identifiers import FINESS_SYSTEM, INS_SYSTEM, RPPS_SYSTEM, normalize_ins
+from app.identifiers import normalize_ins
 from app.messages import specialty_name
 from app.model import Case, CaseImage, Message, Requester, iso, utc_now
 from app.moments import fhir_date_time
+from sync import codes as C
+from sync import frcore
+from sync.codes import (
+    ACT_SYSTEM,
+    CONSENT_SYSTEM,
+    DICOM,
+    EYE_CODES,
+    FINESS_DIRECTORY,
+    FINESS_SYSTEM,
+    FORM_SYSTEM,
+    IMAGE_SYSTEM,
+    INS_SYSTEM,
+    INS_TEST_SYSTEM,
+    MESSAGE_SYSTEM,
+    ROLE_SYSTEM,
+    RPPS_DIRECTORY,
+    RPPS_SYSTEM,
+    SNOMED,
+    SPECIALTY_SYSTEM,
+    TREATMENT_SYSTEM,
+)
+from sync.codes import CASE_SYSTEM as CASE_SYSTEM  # re-exported: sync.follow reads it here
 
-CASE_SYSTEM = "urn:teleavis:case-id"
-IMAGE_SYSTEM = "urn:teleavis:image-id"
-CONSENT_SYSTEM = "urn:teleavis:consent-id"
-TREATMENT_SYSTEM = "urn:teleavis:treatment-id"
-FORM_SYSTEM = "urn:teleavis:form-id"
-MESSAGE_SYSTEM = "urn:teleavis:message-id"
-SPECIALTY_SYSTEM = "urn:teleavis:specialty"
-ACT_SYSTEM = "urn:teleavis:act"
-SNOMED = "http://snomed.info/sct"
-DICOM = "http://dicom.nema.org/resources/ontology/DCM"
-EYE_CODES = {"right": ("18944008", "Right eye"), "left": ("8966001", "Left eye")}
 #: What ``content.url`` holds until the image is uploaded (a valid uri, never sent).
 PLACEHOLDER = "Binary/pending"
-_HL7_CS = "http://terminology.hl7.org/CodeSystem"
 
 M.add({
     # ServiceRequest.note[1]: why a retinography shows one eye only (note[0] is the clinical summary).
@@ -87,27 +97,67 @@ class _Entries:
         return full_url
 
 
-def patient_identifier(case: Case, requester: Requester) -> tuple[str, str]:
-    """(system, value) the Patient is conditional on: the INS of a qualified identity (only that one
-    leaves the workstation), else the site's local id."""
-    if case.patient.ins_sent() and case.patient.ins:
-        return INS_SYSTEM, normalize_ins(case.patient.ins)
-    if case.patient.local_id and requester.patient_id_system:
-        return requester.patient_id_system, case.patient.local_id.strip()
-    raise MappingError("the patient has neither INS nor local id")
+def _type(system: str, code: str) -> dict[str, Any]:
+    return {"coding": [{"system": system, "code": code}]}
 
 
-def _patient(case: Case, requester: Requester) -> tuple[dict[str, Any], str, str]:
-    system, value = patient_identifier(case, requester)
+def ins_identifier(case: Case, *, training: bool = False) -> tuple[str, str] | None:
+    """(system, value) of the INS that goes to the platform, or None: only a qualified identity's
+    INS leaves the workstation (RNIV). In training mode it goes as the INS of a fictitious test
+    patient (the INS-NIR-TEST OID), which the training platform takes and a real one refuses."""
     p = case.patient
-    resource: dict[str, Any] = {"resourceType": "Patient", "identifier": _identifier(system, value)}
-    name: dict[str, Any] = {}
+    if not (p.ins_sent() and p.ins):
+        return None
+    return (INS_TEST_SYSTEM if training else INS_SYSTEM), normalize_ins(p.ins)
+
+
+def patient_identifier(case: Case, requester: Requester, *, training: bool = False) -> tuple[str, str]:
+    """(system, value) the Patient is conditional on: the INS when it is sent, else the site's local id."""
+    sent = ins_identifier(case, training=training)
+    if sent:
+        return sent
+    if case.patient.local_id and case.patient.local_id.strip() and requester.patient_id_system:
+        return requester.patient_id_system, case.patient.local_id.strip()
+    raise MappingError("the patient has neither a qualified INS nor a local id")
+
+
+def _reliability(case: Case) -> dict[str, Any]:
+    """FR Core's identity-reliability extension: the status always, the document and date when known."""
+    p = case.patient
+    parts: list[dict[str, Any]] = [{"url": "identityStatus", "valueCoding": {
+        "system": C.CS_IDENTITY_STATUS, "code": C.IDENTITY_STATUS_CODES.get(p.identity_status, "PROV")}}]
+    if p.identity_document in C.VALIDATION_MODES:
+        parts.append({"url": "validationMode",
+                      "valueCoding": {"system": C.CS_VALIDATION_MODE, "code": p.identity_document}})
+    if p.identity_checked_on:
+        parts.append({"url": "validationDate", "valueDate": p.identity_checked_on})
+    return {"url": C.EXT_IDENTITY_RELIABILITY, "extension": parts}
+
+
+def _patient(case: Case, requester: Requester, *, training: bool = False) -> tuple[dict[str, Any], str, str]:
+    """The Patient as FR Core wants it: fr-core-patient-ins when the INS is sent, else fr-core-patient."""
+    system, value = patient_identifier(case, requester, training=training)
+    p = case.patient
+    ins = ins_identifier(case, training=training)
+    identifiers: list[dict[str, Any]] = []
+    if ins:
+        identifiers.append({"use": "official", "type": _type(C.FR_V2_0203, C.INS_SLICES[ins[0]]),
+                            "system": ins[0], "value": ins[1]})
+    if p.local_id and p.local_id.strip() and requester.patient_id_system:
+        identifiers.append({"use": "usual", "type": _type(C.V2_0203, C.TYPE_PI),
+                            "system": requester.patient_id_system, "value": p.local_id.strip()})
+    profile = C.PROFILE_PATIENT_INS if ins else C.PROFILE_PATIENT
+    resource: dict[str, Any] = {"resourceType": "Patient", "meta": {"profile": [profile]},
+                                "extension": [_reliability(case)], "identifier": identifiers}
+    name: dict[str, Any] = {"use": "official"}
     if p.family.strip():
         name["family"] = p.family.strip()
     given = [g.strip() for g in p.given if g.strip()]
     if given:
-        name["given"] = given
-    if name:
+        # FR Core: the first given name, and every given name of the birth certificate in the list.
+        name["given"] = given[:1]
+        name["extension"] = [{"url": C.EXT_BIRTH_LIST_GIVEN_NAME, "valueString": " ".join(given)}]
+    if len(name) > 1:
         resource["name"] = [name]
     if p.sex:
         resource["gender"] = p.sex
@@ -117,18 +167,65 @@ def _patient(case: Case, requester: Requester) -> tuple[dict[str, Any], str, str
 
 
 def _practitioner(requester: Requester) -> tuple[dict[str, Any], str]:
+    """fr-core-practitioner: national id (IDNPS, ``8`` + RPPS) and the RPPS; conditional on the first."""
     value = "8" + requester.rpps
     name: dict[str, Any] = {"family": requester.family}
     if requester.given:
         name["given"] = list(requester.given)
-    practitioner = {"resourceType": "Practitioner", "identifier": _identifier(RPPS_SYSTEM, value),
-                    "name": [name]}
+    practitioner = {
+        "resourceType": "Practitioner", "meta": {"profile": [C.PROFILE_PRACTITIONER]},
+        "identifier": [
+            {"use": "official", "type": _type(C.FR_V2_0203, C.TYPE_IDNPS), "system": RPPS_SYSTEM, "value": value},
+            {"use": "official", "type": _type(C.FR_V2_0203, C.TYPE_RPPS), "system": RPPS_DIRECTORY,
+             "value": requester.rpps},
+        ],
+        "name": [name]}
     return practitioner, value
 
 
 def _organization(requester: Requester) -> dict[str, Any]:
-    return {"resourceType": "Organization", "identifier": _identifier(FINESS_SYSTEM, requester.finess),
-            "name": requester.organization}
+    """fr-core-organization: the FINESS (a geographic entity) and the national structure id, ``1`` +
+    FINESS; conditional on the FINESS."""
+    return {
+        "resourceType": "Organization", "meta": {"profile": [C.PROFILE_ORGANIZATION]},
+        "identifier": [
+            {"use": "official", "type": _type(C.FR_V2_0203, C.TYPE_FINEG), "system": FINESS_DIRECTORY,
+             "value": requester.finess},
+            {"use": "official", "type": _type(C.FR_V2_0203, C.TYPE_IDNST), "system": FINESS_SYSTEM,
+             "value": "1" + requester.finess},
+        ],
+        "name": requester.organization}
+
+
+def role_identifier(requester: Requester) -> str:
+    return f"{requester.rpps}-{requester.finess}"
+
+
+def _coded_role(role: str, table: tuple[tuple[str, tuple[str, str]], ...], system: str) -> dict[str, Any] | None:
+    words = role.lower()
+    for needle, (code, display) in table:
+        if needle in words:
+            return {"coding": [{"system": system, "code": code, "display": display}], "text": role.strip()}
+    return None
+
+
+def _practitioner_role(requester: Requester, prac_ref: str, org_ref: str) -> dict[str, Any]:
+    """fr-core-practitioner-role: the requester at the requesting site, with the profession (TRE-G15)
+    and ordinal specialty (TRE-R38) when the site file's role names them, else the role in words."""
+    resource: dict[str, Any] = {
+        "resourceType": "PractitionerRole", "meta": {"profile": [C.PROFILE_PRACTITIONER_ROLE]},
+        "identifier": _identifier(ROLE_SYSTEM, role_identifier(requester)),
+        "active": True,
+        "practitioner": {"reference": prac_ref},
+        "organization": {"reference": org_ref},
+    }
+    role = requester.role.strip()
+    if role:
+        resource["code"] = [_coded_role(role, C.PROFESSIONS, C.TRE_G15) or {"text": role}]
+        specialty = _coded_role(role, C.ROLE_SPECIALTIES, C.TRE_R38)
+        if specialty:
+            resource["specialty"] = [specialty]
+    return resource
 
 
 def _body_site(images: list[CaseImage]) -> dict[str, Any] | None:
@@ -149,7 +246,7 @@ def media_resource(image: CaseImage, position: int, patient_ref: str, request_re
         "identifier": _identifier(IMAGE_SYSTEM, image.id),
         "basedOn": [{"reference": request_ref}],
         "status": "completed",
-        "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/media-type", "code": "image"}]},
+        "type": {"coding": [{"system": C.MEDIA_TYPE_SYSTEM, "code": C.MEDIA_IMAGE}]},
         "modality": {"coding": [{"system": DICOM, "code": modality}]},
         "subject": {"reference": patient_ref},
     }
@@ -197,8 +294,10 @@ class PreparedCase:
         return bundle
 
 
-def prepare_case(case: Case, requester: Requester, *, validate: bool = True) -> PreparedCase:
-    """The whole transaction Bundle of §3 for ``case``, validated (``MappingError`` when invalid)."""
+def prepare_case(case: Case, requester: Requester, *, validate: bool = True, training: bool = False) -> PreparedCase:
+    """The whole transaction Bundle of §3 for ``case``, validated (``MappingError`` when invalid).
+
+    ``training``: the platform is the training sandbox, so a qualified INS goes as a test INS."""
     if not case.consent.given:
         raise MappingError("no consent, no sending")
     if not case.images:
@@ -206,11 +305,13 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True) -> 
     avoid = [case.id, case.consent.id, case.form_id, *(i.id for i in case.images),
              *(t.id for t in case.treatments)]
     entries = _Entries(avoid)
-    patient, p_system, p_value = _patient(case, requester)
+    patient, p_system, p_value = _patient(case, requester, training=training)
     patient_ref = entries.add(patient, p_system, p_value)
     practitioner, rpps_value = _practitioner(requester)
     prac_ref = entries.add(practitioner, RPPS_SYSTEM, rpps_value)
-    org_ref = entries.add(_organization(requester), FINESS_SYSTEM, requester.finess)
+    org_ref = entries.add(_organization(requester), FINESS_DIRECTORY, requester.finess)
+    # The requester at the requesting site (expertise-api §2): the ServiceRequest's requester.
+    role_ref = entries.add(_practitioner_role(requester, prac_ref, org_ref), ROLE_SYSTEM, role_identifier(requester))
     # The ServiceRequest and the Task refer to each other's fullUrls: reserve them first.
     request_ref, task_ref = entries.fresh(), entries.fresh()
     authored = case.created_at or iso(utc_now())
@@ -245,13 +346,13 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True) -> 
         **({"contained": contained} if contained else {}),
         "identifier": _identifier(CONSENT_SYSTEM, case.consent.id),
         "status": "active",
-        "scope": {"coding": [{"system": f"{_HL7_CS}/consentscope", "code": "treatment"}]},
-        "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+        "scope": {"coding": [{"system": C.CONSENT_SCOPE_SYSTEM, "code": C.CONSENT_SCOPE}]},
+        "category": [{"coding": [{"system": C.LOINC, "code": C.CONSENT_CATEGORY}]}],
         "patient": {"reference": patient_ref},
         "dateTime": case.consent.date,
         "performer": [consent_by],
         "organization": [{"reference": org_ref}],
-        "policyRule": {"coding": [{"system": f"{_HL7_CS}/v3-ActCode", "code": "OPTIN"}]},
+        "policyRule": {"coding": [{"system": C.ACT_CODE_SYSTEM, "code": C.CONSENT_POLICY}]},
     }, CONSENT_SYSTEM, case.consent.id))
     try:
         items = forms.response_items(case.specialty, case.form)
@@ -279,12 +380,12 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True) -> 
         "identifier": _identifier(CASE_SYSTEM, case.id),
         "status": "active",
         "intent": "order",
-        "category": [{"coding": [{"system": ACT_SYSTEM, "code": "teleexpertise"}]}],
+        "category": [{"coding": [{"system": ACT_SYSTEM, "code": C.ACT_TELEEXPERTISE}]}],
         "priority": case.priority,
         "code": specialty,
         "subject": {"reference": patient_ref},
         "authoredOn": authored,
-        "requester": {"reference": prac_ref},
+        "requester": {"reference": role_ref},
         "reasonCode": [{"text": case.question.strip()}],
         "note": [{"text": case.summary.strip()}],
         "supportingInfo": supporting,
@@ -300,10 +401,11 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True) -> 
         "status": "requested",
         "intent": "order",
         "priority": case.priority,
-        "code": {"coding": [{"system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill"}]},
+        "code": {"coding": [{"system": C.TASK_CODE_SYSTEM, "code": C.TASK_FULFILL}]},
         "focus": {"reference": request_ref},
         "for": {"reference": patient_ref},
         "authoredOn": authored,
+        # expertise-api §3: the Task's requester is the practitioner (the ServiceRequest's role is theirs).
         "requester": {"reference": prac_ref},
     }
     for full_url, resource in ((request_ref, service_request), (task_ref, task)):
@@ -324,10 +426,10 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True) -> 
 
 def prepare_reply(case: Case, requester: Requester, message: Message, images: list[CaseImage], *,
                   task_id: str, request_id: str, expert_message_id: str | None,
-                  validate: bool = True) -> PreparedCase:
+                  validate: bool = True, training: bool = False) -> PreparedCase:
     """The transaction of the requester's answer to the expert (§4): new Media, then the Communication."""
     entries = _Entries([case.id, message.id, *(i.id for i in images)])
-    patient, p_system, p_value = _patient(case, requester)
+    patient, p_system, p_value = _patient(case, requester, training=training)
     patient_ref = entries.add(patient, p_system, p_value)
     practitioner, rpps_value = _practitioner(requester)
     prac_ref = entries.add(practitioner, RPPS_SYSTEM, rpps_value)
@@ -362,40 +464,9 @@ def prepare_reply(case: Case, requester: Requester, message: Message, images: li
     return PreparedCase(case.id, bundle, media_entries)
 
 
-_EVENT_STATUS = frozenset({"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed",
-                           "entered-in-error", "unknown"})
-_PRIORITY = frozenset({"routine", "urgent", "asap", "stat"})
-#: Codes of required bindings, which the R4 models do not check but a strict platform does.
-_REQUIRED_CODES: dict[str, dict[str, frozenset[str]]] = {
-    "Bundle": {"type": frozenset({"document", "message", "transaction", "transaction-response", "batch",
-                                  "batch-response", "history", "searchset", "collection"})},
-    "Patient": {"gender": frozenset({"male", "female", "other", "unknown"})},
-    "ServiceRequest": {
-        "status": frozenset({"draft", "active", "on-hold", "revoked", "completed", "entered-in-error",
-                             "unknown"}),
-        "intent": frozenset({"proposal", "plan", "directive", "order", "original-order", "reflex-order",
-                             "filler-order", "instance-order", "option"}),
-        "priority": _PRIORITY},
-    "Task": {
-        "status": frozenset({"draft", "requested", "received", "accepted", "rejected", "ready", "cancelled",
-                             "in-progress", "on-hold", "failed", "completed", "entered-in-error"}),
-        "intent": frozenset({"unknown", "proposal", "plan", "order", "original-order", "reflex-order",
-                             "filler-order", "instance-order", "option"}),
-        "priority": _PRIORITY},
-    "Media": {"status": _EVENT_STATUS},
-    "Communication": {"status": _EVENT_STATUS, "priority": _PRIORITY},
-    "Consent": {"status": frozenset({"draft", "proposed", "active", "rejected", "inactive",
-                                     "entered-in-error"})},
-    "MedicationStatement": {"status": frozenset({"active", "completed", "entered-in-error", "intended",
-                                                 "stopped", "on-hold", "unknown", "not-taken"})},
-    "QuestionnaireResponse": {"status": frozenset({"in-progress", "completed", "amended", "entered-in-error",
-                                                   "stopped"})},
-}
-
-
 #: Every resource type the requester sends or reads (the sandbox validates the same ones).
-MODEL_TYPES = ("Bundle", "Patient", "Practitioner", "Organization", "ServiceRequest", "Task", "Consent", "Media",
-               "MedicationStatement", "QuestionnaireResponse", "Communication", "DiagnosticReport",
+MODEL_TYPES = ("Bundle", "Patient", "Practitioner", "Organization", "PractitionerRole", "ServiceRequest", "Task",
+               "Consent", "Media", "MedicationStatement", "QuestionnaireResponse", "Communication", "DiagnosticReport",
                "OperationOutcome")
 
 
@@ -432,10 +503,13 @@ def validate_resource(resource: Mapping[str, Any]) -> None:
         raise MappingError(f"{kind} is not valid FHIR R4: {where}") from None
     except (KeyError, ValueError) as exc:
         raise MappingError(f"{kind} is not valid FHIR R4 ({type(exc).__name__})") from None
-    for element, codes in _REQUIRED_CODES.get(kind, {}).items():
+    for element, codes in C.REQUIRED_CODES.get(kind, {}).items():
         value = resource.get(element)
         if value is not None and value not in codes:
             raise MappingError(f"{kind}.{element}: not a code of its required value set")
+    problems = frcore.check(dict(resource))
+    if problems:  # the elements only: the platform's sentences may quote an identifier
+        raise MappingError(f"{kind} breaks FR Core at " + ", ".join(f"{kind}.{path}" for path, _ in problems))
 
 
 def _first_empty(value: Any, path: str) -> str | None:

@@ -106,8 +106,11 @@ class Platform:
         retry_after_s: int = 1,
         check_magic: bool = True,
         seed: int | None = None,
+        national: bool = False,
     ) -> None:
         self.store, self.auth, self.on_case = store, auth, on_case
+        # A real (national) platform refuses the INS of fictitious test patients; the training one takes them.
+        self.national = national
         self.max_binary_bytes, self.overload_rate, self.retry_after_s = (
             max_binary_bytes,
             overload_rate,
@@ -255,7 +258,7 @@ class Platform:
     def _transaction(self, request: Request) -> Reply:
         _require_json(request)
         bundle = _parse_json(request.body)
-        response = CaseTransaction(self.store, bundle).apply(self.base_url)
+        response = CaseTransaction(self.store, bundle, national=self.national).apply(self.base_url)
         self.on_case()
         return json_reply(200, response)
 

@@ -11,23 +11,28 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from app.identifiers import finess_is_valid, idnps_is_valid, idnst_is_valid, ins_is_valid
+from sync import codes as C
+from sync import frcore
 from sync.sandbox.errors import Issue
 from sync.sandbox.validation import join
 
 # reference string -> type of the resource it designates, or None when it designates nothing.
 Resolver = Callable[[str], str | None]
 
-INS = "urn:oid:1.2.250.1.213.1.4.8"
-RPPS = "urn:oid:1.2.250.1.71.4.2.1"
-FINESS = "urn:oid:1.2.250.1.71.4.2.2"
-CASE_ID = "urn:teleavis:case-id"
-IMAGE_ID = "urn:teleavis:image-id"
-CONSENT_ID = "urn:teleavis:consent-id"
-TREATMENT_ID = "urn:teleavis:treatment-id"
-FORM_ID = "urn:teleavis:form-id"
-MESSAGE_ID = "urn:teleavis:message-id"
+INS = C.INS_SYSTEM
+INS_TEST = C.INS_TEST_SYSTEM
+RPPS = C.RPPS_SYSTEM
+FINESS = C.FINESS_DIRECTORY
+CASE_ID = C.CASE_SYSTEM
+IMAGE_ID = C.IMAGE_SYSTEM
+CONSENT_ID = C.CONSENT_SYSTEM
+TREATMENT_ID = C.TREATMENT_SYSTEM
+FORM_ID = C.FORM_SYSTEM
+MESSAGE_ID = C.MESSAGE_SYSTEM
 
-# The identifier system each requester resource is made unique by (Patient: INS or a site's own).
+# The identifier system each requester resource is made unique by (Patient: its INS when sent, else
+# the site's own system).
 IDENTIFIER_SYSTEM = {
     "ServiceRequest": CASE_ID,
     "Task": CASE_ID,
@@ -38,30 +43,12 @@ IDENTIFIER_SYSTEM = {
     "Communication": MESSAGE_ID,
     "Practitioner": RPPS,
     "Organization": FINESS,
+    "PractitionerRole": C.ROLE_SYSTEM,
 }
 ACCEPTED_TYPES = frozenset({"Patient", *IDENTIFIER_SYSTEM})
-SPECIALTIES = frozenset({"dermatology", "ophthalmology", "wound-care", "other"})
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "application/dicom"})
+SPECIALTIES = C.SPECIALTIES
+IMAGE_TYPES = C.IMAGE_TYPES
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def luhn_ok(digits: str) -> bool:
-    """The Luhn check RPPS and FINESS numbers end with."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        digit = int(char) * (2 if index % 2 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return total % 10 == 0
-
-
-def ins_ok(value: str) -> bool:
-    """A 15-character INS matricule whose 2-digit key is 97 - (number mod 97), Corsica 2A→19, 2B→18."""
-    if len(value) != 15 or not value[13:].isdigit():
-        return False
-    body = (
-        value[:13].upper().replace("2A", "19", 1).replace("2B", "18", 1) if value[5:7] in ("2A", "2B") else value[:13]
-    )
-    return body.isdigit() and 97 - int(body) % 97 == int(value[13:])
 
 
 def has_coding(concept: Any, system: str, codes: frozenset[str] | str) -> bool:
@@ -136,35 +123,25 @@ class _Rules:
         if not pairs:
             self.fail("identifier", f"identifiant {system or ''} exigé (idempotence)".replace("  ", " "), "required")
         for found_system, value in pairs:
-            if found_system in (
-                CASE_ID,
-                IMAGE_ID,
-                CONSENT_ID,
-                TREATMENT_ID,
-                FORM_ID,
-                MESSAGE_ID,
-            ) and not _UUID.match(value):
+            if found_system in C.UUID_SYSTEMS and not _UUID.match(value):
                 self.fail("identifier", f"« {value} » doit être un UUID en minuscules", "value")
-            elif found_system == INS and not ins_ok(value):
+            elif found_system in (INS, INS_TEST) and not ins_is_valid(value):
                 self.fail("identifier", f"INS « {value} » : matricule ou clé de contrôle invalide", "value")
-            elif found_system == RPPS and not (
-                len(value) == 12 and value.isdigit() and value[0] == "8" and luhn_ok(value[1:])
-            ):
+            elif found_system == RPPS and not idnps_is_valid(value):
                 self.fail(
                     "identifier",
                     f"« {value} » doit être 8 suivi d'un RPPS valide (11 chiffres, clé de Luhn)",
                     "value",
                 )
-            elif found_system == FINESS and not _finess_ok(value):
+            elif found_system == FINESS and not finess_is_valid(value):
                 self.fail("identifier", f"FINESS « {value} » invalide (9 caractères, clé de Luhn)", "value")
+            elif found_system == C.FINESS_SYSTEM and not idnst_is_valid(value):
+                self.fail("identifier", f"« {value} » doit être 1 suivi d'un FINESS valide", "value")
 
-
-def _finess_ok(value: str) -> bool:
-    if len(value) != 9:
-        return False
-    if value[:2] in ("2A", "2B"):  # Corsica: the key is not a plain Luhn over digits.
-        return value[2:].isdigit()
-    return value.isdigit() and luhn_ok(value)
+    def fr_core(self, national: bool) -> None:
+        """FR Core's profile rules (sync/frcore.py) for Patient, Practitioner, Organization, PractitionerRole."""
+        for path, message in frcore.check(self.resource, national=national):
+            self.fail(path, message, "structure" if path == "meta.profile" else "business-rule")
 
 
 def _identifiers(resource: dict[str, Any]) -> list[tuple[str, str]]:
@@ -173,13 +150,15 @@ def _identifiers(resource: dict[str, Any]) -> list[tuple[str, str]]:
     return [(i.get("system", ""), i.get("value", "")) for i in items if isinstance(i, dict)]
 
 
-def check_contract(resource: dict[str, Any], where: str, resolve: Resolver) -> list[Issue]:
-    """Issues of a requester's resource against expertise-api.md §3–§4 (empty when it conforms)."""
+def check_contract(resource: dict[str, Any], where: str, resolve: Resolver, *, national: bool = False) -> list[Issue]:
+    """Issues of a requester's resource against expertise-api.md §2–§4 and FR Core (empty when it
+    conforms). ``national``: play a real platform, which refuses test INS."""
     rules = _Rules(resource, where, resolve)
     if rules.rtype not in ACCEPTED_TYPES:
         rules.fail("resourceType", "type de ressource non accepté dans un envoi de demande", "not-supported")
         return rules.issues
     rules.identified()
+    rules.fr_core(national)
     specific = _RULES_BY_TYPE.get(rules.rtype)
     if specific is not None:
         specific(rules)
@@ -191,14 +170,14 @@ def _service_request(rules: _Rules) -> None:
     rules.equals("status", "active")
     rules.equals("intent", "order")
     rules.present("authoredOn")
-    rules.coded("category", "urn:teleavis:act", "teleexpertise")
-    rules.coded("code", "urn:teleavis:specialty", SPECIALTIES)
+    rules.coded("category", C.ACT_SYSTEM, C.ACT_TELEEXPERTISE)
+    rules.coded("code", C.SPECIALTY_SYSTEM, SPECIALTIES)
     if not (sr.get("code") or {}).get("text"):
         rules.fail("code.text", "la spécialité en clair est exigée", "required")
     if sr.get("priority") not in ("routine", "urgent"):
         rules.fail("priority", "doit valoir « routine » ou « urgent »", "value")
     rules.refers("subject", "Patient")
-    rules.refers("requester", "Practitioner")
+    rules.refers("requester", "PractitionerRole")  # the requester at the requesting site (§2)
     reasons = sr.get("reasonCode") or [{}]
     if not (isinstance(reasons[0], dict) and reasons[0].get("text")):
         rules.fail("reasonCode[0].text", "la question posée à l'expert est exigée", "required")
@@ -213,7 +192,7 @@ def _task(rules: _Rules) -> None:
     rules.equals("intent", "order")
     if rules.resource.get("priority") not in ("routine", "urgent"):
         rules.fail("priority", "doit valoir « routine » ou « urgent »", "value")
-    rules.coded("code", "http://hl7.org/fhir/CodeSystem/task-code", "fulfill")
+    rules.coded("code", C.TASK_CODE_SYSTEM, C.TASK_FULFILL)
     rules.refers("focus", "ServiceRequest")
     rules.refers("for", "Patient")
     rules.refers("requester", "Practitioner")
@@ -224,8 +203,8 @@ def _task(rules: _Rules) -> None:
 def _media(rules: _Rules) -> None:
     media = rules.resource
     rules.equals("status", "completed")
-    rules.coded("type", "http://terminology.hl7.org/CodeSystem/media-type", "image")
-    rules.coded("modality", "http://dicom.nema.org/resources/ontology/DCM", frozenset({"XC", "OP"}))
+    rules.coded("type", C.MEDIA_TYPE_SYSTEM, C.MEDIA_IMAGE)
+    rules.coded("modality", C.DICOM, C.MODALITIES)
     rules.refers("subject", "Patient")
     rules.refers("basedOn", "ServiceRequest")
     rules.present("createdDateTime")
@@ -241,8 +220,8 @@ def _media(rules: _Rules) -> None:
 
 def _consent(rules: _Rules) -> None:
     rules.equals("status", "active")
-    rules.coded("scope", "http://terminology.hl7.org/CodeSystem/consentscope", "treatment")
-    rules.coded("category", "http://loinc.org", "59284-0")
+    rules.coded("scope", C.CONSENT_SCOPE_SYSTEM, C.CONSENT_SCOPE)
+    rules.coded("category", C.LOINC, C.CONSENT_CATEGORY)
     rules.refers("patient", "Patient")
     rules.present("dateTime")
     rules.refers(
@@ -250,7 +229,7 @@ def _consent(rules: _Rules) -> None:
         frozenset({"Practitioner", "PractitionerRole", "Patient", "RelatedPerson", "Organization"}),
     )
     rules.refers("organization", "Organization")
-    rules.coded("policyRule", "http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN")
+    rules.coded("policyRule", C.ACT_CODE_SYSTEM, C.CONSENT_POLICY)
 
 
 def _medication_statement(rules: _Rules) -> None:
@@ -282,7 +261,13 @@ def _communication(rules: _Rules) -> None:
                 rules.fail(f"payload[{index}].contentReference", "doit désigner une Media", "value")
 
 
+def _practitioner_role(rules: _Rules) -> None:
+    rules.refers("practitioner", "Practitioner")
+    rules.refers("organization", "Organization")
+
+
 _RULES_BY_TYPE: dict[str, Callable[[_Rules], None]] = {
+    "PractitionerRole": _practitioner_role,
     "ServiceRequest": _service_request,
     "Task": _task,
     "Media": _media,

@@ -19,7 +19,7 @@ import threading
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sync.sandbox.contract import CASE_ID, RPPS
+from sync.sandbox.contract import CASE_ID, INS, RPPS
 from sync.sandbox.letter import AnswerLetter, render_letter
 from sync.sandbox.phrases import ANSWERS, EXPERTS, QUESTIONS, SPECIALTY_LABELS, Answer, Expert
 from sync.sandbox.shapes import AnswerShape, AttachmentBytes, asks_question, picture, presented_form
@@ -37,6 +37,22 @@ def _ref_id(reference: Any, rtype: str) -> str | None:
     text = reference.get("reference", "") if isinstance(reference, dict) else ""
     kind, _, rid = text.partition("/")
     return rid.split("/")[0] if kind == rtype and rid else None
+
+
+REAL_INS_REFUSAL = (
+    "Mode formation : ce dossier identifie le patient par un INS réel. La formation se fait uniquement "
+    "avec des patients fictifs (INS de test) ; ne saisissez jamais l'identité d'un vrai patient ici."
+)
+
+
+def _ins_typed(patient: dict[str, Any], system: str) -> bool:
+    """An identifier under the INS OID is an INS when typed INS-NIR (the billing NIR shares the OID)."""
+    for ident in patient.get("identifier") or []:
+        if isinstance(ident, dict) and ident.get("system") == system:
+            codings = (ident.get("type") or {}).get("coding") or []
+            if any(c.get("code") == "INS-NIR" for c in codings if isinstance(c, dict)):
+                return True
+    return False
 
 
 def _person_name(resource: dict[str, Any] | None) -> str:
@@ -58,6 +74,7 @@ class SimulatedExpert:
         question_rate: float = 0.0,
         seed: int | None = None,
         tick_s: float = 0.2,
+        training: bool = True,
     ) -> None:
         self.store, self.answer_after_s, self.question_rate, self.seed = (
             store,
@@ -71,6 +88,9 @@ class SimulatedExpert:
         self.shapes: dict[str, AnswerShape] = {}
         #: The platform's base URL, for absolute attachment URLs (set by the server once bound).
         self.base_url = "http://127.0.0.1/fhir"
+        # The training sandbox's experts refuse a patient identified by a real INS: training is done
+        # with fictitious patients (test INS), never with a real person's identity.
+        self.training = training
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._pass_lock = threading.Lock()
@@ -159,7 +179,10 @@ class SimulatedExpert:
             if task is None:
                 return False
             status = task["status"]
-            if status == "requested":
+            if status == "requested" and self.training and self._real_ins(task):
+                task["statusReason"] = {"text": REAL_INS_REFUSAL}
+                self._move(task, "rejected", "Refusée : patient réel en formation")
+            elif status == "requested":
                 self._move(task, "received", "Reçue par la plateforme")
             elif status == "received" and self._due(task, self.answer_after_s / 3, ignore_delays):
                 expert = self._expert_for(task)
@@ -201,6 +224,12 @@ class SimulatedExpert:
         return self.store.create(resource) if create else self.store.update(resource)
 
     # -- reading the case ---------------------------------------------------------------------------
+
+    def _real_ins(self, task: dict[str, Any]) -> bool:
+        """Whether the case's patient is identified by a real INS (not a test patient's)."""
+        patient_id = _ref_id(task.get("for"), "Patient")
+        patient = self.store.read("Patient", patient_id) if patient_id else None
+        return _ins_typed(patient or {}, INS)
 
     def _service_request(self, task: dict[str, Any]) -> dict[str, Any]:
         sr_id = _ref_id(task.get("focus"), "ServiceRequest")

@@ -220,6 +220,7 @@ class SandboxServer:
         oauth_clients: dict[str, str] | None = None,
         oauth_users: dict[str, str] | None = None,
         key: DataKey | None = None,
+        national: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.host, self._port, self.key = host, port, key
@@ -233,6 +234,7 @@ class SandboxServer:
             "retry_after_s": retry_after_s,
             "check_magic": check_magic,
             "seed": seed,
+            "national": national,
         }
         self._store: Store | None = None
         self._expert: SimulatedExpert | None = None
@@ -247,7 +249,8 @@ class SandboxServer:
         if self._httpd is not None:
             raise RuntimeError("sandbox already started")
         self._store = Store(self.data_dir if self.key is not None else None, self.key)
-        self._expert = SimulatedExpert(self._store, self.answer_after_s, self.question_rate, self.seed)
+        self._expert = SimulatedExpert(self._store, self.answer_after_s, self.question_rate, self.seed,
+                                       training=not self._platform_options["national"])
         self._platform = Platform(self._store, self.auth, self._expert.wake, **self._platform_options)
         try:
             self._httpd = _HTTPServer((self.host, self._port), self._platform, is_loopback(self.host))

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sync.sandbox.contract import IDENTIFIER_SYSTEM, INS, check_contract, contained_type
+from sync.sandbox.contract import IDENTIFIER_SYSTEM, INS, INS_TEST, check_contract, contained_type
 from sync.sandbox.errors import FhirError, Issue
 from sync.sandbox.storage import Store, identifiers_of, new_id
 from sync.sandbox.validation import validate_resource
@@ -153,7 +153,8 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
                     "value",
                 )
             )
-        wanted = IDENTIFIER_SYSTEM.get(rtype) or (INS if any(s == INS for s, _ in pairs) else None)
+        ins = next((s for s, _ in pairs if s in (INS, INS_TEST)), None)
+        wanted = IDENTIFIER_SYSTEM.get(rtype) or ins
         if wanted and system != wanted:
             issues.append(
                 Issue(
@@ -172,6 +173,9 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
             )
         seen_conditions.add((rtype, system, value))
         body = {key: item for key, item in resource.items() if key not in ("id", "meta")}
+        profiles = (resource.get("meta") or {}).get("profile") if isinstance(resource.get("meta"), dict) else None
+        if profiles:  # the profiles the resource claims are checked and kept; the rest of meta is the server's
+            body["meta"] = {"profile": profiles}
         entries.append(_Entry(index, full_url if isinstance(full_url, str) else "", body, system, value))
     uuids = {u.lower() for u in (m.group(1) for m in map(_FULL_URL.match, seen_urls) if m)}
     for entry in entries:
@@ -192,8 +196,9 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
 class CaseTransaction:
     """One transaction Bundle being checked and applied to a store."""
 
-    def __init__(self, store: Store, bundle: Any) -> None:
+    def __init__(self, store: Store, bundle: Any, *, national: bool = False) -> None:
         self.store = store
+        self.national = national
         self.entries = _parse_entries(bundle)
         # Model validation needs no lock; its issues are reported with the contract's, in one answer.
         self.invalid: list[Issue] = []
@@ -244,7 +249,7 @@ class CaseTransaction:
         issues: list[Issue] = list(self.invalid)
         for entry in self.entries:
             if entry.valid:  # The contract's rules assume a structurally valid resource.
-                issues += check_contract(entry.resource, entry.where, self.resolve)
+                issues += check_contract(entry.resource, entry.where, self.resolve, national=self.national)
             for path, reference in references_in(entry.resource):
                 if reference.startswith("#"):  # a local reference: to a resource contained in this one
                     if contained_type(entry.resource, reference) is None:
@@ -263,6 +268,7 @@ class CaseTransaction:
                 issues += self._check_media_content(entry)
         if all(entry.valid for entry in self.entries):
             issues += self._check_case()
+            issues += self._check_requester()
             issues += self._check_replies()
         return issues
 
@@ -336,6 +342,24 @@ class CaseTransaction:
                         "business-rule",
                     )
                 )
+        return issues
+
+    def _check_requester(self) -> list[Issue]:
+        """The ServiceRequest's PractitionerRole is the Task's requester at the requesting site."""
+        issues: list[Issue] = []
+        tasks = {self._canonical((e.resource.get("focus") or {}).get("reference")):
+                 self._canonical((e.resource.get("requester") or {}).get("reference"))
+                 for e in self.entries if e.rtype == "Task"}
+        for sr in (e for e in self.entries if e.rtype == "ServiceRequest"):
+            ref = (sr.resource.get("requester") or {}).get("reference")
+            role = self._target(ref) if isinstance(ref, str) else None
+            if role is None or role.get("resourceType") != "PractitionerRole":
+                continue  # already reported by the contract's reference rules
+            who = self._canonical((role.get("practitioner") or {}).get("reference"))
+            task_requester = tasks.get(f"ServiceRequest/{sr.rid}")
+            if task_requester is not None and who != task_requester:
+                issues.append(Issue("ServiceRequest.requester: le PractitionerRole doit être celui du demandeur "
+                                    "de la Task (Task.requester)", f"{sr.where}.requester", "business-rule"))
         return issues
 
     def _check_replies(self) -> list[Issue]:

@@ -14,106 +14,11 @@ from typing import Any
 
 import pydantic
 
+from sync import codes as C
 from sync.sandbox.errors import Issue
 
-# Required bindings on the elements the contract uses; value sets from the R4 specification.
-#: FHIR's EventStatus, the binding of Media.status and Communication.status.
-_EVENT_STATUS = frozenset(
-    {"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed", "entered-in-error", "unknown"}
-)
-
-REQUIRED_CODES: dict[str, dict[str, frozenset[str]]] = {
-    "ServiceRequest": {
-        "status": frozenset({"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"}),
-        "intent": frozenset(
-            {
-                "proposal",
-                "plan",
-                "directive",
-                "order",
-                "original-order",
-                "reflex-order",
-                "filler-order",
-                "instance-order",
-                "option",
-            }
-        ),
-        "priority": frozenset({"routine", "urgent", "asap", "stat"}),
-    },
-    "Task": {
-        "status": frozenset(
-            {
-                "draft",
-                "requested",
-                "received",
-                "accepted",
-                "rejected",
-                "ready",
-                "cancelled",
-                "in-progress",
-                "on-hold",
-                "failed",
-                "completed",
-                "entered-in-error",
-            }
-        ),
-        "intent": frozenset(
-            {
-                "unknown",
-                "proposal",
-                "plan",
-                "order",
-                "original-order",
-                "reflex-order",
-                "filler-order",
-                "instance-order",
-                "option",
-            }
-        ),
-        "priority": frozenset({"routine", "urgent", "asap", "stat"}),
-    },
-    "Media": {"status": _EVENT_STATUS},
-    "Consent": {"status": frozenset({"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"})},
-    "MedicationStatement": {
-        "status": frozenset(
-            {
-                "active",
-                "completed",
-                "entered-in-error",
-                "intended",
-                "stopped",
-                "on-hold",
-                "unknown",
-                "not-taken",
-            }
-        )
-    },
-    "QuestionnaireResponse": {
-        "status": frozenset({"in-progress", "completed", "amended", "entered-in-error", "stopped"})
-    },
-    "Communication": {
-        "status": _EVENT_STATUS,
-        "priority": frozenset({"routine", "urgent", "asap", "stat"}),
-    },
-    "DiagnosticReport": {
-        "status": frozenset(
-            {
-                "registered",
-                "partial",
-                "preliminary",
-                "final",
-                "amended",
-                "corrected",
-                "appended",
-                "cancelled",
-                "entered-in-error",
-                "unknown",
-            }
-        )
-    },
-    "Patient": {"gender": frozenset({"male", "female", "other", "unknown"})},
-    "Practitioner": {"gender": frozenset({"male", "female", "other", "unknown"})},
-}
+# Required bindings on the elements the contract uses: one table with the mapping's (sync/codes.py).
+REQUIRED_CODES = C.REQUIRED_CODES
 
 _model_lock = threading.Lock()
 _models: dict[str, Callable[[dict[str, Any]], object]] = {}

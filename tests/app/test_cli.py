@@ -36,6 +36,23 @@ def test_init_is_idempotent_and_checks_the_luhn_keys(tmp_path: Path, capsys: pyt
     assert refused.code == 1 and "FINESS" in refused.err
 
 
+def test_a_corsican_site_can_run_init(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17.2: Corsica's FINESS numbers begin with 2A or 2B; init took none of them."""
+    for finess in ("2A0000019", "2b0000027"):
+        corsica = write_json(tmp_path / "corse.json", {**SITE, "organization": {"finess": finess, "name": "CH"}})
+        done = run_inprocess(capsys, "init", "--site", str(corsica))
+        assert done.code == 0, done.err
+    from app.site import load_requester
+    from app.store import Store
+
+    with Store.open() as store:
+        requester = load_requester(store.settings)
+        assert requester is not None and requester.finess == "2B0000027"
+    bad = write_json(tmp_path / "bad.json", {**SITE, "organization": {"finess": "2C0000019", "name": "CH"}})
+    refused = run_inprocess(capsys, "init", "--site", str(bad))
+    assert refused.code == 1 and "Corse" in refused.err
+
+
 def test_the_cli_example_imports_and_reads_back(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                 site: Path) -> None:
     case_file = example_case(tmp_path / "ex", complete_form=False)

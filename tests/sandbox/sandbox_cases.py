@@ -46,6 +46,8 @@ class CaseBundle:
     image_ids: list[str] = field(default_factory=list)
     question: str = QUESTION
     specialty: str = "dermatology"
+    #: A fictitious test patient's INS (what training takes); the real INS OID is 1.2.250.1.213.1.4.8.
+    ins_system: str = "urn:oid:1.2.250.1.213.1.4.10"
 
     def __post_init__(self) -> None:
         self.image_ids = [str(uuid.uuid4()) for _ in self.images]
@@ -56,6 +58,7 @@ class CaseBundle:
             for name in (
                 "patient",
                 "practitioner",
+                "role",
                 "organization",
                 "sr",
                 "task",
@@ -81,22 +84,81 @@ class CaseBundle:
 
     def bundle(self) -> dict[str, Any]:
         u = self.urls
+        fr = "https://hl7.fr/ig/fhir/core"
+        cs = f"{fr}/CodeSystem/fr-core-cs-v2-0203"
+        test = self.ins_system.endswith(".10")
         patient = {
             "resourceType": "Patient",
-            "identifier": [{"system": "urn:oid:1.2.250.1.213.1.4.8", "value": "150028512345615"}],
-            "name": [{"family": "MARTIN", "given": ["Paul"]}],
+            "meta": {"profile": [f"{fr}/StructureDefinition/fr-core-patient-ins"]},
+            "extension": [
+                {
+                    "url": f"{fr}/StructureDefinition/fr-core-identity-reliability",
+                    "extension": [
+                        {
+                            "url": "identityStatus",
+                            "valueCoding": {"system": f"{fr}/CodeSystem/fr-core-cs-identity-status", "code": "QUAL"},
+                        },
+                        {
+                            "url": "validationMode",
+                            "valueCoding": {"system": f"{fr}/CodeSystem/fr-core-cs-mode-validation-identity",
+                                            "code": "CN"},
+                        },
+                        {"url": "validationDate", "valueDate": "2026-11-20"},
+                    ],
+                }
+            ],
+            "identifier": [
+                {
+                    "use": "official",
+                    "type": {"coding": [{"system": cs, "code": "INS-NIR-TEST" if test else "INS-NIR"}]},
+                    "system": self.ins_system,
+                    "value": "150028512345615",
+                }
+            ],
+            "name": [
+                {
+                    "use": "official",
+                    "family": "MARTIN",
+                    "given": ["Paul"],
+                    "extension": [
+                        {"url": f"{fr}/StructureDefinition/fr-core-patient-birth-list-given-name",
+                         "valueString": "Paul Marie"}
+                    ],
+                }
+            ],
             "gender": "male",
             "birthDate": "1950-02-03",
         }
         practitioner = {
             "resourceType": "Practitioner",
-            "identifier": [{"system": "urn:oid:1.2.250.1.71.4.2.1", "value": "810101010105"}],
+            "meta": {"profile": [f"{fr}/StructureDefinition/fr-core-practitioner"]},
+            "identifier": [
+                {"type": {"coding": [{"system": cs, "code": "IDNPS"}]}, "system": "urn:oid:1.2.250.1.71.4.2.1",
+                 "value": "810101010105"},
+                {"type": {"coding": [{"system": cs, "code": "RPPS"}]}, "system": "https://rpps.esante.gouv.fr",
+                 "value": "10101010105"},
+            ],
             "name": [{"family": "DURAND", "given": ["Anne"], "prefix": ["Dr"]}],
         }
         organization = {
             "resourceType": "Organization",
-            "identifier": [{"system": "urn:oid:1.2.250.1.71.4.2.2", "value": "750000010"}],
+            "meta": {"profile": [f"{fr}/StructureDefinition/fr-core-organization"]},
+            "identifier": [
+                {"type": {"coding": [{"system": cs, "code": "FINEG"}]}, "system": "https://finess.esante.gouv.fr",
+                 "value": "750000010"},
+                {"type": {"coding": [{"system": cs, "code": "IDNST"}]}, "system": "urn:oid:1.2.250.1.71.4.2.2",
+                 "value": "1750000010"},
+            ],
             "name": "Centre de santé de Saint-Martin",
+        }
+        role = {
+            "resourceType": "PractitionerRole",
+            "meta": {"profile": [f"{fr}/StructureDefinition/fr-core-practitioner-role"]},
+            "identifier": [{"system": "urn:teleavis:practitioner-role-id", "value": "10101010105-750000010"}],
+            "practitioner": {"reference": u["practitioner"]},
+            "organization": {"reference": u["organization"]},
+            "code": [{"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/"
+                                            "TRE-G15-ProfessionSante", "code": "10"}]}],
         }
         consent = {
             "resourceType": "Consent",
@@ -168,7 +230,7 @@ class CaseBundle:
                 "text": "Dermatologie",
             },
             "subject": {"reference": u["patient"]},
-            "requester": {"reference": u["practitioner"]},
+            "requester": {"reference": u["role"]},
             "reasonCode": [{"text": self.question}],
             "note": [{"text": "Apparue il y a 6 mois, saigne au contact."}],
             "supportingInfo": [{"reference": url} for url in self.media_urls]
@@ -187,9 +249,10 @@ class CaseBundle:
             "authoredOn": "2026-11-20T09:10:00+01:00",
         }
         entries = [
-            self.entry("patient", patient, "urn:oid:1.2.250.1.213.1.4.8", "150028512345615"),
+            self.entry("patient", patient, self.ins_system, "150028512345615"),
             self.entry("practitioner", practitioner, "urn:oid:1.2.250.1.71.4.2.1", "810101010105"),
-            self.entry("organization", organization, "urn:oid:1.2.250.1.71.4.2.2", "750000010"),
+            self.entry("organization", organization, "https://finess.esante.gouv.fr", "750000010"),
+            self.entry("role", role, "urn:teleavis:practitioner-role-id", "10101010105-750000010"),
             self.entry("sr", service_request, "urn:teleavis:case-id", self.case_id),
             self.entry("task", task, "urn:teleavis:case-id", self.case_id),
             self.entry("consent", consent, "urn:teleavis:consent-id", self.consent_id),

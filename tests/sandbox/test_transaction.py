@@ -37,7 +37,7 @@ def test_valid_case_creates_every_resource_with_references_resolved(sandbox: San
     answer = response.json()
     assert answer["type"] == "transaction-response"
     statuses = [e["response"]["status"] for e in answer["entry"]]
-    assert statuses == ["201 Created"] * 10
+    assert statuses == ["201 Created"] * 11
     locations = {e["response"]["location"].split("/")[0]: e["response"]["location"] for e in answer["entry"]}
     assert locations["Task"].endswith("/_history/1")
     assert all(e["response"]["etag"] == 'W/"1"' for e in answer["entry"])
@@ -64,7 +64,7 @@ def test_same_case_sent_again_creates_nothing(sandbox: SandboxServer) -> None:
     # A retry carries fresh fullUrls but the same identifiers.
     second = post_bundle(sandbox.base_url, case.bundle())
     assert second.status_code == 200, second.text
-    assert [e["response"]["status"] for e in second.json()["entry"]] == ["200 OK"] * 9
+    assert [e["response"]["status"] for e in second.json()["entry"]] == ["200 OK"] * 10
     assert [e["response"]["location"] for e in second.json()["entry"]] == [
         e["response"]["location"] for e in first.json()["entry"]
     ]
@@ -97,8 +97,8 @@ def test_invalid_resource_is_refused_naming_the_element(sandbox: SandboxServer) 
     assert "ServiceRequest.authoredOn" in diagnostics
     assert "Task.intent" in diagnostics
     expressions = [x for i in issues for x in i.get("expression", [])]
-    assert "Bundle.entry[3].resource.authoredOn" in expressions
-    assert "Bundle.entry[4].resource.intent" in expressions
+    assert "Bundle.entry[4].resource.authoredOn" in expressions
+    assert "Bundle.entry[5].resource.intent" in expressions
     _nothing_created(sandbox)
 
 
@@ -197,7 +197,7 @@ def test_invalid_ins_key_or_condition_not_matching_the_resource_is_refused(sandb
     bundle = new_case(sandbox.base_url).bundle()
     patient = _entry(bundle, "Patient")
     patient["resource"]["identifier"][0]["value"] = "150028512345614"
-    patient["request"]["ifNoneExist"] = "identifier=urn:oid:1.2.250.1.213.1.4.8|150028512345614"
+    patient["request"]["ifNoneExist"] = "identifier=urn:oid:1.2.250.1.213.1.4.10|150028512345614"
     diagnostics = " | ".join(i["diagnostics"] for i in _refused(post_bundle(sandbox.base_url, bundle)))
     assert "Patient.identifier: INS « 150028512345614 »" in diagnostics
 
@@ -205,7 +205,7 @@ def test_invalid_ins_key_or_condition_not_matching_the_resource_is_refused(sandb
     task = _entry(bundle, "Task")
     task["request"]["ifNoneExist"] = "identifier=urn:teleavis:case-id|" + "0" * 8 + "-0000-4000-8000-" + "0" * 12
     issues = _refused(post_bundle(sandbox.base_url, bundle))
-    assert issues[0]["expression"] == ["Bundle.entry[4].request.ifNoneExist"]
+    assert issues[0]["expression"] == ["Bundle.entry[5].request.ifNoneExist"]
 
 
 def test_non_json_and_non_transaction_bodies_are_refused(sandbox: SandboxServer) -> None:

@@ -91,9 +91,12 @@ def test_a_refused_case_waits_for_the_user_and_the_others_go(store: Store, sandb
     good1 = make_case(store, seed=1)
     bad = make_case(store, seed=2, queue=False)
     case = store.get_case(bad)
-    case.patient.ins = "150028512345600"  # wrong control key: the platform refuses with a 400
-    case.patient.identity_status = "qualified"  # (only a qualified identity's INS is sent)
+    # A qualified identity's INS goes, as a test patient's in training mode, to a platform that turns out
+    # to be a real one: it refuses the case with a 400 naming the INS.
+    case.patient.identity_status = "qualified"
     store.update_case(case)
+    store.settings.set("training", "on")
+    sandbox.platform.national = True
     store.queue(bad)
     good2 = make_case(store, seed=3)
     summary = Engine(store, client, case_budget_s=10.0).run_once()

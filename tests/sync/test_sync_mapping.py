@@ -28,7 +28,7 @@ def test_bundle_holds_every_resource_conditionally(store: Store, specialty: str)
     bundle = prepared.bundle
     assert bundle["type"] == "transaction"
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
-    for kind in ("Patient", "Practitioner", "Organization", "ServiceRequest", "Task", "Consent",
+    for kind in ("Patient", "Practitioner", "Organization", "PractitionerRole", "ServiceRequest", "Task", "Consent",
                  "QuestionnaireResponse", "MedicationStatement"):
         assert kinds.count(kind) == 1, kind
     assert kinds.count("Media") == len(case.images)
@@ -58,7 +58,11 @@ def test_references_point_inside_the_bundle(store: Store) -> None:
     task = _by_type(bundle, "Task")[0]["resource"]
     assert task["focus"]["reference"] == urls["ServiceRequest"]
     assert task["for"]["reference"] == sr["subject"]["reference"] == urls["Patient"]
-    assert sr["requester"]["reference"] == urls["Practitioner"]
+    assert sr["requester"]["reference"] == urls["PractitionerRole"]
+    assert task["requester"]["reference"] == urls["Practitioner"]
+    role = _by_type(bundle, "PractitionerRole")[0]["resource"]
+    assert role["practitioner"]["reference"] == urls["Practitioner"]
+    assert role["organization"]["reference"] == urls["Organization"]
     supporting = {s["reference"] for s in sr["supportingInfo"]}
     expected = {e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] in
                 ("Media", "MedicationStatement", "Consent", "QuestionnaireResponse")}
@@ -87,7 +91,7 @@ def test_the_nurse_who_recorded_the_consent_performs_it_and_authors_the_form(sto
         assert resource["contained"] == [{"resourceType": "Practitioner", "id": "recorder",
                                           "name": [{"text": "Inf. Durand"}]}]
         validate_resource(resource)
-    assert _by_type(bundle, "ServiceRequest")[0]["resource"]["requester"]["reference"] == urls["Practitioner"]
+    assert _by_type(bundle, "ServiceRequest")[0]["resource"]["requester"]["reference"] == urls["PractitionerRole"]
     assert _by_type(bundle, "Task")[0]["resource"]["requester"]["reference"] == urls["Practitioner"]
 
 
@@ -143,7 +147,7 @@ def test_requester_identifiers(store: Store) -> None:
     org = _by_type(bundle, "Organization")[0]
     patient = _by_type(bundle, "Patient")[0]
     assert prac["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.71.4.2.1|810101010105"
-    assert org["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.71.4.2.2|750000010"
+    assert org["request"]["ifNoneExist"] == "identifier=https://finess.esante.gouv.fr|750000010"
     # Provisional identity: the INS stays on the workstation, the local id identifies the patient.
     assert patient["request"]["ifNoneExist"] == f"identifier={REQUESTER.patient_id_system}|D-2291"
     assert "150028512345615" not in json.dumps(bundle)

@@ -1,0 +1,147 @@
+"""Every code and code system of the platform exchange, in one table.
+
+The mapping writes these and the sandbox platform checks them: both import this module, so they
+cannot drift apart. Three sources: the contract (expertise-api.md: Teleavis's business identifier
+systems and codes), FR Core (the French core profiles, package ``hl7.fhir.fr.core``: profiles,
+extensions, identifier types, identity-vigilance codes) with the ANS terminologies it binds, and the
+FHIR R4 value sets of required bindings that the R4 models leave unchecked.
+"""
+
+from __future__ import annotations
+
+from app.identifiers import (
+    FINESS_DIRECTORY,
+    FINESS_SYSTEM,
+    INS_SYSTEM,
+    INS_TEST_SYSTEM,
+    RPPS_DIRECTORY,
+    RPPS_SYSTEM,
+)
+from app.model import Specialty
+
+__all__ = [
+    "FINESS_DIRECTORY",
+    "FINESS_SYSTEM",
+    "INS_SYSTEM",
+    "INS_TEST_SYSTEM",
+    "RPPS_DIRECTORY",
+    "RPPS_SYSTEM",
+]
+
+# -- the contract's business identifiers (expertise-api.md §2) ---------------------------------------
+CASE_SYSTEM = "urn:teleavis:case-id"
+IMAGE_SYSTEM = "urn:teleavis:image-id"
+CONSENT_SYSTEM = "urn:teleavis:consent-id"
+TREATMENT_SYSTEM = "urn:teleavis:treatment-id"
+FORM_SYSTEM = "urn:teleavis:form-id"
+MESSAGE_SYSTEM = "urn:teleavis:message-id"
+#: The requester's PractitionerRole: ``<RPPS>-<FINESS>``, the same on every case of the site.
+ROLE_SYSTEM = "urn:teleavis:practitioner-role-id"
+#: Identifier systems whose values are lower-case UUIDs made on the workstation.
+UUID_SYSTEMS = frozenset({CASE_SYSTEM, IMAGE_SYSTEM, CONSENT_SYSTEM, TREATMENT_SYSTEM, FORM_SYSTEM,
+                          MESSAGE_SYSTEM})
+
+# -- the contract's codes ----------------------------------------------------------------------------------
+SPECIALTY_SYSTEM = "urn:teleavis:specialty"
+SPECIALTIES = frozenset(s.value for s in Specialty)
+ACT_SYSTEM = "urn:teleavis:act"
+ACT_TELEEXPERTISE = "teleexpertise"
+PRIORITIES = frozenset({"routine", "urgent"})
+TASK_CODE_SYSTEM = "http://hl7.org/fhir/CodeSystem/task-code"
+TASK_FULFILL = "fulfill"
+MEDIA_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/media-type"
+MEDIA_IMAGE = "image"
+DICOM = "http://dicom.nema.org/resources/ontology/DCM"
+#: XC photographs and dermoscopy, OP retinographs.
+MODALITIES = frozenset({"XC", "OP"})
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "application/dicom"})
+SNOMED = "http://snomed.info/sct"
+EYE_CODES = {"right": ("18944008", "Right eye"), "left": ("8966001", "Left eye")}
+LOINC = "http://loinc.org"
+CONSENT_CATEGORY = "59284-0"
+CONSENT_SCOPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/consentscope"
+CONSENT_SCOPE = "treatment"
+ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+CONSENT_POLICY = "OPTIN"
+V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
+
+# -- FR Core (https://hl7.fr/ig/fhir/core) --------------------------------------------------------------
+FR_CORE = "https://hl7.fr/ig/fhir/core"
+PROFILE_PATIENT = f"{FR_CORE}/StructureDefinition/fr-core-patient"
+PROFILE_PATIENT_INS = f"{FR_CORE}/StructureDefinition/fr-core-patient-ins"
+PROFILE_PRACTITIONER = f"{FR_CORE}/StructureDefinition/fr-core-practitioner"
+PROFILE_ORGANIZATION = f"{FR_CORE}/StructureDefinition/fr-core-organization"
+PROFILE_PRACTITIONER_ROLE = f"{FR_CORE}/StructureDefinition/fr-core-practitioner-role"
+#: The profile each requester resource declares (Patient: either, by whether the INS is sent).
+PROFILES = {
+    "Patient": frozenset({PROFILE_PATIENT, PROFILE_PATIENT_INS}),
+    "Practitioner": frozenset({PROFILE_PRACTITIONER}),
+    "Organization": frozenset({PROFILE_ORGANIZATION}),
+    "PractitionerRole": frozenset({PROFILE_PRACTITIONER_ROLE}),
+}
+EXT_IDENTITY_RELIABILITY = f"{FR_CORE}/StructureDefinition/fr-core-identity-reliability"
+EXT_BIRTH_LIST_GIVEN_NAME = f"{FR_CORE}/StructureDefinition/fr-core-patient-birth-list-given-name"
+#: FR Core's identifier types (v2-0203 extended for France).
+FR_V2_0203 = f"{FR_CORE}/CodeSystem/fr-core-cs-v2-0203"
+TYPE_INS_NIR = "INS-NIR"
+TYPE_INS_NIR_TEST = "INS-NIR-TEST"
+TYPE_IDNPS = "IDNPS"
+TYPE_RPPS = "RPPS"
+TYPE_IDNST = "IDNST"
+TYPE_FINESS = frozenset({"FINEG", "FINEJ"})
+TYPE_FINEG = "FINEG"
+#: HL7's type of the site's own patient identifier (FR Core slice ``PI``, use ``usual``).
+TYPE_PI = "PI"
+#: The INS slices of fr-core-patient-ins: system → identifier type.
+INS_SLICES = {INS_SYSTEM: TYPE_INS_NIR, INS_TEST_SYSTEM: TYPE_INS_NIR_TEST}
+#: The identity's confidence status (RNIV), FR Core's ``fr-core-cs-identity-status``.
+CS_IDENTITY_STATUS = f"{FR_CORE}/CodeSystem/fr-core-cs-identity-status"
+IDENTITY_STATUS_CODES = {"provisional": "PROV", "recovered": "RECUP", "validated": "VALI", "qualified": "QUAL"}
+#: The ID document checked (required binding ``fr-core-vs-mode-validation-identity``).
+CS_VALIDATION_MODE = f"{FR_CORE}/CodeSystem/fr-core-cs-mode-validation-identity"
+VALIDATION_MODES = frozenset({"AN", "CC", "CE", "CM", "CN", "CS", "LE", "PA", "PC", "TC", "DC", "AC", "IE"})
+#: Genders the INS profile admits (``fr-core-vs-patient-gender-INS``).
+INS_GENDERS = frozenset({"male", "female", "unknown"})
+
+# -- ANS terminologies FR Core binds for PractitionerRole --------------------------------------------
+TRE_G15 = "https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante"
+TRE_R38 = "https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale"
+#: Words of the site file's ``role`` → the profession (TRE-G15). A role in other words travels as text.
+PROFESSIONS = (("infirmi", ("60", "Infirmier")), ("médecin", ("10", "Médecin")), ("medecin", ("10", "Médecin")))
+#: Words of the role → the ordinal specialty (TRE-R38, the required binding of PractitionerRole.specialty).
+ROLE_SPECIALTIES = (("généraliste", ("SM54", "Médecine générale (SM)")),
+                    ("generaliste", ("SM54", "Médecine générale (SM)")))
+
+# -- FHIR R4 required bindings the R4 models do not check ---------------------------------------------
+EVENT_STATUS = frozenset({"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed",
+                          "entered-in-error", "unknown"})
+REQUEST_PRIORITY = frozenset({"routine", "urgent", "asap", "stat"})
+GENDERS = frozenset({"male", "female", "other", "unknown"})
+#: resourceType → element → the codes its required binding allows.
+REQUIRED_CODES: dict[str, dict[str, frozenset[str]]] = {
+    "Bundle": {"type": frozenset({"document", "message", "transaction", "transaction-response", "batch",
+                                  "batch-response", "history", "searchset", "collection"})},
+    "Patient": {"gender": GENDERS},
+    "Practitioner": {"gender": GENDERS},
+    "ServiceRequest": {
+        "status": frozenset({"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"}),
+        "intent": frozenset({"proposal", "plan", "directive", "order", "original-order", "reflex-order",
+                             "filler-order", "instance-order", "option"}),
+        "priority": REQUEST_PRIORITY},
+    "Task": {
+        "status": frozenset({"draft", "requested", "received", "accepted", "rejected", "ready", "cancelled",
+                             "in-progress", "on-hold", "failed", "completed", "entered-in-error"}),
+        "intent": frozenset({"unknown", "proposal", "plan", "order", "original-order", "reflex-order",
+                             "filler-order", "instance-order", "option"}),
+        "priority": REQUEST_PRIORITY},
+    "Media": {"status": EVENT_STATUS},
+    "Communication": {"status": EVENT_STATUS, "priority": REQUEST_PRIORITY},
+    "Consent": {"status": frozenset({"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"})},
+    "MedicationStatement": {"status": frozenset({"active", "completed", "entered-in-error", "intended", "stopped",
+                                                 "on-hold", "unknown", "not-taken"})},
+    "QuestionnaireResponse": {"status": frozenset({"in-progress", "completed", "amended", "entered-in-error",
+                                                   "stopped"})},
+    "DiagnosticReport": {"status": frozenset({"registered", "partial", "preliminary", "final", "amended",
+                                              "corrected", "appended", "cancelled", "entered-in-error",
+                                              "unknown"})},
+}

@@ -1,0 +1,279 @@
+"""FR Core's profile rules for the resources that identify people and places, as a strict national
+platform checks them.
+
+Written from FR Core's FSH sources (profiles ``fr-core-patient``, ``fr-core-patient-ins``,
+``fr-core-practitioner``, ``fr-core-organization``, ``fr-core-practitioner-role``, extension
+``fr-core-identity-reliability``, code systems ``fr-core-cs-v2-0203``, ``fr-core-cs-identity-status``,
+``fr-core-cs-mode-validation-identity``): the slices' fixed systems and types, their required
+elements, the required bindings, the INS profile's invariants, and the identity-vigilance rule
+(the INS only for a qualified identity). The sandbox platform answers a resource that breaks one with
+a 400; the mapping runs the same checks before anything leaves the workstation.
+
+One FR Core requirement is not checked: FR Core 2.2's INS profile asks for the birth place (INSEE
+code), which Teleavis does not collect; the contract (expertise-api.md §2) does not send it.
+
+Each problem is ``(element path, sentence)``, the sentence in French as the platform writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from app.identifiers import (
+    finess_is_valid,
+    idnps_is_valid,
+    idnst_is_valid,
+    ins_disagreements,
+    ins_is_valid,
+    rpps_is_valid,
+)
+from sync import codes as C
+
+Problem = tuple[str, str]
+
+
+def _codings(concept: Any) -> list[dict[str, Any]]:
+    if not isinstance(concept, dict):
+        return []
+    return [c for c in concept.get("coding") or [] if isinstance(c, dict)]
+
+
+def _has_code(concept: Any, system: str, codes: frozenset[str] | str) -> bool:
+    wanted = frozenset({codes}) if isinstance(codes, str) else codes
+    return any(c.get("system") == system and c.get("code") in wanted for c in _codings(concept))
+
+
+def _identifiers(resource: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    raw = resource.get("identifier")
+    return [(n, i) for n, i in enumerate(raw if isinstance(raw, list) else []) if isinstance(i, dict)]
+
+
+def _profile(resource: dict[str, Any], rtype: str, out: list[Problem]) -> set[str]:
+    """meta.profile must declare the resource's FR Core profile."""
+    declared = {p for p in (resource.get("meta") or {}).get("profile") or [] if isinstance(p, str)}
+    if not declared & C.PROFILES[rtype]:
+        out.append(("meta.profile", f"doit déclarer le profil FR Core {' ou '.join(sorted(C.PROFILES[rtype]))}"))
+    return declared
+
+
+def _sub(extension: dict[str, Any], url: str) -> list[dict[str, Any]]:
+    return [e for e in extension.get("extension") or [] if isinstance(e, dict) and e.get("url") == url]
+
+
+def identity_status(resource: dict[str, Any]) -> str | None:
+    """The identity-reliability extension's status code (``PROV``…), or None."""
+    for ext in resource.get("extension") or []:
+        if isinstance(ext, dict) and ext.get("url") == C.EXT_IDENTITY_RELIABILITY:
+            for status in _sub(ext, "identityStatus"):
+                coding = status.get("valueCoding") or {}
+                if coding.get("system") == C.CS_IDENTITY_STATUS:
+                    return str(coding.get("code"))
+    return None
+
+
+def _reliability(resource: dict[str, Any], out: list[Problem]) -> None:
+    """The identity-reliability extension: present once, its status from the required value set,
+    its validation mode from the required value set, its date a date."""
+    found = [(n, e) for n, e in enumerate(resource.get("extension") or [])
+             if isinstance(e, dict) and e.get("url") == C.EXT_IDENTITY_RELIABILITY]
+    if not found:
+        out.append(("extension", "l'extension fr-core-identity-reliability (statut de l'identité) est exigée"))
+        return
+    if len(found) > 1:
+        out.append(("extension", "une seule extension fr-core-identity-reliability est attendue"))
+    n, ext = found[0]
+    at = f"extension[{n}]"
+    if any(k.startswith("value") for k in ext):
+        out.append((at, "extension complexe : pas de value[x] à ce niveau"))
+    statuses = _sub(ext, "identityStatus")
+    if len(statuses) != 1:
+        out.append((f"{at}.extension", "identityStatus exigé, une fois (PROV, RECUP, VALI ou QUAL)"))
+    for status in statuses:
+        coding = status.get("valueCoding")
+        if not (isinstance(coding, dict) and coding.get("system") == C.CS_IDENTITY_STATUS
+                and coding.get("code") in C.IDENTITY_STATUS_CODES.values()):
+            out.append((f"{at}.extension:identityStatus.valueCoding",
+                        f"code de {C.CS_IDENTITY_STATUS} exigé (PROV, RECUP, VALI ou QUAL)"))
+    for mode in _sub(ext, "validationMode"):
+        coding = mode.get("valueCoding")
+        if not (isinstance(coding, dict) and coding.get("system") == C.CS_VALIDATION_MODE
+                and coding.get("code") in C.VALIDATION_MODES):
+            out.append((f"{at}.extension:validationMode.valueCoding",
+                        f"code de {C.CS_VALIDATION_MODE} exigé (pièce d'identité contrôlée : CN, PA, CS…)"))
+    for when in _sub(ext, "validationDate"):
+        if not isinstance(when.get("valueDate"), str):
+            out.append((f"{at}.extension:validationDate", "valueDate exigée"))
+
+
+def check_patient(resource: dict[str, Any], *, national: bool = False) -> list[Problem]:
+    """fr-core-patient / fr-core-patient-ins, and the INS of a qualified identity only.
+
+    ``national``: a real platform, which refuses the INS of fictitious test patients."""
+    out: list[Problem] = []
+    declared = _profile(resource, "Patient", out)
+    _reliability(resource, out)
+    status = identity_status(resource)
+    ins_profile = C.PROFILE_PATIENT_INS in declared
+    ins_found: list[tuple[str, str]] = []
+    for n, ident in _identifiers(resource):
+        at = f"identifier[{n}]"
+        system, value = ident.get("system"), ident.get("value")
+        type_ = ident.get("type")
+        if system in C.INS_SLICES:
+            kind = C.INS_SLICES[system]
+            if not _has_code(type_, C.FR_V2_0203, kind):
+                if _has_code(type_, C.V2_0203, "NH") and system == C.INS_SYSTEM:
+                    continue  # the billing NIR (slice NSS) shares the OID: not an INS
+                out.append((f"{at}.type", f"{system} porte un INS : type {C.FR_V2_0203}|{kind} exigé"))
+                continue
+            ins_found.append((str(system), str(value or "")))
+            if ident.get("use") != "official":
+                out.append((f"{at}.use", "l'INS se transmet avec use = official"))
+            if not isinstance(value, str) or not ins_is_valid(value):
+                out.append((f"{at}.value", f"INS « {value} » : matricule ou clé de contrôle invalide"))
+            if system == C.INS_TEST_SYSTEM and national:
+                out.append((f"{at}.system", "INS de test (patient fictif) refusé par une plateforme réelle"))
+        elif _has_code(type_, C.FR_V2_0203, frozenset({C.TYPE_INS_NIR, C.TYPE_INS_NIR_TEST})):
+            out.append((f"{at}.system", "un identifiant de type INS-NIR doit avoir le système de l'INS"))
+        elif _has_code(type_, C.V2_0203, C.TYPE_PI):
+            if ident.get("use") != "usual":
+                out.append((f"{at}.use", "l'identifiant local (PI) se transmet avec use = usual"))
+            if not system or not value:
+                out.append((at, "l'identifiant local (PI) exige system et value"))
+    if ins_found:
+        if status != "QUAL":
+            out.append(("identifier", "l'INS ne se transmet que pour une identité qualifiée (identityStatus = QUAL)"))
+        if not ins_profile:
+            out.append(("meta.profile", f"un patient transmis avec son INS déclare {C.PROFILE_PATIENT_INS}"))
+        gender, born = resource.get("gender"), resource.get("birthDate")
+        for system, value in ins_found:
+            wrong = ins_disagreements(value, str(gender or ""), str(born or ""))
+            if wrong:
+                what = " et ".join({"sex": "le sexe", "birth": "l'année et le mois de naissance"}[w] for w in wrong)
+                out.append(("identifier", f"l'INS {system} contredit {what} du patient"))
+    elif ins_profile:
+        out.append(("identifier", "fr-core-patient-ins sans INS : déclarez fr-core-patient"))
+    if ins_profile:
+        out.extend(_ins_profile(resource, status))
+    return out
+
+
+def _ins_profile(resource: dict[str, Any], status: str | None) -> list[Problem]:
+    """fr-core-patient-ins: gender and birthDate required, the official name with one given name and
+    the birth list of given names; invariants fr-core-1 and fr-core-2."""
+    out: list[Problem] = []
+    if resource.get("gender") not in C.INS_GENDERS:
+        out.append(("gender", "exigé par fr-core-patient-ins : male, female ou unknown"))
+    if not resource.get("birthDate"):
+        out.append(("birthDate", "exigée par fr-core-patient-ins"))
+    official = [(n, name) for n, name in enumerate(resource.get("name") or [])
+                if isinstance(name, dict) and name.get("use") == "official"]
+    if len(official) != 1:
+        out.append(("name", "fr-core-patient-ins exige un nom de naissance (use = official), un seul"))
+    for n, name in official:
+        if not name.get("family"):
+            out.append((f"name[{n}].family", "nom de naissance exigé"))
+        if len(name.get("given") or []) != 1:
+            out.append((f"name[{n}].given", "fr-core-patient-ins : le premier prénom seul"))
+        listed = [e for e in name.get("extension") or []
+                  if isinstance(e, dict) and e.get("url") == C.EXT_BIRTH_LIST_GIVEN_NAME]
+        if len(listed) != 1 or not isinstance(listed[0].get("valueString"), str):
+            out.append((f"name[{n}].extension", "la liste des prénoms de naissance "
+                                                "(fr-core-patient-birth-list-given-name) est exigée"))
+    if status == "VALI":  # fr-core-1 and fr-core-2, as FR Core writes them
+        official_ids = [i for _, i in _identifiers(resource) if i.get("use") == "official"]
+        if not any(i.get("system") in C.INS_SLICES for i in official_ids):
+            out.append(("identifier", "fr-core-1 : une identité VALI sur fr-core-patient-ins porte son INS"))
+        if len(official_ids) != 1:
+            out.append(("identifier", "fr-core-2 : une identité VALI n'a qu'un identifiant official"))
+    return out
+
+
+def check_practitioner(resource: dict[str, Any]) -> list[Problem]:
+    """fr-core-practitioner: idNatPs (IDNPS, ``8`` + RPPS) and rpps slices, agreeing."""
+    out: list[Problem] = []
+    _profile(resource, "Practitioner", out)
+    national: list[str] = []
+    rpps: list[str] = []
+    for n, ident in _identifiers(resource):
+        at, system, value = f"identifier[{n}]", ident.get("system"), str(ident.get("value") or "")
+        if system == C.RPPS_SYSTEM:
+            national.append(value)
+            if not _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_IDNPS):
+                out.append((f"{at}.type", f"type {C.FR_V2_0203}|{C.TYPE_IDNPS} exigé (slice idNatPs)"))
+            if not idnps_is_valid(value):
+                out.append((f"{at}.value",
+                            f"« {value} » doit être 8 suivi d'un RPPS valide (11 chiffres, clé de Luhn)"))
+        elif system == C.RPPS_DIRECTORY:
+            rpps.append(value)
+            if not _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_RPPS):
+                out.append((f"{at}.type", f"type {C.FR_V2_0203}|{C.TYPE_RPPS} exigé (slice rpps)"))
+            if not rpps_is_valid(value):
+                out.append((f"{at}.value", f"RPPS « {value} » invalide (11 chiffres, clé de Luhn)"))
+    if len(national) > 1:
+        out.append(("identifier", "un seul identifiant national (idNatPs)"))
+    if national and rpps and any("8" + r != national[0] for r in rpps):
+        out.append(("identifier", "l'identifiant national doit être 8 suivi du RPPS transmis"))
+    return out
+
+
+def check_organization(resource: dict[str, Any]) -> list[Problem]:
+    """fr-core-organization: every identifier has system and value; idNatSt is ``1`` + FINESS (type
+    IDNST), the FINESS slice carries a FINEG/FINEJ type; the two agree."""
+    out: list[Problem] = []
+    _profile(resource, "Organization", out)
+    national: list[str] = []
+    finess: list[str] = []
+    for n, ident in _identifiers(resource):
+        at, system, value = f"identifier[{n}]", ident.get("system"), str(ident.get("value") or "")
+        if not system or not value:
+            out.append((at, "system et value exigés par fr-core-organization"))
+            continue
+        if system == C.FINESS_SYSTEM:
+            national.append(value)
+            if not _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_IDNST):
+                out.append((f"{at}.type", f"type {C.FR_V2_0203}|{C.TYPE_IDNST} exigé (slice idNatSt)"))
+            if finess_is_valid(value):
+                out.append((f"{at}.value", "l'identifiant national de structure est 1 suivi du FINESS, "
+                                           "jamais le FINESS seul"))
+            elif not idnst_is_valid(value):
+                out.append((f"{at}.value", f"« {value} » doit être 1 suivi d'un FINESS valide"))
+        elif system == C.FINESS_DIRECTORY:
+            finess.append(value)
+            if not _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_FINESS):
+                out.append((f"{at}.type", f"type {C.FR_V2_0203}|FINEG (ou FINEJ) exigé (slice finess)"))
+            if not finess_is_valid(value):
+                out.append((f"{at}.value", f"FINESS « {value} » invalide (9 caractères, clé de Luhn)"))
+    if national and finess and any("1" + f != national[0] for f in finess):
+        out.append(("identifier", "l'identifiant national de structure doit être 1 suivi du FINESS transmis"))
+    return out
+
+
+def check_practitioner_role(resource: dict[str, Any]) -> list[Problem]:
+    """fr-core-practitioner-role: the specialty from TRE-R38 (required binding); profession codes
+    from TRE-G15 when coded."""
+    out: list[Problem] = []
+    _profile(resource, "PractitionerRole", out)
+    for n, specialty in enumerate(resource.get("specialty") or []):
+        for coding in _codings(specialty):
+            if coding.get("system") != C.TRE_R38:
+                out.append((f"specialty[{n}].coding", f"spécialité ordinale de {C.TRE_R38} exigée"))
+    return out
+
+
+_CHECKS: dict[str, Callable[[dict[str, Any]], list[Problem]]] = {
+    "Practitioner": check_practitioner,
+    "Organization": check_organization,
+    "PractitionerRole": check_practitioner_role,
+}
+
+
+def check(resource: dict[str, Any], *, national: bool = False) -> list[Problem]:
+    """The FR Core problems of a requester's Patient, Practitioner, Organization or PractitionerRole
+    (empty for other types and for a conforming resource)."""
+    rtype = resource.get("resourceType")
+    if rtype == "Patient":
+        return check_patient(resource, national=national)
+    rule = _CHECKS.get(str(rtype))
+    return rule(resource) if rule else []

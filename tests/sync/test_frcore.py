@@ -1,0 +1,348 @@
+"""FR Core conformance (issues 16.1–16.3, 17.2, 17.3): what the mapping builds, what the sandbox
+checks as a strict national platform would, test INS and training, one table of codes."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app import identifiers
+from app.model import Message, new_id
+from app.store import Store
+from sync import codes as C
+from sync.auth import StaticToken
+from sync.client import ClientConfig, PlatformClient
+from sync.engine import Engine
+from sync.mapping import MappingError, prepare_case, prepare_reply, validate_resource
+from sync.sandbox import SandboxServer
+from sync.sandbox.contract import check_contract
+from sync.sandbox.validation import validate_resource as sandbox_validate
+from tests.sync.sync_helpers import REQUESTER, make_case
+
+FIXTURES = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "identifiers.json").read_text())
+
+
+def _by_type(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def _resolver(bundle: dict[str, Any]) -> Any:
+    kinds = {e["fullUrl"]: e["resource"]["resourceType"] for e in bundle["entry"]}
+
+    def resolve(reference: str) -> str | None:
+        if reference in kinds:
+            return kinds[reference]
+        head, _, rid = reference.partition("/")
+        return head if rid else None  # a server reference (Task/…, ServiceRequest/…) in a reply
+    return resolve
+
+
+def platform_issues(bundle: dict[str, Any], *, national: bool = False) -> list[str]:
+    """What the sandbox platform says of each resource: R4 model, required codes, contract, FR Core."""
+    resolve = _resolver(bundle)
+    out = []
+    for n, entry in enumerate(bundle["entry"]):
+        where = f"Bundle.entry[{n}].resource"
+        out += [i.diagnostics for i in sandbox_validate(entry["resource"], where)]
+        out += [i.diagnostics for i in check_contract(entry["resource"], where, resolve, national=national)]
+    return out
+
+
+def _qualified(store: Store, specialty: str = "dermatology", **patient: Any) -> Any:
+    case = store.get_case(make_case(store, specialty, queue=False))
+    case.patient.identity_status = "qualified"
+    case.patient.identity_document = "PA"
+    case.patient.identity_checked_on = "2026-11-20"
+    for key, value in patient.items():
+        setattr(case.patient, key, value)
+    return case
+
+
+# -- 16.1: the resources, as expertise-api §2 says ----------------------------------------------------
+
+def test_a_qualified_identity_goes_as_fr_core_patient_ins_with_its_ins(store: Store) -> None:
+    bundle = prepare_case(_qualified(store), REQUESTER).bundle
+    entry = _by_type(bundle, "Patient")[0]
+    patient = entry["resource"]
+    assert patient["meta"]["profile"] == [C.PROFILE_PATIENT_INS]
+    ins = [i for i in patient["identifier"] if i["system"] == "urn:oid:1.2.250.1.213.1.4.8"]
+    assert ins == [{"use": "official", "type": {"coding": [{"system": C.FR_V2_0203, "code": "INS-NIR"}]},
+                    "system": "urn:oid:1.2.250.1.213.1.4.8", "value": "150028512345615"}]
+    local = [i for i in patient["identifier"] if i["system"] == REQUESTER.patient_id_system]
+    assert local[0]["use"] == "usual" and local[0]["type"]["coding"][0]["code"] == "PI"
+    assert entry["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.213.1.4.8|150028512345615"
+    (reliability,) = patient["extension"]
+    assert reliability["url"] == "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-identity-reliability"
+    parts = {p["url"]: p for p in reliability["extension"]}
+    assert parts["identityStatus"]["valueCoding"] == {"system": C.CS_IDENTITY_STATUS, "code": "QUAL"}
+    assert parts["validationMode"]["valueCoding"] == {"system": C.CS_VALIDATION_MODE, "code": "PA"}
+    assert parts["validationDate"]["valueDate"] == "2026-11-20"
+    assert patient["name"][0]["use"] == "official" and patient["name"][0]["given"] == ["Paul"]
+
+
+@pytest.mark.parametrize(("status", "code"), [("provisional", "PROV"), ("recovered", "RECUP"),
+                                              ("validated", "VALI")])
+def test_any_other_status_keeps_the_ins_home_and_is_still_declared(store: Store, status: str, code: str) -> None:
+    case = _qualified(store, identity_status=status)
+    bundle = prepare_case(case, REQUESTER).bundle
+    entry = _by_type(bundle, "Patient")[0]
+    patient = entry["resource"]
+    assert patient["meta"]["profile"] == [C.PROFILE_PATIENT]
+    assert "150028512345615" not in json.dumps(bundle)
+    assert entry["request"]["ifNoneExist"] == f"identifier={REQUESTER.patient_id_system}|D-2291"
+    status_part = patient["extension"][0]["extension"][0]
+    assert status_part == {"url": "identityStatus", "valueCoding": {"system": C.CS_IDENTITY_STATUS, "code": code}}
+
+
+def test_practitioner_organization_and_role_carry_the_national_ids(store: Store) -> None:
+    bundle = prepare_case(_qualified(store), REQUESTER).bundle
+    prac_entry, org_entry = _by_type(bundle, "Practitioner")[0], _by_type(bundle, "Organization")[0]
+    prac, org = prac_entry["resource"], org_entry["resource"]
+    assert prac["meta"]["profile"] == [C.PROFILE_PRACTITIONER]
+    assert {(i["system"], i["value"], i["type"]["coding"][0]["code"]) for i in prac["identifier"]} == {
+        ("urn:oid:1.2.250.1.71.4.2.1", "810101010105", "IDNPS"),
+        ("https://rpps.esante.gouv.fr", "10101010105", "RPPS")}
+    assert prac_entry["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.71.4.2.1|810101010105"
+    assert org["meta"]["profile"] == [C.PROFILE_ORGANIZATION]
+    assert {(i["system"], i["value"], i["type"]["coding"][0]["code"]) for i in org["identifier"]} == {
+        ("https://finess.esante.gouv.fr", "750000010", "FINEG"),
+        ("urn:oid:1.2.250.1.71.4.2.2", "1750000010", "IDNST")}
+    assert org_entry["request"]["ifNoneExist"] == "identifier=https://finess.esante.gouv.fr|750000010"
+    role_entry = _by_type(bundle, "PractitionerRole")[0]
+    role = role_entry["resource"]
+    assert role["meta"]["profile"] == [C.PROFILE_PRACTITIONER_ROLE]
+    assert role["practitioner"]["reference"] == prac_entry["fullUrl"]
+    assert role["organization"]["reference"] == org_entry["fullUrl"]
+    assert role["code"][0]["coding"][0] == {"system": C.TRE_G15, "code": "10", "display": "Médecin"}
+    assert role["specialty"][0]["coding"][0]["code"] == "SM54"
+    sr = _by_type(bundle, "ServiceRequest")[0]["resource"]
+    task = _by_type(bundle, "Task")[0]["resource"]
+    assert sr["requester"]["reference"] == role_entry["fullUrl"]
+    assert task["requester"]["reference"] == prac_entry["fullUrl"]  # expertise-api §3
+
+
+def test_a_role_in_other_words_travels_as_text(store: Store) -> None:
+    nurse = replace(REQUESTER, role="Infirmière coordinatrice")
+    role = _by_type(prepare_case(_qualified(store), nurse).bundle, "PractitionerRole")[0]["resource"]
+    assert role["code"][0]["coding"][0]["code"] == "60" and "specialty" not in role
+    other = replace(REQUESTER, role="Orthoptiste")
+    role = _by_type(prepare_case(_qualified(store), other).bundle, "PractitionerRole")[0]["resource"]
+    assert role["code"] == [{"text": "Orthoptiste"}]
+
+
+def test_a_corsican_site_is_mapped_and_accepted(store: Store) -> None:
+    corsica = replace(REQUESTER, finess="2A0000019")
+    bundle = prepare_case(_qualified(store), corsica).bundle
+    org = _by_type(bundle, "Organization")[0]["resource"]
+    assert {i["value"] for i in org["identifier"]} == {"2A0000019", "12A0000019"}
+    assert platform_issues(bundle) == []
+
+
+# -- 16.3: every resource the mapping builds passes the platform's checks --------------------------
+
+@pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology", "wound-care", "other"])
+@pytest.mark.parametrize("status", ["provisional", "recovered", "validated", "qualified"])
+@pytest.mark.parametrize("training", [False, True])
+def test_every_resource_the_mapping_builds_passes_the_national_checks(store: Store, specialty: str, status: str,
+                                                                      training: bool) -> None:
+    case = _qualified(store, specialty, identity_status=status)
+    prepared = prepare_case(case, REQUESTER, training=training)
+    bundle = prepared.bundle_with({i.id: f"b{n}" for n, i in enumerate(case.images)})
+    assert platform_issues(bundle, national=not training) == []
+    reply = prepare_reply(case, REQUESTER, Message(id=new_id(), direction="to-expert", text="Voici la photo."),
+                          case.images[:1], task_id="t1", request_id="sr1", expert_message_id="c1",
+                          training=training).bundle_with({case.images[0].id: "b9"})
+    assert platform_issues(reply, national=not training) == []
+    for entry in bundle["entry"] + reply["entry"]:
+        validate_resource(entry["resource"])  # fhir.resources R4B, required codes, FR Core
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (lambda p: p.pop("meta"), "meta.profile"),
+    (lambda p: p.pop("extension"), "fr-core-identity-reliability"),
+    (lambda p: p["extension"][0]["extension"][0]["valueCoding"].update(code="PROV"), "identité qualifiée"),
+    (lambda p: p["extension"][0]["extension"][0]["valueCoding"].update(code="SURE"), "PROV, RECUP, VALI ou QUAL"),
+    (lambda p: p["extension"][0]["extension"][1]["valueCoding"].update(code="XX"), "pièce d'identité"),
+    (lambda p: p["identifier"][0].update(use="usual"), "use = official"),
+    (lambda p: p["identifier"][0].pop("type"), "INS-NIR"),
+    (lambda p: p.update(gender="female"), "contredit le sexe"),
+    (lambda p: p.update(birthDate="1951-02-03"), "contredit l'année et le mois"),
+    (lambda p: p["meta"].update(profile=[C.PROFILE_PATIENT]), "fr-core-patient-ins"),
+    (lambda p: p["name"][0].pop("extension"), "prénoms de naissance"),
+    (lambda p: p["name"][0].update(given=["Paul", "Marie"]), "premier prénom"),
+    (lambda p: p.pop("gender"), "gender"),
+])
+def test_the_platform_refuses_a_patient_that_breaks_fr_core(store: Store, change: Any, words: str) -> None:
+    bundle = prepare_case(_qualified(store), REQUESTER).bundle
+    change(_by_type(bundle, "Patient")[0]["resource"])
+    issues = platform_issues(bundle)
+    assert any(words in issue for issue in issues), issues
+    with pytest.raises(MappingError):
+        validate_resource(_by_type(bundle, "Patient")[0]["resource"])
+
+
+@pytest.mark.parametrize(("kind", "change", "words"), [
+    ("Practitioner", lambda r: r["identifier"][0].update(value="10101010105"), "8 suivi d'un RPPS"),
+    ("Practitioner", lambda r: r["identifier"][1].update(value="10000000009"), "8 suivi du RPPS transmis"),
+    ("Practitioner", lambda r: r["identifier"][0].pop("type"), "IDNPS"),
+    ("Organization", lambda r: r["identifier"][1].update(value="750000010"), "jamais le FINESS seul"),
+    ("Organization", lambda r: r["identifier"][0].update(value="750000011"), "FINESS « 750000011 »"),
+    ("Organization", lambda r: r["identifier"][0].update(type={"coding": [{"system": C.FR_V2_0203,
+                                                                          "code": "SIRET"}]}), "FINEG"),
+    ("Organization", lambda r: r["meta"].update(profile=["http://example.org/other"]), "fr-core-organization"),
+    ("PractitionerRole", lambda r: r["specialty"][0]["coding"][0].update(system="http://snomed.info/sct"),
+     "TRE-R38"),
+])
+def test_the_platform_refuses_a_professional_or_place_that_breaks_fr_core(store: Store, kind: str, change: Any,
+                                                                        words: str) -> None:
+    bundle = prepare_case(_qualified(store), REQUESTER).bundle
+    change(_by_type(bundle, kind)[0]["resource"])
+    issues = platform_issues(bundle)
+    assert any(words in issue for issue in issues), issues
+
+
+def test_the_service_request_is_asked_by_the_role_of_the_task_requester(store: Store, tmp_path: Path) -> None:
+    """Posted whole: a ServiceRequest whose PractitionerRole is someone else's is refused."""
+    case = store.get_case(make_case(store))
+    import requests
+
+    from tests.sandbox.sandbox_cases import upload
+
+    with SandboxServer(tmp_path / "p", run_expert=False) as server:
+        binaries = {i.id: upload(server.base_url, store.image_bytes(i), i.content_type) for i in case.images}
+        bundle = prepare_case(case, REQUESTER).bundle_with(binaries)
+        other = copy.deepcopy(_by_type(bundle, "Practitioner")[0])
+        other["fullUrl"] = "urn:uuid:" + new_id()
+        other["resource"]["identifier"][0]["value"] = "810000000009"
+        other["resource"]["identifier"][1]["value"] = "10000000009"
+        other["request"]["ifNoneExist"] = "identifier=urn:oid:1.2.250.1.71.4.2.1|810000000009"
+        bundle["entry"].append(other)
+        _by_type(bundle, "PractitionerRole")[0]["resource"]["practitioner"]["reference"] = other["fullUrl"]
+        answer = requests.post(server.base_url, json=bundle, timeout=30,
+                               headers={"Content-Type": "application/fhir+json"})
+        assert answer.status_code == 400
+        assert "Task.requester" in answer.text
+        assert server.count("Task") == 0
+
+
+# -- 16.2: test INS in training, refused by a real platform; a real INS refused in training -----------
+
+def test_training_sends_a_test_ins_and_a_real_platform_refuses_it(store: Store) -> None:
+    training = prepare_case(_qualified(store), REQUESTER, training=True).bundle
+    entry = _by_type(training, "Patient")[0]
+    ins = entry["resource"]["identifier"][0]
+    assert (ins["system"], ins["type"]["coding"][0]["code"]) == (C.INS_TEST_SYSTEM, "INS-NIR-TEST")
+    assert entry["request"]["ifNoneExist"] == f"identifier={C.INS_TEST_SYSTEM}|150028512345615"
+    assert platform_issues(training, national=False) == []
+    refused = platform_issues(training, national=True)
+    assert any("INS de test (patient fictif) refusé par une plateforme réelle" in i for i in refused)
+    real = prepare_case(_qualified(store), REQUESTER, training=False).bundle
+    assert _by_type(real, "Patient")[0]["resource"]["identifier"][0]["system"] == C.INS_SYSTEM
+
+
+@pytest.fixture
+def platform(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SandboxServer]:
+    with SandboxServer(tmp_path / "platform", answer_after_s=0.0, run_expert=False, seed=1,
+                       national=request.param) as server:
+        yield server
+
+
+def _engine(store: Store, server: SandboxServer) -> tuple[Engine, PlatformClient]:
+    client = PlatformClient(ClientConfig(server.base_url, 2.0, 10.0), StaticToken(None))
+    return Engine(store, client, case_budget_s=10.0), client
+
+
+@pytest.mark.parametrize("platform", [True], indirect=True)
+def test_a_real_platform_refuses_a_case_sent_in_training(store: Store, platform: SandboxServer) -> None:
+    store.settings.set("training", "on")
+    case = _qualified(store)
+    store.update_case(case)
+    store.queue(case.id)
+    engine, client = _engine(store, platform)
+    with client:
+        summary = engine.run_once()
+    assert summary.needs_attention == [case.id]
+    assert "INS de test" in store.platform_info(case.id)["last_error"]
+    assert platform.count("Task") == 0
+
+
+@pytest.mark.parametrize("platform", [False], indirect=True)
+def test_the_training_expert_refuses_a_real_ins_with_a_warning(store: Store, platform: SandboxServer) -> None:
+    store.settings.set("training", "off")  # a workstation that believes it talks to a real platform
+    store.settings.set("platform.url", platform.base_url)
+    case = _qualified(store)
+    store.update_case(case)
+    store.queue(case.id)
+    engine, client = _engine(store, platform)
+    with client:
+        assert engine.run_once().sent == [case.id]
+        platform.expert.run_until_idle()
+        engine.run_once()
+    (task,) = platform.resources("Task")
+    assert task["status"] == "rejected"
+    assert "patients fictifs" in task["statusReason"]["text"]
+    assert store.state(case.id).value == "rejected"
+
+
+@pytest.mark.parametrize("platform", [False], indirect=True)
+def test_the_training_expert_answers_a_test_patient(store: Store, platform: SandboxServer) -> None:
+    store.settings.set("training", "on")
+    case = _qualified(store)
+    store.update_case(case)
+    store.queue(case.id)
+    engine, client = _engine(store, platform)
+    with client:
+        engine.run_once()
+        platform.expert.run_until_idle()
+        engine.run_once()
+    assert store.state(case.id).value == "answered"
+
+
+# -- 17.2: one implementation of the identifiers, the same fixtures everywhere ------------------------
+
+def _practitioner(rpps: str) -> dict[str, Any]:
+    return {"resourceType": "Practitioner", "meta": {"profile": [C.PROFILE_PRACTITIONER]},
+            "identifier": [{"type": {"coding": [{"system": C.FR_V2_0203, "code": "IDNPS"}]},
+                            "system": C.RPPS_SYSTEM, "value": "8" + rpps}]}
+
+
+def _organization(finess: str) -> dict[str, Any]:
+    return {"resourceType": "Organization", "meta": {"profile": [C.PROFILE_ORGANIZATION]},
+            "identifier": [{"type": {"coding": [{"system": C.FR_V2_0203, "code": "FINEG"}]},
+                            "system": C.FINESS_DIRECTORY, "value": finess}]}
+
+
+@pytest.mark.parametrize("kind", ["rpps", "finess"])
+def test_workstation_and_platform_judge_the_same_identifiers_alike(kind: str) -> None:
+    check = identifiers.rpps_is_valid if kind == "rpps" else identifiers.finess_is_valid
+    build = _practitioner if kind == "rpps" else _organization
+    for verdict in ("valid", "invalid"):
+        for value in FIXTURES[kind][verdict]:
+            assert check(value) is (verdict == "valid"), (kind, value)
+            if not value:
+                continue
+            platform_ok = not check_contract(build(value), "X", lambda _r: None)
+            assert platform_ok is (verdict == "valid"), (kind, value)
+
+
+def test_ins_fixtures() -> None:
+    for value in FIXTURES["ins"]["valid"]:
+        assert identifiers.ins_is_valid(value), value
+    for value in FIXTURES["ins"]["invalid"]:
+        assert not identifiers.ins_is_valid(value), value
+
+
+def test_one_table_of_codes_for_the_mapping_and_the_platform() -> None:
+    from sync.sandbox import validation
+
+    assert validation.REQUIRED_CODES is C.REQUIRED_CODES
+    with pytest.raises(MappingError, match=r"Practitioner\.gender"):
+        validate_resource({**_practitioner("10101010105"), "gender": "m"})
+    issues = sandbox_validate({**_practitioner("10101010105"), "gender": "m"}, "X")
+    assert any("Practitioner.gender" in i.diagnostics for i in issues)
