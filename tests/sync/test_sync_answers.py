@@ -390,9 +390,12 @@ def test_the_platforms_words_are_sealed_at_rest(store: Store, sandbox: SandboxSe
     engine.run_once()
     refused = make_case(store, seed=7, queue=False)
     case = store.get_case(refused)
-    case.patient.ins = "150028512345600"  # a wrong key: the platform's OperationOutcome names the INS
-    case.patient.identity_status = "qualified"  # (only a qualified identity's INS is sent)
+    # A qualified identity's INS goes as a test patient's (training) to a platform that is a real one:
+    # its OperationOutcome names the INS. (A wrong INS key no longer leaves the workstation.)
+    case.patient.identity_status = "qualified"
     store.update_case(case)
+    store.settings.set("training", "on")
+    sandbox.platform.national = True
     store.queue(refused)
     engine.run_once()
     assert store.state(rejected) == CaseState.REJECTED and store.state(refused) == CaseState.NEEDS_ATTENTION
