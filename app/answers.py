@@ -43,9 +43,7 @@ def missing_item(what: str, reason: str) -> dict[str, str]:
 
 
 def _say(key: str, lang: str, **params: object) -> str:
-    entry = M.CATALOGUE[key]
-    text = entry.get(lang) or entry["fr"]
-    return text.format(**params) if params else text
+    return M.CATALOGUE.tr_in(key, lang, **params)
 
 
 def missing_words(answer: Answer | None, lang: str | None = None) -> list[str]:

@@ -23,7 +23,7 @@ from importlib.resources import files
 from typing import Any
 
 from app.findings import Finding
-from app.i18n import language
+from app.i18n import Catalogue, language
 
 FORM_SPECIALTIES: tuple[str, ...] = ("dermatology", "ophthalmology", "wound-care", "other")
 
@@ -40,7 +40,7 @@ _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TEXT_TYPES = frozenset({"string", "text"})
 
-_MESSAGES: dict[str, dict[str, str]] = {
+_MESSAGES = Catalogue("forms", {
     "unknown": {
         "fr": "Le formulaire « {form} » n'a pas de question « {link_id} ».",
         "en": "The form “{form}” has no question “{link_id}”.",
@@ -91,13 +91,11 @@ _MESSAGES: dict[str, dict[str, str]] = {
     },
     "yes": {"fr": "Oui", "en": "Yes"},
     "no": {"fr": "Non", "en": "No"},
-}
+})
 
 
 def _say(lang: str, key: str, /, **params: object) -> str:
-    entry = _MESSAGES[key]
-    text = entry.get(lang) or entry["fr"]
-    return text.format(**params) if params else text
+    return _MESSAGES.tr_in(key, lang, **params)
 
 
 Number = int | float

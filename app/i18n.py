@@ -1,28 +1,110 @@
-"""The user's language for messages of the core and the commands.
+"""The user's language for messages of the core and the commands, and the catalogues they come from.
 
-French is the default; English is chosen when the system locale says so (``LANG=en_*``) or the
-setting ``language`` is ``en``. The window uses Qt's translation system for its own strings and
-this module for the messages it receives from the core, so both speak the same language.
+French is the default; English is chosen when the system says so (``LANG=en_*``, or on Windows and
+macOS the desktop's language when no such variable is set) or the setting ``language`` is ``en``.
+The window uses Qt's translation system for its own strings and this module for the messages it
+receives from the core, so both speak the same language.
+
+Every message of the core, capture and sync lives in a :class:`Catalogue`: one mechanism, where a
+key registered twice is an error at import (a later module silently replacing another's sentence
+would show the wrong advice).
 """
 
 from __future__ import annotations
 
+import locale
 import os
-from collections.abc import Mapping
+import plistlib
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 SUPPORTED = ("fr", "en")
 _current: str | None = None
+_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
 
 
-def system_language(environ: Mapping[str, str] | None = None) -> str:
-    """The language the system asks for, from the POSIX locale variables (fr when unsure)."""
+class DuplicateMessage(ValueError):
+    """A message key registered twice, or a message without its French and English sentences."""
+
+
+class Catalogue(Mapping[str, Mapping[str, str]]):
+    """Messages by key, each in French and English. Read like a dict; grown with :meth:`add`."""
+
+    def __init__(self, name: str, entries: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        self.name = name
+        self._entries: dict[str, Mapping[str, str]] = {}
+        self.add(entries or {})
+
+    def add(self, entries: Mapping[str, Mapping[str, str]]) -> None:
+        """Register ``entries``; a key already there, or a sentence missing in a language, is refused."""
+        for key, entry in entries.items():
+            if key in self._entries:
+                raise DuplicateMessage(f"message {key!r} is already in the {self.name} catalogue")
+            if not all(entry.get(lang) for lang in SUPPORTED):
+                raise DuplicateMessage(f"message {key!r} of the {self.name} catalogue lacks a language")
+        self._entries.update(entries)
+
+    def tr(self, key: str, /, **params: object) -> str:
+        """The message ``key`` in the user's language, formatted with ``params``."""
+        return self.tr_in(key, language(), **params)
+
+    def tr_in(self, key: str, lang: str, /, **params: object) -> str:
+        """The message ``key`` in ``lang`` (a report printed in another language; French for a
+        language we do not have), formatted with ``params``."""
+        entry = self._entries[key]
+        text = entry.get(lang) or entry["fr"]
+        return text.format(**params) if params else text
+
+    def __getitem__(self, key: str) -> Mapping[str, str]:
+        return self._entries[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _supported(code: str) -> str:
+    code = code.replace("-", "_")[:2].lower()
+    return code if code in SUPPORTED else "fr"
+
+
+def system_language(environ: Mapping[str, str] | None = None, *, platform: str | None = None,
+                    home: Path | None = None) -> str:
+    """The language the system asks for (fr when unsure): the POSIX locale variables, else, on
+    Windows and macOS, where a program started from the desktop gets none, the desktop's language."""
     env = os.environ if environ is None else environ
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+    for var in _VARIABLES:
         value = env.get(var, "")
         if value:
-            code = value.split(":")[0][:2].lower()
-            return code if code in SUPPORTED else "fr"
+            return _supported(value.split(":")[0])
+    platform = platform or sys.platform
+    if platform == "win32":
+        return _supported(windows_language())
+    if platform == "darwin":
+        return _supported(macos_language(home or Path.home()))
     return "fr"
+
+
+def windows_language(lcid: int | None = None) -> str:
+    """The Windows display language (``en_US``, ``fr_FR``…), from its LCID."""
+    if lcid is None:
+        import ctypes
+
+        lcid = int(ctypes.windll.kernel32.GetUserDefaultUILanguage())  # type: ignore[attr-defined]
+    return str(locale.windows_locale.get(lcid, ""))
+
+
+def macos_language(home: Path) -> str:
+    """The first of the user's preferred languages in macOS's settings (``en-GB``, ``fr-FR``…)."""
+    try:
+        with open(home / "Library" / "Preferences" / ".GlobalPreferences.plist", "rb") as handle:
+            languages = plistlib.load(handle).get("AppleLanguages") or []
+    except (OSError, plistlib.InvalidFileException, ValueError):
+        return ""
+    return str(languages[0]) if languages else ""
 
 
 def set_language(code: str | None) -> None:
@@ -35,8 +117,6 @@ def language() -> str:
     return _current or system_language()
 
 
-def tr(catalogue: Mapping[str, Mapping[str, str]], key: str, /, **params: object) -> str:
+def tr(catalogue: Catalogue, key: str, /, **params: object) -> str:
     """The message ``key`` of ``catalogue`` in the current language, formatted with ``params``."""
-    entry = catalogue[key]
-    text = entry.get(language()) or entry["fr"]
-    return text.format(**params) if params else text
+    return catalogue.tr(key, **params)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app import i18n
 
-CATALOGUE: dict[str, dict[str, str]] = {
+CATALOGUE = i18n.Catalogue("core", {
     # -- key and passphrase --------------------------------------------------------------------
     "key.ask": {"fr": "Phrase secrète de Teleavis : ", "en": "Teleavis passphrase: "},
     "key.ask_again": {"fr": "Répétez la phrase secrète : ", "en": "Repeat the passphrase: "},
@@ -84,9 +84,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "config.choices": {"fr": "Valeur refusée pour « {key} » : choisissez parmi {choices}.",
                        "en": "Value refused for “{key}”: choose among {choices}."},
     "config.type": {"fr": "Valeur de type incorrect pour « {key} ».", "en": "Wrong type of value for “{key}”."},
-}
+})
 
-STATE_NAMES: dict[str, dict[str, str]] = {
+STATE_NAMES = i18n.Catalogue("state_names", {
     "draft": {"fr": "brouillon", "en": "draft"},
     "ready": {"fr": "prêt", "en": "ready"},
     "queued": {"fr": "en attente d'envoi", "en": "waiting to be sent"},
@@ -101,41 +101,42 @@ STATE_NAMES: dict[str, dict[str, str]] = {
     "cancelled": {"fr": "annulé", "en": "cancelled"},
     "answered": {"fr": "réponse reçue", "en": "answer received"},
     "archived": {"fr": "archivé", "en": "archived"},
-}
+})
 
-SPECIALTY_NAMES: dict[str, dict[str, str]] = {
+SPECIALTY_NAMES = i18n.Catalogue("specialty_names", {
     "dermatology": {"fr": "Dermatologie", "en": "Dermatology"},
     "ophthalmology": {"fr": "Ophtalmologie (rétinographie)", "en": "Ophthalmology (retinography)"},
     "wound-care": {"fr": "Plaies et cicatrisation", "en": "Wound care"},
     "other": {"fr": "Autre spécialité", "en": "Other specialty"},
-}
+})
 
 
-SEX_NAMES: dict[str, dict[str, str]] = {
+SEX_NAMES = i18n.Catalogue("sex_names", {
     "male": {"fr": "masculin", "en": "male"},
     "female": {"fr": "féminin", "en": "female"},
     "other": {"fr": "autre", "en": "other"},
     "unknown": {"fr": "non précisé", "en": "unknown"},
-}
+})
 
 
 def tr(key: str, /, **params: object) -> str:
     """The message ``key`` in the user's language."""
-    return i18n.tr(CATALOGUE, key, **params)
+    return CATALOGUE.tr(key, **params)
 
 
 def add(entries: dict[str, dict[str, str]]) -> None:
-    """Let a module of the core register its own messages next to its code."""
-    CATALOGUE.update(entries)
+    """Let a module of the core register its own messages next to its code (a key already
+    registered is an error: see :class:`app.i18n.Catalogue`)."""
+    CATALOGUE.add(entries)
 
 
 def state_name(state: str) -> str:
-    return i18n.tr(STATE_NAMES, str(state))
+    return STATE_NAMES.tr(str(state))
 
 
 def specialty_name(specialty: str) -> str:
-    return i18n.tr(SPECIALTY_NAMES, specialty) if specialty in SPECIALTY_NAMES else specialty
+    return SPECIALTY_NAMES.tr(specialty) if specialty in SPECIALTY_NAMES else specialty
 
 
 def sex_name(sex: str) -> str:
-    return i18n.tr(SEX_NAMES, sex) if sex in SEX_NAMES else sex
+    return SEX_NAMES.tr(sex) if sex in SEX_NAMES else sex

@@ -10,12 +10,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from app import messages as M
+from app.i18n import Catalogue
 from app.model import CaseImage
 
 if TYPE_CHECKING:  # the window reads the history's words without loading reportlab
     from app.report_pdf import Fonts
 
-_WORDS: dict[str, dict[str, str]] = {
+_WORDS = Catalogue("report", {
     "title": {"fr": "Demande de télé-expertise", "en": "Tele-expertise request"},
     "case_line": {"fr": "Dossier {id}", "en": "Case {id}"},
     "page": {"fr": "page {n} / {total}", "en": "page {n} of {total}"},
@@ -80,23 +81,24 @@ _WORDS: dict[str, dict[str, str]] = {
     "quality": {"fr": "Contrôle qualité", "en": "Quality checks"},
     "quality_ok": {"fr": "aucune remarque", "en": "no remark"},
     "unlabelled": {"fr": "sans localisation", "en": "no location"},
-}
+})
 
-_EYE = {"right": {"fr": "œil droit (OD)", "en": "right eye (OD)"},
-        "left": {"fr": "œil gauche (OG)", "en": "left eye (OS)"}}
-_VIEW = {"far": {"fr": "vue éloignée", "en": "far view"},
+_EYE = Catalogue("report eyes", {"right": {"fr": "œil droit (OD)", "en": "right eye (OD)"},
+                                 "left": {"fr": "œil gauche (OG)", "en": "left eye (OS)"}})
+_VIEW = Catalogue("report views", {"far": {"fr": "vue éloignée", "en": "far view"},
          "medium": {"fr": "vue intermédiaire", "en": "medium view"},
          "close-up": {"fr": "vue rapprochée", "en": "close-up"},
          "dermoscopy": {"fr": "dermoscopie", "en": "dermoscopy"},
          "macula": {"fr": "centrée sur la macula", "en": "macula-centred"},
-         "disc": {"fr": "centrée sur la papille", "en": "disc-centred"}}
+         "disc": {"fr": "centrée sur la papille", "en": "disc-centred"}})
 # The case's history as people say it: states by name, and only the details that tell something
 # (the platform's task id and status words, already in the state, stay out).
-_HISTORY = {"amended": {"fr": "Réponse corrigée par l'expert", "en": "Answer amended by the expert"},
-            "validated": {"fr": "dossier complet", "en": "case complete"},
-            "retry": {"fr": "nouvel essai après une coupure", "en": "tried again after an interruption"},
-            "refused": {"fr": "refusé par la plateforme", "en": "refused by the platform"},
-            "event": {"fr": "Événement", "en": "Event"}}
+_HISTORY = Catalogue("report history", {
+    "amended": {"fr": "Réponse corrigée par l'expert", "en": "Answer amended by the expert"},
+    "validated": {"fr": "dossier complet", "en": "case complete"},
+    "retry": {"fr": "nouvel essai après une coupure", "en": "tried again after an interruption"},
+    "refused": {"fr": "refusé par la plateforme", "en": "refused by the platform"},
+    "event": {"fr": "Événement", "en": "Event"}})
 
 
 def history_words(event: dict[str, object], lang: str) -> str:
@@ -115,13 +117,12 @@ def history_words(event: dict[str, object], lang: str) -> str:
     return what
 
 
-_LEVEL = {"ok": {"fr": "bon", "en": "good"}, "warning": {"fr": "À vérifier", "en": "Check"},
-          "blocking": {"fr": "Insuffisant", "en": "Insufficient"}}
+_LEVEL = Catalogue("report levels", {"ok": {"fr": "bon", "en": "good"}, "warning": {"fr": "À vérifier", "en": "Check"},
+                                     "blocking": {"fr": "Insuffisant", "en": "Insufficient"}})
 
 
-def _pick(table: dict[str, dict[str, str]], key: str, lang: str) -> str:
-    entry = table.get(key)
-    return (entry.get(lang) or entry["fr"]) if entry else key
+def _pick(table: Catalogue, key: str, lang: str) -> str:
+    return table.tr_in(key, lang) if key in table else key
 
 
 class T:

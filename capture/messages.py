@@ -7,9 +7,9 @@ to do next. Quality messages are written for the nurse holding the camera.
 from __future__ import annotations
 
 from app.errors import ImageRejected
-from app.i18n import tr
+from app.i18n import Catalogue
 
-CATALOGUE: dict[str, dict[str, str]] = {
+CATALOGUE = Catalogue("capture", {
     # --- rejected input -------------------------------------------------------------------
     "empty": {
         "fr": "Le fichier « {name} » est vide : exportez l'image à nouveau puis réessayez.",
@@ -186,12 +186,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Camera “{name}” frozen: reconnecting.",
     },
     "camera.connected": {"fr": "Caméra « {name} » prête.", "en": "Camera “{name}” ready."},
-}
+})
 
 
 def message(key: str, /, **params: object) -> str:
     """The sentence ``key`` in the user's language."""
-    return tr(CATALOGUE, key, **params)
+    return CATALOGUE.tr(key, **params)
 
 
 def rejected(key: str, /, **params: object) -> ImageRejected:
