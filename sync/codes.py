@@ -64,6 +64,12 @@ CONSENT_SCOPE = "treatment"
 ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 CONSENT_POLICY = "OPTIN"
 V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
+#: The answer (expertise-api §4): Task.output types, the DiagnosticReport's code, the follow-up delay.
+OUTPUT_SYSTEM = "urn:teleavis:output"
+OUTPUT_REPORT = "report"
+OUTPUT_FOLLOW_UP = "follow-up-within"
+CONSULT_NOTE = "11488-4"
+UCUM = "http://unitsofmeasure.org"
 
 # -- FR Core (https://hl7.fr/ig/fhir/core) --------------------------------------------------------------
 FR_CORE = "https://hl7.fr/ig/fhir/core"

@@ -24,6 +24,7 @@ from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisErr
 from app.model import TRANSITIONS, Answer, CaseState
 from app.outbox import Outbox
 from app.store import NewImage, Store, sha1_b64
+from sync import codes as C
 from sync.auth import SignInRequired
 from sync.client import OffPlatform, PermanentFault, PlatformClient, SearchResult, Stopped, TransientFault
 from sync.mapping import CASE_SYSTEM, location_id
@@ -51,7 +52,7 @@ POLLED_STATES = (*(s.value for s in (CaseState.SENT, CaseState.RECEIVED, CaseSta
 _MIRRORED = {"requested": CaseState.SENT, "received": CaseState.RECEIVED, "accepted": CaseState.ACCEPTED,
              "in-progress": CaseState.IN_PROGRESS, "on-hold": CaseState.ON_HOLD, "rejected": CaseState.REJECTED,
              "cancelled": CaseState.CANCELLED, "completed": CaseState.ANSWERED}
-OUTPUT_SYSTEM = "urn:teleavis:output"
+OUTPUT_SYSTEM = C.OUTPUT_SYSTEM
 BATCH = 40
 PDF = "application/pdf"
 MESSAGE_SYSTEM = "urn:teleavis:message-id"
@@ -263,7 +264,7 @@ class Follower:
                 continue
             codes = {c.get("code") for c in _list((output.get("type") or {}).get("coding"))
                      if isinstance(c, dict) and c.get("system") == OUTPUT_SYSTEM}
-            if "follow-up-within" in codes:
+            if C.OUTPUT_FOLLOW_UP in codes:
                 answer.follow_up_days = follow_up_days(output.get("valueDuration"))
             reference = (output.get("valueReference") or {}).get("reference")
             if found is None and isinstance(reference, str) and "DiagnosticReport/" in reference:

@@ -19,6 +19,7 @@ import threading
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sync import codes as C
 from sync.sandbox.contract import CASE_ID, INS, RPPS
 from sync.sandbox.letter import AnswerLetter, render_letter
 from sync.sandbox.phrases import ANSWERS, EXPERTS, QUESTIONS, SPECIALTY_LABELS, Answer, Expert
@@ -29,7 +30,7 @@ from sync.sandbox.validation import validate_resource
 log = logging.getLogger(__name__)
 
 QUESTION_ID = "urn:teleavis:sandbox:question-id"
-OUTPUT_SYSTEM = "urn:teleavis:output"
+OUTPUT_SYSTEM = C.OUTPUT_SYSTEM
 OPEN_STATUSES = ("requested", "received", "accepted", "in-progress", "on-hold")
 
 
@@ -331,7 +332,7 @@ class SimulatedExpert:
                 "resourceType": "DiagnosticReport",
                 "status": "final",
                 "code": {
-                    "coding": [{"system": "http://loinc.org", "code": "11488-4", "display": "Consult note"}],
+                    "coding": [{"system": C.LOINC, "code": C.CONSULT_NOTE, "display": "Consult note"}],
                     "text": "Avis de télé-expertise",
                 },
                 "subject": task["for"],
@@ -346,7 +347,7 @@ class SimulatedExpert:
         outputs: list[dict[str, Any]] = [
             {
                 "type": {
-                    "coding": [{"system": OUTPUT_SYSTEM, "code": "report"}],
+                    "coding": [{"system": OUTPUT_SYSTEM, "code": C.OUTPUT_REPORT}],
                     "text": "Compte rendu de l'expert",
                 },
                 "valueReference": {"reference": f"DiagnosticReport/{report['id']}"},
@@ -356,13 +357,13 @@ class SimulatedExpert:
             outputs.append(
                 {
                     "type": {
-                        "coding": [{"system": OUTPUT_SYSTEM, "code": "follow-up-within"}],
+                        "coding": [{"system": OUTPUT_SYSTEM, "code": C.OUTPUT_FOLLOW_UP}],
                         "text": "Consultation en présentiel conseillée sous",
                     },
                     "valueDuration": {
                         "value": answer.within_days,
                         "unit": "d",
-                        "system": "http://unitsofmeasure.org",
+                        "system": C.UCUM,
                         "code": "d",
                     },
                 }
