@@ -300,9 +300,13 @@ class Store:
         case.set_content(self.open_json(row["content"], contexts.case_content(case.id), case.id))
         case.images = list(self.images(case.id))
         if audit_view:
-            with transaction(self.conn) as conn:
-                audit.append(conn, self.key, "viewed", case.id, actor=actor)
+            self.record_view(case.id, actor=actor)
         return case
+
+    def record_view(self, case_id: str, *, actor: str | None = None) -> None:
+        """Audit that someone opened the case (the window writes it off its main thread)."""
+        with transaction(self.conn) as conn:
+            audit.append(conn, self.key, "viewed", case_id, actor=actor)
 
     def images(self, case_id: str) -> Iterator[CaseImage]:
         for row in self.conn.execute("SELECT * FROM images WHERE case_id = ? ORDER BY position", (case_id,)):

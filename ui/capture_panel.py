@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import TeleavisError
 from app.model import EDITABLE_STATES, Case, CaseImage
 from app.store import Store
 from ui import capture_work as work
@@ -420,19 +419,21 @@ class CapturePanel(QWidget):
         case = self._case
         if case is None:
             return
-        try:
-            self._store.update_image_labels(case.id, edited)
-        except TeleavisError as exc:
-            self._fail(exc.message)
-            return
-        for image in case.images:  # the editor's Case object sees the same labels
+        for image in case.images:  # the editor's Case object sees the same labels, at once
             if image.id == edited.id:
                 image.body_site, image.eye, image.view, image.note = (
                     edited.body_site, edited.eye, edited.view, edited.note)
         if self.strip.number(edited.id):
             self.strip.tile(edited.id).set_caption(edited)
         self._update_checklist()
-        self.images_changed.emit()
+
+        def refused(message: str) -> None:
+            self._fail(message)
+            self._reload()  # back to what is stored
+
+        # Stored by the writer thread; the case page reads the images back once it is done.
+        self.jobs.run(lambda store: store.update_image_labels(case.id, edited),
+                      lambda _none: self.images_changed.emit(), refused, write=True)
 
     @Slot(str)
     def delete_image(self, image_id: str) -> None:
@@ -446,16 +447,18 @@ class CapturePanel(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self._store.delete_image(self._case.id, image_id)
-        except TeleavisError as exc:
-            self._fail(exc.message)
-            return
-        self.strip.forget(image_id)
-        if self._retake_id == image_id:
-            self._retake_id = None
-        self._reload()
-        self._say(self.tr("Image {n} supprimée.").format(n=number))
+        case_id = self._case.id
+
+        def deleted(_none: None) -> None:
+            if self._case is None or self._case.id != case_id:
+                return
+            self.strip.forget(image_id)
+            if self._retake_id == image_id:
+                self._retake_id = None
+            self._reload()
+            self._say(self.tr("Image {n} supprimée.").format(n=number))
+
+        self.jobs.run(lambda store: store.delete_image(case_id, image_id), deleted, self._fail, write=True)
 
     @Slot(str)
     def anonymise_image(self, image_id: str) -> None:

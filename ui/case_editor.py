@@ -7,6 +7,7 @@ Every edit goes into the ``Case`` at once, is saved by ``store.update_case`` aft
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import time
@@ -55,6 +56,7 @@ from ui.fields import (
     set_value,
     text_binding,
 )
+from ui.tasks import on_own_connection, run_write
 
 log = logging.getLogger(__name__)
 
@@ -514,24 +516,42 @@ class CaseEditor(QWidget):
     # -- saving -------------------------------------------------------------------------------
 
     def flush(self) -> bool:
-        """Save now if anything changed since the last save; False when the disk refused."""
+        """Save now if anything changed since the last save (on the writer thread, never on this
+        one: a slow disk must not freeze typing). A refusal comes back as ``save_failed``, and the
+        edits stay to be saved again."""
         self._save_timer.stop()
         if not self._dirty or self.case is None:
             return True
         case = self.case
-        try:
+        # What is typed from now on goes into the next save, not into this one half-way.
+        snapshot = copy.deepcopy(case)
+        recorded_by = case.consent.recorded_by.strip()
+        self._dirty = False
+
+        def save(own: Store) -> None:
             # The capture panel saves each image's labels itself (update_image_labels): the case's
             # content only, here.
-            self.store.update_case(case, images=False)
-            if case.consent.recorded_by.strip():
-                self.store.settings.set("state.consent_recorded_by", case.consent.recorded_by.strip())
-        except TeleavisError as exc:
-            log.warning("case %s: autosave failed", case.id)
-            self.save_failed.emit(exc.message)
-            return False
-        self._dirty = False
-        self.saved.emit()
+            own.update_case(snapshot, images=False)
+            if recorded_by:
+                own.settings.set("state.consent_recorded_by", recorded_by)
+
+        run_write(on_own_connection(self.store, save), lambda _none: self._save_done(case.id),
+                  lambda exc: self._save_refused(case.id, exc))
         return True
+
+    def _save_done(self, case_id: str) -> None:
+        if self.case is not None and self.case.id == case_id and not self._dirty:
+            self.saved.emit()
+
+    def _save_refused(self, case_id: str, exc: BaseException) -> None:
+        if not isinstance(exc, TeleavisError):
+            log.error("case %s: autosave failed", case_id, exc_info=(type(exc), exc, exc.__traceback__))
+        else:
+            log.warning("case %s: autosave failed", case_id)
+        if self.case is not None and self.case.id == case_id:
+            self._dirty = True  # saved again with the next edit, or when the case is left
+        self.save_failed.emit(exc.message if isinstance(exc, TeleavisError) else
+                              self.tr("erreur interne, voir le journal"))
 
     def pending(self) -> bool:
         return self._dirty

@@ -3,6 +3,7 @@ to edit; the follow view once it has left."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import itertools
 import logging
@@ -22,7 +23,7 @@ from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
 from ui.fields import window_dates
 from ui.follow_view import FollowView
-from ui.tasks import run_task
+from ui.tasks import on_own_connection, run_write, wait_writes
 
 if TYPE_CHECKING:
     from ui.capture_panel import CapturePanel
@@ -155,7 +156,10 @@ class CasePage(QWidget):
     def open(self, case_id: str, *, audit: bool = True) -> None:
         """Show the case; ``audit`` records that the user opened it (not when the engine moves it)."""
         self.editor.flush()
-        case = self.store.get_case(case_id, audit_view=audit)
+        wait_writes()  # a save of this very case may be on its way: read what it wrote
+        case = self.store.get_case(case_id)
+        if audit:
+            run_write(on_own_connection(self.store, lambda own: own.record_view(case_id)))
         self.case = case
         self._header()
         if case.state in EDITABLE_STATES:
@@ -261,9 +265,7 @@ class CasePage(QWidget):
         """Validate and queue; returns False (and says why) when the checklist blocks it."""
         if self.case is None or not self.editing():
             return False
-        if not self.editor.flush():
-            self.checklist.blocked(self.tr("Le dossier n'a pas pu être enregistré : il ne part pas."))
-            return False
+        self.editor.flush()
         self._images_changed()
         blocking = [f for f in self.findings if f.blocks_sending()]
         if blocking:
@@ -272,13 +274,13 @@ class CasePage(QWidget):
             self.go_to(blocking[0].field)
             return False
         case_id, store = self.case.id, self.store
+        content = copy.deepcopy(self.case)
 
-        def queue() -> None:
-            own = store.clone()  # two durable transactions: off the main thread
-            try:
-                own.queue(case_id)
-            finally:
-                own.close()
+        def queue(own: Store) -> None:
+            # After the autosaves asked before it (one writer, in order); the content as checked here
+            # is saved again first, so a refused autosave cannot send an older version.
+            own.update_case(content, images=False)
+            own.queue(case_id)
 
         def queued(_none: None) -> None:
             if self.case is not None and self.case.id == case_id:
@@ -290,7 +292,7 @@ class CasePage(QWidget):
                                    self.tr("Le dossier n'a pas pu partir (erreur interne, voir le journal)."))
 
         self.checklist.blocked(self.tr("Envoi demandé…"))
-        run_task(queue, queued, failed)
+        run_write(on_own_connection(store, queue), queued, failed)
         return True
 
     def leave(self) -> None:

@@ -16,7 +16,7 @@ from shiboken6 import isValid
 
 from app.errors import TeleavisError
 from app.store import Store
-from ui.tasks import run_task, runner
+from ui.tasks import run_task, run_write, runner
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,11 @@ class ImageJobs(QObject):
         return self._pending
 
     def run(self, work: Callable[[Store], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[str], None]) -> None:
-        """``work(store)`` off the main thread; then ``on_done(result)`` or ``on_error(message)`` on it."""
+            on_error: Callable[[str], None], *, write: bool = False) -> None:
+        """``work(store)`` off the main thread; then ``on_done(result)`` or ``on_error(message)`` on it.
+
+        ``write``: a short durable write (labels, a deletion), done by the writer thread in the
+        order asked (:func:`ui.tasks.run_write`) rather than in the pool."""
         store = self._store
 
         def job() -> tuple[bool, Any]:
@@ -66,7 +69,7 @@ class ImageJobs(QObject):
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
-        run_task(job, finished)
+        (run_write if write else run_task)(job, finished)
 
     def _finished(self) -> None:
         self._pending -= 1

@@ -38,7 +38,7 @@ from app.store import Store
 from ui import resources
 from ui.lock import IdleWatcher, LockScreen
 from ui.sync_service import SyncService
-from ui.tasks import run_task
+from ui.tasks import on_own_connection, run_task, run_write
 from ui.worklist import Worklist, local_time
 
 if TYPE_CHECKING:
@@ -354,13 +354,21 @@ class MainWindow(QMainWindow):
     def new_case(self) -> None:
         if self.pages.currentWidget() is self.lock_screen:
             return
-        try:
-            case_id = self.store.create_case(Case(), [])
-        except TeleavisError as exc:
-            self.statusBar().showMessage(exc.message, 10000)
-            return
-        self.open_case(case_id)
-        self.case_page.editor.consent_given.setFocus()
+        case = Case()
+
+        def created(case_id: str) -> None:
+            if self.pages.currentWidget() is self.lock_screen:
+                return  # locked meanwhile: the new case waits in the list
+            self.open_case(case_id)
+            self.case_page.editor.consent_given.setFocus()
+
+        def refused(exc: BaseException) -> None:
+            self.statusBar().showMessage(exc.message if isinstance(exc, TeleavisError) else
+                                         self.tr("Le dossier n'a pas pu être créé (erreur interne, voir le journal)."),
+                                         10000)
+
+        # Created by the writer thread (a new case is a durable write), then opened here.
+        run_write(on_own_connection(self.store, lambda own: own.create_case(case, [])), created, refused)
 
     def open_case(self, case_id: str) -> None:
         try:

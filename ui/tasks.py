@@ -4,6 +4,10 @@
 (or ``error(exc)``) on the main thread; ``to_main(func)`` calls ``func`` on the main thread from any
 thread. Widgets never start raw threads. Tests swap the pool for ``SyncRunner`` so they stay
 deterministic: ``set_runner(SyncRunner())``.
+
+``run_write`` is for durable writes (autosave, labels, deleting an image, a new case): they never
+run on the main thread, where an fsync on a slow disk would freeze the window, and they run one at a
+time in the order they were asked, so a later edit is never overwritten by an earlier one.
 """
 
 from __future__ import annotations
@@ -62,6 +66,10 @@ def _default_error(exc: BaseException) -> None:
 class Runner(Protocol):
     def submit(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None: ...
 
+    def submit_write(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None: ...
+
+    def wait_writes(self, msecs: int = 30000) -> bool: ...
+
 
 class _Job(QRunnable):
     def __init__(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None:
@@ -81,17 +89,29 @@ class _Job(QRunnable):
 
 
 class PoolRunner:
-    """The application's runner: Qt's global thread pool."""
+    """The application's runner: Qt's global thread pool, and one writer thread for durable writes."""
 
     def __init__(self, pool: QThreadPool | None = None) -> None:
         self.pool = pool or QThreadPool.globalInstance()
+        # One thread: the writes go one after the other, first asked first done.
+        self.writer = QThreadPool()
+        self.writer.setMaxThreadCount(1)
+        self.writer.setExpiryTimeout(-1)
 
     def submit(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None:
         _get_bridge()  # created on the main thread, before any worker needs it
         self.pool.start(_Job(func, callback, error))
 
+    def submit_write(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None:
+        _get_bridge()
+        self.writer.start(_Job(func, callback, error))
+
+    def wait_writes(self, msecs: int = 30000) -> bool:
+        return bool(self.writer.waitForDone(msecs))
+
     def wait(self, msecs: int = 30000) -> bool:
-        return bool(self.pool.waitForDone(msecs))
+        """Until the work asked so far is done (the writes first: nothing typed is lost at exit)."""
+        return bool(self.writer.waitForDone(msecs)) and bool(self.pool.waitForDone(msecs))
 
 
 class SyncRunner:
@@ -105,6 +125,12 @@ class SyncRunner:
             return
         if callback is not None:
             callback(result)
+
+    def submit_write(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None:
+        self.submit(func, callback, error)
+
+    def wait_writes(self, msecs: int = 0) -> bool:
+        return True
 
     def wait(self, msecs: int = 0) -> bool:
         return True
@@ -129,3 +155,28 @@ def runner() -> Runner:
 def run_task(func: Callable[[], Any], callback: Callback | None = None, error: Errback | None = None) -> None:
     """Run ``func`` off the main thread; ``callback(result)`` or ``error(exc)`` on the main thread."""
     runner().submit(func, callback, error)
+
+
+def run_write(func: Callable[[], Any], callback: Callback | None = None, error: Errback | None = None) -> None:
+    """Run the durable write ``func`` on the writer thread, after the writes asked before it;
+    ``callback(result)`` or ``error(exc)`` on the main thread. ``func`` opens its own store
+    connection (``Store.clone``): SQLite connections belong to one thread."""
+    runner().submit_write(func, callback, error)
+
+
+def on_own_connection(store: Any, work: Callable[[Any], Any]) -> Callable[[], Any]:
+    """``work(connection)`` as a task: a connection of ``store`` made and closed in the worker thread."""
+
+    def task() -> Any:
+        own = store.clone()
+        try:
+            return work(own)
+        finally:
+            own.close()
+
+    return task
+
+
+def wait_writes(msecs: int = 30_000) -> bool:
+    """Block until the writes asked so far are done: before reading back what they wrote."""
+    return runner().wait_writes(msecs)

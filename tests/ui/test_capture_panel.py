@@ -264,6 +264,8 @@ def test_labels_are_saved_and_the_checklist_follows(qtbot: Any, panel: CapturePa
     labels.view.setCurrentIndex(labels.view.findData("far"))
     labels.note.setText("bord irrégulier")
     labels.note.editingFinished.emit()
+    # Each edit is written by the writer thread, in order; the panel says so once it is stored.
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and len(changes) >= 4, timeout=JOB_MS)
 
     (saved,) = reopened(store, case.id)
     assert (saved.body_site, saved.view, saved.note) == ("dos, omoplate gauche", "far", "bord irrégulier")
@@ -287,6 +289,7 @@ def test_retinographs_are_labelled_by_eye_and_field(qtbot: Any, panel: CapturePa
     marks_before = checklist_marks(panel)
     panel.labels.eye.setCurrentIndex(panel.labels.eye.findData("left"))
     panel.labels.view.setCurrentIndex(panel.labels.view.findData("macula"))
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=JOB_MS)  # written by the writer thread
     (saved,) = reopened(store, case.id)
     assert (saved.eye, saved.view) == ("left", "macula")
     assert sum(checklist_marks(panel).values()) > sum(marks_before.values())
@@ -316,6 +319,7 @@ def test_delete_asks_first(qtbot: Any, panel: CapturePanel, store: Store, tmp_pa
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
     qtbot.keyClick(panel.tile(first.id), Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=JOB_MS)  # written by the writer thread
     assert [i.id for i in reopened(store, case.id)] == [second.id]
     assert [t.image.id for t in panel.tiles()] == [second.id]
     assert store.objects.get(second.blob)

@@ -1,0 +1,88 @@
+"""The window's thread only draws: a new case, the autosave, an image's labels and its deletion are
+written by the writer thread (ui/tasks.py), with the real thread pool, never by the main thread."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from app.store import Store
+from tests.support.images import jpeg_bytes, skin_photo
+from tests.support.ui import activate, pick, type_text
+from ui import tasks
+from ui.main_window import MainWindow
+
+WAIT_MS = 20_000
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
+
+
+def stored(store: Store, case_id: str) -> Any:
+    """The case as another connection reads it: what was really written."""
+    other = store.clone()
+    try:
+        return other.get_case(case_id)
+    finally:
+        other.close()
+
+
+def test_no_durable_write_on_the_main_thread(qtbot: Any, store: Store, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    tasks.set_runner(None)  # the real pool and writer thread, as in use
+    main_writes: list[str] = []
+
+    def watch(statement: str) -> None:
+        if threading.current_thread() is threading.main_thread() and statement.lstrip().upper().startswith(WRITES):
+            main_writes.append(statement.split("(")[0][:60])
+
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    store.conn.set_trace_callback(watch)  # the window's own connection, on the main thread
+    page = None
+    try:
+        # A new case (Ctrl+N): created by the writer thread, then opened.
+        qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.case_page.case is not None, timeout=WAIT_MS)
+        page = window.case_page
+        case_id = page.case.id
+        editor = page.editor
+
+        # Typing: the autosave.
+        editor.consent_given.setFocus()
+        qtbot.keyClick(editor.consent_given, Qt.Key.Key_Space)
+        type_text(editor.question, "Avis sur une lesion du dos")
+        qtbot.waitUntil(lambda: stored(store, case_id).question == "Avis sur une lesion du dos", timeout=WAIT_MS)
+        assert stored(store, case_id).consent.given
+
+        # An image (the pipeline's job), then its label, then its deletion.
+        panel = page.capture.ensure()
+        photo = tmp_path / "dos.jpg"
+        photo.write_bytes(jpeg_bytes(skin_photo(1200, 900)))
+        panel.import_files([photo])
+        qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and len(page.case.images) == 1, timeout=WAIT_MS)
+        image = page.case.images[0]
+        qtbot.mouseClick(panel.tile(image.id), Qt.MouseButton.LeftButton)
+        pick(qtbot, panel.labels.view, "far")
+        qtbot.waitUntil(lambda: [i.view for i in stored(store, case_id).images] == ["far"], timeout=WAIT_MS)
+        monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+        panel.delete_image(image.id)
+        qtbot.waitUntil(lambda: stored(store, case_id).images == [], timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=WAIT_MS)
+        assert panel.tiles() == []
+
+        # Back to the list: what is still typed is saved, by the writer too.
+        type_text(editor.summary, "Depuis six mois")
+        window.show_worklist()
+        qtbot.waitUntil(lambda: stored(store, case_id).summary == "Depuis six mois", timeout=WAIT_MS)
+    finally:
+        store.conn.set_trace_callback(None)
+        if page is not None:
+            page.capture.stop_camera()
+        window.shutdown()
+        tasks.set_runner(None)
+    assert main_writes == [], main_writes
