@@ -56,6 +56,8 @@ M.add({
                           "naissance sont ses chiffres 2 à 5) : vérifiez l'une et l'autre.",
                     "en": "The INS does not match the date of birth (digits 2 to 5 are the birth year and "
                           "month): check both."},
+    "v.ins_sex_other": {"fr": "Identité qualifiée : le sexe est celui de l'INS (homme ou femme), pas « Autre ».",
+                        "en": "Qualified identity: the sex is the INS's (male or female), not “Other”."},
     "v.identity_status": {"fr": "Statut de l'identité inconnu : provisional, recovered, validated ou qualified.",
                           "en": "Unknown identity status: provisional, recovered, validated or qualified."},
     "v.identity_ins_needed": {"fr": "Identité {status} : elle vient du téléservice INSi, donnez son matricule INS.",
@@ -196,6 +198,8 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
     if p.identity_status in ("recovered", "qualified") and not p.ins:
         out.append(_f("patient.identity_status.ins", "patient.ins", "v.identity_ins_needed",
                       status=M.tr(f"identity.{p.identity_status}").capitalize()))
+    if p.ins_sent() and p.sex == "other":  # the national identity knows men and women (FR Core's INS gender)
+        out.append(_f("patient.sex.ins", "patient.sex", "v.ins_sex_other", "error"))
     if p.ins and not p.ins_sent() and not (p.local_id or "").strip():
         out.append(_f("patient.local_id", "patient.local_id", "v.local_needed"))
     if p.identity_status in ("validated", "qualified") and not p.identity_document:

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app import identifiers
 from app.model import Message, new_id
@@ -346,3 +348,30 @@ def test_one_table_of_codes_for_the_mapping_and_the_platform() -> None:
         validate_resource({**_practitioner("10101010105"), "gender": "m"})
     issues = sandbox_validate({**_practitioner("10101010105"), "gender": "m"}, "X")
     assert any("Practitioner.gender" in i.diagnostics for i in issues)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sex=st.sampled_from(["male", "female", "other", "unknown"]),
+       status=st.sampled_from(["provisional", "recovered", "validated", "qualified"]),
+       ins=st.sampled_from([None, "150028512345615", "160032A12345662"]),
+       local_id=st.sampled_from([None, "", "D-2291"]),
+       document=st.sampled_from(["", "CN", "PA", "CS", "LE", "AN"]),
+       birth=st.sampled_from(["1950-02-03", "1960-03-01"]),
+       given_names=st.sampled_from([["Paul"], ["Paul", "Marie"], ["Jean-Pierre", "Louis", "Marie"]]),
+       training=st.booleans())
+def test_what_the_checklist_lets_through_the_platform_accepts(store: Store, sex: str, status: str, ins: str | None,
+                                                               local_id: str | None, document: str, birth: str,
+                                                               given_names: list[str], training: bool) -> None:
+    """One rule on both sides: an identity the checklist does not block maps to FR Core resources that
+    the platform accepts (and the INS leaves only when qualified)."""
+    from app.validation import blocking, validate_identity
+
+    case = _qualified(store, sex=sex, identity_status=status, ins=ins, local_id=local_id,
+                      identity_document=document, birth_date=birth, given=given_names)
+    if blocking(validate_identity(case)):
+        return
+    bundle = prepare_case(case, REQUESTER, training=training).bundle_with(
+        {i.id: f"b{n}" for n, i in enumerate(case.images)})
+    assert platform_issues(bundle, national=not training) == []
+    sent = json.dumps(bundle)
+    assert (ins is not None and ins in sent) is (status == "qualified" and ins is not None)
