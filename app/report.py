@@ -229,6 +229,9 @@ def _request_part(store: Store, case: Case, requester: Requester | None, t: T,
     story.append(_p(t.fit(case.question or "—"), styles["box"]))
     story.append(_p(t.fit(t("summary")), styles["h2"]))
     story.append(_p(t.fit(case.summary or "—"), styles["body"]))
+    if case.single_eye_reason.strip():
+        story.append(_p(t.fit(t("single_eye")), styles["h2"]))
+        story.append(_p(t.fit(case.single_eye_reason.strip()), styles["body"]))
 
     answers = _form_answers(case, lang)
     if answers:

@@ -41,6 +41,7 @@ _WORDS = Catalogue("report", {
     "no": {"fr": "non", "en": "no"},
     "question": {"fr": "Question posée à l'expert", "en": "Question to the expert"},
     "summary": {"fr": "Résumé clinique", "en": "Clinical summary"},
+    "single_eye": {"fr": "Un seul œil photographié, parce que", "en": "Only one eye photographed, because"},
     "form": {"fr": "Formulaire de la spécialité", "en": "Specialty form"},
     "treatments": {"fr": "Traitements en cours", "en": "Current treatments"},
     "none": {"fr": "Aucun.", "en": "None."},

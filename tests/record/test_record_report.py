@@ -108,6 +108,16 @@ def test_report_speaks_english_when_asked(store: Store, tmp_path: Path) -> None:
     assert "page 1 of" in text
 
 
+def test_the_reason_for_a_single_eye_is_in_the_report(store: Store, tmp_path: Path) -> None:
+    case = store.get_case(make_case(store, "ophthalmology", images=1))
+    case.single_eye_reason = "Énucléation de l'œil gauche en 2019"
+    store.update_case(case)
+    pdf = tmp_path / "one-eye.pdf"
+    export_report(store, case.id, pdf)
+    text = flat(" ".join(page_texts(pdf)))
+    assert "Un seul œil photographié, parce que Énucléation de l'œil gauche en 2019" in text
+
+
 def test_a_missing_image_is_said_in_the_report_instead_of_failing(store: Store, tmp_path: Path) -> None:
     case_id = make_case(store, images=3)
     lost = store.get_case(case_id).images[1]
