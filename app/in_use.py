@@ -7,10 +7,10 @@ POSIX ``flock``; on Windows the check is skipped (the rotation's help says to cl
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 from app import messages as M
 from app.errors import StorageError
@@ -26,22 +26,29 @@ M.add({
 })
 
 
-def hold_shared(root: Path) -> IO[bytes] | None:
-    """A shared lock held as long as the returned file stays open (``None`` where not supported)."""
+def hold_shared(root: Path) -> int | None:
+    """A shared lock held as long as the returned file descriptor stays open (``release``);
+    ``None`` where not supported. A bare descriptor: a store dropped unclosed leaks no warning."""
     if sys.platform == "win32":
         return None
     import fcntl
 
     try:
-        handle = open(root / IN_USE_FILE, "a+b")  # noqa: SIM115 - held for the store's life
+        fd = os.open(root / IN_USE_FILE, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
         return None  # a read-only folder: nothing can be rotated there anyway
-    fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
-    return handle
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
+
+
+def release(fd: int | None) -> None:
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 @contextlib.contextmanager
-def alone(handle: IO[bytes] | None) -> Iterator[None]:
+def alone(handle: int | None) -> Iterator[None]:
     """Turn this store's shared lock into an exclusive one for the block, or ``StorageError`` when
     another process has the data open."""
     if handle is None:
@@ -50,10 +57,10 @@ def alone(handle: IO[bytes] | None) -> Iterator[None]:
     import fcntl
 
     try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as exc:
         raise StorageError(M.tr("in_use.busy")) from exc
     try:
         yield
     finally:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+        fcntl.flock(handle, fcntl.LOCK_SH)

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from app import audit, contexts
 from app import messages as M
@@ -97,7 +97,7 @@ class Store:
         self.objects = ObjectStore(data_dir / "objects", key)
         self.settings = Settings(conn, key)
         #: The shared "in use" lock of an opened store (app/in_use.py); clones and views hold none.
-        self.in_use: IO[bytes] | None = None
+        self.in_use: int | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -132,8 +132,7 @@ class Store:
                 migrate(conn, db_path, key=key)
         except BaseException:
             conn.close()
-            if in_use_handle is not None:
-                in_use_handle.close()
+            in_use.release(in_use_handle)
             raise
         remove_leftovers(root)
         store = cls(root, key, conn)
@@ -163,7 +162,9 @@ class Store:
     def close(self) -> None:
         self.conn.close()
         if self.in_use is not None:
-            self.in_use.close()
+            from app import in_use
+
+            in_use.release(self.in_use)
             self.in_use = None
 
     def __enter__(self) -> Store:
