@@ -12,7 +12,7 @@ from app.answers import missing_words
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, open_store, say
 from app.errors import CaseFileError, ImageRejected
-from app.model import Case, CaseState
+from app.model import IDENTITY_STATUSES, Case, CaseState
 from app.site import load_requester
 from app.store import NewImage, Store
 from app.validation import blocking, validate_case
@@ -148,7 +148,9 @@ def run_show(args: argparse.Namespace) -> int:
         f"{M.tr('show.case')} {case.id} — {M.state_name(case.state)} — {M.specialty_name(case.specialty)}"
         f" ({case.priority})",
         f"{M.tr('show.patient')} {p.family} {' '.join(p.given)}, {p.birth_date}, {M.sex_name(p.sex)}"
-        + (f", INS {p.ins}" if p.ins else f", {p.local_id}"),
+        + (f", INS {p.ins}" if p.ins else f", {p.local_id}")
+        + (f", {M.tr('show.identity', status=M.tr('identity.' + p.identity_status))}"
+           if p.identity_status in IDENTITY_STATUSES else ""),
         f"{M.tr('show.consent')} {M.tr('show.yes') if case.consent.given else M.tr('show.no')}"
         + (f" ({case.consent.date}, {case.consent.recorded_by})" if case.consent.given else ""),
         f"{M.tr('show.question')} {case.question}",
@@ -172,6 +174,7 @@ def run_show(args: argparse.Namespace) -> int:
 M.add({
     "show.case": {"fr": "Dossier", "en": "Case"},
     "show.patient": {"fr": "Patient :", "en": "Patient:"},
+    "show.identity": {"fr": "identité {status}", "en": "{status} identity"},
     "show.consent": {"fr": "Consentement :", "en": "Consent:"},
     "show.question": {"fr": "Question :", "en": "Question:"},
     "show.summary": {"fr": "Résumé :", "en": "Summary:"},

@@ -131,7 +131,8 @@ def test_case_send_exits_1_listing_the_disagreement(tmp_path: Path, capsys: pyte
     assert refused.code == 1
     assert "date de naissance" in refused.err and "INS" in refused.err
     shown = run_inprocess(capsys, "case", "show", case_id, "--json").json()
-    assert shown["state"] == "draft"
+    assert shown["state"] == "draft" and shown["patient"]["identity_status"] == "provisional"
+    assert "identité provisoire" in run_inprocess(capsys, "case", "show", case_id).out
     assert "patient.ins.birth" in {f["code"] for f in shown["checklist"]}
     # Put right, it goes.
     with Store.open() as store:
