@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+import pathlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -69,6 +70,42 @@ def dead_leaves(width: int, height: int, seed: int) -> Image8:
         cv2.circle(img, centre, max(1, int(radius)), tuple(int(c) for c in np.clip(colour, 0, 255)), -1, cv2.LINE_AA)
     grain = rng.normal(0, 3.0, img.shape)
     return np.clip(img.astype(np.float32) + grain, 0, 255).astype(np.uint8)
+
+
+#: Surgical drape colours (RGB): the blue and the green of operating-room and wound-care drapes.
+DRAPES = {"blue": (62, 112, 168), "green": (72, 138, 118)}
+
+
+def wound_with_drape(width: int, height: int, seed: int, drape: str) -> Image8:
+    """A wound photographed on a surgical drape: skin with a red wound bed and yellow slough in the
+    middle of the frame, a blue or green drape with folds around it covering about half the
+    picture, as wound-care and surgical photos are taken. The drape's colour is the scene's, not
+    a cast: it must not be taken for one."""
+    rng = np.random.default_rng(seed)
+    skin = skin_scene(width, height, seed).astype(np.float32)
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    # The drape: a cloth colour with soft folds and weave, around an opening on the skin.
+    cloth = np.empty((height, width, 3), np.float32)
+    cloth[:] = np.array(DRAPES[drape], np.float32) * rng.uniform(0.85, 1.15)
+    folds = sum(np.sin((xx * math.cos(a) + yy * math.sin(a)) / rng.uniform(25, 70) + rng.uniform(0, 6))
+                for a in rng.uniform(0, math.pi, 4))
+    cloth *= (1.0 + 0.06 * folds)[:, :, None]
+    cloth += rng.normal(0, 4.0, cloth.shape).astype(np.float32)
+    cx, cy = width * rng.uniform(0.45, 0.55), height * rng.uniform(0.45, 0.55)
+    half_width, half_height = width * rng.uniform(0.30, 0.38), height * rng.uniform(0.30, 0.38)
+    opening = ((xx - cx) / half_width) ** 2 + ((yy - cy) / half_height) ** 2
+    on_skin = cv2.GaussianBlur((opening < 1).astype(np.float32), (0, 0), 3.0)[:, :, None]
+    img = skin * on_skin + cloth * (1 - on_skin)
+    # The wound: a red granulating bed with yellow slough, irregular edge.
+    angle = np.arctan2(yy - cy, xx - cx)
+    radius = min(width, height) * rng.uniform(0.08, 0.13) * (1 + 0.15 * np.sin(angle * 3 + rng.uniform(0, 6)))
+    bed = np.clip((radius - np.hypot(xx - cx, yy - cy)) / 5.0, 0, 1)[:, :, None]
+    grain = rng.normal(0, 10, (height, width, 1)).astype(np.float32)
+    red = np.array([178, 52, 50], np.float32) + grain
+    slough = np.clip(np.sin(xx / 23.0) * np.cos(yy / 31.0) - 0.4, 0, 1)[:, :, None]
+    wound = red * (1 - slough) + np.array([214, 190, 110], np.float32) * slough
+    img = img * (1 - bed) + wound * bed
+    return np.clip(img, 0, 255).astype(np.uint8)
 
 
 def gaussian_blur(rgb: Image8, fraction: float) -> Image8:
@@ -151,3 +188,56 @@ def labelled_set(count: int = 24) -> Iterator[Sample]:
     for index, sample in enumerate(good_images(count)):
         yield sample
         yield from degraded(sample, index)
+
+
+# --- the colour set: casts on generated scenes, wounds on drapes and real photographs -------------
+
+CAST_KINDS = ("blue", "green", "magenta")
+REAL_DIRS = ("real", "real-cameras")
+
+
+@dataclass
+class ColourSample:
+    name: str
+    specialty: str
+    origin: str  # "generated", "drape" or "real"
+    half: str  # "tuning" (the thresholds were set on it) or "held-out" (they were not)
+    label: str  # "good" or "cast"
+    rgb: Image8
+
+
+def real_photographs() -> Iterator[tuple[str, str, Image8]]:
+    """The real photographs of tests/fixtures, upright (one of the eight orientation copies)."""
+    from capture.importer import decode_photo
+    from capture.sniff import sniff
+
+    fixtures = pathlib.Path(__file__).resolve().parents[1] / "fixtures"
+    for folder in REAL_DIRS:
+        for path in sorted((fixtures / folder).iterdir()):
+            if path.suffix.lower() not in (".jpg", ".jpeg", ".heic") or (
+                    "orientation_" in path.name and not path.name.endswith("_1.jpg")):
+                continue
+            data = path.read_bytes()
+            fmt = sniff(data)
+            assert fmt is not None
+            decoded = decode_photo(data, name=path.name, fmt=fmt, full=False)
+            specialty = "ophthalmology" if path.name.startswith("retina") else "dermatology"
+            yield path.name, specialty, decoded.rgb
+
+
+def colour_set(seeds: int = 12, drapes: int = 12) -> Iterator[ColourSample]:
+    """Good images and a blue, a green and a magenta cast of each, split in two halves by index."""
+    goods: list[tuple[str, str, str, Image8]] = [
+        (s.name, s.specialty, "generated", s.rgb) for s in good_images(seeds)]
+    goods += [(f"drape-{n}", "wound-care", "drape",
+               jpeg_round_trip(wound_with_drape(1600, 1200, 300 + n, "blue" if n % 2 else "green")))
+              for n in range(drapes)]
+    goods += [(name, specialty, "real", rgb) for name, specialty, rgb in real_photographs()]
+    index: dict[str, int] = {}
+    for name, specialty, origin, rgb in goods:
+        position = index[origin] = index.get(origin, -1) + 1
+        # Pairs of generated images share a seed (one skin, one fundus): split by seed.
+        half = "tuning" if (position // 2 if origin == "generated" else position) % 2 == 0 else "held-out"
+        yield ColourSample(name, specialty, origin, half, "good", rgb)
+        for kind in CAST_KINDS:
+            yield ColourSample(f"{name}/cast-{kind}", specialty, origin, half, "cast", colour_cast(rgb, kind))
