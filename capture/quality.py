@@ -104,7 +104,7 @@ def check_quality(
         luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
         findings.append(_sharpness(edge_blur(luma), retina=False))
         findings.append(_exposure(luma, None, retina=False))
-        findings.append(_colour_cast(small, None, retina=False))
+        findings.append(colour_finding(small, specialty=specialty))  # small: no second reduction
         if faces.face_visible(luma):
             findings.append(QualityFinding("face", "warning", message("face.warning"), 1.0, None))
     return findings
