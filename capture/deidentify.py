@@ -93,15 +93,42 @@ EMPTY_TYPE2 = ("AccessionNumber", "ReferringPhysicianName", "StudyID")
 def allowed_copy(source: Dataset) -> Dataset:
     """A new dataset holding only the allow-listed attributes of ``source``, with a fresh file meta."""
     kept = _filtered(source, TOP_LEVEL)
+    kept.file_meta = FileMetaDataset()  # read by strip_jpeg_frames; completed below
+    source_meta = getattr(source, "file_meta", None)
+    kept.file_meta.TransferSyntaxUID = getattr(source_meta, "TransferSyntaxUID", None) or ExplicitVRLittleEndian
+    strip_jpeg_frames(kept)
     for keyword in EMPTY_TYPE2:
         setattr(kept, keyword, "")
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = kept.SOPClassUID
-    meta.MediaStorageSOPInstanceUID = kept.SOPInstanceUID
-    source_meta = getattr(source, "file_meta", None)
-    meta.TransferSyntaxUID = getattr(source_meta, "TransferSyntaxUID", None) or ExplicitVRLittleEndian
-    kept.file_meta = meta
+    kept.file_meta.MediaStorageSOPClassUID = kept.SOPClassUID
+    kept.file_meta.MediaStorageSOPInstanceUID = kept.SOPInstanceUID
     return kept
+
+
+#: JPEG transfer syntaxes whose frames are plain JPEG streams (baseline, extended, lossless).
+_JPEG_SYNTAXES = frozenset({"1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57",
+                            "1.2.840.10008.1.2.4.70"})
+
+
+def strip_jpeg_frames(ds: Dataset) -> None:
+    """Remove the metadata segments of every JPEG frame of an encapsulated image, in place.
+
+    A device may write its frames as whole JPEG files, with EXIF, a thumbnail or vendor APP data
+    inside the DICOM: the same stripping as for photos (the compressed scans stay byte for byte).
+    """
+    from pydicom.encaps import encapsulate, generate_frames
+
+    from capture.metadata import MalformedImage, strip_jpeg
+
+    syntax = str(getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", ""))
+    if syntax not in _JPEG_SYNTAXES or "PixelData" not in ds:
+        return
+    frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
+    try:
+        stripped = [strip_jpeg(bytes(frame)) for frame in generate_frames(ds.PixelData, number_of_frames=frames)]
+    except (MalformedImage, ValueError, KeyError, EOFError) as exc:
+        raise ValueError("a JPEG frame of the DICOM file is damaged") from exc
+    ds.PixelData = encapsulate(stripped)
+    ds["PixelData"].VR = "OB"
 
 
 def _filtered(source: Dataset, allowed: frozenset[str]) -> Dataset:

@@ -205,13 +205,17 @@ def _device(ds: Dataset) -> str:
     return " ".join(p for p in parts if p)[:64]
 
 
-def rewrite_dicom(ds: Dataset, patient: Patient | None) -> bytes:
+def rewrite_dicom(ds: Dataset, patient: Patient | None, *, name: str = "image") -> bytes:
     """The DICOM file with the case's patient in place of whoever the device recorded.
 
     Only the allow-listed attributes are kept (:mod:`capture.deidentify`): no previous patient,
-    request, operator, institution, free-text description or private tag leaves with the image.
+    request, operator, institution, free-text description or private tag leaves with the image,
+    and JPEG frames lose their own metadata segments.
     """
-    kept = allowed_copy(ds)
+    try:
+        kept = allowed_copy(ds)
+    except ValueError as exc:  # a later frame cut short or damaged
+        raise messages.rejected("damaged", name=name) from exc
     # The case's names may hold any letter: say the text is UTF-8.
     kept.SpecificCharacterSet = "ISO_IR 192"
     if patient is None:

@@ -150,7 +150,7 @@ def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient |
     checks_as = "ophthalmology" if modality == "OP" else specialty
     height, width = image.rgb.shape[:2]
     return PreparedImage(
-        data=rewrite_dicom(image.dataset, patient),
+        data=rewrite_dicom(image.dataset, patient, name=name),
         content_type="application/dicom",
         width=width,
         height=height,

@@ -45,6 +45,8 @@ SECRETS = {
     "private": "vendor private Dupont",
     "station": "RETINO-STATION-7",
     "requested procedure": "Examen de Mme Dupont",
+    "frame serial": "FRAME-SERIAL-99",
+    "frame comment": "Dupont Marie OD",
 }
 
 
@@ -55,9 +57,14 @@ def _code(value: str, scheme: str, meaning: str) -> Dataset:
 
 
 def _jpeg_frame(rgb: npt.NDArray[np.uint8], quality: int = 90) -> bytes:
+    """One frame as some devices write it: a whole JPEG file, EXIF and comment included."""
     buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0110] = "FUNDUS-CAM"
+    exif.get_ifd(0x8769)[0xA431] = SECRETS["frame serial"]
     # 4:2:2 chroma subsampling, as YBR_FULL_422 says.
-    Image.fromarray(rgb).save(buffer, "JPEG", quality=quality, subsampling=1)
+    Image.fromarray(rgb).save(buffer, "JPEG", quality=quality, subsampling=1, exif=exif.tobytes(),
+                              comment=SECRETS["frame comment"].encode())
     return buffer.getvalue()
 
 
