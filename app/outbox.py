@@ -18,6 +18,7 @@ from typing import Any
 
 from app import audit, contexts
 from app.db import transaction
+from app.errors import DataAltered
 from app.model import CaseState, Message, iso, new_id, utc_now
 from app.store import Store
 
@@ -153,8 +154,16 @@ class Outbox:
         return message_id
 
     def queued_replies(self) -> list[tuple[str, Message]]:
-        return [(r["case_id"], self._message(r)) for r in self.conn.execute(
-            "SELECT * FROM messages WHERE direction='to-expert' AND state='queued' ORDER BY created_at")]
+        """Replies waiting to be sent. One altered outside Teleavis (moved to another case) is set
+        aside as refused, once (the store recorded it in the audit log), and never sent."""
+        found = []
+        for r in self.conn.execute(
+                "SELECT * FROM messages WHERE direction='to-expert' AND state='queued' ORDER BY created_at").fetchall():
+            try:
+                found.append((r["case_id"], self._message(r)))
+            except DataAltered as exc:
+                self.reply_refused(r["case_id"], r["id"], exc.message)
+        return found
 
     def reply_sent(self, case_id: str, message_id: str, platform_id: str | None) -> None:
         with transaction(self.conn) as conn:

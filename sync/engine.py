@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from app import messages as M
-from app.errors import TeleavisError
+from app.errors import DataAltered, TeleavisError
 from app.model import Case, CaseState, Message, iso, utc_now
 from app.outbox import STEP_TRANSACTION, Outbox
 from app.site import load_requester
@@ -247,7 +247,12 @@ class Engine:
         for case_id, message in self.outbox.queued_replies():
             if self.client.stop.is_set():
                 break
-            if self._send_reply(case_id, message):
+            try:
+                sent = self._send_reply(case_id, message)
+            except DataAltered as exc:  # its case was altered outside Teleavis: the reply is not sent
+                self.outbox.reply_refused(case_id, message.id, exc.message)
+                sent = False
+            if sent:
                 summary.replies_sent += 1
         if poll and self.follow and not self.client.stop.is_set():
             summary.answered += self._poll()
@@ -263,8 +268,12 @@ class Engine:
         except MappingError:
             log.exception("case %s does not map to valid FHIR", case_id)
             return self._refuse(case_id, M.tr("sync.bug"))
+        except DataAltered as exc:  # moved or swapped outside Teleavis: never sent; the others go
+            return self._refuse(case_id, exc.message)
         try:
             job.run()
+        except DataAltered as exc:
+            return self._refuse(case_id, exc.message)
         except PermanentFault as fault:
             log.warning("case %s refused by the platform (%d)", case_id, fault.status)
             return self._refuse(case_id, fault.message)

@@ -3,6 +3,7 @@ unseen (issue 13, items 6–8): move or swap sealed items, rewrite settings, cut
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -240,3 +241,29 @@ def test_the_head_is_carried_in_a_backup_and_restored_with_it(teleavis_home: Pat
         recorded = audit.read_head(other / audit.HEAD_FILE, store.key)
         assert recorded is not None and recorded.seq == head.seq + 1  # + the "restored" entry
         assert audit.verify(store.conn, store.key).ok
+
+
+def test_sync_sets_an_altered_case_aside_and_sends_the_others(teleavis_home: Path, tmp_path: Path) -> None:
+    from app.model import CaseState
+    from app.outbox import Outbox
+
+    with SandboxServer(tmp_path / "platform", run_expert=False) as platform:
+        with Store.open(teleavis_home) as store:
+            setup_site(store)
+            store.settings.set("platform.url", platform.base_url)
+            good = make_case(store, seed=1)
+            source = make_case(store, seed=2)
+            altered = make_case(store, seed=3)
+            moved = store.get_case(source).images[0].id
+            Outbox(store).queue_reply(source, "réponse", [], None)
+        with _raw(teleavis_home) as raw:
+            raw.execute("UPDATE images SET case_id=? WHERE id=?", (altered, moved))
+            raw.execute("UPDATE messages SET case_id=?", (altered,))
+        done = teleavis("sync", "--once", "--json")
+        assert done.returncode == 0, done.stderr
+        assert good in json.loads(done.stdout)["sent"] and altered not in json.loads(done.stdout)["sent"]
+        with Store.open(teleavis_home) as store:
+            assert store.state(altered) == CaseState.NEEDS_ATTENTION
+            assert Outbox(store).queued_replies() == []
+        # Nothing of the altered case reached the platform: only the good cases' images did.
+        assert platform.count("Task") == 2
