@@ -29,6 +29,11 @@ def outbox_error(case_id: str) -> bytes:
     return f"outbox:{case_id}:last_error".encode()
 
 
+def case_images(case_id: str) -> bytes:
+    """A case's list of its images (ids and hashes): an image moved away, or in, shows."""
+    return f"case:{case_id}:images".encode()
+
+
 def image_meta(case_id: str, image_id: str, blob: str, thumb_blob: str | None, sha1: str, size: int) -> bytes:
     """An image's labels, bound to its case, its id, its blobs and its content's hash: a row moved to
     another case, or two images' blobs swapped, no longer open."""

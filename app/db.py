@@ -250,10 +250,29 @@ def _migrate_7(conn: sqlite3.Connection, key: DataKey) -> None:
                      (sealed, row_tag(key, name, sealed, True), name))
 
 
+#: The schema from which each case keeps a sealed list of its images (migration 8).
+IMAGE_LISTS_SCHEMA = 8
+
+
+def _migrate_8(conn: sqlite3.Connection, key: DataKey) -> None:
+    # Each case keeps a sealed list of its images (ids and hashes): an image row moved to another
+    # case no longer goes unnoticed in the case it left either (issue 13.7).
+    import json
+
+    # (Run again on a database already there, it keeps the lists it finds.)
+    if "images_seal" not in {row[1] for row in conn.execute("PRAGMA table_info(cases)")}:
+        conn.execute("ALTER TABLE cases ADD COLUMN images_seal BLOB")
+    for (case_id,) in conn.execute("SELECT id FROM cases WHERE images_seal IS NULL").fetchall():
+        rows = conn.execute("SELECT id, sha1 FROM images WHERE case_id=? ORDER BY id", (case_id,)).fetchall()
+        listed = json.dumps(sorted([str(r[0]), str(r[1])] for r in rows)).encode()
+        conn.execute("UPDATE cases SET images_seal=? WHERE id=?", (key.seal(listed, contexts.case_images(case_id)),
+                                                                  case_id))
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1, _migrate_2, _migrate_3, Keyed(_migrate_4), Keyed(_migrate_5), Keyed(_migrate_6),
-    Keyed(_migrate_7)]
+    Keyed(_migrate_7), Keyed(_migrate_8)]
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -23,7 +23,7 @@ from app import audit, contexts
 from app import messages as M
 from app.blobs import ObjectStore
 from app.crypto import DataKey, DecryptionFailed
-from app.db import DB_FILE, classify, connect, migrate, transaction
+from app.db import DB_FILE, IMAGE_LISTS_SCHEMA, classify, connect, migrate, schema_version, transaction
 from app.errors import DataAltered, InvalidTransition, NotFound, StorageError
 from app.fsutil import remove_stale
 from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
@@ -98,6 +98,9 @@ class Store:
         self.settings = Settings(conn, key)
         #: The shared "in use" lock of an opened store (app/in_use.py); clones and views hold none.
         self.in_use: int | None = None
+        # The sealed lists of images came with schema 8; a store is only used on an older schema
+        # while it is being built for a migration test (``Store.open`` always migrates first).
+        self._image_lists = schema_version(conn) >= IMAGE_LISTS_SCHEMA
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -215,6 +218,7 @@ class Store:
                 )
                 for position, image in enumerate(stored):
                     self._insert_image(conn, case.id, position, image)
+                self._seal_image_list(conn, case.id, [], stored, [])
                 self._index(conn, case)
                 self._event(conn, case.id, "created", None, case.state.value)
                 audit.append(conn, self.key, "created", case.id, actor=actor)
@@ -309,8 +313,45 @@ class Store:
         with transaction(self.conn) as conn:
             audit.append(conn, self.key, "viewed", case_id, actor=actor)
 
+    # -- the sealed list of a case's images -----------------------------------------------------
+
+    def _image_list(self, case_id: str, conn: sqlite3.Connection | None = None) -> list[list[str]]:
+        """The case's sealed list of its images ([id, sha1], sorted); refused as altered when missing."""
+        if not self._image_lists:
+            return []
+        row = (conn or self.conn).execute("SELECT images_seal FROM cases WHERE id=?", (case_id,)).fetchone()
+        if row is None:
+            raise NotFound(M.tr("case.not_found", id=case_id))
+        if row[0] is None:
+            raise self.altered(case_id, "the list of images is missing")
+        listed = self.open_json(row[0], contexts.case_images(case_id), case_id)
+        return [[str(a), str(b)] for a, b in listed]
+
+    def _seal_image_list(self, conn: sqlite3.Connection, case_id: str, listed: list[list[str]],
+                         added: list[NewImage], removed: list[str]) -> None:
+        """Write the case's new list from its previous one (never from the rows, which could hold an
+        image moved in from elsewhere): ``listed`` plus ``added`` minus ``removed``."""
+        if not self._image_lists:
+            return
+        kept = [item for item in listed if item[0] not in set(removed)]
+        new = sorted(kept + [[image.record.id, image.record.sha1] for image in added])
+        conn.execute("UPDATE cases SET images_seal=? WHERE id=?",
+                     (self.key.seal(json.dumps(new).encode(), contexts.case_images(case_id)), case_id))
+
+    def _checked_image_list(self, case_id: str, rows: list[sqlite3.Row] | None = None) -> list[list[str]]:
+        """The case's sealed list, once checked against its image rows (an image moved in or out, or
+        deleted, outside Teleavis: refused as altered)."""
+        if rows is None:
+            rows = self.conn.execute("SELECT id, sha1 FROM images WHERE case_id = ?", (case_id,)).fetchall()
+        listed = self._image_list(case_id)
+        if self._image_lists and sorted([row["id"], row["sha1"]] for row in rows) != listed:
+            raise self.altered(case_id, "its images are not the ones it holds")
+        return listed
+
     def images(self, case_id: str) -> Iterator[CaseImage]:
-        for row in self.conn.execute("SELECT * FROM images WHERE case_id = ? ORDER BY position", (case_id,)):
+        rows = self.conn.execute("SELECT * FROM images WHERE case_id = ? ORDER BY position", (case_id,)).fetchall()
+        self._checked_image_list(case_id, rows)
+        for row in rows:
             meta = self.open_json(row["meta"], self._meta_context(case_id, row), case_id)
             yield CaseImage(
                 id=row["id"], body_site=meta.get("body_site", ""), eye=meta.get("eye"), view=meta.get("view", ""),
@@ -363,6 +404,7 @@ class Store:
         case.revision = row["revision"] + 1
 
     def add_images(self, case_id: str, images: list[NewImage], *, actor: str | None = None) -> None:
+        listed = self._checked_image_list(case_id)
         stored = self._put_images(images)
         try:
             with transaction(self.conn) as conn:
@@ -370,6 +412,7 @@ class Store:
                                    (case_id,)).fetchone()
                 for offset, image in enumerate(stored, start=row[0] + 1):
                     self._insert_image(conn, case_id, offset, image)
+                self._seal_image_list(conn, case_id, listed, stored, [])
                 conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
                 audit.append(conn, self.key, "edited", case_id, detail=f"+{len(stored)} image(s)", actor=actor)
         except BaseException:
@@ -413,11 +456,13 @@ class Store:
                                 (old_id, case_id)).fetchone()
         if row is None:
             raise NotFound(M.tr("image.not_found"))
+        listed = self._checked_image_list(case_id)
         stored = self._put_images([new])
         try:
             with transaction(self.conn) as conn:
                 conn.execute("DELETE FROM images WHERE id=?", (old_id,))
                 self._insert_image(conn, case_id, row["position"], stored[0])
+                self._seal_image_list(conn, case_id, listed, stored, [old_id])
                 conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
                 audit.append(conn, self.key, "edited", case_id, detail=f"image {old_id} retaken", actor=actor)
         except BaseException:
@@ -432,8 +477,10 @@ class Store:
                                 (image_id, case_id)).fetchone()
         if row is None:
             raise NotFound(M.tr("image.not_found"))
+        listed = self._checked_image_list(case_id)
         with transaction(self.conn) as conn:
             conn.execute("DELETE FROM images WHERE id=?", (image_id,))
+            self._seal_image_list(conn, case_id, listed, [], [image_id])
             audit.append(conn, self.key, "deleted", case_id, detail=f"image {image_id}", actor=actor)
         for blob in (row["blob"], row["thumb_blob"]):
             if blob:

@@ -47,6 +47,9 @@ def test_an_image_row_moved_to_another_case_is_refused_with_an_audit_entry(telea
         # The case is not validated or sent either: every path reads its images through the store.
         with pytest.raises(DataAltered):
             list(store.images(target))
+        # And the case it left says so too (its sealed list of images no longer matches).
+        with pytest.raises(DataAltered):
+            store.get_case(source)
 
 
 def test_two_images_whose_blobs_are_swapped_are_refused(teleavis_home: Path) -> None:
@@ -89,6 +92,39 @@ def test_a_message_moved_to_another_case_is_refused(teleavis_home: Path) -> None
         raw.execute("UPDATE messages SET case_id=? WHERE id=?", (target, message_id))
     with Store.open(teleavis_home) as store, pytest.raises(DataAltered):
         Outbox(store).messages(target)
+
+
+def test_an_image_row_deleted_or_added_outside_teleavis_is_refused(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store)
+        other = make_case(store, seed=5)
+        image = store.get_case(case_id).images[0]
+    with _raw(teleavis_home) as raw:
+        raw.execute("DELETE FROM images WHERE id=?", (image.id,))
+    with Store.open(teleavis_home) as store:
+        with pytest.raises(DataAltered):
+            store.get_case(case_id)
+        # An edit does not make the altered list the new truth either.
+        with pytest.raises(DataAltered):
+            store.delete_image(case_id, store.conn.execute(
+                "SELECT id FROM images WHERE case_id=? LIMIT 1", (case_id,)).fetchone()[0])
+        assert store.get_case(other).images  # the others are untouched
+
+
+def test_images_added_retaken_and_deleted_through_the_store_keep_their_case_whole(teleavis_home: Path) -> None:
+    from app.store import NewImage
+    from tests.sync.sync_helpers import image_records, jpeg
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store)
+        first = store.get_case(case_id).images[0]
+        record = image_records("dermatology", 1)[0]
+        store.add_images(case_id, [NewImage(record, jpeg(seed=9))])
+        store.replace_image(case_id, first.id, NewImage(image_records("dermatology", 1)[0], jpeg(seed=10)))
+        store.delete_image(case_id, record.id)
+        images = store.get_case(case_id).images
+        assert record.id not in [i.id for i in images] and first.id not in [i.id for i in images]
+        assert _altered_entries(store) == 0
 
 
 def test_data_sealed_before_the_binding_still_opens_after_migration(teleavis_home: Path) -> None:
@@ -216,8 +252,9 @@ def test_a_case_without_its_created_entry_is_reported(teleavis_home: Path) -> No
         case_id = make_case(store)
     with _raw(teleavis_home) as raw:
         raw.execute("INSERT INTO cases SELECT 'ffffffff-0000-0000-0000-000000000000', state, specialty, priority, "
-                    "initials, created_at, updated_at, content, revision, unread, task_id, request_id, task_version, "
-                    "platform_status, business_status, status_reason, answer, last_error FROM cases WHERE id=?",
+                    "initials, created_at, updated_at, content, revision, unread, task_id, request_id, "
+                    "task_version, platform_status, business_status, status_reason, answer, last_error, "
+                    "images_seal FROM cases WHERE id=?",
                     (case_id,))
     with Store.open(teleavis_home) as store:
         check = audit.verify(store.conn, store.key)
@@ -264,6 +301,7 @@ def test_sync_sets_an_altered_case_aside_and_sends_the_others(teleavis_home: Pat
         assert good in json.loads(done.stdout)["sent"] and altered not in json.loads(done.stdout)["sent"]
         with Store.open(teleavis_home) as store:
             assert store.state(altered) == CaseState.NEEDS_ATTENTION
+            assert store.state(source) == CaseState.NEEDS_ATTENTION  # it lost an image
             assert Outbox(store).queued_replies() == []
-        # Nothing of the altered case reached the platform: only the good cases' images did.
-        assert platform.count("Task") == 2
+        # Nothing of the altered cases reached the platform: only the good case did.
+        assert platform.count("Task") == 1
