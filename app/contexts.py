@@ -3,9 +3,18 @@
 A sealed value opens only with the context it was sealed under, so the context names everything the
 value must stay attached to. An item copied, moved to another case or swapped with another one then
 no longer opens, and the store reports the data as altered (``DataAltered``) instead of showing it.
-A key rotation re-seals every item under the same context (see the list in ``docs/maintainer-guide.md``).
+Contexts of schema version 4 and later; migration 4 re-sealed older values (``legacy_*``).
 
-Contexts of schema version 4 and later (``bound``); migration 4 re-sealed older values (``legacy_*``).
+What a data-key rotation must carry over, each under the same context with the new key:
+
+- ``cases.content``, ``cases.answer``, ``cases.images_seal``, the platform's words
+  (``cases.business_status`` / ``status_reason`` / ``last_error`` when sealed, ``outbox.last_error``);
+- ``images.meta``, ``messages.body``, every blob file under ``objects/`` (``blob``);
+- sealed ``settings`` values, and every settings row's tag (``settings.row_tag``);
+- what is keyed rather than sealed: ``search_tokens`` (``DataKey.index_token``), the audit chain's
+  hashes (``DataKey.mac``; the table refuses UPDATE) and the ``audit-head`` file beside key.json
+  (``audit.write_head``), and the ``archive_key`` of backups still to be restored (they carry their
+  own key record, so they open with the key they were made with).
 """
 
 from __future__ import annotations
