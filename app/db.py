@@ -269,10 +269,18 @@ def _migrate_8(conn: sqlite3.Connection, key: DataKey) -> None:
                                                                   case_id))
 
 
+def _migrate_9(conn: sqlite3.Connection) -> None:
+    # Resumable uploads (issue 18.4, migration 9): where an image's unfinished upload lives on the platform, so a
+    # restart goes on from the platform's offset; and whether a case is sent as reduced copies (18.5).
+    for table, column, kind in (("images", "upload_url", "TEXT"), ("outbox", "reduced", "INTEGER NOT NULL DEFAULT 0")):
+        if column not in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1, _migrate_2, _migrate_3, Keyed(_migrate_4), Keyed(_migrate_5), Keyed(_migrate_6),
-    Keyed(_migrate_7), Keyed(_migrate_8)]
+    Keyed(_migrate_7), Keyed(_migrate_8), _migrate_9]
 
 
 def connect(path: Path) -> sqlite3.Connection:

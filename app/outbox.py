@@ -81,8 +81,19 @@ class Outbox:
     def record_binary(self, case_id: str, image_id: str, binary_id: str) -> None:
         """The platform holds this image as ``Binary/<binary_id>``: never upload it again."""
         with transaction(self.conn) as conn:
-            conn.execute("UPDATE images SET binary_id=? WHERE id=? AND case_id=?", (binary_id, image_id, case_id))
+            conn.execute("UPDATE images SET binary_id=?, upload_url=NULL WHERE id=? AND case_id=?",
+                         (binary_id, image_id, case_id))
             conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (STEP_IMAGES, case_id))
+
+    def record_upload(self, case_id: str, image_id: str, upload_url: str | None) -> None:
+        """Where this image's resumable upload lives on the platform (None: forget it), before any byte."""
+        with transaction(self.conn) as conn:
+            conn.execute("UPDATE images SET upload_url=? WHERE id=? AND case_id=?", (upload_url, image_id, case_id))
+
+    def upload_url(self, case_id: str, image_id: str) -> str | None:
+        row = self.conn.execute("SELECT upload_url FROM images WHERE id=? AND case_id=?",
+                                (image_id, case_id)).fetchone()
+        return str(row[0]) if row and row[0] else None
 
     def record_step(self, case_id: str, step: str) -> None:
         with transaction(self.conn) as conn:

@@ -17,6 +17,7 @@ when a time budget is spent, so that a caller serving several cases can move on,
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import json
 import logging
@@ -42,6 +43,10 @@ from sync.training import sandbox_token
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 FHIR_JSON = "application/fhir+json"
+#: The CapabilityStatement extension offering resumable uploads; its valueUrl is the tus endpoint.
+RESUMABLE_UPLOAD = "urn:teleavis:resumable-upload"
+TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
+_UNKNOWN = object()
 
 M.add({
     "net.offline": {"fr": "Plateforme injoignable (réseau) : nouvel essai automatique.",
@@ -168,7 +173,7 @@ def diagnostics_of(document: Any) -> str:
 class ProgressBody:
     """A request body read in chunks, reporting the bytes handed to the socket."""
 
-    def __init__(self, data: bytes, on_bytes: Callable[[int], None] | None = None) -> None:
+    def __init__(self, data: bytes | memoryview, on_bytes: Callable[[int], None] | None = None) -> None:
         self._view = memoryview(data)
         self._pos = 0
         self._on_bytes = on_bytes
@@ -242,6 +247,7 @@ class PlatformClient:
         if config.proxy:
             self.session.proxies = {"http": config.proxy, "https": config.proxy}
         self.session.headers["User-Agent"] = "Teleavis"
+        self._tus_endpoint: object = _UNKNOWN
 
     @classmethod
     def from_store(cls, store: Any, *, base_url: str | None = None, policy: RetryPolicy | None = None,
@@ -273,15 +279,16 @@ class PlatformClient:
     # -- one attempt ---------------------------------------------------------------------------
 
     def request(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
-                json_body: Any = None, body: bytes | None = None, content_type: str | None = None,
+                json_body: Any = None, body: bytes | memoryview | None = None, content_type: str | None = None,
                 headers: Mapping[str, str] | None = None, raw: bool = False, pass_status: frozenset[int] =
-                frozenset(), on_bytes: Callable[[int], None] | None = None) -> Answer:
-        """One request with one token refresh on 401. ``raw`` answers are bytes, others FHIR JSON."""
+                frozenset(), on_bytes: Callable[[int], None] | None = None, bare: bool = False) -> Answer:
+        """One request with one token refresh on 401. ``raw`` answers are bytes, others FHIR JSON;
+        ``bare`` answers (tus) are their status and headers: any 2xx or ``pass_status`` is returned."""
         refreshed = False
         while True:
             answer = self._attempt(method, path, params=params, json_body=json_body, body=body,
                                    content_type=content_type, headers=headers, raw=raw,
-                                   pass_status=pass_status, on_bytes=on_bytes)
+                                   pass_status=pass_status, on_bytes=on_bytes, bare=bare)
             if answer.status != 401:
                 return answer
             if refreshed:
@@ -295,8 +302,9 @@ class PlatformClient:
             refreshed = True
 
     def _attempt(self, method: str, path: str, *, params: Mapping[str, str] | None, json_body: Any,
-                 body: bytes | None, content_type: str | None, headers: Mapping[str, str] | None, raw: bool,
-                 pass_status: frozenset[int], on_bytes: Callable[[int], None] | None) -> Answer:
+                 body: bytes | memoryview | None, content_type: str | None, headers: Mapping[str, str] | None,
+                 raw: bool,
+                 pass_status: frozenset[int], on_bytes: Callable[[int], None] | None, bare: bool = False) -> Answer:
         sent_headers = {"Accept": FHIR_JSON}
         data: Any = None
         if json_body is not None:
@@ -334,6 +342,8 @@ class PlatformClient:
         log.debug("%s %s -> %d", method, path.split("?")[0], status)
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         document = _fhir_json(response.headers.get("Content-Type", ""), content)
+        if bare and (200 <= status < 300 or status in pass_status):
+            return Answer(status, response.headers, document, content)
         if raw and 300 <= status < 400 and status in pass_status:
             return Answer(status, response.headers, None, content)
         if 200 <= status < 300 or status in pass_status:
@@ -422,6 +432,62 @@ class PlatformClient:
                 if isinstance(binary_id, str) and binary_id:
                     return binary_id
             raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True) from None
+
+    # -- resumable uploads (tus 1.0, expertise-api §3) ------------------------------------------
+
+    def resumable_endpoint(self) -> str | None:
+        """The platform's tus endpoint when its CapabilityStatement offers one under its base, else None.
+
+        Read once per client (one ``GET metadata``); an endpoint off the platform's base is not used
+        (the token would go there): the images then go by plain ``POST Binary``."""
+        if self._tus_endpoint is _UNKNOWN:
+            statement = self.metadata()
+            found: str | None = None
+            rest = statement.get("rest")
+            first = rest[0] if isinstance(rest, list) and rest and isinstance(rest[0], dict) else {}
+            for extension in first.get("extension") or []:
+                if isinstance(extension, dict) and extension.get("url") == RESUMABLE_UPLOAD:
+                    value = extension.get("valueUrl") or extension.get("valueUri")
+                    if isinstance(value, str) and value.strip():
+                        found = self.own_url(value)
+                        if found is None:
+                            log.warning("resumable uploads offered off the platform's base: not used")
+            self._tus_endpoint = found
+        return self._tus_endpoint if isinstance(self._tus_endpoint, str) else None
+
+    def tus_create(self, endpoint: str, length: int, content_type: str, image_id: str) -> str:
+        """``POST`` a new upload (or find the one made for this image); its URL, under the base."""
+        metadata = ",".join(f"{key} {base64.b64encode(value.encode()).decode('ascii')}"
+                            for key, value in (("contentType", content_type), ("imageId", image_id)))
+        answer = self.request("POST", endpoint,
+                              headers={**TUS_HEADERS, "Upload-Length": str(length), "Upload-Metadata": metadata},
+                              bare=True)
+        location = answer.headers.get("Location") or ""
+        url = self.own_url(urljoin(endpoint, location)) if location else None
+        if answer.status != 201 or url is None:
+            raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True, kind="not_fhir")
+        return url
+
+    def tus_state(self, url: str) -> TusState | None:
+        """``HEAD`` an upload: the server's offset (and the Binary once finished); None when it is gone."""
+        answer = self.request("HEAD", url, headers=TUS_HEADERS, bare=True, pass_status=frozenset({404, 410, 423}))
+        if answer.status in (404, 410):
+            return None
+        if answer.status == 423:
+            raise TransientFault(M.tr("net.busy", status=423), kind="busy", status=423)
+        return _tus_state(answer)
+
+    def tus_patch(self, url: str, data: bytes, offset: int,
+                  on_bytes: Callable[[int], None] | None = None) -> TusState:
+        """``PATCH`` the bytes from ``offset`` on (the server's offset); the state it answers."""
+        answer = self.request("PATCH", url, body=memoryview(data)[offset:],
+                              content_type="application/offset+octet-stream",
+                              headers={**TUS_HEADERS, "Upload-Offset": str(offset)}, bare=True, on_bytes=on_bytes)
+        return _tus_state(answer)
+
+    def tus_delete(self, url: str) -> None:
+        """``DELETE`` an upload (termination extension); one already gone is fine."""
+        self.request("DELETE", url, headers=TUS_HEADERS, bare=True, pass_status=frozenset({404, 410}))
 
     def transaction(self, bundle: Mapping[str, Any]) -> dict[str, Any]:
         """POST the transaction Bundle; the ``transaction-response`` (§3.2)."""
@@ -519,6 +585,26 @@ class PlatformClient:
                 raise OffPlatform(location)
             target = followed
         raise TransientFault(M.tr("net.not_fhir"))
+
+
+@dataclass(frozen=True)
+class TusState:
+    """Where an upload stands at the server: its offset, and its Binary once every byte arrived."""
+
+    offset: int
+    binary_id: str | None = None
+
+
+def _tus_state(answer: Answer) -> TusState:
+    offset = answer.headers.get("Upload-Offset", "")
+    if not offset.strip().isdigit():
+        raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True, kind="not_fhir")
+    location = answer.headers.get("Content-Location") or ""
+    try:
+        binary_id: str | None = location_id(location, "Binary") if location else None
+    except ValueError:
+        binary_id = None
+    return TusState(int(offset), binary_id)
 
 
 def _fhir_json(content_type: str, content: bytes) -> Any:

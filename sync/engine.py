@@ -14,11 +14,12 @@ lock file), so a case is never in flight twice.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from app.outbox import STEP_TRANSACTION, Outbox
 from app.site import load_requester
 from app.store import Store
 from sync.auth import SignInRequired
-from sync.client import PermanentFault, PlatformClient, Stopped, TransientFault
+from sync.client import OffPlatform, PermanentFault, PlatformClient, Stopped, TransientFault
 from sync.follow import Follower, find_task
 from sync.mapping import MappingError, PreparedCase, location_id, prepare_case, prepare_reply
 from sync.progress import NullListener, ProgressListener
@@ -153,26 +154,106 @@ class SendJob:
 
 def upload_images(store: Store, client: PlatformClient, outbox: Outbox, case_id: str, images: list[Any],
                   listener: ProgressListener, budget_s: float | None) -> dict[str, str]:
-    """Upload each image not yet recorded, one at a time, recording its Binary id before the next."""
+    """Upload each image not yet recorded, one at a time, recording its Binary id before the next.
+
+    Resumable (tus) where the platform offers it, else one ``POST Binary`` per image."""
     binary_ids = {image.id: image.binary_id for image in images if image.binary_id}
     total = sum(image.size for image in images)
     done = sum(image.size for image in images if image.binary_id)
     listener.bytes_sent(case_id, done, total)
+    endpoint: str | None = None
+    if any(not image.binary_id for image in images):
+        endpoint = client.retrying(client.resumable_endpoint, budget_s=budget_s)
     for image in images:
         if image.binary_id:
             continue
         data = store.image_bytes(image)  # one image in memory at a time, dropped after its upload
 
-        def send(data: bytes = data, base: int = done, content_type: str = image.content_type) -> str:
-            return client.create_binary(data, content_type, lambda n: listener.bytes_sent(case_id, base + n, total))
+        def report(n: int, base: int = done) -> None:
+            listener.bytes_sent(case_id, base + n, total)
 
-        binary_id = client.retrying(send, budget_s=budget_s)
-        del data, send
+        binary_id = None
+        if endpoint is not None:
+            try:
+                binary_id = upload_resumable(client, outbox, endpoint, case_id, image.id, data, image.content_type,
+                                             report, budget_s)
+            except (OffPlatform, _PlainUpload):
+                log.warning("the platform's resumable upload is unusable for this image: plain upload")
+        if binary_id is None:
+            def send(data: bytes = data, content_type: str = image.content_type) -> str:
+                return client.create_binary(data, content_type, report)
+
+            binary_id = client.retrying(send, budget_s=budget_s)
+            del send
+        del data
         outbox.record_binary(case_id, image.id, binary_id)
         binary_ids[image.id] = binary_id
         done += image.size
         listener.bytes_sent(case_id, done, total)
     return binary_ids
+
+
+def upload_resumable(client: PlatformClient, outbox: Outbox, endpoint: str, case_id: str, image_id: str,
+                     data: bytes, content_type: str, report: Callable[[int], None],
+                     budget_s: float | None) -> str:
+    """One image through tus 1.0; its Binary id.
+
+    The upload's URL is recorded before its first byte, so a restart asks the platform where it
+    stands (``HEAD``) and sends only the rest. After any fault the same: ``HEAD``, then ``PATCH``
+    from the server's offset, so no byte the platform holds goes twice. A fault after the platform
+    moved on is retried at once (a cut link, not a busy platform); faults without progress back
+    off as ``retrying`` does, and ``budget_s`` counts from the last progress."""
+    url = outbox.upload_url(case_id, image_id)
+    offset: int | None = None  # the platform's offset, when known to be current
+    known = -1  # the highest offset the platform reported
+    attempt = 0
+    since = time.monotonic()
+    while True:
+        if client.stop.is_set():
+            raise Stopped()
+        try:
+            if url is None:
+                url = client.tus_create(endpoint, len(data), content_type, image_id)
+                outbox.record_upload(case_id, image_id, url)
+                # A new upload holds nothing; one created again after a fault may be the same upload.
+                offset = 0 if attempt == 0 else None
+            if offset is None:
+                state = client.tus_state(url)
+                if state is None:  # expired or gone: create it again
+                    url = None
+                    outbox.record_upload(case_id, image_id, None)
+                    raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir")
+                if state.binary_id is not None:
+                    return state.binary_id
+                offset = state.offset
+            if offset > known:
+                if known >= 0:
+                    attempt, since = 0, time.monotonic()  # the link carries bytes: worth going on at once
+                known = offset
+            if offset >= len(data):
+                raise _PlainUpload()  # complete, yet the platform names no Binary: not the contract
+            report(offset)
+            state = client.tus_patch(url, data, offset, functools.partial(_shifted, report, offset))
+            if state.binary_id is not None:
+                return state.binary_id
+            offset = state.offset  # a platform taking part of a chunk: go on from where it stands
+        except TransientFault as fault:
+            offset = None
+            delay = (client.policy.delay(attempt - 1, fault.retry_after)
+                     if attempt or fault.retry_after is not None else 0.0)
+            if budget_s is not None and time.monotonic() - since + delay > budget_s:
+                raise
+            log.info("upload interrupted (%s), next attempt in %.1f s", fault.words, delay)
+            client.wait(delay)
+            attempt += 1
+
+
+def _shifted(report: Callable[[int], None], start: int, n: int) -> None:
+    report(start + n)
+
+
+class _PlainUpload(Exception):
+    """The platform's resumable uploads do not keep the contract: this image goes by ``POST Binary``."""
 
 
 def _ids_from_response(bundle: dict[str, Any], response: dict[str, Any]) -> tuple[str, str, str | None]:

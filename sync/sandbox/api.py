@@ -26,6 +26,7 @@ from sync.sandbox.search import search
 from sync.sandbox.shapes import SearchShape
 from sync.sandbox.storage import BinaryInfo, Store, parse_instant
 from sync.sandbox.transaction import CaseTransaction
+from sync.sandbox.tus import TusUploads
 from sync.sandbox.validation import validate_resource
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ BINARY_TYPES = {
     "application/pdf": lambda data: data.startswith(b"%PDF-"),
 }
 _ID = r"[A-Za-z0-9\-.]{1,64}"
+_TUS_ROUTE = re.compile(rf"^/fhir/tus(?:/(?P<id>{_ID}))?/?$")
 _ROUTE = re.compile(rf"^/fhir(?:/(?P<type>[A-Za-z]+)(?:/(?P<id>{_ID})(?:/_history/(?P<vid>\d+))?)?)?/?$")
 
 
@@ -50,6 +52,8 @@ class Request:
     query: list[tuple[str, str]] = field(default_factory=list)
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
+    #: A tus PATCH's body, read as it arrives (`read(n)`, b"" at its end), instead of `body`.
+    stream: Callable[[int], bytes] | None = None
 
 
 @dataclass
@@ -107,8 +111,11 @@ class Platform:
         check_magic: bool = True,
         seed: int | None = None,
         national: bool = False,
+        resumable: bool = True,
     ) -> None:
         self.store, self.auth, self.on_case = store, auth, on_case
+        #: Whether the tus endpoint is advertised and served (a platform without it gets plain POSTs).
+        self.resumable = resumable
         # A real (national) platform refuses the INS of fictitious test patients; the training one takes them.
         self.national = national
         self.max_binary_bytes, self.overload_rate, self.retry_after_s = (
@@ -128,6 +135,8 @@ class Platform:
         self._lock = threading.Lock()
         self._in_flight = 0
         self.requests_served = 0
+        #: Resumable uploads (tus 1.0), advertised in the CapabilityStatement.
+        self.tus = TusUploads(max_binary_bytes, lambda media_type: media_type in BINARY_TYPES, self._store_upload)
 
     # -- policy -------------------------------------------------------------------------------------
 
@@ -175,6 +184,10 @@ class Platform:
     def _serve(self, request: Request) -> Reply:
         if request.path.rstrip("/") == "/oauth/token":
             return self._token(request)
+        tus = _TUS_ROUTE.match(request.path) if self.resumable else None
+        if tus:
+            self.auth.check(request.headers.get("authorization"))
+            return self._tus(tus.group("id"), request)
         match = _ROUTE.match(request.path)
         if not match:
             raise FhirError.one(404, f"Aucune ressource à {request.path} (base : {self.base_url})", code="not-found")
@@ -189,6 +202,7 @@ class Platform:
                     self.base_url.rsplit("/fhir", 1)[0] + "/oauth/token",
                     self.auth.required,
                     self.max_binary_bytes,
+                    "tus" if self.resumable else None,
                 ),
             )
         if rtype is None and method == "POST":
@@ -318,6 +332,35 @@ class Platform:
             stored = self.store.update(current)
         return json_reply(200, stored, _version_headers(stored))
 
+    # -- resumable uploads (tus 1.0) ------------------------------------------------------------------
+
+    def _tus(self, upload_id: str | None, request: Request) -> Reply:
+        method, headers = request.method, request.headers
+        if method == "OPTIONS":
+            return Reply(204, b"", "text/plain", self.tus.options())
+        self.tus.check_version(headers.get("tus-resumable"))
+        if upload_id is None and method == "POST":
+            upload, _ = self.tus.create(headers.get("upload-length"), headers.get("upload-metadata"))
+            # Relative, as Binary Locations are: the platform may be reached through a reverse proxy.
+            location = f"tus/{upload.id}"
+            return Reply(201, b"", "text/plain", self.tus.headers(Location=location))
+        if upload_id is not None and method == "HEAD":
+            return Reply(200, b"", "text/plain", self.tus.head(upload_id))
+        if upload_id is not None and method == "PATCH":
+            read = request.stream or _reader(request.body)
+            declared = int(headers.get("content-length", "0") or "0")
+            return Reply(204, b"", "text/plain", self.tus.patch(upload_id, headers.get("content-type", ""),
+                                                                 headers.get("upload-offset"), read, declared))
+        if upload_id is not None and method == "DELETE":
+            return Reply(204, b"", "text/plain", self.tus.delete(upload_id))
+        raise FhirError.one(405, f"{method} {request.path} n'est pas permis (tus : POST, HEAD, PATCH, DELETE)",
+                            code="not-supported", headers=self.tus.headers())
+
+    def _store_upload(self, media_type: str, data: bytes) -> str:
+        """A finished resumable upload becomes a Binary as `POST Binary` makes one; its id."""
+        self._check_binary(media_type, data)
+        return self.store.put_binary(media_type, data, origin="upload").id
+
     # -- binaries -----------------------------------------------------------------------------------
 
     def upload_binary(self, content_type: str, data: bytes) -> Reply:
@@ -341,6 +384,12 @@ class Platform:
                 f"Content-Type « {media_type} » refusé ; acceptés : {', '.join(BINARY_TYPES)}",
                 code="not-supported",
             )
+        self._check_binary(media_type, data)
+        info = self.store.put_binary(media_type, data, origin="upload")
+        headers = {"Location": f"Binary/{info.id}/_history/1", "ETag": 'W/"1"'}
+        return json_reply(201, _binary_resource(info), headers)
+
+    def _check_binary(self, media_type: str, data: bytes) -> None:
         if not data:
             raise FhirError.one(400, "Binary vide", code="required")
         if len(data) > self.max_binary_bytes:
@@ -351,9 +400,6 @@ class Platform:
                 f"Le contenu ne ressemble pas à du {media_type} (signature absente) : fichier chiffré ou corrompu ?",
                 code="invalid",
             )
-        info = self.store.put_binary(media_type, data, origin="upload")
-        headers = {"Location": f"Binary/{info.id}/_history/1", "ETag": 'W/"1"'}
-        return json_reply(201, _binary_resource(info), headers)
 
     def too_large(self, size: int) -> FhirError:
         """The 413 for a Binary over the limit."""
@@ -377,6 +423,17 @@ class Platform:
             resource["data"] = base64.b64encode(data).decode("ascii")
             return json_reply(200, resource, headers)
         return Reply(200, data, info.content_type, headers)
+
+
+def _reader(body: bytes) -> Callable[[int], bytes]:
+    view, position = memoryview(body), [0]
+
+    def read(size: int) -> bytes:
+        piece = bytes(view[position[0]:position[0] + size])
+        position[0] += len(piece)
+        return piece
+
+    return read
 
 
 def _binary_resource(info: BinaryInfo) -> dict[str, Any]:

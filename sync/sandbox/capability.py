@@ -12,8 +12,14 @@ READABLE_TYPES = frozenset({*ACCEPTED_TYPES, "DiagnosticReport"})
 _PARAM_TYPES = {"_id": "token", "_lastUpdated": "date", "identifier": "token"}
 
 
-def capability_statement(base_url: str, token_url: str, auth_required: bool, max_binary_bytes: int) -> dict[str, Any]:
-    """The CapabilityStatement for a sandbox serving at `base_url`."""
+#: The extension by which a platform offers resumable uploads (expertise-api §3): valueUrl = tus endpoint.
+RESUMABLE_UPLOAD = "urn:teleavis:resumable-upload"
+
+
+def capability_statement(base_url: str, token_url: str, auth_required: bool, max_binary_bytes: int,
+                         tus_url: str | None = None) -> dict[str, Any]:
+    """The CapabilityStatement for a sandbox serving at `base_url` (offering tus at `tus_url` if given,
+    relative to the FHIR base as the Locations it answers are)."""
     resources: list[dict[str, Any]] = []
     for rtype in sorted(READABLE_TYPES):
         interactions = [{"code": "read"}, {"code": "vread"}, {"code": "search-type"}]
@@ -69,6 +75,19 @@ def capability_statement(base_url: str, token_url: str, auth_required: bool, max
             }
         ],
     }
+    rest: dict[str, Any] = {
+        "mode": "server",
+        "security": security,
+        "resource": resources,
+        "interaction": [
+            {
+                "code": "transaction",
+                "documentation": "Créations conditionnelles (POST + ifNoneExist) seulement, tout ou rien.",
+            }
+        ],
+    }
+    if tus_url:
+        rest["extension"] = [{"url": RESUMABLE_UPLOAD, "valueUrl": tus_url}]
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -82,17 +101,5 @@ def capability_statement(base_url: str, token_url: str, auth_required: bool, max
         },
         "fhirVersion": "4.0.1",
         "format": ["application/fhir+json"],
-        "rest": [
-            {
-                "mode": "server",
-                "security": security,
-                "resource": resources,
-                "interaction": [
-                    {
-                        "code": "transaction",
-                        "documentation": "Créations conditionnelles (POST + ifNoneExist) seulement, tout ou rien.",
-                    }
-                ],
-            }
-        ],
+        "rest": [rest],
     }

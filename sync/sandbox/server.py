@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +27,9 @@ from sync.sandbox.expert import SimulatedExpert
 from sync.sandbox.storage import Store, identifiers_of
 
 log = logging.getLogger(__name__)
+
+
+_TUS_UPLOAD = re.compile(r"^/fhir/tus/[A-Za-z0-9\-.]{1,64}/?$")
 
 
 class _TooLarge(Exception):
@@ -51,6 +55,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._dispatch()
 
+    def do_HEAD(self) -> None:
+        self._dispatch()
+
+    def do_OPTIONS(self) -> None:
+        self._dispatch()
+
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.client_address[0], *args)
 
@@ -70,6 +80,9 @@ class _Handler(BaseHTTPRequestHandler):
             words = "En-tête Host refusé : ce bac à sable ne répond qu'à son adresse de boucle locale"
             self._send(error_reply(FhirError.one(421, words, code="security")))
             return
+        if self.command == "PATCH" and _TUS_UPLOAD.match(url.path) and platform.resumable:
+            self._tus_patch(platform, url.path, url.query, headers)
+            return
         raw_binary = (
             url.path.rstrip("/").endswith("/fhir/Binary")
             and self.command == "POST"
@@ -88,6 +101,38 @@ class _Handler(BaseHTTPRequestHandler):
             return
         request = Request(self.command, url.path, parse_qsl(url.query, keep_blank_values=True), headers, body)
         self._send(platform.handle(request))
+
+    def _tus_patch(self, platform: Platform, path: str, query: str, headers: dict[str, str]) -> None:
+        """A tus PATCH: its body is read as it arrives, so that what a cut connection carried is kept."""
+        try:
+            declared = int(headers.get("content-length", ""))
+        except ValueError:
+            declared = -1
+        if declared < 0 or "chunked" in headers.get("transfer-encoding", "").lower():
+            self.close_connection = True
+            self._send(error_reply(FhirError.one(400, "PATCH tus : Content-Length exigé", code="structure")))
+            return
+        left = [declared]
+        self.connection.settimeout(30.0)  # a client gone silent frees the upload for its next attempt
+
+        def read(size: int) -> bytes:
+            try:
+                piece = self.rfile.read(min(size, left[0])) if left[0] > 0 else b""
+            except OSError:
+                piece = b""
+            left[0] -= len(piece)
+            if not piece:
+                left[0] = 0
+                self.close_connection = True
+            return piece
+
+        request = Request("PATCH", path, parse_qsl(query, keep_blank_values=True), headers, b"", read)
+        reply = platform.handle(request)
+        if left[0] > 0:  # refused before its body was read: the connection cannot carry another request
+            self.close_connection = True
+        self.connection.settimeout(None)
+        with contextlib.suppress(OSError):
+            self._send(reply)
 
     def _read_body(self, headers: dict[str, str], limit: int) -> bytes:
         """The request body; over `limit`, drain it (so the 413 is read, not a reset) and raise."""
@@ -197,7 +242,8 @@ class SandboxServer:
     Bound to a loopback address, it answers only requests whose Host header names loopback and
     its port (a web page cannot reach it through DNS rebinding). With `token`, every FHIR request
     needs `Authorization: Bearer <token>`; `oauth_clients` / `oauth_users` ({} to switch the
-    token endpoint off) are the OAuth accounts, demo ones when None.
+    token endpoint off) are the OAuth accounts, demo ones when None. With `resumable` (the default)
+    it offers tus 1.0 uploads at `<base>/tus` (sync/sandbox/tus.py); without, only `POST Binary`.
     """
 
     def __init__(
@@ -221,6 +267,7 @@ class SandboxServer:
         oauth_users: dict[str, str] | None = None,
         key: DataKey | None = None,
         national: bool = False,
+        resumable: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.host, self._port, self.key = host, port, key
@@ -235,6 +282,7 @@ class SandboxServer:
             "check_magic": check_magic,
             "seed": seed,
             "national": national,
+            "resumable": resumable,
         }
         self._store: Store | None = None
         self._expert: SimulatedExpert | None = None

@@ -6,6 +6,14 @@ it). Per request, with probability ``fault_rate``, it answers 503 or 429 with Re
 processed the request, mid-answer), stalls past the client's read timeout after forwarding,
 truncates the answer's body, or answers an HTML page with status 200 (in place of the platform's
 answer, sometimes after forwarding). ``rate`` throttles the request bodies (bytes per second).
+
+As a satellite link (``cut_every_s`` and/or ``latency_s`` given), it forwards each request's body
+as it crosses the link instead of whole: the link carries ``rate`` bytes per second upstream for all
+its connections together, every answer comes one round trip (``latency_s``) after its request and
+a new connection costs one more (the handshake), connections stay open between requests, and
+every ``cut_every_s`` seconds every open connection is cut (the client's and the platform's side
+at once, so the platform sees the body end where the cut fell). ``wire_up`` / ``wire_down`` count
+the bytes that crossed the link each way (heads included).
 """
 
 from __future__ import annotations
@@ -37,6 +45,8 @@ class Exchange:
     status: int | None = None
     body_sha1: str | None = None
     location: str | None = None
+    at: float = field(default_factory=time.monotonic)
+    answered_at: float | None = None
 
 
 @dataclass
@@ -55,7 +65,8 @@ class ProxyStats:
 
 class FaultProxy:
     def __init__(self, upstream: str, *, fault_rate: float = 0.0, seed: int = 0, stall_s: float = 1.5,
-                 rate: float | None = None, faults: tuple[str, ...] = FAULTS) -> None:
+                 rate: float | None = None, faults: tuple[str, ...] = FAULTS, cut_every_s: float | None = None,
+                 latency_s: float = 0.0) -> None:
         parts = urlsplit(upstream)
         self.upstream_host = parts.hostname or "127.0.0.1"
         self.upstream_port = parts.port or 80
@@ -70,20 +81,41 @@ class FaultProxy:
         self._block: list[bool] = []
         self._kinds: list[str] = []
         self._closing = threading.Event()
+        self.cut_every_s = cut_every_s
+        self.latency_s = latency_s
+        self.link = cut_every_s is not None or latency_s > 0
+        self.wire_up = 0
+        self.wire_down = 0
+        self.cuts = 0
+        self._link_lock = threading.Lock()
+        self._link_free_at = 0.0
+        self._live: set[socket.socket] = set()
         proxy = self
 
         class Handler(socketserver.BaseRequestHandler):
             def handle(self) -> None:
-                proxy._handle(self.request)
+                if proxy.link:
+                    proxy._handle_link(self.request)
+                else:
+                    proxy._handle(self.request)
 
         class Server(socketserver.ThreadingTCPServer):
             daemon_threads = True
             allow_reuse_address = True
             block_on_close = False
 
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server = Server(("127.0.0.1", 0), Handler, bind_and_activate=False)
+        if self.link:
+            # A link's own buffers are small: a client cannot push megabytes ahead of what crossed it.
+            self.server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 * 1024)
+        self.server.server_bind()
+        self.server.server_activate()
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
+        self._cutter: threading.Thread | None = None
+        if cut_every_s is not None:
+            self._cutter = threading.Thread(target=self._cut_periodically, args=(cut_every_s,), daemon=True)
+            self._cutter.start()
 
     @property
     def base_url(self) -> str:
@@ -94,6 +126,102 @@ class FaultProxy:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+        if self._cutter is not None:
+            self._cutter.join()
+        self._cut_all()
+
+    # -- the satellite link --------------------------------------------------------------------
+
+    def _cut_periodically(self, period: float) -> None:
+        started = time.monotonic()
+        n = 1
+        while not self._closing.wait(max(0.0, started + n * period - time.monotonic())):
+            self._cut_all()
+            self.cuts += 1
+            n += 1
+
+    def _cut_all(self) -> None:
+        with self.stats.lock:
+            live = list(self._live)
+        for conn in live:
+            with contextlib.suppress(OSError):
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.shutdown(socket.SHUT_RDWR)
+
+    def _cross(self, n: int) -> None:
+        """Wait until ``n`` more bytes have crossed the link (shared by every connection)."""
+        if not self.rate:
+            return
+        with self._link_lock:
+            now = time.monotonic()
+            start = max(now, self._link_free_at)
+            self._link_free_at = start + n / self.rate
+            until = self._link_free_at
+        self._closing.wait(max(0.0, until - time.monotonic()))
+
+    def _handle_link(self, conn: socket.socket) -> None:
+        conn.settimeout(30)
+        with self.stats.lock:
+            self._live.add(conn)
+        reader = conn.makefile("rb")
+        upstream: http.client.HTTPConnection | None = None
+        try:
+            self._closing.wait(self.latency_s)  # the handshake
+            while True:
+                head = self._read_head(reader)
+                if head is None:
+                    return
+                request_line, headers = head
+                with self.stats.lock:
+                    self.wire_up += len(request_line) + 4 + sum(len(k) + len(v) + 4 for k, v in headers.items())
+                method, path, _ = request_line.split(" ", 2)
+                length = int(headers.get("content-length", "0") or 0)
+                exchange = Exchange(method, path.split("?")[0], None)
+                with self.stats.lock:
+                    self.stats.exchanges.append(exchange)
+                upstream = http.client.HTTPConnection(self.upstream_host, self.upstream_port, timeout=60)
+                upstream.putrequest(method, path, skip_accept_encoding=True)
+                for name, value in headers.items():
+                    if name != "host" and (name not in _HOP or name == "content-length"):
+                        upstream.putheader(name, value)
+                if "content-length" not in headers and method in ("POST", "PUT", "PATCH"):
+                    upstream.putheader("Content-Length", "0")
+                upstream.endheaders()
+                remaining = length
+                while remaining > 0:
+                    piece = reader.read1(min(8192, remaining))
+                    if not piece:
+                        return  # cut mid-body: the platform sees its body end here
+                    with self.stats.lock:
+                        self.wire_up += len(piece)
+                    self._cross(len(piece))
+                    upstream.send(piece)
+                    remaining -= len(piece)
+                response = upstream.getresponse()
+                payload = response.read()
+                reply_headers = {k.lower(): v for k, v in response.getheaders() if k.lower() not in _HOP}
+                exchange.status, exchange.location = response.status, reply_headers.get("location")
+                exchange.answered_at = time.monotonic()
+                upstream.close()
+                upstream = None
+                self._closing.wait(self.latency_s)  # the round trip
+                declared = int(response.getheader("Content-Length") or len(payload)) if method == "HEAD" else len(
+                    payload)
+                out = self._head_bytes(status=response.status, headers=reply_headers, length=declared,
+                                       keep_alive=True) + payload
+                with self.stats.lock:
+                    self.wire_down += len(out)
+                conn.sendall(out)
+        except OSError:
+            pass
+        finally:
+            if upstream is not None:
+                upstream.close()  # the platform's side of the cut
+            with self.stats.lock:
+                self._live.discard(conn)
+            reader.close()
+            with contextlib.suppress(OSError):
+                conn.close()
 
     def __enter__(self) -> FaultProxy:
         return self
@@ -228,10 +356,10 @@ class FaultProxy:
             upstream.close()
 
     @staticmethod
-    def _head_bytes(status: int, headers: dict[str, str], length: int) -> bytes:
+    def _head_bytes(status: int, headers: dict[str, str], length: int, keep_alive: bool = False) -> bytes:
         lines = [f"HTTP/1.1 {status} {http.client.responses.get(status, 'Status')}"]
         lines += [f"{k}: {v}" for k, v in headers.items()]
-        lines += [f"Content-Length: {length}", "Connection: close", "", ""]
+        lines += [f"Content-Length: {length}", "Connection: keep-alive" if keep_alive else "Connection: close", "", ""]
         return "\r\n".join(lines).encode("latin-1")
 
     def _reply(self, conn: socket.socket, status: int, headers: dict[str, str], body: bytes) -> None:

@@ -1,0 +1,77 @@
+"""A case through a satellite link: resumable uploads against the link's own rate (issue 18.4).
+
+The link of an AFHCAN-like site carries 64 kB/s upstream with a 600 ms round trip and drops every
+connection every 20 s: a 3 MB image needs 47 s, so a whole-image ``POST Binary`` never completes.
+To keep CI short the link here is scaled with the same ratios: 256 kB/s, a 150 ms round trip and a
+cut every 5 s (a 3 MB image needs 11.7 s, cut twice on the way), through the fault proxy.
+
+Bounds, in one run: the case arrives exactly once; the bytes that crossed the link (both ways,
+heads included) are at most 1.1× the image; the time is at most 1.3× the image's size divided by
+the link's rate. The baseline measured in the same run is one plain upload of the same bytes over
+the same link without cuts: it prints what the link really gives on this machine.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from app.model import CaseState
+from app.store import Store
+from sync.auth import StaticToken
+from sync.client import ClientConfig, PlatformClient, RetryPolicy
+from sync.engine import Engine, SendJob
+from sync.sandbox import SandboxServer
+from tests.sync.faultproxy import FaultProxy
+from tests.sync.sync_helpers import jpeg, make_case, setup_site
+
+RATE = 256_000  # bytes per second upstream (64 kB/s scaled ×4)
+RTT_S = 0.150  # 600 ms scaled
+CUT_EVERY_S = 5.0  # 20 s scaled
+
+
+@pytest.mark.bench
+@pytest.mark.slow
+def test_a_case_leaves_through_a_satellite_link(teleavis_home: Path) -> None:
+    image = jpeg(1400, 1400, seed=18, noise=True, quality=98)  # about 3 MB
+    size = len(image)
+    ideal = size / RATE
+    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False) as sandbox:
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[image], images=1)
+        with FaultProxy(sandbox.base_url, rate=RATE, latency_s=RTT_S) as plain:
+            started = time.perf_counter()
+            with requests.post(f"{plain.base_url}/Binary", data=image, headers={"Content-Type": "image/jpeg"},
+                               timeout=120) as answer:
+                assert answer.status_code == 201
+            baseline = time.perf_counter() - started
+        uploads_before = sandbox.binary_uploads
+        with FaultProxy(sandbox.base_url, rate=RATE, latency_s=RTT_S, cut_every_s=CUT_EVERY_S) as link, \
+                PlatformClient(ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None),
+                               policy=RetryPolicy()) as client:
+            engine = Engine(store, client, case_budget_s=3 * ideal)
+            # The R4 models are built once per process, on the first validation: not part of a send.
+            SendJob(store, client, engine.outbox, case_id, engine.listener, None).prepare()
+            started, cuts_before = time.perf_counter(), link.cuts
+            summary = engine.run_once(poll=False)
+            elapsed = time.perf_counter() - started
+            wire = link.wire_up + link.wire_down
+            cuts = link.cuts - cuts_before
+        print(f"\nimage {size / 1e6:.2f} MB over a {RATE / 1e3:.0f} kB/s link, {RTT_S * 1000:.0f} ms round trip, "
+              f"cut every {CUT_EVERY_S:.0f} s ({cuts} cuts during the send)")
+        print(f"link rate alone: {ideal:.1f} s; plain upload without cuts (baseline): {baseline:.1f} s")
+        outcome = "sent" if summary.sent else "NOT sent (the image never arrived whole)"
+        print(f"case {outcome} after {elapsed:.1f} s = {elapsed / ideal:.2f}× size/rate "
+              f"({elapsed / baseline:.2f}× baseline)")
+        print(f"bytes on the link: {wire / 1e6:.3f} MB = {wire / size:.3f}× the image "
+              f"(up {link.wire_up}, down {link.wire_down})")
+        assert summary.sent == [case_id], "the case never left"
+        assert store.state(case_id) == CaseState.SENT
+        assert sandbox.binary_uploads - uploads_before == 1, "the image arrived exactly once"
+        assert sandbox.count("Task") == 1, "the case arrived exactly once"
+        assert cuts >= 1
+        assert wire <= 1.1 * size
+        assert elapsed <= 1.3 * ideal

@@ -1,0 +1,159 @@
+"""Resumable image uploads (tus 1.0) through links that break: issue 18.4."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import requests
+
+from app.model import CaseState
+from app.outbox import Outbox
+from app.store import Store
+from sync.auth import StaticToken
+from sync.client import ClientConfig, PlatformClient, RetryPolicy
+from sync.engine import Engine
+from sync.progress import RecordingListener
+from sync.sandbox import SandboxServer
+from tests.sync.faultproxy import FaultProxy
+from tests.sync.sync_helpers import jpeg, make_case, setup_site
+
+TUS = {"Tus-Resumable": "1.0.0"}
+
+
+def _client(url: str) -> PlatformClient:
+    return PlatformClient(ClientConfig(url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.2, cap_s=2.0))
+
+
+def _metadata(**values: str) -> str:
+    return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in values.items())
+
+
+class UploadWatcher(RecordingListener):
+    """Notes, at the first byte of the image, whether its upload's address was already recorded."""
+
+    def __init__(self, store: Store, case_id: str) -> None:
+        super().__init__()
+        self.outbox, self.case_id = Outbox(store), case_id
+        self.image_id = store.get_case(case_id).images[0].id
+        self.recorded_before_first_byte: bool | None = None
+
+    def bytes_sent(self, case_id: str, sent: int, total: int) -> None:
+        if sent > 0 and self.recorded_before_first_byte is None:
+            self.recorded_before_first_byte = self.outbox.upload_url(self.case_id, self.image_id) is not None
+        super().bytes_sent(case_id, sent, total)
+
+
+def test_a_case_leaves_through_a_link_cut_every_second(teleavis_home: Path, tmp_path: Path) -> None:
+    image = jpeg(700, 700, seed=3, noise=True, quality=95)  # ~0.7 MB: about 3 s of this link
+    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False) as sandbox, \
+            FaultProxy(sandbox.base_url, rate=256_000, cut_every_s=1.0, latency_s=0.02) as proxy:
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[image], images=1)
+        watcher = UploadWatcher(store, case_id)
+        with _client(proxy.base_url) as client:
+            summary = Engine(store, client, watcher, case_budget_s=60.0).run_once(poll=False)
+        assert watcher.recorded_before_first_byte is True
+        assert watcher.progress[case_id] == (len(image), len(image))
+        assert proxy.cuts >= 2, "the link was cut while the image went"
+        assert summary.sent == [case_id]
+        assert store.state(case_id) == CaseState.SENT
+        # Exactly once, whole, and resumed: several PATCHes, no POST Binary.
+        assert sandbox.binary_uploads == 1
+        media = sandbox.resources("Media")
+        binary_id = media[0]["content"]["url"].rsplit("/", 1)[-1]
+        assert sandbox.binary_bytes(binary_id) == image
+        assert sandbox.platform.tus.patches >= 2
+        assert not [e for e in proxy.stats.exchanges if e.method == "POST" and e.path.endswith("/Binary")]
+        # Never a finished byte twice: what crossed the link upstream is the image and a little more.
+        assert proxy.wire_up < len(image) * 1.1 + 60_000, (proxy.wire_up, len(image))
+        assert store.get_case(case_id).images[0].binary_id == binary_id
+        assert Outbox(store).upload_url(case_id, store.get_case(case_id).images[0].id) is None
+
+
+def test_a_restart_goes_on_from_the_recorded_upload(teleavis_home: Path) -> None:
+    image = jpeg(500, 500, seed=4, noise=True, quality=95)
+    half = len(image) // 2
+    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False) as sandbox, \
+            FaultProxy(sandbox.base_url, latency_s=0.001) as proxy:
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[image], images=1)
+        image_id = store.get_case(case_id).images[0].id
+        # A previous run created the upload, recorded it, sent half and died.
+        with _client(proxy.base_url) as client:
+            endpoint = client.resumable_endpoint()
+            assert endpoint == proxy.base_url + "/tus"
+            url = client.tus_create(endpoint, len(image), "image/jpeg", image_id)
+            client.request("PATCH", url, body=image[:half], content_type="application/offset+octet-stream",
+                           headers={**TUS, "Upload-Offset": "0"}, bare=True)
+        Outbox(store).record_upload(case_id, image_id, url)
+        before, wire_before = len(proxy.stats.exchanges), proxy.wire_up
+        with _client(proxy.base_url) as client:
+            assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
+        exchanges = proxy.stats.exchanges[before:]
+        methods = [e.method for e in exchanges]
+        assert "HEAD" in methods and methods.count("PATCH") == 1 and "POST" in methods  # POST: the transaction
+        assert not any(e.path.endswith("/tus") for e in exchanges), "the recorded upload, not a new one"
+        assert proxy.wire_up - wire_before < len(image) - half + 60_000, "only the rest went"
+        assert sandbox.binary_uploads == 1
+
+
+def test_without_the_extension_the_whole_image_is_posted(teleavis_home: Path) -> None:
+    image = jpeg(300, 300, seed=5, noise=True)
+    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False, resumable=False) as sandbox, \
+            FaultProxy(sandbox.base_url) as proxy:
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[image], images=1)
+        with _client(proxy.base_url) as client:
+            assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
+        assert [e.method for e in proxy.stats.exchanges if e.path.endswith("/Binary")] == ["POST"]
+        assert sandbox.platform.tus.patches == 0
+
+
+def test_the_sandbox_speaks_tus(tmp_path: Path) -> None:
+    image = jpeg(200, 200, seed=6, noise=True)
+    with SandboxServer(run_expert=False) as sandbox, requests.Session() as http:
+        base = sandbox.base_url
+        statement = http.get(f"{base}/metadata").json()
+        assert statement["rest"][0]["extension"] == [{"url": "urn:teleavis:resumable-upload",
+                                                      "valueUrl": "tus"}]
+        options = http.options(f"{base}/tus")
+        assert options.status_code == 204 and "creation" in options.headers["Tus-Extension"]
+        assert "termination" in options.headers["Tus-Extension"]
+        meta = _metadata(contentType="image/jpeg", imageId="img-1")
+        # No version, or another one: 412.
+        assert http.post(f"{base}/tus", headers={"Upload-Length": str(len(image))}).status_code == 412
+        created = http.post(f"{base}/tus", headers={**TUS, "Upload-Length": str(len(image)), "Upload-Metadata": meta})
+        assert created.status_code == 201
+        location = f"{base}/{created.headers['Location']}"
+        again = http.post(f"{base}/tus", headers={**TUS, "Upload-Length": str(len(image)), "Upload-Metadata": meta})
+        assert f"{base}/{again.headers['Location']}" == location, "the same image, the same upload"
+        patch = {**TUS, "Content-Type": "application/offset+octet-stream"}
+        first = http.patch(location, data=image[:1000], headers={**patch, "Upload-Offset": "0"})
+        assert first.status_code == 204 and first.headers["Upload-Offset"] == "1000"
+        assert "Content-Location" not in first.headers
+        stale = http.patch(location, data=image[:1000], headers={**patch, "Upload-Offset": "0"})
+        assert stale.status_code == 409
+        wrong = http.patch(location, data=image[1000:], headers={**TUS, "Upload-Offset": "1000",
+                                                                  "Content-Type": "image/jpeg"})
+        assert wrong.status_code == 415
+        head = http.head(location, headers=TUS)
+        assert head.headers["Upload-Offset"] == "1000" and head.headers["Upload-Length"] == str(len(image))
+        last = http.patch(location, data=image[1000:], headers={**patch, "Upload-Offset": "1000"})
+        assert last.status_code == 204
+        binary = last.headers["Content-Location"]
+        assert binary.startswith("Binary/")
+        assert sandbox.binary_bytes(binary.split("/")[1]) == image
+        assert http.head(location, headers=TUS).headers["Content-Location"] == binary
+        assert sandbox.binary_uploads == 1
+        # Termination.
+        other = http.post(f"{base}/tus", headers={**TUS, "Upload-Length": "10",
+                                                  "Upload-Metadata": _metadata(contentType="image/png")})
+        gone = f"{base}/{other.headers['Location']}"
+        assert http.delete(gone, headers=TUS).status_code == 204
+        assert http.head(gone, headers=TUS).status_code == 404
+        # A type the platform does not take, and an upload over its limit.
+        assert http.post(f"{base}/tus", headers={**TUS, "Upload-Length": "10", "Upload-Metadata": _metadata(
+            contentType="text/html")}).status_code == 415
+        assert http.post(f"{base}/tus", headers={**TUS, "Upload-Length": str(10**9), "Upload-Metadata": meta}
+                         ).status_code == 413
