@@ -434,11 +434,11 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         if self._closed:
             return
-        from sync.training import training_mode
-
+        settings = self.store.settings
         try:
             counts = self.store.counts()
-            last = self.store.settings.get("sync.last")
+            # Shown only: ``peek`` does not fetch a deferred key at start (settings.py).
+            last = settings.peek("sync.last")
         except TeleavisError as exc:
             self.statusBar().showMessage(exc.message, 10000)
             return
@@ -446,7 +446,9 @@ class MainWindow(QMainWindow):
         self.waiting_label.setText(self.tr("En attente d'envoi : {n}").format(n=waiting))
         self.last_sync_label.setText(self.tr("Dernière synchronisation : {when}").format(
             when=local_time(last) if last else self.tr("jamais")))
-        if training_mode(self.store) and not self.connection_label.text():
+        mode = settings.peek("training")
+        training = mode == "on" or (mode == "auto" and not settings.peek("platform.url"))
+        if training and not self.connection_label.text():
             self.connection_label.setText(self.tr("Plateforme d'essai sur cette machine"))
         self._update_badge()
 
