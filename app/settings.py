@@ -37,6 +37,8 @@ _DECLARED = [
     Setting("platform.client_id", str, ""),
     Setting("platform.client_secret", str, "", secret=True),
     Setting("platform.refresh_token", str, "", secret=True),
+    # Pro Santé Connect (sync/psc.py): the OpenID issuer whose discovery document gives the endpoints.
+    Setting("platform.oidc_issuer", str, ""),
     Setting("platform.ca_bundle", str, ""),
     Setting("platform.timeout_s", float, 30.0),
     # Sealed: the proxy's address may carry its user's password (http://user:password@proxy:3128).
@@ -61,8 +63,9 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in _DECLARED}
 SECRET_KEYS = ("platform.token", "platform.client_secret", "platform.refresh_token")
 #: Written by ``init`` and by the program itself, readable by ``config get``.
 INTERNAL_PREFIXES = ("site.", "sync.", "state.")
-#: Internal settings kept sealed (the screen lock's PIN hash: app/screen_lock.py).
-INTERNAL_SECRETS = frozenset({"state.lock.pin"})
+#: Internal settings kept sealed (the screen lock's PIN hash: app/screen_lock.py; the Pro Santé Connect
+#: tokens and the signed-in professional: sync/psc.py).
+INTERNAL_SECRETS = frozenset({"state.lock.pin", "state.psc.tokens", "state.psc.professional"})
 
 
 def _declared(key: str) -> Setting | None:

@@ -26,7 +26,7 @@ M.add({
 })
 
 #: Settings whose value is an address a secret or patient data is sent to.
-SECURE_URL_SETTINGS = ("platform.url", "platform.token_url")
+SECURE_URL_SETTINGS = ("platform.url", "platform.token_url", "platform.oidc_issuer")
 
 
 def is_loopback(host: str) -> bool:

@@ -127,7 +127,13 @@ class OAuthToken:
 
 
 def token_source_from_settings(settings: Any) -> TokenSource:
-    """The token source the site configured: OAuth when a token URL is set, else the pasted token."""
+    """The token source the site configured: Pro Santé Connect when an OpenID issuer is set, OAuth when a
+    token URL is, else the pasted token."""
+    if settings.get("platform.oidc_issuer"):
+        # Pro Santé Connect: the professional's own sign-in (``teleavis login``), refreshed silently.
+        from sync.psc import PscToken, client_from_settings
+
+        return PscToken(client_from_settings(settings), settings)
     token_url = settings.get("platform.token_url")
     access = settings.get("platform.token")
     if not token_url:

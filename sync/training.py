@@ -148,3 +148,37 @@ def stop_sandboxes() -> None:
         _running.clear()
     for server in servers:
         server.stop()
+    stop_psc()
+
+
+_psc: dict[str, Any] = {}
+
+
+def ensure_psc(store: Any) -> str:
+    """In training mode, the issuer of an in-process Pro Santé Connect-like provider on loopback (started
+    on first call, stopped at exit), whose test professionals include the site's requester, so that
+    signing in (``teleavis login``, the window's button) can be tried end to end without a real e-CPS."""
+    from app.site import load_requester
+    from sync.sandbox.psc import TEST_PROFESSIONALS, Professional, PscProvider
+
+    with _lock:
+        provider = _psc.get("provider")
+        if provider is None:
+            professionals = list(TEST_PROFESSIONALS)
+            requester = load_requester(store.settings)
+            if requester is not None and all(p.rpps != requester.rpps for p in professionals):
+                professionals.insert(0, Professional(requester.rpps, requester.family, " ".join(requester.given),
+                                                     login="8" + requester.rpps))
+            provider = PscProvider(professionals=tuple(professionals)).start()
+            _psc["provider"] = provider
+            atexit.register(stop_psc)
+            log.info("training mode: Pro Santé Connect-like provider on loopback")
+        return str(provider.issuer)
+
+
+def stop_psc() -> None:
+    """Stop the training PSC-like provider, if this process started one."""
+    with _lock:
+        provider = _psc.pop("provider", None)
+    if provider is not None:
+        provider.stop()

@@ -11,7 +11,7 @@ def register_all(sub: Any) -> None:
     for module in (config, cases, status, audit_cmd, passphrase):
         module.register(sub)
     # Commands of the platform link and the case record register themselves when present.
-    for name in ("platform", "record", "doctor"):
+    for name in ("platform", "record", "doctor", "login"):
         try:
             module = __import__(f"app.commands.{name}", fromlist=["register"])
         except ModuleNotFoundError as exc:

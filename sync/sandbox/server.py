@@ -15,7 +15,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from app.crypto import DataKey
@@ -34,6 +34,16 @@ _TUS_UPLOAD = re.compile(r"^/fhir/tus/[A-Za-z0-9\-.]{1,64}/?$")
 
 class _TooLarge(Exception):
     pass
+
+
+class Served(Protocol):
+    """What the HTTP layer serves: the FHIR platform, or the PSC-like provider (sync/sandbox/psc.py)."""
+
+    max_binary_bytes: int
+
+    def handle(self, request: Request) -> Reply: ...
+
+    def too_large(self, size: int) -> FhirError: ...
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -80,7 +90,9 @@ class _Handler(BaseHTTPRequestHandler):
             words = "En-tête Host refusé : ce bac à sable ne répond qu'à son adresse de boucle locale"
             self._send(error_reply(FhirError.one(421, words, code="security")))
             return
-        if self.command == "PATCH" and _TUS_UPLOAD.match(url.path) and platform.resumable:
+        # (The PSC-like provider served by this class too takes no uploads.)
+        if self.command == "PATCH" and _TUS_UPLOAD.match(url.path) and isinstance(platform, Platform) \
+                and platform.resumable:
             self._tus_patch(platform, url.path, url.query, headers)
             return
         raw_binary = (
@@ -189,7 +201,7 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
 
-    def __init__(self, address: tuple[str, int], platform: Platform, check_host: bool) -> None:
+    def __init__(self, address: tuple[str, int], platform: Served, check_host: bool) -> None:
         self.platform = platform
         self.check_host = check_host
         self._connections: set[socket.socket] = set()
@@ -268,12 +280,15 @@ class SandboxServer:
         key: DataKey | None = None,
         national: bool = False,
         resumable: bool = True,
+        psc: Any = None,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.host, self._port, self.key = host, port, key
         self.answer_after_s, self.question_rate, self.seed = answer_after_s, question_rate, seed
         self.run_expert = run_expert
         self.auth = TokenAuthority(token, oauth_clients, oauth_users, lifetime_s=token_lifetime_s)
+        if psc is not None:  # A platform behind Pro Santé Connect also takes the access tokens it issued.
+            self.auth.external = psc.professional_of
         self._platform_options: dict[str, Any] = {
             "max_binary_bytes": max_binary_bytes,
             "overload_rate": overload_rate,

@@ -1,0 +1,450 @@
+"""Signing a professional in with Pro Santé Connect (PSC), the national OpenID Connect provider.
+
+The platform's issuer (setting ``platform.oidc_issuer``) publishes its endpoints in
+``.well-known/openid-configuration``. Two ways in, both asking ``acr_values=eidas1`` and the scopes
+``openid scope_all``:
+
+- **authorization code with PKCE (S256)** in the system browser, back to a loopback redirect
+  ``http://127.0.0.1:<random port>/callback`` (RFC 8252), ``state`` and ``nonce`` checked;
+- **CIBA** (poll mode) when the discovery document has a ``backchannel_authentication_endpoint``:
+  the professional validates on their phone (e-CPS) while the workstation polls the token endpoint
+  with the ``auth_req_id``, at the ``interval`` asked and 5 s slower after each ``slow_down``.
+
+The OAuth exchanges are authlib's (``OAuth2Session``); the ID token is verified with joserfc against
+the provider's JWKS (RS256, issuer, audience, expiry, nonce), and refused when its ``acr`` is below
+what was asked. The signed-in professional (RPPS, name) comes from the userinfo (``SubjectNameID`` =
+``8`` + RPPS). Tokens and the professional are kept sealed in the settings (``state.psc.*``); an
+expired access token is refreshed silently with the refresh token.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from authlib.integrations.requests_client import OAuth2Session, OAuthError
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from app import messages as M
+from app.errors import TeleavisError
+from app.urls import is_secure_url
+
+log = logging.getLogger(__name__)
+
+SCOPE = "openid scope_all"
+ACR = "eidas1"
+CIBA_GRANT = "urn:openid:params:grant-type:ciba"
+#: The eIDAS levels in order; an ``acr`` not in this list is below all of them.
+ACR_LEVELS = ("eidas1", "eidas2", "eidas3")
+TOKENS_SETTING = "state.psc.tokens"
+PROFESSIONAL_SETTING = "state.psc.professional"
+
+M.add({
+    "psc.discovery": {
+        "fr": "Pro Santé Connect : le document de découverte de {issuer} est illisible ou injoignable ({why}). "
+              "Vérifiez le réglage platform.oidc_issuer et le réseau.",
+        "en": "Pro Santé Connect: the discovery document of {issuer} cannot be read or reached ({why}). "
+              "Check the platform.oidc_issuer setting and the network."},
+    "psc.insecure": {
+        "fr": "Pro Santé Connect : l'adresse {url} n'est pas en https : aucune connexion n'y est faite.",
+        "en": "Pro Santé Connect: the address {url} is not https: no sign-in is made there."},
+    "psc.state": {
+        "fr": "Connexion Pro Santé Connect refusée : la réponse ne correspond pas à la demande (state). "
+              "Recommencez depuis Teleavis.",
+        "en": "Pro Santé Connect sign-in refused: the answer does not match the request (state). "
+              "Start again from Teleavis."},
+    "psc.denied": {
+        "fr": "Connexion Pro Santé Connect refusée par le fournisseur : {why}.",
+        "en": "Pro Santé Connect sign-in refused by the provider: {why}."},
+    "psc.timeout": {
+        "fr": "Connexion Pro Santé Connect non terminée à temps : recommencez.",
+        "en": "Pro Santé Connect sign-in not completed in time: start again."},
+    "psc.id_token": {
+        "fr": "Connexion Pro Santé Connect refusée : le jeton d'identité n'est pas valable ({why}).",
+        "en": "Pro Santé Connect sign-in refused: the identity token is not valid ({why})."},
+    "psc.acr": {
+        "fr": "Connexion Pro Santé Connect refusée : le niveau d'authentification obtenu ({got}) est inférieur "
+              "à celui exigé ({wanted}). Connectez-vous avec votre e-CPS ou votre carte CPS.",
+        "en": "Pro Santé Connect sign-in refused: the authentication level obtained ({got}) is lower than the "
+              "one required ({wanted}). Sign in with your e-CPS app or your CPS card."},
+    "psc.userinfo": {
+        "fr": "Pro Santé Connect : les informations du professionnel sont illisibles ({why}).",
+        "en": "Pro Santé Connect: the professional's information cannot be read ({why})."},
+    "psc.no_rpps": {
+        "fr": "Pro Santé Connect : ce compte n'a pas de numéro RPPS (identifiant national {id}) ; "
+              "une demande de télé-expertise exige un professionnel inscrit au RPPS.",
+        "en": "Pro Santé Connect: this account has no RPPS number (national id {id}); "
+              "a tele-expertise request needs a professional registered in the RPPS."},
+    "psc.phone": {
+        "fr": "Validez sur votre téléphone (application e-CPS) la connexion à Teleavis…",
+        "en": "Approve the sign-in to Teleavis on your phone (e-CPS app)…"},
+    "psc.open": {
+        "fr": "Ouvrez cette adresse dans un navigateur pour vous connecter avec Pro Santé Connect :\n{url}",
+        "en": "Open this address in a browser to sign in with Pro Santé Connect:\n{url}"},
+    "psc.callback_ok": {
+        "fr": "Connexion Pro Santé Connect reçue : vous pouvez fermer cette page et revenir à Teleavis.",
+        "en": "Pro Santé Connect sign-in received: you may close this page and go back to Teleavis."},
+    "psc.not_configured": {
+        "fr": "Aucun fournisseur Pro Santé Connect n'est configuré (réglage platform.oidc_issuer).",
+        "en": "No Pro Santé Connect provider is configured (platform.oidc_issuer setting)."},
+})
+
+
+class PscError(TeleavisError):
+    """The sign-in failed; the message says why in the user's language."""
+
+
+@dataclass(frozen=True)
+class Professional:
+    """The signed-in professional, from the userinfo."""
+
+    rpps: str
+    family: str
+    given: str
+    national_id: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.given} {self.family}".strip()
+
+
+def acr_satisfies(got: object, wanted: str) -> bool:
+    """Whether an ``acr`` is at least the level asked (an unknown or missing one is not)."""
+    if not isinstance(got, str) or got not in ACR_LEVELS:
+        return False
+    return wanted not in ACR_LEVELS or ACR_LEVELS.index(got) >= ACR_LEVELS.index(wanted)
+
+
+def professional_from_userinfo(claims: dict[str, Any]) -> Professional:
+    """The professional PSC's userinfo describes: ``SubjectNameID`` is ``8`` + RPPS."""
+    national = claims.get("SubjectNameID") or claims.get("preferred_username")
+    if not isinstance(national, str) or not national:
+        raise PscError(M.tr("psc.userinfo", why="SubjectNameID"))
+    if not (national.startswith("8") and len(national) == 12 and national[1:].isdigit()):
+        raise PscError(M.tr("psc.no_rpps", id=national))
+    exercices = (claims.get("SubjectRefPro") or {}).get("exercices") or [{}]
+    first = exercices[0] if isinstance(exercices, list) and exercices and isinstance(exercices[0], dict) else {}
+    family = claims.get("family_name") or first.get("nomDexercice") or ""
+    given = claims.get("given_name") or first.get("prenomDexercice") or ""
+    return Professional(national[1:], str(family), str(given), national)
+
+
+class _Callback(BaseHTTPRequestHandler):
+    """The loopback redirect's one page: takes ``/callback?code&state`` (or ``error``)."""
+
+    server: _LoopbackServer
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path != "/callback":
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        params = {key: values[0] for key, values in parse_qs(url.query).items()}
+        body = f"<!doctype html><meta charset='utf-8'><p>{M.tr('psc.callback_ok')}</p>".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+        self.server.received = params
+        self.server.done.set()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("loopback callback: " + format, *args)
+
+
+class _LoopbackServer(HTTPServer):
+    def __init__(self) -> None:
+        self.received: dict[str, str] = {}
+        self.done = threading.Event()
+        super().__init__(("127.0.0.1", 0), _Callback)
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/callback"
+
+
+class PscClient:
+    """One platform's PSC sign-in: discovery, the two flows, ID token checks, userinfo, refresh."""
+
+    def __init__(self, issuer: str, client_id: str, client_secret: str = "", *, acr: str = ACR,
+                 scope: str = SCOPE, timeout: tuple[float, float] = (10.0, 30.0),
+                 session: requests.Session | None = None) -> None:
+        self.issuer = issuer.rstrip("/")
+        self.client_id, self.client_secret = client_id, client_secret
+        self.acr, self.scope, self.timeout = acr, scope, timeout
+        self._http = session or requests.Session()
+        self._metadata: dict[str, Any] | None = None
+        self._keys: KeySet | None = None
+
+    # -- discovery ------------------------------------------------------------------------------------
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The discovery document (fetched once); every endpoint must be https (or loopback)."""
+        if self._metadata is None:
+            url = f"{self.issuer}/.well-known/openid-configuration"
+            if not is_secure_url(url):
+                raise PscError(M.tr("psc.insecure", url=url))
+            try:
+                answer = self._http.get(url, timeout=self.timeout, allow_redirects=False)
+                answer.raise_for_status()
+                document = answer.json()
+            except (requests.RequestException, ValueError) as exc:
+                raise PscError(M.tr("psc.discovery", issuer=self.issuer, why=type(exc).__name__)) from exc
+            if not isinstance(document, dict) or document.get("issuer", "").rstrip("/") != self.issuer:
+                raise PscError(M.tr("psc.discovery", issuer=self.issuer, why="issuer"))
+            for name in ("authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint",
+                         "backchannel_authentication_endpoint"):
+                value = document.get(name)
+                if value is not None and (not isinstance(value, str) or not is_secure_url(value)):
+                    raise PscError(M.tr("psc.insecure", url=value))
+            for name in ("authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint"):
+                if not document.get(name):
+                    raise PscError(M.tr("psc.discovery", issuer=self.issuer, why=name))
+            self._metadata = document
+        return self._metadata
+
+    @property
+    def offers_ciba(self) -> bool:
+        """Whether the provider has a CIBA backchannel endpoint (poll mode)."""
+        return bool(self.metadata.get("backchannel_authentication_endpoint"))
+
+    def _oauth(self, **kwargs: Any) -> OAuth2Session:
+        session = OAuth2Session(self.client_id, self.client_secret or None, scope=self.scope,
+                                code_challenge_method="S256", default_timeout=self.timeout, **kwargs)
+        session.metadata["token_endpoint"] = self.metadata["token_endpoint"]
+        return session
+
+    # -- the browser flow -----------------------------------------------------------------------------
+
+    def sign_in_browser(self, open_browser: Callable[[str], Any], timeout_s: float = 300.0,
+                        stop: threading.Event | None = None) -> dict[str, Any]:
+        """The authorization-code flow with PKCE through ``open_browser(url)`` and a loopback redirect.
+
+        Returns the token response (with ``expires_at``) once the ID token is checked."""
+        loopback = _LoopbackServer()
+        thread = threading.Thread(target=loopback.serve_forever, kwargs={"poll_interval": 0.1},
+                                  name="psc-loopback", daemon=True)
+        thread.start()
+        try:
+            nonce, verifier = secrets.token_urlsafe(24), secrets.token_urlsafe(48)
+            with self._oauth(redirect_uri=loopback.redirect_uri) as oauth:
+                url, state = oauth.create_authorization_url(
+                    self.metadata["authorization_endpoint"], code_verifier=verifier, nonce=nonce,
+                    acr_values=self.acr)
+                open_browser(url)
+                deadline = time.monotonic() + timeout_s
+                while not loopback.done.wait(0.2):
+                    if time.monotonic() > deadline or (stop is not None and stop.is_set()):
+                        raise PscError(M.tr("psc.timeout"))
+                answer = loopback.received
+                if not secrets.compare_digest(answer.get("state", ""), state):
+                    raise PscError(M.tr("psc.state"))
+                if "error" in answer:
+                    raise PscError(M.tr("psc.denied", why=answer.get("error_description") or answer["error"]))
+                try:
+                    token = oauth.fetch_token(self.metadata["token_endpoint"], grant_type="authorization_code",
+                                              code=answer.get("code", ""), code_verifier=verifier,
+                                              redirect_uri=loopback.redirect_uri)
+                except OAuthError as exc:
+                    raise PscError(M.tr("psc.denied", why=exc.description or exc.error)) from exc
+            self.verify_id_token(token.get("id_token"), nonce)
+            return dict(token)
+        finally:
+            loopback.shutdown()
+            loopback.server_close()
+            thread.join()
+
+    # -- CIBA -----------------------------------------------------------------------------------------
+
+    def sign_in_ciba(self, login_hint: str, on_waiting: Callable[[str], Any], *,
+                     sleep: Callable[[float], Any] = time.sleep, timeout_s: float = 300.0,
+                     stop: threading.Event | None = None) -> dict[str, Any]:
+        """CIBA in poll mode: ask the provider to reach the professional's phone, then poll.
+
+        ``on_waiting`` gets the words to show ("validez sur votre téléphone") once the request is taken."""
+        endpoint = self.metadata.get("backchannel_authentication_endpoint")
+        if not endpoint:
+            raise PscError(M.tr("psc.denied", why="CIBA"))
+        with self._oauth() as oauth:
+            auth = oauth.client_auth(oauth.token_endpoint_auth_method)
+            form = {"scope": self.scope, "acr_values": self.acr, "login_hint": login_hint,
+                    "binding_message": "Teleavis"}
+            if not self.client_secret:
+                form["client_id"] = self.client_id
+            try:
+                answer = requests.post(endpoint, data=form, auth=auth, timeout=self.timeout,
+                                       allow_redirects=False, headers={"Accept": "application/json"})
+                document = answer.json()
+            except (requests.RequestException, ValueError) as exc:
+                raise PscError(M.tr("psc.denied", why=type(exc).__name__)) from exc
+            if answer.status_code != 200 or not isinstance(document, dict) or not document.get("auth_req_id"):
+                why = document.get("error_description") or document.get("error") if isinstance(document, dict) \
+                    else answer.status_code
+                raise PscError(M.tr("psc.denied", why=why))
+            auth_req_id = str(document["auth_req_id"])
+            interval = float(document.get("interval") or 5)
+            deadline = time.monotonic() + min(timeout_s, float(document.get("expires_in") or timeout_s))
+            on_waiting(M.tr("psc.phone"))
+            while True:
+                sleep(interval)
+                if time.monotonic() > deadline or (stop is not None and stop.is_set()):
+                    raise PscError(M.tr("psc.timeout"))
+                try:
+                    token = oauth.fetch_token(self.metadata["token_endpoint"], grant_type=CIBA_GRANT,
+                                              auth_req_id=auth_req_id)
+                    break
+                except OAuthError as exc:
+                    if exc.error == "authorization_pending":
+                        continue
+                    if exc.error == "slow_down":  # CIBA §11: add 5 seconds to the interval, for good.
+                        interval += 5
+                        continue
+                    raise PscError(M.tr("psc.denied", why=exc.description or exc.error)) from exc
+        self.verify_id_token(token.get("id_token"), None)
+        return dict(token)
+
+    # -- checks ---------------------------------------------------------------------------------------
+
+    def _key_set(self, refresh: bool = False) -> KeySet:
+        if self._keys is None or refresh:
+            try:
+                answer = self._http.get(self.metadata["jwks_uri"], timeout=self.timeout, allow_redirects=False)
+                answer.raise_for_status()
+                self._keys = KeySet.import_key_set(answer.json())
+            except (requests.RequestException, ValueError, JoseError) as exc:
+                raise PscError(M.tr("psc.id_token", why="JWKS")) from exc
+        return self._keys
+
+    def verify_id_token(self, id_token: object, nonce: str | None) -> dict[str, Any]:
+        """The ID token's claims once its RS256 signature (provider's JWKS), issuer, audience, expiry,
+        nonce and ``acr`` hold; ``PscError`` otherwise."""
+        if not isinstance(id_token, str) or not id_token:
+            raise PscError(M.tr("psc.id_token", why="id_token"))
+        try:
+            try:
+                decoded = jwt.decode(id_token, self._key_set(), algorithms=["RS256"])
+            except JoseError:  # The provider may have rolled its keys: read them again, once.
+                decoded = jwt.decode(id_token, self._key_set(refresh=True), algorithms=["RS256"])
+            options: dict[str, Any] = {"iss": {"essential": True, "value": self.issuer},
+                                       "aud": {"essential": True, "value": self.client_id},
+                                       "exp": {"essential": True}, "sub": {"essential": True}}
+            if nonce:
+                options["nonce"] = {"essential": True, "value": nonce}
+            jwt.JWTClaimsRegistry(leeway=60, **options).validate(decoded.claims)
+        except JoseError as exc:
+            raise PscError(M.tr("psc.id_token", why=exc.error or type(exc).__name__)) from exc
+        claims = dict(decoded.claims)
+        if not acr_satisfies(claims.get("acr"), self.acr):
+            raise PscError(M.tr("psc.acr", got=claims.get("acr") or "—", wanted=self.acr))
+        return claims
+
+    def userinfo(self, access_token: str) -> Professional:
+        """The signed-in professional, from the userinfo endpoint."""
+        try:
+            answer = self._http.get(self.metadata["userinfo_endpoint"], timeout=self.timeout,
+                                    allow_redirects=False, headers={"Authorization": f"Bearer {access_token}",
+                                                                    "Accept": "application/json"})
+            answer.raise_for_status()
+            claims = answer.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise PscError(M.tr("psc.userinfo", why=type(exc).__name__)) from exc
+        if not isinstance(claims, dict):
+            raise PscError(M.tr("psc.userinfo", why="JSON"))
+        return professional_from_userinfo(claims)
+
+    def refresh(self, token: dict[str, Any]) -> dict[str, Any]:
+        """A fresh token from the refresh token (authlib), or ``PscError`` when the grant is dead."""
+        with self._oauth(token=token) as oauth:
+            try:
+                fresh = oauth.refresh_token(self.metadata["token_endpoint"], refresh_token=token.get("refresh_token"))
+            except OAuthError as exc:
+                raise PscError(M.tr("psc.denied", why=exc.description or exc.error)) from exc
+        result = dict(fresh)
+        result.setdefault("refresh_token", token.get("refresh_token"))
+        return result
+
+
+# -- kept in the settings ---------------------------------------------------------------------------
+
+def client_from_settings(settings: Any, *, session: requests.Session | None = None) -> PscClient:
+    """The PSC client the site configured (``PscError`` when none is)."""
+    issuer = settings.get("platform.oidc_issuer")
+    if not issuer:
+        raise PscError(M.tr("psc.not_configured"))
+    return PscClient(str(issuer), str(settings.get("platform.client_id") or "teleavis"),
+                     str(settings.get("platform.client_secret") or ""), session=session)
+
+
+def save_sign_in(settings: Any, token: dict[str, Any], professional: Professional, *,
+                 in_transaction: bool = False) -> None:
+    """Keep the tokens and who signed in, sealed with the data key."""
+    settings.set(TOKENS_SETTING, json.dumps(token), in_transaction=in_transaction)
+    settings.set(PROFESSIONAL_SETTING, json.dumps(asdict(professional)), in_transaction=in_transaction)
+
+
+def signed_in(settings: Any) -> Professional | None:
+    """The professional signed in with PSC on this workstation, or None."""
+    raw = settings.get(PROFESSIONAL_SETTING)
+    if not raw:
+        return None
+    try:
+        return Professional(**json.loads(raw))
+    except (TypeError, ValueError):
+        return None
+
+
+class PscToken:
+    """The platform's bearer token from a PSC sign-in (a ``sync.auth.TokenSource``): refreshed silently
+    shortly before it expires, and once more after a 401."""
+
+    def __init__(self, client: PscClient, settings: Any) -> None:
+        self.client, self.settings = client, settings
+        self._lock = threading.Lock()
+        raw = settings.get(TOKENS_SETTING)
+        self._token: dict[str, Any] = json.loads(raw) if raw else {}
+
+    def token(self) -> str | None:
+        with self._lock:
+            if not self._token.get("access_token"):
+                return None
+            expires_at = self._token.get("expires_at")
+            if isinstance(expires_at, (int, float)) and expires_at - 30 < time.time():
+                try:
+                    self._refresh()
+                except PscError:
+                    log.warning("PSC token expired and could not be refreshed")
+                except requests.RequestException:
+                    log.warning("PSC token expired; provider unreachable for the refresh")
+            access = self._token.get("access_token")
+            return str(access) if access else None
+
+    def refresh(self, session: requests.Session, timeout: tuple[float, float]) -> bool:
+        with self._lock:
+            if not self._token.get("refresh_token"):
+                return False
+            try:
+                self._refresh()
+            except PscError:
+                return False
+            return True
+
+    def _refresh(self) -> None:
+        self._token = self.client.refresh(self._token)
+        self.settings.set(TOKENS_SETTING, json.dumps(self._token))
+        log.info("PSC access token refreshed")

@@ -1,0 +1,191 @@
+"""Pro Santé Connect sign-in (issue 16.5) against the PSC-like provider of the sandbox, on loopback.
+
+The browser step is driven over HTTP against the provider's real login form: GET the authorization
+URL, POST the form, follow the redirect to the loopback callback the client listens on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from html import unescape
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import pytest
+import requests
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+from app.store import Store
+from sync.client import PlatformClient
+from sync.psc import PROFESSIONAL_SETTING, TOKENS_SETTING, PscClient, PscError, save_sign_in, signed_in
+from sync.sandbox import SandboxServer
+from sync.sandbox.psc import PscProvider
+
+
+@pytest.fixture
+def provider() -> Iterator[PscProvider]:
+    with PscProvider(ciba_delay_s=0.3, ciba_interval_s=0.2) as started:
+        yield started
+
+
+class Browser:
+    """Plays the system browser and the professional at the login form."""
+
+    def __init__(self, login: str = "810101010105", pin: str = "1234", tamper_state: bool = False) -> None:
+        self.login, self.pin, self.tamper_state = login, pin, tamper_state
+        self.opened: list[str] = []
+
+    def __call__(self, url: str) -> None:
+        self.opened.append(url)
+        with requests.Session() as web:
+            page = web.get(url, timeout=10)
+            assert page.status_code == 200, page.text
+            action = unescape(re.search(r"action='([^']+)'", page.text).group(1))  # type: ignore[union-attr]
+            transaction = re.search(r"name='transaction' value='([^']+)'", page.text).group(1)  # type: ignore[union-attr]
+            answer = web.post(action, data={"transaction": transaction, "login": self.login, "pin": self.pin},
+                              allow_redirects=False, timeout=10)
+            assert answer.status_code == 302, answer.text
+            location = answer.headers["Location"]
+            if self.tamper_state:
+                parts = urlsplit(location)
+                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                query["state"] = "forged"
+                location = urlunsplit(parts._replace(query=urlencode(query)))
+            back = web.get(location, timeout=10)  # the loopback redirect, served by the client
+            assert back.status_code == 200
+
+
+def test_browser_flow_uses_pkce_s256_loopback_and_eidas1(provider: PscProvider) -> None:
+    client = PscClient(provider.issuer, "teleavis")
+    browser = Browser()
+    token = client.sign_in_browser(browser, timeout_s=20)
+    query = {k: v[0] for k, v in parse_qs(urlsplit(browser.opened[0]).query).items()}
+    assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) == 43
+    assert query["acr_values"] == "eidas1" and query["scope"] == "openid scope_all"
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/callback", query["redirect_uri"])
+    assert query["state"] and query["nonce"]
+    claims = jwt.decode(token["id_token"], provider.key).claims
+    assert claims["nonce"] == query["nonce"] and claims["acr"] == "eidas1"
+    professional = client.userinfo(token["access_token"])
+    assert (professional.rpps, professional.family, professional.given) == ("10101010105", "DURAND", "Anne")
+    assert token["refresh_token"] and token["expires_at"] > time.time()
+
+
+def test_a_forged_state_is_refused(provider: PscProvider) -> None:
+    with pytest.raises(PscError, match="state"):
+        PscClient(provider.issuer, "teleavis").sign_in_browser(Browser(tamper_state=True), timeout_s=20)
+
+
+def test_the_provider_checks_pkce(provider: PscProvider) -> None:
+    """The code is useless without the verifier (what makes a stolen redirect harmless)."""
+    stolen: dict[str, str] = {}
+
+    class Thief(Browser):
+        def __call__(self, url: str) -> None:
+            super().__call__(url)
+            stolen.update(redirect=parse_qs(urlsplit(url).query)["redirect_uri"][0])
+
+    client = PscClient(provider.issuer, "teleavis")
+    client.sign_in_browser(Thief(), timeout_s=20)
+    # A fresh code, redeemed with a wrong verifier.
+    browser_url, _ = __import__("authlib.integrations.requests_client", fromlist=["OAuth2Session"]).OAuth2Session(
+        "teleavis", code_challenge_method="S256").create_authorization_url(
+        client.metadata["authorization_endpoint"], code_verifier="a" * 50, nonce="n",
+        redirect_uri="http://127.0.0.1:9/callback", scope="openid scope_all")
+    with requests.Session() as web:
+        page = web.get(browser_url, timeout=10)
+        transaction = re.search(r"name='transaction' value='([^']+)'", page.text).group(1)  # type: ignore[union-attr]
+        answer = web.post(f"{provider.issuer}/auth/login", data={"transaction": transaction,
+                                                                 "login": "810101010105", "pin": "1234"},
+                          allow_redirects=False, timeout=10)
+        code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+        refused = web.post(client.metadata["token_endpoint"], data={
+            "grant_type": "authorization_code", "code": code, "client_id": "teleavis",
+            "redirect_uri": "http://127.0.0.1:9/callback", "code_verifier": "b" * 50}, timeout=10)
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+
+
+def test_a_lower_acr_is_refused_with_a_clear_message(provider: PscProvider) -> None:
+    provider.acr = "password"
+    with pytest.raises(PscError, match=r"niveau d'authentification obtenu \(password\).*eidas1"):
+        PscClient(provider.issuer, "teleavis").sign_in_browser(Browser(), timeout_s=20)
+
+
+def test_an_id_token_not_signed_by_the_provider_is_refused(provider: PscProvider) -> None:
+    client = PscClient(provider.issuer, "teleavis")
+    now = int(time.time())
+    claims = {"iss": provider.issuer, "sub": "810101010105", "aud": "teleavis", "iat": now, "exp": now + 300,
+              "acr": "eidas1", "nonce": "n"}
+    good = jwt.encode({"alg": "RS256", "kid": provider.key.kid}, claims, provider.key)
+    assert client.verify_id_token(good, "n")["sub"] == "810101010105"
+    other = RSAKey.generate_key(2048, parameters={"kid": provider.key.kid})
+    forged = jwt.encode({"alg": "RS256", "kid": provider.key.kid}, claims, other)
+    with pytest.raises(PscError, match="jeton d'identité"):
+        client.verify_id_token(forged, "n")
+    with pytest.raises(PscError, match="jeton d'identité"):
+        client.verify_id_token(good, "another nonce")
+    wrong_audience = jwt.encode({"alg": "RS256", "kid": provider.key.kid}, {**claims, "aud": "x"}, provider.key)
+    with pytest.raises(PscError, match="jeton d'identité"):
+        client.verify_id_token(wrong_audience, "n")
+
+
+def test_ciba_shows_validate_on_phone_and_polls(provider: PscProvider) -> None:
+    client = PscClient(provider.issuer, "teleavis")
+    assert client.offers_ciba
+    shown: list[str] = []
+    token = client.sign_in_ciba("810000000017", shown.append, timeout_s=20)
+    assert shown == ["Validez sur votre téléphone (application e-CPS) la connexion à Teleavis…"]
+    assert len(provider.polls) >= 2  # authorization_pending first, as the phone had not answered yet
+    assert client.userinfo(token["access_token"]).rpps == "10000000017"
+
+
+def test_ciba_slows_down_when_told(provider: PscProvider) -> None:
+    provider.slow_down_once = True
+    PscClient(provider.issuer, "teleavis").sign_in_ciba("810101010105", lambda _w: None, timeout_s=30)
+    gaps = [b - a for a, b in zip(provider.polls, provider.polls[1:], strict=False)]
+    assert gaps and gaps[0] >= 5.0  # interval (0.2 s) + 5 s after slow_down (CIBA §11)
+
+
+def test_ciba_unknown_professional_is_a_clear_refusal(provider: PscProvider) -> None:
+    with pytest.raises(PscError, match="refusée par le fournisseur"):
+        PscClient(provider.issuer, "teleavis").sign_in_ciba("899999999999", lambda _w: None, timeout_s=5)
+
+
+def test_no_ciba_endpoint_means_no_ciba() -> None:
+    with PscProvider(offer_ciba=False) as provider:
+        assert not PscClient(provider.issuer, "teleavis").offers_ciba
+
+
+def test_tokens_are_sealed_and_an_expired_one_is_refreshed_silently(store: Store, provider: PscProvider,
+                                                                      tmp_path: Any) -> None:
+    client = PscClient(provider.issuer, "teleavis")
+    token = client.sign_in_browser(Browser(), timeout_s=20)
+    save_sign_in(store.settings, token, client.userinfo(token["access_token"]))
+    rows = b"".join(bytes(row[0]) if isinstance(row[0], bytes) else str(row[0]).encode()
+                    for row in store.conn.execute("SELECT value FROM settings"))
+    assert token["access_token"].encode() not in rows and token["refresh_token"].encode() not in rows
+    sealed = dict(store.conn.execute("SELECT key, encrypted FROM settings WHERE key LIKE 'state.psc.%'").fetchall())
+    assert sealed == {TOKENS_SETTING: 1, PROFESSIONAL_SETTING: 1}
+    assert signed_in(store.settings).rpps == "10101010105"  # type: ignore[union-attr]
+    with SandboxServer(tmp_path / "platform", run_expert=False, token="platform-only", psc=provider) as sandbox:
+        store.settings.set("platform.url", sandbox.base_url)
+        store.settings.set("platform.oidc_issuer", provider.issuer)
+        store.settings.set("platform.client_id", "teleavis")
+        with PlatformClient.from_store(store) as platform:
+            assert platform.metadata()["resourceType"] == "CapabilityStatement"
+            issued = len(provider.logins)
+            # The access token expires (on the provider and by its date): the next call refreshes first.
+            provider.expire_tokens()
+            kept = json.loads(store.settings.get(TOKENS_SETTING))
+            kept["expires_at"] = time.time() - 1
+            store.settings.set(TOKENS_SETTING, json.dumps(kept))
+        with PlatformClient.from_store(store) as platform:
+            assert platform.metadata()["resourceType"] == "CapabilityStatement"
+        assert len(provider.logins) == issued  # no new sign-in: a refresh
+        fresh = json.loads(store.settings.get(TOKENS_SETTING))
+        assert fresh["access_token"] != token["access_token"]
+        assert provider.professional_of(fresh["access_token"]) is not None
