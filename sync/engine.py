@@ -35,6 +35,7 @@ from sync.auth import SignInRequired
 from sync.client import OffPlatform, PermanentFault, PlatformClient, Stopped, TransientFault
 from sync.follow import Follower, find_task
 from sync.mapping import MappingError, PreparedCase, location_id, prepare_case, prepare_reply
+from sync.on_behalf import record_on_behalf
 from sync.progress import NullListener, ProgressListener
 from sync.training import poll_interval, training_mode
 
@@ -124,6 +125,8 @@ class SendJob:
             raise TeleavisError(M.tr("sync.no_site"))
         self.case = self.store.get_case(self.case_id)
         self.prepared = prepare_case(self.case, requester, training=training_mode(self.store))
+        # Signed in with Pro Santé Connect as someone else than the site's requester: said in the request.
+        record_on_behalf(self.prepared.bundle, self.case.id, self.store.settings, requester)
         return self.prepared
 
     def run(self) -> None:
