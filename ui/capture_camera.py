@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.store import Store
 from ui.camera_bridge import DEMO_ID, CameraBridge, available_cameras, open_source
 from ui.capture_preview import CapturePreview
+from ui.tasks import on_own_connection, run_write
+
+log = logging.getLogger(__name__)
 
 
 class LiveCamera(QWidget):
@@ -75,8 +80,9 @@ class LiveCamera(QWidget):
         choice_id = self.choice.itemData(index)
         if not choice_id:
             return
-        if not str(choice_id).startswith(DEMO_ID):
-            self._store.settings.set("camera.id", choice_id)
+        if not str(choice_id).startswith(DEMO_ID):  # remembered for next time, by the writer thread
+            run_write(on_own_connection(self._store, lambda own: own.settings.set("camera.id", choice_id)),
+                      error=lambda exc: log.warning("the chosen camera was not remembered: %s", type(exc).__name__))
         self.start()
 
     @Slot(str)

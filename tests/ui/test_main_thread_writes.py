@@ -86,3 +86,38 @@ def test_no_durable_write_on_the_main_thread(qtbot: Any, store: Store, tmp_path:
         window.shutdown()
         tasks.set_runner(None)
     assert main_writes == [], main_writes
+
+
+def test_the_chosen_camera_is_remembered_by_the_writer_thread(qtbot: Any, store: Store,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.capture_camera import LiveCamera
+
+    tasks.set_runner(None)
+    main_writes: list[str] = []
+
+    def watch(statement: str) -> None:
+        if threading.current_thread() is threading.main_thread() and statement.lstrip().upper().startswith(WRITES):
+            main_writes.append(statement.split("(")[0][:60])
+
+    live = LiveCamera(store)
+    qtbot.addWidget(live)
+    monkeypatch.setattr(live, "start", lambda: None)  # no USB camera here: only the choice is under test
+    store.conn.set_trace_callback(watch)
+    try:
+        live.choice.addItem("Caméra de démonstration", "demo:dermatology")
+        live.choice.addItem("Dermatoscope USB", "Dermatoscope USB|1234:5678|/dev/video0|200")
+        pick(qtbot, live.choice, "Dermatoscope USB|1234:5678|/dev/video0|200")  # as a user chooses it
+
+        def remembered() -> Any:
+            other = store.clone()
+            try:
+                return other.settings.get("camera.id")
+            finally:
+                other.close()
+
+        qtbot.waitUntil(lambda: remembered() == "Dermatoscope USB|1234:5678|/dev/video0|200", timeout=WAIT_MS)
+    finally:
+        store.conn.set_trace_callback(None)
+        tasks.runner().wait()
+        tasks.set_runner(None)
+    assert main_writes == [], main_writes
