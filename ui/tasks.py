@@ -96,7 +96,6 @@ class PoolRunner:
         # One thread: the writes go one after the other, first asked first done.
         self.writer = QThreadPool()
         self.writer.setMaxThreadCount(1)
-        self.writer.setExpiryTimeout(-1)
 
     def submit(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None:
         _get_bridge()  # created on the main thread, before any worker needs it
