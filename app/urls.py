@@ -26,7 +26,10 @@ M.add({
 })
 
 #: Settings whose value is an address a secret or patient data is sent to.
-SECURE_URL_SETTINGS = ("platform.url", "platform.token_url", "platform.oidc_issuer")
+SECURE_URL_SETTINGS = ("platform.url", "platform.token_url")
+#: The same rule for the Pro Santé Connect issuer, set with ``config set`` only (the window's platform form
+#: checks the two above, which it edits).
+SECURE_URL_CONFIG_ONLY = ("platform.oidc_issuer",)
 
 
 def is_loopback(host: str) -> bool:

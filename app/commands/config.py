@@ -15,7 +15,7 @@ from app.db import transaction
 from app.errors import UsageError
 from app.settings import SECRET_KEYS, SETTINGS, parse
 from app.site import parse_site, save_site
-from app.urls import SECURE_URL_SETTINGS, check_secure_url, proxy_password, redact_proxy
+from app.urls import SECURE_URL_CONFIG_ONLY, SECURE_URL_SETTINGS, check_secure_url, proxy_password, redact_proxy
 
 M.add({
     "init.done": {"fr": "Site enregistré : {org} (FINESS {finess}), demandeur {name} (RPPS {rpps}).",
@@ -106,7 +106,7 @@ def run_set(args: argparse.Namespace) -> int:
     else:
         text = args.value
     value = parse(args.key, text)
-    if args.key in SECURE_URL_SETTINGS:
+    if args.key in SECURE_URL_SETTINGS or args.key in SECURE_URL_CONFIG_ONLY:
         check_secure_url(args.key, str(value), usage=True)
     with open_store() as store:
         with transaction(store.conn) as conn:

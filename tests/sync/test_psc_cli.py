@@ -72,3 +72,10 @@ def test_login_prints_the_address_and_waits_on_loopback(teleavis_home: Path) -> 
         assert re.search(r"not the site's requester \(Anne DURAND, RPPS 10101010105\)", rest)
         with Store.open(teleavis_home) as store:
             assert signed_in(store.settings).rpps == "10000000017"  # type: ignore[union-attr]
+
+
+def test_the_issuer_must_be_https_off_loopback(capsys: pytest.CaptureFixture[str]) -> None:
+    refused = run_inprocess(capsys, "config", "set", "platform.oidc_issuer", "http://psc.example/auth")
+    assert refused.code == 2 and "https://" in refused.err
+    taken = run_inprocess(capsys, "config", "set", "platform.oidc_issuer", "https://psc.example/auth")
+    assert taken.code == 0, taken.err
