@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import TeleavisError
 from app.store import Store
+from ui.psc_sign_in import PscSignIn, uses_psc
 from ui.setup_forms import PlatformForm, SiteForm
 
 RESOLUTIONS = ("", "1280x720", "1920x1080", "2592x1944", "3840x2160")
@@ -52,6 +53,10 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.site, self.tr("Site"))
         self.platform = PlatformForm(store)
         self.tabs.addTab(self.platform, self.tr("Plateforme"))
+        # « Se connecter avec Pro Santé Connect » when the platform signs professionals in with it.
+        self.psc = PscSignIn(store) if uses_psc(store) else None
+        if self.psc is not None:
+            self.platform.layout().addWidget(self.psc)
 
         capture = QWidget()
         form = QFormLayout(capture)

@@ -1,0 +1,88 @@
+"""« Se connecter avec Pro Santé Connect »: the settings' button when the platform signs in with PSC.
+
+The exchange runs off the main thread (sync/psc.py): CIBA when offered (the label says to validate on
+the phone), else the system browser and a loopback redirect. The tokens are written on the writer
+thread, sealed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.errors import TeleavisError
+from app.site import load_requester
+from app.store import Store
+from ui.tasks import on_own_connection, run_task, run_write, to_main
+
+
+def uses_psc(store: Store) -> bool:
+    """Whether the platform signs professionals in with PSC (or training mode, where it can be tried)."""
+    from sync.training import training_mode
+
+    return bool(store.settings.get("platform.oidc_issuer")) or training_mode(store)
+
+
+class PscSignIn(QWidget):
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.button = QPushButton(self.tr("Se connecter avec Pro Santé Connect"))
+        self.button.clicked.connect(self.sign_in)
+        row.addWidget(self.button)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        row.addWidget(self.status, 1)
+        from sync.psc import signed_in
+
+        who = signed_in(store.settings)
+        if who is not None:
+            self.status.setText(self.tr("Connecté : {name} (RPPS {rpps})").format(name=who.name, rpps=who.rpps))
+
+    def sign_in(self) -> None:
+        from sync.psc import PscClient, client_from_settings
+        from sync.training import ensure_psc, training_mode
+
+        requester = load_requester(self.store.settings)
+        try:
+            if training_mode(self.store) and not self.store.settings.get("platform.oidc_issuer"):
+                client = PscClient(ensure_psc(self.store), "teleavis")
+            else:
+                client = client_from_settings(self.store.settings)
+        except TeleavisError as exc:
+            self.status.setText(exc.message)
+            return
+        self.button.setEnabled(False)
+        self.status.setText(self.tr("Connexion en cours…"))
+        hint = "8" + requester.rpps if requester is not None else ""
+
+        def work() -> Any:
+            if client.offers_ciba and hint:
+                token = client.sign_in_ciba(hint, lambda words: to_main(lambda: self.status.setText(words)))
+            else:
+                token = client.sign_in_browser(lambda url: to_main(lambda: QDesktopServices.openUrl(QUrl(url))))
+            return token, client.userinfo(str(token["access_token"]))
+
+        run_task(work, self._signed_in, self._failed)
+
+    def _signed_in(self, result: Any) -> None:
+        from sync.psc import save_sign_in
+
+        token, professional = result
+        run_write(on_own_connection(self.store, lambda own: save_sign_in(own.settings, token, professional)),
+                  lambda _done: self._done(professional), self._failed)
+
+    def _done(self, professional: Any) -> None:
+        self.button.setEnabled(True)
+        self.status.setText(self.tr("Connecté : {name} (RPPS {rpps})").format(name=professional.name,
+                                                                             rpps=professional.rpps))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.button.setEnabled(True)
+        self.status.setText(exc.message if isinstance(exc, TeleavisError) else
+                            self.tr("Connexion impossible : {why}").format(why=type(exc).__name__))
