@@ -331,6 +331,19 @@ class PscClient:
                 raise PscError(M.tr("psc.id_token", why="JWKS")) from exc
         return self._keys
 
+    def _signed_claims(self, token: str) -> dict[str, Any]:
+        """The claims of a JWT signed by the provider (RS256, its JWKS), issuer and audience checked."""
+        try:
+            try:
+                decoded = jwt.decode(token, self._key_set(), algorithms=["RS256"])
+            except JoseError:
+                decoded = jwt.decode(token, self._key_set(refresh=True), algorithms=["RS256"])
+            jwt.JWTClaimsRegistry(leeway=60, iss={"essential": True, "value": self.issuer},
+                                  aud={"value": self.client_id}).validate(decoded.claims)
+        except JoseError as exc:
+            raise PscError(M.tr("psc.userinfo", why=exc.error or type(exc).__name__)) from exc
+        return dict(decoded.claims)
+
     def verify_id_token(self, id_token: object, nonce: str | None) -> dict[str, Any]:
         """The ID token's claims once its RS256 signature (provider's JWKS), issuer, audience, expiry,
         nonce and ``acr`` hold; ``PscError`` otherwise."""
@@ -361,7 +374,11 @@ class PscClient:
                                     allow_redirects=False, headers={"Authorization": f"Bearer {access_token}",
                                                                     "Accept": "application/json"})
             answer.raise_for_status()
-            claims = answer.json()
+            if answer.headers.get("Content-Type", "").split(";")[0].strip() == "application/jwt":
+                # A signed userinfo (OIDC Core §5.3.2): the same keys and issuer as the ID token.
+                claims: Any = self._signed_claims(answer.text.strip())
+            else:
+                claims = answer.json()
         except (requests.RequestException, ValueError) as exc:
             raise PscError(M.tr("psc.userinfo", why=type(exc).__name__)) from exc
         if not isinstance(claims, dict):

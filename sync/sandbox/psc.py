@@ -139,6 +139,10 @@ class PscProvider:
     ciba_interval_s: float = 1.0
     slow_down_once: bool = False
     offer_ciba: bool = True
+    #: Answer the userinfo as a signed JWT (``application/jwt``) instead of JSON; ``userinfo_signer``:
+    #: sign it with another key than the published one (a forgery, for the tests).
+    userinfo_jwt: bool = False
+    userinfo_signer: RSAKey | None = None
     host: str = "127.0.0.1"
     port: int = 0
     issuer: str = ""
@@ -380,7 +384,15 @@ class PscProvider:
         if professional is None:
             return json_reply(401, {"error": "invalid_token"},
                               {"WWW-Authenticate": 'Bearer error="invalid_token"'}, JSON)
-        return json_reply(200, professional.userinfo(professional.national_id), content_type=JSON)
+        claims = professional.userinfo(professional.national_id)
+        if self.userinfo_jwt:
+            with self._lock:
+                client_id = self._access[token].client_id
+            signer = self.userinfo_signer or self.key
+            signed = jwt.encode({"alg": "RS256", "kid": self.key.kid},
+                                {**claims, "iss": self.issuer, "aud": client_id}, signer)
+            return Reply(200, signed.encode("ascii"), "application/jwt", {"Cache-Control": "no-store"})
+        return json_reply(200, claims, content_type=JSON)
 
     def _backchannel(self, request: Request) -> Reply:
         form = _form(request.body)

@@ -189,3 +189,13 @@ def test_tokens_are_sealed_and_an_expired_one_is_refreshed_silently(store: Store
         fresh = json.loads(store.settings.get(TOKENS_SETTING))
         assert fresh["access_token"] != token["access_token"]
         assert provider.professional_of(fresh["access_token"]) is not None
+
+
+def test_a_signed_userinfo_is_verified(provider: PscProvider) -> None:
+    provider.userinfo_jwt = True
+    client = PscClient(provider.issuer, "teleavis")
+    token = client.sign_in_ciba("810000000017", lambda _w: None, timeout_s=20)
+    assert client.userinfo(token["access_token"]).rpps == "10000000017"
+    provider.userinfo_signer = RSAKey.generate_key(2048, parameters={"kid": provider.key.kid})
+    with pytest.raises(PscError, match="informations du professionnel"):
+        client.userinfo(token["access_token"])
