@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 SCOPE = "openid scope_all"
 ACR = "eidas1"
 CIBA_GRANT = "urn:openid:params:grant-type:ciba"
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 #: The eIDAS levels in order; an ``acr`` not in this list is below all of them.
 ACR_LEVELS = ("eidas1", "eidas2", "eidas3")
 TOKENS_SETTING = "state.psc.tokens"
@@ -89,6 +90,10 @@ M.add({
     "psc.phone": {
         "fr": "Validez sur votre téléphone (application e-CPS) la connexion à Teleavis…",
         "en": "Approve the sign-in to Teleavis on your phone (e-CPS app)…"},
+    "psc.device": {
+        "fr": "Sur un ordinateur ou un téléphone, ouvrez {url} et saisissez le code {code} pour vous connecter "
+              "avec Pro Santé Connect.",
+        "en": "On a computer or a phone, open {url} and type the code {code} to sign in with Pro Santé Connect."},
     "psc.open": {
         "fr": "Ouvrez cette adresse dans un navigateur pour vous connecter avec Pro Santé Connect :\n{url}",
         "en": "Open this address in a browser to sign in with Pro Santé Connect:\n{url}"},
@@ -209,7 +214,7 @@ class PscClient:
             if not isinstance(document, dict) or document.get("issuer", "").rstrip("/") != self.issuer:
                 raise PscError(M.tr("psc.discovery", issuer=self.issuer, why="issuer"))
             for name in ("authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint",
-                         "backchannel_authentication_endpoint"):
+                         "backchannel_authentication_endpoint", "device_authorization_endpoint"):
                 value = document.get(name)
                 if value is not None and (not isinstance(value, str) or not is_secure_url(value)):
                     raise PscError(M.tr("psc.insecure", url=value))
@@ -301,23 +306,64 @@ class PscClient:
             interval = float(document.get("interval") or 5)
             deadline = time.monotonic() + min(timeout_s, float(document.get("expires_in") or timeout_s))
             on_waiting(M.tr("psc.phone"))
-            while True:
-                sleep(interval)
-                if time.monotonic() > deadline or (stop is not None and stop.is_set()):
-                    raise PscError(M.tr("psc.timeout"))
-                try:
-                    token = oauth.fetch_token(self.metadata["token_endpoint"], grant_type=CIBA_GRANT,
-                                              auth_req_id=auth_req_id)
-                    break
-                except OAuthError as exc:
-                    if exc.error == "authorization_pending":
-                        continue
-                    if exc.error == "slow_down":  # CIBA §11: add 5 seconds to the interval, for good.
-                        interval += 5
-                        continue
-                    raise PscError(M.tr("psc.denied", why=exc.description or exc.error)) from exc
+            token = self._poll(oauth, CIBA_GRANT, {"auth_req_id": auth_req_id}, interval, deadline, sleep, stop)
         self.verify_id_token(token.get("id_token"), None)
         return dict(token)
+
+    def _poll(self, oauth: Any, grant_type: str, params: dict[str, str], interval: float, deadline: float,
+              sleep: Callable[[float], Any], stop: threading.Event | None) -> dict[str, Any]:
+        """Poll the token endpoint until the professional approves (CIBA §10-11, RFC 8628 §3.4-3.5):
+        ``authorization_pending`` waits ``interval`` more, ``slow_down`` adds 5 s to it for good."""
+        while True:
+            sleep(interval)
+            if time.monotonic() > deadline or (stop is not None and stop.is_set()):
+                raise PscError(M.tr("psc.timeout"))
+            try:
+                return dict(oauth.fetch_token(self.metadata["token_endpoint"], grant_type=grant_type, **params))
+            except OAuthError as exc:
+                if exc.error == "authorization_pending":
+                    continue
+                if exc.error == "slow_down":
+                    interval += 5
+                    continue
+                raise PscError(M.tr("psc.denied", why=exc.description or exc.error)) from exc
+
+    # -- the device flow (RFC 8628), where a provider offers it ---------------------------------------
+
+    @property
+    def offers_device(self) -> bool:
+        """Whether the provider has a device authorization endpoint (RFC 8628)."""
+        return bool(self.metadata.get("device_authorization_endpoint"))
+
+    def sign_in_device(self, on_code: Callable[[str], Any], *, sleep: Callable[[float], Any] = time.sleep,
+                       timeout_s: float = 300.0, stop: threading.Event | None = None) -> dict[str, Any]:
+        """The device authorization grant: ``on_code`` gets the words to show (the address to open on
+        another device and the code to type there), then the token endpoint is polled."""
+        endpoint = self.metadata.get("device_authorization_endpoint")
+        if not isinstance(endpoint, str) or not is_secure_url(endpoint):
+            raise PscError(M.tr("psc.insecure", url=endpoint))
+        with self._oauth() as oauth:
+            auth = oauth.client_auth(oauth.token_endpoint_auth_method)
+            form = {"scope": self.scope, "acr_values": self.acr}
+            if not self.client_secret:
+                form["client_id"] = self.client_id
+            try:
+                answer = requests.post(endpoint, data=form, auth=auth, timeout=self.timeout,
+                                       allow_redirects=False, headers={"Accept": "application/json"})
+                document = answer.json()
+            except (requests.RequestException, ValueError) as exc:
+                raise PscError(M.tr("psc.denied", why=type(exc).__name__)) from exc
+            if answer.status_code != 200 or not isinstance(document, dict) or not document.get("device_code"):
+                why = (document.get("error_description") or document.get("error")) if isinstance(document, dict) \
+                    else answer.status_code
+                raise PscError(M.tr("psc.denied", why=why))
+            on_code(M.tr("psc.device", url=document.get("verification_uri_complete")
+                         or document.get("verification_uri"), code=document.get("user_code")))
+            deadline = time.monotonic() + min(timeout_s, float(document.get("expires_in") or timeout_s))
+            token = self._poll(oauth, DEVICE_GRANT, {"device_code": str(document["device_code"])},
+                               float(document.get("interval") or 5), deadline, sleep, stop)
+        self.verify_id_token(token.get("id_token"), None)
+        return token
 
     # -- checks ---------------------------------------------------------------------------------------
 

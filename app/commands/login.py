@@ -1,7 +1,8 @@
 """``teleavis login``: sign the professional in with Pro Santé Connect, headless (carts, scripts).
 
 CIBA when the provider offers it (the professional validates on their phone, the e-CPS app); else
-the authorization-code flow: the address to open is printed and the command waits for the browser's
+the device flow (RFC 8628) when offered (an address and a code to type on another device); else the
+authorization-code flow: the address to open is printed and the command waits for the browser's
 return on a loopback port. In training mode, against the built-in PSC-like provider.
 """
 
@@ -62,6 +63,8 @@ def run_login(args: argparse.Namespace) -> int:
         if client.offers_ciba and not args.browser:
             # PSC's login hint is the professional's national id: 8 + RPPS.
             token = client.sign_in_ciba("8" + requester.rpps, say, timeout_s=args.timeout)
+        elif client.offers_device and not args.browser:
+            token = client.sign_in_device(say, timeout_s=args.timeout)
         else:
             token = client.sign_in_browser(lambda url: say(M.tr("psc.open", url=url)), timeout_s=args.timeout)
         professional = client.userinfo(str(token["access_token"]))

@@ -32,6 +32,7 @@ from sync.sandbox.api import Reply, Request, json_reply
 from sync.sandbox.errors import FhirError
 
 CIBA_GRANT = "urn:openid:params:grant-type:ciba"
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 JSON = "application/json"
 
 
@@ -115,6 +116,16 @@ class _Ciba:
 
 
 @dataclass
+class _Device:
+    client_id: str
+    user_code: str
+    scope: str
+    expires_at: float
+    professional: Professional | None = None
+    done: bool = False
+
+
+@dataclass
 class _Session:
     professional: Professional
     client_id: str
@@ -139,6 +150,8 @@ class PscProvider:
     ciba_interval_s: float = 1.0
     slow_down_once: bool = False
     offer_ciba: bool = True
+    #: Offer the device authorization grant (RFC 8628); PSC itself does not.
+    offer_device: bool = False
     #: Answer the userinfo as a signed JWT (``application/jwt``) instead of JSON; ``userinfo_signer``:
     #: sign it with another key than the published one (a forgery, for the tests).
     userinfo_jwt: bool = False
@@ -157,6 +170,7 @@ class PscProvider:
         self._pending: dict[str, _Pending] = {}
         self._codes: dict[str, _Code] = {}
         self._ciba: dict[str, _Ciba] = {}
+        self._devices: dict[str, _Device] = {}
         self._access: dict[str, _Session] = {}
         self._refresh: dict[str, _Session] = {}
         self._server: Any = None
@@ -236,6 +250,9 @@ class PscProvider:
             "claims_supported": ["sub", "SubjectNameID", "SubjectRefPro", "family_name", "given_name",
                                  "preferred_username", "otherIds"],
         }
+        if self.offer_device:
+            document["device_authorization_endpoint"] = f"{base}/device"
+            document["grant_types_supported"].append(DEVICE_GRANT)
         if self.offer_ciba:
             document["backchannel_authentication_endpoint"] = f"{base}/ciba"
             document["backchannel_token_delivery_modes_supported"] = ["poll"]
@@ -261,6 +278,12 @@ class PscProvider:
                 return self._userinfo(request.headers.get("authorization", ""))
             if path == "/ciba" and request.method == "POST" and self.offer_ciba:
                 return self._backchannel(request)
+            if path == "/device" and request.method == "POST" and self.offer_device:
+                return self._device(request)
+            if path == "/device/verify" and request.method == "GET" and self.offer_device:
+                return self._device_page(dict(request.query).get("user_code", ""))
+            if path == "/device/verify" and request.method == "POST" and self.offer_device:
+                return self._device_login(_form(request.body))
         except _OAuthFault as fault:
             return json_reply(fault.status, {"error": fault.error, "error_description": fault.description},
                               {"Cache-Control": "no-store"}, JSON)
@@ -357,6 +380,8 @@ class PscProvider:
             return self._issue(session.professional, client_id, session.scope, "")
         if grant == CIBA_GRANT:
             return self._ciba_poll(form.get("auth_req_id", ""), client_id)
+        if grant == DEVICE_GRANT and self.offer_device:
+            return self._device_poll(form.get("device_code", ""), client_id)
         raise _OAuthFault("unsupported_grant_type", f"grant_type « {grant} » non pris en charge")
 
     def _issue(self, professional: Professional, client_id: str, scope: str, nonce: str) -> Reply:
@@ -432,6 +457,61 @@ class PscProvider:
             pending.done = True
         self.logins.append(pending.professional.rpps)
         return self._issue(pending.professional, client_id, pending.scope, "")
+
+    # -- the device grant (RFC 8628) ------------------------------------------------------------------
+
+    def _device(self, request: Request) -> Reply:
+        form = _form(request.body)
+        client_id = self._client(request, form)
+        device_code = secrets.token_urlsafe(24)
+        user_code = "-".join(secrets.token_hex(2).upper() for _ in range(2))
+        with self._lock:
+            self._devices[device_code] = _Device(client_id, user_code, form.get("scope", ""), time.time() + 300)
+        verify = f"{self.issuer}/device/verify"
+        return json_reply(200, {"device_code": device_code, "user_code": user_code, "verification_uri": verify,
+                                "verification_uri_complete": f"{verify}?{urlencode({'user_code': user_code})}",
+                                "expires_in": 300, "interval": self.ciba_interval_s},
+                          {"Cache-Control": "no-store"}, JSON)
+
+    def _device_page(self, user_code: str) -> Reply:
+        body = (
+            "<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>Pro Santé Connect (bac à sable)"
+            "</title></head><body><h1>Connexion d'un appareil</h1>"
+            f"<form method='post' action='{html.escape(self.issuer)}/device/verify'>"
+            f"<label>Code affiché <input name='user_code' value='{html.escape(user_code)}'></label>"
+            "<label>Identifiant national <input name='login'></label>"
+            "<label>Code e-CPS <input name='pin' type='password'></label>"
+            "<button type='submit'>Valider</button></form></body></html>")
+        return Reply(200, body.encode("utf-8"), "text/html; charset=utf-8", {"Cache-Control": "no-store"})
+
+    def _device_login(self, form: dict[str, str]) -> Reply:
+        professional = next((p for p in self.professionals
+                             if secrets.compare_digest(p.login, form.get("login", "").strip())
+                             and secrets.compare_digest(p.pin, form.get("pin", ""))), None)
+        with self._lock:
+            device = next((d for d in self._devices.values()
+                           if d.user_code == form.get("user_code", "").strip().upper() and not d.done), None)
+            if device is not None and professional is not None:
+                device.professional = professional
+        if device is None:
+            return _page(400, "Code inconnu", "Ce code n'est pas (ou plus) valable.")
+        if professional is None:
+            return _page(401, "Identification refusée", "Identifiant ou code e-CPS incorrect.")
+        return _page(200, "Appareil connecté", "Vous pouvez revenir à l'appareil.")
+
+    def _device_poll(self, device_code: str, client_id: str) -> Reply:
+        with self._lock:
+            device = self._devices.get(device_code)
+            if device is None or device.client_id != client_id or device.done:
+                raise _OAuthFault("invalid_grant", "device_code inconnu ou déjà utilisé")
+            if device.expires_at < time.time():
+                raise _OAuthFault("expired_token", "le code a expiré")
+            if device.professional is None:
+                raise _OAuthFault("authorization_pending", "en attente de la saisie du code")
+            device.done = True
+            professional = device.professional
+        self.logins.append(professional.rpps)
+        return self._issue(professional, client_id, device.scope, "")
 
 
 def _form(body: bytes) -> dict[str, str]:

@@ -79,3 +79,29 @@ def test_the_issuer_must_be_https_off_loopback(capsys: pytest.CaptureFixture[str
     assert refused.code == 2 and "https://" in refused.err
     taken = run_inprocess(capsys, "config", "set", "platform.oidc_issuer", "https://psc.example/auth")
     assert taken.code == 0, taken.err
+
+
+def test_login_uses_the_device_flow_when_offered_without_ciba(teleavis_home: Path) -> None:
+    """A cart without a browser: the address and the code to type on another device are printed."""
+    import requests
+
+    with PscProvider(offer_ciba=False, offer_device=True, ciba_interval_s=0.3) as provider:
+        with Store.open(teleavis_home) as store:
+            setup_site(store)
+            store.settings.set("platform.oidc_issuer", provider.issuer)
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        with subprocess.Popen([sys.executable, "-m", "app.main", "login", "--timeout", "60"], cwd=ROOT, env=env,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) as proc:
+            assert proc.stderr is not None
+            line = next(line for line in proc.stderr if "saisissez le code" in line)
+            found = re.search(r"ouvrez (\S+) et saisissez le code (\S+) ", line)
+            assert found is not None, line
+            page = requests.get(found.group(1), timeout=10)
+            assert found.group(2) in page.text
+            done = requests.post(f"{provider.issuer}/device/verify", timeout=10,
+                                 data={"user_code": found.group(2), "login": "810101010105", "pin": "1234"})
+            assert done.status_code == 200
+            rest = proc.stderr.read()
+            assert proc.wait(60) == 0, rest
+        assert "Connecté avec Pro Santé Connect : Anne DURAND (RPPS 10101010105)." in rest
