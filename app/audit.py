@@ -47,7 +47,7 @@ _HEAD_CONTEXT = b"teleavis audit head"
 
 ACTIONS = frozenset(
     {"created", "viewed", "edited", "queued", "sent", "exported", "deleted", "purged", "archived",
-     "answered", "cancelled", "settings", "site", "backup", "restored", "message", "altered"}
+     "answered", "cancelled", "settings", "site", "backup", "restored", "message", "altered", "act"}
 )
 
 

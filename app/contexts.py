@@ -11,7 +11,7 @@ What a data-key rotation must carry over, each under the same context with the n
   (``cases.business_status`` / ``status_reason`` / ``last_error`` when sealed, ``outbox.last_error``);
 - ``images.meta``, ``messages.body``, every blob file under ``objects/`` (``blob``);
 - sealed ``settings`` values, and every settings row's tag (``settings.row_tag``);
-- what is keyed rather than sealed: ``search_tokens`` (``DataKey.index_token``), the audit chain's
+- what is keyed rather than sealed: ``search_tokens`` and ``acts.patient`` (``DataKey.index_token``), the audit chain's
   hashes (``DataKey.mac``; the table refuses UPDATE) and the ``audit-head`` file beside key.json
   (``audit.write_head``), and the ``archive_key`` of backups still to be restored (they carry their
   own key record, so they open with the key they were made with).

@@ -277,10 +277,36 @@ def _migrate_9(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
+#: The schema from which cases keep the expert's answer time and the acts table exists (migration 10).
+DUE_SCHEMA = 10
+
+
+def _migrate_10(conn: sqlite3.Connection) -> None:
+    # The requester's act for billing (issue 16.7): one row per case sent, the patient as a keyed token.
+    # The expert's promised answer time (issue 16.8) on the case, and the open cases past it found
+    # off a small index (the window asks every few seconds).
+    run_script(conn, """
+        CREATE TABLE acts (
+            case_id TEXT PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            requester_rpps TEXT NOT NULL,
+            patient TEXT NOT NULL,
+            billable INTEGER NOT NULL,
+            reason TEXT NOT NULL
+        );
+        CREATE INDEX acts_by_patient ON acts(year, requester_rpps, patient);
+        ALTER TABLE cases ADD COLUMN due_at TEXT;
+        CREATE INDEX cases_due ON cases(due_at) WHERE due_at IS NOT NULL
+            AND state IN ('sent', 'received', 'accepted', 'in-progress');
+    """)
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1, _migrate_2, _migrate_3, Keyed(_migrate_4), Keyed(_migrate_5), Keyed(_migrate_6),
-    Keyed(_migrate_7), Keyed(_migrate_8), _migrate_9]
+    Keyed(_migrate_7), Keyed(_migrate_8), _migrate_9, _migrate_10]
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -66,6 +66,10 @@ EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.READY, CaseState.NEEDS_A
 FOLLOWED_STATES = frozenset(
     {CaseState.SENT, CaseState.RECEIVED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.ON_HOLD}
 )
+#: States in which the expert owes the answer (the case can be overdue); the index of migration 10
+#: (``cases_due``) names the same states.
+WAITING_FOR_EXPERT = frozenset({CaseState.SENT.value, CaseState.RECEIVED.value, CaseState.ACCEPTED.value,
+                                CaseState.IN_PROGRESS.value})
 #: States the platform may move a followed case to (mirrored from Task.status).
 _PLATFORM_TARGETS = FOLLOWED_STATES | {CaseState.ANSWERED, CaseState.REJECTED, CaseState.CANCELLED}
 
@@ -322,3 +326,9 @@ class CaseSummary:
     updated_at: str
     unread: bool
     image_count: int
+    #: When the expert's answer is due (ISO instant), once the case is sent.
+    due_at: str | None = None
+
+    def overdue(self, now: str | None = None) -> bool:
+        """The expert's promised answer time has passed and the case still waits for the expert."""
+        return bool(self.due_at) and self.state in WAITING_FOR_EXPERT and str(self.due_at) < (now or iso(utc_now()))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from app import audit, contexts
+from app import acts, audit, contexts
 from app.db import transaction
 from app.errors import DataAltered
 from app.model import CaseState, Message, iso, new_id, utc_now
@@ -27,6 +27,8 @@ STEP_TRANSACTION = "transaction"
 STEP_SENT = "sent"
 #: Case states whose outbox row is work to do.
 SENDABLE = (CaseState.QUEUED.value, CaseState.SENDING.value)
+#: When the platform gives no answer time, the expert's answer is due this many days after sending.
+DEFAULT_ANSWER_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,11 @@ class Outbox:
             conn.execute("UPDATE cases SET task_id=?, request_id=?, task_version=?, platform_status=?, "
                          "last_error=NULL WHERE id=?", (task_id, request_id, task_version, "requested", case_id))
             conn.execute("UPDATE outbox SET step=?, last_error=NULL WHERE case_id=?", (STEP_SENT, case_id))
+            # The expert's answer is due in a week unless the platform says otherwise (sync/follow.py).
+            conn.execute("UPDATE cases SET due_at=COALESCE(due_at, ?) WHERE id=?",
+                         (iso(utc_now() + timedelta(days=DEFAULT_ANSWER_DAYS)), case_id))
             self.store.transition(case_id, CaseState.SENT, detail=f"Task/{task_id}", audit_action="sent", conn=conn)
+            acts.record(self.store, conn, case_id)
 
     def next_attempt_at(self) -> str | None:
         rows = self.pending()

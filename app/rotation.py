@@ -29,7 +29,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from app import audit, contexts
 from app import messages as M
@@ -40,6 +40,10 @@ from app.errors import StorageError
 from app.fsutil import atomic_write
 from app.keystore import KeyStore
 from app.settings import Settings, row_tag
+
+if TYPE_CHECKING:
+    from app.model import Case
+    from app.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +172,15 @@ def _reindex(conn: sqlite3.Connection, new: DataKey, root: Path) -> None:
         except TeleavisError:
             continue  # altered: not findable by name, as before
         view._index(conn, case)
+        _rekey_act(conn, view, case)
+
+
+def _rekey_act(conn: sqlite3.Connection, view: Store, case: Case) -> None:
+    """The act's patient token (app/acts.py) is keyed: made again with the new key."""
+    from app.acts import patient_token
+
+    if conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='acts'").fetchone():
+        conn.execute("UPDATE acts SET patient=? WHERE case_id=?", (patient_token(view, case), case.id))
 
 
 def _rechain_audit(conn: sqlite3.Connection, old: DataKey, new: DataKey) -> None:

@@ -23,7 +23,7 @@ from app import audit, contexts
 from app import messages as M
 from app.blobs import ObjectStore
 from app.crypto import DataKey, DecryptionFailed
-from app.db import DB_FILE, IMAGE_LISTS_SCHEMA, classify, connect, migrate, schema_version, transaction
+from app.db import DB_FILE, DUE_SCHEMA, IMAGE_LISTS_SCHEMA, classify, connect, migrate, schema_version, transaction
 from app.errors import DataAltered, InvalidTransition, NotFound, StorageError
 from app.fsutil import remove_stale
 from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
@@ -70,6 +70,11 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+#: A worklist row's columns (``CaseSummary``), and the same before schema 10 (no answer time yet).
+_SUMMARY = ("SELECT c.id, c.state, c.specialty, c.priority, c.initials, c.created_at, c.updated_at, c.unread, "
+            "(SELECT COUNT(*) FROM images i WHERE i.case_id = c.id) AS n, c.due_at FROM cases c")
+_SUMMARY_BEFORE_DUE = _SUMMARY.replace("c.due_at", "NULL")
+
 #: A database snapshot taken before a migration is kept this long: a migration's fault shows in
 #: the first days of use; after that it only keeps data (cases since purged among it) for nothing.
 MIGRATION_SNAPSHOT_DAYS = 7
@@ -100,7 +105,10 @@ class Store:
         self.in_use: int | None = None
         # The sealed lists of images came with schema 8; a store is only used on an older schema
         # while it is being built for a migration test (``Store.open`` always migrates first).
-        self._image_lists = schema_version(conn) >= IMAGE_LISTS_SCHEMA
+        version = schema_version(conn)
+        self._image_lists = version >= IMAGE_LISTS_SCHEMA
+        #: The expert's answer time and the acts came with schema 10.
+        self._due = version >= DUE_SCHEMA
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -609,8 +617,7 @@ class Store:
         page costs about the same at 100 cases as at 10 000.
         """
         # SQL below is built from constant fragments and placeholders only: every value is a parameter.
-        columns = ("SELECT c.id, c.state, c.specialty, c.priority, c.initials, c.created_at, c.updated_at, c.unread, "
-                   "(SELECT COUNT(*) FROM images i WHERE i.case_id = c.id) AS n FROM cases c")
+        columns = _SUMMARY if self._due else _SUMMARY_BEFORE_DUE
         where: list[str] = []
         params: list[Any] = []
         text = (search or "").strip().lower()
@@ -657,7 +664,47 @@ class Store:
         except sqlite3.Error as exc:
             raise classify(exc) from exc
         return [CaseSummary(id=r[0], state=r[1], specialty=r[2], priority=r[3], initials=r[4], created_at=r[5],
-                            updated_at=r[6], unread=bool(r[7]), image_count=r[8]) for r in rows]
+                            updated_at=r[6], unread=bool(r[7]), image_count=r[8], due_at=r[9]) for r in rows]
+
+    # -- the expert's promised answer time (issue 16.8) -------------------------------------------
+
+    def set_due(self, conn: sqlite3.Connection, case_id: str, due_at: str) -> None:
+        """Keep when the expert's answer is due (in the caller's transaction)."""
+        conn.execute("UPDATE cases SET due_at=? WHERE id=?", (due_at, case_id))
+
+    def due_at(self, case_id: str) -> str | None:
+        if not self._due:
+            return None
+        row = self.conn.execute("SELECT due_at FROM cases WHERE id=?", (case_id,)).fetchone()
+        if row is None:
+            raise NotFound(M.tr("case.not_found", id=case_id))
+        return None if row[0] is None else str(row[0])
+
+    def overdue(self, states: list[str] | None = None) -> list[CaseSummary]:
+        """The cases whose expert's answer is overdue, the longest overdue first (a few rows, found
+        off the partial index of migration 10)."""
+        if not self._due:
+            return []
+        waiting = [s for s in ("sent", "received", "accepted", "in-progress") if not states or s in states]
+        if not waiting:
+            return []
+        rows = self.conn.execute(
+            "SELECT id FROM cases INDEXED BY cases_due WHERE due_at IS NOT NULL "
+            "AND state IN ('sent', 'received', 'accepted', 'in-progress') AND due_at < ? ORDER BY due_at",
+            (iso(utc_now()),)).fetchall()
+        ids = [str(r[0]) for r in rows]
+        found = {c.id: c for c in self._summaries(ids)}
+        return [found[i] for i in ids if i in found and found[i].state in waiting]
+
+    def _summaries(self, ids: list[str]) -> list[CaseSummary]:
+        out: list[CaseSummary] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self.conn.execute(f"{_SUMMARY} WHERE c.id IN ({','.join('?' * len(chunk))})",
+                                     chunk).fetchall()
+            out += [CaseSummary(id=r[0], state=r[1], specialty=r[2], priority=r[3], initials=r[4], created_at=r[5],
+                                updated_at=r[6], unread=bool(r[7]), image_count=r[8], due_at=r[9]) for r in rows]
+        return out
 
     def patients(self, case_ids: list[str]) -> dict[str, Patient]:
         """The patients of these cases, decrypted: what the window's worklist shows for the rows it

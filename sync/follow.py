@@ -17,11 +17,12 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from app import acts
 from app import messages as M
 from app.answers import FOREIGN_URL, NO_CONTENT, NOT_FOUND, REPORT, UNREADABLE, missing_item
 from app.db import transaction
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
-from app.model import TRANSITIONS, Answer, CaseState
+from app.model import TRANSITIONS, Answer, CaseState, iso
 from app.outbox import Outbox
 from app.store import NewImage, Store, sha1_b64
 from sync import codes as C
@@ -86,6 +87,24 @@ def follow_up_days(duration: Any) -> float | None:
         return None
     factor = {"d": 1.0, "wk": 7.0, "mo": 30.0, "h": 1 / 24, "a": 365.0}.get(str(duration.get("code", "d")), 1.0)
     return float(duration["value"]) * factor
+
+
+def promised_by(task: dict[str, Any]) -> str | None:
+    """When the expert promises the answer: ``Task.restriction.period.end`` (FHIR R4: "when fulfillment
+    is sought"), as a UTC instant; None when the platform does not say (the 7 days of sending stand)."""
+    restriction = task.get("restriction")
+    period = restriction.get("period") if isinstance(restriction, dict) else None
+    end = period.get("end") if isinstance(period, dict) else None
+    if not isinstance(end, str) or not end:
+        return None
+    try:
+        moment = datetime.fromisoformat(end.replace("Z", "+00:00"))
+    except ValueError:
+        log.warning("the Task's restriction.period.end is not a date-time: ignored")
+        return None
+    if moment.tzinfo is None:  # a date alone: the end of that day, here
+        moment = (moment + timedelta(days=1)).astimezone()
+    return iso(moment)
 
 
 class _Missing(Exception):
@@ -232,6 +251,10 @@ class Follower:
             conn.execute("UPDATE cases SET task_version=?, platform_status=? WHERE id=?", (version, status, case_id))
             self.store.set_platform_words(conn, case_id, business_status=_text(task.get("businessStatus")) or None,
                                           status_reason=_text(task.get("statusReason")) or None, last_error=None)
+            due = promised_by(task)
+            if due is not None:
+                self.store.set_due(conn, case_id, due)
+            acts.same_site(self.store, conn, case_id, task.get("owner"))
             for comm in expert_messages:
                 ours = isinstance(comm, dict) and any(isinstance(i, dict) and i.get("system") == MESSAGE_SYSTEM
                                                       for i in _list(comm.get("identifier")))

@@ -6,9 +6,9 @@ from typing import Any
 
 
 def register_all(sub: Any) -> None:
-    from app.commands import audit_cmd, cases, config, passphrase, status
+    from app.commands import acts_cmd, audit_cmd, cases, config, passphrase, status
 
-    for module in (config, cases, status, audit_cmd, passphrase):
+    for module in (config, cases, status, audit_cmd, passphrase, acts_cmd):
         module.register(sub)
     # Commands of the platform link and the case record register themselves when present.
     for name in ("platform", "record", "doctor", "login"):

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from app import messages as M
+from app.acts import act_of, judge
 from app.answers import missing_words
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, open_store, say
 from app.errors import CaseFileError, ImageRejected
-from app.model import IDENTITY_STATUSES, Case, CaseState
+from app.model import IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.site import load_requester
 from app.store import NewImage, Store
 from app.validation import blocking, validate_case
@@ -33,6 +34,14 @@ M.add({
                           "en": "This case is “{state}”: there is nothing to send."},
     "case.refused": {"fr": "Dossier {id} non envoyé, à compléter :", "en": "Case {id} not sent, to complete:"},
     "case.none": {"fr": "Aucun dossier.", "en": "No case."},
+    "case.overdue_mark": {"fr": "en retard", "en": "overdue"},
+    "show.due": {"fr": "Réponse de l'expert promise pour le : {when}", "en": "Expert's answer promised by: {when}"},
+    "show.overdue": {"fr": "Réponse de l'expert en retard : promise pour le {when}",
+                     "en": "Expert's answer overdue: promised by {when}"},
+    "show.act": {"fr": "Acte de télé-expertise :", "en": "Tele-expertise act:"},
+    "show.act_billable": {"fr": "{code} du {day}, facturable", "en": "{code} of {day}, billable"},
+    "show.act_not": {"fr": "{code} du {day}, non facturable ({reason})",
+                     "en": "{code} of {day}, not billable ({reason})"},
 })
 
 
@@ -99,17 +108,20 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    now = iso(utc_now())
     with open_store() as store:
         rows = store.list_cases(states=args.state)
     if args.json:
         emit_json([{"id": r.id, "state": r.state, "specialty": r.specialty, "priority": r.priority,
                     "created": r.created_at, "updated": r.updated_at, "initials": r.initials,
-                    "images": r.image_count, "unread": r.unread} for r in rows])
+                    "images": r.image_count, "unread": r.unread, "due": r.due_at, "overdue": r.overdue(now)}
+                   for r in rows])
         return 0
     if not rows:
         say(M.tr("case.none"))
+    # An overdue case (the expert's promised answer time passed) says so at the end of its line.
     lines = [f"{r.id}  {r.state:<15}  {r.specialty:<13}  {r.created_at[:16].replace('T', ' ')}  {r.initials}"
-             for r in rows]
+             + (f"  [{M.tr('case.overdue_mark')}]" if r.overdue(now) else "") for r in rows]
     if lines:
         print("\n".join(lines))
     return 0
@@ -118,6 +130,7 @@ def run_list(args: argparse.Namespace) -> int:
 def case_document(store: Store, case: Case) -> dict[str, Any]:
     """Everything about one case as plain data (``case show --json`` and the report)."""
     answer = store.answer(case.id)
+    due = store.due_at(case.id)
     return {
         "id": case.id, "state": case.state.value, "specialty": case.specialty, "priority": case.priority,
         "created": case.created_at, "updated": case.updated_at, "question": case.question,
@@ -133,6 +146,8 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         "history": store.history(case.id),
         "answer": {**asdict(answer), "missing_words": missing_words(answer)} if answer else None,
         "checklist": [asdict(f) for f in validate_case(case, load_requester(store.settings))],
+        "due_at": due, "overdue": bool(due) and case.state.value in WAITING_FOR_EXPERT and str(due) < iso(utc_now()),
+        "act": act_of(store, case.id),
     }
 
 
@@ -167,6 +182,15 @@ def run_show(args: argparse.Namespace) -> int:
         out.append(M.tr("case.still_missing"))
         out.extend(f"  - {f['message']}" for f in missing)
     out.extend(_platform_lines(doc))
+    if doc["due_at"]:
+        when = _local(doc["due_at"])
+        out.append(M.tr("show.overdue", when=when) if doc["overdue"] else M.tr("show.due", when=when))
+    if doc["act"]:
+        act = doc["act"]
+        day = _local(str(act["at"]))[:10]
+        out.append(f"{M.tr('show.act')} " + (M.tr("show.act_billable", code=act["code"], day=day) if act["billable"]
+                                             else M.tr("show.act_not", code=act["code"], day=day,
+                                                       reason=M.tr(f"act.reason.{act['reason']}"))))
     print("\n".join(out))
     return 0
 
@@ -183,6 +207,16 @@ M.add({
     "show.yes": {"fr": "oui", "en": "yes"},
     "show.no": {"fr": "non", "en": "no"},
 })
+
+
+def _local(instant: str) -> str:
+    """An ISO instant as the user reads it: local date and time, to the minute."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(instant).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return instant
 
 
 def _platform_lines(doc: dict[str, Any]) -> list[str]:
@@ -235,6 +269,8 @@ def run_send(args: argparse.Namespace) -> int:
         findings = blocking(validate_case(case, load_requester(store.settings)))
         if findings:
             raise CaseFileError(M.tr("case.refused", id=case_id), details=[f.message for f in findings])
+        verdict = judge(store, case)
         store.queue(case_id)
     say(M.tr("case.queued", id=case_id))
+    say(verdict.words())
     return 0

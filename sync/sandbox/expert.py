@@ -16,7 +16,7 @@ import copy
 import logging
 import random
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sync import codes as C
@@ -32,6 +32,22 @@ log = logging.getLogger(__name__)
 QUESTION_ID = "urn:teleavis:sandbox:question-id"
 OUTPUT_SYSTEM = C.OUTPUT_SYSTEM
 OPEN_STATUSES = ("requested", "received", "accepted", "in-progress", "on-hold")
+
+
+#: The sandbox expert's promise: an urgent request within 48 h (expertise-api.md §3), others within 7 days.
+PROMISE_DAYS = {"urgent": 2, "routine": 7}
+
+
+def promised_end(task: dict[str, Any]) -> str:
+    """When the sandbox's expert promises the answer: from the Task's ``authoredOn``."""
+    try:
+        start = datetime.fromisoformat(str(task.get("authoredOn", "")).replace("Z", "+00:00"))
+    except ValueError:
+        start = datetime.now(UTC)
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    days = PROMISE_DAYS.get(str(task.get("priority", "routine")), 7)
+    return (start + timedelta(days=days)).astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _ref_id(reference: Any, rtype: str) -> str | None:
@@ -188,6 +204,8 @@ class SimulatedExpert:
             elif status == "received" and self._due(task, self.answer_after_s / 3, ignore_delays):
                 expert = self._expert_for(task)
                 task["owner"] = {"reference": f"Practitioner/{expert['id']}", "display": _person_name(expert)}
+                # The expert's promised answer time, where FHIR R4 puts when fulfilment is sought.
+                task["restriction"] = {"period": {"end": promised_end(task)}}
                 self._move(task, "accepted", f"Acceptée par {_person_name(expert)}")
             elif status == "accepted":
                 task.setdefault("executionPeriod", {})["start"] = self.store.next_instant()

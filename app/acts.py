@@ -1,0 +1,218 @@
+"""The requester's tele-expertise act (RQD), recorded for the practice's billing software.
+
+The Assurance Maladie pays the professional who asks for a tele-expertise the act RQD (10 €, in
+tiers payant, 100 %): doctors, midwives, nurses (advanced-practice nurses included),
+physiotherapists, speech therapists and podiatrists may bill it. The rules the workstation can
+check itself:
+
+- at most four acts a year (calendar year) for one patient and one requester: the fifth is recorded,
+  but not billable;
+- not billable when requester and expert work at the same site. The workstation only knows the
+  expert's site when the platform names the expert's organisation by its FINESS (``Task.owner``
+  with a FINESS identifier): the act is then set not billable when that FINESS is the site's. A
+  platform that names only the expert (a Practitioner) leaves that rule to the practice.
+- a requester whose role (site file) names no profession entitled to RQD gets the act recorded, not
+  billable, "profession to check".
+
+The act is recorded when the platform holds the case (in the transaction that marks it sent, with
+its audit entry), dated that day. The patient is counted by a keyed token of the INS (else the
+site's local identifier): nothing identifying is kept in clear for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app import audit
+from app import messages as M
+from app.db import transaction
+from app.errors import StorageError, UsageError
+from app.model import Case, Requester, iso, utc_now
+from app.site import load_requester
+
+if TYPE_CHECKING:
+    from app.store import Store
+
+log = logging.getLogger(__name__)
+
+ACT_CODE = "RQD"
+PER_YEAR = 4
+#: Words of the site file's role naming a profession entitled to bill RQD (accents removed, lower case).
+ENTITLED = ("medecin", "docteur", "sage-femme", "sage femme", "maieuticien", "infirmi", "kinesitherap",
+            "masseur", "orthophon", "pedicure", "podolog")
+#: Reasons an act is, or is not, billable (codes kept in the table and the export).
+BILLABLE, OVER_LIMIT, SAME_SITE, PROFESSION = "ok", "limit", "same-site", "profession"
+FINESS_SYSTEM = "https://finess.esante.gouv.fr"
+
+M.add({
+    "act.billable": {"fr": "Acte RQD facturable ({rank}e sur {limit} cette année pour ce patient)",
+                     "en": "RQD act billable ({rank} of {limit} this year for this patient)"},
+    "act.limit": {"fr": "Acte RQD non facturable : {limit} actes déjà cette année pour ce patient",
+                  "en": "RQD act not billable: already {limit} acts this year for this patient"},
+    "act.same-site": {"fr": "Acte RQD non facturable : l'expert exerce sur le même site",
+                      "en": "RQD act not billable: the expert works at the same site"},
+    "act.profession": {"fr": "Acte RQD à vérifier : le rôle du site ne nomme pas une profession qui peut le "
+                             "facturer (médecin, sage-femme, infirmier, kinésithérapeute, orthophoniste, "
+                             "pédicure-podologue)",
+                       "en": "RQD act to check: the site's role names no profession that may bill it (doctor, "
+                             "midwife, nurse, physiotherapist, speech therapist, podiatrist)"},
+    "act.reason.ok": {"fr": "facturable", "en": "billable"},
+    "act.reason.limit": {"fr": "4 actes déjà cette année pour ce patient et ce requérant",
+                         "en": "4 acts already this year for this patient and requester"},
+    "act.reason.same-site": {"fr": "requérant et expert sur le même site",
+                             "en": "requester and expert at the same site"},
+    "act.reason.profession": {"fr": "profession du requérant à vérifier", "en": "requester's profession to check"},
+    "act.yes": {"fr": "oui", "en": "yes"},
+    "act.no": {"fr": "non", "en": "no"},
+    "act.cannot_write": {"fr": "Impossible d'écrire {path} : {reason}. Rien n'a été modifié.",
+                         "en": "Cannot write {path}: {reason}. Nothing was changed."},
+    "act.bad_year": {"fr": "Année invalide : {year} (attendu : 2000 à 2100).",
+                     "en": "Invalid year: {year} (expected: 2000 to 2100)."},
+})
+
+#: The export's columns: what a billing software needs to bill RQD to the patient's health insurance.
+COLUMNS = ("date", "act_code", "requester_rpps", "patient_family", "patient_given", "patient_birth_date",
+           "patient_sex", "patient_ins", "patient_local_id", "case_id", "billable", "reason")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the act of a case is billable: ``rank`` is its number this year for the patient."""
+
+    billable: bool
+    reason: str
+    rank: int
+
+    def words(self) -> str:
+        if self.reason == BILLABLE:
+            return M.tr("act.billable", rank=self.rank, limit=PER_YEAR)
+        return M.tr(f"act.{self.reason}", limit=PER_YEAR)
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def entitled(requester: Requester | None) -> bool:
+    """The site's role names a profession that may bill RQD."""
+    return requester is not None and any(word in _fold(requester.role) for word in ENTITLED)
+
+
+def patient_token(store: Store, case: Case) -> str:
+    """The keyed token the acts of one patient share (INS, else the site's local id)."""
+    ident = (case.patient.ins or "").replace(" ", "") or f"local:{(case.patient.local_id or '').strip()}"
+    return store.key.index_token(f"act-patient:{ident}")
+
+
+def _count(conn: sqlite3.Connection, year: int, rpps: str, token: str, case_id: str) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM acts WHERE year=? AND requester_rpps=? AND patient=? "
+                            "AND billable=1 AND case_id<>?", (year, rpps, token, case_id)).fetchone()[0])
+
+
+def judge(store: Store, case: Case, *, conn: sqlite3.Connection | None = None,
+          year: int | None = None) -> Verdict:
+    """The verdict for ``case``'s act were it sent now (the window and ``case send`` say it first)."""
+    requester = load_requester(store.settings)
+    rpps = requester.rpps if requester else ""
+    done = _count(conn or store.conn, year or utc_now().year, rpps, patient_token(store, case), case.id)
+    if not entitled(requester):
+        return Verdict(False, PROFESSION, done + 1)
+    if done >= PER_YEAR:
+        return Verdict(False, OVER_LIMIT, done + 1)
+    return Verdict(True, BILLABLE, done + 1)
+
+
+def record(store: Store, conn: sqlite3.Connection, case_id: str) -> Verdict | None:
+    """Record the act of ``case_id`` in the caller's transaction (the one marking it sent), once."""
+    if conn.execute("SELECT 1 FROM acts WHERE case_id=?", (case_id,)).fetchone():
+        return None
+    from app.errors import TeleavisError
+
+    try:
+        case = store.get_case(case_id)
+    except TeleavisError:  # altered since it was prepared: its sending is not undone for the bill
+        log.warning("case %s: its act could not be recorded (case unreadable)", case_id)
+        return None
+    now = utc_now()
+    verdict = judge(store, case, conn=conn, year=now.year)
+    requester = load_requester(store.settings)
+    conn.execute("INSERT INTO acts(case_id, at, year, code, requester_rpps, patient, billable, reason) "
+                 "VALUES (?,?,?,?,?,?,?,?)",
+                 (case_id, iso(now), now.year, ACT_CODE, requester.rpps if requester else "",
+                  patient_token(store, case), int(verdict.billable), verdict.reason))
+    audit.append(conn, store.key, "act", case_id,
+                 detail=f"{ACT_CODE} {'billable' if verdict.billable else 'not billable'} ({verdict.reason})")
+    return verdict
+
+
+def same_site(store: Store, conn: sqlite3.Connection, case_id: str, owner: object) -> bool:
+    """The platform names the expert's organisation (``Task.owner`` with a FINESS): when it is the
+    site's, the act is set not billable (in the caller's transaction). True when it was changed."""
+    if not isinstance(owner, dict):
+        return False
+    ident = owner.get("identifier")
+    if not isinstance(ident, dict) or ident.get("system") != FINESS_SYSTEM:
+        return False
+    requester = load_requester(store.settings)
+    if requester is None or str(ident.get("value", "")).upper() != requester.finess.upper():
+        return False
+    done = conn.execute("UPDATE acts SET billable=0, reason=? WHERE case_id=? AND reason<>?",
+                        (SAME_SITE, case_id, SAME_SITE)).rowcount
+    if done:
+        audit.append(conn, store.key, "act", case_id, detail=f"{ACT_CODE} not billable ({SAME_SITE})")
+    return bool(done)
+
+
+def act_of(store: Store, case_id: str) -> dict[str, object] | None:
+    """The recorded act of a case (date, code, billable, reason), or None before it is sent."""
+    row = store.conn.execute("SELECT at, code, billable, reason FROM acts WHERE case_id=?", (case_id,)).fetchone()
+    if row is None:
+        return None
+    return {"at": row[0], "code": row[1], "billable": bool(row[2]), "reason": row[3]}
+
+
+def export_csv(store: Store, year: int) -> tuple[str, int]:
+    """The year's acts as CSV for the billing software (patient identity included: patient data),
+    and how many; the export is recorded in the audit trail."""
+    if not 2000 <= year <= 2100:
+        raise UsageError(M.tr("act.bad_year", year=year))
+    rows = store.conn.execute("SELECT case_id, at, code, requester_rpps, billable, reason FROM acts WHERE year=? "
+                              "ORDER BY at, case_id", (year,)).fetchall()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for case_id, at, code, rpps, billable, reason in rows:
+        patient = store.get_case(case_id).patient
+        day = datetime.fromisoformat(at).astimezone().date().isoformat()
+        writer.writerow([day, code, rpps, patient.family, " ".join(patient.given), patient.birth_date,
+                         patient.sex, patient.ins or "", patient.local_id or "", case_id,
+                         M.tr("act.yes") if billable else M.tr("act.no"), M.tr(f"act.reason.{reason}")])
+    with transaction(store.conn) as conn:
+        audit.append(conn, store.key, "exported", None, detail=f"acts csv {year}, {len(rows)} acts")
+    return out.getvalue(), len(rows)
+
+
+def write_export(store: Store, year: int, target: Path | None) -> int:
+    """``export_csv`` to ``target`` (made 0600, atomically) or to standard output."""
+    import sys
+
+    from app.fsutil import atomic_write_raw
+
+    text, n = export_csv(store, year)
+    if target is None:
+        sys.stdout.write(text)
+        return n
+    try:
+        atomic_write_raw(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise StorageError(M.tr("act.cannot_write", path=str(target),
+                                reason=exc.strerror or type(exc).__name__)) from exc
+    return n

@@ -1,0 +1,52 @@
+"""``acts export``: the requester's tele-expertise acts (RQD) of a year, for the billing software."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from app import messages as M
+from app.commands.common import open_store, say
+from app.errors import UsageError
+
+M.add({
+    "acts.help": {"fr": "actes de télé-expertise du requérant (RQD), pour la facturation",
+                  "en": "the requester's tele-expertise acts (RQD), for billing"},
+    "acts.export_help": {
+        "fr": "écrit en CSV les actes RQD d'une année (date, code, RPPS du requérant, identité du patient, "
+              "dossier, facturable oui/non et pourquoi). Ce fichier contient des données de patients : il est "
+              "créé lisible par vous seul (0600) ; sans --out, il s'écrit sur la sortie standard",
+        "en": "writes a year's RQD acts as CSV (date, code, requester's RPPS, patient identity, case, billable "
+              "yes/no and why). This file holds patient data: it is created readable by you only (0600); "
+              "without --out it goes to standard output"},
+    "acts.year_help": {"fr": "l'année civile (ex. 2026)", "en": "the calendar year (e.g. 2026)"},
+    "acts.out_help": {"fr": "fichier CSV à écrire (données de patients, créé en 0600)",
+                      "en": "CSV file to write (patient data, created 0600)"},
+    "acts.exported": {"fr": "{n} acte(s) de {year} exporté(s) : {path} (données de patients : à garder pour vous).",
+                      "en": "{n} act(s) of {year} exported: {path} (patient data: keep it to yourself)."},
+    "acts.exported_stdout": {"fr": "{n} acte(s) de {year} exporté(s).", "en": "{n} act(s) of {year} exported."},
+})
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("acts", help=M.tr("acts.help"))
+    asub = parser.add_subparsers(dest="action", required=True)
+    export = asub.add_parser("export", help=M.tr("acts.export_help"), description=M.tr("acts.export_help"))
+    export.add_argument("--year", type=int, required=True, metavar="Y", help=M.tr("acts.year_help"))
+    export.add_argument("--out", type=Path, default=None, metavar="F", help=M.tr("acts.out_help"))
+    export.set_defaults(handler=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from app.acts import write_export
+
+    if not 2000 <= args.year <= 2100:
+        raise UsageError(M.tr("act.bad_year", year=args.year))
+    with open_store() as store:
+        n = write_export(store, args.year, args.out)
+    if args.out is None:
+        say(M.tr("acts.exported_stdout", n=n, year=args.year))
+    else:
+        say(M.tr("acts.exported", n=n, year=args.year, path=str(args.out)))
+    return 0

@@ -1,0 +1,229 @@
+"""The requester's RQD act (issue 16.7) and the expert's promised answer time (issue 16.8), through the
+store, the outbox and the follower against the sandbox platform."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app import acts
+from app.db import transaction
+from app.model import CaseState, iso, utc_now
+from app.outbox import Outbox
+from app.store import Store
+from sync.auth import StaticToken
+from sync.client import ClientConfig, PlatformClient, RetryPolicy
+from sync.engine import Engine
+from sync.follow import Follower, promised_by
+from sync.sandbox import SandboxServer
+from tests.sync.sync_helpers import REQUESTER, make_case
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+    with SandboxServer(tmp_path / "platform", answer_after_s=0.0, run_expert=False, seed=1) as server:
+        yield server
+
+
+@pytest.fixture
+def engine(store: Store, sandbox: SandboxServer) -> Iterator[Engine]:
+    with PlatformClient(ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None),
+                        policy=RetryPolicy(base_s=0.02, cap_s=0.2)) as client:
+        yield Engine(store, client, case_budget_s=10.0)
+
+
+def acts_rows(store: Store) -> list[tuple[str, int, str]]:
+    return [(r[0], r[1], r[2]) for r in store.conn.execute("SELECT case_id, billable, reason FROM acts ORDER BY at, "
+                                                           "rowid")]
+
+
+def teleavis(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app.main", *args], capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+# -- 16.7 the act -----------------------------------------------------------------------------------
+
+def test_each_case_sent_records_one_rqd_act_and_the_fifth_of_the_year_is_not_billable(
+        store: Store, engine: Engine) -> None:
+    verdicts, ids = [], []
+    for n in range(5):
+        case_id = make_case(store, seed=n, queue=False)
+        verdicts.append(acts.judge(store, store.get_case(case_id)))
+        store.queue(case_id)
+        engine.run_once(poll=False)
+        ids.append(case_id)
+    # Said before sending: the rank this year, until the limit is reached.
+    assert [v.words() for v in verdicts[:2]] == ["Acte RQD facturable (1e sur 4 cette année pour ce patient)",
+                                                 "Acte RQD facturable (2e sur 4 cette année pour ce patient)"]
+    assert verdicts[4].words() == "Acte RQD non facturable : 4 actes déjà cette année pour ce patient"
+    assert acts_rows(store) == [(i, 1, "ok") for i in ids[:4]] + [(ids[4], 0, "limit")]
+    act_audit = store.conn.execute("SELECT case_id, detail FROM audit WHERE action='act' ORDER BY seq").fetchall()
+    assert [tuple(r) for r in act_audit] == [(i, "RQD billable (ok)") for i in ids[:4]] + \
+        [(ids[4], "RQD not billable (limit)")]
+
+
+def test_another_patient_or_requester_has_its_own_four(store: Store, engine: Engine) -> None:
+    for n in range(4):
+        make_case(store, seed=n)
+    engine.run_once(poll=False)
+    other_patient = make_case(store, seed=9, queue=False, ins=False)  # counted by its local id, not the INS
+    assert acts.judge(store, store.get_case(other_patient)).billable
+    store.settings.set("site.requester", asdict(replace(REQUESTER, rpps="10003456789")))
+    same_patient = make_case(store, seed=8, queue=False)
+    assert acts.judge(store, store.get_case(same_patient)).rank == 1
+
+
+def test_the_act_is_written_in_the_transaction_that_marks_the_case_sent(store: Store) -> None:
+    case_id = make_case(store)
+    store.transition(case_id, CaseState.SENDING)
+    outbox = Outbox(store)
+    store.conn.execute("CREATE TEMP TRIGGER fail_act BEFORE INSERT ON acts BEGIN SELECT RAISE(ABORT, 'no'); END")
+    with pytest.raises(Exception, match="no"):
+        outbox.mark_sent(case_id, "t1", "s1", "1")
+    assert store.state(case_id) == CaseState.SENDING  # nothing half-done: neither sent nor billed
+    store.conn.execute("DROP TRIGGER fail_act")
+    outbox.mark_sent(case_id, "t1", "s1", "1")
+    outbox.mark_sent(case_id, "t1", "s1", "1")  # again (a resumed send): still one act
+    assert acts_rows(store) == [(case_id, 1, "ok")]
+
+
+def test_a_role_without_an_entitled_profession_is_recorded_to_check(store: Store) -> None:
+    store.settings.set("site.requester", asdict(replace(REQUESTER, role="Secrétaire médicale")))
+    case_id = make_case(store)
+    assert acts.judge(store, store.get_case(case_id)).reason == acts.PROFESSION
+    for role in ("Infirmière de pratique avancée", "Sage-femme", "Masseur-kinésithérapeute", "Pédicure-podologue"):
+        assert acts.entitled(replace(REQUESTER, role=role)), role
+
+
+def test_an_expert_of_the_same_site_named_by_the_platform_makes_the_act_not_billable(store: Store) -> None:
+    case_id = make_case(store)
+    store.transition(case_id, CaseState.SENDING)
+    Outbox(store).mark_sent(case_id, "t1", "s1", "1")
+    follower = Follower(store, None, None)  # type: ignore[arg-type]  # mirror of an accepted Task reads nothing
+    task = {"resourceType": "Task", "id": "t1", "status": "accepted", "meta": {"versionId": "2"},
+            "owner": {"identifier": {"system": acts.FINESS_SYSTEM, "value": "750000010"}}}
+    follower.mirror(case_id, task, "1")
+    assert acts_rows(store) == [(case_id, 0, "same-site")]
+    assert acts.act_of(store, case_id) == {"at": acts.act_of(store, case_id)["at"],  # type: ignore[index]
+                                           "code": "RQD", "billable": False, "reason": "same-site"}
+
+
+def test_acts_export_writes_the_year_for_the_billing_software_privately(store: Store, engine: Engine,
+                                                                       tmp_path: Path) -> None:
+    ids = [make_case(store, seed=n) for n in range(2)]
+    engine.run_once(poll=False)
+    store.close()
+    target = tmp_path / "rqd.csv"
+    year = utc_now().year
+    done = teleavis("acts", "export", "--year", str(year), "--out", str(target))
+    assert done.returncode == 0, done.stderr
+    assert "2 acte(s)" in done.stderr
+    if os.name != "nt":
+        assert target.stat().st_mode & 0o777 == 0o600
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [r["case_id"] for r in rows] == ids
+    first = rows[0]
+    assert (first["act_code"], first["requester_rpps"], first["patient_family"], first["patient_given"],
+            first["patient_birth_date"], first["patient_ins"], first["billable"], first["reason"]) == \
+        ("RQD", REQUESTER.rpps, "MARTIN", "Paul", "1950-02-03", "150028512345615", "oui", "facturable")
+    assert first["date"] == datetime.now().astimezone().date().isoformat()
+    other = teleavis("acts", "export", "--year", str(year - 1))
+    assert other.returncode == 0 and other.stdout.splitlines()[1:] == []
+    assert teleavis("acts", "export", "--year", "26").returncode == 2
+    helped = teleavis("acts", "export", "--help")
+    assert "0600" in helped.stdout and "données de patients" in helped.stdout
+    assert teleavis("acts", "export", "--year", str(year), "--out", str(tmp_path / "no" / "x.csv")).returncode == 1
+
+
+def test_case_send_says_whether_the_act_is_billable(store: Store) -> None:
+    case_id = make_case(store, queue=False)
+    store.close()
+    done = teleavis("case", "send", case_id)
+    assert done.returncode == 0, done.stderr
+    assert "Acte RQD facturable (1e sur 4 cette année pour ce patient)" in done.stderr
+
+
+# -- 16.8 the promised answer time ------------------------------------------------------------------
+
+def test_the_promised_time_comes_from_the_platform_else_seven_days(store: Store, engine: Engine,
+                                                                   sandbox: SandboxServer) -> None:
+    case_id = make_case(store)
+    before = utc_now().replace(microsecond=0)
+    engine.run_once(poll=False)
+    due = store.due_at(case_id)
+    assert due is not None
+    assert timedelta(days=7) <= datetime.fromisoformat(due) - before < timedelta(days=7, minutes=1)
+    sandbox.expert.step()  # received
+    sandbox.expert.step()  # accepted: the expert promises the answer
+    engine.run_once()
+    task = sandbox.read("Task", store.platform_info(case_id)["task_id"])
+    promised = task["restriction"]["period"]["end"]
+    assert store.due_at(case_id) == iso(datetime.fromisoformat(promised))
+
+
+def test_promised_by_reads_restriction_period_end() -> None:
+    assert promised_by({"restriction": {"period": {"end": "2026-12-08T10:00:00+01:00"}}}) == \
+        "2026-12-08T09:00:00+00:00"
+    assert promised_by({"restriction": {"period": {"end": "not a date"}}}) is None
+    assert promised_by({}) is None
+
+
+def mark_sent(store: Store, case_id: str) -> None:
+    store.transition(case_id, CaseState.SENDING)
+    Outbox(store).mark_sent(case_id, "t-" + case_id, "s-" + case_id, "1")
+
+
+def make_overdue(store: Store, case_id: str, days: int = 1) -> None:
+    with transaction(store.conn) as conn:
+        store.set_due(conn, case_id, iso(utc_now() - timedelta(days=days)))
+
+
+def test_an_overdue_case_is_found_and_shown_by_case_list_and_show(store: Store) -> None:
+    late, on_time = make_case(store, seed=1), make_case(store, seed=2)
+    for case_id in (late, on_time):
+        mark_sent(store, case_id)
+    make_overdue(store, late)
+    assert [c.id for c in store.overdue()] == [late]
+    rows = {r.id: r for r in store.list_cases()}
+    assert rows[late].overdue() and not rows[on_time].overdue()
+    store.transition(late, CaseState.ON_HOLD)  # the expert waits for the requester: not overdue
+    assert store.overdue() == []
+    store.transition(late, CaseState.IN_PROGRESS)
+    store.close()
+    listed = teleavis("case", "list")
+    assert listed.returncode == 0, listed.stderr
+    lines = {line.split()[0]: line for line in listed.stdout.splitlines()}
+    assert lines[late].endswith("[en retard]") and "en retard" not in lines[on_time]
+    as_json = {r["id"]: r for r in json.loads(teleavis("case", "list", "--json").stdout)}
+    assert as_json[late]["overdue"] is True and as_json[on_time]["overdue"] is False
+    shown = teleavis("case", "show", late)
+    assert "Réponse de l'expert en retard : promise pour le" in shown.stdout
+    assert "Acte de télé-expertise : RQD du" in shown.stdout
+    doc = json.loads(teleavis("case", "show", on_time, "--json").stdout)
+    assert doc["overdue"] is False and doc["due_at"] and doc["act"]["billable"] is True
+
+
+def test_cases_stored_before_migration_10_keep_working(teleavis_home: Path) -> None:
+    from app.db import connect
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store)
+    conn = connect(teleavis_home / "teleavis.db")
+    conn.executescript("DROP INDEX cases_due; DROP TABLE acts; ALTER TABLE cases DROP COLUMN due_at; "
+                       "PRAGMA user_version = 9;")
+    conn.close()
+    with Store.open(teleavis_home) as store:
+        assert store.due_at(case_id) is None
+        assert [r.id for r in store.list_cases()] == [case_id]
+        assert store.overdue() == [] and acts.act_of(store, case_id) is None
