@@ -230,8 +230,20 @@ class CasePage(QWidget):
         self.findings = [dataclasses.replace(f, message=window_dates(f.message))
                          for f in validate_case(self.case, load_requester(self.store.settings))]
         self.checklist.show_findings(self.findings)
+        self.checklist.show_act(self._act_words())
         self.editor.show_findings(self.findings)
         self._header()
+
+    def _act_words(self) -> str:
+        """Whether sending records a billable RQD act for this patient (issue 16.7)."""
+        from app.acts import judge
+
+        if self.case is None or not self.editing():
+            return ""
+        try:
+            return judge(self.store, self.case).words()
+        except TeleavisError:
+            return ""
 
     def _images_changed(self) -> None:
         if self.case is None:

@@ -33,6 +33,11 @@ class ChecklistPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)
+        # Whether the requester's act (RQD) will be billable, said before sending (app/acts.py's words).
+        self.act = QLabel(objectName="actVerdict")
+        self.act.setWordWrap(True)
+        self.act.hide()
+        layout.addWidget(self.act)
         self.send = QPushButton(self.tr("Envoyer à l'expert"), objectName="sendButton")
         self.send.setToolTip(self.tr("Vérifier et envoyer le dossier (Ctrl+Entrée)"))
         self.send.clicked.connect(self.send_clicked)
@@ -55,6 +60,11 @@ class ChecklistPanel(QWidget):
             self.title.setText(self.tr("Dossier complet : il peut partir."))
             self.message.hide()
         self._next = 0
+
+    def show_act(self, text: str) -> None:
+        """What sending will record for billing (empty: nothing to say)."""
+        self.act.setText(text)
+        self.act.setVisible(bool(text))
 
     def blocked(self, text: str) -> None:
         """Say in words why sending did not happen."""

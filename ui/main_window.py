@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self._backup_timer = QTimer(self, interval=BACKUP_EVERY_MS)
         self._backup_timer.timeout.connect(self.backup_if_due)
         self._unread = 0
+        self._overdue_told: set[str] = set()  # the overdue cases the tray has told about
         self._closed = False
         self.apply_settings()
         self.worklist.open_on_what_matters()
@@ -462,6 +463,22 @@ class MainWindow(QMainWindow):
             self.worklist.refresh()
         self.setWindowTitle(f"({unread}) Teleavis" if unread else "Teleavis")
         self.notifier.badge(unread)
+        self._tell_overdue()
+
+    def _tell_overdue(self) -> None:
+        """The tray says once (not at every poll) that a case's expert answer is overdue (issue 16.8)."""
+        try:
+            late = {case.id for case in self.store.overdue()}
+        except TeleavisError:
+            return
+        new = late - self._overdue_told
+        self._overdue_told |= late
+        if new:
+            self.notifier.notify(self.tr("Réponse en retard"),
+                                 self.tr("%n dossier(s) attendent une réponse de l'expert au-delà du délai promis.",
+                                         "", len(new)))
+            if self.pages.currentWidget() is self.worklist:
+                self.worklist.refresh()
 
     def check_connection(self) -> None:
         from sync.training import training_mode

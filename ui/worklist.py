@@ -79,6 +79,8 @@ class WorklistModel(QAbstractTableModel):
         self.search = ""
         self._rows: list[CaseSummary] = []
         self._more = False
+        self._fetched = 0  # rows of the store's order read so far (the overdue ones above come apart)
+        self._late: set[str] = set()
         self._names: dict[tuple[str, str], str] = {}  # (case id, updated_at) -> "MARTIN Paul (03/02/1950)"
         self._texts: dict[int, tuple[str, ...]] = {}  # row number -> its cells' words
         # Colours, not brushes: a QBrush made at start builds the Python types of Qt's gradients.
@@ -94,9 +96,13 @@ class WorklistModel(QAbstractTableModel):
         if search is not None:
             self.search = search
         rows = self._query(PAGE + 1)
+        # Cases whose expert's answer is overdue rise to the top (issue 16.8); the pages below skip them.
+        late = [] if self.search else self.store.overdue(self.states or None)
+        self._late = {r.id for r in late}
         self.beginResetModel()
         self._more = len(rows) > PAGE
-        self._rows = rows[:PAGE]
+        self._fetched = min(len(rows), PAGE)
+        self._rows = late + [r for r in rows[:PAGE] if r.id not in self._late]
         shown = {(r.id, r.updated_at) for r in self._rows}
         self._names = {k: v for k, v in self._names.items() if k in shown}
         self._texts.clear()
@@ -144,15 +150,17 @@ class WorklistModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
         if parent.isValid() or not self._more:
             return
-        have = len(self._rows)
-        rows = self._query(have + PAGE + 1)
-        new = rows[have:have + PAGE]
+        have, fetched = len(self._rows), self._fetched
+        rows = self._query(fetched + PAGE + 1)
+        page = rows[fetched:fetched + PAGE]
+        self._fetched += len(page)
+        self._more = len(rows) > fetched + PAGE
+        new = [r for r in page if r.id not in self._late]
         if not new:
-            self._more = False
+            self._more = self._more and bool(page)
             return
         self.beginInsertRows(QModelIndex(), have, have + len(new) - 1)
         self._rows.extend(new)
-        self._more = len(rows) > have + PAGE
         self.endInsertRows()
 
     # -- the model ----------------------------------------------------------------------------
@@ -187,10 +195,14 @@ class WorklistModel(QAbstractTableModel):
         if role == FONT:
             return self._bold if row.unread else None
         if role == FOREGROUND:
+            if column == self.STATE and row.id in self._late:
+                return self._urgent
             return self._urgent if column == self.PRIORITY and row.priority == "urgent" else None
         if role == BACKGROUND:
             return self._unread if row.unread else None
         if role == TOOLTIP:
+            if column == self.STATE and row.id in self._late and row.due_at:
+                return self.tr("Réponse de l'expert promise pour le {when}").format(when=local_time(row.due_at))
             return self.tr("Dossier {id}").format(id=row.id) if column == self.PATIENT else None
         return row.id  # UserRole
 
@@ -201,7 +213,8 @@ class WorklistModel(QAbstractTableModel):
         texts = (("● " if row.unread else "") + self._patient(number),
                  M.specialty_name(row.specialty),
                  self.tr("Urgent") if row.priority == "urgent" else self.tr("Normale"),
-                 self.tr("{state} — à lire").format(state=state) if row.unread else state,
+                 self.tr("{state} — à lire").format(state=state) if row.unread else
+                 self.tr("{state} — en retard").format(state=state) if row.id in self._late else state,
                  local_time(row.updated_at),
                  str(row.image_count))
         if self.store.key.loaded:

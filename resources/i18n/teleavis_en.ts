@@ -581,22 +581,22 @@
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="247"/>
+        <location filename="../../ui/case_page.py" line="259"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="257"/>
+        <location filename="../../ui/case_page.py" line="269"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="260"/>
+        <location filename="../../ui/case_page.py" line="272"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="272"/>
+        <location filename="../../ui/case_page.py" line="284"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -604,12 +604,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="292"/>
+        <location filename="../../ui/case_page.py" line="304"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="294"/>
+        <location filename="../../ui/case_page.py" line="306"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
@@ -622,17 +622,17 @@
         <translation>Enter or double-click: go to the field (F6: next item)</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist.py" line="36"/>
+        <location filename="../../ui/checklist.py" line="41"/>
         <source>Envoyer à l&apos;expert</source>
         <translation>Send to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist.py" line="37"/>
+        <location filename="../../ui/checklist.py" line="42"/>
         <source>Vérifier et envoyer le dossier (Ctrl+Entrée)</source>
         <translation>Check and send the case (Ctrl+Enter)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/checklist.py" line="53"/>
+        <location filename="../../ui/checklist.py" line="58"/>
         <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
         <translation>
             <numerusform>%n item still to complete before sending:</numerusform>
@@ -640,7 +640,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/checklist.py" line="55"/>
+        <location filename="../../ui/checklist.py" line="60"/>
         <source>Dossier complet : il peut partir.</source>
         <translation>Case complete: it can be sent.</translation>
     </message>
@@ -1001,27 +1001,27 @@
 <context>
     <name>LiveCamera</name>
     <message>
-        <location filename="../../ui/capture_camera.py" line="21"/>
+        <location filename="../../ui/capture_camera.py" line="26"/>
         <source>Caméra</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="22"/>
+        <location filename="../../ui/capture_camera.py" line="27"/>
         <source>&amp;Caméra :</source>
         <translation>&amp;Camera:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="24"/>
+        <location filename="../../ui/capture_camera.py" line="29"/>
         <source>Caméra débranchée — rebranchez-la : la reprise est automatique</source>
         <translation>Camera unplugged — plug it back in: it resumes by itself</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="65"/>
+        <location filename="../../ui/capture_camera.py" line="70"/>
         <source>Démarrage de la caméra…</source>
         <translation>Starting the camera…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="71"/>
+        <location filename="../../ui/capture_camera.py" line="76"/>
         <source>Caméra arrêtée.</source>
         <translation>Camera stopped.</translation>
     </message>
@@ -1070,203 +1070,216 @@
         <translation>Training mode: cases go to a trial platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Dossiers</source>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="225"/>
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="228"/>
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="229"/>
+        <location filename="../../ui/main_window.py" line="230"/>
         <source>&amp;Envoyer à l&apos;expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="230"/>
+        <location filename="../../ui/main_window.py" line="231"/>
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="232"/>
+        <location filename="../../ui/main_window.py" line="233"/>
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233"/>
+        <location filename="../../ui/main_window.py" line="234"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>Rétablir</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247"/>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249"/>
+        <location filename="../../ui/main_window.py" line="250"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>&amp;Diagnostic…</source>
         <translation>&amp;Diagnosis…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="367"/>
+        <location filename="../../ui/main_window.py" line="368"/>
         <source>Le dossier n&apos;a pas pu être créé (erreur interne, voir le journal).</source>
         <translation>The case could not be created (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="393"/>
+        <location filename="../../ui/main_window.py" line="394"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="405"/>
+        <location filename="../../ui/main_window.py" line="406"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="406"/>
+        <location filename="../../ui/main_window.py" line="407"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="409"/>
+        <location filename="../../ui/main_window.py" line="410"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="410"/>
+        <location filename="../../ui/main_window.py" line="411"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="412"/>
+        <location filename="../../ui/main_window.py" line="413"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="413"/>
+        <location filename="../../ui/main_window.py" line="414"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="415"/>
+        <location filename="../../ui/main_window.py" line="416"/>
         <source>Un dossier demande votre attention.</source>
         <translation>A case needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="431"/>
+        <location filename="../../ui/main_window.py" line="432"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="432"/>
+        <location filename="../../ui/main_window.py" line="433"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="446"/>
+        <location filename="../../ui/main_window.py" line="447"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="447"/>
+        <location filename="../../ui/main_window.py" line="448"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="448"/>
+        <location filename="../../ui/main_window.py" line="449"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="452"/>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="453"/>
+        <location filename="../../ui/main_window.py" line="487"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="485"/>
+        <location filename="../../ui/main_window.py" line="477"/>
+        <source>Réponse en retard</source>
+        <translation>Answer overdue</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="478"/>
+        <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
+        <translation>
+            <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
+            <numerusform>%n cases are waiting for the expert&apos;s answer past the promised time.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="502"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="486"/>
+        <location filename="../../ui/main_window.py" line="503"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="507"/>
+        <location filename="../../ui/main_window.py" line="524"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="508"/>
+        <location filename="../../ui/main_window.py" line="525"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="510"/>
+        <location filename="../../ui/main_window.py" line="527"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="518"/>
+        <location filename="../../ui/main_window.py" line="535"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="519"/>
+        <location filename="../../ui/main_window.py" line="536"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="536"/>
+        <location filename="../../ui/main_window.py" line="553"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1274,12 +1287,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="538"/>
+        <location filename="../../ui/main_window.py" line="555"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="568"/>
+        <location filename="../../ui/main_window.py" line="585"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
@@ -1767,22 +1780,22 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="238"/>
+        <location filename="../../ui/worklist.py" line="251"/>
         <source>Rechercher un patient (nom, INS) ou un n° de dossier</source>
         <translation>Search a patient (name, INS) or a case number</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="243"/>
+        <location filename="../../ui/worklist.py" line="256"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="244"/>
+        <location filename="../../ui/worklist.py" line="257"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="346"/>
+        <location filename="../../ui/worklist.py" line="359"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Searching every case, whatever the filter: %n case found.</numerusform>
@@ -1790,57 +1803,57 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         </translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="348"/>
+        <location filename="../../ui/worklist.py" line="361"/>
         <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par matricule INS ou numéro de dossier.</source>
         <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS number or case number.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="353"/>
+        <location filename="../../ui/worklist.py" line="366"/>
         <source>Aucun dossier pour l&apos;instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No cases yet. Create the first one with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="356"/>
+        <location filename="../../ui/worklist.py" line="369"/>
         <source>Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier se crée avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No case in “{filter}”. The others are under “All”; a new case is created with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="366"/>
+        <location filename="../../ui/worklist.py" line="379"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="366"/>
+        <location filename="../../ui/worklist.py" line="379"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="367"/>
+        <location filename="../../ui/worklist.py" line="380"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="367"/>
+        <location filename="../../ui/worklist.py" line="380"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="367"/>
+        <location filename="../../ui/worklist.py" line="380"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="372"/>
+        <location filename="../../ui/worklist.py" line="385"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="389"/>
+        <location filename="../../ui/worklist.py" line="402"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="390"/>
+        <location filename="../../ui/worklist.py" line="403"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
@@ -1848,57 +1861,67 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/worklist.py" line="135"/>
+        <location filename="../../ui/worklist.py" line="141"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="175"/>
+        <location filename="../../ui/worklist.py" line="183"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="175"/>
+        <location filename="../../ui/worklist.py" line="183"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="175"/>
+        <location filename="../../ui/worklist.py" line="183"/>
         <source>Priorité</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="175"/>
+        <location filename="../../ui/worklist.py" line="183"/>
         <source>État</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="176"/>
+        <location filename="../../ui/worklist.py" line="184"/>
         <source>Dernier changement</source>
         <translation>Last change</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="176"/>
+        <location filename="../../ui/worklist.py" line="184"/>
         <source>Images</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="203"/>
+        <location filename="../../ui/worklist.py" line="205"/>
+        <source>Réponse de l&apos;expert promise pour le {when}</source>
+        <translation>Expert&apos;s answer promised by {when}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="215"/>
         <source>Urgent</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="203"/>
+        <location filename="../../ui/worklist.py" line="215"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="204"/>
+        <location filename="../../ui/worklist.py" line="216"/>
         <source>{state} — à lire</source>
         <translation>{state} — not read yet</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="194"/>
+        <location filename="../../ui/worklist.py" line="217"/>
+        <source>{state} — en retard</source>
+        <translation>{state} — overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="206"/>
         <source>Dossier {id}</source>
         <translation>Case {id}</translation>
     </message>

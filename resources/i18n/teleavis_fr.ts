@@ -15,7 +15,7 @@
 <context>
     <name>CasePage</name>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="272"/>
+        <location filename="../../ui/case_page.py" line="284"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément).</numerusform>
@@ -26,7 +26,7 @@
 <context>
     <name>ChecklistPanel</name>
     <message numerus="yes">
-        <location filename="../../ui/checklist.py" line="53"/>
+        <location filename="../../ui/checklist.py" line="58"/>
         <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
         <translation>
             <numerusform>Il reste %n élément à compléter avant l&apos;envoi :</numerusform>
@@ -67,7 +67,15 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="536"/>
+        <location filename="../../ui/main_window.py" line="478"/>
+        <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
+        <translation>
+            <numerusform>%n dossier attend une réponse de l&apos;expert au-delà du délai promis.</numerusform>
+            <numerusform>%n dossiers attendent une réponse de l&apos;expert au-delà du délai promis.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="553"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Rapport enregistré (%n page).</numerusform>
@@ -100,7 +108,7 @@
 <context>
     <name>Worklist</name>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="346"/>
+        <location filename="../../ui/worklist.py" line="359"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier trouvé.</numerusform>

@@ -72,7 +72,7 @@ def test_the_cli_example_imports_and_reads_back(tmp_path: Path, capsys: pytest.C
     listed = run_inprocess(capsys, "case", "list", "--json").json()
     assert listed == [{"id": case_id, "state": "draft", "specialty": "dermatology", "priority": "routine",
                        "created": shown["created"], "updated": shown["updated"], "initials": "M.P.",
-                       "images": 2, "unread": False}]
+                       "images": 2, "unread": False, "due": None, "overdue": False}]
     human = run_inprocess(capsys, "case", "list")
     assert case_id in human.out and "M.P." in human.out and "MARTIN" not in human.out
 
