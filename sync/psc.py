@@ -188,11 +188,12 @@ class PscClient:
 
     def __init__(self, issuer: str, client_id: str, client_secret: str = "", *, acr: str = ACR,
                  scope: str = SCOPE, timeout: tuple[float, float] = (10.0, 30.0),
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None, ca_bundle: str = "", proxy: str = "") -> None:
         self.issuer = issuer.rstrip("/")
         self.client_id, self.client_secret = client_id, client_secret
         self.acr, self.scope, self.timeout = acr, scope, timeout
-        self._http = session or requests.Session()
+        self.ca_bundle, self.proxy = ca_bundle, proxy
+        self._http = self._configure(session or requests.Session())
         self._metadata: dict[str, Any] | None = None
         self._keys: KeySet | None = None
 
@@ -229,9 +230,18 @@ class PscClient:
         """Whether the provider has a CIBA backchannel endpoint (poll mode)."""
         return bool(self.metadata.get("backchannel_authentication_endpoint"))
 
+    def _configure(self, session: Any) -> Any:
+        """The site's CA bundle and proxy, as the platform client has them (and no environment proxy)."""
+        session.verify = self.ca_bundle or True
+        session.trust_env = False
+        if self.proxy:
+            session.proxies = {"http": self.proxy, "https": self.proxy}
+        return session
+
     def _oauth(self, **kwargs: Any) -> OAuth2Session:
-        session = OAuth2Session(self.client_id, self.client_secret or None, scope=self.scope,
-                                code_challenge_method="S256", default_timeout=self.timeout, **kwargs)
+        session = self._configure(OAuth2Session(self.client_id, self.client_secret or None, scope=self.scope,
+                                                code_challenge_method="S256", default_timeout=self.timeout,
+                                                **kwargs))
         session.metadata["token_endpoint"] = self.metadata["token_endpoint"]
         return session
 
@@ -293,7 +303,7 @@ class PscClient:
             if not self.client_secret:
                 form["client_id"] = self.client_id
             try:
-                answer = requests.post(endpoint, data=form, auth=auth, timeout=self.timeout,
+                answer = self._http.post(endpoint, data=form, auth=auth, timeout=self.timeout,
                                        allow_redirects=False, headers={"Accept": "application/json"})
                 document = answer.json()
             except (requests.RequestException, ValueError) as exc:
@@ -348,7 +358,7 @@ class PscClient:
             if not self.client_secret:
                 form["client_id"] = self.client_id
             try:
-                answer = requests.post(endpoint, data=form, auth=auth, timeout=self.timeout,
+                answer = self._http.post(endpoint, data=form, auth=auth, timeout=self.timeout,
                                        allow_redirects=False, headers={"Accept": "application/json"})
                 document = answer.json()
             except (requests.RequestException, ValueError) as exc:
@@ -451,7 +461,8 @@ def client_from_settings(settings: Any, *, session: requests.Session | None = No
     if not issuer:
         raise PscError(M.tr("psc.not_configured"))
     return PscClient(str(issuer), str(settings.get("platform.client_id") or "teleavis"),
-                     str(settings.get("platform.client_secret") or ""), session=session)
+                     str(settings.get("platform.client_secret") or ""), session=session,
+                     ca_bundle=str(settings.get("platform.ca_bundle") or ""), proxy=str(settings.get("proxy") or ""))
 
 
 def save_sign_in(settings: Any, token: dict[str, Any], professional: Professional, *,

@@ -199,3 +199,17 @@ def test_a_signed_userinfo_is_verified(provider: PscProvider) -> None:
     provider.userinfo_signer = RSAKey.generate_key(2048, parameters={"kid": provider.key.kid})
     with pytest.raises(PscError, match="informations du professionnel"):
         client.userinfo(token["access_token"])
+
+
+def test_the_sign_in_goes_through_the_site_proxy_only(store: Store, provider: PscProvider,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from sync.psc import client_from_settings
+
+    store.settings.set("platform.oidc_issuer", provider.issuer)
+    assert client_from_settings(store.settings).metadata["issuer"] == provider.issuer
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # the environment's proxy is not used
+    monkeypatch.setenv("NO_PROXY", "")
+    assert client_from_settings(store.settings).metadata["issuer"] == provider.issuer
+    store.settings.set("proxy", "http://127.0.0.1:9")  # the site's proxy is (here: closed, so it fails)
+    with pytest.raises(PscError, match="découverte"):
+        _ = client_from_settings(store.settings).metadata
