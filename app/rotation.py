@@ -1,8 +1,9 @@
 """Data-key rotation: a new data key, and everything sealed or keyed re-made under it.
 
 What depends on the data key, and is re-made here:
-- sealed values: cases.content and .answer, the platform's words (cases.business_status,
-  .status_reason, .last_error, outbox.last_error), images.meta, messages.body, secret settings;
+- sealed values: cases.content, .answer and .images_seal (the list of its images), the platform's
+  words (cases.business_status, .status_reason, .last_error, outbox.last_error), images.meta,
+  messages.body, secret settings;
 - keyed tags: every settings row's tag, the search tokens, the audit chain and its head file;
 - the blobs in ``objects/`` (images, thumbnails, PDFs).
 The training sandbox's store is not re-sealed: it erases itself when it finds another key
@@ -51,7 +52,8 @@ MARKER = "state.key_id"
 #: (table, column) of every value sealed with the data key; anything else that looks sealed stops
 #: the rotation (a new sealed column must be added here and re-sealed below).
 _PLATFORM_WORDS = ("business_status", "status_reason", "last_error")
-SEALED_COLUMNS = {("cases", "content"), ("cases", "answer"), ("images", "meta"), ("messages", "body"),
+SEALED_COLUMNS = {("cases", "content"), ("cases", "answer"), ("cases", "images_seal"), ("images", "meta"),
+                  ("messages", "body"),
                   ("settings", "value"), ("outbox", "last_error"), *(("cases", c) for c in _PLATFORM_WORDS)}
 _SEALED_MIN = 1 + 12 + 16  # version byte, nonce, tag
 
@@ -132,6 +134,10 @@ def _reseal_database(conn: sqlite3.Connection, old: DataKey, new: DataKey, new_i
                      (_reseal(old, new, content, contexts.case_content(case_id)),
                       _reseal(old, new, answer, contexts.case_answer(case_id)) if answer is not None else None,
                       case_id))
+    for case_id, listed in conn.execute("SELECT id, images_seal FROM cases "
+                                        "WHERE typeof(images_seal) = 'blob'").fetchall():  # (migration 8)
+        conn.execute("UPDATE cases SET images_seal = ? WHERE id = ?",
+                     (_reseal(old, new, listed, contexts.case_images(case_id)), case_id))
     for column in _PLATFORM_WORDS:  # the platform's free text (sealed since migration 6)
         for case_id, value in conn.execute(f"SELECT id, {column} FROM cases "  # noqa: S608 - a constant name
                                            f"WHERE typeof({column}) = 'blob'").fetchall():
