@@ -292,14 +292,19 @@ class PlatformClient:
             if answer.status != 401:
                 return answer
             if refreshed:
-                raise SignInRequired(M.tr("auth.sign_in"))
+                raise SignInRequired(self._sign_in_words())
             try:
                 renewed = self.tokens.refresh(self.session, self.config.timeout)
             except requests.RequestException as exc:
                 raise TransientFault(M.tr("net.offline")) from exc
             if not renewed:
-                raise SignInRequired(M.tr("auth.sign_in"))
+                raise SignInRequired(self._sign_in_words())
             refreshed = True
+
+    def _sign_in_words(self) -> str:
+        """What to tell the user who must sign in again (a token source may say how: Pro Santé Connect)."""
+        words = getattr(self.tokens, "sign_in_message", None)
+        return words() if callable(words) else M.tr("auth.sign_in")
 
     def _attempt(self, method: str, path: str, *, params: Mapping[str, str] | None, json_body: Any,
                  body: bytes | memoryview | None, content_type: str | None, headers: Mapping[str, str] | None,

@@ -100,6 +100,12 @@ M.add({
     "psc.callback_ok": {
         "fr": "Connexion Pro Santé Connect reçue : vous pouvez fermer cette page et revenir à Teleavis.",
         "en": "Pro Santé Connect sign-in received: you may close this page and go back to Teleavis."},
+    "psc.sign_in": {
+        "fr": "La plateforme demande une connexion Pro Santé Connect : connectez-vous (Réglages > Plateforme > "
+              "« Se connecter avec Pro Santé Connect », ou « teleavis login »). La synchronisation est arrêtée ; "
+              "rien n'a été perdu.",
+        "en": "The platform asks for a Pro Santé Connect sign-in: sign in (Settings > Platform > “Sign in with "
+              "Pro Santé Connect”, or “teleavis login”). Syncing has stopped; nothing was lost."},
     "psc.not_configured": {
         "fr": "Aucun fournisseur Pro Santé Connect n'est configuré (réglage platform.oidc_issuer).",
         "en": "No Pro Santé Connect provider is configured (platform.oidc_issuer setting)."},
@@ -492,6 +498,11 @@ class PscToken:
         self._lock = threading.Lock()
         raw = settings.get(TOKENS_SETTING)
         self._token: dict[str, Any] = json.loads(raw) if raw else {}
+
+    @staticmethod
+    def sign_in_message() -> str:
+        """Words for the user when the platform refuses the token and no refresh helps."""
+        return M.tr("psc.sign_in")
 
     def token(self) -> str | None:
         with self._lock:

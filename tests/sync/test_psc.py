@@ -213,3 +213,13 @@ def test_the_sign_in_goes_through_the_site_proxy_only(store: Store, provider: Ps
     store.settings.set("proxy", "http://127.0.0.1:9")  # the site's proxy is (here: closed, so it fails)
     with pytest.raises(PscError, match="découverte"):
         _ = client_from_settings(store.settings).metadata
+
+
+def test_no_sign_in_yet_says_to_sign_in_with_psc(store: Store, provider: PscProvider, tmp_path: Any) -> None:
+    from sync.auth import SignInRequired
+
+    with SandboxServer(tmp_path / "platform", run_expert=False, token="platform-only", psc=provider) as sandbox:
+        store.settings.set("platform.url", sandbox.base_url)
+        store.settings.set("platform.oidc_issuer", provider.issuer)
+        with PlatformClient.from_store(store) as platform, pytest.raises(SignInRequired, match="teleavis login"):
+            platform.metadata()
