@@ -49,7 +49,7 @@ PER_YEAR = 4
 ENTITLED = ("medecin", "docteur", "sage-femme", "sage femme", "maieuticien", "infirmi", "kinesitherap",
             "masseur", "orthophon", "pedicure", "podolog")
 #: Reasons an act is, or is not, billable (codes kept in the table and the export).
-BILLABLE, OVER_LIMIT, SAME_SITE, PROFESSION = "ok", "limit", "same-site", "profession"
+BILLABLE, LIMIT, SAME_SITE, PROFESSION = "ok", "limit", "same-site", "profession"
 FINESS_SYSTEM = "https://finess.esante.gouv.fr"
 
 M.add({
@@ -126,7 +126,7 @@ def judge(store: Store, case: Case, *, conn: sqlite3.Connection | None = None,
     if not entitled(requester):
         return Verdict(False, PROFESSION, done + 1)
     if done >= PER_YEAR:
-        return Verdict(False, OVER_LIMIT, done + 1)
+        return Verdict(False, LIMIT, done + 1)
     return Verdict(True, BILLABLE, done + 1)
 
 

@@ -227,3 +227,21 @@ def test_cases_stored_before_migration_10_keep_working(teleavis_home: Path) -> N
         assert store.due_at(case_id) is None
         assert [r.id for r in store.list_cases()] == [case_id]
         assert store.overdue() == [] and acts.act_of(store, case_id) is None
+
+
+def test_a_key_rotation_keeps_counting_a_patients_acts(teleavis_home: Path) -> None:
+    from app import rotation
+    from app.keystore import KeyStore
+    from tests.conftest import PASSPHRASE
+    from tests.sync.sync_helpers import setup_site
+
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        for n in range(4):
+            case_id = make_case(store, seed=n)
+            store.transition(case_id, CaseState.SENDING)
+            Outbox(store).mark_sent(case_id, f"t{n}", f"s{n}", "1")
+        rotation.rotate(teleavis_home, store.conn, KeyStore(teleavis_home), store.key, PASSPHRASE)
+    with Store.open(teleavis_home) as store:
+        fifth = make_case(store, seed=9, queue=False)
+        assert acts.judge(store, store.get_case(fifth)).reason == acts.LIMIT
