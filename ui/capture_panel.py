@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,6 +36,7 @@ from ui.capture_camera import LiveCamera
 from ui.capture_checklist import ViewChecklist
 from ui.capture_cue import CaptureCue
 from ui.capture_labels import ImageLabels
+from ui.file_dialogs import open_images
 from ui.image_jobs import ImageJobs
 from ui.image_strip import ImageStrip
 from ui.image_tile import ImageTile
@@ -336,11 +336,10 @@ class CapturePanel(QWidget):
 
     @Slot()
     def choose_files(self) -> None:
-        names, _filter = QFileDialog.getOpenFileNames(
-            self, self.tr("Importer des images"), "",
-            self.tr("Images ({patterns});;Tous les fichiers (*)").format(patterns=IMPORT_PATTERNS))
-        if names:
-            self.import_files([pathlib.Path(name) for name in names])
+        paths = open_images(self, self.tr("Importer des images"),
+                            self.tr("Images ({patterns});;Tous les fichiers (*)").format(patterns=IMPORT_PATTERNS))
+        if paths:
+            self.import_files(paths)
 
     @Slot()
     def choose_from_device_folder(self) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtGui import QDesktopServices, QIcon, QPainter, QPixmap
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -35,6 +34,7 @@ from app.model import Case, CaseState
 from app.outbox import Outbox
 from app.report_text import history_words
 from app.store import NewImage, Store
+from ui.file_dialogs import open_images
 from ui.tasks import run_task
 from ui.worklist import local_time
 
@@ -365,10 +365,10 @@ class FollowView(QWidget):
     def _pick_images(self) -> None:
         if self.case is None:
             return
-        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Images pour l'expert"), "",
-                                                self.tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)"))
-        if names:
-            self.add_reply_files([Path(n) for n in names])
+        paths = open_images(self, self.tr("Images pour l'expert"),
+                            self.tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)"))
+        if paths:
+            self.add_reply_files(paths)
 
     def add_reply_files(self, paths: list[Path]) -> None:
         """Run the chosen files through the image pipeline (off the main thread)."""

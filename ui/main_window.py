@@ -311,6 +311,9 @@ class MainWindow(QMainWindow):
         for timer in (self._status_timer, self._reach_timer, self._backup_timer, self.idle.timer):
             timer.stop()
         self.sync.stop()
+        from ui.file_dialogs import forget_browsed_folders
+
+        forget_browsed_folders()  # what a file dialog elsewhere (or an older version) left in Qt's settings
         from ui.tasks import runner
 
         wait = getattr(runner(), "wait", None)
@@ -530,22 +533,20 @@ class MainWindow(QMainWindow):
     # -- report, settings, lock --------------------------------------------------------------------
 
     def export_report(self, case_id: str) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from ui.file_dialogs import save_file
 
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("Rapport PDF du dossier"),
-                                                f"teleavis-{case_id[:8]}.pdf", self.tr("PDF (*.pdf)"))
-        if not target:
+        target = save_file(self, self.tr("Rapport PDF du dossier"), f"teleavis-{case_id[:8]}.pdf",
+                           self.tr("PDF (*.pdf)"))
+        if target is None:
             return
         store = self.store
 
         def build() -> int:
-            from pathlib import Path
-
             from app.report import export_report
 
             clone = store.clone()
             try:
-                return export_report(clone, case_id, Path(target)).pages
+                return export_report(clone, case_id, target).pages
             finally:
                 clone.close()
 

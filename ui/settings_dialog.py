@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import TeleavisError
 from app.store import Store
+from ui.file_dialogs import existing_folder
 from ui.psc_sign_in import PscSignIn, uses_psc
 from ui.setup_forms import PlatformForm, SiteForm
 
@@ -33,7 +33,7 @@ def _folder_row(edit: QLineEdit, parent: QWidget) -> QWidget:
     row.setContentsMargins(0, 0, 0, 0)
     row.addWidget(edit, 1)
     pick = QPushButton(QCoreApplication.translate("SettingsDialog", "Choisir…"))
-    pick.clicked.connect(lambda: edit.setText(QFileDialog.getExistingDirectory(parent, "", edit.text()) or edit.text()))
+    pick.clicked.connect(lambda: edit.setText(existing_folder(parent, "", edit.text()) or edit.text()))
     row.addWidget(pick)
     return holder
 

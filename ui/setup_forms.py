@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import CaseFileError, TeleavisError
+from app.identifiers import finess_is_valid, rpps_is_valid
 from app.model import Requester
 from app.site import load_requester, parse_site, save_site
 from app.store import Store
@@ -27,29 +28,40 @@ DEFAULT_PATIENT_SYSTEM = "urn:oid:1.2.250.1.999.1.1"
 
 
 class SiteForm(QWidget):
-    """Practitioner (RPPS, name, role) and organisation (FINESS, name); checked by app.site."""
+    """Practitioner (RPPS, name, role) and organisation (FINESS, name).
+
+    Each field says what is wrong with it under it, in words, once the user has tried to go on, and
+    the sentence goes as soon as the field is right. app.site checks the whole again on saving."""
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self._checking = False  # problems show once the user tried to go on
         form = QFormLayout(self)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.rpps = QLineEdit(placeholderText=self.tr("11 chiffres"))
+        self.rpps = QLineEdit(placeholderText=self.tr("11 chiffres, sur la carte CPS"))
         self.family = QLineEdit()
         self.given = QLineEdit()
         self.role = QLineEdit(placeholderText=self.tr("Médecin généraliste, infirmier(e)…"))
         self.finess = QLineEdit(placeholderText=self.tr("9 chiffres"))
         self.organization = QLineEdit()
         self.system = QLineEdit(DEFAULT_PATIENT_SYSTEM)
+        self.field_problems: dict[str, QLabel] = {}
         form.addRow(QLabel(self.tr("Le praticien qui demande l'avis :"), objectName="sectionTitle"))
-        form.addRow(self.tr("N° RPPS :"), self.rpps)
-        form.addRow(self.tr("Nom :"), self.family)
-        form.addRow(self.tr("Prénom :"), self.given)
-        form.addRow(self.tr("Fonction :"), self.role)
+        self._row(form, "rpps", self.tr("N° RPPS :"), self.rpps)
+        self._row(form, "family", self.tr("Nom :"), self.family)
+        self._row(form, "given", self.tr("Prénom :"), self.given)
+        self._row(form, "role", self.tr("Fonction :"), self.role)
         form.addRow(QLabel(self.tr("La structure :"), objectName="sectionTitle"))
-        form.addRow(self.tr("N° FINESS :"), self.finess)
-        form.addRow(self.tr("Nom de la structure :"), self.organization)
-        form.addRow(self.tr("Système d'identifiants locaux :"), self.system)
+        self._row(form, "finess", self.tr("N° FINESS :"), self.finess)
+        self._row(form, "organization", self.tr("Nom de la structure :"), self.organization)
+        self._row(form, "system", self.tr("Origine des n° de dossier :"), self.system)
+        system_hint = QLabel(self.tr(
+            "Un patient sans INS est désigné par son numéro de dossier dans votre structure ; ce réglage dit "
+            "d'où vient ce numéro. Gardez la valeur proposée, sauf si votre service informatique vous en "
+            "donne une autre."))
+        system_hint.setWordWrap(True)
+        form.addRow(system_hint)
         self.problems = QLabel(objectName="fieldProblem")
         self.problems.setWordWrap(True)
         form.addRow(self.problems)
@@ -62,6 +74,54 @@ class SiteForm(QWidget):
             self.finess.setText(current.finess)
             self.organization.setText(current.organization)
             self.system.setText(current.patient_id_system)
+        for edit in (self.rpps, self.family, self.given, self.role, self.finess, self.organization, self.system):
+            edit.textChanged.connect(self._recheck)
+
+    def _row(self, form: QFormLayout, key: str, label: str, edit: QLineEdit) -> None:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(edit)
+        problem = QLabel(objectName="fieldProblem")
+        problem.setWordWrap(True)
+        problem.hide()
+        column.addWidget(problem)
+        caption = QLabel(label)
+        caption.setBuddy(edit)
+        form.addRow(caption, holder)
+        self.field_problems[key] = problem
+
+    def field_words(self) -> dict[str, str]:
+        """What is wrong with each field, in words (empty when it is right)."""
+        rpps, finess = self.rpps.text().strip(), self.finess.text().strip()
+        required = self.tr("À remplir.")
+        words = {
+            "rpps": (required if not rpps else "" if rpps_is_valid(rpps) else
+                     self.tr("Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé) : celui-ci n'est "
+                             "pas valide, vérifiez-le.")),
+            "family": "" if self.family.text().strip() else required,
+            "given": "" if self.given.text().strip() else required,
+            "role": "",
+            "finess": (required if not finess else "" if finess_is_valid(finess) else
+                       self.tr("Le numéro FINESS compte 9 caractères : celui-ci n'est pas valide, vérifiez-le.")),
+            "organization": "" if self.organization.text().strip() else required,
+            "system": ("" if ":" in self.system.text().strip() else
+                       self.tr("Gardez la valeur proposée ({default}) si vous n'en avez pas d'autre.")
+                       .format(default=DEFAULT_PATIENT_SYSTEM)),
+        }
+        return words
+
+    def _recheck(self) -> None:
+        if self._checking:
+            self._show(self.field_words())
+
+    def _show(self, words: dict[str, str]) -> None:
+        for key, label in self.field_problems.items():
+            label.setText(words.get(key, ""))
+            label.setVisible(bool(words.get(key)))
+        if not any(words.values()):
+            self.problems.clear()
 
     def document(self) -> dict[str, Any]:
         return {
@@ -72,10 +132,19 @@ class SiteForm(QWidget):
         }
 
     def requester(self) -> Requester | None:
-        """The site as typed, or None after listing every problem under the form."""
+        """The site as typed, or None after saying under each field what is wrong with it."""
+        self._checking = True
+        words = self.field_words()
+        self._show(words)
+        if any(words.values()):
+            first = next(key for key, text in words.items() if text)
+            edit = {"rpps": self.rpps, "family": self.family, "given": self.given, "finess": self.finess,
+                    "organization": self.organization, "system": self.system}[first]
+            edit.setFocus()
+            return None
         try:
             requester = parse_site(self.document())
-        except CaseFileError as exc:
+        except CaseFileError as exc:  # the core's own check, should the two ever disagree
             self.problems.setText("\n".join(exc.details) or exc.message)
             return None
         self.problems.clear()

@@ -35,3 +35,48 @@ def test_enter_after_testing_the_connection_goes_forward(qtbot: Any, store: Stor
     assert wizard.currentId() > page_before or wizard.result() == QWizard.DialogCode.Accepted, (
         f"Entrée went to page {wizard.currentId()} from {page_before}")
     stop_sandboxes()
+
+
+def visible_words(widget: Any) -> str:
+    from PySide6.QtWidgets import QLabel
+
+    return "\n".join(label.text() for label in widget.findChildren(QLabel) if label.isVisible())
+
+
+def test_site_errors_are_words_under_their_field_and_go_once_fixed(qtbot: Any, store: Store,
+                                                                   sync_runner: None) -> None:
+    from tests.support.ui import REQUESTER, type_text
+    from ui.setup_wizard import SetupWizard
+
+    store.settings.set("site.requester", None)  # a new installation: nothing typed yet
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    activate(qtbot, wizard)
+    qtbot.keyClick(QApplication.focusWidget() or wizard, Qt.Key.Key_Return)
+    site = wizard.site
+    site_page = wizard.currentPage()
+    assert site.isVisible()
+    # The system of local numbers comes preset and explained, not as bare jargon.
+    assert site.system.text().startswith("urn:oid:")
+    assert "numéro de dossier" in visible_words(site)
+
+    site.rpps.setFocus()
+    type_text(site.rpps, "12345678901")  # a mistyped RPPS (its check digit is wrong)
+    qtbot.keyClick(site.rpps, Qt.Key.Key_Return)
+    assert wizard.currentPage() is site_page, "a wrong RPPS does not go through"
+    words = visible_words(site)
+    assert "Le numéro RPPS" in site.field_problems["rpps"].text() and site.field_problems["rpps"].isVisible()
+    assert "practitioner" not in words and "organization." not in words and "urn:oid:1.2.250.1.999.1.1)" not in words
+    assert site.rpps.hasFocus(), "the keyboard goes to the first field to fix"
+
+    qtbot.keyClick(site.rpps, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_text(site.rpps, REQUESTER.rpps)
+    assert not site.field_problems["rpps"].isVisible(), "fixed: the sentence goes at once"
+    for edit, text in ((site.family, REQUESTER.family), (site.given, "Anne"), (site.finess, REQUESTER.finess),
+                       (site.organization, REQUESTER.organization)):
+        edit.setFocus()
+        type_text(edit, text)
+    assert not any(label.isVisible() for label in site.field_problems.values())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert wizard.currentPage() is not site_page
+    assert store.settings.get("site.requester")["rpps"] == REQUESTER.rpps

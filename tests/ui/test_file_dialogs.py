@@ -1,0 +1,35 @@
+"""File dialogs start in the user's pictures or documents folder, and Qt keeps no history of the
+folders browsed (a folder named after a patient) in its own settings file, QtProject.conf."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_file_dialogs_start_in_the_users_folders_and_leave_no_history(tmp_path: Path) -> None:
+    home, config = tmp_path / "home", tmp_path / "config"
+    for folder in (home / "Images", home / "Documents", config):
+        folder.mkdir(parents=True)
+    (config / "user-dirs.dirs").write_text('XDG_PICTURES_DIR="$HOME/Images"\nXDG_DOCUMENTS_DIR="$HOME/Documents"\n')
+    patient = tmp_path / "MARTIN Paul 03-02-1950"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), HOME=str(home), XDG_CONFIG_HOME=str(config),
+               TELEAVIS_HOME=str(tmp_path / "data"))
+    done = subprocess.run([sys.executable, "-m", "tests.ui.file_dialog_child", str(patient)], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=300, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["images"] == 3 and seen["report"], (seen, done.stderr[-2000:])
+    # Where a nurse keeps photos and documents, not the program's working folder.
+    assert seen["started"] == [str(home / "Images"), str(home / "Documents")], seen
+    # Nothing of the patient's folder in any settings file Qt wrote.
+    written = [path for path in (*config.rglob("*"), *home.rglob("*")) if path.is_file()]
+    assert any(path.name == "QtProject.conf" for path in written), "Qt wrote no settings: nothing was tested"
+    for path in written:
+        text = path.read_text(errors="replace")
+        assert "MARTIN" not in text and str(tmp_path) not in text, f"{path}:\n{text}"

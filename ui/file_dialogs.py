@@ -1,0 +1,66 @@
+"""File dialogs that start where a user keeps such files and leave no trace of where they went.
+
+Qt's file dialog starts in the program's working folder unless told otherwise, and on closing writes
+the folders it browsed (history, last folder, sidebar) to ``QtProject.conf`` in the user's settings.
+A folder named after a patient must not stay there: each dialog here starts in the user's pictures
+or documents folder, and the browsed folders are taken out of Qt's settings as soon as it closes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+#: What Qt's file dialog records of the folders it went through (group "FileDialog" of QtProject).
+_BROWSED = ("history", "lastVisited", "shortcuts")
+
+
+def start_folder(kind: QStandardPaths.StandardLocation) -> str:
+    """The user's pictures or documents folder, else the home folder (never the program's)."""
+    for location in (kind, QStandardPaths.StandardLocation.HomeLocation):
+        folder = QStandardPaths.writableLocation(location)
+        if folder and Path(folder).is_dir():
+            return folder
+    return str(Path.home())
+
+
+def forget_browsed_folders() -> None:
+    """Remove from Qt's own settings the folders its file dialog went through."""
+    settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+    settings.beginGroup("FileDialog")
+    for key in _BROWSED:
+        settings.remove(key)
+    settings.endGroup()
+    settings.sync()
+
+
+def open_images(parent: QWidget, title: str, filters: str) -> list[Path]:
+    """Image files chosen by the user, from the pictures folder."""
+    try:
+        names, _chosen = QFileDialog.getOpenFileNames(
+            parent, title, start_folder(QStandardPaths.StandardLocation.PicturesLocation), filters)
+    finally:
+        forget_browsed_folders()
+    return [Path(name) for name in names]
+
+
+def save_file(parent: QWidget, title: str, name: str, filters: str) -> Path | None:
+    """Where to save ``name``, the documents folder proposed; None when cancelled."""
+    proposed = Path(start_folder(QStandardPaths.StandardLocation.DocumentsLocation)) / name
+    try:
+        target, _chosen = QFileDialog.getSaveFileName(parent, title, str(proposed), filters)
+    finally:
+        forget_browsed_folders()
+    return Path(target) if target else None
+
+
+def existing_folder(parent: QWidget, title: str, current: str) -> str:
+    """A folder chosen by the user, starting from ``current`` (or the home folder); "" when cancelled."""
+    start = current if current and Path(current).is_dir() else start_folder(
+        QStandardPaths.StandardLocation.HomeLocation)
+    try:
+        return QFileDialog.getExistingDirectory(parent, title, start)
+    finally:
+        forget_browsed_folders()
