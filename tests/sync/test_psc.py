@@ -128,6 +128,20 @@ def test_an_id_token_not_signed_by_the_provider_is_refused(provider: PscProvider
         client.verify_id_token(forged, "n")
     with pytest.raises(PscError, match="jeton d'identité"):
         client.verify_id_token(good, "another nonce")
+    # Algorithm confusion: HS256 "signed" with the provider's public key as the secret.
+    import base64
+    import hashlib
+    import hmac
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing_input = b64(json.dumps({"alg": "HS256", "kid": provider.key.kid}).encode()) + "." + \
+        b64(json.dumps(claims).encode())
+    mac = hmac.new(provider.key.as_pem(private=False), signing_input.encode(), hashlib.sha256).digest()
+    confused = signing_input + "." + b64(mac)
+    with pytest.raises(PscError, match="jeton d'identité"):
+        client.verify_id_token(confused, "n")
     wrong_audience = jwt.encode({"alg": "RS256", "kid": provider.key.kid}, {**claims, "aud": "x"}, provider.key)
     with pytest.raises(PscError, match="jeton d'identité"):
         client.verify_id_token(wrong_audience, "n")
@@ -223,3 +237,15 @@ def test_no_sign_in_yet_says_to_sign_in_with_psc(store: Store, provider: PscProv
         store.settings.set("platform.oidc_issuer", provider.issuer)
         with PlatformClient.from_store(store) as platform, pytest.raises(SignInRequired, match="teleavis login"):
             platform.metadata()
+
+
+def test_a_confidential_client_authenticates_with_its_secret() -> None:
+    """PSC registers confidential clients (client_secret_basic), for CIBA as for the code flow."""
+    with PscProvider(clients={"teleavis-site": "s3cret"}, ciba_delay_s=0.2, ciba_interval_s=0.2) as provider:
+        client = PscClient(provider.issuer, "teleavis-site", "s3cret")
+        assert client.userinfo(client.sign_in_ciba("810101010105", lambda _w: None)["access_token"]).rpps
+        assert client.sign_in_browser(Browser(), timeout_s=20)["access_token"]
+        with pytest.raises(PscError, match="refusée par le fournisseur"):
+            PscClient(provider.issuer, "teleavis-site", "wrong").sign_in_ciba("810101010105", lambda _w: None)
+        with pytest.raises(PscError, match="refusée par le fournisseur"):
+            PscClient(provider.issuer, "teleavis-site", "wrong").sign_in_browser(Browser(), timeout_s=20)
