@@ -7,6 +7,7 @@ thread, sealed.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QUrl
@@ -63,7 +64,7 @@ class PscSignIn(QWidget):
 
         def work() -> Any:
             if client.offers_ciba and hint:
-                token = client.sign_in_ciba(hint, lambda words: to_main(lambda: self.status.setText(words)))
+                token = client.sign_in_ciba(hint, lambda words: to_main(lambda: self._show(words, done=False)))
             else:
                 token = client.sign_in_browser(lambda url: to_main(lambda: QDesktopServices.openUrl(QUrl(url))))
             return token, client.userinfo(str(token["access_token"]))
@@ -78,11 +79,17 @@ class PscSignIn(QWidget):
                   lambda _done: self._done(professional), self._failed)
 
     def _done(self, professional: Any) -> None:
-        self.button.setEnabled(True)
-        self.status.setText(self.tr("Connecté : {name} (RPPS {rpps})").format(name=professional.name,
-                                                                             rpps=professional.rpps))
+        with contextlib.suppress(RuntimeError):  # the settings were closed meanwhile: the sign-in is kept
+            self._show(self.tr("Connecté : {name} (RPPS {rpps})").format(name=professional.name,
+                                                                        rpps=professional.rpps))
 
     def _failed(self, exc: BaseException) -> None:
-        self.button.setEnabled(True)
-        self.status.setText(exc.message if isinstance(exc, TeleavisError) else
-                            self.tr("Connexion impossible : {why}").format(why=type(exc).__name__))
+        with contextlib.suppress(RuntimeError):
+            self._show(exc.message if isinstance(exc, TeleavisError) else
+                       self.tr("Connexion impossible : {why}").format(why=type(exc).__name__))
+
+    def _show(self, words: str, *, done: bool = True) -> None:
+        """Say how it went; the settings may have been closed meanwhile (the sign-in is kept all the same)."""
+        with contextlib.suppress(RuntimeError):  # the widget is gone
+            self.status.setText(words)
+            self.button.setEnabled(done)

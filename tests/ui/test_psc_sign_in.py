@@ -42,3 +42,19 @@ def test_no_button_for_a_platform_without_pro_sante_connect(qtbot: object, store
     dialog = SettingsDialog(store)
     qtbot.addWidget(dialog)  # type: ignore[attr-defined]
     assert dialog.psc is None
+
+
+def test_closing_the_settings_during_the_sign_in_keeps_it(qtbot: object, store: Store) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.settings_dialog import SettingsDialog
+    from ui.tasks import wait_writes
+
+    dialog = SettingsDialog(store)
+    assert dialog.psc is not None
+    dialog.psc.button.click()
+    dialog.deleteLater()
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: signed_in(store.settings) is not None, timeout=20_000)  # type: ignore[attr-defined]
+    assert wait_writes()
+    assert signed_in(store.settings).rpps == "10101010105"  # type: ignore[union-attr]
