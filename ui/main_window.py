@@ -248,7 +248,10 @@ class MainWindow(QMainWindow):
         self._action(self.tr("Ré&glages…"), "Ctrl+,", self.open_settings, edit).setVisible(False)
 
         helps = bar.addMenu(self.tr("&Aide"))
+        self._action(self.tr("&Guide d'utilisation"), QKeySequence.StandardKey.HelpContents, self.open_guide, helps)
         self._action(self.tr("&Diagnostic…"), None, self.open_diagnostic, helps)
+        helps.addSeparator()
+        self._action(self.tr("À &propos de Teleavis"), None, self.open_about, helps)
 
     def _build_status(self) -> None:
         status = self.statusBar()
@@ -555,6 +558,20 @@ class MainWindow(QMainWindow):
             lambda exc: self.statusBar().showMessage(
                 exc.message if isinstance(exc, TeleavisError) else self.tr("Le rapport n'a pas pu être fait."),
                 10000))
+
+    def open_guide(self) -> None:
+        from ui.help_dialogs import UserGuide
+
+        if self.pages.currentWidget() is self.lock_screen:
+            return
+        UserGuide(self).exec()
+
+    def open_about(self) -> None:
+        from ui.help_dialogs import show_about
+
+        if self.pages.currentWidget() is self.lock_screen:
+            return
+        show_about(self, self.store)
 
     def open_diagnostic(self) -> None:
         from ui.diagnostic_dialog import DiagnosticDialog
