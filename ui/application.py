@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QApplication
 from app import i18n, logs
 from app.errors import DataLocked, TeleavisError
 from app.paths import data_dir, log_dir
-from app.site import load_requester
 from app.store import Store
 from ui import resources
 
@@ -195,7 +194,10 @@ def run(argv: list[str]) -> int:
         install_language(app, choose_language(store.settings.peek("language")))
         if "--training" in argv:
             store.settings.set("training", "on")
-        if load_requester(store.settings) is None:
+        # Whether the site is set up, from the row as stored: checking its tag needs the data key, which
+        # would fetch it from the keyring before the window shows (slow, and it would skip the lock at
+        # start). The window reads the site with its tag checked before anything uses it.
+        if store.settings.peek("site.requester") is None:
             from ui.setup_wizard import SetupWizard
 
             wizard = SetupWizard(store)
