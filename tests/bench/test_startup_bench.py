@@ -1,8 +1,9 @@
 """Cold start: from process launch to the window ready, against a bare PySide6 window with one label.
 
 Both are started the same way (a fresh ``python`` process, offscreen Qt), interleaved, several
-times; the medians are compared. "Ready" is the line ``TELEAVIS_READY`` on stdout, printed after
-the window is shown and the event loop has turned once, then the process quits.
+times; the best of each is compared (noise only adds time). "Ready" is the line ``TELEAVIS_READY``
+on stdout, printed after the window is shown and the event loop has turned once, then the process
+quits.
 
 The window prints it itself when ``TELEAVIS_READY_MARKER=1``. Until ui/ does, a small driver
 stands in: it runs ``app.main.main([])`` with ``QApplication.exec`` wrapped to print the marker
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,6 +28,11 @@ from tests.support.cli import ROOT, SITE, run_process, write_json
 pytestmark = pytest.mark.bench
 MARKER = "TELEAVIS_READY"
 RUNS = 21  # the best of short runs on a shared machine needs enough samples
+# Measured 1.5-1.73 best to best (CPU time 1.54-1.69) on a 2-core machine shared by several test runs,
+# once the data key stays deferred until after the window shows; 2.0 leaves room for a noisy CI host.
+# Fetching the key before the window showed (the keyring's import and read) made it 2.3 in CPU time,
+# 2.5-3.1 in wall time. Issue 18.2 aims at 1.3: not reached.
+LIMIT = 2.0
 
 BARE = """
 import sys
@@ -107,7 +114,13 @@ def ui_prints_the_marker() -> bool:
     return "TELEAVIS_READY_MARKER" in (ROOT / "ui" / "application.py").read_text("utf-8")
 
 
-def time_to_ready(command: list[str], env: dict[str, str], cwd: Path) -> float:
+def _children_cpu_s() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def time_to_ready(command: list[str], env: dict[str, str], cwd: Path, cpu: list[float] | None = None) -> float:
+    cpu_before = _children_cpu_s()
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None
@@ -121,6 +134,8 @@ def time_to_ready(command: list[str], env: dict[str, str], cwd: Path) -> float:
         raise AssertionError(f"no {MARKER} from {command}: exit {proc.returncode}\n{err}")
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
+    if cpu is not None:  # the whole process's CPU time (to its exit): what a busy host cannot inflate much
+        cpu.append(_children_cpu_s() - cpu_before)
     return elapsed
 
 
@@ -154,13 +169,15 @@ def test_cold_start_is_at_most_twice_a_bare_pyside6_window(teleavis_home: Path, 
     # One warm-up of each (disk cache, font cache), then interleaved so noise hurts both alike.
     time_to_ready(bare_cmd, env, tmp_path)
     time_to_ready(app_cmd, env, tmp_path)
-    bare_times, app_times = [], []
+    bare_times, app_times, bare_cpu, app_cpu = [], [], [], []
     for _ in range(RUNS):
-        bare_times.append(time_to_ready(bare_cmd, env, tmp_path))
-        app_times.append(time_to_ready(app_cmd, env, tmp_path))
+        bare_times.append(time_to_ready(bare_cmd, env, tmp_path, bare_cpu))
+        app_times.append(time_to_ready(app_cmd, env, tmp_path, app_cpu))
     # Noise only ever adds time: the best start of each is its intrinsic cost (medians printed too).
     bare_s, app_s = min(bare_times), min(app_times)
     print(f"\n[bench] cold start to window ready ({mode}): bare PySide6 window {bare_s * 1000:.0f} ms "
           f"(median {statistics.median(bare_times) * 1000:.0f}), Teleavis {app_s * 1000:.0f} ms (median "
-          f"{statistics.median(app_times) * 1000:.0f}), best-to-best ratio {app_s / bare_s:.2f} (limit 2.0)")
-    assert app_s <= 2.0 * bare_s
+          f"{statistics.median(app_times) * 1000:.0f}), best-to-best ratio {app_s / bare_s:.2f} (limit {LIMIT}, "
+          f"issue 18.2 aims at 1.3); CPU time of the whole process, best: bare {min(bare_cpu) * 1000:.0f} ms, "
+          f"Teleavis {min(app_cpu) * 1000:.0f} ms, ratio {min(app_cpu) / min(bare_cpu):.2f}")
+    assert app_s <= LIMIT * bare_s
