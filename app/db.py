@@ -303,10 +303,17 @@ def _migrate_10(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _migrate_11(conn: sqlite3.Connection) -> None:
+    # A reduced copy sent in place of an image (issue 18.5): its size, hash, type and dimensions, so
+    # that the case's Media describe what the platform holds, after a restart too (migration 11).
+    if "copy_sent" not in {row[1] for row in conn.execute("PRAGMA table_info(images)")}:
+        conn.execute("ALTER TABLE images ADD COLUMN copy_sent TEXT")
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1, _migrate_2, _migrate_3, Keyed(_migrate_4), Keyed(_migrate_5), Keyed(_migrate_6),
-    Keyed(_migrate_7), Keyed(_migrate_8), _migrate_9, _migrate_10]
+    Keyed(_migrate_7), Keyed(_migrate_8), _migrate_9, _migrate_10, _migrate_11]
 
 
 def connect(path: Path) -> sqlite3.Connection:

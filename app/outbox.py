@@ -39,6 +39,8 @@ class OutboxRow:
     attempts: int
     next_attempt_at: str
     last_error: str | None
+    #: The user chose to send reduced copies of the photos (a slow link); the originals stay here.
+    reduced: bool = False
 
 
 class Outbox:
@@ -70,7 +72,8 @@ class Outbox:
 
     def _row(self, r: sqlite3.Row) -> OutboxRow:
         words = self.store.open_words(r["last_error"], contexts.outbox_error(r["case_id"]), r["case_id"])
-        return OutboxRow(r["case_id"], r["queued_at"], r["step"], r["attempts"], r["next_attempt_at"], words)
+        return OutboxRow(r["case_id"], r["queued_at"], r["step"], r["attempts"], r["next_attempt_at"], words,
+                         bool(r["reduced"]))
 
     def _words(self, case_id: str, words: str) -> bytes | None:
         return self.store.seal_words(words, contexts.outbox_error(case_id))
@@ -80,17 +83,30 @@ class Outbox:
         with transaction(self.conn) as conn:
             self.store.transition(case_id, CaseState.SENDING, detail="sending", conn=conn)
 
-    def record_binary(self, case_id: str, image_id: str, binary_id: str) -> None:
-        """The platform holds this image as ``Binary/<binary_id>``: never upload it again."""
+    def record_binary(self, case_id: str, image_id: str, binary_id: str,
+                      copy_sent: dict[str, Any] | None = None) -> None:
+        """The platform holds this image as ``Binary/<binary_id>``: never upload it again.
+
+        ``copy_sent``: the facts of the reduced copy sent in its place (None: the original went)."""
         with transaction(self.conn) as conn:
-            conn.execute("UPDATE images SET binary_id=?, upload_url=NULL WHERE id=? AND case_id=?",
-                         (binary_id, image_id, case_id))
+            conn.execute("UPDATE images SET binary_id=?, upload_url=NULL, copy_sent=? WHERE id=? AND case_id=?",
+                         (binary_id, json.dumps(copy_sent) if copy_sent else None, image_id, case_id))
             conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (STEP_IMAGES, case_id))
 
     def record_upload(self, case_id: str, image_id: str, upload_url: str | None) -> None:
         """Where this image's resumable upload lives on the platform (None: forget it), before any byte."""
         with transaction(self.conn) as conn:
             conn.execute("UPDATE images SET upload_url=? WHERE id=? AND case_id=?", (upload_url, image_id, case_id))
+
+    def set_reduced(self, case_id: str, reduced: bool = True) -> None:
+        """Send this queued case's photos as reduced copies (images already on the platform stay as sent)."""
+        with transaction(self.conn) as conn:
+            conn.execute("UPDATE outbox SET reduced=? WHERE case_id=?", (int(reduced), case_id))
+
+    def copies_sent(self, case_id: str) -> dict[str, dict[str, Any]]:
+        """image id → the facts of the reduced copy sent in its place."""
+        return {str(r[0]): json.loads(r[1]) for r in self.conn.execute(
+            "SELECT id, copy_sent FROM images WHERE case_id=? AND copy_sent IS NOT NULL", (case_id,))}
 
     def upload_url(self, case_id: str, image_id: str) -> str | None:
         row = self.conn.execute("SELECT upload_url FROM images WHERE id=? AND case_id=?",

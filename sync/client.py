@@ -32,6 +32,7 @@ from typing import Any, Literal, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import requests.adapters
 
 from app import messages as M
 from app.errors import TeleavisError
@@ -228,6 +229,21 @@ def _readable_ca(path: str) -> bool:
         return False
 
 
+#: Bytes the socket may hold ahead of the link (Linux doubles it): about a second at 256 kB/s.
+SEND_BUFFER = 128 * 1024
+
+
+class _SmallBufferAdapter(requests.adapters.HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        import socket
+
+        from urllib3.connection import HTTPConnection
+
+        kwargs["socket_options"] = [*HTTPConnection.default_socket_options,
+                                    (socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)]
+        super().init_poolmanager(*args, **kwargs)
+
+
 class PlatformClient:
     """One ``requests.Session`` to the platform; each method is one attempt (see ``retrying``)."""
 
@@ -241,6 +257,10 @@ class PlatformClient:
         self.stop = stop or threading.Event()
         self.base_url = config.base_url.rstrip("/") + "/"
         self.session = requests.Session()
+        # A modest send buffer: the progress reported (and the rate the user is told on a slow link)
+        # is what left for the link, not megabytes parked in the computer's own buffers.
+        for scheme in ("http://", "https://"):
+            self.session.mount(scheme, _SmallBufferAdapter())
         self.session.verify = config.ca_bundle or True
         # Only the configured proxy is used: environment proxies are for browsers, not for health data.
         self.session.trust_env = False

@@ -37,6 +37,7 @@ from sync.follow import Follower, find_task
 from sync.mapping import MappingError, PreparedCase, location_id, prepare_case, prepare_reply
 from sync.on_behalf import record_on_behalf
 from sync.progress import NullListener, ProgressListener
+from sync.reduced import CopySent, mark_copies, reduced_copy
 from sync.training import poll_interval, training_mode
 
 log = logging.getLogger(__name__)
@@ -136,8 +137,10 @@ class SendJob:
         self.outbox.begin(case.id)
         self.listener.case_state(case.id, CaseState.SENDING.value)
         binary_ids = upload_images(self.store, self.client, self.outbox, case.id, case.images, self.listener,
-                                   self.budget_s)
+                                   self.budget_s, reduced=bool(row and row.reduced))
         bundle = prepared.bundle_with(binary_ids)
+        copies = {image_id: CopySent.from_json(facts) for image_id, facts in self.outbox.copies_sent(case.id).items()}
+        mark_copies(bundle, prepared.media_entries, copies, {image.id: image.size for image in case.images})
         maybe_sent = row is not None and row.step == STEP_TRANSACTION
         self.outbox.record_step(case.id, STEP_TRANSACTION)
 
@@ -156,10 +159,11 @@ class SendJob:
 
 
 def upload_images(store: Store, client: PlatformClient, outbox: Outbox, case_id: str, images: list[Any],
-                  listener: ProgressListener, budget_s: float | None) -> dict[str, str]:
+                  listener: ProgressListener, budget_s: float | None, *, reduced: bool = False) -> dict[str, str]:
     """Upload each image not yet recorded, one at a time, recording its Binary id before the next.
 
-    Resumable (tus) where the platform offers it, else one ``POST Binary`` per image."""
+    Resumable (tus) where the platform offers it, else one ``POST Binary`` per image. ``reduced``:
+    photos go as reduced copies (sync/reduced.py), their facts recorded with their Binary id."""
     binary_ids = {image.id: image.binary_id for image in images if image.binary_id}
     total = sum(image.size for image in images)
     done = sum(image.size for image in images if image.binary_id)
@@ -171,6 +175,10 @@ def upload_images(store: Store, client: PlatformClient, outbox: Outbox, case_id:
         if image.binary_id:
             continue
         data = store.image_bytes(image)  # one image in memory at a time, dropped after its upload
+        content_type: str = image.content_type
+        copy = reduced_copy(data, content_type) if reduced else None
+        if copy is not None:
+            data, content_type = copy[0], copy[1].content_type
 
         def report(n: int, base: int = done) -> None:
             listener.bytes_sent(case_id, base + n, total)
@@ -178,18 +186,18 @@ def upload_images(store: Store, client: PlatformClient, outbox: Outbox, case_id:
         binary_id = None
         if endpoint is not None:
             try:
-                binary_id = upload_resumable(client, outbox, endpoint, case_id, image.id, data, image.content_type,
+                binary_id = upload_resumable(client, outbox, endpoint, case_id, image.id, data, content_type,
                                              report, budget_s)
             except (OffPlatform, _PlainUpload):
                 log.warning("the platform's resumable upload is unusable for this image: plain upload")
         if binary_id is None:
-            def send(data: bytes = data, content_type: str = image.content_type) -> str:
+            def send(data: bytes = data, content_type: str = content_type) -> str:
                 return client.create_binary(data, content_type, report)
 
             binary_id = client.retrying(send, budget_s=budget_s)
             del send
         del data
-        outbox.record_binary(case_id, image.id, binary_id)
+        outbox.record_binary(case_id, image.id, binary_id, copy[1].to_json() if copy is not None else None)
         binary_ids[image.id] = binary_id
         done += image.size
         listener.bytes_sent(case_id, done, total)

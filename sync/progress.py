@@ -8,7 +8,106 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
+from collections import deque
+from collections.abc import Callable
 from typing import Protocol, TextIO
+
+from app import messages as M
+from app.i18n import language
+
+M.add({
+    "sync.slow_link": {"fr": "liaison lente : {left} restants, environ {eta}",
+                       "en": "slow link: {left} left, about {eta}"},
+    "sync.megabytes": {"fr": "{n} Mo", "en": "{n} MB"},
+    "sync.kilobytes": {"fr": "{n} ko", "en": "{n} kB"},
+    "sync.minutes": {"fr": "{n} min", "en": "{n} min"},
+    "sync.hours": {"fr": "{h} h {m:02d}", "en": "{h} h {m:02d}"},
+    "sync.seconds": {"fr": "{n} s", "en": "{n} s"},
+})
+
+#: An upload that needs longer than this at the measured rate is called slow (and said so).
+SLOW_AFTER_S = 30.0
+#: The rate is measured over the last seconds of reports, once at least this many have passed.
+RATE_WINDOW_S = 6.0
+RATE_MIN_SPAN_S = 3.0
+#: The first second of an upload fills the computer's own buffers, far faster than the link: not measured.
+RATE_SETTLE_S = 1.0
+
+
+def size_words(n: int) -> str:
+    """``3 Mo`` / ``450 ko`` (decimal units, as a link's rate is given)."""
+    if n >= 1_000_000:
+        value = n / 1_000_000
+        if value >= 2:
+            return M.tr("sync.megabytes", n=round(value))
+        decimal = "," if language() == "fr" else "."
+        return M.tr("sync.megabytes", n=f"{value:.1f}".rstrip("0").rstrip(".").replace(".", decimal))
+    return M.tr("sync.kilobytes", n=max(1, round(n / 1000)))
+
+
+def duration_words(seconds: float) -> str:
+    """``45 s``, ``4 min``, ``1 h 05``: rounded as a person says it."""
+    if seconds < 60:
+        return M.tr("sync.seconds", n=max(5, round(seconds / 5.0) * 5))
+    minutes = round(seconds / 60.0)
+    if minutes < 60:
+        return M.tr("sync.minutes", n=minutes)
+    return M.tr("sync.hours", h=minutes // 60, m=minutes % 60)
+
+
+class RateMeter:
+    """The upload rate measured from a case's progress reports, and what it means for the rest.
+
+    ``slow_words()`` says "liaison lente : 3 Mo restants, environ 4 min" when what is left would
+    take longer than ``slow_after_s`` at the rate measured over the last ``RATE_WINDOW_S`` seconds,
+    else "" (a fast link, or not enough measured yet)."""
+
+    def __init__(self, slow_after_s: float = SLOW_AFTER_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self.slow_after_s = slow_after_s
+        self.clock = clock
+        self._samples: deque[tuple[float, int]] = deque()
+        self._started: float | None = None
+        self._latest = 0
+        self.total = 0
+
+    def add(self, sent: int, total: int) -> None:
+        now = self.clock()
+        if sent < self._latest:
+            self._samples.clear()  # started over (the upload was cut and begins again): measure anew
+            self._started = None
+        if self._started is None:
+            self._started = now
+        self._latest, self.total = sent, total
+        if now - self._started < RATE_SETTLE_S and now > self._started:
+            return
+        self._samples.append((now, sent))
+        while len(self._samples) > 2 and now - self._samples[1][0] >= RATE_WINDOW_S:
+            self._samples.popleft()
+
+    def rate(self) -> float | None:
+        """Bytes per second over the window, None until enough time was measured."""
+        if len(self._samples) < 2:
+            return None
+        (t0, s0), (t1, s1) = self._samples[0], self._samples[-1]
+        if t1 - t0 < RATE_MIN_SPAN_S:
+            return None
+        return max(0.0, (s1 - s0) / (t1 - t0))
+
+    def remaining(self) -> tuple[int, float | None]:
+        """Bytes left, and the seconds they need at the measured rate (None: not known yet)."""
+        left = max(0, self.total - self._latest)
+        rate = self.rate()
+        if rate is None:
+            return left, None
+        return left, (left / rate if rate > 0 else float("inf"))
+
+    def slow_words(self) -> str:
+        left, seconds = self.remaining()
+        if seconds is None or left <= 0 or seconds < self.slow_after_s:
+            return ""
+        eta = duration_words(seconds) if seconds != float("inf") else "?"
+        return M.tr("sync.slow_link", left=size_words(left), eta=eta)
 
 
 class ProgressListener(Protocol):
@@ -47,10 +146,17 @@ class RecordingListener:
 class PrintingListener:
     """The CLI's view: one line per state change, and a percentage now and then."""
 
-    def __init__(self, stream: TextIO | None = None, *, step_percent: int = 25) -> None:
+    #: The slow-link line comes again at most this often.
+    SLOW_EVERY_S = 30.0
+
+    def __init__(self, stream: TextIO | None = None, *, step_percent: int = 25,
+                 meter: Callable[[], RateMeter] = RateMeter) -> None:
         self.stream = stream or sys.stderr
         self.step = step_percent
         self._shown: dict[str, int] = {}
+        self._meter = meter
+        self._meters: dict[str, RateMeter] = {}
+        self._slow_said: dict[str, float] = {}
 
     def case_state(self, case_id: str, state: str, detail: str = "") -> None:
         from app import messages as M
@@ -66,3 +172,10 @@ class PrintingListener:
         if mark > self._shown.get(case_id, -1):
             self._shown[case_id] = mark
             print(f"{case_id[:8]}  {mark} %  ({sent // 1024} / {total // 1024} Kio)", file=self.stream, flush=True)
+        meter = self._meters.setdefault(case_id, self._meter())
+        meter.add(sent, total)
+        words = meter.slow_words()
+        now = meter.clock()
+        if words and now - self._slow_said.get(case_id, -self.SLOW_EVERY_S) >= self.SLOW_EVERY_S:
+            self._slow_said[case_id] = now
+            print(f"{case_id[:8]}  {words}", file=self.stream, flush=True)

@@ -5,6 +5,7 @@ question with a reply box."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QSize, Qt, QUrl, Signal
@@ -34,8 +35,9 @@ from app.model import Case, CaseState
 from app.outbox import Outbox
 from app.report_text import history_words
 from app.store import NewImage, Store
+from sync.progress import RateMeter
 from ui.file_dialogs import open_images
-from ui.tasks import run_task
+from ui.tasks import on_own_connection, run_task, run_write
 from ui.worklist import local_time
 
 log = logging.getLogger(__name__)
@@ -77,9 +79,22 @@ class FollowView(QWidget):
         self.progress.setFormat("%p %")
         self.progress.hide()
         self.progress_words = QLabel()
+        self.progress_words.setWordWrap(True)
         self.progress_words.hide()
+        # The measured upload rate of the case being sent: says why it is slow, and how long is left.
+        self._meter: tuple[str, RateMeter] | None = None
+        self.meter_factory: Callable[[], RateMeter] = RateMeter
         layout.addWidget(self.progress)
         layout.addWidget(self.progress_words)
+        # A slow link: the user may send reduced copies of this case's photos (the originals stay here).
+        self.reduce_button = QPushButton(self.tr("Envoyer des copies &réduites"))
+        self.reduce_button.setToolTip(self.tr(
+            "Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites "
+            "(côté le plus long 3000 px, JPEG qualité 90) ; l'expert voit qu'il s'agit de copies, "
+            "les originaux restent sur ce poste."))
+        self.reduce_button.clicked.connect(self._choose_reduced)
+        self.reduce_button.hide()
+        layout.addWidget(self.reduce_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         layout.addWidget(split, 1)
@@ -202,6 +217,11 @@ class FollowView(QWidget):
         if state not in (CaseState.QUEUED, CaseState.SENDING):
             self.progress.hide()
             self.progress_words.hide()
+        row = Outbox(self.store).row(case.id) if state in (CaseState.QUEUED, CaseState.SENDING) else None
+        self.reduce_button.setVisible(row is not None and not row.reduced)
+        if row is not None and row.reduced:
+            self.detail.setText("\n".join([*words, self.tr(
+                "Copies réduites demandées : les photos pas encore parties seront envoyées réduites.")]))
         self.history.clear()
         for event in history:
             self.history.addItem(f"{local_time(event['at'])}  {history_words(event, language())}")
@@ -318,10 +338,37 @@ class FollowView(QWidget):
         done, count = image_progress(self.case, sent)
         self.progress.setMaximum(1000)
         self.progress.setValue(int(1000 * sent / total))
-        self.progress_words.setText(self.tr("Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio")
-                                    .format(done=done, count=count, sent=sent // 1024, total=total // 1024))
+        if self._meter is None or self._meter[0] != self.case.id:
+            self._meter = (self.case.id, self.meter_factory())
+        meter = self._meter[1]
+        meter.add(sent, total)
+        words = self.tr("Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio").format(
+            done=done, count=count, sent=sent // 1024, total=total // 1024)
+        slow = meter.slow_words()
+        if slow:
+            words += "\n" + slow[:1].upper() + slow[1:] + self.tr(
+                " — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).")
+        self.progress_words.setText(words)
         self.progress.show()
         self.progress_words.show()
+
+    def _choose_reduced(self) -> None:
+        if self.case is None:
+            return
+        case_id = self.case.id
+        self.reduce_button.setEnabled(False)
+
+        def done(_none: None) -> None:
+            self.reduce_button.setEnabled(True)
+            if self.case is not None and self.case.id == case_id:
+                self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self.reduce_button.setEnabled(True)
+            self.detail.setText(exc.message if isinstance(exc, TeleavisError) else
+                                self.tr("Le choix n'a pas pu être enregistré (erreur interne, voir le journal)."))
+
+        run_write(on_own_connection(self.store, lambda own: Outbox(own).set_reduced(case_id)), done, failed)
 
     # -- the PDF outside ------------------------------------------------------------------------
 

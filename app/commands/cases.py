@@ -14,12 +14,22 @@ from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, open_store, say
 from app.errors import CaseFileError, ImageRejected
 from app.model import IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
+from app.outbox import Outbox
 from app.site import load_requester
 from app.store import NewImage, Store
 from app.validation import blocking, validate_case
 
 M.add({
     "case.help": {"fr": "les dossiers : import, liste, détail, envoi", "en": "cases: import, list, show, send"},
+    "case.reduced_help": {"fr": "envoyer des copies réduites des photos (côté le plus long 3000 px, JPEG qualité 90) "
+                                "pour une liaison lente ; les originaux restent sur ce poste. Possible aussi pour "
+                                "un dossier déjà en file d'envoi",
+                          "en": "send reduced copies of the photos (longest side 3000 px, JPEG quality 90) for a slow "
+                                "link; the originals stay on this computer. Also for a case already queued"},
+    "case.reduced": {"fr": "Dossier {id} : les photos pas encore parties seront envoyées en copies réduites "
+                           "(les originaux restent sur ce poste).",
+                     "en": "Case {id}: the photos not sent yet will go as reduced copies (the originals stay on "
+                           "this computer)."},
     "case.dir_help": {"fr": "dossier où chercher les images (par défaut : celui du fichier de cas)",
                       "en": "folder where the images are (default: the case file's folder)"},
     "case.allow_outside_help": {"fr": "accepter des images hors de ce dossier (chemins absolus, ../, liens)",
@@ -63,6 +73,7 @@ def register(sub: Any) -> None:
     show.set_defaults(handler=run_show)
     send = csub.add_parser("send")
     send.add_argument("id")
+    send.add_argument("--reduced", action="store_true", help=M.tr("case.reduced_help"))
     send.set_defaults(handler=run_send)
 
 
@@ -261,7 +272,11 @@ def run_send(args: argparse.Namespace) -> int:
         case_id = store.resolve_id(args.id)
         case = store.get_case(case_id)
         if case.state in (CaseState.QUEUED, CaseState.SENDING):
-            say(M.tr("case.already_queued", id=case_id))
+            if getattr(args, "reduced", False):
+                Outbox(store).set_reduced(case_id)
+                say(M.tr("case.reduced", id=case_id))
+            else:
+                say(M.tr("case.already_queued", id=case_id))
             return 0
         if case.state not in (CaseState.DRAFT, CaseState.READY, CaseState.NEEDS_ATTENTION):
             say(M.tr("case.not_sendable", state=M.state_name(case.state)))
@@ -271,6 +286,10 @@ def run_send(args: argparse.Namespace) -> int:
             raise CaseFileError(M.tr("case.refused", id=case_id), details=[f.message for f in findings])
         verdict = judge(store, case)
         store.queue(case_id)
+        if getattr(args, "reduced", False):
+            Outbox(store).set_reduced(case_id)
     say(M.tr("case.queued", id=case_id))
     say(verdict.words())
+    if getattr(args, "reduced", False):
+        say(M.tr("case.reduced", id=case_id))
     return 0

@@ -753,98 +753,113 @@
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="89"/>
-        <source>Réponse de l&apos;expert</source>
+        <location filename="../../ui/follow_view.py" line="90"/>
+        <source>Envoyer des copies &amp;réduites</source>
         <extracomment>An unread answer was shown to a person (the view and its answer on screen, the window active).</extracomment>
+        <translation>Send &amp;reduced copies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="92"/>
+        <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
+        <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="104"/>
+        <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="113"/>
+        <location filename="../../ui/follow_view.py" line="128"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images joined by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="117"/>
+        <location filename="../../ui/follow_view.py" line="132"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="118"/>
+        <location filename="../../ui/follow_view.py" line="133"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="120"/>
+        <location filename="../../ui/follow_view.py" line="135"/>
         <source>Imprimer…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="128"/>
+        <location filename="../../ui/follow_view.py" line="143"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="133"/>
+        <location filename="../../ui/follow_view.py" line="148"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="138"/>
+        <location filename="../../ui/follow_view.py" line="153"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="141"/>
+        <location filename="../../ui/follow_view.py" line="156"/>
         <source>Envoyer la réponse</source>
         <translation>Send the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="152"/>
+        <location filename="../../ui/follow_view.py" line="167"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="156"/>
+        <location filename="../../ui/follow_view.py" line="171"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="193"/>
+        <location filename="../../ui/follow_view.py" line="208"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="197"/>
+        <location filename="../../ui/follow_view.py" line="212"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="199"/>
+        <location filename="../../ui/follow_view.py" line="214"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="211"/>
+        <location filename="../../ui/follow_view.py" line="224"/>
+        <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
+        <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="231"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="211"/>
+        <location filename="../../ui/follow_view.py" line="231"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="247"/>
+        <location filename="../../ui/follow_view.py" line="267"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="248"/>
+        <location filename="../../ui/follow_view.py" line="268"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="251"/>
+        <location filename="../../ui/follow_view.py" line="271"/>
         <source>Conseil de suivi : revoir le patient sous %n jour(s).</source>
         <translation>
             <numerusform>Follow-up advice: see the patient again within %n day.</numerusform>
@@ -852,37 +867,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="273"/>
+        <location filename="../../ui/follow_view.py" line="293"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="321"/>
+        <location filename="../../ui/follow_view.py" line="345"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="338"/>
+        <location filename="../../ui/follow_view.py" line="350"/>
+        <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
+        <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="369"/>
+        <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
+        <translation>The choice could not be saved (internal error, see the log).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="385"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="368"/>
+        <location filename="../../ui/follow_view.py" line="415"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="369"/>
+        <location filename="../../ui/follow_view.py" line="416"/>
         <source>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="388"/>
+        <location filename="../../ui/follow_view.py" line="435"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="394"/>
+        <location filename="../../ui/follow_view.py" line="441"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -890,12 +915,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="408"/>
+        <location filename="../../ui/follow_view.py" line="455"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="418"/>
+        <location filename="../../ui/follow_view.py" line="465"/>
         <source>Réponse enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Answer saved: it goes with the next sync.</translation>
     </message>
@@ -1548,23 +1573,23 @@
 <context>
     <name>PscSignIn</name>
     <message>
-        <location filename="../../ui/psc_sign_in.py" line="35"/>
+        <location filename="../../ui/psc_sign_in.py" line="36"/>
         <source>Se connecter avec Pro Santé Connect</source>
         <translation>Sign in with Pro Santé Connect</translation>
     </message>
     <message>
-        <location filename="../../ui/psc_sign_in.py" line="45"/>
-        <location filename="../../ui/psc_sign_in.py" line="82"/>
+        <location filename="../../ui/psc_sign_in.py" line="46"/>
+        <location filename="../../ui/psc_sign_in.py" line="83"/>
         <source>Connecté : {name} (RPPS {rpps})</source>
         <translation>Signed in: {name} (RPPS {rpps})</translation>
     </message>
     <message>
-        <location filename="../../ui/psc_sign_in.py" line="61"/>
+        <location filename="../../ui/psc_sign_in.py" line="62"/>
         <source>Connexion en cours…</source>
         <translation>Signing in…</translation>
     </message>
     <message>
-        <location filename="../../ui/psc_sign_in.py" line="88"/>
+        <location filename="../../ui/psc_sign_in.py" line="89"/>
         <source>Connexion impossible : {why}</source>
         <translation>Sign-in failed: {why}</translation>
     </message>

@@ -1,0 +1,90 @@
+"""Reduced copies of a case's images, for a link too slow for the originals (issue 18.5).
+
+The user chooses it per case (``teleavis case send ID --reduced``, or the window's "Envoyer des
+copies réduites"). Each photo then goes as a copy whose longest side is at most 3000 px, in JPEG
+of quality 90; the originals stay in the store untouched, for a later send. The expert sees it: the
+Media of a reduced image says "copie réduite" in its title and in a note, and carries the copy's
+own size, hash, type and dimensions (the platform checks them against the Binary).
+
+DICOM images are never reduced (their header is part of them), and neither is a photo whose copy
+would not be smaller.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from PIL import Image
+
+from app import messages as M
+
+LONGEST_SIDE = 3000
+JPEG_QUALITY = 90
+
+M.add({
+    "reduced.title": {"fr": "copie réduite", "en": "reduced copy"},
+    "reduced.note": {"fr": "Copie réduite ({width} × {height} px, JPEG qualité {quality}) envoyée par une liaison "
+                           "lente ; l'original ({original}) est conservé par le demandeur et peut être envoyé "
+                           "sur demande.",
+                     "en": "Reduced copy ({width} × {height} px, JPEG quality {quality}) sent over a slow link; the "
+                           "original ({original}) is kept by the requester and can be sent on request."},
+})
+
+
+@dataclass(frozen=True)
+class CopySent:
+    """What was sent in place of an original: the facts its Media must carry."""
+
+    content_type: str
+    size: int
+    sha1: str  # base64, as Media.content.hash
+    width: int
+    height: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> CopySent:
+        return cls(str(value["content_type"]), int(value["size"]), str(value["sha1"]), int(value["width"]),
+                   int(value["height"]))
+
+
+def reduced_copy(data: bytes, content_type: str) -> tuple[bytes, CopySent] | None:
+    """The reduced copy of a photo and its facts; None when it is not to be reduced."""
+    if content_type not in ("image/jpeg", "image/png"):
+        return None
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        copy = image.convert("RGB")
+    if max(copy.size) > LONGEST_SIDE:
+        copy.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    copy.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    reduced = out.getvalue()
+    if len(reduced) >= len(data):
+        return None
+    sha1 = base64.b64encode(hashlib.sha1(reduced, usedforsecurity=False).digest()).decode("ascii")
+    return reduced, CopySent("image/jpeg", len(reduced), sha1, copy.width, copy.height)
+
+
+def mark_copies(bundle: dict[str, Any], media_entries: dict[str, int], copies: dict[str, CopySent],
+                original_sizes: dict[str, int]) -> None:
+    """Make each Media of a reduced image describe the copy sent, and say it is one."""
+    for image_id, copy in copies.items():
+        index = media_entries.get(image_id)
+        if index is None:
+            continue
+        media = bundle["entry"][index]["resource"]
+        content = media["content"]
+        content.update({"contentType": copy.content_type, "size": copy.size, "hash": copy.sha1})
+        content["title"] = f"{content.get('title', '')} — {M.tr('reduced.title')}".lstrip(" —")
+        media["width"], media["height"] = copy.width, copy.height
+        original = original_sizes.get(image_id, 0)
+        note = M.tr("reduced.note", width=copy.width, height=copy.height, quality=JPEG_QUALITY,
+                    original=f"{original / 1e6:.1f} Mo" if original else "?")
+        media.setdefault("note", []).append({"text": note})

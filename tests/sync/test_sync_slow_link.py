@@ -1,0 +1,106 @@
+"""A slow link without resumable uploads: the user sees why, and may send reduced copies (issue 18.5)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from app.model import CaseState
+from app.outbox import Outbox
+from app.store import Store
+from sync.auth import StaticToken
+from sync.client import ClientConfig, PlatformClient, RetryPolicy
+from sync.engine import Engine
+from sync.progress import PrintingListener, RateMeter, duration_words, size_words
+from sync.sandbox import SandboxServer
+from tests.support.cli import run_inprocess
+from tests.sync.faultproxy import FaultProxy
+from tests.sync.sync_helpers import jpeg, make_case, setup_site
+
+
+def test_the_measured_rate_says_how_long_is_left() -> None:
+    now = [0.0]
+    meter = RateMeter(clock=lambda: now[0])
+    total = 3_300_000
+    for second in range(7):
+        now[0] = float(second)
+        meter.add(second * 64_000, total)
+    assert meter.rate() == pytest.approx(64_000)
+    left, seconds = meter.remaining()
+    assert left == total - 6 * 64_000 and seconds == pytest.approx(left / 64_000)
+    assert meter.slow_words() == "liaison lente : 3 Mo restants, environ 45 s"
+    # Fast links say nothing; nothing is said before a few seconds were measured.
+    fast = RateMeter(clock=lambda: now[0])
+    now[0] = 0.0
+    fast.add(0, total)
+    now[0] = 1.0
+    fast.add(2_000_000, total)
+    assert fast.slow_words() == ""
+    assert duration_words(250) == "4 min" and size_words(3_000_000) == "3 Mo" and size_words(450_000) == "450 ko"
+
+
+def test_the_cli_says_the_link_is_slow_from_the_measured_rate(teleavis_home: Path) -> None:
+    # ~650 kB: about 10 s at 64 kB/s, of which the computer's own buffers take the first ~300 kB at once.
+    image = jpeg(760, 760, seed=7, noise=True, quality=95)
+    out = io.StringIO()
+    listener = PrintingListener(out, meter=lambda: RateMeter(slow_after_s=2.0))
+    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False, resumable=False) as sandbox, \
+            FaultProxy(sandbox.base_url, rate=64_000, latency_s=0.01) as proxy:
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[image], images=1)
+        with PlatformClient(ClientConfig(proxy.base_url, 5.0, 30.0), StaticToken(None)) as client:
+            assert Engine(store, client, listener, case_budget_s=60.0).run_once(poll=False).sent == [case_id]
+    said = out.getvalue()
+    assert "liaison lente : " in said and "ko restants, environ " in said, said
+
+
+def _photo(width: int, height: int, sigma: float = 60) -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise((width, height), sigma).convert("RGB").save(out, "JPEG", quality=98)
+    return out.getvalue()
+
+
+def test_reduced_copies_go_and_the_expert_sees_it(teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    original, close_up = _photo(3600, 2400), _photo(1200, 900, 40)
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[original, close_up], images=2, queue=False)
+    # The user chooses it per case, from the command line (or the window).
+    sent = run_inprocess(capsys, "case", "send", case_id, "--reduced")
+    assert sent.code == 0, sent.err
+    assert "copies réduites" in sent.out + sent.err
+    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False, resumable=False) as sandbox:
+        row = Outbox(store).row(case_id)
+        assert row is not None and row.reduced
+        with PlatformClient(ClientConfig(sandbox.base_url, 5.0, 30.0), StaticToken(None),
+                            policy=RetryPolicy(base_s=0.1)) as client:
+            assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
+        assert store.state(case_id) == CaseState.SENT
+        media = next(m for m in sandbox.resources("Media") if m.get("width") == 3000)
+        binary_id = media["content"]["url"].rsplit("/", 1)[-1]
+        copy = sandbox.binary_bytes(binary_id)
+        with Image.open(io.BytesIO(copy)) as image:
+            assert image.format == "JPEG" and max(image.size) == 3000 and image.size == (3000, 2000)
+        assert len(copy) < len(original) and media["content"]["size"] == len(copy)
+        assert (media["width"], media["height"]) == (3000, 2000)
+        assert "copie réduite" in media["content"]["title"]
+        assert any("Copie réduite" in note["text"] for note in media["note"])
+        # The original stays here, untouched, for a later send.
+        assert store.image_bytes(store.get_case(case_id).images[0]) == original
+        # The smaller photo went as a copy too (1200 px kept, quality 90), described as such.
+        other = next(m for m in sandbox.resources("Media") if m is not media and m.get("width") != 3000)
+        assert (other["width"], other["height"]) == (1200, 900) and "copie réduite" in other["content"]["title"]
+
+
+def test_reduced_chosen_for_a_case_already_queued(teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        case_id = make_case(store, images=1)
+    said = run_inprocess(capsys, "case", "send", case_id, "--reduced")
+    assert said.code == 0 and "copies réduites" in said.out + said.err
+    with Store.open(teleavis_home) as store:
+        row = Outbox(store).row(case_id)
+        assert row is not None and row.reduced
