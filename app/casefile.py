@@ -1,4 +1,4 @@
-"""Reading the case file of ``case import`` (cli.md): strict, every problem listed at once.
+"""Reading the case file of ``case import`` (docs/cli.md): strict, every problem listed at once.
 
 Unknown keys are errors, since a typo must not silently drop clinical data. Structural problems
 and wrong values refuse the file; what is merely missing (a question, the consent, a view) makes a

@@ -350,7 +350,7 @@ def failed(checks: Sequence[Check]) -> bool:
 
 
 def exit_code(checks: Sequence[Check]) -> int:
-    """0 when nothing failed (warnings allowed), 1 otherwise (cli.md)."""
+    """0 when nothing failed (warnings allowed), 1 otherwise (docs/cli.md)."""
     return 1 if failed(checks) else 0
 
 

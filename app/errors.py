@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 class TeleavisError(Exception):
-    """An expected failure with a message for the user. ``exit_code`` follows cli.md."""
+    """An expected failure with a message for the user. ``exit_code`` follows docs/cli.md."""
 
     exit_code = 1
 

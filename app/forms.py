@@ -2,7 +2,7 @@
 
 The forms are FHIR R4 Questionnaires shipped in ``resources/forms/<specialty>.json``, written in
 French with the English text in the standard translation extension. A case file holds the answers
-as plain JSON by ``linkId`` (cli.md); this module checks them, turns them into
+as plain JSON by ``linkId`` (docs/cli.md); this module checks them, turns them into
 ``QuestionnaireResponse.item`` for the platform and into words for the report and the window.
 
 Only the standard library is used: fhir.resources is slow to import and only the tests need it.

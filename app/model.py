@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 
 def new_id() -> str:
-    """A fresh identifier: a lower-case UUID, as the platform contract wants (expertise-api §2)."""
+    """A fresh identifier: a lower-case UUID, as the platform contract wants (docs/platform-api.md §2)."""
     import uuid  # here, not at start-up: the window's first paint needs no new id
 
     return str(uuid.uuid4())
@@ -42,7 +42,7 @@ class Priority(StrEnum):
 
 
 class CaseState(StrEnum):
-    """The life of a case (architecture.md). Platform states mirror ``Task.status``."""
+    """The life of a case (docs/architecture.md). Platform states mirror ``Task.status``."""
 
     DRAFT = "draft"
     READY = "ready"
@@ -150,7 +150,7 @@ class Treatment:
 
 @dataclass
 class QualityFinding:
-    """One verdict of the image quality checks (image-quality.md)."""
+    """One verdict of the image quality checks (docs/architecture.md, "Image quality")."""
 
     check: str  # sharpness, exposure, colour-cast, resolution, field-of-view, gradability, face…
     level: Level
@@ -272,7 +272,7 @@ class Case:
     priority: str = Priority.ROUTINE.value
     question: str = ""
     summary: str = ""
-    #: Why a retinography has only one eye (cli.md), e.g. an enucleation; empty otherwise.
+    #: Why a retinography has only one eye (docs/cli.md), e.g. an enucleation; empty otherwise.
     single_eye_reason: str = ""
     patient: Patient = field(default_factory=Patient)
     consent: Consent = field(default_factory=Consent)

@@ -3,7 +3,7 @@
 Format from the bytes → size limit → upright pixels → metadata removed (colour profile kept) →
 quality checks on a reduced copy → a thumbnail. An imported JPEG that is already upright is kept
 as it came, minus its metadata segments: re-compressing it would lose detail for nothing
-(image-quality.md: never re-compress more than once). Storing (encrypted) is the caller's job;
+(docs/architecture.md, "Image quality": never re-compress more than once). Storing (encrypted) is the caller's job;
 nothing here writes to disk, so a refused image leaves nothing behind.
 """
 

@@ -1,6 +1,6 @@
 """Quality checks that catch an unusable image while the patient is still in the room.
 
-All measures run on a copy downscaled to about 1000 px on the long side (image-quality.md) and
+All measures run on a copy downscaled to about 1000 px on the long side (docs/architecture.md, "Image quality") and
 are normalised so that they mean the same on any camera and any skin:
 
 - sharpness: the blur of the strong edges, in pixels (:func:`edge_blur`). It is a ratio of

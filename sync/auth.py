@@ -1,4 +1,4 @@
-"""Bearer tokens for the platform (expertise-api.md §1).
+"""Bearer tokens for the platform (docs/platform-api.md §1).
 
 A token comes from the platform's OAuth 2.0 token endpoint (client credentials, or a refresh
 token kept from a password sign-in) or is a personal access token pasted by the user. The client

@@ -1,4 +1,4 @@
-"""The HTTP client of the platform (expertise-api.md §1): one session, typed faults, retries.
+"""The HTTP client of the platform (docs/platform-api.md §1): one session, typed faults, retries.
 
 Every call is one attempt that ends in a FHIR answer or a typed fault:
 
@@ -458,7 +458,7 @@ class PlatformClient:
                     return binary_id
             raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True) from None
 
-    # -- resumable uploads (tus 1.0, expertise-api §3) ------------------------------------------
+    # -- resumable uploads (tus 1.0, docs/platform-api.md §4) ---------------------------------------
 
     def resumable_endpoint(self) -> str | None:
         """The platform's tus endpoint when its CapabilityStatement offers one under its base, else None.

@@ -1,7 +1,7 @@
 """Every code and code system of the platform exchange, in one table.
 
 The mapping writes these and the sandbox platform checks them: both import this module, so they
-cannot drift apart. Three sources: the contract (expertise-api.md: Teleavis's business identifier
+cannot drift apart. Three sources: the contract (docs/platform-api.md: Teleavis's business identifier
 systems and codes), FR Core (the French core profiles, package ``hl7.fhir.fr.core``: profiles,
 extensions, identifier types, identity-vigilance codes) with the ANS terminologies it binds, and the
 FHIR R4 value sets of required bindings that the R4 models leave unchecked.
@@ -28,7 +28,7 @@ __all__ = [
     "RPPS_SYSTEM",
 ]
 
-# -- the contract's business identifiers (expertise-api.md §2) ---------------------------------------
+# -- the contract's business identifiers (docs/platform-api.md §2) --------------------------------------
 CASE_SYSTEM = "urn:teleavis:case-id"
 IMAGE_SYSTEM = "urn:teleavis:image-id"
 CONSENT_SYSTEM = "urn:teleavis:consent-id"
@@ -64,7 +64,7 @@ CONSENT_SCOPE = "treatment"
 ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 CONSENT_POLICY = "OPTIN"
 V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
-#: The answer (expertise-api §4): Task.output types, the DiagnosticReport's code, the follow-up delay.
+#: The answer (docs/platform-api.md §5): Task.output types, the DiagnosticReport's code, the follow-up delay.
 OUTPUT_SYSTEM = "urn:teleavis:output"
 OUTPUT_REPORT = "report"
 OUTPUT_FOLLOW_UP = "follow-up-within"

@@ -1,4 +1,4 @@
-"""Following the cases at the platform (expertise-api.md §4): polling, answers, questions, cancelling.
+"""Following the cases at the platform (docs/platform-api.md §5): polling, answers, questions, cancelling.
 
 Open cases are polled in batches (``GET Task?_id=a,b,…``), narrowed with ``_lastUpdated`` once
 each case has been seen. ``Task.status`` is mirrored in the case; a completed Task's

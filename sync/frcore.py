@@ -10,7 +10,7 @@ elements, the required bindings, the INS profile's invariants, and the identity-
 a 400; the mapping runs the same checks before anything leaves the workstation.
 
 One FR Core requirement is not checked: FR Core 2.2's INS profile asks for the birth place (INSEE
-code), which Teleavis does not collect; the contract (expertise-api.md §2) does not send it.
+code), which Teleavis does not collect; the contract (docs/platform-api.md §3) does not send it.
 
 Each problem is ``(element path, sentence)``, the sentence in French as the platform writes it.
 """

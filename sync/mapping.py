@@ -1,4 +1,4 @@
-"""From a case to the FHIR R4 resources of the expertise contract (expertise-api.md §2–§4).
+"""From a case to the FHIR R4 resources of the expertise contract (docs/platform-api.md §2–§5).
 
 Pure functions: no network, no store. ``prepare_case`` builds the whole transaction Bundle of §3,
 every create conditional on its business identifier, with fresh ``urn:uuid:`` fullUrls, and
@@ -310,7 +310,7 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True, tra
     practitioner, rpps_value = _practitioner(requester)
     prac_ref = entries.add(practitioner, RPPS_SYSTEM, rpps_value)
     org_ref = entries.add(_organization(requester), FINESS_DIRECTORY, requester.finess)
-    # The requester at the requesting site (expertise-api §2): the ServiceRequest's requester.
+    # The requester at the requesting site (docs/platform-api.md §3): the ServiceRequest's requester.
     role_ref = entries.add(_practitioner_role(requester, prac_ref, org_ref), ROLE_SYSTEM, role_identifier(requester))
     # The ServiceRequest and the Task refer to each other's fullUrls: reserve them first.
     request_ref, task_ref = entries.fresh(), entries.fresh()
@@ -405,7 +405,7 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True, tra
         "focus": {"reference": request_ref},
         "for": {"reference": patient_ref},
         "authoredOn": authored,
-        # expertise-api §3: the Task's requester is the practitioner (the ServiceRequest's role is theirs).
+        # docs/platform-api.md §4: the Task's requester is the practitioner (the ServiceRequest's role is theirs).
         "requester": {"reference": prac_ref},
     }
     for full_url, resource in ((request_ref, service_request), (task_ref, task)):

@@ -1,4 +1,4 @@
-"""The headless commands of cli.md. Each module registers its sub-commands on the parser."""
+"""The headless commands of docs/cli.md. Each module registers its sub-commands on the parser."""
 
 from __future__ import annotations
 

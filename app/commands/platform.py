@@ -1,4 +1,4 @@
-"""``sync``, ``case cancel`` and ``sandbox``: the platform link from the command line (cli.md).
+"""``sync``, ``case cancel`` and ``sandbox``: the platform link from the command line (docs/cli.md).
 
 The same engine as the window's: ``sync`` runs the outbox and the polling until there is nothing
 left to do now (``--once``) or until stopped; with no platform configured it runs against the

@@ -1,4 +1,4 @@
-"""The built-in sandbox platform: a FHIR R4 server implementing expertise-api.md for training and tests.
+"""The built-in sandbox platform: a FHIR R4 server implementing docs/platform-api.md for training and tests.
 
 `SandboxServer` runs it in-process (tests, training mode); `serve()` / `main()` run it from
 the command line (`teleavis sandbox`, `python -m sync.sandbox`).

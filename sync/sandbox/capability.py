@@ -12,7 +12,7 @@ READABLE_TYPES = frozenset({*ACCEPTED_TYPES, "DiagnosticReport"})
 _PARAM_TYPES = {"_id": "token", "_lastUpdated": "date", "identifier": "token"}
 
 
-#: The extension by which a platform offers resumable uploads (expertise-api §3): valueUrl = tus endpoint.
+#: The extension by which a platform offers resumable uploads (docs/platform-api.md §4): valueUrl = tus endpoint.
 RESUMABLE_UPLOAD = "urn:teleavis:resumable-upload"
 
 
@@ -96,7 +96,7 @@ def capability_statement(base_url: str, token_url: str, auth_required: bool, max
         "kind": "instance",
         "software": {"name": "Teleavis sandbox platform", "version": "1"},
         "implementation": {
-            "description": "Plateforme de télé-expertise simulée (expertise-api.md v1)",
+            "description": "Plateforme de télé-expertise simulée (contrat v1)",
             "url": base_url,
         },
         "fhirVersion": "4.0.1",

@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse `argv` (without the program name) and serve; the exit code (0, 1 when the port is taken, 2 on bad use)."""
     parser = argparse.ArgumentParser(
         prog="python -m sync.sandbox",
-        description="Plateforme de télé-expertise simulée (expertise-api.md), en mémoire : rien n'est écrit.",
+        description="Plateforme de télé-expertise simulée (docs/platform-api.md), en mémoire : rien n'est écrit.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (boucle locale par défaut)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (défaut {DEFAULT_PORT}, 0 = libre)")

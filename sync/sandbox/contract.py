@@ -1,4 +1,4 @@
-"""The content expertise-api.md §2–§4 requires of each resource the requester sends.
+"""The content docs/platform-api.md §3–§5 requires of each resource the requester sends.
 
 Valid FHIR is not enough: a platform also refuses a case without a question, a Task that
 is not `fulfill`, an image without its hash. Each rule here is one line of the contract;
@@ -151,7 +151,7 @@ def _identifiers(resource: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def check_contract(resource: dict[str, Any], where: str, resolve: Resolver, *, national: bool = False) -> list[Issue]:
-    """Issues of a requester's resource against expertise-api.md §2–§4 and FR Core (empty when it
+    """Issues of a requester's resource against docs/platform-api.md §3–§5 and FR Core (empty when it
     conforms). ``national``: play a real platform, which refuses test INS."""
     rules = _Rules(resource, where, resolve)
     if rules.rtype not in ACCEPTED_TYPES:

@@ -34,7 +34,7 @@ OUTPUT_SYSTEM = C.OUTPUT_SYSTEM
 OPEN_STATUSES = ("requested", "received", "accepted", "in-progress", "on-hold")
 
 
-#: The sandbox expert's promise: an urgent request within 48 h (expertise-api.md §3), others within 7 days.
+#: The sandbox expert's promise: an urgent request within 48 h (docs/platform-api.md §4), others within 7 days.
 PROMISE_DAYS = {"urgent": 2, "routine": 7}
 
 

@@ -1,6 +1,6 @@
 """Forgetting a case on the sandbox, as retention forgets it on the requester's side.
 
-A case is its ServiceRequest and Task (identified by the case id, expertise-api.md §2) and every
+A case is its ServiceRequest and Task (identified by the case id, docs/platform-api.md §2) and every
 resource linked to them that belongs to no one else: Media, their Binaries, Consent, treatments,
 form, the messages both ways, the expert's report and its PDF. The requester's and the expert's
 Practitioner, PractitionerRole and Organization stay (they are not the patient's); the Patient goes

@@ -1,6 +1,6 @@
 """Shapes of answers and searches other platforms use, which the sandbox can be told to produce.
 
-The contract (expertise-api.md §4) leaves room: a platform may point to the expert's PDF with a
+The contract (docs/platform-api.md §5) leaves room: a platform may point to the expert's PDF with a
 relative or an absolute URL, carry it inline (``Attachment.data``), join pictures, write a
 conclusion with no PDF, amend a report after the first answer, refuse or cancel a request itself;
 and it may page its search results its own way. The default shapes are the sandbox's own; tests

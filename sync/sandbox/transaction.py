@@ -1,4 +1,4 @@
-"""The case transaction (expertise-api.md §3.2): checked whole, then written all-or-nothing.
+"""The case transaction (docs/platform-api.md §4): checked whole, then written all-or-nothing.
 
 Every entry is a conditional create. Conditionals are resolved and the bundle is checked
 while the store's write lock is held, so two copies of the same case arriving together

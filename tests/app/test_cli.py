@@ -1,4 +1,4 @@
-"""The headless contract of cli.md, driven as a user (or a script) does."""
+"""The headless contract of docs/cli.md, driven as a user (or a script) does."""
 
 from __future__ import annotations
 

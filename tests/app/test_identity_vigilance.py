@@ -20,7 +20,7 @@ def with_key(first13: str) -> str:
     return f"{first13}{ins_key(first13):02d}"
 
 
-# The cli.md example: a man born in February 1950.
+# The docs/cli.md example: a man born in February 1950.
 PAUL = "150028512345615"
 
 

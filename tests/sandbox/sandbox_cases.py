@@ -1,4 +1,4 @@
-"""A case transaction built by hand from expertise-api.md §3, to post to the sandbox."""
+"""A case transaction built by hand from docs/platform-api.md §4, to post to the sandbox."""
 
 from __future__ import annotations
 

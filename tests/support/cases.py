@@ -1,4 +1,4 @@
-"""The example case file of cli.md, with real images written beside it."""
+"""The example case file of docs/cli.md, with real images written beside it."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ DERMATOLOGY_FORM = {"lesion-duration": "6 mois", "lesion-changed": True, "photot
 
 
 def example_case(folder: Path, *, complete_form: bool = True, seed: int = 0, **changes: Any) -> Path:
-    """Write the cli.md example (optionally changed) and its two JPEGs into ``folder``."""
+    """Write the docs/cli.md example (optionally changed) and its two JPEGs into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     doc = copy.deepcopy(EXAMPLE)
     if complete_form:

@@ -82,7 +82,7 @@ def activate(qtbot: Any, window: Any) -> None:
 
 
 def complete_case(store: Any, folder: Any, **changes: Any) -> str:
-    """The cli.md example case, complete and with its two photos, stored as a draft; its id."""
+    """The docs/cli.md example case, complete and with its two photos, stored as a draft; its id."""
     from app.casefile import parse_case, read_json_file
     from app.commands.cases import load_images
     from tests.support.cases import example_case

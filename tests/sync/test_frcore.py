@@ -66,7 +66,7 @@ def _qualified(store: Store, specialty: str = "dermatology", **patient: Any) -> 
     return case
 
 
-# -- 16.1: the resources, as expertise-api §2 says ----------------------------------------------------
+# -- 16.1: the resources, as docs/platform-api.md §3 says ----------------------------------------------------
 
 def test_a_qualified_identity_goes_as_fr_core_patient_ins_with_its_ins(store: Store) -> None:
     bundle = prepare_case(_qualified(store), REQUESTER).bundle
@@ -126,7 +126,7 @@ def test_practitioner_organization_and_role_carry_the_national_ids(store: Store)
     sr = _by_type(bundle, "ServiceRequest")[0]["resource"]
     task = _by_type(bundle, "Task")[0]["resource"]
     assert sr["requester"]["reference"] == role_entry["fullUrl"]
-    assert task["requester"]["reference"] == prac_entry["fullUrl"]  # expertise-api §3
+    assert task["requester"]["reference"] == prac_entry["fullUrl"]  # docs/platform-api.md §4
 
 
 def test_a_role_in_other_words_travels_as_text(store: Store) -> None:

@@ -1,4 +1,4 @@
-"""``teleavis sync``, ``case cancel`` and ``status`` from the command line (cli.md)."""
+"""``teleavis sync``, ``case cancel`` and ``status`` from the command line (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -79,7 +79,7 @@ def test_references_point_inside_the_bundle(store: Store) -> None:
 
 
 def test_the_nurse_who_recorded_the_consent_performs_it_and_authors_the_form(store: Store) -> None:
-    """cli.md: the recorder is the consent's performer and the form's author; the requester stays the
+    """docs/cli.md: the recorder is the consent's performer and the form's author; the requester stays the
     site's practitioner. Known by name only, the recorder is a Practitioner contained in each."""
     case = store.get_case(make_case(store, "dermatology"))
     bundle = prepare_case(case, REQUESTER).bundle

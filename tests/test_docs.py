@@ -1,0 +1,102 @@
+"""The project's documentation stays the project's own and stays true to the command line.
+
+- No tracked file points a reader outside the repository (the team's working notes are not shipped).
+- Every ``docs/<page>.md`` a file names, and every relative ``.md`` link of a page, exists.
+- Every sub-command and option ``teleavis --help`` lists is written in docs/cli.md, so a command
+  added without its documentation fails here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.main import build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+#: Spelled in two parts so that this file does not name what it forbids.
+OUTSIDE = ".." + "/shared"
+#: The team's reference pages, which are not part of the project: the project names its own pages.
+FOREIGN_PAGES = ("expertise-api", "image-quality.md", "style.md")
+TEXT_SUFFIXES = {".py", ".md", ".json", ".toml", ".txt", ".cfg", ".ini", ".sh", ".spec", ".ts", ".desktop", ".yml",
+                 ".yaml", ""}
+
+
+def tracked_files() -> list[Path]:
+    try:
+        out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        pytest.skip("not a git checkout: the tracked files are unknown")
+    files = [ROOT / name for name in out.decode().split("\0") if name]
+    return [f for f in files if f.is_file() and f.suffix in TEXT_SUFFIXES]
+
+
+def text_of(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return ""
+
+
+def test_no_tracked_file_points_outside_the_repository() -> None:
+    offenders = []
+    for path in tracked_files():
+        text = text_of(path)
+        for needle in (OUTSIDE, *FOREIGN_PAGES):
+            if needle in text:
+                offenders.append(f"{path.relative_to(ROOT)}: {needle}")
+    assert not offenders, "pointers outside the project (name docs/cli.md, docs/platform-api.md, " \
+                          "docs/architecture.md instead):\n" + "\n".join(offenders)
+
+
+def _named_pages(path: Path, text: str) -> Iterator[Path]:
+    for match in re.finditer(r"(?<![\w/.-])docs/([\w.-]+\.md)\b", text):
+        yield DOCS / match.group(1)
+    if path.suffix == ".md":
+        for match in re.finditer(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)", text):
+            target = match.group(1)
+            if "://" not in target:
+                yield (path.parent / target).resolve()
+
+
+def test_every_named_docs_page_exists() -> None:
+    missing = sorted({f"{path.relative_to(ROOT)} -> {page.relative_to(ROOT) if page.is_relative_to(ROOT) else page}"
+                      for path in tracked_files() for page in _named_pages(path, text_of(path))
+                      if not page.is_file()})
+    assert not missing, "pages named but absent:\n" + "\n".join(missing)
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: str = "") -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    for action in parser._actions:  # argparse keeps its sub-parsers there, and nowhere public
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                full = f"{prefix} {name}".strip()
+                yield full, sub
+                yield from _commands(sub, full)
+
+
+def test_every_command_and_option_is_in_cli_md() -> None:
+    page = (DOCS / "cli.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    commands = list(_commands(parser))
+    assert len(commands) > 10  # the walk found the commands at all
+    absent = []
+    for name, sub in commands:
+        if not re.search(rf"`(teleavis )?{re.escape(name)}\b", page):
+            absent.append(f"command `{name}`")
+        for action in sub._actions:
+            if action.help == argparse.SUPPRESS:
+                continue  # hidden from --help (a test's switch), so not a promise to users
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help" and option not in page:
+                    absent.append(f"option {option} of `{name}`")
+    for option in ("--version", "--training"):
+        if option not in page:
+            absent.append(f"option {option}")
+    assert not absent, "docs/cli.md does not describe:\n" + "\n".join(absent)
