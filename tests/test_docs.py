@@ -23,7 +23,7 @@ DOCS = ROOT / "docs"
 #: Spelled in two parts so that this file does not name what it forbids.
 OUTSIDE = ".." + "/shared"
 #: The team's reference pages, which are not part of the project: the project names its own pages.
-FOREIGN_PAGES = tuple(name + suffix for name, suffix in (("expertise-api", ""), ("image-quality", ".md"), ("style", ".md")))
+FOREIGN_PAGES = ("expertise" + "-api", "image-quality" + ".md", "style" + ".md")
 TEXT_SUFFIXES = {".py", ".md", ".json", ".toml", ".txt", ".cfg", ".ini", ".sh", ".spec", ".ts", ".desktop", ".yml",
                  ".yaml", ""}
 
