@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import subprocess
 from collections.abc import Iterator
@@ -16,7 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from app import casefile
+from app import site as site_file
+from app.casefile import parse_case
 from app.main import build_parser
+from app.site import parse_site
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -100,3 +105,27 @@ def test_every_command_and_option_is_in_cli_md() -> None:
         if option not in page:
             absent.append(f"option {option}")
     assert not absent, "docs/cli.md does not describe:\n" + "\n".join(absent)
+
+
+def _json_blocks(page: str) -> list[object]:
+    return [json.loads(block) for block in re.findall(r"```json\n(.*?)```", page, flags=re.DOTALL)]
+
+
+def test_the_file_examples_of_cli_md_are_accepted_as_written(tmp_path: Path) -> None:
+    page = (DOCS / "cli.md").read_text(encoding="utf-8")
+    blocks = _json_blocks(page)
+    site = next(b for b in blocks if isinstance(b, dict) and "practitioner" in b)
+    case_document = next(b for b in blocks if isinstance(b, dict) and "specialty" in b)
+    assert parse_site(site).rpps == site["practitioner"]["rpps"]
+    for image in case_document["images"]:
+        (tmp_path / image["file"]).write_bytes(b"")  # located, not read, by the parser
+    parsed = parse_case(case_document, tmp_path)
+    assert parsed.case.patient.identity_status == case_document["patient"]["identity_status"]
+
+
+def test_every_key_of_the_case_and_site_files_is_in_cli_md() -> None:
+    page = (DOCS / "cli.md").read_text(encoding="utf-8")
+    keys = set().union(casefile._TOP, casefile._PATIENT, casefile._CONSENT, casefile._TREATMENT, casefile._IMAGE,
+                       *site_file._KEYS.values())
+    absent = sorted(k for k in keys if f"`{k}`" not in page and f'"{k}"' not in page)
+    assert not absent, "docs/cli.md does not describe these file keys: " + ", ".join(absent)
