@@ -618,6 +618,7 @@ class TusState:
 
     offset: int
     binary_id: str | None = None
+    length: int | None = None  # Upload-Length, when the platform says it
 
 
 def _tus_state(answer: Answer) -> TusState:
@@ -629,7 +630,8 @@ def _tus_state(answer: Answer) -> TusState:
         binary_id: str | None = location_id(location, "Binary") if location else None
     except ValueError:
         binary_id = None
-    return TusState(int(offset), binary_id)
+    length = answer.headers.get("Upload-Length", "")
+    return TusState(int(offset), binary_id, int(length) if length.strip().isdigit() else None)
 
 
 def _fhir_json(content_type: str, content: bytes) -> Any:

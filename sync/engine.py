@@ -234,6 +234,13 @@ def upload_resumable(client: PlatformClient, outbox: Outbox, endpoint: str, case
                     url = None
                     outbox.record_upload(case_id, image_id, None)
                     raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir")
+                if state.length is not None and state.length != len(data):
+                    # Made for other bytes (the original, before the user chose reduced copies): drop it.
+                    client.tus_delete(url)
+                    url = None
+                    outbox.record_upload(case_id, image_id, None)
+                    attempt = 0
+                    continue
                 if state.binary_id is not None:
                     return state.binary_id
                 offset = state.offset

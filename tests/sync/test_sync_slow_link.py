@@ -104,3 +104,32 @@ def test_reduced_chosen_for_a_case_already_queued(teleavis_home: Path, capsys: p
     with Store.open(teleavis_home) as store:
         row = Outbox(store).row(case_id)
         assert row is not None and row.reduced
+
+
+def test_reduced_chosen_mid_upload_starts_the_copy_afresh(teleavis_home: Path) -> None:
+    """Half the original went by tus, then the user chose reduced copies: the upload made for the
+    original is terminated and the copy goes whole, never appended to the original's bytes."""
+    from sync.client import TUS_HEADERS
+
+    original, close_up = _photo(3200, 2000), _photo(1000, 800, 40)
+    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False) as sandbox:
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[original, close_up], images=2)
+        image_id = store.get_case(case_id).images[0].id
+        with PlatformClient(ClientConfig(sandbox.base_url, 5.0, 30.0), StaticToken(None),
+                            policy=RetryPolicy(base_s=0.1)) as client:
+            endpoint = client.resumable_endpoint()
+            assert endpoint is not None
+            url = client.tus_create(endpoint, len(original), "image/jpeg", image_id)
+            client.request("PATCH", url, body=original[:100_000], content_type="application/offset+octet-stream",
+                           headers={**TUS_HEADERS, "Upload-Offset": "0"}, bare=True)
+            Outbox(store).record_upload(case_id, image_id, url)
+            Outbox(store).set_reduced(case_id)
+            assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
+            assert client.tus_state(url) is None, "the original's upload was terminated"
+        media = next(m for m in sandbox.resources("Media") if m.get("width") == 3000)
+        copy = sandbox.binary_bytes(media["content"]["url"].rsplit("/", 1)[-1])
+        with Image.open(io.BytesIO(copy)) as image:
+            image.load()
+            assert image.size == (3000, 1875)
+        assert media["content"]["size"] == len(copy)
