@@ -119,8 +119,14 @@ def test_a_proxy_kept_in_clear_by_an_older_version_is_sealed_on_upgrade(teleavis
     with conn:
         conn.execute("INSERT OR REPLACE INTO settings(key, value, encrypted, mac) VALUES ('proxy', ?, 0, ?)",
                      (clear, row_tag(key, "proxy", clear, False)))
-        conn.execute("PRAGMA user_version = 6")  # before migration 7, which seals such settings
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    # The upgrade's step: migration 7, which seals such settings (run as such: rewinding the schema
+    # version would run again the later migrations, which add tables and columns).
+    from app.db import MIGRATIONS, Keyed, transaction
+
+    step = MIGRATIONS[6]
+    assert isinstance(step, Keyed)
+    with transaction(conn):
+        step.run(conn, key)
     conn.close()
     with Store.open(teleavis_home) as store:
         row = store.conn.execute("SELECT value, encrypted FROM settings WHERE key = 'proxy'").fetchone()
