@@ -412,17 +412,22 @@ def test_the_platforms_words_are_sealed_at_rest(store: Store, sandbox: SandboxSe
 
 
 def test_words_kept_in_clear_by_an_earlier_version_are_sealed_when_it_opens(teleavis_home: Path) -> None:
-    from app.db import MIGRATIONS, connect, migrate
+    from app.db import MIGRATIONS, Keyed, connect, migrate, transaction
 
     with Store.open(teleavis_home) as store:
         case_id = make_case(store, queue=False)
         store.queue(case_id)
-    # As version 4 left it: the platform's words in clear.
+        key = store.key
+    # As version 4 left it: the platform's words in clear; then the upgrade's step, migration 6 (run
+    # as such: rewinding the schema version would run again later migrations that add tables).
     conn = connect(teleavis_home / "teleavis.db")
-    conn.execute("PRAGMA user_version = 4")
     conn.execute("UPDATE cases SET status_reason=?, business_status=?, last_error=? WHERE id=?",
                  ("motif MARQUEUR-A", "état MARQUEUR-B", "erreur MARQUEUR-C", case_id))
     conn.execute("UPDATE outbox SET last_error=? WHERE case_id=?", ("erreur MARQUEUR-D", case_id))
+    step = MIGRATIONS[5]
+    assert isinstance(step, Keyed)
+    with transaction(conn):
+        step.run(conn, key)
     conn.close()
     with Store.open(teleavis_home) as store:
         assert len(MIGRATIONS) >= 5
