@@ -466,8 +466,12 @@ class PlatformClient:
         Read once per client (one ``GET metadata``); an endpoint off the platform's base is not used
         (the token would go there): the images then go by plain ``POST Binary``."""
         if self._tus_endpoint is _UNKNOWN:
-            statement = self.metadata()
             found: str | None = None
+            try:
+                statement = self.metadata()
+            except PermanentFault as refused:  # a platform refusing its metadata still takes POST Binary
+                log.warning("metadata refused (%d): images go by POST Binary", refused.status)
+                statement = {}
             rest = statement.get("rest")
             first = rest[0] if isinstance(rest, list) and rest and isinstance(rest[0], dict) else {}
             for extension in first.get("extension") or []:

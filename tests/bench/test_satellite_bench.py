@@ -2,8 +2,10 @@
 
 The link of an AFHCAN-like site carries 64 kB/s upstream with a 600 ms round trip and drops every
 connection every 20 s: a 3 MB image needs 47 s, so a whole-image ``POST Binary`` never completes.
-To keep CI short the link here is scaled with the same ratios: 256 kB/s, a 150 ms round trip and a
-cut every 5 s (a 3 MB image needs 11.7 s, cut twice on the way), through the fault proxy.
+To keep CI short the link here is scaled ×2 with the same ratios: 128 kB/s, a 300 ms round trip
+and a cut every 10 s (a 3 MB image needs 24 s, cut twice on the way), through the fault proxy.
+(Scaled ×4 the fixed costs of a send — validating the case, the platform storing it — weigh four
+times more against the link's time on a busy 2-core CI machine, and the bound sits in the noise.)
 
 Bounds, in one run: the case arrives exactly once; the bytes that crossed the link (both ways,
 heads included) are at most 1.1× the image; the time is at most 1.3× the image's size divided by
@@ -28,9 +30,9 @@ from sync.sandbox import SandboxServer
 from tests.sync.faultproxy import FaultProxy
 from tests.sync.sync_helpers import jpeg, make_case, setup_site
 
-RATE = 256_000  # bytes per second upstream (64 kB/s scaled ×4)
-RTT_S = 0.150  # 600 ms scaled
-CUT_EVERY_S = 5.0  # 20 s scaled
+RATE = 128_000  # bytes per second upstream (64 kB/s scaled ×2)
+RTT_S = 0.300  # 600 ms scaled
+CUT_EVERY_S = 10.0  # 20 s scaled
 
 
 @pytest.mark.bench

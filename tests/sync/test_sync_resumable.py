@@ -157,3 +157,14 @@ def test_the_sandbox_speaks_tus(tmp_path: Path) -> None:
             contentType="text/html")}).status_code == 415
         assert http.post(f"{base}/tus", headers={**TUS, "Upload-Length": str(10**9), "Upload-Metadata": meta}
                          ).status_code == 413
+
+
+def test_a_platform_refusing_its_metadata_still_gets_the_images_by_post(teleavis_home: Path) -> None:
+    image = jpeg(200, 200, seed=8, noise=True)
+    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False) as sandbox:
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[image], images=1)
+        sandbox.inject_fault(status=404, count=1, retry_after=None)  # the GET metadata
+        with _client(sandbox.base_url) as client:
+            assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
+        assert sandbox.platform.tus.patches == 0 and sandbox.binary_uploads == 1
