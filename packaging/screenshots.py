@@ -54,7 +54,7 @@ def demo_cases(store: object) -> dict[str, str]:
                     summary="Apparue il y a 6 mois, saigne au contact." if complete else "",
                     priority="urgent" if n == 2 else "routine", form=dict(form) if complete else {},
                     patient=Patient(family=family, given=[given], birth_date=born, sex=sex, ins=ins,
-                                    local_id=None if ins else f"D-{2290 + n}"),
+                                    local_id=f"D-{2290 + n}"),  # an INS goes only once the identity is qualified
                     consent=Consent(given=complete or n == 1, date="2026-11-20", recorded_by="Inf. Durand"),
                     treatments=[Treatment("Metformine 1000 mg", "1 cp matin et soir")] if complete else [])
         images = [NewImage(*_photo(n * 2 + k, view)) for k, view in enumerate(("far", "close-up"))] if complete else []
