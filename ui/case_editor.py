@@ -111,6 +111,7 @@ class CaseEditor(QWidget):
         self.problems: dict[str, QLabel] = {}
         self._stash: dict[str, dict[str, Any]] = {}
         self._form_specialty = ""
+        self._form_language = ""
         self._dirty = False
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.flush)
@@ -345,6 +346,7 @@ class CaseEditor(QWidget):
                 old.hide()
                 old.deleteLater()
         self._form_specialty = specialty
+        self._form_language = language()
         self.form_box.setTitle(self.tr("4. Formulaire : {specialty}").format(specialty=M.specialty_name(specialty)))
         for item in forms.form_items(specialty, language()):
             key = f"form.{item.link_id}"
@@ -390,7 +392,10 @@ class CaseEditor(QWidget):
         self.case = case
         self.undo_stack.clear()
         self._stash.clear()
-        self._build_form(case.specialty)
+        # The same specialty's fields are reused (every field is written below): building them again
+        # was most of the time it took to open a case.
+        if (case.specialty, language()) != (self._form_specialty, self._form_language):
+            self._build_form(case.specialty)
         for key, binding in self.bindings.items():
             binding.write(get_value(case, key))
         self._load_treatments()

@@ -5,18 +5,23 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QWidget
+from shiboken6 import isValid
 
+from app.blobs import ObjectStore
 from app.errors import TeleavisError
 from app.model import CaseImage
 from app.store import Store
-from ui.image_tile import THUMB_SIZE, ImageTile
+from ui.image_tile import THUMB_SIZE, ImageTile, decode_thumbnail
+from ui.tasks import run_task
 
 log = logging.getLogger(__name__)
 
 
 class ImageStrip(QScrollArea):
-    """Tiles in case order; thumbnails are decrypted once per image and kept while the case is shown."""
+    """Tiles in case order; thumbnails are decrypted and decoded once per image (off the main thread) and
+    kept while the case is shown."""
 
     selected = Signal(object)  # CaseImage | None
     delete_requested = Signal(str)
@@ -25,7 +30,9 @@ class ImageStrip(QScrollArea):
         super().__init__(parent)
         self._store = store
         self._tiles: dict[str, ImageTile] = {}
-        self._thumbs: dict[str, bytes | None] = {}
+        self._pool: list[ImageTile] = []  # every tile made, in layout order; those beyond the images hidden
+        self._thumbs: dict[str, QImage | None] = {}
+        self._loading: set[str] = set()  # thumbnails asked of a worker, not back yet
         self.current: str | None = None
         self.setWidgetResizable(True)
         # A tile's picture and about six lines of words (badge, sentence, caption), and the scroll bar:
@@ -39,36 +46,62 @@ class ImageStrip(QScrollArea):
 
     def forget_thumbnails(self) -> None:
         self._thumbs.clear()
+        self._loading.clear()
 
     def show_images(self, images: list[CaseImage], select: str | None = None) -> None:
-        for tile in self._tiles.values():
-            tile.hide()
-            tile.deleteLater()
+        """Tiles at once; the thumbnails not yet in hand are read, decrypted and decoded off the main
+        thread and fill in as they come (opening a case never waits for them on the main thread)."""
         self._tiles.clear()
         self._layout.removeWidget(self.empty_label)
         self.empty_label.hide()
+        missing = [image for image in images if image.id not in self._thumbs and image.id not in self._loading]
+        self._loading.update(image.id for image in missing)
         for number, image in enumerate(images, start=1):
-            if image.id not in self._thumbs:
-                self._thumbs[image.id] = self._thumbnail(image)
-            tile = ImageTile(image, self._thumbs[image.id], number, self._row)
-            tile.clicked.connect(self.select)
-            tile.delete_requested.connect(self.delete_requested)
-            self._layout.addWidget(tile)
+            thumbnail, pending = self._thumbs.get(image.id), image.id not in self._thumbs
+            if number <= len(self._pool):  # tiles are reused: made and styled once, not at each case
+                tile = self._pool[number - 1]
+                tile.show_image(image, number, thumbnail, pending=pending)
+            else:
+                tile = ImageTile(image, thumbnail, number, self._row, pending=pending)
+                tile.clicked.connect(self.select)
+                tile.delete_requested.connect(self.delete_requested)
+                self._layout.insertWidget(len(self._pool), tile)
+                self._pool.append(tile)
+            tile.show()
             self._tiles[image.id] = tile
+        for spare in self._pool[len(images):]:
+            spare.hide()
         if not images:
             self._layout.addWidget(self.empty_label)
             self.empty_label.show()
         wanted = select if select in self._tiles else (self.current if self.current in self._tiles else None)
         self.select(wanted or (images[-1].id if images else ""))
+        if missing:
+            objects = self._store.objects  # files and the data key only: safe from a worker thread
+            run_task(lambda: [(image.id, decode_thumbnail(self._read(objects, image))) for image in missing],
+                     self._thumbnails_ready)
 
-    def _thumbnail(self, image: CaseImage) -> bytes | None:
+    @staticmethod
+    def _read(objects: ObjectStore, image: CaseImage) -> bytes | None:
         if not image.thumb_blob:
             return None
         try:
-            return self._store.objects.get(image.thumb_blob)
+            return objects.get(image.thumb_blob)
         except TeleavisError:  # a damaged thumbnail must not hide the image's tile
             log.warning("the thumbnail of an image could not be read")
             return None
+
+    def _thumbnails_ready(self, decoded: list[tuple[str, QImage | None]]) -> None:
+        if not isValid(self):  # the window closed meanwhile
+            return
+        for image_id, picture in decoded:
+            if image_id not in self._loading:  # forgotten meanwhile (another case, a deleted image)
+                continue
+            self._loading.discard(image_id)
+            self._thumbs[image_id] = picture
+            tile = self._tiles.get(image_id)
+            if tile is not None:
+                tile.set_thumbnail(picture)
 
     @Slot(str)
     def select(self, image_id: str) -> None:
@@ -89,3 +122,4 @@ class ImageStrip(QScrollArea):
 
     def forget(self, image_id: str) -> None:
         self._thumbs.pop(image_id, None)
+        self._loading.discard(image_id)

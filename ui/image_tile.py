@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QPixmap
+from PySide6.QtGui import QFocusEvent, QImage, QKeyEvent, QMouseEvent, QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.model import CaseImage, QualityFinding
@@ -21,16 +21,25 @@ def worst_finding(image: CaseImage) -> QualityFinding | None:
     return next(finding for finding in image.quality if finding.level == level)
 
 
+def decode_thumbnail(data: bytes | None) -> QImage | None:
+    """The thumbnail's JPEG decoded and reduced to the tile's size (QImage: any thread may do it)."""
+    if not data:
+        return None
+    image = QImage.fromData(data)
+    if image.isNull():
+        return None
+    return image.scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+
+
 class ImageTile(QFrame):
     """A selectable tile; Del on a focused tile asks to delete it."""
 
     clicked = Signal(str)
     delete_requested = Signal(str)
 
-    def __init__(self, image: CaseImage, thumbnail: bytes | None, number: int, parent: QWidget | None = None) -> None:
+    def __init__(self, image: CaseImage, thumbnail: bytes | QImage | None, number: int, parent: QWidget | None = None,
+                 *, pending: bool = False) -> None:
         super().__init__(parent)
-        self.image = image
-        self.level = image.worst_level()
         self.setObjectName("imageTile")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
@@ -42,32 +51,45 @@ class ImageTile(QFrame):
         self.picture = QLabel()
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setMinimumSize(THUMB_SIZE)
-        pixmap = QPixmap()
-        if thumbnail and pixmap.loadFromData(thumbnail):
-            self.picture.setPixmap(pixmap.scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
-                                                 Qt.TransformationMode.SmoothTransformation))
-        else:
-            self.picture.setText(self.tr("Aperçu indisponible"))
         layout.addWidget(self.picture)
-
-        self.badge = QLabel(f"{number}. {self._badge_text()}")
-        self.badge.setStyleSheet(f"color: white; background: {LEVEL_COLOURS[self.level]}; "
-                                 "padding: 2px 6px; border-radius: 3px; font-weight: bold;")
+        self.badge = QLabel()
         layout.addWidget(self.badge)
-
-        worst = worst_finding(image)
-        self.sentence = QLabel(worst.message if worst else self.tr("Image de bonne qualité."))
+        self.sentence = QLabel()
         self.sentence.setWordWrap(True)
         layout.addWidget(self.sentence)
-
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
         layout.addStretch(1)
+        self.selected = False
+        self._style: tuple[str, bool] | None = None  # (level, selected) the style sheets were made for
+        self.show_image(image, number, thumbnail, pending=pending)
+
+    def show_image(self, image: CaseImage, number: int, thumbnail: bytes | QImage | None, *,
+                   pending: bool = False) -> None:
+        """Show ``image`` as the ``number``-th (the strip reuses its tiles from case to case: making
+        and styling new widgets was most of the time it took to open a case)."""
+        self.image = image
+        self.level = image.worst_level()
+        if pending:  # the strip decodes it off the main thread and sets it when ready
+            self.picture.clear()
+        else:
+            self.set_thumbnail(thumbnail)
+        self.badge.setText(f"{number}. {self._badge_text()}")
+        worst = worst_finding(image)
+        self.sentence.setText(worst.message if worst else self.tr("Image de bonne qualité."))
         self.set_caption(image)
         self.set_selected(False)
         self.setToolTip("\n".join(f.message for f in image.quality))
         self.setAccessibleName(self.tr("Image {n} : {quality}").format(n=number, quality=self.sentence.text()))
+
+    def set_thumbnail(self, thumbnail: bytes | QImage | None) -> None:
+        """Show the thumbnail (JPEG bytes, or a QImage already decoded and reduced), or say it is unavailable."""
+        picture = thumbnail if isinstance(thumbnail, QImage) else decode_thumbnail(thumbnail)
+        if picture is None or picture.isNull():
+            self.picture.setText(self.tr("Aperçu indisponible"))
+        else:
+            self.picture.setPixmap(QPixmap.fromImage(picture))
 
     def _badge_text(self) -> str:
         return {"ok": self.tr("✓ Bonne qualité"), "warning": self.tr("! À vérifier"),
@@ -81,6 +103,12 @@ class ImageTile(QFrame):
 
     def set_selected(self, selected: bool) -> None:
         self.selected = selected
+        if self._style == (self.level, selected):  # a new style sheet restyles the tile and its children
+            return
+        if self._style is None or self._style[0] != self.level:
+            self.badge.setStyleSheet(f"color: white; background: {LEVEL_COLOURS[self.level]}; "
+                                     "padding: 2px 6px; border-radius: 3px; font-weight: bold;")
+        self._style = (self.level, selected)
         width = 4 if selected else 3
         background = "#dcebfb" if selected else "palette(base)"  # a light tint: dark text stays readable
         self.setStyleSheet(f"#imageTile {{ border: {width}px solid {LEVEL_COLOURS[self.level]}; "

@@ -1,0 +1,117 @@
+"""Where a person waits in the window (issue 18.1): each figure against the irreducible work measured
+in the same run, rounds interleaved, best of each side (noise on a shared machine only ever adds time).
+
+- Opening a case with 8 images from the worklist: at most 2x reading and decrypting its record and
+  decoding its 8 thumbnails. "Open" is until the editor shows the case and every tile shows its
+  thumbnail (the camera's preview starts meanwhile, in its own threads).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from app.model import Case, CaseImage, Consent, Patient
+from app.store import NewImage, Store
+from tests.support.cases import DERMATOLOGY_FORM
+from tests.support.images import jpeg_bytes, skin_photo
+from tests.support.ui import REQUESTER
+
+pytestmark = pytest.mark.bench
+ROUNDS = 7
+
+
+def _case_with_images(store: Store, photos: list[bytes], count: int, family: str) -> str:
+    from capture.pipeline import prepare_image_bytes
+
+    case = Case(question="Lésion ?", summary="Depuis 6 mois.", form=dict(DERMATOLOGY_FORM),
+                patient=Patient(family=family, given=["Paul"], birth_date="1950-02-03", sex="male"),
+                consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"))
+    prepared = [prepare_image_bytes(photo, filename=f"{n}.jpg", specialty="dermatology")
+                for n, photo in enumerate(photos)]
+    made = []
+    for n in range(count):
+        image = prepared[n % len(prepared)]
+        record = CaseImage(body_site="dos", view="far" if n == 0 else "close-up", content_type=image.content_type,
+                           width=image.width, height=image.height, quality=image.quality)
+        made.append(NewImage(record, image.data, image.thumbnail))
+    store.create_case(case, made)
+    return case.id
+
+
+def _irreducible_open(store: Store, case_id: str) -> float:
+    """Read and decrypt the case's record, read, decrypt and decode its thumbnails."""
+    started = time.perf_counter()
+    case = store.get_case(case_id)
+    for image in case.images:
+        assert image.thumb_blob
+        decoded = QImage.fromData(store.objects.get(image.thumb_blob))
+        assert not decoded.isNull()
+    return time.perf_counter() - started
+
+
+def _tiles_shown(window: Any, count: int) -> bool:
+    tiles = window.case_page.capture.ensure().tiles()
+    return len(tiles) == count and all(not tile.picture.pixmap().isNull() for tile in tiles)
+
+
+def _window_open(window: Any, case_id: str, count: int) -> float:
+    started = time.perf_counter()
+    window.open_case(case_id)
+    while not _tiles_shown(window, count):
+        QApplication.processEvents()
+        time.sleep(0.0005)
+    return time.perf_counter() - started
+
+
+@pytest.mark.xfail(reason="issue 18.1's bound not reached yet: on a shared 2-core host 257-290 ms (best) against "
+                          "18-30 ms, down from 408-714 ms; the camera's start, the page's layout and the "
+                          "lock's event filter remain on the window's thread", strict=False)
+def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decoding_its_thumbnails(
+        qtbot: Any, teleavis_home: Path) -> None:
+    from sync.training import stop_sandboxes
+    from ui import tasks
+    from ui.main_window import MainWindow
+
+    tasks.set_runner(None)  # the real thread pool and writer, as the window runs them
+    photos = [jpeg_bytes(skin_photo(4000, 3000, seed=seed), quality=90) for seed in range(2)]
+    store = Store.open(teleavis_home)
+    store.settings.set("site.requester", asdict(REQUESTER))
+    store.settings.set("sandbox.answer_after_s", 3600.0)
+    eight = _case_with_images(store, photos, 8, "MARTIN")
+    other = _case_with_images(store, photos[:1], 1, "BERNARD")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.sync.ready, timeout=30_000)  # the app fully started, as a user finds it
+    reader = store.clone()
+    try:
+        _window_open(window, eight, 8)  # warm-up: the panel's first build, imports, caches
+        _irreducible_open(reader, eight)
+        rounds: dict[str, list[float]] = {"window": [], "irreducible": []}
+        for _ in range(ROUNDS):
+            _window_open(window, other, 1)  # another case in between: each open is a real one
+            window.show_worklist()  # and back to the list, where a user opens a case from
+            QApplication.processEvents()
+            rounds["window"].append(_window_open(window, eight, 8))
+            rounds["irreducible"].append(_irreducible_open(reader, eight))
+    finally:
+        reader.close()
+        window.close()
+        store.close()
+        stop_sandboxes()
+    best = {side: min(times) for side, times in rounds.items()}
+    ratio = best["window"] / best["irreducible"]
+    print(f"\nopen a case of 8 images, best of {ROUNDS}: window {best['window'] * 1000:.0f} ms (median "
+          f"{statistics.median(rounds['window']) * 1000:.0f}), reading it + decoding 8 thumbnails "
+          f"{best['irreducible'] * 1000:.0f} ms (median {statistics.median(rounds['irreducible']) * 1000:.0f}), "
+          f"ratio {ratio:.2f} (limit 2)")
+    assert ratio <= 2.0

@@ -1,0 +1,71 @@
+"""What opening a case costs the window's thread (issue 18.1): the thumbnails are read, decrypted and
+decoded by a worker, the tiles and the specialty's form are reused from one case to the next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from app.model import Case, CaseImage, Consent, Patient
+from app.store import NewImage, Store
+from tests.support.cases import DERMATOLOGY_FORM
+from tests.support.images import jpeg_bytes, skin_photo
+from ui import tasks
+
+
+class HeldRunner(tasks.SyncRunner):
+    """Runs writes at once, but holds the pool's work until the test lets it run (as a busy pool would)."""
+
+    def __init__(self) -> None:
+        self.held: list[tuple[Callable[[], Any], Any, Any]] = []
+
+    def submit(self, func: Callable[[], Any], callback: Any, error: Any) -> None:
+        self.held.append((func, callback, error))
+
+    def run_held(self) -> None:
+        held, self.held = self.held, []
+        for func, callback, error in held:
+            super().submit(func, callback, error)
+
+
+def _case(store: Store, photo: bytes, count: int, family: str) -> str:
+    from capture.pipeline import prepare_image_bytes
+
+    prepared = prepare_image_bytes(photo, filename="a.jpg", specialty="dermatology")
+    images = [NewImage(CaseImage(body_site="dos", view="close-up", content_type=prepared.content_type,
+                                 width=prepared.width, height=prepared.height, quality=prepared.quality),
+                       prepared.data, prepared.thumbnail) for _ in range(count)]
+    case = Case(question="Lésion ?", form=dict(DERMATOLOGY_FORM),
+                patient=Patient(family=family, given=["Paul"], birth_date="1950-02-03", sex="male"),
+                consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"))
+    store.create_case(case, images)
+    return case.id
+
+
+def test_opening_a_case_leaves_its_thumbnails_to_a_worker_and_reuses_tiles_and_form(
+        qtbot: Any, store: Store, window: Any) -> None:
+    photo = jpeg_bytes(skin_photo(1200, 900, seed=1))
+    first, second = _case(store, photo, 3, "MARTIN"), _case(store, photo, 2, "BERNARD")
+    runner = HeldRunner()
+    tasks.set_runner(runner)
+    window.open_case(first)
+    panel = window.case_page.capture.ensure()
+    tiles = panel.tiles()
+    assert len(tiles) == 3
+    assert all(tile.picture.pixmap().isNull() for tile in tiles), "no thumbnail decoded on the window's thread"
+    runner.run_held()
+    assert all(not tile.picture.pixmap().isNull() for tile in tiles), "each thumbnail fills in when decoded"
+    form = {key: binding.widget for key, binding in window.case_page.editor.bindings.items()
+            if key.startswith("form.")}
+    assert form
+
+    window.open_case(second)
+    runner.run_held()
+    again = panel.tiles()
+    assert [tile.image.id for tile in again] == [image.id for image in store.get_case(second).images]
+    assert again == tiles[:2], "the tiles are reused, not made again"
+    assert not tiles[2].isVisible(), "the tile the second case does not need is hidden"
+    assert all(not tile.picture.pixmap().isNull() for tile in again)
+    assert {key: binding.widget for key, binding in window.case_page.editor.bindings.items()
+            if key.startswith("form.")} == form, "the same specialty's form is not built again"
+    assert window.case_page.editor.case.patient.family == "BERNARD"
