@@ -40,6 +40,7 @@ echo "[build] PyInstaller (one folder) -> $OUT/dist/teleavis"
 "$PY" -m PyInstaller --noconfirm --log-level WARN \
     --distpath "$OUT/dist" --workpath "$OUT/work" "$ROOT/packaging/teleavis.spec"
 BIN="$OUT/dist/teleavis/teleavis"
+"$PY" "$ROOT/packaging/strip_debug.py" "$OUT/dist/teleavis"
 
 echo "[build] smoke test from an empty folder, clean environment"
 SMOKE=$(mktemp -d)
