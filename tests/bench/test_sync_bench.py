@@ -6,7 +6,10 @@ and the worst delay seen by another thread while the case was sent (responsivene
 
 from __future__ import annotations
 
+import os
 import resource
+import subprocess
+import sys
 import threading
 import time
 import tracemalloc
@@ -22,6 +25,7 @@ from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine, SendJob
 from sync.progress import RecordingListener
 from sync.sandbox import SandboxServer
+from tests.support.cli import ROOT
 from tests.sync.faultproxy import FaultProxy
 from tests.sync.sync_helpers import jpeg, make_case, setup_site
 
@@ -85,13 +89,24 @@ def run_bench(store: Store, tmp_path: Path) -> None:
             ticker.join()
         baseline_2 = plain_upload(proxy.base_url, images)
         del images
-        # Memory: the same send again (straight to the platform), traced.
-        store.queue(traced)
-        with PlatformClient(ClientConfig(sandbox.base_url, 5.0, 60.0), StaticToken(None)) as client:
+    # Memory: the same send again, traced, to a platform in another process (`teleavis sandbox`, with
+    # resumable uploads): tracemalloc counts the whole process, and an in-process platform's copies of
+    # what it receives would be counted as the engine's own.
+    store.queue(traced)
+    platform = subprocess.Popen([sys.executable, "-m", "app.main", "sandbox", "--port", "0"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+                                env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    try:
+        assert platform.stdout is not None
+        base_url = platform.stdout.readline().strip()
+        with PlatformClient(ClientConfig(base_url, 5.0, 60.0), StaticToken(None)) as client:
             tracemalloc.start()
             Engine(store, client, case_budget_s=None).run_once(poll=False)
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
+    finally:
+        platform.terminate()
+        platform.communicate(timeout=30)
     assert summary.sent == [timed]
     assert store.state(timed) == CaseState.SENT
     assert store.state(traced) == CaseState.SENT

@@ -179,7 +179,8 @@ def test_other_writes_are_not_allowed(sandbox: SandboxServer) -> None:
 
 
 def test_http_level_refusals_are_operation_outcomes_too(sandbox: SandboxServer) -> None:
-    response = requests.request("OPTIONS", f"{sandbox.base_url}/metadata", timeout=10)
+    # OPTIONS is answered now (tus discovery); a method the server does not know at all is not.
+    response = requests.request("PROPFIND", f"{sandbox.base_url}/metadata", timeout=10)
     assert response.status_code == 501
     assert response.headers["Content-Type"].startswith("application/fhir+json")
     assert response.json()["resourceType"] == "OperationOutcome"
