@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 import requests
 
 from app import messages as M
 from app.errors import TeleavisError
 from app.urls import is_secure_url
+from sync.ports import SettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,7 @@ class OAuthToken:
     """
 
     def __init__(self, token_url: str, client_id: str, client_secret: str = "", refresh_token: str = "",
-                 access_token: str = "", save: Any = None) -> None:
+                 access_token: str = "", save: Callable[[str, str | None], None] | None = None) -> None:
         self.token_url = token_url
         self.client_id = client_id
         self.client_secret = client_secret
@@ -126,7 +128,7 @@ class OAuthToken:
             return True
 
 
-def token_source_from_settings(settings: Any) -> TokenSource:
+def token_source_from_settings(settings: SettingsStore) -> TokenSource:
     """The token source the site configured: Pro Santé Connect when an OpenID issuer is set, OAuth when a
     token URL is, else the pasted token."""
     if settings.get("platform.oidc_issuer"):

@@ -39,6 +39,7 @@ from app.errors import TeleavisError
 from app.urls import check_secure_url
 from sync.auth import SignInRequired, StaticToken, TokenSource, token_source_from_settings
 from sync.mapping import location_id
+from sync.ports import ConfiguredStore
 from sync.training import sandbox_token
 
 log = logging.getLogger(__name__)
@@ -270,7 +271,7 @@ class PlatformClient:
         self._tus_endpoint: object = _UNKNOWN
 
     @classmethod
-    def from_store(cls, store: Any, *, base_url: str | None = None, policy: RetryPolicy | None = None,
+    def from_store(cls, store: ConfiguredStore, *, base_url: str | None = None, policy: RetryPolicy | None = None,
                    stop: threading.Event | None = None) -> PlatformClient:
         settings = store.settings
         url = base_url or settings.get("platform.url")
@@ -722,7 +723,7 @@ def probe_metadata(client: PlatformClient) -> MetadataProbe:
     return MetadataProbe("ok", words, date_header=date, received_at=received)
 
 
-def check_reachable(store: Any) -> tuple[bool, str]:
+def check_reachable(store: ConfiguredStore) -> tuple[bool, str]:
     """Whether the configured platform answers ``GET metadata`` (``status`` and "test connection")."""
     try:
         client = PlatformClient.from_store(store)

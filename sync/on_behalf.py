@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from app.model import Requester, iso, utc_now
 from sync.codes import CASE_SYSTEM, ROLE_SYSTEM, RPPS_SYSTEM
 from sync.mapping import role_identifier, validate_resource
+from sync.ports import SettingsReader
 
 if TYPE_CHECKING:
     from sync.psc import Professional
@@ -42,7 +43,7 @@ def provenance(case_id: str, professional: Professional, requester: Requester) -
     }
 
 
-def record_on_behalf(bundle: dict[str, Any], case_id: str, settings: Any, requester: Requester) -> bool:
+def record_on_behalf(bundle: dict[str, Any], case_id: str, settings: SettingsReader, requester: Requester) -> bool:
     """Add the Provenance to the bundle's ServiceRequest when the professional signed in (settings) is not
     the requester; True when added. The ServiceRequest is validated again (``MappingError`` if it fails)."""
     from sync.psc import signed_in  # authlib loads only when someone signed in or sends

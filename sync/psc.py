@@ -39,6 +39,7 @@ from joserfc.jwk import KeySet
 from app import messages as M
 from app.errors import TeleavisError
 from app.urls import is_secure_url
+from sync.ports import SettingsReader, SettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -461,7 +462,7 @@ class PscClient:
 
 # -- kept in the settings ---------------------------------------------------------------------------
 
-def client_from_settings(settings: Any, *, session: requests.Session | None = None) -> PscClient:
+def client_from_settings(settings: SettingsReader, *, session: requests.Session | None = None) -> PscClient:
     """The PSC client the site configured (``PscError`` when none is)."""
     issuer = settings.get("platform.oidc_issuer")
     if not issuer:
@@ -471,14 +472,14 @@ def client_from_settings(settings: Any, *, session: requests.Session | None = No
                      ca_bundle=str(settings.get("platform.ca_bundle") or ""), proxy=str(settings.get("proxy") or ""))
 
 
-def save_sign_in(settings: Any, token: dict[str, Any], professional: Professional, *,
+def save_sign_in(settings: SettingsStore, token: dict[str, Any], professional: Professional, *,
                  in_transaction: bool = False) -> None:
     """Keep the tokens and who signed in, sealed with the data key."""
     settings.set(TOKENS_SETTING, json.dumps(token), in_transaction=in_transaction)
     settings.set(PROFESSIONAL_SETTING, json.dumps(asdict(professional)), in_transaction=in_transaction)
 
 
-def signed_in(settings: Any) -> Professional | None:
+def signed_in(settings: SettingsReader) -> Professional | None:
     """The professional signed in with PSC on this workstation, or None."""
     raw = settings.get(PROFESSIONAL_SETTING)
     if not raw:
@@ -493,7 +494,7 @@ class PscToken:
     """The platform's bearer token from a PSC sign-in (a ``sync.auth.TokenSource``): refreshed silently
     shortly before it expires, and once more after a 401."""
 
-    def __init__(self, client: PscClient, settings: Any) -> None:
+    def __init__(self, client: PscClient, settings: SettingsStore) -> None:
         self.client, self.settings = client, settings
         self._lock = threading.Lock()
         raw = settings.get(TOKENS_SETTING)

@@ -15,7 +15,12 @@ import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sync.ports import ConfiguredStore
+
+if TYPE_CHECKING:
+    from app.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +31,7 @@ _running: dict[str, Any] = {}
 SANDBOX_DIR = "sandbox"
 
 
-def training_mode(store: Any) -> bool:
+def training_mode(store: ConfiguredStore) -> bool:
     """True when the app talks to the built-in sandbox (no platform URL, or training forced on)."""
     return is_training(store.settings.get)
 
@@ -42,17 +47,17 @@ def is_training(setting: Callable[[str], Any]) -> bool:
 TRAINING_POLL_S = 5.0
 
 
-def poll_interval(store: Any) -> float:
+def poll_interval(store: ConfiguredStore) -> float:
     """Seconds between two polls of the platform: the setting, or a few seconds in training mode."""
     configured = float(store.settings.get("sync.interval_s") or 300)
     return min(configured, TRAINING_POLL_S) if training_mode(store) else configured
 
 
-def _data_dir(store: Any) -> Path:
+def _data_dir(store: ConfiguredStore) -> Path:
     return Path(store.data_dir) / SANDBOX_DIR
 
 
-def ensure_sandbox(store: Any) -> str:
+def ensure_sandbox(store: ConfiguredStore) -> str:
     """The base URL to talk to: the configured platform, or an in-process sandbox on loopback
     (sealed data in ``<data dir>/sandbox``) started on first call and stopped at exit.
 
@@ -103,7 +108,7 @@ def _stop(data_dir: Path) -> None:
         server.stop()
 
 
-def wipe_sandbox(store: Any) -> bool:
+def wipe_sandbox(store: ConfiguredStore) -> bool:
     """Stop this process's sandbox and erase the training data; False when there was none."""
     from sync.sandbox.storage import erase
 
@@ -116,12 +121,12 @@ def wipe_sandbox(store: Any) -> bool:
     return True
 
 
-def wipe_unless_training(store: Any) -> bool:
+def wipe_unless_training(store: ConfiguredStore) -> bool:
     """Erase the training data when the settings now name a real platform; True when erased."""
     return not training_mode(store) and wipe_sandbox(store)
 
 
-def forget_purged(store: Any) -> int:
+def forget_purged(store: Store) -> int:
     """Delete from the training sandbox every case the requester's store no longer holds (purged)."""
     from sync.sandbox.purge import purge_absent
     from sync.sandbox.storage import Store as SandboxStore
@@ -154,7 +159,7 @@ def stop_sandboxes() -> None:
 _psc: dict[str, Any] = {}
 
 
-def ensure_psc(store: Any) -> str:
+def ensure_psc(store: Store) -> str:
     """In training mode, the issuer of an in-process Pro Santé Connect-like provider on loopback (started
     on first call, stopped at exit), whose test professionals include the site's requester, so that
     signing in (``teleavis login``, the window's button) can be tried end to end without a real e-CPS."""

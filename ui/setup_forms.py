@@ -171,6 +171,10 @@ class _Overlay:
     def get(self, key: str) -> Any:
         return self._values[key] if key in self._values else self._store.settings.get(key)
 
+    def set(self, key: str, value: Any, *, in_transaction: bool = False) -> None:
+        # Only a sign-in token refreshed while testing is written: it rotated, the stored one is spent.
+        self._store.settings.set(key, value, in_transaction=in_transaction)
+
 
 class _Probe:
     def __init__(self, store: Store, values: dict[str, Any]) -> None:
