@@ -1,4 +1,5 @@
-"""Benchmarks of the window: the worklist at 10 000 cases against 100, and the main thread's
+"""Benchmarks of the window: the worklist at 10 000 cases against 100 (a round of filters and searches,
+and the first screen alone), and the main thread's
 longest stall while a live preview runs and a case of 8 × 12 MP images is processed and sent."""
 
 from __future__ import annotations
@@ -173,3 +174,46 @@ def test_main_thread_stays_responsive_while_previewing_processing_and_sending_8_
           f"(limit: two preview frames = {2 * frame_ms:.0f} ms, {probe.ticks} probe ticks)")
     assert len(sizes) == 8
     assert probe.longest < 2 * frame_ms
+
+
+def _first_screen(qtbot: Any, store: Store) -> float:
+    """From making the worklist to its first screen of rows drawn (what a user waits for at start)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.worklist import Worklist
+
+    start = time.perf_counter()
+    worklist = Worklist(store)
+    qtbot.addWidget(worklist)
+    worklist.show()
+    worklist.refresh()
+    QApplication.processEvents()  # the first paint
+    took = time.perf_counter() - start
+    assert worklist.table.model().rowCount() > 0
+    worklist.close()
+    return took
+
+
+def test_the_worklists_first_screen_of_10000_cases_comes_as_fast_as_of_100(qtbot: Any, tmp_path: Path) -> None:
+    stores = {}
+    for count in (100, 10_000):
+        stores[count] = Store.open(tmp_path / f"home-{count}")
+        _fill(stores[count], count)
+        _first_screen(qtbot, stores[count])  # warm-up
+    rounds: dict[int, list[float]] = {100: [], 10_000: []}
+    for _ in range(9):
+        for count, store in stores.items():
+            rounds[count].append(_first_screen(qtbot, store))
+    for store in stores.values():
+        store.close()
+    times = {count: min(taken) for count, taken in rounds.items()}
+    ratio = times[10_000] / times[100]
+    print(f"\nworklist first screen, best of 9: 100 cases {times[100] * 1000:.1f} ms, 10 000 cases "
+          f"{times[10_000] * 1000:.1f} ms, ratio {ratio:.2f} (limit {FIRST_SCREEN_LIMIT}); medians "
+          f"{statistics.median(rounds[100]) * 1000:.1f} / {statistics.median(rounds[10_000]) * 1000:.1f} ms")
+    assert ratio <= FIRST_SCREEN_LIMIT
+
+
+# Issue 18.2: 10 000 cases within the same bound as 100. Measured 1.20 (16.9 ms against 20.3 ms, best of 9)
+# on a shared 2-core host: the list already reads one screen, not every case; 1.5 leaves room for noise.
+FIRST_SCREEN_LIMIT = 1.5
