@@ -1,6 +1,6 @@
 """Benchmarks of the window: the worklist at 10 000 cases against 100 (a round of filters and searches,
-and the first screen alone), and the main thread's
-longest stall while a live preview runs and a case of 8 × 12 MP images is processed and sent."""
+and the first screen alone), and the main thread's longest stall while a live preview runs and a
+case of 8 × 12 MP images is processed and sent."""
 
 from __future__ import annotations
 
