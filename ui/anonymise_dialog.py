@@ -131,11 +131,11 @@ class AnonymiseDialog(QDialog):
 
         row = QHBoxLayout()
         self.blur = QRadioButton(self.tr("&Flouter"))
-        self.mask = QRadioButton(self.tr("&Masquer (noir)"))
+        self.mask_choice = QRadioButton(self.tr("&Masquer (noir)"))
         self.blur.setChecked(True)
         self.find_face = QPushButton(self.tr("Masquer le &visage"))
         self.clear_button = QPushButton(self.tr("&Effacer les zones"))
-        for widget in (self.blur, self.mask, self.find_face, self.clear_button):
+        for widget in (self.blur, self.mask_choice, self.find_face, self.clear_button):
             row.addWidget(widget)
         row.addStretch(1)
         layout.addLayout(row)
@@ -176,7 +176,8 @@ class AnonymiseDialog(QDialog):
         ok.setEnabled(bool(self.canvas.regions))
 
     def choice(self) -> AnonymiseChoice:
-        return AnonymiseChoice(regions=list(self.canvas.regions), mode="mask" if self.mask.isChecked() else "blur",
+        return AnonymiseChoice(regions=list(self.canvas.regions),
+                               mode="mask" if self.mask_choice.isChecked() else "blur",
                                keep_original=self.keep_original.isChecked())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, SignalInstance, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -109,6 +109,7 @@ class ImageLabels(QGroupBox):
         for view in RETINA_VIEWS if self._retina else DERMATOLOGY_VIEWS:
             self.view.addItem(view_name(view), view)
         self.view_label.setText(self.tr("&Champ :") if self._retina else self.tr("&Vue :"))
+        widget: QWidget
         for widget in (self.eye, self.eye_label):
             widget.setVisible(self._retina)
         for widget in (self.body_site, self.body_site_label):
@@ -192,9 +193,9 @@ class ImageLabels(QGroupBox):
             self.image = edited
             self.edited.emit(edited)
 
-    def _ask(self, signal: Signal) -> None:
+    def _ask(self, signal: SignalInstance) -> None:
         if self.image is not None:
-            signal.emit(self.image.id)  # type: ignore[attr-defined]
+            signal.emit(self.image.id)
 
 
 def _number(value: float) -> str:

@@ -57,6 +57,7 @@ from ui.fields import (
     text_binding,
 )
 from ui.tasks import on_own_connection, run_write
+from ui.widgets import named
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ class CaseEditor(QWidget):
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
-        self.scroll = scroll
+        self.scroll_area = scroll
         self.layout_ = QVBoxLayout(body)
         self._build_consent()
         self._build_identity()
@@ -148,14 +149,14 @@ class CaseEditor(QWidget):
             app.focusChanged.connect(self._focus_moved)
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
-        body = self.scroll.widget()
+        body = self.scroll_area.widget()
         if new is None or body is None or not body.isAncestorOf(new) or not self.isVisible():
             return
         # The whole field, not only its text cursor (what ensureWidgetVisible looks at): its bottom,
         # then its top, which wins when the field is taller than the view.
         corner = new.mapTo(body, QPoint(0, 0))
-        self.scroll.ensureVisible(corner.x(), corner.y() + new.height(), 0, 8)
-        self.scroll.ensureVisible(corner.x(), corner.y(), 0, 8)
+        self.scroll_area.ensureVisible(corner.x(), corner.y() + new.height(), 0, 8)
+        self.scroll_area.ensureVisible(corner.x(), corner.y(), 0, 8)
 
     # -- building -----------------------------------------------------------------------------
 
@@ -171,7 +172,7 @@ class CaseEditor(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(binding.widget)
-        problem = QLabel(objectName="fieldProblem")
+        problem = named(QLabel(), "fieldProblem")
         problem.setWordWrap(True)
         problem.hide()
         column.addWidget(problem)
@@ -232,9 +233,9 @@ class CaseEditor(QWidget):
             self.sex.addItem(text, code)
         self._row(form, combo_binding("patient.sex", self.sex), self.tr("Sexe :"))
         # A case stored before the identity status existed: asked once, here, when it is opened.
-        self.status_prompt = QLabel(self.tr("Ce dossier a été créé avant le statut de l'identité : il est "
-                                            "considéré comme provisoire. Indiquez le statut ci-dessous."),
-                                    objectName="identityPrompt")
+        self.status_prompt = named(QLabel(self.tr("Ce dossier a été créé avant le statut de l'identité : il "
+                                                  "est considéré comme provisoire. Indiquez le statut "
+                                                  "ci-dessous.")), "identityPrompt")
         self.status_prompt.setWordWrap(True)
         self.status_prompt.hide()
         form.addRow(self.status_prompt)
@@ -261,8 +262,8 @@ class CaseEditor(QWidget):
         self._row(form, text_binding("patient.ins", self.ins, empty=None,
                                      to_model=lambda t: t.replace(" ", "").upper()),
                   self.tr("Matricule INS :"))
-        self.ins_note = QLabel(self.tr("L'INS n'est transmis à l'expert que si l'identité est qualifiée ; "
-                                       "sinon, c'est l'identifiant local qui l'est."), objectName="fieldHint")
+        self.ins_note = named(QLabel(self.tr("L'INS n'est transmis à l'expert que si l'identité est qualifiée ; "
+                                             "sinon, c'est l'identifiant local qui l'est.")), "fieldHint")
         self.ins_note.setWordWrap(True)
         form.addRow(self.ins_note)
         self.local_id = QLineEdit(placeholderText=self.tr("Si l'INS n'est pas connu"))
@@ -330,7 +331,7 @@ class CaseEditor(QWidget):
         buttons.addWidget(remove)
         buttons.addStretch(1)
         column.addLayout(buttons)
-        self.problems["treatments"] = QLabel(objectName="fieldProblem")
+        self.problems["treatments"] = named(QLabel(), "fieldProblem")
         self.problems["treatments"].hide()
         column.addWidget(self.problems["treatments"])
         self.treatments_box = box
@@ -341,8 +342,8 @@ class CaseEditor(QWidget):
         for key in [k for k in self.bindings if k.startswith("form.")]:
             self.bindings.pop(key)
             self.problems.pop(key, None)
-        while (item := self.form_layout.takeAt(0)) is not None:
-            if (old := item.widget()) is not None:
+        while (row := self.form_layout.takeAt(0)) is not None:
+            if (old := row.widget()) is not None:
                 old.hide()
                 old.deleteLater()
         self._form_specialty = specialty
@@ -372,11 +373,10 @@ class CaseEditor(QWidget):
             elif item.type == "date":
                 binding = date_binding(key, QLineEdit(placeholderText=self.tr("JJ/MM/AAAA")), empty=None)
             elif item.type == "text":
-                edit = QPlainTextEdit()
-                edit.setTabChangesFocus(True)
-                edit.setMaximumHeight(80)
-                binding = Binding(key, edit, lambda e=edit: e.toPlainText() or None,
-                                  lambda v, e=edit: e.setPlainText(v or ""), edit.textChanged)
+                text = QPlainTextEdit()
+                text.setTabChangesFocus(True)
+                text.setMaximumHeight(80)
+                binding = plain_binding(key, text, empty=None)
             else:
                 binding = text_binding(key, QLineEdit(), empty=None)
             self._row(self.form_layout, binding, label)
@@ -402,7 +402,7 @@ class CaseEditor(QWidget):
         self._identity_shown()
         self._show_specialty_fields()
         self._gate()
-        self.scroll.verticalScrollBar().setValue(0)  # a case opens on its first section, the consent
+        self.scroll_area.verticalScrollBar().setValue(0)  # a case opens on its first section, the consent
 
     def apply(self, key: str, value: Any) -> None:
         """Set a field (undo/redo and prefilled values) in the case and in its widget."""
@@ -458,7 +458,9 @@ class CaseEditor(QWidget):
     def _show_specialty_fields(self) -> None:
         """The single-eye reason is a retinography's business: shown for ophthalmology only."""
         retina = self.case is not None and self.case.specialty in PER_EYE
-        self.request_form.setRowVisible(self.single_eye_reason.parentWidget(), retina)
+        row = self.single_eye_reason.parentWidget()
+        assert row is not None  # _row put the field in a holder widget: the form row it shows or hides
+        self.request_form.setRowVisible(row, retina)
 
     def _after_edit(self, key: str) -> None:
         if key == "patient.identity_status" and self.case is not None:
@@ -507,7 +509,9 @@ class CaseEditor(QWidget):
         self._load_treatments()
         row = len(self.case.treatments) - 1
         self.treatments.setCurrentCell(row, 0)
-        self.treatments.editItem(self.treatments.item(row, 0))
+        cell = self.treatments.item(row, 0)
+        assert cell is not None  # _load_treatments fills every row it shows
+        self.treatments.editItem(cell)
         self._after_edit("treatments")
 
     def _remove_treatment(self) -> None:
@@ -593,12 +597,12 @@ class CaseEditor(QWidget):
     def focus_field(self, key: str) -> bool:
         binding = self.bindings.get("patient.ins" if key == "patient.identifier" else key)
         if key.startswith("treatments"):
-            self.scroll.ensureWidgetVisible(self.treatments)
+            self.scroll_area.ensureWidgetVisible(self.treatments)
             self.treatments.setFocus()
             return True
         if binding is None:
             return False
-        self.scroll.ensureWidgetVisible(binding.widget)
+        self.scroll_area.ensureWidgetVisible(binding.widget)
         binding.widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return True
 

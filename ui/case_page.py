@@ -24,6 +24,7 @@ from ui.checklist import ChecklistPanel
 from ui.fields import window_dates
 from ui.follow_view import FollowView
 from ui.tasks import on_own_connection, run_write, wait_writes
+from ui.widgets import named
 
 if TYPE_CHECKING:
     from ui.capture_panel import CapturePanel
@@ -33,9 +34,9 @@ log = logging.getLogger(__name__)
 
 def focus_chain(root: QWidget) -> list[QWidget]:
     """``root``'s descendants that Tab reaches, in the window's focus chain order."""
-    found = []
+    found: list[QWidget] = []
     widget = root.nextInFocusChain()
-    while widget is not root:
+    while widget is not None and widget is not root:
         if root.isAncestorOf(widget) and widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value:
             found.append(widget)
         widget = widget.nextInFocusChain()
@@ -100,7 +101,7 @@ class CasePage(QWidget):
         self.findings: list[Finding] = []
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.header = QLabel(objectName="caseHeader")
+        self.header = named(QLabel(), "caseHeader")
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top.addWidget(self.header, 1)
@@ -111,7 +112,7 @@ class CasePage(QWidget):
         self.back.clicked.connect(self.closed)
         top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
-        self.attention = QLabel(objectName="attentionBanner")
+        self.attention = named(QLabel(), "attentionBanner")
         self.attention.setWordWrap(True)
         self.attention.hide()
         layout.addWidget(self.attention)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from app.findings import Finding
+from ui.widgets import named
 
 
 class ChecklistPanel(QWidget):
@@ -19,7 +20,7 @@ class ChecklistPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
-        self.title = QLabel(objectName="checklistTitle")
+        self.title = named(QLabel(), "checklistTitle")
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
         self.items = QListWidget()
@@ -29,16 +30,16 @@ class ChecklistPanel(QWidget):
         self.items.itemActivated.connect(self._activated)
         self.items.itemDoubleClicked.connect(self._activated)
         layout.addWidget(self.items, 1)
-        self.message = QLabel(objectName="fieldProblem")
+        self.message = named(QLabel(), "fieldProblem")
         self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)
         # Whether the requester's act (RQD) will be billable, said before sending (app/acts.py's words).
-        self.act = QLabel(objectName="actVerdict")
+        self.act = named(QLabel(), "actVerdict")
         self.act.setWordWrap(True)
         self.act.hide()
         layout.addWidget(self.act)
-        self.send = QPushButton(self.tr("Envoyer à l'expert"), objectName="sendButton")
+        self.send = named(QPushButton(self.tr("Envoyer à l'expert")), "sendButton")
         self.send.setToolTip(self.tr("Vérifier et envoyer le dossier (Ctrl+Entrée)"))
         self.send.clicked.connect(self.send_clicked)
         layout.addWidget(self.send)

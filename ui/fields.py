@@ -103,12 +103,15 @@ def text_binding(key: str, widget: QLineEdit, *, empty: Any = "", to_model: Call
     return Binding(key, widget, read, write, widget.textEdited)
 
 
-def plain_binding(key: str, widget: QPlainTextEdit) -> Binding:
+def plain_binding(key: str, widget: QPlainTextEdit, *, empty: Any = "") -> Binding:
+    def read() -> Any:
+        return widget.toPlainText() or empty
+
     def write(value: Any) -> None:
         if widget.toPlainText() != (value or ""):
             widget.setPlainText(value or "")
 
-    return Binding(key, widget, widget.toPlainText, write, widget.textChanged)
+    return Binding(key, widget, read, write, widget.textChanged)
 
 
 def date_binding(key: str, widget: QLineEdit, *, empty: Any = "") -> Binding:

@@ -38,6 +38,7 @@ from app.store import NewImage, Store
 from sync.progress import RateMeter
 from ui.file_dialogs import open_images
 from ui.tasks import on_own_connection, run_task, run_write
+from ui.widgets import named
 from ui.worklist import local_time
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class FollowView(QWidget):
         self._unread = False
         layout = QVBoxLayout(self)
 
-        self.state = QLabel(objectName="sectionTitle")
+        self.state = named(QLabel(), "sectionTitle")
         self.state.setWordWrap(True)
         layout.addWidget(self.state)
         self.detail = QLabel()
@@ -103,21 +104,21 @@ class FollowView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.answer_box = QGroupBox(self.tr("Réponse de l'expert"))
         answer_layout = QVBoxLayout(self.answer_box)
-        self.conclusion = QLabel(objectName="answerBanner")
+        self.conclusion = named(QLabel(), "answerBanner")
         self.conclusion.setWordWrap(True)
         self.conclusion.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         answer_layout.addWidget(self.conclusion)
         self.expert = QLabel()
         self.expert.setWordWrap(True)
         answer_layout.addWidget(self.expert)
-        self.follow_up = QLabel(objectName="sectionTitle")
+        self.follow_up = named(QLabel(), "sectionTitle")
         self.follow_up.setWordWrap(True)
         answer_layout.addWidget(self.follow_up)
         self.amended = QLabel()
         self.amended.setWordWrap(True)
         answer_layout.addWidget(self.amended)
         # What the platform sent but could not be read, said instead of failing (issue 15.4).
-        self.missing = QLabel(objectName="fieldProblem")
+        self.missing = named(QLabel(), "fieldProblem")
         self.missing.setWordWrap(True)
         answer_layout.addWidget(self.missing)
         self.expert_images = QListWidget()
@@ -159,7 +160,7 @@ class FollowView(QWidget):
         reply_buttons.addWidget(self.reply_images, 1)
         reply_buttons.addWidget(self.send_reply)
         question_layout.addLayout(reply_buttons)
-        self.reply_problem = QLabel(objectName="fieldProblem")
+        self.reply_problem = named(QLabel(), "fieldProblem")
         self.reply_problem.setWordWrap(True)
         question_layout.addWidget(self.reply_problem)
         left_layout.addWidget(self.question_box)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBo
 
 from app import screen_lock
 from app.store import Store
+from ui.widgets import named
 
 
 @functools.cache
@@ -65,12 +66,13 @@ class LockScreen(QWidget):
     unlocked = Signal()
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="lockScreen")
+        super().__init__(parent)
+        self.setObjectName("lockScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.store = store
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        title = QLabel(self.tr("Teleavis est verrouillé"), objectName="caseHeader")
+        title = named(QLabel(self.tr("Teleavis est verrouillé")), "caseHeader")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
         hint = QLabel(self.tr("Les dossiers sont masqués. Tapez votre code ou la phrase secrète pour reprendre."))

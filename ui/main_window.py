@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMenu,
     QStackedWidget,
     QSystemTrayIcon,
     QVBoxLayout,
@@ -39,6 +41,7 @@ from ui import resources
 from ui.lock import IdleWatcher, LockScreen
 from ui.sync_service import SyncService
 from ui.tasks import on_own_connection, run_task, run_write
+from ui.widgets import named
 from ui.worklist import Worklist, local_time
 
 if TYPE_CHECKING:
@@ -104,8 +107,8 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        self.banner = QLabel(self.tr("Mode formation : les dossiers partent vers une plateforme d'essai, "
-                                     "pas vers un expert réel."), objectName="trainingBanner")
+        self.banner = named(QLabel(self.tr("Mode formation : les dossiers partent vers une plateforme d'essai, "
+                                           "pas vers un expert réel.")), "trainingBanner")
         self.banner.setWordWrap(True)
         column.addWidget(self.banner)
         self.pages = QStackedWidget()
@@ -210,13 +213,14 @@ class MainWindow(QMainWindow):
             if self.size() == self._fitted_size and not self.isMaximized():  # not resized by the caller
                 self.fit_to_screen()  # again, with the real frame
 
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object, menu: object) -> QAction:
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+                slot: Callable[[], object], menu: QMenu) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         action.triggered.connect(slot)
-        menu.addAction(action)  # type: ignore[attr-defined]
+        menu.addAction(action)
         return action
 
     def _build_actions(self) -> None:
@@ -530,8 +534,11 @@ class MainWindow(QMainWindow):
             words = exc.message if isinstance(exc, TeleavisError) else self.tr("erreur interne")
             self.statusBar().showMessage(self.tr("Sauvegarde non faite : {words}").format(words=words), 15000)
 
-        run_task(backup, lambda done: done and self.statusBar().showMessage(self.tr("Sauvegarde faite."), 5000),
-                 failed)
+        def finished(done: bool) -> None:
+            if done:
+                self.statusBar().showMessage(self.tr("Sauvegarde faite."), 5000)
+
+        run_task(backup, finished, failed)
 
     # -- report, settings, lock --------------------------------------------------------------------
 
@@ -611,7 +618,7 @@ class MainWindow(QMainWindow):
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()
-        self._page_before_lock = self.pages.currentWidget()
+        self._page_before_lock = self.pages.currentWidget() or self.worklist
         self.menuBar().setEnabled(False)
         self.pages.setCurrentWidget(self.lock_screen)
         self.lock_screen.reset()

@@ -23,6 +23,7 @@ from app.store import Store
 from ui.file_dialogs import existing_folder
 from ui.psc_sign_in import PscSignIn, uses_psc
 from ui.setup_forms import PlatformForm, SiteForm
+from ui.widgets import named
 
 RESOLUTIONS = ("", "1280x720", "1920x1080", "2592x1944", "3840x2160")
 
@@ -56,7 +57,9 @@ class SettingsDialog(QDialog):
         # « Se connecter avec Pro Santé Connect » when the platform signs professionals in with it.
         self.psc = PscSignIn(store) if uses_psc(store) else None
         if self.psc is not None:
-            self.platform.layout().addWidget(self.psc)
+            form = self.platform.layout()
+            assert form is not None  # PlatformForm lays itself out in its constructor
+            form.addWidget(self.psc)
 
         capture = QWidget()
         form = QFormLayout(capture)
@@ -115,7 +118,7 @@ class SettingsDialog(QDialog):
         form.addRow(note)
         self.tabs.addTab(language, self.tr("Langue"))
 
-        self.problem = QLabel(objectName="fieldProblem")
+        self.problem = named(QLabel(), "fieldProblem")
         self.problem.setWordWrap(True)
         layout.addWidget(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)

@@ -23,6 +23,7 @@ from app.model import Requester
 from app.site import load_requester, parse_site, save_site
 from app.store import Store
 from ui.tasks import run_task
+from ui.widgets import named
 
 DEFAULT_PATIENT_SYSTEM = "urn:oid:1.2.250.1.999.1.1"
 
@@ -47,12 +48,12 @@ class SiteForm(QWidget):
         self.organization = QLineEdit()
         self.system = QLineEdit(DEFAULT_PATIENT_SYSTEM)
         self.field_problems: dict[str, QLabel] = {}
-        form.addRow(QLabel(self.tr("Le praticien qui demande l'avis :"), objectName="sectionTitle"))
+        form.addRow(named(QLabel(self.tr("Le praticien qui demande l'avis :")), "sectionTitle"))
         self._row(form, "rpps", self.tr("N° RPPS :"), self.rpps)
         self._row(form, "family", self.tr("Nom :"), self.family)
         self._row(form, "given", self.tr("Prénom :"), self.given)
         self._row(form, "role", self.tr("Fonction :"), self.role)
-        form.addRow(QLabel(self.tr("La structure :"), objectName="sectionTitle"))
+        form.addRow(named(QLabel(self.tr("La structure :")), "sectionTitle"))
         self._row(form, "finess", self.tr("N° FINESS :"), self.finess)
         self._row(form, "organization", self.tr("Nom de la structure :"), self.organization)
         self._row(form, "system", self.tr("Origine des n° de dossier :"), self.system)
@@ -62,7 +63,7 @@ class SiteForm(QWidget):
             "donne une autre."))
         system_hint.setWordWrap(True)
         form.addRow(system_hint)
-        self.problems = QLabel(objectName="fieldProblem")
+        self.problems = named(QLabel(), "fieldProblem")
         self.problems.setWordWrap(True)
         form.addRow(self.problems)
         current = load_requester(store.settings)
@@ -83,7 +84,7 @@ class SiteForm(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(edit)
-        problem = QLabel(objectName="fieldProblem")
+        problem = named(QLabel(), "fieldProblem")
         problem.setWordWrap(True)
         problem.hide()
         column.addWidget(problem)

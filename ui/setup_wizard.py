@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 
 from app.store import Store
 from ui.setup_forms import PlatformForm, SiteForm
+from ui.widgets import named
 
 
 class _Page(QWizardPage):
@@ -72,7 +73,7 @@ class PinForm(QWidget):
         self.second = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         form.addRow(self.tr("Répétez-le :"), self.second)
         layout.addLayout(form)
-        self.problem = QLabel(objectName="fieldProblem")
+        self.problem = named(QLabel(), "fieldProblem")
         self.problem.setWordWrap(True)
         layout.addWidget(self.problem)
         layout.addStretch(1)

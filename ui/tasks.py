@@ -12,6 +12,7 @@ time in the order they were asked, so a later edit is never overwritten by an ea
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -54,7 +55,7 @@ def _get_bridge() -> _Bridge:
         return _bridge
 
 
-def to_main(func: Callable[[], None]) -> None:
+def to_main(func: Callable[[], object]) -> None:
     """Call ``func`` on the main thread (soon, from the event loop)."""
     _get_bridge().call.emit(func)
 
@@ -81,7 +82,7 @@ class _Job(QRunnable):
             result = self.func()
         except Exception as exc:  # noqa: BLE001 - delivered to the caller's error handler, on the main thread
             handler = self.error or _default_error
-            to_main(lambda failure=exc: handler(failure))
+            to_main(functools.partial(handler, exc))
             return
         if self.callback is not None:
             callback = self.callback

@@ -8,6 +8,7 @@ import os
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.keystore import PASSPHRASE_ENV
+from ui.widgets import named
 
 # Passphrases tried at start before the window gives up (each costs a second of scrypt).
 START_TRIES = 3
@@ -39,7 +40,7 @@ class PassphraseDialog(QDialog):
             self.second = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
             form.addRow(self.tr("Répétez-la :"), self.second)
         layout.addLayout(form)
-        self.problem = QLabel(objectName="fieldProblem")
+        self.problem = named(QLabel(), "fieldProblem")
         self.problem.setWordWrap(True)
         if wrong:
             self.problem.setText(self.tr("Phrase secrète incorrecte. Encore %n essai(s).", "", tries_left))

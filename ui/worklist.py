@@ -36,6 +36,7 @@ from app import messages as M
 from app.errors import TeleavisError
 from app.model import CaseSummary, Patient
 from app.store import Store
+from ui.widgets import named
 
 # The worklist's filters: which states each shows (a grouping for the eye, not a rule of the case).
 FILTERS: dict[str, tuple[str, ...]] = {
@@ -239,7 +240,8 @@ class Worklist(QWidget):
         self.filters.setExclusive(True)
         self.filter_buttons: dict[str, QToolButton] = {}
         for n, key in enumerate(FILTERS):
-            button = QToolButton(checkable=True)
+            button = QToolButton()
+            button.setCheckable(True)
             button.setProperty("filter", True)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self.filters.addButton(button, n)
@@ -259,7 +261,7 @@ class Worklist(QWidget):
         top.addWidget(self.new_button)
         layout.addLayout(top)
         # What the list shows when it is empty or searched: what to do next, never a blank table.
-        self.notice = QLabel(objectName="worklistNotice")
+        self.notice = named(QLabel(), "worklistNotice")
         self.notice.setWordWrap(True)
         self.notice.hide()
         layout.addWidget(self.notice)
@@ -279,8 +281,8 @@ class Worklist(QWidget):
         header.setResizeContentsPrecision(40)
         header.setSectionResizeMode(WorklistModel.STATE, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._activated)
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            shortcut = QShortcut(QKeySequence(key), self.table)
+        for enter in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(enter), self.table)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)  # the keyword is ignored with a callable
             shortcut.activated.connect(self._open_current)
         layout.addWidget(self.table, 1)

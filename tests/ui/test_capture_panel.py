@@ -409,7 +409,7 @@ def test_rectangles_drawn_in_the_dialog_are_in_image_pixels(qtbot: Any) -> None:
     assert abs(x - 400) <= 4 and abs(y - 300) <= 4 and abs(w - 800) <= 6 and abs(h - 600) <= 6
     assert ok.isEnabled()
     assert dialog.choice().mode == "blur" and not dialog.choice().keep_original
-    dialog.mask.setChecked(True)
+    dialog.mask_choice.setChecked(True)
     dialog.keep_original.setChecked(True)
     assert dialog.choice().mode == "mask" and dialog.choice().keep_original
     qtbot.mouseClick(dialog.clear_button, Qt.MouseButton.LeftButton)
@@ -551,7 +551,7 @@ def test_anonymise_before_keeping_a_still(qtbot: Any, panel: CapturePanel, store
     def accept_with_region(dialog: AnonymiseDialog) -> int:
         assert (dialog.canvas.image.width(), dialog.canvas.image.height()) == (1920, 1080)  # the full still
         dialog.canvas.add_region(region)
-        dialog.mask.setChecked(True)
+        dialog.mask_choice.setChecked(True)
         return int(AnonymiseDialog.DialogCode.Accepted)
 
     monkeypatch.setattr(AnonymiseDialog, "exec", accept_with_region)

@@ -106,7 +106,7 @@ def test_a_new_case_opens_on_its_consent(qtbot: Any, store: Store, tmp_path: Pat
     window = started(qtbot, store)
     open_from_list(qtbot, window, case_id)
     editor = window.case_page.editor
-    bar = editor.scroll.verticalScrollBar()
+    bar = editor.scroll_area.verticalScrollBar()
     assert bar.maximum() > 0, "the form is taller than the screen"
     bar.setValue(bar.maximum())  # the nurse had scrolled down to the treatments
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
@@ -114,7 +114,7 @@ def test_a_new_case_opens_on_its_consent(qtbot: Any, store: Store, tmp_path: Pat
     qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.case_page.case.id != case_id
     assert bar.value() == 0
-    assert in_view(editor.consent_box, editor.scroll)
+    assert in_view(editor.consent_box, editor.scroll_area)
     assert editor.consent_given.hasFocus()
     window.shutdown()
 
@@ -127,7 +127,7 @@ def test_tab_goes_down_the_page_and_brings_each_field_into_view(qtbot: Any, stor
     page = window.case_page
     editor = page.editor
     panel = page.capture.ensure()
-    body = editor.scroll.widget()
+    body = editor.scroll_area.widget()
     editor.consent_given.setFocus()
     seen: list[QWidget] = []
     for _ in range(60):
@@ -135,7 +135,7 @@ def test_tab_goes_down_the_page_and_brings_each_field_into_view(qtbot: Any, stor
         if focused is None or not body.isAncestorOf(focused):
             break
         seen.append(focused)
-        assert in_view(focused, editor.scroll), f"{type(focused).__name__} has the focus out of view"
+        assert in_view(focused, editor.scroll_area), f"{type(focused).__name__} has the focus out of view"
         qtbot.keyClick(focused, Qt.Key.Key_Tab)
     tops = [widget.mapTo(body, QPoint(0, 0)).y() for widget in seen]
     assert tops == sorted(tops), "Tab jumps back up the form"
@@ -170,8 +170,8 @@ def test_f6_gives_the_keyboard_to_each_missing_item_photos_included(qtbot: Any, 
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6)
         focused = QApplication.focusWidget()
         assert focused is not None and focused.isVisible()
-        if editor.scroll.widget().isAncestorOf(focused):
-            assert in_view(focused, editor.scroll)
+        if editor.scroll_area.widget().isAncestorOf(focused):
+            assert in_view(focused, editor.scroll_area)
             assert any(b.widget is focused for b in editor.bindings.values()) or focused is editor.treatments
         if focused is panel.preview:
             reached_preview = True
