@@ -1,4 +1,5 @@
-"""Aide > Diagnostic: the checks of ``teleavis doctor``, run off the main thread and shown as text."""
+"""Aide > Diagnostic: the checks of ``teleavis doctor``, run off the main thread and shown as text, each
+as soon as it is done."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from typing import Any
 
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
-from ui.tasks import run_task
+from ui.tasks import run_task, to_main
 
 
 class DiagnosticDialog(QDialog):
@@ -32,13 +34,25 @@ class DiagnosticDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.done_checks: list[Any] | None = None
+        self.shown_checks: list[Any] = []  # those done so far, each shown as it comes
         run_task(self._diagnose, self._show, self._failed)
 
-    @staticmethod
-    def _diagnose() -> list[Any]:
+    def _diagnose(self) -> list[Any]:
+        """In a worker: each check reaches the dialog when done (the platform's can take seconds)."""
         from app.commands.doctor import diagnose
 
-        return diagnose()
+        def arrived(check: Any) -> None:
+            to_main(lambda: self._one(check))
+
+        return diagnose(on_check=arrived)
+
+    def _one(self, check: Any) -> None:
+        if not isValid(self) or self.done_checks is not None:
+            return
+        from app import doctor
+
+        self.shown_checks.append(check)
+        self.report.setPlainText(doctor.render_text(self.shown_checks).rsplit("\n\n", 1)[0])
 
     def _show(self, checks: list[Any]) -> None:
         from app import doctor

@@ -53,23 +53,31 @@ def diagnose(root: Path | None = None, *,
              platform_probe: Callable[[Path], PlatformProbe | None] | None = None,
              usage: Callable[[Path], Any] = shutil.disk_usage,
              now: Callable[[], datetime] = lambda: datetime.now(UTC),
-             keyring_state: Callable[[], tuple[bool, str]] | None = None) -> list[Check]:
-    """Every check, in the order a technician would look. Each source of facts can be replaced."""
+             keyring_state: Callable[[], tuple[bool, str]] | None = None,
+             on_check: Callable[[Check], None] | None = None) -> list[Check]:
+    """Every check, in the order a technician would look. Each source of facts can be replaced.
+    ``on_check`` hears of each check as soon as it is done (the window shows them as they come)."""
     root = root or data_dir()
+    checks: list[Check] = []
+
+    def done(check: Check) -> None:
+        checks.append(check)
+        if on_check is not None:
+            on_check(check)
+
+    done(_camera_check(camera_probe or probe_cameras))
     usable, backend = (keyring_state or _keyring_state)()
     from app.keyring_backends import choose
 
     refused = choose().refused if keyring_state is None else ()
-    checks = [
-        _camera_check(camera_probe or probe_cameras),
-        doctor.keyring(usable, backend, root / "key.json", refused),
-        doctor.data_dir(root),
-        doctor.free_space(root, usage),
-        doctor.database(root),
-    ]
+    done(doctor.keyring(usable, backend, root / "key.json", refused))
+    done(doctor.data_dir(root))
+    done(doctor.free_space(root, usage))
+    done(doctor.database(root))
     probe = (platform_probe or probe_platform)(root)
-    checks += [doctor.platform(probe), doctor.tls(probe)]
-    checks.append(doctor.clock(probe.date_header if probe else None, probe.received_at if probe else now()))
+    done(doctor.platform(probe))
+    done(doctor.tls(probe))
+    done(doctor.clock(probe.date_header if probe else None, probe.received_at if probe else now()))
     return checks
 
 
