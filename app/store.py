@@ -602,9 +602,18 @@ class Store:
             self._event(conn, case_id, event, None, None)
             audit.append(conn, self.key, "answered", case_id, detail=event)
 
-    def mark_read(self, case_id: str) -> None:
+    def mark_read(self, case_id: str, *, seen: Answer | None = None) -> bool:
+        """Mark the case's answer read; with ``seen``, only while the stored answer is still that one
+        (an amended answer stored since it was shown stays unread). True when marked."""
         with transaction(self.conn) as conn:
+            if seen is not None:
+                row = conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
+                stored = None if row is None or row[0] is None else Answer.from_dict(
+                    self.open_json(row[0], contexts.case_answer(case_id), case_id))
+                if stored != seen:
+                    return False
             conn.execute("UPDATE cases SET unread=0 WHERE id=?", (case_id,))
+        return True
 
     # -- worklist ----------------------------------------------------------------------------
 

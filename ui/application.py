@@ -160,6 +160,13 @@ def stored_language(root: Path) -> str | None:
     return value if value in i18n.SUPPORTED else None
 
 
+def remember_training(store: Store) -> None:
+    """``--training``: training mode on, written by the writer thread like every durable write."""
+    from ui.tasks import on_own_connection, write_and_wait
+
+    write_and_wait(on_own_connection(store, lambda own: own.settings.set("training", "on")))
+
+
 def start_window(store: Store) -> MainWindow:
     """The main window, shown and started; locked first when the lock asks for it at start
     (app/screen_lock.py: a key from the keyring and a PIN or passphrase set)."""
@@ -193,7 +200,7 @@ def run(argv: list[str]) -> int:
     try:
         install_language(app, choose_language(store.settings.peek("language")))
         if "--training" in argv:
-            store.settings.set("training", "on")
+            remember_training(store)
         # Whether the site is set up, from the row as stored: checking its tag needs the data key, which
         # would fetch it from the keyring before the window shows (slow, and it would skip the lock at
         # start). The window reads the site with its tag checked before anything uses it.

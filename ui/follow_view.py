@@ -31,7 +31,7 @@ from app import messages as M
 from app.answers import amended_words, hint_words, missing_words
 from app.errors import TeleavisError
 from app.i18n import language
-from app.model import Case, CaseState
+from app.model import Answer, Case, CaseState
 from app.outbox import Outbox
 from app.report_text import history_words
 from app.store import NewImage, Store
@@ -68,6 +68,8 @@ class FollowView(QWidget):
         self._buffer: QBuffer | None = None
         self._reply_images: list[NewImage] = []
         self._unread = False
+        #: The answer on screen: the read mark is for it, not for one stored after it was shown.
+        self._shown: Answer | None = None
         layout = QVBoxLayout(self)
 
         self.state = named(QLabel(), "sectionTitle")
@@ -236,6 +238,7 @@ class FollowView(QWidget):
         for widget in (self.reply, self.add_images, self.send_reply):
             widget.setEnabled(waiting)
         self._unread = bool(info.get("unread"))
+        self._shown = answer
         self.note_seen()
 
     def note_seen(self) -> bool:
@@ -249,18 +252,24 @@ class FollowView(QWidget):
         if not (self.isVisible() and self.answer_box.isVisible() and window.isActiveWindow()
                 and not window.isMinimized()):
             return False
-        try:
-            self.store.mark_read(case.id)
-        except TeleavisError as exc:
-            log.warning("marking the answer read failed: %s", type(exc).__name__)
-            return False
+        # Written by the writer thread (never the window's), for the answer shown: should an amended one
+        # have been stored since, it stays unread and the refresh that shows it marks it in turn.
+        case_id, seen = case.id, self._shown
         self._unread = False
-        self.read.emit(case.id)
+
+        def done(marked: bool) -> None:
+            if marked:
+                self.read.emit(case_id)
+
+        def failed(exc: BaseException) -> None:
+            log.warning("marking the answer read failed: %s", type(exc).__name__)
+            if self.case is not None and self.case.id == case_id:
+                self._unread = True  # asked again the next time the answer is seen
+
+        run_write(on_own_connection(self.store, lambda own: own.mark_read(case_id, seen=seen)), done, failed)
         return True
 
     def _show_answer(self, answer: object) -> None:
-        from app.model import Answer
-
         self.answer_box.setVisible(isinstance(answer, Answer))
         if not isinstance(answer, Answer):
             self._load_pdf(None)

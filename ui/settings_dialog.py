@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.db import transaction
 from app.errors import TeleavisError
 from app.store import Store
 from ui.file_dialogs import existing_folder
 from ui.psc_sign_in import PscSignIn, uses_psc
 from ui.setup_forms import PlatformForm, SiteForm
+from ui.tasks import on_own_connection, write_and_wait
 from ui.widgets import named
 
 RESOLUTIONS = ("", "1280x720", "1920x1080", "2592x1944", "3840x2160")
@@ -146,14 +148,21 @@ class SettingsDialog(QDialog):
             "backup.every_hours": self.backup_hours.value(),
             "language": self.language.currentData(),
         }
-        try:
-            for key, value in values.items():
-                if self.store.settings.get(key) != value:
-                    self.store.settings.set(key, value)
-            if self.pin.text():
-                from app.screen_lock import set_pin
+        pin = self.pin.text()
 
-                set_pin(self.store, self.pin.text())
+        def write(own: Store) -> None:
+            from app.screen_lock import set_pin
+
+            if pin:
+                set_pin(own, pin)  # first: a code refused as too weak leaves every setting as it was
+            changed = {key: value for key, value in values.items() if own.settings.get(key) != value}
+            if changed:
+                with transaction(own.conn):
+                    for key, value in changed.items():
+                        own.settings.set(key, value, in_transaction=True)
+
+        try:
+            write_and_wait(on_own_connection(self.store, write))
         except TeleavisError as exc:
             self.problem.setText(exc.message)
             return

@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.db import transaction
 from app.errors import CaseFileError, TeleavisError
 from app.identifiers import finess_is_valid, rpps_is_valid
 from app.model import Requester
 from app.site import load_requester, parse_site, save_site
 from app.store import Store
-from ui.tasks import run_task
+from ui.tasks import on_own_connection, run_task, write_and_wait
 from ui.widgets import named
 
 DEFAULT_PATIENT_SYSTEM = "urn:oid:1.2.250.1.999.1.1"
@@ -156,11 +157,26 @@ class SiteForm(QWidget):
         if requester is None:
             return False
         try:
-            save_site(self.store, requester)
+            write_and_wait(on_own_connection(self.store, lambda own: save_site(own, requester)))
         except TeleavisError as exc:
             self.problems.setText(exc.message)
             return False
         return True
+
+
+def _save_platform(store: Store, values: dict[str, Any]) -> bool:
+    """Keep the platform settings (one transaction); True when where cases go changed."""
+    changed = {key: value for key, value in values.items() if store.settings.get(key) != value}
+    if not changed:
+        return False
+    with transaction(store.conn):
+        for key, value in changed.items():
+            store.settings.set(key, value, in_transaction=True)
+    from sync.training import wipe_unless_training
+
+    # Training cases are patient data: once a real platform is chosen, the sandbox's copy goes.
+    wipe_unless_training(store)
+    return True
 
 
 class _Overlay:
@@ -271,16 +287,11 @@ class PlatformForm(QWidget):
         except TeleavisError as exc:
             self.result.setText(exc.message)
             return False
-        self.changed = False
-        for key, value in values.items():
-            if self.store.settings.get(key) != value:
-                self.store.settings.set(key, value)
-                self.changed = True
-        if self.changed:
-            from sync.training import wipe_unless_training
-
-            # Training cases are patient data: once a real platform is chosen, the sandbox's copy goes.
-            wipe_unless_training(self.store)
+        try:
+            self.changed = write_and_wait(on_own_connection(self.store, lambda own: _save_platform(own, values)))
+        except TeleavisError as exc:
+            self.result.setText(exc.message)
+            return False
         return True
 
     def test(self) -> None:

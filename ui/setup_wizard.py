@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 
 from app.store import Store
 from ui.setup_forms import PlatformForm, SiteForm
+from ui.tasks import on_own_connection, write_and_wait
 from ui.widgets import named
 
 
@@ -85,8 +86,9 @@ class PinForm(QWidget):
         if self.first.text() != self.second.text():
             self.problem.setText(self.tr("Les deux codes sont différents."))
             return False
+        pin = self.first.text()
         try:
-            screen_lock.set_pin(self.store, self.first.text())
+            write_and_wait(on_own_connection(self.store, lambda own: screen_lock.set_pin(own, pin)))
         except TeleavisError as exc:
             self.problem.setText(exc.message)
             return False

@@ -5,7 +5,8 @@
 thread. Widgets never start raw threads. Tests swap the pool for ``SyncRunner`` so they stay
 deterministic: ``set_runner(SyncRunner())``.
 
-``run_write`` is for durable writes (autosave, labels, deleting an image, a new case): they never
+``run_write`` is for durable writes (autosave, labels, deleting an image, a new case, settings, an
+answer marked read; ``write_and_wait`` for a dialog's "Save"): they never
 run on the main thread, where an fsync on a slow disk would freeze the window, and they run one at a
 time in the order they were asked, so a later edit is never overwritten by an earlier one.
 """
@@ -16,11 +17,13 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 Callback = Callable[[Any], None]
 Errback = Callable[[BaseException], None]
@@ -162,6 +165,27 @@ def run_write(func: Callable[[], Any], callback: Callback | None = None, error: 
     ``callback(result)`` or ``error(exc)`` on the main thread. ``func`` opens its own store
     connection (``Store.clone``): SQLite connections belong to one thread."""
     runner().submit_write(func, callback, error)
+
+
+def write_and_wait(func: Callable[[], T]) -> T:
+    """Run the durable write ``func`` on the writer thread and wait for it, the window still painting
+    (user input waits): for a dialog's "Save", which stays open to say what went wrong. Its result is
+    returned, its error raised here, on the main thread."""
+    outcome: list[tuple[bool, Any]] = []
+    loop = QEventLoop()
+
+    def finish(ok: bool, value: Any) -> None:
+        outcome.append((ok, value))
+        loop.quit()
+
+    run_write(func, functools.partial(finish, True), functools.partial(finish, False))
+    if not outcome:
+        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    result: T = value
+    return result
 
 
 def on_own_connection(store: Any, work: Callable[[Any], Any]) -> Callable[[], Any]:

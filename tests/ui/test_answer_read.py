@@ -131,3 +131,23 @@ def test_an_answer_that_arrives_under_the_lock_waits_for_the_unlock(qtbot: Any, 
     assert page.follow.answer_box.isVisible()
     qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=2000)
     window.shutdown()
+
+
+def test_the_read_mark_is_for_the_answer_shown_not_one_stored_since(store: Store) -> None:
+    """The window marks read from the writer thread, a moment after the answer was shown: an amended
+    answer stored in that moment was never seen, so it stays unread."""
+    from dataclasses import replace
+
+    from app.db import transaction
+    from tests.support.ui import answered_case
+
+    case_id = answered_case(store)
+    shown = store.answer(case_id)
+    assert shown is not None
+    amended = replace(shown, conclusion="Compte rendu corrigé : surveillance simple.", amended=True)
+    with transaction(store.conn) as conn:
+        store.set_answer(conn, case_id, amended, event="amended")
+    assert store.mark_read(case_id, seen=shown) is False
+    assert store.platform_info(case_id)["unread"] == 1
+    assert store.mark_read(case_id, seen=store.answer(case_id)) is True
+    assert store.platform_info(case_id)["unread"] == 0

@@ -1,5 +1,6 @@
-"""The window's thread only draws: a new case, the autosave, an image's labels and its deletion are
-written by the writer thread (ui/tasks.py), with the real thread pool, never by the main thread."""
+"""The window's thread only draws: a new case, the autosave, an image's labels and its deletion, an
+answer marked read, the settings and the first-start wizard are written by the writer thread
+(ui/tasks.py), with the real thread pool, never by the main thread."""
 
 from __future__ import annotations
 
@@ -121,3 +122,128 @@ def test_the_chosen_camera_is_remembered_by_the_writer_thread(qtbot: Any, store:
         tasks.runner().wait()
         tasks.set_runner(None)
     assert main_writes == [], main_writes
+
+
+def watching(store: Store) -> list[str]:
+    """The write statements the main thread runs on ``store``'s connection, from now on."""
+    main_writes: list[str] = []
+
+    def watch(statement: str) -> None:
+        if threading.current_thread() is threading.main_thread() and statement.lstrip().upper().startswith(WRITES):
+            main_writes.append(statement.split("(")[0][:60])
+
+    store.conn.set_trace_callback(watch)
+    return main_writes
+
+
+def test_an_answer_seen_is_marked_read_by_the_writer_thread(qtbot: Any, store: Store) -> None:
+    from tests.support.ui import answered_case, open_from_list
+
+    tasks.set_runner(None)
+    case_id = answered_case(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    main_writes = watching(store)
+    try:
+        open_from_list(qtbot, window, case_id)  # the answer on screen, in the active window: read
+        qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: window.windowTitle() == "Teleavis", timeout=WAIT_MS)
+    finally:
+        store.conn.set_trace_callback(None)
+        window.shutdown()
+        tasks.set_runner(None)
+    assert main_writes == [], main_writes
+
+
+def test_the_settings_dialog_saves_on_the_writer_thread(qtbot: Any, store: Store) -> None:
+    from ui.settings_dialog import SettingsDialog
+
+    tasks.set_runner(None)
+    dialog = SettingsDialog(store)
+    qtbot.addWidget(dialog)
+    main_writes = watching(store)
+    try:
+        dialog.lock_minutes.setValue(7)
+        dialog.backup_hours.setValue(5)
+        dialog.save()
+        assert dialog.result() == dialog.DialogCode.Accepted, dialog.problem.text()
+    finally:
+        store.conn.set_trace_callback(None)
+        tasks.set_runner(None)
+    assert main_writes == [], main_writes
+    other = store.clone()
+    try:
+        assert (other.settings.get("lock.minutes"), other.settings.get("backup.every_hours")) == (7, 5)
+    finally:
+        other.close()
+
+
+def test_a_weak_code_in_the_settings_is_refused_and_nothing_is_written_by_the_window(qtbot: Any,
+                                                                                     store: Store) -> None:
+    from ui.settings_dialog import SettingsDialog
+
+    tasks.set_runner(None)
+    dialog = SettingsDialog(store)
+    qtbot.addWidget(dialog)
+    main_writes = watching(store)
+    try:
+        before = store.settings.get("lock.minutes")
+        dialog.lock_minutes.setValue(before + 3)
+        dialog.pin.setText("1234")
+        dialog.save()  # the writer's error comes back to the dialog, which stays open to say it
+        assert dialog.result() != dialog.DialogCode.Accepted and dialog.problem.text()
+    finally:
+        store.conn.set_trace_callback(None)
+        tasks.set_runner(None)
+    assert main_writes == [], main_writes
+    assert store.settings.get("lock.minutes") == before, "a refused save writes nothing: fix the code, save again"
+
+
+def test_the_first_start_wizard_saves_on_the_writer_thread(qtbot: Any, teleavis_home: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import screen_lock
+    from tests.support.keyring import memory_keyring
+    from ui.setup_wizard import SetupWizard
+
+    tasks.set_runner(None)
+    monkeypatch.delenv("TELEAVIS_PASSPHRASE")  # the key in the OS keyring: the wizard asks a lock code
+    with memory_keyring(), Store.open(teleavis_home) as store:
+        wizard = SetupWizard(store)
+        qtbot.addWidget(wizard)
+        main_writes = watching(store)
+        try:
+            site = wizard.site
+            for edit, text in ((site.rpps, "10000000017"), (site.family, "DURAND"), (site.given, "Claire"),
+                               (site.finess, "750000010"), (site.organization, "EHPAD Les Tilleuls")):
+                edit.setText(text)
+            assert site.save(), site.problems.text()
+            wizard.platform.real.setChecked(True)
+            wizard.platform.url.setText("https://plateforme.example/fhir")
+            assert wizard.platform.save() and wizard.platform.changed, wizard.platform.result.text()
+            assert wizard.pin is not None
+            wizard.pin.first.setText("4821")
+            wizard.pin.second.setText("4821")
+            assert wizard.pin.save(), wizard.pin.problem.text()
+        finally:
+            store.conn.set_trace_callback(None)
+            tasks.set_runner(None)
+        assert main_writes == [], main_writes
+        assert store.settings.get("site.requester")["rpps"] == "10000000017"
+        assert store.settings.get("platform.url") == "https://plateforme.example/fhir"
+        assert screen_lock.has_pin(store)
+
+
+def test_the_training_option_is_written_by_the_writer_thread(qapp: Any, store: Store) -> None:
+    from ui.application import remember_training
+
+    tasks.set_runner(None)
+    store.settings.set("training", "off")
+    main_writes = watching(store)
+    try:
+        remember_training(store)
+    finally:
+        store.conn.set_trace_callback(None)
+        tasks.set_runner(None)
+    assert main_writes == [], main_writes
+    assert store.settings.get("training") == "on"
