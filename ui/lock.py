@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBo
 
 from app import screen_lock
 from app.store import Store
+from ui.tasks import on_own_connection, write_and_wait
 from ui.widgets import named
 
 
@@ -103,7 +104,9 @@ class LockScreen(QWidget):
         self.secret.setFocus()
 
     def try_unlock(self) -> None:
-        attempt = screen_lock.try_secret(self.store, self.secret.text())
+        secret = self.secret.text()
+        # The check counts failures (a durable write), and hashes the code: the writer thread does both.
+        attempt = write_and_wait(on_own_connection(self.store, lambda own: screen_lock.try_secret(own, secret)))
         self.secret.clear()
         if attempt.ok:
             self.problem.clear()

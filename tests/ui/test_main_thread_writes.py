@@ -247,3 +247,26 @@ def test_the_training_option_is_written_by_the_writer_thread(qapp: Any, store: S
         tasks.set_runner(None)
     assert main_writes == [], main_writes
     assert store.settings.get("training") == "on"
+
+
+def test_a_wrong_code_at_the_lock_is_counted_by_the_writer_thread(qtbot: Any, store: Store) -> None:
+    from app import screen_lock
+    from ui.lock import LockScreen
+
+    tasks.set_runner(None)
+    screen_lock.set_pin(store, "4821")
+    lock = LockScreen(store)
+    qtbot.addWidget(lock)
+    main_writes = watching(store)
+    try:
+        lock.secret.setText("4822")
+        lock.try_unlock()
+        assert lock.problem.text()
+        lock.secret.setText("4821")
+        with qtbot.waitSignal(lock.unlocked, timeout=WAIT_MS):
+            lock.try_unlock()
+    finally:
+        store.conn.set_trace_callback(None)
+        tasks.set_runner(None)
+    assert main_writes == [], main_writes
+    assert store.settings.get(screen_lock.FAILURES_SETTING) is None, "the right code clears the count"
