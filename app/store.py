@@ -412,10 +412,13 @@ class Store:
         case.revision = row["revision"] + 1
 
     def add_images(self, case_id: str, images: list[NewImage], *, actor: str | None = None) -> None:
-        listed = self._checked_image_list(case_id)
+        self._checked_image_list(case_id)  # refuse an altered case before writing any file
         stored = self._put_images(images)
         try:
             with transaction(self.conn) as conn:
+                # Read again inside the transaction: another window or command may have added an
+                # image meanwhile, and a list built from the earlier read would drop it.
+                listed = self._checked_image_list(case_id)
                 row = conn.execute("SELECT COALESCE(MAX(position), -1) FROM images WHERE case_id=?",
                                    (case_id,)).fetchone()
                 for offset, image in enumerate(stored, start=row[0] + 1):
@@ -464,10 +467,11 @@ class Store:
                                 (old_id, case_id)).fetchone()
         if row is None:
             raise NotFound(M.tr("image.not_found"))
-        listed = self._checked_image_list(case_id)
+        self._checked_image_list(case_id)
         stored = self._put_images([new])
         try:
             with transaction(self.conn) as conn:
+                listed = self._checked_image_list(case_id)  # as it is now, not before the files were written
                 conn.execute("DELETE FROM images WHERE id=?", (old_id,))
                 self._insert_image(conn, case_id, row["position"], stored[0])
                 self._seal_image_list(conn, case_id, listed, stored, [old_id])
@@ -485,8 +489,8 @@ class Store:
                                 (image_id, case_id)).fetchone()
         if row is None:
             raise NotFound(M.tr("image.not_found"))
-        listed = self._checked_image_list(case_id)
         with transaction(self.conn) as conn:
+            listed = self._checked_image_list(case_id)
             conn.execute("DELETE FROM images WHERE id=?", (image_id,))
             self._seal_image_list(conn, case_id, listed, [], [image_id])
             audit.append(conn, self.key, "deleted", case_id, detail=f"image {image_id}", actor=actor)

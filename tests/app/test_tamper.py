@@ -304,3 +304,40 @@ def test_sync_sets_an_altered_case_aside_and_sends_the_others(teleavis_home: Pat
             assert Outbox(store).queued_replies() == []
         # Nothing of the altered cases reached the platform: only the good case did.
         assert platform.count("Task") == 1
+
+
+def test_images_added_at_once_from_two_windows_are_all_kept_and_the_case_still_opens(teleavis_home: Path) -> None:
+    """Two imports at the same moment (the window imports several files in parallel; a command may run
+    beside it): each must build the case's sealed list from the other's, or one image is lost from
+    the list and the whole case then reads as altered."""
+    import os
+    import threading
+
+    from app.model import CaseImage
+    from app.store import NewImage
+
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        case_id = make_case(store, images=2, queue=False)
+    rounds, errors = 6, []
+
+    def add(tag: int, barrier: threading.Barrier) -> None:
+        with Store.open(teleavis_home) as mine:
+            for n in range(rounds):
+                data = os.urandom(600_000)  # big enough that writing its file takes a while
+                record = CaseImage(body_site="dos", view="far", content_type="image/jpeg", width=10, height=10)
+                barrier.wait()
+                try:
+                    mine.add_images(case_id, [NewImage(record, data, None)], actor=f"fenêtre {tag}.{n}")
+                except Exception as exc:  # reported below, with the round
+                    errors.append(exc)
+
+    barrier = threading.Barrier(2)
+    threads = [threading.Thread(target=add, args=(tag, barrier)) for tag in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert errors == []
+    with Store.open(teleavis_home) as store:
+        assert len(store.get_case(case_id).images) == 2 + 2 * rounds
