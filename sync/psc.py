@@ -304,21 +304,8 @@ class PscClient:
         if not endpoint:
             raise PscError(M.tr("psc.denied", why="CIBA"))
         with self._oauth() as oauth:
-            auth = oauth.client_auth(oauth.token_endpoint_auth_method)
-            form = {"scope": self.scope, "acr_values": self.acr, "login_hint": login_hint,
-                    "binding_message": "Teleavis"}
-            if not self.client_secret:
-                form["client_id"] = self.client_id
-            try:
-                answer = self._http.post(endpoint, data=form, auth=auth, timeout=self.timeout,
-                                       allow_redirects=False, headers={"Accept": "application/json"})
-                document = answer.json()
-            except (requests.RequestException, ValueError) as exc:
-                raise PscError(M.tr("psc.denied", why=type(exc).__name__)) from exc
-            if answer.status_code != 200 or not isinstance(document, dict) or not document.get("auth_req_id"):
-                why = document.get("error_description") or document.get("error") if isinstance(document, dict) \
-                    else answer.status_code
-                raise PscError(M.tr("psc.denied", why=why))
+            document = self._start_polled_grant(oauth, str(endpoint), "auth_req_id",
+                                                {"login_hint": login_hint, "binding_message": "Teleavis"})
             auth_req_id = str(document["auth_req_id"])
             interval = float(document.get("interval") or 5)
             deadline = time.monotonic() + min(timeout_s, float(document.get("expires_in") or timeout_s))
@@ -326,6 +313,25 @@ class PscClient:
             token = self._poll(oauth, CIBA_GRANT, {"auth_req_id": auth_req_id}, interval, deadline, sleep, stop)
         self.verify_id_token(token.get("id_token"), None)
         return dict(token)
+
+    def _start_polled_grant(self, oauth: Any, endpoint: str, handle: str, extra: dict[str, str]) -> dict[str, Any]:
+        """Ask ``endpoint`` (CIBA's backchannel or RFC 8628's device authorization) to start a grant
+        the token endpoint is then polled for; its answer, which must carry ``handle``."""
+        form = {"scope": self.scope, "acr_values": self.acr, **extra}
+        if not self.client_secret:
+            form["client_id"] = self.client_id
+        try:
+            answer = self._http.post(endpoint, data=form, auth=oauth.client_auth(oauth.token_endpoint_auth_method),
+                                     timeout=self.timeout, allow_redirects=False,
+                                     headers={"Accept": "application/json"})
+            document = answer.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise PscError(M.tr("psc.denied", why=type(exc).__name__)) from exc
+        if answer.status_code != 200 or not isinstance(document, dict) or not document.get(handle):
+            why = ((document.get("error_description") or document.get("error")) if isinstance(document, dict)
+                   else answer.status_code)
+            raise PscError(M.tr("psc.denied", why=why))
+        return document
 
     def _poll(self, oauth: Any, grant_type: str, params: dict[str, str], interval: float, deadline: float,
               sleep: Callable[[float], Any], stop: threading.Event | None) -> dict[str, Any]:
@@ -360,20 +366,7 @@ class PscClient:
         if not isinstance(endpoint, str) or not is_secure_url(endpoint):
             raise PscError(M.tr("psc.insecure", url=endpoint))
         with self._oauth() as oauth:
-            auth = oauth.client_auth(oauth.token_endpoint_auth_method)
-            form = {"scope": self.scope, "acr_values": self.acr}
-            if not self.client_secret:
-                form["client_id"] = self.client_id
-            try:
-                answer = self._http.post(endpoint, data=form, auth=auth, timeout=self.timeout,
-                                       allow_redirects=False, headers={"Accept": "application/json"})
-                document = answer.json()
-            except (requests.RequestException, ValueError) as exc:
-                raise PscError(M.tr("psc.denied", why=type(exc).__name__)) from exc
-            if answer.status_code != 200 or not isinstance(document, dict) or not document.get("device_code"):
-                why = (document.get("error_description") or document.get("error")) if isinstance(document, dict) \
-                    else answer.status_code
-                raise PscError(M.tr("psc.denied", why=why))
+            document = self._start_polled_grant(oauth, endpoint, "device_code", {})
             on_code(M.tr("psc.device", url=document.get("verification_uri_complete")
                          or document.get("verification_uri"), code=document.get("user_code")))
             deadline = time.monotonic() + min(timeout_s, float(document.get("expires_in") or timeout_s))
