@@ -26,10 +26,28 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 # What Qt (PySide6) needs to start, with or without a display, and what the tests use.
 APT_RUNTIME = [
-    "libgl1", "libegl1", "libglib2.0-0", "libfontconfig1", "libfreetype6", "libdbus-1-3",
-    "libxkbcommon0", "libxkbcommon-x11-0", "libx11-xcb1", "libxcb-cursor0", "libxcb-icccm4",
-    "libxcb-image0", "libxcb-keysyms1", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0",
-    "libxcb-xinerama0", "libxcb-xfixes0", "libxcb-xkb1", "libxrender1", "libxi6", "libsm6",
+    "libgl1",
+    "libegl1",
+    "libglib2.0-0",
+    "libfontconfig1",
+    "libfreetype6",
+    "libdbus-1-3",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libx11-xcb1",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-image0",
+    "libxcb-keysyms1",
+    "libxcb-randr0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-xinerama0",
+    "libxcb-xfixes0",
+    "libxcb-xkb1",
+    "libxrender1",
+    "libxi6",
+    "libsm6",
     "fonts-dejavu-core",
 ]
 # poppler renders the report's pages for a look; desktop-file-utils validates the .deb's entry.
@@ -143,6 +161,7 @@ def test() -> int:
     env.pop("TELEAVIS_HOME", None)
     steps = [
         ("ruff", [str(BIN / "ruff"), "check", "."]),
+        ("ruff format", [str(BIN / "ruff"), "format", "--check", "."]),
         ("mypy", [str(BIN / "mypy")]),
         ("import contracts", [str(BIN / "lint-imports")]),
         ("pytest", [str(PY), "-m", "pytest", "-p", "no:cacheprovider", *sys.argv[2:]]),

@@ -46,41 +46,82 @@ log = logging.getLogger(__name__)
 ACT_CODE = "RQD"
 PER_YEAR = 4
 #: Words of the site file's role naming a profession entitled to bill RQD (accents removed, lower case).
-ENTITLED = ("medecin", "docteur", "sage-femme", "sage femme", "maieuticien", "infirmi", "kinesitherap",
-            "masseur", "orthophon", "pedicure", "podolog")
+ENTITLED = (
+    "medecin",
+    "docteur",
+    "sage-femme",
+    "sage femme",
+    "maieuticien",
+    "infirmi",
+    "kinesitherap",
+    "masseur",
+    "orthophon",
+    "pedicure",
+    "podolog",
+)
 #: Reasons an act is, or is not, billable (codes kept in the table and the export).
 BILLABLE, LIMIT, SAME_SITE, PROFESSION = "ok", "limit", "same-site", "profession"
 FINESS_SYSTEM = "https://finess.esante.gouv.fr"
 
-M.add({
-    "act.billable": {"fr": "Acte RQD facturable ({rank}e sur {limit} cette année pour ce patient)",
-                     "en": "RQD act billable ({rank} of {limit} this year for this patient)"},
-    "act.limit": {"fr": "Acte RQD non facturable : {limit} actes déjà cette année pour ce patient",
-                  "en": "RQD act not billable: already {limit} acts this year for this patient"},
-    "act.same-site": {"fr": "Acte RQD non facturable : l'expert exerce sur le même site",
-                      "en": "RQD act not billable: the expert works at the same site"},
-    "act.profession": {"fr": "Acte RQD à vérifier : le rôle du site ne nomme pas une profession qui peut le "
-                             "facturer (médecin, sage-femme, infirmier, kinésithérapeute, orthophoniste, "
-                             "pédicure-podologue)",
-                       "en": "RQD act to check: the site's role names no profession that may bill it (doctor, "
-                             "midwife, nurse, physiotherapist, speech therapist, podiatrist)"},
-    "act.reason.ok": {"fr": "facturable", "en": "billable"},
-    "act.reason.limit": {"fr": "4 actes déjà cette année pour ce patient et ce requérant",
-                         "en": "4 acts already this year for this patient and requester"},
-    "act.reason.same-site": {"fr": "requérant et expert sur le même site",
-                             "en": "requester and expert at the same site"},
-    "act.reason.profession": {"fr": "profession du requérant à vérifier", "en": "requester's profession to check"},
-    "act.yes": {"fr": "oui", "en": "yes"},
-    "act.no": {"fr": "non", "en": "no"},
-    "act.cannot_write": {"fr": "Impossible d'écrire {path} : {reason}. Rien n'a été modifié.",
-                         "en": "Cannot write {path}: {reason}. Nothing was changed."},
-    "act.bad_year": {"fr": "Année invalide : {year} (attendu : 2000 à 2100).",
-                     "en": "Invalid year: {year} (expected: 2000 to 2100)."},
-})
+M.add(
+    {
+        "act.billable": {
+            "fr": "Acte RQD facturable ({rank}e sur {limit} cette année pour ce patient)",
+            "en": "RQD act billable ({rank} of {limit} this year for this patient)",
+        },
+        "act.limit": {
+            "fr": "Acte RQD non facturable : {limit} actes déjà cette année pour ce patient",
+            "en": "RQD act not billable: already {limit} acts this year for this patient",
+        },
+        "act.same-site": {
+            "fr": "Acte RQD non facturable : l'expert exerce sur le même site",
+            "en": "RQD act not billable: the expert works at the same site",
+        },
+        "act.profession": {
+            "fr": "Acte RQD à vérifier : le rôle du site ne nomme pas une profession qui peut le "
+            "facturer (médecin, sage-femme, infirmier, kinésithérapeute, orthophoniste, "
+            "pédicure-podologue)",
+            "en": "RQD act to check: the site's role names no profession that may bill it (doctor, "
+            "midwife, nurse, physiotherapist, speech therapist, podiatrist)",
+        },
+        "act.reason.ok": {"fr": "facturable", "en": "billable"},
+        "act.reason.limit": {
+            "fr": "4 actes déjà cette année pour ce patient et ce requérant",
+            "en": "4 acts already this year for this patient and requester",
+        },
+        "act.reason.same-site": {
+            "fr": "requérant et expert sur le même site",
+            "en": "requester and expert at the same site",
+        },
+        "act.reason.profession": {"fr": "profession du requérant à vérifier", "en": "requester's profession to check"},
+        "act.yes": {"fr": "oui", "en": "yes"},
+        "act.no": {"fr": "non", "en": "no"},
+        "act.cannot_write": {
+            "fr": "Impossible d'écrire {path} : {reason}. Rien n'a été modifié.",
+            "en": "Cannot write {path}: {reason}. Nothing was changed.",
+        },
+        "act.bad_year": {
+            "fr": "Année invalide : {year} (attendu : 2000 à 2100).",
+            "en": "Invalid year: {year} (expected: 2000 to 2100).",
+        },
+    }
+)
 
 #: The export's columns: what a billing software needs to bill RQD to the patient's health insurance.
-COLUMNS = ("date", "act_code", "requester_rpps", "patient_family", "patient_given", "patient_birth_date",
-           "patient_sex", "patient_ins", "patient_local_id", "case_id", "billable", "reason")
+COLUMNS = (
+    "date",
+    "act_code",
+    "requester_rpps",
+    "patient_family",
+    "patient_given",
+    "patient_birth_date",
+    "patient_sex",
+    "patient_ins",
+    "patient_local_id",
+    "case_id",
+    "billable",
+    "reason",
+)
 
 
 @dataclass(frozen=True)
@@ -113,12 +154,15 @@ def patient_token(store: Store, case: Case) -> str:
 
 
 def _count(conn: sqlite3.Connection, year: int, rpps: str, token: str, case_id: str) -> int:
-    return int(conn.execute("SELECT COUNT(*) FROM acts WHERE year=? AND requester_rpps=? AND patient=? "
-                            "AND billable=1 AND case_id<>?", (year, rpps, token, case_id)).fetchone()[0])
+    return int(
+        conn.execute(
+            "SELECT COUNT(*) FROM acts WHERE year=? AND requester_rpps=? AND patient=? AND billable=1 AND case_id<>?",
+            (year, rpps, token, case_id),
+        ).fetchone()[0]
+    )
 
 
-def judge(store: Store, case: Case, *, conn: sqlite3.Connection | None = None,
-          year: int | None = None) -> Verdict:
+def judge(store: Store, case: Case, *, conn: sqlite3.Connection | None = None, year: int | None = None) -> Verdict:
     """The verdict for ``case``'s act were it sent now (the window and ``case send`` say it first)."""
     requester = load_requester(store.settings)
     rpps = requester.rpps if requester else ""
@@ -144,12 +188,26 @@ def record(store: Store, conn: sqlite3.Connection, case_id: str) -> Verdict | No
     now = utc_now()
     verdict = judge(store, case, conn=conn, year=now.year)
     requester = load_requester(store.settings)
-    conn.execute("INSERT INTO acts(case_id, at, year, code, requester_rpps, patient, billable, reason) "
-                 "VALUES (?,?,?,?,?,?,?,?)",
-                 (case_id, iso(now), now.year, ACT_CODE, requester.rpps if requester else "",
-                  patient_token(store, case), int(verdict.billable), verdict.reason))
-    audit.append(conn, store.key, "act", case_id,
-                 detail=f"{ACT_CODE} {'billable' if verdict.billable else 'not billable'} ({verdict.reason})")
+    conn.execute(
+        "INSERT INTO acts(case_id, at, year, code, requester_rpps, patient, billable, reason) VALUES (?,?,?,?,?,?,?,?)",
+        (
+            case_id,
+            iso(now),
+            now.year,
+            ACT_CODE,
+            requester.rpps if requester else "",
+            patient_token(store, case),
+            int(verdict.billable),
+            verdict.reason,
+        ),
+    )
+    audit.append(
+        conn,
+        store.key,
+        "act",
+        case_id,
+        detail=f"{ACT_CODE} {'billable' if verdict.billable else 'not billable'} ({verdict.reason})",
+    )
     return verdict
 
 
@@ -164,8 +222,9 @@ def same_site(store: Store, conn: sqlite3.Connection, case_id: str, owner: objec
     requester = load_requester(store.settings)
     if requester is None or str(ident.get("value", "")).upper() != requester.finess.upper():
         return False
-    done = conn.execute("UPDATE acts SET billable=0, reason=? WHERE case_id=? AND reason<>?",
-                        (SAME_SITE, case_id, SAME_SITE)).rowcount
+    done = conn.execute(
+        "UPDATE acts SET billable=0, reason=? WHERE case_id=? AND reason<>?", (SAME_SITE, case_id, SAME_SITE)
+    ).rowcount
     if done:
         audit.append(conn, store.key, "act", case_id, detail=f"{ACT_CODE} not billable ({SAME_SITE})")
     return bool(done)
@@ -184,17 +243,32 @@ def export_csv(store: Store, year: int) -> tuple[str, int]:
     and how many; the export is recorded in the audit trail."""
     if not 2000 <= year <= 2100:
         raise UsageError(M.tr("act.bad_year", year=year))
-    rows = store.conn.execute("SELECT case_id, at, code, requester_rpps, billable, reason FROM acts WHERE year=? "
-                              "ORDER BY at, case_id", (year,)).fetchall()
+    rows = store.conn.execute(
+        "SELECT case_id, at, code, requester_rpps, billable, reason FROM acts WHERE year=? ORDER BY at, case_id",
+        (year,),
+    ).fetchall()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for case_id, at, code, rpps, billable, reason in rows:
         patient = store.get_case(case_id).patient
         day = datetime.fromisoformat(at).astimezone().date().isoformat()
-        writer.writerow([day, code, rpps, patient.family, " ".join(patient.given), patient.birth_date,
-                         patient.sex, patient.ins or "", patient.local_id or "", case_id,
-                         M.tr("act.yes") if billable else M.tr("act.no"), M.tr(f"act.reason.{reason}")])
+        writer.writerow(
+            [
+                day,
+                code,
+                rpps,
+                patient.family,
+                " ".join(patient.given),
+                patient.birth_date,
+                patient.sex,
+                patient.ins or "",
+                patient.local_id or "",
+                case_id,
+                M.tr("act.yes") if billable else M.tr("act.no"),
+                M.tr(f"act.reason.{reason}"),
+            ]
+        )
     with transaction(store.conn) as conn:
         audit.append(conn, store.key, "exported", None, detail=f"acts csv {year}, {len(rows)} acts")
     return out.getvalue(), len(rows)
@@ -213,6 +287,7 @@ def write_export(store: Store, year: int, target: Path | None) -> int:
     try:
         atomic_write_raw(target, text.encode("utf-8"))
     except OSError as exc:
-        raise StorageError(M.tr("act.cannot_write", path=str(target),
-                                reason=exc.strerror or type(exc).__name__)) from exc
+        raise StorageError(
+            M.tr("act.cannot_write", path=str(target), reason=exc.strerror or type(exc).__name__)
+        ) from exc
     return n

@@ -20,21 +20,29 @@ REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREADABLE)
 #: What is missing: the report (the DiagnosticReport or its PDF) or another attachment.
 REPORT = "report"
 
-M.add({
-    "answer.what.report": {"fr": "compte rendu", "en": "report"},
-    "answer.what.file": {"fr": "pièce jointe « {title} »", "en": "attachment “{title}”"},
-    "answer.what.file_untitled": {"fr": "pièce jointe", "en": "attachment"},
-    "answer.missing": {"fr": "{what} non récupérable : {why}", "en": "{what} not retrievable: {why}"},
-    "answer.why.foreign-url": {"fr": "adresse hors plateforme", "en": "address outside the platform"},
-    "answer.why.no-content": {"fr": "la plateforme n'a envoyé ni adresse ni contenu",
-                              "en": "the platform sent neither an address nor the content"},
-    "answer.why.not-found": {"fr": "introuvable sur la plateforme", "en": "not found on the platform"},
-    "answer.why.unreadable": {"fr": "contenu illisible ou incomplet", "en": "unreadable or incomplete content"},
-    "answer.missing_hint": {"fr": "Demandez-le à l'expert ou au support de la plateforme.",
-                            "en": "Ask the expert or the platform's support for it."},
-    "answer.amended": {"fr": "Réponse modifiée par l'expert après sa première version.",
-                       "en": "Answer amended by the expert after its first version."},
-})
+M.add(
+    {
+        "answer.what.report": {"fr": "compte rendu", "en": "report"},
+        "answer.what.file": {"fr": "pièce jointe « {title} »", "en": "attachment “{title}”"},
+        "answer.what.file_untitled": {"fr": "pièce jointe", "en": "attachment"},
+        "answer.missing": {"fr": "{what} non récupérable : {why}", "en": "{what} not retrievable: {why}"},
+        "answer.why.foreign-url": {"fr": "adresse hors plateforme", "en": "address outside the platform"},
+        "answer.why.no-content": {
+            "fr": "la plateforme n'a envoyé ni adresse ni contenu",
+            "en": "the platform sent neither an address nor the content",
+        },
+        "answer.why.not-found": {"fr": "introuvable sur la plateforme", "en": "not found on the platform"},
+        "answer.why.unreadable": {"fr": "contenu illisible ou incomplet", "en": "unreadable or incomplete content"},
+        "answer.missing_hint": {
+            "fr": "Demandez-le à l'expert ou au support de la plateforme.",
+            "en": "Ask the expert or the platform's support for it.",
+        },
+        "answer.amended": {
+            "fr": "Réponse modifiée par l'expert après sa première version.",
+            "en": "Answer amended by the expert after its first version.",
+        },
+    }
+)
 
 
 def missing_item(what: str, reason: str) -> dict[str, str]:

@@ -29,25 +29,52 @@ from app.model import iso, utc_now
 
 log = logging.getLogger(__name__)
 
-M.add({
-    "audit.problem.link": {"fr": "le premier maillon rompu est l'entrée n° {seq}",
-                           "en": "the first broken link is entry #{seq}"},
-    "audit.problem.cut": {"fr": "des entrées ont été supprimées à la fin (il en comptait au moins {seq}, "
-                                "il en reste {rows})",
-                          "en": "entries were removed from its end (it had at least {seq}, {rows} are left)"},
-    "audit.problem.head": {"fr": "sa tête scellée (fichier audit-head) est absente ou illisible",
-                           "en": "its sealed head (the audit-head file) is missing or unreadable"},
-    "audit.problem.uncreated": {"fr": "{n} dossier(s) n'ont plus leur entrée de création (premier : {id})",
-                                "en": "{n} case(s) no longer have their creation entry (first: {id})"},
-})
+M.add(
+    {
+        "audit.problem.link": {
+            "fr": "le premier maillon rompu est l'entrée n° {seq}",
+            "en": "the first broken link is entry #{seq}",
+        },
+        "audit.problem.cut": {
+            "fr": "des entrées ont été supprimées à la fin (il en comptait au moins {seq}, il en reste {rows})",
+            "en": "entries were removed from its end (it had at least {seq}, {rows} are left)",
+        },
+        "audit.problem.head": {
+            "fr": "sa tête scellée (fichier audit-head) est absente ou illisible",
+            "en": "its sealed head (the audit-head file) is missing or unreadable",
+        },
+        "audit.problem.uncreated": {
+            "fr": "{n} dossier(s) n'ont plus leur entrée de création (premier : {id})",
+            "en": "{n} case(s) no longer have their creation entry (first: {id})",
+        },
+    }
+)
 
 GENESIS = "0" * 64
 HEAD_FILE = "audit-head"
 _HEAD_CONTEXT = b"teleavis audit head"
 
 ACTIONS = frozenset(
-    {"created", "viewed", "edited", "queued", "sent", "exported", "deleted", "purged", "archived",
-     "answered", "cancelled", "settings", "site", "backup", "restored", "message", "altered", "act"}
+    {
+        "created",
+        "viewed",
+        "edited",
+        "queued",
+        "sent",
+        "exported",
+        "deleted",
+        "purged",
+        "archived",
+        "answered",
+        "cancelled",
+        "settings",
+        "site",
+        "backup",
+        "restored",
+        "message",
+        "altered",
+        "act",
+    }
 )
 
 
@@ -59,14 +86,21 @@ def current_actor() -> str:
         return "unknown"
 
 
-def _digest(key: DataKey, prev_hash: str, seq: int, at: str, actor: str, action: str,
-            case_id: str | None, detail: str) -> str:
+def _digest(
+    key: DataKey, prev_hash: str, seq: int, at: str, actor: str, action: str, case_id: str | None, detail: str
+) -> str:
     payload = json.dumps([prev_hash, seq, at, actor, action, case_id, detail], ensure_ascii=False)
     return key.mac(payload.encode("utf-8"))
 
 
-def append(conn: sqlite3.Connection, key: DataKey, action: str, case_id: str | None = None,
-           detail: str = "", actor: str | None = None) -> None:
+def append(
+    conn: sqlite3.Connection,
+    key: DataKey,
+    action: str,
+    case_id: str | None = None,
+    detail: str = "",
+    actor: str | None = None,
+) -> None:
     """Add a row; call inside the transaction that makes the change it records."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
@@ -82,6 +116,7 @@ def append(conn: sqlite3.Connection, key: DataKey, action: str, case_id: str | N
 
 
 # -- the head, kept outside the database -------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Head:
@@ -185,8 +220,11 @@ def verify(conn: sqlite3.Connection, key: DataKey) -> AuditCheck:
     for row in conn.execute("SELECT seq, at, actor, action, case_id, detail, prev_hash, hash FROM audit ORDER BY seq"):
         count += 1
         seq, at, actor, action, case_id, detail, prev_hash, digest = tuple(row)
-        if (seq != expected_seq or prev_hash != prev
-                or digest != _digest(key, prev_hash, seq, at, actor, action, case_id, detail)):
+        if (
+            seq != expected_seq
+            or prev_hash != prev
+            or digest != _digest(key, prev_hash, seq, at, actor, action, case_id, detail)
+        ):
             return AuditCheck(count, seq)
         prev, expected_seq = digest, seq + 1
     return AuditCheck(count, None, _head_lost(conn, key, Head(expected_seq - 1, prev)), _uncreated(conn))
@@ -212,6 +250,8 @@ def _head_lost(conn: sqlite3.Connection, key: DataKey, reached: Head) -> int | N
 
 
 def _uncreated(conn: sqlite3.Connection) -> tuple[str, ...]:
-    rows = conn.execute("SELECT id FROM cases WHERE id NOT IN "
-                        "(SELECT case_id FROM audit WHERE action = 'created' AND case_id IS NOT NULL) ORDER BY id")
+    rows = conn.execute(
+        "SELECT id FROM cases WHERE id NOT IN "
+        "(SELECT case_id FROM audit WHERE action = 'created' AND case_id IS NOT NULL) ORDER BY id"
+    )
     return tuple(str(r[0]) for r in rows)

@@ -24,24 +24,32 @@ from app.fsutil import atomic_write_raw
 from app.model import iso, utc_now
 from app.store import Store
 
-M.add({
-    "auditx.broken": {
-        "fr": "Export refusé : le journal d'audit est altéré ({problem}). "
-              "Conservez ce poste en l'état et prévenez le responsable de la sécurité.",
-        "en": "Export refused: the audit trail has been tampered with ({problem}). "
-              "Keep this computer as it is and tell the security officer."},
-    "auditx.period": {"fr": "Période : {start} → {end} (jours UTC inclus)",
-                      "en": "Period: {start} → {end} (UTC days, inclusive)"},
-    "auditx.checked": {"fr": "Chaîne de hachage vérifiée à l'export : {rows} entrées intactes "
-                             "(n° 1 à {last})",
-                       "en": "Hash chain verified at export: {rows} entries intact (#1 to #{last})"},
-    "auditx.exported": {"fr": "Exporté le {at} par {actor}", "en": "Exported on {at} by {actor}"},
-    "auditx.title": {"fr": "Teleavis — journal d'audit", "en": "Teleavis — audit trail"},
-    "auditx.cannot_write": {"fr": "Impossible d'écrire « {path} » : {reason}.",
-                            "en": "Cannot write “{path}”: {reason}."},
-    "auditx.open": {"fr": "(début du journal)", "en": "(start of the trail)"},
-    "auditx.now": {"fr": "(aujourd'hui)", "en": "(today)"},
-})
+M.add(
+    {
+        "auditx.broken": {
+            "fr": "Export refusé : le journal d'audit est altéré ({problem}). "
+            "Conservez ce poste en l'état et prévenez le responsable de la sécurité.",
+            "en": "Export refused: the audit trail has been tampered with ({problem}). "
+            "Keep this computer as it is and tell the security officer.",
+        },
+        "auditx.period": {
+            "fr": "Période : {start} → {end} (jours UTC inclus)",
+            "en": "Period: {start} → {end} (UTC days, inclusive)",
+        },
+        "auditx.checked": {
+            "fr": "Chaîne de hachage vérifiée à l'export : {rows} entrées intactes (n° 1 à {last})",
+            "en": "Hash chain verified at export: {rows} entries intact (#1 to #{last})",
+        },
+        "auditx.exported": {"fr": "Exporté le {at} par {actor}", "en": "Exported on {at} by {actor}"},
+        "auditx.title": {"fr": "Teleavis — journal d'audit", "en": "Teleavis — audit trail"},
+        "auditx.cannot_write": {
+            "fr": "Impossible d'écrire « {path} » : {reason}.",
+            "en": "Cannot write “{path}”: {reason}.",
+        },
+        "auditx.open": {"fr": "(début du journal)", "en": "(start of the trail)"},
+        "auditx.now": {"fr": "(aujourd'hui)", "en": "(today)"},
+    }
+)
 
 COLUMNS = ("seq", "at", "actor", "action", "case_id", "detail", "prev_hash", "hash")
 
@@ -84,8 +92,9 @@ def audit_rows(store: Store, start: date | None = None, end: date | None = None)
     return [AuditRow(*tuple(row)) for row in store.conn.execute(sql + " ORDER BY seq", params)]
 
 
-def export_csv(store: Store, target: Path, start: date | None = None, end: date | None = None, *,
-               actor: str | None = None) -> AuditExport:
+def export_csv(
+    store: Store, target: Path, start: date | None = None, end: date | None = None, *, actor: str | None = None
+) -> AuditExport:
     """Verify the whole chain, then write the entries of the period to ``target`` as CSV and record
     the export in the audit trail. ``AuditBroken`` when the chain does not hold."""
     check = audit.verify(store.conn, store.key)
@@ -95,20 +104,27 @@ def export_csv(store: Store, target: Path, start: date | None = None, end: date 
     who = actor or audit.current_actor()
     out = io.StringIO()
     out.write(f"# {M.tr('auditx.title')}\n")
-    out.write("# " + M.tr("auditx.period", start=start.isoformat() if start else M.tr("auditx.open"),
-                           end=end.isoformat() if end else M.tr("auditx.now")) + "\n")
+    out.write(
+        "# "
+        + M.tr(
+            "auditx.period",
+            start=start.isoformat() if start else M.tr("auditx.open"),
+            end=end.isoformat() if end else M.tr("auditx.now"),
+        )
+        + "\n"
+    )
     out.write(f"# {M.tr('auditx.checked', rows=check.rows, last=check.rows)}\n")
     out.write(f"# {M.tr('auditx.exported', at=iso(utc_now()), actor=who)}\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([row.seq, row.at, row.actor, row.action, row.case_id or "", row.detail,
-                         row.prev_hash, row.hash])
+        writer.writerow(
+            [row.seq, row.at, row.actor, row.action, row.case_id or "", row.detail, row.prev_hash, row.hash]
+        )
     _write(target, out.getvalue().encode("utf-8-sig"))
     period = f"{start or ''}..{end or ''}"
     with transaction(store.conn) as conn:
-        audit.append(conn, store.key, "exported", None, detail=f"audit csv {period}, {len(rows)} entries",
-                     actor=actor)
+        audit.append(conn, store.key, "exported", None, detail=f"audit csv {period}, {len(rows)} entries", actor=actor)
     return AuditExport(path=target, rows=len(rows), check=check)
 
 
@@ -116,5 +132,6 @@ def _write(target: Path, data: bytes) -> None:
     try:
         atomic_write_raw(target, data)
     except OSError as exc:
-        raise StorageError(M.tr("auditx.cannot_write", path=str(target),
-                                reason=exc.strerror or type(exc).__name__)) from exc
+        raise StorageError(
+            M.tr("auditx.cannot_write", path=str(target), reason=exc.strerror or type(exc).__name__)
+        ) from exc

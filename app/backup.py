@@ -64,6 +64,8 @@ SNAPSHOT_PREFIX = ".backup-"
 
 def _glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
 _MAX_HEADER = 1 << 20
 SUFFIX = ".tvbak"
 #: Scheduled backups kept in the backup folder (older ones are removed).
@@ -72,50 +74,67 @@ _SCHEDULED = re.compile(r"^teleavis-\d{8}-\d{6}\.tvbak$")
 _MEMBER = re.compile(r"^(manifest\.json|teleavis\.db|objects/[0-9a-f]{2}/[0-9a-f]{32})$")
 _LAST = "state.backup.last"
 
-M.add({
-    "backup.need_passphrase": {
-        "fr": "Les données sont protégées par le trousseau du système seulement : donnez une phrase secrète "
-              "(variable TELEAVIS_PASSPHRASE ou au clavier) pour qu'une sauvegarde puisse être restaurée "
-              "sur un autre poste.",
-        "en": "The data is protected by the system keyring only: give a passphrase (TELEAVIS_PASSPHRASE "
-              "variable or at the prompt) so that a backup can be restored on another computer."},
-    "backup.other_passphrase": {
-        "fr": "Cette phrase secrète n'est pas celle qui protège les données : la sauvegarde ne s'ouvrirait "
-              "pas avec. Rien n'a été écrit.",
-        "en": "This passphrase is not the one protecting the data: the backup would not open with it. "
-              "Nothing was written."},
-    "backup.cannot_write": {"fr": "Impossible d'écrire la sauvegarde dans « {path} » : {reason}.",
-                            "en": "Cannot write the backup to “{path}”: {reason}."},
-    "backup.cannot_read": {"fr": "Impossible de lire « {path} » : {reason}.",
-                           "en": "Cannot read “{path}”: {reason}."},
-    "backup.not_backup": {"fr": "« {path} » n'est pas une sauvegarde Teleavis.",
-                          "en": "“{path}” is not a Teleavis backup."},
-    "backup.too_new": {"fr": "Cette sauvegarde vient d'une version plus récente de Teleavis : "
-                             "mettez Teleavis à jour.",
-                       "en": "This backup comes from a newer Teleavis: update Teleavis."},
-    "backup.damaged": {
-        "fr": "La sauvegarde « {path} » est endommagée ou incomplète (copie interrompue ?) : elle est "
-              "refusée et vos données actuelles n'ont pas été touchées. Essayez une autre sauvegarde.",
-        "en": "The backup “{path}” is damaged or incomplete (an interrupted copy?): it is refused and "
-              "your current data has not been touched. Try another backup."},
-    "backup.newer": {
-        "fr": "Les données de ce poste sont plus récentes que la sauvegarde ({cases} dossier(s) créé(s) "
-              "ou modifié(s) et {entries} entrée(s) du journal d'audit depuis) : rien n'a été restauré. "
-              "Relancez avec --force pour les remplacer quand même.",
-        "en": "The data on this computer is newer than the backup ({cases} case(s) created or changed "
-              "and {entries} audit entries since): nothing was restored. Run again with --force to "
-              "replace it anyway."},
-    "backup.wrong_passphrase": {
-        "fr": "Phrase secrète incorrecte pour cette sauvegarde : rien n'a été restauré. Donnez la phrase "
-              "secrète des données au moment de la sauvegarde.",
-        "en": "Wrong passphrase for this backup: nothing was restored. Give the passphrase the data had "
-              "when the backup was taken."},
-    "backup.folder_unset": {"fr": "Aucun dossier de sauvegarde n'est choisi (réglage backup.folder).",
-                            "en": "No backup folder is chosen (setting backup.folder)."},
-    "backup.folder_missing": {
-        "fr": "Le dossier de sauvegarde « {path} » est introuvable : branchez la clé ou le disque.",
-        "en": "The backup folder “{path}” cannot be found: plug in the USB drive or disk."},
-})
+M.add(
+    {
+        "backup.need_passphrase": {
+            "fr": "Les données sont protégées par le trousseau du système seulement : donnez une phrase secrète "
+            "(variable TELEAVIS_PASSPHRASE ou au clavier) pour qu'une sauvegarde puisse être restaurée "
+            "sur un autre poste.",
+            "en": "The data is protected by the system keyring only: give a passphrase (TELEAVIS_PASSPHRASE "
+            "variable or at the prompt) so that a backup can be restored on another computer.",
+        },
+        "backup.other_passphrase": {
+            "fr": "Cette phrase secrète n'est pas celle qui protège les données : la sauvegarde ne s'ouvrirait "
+            "pas avec. Rien n'a été écrit.",
+            "en": "This passphrase is not the one protecting the data: the backup would not open with it. "
+            "Nothing was written.",
+        },
+        "backup.cannot_write": {
+            "fr": "Impossible d'écrire la sauvegarde dans « {path} » : {reason}.",
+            "en": "Cannot write the backup to “{path}”: {reason}.",
+        },
+        "backup.cannot_read": {
+            "fr": "Impossible de lire « {path} » : {reason}.",
+            "en": "Cannot read “{path}”: {reason}.",
+        },
+        "backup.not_backup": {
+            "fr": "« {path} » n'est pas une sauvegarde Teleavis.",
+            "en": "“{path}” is not a Teleavis backup.",
+        },
+        "backup.too_new": {
+            "fr": "Cette sauvegarde vient d'une version plus récente de Teleavis : mettez Teleavis à jour.",
+            "en": "This backup comes from a newer Teleavis: update Teleavis.",
+        },
+        "backup.damaged": {
+            "fr": "La sauvegarde « {path} » est endommagée ou incomplète (copie interrompue ?) : elle est "
+            "refusée et vos données actuelles n'ont pas été touchées. Essayez une autre sauvegarde.",
+            "en": "The backup “{path}” is damaged or incomplete (an interrupted copy?): it is refused and "
+            "your current data has not been touched. Try another backup.",
+        },
+        "backup.newer": {
+            "fr": "Les données de ce poste sont plus récentes que la sauvegarde ({cases} dossier(s) créé(s) "
+            "ou modifié(s) et {entries} entrée(s) du journal d'audit depuis) : rien n'a été restauré. "
+            "Relancez avec --force pour les remplacer quand même.",
+            "en": "The data on this computer is newer than the backup ({cases} case(s) created or changed "
+            "and {entries} audit entries since): nothing was restored. Run again with --force to "
+            "replace it anyway.",
+        },
+        "backup.wrong_passphrase": {
+            "fr": "Phrase secrète incorrecte pour cette sauvegarde : rien n'a été restauré. Donnez la phrase "
+            "secrète des données au moment de la sauvegarde.",
+            "en": "Wrong passphrase for this backup: nothing was restored. Give the passphrase the data had "
+            "when the backup was taken.",
+        },
+        "backup.folder_unset": {
+            "fr": "Aucun dossier de sauvegarde n'est choisi (réglage backup.folder).",
+            "en": "No backup folder is chosen (setting backup.folder).",
+        },
+        "backup.folder_missing": {
+            "fr": "Le dossier de sauvegarde « {path} » est introuvable : branchez la clé ou le disque.",
+            "en": "The backup folder “{path}” cannot be found: plug in the USB drive or disk.",
+        },
+    }
+)
 
 
 class BackupError(TeleavisError):
@@ -151,8 +170,7 @@ def passphrase_needed(data_dir: Path) -> bool:
     return not KeyStore(data_dir).read_meta().get("passphrase")
 
 
-def write_backup(store: Store, target: Path, *, passphrase: str | None = None,
-                 actor: str | None = None) -> BackupInfo:
+def write_backup(store: Store, target: Path, *, passphrase: str | None = None, actor: str | None = None) -> BackupInfo:
     """Write the encrypted archive of ``store``'s data directory to ``target`` (whole or not at all).
 
     The data key must be wrapped under a passphrase (it is when the installation uses one); for a
@@ -163,11 +181,18 @@ def write_backup(store: Store, target: Path, *, passphrase: str | None = None,
     archive_id = secrets.token_hex(16)
     archive_key = AESGCM.generate_key(bit_length=256)
     created = iso(utc_now())
-    header = json.dumps({
-        "format": FORMAT, "created": created, "app_version": __version__, "chunk_size": CHUNK,
-        "archive_id": archive_id, "key_file": meta,
-        "archive_key": base64.b64encode(store.key.seal(archive_key, _archive_context(archive_id))).decode(),
-    }, sort_keys=True).encode("utf-8")
+    header = json.dumps(
+        {
+            "format": FORMAT,
+            "created": created,
+            "app_version": __version__,
+            "chunk_size": CHUNK,
+            "archive_id": archive_id,
+            "key_file": meta,
+            "archive_key": base64.b64encode(store.key.seal(archive_key, _archive_context(archive_id))).decode(),
+        },
+        sort_keys=True,
+    ).encode("utf-8")
     prefix = MAGIC + struct.pack(">I", len(header)) + header
 
     part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
@@ -191,13 +216,20 @@ def write_backup(store: Store, target: Path, *, passphrase: str | None = None,
         os.replace(part, target)
         fsync_dir(target.parent)
     except OSError as exc:
-        raise BackupError(M.tr("backup.cannot_write", path=str(target),
-                               reason=exc.strerror or type(exc).__name__)) from exc
+        raise BackupError(
+            M.tr("backup.cannot_write", path=str(target), reason=exc.strerror or type(exc).__name__)
+        ) from exc
     finally:
         part.unlink(missing_ok=True)
         snapshot.unlink(missing_ok=True)
-    info = BackupInfo(path=target, created=created, cases=counts["cases"], blobs=counts["blobs"],
-                      size=target.stat().st_size, missing_blobs=counts["missing_blobs"])
+    info = BackupInfo(
+        path=target,
+        created=created,
+        cases=counts["cases"],
+        blobs=counts["blobs"],
+        size=target.stat().st_size,
+        missing_blobs=counts["missing_blobs"],
+    )
     _record(store, "backup", f"{info.cases} cases, {info.blobs} files, {info.size} bytes", actor)
     log.info("backup written: %d cases, %d blobs, %d bytes", info.cases, info.blobs, info.size)
     return info
@@ -245,9 +277,17 @@ def _write_tar(store: Store, snapshot: Path, out: SealedWriter, created: str) ->
             _add(tar, f"objects/{blob[:2]}/{blob}", data)
             copied += 1
             size += len(data)
-        manifest = {"format": FORMAT, "created": created, "app_version": __version__,
-                    "schema_version": version, "cases": cases, "blobs": copied, "blob_bytes": size,
-                    "missing_blobs": missing, "audit_head": {"seq": head.seq, "hash": head.hash}}
+        manifest = {
+            "format": FORMAT,
+            "created": created,
+            "app_version": __version__,
+            "schema_version": version,
+            "cases": cases,
+            "blobs": copied,
+            "blob_bytes": size,
+            "missing_blobs": missing,
+            "audit_head": {"seq": head.seq, "hash": head.hash},
+        }
         _add(tar, "manifest.json", json.dumps(manifest, indent=2).encode("utf-8"))
     return {"cases": cases, "blobs": copied, "missing_blobs": missing}
 
@@ -289,8 +329,15 @@ class _Staged:
     manifest: dict[str, Any] = field(default_factory=dict)
 
 
-def restore_backup(source: Path, data_dir: Path, passphrase: str, *, force: bool = False,
-                   confirm: Callable[[Newer], bool] | None = None, actor: str | None = None) -> RestoreInfo:
+def restore_backup(
+    source: Path,
+    data_dir: Path,
+    passphrase: str,
+    *,
+    force: bool = False,
+    confirm: Callable[[Newer], bool] | None = None,
+    actor: str | None = None,
+) -> RestoreInfo:
     """Bring the archive ``source`` back as ``data_dir``, with the passphrase of the data it holds.
 
     Nothing is touched until the archive is unpacked and verified next to ``data_dir``. When
@@ -318,10 +365,19 @@ def restore_backup(source: Path, data_dir: Path, passphrase: str, *, force: bool
             audit.establish_head(conn, staged.key)
             audit_ok = audit.verify(conn, staged.key).ok
             with transaction(conn):
-                audit.append(conn, staged.key, "restored", None, actor=actor,
-                             detail=f"backup of {staged.manifest['created']}"
-                                    + (f", replaced {newer.cases} newer case(s) and {newer.audit_entries} "
-                                       f"audit entries" if newer else ""))
+                audit.append(
+                    conn,
+                    staged.key,
+                    "restored",
+                    None,
+                    actor=actor,
+                    detail=f"backup of {staged.manifest['created']}"
+                    + (
+                        f", replaced {newer.cases} newer case(s) and {newer.audit_entries} audit entries"
+                        if newer
+                        else ""
+                    ),
+                )
         finally:
             conn.close()
         (staging / KEY_FILE).write_text(json.dumps(staged.key_file, indent=2), "utf-8")
@@ -330,9 +386,14 @@ def restore_backup(source: Path, data_dir: Path, passphrase: str, *, force: bool
         shutil.rmtree(staging, ignore_errors=True)
         raise
     log.info("backup restored: %d cases", staged.manifest["cases"])
-    return RestoreInfo(created=str(staged.manifest["created"]), cases=int(staged.manifest["cases"]),
-                       blobs=int(staged.manifest["blobs"]), replaced=replaced, audit_ok=audit_ok,
-                       newer=newer if newer else None)
+    return RestoreInfo(
+        created=str(staged.manifest["created"]),
+        cases=int(staged.manifest["cases"]),
+        blobs=int(staged.manifest["blobs"]),
+        replaced=replaced,
+        audit_ok=audit_ok,
+        newer=newer if newer else None,
+    )
 
 
 def read_header(source: Path) -> dict[str, Any]:
@@ -341,8 +402,9 @@ def read_header(source: Path) -> dict[str, Any]:
         with open(source, "rb") as handle:
             header, _ = _read_header(handle, source)
     except OSError as exc:
-        raise BackupError(M.tr("backup.cannot_read", path=str(source),
-                               reason=exc.strerror or type(exc).__name__)) from exc
+        raise BackupError(
+            M.tr("backup.cannot_read", path=str(source), reason=exc.strerror or type(exc).__name__)
+        ) from exc
     return header
 
 
@@ -350,7 +412,7 @@ def _read_header(handle: IO[bytes], source: Path) -> tuple[dict[str, Any], bytes
     head = handle.read(len(MAGIC) + 4)
     if len(head) < len(MAGIC) + 4 or not head.startswith(MAGIC):
         raise BackupError(M.tr("backup.not_backup", path=str(source)))
-    (length,) = struct.unpack(">I", head[len(MAGIC):])
+    (length,) = struct.unpack(">I", head[len(MAGIC) :])
     if length > _MAX_HEADER:
         raise BackupError(M.tr("backup.damaged", path=str(source)))
     raw = handle.read(length)
@@ -370,8 +432,9 @@ def _unpack(source: Path, staging: Path, passphrase: str) -> _Staged:
     try:
         handle = open(source, "rb")  # noqa: SIM115 - closed below, after the stream is read
     except OSError as exc:
-        raise BackupError(M.tr("backup.cannot_read", path=str(source),
-                               reason=exc.strerror or type(exc).__name__)) from exc
+        raise BackupError(
+            M.tr("backup.cannot_read", path=str(source), reason=exc.strerror or type(exc).__name__)
+        ) from exc
     with handle:
         header, prefix = _read_header(handle, source)
         try:
@@ -411,6 +474,7 @@ _MAX_SCRYPT_N, _MAX_SCRYPT_R, _MAX_SCRYPT_P = 2**20, 32, 16
 
 def _checked_key_file(value: Any) -> dict[str, Any]:
     """The header's key record, its shape checked before anything uses it (``TypeError`` if not)."""
+
     def text(v: Any) -> str:
         if not isinstance(v, str):
             raise TypeError("key record")

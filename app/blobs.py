@@ -42,6 +42,7 @@ class ObjectStore:
                 fsync_dir(folder.parent)
             except OSError as exc:
                 raise storage_error(exc) from exc
+
         def write(handle: BinaryIO) -> None:
             handle.write(_MAGIC)
             self._key.seal_to(data, b"blob:" + blob_id.encode(), handle)

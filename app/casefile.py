@@ -18,40 +18,73 @@ from app.findings import Finding
 from app.model import IDENTITY_STATUSES, Case, CaseImage, Consent, Patient, Treatment
 from app.validation import validate_content
 
-M.add({
-    "cf.unreadable": {"fr": "Impossible de lire le fichier « {name} » : {reason}.",
-                      "en": "Cannot read the file “{name}”: {reason}."},
-    "cf.utf8": {"fr": "Le fichier « {name} » n'est pas en UTF-8 (octet invalide à la position {pos}). "
-                      "Enregistrez-le en UTF-8.",
-                "en": "The file “{name}” is not UTF-8 (invalid byte at position {pos}). Save it as UTF-8."},
-    "cf.json": {"fr": "Le fichier « {name} » n'est pas du JSON valide (ligne {line}, colonne {col}) : {msg}.",
-                "en": "The file “{name}” is not valid JSON (line {line}, column {col}): {msg}."},
-    "cf.refused": {"fr": "Dossier refusé, rien n'a été enregistré :", "en": "Case refused, nothing was stored:"},
-    "cf.not_object": {"fr": "{path} : un objet JSON {{…}} est attendu.",
-                     "en": "{path}: a JSON object {{…}} is expected."},
-    "cf.unknown_key": {"fr": "{path} : clé inconnue « {key} » (faute de frappe ?). Clés possibles : {known}.",
-                       "en": "{path}: unknown key “{key}” (a typo?). Known keys: {known}."},
-    "cf.type": {"fr": "{path} : {expected} attendu.", "en": "{path}: {expected} expected."},
-    "cf.required": {"fr": "{path} : champ obligatoire absent.", "en": "{path}: required field missing."},
-    "cf.choice": {"fr": "{path} : valeur inconnue, choisissez parmi {choices}.",
-                  "en": "{path}: unknown value, choose among {choices}."},
-    "cf.image_missing": {"fr": "{path} : fichier image introuvable « {name} ».",
-                         "en": "{path}: image file not found “{name}”."},
-    "cf.image_outside": {"fr": "{path} : l'image « {name} » est hors du dossier du fichier de cas (ou de --dir). "
-                              "Copiez-la à côté du fichier de cas, ou ajoutez --allow-outside si c'est voulu.",
-                        "en": "{path}: the image “{name}” is outside the case file's folder (or --dir). "
-                              "Copy it next to the case file, or add --allow-outside if that is intended."},
-    "cf.image_bad_name": {"fr": "{path} : nom de fichier invalide ou trop long ({length} caractères) « {name} ».",
-                          "en": "{path}: invalid or too long file name ({length} characters) “{name}”."},
-    "cf.too_many_images": {"fr": "images : 8 images au plus par dossier.", "en": "images: at most 8 images per case."},
-    "t.string": {"fr": "un texte", "en": "a text"},
-    "t.bool": {"fr": "true ou false", "en": "true or false"},
-    "t.list": {"fr": "une liste [...]", "en": "a list [...]"},
-    "t.strings": {"fr": "une liste de textes", "en": "a list of texts"},
-})
+M.add(
+    {
+        "cf.unreadable": {
+            "fr": "Impossible de lire le fichier « {name} » : {reason}.",
+            "en": "Cannot read the file “{name}”: {reason}.",
+        },
+        "cf.utf8": {
+            "fr": "Le fichier « {name} » n'est pas en UTF-8 (octet invalide à la position {pos}). "
+            "Enregistrez-le en UTF-8.",
+            "en": "The file “{name}” is not UTF-8 (invalid byte at position {pos}). Save it as UTF-8.",
+        },
+        "cf.json": {
+            "fr": "Le fichier « {name} » n'est pas du JSON valide (ligne {line}, colonne {col}) : {msg}.",
+            "en": "The file “{name}” is not valid JSON (line {line}, column {col}): {msg}.",
+        },
+        "cf.refused": {"fr": "Dossier refusé, rien n'a été enregistré :", "en": "Case refused, nothing was stored:"},
+        "cf.not_object": {
+            "fr": "{path} : un objet JSON {{…}} est attendu.",
+            "en": "{path}: a JSON object {{…}} is expected.",
+        },
+        "cf.unknown_key": {
+            "fr": "{path} : clé inconnue « {key} » (faute de frappe ?). Clés possibles : {known}.",
+            "en": "{path}: unknown key “{key}” (a typo?). Known keys: {known}.",
+        },
+        "cf.type": {"fr": "{path} : {expected} attendu.", "en": "{path}: {expected} expected."},
+        "cf.required": {"fr": "{path} : champ obligatoire absent.", "en": "{path}: required field missing."},
+        "cf.choice": {
+            "fr": "{path} : valeur inconnue, choisissez parmi {choices}.",
+            "en": "{path}: unknown value, choose among {choices}.",
+        },
+        "cf.image_missing": {
+            "fr": "{path} : fichier image introuvable « {name} ».",
+            "en": "{path}: image file not found “{name}”.",
+        },
+        "cf.image_outside": {
+            "fr": "{path} : l'image « {name} » est hors du dossier du fichier de cas (ou de --dir). "
+            "Copiez-la à côté du fichier de cas, ou ajoutez --allow-outside si c'est voulu.",
+            "en": "{path}: the image “{name}” is outside the case file's folder (or --dir). "
+            "Copy it next to the case file, or add --allow-outside if that is intended.",
+        },
+        "cf.image_bad_name": {
+            "fr": "{path} : nom de fichier invalide ou trop long ({length} caractères) « {name} ».",
+            "en": "{path}: invalid or too long file name ({length} characters) “{name}”.",
+        },
+        "cf.too_many_images": {
+            "fr": "images : 8 images au plus par dossier.",
+            "en": "images: at most 8 images per case.",
+        },
+        "t.string": {"fr": "un texte", "en": "a text"},
+        "t.bool": {"fr": "true ou false", "en": "true or false"},
+        "t.list": {"fr": "une liste [...]", "en": "a list [...]"},
+        "t.strings": {"fr": "une liste de textes", "en": "a list of texts"},
+    }
+)
 
-_TOP = {"specialty", "priority", "question", "summary", "single_eye_reason", "patient", "consent", "treatments",
-        "form", "images"}
+_TOP = {
+    "specialty",
+    "priority",
+    "question",
+    "summary",
+    "single_eye_reason",
+    "patient",
+    "consent",
+    "treatments",
+    "form",
+    "images",
+}
 _PATIENT = {"family", "given", "birth_date", "sex", "ins", "identity_status", "local_id"}
 _CONSENT = {"given", "date", "recorded_by"}
 _TREATMENT = {"name", "dosage"}
@@ -119,8 +152,9 @@ class _Reader:
                 self.errors.append(M.tr("cf.unknown_key", path=path, key=key, known=", ".join(sorted(allowed))))
         return value
 
-    def text(self, data: dict[str, Any], key: str, path: str, *, required: bool = False,
-             choices: tuple[str, ...] = ()) -> str:
+    def text(
+        self, data: dict[str, Any], key: str, path: str, *, required: bool = False, choices: tuple[str, ...] = ()
+    ) -> str:
         value = data.get(key)
         where = f"{path}.{key}" if path else key
         if value is None:
@@ -160,8 +194,9 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
     r = _Reader()
     top = r.obj(document, "(racine)" if M.tr("t.string") == "un texte" else "(root)", _TOP)
     case = Case()
-    case.specialty = r.text(top, "specialty", "", required=True,
-                            choices=("dermatology", "ophthalmology", "wound-care", "other"))
+    case.specialty = r.text(
+        top, "specialty", "", required=True, choices=("dermatology", "ophthalmology", "wound-care", "other")
+    )
     case.priority = r.text(top, "priority", "", choices=("routine", "urgent")) or "routine"
     case.question = r.text(top, "question", "")
     case.summary = r.text(top, "summary", "")
@@ -188,13 +223,20 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
 
     if "consent" in top:
         cdata = r.obj(top["consent"], "consent", _CONSENT)
-        case.consent = Consent(given=r.boolean(cdata, "given", "consent"), date=r.text(cdata, "date", "consent"),
-                               recorded_by=r.text(cdata, "recorded_by", "consent"))
+        case.consent = Consent(
+            given=r.boolean(cdata, "given", "consent"),
+            date=r.text(cdata, "date", "consent"),
+            recorded_by=r.text(cdata, "recorded_by", "consent"),
+        )
 
     for i, item in enumerate(r.items(top, "treatments")):
         tdata = r.obj(item, f"treatments[{i}]", _TREATMENT)
-        case.treatments.append(Treatment(name=r.text(tdata, "name", f"treatments[{i}]", required=True),
-                                         dosage=r.text(tdata, "dosage", f"treatments[{i}]")))
+        case.treatments.append(
+            Treatment(
+                name=r.text(tdata, "name", f"treatments[{i}]", required=True),
+                dosage=r.text(tdata, "dosage", f"treatments[{i}]"),
+            )
+        )
 
     if "form" in top:
         case.form = r.obj(top["form"], "form", set(top["form"]) if isinstance(top["form"], dict) else set())
@@ -207,9 +249,12 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
         where = f"images[{i}]"
         idata = r.obj(item, where, _IMAGE)
         name = r.text(idata, "file", where, required=True)
-        record = CaseImage(body_site=r.text(idata, "body_site", where),
-                           eye=r.text(idata, "eye", where, choices=("right", "left")) or None,
-                           view=r.text(idata, "view", where), note=r.text(idata, "note", where))
+        record = CaseImage(
+            body_site=r.text(idata, "body_site", where),
+            eye=r.text(idata, "eye", where, choices=("right", "left")) or None,
+            view=r.text(idata, "view", where),
+            note=r.text(idata, "note", where),
+        )
         if name:
             path = _image_path(r, base_dir, name, f"{where}.file", allow_outside)
             if path is not None:

@@ -144,18 +144,23 @@ def _migrate_2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX cases_unread ON cases(unread) WHERE unread = 1")
     # The worklist's order in full (cases imported together share a timestamp; the id breaks ties),
     # so a page is read off the index without sorting, at 100 cases as at 10 000.
-    run_script(conn, """
+    run_script(
+        conn,
+        """
         DROP INDEX cases_by_state;
         DROP INDEX cases_by_update;
         CREATE INDEX cases_by_state ON cases(state, updated_at DESC, id);
         CREATE INDEX cases_by_update ON cases(updated_at DESC, id);
-    """)
+    """,
+    )
 
 
 def _migrate_3(conn: sqlite3.Connection) -> None:
     # The worklist's filters show how many cases each state has; counting them walked every case.
     # Triggers keep one row per state, so the counts cost the same at 100 cases as at 10 000.
-    run_script(conn, """
+    run_script(
+        conn,
+        """
         CREATE TABLE case_counts (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
         INSERT INTO case_counts(state, n) SELECT state, COUNT(*) FROM cases GROUP BY state;
         CREATE TRIGGER case_counts_insert AFTER INSERT ON cases BEGIN
@@ -170,7 +175,8 @@ def _migrate_3(conn: sqlite3.Connection) -> None:
             INSERT INTO case_counts(state, n) VALUES (NEW.state, 1)
                 ON CONFLICT(state) DO UPDATE SET n = n + 1;
         END;
-    """)
+    """,
+    )
 
 
 class Keyed:
@@ -197,16 +203,20 @@ def _migrate_4(conn: sqlite3.Connection, key: DataKey) -> None:
         except DecryptionFailed:
             log.warning("migration 4: an image's labels do not open; left as they are")
             continue
-        conn.execute("UPDATE images SET meta=? WHERE id=?",
-                     (key.seal(plain, contexts.image_meta(case_id, image_id, blob, thumb, sha1, size)), image_id))
+        conn.execute(
+            "UPDATE images SET meta=? WHERE id=?",
+            (key.seal(plain, contexts.image_meta(case_id, image_id, blob, thumb, sha1, size)), image_id),
+        )
     for message_id, case_id, body in conn.execute("SELECT id, case_id, body FROM messages").fetchall():
         try:
             plain = key.open(body, contexts.legacy_message_body(message_id))
         except DecryptionFailed:
             log.warning("migration 4: a message does not open; left as it is")
             continue
-        conn.execute("UPDATE messages SET body=? WHERE id=?",
-                     (key.seal(plain, contexts.message_body(case_id, message_id)), message_id))
+        conn.execute(
+            "UPDATE messages SET body=? WHERE id=?",
+            (key.seal(plain, contexts.message_body(case_id, message_id)), message_id),
+        )
     # Every setting gets a tag (issue 13.8): one rewritten without the key is refused.
     conn.execute("ALTER TABLE settings ADD COLUMN mac TEXT")
     for name, value, encrypted in conn.execute("SELECT key, value, encrypted FROM settings").fetchall():
@@ -225,15 +235,22 @@ def _migrate_6(conn: sqlite3.Connection, key: DataKey) -> None:
     # The platform's free text (its statuses, a refusal's reason, its diagnostics) may quote the
     # patient: seal what earlier versions kept in clear (issue 13.11).
     for column in ("business_status", "status_reason", "last_error"):
-        rows = conn.execute(f"SELECT id, {column} FROM cases "  # noqa: S608 - a constant column name
-                            f"WHERE typeof({column}) = 'text'").fetchall()
+        rows = conn.execute(
+            f"SELECT id, {column} FROM cases "  # noqa: S608 - a constant column name
+            f"WHERE typeof({column}) = 'text'"
+        ).fetchall()
         for case_id, text in rows:
-            conn.execute(f"UPDATE cases SET {column}=? WHERE id=?",  # noqa: S608
-                         (key.seal(text.encode("utf-8"), contexts.platform_words(case_id, column)), case_id))
-    for case_id, text in conn.execute("SELECT case_id, last_error FROM outbox "
-                                      "WHERE typeof(last_error) = 'text'").fetchall():
-        conn.execute("UPDATE outbox SET last_error=? WHERE case_id=?",
-                     (key.seal(text.encode("utf-8"), contexts.outbox_error(case_id)), case_id))
+            conn.execute(
+                f"UPDATE cases SET {column}=? WHERE id=?",  # noqa: S608
+                (key.seal(text.encode("utf-8"), contexts.platform_words(case_id, column)), case_id),
+            )
+    for case_id, text in conn.execute(
+        "SELECT case_id, last_error FROM outbox WHERE typeof(last_error) = 'text'"
+    ).fetchall():
+        conn.execute(
+            "UPDATE outbox SET last_error=? WHERE case_id=?",
+            (key.seal(text.encode("utf-8"), contexts.outbox_error(case_id)), case_id),
+        )
 
 
 def _migrate_7(conn: sqlite3.Connection, key: DataKey) -> None:
@@ -246,8 +263,10 @@ def _migrate_7(conn: sqlite3.Connection, key: DataKey) -> None:
         if setting is None or not setting.secret or tag != row_tag(key, name, value, False):
             continue
         sealed = key.seal(str(value).encode("utf-8"), contexts.setting(name))
-        conn.execute("UPDATE settings SET value=?, encrypted=1, mac=? WHERE key=?",
-                     (sealed, row_tag(key, name, sealed, True), name))
+        conn.execute(
+            "UPDATE settings SET value=?, encrypted=1, mac=? WHERE key=?",
+            (sealed, row_tag(key, name, sealed, True), name),
+        )
 
 
 #: The schema from which each case keeps a sealed list of its images (migration 8).
@@ -265,8 +284,9 @@ def _migrate_8(conn: sqlite3.Connection, key: DataKey) -> None:
     for (case_id,) in conn.execute("SELECT id FROM cases WHERE images_seal IS NULL").fetchall():
         rows = conn.execute("SELECT id, sha1 FROM images WHERE case_id=? ORDER BY id", (case_id,)).fetchall()
         listed = json.dumps(sorted([str(r[0]), str(r[1])] for r in rows)).encode()
-        conn.execute("UPDATE cases SET images_seal=? WHERE id=?", (key.seal(listed, contexts.case_images(case_id)),
-                                                                  case_id))
+        conn.execute(
+            "UPDATE cases SET images_seal=? WHERE id=?", (key.seal(listed, contexts.case_images(case_id)), case_id)
+        )
 
 
 def _migrate_9(conn: sqlite3.Connection) -> None:
@@ -285,7 +305,9 @@ def _migrate_10(conn: sqlite3.Connection) -> None:
     # The requester's act for billing (issue 16.7): one row per case sent, the patient as a keyed token.
     # The expert's promised answer time (issue 16.8) on the case, and the open cases past it found
     # off a small index (the window asks every few seconds).
-    run_script(conn, """
+    run_script(
+        conn,
+        """
         CREATE TABLE acts (
             case_id TEXT PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
             at TEXT NOT NULL,
@@ -300,7 +322,8 @@ def _migrate_10(conn: sqlite3.Connection) -> None:
         ALTER TABLE cases ADD COLUMN due_at TEXT;
         CREATE INDEX cases_due ON cases(due_at) WHERE due_at IS NOT NULL
             AND state IN ('sent', 'received', 'accepted', 'in-progress');
-    """)
+    """,
+    )
 
 
 def _migrate_11(conn: sqlite3.Connection) -> None:
@@ -312,8 +335,18 @@ def _migrate_11(conn: sqlite3.Connection) -> None:
 
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _migrate_1, _migrate_2, _migrate_3, Keyed(_migrate_4), Keyed(_migrate_5), Keyed(_migrate_6),
-    Keyed(_migrate_7), Keyed(_migrate_8), _migrate_9, _migrate_10, _migrate_11]
+    _migrate_1,
+    _migrate_2,
+    _migrate_3,
+    Keyed(_migrate_4),
+    Keyed(_migrate_5),
+    Keyed(_migrate_6),
+    Keyed(_migrate_7),
+    Keyed(_migrate_8),
+    _migrate_9,
+    _migrate_10,
+    _migrate_11,
+]
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -334,8 +367,13 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection, path: Path, migrations: list[Callable[[sqlite3.Connection], None]]
-            | None = None, *, key: DataKey | None = None) -> int:
+def migrate(
+    conn: sqlite3.Connection,
+    path: Path,
+    migrations: list[Callable[[sqlite3.Connection], None]] | None = None,
+    *,
+    key: DataKey | None = None,
+) -> int:
     """Bring the database to the latest version, backing it up first when it holds data.
 
     ``key``: the data key, for the migrations that re-seal (``Keyed``); without it they cannot run.

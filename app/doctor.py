@@ -61,6 +61,7 @@ class Check:
 
 # -- cameras ------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CameraProbe:
     """What was learnt about one camera: whether it opened, and the resolutions it accepted."""
@@ -74,8 +75,7 @@ class CameraProbe:
 def cameras(found: Sequence[CameraProbe] | None, error: str = "") -> Check:
     """The camera check from the probes (``None`` with ``error`` when enumeration itself failed)."""
     if found is None:
-        return Check("camera", WARNING, M.tr("doctor.camera.error", reason=error),
-                     M.tr("doctor.camera.none.advice"))
+        return Check("camera", WARNING, M.tr("doctor.camera.error", reason=error), M.tr("doctor.camera.none.advice"))
     if not found:
         return Check("camera", WARNING, M.tr("doctor.camera.none"), M.tr("doctor.camera.none.advice"))
     details: list[str] = []
@@ -101,6 +101,7 @@ def cameras(found: Sequence[CameraProbe] | None, error: str = "") -> Check:
 
 
 # -- keyring ------------------------------------------------------------------------------------------
+
 
 def keyring(usable: bool, backend: str, key_file: Path, refused: tuple[str, ...] = ()) -> Check:
     """Where the data key is kept, and whether that place answers here. ``refused``: keyring
@@ -140,6 +141,7 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 # -- data folder and disk -----------------------------------------------------------------------------
 
+
 def existing_ancestor(path: Path) -> Path:
     """``path`` or its nearest existing parent (where a new data folder would be created)."""
     current = path
@@ -152,21 +154,30 @@ def data_dir(path: Path) -> Check:
     """The data folder is a folder, this user can write there (really tried), and others cannot read it."""
     target = path if path.exists() else existing_ancestor(path)
     if path.exists() and not path.is_dir():
-        return Check("data_dir", FAILED, M.tr("doctor.data_dir.not_dir", path=str(path)),
-                     M.tr("doctor.data_dir.readonly.advice"))
+        return Check(
+            "data_dir", FAILED, M.tr("doctor.data_dir.not_dir", path=str(path)), M.tr("doctor.data_dir.readonly.advice")
+        )
     try:
         with tempfile.NamedTemporaryFile(dir=target, prefix=".doctor-", delete=True) as probe:
             probe.write(b"x")
             probe.flush()
     except OSError as exc:
-        return Check("data_dir", FAILED, M.tr("doctor.data_dir.readonly", path=str(target), reason=exc.strerror or exc),
-                     M.tr("doctor.data_dir.readonly.advice"))
+        return Check(
+            "data_dir",
+            FAILED,
+            M.tr("doctor.data_dir.readonly", path=str(target), reason=exc.strerror or exc),
+            M.tr("doctor.data_dir.readonly.advice"),
+        )
     if not path.exists():
         return Check("data_dir", OK, M.tr("doctor.data_dir.new", path=str(path)))
     mode = stat.S_IMODE(path.stat().st_mode)
     if os.name != "nt" and mode & 0o077:
-        return Check("data_dir", WARNING, M.tr("doctor.data_dir.open", path=str(path), mode=f"{mode:o}"),
-                     M.tr("doctor.data_dir.open.advice", path=str(path)))
+        return Check(
+            "data_dir",
+            WARNING,
+            M.tr("doctor.data_dir.open", path=str(path), mode=f"{mode:o}"),
+            M.tr("doctor.data_dir.open.advice", path=str(path)),
+        )
     return Check("data_dir", OK, M.tr("doctor.data_dir.ok", path=str(path)))
 
 
@@ -192,6 +203,7 @@ def free_space(path: Path, usage: Callable[[Path], Any] = shutil.disk_usage) -> 
 
 # -- database -----------------------------------------------------------------------------------------
 
+
 def database(root: Path) -> Check:
     """SQLite's own integrity check of the database, opened read-only (no key needed, nothing written)."""
     path = root / DB_FILE
@@ -212,8 +224,12 @@ def database(root: Path) -> Check:
             return Check("database", WARNING, M.tr("doctor.db.busy", reason=text), M.tr("doctor.db.busy.advice"))
         return Check("database", FAILED, M.tr("doctor.db.corrupt", reason=text), M.tr("doctor.db.corrupt.advice"))
     if result != ["ok"]:
-        return Check("database", FAILED, M.tr("doctor.db.corrupt", reason="; ".join(result[:3])),
-                     M.tr("doctor.db.corrupt.advice"))
+        return Check(
+            "database",
+            FAILED,
+            M.tr("doctor.db.corrupt", reason="; ".join(result[:3])),
+            M.tr("doctor.db.corrupt.advice"),
+        )
     if version > len(MIGRATIONS):
         return Check("database", FAILED, M.tr("doctor.db.too_new", version=version), M.tr("doctor.db.too_new.advice"))
     return Check("database", OK, M.tr("doctor.db.ok", version=version, cases=cases))
@@ -266,25 +282,40 @@ def platform(probe: PlatformProbe | None) -> Check:
         return Check("platform", OK, M.tr("doctor.platform.training"), M.tr("doctor.platform.training.advice"))
     url, reason = probe.url, probe.detail
     if probe.outcome == "not_configured":
-        return Check("platform", FAILED, M.tr("doctor.platform.not_configured"),
-                     M.tr("doctor.platform.not_configured.advice"))
+        return Check(
+            "platform", FAILED, M.tr("doctor.platform.not_configured"), M.tr("doctor.platform.not_configured.advice")
+        )
     if probe.outcome == "ok":
         return Check("platform", OK, M.tr("doctor.platform.ok", url=url, software=reason or "FHIR"))
     if probe.outcome == "sign_in":
-        return Check("platform", WARNING, M.tr("doctor.platform.sign_in", url=url),
-                     M.tr("doctor.platform.sign_in.advice"))
+        return Check(
+            "platform", WARNING, M.tr("doctor.platform.sign_in", url=url), M.tr("doctor.platform.sign_in.advice")
+        )
     if probe.outcome == "not_fhir":
-        return Check("platform", FAILED, M.tr("doctor.platform.not_fhir", url=url, reason=reason),
-                     M.tr("doctor.platform.not_fhir.advice"))
+        return Check(
+            "platform",
+            FAILED,
+            M.tr("doctor.platform.not_fhir", url=url, reason=reason),
+            M.tr("doctor.platform.not_fhir.advice"),
+        )
     if probe.outcome == "timeout":
-        return Check("platform", FAILED, M.tr("doctor.platform.timeout", url=url),
-                     M.tr("doctor.platform.unreachable.advice"))
+        return Check(
+            "platform", FAILED, M.tr("doctor.platform.timeout", url=url), M.tr("doctor.platform.unreachable.advice")
+        )
     if probe.outcome in ("tls", "ca_missing"):
         # Reached, but the conversation was refused: the TLS check says why.
-        return Check("platform", FAILED, M.tr("doctor.platform.unreachable", url=url, reason=M.tr("doctor.title.tls")),
-                     M.tr("doctor.tls.failed.advice"))
-    return Check("platform", FAILED, M.tr("doctor.platform.unreachable", url=url, reason=reason),
-                 M.tr("doctor.platform.unreachable.advice"))
+        return Check(
+            "platform",
+            FAILED,
+            M.tr("doctor.platform.unreachable", url=url, reason=M.tr("doctor.title.tls")),
+            M.tr("doctor.tls.failed.advice"),
+        )
+    return Check(
+        "platform",
+        FAILED,
+        M.tr("doctor.platform.unreachable", url=url, reason=reason),
+        M.tr("doctor.platform.unreachable.advice"),
+    )
 
 
 def tls(probe: PlatformProbe | None) -> Check:
@@ -294,8 +325,9 @@ def tls(probe: PlatformProbe | None) -> Check:
     if probe.outcome == "not_configured":
         return Check("tls", WARNING, M.tr("doctor.tls.untested"))
     if probe.outcome == "ca_missing":
-        return Check("tls", FAILED, M.tr("doctor.tls.ca_missing", path=probe.ca_bundle),
-                     M.tr("doctor.tls.ca_missing.advice"))
+        return Check(
+            "tls", FAILED, M.tr("doctor.tls.ca_missing", path=probe.ca_bundle), M.tr("doctor.tls.ca_missing.advice")
+        )
     if probe.outcome == "tls":
         return Check("tls", FAILED, M.tr("doctor.tls.failed", reason=probe.detail), M.tr("doctor.tls.failed.advice"))
     if not probe.url.lower().startswith("https://"):
@@ -339,11 +371,16 @@ def clock(date_header: str | None, now: datetime) -> Check:
         return Check("clock", OK, M.tr("doctor.clock.ok", skew=_duration(skew)))
     direction = M.tr("doctor.clock.ahead" if skew > 0 else "doctor.clock.behind")
     status: Status = FAILED if abs(skew) > CLOCK_FAILED_S else WARNING
-    return Check("clock", status, M.tr("doctor.clock.off", direction=direction, skew=_duration(skew)),
-                 M.tr("doctor.clock.off.advice"))
+    return Check(
+        "clock",
+        status,
+        M.tr("doctor.clock.off", direction=direction, skew=_duration(skew)),
+        M.tr("doctor.clock.off.advice"),
+    )
 
 
 # -- the whole diagnosis ------------------------------------------------------------------------------
+
 
 def failed(checks: Sequence[Check]) -> bool:
     return any(c.status == FAILED for c in checks)

@@ -40,58 +40,61 @@ _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TEXT_TYPES = frozenset({"string", "text"})
 
-_MESSAGES = Catalogue("forms", {
-    "unknown": {
-        "fr": "Le formulaire « {form} » n'a pas de question « {link_id} ».",
-        "en": "The form “{form}” has no question “{link_id}”.",
+_MESSAGES = Catalogue(
+    "forms",
+    {
+        "unknown": {
+            "fr": "Le formulaire « {form} » n'a pas de question « {link_id} ».",
+            "en": "The form “{form}” has no question “{link_id}”.",
+        },
+        "required": {
+            "fr": "Répondez à la question « {question} » : l'expert en a besoin.",
+            "en": "Answer the question “{question}”: the expert needs it.",
+        },
+        "type.boolean": {
+            "fr": "La réponse à « {question} » doit être oui ou non.",
+            "en": "The answer to “{question}” must be yes or no.",
+        },
+        "type.integer": {
+            "fr": "La réponse à « {question} » doit être un nombre entier.",
+            "en": "The answer to “{question}” must be a whole number.",
+        },
+        "type.decimal": {
+            "fr": "La réponse à « {question} » doit être un nombre.",
+            "en": "The answer to “{question}” must be a number.",
+        },
+        "type.text": {
+            "fr": "La réponse à « {question} » doit être un texte.",
+            "en": "The answer to “{question}” must be text.",
+        },
+        "type.date": {
+            "fr": "La réponse à « {question} » doit être une date existante écrite AAAA-MM-JJ.",
+            "en": "The answer to “{question}” must be a real date written YYYY-MM-DD.",
+        },
+        "type.choice": {
+            "fr": "La réponse à « {question} » doit être le code d'une des options ({codes}).",
+            "en": "The answer to “{question}” must be the code of one of the options ({codes}).",
+        },
+        "option": {
+            "fr": "La réponse à « {question} » n'est pas une des options proposées ({codes}).",
+            "en": "The answer to “{question}” is not one of the options offered ({codes}).",
+        },
+        "range.between": {
+            "fr": "La réponse à « {question} » doit être comprise entre {min} et {max}.",
+            "en": "The answer to “{question}” must be between {min} and {max}.",
+        },
+        "range.min": {
+            "fr": "La réponse à « {question} » doit être au moins {min}.",
+            "en": "The answer to “{question}” must be at least {min}.",
+        },
+        "range.max": {
+            "fr": "La réponse à « {question} » doit être au plus {max}.",
+            "en": "The answer to “{question}” must be at most {max}.",
+        },
+        "yes": {"fr": "Oui", "en": "Yes"},
+        "no": {"fr": "Non", "en": "No"},
     },
-    "required": {
-        "fr": "Répondez à la question « {question} » : l'expert en a besoin.",
-        "en": "Answer the question “{question}”: the expert needs it.",
-    },
-    "type.boolean": {
-        "fr": "La réponse à « {question} » doit être oui ou non.",
-        "en": "The answer to “{question}” must be yes or no.",
-    },
-    "type.integer": {
-        "fr": "La réponse à « {question} » doit être un nombre entier.",
-        "en": "The answer to “{question}” must be a whole number.",
-    },
-    "type.decimal": {
-        "fr": "La réponse à « {question} » doit être un nombre.",
-        "en": "The answer to “{question}” must be a number.",
-    },
-    "type.text": {
-        "fr": "La réponse à « {question} » doit être un texte.",
-        "en": "The answer to “{question}” must be text.",
-    },
-    "type.date": {
-        "fr": "La réponse à « {question} » doit être une date existante écrite AAAA-MM-JJ.",
-        "en": "The answer to “{question}” must be a real date written YYYY-MM-DD.",
-    },
-    "type.choice": {
-        "fr": "La réponse à « {question} » doit être le code d'une des options ({codes}).",
-        "en": "The answer to “{question}” must be the code of one of the options ({codes}).",
-    },
-    "option": {
-        "fr": "La réponse à « {question} » n'est pas une des options proposées ({codes}).",
-        "en": "The answer to “{question}” is not one of the options offered ({codes}).",
-    },
-    "range.between": {
-        "fr": "La réponse à « {question} » doit être comprise entre {min} et {max}.",
-        "en": "The answer to “{question}” must be between {min} and {max}.",
-    },
-    "range.min": {
-        "fr": "La réponse à « {question} » doit être au moins {min}.",
-        "en": "The answer to “{question}” must be at least {min}.",
-    },
-    "range.max": {
-        "fr": "La réponse à « {question} » doit être au plus {max}.",
-        "en": "The answer to “{question}” must be at most {max}.",
-    },
-    "yes": {"fr": "Oui", "en": "Yes"},
-    "no": {"fr": "Non", "en": "No"},
-})
+)
 
 
 def _say(lang: str, key: str, /, **params: object) -> str:
@@ -285,9 +288,7 @@ _VALUE_KEYS = {
 }
 
 
-def _valid_answers(
-    specialty: str, answers: dict[str, Any], *, strict: bool
-) -> Iterator[tuple[_Question, Any]]:
+def _valid_answers(specialty: str, answers: dict[str, Any], *, strict: bool) -> Iterator[tuple[_Question, Any]]:
     for q in _questions(specialty):
         value = answers.get(q.link_id)
         if _unanswered(value):

@@ -71,8 +71,9 @@ def _supported(code: str) -> str:
     return code if code in SUPPORTED else "fr"
 
 
-def system_language(environ: Mapping[str, str] | None = None, *, platform: str | None = None,
-                    home: Path | None = None) -> str:
+def system_language(
+    environ: Mapping[str, str] | None = None, *, platform: str | None = None, home: Path | None = None
+) -> str:
     """The language the system asks for (fr when unsure): the POSIX locale variables, else, on
     Windows and macOS, where a program started from the desktop gets none, the desktop's language."""
     env = os.environ if environ is None else environ

@@ -17,13 +17,16 @@ from app.errors import StorageError
 
 IN_USE_FILE = ".in-use"
 
-M.add({
-    "in_use.busy": {
-        "fr": "Teleavis est ouvert ailleurs sur cette machine (fenêtre ou commande) : fermez-le, puis recommencez. "
-              "Rien n'a été changé.",
-        "en": "Teleavis is open elsewhere on this machine (window or command): close it, then try again. "
-              "Nothing was changed."},
-})
+M.add(
+    {
+        "in_use.busy": {
+            "fr": "Teleavis est ouvert ailleurs sur cette machine (fenêtre ou commande) : fermez-le, puis recommencez. "
+            "Rien n'a été changé.",
+            "en": "Teleavis is open elsewhere on this machine (window or command): close it, then try again. "
+            "Nothing was changed.",
+        },
+    }
+)
 
 
 def hold_shared(root: Path) -> int | None:

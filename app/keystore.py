@@ -43,19 +43,25 @@ _CHECK_PLAINTEXT = b"teleavis data key check v1"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
 _SCRYPT_MAXMEM = 256 * 1024 * 1024
 
-M.add({
-    "key.weak_passphrase_env": {
-        "fr": "La phrase secrète donnée dans {env} n'est pas acceptée : {reason}",
-        "en": "The passphrase given in {env} is not accepted: {reason}"},
-    "passphrase.changed": {"fr": "Phrase secrète changée.", "en": "Passphrase changed."},
-    "passphrase.same": {"fr": "La nouvelle phrase secrète est la même que l'ancienne : rien n'a changé.",
-                        "en": "The new passphrase is the same as the old one: nothing changed."},
-    "passphrase.need_new": {
-        "fr": "Donnez la nouvelle phrase secrète (variable {env}, ou lancez la commande dans un terminal).",
-        "en": "Give the new passphrase ({env} variable, or run the command in a terminal)."},
-    "key.ask_new": {"fr": "Nouvelle phrase secrète : ", "en": "New passphrase: "},
-    "key.ask_old": {"fr": "Phrase secrète actuelle : ", "en": "Current passphrase: "},
-})
+M.add(
+    {
+        "key.weak_passphrase_env": {
+            "fr": "La phrase secrète donnée dans {env} n'est pas acceptée : {reason}",
+            "en": "The passphrase given in {env} is not accepted: {reason}",
+        },
+        "passphrase.changed": {"fr": "Phrase secrète changée.", "en": "Passphrase changed."},
+        "passphrase.same": {
+            "fr": "La nouvelle phrase secrète est la même que l'ancienne : rien n'a changé.",
+            "en": "The new passphrase is the same as the old one: nothing changed.",
+        },
+        "passphrase.need_new": {
+            "fr": "Donnez la nouvelle phrase secrète (variable {env}, ou lancez la commande dans un terminal).",
+            "en": "Give the new passphrase ({env} variable, or run the command in a terminal).",
+        },
+        "key.ask_new": {"fr": "Nouvelle phrase secrète : ", "en": "New passphrase: "},
+        "key.ask_old": {"fr": "Phrase secrète actuelle : ", "en": "Current passphrase: "},
+    }
+)
 
 
 class WrongPassphrase(DataLocked):
@@ -224,8 +230,11 @@ class KeyStore:
             if problem is not None:
                 if meta["keyring"]:
                     _keyring_delete(username)
-                raise DataLocked(M.tr("key.weak_passphrase_env", env=PASSPHRASE_ENV, reason=problem)
-                                 if secret == os.environ.get(PASSPHRASE_ENV) else problem)
+                raise DataLocked(
+                    M.tr("key.weak_passphrase_env", env=PASSPHRASE_ENV, reason=problem)
+                    if secret == os.environ.get(PASSPHRASE_ENV)
+                    else problem
+                )
             # Also wrapped under the passphrase: a backup then opens on another machine.
             meta["passphrase"] = _wrap(key, secret)
         if not meta["keyring"] and not meta["passphrase"]:
@@ -351,8 +360,12 @@ class KeyStore:
                 raise DataLocked(M.tr("key.need_passphrase", env=PASSPHRASE_ENV))
             key = new_key()
             key_id = _b64(os.urandom(9)).replace("/", "_").replace("+", "-")
-            entry: dict[str, Any] = {"key_id": key_id, "keyring": None, "passphrase": None,
-                                     "check": _make_check(key, key_id)}
+            entry: dict[str, Any] = {
+                "key_id": key_id,
+                "keyring": None,
+                "passphrase": None,
+                "check": _make_check(key, key_id),
+            }
             if meta.get("keyring"):
                 username = f"data-key:{key_id}"
                 if not _keyring_set(username, key):
@@ -378,8 +391,15 @@ class KeyStore:
             if not pending:
                 return
             old_keyring = meta.get("keyring")
-            self._write({"version": 1, "key_id": pending["key_id"], "keyring": pending["keyring"],
-                         "passphrase": pending["passphrase"], "check": pending["check"]})
+            self._write(
+                {
+                    "version": 1,
+                    "key_id": pending["key_id"],
+                    "keyring": pending["keyring"],
+                    "passphrase": pending["passphrase"],
+                    "check": pending["check"],
+                }
+            )
         if old_keyring:
             _keyring_delete(old_keyring["username"])
         log.info("data key rotated")

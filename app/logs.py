@@ -26,8 +26,10 @@ MASK = "[masqué]"
 _QUOTED = re.compile(r"""'[^'\n]*'|"[^"\n]*"|«[^»\n]*»|“[^”\n]*”""")
 _ECHOED = re.compile(r"(input_value|input|value)=(?:'[^'\n]*'|\"[^\"\n]*\"|[^,\s)\]]+)")
 # A traceback's own lines: "Traceback …", '  File "…", line N, in f', the source lines under them.
-_CODE_LINE = re.compile(r'^(Traceback \(most recent call last\):|Stack \(most recent call last\):'
-                        r'|  File "[^"]*", line \d+.*|    .*|\s*[\^~]+\s*)$')
+_CODE_LINE = re.compile(
+    r"^(Traceback \(most recent call last\):|Stack \(most recent call last\):"
+    r'|  File "[^"]*", line \d+.*|    .*|\s*[\^~]+\s*)$'
+)
 
 
 def redact(text: str) -> str:

@@ -21,20 +21,25 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("app.main")
 
-M.add({
-    "cli.description": {
-        "fr": "Teleavis : demandes de télé-expertise (dermatologie, rétinographie, plaies). Sans argument, "
-              "ouvre la fenêtre. Codes de sortie : 0 succès, 1 échec (le message dit quoi faire), "
-              "2 erreur d'utilisation, 3 données verrouillées (pas de clé).",
-        "en": "Teleavis: tele-expertise requests (dermatology, retinography, wound care). With no argument, "
-              "opens the window. Exit codes: 0 success, 1 failure (the message says what to do), "
-              "2 usage error, 3 data locked (no key)."},
-    "cli.internal": {"fr": "Erreur interne inattendue (détails dans le journal {log}). Vos données enregistrées "
-                           "sont intactes ; signalez-la au support.",
-                     "en": "Unexpected internal error (details in the log {log}). Your saved data is intact; "
-                           "please report it to support."},
-    "cli.interrupted": {"fr": "Interrompu.", "en": "Interrupted."},
-})
+M.add(
+    {
+        "cli.description": {
+            "fr": "Teleavis : demandes de télé-expertise (dermatologie, rétinographie, plaies). Sans argument, "
+            "ouvre la fenêtre. Codes de sortie : 0 succès, 1 échec (le message dit quoi faire), "
+            "2 erreur d'utilisation, 3 données verrouillées (pas de clé).",
+            "en": "Teleavis: tele-expertise requests (dermatology, retinography, wound care). With no argument, "
+            "opens the window. Exit codes: 0 success, 1 failure (the message says what to do), "
+            "2 usage error, 3 data locked (no key).",
+        },
+        "cli.internal": {
+            "fr": "Erreur interne inattendue (détails dans le journal {log}). Vos données enregistrées "
+            "sont intactes ; signalez-la au support.",
+            "en": "Unexpected internal error (details in the log {log}). Your saved data is intact; "
+            "please report it to support.",
+        },
+        "cli.interrupted": {"fr": "Interrompu.", "en": "Interrupted."},
+    }
+)
 
 Handler = Callable[["argparse.Namespace"], int]
 

@@ -7,116 +7,168 @@ from __future__ import annotations
 
 from app import i18n
 
-CATALOGUE = i18n.Catalogue("core", {
-    # -- key and passphrase --------------------------------------------------------------------
-    "key.ask": {"fr": "Phrase secrète de Teleavis : ", "en": "Teleavis passphrase: "},
-    "key.ask_again": {"fr": "Répétez la phrase secrète : ", "en": "Repeat the passphrase: "},
-    "key.mismatch": {"fr": "Les deux phrases secrètes sont différentes. Rien n'a été créé.",
-                     "en": "The two passphrases differ. Nothing was created."},
-    "key.need_passphrase": {
-        "fr": "Les données sont verrouillées : donnez la phrase secrète (variable {env} ou au clavier).",
-        "en": "The data is locked: give the passphrase ({env} variable or at the prompt)."},
-    "key.wrong_passphrase": {
-        "fr": "Phrase secrète incorrecte : les données restent verrouillées et n'ont pas été modifiées.",
-        "en": "Wrong passphrase: the data stays locked and has not been changed."},
-    "key.keyring_lost": {
-        "fr": "La clé des données est introuvable dans le trousseau du système et aucune phrase secrète "
-              "n'est enregistrée. Ouvrez la session où Teleavis a été installé, ou restaurez une sauvegarde.",
-        "en": "The data key is not in the system keyring and no passphrase is set. Open the session "
-              "Teleavis was installed in, or restore a backup."},
-    "key.no_keyring_no_passphrase": {
-        "fr": "Aucun trousseau sécurisé sur cette machine : choisissez une phrase secrète "
-              "(variable {env}, ou lancez la commande dans un terminal pour la saisir). "
-              "Teleavis n'enregistre jamais de données en clair.",
-        "en": "No secure keyring on this machine: choose a passphrase ({env} variable, or run the "
-              "command in a terminal to type it). Teleavis never stores data unencrypted."},
-    "key.missing": {"fr": "Le fichier de clé des données est absent.", "en": "The data key file is missing."},
-    "key.damaged": {"fr": "Le fichier de clé des données (key.json) est illisible : restaurez une sauvegarde.",
-                    "en": "The data key file (key.json) is unreadable: restore a backup."},
-    # -- storage -------------------------------------------------------------------------------
-    "storage.full": {
-        "fr": "Le disque est plein : rien n'a été perdu, mais ce dernier enregistrement n'a pas été fait. "
-              "Libérez de la place (ou prévenez le support informatique) puis recommencez.",
-        "en": "The disk is full: nothing was lost, but this last change was not saved. Free some space "
-              "(or call IT support) and try again."},
-    "storage.readonly": {
-        "fr": "Le dossier de données est en lecture seule ou inaccessible : prévenez le support informatique.",
-        "en": "The data folder is read-only or out of reach: call IT support."},
-    "storage.io": {"fr": "Erreur d'écriture sur le disque ({reason}) : recommencez, puis prévenez le support.",
-                   "en": "Disk write error ({reason}): try again, then call IT support."},
-    "storage.cannot_create": {"fr": "Impossible de créer le dossier de données {path}.",
-                              "en": "Cannot create the data folder {path}."},
-    "db.locked": {"fr": "La base de données est occupée par une autre fenêtre de Teleavis : réessayez dans un instant.",
-                  "en": "The database is busy in another Teleavis window: try again in a moment."},
-    "db.corrupt": {"fr": "La base de données est endommagée : ne supprimez rien et restaurez la dernière sauvegarde.",
-                   "en": "The database is damaged: delete nothing and restore the last backup."},
-    "db.too_new": {"fr": "Ces données viennent d'une version plus récente de Teleavis : mettez Teleavis à jour.",
-                   "en": "This data comes from a newer Teleavis: update Teleavis."},
-    "db.undecryptable": {"fr": "Une donnée ne se déchiffre pas avec cette clé : restaurez une sauvegarde.",
-                         "en": "A value does not decrypt with this key: restore a backup."},
-    "data.altered": {
-        "fr": "Données altérées : un élément de ce dossier a été déplacé ou modifié hors de Teleavis. "
-              "Il n'est ni affiché ni envoyé ; restaurez la dernière sauvegarde et prévenez le support.",
-        "en": "Data altered: an item of this case was moved or changed outside Teleavis. It is neither "
-              "shown nor sent; restore the last backup and call support."},
-    "settings.altered": {
-        "fr": "Données altérées : le réglage « {key} » a été modifié hors de Teleavis. La synchronisation "
-              "est arrêtée ; vérifiez-le puis redonnez sa valeur (teleavis config set {key} …).",
-        "en": "Data altered: the setting “{key}” was changed outside Teleavis. Sync is stopped; check it, "
-              "then set it again (teleavis config set {key} …)."},
-    "blob.missing": {"fr": "Un fichier image ou document du dossier est introuvable sur le disque.",
-                     "en": "An image or document file of the case is missing from the disk."},
-    "blob.damaged": {"fr": "Un fichier image ou document du dossier est endommagé.",
-                     "en": "An image or document file of the case is damaged."},
-    # -- cases ---------------------------------------------------------------------------------
-    "case.not_found": {"fr": "Aucun dossier ne porte l'identifiant « {id} ». Voyez « teleavis case list ».",
-                       "en": "No case has the id “{id}”. See “teleavis case list”."},
-    "case.ambiguous": {"fr": "Plusieurs dossiers commencent par « {id} » : donnez plus de caractères.",
-                       "en": "Several cases start with “{id}”: give more characters."},
-    "case.not_editable": {"fr": "Ce dossier est déjà parti : il ne peut plus être modifié.",
-                          "en": "This case has already been sent: it can no longer be edited."},
-    "case.bad_transition": {"fr": "Un dossier « {state} » ne peut pas passer à « {target} ».",
-                            "en": "A case that is “{state}” cannot become “{target}”."},
-    "image.not_found": {"fr": "Cette image n'existe pas dans ce dossier.", "en": "This image is not in this case."},
-    # -- config --------------------------------------------------------------------------------
-    "config.unknown": {"fr": "Réglage inconnu « {key} ». Réglages possibles : {known}.",
-                       "en": "Unknown setting “{key}”. Known settings: {known}."},
-    "config.choices": {"fr": "Valeur refusée pour « {key} » : choisissez parmi {choices}.",
-                       "en": "Value refused for “{key}”: choose among {choices}."},
-    "config.type": {"fr": "Valeur de type incorrect pour « {key} ».", "en": "Wrong type of value for “{key}”."},
-})
+CATALOGUE = i18n.Catalogue(
+    "core",
+    {
+        # -- key and passphrase --------------------------------------------------------------------
+        "key.ask": {"fr": "Phrase secrète de Teleavis : ", "en": "Teleavis passphrase: "},
+        "key.ask_again": {"fr": "Répétez la phrase secrète : ", "en": "Repeat the passphrase: "},
+        "key.mismatch": {
+            "fr": "Les deux phrases secrètes sont différentes. Rien n'a été créé.",
+            "en": "The two passphrases differ. Nothing was created.",
+        },
+        "key.need_passphrase": {
+            "fr": "Les données sont verrouillées : donnez la phrase secrète (variable {env} ou au clavier).",
+            "en": "The data is locked: give the passphrase ({env} variable or at the prompt).",
+        },
+        "key.wrong_passphrase": {
+            "fr": "Phrase secrète incorrecte : les données restent verrouillées et n'ont pas été modifiées.",
+            "en": "Wrong passphrase: the data stays locked and has not been changed.",
+        },
+        "key.keyring_lost": {
+            "fr": "La clé des données est introuvable dans le trousseau du système et aucune phrase secrète "
+            "n'est enregistrée. Ouvrez la session où Teleavis a été installé, ou restaurez une sauvegarde.",
+            "en": "The data key is not in the system keyring and no passphrase is set. Open the session "
+            "Teleavis was installed in, or restore a backup.",
+        },
+        "key.no_keyring_no_passphrase": {
+            "fr": "Aucun trousseau sécurisé sur cette machine : choisissez une phrase secrète "
+            "(variable {env}, ou lancez la commande dans un terminal pour la saisir). "
+            "Teleavis n'enregistre jamais de données en clair.",
+            "en": "No secure keyring on this machine: choose a passphrase ({env} variable, or run the "
+            "command in a terminal to type it). Teleavis never stores data unencrypted.",
+        },
+        "key.missing": {"fr": "Le fichier de clé des données est absent.", "en": "The data key file is missing."},
+        "key.damaged": {
+            "fr": "Le fichier de clé des données (key.json) est illisible : restaurez une sauvegarde.",
+            "en": "The data key file (key.json) is unreadable: restore a backup.",
+        },
+        # -- storage -------------------------------------------------------------------------------
+        "storage.full": {
+            "fr": "Le disque est plein : rien n'a été perdu, mais ce dernier enregistrement n'a pas été fait. "
+            "Libérez de la place (ou prévenez le support informatique) puis recommencez.",
+            "en": "The disk is full: nothing was lost, but this last change was not saved. Free some space "
+            "(or call IT support) and try again.",
+        },
+        "storage.readonly": {
+            "fr": "Le dossier de données est en lecture seule ou inaccessible : prévenez le support informatique.",
+            "en": "The data folder is read-only or out of reach: call IT support.",
+        },
+        "storage.io": {
+            "fr": "Erreur d'écriture sur le disque ({reason}) : recommencez, puis prévenez le support.",
+            "en": "Disk write error ({reason}): try again, then call IT support.",
+        },
+        "storage.cannot_create": {
+            "fr": "Impossible de créer le dossier de données {path}.",
+            "en": "Cannot create the data folder {path}.",
+        },
+        "db.locked": {
+            "fr": "La base de données est occupée par une autre fenêtre de Teleavis : réessayez dans un instant.",
+            "en": "The database is busy in another Teleavis window: try again in a moment.",
+        },
+        "db.corrupt": {
+            "fr": "La base de données est endommagée : ne supprimez rien et restaurez la dernière sauvegarde.",
+            "en": "The database is damaged: delete nothing and restore the last backup.",
+        },
+        "db.too_new": {
+            "fr": "Ces données viennent d'une version plus récente de Teleavis : mettez Teleavis à jour.",
+            "en": "This data comes from a newer Teleavis: update Teleavis.",
+        },
+        "db.undecryptable": {
+            "fr": "Une donnée ne se déchiffre pas avec cette clé : restaurez une sauvegarde.",
+            "en": "A value does not decrypt with this key: restore a backup.",
+        },
+        "data.altered": {
+            "fr": "Données altérées : un élément de ce dossier a été déplacé ou modifié hors de Teleavis. "
+            "Il n'est ni affiché ni envoyé ; restaurez la dernière sauvegarde et prévenez le support.",
+            "en": "Data altered: an item of this case was moved or changed outside Teleavis. It is neither "
+            "shown nor sent; restore the last backup and call support.",
+        },
+        "settings.altered": {
+            "fr": "Données altérées : le réglage « {key} » a été modifié hors de Teleavis. La synchronisation "
+            "est arrêtée ; vérifiez-le puis redonnez sa valeur (teleavis config set {key} …).",
+            "en": "Data altered: the setting “{key}” was changed outside Teleavis. Sync is stopped; check it, "
+            "then set it again (teleavis config set {key} …).",
+        },
+        "blob.missing": {
+            "fr": "Un fichier image ou document du dossier est introuvable sur le disque.",
+            "en": "An image or document file of the case is missing from the disk.",
+        },
+        "blob.damaged": {
+            "fr": "Un fichier image ou document du dossier est endommagé.",
+            "en": "An image or document file of the case is damaged.",
+        },
+        # -- cases ---------------------------------------------------------------------------------
+        "case.not_found": {
+            "fr": "Aucun dossier ne porte l'identifiant « {id} ». Voyez « teleavis case list ».",
+            "en": "No case has the id “{id}”. See “teleavis case list”.",
+        },
+        "case.ambiguous": {
+            "fr": "Plusieurs dossiers commencent par « {id} » : donnez plus de caractères.",
+            "en": "Several cases start with “{id}”: give more characters.",
+        },
+        "case.not_editable": {
+            "fr": "Ce dossier est déjà parti : il ne peut plus être modifié.",
+            "en": "This case has already been sent: it can no longer be edited.",
+        },
+        "case.bad_transition": {
+            "fr": "Un dossier « {state} » ne peut pas passer à « {target} ».",
+            "en": "A case that is “{state}” cannot become “{target}”.",
+        },
+        "image.not_found": {"fr": "Cette image n'existe pas dans ce dossier.", "en": "This image is not in this case."},
+        # -- config --------------------------------------------------------------------------------
+        "config.unknown": {
+            "fr": "Réglage inconnu « {key} ». Réglages possibles : {known}.",
+            "en": "Unknown setting “{key}”. Known settings: {known}.",
+        },
+        "config.choices": {
+            "fr": "Valeur refusée pour « {key} » : choisissez parmi {choices}.",
+            "en": "Value refused for “{key}”: choose among {choices}.",
+        },
+        "config.type": {"fr": "Valeur de type incorrect pour « {key} ».", "en": "Wrong type of value for “{key}”."},
+    },
+)
 
-STATE_NAMES = i18n.Catalogue("state_names", {
-    "draft": {"fr": "brouillon", "en": "draft"},
-    "ready": {"fr": "prêt", "en": "ready"},
-    "queued": {"fr": "en attente d'envoi", "en": "waiting to be sent"},
-    "sending": {"fr": "envoi en cours", "en": "sending"},
-    "sent": {"fr": "envoyé", "en": "sent"},
-    "needs-attention": {"fr": "à corriger", "en": "needs attention"},
-    "received": {"fr": "reçu par la plateforme", "en": "received by the platform"},
-    "accepted": {"fr": "accepté par l'expert", "en": "accepted by the expert"},
-    "in-progress": {"fr": "en cours d'expertise", "en": "being reviewed"},
-    "on-hold": {"fr": "question de l'expert", "en": "expert has a question"},
-    "rejected": {"fr": "refusé", "en": "rejected"},
-    "cancelled": {"fr": "annulé", "en": "cancelled"},
-    "answered": {"fr": "réponse reçue", "en": "answer received"},
-    "archived": {"fr": "archivé", "en": "archived"},
-})
+STATE_NAMES = i18n.Catalogue(
+    "state_names",
+    {
+        "draft": {"fr": "brouillon", "en": "draft"},
+        "ready": {"fr": "prêt", "en": "ready"},
+        "queued": {"fr": "en attente d'envoi", "en": "waiting to be sent"},
+        "sending": {"fr": "envoi en cours", "en": "sending"},
+        "sent": {"fr": "envoyé", "en": "sent"},
+        "needs-attention": {"fr": "à corriger", "en": "needs attention"},
+        "received": {"fr": "reçu par la plateforme", "en": "received by the platform"},
+        "accepted": {"fr": "accepté par l'expert", "en": "accepted by the expert"},
+        "in-progress": {"fr": "en cours d'expertise", "en": "being reviewed"},
+        "on-hold": {"fr": "question de l'expert", "en": "expert has a question"},
+        "rejected": {"fr": "refusé", "en": "rejected"},
+        "cancelled": {"fr": "annulé", "en": "cancelled"},
+        "answered": {"fr": "réponse reçue", "en": "answer received"},
+        "archived": {"fr": "archivé", "en": "archived"},
+    },
+)
 
-SPECIALTY_NAMES = i18n.Catalogue("specialty_names", {
-    "dermatology": {"fr": "Dermatologie", "en": "Dermatology"},
-    "ophthalmology": {"fr": "Ophtalmologie (rétinographie)", "en": "Ophthalmology (retinography)"},
-    "wound-care": {"fr": "Plaies et cicatrisation", "en": "Wound care"},
-    "other": {"fr": "Autre spécialité", "en": "Other specialty"},
-})
+SPECIALTY_NAMES = i18n.Catalogue(
+    "specialty_names",
+    {
+        "dermatology": {"fr": "Dermatologie", "en": "Dermatology"},
+        "ophthalmology": {"fr": "Ophtalmologie (rétinographie)", "en": "Ophthalmology (retinography)"},
+        "wound-care": {"fr": "Plaies et cicatrisation", "en": "Wound care"},
+        "other": {"fr": "Autre spécialité", "en": "Other specialty"},
+    },
+)
 
 
-SEX_NAMES = i18n.Catalogue("sex_names", {
-    "male": {"fr": "masculin", "en": "male"},
-    "female": {"fr": "féminin", "en": "female"},
-    "other": {"fr": "autre", "en": "other"},
-    "unknown": {"fr": "non précisé", "en": "unknown"},
-})
+SEX_NAMES = i18n.Catalogue(
+    "sex_names",
+    {
+        "male": {"fr": "masculin", "en": "male"},
+        "female": {"fr": "féminin", "en": "female"},
+        "other": {"fr": "autre", "en": "other"},
+        "unknown": {"fr": "non précisé", "en": "unknown"},
+    },
+)
 
 
 def tr(key: str, /, **params: object) -> str:

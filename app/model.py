@@ -68,8 +68,9 @@ FOLLOWED_STATES = frozenset(
 )
 #: States in which the expert owes the answer (the case can be overdue); the index of migration 10
 #: (``cases_due``) names the same states.
-WAITING_FOR_EXPERT = frozenset({CaseState.SENT.value, CaseState.RECEIVED.value, CaseState.ACCEPTED.value,
-                                CaseState.IN_PROGRESS.value})
+WAITING_FOR_EXPERT = frozenset(
+    {CaseState.SENT.value, CaseState.RECEIVED.value, CaseState.ACCEPTED.value, CaseState.IN_PROGRESS.value}
+)
 #: States the platform may move a followed case to (mirrored from Task.status).
 _PLATFORM_TARGETS = FOLLOWED_STATES | {CaseState.ANSWERED, CaseState.REJECTED, CaseState.CANCELLED}
 

@@ -59,7 +59,9 @@ class Outbox:
         """Every case waiting to be sent, soonest first."""
         rows = self.conn.execute(
             "SELECT o.* FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.state IN (?, ?) "
-            "ORDER BY o.next_attempt_at, o.queued_at", SENDABLE).fetchall()
+            "ORDER BY o.next_attempt_at, o.queued_at",
+            SENDABLE,
+        ).fetchall()
         return [self._row(r) for r in rows]
 
     def due(self) -> list[OutboxRow]:
@@ -72,8 +74,9 @@ class Outbox:
 
     def _row(self, r: sqlite3.Row) -> OutboxRow:
         words = self.store.open_words(r["last_error"], contexts.outbox_error(r["case_id"]), r["case_id"])
-        return OutboxRow(r["case_id"], r["queued_at"], r["step"], r["attempts"], r["next_attempt_at"], words,
-                         bool(r["reduced"]))
+        return OutboxRow(
+            r["case_id"], r["queued_at"], r["step"], r["attempts"], r["next_attempt_at"], words, bool(r["reduced"])
+        )
 
     def _words(self, case_id: str, words: str) -> bytes | None:
         return self.store.seal_words(words, contexts.outbox_error(case_id))
@@ -83,14 +86,17 @@ class Outbox:
         with transaction(self.conn) as conn:
             self.store.transition(case_id, CaseState.SENDING, detail="sending", conn=conn)
 
-    def record_binary(self, case_id: str, image_id: str, binary_id: str,
-                      copy_sent: dict[str, Any] | None = None) -> None:
+    def record_binary(
+        self, case_id: str, image_id: str, binary_id: str, copy_sent: dict[str, Any] | None = None
+    ) -> None:
         """The platform holds this image as ``Binary/<binary_id>``: never upload it again.
 
         ``copy_sent``: the facts of the reduced copy sent in its place (None: the original went)."""
         with transaction(self.conn) as conn:
-            conn.execute("UPDATE images SET binary_id=?, upload_url=NULL, copy_sent=? WHERE id=? AND case_id=?",
-                         (binary_id, json.dumps(copy_sent) if copy_sent else None, image_id, case_id))
+            conn.execute(
+                "UPDATE images SET binary_id=?, upload_url=NULL, copy_sent=? WHERE id=? AND case_id=?",
+                (binary_id, json.dumps(copy_sent) if copy_sent else None, image_id, case_id),
+            )
             conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (STEP_IMAGES, case_id))
 
     def record_upload(self, case_id: str, image_id: str, upload_url: str | None) -> None:
@@ -105,12 +111,17 @@ class Outbox:
 
     def copies_sent(self, case_id: str) -> dict[str, dict[str, Any]]:
         """image id → the facts of the reduced copy sent in its place."""
-        return {str(r[0]): json.loads(r[1]) for r in self.conn.execute(
-            "SELECT id, copy_sent FROM images WHERE case_id=? AND copy_sent IS NOT NULL", (case_id,))}
+        return {
+            str(r[0]): json.loads(r[1])
+            for r in self.conn.execute(
+                "SELECT id, copy_sent FROM images WHERE case_id=? AND copy_sent IS NOT NULL", (case_id,)
+            )
+        }
 
     def upload_url(self, case_id: str, image_id: str) -> str | None:
-        row = self.conn.execute("SELECT upload_url FROM images WHERE id=? AND case_id=?",
-                                (image_id, case_id)).fetchone()
+        row = self.conn.execute(
+            "SELECT upload_url FROM images WHERE id=? AND case_id=?", (image_id, case_id)
+        ).fetchone()
         return str(row[0]) if row and row[0] else None
 
     def record_step(self, case_id: str, step: str) -> None:
@@ -121,8 +132,10 @@ class Outbox:
         """A transient fault: back to the queue, next attempt in ``delay_s`` seconds."""
         when = iso(utc_now() + timedelta(seconds=max(0.0, delay_s)))
         with transaction(self.conn) as conn:
-            conn.execute("UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=? WHERE case_id=?",
-                         (when, self._words(case_id, words), case_id))
+            conn.execute(
+                "UPDATE outbox SET attempts=attempts+1, next_attempt_at=?, last_error=? WHERE case_id=?",
+                (when, self._words(case_id, words), case_id),
+            )
             self.store.set_platform_words(conn, case_id, last_error=words)
             if self.store.state(case_id) == CaseState.SENDING:
                 self.store.transition(case_id, CaseState.QUEUED, detail="retry", conn=conn)
@@ -130,20 +143,27 @@ class Outbox:
     def needs_attention(self, case_id: str, words: str) -> None:
         """A permanent refusal: the case waits for the user, with the platform's words. Nothing is deleted."""
         with transaction(self.conn) as conn:
-            conn.execute("UPDATE outbox SET attempts=attempts+1, last_error=? WHERE case_id=?",
-                         (self._words(case_id, words), case_id))
+            conn.execute(
+                "UPDATE outbox SET attempts=attempts+1, last_error=? WHERE case_id=?",
+                (self._words(case_id, words), case_id),
+            )
             self.store.set_platform_words(conn, case_id, last_error=words)
             self.store.transition(case_id, CaseState.NEEDS_ATTENTION, detail="refused", conn=conn)
 
     def mark_sent(self, case_id: str, task_id: str, request_id: str, task_version: str | None) -> None:
         """The platform holds the case: ids stored, case ``sent`` (audit ``sent``)."""
         with transaction(self.conn) as conn:
-            conn.execute("UPDATE cases SET task_id=?, request_id=?, task_version=?, platform_status=?, "
-                         "last_error=NULL WHERE id=?", (task_id, request_id, task_version, "requested", case_id))
+            conn.execute(
+                "UPDATE cases SET task_id=?, request_id=?, task_version=?, platform_status=?, "
+                "last_error=NULL WHERE id=?",
+                (task_id, request_id, task_version, "requested", case_id),
+            )
             conn.execute("UPDATE outbox SET step=?, last_error=NULL WHERE case_id=?", (STEP_SENT, case_id))
             # The expert's answer is due in a week unless the platform says otherwise (sync/follow.py).
-            conn.execute("UPDATE cases SET due_at=COALESCE(due_at, ?) WHERE id=?",
-                         (iso(utc_now() + timedelta(days=DEFAULT_ANSWER_DAYS)), case_id))
+            conn.execute(
+                "UPDATE cases SET due_at=COALESCE(due_at, ?) WHERE id=?",
+                (iso(utc_now() + timedelta(days=DEFAULT_ANSWER_DAYS)), case_id),
+            )
             self.store.transition(case_id, CaseState.SENT, detail=f"Task/{task_id}", audit_action="sent", conn=conn)
             acts.record(self.store, conn, case_id)
 
@@ -154,8 +174,9 @@ class Outbox:
     # -- messages ----------------------------------------------------------------------------
 
     def _seal(self, case_id: str, message_id: str, value: dict[str, Any]) -> bytes:
-        return self.store.key.seal(json.dumps(value, ensure_ascii=False).encode("utf-8"),
-                                   contexts.message_body(case_id, message_id))
+        return self.store.key.seal(
+            json.dumps(value, ensure_ascii=False).encode("utf-8"), contexts.message_body(case_id, message_id)
+        )
 
     def _open(self, case_id: str, message_id: str, sealed: bytes) -> dict[str, Any]:
         value = self.store.open_json(sealed, contexts.message_body(case_id, message_id), case_id)
@@ -164,25 +185,43 @@ class Outbox:
 
     def _message(self, row: sqlite3.Row) -> Message:
         body = self._open(row["case_id"], row["id"], row["body"])
-        return Message(id=row["id"], direction=row["direction"], text=body.get("text", ""),
-                       sent_at=body.get("sent_at", ""), platform_id=row["platform_id"],
-                       in_response_to=row["in_response_to"], image_ids=list(body.get("image_ids", [])))
+        return Message(
+            id=row["id"],
+            direction=row["direction"],
+            text=body.get("text", ""),
+            sent_at=body.get("sent_at", ""),
+            platform_id=row["platform_id"],
+            in_response_to=row["in_response_to"],
+            image_ids=list(body.get("image_ids", [])),
+        )
 
     def messages(self, case_id: str) -> list[Message]:
         """The conversation with the expert, oldest first."""
-        return [self._message(r) for r in self.conn.execute(
-            "SELECT * FROM messages WHERE case_id=? ORDER BY created_at, rowid", (case_id,))]
+        return [
+            self._message(r)
+            for r in self.conn.execute("SELECT * FROM messages WHERE case_id=? ORDER BY created_at, rowid", (case_id,))
+        ]
 
-    def queue_reply(self, case_id: str, text: str, image_ids: list[str], in_response_to: str | None,
-                    *, actor: str | None = None) -> str:
+    def queue_reply(
+        self, case_id: str, text: str, image_ids: list[str], in_response_to: str | None, *, actor: str | None = None
+    ) -> str:
         """The requester's answer to the expert, waiting to be sent; returns its (message) id."""
         message_id = new_id()
         with transaction(self.conn) as conn:
-            conn.execute("INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, "
-                         "in_response_to, state) VALUES (?,?,?,?,?,?,?,?)",
-                         (message_id, case_id, "to-expert", iso(utc_now()),
-                          self._seal(case_id, message_id, {"text": text, "image_ids": image_ids}), None, in_response_to,
-                          "queued"))
+            conn.execute(
+                "INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, "
+                "in_response_to, state) VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    message_id,
+                    case_id,
+                    "to-expert",
+                    iso(utc_now()),
+                    self._seal(case_id, message_id, {"text": text, "image_ids": image_ids}),
+                    None,
+                    in_response_to,
+                    "queued",
+                ),
+            )
             audit.append(conn, self.store.key, "message", case_id, detail="queued", actor=actor)
         return message_id
 
@@ -191,7 +230,8 @@ class Outbox:
         aside as refused, once (the store recorded it in the audit log), and never sent."""
         found = []
         for r in self.conn.execute(
-                "SELECT * FROM messages WHERE direction='to-expert' AND state='queued' ORDER BY created_at").fetchall():
+            "SELECT * FROM messages WHERE direction='to-expert' AND state='queued' ORDER BY created_at"
+        ).fetchall():
             try:
                 found.append((r["case_id"], self._message(r)))
             except DataAltered as exc:
@@ -208,18 +248,29 @@ class Outbox:
             conn.execute("UPDATE messages SET state='refused' WHERE id=?", (message_id,))
             self.store.set_platform_words(conn, case_id, last_error=words)
 
-    def add_expert_message(self, conn: sqlite3.Connection, case_id: str, platform_id: str, text: str,
-                           sent_at: str) -> bool:
+    def add_expert_message(
+        self, conn: sqlite3.Connection, case_id: str, platform_id: str, text: str, sent_at: str
+    ) -> bool:
         """Keep a message from the expert (once per platform id); inside the caller's transaction."""
-        if conn.execute("SELECT 1 FROM messages WHERE platform_id=? AND direction='from-expert'",
-                        (platform_id,)).fetchone():
+        if conn.execute(
+            "SELECT 1 FROM messages WHERE platform_id=? AND direction='from-expert'", (platform_id,)
+        ).fetchone():
             return False
         message_id = new_id()
-        conn.execute("INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, in_response_to, "
-                     "state) VALUES (?,?,?,?,?,?,?,?)",
-                     (message_id, case_id, "from-expert", iso(utc_now()),
-                      self._seal(case_id, message_id, {"text": text, "sent_at": sent_at}), platform_id, None,
-                      "received"))
+        conn.execute(
+            "INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, in_response_to, "
+            "state) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                message_id,
+                case_id,
+                "from-expert",
+                iso(utc_now()),
+                self._seal(case_id, message_id, {"text": text, "sent_at": sent_at}),
+                platform_id,
+                None,
+                "received",
+            ),
+        )
         conn.execute("UPDATE cases SET unread=1 WHERE id=?", (case_id,))
         audit.append(conn, self.store.key, "message", case_id, detail="received")
         return True

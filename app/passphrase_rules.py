@@ -17,32 +17,76 @@ from app import messages as M
 MIN_LENGTH = 12
 MIN_BITS = 50.0
 
-M.add({
-    "passphrase.too_short": {
-        "fr": "Phrase secrète trop courte ({length} caractères) : il en faut au moins {minimum}. Quatre mots "
-              "sans lien entre eux font une bonne phrase, facile à retenir (par exemple « {example} »).",
-        "en": "Passphrase too short ({length} characters): at least {minimum} are needed. Four unrelated "
-              "words make a good one that is easy to remember (for example \"{example}\")."},
-    "passphrase.guessable": {
-        "fr": "Phrase secrète trop facile à deviner (répétitions, suites comme « 1234 » ou « azerty », mots "
-              "de passe courants). Prenez quatre mots sans lien entre eux, par exemple « {example} ».",
-        "en": "Passphrase too easy to guess (repeats, runs such as \"1234\" or \"qwerty\", common passwords). "
-              "Take four unrelated words, for example \"{example}\"."},
-})
+M.add(
+    {
+        "passphrase.too_short": {
+            "fr": "Phrase secrète trop courte ({length} caractères) : il en faut au moins {minimum}. Quatre mots "
+            "sans lien entre eux font une bonne phrase, facile à retenir (par exemple « {example} »).",
+            "en": "Passphrase too short ({length} characters): at least {minimum} are needed. Four unrelated "
+            'words make a good one that is easy to remember (for example "{example}").',
+        },
+        "passphrase.guessable": {
+            "fr": "Phrase secrète trop facile à deviner (répétitions, suites comme « 1234 » ou « azerty », mots "
+            "de passe courants). Prenez quatre mots sans lien entre eux, par exemple « {example} ».",
+            "en": 'Passphrase too easy to guess (repeats, runs such as "1234" or "qwerty", common passwords). '
+            'Take four unrelated words, for example "{example}".',
+        },
+    }
+)
 
 # Illustrations only: a user who copies one gets a guessable phrase, so they are refused too.
 _EXAMPLE = {"fr": "lampe girafe orage biscuit", "en": "lamp giraffe storm biscuit"}
 
 # Rows of the keyboards our users have, and counting: a run along one of them is one guess.
-_RUNS = ("azertyuiop", "qsdfghjklm", "wxcvbn", "qwertyuiop", "asdfghjkl", "zxcvbnm", "qwertzuiop",
-         "abcdefghijklmnopqrstuvwxyz", "01234567890")
+_RUNS = (
+    "azertyuiop",
+    "qsdfghjklm",
+    "wxcvbn",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "qwertzuiop",
+    "abcdefghijklmnopqrstuvwxyz",
+    "01234567890",
+)
 # The commonest passwords and the words everyone tries first (French and English).
 _COMMON = (
-    "motdepasse", "password", "passw0rd", "secret", "teleavis", "bonjour", "soleil", "doudou",
-    "loulou", "marseille", "chouchou", "coucou", "jetaime", "iloveyou", "admin", "welcome",
-    "bienvenue", "letmein", "dragon", "monkey", "football", "master", "sunshine", "princess",
-    "qwerty", "azerty", "hopital", "cabinet", "infirmier", "infirmiere", "medecin", "docteur",
-    "patient", "sante", "lampe girafe orage biscuit", "lamp giraffe storm biscuit",
+    "motdepasse",
+    "password",
+    "passw0rd",
+    "secret",
+    "teleavis",
+    "bonjour",
+    "soleil",
+    "doudou",
+    "loulou",
+    "marseille",
+    "chouchou",
+    "coucou",
+    "jetaime",
+    "iloveyou",
+    "admin",
+    "welcome",
+    "bienvenue",
+    "letmein",
+    "dragon",
+    "monkey",
+    "football",
+    "master",
+    "sunshine",
+    "princess",
+    "qwerty",
+    "azerty",
+    "hopital",
+    "cabinet",
+    "infirmier",
+    "infirmiere",
+    "medecin",
+    "docteur",
+    "patient",
+    "sante",
+    "lampe girafe orage biscuit",
+    "lamp giraffe storm biscuit",
 )
 
 
@@ -62,9 +106,9 @@ def _effective(text: str) -> list[str]:
     while i < len(folded):
         # A unit of 1-4 characters repeated (aaaa, abab, 123123) counts once.
         for unit in (1, 2, 3, 4):
-            piece = folded[i:i + unit]
+            piece = folded[i : i + unit]
             repeats = 1
-            while folded[i + repeats * unit: i + (repeats + 1) * unit] == piece and len(piece) == unit:
+            while folded[i + repeats * unit : i + (repeats + 1) * unit] == piece and len(piece) == unit:
                 repeats += 1
             if repeats >= 2 and repeats * unit >= 3:
                 symbols.append(piece)
@@ -74,13 +118,13 @@ def _effective(text: str) -> list[str]:
             run = 1
             for row in _RUNS:
                 for seq in (row, row[::-1]):
-                    at = seq.find(folded[i:i + 3]) if len(folded) - i >= 3 else -1
+                    at = seq.find(folded[i : i + 3]) if len(folded) - i >= 3 else -1
                     if at >= 0:
                         length = 3
-                        while i + length < len(folded) and seq[at:at + length + 1] == folded[i:i + length + 1]:
+                        while i + length < len(folded) and seq[at : at + length + 1] == folded[i : i + length + 1]:
                             length += 1
                         run = max(run, length)
-            symbols.append(folded[i:i + run])
+            symbols.append(folded[i : i + run])
             i += run
     return symbols
 

@@ -72,8 +72,14 @@ def write_private(name: str, data: bytes) -> Path:
     """Write ``data`` to a new file of the private folder (name ``<stem>-<random><suffix>``)."""
     stem, dot, suffix = Path(name).name.rpartition(".")
     target = private_folder() / (f"{stem}-{secrets.token_hex(4)}.{suffix}" if dot else f"{name}-{secrets.token_hex(4)}")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) \
+    flags = (
+        os.O_WRONLY
+        | os.O_CREAT
+        | os.O_EXCL
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_CLOEXEC", 0)
         | getattr(os, "O_BINARY", 0)
+    )
     fd = os.open(target, flags, 0o600)
     _remember(target)
     try:

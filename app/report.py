@@ -56,12 +56,18 @@ from app.store import Store
 
 log = logging.getLogger(__name__)
 
-M.add({
-    "report.cannot_write": {"fr": "Impossible d'écrire le rapport dans « {path} » : {reason}.",
-                            "en": "Cannot write the report to “{path}”: {reason}."},
-    "report.written": {"fr": "Rapport du dossier {id} enregistré : {path} ({pages} pages).",
-                       "en": "Report of case {id} saved: {path} ({pages} pages)."},
-})
+M.add(
+    {
+        "report.cannot_write": {
+            "fr": "Impossible d'écrire le rapport dans « {path} » : {reason}.",
+            "en": "Cannot write the report to “{path}”: {reason}.",
+        },
+        "report.written": {
+            "fr": "Rapport du dossier {id} enregistré : {path} ({pages} pages).",
+            "en": "Report of case {id} saved: {path} ({pages} pages).",
+        },
+    }
+)
 
 _MARGIN = 15 * mm
 _TOP, _BOTTOM = 18 * mm, 17 * mm
@@ -93,8 +99,9 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
 
     appended, referenced = _answer_pdfs(store, answer)
     extra_pages = sum(pages for _, pages in appended)
-    report = Report(pdf=b"", pages=0, images=len(case.images), answer_pages_appended=extra_pages,
-                    answer_pdfs_referenced=referenced)
+    report = Report(
+        pdf=b"", pages=0, images=len(case.images), answer_pages_appended=extra_pages, answer_pdfs_referenced=referenced
+    )
 
     story: list[Flowable] = []
     story += _request_part(store, case, load_requester(store.settings), t, styles)
@@ -106,31 +113,43 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
 
     patient = case.patient.full_name()
     born = t("born", date=date_words(case.patient.birth_date, lang)) if case.patient.birth_date else ""
-    furniture = Furniture(title=t("title"), patient=f"{patient}{', ' + born if born else ''}",
-                          case_line=t("case_line", id=case.id), page_word=t("page"))
+    furniture = Furniture(
+        title=t("title"),
+        patient=f"{patient}{', ' + born if born else ''}",
+        case_line=t("case_line", id=case.id),
+        page_word=t("page"),
+    )
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=_MARGIN, rightMargin=_MARGIN, topMargin=_TOP,
-                            bottomMargin=_BOTTOM, title=t("title"), author="Teleavis",
-                            subject=t("case_line", id=case.id), creator="Teleavis")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=_MARGIN,
+        rightMargin=_MARGIN,
+        topMargin=_TOP,
+        bottomMargin=_BOTTOM,
+        title=t("title"),
+        author="Teleavis",
+        subject=t("case_line", id=case.id),
+        creator="Teleavis",
+    )
     with jpeg_passthrough():
         doc.build(story, canvasmaker=numbered_canvas(furniture, f, extra_pages))
     own_pages = doc.page
     pdf = out.getvalue()
     if appended:
-        pdf = append_pdfs(pdf, [data for data, _ in appended], furniture, f, own_pages + 1,
-                          own_pages + extra_pages)
+        pdf = append_pdfs(pdf, [data for data, _ in appended], furniture, f, own_pages + 1, own_pages + extra_pages)
     report.pdf, report.pages = pdf, own_pages + extra_pages
     return report
 
 
-def export_report(store: Store, case_id: str, target: Path, *, lang: str | None = None,
-                  actor: str | None = None) -> Report:
+def export_report(
+    store: Store, case_id: str, target: Path, *, lang: str | None = None, actor: str | None = None
+) -> Report:
     """Build the report, write it to ``target`` (whole or not at all) and record the export."""
     report = build_report(store, case_id, lang=lang)
     _write_file(target, report.pdf)
     with transaction(store.conn) as conn:
-        audit.append(conn, store.key, "exported", case_id, detail=f"pdf report, {report.pages} pages",
-                     actor=actor)
+        audit.append(conn, store.key, "exported", case_id, detail=f"pdf report, {report.pages} pages", actor=actor)
     log.info("case %s: report exported (%d pages)", case_id, report.pages)
     return report
 
@@ -139,8 +158,9 @@ def _write_file(target: Path, data: bytes) -> None:
     try:
         atomic_write_raw(target, data)
     except OSError as exc:
-        raise StorageError(M.tr("report.cannot_write", path=str(target),
-                                reason=exc.strerror or type(exc).__name__)) from exc
+        raise StorageError(
+            M.tr("report.cannot_write", path=str(target), reason=exc.strerror or type(exc).__name__)
+        ) from exc
 
 
 # -- styles --------------------------------------------------------------------------------------
@@ -152,14 +172,28 @@ def _styles(f: Fonts) -> dict[str, ParagraphStyle]:
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11),
         "title": ParagraphStyle("title", parent=body, fontName=f.bold, fontSize=16, leading=20, spaceAfter=4),
-        "h2": ParagraphStyle("h2", parent=body, fontName=f.bold, fontSize=12, leading=15, spaceBefore=9,
-                             spaceAfter=3, textColor=colors.HexColor("#1f3d6b")),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=body,
+            fontName=f.bold,
+            fontSize=12,
+            leading=15,
+            spaceBefore=9,
+            spaceAfter=3,
+            textColor=colors.HexColor("#1f3d6b"),
+        ),
         "label": ParagraphStyle("label", parent=body, fontName=f.bold, fontSize=9, leading=12),
-        "urgent": ParagraphStyle("urgent", parent=body, fontName=f.bold,
-                                 textColor=colors.HexColor("#b00020")),
-        "box": ParagraphStyle("box", parent=body, fontSize=11, leading=15,
-                              backColor=colors.HexColor("#eef3fa"), borderPadding=5, spaceBefore=4,
-                              spaceAfter=6),
+        "urgent": ParagraphStyle("urgent", parent=body, fontName=f.bold, textColor=colors.HexColor("#b00020")),
+        "box": ParagraphStyle(
+            "box",
+            parent=body,
+            fontSize=11,
+            leading=15,
+            backColor=colors.HexColor("#eef3fa"),
+            borderPadding=5,
+            spaceBefore=4,
+            spaceAfter=6,
+        ),
     }
 
 
@@ -168,28 +202,41 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _grid(rows: list[tuple[str, str]], t: T, styles: dict[str, ParagraphStyle],
-          widths: tuple[float, float] = (55 * mm, 125 * mm)) -> Table:
+def _grid(
+    rows: list[tuple[str, str]],
+    t: T,
+    styles: dict[str, ParagraphStyle],
+    widths: tuple[float, float] = (55 * mm, 125 * mm),
+) -> Table:
     data = [[_p(t.fit(k), styles["label"]), _p(t.fit(v), styles["body"])] for k, v in rows]
     table = Table(data, colWidths=list(widths), hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d0d0d0")),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d0d0d0")),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return table
 
 
 # -- parts ---------------------------------------------------------------------------------------
 
 
-def _request_part(store: Store, case: Case, requester: Requester | None, t: T,
-                  styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _request_part(
+    store: Store, case: Case, requester: Requester | None, t: T, styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
     lang = t.lang
     story: list[Flowable] = [_p(t.fit(t("title")), styles["title"])]
-    head = [(t("case"), case.id), (t("specialty"), t.specialty(case.specialty)),
-            (t("state"), t.state(case.state.value)), (t("created"), moment_words(case.created_at, lang))]
+    head = [
+        (t("case"), case.id),
+        (t("specialty"), t.specialty(case.specialty)),
+        (t("state"), t.state(case.state.value)),
+        (t("created"), moment_words(case.created_at, lang)),
+    ]
     info = store.platform_info(case.id)
     if info.get("task_id"):
         head.append((t("platform_ref"), str(info["task_id"])))
@@ -206,14 +253,26 @@ def _request_part(store: Store, case: Case, requester: Requester | None, t: T,
         story.append(_p(t.fit(t("no_site")), styles["body"]))
     else:
         name = " ".join([*requester.given, requester.family.upper()])
-        story.append(_grid([(t("requester"), f"{name}{', ' + requester.role if requester.role else ''}"),
-                            ("RPPS", requester.rpps), (t("organization"), requester.organization),
-                            ("FINESS", requester.finess)], t, styles))
+        story.append(
+            _grid(
+                [
+                    (t("requester"), f"{name}{', ' + requester.role if requester.role else ''}"),
+                    ("RPPS", requester.rpps),
+                    (t("organization"), requester.organization),
+                    ("FINESS", requester.finess),
+                ],
+                t,
+                styles,
+            )
+        )
 
     p = case.patient
     story.append(_p(t.fit(t("patient")), styles["h2"]))
-    rows = [(t("name"), f"{p.family.upper()} {' '.join(p.given)}".strip()),
-            (t("birth_date"), date_words(p.birth_date, lang)), (t("sex"), sex_words(p.sex, lang))]
+    rows = [
+        (t("name"), f"{p.family.upper()} {' '.join(p.given)}".strip()),
+        (t("birth_date"), date_words(p.birth_date, lang)),
+        (t("sex"), sex_words(p.sex, lang)),
+    ]
     if p.ins:
         rows.append(("INS", p.ins))
     if p.local_id:
@@ -275,8 +334,9 @@ def _answer_pdfs(store: Store, answer: Answer | None) -> tuple[list[tuple[bytes,
     return appended, referenced
 
 
-def _answer_part(answer: Answer | None, appended_pages: int, referenced: int, t: T,
-                 styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _answer_part(
+    answer: Answer | None, appended_pages: int, referenced: int, t: T, styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
     head = _p(t.fit(t("answer")), styles["h2"])
     if answer is None:
         return [KeepTogether([head, _p(t.fit(t("no_answer")), styles["body"])])]
@@ -299,8 +359,9 @@ def _answer_part(answer: Answer | None, appended_pages: int, referenced: int, t:
     return story
 
 
-def _expert_images_part(store: Store, answer: Answer | None, t: T, styles: dict[str, ParagraphStyle],
-                        report: Report) -> list[Flowable]:
+def _expert_images_part(
+    store: Store, answer: Answer | None, t: T, styles: dict[str, ParagraphStyle], report: Report
+) -> list[Flowable]:
     """The pictures the expert joined to the answer, one per page after the case's images."""
     story: list[Flowable] = []
     pictures = answer.images() if answer else []
@@ -326,12 +387,10 @@ def _history_part(store: Store, case_id: str, t: T, styles: dict[str, ParagraphS
     rows = []
     for event in events:
         rows.append((moment_words(event["at"], t.lang), history_words(event, t.lang)))
-    return [CondPageBreak(40 * mm), _p(t.fit(t("history")), styles["h2"]),
-            _grid(rows, t, styles, (40 * mm, 140 * mm))]
+    return [CondPageBreak(40 * mm), _p(t.fit(t("history")), styles["h2"]), _grid(rows, t, styles, (40 * mm, 140 * mm))]
 
 
-def _images_part(store: Store, case: Case, t: T, styles: dict[str, ParagraphStyle],
-                 report: Report) -> list[Flowable]:
+def _images_part(store: Store, case: Case, t: T, styles: dict[str, ParagraphStyle], report: Report) -> list[Flowable]:
     story: list[Flowable] = []
     total = len(case.images)
     for number, image in enumerate(case.images, start=1):
@@ -404,8 +463,11 @@ def _image_caption(image: CaseImage, t: T, styles: dict[str, ParagraphStyle]) ->
     rows.append((t("image_info"), ", ".join(x for x in (size, image.content_type, image.device) if x)))
     if image.captured_at:
         rows.append((t("captured"), moment_words(image.captured_at, t.lang)))
-    findings = [f"{t.level(f.level)} : {f.message}" if t.lang == "fr" else f"{t.level(f.level)}: {f.message}"
-                for f in image.quality if f.level != "ok"]
+    findings = [
+        f"{t.level(f.level)} : {f.message}" if t.lang == "fr" else f"{t.level(f.level)}: {f.message}"
+        for f in image.quality
+        if f.level != "ok"
+    ]
     rows.append((t("quality"), "\n".join(findings) if findings else t("quality_ok")))
     return [Spacer(1, 2 * mm), _grid(rows, t, styles, (40 * mm, 140 * mm))]
 

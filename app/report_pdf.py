@@ -31,8 +31,7 @@ log = logging.getLogger(__name__)
 # Fonts that carry French (and most European) accents, as TrueType files to embed (subsetted).
 # Helvetica, the fallback, is WinAnsi: é è à ç œ « » ’ € are there, arrows and × are not.
 _FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
     ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
     ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
@@ -77,8 +76,13 @@ def _register_fonts() -> Fonts:
             except Exception:  # noqa: BLE001 - a damaged system font: try the next one
                 log.warning("font %s could not be loaded", Path(regular).name)
                 continue
-            pdfmetrics.registerFontFamily("ReportSans", normal="ReportSans", bold="ReportSans-Bold",
-                                          italic="ReportSans", boldItalic="ReportSans-Bold")
+            pdfmetrics.registerFontFamily(
+                "ReportSans",
+                normal="ReportSans",
+                bold="ReportSans-Bold",
+                italic="ReportSans",
+                boldItalic="ReportSans-Bold",
+            )
             return Fonts("ReportSans", "ReportSans-Bold", True)
     log.warning("no TrueType font found: the report uses Helvetica")
     return Fonts("Helvetica", "Helvetica-Bold", False)
@@ -162,8 +166,9 @@ class Furniture:
     page_word: str  # "page {n} / {total}"
 
 
-def draw_furniture(c: Any, furniture: Furniture, fonts_: Fonts, number: int, total: int,
-                   width: float, height: float) -> None:
+def draw_furniture(
+    c: Any, furniture: Furniture, fonts_: Fonts, number: int, total: int, width: float, height: float
+) -> None:
     """Header and footer of one page, on a reportlab canvas."""
     c.saveState()
     c.setFillColorRGB(0.15, 0.15, 0.15)
@@ -221,8 +226,9 @@ def pdf_page_count(data: bytes) -> int | None:
         return None
 
 
-def append_pdfs(report: bytes, appended: list[bytes], furniture: Furniture, fonts_: Fonts,
-                first_number: int, total: int) -> bytes:
+def append_pdfs(
+    report: bytes, appended: list[bytes], furniture: Furniture, fonts_: Fonts, first_number: int, total: int
+) -> bytes:
     """``report`` followed by the pages of ``appended``, each stamped with the page furniture."""
     from pypdf import PdfReader, PdfWriter
 

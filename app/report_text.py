@@ -16,90 +16,120 @@ from app.model import CaseImage
 if TYPE_CHECKING:  # the window reads the history's words without loading reportlab
     from app.report_pdf import Fonts
 
-_WORDS = Catalogue("report", {
-    "title": {"fr": "Demande de télé-expertise", "en": "Tele-expertise request"},
-    "case_line": {"fr": "Dossier {id}", "en": "Case {id}"},
-    "page": {"fr": "page {n} / {total}", "en": "page {n} of {total}"},
-    "born": {"fr": "né(e) le {date}", "en": "born {date}"},
-    "case": {"fr": "Dossier", "en": "Case"},
-    "specialty": {"fr": "Spécialité", "en": "Specialty"},
-    "state": {"fr": "État", "en": "State"},
-    "created": {"fr": "Créé le", "en": "Created"},
-    "platform_ref": {"fr": "Référence plateforme", "en": "Platform reference"},
-    "urgent": {"fr": "DEMANDE URGENTE", "en": "URGENT REQUEST"},
-    "site": {"fr": "Demandeur", "en": "Requester"},
-    "no_site": {"fr": "Site non configuré (teleavis init).", "en": "Site not set up (teleavis init)."},
-    "requester": {"fr": "Professionnel", "en": "Practitioner"},
-    "organization": {"fr": "Structure", "en": "Organisation"},
-    "patient": {"fr": "Patient", "en": "Patient"},
-    "name": {"fr": "Nom, prénoms", "en": "Name"},
-    "birth_date": {"fr": "Date de naissance", "en": "Date of birth"},
-    "sex": {"fr": "Sexe", "en": "Sex"},
-    "local_id": {"fr": "Identifiant local", "en": "Local id"},
-    "consent": {"fr": "Consentement du patient", "en": "Patient's consent"},
-    "yes": {"fr": "oui", "en": "yes"},
-    "no": {"fr": "non", "en": "no"},
-    "question": {"fr": "Question posée à l'expert", "en": "Question to the expert"},
-    "summary": {"fr": "Résumé clinique", "en": "Clinical summary"},
-    "single_eye": {"fr": "Un seul œil photographié, parce que", "en": "Only one eye photographed, because"},
-    "form": {"fr": "Formulaire de la spécialité", "en": "Specialty form"},
-    "treatments": {"fr": "Traitements en cours", "en": "Current treatments"},
-    "none": {"fr": "Aucun.", "en": "None."},
-    "answer": {"fr": "Réponse de l'expert", "en": "Expert's answer"},
-    "no_answer": {"fr": "Pas encore de réponse.", "en": "No answer yet."},
-    "expert": {"fr": "Expert", "en": "Expert"},
-    "issued": {"fr": "Rendue le", "en": "Issued"},
-    "follow_up": {"fr": "Suivi conseillé", "en": "Advised follow-up"},
-    "follow_up_days": {"fr": "revoir le patient dans {days} jours",
-                       "en": "see the patient again in {days} days"},
-    "expert_pdf": {"fr": "Compte rendu de l'expert", "en": "Expert's report"},
-    "expert_pdf_appended": {"fr": "{pages} page(s) jointe(s) à la fin de ce document",
-                            "en": "{pages} page(s) appended at the end of this document"},
-    "expert_pdf_referenced": {"fr": "{count} document(s) PDF conservé(s) dans Teleavis, non joint(s) ici",
-                              "en": "{count} PDF document(s) kept in Teleavis, not appended here"},
-    "platform_words": {"fr": "Plateforme", "en": "Platform"},
-    "platform_reason": {"fr": "Motif donné par la plateforme", "en": "Reason given by the platform"},
-    "expert_images": {"fr": "Images de l'expert", "en": "Expert's images"},
-    "expert_images_after": {"fr": "{count} image(s), à la fin de ce document",
-                            "en": "{count} image(s), at the end of this document"},
-    "expert_image_title": {"fr": "Image de l'expert {n} / {total} — {label}",
-                           "en": "Expert's image {n} of {total} — {label}"},
-    "amended": {"fr": "Version", "en": "Version"},
-    "answer_missing": {"fr": "Non récupéré", "en": "Not retrieved"},
-    "history": {"fr": "Historique de l'envoi", "en": "Sending history"},
-    "image_title": {"fr": "Image {n} / {total} — {label}", "en": "Image {n} of {total} — {label}"},
-    "image_missing": {"fr": "Image introuvable ou endommagée sur le disque : elle ne peut pas figurer "
-                            "dans ce rapport. Le reste du dossier est complet.",
-                      "en": "Image missing or damaged on disk: it cannot appear in this report. The rest of "
-                            "the case is complete."},
-    "image_undisplayable": {"fr": "Cette image ne peut pas être affichée dans le rapport.",
-                            "en": "This image cannot be shown in the report."},
-    "image_thumbnail": {"fr": "Aperçu réduit : l'image DICOM complète est conservée dans Teleavis.",
-                        "en": "Reduced preview: the full DICOM image is kept in Teleavis."},
-    "note": {"fr": "Note", "en": "Note"},
-    "image_info": {"fr": "Image", "en": "Image"},
-    "captured": {"fr": "Prise le", "en": "Taken"},
-    "quality": {"fr": "Contrôle qualité", "en": "Quality checks"},
-    "quality_ok": {"fr": "aucune remarque", "en": "no remark"},
-    "unlabelled": {"fr": "sans localisation", "en": "no location"},
-})
+_WORDS = Catalogue(
+    "report",
+    {
+        "title": {"fr": "Demande de télé-expertise", "en": "Tele-expertise request"},
+        "case_line": {"fr": "Dossier {id}", "en": "Case {id}"},
+        "page": {"fr": "page {n} / {total}", "en": "page {n} of {total}"},
+        "born": {"fr": "né(e) le {date}", "en": "born {date}"},
+        "case": {"fr": "Dossier", "en": "Case"},
+        "specialty": {"fr": "Spécialité", "en": "Specialty"},
+        "state": {"fr": "État", "en": "State"},
+        "created": {"fr": "Créé le", "en": "Created"},
+        "platform_ref": {"fr": "Référence plateforme", "en": "Platform reference"},
+        "urgent": {"fr": "DEMANDE URGENTE", "en": "URGENT REQUEST"},
+        "site": {"fr": "Demandeur", "en": "Requester"},
+        "no_site": {"fr": "Site non configuré (teleavis init).", "en": "Site not set up (teleavis init)."},
+        "requester": {"fr": "Professionnel", "en": "Practitioner"},
+        "organization": {"fr": "Structure", "en": "Organisation"},
+        "patient": {"fr": "Patient", "en": "Patient"},
+        "name": {"fr": "Nom, prénoms", "en": "Name"},
+        "birth_date": {"fr": "Date de naissance", "en": "Date of birth"},
+        "sex": {"fr": "Sexe", "en": "Sex"},
+        "local_id": {"fr": "Identifiant local", "en": "Local id"},
+        "consent": {"fr": "Consentement du patient", "en": "Patient's consent"},
+        "yes": {"fr": "oui", "en": "yes"},
+        "no": {"fr": "non", "en": "no"},
+        "question": {"fr": "Question posée à l'expert", "en": "Question to the expert"},
+        "summary": {"fr": "Résumé clinique", "en": "Clinical summary"},
+        "single_eye": {"fr": "Un seul œil photographié, parce que", "en": "Only one eye photographed, because"},
+        "form": {"fr": "Formulaire de la spécialité", "en": "Specialty form"},
+        "treatments": {"fr": "Traitements en cours", "en": "Current treatments"},
+        "none": {"fr": "Aucun.", "en": "None."},
+        "answer": {"fr": "Réponse de l'expert", "en": "Expert's answer"},
+        "no_answer": {"fr": "Pas encore de réponse.", "en": "No answer yet."},
+        "expert": {"fr": "Expert", "en": "Expert"},
+        "issued": {"fr": "Rendue le", "en": "Issued"},
+        "follow_up": {"fr": "Suivi conseillé", "en": "Advised follow-up"},
+        "follow_up_days": {"fr": "revoir le patient dans {days} jours", "en": "see the patient again in {days} days"},
+        "expert_pdf": {"fr": "Compte rendu de l'expert", "en": "Expert's report"},
+        "expert_pdf_appended": {
+            "fr": "{pages} page(s) jointe(s) à la fin de ce document",
+            "en": "{pages} page(s) appended at the end of this document",
+        },
+        "expert_pdf_referenced": {
+            "fr": "{count} document(s) PDF conservé(s) dans Teleavis, non joint(s) ici",
+            "en": "{count} PDF document(s) kept in Teleavis, not appended here",
+        },
+        "platform_words": {"fr": "Plateforme", "en": "Platform"},
+        "platform_reason": {"fr": "Motif donné par la plateforme", "en": "Reason given by the platform"},
+        "expert_images": {"fr": "Images de l'expert", "en": "Expert's images"},
+        "expert_images_after": {
+            "fr": "{count} image(s), à la fin de ce document",
+            "en": "{count} image(s), at the end of this document",
+        },
+        "expert_image_title": {
+            "fr": "Image de l'expert {n} / {total} — {label}",
+            "en": "Expert's image {n} of {total} — {label}",
+        },
+        "amended": {"fr": "Version", "en": "Version"},
+        "answer_missing": {"fr": "Non récupéré", "en": "Not retrieved"},
+        "history": {"fr": "Historique de l'envoi", "en": "Sending history"},
+        "image_title": {"fr": "Image {n} / {total} — {label}", "en": "Image {n} of {total} — {label}"},
+        "image_missing": {
+            "fr": "Image introuvable ou endommagée sur le disque : elle ne peut pas figurer "
+            "dans ce rapport. Le reste du dossier est complet.",
+            "en": "Image missing or damaged on disk: it cannot appear in this report. The rest of "
+            "the case is complete.",
+        },
+        "image_undisplayable": {
+            "fr": "Cette image ne peut pas être affichée dans le rapport.",
+            "en": "This image cannot be shown in the report.",
+        },
+        "image_thumbnail": {
+            "fr": "Aperçu réduit : l'image DICOM complète est conservée dans Teleavis.",
+            "en": "Reduced preview: the full DICOM image is kept in Teleavis.",
+        },
+        "note": {"fr": "Note", "en": "Note"},
+        "image_info": {"fr": "Image", "en": "Image"},
+        "captured": {"fr": "Prise le", "en": "Taken"},
+        "quality": {"fr": "Contrôle qualité", "en": "Quality checks"},
+        "quality_ok": {"fr": "aucune remarque", "en": "no remark"},
+        "unlabelled": {"fr": "sans localisation", "en": "no location"},
+    },
+)
 
-_EYE = Catalogue("report eyes", {"right": {"fr": "œil droit (OD)", "en": "right eye (OD)"},
-                                 "left": {"fr": "œil gauche (OG)", "en": "left eye (OS)"}})
-_VIEW = Catalogue("report views", {"far": {"fr": "vue éloignée", "en": "far view"},
-         "medium": {"fr": "vue intermédiaire", "en": "medium view"},
-         "close-up": {"fr": "vue rapprochée", "en": "close-up"},
-         "dermoscopy": {"fr": "dermoscopie", "en": "dermoscopy"},
-         "macula": {"fr": "centrée sur la macula", "en": "macula-centred"},
-         "disc": {"fr": "centrée sur la papille", "en": "disc-centred"}})
+_EYE = Catalogue(
+    "report eyes",
+    {
+        "right": {"fr": "œil droit (OD)", "en": "right eye (OD)"},
+        "left": {"fr": "œil gauche (OG)", "en": "left eye (OS)"},
+    },
+)
+_VIEW = Catalogue(
+    "report views",
+    {
+        "far": {"fr": "vue éloignée", "en": "far view"},
+        "medium": {"fr": "vue intermédiaire", "en": "medium view"},
+        "close-up": {"fr": "vue rapprochée", "en": "close-up"},
+        "dermoscopy": {"fr": "dermoscopie", "en": "dermoscopy"},
+        "macula": {"fr": "centrée sur la macula", "en": "macula-centred"},
+        "disc": {"fr": "centrée sur la papille", "en": "disc-centred"},
+    },
+)
 # The case's history as people say it: states by name, and only the details that tell something
 # (the platform's task id and status words, already in the state, stay out).
-_HISTORY = Catalogue("report history", {
-    "amended": {"fr": "Réponse corrigée par l'expert", "en": "Answer amended by the expert"},
-    "validated": {"fr": "dossier complet", "en": "case complete"},
-    "retry": {"fr": "nouvel essai après une coupure", "en": "tried again after an interruption"},
-    "refused": {"fr": "refusé par la plateforme", "en": "refused by the platform"},
-    "event": {"fr": "Événement", "en": "Event"}})
+_HISTORY = Catalogue(
+    "report history",
+    {
+        "amended": {"fr": "Réponse corrigée par l'expert", "en": "Answer amended by the expert"},
+        "validated": {"fr": "dossier complet", "en": "case complete"},
+        "retry": {"fr": "nouvel essai après une coupure", "en": "tried again after an interruption"},
+        "refused": {"fr": "refusé par la plateforme", "en": "refused by the platform"},
+        "event": {"fr": "Événement", "en": "Event"},
+    },
+)
 
 
 def history_words(event: dict[str, object], lang: str) -> str:
@@ -118,8 +148,14 @@ def history_words(event: dict[str, object], lang: str) -> str:
     return what
 
 
-_LEVEL = Catalogue("report levels", {"ok": {"fr": "bon", "en": "good"}, "warning": {"fr": "À vérifier", "en": "Check"},
-                                     "blocking": {"fr": "Insuffisant", "en": "Insufficient"}})
+_LEVEL = Catalogue(
+    "report levels",
+    {
+        "ok": {"fr": "bon", "en": "good"},
+        "warning": {"fr": "À vérifier", "en": "Check"},
+        "blocking": {"fr": "Insuffisant", "en": "Insufficient"},
+    },
+)
 
 
 def _pick(table: Catalogue, key: str, lang: str) -> str:

@@ -27,8 +27,7 @@ from app.store import Store
 
 log = logging.getLogger(__name__)
 
-CLOSED_STATES: tuple[str, ...] = (CaseState.ANSWERED.value, CaseState.REJECTED.value,
-                                  CaseState.CANCELLED.value)
+CLOSED_STATES: tuple[str, ...] = (CaseState.ANSWERED.value, CaseState.REJECTED.value, CaseState.CANCELLED.value)
 
 
 @dataclass
@@ -61,9 +60,11 @@ def years_before(moment: datetime, years: int) -> datetime:
 
 #: Work still waiting for the platform: a case not yet sent (its outbox row before the ``sent`` step,
 #: which stays afterwards as the record of the send), or a reply to the expert not yet sent.
-_WAITING = ("(EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = {id} AND o.step != 'sent') OR "
-            "EXISTS (SELECT 1 FROM messages m WHERE m.case_id = {id} AND m.direction = 'to-expert' "
-            "AND m.state = 'queued'))")
+_WAITING = (
+    "(EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = {id} AND o.step != 'sent') OR "
+    "EXISTS (SELECT 1 FROM messages m WHERE m.case_id = {id} AND m.direction = 'to-expert' "
+    "AND m.state = 'queued'))"
+)
 
 
 def _candidates(store: Store) -> list[_Candidate]:
@@ -75,8 +76,12 @@ def _candidates(store: Store) -> list[_Candidate]:
         f"FROM cases c WHERE c.state IN ({placeholders}, ?) ORDER BY c.id",
         (*CLOSED_STATES, *CLOSED_STATES, CaseState.ARCHIVED.value),
     ).fetchall()
-    return [_Candidate(id=r[0], state=r[1], unread=bool(r[2]), closed_at=datetime.fromisoformat(r[4] or r[3]),
-                       in_outbox=bool(r[5])) for r in rows]
+    return [
+        _Candidate(
+            id=r[0], state=r[1], unread=bool(r[2]), closed_at=datetime.fromisoformat(r[4] or r[3]), in_outbox=bool(r[5])
+        )
+        for r in rows
+    ]
 
 
 def plan(store: Store, now: datetime | None = None) -> RetentionRun:
@@ -84,8 +89,9 @@ def plan(store: Store, now: datetime | None = None) -> RetentionRun:
     return run_retention(store, now, dry_run=True)
 
 
-def run_retention(store: Store, now: datetime | None = None, *, dry_run: bool = False,
-                  actor: str | None = None) -> RetentionRun:
+def run_retention(
+    store: Store, now: datetime | None = None, *, dry_run: bool = False, actor: str | None = None
+) -> RetentionRun:
     """Archive and purge what the settings make eligible at ``now`` (default: the current time)."""
     moment = now or utc_now()
     result = RetentionRun(now=moment, dry_run=dry_run)
@@ -98,15 +104,17 @@ def run_retention(store: Store, now: datetime | None = None, *, dry_run: bool = 
         if case.in_outbox:
             continue
         state = case.state
-        if (state in CLOSED_STATES and archive_before is not None and not case.unread
-                and case.closed_at <= archive_before):
+        if (
+            state in CLOSED_STATES
+            and archive_before is not None
+            and not case.unread
+            and case.closed_at <= archive_before
+        ):
             if not dry_run:
-                store.transition(case.id, CaseState.ARCHIVED, detail="retention", audit_action="archived",
-                                 actor=actor)
+                store.transition(case.id, CaseState.ARCHIVED, detail="retention", audit_action="archived", actor=actor)
             result.archived.append(case.id)
             state = CaseState.ARCHIVED.value
-        purgeable = state == CaseState.ARCHIVED.value and purge_before is not None \
-            and case.closed_at <= purge_before
+        purgeable = state == CaseState.ARCHIVED.value and purge_before is not None and case.closed_at <= purge_before
         if purgeable and (dry_run or _purge(store, case.id, actor, result)):
             result.purged.append(case.id)
     if result.purged and not dry_run:
@@ -115,16 +123,22 @@ def run_retention(store: Store, now: datetime | None = None, *, dry_run: bool = 
 
         remove_leftovers(store.data_dir, snapshots_older_than_s=0.0)
     if result.archived or result.purged:
-        log.info("retention%s: %d archived, %d purged", " (dry run)" if dry_run else "",
-                 len(result.archived), len(result.purged))
+        log.info(
+            "retention%s: %d archived, %d purged",
+            " (dry run)" if dry_run else "",
+            len(result.archived),
+            len(result.purged),
+        )
     return result
 
 
 def _purge(store: Store, case_id: str, actor: str | None, result: RetentionRun) -> bool:
     """Delete one archived case and its files; ``False`` when it is no longer purgeable."""
     with transaction(store.conn) as conn:
-        row = conn.execute(f"SELECT state FROM cases WHERE id = ? AND NOT {_WAITING.format(id='?')}",  # noqa: S608
-                           (case_id, case_id, case_id)).fetchone()
+        row = conn.execute(
+            f"SELECT state FROM cases WHERE id = ? AND NOT {_WAITING.format(id='?')}",  # noqa: S608
+            (case_id, case_id, case_id),
+        ).fetchone()
         if row is None or row[0] != CaseState.ARCHIVED.value:
             return False
         blobs: set[str] = set()
@@ -136,8 +150,7 @@ def _purge(store: Store, case_id: str, actor: str | None, result: RetentionRun) 
         if answer:
             blobs.update(answer.blobs())
         conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
-        audit.append(conn, store.key, "purged", case_id, detail=f"retention, {len(blobs)} file(s)",
-                     actor=actor)
+        audit.append(conn, store.key, "purged", case_id, detail=f"retention, {len(blobs)} file(s)", actor=actor)
     for blob in blobs:
         try:
             store.objects.delete(blob)

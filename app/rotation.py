@@ -52,20 +52,32 @@ MARKER = "state.key_id"
 #: (table, column) of every value sealed with the data key; anything else that looks sealed stops
 #: the rotation (a new sealed column must be added here and re-sealed below).
 _PLATFORM_WORDS = ("business_status", "status_reason", "last_error")
-SEALED_COLUMNS = {("cases", "content"), ("cases", "answer"), ("cases", "images_seal"), ("images", "meta"),
-                  ("messages", "body"),
-                  ("settings", "value"), ("outbox", "last_error"), *(("cases", c) for c in _PLATFORM_WORDS)}
+SEALED_COLUMNS = {
+    ("cases", "content"),
+    ("cases", "answer"),
+    ("cases", "images_seal"),
+    ("images", "meta"),
+    ("messages", "body"),
+    ("settings", "value"),
+    ("outbox", "last_error"),
+    *(("cases", c) for c in _PLATFORM_WORDS),
+}
 _SEALED_MIN = 1 + 12 + 16  # version byte, nonce, tag
 
-M.add({
-    "rotation.unknown": {
-        "fr": "Rotation de clé refusée : la colonne {column} contient des données chiffrées que cette version ne "
-              "sait pas rechiffrer. Rien n'a été changé ; signalez-le au support.",
-        "en": "Key rotation refused: column {column} holds encrypted data this version cannot re-encrypt. "
-              "Nothing was changed; please report it to support."},
-    "rotation.done": {"fr": "Nouvelle clé des données : tout a été rechiffré.",
-                      "en": "New data key: everything was re-encrypted."},
-})
+M.add(
+    {
+        "rotation.unknown": {
+            "fr": "Rotation de clé refusée : la colonne {column} contient des données chiffrées que cette version ne "
+            "sait pas rechiffrer. Rien n'a été changé ; signalez-le au support.",
+            "en": "Key rotation refused: column {column} holds encrypted data this version cannot re-encrypt. "
+            "Nothing was changed; please report it to support.",
+        },
+        "rotation.done": {
+            "fr": "Nouvelle clé des données : tout a été rechiffré.",
+            "en": "New data key: everything was re-encrypted.",
+        },
+    }
+)
 
 
 def _reseal(old: DataKey, new: DataKey, value: bytes, context: bytes) -> bytes:
@@ -90,7 +102,7 @@ def reseal_blobs(root: Path, old: DataKey, new: DataKey, progress: Callable[[], 
         if not sealed.startswith(_MAGIC):
             continue
         context = contexts.blob(path.name)
-        body = memoryview(sealed)[len(_MAGIC):]
+        body = memoryview(sealed)[len(_MAGIC) :]
         try:
             new.open(body, context)
             continue  # re-sealed before an interruption
@@ -113,15 +125,18 @@ def reseal_blobs(root: Path, old: DataKey, new: DataKey, progress: Callable[[], 
 
 
 def _check_no_unknown_sealed(conn: sqlite3.Connection) -> None:
-    tables = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    tables = [
+        r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    ]
     for table in tables:
         for column in [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]:
             if (table, column) in SEALED_COLUMNS:
                 continue
             row = conn.execute(
                 f"SELECT 1 FROM {table} WHERE typeof({column}) = 'blob' AND length({column}) >= ? "  # noqa: S608 - names from the schema
-                f"AND substr({column}, 1, 1) = x'01' LIMIT 1", (_SEALED_MIN,)).fetchone()
+                f"AND substr({column}, 1, 1) = x'01' LIMIT 1",
+                (_SEALED_MIN,),
+            ).fetchone()
             if row is not None:
                 raise StorageError(M.tr("rotation.unknown", column=f"{table}.{column}"))
 
@@ -130,36 +145,54 @@ def _reseal_database(conn: sqlite3.Connection, old: DataKey, new: DataKey, new_i
     """The database's part, in the caller's transaction."""
     _check_no_unknown_sealed(conn)
     for case_id, content, answer in conn.execute("SELECT id, content, answer FROM cases").fetchall():
-        conn.execute("UPDATE cases SET content = ?, answer = ? WHERE id = ?",
-                     (_reseal(old, new, content, contexts.case_content(case_id)),
-                      _reseal(old, new, answer, contexts.case_answer(case_id)) if answer is not None else None,
-                      case_id))
-    for case_id, listed in conn.execute("SELECT id, images_seal FROM cases "
-                                        "WHERE typeof(images_seal) = 'blob'").fetchall():  # (migration 8)
-        conn.execute("UPDATE cases SET images_seal = ? WHERE id = ?",
-                     (_reseal(old, new, listed, contexts.case_images(case_id)), case_id))
+        conn.execute(
+            "UPDATE cases SET content = ?, answer = ? WHERE id = ?",
+            (
+                _reseal(old, new, content, contexts.case_content(case_id)),
+                _reseal(old, new, answer, contexts.case_answer(case_id)) if answer is not None else None,
+                case_id,
+            ),
+        )
+    for case_id, listed in conn.execute(
+        "SELECT id, images_seal FROM cases WHERE typeof(images_seal) = 'blob'"
+    ).fetchall():  # (migration 8)
+        conn.execute(
+            "UPDATE cases SET images_seal = ? WHERE id = ?",
+            (_reseal(old, new, listed, contexts.case_images(case_id)), case_id),
+        )
     for column in _PLATFORM_WORDS:  # the platform's free text (sealed since migration 6)
-        for case_id, value in conn.execute(f"SELECT id, {column} FROM cases "  # noqa: S608 - a constant name
-                                           f"WHERE typeof({column}) = 'blob'").fetchall():
-            conn.execute(f"UPDATE cases SET {column} = ? WHERE id = ?",  # noqa: S608
-                         (_reseal(old, new, value, contexts.platform_words(case_id, column)), case_id))
-    for case_id, value in conn.execute("SELECT case_id, last_error FROM outbox "
-                                       "WHERE typeof(last_error) = 'blob'").fetchall():
-        conn.execute("UPDATE outbox SET last_error = ? WHERE case_id = ?",
-                     (_reseal(old, new, value, contexts.outbox_error(case_id)), case_id))
+        for case_id, value in conn.execute(
+            f"SELECT id, {column} FROM cases "  # noqa: S608 - a constant name
+            f"WHERE typeof({column}) = 'blob'"
+        ).fetchall():
+            conn.execute(
+                f"UPDATE cases SET {column} = ? WHERE id = ?",  # noqa: S608
+                (_reseal(old, new, value, contexts.platform_words(case_id, column)), case_id),
+            )
+    for case_id, value in conn.execute(
+        "SELECT case_id, last_error FROM outbox WHERE typeof(last_error) = 'blob'"
+    ).fetchall():
+        conn.execute(
+            "UPDATE outbox SET last_error = ? WHERE case_id = ?",
+            (_reseal(old, new, value, contexts.outbox_error(case_id)), case_id),
+        )
     for row in conn.execute("SELECT id, case_id, blob, thumb_blob, sha1, size, meta FROM images").fetchall():
         image_id, case_id, blob, thumb, sha1, size, meta = tuple(row)
         context = contexts.image_meta(case_id, image_id, blob, thumb, sha1, size)
         conn.execute("UPDATE images SET meta = ? WHERE id = ?", (_reseal(old, new, meta, context), image_id))
     for message_id, case_id, body in conn.execute("SELECT id, case_id, body FROM messages").fetchall():
-        conn.execute("UPDATE messages SET body = ? WHERE id = ?",
-                     (_reseal(old, new, body, contexts.message_body(case_id, message_id)), message_id))
+        conn.execute(
+            "UPDATE messages SET body = ? WHERE id = ?",
+            (_reseal(old, new, body, contexts.message_body(case_id, message_id)), message_id),
+        )
     for name, value, encrypted, tag in conn.execute("SELECT key, value, encrypted, mac FROM settings").fetchall():
         if tag != row_tag(old, name, value, bool(encrypted)):
             continue  # altered outside Teleavis: its tag stays one that does not hold
         stored = _reseal(old, new, value, contexts.setting(name)) if encrypted else value
-        conn.execute("UPDATE settings SET value = ?, mac = ? WHERE key = ?",
-                     (stored, row_tag(new, name, stored, bool(encrypted)), name))
+        conn.execute(
+            "UPDATE settings SET value = ?, mac = ? WHERE key = ?",
+            (stored, row_tag(new, name, stored, bool(encrypted)), name),
+        )
     _reindex(conn, new, root)
     _rechain_audit(conn, old, new)
     Settings(conn, new).set(MARKER, new_id, in_transaction=True)
@@ -192,16 +225,22 @@ def _rekey_act(conn: sqlite3.Connection, view: Store, case: Case) -> None:
 def _rechain_audit(conn: sqlite3.Connection, old: DataKey, new: DataKey) -> None:
     """Re-key the chain up to its first broken link; rows past it keep hashes that do not hold."""
     triggers = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'").fetchall()
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'"
+    ).fetchall()
     for name, _ in triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
     prev_old, prev_new, expected = audit.GENESIS, audit.GENESIS, 1
     intact = True
-    for row in conn.execute("SELECT seq, at, actor, action, case_id, detail, prev_hash, hash FROM audit "
-                            "ORDER BY seq").fetchall():
+    for row in conn.execute(
+        "SELECT seq, at, actor, action, case_id, detail, prev_hash, hash FROM audit ORDER BY seq"
+    ).fetchall():
         seq, at, actor, action, case_id, detail, prev_hash, digest = tuple(row)
-        intact = intact and seq == expected and prev_hash == prev_old and digest == audit._digest(
-            old, prev_hash, seq, at, actor, action, case_id, detail)
+        intact = (
+            intact
+            and seq == expected
+            and prev_hash == prev_old
+            and digest == audit._digest(old, prev_hash, seq, at, actor, action, case_id, detail)
+        )
         if not intact:
             break
         new_digest = audit._digest(new, prev_new, seq, at, actor, action, case_id, detail)
@@ -235,8 +274,15 @@ def _reseal_head(conn: sqlite3.Connection, old: DataKey, new: DataKey) -> None:
     audit.write_head(path, new, target)
 
 
-def finish(root: Path, conn: sqlite3.Connection, keys: KeyStore, old: DataKey, new: DataKey, new_id: str,
-           progress: Callable[[], None] = lambda: None) -> None:
+def finish(
+    root: Path,
+    conn: sqlite3.Connection,
+    keys: KeyStore,
+    old: DataKey,
+    new: DataKey,
+    new_id: str,
+    progress: Callable[[], None] = lambda: None,
+) -> None:
     """Steps 2-5 (see the module's docstring); each skips what an interrupted run already did."""
     reseal_blobs(root / "objects", old, new, progress)
     marker = _marker(conn, new)
@@ -263,8 +309,14 @@ def database_key(conn: sqlite3.Connection, current: DataKey, pending: DataKey, p
         return current
 
 
-def rotate(root: Path, conn: sqlite3.Connection, keys: KeyStore, current: DataKey, secret: str | None,
-           progress: Callable[[], None] = lambda: None) -> None:
+def rotate(
+    root: Path,
+    conn: sqlite3.Connection,
+    keys: KeyStore,
+    current: DataKey,
+    secret: str | None,
+    progress: Callable[[], None] = lambda: None,
+) -> None:
     """Make a new data key and re-seal everything under it (the whole of the module's docstring)."""
     current.ensure()
     new_id, raw = keys.begin_rotation(secret)

@@ -42,12 +42,18 @@ MIN_PIN = 4
 # exposed to an offline search without the data key.
 _PIN_N, _PIN_R, _PIN_P = 2**15, 8, 1
 
-M.add({
-    "pin.too_short": {"fr": "Le code doit avoir au moins {n} caractères.",
-                      "en": "The code must have at least {n} characters."},
-    "pin.trivial": {"fr": "Ce code est trop facile à deviner (chiffres tous pareils ou qui se suivent).",
-                    "en": "This code is too easy to guess (all the same digit, or digits in a row)."},
-})
+M.add(
+    {
+        "pin.too_short": {
+            "fr": "Le code doit avoir au moins {n} caractères.",
+            "en": "The code must have at least {n} characters.",
+        },
+        "pin.trivial": {
+            "fr": "Ce code est trop facile à deviner (chiffres tous pareils ou qui se suivent).",
+            "en": "This code is too easy to guess (all the same digit, or digits in a row).",
+        },
+    }
+)
 
 
 def _now() -> float:
@@ -67,8 +73,14 @@ def pin_matches(stored: dict[str, Any], pin: str) -> bool:
     try:
         salt = bytes.fromhex(stored["salt"])
         if stored.get("kdf") == "scrypt":
-            digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=int(stored["n"]), r=int(stored["r"]),
-                                    p=int(stored["p"]), maxmem=64 << 20)
+            digest = hashlib.scrypt(
+                pin.encode("utf-8"),
+                salt=salt,
+                n=int(stored["n"]),
+                r=int(stored["r"]),
+                p=int(stored["p"]),
+                maxmem=64 << 20,
+            )
         else:  # the PBKDF2 hash of earlier versions
             digest = hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), salt, int(stored.get("rounds", 200_000)))
         return hmac.compare_digest(digest.hex(), str(stored["hash"]))

@@ -76,7 +76,7 @@ class SealedReader(io.RawIOBase):
         while not self._done and (want is None or len(self._plain) - self._pos < want):
             self._open_next()
         end = len(self._plain) if want is None else min(len(self._plain), self._pos + want)
-        out = self._plain[self._pos:end]
+        out = self._plain[self._pos : end]
         self._pos = end
         return out
 
@@ -90,7 +90,7 @@ class SealedReader(io.RawIOBase):
             plain = self._aead.decrypt(_nonce(self._counter, final), sealed, self._aad)
         except InvalidTag as exc:
             raise Damaged(f"chunk {self._counter} does not authenticate") from exc
-        self._plain, self._pos = self._plain[self._pos:] + plain, 0
+        self._plain, self._pos = self._plain[self._pos :] + plain, 0
         self._counter += 1
         self._done = final
 
@@ -98,4 +98,4 @@ class SealedReader(io.RawIOBase):
         """True once the final chunk was read and nothing but the tar stream's zero padding follows."""
         while not self._done:
             self._open_next()
-        return not self._plain[self._pos:].strip(b"\0")
+        return not self._plain[self._pos :].strip(b"\0")

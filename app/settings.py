@@ -165,9 +165,11 @@ class Settings:
         raw = json.dumps(value, ensure_ascii=False).encode("utf-8")
         value_blob: bytes | str = self._key.seal(raw, contexts.setting(key)) if setting.secret else raw.decode()
         row = (key, value_blob, int(setting.secret), row_tag(self._key, key, value_blob, setting.secret))
-        sql = "INSERT INTO settings(key, value, encrypted, mac) VALUES (?,?,?,?) " \
-              "ON CONFLICT(key) DO UPDATE SET value = excluded.value, encrypted = excluded.encrypted, " \
-              "mac = excluded.mac"
+        sql = (
+            "INSERT INTO settings(key, value, encrypted, mac) VALUES (?,?,?,?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, encrypted = excluded.encrypted, "
+            "mac = excluded.mac"
+        )
         if in_transaction:
             self._conn.execute(sql, row)
         else:

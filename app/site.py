@@ -16,24 +16,36 @@ from app.settings import Settings
 if TYPE_CHECKING:
     from app.store import Store
 
-M.add({
-    "site.refused": {"fr": "Fichier de site refusé :", "en": "Site file refused:"},
-    "site.rpps": {"fr": "practitioner.rpps : le numéro RPPS doit compter 11 chiffres avec une clé de Luhn valide.",
-                  "en": "practitioner.rpps: the RPPS number must be 11 digits with a valid Luhn check digit."},
-    "site.finess": {"fr": "organization.finess : le numéro FINESS doit compter 9 caractères (chiffres, 2A ou 2B "
-                          "en tête pour la Corse) avec une clé valide.",
-                    "en": "organization.finess: the FINESS number must be 9 characters (digits, 2A or 2B first for "
-                          "Corsica) with a valid check digit."},
-    "site.field": {"fr": "{path} : champ obligatoire absent ou vide.",
-                   "en": "{path}: required field missing or empty."},
-    "site.unknown": {"fr": "{path} : clé inconnue « {key} ».", "en": "{path}: unknown key “{key}”."},
-    "site.system": {"fr": "patient_id_system : une URI est attendue (par exemple urn:oid:1.2.250.1.999.1.1).",
-                    "en": "patient_id_system: a URI is expected (for example urn:oid:1.2.250.1.999.1.1)."},
-})
+M.add(
+    {
+        "site.refused": {"fr": "Fichier de site refusé :", "en": "Site file refused:"},
+        "site.rpps": {
+            "fr": "practitioner.rpps : le numéro RPPS doit compter 11 chiffres avec une clé de Luhn valide.",
+            "en": "practitioner.rpps: the RPPS number must be 11 digits with a valid Luhn check digit.",
+        },
+        "site.finess": {
+            "fr": "organization.finess : le numéro FINESS doit compter 9 caractères (chiffres, 2A ou 2B "
+            "en tête pour la Corse) avec une clé valide.",
+            "en": "organization.finess: the FINESS number must be 9 characters (digits, 2A or 2B first for "
+            "Corsica) with a valid check digit.",
+        },
+        "site.field": {
+            "fr": "{path} : champ obligatoire absent ou vide.",
+            "en": "{path}: required field missing or empty.",
+        },
+        "site.unknown": {"fr": "{path} : clé inconnue « {key} ».", "en": "{path}: unknown key “{key}”."},
+        "site.system": {
+            "fr": "patient_id_system : une URI est attendue (par exemple urn:oid:1.2.250.1.999.1.1).",
+            "en": "patient_id_system: a URI is expected (for example urn:oid:1.2.250.1.999.1.1).",
+        },
+    }
+)
 
-_KEYS = {"": {"practitioner", "organization", "patient_id_system"},
-         "practitioner": {"rpps", "family", "given", "role"},
-         "organization": {"finess", "name"}}
+_KEYS = {
+    "": {"practitioner", "organization", "patient_id_system"},
+    "practitioner": {"rpps", "family", "given", "role"},
+    "organization": {"finess", "name"},
+}
 
 
 def parse_site(document: Any) -> Requester:
@@ -72,9 +84,15 @@ def parse_site(document: Any) -> Requester:
     system = text(document, "patient_id_system", "")
     if system and ":" not in system:
         errors.append(M.tr("site.system"))
-    requester = Requester(rpps=rpps, family=text(prac, "family", "practitioner"), given=list(given),
-                          role=str(prac.get("role") or ""), finess=finess,
-                          organization=text(org, "name", "organization"), patient_id_system=system)
+    requester = Requester(
+        rpps=rpps,
+        family=text(prac, "family", "practitioner"),
+        given=list(given),
+        role=str(prac.get("role") or ""),
+        finess=finess,
+        organization=text(org, "name", "organization"),
+        patient_id_system=system,
+    )
     if errors:
         raise CaseFileError(M.tr("site.refused"), details=errors)
     return requester

@@ -71,8 +71,10 @@ def _fold(text: str) -> str:
 
 
 #: A worklist row's columns (``CaseSummary``), and the same before schema 10 (no answer time yet).
-_SUMMARY = ("SELECT c.id, c.state, c.specialty, c.priority, c.initials, c.created_at, c.updated_at, c.unread, "
-            "(SELECT COUNT(*) FROM images i WHERE i.case_id = c.id) AS n, c.due_at FROM cases c")
+_SUMMARY = (
+    "SELECT c.id, c.state, c.specialty, c.priority, c.initials, c.created_at, c.updated_at, c.unread, "
+    "(SELECT COUNT(*) FROM images i WHERE i.case_id = c.id) AS n, c.due_at FROM cases c"
+)
 _SUMMARY_BEFORE_DUE = _SUMMARY.replace("c.due_at", "NULL")
 
 #: A database snapshot taken before a migration is kept this long: a migration's fault shows in
@@ -113,9 +115,14 @@ class Store:
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path | None = None, *,
-             passphrase: PassphraseSource = passphrase_from_env_or_terminal, defer_key: bool = False,
-             passphrase_tries: int = 1) -> Store:
+    def open(
+        cls,
+        data_dir: Path | None = None,
+        *,
+        passphrase: PassphraseSource = passphrase_from_env_or_terminal,
+        defer_key: bool = False,
+        passphrase_tries: int = 1,
+    ) -> Store:
         """Unlock (or, for a new data directory, create) the key, then open and migrate the database.
 
         ``defer_key``: a key in the OS keyring is fetched on first use (see ``KeyStore.unlock``).
@@ -221,8 +228,16 @@ class Store:
                 conn.execute(
                     "INSERT INTO cases(id, state, specialty, priority, initials, created_at, updated_at, "
                     "content, revision) VALUES (?,?,?,?,?,?,?,?,1)",
-                    (case.id, case.state.value, case.specialty, case.priority, case.patient.initials(), now, now,
-                     self._seal_json(case.content(), f"case:{case.id}:content")),
+                    (
+                        case.id,
+                        case.state.value,
+                        case.specialty,
+                        case.priority,
+                        case.patient.initials(),
+                        now,
+                        now,
+                        self._seal_json(case.content(), f"case:{case.id}:content"),
+                    ),
                 )
                 for position, image in enumerate(stored):
                     self._insert_image(conn, case.id, position, image)
@@ -268,10 +283,22 @@ class Store:
         conn.execute(
             "INSERT INTO images(id, case_id, position, blob, thumb_blob, content_type, size, sha1, width, "
             "height, modality, captured_at, meta, quality) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (r.id, case_id, position, r.blob, r.thumb_blob, r.content_type, r.size, r.sha1, r.width, r.height,
-             r.modality, r.captured_at,
-             self._image_meta(r, contexts.image_meta(case_id, r.id, r.blob, r.thumb_blob, r.sha1, r.size)),
-             json.dumps([f.to_dict() for f in r.quality], ensure_ascii=False)),
+            (
+                r.id,
+                case_id,
+                position,
+                r.blob,
+                r.thumb_blob,
+                r.content_type,
+                r.size,
+                r.sha1,
+                r.width,
+                r.height,
+                r.modality,
+                r.captured_at,
+                self._image_meta(r, contexts.image_meta(case_id, r.id, r.blob, r.thumb_blob, r.sha1, r.size)),
+                json.dumps([f.to_dict() for f in r.quality], ensure_ascii=False),
+            ),
         )
 
     def _index(self, conn: sqlite3.Connection, case: Case) -> None:
@@ -307,9 +334,15 @@ class Store:
         row = self.conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
         if row is None:
             raise NotFound(M.tr("case.not_found", id=case_id))
-        case = Case(id=row["id"], state=CaseState(row["state"]), specialty=row["specialty"],
-                    priority=row["priority"], created_at=row["created_at"], updated_at=row["updated_at"],
-                    revision=row["revision"])
+        case = Case(
+            id=row["id"],
+            state=CaseState(row["state"]),
+            specialty=row["specialty"],
+            priority=row["priority"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            revision=row["revision"],
+        )
         case.set_content(self.open_json(row["content"], contexts.case_content(case.id), case.id))
         case.images = list(self.images(case.id))
         if audit_view:
@@ -335,16 +368,19 @@ class Store:
         listed = self.open_json(row[0], contexts.case_images(case_id), case_id)
         return [[str(a), str(b)] for a, b in listed]
 
-    def _seal_image_list(self, conn: sqlite3.Connection, case_id: str, listed: list[list[str]],
-                         added: list[NewImage], removed: list[str]) -> None:
+    def _seal_image_list(
+        self, conn: sqlite3.Connection, case_id: str, listed: list[list[str]], added: list[NewImage], removed: list[str]
+    ) -> None:
         """Write the case's new list from its previous one (never from the rows, which could hold an
         image moved in from elsewhere): ``listed`` plus ``added`` minus ``removed``."""
         if not self._image_lists:
             return
         kept = [item for item in listed if item[0] not in set(removed)]
         new = sorted(kept + [[image.record.id, image.record.sha1] for image in added])
-        conn.execute("UPDATE cases SET images_seal=? WHERE id=?",
-                     (self.key.seal(json.dumps(new).encode(), contexts.case_images(case_id)), case_id))
+        conn.execute(
+            "UPDATE cases SET images_seal=? WHERE id=?",
+            (self.key.seal(json.dumps(new).encode(), contexts.case_images(case_id)), case_id),
+        )
 
     def _checked_image_list(self, case_id: str, rows: list[sqlite3.Row] | None = None) -> list[list[str]]:
         """The case's sealed list, once checked against its image rows (an image moved in or out, or
@@ -362,12 +398,23 @@ class Store:
         for row in rows:
             meta = self.open_json(row["meta"], self._meta_context(case_id, row), case_id)
             yield CaseImage(
-                id=row["id"], body_site=meta.get("body_site", ""), eye=meta.get("eye"), view=meta.get("view", ""),
-                note=meta.get("note", ""), device=meta.get("device", ""), content_type=row["content_type"],
-                width=row["width"], height=row["height"], size=row["size"], sha1=row["sha1"],
-                captured_at=row["captured_at"], modality=row["modality"],
+                id=row["id"],
+                body_site=meta.get("body_site", ""),
+                eye=meta.get("eye"),
+                view=meta.get("view", ""),
+                note=meta.get("note", ""),
+                device=meta.get("device", ""),
+                content_type=row["content_type"],
+                width=row["width"],
+                height=row["height"],
+                size=row["size"],
+                sha1=row["sha1"],
+                captured_at=row["captured_at"],
+                modality=row["modality"],
                 quality=[QualityFinding.from_dict(f) for f in json.loads(row["quality"])],
-                blob=row["blob"], thumb_blob=row["thumb_blob"], binary_id=row["binary_id"],
+                blob=row["blob"],
+                thumb_blob=row["thumb_blob"],
+                binary_id=row["binary_id"],
             )
 
     @staticmethod
@@ -398,14 +445,22 @@ class Store:
             conn.execute(
                 "UPDATE cases SET specialty=?, priority=?, initials=?, content=?, updated_at=?, "
                 "revision=revision+1 WHERE id=?",
-                (case.specialty, case.priority, case.patient.initials(),
-                 self._seal_json(case.content(), f"case:{case.id}:content"), now, case.id),
+                (
+                    case.specialty,
+                    case.priority,
+                    case.patient.initials(),
+                    self._seal_json(case.content(), f"case:{case.id}:content"),
+                    now,
+                    case.id,
+                ),
             )
             for image in case.images if images else ():
                 context = bound[image.id]
                 if context is not None:
-                    conn.execute("UPDATE images SET meta=? WHERE id=? AND case_id=?",
-                                 (self._image_meta(image, context), image.id, case.id))
+                    conn.execute(
+                        "UPDATE images SET meta=? WHERE id=? AND case_id=?",
+                        (self._image_meta(image, context), image.id, case.id),
+                    )
             self._index(conn, case)
             audit.append(conn, self.key, "edited", case.id, actor=actor)
         case.updated_at = now
@@ -419,8 +474,9 @@ class Store:
                 # Read again inside the transaction: another window or command may have added an
                 # image meanwhile, and a list built from the earlier read would drop it.
                 listed = self._checked_image_list(case_id)
-                row = conn.execute("SELECT COALESCE(MAX(position), -1) FROM images WHERE case_id=?",
-                                   (case_id,)).fetchone()
+                row = conn.execute(
+                    "SELECT COALESCE(MAX(position), -1) FROM images WHERE case_id=?", (case_id,)
+                ).fetchone()
                 for offset, image in enumerate(stored, start=row[0] + 1):
                     self._insert_image(conn, case_id, offset, image)
                 self._seal_image_list(conn, case_id, listed, stored, [])
@@ -431,15 +487,21 @@ class Store:
             raise
 
     def _image_meta(self, image: CaseImage, context: bytes) -> bytes:
-        meta = {"body_site": image.body_site, "eye": image.eye, "view": image.view, "note": image.note,
-                "device": image.device}
+        meta = {
+            "body_site": image.body_site,
+            "eye": image.eye,
+            "view": image.view,
+            "note": image.note,
+            "device": image.device,
+        }
         return self.key.seal(json.dumps(meta, ensure_ascii=False).encode("utf-8"), context)
 
     def _bound_context(self, case_id: str, image_id: str) -> bytes | None:
         """The context an image's labels are sealed under, once they are checked to open under it
         (``None`` when the case has no such image); refuses labels that were moved or swapped."""
-        row = self.conn.execute("SELECT id, blob, thumb_blob, sha1, size, meta FROM images WHERE id=? AND case_id=?",
-                                (image_id, case_id)).fetchone()
+        row = self.conn.execute(
+            "SELECT id, blob, thumb_blob, sha1, size, meta FROM images WHERE id=? AND case_id=?", (image_id, case_id)
+        ).fetchone()
         if row is None:
             return None
         context = self._meta_context(case_id, row)
@@ -454,8 +516,10 @@ class Store:
         if context is None:
             raise NotFound(M.tr("image.not_found"))
         with transaction(self.conn) as conn:
-            done = conn.execute("UPDATE images SET meta=? WHERE id=? AND case_id=?",
-                                (self._image_meta(image, context), image.id, case_id)).rowcount
+            done = conn.execute(
+                "UPDATE images SET meta=? WHERE id=? AND case_id=?",
+                (self._image_meta(image, context), image.id, case_id),
+            ).rowcount
             if not done:
                 raise NotFound(M.tr("image.not_found"))
             conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
@@ -463,8 +527,9 @@ class Store:
 
     def replace_image(self, case_id: str, old_id: str, new: NewImage, *, actor: str | None = None) -> None:
         """A retake: the new image takes the old one's place, in one transaction."""
-        row = self.conn.execute("SELECT position, blob, thumb_blob FROM images WHERE id=? AND case_id=?",
-                                (old_id, case_id)).fetchone()
+        row = self.conn.execute(
+            "SELECT position, blob, thumb_blob FROM images WHERE id=? AND case_id=?", (old_id, case_id)
+        ).fetchone()
         if row is None:
             raise NotFound(M.tr("image.not_found"))
         self._checked_image_list(case_id)
@@ -485,8 +550,9 @@ class Store:
                 self.objects.delete(blob)
 
     def delete_image(self, case_id: str, image_id: str, *, actor: str | None = None) -> None:
-        row = self.conn.execute("SELECT blob, thumb_blob FROM images WHERE id=? AND case_id=?",
-                                (image_id, case_id)).fetchone()
+        row = self.conn.execute(
+            "SELECT blob, thumb_blob FROM images WHERE id=? AND case_id=?", (image_id, case_id)
+        ).fetchone()
         if row is None:
             raise NotFound(M.tr("image.not_found"))
         with transaction(self.conn) as conn:
@@ -500,13 +566,22 @@ class Store:
 
     # -- state -------------------------------------------------------------------------------
 
-    def transition(self, case_id: str, to_state: CaseState, *, detail: str = "", audit_action: str | None = None,
-                   actor: str | None = None, conn: sqlite3.Connection | None = None) -> CaseState:
+    def transition(
+        self,
+        case_id: str,
+        to_state: CaseState,
+        *,
+        detail: str = "",
+        audit_action: str | None = None,
+        actor: str | None = None,
+        conn: sqlite3.Connection | None = None,
+    ) -> CaseState:
         """Move a case to ``to_state`` (one transaction, or inside the caller's ``conn`` transaction)."""
         if conn is None:
             with transaction(self.conn) as own:
-                return self.transition(case_id, to_state, detail=detail, audit_action=audit_action,
-                                       actor=actor, conn=own)
+                return self.transition(
+                    case_id, to_state, detail=detail, audit_action=audit_action, actor=actor, conn=own
+                )
         row = conn.execute("SELECT state FROM cases WHERE id = ?", (case_id,)).fetchone()
         if row is None:
             raise NotFound(M.tr("case.not_found", id=case_id))
@@ -514,8 +589,9 @@ class Store:
         if to_state == current:
             return current
         if to_state not in TRANSITIONS[current]:
-            raise InvalidTransition(M.tr("case.bad_transition", state=M.state_name(current),
-                                         target=M.state_name(to_state)))
+            raise InvalidTransition(
+                M.tr("case.bad_transition", state=M.state_name(current), target=M.state_name(to_state))
+            )
         conn.execute("UPDATE cases SET state=?, updated_at=? WHERE id=?", (to_state.value, iso(utc_now()), case_id))
         self._event(conn, case_id, "state", current.value, to_state.value, detail)
         if audit_action:
@@ -543,20 +619,34 @@ class Store:
             raise NotFound(M.tr("case.not_found", id=case_id))
         return CaseState(row[0])
 
-    def _event(self, conn: sqlite3.Connection, case_id: str, kind: str, from_state: str | None,
-               to_state: str | None, detail: str = "") -> None:
-        conn.execute("INSERT INTO case_events(case_id, at, kind, from_state, to_state, detail) VALUES (?,?,?,?,?,?)",
-                     (case_id, iso(utc_now()), kind, from_state, to_state, detail))
+    def _event(
+        self,
+        conn: sqlite3.Connection,
+        case_id: str,
+        kind: str,
+        from_state: str | None,
+        to_state: str | None,
+        detail: str = "",
+    ) -> None:
+        conn.execute(
+            "INSERT INTO case_events(case_id, at, kind, from_state, to_state, detail) VALUES (?,?,?,?,?,?)",
+            (case_id, iso(utc_now()), kind, from_state, to_state, detail),
+        )
 
     def history(self, case_id: str) -> list[dict[str, Any]]:
-        return [dict(row) for row in self.conn.execute(
-            "SELECT at, kind, from_state, to_state, detail FROM case_events WHERE case_id=? ORDER BY id",
-            (case_id,))]
+        return [
+            dict(row)
+            for row in self.conn.execute(
+                "SELECT at, kind, from_state, to_state, detail FROM case_events WHERE case_id=? ORDER BY id", (case_id,)
+            )
+        ]
 
     def platform_info(self, case_id: str) -> dict[str, Any]:
         row = self.conn.execute(
             "SELECT task_id, request_id, task_version, platform_status, business_status, status_reason, "
-            "last_error, unread FROM cases WHERE id=?", (case_id,)).fetchone()
+            "last_error, unread FROM cases WHERE id=?",
+            (case_id,),
+        ).fetchone()
         if row is None:
             raise NotFound(M.tr("case.not_found", id=case_id))
         info = dict(row)
@@ -587,8 +677,10 @@ class Store:
             if column not in PLATFORM_WORDS:
                 raise ValueError(column)
             # The column name is one of PLATFORM_WORDS, never a value.
-            conn.execute(f"UPDATE cases SET {column}=? WHERE id=?",  # noqa: S608
-                         (self.seal_words(text, contexts.platform_words(case_id, column)), case_id))
+            conn.execute(
+                f"UPDATE cases SET {column}=? WHERE id=?",  # noqa: S608
+                (self.seal_words(text, contexts.platform_words(case_id, column)), case_id),
+            )
 
     def answer(self, case_id: str) -> Answer | None:
         row = self.conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
@@ -599,9 +691,15 @@ class Store:
     def set_answer(self, conn: sqlite3.Connection, case_id: str, answer: Answer, *, event: str | None = None) -> None:
         """Keep the expert's answer (sealed) and show it as unread; ``event`` (e.g. ``amended``) goes to the
         case's history."""
-        conn.execute("UPDATE cases SET answer=?, unread=1 WHERE id=?",
-                     (self.key.seal(json.dumps(asdict(answer), ensure_ascii=False).encode("utf-8"),
-                                    contexts.case_answer(case_id)), case_id))
+        conn.execute(
+            "UPDATE cases SET answer=?, unread=1 WHERE id=?",
+            (
+                self.key.seal(
+                    json.dumps(asdict(answer), ensure_ascii=False).encode("utf-8"), contexts.case_answer(case_id)
+                ),
+                case_id,
+            ),
+        )
         if event:
             self._event(conn, case_id, event, None, None)
             audit.append(conn, self.key, "answered", case_id, detail=event)
@@ -612,8 +710,11 @@ class Store:
         with transaction(self.conn) as conn:
             if seen is not None:
                 row = conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
-                stored = None if row is None or row[0] is None else Answer.from_dict(
-                    self.open_json(row[0], contexts.case_answer(case_id), case_id))
+                stored = (
+                    None
+                    if row is None or row[0] is None
+                    else Answer.from_dict(self.open_json(row[0], contexts.case_answer(case_id), case_id))
+                )
                 if stored != seen:
                     return False
             conn.execute("UPDATE cases SET unread=0 WHERE id=?", (case_id,))
@@ -621,8 +722,9 @@ class Store:
 
     # -- worklist ----------------------------------------------------------------------------
 
-    def list_cases(self, *, states: list[str] | None = None, search: str | None = None,
-                   limit: int | None = None) -> list[CaseSummary]:
+    def list_cases(
+        self, *, states: list[str] | None = None, search: str | None = None, limit: int | None = None
+    ) -> list[CaseSummary]:
         """Worklist rows, most recently changed first, without decrypting anything.
 
         ``search`` matches the start of the case id, or the patient's names and ids through the keyed
@@ -647,14 +749,23 @@ class Store:
             # at the page's end (the unary + keeps SQLite from sorting every match). Fewer: look them
             # up and sort them, which is what a search for one patient does.
             dense = 4 * int(limit or 0)
-            many = bool(limit) and self.conn.execute(
-                f"SELECT COUNT(*) FROM ({match} LIMIT {dense + 1})",  # noqa: S608 - placeholders only
-                match_params).fetchone()[0] > dense
+            many = (
+                bool(limit)
+                and self.conn.execute(
+                    f"SELECT COUNT(*) FROM ({match} LIMIT {dense + 1})",  # noqa: S608 - placeholders only
+                    match_params,
+                ).fetchone()[0]
+                > dense
+            )
             if many:
                 # Each case walked is checked on its own (point lookups), so the walk ends with the page
                 # instead of first gathering every match.
-                found = " AND ".join(["EXISTS (SELECT 1 FROM search_tokens WHERE token = ? AND case_id = c.id)"]
-                                     * len(words)) or "0"
+                found = (
+                    " AND ".join(
+                        ["EXISTS (SELECT 1 FROM search_tokens WHERE token = ? AND case_id = c.id)"] * len(words)
+                    )
+                    or "0"
+                )
                 where.append(f"(+c.id >= ? AND +c.id < ? OR ({found}))")
             else:
                 where.append(f"c.id IN ({match})")
@@ -664,9 +775,15 @@ class Store:
             # The same choice for a filter of several states: when they are common, walk the cases
             # newest first and stop at the page's end; when rare, read them off the state index and sort.
             dense = 4 * int(limit or 0)
-            common = len(states) > 1 and bool(limit) and self.conn.execute(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM cases WHERE state IN ({marks}) LIMIT {dense + 1})",  # noqa: S608
-                states).fetchone()[0] > dense
+            common = (
+                len(states) > 1
+                and bool(limit)
+                and self.conn.execute(
+                    f"SELECT COUNT(*) FROM (SELECT 1 FROM cases WHERE state IN ({marks}) LIMIT {dense + 1})",  # noqa: S608
+                    states,
+                ).fetchone()[0]
+                > dense
+            )
             where.insert(0, f"{'+' if common else ''}c.state IN ({marks})")
             params[:0] = states
         sql = columns + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY c.updated_at DESC, c.id"
@@ -676,8 +793,21 @@ class Store:
             rows = self.conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise classify(exc) from exc
-        return [CaseSummary(id=r[0], state=r[1], specialty=r[2], priority=r[3], initials=r[4], created_at=r[5],
-                            updated_at=r[6], unread=bool(r[7]), image_count=r[8], due_at=r[9]) for r in rows]
+        return [
+            CaseSummary(
+                id=r[0],
+                state=r[1],
+                specialty=r[2],
+                priority=r[3],
+                initials=r[4],
+                created_at=r[5],
+                updated_at=r[6],
+                unread=bool(r[7]),
+                image_count=r[8],
+                due_at=r[9],
+            )
+            for r in rows
+        ]
 
     # -- the expert's promised answer time (issue 16.8) -------------------------------------------
 
@@ -704,7 +834,8 @@ class Store:
         rows = self.conn.execute(
             "SELECT id FROM cases INDEXED BY cases_due WHERE due_at IS NOT NULL "
             "AND state IN ('sent', 'received', 'accepted', 'in-progress') AND due_at < ? ORDER BY due_at",
-            (iso(utc_now()),)).fetchall()
+            (iso(utc_now()),),
+        ).fetchall()
         ids = [str(r[0]) for r in rows]
         found = {c.id: c for c in self._summaries(ids)}
         return [found[i] for i in ids if i in found and found[i].state in waiting]
@@ -712,11 +843,23 @@ class Store:
     def _summaries(self, ids: list[str]) -> list[CaseSummary]:
         out: list[CaseSummary] = []
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            rows = self.conn.execute(f"{_SUMMARY} WHERE c.id IN ({','.join('?' * len(chunk))})",
-                                     chunk).fetchall()
-            out += [CaseSummary(id=r[0], state=r[1], specialty=r[2], priority=r[3], initials=r[4], created_at=r[5],
-                                updated_at=r[6], unread=bool(r[7]), image_count=r[8], due_at=r[9]) for r in rows]
+            chunk = ids[start : start + 500]
+            rows = self.conn.execute(f"{_SUMMARY} WHERE c.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            out += [
+                CaseSummary(
+                    id=r[0],
+                    state=r[1],
+                    specialty=r[2],
+                    priority=r[3],
+                    initials=r[4],
+                    created_at=r[5],
+                    updated_at=r[6],
+                    unread=bool(r[7]),
+                    image_count=r[8],
+                    due_at=r[9],
+                )
+                for r in rows
+            ]
         return out
 
     def patients(self, case_ids: list[str]) -> dict[str, Patient]:
@@ -724,10 +867,11 @@ class Store:
         has on screen (a page, not every case). A case whose content does not decrypt is left out."""
         found: dict[str, Patient] = {}
         for start in range(0, len(case_ids), 500):
-            chunk = case_ids[start:start + 500]
+            chunk = case_ids[start : start + 500]
             rows = self.conn.execute(
                 f"SELECT id, content FROM cases WHERE id IN ({','.join('?' * len(chunk))})",  # noqa: S608
-                chunk).fetchall()
+                chunk,
+            ).fetchall()
             for case_id, content in rows:
                 try:
                     found[case_id] = Patient(**self.open_json(content, f"case:{case_id}:content").get("patient", {}))
@@ -737,8 +881,9 @@ class Store:
 
     def unread_count(self) -> int:
         """Cases whose answer or question has not been read yet."""
-        return int(self.conn.execute("SELECT COUNT(*) FROM cases INDEXED BY cases_unread WHERE unread = 1")
-                   .fetchone()[0])
+        return int(
+            self.conn.execute("SELECT COUNT(*) FROM cases INDEXED BY cases_unread WHERE unread = 1").fetchone()[0]
+        )
 
     def counts(self) -> dict[str, int]:
         """Cases per state, from the table the triggers of migration 3 keep."""
@@ -750,7 +895,7 @@ class Store:
             refs.add(blob)
             if thumb:
                 refs.add(thumb)
-        for (sealed, case_id) in self.conn.execute("SELECT answer, id FROM cases WHERE answer IS NOT NULL"):
+        for sealed, case_id in self.conn.execute("SELECT answer, id FROM cases WHERE answer IS NOT NULL"):
             refs.update(Answer.from_dict(self.open_json(sealed, contexts.case_answer(case_id), case_id)).blobs())
         return refs
 

@@ -13,17 +13,22 @@ from urllib.parse import urlsplit
 from app import messages as M
 from app.errors import TeleavisError, UsageError
 
-M.add({
-    "url.insecure": {
-        "fr": "Adresse refusée pour {key} : « {url} ». Seule une adresse https:// est admise (http:// "
-              "seulement vers cette machine : localhost, 127.0.0.1, ::1), pour que le jeton et les "
-              "photos ne circulent jamais en clair.",
-        "en": "Address refused for {key}: “{url}”. Only an https:// address is accepted (http:// only to "
-              "this machine: localhost, 127.0.0.1, ::1), so that the token and the photos never travel "
-              "in clear."},
-    "url.insecure_short": {"fr": "adresse http:// refusée hors de cette machine : https:// exigé",
-                           "en": "http:// address refused off this machine: https:// required"},
-})
+M.add(
+    {
+        "url.insecure": {
+            "fr": "Adresse refusée pour {key} : « {url} ». Seule une adresse https:// est admise (http:// "
+            "seulement vers cette machine : localhost, 127.0.0.1, ::1), pour que le jeton et les "
+            "photos ne circulent jamais en clair.",
+            "en": "Address refused for {key}: “{url}”. Only an https:// address is accepted (http:// only to "
+            "this machine: localhost, 127.0.0.1, ::1), so that the token and the photos never travel "
+            "in clear.",
+        },
+        "url.insecure_short": {
+            "fr": "adresse http:// refusée hors de cette machine : https:// exigé",
+            "en": "http:// address refused off this machine: https:// required",
+        },
+    }
+)
 
 #: Settings whose value is an address a secret or patient data is sent to.
 SECURE_URL_SETTINGS = ("platform.url", "platform.token_url")

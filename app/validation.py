@@ -28,102 +28,166 @@ from app.views import PER_EYE, missing_views, photographed_eyes
 
 MAX_IMAGES = 8
 
-M.add({
-    "v.specialty": {"fr": "Choisissez la spécialité de l'expert.", "en": "Choose the expert's specialty."},
-    "v.priority": {"fr": "Priorité inconnue : « routine » ou « urgent ».",
-                   "en": "Unknown priority: “routine” or “urgent”."},
-    "v.question": {"fr": "Écrivez la question posée à l'expert.", "en": "Write the question for the expert."},
-    "v.summary": {"fr": "Écrivez le résumé clinique (histoire, examen, durée, évolution).",
-                  "en": "Write the clinical summary (history, findings, duration, evolution)."},
-    "v.family": {"fr": "Nom de naissance du patient manquant.", "en": "Patient's birth name is missing."},
-    "v.given": {"fr": "Prénom du patient manquant.", "en": "Patient's first name is missing."},
-    "v.birth_date": {"fr": "Date de naissance du patient manquante.", "en": "Patient's date of birth is missing."},
-    "v.birth_date_bad": {"fr": "Date de naissance invalide : attendue sous la forme AAAA-MM-JJ, dans le passé.",
-                         "en": "Invalid date of birth: expected as YYYY-MM-DD, in the past."},
-    "v.sex": {"fr": "Sexe du patient inconnu : male, female, other ou unknown.",
-              "en": "Unknown patient sex: male, female, other or unknown."},
-    "v.ins_format": {"fr": "Le matricule INS doit compter 15 caractères (chiffres, 2A ou 2B pour la Corse).",
-                     "en": "The INS must have 15 characters (digits, 2A or 2B for Corsica)."},
-    "v.ins_key": {"fr": "La clé de contrôle du matricule INS ne correspond pas : vérifiez le numéro sur la "
-                        "carte Vitale "
-                        "ou le téléservice INSi.",
-                  "en": "The INS control key does not match: check the number on the Carte Vitale or with INSi."},
-    "v.ins_sex": {"fr": "Le matricule INS désigne {ins_sex} (1er chiffre) mais le sexe saisi est « {sex} » : "
-                        "vérifiez le sexe et l'INS sur la pièce d'identité ou l'INSi.",
-                  "en": "The INS denotes {ins_sex} (first digit) but the sex entered is “{sex}”: check the sex "
-                        "and the INS against the ID document or INSi."},
-    "v.ins_birth": {"fr": "Le matricule INS ne correspond pas à la date de naissance (l'année et le mois de "
-                          "naissance sont ses chiffres 2 à 5) : vérifiez l'une et l'autre.",
-                    "en": "The INS does not match the date of birth (digits 2 to 5 are the birth year and "
-                          "month): check both."},
-    "v.ins_sex_other": {"fr": "Identité qualifiée : le sexe est celui de l'INS (homme ou femme), pas « Autre ».",
-                        "en": "Qualified identity: the sex is the INS's (male or female), not “Other”."},
-    "v.identity_status": {"fr": "Statut de l'identité inconnu : provisional, recovered, validated ou qualified.",
-                          "en": "Unknown identity status: provisional, recovered, validated or qualified."},
-    "v.identity_ins_needed": {"fr": "Identité {status} : elle vient du téléservice INSi, donnez son matricule INS.",
-                              "en": "{status} identity: it comes from the INSi service, give its INS."},
-    "v.local_needed": {"fr": "L'identité n'est pas qualifiée : l'INS ne sera pas transmis. Donnez l'identifiant "
-                             "local du patient (ou qualifiez l'identité).",
-                       "en": "The identity is not qualified: the INS will not be sent. Give the local patient "
-                             "id (or qualify the identity)."},
-    "v.identity_document_missing": {
-        "fr": "Identité {status} : indiquez la pièce d'identité contrôlée et la date du contrôle.",
-        "en": "{status} identity: say which ID document was checked, and when."},
-    "v.identity_document": {"fr": "Pièce d'identité contrôlée inconnue.", "en": "Unknown ID document checked."},
-    "v.identity_date": {"fr": "Date du contrôle de l'identité invalide (AAAA-MM-JJ, pas dans le futur).",
-                        "en": "Invalid identity check date (YYYY-MM-DD, not in the future)."},
-    "sex.male": {"fr": "un homme", "en": "a man"},
-    "sex.female": {"fr": "une femme", "en": "a woman"},
-    "sex.entered.male": {"fr": "Homme", "en": "Male"},
-    "sex.entered.female": {"fr": "Femme", "en": "Female"},
-    "identity.provisional": {"fr": "provisoire", "en": "provisional"},
-    "identity.recovered": {"fr": "récupérée", "en": "recovered"},
-    "identity.validated": {"fr": "validée", "en": "validated"},
-    "identity.qualified": {"fr": "qualifiée", "en": "qualified"},
-    "v.identity": {"fr": "Donnez le matricule INS du patient ou, à défaut, son identifiant local.",
-                   "en": "Give the patient's INS or, failing that, the local patient id."},
-    "v.consent": {"fr": "Recueillez le consentement du patient à la télé-expertise avant l'envoi.",
-                  "en": "Record the patient's consent to tele-expertise before sending."},
-    "v.consent_date": {"fr": "Date du consentement manquante ou invalide (AAAA-MM-JJ).",
-                       "en": "Consent date missing or invalid (YYYY-MM-DD)."},
-    "v.consent_by": {"fr": "Indiquez qui a recueilli le consentement.", "en": "Say who recorded the consent."},
-    "v.treatment": {"fr": "Traitement sans nom.", "en": "A treatment has no name."},
-    "v.no_image": {"fr": "Ajoutez au moins une image.", "en": "Add at least one image."},
-    "v.too_many": {"fr": "Huit images au plus par dossier : retirez-en {extra}.",
-                   "en": "At most eight images per case: remove {extra}."},
-    "v.far": {"fr": "Vue éloignée manquante (zone du corps reconnaissable).",
-              "en": "Far view missing (body site recognisable)."},
-    "v.close": {"fr": "Vue rapprochée manquante (lésion nette, remplissant le cadre).",
-                "en": "Close-up view missing (sharp lesion, filling the frame)."},
-    "v.body_site": {"fr": "Image {n} : indiquez la localisation (zone du corps).",
-                    "en": "Image {n}: give the body site."},
-    "v.view": {"fr": "Image {n} : indiquez la vue (éloignée, intermédiaire, rapprochée, dermoscopie).",
-               "en": "Image {n}: give the view (far, medium, close-up, dermoscopy)."},
-    "v.eye": {"fr": "Image {n} : indiquez l'œil (droit ou gauche).", "en": "Image {n}: say which eye (right or left)."},
-    "v.eye_bad": {"fr": "Image {n} : œil inconnu, « right » ou « left ».",
-                  "en": "Image {n}: unknown eye, “right” or “left”."},
-    "v.field": {"fr": "Image {n} : indiquez le champ (centré sur la macula ou sur la papille).",
-                "en": "Image {n}: give the field (macula-centred or disc-centred)."},
-    "v.view_missing": {"fr": "{label} manquante.", "en": "{label} missing."},
-    "v.macula": {"fr": "{eye} : champ centré sur la macula manquant.", "en": "{eye}: macula-centred field missing."},
-    "v.disc": {"fr": "{eye} : champ centré sur la papille manquant (le dépistage demande les deux champs).",
-               "en": "{eye}: disc-centred field missing (screening needs both fields)."},
-    "v.field_missing": {"fr": "{eye} : {label} manquant.", "en": "{eye}: {label} missing."},
-    "v.eye_missing": {"fr": "{eye} : aucune rétinographie. Photographiez cet œil ou, s'il ne peut pas l'être, "
-                            "dites pourquoi (« Un seul œil, pourquoi ? »).",
-                      "en": "{eye}: no retinograph. Photograph this eye or, if it cannot be, say why "
-                            "(“One eye only, why?”)."},
-    "v.no_eye": {"fr": "Aucune rétinographie rattachée à un œil.", "en": "No retinograph is labelled with an eye."},
-    "v.quality": {"fr": "Image {n} inutilisable : {reason} Reprenez-la ou retirez-la.",
-                  "en": "Image {n} is unusable: {reason} Retake or remove it."},
-    "v.quality_warn": {"fr": "Image {n} : {reason}", "en": "Image {n}: {reason}"},
-    "v.site": {"fr": "Le site n'est pas configuré (praticien RPPS, structure FINESS) : lancez « teleavis init ».",
-               "en": "The site is not set up (practitioner RPPS, organisation FINESS): run “teleavis init”."},
-    "v.rpps": {"fr": "Le numéro RPPS du demandeur est invalide.", "en": "The requester's RPPS number is invalid."},
-    "v.finess": {"fr": "Le numéro FINESS de la structure est invalide.", "en": "The organisation's FINESS is invalid."},
-    "eye.right": {"fr": "Œil droit", "en": "Right eye"},
-    "eye.left": {"fr": "Œil gauche", "en": "Left eye"},
-})
+M.add(
+    {
+        "v.specialty": {"fr": "Choisissez la spécialité de l'expert.", "en": "Choose the expert's specialty."},
+        "v.priority": {
+            "fr": "Priorité inconnue : « routine » ou « urgent ».",
+            "en": "Unknown priority: “routine” or “urgent”.",
+        },
+        "v.question": {"fr": "Écrivez la question posée à l'expert.", "en": "Write the question for the expert."},
+        "v.summary": {
+            "fr": "Écrivez le résumé clinique (histoire, examen, durée, évolution).",
+            "en": "Write the clinical summary (history, findings, duration, evolution).",
+        },
+        "v.family": {"fr": "Nom de naissance du patient manquant.", "en": "Patient's birth name is missing."},
+        "v.given": {"fr": "Prénom du patient manquant.", "en": "Patient's first name is missing."},
+        "v.birth_date": {"fr": "Date de naissance du patient manquante.", "en": "Patient's date of birth is missing."},
+        "v.birth_date_bad": {
+            "fr": "Date de naissance invalide : attendue sous la forme AAAA-MM-JJ, dans le passé.",
+            "en": "Invalid date of birth: expected as YYYY-MM-DD, in the past.",
+        },
+        "v.sex": {
+            "fr": "Sexe du patient inconnu : male, female, other ou unknown.",
+            "en": "Unknown patient sex: male, female, other or unknown.",
+        },
+        "v.ins_format": {
+            "fr": "Le matricule INS doit compter 15 caractères (chiffres, 2A ou 2B pour la Corse).",
+            "en": "The INS must have 15 characters (digits, 2A or 2B for Corsica).",
+        },
+        "v.ins_key": {
+            "fr": "La clé de contrôle du matricule INS ne correspond pas : vérifiez le numéro sur la "
+            "carte Vitale "
+            "ou le téléservice INSi.",
+            "en": "The INS control key does not match: check the number on the Carte Vitale or with INSi.",
+        },
+        "v.ins_sex": {
+            "fr": "Le matricule INS désigne {ins_sex} (1er chiffre) mais le sexe saisi est « {sex} » : "
+            "vérifiez le sexe et l'INS sur la pièce d'identité ou l'INSi.",
+            "en": "The INS denotes {ins_sex} (first digit) but the sex entered is “{sex}”: check the sex "
+            "and the INS against the ID document or INSi.",
+        },
+        "v.ins_birth": {
+            "fr": "Le matricule INS ne correspond pas à la date de naissance (l'année et le mois de "
+            "naissance sont ses chiffres 2 à 5) : vérifiez l'une et l'autre.",
+            "en": "The INS does not match the date of birth (digits 2 to 5 are the birth year and month): check both.",
+        },
+        "v.ins_sex_other": {
+            "fr": "Identité qualifiée : le sexe est celui de l'INS (homme ou femme), pas « Autre ».",
+            "en": "Qualified identity: the sex is the INS's (male or female), not “Other”.",
+        },
+        "v.identity_status": {
+            "fr": "Statut de l'identité inconnu : provisional, recovered, validated ou qualified.",
+            "en": "Unknown identity status: provisional, recovered, validated or qualified.",
+        },
+        "v.identity_ins_needed": {
+            "fr": "Identité {status} : elle vient du téléservice INSi, donnez son matricule INS.",
+            "en": "{status} identity: it comes from the INSi service, give its INS.",
+        },
+        "v.local_needed": {
+            "fr": "L'identité n'est pas qualifiée : l'INS ne sera pas transmis. Donnez l'identifiant "
+            "local du patient (ou qualifiez l'identité).",
+            "en": "The identity is not qualified: the INS will not be sent. Give the local patient "
+            "id (or qualify the identity).",
+        },
+        "v.identity_document_missing": {
+            "fr": "Identité {status} : indiquez la pièce d'identité contrôlée et la date du contrôle.",
+            "en": "{status} identity: say which ID document was checked, and when.",
+        },
+        "v.identity_document": {"fr": "Pièce d'identité contrôlée inconnue.", "en": "Unknown ID document checked."},
+        "v.identity_date": {
+            "fr": "Date du contrôle de l'identité invalide (AAAA-MM-JJ, pas dans le futur).",
+            "en": "Invalid identity check date (YYYY-MM-DD, not in the future).",
+        },
+        "sex.male": {"fr": "un homme", "en": "a man"},
+        "sex.female": {"fr": "une femme", "en": "a woman"},
+        "sex.entered.male": {"fr": "Homme", "en": "Male"},
+        "sex.entered.female": {"fr": "Femme", "en": "Female"},
+        "identity.provisional": {"fr": "provisoire", "en": "provisional"},
+        "identity.recovered": {"fr": "récupérée", "en": "recovered"},
+        "identity.validated": {"fr": "validée", "en": "validated"},
+        "identity.qualified": {"fr": "qualifiée", "en": "qualified"},
+        "v.identity": {
+            "fr": "Donnez le matricule INS du patient ou, à défaut, son identifiant local.",
+            "en": "Give the patient's INS or, failing that, the local patient id.",
+        },
+        "v.consent": {
+            "fr": "Recueillez le consentement du patient à la télé-expertise avant l'envoi.",
+            "en": "Record the patient's consent to tele-expertise before sending.",
+        },
+        "v.consent_date": {
+            "fr": "Date du consentement manquante ou invalide (AAAA-MM-JJ).",
+            "en": "Consent date missing or invalid (YYYY-MM-DD).",
+        },
+        "v.consent_by": {"fr": "Indiquez qui a recueilli le consentement.", "en": "Say who recorded the consent."},
+        "v.treatment": {"fr": "Traitement sans nom.", "en": "A treatment has no name."},
+        "v.no_image": {"fr": "Ajoutez au moins une image.", "en": "Add at least one image."},
+        "v.too_many": {
+            "fr": "Huit images au plus par dossier : retirez-en {extra}.",
+            "en": "At most eight images per case: remove {extra}.",
+        },
+        "v.far": {
+            "fr": "Vue éloignée manquante (zone du corps reconnaissable).",
+            "en": "Far view missing (body site recognisable).",
+        },
+        "v.close": {
+            "fr": "Vue rapprochée manquante (lésion nette, remplissant le cadre).",
+            "en": "Close-up view missing (sharp lesion, filling the frame).",
+        },
+        "v.body_site": {
+            "fr": "Image {n} : indiquez la localisation (zone du corps).",
+            "en": "Image {n}: give the body site.",
+        },
+        "v.view": {
+            "fr": "Image {n} : indiquez la vue (éloignée, intermédiaire, rapprochée, dermoscopie).",
+            "en": "Image {n}: give the view (far, medium, close-up, dermoscopy).",
+        },
+        "v.eye": {
+            "fr": "Image {n} : indiquez l'œil (droit ou gauche).",
+            "en": "Image {n}: say which eye (right or left).",
+        },
+        "v.eye_bad": {
+            "fr": "Image {n} : œil inconnu, « right » ou « left ».",
+            "en": "Image {n}: unknown eye, “right” or “left”.",
+        },
+        "v.field": {
+            "fr": "Image {n} : indiquez le champ (centré sur la macula ou sur la papille).",
+            "en": "Image {n}: give the field (macula-centred or disc-centred).",
+        },
+        "v.view_missing": {"fr": "{label} manquante.", "en": "{label} missing."},
+        "v.macula": {
+            "fr": "{eye} : champ centré sur la macula manquant.",
+            "en": "{eye}: macula-centred field missing.",
+        },
+        "v.disc": {
+            "fr": "{eye} : champ centré sur la papille manquant (le dépistage demande les deux champs).",
+            "en": "{eye}: disc-centred field missing (screening needs both fields).",
+        },
+        "v.field_missing": {"fr": "{eye} : {label} manquant.", "en": "{eye}: {label} missing."},
+        "v.eye_missing": {
+            "fr": "{eye} : aucune rétinographie. Photographiez cet œil ou, s'il ne peut pas l'être, "
+            "dites pourquoi (« Un seul œil, pourquoi ? »).",
+            "en": "{eye}: no retinograph. Photograph this eye or, if it cannot be, say why (“One eye only, why?”).",
+        },
+        "v.no_eye": {"fr": "Aucune rétinographie rattachée à un œil.", "en": "No retinograph is labelled with an eye."},
+        "v.quality": {
+            "fr": "Image {n} inutilisable : {reason} Reprenez-la ou retirez-la.",
+            "en": "Image {n} is unusable: {reason} Retake or remove it.",
+        },
+        "v.quality_warn": {"fr": "Image {n} : {reason}", "en": "Image {n}: {reason}"},
+        "v.site": {
+            "fr": "Le site n'est pas configuré (praticien RPPS, structure FINESS) : lancez « teleavis init ».",
+            "en": "The site is not set up (practitioner RPPS, organisation FINESS): run “teleavis init”.",
+        },
+        "v.rpps": {"fr": "Le numéro RPPS du demandeur est invalide.", "en": "The requester's RPPS number is invalid."},
+        "v.finess": {
+            "fr": "Le numéro FINESS de la structure est invalide.",
+            "en": "The organisation's FINESS is invalid.",
+        },
+        "eye.right": {"fr": "Œil droit", "en": "Right eye"},
+        "eye.left": {"fr": "Œil gauche", "en": "Left eye"},
+    }
+)
 
 _VIEW_MESSAGES = {"far": "v.far", "close-up": "v.close"}
 _FIELD_MESSAGES = {"macula": "v.macula", "disc": "v.disc"}
@@ -181,8 +245,16 @@ def _ins_agreement(case: Case) -> list[Finding]:
     out = []
     wrong = ins_disagreements(p.ins or "", p.sex, p.birth_date)
     if "sex" in wrong:
-        out.append(_f("patient.ins.sex", "patient.ins", "v.ins_sex", "error",
-                      ins_sex=M.tr(f"sex.{ins_sex(p.ins or '')}"), sex=M.tr(f"sex.entered.{p.sex}")))
+        out.append(
+            _f(
+                "patient.ins.sex",
+                "patient.ins",
+                "v.ins_sex",
+                "error",
+                ins_sex=M.tr(f"sex.{ins_sex(p.ins or '')}"),
+                sex=M.tr(f"sex.entered.{p.sex}"),
+            )
+        )
     if "birth" in wrong:
         out.append(_f("patient.ins.birth", "patient.ins", "v.ins_birth", "error"))
     return out
@@ -196,15 +268,28 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
     if p.identity_status not in IDENTITY_STATUSES:
         return [_f("patient.identity_status", "patient.identity_status", "v.identity_status", "error")]
     if p.identity_status in ("recovered", "qualified") and not p.ins:
-        out.append(_f("patient.identity_status.ins", "patient.ins", "v.identity_ins_needed",
-                      status=M.tr(f"identity.{p.identity_status}").capitalize()))
+        out.append(
+            _f(
+                "patient.identity_status.ins",
+                "patient.ins",
+                "v.identity_ins_needed",
+                status=M.tr(f"identity.{p.identity_status}").capitalize(),
+            )
+        )
     if p.ins_sent() and p.sex == "other":  # the national identity knows men and women (FR Core's INS gender)
         out.append(_f("patient.sex.ins", "patient.sex", "v.ins_sex_other", "error"))
     if p.ins and not p.ins_sent() and not (p.local_id or "").strip():
         out.append(_f("patient.local_id", "patient.local_id", "v.local_needed"))
     if p.identity_status in ("validated", "qualified") and not p.identity_document:
-        out.append(_f("patient.identity_document.missing", "patient.identity_document", "v.identity_document_missing",
-                      "warning", status=M.tr(f"identity.{p.identity_status}").capitalize()))
+        out.append(
+            _f(
+                "patient.identity_document.missing",
+                "patient.identity_document",
+                "v.identity_document_missing",
+                "warning",
+                status=M.tr(f"identity.{p.identity_status}").capitalize(),
+            )
+        )
     if p.identity_document and p.identity_document not in IDENTITY_DOCUMENTS:
         out.append(_f("patient.identity_document", "patient.identity_document", "v.identity_document", "error"))
     if p.identity_checked_on:
@@ -269,8 +354,16 @@ def validate_images(case: Case) -> list[Finding]:
             if finding.level == "blocking":
                 out.append(_f("image.quality", f"{where}.quality", "v.quality", n=n, reason=finding.message))
             elif finding.level == "warning":
-                out.append(_f("image.quality.warning", f"{where}.quality", "v.quality_warn", "warning", n=n,
-                              reason=finding.message))
+                out.append(
+                    _f(
+                        "image.quality.warning",
+                        f"{where}.quality",
+                        "v.quality_warn",
+                        "warning",
+                        n=n,
+                        reason=finding.message,
+                    )
+                )
     out.extend(_view_findings(case))
     return out
 
@@ -281,8 +374,10 @@ def _view_findings(case: Case) -> list[Finding]:
     single-eye reason."""
     missing = missing_views(case.specialty, case.images, case.single_eye_reason)
     if case.specialty not in PER_EYE:
-        return [_f(f"views.{view.view}", "images", _VIEW_MESSAGES.get(view.view, "v.view_missing"),
-                   label=view.label) for view in missing]
+        return [
+            _f(f"views.{view.view}", "images", _VIEW_MESSAGES.get(view.view, "v.view_missing"), label=view.label)
+            for view in missing
+        ]
     photographed = photographed_eyes(case.images)
     if not photographed:
         return [_f("fields.eye", "images", "v.no_eye")] if missing else []
@@ -293,8 +388,17 @@ def _view_findings(case: Case) -> list[Finding]:
             if any(view.eye == eye for view in missing):
                 out.append(_f(f"fields.{eye}", "single_eye_reason", "v.eye_missing", eye=eye_name))
             continue
-        out.extend(_f(f"fields.{eye}.{view.view}", "images", _FIELD_MESSAGES.get(view.view, "v.field_missing"),
-                      eye=eye_name, label=view.name) for view in missing if view.eye == eye)
+        out.extend(
+            _f(
+                f"fields.{eye}.{view.view}",
+                "images",
+                _FIELD_MESSAGES.get(view.view, "v.field_missing"),
+                eye=eye_name,
+                label=view.name,
+            )
+            for view in missing
+            if view.eye == eye
+        )
     return out
 
 

@@ -33,34 +33,67 @@ ALWAYS_REQUIRED_FIELD = "macula"
 
 _ALIASES: dict[str, str] = {
     # photographs
-    "loin": "far", "éloignée": "far", "eloignee": "far", "vue éloignée": "far", "vue eloignee": "far",
-    "far view": "far", "overview": "far", "vue d'ensemble": "far",
-    "moyenne": "medium", "intermédiaire": "medium", "intermediaire": "medium", "vue intermédiaire": "medium",
-    "vue intermediaire": "medium", "medium view": "medium",
-    "proche": "close-up", "rapprochée": "close-up", "rapprochee": "close-up", "vue rapprochée": "close-up",
-    "vue rapprochee": "close-up", "gros plan": "close-up", "closeup": "close-up", "close": "close-up",
-    "close up": "close-up", "close_up": "close-up", "close-up view": "close-up",
-    "dermatoscopy": "dermoscopy", "dermoscopie": "dermoscopy", "dermatoscopie": "dermoscopy",
+    "loin": "far",
+    "éloignée": "far",
+    "eloignee": "far",
+    "vue éloignée": "far",
+    "vue eloignee": "far",
+    "far view": "far",
+    "overview": "far",
+    "vue d'ensemble": "far",
+    "moyenne": "medium",
+    "intermédiaire": "medium",
+    "intermediaire": "medium",
+    "vue intermédiaire": "medium",
+    "vue intermediaire": "medium",
+    "medium view": "medium",
+    "proche": "close-up",
+    "rapprochée": "close-up",
+    "rapprochee": "close-up",
+    "vue rapprochée": "close-up",
+    "vue rapprochee": "close-up",
+    "gros plan": "close-up",
+    "closeup": "close-up",
+    "close": "close-up",
+    "close up": "close-up",
+    "close_up": "close-up",
+    "close-up view": "close-up",
+    "dermatoscopy": "dermoscopy",
+    "dermoscopie": "dermoscopy",
+    "dermatoscopie": "dermoscopy",
     # retina fields
-    "papille": "disc", "papilla": "disc", "disk": "disc", "optic disc": "disc", "optic-disc": "disc",
-    "disc-centred": "disc", "disc centred": "disc", "centrée sur la papille": "disc",
-    "fovea": "macula", "fovéa": "macula", "macular": "macula", "maculaire": "macula",
-    "macula-centred": "macula", "macula centred": "macula", "centrée sur la macula": "macula",
+    "papille": "disc",
+    "papilla": "disc",
+    "disk": "disc",
+    "optic disc": "disc",
+    "optic-disc": "disc",
+    "disc-centred": "disc",
+    "disc centred": "disc",
+    "centrée sur la papille": "disc",
+    "fovea": "macula",
+    "fovéa": "macula",
+    "macular": "macula",
+    "maculaire": "macula",
+    "macula-centred": "macula",
+    "macula centred": "macula",
+    "centrée sur la macula": "macula",
 }
 
-M.add({
-    "views.far": {"fr": "vue éloignée (localisation)", "en": "far view (location)"},
-    "views.medium": {"fr": "vue intermédiaire", "en": "medium view"},
-    "views.close-up": {"fr": "vue rapprochée", "en": "close-up view"},
-    "views.dermoscopy": {"fr": "dermoscopie", "en": "dermoscopy"},
-    "views.macula": {"fr": "champ centré sur la macula", "en": "macula-centred field"},
-    "views.disc": {"fr": "champ centré sur la papille", "en": "disc-centred field"},
-    "views.eye.right": {"fr": "œil droit", "en": "right eye"},
-    "views.eye.left": {"fr": "œil gauche", "en": "left eye"},
-    "views.eye_field": {"fr": "{eye} : {field}", "en": "{eye}: {field}"},
-    "views.missing_f": {"fr": "{label} manquante", "en": "{label} missing"},
-    "views.missing_m": {"fr": "{label} manquant", "en": "{label} missing"},
-})
+M.add(
+    {
+        "views.far": {"fr": "vue éloignée (localisation)", "en": "far view (location)"},
+        "views.medium": {"fr": "vue intermédiaire", "en": "medium view"},
+        "views.close-up": {"fr": "vue rapprochée", "en": "close-up view"},
+        "views.dermoscopy": {"fr": "dermoscopie", "en": "dermoscopy"},
+        "views.macula": {"fr": "champ centré sur la macula", "en": "macula-centred field"},
+        "views.disc": {"fr": "champ centré sur la papille", "en": "disc-centred field"},
+        "views.eye.right": {"fr": "œil droit", "en": "right eye"},
+        "views.eye.left": {"fr": "œil gauche", "en": "left eye"},
+        "views.eye_field": {"fr": "{eye} : {field}", "en": "{eye}: {field}"},
+        "views.missing_f": {"fr": "{label} manquante", "en": "{label} missing"},
+        "views.missing_m": {"fr": "{label} manquant", "en": "{label} missing"},
+    }
+)
 
 #: Grammatical gender of each view's French name (« vue … manquante », « champ … manquant »).
 _FEMININE = frozenset({"far", "medium", "close-up", "dermoscopy"})
@@ -146,8 +179,7 @@ def expected_views(specialty: str, images: Sequence[CaseImage], single_eye_reaso
 
 def missing_views(specialty: str, images: Sequence[CaseImage], single_eye_reason: str = "") -> list[ExpectedView]:
     """The required views no image gives yet (what blocks sending)."""
-    return [view for view in expected_views(specialty, images, single_eye_reason)
-            if view.required and not view.present]
+    return [view for view in expected_views(specialty, images, single_eye_reason) if view.required and not view.present]
 
 
 __all__ = [

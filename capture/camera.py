@@ -91,12 +91,12 @@ def enumerate_cameras(*, quiet: bool = True) -> list[CameraIdentity]:
             raise
         log.warning("camera enumeration failed", exc_info=True)
         return []
-    return [CameraIdentity(str(c.name), c.vid, c.pid, str(c.path or ""), int(c.backend), int(c.index))
-            for c in found]
+    return [CameraIdentity(str(c.name), c.vid, c.pid, str(c.path or ""), int(c.backend), int(c.index)) for c in found]
 
 
 def find_camera(wanted: CameraIdentity, cameras: list[CameraIdentity]) -> CameraIdentity | None:
     """The plugged camera that is ``wanted``: same USB ids and name, preferring the same path."""
+
     def score(camera: CameraIdentity) -> int:
         points = 0
         if wanted.vid is not None and (camera.vid, camera.pid) == (wanted.vid, wanted.pid):
@@ -121,8 +121,14 @@ class OpenCVCamera:
     ``pace_fps`` makes a file play at its real rate instead of as fast as it decodes.
     """
 
-    def __init__(self, target: CameraIdentity | str, *, resolution: tuple[int, int] = FULL_RESOLUTION,
-                 warmup_frames: int = WARMUP_FRAMES, pace_fps: float | None = None) -> None:
+    def __init__(
+        self,
+        target: CameraIdentity | str,
+        *,
+        resolution: tuple[int, int] = FULL_RESOLUTION,
+        warmup_frames: int = WARMUP_FRAMES,
+        pace_fps: float | None = None,
+    ) -> None:
         self.target = target
         self.name = target.name if isinstance(target, CameraIdentity) else "video"
         self.resolution = resolution
@@ -148,8 +154,11 @@ class OpenCVCamera:
         if not capture.isOpened():
             capture.release()
             return False
-        self.granted = (int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
-                        float(capture.get(cv2.CAP_PROP_FPS)))
+        self.granted = (
+            int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
+            int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+            float(capture.get(cv2.CAP_PROP_FPS)),
+        )
         log.info("camera opened at %dx%d, %.1f fps", *self.granted)
         self._capture = capture
         if isinstance(self.target, CameraIdentity):

@@ -54,10 +54,18 @@ class CameraWorker:
     return); ``on_status`` is called on every change of status with a sentence for the user.
     """
 
-    def __init__(self, factory: Callable[[], FrameSource], *, name: str = "",
-                 on_frame: FrameCallback | None = None, on_status: StatusCallback | None = None,
-                 frame_timeout: float = 2.0, frozen_after: float = 2.0, reopen_every: float = 1.0,
-                 max_failed_reads: int = 5) -> None:
+    def __init__(
+        self,
+        factory: Callable[[], FrameSource],
+        *,
+        name: str = "",
+        on_frame: FrameCallback | None = None,
+        on_status: StatusCallback | None = None,
+        frame_timeout: float = 2.0,
+        frozen_after: float = 2.0,
+        reopen_every: float = 1.0,
+        max_failed_reads: int = 5,
+    ) -> None:
         self._factory = factory
         self.name = name or "caméra"
         self._on_frame = on_frame
@@ -208,8 +216,7 @@ class CameraWorker:
     def _watch(self) -> None:
         """Report a camera whose read blocks with no frame for ``frame_timeout`` seconds."""
         while not self._halt.wait(0.2):
-            if (self._status == CameraStatus.RUNNING
-                    and time.monotonic() - self._last_arrival > self.frame_timeout):
+            if self._status == CameraStatus.RUNNING and time.monotonic() - self._last_arrival > self.frame_timeout:
                 self._set_status(CameraStatus.FROZEN)
 
     def _set_status(self, status: CameraStatus) -> None:

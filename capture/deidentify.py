@@ -23,11 +23,21 @@ from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian
 
 #: Attributes of a coded concept (PS3.3 Table 8.8-1), the only content of code-sequence items.
-_CODE = frozenset({
-    "CodeValue", "CodingSchemeDesignator", "CodingSchemeVersion", "CodeMeaning", "LongCodeValue",
-    "URNCodeValue", "ContextIdentifier", "ContextUID", "MappingResource", "ContextGroupVersion",
-    "ContextGroupExtensionFlag",
-})
+_CODE = frozenset(
+    {
+        "CodeValue",
+        "CodingSchemeDesignator",
+        "CodingSchemeVersion",
+        "CodeMeaning",
+        "LongCodeValue",
+        "URNCodeValue",
+        "ContextIdentifier",
+        "ContextUID",
+        "MappingResource",
+        "ContextGroupVersion",
+        "ContextGroupExtensionFlag",
+    }
+)
 
 #: Sequences kept, with the attributes kept in each of their items.
 SEQUENCE_ITEMS: dict[str, frozenset[str]] = {
@@ -37,8 +47,7 @@ SEQUENCE_ITEMS: dict[str, frozenset[str]] = {
     "PrimaryAnatomicStructureModifierSequence": _CODE,
     "ViewCodeSequence": _CODE | {"ViewModifierCodeSequence"},
     "ViewModifierCodeSequence": _CODE,
-    "MydriaticAgentCodeSequence": _CODE | {"MydriaticAgentConcentration",
-                                           "MydriaticAgentConcentrationUnitsSequence"},
+    "MydriaticAgentCodeSequence": _CODE | {"MydriaticAgentConcentration", "MydriaticAgentConcentrationUnitsSequence"},
     "MydriaticAgentConcentrationUnitsSequence": _CODE,
     "AcquisitionDeviceTypeCodeSequence": _CODE,
     "IlluminationTypeCodeSequence": _CODE,
@@ -50,9 +59,16 @@ SEQUENCE_ITEMS: dict[str, frozenset[str]] = {
     "RefractiveStateSequence": frozenset({"SphericalLensPower", "CylinderLensPower", "CylinderAxis"}),
     # Acquisition context (e.g. dermoscopy: polarised or not, contact or not): coded and numeric
     # values only; its free text may name anyone.
-    "AcquisitionContextSequence": frozenset({"ValueType", "ConceptNameCodeSequence", "ConceptCodeSequence",
-                                             "NumericValue", "MeasurementUnitsCodeSequence",
-                                             "FloatingPointValue"}),
+    "AcquisitionContextSequence": frozenset(
+        {
+            "ValueType",
+            "ConceptNameCodeSequence",
+            "ConceptCodeSequence",
+            "NumericValue",
+            "MeasurementUnitsCodeSequence",
+            "FloatingPointValue",
+        }
+    ),
     "ConceptNameCodeSequence": _CODE,
     "ConceptCodeSequence": _CODE,
     "MeasurementUnitsCodeSequence": _CODE,
@@ -60,31 +76,91 @@ SEQUENCE_ITEMS: dict[str, frozenset[str]] = {
 
 #: Top-level attributes kept (besides the kept sequences). The patient module is written by the
 #: caller; everything else (names, ids, descriptions, addresses, serial numbers) is left behind.
-TOP_LEVEL = frozenset({
-    # SOP common, study, series, equipment (model only)
-    "SpecificCharacterSet", "SOPClassUID", "SOPInstanceUID", "InstanceCreationDate", "InstanceCreationTime",
-    "TimezoneOffsetFromUTC", "StudyInstanceUID", "StudyDate", "StudyTime", "SeriesInstanceUID",
-    "SeriesNumber", "SeriesDate", "SeriesTime", "Modality", "Laterality", "BodyPartExamined",
-    "Manufacturer", "ManufacturerModelName", "SoftwareVersions", "FrameOfReferenceUID",
-    # general image and acquisition
-    "InstanceNumber", "AcquisitionNumber", "ImageType", "PatientOrientation", "ImageLaterality",
-    "ContentDate", "ContentTime", "AcquisitionDate", "AcquisitionTime", "AcquisitionDateTime",
-    "AcquisitionDuration", "BurnedInAnnotation", "RecognizableVisualFeatures", "ContentQualification",
-    "LossyImageCompression", "LossyImageCompressionRatio", "LossyImageCompressionMethod",
-    "PresentationLUTShape", "QualityControlImage",
-    # image pixel, multi-frame, colour
-    "SamplesPerPixel", "PhotometricInterpretation", "Rows", "Columns", "BitsAllocated", "BitsStored",
-    "HighBit", "PixelRepresentation", "PlanarConfiguration", "PixelAspectRatio", "PixelData",
-    "NumberOfFrames", "FrameIncrementPointer", "FrameTime", "FrameTimeVector", "ICCProfile", "ColorSpace",
-    "PixelSpacing", "ImagerPixelSpacing", "WindowCenter", "WindowWidth", "RescaleIntercept",
-    "RescaleSlope", "RescaleType",
-    # ophthalmic photography acquisition parameters and ophthalmic image
-    "PatientEyeMovementCommanded", "HorizontalFieldOfView", "EmmetropicMagnification",
-    "IntraOcularPressure", "PupilDilated", "DegreeOfDilation", "CameraAngleOfView", "DetectorType",
-    "IlluminationWaveLength", "IlluminationPower", "IlluminationBandwidth", "DepthsOfFocus",
-    # VL photographic acquisition
-    "ImagedNucleus",
-}) | frozenset(SEQUENCE_ITEMS)
+TOP_LEVEL = frozenset(
+    {
+        # SOP common, study, series, equipment (model only)
+        "SpecificCharacterSet",
+        "SOPClassUID",
+        "SOPInstanceUID",
+        "InstanceCreationDate",
+        "InstanceCreationTime",
+        "TimezoneOffsetFromUTC",
+        "StudyInstanceUID",
+        "StudyDate",
+        "StudyTime",
+        "SeriesInstanceUID",
+        "SeriesNumber",
+        "SeriesDate",
+        "SeriesTime",
+        "Modality",
+        "Laterality",
+        "BodyPartExamined",
+        "Manufacturer",
+        "ManufacturerModelName",
+        "SoftwareVersions",
+        "FrameOfReferenceUID",
+        # general image and acquisition
+        "InstanceNumber",
+        "AcquisitionNumber",
+        "ImageType",
+        "PatientOrientation",
+        "ImageLaterality",
+        "ContentDate",
+        "ContentTime",
+        "AcquisitionDate",
+        "AcquisitionTime",
+        "AcquisitionDateTime",
+        "AcquisitionDuration",
+        "BurnedInAnnotation",
+        "RecognizableVisualFeatures",
+        "ContentQualification",
+        "LossyImageCompression",
+        "LossyImageCompressionRatio",
+        "LossyImageCompressionMethod",
+        "PresentationLUTShape",
+        "QualityControlImage",
+        # image pixel, multi-frame, colour
+        "SamplesPerPixel",
+        "PhotometricInterpretation",
+        "Rows",
+        "Columns",
+        "BitsAllocated",
+        "BitsStored",
+        "HighBit",
+        "PixelRepresentation",
+        "PlanarConfiguration",
+        "PixelAspectRatio",
+        "PixelData",
+        "NumberOfFrames",
+        "FrameIncrementPointer",
+        "FrameTime",
+        "FrameTimeVector",
+        "ICCProfile",
+        "ColorSpace",
+        "PixelSpacing",
+        "ImagerPixelSpacing",
+        "WindowCenter",
+        "WindowWidth",
+        "RescaleIntercept",
+        "RescaleSlope",
+        "RescaleType",
+        # ophthalmic photography acquisition parameters and ophthalmic image
+        "PatientEyeMovementCommanded",
+        "HorizontalFieldOfView",
+        "EmmetropicMagnification",
+        "IntraOcularPressure",
+        "PupilDilated",
+        "DegreeOfDilation",
+        "CameraAngleOfView",
+        "DetectorType",
+        "IlluminationWaveLength",
+        "IlluminationPower",
+        "IlluminationBandwidth",
+        "DepthsOfFocus",
+        # VL photographic acquisition
+        "ImagedNucleus",
+    }
+) | frozenset(SEQUENCE_ITEMS)
 
 #: Type 2 attributes of the modules every image IOD has: present but empty, as the standard wants.
 EMPTY_TYPE2 = ("AccessionNumber", "ReferringPhysicianName", "StudyID")
@@ -105,8 +181,9 @@ def allowed_copy(source: Dataset) -> Dataset:
 
 
 #: JPEG transfer syntaxes whose frames are plain JPEG streams (baseline, extended, lossless).
-_JPEG_SYNTAXES = frozenset({"1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57",
-                            "1.2.840.10008.1.2.4.70"})
+_JPEG_SYNTAXES = frozenset(
+    {"1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70"}
+)
 
 
 def strip_jpeg_frames(ds: Dataset) -> None:

@@ -75,8 +75,7 @@ def _skin_lines(img: npt.NDArray[np.float32], rng: np.random.Generator, scale: f
             x0, y0 = rng.uniform(0, width), rng.uniform(0, height)
             length = rng.uniform(40, 160) * scale
             dx, dy = math.cos(angle) * length, math.sin(angle) * length
-            cv2.line(canvas, (int(x0), int(y0)), (int(x0 + dx), int(y0 + dy)), 1.0,
-                     max(1, round(scale)), cv2.LINE_AA)
+            cv2.line(canvas, (int(x0), int(y0)), (int(x0 + dx), int(y0 + dy)), 1.0, max(1, round(scale)), cv2.LINE_AA)
     img -= (cv2.GaussianBlur(canvas, (0, 0), 0.7 * scale) * 14.0)[:, :, None]
 
 
@@ -163,7 +162,7 @@ def fundus_scene(width: int, height: int, seed: int = 0, *, eye: str = "right", 
     cup = np.exp(-((((xx - disc_x) ** 2 + (yy - disc_y) ** 2) / (0.45 * disc_r) ** 2) ** 2))
     disc_colour = np.array([250, 200, 130], np.float32)
     img = img * (1.0 - 0.85 * disc[:, :, None]) + disc_colour * 0.85 * disc[:, :, None]
-    img += (np.array([5, 25, 30], np.float32) * cup[:, :, None])
+    img += np.array([5, 25, 30], np.float32) * cup[:, :, None]
     img += rng.normal(0, 2.0, img.shape).astype(np.float32)
     img = np.asarray(cv2.GaussianBlur(img, (0, 0), 0.5 * radius / 450), dtype=np.float32)
     edge = np.clip((1.0 - dist) * radius / 3.0, 0, 1)  # the aperture's edge is sharp but not aliased
@@ -171,16 +170,22 @@ def fundus_scene(width: int, height: int, seed: int = 0, *, eye: str = "right", 
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def _vessels(img: npt.NDArray[np.float32], rng: np.random.Generator, x0: float, y0: float, radius: float,
-             side: float) -> None:
+def _vessels(
+    img: npt.NDArray[np.float32], rng: np.random.Generator, x0: float, y0: float, radius: float, side: float
+) -> None:
     height, width = img.shape[:2]
     veins = np.zeros((height, width), np.float32)
     arteries = np.zeros((height, width), np.float32)
     # Four arcades leave the disc: two temporal ones curve around the macula, two nasal ones.
     for direction, curve, canvas in (
-        (math.pi + 1.15, -0.010, veins), (math.pi - 1.15, 0.010, veins),
-        (math.pi + 1.0, -0.011, arteries), (math.pi - 1.0, 0.011, arteries),
-        (0.7, 0.004, veins), (-0.7, -0.004, veins), (0.55, 0.003, arteries), (-0.55, -0.003, arteries),
+        (math.pi + 1.15, -0.010, veins),
+        (math.pi - 1.15, 0.010, veins),
+        (math.pi + 1.0, -0.011, arteries),
+        (math.pi - 1.0, 0.011, arteries),
+        (0.7, 0.004, veins),
+        (-0.7, -0.004, veins),
+        (0.55, 0.003, arteries),
+        (-0.55, -0.003, arteries),
     ):
         angle = direction if side > 0 else math.pi - direction
         bend = curve if side > 0 else -curve
@@ -191,31 +196,59 @@ def _vessels(img: npt.NDArray[np.float32], rng: np.random.Generator, x0: float, 
     img[:] = img * (1.0 - 0.4 * arteries[:, :, None]) + np.array([150, 45, 30], np.float32) * 0.4 * arteries[:, :, None]
 
 
-def _branch(canvas: npt.NDArray[np.float32], rng: np.random.Generator, x: float, y: float, angle: float,
-            bend: float, width: float, length: float, radius: float, depth: int) -> None:
+def _branch(
+    canvas: npt.NDArray[np.float32],
+    rng: np.random.Generator,
+    x: float,
+    y: float,
+    angle: float,
+    bend: float,
+    width: float,
+    length: float,
+    radius: float,
+    depth: int,
+) -> None:
     step = max(3.0, radius / 60.0)
     travelled = 0.0
     while travelled < length and width >= 0.6:
         nx = x + math.cos(angle) * step
         ny = y + math.sin(angle) * step
-        cv2.line(canvas, (int(x * 4), int(y * 4)), (int(nx * 4), int(ny * 4)), 1.0,
-                 max(1, round(width)), cv2.LINE_AA, shift=2)
+        cv2.line(
+            canvas,
+            (int(x * 4), int(y * 4)),
+            (int(nx * 4), int(ny * 4)),
+            1.0,
+            max(1, round(width)),
+            cv2.LINE_AA,
+            shift=2,
+        )
         x, y = nx, ny
         angle += bend * step / 3.0 + rng.normal(0, 0.06)
         travelled += step
         width *= 0.995
         if depth < 4 and rng.random() < 0.045:
             sign = 1.0 if rng.random() < 0.5 else -1.0
-            _branch(canvas, rng, x, y, angle + sign * rng.uniform(0.5, 1.0), bend * rng.uniform(-1, 1),
-                    width * 0.6, length * 0.45, radius, depth + 1)
+            _branch(
+                canvas,
+                rng,
+                x,
+                y,
+                angle + sign * rng.uniform(0.5, 1.0),
+                bend * rng.uniform(-1, 1),
+                width * 0.6,
+                length * 0.45,
+                radius,
+                depth + 1,
+            )
             width *= 0.85
 
 
 class DemoCamera:
     """A frame source with the same interface as an OpenCV camera (BGR frames, paced at ``fps``)."""
 
-    def __init__(self, kind: str = "dermatology", width: int = 1280, height: int = 720, fps: float = 30.0,
-                 seed: int = 0) -> None:
+    def __init__(
+        self, kind: str = "dermatology", width: int = 1280, height: int = 720, fps: float = 30.0, seed: int = 0
+    ) -> None:
         self.kind = kind
         self.width, self.height, self.fps = width, height, fps
         self.name = message("camera.demo-retinograph" if kind == "ophthalmology" else "camera.demo")
@@ -232,8 +265,11 @@ class DemoCamera:
         with self._lock:
             if self._scene is None:
                 margin_w, margin_h = self.width + self.width // 10, self.height + self.height // 10
-                scene = (fundus_scene(margin_w, margin_h, self._seed) if self.kind == "ophthalmology"
-                         else skin_scene(margin_w, margin_h, self._seed))
+                scene = (
+                    fundus_scene(margin_w, margin_h, self._seed)
+                    if self.kind == "ophthalmology"
+                    else skin_scene(margin_w, margin_h, self._seed)
+                )
                 self._scene = np.ascontiguousarray(scene[:, :, ::-1])
             self._started = self._next = time.monotonic()
             self.is_open = True

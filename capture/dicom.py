@@ -72,7 +72,8 @@ def read_dicom(data: bytes, *, name: str) -> DicomImage:
         except (AttributeError, ValueError, TypeError) as exc:
             raise messages.rejected("damaged", name=name) from exc
         if not _uid(ds, "SOPClassUID", "MediaStorageSOPClassUID") or not _uid(
-                ds, "SOPInstanceUID", "MediaStorageSOPInstanceUID"):
+            ds, "SOPInstanceUID", "MediaStorageSOPInstanceUID"
+        ):
             # Without them the platform cannot tell one image from another: an export bug.
             raise messages.rejected("dicom-no-uid", name=name)
         check_pixels(name, cols, rows * max(1, frames))
@@ -165,11 +166,7 @@ def _view(ds: Dataset) -> str | None:
 
 
 def _code_meanings(ds: Dataset) -> set[str]:
-    return {
-        str(getattr(item, "CodeMeaning", ""))
-        for seq in _VIEW_SEQUENCES
-        for item in getattr(ds, seq, []) or []
-    }
+    return {str(getattr(item, "CodeMeaning", "")) for seq in _VIEW_SEQUENCES for item in getattr(ds, seq, []) or []}
 
 
 def _captured_at(ds: Dataset) -> str | None:
@@ -181,8 +178,11 @@ def _captured_at(ds: Dataset) -> str | None:
     """
     stamp = str(getattr(ds, "AcquisitionDateTime", "") or "").strip()
     if not stamp:
-        for date_kw, time_kw in (("AcquisitionDate", "AcquisitionTime"), ("ContentDate", "ContentTime"),
-                                 ("StudyDate", "StudyTime")):
+        for date_kw, time_kw in (
+            ("AcquisitionDate", "AcquisitionTime"),
+            ("ContentDate", "ContentTime"),
+            ("StudyDate", "StudyTime"),
+        ):
             date = str(getattr(ds, date_kw, "") or "").strip()
             if date:
                 stamp = date + str(getattr(ds, time_kw, "") or "").strip()

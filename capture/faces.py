@@ -35,8 +35,12 @@ def detect_faces(grey: npt.NDArray[np.uint8], *, confirm_eyes: bool = True) -> l
     """Faces in a greyscale image, as rectangles in that image's coordinates."""
     height, width = grey.shape[:2]
     scale = min(1.0, _DETECT_LONG_SIDE / max(height, width))
-    small = grey if scale == 1.0 else cv2.resize(
-        grey, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA
+    small = (
+        grey
+        if scale == 1.0
+        else cv2.resize(
+            grey, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA
+        )
     )
     # No histogram equalisation: it makes skin texture look like faces to the cascade, which
     # then costs ten times more and raises false alarms.

@@ -67,9 +67,7 @@ def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts,
             facts = photo_facts(image)
             icc = icc_profile(image)
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-            raise messages.rejected(
-                "too-many-pixels", name=name, mp="> 89", limit=MAX_PIXELS // 1_000_000
-            ) from exc
+            raise messages.rejected("too-many-pixels", name=name, mp="> 89", limit=MAX_PIXELS // 1_000_000) from exc
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             raise messages.rejected("damaged", name=name) from exc
     check_pixels(name, *image.size)

@@ -9,184 +9,178 @@ from __future__ import annotations
 from app.errors import ImageRejected
 from app.i18n import Catalogue
 
-CATALOGUE = Catalogue("capture", {
-    # --- rejected input -------------------------------------------------------------------
-    "empty": {
-        "fr": "Le fichier « {name} » est vide : exportez l'image à nouveau puis réessayez.",
-        "en": "The file “{name}” is empty: export the image again and retry.",
+CATALOGUE = Catalogue(
+    "capture",
+    {
+        # --- rejected input -------------------------------------------------------------------
+        "empty": {
+            "fr": "Le fichier « {name} » est vide : exportez l'image à nouveau puis réessayez.",
+            "en": "The file “{name}” is empty: export the image again and retry.",
+        },
+        "too-big-file": {
+            "fr": "Le fichier « {name} » est trop volumineux ({mb} Mo, au plus {limit} Mo) : exportez-le en JPEG.",
+            "en": "The file “{name}” is too large ({mb} MB, at most {limit} MB): export it as JPEG.",
+        },
+        "unknown-format": {
+            "fr": "Le fichier « {name} » n'est pas une image reconnue (JPEG, PNG, TIFF, HEIC ou DICOM "
+            "attendu), quelle que soit son extension : choisissez la photo elle-même.",
+            "en": "The file “{name}” is not a recognised image (JPEG, PNG, TIFF, HEIC or DICOM "
+            "expected), whatever its extension says: choose the photo itself.",
+        },
+        "too-many-pixels": {
+            "fr": "L'image « {name} » est trop grande ({mp} mégapixels, au plus {limit}) : "
+            "réduisez-la ou exportez-la à une taille normale.",
+            "en": "The image “{name}” is too large ({mp} megapixels, at most {limit}): "
+            "resize it or export it at a normal size.",
+        },
+        "damaged": {
+            "fr": "L'image « {name} » est incomplète ou abîmée et ne peut pas être lue : "
+            "copiez-la à nouveau depuis l'appareil ou reprenez la photo.",
+            "en": "The image “{name}” is incomplete or damaged and cannot be read: "
+            "copy it again from the device or take the photo again.",
+        },
+        "dicom-no-pixels": {
+            "fr": "Le fichier DICOM « {name} » ne contient pas d'image : exportez l'image elle-même "
+            "depuis le rétinographe (photographie ophtalmique).",
+            "en": "The DICOM file “{name}” holds no image: export the image itself from the "
+            "retinograph (ophthalmic photography).",
+        },
+        "dicom-no-uid": {
+            "fr": "Le fichier DICOM « {name} » n'a pas d'identifiant d'image (SOP Class / SOP Instance "
+            "UID) : la plateforme ne pourrait pas le distinguer d'un autre. Exportez-le à nouveau "
+            "depuis l'appareil, en DICOM standard.",
+            "en": "The DICOM file “{name}” has no image identifier (SOP Class / SOP Instance UID): "
+            "the platform could not tell it from another. Export it again from the device as "
+            "standard DICOM.",
+        },
+        "dicom-unsupported": {
+            "fr": "L'image DICOM « {name} » utilise une compression non prise en charge : "
+            "exportez-la en JPEG ou en DICOM non compressé.",
+            "en": "The DICOM image “{name}” uses an unsupported compression: export it as JPEG or uncompressed DICOM.",
+        },
+        "unreadable-file": {
+            "fr": "Le fichier « {name} » ne peut pas être lu (absent ou accès refusé) : "
+            "vérifiez qu'il est toujours là.",
+            "en": "The file “{name}” cannot be read (missing or access denied): check that it is still there.",
+        },
+        # --- quality findings -----------------------------------------------------------------
+        "sharpness.ok": {"fr": "Image nette.", "en": "Image in focus."},
+        "sharpness.warning": {
+            "fr": "Photo un peu floue : stabilisez l'appareil, faites la mise au point sur la lésion "
+            "et reprenez la photo.",
+            "en": "Photo slightly blurred: hold the camera steady, focus on the lesion and take it again.",
+        },
+        "sharpness.blocking": {
+            "fr": "Photo floue : l'expert ne pourra pas juger. Rapprochez-vous, stabilisez l'appareil "
+            "et reprenez la photo.",
+            "en": "Blurred photo: the expert cannot judge it. Move closer, hold the camera steady and take it again.",
+        },
+        "retina-sharpness.warning": {
+            "fr": "Rétinographie un peu floue : refaites la mise au point et reprenez le cliché.",
+            "en": "Retinograph slightly blurred: refocus and take it again.",
+        },
+        "retina-sharpness.blocking": {
+            "fr": "Rétinographie floue : les petits vaisseaux ne sont pas visibles. Refaites la mise "
+            "au point, demandez au patient de fixer la cible et reprenez le cliché.",
+            "en": "Blurred retinograph: the small vessels are not visible. Refocus, ask the patient "
+            "to look at the target and take it again.",
+        },
+        "exposure.ok": {"fr": "Exposition correcte.", "en": "Exposure correct."},
+        "exposure.dark.warning": {
+            "fr": "Image sombre : ajoutez de la lumière ou rapprochez l'éclairage.",
+            "en": "Dark image: add light or bring the lamp closer.",
+        },
+        "exposure.dark.blocking": {
+            "fr": "Image bien trop sombre : l'expert ne verra rien. Éclairez la zone et reprenez la photo.",
+            "en": "Image far too dark: the expert will see nothing. Light the area and take it again.",
+        },
+        "exposure.bright.warning": {
+            "fr": "Image trop claire ou reflet du flash : éloignez la lumière ou coupez le flash.",
+            "en": "Image too bright or flash glare: move the light away or turn the flash off.",
+        },
+        "exposure.bright.blocking": {
+            "fr": "Image brûlée : les détails ont disparu. Coupez le flash, réduisez la lumière et reprenez la photo.",
+            "en": "Burnt-out image: the details are lost. Turn the flash off, reduce the light and take it again.",
+        },
+        "retina-exposure.dark.warning": {
+            "fr": "Rétinographie sombre : la pupille est peut-être trop petite ; attendez dans la "
+            "pénombre ou envisagez une dilatation.",
+            "en": "Dark retinograph: the pupil may be too small; wait in dim light or consider dilation.",
+        },
+        "retina-exposure.dark.blocking": {
+            "fr": "Rétinographie bien trop sombre : ininterprétable. Une dilatation pupillaire est "
+            "probablement nécessaire.",
+            "en": "Retinograph far too dark: ungradable. Pupil dilation is probably needed.",
+        },
+        "colour-cast.ok": {"fr": "Couleurs naturelles.", "en": "Natural colours."},
+        "colour-cast.warning": {
+            "fr": "Couleurs faussées (dominante {hue}) : utilisez une lumière blanche, sans néon ni lampe colorée.",
+            "en": "Colours are off ({hue} cast): use white light, no neon or coloured lamp.",
+        },
+        "resolution.ok": {"fr": "Définition suffisante.", "en": "Resolution sufficient."},
+        "resolution.warning": {
+            "fr": "Image de faible définition ({width}×{height}) : 1024×768 ou plus est conseillé.",
+            "en": "Low-resolution image ({width}×{height}): 1024×768 or more is advised.",
+        },
+        "resolution.blocking": {
+            "fr": "Image trop petite ({width}×{height}) : il faut au moins 800×600. Reprenez la photo "
+            "avec l'appareil en pleine définition.",
+            "en": "Image too small ({width}×{height}): at least 800×600 is needed. Take it again at "
+            "the camera's full resolution.",
+        },
+        "field-of-view.ok": {"fr": "Champ rétinien complet.", "en": "Retinal field complete."},
+        "field-of-view.warning": {
+            "fr": "Champ rétinien incomplet ({percent} % visible) : centrez l'œil et reprenez le cliché.",
+            "en": "Retinal field incomplete ({percent} % visible): centre the eye and take it again.",
+        },
+        "field-of-view.blocking": {
+            "fr": "Champ rétinien coupé ou masqué ({percent} % visible) : recentrez l'appareil sur "
+            "la pupille et reprenez le cliché.",
+            "en": "Retinal field clipped or shaded ({percent} % visible): re-centre the camera on the "
+            "pupil and take it again.",
+        },
+        "field-of-view.missing": {
+            "fr": "Aucun champ rétinien reconnu : vérifiez que l'image est bien une rétinographie.",
+            "en": "No retinal field found: check that the image is a retinograph.",
+        },
+        "gradability.ok": {
+            "fr": "Vaisseaux bien visibles : cliché interprétable.",
+            "en": "Vessels clearly visible: gradable image.",
+        },
+        "gradability.warning": {
+            "fr": "Vaisseaux peu contrastés ou bords assombris : cliché peut-être ininterprétable. "
+            "Reprenez-le ; si cela se répète, envisagez une dilatation.",
+            "en": "Faint vessels or darkened edges: the image may be ungradable. Take it again; if "
+            "this keeps happening, consider dilation.",
+        },
+        "gradability.blocking": {
+            "fr": "Vaisseaux invisibles : cliché ininterprétable. Reprenez-le ; une dilatation "
+            "pupillaire est probablement nécessaire.",
+            "en": "Vessels not visible: ungradable image. Take it again; pupil dilation is probably needed.",
+        },
+        "face.warning": {
+            "fr": "Un visage est visible : recadrez la photo ou masquez-le, sauf s'il est l'objet de la demande.",
+            "en": "A face is visible: crop the photo or mask it, unless it is what the request is about.",
+        },
+        "hue.red": {"fr": "rouge", "en": "red"},
+        "hue.yellow": {"fr": "jaune", "en": "yellow"},
+        "hue.green": {"fr": "verte", "en": "green"},
+        "hue.blue": {"fr": "bleue", "en": "blue"},
+        "hue.magenta": {"fr": "magenta", "en": "magenta"},
+        # --- cameras --------------------------------------------------------------------------
+        "camera.demo": {"fr": "Caméra de démonstration", "en": "Demo camera"},
+        "camera.demo-retinograph": {"fr": "Rétinographe de démonstration", "en": "Demo retinograph"},
+        "camera.disconnected": {
+            "fr": "Caméra « {name} » déconnectée : vérifiez le câble USB ; elle sera reprise dès son retour.",
+            "en": "Camera “{name}” disconnected: check the USB cable; it will be picked up when it is back.",
+        },
+        "camera.frozen": {
+            "fr": "Caméra « {name} » figée : reconnexion en cours.",
+            "en": "Camera “{name}” frozen: reconnecting.",
+        },
+        "camera.connected": {"fr": "Caméra « {name} » prête.", "en": "Camera “{name}” ready."},
     },
-    "too-big-file": {
-        "fr": "Le fichier « {name} » est trop volumineux ({mb} Mo, au plus {limit} Mo) : "
-        "exportez-le en JPEG.",
-        "en": "The file “{name}” is too large ({mb} MB, at most {limit} MB): export it as JPEG.",
-    },
-    "unknown-format": {
-        "fr": "Le fichier « {name} » n'est pas une image reconnue (JPEG, PNG, TIFF, HEIC ou DICOM "
-        "attendu), quelle que soit son extension : choisissez la photo elle-même.",
-        "en": "The file “{name}” is not a recognised image (JPEG, PNG, TIFF, HEIC or DICOM "
-        "expected), whatever its extension says: choose the photo itself.",
-    },
-    "too-many-pixels": {
-        "fr": "L'image « {name} » est trop grande ({mp} mégapixels, au plus {limit}) : "
-        "réduisez-la ou exportez-la à une taille normale.",
-        "en": "The image “{name}” is too large ({mp} megapixels, at most {limit}): "
-        "resize it or export it at a normal size.",
-    },
-    "damaged": {
-        "fr": "L'image « {name} » est incomplète ou abîmée et ne peut pas être lue : "
-        "copiez-la à nouveau depuis l'appareil ou reprenez la photo.",
-        "en": "The image “{name}” is incomplete or damaged and cannot be read: "
-        "copy it again from the device or take the photo again.",
-    },
-    "dicom-no-pixels": {
-        "fr": "Le fichier DICOM « {name} » ne contient pas d'image : exportez l'image elle-même "
-        "depuis le rétinographe (photographie ophtalmique).",
-        "en": "The DICOM file “{name}” holds no image: export the image itself from the "
-        "retinograph (ophthalmic photography).",
-    },
-    "dicom-no-uid": {
-        "fr": "Le fichier DICOM « {name} » n'a pas d'identifiant d'image (SOP Class / SOP Instance "
-        "UID) : la plateforme ne pourrait pas le distinguer d'un autre. Exportez-le à nouveau "
-        "depuis l'appareil, en DICOM standard.",
-        "en": "The DICOM file “{name}” has no image identifier (SOP Class / SOP Instance UID): "
-        "the platform could not tell it from another. Export it again from the device as "
-        "standard DICOM.",
-    },
-    "dicom-unsupported": {
-        "fr": "L'image DICOM « {name} » utilise une compression non prise en charge : "
-        "exportez-la en JPEG ou en DICOM non compressé.",
-        "en": "The DICOM image “{name}” uses an unsupported compression: "
-        "export it as JPEG or uncompressed DICOM.",
-    },
-    "unreadable-file": {
-        "fr": "Le fichier « {name} » ne peut pas être lu (absent ou accès refusé) : "
-        "vérifiez qu'il est toujours là.",
-        "en": "The file “{name}” cannot be read (missing or access denied): "
-        "check that it is still there.",
-    },
-    # --- quality findings -----------------------------------------------------------------
-    "sharpness.ok": {"fr": "Image nette.", "en": "Image in focus."},
-    "sharpness.warning": {
-        "fr": "Photo un peu floue : stabilisez l'appareil, faites la mise au point sur la lésion "
-        "et reprenez la photo.",
-        "en": "Photo slightly blurred: hold the camera steady, focus on the lesion and take it again.",
-    },
-    "sharpness.blocking": {
-        "fr": "Photo floue : l'expert ne pourra pas juger. Rapprochez-vous, stabilisez l'appareil "
-        "et reprenez la photo.",
-        "en": "Blurred photo: the expert cannot judge it. Move closer, hold the camera steady and "
-        "take it again.",
-    },
-    "retina-sharpness.warning": {
-        "fr": "Rétinographie un peu floue : refaites la mise au point et reprenez le cliché.",
-        "en": "Retinograph slightly blurred: refocus and take it again.",
-    },
-    "retina-sharpness.blocking": {
-        "fr": "Rétinographie floue : les petits vaisseaux ne sont pas visibles. Refaites la mise "
-        "au point, demandez au patient de fixer la cible et reprenez le cliché.",
-        "en": "Blurred retinograph: the small vessels are not visible. Refocus, ask the patient "
-        "to look at the target and take it again.",
-    },
-    "exposure.ok": {"fr": "Exposition correcte.", "en": "Exposure correct."},
-    "exposure.dark.warning": {
-        "fr": "Image sombre : ajoutez de la lumière ou rapprochez l'éclairage.",
-        "en": "Dark image: add light or bring the lamp closer.",
-    },
-    "exposure.dark.blocking": {
-        "fr": "Image bien trop sombre : l'expert ne verra rien. Éclairez la zone et reprenez la photo.",
-        "en": "Image far too dark: the expert will see nothing. Light the area and take it again.",
-    },
-    "exposure.bright.warning": {
-        "fr": "Image trop claire ou reflet du flash : éloignez la lumière ou coupez le flash.",
-        "en": "Image too bright or flash glare: move the light away or turn the flash off.",
-    },
-    "exposure.bright.blocking": {
-        "fr": "Image brûlée : les détails ont disparu. Coupez le flash, réduisez la lumière et "
-        "reprenez la photo.",
-        "en": "Burnt-out image: the details are lost. Turn the flash off, reduce the light and "
-        "take it again.",
-    },
-    "retina-exposure.dark.warning": {
-        "fr": "Rétinographie sombre : la pupille est peut-être trop petite ; attendez dans la "
-        "pénombre ou envisagez une dilatation.",
-        "en": "Dark retinograph: the pupil may be too small; wait in dim light or consider dilation.",
-    },
-    "retina-exposure.dark.blocking": {
-        "fr": "Rétinographie bien trop sombre : ininterprétable. Une dilatation pupillaire est "
-        "probablement nécessaire.",
-        "en": "Retinograph far too dark: ungradable. Pupil dilation is probably needed.",
-    },
-    "colour-cast.ok": {"fr": "Couleurs naturelles.", "en": "Natural colours."},
-    "colour-cast.warning": {
-        "fr": "Couleurs faussées (dominante {hue}) : utilisez une lumière blanche, sans néon ni "
-        "lampe colorée.",
-        "en": "Colours are off ({hue} cast): use white light, no neon or coloured lamp.",
-    },
-    "resolution.ok": {"fr": "Définition suffisante.", "en": "Resolution sufficient."},
-    "resolution.warning": {
-        "fr": "Image de faible définition ({width}×{height}) : 1024×768 ou plus est conseillé.",
-        "en": "Low-resolution image ({width}×{height}): 1024×768 or more is advised.",
-    },
-    "resolution.blocking": {
-        "fr": "Image trop petite ({width}×{height}) : il faut au moins 800×600. Reprenez la photo "
-        "avec l'appareil en pleine définition.",
-        "en": "Image too small ({width}×{height}): at least 800×600 is needed. Take it again at "
-        "the camera's full resolution.",
-    },
-    "field-of-view.ok": {"fr": "Champ rétinien complet.", "en": "Retinal field complete."},
-    "field-of-view.warning": {
-        "fr": "Champ rétinien incomplet ({percent} % visible) : centrez l'œil et reprenez le cliché.",
-        "en": "Retinal field incomplete ({percent} % visible): centre the eye and take it again.",
-    },
-    "field-of-view.blocking": {
-        "fr": "Champ rétinien coupé ou masqué ({percent} % visible) : recentrez l'appareil sur "
-        "la pupille et reprenez le cliché.",
-        "en": "Retinal field clipped or shaded ({percent} % visible): re-centre the camera on the "
-        "pupil and take it again.",
-    },
-    "field-of-view.missing": {
-        "fr": "Aucun champ rétinien reconnu : vérifiez que l'image est bien une rétinographie.",
-        "en": "No retinal field found: check that the image is a retinograph.",
-    },
-    "gradability.ok": {
-        "fr": "Vaisseaux bien visibles : cliché interprétable.",
-        "en": "Vessels clearly visible: gradable image.",
-    },
-    "gradability.warning": {
-        "fr": "Vaisseaux peu contrastés ou bords assombris : cliché peut-être ininterprétable. "
-        "Reprenez-le ; si cela se répète, envisagez une dilatation.",
-        "en": "Faint vessels or darkened edges: the image may be ungradable. Take it again; if "
-        "this keeps happening, consider dilation.",
-    },
-    "gradability.blocking": {
-        "fr": "Vaisseaux invisibles : cliché ininterprétable. Reprenez-le ; une dilatation "
-        "pupillaire est probablement nécessaire.",
-        "en": "Vessels not visible: ungradable image. Take it again; pupil dilation is probably "
-        "needed.",
-    },
-    "face.warning": {
-        "fr": "Un visage est visible : recadrez la photo ou masquez-le, sauf s'il est l'objet "
-        "de la demande.",
-        "en": "A face is visible: crop the photo or mask it, unless it is what the request is about.",
-    },
-    "hue.red": {"fr": "rouge", "en": "red"},
-    "hue.yellow": {"fr": "jaune", "en": "yellow"},
-    "hue.green": {"fr": "verte", "en": "green"},
-    "hue.blue": {"fr": "bleue", "en": "blue"},
-    "hue.magenta": {"fr": "magenta", "en": "magenta"},
-    # --- cameras --------------------------------------------------------------------------
-    "camera.demo": {"fr": "Caméra de démonstration", "en": "Demo camera"},
-    "camera.demo-retinograph": {"fr": "Rétinographe de démonstration", "en": "Demo retinograph"},
-    "camera.disconnected": {
-        "fr": "Caméra « {name} » déconnectée : vérifiez le câble USB ; elle sera reprise dès son retour.",
-        "en": "Camera “{name}” disconnected: check the USB cable; it will be picked up when it is back.",
-    },
-    "camera.frozen": {
-        "fr": "Caméra « {name} » figée : reconnexion en cours.",
-        "en": "Camera “{name}” frozen: reconnecting.",
-    },
-    "camera.connected": {"fr": "Caméra « {name} » prête.", "en": "Camera “{name}” ready."},
-})
+)
 
 
 def message(key: str, /, **params: object) -> str:

@@ -29,8 +29,22 @@ _ICC_TAG = b"ICC_PROFILE\x00"
 _JFIF_TAG = b"JFIF\x00"
 
 # PNG chunks kept: the image itself and what its colours mean. Text, eXIf and tIME are dropped.
-_KEEP_PNG = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"iCCP", b"sRGB", b"gAMA", b"cHRM", b"sBIT",
-             b"pHYs", b"cICP", b"mDCV", b"cLLI"}
+_KEEP_PNG = {
+    b"IHDR",
+    b"PLTE",
+    b"IDAT",
+    b"IEND",
+    b"tRNS",
+    b"iCCP",
+    b"sRGB",
+    b"gAMA",
+    b"cHRM",
+    b"sBIT",
+    b"pHYs",
+    b"cICP",
+    b"mDCV",
+    b"cLLI",
+}
 
 
 class MalformedImage(ValueError):

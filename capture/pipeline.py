@@ -62,9 +62,7 @@ def prepare_image_file(path: pathlib.Path, *, specialty: str, patient: Patient |
     return prepare_image_bytes(data, filename=name, specialty=specialty, patient=patient)
 
 
-def prepare_image_bytes(
-    data: bytes, *, filename: str, specialty: str, patient: Patient | None = None
-) -> PreparedImage:
+def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: Patient | None = None) -> PreparedImage:
     """Run an imported image (JPEG, PNG, TIFF, HEIC or DICOM) through the pipeline.
 
     The format is read from the bytes, not from ``filename`` (used only in messages, without
@@ -168,8 +166,12 @@ def thumbnail(image: Image8, *, order: str = "rgb", long_side: int = THUMBNAIL_L
     """A small JPEG of ``image`` for lists and previews."""
     height, width = image.shape[:2]
     scale = min(1.0, long_side / max(height, width))
-    small = image if scale >= 1.0 else cv2.resize(
-        image, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA
+    small = (
+        image
+        if scale >= 1.0
+        else cv2.resize(
+            image, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA
+        )
     )
     bgr = small if order == "bgr" else np.ascontiguousarray(small[:, :, ::-1])
     ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 80])

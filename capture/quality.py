@@ -164,8 +164,11 @@ def edge_blur(luma: Image8, mask: npt.NDArray[np.bool_] | None = None) -> float:
     candidates = (strength >= cv2.dilate(strength, np.ones((3, 3), np.uint8))) & (strength > _MIN_EDGE)
     candidates[[0, -1], :] = False
     candidates[:, [0, -1]] = False
-    inside = (cv2.erode(mask.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool) if mask is not None
-              else np.ones(strength.shape, bool))
+    inside = (
+        cv2.erode(mask.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+        if mask is not None
+        else np.ones(strength.shape, bool)
+    )
     candidates &= inside
     if np.count_nonzero(candidates) < _MIN_EDGES:
         return NO_EDGES
@@ -173,10 +176,22 @@ def edge_blur(luma: Image8, mask: npt.NDArray[np.bool_] | None = None) -> float:
     # The gradient after the extra blur is only needed at the edges: a Sobel at those points.
     ys, xs = np.nonzero(candidates)
     e = extra
-    sobel_x = (e[ys - 1, xs + 1] + 2 * e[ys, xs + 1] + e[ys + 1, xs + 1]
-               - e[ys - 1, xs - 1] - 2 * e[ys, xs - 1] - e[ys + 1, xs - 1])
-    sobel_y = (e[ys + 1, xs - 1] + 2 * e[ys + 1, xs] + e[ys + 1, xs + 1]
-               - e[ys - 1, xs - 1] - 2 * e[ys - 1, xs] - e[ys - 1, xs + 1])
+    sobel_x = (
+        e[ys - 1, xs + 1]
+        + 2 * e[ys, xs + 1]
+        + e[ys + 1, xs + 1]
+        - e[ys - 1, xs - 1]
+        - 2 * e[ys, xs - 1]
+        - e[ys + 1, xs - 1]
+    )
+    sobel_y = (
+        e[ys + 1, xs - 1]
+        + 2 * e[ys + 1, xs]
+        + e[ys + 1, xs + 1]
+        - e[ys - 1, xs - 1]
+        - 2 * e[ys - 1, xs]
+        - e[ys - 1, xs + 1]
+    )
     reblurred = np.hypot(sobel_x, sobel_y)
     ratio = np.clip(values / np.maximum(reblurred, 1e-3), 1.0001, None)
     sigma = _SIGMA_REBLUR / np.sqrt(ratio * ratio - 1.0)
@@ -199,8 +214,7 @@ def edge_blur(luma: Image8, mask: npt.NDArray[np.bool_] | None = None) -> float:
     # A hand that moved wipes out the gradients along the motion only: natural scenes have
     # gradients in every direction, so a strong imbalance makes the blur count for more.
     sx, sy = gx[::2, ::2][inside[::2, ::2]], gy[::2, ::2][inside[::2, ::2]]
-    energy = [float(np.mean(np.abs(sx * math.cos(k * math.pi / 8) + sy * math.sin(k * math.pi / 8))))
-              for k in range(8)]
+    energy = [float(np.mean(np.abs(sx * math.cos(k * math.pi / 8) + sy * math.sin(k * math.pi / 8)))) for k in range(8)]
     isotropy = min(energy) / max(max(energy), 1e-6)
     return worst / min(1.0, max(isotropy, 0.05) / ISOTROPY_FULL)
 
@@ -238,8 +252,9 @@ def _exposure(luma: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool)
     clipped = float(histogram[250:].sum()) / total
     top = float(np.searchsorted(np.cumsum(histogram), 0.99 * total))
     if retina:
-        dark = _dark(mean, top, RETINA_DARK_WARNING, RETINA_DARK_BLOCKING, RETINA_DIM_MEAN, RETINA_DIM_TOP,
-                     RETINA_TOP_BLOCKING)
+        dark = _dark(
+            mean, top, RETINA_DARK_WARNING, RETINA_DARK_BLOCKING, RETINA_DIM_MEAN, RETINA_DIM_TOP, RETINA_TOP_BLOCKING
+        )
         bright = _level(mean, RETINA_BRIGHT_WARNING, RETINA_BRIGHT_BLOCKING, low_is_bad=False)
     else:
         dark = _dark(mean, top, DARK_WARNING, DARK_BLOCKING, DIM_MEAN, DIM_TOP, TOP_BLOCKING)
@@ -252,14 +267,18 @@ def _exposure(luma: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool)
         return QualityFinding("exposure", dark, message(f"{prefix}.dark.{dark}"), round(mean, 1), threshold)
     if bright != "ok":
         return QualityFinding(
-            "exposure", bright, message(f"exposure.bright.{bright}"), round(mean, 1),
+            "exposure",
+            bright,
+            message(f"exposure.bright.{bright}"),
+            round(mean, 1),
             RETINA_BRIGHT_WARNING if retina else BRIGHT_WARNING,
         )
     return QualityFinding("exposure", "ok", message("exposure.ok"), round(mean, 1), None)
 
 
-def _dark(mean: float, top: float, warning: float, blocking: float, dim_mean: float, dim_top: float,
-          top_blocking: float) -> Level:
+def _dark(
+    mean: float, top: float, warning: float, blocking: float, dim_mean: float, dim_top: float, top_blocking: float
+) -> Level:
     if mean < blocking or top < top_blocking:
         return "blocking"
     if mean < warning or (mean < dim_mean and top < dim_top):
@@ -361,8 +380,15 @@ def colour_cast_cues(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina:
     # Hue between 30° and 75° without an arctangent per pixel: a > 0 and tan 30° ≤ b/a ≤ tan 75°.
     chroma2 = a * a + b * b
     low_tan, high_tan = (math.tan(math.radians(h)) for h in _SKIN_HUES)
-    skin = float(np.count_nonzero((chroma2 >= _SKIN_CHROMA[0] ** 2) & (chroma2 <= _SKIN_CHROMA[1] ** 2)
-                                  & (a > 0) & (b >= a * low_tan) & (b <= a * high_tan))) / len(a)
+    skin = float(
+        np.count_nonzero(
+            (chroma2 >= _SKIN_CHROMA[0] ** 2)
+            & (chroma2 <= _SKIN_CHROMA[1] ** 2)
+            & (a > 0)
+            & (b >= a * low_tan)
+            & (b <= a * high_tan)
+        )
+    ) / len(a)
     if highlights >= CAST_HIGHLIGHTS and skin < CAST_SKIN_SHARE:
         return True, highlights, _hue(top_a, top_b)
     mean_a, mean_b = float(a.mean()), float(b.mean())

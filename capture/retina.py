@@ -63,8 +63,10 @@ def _fit_circle(points: npt.NDArray[np.float64], width: int, height: int) -> tup
     """Least-squares circle through the edge points that are not on the frame's border."""
     margin = 3
     inside = (
-        (points[:, 0] > margin) & (points[:, 0] < width - 1 - margin)
-        & (points[:, 1] > margin) & (points[:, 1] < height - 1 - margin)
+        (points[:, 0] > margin)
+        & (points[:, 0] < width - 1 - margin)
+        & (points[:, 1] > margin)
+        & (points[:, 1] < height - 1 - margin)
     )
     edge = points[inside]
     if len(edge) >= 30:

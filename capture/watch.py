@@ -58,8 +58,11 @@ def _entries(folder: pathlib.Path) -> list[pathlib.Path]:
     """
     try:
         with os.scandir(folder) as listing:
-            return sorted(pathlib.Path(entry.path) for entry in listing
-                          if entry.is_file(follow_symlinks=False) and _candidate(pathlib.Path(entry.name)))
+            return sorted(
+                pathlib.Path(entry.path)
+                for entry in listing
+                if entry.is_file(follow_symlinks=False) and _candidate(pathlib.Path(entry.name))
+            )
     except OSError:
         log.warning("device folder cannot be read")
         return []
@@ -104,8 +107,14 @@ class FolderWatcher:
     thread: a network share can be slow to list).
     """
 
-    def __init__(self, folder: pathlib.Path, on_file: Callable[[pathlib.Path], object], *,
-                 interval: float = 2.0, only_new: bool = False) -> None:
+    def __init__(
+        self,
+        folder: pathlib.Path,
+        on_file: Callable[[pathlib.Path], object],
+        *,
+        interval: float = 2.0,
+        only_new: bool = False,
+    ) -> None:
         self.folder = folder
         self.interval = interval
         self._on_file = on_file

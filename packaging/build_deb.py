@@ -28,11 +28,14 @@ from icons import SOURCE, render_all  # noqa: E402 - the icons module sits besid
 PACKAGE = "teleavis"
 #: What the bundled Qt needs from the system (the rest is inside the bundle). Alternatives cover
 #: Debian 12 / Ubuntu 22.04 names and the t64 names of Debian 13 / Ubuntu 24.04.
-DEPENDS = ("libc6, libgl1, libegl1, libfontconfig1, libfreetype6, libdbus-1-3, libxkbcommon0, "
-           "libglib2.0-0t64 | libglib2.0-0")
-RECOMMENDS = ("libxkbcommon-x11-0, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, "
-              "libxcb-randr0, libxcb-render-util0, libxcb-shape0, libxcb-xinerama0, libxcb-xkb1, libx11-xcb1, "
-              "fonts-dejavu-core")
+DEPENDS = (
+    "libc6, libgl1, libegl1, libfontconfig1, libfreetype6, libdbus-1-3, libxkbcommon0, libglib2.0-0t64 | libglib2.0-0"
+)
+RECOMMENDS = (
+    "libxkbcommon-x11-0, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, "
+    "libxcb-randr0, libxcb-render-util0, libxcb-shape0, libxcb-xinerama0, libxcb-xkb1, libx11-xcb1, "
+    "fonts-dejavu-core"
+)
 
 # Cache refreshes only. Deliberately nothing about /home or the data folder: see the module doc.
 REFRESH = """#!/bin/sh
@@ -62,8 +65,7 @@ def version() -> str:
 
 
 def architecture() -> str:
-    return subprocess.run(["dpkg", "--print-architecture"], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(["dpkg", "--print-architecture"], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def _size_kib(folder: Path) -> int:
@@ -120,7 +122,8 @@ def stage(bundle: Path, root: Path) -> None:
         " chiffré sur le poste et l'envoie à la plateforme régionale de télémédecine (FHIR R4),\n"
         " puis rapporte l'avis de l'expert. Tele-expertise requests: capture, encrypted case\n"
         " file, sending to the regional platform, the expert's answer.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     _script(control / "postinst", REFRESH)
     _script(control / "postrm", REFRESH)
     _script(control / "prerm", PRERM)
@@ -137,8 +140,11 @@ def build(bundle: Path, out: Path) -> Path:
         stage(bundle, root)
         # xz, which every dpkg reads: rural sites download this over a few Mbit/s, so the package's
         # size matters more than the minute it takes to pack on a 2-core machine.
-        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z6", "--build", str(root), str(target)],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["dpkg-deb", "--root-owner-group", "-Zxz", "-z6", "--build", str(root), str(target)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return target
 
 

@@ -57,8 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.update:
             # French is the source language: its .ts holds only the plural forms ("%n jour(s)").
             plural_only = ["-pluralonly"] if ts.name == "teleavis_fr.ts" else []
-            subprocess.run([tool("pyside6-lupdate"), *sources, "-no-obsolete", *plural_only, "-ts", str(ts)],
-                           check=True)
+            subprocess.run(
+                [tool("pyside6-lupdate"), *sources, "-no-obsolete", *plural_only, "-ts", str(ts)], check=True
+            )
         missing = untranslated(ts)
         if missing:
             print(f"{ts.name}: {len(missing)} string(s) without translation", file=sys.stderr)

@@ -27,12 +27,23 @@ CASE = {
     "priority": "routine",
     "question": "Lésion pigmentée évolutive du dos : avis sur exérèse ?",
     "summary": "Apparue il y a 6 mois, saigne au contact, pas d'antécédent familial.",
-    "patient": {"family": "MARTIN", "given": ["Paul"], "birth_date": "1950-02-03", "sex": "male",
-                "ins": "150028512345615"},
+    "patient": {
+        "family": "MARTIN",
+        "given": ["Paul"],
+        "birth_date": "1950-02-03",
+        "sex": "male",
+        "ins": "150028512345615",
+    },
     "consent": {"given": True, "date": "2026-11-20", "recorded_by": "Inf. Durand"},
     "treatments": [{"name": "Metformine 1000 mg", "dosage": "1 cp matin et soir"}],
-    "form": {"lesion-duration": "6 mois", "lesion-changed": True, "phototype": "III",
-             "melanoma-personal-history": False, "melanoma-family-history": False, "immunosuppression": False},
+    "form": {
+        "lesion-duration": "6 mois",
+        "lesion-changed": True,
+        "phototype": "III",
+        "melanoma-personal-history": False,
+        "melanoma-family-history": False,
+        "immunosuppression": False,
+    },
     "images": [
         {"file": "dos-loin.jpg", "body_site": "dos", "view": "far"},
         {"file": "dos-proche.jpg", "body_site": "dos", "view": "close-up", "note": "bord irrégulier"},
@@ -59,8 +70,9 @@ def demo_photos(folder: Path) -> None:
 
 def step(title: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     print(f"\n=== {title}\n$ teleavis {' '.join(shlex.quote(a) for a in args)}", flush=True)
-    result = subprocess.run([sys.executable, "-m", "app.main", *args], env=env, cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE)
+    result = subprocess.run(
+        [sys.executable, "-m", "app.main", *args], env=env, cwd=ROOT, text=True, stdout=subprocess.PIPE
+    )
     if result.stdout:
         print(result.stdout.rstrip(), flush=True)
     return result
@@ -68,8 +80,12 @@ def step(title: str, *args: str, env: dict[str, str]) -> subprocess.CompletedPro
 
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="teleavis-demo-"))
-    env = dict(os.environ, TELEAVIS_HOME=str(work / "data"), TELEAVIS_PASSPHRASE="demo-formation",  # noqa: S106 - a throw-away demo folder
-               PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        TELEAVIS_HOME=str(work / "data"),
+        TELEAVIS_PASSPHRASE="demo-formation",  # noqa: S106 - a throw-away demo folder
+        PYTHONPATH=str(ROOT),
+    )
     env.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     print(f"Démonstration dans un dossier jetable : {work}\n(aucune donnée réelle n'est touchée)")
     (work / "site.json").write_text(json.dumps(SITE, ensure_ascii=False, indent=2), encoding="utf-8")

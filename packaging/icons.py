@@ -44,8 +44,7 @@ def render_png(svg: Path, size: int, target: Path) -> Path:
 
 def render_all(out: Path, svg: Path = SOURCE) -> dict[int, Path]:
     """The hicolor tree under ``out`` plus ``teleavis.ico`` and ``teleavis.icns`` beside it."""
-    pngs = {size: render_png(svg, size, out / "hicolor" / f"{size}x{size}" / "apps" / "teleavis.png")
-            for size in SIZES}
+    pngs = {size: render_png(svg, size, out / "hicolor" / f"{size}x{size}" / "apps" / "teleavis.png") for size in SIZES}
     from PIL import Image
 
     with Image.open(pngs[256]) as big:

@@ -41,22 +41,34 @@ def demo_cases(store: object) -> dict[str, str]:
     from sync.engine import Engine
     from sync.training import ensure_sandbox
 
-    form = {"lesion-duration": "6 mois", "lesion-changed": True, "phototype": "III",
-            "melanoma-personal-history": False, "melanoma-family-history": False, "immunosuppression": False}
-    people = [("MARTIN", "Paul", "1950-02-03", "male", "150028512345615"),
-              ("BERNARD", "Louise", "1962-07-14", "female", None),
-              ("DUBOIS", "Jeanne", "1948-11-30", "female", None),
-              ("PETIT", "André", "1939-04-02", "male", None)]
+    form = {
+        "lesion-duration": "6 mois",
+        "lesion-changed": True,
+        "phototype": "III",
+        "melanoma-personal-history": False,
+        "melanoma-family-history": False,
+        "immunosuppression": False,
+    }
+    people = [
+        ("MARTIN", "Paul", "1950-02-03", "male", "150028512345615"),
+        ("BERNARD", "Louise", "1962-07-14", "female", None),
+        ("DUBOIS", "Jeanne", "1948-11-30", "female", None),
+        ("PETIT", "André", "1939-04-02", "male", None),
+    ]
     ids: dict[str, str] = {}
     for n, (family, given, born, sex, ins) in enumerate(people):
         complete = n in (0, 2)
-        case = Case(question="Lésion pigmentée évolutive du dos : avis sur exérèse ?" if complete else "",
-                    summary="Apparue il y a 6 mois, saigne au contact." if complete else "",
-                    priority="urgent" if n == 2 else "routine", form=dict(form) if complete else {},
-                    patient=Patient(family=family, given=[given], birth_date=born, sex=sex, ins=ins,
-                                    local_id=f"D-{2290 + n}"),  # an INS goes only once the identity is qualified
-                    consent=Consent(given=complete or n == 1, date="2026-11-20", recorded_by="Inf. Durand"),
-                    treatments=[Treatment("Metformine 1000 mg", "1 cp matin et soir")] if complete else [])
+        case = Case(
+            question="Lésion pigmentée évolutive du dos : avis sur exérèse ?" if complete else "",
+            summary="Apparue il y a 6 mois, saigne au contact." if complete else "",
+            priority="urgent" if n == 2 else "routine",
+            form=dict(form) if complete else {},
+            patient=Patient(
+                family=family, given=[given], birth_date=born, sex=sex, ins=ins, local_id=f"D-{2290 + n}"
+            ),  # an INS goes only once the identity is qualified
+            consent=Consent(given=complete or n == 1, date="2026-11-20", recorded_by="Inf. Durand"),
+            treatments=[Treatment("Metformine 1000 mg", "1 cp matin et soir")] if complete else [],
+        )
         images = [NewImage(*_photo(n * 2 + k, view)) for k, view in enumerate(("far", "close-up"))] if complete else []
         store.create_case(case, images)  # type: ignore[attr-defined]
         ids[family] = case.id

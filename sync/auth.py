@@ -22,19 +22,23 @@ from sync.ports import SettingsStore
 
 log = logging.getLogger(__name__)
 
-M.add({
-    "auth.sign_in": {
-        "fr": "La plateforme refuse l'identification : reconnectez-vous (jeton expiré ou révoqué). "
-              "La synchronisation est arrêtée ; rien n'a été perdu.",
-        "en": "The platform refuses the credentials: sign in again (token expired or revoked). "
-              "Syncing has stopped; nothing was lost."},
-    "auth.redirected": {
-        "fr": "L'adresse de connexion (OAuth) renvoie ailleurs (HTTP {status}) : le secret ne lui a pas été "
-              "renvoyé. Vérifiez le réglage platform.token_url avec la plateforme. La synchronisation est "
-              "arrêtée ; rien n'a été perdu.",
-        "en": "The sign-in (OAuth) address redirects elsewhere (HTTP {status}): the secret was not sent on. "
-              "Check the platform.token_url setting with the platform. Syncing has stopped; nothing was lost."},
-})
+M.add(
+    {
+        "auth.sign_in": {
+            "fr": "La plateforme refuse l'identification : reconnectez-vous (jeton expiré ou révoqué). "
+            "La synchronisation est arrêtée ; rien n'a été perdu.",
+            "en": "The platform refuses the credentials: sign in again (token expired or revoked). "
+            "Syncing has stopped; nothing was lost.",
+        },
+        "auth.redirected": {
+            "fr": "L'adresse de connexion (OAuth) renvoie ailleurs (HTTP {status}) : le secret ne lui a pas été "
+            "renvoyé. Vérifiez le réglage platform.token_url avec la plateforme. La synchronisation est "
+            "arrêtée ; rien n'a été perdu.",
+            "en": "The sign-in (OAuth) address redirects elsewhere (HTTP {status}): the secret was not sent on. "
+            "Check the platform.token_url setting with the platform. Syncing has stopped; nothing was lost.",
+        },
+    }
+)
 
 
 class SignInRequired(TeleavisError):
@@ -74,8 +78,15 @@ class OAuthToken:
     of 400/401 from the endpoint means the grant is dead.
     """
 
-    def __init__(self, token_url: str, client_id: str, client_secret: str = "", refresh_token: str = "",
-                 access_token: str = "", save: Callable[[str, str | None], None] | None = None) -> None:
+    def __init__(
+        self,
+        token_url: str,
+        client_id: str,
+        client_secret: str = "",
+        refresh_token: str = "",
+        access_token: str = "",
+        save: Callable[[str, str | None], None] | None = None,
+    ) -> None:
         self.token_url = token_url
         self.client_id = client_id
         self.client_secret = client_secret
@@ -100,8 +111,13 @@ class OAuthToken:
             if not is_secure_url(self.token_url):
                 raise UnsafeSignIn(M.tr("url.insecure", key="platform.token_url", url=self.token_url))
             # Never followed: a 307 would post the client secret again, to wherever it points.
-            answer = session.post(self.token_url, data=form, timeout=timeout,
-                                  headers={"Accept": "application/json"}, allow_redirects=False)
+            answer = session.post(
+                self.token_url,
+                data=form,
+                timeout=timeout,
+                headers={"Accept": "application/json"},
+                allow_redirects=False,
+            )
             with answer:
                 if answer.is_redirect or 300 <= answer.status_code < 400:
                     log.warning("token endpoint redirected (%d): not followed", answer.status_code)
@@ -146,5 +162,11 @@ def token_source_from_settings(settings: SettingsStore) -> TokenSource:
         if new_refresh:
             settings.set("platform.refresh_token", new_refresh)
 
-    return OAuthToken(token_url, settings.get("platform.client_id"), settings.get("platform.client_secret"),
-                      settings.get("platform.refresh_token"), access, save)
+    return OAuthToken(
+        token_url,
+        settings.get("platform.client_id"),
+        settings.get("platform.client_secret"),
+        settings.get("platform.refresh_token"),
+        access,
+        save,
+    )

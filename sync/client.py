@@ -50,34 +50,53 @@ RESUMABLE_UPLOAD = "urn:teleavis:resumable-upload"
 TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
 _UNKNOWN = object()
 
-M.add({
-    "net.offline": {"fr": "Plateforme injoignable (réseau) : nouvel essai automatique.",
-                    "en": "Platform out of reach (network): retrying automatically."},
-    "net.timeout": {"fr": "La plateforme ne répond pas à temps : nouvel essai automatique.",
-                    "en": "The platform does not answer in time: retrying automatically."},
-    "net.busy": {"fr": "La plateforme est occupée ({status}) : nouvel essai automatique.",
-                 "en": "The platform is busy ({status}): retrying automatically."},
-    "net.not_fhir": {"fr": "Réponse illisible (portail d'accès, proxy ou coupure) : "
-                           "nouvel essai automatique.",
-                     "en": "Unreadable answer (access portal, proxy or cut): retrying automatically."},
-    "net.tls": {"fr": "Le certificat de la plateforme n'est pas reconnu : vérifiez l'adresse et le "
-                      "certificat (réglage platform.ca_bundle) avec le support.",
-                "en": "The platform's certificate is not trusted: check the address and the certificate "
-                      "(setting platform.ca_bundle) with support."},
-    "net.ca_missing": {"fr": "Le fichier de certificats « {path} » (réglage platform.ca_bundle) est introuvable "
-                             "ou illisible : rien n'a été envoyé. Corrigez le réglage avec le support.",
-                       "en": "The certificate file “{path}” (setting platform.ca_bundle) is missing or "
-                             "unreadable: nothing was sent. Fix the setting with support."},
-    "net.refused": {"fr": "La plateforme refuse le dossier ({status}) : {diagnostics}",
-                    "en": "The platform refuses the case ({status}): {diagnostics}"},
-    "net.too_large": {"fr": "La plateforme refuse une image trop volumineuse : retirez-la ou reprenez-la "
-                            "en plus petit, puis renvoyez le dossier.",
-                      "en": "The platform refuses an image as too large: remove it or retake it smaller, "
-                            "then send the case again."},
-    "net.no_words": {"fr": "aucun détail donné", "en": "no detail given"},
-    "net.not_configured": {"fr": "Aucune plateforme configurée (réglage platform.url).",
-                           "en": "No platform configured (setting platform.url)."},
-})
+M.add(
+    {
+        "net.offline": {
+            "fr": "Plateforme injoignable (réseau) : nouvel essai automatique.",
+            "en": "Platform out of reach (network): retrying automatically.",
+        },
+        "net.timeout": {
+            "fr": "La plateforme ne répond pas à temps : nouvel essai automatique.",
+            "en": "The platform does not answer in time: retrying automatically.",
+        },
+        "net.busy": {
+            "fr": "La plateforme est occupée ({status}) : nouvel essai automatique.",
+            "en": "The platform is busy ({status}): retrying automatically.",
+        },
+        "net.not_fhir": {
+            "fr": "Réponse illisible (portail d'accès, proxy ou coupure) : nouvel essai automatique.",
+            "en": "Unreadable answer (access portal, proxy or cut): retrying automatically.",
+        },
+        "net.tls": {
+            "fr": "Le certificat de la plateforme n'est pas reconnu : vérifiez l'adresse et le "
+            "certificat (réglage platform.ca_bundle) avec le support.",
+            "en": "The platform's certificate is not trusted: check the address and the certificate "
+            "(setting platform.ca_bundle) with support.",
+        },
+        "net.ca_missing": {
+            "fr": "Le fichier de certificats « {path} » (réglage platform.ca_bundle) est introuvable "
+            "ou illisible : rien n'a été envoyé. Corrigez le réglage avec le support.",
+            "en": "The certificate file “{path}” (setting platform.ca_bundle) is missing or "
+            "unreadable: nothing was sent. Fix the setting with support.",
+        },
+        "net.refused": {
+            "fr": "La plateforme refuse le dossier ({status}) : {diagnostics}",
+            "en": "The platform refuses the case ({status}): {diagnostics}",
+        },
+        "net.too_large": {
+            "fr": "La plateforme refuse une image trop volumineuse : retirez-la ou reprenez-la "
+            "en plus petit, puis renvoyez le dossier.",
+            "en": "The platform refuses an image as too large: remove it or retake it smaller, "
+            "then send the case again.",
+        },
+        "net.no_words": {"fr": "aucun détail donné", "en": "no detail given"},
+        "net.not_configured": {
+            "fr": "Aucune plateforme configurée (réglage platform.url).",
+            "en": "No platform configured (setting platform.url).",
+        },
+    }
+)
 
 
 class TransientFault(Exception):
@@ -86,8 +105,15 @@ class TransientFault(Exception):
     ``kind`` says which: ``offline`` (no answer), ``timeout``, ``tls`` (the certificate was refused),
     ``not_fhir`` (something else than the platform answered), ``busy`` (the platform said to wait)."""
 
-    def __init__(self, words: str, *, retry_after: float | None = None,
-                 outcome_unknown: bool = False, kind: str = "offline", status: int | None = None) -> None:
+    def __init__(
+        self,
+        words: str,
+        *,
+        retry_after: float | None = None,
+        outcome_unknown: bool = False,
+        kind: str = "offline",
+        status: int | None = None,
+    ) -> None:
         super().__init__(words)
         self.words = words
         self.retry_after = retry_after
@@ -185,7 +211,7 @@ class ProgressBody:
 
     def read(self, size: int = -1) -> bytes:
         end = len(self._view) if size is None or size < 0 else min(len(self._view), self._pos + size)
-        chunk = bytes(self._view[self._pos:end])
+        chunk = bytes(self._view[self._pos : end])
         self._pos = end
         if chunk and self._on_bytes is not None:
             self._on_bytes(self._pos)
@@ -240,16 +266,24 @@ class _SmallBufferAdapter(requests.adapters.HTTPAdapter):
 
         from urllib3.connection import HTTPConnection
 
-        kwargs["socket_options"] = [*HTTPConnection.default_socket_options,
-                                    (socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)]
+        kwargs["socket_options"] = [
+            *HTTPConnection.default_socket_options,
+            (socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER),
+        ]
         super().init_poolmanager(*args, **kwargs)
 
 
 class PlatformClient:
     """One ``requests.Session`` to the platform; each method is one attempt (see ``retrying``)."""
 
-    def __init__(self, config: ClientConfig, tokens: TokenSource, *, policy: RetryPolicy | None = None,
-                 stop: threading.Event | None = None) -> None:
+    def __init__(
+        self,
+        config: ClientConfig,
+        tokens: TokenSource,
+        *,
+        policy: RetryPolicy | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
         # The token and the photos go there: https, or http to this machine only (``TeleavisError``).
         check_secure_url("platform.url", config.base_url)
         self.config = config
@@ -271,8 +305,14 @@ class PlatformClient:
         self._tus_endpoint: object = _UNKNOWN
 
     @classmethod
-    def from_store(cls, store: ConfiguredStore, *, base_url: str | None = None, policy: RetryPolicy | None = None,
-                   stop: threading.Event | None = None) -> PlatformClient:
+    def from_store(
+        cls,
+        store: ConfiguredStore,
+        *,
+        base_url: str | None = None,
+        policy: RetryPolicy | None = None,
+        stop: threading.Event | None = None,
+    ) -> PlatformClient:
         settings = store.settings
         url = base_url or settings.get("platform.url")
         if not url:
@@ -281,8 +321,13 @@ class PlatformClient:
         ca_bundle = str(settings.get("platform.ca_bundle") or "")
         if ca_bundle and not _readable_ca(ca_bundle):
             raise TeleavisError(M.tr("net.ca_missing", path=ca_bundle[:200]))
-        config = ClientConfig(url, connect_timeout_s=min(10.0, read_timeout), read_timeout_s=read_timeout,
-                              ca_bundle=ca_bundle, proxy=settings.get("proxy"))
+        config = ClientConfig(
+            url,
+            connect_timeout_s=min(10.0, read_timeout),
+            read_timeout_s=read_timeout,
+            ca_bundle=ca_bundle,
+            proxy=settings.get("proxy"),
+        )
         # The training sandbox of this process takes its own random token, never the site's.
         sandbox = sandbox_token(url)
         tokens = StaticToken(sandbox) if sandbox else token_source_from_settings(settings)
@@ -299,17 +344,38 @@ class PlatformClient:
 
     # -- one attempt ---------------------------------------------------------------------------
 
-    def request(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
-                json_body: Any = None, body: bytes | memoryview | None = None, content_type: str | None = None,
-                headers: Mapping[str, str] | None = None, raw: bool = False, pass_status: frozenset[int] =
-                frozenset(), on_bytes: Callable[[int], None] | None = None, bare: bool = False) -> Answer:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        body: bytes | memoryview | None = None,
+        content_type: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        raw: bool = False,
+        pass_status: frozenset[int] = frozenset(),
+        on_bytes: Callable[[int], None] | None = None,
+        bare: bool = False,
+    ) -> Answer:
         """One request with one token refresh on 401. ``raw`` answers are bytes, others FHIR JSON;
         ``bare`` answers (tus) are their status and headers: any 2xx or ``pass_status`` is returned."""
         refreshed = False
         while True:
-            answer = self._attempt(method, path, params=params, json_body=json_body, body=body,
-                                   content_type=content_type, headers=headers, raw=raw,
-                                   pass_status=pass_status, on_bytes=on_bytes, bare=bare)
+            answer = self._attempt(
+                method,
+                path,
+                params=params,
+                json_body=json_body,
+                body=body,
+                content_type=content_type,
+                headers=headers,
+                raw=raw,
+                pass_status=pass_status,
+                on_bytes=on_bytes,
+                bare=bare,
+            )
             if answer.status != 401:
                 return answer
             if refreshed:
@@ -327,10 +393,21 @@ class PlatformClient:
         words = getattr(self.tokens, "sign_in_message", None)
         return words() if callable(words) else M.tr("auth.sign_in")
 
-    def _attempt(self, method: str, path: str, *, params: Mapping[str, str] | None, json_body: Any,
-                 body: bytes | memoryview | None, content_type: str | None, headers: Mapping[str, str] | None,
-                 raw: bool,
-                 pass_status: frozenset[int], on_bytes: Callable[[int], None] | None, bare: bool = False) -> Answer:
+    def _attempt(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        body: bytes | memoryview | None,
+        content_type: str | None,
+        headers: Mapping[str, str] | None,
+        raw: bool,
+        pass_status: frozenset[int],
+        on_bytes: Callable[[int], None] | None,
+        bare: bool = False,
+    ) -> Answer:
         sent_headers = {"Accept": FHIR_JSON}
         data: Any = None
         if json_body is not None:
@@ -349,8 +426,15 @@ class PlatformClient:
             raise OffPlatform(path)
         may_have_arrived = method not in ("GET", "HEAD")
         try:
-            response = self.session.request(method, url, params=params, data=data, headers=sent_headers,
-                                            timeout=self.config.timeout, allow_redirects=False)
+            response = self.session.request(
+                method,
+                url,
+                params=params,
+                data=data,
+                headers=sent_headers,
+                timeout=self.config.timeout,
+                allow_redirects=False,
+            )
         except requests.exceptions.SSLError as exc:
             raise TransientFault(M.tr("net.tls"), kind="tls") from exc
         except requests.exceptions.ConnectTimeout as exc:
@@ -386,16 +470,20 @@ class PlatformClient:
         if status == 401:
             return Answer(status, response.headers, document)
         if status in (408, 409, 412, 425, 429) or status >= 500:
-            raise TransientFault(M.tr("net.busy", status=status), retry_after=retry_after,
-                                 outcome_unknown=may_have_arrived and status != 429, kind="busy", status=status)
+            raise TransientFault(
+                M.tr("net.busy", status=status),
+                retry_after=retry_after,
+                outcome_unknown=may_have_arrived and status != 429,
+                kind="busy",
+                status=status,
+            )
         if status == 413:
             raise PermanentFault(M.tr("net.too_large"), status=status)
         if not isinstance(document, dict) or document.get("resourceType") != "OperationOutcome":
             # Not the platform speaking (a proxy's or a portal's page): a network fault.
             raise TransientFault(M.tr("net.not_fhir"), retry_after=retry_after, kind="not_fhir")
         words = diagnostics_of(document) or M.tr("net.no_words")
-        raise PermanentFault(M.tr("net.refused", status=status, diagnostics=words), status=status,
-                             diagnostics=words)
+        raise PermanentFault(M.tr("net.refused", status=status, diagnostics=words), status=status, diagnostics=words)
 
     # -- the retry loop ------------------------------------------------------------------------
 
@@ -404,9 +492,14 @@ class PlatformClient:
         if self.stop.wait(max(0.0, seconds)):
             raise Stopped()
 
-    def retrying(self, call: Callable[[], T], *, budget_s: float | None = None,
-                 before_retry: Callable[[], T | None] | None = None,
-                 on_fault: Callable[[TransientFault], None] | None = None) -> T:
+    def retrying(
+        self,
+        call: Callable[[], T],
+        *,
+        budget_s: float | None = None,
+        before_retry: Callable[[], T | None] | None = None,
+        on_fault: Callable[[TransientFault], None] | None = None,
+    ) -> T:
         """``call()`` until it succeeds, backing off on transient faults.
 
         After a fault whose outcome is unknown, ``before_retry()`` runs before the next attempt
@@ -444,8 +537,7 @@ class PlatformClient:
         answer = self.request("GET", "metadata")
         return _resource(answer, "CapabilityStatement")
 
-    def create_binary(self, data: bytes, content_type: str,
-                      on_bytes: Callable[[int], None] | None = None) -> str:
+    def create_binary(self, data: bytes, content_type: str, on_bytes: Callable[[int], None] | None = None) -> str:
         """``POST Binary`` with the raw bytes; the new Binary's id from ``Location`` (§3.1)."""
         answer = self.request("POST", "Binary", body=data, content_type=content_type, on_bytes=on_bytes)
         location = answer.headers.get("Location") or answer.headers.get("Content-Location") or ""
@@ -487,11 +579,16 @@ class PlatformClient:
 
     def tus_create(self, endpoint: str, length: int, content_type: str, image_id: str) -> str:
         """``POST`` a new upload (or find the one made for this image); its URL, under the base."""
-        metadata = ",".join(f"{key} {base64.b64encode(value.encode()).decode('ascii')}"
-                            for key, value in (("contentType", content_type), ("imageId", image_id)))
-        answer = self.request("POST", endpoint,
-                              headers={**TUS_HEADERS, "Upload-Length": str(length), "Upload-Metadata": metadata},
-                              bare=True)
+        metadata = ",".join(
+            f"{key} {base64.b64encode(value.encode()).decode('ascii')}"
+            for key, value in (("contentType", content_type), ("imageId", image_id))
+        )
+        answer = self.request(
+            "POST",
+            endpoint,
+            headers={**TUS_HEADERS, "Upload-Length": str(length), "Upload-Metadata": metadata},
+            bare=True,
+        )
         location = answer.headers.get("Location") or ""
         url = self.own_url(urljoin(endpoint, location)) if location else None
         if answer.status != 201 or url is None:
@@ -507,12 +604,17 @@ class PlatformClient:
             raise TransientFault(M.tr("net.busy", status=423), kind="busy", status=423)
         return _tus_state(answer)
 
-    def tus_patch(self, url: str, data: bytes, offset: int,
-                  on_bytes: Callable[[int], None] | None = None) -> TusState:
+    def tus_patch(self, url: str, data: bytes, offset: int, on_bytes: Callable[[int], None] | None = None) -> TusState:
         """``PATCH`` the bytes from ``offset`` on (the server's offset); the state it answers."""
-        answer = self.request("PATCH", url, body=memoryview(data)[offset:],
-                              content_type="application/offset+octet-stream",
-                              headers={**TUS_HEADERS, "Upload-Offset": str(offset)}, bare=True, on_bytes=on_bytes)
+        answer = self.request(
+            "PATCH",
+            url,
+            body=memoryview(data)[offset:],
+            content_type="application/offset+octet-stream",
+            headers={**TUS_HEADERS, "Upload-Offset": str(offset)},
+            bare=True,
+            on_bytes=on_bytes,
+        )
         return _tus_state(answer)
 
     def tus_delete(self, url: str) -> None:
@@ -524,8 +626,11 @@ class PlatformClient:
         answer = self.request("POST", "", json_body=bundle)
         document = _resource(answer, "Bundle")
         entries = document.get("entry")
-        if document.get("type") != "transaction-response" or not isinstance(entries, list) or len(
-                entries) != len(bundle.get("entry", [])):
+        if (
+            document.get("type") != "transaction-response"
+            or not isinstance(entries, list)
+            or len(entries) != len(bundle.get("entry", []))
+        ):
             raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True)
         return document
 
@@ -550,15 +655,24 @@ class PlatformClient:
                 resource = entry.get("resource") if isinstance(entry, dict) else None
                 if isinstance(resource, dict) and resource.get("resourceType") == resource_type:
                     found.resources.append(resource)
-            next_url = next((link.get("url") for link in bundle.get("link") or []
-                             if isinstance(link, dict) and link.get("relation") == "next"), None)
+            next_url = next(
+                (
+                    link.get("url")
+                    for link in bundle.get("link") or []
+                    if isinstance(link, dict) and link.get("relation") == "next"
+                ),
+                None,
+            )
             pages += 1
             if not isinstance(next_url, str) or not next_url:
                 return found
             target = self.own_url(next_url)
             if target is None or pages >= MAX_PAGES:
-                log.warning("search of %s: next page %s, not followed", resource_type,
-                            "off the platform" if target is None else "beyond the page limit")
+                log.warning(
+                    "search of %s: next page %s, not followed",
+                    resource_type,
+                    "off the platform" if target is None else "beyond the page limit",
+                )
                 found.complete = False
                 return found
             answer = self.request("GET", target)
@@ -574,9 +688,11 @@ class PlatformClient:
         if there.scheme.lower() not in ("http", "https") or there.username or there.password:
             return None
         try:
-            same_origin = (there.scheme.lower() == here.scheme.lower()
-                           and (there.hostname or "").lower() == (here.hostname or "").lower()
-                           and _port(there) == _port(here))
+            same_origin = (
+                there.scheme.lower() == here.scheme.lower()
+                and (there.hostname or "").lower() == (here.hostname or "").lower()
+                and _port(there) == _port(here)
+            )
         except ValueError:  # a port that is not a number
             return None
         base_path = here.path if here.path.endswith("/") else here.path + "/"
@@ -587,11 +703,17 @@ class PlatformClient:
     def read(self, resource_type: str, resource_id: str) -> dict[str, Any]:
         return _resource(self.request("GET", f"{resource_type}/{resource_id}"), resource_type)
 
-    def update(self, resource: Mapping[str, Any], *, if_match: str | None = None,
-               pass_status: frozenset[int] = frozenset()) -> Answer:
+    def update(
+        self, resource: Mapping[str, Any], *, if_match: str | None = None, pass_status: frozenset[int] = frozenset()
+    ) -> Answer:
         headers = {"If-Match": if_match} if if_match else {}
-        return self.request("PUT", f"{resource['resourceType']}/{resource['id']}", json_body=resource,
-                            headers=headers, pass_status=pass_status)
+        return self.request(
+            "PUT",
+            f"{resource['resourceType']}/{resource['id']}",
+            json_body=resource,
+            headers=headers,
+            pass_status=pass_status,
+        )
 
     def binary(self, binary_id: str, accept: str) -> bytes:
         """The raw bytes of a Binary (``GET Binary/<id>`` with ``Accept`` set to its type, §4)."""
@@ -663,8 +785,10 @@ def _resource(answer: Answer, resource_type: str) -> dict[str, Any]:
 PROBE_CONNECT_TIMEOUT_S = 5.0
 PROBE_READ_TIMEOUT_S = 10.0
 
-_REASON = re.compile(r"(certificate verify failed[^'\")\]]*|\[Errno -?\d+\] [^'\")\]]+|"
-                     r"Name or service not known|Temporary failure in name resolution|Connection refused)")
+_REASON = re.compile(
+    r"(certificate verify failed[^'\")\]]*|\[Errno -?\d+\] [^'\")\]]+|"
+    r"Name or service not known|Temporary failure in name resolution|Connection refused)"
+)
 
 
 def short_reason(exc: BaseException) -> str:
@@ -688,8 +812,13 @@ class MetadataProbe:
     received_at: datetime | None = None
 
 
-_OUTCOMES: dict[str, ProbeOutcome] = {"offline": "unreachable", "timeout": "timeout", "tls": "tls",
-                                      "not_fhir": "not_fhir", "busy": "not_fhir"}
+_OUTCOMES: dict[str, ProbeOutcome] = {
+    "offline": "unreachable",
+    "timeout": "timeout",
+    "tls": "tls",
+    "not_fhir": "not_fhir",
+    "busy": "not_fhir",
+}
 
 
 def probe_metadata(client: PlatformClient) -> MetadataProbe:
@@ -698,16 +827,20 @@ def probe_metadata(client: PlatformClient) -> MetadataProbe:
     The one probe behind ``status``, the window's connection line, the wizard's "test the
     connection" and ``doctor``."""
     config = client.config
-    client.config = ClientConfig(config.base_url, min(config.connect_timeout_s, PROBE_CONNECT_TIMEOUT_S),
-                                 min(config.read_timeout_s, PROBE_READ_TIMEOUT_S), config.ca_bundle, config.proxy)
+    client.config = ClientConfig(
+        config.base_url,
+        min(config.connect_timeout_s, PROBE_CONNECT_TIMEOUT_S),
+        min(config.read_timeout_s, PROBE_READ_TIMEOUT_S),
+        config.ca_bundle,
+        config.proxy,
+    )
     try:
         answer = client.request("GET", "metadata")
     except SignInRequired as exc:
         return MetadataProbe("sign_in", exc.message)
     except TransientFault as fault:
         cause = fault.__cause__
-        reason = (f"HTTP {fault.status}" if fault.status else
-                  short_reason(cause) if cause is not None else fault.words)
+        reason = f"HTTP {fault.status}" if fault.status else short_reason(cause) if cause is not None else fault.words
         return MetadataProbe(_OUTCOMES.get(fault.kind, "unreachable"), fault.words, reason)
     except PermanentFault as fault:
         return MetadataProbe("not_fhir", fault.message, f"HTTP {fault.status}")

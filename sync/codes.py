@@ -38,8 +38,7 @@ MESSAGE_SYSTEM = "urn:teleavis:message-id"
 #: The requester's PractitionerRole: ``<RPPS>-<FINESS>``, the same on every case of the site.
 ROLE_SYSTEM = "urn:teleavis:practitioner-role-id"
 #: Identifier systems whose values are lower-case UUIDs made on the workstation.
-UUID_SYSTEMS = frozenset({CASE_SYSTEM, IMAGE_SYSTEM, CONSENT_SYSTEM, TREATMENT_SYSTEM, FORM_SYSTEM,
-                          MESSAGE_SYSTEM})
+UUID_SYSTEMS = frozenset({CASE_SYSTEM, IMAGE_SYSTEM, CONSENT_SYSTEM, TREATMENT_SYSTEM, FORM_SYSTEM, MESSAGE_SYSTEM})
 
 # -- the contract's codes ----------------------------------------------------------------------------------
 SPECIALTY_SYSTEM = "urn:teleavis:specialty"
@@ -115,39 +114,110 @@ TRE_R38 = "https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R3
 #: Words of the site file's ``role`` → the profession (TRE-G15). A role in other words travels as text.
 PROFESSIONS = (("infirmi", ("60", "Infirmier")), ("médecin", ("10", "Médecin")), ("medecin", ("10", "Médecin")))
 #: Words of the role → the ordinal specialty (TRE-R38, the required binding of PractitionerRole.specialty).
-ROLE_SPECIALTIES = (("généraliste", ("SM54", "Médecine générale (SM)")),
-                    ("generaliste", ("SM54", "Médecine générale (SM)")))
+ROLE_SPECIALTIES = (
+    ("généraliste", ("SM54", "Médecine générale (SM)")),
+    ("generaliste", ("SM54", "Médecine générale (SM)")),
+)
 
 # -- FHIR R4 required bindings the R4 models do not check ---------------------------------------------
-EVENT_STATUS = frozenset({"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed",
-                          "entered-in-error", "unknown"})
+EVENT_STATUS = frozenset(
+    {"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed", "entered-in-error", "unknown"}
+)
 REQUEST_PRIORITY = frozenset({"routine", "urgent", "asap", "stat"})
 GENDERS = frozenset({"male", "female", "other", "unknown"})
 #: resourceType → element → the codes its required binding allows.
 REQUIRED_CODES: dict[str, dict[str, frozenset[str]]] = {
-    "Bundle": {"type": frozenset({"document", "message", "transaction", "transaction-response", "batch",
-                                  "batch-response", "history", "searchset", "collection"})},
+    "Bundle": {
+        "type": frozenset(
+            {
+                "document",
+                "message",
+                "transaction",
+                "transaction-response",
+                "batch",
+                "batch-response",
+                "history",
+                "searchset",
+                "collection",
+            }
+        )
+    },
     "Patient": {"gender": GENDERS},
     "Practitioner": {"gender": GENDERS},
     "ServiceRequest": {
         "status": frozenset({"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"}),
-        "intent": frozenset({"proposal", "plan", "directive", "order", "original-order", "reflex-order",
-                             "filler-order", "instance-order", "option"}),
-        "priority": REQUEST_PRIORITY},
+        "intent": frozenset(
+            {
+                "proposal",
+                "plan",
+                "directive",
+                "order",
+                "original-order",
+                "reflex-order",
+                "filler-order",
+                "instance-order",
+                "option",
+            }
+        ),
+        "priority": REQUEST_PRIORITY,
+    },
     "Task": {
-        "status": frozenset({"draft", "requested", "received", "accepted", "rejected", "ready", "cancelled",
-                             "in-progress", "on-hold", "failed", "completed", "entered-in-error"}),
-        "intent": frozenset({"unknown", "proposal", "plan", "order", "original-order", "reflex-order",
-                             "filler-order", "instance-order", "option"}),
-        "priority": REQUEST_PRIORITY},
+        "status": frozenset(
+            {
+                "draft",
+                "requested",
+                "received",
+                "accepted",
+                "rejected",
+                "ready",
+                "cancelled",
+                "in-progress",
+                "on-hold",
+                "failed",
+                "completed",
+                "entered-in-error",
+            }
+        ),
+        "intent": frozenset(
+            {
+                "unknown",
+                "proposal",
+                "plan",
+                "order",
+                "original-order",
+                "reflex-order",
+                "filler-order",
+                "instance-order",
+                "option",
+            }
+        ),
+        "priority": REQUEST_PRIORITY,
+    },
     "Media": {"status": EVENT_STATUS},
     "Communication": {"status": EVENT_STATUS, "priority": REQUEST_PRIORITY},
     "Consent": {"status": frozenset({"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"})},
-    "MedicationStatement": {"status": frozenset({"active", "completed", "entered-in-error", "intended", "stopped",
-                                                 "on-hold", "unknown", "not-taken"})},
-    "QuestionnaireResponse": {"status": frozenset({"in-progress", "completed", "amended", "entered-in-error",
-                                                   "stopped"})},
-    "DiagnosticReport": {"status": frozenset({"registered", "partial", "preliminary", "final", "amended",
-                                              "corrected", "appended", "cancelled", "entered-in-error",
-                                              "unknown"})},
+    "MedicationStatement": {
+        "status": frozenset(
+            {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown", "not-taken"}
+        )
+    },
+    "QuestionnaireResponse": {
+        "status": frozenset({"in-progress", "completed", "amended", "entered-in-error", "stopped"})
+    },
+    "DiagnosticReport": {
+        "status": frozenset(
+            {
+                "registered",
+                "partial",
+                "preliminary",
+                "final",
+                "amended",
+                "corrected",
+                "appended",
+                "cancelled",
+                "entered-in-error",
+                "unknown",
+            }
+        )
+    },
 }

@@ -42,16 +42,24 @@ from sync.training import poll_interval, training_mode
 
 log = logging.getLogger(__name__)
 
-M.add({
-    "sync.no_site": {"fr": "Le site n'est pas configuré : lancez « teleavis init --site site.json ».",
-                     "en": "The site is not set up: run “teleavis init --site site.json”."},
-    "sync.busy": {"fr": "Une autre synchronisation de Teleavis tourne déjà sur ces données.",
-                  "en": "Another Teleavis sync is already running on this data."},
-    "sync.bug": {"fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans "
-                       "le journal) : prévenez le support.",
-                 "en": "The case could not be put in the platform's format (internal error, details in the log): "
-                       "call support."},
-})
+M.add(
+    {
+        "sync.no_site": {
+            "fr": "Le site n'est pas configuré : lancez « teleavis init --site site.json ».",
+            "en": "The site is not set up: run “teleavis init --site site.json”.",
+        },
+        "sync.busy": {
+            "fr": "Une autre synchronisation de Teleavis tourne déjà sur ces données.",
+            "en": "Another Teleavis sync is already running on this data.",
+        },
+        "sync.bug": {
+            "fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans "
+            "le journal) : prévenez le support.",
+            "en": "The case could not be put in the platform's format (internal error, details in the log): "
+            "call support.",
+        },
+    }
+)
 
 
 @dataclass
@@ -110,8 +118,15 @@ def _lock_file(handle: IO[bytes]) -> None:
 class SendJob:
     """Sending one case: ``prepare()`` is pure, ``run()`` talks to the platform."""
 
-    def __init__(self, store: Store, client: PlatformClient, outbox: Outbox, case_id: str,
-                 listener: ProgressListener, budget_s: float | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        client: PlatformClient,
+        outbox: Outbox,
+        case_id: str,
+        listener: ProgressListener,
+        budget_s: float | None,
+    ) -> None:
         self.store, self.client, self.outbox = store, client, outbox
         self.case_id = case_id
         self.listener = listener
@@ -136,8 +151,16 @@ class SendJob:
         row = self.outbox.row(case.id)
         self.outbox.begin(case.id)
         self.listener.case_state(case.id, CaseState.SENDING.value)
-        binary_ids = upload_images(self.store, self.client, self.outbox, case.id, case.images, self.listener,
-                                   self.budget_s, reduced=bool(row and row.reduced))
+        binary_ids = upload_images(
+            self.store,
+            self.client,
+            self.outbox,
+            case.id,
+            case.images,
+            self.listener,
+            self.budget_s,
+            reduced=bool(row and row.reduced),
+        )
         bundle = prepared.bundle_with(binary_ids)
         copies = {image_id: CopySent.from_json(facts) for image_id, facts in self.outbox.copies_sent(case.id).items()}
         mark_copies(bundle, prepared.media_entries, copies, {image.id: image.size for image in case.images})
@@ -151,15 +174,23 @@ class SendJob:
             return _ids_from_response(bundle, self.client.transaction(bundle))
 
         found = self.client.retrying(lookup, budget_s=self.budget_s) if maybe_sent else None
-        task_id, request_id, version = found or self.client.retrying(post, budget_s=self.budget_s,
-                                                                     before_retry=lookup)
+        task_id, request_id, version = found or self.client.retrying(post, budget_s=self.budget_s, before_retry=lookup)
         self.outbox.mark_sent(case.id, task_id, request_id, version)
         log.info("case %s sent (Task/%s)", case.id, task_id)
         self.listener.case_state(case.id, CaseState.SENT.value)
 
 
-def upload_images(store: Store, client: PlatformClient, outbox: Outbox, case_id: str, images: list[Any],
-                  listener: ProgressListener, budget_s: float | None, *, reduced: bool = False) -> dict[str, str]:
+def upload_images(
+    store: Store,
+    client: PlatformClient,
+    outbox: Outbox,
+    case_id: str,
+    images: list[Any],
+    listener: ProgressListener,
+    budget_s: float | None,
+    *,
+    reduced: bool = False,
+) -> dict[str, str]:
     """Upload each image not yet recorded, one at a time, recording its Binary id before the next.
 
     Resumable (tus) where the platform offers it, else one ``POST Binary`` per image. ``reduced``:
@@ -186,11 +217,13 @@ def upload_images(store: Store, client: PlatformClient, outbox: Outbox, case_id:
         binary_id = None
         if endpoint is not None:
             try:
-                binary_id = upload_resumable(client, outbox, endpoint, case_id, image.id, data, content_type,
-                                             report, budget_s)
+                binary_id = upload_resumable(
+                    client, outbox, endpoint, case_id, image.id, data, content_type, report, budget_s
+                )
             except (OffPlatform, _PlainUpload):
                 log.warning("the platform's resumable upload is unusable for this image: plain upload")
         if binary_id is None:
+
             def send(data: bytes = data, content_type: str = content_type) -> str:
                 return client.create_binary(data, content_type, report)
 
@@ -204,9 +237,17 @@ def upload_images(store: Store, client: PlatformClient, outbox: Outbox, case_id:
     return binary_ids
 
 
-def upload_resumable(client: PlatformClient, outbox: Outbox, endpoint: str, case_id: str, image_id: str,
-                     data: bytes, content_type: str, report: Callable[[int], None],
-                     budget_s: float | None) -> str:
+def upload_resumable(
+    client: PlatformClient,
+    outbox: Outbox,
+    endpoint: str,
+    case_id: str,
+    image_id: str,
+    data: bytes,
+    content_type: str,
+    report: Callable[[int], None],
+    budget_s: float | None,
+) -> str:
     """One image through tus 1.0; its Binary id.
 
     The upload's URL is recorded before its first byte, so a restart asks the platform where it
@@ -257,8 +298,9 @@ def upload_resumable(client: PlatformClient, outbox: Outbox, endpoint: str, case
             offset = state.offset  # a platform taking part of a chunk: go on from where it stands
         except TransientFault as fault:
             offset = None
-            delay = (client.policy.delay(attempt - 1, fault.retry_after)
-                     if attempt or fault.retry_after is not None else 0.0)
+            delay = (
+                client.policy.delay(attempt - 1, fault.retry_after) if attempt or fault.retry_after is not None else 0.0
+            )
             if budget_s is not None and time.monotonic() - since + delay > budget_s:
                 raise
             log.info("upload interrupted (%s), next attempt in %.1f s", fault.words, delay)
@@ -300,9 +342,16 @@ def _ids_from_response(bundle: dict[str, Any], response: dict[str, Any]) -> tupl
 class Engine:
     """The outbox worker and the follower, for the CLI and (in a QThread) the window."""
 
-    def __init__(self, store: Store, client: PlatformClient, listener: ProgressListener | None = None, *,
-                 case_budget_s: float | None = 120.0, poll_interval_s: float | None = None,
-                 follow: bool = True) -> None:
+    def __init__(
+        self,
+        store: Store,
+        client: PlatformClient,
+        listener: ProgressListener | None = None,
+        *,
+        case_budget_s: float | None = 120.0,
+        poll_interval_s: float | None = None,
+        follow: bool = True,
+    ) -> None:
         self.store = store
         self.client = client
         self.listener = listener or NullListener()
@@ -402,11 +451,19 @@ class Engine:
         case = self.store.get_case(case_id)
         images = [image for image in case.images if image.id in set(message.image_ids)]
         try:
-            prepared = prepare_reply(case, requester, message, images, task_id=info["task_id"],
-                                     request_id=info["request_id"], expert_message_id=message.in_response_to,
-                                     training=training_mode(self.store))
-            binary_ids = upload_images(self.store, self.client, self.outbox, case_id, images, self.listener,
-                                       self.case_budget_s)
+            prepared = prepare_reply(
+                case,
+                requester,
+                message,
+                images,
+                task_id=info["task_id"],
+                request_id=info["request_id"],
+                expert_message_id=message.in_response_to,
+                training=training_mode(self.store),
+            )
+            binary_ids = upload_images(
+                self.store, self.client, self.outbox, case_id, images, self.listener, self.case_budget_s
+            )
             bundle = prepared.bundle_with(binary_ids)
             response = self.client.retrying(lambda: self.client.transaction(bundle), budget_s=self.case_budget_s)
         except MappingError:

@@ -33,26 +33,47 @@ from sync.progress import NullListener, ProgressListener
 
 log = logging.getLogger(__name__)
 
-M.add({
-    "cancel.not_sent": {"fr": "Ce dossier n'est pas encore sur la plateforme : il n'y a rien à annuler là-bas.",
-                        "en": "This case is not on the platform yet: there is nothing to cancel there."},
-    "cancel.too_late": {"fr": "Trop tard pour annuler : l'expert a déjà pris le dossier ({state}).",
-                        "en": "Too late to cancel: the expert has already taken the case ({state})."},
-    "cancel.done": {"fr": "Dossier {id} annulé sur la plateforme.", "en": "Case {id} cancelled on the platform."},
-    "reply.not_waiting": {"fr": "L'expert n'attend pas de réponse sur ce dossier.",
-                          "en": "The expert is not waiting for an answer on this case."},
-    "follow.unreadable": {"fr": "La réponse de la plateforme n'a pas pu être lue (détails dans le journal) : "
-                                "nouvel essai à la prochaine synchronisation.",
-                          "en": "The platform's answer could not be read (details in the log): trying again at "
-                                "the next sync."},
-})
+M.add(
+    {
+        "cancel.not_sent": {
+            "fr": "Ce dossier n'est pas encore sur la plateforme : il n'y a rien à annuler là-bas.",
+            "en": "This case is not on the platform yet: there is nothing to cancel there.",
+        },
+        "cancel.too_late": {
+            "fr": "Trop tard pour annuler : l'expert a déjà pris le dossier ({state}).",
+            "en": "Too late to cancel: the expert has already taken the case ({state}).",
+        },
+        "cancel.done": {"fr": "Dossier {id} annulé sur la plateforme.", "en": "Case {id} cancelled on the platform."},
+        "reply.not_waiting": {
+            "fr": "L'expert n'attend pas de réponse sur ce dossier.",
+            "en": "The expert is not waiting for an answer on this case.",
+        },
+        "follow.unreadable": {
+            "fr": "La réponse de la plateforme n'a pas pu être lue (détails dans le journal) : "
+            "nouvel essai à la prochaine synchronisation.",
+            "en": "The platform's answer could not be read (details in the log): trying again at the next sync.",
+        },
+    }
+)
 
 #: Cases that may still change at the platform (an answered case may be reopened by a question).
-POLLED_STATES = (*(s.value for s in (CaseState.SENT, CaseState.RECEIVED, CaseState.ACCEPTED,
-                                     CaseState.IN_PROGRESS, CaseState.ON_HOLD)), CaseState.ANSWERED.value)
-_MIRRORED = {"requested": CaseState.SENT, "received": CaseState.RECEIVED, "accepted": CaseState.ACCEPTED,
-             "in-progress": CaseState.IN_PROGRESS, "on-hold": CaseState.ON_HOLD, "rejected": CaseState.REJECTED,
-             "cancelled": CaseState.CANCELLED, "completed": CaseState.ANSWERED}
+POLLED_STATES = (
+    *(
+        s.value
+        for s in (CaseState.SENT, CaseState.RECEIVED, CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.ON_HOLD)
+    ),
+    CaseState.ANSWERED.value,
+)
+_MIRRORED = {
+    "requested": CaseState.SENT,
+    "received": CaseState.RECEIVED,
+    "accepted": CaseState.ACCEPTED,
+    "in-progress": CaseState.IN_PROGRESS,
+    "on-hold": CaseState.ON_HOLD,
+    "rejected": CaseState.REJECTED,
+    "cancelled": CaseState.CANCELLED,
+    "completed": CaseState.ANSWERED,
+}
 OUTPUT_SYSTEM = C.OUTPUT_SYSTEM
 BATCH = 40
 PDF = "application/pdf"
@@ -142,7 +163,8 @@ class Follower:
     def open_cases(self) -> list[tuple[str, str, str | None]]:
         """(case id, task id, known version) of the cases to poll."""
         rows = self.store.conn.execute(
-            "SELECT id, task_id, task_version, state FROM cases WHERE task_id IS NOT NULL").fetchall()
+            "SELECT id, task_id, task_version, state FROM cases WHERE task_id IS NOT NULL"
+        ).fetchall()
         return [(r[0], r[1], r[2]) for r in rows if r[3] in POLLED_STATES]
 
     def poll(self, budget_s: float | None = None) -> list[str]:
@@ -162,7 +184,7 @@ class Follower:
         complete = True
         for ids, narrowed in ((seen, True), (fresh, False)):
             for start in range(0, len(ids), BATCH):
-                params = {"_id": ",".join(ids[start:start + BATCH]), "_count": str(BATCH)}
+                params = {"_id": ",".join(ids[start : start + BATCH]), "_count": str(BATCH)}
                 if narrowed and mark:
                     params["_lastUpdated"] = "gt" + _minus_second(mark)
                 found = self._search("Task", params, budget_s)
@@ -188,19 +210,23 @@ class Follower:
     def _search(self, resource_type: str, params: dict[str, str], budget_s: float | None) -> SearchResult:
         """A search; a platform that refuses the optional ``_lastUpdated`` or ``_count`` is asked without them."""
         try:
-            return self.client.retrying(functools.partial(self.client.search_pages, resource_type, params),
-                                        budget_s=budget_s)
+            return self.client.retrying(
+                functools.partial(self.client.search_pages, resource_type, params), budget_s=budget_s
+            )
         except PermanentFault as fault:
             plain = {k: v for k, v in params.items() if k not in OPTIONAL_PARAMS}
             if plain == params or fault.status not in (400, 422):
                 raise
-            log.warning("the platform refuses the search options of %s (%d): asked without them",
-                        resource_type, fault.status)
-            return self.client.retrying(functools.partial(self.client.search_pages, resource_type, plain),
-                                        budget_s=budget_s)
+            log.warning(
+                "the platform refuses the search options of %s (%d): asked without them", resource_type, fault.status
+            )
+            return self.client.retrying(
+                functools.partial(self.client.search_pages, resource_type, plain), budget_s=budget_s
+            )
 
-    def _follow_one(self, case_id: str, task: dict[str, Any], known_version: str | None,
-                    budget_s: float | None) -> bool | None:
+    def _follow_one(
+        self, case_id: str, task: dict[str, Any], known_version: str | None, budget_s: float | None
+    ) -> bool | None:
         """``mirror`` for one case, which no fault of this case stops the others; None when it failed."""
         try:
             return self.mirror(case_id, task, known_version, budget_s=budget_s)
@@ -227,8 +253,9 @@ class Follower:
         with transaction(self.store.conn) as conn:
             self.store.set_platform_words(conn, case_id, last_error=words)
 
-    def mirror(self, case_id: str, task: dict[str, Any], known_version: str | None,
-               budget_s: float | None = None) -> bool:
+    def mirror(
+        self, case_id: str, task: dict[str, Any], known_version: str | None, budget_s: float | None = None
+    ) -> bool:
         """Bring the case in line with its Task; True when it became answered (or its answer amended)."""
         version = (task.get("meta") or {}).get("versionId")
         if version is not None and version == known_version:
@@ -246,22 +273,32 @@ class Follower:
         expert_messages: list[dict[str, Any]] = []
         if status == "on-hold":
             expert_messages = self.client.retrying(
-                lambda: self.client.search("Communication", {"about": f"Task/{task['id']}"}), budget_s=budget_s)
+                lambda: self.client.search("Communication", {"about": f"Task/{task['id']}"}), budget_s=budget_s
+            )
         with transaction(self.store.conn) as conn:
             conn.execute("UPDATE cases SET task_version=?, platform_status=? WHERE id=?", (version, status, case_id))
-            self.store.set_platform_words(conn, case_id, business_status=_text(task.get("businessStatus")) or None,
-                                          status_reason=_text(task.get("statusReason")) or None, last_error=None)
+            self.store.set_platform_words(
+                conn,
+                case_id,
+                business_status=_text(task.get("businessStatus")) or None,
+                status_reason=_text(task.get("statusReason")) or None,
+                last_error=None,
+            )
             due = promised_by(task)
             if due is not None:
                 self.store.set_due(conn, case_id, due)
             acts.same_site(self.store, conn, case_id, task.get("owner"))
             for comm in expert_messages:
-                ours = isinstance(comm, dict) and any(isinstance(i, dict) and i.get("system") == MESSAGE_SYSTEM
-                                                      for i in _list(comm.get("identifier")))
+                ours = isinstance(comm, dict) and any(
+                    isinstance(i, dict) and i.get("system") == MESSAGE_SYSTEM for i in _list(comm.get("identifier"))
+                )
                 if ours or not isinstance(comm, dict):
                     continue
-                text = " ".join(p["contentString"] for p in _list(comm.get("payload"))
-                                if isinstance(p, dict) and isinstance(p.get("contentString"), str))
+                text = " ".join(
+                    p["contentString"]
+                    for p in _list(comm.get("payload"))
+                    if isinstance(p, dict) and isinstance(p.get("contentString"), str)
+                )
                 self.outbox.add_expert_message(conn, case_id, str(comm["id"]), text, str(comm.get("sent", "")))
             if answer is not None:
                 self.store.set_answer(conn, case_id, answer, event="amended" if amended else None)
@@ -285,8 +322,11 @@ class Follower:
         for output in _list(task.get("output")):
             if not isinstance(output, dict):
                 continue
-            codes = {c.get("code") for c in _list((output.get("type") or {}).get("coding"))
-                     if isinstance(c, dict) and c.get("system") == OUTPUT_SYSTEM}
+            codes = {
+                c.get("code")
+                for c in _list((output.get("type") or {}).get("coding"))
+                if isinstance(c, dict) and c.get("system") == OUTPUT_SYSTEM
+            }
             if C.OUTPUT_FOLLOW_UP in codes:
                 answer.follow_up_days = follow_up_days(output.get("valueDuration"))
             reference = (output.get("valueReference") or {}).get("reference")
@@ -303,8 +343,9 @@ class Follower:
         except ValueError:
             raise _Missing(UNREADABLE) from None
         try:
-            return self.client.retrying(functools.partial(self.client.read, "DiagnosticReport", report_id),
-                                        budget_s=budget_s)
+            return self.client.retrying(
+                functools.partial(self.client.read, "DiagnosticReport", report_id), budget_s=budget_s
+            )
         except PermanentFault as fault:
             raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
 
@@ -330,8 +371,9 @@ class Follower:
         answer.report_version = _report_version(report)
         answer.conclusion = report["conclusion"] if isinstance(report.get("conclusion"), str) else ""
         answer.issued = report["issued"] if isinstance(report.get("issued"), str) else ""
-        answer.expert = ", ".join(str(p.get("display")) for p in _list(report.get("performer"))
-                                  if isinstance(p, dict) and p.get("display"))
+        answer.expert = ", ".join(
+            str(p.get("display")) for p in _list(report.get("performer")) if isinstance(p, dict) and p.get("display")
+        )
         for form in _list(report.get("presentedForm")):
             if not isinstance(form, dict):
                 answer.missing.append(missing_item(REPORT, UNREADABLE))
@@ -392,8 +434,11 @@ class Follower:
             report = self._read_report(reference, budget_s)
         except _Missing:
             return None  # keep the answer read before
-        if known is not None and known.report_version == _report_version(report) and \
-                known.follow_up_days == fresh.follow_up_days:
+        if (
+            known is not None
+            and known.report_version == _report_version(report)
+            and known.follow_up_days == fresh.follow_up_days
+        ):
             return None
         self._read_content(report, fresh, budget_s)
         fresh.amended = True
@@ -402,8 +447,9 @@ class Follower:
     def answered_reports(self) -> dict[str, tuple[str, Answer]]:
         """report id → (case id, answer) of the answered cases whose report is known."""
         found: dict[str, tuple[str, Answer]] = {}
-        rows = self.store.conn.execute("SELECT id FROM cases WHERE state=? AND answer IS NOT NULL",
-                                       (CaseState.ANSWERED.value,)).fetchall()
+        rows = self.store.conn.execute(
+            "SELECT id FROM cases WHERE state=? AND answer IS NOT NULL", (CaseState.ANSWERED.value,)
+        ).fetchall()
         for (case_id,) in rows:
             try:
                 answer = self.store.answer(case_id)
@@ -426,7 +472,7 @@ class Follower:
         newest: str | None = mark
         complete = True
         for start in range(0, len(ids), BATCH):
-            params = {"_id": ",".join(ids[start:start + BATCH]), "_count": str(BATCH)}
+            params = {"_id": ",".join(ids[start : start + BATCH]), "_count": str(BATCH)}
             if mark:
                 params["_lastUpdated"] = "gt" + _minus_second(mark)
             try:
@@ -491,13 +537,16 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
             break
         if status not in ("requested", "received"):
             follower.mirror(case_id, task, info["task_version"], budget_s)
-            raise TeleavisError(M.tr("cancel.too_late", state=M.state_name(_MIRRORED.get(str(status),
-                                                                                      CaseState.SENT).value)))
+            raise TeleavisError(
+                M.tr("cancel.too_late", state=M.state_name(_MIRRORED.get(str(status), CaseState.SENT).value))
+            )
         version = (task.get("meta") or {}).get("versionId")
         body = {k: v for k, v in task.items() if k != "meta"}
         body["status"] = "cancelled"
-        reply = client.retrying(functools.partial(client.update, body, if_match=f'W/"{version}"',
-                                                  pass_status=frozenset({409, 412})), budget_s=budget_s)
+        reply = client.retrying(
+            functools.partial(client.update, body, if_match=f'W/"{version}"', pass_status=frozenset({409, 412})),
+            budget_s=budget_s,
+        )
         if reply.status in (409, 412):
             continue  # it changed meanwhile: read again
         task = reply.document
@@ -516,5 +565,4 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage]) -
     expert = [m for m in outbox.messages(case_id) if m.direction == "from-expert"]
     if images:
         store.add_images(case_id, images)
-    return outbox.queue_reply(case_id, text, [i.record.id for i in images],
-                              expert[-1].platform_id if expert else None)
+    return outbox.queue_reply(case_id, text, [i.record.id for i in images], expert[-1].platform_id if expert else None)

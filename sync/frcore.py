@@ -75,8 +75,11 @@ def identity_status(resource: dict[str, Any]) -> str | None:
 def _reliability(resource: dict[str, Any], out: list[Problem]) -> None:
     """The identity-reliability extension: present once, its status from the required value set,
     its validation mode from the required value set, its date a date."""
-    found = [(n, e) for n, e in enumerate(resource.get("extension") or [])
-             if isinstance(e, dict) and e.get("url") == C.EXT_IDENTITY_RELIABILITY]
+    found = [
+        (n, e)
+        for n, e in enumerate(resource.get("extension") or [])
+        if isinstance(e, dict) and e.get("url") == C.EXT_IDENTITY_RELIABILITY
+    ]
     if not found:
         out.append(("extension", "l'extension fr-core-identity-reliability (statut de l'identité) est exigée"))
         return
@@ -91,16 +94,30 @@ def _reliability(resource: dict[str, Any], out: list[Problem]) -> None:
         out.append((f"{at}.extension", "identityStatus exigé, une fois (PROV, RECUP, VALI ou QUAL)"))
     for status in statuses:
         coding = status.get("valueCoding")
-        if not (isinstance(coding, dict) and coding.get("system") == C.CS_IDENTITY_STATUS
-                and coding.get("code") in C.IDENTITY_STATUS_CODES.values()):
-            out.append((f"{at}.extension:identityStatus.valueCoding",
-                        f"code de {C.CS_IDENTITY_STATUS} exigé (PROV, RECUP, VALI ou QUAL)"))
+        if not (
+            isinstance(coding, dict)
+            and coding.get("system") == C.CS_IDENTITY_STATUS
+            and coding.get("code") in C.IDENTITY_STATUS_CODES.values()
+        ):
+            out.append(
+                (
+                    f"{at}.extension:identityStatus.valueCoding",
+                    f"code de {C.CS_IDENTITY_STATUS} exigé (PROV, RECUP, VALI ou QUAL)",
+                )
+            )
     for mode in _sub(ext, "validationMode"):
         coding = mode.get("valueCoding")
-        if not (isinstance(coding, dict) and coding.get("system") == C.CS_VALIDATION_MODE
-                and coding.get("code") in C.VALIDATION_MODES):
-            out.append((f"{at}.extension:validationMode.valueCoding",
-                        f"code de {C.CS_VALIDATION_MODE} exigé (pièce d'identité contrôlée : CN, PA, CS…)"))
+        if not (
+            isinstance(coding, dict)
+            and coding.get("system") == C.CS_VALIDATION_MODE
+            and coding.get("code") in C.VALIDATION_MODES
+        ):
+            out.append(
+                (
+                    f"{at}.extension:validationMode.valueCoding",
+                    f"code de {C.CS_VALIDATION_MODE} exigé (pièce d'identité contrôlée : CN, PA, CS…)",
+                )
+            )
     for when in _sub(ext, "validationDate"):
         if not isinstance(when.get("valueDate"), str):
             out.append((f"{at}.extension:validationDate", "valueDate exigée"))
@@ -167,8 +184,11 @@ def _ins_profile(resource: dict[str, Any], status: str | None) -> list[Problem]:
         out.append(("gender", "exigé par fr-core-patient-ins : male, female ou unknown"))
     if not resource.get("birthDate"):
         out.append(("birthDate", "exigée par fr-core-patient-ins"))
-    official = [(n, name) for n, name in enumerate(resource.get("name") or [])
-                if isinstance(name, dict) and name.get("use") == "official"]
+    official = [
+        (n, name)
+        for n, name in enumerate(resource.get("name") or [])
+        if isinstance(name, dict) and name.get("use") == "official"
+    ]
     if len(official) != 1:
         out.append(("name", "fr-core-patient-ins exige un nom de naissance (use = official), un seul"))
     for n, name in official:
@@ -176,11 +196,18 @@ def _ins_profile(resource: dict[str, Any], status: str | None) -> list[Problem]:
             out.append((f"name[{n}].family", "nom de naissance exigé"))
         if len(name.get("given") or []) != 1:
             out.append((f"name[{n}].given", "fr-core-patient-ins : le premier prénom seul"))
-        listed = [e for e in name.get("extension") or []
-                  if isinstance(e, dict) and e.get("url") == C.EXT_BIRTH_LIST_GIVEN_NAME]
+        listed = [
+            e
+            for e in name.get("extension") or []
+            if isinstance(e, dict) and e.get("url") == C.EXT_BIRTH_LIST_GIVEN_NAME
+        ]
         if len(listed) != 1 or not isinstance(listed[0].get("valueString"), str):
-            out.append((f"name[{n}].extension", "la liste des prénoms de naissance "
-                                                "(fr-core-patient-birth-list-given-name) est exigée"))
+            out.append(
+                (
+                    f"name[{n}].extension",
+                    "la liste des prénoms de naissance (fr-core-patient-birth-list-given-name) est exigée",
+                )
+            )
     if status == "VALI":  # fr-core-1 and fr-core-2, as FR Core writes them
         official_ids = [i for _, i in _identifiers(resource) if i.get("use") == "official"]
         if not any(i.get("system") in C.INS_SLICES for i in official_ids):
@@ -203,8 +230,9 @@ def check_practitioner(resource: dict[str, Any]) -> list[Problem]:
             if not _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_IDNPS):
                 out.append((f"{at}.type", f"type {C.FR_V2_0203}|{C.TYPE_IDNPS} exigé (slice idNatPs)"))
             if not idnps_is_valid(value):
-                out.append((f"{at}.value",
-                            f"« {value} » doit être 8 suivi d'un RPPS valide (11 chiffres, clé de Luhn)"))
+                out.append(
+                    (f"{at}.value", f"« {value} » doit être 8 suivi d'un RPPS valide (11 chiffres, clé de Luhn)")
+                )
         elif system == C.RPPS_DIRECTORY:
             rpps.append(value)
             if not _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_RPPS):
@@ -235,8 +263,9 @@ def check_organization(resource: dict[str, Any]) -> list[Problem]:
             if not _has_code(ident.get("type"), C.FR_V2_0203, C.TYPE_IDNST):
                 out.append((f"{at}.type", f"type {C.FR_V2_0203}|{C.TYPE_IDNST} exigé (slice idNatSt)"))
             if finess_is_valid(value):
-                out.append((f"{at}.value", "l'identifiant national de structure est 1 suivi du FINESS, "
-                                           "jamais le FINESS seul"))
+                out.append(
+                    (f"{at}.value", "l'identifiant national de structure est 1 suivi du FINESS, jamais le FINESS seul")
+                )
             elif not idnst_is_valid(value):
                 out.append((f"{at}.value", f"« {value} » doit être 1 suivi d'un FINESS valide"))
         elif system == C.FINESS_DIRECTORY:

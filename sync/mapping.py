@@ -48,11 +48,15 @@ from sync.codes import CASE_SYSTEM as CASE_SYSTEM  # re-exported: sync.follow re
 #: What ``content.url`` holds until the image is uploaded (a valid uri, never sent).
 PLACEHOLDER = "Binary/pending"
 
-M.add({
-    # ServiceRequest.note[1]: why a retinography shows one eye only (note[0] is the clinical summary).
-    "fhir.single_eye": {"fr": "Un seul œil photographié, parce que : {reason}",
-                        "en": "Only one eye photographed, because: {reason}"},
-})
+M.add(
+    {
+        # ServiceRequest.note[1]: why a retinography shows one eye only (note[0] is the clinical summary).
+        "fhir.single_eye": {
+            "fr": "Un seul œil photographié, parce que : {reason}",
+            "en": "Only one eye photographed, because: {reason}",
+        },
+    }
+)
 _FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 
 
@@ -88,12 +92,17 @@ class _Entries:
 
     def add(self, resource: dict[str, Any], system: str, value: str) -> str:
         full_url = self.fresh()
-        self.entries.append({
-            "fullUrl": full_url,
-            "resource": resource,
-            "request": {"method": "POST", "url": resource["resourceType"],
-                        "ifNoneExist": conditional(system, value)},
-        })
+        self.entries.append(
+            {
+                "fullUrl": full_url,
+                "resource": resource,
+                "request": {
+                    "method": "POST",
+                    "url": resource["resourceType"],
+                    "ifNoneExist": conditional(system, value),
+                },
+            }
+        )
         return full_url
 
 
@@ -124,11 +133,19 @@ def patient_identifier(case: Case, requester: Requester, *, training: bool = Fal
 def _reliability(case: Case) -> dict[str, Any]:
     """FR Core's identity-reliability extension: the status always, the document and date when known."""
     p = case.patient
-    parts: list[dict[str, Any]] = [{"url": "identityStatus", "valueCoding": {
-        "system": C.CS_IDENTITY_STATUS, "code": C.IDENTITY_STATUS_CODES.get(p.identity_status, "PROV")}}]
+    parts: list[dict[str, Any]] = [
+        {
+            "url": "identityStatus",
+            "valueCoding": {
+                "system": C.CS_IDENTITY_STATUS,
+                "code": C.IDENTITY_STATUS_CODES.get(p.identity_status, "PROV"),
+            },
+        }
+    ]
     if p.identity_document in C.VALIDATION_MODES:
-        parts.append({"url": "validationMode",
-                      "valueCoding": {"system": C.CS_VALIDATION_MODE, "code": p.identity_document}})
+        parts.append(
+            {"url": "validationMode", "valueCoding": {"system": C.CS_VALIDATION_MODE, "code": p.identity_document}}
+        )
     if p.identity_checked_on:
         parts.append({"url": "validationDate", "valueDate": p.identity_checked_on})
     return {"url": C.EXT_IDENTITY_RELIABILITY, "extension": parts}
@@ -141,14 +158,25 @@ def _patient(case: Case, requester: Requester, *, training: bool = False) -> tup
     ins = ins_identifier(case, training=training)
     identifiers: list[dict[str, Any]] = []
     if ins:
-        identifiers.append({"use": "official", "type": _type(C.FR_V2_0203, C.INS_SLICES[ins[0]]),
-                            "system": ins[0], "value": ins[1]})
+        identifiers.append(
+            {"use": "official", "type": _type(C.FR_V2_0203, C.INS_SLICES[ins[0]]), "system": ins[0], "value": ins[1]}
+        )
     if p.local_id and p.local_id.strip() and requester.patient_id_system:
-        identifiers.append({"use": "usual", "type": _type(C.V2_0203, C.TYPE_PI),
-                            "system": requester.patient_id_system, "value": p.local_id.strip()})
+        identifiers.append(
+            {
+                "use": "usual",
+                "type": _type(C.V2_0203, C.TYPE_PI),
+                "system": requester.patient_id_system,
+                "value": p.local_id.strip(),
+            }
+        )
     profile = C.PROFILE_PATIENT_INS if ins else C.PROFILE_PATIENT
-    resource: dict[str, Any] = {"resourceType": "Patient", "meta": {"profile": [profile]},
-                                "extension": [_reliability(case)], "identifier": identifiers}
+    resource: dict[str, Any] = {
+        "resourceType": "Patient",
+        "meta": {"profile": [profile]},
+        "extension": [_reliability(case)],
+        "identifier": identifiers,
+    }
     name: dict[str, Any] = {"use": "official"}
     if p.family.strip():
         name["family"] = p.family.strip()
@@ -173,13 +201,19 @@ def _practitioner(requester: Requester) -> tuple[dict[str, Any], str]:
     if requester.given:
         name["given"] = list(requester.given)
     practitioner = {
-        "resourceType": "Practitioner", "meta": {"profile": [C.PROFILE_PRACTITIONER]},
+        "resourceType": "Practitioner",
+        "meta": {"profile": [C.PROFILE_PRACTITIONER]},
         "identifier": [
             {"use": "official", "type": _type(C.FR_V2_0203, C.TYPE_IDNPS), "system": RPPS_SYSTEM, "value": value},
-            {"use": "official", "type": _type(C.FR_V2_0203, C.TYPE_RPPS), "system": RPPS_DIRECTORY,
-             "value": requester.rpps},
+            {
+                "use": "official",
+                "type": _type(C.FR_V2_0203, C.TYPE_RPPS),
+                "system": RPPS_DIRECTORY,
+                "value": requester.rpps,
+            },
         ],
-        "name": [name]}
+        "name": [name],
+    }
     return practitioner, value
 
 
@@ -187,14 +221,24 @@ def _organization(requester: Requester) -> dict[str, Any]:
     """fr-core-organization: the FINESS (a geographic entity) and the national structure id, ``1`` +
     FINESS; conditional on the FINESS."""
     return {
-        "resourceType": "Organization", "meta": {"profile": [C.PROFILE_ORGANIZATION]},
+        "resourceType": "Organization",
+        "meta": {"profile": [C.PROFILE_ORGANIZATION]},
         "identifier": [
-            {"use": "official", "type": _type(C.FR_V2_0203, C.TYPE_FINEG), "system": FINESS_DIRECTORY,
-             "value": requester.finess},
-            {"use": "official", "type": _type(C.FR_V2_0203, C.TYPE_IDNST), "system": FINESS_SYSTEM,
-             "value": "1" + requester.finess},
+            {
+                "use": "official",
+                "type": _type(C.FR_V2_0203, C.TYPE_FINEG),
+                "system": FINESS_DIRECTORY,
+                "value": requester.finess,
+            },
+            {
+                "use": "official",
+                "type": _type(C.FR_V2_0203, C.TYPE_IDNST),
+                "system": FINESS_SYSTEM,
+                "value": "1" + requester.finess,
+            },
         ],
-        "name": requester.organization}
+        "name": requester.organization,
+    }
 
 
 def role_identifier(requester: Requester) -> str:
@@ -213,7 +257,8 @@ def _practitioner_role(requester: Requester, prac_ref: str, org_ref: str) -> dic
     """fr-core-practitioner-role: the requester at the requesting site, with the profession (TRE-G15)
     and ordinal specialty (TRE-R38) when the site file's role names them, else the role in words."""
     resource: dict[str, Any] = {
-        "resourceType": "PractitionerRole", "meta": {"profile": [C.PROFILE_PRACTITIONER_ROLE]},
+        "resourceType": "PractitionerRole",
+        "meta": {"profile": [C.PROFILE_PRACTITIONER_ROLE]},
         "identifier": _identifier(ROLE_SYSTEM, role_identifier(requester)),
         "active": True,
         "practitioner": {"reference": prac_ref},
@@ -231,14 +276,14 @@ def _practitioner_role(requester: Requester, prac_ref: str, org_ref: str) -> dic
 def _body_site(images: list[CaseImage]) -> dict[str, Any] | None:
     eyes = [e for e in dict.fromkeys(i.eye for i in images) if e in EYE_CODES]
     if eyes:
-        return {"coding": [{"system": SNOMED, "code": EYE_CODES[e][0], "display": EYE_CODES[e][1]}
-                           for e in eyes]}
+        return {"coding": [{"system": SNOMED, "code": EYE_CODES[e][0], "display": EYE_CODES[e][1]} for e in eyes]}
     sites = [s for s in dict.fromkeys(i.body_site.strip() for i in images) if s]
     return {"text": ", ".join(sites)} if sites else None
 
 
-def media_resource(image: CaseImage, position: int, patient_ref: str, request_ref: str,
-                   binary_url: str = PLACEHOLDER) -> dict[str, Any]:
+def media_resource(
+    image: CaseImage, position: int, patient_ref: str, request_ref: str, binary_url: str = PLACEHOLDER
+) -> dict[str, Any]:
     """The Media of one image (§3), its content pointing at ``binary_url``."""
     modality = "OP" if image.modality == "OP" or image.eye else "XC"
     resource: dict[str, Any] = {
@@ -267,8 +312,13 @@ def media_resource(image: CaseImage, position: int, patient_ref: str, request_re
     if image.width > 0:
         resource["width"] = image.width
     title = " — ".join(x for x in (f"Image {position + 1}", image.view.strip()) if x)
-    resource["content"] = {"contentType": image.content_type, "url": binary_url, "size": image.size,
-                           "hash": image.sha1, "title": title}
+    resource["content"] = {
+        "contentType": image.content_type,
+        "url": binary_url,
+        "size": image.size,
+        "hash": image.sha1,
+        "title": title,
+    }
     if image.note.strip():
         resource["note"] = [{"text": image.note.strip()}]
     return resource
@@ -302,8 +352,7 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True, tra
         raise MappingError("no consent, no sending")
     if not case.images:
         raise MappingError("a case needs at least one image")
-    avoid = [case.id, case.consent.id, case.form_id, *(i.id for i in case.images),
-             *(t.id for t in case.treatments)]
+    avoid = [case.id, case.consent.id, case.form_id, *(i.id for i in case.images), *(t.id for t in case.treatments)]
     entries = _Entries(avoid)
     patient, p_system, p_value = _patient(case, requester, training=training)
     patient_ref = entries.add(patient, p_system, p_value)
@@ -341,19 +390,25 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True, tra
     if recorder:
         contained = [{"resourceType": "Practitioner", "id": "recorder", "name": [{"text": recorder}]}]
         consent_by = {"reference": "#recorder", "display": recorder}
-    later.append(({
-        "resourceType": "Consent",
-        **({"contained": contained} if contained else {}),
-        "identifier": _identifier(CONSENT_SYSTEM, case.consent.id),
-        "status": "active",
-        "scope": {"coding": [{"system": C.CONSENT_SCOPE_SYSTEM, "code": C.CONSENT_SCOPE}]},
-        "category": [{"coding": [{"system": C.LOINC, "code": C.CONSENT_CATEGORY}]}],
-        "patient": {"reference": patient_ref},
-        "dateTime": case.consent.date,
-        "performer": [consent_by],
-        "organization": [{"reference": org_ref}],
-        "policyRule": {"coding": [{"system": C.ACT_CODE_SYSTEM, "code": C.CONSENT_POLICY}]},
-    }, CONSENT_SYSTEM, case.consent.id))
+    later.append(
+        (
+            {
+                "resourceType": "Consent",
+                **({"contained": contained} if contained else {}),
+                "identifier": _identifier(CONSENT_SYSTEM, case.consent.id),
+                "status": "active",
+                "scope": {"coding": [{"system": C.CONSENT_SCOPE_SYSTEM, "code": C.CONSENT_SCOPE}]},
+                "category": [{"coding": [{"system": C.LOINC, "code": C.CONSENT_CATEGORY}]}],
+                "patient": {"reference": patient_ref},
+                "dateTime": case.consent.date,
+                "performer": [consent_by],
+                "organization": [{"reference": org_ref}],
+                "policyRule": {"coding": [{"system": C.ACT_CODE_SYSTEM, "code": C.CONSENT_POLICY}]},
+            },
+            CONSENT_SYSTEM,
+            case.consent.id,
+        )
+    )
     try:
         items = forms.response_items(case.specialty, case.form)
     except ValueError as exc:
@@ -373,8 +428,10 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True, tra
     later.append((response, FORM_SYSTEM, case.form_id))
     later_refs = [entries.fresh() for _ in later]
     supporting = [{"reference": ref} for ref in later_refs]
-    specialty = {"coding": [{"system": SPECIALTY_SYSTEM, "code": case.specialty}],
-                 "text": specialty_name(case.specialty)}
+    specialty = {
+        "coding": [{"system": SPECIALTY_SYSTEM, "code": case.specialty}],
+        "text": specialty_name(case.specialty),
+    }
     service_request: dict[str, Any] = {
         "resourceType": "ServiceRequest",
         "identifier": _identifier(CASE_SYSTEM, case.id),
@@ -409,14 +466,30 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True, tra
         "requester": {"reference": prac_ref},
     }
     for full_url, resource in ((request_ref, service_request), (task_ref, task)):
-        entries.entries.append({"fullUrl": full_url, "resource": resource,
-                                "request": {"method": "POST", "url": resource["resourceType"],
-                                            "ifNoneExist": conditional(CASE_SYSTEM, case.id)}})
+        entries.entries.append(
+            {
+                "fullUrl": full_url,
+                "resource": resource,
+                "request": {
+                    "method": "POST",
+                    "url": resource["resourceType"],
+                    "ifNoneExist": conditional(CASE_SYSTEM, case.id),
+                },
+            }
+        )
     first_later = len(entries.entries)
     for full_url, (resource, system, value) in zip(later_refs, later, strict=True):
-        entries.entries.append({"fullUrl": full_url, "resource": resource,
-                                "request": {"method": "POST", "url": resource["resourceType"],
-                                            "ifNoneExist": conditional(system, value)}})
+        entries.entries.append(
+            {
+                "fullUrl": full_url,
+                "resource": resource,
+                "request": {
+                    "method": "POST",
+                    "url": resource["resourceType"],
+                    "ifNoneExist": conditional(system, value),
+                },
+            }
+        )
     bundle = {"resourceType": "Bundle", "type": "transaction", "entry": entries.entries}
     prepared = PreparedCase(case.id, bundle, {i: first_later + n for i, n in media_positions.items()})
     if validate:
@@ -424,9 +497,18 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True, tra
     return prepared
 
 
-def prepare_reply(case: Case, requester: Requester, message: Message, images: list[CaseImage], *,
-                  task_id: str, request_id: str, expert_message_id: str | None,
-                  validate: bool = True, training: bool = False) -> PreparedCase:
+def prepare_reply(
+    case: Case,
+    requester: Requester,
+    message: Message,
+    images: list[CaseImage],
+    *,
+    task_id: str,
+    request_id: str,
+    expert_message_id: str | None,
+    validate: bool = True,
+    training: bool = False,
+) -> PreparedCase:
     """The transaction of the requester's answer to the expert (§4): new Media, then the Communication."""
     entries = _Entries([case.id, message.id, *(i.id for i in images)])
     patient, p_system, p_value = _patient(case, requester, training=training)
@@ -438,8 +520,9 @@ def prepare_reply(case: Case, requester: Requester, message: Message, images: li
     media_refs: list[str] = []
     for position, image in enumerate(images):
         media_entries[image.id] = len(entries.entries)
-        media_refs.append(entries.add(media_resource(image, position, patient_ref, request_ref), IMAGE_SYSTEM,
-                                      image.id))
+        media_refs.append(
+            entries.add(media_resource(image, position, patient_ref, request_ref), IMAGE_SYSTEM, image.id)
+        )
     payload: list[dict[str, Any]] = []
     if message.text.strip():
         payload.append({"contentString": message.text.strip()})
@@ -465,9 +548,22 @@ def prepare_reply(case: Case, requester: Requester, message: Message, images: li
 
 
 #: Every resource type the requester sends or reads (the sandbox validates the same ones).
-MODEL_TYPES = ("Bundle", "Patient", "Practitioner", "Organization", "PractitionerRole", "ServiceRequest", "Task",
-               "Consent", "Media", "MedicationStatement", "QuestionnaireResponse", "Communication", "DiagnosticReport",
-               "OperationOutcome")
+MODEL_TYPES = (
+    "Bundle",
+    "Patient",
+    "Practitioner",
+    "Organization",
+    "PractitionerRole",
+    "ServiceRequest",
+    "Task",
+    "Consent",
+    "Media",
+    "MedicationStatement",
+    "QuestionnaireResponse",
+    "Communication",
+    "DiagnosticReport",
+    "OperationOutcome",
+)
 
 
 def warm_up() -> None:
@@ -498,8 +594,10 @@ def validate_resource(resource: Mapping[str, Any]) -> None:
         model = get_fhir_model_class(kind)
         model.model_validate(dict(resource))
     except ValidationError as exc:
-        where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['type']}"
-                          for e in exc.errors(include_url=False, include_context=False, include_input=False))
+        where = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['type']}"
+            for e in exc.errors(include_url=False, include_context=False, include_input=False)
+        )
         raise MappingError(f"{kind} is not valid FHIR R4: {where}") from None
     except (KeyError, ValueError) as exc:
         raise MappingError(f"{kind} is not valid FHIR R4 ({type(exc).__name__})") from None
@@ -514,8 +612,9 @@ def validate_resource(resource: Mapping[str, Any]) -> None:
 
 def _first_empty(value: Any, path: str) -> str | None:
     """The path of the first null or empty value, which FHIR JSON forbids and the models let pass."""
-    if value is None or (isinstance(value, str | list | dict) and not (value.strip() if isinstance(value, str)
-                                                                        else value)):
+    if value is None or (
+        isinstance(value, str | list | dict) and not (value.strip() if isinstance(value, str) else value)
+    ):
         return path
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, item in items:

@@ -32,14 +32,21 @@ def provenance(case_id: str, professional: Professional, requester: Requester) -
         "id": PROVENANCE_ID,
         "target": [{"type": "ServiceRequest", "identifier": {"system": CASE_SYSTEM, "value": case_id}}],
         "recorded": iso(utc_now()),
-        "agent": [{
-            "type": {"coding": [{"system": PARTICIPANT_TYPE, "code": "author"}]},
-            # The national id (IDNPS: 8 + RPPS), as the Practitioner resources and PSC's SubjectNameID carry it.
-            "who": {"type": "Practitioner", "identifier": {"system": RPPS_SYSTEM, "value": "8" + professional.rpps},
-                    "display": professional.name},
-            "onBehalfOf": {"type": "PractitionerRole",
-                           "identifier": {"system": ROLE_SYSTEM, "value": role_identifier(requester)}},
-        }],
+        "agent": [
+            {
+                "type": {"coding": [{"system": PARTICIPANT_TYPE, "code": "author"}]},
+                # The national id (IDNPS: 8 + RPPS), as the Practitioner resources and PSC's SubjectNameID carry it.
+                "who": {
+                    "type": "Practitioner",
+                    "identifier": {"system": RPPS_SYSTEM, "value": "8" + professional.rpps},
+                    "display": professional.name,
+                },
+                "onBehalfOf": {
+                    "type": "PractitionerRole",
+                    "identifier": {"system": ROLE_SYSTEM, "value": role_identifier(requester)},
+                },
+            }
+        ],
     }
 
 

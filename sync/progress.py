@@ -16,15 +16,19 @@ from typing import Protocol, TextIO
 from app import messages as M
 from app.i18n import language
 
-M.add({
-    "sync.slow_link": {"fr": "liaison lente : {left} restants, environ {eta}",
-                       "en": "slow link: {left} left, about {eta}"},
-    "sync.megabytes": {"fr": "{n} Mo", "en": "{n} MB"},
-    "sync.kilobytes": {"fr": "{n} ko", "en": "{n} kB"},
-    "sync.minutes": {"fr": "{n} min", "en": "{n} min"},
-    "sync.hours": {"fr": "{h} h {m:02d}", "en": "{h} h {m:02d}"},
-    "sync.seconds": {"fr": "{n} s", "en": "{n} s"},
-})
+M.add(
+    {
+        "sync.slow_link": {
+            "fr": "liaison lente : {left} restants, environ {eta}",
+            "en": "slow link: {left} left, about {eta}",
+        },
+        "sync.megabytes": {"fr": "{n} Mo", "en": "{n} MB"},
+        "sync.kilobytes": {"fr": "{n} ko", "en": "{n} kB"},
+        "sync.minutes": {"fr": "{n} min", "en": "{n} min"},
+        "sync.hours": {"fr": "{h} h {m:02d}", "en": "{h} h {m:02d}"},
+        "sync.seconds": {"fr": "{n} s", "en": "{n} s"},
+    }
+)
 
 #: An upload that needs longer than this at the measured rate is called slow (and said so).
 SLOW_AFTER_S = 30.0
@@ -149,8 +153,9 @@ class PrintingListener:
     #: The slow-link line comes again at most this often.
     SLOW_EVERY_S = 30.0
 
-    def __init__(self, stream: TextIO | None = None, *, step_percent: int = 25,
-                 meter: Callable[[], RateMeter] = RateMeter) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, *, step_percent: int = 25, meter: Callable[[], RateMeter] = RateMeter
+    ) -> None:
         self.stream = stream or sys.stderr
         self.step = step_percent
         self._shown: dict[str, int] = {}

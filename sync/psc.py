@@ -52,65 +52,82 @@ ACR_LEVELS = ("eidas1", "eidas2", "eidas3")
 TOKENS_SETTING = "state.psc.tokens"
 PROFESSIONAL_SETTING = "state.psc.professional"
 
-M.add({
-    "psc.discovery": {
-        "fr": "Pro Santé Connect : le document de découverte de {issuer} est illisible ou injoignable ({why}). "
-              "Vérifiez le réglage platform.oidc_issuer et le réseau.",
-        "en": "Pro Santé Connect: the discovery document of {issuer} cannot be read or reached ({why}). "
-              "Check the platform.oidc_issuer setting and the network."},
-    "psc.insecure": {
-        "fr": "Pro Santé Connect : l'adresse {url} n'est pas en https : aucune connexion n'y est faite.",
-        "en": "Pro Santé Connect: the address {url} is not https: no sign-in is made there."},
-    "psc.state": {
-        "fr": "Connexion Pro Santé Connect refusée : la réponse ne correspond pas à la demande (state). "
-              "Recommencez depuis Teleavis.",
-        "en": "Pro Santé Connect sign-in refused: the answer does not match the request (state). "
-              "Start again from Teleavis."},
-    "psc.denied": {
-        "fr": "Connexion Pro Santé Connect refusée par le fournisseur : {why}.",
-        "en": "Pro Santé Connect sign-in refused by the provider: {why}."},
-    "psc.timeout": {
-        "fr": "Connexion Pro Santé Connect non terminée à temps : recommencez.",
-        "en": "Pro Santé Connect sign-in not completed in time: start again."},
-    "psc.id_token": {
-        "fr": "Connexion Pro Santé Connect refusée : le jeton d'identité n'est pas valable ({why}).",
-        "en": "Pro Santé Connect sign-in refused: the identity token is not valid ({why})."},
-    "psc.acr": {
-        "fr": "Connexion Pro Santé Connect refusée : le niveau d'authentification obtenu ({got}) est inférieur "
-              "à celui exigé ({wanted}). Connectez-vous avec votre e-CPS ou votre carte CPS.",
-        "en": "Pro Santé Connect sign-in refused: the authentication level obtained ({got}) is lower than the "
-              "one required ({wanted}). Sign in with your e-CPS app or your CPS card."},
-    "psc.userinfo": {
-        "fr": "Pro Santé Connect : les informations du professionnel sont illisibles ({why}).",
-        "en": "Pro Santé Connect: the professional's information cannot be read ({why})."},
-    "psc.no_rpps": {
-        "fr": "Pro Santé Connect : ce compte n'a pas de numéro RPPS (identifiant national {id}) ; "
-              "une demande de télé-expertise exige un professionnel inscrit au RPPS.",
-        "en": "Pro Santé Connect: this account has no RPPS number (national id {id}); "
-              "a tele-expertise request needs a professional registered in the RPPS."},
-    "psc.phone": {
-        "fr": "Validez sur votre téléphone (application e-CPS) la connexion à Teleavis…",
-        "en": "Approve the sign-in to Teleavis on your phone (e-CPS app)…"},
-    "psc.device": {
-        "fr": "Sur un ordinateur ou un téléphone, ouvrez {url} et saisissez le code {code} pour vous connecter "
-              "avec Pro Santé Connect.",
-        "en": "On a computer or a phone, open {url} and type the code {code} to sign in with Pro Santé Connect."},
-    "psc.open": {
-        "fr": "Ouvrez cette adresse dans un navigateur pour vous connecter avec Pro Santé Connect :\n{url}",
-        "en": "Open this address in a browser to sign in with Pro Santé Connect:\n{url}"},
-    "psc.callback_ok": {
-        "fr": "Connexion Pro Santé Connect reçue : vous pouvez fermer cette page et revenir à Teleavis.",
-        "en": "Pro Santé Connect sign-in received: you may close this page and go back to Teleavis."},
-    "psc.sign_in": {
-        "fr": "La plateforme demande une connexion Pro Santé Connect : connectez-vous (Réglages > Plateforme > "
-              "« Se connecter avec Pro Santé Connect », ou « teleavis login »). La synchronisation est arrêtée ; "
-              "rien n'a été perdu.",
-        "en": "The platform asks for a Pro Santé Connect sign-in: sign in (Settings > Platform > “Sign in with "
-              "Pro Santé Connect”, or “teleavis login”). Syncing has stopped; nothing was lost."},
-    "psc.not_configured": {
-        "fr": "Aucun fournisseur Pro Santé Connect n'est configuré (réglage platform.oidc_issuer).",
-        "en": "No Pro Santé Connect provider is configured (platform.oidc_issuer setting)."},
-})
+M.add(
+    {
+        "psc.discovery": {
+            "fr": "Pro Santé Connect : le document de découverte de {issuer} est illisible ou injoignable ({why}). "
+            "Vérifiez le réglage platform.oidc_issuer et le réseau.",
+            "en": "Pro Santé Connect: the discovery document of {issuer} cannot be read or reached ({why}). "
+            "Check the platform.oidc_issuer setting and the network.",
+        },
+        "psc.insecure": {
+            "fr": "Pro Santé Connect : l'adresse {url} n'est pas en https : aucune connexion n'y est faite.",
+            "en": "Pro Santé Connect: the address {url} is not https: no sign-in is made there.",
+        },
+        "psc.state": {
+            "fr": "Connexion Pro Santé Connect refusée : la réponse ne correspond pas à la demande (state). "
+            "Recommencez depuis Teleavis.",
+            "en": "Pro Santé Connect sign-in refused: the answer does not match the request (state). "
+            "Start again from Teleavis.",
+        },
+        "psc.denied": {
+            "fr": "Connexion Pro Santé Connect refusée par le fournisseur : {why}.",
+            "en": "Pro Santé Connect sign-in refused by the provider: {why}.",
+        },
+        "psc.timeout": {
+            "fr": "Connexion Pro Santé Connect non terminée à temps : recommencez.",
+            "en": "Pro Santé Connect sign-in not completed in time: start again.",
+        },
+        "psc.id_token": {
+            "fr": "Connexion Pro Santé Connect refusée : le jeton d'identité n'est pas valable ({why}).",
+            "en": "Pro Santé Connect sign-in refused: the identity token is not valid ({why}).",
+        },
+        "psc.acr": {
+            "fr": "Connexion Pro Santé Connect refusée : le niveau d'authentification obtenu ({got}) est inférieur "
+            "à celui exigé ({wanted}). Connectez-vous avec votre e-CPS ou votre carte CPS.",
+            "en": "Pro Santé Connect sign-in refused: the authentication level obtained ({got}) is lower than the "
+            "one required ({wanted}). Sign in with your e-CPS app or your CPS card.",
+        },
+        "psc.userinfo": {
+            "fr": "Pro Santé Connect : les informations du professionnel sont illisibles ({why}).",
+            "en": "Pro Santé Connect: the professional's information cannot be read ({why}).",
+        },
+        "psc.no_rpps": {
+            "fr": "Pro Santé Connect : ce compte n'a pas de numéro RPPS (identifiant national {id}) ; "
+            "une demande de télé-expertise exige un professionnel inscrit au RPPS.",
+            "en": "Pro Santé Connect: this account has no RPPS number (national id {id}); "
+            "a tele-expertise request needs a professional registered in the RPPS.",
+        },
+        "psc.phone": {
+            "fr": "Validez sur votre téléphone (application e-CPS) la connexion à Teleavis…",
+            "en": "Approve the sign-in to Teleavis on your phone (e-CPS app)…",
+        },
+        "psc.device": {
+            "fr": "Sur un ordinateur ou un téléphone, ouvrez {url} et saisissez le code {code} pour vous connecter "
+            "avec Pro Santé Connect.",
+            "en": "On a computer or a phone, open {url} and type the code {code} to sign in with Pro Santé Connect.",
+        },
+        "psc.open": {
+            "fr": "Ouvrez cette adresse dans un navigateur pour vous connecter avec Pro Santé Connect :\n{url}",
+            "en": "Open this address in a browser to sign in with Pro Santé Connect:\n{url}",
+        },
+        "psc.callback_ok": {
+            "fr": "Connexion Pro Santé Connect reçue : vous pouvez fermer cette page et revenir à Teleavis.",
+            "en": "Pro Santé Connect sign-in received: you may close this page and go back to Teleavis.",
+        },
+        "psc.sign_in": {
+            "fr": "La plateforme demande une connexion Pro Santé Connect : connectez-vous (Réglages > Plateforme > "
+            "« Se connecter avec Pro Santé Connect », ou « teleavis login »). La synchronisation est arrêtée ; "
+            "rien n'a été perdu.",
+            "en": "The platform asks for a Pro Santé Connect sign-in: sign in (Settings > Platform > “Sign in with "
+            "Pro Santé Connect”, or “teleavis login”). Syncing has stopped; nothing was lost.",
+        },
+        "psc.not_configured": {
+            "fr": "Aucun fournisseur Pro Santé Connect n'est configuré (réglage platform.oidc_issuer).",
+            "en": "No Pro Santé Connect provider is configured (platform.oidc_issuer setting).",
+        },
+    }
+)
 
 
 class PscError(TeleavisError):
@@ -193,9 +210,19 @@ class _LoopbackServer(HTTPServer):
 class PscClient:
     """One platform's PSC sign-in: discovery, the two flows, ID token checks, userinfo, refresh."""
 
-    def __init__(self, issuer: str, client_id: str, client_secret: str = "", *, acr: str = ACR,
-                 scope: str = SCOPE, timeout: tuple[float, float] = (10.0, 30.0),
-                 session: requests.Session | None = None, ca_bundle: str = "", proxy: str = "") -> None:
+    def __init__(
+        self,
+        issuer: str,
+        client_id: str,
+        client_secret: str = "",
+        *,
+        acr: str = ACR,
+        scope: str = SCOPE,
+        timeout: tuple[float, float] = (10.0, 30.0),
+        session: requests.Session | None = None,
+        ca_bundle: str = "",
+        proxy: str = "",
+    ) -> None:
         self.issuer = issuer.rstrip("/")
         self.client_id, self.client_secret = client_id, client_secret
         self.acr, self.scope, self.timeout = acr, scope, timeout
@@ -221,8 +248,14 @@ class PscClient:
                 raise PscError(M.tr("psc.discovery", issuer=self.issuer, why=type(exc).__name__)) from exc
             if not isinstance(document, dict) or document.get("issuer", "").rstrip("/") != self.issuer:
                 raise PscError(M.tr("psc.discovery", issuer=self.issuer, why="issuer"))
-            for name in ("authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint",
-                         "backchannel_authentication_endpoint", "device_authorization_endpoint"):
+            for name in (
+                "authorization_endpoint",
+                "token_endpoint",
+                "jwks_uri",
+                "userinfo_endpoint",
+                "backchannel_authentication_endpoint",
+                "device_authorization_endpoint",
+            ):
                 value = document.get(name)
                 if value is not None and (not isinstance(value, str) or not is_secure_url(value)):
                     raise PscError(M.tr("psc.insecure", url=value))
@@ -246,29 +279,38 @@ class PscClient:
         return session
 
     def _oauth(self, **kwargs: Any) -> OAuth2Session:
-        session = self._configure(OAuth2Session(self.client_id, self.client_secret or None, scope=self.scope,
-                                                code_challenge_method="S256", default_timeout=self.timeout,
-                                                **kwargs))
+        session = self._configure(
+            OAuth2Session(
+                self.client_id,
+                self.client_secret or None,
+                scope=self.scope,
+                code_challenge_method="S256",
+                default_timeout=self.timeout,
+                **kwargs,
+            )
+        )
         session.metadata["token_endpoint"] = self.metadata["token_endpoint"]
         return session
 
     # -- the browser flow -----------------------------------------------------------------------------
 
-    def sign_in_browser(self, open_browser: Callable[[str], Any], timeout_s: float = 300.0,
-                        stop: threading.Event | None = None) -> dict[str, Any]:
+    def sign_in_browser(
+        self, open_browser: Callable[[str], Any], timeout_s: float = 300.0, stop: threading.Event | None = None
+    ) -> dict[str, Any]:
         """The authorization-code flow with PKCE through ``open_browser(url)`` and a loopback redirect.
 
         Returns the token response (with ``expires_at``) once the ID token is checked."""
         loopback = _LoopbackServer()
-        thread = threading.Thread(target=loopback.serve_forever, kwargs={"poll_interval": 0.1},
-                                  name="psc-loopback", daemon=True)
+        thread = threading.Thread(
+            target=loopback.serve_forever, kwargs={"poll_interval": 0.1}, name="psc-loopback", daemon=True
+        )
         thread.start()
         try:
             nonce, verifier = secrets.token_urlsafe(24), secrets.token_urlsafe(48)
             with self._oauth(redirect_uri=loopback.redirect_uri) as oauth:
                 url, state = oauth.create_authorization_url(
-                    self.metadata["authorization_endpoint"], code_verifier=verifier, nonce=nonce,
-                    acr_values=self.acr)
+                    self.metadata["authorization_endpoint"], code_verifier=verifier, nonce=nonce, acr_values=self.acr
+                )
                 open_browser(url)
                 deadline = time.monotonic() + timeout_s
                 while not loopback.done.wait(0.2):
@@ -280,9 +322,13 @@ class PscClient:
                 if "error" in answer:
                     raise PscError(M.tr("psc.denied", why=answer.get("error_description") or answer["error"]))
                 try:
-                    token = oauth.fetch_token(self.metadata["token_endpoint"], grant_type="authorization_code",
-                                              code=answer.get("code", ""), code_verifier=verifier,
-                                              redirect_uri=loopback.redirect_uri)
+                    token = oauth.fetch_token(
+                        self.metadata["token_endpoint"],
+                        grant_type="authorization_code",
+                        code=answer.get("code", ""),
+                        code_verifier=verifier,
+                        redirect_uri=loopback.redirect_uri,
+                    )
                 except OAuthError as exc:
                     raise PscError(M.tr("psc.denied", why=exc.description or exc.error)) from exc
             self.verify_id_token(token.get("id_token"), nonce)
@@ -294,9 +340,15 @@ class PscClient:
 
     # -- CIBA -----------------------------------------------------------------------------------------
 
-    def sign_in_ciba(self, login_hint: str, on_waiting: Callable[[str], Any], *,
-                     sleep: Callable[[float], Any] = time.sleep, timeout_s: float = 300.0,
-                     stop: threading.Event | None = None) -> dict[str, Any]:
+    def sign_in_ciba(
+        self,
+        login_hint: str,
+        on_waiting: Callable[[str], Any],
+        *,
+        sleep: Callable[[float], Any] = time.sleep,
+        timeout_s: float = 300.0,
+        stop: threading.Event | None = None,
+    ) -> dict[str, Any]:
         """CIBA in poll mode: ask the provider to reach the professional's phone, then poll.
 
         ``on_waiting`` gets the words to show ("validez sur votre téléphone") once the request is taken."""
@@ -304,8 +356,9 @@ class PscClient:
         if not endpoint:
             raise PscError(M.tr("psc.denied", why="CIBA"))
         with self._oauth() as oauth:
-            document = self._start_polled_grant(oauth, str(endpoint), "auth_req_id",
-                                                {"login_hint": login_hint, "binding_message": "Teleavis"})
+            document = self._start_polled_grant(
+                oauth, str(endpoint), "auth_req_id", {"login_hint": login_hint, "binding_message": "Teleavis"}
+            )
             auth_req_id = str(document["auth_req_id"])
             interval = float(document.get("interval") or 5)
             deadline = time.monotonic() + min(timeout_s, float(document.get("expires_in") or timeout_s))
@@ -321,20 +374,36 @@ class PscClient:
         if not self.client_secret:
             form["client_id"] = self.client_id
         try:
-            answer = self._http.post(endpoint, data=form, auth=oauth.client_auth(oauth.token_endpoint_auth_method),
-                                     timeout=self.timeout, allow_redirects=False,
-                                     headers={"Accept": "application/json"})
+            answer = self._http.post(
+                endpoint,
+                data=form,
+                auth=oauth.client_auth(oauth.token_endpoint_auth_method),
+                timeout=self.timeout,
+                allow_redirects=False,
+                headers={"Accept": "application/json"},
+            )
             document = answer.json()
         except (requests.RequestException, ValueError) as exc:
             raise PscError(M.tr("psc.denied", why=type(exc).__name__)) from exc
         if answer.status_code != 200 or not isinstance(document, dict) or not document.get(handle):
-            why = ((document.get("error_description") or document.get("error")) if isinstance(document, dict)
-                   else answer.status_code)
+            why = (
+                (document.get("error_description") or document.get("error"))
+                if isinstance(document, dict)
+                else answer.status_code
+            )
             raise PscError(M.tr("psc.denied", why=why))
         return document
 
-    def _poll(self, oauth: Any, grant_type: str, params: dict[str, str], interval: float, deadline: float,
-              sleep: Callable[[float], Any], stop: threading.Event | None) -> dict[str, Any]:
+    def _poll(
+        self,
+        oauth: Any,
+        grant_type: str,
+        params: dict[str, str],
+        interval: float,
+        deadline: float,
+        sleep: Callable[[float], Any],
+        stop: threading.Event | None,
+    ) -> dict[str, Any]:
         """Poll the token endpoint until the professional approves (CIBA §10-11, RFC 8628 §3.4-3.5):
         ``authorization_pending`` waits ``interval`` more, ``slow_down`` adds 5 s to it for good."""
         while True:
@@ -358,8 +427,14 @@ class PscClient:
         """Whether the provider has a device authorization endpoint (RFC 8628)."""
         return bool(self.metadata.get("device_authorization_endpoint"))
 
-    def sign_in_device(self, on_code: Callable[[str], Any], *, sleep: Callable[[float], Any] = time.sleep,
-                       timeout_s: float = 300.0, stop: threading.Event | None = None) -> dict[str, Any]:
+    def sign_in_device(
+        self,
+        on_code: Callable[[str], Any],
+        *,
+        sleep: Callable[[float], Any] = time.sleep,
+        timeout_s: float = 300.0,
+        stop: threading.Event | None = None,
+    ) -> dict[str, Any]:
         """The device authorization grant: ``on_code`` gets the words to show (the address to open on
         another device and the code to type there), then the token endpoint is polled."""
         endpoint = self.metadata.get("device_authorization_endpoint")
@@ -367,11 +442,23 @@ class PscClient:
             raise PscError(M.tr("psc.insecure", url=endpoint))
         with self._oauth() as oauth:
             document = self._start_polled_grant(oauth, endpoint, "device_code", {})
-            on_code(M.tr("psc.device", url=document.get("verification_uri_complete")
-                         or document.get("verification_uri"), code=document.get("user_code")))
+            on_code(
+                M.tr(
+                    "psc.device",
+                    url=document.get("verification_uri_complete") or document.get("verification_uri"),
+                    code=document.get("user_code"),
+                )
+            )
             deadline = time.monotonic() + min(timeout_s, float(document.get("expires_in") or timeout_s))
-            token = self._poll(oauth, DEVICE_GRANT, {"device_code": str(document["device_code"])},
-                               float(document.get("interval") or 5), deadline, sleep, stop)
+            token = self._poll(
+                oauth,
+                DEVICE_GRANT,
+                {"device_code": str(document["device_code"])},
+                float(document.get("interval") or 5),
+                deadline,
+                sleep,
+                stop,
+            )
         self.verify_id_token(token.get("id_token"), None)
         return token
 
@@ -394,8 +481,9 @@ class PscClient:
                 decoded = jwt.decode(token, self._key_set(), algorithms=["RS256"])
             except JoseError:
                 decoded = jwt.decode(token, self._key_set(refresh=True), algorithms=["RS256"])
-            jwt.JWTClaimsRegistry(leeway=60, iss={"essential": True, "value": self.issuer},
-                                  aud={"value": self.client_id}).validate(decoded.claims)
+            jwt.JWTClaimsRegistry(
+                leeway=60, iss={"essential": True, "value": self.issuer}, aud={"value": self.client_id}
+            ).validate(decoded.claims)
         except JoseError as exc:
             raise PscError(M.tr("psc.userinfo", why=exc.error or type(exc).__name__)) from exc
         return dict(decoded.claims)
@@ -410,9 +498,12 @@ class PscClient:
                 decoded = jwt.decode(id_token, self._key_set(), algorithms=["RS256"])
             except JoseError:  # The provider may have rolled its keys: read them again, once.
                 decoded = jwt.decode(id_token, self._key_set(refresh=True), algorithms=["RS256"])
-            options: dict[str, Any] = {"iss": {"essential": True, "value": self.issuer},
-                                       "aud": {"essential": True, "value": self.client_id},
-                                       "exp": {"essential": True}, "sub": {"essential": True}}
+            options: dict[str, Any] = {
+                "iss": {"essential": True, "value": self.issuer},
+                "aud": {"essential": True, "value": self.client_id},
+                "exp": {"essential": True},
+                "sub": {"essential": True},
+            }
             if nonce:
                 options["nonce"] = {"essential": True, "value": nonce}
             jwt.JWTClaimsRegistry(leeway=60, **options).validate(decoded.claims)
@@ -426,9 +517,12 @@ class PscClient:
     def userinfo(self, access_token: str) -> Professional:
         """The signed-in professional, from the userinfo endpoint."""
         try:
-            answer = self._http.get(self.metadata["userinfo_endpoint"], timeout=self.timeout,
-                                    allow_redirects=False, headers={"Authorization": f"Bearer {access_token}",
-                                                                    "Accept": "application/json"})
+            answer = self._http.get(
+                self.metadata["userinfo_endpoint"],
+                timeout=self.timeout,
+                allow_redirects=False,
+                headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
+            )
             answer.raise_for_status()
             if answer.headers.get("Content-Type", "").split(";")[0].strip() == "application/jwt":
                 # A signed userinfo (OIDC Core §5.3.2): the same keys and issuer as the ID token.
@@ -455,18 +549,25 @@ class PscClient:
 
 # -- kept in the settings ---------------------------------------------------------------------------
 
+
 def client_from_settings(settings: SettingsReader, *, session: requests.Session | None = None) -> PscClient:
     """The PSC client the site configured (``PscError`` when none is)."""
     issuer = settings.get("platform.oidc_issuer")
     if not issuer:
         raise PscError(M.tr("psc.not_configured"))
-    return PscClient(str(issuer), str(settings.get("platform.client_id") or "teleavis"),
-                     str(settings.get("platform.client_secret") or ""), session=session,
-                     ca_bundle=str(settings.get("platform.ca_bundle") or ""), proxy=str(settings.get("proxy") or ""))
+    return PscClient(
+        str(issuer),
+        str(settings.get("platform.client_id") or "teleavis"),
+        str(settings.get("platform.client_secret") or ""),
+        session=session,
+        ca_bundle=str(settings.get("platform.ca_bundle") or ""),
+        proxy=str(settings.get("proxy") or ""),
+    )
 
 
-def save_sign_in(settings: SettingsStore, token: dict[str, Any], professional: Professional, *,
-                 in_transaction: bool = False) -> None:
+def save_sign_in(
+    settings: SettingsStore, token: dict[str, Any], professional: Professional, *, in_transaction: bool = False
+) -> None:
     """Keep the tokens and who signed in, sealed with the data key."""
     settings.set(TOKENS_SETTING, json.dumps(token), in_transaction=in_transaction)
     settings.set(PROFESSIONAL_SETTING, json.dumps(asdict(professional)), in_transaction=in_transaction)

@@ -25,14 +25,18 @@ from app import messages as M
 LONGEST_SIDE = 3000
 JPEG_QUALITY = 90
 
-M.add({
-    "reduced.title": {"fr": "copie réduite", "en": "reduced copy"},
-    "reduced.note": {"fr": "Copie réduite ({width} × {height} px, JPEG qualité {quality}) envoyée par une liaison "
-                           "lente ; l'original ({original}) est conservé par le demandeur et peut être envoyé "
-                           "sur demande.",
-                     "en": "Reduced copy ({width} × {height} px, JPEG quality {quality}) sent over a slow link; the "
-                           "original ({original}) is kept by the requester and can be sent on request."},
-})
+M.add(
+    {
+        "reduced.title": {"fr": "copie réduite", "en": "reduced copy"},
+        "reduced.note": {
+            "fr": "Copie réduite ({width} × {height} px, JPEG qualité {quality}) envoyée par une liaison "
+            "lente ; l'original ({original}) est conservé par le demandeur et peut être envoyé "
+            "sur demande.",
+            "en": "Reduced copy ({width} × {height} px, JPEG quality {quality}) sent over a slow link; the "
+            "original ({original}) is kept by the requester and can be sent on request.",
+        },
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,13 @@ class CopySent:
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> CopySent:
-        return cls(str(value["content_type"]), int(value["size"]), str(value["sha1"]), int(value["width"]),
-                   int(value["height"]))
+        return cls(
+            str(value["content_type"]),
+            int(value["size"]),
+            str(value["sha1"]),
+            int(value["width"]),
+            int(value["height"]),
+        )
 
 
 def reduced_copy(data: bytes, content_type: str) -> tuple[bytes, CopySent] | None:
@@ -72,8 +81,9 @@ def reduced_copy(data: bytes, content_type: str) -> tuple[bytes, CopySent] | Non
     return reduced, CopySent("image/jpeg", len(reduced), sha1, copy.width, copy.height)
 
 
-def mark_copies(bundle: dict[str, Any], media_entries: dict[str, int], copies: dict[str, CopySent],
-                original_sizes: dict[str, int]) -> None:
+def mark_copies(
+    bundle: dict[str, Any], media_entries: dict[str, int], copies: dict[str, CopySent], original_sizes: dict[str, int]
+) -> None:
     """Make each Media of a reduced image describe the copy sent, and say it is one."""
     for image_id, copy in copies.items():
         index = media_entries.get(image_id)
@@ -85,6 +95,11 @@ def mark_copies(bundle: dict[str, Any], media_entries: dict[str, int], copies: d
         content["title"] = f"{content.get('title', '')} — {M.tr('reduced.title')}".lstrip(" —")
         media["width"], media["height"] = copy.width, copy.height
         original = original_sizes.get(image_id, 0)
-        note = M.tr("reduced.note", width=copy.width, height=copy.height, quality=JPEG_QUALITY,
-                    original=f"{original / 1e6:.1f} Mo" if original else "?")
+        note = M.tr(
+            "reduced.note",
+            width=copy.width,
+            height=copy.height,
+            quality=JPEG_QUALITY,
+            original=f"{original / 1e6:.1f} Mo" if original else "?",
+        )
         media.setdefault("note", []).append({"text": note})

@@ -78,11 +78,17 @@ def ensure_sandbox(store: ConfiguredStore) -> str:
             # OAuth off: its demo accounts are public, the random token is the only way in. The training
             # expert asks a question on some cases (one in four by default, drawn from the case id), so
             # a newcomer also tries the reply loop.
-            server = SandboxServer(data_dir, "127.0.0.1", 0,
-                                   answer_after_s=float(store.settings.get("sandbox.answer_after_s")),
-                                   question_rate=float(store.settings.get("sandbox.question_rate")),
-                                   token=secrets.token_urlsafe(32), oauth_clients={}, oauth_users={},
-                                   key=store.key)
+            server = SandboxServer(
+                data_dir,
+                "127.0.0.1",
+                0,
+                answer_after_s=float(store.settings.get("sandbox.answer_after_s")),
+                question_rate=float(store.settings.get("sandbox.question_rate")),
+                token=secrets.token_urlsafe(32),
+                oauth_clients={},
+                oauth_users={},
+                key=store.key,
+            )
             server.start()
             _running[key] = server
             atexit.register(stop_sandboxes)
@@ -172,8 +178,12 @@ def ensure_psc(store: Store) -> str:
             professionals = list(TEST_PROFESSIONALS)
             requester = load_requester(store.settings)
             if requester is not None and all(p.rpps != requester.rpps for p in professionals):
-                professionals.insert(0, Professional(requester.rpps, requester.family, " ".join(requester.given),
-                                                     login="8" + requester.rpps))
+                professionals.insert(
+                    0,
+                    Professional(
+                        requester.rpps, requester.family, " ".join(requester.given), login="8" + requester.rpps
+                    ),
+                )
             provider = PscProvider(professionals=tuple(professionals)).start()
             _psc["provider"] = provider
             atexit.register(stop_psc)

@@ -29,8 +29,22 @@ DOCS = ROOT / "docs"
 OUTSIDE = ".." + "/shared"
 #: The team's reference pages, which are not part of the project: the project names its own pages.
 FOREIGN_PAGES = ("expertise" + "-api", "image-quality" + ".md", "style" + ".md")
-TEXT_SUFFIXES = {".py", ".md", ".json", ".toml", ".txt", ".cfg", ".ini", ".sh", ".spec", ".ts", ".desktop", ".yml",
-                 ".yaml", ""}
+TEXT_SUFFIXES = {
+    ".py",
+    ".md",
+    ".json",
+    ".toml",
+    ".txt",
+    ".cfg",
+    ".ini",
+    ".sh",
+    ".spec",
+    ".ts",
+    ".desktop",
+    ".yml",
+    ".yaml",
+    "",
+}
 
 
 def tracked_files() -> list[Path]:
@@ -56,8 +70,10 @@ def test_no_tracked_file_points_outside_the_repository() -> None:
         for needle in (OUTSIDE, *FOREIGN_PAGES):
             if needle in text:
                 offenders.append(f"{path.relative_to(ROOT)}: {needle}")
-    assert not offenders, "pointers outside the project (name docs/cli.md, docs/platform-api.md, " \
-                          "docs/architecture.md instead):\n" + "\n".join(offenders)
+    assert not offenders, (
+        "pointers outside the project (name docs/cli.md, docs/platform-api.md, "
+        "docs/architecture.md instead):\n" + "\n".join(offenders)
+    )
 
 
 def _named_pages(path: Path, text: str) -> Iterator[Path]:
@@ -71,9 +87,14 @@ def _named_pages(path: Path, text: str) -> Iterator[Path]:
 
 
 def test_every_named_docs_page_exists() -> None:
-    missing = sorted({f"{path.relative_to(ROOT)} -> {page.relative_to(ROOT) if page.is_relative_to(ROOT) else page}"
-                      for path in tracked_files() for page in _named_pages(path, text_of(path))
-                      if not page.is_file()})
+    missing = sorted(
+        {
+            f"{path.relative_to(ROOT)} -> {page.relative_to(ROOT) if page.is_relative_to(ROOT) else page}"
+            for path in tracked_files()
+            for page in _named_pages(path, text_of(path))
+            if not page.is_file()
+        }
+    )
     assert not missing, "pages named but absent:\n" + "\n".join(missing)
 
 
@@ -125,7 +146,13 @@ def test_the_file_examples_of_cli_md_are_accepted_as_written(tmp_path: Path) -> 
 
 def test_every_key_of_the_case_and_site_files_is_in_cli_md() -> None:
     page = (DOCS / "cli.md").read_text(encoding="utf-8")
-    keys = set().union(casefile._TOP, casefile._PATIENT, casefile._CONSENT, casefile._TREATMENT, casefile._IMAGE,
-                       *site_file._KEYS.values())
+    keys = set().union(
+        casefile._TOP,
+        casefile._PATIENT,
+        casefile._CONSENT,
+        casefile._TREATMENT,
+        casefile._IMAGE,
+        *site_file._KEYS.values(),
+    )
     absent = sorted(k for k in keys if f"`{k}`" not in page and f'"{k}"' not in page)
     assert not absent, "docs/cli.md does not describe these file keys: " + ", ".join(absent)

@@ -52,15 +52,20 @@ class RegionCanvas(QWidget):
 
     def _target(self) -> QRectF:
         size = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        return QRectF((self.width() - size.width()) / 2, (self.height() - size.height()) / 2,
-                      size.width(), size.height())
+        return QRectF(
+            (self.width() - size.width()) / 2, (self.height() - size.height()) / 2, size.width(), size.height()
+        )
 
     def to_image(self, rect: QRectF) -> Rect:
         """A rectangle of the widget in image pixels, clipped to the image."""
         target = self._target()
         scale = self.image.width() / target.width()
-        mapped = QRectF((rect.x() - target.x()) * scale, (rect.y() - target.y()) * scale,
-                        rect.width() * scale, rect.height() * scale).normalized()
+        mapped = QRectF(
+            (rect.x() - target.x()) * scale,
+            (rect.y() - target.y()) * scale,
+            rect.width() * scale,
+            rect.height() * scale,
+        ).normalized()
         clipped = mapped.toAlignedRect().intersected(QRect(0, 0, self.image.width(), self.image.height()))
         return clipped.x(), clipped.y(), clipped.width(), clipped.height()
 
@@ -122,8 +127,12 @@ class AnonymiseDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Anonymiser l'image"))
         layout = QVBoxLayout(self)
-        help_text = QLabel(self.tr("Tracez un rectangle sur chaque zone à cacher (visage, tatouage, bijou, "
-                                   "document…), ou laissez l'application trouver le visage."))
+        help_text = QLabel(
+            self.tr(
+                "Tracez un rectangle sur chaque zone à cacher (visage, tatouage, bijou, "
+                "document…), ou laissez l'application trouver le visage."
+            )
+        )
         help_text.setWordWrap(True)
         layout.addWidget(help_text)
         self.canvas = RegionCanvas(image)
@@ -176,9 +185,11 @@ class AnonymiseDialog(QDialog):
         ok.setEnabled(bool(self.canvas.regions))
 
     def choice(self) -> AnonymiseChoice:
-        return AnonymiseChoice(regions=list(self.canvas.regions),
-                               mode="mask" if self.mask_choice.isChecked() else "blur",
-                               keep_original=self.keep_original.isChecked())
+        return AnonymiseChoice(
+            regions=list(self.canvas.regions),
+            mode="mask" if self.mask_choice.isChecked() else "blur",
+            keep_original=self.keep_original.isChecked(),
+        )
 
 
 def qimage_to_rgb(image: QImage) -> np.ndarray:

@@ -42,8 +42,10 @@ class _QtGaps(QTranslator):
     """French for the few words of Qt's own file dialog that Qt's French catalogue (qtbase_fr) lacks
     in this Qt release: its source texts gained a shortcut ("&Look in:") and lost their translation."""
 
-    WORDS: ClassVar[dict[tuple[str, str], str]] = {("QFileDialog", "&Look in:"): "&Voir dans\u00a0:",
-                                                   ("QFileDialog", "Files of &type:"): "Fichiers de &type\u00a0:"}
+    WORDS: ClassVar[dict[tuple[str, str], str]] = {
+        ("QFileDialog", "&Look in:"): "&Voir dans\u00a0:",
+        ("QFileDialog", "Files of &type:"): "Fichiers de &type\u00a0:",
+    }
 
     def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
         return self.WORDS.get((context, source))
@@ -58,8 +60,12 @@ def install_language(app: QApplication, lang: str) -> None:
         app.removeTranslator(old)
     _translators.clear()
     i18n.set_language(lang)
-    QLocale.setDefault(QLocale(QLocale.Language.French if lang == "fr" else QLocale.Language.English,
-                               QLocale.Country.France if lang == "fr" else QLocale.Country.UnitedKingdom))
+    QLocale.setDefault(
+        QLocale(
+            QLocale.Language.French if lang == "fr" else QLocale.Language.English,
+            QLocale.Country.France if lang == "fr" else QLocale.Country.UnitedKingdom,
+        )
+    )
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qt_base = QTranslator(app)
     if qt_base.load(f"qtbase_{lang}", qt_dir):
@@ -129,8 +135,7 @@ def open_store(root: Path | None = None) -> Store:
 
     # A key in the OS keyring is fetched just after the window shows (MainWindow.start): the worklist
     # needs none. A key under a passphrase is asked for here, before anything is shown.
-    return Store.open(root or data_dir(), passphrase=StartPassphrase(), defer_key=True,
-                      passphrase_tries=START_TRIES)
+    return Store.open(root or data_dir(), passphrase=StartPassphrase(), defer_key=True, passphrase_tries=START_TRIES)
 
 
 def stored_language(root: Path) -> str | None:

@@ -105,6 +105,7 @@ class CameraBridge(QObject):
         self.device_name = device_name
         self._shown = 0
         self._lost = False
+
         def on_status(status: object, text: str) -> None:
             # A worker still stopping in the background must not speak for the one that replaced it,
             # nor for a panel whose window has closed meanwhile (its Qt object is gone).

@@ -81,8 +81,10 @@ class LiveCamera(QWidget):
         if not choice_id:
             return
         if not str(choice_id).startswith(DEMO_ID):  # remembered for next time, by the writer thread
-            run_write(on_own_connection(self._store, lambda own: own.settings.set("camera.id", choice_id)),
-                      error=lambda exc: log.warning("the chosen camera was not remembered: %s", type(exc).__name__))
+            run_write(
+                on_own_connection(self._store, lambda own: own.settings.set("camera.id", choice_id)),
+                error=lambda exc: log.warning("the chosen camera was not remembered: %s", type(exc).__name__),
+            )
         self.start()
 
     @Slot(str)

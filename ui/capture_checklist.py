@@ -27,8 +27,11 @@ class ViewChecklist(QListWidget):
             item.setData(Qt.ItemDataRole.UserRole + 1, entry.key)
             item.setData(Qt.ItemDataRole.UserRole + 2, entry.required)
             item.setToolTip(entry.label if entry.present else entry.missing_text)
-            item.setForeground(Qt.GlobalColor.darkGreen if entry.present
-                               else (Qt.GlobalColor.darkRed if entry.required else Qt.GlobalColor.darkGray))
+            item.setForeground(
+                Qt.GlobalColor.darkGreen
+                if entry.present
+                else (Qt.GlobalColor.darkRed if entry.required else Qt.GlobalColor.darkGray)
+            )
             self.addItem(item)
         # As tall as its lines, no taller: the room below is for the selected image's findings.
         rows = sum(self.sizeHintForRow(i) for i in range(self.count()))
@@ -41,5 +44,8 @@ class ViewChecklist(QListWidget):
     def missing_required(self) -> set[str]:
         """The keys (``view:far``, ``left:macula``) of the required lines still unticked."""
         items = [self.item(i) for i in range(self.count())]
-        return {str(item.data(Qt.ItemDataRole.UserRole + 1)) for item in items
-                if item.data(Qt.ItemDataRole.UserRole + 2) and not item.data(Qt.ItemDataRole.UserRole)}
+        return {
+            str(item.data(Qt.ItemDataRole.UserRole + 1))
+            for item in items
+            if item.data(Qt.ItemDataRole.UserRole + 2) and not item.data(Qt.ItemDataRole.UserRole)
+        }

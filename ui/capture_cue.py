@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 def _click_wav(path: Path, rate: int = 22050, ms: int = 60) -> None:
     """A short, soft shutter click, written once to a temporary file for QSoundEffect."""
     frames = int(rate * ms / 1000)
-    samples = (int(9000 * math.exp(-i / (rate * 0.012)) * math.sin(2 * math.pi * 1800 * i / rate))
-               for i in range(frames))
+    samples = (
+        int(9000 * math.exp(-i / (rate * 0.012)) * math.sin(2 * math.pi * 1800 * i / rate)) for i in range(frames)
+    )
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)

@@ -32,8 +32,9 @@ class DeviceFolderMonitor(QObject):
     def watch(self, folder: pathlib.Path) -> None:
         """Watch ``folder`` (the files already there are not new); stops any earlier watch."""
         self.stop()
-        watcher = FolderWatcher(folder, lambda path: self._hand_over(watcher, path), interval=WATCH_INTERVAL,
-                                only_new=True)
+        watcher = FolderWatcher(
+            folder, lambda path: self._hand_over(watcher, path), interval=WATCH_INTERVAL, only_new=True
+        )
         self._watcher = watcher
         watcher.start()
 
@@ -59,8 +60,9 @@ class DeviceFolderMonitor(QObject):
 class DeviceFolderDialog(QDialog):
     """Lists the device folder's images, newest first, to tick; returns the ticked ones."""
 
-    def __init__(self, folder: pathlib.Path, parent: QWidget | None = None, *,
-                 ticked: set[pathlib.Path] | None = None) -> None:
+    def __init__(
+        self, folder: pathlib.Path, parent: QWidget | None = None, *, ticked: set[pathlib.Path] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Dossier de l'appareil"))
         self.resize(560, 420)
@@ -70,8 +72,10 @@ class DeviceFolderDialog(QDialog):
         if self.files:
             text = self.tr("Cochez les images de ce patient à importer (les plus récentes en premier).")
         else:
-            text = self.tr("Aucune image dans le dossier de l'appareil ({folder}) : vérifiez que l'appareil "
-                           "a bien exporté les clichés.").format(folder=folder.name)
+            text = self.tr(
+                "Aucune image dans le dossier de l'appareil ({folder}) : vérifiez que l'appareil "
+                "a bien exporté les clichés."
+            ).format(folder=folder.name)
         label = QLabel(text)
         label.setWordWrap(True)
         layout.addWidget(label)
@@ -92,5 +96,8 @@ class DeviceFolderDialog(QDialog):
         layout.addWidget(buttons)
 
     def chosen(self) -> list[pathlib.Path]:
-        return [pathlib.Path(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())
-                if self.list.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            pathlib.Path(self.list.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.list.count())
+            if self.list.item(i).checkState() == Qt.CheckState.Checked
+        ]

@@ -157,8 +157,10 @@ class ImageLabels(QGroupBox):
         rows = []
         for finding in image.quality:
             colour = LEVEL_COLOURS[finding.level]
-            rows.append(f'<tr><td style="color:{colour}; font-weight:bold; padding-right:4px">■</td>'
-                        f"<td>{_escape(finding.message)}</td></tr>")
+            rows.append(
+                f'<tr><td style="color:{colour}; font-weight:bold; padding-right:4px">■</td>'
+                f"<td>{_escape(finding.message)}</td></tr>"
+            )
         # A table gives each sentence a hanging indent under its coloured mark, without a list's margin.
         return "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
 
@@ -168,8 +170,9 @@ class ImageLabels(QGroupBox):
         for finding in image.quality:
             if finding.measure is None:
                 continue
-            line = self.tr("{finding} — mesure {measure}").format(finding=finding.message,
-                                                                   measure=_number(finding.measure))
+            line = self.tr("{finding} — mesure {measure}").format(
+                finding=finding.message, measure=_number(finding.measure)
+            )
             if finding.threshold is not None:
                 line += self.tr(", seuil {threshold}").format(threshold=_number(finding.threshold))
             lines.append(line)
@@ -189,7 +192,11 @@ class ImageLabels(QGroupBox):
             note=self.note.text().strip(),
         )
         if (edited.body_site, edited.eye, edited.view, edited.note) != (
-                self.image.body_site, self.image.eye, self.image.view, self.image.note):
+            self.image.body_site,
+            self.image.eye,
+            self.image.view,
+            self.image.note,
+        ):
             self.image = edited
             self.edited.emit(edited)
 

@@ -111,8 +111,9 @@ class CapturePanel(QWidget):
         self.right_column.setFrameShape(QScrollArea.Shape.NoFrame)
         self.right_column.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.right_column.setWidget(column)
-        self.right_column.setMinimumWidth(column.minimumSizeHint().width()
-                                          + self.right_column.verticalScrollBar().sizeHint().width())
+        self.right_column.setMinimumWidth(
+            column.minimumSizeHint().width() + self.right_column.verticalScrollBar().sizeHint().width()
+        )
 
         top = QHBoxLayout()
         top.addLayout(left, 3)
@@ -158,8 +159,7 @@ class CapturePanel(QWidget):
         self._retake_id = None
         self.strip.forget_thumbnails()
         editable = case is not None and case.state in EDITABLE_STATES
-        for widget in (self.capture_button, self.import_button, self.folder_button, self.anonymise_first,
-                       self.live):
+        for widget in (self.capture_button, self.import_button, self.folder_button, self.anonymise_first, self.live):
             widget.setEnabled(editable)
         self.labels.set_specialty(case.specialty if case else "")
         self.status.clear()
@@ -205,8 +205,12 @@ class CapturePanel(QWidget):
             image = images[int(match.group(1))]
             self.select_image(image.id)
             labels = self.labels
-            target = {"eye": labels.eye, "view": labels.view, "body_site": labels.body_site,
-                      "quality": labels.retake_button}.get(match.group(2), labels.view)
+            target = {
+                "eye": labels.eye,
+                "view": labels.view,
+                "body_site": labels.body_site,
+                "quality": labels.retake_button,
+            }.get(match.group(2), labels.view)
             self.right_column.ensureWidgetVisible(target)
             target.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
@@ -308,9 +312,19 @@ class CapturePanel(QWidget):
         replaces, self._retake_id = self._retake_id, None
         labels = self._labels_for(replaces)
         specialty, device = case.specialty, self.camera.device_name
-        self._run(lambda store: work.keep_still(store, case.id, frame, specialty=specialty, device=device,
-                                                labels=labels, replaces=replaces, anonymise=anonymise),
-                  self.tr("Analyse de la photo…"))
+        self._run(
+            lambda store: work.keep_still(
+                store,
+                case.id,
+                frame,
+                specialty=specialty,
+                device=device,
+                labels=labels,
+                replaces=replaces,
+                anonymise=anonymise,
+            ),
+            self.tr("Analyse de la photo…"),
+        )
 
     @Slot()
     def _on_still_failed(self) -> None:
@@ -336,8 +350,11 @@ class CapturePanel(QWidget):
 
     @Slot()
     def choose_files(self) -> None:
-        paths = open_images(self, self.tr("Importer des images"),
-                            self.tr("Images ({patterns});;Tous les fichiers (*)").format(patterns=IMPORT_PATTERNS))
+        paths = open_images(
+            self,
+            self.tr("Importer des images"),
+            self.tr("Images ({patterns});;Tous les fichiers (*)").format(patterns=IMPORT_PATTERNS),
+        )
         if paths:
             self.import_files(paths)
 
@@ -347,8 +364,12 @@ class CapturePanel(QWidget):
 
         folder = self._device_folder()
         if folder is None:
-            self._say(self.tr("Aucun dossier d'appareil n'est réglé : indiquez-le dans les paramètres "
-                              "(dossier où le rétinographe ou l'appareil dépose ses images)."))
+            self._say(
+                self.tr(
+                    "Aucun dossier d'appareil n'est réglé : indiquez-le dans les paramètres "
+                    "(dossier où le rétinographe ou l'appareil dépose ses images)."
+                )
+            )
             return
         dialog = DeviceFolderDialog(folder, self, ticked=set(self._new_in_folder))
         self._forget_new_files()
@@ -385,10 +406,15 @@ class CapturePanel(QWidget):
         # The button keeps its words (no room for more at 150 %) and turns amber; the line below says
         # what came.
         self.folder_button.setStyleSheet(_WAITING_STYLE)
-        self.folder_button.setToolTip(self.tr("%n nouvelle(s) image(s) reçue(s) de l'appareil depuis l'ouverture "
-                                              "de ce dossier", "", count))
-        self._say(self.tr("Nouvelle image reçue de l'appareil : « {name} ». Cliquez sur « Dossier de "
-                          "l'appareil » pour l'ajouter à ce patient.").format(name=path.name))
+        self.folder_button.setToolTip(
+            self.tr("%n nouvelle(s) image(s) reçue(s) de l'appareil depuis l'ouverture de ce dossier", "", count)
+        )
+        self._say(
+            self.tr(
+                "Nouvelle image reçue de l'appareil : « {name} ». Cliquez sur « Dossier de "
+                "l'appareil » pour l'ajouter à ce patient."
+            ).format(name=path.name)
+        )
 
     def _forget_new_files(self) -> None:
         self._new_in_folder.clear()
@@ -406,9 +432,12 @@ class CapturePanel(QWidget):
         remove = from_device_folder and bool(self._store.settings.get("watch.delete_originals"))
         for path in paths:
             labels = self._labels_for(None)
-            self._run(lambda store, p=path, lb=labels: work.import_file(
-                store, case.id, p, specialty=case.specialty, patient=case.patient, labels=lb, remove_after=remove),
-                self.tr("Import de « {name} »…").format(name=path.name))
+            self._run(
+                lambda store, p=path, lb=labels: work.import_file(
+                    store, case.id, p, specialty=case.specialty, patient=case.patient, labels=lb, remove_after=remove
+                ),
+                self.tr("Import de « {name} »…").format(name=path.name),
+            )
 
     # -- labels, delete, anonymise -----------------------------------------------------------
 
@@ -421,7 +450,11 @@ class CapturePanel(QWidget):
         for image in case.images:  # the editor's Case object sees the same labels, at once
             if image.id == edited.id:
                 image.body_site, image.eye, image.view, image.note = (
-                    edited.body_site, edited.eye, edited.view, edited.note)
+                    edited.body_site,
+                    edited.eye,
+                    edited.view,
+                    edited.note,
+                )
         if self.strip.number(edited.id):
             self.strip.tile(edited.id).set_caption(edited)
         self._update_checklist()
@@ -431,8 +464,12 @@ class CapturePanel(QWidget):
             self._reload()  # back to what is stored
 
         # Stored by the writer thread; the case page reads the images back once it is done.
-        self.jobs.run(lambda store: store.update_image_labels(case.id, edited),
-                      lambda _none: self.images_changed.emit(), refused, write=True)
+        self.jobs.run(
+            lambda store: store.update_image_labels(case.id, edited),
+            lambda _none: self.images_changed.emit(),
+            refused,
+            write=True,
+        )
 
     @Slot(str)
     def delete_image(self, image_id: str) -> None:
@@ -441,9 +478,12 @@ class CapturePanel(QWidget):
         if self._case is None or not self._editable() or not number:
             return
         answer = QMessageBox.question(
-            self, self.tr("Supprimer l'image"),
+            self,
+            self.tr("Supprimer l'image"),
             self.tr("Supprimer définitivement l'image {n} de cette demande ?").format(n=number),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         case_id = self._case.id
@@ -468,8 +508,11 @@ class CapturePanel(QWidget):
         image = self.strip.tile(image_id).image
         picture = QImage.fromData(self._store.image_bytes(image))
         if picture.isNull():
-            self._say(self.tr("Cette image (DICOM) ne peut pas être anonymisée ici : "
-                              "anonymisez-la sur l'appareil ou reprenez-la."))
+            self._say(
+                self.tr(
+                    "Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l'appareil ou reprenez-la."
+                )
+            )
             return
         dialog = AnonymiseDialog(picture, self)
         if dialog.exec() != AnonymiseDialog.DialogCode.Accepted:
@@ -482,9 +525,10 @@ class CapturePanel(QWidget):
         assert case is not None
         image = self.strip.tile(image_id).image
         rgb = qimage_to_rgb(picture)
-        self._run(lambda store: work.anonymise_copy(store, case.id, image, rgb, specialty=case.specialty,
-                                                    choice=choice),
-                  self.tr("Anonymisation…"))
+        self._run(
+            lambda store: work.anonymise_copy(store, case.id, image, rgb, specialty=case.specialty, choice=choice),
+            self.tr("Anonymisation…"),
+        )
 
     # -- background work ---------------------------------------------------------------------
 
@@ -502,8 +546,9 @@ class CapturePanel(QWidget):
 
     @Slot(str)
     def _fail(self, message: str) -> None:
-        self._say(message or self.tr("Une erreur inattendue est survenue ; elle a été notée dans le journal."),
-                  error=True)
+        self._say(
+            message or self.tr("Une erreur inattendue est survenue ; elle a été notée dans le journal."), error=True
+        )
 
     @Slot(bool)
     def _on_busy(self, busy: bool) -> None:
@@ -518,4 +563,3 @@ class CapturePanel(QWidget):
         self._stop_watching()
         self.jobs.wait()
         super().closeEvent(event)
-

@@ -68,14 +68,18 @@ class CapturePreview(QWidget):
         painter.fillRect(self.rect(), QColor("black"))
         if self.frame is not None and not self.frame.isNull():
             size = self.frame.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            target = QRectF((self.width() - size.width()) / 2, (self.height() - size.height()) / 2,
-                            size.width(), size.height())
+            target = QRectF(
+                (self.width() - size.width()) / 2, (self.height() - size.height()) / 2, size.width(), size.height()
+            )
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(target, self.frame)
         elif self.placeholder:
             painter.setPen(QColor("white"))
-            painter.drawText(self.rect().adjusted(16, 16, -16, -16),
-                             int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap), self.placeholder)
+            painter.drawText(
+                self.rect().adjusted(16, 16, -16, -16),
+                int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap),
+                self.placeholder,
+            )
         if self._flash > 0.0:
             painter.fillRect(self.rect(), QColor(255, 255, 255, round(230 * self._flash)))
         if self.hasFocus():

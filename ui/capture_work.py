@@ -39,9 +39,16 @@ class Labels:
 def record_for(prepared: PreparedImage, labels: Labels) -> CaseImage:
     """The image record of a prepared image; labels read from the device (DICOM) win over none."""
     return CaseImage(
-        body_site=labels.body_site, eye=labels.eye or prepared.eye, view=labels.view or prepared.view or "",
-        note=labels.note, content_type=prepared.content_type, width=prepared.width, height=prepared.height,
-        captured_at=prepared.captured_at or "", device=prepared.device, modality=prepared.modality,
+        body_site=labels.body_site,
+        eye=labels.eye or prepared.eye,
+        view=labels.view or prepared.view or "",
+        note=labels.note,
+        content_type=prepared.content_type,
+        width=prepared.width,
+        height=prepared.height,
+        captured_at=prepared.captured_at or "",
+        device=prepared.device,
+        modality=prepared.modality,
         quality=list(prepared.quality),
     )
 
@@ -58,8 +65,17 @@ def keep(store: Store, case_id: str, prepared: PreparedImage, labels: Labels, re
     return record.id
 
 
-def keep_still(store: Store, case_id: str, frame_bgr: np.ndarray, *, specialty: str, device: str,
-               labels: Labels, replaces: str | None, anonymise: AnonymiseChoice | None) -> str:
+def keep_still(
+    store: Store,
+    case_id: str,
+    frame_bgr: np.ndarray,
+    *,
+    specialty: str,
+    device: str,
+    labels: Labels,
+    replaces: str | None,
+    anonymise: AnonymiseChoice | None,
+) -> str:
     """A camera still (full resolution, BGR), anonymised first if asked."""
     if anonymise is not None:
         frame_bgr = anonymise_pixels(frame_bgr, anonymise.regions, mode=anonymise.mode)
@@ -67,8 +83,16 @@ def keep_still(store: Store, case_id: str, frame_bgr: np.ndarray, *, specialty: 
     return keep(store, case_id, prepared, labels, replaces)
 
 
-def import_file(store: Store, case_id: str, path: pathlib.Path, *, specialty: str, patient: Patient,
-                labels: Labels, remove_after: bool = False) -> str:
+def import_file(
+    store: Store,
+    case_id: str,
+    path: pathlib.Path,
+    *,
+    specialty: str,
+    patient: Patient,
+    labels: Labels,
+    remove_after: bool = False,
+) -> str:
     """An image file (JPEG, PNG, TIFF, HEIC, DICOM) through the pipeline into the case.
 
     ``remove_after`` (the user's setting for the device folder) deletes the file once it is stored.
@@ -83,11 +107,11 @@ def import_file(store: Store, case_id: str, path: pathlib.Path, *, specialty: st
     return image_id
 
 
-def anonymise_copy(store: Store, case_id: str, image: CaseImage, rgb: np.ndarray, *, specialty: str,
-                   choice: AnonymiseChoice) -> str:
+def anonymise_copy(
+    store: Store, case_id: str, image: CaseImage, rgb: np.ndarray, *, specialty: str, choice: AnonymiseChoice
+) -> str:
     """An anonymised copy of a stored image, labelled as it; the original goes unless kept."""
     hidden = anonymise_pixels(rgb, choice.regions, mode=choice.mode)
     prepared = prepare_frame(np.ascontiguousarray(hidden[:, :, ::-1]), specialty=specialty, device=image.device)
     prepared = dataclasses.replace(prepared, captured_at=image.captured_at or prepared.captured_at)
     return keep(store, case_id, prepared, Labels.of(image), None if choice.keep_original else image.id)
-

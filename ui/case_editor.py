@@ -204,8 +204,12 @@ class CaseEditor(QWidget):
         box = QGroupBox(self.tr("1. Consentement du patient"))
         form = QFormLayout(box)
         self._tune(form)
-        hint = QLabel(self.tr("Avant tout, demandez au patient s'il accepte que son dossier et ses photos soient "
-                              "envoyés à un médecin expert. Le reste du dossier s'ouvre ensuite."))
+        hint = QLabel(
+            self.tr(
+                "Avant tout, demandez au patient s'il accepte que son dossier et ses photos soient "
+                "envoyés à un médecin expert. Le reste du dossier s'ouvre ensuite."
+            )
+        )
         hint.setWordWrap(True)
         form.addRow(hint)
         self.consent_given = QCheckBox(self.tr("Le patient accepte la télé-expertise"))
@@ -228,42 +232,74 @@ class CaseEditor(QWidget):
         self.birth_date = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
         self._row(form, date_binding("patient.birth_date", self.birth_date), self.tr("Date de naissance :"))
         self.sex = QComboBox()
-        for code, text in (("unknown", self.tr("Non renseigné")), ("female", self.tr("Femme")),
-                           ("male", self.tr("Homme")), ("other", self.tr("Autre"))):
+        for code, text in (
+            ("unknown", self.tr("Non renseigné")),
+            ("female", self.tr("Femme")),
+            ("male", self.tr("Homme")),
+            ("other", self.tr("Autre")),
+        ):
             self.sex.addItem(text, code)
         self._row(form, combo_binding("patient.sex", self.sex), self.tr("Sexe :"))
         # A case stored before the identity status existed: asked once, here, when it is opened.
-        self.status_prompt = named(QLabel(self.tr("Ce dossier a été créé avant le statut de l'identité : il "
-                                                  "est considéré comme provisoire. Indiquez le statut "
-                                                  "ci-dessous.")), "identityPrompt")
+        self.status_prompt = named(
+            QLabel(
+                self.tr(
+                    "Ce dossier a été créé avant le statut de l'identité : il "
+                    "est considéré comme provisoire. Indiquez le statut "
+                    "ci-dessous."
+                )
+            ),
+            "identityPrompt",
+        )
         self.status_prompt.setWordWrap(True)
         self.status_prompt.hide()
         form.addRow(self.status_prompt)
         self.identity_status = QComboBox()
-        for code, text in (("provisional", self.tr("Provisoire (pièce d'identité non contrôlée)")),
-                           ("recovered", self.tr("Récupérée (INS obtenu par l'INSi, pièce non contrôlée)")),
-                           ("validated", self.tr("Validée (pièce d'identité contrôlée, sans INSi)")),
-                           ("qualified", self.tr("Qualifiée (INSi et pièce d'identité contrôlée)"))):
+        for code, text in (
+            ("provisional", self.tr("Provisoire (pièce d'identité non contrôlée)")),
+            ("recovered", self.tr("Récupérée (INS obtenu par l'INSi, pièce non contrôlée)")),
+            ("validated", self.tr("Validée (pièce d'identité contrôlée, sans INSi)")),
+            ("qualified", self.tr("Qualifiée (INSi et pièce d'identité contrôlée)")),
+        ):
             self.identity_status.addItem(text, code)
-        self._row(form, combo_binding("patient.identity_status", self.identity_status),
-                  self.tr("Statut de l'identité :"))
+        self._row(
+            form, combo_binding("patient.identity_status", self.identity_status), self.tr("Statut de l'identité :")
+        )
         self.identity_document = QComboBox()
-        for code, text in (("", self.tr("Aucune")), ("CN", self.tr("Carte nationale d'identité")),
-                           ("PA", self.tr("Passeport")), ("CS", self.tr("Titre de séjour")),
-                           ("LE", self.tr("Livret de famille")), ("AN", self.tr("Extrait d'acte de naissance"))):
+        for code, text in (
+            ("", self.tr("Aucune")),
+            ("CN", self.tr("Carte nationale d'identité")),
+            ("PA", self.tr("Passeport")),
+            ("CS", self.tr("Titre de séjour")),
+            ("LE", self.tr("Livret de famille")),
+            ("AN", self.tr("Extrait d'acte de naissance")),
+        ):
             self.identity_document.addItem(text, code)
-        self._row(form, combo_binding("patient.identity_document", self.identity_document),
-                  self.tr("Pièce d'identité contrôlée :"))
+        self._row(
+            form,
+            combo_binding("patient.identity_document", self.identity_document),
+            self.tr("Pièce d'identité contrôlée :"),
+        )
         self.identity_checked_on = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
-        self._row(form, date_binding("patient.identity_checked_on", self.identity_checked_on),
-                  self.tr("Contrôlée le :"))
+        self._row(
+            form, date_binding("patient.identity_checked_on", self.identity_checked_on), self.tr("Contrôlée le :")
+        )
         self.ins = QLineEdit(placeholderText=self.tr("15 caractères, sur la carte Vitale ou via l'INSi"))
         self.ins.setMaxLength(21)
-        self._row(form, text_binding("patient.ins", self.ins, empty=None,
-                                     to_model=lambda t: t.replace(" ", "").upper()),
-                  self.tr("Matricule INS :"))
-        self.ins_note = named(QLabel(self.tr("L'INS n'est transmis à l'expert que si l'identité est qualifiée ; "
-                                             "sinon, c'est l'identifiant local qui l'est.")), "fieldHint")
+        self._row(
+            form,
+            text_binding("patient.ins", self.ins, empty=None, to_model=lambda t: t.replace(" ", "").upper()),
+            self.tr("Matricule INS :"),
+        )
+        self.ins_note = named(
+            QLabel(
+                self.tr(
+                    "L'INS n'est transmis à l'expert que si l'identité est qualifiée ; "
+                    "sinon, c'est l'identifiant local qui l'est."
+                )
+            ),
+            "fieldHint",
+        )
         self.ins_note.setWordWrap(True)
         form.addRow(self.ins_note)
         self.local_id = QLineEdit(placeholderText=self.tr("Si l'INS n'est pas connu"))
@@ -303,10 +339,13 @@ class CaseEditor(QWidget):
         self._row(form, plain_binding("summary", self.summary), self.tr("Résumé clinique :"))
         # Retinography: each eye is photographed unless this says why one cannot be (app/views.py).
         self.single_eye_reason = QLineEdit(placeholderText=self.tr("ex. œil énucléé"))
-        self.single_eye_reason.setToolTip(self.tr("À remplir seulement si un œil ne peut pas être photographié : "
-                                                  "l'expert lit cette raison avec les images."))
-        self._row(form, text_binding("single_eye_reason", self.single_eye_reason),
-                  self.tr("Un seul œil, pourquoi ?"))
+        self.single_eye_reason.setToolTip(
+            self.tr(
+                "À remplir seulement si un œil ne peut pas être photographié : "
+                "l'expert lit cette raison avec les images."
+            )
+        )
+        self._row(form, text_binding("single_eye_reason", self.single_eye_reason), self.tr("Un seul œil, pourquoi ?"))
         self.request_box, self.request_form = box, form
         self.layout_.addWidget(box)
 
@@ -368,8 +407,9 @@ class CaseEditor(QWidget):
                 edit = QLineEdit()
                 if item.type == "integer":
                     edit.setValidator(QIntValidator(edit))
-                binding = text_binding(key, edit, empty=None, to_model=number_to_model(item.type),
-                                       to_text=number_to_text)
+                binding = text_binding(
+                    key, edit, empty=None, to_model=number_to_model(item.type), to_text=number_to_text
+                )
             elif item.type == "date":
                 binding = date_binding(key, QLineEdit(placeholderText=self.tr("JJ/MM/AAAA")), empty=None)
             elif item.type == "text":
@@ -544,8 +584,11 @@ class CaseEditor(QWidget):
             if recorded_by:
                 own.settings.set("state.consent_recorded_by", recorded_by)
 
-        run_write(on_own_connection(self.store, save), lambda _none: self._save_done(case.id),
-                  lambda exc: self._save_refused(case.id, exc))
+        run_write(
+            on_own_connection(self.store, save),
+            lambda _none: self._save_done(case.id),
+            lambda exc: self._save_refused(case.id, exc),
+        )
         return True
 
     def _save_done(self, case_id: str) -> None:
@@ -559,8 +602,9 @@ class CaseEditor(QWidget):
             log.warning("case %s: autosave failed", case_id)
         if self.case is not None and self.case.id == case_id:
             self._dirty = True  # saved again with the next edit, or when the case is left
-        self.save_failed.emit(exc.message if isinstance(exc, TeleavisError) else
-                              self.tr("erreur interne, voir le journal"))
+        self.save_failed.emit(
+            exc.message if isinstance(exc, TeleavisError) else self.tr("erreur interne, voir le journal")
+        )
 
     def pending(self) -> bool:
         return self._dirty

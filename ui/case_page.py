@@ -166,9 +166,11 @@ class CasePage(QWidget):
         if case.state in EDITABLE_STATES:
             info = self.store.platform_info(case.id)
             self.attention.setVisible(case.state == CaseState.NEEDS_ATTENTION and bool(info["last_error"]))
-            self.attention.setText(self.tr("La plateforme a refusé le dossier : {words} "
-                                           "Corrigez-le puis envoyez-le à nouveau.")
-                                   .format(words=info["last_error"] or ""))
+            self.attention.setText(
+                self.tr("La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.").format(
+                    words=info["last_error"] or ""
+                )
+            )
             self.editor.set_case(case)
             first_time = self.capture.panel is None
             self.capture.set_case(case)
@@ -203,9 +205,14 @@ class CasePage(QWidget):
         if case is None:
             return
         name = case.patient.full_name()
-        self.header.setText(self.tr("{name} — {specialty} — dossier {id} — {state}").format(
-            name=name or self.tr("Nouveau patient"), specialty=M.specialty_name(case.specialty),
-            id=case.id[:8], state=M.state_name(case.state)))
+        self.header.setText(
+            self.tr("{name} — {specialty} — dossier {id} — {state}").format(
+                name=name or self.tr("Nouveau patient"),
+                specialty=M.specialty_name(case.specialty),
+                id=case.id[:8],
+                state=M.state_name(case.state),
+            )
+        )
 
     def refresh_state(self, case_id: str) -> None:
         """The sync engine moved this case: show its new state."""
@@ -228,8 +235,10 @@ class CasePage(QWidget):
     def revalidate(self) -> None:
         if self.case is None:
             return
-        self.findings = [dataclasses.replace(f, message=window_dates(f.message))
-                         for f in validate_case(self.case, load_requester(self.store.settings))]
+        self.findings = [
+            dataclasses.replace(f, message=window_dates(f.message))
+            for f in validate_case(self.case, load_requester(self.store.settings))
+        ]
         self.checklist.show_findings(self.findings)
         self.checklist.show_act(self._act_words())
         self.editor.show_findings(self.findings)
@@ -282,8 +291,9 @@ class CasePage(QWidget):
         self._images_changed()
         blocking = [f for f in self.findings if f.blocks_sending()]
         if blocking:
-            self.checklist.blocked(self.tr("Pas encore envoyé : complétez d'abord la liste ci-dessus "
-                                           "(%n élément(s)).", "", len(blocking)))
+            self.checklist.blocked(
+                self.tr("Pas encore envoyé : complétez d'abord la liste ci-dessus (%n élément(s)).", "", len(blocking))
+            )
             self.go_to(blocking[0].field)
             return False
         case_id, store = self.case.id, self.store
@@ -301,8 +311,11 @@ class CasePage(QWidget):
             self.queued.emit(case_id)
 
         def failed(exc: BaseException) -> None:
-            self.checklist.blocked(exc.message if isinstance(exc, TeleavisError) else
-                                   self.tr("Le dossier n'a pas pu partir (erreur interne, voir le journal)."))
+            self.checklist.blocked(
+                exc.message
+                if isinstance(exc, TeleavisError)
+                else self.tr("Le dossier n'a pas pu partir (erreur interne, voir le journal).")
+            )
 
         self.checklist.blocked(self.tr("Envoi demandé…"))
         run_write(on_own_connection(store, queue), queued, failed)

@@ -73,8 +73,9 @@ def set_value(case: Case, key: str, value: Any) -> None:
 class Binding:
     """One widget ↔ one field of the case, in model terms (ISO dates, lists, codes)."""
 
-    def __init__(self, key: str, widget: QWidget, read: Callable[[], Any], write: Callable[[Any], None],
-                 changed: Any) -> None:
+    def __init__(
+        self, key: str, widget: QWidget, read: Callable[[], Any], write: Callable[[Any], None], changed: Any
+    ) -> None:
         self.key, self.widget = key, widget
         self.read, self._write = read, write
         self.changed = changed  # the widget's signal for a user edit
@@ -87,8 +88,14 @@ class Binding:
             self.widget.blockSignals(blocked)
 
 
-def text_binding(key: str, widget: QLineEdit, *, empty: Any = "", to_model: Callable[[str], Any] | None = None,
-                 to_text: Callable[[Any], str] | None = None) -> Binding:
+def text_binding(
+    key: str,
+    widget: QLineEdit,
+    *,
+    empty: Any = "",
+    to_model: Callable[[str], Any] | None = None,
+    to_text: Callable[[Any], str] | None = None,
+) -> Binding:
     def read() -> Any:
         text = widget.text()
         if not text.strip():

@@ -40,7 +40,8 @@ def open_images(parent: QWidget, title: str, filters: str) -> list[Path]:
     """Image files chosen by the user, from the pictures folder."""
     try:
         names, _chosen = QFileDialog.getOpenFileNames(
-            parent, title, start_folder(QStandardPaths.StandardLocation.PicturesLocation), filters)
+            parent, title, start_folder(QStandardPaths.StandardLocation.PicturesLocation), filters
+        )
     finally:
         forget_browsed_folders()
     return [Path(name) for name in names]
@@ -58,8 +59,9 @@ def save_file(parent: QWidget, title: str, name: str, filters: str) -> Path | No
 
 def existing_folder(parent: QWidget, title: str, current: str) -> str:
     """A folder chosen by the user, starting from ``current`` (or the home folder); "" when cancelled."""
-    start = current if current and Path(current).is_dir() else start_folder(
-        QStandardPaths.StandardLocation.HomeLocation)
+    start = (
+        current if current and Path(current).is_dir() else start_folder(QStandardPaths.StandardLocation.HomeLocation)
+    )
     try:
         return QFileDialog.getExistingDirectory(parent, title, start)
     finally:

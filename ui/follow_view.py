@@ -91,10 +91,13 @@ class FollowView(QWidget):
         layout.addWidget(self.progress_words)
         # A slow link: the user may send reduced copies of this case's photos (the originals stay here).
         self.reduce_button = QPushButton(self.tr("Envoyer des copies &réduites"))
-        self.reduce_button.setToolTip(self.tr(
-            "Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites "
-            "(côté le plus long 3000 px, JPEG qualité 90) ; l'expert voit qu'il s'agit de copies, "
-            "les originaux restent sur ce poste."))
+        self.reduce_button.setToolTip(
+            self.tr(
+                "Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites "
+                "(côté le plus long 3000 px, JPEG qualité 90) ; l'expert voit qu'il s'agit de copies, "
+                "les originaux restent sur ce poste."
+            )
+        )
         self.reduce_button.clicked.connect(self._choose_reduced)
         self.reduce_button.hide()
         layout.addWidget(self.reduce_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -211,11 +214,14 @@ class FollowView(QWidget):
         self.state.setText(self.tr("État : {state}").format(state=M.state_name(state)))
         words = [w for w in (info.get("business_status"), info.get("last_error")) if w]
         if info.get("status_reason"):
-            words.insert(1 if info.get("business_status") else 0,
-                         self.tr("Motif donné par la plateforme : {reason}").format(reason=info["status_reason"]))
+            words.insert(
+                1 if info.get("business_status") else 0,
+                self.tr("Motif donné par la plateforme : {reason}").format(reason=info["status_reason"]),
+            )
         if state in (CaseState.QUEUED, CaseState.SENDING) and not words:
-            words.append(self.tr("Le dossier partira dès que la plateforme sera joignable ; "
-                                 "vous pouvez continuer à travailler."))
+            words.append(
+                self.tr("Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.")
+            )
         self.detail.setText("\n".join(words))
         if state not in (CaseState.QUEUED, CaseState.SENDING):
             self.progress.hide()
@@ -223,8 +229,14 @@ class FollowView(QWidget):
         row = Outbox(self.store).row(case.id) if state in (CaseState.QUEUED, CaseState.SENDING) else None
         self.reduce_button.setVisible(row is not None and not row.reduced)
         if row is not None and row.reduced:
-            self.detail.setText("\n".join([*words, self.tr(
-                "Copies réduites demandées : les photos pas encore parties seront envoyées réduites.")]))
+            self.detail.setText(
+                "\n".join(
+                    [
+                        *words,
+                        self.tr("Copies réduites demandées : les photos pas encore parties seront envoyées réduites."),
+                    ]
+                )
+            )
         self.history.clear()
         for event in history:
             self.history.addItem(f"{local_time(event['at'])}  {history_words(event, language())}")
@@ -249,8 +261,9 @@ class FollowView(QWidget):
         if case is None or not self._unread:
             return False
         window = self.window()
-        if not (self.isVisible() and self.answer_box.isVisible() and window.isActiveWindow()
-                and not window.isMinimized()):
+        if not (
+            self.isVisible() and self.answer_box.isVisible() and window.isActiveWindow() and not window.isMinimized()
+        ):
             return False
         # Written by the writer thread (never the window's), for the answer shown: should an amended one
         # have been stored since, it stays unread and the refresh that shows it marks it in turn.
@@ -275,11 +288,13 @@ class FollowView(QWidget):
             self._load_pdf(None)
             return
         self.conclusion.setText(answer.conclusion or self.tr("(pas de conclusion écrite : voir le compte rendu)"))
-        self.expert.setText(self.tr("Expert : {name} — {when}").format(name=answer.expert or "—",
-                                                                       when=local_time(answer.issued)))
+        self.expert.setText(
+            self.tr("Expert : {name} — {when}").format(name=answer.expert or "—", when=local_time(answer.issued))
+        )
         if answer.follow_up_days:
-            self.follow_up.setText(self.tr("Conseil de suivi : revoir le patient sous %n jour(s).", "",
-                                           round(answer.follow_up_days)))
+            self.follow_up.setText(
+                self.tr("Conseil de suivi : revoir le patient sous %n jour(s).", "", round(answer.follow_up_days))
+            )
             self.follow_up.show()
         else:
             self.follow_up.hide()
@@ -353,11 +368,16 @@ class FollowView(QWidget):
         meter = self._meter[1]
         meter.add(sent, total)
         words = self.tr("Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio").format(
-            done=done, count=count, sent=sent // 1024, total=total // 1024)
+            done=done, count=count, sent=sent // 1024, total=total // 1024
+        )
         slow = meter.slow_words()
         if slow:
-            words += "\n" + slow[:1].upper() + slow[1:] + self.tr(
-                " — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).")
+            words += (
+                "\n"
+                + slow[:1].upper()
+                + slow[1:]
+                + self.tr(" — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).")
+            )
         self.progress_words.setText(words)
         self.progress.show()
         self.progress_words.show()
@@ -375,8 +395,11 @@ class FollowView(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.reduce_button.setEnabled(True)
-            self.detail.setText(exc.message if isinstance(exc, TeleavisError) else
-                                self.tr("Le choix n'a pas pu être enregistré (erreur interne, voir le journal)."))
+            self.detail.setText(
+                exc.message
+                if isinstance(exc, TeleavisError)
+                else self.tr("Le choix n'a pas pu être enregistré (erreur interne, voir le journal).")
+            )
 
         run_write(on_own_connection(self.store, lambda own: Outbox(own).set_reduced(case_id)), done, failed)
 
@@ -392,8 +415,11 @@ class FollowView(QWidget):
         try:
             target = write_private(f"reponse-{self.case.id[:8]}.pdf", self._pdf_bytes)
         except OSError:
-            QMessageBox.warning(self, "Teleavis", self.tr("Le PDF n'a pas pu être ouvert : le dossier "
-                                                          "temporaire n'accepte pas l'écriture."))
+            QMessageBox.warning(
+                self,
+                "Teleavis",
+                self.tr("Le PDF n'a pas pu être ouvert : le dossier temporaire n'accepte pas l'écriture."),
+            )
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
@@ -410,8 +436,11 @@ class FollowView(QWidget):
                 if page:
                     printer.newPage()
                 area = printer.pageRect(QPrinter.Unit.DevicePixel).size().toSize()
-                size = self.pdf_document.pagePointSize(page).scaled(area.toSizeF(),
-                                                                     Qt.AspectRatioMode.KeepAspectRatio).toSize()
+                size = (
+                    self.pdf_document.pagePointSize(page)
+                    .scaled(area.toSizeF(), Qt.AspectRatioMode.KeepAspectRatio)
+                    .toSize()
+                )
                 image = self.pdf_document.render(page, QSize(size.width(), size.height()))
                 painter.drawImage(QPoint(0, 0), image)
         finally:
@@ -422,8 +451,9 @@ class FollowView(QWidget):
     def _pick_images(self) -> None:
         if self.case is None:
             return
-        paths = open_images(self, self.tr("Images pour l'expert"),
-                            self.tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)"))
+        paths = open_images(
+            self, self.tr("Images pour l'expert"), self.tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)")
+        )
         if paths:
             self.add_reply_files(paths)
 
@@ -439,10 +469,18 @@ class FollowView(QWidget):
             made = []
             for path in paths:
                 prepared = prepare_image_file(path, specialty=specialty)
-                record = CaseImage(content_type=prepared.content_type, width=prepared.width, height=prepared.height,
-                                   quality=prepared.quality, modality=prepared.modality, eye=prepared.eye,
-                                   view=prepared.view or "", device=prepared.device,
-                                   captured_at=prepared.captured_at or "", note=self.tr("réponse à l'expert"))
+                record = CaseImage(
+                    content_type=prepared.content_type,
+                    width=prepared.width,
+                    height=prepared.height,
+                    quality=prepared.quality,
+                    modality=prepared.modality,
+                    eye=prepared.eye,
+                    view=prepared.view or "",
+                    device=prepared.device,
+                    captured_at=prepared.captured_at or "",
+                    note=self.tr("réponse à l'expert"),
+                )
                 made.append(NewImage(record, prepared.data, prepared.thumbnail))
             return made
 

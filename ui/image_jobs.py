@@ -34,8 +34,14 @@ class ImageJobs(QObject):
     def pending(self) -> int:
         return self._pending
 
-    def run(self, work: Callable[[Store], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[str], None], *, write: bool = False) -> None:
+    def run(
+        self,
+        work: Callable[[Store], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[str], None],
+        *,
+        write: bool = False,
+    ) -> None:
         """``work(store)`` off the main thread; then ``on_done(result)`` or ``on_error(message)`` on it.
 
         ``write``: a short durable write (labels, a deletion), done by the writer thread in the

@@ -69,7 +69,7 @@ class ImageStrip(QScrollArea):
                 self._pool.append(tile)
             tile.show()
             self._tiles[image.id] = tile
-        for spare in self._pool[len(images):]:
+        for spare in self._pool[len(images) :]:
             spare.hide()
         if not images:
             self._layout.addWidget(self.empty_label)
@@ -78,8 +78,10 @@ class ImageStrip(QScrollArea):
         self.select(wanted or (images[-1].id if images else ""))
         if missing:
             objects = self._store.objects  # files and the data key only: safe from a worker thread
-            run_task(lambda: [(image.id, decode_thumbnail(self._read(objects, image))) for image in missing],
-                     self._thumbnails_ready)
+            run_task(
+                lambda: [(image.id, decode_thumbnail(self._read(objects, image))) for image in missing],
+                self._thumbnails_ready,
+            )
 
     @staticmethod
     def _read(objects: ObjectStore, image: CaseImage) -> bytes | None:

@@ -37,8 +37,15 @@ class ImageTile(QFrame):
     clicked = Signal(str)
     delete_requested = Signal(str)
 
-    def __init__(self, image: CaseImage, thumbnail: bytes | QImage | None, number: int, parent: QWidget | None = None,
-                 *, pending: bool = False) -> None:
+    def __init__(
+        self,
+        image: CaseImage,
+        thumbnail: bytes | QImage | None,
+        number: int,
+        parent: QWidget | None = None,
+        *,
+        pending: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("imageTile")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -65,8 +72,9 @@ class ImageTile(QFrame):
         self._style: tuple[str, bool] | None = None  # (level, selected) the style sheets were made for
         self.show_image(image, number, thumbnail, pending=pending)
 
-    def show_image(self, image: CaseImage, number: int, thumbnail: bytes | QImage | None, *,
-                   pending: bool = False) -> None:
+    def show_image(
+        self, image: CaseImage, number: int, thumbnail: bytes | QImage | None, *, pending: bool = False
+    ) -> None:
         """Show ``image`` as the ``number``-th (the strip reuses its tiles from case to case: making
         and styling new widgets was most of the time it took to open a case)."""
         self.image = image
@@ -92,8 +100,11 @@ class ImageTile(QFrame):
             self.picture.setPixmap(QPixmap.fromImage(picture))
 
     def _badge_text(self) -> str:
-        return {"ok": self.tr("✓ Bonne qualité"), "warning": self.tr("! À vérifier"),
-                "blocking": self.tr("✗ Inutilisable")}[self.level]
+        return {
+            "ok": self.tr("✓ Bonne qualité"),
+            "warning": self.tr("! À vérifier"),
+            "blocking": self.tr("✗ Inutilisable"),
+        }[self.level]
 
     def set_caption(self, image: CaseImage) -> None:
         """What the image shows (view or eye and field, site), as labelled."""
@@ -106,13 +117,17 @@ class ImageTile(QFrame):
         if self._style == (self.level, selected):  # a new style sheet restyles the tile and its children
             return
         if self._style is None or self._style[0] != self.level:
-            self.badge.setStyleSheet(f"color: white; background: {LEVEL_COLOURS[self.level]}; "
-                                     "padding: 2px 6px; border-radius: 3px; font-weight: bold;")
+            self.badge.setStyleSheet(
+                f"color: white; background: {LEVEL_COLOURS[self.level]}; "
+                "padding: 2px 6px; border-radius: 3px; font-weight: bold;"
+            )
         self._style = (self.level, selected)
         width = 4 if selected else 3
         background = "#dcebfb" if selected else "palette(base)"  # a light tint: dark text stays readable
-        self.setStyleSheet(f"#imageTile {{ border: {width}px solid {LEVEL_COLOURS[self.level]}; "
-                           f"border-radius: 6px; background: {background}; }}")
+        self.setStyleSheet(
+            f"#imageTile {{ border: {width}px solid {LEVEL_COLOURS[self.level]}; "
+            f"border-radius: 6px; background: {background}; }}"
+        )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)

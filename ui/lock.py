@@ -18,8 +18,15 @@ from ui.widgets import named
 
 @functools.cache
 def _input_events() -> frozenset[QEvent.Type]:
-    return frozenset((QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
-                      QEvent.Type.Wheel, QEvent.Type.TouchBegin))
+    return frozenset(
+        (
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.Wheel,
+            QEvent.Type.TouchBegin,
+        )
+    )
 
 
 class IdleWatcher(QObject):
@@ -122,8 +129,9 @@ class LockScreen(QWidget):
         self.secret.setEnabled(not waiting)
         self.button.setEnabled(not waiting)
         if waiting:
-            self.problem.setText(self.tr("Trop d'essais incorrects. Réessayez dans %n seconde(s).", "",
-                                         math.ceil(left)))
+            self.problem.setText(
+                self.tr("Trop d'essais incorrects. Réessayez dans %n seconde(s).", "", math.ceil(left))
+            )
             self._wait_timer.start(min(1000, int(left * 1000) + 1))
         elif self._waiting:
             self.problem.clear()

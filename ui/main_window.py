@@ -107,8 +107,12 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        self.banner = named(QLabel(self.tr("Mode formation : les dossiers partent vers une plateforme d'essai, "
-                                           "pas vers un expert réel.")), "trainingBanner")
+        self.banner = named(
+            QLabel(
+                self.tr("Mode formation : les dossiers partent vers une plateforme d'essai, pas vers un expert réel.")
+            ),
+            "trainingBanner",
+        )
         self.banner.setWordWrap(True)
         column.addWidget(self.banner)
         self.pages = QStackedWidget()
@@ -213,8 +217,13 @@ class MainWindow(QMainWindow):
             if self.size() == self._fitted_size and not self.isMaximized():  # not resized by the caller
                 self.fit_to_screen()  # again, with the real frame
 
-    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
-                slot: Callable[[], object], menu: QMenu) -> QAction:
+    def _action(
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+        slot: Callable[[], object],
+        menu: QMenu,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -226,8 +235,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         bar = self.menuBar()
         cases = bar.addMenu(self.tr("&Dossiers"))
-        self.new_action = self._action(self.tr("&Nouveau dossier"), QKeySequence.StandardKey.New, self.new_case,
-                                       cases)
+        self.new_action = self._action(self.tr("&Nouveau dossier"), QKeySequence.StandardKey.New, self.new_case, cases)
         self._action(self.tr("&Liste des dossiers"), "Alt+Left", self.show_worklist, cases)
         self._action(self.tr("&Rechercher"), QKeySequence.StandardKey.Find, self.focus_search, cases)
         cases.addSeparator()
@@ -374,9 +382,12 @@ class MainWindow(QMainWindow):
             self.case_page.editor.consent_given.setFocus()
 
         def refused(exc: BaseException) -> None:
-            self.statusBar().showMessage(exc.message if isinstance(exc, TeleavisError) else
-                                         self.tr("Le dossier n'a pas pu être créé (erreur interne, voir le journal)."),
-                                         10000)
+            self.statusBar().showMessage(
+                exc.message
+                if isinstance(exc, TeleavisError)
+                else self.tr("Le dossier n'a pas pu être créé (erreur interne, voir le journal)."),
+                10000,
+            )
 
         # Created by the writer thread (a new case is a durable write), then opened here.
         run_write(on_own_connection(self.store, lambda own: own.create_case(case, [])), created, refused)
@@ -413,15 +424,19 @@ class MainWindow(QMainWindow):
         # A notification shows on a screen others may see: it says that something happened, never
         # the platform's words (a refusal's reason may quote the patient); the case page says why.
         if state == CaseState.ANSWERED.value and detail == "amended":
-            self.notifier.notify(self.tr("Réponse de l'expert modifiée"),
-                                 self.tr("La réponse du dossier {id} a été modifiée par l'expert.")
-                                 .format(id=case_id[:8]))
+            self.notifier.notify(
+                self.tr("Réponse de l'expert modifiée"),
+                self.tr("La réponse du dossier {id} a été modifiée par l'expert.").format(id=case_id[:8]),
+            )
         elif state == CaseState.ANSWERED.value:
-            self.notifier.notify(self.tr("Réponse de l'expert"),
-                                 self.tr("Le dossier {id} a reçu sa réponse.").format(id=case_id[:8]))
+            self.notifier.notify(
+                self.tr("Réponse de l'expert"), self.tr("Le dossier {id} a reçu sa réponse.").format(id=case_id[:8])
+            )
         elif state == CaseState.ON_HOLD.value:
-            self.notifier.notify(self.tr("Question de l'expert"),
-                                 self.tr("L'expert pose une question sur le dossier {id}.").format(id=case_id[:8]))
+            self.notifier.notify(
+                self.tr("Question de l'expert"),
+                self.tr("L'expert pose une question sur le dossier {id}.").format(id=case_id[:8]),
+            )
         elif state in (CaseState.NEEDS_ATTENTION.value, CaseState.REJECTED.value, CaseState.CANCELLED.value):
             self.notifier.notify("Teleavis", self.tr("Un dossier demande votre attention."))
         if self.pages.currentWidget() is self.worklist:
@@ -439,8 +454,11 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         if not running:
-            self.connection_label.setText(self.tr("Synchronisation en pause : {words}").format(
-                words=words or self.tr("erreur interne (voir le journal)")))
+            self.connection_label.setText(
+                self.tr("Synchronisation en pause : {words}").format(
+                    words=words or self.tr("erreur interne (voir le journal)")
+                )
+            )
 
     def refresh_status(self) -> None:
         if self._closed:
@@ -455,8 +473,9 @@ class MainWindow(QMainWindow):
             return
         waiting = sum(counts.get(s, 0) for s in ("queued", "sending"))
         self.waiting_label.setText(self.tr("En attente d'envoi : {n}").format(n=waiting))
-        self.last_sync_label.setText(self.tr("Dernière synchronisation : {when}").format(
-            when=local_time(last) if last else self.tr("jamais")))
+        self.last_sync_label.setText(
+            self.tr("Dernière synchronisation : {when}").format(when=local_time(last) if last else self.tr("jamais"))
+        )
         mode = settings.peek("training")
         training = mode == "on" or (mode == "auto" and not settings.peek("platform.url"))
         if training and not self.connection_label.text():
@@ -484,9 +503,10 @@ class MainWindow(QMainWindow):
         new = late - self._overdue_told
         self._overdue_told |= late
         if new:
-            self.notifier.notify(self.tr("Réponse en retard"),
-                                 self.tr("%n dossier(s) attendent une réponse de l'expert au-delà du délai promis.",
-                                         "", len(new)))
+            self.notifier.notify(
+                self.tr("Réponse en retard"),
+                self.tr("%n dossier(s) attendent une réponse de l'expert au-delà du délai promis.", "", len(new)),
+            )
             if self.pages.currentWidget() is self.worklist:
                 self.worklist.refresh()
 
@@ -509,9 +529,11 @@ class MainWindow(QMainWindow):
 
         def done(result: tuple[bool, str]) -> None:
             ok, words = result
-            self.connection_label.setText(self.tr("Plateforme joignable") if ok else
-                                          self.tr("Hors ligne : {words} — les dossiers attendent, rien n'est perdu.")
-                                          .format(words=words))
+            self.connection_label.setText(
+                self.tr("Plateforme joignable")
+                if ok
+                else self.tr("Hors ligne : {words} — les dossiers attendent, rien n'est perdu.").format(words=words)
+            )
 
         run_task(probe, done, lambda exc: log.warning("connection check failed: %s", type(exc).__name__))
 
@@ -545,8 +567,9 @@ class MainWindow(QMainWindow):
     def export_report(self, case_id: str) -> None:
         from ui.file_dialogs import save_file
 
-        target = save_file(self, self.tr("Rapport PDF du dossier"), f"teleavis-{case_id[:8]}.pdf",
-                           self.tr("PDF (*.pdf)"))
+        target = save_file(
+            self, self.tr("Rapport PDF du dossier"), f"teleavis-{case_id[:8]}.pdf", self.tr("PDF (*.pdf)")
+        )
         if target is None:
             return
         store = self.store
@@ -560,11 +583,13 @@ class MainWindow(QMainWindow):
             finally:
                 clone.close()
 
-        run_task(build, lambda pages: self.statusBar().showMessage(
-            self.tr("Rapport enregistré (%n page(s)).", "", pages), 8000),
+        run_task(
+            build,
+            lambda pages: self.statusBar().showMessage(self.tr("Rapport enregistré (%n page(s)).", "", pages), 8000),
             lambda exc: self.statusBar().showMessage(
-                exc.message if isinstance(exc, TeleavisError) else self.tr("Le rapport n'a pas pu être fait."),
-                10000))
+                exc.message if isinstance(exc, TeleavisError) else self.tr("Le rapport n'a pas pu être fait."), 10000
+            ),
+        )
 
     def open_guide(self) -> None:
         from ui.help_dialogs import UserGuide
@@ -607,8 +632,9 @@ class MainWindow(QMainWindow):
         if self._closed or self.pages.currentWidget() is self.lock_screen:
             return
         if not screen_lock.available(self.store):
-            self.statusBar().showMessage(self.tr("Verrouillage impossible sans code : choisissez-en un dans "
-                                                 "Réglages, onglet Sécurité."), 10000)
+            self.statusBar().showMessage(
+                self.tr("Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité."), 10000
+            )
             return
         self._leave_case()
         # Nothing of a patient stays on screen above the lock: open dialogs (a photo being anonymised,

@@ -75,18 +75,25 @@ class PscSignIn(QWidget):
         from sync.psc import save_sign_in
 
         token, professional = result
-        run_write(on_own_connection(self.store, lambda own: save_sign_in(own.settings, token, professional)),
-                  lambda _done: self._done(professional), self._failed)
+        run_write(
+            on_own_connection(self.store, lambda own: save_sign_in(own.settings, token, professional)),
+            lambda _done: self._done(professional),
+            self._failed,
+        )
 
     def _done(self, professional: Any) -> None:
         with contextlib.suppress(RuntimeError):  # the settings were closed meanwhile: the sign-in is kept
-            self._show(self.tr("Connecté : {name} (RPPS {rpps})").format(name=professional.name,
-                                                                        rpps=professional.rpps))
+            self._show(
+                self.tr("Connecté : {name} (RPPS {rpps})").format(name=professional.name, rpps=professional.rpps)
+            )
 
     def _failed(self, exc: BaseException) -> None:
         with contextlib.suppress(RuntimeError):
-            self._show(exc.message if isinstance(exc, TeleavisError) else
-                       self.tr("Connexion impossible : {why}").format(why=type(exc).__name__))
+            self._show(
+                exc.message
+                if isinstance(exc, TeleavisError)
+                else self.tr("Connexion impossible : {why}").format(why=type(exc).__name__)
+            )
 
     def _show(self, words: str, *, done: bool = True) -> None:
         """Say how it went; the settings may have been closed meanwhile (the sign-in is kept all the same)."""

@@ -137,8 +137,11 @@ class SettingsDialog(QDialog):
         if not self.platform.save():
             self.tabs.setCurrentWidget(self.platform)
             return
-        camera = self.camera.currentData() if self.camera.currentText() == self.camera.itemText(
-            self.camera.currentIndex()) else self.camera.currentText().strip()
+        camera = (
+            self.camera.currentData()
+            if self.camera.currentText() == self.camera.itemText(self.camera.currentIndex())
+            else self.camera.currentText().strip()
+        )
         values = {
             "camera.id": camera or "",
             "camera.resolution": self.resolution.currentData(),

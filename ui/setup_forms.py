@@ -58,10 +58,13 @@ class SiteForm(QWidget):
         self._row(form, "finess", self.tr("N° FINESS :"), self.finess)
         self._row(form, "organization", self.tr("Nom de la structure :"), self.organization)
         self._row(form, "system", self.tr("Origine des n° de dossier :"), self.system)
-        system_hint = QLabel(self.tr(
-            "Un patient sans INS est désigné par son numéro de dossier dans votre structure ; ce réglage dit "
-            "d'où vient ce numéro. Gardez la valeur proposée, sauf si votre service informatique vous en "
-            "donne une autre."))
+        system_hint = QLabel(
+            self.tr(
+                "Un patient sans INS est désigné par son numéro de dossier dans votre structure ; ce réglage dit "
+                "d'où vient ce numéro. Gardez la valeur proposée, sauf si votre service informatique vous en "
+                "donne une autre."
+            )
+        )
         system_hint.setWordWrap(True)
         form.addRow(system_hint)
         self.problems = named(QLabel(), "fieldProblem")
@@ -99,18 +102,34 @@ class SiteForm(QWidget):
         rpps, finess = self.rpps.text().strip(), self.finess.text().strip()
         required = self.tr("À remplir.")
         words = {
-            "rpps": (required if not rpps else "" if rpps_is_valid(rpps) else
-                     self.tr("Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé) : celui-ci n'est "
-                             "pas valide, vérifiez-le.")),
+            "rpps": (
+                required
+                if not rpps
+                else ""
+                if rpps_is_valid(rpps)
+                else self.tr(
+                    "Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé) : celui-ci n'est "
+                    "pas valide, vérifiez-le."
+                )
+            ),
             "family": "" if self.family.text().strip() else required,
             "given": "" if self.given.text().strip() else required,
             "role": "",
-            "finess": (required if not finess else "" if finess_is_valid(finess) else
-                       self.tr("Le numéro FINESS compte 9 caractères : celui-ci n'est pas valide, vérifiez-le.")),
+            "finess": (
+                required
+                if not finess
+                else ""
+                if finess_is_valid(finess)
+                else self.tr("Le numéro FINESS compte 9 caractères : celui-ci n'est pas valide, vérifiez-le.")
+            ),
             "organization": "" if self.organization.text().strip() else required,
-            "system": ("" if ":" in self.system.text().strip() else
-                       self.tr("Gardez la valeur proposée ({default}) si vous n'en avez pas d'autre.")
-                       .format(default=DEFAULT_PATIENT_SYSTEM)),
+            "system": (
+                ""
+                if ":" in self.system.text().strip()
+                else self.tr("Gardez la valeur proposée ({default}) si vous n'en avez pas d'autre.").format(
+                    default=DEFAULT_PATIENT_SYSTEM
+                )
+            ),
         }
         return words
 
@@ -127,8 +146,12 @@ class SiteForm(QWidget):
 
     def document(self) -> dict[str, Any]:
         return {
-            "practitioner": {"rpps": self.rpps.text().strip(), "family": self.family.text().strip(),
-                             "given": self.given.text().split(), "role": self.role.text().strip()},
+            "practitioner": {
+                "rpps": self.rpps.text().strip(),
+                "family": self.family.text().strip(),
+                "given": self.given.text().split(),
+                "role": self.role.text().strip(),
+            },
             "organization": {"finess": self.finess.text().strip(), "name": self.organization.text().strip()},
             "patient_id_system": self.system.text().strip(),
         }
@@ -140,8 +163,14 @@ class SiteForm(QWidget):
         self._show(words)
         if any(words.values()):
             first = next(key for key, text in words.items() if text)
-            edit = {"rpps": self.rpps, "family": self.family, "given": self.given, "finess": self.finess,
-                    "organization": self.organization, "system": self.system}[first]
+            edit = {
+                "rpps": self.rpps,
+                "family": self.family,
+                "given": self.given,
+                "finess": self.finess,
+                "organization": self.organization,
+                "system": self.system,
+            }[first]
             edit.setFocus()
             return None
         try:
@@ -236,8 +265,15 @@ class PlatformForm(QWidget):
         form.addRow(self.tr("Proxy :"), self.proxy)
         form.addRow(self.tr("Certificats (CA) :"), self.ca_bundle)
         column.addLayout(form)
-        self.fields = [self.url, self.token, self.token_url, self.client_id, self.client_secret, self.proxy,
-                       self.ca_bundle]
+        self.fields = [
+            self.url,
+            self.token,
+            self.token_url,
+            self.client_id,
+            self.client_secret,
+            self.proxy,
+            self.ca_bundle,
+        ]
         row = QHBoxLayout()
         self.test_button = QPushButton(self.tr("Tester la connexion"))
         # Entrée after a test goes on with the dialog (its default button), never tests again.
@@ -259,9 +295,15 @@ class PlatformForm(QWidget):
         self._mode()
 
     def _keys(self) -> list[tuple[QLineEdit, str]]:
-        return [(self.url, "platform.url"), (self.token, "platform.token"), (self.token_url, "platform.token_url"),
-                (self.client_id, "platform.client_id"), (self.client_secret, "platform.client_secret"),
-                (self.proxy, "proxy"), (self.ca_bundle, "platform.ca_bundle")]
+        return [
+            (self.url, "platform.url"),
+            (self.token, "platform.token"),
+            (self.token_url, "platform.token_url"),
+            (self.client_id, "platform.client_id"),
+            (self.client_secret, "platform.client_secret"),
+            (self.proxy, "proxy"),
+            (self.ca_bundle, "platform.ca_bundle"),
+        ]
 
     def _mode(self) -> None:
         for widget in self.fields:
@@ -315,8 +357,9 @@ class PlatformForm(QWidget):
                     from sync.training import ensure_sandbox
 
                     url = ensure_sandbox(_Probe(clone, {"training": "on"}))
-                    return check_reachable(_Probe(clone, {"platform.url": url, "platform.token": "",
-                                                          "platform.token_url": ""}))
+                    return check_reachable(
+                        _Probe(clone, {"platform.url": url, "platform.token": "", "platform.token_url": ""})
+                    )
                 return check_reachable(_Probe(clone, values))
             finally:
                 clone.close()
@@ -324,14 +367,20 @@ class PlatformForm(QWidget):
         def done(result: tuple[bool, str]) -> None:
             ok, words = result
             self._testing = False
-            self.result.setText(self.tr("Connexion réussie ({words}).").format(words=words) if ok else
-                                self.tr("Échec : {words}").format(words=words))
+            self.result.setText(
+                self.tr("Connexion réussie ({words}).").format(words=words)
+                if ok
+                else self.tr("Échec : {words}").format(words=words)
+            )
             self.tested.emit(ok, words)
 
         def failed(exc: BaseException) -> None:
             self._testing = False
-            self.result.setText(self.tr("Échec : {words}").format(
-                words=exc.message if isinstance(exc, TeleavisError) else type(exc).__name__))
+            self.result.setText(
+                self.tr("Échec : {words}").format(
+                    words=exc.message if isinstance(exc, TeleavisError) else type(exc).__name__
+                )
+            )
             self.tested.emit(False, "")
 
         run_task(check, done, failed)

@@ -34,12 +34,15 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Commencer"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Annuler"))
         self.resize(700, 560)
-        welcome = QLabel(self.tr(
-            "Teleavis envoie vos demandes de télé-expertise (dermatologie, rétinographie, plaies) à un "
-            "médecin expert et vous rapporte sa réponse.\n\n"
-            "Deux réglages suffisent pour commencer : qui demande l'avis (votre site), et où partent les "
-            "dossiers. Sans plateforme, Teleavis démarre en mode formation : vous pouvez essayer tout le "
-            "parcours avec une plateforme d'essai et une caméra de démonstration."))
+        welcome = QLabel(
+            self.tr(
+                "Teleavis envoie vos demandes de télé-expertise (dermatologie, rétinographie, plaies) à un "
+                "médecin expert et vous rapporte sa réponse.\n\n"
+                "Deux réglages suffisent pour commencer : qui demande l'avis (votre site), et où partent les "
+                "dossiers. Sans plateforme, Teleavis démarre en mode formation : vous pouvez essayer tout le "
+                "parcours avec une plateforme d'essai et une caméra de démonstration."
+            )
+        )
         welcome.setWordWrap(True)
         self.addPage(_Page(self.tr("Bienvenue"), welcome))
         self.site = SiteForm(store)
@@ -63,9 +66,12 @@ class PinForm(QWidget):
         super().__init__(parent)
         self.store = store
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr(
-            "Quand vous vous absentez, Teleavis se verrouille et masque les dossiers. Choisissez le code "
-            "qui le déverrouillera (au moins 4 caractères). Il sera aussi demandé à chaque démarrage."))
+        intro = QLabel(
+            self.tr(
+                "Quand vous vous absentez, Teleavis se verrouille et masque les dossiers. Choisissez le code "
+                "qui le déverrouillera (au moins 4 caractères). Il sera aussi demandé à chaque démarrage."
+            )
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()

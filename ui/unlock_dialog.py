@@ -18,18 +18,24 @@ class PassphraseDialog(QDialog):
     """``confirm``: choosing a new passphrase (typed twice, strength checked); else opening the data,
     with ``tries_left`` said after a wrong one (``wrong``)."""
 
-    def __init__(self, confirm: bool, parent: QWidget | None = None, *, wrong: bool = False,
-                 tries_left: int = 0) -> None:
+    def __init__(
+        self, confirm: bool, parent: QWidget | None = None, *, wrong: bool = False, tries_left: int = 0
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("passphraseDialog")
-        self.setWindowTitle(self.tr("Choisir la phrase secrète de Teleavis") if confirm
-                            else self.tr("Déverrouiller Teleavis"))
+        self.setWindowTitle(
+            self.tr("Choisir la phrase secrète de Teleavis") if confirm else self.tr("Déverrouiller Teleavis")
+        )
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr("Choisissez la phrase secrète qui protège les dossiers de cette machine. "
-                               "Sans elle, les données ne peuvent pas être lues : notez-la en lieu sûr. "
-                               "Quatre mots sans lien entre eux font une bonne phrase.")
-                       if confirm else
-                       self.tr("Tapez la phrase secrète de Teleavis pour ouvrir les dossiers."))
+        intro = QLabel(
+            self.tr(
+                "Choisissez la phrase secrète qui protège les dossiers de cette machine. "
+                "Sans elle, les données ne peuvent pas être lues : notez-la en lieu sûr. "
+                "Quatre mots sans lien entre eux font une bonne phrase."
+            )
+            if confirm
+            else self.tr("Tapez la phrase secrète de Teleavis pour ouvrir les dossiers.")
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -47,7 +53,8 @@ class PassphraseDialog(QDialog):
         layout.addWidget(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            self.tr("Enregistrer") if confirm else self.tr("Ouvrir"))
+            self.tr("Enregistrer") if confirm else self.tr("Ouvrir")
+        )
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Quitter"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)

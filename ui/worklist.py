@@ -49,9 +49,17 @@ FILTERS: dict[str, tuple[str, ...]] = {
 PAGE = 100  # rows fetched at a time: four screens' worth; more come as the view scrolls
 NAMES_AT_ONCE = 25  # names decrypted together: about a screenful of rows
 Index = QModelIndex | QPersistentModelIndex
-DISPLAY, FONT, FOREGROUND, BACKGROUND, TOOLTIP, USER = (role.value for role in (
-    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole,
-    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole))
+DISPLAY, FONT, FOREGROUND, BACKGROUND, TOOLTIP, USER = (
+    role.value
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.UserRole,
+    )
+)
 _ROLES = frozenset((DISPLAY, FONT, FOREGROUND, BACKGROUND, TOOLTIP, USER))
 
 
@@ -127,7 +135,7 @@ class WorklistModel(QAbstractTableModel):
 
     def _read_names(self, first: int) -> None:
         """Decrypt a screenful of names from row ``first`` on: what the view is about to draw."""
-        missing = [r for r in self._rows[first:first + NAMES_AT_ONCE] if (r.id, r.updated_at) not in self._names]
+        missing = [r for r in self._rows[first : first + NAMES_AT_ONCE] if (r.id, r.updated_at) not in self._names]
         try:
             patients = self.store.patients([r.id for r in missing])
         except TeleavisError:
@@ -153,7 +161,7 @@ class WorklistModel(QAbstractTableModel):
             return
         have, fetched = len(self._rows), self._fetched
         rows = self._query(fetched + PAGE + 1)
-        page = rows[fetched:fetched + PAGE]
+        page = rows[fetched : fetched + PAGE]
         self._fetched += len(page)
         self._more = len(rows) > fetched + PAGE
         new = [r for r in page if r.id not in self._late]
@@ -181,8 +189,14 @@ class WorklistModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (self.tr("Patient"), self.tr("Spécialité"), self.tr("Priorité"), self.tr("État"),
-                self.tr("Dernier changement"), self.tr("Images"))[section]
+        return (
+            self.tr("Patient"),
+            self.tr("Spécialité"),
+            self.tr("Priorité"),
+            self.tr("État"),
+            self.tr("Dernier changement"),
+            self.tr("Images"),
+        )[section]
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         # Called for every cell and role the view draws or measures: the common answers come first.
@@ -211,13 +225,18 @@ class WorklistModel(QAbstractTableModel):
         """The row's six cells in words, kept until the rows change (the patient's name once readable)."""
         row = self._rows[number]
         state = M.state_name(row.state)
-        texts = (("● " if row.unread else "") + self._patient(number),
-                 M.specialty_name(row.specialty),
-                 self.tr("Urgent") if row.priority == "urgent" else self.tr("Normale"),
-                 self.tr("{state} — à lire").format(state=state) if row.unread else
-                 self.tr("{state} — en retard").format(state=state) if row.id in self._late else state,
-                 local_time(row.updated_at),
-                 str(row.image_count))
+        texts = (
+            ("● " if row.unread else "") + self._patient(number),
+            M.specialty_name(row.specialty),
+            self.tr("Urgent") if row.priority == "urgent" else self.tr("Normale"),
+            self.tr("{state} — à lire").format(state=state)
+            if row.unread
+            else self.tr("{state} — en retard").format(state=state)
+            if row.id in self._late
+            else state,
+            local_time(row.updated_at),
+            str(row.image_count),
+        )
         if self.store.key.loaded:
             self._texts[number] = texts
         return texts
@@ -358,18 +377,26 @@ class Worklist(QWidget):
     def _say_what_is_shown(self, searched: str) -> None:
         rows = self.model.rowCount()
         if searched:
-            text = (self.tr("Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).",
-                            "", rows) if rows else
-                    self.tr("Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l'orthographe, "
-                            "ou cherchez par matricule INS ou numéro de dossier.").format(search=searched))
+            text = (
+                self.tr(
+                    "Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).", "", rows
+                )
+                if rows
+                else self.tr(
+                    "Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l'orthographe, "
+                    "ou cherchez par matricule INS ou numéro de dossier."
+                ).format(search=searched)
+            )
         elif rows:
             text = ""
         elif not sum(self._counts.values()):
             text = self.tr("Aucun dossier pour l'instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).")
         else:
             name = self.filter_buttons[self.current_filter()].text().rpartition(" (")[0]
-            text = self.tr("Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier "
-                           "se crée avec « Nouveau dossier » (Ctrl+N).").format(filter=name)
+            text = self.tr(
+                "Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier "
+                "se crée avec « Nouveau dossier » (Ctrl+N)."
+            ).format(filter=name)
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
 
@@ -378,8 +405,13 @@ class Worklist(QWidget):
         return self.store.unread_count()
 
     def retranslate_counts(self, counts: dict[str, int]) -> None:
-        names = {"to-finish": self.tr("À terminer"), "waiting": self.tr("En attente"),
-                 "answered": self.tr("Réponses"), "attention": self.tr("À traiter"), "all": self.tr("Tous")}
+        names = {
+            "to-finish": self.tr("À terminer"),
+            "waiting": self.tr("En attente"),
+            "answered": self.tr("Réponses"),
+            "attention": self.tr("À traiter"),
+            "all": self.tr("Tous"),
+        }
         for key, button in self.filter_buttons.items():
             states = FILTERS[key]
             total = sum(counts.values()) if not states else sum(counts.get(s, 0) for s in states)
@@ -401,8 +433,11 @@ class Worklist(QWidget):
             self.detail.setText(exc.message)
             return
         name = case.patient.full_name()
-        self.detail.setText(self.tr("{name} — dossier {id} — {state}").format(
-            name=name or self.tr("(patient sans nom)"), id=short_id(summary.id), state=M.state_name(summary.state)))
+        self.detail.setText(
+            self.tr("{name} — dossier {id} — {state}").format(
+                name=name or self.tr("(patient sans nom)"), id=short_id(summary.id), state=M.state_name(summary.state)
+            )
+        )
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

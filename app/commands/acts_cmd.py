@@ -10,23 +10,32 @@ from app import messages as M
 from app.commands.common import open_store, say
 from app.errors import UsageError
 
-M.add({
-    "acts.help": {"fr": "actes de télé-expertise du requérant (RQD), pour la facturation",
-                  "en": "the requester's tele-expertise acts (RQD), for billing"},
-    "acts.export_help": {
-        "fr": "écrit en CSV les actes RQD d'une année (date, code, RPPS du requérant, identité du patient, "
-              "dossier, facturable oui/non et pourquoi). Ce fichier contient des données de patients : il est "
-              "créé lisible par vous seul (0600) ; sans --out, il s'écrit sur la sortie standard",
-        "en": "writes a year's RQD acts as CSV (date, code, requester's RPPS, patient identity, case, billable "
-              "yes/no and why). This file holds patient data: it is created readable by you only (0600); "
-              "without --out it goes to standard output"},
-    "acts.year_help": {"fr": "l'année civile (ex. 2026)", "en": "the calendar year (e.g. 2026)"},
-    "acts.out_help": {"fr": "fichier CSV à écrire (données de patients, créé en 0600)",
-                      "en": "CSV file to write (patient data, created 0600)"},
-    "acts.exported": {"fr": "{n} acte(s) de {year} exporté(s) : {path} (données de patients : à garder pour vous).",
-                      "en": "{n} act(s) of {year} exported: {path} (patient data: keep it to yourself)."},
-    "acts.exported_stdout": {"fr": "{n} acte(s) de {year} exporté(s).", "en": "{n} act(s) of {year} exported."},
-})
+M.add(
+    {
+        "acts.help": {
+            "fr": "actes de télé-expertise du requérant (RQD), pour la facturation",
+            "en": "the requester's tele-expertise acts (RQD), for billing",
+        },
+        "acts.export_help": {
+            "fr": "écrit en CSV les actes RQD d'une année (date, code, RPPS du requérant, identité du patient, "
+            "dossier, facturable oui/non et pourquoi). Ce fichier contient des données de patients : il est "
+            "créé lisible par vous seul (0600) ; sans --out, il s'écrit sur la sortie standard",
+            "en": "writes a year's RQD acts as CSV (date, code, requester's RPPS, patient identity, case, billable "
+            "yes/no and why). This file holds patient data: it is created readable by you only (0600); "
+            "without --out it goes to standard output",
+        },
+        "acts.year_help": {"fr": "l'année civile (ex. 2026)", "en": "the calendar year (e.g. 2026)"},
+        "acts.out_help": {
+            "fr": "fichier CSV à écrire (données de patients, créé en 0600)",
+            "en": "CSV file to write (patient data, created 0600)",
+        },
+        "acts.exported": {
+            "fr": "{n} acte(s) de {year} exporté(s) : {path} (données de patients : à garder pour vous).",
+            "en": "{n} act(s) of {year} exported: {path} (patient data: keep it to yourself).",
+        },
+        "acts.exported_stdout": {"fr": "{n} acte(s) de {year} exporté(s).", "en": "{n} act(s) of {year} exported."},
+    }
+)
 
 
 def register(sub: Any) -> None:

@@ -9,15 +9,20 @@ from app import audit
 from app import messages as M
 from app.commands.common import open_store, say
 
-M.add({
-    "audit.help": {"fr": "journal d'audit", "en": "audit trail"},
-    "audit.ok": {"fr": "Journal d'audit intact : {rows} entrées, chaîne vérifiée.",
-                 "en": "Audit trail intact: {rows} entries, chain verified."},
-    "audit.broken": {"fr": "Journal d'audit altéré : {problem}. "
-                           "Conservez ce poste en l'état et prévenez le responsable de la sécurité.",
-                     "en": "Audit trail tampered with: {problem}. "
-                           "Keep this computer as it is and tell the security officer."},
-})
+M.add(
+    {
+        "audit.help": {"fr": "journal d'audit", "en": "audit trail"},
+        "audit.ok": {
+            "fr": "Journal d'audit intact : {rows} entrées, chaîne vérifiée.",
+            "en": "Audit trail intact: {rows} entries, chain verified.",
+        },
+        "audit.broken": {
+            "fr": "Journal d'audit altéré : {problem}. "
+            "Conservez ce poste en l'état et prévenez le responsable de la sécurité.",
+            "en": "Audit trail tampered with: {problem}. Keep this computer as it is and tell the security officer.",
+        },
+    }
+)
 
 
 def register(sub: Any) -> None:

@@ -19,40 +19,57 @@ from app.site import load_requester
 from app.store import NewImage, Store
 from app.validation import blocking, validate_case
 
-M.add({
-    "case.help": {"fr": "les dossiers : import, liste, détail, envoi", "en": "cases: import, list, show, send"},
-    "case.reduced_help": {"fr": "envoyer des copies réduites des photos (côté le plus long 3000 px, JPEG qualité 90) "
-                                "pour une liaison lente ; les originaux restent sur ce poste. Possible aussi pour "
-                                "un dossier déjà en file d'envoi",
-                          "en": "send reduced copies of the photos (longest side 3000 px, JPEG quality 90) for a slow "
-                                "link; the originals stay on this computer. Also for a case already queued"},
-    "case.reduced": {"fr": "Dossier {id} : les photos pas encore parties seront envoyées en copies réduites "
-                           "(les originaux restent sur ce poste).",
-                     "en": "Case {id}: the photos not sent yet will go as reduced copies (the originals stay on "
-                           "this computer)."},
-    "case.dir_help": {"fr": "dossier où chercher les images (par défaut : celui du fichier de cas)",
-                      "en": "folder where the images are (default: the case file's folder)"},
-    "case.allow_outside_help": {"fr": "accepter des images hors de ce dossier (chemins absolus, ../, liens)",
-                                "en": "accept images outside that folder (absolute paths, ../, links)"},
-    "case.imported": {"fr": "Dossier créé (brouillon) : {id}", "en": "Case created (draft): {id}"},
-    "case.still_missing": {"fr": "Il manque encore, avant l'envoi :", "en": "Still missing before sending:"},
-    "case.image_refused": {"fr": "{where} ({name}) : {reason}", "en": "{where} ({name}): {reason}"},
-    "case.queued": {"fr": "Dossier {id} validé et mis en file d'envoi : il partira dès que le réseau le permet.",
-                    "en": "Case {id} validated and queued: it will go as soon as the network allows."},
-    "case.already_queued": {"fr": "Dossier {id} déjà en file d'envoi.", "en": "Case {id} is already queued."},
-    "case.not_sendable": {"fr": "Ce dossier est « {state} » : il n'y a rien à envoyer.",
-                          "en": "This case is “{state}”: there is nothing to send."},
-    "case.refused": {"fr": "Dossier {id} non envoyé, à compléter :", "en": "Case {id} not sent, to complete:"},
-    "case.none": {"fr": "Aucun dossier.", "en": "No case."},
-    "case.overdue_mark": {"fr": "en retard", "en": "overdue"},
-    "show.due": {"fr": "Réponse de l'expert promise pour le : {when}", "en": "Expert's answer promised by: {when}"},
-    "show.overdue": {"fr": "Réponse de l'expert en retard : promise pour le {when}",
-                     "en": "Expert's answer overdue: promised by {when}"},
-    "show.act": {"fr": "Acte de télé-expertise :", "en": "Tele-expertise act:"},
-    "show.act_billable": {"fr": "{code} du {day}, facturable", "en": "{code} of {day}, billable"},
-    "show.act_not": {"fr": "{code} du {day}, non facturable ({reason})",
-                     "en": "{code} of {day}, not billable ({reason})"},
-})
+M.add(
+    {
+        "case.help": {"fr": "les dossiers : import, liste, détail, envoi", "en": "cases: import, list, show, send"},
+        "case.reduced_help": {
+            "fr": "envoyer des copies réduites des photos (côté le plus long 3000 px, JPEG qualité 90) "
+            "pour une liaison lente ; les originaux restent sur ce poste. Possible aussi pour "
+            "un dossier déjà en file d'envoi",
+            "en": "send reduced copies of the photos (longest side 3000 px, JPEG quality 90) for a slow "
+            "link; the originals stay on this computer. Also for a case already queued",
+        },
+        "case.reduced": {
+            "fr": "Dossier {id} : les photos pas encore parties seront envoyées en copies réduites "
+            "(les originaux restent sur ce poste).",
+            "en": "Case {id}: the photos not sent yet will go as reduced copies (the originals stay on this computer).",
+        },
+        "case.dir_help": {
+            "fr": "dossier où chercher les images (par défaut : celui du fichier de cas)",
+            "en": "folder where the images are (default: the case file's folder)",
+        },
+        "case.allow_outside_help": {
+            "fr": "accepter des images hors de ce dossier (chemins absolus, ../, liens)",
+            "en": "accept images outside that folder (absolute paths, ../, links)",
+        },
+        "case.imported": {"fr": "Dossier créé (brouillon) : {id}", "en": "Case created (draft): {id}"},
+        "case.still_missing": {"fr": "Il manque encore, avant l'envoi :", "en": "Still missing before sending:"},
+        "case.image_refused": {"fr": "{where} ({name}) : {reason}", "en": "{where} ({name}): {reason}"},
+        "case.queued": {
+            "fr": "Dossier {id} validé et mis en file d'envoi : il partira dès que le réseau le permet.",
+            "en": "Case {id} validated and queued: it will go as soon as the network allows.",
+        },
+        "case.already_queued": {"fr": "Dossier {id} déjà en file d'envoi.", "en": "Case {id} is already queued."},
+        "case.not_sendable": {
+            "fr": "Ce dossier est « {state} » : il n'y a rien à envoyer.",
+            "en": "This case is “{state}”: there is nothing to send.",
+        },
+        "case.refused": {"fr": "Dossier {id} non envoyé, à compléter :", "en": "Case {id} not sent, to complete:"},
+        "case.none": {"fr": "Aucun dossier.", "en": "No case."},
+        "case.overdue_mark": {"fr": "en retard", "en": "overdue"},
+        "show.due": {"fr": "Réponse de l'expert promise pour le : {when}", "en": "Expert's answer promised by: {when}"},
+        "show.overdue": {
+            "fr": "Réponse de l'expert en retard : promise pour le {when}",
+            "en": "Expert's answer overdue: promised by {when}",
+        },
+        "show.act": {"fr": "Acte de télé-expertise :", "en": "Tele-expertise act:"},
+        "show.act_billable": {"fr": "{code} du {day}, facturable", "en": "{code} of {day}, billable"},
+        "show.act_not": {
+            "fr": "{code} du {day}, non facturable ({reason})",
+            "en": "{code} of {day}, not billable ({reason})",
+        },
+    }
+)
 
 
 def register(sub: Any) -> None:
@@ -123,16 +140,33 @@ def run_list(args: argparse.Namespace) -> int:
     with open_store() as store:
         rows = store.list_cases(states=args.state)
     if args.json:
-        emit_json([{"id": r.id, "state": r.state, "specialty": r.specialty, "priority": r.priority,
-                    "created": r.created_at, "updated": r.updated_at, "initials": r.initials,
-                    "images": r.image_count, "unread": r.unread, "due": r.due_at, "overdue": r.overdue(now)}
-                   for r in rows])
+        emit_json(
+            [
+                {
+                    "id": r.id,
+                    "state": r.state,
+                    "specialty": r.specialty,
+                    "priority": r.priority,
+                    "created": r.created_at,
+                    "updated": r.updated_at,
+                    "initials": r.initials,
+                    "images": r.image_count,
+                    "unread": r.unread,
+                    "due": r.due_at,
+                    "overdue": r.overdue(now),
+                }
+                for r in rows
+            ]
+        )
         return 0
     if not rows:
         say(M.tr("case.none"))
     # An overdue case (the expert's promised answer time passed) says so at the end of its line.
-    lines = [f"{r.id}  {r.state:<15}  {r.specialty:<13}  {r.created_at[:16].replace('T', ' ')}  {r.initials}"
-             + (f"  [{M.tr('case.overdue_mark')}]" if r.overdue(now) else "") for r in rows]
+    lines = [
+        f"{r.id}  {r.state:<15}  {r.specialty:<13}  {r.created_at[:16].replace('T', ' ')}  {r.initials}"
+        + (f"  [{M.tr('case.overdue_mark')}]" if r.overdue(now) else "")
+        for r in rows
+    ]
     if lines:
         print("\n".join(lines))
     return 0
@@ -143,21 +177,46 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
     answer = store.answer(case.id)
     due = store.due_at(case.id)
     return {
-        "id": case.id, "state": case.state.value, "specialty": case.specialty, "priority": case.priority,
-        "created": case.created_at, "updated": case.updated_at, "question": case.question,
-        "summary": case.summary, "patient": asdict(case.patient), "consent": asdict(case.consent),
-        "treatments": [asdict(t) for t in case.treatments], "form": case.form,
+        "id": case.id,
+        "state": case.state.value,
+        "specialty": case.specialty,
+        "priority": case.priority,
+        "created": case.created_at,
+        "updated": case.updated_at,
+        "question": case.question,
+        "summary": case.summary,
+        "patient": asdict(case.patient),
+        "consent": asdict(case.consent),
+        "treatments": [asdict(t) for t in case.treatments],
+        "form": case.form,
         "single_eye_reason": case.single_eye_reason,
-        "images": [{"id": i.id, "position": n, "body_site": i.body_site, "eye": i.eye, "view": i.view,
-                    "note": i.note, "content_type": i.content_type, "width": i.width, "height": i.height,
-                    "size": i.size, "sha1": i.sha1, "modality": i.modality, "captured_at": i.captured_at,
-                    "device": i.device, "uploaded": bool(i.binary_id),
-                    "quality": [f.to_dict() for f in i.quality]} for n, i in enumerate(case.images)],
+        "images": [
+            {
+                "id": i.id,
+                "position": n,
+                "body_site": i.body_site,
+                "eye": i.eye,
+                "view": i.view,
+                "note": i.note,
+                "content_type": i.content_type,
+                "width": i.width,
+                "height": i.height,
+                "size": i.size,
+                "sha1": i.sha1,
+                "modality": i.modality,
+                "captured_at": i.captured_at,
+                "device": i.device,
+                "uploaded": bool(i.binary_id),
+                "quality": [f.to_dict() for f in i.quality],
+            }
+            for n, i in enumerate(case.images)
+        ],
         "platform": store.platform_info(case.id),
         "history": store.history(case.id),
         "answer": {**asdict(answer), "missing_words": missing_words(answer)} if answer else None,
         "checklist": [asdict(f) for f in validate_case(case, load_requester(store.settings))],
-        "due_at": due, "overdue": bool(due) and case.state.value in WAITING_FOR_EXPERT and str(due) < iso(utc_now()),
+        "due_at": due,
+        "overdue": bool(due) and case.state.value in WAITING_FOR_EXPERT and str(due) < iso(utc_now()),
         "act": act_of(store, case.id),
     }
 
@@ -175,8 +234,11 @@ def run_show(args: argparse.Namespace) -> int:
         f" ({case.priority})",
         f"{M.tr('show.patient')} {p.family} {' '.join(p.given)}, {p.birth_date}, {M.sex_name(p.sex)}"
         + (f", INS {p.ins}" if p.ins else f", {p.local_id}")
-        + (f", {M.tr('show.identity', status=M.tr('identity.' + p.identity_status))}"
-           if p.identity_status in IDENTITY_STATUSES else ""),
+        + (
+            f", {M.tr('show.identity', status=M.tr('identity.' + p.identity_status))}"
+            if p.identity_status in IDENTITY_STATUSES
+            else ""
+        ),
         f"{M.tr('show.consent')} {M.tr('show.yes') if case.consent.given else M.tr('show.no')}"
         + (f" ({case.consent.date}, {case.consent.recorded_by})" if case.consent.given else ""),
         f"{M.tr('show.question')} {case.question}",
@@ -199,25 +261,32 @@ def run_show(args: argparse.Namespace) -> int:
     if doc["act"]:
         act = doc["act"]
         day = _local(str(act["at"]))[:10]
-        out.append(f"{M.tr('show.act')} " + (M.tr("show.act_billable", code=act["code"], day=day) if act["billable"]
-                                             else M.tr("show.act_not", code=act["code"], day=day,
-                                                       reason=M.tr(f"act.reason.{act['reason']}"))))
+        out.append(
+            f"{M.tr('show.act')} "
+            + (
+                M.tr("show.act_billable", code=act["code"], day=day)
+                if act["billable"]
+                else M.tr("show.act_not", code=act["code"], day=day, reason=M.tr(f"act.reason.{act['reason']}"))
+            )
+        )
     print("\n".join(out))
     return 0
 
 
-M.add({
-    "show.case": {"fr": "Dossier", "en": "Case"},
-    "show.patient": {"fr": "Patient :", "en": "Patient:"},
-    "show.identity": {"fr": "identité {status}", "en": "{status} identity"},
-    "show.consent": {"fr": "Consentement :", "en": "Consent:"},
-    "show.question": {"fr": "Question :", "en": "Question:"},
-    "show.summary": {"fr": "Résumé :", "en": "Summary:"},
-    "show.single_eye": {"fr": "Un seul œil photographié, parce que :", "en": "Only one eye photographed, because:"},
-    "show.answer": {"fr": "Réponse de l'expert :", "en": "Expert's answer:"},
-    "show.yes": {"fr": "oui", "en": "yes"},
-    "show.no": {"fr": "non", "en": "no"},
-})
+M.add(
+    {
+        "show.case": {"fr": "Dossier", "en": "Case"},
+        "show.patient": {"fr": "Patient :", "en": "Patient:"},
+        "show.identity": {"fr": "identité {status}", "en": "{status} identity"},
+        "show.consent": {"fr": "Consentement :", "en": "Consent:"},
+        "show.question": {"fr": "Question :", "en": "Question:"},
+        "show.summary": {"fr": "Résumé :", "en": "Summary:"},
+        "show.single_eye": {"fr": "Un seul œil photographié, parce que :", "en": "Only one eye photographed, because:"},
+        "show.answer": {"fr": "Réponse de l'expert :", "en": "Expert's answer:"},
+        "show.yes": {"fr": "oui", "en": "yes"},
+        "show.no": {"fr": "non", "en": "no"},
+    }
+)
 
 
 def _local(instant: str) -> str:
@@ -256,15 +325,21 @@ def _platform_lines(doc: dict[str, Any]) -> list[str]:
     return out
 
 
-M.add({
-    "show.platform": {"fr": "Plateforme :", "en": "Platform:"},
-    "show.reason": {"fr": "Motif donné par la plateforme :", "en": "Reason given by the platform:"},
-    "show.problem": {"fr": "À savoir :", "en": "Note:"},
-    "show.no_conclusion": {"fr": "(pas de conclusion écrite : voir le compte rendu)",
-                           "en": "(no written conclusion: see the report)"},
-    "show.files": {"fr": "Pièces jointes : {pdfs} PDF, {images} image(s), {others} autre(s)",
-                   "en": "Attachments: {pdfs} PDF, {images} image(s), {others} other(s)"},
-})
+M.add(
+    {
+        "show.platform": {"fr": "Plateforme :", "en": "Platform:"},
+        "show.reason": {"fr": "Motif donné par la plateforme :", "en": "Reason given by the platform:"},
+        "show.problem": {"fr": "À savoir :", "en": "Note:"},
+        "show.no_conclusion": {
+            "fr": "(pas de conclusion écrite : voir le compte rendu)",
+            "en": "(no written conclusion: see the report)",
+        },
+        "show.files": {
+            "fr": "Pièces jointes : {pdfs} PDF, {images} image(s), {others} autre(s)",
+            "en": "Attachments: {pdfs} PDF, {images} image(s), {others} other(s)",
+        },
+    }
+)
 
 
 def run_send(args: argparse.Namespace) -> int:

@@ -17,34 +17,44 @@ from app.settings import SECRET_KEYS, SETTINGS, parse
 from app.site import parse_site, save_site
 from app.urls import SECURE_URL_CONFIG_ONLY, SECURE_URL_SETTINGS, check_secure_url, proxy_password, redact_proxy
 
-M.add({
-    "init.done": {"fr": "Site enregistré : {org} (FINESS {finess}), demandeur {name} (RPPS {rpps}).",
-                  "en": "Site saved: {org} (FINESS {finess}), requester {name} (RPPS {rpps})."},
-    "init.same": {"fr": "Site déjà configuré ainsi : rien à changer.",
-                  "en": "Site already set up this way: nothing to change."},
-    "init.help": {"fr": "première configuration du site (praticien, structure)", "en": "first set-up of the site"},
-    "config.help": {"fr": "lire ou modifier un réglage", "en": "read or change a setting"},
-    "config.saved": {"fr": "Réglage « {key} » enregistré.", "en": "Setting “{key}” saved."},
-    "config.hidden": {"fr": "(secret enregistré, non affiché)", "en": "(secret set, not shown)"},
-    "config.training_erased": {"fr": "Plateforme réelle configurée : les données du mode formation sont effacées.",
-                               "en": "Real platform set: the training-mode data is erased."},
-    "config.value_help": {
-        "fr": "la valeur, ou « - » pour la lire sur l'entrée standard (cachée au clavier) ; « - » est "
-              "obligatoire pour un secret ({secrets}, un proxy avec mot de passe)",
-        "en": "the value, or “-” to read it from standard input (hidden when typed); “-” is required for a "
-              "secret ({secrets}, a proxy with a password)"},
-    "config.ask": {"fr": "Valeur de {key} (non affichée) : ", "en": "Value of {key} (not shown): "},
-    "config.secret_argument": {
-        "fr": "« {key} » est un secret : il ne se donne pas sur la ligne de commande, où les autres "
-              "utilisateurs de la machine (liste des processus) et l'historique du terminal le verraient. "
-              "Rien n'a été enregistré. Tapez « teleavis config set {key} - » puis le secret (il ne "
-              "s'affiche pas), ou envoyez-le sur l'entrée standard depuis un fichier protégé : "
-              "« teleavis config set {key} - < fichier ».",
-        "en": "“{key}” is a secret: it does not go on the command line, where the machine's other users "
-              "(the process list) and the shell history would see it. Nothing was saved. Type "
-              "“teleavis config set {key} -” then the secret (it is not shown), or send it on standard "
-              "input from a protected file: “teleavis config set {key} - < file”."},
-})
+M.add(
+    {
+        "init.done": {
+            "fr": "Site enregistré : {org} (FINESS {finess}), demandeur {name} (RPPS {rpps}).",
+            "en": "Site saved: {org} (FINESS {finess}), requester {name} (RPPS {rpps}).",
+        },
+        "init.same": {
+            "fr": "Site déjà configuré ainsi : rien à changer.",
+            "en": "Site already set up this way: nothing to change.",
+        },
+        "init.help": {"fr": "première configuration du site (praticien, structure)", "en": "first set-up of the site"},
+        "config.help": {"fr": "lire ou modifier un réglage", "en": "read or change a setting"},
+        "config.saved": {"fr": "Réglage « {key} » enregistré.", "en": "Setting “{key}” saved."},
+        "config.hidden": {"fr": "(secret enregistré, non affiché)", "en": "(secret set, not shown)"},
+        "config.training_erased": {
+            "fr": "Plateforme réelle configurée : les données du mode formation sont effacées.",
+            "en": "Real platform set: the training-mode data is erased.",
+        },
+        "config.value_help": {
+            "fr": "la valeur, ou « - » pour la lire sur l'entrée standard (cachée au clavier) ; « - » est "
+            "obligatoire pour un secret ({secrets}, un proxy avec mot de passe)",
+            "en": "the value, or “-” to read it from standard input (hidden when typed); “-” is required for a "
+            "secret ({secrets}, a proxy with a password)",
+        },
+        "config.ask": {"fr": "Valeur de {key} (non affichée) : ", "en": "Value of {key} (not shown): "},
+        "config.secret_argument": {
+            "fr": "« {key} » est un secret : il ne se donne pas sur la ligne de commande, où les autres "
+            "utilisateurs de la machine (liste des processus) et l'historique du terminal le verraient. "
+            "Rien n'a été enregistré. Tapez « teleavis config set {key} - » puis le secret (il ne "
+            "s'affiche pas), ou envoyez-le sur l'entrée standard depuis un fichier protégé : "
+            "« teleavis config set {key} - < fichier ».",
+            "en": "“{key}” is a secret: it does not go on the command line, where the machine's other users "
+            "(the process list) and the shell history would see it. Nothing was saved. Type "
+            "“teleavis config set {key} -” then the secret (it is not shown), or send it on standard "
+            "input from a protected file: “teleavis config set {key} - < file”.",
+        },
+    }
+)
 
 
 def _secret_value(key: str, text: str) -> bool:
@@ -75,8 +85,15 @@ def run_init(args: argparse.Namespace) -> int:
         if not save_site(store, requester):
             say(M.tr("init.same"))
             return 0
-    say(M.tr("init.done", org=requester.organization, finess=requester.finess,
-             name=" ".join([*requester.given, requester.family]), rpps=requester.rpps))
+    say(
+        M.tr(
+            "init.done",
+            org=requester.organization,
+            finess=requester.finess,
+            name=" ".join([*requester.given, requester.family]),
+            rpps=requester.rpps,
+        )
+    )
     return 0
 
 

@@ -48,13 +48,16 @@ def run_doctor(args: argparse.Namespace) -> int:
     return doctor.exit_code(checks)
 
 
-def diagnose(root: Path | None = None, *,
-             camera_probe: Callable[[], list[CameraProbe]] | None = None,
-             platform_probe: Callable[[Path], PlatformProbe | None] | None = None,
-             usage: Callable[[Path], Any] = shutil.disk_usage,
-             now: Callable[[], datetime] = lambda: datetime.now(UTC),
-             keyring_state: Callable[[], tuple[bool, str]] | None = None,
-             on_check: Callable[[Check], None] | None = None) -> list[Check]:
+def diagnose(
+    root: Path | None = None,
+    *,
+    camera_probe: Callable[[], list[CameraProbe]] | None = None,
+    platform_probe: Callable[[Path], PlatformProbe | None] | None = None,
+    usage: Callable[[Path], Any] = shutil.disk_usage,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    keyring_state: Callable[[], tuple[bool, str]] | None = None,
+    on_check: Callable[[Check], None] | None = None,
+) -> list[Check]:
     """Every check, in the order a technician would look. Each source of facts can be replaced.
     ``on_check`` hears of each check as soon as it is done (the window shows them as they come)."""
     root = root or data_dir()
@@ -98,6 +101,7 @@ def _keyring_state() -> tuple[bool, str]:
 
 # -- cameras ------------------------------------------------------------------------------------------
 
+
 def probe_cameras() -> list[CameraProbe]:
     """Every plugged-in camera (as the capture panel lists them): opened once, asked for a frame and
     for the usual resolutions."""
@@ -137,6 +141,7 @@ def _probe_one(cv2: Any, index: int, backend: int, name: str) -> CameraProbe:
 
 
 # -- the platform -------------------------------------------------------------------------------------
+
 
 def _sealed(root: Path, url: str) -> tuple[str | None, str]:
     """The pasted access token and the proxy (sealed: it may hold a password) when the data unlocks
@@ -181,10 +186,12 @@ def probe_platform(root: Path) -> PlatformProbe | None:
     if ca_bundle and not Path(ca_bundle).is_file():
         return PlatformProbe(url, "ca_missing", ca_bundle=ca_bundle)
     token, proxy = _sealed(root, url)
-    config = ClientConfig(url, PROBE_CONNECT_TIMEOUT_S, PROBE_READ_TIMEOUT_S, ca_bundle,
-                          proxy or str(settings.get("proxy") or ""))
+    config = ClientConfig(
+        url, PROBE_CONNECT_TIMEOUT_S, PROBE_READ_TIMEOUT_S, ca_bundle, proxy or str(settings.get("proxy") or "")
+    )
     with PlatformClient(config, StaticToken(token)) as client:
         probe = probe_metadata(client)
     detail = probe.words if probe.outcome == "ok" else probe.reason
-    return PlatformProbe(url, probe.outcome, detail, probe.date_header, ca_bundle,
-                         probe.received_at or datetime.now(UTC))
+    return PlatformProbe(
+        url, probe.outcome, detail, probe.date_header, ca_bundle, probe.received_at or datetime.now(UTC)
+    )

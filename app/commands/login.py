@@ -18,25 +18,40 @@ from app.db import transaction
 from app.errors import UsageError
 from app.site import load_requester
 
-M.add({
-    "login.help": {"fr": "se connecte avec Pro Santé Connect (e-CPS sur le téléphone, ou navigateur)",
-                   "en": "signs in with Pro Santé Connect (e-CPS on the phone, or the browser)"},
-    "login.browser_help": {"fr": "par le navigateur même si la validation sur téléphone (CIBA) est offerte",
-                           "en": "through the browser even when approval on the phone (CIBA) is offered"},
-    "login.timeout_help": {"fr": "abandonner après S secondes (300 par défaut)",
-                           "en": "give up after S seconds (300 by default)"},
-    "login.training": {"fr": "Mode formation : fournisseur Pro Santé Connect simulé sur cette machine ({url}).",
-                       "en": "Training mode: simulated Pro Santé Connect provider on this machine ({url})."},
-    "login.no_site": {"fr": "Le site n'est pas configuré : lancez d'abord « teleavis init --site site.json ».",
-                      "en": "The site is not set up: run “teleavis init --site site.json” first."},
-    "login.done": {"fr": "Connecté avec Pro Santé Connect : {name} (RPPS {rpps}).",
-                   "en": "Signed in with Pro Santé Connect: {name} (RPPS {rpps})."},
-    "login.on_behalf": {
-        "fr": "Vous n'êtes pas le demandeur du site ({requester}, RPPS {site_rpps}) : vos demandes seront "
-              "enregistrées comme faites par vous pour son compte.",
-        "en": "You are not the site's requester ({requester}, RPPS {site_rpps}): your requests will be "
-              "recorded as made by you on their behalf."},
-})
+M.add(
+    {
+        "login.help": {
+            "fr": "se connecte avec Pro Santé Connect (e-CPS sur le téléphone, ou navigateur)",
+            "en": "signs in with Pro Santé Connect (e-CPS on the phone, or the browser)",
+        },
+        "login.browser_help": {
+            "fr": "par le navigateur même si la validation sur téléphone (CIBA) est offerte",
+            "en": "through the browser even when approval on the phone (CIBA) is offered",
+        },
+        "login.timeout_help": {
+            "fr": "abandonner après S secondes (300 par défaut)",
+            "en": "give up after S seconds (300 by default)",
+        },
+        "login.training": {
+            "fr": "Mode formation : fournisseur Pro Santé Connect simulé sur cette machine ({url}).",
+            "en": "Training mode: simulated Pro Santé Connect provider on this machine ({url}).",
+        },
+        "login.no_site": {
+            "fr": "Le site n'est pas configuré : lancez d'abord « teleavis init --site site.json ».",
+            "en": "The site is not set up: run “teleavis init --site site.json” first.",
+        },
+        "login.done": {
+            "fr": "Connecté avec Pro Santé Connect : {name} (RPPS {rpps}).",
+            "en": "Signed in with Pro Santé Connect: {name} (RPPS {rpps}).",
+        },
+        "login.on_behalf": {
+            "fr": "Vous n'êtes pas le demandeur du site ({requester}, RPPS {site_rpps}) : vos demandes seront "
+            "enregistrées comme faites par vous pour son compte.",
+            "en": "You are not the site's requester ({requester}, RPPS {site_rpps}): your requests will be "
+            "recorded as made by you on their behalf.",
+        },
+    }
+)
 
 
 def register(sub: Any) -> None:
@@ -73,6 +88,5 @@ def run_login(args: argparse.Namespace) -> int:
             audit.append(conn, store.key, "settings", detail=f"psc sign-in RPPS {professional.rpps}")
     say(M.tr("login.done", name=professional.name, rpps=professional.rpps))
     if professional.rpps != requester.rpps:
-        say(M.tr("login.on_behalf", requester=" ".join([*requester.given, requester.family]),
-                 site_rpps=requester.rpps))
+        say(M.tr("login.on_behalf", requester=" ".join([*requester.given, requester.family]), site_rpps=requester.rpps))
     return 0

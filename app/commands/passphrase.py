@@ -22,23 +22,30 @@ from app.keystore import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, KeyStore, WrongPass
 from app.paths import data_dir, log_dir
 from app.store import Store
 
-M.add({
-    "passphrase.help": {"fr": "changer la phrase secrète qui protège la clé des données",
-                        "en": "change the passphrase that protects the data key"},
-    "passphrase.change.help": {
-        "fr": "ancienne phrase : variable {old} ou au clavier ; nouvelle : variable {new} ou au clavier",
-        "en": "old passphrase: {old} variable or prompt; new one: {new} variable or prompt"},
-    "passphrase.rotate.help": {
-        "fr": "changer aussi la clé des données et tout rechiffrer (fermez d'abord la fenêtre de Teleavis)",
-        "en": "also change the data key and re-encrypt everything (close Teleavis's window first)"},
-})
+M.add(
+    {
+        "passphrase.help": {
+            "fr": "changer la phrase secrète qui protège la clé des données",
+            "en": "change the passphrase that protects the data key",
+        },
+        "passphrase.change.help": {
+            "fr": "ancienne phrase : variable {old} ou au clavier ; nouvelle : variable {new} ou au clavier",
+            "en": "old passphrase: {old} variable or prompt; new one: {new} variable or prompt",
+        },
+        "passphrase.rotate.help": {
+            "fr": "changer aussi la clé des données et tout rechiffrer (fermez d'abord la fenêtre de Teleavis)",
+            "en": "also change the data key and re-encrypt everything (close Teleavis's window first)",
+        },
+    }
+)
 
 
 def register(sub: Any) -> None:
     command = sub.add_parser("passphrase", help=M.tr("passphrase.help"))
     actions = command.add_subparsers(dest="action", required=True)
-    change = actions.add_parser("change", help=M.tr("passphrase.change.help", old=PASSPHRASE_ENV,
-                                                       new=NEW_PASSPHRASE_ENV))
+    change = actions.add_parser(
+        "change", help=M.tr("passphrase.change.help", old=PASSPHRASE_ENV, new=NEW_PASSPHRASE_ENV)
+    )
     change.add_argument("--rotate-key", action="store_true", help=M.tr("passphrase.rotate.help"))
     change.set_defaults(handler=run_change)
 
@@ -82,8 +89,10 @@ def run_change(args: argparse.Namespace) -> int:
         raise UsageError(M.tr("passphrase.same"))
     # A rotation needs the data to itself (a window left open would go on sealing with the old key):
     # checked before anything changes.
-    with Store.open(root, passphrase=lambda _confirm: old) as store, \
-            in_use.alone(store.in_use) if args.rotate_key else contextlib.nullcontext():
+    with (
+        Store.open(root, passphrase=lambda _confirm: old) as store,
+        in_use.alone(store.in_use) if args.rotate_key else contextlib.nullcontext(),
+    ):
         keys.change_passphrase(old, new)
         with transaction(store.conn) as conn:
             audit.append(conn, store.key, "settings", detail="passphrase")

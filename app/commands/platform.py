@@ -18,34 +18,50 @@ from app.commands.common import STDIN, emit_json, open_store, read_secret, say
 from app.errors import UsageError
 from app.model import CaseState
 
-M.add({
-    "sync.help": {"fr": "envoie les dossiers en attente et relève les réponses",
-                  "en": "sends the queued cases and fetches the answers"},
-    "sync.summary": {"fr": "Envoyés : {sent} — réponses reçues : {answered} — en attente : {waiting} — "
-                           "à corriger : {attention}",
-                     "en": "Sent: {sent} — answered: {answered} — waiting: {waiting} — needing attention: {attention}"},
-    "sync.training": {"fr": "Mode formation : plateforme simulée sur cette machine ({url}).",
-                      "en": "Training mode: simulated platform on this machine ({url})."},
-    "sync.attention": {"fr": "Dossier {id} à corriger : {words}", "en": "Case {id} needs attention: {words}"},
-    "cancel.help": {"fr": "demande l'annulation d'un dossier à la plateforme",
-                    "en": "asks the platform to cancel a case"},
-    "sandbox.help": {"fr": "sert la plateforme simulée (formation, essais), en mémoire : rien n'est écrit",
-                     "en": "serves the simulated platform (training, tests), in memory: nothing is written"},
-    "sandbox.host_help": {"fr": "adresse d'écoute (boucle locale par défaut ; toute autre exige --token)",
-                          "en": "address to listen on (loopback by default; any other needs --token)"},
-    "sandbox.token_help": {"fr": "exiger ce jeton Bearer ; « - » le lit sur l'entrée standard (recommandé : "
-                                 "une valeur tapée ici se voit dans la liste des processus)",
-                           "en": "require this bearer token; “-” reads it from standard input (recommended: "
-                                 "a value typed here shows in the process list)"},
-    "sandbox.token_prompt": {"fr": "Jeton du bac à sable : ", "en": "Sandbox token: "},
-    "sandbox.exposed": {
-        "fr": "Refusé : {host} n'est pas une adresse de boucle locale, et sans jeton n'importe quelle machine "
-              "du réseau pourrait lire et envoyer des dossiers. Donnez --token - (jeton lu sur l'entrée "
-              "standard), ou écoutez sur 127.0.0.1.",
-        "en": "Refused: {host} is not a loopback address, and without a token any machine on the network "
-              "could read and send cases. Give --token - (token read from standard input), or listen on "
-              "127.0.0.1."},
-})
+M.add(
+    {
+        "sync.help": {
+            "fr": "envoie les dossiers en attente et relève les réponses",
+            "en": "sends the queued cases and fetches the answers",
+        },
+        "sync.summary": {
+            "fr": "Envoyés : {sent} — réponses reçues : {answered} — en attente : {waiting} — à corriger : {attention}",
+            "en": "Sent: {sent} — answered: {answered} — waiting: {waiting} — needing attention: {attention}",
+        },
+        "sync.training": {
+            "fr": "Mode formation : plateforme simulée sur cette machine ({url}).",
+            "en": "Training mode: simulated platform on this machine ({url}).",
+        },
+        "sync.attention": {"fr": "Dossier {id} à corriger : {words}", "en": "Case {id} needs attention: {words}"},
+        "cancel.help": {
+            "fr": "demande l'annulation d'un dossier à la plateforme",
+            "en": "asks the platform to cancel a case",
+        },
+        "sandbox.help": {
+            "fr": "sert la plateforme simulée (formation, essais), en mémoire : rien n'est écrit",
+            "en": "serves the simulated platform (training, tests), in memory: nothing is written",
+        },
+        "sandbox.host_help": {
+            "fr": "adresse d'écoute (boucle locale par défaut ; toute autre exige --token)",
+            "en": "address to listen on (loopback by default; any other needs --token)",
+        },
+        "sandbox.token_help": {
+            "fr": "exiger ce jeton Bearer ; « - » le lit sur l'entrée standard (recommandé : "
+            "une valeur tapée ici se voit dans la liste des processus)",
+            "en": "require this bearer token; “-” reads it from standard input (recommended: "
+            "a value typed here shows in the process list)",
+        },
+        "sandbox.token_prompt": {"fr": "Jeton du bac à sable : ", "en": "Sandbox token: "},
+        "sandbox.exposed": {
+            "fr": "Refusé : {host} n'est pas une adresse de boucle locale, et sans jeton n'importe quelle machine "
+            "du réseau pourrait lire et envoyer des dossiers. Donnez --token - (jeton lu sur l'entrée "
+            "standard), ou écoutez sur 127.0.0.1.",
+            "en": "Refused: {host} is not a loopback address, and without a token any machine on the network "
+            "could read and send cases. Give --token - (token read from standard input), or listen on "
+            "127.0.0.1.",
+        },
+    }
+)
 
 
 def register(sub: Any) -> None:
@@ -105,11 +121,25 @@ def run_sync(args: argparse.Namespace) -> int:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     if args.json:
-        emit_json({"sent": summary.sent, "answered": summary.answered, "waiting": waiting,
-                   "needs_attention": attention, "replies_sent": summary.replies_sent})
+        emit_json(
+            {
+                "sent": summary.sent,
+                "answered": summary.answered,
+                "waiting": waiting,
+                "needs_attention": attention,
+                "replies_sent": summary.replies_sent,
+            }
+        )
     else:
-        print(M.tr("sync.summary", sent=len(summary.sent), answered=len(summary.answered), waiting=len(waiting),
-                   attention=len(attention)))
+        print(
+            M.tr(
+                "sync.summary",
+                sent=len(summary.sent),
+                answered=len(summary.answered),
+                waiting=len(waiting),
+                attention=len(attention),
+            )
+        )
         for case_id in attention:
             say(M.tr("sync.attention", id=case_id, words=words[case_id]))
     return 0

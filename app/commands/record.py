@@ -15,49 +15,73 @@ from app.errors import DataLocked, UsageError
 from app.keystore import PASSPHRASE_ENV, passphrase_from_env_or_terminal
 from app.paths import data_dir
 
-M.add({
-    "record.export_help": {"fr": "le rapport PDF du dossier (demande, images, réponse)",
-                           "en": "the case report as PDF (request, images, answer)"},
-    "record.backup_help": {"fr": "sauvegarde chiffrée de toutes les données dans un fichier",
-                           "en": "encrypted backup of all the data into one file"},
-    "record.restore_help": {"fr": "restaure une sauvegarde (avec la phrase secrète)",
-                            "en": "restore a backup (with the passphrase)"},
-    "record.retention_help": {"fr": "archivage et purge selon la durée de conservation",
-                              "en": "archiving and purging by the retention period"},
-    "record.report_missing": {"fr": "Attention : {count} image(s) introuvable(s), signalée(s) dans le "
-                                    "rapport.",
-                              "en": "Warning: {count} image(s) missing, marked as such in the report."},
-    "record.backup_done": {"fr": "Sauvegarde écrite : {path} ({cases} dossier(s), {blobs} fichier(s), "
-                                 "{mb} Mo).",
-                           "en": "Backup written: {path} ({cases} case(s), {blobs} file(s), {mb} MB)."},
-    "record.backup_missing": {"fr": "Attention : {count} fichier(s) déjà absent(s) du disque n'ont pas "
-                                    "pu être sauvegardé(s).",
-                              "en": "Warning: {count} file(s) already missing from the disk could not be "
-                                    "backed up."},
-    "record.restore_ask": {"fr": "Ce poste a des données plus récentes que la sauvegarde ({cases} dossier(s), "
-                                 "{entries} entrée(s) d'audit) : elles seront perdues. Remplacer quand même ? "
-                                 "[o/N] ",
-                           "en": "This computer has data newer than the backup ({cases} case(s), {entries} "
-                                 "audit entries): it will be lost. Replace anyway? [y/N] "},
-    "record.restored": {"fr": "Sauvegarde du {created} restaurée : {cases} dossier(s), {blobs} fichier(s).",
-                        "en": "Backup of {created} restored: {cases} case(s), {blobs} file(s)."},
-    "record.restored_audit": {"fr": "Attention : le journal d'audit de cette sauvegarde est altéré "
-                                    "(voyez « teleavis audit verify »).",
-                              "en": "Warning: the audit trail of this backup has been tampered with "
-                                    "(see “teleavis audit verify”)."},
-    "record.retention": {"fr": "{archived} dossier(s) archivé(s), {purged} dossier(s) purgé(s).",
-                         "en": "{archived} case(s) archived, {purged} case(s) purged."},
-    "record.retention_dry": {"fr": "Simulation : {archived} dossier(s) seraient archivé(s), {purged} "
-                                   "purgé(s). Rien n'a été modifié.",
-                             "en": "Dry run: {archived} case(s) would be archived, {purged} purged. "
-                                   "Nothing was changed."},
-    "record.audit_exported": {"fr": "Journal d'audit exporté : {path} ({rows} entrées, chaîne vérifiée).",
-                              "en": "Audit trail exported: {path} ({rows} entries, chain verified)."},
-    "record.bad_date": {"fr": "Date invalide « {value} » : écrivez AAAA-MM-JJ.",
-                        "en": "Invalid date “{value}”: write YYYY-MM-DD."},
-    "record.bad_period": {"fr": "La période est à l'envers : --from est après --to.",
-                          "en": "The period is backwards: --from is after --to."},
-})
+M.add(
+    {
+        "record.export_help": {
+            "fr": "le rapport PDF du dossier (demande, images, réponse)",
+            "en": "the case report as PDF (request, images, answer)",
+        },
+        "record.backup_help": {
+            "fr": "sauvegarde chiffrée de toutes les données dans un fichier",
+            "en": "encrypted backup of all the data into one file",
+        },
+        "record.restore_help": {
+            "fr": "restaure une sauvegarde (avec la phrase secrète)",
+            "en": "restore a backup (with the passphrase)",
+        },
+        "record.retention_help": {
+            "fr": "archivage et purge selon la durée de conservation",
+            "en": "archiving and purging by the retention period",
+        },
+        "record.report_missing": {
+            "fr": "Attention : {count} image(s) introuvable(s), signalée(s) dans le rapport.",
+            "en": "Warning: {count} image(s) missing, marked as such in the report.",
+        },
+        "record.backup_done": {
+            "fr": "Sauvegarde écrite : {path} ({cases} dossier(s), {blobs} fichier(s), {mb} Mo).",
+            "en": "Backup written: {path} ({cases} case(s), {blobs} file(s), {mb} MB).",
+        },
+        "record.backup_missing": {
+            "fr": "Attention : {count} fichier(s) déjà absent(s) du disque n'ont pas pu être sauvegardé(s).",
+            "en": "Warning: {count} file(s) already missing from the disk could not be backed up.",
+        },
+        "record.restore_ask": {
+            "fr": "Ce poste a des données plus récentes que la sauvegarde ({cases} dossier(s), "
+            "{entries} entrée(s) d'audit) : elles seront perdues. Remplacer quand même ? "
+            "[o/N] ",
+            "en": "This computer has data newer than the backup ({cases} case(s), {entries} "
+            "audit entries): it will be lost. Replace anyway? [y/N] ",
+        },
+        "record.restored": {
+            "fr": "Sauvegarde du {created} restaurée : {cases} dossier(s), {blobs} fichier(s).",
+            "en": "Backup of {created} restored: {cases} case(s), {blobs} file(s).",
+        },
+        "record.restored_audit": {
+            "fr": "Attention : le journal d'audit de cette sauvegarde est altéré (voyez « teleavis audit verify »).",
+            "en": "Warning: the audit trail of this backup has been tampered with (see “teleavis audit verify”).",
+        },
+        "record.retention": {
+            "fr": "{archived} dossier(s) archivé(s), {purged} dossier(s) purgé(s).",
+            "en": "{archived} case(s) archived, {purged} case(s) purged.",
+        },
+        "record.retention_dry": {
+            "fr": "Simulation : {archived} dossier(s) seraient archivé(s), {purged} purgé(s). Rien n'a été modifié.",
+            "en": "Dry run: {archived} case(s) would be archived, {purged} purged. Nothing was changed.",
+        },
+        "record.audit_exported": {
+            "fr": "Journal d'audit exporté : {path} ({rows} entrées, chaîne vérifiée).",
+            "en": "Audit trail exported: {path} ({rows} entries, chain verified).",
+        },
+        "record.bad_date": {
+            "fr": "Date invalide « {value} » : écrivez AAAA-MM-JJ.",
+            "en": "Invalid date “{value}”: write YYYY-MM-DD.",
+        },
+        "record.bad_period": {
+            "fr": "La période est à l'envers : --from est après --to.",
+            "en": "The period is backwards: --from is after --to.",
+        },
+    }
+)
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> Any:
@@ -128,8 +152,9 @@ def run_backup(args: argparse.Namespace) -> int:
     with open_store() as store:
         passphrase = passphrase_from_env_or_terminal(True) if passphrase_needed(store.data_dir) else None
         info = write_backup(store, args.file, passphrase=passphrase)
-    say(M.tr("record.backup_done", path=str(info.path), cases=info.cases, blobs=info.blobs,
-             mb=f"{info.size / 1e6:.1f}"))
+    say(
+        M.tr("record.backup_done", path=str(info.path), cases=info.cases, blobs=info.blobs, mb=f"{info.size / 1e6:.1f}")
+    )
     if info.missing_blobs:
         say(M.tr("record.backup_missing", count=info.missing_blobs))
     return 0
@@ -186,12 +211,26 @@ def run_audit_list(args: argparse.Namespace) -> int:
     with open_store() as store:
         rows = audit_rows(store, start, end)
     if args.json:
-        emit_json([{"seq": r.seq, "at": r.at, "actor": r.actor, "action": r.action, "case_id": r.case_id,
-                    "detail": r.detail} for r in rows])
+        emit_json(
+            [
+                {
+                    "seq": r.seq,
+                    "at": r.at,
+                    "actor": r.actor,
+                    "action": r.action,
+                    "case_id": r.case_id,
+                    "detail": r.detail,
+                }
+                for r in rows
+            ]
+        )
         return 0
     if rows:
-        print("\n".join(f"{r.seq:>6}  {r.at}  {r.actor:<12}  {r.action:<9}  {r.case_id or '-':<36}  "
-                        f"{r.detail}" for r in rows))
+        print(
+            "\n".join(
+                f"{r.seq:>6}  {r.at}  {r.actor:<12}  {r.action:<9}  {r.case_id or '-':<36}  {r.detail}" for r in rows
+            )
+        )
     return 0
 
 

@@ -9,19 +9,23 @@ from app import messages as M
 from app.commands.common import emit_json, open_store
 from app.keystore import KeyStore
 
-M.add({
-    "status.help": {"fr": "état : dossiers par état, dernière synchronisation, plateforme",
-                    "en": "status: cases per state, last sync, platform"},
-    "status.cases": {"fr": "Dossiers :", "en": "Cases:"},
-    "status.none": {"fr": "  aucun", "en": "  none"},
-    "status.last_sync": {"fr": "Dernière synchronisation : {when}", "en": "Last sync: {when}"},
-    "status.never": {"fr": "jamais", "en": "never"},
-    "status.platform": {"fr": "Plateforme : {state}", "en": "Platform: {state}"},
-    "status.not_configured": {"fr": "non configurée (mode formation)", "en": "not configured (training mode)"},
-    "status.reachable": {"fr": "joignable", "en": "reachable"},
-    "status.unreachable": {"fr": "injoignable : {reason}", "en": "unreachable: {reason}"},
-    "status.key": {"fr": "Clé des données : {mode}", "en": "Data key: {mode}"},
-})
+M.add(
+    {
+        "status.help": {
+            "fr": "état : dossiers par état, dernière synchronisation, plateforme",
+            "en": "status: cases per state, last sync, platform",
+        },
+        "status.cases": {"fr": "Dossiers :", "en": "Cases:"},
+        "status.none": {"fr": "  aucun", "en": "  none"},
+        "status.last_sync": {"fr": "Dernière synchronisation : {when}", "en": "Last sync: {when}"},
+        "status.never": {"fr": "jamais", "en": "never"},
+        "status.platform": {"fr": "Plateforme : {state}", "en": "Platform: {state}"},
+        "status.not_configured": {"fr": "non configurée (mode formation)", "en": "not configured (training mode)"},
+        "status.reachable": {"fr": "joignable", "en": "reachable"},
+        "status.unreachable": {"fr": "injoignable : {reason}", "en": "unreachable: {reason}"},
+        "status.key": {"fr": "Clé des données : {mode}", "en": "Data key: {mode}"},
+    }
+)
 
 
 def register(sub: Any) -> None:
@@ -49,8 +53,13 @@ def run_status(args: argparse.Namespace) -> int:
         last = store.settings.get("sync.last")
         platform = platform_reachability(store)
         key_mode = KeyStore(store.data_dir).mode()
-    doc = {"cases": counts, "total": sum(counts.values()), "last_sync": last, "platform": platform,
-           "data_key": key_mode}
+    doc = {
+        "cases": counts,
+        "total": sum(counts.values()),
+        "last_sync": last,
+        "platform": platform,
+        "data_key": key_mode,
+    }
     if args.json:
         emit_json(doc)
         return 0

@@ -7,13 +7,16 @@ import sys
 
 from app import messages as M
 
-M.add({
-    "window.no_display": {
-        "fr": "Pas d'écran graphique ici (DISPLAY/WAYLAND_DISPLAY absents) : la fenêtre de Teleavis ne peut pas "
-              "s'ouvrir. Les commandes fonctionnent sans écran : « teleavis --help ».",
-        "en": "No graphical display here (DISPLAY/WAYLAND_DISPLAY unset): the Teleavis window cannot open. "
-              "The commands work without a display: “teleavis --help”."},
-})
+M.add(
+    {
+        "window.no_display": {
+            "fr": "Pas d'écran graphique ici (DISPLAY/WAYLAND_DISPLAY absents) : la fenêtre de Teleavis ne peut pas "
+            "s'ouvrir. Les commandes fonctionnent sans écran : « teleavis --help ».",
+            "en": "No graphical display here (DISPLAY/WAYLAND_DISPLAY unset): the Teleavis window cannot open. "
+            "The commands work without a display: “teleavis --help”.",
+        },
+    }
+)
 
 
 def has_display() -> bool:

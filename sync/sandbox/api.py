@@ -215,8 +215,12 @@ class Platform:
             return self._read_binary(rid, request.headers.get("accept", ""))
         if rtype in READABLE_TYPES and method == "GET":
             if rid is None:
-                return json_reply(200, search(self.store.all(rtype), rtype, request.query, self.base_url,
-                                              self.search_shape, self._keep_query))
+                return json_reply(
+                    200,
+                    search(
+                        self.store.all(rtype), rtype, request.query, self.base_url, self.search_shape, self._keep_query
+                    ),
+                )
             return self._read(rtype, rid, int(vid) if vid else None)
         if rtype == "Task" and rid and vid is None and method == "PUT":
             return self._cancel_task(rid, request)
@@ -245,8 +249,10 @@ class Platform:
             raise FhirError.one(410, "Page de recherche expirée : relancer la recherche", code="not-found")
         rtype, params = kept
         page = [(n, v) for n, v in query if n in ("_count", "_getpagesoffset")]
-        return json_reply(200, search(self.store.all(rtype), rtype, [*params, *page], self.base_url,
-                                      self.search_shape, self._keep_query))
+        return json_reply(
+            200,
+            search(self.store.all(rtype), rtype, [*params, *page], self.base_url, self.search_shape, self._keep_query),
+        )
 
     def _token(self, request: Request) -> Reply:
         if request.method != "POST":
@@ -349,12 +355,22 @@ class Platform:
         if upload_id is not None and method == "PATCH":
             read = request.stream or _reader(request.body)
             declared = int(headers.get("content-length", "0") or "0")
-            return Reply(204, b"", "text/plain", self.tus.patch(upload_id, headers.get("content-type", ""),
-                                                                 headers.get("upload-offset"), read, declared))
+            return Reply(
+                204,
+                b"",
+                "text/plain",
+                self.tus.patch(
+                    upload_id, headers.get("content-type", ""), headers.get("upload-offset"), read, declared
+                ),
+            )
         if upload_id is not None and method == "DELETE":
             return Reply(204, b"", "text/plain", self.tus.delete(upload_id))
-        raise FhirError.one(405, f"{method} {request.path} n'est pas permis (tus : POST, HEAD, PATCH, DELETE)",
-                            code="not-supported", headers=self.tus.headers())
+        raise FhirError.one(
+            405,
+            f"{method} {request.path} n'est pas permis (tus : POST, HEAD, PATCH, DELETE)",
+            code="not-supported",
+            headers=self.tus.headers(),
+        )
 
     def _store_upload(self, media_type: str, data: bytes) -> str:
         """A finished resumable upload becomes a Binary as `POST Binary` makes one; its id."""
@@ -429,7 +445,7 @@ def _reader(body: bytes) -> Callable[[int], bytes]:
     view, position = memoryview(body), [0]
 
     def read(size: int) -> bytes:
-        piece = bytes(view[position[0]:position[0] + size])
+        piece = bytes(view[position[0] : position[0] + size])
         position[0] += len(piece)
         return piece
 

@@ -16,8 +16,9 @@ _PARAM_TYPES = {"_id": "token", "_lastUpdated": "date", "identifier": "token"}
 RESUMABLE_UPLOAD = "urn:teleavis:resumable-upload"
 
 
-def capability_statement(base_url: str, token_url: str, auth_required: bool, max_binary_bytes: int,
-                         tus_url: str | None = None) -> dict[str, Any]:
+def capability_statement(
+    base_url: str, token_url: str, auth_required: bool, max_binary_bytes: int, tus_url: str | None = None
+) -> dict[str, Any]:
     """The CapabilityStatement for a sandbox serving at `base_url` (offering tus at `tus_url` if given,
     relative to the FHIR base as the Locations it answers are)."""
     resources: list[dict[str, Any]] = []

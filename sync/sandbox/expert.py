@@ -423,8 +423,14 @@ class SimulatedExpert:
             task = self.store.read("Task", task_id)
             if task is None:
                 return False
-            report_id = next((_ref_id(o.get("valueReference"), "DiagnosticReport") for o in task.get("output", [])
-                              if _ref_id(o.get("valueReference"), "DiagnosticReport")), None)
+            report_id = next(
+                (
+                    _ref_id(o.get("valueReference"), "DiagnosticReport")
+                    for o in task.get("output", [])
+                    if _ref_id(o.get("valueReference"), "DiagnosticReport")
+                ),
+                None,
+            )
             report = self.store.read("DiagnosticReport", report_id) if report_id else None
             if report is None or report.get("status") == "amended":
                 return False
@@ -448,8 +454,12 @@ class SimulatedExpert:
             )
             report = copy.deepcopy(report)
             report.pop("presentedForm", None)
-            report.update(status="amended", issued=issued, conclusion=conclusion,
-                          **self._presented_forms(shape, pdf, issued, f"{task_id}:amended"))
+            report.update(
+                status="amended",
+                issued=issued,
+                conclusion=conclusion,
+                **self._presented_forms(shape, pdf, issued, f"{task_id}:amended"),
+            )
             self._save(report)
             if shape.amend_touches_task:
                 self._move(task, "completed", "Compte rendu modifié")

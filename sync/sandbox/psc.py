@@ -62,8 +62,15 @@ class Professional:
             "given_name": self.given,
             "SubjectRefPro": {
                 "codeCivilite": "DR" if self.profession == "10" else "",
-                "exercices": [{"codeProfession": self.profession, "codeCategorieProfessionnelle": "C",
-                               "nomDexercice": self.family, "prenomDexercice": self.given, "activities": []}],
+                "exercices": [
+                    {
+                        "codeProfession": self.profession,
+                        "codeCategorieProfessionnelle": "C",
+                        "nomDexercice": self.family,
+                        "prenomDexercice": self.given,
+                        "activities": [],
+                    }
+                ],
             },
             "otherIds": [{"identifiant": self.rpps, "origine": "RPPS", "qualite": 1}],
         }
@@ -187,8 +194,9 @@ class PscProvider:
         self._server = _HTTPServer((self.host, self.port), self, True)
         self.port = int(self._server.server_address[1])
         self.issuer = f"http://{self.host}:{self.port}/psc"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name="psc-provider", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="psc-provider", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -206,8 +214,9 @@ class PscProvider:
     def __enter__(self) -> PscProvider:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.stop()
 
     def too_large(self, size: int) -> FhirError:
@@ -247,8 +256,15 @@ class PscProvider:
             "scopes_supported": ["openid", "scope_all"],
             "acr_values_supported": ["eidas1"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-            "claims_supported": ["sub", "SubjectNameID", "SubjectRefPro", "family_name", "given_name",
-                                 "preferred_username", "otherIds"],
+            "claims_supported": [
+                "sub",
+                "SubjectNameID",
+                "SubjectRefPro",
+                "family_name",
+                "given_name",
+                "preferred_username",
+                "otherIds",
+            ],
         }
         if self.offer_device:
             document["device_authorization_endpoint"] = f"{base}/device"
@@ -285,8 +301,12 @@ class PscProvider:
             if path == "/device/verify" and request.method == "POST" and self.offer_device:
                 return self._device_login(_form(request.body))
         except _OAuthFault as fault:
-            return json_reply(fault.status, {"error": fault.error, "error_description": fault.description},
-                              {"Cache-Control": "no-store"}, JSON)
+            return json_reply(
+                fault.status,
+                {"error": fault.error, "error_description": fault.description},
+                {"Cache-Control": "no-store"},
+                JSON,
+            )
         return json_reply(404, {"error": "not_found", "error_description": request.path}, content_type=JSON)
 
     def _authorize(self, query: dict[str, str]) -> Reply:
@@ -300,13 +320,21 @@ class PscProvider:
         if query.get("response_type") != "code" or "openid" not in query.get("scope", "").split():
             return _redirect(redirect_uri, {"error": "invalid_request", "state": query.get("state", "")})
         if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
-            return _redirect(redirect_uri, {"error": "invalid_request", "state": query.get("state", ""),
-                                            "error_description": "PKCE S256 exigé"})
+            return _redirect(
+                redirect_uri,
+                {"error": "invalid_request", "state": query.get("state", ""), "error_description": "PKCE S256 exigé"},
+            )
         transaction = secrets.token_urlsafe(16)
         with self._lock:
-            self._pending[transaction] = _Pending(client_id, redirect_uri, query.get("state", ""),
-                                                  query.get("nonce", ""), query["code_challenge"],
-                                                  query.get("scope", ""), query.get("acr_values", ""))
+            self._pending[transaction] = _Pending(
+                client_id,
+                redirect_uri,
+                query.get("state", ""),
+                query.get("nonce", ""),
+                query["code_challenge"],
+                query.get("scope", ""),
+                query.get("acr_values", ""),
+            )
         body = (
             "<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>Pro Santé Connect (bac à sable)"
             "</title></head><body><h1>Pro Santé Connect — bac à sable</h1>"
@@ -317,9 +345,11 @@ class PscProvider:
             "<label>Code e-CPS <input name='pin' type='password'></label>"
             "<button type='submit'>Valider</button></form>"
             "<p>Professionnels de test : "
-            + ", ".join(f"{html.escape(p.given)} {html.escape(p.family)} ({p.login}, code {p.pin})"
-                        for p in self.professionals)
-            + "</p></body></html>")
+            + ", ".join(
+                f"{html.escape(p.given)} {html.escape(p.family)} ({p.login}, code {p.pin})" for p in self.professionals
+            )
+            + "</p></body></html>"
+        )
         return Reply(200, body.encode("utf-8"), "text/html; charset=utf-8", {"Cache-Control": "no-store"})
 
     def _login(self, form: dict[str, str]) -> Reply:
@@ -327,9 +357,15 @@ class PscProvider:
             pending = self._pending.pop(form.get("transaction", ""), None)
         if pending is None:
             return _page(400, "Session expirée", "Cette demande de connexion n'est plus valable : recommencez.")
-        professional = next((p for p in self.professionals
-                             if secrets.compare_digest(p.login, form.get("login", "").strip())
-                             and secrets.compare_digest(p.pin, form.get("pin", ""))), None)
+        professional = next(
+            (
+                p
+                for p in self.professionals
+                if secrets.compare_digest(p.login, form.get("login", "").strip())
+                and secrets.compare_digest(p.pin, form.get("pin", ""))
+            ),
+            None,
+        )
         if professional is None:
             with self._lock:  # Let the user try again on the same form.
                 self._pending[form.get("transaction", "")] = pending
@@ -391,31 +427,47 @@ class PscProvider:
             self._access[access] = _Session(professional, client_id, scope, now + self.token_lifetime_s)
             self._refresh[refresh] = _Session(professional, client_id, scope)
         claims: dict[str, Any] = {
-            "iss": self.issuer, "sub": professional.national_id, "aud": client_id,
-            "iat": int(now), "exp": int(now + 300), "auth_time": int(now), "acr": self.acr,
+            "iss": self.issuer,
+            "sub": professional.national_id,
+            "aud": client_id,
+            "iat": int(now),
+            "exp": int(now + 300),
+            "auth_time": int(now),
+            "acr": self.acr,
             "preferred_username": professional.national_id,
         }
         if nonce:
             claims["nonce"] = nonce
         id_token = jwt.encode({"alg": "RS256", "kid": self.key.kid}, claims, self.key)
-        return json_reply(200, {"access_token": access, "token_type": "Bearer",
-                                "expires_in": int(self.token_lifetime_s), "refresh_token": refresh,
-                                "id_token": id_token, "scope": scope},
-                          {"Cache-Control": "no-store"}, JSON)
+        return json_reply(
+            200,
+            {
+                "access_token": access,
+                "token_type": "Bearer",
+                "expires_in": int(self.token_lifetime_s),
+                "refresh_token": refresh,
+                "id_token": id_token,
+                "scope": scope,
+            },
+            {"Cache-Control": "no-store"},
+            JSON,
+        )
 
     def _userinfo(self, authorization: str) -> Reply:
         token = authorization.removeprefix("Bearer ").strip() if authorization.startswith("Bearer ") else ""
         professional = self.professional_of(token)
         if professional is None:
-            return json_reply(401, {"error": "invalid_token"},
-                              {"WWW-Authenticate": 'Bearer error="invalid_token"'}, JSON)
+            return json_reply(
+                401, {"error": "invalid_token"}, {"WWW-Authenticate": 'Bearer error="invalid_token"'}, JSON
+            )
         claims = professional.userinfo(professional.national_id)
         if self.userinfo_jwt:
             with self._lock:
                 client_id = self._access[token].client_id
             signer = self.userinfo_signer or self.key
-            signed = jwt.encode({"alg": "RS256", "kid": self.key.kid},
-                                {**claims, "iss": self.issuer, "aud": client_id}, signer)
+            signed = jwt.encode(
+                {"alg": "RS256", "kid": self.key.kid}, {**claims, "iss": self.issuer, "aud": client_id}, signer
+            )
             return Reply(200, signed.encode("ascii"), "application/jwt", {"Cache-Control": "no-store"})
         return json_reply(200, claims, content_type=JSON)
 
@@ -431,10 +483,21 @@ class PscProvider:
         now = time.time()
         auth_req_id = secrets.token_urlsafe(24)
         with self._lock:
-            self._ciba[auth_req_id] = _Ciba(client_id, professional, form["scope"], form.get("acr_values", ""),
-                                            now + self.ciba_delay_s, now + 120, self.ciba_interval_s)
-        return json_reply(200, {"auth_req_id": auth_req_id, "expires_in": 120,
-                                "interval": self.ciba_interval_s}, {"Cache-Control": "no-store"}, JSON)
+            self._ciba[auth_req_id] = _Ciba(
+                client_id,
+                professional,
+                form["scope"],
+                form.get("acr_values", ""),
+                now + self.ciba_delay_s,
+                now + 120,
+                self.ciba_interval_s,
+            )
+        return json_reply(
+            200,
+            {"auth_req_id": auth_req_id, "expires_in": 120, "interval": self.ciba_interval_s},
+            {"Cache-Control": "no-store"},
+            JSON,
+        )
 
     def _ciba_poll(self, auth_req_id: str, client_id: str) -> Reply:
         now = time.time()
@@ -468,10 +531,19 @@ class PscProvider:
         with self._lock:
             self._devices[device_code] = _Device(client_id, user_code, form.get("scope", ""), time.time() + 300)
         verify = f"{self.issuer}/device/verify"
-        return json_reply(200, {"device_code": device_code, "user_code": user_code, "verification_uri": verify,
-                                "verification_uri_complete": f"{verify}?{urlencode({'user_code': user_code})}",
-                                "expires_in": 300, "interval": self.ciba_interval_s},
-                          {"Cache-Control": "no-store"}, JSON)
+        return json_reply(
+            200,
+            {
+                "device_code": device_code,
+                "user_code": user_code,
+                "verification_uri": verify,
+                "verification_uri_complete": f"{verify}?{urlencode({'user_code': user_code})}",
+                "expires_in": 300,
+                "interval": self.ciba_interval_s,
+            },
+            {"Cache-Control": "no-store"},
+            JSON,
+        )
 
     def _device_page(self, user_code: str) -> Reply:
         body = (
@@ -481,16 +553,29 @@ class PscProvider:
             f"<label>Code affiché <input name='user_code' value='{html.escape(user_code)}'></label>"
             "<label>Identifiant national <input name='login'></label>"
             "<label>Code e-CPS <input name='pin' type='password'></label>"
-            "<button type='submit'>Valider</button></form></body></html>")
+            "<button type='submit'>Valider</button></form></body></html>"
+        )
         return Reply(200, body.encode("utf-8"), "text/html; charset=utf-8", {"Cache-Control": "no-store"})
 
     def _device_login(self, form: dict[str, str]) -> Reply:
-        professional = next((p for p in self.professionals
-                             if secrets.compare_digest(p.login, form.get("login", "").strip())
-                             and secrets.compare_digest(p.pin, form.get("pin", ""))), None)
+        professional = next(
+            (
+                p
+                for p in self.professionals
+                if secrets.compare_digest(p.login, form.get("login", "").strip())
+                and secrets.compare_digest(p.pin, form.get("pin", ""))
+            ),
+            None,
+        )
         with self._lock:
-            device = next((d for d in self._devices.values()
-                           if d.user_code == form.get("user_code", "").strip().upper() and not d.done), None)
+            device = next(
+                (
+                    d
+                    for d in self._devices.values()
+                    if d.user_code == form.get("user_code", "").strip().upper() and not d.done
+                ),
+                None,
+            )
             if device is not None and professional is not None:
                 device.professional = professional
         if device is None:
@@ -521,12 +606,14 @@ def _form(body: bytes) -> dict[str, str]:
 def _redirect(uri: str, params: dict[str, str]) -> Reply:
     separator = "&" if "?" in uri else "?"
     kept = {key: value for key, value in params.items() if value}
-    return Reply(302, b"", "text/plain", {"Location": f"{uri}{separator}{urlencode(kept)}",
-                                          "Cache-Control": "no-store"})
+    return Reply(
+        302, b"", "text/plain", {"Location": f"{uri}{separator}{urlencode(kept)}", "Cache-Control": "no-store"}
+    )
 
 
 def _page(status: int, title: str, words: str) -> Reply:
-    body = (f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(words)}</p></body></html>")
+    body = (
+        f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(words)}</p></body></html>"
+    )
     return Reply(status, body.encode("utf-8"), "text/html; charset=utf-8")
-

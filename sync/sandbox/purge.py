@@ -57,8 +57,9 @@ def purge_cases(store: Store, wanted: set[str]) -> int:
         members: set[tuple[str, str]] = set()
         for (rtype, rid), resource in everything.items():
             if rtype in ("ServiceRequest", "Task") and any(
-                    isinstance(i, dict) and i.get("system") == CASE_ID_SYSTEM and i.get("value") in wanted
-                    for i in resource.get("identifier") or []):
+                isinstance(i, dict) and i.get("system") == CASE_ID_SYSTEM and i.get("value") in wanted
+                for i in resource.get("identifier") or []
+            ):
                 members.add((rtype, rid))
         roots = {rid for rtype, rid in members if rtype == "ServiceRequest"}
         grown = True
@@ -68,7 +69,8 @@ def purge_cases(store: Store, wanted: set[str]) -> int:
                 if handle in members or handle[0] in _SHARED:
                     continue
                 linked = any(ref in members for ref in _references(resource)) or any(
-                    handle in set(_references(everything[m])) for m in members)
+                    handle in set(_references(everything[m])) for m in members
+                )
                 if linked:
                     members.add(handle)
                     grown = True

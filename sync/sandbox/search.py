@@ -188,8 +188,9 @@ def search(
     if shape.total:
         bundle["total"] = total
     if page is not None and page > 0 and offset + page < total:
-        bundle["link"] = [{"relation": "next", "url": _next_link(rtype, params, offset + page, page, base_url,
-                                                                  shape, keep_query)}]
+        bundle["link"] = [
+            {"relation": "next", "url": _next_link(rtype, params, offset + page, page, base_url, shape, keep_query)}
+        ]
     if matched:  # FHIR JSON has no empty arrays.
         bundle["entry"] = [
             {
@@ -213,8 +214,14 @@ def _next_link(
 ) -> str:
     query = [(n, v) for n, v in params if n not in PAGE_PARAMS]
     if shape.next_link == "getpages" and keep_query is not None:
-        pages = urlencode({"_getpages": keep_query(rtype, query), "_getpagesoffset": offset, "_count": page,
-                           "_bundletype": "searchset"})
+        pages = urlencode(
+            {
+                "_getpages": keep_query(rtype, query),
+                "_getpagesoffset": offset,
+                "_count": page,
+                "_bundletype": "searchset",
+            }
+        )
         return f"{base_url}?{pages}"
     rest = urlencode([*query, ("_count", str(page)), ("_offset", str(offset))])
     if shape.next_link == "relative":

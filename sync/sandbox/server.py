@@ -91,8 +91,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(error_reply(FhirError.one(421, words, code="security")))
             return
         # (The PSC-like provider served by this class too takes no uploads.)
-        if self.command == "PATCH" and _TUS_UPLOAD.match(url.path) and isinstance(platform, Platform) \
-                and platform.resumable:
+        if (
+            self.command == "PATCH"
+            and _TUS_UPLOAD.match(url.path)
+            and isinstance(platform, Platform)
+            and platform.resumable
+        ):
             self._tus_patch(platform, url.path, url.query, headers)
             return
         raw_binary = (
@@ -312,8 +316,13 @@ class SandboxServer:
         if self._httpd is not None:
             raise RuntimeError("sandbox already started")
         self._store = Store(self.data_dir if self.key is not None else None, self.key)
-        self._expert = SimulatedExpert(self._store, self.answer_after_s, self.question_rate, self.seed,
-                                       training=not self._platform_options["national"])
+        self._expert = SimulatedExpert(
+            self._store,
+            self.answer_after_s,
+            self.question_rate,
+            self.seed,
+            training=not self._platform_options["national"],
+        )
         self._platform = Platform(self._store, self.auth, self._expert.wake, **self._platform_options)
         try:
             self._httpd = _HTTPServer((self.host, self._port), self._platform, is_loopback(self.host))

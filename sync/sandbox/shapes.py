@@ -110,11 +110,11 @@ def picture(kind: str, seed: str) -> bytes:
     return out.getvalue()
 
 
-def presented_form(item: AttachmentBytes, where: str, binary_id: str | None, base_url: str, foreign_base: str,
-                   issued: str) -> dict[str, Any]:
+def presented_form(
+    item: AttachmentBytes, where: str, binary_id: str | None, base_url: str, foreign_base: str, issued: str
+) -> dict[str, Any]:
     """The ``presentedForm`` entry for an attachment placed ``where`` (see ``WHERE``)."""
-    form: dict[str, Any] = {"contentType": item.content_type, "language": "fr", "title": item.title,
-                            "creation": issued}
+    form: dict[str, Any] = {"contentType": item.content_type, "language": "fr", "title": item.title, "creation": issued}
     if where == "none":
         return form
     if where == "inline":

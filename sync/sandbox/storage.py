@@ -121,8 +121,9 @@ class Store:
         self._conn.executescript(_SCHEMA)
         self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         if self.key is not None:
-            self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('key_check', ?)",
-                               (self.key.seal(_KEY_CHECK, b"sandbox-key-check"),))
+            self._conn.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('key_check', ?)", (self.key.seal(_KEY_CHECK, b"sandbox-key-check"),)
+            )
         self._depth = 0
         row = self._conn.execute(
             "SELECT max(m) FROM (SELECT max(last_updated) AS m FROM resource"

@@ -253,8 +253,14 @@ class CaseTransaction:
             for path, reference in references_in(entry.resource):
                 if reference.startswith("#"):  # a local reference: to a resource contained in this one
                     if contained_type(entry.resource, reference) is None:
-                        issues.append(Issue(f"{entry.rtype}.{path}: « {reference} » ne désigne aucune ressource "
-                                            "contenue (contained)", f"{entry.where}.{path}", "not-found"))
+                        issues.append(
+                            Issue(
+                                f"{entry.rtype}.{path}: « {reference} » ne désigne aucune ressource "
+                                "contenue (contained)",
+                                f"{entry.where}.{path}",
+                                "not-found",
+                            )
+                        )
                 elif self.resolve(reference) is None:
                     issues.append(
                         Issue(
@@ -347,9 +353,13 @@ class CaseTransaction:
     def _check_requester(self) -> list[Issue]:
         """The ServiceRequest's PractitionerRole is the Task's requester at the requesting site."""
         issues: list[Issue] = []
-        tasks = {self._canonical((e.resource.get("focus") or {}).get("reference")):
-                 self._canonical((e.resource.get("requester") or {}).get("reference"))
-                 for e in self.entries if e.rtype == "Task"}
+        tasks = {
+            self._canonical((e.resource.get("focus") or {}).get("reference")): self._canonical(
+                (e.resource.get("requester") or {}).get("reference")
+            )
+            for e in self.entries
+            if e.rtype == "Task"
+        }
         for sr in (e for e in self.entries if e.rtype == "ServiceRequest"):
             ref = (sr.resource.get("requester") or {}).get("reference")
             role = self._target(ref) if isinstance(ref, str) else None
@@ -358,8 +368,14 @@ class CaseTransaction:
             who = self._canonical((role.get("practitioner") or {}).get("reference"))
             task_requester = tasks.get(f"ServiceRequest/{sr.rid}")
             if task_requester is not None and who != task_requester:
-                issues.append(Issue("ServiceRequest.requester: le PractitionerRole doit être celui du demandeur "
-                                    "de la Task (Task.requester)", f"{sr.where}.requester", "business-rule"))
+                issues.append(
+                    Issue(
+                        "ServiceRequest.requester: le PractitionerRole doit être celui du demandeur "
+                        "de la Task (Task.requester)",
+                        f"{sr.where}.requester",
+                        "business-rule",
+                    )
+                )
         return issues
 
     def _check_replies(self) -> list[Issue]:

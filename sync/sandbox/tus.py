@@ -63,8 +63,7 @@ def parse_metadata(header: str) -> dict[str, str]:
 class TusUploads:
     """The uploads in progress and their endpoint's answers (status, headers) for the platform."""
 
-    def __init__(self, max_bytes: int, accepted: Callable[[str], bool],
-                 finish: Callable[[str, bytes], str]) -> None:
+    def __init__(self, max_bytes: int, accepted: Callable[[str], bool], finish: Callable[[str, bytes], str]) -> None:
         #: Larger uploads are refused at creation (413), as `POST Binary` refuses them.
         self.max_bytes = max_bytes
         self._accepted = accepted
@@ -81,12 +80,17 @@ class TusUploads:
 
     def check_version(self, given: str | None) -> None:
         if given != TUS_VERSION:
-            raise FhirError.one(412, f"Tus-Resumable « {given or ''} » non pris en charge ; version : {TUS_VERSION}",
-                                code="not-supported", headers={"Tus-Version": TUS_VERSION})
+            raise FhirError.one(
+                412,
+                f"Tus-Resumable « {given or ''} » non pris en charge ; version : {TUS_VERSION}",
+                code="not-supported",
+                headers={"Tus-Version": TUS_VERSION},
+            )
 
     def options(self) -> dict[str, str]:
-        return self.headers(**{"Tus-Version": TUS_VERSION, "Tus-Extension": EXTENSIONS,
-                               "Tus-Max-Size": str(self.max_bytes)})
+        return self.headers(
+            **{"Tus-Version": TUS_VERSION, "Tus-Extension": EXTENSIONS, "Tus-Max-Size": str(self.max_bytes)}
+        )
 
     def create(self, length_header: str | None, metadata_header: str | None) -> tuple[Upload, bool]:
         """A new upload (or the one already made for this image); whether it is new."""
@@ -96,8 +100,12 @@ class TusUploads:
         if length == 0:
             raise FhirError.one(400, "Binary vide", code="required")
         if length > self.max_bytes:
-            raise FhirError.one(413, f"Binary de {length} octets : la limite est {self.max_bytes} octets",
-                                code="too-long", headers=self.headers())
+            raise FhirError.one(
+                413,
+                f"Binary de {length} octets : la limite est {self.max_bytes} octets",
+                code="too-long",
+                headers=self.headers(),
+            )
         metadata = parse_metadata(metadata_header or "")
         content_type = metadata.get("contentType", "").split(";")[0].strip().lower()
         if not self._accepted(content_type):
@@ -117,14 +125,19 @@ class TusUploads:
         with self._lock:
             upload = self._uploads.get(upload_id)
         if upload is None:
-            raise FhirError.one(404, f"Téléversement {upload_id} inconnu (expiré ou supprimé) : le recréer",
-                                code="not-found", headers=self.headers())
+            raise FhirError.one(
+                404,
+                f"Téléversement {upload_id} inconnu (expiré ou supprimé) : le recréer",
+                code="not-found",
+                headers=self.headers(),
+            )
         return upload
 
     def _locked(self, upload: Upload) -> None:
         if not upload.lock.acquire(timeout=LOCK_WAIT_S):
-            raise FhirError.one(423, "Téléversement occupé par une autre requête", code="lock-error",
-                                headers=self.headers())
+            raise FhirError.one(
+                423, "Téléversement occupé par une autre requête", code="lock-error", headers=self.headers()
+            )
 
     def head(self, upload_id: str) -> dict[str, str]:
         upload = self.get(upload_id)
@@ -135,20 +148,27 @@ class TusUploads:
             upload.lock.release()
 
     def _state(self, upload: Upload) -> dict[str, str]:
-        state = self.headers(**{"Upload-Offset": str(len(upload.data) if upload.binary_id is None else upload.length),
-                                "Upload-Length": str(upload.length), "Cache-Control": "no-store"})
+        state = self.headers(
+            **{
+                "Upload-Offset": str(len(upload.data) if upload.binary_id is None else upload.length),
+                "Upload-Length": str(upload.length),
+                "Cache-Control": "no-store",
+            }
+        )
         if upload.binary_id is not None:
             state["Content-Location"] = f"Binary/{upload.binary_id}"
         return state
 
-    def patch(self, upload_id: str, content_type: str, offset_header: str | None,
-              read: Callable[[int], bytes], declared: int) -> dict[str, str]:
+    def patch(
+        self, upload_id: str, content_type: str, offset_header: str | None, read: Callable[[int], bytes], declared: int
+    ) -> dict[str, str]:
         """Append what the body carries (as much as arrives); the answer's headers.
 
         `read(n)` returns at most n bytes of the body, b"" when the connection ended."""
         if content_type.split(";")[0].strip().lower() != OFFSET_TYPE:
-            raise FhirError.one(415, f"PATCH exige Content-Type: {OFFSET_TYPE}", code="not-supported",
-                                headers=self.headers())
+            raise FhirError.one(
+                415, f"PATCH exige Content-Type: {OFFSET_TYPE}", code="not-supported", headers=self.headers()
+            )
         if offset_header is None or not offset_header.strip().isdigit():
             raise FhirError.one(400, "Upload-Offset exigé", code="required", headers=self.headers())
         upload = self.get(upload_id)
@@ -158,8 +178,12 @@ class TusUploads:
             offset = int(offset_header)
             current = len(upload.data) if upload.binary_id is None else upload.length
             if offset != current:
-                raise FhirError.one(409, f"Upload-Offset {offset} ≠ {current} : demander HEAD", code="conflict",
-                                    headers=self.headers(**{"Upload-Offset": str(current)}))
+                raise FhirError.one(
+                    409,
+                    f"Upload-Offset {offset} ≠ {current} : demander HEAD",
+                    code="conflict",
+                    headers=self.headers(**{"Upload-Offset": str(current)}),
+                )
             if offset + declared > upload.length:
                 raise FhirError.one(400, "Le morceau dépasse Upload-Length", code="too-long", headers=self.headers())
             remaining = declared

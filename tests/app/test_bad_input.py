@@ -39,8 +39,9 @@ def png_header_bomb(width: int, height: int) -> bytes:
         return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 1024)) + chunk(
-        b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 1024)) + chunk(b"IEND", b"")
+    )
 
 
 def import_refused(capsys: pytest.CaptureFixture[str], home: Path, case_file: Path) -> Result:
@@ -134,8 +135,9 @@ def test_every_problem_is_listed_at_once(folder: Path, teleavis_home: Path, caps
     assert result.err.count("\n  - ") == 3
 
 
-def test_a_missing_consent_keeps_a_draft_that_cannot_be_sent(folder: Path, teleavis_home: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_consent_keeps_a_draft_that_cannot_be_sent(
+    folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = copy.deepcopy(EXAMPLE)
     del doc["consent"]
     imported = run_inprocess(capsys, "case", "import", str(write_json(folder / "x.json", doc)))
@@ -153,10 +155,25 @@ json_values = st.recursive(
 
 
 def _mutations() -> st.SearchStrategy[dict[str, Any]]:
-    paths = [("specialty",), ("priority",), ("question",), ("patient",), ("patient", "family"),
-             ("patient", "given"), ("patient", "birth_date"), ("patient", "ins"), ("consent",),
-             ("consent", "given"), ("treatments",), ("form",), ("images",), ("images", 0), ("images", 0, "file"),
-             ("images", 0, "eye"), ("unknown",)]
+    paths = [
+        ("specialty",),
+        ("priority",),
+        ("question",),
+        ("patient",),
+        ("patient", "family"),
+        ("patient", "given"),
+        ("patient", "birth_date"),
+        ("patient", "ins"),
+        ("consent",),
+        ("consent", "given"),
+        ("treatments",),
+        ("form",),
+        ("images",),
+        ("images", 0),
+        ("images", 0, "file"),
+        ("images", 0, "eye"),
+        ("unknown",),
+    ]
 
     def apply(choice: tuple[Any, ...], value: Any) -> dict[str, Any]:
         doc = copy.deepcopy(EXAMPLE)
@@ -171,8 +188,9 @@ def _mutations() -> st.SearchStrategy[dict[str, Any]]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(document=_mutations() | json_values)
-def test_malformed_case_files_never_crash_nor_half_store(document: Any, folder: Path, teleavis_home: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_case_files_never_crash_nor_half_store(
+    document: Any, folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write_json(folder / "fuzz.json", document)
     before = snapshot(teleavis_home)
     result = run_inprocess(capsys, "case", "import", str(path))

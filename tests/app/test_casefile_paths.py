@@ -36,8 +36,9 @@ def case_with(folder: Path, far: str) -> Path:
 
 
 @pytest.mark.parametrize("how", ["parent", "absolute", "link"])
-def test_an_image_outside_the_case_folder_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                     teleavis_home: Path, elsewhere: Path, how: str) -> None:
+def test_an_image_outside_the_case_folder_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path, elsewhere: Path, how: str
+) -> None:
     folder = tmp_path / "case"
     folder.mkdir()
     if how == "link":
@@ -53,8 +54,9 @@ def test_an_image_outside_the_case_folder_is_refused(capsys: pytest.CaptureFixtu
     assert "--allow-outside" in result.err
 
 
-def test_allow_outside_takes_them_when_the_user_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                        teleavis_home: Path, elsewhere: Path) -> None:
+def test_allow_outside_takes_them_when_the_user_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path, elsewhere: Path
+) -> None:
     folder = tmp_path / "case"
     folder.mkdir()
     case_file = case_with(folder, str(elsewhere))
@@ -73,8 +75,9 @@ def test_images_inside_dir_are_taken_from_there(capsys: pytest.CaptureFixture[st
     assert run_inprocess(capsys, "case", "import", str(case_file), "--dir", str(images)).code == 0
 
 
-def test_a_5000_character_file_name_gets_a_clear_message(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                          teleavis_home: Path) -> None:
+def test_a_5000_character_file_name_gets_a_clear_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
     folder = tmp_path / "case"
     example_case(folder)
     doc = copy.deepcopy(EXAMPLE)
@@ -87,8 +90,9 @@ def test_a_5000_character_file_name_gets_a_clear_message(capsys: pytest.CaptureF
     assert "a" * 100 not in result.err  # the name is shortened in the message
 
 
-def test_a_5000_character_case_file_name_gets_a_clear_message(capsys: pytest.CaptureFixture[str],
-                                                              tmp_path: Path) -> None:
+def test_a_5000_character_case_file_name_gets_a_clear_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     result = run_inprocess(capsys, "case", "import", str(tmp_path / ("b" * 5000 + ".json")))
 
     assert result.code == 1

@@ -27,8 +27,9 @@ def test_version_and_help() -> None:
     assert helped.code == 0 and "case" in helped.out and "Codes de sortie" in helped.out
 
 
-def test_init_is_idempotent_and_checks_the_luhn_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                     site: Path) -> None:
+def test_init_is_idempotent_and_checks_the_luhn_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
     again = run_inprocess(capsys, "init", "--site", str(site))
     assert again.code == 0 and "rien à changer" in again.err
     bad = write_json(tmp_path / "bad.json", {**SITE, "organization": {"finess": "750000011", "name": "X"}})
@@ -53,8 +54,7 @@ def test_a_corsican_site_can_run_init(tmp_path: Path, capsys: pytest.CaptureFixt
     assert refused.code == 1 and "Corse" in refused.err
 
 
-def test_the_cli_example_imports_and_reads_back(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                site: Path) -> None:
+def test_the_cli_example_imports_and_reads_back(tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path) -> None:
     case_file = example_case(tmp_path / "ex", complete_form=False)
     imported = run_inprocess(capsys, "case", "import", str(case_file))
     assert imported.code == 0
@@ -70,9 +70,21 @@ def test_the_cli_example_imports_and_reads_back(tmp_path: Path, capsys: pytest.C
     # The example leaves required form items unanswered: import keeps the draft and says so.
     assert "Il manque encore" in imported.err
     listed = run_inprocess(capsys, "case", "list", "--json").json()
-    assert listed == [{"id": case_id, "state": "draft", "specialty": "dermatology", "priority": "routine",
-                       "created": shown["created"], "updated": shown["updated"], "initials": "M.P.",
-                       "images": 2, "unread": False, "due": None, "overdue": False}]
+    assert listed == [
+        {
+            "id": case_id,
+            "state": "draft",
+            "specialty": "dermatology",
+            "priority": "routine",
+            "created": shown["created"],
+            "updated": shown["updated"],
+            "initials": "M.P.",
+            "images": 2,
+            "unread": False,
+            "due": None,
+            "overdue": False,
+        }
+    ]
     human = run_inprocess(capsys, "case", "list")
     assert case_id in human.out and "M.P." in human.out and "MARTIN" not in human.out
 
@@ -89,10 +101,15 @@ def test_images_read_back_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFi
             assert store.image_bytes(image) == (case_file.parent / name).read_bytes()
 
 
-def test_send_refuses_an_incomplete_case_listing_every_item(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                           site: Path) -> None:
-    case_file = example_case(tmp_path / "ex", question="", consent={"given": False},
-                             images=[{"file": "a.jpg", "body_site": "dos", "view": "far"}])
+def test_send_refuses_an_incomplete_case_listing_every_item(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    case_file = example_case(
+        tmp_path / "ex",
+        question="",
+        consent={"given": False},
+        images=[{"file": "a.jpg", "body_site": "dos", "view": "far"}],
+    )
     case_id = run_inprocess(capsys, "case", "import", str(case_file)).out.strip()
     refused = run_inprocess(capsys, "case", "send", case_id)
     assert refused.code == 1
@@ -112,12 +129,14 @@ def test_send_queues_a_complete_case(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert run_inprocess(capsys, "case", "send", case_id).code == 0  # already queued: said, not an error
 
 
-def test_ophthalmology_needs_both_screening_fields_of_each_eye(tmp_path: Path,
-                                                               capsys: pytest.CaptureFixture[str], site: Path) -> None:
+def test_ophthalmology_needs_both_screening_fields_of_each_eye(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
     case_file = retina_case(tmp_path / "eye")
     doc = json.loads(case_file.read_text())
-    doc["images"] = [image for image in doc["images"]
-                     if (image["eye"], image["view"]) in {("right", "macula"), ("left", "disc")}]
+    doc["images"] = [
+        image for image in doc["images"] if (image["eye"], image["view"]) in {("right", "macula"), ("left", "disc")}
+    ]
     write_json(case_file, doc)
     case_id = run_inprocess(capsys, "case", "import", str(case_file)).out.strip()
     refused = run_inprocess(capsys, "case", "send", case_id)
@@ -127,8 +146,9 @@ def test_ophthalmology_needs_both_screening_fields_of_each_eye(tmp_path: Path,
     assert "Œil droit : champ centré sur la macula" not in refused.err
 
 
-def test_a_one_eye_retinography_is_sent_only_with_its_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                            site: Path) -> None:
+def test_a_one_eye_retinography_is_sent_only_with_its_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
     one_eye = run_inprocess(capsys, "case", "import", str(retina_case(tmp_path / "one", eyes=("right",))))
     refused = run_inprocess(capsys, "case", "send", one_eye.out.strip())
     assert refused.code == 1
@@ -147,13 +167,13 @@ def test_a_one_eye_retinography_is_sent_only_with_its_reason(tmp_path: Path, cap
     assert sent.code == 0, sent.err
 
 
-def test_both_eyes_photographed_need_no_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                               site: Path) -> None:
+def test_both_eyes_photographed_need_no_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path) -> None:
     case_id = run_inprocess(capsys, "case", "import", str(retina_case(tmp_path / "eye"))).out.strip()
     sent = run_inprocess(capsys, "case", "send", case_id)
     assert sent.code == 0, sent.err
-    refused = run_inprocess(capsys, "case", "import",
-                            str(retina_case(tmp_path / "typo", single_eye_reasons="œil perdu")))
+    refused = run_inprocess(
+        capsys, "case", "import", str(retina_case(tmp_path / "typo", single_eye_reasons="œil perdu"))
+    )
     assert refused.code == 1 and "single_eye_reasons" in refused.err
 
 
@@ -169,8 +189,9 @@ def test_config_get_set_and_secrets(capsys: pytest.CaptureFixture[str], monkeypa
     assert run_inprocess(capsys, "config", "set", "lock.minutes", "dix").code == 2
 
 
-def test_english_with_lang_en(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_english_with_lang_en(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     missing = run_inprocess(capsys, "case", "show", "deadbeef")
     assert missing.code == 1 and "No case has the id" in missing.err

@@ -59,9 +59,15 @@ def test_a_secret_piped_on_standard_input_is_saved_sealed(teleavis_home: Path) -
 
 def test_on_a_terminal_the_secret_is_asked_without_echo(teleavis_home: Path) -> None:
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "app.main", "config", "set", "platform.token", "-"],
-                            stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
-                            env=dict(os.environ, PYTHONPATH=str(ROOT)), start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.main", "config", "set", "platform.token", "-"],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        start_new_session=True,
+    )
     os.close(slave)
     try:
         assert proc.stderr is not None
@@ -117,8 +123,10 @@ def test_a_proxy_kept_in_clear_by_an_older_version_is_sealed_on_upgrade(teleavis
     clear = json.dumps(f"http://cart7:{PASSWORD}@proxy.chu.example:3128")
     conn = connect(teleavis_home / "teleavis.db")
     with conn:
-        conn.execute("INSERT OR REPLACE INTO settings(key, value, encrypted, mac) VALUES ('proxy', ?, 0, ?)",
-                     (clear, row_tag(key, "proxy", clear, False)))
+        conn.execute(
+            "INSERT OR REPLACE INTO settings(key, value, encrypted, mac) VALUES ('proxy', ?, 0, ?)",
+            (clear, row_tag(key, "proxy", clear, False)),
+        )
     # The upgrade's step: migration 7, which seals such settings (run as such: rewinding the schema
     # version would run again the later migrations, which add tables and columns).
     from app.db import MIGRATIONS, Keyed, transaction

@@ -58,8 +58,13 @@ def test_sigkill_at_random_moments_loses_nothing_that_was_saved(tmp_path: Path, 
 
     def start_child() -> subprocess.Popen[bytes]:
         with open(printed, "wb") as out:
-            child = subprocess.Popen([sys.executable, str(ROOT / "tests/support/crash_child.py"), str(case_file)],
-                                     stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+            child = subprocess.Popen(
+                [sys.executable, str(ROOT / "tests/support/crash_child.py"), str(case_file)],
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                cwd=ROOT,
+            )
         # Start-up takes a second or more: wait until the child is importing.
         wait_for(lambda: b"begin" in printed.read_bytes(), child)
         return child
@@ -90,7 +95,9 @@ def test_sigkill_at_random_moments_loses_nothing_that_was_saved(tmp_path: Path, 
         mid_import += bool(lines) and lines[-1] == "begin"
         _check_store(teleavis_home, completed)
         mid_write += orphan_blobs(teleavis_home) > orphans_before
-    print(f"\none import {one_import:.1f} s; {KILLS} kills, {mid_import} during an import, {mid_write} of them "
-          f"between writing its images and committing the case; {len(completed)} imports completed")
+    print(
+        f"\none import {one_import:.1f} s; {KILLS} kills, {mid_import} during an import, {mid_write} of them "
+        f"between writing its images and committing the case; {len(completed)} imports completed"
+    )
     assert len(completed) >= KILLS // 4, "the kills should interrupt a loop that does make progress"
     assert mid_import >= KILLS // 2, "the kills should land while a case is being imported, not at start-up"

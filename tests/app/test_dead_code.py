@@ -16,11 +16,19 @@ CALLED_FROM = ("app", "capture", "sync", "ui", "packaging")
 
 #: Called by a framework, not by name in our code.
 FRAMEWORK_HOOKS = {
-    "do_GET", "do_HEAD", "do_OPTIONS", "do_POST", "do_PUT", "do_PATCH", "do_DELETE",  # http.server
-    "log_message", "send_error",
+    "do_GET",
+    "do_HEAD",
+    "do_OPTIONS",
+    "do_POST",
+    "do_PUT",
+    "do_PATCH",
+    "do_DELETE",  # http.server
+    "log_message",
+    "send_error",
     "getRGBData",  # reportlab's image reader protocol
     "wrap",  # reportlab Flowable
-    "readable", "writable",  # io.RawIOBase
+    "readable",
+    "writable",  # io.RawIOBase
 }
 #: The training sandbox's handles for tests and demonstrations (it is a platform to test against).
 SANDBOX_HOOKS = {"binary_uploads", "inject_fault", "run_until_idle"}
@@ -32,8 +40,11 @@ ALLOWED = FRAMEWORK_HOOKS | SANDBOX_HOOKS | DOCUMENTED_API | AWAITING_A_CALLER
 
 
 def _trees(folders: tuple[str, ...]) -> list[tuple[Path, ast.Module]]:
-    return [(path, ast.parse(path.read_text(encoding="utf-8")))
-            for folder in folders for path in sorted((ROOT / folder).rglob("*.py"))]
+    return [
+        (path, ast.parse(path.read_text(encoding="utf-8")))
+        for folder in folders
+        for path in sorted((ROOT / folder).rglob("*.py"))
+    ]
 
 
 def _names_used(trees: list[tuple[Path, ast.Module]]) -> set[str]:

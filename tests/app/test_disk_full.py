@@ -20,9 +20,19 @@ def test_an_import_that_fills_the_disk_fails_cleanly(tmp_path: Path) -> None:
     mount_point.mkdir()
     # A user + mount namespace lets the test mount a real 4 MiB tmpfs without touching the machine.
     result = subprocess.run(
-        ["unshare", "-rm", sys.executable, str(ROOT / "tests/support/disk_full_child.py"), str(mount_point),
-         str(case_file)],
-        capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT, timeout=300,
+        [
+            "unshare",
+            "-rm",
+            sys.executable,
+            str(ROOT / "tests/support/disk_full_child.py"),
+            str(mount_point),
+            str(case_file),
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        cwd=ROOT,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])

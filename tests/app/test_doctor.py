@@ -38,6 +38,7 @@ NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 
 # -- little servers ------------------------------------------------------------------------------------
 
+
 class _Platform(http.server.BaseHTTPRequestHandler):
     """Answers ``GET /fhir/metadata`` with a CapabilityStatement, its clock shifted by ``skew``."""
 
@@ -47,9 +48,17 @@ class _Platform(http.server.BaseHTTPRequestHandler):
         return email.utils.format_datetime(dt.datetime.now(dt.UTC) + self.skew, usegmt=True)
 
     def do_GET(self) -> None:
-        body = json.dumps({"resourceType": "CapabilityStatement", "status": "active", "fhirVersion": "4.0.1",
-                           "software": {"name": "Plateforme d'essai"}, "kind": "instance",
-                           "format": ["json"], "date": "2026-01-01"}).encode()
+        body = json.dumps(
+            {
+                "resourceType": "CapabilityStatement",
+                "status": "active",
+                "fhirVersion": "4.0.1",
+                "software": {"name": "Plateforme d'essai"},
+                "kind": "instance",
+                "format": ["json"],
+                "date": "2026-01-01",
+            }
+        ).encode()
         self.send_response(200 if self.path.endswith("/metadata") else 404)
         self.send_header("Content-Type", "application/fhir+json")
         self.send_header("Content-Length", str(len(body)))
@@ -60,8 +69,7 @@ class _Platform(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def _serve(handler: type[http.server.BaseHTTPRequestHandler],
-           context: ssl.SSLContext | None = None) -> Iterator[str]:
+def _serve(handler: type[http.server.BaseHTTPRequestHandler], context: ssl.SSLContext | None = None) -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     if context is not None:
         server.socket = context.wrap_socket(server.socket, server_side=True)
@@ -94,23 +102,39 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "plateforme-essai.local")])
     now = dt.datetime.now(dt.UTC)
     public = key.public_key()
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(public)
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
-                                         content_commitment=False, key_encipherment=False, data_encipherment=False,
-                                         key_agreement=False, encipher_only=False, decipher_only=False),
-                           critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(public), critical=False)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(public)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(public), critical=False)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = folder / "plateforme.pem", folder / "plateforme.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert_path, key_path
 
 
@@ -153,8 +177,10 @@ def _doctor(capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, dict[str
 
 # -- cameras -------------------------------------------------------------------------------------------
 
+
 def test_no_camera_is_found_by_the_real_enumeration_and_the_advice_says_what_to_do(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _code, checks = _doctor(capsys)
     camera = checks["camera"]
     if glob.glob("/dev/video*"):  # a workstation with a camera: the real enumeration lists it
@@ -181,8 +207,10 @@ def test_camera_found_unopened_or_too_coarse() -> None:
 
 # -- keyring, data folder, disk, database ----------------------------------------------------------
 
+
 def test_keyring_unavailable_is_reported_with_the_passphrase_as_the_way_in(
-        capsys: pytest.CaptureFixture[str], configured: Any, teleavis_home: Path) -> None:
+    capsys: pytest.CaptureFixture[str], configured: Any, teleavis_home: Path
+) -> None:
     assert os.environ["PYTHON_KEYRING_BACKEND"] == "keyring.backends.fail.Keyring"
     code, checks = _doctor(capsys)
     assert code == 0
@@ -232,8 +260,9 @@ def test_data_folder_that_is_a_file_or_open_to_others(teleavis_home: Path) -> No
     assert not list(teleavis_home.iterdir())  # the write probe left nothing behind
 
 
-def test_database_integrity(capsys: pytest.CaptureFixture[str], configured: Any, teleavis_home: Path,
-                            tmp_path: Path) -> None:
+def test_database_integrity(
+    capsys: pytest.CaptureFixture[str], configured: Any, teleavis_home: Path, tmp_path: Path
+) -> None:
     check = doctor.database(teleavis_home)
     assert check.status == "ok" and "0 dossier" in check.detail
     assert run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "cas"))).code == 0
@@ -248,6 +277,7 @@ def test_database_integrity(capsys: pytest.CaptureFixture[str], configured: Any,
 
 # -- the platform: unreachable, wrong CA, clock --------------------------------------------------------
 
+
 def test_platform_unreachable_on_a_closed_port(capsys: pytest.CaptureFixture[str], configured: Any) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/fhir"
     configured("platform.url", url)
@@ -261,7 +291,8 @@ def test_platform_unreachable_on_a_closed_port(capsys: pytest.CaptureFixture[str
 
 
 def test_wrong_ca_fails_tls_then_the_sites_ca_bundle_makes_it_trusted(
-        capsys: pytest.CaptureFixture[str], configured: Any, https_platform: tuple[str, Path]) -> None:
+    capsys: pytest.CaptureFixture[str], configured: Any, https_platform: tuple[str, Path]
+) -> None:
     url, cert = https_platform
     configured("platform.url", url)
     code, checks = _doctor(capsys)
@@ -282,8 +313,9 @@ def test_wrong_ca_fails_tls_then_the_sites_ca_bundle_makes_it_trusted(
     assert code == 1 and checks["tls"]["status"] == "failed" and "introuvable" in checks["tls"]["detail"]
 
 
-def test_clock_ten_minutes_off_the_platforms_date_header(capsys: pytest.CaptureFixture[str], configured: Any,
-                                                          clock_ahead_platform: str) -> None:
+def test_clock_ten_minutes_off_the_platforms_date_header(
+    capsys: pytest.CaptureFixture[str], configured: Any, clock_ahead_platform: str
+) -> None:
     configured("platform.url", clock_ahead_platform)
     code, checks = _doctor(capsys)
     assert checks["platform"]["status"] == "ok"
@@ -294,8 +326,9 @@ def test_clock_ten_minutes_off_the_platforms_date_header(capsys: pytest.CaptureF
     assert "Mettez l'ordinateur à l'heure" in checks["clock"]["advice"]
 
 
-def test_clock_against_the_sandbox_platform(tmp_path: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str],
-                                            configured: Any) -> None:
+def test_clock_against_the_sandbox_platform(
+    tmp_path: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str], configured: Any
+) -> None:
     from sync.sandbox import SandboxServer
 
     with SandboxServer(tmp_path / "sandbox", "127.0.0.1", 0, run_expert=False) as sandbox:
@@ -328,6 +361,7 @@ def test_platform_outcomes_in_words() -> None:
 
 
 # -- the command as a user runs it -----------------------------------------------------------------
+
 
 def test_english_words_and_exit_codes(capsys: pytest.CaptureFixture[str], configured: Any) -> None:
     configured("platform.url", f"http://127.0.0.1:{_closed_port()}/fhir")
@@ -381,9 +415,11 @@ def test_the_doctor_lists_the_cameras_the_capture_panel_lists(monkeypatch: pytes
     from capture import camera
     from capture.cv import cv2
 
-    listed = [camera.CameraIdentity("Dermatoscope USB", 0x1234, 0x5678, "/dev/video0", 200, 0),
-              camera.CameraIdentity("Dermatoscope USB", 0x1234, 0x5678, "/dev/video0", 200, 1),  # same device
-              camera.CameraIdentity("Webcam occupée", None, None, "/dev/video9", 200, 9)]
+    listed = [
+        camera.CameraIdentity("Dermatoscope USB", 0x1234, 0x5678, "/dev/video0", 200, 0),
+        camera.CameraIdentity("Dermatoscope USB", 0x1234, 0x5678, "/dev/video0", 200, 1),  # same device
+        camera.CameraIdentity("Webcam occupée", None, None, "/dev/video9", 200, 9),
+    ]
     monkeypatch.setattr(camera, "enumerate_cameras", lambda *, quiet=True: list(listed))
     monkeypatch.setattr(cv2, "VideoCapture", _Capture)
     (check,) = [c for c in diagnose(platform_probe=lambda _root: None) if c.name == "camera"]
@@ -400,9 +436,13 @@ def test_the_doctor_lists_the_cameras_the_capture_panel_lists(monkeypatch: pytes
     assert check.status == "warning" and "v4l2 indisponible" in check.detail
 
 
-def test_the_doctor_and_status_probe_the_platform_alike(tmp_path: Path, teleavis_home: Path, configured: Any,
-                                                        capsys: pytest.CaptureFixture[str],
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_doctor_and_status_probe_the_platform_alike(
+    tmp_path: Path,
+    teleavis_home: Path,
+    configured: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from app.store import Store
     from sync import client
     from sync.client import check_reachable
@@ -431,8 +471,9 @@ def test_the_doctor_and_status_probe_the_platform_alike(tmp_path: Path, teleavis
     assert probe is not None and probe.outcome == "unreachable" and not reachable
 
 
-def test_training_off_without_a_platform_is_said_not_crashed(capsys: pytest.CaptureFixture[str],
-                                                              configured: Any) -> None:
+def test_training_off_without_a_platform_is_said_not_crashed(
+    capsys: pytest.CaptureFixture[str], configured: Any
+) -> None:
     from app.store import Store
     from sync.training import training_mode
 

@@ -30,8 +30,9 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_an_exported_report_a_backup_and_an_audit_export_are_this_users_only(teleavis_home: Path,
-                                                                             tmp_path: Path) -> None:
+def test_an_exported_report_a_backup_and_an_audit_export_are_this_users_only(
+    teleavis_home: Path, tmp_path: Path
+) -> None:
     from app.audit_export import export_csv
     from app.backup import write_backup
     from app.report import export_report

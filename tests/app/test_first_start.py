@@ -22,9 +22,16 @@ def test_commands_started_together_on_a_new_installation_share_one_key(tmp_path:
         home = tmp_path / f"home-{round_}"
         go = tmp_path / f"go-{round_}"
         env = dict(os.environ, PYTHONPATH=str(ROOT), TELEAVIS_HOME=str(home))
-        children = [subprocess.Popen([sys.executable, str(ROOT / "tests/support/first_start_child.py"), str(go),
-                                      str(n)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-                    for n in range(PROCESSES)]
+        children = [
+            subprocess.Popen(
+                [sys.executable, str(ROOT / "tests/support/first_start_child.py"), str(go), str(n)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                cwd=ROOT,
+            )
+            for n in range(PROCESSES)
+        ]
         for child in children:
             assert child.stdout is not None and child.stdout.readline() == b"ready\n"
         go.touch()  # all of them are past their imports and waiting: they start together

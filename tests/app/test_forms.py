@@ -255,9 +255,7 @@ def test_the_cli_example_answers_only_miss_the_other_required_items() -> None:
         ("form.required", "form.melanoma-family-history", "missing"),
         ("form.required", "form.immunosuppression", "missing"),
     ]
-    assert (
-        findings[0].message == "Répondez à la question « Phototype de Fitzpatrick » : l'expert en a besoin."
-    )
+    assert findings[0].message == "Répondez à la question « Phototype de Fitzpatrick » : l'expert en a besoin."
 
 
 @pytest.mark.parametrize("specialty", FORM_SPECIALTIES)
@@ -268,13 +266,9 @@ def test_a_full_answer_set_has_no_finding(specialty: str) -> None:
 @pytest.mark.parametrize("blank", [None, "", "   \n"])
 def test_an_absent_none_or_blank_required_answer_is_missing(blank: Any) -> None:
     answers = dict(FULL_ANSWERS["other"], **{"problem-duration": blank})
-    assert codes(check_answers("other", answers, "fr")) == [
-        ("form.required", "form.problem-duration", "missing")
-    ]
+    assert codes(check_answers("other", answers, "fr")) == [("form.required", "form.problem-duration", "missing")]
     del answers["problem-duration"]
-    assert codes(check_answers("other", answers, "fr")) == [
-        ("form.required", "form.problem-duration", "missing")
-    ]
+    assert codes(check_answers("other", answers, "fr")) == [("form.required", "form.problem-duration", "missing")]
 
 
 def test_an_unanswered_optional_question_is_fine() -> None:
@@ -326,9 +320,7 @@ def test_an_unknown_question_is_an_error() -> None:
         ("wound-care", "treatments-tried", {"text": "x"}, "form.type"),
     ],
 )
-def test_a_wrong_answer_is_an_error_with_its_code(
-    specialty: str, link_id: str, value: Any, code: str
-) -> None:
+def test_a_wrong_answer_is_an_error_with_its_code(specialty: str, link_id: str, value: Any, code: str) -> None:
     answers = dict(FULL_ANSWERS[specialty], **{link_id: value})
     [finding] = check_answers(specialty, answers, "fr")
     assert (finding.code, finding.field, finding.severity) == (code, f"form.{link_id}", "error")
@@ -369,10 +361,7 @@ def test_messages_are_in_english_when_asked() -> None:
     answers = {"lesion-duration": "6 months", "lesion-changed": "yes", "phototype": "VII", "x": 1}
     findings = check_answers("dermatology", answers, "en")
     by_field = {f.field: f.message for f in findings}
-    assert (
-        by_field["form.lesion-changed"]
-        == "The answer to “Has the lesion changed recently?” must be yes or no."
-    )
+    assert by_field["form.lesion-changed"] == "The answer to “Has the lesion changed recently?” must be yes or no."
     assert by_field["form.phototype"] == (
         "The answer to “Fitzpatrick skin type” is not one of the options offered (I, II, III, IV, V, VI)."
     )
@@ -462,9 +451,7 @@ def test_display_answers_in_words() -> None:
 
 
 def test_display_answers_leave_out_wrong_and_unanswered_ones() -> None:
-    shown = display_answers(
-        "wound-care", {"wound-depth": 0.00001, "pain-score": "fort", "exudate": None}, "fr"
-    )
+    shown = display_answers("wound-care", {"wound-depth": 0.00001, "pain-score": "fort", "exudate": None}, "fr")
     assert shown == [("Profondeur de la plaie (cm)", "0,00001 cm")]
 
 
@@ -473,15 +460,11 @@ def test_display_answers_leave_out_wrong_and_unanswered_ones() -> None:
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
 json_values = st.recursive(
     json_scalars,
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
-    ),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
     max_leaves=8,
 )
 all_link_ids = sorted({link_id for items in EXPECTED.values() for link_id in items})
-all_codes = sorted(
-    {code for s in FORM_SPECIALTIES for item in form_items(s, "fr") for code, _ in item.options}
-)
+all_codes = sorted({code for s in FORM_SPECIALTIES for item in form_items(s, "fr") for code, _ in item.options})
 plausible = (
     json_values
     | st.sampled_from(all_codes)

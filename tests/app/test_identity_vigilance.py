@@ -34,15 +34,18 @@ def test_the_ins_encodes_sex_then_birth_year_and_month() -> None:
     assert ins_sex("not an ins") is None and ins_birth("123") is None
 
 
-@pytest.mark.parametrize(("sex", "birth", "wrong"), [
-    ("male", "1950-02-03", []),
-    ("female", "1950-02-03", ["sex"]),
-    ("male", "1951-02-03", ["birth"]),
-    ("male", "1950-03-02", ["birth"]),  # day and month swapped: the month differs
-    ("female", "2050-02-03", ["sex"]),  # the century is not encoded
-    ("unknown", "1950-02-03", []),  # nothing to contradict
-    ("other", "", []),
-])
+@pytest.mark.parametrize(
+    ("sex", "birth", "wrong"),
+    [
+        ("male", "1950-02-03", []),
+        ("female", "1950-02-03", ["sex"]),
+        ("male", "1951-02-03", ["birth"]),
+        ("male", "1950-03-02", ["birth"]),  # day and month swapped: the month differs
+        ("female", "2050-02-03", ["sex"]),  # the century is not encoded
+        ("unknown", "1950-02-03", []),  # nothing to contradict
+        ("other", "", []),
+    ],
+)
 def test_disagreements_with_the_typed_identity(sex: str, birth: str, wrong: list[str]) -> None:
     assert ins_disagreements(PAUL, sex, birth) == wrong
 
@@ -54,8 +57,14 @@ def test_an_unknown_month_in_the_ins_agrees_with_any_month() -> None:
 
 
 def _case(**patient: object) -> Case:
-    base = {"family": "MARTIN", "given": ["Paul"], "birth_date": "1950-02-03", "sex": "male", "ins": PAUL,
-            "local_id": "D-2291"}
+    base = {
+        "family": "MARTIN",
+        "given": ["Paul"],
+        "birth_date": "1950-02-03",
+        "sex": "male",
+        "ins": PAUL,
+        "local_id": "D-2291",
+    }
     base.update(patient)
     return Case(patient=Patient(**base))  # type: ignore[arg-type]
 
@@ -68,8 +77,10 @@ def test_the_checklist_shows_a_disagreement_as_an_error_on_the_ins_field() -> No
     findings = validate_identity(_case(sex="female", birth_date="1951-02-03"))
     wrong = {f.code: f for f in findings}
     assert {"patient.ins.sex", "patient.ins.birth"} <= set(wrong)
-    assert all(wrong[c].severity == "error" and wrong[c].field == "patient.ins"
-               for c in ("patient.ins.sex", "patient.ins.birth"))
+    assert all(
+        wrong[c].severity == "error" and wrong[c].field == "patient.ins"
+        for c in ("patient.ins.sex", "patient.ins.birth")
+    )
     assert "un homme" in wrong["patient.ins.sex"].message and "Femme" in wrong["patient.ins.sex"].message
     assert blocking(findings)
     assert not _codes(_case())
@@ -93,7 +104,8 @@ def test_the_status_decides_which_identifier_is_needed() -> None:
 
 
 def test_a_case_file_defaults_to_provisional_and_refuses_an_unknown_status(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from app.casefile import parse_case
     from app.errors import CaseFileError
 
@@ -108,8 +120,7 @@ def test_a_case_file_defaults_to_provisional_and_refuses_an_unknown_status(
     assert any("identity_status" in d for d in refused.value.details)
 
 
-def test_import_refuses_an_ins_that_contradicts_the_patient(tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_refuses_an_ins_that_contradicts_the_patient(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
     patient = {**EXAMPLE["patient"], "sex": "female"}
     refused = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex", patient=patient)))
@@ -154,8 +165,9 @@ def test_a_stored_case_without_a_status_reads_as_provisional_and_says_so(teleavi
         for key in ("identity_status", "identity_document", "identity_checked_on"):
             del content["patient"][key]
         with store.conn:
-            store.conn.execute("UPDATE cases SET content=? WHERE id=?",
-                               (store._seal_json(content, f"case:{case_id}:content"), case_id))
+            store.conn.execute(
+                "UPDATE cases SET content=? WHERE id=?", (store._seal_json(content, f"case:{case_id}:content"), case_id)
+            )
         old = store.get_case(case_id)
         assert old.patient.identity_status == "provisional" and old.identity_status_missing
         assert json.dumps(old.content())  # still a document the store can seal

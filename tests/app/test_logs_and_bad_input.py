@@ -27,8 +27,10 @@ def test_exception_text_and_stack_traces_are_redacted_in_the_log(tmp_path: Path)
         try:
             open(folder / "photo.jpg", "rb")  # noqa: SIM115 - it fails
         except OSError as exc:
-            raise ValueError("1 validation error: [type=string_type, input_value='DUPONT', born 1950-02-03, "
-                             "ins 150028512345615, jean@example.org]") from exc
+            raise ValueError(
+                "1 validation error: [type=string_type, input_value='DUPONT', born 1950-02-03, "
+                "ins 150028512345615, jean@example.org]"
+            ) from exc
     except ValueError:
         log.exception("case %s does not map", "c0ffee")
     log.warning("where it happened", stack_info=True)
@@ -57,14 +59,17 @@ def test_a_fhir_validation_error_does_not_quote_the_values() -> None:
 def test_an_internal_error_in_a_command_goes_to_the_log_not_the_terminal(teleavis_home: Path) -> None:
     # restore never opens the store: before, nothing set the log up and Python printed the
     # traceback (with what the exception said) on the terminal, while the message pointed at the log.
-    script = ("import sys, app.backup as b\n"
-              "def boom(*a, **k):\n"
-              "    raise RuntimeError(\"restore failed for 'DUPONT'\")\n"
-              "b.restore_backup = boom\n"
-              "from app.main import main\n"
-              "sys.exit(main(['restore', 'nothing.tvbak']))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                          cwd=ROOT, check=False)
+    script = (
+        "import sys, app.backup as b\n"
+        "def boom(*a, **k):\n"
+        "    raise RuntimeError(\"restore failed for 'DUPONT'\")\n"
+        "b.restore_backup = boom\n"
+        "from app.main import main\n"
+        "sys.exit(main(['restore', 'nothing.tvbak']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT, check=False
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "DUPONT" not in done.stderr
     assert "Erreur interne" in done.stderr
@@ -75,20 +80,28 @@ def test_an_internal_error_in_a_command_goes_to_the_log_not_the_terminal(teleavi
 
 # -- bad input: a tampered backup header, a bad CA bundle ------------------------------------------
 
+
 def _teleavis(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app.main", *args], capture_output=True, text=True, timeout=120,
-                          cwd=ROOT, check=False, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "app.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def _with_header(archive: bytes, change: object) -> bytes:
     from app.backup import MAGIC
 
-    (length,) = struct.unpack(">I", archive[len(MAGIC):len(MAGIC) + 4])
+    (length,) = struct.unpack(">I", archive[len(MAGIC) : len(MAGIC) + 4])
     start = len(MAGIC) + 4
-    header = json.loads(archive[start:start + length])
+    header = json.loads(archive[start : start + length])
     new = change(header) if callable(change) else change
     raw = json.dumps(new).encode() if not isinstance(new, bytes) else new
-    return MAGIC + struct.pack(">I", len(raw)) + raw + archive[start + length:]
+    return MAGIC + struct.pack(">I", len(raw)) + raw + archive[start + length :]
 
 
 def _set(path: list[str], value: object) -> object:
@@ -98,28 +111,34 @@ def _set(path: list[str], value: object) -> object:
             node = node[name]  # type: ignore[assignment]
         node[path[-1]] = value
         return header
+
     return change
 
 
-@pytest.mark.parametrize("change", [
-    _set(["format"], "1"),
-    _set(["format"], None),
-    b"[1, 2]",
-    b"\xff\xfe not json",
-    _set(["key_file"], "not a record"),
-    _set(["key_file", "key_id"], 12),
-    _set(["key_file", "passphrase"], "x"),
-    _set(["key_file", "passphrase", "salt"], 5),
-    _set(["key_file", "passphrase", "n"], 2**40),
-    _set(["key_file", "passphrase", "n"], 3),
-    _set(["key_file", "passphrase", "r"], "8"),
-    _set(["key_file", "check"], None),
-    _set(["archive_key"], "***not base64***"),
-    _set(["archive_key"], 7),
-    _set(["archive_id"], "autre"),
-], ids=lambda c: getattr(c, "__name__", "raw"))
-def test_a_tampered_backup_header_is_refused_with_a_sentence(teleavis_home: Path, tmp_path: Path,
-                                                               change: object) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        _set(["format"], "1"),
+        _set(["format"], None),
+        b"[1, 2]",
+        b"\xff\xfe not json",
+        _set(["key_file"], "not a record"),
+        _set(["key_file", "key_id"], 12),
+        _set(["key_file", "passphrase"], "x"),
+        _set(["key_file", "passphrase", "salt"], 5),
+        _set(["key_file", "passphrase", "n"], 2**40),
+        _set(["key_file", "passphrase", "n"], 3),
+        _set(["key_file", "passphrase", "r"], "8"),
+        _set(["key_file", "check"], None),
+        _set(["archive_key"], "***not base64***"),
+        _set(["archive_key"], 7),
+        _set(["archive_id"], "autre"),
+    ],
+    ids=lambda c: getattr(c, "__name__", "raw"),
+)
+def test_a_tampered_backup_header_is_refused_with_a_sentence(
+    teleavis_home: Path, tmp_path: Path, change: object
+) -> None:
     from app.backup import write_backup
     from app.store import Store
     from tests.sync.sync_helpers import make_case

@@ -50,12 +50,15 @@ def test_a_message_in_a_chosen_language_and_in_the_users(monkeypatch: pytest.Mon
     assert M.tr("storage.full").startswith("Le disque est plein")
 
 
-@pytest.mark.parametrize(("environ", "expected"), [
-    ({"LANG": "en_US.UTF-8"}, "en"),
-    ({"LANG": "fr_FR.UTF-8"}, "fr"),
-    ({"LC_ALL": "en_GB.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),
-    ({"LANG": "de_DE.UTF-8"}, "fr"),  # neither: French, the default
-])
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "fr"),  # neither: French, the default
+    ],
+)
 def test_posix_variables_decide_first(environ: dict[str, str], expected: str) -> None:
     assert i18n.system_language(environ, platform="linux") == expected
 

@@ -23,21 +23,26 @@ def _encodings(text: str) -> list[bytes]:
 def test_no_identifying_string_reaches_the_disk_or_stderr(tmp_path: Path, teleavis_home: Path) -> None:
     case_file = example_case(tmp_path / "case")
     doc = json.loads(case_file.read_text())
-    doc["patient"] = {"family": "ZORGLUB", "given": ["Zébulon"], "birth_date": "1931-07-14", "sex": "male",
-                      "ins": INS}
+    doc["patient"] = {"family": "ZORGLUB", "given": ["Zébulon"], "birth_date": "1931-07-14", "sex": "male", "ins": INS}
     doc["summary"] = f"Lésion du dos. {MARKER}"
     doc["images"][1]["note"] = f"note {MARKER}"
     doc["single_eye_reason"] = f"énucléation {EYE_MARKER}"  # free text: sealed like the rest
     write_json(case_file, doc)
     stderr = []
-    for args in (["init", "--site", str(write_json(tmp_path / "site.json", SITE))],
-                 ["case", "import", str(case_file)]):
+    for args in (["init", "--site", str(write_json(tmp_path / "site.json", SITE))], ["case", "import", str(case_file)]):
         result = run_process(*args)
         assert result.code == 0, result.err
         stderr.append(result.err)
     case_id = result.out.strip()
-    for args in (["case", "list"], ["case", "list", "--json"], ["case", "show", case_id, "--json"],
-                 ["case", "send", case_id], ["status"], ["audit", "verify"], ["case", "show", "nope"]):
+    for args in (
+        ["case", "list"],
+        ["case", "list", "--json"],
+        ["case", "show", case_id, "--json"],
+        ["case", "send", case_id],
+        ["status"],
+        ["audit", "verify"],
+        ["case", "show", "nope"],
+    ):
         result = run_process(*args)
         stderr.append(result.err)
     # Also the failure paths: a refused import of the same patient with a wrong INS key.

@@ -19,9 +19,20 @@ from tests.support.cli import run_process
 STRONG = "lampadaire cerise tonnerre 42"
 
 
-@pytest.mark.parametrize("weak", ["a", "azerty", "aaaaaaaaaaaaaaaa", "123456789012", "azertyuiop12",
-                                  "motdepasse2024!", "abcabcabcabc", "soleil soleil soleil",
-                                  "lampe girafe orage biscuit"])
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "a",
+        "azerty",
+        "aaaaaaaaaaaaaaaa",
+        "123456789012",
+        "azertyuiop12",
+        "motdepasse2024!",
+        "abcabcabcabc",
+        "soleil soleil soleil",
+        "lampe girafe orage biscuit",
+    ],
+)
 def test_guessable_passphrases_are_refused_with_a_way_out(weak: str) -> None:
     problem = weakness(weak)
     assert problem is not None and "quatre mots" in problem.lower()
@@ -50,12 +61,15 @@ def test_a_new_installation_wraps_the_key_at_n_2_17_or_more(tmp_path: Path) -> N
     assert wrapped["kdf"] == "scrypt" and wrapped["n"] >= 2**17 and wrapped["r"] >= 8
     started = time.perf_counter()
     assert KeyStore(home, passphrase=lambda _confirm: PASSPHRASE).passphrase_opens(PASSPHRASE)
-    print(f"[measure] scrypt N=2^{wrapped['n'].bit_length() - 1} r={wrapped['r']}: "
-          f"{time.perf_counter() - started:.2f} s to open the key")
+    print(
+        f"[measure] scrypt N=2^{wrapped['n'].bit_length() - 1} r={wrapped['r']}: "
+        f"{time.perf_counter() - started:.2f} s to open the key"
+    )
 
 
 def test_an_installation_wrapped_at_n_2_15_opens_and_is_rewrapped(
-        teleavis_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    teleavis_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(keystore, "SCRYPT_N", 2**15)
     with Store.open(teleavis_home) as store:
         store.settings.set("platform.token", "jeton")
@@ -75,8 +89,9 @@ def test_passphrase_change_from_the_command_line(teleavis_home: Path) -> None:
 
     weak = run_process("passphrase", "change", env={"TELEAVIS_NEW_PASSPHRASE": "abc"})
     assert weak.code == 2 and "trop courte" in weak.err
-    wrong = run_process("passphrase", "change", env={"TELEAVIS_PASSPHRASE": "pas la bonne du tout",
-                                                     "TELEAVIS_NEW_PASSPHRASE": STRONG})
+    wrong = run_process(
+        "passphrase", "change", env={"TELEAVIS_PASSPHRASE": "pas la bonne du tout", "TELEAVIS_NEW_PASSPHRASE": STRONG}
+    )
     assert wrong.code == 3 and "incorrecte" in wrong.err
     assert (teleavis_home / "key.json").read_bytes() == before, "nothing changed after a refusal"
 

@@ -46,9 +46,12 @@ def snapshot(store: Store) -> dict[str, Any]:
             "platform": store.platform_info(case_id),
             "outbox": Outbox(store).row(case_id),
         }
-    return {"cases": cases, "token": store.settings.get("platform.token"),
-            "found": sorted(s.id for s in store.list_cases(search="martin")),
-            "audit_ok": audit.verify(store.conn, store.key).ok}
+    return {
+        "cases": cases,
+        "token": store.settings.get("platform.token"),
+        "found": sorted(s.id for s in store.list_cases(search="martin")),
+        "audit_ok": audit.verify(store.conn, store.key).ok,
+    }
 
 
 def filled(home: Path, *, cases: int = 3, image_size: int = 0) -> dict[str, Any]:
@@ -92,7 +95,7 @@ def test_rotation_reseals_everything_under_a_new_key(teleavis_home: Path) -> Non
         for blob in store.objects.ids():
             with pytest.raises(StorageError):
                 type(store.objects)(store.objects.root, old).get(blob)
-        for (content, case_id) in store.conn.execute("SELECT content, id FROM cases"):
+        for content, case_id in store.conn.execute("SELECT content, id FROM cases"):
             with pytest.raises(DecryptionFailed):
                 old.open(content, f"case:{case_id}:content".encode())
         assert not audit.verify(store.conn, old).ok
@@ -113,8 +116,9 @@ def test_what_was_altered_stays_altered(teleavis_home: Path) -> None:
 def test_a_sealed_column_rotation_does_not_know_stops_it_before_anything_changes(teleavis_home: Path) -> None:
     before = filled(teleavis_home)
     with Store.open(teleavis_home) as store:
-        store.conn.execute("UPDATE case_events SET detail = ? WHERE rowid = 1",
-                           (store.key.seal(b"raison", b"event:1:detail"),))
+        store.conn.execute(
+            "UPDATE case_events SET detail = ? WHERE rowid = 1", (store.key.seal(b"raison", b"event:1:detail"),)
+        )
         with pytest.raises(StorageError, match=r"case_events\.detail"):
             rotation.rotate(teleavis_home, store.conn, KeyStore(teleavis_home), store.key, PASSPHRASE)
         store.conn.execute("UPDATE case_events SET detail = '' WHERE rowid = 1")
@@ -129,8 +133,15 @@ def test_the_command_changes_the_passphrase_and_the_key(teleavis_home: Path) -> 
     before = filled(teleavis_home)
     old_id = KeyStore(teleavis_home).read_meta()["key_id"]
     env = dict(os.environ, PYTHONPATH=str(ROOT), TELEAVIS_NEW_PASSPHRASE=OTHER)
-    done = subprocess.run([sys.executable, "-m", "app.main", "passphrase", "change", "--rotate-key"],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "app.main", "passphrase", "change", "--rotate-key"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "rechiffré" in done.stderr
     assert KeyStore(teleavis_home).read_meta()["key_id"] != old_id
@@ -157,10 +168,13 @@ def test_sigkill_during_rotation_leaves_the_old_or_the_new_key_working(teleavis_
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     mid_rotation = 0
     for round_ in range(KILLS):
-        child = subprocess.Popen([sys.executable, "-m", "app.main", "passphrase", "change", "--rotate-key"],
-                                 env=dict(env, TELEAVIS_PASSPHRASE=secrets[current],
-                                          TELEAVIS_NEW_PASSPHRASE=secrets[1 - current]),
-                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "app.main", "passphrase", "change", "--rotate-key"],
+            env=dict(env, TELEAVIS_PASSPHRASE=secrets[current], TELEAVIS_NEW_PASSPHRASE=secrets[1 - current]),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         if round_ % 4 == 0:
             time.sleep(rng.uniform(0.2, 4.0))  # anywhere: the passphrase change, the opening, the rotation
         else:
@@ -191,8 +205,15 @@ def test_no_rotation_while_teleavis_is_open_elsewhere(teleavis_home: Path) -> No
     before = KeyStore(teleavis_home).read_meta()["key_id"]
     with Store.open(teleavis_home):  # the window, say
         env = dict(os.environ, PYTHONPATH=str(ROOT), TELEAVIS_NEW_PASSPHRASE=OTHER)
-        busy = subprocess.run([sys.executable, "-m", "app.main", "passphrase", "change", "--rotate-key"],
-                              capture_output=True, text=True, env=env, cwd=ROOT, timeout=300, check=False)
+        busy = subprocess.run(
+            [sys.executable, "-m", "app.main", "passphrase", "change", "--rotate-key"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=300,
+            check=False,
+        )
     assert busy.returncode == 1 and "ouvert ailleurs" in busy.stderr
     keys = KeyStore(teleavis_home)
     assert keys.read_meta()["key_id"] == before and not keys.rotation_pending(), "the key did not change"

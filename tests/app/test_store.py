@@ -20,8 +20,14 @@ def make_case(family: str = "MARTIN", given: str = "Paul") -> Case:
 
 def new_image(seed: int = 0, view: str = "far") -> NewImage:
     data = jpeg_bytes(skin_photo(400, 300, seed=seed))
-    record = CaseImage(body_site="dos", view=view, note="note", width=400, height=300,
-                       quality=[QualityFinding("sharpness", "ok", "Photo nette.", 123.0)])
+    record = CaseImage(
+        body_site="dos",
+        view=view,
+        note="note",
+        width=400,
+        height=300,
+        quality=[QualityFinding("sharpness", "ok", "Photo nette.", 123.0)],
+    )
     return NewImage(record, data, b"thumb")
 
 
@@ -59,8 +65,7 @@ def test_worklist_lists_and_searches_without_decrypting(teleavis_home: Path) -> 
         assert [r.id for r in store.list_cases(states=["queued"])] == []
 
 
-def test_a_page_of_a_common_name_or_state_is_the_same_as_the_first_rows_of_the_whole_list(
-        teleavis_home: Path) -> None:
+def test_a_page_of_a_common_name_or_state_is_the_same_as_the_first_rows_of_the_whole_list(teleavis_home: Path) -> None:
     """Common names and states take the walk-newest-first path; rare ones the index path. Both must
     give the same rows in the same order as the unpaged list."""
     with Store.open(teleavis_home) as store:
@@ -68,11 +73,21 @@ def test_a_page_of_a_common_name_or_state_is_the_same_as_the_first_rows_of_the_w
         for n in range(300):
             store.create_case(make_case("MARTIN" if n % 3 else "Lefèvre", f"Paul{n % 7}"), [])
         ids = [row[0] for row in store.conn.execute("SELECT id FROM cases ORDER BY id")]
-        store.conn.executemany("UPDATE cases SET state = ?, updated_at = ? WHERE id = ?",
-                               [("queued" if n % 2 else "draft", f"2026-11-{1 + n % 20:02d}T10:00:00+00:00", i)
-                                for n, i in enumerate(ids)])
-        for search, states in (("martin", None), ("martin paul3", None), ("lefevre", ["draft"]),
-                               (None, ["draft", "queued"]), ("mar", ["draft", "ready"]), (ids[5][:3], None)):
+        store.conn.executemany(
+            "UPDATE cases SET state = ?, updated_at = ? WHERE id = ?",
+            [
+                ("queued" if n % 2 else "draft", f"2026-11-{1 + n % 20:02d}T10:00:00+00:00", i)
+                for n, i in enumerate(ids)
+            ],
+        )
+        for search, states in (
+            ("martin", None),
+            ("martin paul3", None),
+            ("lefevre", ["draft"]),
+            (None, ["draft", "queued"]),
+            ("mar", ["draft", "ready"]),
+            (ids[5][:3], None),
+        ):
             whole = store.list_cases(states=states, search=search)
             assert whole, (search, states)
             for limit in (10, 60):

@@ -18,8 +18,9 @@ from tests.sync.sync_helpers import make_case, setup_site
 
 
 def teleavis(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app.main", *args], capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app.main", *args], capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def _raw(home: Path) -> sqlite3.Connection:
@@ -31,6 +32,7 @@ def _altered_entries(store: Store) -> int:
 
 
 # -- 13.7: items bound to their case ----------------------------------------------------------------
+
 
 def test_an_image_row_moved_to_another_case_is_refused_with_an_audit_entry(teleavis_home: Path) -> None:
     with Store.open(teleavis_home) as store:
@@ -59,8 +61,10 @@ def test_two_images_whose_blobs_are_swapped_are_refused(teleavis_home: Path) -> 
         a, b = first.images[0], second.images[0]
     with _raw(teleavis_home) as raw:
         for mine, other in ((a, b), (b, a)):
-            raw.execute("UPDATE images SET blob=?, thumb_blob=?, sha1=?, size=? WHERE id=?",
-                        (other.blob, other.thumb_blob, other.sha1, other.size, mine.id))
+            raw.execute(
+                "UPDATE images SET blob=?, thumb_blob=?, sha1=?, size=? WHERE id=?",
+                (other.blob, other.thumb_blob, other.sha1, other.size, mine.id),
+            )
     with Store.open(teleavis_home) as store:
         for case in (first, second):
             with pytest.raises(DataAltered):
@@ -106,8 +110,9 @@ def test_an_image_row_deleted_or_added_outside_teleavis_is_refused(teleavis_home
             store.get_case(case_id)
         # An edit does not make the altered list the new truth either.
         with pytest.raises(DataAltered):
-            store.delete_image(case_id, store.conn.execute(
-                "SELECT id FROM images WHERE case_id=? LIMIT 1", (case_id,)).fetchone()[0])
+            store.delete_image(
+                case_id, store.conn.execute("SELECT id FROM images WHERE case_id=? LIMIT 1", (case_id,)).fetchone()[0]
+            )
         assert store.get_case(other).images  # the others are untouched
 
 
@@ -143,15 +148,32 @@ def test_data_sealed_before_the_binding_still_opens_after_migration(teleavis_hom
     old.settings = Settings(conn, key)
     case_id = make_case(old)
     image = old.get_case(case_id).images[0]
-    conn.execute("UPDATE images SET meta=? WHERE id=?",
-                 (key.seal(b'{"body_site": "dos", "eye": null, "view": "", "note": "n", "device": ""}',
-                           contexts.legacy_image_meta(image.id)), image.id))
-    conn.execute("INSERT INTO messages(id, case_id, direction, created_at, body, state) VALUES (?,?,?,?,?,?)",
-                 ("m1", case_id, "to-expert", "2026-01-01T00:00:00Z",
-                  key.seal(b'{"text": "bonjour", "image_ids": []}', contexts.legacy_message_body("m1")), "queued"))
+    conn.execute(
+        "UPDATE images SET meta=? WHERE id=?",
+        (
+            key.seal(
+                b'{"body_site": "dos", "eye": null, "view": "", "note": "n", "device": ""}',
+                contexts.legacy_image_meta(image.id),
+            ),
+            image.id,
+        ),
+    )
+    conn.execute(
+        "INSERT INTO messages(id, case_id, direction, created_at, body, state) VALUES (?,?,?,?,?,?)",
+        (
+            "m1",
+            case_id,
+            "to-expert",
+            "2026-01-01T00:00:00Z",
+            key.seal(b'{"text": "bonjour", "image_ids": []}', contexts.legacy_message_body("m1")),
+            "queued",
+        ),
+    )
     conn.execute("INSERT INTO settings(key, value, encrypted) VALUES ('platform.url', '\"https://p.example\"', 0)")
-    conn.execute("INSERT INTO settings(key, value, encrypted) VALUES (?, ?, 1)",
-                 ("platform.token", key.seal(b'"s3cret"', contexts.setting("platform.token"))))
+    conn.execute(
+        "INSERT INTO settings(key, value, encrypted) VALUES (?, ?, 1)",
+        ("platform.token", key.seal(b'"s3cret"', contexts.setting("platform.token"))),
+    )
     conn.close()
 
     with Store.open(teleavis_home) as store:
@@ -163,6 +185,7 @@ def test_data_sealed_before_the_binding_still_opens_after_migration(teleavis_hom
 
 
 # -- 13.8: settings authenticated --------------------------------------------------------------------
+
 
 def test_a_setting_rewritten_in_the_database_is_refused(teleavis_home: Path) -> None:
     with Store.open(teleavis_home) as store:
@@ -181,8 +204,10 @@ def test_a_setting_rewritten_in_the_database_is_refused(teleavis_home: Path) -> 
 
 
 def test_sync_stops_when_the_platform_address_was_rewritten(teleavis_home: Path, tmp_path: Path) -> None:
-    with SandboxServer(tmp_path / "real", token="good", run_expert=False) as real, \
-            SandboxServer(tmp_path / "attacker", run_expert=False) as attacker:
+    with (
+        SandboxServer(tmp_path / "real", token="good", run_expert=False) as real,
+        SandboxServer(tmp_path / "attacker", run_expert=False) as attacker,
+    ):
         with Store.open(teleavis_home) as store:
             setup_site(store)
             store.settings.set("platform.url", real.base_url)
@@ -199,6 +224,7 @@ def test_sync_stops_when_the_platform_address_was_rewritten(teleavis_home: Path,
 
 
 # -- 13.6: the audit log's head, kept outside the database -------------------------------------------
+
 
 def _cut_audit(home: Path, keep: int) -> None:
     with _raw(home) as raw:
@@ -252,9 +278,11 @@ def test_a_case_without_its_created_entry_is_reported(teleavis_home: Path) -> No
         case_id = make_case(store)
     with _raw(teleavis_home) as raw:
         columns = [r[1] for r in raw.execute("PRAGMA table_info(cases)") if r[1] != "id"]
-        raw.execute(f"INSERT INTO cases(id, {', '.join(columns)}) "  # noqa: S608 - the schema's own names
-                    f"SELECT 'ffffffff-0000-0000-0000-000000000000', {', '.join(columns)} FROM cases WHERE id=?",
-                    (case_id,))
+        raw.execute(
+            f"INSERT INTO cases(id, {', '.join(columns)}) "  # noqa: S608 - the schema's own names
+            f"SELECT 'ffffffff-0000-0000-0000-000000000000', {', '.join(columns)} FROM cases WHERE id=?",
+            (case_id,),
+        )
     with Store.open(teleavis_home) as store:
         check = audit.verify(store.conn, store.key)
         assert check.uncreated == ("ffffffff-0000-0000-0000-000000000000",)

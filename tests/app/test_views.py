@@ -54,7 +54,10 @@ def test_far_and_dermoscopy_still_lack_the_close_up_everywhere() -> None:
 def test_wound_care_offers_no_dermoscopy() -> None:
     views = expected_views("wound-care", [CaseImage(view="far"), CaseImage(view="close-up")])
     assert [(v.key, v.required, v.present) for v in views] == [
-        ("view:far", True, True), ("view:close-up", True, True), ("view:medium", False, False)]
+        ("view:far", True, True),
+        ("view:close-up", True, True),
+        ("view:medium", False, False),
+    ]
 
 
 def test_labels_in_french_and_english() -> None:
@@ -91,7 +94,9 @@ def test_a_stated_reason_makes_one_eye_enough() -> None:
     case = case_of("ophthalmology", both("left"), "Énucléation de l'œil droit")
     assert view_codes(case) == []
     assert [v.key for v in expected_views(case.specialty, case.images, case.single_eye_reason)] == [
-        "left:macula", "left:disc"]
+        "left:macula",
+        "left:disc",
+    ]
     blank = case_of("ophthalmology", both("left"), "   ")
     assert view_codes(blank) == ["fields.right"]
 
@@ -112,15 +117,37 @@ def test_retinographs_without_any_eye_are_one_finding() -> None:
 
 # --- the panel's list and the validation agree, whatever the images -----------------------------
 
-VIEW_WORDS = ["far", "close-up", "medium", "dermoscopy", "proche", "Loin", "papille", "macula", "disc",
-              "fovea", "", "texte libre"]
-images_strategy = st.lists(st.builds(CaseImage, eye=st.sampled_from([None, "right", "left"]),
-                                     view=st.sampled_from(VIEW_WORDS), body_site=st.just("dos")), max_size=6)
+VIEW_WORDS = [
+    "far",
+    "close-up",
+    "medium",
+    "dermoscopy",
+    "proche",
+    "Loin",
+    "papille",
+    "macula",
+    "disc",
+    "fovea",
+    "",
+    "texte libre",
+]
+images_strategy = st.lists(
+    st.builds(
+        CaseImage,
+        eye=st.sampled_from([None, "right", "left"]),
+        view=st.sampled_from(VIEW_WORDS),
+        body_site=st.just("dos"),
+    ),
+    max_size=6,
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(specialty=st.sampled_from(FORM_SPECIALTIES), images=images_strategy,
-       reason=st.sampled_from(["", "  ", "énucléation de l'œil gauche"]))
+@given(
+    specialty=st.sampled_from(FORM_SPECIALTIES),
+    images=images_strategy,
+    reason=st.sampled_from(["", "  ", "énucléation de l'œil gauche"]),
+)
 def test_panel_and_validation_agree(specialty: str, images: list[CaseImage], reason: str) -> None:
     case = case_of(specialty, images, reason)
     panel_missing = {v.key for v in missing_views(specialty, images, reason)}

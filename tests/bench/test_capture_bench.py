@@ -68,9 +68,11 @@ def test_quality_checks_cost_less_than_decoding_the_12_megapixel_jpeg(
 
     ratio = checks_best / decode_best
     with capsys.disabled():
-        print(f"\n[bench] {specialty} 12 MP ({len(data) / 1e6:.1f} MB JPEG): decode {decode_median * 1e3:.1f} ms "
-              f"(best {decode_best * 1e3:.1f}), quality checks {checks_median * 1e3:.1f} ms "
-              f"(best {checks_best * 1e3:.1f}), best-to-best ratio {ratio:.2f} (must be < 1)")
+        print(
+            f"\n[bench] {specialty} 12 MP ({len(data) / 1e6:.1f} MB JPEG): decode {decode_median * 1e3:.1f} ms "
+            f"(best {decode_best * 1e3:.1f}), quality checks {checks_median * 1e3:.1f} ms "
+            f"(best {checks_best * 1e3:.1f}), best-to-best ratio {ratio:.2f} (must be < 1)"
+        )
     assert ratio < 1.0
 
 
@@ -84,6 +86,8 @@ def test_frame_to_preview_buffer_takes_under_5_percent_of_the_frame_interval(
 
     share = median / interval
     with capsys.disabled():
-        print(f"\n[bench] 1080p frame → RGB888 preview buffer: {median * 1e3:.2f} ms (best {best * 1e3:.2f}), "
-              f"{share * 100:.1f} % of the 33.3 ms frame interval at 30 fps (must be < 5 %)")
+        print(
+            f"\n[bench] 1080p frame → RGB888 preview buffer: {median * 1e3:.2f} ms (best {best * 1e3:.2f}), "
+            f"{share * 100:.1f} % of the 33.3 ms frame interval at 30 fps (must be < 5 %)"
+        )
     assert share < 0.05

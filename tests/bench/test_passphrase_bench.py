@@ -20,6 +20,9 @@ def test_scrypt_cost_of_the_passphrase() -> None:
         _kek("cheval correct agrafe pile", b"0123456789abcdef", REAL_N, 8, 1)
         cpu.append(time.process_time() - started_cpu)
         wall.append(time.perf_counter() - started)
-    print(f"[bench] scrypt N=2^17 r=8 p=1 (128 MiB): CPU best {min(cpu):.2f} s (wall "
-          + ", ".join(f"{t:.2f}" for t in wall) + " s)")
+    print(
+        f"[bench] scrypt N=2^17 r=8 p=1 (128 MiB): CPU best {min(cpu):.2f} s (wall "
+        + ", ".join(f"{t:.2f}" for t in wall)
+        + " s)"
+    )
     assert min(cpu) <= 1.0, "the passphrase would take over a second to check: lower N or review the machine"

@@ -37,9 +37,20 @@ TWELVE_MP = (4000, 3000)
 def store(teleavis_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.setenv("TELEAVIS_PASSPHRASE", PASSPHRASE)
     with Store.open(teleavis_home) as opened:
-        opened.settings.set("site.requester", asdict(Requester(
-            rpps="10101010105", family="DURAND", given=["Anne"], role="Médecin généraliste",
-            finess="750000010", organization="Centre de santé", patient_id_system="urn:oid:1.2.250.1.999.1.1")))
+        opened.settings.set(
+            "site.requester",
+            asdict(
+                Requester(
+                    rpps="10101010105",
+                    family="DURAND",
+                    given=["Anne"],
+                    role="Médecin généraliste",
+                    finess="750000010",
+                    organization="Centre de santé",
+                    patient_id_system="urn:oid:1.2.250.1.999.1.1",
+                )
+            ),
+        )
         yield opened
 
 
@@ -74,9 +85,11 @@ def test_report_of_eight_12mp_images(store: Store, photos: list[bytes], tmp_path
     report_time = best_of(3, lambda: pdf.write_bytes(build_report(store, case_id).pdf))
     report = build_report(store, case_id)
 
-    print(f"\n8 × 12 MP: images {stored / 1e6:.1f} MB; reading and writing them {baseline:.2f} s; "
-          f"report {report_time:.2f} s ({report_time / baseline:.2f}×), {len(report.pdf) / 1e6:.1f} MB "
-          f"({len(report.pdf) / stored:.3f}× the images), {report.pages} pages")
+    print(
+        f"\n8 × 12 MP: images {stored / 1e6:.1f} MB; reading and writing them {baseline:.2f} s; "
+        f"report {report_time:.2f} s ({report_time / baseline:.2f}×), {len(report.pdf) / 1e6:.1f} MB "
+        f"({len(report.pdf) / stored:.3f}× the images), {report.pages} pages"
+    )
     # Beyond the bytes: reportlab writes the PDF, pypdf appends the expert's pages (one more copy),
     # and reportlab hashes each image once. Re-encoding the images would cost ~100× the baseline.
     assert report_time <= 8 * baseline
@@ -119,15 +132,18 @@ def test_backup_and_restore_throughput(store: Store, photos: list[bytes], tmp_pa
     sealed = tmp_path / "baseline.sealed"
 
     seal_time = best_of(3, lambda: seal_files(files, sealed))
-    unseal_time = best_of(3, lambda: unseal_files(sealed, [p.stat().st_size for p in files],
-                                                  tmp_path / "unsealed", store.data_dir))
+    unseal_time = best_of(
+        3, lambda: unseal_files(sealed, [p.stat().st_size for p in files], tmp_path / "unsealed", store.data_dir)
+    )
     backup_time = best_of(3, lambda: write_backup(store, archive))
     restore_time = best_of(3, lambda: restore_backup(archive, tmp_path / "restored", PASSPHRASE, force=True))
 
-    print(f"\nbackup of {stored / 1e6:.0f} MB of blobs: {backup_time:.2f} s vs sealing them {seal_time:.2f} s "
-          f"({backup_time / seal_time:.2f}×), archive {archive.stat().st_size / stored:.3f}× ; "
-          f"restore {restore_time:.2f} s vs unlocking and unsealing them {unseal_time:.2f} s "
-          f"({restore_time / unseal_time:.2f}×)")
+    print(
+        f"\nbackup of {stored / 1e6:.0f} MB of blobs: {backup_time:.2f} s vs sealing them {seal_time:.2f} s "
+        f"({backup_time / seal_time:.2f}×), archive {archive.stat().st_size / stored:.3f}× ; "
+        f"restore {restore_time:.2f} s vs unlocking and unsealing them {unseal_time:.2f} s "
+        f"({restore_time / unseal_time:.2f}×)"
+    )
     assert archive.stat().st_size < 1.05 * stored + 1_000_000
     assert backup_time <= 1.5 * seal_time
     assert restore_time <= 1.5 * unseal_time

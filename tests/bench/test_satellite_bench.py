@@ -46,14 +46,16 @@ def test_a_case_leaves_through_a_satellite_link(teleavis_home: Path) -> None:
         case_id = make_case(store, image_bytes=[image], images=1)
         with FaultProxy(sandbox.base_url, rate=RATE, latency_s=RTT_S) as plain:
             started = time.perf_counter()
-            with requests.post(f"{plain.base_url}/Binary", data=image, headers={"Content-Type": "image/jpeg"},
-                               timeout=120) as answer:
+            with requests.post(
+                f"{plain.base_url}/Binary", data=image, headers={"Content-Type": "image/jpeg"}, timeout=120
+            ) as answer:
                 assert answer.status_code == 201
             baseline = time.perf_counter() - started
         uploads_before = sandbox.binary_uploads
-        with FaultProxy(sandbox.base_url, rate=RATE, latency_s=RTT_S, cut_every_s=CUT_EVERY_S) as link, \
-                PlatformClient(ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None),
-                               policy=RetryPolicy()) as client:
+        with (
+            FaultProxy(sandbox.base_url, rate=RATE, latency_s=RTT_S, cut_every_s=CUT_EVERY_S) as link,
+            PlatformClient(ClientConfig(link.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy()) as client,
+        ):
             engine = Engine(store, client, case_budget_s=3 * ideal)
             # The R4 models are built once per process, on the first validation: not part of a send.
             SendJob(store, client, engine.outbox, case_id, engine.listener, None).prepare()
@@ -62,14 +64,20 @@ def test_a_case_leaves_through_a_satellite_link(teleavis_home: Path) -> None:
             elapsed = time.perf_counter() - started
             wire = link.wire_up + link.wire_down
             cuts = link.cuts - cuts_before
-        print(f"\nimage {size / 1e6:.2f} MB over a {RATE / 1e3:.0f} kB/s link, {RTT_S * 1000:.0f} ms round trip, "
-              f"cut every {CUT_EVERY_S:.0f} s ({cuts} cuts during the send)")
+        print(
+            f"\nimage {size / 1e6:.2f} MB over a {RATE / 1e3:.0f} kB/s link, {RTT_S * 1000:.0f} ms round trip, "
+            f"cut every {CUT_EVERY_S:.0f} s ({cuts} cuts during the send)"
+        )
         print(f"link rate alone: {ideal:.1f} s; plain upload without cuts (baseline): {baseline:.1f} s")
         outcome = "sent" if summary.sent else "NOT sent (the image never arrived whole)"
-        print(f"case {outcome} after {elapsed:.1f} s = {elapsed / ideal:.2f}× size/rate "
-              f"({elapsed / baseline:.2f}× baseline)")
-        print(f"bytes on the link: {wire / 1e6:.3f} MB = {wire / size:.3f}× the image "
-              f"(up {link.wire_up}, down {link.wire_down})")
+        print(
+            f"case {outcome} after {elapsed:.1f} s = {elapsed / ideal:.2f}× size/rate "
+            f"({elapsed / baseline:.2f}× baseline)"
+        )
+        print(
+            f"bytes on the link: {wire / 1e6:.3f} MB = {wire / size:.3f}× the image "
+            f"(up {link.wire_up}, down {link.wire_down})"
+        )
         assert summary.sent == [case_id], "the case never left"
         assert store.state(case_id) == CaseState.SENT
         assert sandbox.binary_uploads - uploads_before == 1, "the image arrived exactly once"

@@ -51,9 +51,11 @@ def test_storing_an_image_costs_at_most_twice_a_plain_fsynced_write(teleavis_hom
     # Noise (other tenants' I/O) only ever adds time: the best of each is the intrinsic cost, as the
     # capture benchmarks compare; medians are printed too.
     plain, stored = min(plain_times), min(store_times)
-    print(f"\n[bench] 3 MB image: plain write+fsync {plain * 1000:.1f} ms (median "
-          f"{statistics.median(plain_times) * 1000:.1f}), encrypted atomic store {stored * 1000:.1f} ms (median "
-          f"{statistics.median(store_times) * 1000:.1f}), best-to-best ratio {stored / plain:.2f} (limit 2.0)")
+    print(
+        f"\n[bench] 3 MB image: plain write+fsync {plain * 1000:.1f} ms (median "
+        f"{statistics.median(plain_times) * 1000:.1f}), encrypted atomic store {stored * 1000:.1f} ms (median "
+        f"{statistics.median(store_times) * 1000:.1f}), best-to-best ratio {stored / plain:.2f} (limit 2.0)"
+    )
     assert stored <= 2.0 * plain
 
 
@@ -69,7 +71,8 @@ def _fill(store: Store, count: int) -> None:
 
 @pytest.mark.slow
 def test_case_list_cost_per_case_grows_little_from_100_to_10000_cases(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Start-up and unlocking cost the same for any number of cases, and would hide the list's own
     cost: they are measured in the same run (a list that matches no case, on the 10 000-case data)
     and taken off. What is left must grow with the number of cases, not much faster: a query that
@@ -95,10 +98,12 @@ def test_case_list_cost_per_case_grows_little_from_100_to_10000_cases(
     own = {count: max(total - fixed, 0.0) for count, total in totals.items()}
     per_case = {count: inside[count] / count for count in inside}
     growth = per_case[10_000] / per_case[100]
-    print(f"\n[bench] teleavis case list: start-up + unlock {fixed * 1000:.0f} ms; the list itself "
-          f"100 cases {own[100] * 1000:.0f} ms, 10 000 cases {own[10_000] * 1000:.0f} ms "
-          f"({own[10_000] / max(own[100], 1e-3):.0f}×); store query per case {per_case[100] * 1e6:.0f} µs at 100, "
-          f"{per_case[10_000] * 1e6:.0f} µs at 10 000 ({growth:.2f}×, limit 10)")
+    print(
+        f"\n[bench] teleavis case list: start-up + unlock {fixed * 1000:.0f} ms; the list itself "
+        f"100 cases {own[100] * 1000:.0f} ms, 10 000 cases {own[10_000] * 1000:.0f} ms "
+        f"({own[10_000] / max(own[100], 1e-3):.0f}×); store query per case {per_case[100] * 1e6:.0f} µs at 100, "
+        f"{per_case[10_000] * 1e6:.0f} µs at 10 000 ({growth:.2f}×, limit 10)"
+    )
     assert growth <= 10.0
     # The command adds formatting and printing to the query, not another pass over the cases.
     assert own[10_000] <= 3 * inside[10_000] + 0.05

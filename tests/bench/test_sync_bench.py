@@ -71,13 +71,14 @@ def run_bench(store: Store, tmp_path: Path) -> None:
     largest = max(len(i) for i in images)
     timed = make_case(store, "dermatology", images=IMAGES, image_bytes=images)
     traced = make_case(store, "dermatology", images=IMAGES, image_bytes=images, queue=False)
-    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox, \
-            FaultProxy(sandbox.base_url, rate=RATE) as proxy:
+    with (
+        SandboxServer(tmp_path / "platform", run_expert=False) as sandbox,
+        FaultProxy(sandbox.base_url, rate=RATE) as proxy,
+    ):
         baseline_1 = plain_upload(proxy.base_url, images)
         listener = RecordingListener()
         ticker = Ticker()
-        with PlatformClient(ClientConfig(proxy.base_url, 5.0, 60.0), StaticToken(None),
-                            policy=RetryPolicy()) as client:
+        with PlatformClient(ClientConfig(proxy.base_url, 5.0, 60.0), StaticToken(None), policy=RetryPolicy()) as client:
             engine = Engine(store, client, listener, case_budget_s=None)
             # The R4 models are built once per process, on the first validation: not part of a send.
             SendJob(store, client, engine.outbox, timed, listener, None).prepare()
@@ -93,9 +94,14 @@ def run_bench(store: Store, tmp_path: Path) -> None:
     # resumable uploads): tracemalloc counts the whole process, and an in-process platform's copies of
     # what it receives would be counted as the engine's own.
     store.queue(traced)
-    platform = subprocess.Popen([sys.executable, "-m", "app.main", "sandbox", "--port", "0"],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
-                                env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    platform = subprocess.Popen(
+        [sys.executable, "-m", "app.main", "sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     try:
         assert platform.stdout is not None
         base_url = platform.stdout.readline().strip()
@@ -116,8 +122,10 @@ def run_bench(store: Store, tmp_path: Path) -> None:
     print(f"\n{IMAGES} images, {size / 1e6:.1f} MB through a proxy throttled to {RATE / 1e6:.0f} MB/s")
     print(f"plain upload: {size / baseline / 1e6:.2f} MB/s ({baseline_1:.2f} s, {baseline_2:.2f} s)")
     print(f"engine:       {size / elapsed / 1e6:.2f} MB/s ({elapsed:.2f} s) = {ratio:.1%} of the plain upload")
-    print(f"engine traced memory peak: {peak / 1e6:.1f} MB (largest image {largest / 1e6:.1f} MB, "
-          f"all images {size / 1e6:.1f} MB); process peak RSS {rss_mib:.0f} MiB")
+    print(
+        f"engine traced memory peak: {peak / 1e6:.1f} MB (largest image {largest / 1e6:.1f} MB, "
+        f"all images {size / 1e6:.1f} MB); process peak RSS {rss_mib:.0f} MiB"
+    )
     print(f"worst lateness of a 10 ms timer in another thread: {ticker.worst * 1000:.0f} ms")
     assert listener.progress[timed] == (size, size)
     assert ratio >= 0.90

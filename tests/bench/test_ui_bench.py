@@ -32,8 +32,9 @@ def _fill(store: Store, count: int) -> None:
         store.create_case(case, [])
     # Spread the states as a real worklist has them (in clear columns: no re-encryption needed).
     ids = [row[0] for row in store.conn.execute("SELECT id FROM cases")]
-    store.conn.executemany("UPDATE cases SET state = ? WHERE id = ?",
-                           [(STATES[n % len(STATES)], case_id) for n, case_id in enumerate(ids)])
+    store.conn.executemany(
+        "UPDATE cases SET state = ? WHERE id = ?", [(STATES[n % len(STATES)], case_id) for n, case_id in enumerate(ids)]
+    )
     store.conn.execute("PRAGMA synchronous=FULL")
 
 
@@ -56,8 +57,7 @@ def _worklist_round(qtbot: Any, store: Store) -> float:
     return took
 
 
-def test_worklist_with_10000_cases_opens_and_filters_within_3x_the_time_of_100(
-        qtbot: Any, tmp_path: Path) -> None:
+def test_worklist_with_10000_cases_opens_and_filters_within_3x_the_time_of_100(qtbot: Any, tmp_path: Path) -> None:
     stores = {}
     for count in (100, 10_000):
         stores[count] = Store.open(tmp_path / f"home-{count}")
@@ -72,9 +72,11 @@ def test_worklist_with_10000_cases_opens_and_filters_within_3x_the_time_of_100(
         store.close()
     times = {count: min(taken) for count, taken in rounds.items()}
     ratio = times[10_000] / times[100]
-    print(f"\nworklist open + 5 filters + 2 searches, best of 9: 100 cases {times[100] * 1000:.1f} ms, "
-          f"10 000 cases {times[10_000] * 1000:.1f} ms, ratio {ratio:.2f} (limit 3); medians "
-          f"{statistics.median(rounds[100]) * 1000:.1f} / {statistics.median(rounds[10_000]) * 1000:.1f} ms")
+    print(
+        f"\nworklist open + 5 filters + 2 searches, best of 9: 100 cases {times[100] * 1000:.1f} ms, "
+        f"10 000 cases {times[10_000] * 1000:.1f} ms, ratio {ratio:.2f} (limit 3); medians "
+        f"{statistics.median(rounds[100]) * 1000:.1f} / {statistics.median(rounds[10_000]) * 1000:.1f} ms"
+    )
     assert ratio <= 3.0
 
 
@@ -106,7 +108,8 @@ class StallProbe:
 
 
 def test_main_thread_stays_responsive_while_previewing_processing_and_sending_8_images_of_12_mp(
-        qtbot: Any, teleavis_home: Path) -> None:
+    qtbot: Any, teleavis_home: Path
+) -> None:
     from capture.demo import DemoCamera
     from capture.pipeline import prepare_image_bytes
     from sync.training import stop_sandboxes
@@ -118,10 +121,13 @@ def test_main_thread_stays_responsive_while_previewing_processing_and_sending_8_
     store = Store.open(teleavis_home)
     store.settings.set("site.requester", asdict(REQUESTER))
     store.settings.set("sandbox.answer_after_s", 3600.0)
-    case = Case(question="Lésion ?", summary="Depuis 6 mois.", form=dict(DERMATOLOGY_FORM),
-                patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male",
-                                ins="150028512345615"),
-                consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"))
+    case = Case(
+        question="Lésion ?",
+        summary="Depuis 6 mois.",
+        form=dict(DERMATOLOGY_FORM),
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", ins="150028512345615"),
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+    )
     store.create_case(case, [])
     window = MainWindow(store)
     qtbot.addWidget(window)
@@ -145,9 +151,14 @@ def test_main_thread_stays_responsive_while_previewing_processing_and_sending_8_
             made = []
             for n in range(8):
                 prepared = prepare_image_bytes(photos[n % 2], filename=f"{n}.jpg", specialty="dermatology")
-                record = CaseImage(body_site="dos", view="far" if n == 0 else "close-up",
-                                   content_type=prepared.content_type, width=prepared.width,
-                                   height=prepared.height, quality=prepared.quality)
+                record = CaseImage(
+                    body_site="dos",
+                    view="far" if n == 0 else "close-up",
+                    content_type=prepared.content_type,
+                    width=prepared.width,
+                    height=prepared.height,
+                    quality=prepared.quality,
+                )
                 made.append(NewImage(record, prepared.data, prepared.thumbnail))
             own.add_images(case.id, made)
             return len(made)
@@ -168,10 +179,12 @@ def test_main_thread_stays_responsive_while_previewing_processing_and_sending_8_
     window.close()
     store.close()
     stop_sandboxes()
-    print(f"\n8 images of 12 MP ({sum(sizes) / 1e6:.1f} MB): processed and stored in {processed:.1f} s, "
-          f"sent after {total:.1f} s; preview frames shown meanwhile: {frames} "
-          f"({frames / total:.1f}/s); longest main-thread stall {probe.longest:.0f} ms "
-          f"(limit: two preview frames = {2 * frame_ms:.0f} ms, {probe.ticks} probe ticks)")
+    print(
+        f"\n8 images of 12 MP ({sum(sizes) / 1e6:.1f} MB): processed and stored in {processed:.1f} s, "
+        f"sent after {total:.1f} s; preview frames shown meanwhile: {frames} "
+        f"({frames / total:.1f}/s); longest main-thread stall {probe.longest:.0f} ms "
+        f"(limit: two preview frames = {2 * frame_ms:.0f} ms, {probe.ticks} probe ticks)"
+    )
     assert len(sizes) == 8
     assert probe.longest < 2 * frame_ms
 
@@ -208,9 +221,11 @@ def test_the_worklists_first_screen_of_10000_cases_comes_as_fast_as_of_100(qtbot
         store.close()
     times = {count: min(taken) for count, taken in rounds.items()}
     ratio = times[10_000] / times[100]
-    print(f"\nworklist first screen, best of 9: 100 cases {times[100] * 1000:.1f} ms, 10 000 cases "
-          f"{times[10_000] * 1000:.1f} ms, ratio {ratio:.2f} (limit {FIRST_SCREEN_LIMIT}); medians "
-          f"{statistics.median(rounds[100]) * 1000:.1f} / {statistics.median(rounds[10_000]) * 1000:.1f} ms")
+    print(
+        f"\nworklist first screen, best of 9: 100 cases {times[100] * 1000:.1f} ms, 10 000 cases "
+        f"{times[10_000] * 1000:.1f} ms, ratio {ratio:.2f} (limit {FIRST_SCREEN_LIMIT}); medians "
+        f"{statistics.median(rounds[100]) * 1000:.1f} / {statistics.median(rounds[10_000]) * 1000:.1f} ms"
+    )
     assert ratio <= FIRST_SCREEN_LIMIT
 
 

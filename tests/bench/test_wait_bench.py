@@ -33,16 +33,27 @@ ROUNDS = 7
 def _case_with_images(store: Store, photos: list[bytes], count: int, family: str) -> str:
     from capture.pipeline import prepare_image_bytes
 
-    case = Case(question="Lésion ?", summary="Depuis 6 mois.", form=dict(DERMATOLOGY_FORM),
-                patient=Patient(family=family, given=["Paul"], birth_date="1950-02-03", sex="male"),
-                consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"))
-    prepared = [prepare_image_bytes(photo, filename=f"{n}.jpg", specialty="dermatology")
-                for n, photo in enumerate(photos)]
+    case = Case(
+        question="Lésion ?",
+        summary="Depuis 6 mois.",
+        form=dict(DERMATOLOGY_FORM),
+        patient=Patient(family=family, given=["Paul"], birth_date="1950-02-03", sex="male"),
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+    )
+    prepared = [
+        prepare_image_bytes(photo, filename=f"{n}.jpg", specialty="dermatology") for n, photo in enumerate(photos)
+    ]
     made = []
     for n in range(count):
         image = prepared[n % len(prepared)]
-        record = CaseImage(body_site="dos", view="far" if n == 0 else "close-up", content_type=image.content_type,
-                           width=image.width, height=image.height, quality=image.quality)
+        record = CaseImage(
+            body_site="dos",
+            view="far" if n == 0 else "close-up",
+            content_type=image.content_type,
+            width=image.width,
+            height=image.height,
+            quality=image.quality,
+        )
         made.append(NewImage(record, image.data, image.thumbnail))
     store.create_case(case, made)
     return case.id
@@ -73,11 +84,15 @@ def _window_open(window: Any, case_id: str, count: int) -> float:
     return time.perf_counter() - started
 
 
-@pytest.mark.xfail(reason="issue 18.1's bound not reached yet: on a shared 2-core host 257-290 ms (best) against "
-                          "18-30 ms, down from 408-714 ms; the camera's start, the page's layout and the "
-                          "lock's event filter remain on the window's thread", strict=False)
+@pytest.mark.xfail(
+    reason="issue 18.1's bound not reached yet: on a shared 2-core host 257-290 ms (best) against "
+    "18-30 ms, down from 408-714 ms; the camera's start, the page's layout and the "
+    "lock's event filter remain on the window's thread",
+    strict=False,
+)
 def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decoding_its_thumbnails(
-        qtbot: Any, teleavis_home: Path) -> None:
+    qtbot: Any, teleavis_home: Path
+) -> None:
     from sync.training import stop_sandboxes
     from ui import tasks
     from ui.main_window import MainWindow
@@ -112,20 +127,32 @@ def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decodin
         stop_sandboxes()
     best = {side: min(times) for side, times in rounds.items()}
     ratio = best["window"] / best["irreducible"]
-    print(f"\nopen a case of 8 images, best of {ROUNDS}: window {best['window'] * 1000:.0f} ms (median "
-          f"{statistics.median(rounds['window']) * 1000:.0f}), reading it + decoding 8 thumbnails "
-          f"{best['irreducible'] * 1000:.0f} ms (median {statistics.median(rounds['irreducible']) * 1000:.0f}), "
-          f"ratio {ratio:.2f} (limit 2)")
+    print(
+        f"\nopen a case of 8 images, best of {ROUNDS}: window {best['window'] * 1000:.0f} ms (median "
+        f"{statistics.median(rounds['window']) * 1000:.0f}), reading it + decoding 8 thumbnails "
+        f"{best['irreducible'] * 1000:.0f} ms (median {statistics.median(rounds['irreducible']) * 1000:.0f}), "
+        f"ratio {ratio:.2f} (limit 2)"
+    )
     assert ratio <= 2.0
 
 
-@pytest.mark.parametrize("what", [
-    pytest.param("specialty", marks=pytest.mark.xfail(
-        reason="issue 18.1's bound not reached for a change of specialty: 199 ms measured (the demo camera "
-               "restarted, the form rebuilt, settings read again on the window's thread)", strict=False)),
-    "diagnostic"])
+@pytest.mark.parametrize(
+    "what",
+    [
+        pytest.param(
+            "specialty",
+            marks=pytest.mark.xfail(
+                reason="issue 18.1's bound not reached for a change of specialty: 199 ms measured (the demo camera "
+                "restarted, the form rebuilt, settings read again on the window's thread)",
+                strict=False,
+            ),
+        ),
+        "diagnostic",
+    ],
+)
 def test_switching_specialty_or_opening_the_diagnostic_never_stalls_the_preview_two_frames(
-        qtbot: Any, teleavis_home: Path, what: str) -> None:
+    qtbot: Any, teleavis_home: Path, what: str
+) -> None:
     """The longest stall of the window's thread (a 5 ms probe timer's lateness) while the preview runs
     and the user changes the case's specialty back and forth, or opens Aide > Diagnostic until all its
     checks are in."""
@@ -172,6 +199,8 @@ def test_switching_specialty_or_opening_the_diagnostic_never_stalls_the_preview_
         window.close()
         store.close()
         stop_sandboxes()
-    print(f"\nlongest main-thread stall, preview running, {what}: {probe.longest:.0f} ms "
-          f"(limit: two preview frames = {2 * frame_ms:.0f} ms)")
+    print(
+        f"\nlongest main-thread stall, preview running, {what}: {probe.longest:.0f} ms "
+        f"(limit: two preview frames = {2 * frame_ms:.0f} ms)"
+    )
     assert probe.longest < 2 * frame_ms

@@ -59,8 +59,19 @@ def dead_leaves(width: int, height: int, seed: int) -> Image8:
     img[:] = rng.integers(40, 220, 3)
     r_min, r_max = 0.004 * max(width, height), 0.15 * max(width, height)
     # Natural scenes are mostly browns, beiges and greys with a few saturated objects.
-    tones = np.array([(224, 178, 150), (170, 118, 86), (124, 82, 58), (200, 190, 180), (90, 90, 95),
-                      (150, 120, 100), (235, 225, 210), (60, 45, 40)], np.int64)
+    tones = np.array(
+        [
+            (224, 178, 150),
+            (170, 118, 86),
+            (124, 82, 58),
+            (200, 190, 180),
+            (90, 90, 95),
+            (150, 120, 100),
+            (235, 225, 210),
+            (60, 45, 40),
+        ],
+        np.int64,
+    )
     palette = np.clip(tones + rng.integers(-25, 25, tones.shape), 0, 255)
     for _ in range(int(1800 * (width * height) / 1.9e6) + 400):
         u = rng.random()
@@ -87,8 +98,10 @@ def wound_with_drape(width: int, height: int, seed: int, drape: str) -> Image8:
     # The drape: a cloth colour with soft folds and weave, around an opening on the skin.
     cloth = np.empty((height, width, 3), np.float32)
     cloth[:] = np.array(DRAPES[drape], np.float32) * rng.uniform(0.85, 1.15)
-    folds = sum(np.sin((xx * math.cos(a) + yy * math.sin(a)) / rng.uniform(25, 70) + rng.uniform(0, 6))
-                for a in rng.uniform(0, math.pi, 4))
+    folds = sum(
+        np.sin((xx * math.cos(a) + yy * math.sin(a)) / rng.uniform(25, 70) + rng.uniform(0, 6))
+        for a in rng.uniform(0, math.pi, 4)
+    )
     cloth *= (1.0 + 0.06 * folds)[:, :, None]
     cloth += rng.normal(0, 4.0, cloth.shape).astype(np.float32)
     cx, cy = width * rng.uniform(0.45, 0.55), height * rng.uniform(0.45, 0.55)
@@ -173,8 +186,12 @@ def degraded(sample: Sample, index: int) -> Iterator[Sample]:
     rng = np.random.default_rng(index)
     rgb, base = sample.rgb, sample.name
     yield Sample(f"{base}/blur", sample.specialty, "blurred", gaussian_blur(rgb, rng.uniform(0.003, 0.006)))
-    yield Sample(f"{base}/motion", sample.specialty, "motion-blurred",
-                 motion_blur(rgb, rng.uniform(0.012, 0.025), rng.uniform(0, math.pi)))
+    yield Sample(
+        f"{base}/motion",
+        sample.specialty,
+        "motion-blurred",
+        motion_blur(rgb, rng.uniform(0.012, 0.025), rng.uniform(0, math.pi)),
+    )
     yield Sample(f"{base}/over", sample.specialty, "over-exposed", over_exposed(rgb))
     yield Sample(f"{base}/under", sample.specialty, "under-exposed", under_exposed(rgb))
     kind = ("blue", "green", "magenta")[index % 3]
@@ -215,7 +232,8 @@ def real_photographs() -> Iterator[tuple[str, str, Image8]]:
     for folder in REAL_DIRS:
         for path in sorted((fixtures / folder).iterdir()):
             if path.suffix.lower() not in (".jpg", ".jpeg", ".heic") or (
-                    "orientation_" in path.name and not path.name.endswith("_1.jpg")):
+                "orientation_" in path.name and not path.name.endswith("_1.jpg")
+            ):
                 continue
             data = path.read_bytes()
             fmt = sniff(data)
@@ -227,11 +245,16 @@ def real_photographs() -> Iterator[tuple[str, str, Image8]]:
 
 def colour_set(seeds: int = 12, drapes: int = 12) -> Iterator[ColourSample]:
     """Good images and a blue, a green and a magenta cast of each, split in two halves by index."""
-    goods: list[tuple[str, str, str, Image8]] = [
-        (s.name, s.specialty, "generated", s.rgb) for s in good_images(seeds)]
-    goods += [(f"drape-{n}", "wound-care", "drape",
-               jpeg_round_trip(wound_with_drape(1600, 1200, 300 + n, "blue" if n % 2 else "green")))
-              for n in range(drapes)]
+    goods: list[tuple[str, str, str, Image8]] = [(s.name, s.specialty, "generated", s.rgb) for s in good_images(seeds)]
+    goods += [
+        (
+            f"drape-{n}",
+            "wound-care",
+            "drape",
+            jpeg_round_trip(wound_with_drape(1600, 1200, 300 + n, "blue" if n % 2 else "green")),
+        )
+        for n in range(drapes)
+    ]
     goods += [(name, specialty, "real", rgb) for name, specialty, rgb in real_photographs()]
     index: dict[str, int] = {}
     for name, specialty, origin, rgb in goods:

@@ -60,8 +60,13 @@ class Recorder:
 
 def test_worker_streams_an_avi_reports_its_end_and_reopens_when_it_is_back(avi: pathlib.Path) -> None:
     record = Recorder()
-    worker = CameraWorker(lambda: OpenCVCamera(str(avi), pace_fps=50.0), name="Caméra USB",
-                          on_frame=record.frame, on_status=record.status, reopen_every=0.1)
+    worker = CameraWorker(
+        lambda: OpenCVCamera(str(avi), pace_fps=50.0),
+        name="Caméra USB",
+        on_frame=record.frame,
+        on_status=record.status,
+        reopen_every=0.1,
+    )
     hidden = avi.with_name("away.avi")
     worker.start()
     try:

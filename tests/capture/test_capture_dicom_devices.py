@@ -47,17 +47,33 @@ def assert_nothing_of_the_site_left(out: PreparedImage) -> pydicom.Dataset:
     ds = pydicom.dcmread(io.BytesIO(out.data))
     keywords = all_keywords(ds)
     assert keywords <= ALLOWED, keywords - ALLOWED
-    assert not {"OriginalAttributesSequence", "RequestAttributesSequence", "OperatorsName", "InstitutionName",
-                "StudyDescription", "SeriesDescription", "DeviceSerialNumber", "StationName"} & keywords
+    assert (
+        not {
+            "OriginalAttributesSequence",
+            "RequestAttributesSequence",
+            "OperatorsName",
+            "InstitutionName",
+            "StudyDescription",
+            "SeriesDescription",
+            "DeviceSerialNumber",
+            "StationName",
+        }
+        & keywords
+    )
     assert not any(element.tag.is_private for element in ds.iterall())
     assert ds.AccessionNumber == "" and ds.ReferringPhysicianName == ""
     assert (str(ds.PatientName), ds.PatientID, ds.PatientBirthDate, ds.PatientSex) == (
-        "MARTIN^Paul", "D-2291", "19500203", "M")
+        "MARTIN^Paul",
+        "D-2291",
+        "19500203",
+        "M",
+    )
     return ds
 
 
 def test_a_multi_frame_retinograph_keeps_its_frames_eye_and_field_and_nothing_of_the_site(
-        fundus_frames: list[np.ndarray]) -> None:
+    fundus_frames: list[np.ndarray],
+) -> None:
     out = prepared(retinograph(fundus_frames, eye="R", laterality_in="image", field="macula"))
 
     assert (out.content_type, out.modality, out.eye, out.view) == ("application/dicom", "OP", "right", "macula")
@@ -75,8 +91,7 @@ def test_a_multi_frame_retinograph_keeps_its_frames_eye_and_field_and_nothing_of
     assert ds.HorizontalFieldOfView == 45 and ds.ImageLaterality == "R"
 
 
-def test_the_eye_written_only_in_the_series_and_the_devices_time_zone_are_read(
-        fundus_frames: list[np.ndarray]) -> None:
+def test_the_eye_written_only_in_the_series_and_the_devices_time_zone_are_read(fundus_frames: list[np.ndarray]) -> None:
     out = prepared(retinograph(fundus_frames[:1], eye="L", laterality_in="series", field="disc", zone="-0300"))
 
     assert (out.eye, out.view) == ("left", "disc")
@@ -109,9 +124,9 @@ def test_a_dermoscopic_image_keeps_its_coded_context_not_its_free_text() -> None
     assert list(ds.ImageType) == ["ORIGINAL", "PRIMARY", "DERMOSCOPY"]
 
 
-def test_a_dicom_without_sop_uids_is_refused_with_a_clear_message(capsys: pytest.CaptureFixture[str],
-                                                                   tmp_path: Path,
-                                                                   fundus_frames: list[np.ndarray]) -> None:
+def test_a_dicom_without_sop_uids_is_refused_with_a_clear_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fundus_frames: list[np.ndarray]
+) -> None:
     case_file = retina_case(tmp_path / "case")
     (tmp_path / "case" / "right.jpg").write_bytes(retinograph(fundus_frames[:1], uids=False))
 
@@ -122,9 +137,9 @@ def test_a_dicom_without_sop_uids_is_refused_with_a_clear_message(capsys: pytest
     assert "Erreur interne" not in result.err and "Traceback" not in result.err
 
 
-def test_a_retinography_case_of_device_files_is_sent_without_the_site(capsys: pytest.CaptureFixture[str],
-                                                                      tmp_path: Path,
-                                                                      fundus_frames: list[np.ndarray]) -> None:
+def test_a_retinography_case_of_device_files_is_sent_without_the_site(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fundus_frames: list[np.ndarray]
+) -> None:
     folder = tmp_path / "case"
     case_file = retina_case(folder)
     left = fundus_scene(1600, 1200, seed=13, eye="left")
@@ -143,7 +158,11 @@ def test_a_retinography_case_of_device_files_is_sent_without_the_site(capsys: py
 
     assert len(delivery.media) == 4
     assert sorted(m["bodySite"]["coding"][0]["code"] for m in delivery.media) == [
-        "18944008", "18944008", "8966001", "8966001"]
+        "18944008",
+        "18944008",
+        "8966001",
+        "8966001",
+    ]
     assert sorted(m["view"]["text"] for m in delivery.media) == ["disc", "disc", "macula", "macula"]
     assert all(is_fhir_date_time(m["createdDateTime"]) for m in delivery.media)
     for binary in delivery.binaries:

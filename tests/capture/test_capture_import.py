@@ -43,8 +43,12 @@ def exif_with_everything(orientation: int = 1) -> Image.Exif:
 
 
 def test_jpeg_loses_gps_serial_and_comment_but_keeps_its_compressed_data(skin_rgb: np.ndarray) -> None:
-    original = jpeg_bytes(skin_rgb, exif=exif_with_everything(), comment=b"Paul Martin, 12 rue des Lilas",
-                          icc_profile=b"\x00" * 16 + b"fake-icc-profile")
+    original = jpeg_bytes(
+        skin_rgb,
+        exif=exif_with_everything(),
+        comment=b"Paul Martin, 12 rue des Lilas",
+        icc_profile=b"\x00" * 16 + b"fake-icc-profile",
+    )
     assert b"SN-4242-XYZ" in original and b"Lilas" in original
 
     prepared = prepare_image_bytes(original, filename="dos.jpg", specialty="dermatology")
@@ -76,7 +80,7 @@ def test_jpeg_loses_its_app0_thumbnails_and_vendor_data(skin_rgb: np.ndarray) ->
     plain = jpeg_bytes(skin_rgb)
     assert plain[2:4] == b"\xff\xe0"
     (length,) = struct.unpack(">H", plain[4:6])
-    rest = plain[4 + length:]
+    rest = plain[4 + length :]
     jfif = _app0(b"JFIF\x00\x01\x02\x00\x00\x48\x00\x48\x04\x02" + bytes([200, 10, 10]) * 8)
     jfxx = _app0(b"JFXX\x00\x10" + jpeg_bytes(skin_rgb[:64, :64]) + b"Paul Martin")
     vendor = _app0(b"AVI1\x00" + b"Cabinet Dupont" + b"\x00" * 8)
@@ -146,8 +150,9 @@ def test_heic_from_an_iphone_is_imported_as_jpeg(skin_rgb: np.ndarray) -> None:
         assert image.format == "JPEG"
 
 
-def dicom_file(rgb: np.ndarray, *, compressed: bool, sop_class: str = OP_SOP_CLASS, pixels: bool = True,
-               laterality: str = "L") -> bytes:
+def dicom_file(
+    rgb: np.ndarray, *, compressed: bool, sop_class: str = OP_SOP_CLASS, pixels: bool = True, laterality: str = "L"
+) -> bytes:
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = sop_class
     meta.MediaStorageSOPInstanceUID = generate_uid()
@@ -256,8 +261,11 @@ def bad_inputs(skin_rgb: np.ndarray, fundus_rgb: np.ndarray) -> dict[str, tuple[
         "truncated-jpeg": ("coupee.jpg", whole[: len(whole) // 2], "incomplète"),
         "text-as-jpeg": ("notes.jpg", b"Compte rendu de Paul Martin", "pas une image"),
         "png-bomb": ("bombe.png", png_bomb(), "trop grande"),
-        "dicom-without-pixels": ("rapport.dcm", dicom_file(fundus_rgb, compressed=False, pixels=False),
-                                 "ne contient pas d'image"),
+        "dicom-without-pixels": (
+            "rapport.dcm",
+            dicom_file(fundus_rgb, compressed=False, pixels=False),
+            "ne contient pas d'image",
+        ),
         "truncated-dicom": ("coupe.dcm", _cut(dicom_file(fundus_rgb, compressed=True)), "incomplète"),
         "truncated-png": ("coupe.png", _png(skin_rgb)[:-5000], "incomplète"),
     }
@@ -273,8 +281,10 @@ def _png(rgb: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("case", ["empty", "truncated-jpeg", "text-as-jpeg", "png-bomb", "dicom-without-pixels",
-                                  "truncated-dicom", "truncated-png"])
+@pytest.mark.parametrize(
+    "case",
+    ["empty", "truncated-jpeg", "text-as-jpeg", "png-bomb", "dicom-without-pixels", "truncated-dicom", "truncated-png"],
+)
 def test_bad_input_is_refused_with_a_clear_message(case: str, skin_rgb: np.ndarray, fundus_rgb: np.ndarray) -> None:
     filename, data, expected = bad_inputs(skin_rgb, fundus_rgb)[case]
 

@@ -45,8 +45,7 @@ class Verdict:
 @pytest.fixture(scope="module")
 def verdicts() -> list[Verdict]:
     return [
-        Verdict(s.name, s.label, s.specialty, check_quality(s.rgb, specialty=s.specialty))
-        for s in labelled_set(SEEDS)
+        Verdict(s.name, s.label, s.specialty, check_quality(s.rgb, specialty=s.specialty)) for s in labelled_set(SEEDS)
     ]
 
 
@@ -60,8 +59,7 @@ def confusion_matrix(verdicts: list[Verdict]) -> str:
         counts = Counter(v.worst for v in rows)
         own = sum(v.flagged_by(CAUGHT_BY[label]) for v in rows) if label in CAUGHT_BY else 0
         own_text = f"{own}/{len(rows)}" if label in CAUGHT_BY else "-"
-        lines.append(f"{label:16s} {len(rows):4d} " + " ".join(f"{counts[lvl]:9d}" for lvl in LEVELS)
-                     + f"  {own_text}")
+        lines.append(f"{label:16s} {len(rows):4d} " + " ".join(f"{counts[lvl]:9d}" for lvl in LEVELS) + f"  {own_text}")
     return "\n".join(lines)
 
 
@@ -81,8 +79,7 @@ def test_every_blurred_or_badly_exposed_copy_gets_at_least_a_warning(verdicts: l
 
 def test_at_most_five_percent_of_good_images_get_a_warning(verdicts: list[Verdict]) -> None:
     good = [v for v in verdicts if v.label == "good"]
-    flagged = [(v.name, [(f.check, f.measure) for f in v.findings if f.level != "ok"]) for v in good
-               if v.worst != "ok"]
+    flagged = [(v.name, [(f.check, f.measure) for f in v.findings if f.level != "ok"]) for v in good if v.worst != "ok"]
     assert len(good) == 2 * SEEDS
     assert len(flagged) <= 0.05 * len(good), flagged
 

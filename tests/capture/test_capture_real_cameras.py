@@ -41,8 +41,10 @@ LARGE = [name for name in FILES if name not in SMALL]
 
 @pytest.fixture(scope="module")
 def prepared() -> dict[str, PreparedImage]:
-    return {name: prepare_image_bytes((CORPUS / name).read_bytes(), filename=name, specialty="dermatology")
-            for name in FILES}
+    return {
+        name: prepare_image_bytes((CORPUS / name).read_bytes(), filename=name, specialty="dermatology")
+        for name in FILES
+    }
 
 
 def test_the_corpus_covers_what_the_issue_names() -> None:
@@ -76,8 +78,7 @@ def _exif_facts(name: str) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_every_real_file_is_imported_with_nothing_but_its_pixels(prepared: dict[str, PreparedImage],
-                                                                  name: str) -> None:
+def test_every_real_file_is_imported_with_nothing_but_its_pixels(prepared: dict[str, PreparedImage], name: str) -> None:
     out = prepared[name]
     assert out.content_type == "image/jpeg"
     assert metadata_left(out.data) == []
@@ -126,8 +127,11 @@ def test_each_exif_orientation_is_applied_to_the_pixels(prepared: dict[str, Prep
     reference = np.asarray(Image.open(CORPUS / "orientation_landscape_1.jpg").convert("L"), dtype=np.float32)
     out = prepared[name]
     assert (out.width, out.height) == (600, 450)
-    candidates = {key: _small_grey(Image.fromarray(value.astype(np.uint8)), (60, 45))
-                  for key, value in _dihedral(reference).items() if value.shape == reference.shape}
+    candidates = {
+        key: _small_grey(Image.fromarray(value.astype(np.uint8)), (60, 45))
+        for key, value in _dihedral(reference).items()
+        if value.shape == reference.shape
+    }
     pixels = _small_grey(out.data, (60, 45))
     distance = {key: float(np.mean(np.abs(pixels - value))) for key, value in candidates.items()}
     best = min(distance, key=distance.__getitem__)
@@ -142,15 +146,20 @@ def test_a_small_real_photo_says_it_is_too_small(prepared: dict[str, PreparedIma
     assert "800×600" in resolution.message
 
 
-def test_a_case_of_small_real_photos_is_refused_for_their_size(capsys: pytest.CaptureFixture[str],
-                                                               tmp_path: Path) -> None:
+def test_a_case_of_small_real_photos_is_refused_for_their_size(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     folder = tmp_path / "case"
     folder.mkdir()
     chosen = SMALL[:8]
     for name in chosen:
         (folder / name).write_bytes((CORPUS / name).read_bytes())
-    case_file = example_case(folder, images=[{"file": name, "body_site": "dos", "view": "far" if i % 2 else
-                                              "close-up"} for i, name in enumerate(chosen)])
+    case_file = example_case(
+        folder,
+        images=[
+            {"file": name, "body_site": "dos", "view": "far" if i % 2 else "close-up"} for i, name in enumerate(chosen)
+        ],
+    )
     imported = run_inprocess(capsys, "case", "import", str(case_file))
     assert imported.code == 0, imported.err
     assert "800×600" in imported.err
@@ -162,16 +171,18 @@ def test_a_case_of_small_real_photos_is_refused_for_their_size(capsys: pytest.Ca
     assert "Erreur interne" not in sent.err and "Traceback" not in sent.err
 
 
-def test_the_large_real_photos_go_to_the_platform_as_one_case(capsys: pytest.CaptureFixture[str],
-                                                              tmp_path: Path) -> None:
+def test_the_large_real_photos_go_to_the_platform_as_one_case(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     folder = tmp_path / "case"
     folder.mkdir()
     chosen = [name for name in LARGE if name != BLANK]
     assert 5 <= len(chosen) <= 8
     for name in chosen:
         (folder / name).write_bytes((CORPUS / name).read_bytes())
-    images = [{"file": name, "body_site": "dos", "view": "far" if i % 2 else "close-up"}
-              for i, name in enumerate(chosen)]
+    images = [
+        {"file": name, "body_site": "dos", "view": "far" if i % 2 else "close-up"} for i, name in enumerate(chosen)
+    ]
     case_file = example_case(folder, images=images)
 
     delivery = import_and_send(capsys, tmp_path, case_file)

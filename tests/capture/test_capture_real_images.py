@@ -38,14 +38,19 @@ def test_a_real_retinograph_is_usable(retina: Image.Image) -> None:
     assert {"resolution", "field-of-view", "sharpness", "exposure", "gradability"} <= set(found)
 
 
-@pytest.mark.parametrize(("change", "caught_by"), [
-    (lambda im: im.filter(ImageFilter.GaussianBlur(3)), {"sharpness", "gradability"}),
-    (lambda im: ImageEnhance.Brightness(im).enhance(0.25), {"exposure"}),
-    (lambda im: ImageEnhance.Brightness(im).enhance(2.2), {"exposure"}),
-    (lambda im: im.crop((0, 0, im.width, im.height // 2)), {"field-of-view"}),
-], ids=["blurred", "under-exposed", "over-exposed", "half-field"])
-def test_a_degraded_real_retinograph_is_flagged_by_the_right_check(retina: Image.Image, change: object,
-                                                                   caught_by: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("change", "caught_by"),
+    [
+        (lambda im: im.filter(ImageFilter.GaussianBlur(3)), {"sharpness", "gradability"}),
+        (lambda im: ImageEnhance.Brightness(im).enhance(0.25), {"exposure"}),
+        (lambda im: ImageEnhance.Brightness(im).enhance(2.2), {"exposure"}),
+        (lambda im: im.crop((0, 0, im.width, im.height // 2)), {"field-of-view"}),
+    ],
+    ids=["blurred", "under-exposed", "over-exposed", "half-field"],
+)
+def test_a_degraded_real_retinograph_is_flagged_by_the_right_check(
+    retina: Image.Image, change: object, caught_by: set[str]
+) -> None:
     found = findings(change(retina), "ophthalmology")  # type: ignore[operator]
     assert flagged(found) & caught_by, {c: f.message for c, f in found.items()}
 

@@ -24,16 +24,30 @@ pytestmark = pytest.mark.slow
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
     """Only what a user's session would have: no PYTHONPATH, no virtual environment, no repository."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen",
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "TELEAVIS_PASSPHRASE": "une phrase assez longue"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "TELEAVIS_PASSPHRASE": "une phrase assez longue",
+    }
     env.update(extra)
     return env
 
 
-def run(program: Path, cwd: Path, env: dict[str, str], *args: str,
-        timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(program), *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+def run(
+    program: Path, cwd: Path, env: dict[str, str], *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(program), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:
@@ -47,9 +61,14 @@ def test_the_bundle_is_self_contained(build: Build) -> None:
     internal = build.folder / "_internal"
     # Our packages are compiled into the archive, not copied as sources next to the program.
     assert not (internal / "app").exists() and not (internal / "ui").exists()
-    for needed in ("resources/forms/dermatology.json", "resources/forms/ophthalmology.json",
-                   "resources/icons/teleavis.svg", "PySide6/Qt/plugins/platforms/libqoffscreen.so",
-                   "PySide6/Qt/plugins/platforms/libqxcb.so", "cv2/data/haarcascade_frontalface_default.xml"):
+    for needed in (
+        "resources/forms/dermatology.json",
+        "resources/forms/ophthalmology.json",
+        "resources/icons/teleavis.svg",
+        "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+        "PySide6/Qt/plugins/platforms/libqxcb.so",
+        "cv2/data/haarcascade_frontalface_default.xml",
+    ):
         assert (internal / needed).exists(), needed
     assert list(internal.glob("keyring-*.dist-info/entry_points.txt")), "keyring backends are found by metadata"
     for unused in ("QtWebEngineCore", "Qt3DCore", "QtQuick3D", "QtMultimedia"):
@@ -69,8 +88,14 @@ def test_version_doctor_and_a_case_sent_and_answered_by_the_bundled_sandbox(buil
     assert checks["keyring"]["status"] == "warning"
 
     sandbox_env = clean_env(tmp_path / "home", TELEAVIS_HOME=str(tmp_path / "sandbox-home"))
-    sandbox = subprocess.Popen([str(build.program), "sandbox", "--port", "0", "--answer-after", "1"], cwd=work,
-                               env=sandbox_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sandbox = subprocess.Popen(
+        [str(build.program), "sandbox", "--port", "0", "--answer-after", "1"],
+        cwd=work,
+        env=sandbox_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert sandbox.stdout is not None
         url = sandbox.stdout.readline().strip()
@@ -113,8 +138,14 @@ def _the_loop(program: Path, work: Path, env: dict[str, str], url: str, tmp_path
 def test_the_window_starts_from_the_bundle(build: Build, tmp_path: Path) -> None:
     """The window opens (offscreen) and stays open until stopped: Qt, its plugins and ui/ are all there."""
     env = clean_env(tmp_path / "home", TELEAVIS_HOME=str(tmp_path / "data"), TELEAVIS_READY_MARKER="1")
-    proc = subprocess.Popen([str(build.program), "--training"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [str(build.program), "--training"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         out, err = proc.communicate(timeout=8)
     except subprocess.TimeoutExpired:
@@ -133,10 +164,10 @@ def test_the_window_starts_from_the_bundle(build: Build, tmp_path: Path) -> None
 # the test below: someone must say why it ships before a rural site downloads it.
 WHY = {
     "PySide6": "Qt 6 for the window: Core, Gui, Widgets, Network, Pdf (the answer's report), the xcb, "
-               "Wayland and offscreen platforms, and ICU (31 MB), which Qt Core links",
+    "Wayland and offscreen platforms, and ICU (31 MB), which Qt Core links",
     "cv2": "OpenCV: camera capture (V4L2), the quality checks, face and eye detection",
     "opencv_python_headless.libs": "what cv2 links at load: OpenBLAS (38 MB) and FFmpeg's codecs "
-                                   "(avcodec, aom, vpx, dav1d): cv2 cannot load without them",
+    "(avcodec, aom, vpx, dav1d): cv2 cannot load without them",
     "numpy.libs": "OpenBLAS as numpy links it (numpy cannot load without it)",
     "numpy": "arrays for every image check and the camera frames",
     "pillow_heif.libs": "libheif, libde265 and x265 (linked by libheif): photos from iPhones (HEIC)",
@@ -179,10 +210,16 @@ def test_the_ten_largest_parts_each_have_a_reason_and_the_download_stays_small(b
     qt = internal / "PySide6" / "Qt"
     assert not list(qt.rglob("libQt6Quick*")) and not list(qt.rglob("libQt6Qml*"))
     assert not list(qt.rglob("libqtvirtualkeyboardplugin*")) and not list(qt.rglob("libqeglfs*"))
-    assert {p.name for p in (qt / "translations").glob("*.qm")} <= {"qt_fr.qm", "qt_en.qm", "qtbase_fr.qm",
-                                                                   "qtbase_en.qm"}
+    assert {p.name for p in (qt / "translations").glob("*.qm")} <= {
+        "qt_fr.qm",
+        "qt_en.qm",
+        "qtbase_fr.qm",
+        "qtbase_en.qm",
+    }
     assert sorted(p.name for p in (internal / "cv2" / "data").glob("*.xml")) == [
-        "haarcascade_eye.xml", "haarcascade_frontalface_default.xml"]
+        "haarcascade_eye.xml",
+        "haarcascade_frontalface_default.xml",
+    ]
     assert bundle_mb <= MAX_BUNDLE_MB
     assert deb_mb <= MAX_DEB_MB
 
@@ -210,15 +247,34 @@ def test_the_bundle_imports_photos_from_real_cameras_and_a_dicom_retinograph(bui
     (folder / "retino.dcm").write_bytes(retinograph([frame], eye="L"))
     patient = {"family": "MARTIN", "given": ["Paul"], "birth_date": "1950-02-03", "sex": "male", "local_id": "D-1"}
     consent = {"given": True, "date": "2026-11-20", "recorded_by": "Inf. Durand"}
-    photos = write_json(folder / "photos.json", {
-        "specialty": "dermatology", "priority": "routine", "question": "Lésion ?", "summary": "Depuis 6 mois.",
-        "patient": patient, "consent": consent,
-        "images": [{"file": "hdr_canon_hdr_YES.jpg", "body_site": "dos", "view": "far"},
-                   {"file": "IMG_5195.HEIC", "body_site": "dos", "view": "close-up"}]})
-    retina = write_json(folder / "retine.json", {
-        "specialty": "ophthalmology", "priority": "routine", "question": "Rétinopathie ?", "summary": "Diabète.",
-        "patient": patient, "consent": consent, "single_eye_reason": "œil droit énucléé",
-        "images": [{"file": "retino.dcm"}]})
+    photos = write_json(
+        folder / "photos.json",
+        {
+            "specialty": "dermatology",
+            "priority": "routine",
+            "question": "Lésion ?",
+            "summary": "Depuis 6 mois.",
+            "patient": patient,
+            "consent": consent,
+            "images": [
+                {"file": "hdr_canon_hdr_YES.jpg", "body_site": "dos", "view": "far"},
+                {"file": "IMG_5195.HEIC", "body_site": "dos", "view": "close-up"},
+            ],
+        },
+    )
+    retina = write_json(
+        folder / "retine.json",
+        {
+            "specialty": "ophthalmology",
+            "priority": "routine",
+            "question": "Rétinopathie ?",
+            "summary": "Diabète.",
+            "patient": patient,
+            "consent": consent,
+            "single_eye_reason": "œil droit énucléé",
+            "images": [{"file": "retino.dcm"}],
+        },
+    )
 
     shown = {}
     for case_file in (photos, retina):

@@ -33,10 +33,18 @@ def record_env(teleavis_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 @pytest.fixture
 def store(record_env: Path) -> Iterator[Store]:
     with Store.open(record_env) as opened:
-        opened.settings.set("site.requester", asdict(Requester(
-            rpps="10101010105", family="DURAND", given=["Anne"], role="Médecin généraliste",
-            finess="750000010", organization="Unité sanitaire de la maison d'arrêt de Fresnes",
-            patient_id_system="urn:oid:1.2.250.1.999.1.1")))
+        opened.settings.set(
+            "site.requester",
+            asdict(
+                Requester(
+                    rpps="10101010105",
+                    family="DURAND",
+                    given=["Anne"],
+                    role="Médecin généraliste",
+                    finess="750000010",
+                    organization="Unité sanitaire de la maison d'arrêt de Fresnes",
+                    patient_id_system="urn:oid:1.2.250.1.999.1.1",
+                )
+            ),
+        )
         yield opened
-
-

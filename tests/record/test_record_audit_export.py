@@ -46,7 +46,11 @@ def test_export_of_a_period_with_the_chain_verified(store: Store, three_days: li
     comments, rows = read_csv(target)
     assert result.rows == len(rows) == 4
     assert [(r["action"], r["case_id"]) for r in rows] == [
-        ("created", three_days[1]), ("viewed", three_days[1]), ("created", three_days[2]), ("viewed", three_days[2])]
+        ("created", three_days[1]),
+        ("viewed", three_days[1]),
+        ("created", three_days[2]),
+        ("viewed", three_days[2]),
+    ]
     assert all(r["at"].startswith(("2026-03-02", "2026-03-03")) for r in rows)
     assert any("Chaîne de hachage vérifiée à l'export : 6 entrées intactes" in c for c in comments)
     assert any("2026-03-02 → 2026-03-03" in c for c in comments)
@@ -61,8 +65,9 @@ def test_open_ends_and_the_view(store: Store, three_days: list[str]) -> None:
     assert len(audit_rows(store)) == 6
 
 
-def test_a_tampered_trail_is_not_exported(store: Store, three_days: list[str], tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_tampered_trail_is_not_exported(
+    store: Store, three_days: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Someone with the database file in hand removes the trigger and rewrites one entry.
     store.conn.execute("DROP TRIGGER audit_no_update")
     store.conn.execute("UPDATE audit SET actor = 'quelqu''un' WHERE seq = 3")
@@ -76,24 +81,27 @@ def test_a_tampered_trail_is_not_exported(store: Store, three_days: list[str], t
     assert not target.exists()
 
 
-def test_cli_list_and_export(store: Store, three_days: list[str], tmp_path: Path,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_list_and_export(
+    store: Store, three_days: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store.close()
     listed = run_inprocess(capsys, "audit", "list", "--from", "2026-03-03", "--json")
     assert listed.code == 0
-    assert [(r["action"], r["case_id"]) for r in listed.json()] == [("created", three_days[2]),
-                                                                   ("viewed", three_days[2])]
+    assert [(r["action"], r["case_id"]) for r in listed.json()] == [
+        ("created", three_days[2]),
+        ("viewed", three_days[2]),
+    ]
     text = run_inprocess(capsys, "audit", "list", "--to", "2026-03-01")
     assert text.code == 0 and len(text.out.splitlines()) == 2 and three_days[0] in text.out
 
     target = tmp_path / "journal.csv"
-    done = run_inprocess(capsys, "audit", "export", "--from", "2026-03-01", "--to", "2026-03-31", "--csv",
-                         str(target))
+    done = run_inprocess(capsys, "audit", "export", "--from", "2026-03-01", "--to", "2026-03-31", "--csv", str(target))
     assert done.code == 0 and "6 entrées, chaîne vérifiée" in done.err
     assert len(read_csv(target)[1]) == 6
 
-    backwards = run_inprocess(capsys, "audit", "export", "--from", "2026-03-31", "--to", "2026-03-01", "--csv",
-                              str(target))
+    backwards = run_inprocess(
+        capsys, "audit", "export", "--from", "2026-03-31", "--to", "2026-03-01", "--csv", str(target)
+    )
     assert backwards.code == 2 and "à l'envers" in backwards.err
     with pytest.raises(SystemExit) as usage:
         run_inprocess(capsys, "audit", "list", "--from", "31/03/2026")

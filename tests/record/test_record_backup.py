@@ -38,9 +38,13 @@ def snapshot(store: Store) -> dict[str, Any]:
         case = store.get_case(row.id)
         ans = store.answer(row.id)
         cases[row.id] = {
-            "state": case.state.value, "content": case.content(), "updated": case.updated_at,
-            "images": [(asdict(i), store.image_bytes(i), store.objects.get(i.thumb_blob) if i.thumb_blob else None)
-                       for i in case.images],
+            "state": case.state.value,
+            "content": case.content(),
+            "updated": case.updated_at,
+            "images": [
+                (asdict(i), store.image_bytes(i), store.objects.get(i.thumb_blob) if i.thumb_blob else None)
+                for i in case.images
+            ],
             "answer": asdict(ans) if ans else None,
             "pdfs": [store.objects.get(b) for b in ans.pdf_blobs] if ans else [],
             "history": store.history(row.id),
@@ -90,8 +94,9 @@ def test_the_archive_holds_nothing_readable(store: Store, tmp_path: Path) -> Non
     assert header["format"] == 1 and "wrapped" in header["key_file"]["passphrase"]
 
 
-def test_backup_taken_while_a_sync_runs_restores_a_consistent_set(store: Store, tmp_path: Path,
-                                                                   record_env: Path) -> None:
+def test_backup_taken_while_a_sync_runs_restores_a_consistent_set(
+    store: Store, tmp_path: Path, record_env: Path
+) -> None:
     ids = [make_case(store, images=2) for _ in range(4)]
     for case_id in ids:
         move(store, case_id, CaseState.READY)
@@ -141,15 +146,18 @@ def test_backup_taken_while_a_sync_runs_restores_a_consistent_set(store: Store, 
         assert set(ids) <= set(restored) <= set(source)
         for case_id, case in restored.items():
             # Content, images and answers are those of the source; only the state may have moved on since.
-            assert {k: v for k, v in case.items() if k not in ("state", "updated", "history")} == \
-                {k: v for k, v in source[case_id].items() if k not in ("state", "updated", "history")}
-            assert case["history"] == source[case_id]["history"][:len(case["history"])]
+            assert {k: v for k, v in case.items() if k not in ("state", "updated", "history")} == {
+                k: v for k, v in source[case_id].items() if k not in ("state", "updated", "history")
+            }
+            assert case["history"] == source[case_id]["history"][: len(case["history"])]
 
 
-@pytest.mark.parametrize("damage", ["flip-byte", "truncate-mid-chunk", "truncate-at-chunk", "drop-chunk",
-                                    "header", "empty", "not-a-backup"])
-def test_a_damaged_or_truncated_archive_is_refused_and_nothing_is_touched(store: Store, tmp_path: Path,
-                                                                          damage: str) -> None:
+@pytest.mark.parametrize(
+    "damage", ["flip-byte", "truncate-mid-chunk", "truncate-at-chunk", "drop-chunk", "header", "empty", "not-a-backup"]
+)
+def test_a_damaged_or_truncated_archive_is_refused_and_nothing_is_touched(
+    store: Store, tmp_path: Path, damage: str
+) -> None:
     from tests.record.record_cases import jpeg
 
     make_case(store, images=2, image_data=[jpeg(1600, 1200, seed=1, quality=98)] * 2)  # > 1 chunk
@@ -164,9 +172,9 @@ def test_a_damaged_or_truncated_archive_is_refused_and_nothing_is_touched(store:
     elif damage == "truncate-mid-chunk":
         del data[-1000:]
     elif damage == "truncate-at-chunk":
-        del data[prefix + full_chunks * (CHUNK + 16):]  # exactly the final chunk missing
+        del data[prefix + full_chunks * (CHUNK + 16) :]  # exactly the final chunk missing
     elif damage == "drop-chunk":
-        del data[prefix:prefix + CHUNK + 16]
+        del data[prefix : prefix + CHUNK + 16]
     elif damage == "header":
         at = data.index(b'"created"')
         data[at + 14] = ord("9") if data[at + 14] != ord("9") else ord("8")
@@ -186,8 +194,9 @@ def test_a_damaged_or_truncated_archive_is_refused_and_nothing_is_touched(store:
     assert len(store.list_cases()) == 1 and store.get_case(store.list_cases()[0].id).question
 
 
-def test_wrong_passphrase_restores_nothing(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_passphrase_restores_nothing(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_case(store, images=1)
     archive = tmp_path / "b.tvbak"
     write_backup(store, archive)
@@ -204,8 +213,9 @@ def test_wrong_passphrase_restores_nothing(store: Store, tmp_path: Path, capsys:
     assert sorted(p.name for p in tmp_path.iterdir() if "elsewhere" in p.name) == []
 
 
-def test_restore_never_replaces_newer_data_without_asking(store: Store, tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_restore_never_replaces_newer_data_without_asking(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     first = make_case(store, images=1)
     archive = tmp_path / "b.tvbak"
     write_backup(store, archive)
@@ -228,9 +238,9 @@ def test_restore_never_replaces_newer_data_without_asking(store: Store, tmp_path
         assert "replaced 1 newer case(s)" in detail
 
 
-def test_cli_backup_then_restore_on_a_fresh_machine(store: Store, tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_backup_then_restore_on_a_fresh_machine(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     case_id = make_case(store, images=2)
     before = snapshot(store)
     store.close()
@@ -246,8 +256,9 @@ def test_cli_backup_then_restore_on_a_fresh_machine(store: Store, tmp_path: Path
     assert shown.code == 0 and shown.json()["question"] == before[case_id]["content"]["question"]
 
 
-def test_keyring_only_data_needs_a_passphrase_and_then_opens_elsewhere(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_keyring_only_data_needs_a_passphrase_and_then_opens_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with memory_keyring() as ring:
         monkeypatch.delenv("TELEAVIS_PASSPHRASE")
         with Store.open(tmp_path / "cart", passphrase=lambda _confirm: None) as cart:

@@ -46,8 +46,14 @@ def embedded_images(pdf: Path) -> list[dict[str, str]]:
                 continue
             filters = image.get("/Filter")
             filters = list(filters) if isinstance(filters, list) else [filters]
-            rows.append({"page": str(number), "width": str(image["/Width"]), "height": str(image["/Height"]),
-                         "enc": "jpeg" if "/DCTDecode" in filters else str(filters)})
+            rows.append(
+                {
+                    "page": str(number),
+                    "width": str(image["/Width"]),
+                    "height": str(image["/Height"]),
+                    "enc": "jpeg" if "/DCTDecode" in filters else str(filters),
+                }
+            )
     return rows
 
 
@@ -56,8 +62,9 @@ def flat(text: str) -> str:
 
 
 @pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology", "wound-care", "other"])
-def test_report_of_each_specialty_has_every_page_labelled_and_every_image(store: Store, specialty: str,
-                                                                          tmp_path: Path) -> None:
+def test_report_of_each_specialty_has_every_page_labelled_and_every_image(
+    store: Store, specialty: str, tmp_path: Path
+) -> None:
     case_id = make_case(store, specialty, images=8, size=(1200, 900), question=QUESTIONS[specialty])
     conclusion = f"Conclusion {specialty} : œdème discret, contrôle à 3 mois ; pas d'urgence."
     answer(store, case_id, conclusion=conclusion, pdf_pages=2)
@@ -77,9 +84,16 @@ def test_report_of_each_specialty_has_every_page_labelled_and_every_image(store:
         assert case_id in text, f"page {number}"
         assert f"page {number} / {len(pages)}" in text
     assert "Compte rendu de l'expert, page 2" in pages[-1]
-    for word in ("Consentement", "Inf. Müller-Gaëlle", "Metformine 1000 mg", "bord irrégulier n°8",
-                 "Unité sanitaire de la maison d'arrêt de Fresnes", "Historique de l'envoi",
-                 "Image un peu floue", "revoir le patient dans 90 jours"):
+    for word in (
+        "Consentement",
+        "Inf. Müller-Gaëlle",
+        "Metformine 1000 mg",
+        "bord irrégulier n°8",
+        "Unité sanitaire de la maison d'arrêt de Fresnes",
+        "Historique de l'envoi",
+        "Image un peu floue",
+        "revoir le patient dans 90 jours",
+    ):
         assert word in whole, word
 
     images = embedded_images(pdf)
@@ -153,11 +167,17 @@ def test_png_and_dicom_images_are_shown(store: Store) -> None:
     dicom = io.BytesIO()
     ds.save_as(dicom, enforce_file_format=True)
     case_id = make_case(store, "ophthalmology", images=1)
-    store.add_images(case_id, [
-        NewImage(CaseImage(content_type="image/png", width=400, height=300, eye="right"), png.getvalue()),
-        NewImage(CaseImage(content_type="application/dicom", width=400, height=300, eye="left"),
-                 dicom.getvalue(), thumbnail=jpeg(80, 60)),
-    ])
+    store.add_images(
+        case_id,
+        [
+            NewImage(CaseImage(content_type="image/png", width=400, height=300, eye="right"), png.getvalue()),
+            NewImage(
+                CaseImage(content_type="application/dicom", width=400, height=300, eye="left"),
+                dicom.getvalue(),
+                thumbnail=jpeg(80, 60),
+            ),
+        ],
+    )
 
     report = build_report(store, case_id)
 
@@ -179,8 +199,9 @@ def test_export_is_audited_and_leaves_no_partial_file(store: Store, tmp_path: Pa
     assert sorted(p.name for p in out.iterdir()) == ["r.pdf"]
 
 
-def test_cli_exports_a_case_and_refuses_an_unknown_id(store: Store, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exports_a_case_and_refuses_an_unknown_id(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     case_id = make_case(store, images=1)
     answer(store, case_id)
     store.close()
@@ -197,8 +218,9 @@ def test_cli_exports_a_case_and_refuses_an_unknown_id(store: Store, tmp_path: Pa
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_cli_export_into_a_missing_folder_says_so(store: Store, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_export_into_a_missing_folder_says_so(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     case_id = make_case(store, images=1)
     store.close()
     result = run_inprocess(capsys, "case", "export", case_id, "--pdf", str(tmp_path / "nowhere" / "r.pdf"))

@@ -88,8 +88,10 @@ def test_exactly_the_eligible_cases_are_archived_then_purged(store: Store, clock
     assert all(f.exists() for f in files[late])
     assert purge.blobs_removed == len(files[read]) + len(files[rejected])
     for table in ("images", "case_events", "outbox", "messages", "search_tokens"):
-        rows = store.conn.execute(f"SELECT COUNT(*) FROM {table} WHERE case_id IN (?, ?)",  # noqa: S608
-                                  (read, rejected)).fetchone()[0]
+        rows = store.conn.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE case_id IN (?, ?)",  # noqa: S608
+            (read, rejected),
+        ).fetchone()[0]
         assert rows == 0, table
     purged = store.conn.execute("SELECT case_id, detail FROM audit WHERE action='purged' ORDER BY seq").fetchall()
     assert sorted(r[0] for r in purged) == sorted([read, rejected])
@@ -106,8 +108,10 @@ def test_a_queued_case_is_never_purged(store: Store, clock: Clock) -> None:
     store.mark_read(case_id)
     # The expert reopened it and a message to send is queued again: it is in the outbox.
     with store.conn:
-        store.conn.execute("INSERT INTO outbox(case_id, queued_at, next_attempt_at) VALUES (?,?,?)",
-                           (case_id, T0.isoformat(), T0.isoformat()))
+        store.conn.execute(
+            "INSERT INTO outbox(case_id, queued_at, next_attempt_at) VALUES (?,?,?)",
+            (case_id, T0.isoformat(), T0.isoformat()),
+        )
     result = run_retention(store, T0 + timedelta(days=365 * 50))
     assert (result.archived, result.purged) == ([], [])
     assert store.state(case_id) == CaseState.ANSWERED
@@ -131,8 +135,7 @@ def test_the_legal_period_counts_calendar_years() -> None:
     assert years_before(datetime(2048, 2, 29, tzinfo=UTC), 21) == datetime(2027, 2, 28, tzinfo=UTC)
 
 
-def test_cli_dry_run_lists_then_run_archives(store: Store, clock: Clock,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_dry_run_lists_then_run_archives(store: Store, clock: Clock, capsys: pytest.CaptureFixture[str]) -> None:
     clock.now = utc_now() - timedelta(days=100)
     case_id = make_case(store, images=1)
     answer(store, case_id)

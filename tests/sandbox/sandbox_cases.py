@@ -100,8 +100,10 @@ class CaseBundle:
                         },
                         {
                             "url": "validationMode",
-                            "valueCoding": {"system": f"{fr}/CodeSystem/fr-core-cs-mode-validation-identity",
-                                            "code": "CN"},
+                            "valueCoding": {
+                                "system": f"{fr}/CodeSystem/fr-core-cs-mode-validation-identity",
+                                "code": "CN",
+                            },
                         },
                         {"url": "validationDate", "valueDate": "2026-11-20"},
                     ],
@@ -121,8 +123,10 @@ class CaseBundle:
                     "family": "MARTIN",
                     "given": ["Paul"],
                     "extension": [
-                        {"url": f"{fr}/StructureDefinition/fr-core-patient-birth-list-given-name",
-                         "valueString": "Paul Marie"}
+                        {
+                            "url": f"{fr}/StructureDefinition/fr-core-patient-birth-list-given-name",
+                            "valueString": "Paul Marie",
+                        }
                     ],
                 }
             ],
@@ -133,10 +137,16 @@ class CaseBundle:
             "resourceType": "Practitioner",
             "meta": {"profile": [f"{fr}/StructureDefinition/fr-core-practitioner"]},
             "identifier": [
-                {"type": {"coding": [{"system": cs, "code": "IDNPS"}]}, "system": "urn:oid:1.2.250.1.71.4.2.1",
-                 "value": "810101010105"},
-                {"type": {"coding": [{"system": cs, "code": "RPPS"}]}, "system": "https://rpps.esante.gouv.fr",
-                 "value": "10101010105"},
+                {
+                    "type": {"coding": [{"system": cs, "code": "IDNPS"}]},
+                    "system": "urn:oid:1.2.250.1.71.4.2.1",
+                    "value": "810101010105",
+                },
+                {
+                    "type": {"coding": [{"system": cs, "code": "RPPS"}]},
+                    "system": "https://rpps.esante.gouv.fr",
+                    "value": "10101010105",
+                },
             ],
             "name": [{"family": "DURAND", "given": ["Anne"], "prefix": ["Dr"]}],
         }
@@ -144,10 +154,16 @@ class CaseBundle:
             "resourceType": "Organization",
             "meta": {"profile": [f"{fr}/StructureDefinition/fr-core-organization"]},
             "identifier": [
-                {"type": {"coding": [{"system": cs, "code": "FINEG"}]}, "system": "https://finess.esante.gouv.fr",
-                 "value": "750000010"},
-                {"type": {"coding": [{"system": cs, "code": "IDNST"}]}, "system": "urn:oid:1.2.250.1.71.4.2.2",
-                 "value": "1750000010"},
+                {
+                    "type": {"coding": [{"system": cs, "code": "FINEG"}]},
+                    "system": "https://finess.esante.gouv.fr",
+                    "value": "750000010",
+                },
+                {
+                    "type": {"coding": [{"system": cs, "code": "IDNST"}]},
+                    "system": "urn:oid:1.2.250.1.71.4.2.2",
+                    "value": "1750000010",
+                },
             ],
             "name": "Centre de santé de Saint-Martin",
         }
@@ -157,8 +173,17 @@ class CaseBundle:
             "identifier": [{"system": "urn:teleavis:practitioner-role-id", "value": "10101010105-750000010"}],
             "practitioner": {"reference": u["practitioner"]},
             "organization": {"reference": u["organization"]},
-            "code": [{"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/"
-                                            "TRE-G15-ProfessionSante", "code": "10"}]}],
+            "code": [
+                {
+                    "coding": [
+                        {
+                            "system": "https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/"
+                            "TRE-G15-ProfessionSante",
+                            "code": "10",
+                        }
+                    ]
+                }
+            ],
         }
         consent = {
             "resourceType": "Consent",

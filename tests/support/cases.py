@@ -14,8 +14,14 @@ EXAMPLE: dict[str, Any] = {
     "priority": "routine",
     "question": "Lésion pigmentée évolutive du dos : avis sur exérèse ?",
     "summary": "Apparue il y a 6 mois, saigne au contact, pas d'antécédent familial.",
-    "patient": {"family": "MARTIN", "given": ["Paul"], "birth_date": "1950-02-03", "sex": "male",
-                "ins": "150028512345615", "local_id": "D-2291"},
+    "patient": {
+        "family": "MARTIN",
+        "given": ["Paul"],
+        "birth_date": "1950-02-03",
+        "sex": "male",
+        "ins": "150028512345615",
+        "local_id": "D-2291",
+    },
     "consent": {"given": True, "date": "2026-11-20", "recorded_by": "Inf. Durand"},
     "treatments": [{"name": "Metformine 1000 mg", "dosage": "1 cp matin et soir"}],
     "form": {"lesion-duration": "6 mois", "lesion-changed": True},
@@ -26,9 +32,14 @@ EXAMPLE: dict[str, Any] = {
 }
 
 #: Answers that complete the dermatology form (its required items).
-DERMATOLOGY_FORM = {"lesion-duration": "6 mois", "lesion-changed": True, "phototype": "III",
-                    "melanoma-personal-history": False, "melanoma-family-history": False,
-                    "immunosuppression": False}
+DERMATOLOGY_FORM = {
+    "lesion-duration": "6 mois",
+    "lesion-changed": True,
+    "phototype": "III",
+    "melanoma-personal-history": False,
+    "melanoma-family-history": False,
+    "immunosuppression": False,
+}
 
 
 def example_case(folder: Path, *, complete_form: bool = True, seed: int = 0, **changes: Any) -> Path:
@@ -56,9 +67,18 @@ def retina_case(folder: Path, *, eyes: tuple[str, ...] = ("right", "left"), **ch
             (folder / name).write_bytes(jpeg_bytes(fundus_photo(1400, seed=2 * n + len(images), eye=eye)))
             images.append({"file": name, "eye": eye, "view": field})
     doc = copy.deepcopy(EXAMPLE)
-    doc.update(specialty="ophthalmology", question="Rétinopathie diabétique ?",
-               form={"diabetes-type": "type-2", "diabetes-duration": 12, "hba1c": 7.4,
-                     "visual-acuity-right": 0.8, "visual-acuity-left": 0.7, "pupils-dilated": False},
-               images=images)
+    doc.update(
+        specialty="ophthalmology",
+        question="Rétinopathie diabétique ?",
+        form={
+            "diabetes-type": "type-2",
+            "diabetes-duration": 12,
+            "hba1c": 7.4,
+            "visual-acuity-right": 0.8,
+            "visual-acuity-left": 0.7,
+            "pupils-dilated": False,
+        },
+        images=images,
+    )
     doc.update(changes)
     return write_json(folder / "case.json", doc)

@@ -39,14 +39,22 @@ def run_inprocess(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
     return Result(code, captured.out, captured.err)
 
 
-def run_process(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
-                input: str | None = None) -> Result:
+def run_process(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120, input: str | None = None
+) -> Result:
     """``teleavis ARGS`` as a process; ``input`` is piped to its standard input (else it reads nothing)."""
     full_env = dict(os.environ, PYTHONPATH=str(ROOT))
     full_env.update(env or {})
     stdin = {"input": input} if input is not None else {"stdin": subprocess.DEVNULL}
-    proc = subprocess.run([sys.executable, "-m", "app.main", *args], capture_output=True, text=True,
-                          env=full_env, timeout=timeout, cwd=ROOT, **stdin)  # type: ignore[call-overload]
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.main", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=ROOT,
+        **stdin,
+    )  # type: ignore[call-overload]
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 

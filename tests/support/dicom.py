@@ -63,8 +63,9 @@ def _jpeg_frame(rgb: npt.NDArray[np.uint8], quality: int = 90) -> bytes:
     exif[0x0110] = "FUNDUS-CAM"
     exif.get_ifd(0x8769)[0xA431] = SECRETS["frame serial"]
     # 4:2:2 chroma subsampling, as YBR_FULL_422 says.
-    Image.fromarray(rgb).save(buffer, "JPEG", quality=quality, subsampling=1, exif=exif.tobytes(),
-                              comment=SECRETS["frame comment"].encode())
+    Image.fromarray(rgb).save(
+        buffer, "JPEG", quality=quality, subsampling=1, exif=exif.tobytes(), comment=SECRETS["frame comment"].encode()
+    )
     return buffer.getvalue()
 
 
@@ -131,9 +132,16 @@ def _base(sop_class: str, modality: str, rgb_frames: list[npt.NDArray[np.uint8]]
     return ds
 
 
-def retinograph(rgb_frames: list[npt.NDArray[np.uint8]], *, eye: str = "R", laterality_in: str = "image",
-                field: str = "macula", acquired: str = "20261120101112", zone: str | None = None,
-                uids: bool = True) -> bytes:
+def retinograph(
+    rgb_frames: list[npt.NDArray[np.uint8]],
+    *,
+    eye: str = "R",
+    laterality_in: str = "image",
+    field: str = "macula",
+    acquired: str = "20261120101112",
+    zone: str | None = None,
+    uids: bool = True,
+) -> bytes:
     """An Ophthalmic Photography 8-bit DICOM file of one or several fundus frames.
 
     ``laterality_in``: "image" (ImageLaterality, per image) or "series" (Laterality only, as
@@ -178,9 +186,11 @@ def vl_photograph(rgb: npt.NDArray[np.uint8], *, dermoscopy: bool = False) -> by
         ds.Manufacturer, ds.ManufacturerModelName = "3Gen", "DermLite DL4"
         ds.ImageType = ["ORIGINAL", "PRIMARY", "DERMOSCOPY"]
         context: list[Dataset] = []
-        facts = ((("111026", "DCM", "Acquisition method"), ("C0220981", "UMLS", "Dermoscopy")),
-                 (("111027", "DCM", "Illumination"), ("C0439840", "UMLS", "Polarized light")),
-                 (("111028", "DCM", "Skin contact"), ("C0332158", "UMLS", "Contact")))
+        facts = (
+            (("111026", "DCM", "Acquisition method"), ("C0220981", "UMLS", "Dermoscopy")),
+            (("111027", "DCM", "Illumination"), ("C0439840", "UMLS", "Polarized light")),
+            (("111028", "DCM", "Skin contact"), ("C0332158", "UMLS", "Contact")),
+        )
         for name, value in facts:
             item = Dataset()
             item.ValueType = "CODE"

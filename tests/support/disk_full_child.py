@@ -14,8 +14,9 @@ env = dict(os.environ, TELEAVIS_HOME=os.path.join(mount_point, "home"))
 stored: list[str] = []
 last = None
 for _ in range(40):
-    last = subprocess.run([sys.executable, "-m", "app.main", "case", "import", case_file],
-                          capture_output=True, text=True, env=env)
+    last = subprocess.run(
+        [sys.executable, "-m", "app.main", "case", "import", case_file], capture_output=True, text=True, env=env
+    )
     if last.returncode != 0:
         break
     stored.append(last.stdout.strip())

@@ -62,7 +62,7 @@ def fundus_photo(size: int = 1400, seed: int = 0, eye: str = "right") -> Image.I
             xi, yi = int(x), int(y)
             if 0 <= xi < size and 0 <= yi < size:
                 rad = max(1, int(w))
-                img[max(0, yi - rad):yi + rad, max(0, xi - rad):xi + rad] *= np.array([0.7, 0.45, 0.5], np.float32)
+                img[max(0, yi - rad) : yi + rad, max(0, xi - rad) : xi + rad] *= np.array([0.7, 0.45, 0.5], np.float32)
     img += rng.normal(0, 3, img.shape).astype(np.float32)
     img *= field[:, :, None]
     return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), "RGB")

@@ -16,7 +16,8 @@ class Segment:
         if 0xE0 <= self.marker <= 0xEF:
             return f"APP{self.marker - 0xE0}"
         return {0xFE: "COM", 0xDA: "SOS", 0xDB: "DQT", 0xC4: "DHT", 0xDD: "DRI"}.get(
-            self.marker, "SOF" if 0xC0 <= self.marker <= 0xCF else f"{self.marker:02X}")
+            self.marker, "SOF" if 0xC0 <= self.marker <= 0xCF else f"{self.marker:02X}"
+        )
 
 
 @dataclass
@@ -37,9 +38,9 @@ def jpeg_layout(data: bytes) -> JpegLayout:
             pos += 1
             continue
         if marker == 0xD9:
-            return JpegLayout(segments, data[pos + 2:])
-        (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
-        segments.append(Segment(marker, data[pos + 4:pos + 2 + length]))
+            return JpegLayout(segments, data[pos + 2 :])
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        segments.append(Segment(marker, data[pos + 4 : pos + 2 + length]))
         pos += 2 + length
         if marker == 0xDA:
             while True:  # entropy-coded data: up to the next marker that is not stuffing or RST
@@ -58,8 +59,9 @@ def metadata_left(data: bytes) -> list[str]:
     for segment in layout.segments:
         head = segment.payload[:14]
         if segment.marker == 0xE1:
-            found.append("EXIF" if head.startswith(b"Exif") else
-                         "XMP" if b"ns.adobe.com/xap" in segment.payload[:40] else "APP1")
+            found.append(
+                "EXIF" if head.startswith(b"Exif") else "XMP" if b"ns.adobe.com/xap" in segment.payload[:40] else "APP1"
+            )
         elif segment.marker == 0xED:
             found.append("IPTC")
         elif segment.marker == 0xE2 and not head.startswith(b"ICC_PROFILE"):

@@ -7,9 +7,15 @@ from typing import Any
 from app.db import transaction
 from app.model import Answer, Case, CaseState, Consent, Patient, Requester
 
-REQUESTER = Requester(rpps="10101010105", family="DURAND", given=["Anne"], role="Médecin généraliste",
-                      finess="750000010", organization="Centre de santé de Saint-Martin",
-                      patient_id_system="urn:oid:1.2.250.1.999.1.1")
+REQUESTER = Requester(
+    rpps="10101010105",
+    family="DURAND",
+    given=["Anne"],
+    role="Médecin généraliste",
+    finess="750000010",
+    organization="Centre de santé de Saint-Martin",
+    patient_id_system="urn:oid:1.2.250.1.999.1.1",
+)
 
 
 def type_text(widget: object, text: str) -> None:
@@ -19,8 +25,11 @@ def type_text(widget: object, text: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     for char in text:
-        key = ord(char.upper()) if char.isascii() and char.isalnum() else (
-            Qt.Key.Key_Space if char == " " else Qt.Key.Key_unknown)
+        key = (
+            ord(char.upper())
+            if char.isascii() and char.isalnum()
+            else (Qt.Key.Key_Space if char == " " else Qt.Key.Key_unknown)
+        )
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char)
             QApplication.sendEvent(widget, event)  # type: ignore[arg-type]
@@ -94,17 +103,26 @@ def complete_case(store: Any, folder: Any, **changes: Any) -> str:
 
 def answered_case(store: Any) -> str:
     """A case that went the whole way, with the expert's answer (no report attached)."""
-    case = Case(patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
-                consent=Consent(given=True, recorded_by="Inf. Durand"),
-                question="Lésion pigmentée évolutive du dos : avis sur exérèse ?")
+    case = Case(
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
+        consent=Consent(given=True, recorded_by="Inf. Durand"),
+        question="Lésion pigmentée évolutive du dos : avis sur exérèse ?",
+    )
     store.create_case(case, [])
     store.queue(case.id)
     for state in (CaseState.SENDING, CaseState.SENT):
         store.transition(case.id, state)
     with transaction(store.conn) as conn:
-        store.set_answer(conn, case.id, Answer(
-            conclusion="Lésion suspecte de carcinome basocellulaire superficiel : exérèse conseillée.",
-            expert="Hélène MOREAU", issued="2026-11-23T10:00:00+01:00", follow_up_days=14))
+        store.set_answer(
+            conn,
+            case.id,
+            Answer(
+                conclusion="Lésion suspecte de carcinome basocellulaire superficiel : exérèse conseillée.",
+                expert="Hélène MOREAU",
+                issued="2026-11-23T10:00:00+01:00",
+                follow_up_days=14,
+            ),
+        )
         store.transition(case.id, CaseState.ANSWERED, conn=conn)
     return case.id
 

@@ -64,9 +64,18 @@ class ProxyStats:
 
 
 class FaultProxy:
-    def __init__(self, upstream: str, *, fault_rate: float = 0.0, seed: int = 0, stall_s: float = 1.5,
-                 rate: float | None = None, faults: tuple[str, ...] = FAULTS, cut_every_s: float | None = None,
-                 latency_s: float = 0.0) -> None:
+    def __init__(
+        self,
+        upstream: str,
+        *,
+        fault_rate: float = 0.0,
+        seed: int = 0,
+        stall_s: float = 1.5,
+        rate: float | None = None,
+        faults: tuple[str, ...] = FAULTS,
+        cut_every_s: float | None = None,
+        latency_s: float = 0.0,
+    ) -> None:
         parts = urlsplit(upstream)
         self.upstream_host = parts.hostname or "127.0.0.1"
         self.upstream_port = parts.port or 80
@@ -205,10 +214,13 @@ class FaultProxy:
                 upstream.close()
                 upstream = None
                 self._closing.wait(self.latency_s)  # the round trip
-                declared = int(response.getheader("Content-Length") or len(payload)) if method == "HEAD" else len(
-                    payload)
-                out = self._head_bytes(status=response.status, headers=reply_headers, length=declared,
-                                       keep_alive=True) + payload
+                declared = (
+                    int(response.getheader("Content-Length") or len(payload)) if method == "HEAD" else len(payload)
+                )
+                out = (
+                    self._head_bytes(status=response.status, headers=reply_headers, length=declared, keep_alive=True)
+                    + payload
+                )
                 with self.stats.lock:
                     self.wire_down += len(out)
                 conn.sendall(out)
@@ -341,8 +353,9 @@ class FaultProxy:
                     time.sleep(ahead)
         return b"".join(chunks)
 
-    def _forward(self, method: str, path: str, headers: dict[str, str],
-                 body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def _forward(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         upstream = http.client.HTTPConnection(self.upstream_host, self.upstream_port, timeout=60)
         try:
             sent = {k: v for k, v in headers.items() if k not in _HOP and k != "host"}

@@ -12,19 +12,43 @@ from PIL import Image
 from app.model import Case, CaseImage, Consent, Patient, Requester, Treatment
 from app.store import NewImage, Store
 
-REQUESTER = Requester(rpps="10101010105", family="DURAND", given=["Anne"], role="Médecin généraliste",
-                      finess="750000010", organization="Centre de santé de Saint-Martin",
-                      patient_id_system="urn:oid:1.2.250.1.999.1.1")
+REQUESTER = Requester(
+    rpps="10101010105",
+    family="DURAND",
+    given=["Anne"],
+    role="Médecin généraliste",
+    finess="750000010",
+    organization="Centre de santé de Saint-Martin",
+    patient_id_system="urn:oid:1.2.250.1.999.1.1",
+)
 
 FORMS: dict[str, dict[str, Any]] = {
-    "dermatology": {"lesion-duration": "6 mois", "lesion-changed": True, "phototype": "III",
-                    "melanoma-personal-history": False, "melanoma-family-history": False,
-                    "immunosuppression": False, "similar-lesions": 2},
-    "ophthalmology": {"diabetes-type": "type-2", "diabetes-duration": 12, "hba1c": 7.4,
-                      "visual-acuity-right": 0.8, "visual-acuity-left": 0.6, "pupils-dilated": True,
-                      "hba1c-date": "2026-10-01"},
-    "wound-care": {"wound-cause": "venous-ulcer", "wound-duration": "3 mois", "wound-length": 4.5,
-                   "wound-width": 2.0, "exudate": "moderate", "infection-signs": False},
+    "dermatology": {
+        "lesion-duration": "6 mois",
+        "lesion-changed": True,
+        "phototype": "III",
+        "melanoma-personal-history": False,
+        "melanoma-family-history": False,
+        "immunosuppression": False,
+        "similar-lesions": 2,
+    },
+    "ophthalmology": {
+        "diabetes-type": "type-2",
+        "diabetes-duration": 12,
+        "hba1c": 7.4,
+        "visual-acuity-right": 0.8,
+        "visual-acuity-left": 0.6,
+        "pupils-dilated": True,
+        "hba1c-date": "2026-10-01",
+    },
+    "wound-care": {
+        "wound-cause": "venous-ulcer",
+        "wound-duration": "3 mois",
+        "wound-length": 4.5,
+        "wound-width": 2.0,
+        "exudate": "moderate",
+        "infection-signs": False,
+    },
     "other": {"specialty-wanted": "rhumatologie", "problem-duration": "1 an", "seen-by-specialist": False},
 }
 
@@ -47,33 +71,59 @@ def setup_site(store: Store) -> None:
 
 
 def new_case(specialty: str = "dermatology", *, ins: bool = True, images: int | None = None) -> Case:
-    patient = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male",
-                      ins="150028512345615" if ins else None, local_id="D-2291")
-    return Case(specialty=specialty, priority="routine", question="Lésion évolutive : avis ?",
-                summary="Apparue il y a 6 mois, saigne au contact.", patient=patient,
-                consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
-                treatments=[Treatment("Metformine 1000 mg", "1 cp matin et soir")],
-                form=dict(FORMS[specialty]))
+    patient = Patient(
+        family="MARTIN",
+        given=["Paul"],
+        birth_date="1950-02-03",
+        sex="male",
+        ins="150028512345615" if ins else None,
+        local_id="D-2291",
+    )
+    return Case(
+        specialty=specialty,
+        priority="routine",
+        question="Lésion évolutive : avis ?",
+        summary="Apparue il y a 6 mois, saigne au contact.",
+        patient=patient,
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+        treatments=[Treatment("Metformine 1000 mg", "1 cp matin et soir")],
+        form=dict(FORMS[specialty]),
+    )
 
 
 def image_records(specialty: str, count: int | None = None) -> list[CaseImage]:
     if specialty == "ophthalmology":
-        records = [CaseImage(eye=eye, view=view, modality="OP", device="Retinograph NW400")
-                   for eye in ("right", "left") for view in ("macula", "disc")]
+        records = [
+            CaseImage(eye=eye, view=view, modality="OP", device="Retinograph NW400")
+            for eye in ("right", "left")
+            for view in ("macula", "disc")
+        ]
     elif specialty == "wound-care":
-        records = [CaseImage(body_site="jambe gauche", view="far"), CaseImage(body_site="jambe gauche",
-                                                                               view="close-up", note="bords")]
+        records = [
+            CaseImage(body_site="jambe gauche", view="far"),
+            CaseImage(body_site="jambe gauche", view="close-up", note="bords"),
+        ]
     else:
-        records = [CaseImage(body_site="dos", view="far", device="Phone"),
-                   CaseImage(body_site="dos", view="close-up", note="bord irrégulier")]
+        records = [
+            CaseImage(body_site="dos", view="far", device="Phone"),
+            CaseImage(body_site="dos", view="close-up", note="bord irrégulier"),
+        ]
     if count is not None:
         records = [records[n % len(records)] for n in range(count)]
         records = [CaseImage(**{**asdict(r), "id": CaseImage().id, "quality": []}) for r in records]
     return records
 
 
-def make_case(store: Store, specialty: str = "dermatology", *, images: int | None = None, seed: int = 0,
-              image_bytes: list[bytes] | None = None, queue: bool = True, ins: bool = True) -> str:
+def make_case(
+    store: Store,
+    specialty: str = "dermatology",
+    *,
+    images: int | None = None,
+    seed: int = 0,
+    image_bytes: list[bytes] | None = None,
+    queue: bool = True,
+    ins: bool = True,
+) -> str:
     """A complete case stored (and queued) through the store."""
     case = new_case(specialty, ins=ins)
     new_images = []

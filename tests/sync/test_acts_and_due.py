@@ -37,25 +37,30 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def engine(store: Store, sandbox: SandboxServer) -> Iterator[Engine]:
-    with PlatformClient(ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None),
-                        policy=RetryPolicy(base_s=0.02, cap_s=0.2)) as client:
+    with PlatformClient(
+        ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None), policy=RetryPolicy(base_s=0.02, cap_s=0.2)
+    ) as client:
         yield Engine(store, client, case_budget_s=10.0)
 
 
 def acts_rows(store: Store) -> list[tuple[str, int, str]]:
-    return [(r[0], r[1], r[2]) for r in store.conn.execute("SELECT case_id, billable, reason FROM acts ORDER BY at, "
-                                                           "rowid")]
+    return [
+        (r[0], r[1], r[2]) for r in store.conn.execute("SELECT case_id, billable, reason FROM acts ORDER BY at, rowid")
+    ]
 
 
 def teleavis(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app.main", *args], capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app.main", *args], capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 # -- 16.7 the act -----------------------------------------------------------------------------------
 
+
 def test_each_case_sent_records_one_rqd_act_and_the_fifth_of_the_year_is_not_billable(
-        store: Store, engine: Engine) -> None:
+    store: Store, engine: Engine
+) -> None:
     verdicts, ids = [], []
     for n in range(5):
         case_id = make_case(store, seed=n, queue=False)
@@ -64,13 +69,16 @@ def test_each_case_sent_records_one_rqd_act_and_the_fifth_of_the_year_is_not_bil
         engine.run_once(poll=False)
         ids.append(case_id)
     # Said before sending: the rank this year, until the limit is reached.
-    assert [v.words() for v in verdicts[:2]] == ["Acte RQD facturable (1e sur 4 cette année pour ce patient)",
-                                                 "Acte RQD facturable (2e sur 4 cette année pour ce patient)"]
+    assert [v.words() for v in verdicts[:2]] == [
+        "Acte RQD facturable (1e sur 4 cette année pour ce patient)",
+        "Acte RQD facturable (2e sur 4 cette année pour ce patient)",
+    ]
     assert verdicts[4].words() == "Acte RQD non facturable : 4 actes déjà cette année pour ce patient"
     assert acts_rows(store) == [(i, 1, "ok") for i in ids[:4]] + [(ids[4], 0, "limit")]
     act_audit = store.conn.execute("SELECT case_id, detail FROM audit WHERE action='act' ORDER BY seq").fetchall()
-    assert [tuple(r) for r in act_audit] == [(i, "RQD billable (ok)") for i in ids[:4]] + \
-        [(ids[4], "RQD not billable (limit)")]
+    assert [tuple(r) for r in act_audit] == [(i, "RQD billable (ok)") for i in ids[:4]] + [
+        (ids[4], "RQD not billable (limit)")
+    ]
 
 
 def test_another_patient_or_requester_has_its_own_four(store: Store, engine: Engine) -> None:
@@ -111,16 +119,26 @@ def test_an_expert_of_the_same_site_named_by_the_platform_makes_the_act_not_bill
     store.transition(case_id, CaseState.SENDING)
     Outbox(store).mark_sent(case_id, "t1", "s1", "1")
     follower = Follower(store, None, None)  # type: ignore[arg-type]  # mirror of an accepted Task reads nothing
-    task = {"resourceType": "Task", "id": "t1", "status": "accepted", "meta": {"versionId": "2"},
-            "owner": {"identifier": {"system": acts.FINESS_SYSTEM, "value": "750000010"}}}
+    task = {
+        "resourceType": "Task",
+        "id": "t1",
+        "status": "accepted",
+        "meta": {"versionId": "2"},
+        "owner": {"identifier": {"system": acts.FINESS_SYSTEM, "value": "750000010"}},
+    }
     follower.mirror(case_id, task, "1")
     assert acts_rows(store) == [(case_id, 0, "same-site")]
-    assert acts.act_of(store, case_id) == {"at": acts.act_of(store, case_id)["at"],  # type: ignore[index]
-                                           "code": "RQD", "billable": False, "reason": "same-site"}
+    assert acts.act_of(store, case_id) == {
+        "at": acts.act_of(store, case_id)["at"],  # type: ignore[index]
+        "code": "RQD",
+        "billable": False,
+        "reason": "same-site",
+    }
 
 
-def test_acts_export_writes_the_year_for_the_billing_software_privately(store: Store, engine: Engine,
-                                                                       tmp_path: Path) -> None:
+def test_acts_export_writes_the_year_for_the_billing_software_privately(
+    store: Store, engine: Engine, tmp_path: Path
+) -> None:
     ids = [make_case(store, seed=n) for n in range(2)]
     engine.run_once(poll=False)
     store.close()
@@ -134,9 +152,16 @@ def test_acts_export_writes_the_year_for_the_billing_software_privately(store: S
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert sorted(r["case_id"] for r in rows) == sorted(ids)  # (sent in the same second: by case id)
     first = rows[0]
-    assert (first["act_code"], first["requester_rpps"], first["patient_family"], first["patient_given"],
-            first["patient_birth_date"], first["patient_ins"], first["billable"], first["reason"]) == \
-        ("RQD", REQUESTER.rpps, "MARTIN", "Paul", "1950-02-03", "150028512345615", "oui", "facturable")
+    assert (
+        first["act_code"],
+        first["requester_rpps"],
+        first["patient_family"],
+        first["patient_given"],
+        first["patient_birth_date"],
+        first["patient_ins"],
+        first["billable"],
+        first["reason"],
+    ) == ("RQD", REQUESTER.rpps, "MARTIN", "Paul", "1950-02-03", "150028512345615", "oui", "facturable")
     assert first["date"] == datetime.now().astimezone().date().isoformat()
     other = teleavis("acts", "export", "--year", str(year - 1))
     assert other.returncode == 0 and other.stdout.splitlines()[1:] == []
@@ -156,8 +181,10 @@ def test_case_send_says_whether_the_act_is_billable(store: Store) -> None:
 
 # -- 16.8 the promised answer time ------------------------------------------------------------------
 
-def test_the_promised_time_comes_from_the_platform_else_seven_days(store: Store, engine: Engine,
-                                                                   sandbox: SandboxServer) -> None:
+
+def test_the_promised_time_comes_from_the_platform_else_seven_days(
+    store: Store, engine: Engine, sandbox: SandboxServer
+) -> None:
     case_id = make_case(store)
     before = utc_now().replace(microsecond=0)
     engine.run_once(poll=False)
@@ -173,8 +200,7 @@ def test_the_promised_time_comes_from_the_platform_else_seven_days(store: Store,
 
 
 def test_promised_by_reads_restriction_period_end() -> None:
-    assert promised_by({"restriction": {"period": {"end": "2026-12-08T10:00:00+01:00"}}}) == \
-        "2026-12-08T09:00:00+00:00"
+    assert promised_by({"restriction": {"period": {"end": "2026-12-08T10:00:00+01:00"}}}) == "2026-12-08T09:00:00+00:00"
     assert promised_by({"restriction": {"period": {"end": "not a date"}}}) is None
     assert promised_by({}) is None
 
@@ -220,8 +246,9 @@ def test_cases_stored_before_migration_10_keep_working(teleavis_home: Path) -> N
     with Store.open(teleavis_home) as store:
         case_id = make_case(store)
     conn = connect(teleavis_home / "teleavis.db")
-    conn.executescript("DROP INDEX cases_due; DROP TABLE acts; ALTER TABLE cases DROP COLUMN due_at; "
-                       "PRAGMA user_version = 9;")
+    conn.executescript(
+        "DROP INDEX cases_due; DROP TABLE acts; ALTER TABLE cases DROP COLUMN due_at; PRAGMA user_version = 9;"
+    )
     conn.close()
     with Store.open(teleavis_home) as store:
         assert store.due_at(case_id) is None

@@ -42,6 +42,7 @@ def _resolver(bundle: dict[str, Any]) -> Any:
             return kinds[reference]
         head, _, rid = reference.partition("/")
         return head if rid else None  # a server reference (Task/…, ServiceRequest/…) in a reply
+
     return resolve
 
 
@@ -68,14 +69,21 @@ def _qualified(store: Store, specialty: str = "dermatology", **patient: Any) -> 
 
 # -- 16.1: the resources, as docs/platform-api.md §3 says ----------------------------------------------------
 
+
 def test_a_qualified_identity_goes_as_fr_core_patient_ins_with_its_ins(store: Store) -> None:
     bundle = prepare_case(_qualified(store), REQUESTER).bundle
     entry = _by_type(bundle, "Patient")[0]
     patient = entry["resource"]
     assert patient["meta"]["profile"] == [C.PROFILE_PATIENT_INS]
     ins = [i for i in patient["identifier"] if i["system"] == "urn:oid:1.2.250.1.213.1.4.8"]
-    assert ins == [{"use": "official", "type": {"coding": [{"system": C.FR_V2_0203, "code": "INS-NIR"}]},
-                    "system": "urn:oid:1.2.250.1.213.1.4.8", "value": "150028512345615"}]
+    assert ins == [
+        {
+            "use": "official",
+            "type": {"coding": [{"system": C.FR_V2_0203, "code": "INS-NIR"}]},
+            "system": "urn:oid:1.2.250.1.213.1.4.8",
+            "value": "150028512345615",
+        }
+    ]
     local = [i for i in patient["identifier"] if i["system"] == REQUESTER.patient_id_system]
     assert local[0]["use"] == "usual" and local[0]["type"]["coding"][0]["code"] == "PI"
     assert entry["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.213.1.4.8|150028512345615"
@@ -88,8 +96,7 @@ def test_a_qualified_identity_goes_as_fr_core_patient_ins_with_its_ins(store: St
     assert patient["name"][0]["use"] == "official" and patient["name"][0]["given"] == ["Paul"]
 
 
-@pytest.mark.parametrize(("status", "code"), [("provisional", "PROV"), ("recovered", "RECUP"),
-                                              ("validated", "VALI")])
+@pytest.mark.parametrize(("status", "code"), [("provisional", "PROV"), ("recovered", "RECUP"), ("validated", "VALI")])
 def test_any_other_status_keeps_the_ins_home_and_is_still_declared(store: Store, status: str, code: str) -> None:
     case = _qualified(store, identity_status=status)
     bundle = prepare_case(case, REQUESTER).bundle
@@ -109,12 +116,14 @@ def test_practitioner_organization_and_role_carry_the_national_ids(store: Store)
     assert prac["meta"]["profile"] == [C.PROFILE_PRACTITIONER]
     assert {(i["system"], i["value"], i["type"]["coding"][0]["code"]) for i in prac["identifier"]} == {
         ("urn:oid:1.2.250.1.71.4.2.1", "810101010105", "IDNPS"),
-        ("https://rpps.esante.gouv.fr", "10101010105", "RPPS")}
+        ("https://rpps.esante.gouv.fr", "10101010105", "RPPS"),
+    }
     assert prac_entry["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.71.4.2.1|810101010105"
     assert org["meta"]["profile"] == [C.PROFILE_ORGANIZATION]
     assert {(i["system"], i["value"], i["type"]["coding"][0]["code"]) for i in org["identifier"]} == {
         ("https://finess.esante.gouv.fr", "750000010", "FINEG"),
-        ("urn:oid:1.2.250.1.71.4.2.2", "1750000010", "IDNST")}
+        ("urn:oid:1.2.250.1.71.4.2.2", "1750000010", "IDNST"),
+    }
     assert org_entry["request"]["ifNoneExist"] == "identifier=https://finess.esante.gouv.fr|750000010"
     role_entry = _by_type(bundle, "PractitionerRole")[0]
     role = role_entry["resource"]
@@ -148,38 +157,50 @@ def test_a_corsican_site_is_mapped_and_accepted(store: Store) -> None:
 
 # -- 16.3: every resource the mapping builds passes the platform's checks --------------------------
 
+
 @pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology", "wound-care", "other"])
 @pytest.mark.parametrize("status", ["provisional", "recovered", "validated", "qualified"])
 @pytest.mark.parametrize("training", [False, True])
-def test_every_resource_the_mapping_builds_passes_the_national_checks(store: Store, specialty: str, status: str,
-                                                                      training: bool) -> None:
+def test_every_resource_the_mapping_builds_passes_the_national_checks(
+    store: Store, specialty: str, status: str, training: bool
+) -> None:
     case = _qualified(store, specialty, identity_status=status)
     prepared = prepare_case(case, REQUESTER, training=training)
     bundle = prepared.bundle_with({i.id: f"b{n}" for n, i in enumerate(case.images)})
     assert platform_issues(bundle, national=not training) == []
-    reply = prepare_reply(case, REQUESTER, Message(id=new_id(), direction="to-expert", text="Voici la photo."),
-                          case.images[:1], task_id="t1", request_id="sr1", expert_message_id="c1",
-                          training=training).bundle_with({case.images[0].id: "b9"})
+    reply = prepare_reply(
+        case,
+        REQUESTER,
+        Message(id=new_id(), direction="to-expert", text="Voici la photo."),
+        case.images[:1],
+        task_id="t1",
+        request_id="sr1",
+        expert_message_id="c1",
+        training=training,
+    ).bundle_with({case.images[0].id: "b9"})
     assert platform_issues(reply, national=not training) == []
     for entry in bundle["entry"] + reply["entry"]:
         validate_resource(entry["resource"])  # fhir.resources R4B, required codes, FR Core
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    (lambda p: p.pop("meta"), "meta.profile"),
-    (lambda p: p.pop("extension"), "fr-core-identity-reliability"),
-    (lambda p: p["extension"][0]["extension"][0]["valueCoding"].update(code="PROV"), "identité qualifiée"),
-    (lambda p: p["extension"][0]["extension"][0]["valueCoding"].update(code="SURE"), "PROV, RECUP, VALI ou QUAL"),
-    (lambda p: p["extension"][0]["extension"][1]["valueCoding"].update(code="XX"), "pièce d'identité"),
-    (lambda p: p["identifier"][0].update(use="usual"), "use = official"),
-    (lambda p: p["identifier"][0].pop("type"), "INS-NIR"),
-    (lambda p: p.update(gender="female"), "contredit le sexe"),
-    (lambda p: p.update(birthDate="1951-02-03"), "contredit l'année et le mois"),
-    (lambda p: p["meta"].update(profile=[C.PROFILE_PATIENT]), "fr-core-patient-ins"),
-    (lambda p: p["name"][0].pop("extension"), "prénoms de naissance"),
-    (lambda p: p["name"][0].update(given=["Paul", "Marie"]), "premier prénom"),
-    (lambda p: p.pop("gender"), "gender"),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda p: p.pop("meta"), "meta.profile"),
+        (lambda p: p.pop("extension"), "fr-core-identity-reliability"),
+        (lambda p: p["extension"][0]["extension"][0]["valueCoding"].update(code="PROV"), "identité qualifiée"),
+        (lambda p: p["extension"][0]["extension"][0]["valueCoding"].update(code="SURE"), "PROV, RECUP, VALI ou QUAL"),
+        (lambda p: p["extension"][0]["extension"][1]["valueCoding"].update(code="XX"), "pièce d'identité"),
+        (lambda p: p["identifier"][0].update(use="usual"), "use = official"),
+        (lambda p: p["identifier"][0].pop("type"), "INS-NIR"),
+        (lambda p: p.update(gender="female"), "contredit le sexe"),
+        (lambda p: p.update(birthDate="1951-02-03"), "contredit l'année et le mois"),
+        (lambda p: p["meta"].update(profile=[C.PROFILE_PATIENT]), "fr-core-patient-ins"),
+        (lambda p: p["name"][0].pop("extension"), "prénoms de naissance"),
+        (lambda p: p["name"][0].update(given=["Paul", "Marie"]), "premier prénom"),
+        (lambda p: p.pop("gender"), "gender"),
+    ],
+)
 def test_the_platform_refuses_a_patient_that_breaks_fr_core(store: Store, change: Any, words: str) -> None:
     bundle = prepare_case(_qualified(store), REQUESTER).bundle
     change(_by_type(bundle, "Patient")[0]["resource"])
@@ -189,20 +210,30 @@ def test_the_platform_refuses_a_patient_that_breaks_fr_core(store: Store, change
         validate_resource(_by_type(bundle, "Patient")[0]["resource"])
 
 
-@pytest.mark.parametrize(("kind", "change", "words"), [
-    ("Practitioner", lambda r: r["identifier"][0].update(value="10101010105"), "8 suivi d'un RPPS"),
-    ("Practitioner", lambda r: r["identifier"][1].update(value="10000000009"), "8 suivi du RPPS transmis"),
-    ("Practitioner", lambda r: r["identifier"][0].pop("type"), "IDNPS"),
-    ("Organization", lambda r: r["identifier"][1].update(value="750000010"), "jamais le FINESS seul"),
-    ("Organization", lambda r: r["identifier"][0].update(value="750000011"), "FINESS « 750000011 »"),
-    ("Organization", lambda r: r["identifier"][0].update(type={"coding": [{"system": C.FR_V2_0203,
-                                                                          "code": "SIRET"}]}), "FINEG"),
-    ("Organization", lambda r: r["meta"].update(profile=["http://example.org/other"]), "fr-core-organization"),
-    ("PractitionerRole", lambda r: r["specialty"][0]["coding"][0].update(system="http://snomed.info/sct"),
-     "TRE-R38"),
-])
-def test_the_platform_refuses_a_professional_or_place_that_breaks_fr_core(store: Store, kind: str, change: Any,
-                                                                        words: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "change", "words"),
+    [
+        ("Practitioner", lambda r: r["identifier"][0].update(value="10101010105"), "8 suivi d'un RPPS"),
+        ("Practitioner", lambda r: r["identifier"][1].update(value="10000000009"), "8 suivi du RPPS transmis"),
+        ("Practitioner", lambda r: r["identifier"][0].pop("type"), "IDNPS"),
+        ("Organization", lambda r: r["identifier"][1].update(value="750000010"), "jamais le FINESS seul"),
+        ("Organization", lambda r: r["identifier"][0].update(value="750000011"), "FINESS « 750000011 »"),
+        (
+            "Organization",
+            lambda r: r["identifier"][0].update(type={"coding": [{"system": C.FR_V2_0203, "code": "SIRET"}]}),
+            "FINEG",
+        ),
+        ("Organization", lambda r: r["meta"].update(profile=["http://example.org/other"]), "fr-core-organization"),
+        (
+            "PractitionerRole",
+            lambda r: r["specialty"][0]["coding"][0].update(system="http://snomed.info/sct"),
+            "TRE-R38",
+        ),
+    ],
+)
+def test_the_platform_refuses_a_professional_or_place_that_breaks_fr_core(
+    store: Store, kind: str, change: Any, words: str
+) -> None:
     bundle = prepare_case(_qualified(store), REQUESTER).bundle
     change(_by_type(bundle, kind)[0]["resource"])
     issues = platform_issues(bundle)
@@ -226,14 +257,16 @@ def test_the_service_request_is_asked_by_the_role_of_the_task_requester(store: S
         other["request"]["ifNoneExist"] = "identifier=urn:oid:1.2.250.1.71.4.2.1|810000000009"
         bundle["entry"].append(other)
         _by_type(bundle, "PractitionerRole")[0]["resource"]["practitioner"]["reference"] = other["fullUrl"]
-        answer = requests.post(server.base_url, json=bundle, timeout=30,
-                               headers={"Content-Type": "application/fhir+json"})
+        answer = requests.post(
+            server.base_url, json=bundle, timeout=30, headers={"Content-Type": "application/fhir+json"}
+        )
         assert answer.status_code == 400
         assert "Task.requester" in answer.text
         assert server.count("Task") == 0
 
 
 # -- 16.2: test INS in training, refused by a real platform; a real INS refused in training -----------
+
 
 def test_training_sends_a_test_ins_and_a_real_platform_refuses_it(store: Store) -> None:
     training = prepare_case(_qualified(store), REQUESTER, training=True).bundle
@@ -250,8 +283,9 @@ def test_training_sends_a_test_ins_and_a_real_platform_refuses_it(store: Store) 
 
 @pytest.fixture
 def platform(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path / "platform", answer_after_s=0.0, run_expert=False, seed=1,
-                       national=request.param) as server:
+    with SandboxServer(
+        tmp_path / "platform", answer_after_s=0.0, run_expert=False, seed=1, national=request.param
+    ) as server:
         yield server
 
 
@@ -308,16 +342,33 @@ def test_the_training_expert_answers_a_test_patient(store: Store, platform: Sand
 
 # -- 17.2: one implementation of the identifiers, the same fixtures everywhere ------------------------
 
+
 def _practitioner(rpps: str) -> dict[str, Any]:
-    return {"resourceType": "Practitioner", "meta": {"profile": [C.PROFILE_PRACTITIONER]},
-            "identifier": [{"type": {"coding": [{"system": C.FR_V2_0203, "code": "IDNPS"}]},
-                            "system": C.RPPS_SYSTEM, "value": "8" + rpps}]}
+    return {
+        "resourceType": "Practitioner",
+        "meta": {"profile": [C.PROFILE_PRACTITIONER]},
+        "identifier": [
+            {
+                "type": {"coding": [{"system": C.FR_V2_0203, "code": "IDNPS"}]},
+                "system": C.RPPS_SYSTEM,
+                "value": "8" + rpps,
+            }
+        ],
+    }
 
 
 def _organization(finess: str) -> dict[str, Any]:
-    return {"resourceType": "Organization", "meta": {"profile": [C.PROFILE_ORGANIZATION]},
-            "identifier": [{"type": {"coding": [{"system": C.FR_V2_0203, "code": "FINEG"}]},
-                            "system": C.FINESS_DIRECTORY, "value": finess}]}
+    return {
+        "resourceType": "Organization",
+        "meta": {"profile": [C.PROFILE_ORGANIZATION]},
+        "identifier": [
+            {
+                "type": {"coding": [{"system": C.FR_V2_0203, "code": "FINEG"}]},
+                "system": C.FINESS_DIRECTORY,
+                "value": finess,
+            }
+        ],
+    }
 
 
 @pytest.mark.parametrize("kind", ["rpps", "finess"])
@@ -351,27 +402,46 @@ def test_one_table_of_codes_for_the_mapping_and_the_platform() -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sex=st.sampled_from(["male", "female", "other", "unknown"]),
-       status=st.sampled_from(["provisional", "recovered", "validated", "qualified"]),
-       ins=st.sampled_from([None, "150028512345615", "160032A12345662"]),
-       local_id=st.sampled_from([None, "", "D-2291"]),
-       document=st.sampled_from(["", "CN", "PA", "CS", "LE", "AN"]),
-       birth=st.sampled_from(["1950-02-03", "1960-03-01"]),
-       given_names=st.sampled_from([["Paul"], ["Paul", "Marie"], ["Jean-Pierre", "Louis", "Marie"]]),
-       training=st.booleans())
-def test_what_the_checklist_lets_through_the_platform_accepts(store: Store, sex: str, status: str, ins: str | None,
-                                                               local_id: str | None, document: str, birth: str,
-                                                               given_names: list[str], training: bool) -> None:
+@given(
+    sex=st.sampled_from(["male", "female", "other", "unknown"]),
+    status=st.sampled_from(["provisional", "recovered", "validated", "qualified"]),
+    ins=st.sampled_from([None, "150028512345615", "160032A12345662"]),
+    local_id=st.sampled_from([None, "", "D-2291"]),
+    document=st.sampled_from(["", "CN", "PA", "CS", "LE", "AN"]),
+    birth=st.sampled_from(["1950-02-03", "1960-03-01"]),
+    given_names=st.sampled_from([["Paul"], ["Paul", "Marie"], ["Jean-Pierre", "Louis", "Marie"]]),
+    training=st.booleans(),
+)
+def test_what_the_checklist_lets_through_the_platform_accepts(
+    store: Store,
+    sex: str,
+    status: str,
+    ins: str | None,
+    local_id: str | None,
+    document: str,
+    birth: str,
+    given_names: list[str],
+    training: bool,
+) -> None:
     """One rule on both sides: an identity the checklist does not block maps to FR Core resources that
     the platform accepts (and the INS leaves only when qualified)."""
     from app.validation import blocking, validate_identity
 
-    case = _qualified(store, sex=sex, identity_status=status, ins=ins, local_id=local_id,
-                      identity_document=document, birth_date=birth, given=given_names)
+    case = _qualified(
+        store,
+        sex=sex,
+        identity_status=status,
+        ins=ins,
+        local_id=local_id,
+        identity_document=document,
+        birth_date=birth,
+        given=given_names,
+    )
     if blocking(validate_identity(case)):
         return
     bundle = prepare_case(case, REQUESTER, training=training).bundle_with(
-        {i.id: f"b{n}" for n, i in enumerate(case.images)})
+        {i.id: f"b{n}" for n, i in enumerate(case.images)}
+    )
     assert platform_issues(bundle, national=not training) == []
     sent = json.dumps(bundle)
     assert (ins is not None and ins in sent) is (status == "qualified" and ins is not None)

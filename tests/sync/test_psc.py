@@ -46,8 +46,12 @@ class Browser:
             assert page.status_code == 200, page.text
             action = unescape(re.search(r"action='([^']+)'", page.text).group(1))  # type: ignore[union-attr]
             transaction = re.search(r"name='transaction' value='([^']+)'", page.text).group(1)  # type: ignore[union-attr]
-            answer = web.post(action, data={"transaction": transaction, "login": self.login, "pin": self.pin},
-                              allow_redirects=False, timeout=10)
+            answer = web.post(
+                action,
+                data={"transaction": transaction, "login": self.login, "pin": self.pin},
+                allow_redirects=False,
+                timeout=10,
+            )
             assert answer.status_code == 302, answer.text
             location = answer.headers["Location"]
             if self.tamper_state:
@@ -92,20 +96,38 @@ def test_the_provider_checks_pkce(provider: PscProvider) -> None:
     client = PscClient(provider.issuer, "teleavis")
     client.sign_in_browser(Thief(), timeout_s=20)
     # A fresh code, redeemed with a wrong verifier.
-    browser_url, _ = __import__("authlib.integrations.requests_client", fromlist=["OAuth2Session"]).OAuth2Session(
-        "teleavis", code_challenge_method="S256").create_authorization_url(
-        client.metadata["authorization_endpoint"], code_verifier="a" * 50, nonce="n",
-        redirect_uri="http://127.0.0.1:9/callback", scope="openid scope_all")
+    browser_url, _ = (
+        __import__("authlib.integrations.requests_client", fromlist=["OAuth2Session"])
+        .OAuth2Session("teleavis", code_challenge_method="S256")
+        .create_authorization_url(
+            client.metadata["authorization_endpoint"],
+            code_verifier="a" * 50,
+            nonce="n",
+            redirect_uri="http://127.0.0.1:9/callback",
+            scope="openid scope_all",
+        )
+    )
     with requests.Session() as web:
         page = web.get(browser_url, timeout=10)
         transaction = re.search(r"name='transaction' value='([^']+)'", page.text).group(1)  # type: ignore[union-attr]
-        answer = web.post(f"{provider.issuer}/auth/login", data={"transaction": transaction,
-                                                                 "login": "810101010105", "pin": "1234"},
-                          allow_redirects=False, timeout=10)
+        answer = web.post(
+            f"{provider.issuer}/auth/login",
+            data={"transaction": transaction, "login": "810101010105", "pin": "1234"},
+            allow_redirects=False,
+            timeout=10,
+        )
         code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
-        refused = web.post(client.metadata["token_endpoint"], data={
-            "grant_type": "authorization_code", "code": code, "client_id": "teleavis",
-            "redirect_uri": "http://127.0.0.1:9/callback", "code_verifier": "b" * 50}, timeout=10)
+        refused = web.post(
+            client.metadata["token_endpoint"],
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": "teleavis",
+                "redirect_uri": "http://127.0.0.1:9/callback",
+                "code_verifier": "b" * 50,
+            },
+            timeout=10,
+        )
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
 
 
@@ -118,8 +140,15 @@ def test_a_lower_acr_is_refused_with_a_clear_message(provider: PscProvider) -> N
 def test_an_id_token_not_signed_by_the_provider_is_refused(provider: PscProvider) -> None:
     client = PscClient(provider.issuer, "teleavis")
     now = int(time.time())
-    claims = {"iss": provider.issuer, "sub": "810101010105", "aud": "teleavis", "iat": now, "exp": now + 300,
-              "acr": "eidas1", "nonce": "n"}
+    claims = {
+        "iss": provider.issuer,
+        "sub": "810101010105",
+        "aud": "teleavis",
+        "iat": now,
+        "exp": now + 300,
+        "acr": "eidas1",
+        "nonce": "n",
+    }
     good = jwt.encode({"alg": "RS256", "kid": provider.key.kid}, claims, provider.key)
     assert client.verify_id_token(good, "n")["sub"] == "810101010105"
     other = RSAKey.generate_key(2048, parameters={"kid": provider.key.kid})
@@ -136,8 +165,9 @@ def test_an_id_token_not_signed_by_the_provider_is_refused(provider: PscProvider
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
-    signing_input = b64(json.dumps({"alg": "HS256", "kid": provider.key.kid}).encode()) + "." + \
-        b64(json.dumps(claims).encode())
+    signing_input = (
+        b64(json.dumps({"alg": "HS256", "kid": provider.key.kid}).encode()) + "." + b64(json.dumps(claims).encode())
+    )
     mac = hmac.new(provider.key.as_pem(private=False), signing_input.encode(), hashlib.sha256).digest()
     confused = signing_input + "." + b64(mac)
     with pytest.raises(PscError, match="jeton d'identité"):
@@ -174,13 +204,16 @@ def test_no_ciba_endpoint_means_no_ciba() -> None:
         assert not PscClient(provider.issuer, "teleavis").offers_ciba
 
 
-def test_tokens_are_sealed_and_an_expired_one_is_refreshed_silently(store: Store, provider: PscProvider,
-                                                                      tmp_path: Any) -> None:
+def test_tokens_are_sealed_and_an_expired_one_is_refreshed_silently(
+    store: Store, provider: PscProvider, tmp_path: Any
+) -> None:
     client = PscClient(provider.issuer, "teleavis")
     token = client.sign_in_browser(Browser(), timeout_s=20)
     save_sign_in(store.settings, token, client.userinfo(token["access_token"]))
-    rows = b"".join(bytes(row[0]) if isinstance(row[0], bytes) else str(row[0]).encode()
-                    for row in store.conn.execute("SELECT value FROM settings"))
+    rows = b"".join(
+        bytes(row[0]) if isinstance(row[0], bytes) else str(row[0]).encode()
+        for row in store.conn.execute("SELECT value FROM settings")
+    )
     assert token["access_token"].encode() not in rows and token["refresh_token"].encode() not in rows
     sealed = dict(store.conn.execute("SELECT key, encrypted FROM settings WHERE key LIKE 'state.psc.%'").fetchall())
     assert sealed == {TOKENS_SETTING: 1, PROFESSIONAL_SETTING: 1}
@@ -215,8 +248,9 @@ def test_a_signed_userinfo_is_verified(provider: PscProvider) -> None:
         client.userinfo(token["access_token"])
 
 
-def test_the_sign_in_goes_through_the_site_proxy_only(store: Store, provider: PscProvider,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_sign_in_goes_through_the_site_proxy_only(
+    store: Store, provider: PscProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sync.psc import client_from_settings
 
     store.settings.set("platform.oidc_issuer", provider.issuer)

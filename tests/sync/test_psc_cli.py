@@ -27,8 +27,9 @@ def _stop_training_provider() -> Iterator[None]:
     stop_psc()
 
 
-def test_login_in_training_mode_uses_ciba_on_the_built_in_provider(teleavis_home: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_login_in_training_mode_uses_ciba_on_the_built_in_provider(
+    teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with Store.open(teleavis_home) as store:
         setup_site(store)
     done = run_inprocess(capsys, "login", "--timeout", "30")
@@ -55,9 +56,15 @@ def test_login_prints_the_address_and_waits_on_loopback(teleavis_home: Path) -> 
             store.settings.set("platform.oidc_issuer", provider.issuer)
             store.settings.set("platform.client_id", "teleavis")
         env = dict(os.environ, PYTHONPATH=str(ROOT), LANG="en_GB.UTF-8")
-        with subprocess.Popen([sys.executable, "-m", "app.main", "login", "--timeout", "60"], cwd=ROOT, env=env,
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) as proc:
+        with subprocess.Popen(
+            [sys.executable, "-m", "app.main", "login", "--timeout", "60"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as proc:
             assert proc.stderr is not None
             url = ""
             for line in proc.stderr:
@@ -90,17 +97,26 @@ def test_login_uses_the_device_flow_when_offered_without_ciba(teleavis_home: Pat
             setup_site(store)
             store.settings.set("platform.oidc_issuer", provider.issuer)
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        with subprocess.Popen([sys.executable, "-m", "app.main", "login", "--timeout", "60"], cwd=ROOT, env=env,
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) as proc:
+        with subprocess.Popen(
+            [sys.executable, "-m", "app.main", "login", "--timeout", "60"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as proc:
             assert proc.stderr is not None
             line = next(line for line in proc.stderr if "saisissez le code" in line)
             found = re.search(r"ouvrez (\S+) et saisissez le code (\S+) ", line)
             assert found is not None, line
             page = requests.get(found.group(1), timeout=10)
             assert found.group(2) in page.text
-            done = requests.post(f"{provider.issuer}/device/verify", timeout=10,
-                                 data={"user_code": found.group(2), "login": "810101010105", "pin": "1234"})
+            done = requests.post(
+                f"{provider.issuer}/device/verify",
+                timeout=10,
+                data={"user_code": found.group(2), "login": "810101010105", "pin": "1234"},
+            )
             assert done.status_code == 200
             rest = proc.stderr.read()
             assert proc.wait(60) == 0, rest

@@ -21,8 +21,10 @@ PHYSICIAN = Professional("10101010105", "DURAND", "Anne", "810101010105")
 
 def _send(store: Store, tmp_path: Path) -> dict:  # type: ignore[type-arg]
     case_id = make_case(store)
-    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox, \
-            PlatformClient(ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None)) as client:
+    with (
+        SandboxServer(tmp_path / "platform", run_expert=False) as sandbox,
+        PlatformClient(ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None)) as client,
+    ):
         summary = Engine(store, client, RecordingListener(), case_budget_s=10.0).run_once()
         assert summary.sent == [case_id]
         [request] = sandbox.resources("ServiceRequest")
@@ -47,8 +49,7 @@ def test_a_nurse_signed_in_requests_on_behalf_of_the_site_physician(store: Store
 
 
 @pytest.mark.parametrize("who", [PHYSICIAN, None])
-def test_the_requester_signed_in_or_nobody_adds_nothing(store: Store, tmp_path: Path,
-                                                        who: Professional | None) -> None:
+def test_the_requester_signed_in_or_nobody_adds_nothing(store: Store, tmp_path: Path, who: Professional | None) -> None:
     if who is not None:
         save_sign_in(store.settings, {"access_token": "x"}, who)
     request = _send(store, tmp_path)

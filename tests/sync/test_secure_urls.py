@@ -22,12 +22,25 @@ from tests.sync.sync_helpers import make_case, setup_site
 
 
 def test_which_addresses_are_secure() -> None:
-    for url in ("https://plateforme.example/fhir", "HTTPS://p.example:8443/fhir", "http://127.0.0.1:8765/fhir",
-                "http://localhost/fhir", "http://[::1]:9/fhir", "http://127.1.2.3/fhir"):
+    for url in (
+        "https://plateforme.example/fhir",
+        "HTTPS://p.example:8443/fhir",
+        "http://127.0.0.1:8765/fhir",
+        "http://localhost/fhir",
+        "http://[::1]:9/fhir",
+        "http://127.1.2.3/fhir",
+    ):
         assert is_secure_url(url), url
-    for url in ("http://plateforme.example/fhir", "http://10.0.0.5/fhir", "http://localhost.evil.example/fhir",
-                "ftp://p.example/fhir", "plateforme.example/fhir", "https://", "http://127.0.0.1:99999/fhir",
-                "http://0.0.0.0/fhir"):
+    for url in (
+        "http://plateforme.example/fhir",
+        "http://10.0.0.5/fhir",
+        "http://localhost.evil.example/fhir",
+        "ftp://p.example/fhir",
+        "plateforme.example/fhir",
+        "https://",
+        "http://127.0.0.1:99999/fhir",
+        "http://0.0.0.0/fhir",
+    ):
         assert not is_secure_url(url), url
 
 
@@ -41,8 +54,9 @@ def test_config_set_refuses_a_plain_http_platform_or_token_address(capsys: pytes
         assert run_inprocess(capsys, "config", "set", "platform.url", url).code == 0
 
 
-def test_a_plain_http_platform_already_set_is_refused_at_use(teleavis_home: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_plain_http_platform_already_set_is_refused_at_use(
+    teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with Store.open(teleavis_home) as store:
         setup_site(store)
         # Set by an older version, or by hand: the settings refuse nothing themselves.
@@ -102,14 +116,16 @@ def thief() -> Iterator[tuple[str, type[_Recorder]]]:
 
 @pytest.fixture
 def redirecting(thief: tuple[str, type[_Recorder]]) -> Iterator[tuple[str, type[_Recorder]]]:
-    handler = type("Redirecting", (_Recorder,), {"received": [], "status": 307,
-                                                  "headers_out": {"Location": thief[0] + "/steal"}})
+    handler = type(
+        "Redirecting", (_Recorder,), {"received": [], "status": 307, "headers_out": {"Location": thief[0] + "/steal"}}
+    )
     for url in _serve(handler):
         yield url + "/oauth/token", handler
 
 
-def test_the_token_request_does_not_follow_a_307(redirecting: tuple[str, type[_Recorder]],
-                                                 thief: tuple[str, type[_Recorder]]) -> None:
+def test_the_token_request_does_not_follow_a_307(
+    redirecting: tuple[str, type[_Recorder]], thief: tuple[str, type[_Recorder]]
+) -> None:
     token_url, first = redirecting
     source = OAuthToken(token_url, "teleavis", client_secret="the-client-secret")
     with requests.Session() as session, pytest.raises(UnsafeSignIn) as raised:

@@ -79,9 +79,15 @@ def pdf_pages(store: Store, blob: str) -> int:
 
 
 def test_an_answer_on_another_host_is_kept_without_it_and_the_other_answers_come_in(
-        store: Store, sandbox: SandboxServer, client: PlatformClient, foreign: RecordingServer) -> None:
-    shapes = [answer_shape("foreign-url", foreign_base=foreign.base_url), answer_shape("default"),
-              answer_shape("inline"), answer_shape("no-url"), answer_shape("absolute-url")]
+    store: Store, sandbox: SandboxServer, client: PlatformClient, foreign: RecordingServer
+) -> None:
+    shapes = [
+        answer_shape("foreign-url", foreign_base=foreign.base_url),
+        answer_shape("default"),
+        answer_shape("inline"),
+        answer_shape("no-url"),
+        answer_shape("absolute-url"),
+    ]
     engine = Engine(store, client, case_budget_s=10.0)
     far, usual, inline, empty, absolute = send_and_answer(store, sandbox, engine, shapes)
 
@@ -105,11 +111,13 @@ def test_an_answer_on_another_host_is_kept_without_it_and_the_other_answers_come
     assert engine.run_once().answered == []
 
 
-def test_a_picture_on_another_host_leaves_the_report_whole(store: Store, sandbox: SandboxServer,
-                                                         client: PlatformClient, foreign: RecordingServer) -> None:
+def test_a_picture_on_another_host_leaves_the_report_whole(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, foreign: RecordingServer
+) -> None:
     engine = Engine(store, client, case_budget_s=10.0)
-    (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("foreign-picture",
-                                                                       foreign_base=foreign.base_url)])
+    (case_id,) = send_and_answer(
+        store, sandbox, engine, [answer_shape("foreign-picture", foreign_base=foreign.base_url)]
+    )
     assert engine.run_once().answered == [case_id]
     answer = store.answer(case_id)
     assert answer is not None and len(answer.pdf_blobs) == 1 and answer.images() == []
@@ -117,17 +125,24 @@ def test_a_picture_on_another_host_leaves_the_report_whole(store: Store, sandbox
     assert foreign.requests == []
 
 
-def test_the_client_never_sends_its_token_off_the_platform(sandbox: SandboxServer, client: PlatformClient,
-                                                          foreign: RecordingServer) -> None:
+def test_the_client_never_sends_its_token_off_the_platform(
+    sandbox: SandboxServer, client: PlatformClient, foreign: RecordingServer
+) -> None:
     base = sandbox.base_url
     assert client.own_url("Binary/abc") == f"{base}/Binary/abc"
     assert client.own_url(f"{base}/Binary/abc") == f"{base}/Binary/abc"
     assert client.own_url(f"{base.replace('127.0.0.1', '127.0.0.1')}/DiagnosticReport/x/_history/2")
     assert client.own_url(f"{base}?_getpages=q1&_getpagesoffset=2") == f"{base}?_getpages=q1&_getpagesoffset=2"
     port = sandbox.port
-    for elsewhere in (f"{foreign.base_url}/Binary/abc", f"http://127.0.0.1:{port}/other/Binary/abc",
-                      f"https://127.0.0.1:{port}/fhir/Binary/abc", f"http://user:pw@127.0.0.1:{port}/fhir/Binary/a",
-                      "//evil.example/fhir/Binary/abc", "ftp://127.0.0.1/fhir/Binary/abc", "../Binary/abc"):
+    for elsewhere in (
+        f"{foreign.base_url}/Binary/abc",
+        f"http://127.0.0.1:{port}/other/Binary/abc",
+        f"https://127.0.0.1:{port}/fhir/Binary/abc",
+        f"http://user:pw@127.0.0.1:{port}/fhir/Binary/a",
+        "//evil.example/fhir/Binary/abc",
+        "ftp://127.0.0.1/fhir/Binary/abc",
+        "../Binary/abc",
+    ):
         assert client.own_url(elsewhere) is None, elsewhere
     with pytest.raises(OffPlatform):
         client.fetch(f"{foreign.base_url}/Binary/abc", "application/pdf")
@@ -141,7 +156,8 @@ def _report_binary(sandbox: SandboxServer, case_id: str) -> str:
 
 
 def test_a_download_redirected_off_the_platform_is_not_followed(
-        store: Store, sandbox: SandboxServer, client: PlatformClient, foreign: RecordingServer) -> None:
+    store: Store, sandbox: SandboxServer, client: PlatformClient, foreign: RecordingServer
+) -> None:
     engine = Engine(store, client, case_budget_s=10.0)
     away, home = send_and_answer(store, sandbox, engine, [answer_shape("default")] * 2)
     # One platform keeps its files on a storage host; a redirect under its own base is fine.
@@ -156,8 +172,9 @@ def test_a_download_redirected_off_the_platform_is_not_followed(
     assert answer is not None and answer.missing == [] and pdf_pages(store, answer.pdf_blobs[0]) >= 1
 
 
-def test_a_platform_refusing_the_search_options_is_still_followed(store: Store, sandbox: SandboxServer,
-                                                                  client: PlatformClient) -> None:
+def test_a_platform_refusing_the_search_options_is_still_followed(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
     sandbox.platform.search_shape = search_shape("refuses-options")
     engine = Engine(store, client, case_budget_s=10.0)
     ids = send_and_answer(store, sandbox, engine, [answer_shape("default")] * 3)
@@ -168,8 +185,9 @@ def test_a_platform_refusing_the_search_options_is_still_followed(store: Store, 
 # -- 15.5: several files, no PDF, an amended report, a refusal or a cancellation from the platform ------
 
 
-def test_several_attachments_and_a_conclusion_without_pdf(store: Store, sandbox: SandboxServer,
-                                                          client: PlatformClient) -> None:
+def test_several_attachments_and_a_conclusion_without_pdf(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
     engine = Engine(store, client, case_budget_s=10.0)
     several, bare = send_and_answer(store, sandbox, engine, [answer_shape("several-files"), answer_shape("no-pdf")])
     assert sorted(engine.run_once().answered) == sorted([several, bare])
@@ -189,8 +207,9 @@ def test_several_attachments_and_a_conclusion_without_pdf(store: Store, sandbox:
 
 
 @pytest.mark.parametrize("shape", ["amended", "amended-task-touched"])
-def test_an_amended_report_replaces_the_answer_and_is_unread_again(store: Store, sandbox: SandboxServer,
-                                                                   client: PlatformClient, shape: str) -> None:
+def test_an_amended_report_replaces_the_answer_and_is_unread_again(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, shape: str
+) -> None:
     listener = RecordingListener()
     engine = Engine(store, client, listener, case_budget_s=10.0)
     (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape(shape)])
@@ -217,8 +236,7 @@ def test_an_amended_report_replaces_the_answer_and_is_unread_again(store: Store,
     assert engine.run_once().answered == []
 
 
-def test_an_altered_case_does_not_stop_the_others(store: Store, sandbox: SandboxServer,
-                                                 client: PlatformClient) -> None:
+def test_an_altered_case_does_not_stop_the_others(store: Store, sandbox: SandboxServer, client: PlatformClient) -> None:
     from app.db import transaction
     from app.errors import DataAltered
 
@@ -234,8 +252,9 @@ def test_an_altered_case_does_not_stop_the_others(store: Store, sandbox: Sandbox
 
 
 @pytest.mark.parametrize(("shape", "state"), [("rejected", CaseState.REJECTED), ("cancelled", CaseState.CANCELLED)])
-def test_a_task_refused_or_cancelled_by_the_platform(store: Store, sandbox: SandboxServer, client: PlatformClient,
-                                                    shape: str, state: CaseState) -> None:
+def test_a_task_refused_or_cancelled_by_the_platform(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, shape: str, state: CaseState
+) -> None:
     listener = RecordingListener()
     engine = Engine(store, client, listener, case_budget_s=10.0)
     (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape(shape)])
@@ -255,8 +274,9 @@ def test_a_task_refused_or_cancelled_by_the_platform(store: Store, sandbox: Sand
 
 
 @pytest.mark.parametrize("shape", ["small-pages", "getpages", "relative-links", "no-last-updated-no-total"])
-def test_every_case_is_followed_whatever_the_paging(store: Store, sandbox: SandboxServer, client: PlatformClient,
-                                                    shape: str) -> None:
+def test_every_case_is_followed_whatever_the_paging(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, shape: str
+) -> None:
     sandbox.platform.search_shape = search_shape(shape)
     engine = Engine(store, client, case_budget_s=10.0)
     ids = send_and_answer(store, sandbox, engine, [answer_shape("default")] * 5)
@@ -277,8 +297,9 @@ def test_every_case_is_followed_whatever_the_paging(store: Store, sandbox: Sandb
     assert engine.run_once().answered == [late]
 
 
-def test_a_next_link_to_another_host_is_not_followed(store: Store, sandbox: SandboxServer, client: PlatformClient,
-                                                     foreign: RecordingServer) -> None:
+def test_a_next_link_to_another_host_is_not_followed(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, foreign: RecordingServer
+) -> None:
     engine = Engine(store, client, case_budget_s=10.0)
     ids = send_and_answer(store, sandbox, engine, [answer_shape("default")] * 5)
     sandbox.platform.search_shape = search_shape("foreign-next", foreign_base=foreign.base_url)
@@ -292,15 +313,17 @@ def test_a_next_link_to_another_host_is_not_followed(store: Store, sandbox: Sand
     assert sorted([*answered, *engine.run_once().answered]) == sorted(ids)
 
 
-def test_the_sandbox_pages_by_count_with_next_links(sandbox: SandboxServer, client: PlatformClient,
-                                                    store: Store) -> None:
+def test_the_sandbox_pages_by_count_with_next_links(
+    sandbox: SandboxServer, client: PlatformClient, store: Store
+) -> None:
     engine = Engine(store, client, case_budget_s=10.0)
     ids = [make_case(store, seed=n) for n in range(5)]
     engine.run_once(poll=False)
     import requests
 
-    answer = requests.get(f"{sandbox.base_url}/Task", params={"_count": "2"},
-                          headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+    answer = requests.get(
+        f"{sandbox.base_url}/Task", params={"_count": "2"}, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10
+    )
     bundle = answer.json()
     assert len(bundle["entry"]) == 2 and bundle["total"] == 5
     assert [link["relation"] for link in bundle["link"]] == ["next"]
@@ -312,8 +335,9 @@ def test_the_sandbox_pages_by_count_with_next_links(sandbox: SandboxServer, clie
 # -- what the user sees from the command line -------------------------------------------------------------
 
 
-def test_the_command_line_says_what_each_answer_holds(store: Store, sandbox: SandboxServer, foreign: RecordingServer,
-                                                      capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_the_command_line_says_what_each_answer_holds(
+    store: Store, sandbox: SandboxServer, foreign: RecordingServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from tests.support.cli import run_inprocess
 
     store.settings.set("platform.url", sandbox.base_url)
@@ -421,8 +445,10 @@ def test_words_kept_in_clear_by_an_earlier_version_are_sealed_when_it_opens(tele
     # As version 4 left it: the platform's words in clear; then the upgrade's step, migration 6 (run
     # as such: rewinding the schema version would run again later migrations that add tables).
     conn = connect(teleavis_home / "teleavis.db")
-    conn.execute("UPDATE cases SET status_reason=?, business_status=?, last_error=? WHERE id=?",
-                 ("motif MARQUEUR-A", "état MARQUEUR-B", "erreur MARQUEUR-C", case_id))
+    conn.execute(
+        "UPDATE cases SET status_reason=?, business_status=?, last_error=? WHERE id=?",
+        ("motif MARQUEUR-A", "état MARQUEUR-B", "erreur MARQUEUR-C", case_id),
+    )
     conn.execute("UPDATE outbox SET last_error=? WHERE case_id=?", ("erreur MARQUEUR-D", case_id))
     step = MIGRATIONS[5]
     assert isinstance(step, Keyed)
@@ -432,8 +458,11 @@ def test_words_kept_in_clear_by_an_earlier_version_are_sealed_when_it_opens(tele
     with Store.open(teleavis_home) as store:
         assert len(MIGRATIONS) >= 5
         info = store.platform_info(case_id)
-        assert (info["status_reason"], info["business_status"], info["last_error"]) == \
-            ("motif MARQUEUR-A", "état MARQUEUR-B", "erreur MARQUEUR-C")
+        assert (info["status_reason"], info["business_status"], info["last_error"]) == (
+            "motif MARQUEUR-A",
+            "état MARQUEUR-B",
+            "erreur MARQUEUR-C",
+        )
         from app.outbox import Outbox
 
         row = Outbox(store).row(case_id)

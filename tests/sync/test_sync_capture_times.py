@@ -82,15 +82,17 @@ def test_exif_time_takes_its_own_offset_first_then_the_local_zone() -> None:
 
 
 def test_an_image_stored_before_the_fix_still_maps_to_valid_fhir() -> None:
-    image = CaseImage(captured_at="2026-07-14T10:11:12", content_type="image/jpeg", size=10,
-                      sha1="2jmj7l5rSw0yVb/vlWAYkK/YBwk=")
+    image = CaseImage(
+        captured_at="2026-07-14T10:11:12", content_type="image/jpeg", size=10, sha1="2jmj7l5rSw0yVb/vlWAYkK/YBwk="
+    )
     resource = media_resource(image, 0, "urn:uuid:p", "urn:uuid:s", "Binary/1")
     assert is_fhir_date_time(resource["createdDateTime"])
     validate_resource(resource)
 
 
-def test_a_case_of_camera_photos_without_zone_is_sent(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                       teleavis_home: Path) -> None:
+def test_a_case_of_camera_photos_without_zone_is_sent(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
     folder = tmp_path / "case"
     folder.mkdir()
     (folder / "dos-loin.jpg").write_bytes(exif_jpeg("2026:11:20 09:30:00", seed=1))

@@ -14,8 +14,9 @@ from tests.sync.sync_helpers import make_case, setup_site
 
 
 def teleavis(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app.main", *args], capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app.main", *args], capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def test_sync_once_in_training_mode_sends_to_the_built_in_sandbox(teleavis_home: Path) -> None:

@@ -71,19 +71,23 @@ def fhir(status: int, document: dict[str, Any], **headers: str) -> Reply:
 
 
 def outcome(text: str) -> dict[str, Any]:
-    return {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "invalid",
-                                                           "diagnostics": text}]}
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "invalid", "diagnostics": text}],
+    }
 
 
 @pytest.fixture
 def serve() -> Iterator[Callable[..., tuple[Scripted, PlatformClient]]]:
     made: list[tuple[Scripted, PlatformClient]] = []
 
-    def make(replies: list[Any], tokens: Any = None,
-             read_timeout: float = 5.0) -> tuple[Scripted, PlatformClient]:
+    def make(replies: list[Any], tokens: Any = None, read_timeout: float = 5.0) -> tuple[Scripted, PlatformClient]:
         server = Scripted(replies)
-        client = PlatformClient(ClientConfig(server.url, 2.0, read_timeout), tokens or StaticToken("t0"),
-                                policy=RetryPolicy(base_s=0.01, cap_s=0.05))
+        client = PlatformClient(
+            ClientConfig(server.url, 2.0, read_timeout),
+            tokens or StaticToken("t0"),
+            policy=RetryPolicy(base_s=0.01, cap_s=0.05),
+        )
         made.append((server, client))
         return server, client
 
@@ -122,13 +126,16 @@ def test_binary_upload_reads_location_and_reports_bytes(serve: Any) -> None:
     assert seen[-1] == 100_000
 
 
-@pytest.mark.parametrize("reply", [
-    (200, {"Content-Type": "text/html"}, b"<html>Portail captif</html>"),
-    (200, {"Content-Type": "application/fhir+json"}, b'{"resourceType": "Bundle", "type": "transac'),
-    (503, {"Retry-After": "0"}, b""),
-    (429, {"Retry-After": "0"}, b""),
-    (404, {"Content-Type": "text/html"}, b"<html>Not found (proxy)</html>"),
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        (200, {"Content-Type": "text/html"}, b"<html>Portail captif</html>"),
+        (200, {"Content-Type": "application/fhir+json"}, b'{"resourceType": "Bundle", "type": "transac'),
+        (503, {"Retry-After": "0"}, b""),
+        (429, {"Retry-After": "0"}, b""),
+        (404, {"Content-Type": "text/html"}, b"<html>Not found (proxy)</html>"),
+    ],
+)
 def test_non_fhir_or_busy_answers_are_transient(serve: Any, reply: Reply) -> None:
     _, client = serve([reply])
     with pytest.raises(TransientFault):
@@ -158,8 +165,7 @@ def test_unknown_outcome_looks_up_before_sending_again(serve: Any) -> None:
         looked.append(1)
         return "found"
 
-    result = client.retrying(lambda: client.transaction({"resourceType": "Bundle", "entry": []}),
-                             before_retry=lookup)
+    result = client.retrying(lambda: client.transaction({"resourceType": "Bundle", "entry": []}), before_retry=lookup)
     assert result == "found"
     assert looked == [1]
     assert len(server.requests) == 1
@@ -182,10 +188,12 @@ def test_413_is_permanent(serve: Any) -> None:
 def test_401_refresh_once_then_continue(serve: Any) -> None:
     token_reply = fhir(200, {"access_token": "t1", "token_type": "Bearer"})
     saved: list[tuple[str, str | None]] = []
-    server, client = serve([fhir(401, outcome("expired")), token_reply, fhir(200, {"resourceType":
-                                                                                   "CapabilityStatement"})])
-    client.tokens = OAuthToken(server.url + "/oauth/token", "teleavis", "secret", access_token="t0",
-                               save=lambda a, r: saved.append((a, r)))
+    server, client = serve(
+        [fhir(401, outcome("expired")), token_reply, fhir(200, {"resourceType": "CapabilityStatement"})]
+    )
+    client.tokens = OAuthToken(
+        server.url + "/oauth/token", "teleavis", "secret", access_token="t0", save=lambda a, r: saved.append((a, r))
+    )
     client.metadata()
     assert [r[1] for r in server.requests] == ["/fhir/metadata", "/fhir/oauth/token", "/fhir/metadata"]
     assert server.requests[0][2]["Authorization"] == "Bearer t0"
@@ -225,8 +233,10 @@ def test_network_down_is_transient() -> None:
 
 def test_session_verifies_tls_and_ignores_environment_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
-    with PlatformClient(ClientConfig("https://example.invalid/fhir", ca_bundle="/etc/ssl/extra.pem",
-                                     proxy="http://proxy.local:3128"), StaticToken(None)) as client:
+    with PlatformClient(
+        ClientConfig("https://example.invalid/fhir", ca_bundle="/etc/ssl/extra.pem", proxy="http://proxy.local:3128"),
+        StaticToken(None),
+    ) as client:
         assert client.session.verify == "/etc/ssl/extra.pem"
         assert client.session.proxies == {"http": "http://proxy.local:3128", "https": "http://proxy.local:3128"}
         assert client.session.trust_env is False

@@ -31,8 +31,11 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
 
 
 def client_for(server: SandboxServer, tokens: object = None, read_timeout: float = 10.0) -> PlatformClient:
-    return PlatformClient(ClientConfig(server.base_url, 2.0, read_timeout), tokens or StaticToken(None),  # type: ignore[arg-type]
-                          policy=FAST)
+    return PlatformClient(
+        ClientConfig(server.base_url, 2.0, read_timeout),
+        tokens or StaticToken(None),  # type: ignore[arg-type]
+        policy=FAST,
+    )
 
 
 @pytest.fixture
@@ -42,8 +45,10 @@ def client(sandbox: SandboxServer) -> Iterator[PlatformClient]:
 
 
 def test_round_trip_three_specialties(store: Store, sandbox: SandboxServer, client: PlatformClient) -> None:
-    ids = [make_case(store, specialty, seed=n) for n, specialty in
-           enumerate(("dermatology", "ophthalmology", "wound-care"))]
+    ids = [
+        make_case(store, specialty, seed=n)
+        for n, specialty in enumerate(("dermatology", "ophthalmology", "wound-care"))
+    ]
     listener = RecordingListener()
     engine = Engine(store, client, listener, case_budget_s=10.0)
     summary = engine.run_once()
@@ -60,8 +65,11 @@ def test_round_trip_three_specialties(store: Store, sandbox: SandboxServer, clie
             assert sandbox.count("Media", identifier=f"urn:teleavis:image-id|{image.id}") == 1
             assert sandbox.binary_bytes(image.binary_id) == store.image_bytes(image)
         assert listener.progress[case_id] == (sum(i.size for i in case.images),) * 2
-    eyes = {m["bodySite"]["coding"][0]["code"] for m in sandbox.resources("Media")
-            if m["modality"]["coding"][0]["code"] == "OP"}
+    eyes = {
+        m["bodySite"]["coding"][0]["code"]
+        for m in sandbox.resources("Media")
+        if m["modality"]["coding"][0]["code"] == "OP"
+    }
     assert eyes == {"18944008", "8966001"}
     assert sandbox.binary_uploads == sum(len(store.get_case(i).images) for i in ids)
 
@@ -86,8 +94,9 @@ def test_round_trip_three_specialties(store: Store, sandbox: SandboxServer, clie
     assert engine.run_once().answered == []
 
 
-def test_a_refused_case_waits_for_the_user_and_the_others_go(store: Store, sandbox: SandboxServer,
-                                                             client: PlatformClient) -> None:
+def test_a_refused_case_waits_for_the_user_and_the_others_go(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
     good1 = make_case(store, seed=1)
     bad = make_case(store, seed=2, queue=False)
     case = store.get_case(bad)
@@ -110,8 +119,9 @@ def test_a_refused_case_waits_for_the_user_and_the_others_go(store: Store, sandb
     assert sandbox.count("ServiceRequest", identifier=f"urn:teleavis:case-id|{bad}") == 0
 
 
-def test_a_restart_resumes_without_uploading_recorded_images_again(store: Store, sandbox: SandboxServer,
-                                                                   client: PlatformClient) -> None:
+def test_a_restart_resumes_without_uploading_recorded_images_again(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
     case_id = make_case(store, images=4)
     case = store.get_case(case_id)
     # A previous run uploaded two images and recorded them, then died.
@@ -127,8 +137,9 @@ def test_a_restart_resumes_without_uploading_recorded_images_again(store: Store,
     assert sandbox.count("Media") == 4
 
 
-def test_a_transaction_that_may_have_arrived_is_looked_up_first(store: Store, sandbox: SandboxServer,
-                                                                client: PlatformClient) -> None:
+def test_a_transaction_that_may_have_arrived_is_looked_up_first(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
     case_id = make_case(store)
     job = SendJob(store, client, Outbox(store), case_id, RecordingListener(), 10.0)
     job.prepare()
@@ -173,8 +184,9 @@ def test_refused_refresh_stops_with_sign_in_again(store: Store, tmp_path: Path) 
         assert server.count("Task") == 0
 
 
-def test_cancel_while_requested_and_too_late_after_acceptance(store: Store, sandbox: SandboxServer,
-                                                              client: PlatformClient) -> None:
+def test_cancel_while_requested_and_too_late_after_acceptance(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
     first, second = make_case(store, seed=1), make_case(store, seed=2)
     Engine(store, client, case_budget_s=10.0).run_once()
     cancel(store, client, first)
@@ -191,8 +203,10 @@ def test_cancel_while_requested_and_too_late_after_acceptance(store: Store, sand
 
 
 def test_expert_question_then_reply_with_an_image(store: Store, tmp_path: Path) -> None:
-    with SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server, \
-            client_for(server) as client:
+    with (
+        SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
+        client_for(server) as client,
+    ):
         case_id = make_case(store)
         engine = Engine(store, client, case_budget_s=10.0)
         engine.run_once()
@@ -207,8 +221,11 @@ def test_expert_question_then_reply_with_an_image(store: Store, tmp_path: Path) 
         queue_reply(store, case_id, "Voici la vue demandée.", [NewImage(record, jpeg(seed=99))])
         summary = engine.run_once()
         assert summary.replies_sent == 1
-        comms = [c for c in server.resources("Communication")
-                 if any(i["system"] == "urn:teleavis:message-id" for i in c.get("identifier", []))]
+        comms = [
+            c
+            for c in server.resources("Communication")
+            if any(i["system"] == "urn:teleavis:message-id" for i in c.get("identifier", []))
+        ]
         assert len(comms) == 1
         assert server.count("Media", identifier=f"urn:teleavis:image-id|{record.id}") == 1
         server.expert.run_until_idle()

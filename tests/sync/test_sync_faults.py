@@ -35,11 +35,15 @@ def drain(engine: Engine, store: Store, deadline_s: float) -> None:
 
 @pytest.mark.slow
 def test_twenty_cases_arrive_exactly_once_with_30_percent_of_requests_faulted(
-        store: Store, sandbox: SandboxServer) -> None:
+    store: Store, sandbox: SandboxServer
+) -> None:
     cases = [make_case(store, ("dermatology", "ophthalmology", "wound-care")[n % 3], seed=n) for n in range(20)]
-    with FaultProxy(sandbox.base_url, fault_rate=0.30, seed=2026, stall_s=1.3) as proxy, \
-            PlatformClient(ClientConfig(proxy.base_url, 1.0, 1.0), StaticToken(None),
-                           policy=RetryPolicy(base_s=0.05, cap_s=0.5)) as client:
+    with (
+        FaultProxy(sandbox.base_url, fault_rate=0.30, seed=2026, stall_s=1.3) as proxy,
+        PlatformClient(
+            ClientConfig(proxy.base_url, 1.0, 1.0), StaticToken(None), policy=RetryPolicy(base_s=0.05, cap_s=0.5)
+        ) as client,
+    ):
         engine = Engine(store, client, case_budget_s=20.0)
         drain(engine, store, deadline_s=240.0)
         faults = proxy.stats.faults()
@@ -61,9 +65,12 @@ def test_twenty_cases_arrive_exactly_once_with_30_percent_of_requests_faulted(
 
     # Following goes through the same faults.
     sandbox.expert.run_until_idle()
-    with FaultProxy(sandbox.base_url, fault_rate=0.30, seed=7, stall_s=1.3) as proxy, \
-            PlatformClient(ClientConfig(proxy.base_url, 1.0, 1.0), StaticToken(None),
-                           policy=RetryPolicy(base_s=0.05, cap_s=0.5)) as client:
+    with (
+        FaultProxy(sandbox.base_url, fault_rate=0.30, seed=7, stall_s=1.3) as proxy,
+        PlatformClient(
+            ClientConfig(proxy.base_url, 1.0, 1.0), StaticToken(None), policy=RetryPolicy(base_s=0.05, cap_s=0.5)
+        ) as client,
+    ):
         engine = Engine(store, client, case_budget_s=60.0)
         end = time.monotonic() + 120
         while time.monotonic() < end and any(store.state(c) != CaseState.ANSWERED for c in cases):

@@ -28,29 +28,40 @@ def mid_case(home: Path) -> bool:
     try:
         rows = conn.execute(
             "SELECT c.state, COUNT(i.id), COUNT(i.binary_id) FROM cases c JOIN images i ON i.case_id = c.id "
-            "GROUP BY c.id").fetchall()
+            "GROUP BY c.id"
+        ).fetchall()
     finally:
         conn.close()
     return any(uploaded and (uploaded < total or state != "sent") for state, total, uploaded in rows)
 
 
 def sync_process(*args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "app.main", "sync", *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.main", "sync", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 @pytest.mark.slow
 def test_sync_killed_at_random_moments_sends_every_case_exactly_once(teleavis_home: Path, tmp_path: Path) -> None:
     rng = random.Random(31)
-    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox, \
-            FaultProxy(sandbox.base_url, rate=500_000) as proxy:
+    with (
+        SandboxServer(tmp_path / "platform", run_expert=False) as sandbox,
+        FaultProxy(sandbox.base_url, rate=500_000) as proxy,
+    ):
         with Store.open(teleavis_home) as store:
             setup_site(store)
             store.settings.set("platform.url", proxy.base_url)
             store.settings.set("platform.timeout_s", 5.0)
-            cases = [make_case(store, "dermatology", images=4, seed=n,
-                               image_bytes=[jpeg(260, 260, seed=n * 10 + k, noise=True, quality=95) for k in range(4)])
-                     for n in range(8)]
+            cases = [
+                make_case(
+                    store,
+                    "dermatology",
+                    images=4,
+                    seed=n,
+                    image_bytes=[jpeg(260, 260, seed=n * 10 + k, noise=True, quality=95) for k in range(4)],
+                )
+                for n in range(8)
+            ]
         kills = mid_work = 0
         while kills < KILLS:
             seen = len(proxy.stats.exchanges)
@@ -80,13 +91,16 @@ def test_sync_killed_at_random_moments_sends_every_case_exactly_once(teleavis_ho
                     assert sandbox.binary_bytes(image.binary_id or "") == store.image_bytes(image)
                     # No upload of this image after the one whose id was recorded.
                     uploads = [n for n, e in enumerate(exchanges) if e.body_sha1 == image.sha1]
-                    recorded = [n for n in uploads if (exchanges[n].location or "").startswith(
-                        f"Binary/{image.binary_id}/")]
+                    recorded = [
+                        n for n in uploads if (exchanges[n].location or "").startswith(f"Binary/{image.binary_id}/")
+                    ]
                     assert recorded, "the recorded Binary came from one of the uploads"
                     assert uploads[-1] == recorded[0]
         uploads_total = sum(1 for e in exchanges if e.body_sha1)
-        print(f"\n{kills} kills, {mid_work} left a case half sent; {uploads_total} Binary uploads for "
-              f"{8 * 4} images ({sandbox.binary_uploads} stored on the platform)")
+        print(
+            f"\n{kills} kills, {mid_work} left a case half sent; {uploads_total} Binary uploads for "
+            f"{8 * 4} images ({sandbox.binary_uploads} stored on the platform)"
+        )
         # The kills must have landed where it matters, or "exactly once" was never put to the test:
         # between a case's first upload and its transaction, and between an upload and its record
         # (the image then went up again: an orphan Binary, never a second Media).

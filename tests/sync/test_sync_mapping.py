@@ -28,8 +28,17 @@ def test_bundle_holds_every_resource_conditionally(store: Store, specialty: str)
     bundle = prepared.bundle
     assert bundle["type"] == "transaction"
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
-    for kind in ("Patient", "Practitioner", "Organization", "PractitionerRole", "ServiceRequest", "Task", "Consent",
-                 "QuestionnaireResponse", "MedicationStatement"):
+    for kind in (
+        "Patient",
+        "Practitioner",
+        "Organization",
+        "PractitionerRole",
+        "ServiceRequest",
+        "Task",
+        "Consent",
+        "QuestionnaireResponse",
+        "MedicationStatement",
+    ):
         assert kinds.count(kind) == 1, kind
     assert kinds.count("Media") == len(case.images)
     identifiers = set()
@@ -64,16 +73,18 @@ def test_references_point_inside_the_bundle(store: Store) -> None:
     assert role["practitioner"]["reference"] == urls["Practitioner"]
     assert role["organization"]["reference"] == urls["Organization"]
     supporting = {s["reference"] for s in sr["supportingInfo"]}
-    expected = {e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] in
-                ("Media", "MedicationStatement", "Consent", "QuestionnaireResponse")}
+    expected = {
+        e["fullUrl"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] in ("Media", "MedicationStatement", "Consent", "QuestionnaireResponse")
+    }
     assert supporting == expected
     assert sr["code"]["coding"][0] == {"system": "urn:teleavis:specialty", "code": "ophthalmology"}
     assert sr["code"]["text"]
     assert sr["reasonCode"][0]["text"]
     assert sr["note"][0]["text"]
     assert {c["code"] for c in sr["bodySite"][0]["coding"]} == {"18944008", "8966001"}
-    assert task["code"]["coding"][0] == {"system": "http://hl7.org/fhir/CodeSystem/task-code",
-                                         "code": "fulfill"}
+    assert task["code"]["coding"][0] == {"system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill"}
     assert (task["status"], task["intent"]) == ("requested", "order")
     assert (sr["status"], sr["intent"]) == ("active", "order")
 
@@ -88,8 +99,9 @@ def test_the_nurse_who_recorded_the_consent_performs_it_and_authors_the_form(sto
     form = _by_type(bundle, "QuestionnaireResponse")[0]["resource"]
     for resource, reference in ((consent, consent["performer"][0]), (form, form["author"])):
         assert reference == {"reference": "#recorder", "display": "Inf. Durand"}
-        assert resource["contained"] == [{"resourceType": "Practitioner", "id": "recorder",
-                                          "name": [{"text": "Inf. Durand"}]}]
+        assert resource["contained"] == [
+            {"resourceType": "Practitioner", "id": "recorder", "name": [{"text": "Inf. Durand"}]}
+        ]
         validate_resource(resource)
     assert _by_type(bundle, "ServiceRequest")[0]["resource"]["requester"]["reference"] == urls["PractitionerRole"]
     assert _by_type(bundle, "Task")[0]["resource"]["requester"]["reference"] == urls["Practitioner"]
@@ -167,8 +179,9 @@ def test_an_invalid_resource_is_caught_before_sending(store: Store) -> None:
     with pytest.raises(MappingError):
         validate_resource({"resourceType": "Media", "status": "completed", "content": {}, "bogus": 1})
     with pytest.raises(MappingError, match="note"):
-        validate_resource({"resourceType": "Media", "status": "completed", "content": {"url": "Binary/1"},
-                           "note": [{"text": " "}]})
+        validate_resource(
+            {"resourceType": "Media", "status": "completed", "content": {"url": "Binary/1"}, "note": [{"text": " "}]}
+        )
 
 
 def test_no_consent_no_bundle(store: Store) -> None:
@@ -181,8 +194,9 @@ def test_no_consent_no_bundle(store: Store) -> None:
 def test_reply_bundle(store: Store) -> None:
     case = store.get_case(make_case(store))
     message = Message(id=new_id(), direction="to-expert", text="Voici une vue rapprochée.")
-    prepared = prepare_reply(case, REQUESTER, message, case.images[:1], task_id="t1", request_id="sr1",
-                             expert_message_id="c9")
+    prepared = prepare_reply(
+        case, REQUESTER, message, case.images[:1], task_id="t1", request_id="sr1", expert_message_id="c9"
+    )
     bundle = prepared.bundle_with({case.images[0].id: "b7"})
     comm = _by_type(bundle, "Communication")[0]
     assert comm["request"]["ifNoneExist"] == f"identifier=urn:teleavis:message-id|{message.id}"
@@ -206,10 +220,12 @@ _text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(question=_text, summary=_text, note=_text, site=_text, view=_text, dosage=st.text(max_size=20),
-       urgent=st.booleans())
-def test_any_complete_case_maps_to_valid_fhir(store: Store, question: str, summary: str, note: str, site: str,
-                                              view: str, dosage: str, urgent: bool) -> None:
+@given(
+    question=_text, summary=_text, note=_text, site=_text, view=_text, dosage=st.text(max_size=20), urgent=st.booleans()
+)
+def test_any_complete_case_maps_to_valid_fhir(
+    store: Store, question: str, summary: str, note: str, site: str, view: str, dosage: str, urgent: bool
+) -> None:
     case_id = store.conn.execute("SELECT id FROM cases LIMIT 1").fetchone()
     case = store.get_case(case_id[0] if case_id else make_case(store, queue=False))
     case.question, case.summary, case.priority = question, summary, "urgent" if urgent else "routine"
@@ -225,10 +241,13 @@ def test_a_single_eye_reason_travels_as_a_second_service_request_note(store: Sto
     case.single_eye_reason = "Énucléation de l'œil gauche (2019)"
     bundle = prepare_case(case, REQUESTER).bundle  # validated as R4 on the way
     sr = _by_type(bundle, "ServiceRequest")[0]["resource"]
-    assert sr["note"] == [{"text": case.summary.strip()},
-                          {"text": "Un seul œil photographié, parce que : Énucléation de l'œil gauche (2019)"}]
-    assert sr["bodySite"] == [{"coding": [{"system": "http://snomed.info/sct", "code": "18944008",
-                                           "display": "Right eye"}]}]
+    assert sr["note"] == [
+        {"text": case.summary.strip()},
+        {"text": "Un seul œil photographié, parce que : Énucléation de l'œil gauche (2019)"},
+    ]
+    assert sr["bodySite"] == [
+        {"coding": [{"system": "http://snomed.info/sct", "code": "18944008", "display": "Right eye"}]}
+    ]
     case.single_eye_reason = "  "
     sr = _by_type(prepare_case(case, REQUESTER).bundle, "ServiceRequest")[0]["resource"]
     assert sr["note"] == [{"text": case.summary.strip()}]

@@ -46,8 +46,11 @@ class UploadWatcher(RecordingListener):
 
 def test_a_case_leaves_through_a_link_cut_every_second(teleavis_home: Path, tmp_path: Path) -> None:
     image = jpeg(700, 700, seed=3, noise=True, quality=95)  # ~0.7 MB: about 3 s of this link
-    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False) as sandbox, \
-            FaultProxy(sandbox.base_url, rate=256_000, cut_every_s=1.0, latency_s=0.02) as proxy:
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False) as sandbox,
+        FaultProxy(sandbox.base_url, rate=256_000, cut_every_s=1.0, latency_s=0.02) as proxy,
+    ):
         setup_site(store)
         case_id = make_case(store, image_bytes=[image], images=1)
         watcher = UploadWatcher(store, case_id)
@@ -74,8 +77,11 @@ def test_a_case_leaves_through_a_link_cut_every_second(teleavis_home: Path, tmp_
 def test_a_restart_goes_on_from_the_recorded_upload(teleavis_home: Path) -> None:
     image = jpeg(500, 500, seed=4, noise=True, quality=95)
     half = len(image) // 2
-    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False) as sandbox, \
-            FaultProxy(sandbox.base_url, latency_s=0.001) as proxy:
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False) as sandbox,
+        FaultProxy(sandbox.base_url, latency_s=0.001) as proxy,
+    ):
         setup_site(store)
         case_id = make_case(store, image_bytes=[image], images=1)
         image_id = store.get_case(case_id).images[0].id
@@ -84,8 +90,14 @@ def test_a_restart_goes_on_from_the_recorded_upload(teleavis_home: Path) -> None
             endpoint = client.resumable_endpoint()
             assert endpoint == proxy.base_url + "/tus"
             url = client.tus_create(endpoint, len(image), "image/jpeg", image_id)
-            client.request("PATCH", url, body=image[:half], content_type="application/offset+octet-stream",
-                           headers={**TUS, "Upload-Offset": "0"}, bare=True)
+            client.request(
+                "PATCH",
+                url,
+                body=image[:half],
+                content_type="application/offset+octet-stream",
+                headers={**TUS, "Upload-Offset": "0"},
+                bare=True,
+            )
         Outbox(store).record_upload(case_id, image_id, url)
         before, wire_before = len(proxy.stats.exchanges), proxy.wire_up
         with _client(proxy.base_url) as client:
@@ -100,8 +112,11 @@ def test_a_restart_goes_on_from_the_recorded_upload(teleavis_home: Path) -> None
 
 def test_without_the_extension_the_whole_image_is_posted(teleavis_home: Path) -> None:
     image = jpeg(300, 300, seed=5, noise=True)
-    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False, resumable=False) as sandbox, \
-            FaultProxy(sandbox.base_url) as proxy:
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False, resumable=False) as sandbox,
+        FaultProxy(sandbox.base_url) as proxy,
+    ):
         setup_site(store)
         case_id = make_case(store, image_bytes=[image], images=1)
         with _client(proxy.base_url) as client:
@@ -115,8 +130,7 @@ def test_the_sandbox_speaks_tus(tmp_path: Path) -> None:
     with SandboxServer(run_expert=False) as sandbox, requests.Session() as http:
         base = sandbox.base_url
         statement = http.get(f"{base}/metadata").json()
-        assert statement["rest"][0]["extension"] == [{"url": "urn:teleavis:resumable-upload",
-                                                      "valueUrl": "tus"}]
+        assert statement["rest"][0]["extension"] == [{"url": "urn:teleavis:resumable-upload", "valueUrl": "tus"}]
         options = http.options(f"{base}/tus")
         assert options.status_code == 204 and "creation" in options.headers["Tus-Extension"]
         assert "termination" in options.headers["Tus-Extension"]
@@ -134,8 +148,9 @@ def test_the_sandbox_speaks_tus(tmp_path: Path) -> None:
         assert "Content-Location" not in first.headers
         stale = http.patch(location, data=image[:1000], headers={**patch, "Upload-Offset": "0"})
         assert stale.status_code == 409
-        wrong = http.patch(location, data=image[1000:], headers={**TUS, "Upload-Offset": "1000",
-                                                                  "Content-Type": "image/jpeg"})
+        wrong = http.patch(
+            location, data=image[1000:], headers={**TUS, "Upload-Offset": "1000", "Content-Type": "image/jpeg"}
+        )
         assert wrong.status_code == 415
         head = http.head(location, headers=TUS)
         assert head.headers["Upload-Offset"] == "1000" and head.headers["Upload-Length"] == str(len(image))
@@ -147,16 +162,24 @@ def test_the_sandbox_speaks_tus(tmp_path: Path) -> None:
         assert http.head(location, headers=TUS).headers["Content-Location"] == binary
         assert sandbox.binary_uploads == 1
         # Termination.
-        other = http.post(f"{base}/tus", headers={**TUS, "Upload-Length": "10",
-                                                  "Upload-Metadata": _metadata(contentType="image/png")})
+        other = http.post(
+            f"{base}/tus", headers={**TUS, "Upload-Length": "10", "Upload-Metadata": _metadata(contentType="image/png")}
+        )
         gone = f"{base}/{other.headers['Location']}"
         assert http.delete(gone, headers=TUS).status_code == 204
         assert http.head(gone, headers=TUS).status_code == 404
         # A type the platform does not take, and an upload over its limit.
-        assert http.post(f"{base}/tus", headers={**TUS, "Upload-Length": "10", "Upload-Metadata": _metadata(
-            contentType="text/html")}).status_code == 415
-        assert http.post(f"{base}/tus", headers={**TUS, "Upload-Length": str(10**9), "Upload-Metadata": meta}
-                         ).status_code == 413
+        assert (
+            http.post(
+                f"{base}/tus",
+                headers={**TUS, "Upload-Length": "10", "Upload-Metadata": _metadata(contentType="text/html")},
+            ).status_code
+            == 415
+        )
+        assert (
+            http.post(f"{base}/tus", headers={**TUS, "Upload-Length": str(10**9), "Upload-Metadata": meta}).status_code
+            == 413
+        )
 
 
 def test_a_platform_refusing_its_metadata_still_gets_the_images_by_post(teleavis_home: Path) -> None:

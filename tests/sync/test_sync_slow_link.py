@@ -47,8 +47,11 @@ def test_the_cli_says_the_link_is_slow_from_the_measured_rate(teleavis_home: Pat
     image = jpeg(760, 760, seed=7, noise=True, quality=95)
     out = io.StringIO()
     listener = PrintingListener(out, meter=lambda: RateMeter(slow_after_s=2.0))
-    with Store.open(teleavis_home) as store, SandboxServer(run_expert=False, resumable=False) as sandbox, \
-            FaultProxy(sandbox.base_url, rate=64_000, latency_s=0.01) as proxy:
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False, resumable=False) as sandbox,
+        FaultProxy(sandbox.base_url, rate=64_000, latency_s=0.01) as proxy,
+    ):
         setup_site(store)
         case_id = make_case(store, image_bytes=[image], images=1)
         with PlatformClient(ClientConfig(proxy.base_url, 5.0, 30.0), StaticToken(None)) as client:
@@ -75,8 +78,9 @@ def test_reduced_copies_go_and_the_expert_sees_it(teleavis_home: Path, capsys: p
     with Store.open(teleavis_home) as store, SandboxServer(run_expert=False, resumable=False) as sandbox:
         row = Outbox(store).row(case_id)
         assert row is not None and row.reduced
-        with PlatformClient(ClientConfig(sandbox.base_url, 5.0, 30.0), StaticToken(None),
-                            policy=RetryPolicy(base_s=0.1)) as client:
+        with PlatformClient(
+            ClientConfig(sandbox.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.1)
+        ) as client:
             assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
         assert store.state(case_id) == CaseState.SENT
         media = next(m for m in sandbox.resources("Media") if m.get("width") == 3000)
@@ -116,13 +120,20 @@ def test_reduced_chosen_mid_upload_starts_the_copy_afresh(teleavis_home: Path) -
         setup_site(store)
         case_id = make_case(store, image_bytes=[original, close_up], images=2)
         image_id = store.get_case(case_id).images[0].id
-        with PlatformClient(ClientConfig(sandbox.base_url, 5.0, 30.0), StaticToken(None),
-                            policy=RetryPolicy(base_s=0.1)) as client:
+        with PlatformClient(
+            ClientConfig(sandbox.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.1)
+        ) as client:
             endpoint = client.resumable_endpoint()
             assert endpoint is not None
             url = client.tus_create(endpoint, len(original), "image/jpeg", image_id)
-            client.request("PATCH", url, body=original[:100_000], content_type="application/offset+octet-stream",
-                           headers={**TUS_HEADERS, "Upload-Offset": "0"}, bare=True)
+            client.request(
+                "PATCH",
+                url,
+                body=original[:100_000],
+                content_type="application/offset+octet-stream",
+                headers={**TUS_HEADERS, "Upload-Offset": "0"},
+                bare=True,
+            )
             Outbox(store).record_upload(case_id, image_id, url)
             Outbox(store).set_reduced(case_id)
             assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]

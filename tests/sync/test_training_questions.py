@@ -29,8 +29,7 @@ def test_about_one_case_in_four_gets_a_question_always_the_same_ones() -> None:
 
 
 def case_id_where(asks: bool) -> str:
-    return next(case_id for case_id in (str(uuid.uuid4()) for _ in range(1000))
-                if asks_question(case_id, RATE) == asks)
+    return next(case_id for case_id in (str(uuid.uuid4()) for _ in range(1000)) if asks_question(case_id, RATE) == asks)
 
 
 def stored_case(store: Store, case_id: str) -> str:
@@ -56,7 +55,8 @@ def training(store: Store) -> Iterator[Store]:
 
 
 def test_the_training_expert_asks_on_the_cases_drawn_and_answers_the_others(
-        training: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    training: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = training
     asked = stored_case(store, case_id_where(True))
     answered = stored_case(store, case_id_where(False))

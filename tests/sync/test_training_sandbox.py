@@ -48,12 +48,18 @@ def _distinctive_case(store: Store) -> tuple[str, list[bytes]]:
     from tests.sync.sync_helpers import setup_site
 
     setup_site(store)
-    case = Case(specialty="dermatology", priority="routine", question=QUESTION,
-                summary="Apparue il y a 6 mois.",
-                patient=Patient(family="ZORGLUB", given=["Zébulon"], birth_date="1931-07-14", sex="male", ins=INS,
-                                local_id="LOCAL-ID-77e1"),
-                consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
-                treatments=[Treatment("Metformine-9c2d", "1 cp")], form=dict(FORMS["dermatology"]))
+    case = Case(
+        specialty="dermatology",
+        priority="routine",
+        question=QUESTION,
+        summary="Apparue il y a 6 mois.",
+        patient=Patient(
+            family="ZORGLUB", given=["Zébulon"], birth_date="1931-07-14", sex="male", ins=INS, local_id="LOCAL-ID-77e1"
+        ),
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+        treatments=[Treatment("Metformine-9c2d", "1 cp")],
+        form=dict(FORMS["dermatology"]),
+    )
     photos = [jpeg(64, 48, seed=n, noise=True) for n in range(2)]
     images = []
     for record, data in zip(image_records("dermatology"), photos, strict=True):
@@ -97,8 +103,8 @@ def test_a_training_round_trip_leaves_no_patient_data_in_clear(teleavis_home: Pa
     assert any(p.name == DATABASE for p in sandbox_files)
     assert any(p.parent.name == "binaries" for p in sandbox_files), "photos and the PDF are kept, sealed"
     # Pieces of the photos and of the report, taken where the bytes are their own (not a JPEG header).
-    pieces = [photo[len(photo) // 2: len(photo) // 2 + 48] for photo in photos]
-    pieces += [b"%PDF-", pdf[len(pdf) // 2: len(pdf) // 2 + 48]]
+    pieces = [photo[len(photo) // 2 : len(photo) // 2 + 48] for photo in photos]
+    pieces += [b"%PDF-", pdf[len(pdf) // 2 : len(pdf) // 2 + 48]]
     for path in _files(teleavis_home):
         content = path.read_bytes()
         where = path.relative_to(teleavis_home)
@@ -127,13 +133,16 @@ def test_the_training_sandbox_wants_its_token_and_a_loopback_host(teleavis_home:
         assert refused.status_code == 421, host
     # The demo OAuth accounts are public: they must not open the training sandbox.
     base = url.removesuffix("/fhir")
-    for form in ({"grant_type": "password", "username": "demo", "password": "demo", "client_id": "teleavis"},
-                 {"grant_type": "client_credentials", "client_id": "teleavis", "client_secret": "sandbox-secret"}):
+    for form in (
+        {"grant_type": "password", "username": "demo", "password": "demo", "client_id": "teleavis"},
+        {"grant_type": "client_credentials", "client_id": "teleavis", "client_secret": "sandbox-secret"},
+    ):
         assert requests.post(f"{base}/oauth/token", data=form, timeout=10).status_code in (400, 401)
 
 
-def test_configuring_a_real_platform_erases_the_training_data(teleavis_home: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_configuring_a_real_platform_erases_the_training_data(
+    teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with Store.open(teleavis_home) as store:
         _answered_in_training(store)
     assert _files(teleavis_home / "sandbox")
@@ -151,8 +160,9 @@ def test_configuring_a_real_platform_erases_the_training_data(teleavis_home: Pat
     assert not (teleavis_home / "sandbox").exists()
 
 
-def test_retention_purges_the_sandbox_copy_of_a_purged_case(teleavis_home: Path, monkeypatch: pytest.MonkeyPatch,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_retention_purges_the_sandbox_copy_of_a_purged_case(
+    teleavis_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     with Store.open(teleavis_home) as store:
         case_id, _, _ = _answered_in_training(store)
         store.mark_read(case_id)
@@ -167,8 +177,12 @@ def test_retention_purges_the_sandbox_copy_of_a_purged_case(teleavis_home: Path,
 
         assert case_ids(sandbox) == {case_id, kept_id}
         binaries_before = sandbox.count_binaries()
-        purged_refs = {f"{rtype}/{r['id']}" for rtype in ("ServiceRequest", "Task") for r in sandbox.all(rtype)
-                       if any(i["value"] == case_id for i in r["identifier"])}
+        purged_refs = {
+            f"{rtype}/{r['id']}"
+            for rtype in ("ServiceRequest", "Task")
+            for r in sandbox.all(rtype)
+            if any(i["value"] == case_id for i in r["identifier"])
+        }
         assert len(purged_refs) == 2
     finally:
         sandbox.close()
@@ -194,8 +208,11 @@ def test_retention_purges_the_sandbox_copy_of_a_purged_case(teleavis_home: Path,
 
 def _reference_strings(value: object) -> list[str]:
     if isinstance(value, dict):
-        return [s for k, v in value.items() for s in ([v] if k == "reference" and isinstance(v, str)
-                                                       else _reference_strings(v))]
+        return [
+            s
+            for k, v in value.items()
+            for s in ([v] if k == "reference" and isinstance(v, str) else _reference_strings(v))
+        ]
     if isinstance(value, list):
         return [s for item in value for s in _reference_strings(item)]
     return []
@@ -223,10 +240,15 @@ def test_the_standalone_sandbox_takes_its_token_from_standard_input(teleavis_hom
     from tests.support.cli import ROOT
 
     anywhere = "0.0.0.0"  # noqa: S104 - allowed with a token
-    process = subprocess.Popen([sys.executable, "-m", "app.main", "sandbox", "--host", anywhere, "--port", "0",
-                                "--token", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                               env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.main", "sandbox", "--host", anywhere, "--port", "0", "--token", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     try:
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write("jeton-du-bac-7a1f\n")

@@ -73,8 +73,9 @@ while not report.exists() and deadline:
     QTest.qWait(100)
     deadline -= 1
 print("status:", window.statusBar().currentMessage(), file=sys.stderr)
-print(json.dumps({"started": started, "images": len(list(store.images(case_id))), "report": report.exists()}),
-      flush=True)
+print(
+    json.dumps({"started": started, "images": len(list(store.images(case_id))), "report": report.exists()}), flush=True
+)
 window.show_worklist()  # the case page hidden: the camera stops
 QTest.qWait(200)
 window.shutdown()

@@ -19,8 +19,7 @@ from ui.main_window import MainWindow
 LOOP_MS = 60_000
 
 
-def send_and_wait_for_answer(qtbot: Any, window: MainWindow, store: Store, case_id: str,
-                             *, back_to_list: bool) -> None:
+def send_and_wait_for_answer(qtbot: Any, window: MainWindow, store: Store, case_id: str, *, back_to_list: bool) -> None:
     page = window.case_page
     assert page.editing()
     qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -30,8 +29,7 @@ def send_and_wait_for_answer(qtbot: Any, window: MainWindow, store: Store, case_
         assert window.pages.currentWidget() is window.worklist
     qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=LOOP_MS)
     # The window hears of it (the notification), and has had every chance to refresh its pages.
-    qtbot.waitUntil(lambda: any(title == "Réponse de l'expert" for title, _ in window.notifier.shown),
-                    timeout=LOOP_MS)
+    qtbot.waitUntil(lambda: any(title == "Réponse de l'expert" for title, _ in window.notifier.shown), timeout=LOOP_MS)
     qtbot.wait(300)
 
 
@@ -50,8 +48,9 @@ def shown_unread(window: MainWindow, case_id: str) -> None:
     assert worklist.filter_buttons["answered"].text().endswith("(1)")
 
 
-def test_an_answer_for_a_case_left_for_the_list_arrives_unread(qtbot: Any, store: Store, tmp_path: Path,
-                                                              sync_runner: None) -> None:
+def test_an_answer_for_a_case_left_for_the_list_arrives_unread(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
     case_id = complete_case(store, tmp_path / "case")
     window = MainWindow(store)
     qtbot.addWidget(window)
@@ -73,7 +72,8 @@ def test_an_answer_for_a_case_left_for_the_list_arrives_unread(qtbot: Any, store
 
 
 def test_an_answer_shown_while_another_window_is_in_front_is_read_only_when_the_window_is_back(
-        qtbot: Any, store: Store, tmp_path: Path, sync_runner: None) -> None:
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
     case_id = complete_case(store, tmp_path / "case")
     window = MainWindow(store)
     qtbot.addWidget(window)
@@ -90,8 +90,7 @@ def test_an_answer_shown_while_another_window_is_in_front_is_read_only_when_the_
     activate(qtbot, other)
     assert not window.isActiveWindow()
     qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=LOOP_MS)
-    qtbot.waitUntil(lambda: any(title == "Réponse de l'expert" for title, _ in window.notifier.shown),
-                    timeout=LOOP_MS)
+    qtbot.waitUntil(lambda: any(title == "Réponse de l'expert" for title, _ in window.notifier.shown), timeout=LOOP_MS)
     qtbot.wait(300)
     assert page.follow.answer_box.isVisible(), "the page shows the answer, but nobody is looking"
     assert store.platform_info(case_id)["unread"] == 1
@@ -105,8 +104,9 @@ def test_an_answer_shown_while_another_window_is_in_front_is_read_only_when_the_
     window.shutdown()
 
 
-def test_an_answer_that_arrives_under_the_lock_waits_for_the_unlock(qtbot: Any, store: Store, tmp_path: Path,
-                                                                   sync_runner: None) -> None:
+def test_an_answer_that_arrives_under_the_lock_waits_for_the_unlock(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
     case_id = complete_case(store, tmp_path / "case")
     window = MainWindow(store)
     qtbot.addWidget(window)
@@ -119,8 +119,7 @@ def test_an_answer_that_arrives_under_the_lock_waits_for_the_unlock(qtbot: Any, 
     qtbot.keyClick(page.follow, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.locked()
     qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=LOOP_MS)
-    qtbot.waitUntil(lambda: any(title == "Réponse de l'expert" for title, _ in window.notifier.shown),
-                    timeout=LOOP_MS)
+    qtbot.waitUntil(lambda: any(title == "Réponse de l'expert" for title, _ in window.notifier.shown), timeout=LOOP_MS)
     qtbot.wait(300)
     assert store.platform_info(case_id)["unread"] == 1, "the answer was marked read behind the lock screen"
     field = window.lock_screen.secret

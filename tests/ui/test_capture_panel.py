@@ -29,6 +29,7 @@ JOB_MS = 20_000
 
 # -- set-up ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def store(teleavis_home: Path) -> Iterator[Store]:
     opened = Store.open(teleavis_home)
@@ -101,8 +102,10 @@ def checklist_marks(panel: CapturePanel) -> dict[str, bool]:
 
 # -- camera, stills -------------------------------------------------------------------------------
 
-def test_demo_camera_previews_and_a_still_is_stored_at_full_resolution(qtbot: Any, panel: CapturePanel,
-                                                                      store: Store) -> None:
+
+def test_demo_camera_previews_and_a_still_is_stored_at_full_resolution(
+    qtbot: Any, panel: CapturePanel, store: Store
+) -> None:
     case = new_case(store)
     panel.set_case(case)
     show(qtbot, panel)
@@ -181,8 +184,9 @@ def test_unplugged_camera_shows_the_banner_and_comes_back(qtbot: Any, panel: Cap
     assert (image.width, image.height) == (640, 480)
 
 
-def test_the_end_of_a_video_stream_is_a_lost_camera_that_comes_back(qtbot: Any, panel: CapturePanel,
-                                                                      store: Store, tmp_path: Path) -> None:
+def test_the_end_of_a_video_stream_is_a_lost_camera_that_comes_back(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
     """The real OpenCV path: an MJPG AVI plays, ends (the camera is gone), and is opened again."""
     from capture.camera import OpenCVCamera
     from capture.cv import cv2
@@ -211,8 +215,10 @@ def test_the_end_of_a_video_stream_is_a_lost_camera_that_comes_back(qtbot: Any, 
 
 # -- imports, quality -----------------------------------------------------------------------------
 
-def test_blurred_import_shows_a_warning_tile_with_its_sentence(qtbot: Any, panel: CapturePanel, store: Store,
-                                                               tmp_path: Path) -> None:
+
+def test_blurred_import_shows_a_warning_tile_with_its_sentence(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
     panel.set_case(new_case(store))
     image = import_one(qtbot, panel, write_photo(tmp_path, "flou.jpg", blur=2.0))
     tile = panel.tile(image.id)
@@ -231,8 +237,9 @@ def test_blurred_import_shows_a_warning_tile_with_its_sentence(qtbot: Any, panel
     assert panel.tile(sharp.id).level == "ok"
 
 
-def test_a_refused_file_is_reported_and_nothing_is_stored(qtbot: Any, panel: CapturePanel, store: Store,
-                                                          tmp_path: Path) -> None:
+def test_a_refused_file_is_reported_and_nothing_is_stored(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
     case = new_case(store)
     panel.set_case(case)
     bad = tmp_path / "notes.jpg"
@@ -245,8 +252,10 @@ def test_a_refused_file_is_reported_and_nothing_is_stored(qtbot: Any, panel: Cap
 
 # -- labels, checklist ----------------------------------------------------------------------------
 
-def test_labels_are_saved_and_the_checklist_follows(qtbot: Any, panel: CapturePanel, store: Store,
-                                                    tmp_path: Path) -> None:
+
+def test_labels_are_saved_and_the_checklist_follows(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
     case = new_case(store)
     panel.set_case(case)
     changes: list[bool] = []
@@ -297,8 +306,10 @@ def test_retinographs_are_labelled_by_eye_and_field(qtbot: Any, panel: CapturePa
 
 # -- delete, retake -------------------------------------------------------------------------------
 
-def test_delete_asks_first(qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path,
-                           monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_delete_asks_first(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = new_case(store)
     panel.set_case(case)
     first = import_one(qtbot, panel, write_photo(tmp_path, "a.jpg", seed=1))
@@ -309,6 +320,7 @@ def test_delete_asks_first(qtbot: Any, panel: CapturePanel, store: Store, tmp_pa
         def question(parent: Any, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
             asked.append(text)
             return reply
+
         return question
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
@@ -327,8 +339,9 @@ def test_delete_asks_first(qtbot: Any, panel: CapturePanel, store: Store, tmp_pa
         store.objects.get(first.blob)
 
 
-def test_retake_replaces_the_image_and_keeps_its_labels(qtbot: Any, panel: CapturePanel, store: Store,
-                                                        tmp_path: Path) -> None:
+def test_retake_replaces_the_image_and_keeps_its_labels(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
     case = new_case(store)
     panel.set_case(case)
     show(qtbot, panel)
@@ -351,8 +364,10 @@ def test_retake_replaces_the_image_and_keeps_its_labels(qtbot: Any, panel: Captu
 
 # -- anonymisation --------------------------------------------------------------------------------
 
-def test_anonymising_a_rectangle_changes_only_those_pixels(qtbot: Any, panel: CapturePanel, store: Store,
-                                                           tmp_path: Path) -> None:
+
+def test_anonymising_a_rectangle_changes_only_those_pixels(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
     case = new_case(store)
     panel.set_case(case)
     original = import_one(qtbot, panel, write_photo(tmp_path, "visage.png", png=True))
@@ -365,10 +380,10 @@ def test_anonymising_a_rectangle_changes_only_those_pixels(qtbot: Any, panel: Ca
     after = decoded(store, saved)
     assert after.shape == before.shape
     x, y, w, h = region
-    inside = np.abs(after[y + 4:y + h - 4, x + 4:x + w - 4] - before[y + 4:y + h - 4, x + 4:x + w - 4])
+    inside = np.abs(after[y + 4 : y + h - 4, x + 4 : x + w - 4] - before[y + 4 : y + h - 4, x + 4 : x + w - 4])
     assert inside.mean() > 60, "the masked region no longer shows the skin"
     outside = np.abs(after - before)
-    outside[max(0, y - 8):y + h + 8, max(0, x - 8):x + w + 8] = 0
+    outside[max(0, y - 8) : y + h + 8, max(0, x - 8) : x + w + 8] = 0
     assert outside.mean() < 2.5, "the rest of the image is kept (one JPEG encoding at most)"
 
 
@@ -376,8 +391,9 @@ def test_anonymising_can_keep_the_original(qtbot: Any, panel: CapturePanel, stor
     case = new_case(store)
     panel.set_case(case)
     original = import_one(qtbot, panel, write_photo(tmp_path, "bras.jpg"))
-    panel.apply_anonymisation(original.id, AnonymiseChoice([(10, 10, 100, 100)], mode="blur", keep_original=True),
-                              _qimage(store, original))
+    panel.apply_anonymisation(
+        original.id, AnonymiseChoice([(10, 10, 100, 100)], mode="blur", keep_original=True), _qimage(store, original)
+    )
     wait_images(qtbot, panel, 2)
     assert original.id in [i.id for i in reopened(store, case.id)]
 
@@ -447,8 +463,10 @@ def _qimage(store: Store, image: CaseImage) -> Any:
 
 # -- import dialogs, anonymise before keeping, read-only, responsiveness -------------------------
 
-def test_files_chosen_in_the_file_dialog_are_imported(qtbot: Any, panel: CapturePanel, store: Store,
-                                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_files_chosen_in_the_file_dialog_are_imported(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = new_case(store)
     panel.set_case(case)
     paths = [write_photo(tmp_path, "a.jpg", seed=4), write_photo(tmp_path, "b.png", seed=5, png=True)]
@@ -465,8 +483,9 @@ def test_files_chosen_in_the_file_dialog_are_imported(qtbot: Any, panel: Capture
     assert sorted(i.content_type for i in images) == ["image/jpeg", "image/png"]
 
 
-def test_device_folder_lists_its_images_and_imports_the_chosen_ones(qtbot: Any, panel: CapturePanel,
-                                                                    store: Store, tmp_path: Path) -> None:
+def test_device_folder_lists_its_images_and_imports_the_chosen_ones(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
     from ui.capture_folder import DeviceFolderDialog
 
     folder = tmp_path / "export-retinographe"
@@ -497,7 +516,8 @@ def test_device_folder_lists_its_images_and_imports_the_chosen_ones(qtbot: Any, 
 
 
 def test_a_new_image_in_the_device_folder_is_announced_and_comes_ticked(
-        qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import ui.capture_folder
     from ui.capture_folder import DeviceFolderDialog
 
@@ -541,8 +561,9 @@ def test_no_device_folder_set_says_where_to_set_it(panel: CapturePanel, store: S
     assert "paramètres" in panel.status.text()
 
 
-def test_anonymise_before_keeping_a_still(qtbot: Any, panel: CapturePanel, store: Store,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_anonymise_before_keeping_a_still(
+    qtbot: Any, panel: CapturePanel, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = new_case(store)
     panel.set_case(case)
     show(qtbot, panel)
@@ -565,8 +586,9 @@ def test_anonymise_before_keeping_a_still(qtbot: Any, panel: CapturePanel, store
     assert pixels[400:, 600:].mean() > 35, "the rest is the skin, untouched"
 
 
-def test_a_sent_case_shows_its_images_but_cannot_change(qtbot: Any, panel: CapturePanel, store: Store,
-                                                        tmp_path: Path) -> None:
+def test_a_sent_case_shows_its_images_but_cannot_change(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
     from app.model import CaseState
 
     case = new_case(store)
@@ -582,8 +604,9 @@ def test_a_sent_case_shows_its_images_but_cannot_change(qtbot: Any, panel: Captu
     assert len(reopened(store, case.id)) == 1
 
 
-def test_the_window_stays_responsive_while_previewing_and_storing(qtbot: Any, panel: CapturePanel,
-                                                                  store: Store) -> None:
+def test_the_window_stays_responsive_while_previewing_and_storing(
+    qtbot: Any, panel: CapturePanel, store: Store
+) -> None:
     import time
 
     from PySide6.QtCore import QTimer

@@ -16,8 +16,10 @@ JOB_MS = 30_000
 
 
 def audit_since(store: Store, seq: int) -> list[tuple[str, str]]:
-    return [(row[0], row[1]) for row in store.conn.execute(
-        "SELECT action, detail FROM audit WHERE seq > ? ORDER BY seq", (seq,))]
+    return [
+        (row[0], row[1])
+        for row in store.conn.execute("SELECT action, detail FROM audit WHERE seq > ? ORDER BY seq", (seq,))
+    ]
 
 
 def last_seq(store: Store) -> int:
@@ -33,8 +35,9 @@ def opened(qtbot: Any, store: Store, case_id: str) -> MainWindow:
     return window
 
 
-def test_a_retake_keeps_its_place_in_the_case_in_one_change(qtbot: Any, store: Store, tmp_path: Path,
-                                                            sync_runner: None) -> None:
+def test_a_retake_keeps_its_place_in_the_case_in_one_change(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
     case_id = complete_case(store, tmp_path / "case")
     window = opened(qtbot, store, case_id)
     page = window.case_page

@@ -17,8 +17,9 @@ from ui.main_window import MainWindow
 JOB_MS = 30_000
 
 
-def test_findings_are_words_all_in_view_and_the_status_line_moves_nothing(qtbot: Any, store: Store,
-                                                                          tmp_path: Path, sync_runner: None) -> None:
+def test_findings_are_words_all_in_view_and_the_status_line_moves_nothing(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
     case_id = complete_case(store, tmp_path / "case")
     device_folder = tmp_path / "retinographe"
     device_folder.mkdir()

@@ -27,8 +27,7 @@ def new_case(qtbot: Any, window: MainWindow) -> Any:
     return page
 
 
-def test_changing_the_specialty_changes_the_capture_panel_at_once(qtbot: Any, store: Store,
-                                                                   sync_runner: None) -> None:
+def test_changing_the_specialty_changes_the_capture_panel_at_once(qtbot: Any, store: Store, sync_runner: None) -> None:
     window = MainWindow(store)
     qtbot.addWidget(window)
     window.resize(1366, 740)
@@ -75,8 +74,9 @@ def started(qtbot: Any, store: Store) -> MainWindow:
     return window
 
 
-def test_after_sending_a_button_and_alt_left_go_back_to_the_list(qtbot: Any, store: Store, tmp_path: Path,
-                                                                 sync_runner: None) -> None:
+def test_after_sending_a_button_and_alt_left_go_back_to_the_list(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
     case_id = complete_case(store, tmp_path / "case")
     window = started(qtbot, store)
     open_from_list(qtbot, window, case_id)
@@ -119,8 +119,9 @@ def test_a_new_case_opens_on_its_consent(qtbot: Any, store: Store, tmp_path: Pat
     window.shutdown()
 
 
-def test_tab_goes_down_the_page_and_brings_each_field_into_view(qtbot: Any, store: Store, tmp_path: Path,
-                                                                sync_runner: None) -> None:
+def test_tab_goes_down_the_page_and_brings_each_field_into_view(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
     case_id = complete_case(store, tmp_path / "case")
     window = started(qtbot, store)
     open_from_list(qtbot, window, case_id)
@@ -154,8 +155,9 @@ def test_tab_goes_down_the_page_and_brings_each_field_into_view(qtbot: Any, stor
     window.shutdown()
 
 
-def test_f6_gives_the_keyboard_to_each_missing_item_photos_included(qtbot: Any, store: Store,
-                                                                    sync_runner: None) -> None:
+def test_f6_gives_the_keyboard_to_each_missing_item_photos_included(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
     window = started(qtbot, store)
     qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     page = window.case_page

@@ -34,8 +34,9 @@ def test_the_diagnostic_shows_each_check_as_it_finishes(qtbot: Any, monkeypatch:
     dialog = DiagnosticDialog()
     qtbot.addWidget(dialog)
     try:
-        qtbot.waitUntil(lambda: {c.name for c in dialog.shown_checks} >= {"camera", "keyring", "database"},
-                        timeout=30_000)
+        qtbot.waitUntil(
+            lambda: {c.name for c in dialog.shown_checks} >= {"camera", "keyring", "database"}, timeout=30_000
+        )
         assert dialog.done_checks is None and "Aucune caméra" in dialog.report.toPlainText()
     finally:
         release.set()

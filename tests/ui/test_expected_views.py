@@ -16,8 +16,14 @@ from tests.support.ui import activate, pick, type_text
 from tests.support.views import covered
 from ui.capture_checklist import ViewChecklist
 
-RETINA_FORM = {"diabetes-type": "type-2", "diabetes-duration": 12, "hba1c": 7.4, "visual-acuity-right": 0.8,
-               "visual-acuity-left": 0.7, "pupils-dilated": False}
+RETINA_FORM = {
+    "diabetes-type": "type-2",
+    "diabetes-duration": 12,
+    "hba1c": 7.4,
+    "visual-acuity-right": 0.8,
+    "visual-acuity-left": 0.7,
+    "pupils-dilated": False,
+}
 
 
 def images(*labels: tuple[str | None, str]) -> list[CaseImage]:
@@ -39,8 +45,9 @@ TABLE = [
 
 
 @pytest.mark.parametrize(("specialty", "labelled", "reason"), TABLE)
-def test_the_panel_unticks_exactly_what_blocks_sending(qtbot: Any, specialty: str, labelled: list[CaseImage],
-                                                      reason: str) -> None:
+def test_the_panel_unticks_exactly_what_blocks_sending(
+    qtbot: Any, specialty: str, labelled: list[CaseImage], reason: str
+) -> None:
     checklist = ViewChecklist()
     qtbot.addWidget(checklist)
     case = Case(specialty=specialty, images=labelled, single_eye_reason=reason)
@@ -52,25 +59,36 @@ def test_far_and_dermoscopy_show_the_close_up_missing(qtbot: Any) -> None:
     checklist = ViewChecklist()
     qtbot.addWidget(checklist)
     checklist.show_views(Case(specialty="dermatology", images=images((None, "far"), (None, "dermoscopy"))))
-    assert checklist.marks() == {"✓ vue éloignée (localisation)": True, "✗ vue rapprochée": False,
-                                 "✗ vue intermédiaire (facultatif)": False, "✓ dermoscopie (facultatif)": True}
+    assert checklist.marks() == {
+        "✓ vue éloignée (localisation)": True,
+        "✗ vue rapprochée": False,
+        "✗ vue intermédiaire (facultatif)": False,
+        "✓ dermoscopie (facultatif)": True,
+    }
     assert checklist.missing_required() == {"view:close-up"}
 
 
 def one_eye_case(store: Store) -> str:
     """A complete retinography of the right eye only (both fields), without a reason yet."""
-    case = Case(specialty="ophthalmology", question="Rétinopathie diabétique ?", summary="Diabète depuis 12 ans.",
-                patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male",
-                                local_id="D-2291"),
-                consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"), form=dict(RETINA_FORM))
+    case = Case(
+        specialty="ophthalmology",
+        question="Rétinopathie diabétique ?",
+        summary="Diabète depuis 12 ans.",
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", local_id="D-2291"),
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+        form=dict(RETINA_FORM),
+    )
     data = jpeg_bytes(fundus_photo(600, eye="right"))
-    new = [NewImage(CaseImage(eye="right", view=view, modality="OP", width=600, height=600), data)
-           for view in ("macula", "disc")]
+    new = [
+        NewImage(CaseImage(eye="right", view=view, modality="OP", width=600, height=600), data)
+        for view in ("macula", "disc")
+    ]
     return store.create_case(case, new)
 
 
-def test_a_one_eye_case_asks_for_the_reason_and_the_panel_follows_it(qtbot: Any, window: Any, store: Store,
-                                                                     teleavis_home: Path) -> None:
+def test_a_one_eye_case_asks_for_the_reason_and_the_panel_follows_it(
+    qtbot: Any, window: Any, store: Store, teleavis_home: Path
+) -> None:
     case_id = one_eye_case(store)
     activate(qtbot, window)
     window.open_case(case_id)

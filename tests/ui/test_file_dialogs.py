@@ -18,10 +18,22 @@ def test_file_dialogs_start_in_the_users_folders_and_leave_no_history(tmp_path: 
         folder.mkdir(parents=True)
     (config / "user-dirs.dirs").write_text('XDG_PICTURES_DIR="$HOME/Images"\nXDG_DOCUMENTS_DIR="$HOME/Documents"\n')
     patient = tmp_path / "MARTIN Paul 03-02-1950"
-    env = dict(os.environ, PYTHONPATH=str(ROOT), HOME=str(home), XDG_CONFIG_HOME=str(config),
-               TELEAVIS_HOME=str(tmp_path / "data"))
-    done = subprocess.run([sys.executable, "-m", "tests.ui.file_dialog_child", str(patient)], capture_output=True,
-                          text=True, env=env, cwd=tmp_path, timeout=300, stdin=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(config),
+        TELEAVIS_HOME=str(tmp_path / "data"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.file_dialog_child", str(patient)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["images"] == 3 and seen["report"], (seen, done.stderr[-2000:])

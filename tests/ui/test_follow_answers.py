@@ -33,10 +33,13 @@ def answer_shape(name: str, **overrides: Any) -> AnswerShape:
 def answered(store: Store, tmp_path: Path) -> Iterator[tuple[dict[str, str], RecordingServer]]:
     """One case per shape, answered through a sandbox platform in that shape."""
     names = ["several-files", "no-pdf", "foreign-url", "amended", "rejected", "cancelled"]
-    with recording_server() as foreign, \
-            SandboxServer(tmp_path / "platform", answer_after_s=0.0, run_expert=False, seed=2) as sandbox, \
-            PlatformClient(ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None),
-                           policy=RetryPolicy(base_s=0.02, cap_s=0.2)) as client:
+    with (
+        recording_server() as foreign,
+        SandboxServer(tmp_path / "platform", answer_after_s=0.0, run_expert=False, seed=2) as sandbox,
+        PlatformClient(
+            ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None), policy=RetryPolicy(base_s=0.02, cap_s=0.2)
+        ) as client,
+    ):
         ids = {name: make_case(store, seed=n) for n, name in enumerate(names)}
         for name, case_id in ids.items():
             sandbox.expert.shapes[case_id] = answer_shape(name, foreign_base=foreign.base_url)
@@ -60,8 +63,9 @@ def shown(qtbot: Any, store: Store, case_id: str) -> Any:
     return view
 
 
-def test_each_shape_of_answer_shows_in_the_case_page(qtbot: Any, store: Store,
-                                                     answered: tuple[dict[str, str], RecordingServer]) -> None:
+def test_each_shape_of_answer_shows_in_the_case_page(
+    qtbot: Any, store: Store, answered: tuple[dict[str, str], RecordingServer]
+) -> None:
     ids, _ = answered
     view = shown(qtbot, store, ids["several-files"])
     assert view.answer_box.isVisible() and view.conclusion.text() == store.answer(ids["several-files"]).conclusion
@@ -93,8 +97,9 @@ def test_each_shape_of_answer_shows_in_the_case_page(qtbot: Any, store: Store,
         assert view.state.text().lower().endswith(("refusé", "annulé"))
 
 
-def test_the_amended_answer_is_unread_again_in_the_list(qtbot: Any, store: Store,
-                                                        answered: tuple[dict[str, str], RecordingServer]) -> None:
+def test_the_amended_answer_is_unread_again_in_the_list(
+    qtbot: Any, store: Store, answered: tuple[dict[str, str], RecordingServer]
+) -> None:
     ids, _ = answered
     assert store.platform_info(ids["amended"])["unread"] == 1
     assert [e["kind"] for e in store.history(ids["amended"])].count("amended") == 1
@@ -109,12 +114,15 @@ def test_a_notification_never_says_the_platforms_words(qtbot: Any, window: Any, 
         assert (title, text) == ("Teleavis", "Un dossier demande votre attention.")
     window.sync.case_state.emit("0123456789abcdef", "answered", "amended")
     qtbot.waitUntil(lambda: len(window.notifier.shown) > 0)
-    assert window.notifier.shown.pop() == ("Réponse de l'expert modifiée",
-                                           "La réponse du dossier 01234567 a été modifiée par l'expert.")
+    assert window.notifier.shown.pop() == (
+        "Réponse de l'expert modifiée",
+        "La réponse du dossier 01234567 a été modifiée par l'expert.",
+    )
 
 
-def test_a_new_user_in_training_gets_a_question_and_tries_the_reply_loop(qtbot: Any, store: Store, tmp_path: Path,
-                                                                          sync_runner: None) -> None:
+def test_a_new_user_in_training_gets_a_question_and_tries_the_reply_loop(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
     import uuid
 
     from PySide6.QtCore import Qt
@@ -139,8 +147,7 @@ def test_a_new_user_in_training_gets_a_question_and_tries_the_reply_loop(qtbot: 
     page = window.case_page
     qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ON_HOLD, timeout=60_000)
-    qtbot.waitUntil(lambda: any(title == "Question de l'expert" for title, _ in window.notifier.shown),
-                    timeout=60_000)
+    qtbot.waitUntil(lambda: any(title == "Question de l'expert" for title, _ in window.notifier.shown), timeout=60_000)
     follow = page.follow
     qtbot.waitUntil(lambda: follow.question_box.isVisible() and follow.send_reply.isEnabled(), timeout=5000)
     assert follow.conversation.count() == 1 and "?" in follow.conversation.item(0).text()

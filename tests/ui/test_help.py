@@ -41,8 +41,9 @@ def when_modal(kind: type, seen: list[Any], read: Any) -> None:
     widget.reject() if hasattr(widget, "reject") else widget.close()
 
 
-def test_f1_opens_the_installed_user_guide_in_the_users_language(qtbot: Any, store: Store, sync_runner: None,
-                                                                 language: str) -> None:
+def test_f1_opens_the_installed_user_guide_in_the_users_language(
+    qtbot: Any, store: Store, sync_runner: None, language: str
+) -> None:
     from ui.help_dialogs import UserGuide
 
     window = MainWindow(store)
@@ -50,8 +51,17 @@ def test_f1_opens_the_installed_user_guide_in_the_users_language(qtbot: Any, sto
     activate(qtbot, window)
     seen: list[Any] = []
     shot = QUrl(f"screenshots/{language}-worklist.png")  # as the guide names it, beside itself
-    QTimer.singleShot(50, lambda: when_modal(UserGuide, seen, lambda guide: (
-        guide.browser.toPlainText(), guide.browser.loadResource(QTextDocument.ResourceType.ImageResource, shot))))
+    QTimer.singleShot(
+        50,
+        lambda: when_modal(
+            UserGuide,
+            seen,
+            lambda guide: (
+                guide.browser.toPlainText(),
+                guide.browser.loadResource(QTextDocument.ResourceType.ImageResource, shot),
+            ),
+        ),
+    )
     qtbot.keyClick(window.worklist.table, Qt.Key.Key_F1)
     assert seen, "F1 opened no guide"
     text, picture = seen[0]

@@ -37,8 +37,11 @@ def test_every_string_of_the_window_has_an_english_translation(tmp_path: Path) -
     copy = tmp_path / "teleavis_en.ts"
     shutil.copy(ROOT / "resources" / "i18n" / "teleavis_en.ts", copy)
     lupdate = Path(sys.executable).with_name("pyside6-lupdate")
-    subprocess.run([str(lupdate), *sorted(str(p) for p in (ROOT / "ui").glob("*.py")), "-ts", str(copy)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(lupdate), *sorted(str(p) for p in (ROOT / "ui").glob("*.py")), "-ts", str(copy)],
+        check=True,
+        capture_output=True,
+    )
     assert build_translations.untranslated(copy) == []
 
 
@@ -60,13 +63,18 @@ def test_french_counts_agree_with_their_number(qapp: QApplication, tmp_path: Pat
     install_language(qapp, "fr")
     source = "Il reste %n élément(s) à compléter avant l'envoi :"
     one, three = (QCoreApplication.translate("ChecklistPanel", source, "", n) for n in (1, 3))
-    assert (one, three) == ("Il reste 1 élément à compléter avant l'envoi :",
-                            "Il reste 3 éléments à compléter avant l'envoi :")
+    assert (one, three) == (
+        "Il reste 1 élément à compléter avant l'envoi :",
+        "Il reste 3 éléments à compléter avant l'envoi :",
+    )
     copy = tmp_path / "teleavis_fr.ts"
     shutil.copy(ROOT / "resources" / "i18n" / "teleavis_fr.ts", copy)
     lupdate = Path(sys.executable).with_name("pyside6-lupdate")
-    subprocess.run([str(lupdate), *sorted(str(p) for p in (ROOT / "ui").glob("*.py")), "-pluralonly", "-ts",
-                    str(copy)], check=True, capture_output=True)
+    subprocess.run(
+        [str(lupdate), *sorted(str(p) for p in (ROOT / "ui").glob("*.py")), "-pluralonly", "-ts", str(copy)],
+        check=True,
+        capture_output=True,
+    )
     assert build_translations.untranslated(copy) == []
 
 
@@ -91,8 +99,9 @@ def test_language_follows_the_setting_then_the_system(monkeypatch: pytest.Monkey
     assert choose_language("auto") == "fr"
 
 
-def test_the_window_in_english_speaks_english_down_to_the_checklist(qtbot: Any, store: Store, english: None,
-                                                                    sync_runner: None) -> None:
+def test_the_window_in_english_speaks_english_down_to_the_checklist(
+    qtbot: Any, store: Store, english: None, sync_runner: None
+) -> None:
     assert i18n.language() == "en"
     window = MainWindow(store)
     qtbot.addWidget(window)

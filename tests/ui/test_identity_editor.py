@@ -21,8 +21,9 @@ def _open_new(qtbot: Any, window: MainWindow) -> Any:
     return page
 
 
-def test_an_ins_that_contradicts_the_sex_or_birth_date_is_shown_as_typed(qtbot: Any, window: MainWindow,
-                                                                         store: Store) -> None:
+def test_an_ins_that_contradicts_the_sex_or_birth_date_is_shown_as_typed(
+    qtbot: Any, window: MainWindow, store: Store
+) -> None:
     page = _open_new(qtbot, window)
     editor = page.editor
     type_text(editor.birth_date, "03/02/1950")
@@ -40,7 +41,8 @@ def test_an_ins_that_contradicts_the_sex_or_birth_date_is_shown_as_typed(qtbot: 
 
 
 def test_the_status_is_asked_with_the_document_and_the_ins_note_says_when_it_is_sent(
-        qtbot: Any, window: MainWindow, store: Store) -> None:
+    qtbot: Any, window: MainWindow, store: Store
+) -> None:
     page = _open_new(qtbot, window)
     editor = page.editor
     assert "qualifiée" in editor.ins_note.text()
@@ -60,15 +62,18 @@ def test_the_status_is_asked_with_the_document_and_the_ins_note_says_when_it_is_
 
 
 def test_a_case_stored_before_the_status_asks_for_it_once(qtbot: Any, window: MainWindow, store: Store) -> None:
-    case = Case(patient=Patient(family="MARTIN", given=["Paul"], ins="150028512345615", local_id="D-1"),
-                consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"))
+    case = Case(
+        patient=Patient(family="MARTIN", given=["Paul"], ins="150028512345615", local_id="D-1"),
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+    )
     case_id = store.create_case(case, [])
     content = case.content()
     for key in ("identity_status", "identity_document", "identity_checked_on"):
         del content["patient"][key]
     with store.conn:
-        store.conn.execute("UPDATE cases SET content=? WHERE id=?",
-                           (store._seal_json(content, f"case:{case_id}:content"), case_id))
+        store.conn.execute(
+            "UPDATE cases SET content=? WHERE id=?", (store._seal_json(content, f"case:{case_id}:content"), case_id)
+        )
     window.open_case(case_id)
     editor = window.case_page.editor
     assert editor.status_prompt.isVisibleTo(window) and editor.identity_status.currentData() == "provisional"

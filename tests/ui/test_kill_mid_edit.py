@@ -21,8 +21,14 @@ def test_text_typed_before_a_kill_is_there_on_restart(teleavis_home: Path) -> No
         store.settings.set("site.requester", asdict(REQUESTER))
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     env = dict(os.environ, PYTHONPATH=path, QT_QPA_PLATFORM="offscreen")
-    child = subprocess.Popen([sys.executable, str(ROOT / "tests" / "ui" / "edit_child.py"), TEXT], cwd=ROOT,
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "ui" / "edit_child.py"), TEXT],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert child.stdout is not None
         case_id = child.stdout.readline().strip()

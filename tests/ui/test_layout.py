@@ -48,8 +48,9 @@ def blurred_image(specialty: str) -> NewImage:
     out = io.BytesIO()
     picture.filter(ImageFilter.GaussianBlur(4)).save(out, "JPEG", quality=90)
     prepared = prepare_image_bytes(out.getvalue(), filename="flou.jpg", specialty=specialty)
-    record = CaseImage(width=prepared.width, height=prepared.height, quality=prepared.quality,
-                       content_type=prepared.content_type)
+    record = CaseImage(
+        width=prepared.width, height=prepared.height, quality=prepared.quality, content_type=prepared.content_type
+    )
     return NewImage(record, prepared.data, prepared.thumbnail)
 
 
@@ -58,11 +59,16 @@ def cut_off(root: QWidget) -> list[str]:
     problems = []
     for area in root.findChildren(QScrollArea):
         inner = area.widget()
-        if (area.isVisible() and inner is not None
-                and area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-                and inner.minimumSizeHint().width() > area.viewport().width()):
-            problems.append(f"{type(area.parent()).__name__}: content {inner.minimumSizeHint().width()} px "
-                            f"wide in a {area.viewport().width()} px view")
+        if (
+            area.isVisible()
+            and inner is not None
+            and area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            and inner.minimumSizeHint().width() > area.viewport().width()
+        ):
+            problems.append(
+                f"{type(area.parent()).__name__}: content {inner.minimumSizeHint().width()} px "
+                f"wide in a {area.viewport().width()} px view"
+            )
     for widget in root.findChildren(QWidget):
         if not widget.isVisible() or not isinstance(widget, (QLabel, QAbstractButton, QLineEdit, QComboBox)):
             continue
@@ -77,19 +83,26 @@ def cut_off(root: QWidget) -> list[str]:
         need = widget.minimumSizeHint()
         if widget.width() < need.width() or widget.height() < need.height():
             problems.append(f"«{text[:50]}» {widget.width()}×{widget.height()} < {need.width()}×{need.height()}")
-        elif isinstance(widget, QLabel) and widget.wordWrap() and widget.height() < widget.heightForWidth(
-                widget.width()):
-            problems.append(f"«{text[:50]}» {widget.height()} px tall, its lines need "
-                            f"{widget.heightForWidth(widget.width())}")
+        elif (
+            isinstance(widget, QLabel) and widget.wordWrap() and widget.height() < widget.heightForWidth(widget.width())
+        ):
+            problems.append(
+                f"«{text[:50]}» {widget.height()} px tall, its lines need {widget.heightForWidth(widget.width())}"
+            )
     return problems
 
 
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("specialty", forms.FORM_SPECIALTIES)
-def test_the_case_page_fits_a_small_screen(qtbot: Any, store: Store, sync_runner: None, language: str,
-                                           specialty: str, screen: str) -> None:
-    case = Case(specialty=specialty, patient=Patient(family="LEROY", given=["Marc"], ins="15002851234560"),
-                consent=Consent(given=True, recorded_by="Inf. Durand"), question="Avis ?")
+def test_the_case_page_fits_a_small_screen(
+    qtbot: Any, store: Store, sync_runner: None, language: str, specialty: str, screen: str
+) -> None:
+    case = Case(
+        specialty=specialty,
+        patient=Patient(family="LEROY", given=["Marc"], ins="15002851234560"),
+        consent=Consent(given=True, recorded_by="Inf. Durand"),
+        question="Avis ?",
+    )
     store.create_case(case, [blurred_image(specialty)])
     window = MainWindow(store)
     qtbot.addWidget(window)

@@ -50,8 +50,10 @@ def unlock_with(qtbot: Any, window: MainWindow, secret: str) -> None:
 
 def test_typing_or_clicking_postpones_the_lock(qtbot: Any, window: MainWindow) -> None:
     timer = window.idle.timer
-    for press in (lambda: qtbot.keyClick(window.worklist.search, Qt.Key.Key_A),
-                  lambda: qtbot.mouseClick(window.worklist.table.viewport(), Qt.MouseButton.LeftButton)):
+    for press in (
+        lambda: qtbot.keyClick(window.worklist.search, Qt.Key.Key_A),
+        lambda: qtbot.mouseClick(window.worklist.table.viewport(), Qt.MouseButton.LeftButton),
+    ):
         timer.start(3000)
         qtbot.wait(1200)  # 1.8 s left, unless something restarts the count
         press()
@@ -72,7 +74,7 @@ def test_locking_closes_a_dialog_showing_a_photo(qtbot: Any, window: MainWindow)
     from ui.anonymise_dialog import AnonymiseDialog
 
     picture = QImage(800, 600, QImage.Format.Format_RGB888)
-    picture.fill(0x8a5a44)
+    picture.fill(0x8A5A44)
     dialog = AnonymiseDialog(picture, window)
     dialog.show()
     qtbot.waitExposed(dialog)

@@ -100,8 +100,9 @@ def test_with_a_pin_restarting_does_not_walk_around_the_lock(qtbot: Any, keyring
     assert not window.locked() and window.worklist.isVisible()
 
 
-def test_wrong_tries_make_the_next_wait_even_after_a_restart(qtbot: Any, keyring_home: Path, start: Any,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_tries_make_the_next_wait_even_after_a_restart(
+    qtbot: Any, keyring_home: Path, start: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     now = [1_000_000.0]
     monkeypatch.setattr(screen_lock, "clock", lambda: now[0])
     with Store.open(keyring_home) as store:
@@ -134,7 +135,8 @@ def test_the_pin_is_kept_as_a_sealed_salted_hash(keyring_home: Path) -> None:
     with Store.open(keyring_home) as store:
         screen_lock.set_pin(store, "4821")
         value, encrypted = store.conn.execute(
-            "SELECT value, encrypted FROM settings WHERE key = ?", (screen_lock.PIN_SETTING,)).fetchone()
+            "SELECT value, encrypted FROM settings WHERE key = ?", (screen_lock.PIN_SETTING,)
+        ).fetchone()
         assert encrypted == 1 and isinstance(value, bytes) and b"scrypt" not in value and b"salt" not in value
         stored = store.settings.get(screen_lock.PIN_SETTING)
         assert stored["kdf"] == "scrypt" and len(bytes.fromhex(stored["salt"])) == 16
@@ -143,8 +145,7 @@ def test_the_pin_is_kept_as_a_sealed_salted_hash(keyring_home: Path) -> None:
         import hashlib
 
         salt = b"0123456789abcdef"
-        old = {"salt": salt.hex(), "rounds": 1000,
-               "hash": hashlib.pbkdf2_hmac("sha256", b"1357", salt, 1000).hex()}
+        old = {"salt": salt.hex(), "rounds": 1000, "hash": hashlib.pbkdf2_hmac("sha256", b"1357", salt, 1000).hex()}
         store.conn.execute("DELETE FROM settings WHERE key = ?", (screen_lock.PIN_SETTING,))
         store.settings.set("state.lock_pin", old)
         assert screen_lock.has_pin(store)
@@ -171,8 +172,11 @@ def test_the_first_start_asks_a_pin_when_the_key_is_in_the_keyring(qtbot: Any, k
         assert not wizard.pin.save() and "différents" in wizard.pin.problem.text()
         wizard.pin.second.clear()
         type_text(wizard.pin.second, "4821")
-        assert wizard.pin.save() and screen_lock.has_pin(store) and screen_lock.locks_at_start(
-            Store(store.data_dir, type(store.key).deferred(lambda: b""), store.conn))
+        assert (
+            wizard.pin.save()
+            and screen_lock.has_pin(store)
+            and screen_lock.locks_at_start(Store(store.data_dir, type(store.key).deferred(lambda: b""), store.conn))
+        )
 
 
 def test_a_passphrase_install_has_no_pin_page_and_its_passphrase_opens_the_lock(qtbot: Any, store: Store) -> None:
@@ -186,6 +190,7 @@ def test_a_passphrase_install_has_no_pin_page_and_its_passphrase_opens_the_lock(
 
 
 # -- the passphrase at start (issue 14.9) -------------------------------------------------------------
+
 
 def answer_dialogs(qtbot: Any, answers: list[str], seen: list[tuple[str, str]]) -> None:
     """Type each answer into the next passphrase dialog as it opens, noting its title and problem line."""
@@ -206,7 +211,8 @@ def answer_dialogs(qtbot: Any, answers: list[str], seen: list[tuple[str, str]]) 
 
 
 def test_a_wrong_passphrase_at_start_is_asked_again_in_the_chosen_language(
-        qtbot: Any, teleavis_home: Path, monkeypatch: pytest.MonkeyPatch, qapp: QApplication) -> None:
+    qtbot: Any, teleavis_home: Path, monkeypatch: pytest.MonkeyPatch, qapp: QApplication
+) -> None:
     from ui.application import choose_language, install_language, open_store, stored_language
 
     with Store.open(teleavis_home) as store:
@@ -261,7 +267,14 @@ def test_the_real_start_with_a_pin_opens_locked_and_the_key_still_deferred(telea
 
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
     env.pop("TELEAVIS_PASSPHRASE", None)
-    done = subprocess.run([sys.executable, "-m", "tests.ui.real_start_child"], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.real_start_child"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"locked": True, "key_loaded": False}

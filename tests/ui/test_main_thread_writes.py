@@ -31,8 +31,9 @@ def stored(store: Store, case_id: str) -> Any:
         other.close()
 
 
-def test_no_durable_write_on_the_main_thread(qtbot: Any, store: Store, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_durable_write_on_the_main_thread(
+    qtbot: Any, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tasks.set_runner(None)  # the real pool and writer thread, as in use
     main_writes: list[str] = []
 
@@ -89,8 +90,9 @@ def test_no_durable_write_on_the_main_thread(qtbot: Any, store: Store, tmp_path:
     assert main_writes == [], main_writes
 
 
-def test_the_chosen_camera_is_remembered_by_the_writer_thread(qtbot: Any, store: Store,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_chosen_camera_is_remembered_by_the_writer_thread(
+    qtbot: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ui.capture_camera import LiveCamera
 
     tasks.set_runner(None)
@@ -179,8 +181,7 @@ def test_the_settings_dialog_saves_on_the_writer_thread(qtbot: Any, store: Store
         other.close()
 
 
-def test_a_weak_code_in_the_settings_is_refused_and_nothing_is_written_by_the_window(qtbot: Any,
-                                                                                     store: Store) -> None:
+def test_a_weak_code_in_the_settings_is_refused_and_nothing_is_written_by_the_window(qtbot: Any, store: Store) -> None:
     from ui.settings_dialog import SettingsDialog
 
     tasks.set_runner(None)
@@ -200,8 +201,9 @@ def test_a_weak_code_in_the_settings_is_refused_and_nothing_is_written_by_the_wi
     assert store.settings.get("lock.minutes") == before, "a refused save writes nothing: fix the code, save again"
 
 
-def test_the_first_start_wizard_saves_on_the_writer_thread(qtbot: Any, teleavis_home: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_first_start_wizard_saves_on_the_writer_thread(
+    qtbot: Any, teleavis_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app import screen_lock
     from tests.support.keyring import memory_keyring
     from ui.setup_wizard import SetupWizard
@@ -214,8 +216,13 @@ def test_the_first_start_wizard_saves_on_the_writer_thread(qtbot: Any, teleavis_
         main_writes = watching(store)
         try:
             site = wizard.site
-            for edit, text in ((site.rpps, "10000000017"), (site.family, "DURAND"), (site.given, "Claire"),
-                               (site.finess, "750000010"), (site.organization, "EHPAD Les Tilleuls")):
+            for edit, text in (
+                (site.rpps, "10000000017"),
+                (site.family, "DURAND"),
+                (site.given, "Claire"),
+                (site.finess, "750000010"),
+                (site.organization, "EHPAD Les Tilleuls"),
+            ):
                 edit.setText(text)
             assert site.save(), site.problems.text()
             wizard.platform.real.setChecked(True)

@@ -32,18 +32,34 @@ def _case(store: Store, photo: bytes, count: int, family: str) -> str:
     from capture.pipeline import prepare_image_bytes
 
     prepared = prepare_image_bytes(photo, filename="a.jpg", specialty="dermatology")
-    images = [NewImage(CaseImage(body_site="dos", view="close-up", content_type=prepared.content_type,
-                                 width=prepared.width, height=prepared.height, quality=prepared.quality),
-                       prepared.data, prepared.thumbnail) for _ in range(count)]
-    case = Case(question="Lésion ?", form=dict(DERMATOLOGY_FORM),
-                patient=Patient(family=family, given=["Paul"], birth_date="1950-02-03", sex="male"),
-                consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"))
+    images = [
+        NewImage(
+            CaseImage(
+                body_site="dos",
+                view="close-up",
+                content_type=prepared.content_type,
+                width=prepared.width,
+                height=prepared.height,
+                quality=prepared.quality,
+            ),
+            prepared.data,
+            prepared.thumbnail,
+        )
+        for _ in range(count)
+    ]
+    case = Case(
+        question="Lésion ?",
+        form=dict(DERMATOLOGY_FORM),
+        patient=Patient(family=family, given=["Paul"], birth_date="1950-02-03", sex="male"),
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+    )
     store.create_case(case, images)
     return case.id
 
 
 def test_opening_a_case_leaves_its_thumbnails_to_a_worker_and_reuses_tiles_and_form(
-        qtbot: Any, store: Store, window: Any) -> None:
+    qtbot: Any, store: Store, window: Any
+) -> None:
     photo = jpeg_bytes(skin_photo(1200, 900, seed=1))
     first, second = _case(store, photo, 3, "MARTIN"), _case(store, photo, 2, "BERNARD")
     runner = HeldRunner()
@@ -55,8 +71,7 @@ def test_opening_a_case_leaves_its_thumbnails_to_a_worker_and_reuses_tiles_and_f
     assert all(tile.picture.pixmap().isNull() for tile in tiles), "no thumbnail decoded on the window's thread"
     runner.run_held()
     assert all(not tile.picture.pixmap().isNull() for tile in tiles), "each thumbnail fills in when decoded"
-    form = {key: binding.widget for key, binding in window.case_page.editor.bindings.items()
-            if key.startswith("form.")}
+    form = {key: binding.widget for key, binding in window.case_page.editor.bindings.items() if key.startswith("form.")}
     assert form
 
     window.open_case(second)
@@ -66,6 +81,7 @@ def test_opening_a_case_leaves_its_thumbnails_to_a_worker_and_reuses_tiles_and_f
     assert again == tiles[:2], "the tiles are reused, not made again"
     assert not tiles[2].isVisible(), "the tile the second case does not need is hidden"
     assert all(not tile.picture.pixmap().isNull() for tile in again)
-    assert {key: binding.widget for key, binding in window.case_page.editor.bindings.items()
-            if key.startswith("form.")} == form, "the same specialty's form is not built again"
+    assert {
+        key: binding.widget for key, binding in window.case_page.editor.bindings.items() if key.startswith("form.")
+    } == form, "the same specialty's form is not built again"
     assert window.case_page.editor.case.patient.family == "BERNARD"

@@ -45,8 +45,7 @@ def test_an_overdue_case_rises_to_the_top_of_the_worklist_marked_late(qtbot: Any
     assert late not in [model.summary(n).id for n in range(model.rowCount())]
 
 
-def test_the_worklist_pages_on_without_repeating_the_risen_case(qtbot: Any, store: Store,
-                                                                monkeypatch: Any) -> None:
+def test_the_worklist_pages_on_without_repeating_the_risen_case(qtbot: Any, store: Store, monkeypatch: Any) -> None:
     import ui.worklist as worklist
 
     monkeypatch.setattr(worklist, "PAGE", 2)

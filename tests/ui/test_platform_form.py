@@ -8,8 +8,9 @@ from app.store import Store
 from sync import training
 
 
-def test_the_form_refuses_plain_http_and_erases_training_data_for_a_real_platform(qtbot: object, store: Store,
-                                                                                  teleavis_home: Path) -> None:
+def test_the_form_refuses_plain_http_and_erases_training_data_for_a_real_platform(
+    qtbot: object, store: Store, teleavis_home: Path
+) -> None:
     from ui.setup_forms import PlatformForm
 
     training.ensure_sandbox(store)

@@ -49,7 +49,8 @@ def _open_report(qtbot: object, store: object, pdf: bytes, monkeypatch: pytest.M
 
 
 def test_the_report_goes_to_a_private_file_not_into_someone_elses_folder(
-        qtbot: object, store: object, tmp_base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: object, store: object, tmp_base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Another local user made the predictable folder first, open to all.
     hostile = _predictable(tmp_base)
     hostile.mkdir(mode=0o777)
@@ -65,7 +66,8 @@ def test_the_report_goes_to_a_private_file_not_into_someone_elses_folder(
 
 
 def test_a_link_planted_at_the_folders_place_is_not_followed(
-        qtbot: object, store: object, tmp_base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: object, store: object, tmp_base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     elsewhere = tmp_path / "attacker"
     elsewhere.mkdir(mode=0o700)
     _predictable(tmp_base).symlink_to(elsewhere)
@@ -88,20 +90,24 @@ def test_files_are_new_each_time_and_never_written_through_a_link(tmp_base: Path
 def test_files_go_at_exit_and_a_crashs_leftovers_at_next_start(tmp_base: Path) -> None:
     from app import private_files
 
-    script = ("import sys, tempfile\n"
-              f"tempfile.tempdir = {str(tmp_base)!r}\n"
-              "from app.private_files import write_private\n"
-              "path = write_private('reponse-1.pdf', b'%PDF')\n"
-              "print(path)\n"
-              "import os\n"
-              "os._exit(0) if sys.argv[1] == 'crash' else sys.exit(0)\n")
+    script = (
+        "import sys, tempfile\n"
+        f"tempfile.tempdir = {str(tmp_base)!r}\n"
+        "from app.private_files import write_private\n"
+        "path = write_private('reponse-1.pdf', b'%PDF')\n"
+        "print(path)\n"
+        "import os\n"
+        "os._exit(0) if sys.argv[1] == 'crash' else sys.exit(0)\n"
+    )
     env = {k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"}
     env["PYTHONPATH"] = str(ROOT)
-    clean = subprocess.run([sys.executable, "-c", script, "exit"], capture_output=True, text=True, env=env,
-                           check=True, cwd=ROOT)
+    clean = subprocess.run(
+        [sys.executable, "-c", script, "exit"], capture_output=True, text=True, env=env, check=True, cwd=ROOT
+    )
     assert not Path(clean.stdout.strip()).exists()
-    crashed = subprocess.run([sys.executable, "-c", script, "crash"], capture_output=True, text=True, env=env,
-                             check=True, cwd=ROOT)
+    crashed = subprocess.run(
+        [sys.executable, "-c", script, "crash"], capture_output=True, text=True, env=env, check=True, cwd=ROOT
+    )
     left = Path(crashed.stdout.strip())
     assert left.exists()
     assert private_files.purge_leftovers() == 1

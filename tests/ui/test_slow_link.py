@@ -10,8 +10,9 @@ from sync.progress import RateMeter
 from tests.sync.sync_helpers import make_case
 
 
-def test_the_case_page_says_the_link_is_slow_and_offers_reduced_copies(qtbot: Any, store: Store,
-                                                                       sync_runner: None) -> None:
+def test_the_case_page_says_the_link_is_slow_and_offers_reduced_copies(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
     from ui.follow_view import FollowView
 
     case_id = make_case(store)  # queued

@@ -37,7 +37,8 @@ def take_photo(qtbot: Any, window: MainWindow, view: str, site: str = "dos") -> 
 
 
 def test_new_case_blocked_captured_sent_answered_and_still_there_after_restart(
-        qtbot: Any, store: Store, teleavis_home: Path, sync_runner: None) -> None:
+    qtbot: Any, store: Store, teleavis_home: Path, sync_runner: None
+) -> None:
     window = MainWindow(store)
     qtbot.addWidget(window)
     activate(qtbot, window)
@@ -78,8 +79,7 @@ def test_new_case_blocked_captured_sent_answered_and_still_there_after_restart(
     qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=LOOP_MS)
 
     # The answer arrives while the window is minimised: a notification and a badge.
-    qtbot.waitUntil(lambda: any(title == "Réponse de l'expert" for title, _ in window.notifier.shown),
-                    timeout=LOOP_MS)
+    qtbot.waitUntil(lambda: any(title == "Réponse de l'expert" for title, _ in window.notifier.shown), timeout=LOOP_MS)
     window.showNormal()
     answer = store.answer(case_id)
     assert answer is not None and answer.conclusion
@@ -105,6 +105,10 @@ def test_new_case_blocked_captured_sent_answered_and_still_there_after_restart(
         assert second.case_page.follow.conclusion.text() == answer.conclusion
         reopened = again.get_case(case_id)
         assert (reopened.question, reopened.summary, reopened.patient, reopened.form) == (
-            typed.question, typed.summary, typed.patient, typed.form)
+            typed.question,
+            typed.summary,
+            typed.patient,
+            typed.form,
+        )
         assert [(i.view, i.body_site) for i in reopened.images] == [("far", "dos"), ("close-up", "dos")]
         second.shutdown()

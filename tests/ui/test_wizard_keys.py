@@ -33,7 +33,8 @@ def test_enter_after_testing_the_connection_goes_forward(qtbot: Any, store: Stor
     page_before = wizard.currentId()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert wizard.currentId() > page_before or wizard.result() == QWizard.DialogCode.Accepted, (
-        f"Entrée went to page {wizard.currentId()} from {page_before}")
+        f"Entrée went to page {wizard.currentId()} from {page_before}"
+    )
     stop_sandboxes()
 
 
@@ -43,8 +44,7 @@ def visible_words(widget: Any) -> str:
     return "\n".join(label.text() for label in widget.findChildren(QLabel) if label.isVisible())
 
 
-def test_site_errors_are_words_under_their_field_and_go_once_fixed(qtbot: Any, store: Store,
-                                                                   sync_runner: None) -> None:
+def test_site_errors_are_words_under_their_field_and_go_once_fixed(qtbot: Any, store: Store, sync_runner: None) -> None:
     from tests.support.ui import REQUESTER, type_text
     from ui.setup_wizard import SetupWizard
 
@@ -72,8 +72,12 @@ def test_site_errors_are_words_under_their_field_and_go_once_fixed(qtbot: Any, s
     qtbot.keyClick(site.rpps, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_text(site.rpps, REQUESTER.rpps)
     assert not site.field_problems["rpps"].isVisible(), "fixed: the sentence goes at once"
-    for edit, text in ((site.family, REQUESTER.family), (site.given, "Anne"), (site.finess, REQUESTER.finess),
-                       (site.organization, REQUESTER.organization)):
+    for edit, text in (
+        (site.family, REQUESTER.family),
+        (site.given, "Anne"),
+        (site.finess, REQUESTER.finess),
+        (site.organization, REQUESTER.organization),
+    ):
         edit.setFocus()
         type_text(edit, text)
     assert not any(label.isVisible() for label in site.field_problems.values())

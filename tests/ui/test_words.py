@@ -48,8 +48,9 @@ def dialog_words(dialog: QWidget) -> list[str]:
     return words
 
 
-def test_qt_file_dialog_speaks_the_users_language(qtbot: Any, store: Store, tmp_path: Path, sync_runner: None,
-                                                  language: str) -> None:
+def test_qt_file_dialog_speaks_the_users_language(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None, language: str
+) -> None:
     case_id = complete_case(store, tmp_path / "case")
     window = MainWindow(store)
     qtbot.addWidget(window)
@@ -79,9 +80,9 @@ def test_qt_file_dialog_speaks_the_users_language(qtbot: Any, store: Store, tmp_
     window.shutdown()
 
 
-def test_the_history_is_in_words_in_the_window_and_the_pdf(qtbot: Any, store: Store, tmp_path: Path,
-                                                           sync_runner: None, monkeypatch: pytest.MonkeyPatch
-                                                           ) -> None:
+def test_the_history_is_in_words_in_the_window_and_the_pdf(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case_id = complete_case(store, tmp_path / "case")
     window = MainWindow(store)
     qtbot.addWidget(window)
@@ -105,8 +106,8 @@ def test_the_history_is_in_words_in_the_window_and_the_pdf(qtbot: Any, store: St
     from pypdf import PdfReader
 
     text = " ".join(p.extract_text() for p in PdfReader(str(target)).pages)
-    history = text[text.index("Historique de l'envoi"):]
-    history = history[:history.find("Demande de télé-expertise")]  # up to the next page's heading
+    history = text[text.index("Historique de l'envoi") :]
+    history = history[: history.find("Demande de télé-expertise")]  # up to the next page's heading
     assert not raw.search(history), history
     assert "dossier complet" in history and "réponse reçue" in history.lower()
     window.shutdown()
@@ -114,13 +115,30 @@ def test_the_history_is_in_words_in_the_window_and_the_pdf(qtbot: Any, store: St
 
 def test_each_view_has_one_name(language: str) -> None:
     """The tile, the label's list, the expected views and the report call each view the same."""
-    words = {"fr": {"far": "éloignée", "medium": "intermédiaire", "close-up": "rapprochée",
-                    "dermoscopy": "dermoscopie", "macula": "macula", "disc": "papille"},
-             "en": {"far": "far", "medium": "medium", "close-up": "close-up", "dermoscopy": "dermoscopy",
-                    "macula": "macula", "disc": "disc"}}[language]
+    words = {
+        "fr": {
+            "far": "éloignée",
+            "medium": "intermédiaire",
+            "close-up": "rapprochée",
+            "dermoscopy": "dermoscopie",
+            "macula": "macula",
+            "disc": "papille",
+        },
+        "en": {
+            "far": "far",
+            "medium": "medium",
+            "close-up": "close-up",
+            "dermoscopy": "dermoscopy",
+            "macula": "macula",
+            "disc": "disc",
+        },
+    }[language]
     for view in (*DERMATOLOGY_VIEWS, *RETINA_VIEWS):
-        names = {"tile": view_name(view), "expected views": ExpectedView(view, None, True, False).name,
-                 "report": view_words(CaseImage(view=view), language)}
+        names = {
+            "tile": view_name(view),
+            "expected views": ExpectedView(view, None, True, False).name,
+            "report": view_words(CaseImage(view=view), language),
+        }
         for where, name in names.items():
             assert words[view] in name.lower(), f"{view} in the {where}: {name!r}"
             assert not re.search(r"moyenne|intermediate", name.lower()), name

@@ -29,13 +29,17 @@ def test_two_patients_with_the_same_initials_are_told_apart(qtbot: Any, store: S
     window = MainWindow(store)
     qtbot.addWidget(window)
     window.worklist.set_filter("all")
-    assert sorted(patient_column(window)) == ["(patient sans nom)", "MARTIN Paul (03/02/1950)",
-                                              "MARTIN Pierre (14/07/1962)"]
+    assert sorted(patient_column(window)) == [
+        "(patient sans nom)",
+        "MARTIN Paul (03/02/1950)",
+        "MARTIN Pierre (14/07/1962)",
+    ]
     window.shutdown()
 
 
-def test_before_the_key_comes_the_rows_show_initials_then_the_names(qtbot: Any, store: Store,
-                                                                  sync_runner: None) -> None:
+def test_before_the_key_comes_the_rows_show_initials_then_the_names(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
     add(store, "Martin", "Paul", "1950-02-03")
     opened = store.key
     store.key = DataKey.deferred(lambda: opened._key)  # as when the key waits in the OS keyring
@@ -62,8 +66,9 @@ def search_for(qtbot: Any, window: MainWindow, text: str) -> None:
 
 def test_a_search_finds_the_patient_whatever_the_filter(qtbot: Any, store: Store, sync_runner: None) -> None:
     add(store, "Martin", "Paul", "1950-02-03")  # a draft: "À terminer"
-    sent = store.create_case(Case(patient=Patient(family="Dupont", given=["Jeanne"], birth_date="1948-05-01",
-                                                  ins="248057512345656")), [])
+    sent = store.create_case(
+        Case(patient=Patient(family="Dupont", given=["Jeanne"], birth_date="1948-05-01", ins="248057512345656")), []
+    )
     store.queue(sent)  # waiting for the platform: "En attente"
     answered_case(store)  # an unread answer for MARTIN Paul
     window = MainWindow(store)

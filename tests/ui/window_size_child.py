@@ -21,8 +21,16 @@ area = window.screen().availableGeometry()
 frame = window.frameGeometry()
 bar = window.statusBar()
 bottom = bar.mapToGlobal(QPoint(0, bar.height())).y()
-print(json.dumps({"area": [area.x(), area.y(), area.width(), area.height()],
-                  "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
-                  "status_bottom": bottom, "status_visible": bar.isVisible()}), flush=True)
+print(
+    json.dumps(
+        {
+            "area": [area.x(), area.y(), area.width(), area.height()],
+            "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
+            "status_bottom": bottom,
+            "status_visible": bar.isVisible(),
+        }
+    ),
+    flush=True,
+)
 window.shutdown()
 store.close()
