@@ -88,7 +88,6 @@ def _window_open(window: Any, case_id: str, count: int) -> float:
     reason="issue 18.1's bound not reached yet: on a shared 2-core host 257-290 ms (best) against "
     "18-30 ms, down from 408-714 ms; the camera's start, the page's layout and the "
     "lock's event filter remain on the window's thread",
-    strict=False,
 )
 def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decoding_its_thumbnails(
     qtbot: Any, teleavis_home: Path
@@ -144,7 +143,6 @@ def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decodin
             marks=pytest.mark.xfail(
                 reason="issue 18.1's bound not reached for a change of specialty: 199 ms measured (the demo camera "
                 "restarted, the form rebuilt, settings read again on the window's thread)",
-                strict=False,
             ),
         ),
         "diagnostic",
