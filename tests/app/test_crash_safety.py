@@ -55,6 +55,7 @@ def test_sigkill_at_random_moments_loses_nothing_that_was_saved(tmp_path: Path, 
     completed: set[str] = set()
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
     printed = tmp_path / "child.out"
+    children: list[subprocess.Popen[bytes]] = []
 
     def start_child() -> subprocess.Popen[bytes]:
         with open(printed, "wb") as out:
@@ -65,6 +66,7 @@ def test_sigkill_at_random_moments_loses_nothing_that_was_saved(tmp_path: Path, 
                 env=env,
                 cwd=ROOT,
             )
+        children.append(child)
         # Start-up takes a second or more: wait until the child is importing.
         wait_for(lambda: b"begin" in printed.read_bytes(), child)
         return child
@@ -74,30 +76,37 @@ def test_sigkill_at_random_moments_loses_nothing_that_was_saved(tmp_path: Path, 
         while not condition() and child.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
 
-    # How long one import takes on this machine now (unlocking the key is most of it), so that the
-    # kills fall inside imports whatever the machine's speed or load.
-    child = start_child()
-    started = time.monotonic()
-    wait_for(lambda: len(printed.read_text().split()) >= 2, child)
-    one_import = time.monotonic() - started
-    child.kill()
-    child.wait()
-    completed.update(line for line in printed.read_text().split() if len(line) == 36)
-    mid_import = mid_write = 0
-    for _ in range(KILLS):
-        orphans_before = orphan_blobs(teleavis_home)
+    try:
+        # How long one import takes on this machine now (unlocking the key is most of it), so that the
+        # kills fall inside imports whatever the machine's speed or load.
         child = start_child()
-        time.sleep(rng.uniform(0.0, 2.0 * one_import))
-        child.send_signal(signal.SIGKILL)
+        started = time.monotonic()
+        wait_for(lambda: len(printed.read_text().split()) >= 2, child)
+        one_import = time.monotonic() - started
+        child.kill()
         child.wait()
-        lines = printed.read_text().split()
-        completed.update(line for line in lines if len(line) == 36)
-        mid_import += bool(lines) and lines[-1] == "begin"
-        _check_store(teleavis_home, completed)
-        mid_write += orphan_blobs(teleavis_home) > orphans_before
-    print(
-        f"\none import {one_import:.1f} s; {KILLS} kills, {mid_import} during an import, {mid_write} of them "
-        f"between writing its images and committing the case; {len(completed)} imports completed"
-    )
-    assert len(completed) >= KILLS // 4, "the kills should interrupt a loop that does make progress"
-    assert mid_import >= KILLS // 2, "the kills should land while a case is being imported, not at start-up"
+        completed.update(line for line in printed.read_text().split() if len(line) == 36)
+        mid_import = mid_write = 0
+        for _ in range(KILLS):
+            orphans_before = orphan_blobs(teleavis_home)
+            child = start_child()
+            time.sleep(rng.uniform(0.0, 2.0 * one_import))
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+            lines = printed.read_text().split()
+            completed.update(line for line in lines if len(line) == 36)
+            mid_import += bool(lines) and lines[-1] == "begin"
+            _check_store(teleavis_home, completed)
+            mid_write += orphan_blobs(teleavis_home) > orphans_before
+        print(
+            f"\none import {one_import:.1f} s; {KILLS} kills, {mid_import} during an import, {mid_write} of them "
+            f"between writing its images and committing the case; {len(completed)} imports completed"
+        )
+        assert len(completed) >= KILLS // 4, "the kills should interrupt a loop that does make progress"
+        assert mid_import >= KILLS // 2, "the kills should land while a case is being imported, not at start-up"
+
+    finally:  # a failed or timed-out test must not leave a child importing for ever
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
