@@ -125,7 +125,14 @@ def test_main_thread_stays_responsive_while_previewing_processing_and_sending_8_
         question="Lésion ?",
         summary="Depuis 6 mois.",
         form=dict(DERMATOLOGY_FORM),
-        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", ins="150028512345615"),
+        patient=Patient(
+            family="MARTIN",
+            given=["Paul"],
+            birth_date="1950-02-03",
+            sex="male",
+            ins="150028512345615",
+            local_id="D-2291",
+        ),
         consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
     )
     store.create_case(case, [])
@@ -171,6 +178,7 @@ def test_main_thread_stays_responsive_while_previewing_processing_and_sending_8_
     tasks.run_task(process_and_store, stored)
     qtbot.waitUntil(lambda: bool(clone_done), timeout=300_000)
     processed = time.perf_counter() - started
+    assert clone_done[0], "the window refused to send the case: its checklist says why"
     qtbot.waitUntil(lambda: store.state(case.id) == CaseState.SENT, timeout=300_000)
     total = time.perf_counter() - started
     probe.stop()
