@@ -141,8 +141,10 @@ def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decodin
         pytest.param(
             "specialty",
             marks=pytest.mark.xfail(
-                reason="issue 18.1's bound not reached for a change of specialty: 199 ms measured (the demo camera "
-                "restarted, the form rebuilt, settings read again on the window's thread)",
+                reason="issue 18.1's bound not reached for a change of specialty: 71-199 ms measured (the demo "
+                "camera restarted, the form rebuilt, settings read again on the window's thread). Not strict: "
+                "on a quiet machine it comes within a few ms of the bound either side",
+                strict=False,
             ),
         ),
         "diagnostic",
