@@ -49,10 +49,16 @@ def choose(folder: Path, name: str | None = None) -> None:
 def accept(dialog: QFileDialog, folder: Path, name: str | None) -> None:
     """Pick ``name`` and accept; or, keeping the proposed name, accept once the dialog is in ``folder``
     (its listing comes in the background)."""
+    chosen = dialog.selectedFiles()
     if name:
+        # The folder's listing comes in the background: on a busy machine the file may not be
+        # selected yet, and accepting then would only open the folder. Select it again and wait.
+        if chosen != [str(folder / name)]:
+            dialog.selectFile(str(folder / name))
+            QTimer.singleShot(100, lambda: accept(dialog, folder, name))
+            return
         dialog.accept()
         return
-    chosen = dialog.selectedFiles()
     if len(chosen) != 1 or Path(chosen[0]).parent != folder:
         QTimer.singleShot(100, lambda: accept(dialog, folder, name))
         return
