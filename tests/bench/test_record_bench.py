@@ -90,9 +90,11 @@ def test_report_of_eight_12mp_images(store: Store, photos: list[bytes], tmp_path
         f"report {report_time:.2f} s ({report_time / baseline:.2f}×), {len(report.pdf) / 1e6:.1f} MB "
         f"({len(report.pdf) / stored:.3f}× the images), {report.pages} pages"
     )
-    # Beyond the bytes: reportlab writes the PDF, pypdf appends the expert's pages (one more copy),
-    # and reportlab hashes each image once. Re-encoding the images would cost ~100× the baseline.
-    assert report_time <= 8 * baseline
+    # What grows with the images must stay a few copies of their bytes (reportlab writes them, hashes
+    # them once, pypdf appends the expert's pages after them); laying out the 13 pages costs a fixed
+    # ~0.25 s whatever the images. Decoding and re-encoding them, which the report must never do,
+    # costs ~1 s on a quiet machine, and fails this.
+    assert report_time <= 4 * baseline + 0.6
     assert len(report.pdf) <= 1.02 * stored
 
 
