@@ -14,7 +14,7 @@ import logging
 import os
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -793,21 +793,7 @@ class Store:
             rows = self.conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise classify(exc) from exc
-        return [
-            CaseSummary(
-                id=r[0],
-                state=r[1],
-                specialty=r[2],
-                priority=r[3],
-                initials=r[4],
-                created_at=r[5],
-                updated_at=r[6],
-                unread=bool(r[7]),
-                image_count=r[8],
-                due_at=r[9],
-            )
-            for r in rows
-        ]
+        return [_summary(r) for r in rows]
 
     # -- the expert's promised answer time (issue 16.8) -------------------------------------------
 
@@ -845,21 +831,7 @@ class Store:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             rows = self.conn.execute(f"{_SUMMARY} WHERE c.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-            out += [
-                CaseSummary(
-                    id=r[0],
-                    state=r[1],
-                    specialty=r[2],
-                    priority=r[3],
-                    initials=r[4],
-                    created_at=r[5],
-                    updated_at=r[6],
-                    unread=bool(r[7]),
-                    image_count=r[8],
-                    due_at=r[9],
-                )
-                for r in rows
-            ]
+            out += [_summary(r) for r in rows]
         return out
 
     def patients(self, case_ids: list[str]) -> dict[str, Patient]:
@@ -901,3 +873,19 @@ class Store:
 
     def collect_orphans(self, older_than_s: float = 3600.0) -> int:
         return self.objects.collect_orphans(self.referenced_blobs(), older_than_s)
+
+
+def _summary(row: Sequence[Any]) -> CaseSummary:
+    """A worklist row from a row of ``_SUMMARY``."""
+    return CaseSummary(
+        id=row[0],
+        state=row[1],
+        specialty=row[2],
+        priority=row[3],
+        initials=row[4],
+        created_at=row[5],
+        updated_at=row[6],
+        unread=bool(row[7]),
+        image_count=row[8],
+        due_at=row[9],
+    )
