@@ -28,7 +28,9 @@ from sync.sandbox.psc import PscProvider
 
 @pytest.fixture
 def provider() -> Iterator[PscProvider]:
-    with PscProvider(ciba_delay_s=0.3, ciba_interval_s=0.2) as started:
+    # The phone answers after several polls, with room for a slow machine: a first poll that came
+    # after the approval would leave "authorization_pending" untested.
+    with PscProvider(ciba_delay_s=0.9, ciba_interval_s=0.2) as started:
         yield started
 
 
