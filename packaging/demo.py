@@ -33,6 +33,8 @@ CASE = {
         "birth_date": "1950-02-03",
         "sex": "male",
         "ins": "150028512345615",
+        "identity_status": "qualified",
+        "local_id": "D-2291",
     },
     "consent": {"given": True, "date": "2026-11-20", "recorded_by": "Inf. Durand"},
     "treatments": [{"name": "Metformine 1000 mg", "dosage": "1 cp matin et soir"}],
