@@ -103,6 +103,8 @@ def main() -> int:
     step("Le dossier, avec le contrôle qualité des images", "case", "show", case_id, env=env)
     step("Valider et mettre en file d'envoi", "case", "send", case_id, env=env)
     step("L'expert simulé répondra après 3 secondes", "config", "set", "sandbox.answer_after_s", "3", env=env)
+    # The training expert asks a question now and then (sandbox.question_rate): the demo shows an answer.
+    step("… sans poser de question d'abord", "config", "set", "sandbox.question_rate", "0", env=env)
     step("Envoyer à la plateforme de formation et attendre la réponse", "sync", "--timeout", "12", env=env)
     step("La réponse de l'expert", "case", "show", case_id, env=env)
     step("Le compte rendu PDF", "case", "export", case_id, "--pdf", str(work / "compte-rendu.pdf"), env=env)

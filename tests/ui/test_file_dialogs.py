@@ -31,7 +31,7 @@ def test_file_dialogs_start_in_the_users_folders_and_leave_no_history(tmp_path: 
         text=True,
         env=env,
         cwd=tmp_path,
-        timeout=300,
+        timeout=240,
         stdin=subprocess.DEVNULL,
     )
     assert done.returncode == 0, done.stderr[-3000:]
