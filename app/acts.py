@@ -66,7 +66,7 @@ FINESS_SYSTEM = "https://finess.esante.gouv.fr"
 M.add(
     {
         "act.billable": {
-            "fr": "Acte RQD facturable ({rank}e sur {limit} cette année pour ce patient)",
+            "fr": "Acte RQD facturable ({rank_fr} sur {limit} cette année pour ce patient)",
             "en": "RQD act billable ({rank} of {limit} this year for this patient)",
         },
         "act.limit": {
@@ -134,7 +134,9 @@ class Verdict:
 
     def words(self) -> str:
         if self.reason == BILLABLE:
-            return M.tr("act.billable", rank=self.rank, limit=PER_YEAR)
+            # French ordinals: 1er, then 2e, 3e…
+            rank_fr = "1er" if self.rank == 1 else f"{self.rank}e"
+            return M.tr("act.billable", rank=self.rank, rank_fr=rank_fr, limit=PER_YEAR)
         return M.tr(f"act.{self.reason}", limit=PER_YEAR)
 
 

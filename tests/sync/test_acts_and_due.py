@@ -70,7 +70,7 @@ def test_each_case_sent_records_one_rqd_act_and_the_fifth_of_the_year_is_not_bil
         ids.append(case_id)
     # Said before sending: the rank this year, until the limit is reached.
     assert [v.words() for v in verdicts[:2]] == [
-        "Acte RQD facturable (1e sur 4 cette année pour ce patient)",
+        "Acte RQD facturable (1er sur 4 cette année pour ce patient)",
         "Acte RQD facturable (2e sur 4 cette année pour ce patient)",
     ]
     assert verdicts[4].words() == "Acte RQD non facturable : 4 actes déjà cette année pour ce patient"
@@ -176,7 +176,7 @@ def test_case_send_says_whether_the_act_is_billable(store: Store) -> None:
     store.close()
     done = teleavis("case", "send", case_id)
     assert done.returncode == 0, done.stderr
-    assert "Acte RQD facturable (1e sur 4 cette année pour ce patient)" in done.stderr
+    assert "Acte RQD facturable (1er sur 4 cette année pour ce patient)" in done.stderr
 
 
 # -- 16.8 the promised answer time ------------------------------------------------------------------
