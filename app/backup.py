@@ -267,7 +267,7 @@ def _write_tar(store: Store, snapshot: Path, out: SealedWriter, created: str) ->
     # Whole chunks through the stream and the cipher (tarfile's defaults are 10 and 16 KiB pieces:
     # thousands of calls per photo, a third of the backup's time).
     with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT, bufsize=CHUNK) as tar:
-        tar.copybufsize = CHUNK
+        tar.copybufsize = CHUNK  # type: ignore[attr-defined]  # TarFile's, missing from typeshed's stubs
         _add(tar, DB_FILE, snapshot.read_bytes())
         for blob in blobs:
             try:
