@@ -57,7 +57,7 @@ from ui.fields import (
     text_binding,
 )
 from ui.tasks import on_own_connection, run_write
-from ui.widgets import named
+from ui.widgets import ChoiceBox, named
 
 log = logging.getLogger(__name__)
 
@@ -231,7 +231,7 @@ class CaseEditor(QWidget):
         self._row(form, given_binding("patient.given", self.given), self.tr("Prénom(s) :"))
         self.birth_date = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
         self._row(form, date_binding("patient.birth_date", self.birth_date), self.tr("Date de naissance :"))
-        self.sex = QComboBox()
+        self.sex = ChoiceBox()
         for code, text in (
             ("unknown", self.tr("Non renseigné")),
             ("female", self.tr("Femme")),
@@ -254,7 +254,7 @@ class CaseEditor(QWidget):
         self.status_prompt.setWordWrap(True)
         self.status_prompt.hide()
         form.addRow(self.status_prompt)
-        self.identity_status = QComboBox()
+        self.identity_status = ChoiceBox()
         for code, text in (
             ("provisional", self.tr("Provisoire (pièce d'identité non contrôlée)")),
             ("recovered", self.tr("Récupérée (INS obtenu par l'INSi, pièce non contrôlée)")),
@@ -265,7 +265,7 @@ class CaseEditor(QWidget):
         self._row(
             form, combo_binding("patient.identity_status", self.identity_status), self.tr("Statut de l'identité :")
         )
-        self.identity_document = QComboBox()
+        self.identity_document = ChoiceBox()
         for code, text in (
             ("", self.tr("Aucune")),
             ("CN", self.tr("Carte nationale d'identité")),
@@ -275,6 +275,8 @@ class CaseEditor(QWidget):
             ("AN", self.tr("Extrait d'acte de naissance")),
         ):
             self.identity_document.addItem(text, code)
+        for code, short in (("CN", self.tr("Carte d'identité")), ("AN", self.tr("Acte de naissance"))):
+            self.identity_document.set_short(self.identity_document.findData(code), short)
         self._row(
             form,
             combo_binding("patient.identity_document", self.identity_document),
@@ -319,11 +321,11 @@ class CaseEditor(QWidget):
         box = QGroupBox(self.tr("3. Demande"))
         form = QFormLayout(box)
         self._tune(form)
-        self.specialty = QComboBox()
+        self.specialty = ChoiceBox()
         for code in forms.FORM_SPECIALTIES:
             self.specialty.addItem(M.specialty_name(code), code)
         self._row(form, combo_binding("specialty", self.specialty), self.tr("Spécialité :"))
-        self.priority = QComboBox()
+        self.priority = ChoiceBox()
         self.priority.addItem(self.tr("Normale"), "routine")
         self.priority.addItem(self.tr("Urgente"), "urgent")
         self._row(form, combo_binding("priority", self.priority), self.tr("Priorité :"))
@@ -392,13 +394,13 @@ class CaseEditor(QWidget):
             key = f"form.{item.link_id}"
             label = item.label + (" *" if item.required else "")
             if item.type == "boolean":
-                combo = QComboBox()
+                combo = ChoiceBox()
                 combo.addItem("—", None)
                 combo.addItem(self.tr("Oui"), True)
                 combo.addItem(self.tr("Non"), False)
                 binding = combo_binding(key, combo)
             elif item.type == "choice":
-                combo = QComboBox()
+                combo = ChoiceBox()
                 combo.addItem("—", None)
                 for code, display in item.options:
                     combo.addItem(display, code)

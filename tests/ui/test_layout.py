@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
     QWidget,
 )
 
@@ -30,6 +32,7 @@ from tests.support.images import fundus_photo, skin_photo
 from tests.support.ui import answered_case
 from ui.application import install_language
 from ui.main_window import MainWindow
+from ui.widgets import ChoiceBox
 
 # Maximised windows, under the title bar and the task bar.
 SCREENS = {"1366x768": (1366, 740), "full-hd-at-150": (1280, 650)}
@@ -80,6 +83,22 @@ def cut_off(root: QWidget) -> list[str]:
             room = widget.contentsRect().width() - 8  # the frame's and the text margins' few pixels
             if widget.fontMetrics().horizontalAdvance(hint) > room:
                 problems.append(f"hint «{hint[:50]}» cut in a {widget.width()} px field")
+        if isinstance(widget, QComboBox) and not widget.isEditable():
+            # Its minimum size is a dozen characters: what matters is that every choice, once chosen,
+            # reads whole in the closed box (a nurse reads « Provisoire (pièce d'identité non c… »).
+            option = QStyleOptionComboBox()
+            widget.initStyleOption(option)
+            room = (
+                widget.style()
+                .subControlRect(
+                    QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, widget
+                )
+                .width()
+            )
+            for index in range(widget.count()):
+                choice = widget.closed_text(index) if isinstance(widget, ChoiceBox) else widget.itemText(index)
+                if widget.fontMetrics().horizontalAdvance(choice) > room:
+                    problems.append(f"choice «{choice[:50]}» cut in a {widget.width()} px box")
         need = widget.minimumSizeHint()
         if widget.width() < need.width() or widget.height() < need.height():
             problems.append(f"«{text[:50]}» {widget.width()}×{widget.height()} < {need.width()}×{need.height()}")
