@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +29,22 @@ log = logging.getLogger(__name__)
 PREVIEW_LONG_SIDE = 960  # the preview is drawn at most this size; stills keep the full size
 MAX_DISPLAY_FPS = 30.0
 DEMO_ID = "demo"
+
+
+#: Cameras being freed on threads of their own (see ``CameraBridge.stop``).
+_stopping: list[threading.Thread] = []
+
+
+def wait_cameras_freed(timeout: float = 5.0) -> bool:
+    """Until every camera being stopped is freed, at most ``timeout`` seconds; whether all were.
+
+    Called at exit: a grab thread still inside OpenCV while the interpreter ends can abort the process
+    ("terminate called without an active exception") and leave the device busy for the next start."""
+    deadline = time.monotonic() + timeout
+    for thread in list(_stopping):
+        thread.join(max(0.0, deadline - time.monotonic()))
+    _stopping[:] = [thread for thread in _stopping if thread.is_alive()]
+    return not _stopping
 
 
 @dataclass(frozen=True)
@@ -126,7 +143,9 @@ class CameraBridge(QObject):
         self._timer.stop()
         worker, self._worker = self._worker, None
         if worker is not None:
-            threading.Thread(target=worker.stop, name="camera-stop", daemon=True).start()
+            stopping = threading.Thread(target=worker.stop, name="camera-stop", daemon=True)
+            _stopping[:] = [thread for thread in _stopping if thread.is_alive()] + [stopping]
+            stopping.start()
 
     def request_still(self) -> bool:
         """Ask for a still; ``still_ready`` (or ``still_failed``) follows. False if no camera runs."""

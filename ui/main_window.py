@@ -334,6 +334,10 @@ class MainWindow(QMainWindow):
         wait = getattr(runner(), "wait", None)
         if wait is not None:
             wait()
+        from ui.camera_bridge import wait_cameras_freed
+
+        if not wait_cameras_freed():
+            log.warning("a camera was still being freed when the window closed")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
