@@ -16,13 +16,15 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
-from app.db import after_commit
+from app.db import after_commit, transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write
 from app.model import iso, utc_now
@@ -43,6 +45,18 @@ M.add(
             "fr": "sa tête scellée (fichier audit-head) est absente ou illisible",
             "en": "its sealed head (the audit-head file) is missing or unreadable",
         },
+        "audit.problem.rewound": {
+            "fr": "la plateforme a reçu l'entrée n° {seq} de ce journal, qui ne l'a plus ou plus telle quelle : "
+            "il a été coupé ou réécrit après l'envoi",
+            "en": "the platform received entry #{seq} of this trail, which no longer holds it as it was: "
+            "the trail was cut or rewritten after it was sent",
+        },
+        "audit.rewound_notice": {
+            "fr": "Journal d'audit : altéré — la plateforme a reçu l'entrée n° {seq}, que ce poste n'a plus "
+            "(voyez « teleavis audit verify » et prévenez le responsable de la sécurité)",
+            "en": "Audit trail: tampered with — the platform received entry #{seq}, which this computer no "
+            "longer has (see “teleavis audit verify” and tell the security officer)",
+        },
         "audit.problem.uncreated": {
             "fr": "{n} dossier(s) n'ont plus leur entrée de création (premier : {id})",
             "en": "{n} case(s) no longer have their creation entry (first: {id})",
@@ -53,6 +67,15 @@ M.add(
 GENESIS = "0" * 64
 HEAD_FILE = "audit-head"
 _HEAD_CONTEXT = b"teleavis audit head"
+#: The detail of the ``settings`` entry a data-key rotation writes (every hash before it changed).
+ROTATED = "data key rotated"
+#: The detail of the ``altered`` entry that records a head the platform holds and this log does not.
+REWOUND = "the platform holds audit entry #{seq}"
+_REWOUND_LIKE = "the platform holds audit entry #%"
+#: What a restore's entry says of the log it replaced (the tags of that log are not this one's).
+REPLACED = "the replaced log was at #{seq}"
+_REPLACED_RE = re.compile(r"the replaced log was at #(\d+)")
+_WITNESS_RE = re.compile(r"^(\d{1,18})-([0-9a-f]{64})$")
 
 ACTIONS = frozenset(
     {
@@ -187,6 +210,82 @@ def establish_head(conn: sqlite3.Connection, key: DataKey) -> None:
         write_head(path, key, log_head(conn))
 
 
+# -- the platform as witness ------------------------------------------------------------------------
+
+
+def witness_code(head: Head) -> str:
+    """The head as the Task's tag carries it: ``<seq>-<hash>``. The hash is a keyed MAC (HMAC under
+    a key derived from the data key): it tells the platform nothing about the entries."""
+    return f"{head.seq}-{head.hash}"
+
+
+def parse_witness(code: object) -> Head | None:
+    """The head a tag's code names; None for anything else (a tag this code did not write)."""
+    match = _WITNESS_RE.match(code) if isinstance(code, str) else None
+    return Head(int(match.group(1)), match.group(2)) if match else None
+
+
+def current_witness(conn: sqlite3.Connection) -> str | None:
+    """The code for the log's committed head (None for an empty log)."""
+    head = log_head(conn)
+    return witness_code(head) if head.seq > 0 else None
+
+
+def check_witness(conn: sqlite3.Connection, heads: Iterable[Head]) -> Head | None:
+    """The highest head the platform holds that this log does not (None when the log holds them all).
+
+    A head is held when the log has that entry with that hash. It is also explained, not held, when
+    a key rotation written after it changed every hash before (the entry must still be there), or
+    when a restore replaced the log it belonged to (a "restored" entry at or below its seq whose
+    replaced log reached it)."""
+    for head in sorted({h for h in heads if h.seq > 0}, key=lambda h: h.seq, reverse=True):
+        if not _explained(conn, head):
+            return head
+    return None
+
+
+def _explained(conn: sqlite3.Connection, head: Head) -> bool:
+    row = conn.execute("SELECT hash FROM audit WHERE seq = ?", (head.seq,)).fetchone()
+    if row is not None and row[0] == head.hash:
+        return True
+    if (
+        row is not None
+        and conn.execute(
+            "SELECT 1 FROM audit WHERE seq > ? AND action = 'settings' AND detail = ? LIMIT 1", (head.seq, ROTATED)
+        ).fetchone()
+    ):
+        return True
+    for (detail,) in conn.execute(
+        "SELECT detail FROM audit WHERE seq <= ? AND action = 'restored' ORDER BY seq", (head.seq,)
+    ):
+        match = _REPLACED_RE.search(str(detail))
+        if match and head.seq <= int(match.group(1)):
+            return True
+    return False
+
+
+def record_rewound(conn: sqlite3.Connection, key: DataKey, head: Head, actor: str | None = None) -> bool:
+    """Record (once) that the platform holds ``head`` and this log does not; True when written now."""
+    detail = REWOUND.format(seq=head.seq)
+    with transaction(conn):
+        if conn.execute("SELECT 1 FROM audit WHERE action = 'altered' AND detail = ?", (detail,)).fetchone():
+            return False
+        append(conn, key, "altered", None, detail=detail, actor=actor)
+    return True
+
+
+def rewound(conn: sqlite3.Connection) -> int | None:
+    """The highest entry the platform was seen holding while this log did not (None: never)."""
+    found = None
+    for (detail,) in conn.execute(
+        "SELECT detail FROM audit WHERE action = 'altered' AND detail LIKE ?", (_REWOUND_LIKE,)
+    ):
+        tail = str(detail).rsplit("#", 1)[-1]
+        if tail.isdigit() and (found is None or int(tail) > found):
+            found = int(tail)
+    return found
+
+
 @dataclass(frozen=True)
 class AuditCheck:
     rows: int
@@ -196,10 +295,12 @@ class AuditCheck:
     head_lost: int | None = None
     #: Cases with no ``created`` entry (their history was cut).
     uncreated: tuple[str, ...] = ()
+    #: The platform was seen holding this entry while the log did not (``record_rewound``).
+    rewound: int | None = None
 
     @property
     def ok(self) -> bool:
-        return self.first_broken is None and self.head_lost is None and not self.uncreated
+        return self.first_broken is None and self.head_lost is None and not self.uncreated and self.rewound is None
 
     def problem(self) -> str:
         """What does not hold, in the user's language ("" when the log is intact)."""
@@ -209,6 +310,8 @@ class AuditCheck:
             return M.tr("audit.problem.head")
         if self.head_lost is not None:
             return M.tr("audit.problem.cut", seq=self.head_lost, rows=self.rows)
+        if self.rewound is not None:
+            return M.tr("audit.problem.rewound", seq=self.rewound)
         if self.uncreated:
             return M.tr("audit.problem.uncreated", n=len(self.uncreated), id=self.uncreated[0][:8])
         return ""
@@ -227,7 +330,7 @@ def verify(conn: sqlite3.Connection, key: DataKey) -> AuditCheck:
         ):
             return AuditCheck(count, seq)
         prev, expected_seq = digest, seq + 1
-    return AuditCheck(count, None, _head_lost(conn, key, Head(expected_seq - 1, prev)), _uncreated(conn))
+    return AuditCheck(count, None, _head_lost(conn, key, Head(expected_seq - 1, prev)), _uncreated(conn), rewound(conn))
 
 
 def _head_lost(conn: sqlite3.Connection, key: DataKey, reached: Head) -> int | None:

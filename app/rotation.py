@@ -196,7 +196,7 @@ def _reseal_database(conn: sqlite3.Connection, old: DataKey, new: DataKey, new_i
     _reindex(conn, new, root)
     _rechain_audit(conn, old, new)
     Settings(conn, new).set(MARKER, new_id, in_transaction=True)
-    audit.append(conn, new, "settings", detail="data key rotated")
+    audit.append(conn, new, "settings", detail=audit.ROTATED)
 
 
 def _reindex(conn: sqlite3.Connection, new: DataKey, root: Path) -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from app import audit
 from app import messages as M
 from app.errors import DataAltered, TeleavisError
 from app.model import Case, CaseState, Message, iso, utc_now
@@ -69,11 +70,15 @@ class SyncSummary:
     waiting: list[str] = field(default_factory=list)
     needs_attention: list[str] = field(default_factory=list)
     replies_sent: int = 0
+    #: The platform holds this audit entry and the log here does not (app/audit.py): the log was
+    #: cut or rewritten. Sync goes on; ``audit verify`` and ``status`` say it.
+    audit_rewound: int | None = None
 
     def merge(self, other: SyncSummary) -> None:
         self.sent += other.sent
         self.answered += other.answered
         self.replies_sent += other.replies_sent
+        self.audit_rewound = other.audit_rewound or self.audit_rewound
         self.waiting, self.needs_attention = other.waiting, other.needs_attention
 
 
@@ -140,7 +145,13 @@ class SendJob:
         if requester is None:
             raise TeleavisError(M.tr("sync.no_site"))
         self.case = self.store.get_case(self.case_id)
-        self.prepared = prepare_case(self.case, requester, training=training_mode(self.store))
+        # The Task carries the audit head as it stands now (committed): the platform's witness of it.
+        self.prepared = prepare_case(
+            self.case,
+            requester,
+            training=training_mode(self.store),
+            audit_head=audit.current_witness(self.store.conn),
+        )
         # Signed in with Pro Santé Connect as someone else than the site's requester: said in the request.
         record_on_behalf(self.prepared.bundle, self.case.id, self.store.settings, requester)
         return self.prepared
@@ -404,6 +415,7 @@ class Engine:
                 summary.replies_sent += 1
         if poll and self.follow and not self.client.stop.is_set():
             summary.answered += self._poll()
+        summary.audit_rewound = self.follower.check_witness()
         summary.waiting = [row.case_id for row in self.outbox.pending()]
         summary.needs_attention = [c.id for c in self.store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
         self.store.settings.set("sync.last", iso(utc_now()))
@@ -460,6 +472,7 @@ class Engine:
                 request_id=info["request_id"],
                 expert_message_id=message.in_response_to,
                 training=training_mode(self.store),
+                audit_head=audit.current_witness(self.store.conn),
             )
             binary_ids = upload_images(
                 self.store, self.client, self.outbox, case_id, images, self.listener, self.case_budget_s

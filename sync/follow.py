@@ -17,7 +17,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from app import acts
+from app import acts, audit
 from app import messages as M
 from app.answers import FOREIGN_URL, NO_CONTENT, NOT_FOUND, REPORT, UNREADABLE, missing_item
 from app.db import transaction
@@ -28,7 +28,7 @@ from app.store import NewImage, Store, sha1_b64
 from sync import codes as C
 from sync.auth import SignInRequired
 from sync.client import OffPlatform, PermanentFault, PlatformClient, SearchResult, Stopped, TransientFault
-from sync.mapping import CASE_SYSTEM, location_id
+from sync.mapping import CASE_SYSTEM, audit_heads, location_id, tag_audit_head
 from sync.progress import NullListener, ProgressListener
 
 log = logging.getLogger(__name__)
@@ -159,6 +159,28 @@ class Follower:
         self.client = client
         self.listener = listener or NullListener()
         self.outbox = Outbox(store)
+        #: The audit heads read on our Tasks and Communications since the last ``check_witness``.
+        self._witnessed: set[str] = set()
+
+    def witness(self, resource: Any) -> None:
+        """Note the audit heads a resource of ours read from the platform carries (app/audit.py)."""
+        self._witnessed.update(audit_heads(resource))
+
+    def check_witness(self) -> int | None:
+        """Does the audit log here still hold every head the platform was seen holding? The highest
+        one it does not hold is recorded as an ``altered`` entry (once) and returned; the sync goes on
+        either way. Resources with no tag (an older platform, or one that drops tags) are not checked."""
+        heads = [head for head in map(audit.parse_witness, self._witnessed) if head is not None]
+        self._witnessed.clear()
+        missing = audit.check_witness(self.store.conn, heads)
+        if missing is None:
+            return None
+        log.error("the platform holds audit entry #%d, which the audit trail here does not hold", missing.seq)
+        try:
+            audit.record_rewound(self.store.conn, self.store.key, missing)
+        except (StorageError, TeleavisError) as exc:  # a damaged journal must not stop care
+            log.error("the altered audit trail could not be recorded: %s", type(exc).__name__)
+        return missing.seq
 
     def open_cases(self) -> list[tuple[str, str, str | None]]:
         """(case id, task id, known version) of the cases to poll."""
@@ -189,7 +211,10 @@ class Follower:
                     params["_lastUpdated"] = "gt" + _minus_second(mark)
                 found = self._search("Task", params, budget_s)
                 complete = complete and found.complete
+                asked = set(ids[start : start + BATCH])
                 for task in found.resources:
+                    if str(task.get("id")) in asked:
+                        self.witness(task)
                     entry = by_task.pop(str(task.get("id")), None)
                     if entry is None:
                         continue  # not asked for, or already seen on an earlier page
@@ -292,6 +317,8 @@ class Follower:
                 ours = isinstance(comm, dict) and any(
                     isinstance(i, dict) and i.get("system") == MESSAGE_SYSTEM for i in _list(comm.get("identifier"))
                 )
+                if ours:
+                    self.witness(comm)
                 if ours or not isinstance(comm, dict):
                     continue
                 text = " ".join(
@@ -540,9 +567,11 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
             raise TeleavisError(
                 M.tr("cancel.too_late", state=M.state_name(_MIRRORED.get(str(status), CaseState.SENT).value))
             )
+        follower.witness(task)
         version = (task.get("meta") or {}).get("versionId")
         body = {k: v for k, v in task.items() if k != "meta"}
         body["status"] = "cancelled"
+        tag_audit_head(body, audit.current_witness(store.conn))
         reply = client.retrying(
             functools.partial(client.update, body, if_match=f'W/"{version}"', pass_status=frozenset({409, 412})),
             budget_s=budget_s,
@@ -554,6 +583,7 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
     else:
         raise TransientFault(M.tr("net.busy", status=412))
     follower.mirror(case_id, task, None, budget_s)
+    follower.check_witness()
     log.info("case %s cancelled", case_id)
 
 

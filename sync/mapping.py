@@ -344,10 +344,18 @@ class PreparedCase:
         return bundle
 
 
-def prepare_case(case: Case, requester: Requester, *, validate: bool = True, training: bool = False) -> PreparedCase:
+def prepare_case(
+    case: Case,
+    requester: Requester,
+    *,
+    validate: bool = True,
+    training: bool = False,
+    audit_head: str | None = None,
+) -> PreparedCase:
     """The whole transaction Bundle of §3 for ``case``, validated (``MappingError`` when invalid).
 
-    ``training``: the platform is the training sandbox, so a qualified INS goes as a test INS."""
+    ``training``: the platform is the training sandbox, so a qualified INS goes as a test INS.
+    ``audit_head``: the workstation's audit head (``app.audit.witness_code``), tagged on the Task."""
     if not case.consent.given:
         raise MappingError("no consent, no sending")
     if not case.images:
@@ -465,6 +473,7 @@ def prepare_case(case: Case, requester: Requester, *, validate: bool = True, tra
         # docs/platform-api.md §4: the Task's requester is the practitioner (the ServiceRequest's role is theirs).
         "requester": {"reference": prac_ref},
     }
+    tag_audit_head(task, audit_head)
     for full_url, resource in ((request_ref, service_request), (task_ref, task)):
         entries.entries.append(
             {
@@ -508,8 +517,10 @@ def prepare_reply(
     expert_message_id: str | None,
     validate: bool = True,
     training: bool = False,
+    audit_head: str | None = None,
 ) -> PreparedCase:
-    """The transaction of the requester's answer to the expert (§4): new Media, then the Communication."""
+    """The transaction of the requester's answer to the expert (§4): new Media, then the Communication
+    (tagged with ``audit_head``, as the Task is)."""
     entries = _Entries([case.id, message.id, *(i.id for i in images)])
     patient, p_system, p_value = _patient(case, requester, training=training)
     patient_ref = entries.add(patient, p_system, p_value)
@@ -540,11 +551,35 @@ def prepare_reply(
     }
     if expert_message_id:
         communication["inResponseTo"] = [{"reference": f"Communication/{expert_message_id}"}]
+    tag_audit_head(communication, audit_head)
     entries.add(communication, MESSAGE_SYSTEM, message.id)
     bundle = {"resourceType": "Bundle", "type": "transaction", "entry": entries.entries}
     if validate:
         validate_bundle(bundle)
     return PreparedCase(case.id, bundle, media_entries)
+
+
+def tag_audit_head(resource: dict[str, Any], audit_head: str | None) -> None:
+    """Put the workstation's audit head in ``meta.tag`` (base R4: a Coding, no profile, no extension),
+    in place of any earlier one of ours; nothing when there is no head. The platform keeps it and gives
+    it back when the resource is read, so it witnesses how far the audit trail had gone."""
+    if not audit_head:
+        return
+    found = resource.get("meta")
+    meta: dict[str, Any] = found if isinstance(found, dict) else {}
+    tags = [t for t in meta.get("tag") or [] if not (isinstance(t, dict) and t.get("system") == C.AUDIT_HEAD_SYSTEM)]
+    resource["meta"] = {**meta, "tag": [*tags, {"system": C.AUDIT_HEAD_SYSTEM, "code": audit_head}]}
+
+
+def audit_heads(resource: Any) -> list[str]:
+    """The audit-head codes a resource read from the platform carries (none when it has no such tag)."""
+    meta = resource.get("meta") if isinstance(resource, dict) else None
+    tags = meta.get("tag") if isinstance(meta, dict) else None
+    return [
+        t["code"]
+        for t in (tags if isinstance(tags, list) else [])
+        if isinstance(t, dict) and t.get("system") == C.AUDIT_HEAD_SYSTEM and isinstance(t.get("code"), str)
+    ]
 
 
 #: Every resource type the requester sends or reads (the sandbox validates the same ones).

@@ -142,6 +142,8 @@ def run_sync(args: argparse.Namespace) -> int:
         )
         for case_id in attention:
             say(M.tr("sync.attention", id=case_id, words=words[case_id]))
+    if summary.audit_rewound is not None:
+        say(M.tr("audit.rewound_notice", seq=summary.audit_rewound))
     return 0
 
 

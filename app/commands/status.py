@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from app import audit
 from app import messages as M
 from app.commands.common import emit_json, open_store
 from app.keystore import KeyStore
@@ -53,12 +54,15 @@ def run_status(args: argparse.Namespace) -> int:
         last = store.settings.get("sync.last")
         platform = platform_reachability(store)
         key_mode = KeyStore(store.data_dir).mode()
+        # Only what the sync recorded (app/audit.py): walking the whole chain is ``audit verify``'s.
+        rewound = audit.rewound(store.conn)
     doc = {
         "cases": counts,
         "total": sum(counts.values()),
         "last_sync": last,
         "platform": platform,
         "data_key": key_mode,
+        "audit_rewound": rewound,
     }
     if args.json:
         emit_json(doc)
@@ -76,5 +80,7 @@ def run_status(args: argparse.Namespace) -> int:
         state = M.tr("status.unreachable", reason=platform["detail"])
     lines.append(M.tr("status.platform", state=state))
     lines.append(M.tr("status.key", mode=key_mode))
+    if rewound is not None:
+        lines.append(M.tr("audit.rewound_notice", seq=rewound))
     print("\n".join(lines))
     return 0

@@ -332,6 +332,9 @@ class Platform:
                 )
             current["status"] = "cancelled"
             current["businessStatus"] = {"text": "Annulée par le demandeur"}
+            tags = merged_tags(current, body)
+            if tags:
+                current["meta"] = {**current["meta"], "tag": tags}
             current["lastModified"] = self.store.next_instant()
             if body.get("statusReason"):
                 current["statusReason"] = body["statusReason"]
@@ -439,6 +442,24 @@ class Platform:
             resource["data"] = base64.b64encode(data).decode("ascii")
             return json_reply(200, resource, headers)
         return Reply(200, data, info.content_type, headers)
+
+
+def merged_tags(current: Mapping[str, Any], body: Any) -> list[Any]:
+    """The stored resource's ``meta.tag`` with the update's added, as FHIR servers keep tags across an
+    update (HAPI merges them; removing one takes ``$meta-delete``)."""
+
+    def tags(resource: Any) -> list[Any]:
+        meta = resource.get("meta") if isinstance(resource, Mapping) else None
+        found = meta.get("tag") if isinstance(meta, Mapping) else None
+        return [t for t in found if isinstance(t, dict)] if isinstance(found, list) else []
+
+    merged = tags(current)
+    seen = {(t.get("system"), t.get("code")) for t in merged}
+    for tag in tags(body):
+        if (tag.get("system"), tag.get("code")) not in seen:
+            seen.add((tag.get("system"), tag.get("code")))
+            merged.append(tag)
+    return merged
 
 
 def _reader(body: bytes) -> Callable[[int], bytes]:

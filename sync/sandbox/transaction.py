@@ -173,9 +173,13 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
             )
         seen_conditions.add((rtype, system, value))
         body = {key: item for key, item in resource.items() if key not in ("id", "meta")}
-        profiles = (resource.get("meta") or {}).get("profile") if isinstance(resource.get("meta"), dict) else None
-        if profiles:  # the profiles the resource claims are checked and kept; the rest of meta is the server's
-            body["meta"] = {"profile": profiles}
+        found = resource.get("meta")
+        meta: dict[str, Any] = found if isinstance(found, dict) else {}
+        # The profiles the resource claims are checked and kept, and its tags kept as a FHIR server keeps
+        # them (the requester's audit head rides there); the rest of meta is the server's.
+        kept = {name: meta[name] for name in ("profile", "tag") if meta.get(name)}
+        if kept:
+            body["meta"] = kept
         entries.append(_Entry(index, full_url if isinstance(full_url, str) else "", body, system, value))
     uuids = {u.lower() for u in (m.group(1) for m in map(_FULL_URL.match, seen_urls) if m)}
     for entry in entries:

@@ -1,0 +1,266 @@
+"""Issue 13 item 6: the platform witnesses the audit trail's head (app/audit.py, sync/follow.py).
+
+Every Task the sync writes carries the head of the moment in ``meta.tag``; the sandbox keeps it as a
+FHIR server does; a later poll that reads a head the log here no longer holds records an ``altered``
+entry, which ``audit verify`` and ``status`` report, and the sync goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app import audit
+from app.model import CaseState
+from app.store import Store
+from sync import codes as C
+from sync.client import ClientConfig, PlatformClient, RetryPolicy
+from sync.engine import Engine
+from sync.follow import cancel
+from sync.sandbox import SandboxServer
+from tests.sync.sync_helpers import REQUESTER, make_case
+
+FAST = RetryPolicy(base_s=0.02, cap_s=0.2)
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+    with SandboxServer(tmp_path / "platform", answer_after_s=0.0, run_expert=False, seed=1) as server:
+        yield server
+
+
+@pytest.fixture
+def client(sandbox: SandboxServer) -> Iterator[PlatformClient]:
+    from sync.auth import StaticToken
+
+    with PlatformClient(ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None), policy=FAST) as made:
+        yield made
+
+
+def _tags(resource: dict[str, Any] | None) -> list[str]:
+    assert resource is not None
+    return [t["code"] for t in resource.get("meta", {}).get("tag", []) if t["system"] == C.AUDIT_HEAD_SYSTEM]
+
+
+def _rewind(home: Path, keep: int, head_file: bytes) -> None:
+    """The attack local checks miss: the log's tail cut, and an older copy of the sealed head put back."""
+    with sqlite3.connect(home / "teleavis.db") as raw:
+        raw.execute("DROP TRIGGER audit_no_delete")
+        raw.execute("DELETE FROM audit WHERE seq > ?", (keep,))
+    raw.close()
+    (home / audit.HEAD_FILE).write_bytes(head_file)
+
+
+def _teleavis(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.main", *args], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def _sent_and_rewound(home: Path, client: PlatformClient) -> tuple[str, int]:
+    """A case sent for real, then the trail rewound below the head its Task carries."""
+    with Store.open(home) as store:
+        case_id = make_case(store)
+        keep = audit.log_head(store.conn).seq
+        old_head_file = (home / audit.HEAD_FILE).read_bytes()
+        store.get_case(case_id, audit_view=True)  # the trail goes on: the Task will carry a later head
+        store.get_case(case_id, audit_view=True)
+        tagged = audit.log_head(store.conn)
+        assert Engine(store, client, case_budget_s=10.0).run_once().sent == [case_id]
+    assert tagged.seq > keep
+    _rewind(home, keep, old_head_file)
+    return case_id, tagged.seq
+
+
+def test_the_task_carries_the_audit_head_and_a_rewound_trail_is_caught_at_the_next_poll(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
+    home = store.data_dir
+    store.close()
+    case_id, tagged = _sent_and_rewound(home, client)
+    with Store.open(home) as store:
+        task = sandbox.read("Task", store.platform_info(case_id)["task_id"])
+        head = audit.parse_witness(_tags(task)[0])
+        assert head is not None and head.seq == tagged
+        # What is left on this computer holds together: only the platform can tell.
+        assert audit.verify(store.conn, store.key).ok
+        other = make_case(store, seed=7)
+        summary = Engine(store, client, case_budget_s=10.0).run_once()
+        assert summary.audit_rewound == tagged
+        assert summary.sent == [other]  # a damaged journal does not stop care
+        check = audit.verify(store.conn, store.key)
+        assert not check.ok and check.rewound == tagged
+        assert f"n° {tagged}" in check.problem()
+        entries = store.conn.execute("SELECT detail FROM audit WHERE action = 'altered'").fetchall()
+        assert [tuple(e) for e in entries] == [(audit.REWOUND.format(seq=tagged),)]
+        # Seen again at the next poll: recorded once.
+        Engine(store, client, case_budget_s=10.0).run_once()
+        assert store.conn.execute("SELECT COUNT(*) FROM audit WHERE action = 'altered'").fetchone()[0] == 1
+        store.settings.set("platform.url", sandbox.base_url)
+    synced = _teleavis("sync", "--once")
+    assert synced.returncode == 0, synced.stderr
+    assert f"la plateforme a reçu l'entrée n° {tagged}" in synced.stderr
+    done = _teleavis("audit", "verify")
+    assert done.returncode == 1
+    assert "Journal d'audit altéré" in done.stdout + done.stderr
+    assert "la plateforme a reçu l'entrée" in done.stdout + done.stderr
+    status = _teleavis("status")
+    assert status.returncode == 0
+    assert "Journal d'audit : altéré" in status.stdout
+    assert json.loads(_teleavis("status", "--json").stdout)["audit_rewound"] == tagged
+    english = subprocess.run(
+        [sys.executable, "-m", "app.main", "audit", "verify"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "LANG": "en_GB.UTF-8"},
+    )
+    assert "the platform received entry" in english.stdout + english.stderr
+
+
+def test_the_tag_survives_the_experts_status_changes_and_an_intact_trail_raises_nothing(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
+    case_id = make_case(store)
+    engine = Engine(store, client, case_budget_s=10.0)
+    engine.run_once()
+    task_id = store.platform_info(case_id)["task_id"]
+    sent_tags = _tags(sandbox.read("Task", task_id))
+    assert len(sent_tags) == 1
+    sandbox.expert.run_until_idle()  # received, accepted, in progress, completed: each a new version
+    assert len(sandbox.history("Task", task_id)) > 2
+    read_back = client.search("Task", {"_id": task_id})
+    assert read_back[0]["status"] == "completed"
+    assert _tags(read_back[0]) == sent_tags
+    summary = engine.run_once()
+    assert summary.answered == [case_id] and summary.audit_rewound is None
+    assert audit.verify(store.conn, store.key).ok
+
+
+def test_a_task_without_the_tag_raises_no_alarm(store: Store, sandbox: SandboxServer, client: PlatformClient) -> None:
+    home = store.data_dir
+    store.close()
+    case_id, _ = _sent_and_rewound(home, client)
+    # A platform that drops tags (or one older than them): the Task comes back untagged.
+    with Store.open(home) as store:
+        task_id = store.platform_info(case_id)["task_id"]
+        task = sandbox.read("Task", task_id)
+        assert task is not None
+        task["meta"].pop("tag")
+        sandbox.store.update(task)
+        summary = Engine(store, client, case_budget_s=10.0).run_once()
+        assert summary.audit_rewound is None
+        assert store.conn.execute("SELECT COUNT(*) FROM audit WHERE action = 'altered'").fetchone()[0] == 0
+
+
+def test_the_tagged_task_is_valid_r4_and_passes_the_sandbox_checks(store: Store) -> None:
+    from fhir.resources.R4B.task import Task  # the R4 models the mapping validates with
+
+    from sync.mapping import prepare_case
+    from sync.sandbox.validation import validate_resource
+
+    case = store.get_case(make_case(store))
+    code = audit.current_witness(store.conn)
+    assert code is not None
+    prepared = prepare_case(case, REQUESTER, audit_head=code)  # validates the whole bundle on the way
+    task = next(e["resource"] for e in prepared.bundle["entry"] if e["resource"]["resourceType"] == "Task")
+    assert task["meta"] == {"tag": [{"system": "urn:teleavis:audit-head", "code": code}]}
+    parsed = Task.model_validate(task)
+    assert parsed.meta.tag[0].code == code
+    assert validate_resource(task, "Task") == []
+    # Nothing about the trail can be read from it: the hash is a keyed MAC of the entry.
+    head = audit.parse_witness(code)
+    assert head is not None and head == audit.log_head(store.conn)
+    untagged = prepare_case(case, REQUESTER)
+    assert all("meta" not in e["resource"] for e in untagged.bundle["entry"] if e["resource"]["resourceType"] == "Task")
+
+
+def test_cancelling_adds_the_head_of_the_moment_to_the_task(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
+    case_id = make_case(store)
+    Engine(store, client, case_budget_s=10.0).run_once()
+    task_id = store.platform_info(case_id)["task_id"]
+    first = _tags(sandbox.read("Task", task_id))
+    store.get_case(case_id, audit_view=True)
+    now = audit.current_witness(store.conn)
+    cancel(store, client, case_id)
+    assert store.state(case_id) == CaseState.CANCELLED
+    tags = _tags(sandbox.read("Task", task_id))
+    assert tags == [*first, now]  # kept across the update, as FHIR servers keep tags
+    assert audit.verify(store.conn, store.key).ok
+
+
+def test_a_restore_of_an_older_backup_is_no_alarm(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, tmp_path: Path
+) -> None:
+    from app.backup import restore_backup, write_backup
+    from tests.conftest import PASSPHRASE
+
+    home = store.data_dir
+    case_id = make_case(store)
+    write_backup(store, tmp_path / "before.tvbak")
+    for _ in range(3):
+        store.get_case(case_id, audit_view=True)
+    Engine(store, client, case_budget_s=10.0).run_once()
+    store.close()
+    restore_backup(tmp_path / "before.tvbak", home, PASSPHRASE, force=True)
+    with Store.open(home) as store:
+        engine = Engine(store, client, case_budget_s=10.0)
+        summary = engine.run_once()  # sent again: the platform already has it, with the old trail's head
+        assert summary.sent == [case_id]
+        assert summary.audit_rewound is None
+        assert audit.verify(store.conn, store.key).ok
+
+
+def test_a_key_rotation_after_sending_is_no_alarm(store: Store, sandbox: SandboxServer, client: PlatformClient) -> None:
+    from app import rotation
+    from app.keystore import KeyStore
+    from tests.conftest import PASSPHRASE
+
+    home = store.data_dir
+    make_case(store)
+    Engine(store, client, case_budget_s=10.0).run_once()
+    rotation.rotate(home, store.conn, KeyStore(home), store.key, PASSPHRASE)
+    store.close()
+    with Store.open(home) as store:
+        summary = Engine(store, client, case_budget_s=10.0).run_once()
+        assert summary.audit_rewound is None
+        assert audit.verify(store.conn, store.key).ok
+
+
+def test_the_reply_to_the_expert_carries_the_head_too(store: Store, tmp_path: Path) -> None:
+    from sync.auth import StaticToken
+    from sync.follow import queue_reply
+
+    with (
+        SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
+        PlatformClient(ClientConfig(server.base_url, 2.0, 10.0), StaticToken(None), policy=FAST) as client,
+    ):
+        case_id = make_case(store)
+        engine = Engine(store, client, case_budget_s=10.0)
+        engine.run_once()
+        server.expert.run_until_idle()
+        engine.run_once()
+        assert store.state(case_id) == CaseState.ON_HOLD
+        queue_reply(store, case_id, "Voici la précision demandée.", [])
+        head = audit.current_witness(store.conn)
+        assert engine.run_once().replies_sent == 1
+        ours = [
+            c
+            for c in server.resources("Communication")
+            if any(i["system"] == "urn:teleavis:message-id" for i in c.get("identifier", []))
+        ]
+        assert [_tags(c) for c in ours] == [[head]]
+        server.expert.run_until_idle()
+        summary = engine.run_once()
+        assert store.state(case_id) == CaseState.ANSWERED and summary.audit_rewound is None
