@@ -22,7 +22,7 @@ from app import messages as M
 from app.answers import FOREIGN_URL, NO_CONTENT, NOT_FOUND, REPORT, UNREADABLE, missing_item
 from app.db import transaction
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
-from app.model import TRANSITIONS, Answer, CaseState, iso
+from app.model import TRANSITIONS, Answer, CaseState, iso, utc_now
 from app.outbox import Outbox
 from app.store import NewImage, Store, sha1_b64
 from sync import codes as C
@@ -84,6 +84,9 @@ AMENDED = "amended"
 OPTIONAL_PARAMS = ("_lastUpdated", "_count")
 _MARK = "sync.poll_mark"
 _REPORT_MARK = "sync.report_mark"
+#: When the recently written Tasks were last read back whole for their audit heads (``read_witnesses``).
+_WITNESS_MARK = "sync.witness_at"
+WITNESS_EVERY = timedelta(hours=24)
 
 
 def _text(value: Any) -> str:
@@ -182,6 +185,31 @@ class Follower:
             log.error("the altered audit trail could not be recorded: %s", type(exc).__name__)
         return missing.seq
 
+    def read_witnesses(self, returned: set[str], budget_s: float | None = None) -> None:
+        """Once a day, read back whole the Tasks written last (the highest audit heads the platform
+        holds), whatever their state: the polls, narrowed with ``_lastUpdated`` and blind to closed
+        cases, may not have returned them. Those this poll returned are not asked again."""
+        last = self.store.settings.get(_WITNESS_MARK)
+        try:
+            if isinstance(last, str) and utc_now() - datetime.fromisoformat(last) < WITNESS_EVERY:
+                return
+        except (TypeError, ValueError):
+            pass  # not a date: read now
+        rows = self.store.conn.execute(
+            "SELECT task_id FROM cases WHERE task_id IS NOT NULL ORDER BY updated_at DESC, id LIMIT ?", (BATCH,)
+        ).fetchall()
+        wanted = [str(r[0]) for r in rows if str(r[0]) not in returned]
+        if wanted:
+            try:
+                found = self._search("Task", {"_id": ",".join(wanted), "_count": str(BATCH)}, budget_s)
+            except (TransientFault, PermanentFault) as fault:
+                log.info("the audit heads were not read back now (%s)", type(fault).__name__)
+                return
+            for task in found.resources:
+                if str(task.get("id")) in wanted:
+                    self.witness(task)
+        self.store.settings.set(_WITNESS_MARK, iso(utc_now()))
+
     def open_cases(self) -> list[tuple[str, str, str | None]]:
         """(case id, task id, known version) of the cases to poll."""
         rows = self.store.conn.execute(
@@ -204,6 +232,7 @@ class Follower:
         answered: list[str] = []
         newest: str | None = mark
         complete = True
+        returned: set[str] = set()
         for ids, narrowed in ((seen, True), (fresh, False)):
             for start in range(0, len(ids), BATCH):
                 params = {"_id": ",".join(ids[start : start + BATCH]), "_count": str(BATCH)}
@@ -215,6 +244,7 @@ class Follower:
                 for task in found.resources:
                     if str(task.get("id")) in asked:
                         self.witness(task)
+                        returned.add(str(task.get("id")))
                     entry = by_task.pop(str(task.get("id")), None)
                     if entry is None:
                         continue  # not asked for, or already seen on an earlier page
@@ -226,6 +256,7 @@ class Follower:
                         complete = False
                     elif outcome:
                         answered.append(entry[0])
+        self.read_witnesses(returned, budget_s)
         amended, _ = self.poll_reports(budget_s)
         answered += [case_id for case_id in amended if case_id not in answered]
         if complete and newest and newest != mark:

@@ -264,3 +264,30 @@ def test_the_reply_to_the_expert_carries_the_head_too(store: Store, tmp_path: Pa
         server.expert.run_until_idle()
         summary = engine.run_once()
         assert store.state(case_id) == CaseState.ANSWERED and summary.audit_rewound is None
+
+
+def test_a_closed_case_no_poll_returns_is_read_back_once_a_day_for_its_head(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
+    from datetime import timedelta
+
+    from app.model import iso, utc_now
+
+    home = store.data_dir
+    case_id = make_case(store)
+    Engine(store, client, case_budget_s=10.0).run_once()
+    keep = audit.log_head(store.conn).seq
+    old_head_file = (home / audit.HEAD_FILE).read_bytes()
+    store.get_case(case_id, audit_view=True)
+    cancel(store, client, case_id)  # a cancelled case is never polled again; its Task has the latest head
+    tags = _tags(sandbox.read("Task", store.platform_info(case_id)["task_id"]))
+    last = max(head.seq for head in map(audit.parse_witness, tags) if head is not None)
+    assert last > keep
+    store.close()
+    _rewind(home, keep, old_head_file)
+    with Store.open(home) as store:
+        assert audit.verify(store.conn, store.key).ok
+        assert Engine(store, client, case_budget_s=10.0).run_once().audit_rewound is None  # read back < 24 h ago
+        store.settings.set("sync.witness_at", iso(utc_now() - timedelta(hours=25)))
+        assert Engine(store, client, case_budget_s=10.0).run_once().audit_rewound == last
+        assert audit.verify(store.conn, store.key).rewound == last
