@@ -164,6 +164,12 @@ class CameraBridge(QObject):
         run_task(worker.take_still, delivered)
         return True
 
+    def still_taker(self) -> Callable[[], np.ndarray | None] | None:
+        """What takes a still from the running camera, for a worker thread to call: it blocks until the
+        still comes (None when the camera gives none). None when no camera runs."""
+        worker = self._worker
+        return worker.take_still if worker is not None else None
+
     @Slot()
     def _deliver(self) -> None:
         worker = self._worker

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import pathlib
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -286,14 +287,52 @@ class CapturePanel(QWidget):
 
     @Slot()
     def capture_still(self) -> None:
-        """Take a still at the camera's full resolution; it is checked and stored in the background."""
+        """Take a still at the camera's full resolution; it is checked and stored in the background.
+
+        Unless it is to be anonymised first (a dialog, on this thread), the worker that waits for the
+        still goes on with it: checks, thumbnail, storing, without a round trip through the window's
+        thread, which is busy drawing the preview."""
         if not self._editable():
             return
-        if not self.camera.request_still():
+        take = self.camera.still_taker()
+        if take is None:
             self._say(self.tr("Aucune caméra n'est active : choisissez-en une, ou importez une image."))
             return
+        if self.anonymise_first.isChecked():
+            self.camera.request_still()
+        else:
+            self._keep_still(take)
         self.preview.flash()
         self.cue.play()
+
+    def _keep_still(self, take: Callable[[], np.ndarray | None]) -> None:
+        case = self._case
+        assert case is not None
+        replaces, self._retake_id = self._retake_id, None
+        labels = self._labels_for(replaces)
+        specialty, device = case.specialty, self.camera.device_name
+
+        def job(store: Store) -> work.Kept | None:
+            frame = take()
+            if frame is None:
+                return None
+            return work.keep_still(
+                store,
+                case.id,
+                frame,
+                specialty=specialty,
+                device=device,
+                labels=labels,
+                replaces=replaces,
+                anonymise=None,
+            )
+
+        def no_still() -> None:
+            if self._case is case and self._retake_id is None:
+                self._retake_id = replaces  # the retake still waits for its photo
+            self._on_still_failed()
+
+        self._run(job, self.tr("Analyse de la photo…"), nothing=no_still)
 
     @Slot(object)
     def _on_still(self, frame: np.ndarray) -> None:
@@ -432,10 +471,14 @@ class CapturePanel(QWidget):
         remove = from_device_folder and bool(self._store.settings.get("watch.delete_originals"))
         for path in paths:
             labels = self._labels_for(None)
-            self._run(
-                lambda store, p=path, lb=labels: work.import_file(
+
+            def job(store: Store, p: pathlib.Path = path, lb: work.Labels = labels) -> work.Kept:
+                return work.import_file(
                     store, case.id, p, specialty=case.specialty, patient=case.patient, labels=lb, remove_after=remove
-                ),
+                )
+
+            self._run(
+                job,
                 self.tr("Import de « {name} »…").format(name=path.name),
             )
 
@@ -532,17 +575,36 @@ class CapturePanel(QWidget):
 
     # -- background work ---------------------------------------------------------------------
 
-    def _run(self, job: Any, message: str) -> None:
-        case_id = self._case.id if self._case else None
+    def _run(
+        self, job: Callable[[Store], work.Kept | None], message: str, nothing: Callable[[], None] | None = None
+    ) -> None:
+        """``job`` stores an image off the main thread; its tile then shows at once, its thumbnail
+        already decoded and the case's images already read by the same worker. ``nothing`` is called
+        when the job had nothing to store (the camera gave no still)."""
+        if self._case is None:
+            return
+        case_id = self._case.id
         self._say(message)
 
-        def done(image_id: object) -> None:
-            if self._case is not None and self._case.id == case_id:
-                self._reload(select=str(image_id))
-                shown = self.strip.number(str(image_id))
-                self._say(self.strip.tile(str(image_id)).sentence.text() if shown else "")
+        def done(shown: work.Shown | None) -> None:
+            if shown is None:
+                if nothing is not None:
+                    nothing()
+                return
+            if self._case is None or self._case.id != case_id:
+                return
+            self._case.images[:] = shown.images  # the editor's Case object sees the same list
+            self.strip.add_thumbnail(shown.image_id, shown.thumbnail)
+            self._show_images(self._case.images, select=shown.image_id)
+            self.images_changed.emit()
+            number = self.strip.number(shown.image_id)
+            self._say(self.strip.tile(shown.image_id).sentence.text() if number else "")
 
-        self.jobs.run(job, done, self._fail)
+        def stored(store: Store) -> work.Shown | None:
+            kept = job(store)
+            return None if kept is None else work.shown_after(store, case_id, kept)
+
+        self.jobs.run(stored, done, self._fail)
 
     @Slot(str)
     def _fail(self, message: str) -> None:

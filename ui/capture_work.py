@@ -1,7 +1,10 @@
 """What the capture panel asks the thread pool to do: run the pipeline, anonymise, store.
 
-Each function takes the store connection of the worker thread and returns the ids it stored;
-they hold no rules of their own (those are in ``capture`` and ``app``), only the order of steps.
+Each function takes the store connection of the worker thread and returns what it stored (the image's
+id and its thumbnail, in hand); they hold no rules of their own (those are in ``capture`` and ``app``),
+only the order of steps. :func:`shown_after` then prepares, still in the worker, what the strip needs
+to show the new tile at once: the case's images as stored, and the thumbnail decoded from the bytes
+just made, neither read back and decrypted nor decoded on the window's thread.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ import pathlib
 from dataclasses import dataclass
 
 import numpy as np
+from PySide6.QtGui import QImage
 
 from app.model import CaseImage, Patient
 from app.store import NewImage, Store
 from capture.anonymise import apply as anonymise_pixels
 from capture.pipeline import PreparedImage, prepare_frame, prepare_image_file
 from ui.anonymise_dialog import AnonymiseChoice
+from ui.image_tile import decode_thumbnail
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,30 @@ class Labels:
     @classmethod
     def of(cls, image: CaseImage) -> Labels:
         return cls(image.body_site, image.eye, image.view, image.note)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An image just stored in a case: its id, and its thumbnail's JPEG as it was made."""
+
+    image_id: str
+    thumbnail: bytes
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the strip needs once an image is stored: the case's images as the store now holds them
+    (another window may have added one meanwhile), and the new image's thumbnail, decoded."""
+
+    image_id: str
+    images: list[CaseImage]
+    thumbnail: QImage | None
+
+
+def shown_after(store: Store, case_id: str, kept: Kept) -> Shown:
+    """The case's images read on the worker's connection, and the new thumbnail decoded from the bytes
+    in hand (QImage may be used on any thread)."""
+    return Shown(kept.image_id, list(store.images(case_id)), decode_thumbnail(kept.thumbnail))
 
 
 def record_for(prepared: PreparedImage, labels: Labels) -> CaseImage:
@@ -53,7 +82,7 @@ def record_for(prepared: PreparedImage, labels: Labels) -> CaseImage:
     )
 
 
-def keep(store: Store, case_id: str, prepared: PreparedImage, labels: Labels, replaces: str | None) -> str:
+def keep(store: Store, case_id: str, prepared: PreparedImage, labels: Labels, replaces: str | None) -> Kept:
     """Store ``prepared`` in the case; when it ``replaces`` an image (a retake), it takes that image's
     place in the case, in one transaction (never both, never neither)."""
     record = record_for(prepared, labels)
@@ -62,7 +91,7 @@ def keep(store: Store, case_id: str, prepared: PreparedImage, labels: Labels, re
         store.replace_image(case_id, replaces, new)
     else:
         store.add_images(case_id, [new])
-    return record.id
+    return Kept(record.id, prepared.thumbnail)
 
 
 def keep_still(
@@ -75,7 +104,7 @@ def keep_still(
     labels: Labels,
     replaces: str | None,
     anonymise: AnonymiseChoice | None,
-) -> str:
+) -> Kept:
     """A camera still (full resolution, BGR), anonymised first if asked."""
     if anonymise is not None:
         frame_bgr = anonymise_pixels(frame_bgr, anonymise.regions, mode=anonymise.mode)
@@ -92,24 +121,24 @@ def import_file(
     patient: Patient,
     labels: Labels,
     remove_after: bool = False,
-) -> str:
+) -> Kept:
     """An image file (JPEG, PNG, TIFF, HEIC, DICOM) through the pipeline into the case.
 
     ``remove_after`` (the user's setting for the device folder) deletes the file once it is stored.
     """
     prepared = prepare_image_file(path, specialty=specialty, patient=patient)
-    image_id = keep(store, case_id, prepared, labels, None)
+    kept = keep(store, case_id, prepared, labels, None)
     if remove_after:
         try:
             path.unlink()
         except OSError:
             log.warning("an imported file could not be removed from the device folder")
-    return image_id
+    return kept
 
 
 def anonymise_copy(
     store: Store, case_id: str, image: CaseImage, rgb: np.ndarray, *, specialty: str, choice: AnonymiseChoice
-) -> str:
+) -> Kept:
     """An anonymised copy of a stored image, labelled as it; the original goes unless kept."""
     hidden = anonymise_pixels(rgb, choice.regions, mode=choice.mode)
     prepared = prepare_frame(np.ascontiguousarray(hidden[:, :, ::-1]), specialty=specialty, device=image.device)

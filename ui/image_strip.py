@@ -122,6 +122,12 @@ class ImageStrip(QScrollArea):
         """The image's number as the tiles show it (1-based), 0 when not shown."""
         return list(self._tiles).index(image_id) + 1 if image_id in self._tiles else 0
 
+    def add_thumbnail(self, image_id: str, picture: QImage | None) -> None:
+        """The thumbnail of an image just stored, decoded by the worker that made it: its tile shows it
+        at once, without reading it back."""
+        self._loading.discard(image_id)
+        self._thumbs[image_id] = picture
+
     def forget(self, image_id: str) -> None:
         self._thumbs.pop(image_id, None)
         self._loading.discard(image_id)

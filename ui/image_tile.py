@@ -70,13 +70,22 @@ class ImageTile(QFrame):
         layout.addStretch(1)
         self.selected = False
         self._style: tuple[str, bool] | None = None  # (level, selected) the style sheets were made for
+        self._shown: tuple[int, bytes | QImage | None, bool] | None = None  # (number, thumbnail, pending) shown
+        self.image: CaseImage = image
         self.show_image(image, number, thumbnail, pending=pending)
 
     def show_image(
         self, image: CaseImage, number: int, thumbnail: bytes | QImage | None, *, pending: bool = False
     ) -> None:
         """Show ``image`` as the ``number``-th (the strip reuses its tiles from case to case: making
-        and styling new widgets was most of the time it took to open a case)."""
+        and styling new widgets was most of the time it took to open a case). A tile that already shows
+        this very image, number and thumbnail is left as it is: a new photo redrew every tile of the
+        strip before its own could appear."""
+        shown = (number, thumbnail, pending)
+        if self._shown is not None and self._shown == shown and image == self.image and not pending:
+            self.image = image
+            return
+        self._shown = shown
         self.image = image
         self.level = image.worst_level()
         if pending:  # the strip decodes it off the main thread and sets it when ready

@@ -144,6 +144,77 @@ def test_space_on_the_preview_and_f8_take_stills(qtbot: Any, panel: CapturePanel
     wait_images(qtbot, panel, 2)
 
 
+def test_a_new_photo_reaches_its_tile_without_anything_read_back_or_redrawn(
+    qtbot: Any, panel: CapturePanel, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18.1: the worker that stored the photo hands its tile what it needs (the case's images as
+    stored, its thumbnail decoded from the bytes just made); the window's thread neither reads the case's
+    images again nor decrypts and decodes the thumbnail, and the tiles already there are not redrawn."""
+    from app.blobs import ObjectStore
+    from ui.image_tile import ImageTile
+
+    case = new_case(store)
+    panel.set_case(case)
+    show(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=JOB_MS)
+    panel.capture_still()
+    (first,) = wait_images(qtbot, panel, 1)
+
+    read_blobs: list[str] = []
+    images_read_on: list[str] = []
+    captions: list[str] = []
+    get, images, set_caption = ObjectStore.get, Store.images, ImageTile.set_caption
+
+    def recorded_get(self: ObjectStore, blob: str) -> bytes:
+        read_blobs.append(blob)
+        return get(self, blob)
+
+    def recorded_images(self: Store, case_id: str) -> Iterator[CaseImage]:
+        images_read_on.append(threading.current_thread().name)
+        return images(self, case_id)
+
+    def recorded_caption(self: ImageTile, image: CaseImage) -> None:
+        captions.append(image.id)
+        set_caption(self, image)
+
+    monkeypatch.setattr(ObjectStore, "get", recorded_get)
+    monkeypatch.setattr(Store, "images", recorded_images)
+    monkeypatch.setattr(ImageTile, "set_caption", recorded_caption)
+    panel.capture_still()
+    first_again, second = wait_images(qtbot, panel, 2)
+
+    assert first_again.id == first.id
+    assert not panel.tile(second.id).picture.pixmap().isNull(), "the new tile shows its thumbnail"
+    assert second.thumb_blob not in read_blobs and first.thumb_blob not in read_blobs, read_blobs
+    assert images_read_on and threading.main_thread().name not in images_read_on, images_read_on
+    assert captions == [second.id], "the tile already there was redrawn"
+    assert panel.tile(second.id).selected and not panel.tile(first.id).selected
+
+
+def test_a_retake_whose_still_never_comes_still_waits_for_its_photo(
+    qtbot: Any, panel: CapturePanel, store: Store
+) -> None:
+    case = new_case(store)
+    panel.set_case(case)
+    show(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=JOB_MS)
+    panel.capture_still()
+    (first,) = wait_images(qtbot, panel, 1)
+    panel.start_retake(first.id)
+    worker = panel.camera._worker
+    assert worker is not None
+    worker.take_still = lambda timeout=3.0: None  # type: ignore[method-assign]
+    panel.capture_still()
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=JOB_MS)
+    assert "La caméra n'a pas donné d'image" in panel.status.text() and panel.status.styleSheet()
+    assert [image.id for image in reopened(store, case.id)] == [first.id]
+
+    del worker.take_still  # the camera gives stills again
+    panel.capture_still()
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and case.images[0].id != first.id, timeout=JOB_MS)
+    assert len(reopened(store, case.id)) == 1, "the next still replaced the image instead of adding one"
+
+
 class UnpluggableCamera:
     """The demo camera behind a cable the test pulls out and plugs back in."""
 
