@@ -15,6 +15,7 @@ from typing import Any
 from app import messages as M
 from app.errors import CaseFileError
 from app.findings import Finding
+from app.identifiers import normalize_birth_place
 from app.model import IDENTITY_STATUSES, Case, CaseImage, Consent, Patient, Treatment
 from app.validation import validate_content
 
@@ -85,7 +86,7 @@ _TOP = {
     "form",
     "images",
 }
-_PATIENT = {"family", "given", "birth_date", "sex", "ins", "identity_status", "local_id"}
+_PATIENT = {"family", "given", "birth_date", "birth_place", "sex", "ins", "identity_status", "local_id"}
 _CONSENT = {"given", "date", "recorded_by"}
 _TREATMENT = {"name", "dosage"}
 _IMAGE = {"file", "body_site", "eye", "view", "note"}
@@ -215,6 +216,7 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
         family=r.text(pdata, "family", "patient"),
         given=list(given),
         birth_date=r.text(pdata, "birth_date", "patient"),
+        birth_place=normalize_birth_place(r.text(pdata, "birth_place", "patient")),
         sex=r.text(pdata, "sex", "patient", choices=("male", "female", "other", "unknown")) or "unknown",
         ins=r.text(pdata, "ins", "patient").replace(" ", "").upper() or None,
         local_id=r.text(pdata, "local_id", "patient") or None,

@@ -1,6 +1,7 @@
-"""French health identifiers: the INS (NIR-based matricule), RPPS and FINESS, and what an INS says
-about its holder. The one implementation: the checklist, ``init``, the FHIR mapping and the sandbox
-platform all call these functions (the sandbox, playing a national platform, refuses what they refuse).
+"""French health identifiers: the INS (NIR-based matricule), RPPS and FINESS, the INSEE code of a birth
+place, and what an INS says about its holder. The one implementation: the checklist, ``init``, the
+FHIR mapping and the sandbox platform all call these functions (the sandbox, playing a national
+platform, refuses what they refuse).
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ FINESS_DIRECTORY = "https://finess.esante.gouv.fr"
 _INS_RE = re.compile(r"^[1-478]\d{4}(?:\d{2}|2[AB])\d{6}\d{2}$")
 #: FINESS: a department (two digits, or 2A/2B for Corsica), six digits, a check digit.
 _FINESS_RE = re.compile(r"^(?:\d{2}|2[AB])\d{7}$")
+#: INSEE code of a birth place (the fifth strict identity trait of the RNIV): a commune is its
+#: department (01–95 without 20, 2A/2B for Corsica) and a number from 001, or an overseas department
+#: or collectivity (971–978, 984–989) and two digits; a birth abroad is 99, then the country's code
+#: (continent 1–5, then two digits: 99134 Spain).
+_BIRTH_PLACE_RE = re.compile(
+    r"^(?:(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5])(?!000)\d{3}|97[1-8]\d{2}|98[4-9]\d{2}|99[1-5]\d{2})$"
+)
 
 
 def normalize_ins(value: str) -> str:
@@ -131,6 +139,17 @@ def finess_is_valid(value: str) -> bool:
     if value[:2] in ("2A", "2B"):
         return True
     return luhn_is_valid(value)
+
+
+def normalize_birth_place(value: str) -> str:
+    """A birth place's INSEE code as stored: spaces removed, Corsica's letters upper-cased."""
+    return value.replace(" ", "").strip().upper()
+
+
+def birth_place_is_valid(value: str) -> bool:
+    """An INSEE code of a birth commune (or ``99`` + country code), by its shape: no list of the
+    communes ships with Teleavis, so an unused number of the right shape passes."""
+    return bool(_BIRTH_PLACE_RE.match(value))
 
 
 def idnst_is_valid(value: str) -> bool:

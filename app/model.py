@@ -112,6 +112,9 @@ class Patient:
     family: str = ""
     given: list[str] = field(default_factory=list)
     birth_date: str = ""  # ISO date, YYYY-MM-DD
+    #: INSEE code of the birth commune (``99`` + country code for a birth abroad), empty when not
+    #: collected (cases stored before it existed load so). Sealed with the rest of the identity.
+    birth_place: str = ""
     sex: str = "unknown"
     ins: str | None = None
     local_id: str | None = None

@@ -12,7 +12,15 @@ from datetime import date
 from app import forms
 from app import messages as M
 from app.findings import Finding
-from app.identifiers import finess_is_valid, ins_disagreements, ins_format_ok, ins_is_valid, ins_sex, rpps_is_valid
+from app.identifiers import (
+    birth_place_is_valid,
+    finess_is_valid,
+    ins_disagreements,
+    ins_format_ok,
+    ins_is_valid,
+    ins_sex,
+    rpps_is_valid,
+)
 from app.model import (
     DERMATOLOGY_VIEWS,
     EYES,
@@ -46,6 +54,18 @@ M.add(
         "v.birth_date_bad": {
             "fr": "Date de naissance invalide : attendue sous la forme AAAA-MM-JJ, dans le passé.",
             "en": "Invalid date of birth: expected as YYYY-MM-DD, in the past.",
+        },
+        "v.birth_place": {
+            "fr": "Lieu de naissance : code INSEE de la commune attendu, 5 caractères (ex. 75056 ; "
+            "2A ou 2B pour la Corse) ; né à l'étranger : 99 suivi du code du pays (ex. 99134).",
+            "en": "Place of birth: the INSEE code of the commune is expected, 5 characters (e.g. 75056; "
+            "2A or 2B for Corsica); born abroad: 99 followed by the country code (e.g. 99134).",
+        },
+        "v.birth_place_missing": {
+            "fr": "Lieu de naissance (code INSEE) non renseigné : les plateformes qui appliquent FR Core "
+            "le demandent avec l'INS d'une identité qualifiée.",
+            "en": "Place of birth (INSEE code) not given: platforms applying FR Core ask for it with "
+            "the INS of a qualified identity.",
         },
         "v.sex": {
             "fr": "Sexe du patient inconnu : male, female, other ou unknown.",
@@ -223,6 +243,8 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
         born = parse_date(p.birth_date)
         if born is None or born > today or born.year < 1880:
             out.append(_f("patient.birth_date.invalid", "patient.birth_date", "v.birth_date_bad", "error"))
+    if p.birth_place and not birth_place_is_valid(p.birth_place):
+        out.append(_f("patient.birth_place.invalid", "patient.birth_place", "v.birth_place", "error"))
     if p.sex not in SEXES:
         out.append(_f("patient.sex", "patient.sex", "v.sex", "error"))
     if p.ins:
@@ -276,6 +298,10 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
                 status=M.tr(f"identity.{p.identity_status}").capitalize(),
             )
         )
+    if p.ins_sent() and not p.birth_place:
+        # FR Core's fr-core-patient-ins has the birth place 1..1, but the platform contract's qualified
+        # identities come without it: worth saying, not blocking.
+        out.append(_f("patient.birth_place.missing", "patient.birth_place", "v.birth_place_missing", "warning"))
     if p.ins_sent() and p.sex == "other":  # the national identity knows men and women (FR Core's INS gender)
         out.append(_f("patient.sex.ins", "patient.sex", "v.ins_sex_other", "error"))
     if p.ins and not p.ins_sent() and not (p.local_id or "").strip():

@@ -232,7 +232,9 @@ def run_show(args: argparse.Namespace) -> int:
     out = [
         f"{M.tr('show.case')} {case.id} — {M.state_name(case.state)} — {M.specialty_name(case.specialty)}"
         f" ({case.priority})",
-        f"{M.tr('show.patient')} {p.family} {' '.join(p.given)}, {p.birth_date}, {M.sex_name(p.sex)}"
+        f"{M.tr('show.patient')} {p.family} {' '.join(p.given)}, {p.birth_date}"
+        + (f" ({M.tr('show.birth_place', code=p.birth_place)})" if p.birth_place else "")
+        + f", {M.sex_name(p.sex)}"
         + (f", INS {p.ins}" if p.ins else f", {p.local_id}")
         + (
             f", {M.tr('show.identity', status=M.tr('identity.' + p.identity_status))}"
@@ -277,6 +279,7 @@ M.add(
     {
         "show.case": {"fr": "Dossier", "en": "Case"},
         "show.patient": {"fr": "Patient :", "en": "Patient:"},
+        "show.birth_place": {"fr": "lieu de naissance INSEE {code}", "en": "place of birth INSEE {code}"},
         "show.identity": {"fr": "identité {status}", "en": "{status} identity"},
         "show.consent": {"fr": "Consentement :", "en": "Consent:"},
         "show.question": {"fr": "Question :", "en": "Question:"},

@@ -1,0 +1,129 @@
+"""The birth place (INSEE code of the birth commune, or 99 + country): the fifth strict identity trait
+of the RNIV, which FR Core's fr-core-patient-ins asks for. Collected, checked by shape, sealed with
+the identity, imported and shown; its absence only warns, since the contract's qualified identities
+come without it."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from app.identifiers import birth_place_is_valid, normalize_birth_place
+from app.model import Case, Patient
+from app.validation import blocking, validate_identity
+from tests.support.cases import EXAMPLE, example_case
+from tests.support.cli import SITE, run_inprocess, write_json
+
+PAUL = "150028512345615"  # the docs/cli.md example: a man born in February 1950
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["75056", "01006", "2A004", "2B033", "97105", "97411", "98735", "99134", "99100", "99512"],
+)
+def test_communes_overseas_and_countries_have_the_shape_of_an_insee_code(code: str) -> None:
+    assert birth_place_is_valid(code)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["", "7505", "750560", "75 056", "2a004", "2C004", "20004", "00001", "75000", "96001", "97001", "99000", "99634"],
+)
+def test_anything_else_is_not_a_birth_place(code: str) -> None:
+    assert not birth_place_is_valid(code)
+
+
+def test_a_typed_code_is_stored_without_spaces_and_with_corsica_in_capitals() -> None:
+    assert normalize_birth_place(" 2a 004 ") == "2A004"
+
+
+def _qualified(**patient: object) -> Case:
+    base: dict[str, object] = {
+        "family": "MARTIN",
+        "given": ["Paul"],
+        "birth_date": "1950-02-03",
+        "sex": "male",
+        "ins": PAUL,
+        "local_id": "D-2291",
+        "identity_status": "qualified",
+        "identity_document": "PA",
+        "identity_checked_on": "2026-11-20",
+    }
+    base.update(patient)
+    return Case(patient=Patient(**base))  # type: ignore[arg-type]
+
+
+def test_a_wrong_code_is_an_error_on_its_field_in_the_users_language() -> None:
+    (wrong,) = [f for f in validate_identity(_qualified(birth_place="7505")) if f.field == "patient.birth_place"]
+    assert wrong.code == "patient.birth_place.invalid" and wrong.severity == "error" and wrong.blocks_sending()
+    assert "code INSEE" in wrong.message and "99" in wrong.message
+    from app import messages as M
+
+    assert M.CATALOGUE.tr_in("v.birth_place", "en").startswith("Place of birth: the INSEE code")
+
+
+def test_a_qualified_identity_without_birth_place_warns_and_is_not_blocked() -> None:
+    findings = validate_identity(_qualified())
+    assert [(f.code, f.severity) for f in findings] == [("patient.birth_place.missing", "warning")]
+    assert "FR Core" in findings[0].message and not blocking(findings)
+    assert validate_identity(_qualified(birth_place="75056")) == []
+    # Not qualified: the INS does not go, FR Core's INS profile is not declared, nothing to say.
+    assert not any(f.field == "patient.birth_place" for f in validate_identity(_qualified(identity_status="validated")))
+
+
+def test_import_and_show_carry_the_birth_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    patient = {**EXAMPLE["patient"], "identity_status": "qualified", "birth_place": "2a 004"}
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex", patient=patient))).out.strip()
+    shown = run_inprocess(capsys, "case", "show", case_id, "--json").json()
+    assert shown["patient"]["birth_place"] == "2A004"
+    assert "patient.birth_place.missing" not in {f["code"] for f in shown["checklist"]}
+    assert "1950-02-03 (lieu de naissance INSEE 2A004)" in run_inprocess(capsys, "case", "show", case_id).out
+
+
+def test_import_refuses_a_wrong_birth_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    for value, words in (("Paris", "Lieu de naissance"), (75056, "patient.birth_place")):
+        patient = {**EXAMPLE["patient"], "birth_place": value}
+        refused = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex", patient=patient)))
+        assert refused.code == 1 and words in refused.err, refused.err
+    assert run_inprocess(capsys, "case", "list", "--json").json() == []
+
+
+def test_a_qualified_case_file_without_birth_place_imports_shows_and_sends_as_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The contract's example (no birth place) is untouched: no new refusal, no new line; only the
+    checklist (the window's, and ``--json``) carries the warning."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    patient = {**EXAMPLE["patient"], "identity_status": "qualified"}
+    imported = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex", patient=patient)))
+    assert imported.code == 0 and "naissance" not in imported.err
+    case_id = imported.out.strip()
+    shown = run_inprocess(capsys, "case", "show", case_id, "--json").json()
+    assert shown["patient"]["birth_place"] == ""
+    missing = [f for f in shown["checklist"] if f["code"] == "patient.birth_place.missing"]
+    assert missing and missing[0]["severity"] == "warning"
+    assert "naissance INSEE" not in run_inprocess(capsys, "case", "show", case_id).out
+    assert run_inprocess(capsys, "case", "send", case_id).code == 0
+
+
+def test_a_case_sealed_before_the_birth_place_existed_loads_without_one(teleavis_home: Path) -> None:
+    from app.store import Store
+
+    with Store.open() as store:
+        case = _qualified(birth_place="75056")
+        case_id = store.create_case(case, [])
+        content = copy.deepcopy(case.content())
+        del content["patient"]["birth_place"]
+        with store.conn:
+            store.conn.execute(
+                "UPDATE cases SET content=? WHERE id=?", (store._seal_json(content, f"case:{case_id}:content"), case_id)
+            )
+        old = store.get_case(case_id)
+        assert old.patient.birth_place == ""
+        old.patient.birth_place = "99134"
+        store.update_case(old)
+        assert store.get_case(case_id).patient.birth_place == "99134"
