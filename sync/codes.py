@@ -89,6 +89,11 @@ PROFILES = {
 }
 EXT_IDENTITY_RELIABILITY = f"{FR_CORE}/StructureDefinition/fr-core-identity-reliability"
 EXT_BIRTH_LIST_GIVEN_NAME = f"{FR_CORE}/StructureDefinition/fr-core-patient-birth-list-given-name"
+#: The birth place (HL7's core extension, valueAddress), required by fr-core-patient-ins, with FR Core's
+#: INSEE code of the commune (or ``99`` + country) in its address, coded as FR Core's examples code it.
+EXT_BIRTH_PLACE = "http://hl7.org/fhir/StructureDefinition/patient-birthPlace"
+EXT_ADDRESS_INSEE_CODE = f"{FR_CORE}/StructureDefinition/fr-core-address-insee-code"
+TRE_R13_COMMUNE_OM = "https://mos.esante.gouv.fr/NOS/TRE_R13-CommuneOM/FHIR/TRE-R13-CommuneOM"
 #: FR Core's identifier types (v2-0203 extended for France).
 FR_V2_0203 = f"{FR_CORE}/CodeSystem/fr-core-cs-v2-0203"
 TYPE_INS_NIR = "INS-NIR"

@@ -9,8 +9,9 @@ elements, the required bindings, the INS profile's invariants, and the identity-
 (the INS only for a qualified identity). The sandbox platform answers a resource that breaks one with
 a 400; the mapping runs the same checks before anything leaves the workstation.
 
-One FR Core requirement is not checked: FR Core 2.2's INS profile asks for the birth place (INSEE
-code), which Teleavis does not collect; the contract (docs/platform-api.md §3) does not send it.
+The birth place (``patient-birthPlace`` with FR Core's INSEE code) is checked when present, never
+required: FR Core's INS profile has it 1..1, but the platform contract (docs/platform-api.md §3)
+shows qualified identities without it, and the platforms it describes take them.
 
 Each problem is ``(element path, sentence)``, the sentence in French as the platform writes it.
 """
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.identifiers import (
+    birth_place_is_valid,
     finess_is_valid,
     idnps_is_valid,
     idnst_is_valid,
@@ -123,6 +125,50 @@ def _reliability(resource: dict[str, Any], out: list[Problem]) -> None:
             out.append((f"{at}.extension:validationDate", "valueDate exigée"))
 
 
+def _birth_place(resource: dict[str, Any], out: list[Problem]) -> None:
+    """The birth place, when given: once, an Address carrying one FR Core INSEE code (TRE-R13) of a
+    commune or of ``99`` + country. Its presence is not required here although fr-core-patient-ins
+    says 1..1: the contract's qualified identities come without it, and must still be taken."""
+    found = [
+        (n, e)
+        for n, e in enumerate(resource.get("extension") or [])
+        if isinstance(e, dict) and e.get("url") == C.EXT_BIRTH_PLACE
+    ]
+    if len(found) > 1:
+        out.append(("extension", "un seul lieu de naissance (patient-birthPlace) est attendu"))
+    for n, ext in found:
+        at = f"extension[{n}]"
+        address = ext.get("valueAddress")
+        if not isinstance(address, dict) or any(k.startswith("value") and k != "valueAddress" for k in ext):
+            out.append((at, "patient-birthPlace : valueAddress exigée (et elle seule)"))
+            continue
+        codes = _sub(address, C.EXT_ADDRESS_INSEE_CODE)
+        if len(codes) != 1:
+            out.append(
+                (
+                    f"{at}.valueAddress.extension",
+                    "lieu de naissance : un code INSEE (fr-core-address-insee-code) exigé, un seul",
+                )
+            )
+        for insee in codes:
+            coding = insee.get("valueCoding")
+            if not isinstance(coding, dict) or coding.get("system") != C.TRE_R13_COMMUNE_OM:
+                out.append(
+                    (
+                        f"{at}.valueAddress.extension:inseeCode.valueCoding",
+                        f"code INSEE de {C.TRE_R13_COMMUNE_OM} exigé",
+                    )
+                )
+            elif not isinstance(coding.get("code"), str) or not birth_place_is_valid(coding["code"]):
+                out.append(
+                    (
+                        f"{at}.valueAddress.extension:inseeCode.valueCoding.code",
+                        f"code INSEE « {coding.get('code')} » invalide (commune sur 5 caractères, "
+                        "ou 99 suivi du code du pays)",
+                    )
+                )
+
+
 def check_patient(resource: dict[str, Any], *, national: bool = False) -> list[Problem]:
     """fr-core-patient / fr-core-patient-ins, and the INS of a qualified identity only.
 
@@ -130,6 +176,7 @@ def check_patient(resource: dict[str, Any], *, national: bool = False) -> list[P
     out: list[Problem] = []
     declared = _profile(resource, "Patient", out)
     _reliability(resource, out)
+    _birth_place(resource, out)
     status = identity_status(resource)
     ins_profile = C.PROFILE_PATIENT_INS in declared
     ins_found: list[tuple[str, str]] = []

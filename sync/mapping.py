@@ -171,10 +171,20 @@ def _patient(case: Case, requester: Requester, *, training: bool = False) -> tup
             }
         )
     profile = C.PROFILE_PATIENT_INS if ins else C.PROFILE_PATIENT
+    extensions = [_reliability(case)]
+    if p.birth_place:
+        # FR Core: the birth place's INSEE code (commune, or 99 + country), for either profile.
+        insee = {"system": C.TRE_R13_COMMUNE_OM, "code": p.birth_place}
+        extensions.append(
+            {
+                "url": C.EXT_BIRTH_PLACE,
+                "valueAddress": {"extension": [{"url": C.EXT_ADDRESS_INSEE_CODE, "valueCoding": insee}]},
+            }
+        )
     resource: dict[str, Any] = {
         "resourceType": "Patient",
         "meta": {"profile": [profile]},
-        "extension": [_reliability(case)],
+        "extension": extensions,
         "identifier": identifiers,
     }
     name: dict[str, Any] = {"use": "official"}

@@ -164,7 +164,9 @@ def test_a_corsican_site_is_mapped_and_accepted(store: Store) -> None:
 def test_every_resource_the_mapping_builds_passes_the_national_checks(
     store: Store, specialty: str, status: str, training: bool
 ) -> None:
-    case = _qualified(store, specialty, identity_status=status)
+    # With and without the birth place, on both sides of the INS (qualified or not).
+    birth_place = "" if specialty in ("dermatology", "wound-care") else "2A004"
+    case = _qualified(store, specialty, identity_status=status, birth_place=birth_place)
     prepared = prepare_case(case, REQUESTER, training=training)
     bundle = prepared.bundle_with({i.id: f"b{n}" for n, i in enumerate(case.images)})
     assert platform_issues(bundle, national=not training) == []
@@ -263,6 +265,117 @@ def test_the_service_request_is_asked_by_the_role_of_the_task_requester(store: S
         assert answer.status_code == 400
         assert "Task.requester" in answer.text
         assert server.count("Task") == 0
+
+
+# -- the birth place (INSEE code): sent when known, checked when present, never required ---------------
+
+
+@pytest.mark.parametrize(
+    ("status", "profile"), [("qualified", C.PROFILE_PATIENT_INS), ("provisional", C.PROFILE_PATIENT)]
+)
+def test_a_known_birth_place_goes_as_fr_core_writes_it(store: Store, status: str, profile: str) -> None:
+    bundle = prepare_case(_qualified(store, identity_status=status, birth_place="99134"), REQUESTER).bundle
+    patient = _by_type(bundle, "Patient")[0]["resource"]
+    assert patient["meta"]["profile"] == [profile]
+    (place,) = [
+        e for e in patient["extension"] if e["url"] == "http://hl7.org/fhir/StructureDefinition/patient-birthPlace"
+    ]
+    assert place == {
+        "url": "http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
+        "valueAddress": {
+            "extension": [
+                {
+                    "url": "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-address-insee-code",
+                    "valueCoding": {
+                        "system": "https://mos.esante.gouv.fr/NOS/TRE_R13-CommuneOM/FHIR/TRE-R13-CommuneOM",
+                        "code": "99134",
+                    },
+                }
+            ]
+        },
+    }
+    assert platform_issues(bundle, national=True) == []
+    validate_resource(patient)  # fhir.resources R4B, FR Core
+
+
+def test_without_birth_place_the_patient_carries_no_extension_for_it_and_is_taken(store: Store) -> None:
+    """FR Core's INS profile has the birth place 1..1, the contract's identities come without it: the
+    platform checks its shape when present, not its presence."""
+    bundle = prepare_case(_qualified(store), REQUESTER).bundle
+    patient = _by_type(bundle, "Patient")[0]["resource"]
+    assert patient["meta"]["profile"] == [C.PROFILE_PATIENT_INS]
+    assert [e["url"] for e in patient["extension"]] == [C.EXT_IDENTITY_RELIABILITY]
+    assert platform_issues(bundle, national=True) == []
+
+
+def _place(patient: dict[str, Any]) -> dict[str, Any]:
+    return next(e for e in patient["extension"] if e["url"] == C.EXT_BIRTH_PLACE)
+
+
+def _insee(patient: dict[str, Any]) -> dict[str, Any]:
+    return _place(patient)["valueAddress"]["extension"][0]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda p: _place(p).update(valueString="Paris"), "valueAddress exigée"),
+        (lambda p: _place(p).pop("valueAddress") and _place(p).update(valueString="Paris"), "valueAddress exigée"),
+        (lambda p: _place(p).update(valueAddress={"city": "Paris"}), "un code INSEE"),
+        (lambda p: _place(p)["valueAddress"]["extension"].append(copy.deepcopy(_insee(p))), "un seul"),
+        (lambda p: _insee(p).update(url="http://example.org/insee"), "un code INSEE"),
+        (lambda p: _insee(p)["valueCoding"].update(system="urn:iso:std:iso:3166"), "TRE-R13-CommuneOM"),
+        (lambda p: _insee(p).pop("valueCoding") and _insee(p).update(valueString="75056"), "TRE-R13-CommuneOM"),
+        (lambda p: _insee(p)["valueCoding"].update(code="7505"), "code INSEE « 7505 » invalide"),
+        (lambda p: _insee(p)["valueCoding"].update(code="20004"), "code INSEE « 20004 » invalide"),
+        (lambda p: p["extension"].append(copy.deepcopy(_place(p))), "un seul lieu de naissance"),
+    ],
+)
+def test_the_platform_refuses_a_malformed_birth_place(store: Store, change: Any, words: str) -> None:
+    bundle = prepare_case(_qualified(store, birth_place="75056"), REQUESTER).bundle
+    patient = _by_type(bundle, "Patient")[0]["resource"]
+    change(patient)
+    issues = platform_issues(bundle)
+    assert any(words in issue for issue in issues), issues
+    with pytest.raises(MappingError, match=r"birth|extension"):
+        validate_resource(patient)
+
+
+@pytest.mark.parametrize("platform", [False], indirect=True)
+def test_the_training_sandbox_takes_a_qualified_case_with_or_without_birth_place(
+    store: Store, platform: SandboxServer
+) -> None:
+    """No regression: the contract's qualified identity, without birth place, still goes and is
+    answered (the checklist only warns); with one, the platform receives it."""
+    from app.validation import blocking, validate_case
+
+    store.settings.set("training", "on")
+    without = _qualified(store)
+    findings = validate_case(without, REQUESTER)
+    assert [f.code for f in findings if f.field == "patient.birth_place"] == ["patient.birth_place.missing"]
+    assert not blocking(findings)
+    # Another patient (the sandbox creates a Patient once per INS: conditional create).
+    woman = "2931275123456"
+    woman += f"{identifiers.ins_key(woman):02d}"
+    with_place = _qualified(
+        store, ins=woman, sex="female", birth_date="1993-12-01", given=["Marie"], local_id="D-3", birth_place="2B033"
+    )
+    for case in (without, with_place):
+        store.update_case(case)
+        store.queue(case.id)
+    engine, client = _engine(store, platform)
+    with client:
+        assert sorted(engine.run_once().sent) == sorted([without.id, with_place.id])
+        platform.expert.run_until_idle()
+        engine.run_once()
+    assert store.state(without.id).value == "answered" and store.state(with_place.id).value == "answered"
+    codes = [
+        e["valueAddress"]["extension"][0]["valueCoding"]["code"]
+        for p in platform.resources("Patient")
+        for e in p.get("extension", [])
+        if e["url"] == C.EXT_BIRTH_PLACE
+    ]
+    assert codes == ["2B033"]
 
 
 # -- 16.2: test INS in training, refused by a real platform; a real INS refused in training -----------
@@ -410,6 +523,7 @@ def test_one_table_of_codes_for_the_mapping_and_the_platform() -> None:
     document=st.sampled_from(["", "CN", "PA", "CS", "LE", "AN"]),
     birth=st.sampled_from(["1950-02-03", "1960-03-01"]),
     given_names=st.sampled_from([["Paul"], ["Paul", "Marie"], ["Jean-Pierre", "Louis", "Marie"]]),
+    birth_place=st.sampled_from(["", "75056", "2B033", "97411", "99134"]),
     training=st.booleans(),
 )
 def test_what_the_checklist_lets_through_the_platform_accepts(
@@ -421,6 +535,7 @@ def test_what_the_checklist_lets_through_the_platform_accepts(
     document: str,
     birth: str,
     given_names: list[str],
+    birth_place: str,
     training: bool,
 ) -> None:
     """One rule on both sides: an identity the checklist does not block maps to FR Core resources that
@@ -436,6 +551,7 @@ def test_what_the_checklist_lets_through_the_platform_accepts(
         identity_document=document,
         birth_date=birth,
         given=given_names,
+        birth_place=birth_place,
     )
     if blocking(validate_identity(case)):
         return
