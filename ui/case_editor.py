@@ -40,6 +40,7 @@ from app import messages as M
 from app.errors import TeleavisError
 from app.findings import Finding
 from app.i18n import language
+from app.identifiers import normalize_birth_place
 from app.model import Case, Treatment
 from app.store import Store
 from app.views import PER_EYE
@@ -231,6 +232,19 @@ class CaseEditor(QWidget):
         self._row(form, given_binding("patient.given", self.given), self.tr("Prénom(s) :"))
         self.birth_date = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
         self._row(form, date_binding("patient.birth_date", self.birth_date), self.tr("Date de naissance :"))
+        self.birth_place = QLineEdit(placeholderText=self.tr("code INSEE, ex. 75056"))
+        self.birth_place.setMaxLength(7)  # 5 characters, a space or two typed in the middle
+        self._row(
+            form,
+            text_binding("patient.birth_place", self.birth_place, to_model=normalize_birth_place),
+            self.tr("Lieu de naissance :"),  # longer, it would widen the label column and narrow every field
+        )
+        # The rule for a birth abroad does not fit in the field on a small screen: said under it.
+        self.birth_place_note = named(
+            QLabel(self.tr("Commune de naissance ; né à l'étranger : 99 + code du pays (ex. 99134).")), "fieldHint"
+        )
+        self.birth_place_note.setWordWrap(True)
+        form.addRow(self.birth_place_note)
         self.sex = ChoiceBox()
         for code, text in (
             ("unknown", self.tr("Non renseigné")),

@@ -288,320 +288,335 @@
 <context>
     <name>CaseEditor</name>
     <message>
-        <location filename="../../ui/case_editor.py" line="72"/>
+        <location filename="../../ui/case_editor.py" line="73"/>
         <source>Modifier « {field} »</source>
         <translation>Edit “{field}”</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="135"/>
+        <location filename="../../ui/case_editor.py" line="136"/>
         <source>Formulaire de la spécialité</source>
         <translation>Specialty form</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="204"/>
+        <location filename="../../ui/case_editor.py" line="205"/>
         <source>1. Consentement du patient</source>
         <translation>1. Patient&apos;s consent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="209"/>
+        <location filename="../../ui/case_editor.py" line="210"/>
         <source>Avant tout, demandez au patient s&apos;il accepte que son dossier et ses photos soient envoyés à un médecin expert. Le reste du dossier s&apos;ouvre ensuite.</source>
         <translation>First of all, ask the patient whether they agree to their case and photos being sent to an expert physician. The rest of the case opens afterwards.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="215"/>
+        <location filename="../../ui/case_editor.py" line="216"/>
         <source>Le patient accepte la télé-expertise</source>
         <translation>The patient agrees to tele-expertise</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="216"/>
+        <location filename="../../ui/case_editor.py" line="217"/>
         <source>Consentement :</source>
         <translation>Consent:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="217"/>
-        <location filename="../../ui/case_editor.py" line="232"/>
-        <location filename="../../ui/case_editor.py" line="285"/>
-        <location filename="../../ui/case_editor.py" line="416"/>
+        <location filename="../../ui/case_editor.py" line="218"/>
+        <location filename="../../ui/case_editor.py" line="233"/>
+        <location filename="../../ui/case_editor.py" line="299"/>
+        <location filename="../../ui/case_editor.py" line="430"/>
         <source>JJ/MM/AAAA</source>
         <translation>DD/MM/YYYY</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="218"/>
+        <location filename="../../ui/case_editor.py" line="219"/>
         <source>Date du consentement :</source>
         <translation>Consent date:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="219"/>
+        <location filename="../../ui/case_editor.py" line="220"/>
         <source>Nom de la personne qui l&apos;a recueilli</source>
         <translation>Name of the person who recorded it</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="220"/>
+        <location filename="../../ui/case_editor.py" line="221"/>
         <source>Recueilli par :</source>
         <translation>Recorded by:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="225"/>
+        <location filename="../../ui/case_editor.py" line="226"/>
         <source>2. Patient</source>
         <translation>2. Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="228"/>
+        <location filename="../../ui/case_editor.py" line="229"/>
         <source>Nom de naissance</source>
         <translation>Birth name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="229"/>
+        <location filename="../../ui/case_editor.py" line="230"/>
         <source>Nom :</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="230"/>
+        <location filename="../../ui/case_editor.py" line="231"/>
         <source>Prénom(s)</source>
         <translation>First name(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="231"/>
+        <location filename="../../ui/case_editor.py" line="232"/>
         <source>Prénom(s) :</source>
         <translation>First name(s):</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="233"/>
+        <location filename="../../ui/case_editor.py" line="234"/>
         <source>Date de naissance :</source>
         <translation>Date of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="236"/>
+        <location filename="../../ui/case_editor.py" line="235"/>
+        <source>code INSEE, ex. 75056</source>
+        <translation>INSEE code, e.g. 75056</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="240"/>
+        <source>Lieu de naissance :</source>
+        <translation>Place of birth:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="244"/>
+        <source>Commune de naissance ; né à l&apos;étranger : 99 + code du pays (ex. 99134).</source>
+        <translation>The commune of birth; born abroad: 99 + the country code (e.g. 99134).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="250"/>
         <source>Non renseigné</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="237"/>
+        <location filename="../../ui/case_editor.py" line="251"/>
         <source>Femme</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="238"/>
+        <location filename="../../ui/case_editor.py" line="252"/>
         <source>Homme</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="239"/>
+        <location filename="../../ui/case_editor.py" line="253"/>
         <source>Autre</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="242"/>
+        <location filename="../../ui/case_editor.py" line="256"/>
         <source>Sexe :</source>
         <translation>Sex:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="247"/>
+        <location filename="../../ui/case_editor.py" line="261"/>
         <source>Ce dossier a été créé avant le statut de l&apos;identité : il est considéré comme provisoire. Indiquez le statut ci-dessous.</source>
         <translation>This case was created before the identity status existed: it is taken as provisional. Give the status below.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="259"/>
+        <location filename="../../ui/case_editor.py" line="273"/>
         <source>Provisoire (pièce d&apos;identité non contrôlée)</source>
         <translation>Provisional (ID document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="260"/>
+        <location filename="../../ui/case_editor.py" line="274"/>
         <source>Récupérée (INS obtenu par l&apos;INSi, pièce non contrôlée)</source>
         <translation>Recovered (INS from INSi, document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="261"/>
+        <location filename="../../ui/case_editor.py" line="275"/>
         <source>Validée (pièce d&apos;identité contrôlée, sans INSi)</source>
         <translation>Validated (ID document checked, no INSi)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="262"/>
+        <location filename="../../ui/case_editor.py" line="276"/>
         <source>Qualifiée (INSi et pièce d&apos;identité contrôlée)</source>
         <translation>Qualified (INSi and ID document checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="266"/>
+        <location filename="../../ui/case_editor.py" line="280"/>
         <source>Statut de l&apos;identité :</source>
         <translation>Identity status:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="270"/>
+        <location filename="../../ui/case_editor.py" line="284"/>
         <source>Aucune</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="271"/>
+        <location filename="../../ui/case_editor.py" line="285"/>
         <source>Carte nationale d&apos;identité</source>
         <translation>National identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="272"/>
+        <location filename="../../ui/case_editor.py" line="286"/>
         <source>Passeport</source>
         <translation>Passport</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="273"/>
+        <location filename="../../ui/case_editor.py" line="287"/>
         <source>Titre de séjour</source>
         <translation>Residence permit</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="274"/>
+        <location filename="../../ui/case_editor.py" line="288"/>
         <source>Livret de famille</source>
         <translation>Family record book</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="275"/>
+        <location filename="../../ui/case_editor.py" line="289"/>
         <source>Extrait d&apos;acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="278"/>
+        <location filename="../../ui/case_editor.py" line="292"/>
         <source>Carte d&apos;identité</source>
         <translation>Identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="278"/>
+        <location filename="../../ui/case_editor.py" line="292"/>
         <source>Acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="283"/>
+        <location filename="../../ui/case_editor.py" line="297"/>
         <source>Pièce d&apos;identité contrôlée :</source>
         <translation>ID document checked:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="287"/>
+        <location filename="../../ui/case_editor.py" line="301"/>
         <source>Contrôlée le :</source>
         <translation>Checked on:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="289"/>
+        <location filename="../../ui/case_editor.py" line="303"/>
         <source>15 caractères, sur la carte Vitale ou via l&apos;INSi</source>
         <translation>15 characters, on the Carte Vitale or from INSi</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="294"/>
+        <location filename="../../ui/case_editor.py" line="308"/>
         <source>Matricule INS :</source>
         <translation>INS number:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="299"/>
+        <location filename="../../ui/case_editor.py" line="313"/>
         <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée ; sinon, c&apos;est l&apos;identifiant local qui l&apos;est.</source>
         <translation>The INS is sent to the expert only when the identity is qualified; otherwise the local id is sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="307"/>
+        <location filename="../../ui/case_editor.py" line="321"/>
         <source>Si l&apos;INS n&apos;est pas connu</source>
         <translation>If the INS is not known</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="308"/>
+        <location filename="../../ui/case_editor.py" line="322"/>
         <source>Identifiant local :</source>
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="321"/>
+        <location filename="../../ui/case_editor.py" line="335"/>
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="327"/>
+        <location filename="../../ui/case_editor.py" line="341"/>
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="329"/>
+        <location filename="../../ui/case_editor.py" line="343"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="330"/>
+        <location filename="../../ui/case_editor.py" line="344"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="331"/>
+        <location filename="../../ui/case_editor.py" line="345"/>
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="332"/>
+        <location filename="../../ui/case_editor.py" line="346"/>
         <source>La question posée à l&apos;expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="336"/>
+        <location filename="../../ui/case_editor.py" line="350"/>
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="337"/>
+        <location filename="../../ui/case_editor.py" line="351"/>
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="341"/>
+        <location filename="../../ui/case_editor.py" line="355"/>
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="343"/>
+        <location filename="../../ui/case_editor.py" line="357"/>
         <source>ex. œil énucléé</source>
         <translation>e.g. enucleated eye</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="346"/>
+        <location filename="../../ui/case_editor.py" line="360"/>
         <source>À remplir seulement si un œil ne peut pas être photographié : l&apos;expert lit cette raison avec les images.</source>
         <translation>Fill in only if one eye cannot be photographed: the expert reads this reason with the images.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="350"/>
+        <location filename="../../ui/case_editor.py" line="364"/>
         <source>Un seul œil, pourquoi ?</source>
         <translation>One eye only, why?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="355"/>
+        <location filename="../../ui/case_editor.py" line="369"/>
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="358"/>
+        <location filename="../../ui/case_editor.py" line="372"/>
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="358"/>
+        <location filename="../../ui/case_editor.py" line="372"/>
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="367"/>
+        <location filename="../../ui/case_editor.py" line="381"/>
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="369"/>
+        <location filename="../../ui/case_editor.py" line="383"/>
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="392"/>
+        <location filename="../../ui/case_editor.py" line="406"/>
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="399"/>
+        <location filename="../../ui/case_editor.py" line="413"/>
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="400"/>
+        <location filename="../../ui/case_editor.py" line="414"/>
         <source>Non</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="608"/>
+        <location filename="../../ui/case_editor.py" line="622"/>
         <source>erreur interne, voir le journal</source>
         <translation>internal error, see the log</translation>
     </message>
@@ -1253,88 +1268,88 @@
         <translation>&amp;About Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="388"/>
+        <location filename="../../ui/main_window.py" line="392"/>
         <source>Le dossier n&apos;a pas pu être créé (erreur interne, voir le journal).</source>
         <translation>The case could not be created (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="415"/>
+        <location filename="../../ui/main_window.py" line="419"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="428"/>
+        <location filename="../../ui/main_window.py" line="432"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="429"/>
+        <location filename="../../ui/main_window.py" line="433"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="433"/>
+        <location filename="../../ui/main_window.py" line="437"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="433"/>
+        <location filename="../../ui/main_window.py" line="437"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="437"/>
+        <location filename="../../ui/main_window.py" line="441"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="438"/>
+        <location filename="../../ui/main_window.py" line="442"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="441"/>
+        <location filename="../../ui/main_window.py" line="445"/>
         <source>Un dossier demande votre attention.</source>
         <translation>A case needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="458"/>
+        <location filename="../../ui/main_window.py" line="462"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="459"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="475"/>
+        <location filename="../../ui/main_window.py" line="479"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="481"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="481"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="482"/>
-        <location filename="../../ui/main_window.py" line="517"/>
+        <location filename="../../ui/main_window.py" line="486"/>
+        <location filename="../../ui/main_window.py" line="521"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="507"/>
+        <location filename="../../ui/main_window.py" line="511"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="508"/>
+        <location filename="../../ui/main_window.py" line="512"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -1342,42 +1357,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="533"/>
+        <location filename="../../ui/main_window.py" line="537"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="535"/>
+        <location filename="../../ui/main_window.py" line="539"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="556"/>
+        <location filename="../../ui/main_window.py" line="560"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="557"/>
+        <location filename="../../ui/main_window.py" line="561"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="561"/>
+        <location filename="../../ui/main_window.py" line="565"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="571"/>
+        <location filename="../../ui/main_window.py" line="575"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="571"/>
+        <location filename="../../ui/main_window.py" line="575"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="588"/>
+        <location filename="../../ui/main_window.py" line="592"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1385,12 +1400,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="590"/>
+        <location filename="../../ui/main_window.py" line="594"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="636"/>
+        <location filename="../../ui/main_window.py" line="640"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>

@@ -84,3 +84,26 @@ def test_a_case_stored_before_the_status_asks_for_it_once(qtbot: Any, window: Ma
     window.open_case(case_id)
     assert not window.case_page.editor.status_prompt.isVisibleTo(window), "asked once"
     assert store.get_case(case_id).patient.identity_status == "validated"
+
+
+def test_the_birth_place_is_typed_after_the_birth_date_saved_and_a_wrong_code_shown(
+    qtbot: Any, window: MainWindow, store: Store
+) -> None:
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    order = [editor.bindings[k].widget for k in editor.bindings if k.startswith("patient.birth")]
+    assert order == [editor.birth_date, editor.birth_place], "the birth place comes right after the birth date"
+    assert "code INSEE" in editor.birth_place.placeholderText()
+    assert "99 + code du pays" in editor.birth_place_note.text()
+    type_text(editor.birth_place, "7505")
+    problem = editor.problems["patient.birth_place"]
+    assert problem.isVisible() and "code INSEE" in problem.text()
+    assert editor.birth_place.property("invalid") is True
+    assert any(f.code == "patient.birth_place.invalid" and f.blocks_sending() for f in page.findings)
+    editor.birth_place.selectAll()
+    type_text(editor.birth_place, "2a 004")
+    assert not problem.isVisible() and editor.birth_place.property("invalid") is False
+    assert editor.flush()
+    assert store.get_case(page.case.id).patient.birth_place == "2A004"
+    window.open_case(page.case.id)
+    assert window.case_page.editor.birth_place.text() == "2A004"
