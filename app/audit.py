@@ -9,17 +9,26 @@ So the chain's head (sequence and hash) is also kept outside the database, seale
 in ``audit-head`` beside ``key.json``; it is moved up after each commit that appends (never down),
 carried in every backup's manifest, and ``verify`` checks the log still reaches it. ``verify`` also
 checks that every case has its ``created`` entry.
+
+A head file can still be put back from an older copy, with the log cut to match: nothing left on
+this computer then tells. So the platform is the outside witness: every Task the sync writes
+carries the head of the moment (``current_witness``, a tag of the Task's ``meta``), and when the
+sync reads Tasks back it asks ``check_witness`` whether this log still holds every head the
+platform saw. One it does not hold, unexplained by a restore written after the tag, is recorded as
+an ``altered`` entry (``record_rewound``) that ``verify`` reports from then on.
 """
 
 from __future__ import annotations
 
 import getpass
+import hmac
 import json
 import logging
 import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from app import messages as M
@@ -72,10 +81,7 @@ ROTATED = "data key rotated"
 #: The detail of the ``altered`` entry that records a head the platform holds and this log does not.
 REWOUND = "the platform holds audit entry #{seq}"
 _REWOUND_LIKE = "the platform holds audit entry #%"
-#: What a restore's entry says of the log it replaced (the tags of that log are not this one's).
-REPLACED = "the replaced log was at #{seq}"
-_REPLACED_RE = re.compile(r"the replaced log was at #(\d+)")
-_WITNESS_RE = re.compile(r"^(\d{1,18})-([0-9a-f]{64})$")
+_WITNESS_RE = re.compile(r"^(\d{1,18})-(\d{1,12})-([0-9a-f]{32})-([0-9a-f]{32})$")
 
 ACTIONS = frozenset(
     {
@@ -213,60 +219,80 @@ def establish_head(conn: sqlite3.Connection, key: DataKey) -> None:
 # -- the platform as witness ------------------------------------------------------------------------
 
 
-def witness_code(head: Head) -> str:
-    """The head as the Task's tag carries it: ``<seq>-<hash>``. The hash is a keyed MAC (HMAC under
-    a key derived from the data key): it tells the platform nothing about the entries."""
-    return f"{head.seq}-{head.hash}"
+@dataclass(frozen=True)
+class Witness:
+    """A head as a Task's tag carries it (``<seq>-<time>-<hash>-<mac>``)."""
+
+    seq: int
+    #: When the tag was made (Unix seconds): a restore written after it explains a head gone.
+    time: int
+    #: The first 32 hex digits of the entry's chain hash (a keyed MAC: it reveals nothing).
+    hash: str
+    #: A MAC of the three under the data key: the platform cannot make one up.
+    mac: str
+
+    @property
+    def code(self) -> str:
+        return f"{self.seq}-{self.time}-{self.hash}-{self.mac}"
 
 
-def parse_witness(code: object) -> Head | None:
-    """The head a tag's code names; None for anything else (a tag this code did not write)."""
-    match = _WITNESS_RE.match(code) if isinstance(code, str) else None
-    return Head(int(match.group(1)), match.group(2)) if match else None
+def _witness_mac(key: DataKey, seq: int, time: int, digest: str) -> str:
+    return key.tag("audit witness", f"{seq}-{time}-{digest}".encode())[:32]
 
 
-def current_witness(conn: sqlite3.Connection) -> str | None:
-    """The code for the log's committed head (None for an empty log)."""
+def current_witness(conn: sqlite3.Connection, key: DataKey) -> str | None:
+    """The tag code for the log's committed head, now (None for an empty log)."""
     head = log_head(conn)
-    return witness_code(head) if head.seq > 0 else None
+    if head.seq == 0:
+        return None
+    now = int(utc_now().timestamp())
+    return Witness(head.seq, now, head.hash[:32], _witness_mac(key, head.seq, now, head.hash[:32])).code
 
 
-def check_witness(conn: sqlite3.Connection, heads: Iterable[Head]) -> Head | None:
-    """The highest head the platform holds that this log does not (None when the log holds them all).
-
-    A head is held when the log has that entry with that hash. It is also explained, not held, when
-    a key rotation written after it changed every hash before (the entry must still be there), or
-    when a restore replaced the log it belonged to (a "restored" entry at or below its seq whose
-    replaced log reached it)."""
-    for head in sorted({h for h in heads if h.seq > 0}, key=lambda h: h.seq, reverse=True):
-        if not _explained(conn, head):
-            return head
-    return None
+def parse_witness(code: object) -> Witness | None:
+    """The witness a tag's code names; None for anything else."""
+    match = _WITNESS_RE.match(code) if isinstance(code, str) else None
+    if not match:
+        return None
+    return Witness(int(match.group(1)), int(match.group(2)), match.group(3), match.group(4))
 
 
-def _explained(conn: sqlite3.Connection, head: Head) -> bool:
-    row = conn.execute("SELECT hash FROM audit WHERE seq = ?", (head.seq,)).fetchone()
-    if row is not None and row[0] == head.hash:
+def check_witness(conn: sqlite3.Connection, key: DataKey, codes: Iterable[str]) -> int | None:
+    """The highest entry the platform holds a head of that this log does not (None: it holds them all).
+
+    Only tags this data key made count (one the platform made up, or made under a key since rotated,
+    is not ours to check). A head is held when the log has that entry with that hash. It is also
+    explained, not held, by a restore (or a key rotation) the log records after the tag was made:
+    the log it belonged to was replaced on purpose. Nothing else explains it."""
+    found = None
+    for witness in filter(None, map(parse_witness, codes)):
+        if witness.seq <= 0 or (found is not None and witness.seq <= found):
+            continue
+        if not hmac.compare_digest(witness.mac, _witness_mac(key, witness.seq, witness.time, witness.hash)):
+            continue
+        if not _explained(conn, witness):
+            found = witness.seq
+    return found
+
+
+def _explained(conn: sqlite3.Connection, witness: Witness) -> bool:
+    row = conn.execute("SELECT hash FROM audit WHERE seq = ?", (witness.seq,)).fetchone()
+    if row is not None and str(row[0])[:32] == witness.hash:
         return True
-    if (
-        row is not None
-        and conn.execute(
-            "SELECT 1 FROM audit WHERE seq > ? AND action = 'settings' AND detail = ? LIMIT 1", (head.seq, ROTATED)
-        ).fetchone()
+    for (at,) in conn.execute(
+        "SELECT at FROM audit WHERE action = 'restored' OR (action = 'settings' AND detail = ?)", (ROTATED,)
     ):
-        return True
-    for (detail,) in conn.execute(
-        "SELECT detail FROM audit WHERE seq <= ? AND action = 'restored' ORDER BY seq", (head.seq,)
-    ):
-        match = _REPLACED_RE.search(str(detail))
-        if match and head.seq <= int(match.group(1)):
-            return True
+        try:
+            if datetime.fromisoformat(str(at)).timestamp() >= witness.time:  # `at` is to the second
+                return True
+        except ValueError:
+            continue
     return False
 
 
-def record_rewound(conn: sqlite3.Connection, key: DataKey, head: Head, actor: str | None = None) -> bool:
-    """Record (once) that the platform holds ``head`` and this log does not; True when written now."""
-    detail = REWOUND.format(seq=head.seq)
+def record_rewound(conn: sqlite3.Connection, key: DataKey, seq: int, actor: str | None = None) -> bool:
+    """Record (once) that the platform holds entry ``seq`` and this log does not; True when written now."""
+    detail = REWOUND.format(seq=seq)
     with transaction(conn):
         if conn.execute("SELECT 1 FROM audit WHERE action = 'altered' AND detail = ?", (detail,)).fetchone():
             return False

@@ -354,7 +354,6 @@ def restore_backup(
     try:
         staged = _unpack(source, staging, passphrase)
         newer = _newer(data_dir, staging)
-        replaced_seq = _last_seq(data_dir / DB_FILE)
         if newer and not force and not (confirm is not None and confirm(newer)):
             raise BackupError(M.tr("backup.newer", cases=newer.cases, entries=newer.audit_entries))
         conn = connect(staging / DB_FILE)
@@ -380,10 +379,7 @@ def restore_backup(
                         f", replaced {newer.cases} newer case(s) and {newer.audit_entries} audit entries"
                         if newer
                         else ""
-                    )
-                    # The platform may hold heads of the log replaced here (Task tags): they are not
-                    # this log's, and ``audit.check_witness`` needs to know how far it went.
-                    + (f"; {audit.REPLACED.format(seq=replaced_seq)}" if replaced_seq else ""),
+                    ),
                 )
         finally:
             conn.close()
@@ -566,20 +562,6 @@ def _audit_hashes(db_path: Path) -> set[str]:
         return {str(r[0]) for r in conn.execute("SELECT hash FROM audit")}
     except sqlite3.Error:
         return set()
-    finally:
-        conn.close()
-
-
-def _last_seq(db_path: Path) -> int:
-    """The last audit entry of the data about to be replaced (0 when there is none)."""
-    if not db_path.exists():
-        return 0
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        row = conn.execute("SELECT MAX(seq) FROM audit").fetchone()
-        return int(row[0] or 0)
-    except sqlite3.Error:
-        return 0
     finally:
         conn.close()
 

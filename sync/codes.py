@@ -66,7 +66,7 @@ V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
 #: The answer (docs/platform-api.md §5): Task.output types, the DiagnosticReport's code, the follow-up delay.
 OUTPUT_SYSTEM = "urn:teleavis:output"
 #: The workstation's audit head when it wrote the resource (docs/platform-api.md §4): a ``meta.tag``
-#: of the Task and of the requester's Communication, code ``<seq>-<keyed hash>`` (app/audit.py).
+#: of the Task and of the requester's Communication, code ``<seq>-<time>-<hash>-<mac>`` (app/audit.py).
 AUDIT_HEAD_SYSTEM = "urn:teleavis:audit-head"
 OUTPUT_REPORT = "report"
 OUTPUT_FOLLOW_UP = "follow-up-within"

@@ -150,7 +150,7 @@ class SendJob:
             self.case,
             requester,
             training=training_mode(self.store),
-            audit_head=audit.current_witness(self.store.conn),
+            audit_head=audit.current_witness(self.store.conn, self.store.key),
         )
         # Signed in with Pro Santé Connect as someone else than the site's requester: said in the request.
         record_on_behalf(self.prepared.bundle, self.case.id, self.store.settings, requester)
@@ -472,7 +472,7 @@ class Engine:
                 request_id=info["request_id"],
                 expert_message_id=message.in_response_to,
                 training=training_mode(self.store),
-                audit_head=audit.current_witness(self.store.conn),
+                audit_head=audit.current_witness(self.store.conn, self.store.key),
             )
             binary_ids = upload_images(
                 self.store, self.client, self.outbox, case_id, images, self.listener, self.case_budget_s

@@ -173,17 +173,16 @@ class Follower:
         """Does the audit log here still hold every head the platform was seen holding? The highest
         one it does not hold is recorded as an ``altered`` entry (once) and returned; the sync goes on
         either way. Resources with no tag (an older platform, or one that drops tags) are not checked."""
-        heads = [head for head in map(audit.parse_witness, self._witnessed) if head is not None]
-        self._witnessed.clear()
-        missing = audit.check_witness(self.store.conn, heads)
+        codes, self._witnessed = self._witnessed, set()
+        missing = audit.check_witness(self.store.conn, self.store.key, codes)
         if missing is None:
             return None
-        log.error("the platform holds audit entry #%d, which the audit trail here does not hold", missing.seq)
+        log.error("the platform holds audit entry #%d, which the audit trail here does not hold", missing)
         try:
             audit.record_rewound(self.store.conn, self.store.key, missing)
         except (StorageError, TeleavisError) as exc:  # a damaged journal must not stop care
             log.error("the altered audit trail could not be recorded: %s", type(exc).__name__)
-        return missing.seq
+        return missing
 
     def read_witnesses(self, returned: set[str], budget_s: float | None = None) -> None:
         """Once a day, read back whole the Tasks written last (the highest audit heads the platform
@@ -602,7 +601,7 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
         version = (task.get("meta") or {}).get("versionId")
         body = {k: v for k, v in task.items() if k != "meta"}
         body["status"] = "cancelled"
-        tag_audit_head(body, audit.current_witness(store.conn))
+        tag_audit_head(body, audit.current_witness(store.conn, store.key))
         reply = client.retrying(
             functools.partial(client.update, body, if_match=f'W/"{version}"', pass_status=frozenset({409, 412})),
             budget_s=budget_s,

@@ -169,7 +169,7 @@ def test_the_tagged_task_is_valid_r4_and_passes_the_sandbox_checks(store: Store)
     from sync.sandbox.validation import validate_resource
 
     case = store.get_case(make_case(store))
-    code = audit.current_witness(store.conn)
+    code = audit.current_witness(store.conn, store.key)
     assert code is not None
     prepared = prepare_case(case, REQUESTER, audit_head=code)  # validates the whole bundle on the way
     task = next(e["resource"] for e in prepared.bundle["entry"] if e["resource"]["resourceType"] == "Task")
@@ -177,9 +177,11 @@ def test_the_tagged_task_is_valid_r4_and_passes_the_sandbox_checks(store: Store)
     parsed = Task.model_validate(task)
     assert parsed.meta.tag[0].code == code
     assert validate_resource(task, "Task") == []
-    # Nothing about the trail can be read from it: the hash is a keyed MAC of the entry.
-    head = audit.parse_witness(code)
-    assert head is not None and head == audit.log_head(store.conn)
+    # Nothing about the trail can be read from it: the hash is (the start of) a keyed MAC of the entry.
+    witness = audit.parse_witness(code)
+    head = audit.log_head(store.conn)
+    assert witness is not None and (witness.seq, witness.hash) == (head.seq, head.hash[:32])
+    assert len(code) < 110  # well under the 200 characters HAPI keeps for a tag's code
     untagged = prepare_case(case, REQUESTER)
     assert all("meta" not in e["resource"] for e in untagged.bundle["entry"] if e["resource"]["resourceType"] == "Task")
 
@@ -192,7 +194,7 @@ def test_cancelling_adds_the_head_of_the_moment_to_the_task(
     task_id = store.platform_info(case_id)["task_id"]
     first = _tags(sandbox.read("Task", task_id))
     store.get_case(case_id, audit_view=True)
-    now = audit.current_witness(store.conn)
+    now = audit.current_witness(store.conn, store.key)
     cancel(store, client, case_id)
     assert store.state(case_id) == CaseState.CANCELLED
     tags = _tags(sandbox.read("Task", task_id))
@@ -203,6 +205,8 @@ def test_cancelling_adds_the_head_of_the_moment_to_the_task(
 def test_a_restore_of_an_older_backup_is_no_alarm(
     store: Store, sandbox: SandboxServer, client: PlatformClient, tmp_path: Path
 ) -> None:
+    import shutil
+
     from app.backup import restore_backup, write_backup
     from tests.conftest import PASSPHRASE
 
@@ -213,7 +217,9 @@ def test_a_restore_of_an_older_backup_is_no_alarm(
         store.get_case(case_id, audit_view=True)
     Engine(store, client, case_budget_s=10.0).run_once()
     store.close()
-    restore_backup(tmp_path / "before.tvbak", home, PASSPHRASE, force=True)
+    # The disk is lost; the backup, made before the case was sent, comes back on a new computer.
+    shutil.rmtree(home)
+    restore_backup(tmp_path / "before.tvbak", home, PASSPHRASE)
     with Store.open(home) as store:
         engine = Engine(store, client, case_budget_s=10.0)
         summary = engine.run_once()  # sent again: the platform already has it, with the old trail's head
@@ -253,7 +259,7 @@ def test_the_reply_to_the_expert_carries_the_head_too(store: Store, tmp_path: Pa
         engine.run_once()
         assert store.state(case_id) == CaseState.ON_HOLD
         queue_reply(store, case_id, "Voici la précision demandée.", [])
-        head = audit.current_witness(store.conn)
+        head = audit.current_witness(store.conn, store.key)
         assert engine.run_once().replies_sent == 1
         ours = [
             c
@@ -291,3 +297,21 @@ def test_a_closed_case_no_poll_returns_is_read_back_once_a_day_for_its_head(
         store.settings.set("sync.witness_at", iso(utc_now() - timedelta(hours=25)))
         assert Engine(store, client, case_budget_s=10.0).run_once().audit_rewound == last
         assert audit.verify(store.conn, store.key).rewound == last
+
+
+def test_a_tag_the_platform_makes_up_is_not_taken_for_ours(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
+    case_id = make_case(store)
+    engine = Engine(store, client, case_budget_s=10.0)
+    engine.run_once()
+    task = sandbox.read("Task", store.platform_info(case_id)["task_id"])
+    assert task is not None
+    real = audit.parse_witness(_tags(task)[0])
+    assert real is not None
+    made_up = f"{real.seq + 50}-{real.time}-{real.hash}-{real.mac}"
+    task["meta"]["tag"].append({"system": C.AUDIT_HEAD_SYSTEM, "code": made_up})
+    sandbox.store.update(task)
+    store.settings.set("sync.witness_at", "2000-01-01T00:00:00+00:00")  # read back whole now
+    assert engine.run_once().audit_rewound is None
+    assert audit.verify(store.conn, store.key).ok
