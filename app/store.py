@@ -8,6 +8,7 @@ state, specialty, priority, dates and the patient's initials are kept in clear f
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -15,7 +16,7 @@ import os
 import sqlite3
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,8 @@ class NewImage:
     record: CaseImage
     data: bytes
     thumbnail: bytes | None = None
+    #: Its files are on disk already (:meth:`Store.write_files`): the store records them, or removes them.
+    written: bool = field(default=False, init=False)
 
 
 def sha1_b64(data: bytes) -> str:
@@ -252,10 +255,25 @@ class Store:
         log.info("case %s created with %d image(s)", case.id, len(stored))
         return case.id
 
+    def write_files(self, image: NewImage) -> None:
+        """Write an image's content and thumbnail (encrypted, durable) before it is added to its case,
+        while its quality checks still run for instance: :meth:`add_images` or :meth:`replace_image` then
+        only record it, and remove its files if they refuse it. An image never handed to them is given
+        back to :meth:`discard_files`."""
+        self._put_images([image])
+        image.written = True
+
+    def discard_files(self, image: NewImage) -> None:
+        """Remove the files :meth:`write_files` wrote for an image that will not be recorded."""
+        self._discard([image])
+
     def _put_images(self, images: list[NewImage]) -> list[NewImage]:
         done: list[NewImage] = []
         try:
             for image in images:
+                if image.written:
+                    done.append(image)
+                    continue
                 record = image.record
                 record.blob = self.objects.put(image.data)
                 record.thumb_blob = self.objects.put(image.thumbnail) if image.thumbnail else None
@@ -269,8 +287,18 @@ class Store:
             raise
         return done
 
+    @contextlib.contextmanager
+    def _refused_removes(self, written: list[NewImage]) -> Iterator[None]:
+        """Files written ahead (:meth:`write_files`) are removed when the store refuses their image."""
+        try:
+            yield
+        except BaseException:
+            self._discard(written)
+            raise
+
     def _discard(self, images: list[NewImage]) -> None:
         for image in images:
+            image.written = False
             for blob in (image.record.blob, image.record.thumb_blob):
                 if blob:
                     try:
@@ -467,7 +495,8 @@ class Store:
         case.revision = row["revision"] + 1
 
     def add_images(self, case_id: str, images: list[NewImage], *, actor: str | None = None) -> None:
-        self._checked_image_list(case_id)  # refuse an altered case before writing any file
+        with self._refused_removes([image for image in images if image.written]):
+            self._checked_image_list(case_id)  # refuse an altered case before writing any file
         stored = self._put_images(images)
         try:
             with transaction(self.conn) as conn:
@@ -527,12 +556,13 @@ class Store:
 
     def replace_image(self, case_id: str, old_id: str, new: NewImage, *, actor: str | None = None) -> None:
         """A retake: the new image takes the old one's place, in one transaction."""
-        row = self.conn.execute(
-            "SELECT position, blob, thumb_blob FROM images WHERE id=? AND case_id=?", (old_id, case_id)
-        ).fetchone()
-        if row is None:
-            raise NotFound(M.tr("image.not_found"))
-        self._checked_image_list(case_id)
+        with self._refused_removes([new] if new.written else []):
+            row = self.conn.execute(
+                "SELECT position, blob, thumb_blob FROM images WHERE id=? AND case_id=?", (old_id, case_id)
+            ).fetchone()
+            if row is None:
+                raise NotFound(M.tr("image.not_found"))
+            self._checked_image_list(case_id)
         stored = self._put_images([new])
         try:
             with transaction(self.conn) as conn:

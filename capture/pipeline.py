@@ -104,8 +104,11 @@ def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: 
     return _prepared(decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality)
 
 
-def prepare_frame(frame_bgr: Image8, *, specialty: str, device: str = "") -> PreparedImage:
-    """A camera still (BGR, full resolution) as a JPEG with its findings and thumbnail."""
+def prepare_frame(frame_bgr: Image8, *, specialty: str, device: str = "", checked: bool = True) -> PreparedImage:
+    """A camera still (BGR, full resolution) as a JPEG with its findings and thumbnail.
+
+    ``checked=False`` leaves the quality checks (:func:`capture.quality.check_quality` on the same
+    frame, ``order="bgr"``) to the caller, who may run them alongside the encoding and storing."""
     if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3 or frame_bgr.dtype != np.uint8:
         raise ValueError("a camera frame is an H×W×3 8-bit BGR array")
     ok, encoded = cv2.imencode(".jpg", frame_bgr, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
@@ -118,7 +121,7 @@ def prepare_frame(frame_bgr: Image8, *, specialty: str, device: str = "") -> Pre
         width=width,
         height=height,
         thumbnail=thumbnail(frame_bgr, order="bgr"),
-        quality=check_quality(frame_bgr, specialty=specialty, order="bgr"),
+        quality=check_quality(frame_bgr, specialty=specialty, order="bgr") if checked else [],
         modality="OP" if specialty == "ophthalmology" else "XC",
         captured_at=iso(utc_now()),
         device=device[:64],

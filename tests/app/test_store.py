@@ -231,3 +231,36 @@ def test_search_by_id_prefix_with_dashes_and_by_several_words(teleavis_home: Pat
         assert {r.id for r in store.list_cases(states=["queued", "ready"], limit=5, search="martin")} == {a, b}
         store.conn.execute("UPDATE cases SET unread=1 WHERE id=?", (b,))
         assert store.unread_count() == 1
+
+
+def test_files_written_ahead_are_recorded_once_or_removed_when_refused(teleavis_home: Path) -> None:
+    """A still's files are written while its checks run (issue 18.1): added or retaken, they are the
+    image's; refused (no such image to replace, an altered case) or given back, nothing stays behind."""
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        (first,) = store.get_case(case_id).images
+        ahead = new_image(1)
+        store.write_files(ahead)
+        written = (ahead.record.blob, ahead.record.thumb_blob)
+        assert all(blob and store.objects.exists(blob) for blob in written)
+        store.add_images(case_id, [ahead])
+        added = store.get_case(case_id).images[1]
+        assert (added.blob, added.thumb_blob) == written, "the files were written a second time"
+        assert store.image_bytes(added) == ahead.data
+
+        retake = new_image(2)
+        store.write_files(retake)
+        store.replace_image(case_id, first.id, retake)
+        assert store.get_case(case_id).images[0].blob == retake.record.blob
+
+        for refused in ("no such image", "given back"):
+            orphan = new_image(3)
+            store.write_files(orphan)
+            files = [orphan.record.blob, orphan.record.thumb_blob]
+            if refused == "no such image":
+                with pytest.raises(NotFound):
+                    store.replace_image(case_id, first.id, orphan)
+            else:
+                store.discard_files(orphan)
+            assert not any(store.objects.exists(blob) for blob in files if blob), refused
+        assert store.collect_orphans(older_than_s=-1) == 0

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from app.model import Case
 from app.store import Store
 from tests.support.ui import activate, complete_case, open_from_list, type_text
 from ui.main_window import MainWindow
@@ -88,3 +89,50 @@ def test_a_label_edit_saves_that_image_only(qtbot: Any, store: Store, tmp_path: 
     assert saved.summary.endswith("Prurit.") and saved.revision == revision + 1
     assert saved.images[1].note == "bord irrégulier en bas"
     window.shutdown()
+
+
+def test_a_stills_checks_run_while_its_files_are_written(store: Store, monkeypatch: Any) -> None:
+    """Issue 18.1: the quality checks of a still (its longest step) run alongside its encoding and the
+    writing of its files; the image is recorded with the verdict the checks gave."""
+    import threading
+
+    import numpy as np
+
+    from capture.demo import DemoCamera
+    from capture.quality import check_quality
+    from ui import capture_work as work
+
+    written = threading.Event()
+    write_files = Store.write_files
+    verdicts: list[Any] = []
+
+    def recorded_write(self: Store, image: Any) -> None:
+        write_files(self, image)
+        written.set()
+
+    def waiting_checks(frame: np.ndarray, **options: Any) -> Any:
+        # One step after the other, the files would only be written once this returned.
+        assert written.wait(20), "the files were not written while the checks ran"
+        verdicts.append(check_quality(frame, **options))
+        return verdicts[-1]
+
+    monkeypatch.setattr(Store, "write_files", recorded_write)
+    monkeypatch.setattr(work, "check_quality", waiting_checks)
+    camera = DemoCamera(width=1280, height=720)
+    camera.open()
+    case = Case(specialty="dermatology")
+    store.create_case(case, [])
+    kept = work.keep_still(
+        store,
+        case.id,
+        camera.frame_at(1.0),
+        specialty="dermatology",
+        device="démo",
+        labels=work.Labels(body_site="dos"),
+        replaces=None,
+        anonymise=None,
+    )
+    (image,) = store.images(case.id)
+    assert image.id == kept.image_id and image.body_site == "dos"
+    assert image.quality == verdicts[0] and image.quality
+    assert store.collect_orphans(older_than_s=-1) == 0
