@@ -122,8 +122,18 @@ class CameraWorker:
     def take_still(self, timeout: float = 3.0) -> Image8 | None:
         """A still at full resolution (the source's ``still()`` when it has one, else the next
         whole frame), or None when the camera gives nothing within ``timeout``."""
+        self.ask_still()
+        return self.wait_still(timeout)
+
+    def ask_still(self) -> None:
+        """Ask for a still now (the press of the button); :meth:`wait_still` waits for it, on another
+        thread if need be. Asked only once that thread ran, the still was the frame after the next one
+        whenever a frame came in between."""
         self._still_ready.clear()
         self._still_wanted.set()
+
+    def wait_still(self, timeout: float = 3.0) -> Image8 | None:
+        """The still asked by :meth:`ask_still`, or None when the camera gives nothing within ``timeout``."""
         if not self._still_ready.wait(timeout):
             self._still_wanted.clear()
             return None

@@ -161,14 +161,19 @@ class CameraBridge(QObject):
             else:
                 self.still_ready.emit(still)
 
-        run_task(worker.take_still, delivered)
+        worker.ask_still()  # the frame after the press, not after the thread pool got round to it
+        run_task(worker.wait_still, delivered)
         return True
 
-    def still_taker(self) -> Callable[[], np.ndarray | None] | None:
-        """What takes a still from the running camera, for a worker thread to call: it blocks until the
-        still comes (None when the camera gives none). None when no camera runs."""
+    def ask_still(self) -> Callable[[], np.ndarray | None] | None:
+        """Ask the running camera for a still, now: the frame after this moment is the still. Returns
+        what waits for it, for a worker thread to call (it blocks until the still comes; None when the
+        camera gives none), or None when no camera runs."""
         worker = self._worker
-        return worker.take_still if worker is not None else None
+        if worker is None:
+            return None
+        worker.ask_still()
+        return worker.wait_still
 
     @Slot()
     def _deliver(self) -> None:

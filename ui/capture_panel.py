@@ -294,14 +294,16 @@ class CapturePanel(QWidget):
         thread, which is busy drawing the preview."""
         if not self._editable():
             return
-        take = self.camera.still_taker()
-        if take is None:
+        if self.anonymise_first.isChecked():
+            asked = self.camera.request_still()
+        else:
+            take = self.camera.ask_still()
+            asked = take is not None
+            if take is not None:
+                self._keep_still(take)
+        if not asked:
             self._say(self.tr("Aucune caméra n'est active : choisissez-en une, ou importez une image."))
             return
-        if self.anonymise_first.isChecked():
-            self.camera.request_still()
-        else:
-            self._keep_still(take)
         self.preview.flash()
         self.cue.play()
 

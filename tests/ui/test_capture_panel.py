@@ -203,13 +203,13 @@ def test_a_retake_whose_still_never_comes_still_waits_for_its_photo(
     panel.start_retake(first.id)
     worker = panel.camera._worker
     assert worker is not None
-    worker.take_still = lambda timeout=3.0: None  # type: ignore[method-assign]
+    worker.wait_still = lambda timeout=3.0: None  # type: ignore[method-assign]
     panel.capture_still()
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=JOB_MS)
     assert "La caméra n'a pas donné d'image" in panel.status.text() and panel.status.styleSheet()
     assert [image.id for image in reopened(store, case.id)] == [first.id]
 
-    del worker.take_still  # the camera gives stills again
+    del worker.wait_still  # the camera gives stills again
     panel.capture_still()
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and case.images[0].id != first.id, timeout=JOB_MS)
     assert len(reopened(store, case.id)) == 1, "the next still replaced the image instead of adding one"
