@@ -146,48 +146,48 @@
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="299"/>
+        <location filename="../../ui/capture_panel.py" line="305"/>
         <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="348"/>
+        <location filename="../../ui/capture_panel.py" line="350"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="335"/>
-        <location filename="../../ui/capture_panel.py" line="365"/>
+        <location filename="../../ui/capture_panel.py" line="337"/>
+        <location filename="../../ui/capture_panel.py" line="367"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="370"/>
+        <location filename="../../ui/capture_panel.py" line="372"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="385"/>
+        <location filename="../../ui/capture_panel.py" line="387"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="394"/>
+        <location filename="../../ui/capture_panel.py" line="396"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="395"/>
+        <location filename="../../ui/capture_panel.py" line="397"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="408"/>
+        <location filename="../../ui/capture_panel.py" line="410"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="449"/>
+        <location filename="../../ui/capture_panel.py" line="451"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -195,42 +195,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="453"/>
+        <location filename="../../ui/capture_panel.py" line="455"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="482"/>
+        <location filename="../../ui/capture_panel.py" line="484"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="525"/>
+        <location filename="../../ui/capture_panel.py" line="527"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="526"/>
+        <location filename="../../ui/capture_panel.py" line="528"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="541"/>
+        <location filename="../../ui/capture_panel.py" line="543"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="556"/>
+        <location filename="../../ui/capture_panel.py" line="558"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="573"/>
+        <location filename="../../ui/capture_panel.py" line="575"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="612"/>
+        <location filename="../../ui/capture_panel.py" line="614"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
