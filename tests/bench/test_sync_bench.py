@@ -31,6 +31,7 @@ from tests.sync.sync_helpers import jpeg, make_case, setup_site
 
 RATE = 4_000_000  # bytes per second through the proxy
 IMAGES = 8
+ROUNDS = 2
 
 
 def plain_upload(url: str, images: list[bytes]) -> float:
@@ -69,26 +70,34 @@ def run_bench(store: Store, tmp_path: Path) -> None:
     images = [jpeg(1400, 1400, seed=n, noise=True, quality=98) for n in range(IMAGES)]
     size = sum(len(i) for i in images)
     largest = max(len(i) for i in images)
-    timed = make_case(store, "dermatology", images=IMAGES, image_bytes=images)
     traced = make_case(store, "dermatology", images=IMAGES, image_bytes=images, queue=False)
+    # Rounds interleaved (a plain upload, then the engine sending a new case of the same images, and a
+    # last plain upload), best of each compared: a busy spell of the host slows one round, not all.
+    baselines: list[float] = []
+    sends: list[tuple[float, str, list[str], float]] = []  # (seconds, case, sent, worst timer lateness)
+    listener = RecordingListener()
     with (
         SandboxServer(tmp_path / "platform", run_expert=False) as sandbox,
         FaultProxy(sandbox.base_url, rate=RATE) as proxy,
     ):
-        baseline_1 = plain_upload(proxy.base_url, images)
-        listener = RecordingListener()
-        ticker = Ticker()
-        with PlatformClient(ClientConfig(proxy.base_url, 5.0, 60.0), StaticToken(None), policy=RetryPolicy()) as client:
-            engine = Engine(store, client, listener, case_budget_s=None)
-            # The R4 models are built once per process, on the first validation: not part of a send.
-            SendJob(store, client, engine.outbox, timed, listener, None).prepare()
-            ticker.start()
-            started = time.perf_counter()
-            summary = engine.run_once(poll=False)
-            elapsed = time.perf_counter() - started
-            ticker.stop.set()
-            ticker.join()
-        baseline_2 = plain_upload(proxy.base_url, images)
+        for _ in range(ROUNDS):
+            baselines.append(plain_upload(proxy.base_url, images))
+            case_id = make_case(store, "dermatology", images=IMAGES, image_bytes=images)
+            ticker = Ticker()
+            with PlatformClient(
+                ClientConfig(proxy.base_url, 5.0, 60.0), StaticToken(None), policy=RetryPolicy()
+            ) as client:
+                engine = Engine(store, client, listener, case_budget_s=None)
+                # The R4 models are built once per process, on the first validation: not part of a send.
+                SendJob(store, client, engine.outbox, case_id, listener, None).prepare()
+                ticker.start()
+                started = time.perf_counter()
+                summary = engine.run_once(poll=False)
+                elapsed = time.perf_counter() - started
+                ticker.stop.set()
+                ticker.join()
+            sends.append((elapsed, case_id, summary.sent, ticker.worst))
+        baselines.append(plain_upload(proxy.base_url, images))
         del images
     # Memory: the same send again, traced, to a platform in another process (`teleavis sandbox`, with
     # resumable uploads): tracemalloc counts the whole process, and an in-process platform's copies of
@@ -113,21 +122,34 @@ def run_bench(store: Store, tmp_path: Path) -> None:
     finally:
         platform.terminate()
         platform.communicate(timeout=30)
-    assert summary.sent == [timed]
-    assert store.state(timed) == CaseState.SENT
+    for _elapsed, case_id, sent, _worst in sends:
+        assert sent == [case_id]
+        assert store.state(case_id) == CaseState.SENT
+        assert listener.progress[case_id] == (size, size)
     assert store.state(traced) == CaseState.SENT
-    baseline = (baseline_1 + baseline_2) / 2
+    baseline, elapsed = min(baselines), min(send[0] for send in sends)
+    # A stall the engine causes comes back in every send; a busy spell of the host falls on one.
+    worst = min(send[3] for send in sends)
     ratio = baseline / elapsed
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n{IMAGES} images, {size / 1e6:.1f} MB through a proxy throttled to {RATE / 1e6:.0f} MB/s")
-    print(f"plain upload: {size / baseline / 1e6:.2f} MB/s ({baseline_1:.2f} s, {baseline_2:.2f} s)")
-    print(f"engine:       {size / elapsed / 1e6:.2f} MB/s ({elapsed:.2f} s) = {ratio:.1%} of the plain upload")
+    print(
+        f"plain upload: {size / baseline / 1e6:.2f} MB/s (best of " + ", ".join(f"{t:.2f}" for t in baselines) + " s)"
+    )
+    print(
+        f"engine:       {size / elapsed / 1e6:.2f} MB/s (best of "
+        + ", ".join(f"{send[0]:.2f}" for send in sends)
+        + f" s) = {ratio:.1%} of the plain upload (limit 90 %)"
+    )
     print(
         f"engine traced memory peak: {peak / 1e6:.1f} MB (largest image {largest / 1e6:.1f} MB, "
         f"all images {size / 1e6:.1f} MB); process peak RSS {rss_mib:.0f} MiB"
     )
-    print(f"worst lateness of a 10 ms timer in another thread: {ticker.worst * 1000:.0f} ms")
-    assert listener.progress[timed] == (size, size)
+    print(
+        "worst lateness of a 10 ms timer in another thread, each send: "
+        + ", ".join(f"{send[3] * 1000:.0f}" for send in sends)
+        + " ms (limit 250)"
+    )
     assert ratio >= 0.90
     assert peak < 3.5 * largest, "never more than one image in memory (decrypted + its sealed file)"
-    assert ticker.worst < 0.25
+    assert worst < 0.25
