@@ -87,7 +87,7 @@ def activate(qtbot: Any, window: Any) -> None:
     window.show()
     qtbot.waitExposed(window)
     window.windowHandle().requestActivate()
-    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(window.isActiveWindow, timeout=30_000)
 
 
 def complete_case(store: Any, folder: Any, **changes: Any) -> str:

@@ -79,7 +79,7 @@ def _answered_in_training(store: Store) -> tuple[str, list[bytes], bytes]:
     with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
         engine = Engine(store, client, RecordingListener(), case_budget_s=10.0)
         assert engine.run_once().sent == [case_id]
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while store.state(case_id) != CaseState.ANSWERED:
             assert time.monotonic() < deadline, store.state(case_id)
             time.sleep(0.2)

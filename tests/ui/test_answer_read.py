@@ -23,7 +23,7 @@ def send_and_wait_for_answer(qtbot: Any, window: MainWindow, store: Store, case_
     page = window.case_page
     assert page.editing()
     qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not page.editing(), timeout=5000)
+    qtbot.waitUntil(lambda: not page.editing(), timeout=LOOP_MS)
     if back_to_list:
         qtbot.keyClick(page.follow, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
         assert window.pages.currentWidget() is window.worklist
@@ -66,7 +66,7 @@ def test_an_answer_for_a_case_left_for_the_list_arrives_unread(
     open_from_list(qtbot, window, case_id)
     page = window.case_page
     assert page.follow.answer_box.isVisible() and page.follow.conclusion.text()
-    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=2000)
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
     assert window.windowTitle() == "Teleavis" and window.notifier.unread == 0
     window.shutdown()
 
@@ -86,7 +86,7 @@ def test_an_answer_shown_while_another_window_is_in_front_is_read_only_when_the_
     qtbot.addWidget(other)
     other.resize(300, 200)
     qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not page.editing(), timeout=5000)
+    qtbot.waitUntil(lambda: not page.editing(), timeout=LOOP_MS)
     activate(qtbot, other)
     assert not window.isActiveWindow()
     qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=LOOP_MS)
@@ -99,7 +99,7 @@ def test_an_answer_shown_while_another_window_is_in_front_is_read_only_when_the_
 
     # The nurse comes back to the window: the answer is in front of her, it is read.
     activate(qtbot, window)
-    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=2000)
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
     assert window.windowTitle() == "Teleavis" and window.notifier.unread == 0
     window.shutdown()
 
@@ -115,7 +115,7 @@ def test_an_answer_that_arrives_under_the_lock_waits_for_the_unlock(
     open_from_list(qtbot, window, case_id)
     page = window.case_page
     qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not page.editing(), timeout=5000)
+    qtbot.waitUntil(lambda: not page.editing(), timeout=LOOP_MS)
     qtbot.keyClick(page.follow, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.locked()
     qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=LOOP_MS)
@@ -128,7 +128,7 @@ def test_an_answer_that_arrives_under_the_lock_waits_for_the_unlock(
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert not window.locked()
     assert page.follow.answer_box.isVisible()
-    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=2000)
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
     window.shutdown()
 
 

@@ -605,7 +605,7 @@ def test_a_new_image_in_the_device_folder_is_announced_and_comes_ticked(
     partial = write_photo(folder, "OD.jpg.part", seed=6)  # the device writes, then renames
     qtbot.wait(300)
     partial.rename(folder / "OD.jpg")
-    qtbot.waitUntil(lambda: "OD.jpg" in panel.status.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "OD.jpg" in panel.status.text(), timeout=JOB_MS)
     assert panel.folder_button.styleSheet() and "1 nouvelle" in panel.folder_button.toolTip()
 
     ticked: list[str] = []

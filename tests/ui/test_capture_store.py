@@ -76,7 +76,7 @@ def test_a_label_edit_saves_that_image_only(qtbot: Any, store: Store, tmp_path: 
     qtbot.keyClick(panel.labels.note, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_text(panel.labels.note, "bord irrégulier en bas")
     qtbot.keyClick(panel.labels.note, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: list(store.images(case_id))[1].note == "bord irrégulier en bas", timeout=5000)
+    qtbot.waitUntil(lambda: list(store.images(case_id))[1].note == "bord irrégulier en bas", timeout=JOB_MS)
     assert store.get_case(case_id).revision == revision, "the whole case was rewritten for one label"
     assert audit_since(store, before) == [("edited", f"image {second.id}")]
 

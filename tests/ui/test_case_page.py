@@ -82,7 +82,7 @@ def test_after_sending_a_button_and_alt_left_go_back_to_the_list(
     open_from_list(qtbot, window, case_id)
     page = window.case_page
     qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not page.editing(), timeout=5000)
+    qtbot.waitUntil(lambda: not page.editing(), timeout=JOB_MS)
     assert store.state(case_id) == CaseState.QUEUED
     assert page.back.isVisible() and "Liste des dossiers" in page.back.text()
     qtbot.mouseClick(page.back, Qt.MouseButton.LeftButton)

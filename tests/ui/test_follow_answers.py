@@ -109,11 +109,11 @@ def test_a_notification_never_says_the_platforms_words(qtbot: Any, window: Any, 
     secret = "Refus : Mme ZORGLUB suivie ailleurs"
     for state in ("needs-attention", "rejected", "cancelled"):
         window.sync.case_state.emit("0123456789abcdef", state, secret)
-        qtbot.waitUntil(lambda: len(window.notifier.shown) > 0)
+        qtbot.waitUntil(lambda: len(window.notifier.shown) > 0, timeout=30_000)
         title, text = window.notifier.shown.pop()
         assert (title, text) == ("Teleavis", "Un dossier demande votre attention.")
     window.sync.case_state.emit("0123456789abcdef", "answered", "amended")
-    qtbot.waitUntil(lambda: len(window.notifier.shown) > 0)
+    qtbot.waitUntil(lambda: len(window.notifier.shown) > 0, timeout=30_000)
     assert window.notifier.shown.pop() == (
         "Réponse de l'expert modifiée",
         "La réponse du dossier 01234567 a été modifiée par l'expert.",
@@ -149,12 +149,12 @@ def test_a_new_user_in_training_gets_a_question_and_tries_the_reply_loop(
     qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ON_HOLD, timeout=60_000)
     qtbot.waitUntil(lambda: any(title == "Question de l'expert" for title, _ in window.notifier.shown), timeout=60_000)
     follow = page.follow
-    qtbot.waitUntil(lambda: follow.question_box.isVisible() and follow.send_reply.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: follow.question_box.isVisible() and follow.send_reply.isEnabled(), timeout=60_000)
     assert follow.conversation.count() == 1 and "?" in follow.conversation.item(0).text()
     follow.reply.setFocus()
     type_text(follow.reply, "Voici les précisions demandées.")
     qtbot.mouseClick(follow.send_reply, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: store.state(case_id) == CaseState.ANSWERED, timeout=60_000)
-    qtbot.waitUntil(lambda: follow.answer_box.isVisible() and bool(follow.conclusion.text()), timeout=10_000)
+    qtbot.waitUntil(lambda: follow.answer_box.isVisible() and bool(follow.conclusion.text()), timeout=60_000)
     assert follow.conversation.count() == 2
     window.shutdown()

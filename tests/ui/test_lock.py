@@ -30,14 +30,14 @@ def window(qtbot: Any, store: Store, sync_runner: None) -> Iterator[MainWindow]:
     qtbot.waitExposed(made)
     made.start()
     assert made.idle.timer.interval() == 5 * 60_000
-    qtbot.waitUntil(lambda: made.idle.watching, timeout=2000)
+    qtbot.waitUntil(lambda: made.idle.watching, timeout=30_000)
     yield made
     made.shutdown()
 
 
 def locked_window(qtbot: Any, window: MainWindow) -> MainWindow:
     window.idle.timer.start(IDLE_MS)
-    qtbot.waitUntil(window.locked, timeout=IDLE_MS * 5)
+    qtbot.waitUntil(window.locked, timeout=30_000)
     return window
 
 

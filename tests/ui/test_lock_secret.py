@@ -121,11 +121,11 @@ def test_wrong_tries_make_the_next_wait_even_after_a_restart(
     unlock_with(qtbot, window, "4821")
     assert window.locked() and "Réessayez" in window.lock_screen.problem.text()
     now[0] += 31
-    qtbot.waitUntil(window.lock_screen.secret.isEnabled, timeout=3000)
+    qtbot.waitUntil(window.lock_screen.secret.isEnabled, timeout=30_000)
     unlock_with(qtbot, window, "0000")  # the sixth wrong one: twice the wait
     assert screen_lock.wait_left(store) == pytest.approx(60)
     now[0] += 61
-    qtbot.waitUntil(window.lock_screen.secret.isEnabled, timeout=3000)
+    qtbot.waitUntil(window.lock_screen.secret.isEnabled, timeout=30_000)
     unlock_with(qtbot, window, "4821")
     assert not window.locked()
     assert screen_lock.wait_left(store) == 0 and not store.settings.get(screen_lock.FAILURES_SETTING)

@@ -28,7 +28,7 @@ def test_sign_in_from_the_settings_in_training_mode(qtbot: object, store: Store)
     assert dialog.psc is not None
     assert dialog.psc.button.text() == "Se connecter avec Pro Santé Connect"
     dialog.psc.button.click()
-    qtbot.waitUntil(lambda: "téléphone" in dialog.psc.status.text(), timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "téléphone" in dialog.psc.status.text(), timeout=30_000)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: dialog.psc.status.text().startswith("Connecté"), timeout=20_000)  # type: ignore[attr-defined]
     assert "RPPS 10101010105" in dialog.psc.status.text()
     assert wait_writes()

@@ -33,7 +33,7 @@ def take_photo(qtbot: Any, window: MainWindow, view: str, site: str = "dos") -> 
     type_text(labels.body_site, site)
     qtbot.keyClick(labels.body_site, Qt.Key.Key_Return)
     pick(qtbot, labels.view, view)
-    qtbot.waitUntil(lambda: page.case.images[-1].view == view, timeout=5000)
+    qtbot.waitUntil(lambda: page.case.images[-1].view == view, timeout=LOOP_MS)
 
 
 def test_new_case_blocked_captured_sent_answered_and_still_there_after_restart(
