@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QRectF, QSize, Qt, QVariantAnimation, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 FLASH_MS = 250
+_FRAMES_STOPPED_S = 0.1  # no frame for this long: the flash paints itself
 
 
 class CapturePreview(QWidget):
@@ -22,6 +25,7 @@ class CapturePreview(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.frame: QImage | None = None
         self.frames_shown = 0
+        self._frame_at = 0.0  # time.monotonic() of the last frame shown
         self.placeholder = ""
         self._flash = 0.0
         self._flash_anim = QVariantAnimation(self)
@@ -35,6 +39,7 @@ class CapturePreview(QWidget):
     def show_frame(self, frame: QImage) -> None:
         self.frame = frame
         self.frames_shown += 1
+        self._frame_at = time.monotonic()
         self.update()
 
     def clear(self, placeholder: str = "") -> None:
@@ -54,7 +59,10 @@ class CapturePreview(QWidget):
     @Slot(object)
     def _set_flash(self, value: object) -> None:
         self._flash = float(value)  # type: ignore[arg-type]
-        self.update()
+        # While frames come they repaint the fading flash: the animation's own 60 steps a second
+        # doubled the preview's painting on the window's thread just while the photo is being stored.
+        if self._flash in (0.0, 1.0) or time.monotonic() - self._frame_at > _FRAMES_STOPPED_S:
+            self.update()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
