@@ -4,6 +4,10 @@ Training mode and the tests need a camera when none is plugged in. A scene (skin
 lesion, or a fundus with vessels, optic disc and macula) is drawn once, with detail at the
 pixel scale as a real sensor gives it; each frame then moves it slightly (a hand or an eye is
 never still), changes the light a little, and adds sensor noise.
+
+A scene takes about a second of one core to draw, and the camera is reopened each time a case is
+opened or its specialty changes: scenes (and the noise fields) are drawn once per process and kept. A
+frame moves the scene by whole pixels (a crop, where resampling it cost tens of ms a frame).
 """
 
 from __future__ import annotations
@@ -22,6 +26,24 @@ Image8 = npt.NDArray[np.uint8]
 
 # How far the noise windows of successive frames move (pixels): enough that successive frames seldom share their noise.
 _NOISE_MARGIN = 64
+
+_cache_lock = threading.Lock()
+_scenes: dict[tuple[str, int, int, int], Image8] = {}
+_noise_fields: dict[tuple[int, ...], Image8] = {}
+
+
+def _scene(kind: str, width: int, height: int, seed: int) -> Image8:
+    """The BGR scene for a camera of this kind and size, drawn the first time it is asked for."""
+    key = (kind, width, height, seed)
+    with _cache_lock:
+        scene = _scenes.get(key)
+        if scene is None:
+            drawn = fundus_scene(width, height, seed) if kind == "ophthalmology" else skin_scene(width, height, seed)
+            scene = np.ascontiguousarray(drawn[:, :, ::-1])
+            scene.flags.writeable = False  # shared by every camera of this kind: frames are new arrays
+            _scenes[key] = scene
+        return scene
+
 
 # Skin tones (RGB) from very fair to very dark (Fitzpatrick I–VI).
 _SKIN_TONES = [(236, 200, 178), (224, 178, 150), (205, 150, 118), (170, 118, 86), (124, 82, 58), (86, 56, 40)]
@@ -265,16 +287,11 @@ class DemoCamera:
         self.is_open = False
 
     def open(self) -> bool:
-        """Draw the scene (once) and start the clock."""
+        """Take the scene (drawn once per process) and start the clock."""
         with self._lock:
             if self._scene is None:
                 margin_w, margin_h = self.width + self.width // 10, self.height + self.height // 10
-                scene = (
-                    fundus_scene(margin_w, margin_h, self._seed)
-                    if self.kind == "ophthalmology"
-                    else skin_scene(margin_w, margin_h, self._seed)
-                )
-                self._scene = np.ascontiguousarray(scene[:, :, ::-1])
+                self._scene = _scene(self.kind, margin_w, margin_h, self._seed)
             self._started = self._next = time.monotonic()
             self.is_open = True
         return True
@@ -298,8 +315,10 @@ class DemoCamera:
         assert self._scene is not None
         dx = (self.width // 20) * (1 + math.sin(0.7 * t)) + 3 * math.sin(5.1 * t)
         dy = (self.height // 20) * (1 + math.sin(0.45 * t + 1.0)) + 2 * math.cos(4.3 * t)
-        matrix = np.array([[1, 0, -dx], [0, 1, -dy]], np.float32)
-        frame = cv2.warpAffine(self._scene, matrix, (self.width, self.height), flags=cv2.INTER_LINEAR)
+        # Whole pixels: a crop of the scene (resampling it cost tens of ms a frame on a busy machine).
+        x = min(max(round(dx), 0), self._scene.shape[1] - self.width)
+        y = min(max(round(dy), 0), self._scene.shape[0] - self.height)
+        frame = self._scene[y : y + self.height, x : x + self.width]
         gain = 1.0 + 0.03 * math.sin(1.3 * t)
         # Sensor noise, centred on zero: add a noise image and subtract another, each a window at a random
         # place in a field drawn once. Drawing two full-size fields for every frame cost more than the rest
@@ -314,10 +333,15 @@ class DemoCamera:
         return np.asarray(cv2.subtract(frame, darker), dtype=np.uint8)
 
     def _noise_field(self, shape: tuple[int, ...]) -> Image8:
-        """Sensor noise (0–3 per channel) a little larger than a frame of ``shape``, drawn once."""
+        """Sensor noise (0–3 per channel) a little larger than a frame of ``shape``, drawn once per process."""
         wanted = (shape[0] + _NOISE_MARGIN, shape[1] + _NOISE_MARGIN, *shape[2:])
         if self._noise is None or self._noise.shape != wanted:
-            self._noise = self._rng.integers(0, 4, wanted, dtype=np.uint8)
+            with _cache_lock:
+                field = _noise_fields.get(wanted)
+                if field is None:
+                    field = np.random.default_rng(len(_noise_fields)).integers(0, 4, wanted, dtype=np.uint8)
+                    _noise_fields[wanted] = field
+            self._noise = field
         return self._noise
 
     def release(self) -> None:

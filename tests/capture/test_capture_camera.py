@@ -154,6 +154,23 @@ def test_demo_camera_moves_and_gives_full_size_frames() -> None:
     assert first[5, 5].max() < 30 and first[240, 320].max() > 60
 
 
+def test_the_demo_camera_draws_its_scene_once_and_its_frames_cheaply() -> None:
+    """Reopening the demo camera (each case opened, each change of specialty) took a second of drawing,
+    and each frame a fifth of a second of one core: a 2-core machine's window was slowed by its preview."""
+    import time
+
+    first = DemoCamera("dermatology", width=1920, height=1080, seed=7)
+    assert first.open()
+    again = DemoCamera("dermatology", width=1920, height=1080, seed=7)
+    started = time.perf_counter()
+    assert again.open()
+    assert time.perf_counter() - started < 0.05, "the scene is drawn once per process"
+    assert again._scene is first._scene
+    frames = [again.frame_at(n / 30) for n in range(10)]
+    assert all(frame.shape == (1080, 1920, 3) and frame.flags["C_CONTIGUOUS"] for frame in frames)
+    assert float(np.mean(np.abs(frames[0].astype(np.int16) - frames[9]))) > 1.0, "the picture moves"
+
+
 def test_the_demo_camera_is_named_in_the_user_s_language() -> None:
     from app import i18n
 
