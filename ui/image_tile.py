@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QImage, QKeyEvent, QMouseEvent, QPixmap
+from PySide6.QtGui import QColor, QFocusEvent, QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.model import CaseImage, QualityFinding
@@ -11,6 +11,7 @@ from app.model import CaseImage, QualityFinding
 # Border and badge colours by quality level; the badge also says it in words (colour-blind users).
 LEVEL_COLOURS = {"ok": "#2e7d32", "warning": "#e65100", "blocking": "#c62828"}
 THUMB_SIZE = QSize(176, 132)
+SELECTED_BACKGROUND = "#dcebfb"  # a light tint: dark text stays readable
 
 
 def worst_finding(image: CaseImage) -> QualityFinding | None:
@@ -69,7 +70,7 @@ class ImageTile(QFrame):
         layout.addWidget(self.caption)
         layout.addStretch(1)
         self.selected = False
-        self._style: tuple[str, bool] | None = None  # (level, selected) the style sheets were made for
+        self._style: tuple[str, bool] | None = None  # (level, selected) as last shown
         self._shown: tuple[int, bytes | QImage | None, bool] | None = None  # (number, thumbnail, pending) shown
         self.image: CaseImage = image
         self.show_image(image, number, thumbnail, pending=pending)
@@ -122,21 +123,32 @@ class ImageTile(QFrame):
         self.caption.setText(" · ".join(parts) if parts else self.tr("Non légendée"))
 
     def set_selected(self, selected: bool) -> None:
+        """The border (the quality's colour, thicker when selected) is painted by the tile itself: a style
+        sheet set at each change of selection restyled the tile and all its labels, and opening a case
+        changes the selection of two tiles."""
         self.selected = selected
-        if self._style == (self.level, selected):  # a new style sheet restyles the tile and its children
-            return
         if self._style is None or self._style[0] != self.level:
             self.badge.setStyleSheet(
                 f"color: white; background: {LEVEL_COLOURS[self.level]}; "
                 "padding: 2px 6px; border-radius: 3px; font-weight: bold;"
             )
-        self._style = (self.level, selected)
-        width = 4 if selected else 3
-        background = "#dcebfb" if selected else "palette(base)"  # a light tint: dark text stays readable
-        self.setStyleSheet(
-            f"#imageTile {{ border: {width}px solid {LEVEL_COLOURS[self.level]}; "
-            f"border-radius: 6px; background: {background}; }}"
-        )
+        if self._style != (self.level, selected):
+            self._style = (self.level, selected)
+            self.update()
+
+    def border_colour(self) -> str:
+        """The colour of the border as painted: the quality level's."""
+        return LEVEL_COLOURS[self.level]
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        width = 4 if self.selected else 3
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(self.border_colour()), width))
+        painter.setBrush(QColor(SELECTED_BACKGROUND) if self.selected else self.palette().base())
+        half = width / 2
+        painter.drawRoundedRect(self.rect().toRectF().adjusted(half, half, -half, -half), 6, 6)
+        painter.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)
