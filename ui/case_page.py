@@ -23,7 +23,7 @@ from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
 from ui.fields import window_dates
 from ui.follow_view import FollowView
-from ui.tasks import on_own_connection, run_write, wait_writes
+from ui.tasks import on_own_connection, run_note, run_write, wait_writes
 from ui.widgets import named
 
 if TYPE_CHECKING:
@@ -159,8 +159,8 @@ class CasePage(QWidget):
         self.editor.flush()
         wait_writes()  # a save of this very case may be on its way: read what it wrote
         case = self.store.get_case(case_id)
-        if audit:
-            run_write(on_own_connection(self.store, lambda own: own.record_view(case_id)))
+        if audit:  # the audit lines of the cases opened before are not waited for: nothing reads them here
+            run_note(on_own_connection(self.store, lambda own: own.record_view(case_id)))
         self.case = case
         self._header()
         if case.state in EDITABLE_STATES:

@@ -9,6 +9,9 @@ deterministic: ``set_runner(SyncRunner())``.
 answer marked read; ``write_and_wait`` for a dialog's "Save"): they never
 run on the main thread, where an fsync on a slow disk would freeze the window, and they run one at a
 time in the order they were asked, so a later edit is never overwritten by an earlier one.
+``run_note`` is a durable write the window never reads back (the audit line of a case opened): it
+takes its turn on the writer thread like the others, but ``wait_writes`` (before reading back a case)
+does not wait for it.
 """
 
 from __future__ import annotations
@@ -72,6 +75,8 @@ class Runner(Protocol):
 
     def submit_write(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None: ...
 
+    def submit_note(self, func: Callable[[], Any], error: Errback | None) -> None: ...
+
     def wait_writes(self, msecs: int = 30000) -> bool: ...
 
 
@@ -100,6 +105,8 @@ class PoolRunner:
         # One thread: the writes go one after the other, first asked first done.
         self.writer = QThreadPool()
         self.writer.setMaxThreadCount(1)
+        self._read_back = threading.Condition()
+        self._unread = 0  # writes asked whose result a read may need (all but the notes), not done yet
 
     def submit(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None:
         _get_bridge()  # created on the main thread, before any worker needs it
@@ -107,10 +114,28 @@ class PoolRunner:
 
     def submit_write(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None:
         _get_bridge()
-        self.writer.start(_Job(func, callback, error))
+        with self._read_back:
+            self._unread += 1
+
+        def counted() -> Any:
+            try:
+                return func()
+            finally:
+                with self._read_back:
+                    self._unread -= 1
+                    self._read_back.notify_all()
+
+        self.writer.start(_Job(counted, callback, error))
+
+    def submit_note(self, func: Callable[[], Any], error: Errback | None) -> None:
+        _get_bridge()
+        self.writer.start(_Job(func, None, error))
 
     def wait_writes(self, msecs: int = 30000) -> bool:
-        return bool(self.writer.waitForDone(msecs))
+        """Until the writes asked so far are done, the notes aside (the writer does them in order, so a
+        write asked after a note still waits for it)."""
+        with self._read_back:
+            return self._read_back.wait_for(lambda: self._unread == 0, msecs / 1000)
 
     def wait(self, msecs: int = 30000) -> bool:
         """Until the work asked so far is done (the writes first: nothing typed is lost at exit)."""
@@ -131,6 +156,9 @@ class SyncRunner:
 
     def submit_write(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None:
         self.submit(func, callback, error)
+
+    def submit_note(self, func: Callable[[], Any], error: Errback | None) -> None:
+        self.submit(func, None, error)
 
     def wait_writes(self, msecs: int = 0) -> bool:
         return True
@@ -165,6 +193,12 @@ def run_write(func: Callable[[], Any], callback: Callback | None = None, error: 
     ``callback(result)`` or ``error(exc)`` on the main thread. ``func`` opens its own store
     connection (``Store.clone``): SQLite connections belong to one thread."""
     runner().submit_write(func, callback, error)
+
+
+def run_note(func: Callable[[], Any], error: Errback | None = None) -> None:
+    """Run the durable write ``func`` on the writer thread, in its turn, when nothing reads it back
+    (an audit line): :func:`wait_writes` does not wait for it."""
+    runner().submit_note(func, error)
 
 
 def write_and_wait(func: Callable[[], T]) -> T:

@@ -69,8 +69,11 @@ def test_opening_a_case_leaves_its_thumbnails_to_a_worker_and_reuses_tiles_and_f
     tiles = panel.tiles()
     assert len(tiles) == 3
     assert all(tile.picture.pixmap().isNull() for tile in tiles), "no thumbnail decoded on the window's thread"
+    # The camera waits for the case to be on screen (its threads and frames would only delay it).
+    assert not panel.camera.is_running() and panel.preview.placeholder == "Démarrage de la caméra…"
     runner.run_held()
     assert all(not tile.picture.pixmap().isNull() for tile in tiles), "each thumbnail fills in when decoded"
+    assert panel.camera.is_running(), "the preview starts once the thumbnails are shown"
     form = {key: binding.widget for key, binding in window.case_page.editor.bindings.items() if key.startswith("form.")}
     assert form
 
@@ -85,3 +88,57 @@ def test_opening_a_case_leaves_its_thumbnails_to_a_worker_and_reuses_tiles_and_f
         key: binding.widget for key, binding in window.case_page.editor.bindings.items() if key.startswith("form.")
     } == form, "the same specialty's form is not built again"
     assert window.case_page.editor.case.patient.family == "BERNARD"
+
+
+def test_opening_a_case_waits_for_a_pending_save_but_not_for_an_audit_line() -> None:
+    """Before a case is read back, the saves asked before are waited for; the audit line of the case
+    opened just before (a write that nothing reads back) is not: opening waited for its fsync."""
+    import threading
+
+    from PySide6.QtCore import QThreadPool
+
+    runner = tasks.PoolRunner(QThreadPool())
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow_note() -> None:
+        started.set()
+        release.wait(10)
+
+    try:
+        runner.submit_note(slow_note, None)
+        assert started.wait(10)
+        assert runner.wait_writes(50), "an audit line in progress does not hold up reading a case"
+        done: list[str] = []
+        runner.submit_write(lambda: done.append("saved"), None, None)
+        assert not runner.wait_writes(50), "a save asked after it still waits its turn"
+        release.set()
+        assert runner.wait_writes(10_000) and done == ["saved"]
+    finally:
+        release.set()
+        runner.wait()
+
+
+def test_changing_the_specialty_shows_fields_made_beforehand(qtbot: Any, store: Store, window: Any) -> None:
+    """The other specialties' forms are made while the window is idle, and kept: a change of specialty,
+    back and forth, makes no widget on the window's thread (it rebuilt some forty each time)."""
+    from PySide6.QtWidgets import QWidget
+
+    from tests.support.ui import pick
+
+    case_id = _case(store, jpeg_bytes(skin_photo(640, 480, seed=1)), 1, "MARTIN")
+    window.open_case(case_id)
+    editor = window.case_page.editor
+    skin_fields = {key: b.widget for key, b in editor.bindings.items() if key.startswith("form.")}
+    qtbot.wait(1000)  # idle: the other forms are made meanwhile
+    widgets = len(editor.findChildren(QWidget))
+    pick(qtbot, editor.specialty, "ophthalmology")
+    eye_fields = {key: b.widget for key, b in editor.bindings.items() if key.startswith("form.")}
+    assert eye_fields and set(eye_fields) != set(skin_fields)
+    assert all(widget.isVisibleTo(editor) for widget in eye_fields.values())
+    assert not any(widget.isVisibleTo(editor) for widget in skin_fields.values())
+    pick(qtbot, editor.specialty, "dermatology")
+    assert {key: b.widget for key, b in editor.bindings.items() if key.startswith("form.")} == skin_fields
+    assert all(widget.isVisibleTo(editor) for widget in skin_fields.values())
+    assert len(editor.findChildren(QWidget)) == widgets, "no widget made (nor left behind) by the changes"
+    assert editor.form_box.title() == "4. Formulaire : Dermatologie"
