@@ -82,6 +82,8 @@ class CameraWorker:
         self._source: FrameSource | None = None
         self._thread: threading.Thread | None = None
         self._watchdog: threading.Thread | None = None
+        self._life = threading.Lock()  # start and stop may be called from different threads
+        self._stopped = False
         self._still_wanted = threading.Event()
         self._still_ready = threading.Event()
         self._still: Image8 | None = None
@@ -93,19 +95,24 @@ class CameraWorker:
         return self._status
 
     def start(self) -> None:
-        """Start grabbing in a background thread."""
-        if self._thread is not None:
-            return
-        self._halt.clear()
-        self._set_status(CameraStatus.STARTING)
-        self._thread = threading.Thread(target=self._run, name="camera-grab", daemon=True)
-        self._watchdog = threading.Thread(target=self._watch, name="camera-watchdog", daemon=True)
-        self._thread.start()
-        self._watchdog.start()
+        """Start grabbing in a background thread (any thread may call it, the window starts it from a
+        worker: starting threads waits for them). A worker stopped, even before it started, stays
+        stopped: make a new one."""
+        with self._life:
+            if self._thread is not None or self._stopped:
+                return
+            self._halt.clear()
+            self._set_status(CameraStatus.STARTING)
+            self._thread = threading.Thread(target=self._run, name="camera-grab", daemon=True)
+            self._watchdog = threading.Thread(target=self._watch, name="camera-watchdog", daemon=True)
+            self._thread.start()
+            self._watchdog.start()
 
     def stop(self, timeout: float = 3.0) -> None:
         """Stop grabbing and free the camera."""
-        self._halt.set()
+        with self._life:
+            self._stopped = True
+            self._halt.set()
         for thread in (self._thread, self._watchdog):
             if thread is not None:
                 thread.join(timeout)

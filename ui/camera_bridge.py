@@ -134,7 +134,9 @@ class CameraBridge(QObject):
 
         worker = CameraWorker(factory, name=device_name, on_status=on_status)
         self._worker = worker
-        worker.start()
+        # Its threads are started by a worker: Thread.start() waits for each new thread to run, and on a
+        # busy machine that wait was the longest part of opening a case. Stopped meanwhile, it stays so.
+        run_task(worker.start)
         self._timer.start(round(1000 / self._display_rate()))
 
     def stop(self) -> None:

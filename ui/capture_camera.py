@@ -66,9 +66,13 @@ class LiveCamera(QWidget):
         if not choice_id:
             return
         resolution = str(self._store.settings.get("camera.resolution") or "")
+        self.starting()
+        self.bridge.start(lambda: open_source(choice_id, resolution), self.choice.currentText())
+
+    def starting(self) -> None:
+        """Say that the preview is about to start."""
         self.banner.setVisible(False)
         self.preview.clear(self.tr("Démarrage de la caméra…"))
-        self.bridge.start(lambda: open_source(choice_id, resolution), self.choice.currentText())
 
     def stop(self, message: str = "") -> None:
         self.bridge.stop()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -64,6 +64,7 @@ class CapturePanel(QWidget):
         self._retake_id: str | None = None
         self._new_in_folder: list[pathlib.Path] = []  # arrived in the device folder since the case opened
         self._folder_monitor: DeviceFolderMonitor | None = None  # made when first needed
+        self._live_after_thumbnails = False  # the camera starts once the case's thumbnails are shown
         self.jobs = ImageJobs(store, self)
         self.cue = CaptureCue(self)
         self._build()
@@ -151,6 +152,7 @@ class CapturePanel(QWidget):
         self.labels.anonymise_requested.connect(self.anonymise_image)
         self.labels.delete_requested.connect(self.delete_image)
         self.jobs.busy_changed.connect(self._on_busy)
+        self.strip.thumbnails_shown.connect(self._thumbnails_shown)
 
     # -- the case ----------------------------------------------------------------------------
 
@@ -158,6 +160,7 @@ class CapturePanel(QWidget):
         """Show ``case``'s images; its specialty decides the views, its state whether it can change."""
         self._case = case
         self._retake_id = None
+        self._live_after_thumbnails = False
         self.strip.forget_thumbnails()
         editable = case is not None and case.state in EDITABLE_STATES
         for widget in (self.capture_button, self.import_button, self.folder_button, self.anonymise_first, self.live):
@@ -177,7 +180,7 @@ class CapturePanel(QWidget):
             return
         self.live.fill(case.specialty)
         if self.isVisible():
-            self.start_camera()
+            self._start_live()
             self._watch_device_folder()
 
     def specialty_changed(self) -> None:
@@ -194,6 +197,12 @@ class CapturePanel(QWidget):
         before = self.live.choice.currentData()
         self.live.fill(case.specialty)
         if self.live.choice.currentData() != before and self.isVisible():
+            # In a slice of its own, after the new fields are drawn: together they stalled the preview.
+            QTimer.singleShot(0, self, self._restart_camera)
+
+    @Slot()
+    def _restart_camera(self) -> None:
+        if self._editable() and self.isVisible():
             self.live.stop()
             self.start_camera()
 
@@ -266,6 +275,25 @@ class CapturePanel(QWidget):
         if self._editable():
             self.live.start()
 
+    def _start_live(self) -> None:
+        """Start the preview once the case is on screen: while its thumbnails are decoded, starting the
+        camera's threads (and the frames they make) would only delay them, and the case is what the
+        user is waiting for."""
+        if not self._editable() or self.camera.is_running():
+            return
+        if self.strip.loading():
+            self._live_after_thumbnails = True
+            self.live.starting()
+            return
+        self.start_camera()
+
+    @Slot()
+    def _thumbnails_shown(self) -> None:
+        if self._live_after_thumbnails:
+            self._live_after_thumbnails = False
+            if self.isVisible():
+                self._start_live()
+
     def stop_camera(self) -> None:
         """Free the camera (the editor closes or the window locks)."""
         self.live.stop()
@@ -273,12 +301,13 @@ class CapturePanel(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._editable() and not self.camera.is_running():
-            self.start_camera()
+            self._start_live()
         if self._editable():
             self._watch_device_folder()
 
     def hideEvent(self, event: QHideEvent) -> None:
         # A hidden panel keeps no camera busy (and its light off), and watches no folder.
+        self._live_after_thumbnails = False
         self.camera.stop()
         self._stop_watching()
         super().hideEvent(event)

@@ -11,6 +11,8 @@ import copy
 import itertools
 import logging
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -64,6 +66,18 @@ log = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 400
 MERGE_WITHIN_S = 1.5
+PREPARE_EVERY_MS = 20  # the other specialties' forms are made while the window is idle, a slice at a time
+PREPARE_SLICE_S = 0.006
+
+
+@dataclass
+class _Form:
+    """One specialty's fields, made once and kept (shown while the case has that specialty)."""
+
+    holder: QWidget
+    bindings: dict[str, Binding]
+    problems: dict[str, QLabel]
+    labels: dict[str, str]
 
 
 class FieldEdit(QUndoCommand):
@@ -114,9 +128,13 @@ class CaseEditor(QWidget):
         self._stash: dict[str, dict[str, Any]] = {}
         self._form_specialty = ""
         self._form_language = ""
+        self._forms: dict[tuple[str, str], _Form] = {}  # (specialty, language): its fields, made once
+        self._preparing: tuple[tuple[str, str], _Form, Iterator[None]] | None = None  # being made, idle
         self._dirty = False
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.flush)
+        self._prepare_timer = QTimer(self, interval=PREPARE_EVERY_MS)
+        self._prepare_timer.timeout.connect(self._prepare_next)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -166,8 +184,9 @@ class CaseEditor(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
-    def _row(self, form: QFormLayout | QVBoxLayout, binding: Binding, label: str) -> None:
-        """A labelled field with its problem line under it, wired for autosave and undo."""
+    def _row(self, form: QFormLayout | QVBoxLayout, binding: Binding, label: str, into: _Form | None = None) -> None:
+        """A labelled field with its problem line under it, wired for autosave and undo; ``into`` a
+        specialty's form kept aside (else the editor's fields)."""
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
@@ -192,12 +211,12 @@ class CaseEditor(QWidget):
                 caption.setWordWrap(True)
                 column.insertWidget(0, caption)
                 form.addWidget(holder)
-        self.problems[binding.key] = problem
-        self._bind(binding, label)
+        (into.problems if into else self.problems)[binding.key] = problem
+        self._bind(binding, label, into)
 
-    def _bind(self, binding: Binding, label: str) -> None:
-        self.bindings[binding.key] = binding
-        self.labels[binding.key] = label.rstrip(" :")
+    def _bind(self, binding: Binding, label: str, into: _Form | None = None) -> None:
+        (into.bindings if into else self.bindings)[binding.key] = binding
+        (into.labels if into else self.labels)[binding.key] = label.rstrip(" :")
         binding.changed.connect(lambda *_a, b=binding: self._edited(b))
         binding.widget.installEventFilter(self)
 
@@ -393,17 +412,61 @@ class CaseEditor(QWidget):
         self.layout_.addWidget(box)
 
     def _build_form(self, specialty: str) -> None:
-        """The specialty's Questionnaire as fields (rebuilt when the specialty changes)."""
+        """Show the specialty's Questionnaire as fields. Each specialty's fields are made once (per
+        language) and kept: changing the specialty back and forth hides one set and shows the other,
+        instead of making some forty widgets again on the window's thread at each change."""
         for key in [k for k in self.bindings if k.startswith("form.")]:
             self.bindings.pop(key)
             self.problems.pop(key, None)
-        while (row := self.form_layout.takeAt(0)) is not None:
-            if (old := row.widget()) is not None:
-                old.hide()
-                old.deleteLater()
-        self._form_specialty = specialty
-        self._form_language = language()
+        wanted = (specialty, language())
+        for made, form in list(self._forms.items()):
+            if made[1] != wanted[1]:  # made in another language: made again when needed
+                del self._forms[made]
+                self._discard(form)
+        if self._preparing is not None and self._preparing[0][1] != wanted[1]:
+            self._discard(self._preparing[1])
+            self._preparing = None
+        form = self._forms.get(wanted) or self._make_form(specialty)
+        for made, other in self._forms.items():
+            if made != wanted:
+                other.holder.hide()
+        self.bindings.update(form.bindings)
+        self.problems.update(form.problems)
+        self.labels.update(form.labels)  # two forms may ask the same question (link id) in other words
+        form.holder.show()
+        self._form_specialty, self._form_language = wanted
         self.form_box.setTitle(self.tr("4. Formulaire : {specialty}").format(specialty=M.specialty_name(specialty)))
+        # The form's fields are made after the treatments': put them back in the page's order for Tab.
+        chain = [self.summary, *(b.widget for b in form.bindings.values()), self.treatments]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def _discard(self, form: _Form) -> None:
+        self.form_layout.removeWidget(form.holder)
+        form.holder.hide()
+        form.holder.deleteLater()
+
+    def _make_form(self, specialty: str) -> _Form:
+        """The fields of ``specialty``'s form, made now (or finished, if they were being made)."""
+        key = (specialty, language())
+        if self._preparing is not None and self._preparing[0] == key:
+            _key, form, rows = self._preparing
+            self._preparing = None
+        else:
+            form = _Form(QWidget(), {}, {}, {})
+            rows = self._form_rows(specialty, form)
+        for _step in rows:
+            pass
+        self._forms[key] = form
+        return form
+
+    def _form_rows(self, specialty: str, form: _Form) -> Iterator[None]:
+        """Make ``form``'s fields one by one (a pause after each), in a holder of its own, hidden."""
+        holder = form.holder
+        holder.hide()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.form_layout.addWidget(holder)
         for item in forms.form_items(specialty, language()):
             key = f"form.{item.link_id}"
             label = item.label + (" *" if item.required else "")
@@ -435,11 +498,34 @@ class CaseEditor(QWidget):
                 binding = plain_binding(key, text, empty=None)
             else:
                 binding = text_binding(key, QLineEdit(), empty=None)
-            self._row(self.form_layout, binding, label)
-        # The form's fields are made after the treatments': put them back in the page's order for Tab.
-        chain = [self.summary, *(b.widget for k, b in self.bindings.items() if k.startswith("form.")), self.treatments]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+            self._row(column, binding, label, form)
+            yield
+
+    def prepare_forms(self) -> None:
+        """Make the forms of the other specialties while the window is idle, a few fields at a time
+        (never more than a few ms of the window's thread), so that the first change to one of them
+        shows fields already made."""
+        if not self._prepare_timer.isActive():
+            self._prepare_timer.start()
+
+    def _prepare_next(self) -> None:
+        if self.case is None:
+            self._prepare_timer.stop()
+            return
+        if self._preparing is None:
+            missing = [code for code in forms.FORM_SPECIALTIES if (code, language()) not in self._forms]
+            if not missing:
+                self._prepare_timer.stop()
+                return
+            form = _Form(QWidget(), {}, {}, {})
+            self._preparing = ((missing[0], language()), form, self._form_rows(missing[0], form))
+        key, form, rows = self._preparing
+        until = time.monotonic() + PREPARE_SLICE_S
+        for _step in rows:
+            if time.monotonic() > until:
+                return
+        self._preparing = None
+        self._forms[key] = form
 
     # -- the case -----------------------------------------------------------------------------
 
@@ -459,6 +545,7 @@ class CaseEditor(QWidget):
         self._show_specialty_fields()
         self._gate()
         self.scroll_area.verticalScrollBar().setValue(0)  # a case opens on its first section, the consent
+        self.prepare_forms()
 
     def apply(self, key: str, value: Any) -> None:
         """Set a field (undo/redo and prefilled values) in the case and in its widget."""

@@ -25,6 +25,7 @@ class ImageStrip(QScrollArea):
 
     selected = Signal(object)  # CaseImage | None
     delete_requested = Signal(str)
+    thumbnails_shown = Signal()  # every tile shows its thumbnail (or says it has none)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +44,10 @@ class ImageStrip(QScrollArea):
         self._layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.empty_label = QLabel(self.tr("Aucune image pour l'instant : prenez une photo ou importez-en une."))
         self.setWidget(self._row)
+
+    def loading(self) -> bool:
+        """Whether thumbnails asked of a worker are not shown yet."""
+        return bool(self._loading)
 
     def forget_thumbnails(self) -> None:
         self._thumbs.clear()
@@ -81,6 +86,7 @@ class ImageStrip(QScrollArea):
             run_task(
                 lambda: [(image.id, decode_thumbnail(self._read(objects, image))) for image in missing],
                 self._thumbnails_ready,
+                lambda exc: self._thumbnails_failed([image.id for image in missing], exc),
             )
 
     @staticmethod
@@ -104,6 +110,12 @@ class ImageStrip(QScrollArea):
             tile = self._tiles.get(image_id)
             if tile is not None:
                 tile.set_thumbnail(picture)
+        if not self._loading:
+            self.thumbnails_shown.emit()
+
+    def _thumbnails_failed(self, image_ids: list[str], exc: BaseException) -> None:
+        log.error("thumbnails could not be decoded", exc_info=(type(exc), exc, exc.__traceback__))
+        self._thumbnails_ready([(image_id, None) for image_id in image_ids])
 
     @Slot(str)
     def select(self, image_id: str) -> None:
