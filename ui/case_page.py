@@ -256,6 +256,13 @@ class CasePage(QWidget):
             return ""
 
     def _images_changed(self) -> None:
+        """The capture panel changed the case's images: it holds this same case, its images already
+        as stored (read by the worker that stored them), so they are checked again, not read again."""
+        if self.case is None:
+            return
+        self.revalidate()
+
+    def _images_from_store(self) -> None:
         if self.case is None:
             return
         self.case.images = list(self.store.images(self.case.id))
@@ -288,7 +295,7 @@ class CasePage(QWidget):
         if self.case is None or not self.editing():
             return False
         self.editor.flush()
-        self._images_changed()
+        self._images_from_store()
         blocking = [f for f in self.findings if f.blocks_sending()]
         if blocking:
             self.checklist.blocked(

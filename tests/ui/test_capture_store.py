@@ -136,3 +136,34 @@ def test_a_stills_checks_run_while_its_files_are_written(store: Store, monkeypat
     assert image.id == kept.image_id and image.body_site == "dos"
     assert image.quality == verdicts[0] and image.quality
     assert store.collect_orphans(older_than_s=-1) == 0
+
+
+def test_a_photo_taken_in_the_window_is_not_read_back_on_the_windows_thread(
+    qtbot: Any, store: Store, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Issue 18.1: the worker that stored the photo read the case's images; neither the panel nor the
+    case page reads them again on the window's thread to show its tile and check the case."""
+    import threading
+
+    from ui import tasks
+
+    tasks.set_runner(None)  # the real pool: what runs where is the point
+    case_id = complete_case(store, tmp_path / "case")
+    window = opened(qtbot, store, case_id)
+    page = window.case_page
+    panel: Any = page.capture.ensure()
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=JOB_MS)
+    on_main: list[bool] = []
+    images = Store.images
+
+    def recorded(self: Store, case_id: str) -> Any:
+        on_main.append(threading.current_thread() is threading.main_thread())
+        return images(self, case_id)
+
+    monkeypatch.setattr(Store, "images", recorded)
+    before = len(page.case.images)
+    qtbot.mouseClick(panel.capture_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and len(page.case.images) == before + 1, timeout=JOB_MS)
+    assert on_main == [False], on_main
+    assert [image.id for image in page.case.images] == [tile.image.id for tile in panel.tiles()]
+    window.shutdown()
