@@ -329,8 +329,8 @@ class DemoCamera:
         (y1, y2), (x1, x2) = self._rng.integers(0, margin_h + 1, 2), self._rng.integers(0, margin_w + 1, 2)
         brighter = field[y1 : y1 + frame.shape[0], x1 : x1 + frame.shape[1]]
         darker = field[y2 : y2 + frame.shape[0], x2 : x2 + frame.shape[1]]
-        frame = cv2.add(cv2.convertScaleAbs(frame, alpha=gain), brighter)
-        return np.asarray(cv2.subtract(frame, darker), dtype=np.uint8)
+        lit = cv2.add(cv2.convertScaleAbs(frame, alpha=gain), brighter)
+        return np.asarray(cv2.subtract(lit, darker), dtype=np.uint8)
 
     def _noise_field(self, shape: tuple[int, ...]) -> Image8:
         """Sensor noise (0–3 per channel) a little larger than a frame of ``shape``, drawn once per process."""
