@@ -9,7 +9,7 @@ import itertools
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from app import messages as M
@@ -73,6 +73,12 @@ class CaptureSlot(QWidget):
             self.panel.capture_still()
 
     def specialty_changed(self, _specialty: str) -> None:
+        """The panel follows in the next turn of the event loop, once the editor's new fields are drawn:
+        both at once stalled the preview more than two frames."""
+        if self.panel is not None:
+            QTimer.singleShot(0, self, self._follow_specialty)
+
+    def _follow_specialty(self) -> None:
         if self.panel is not None:
             self.panel.specialty_changed()
 

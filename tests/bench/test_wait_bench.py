@@ -137,21 +137,7 @@ def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decodin
     assert ratio <= 2.0
 
 
-@pytest.mark.parametrize(
-    "what",
-    [
-        pytest.param(
-            "specialty",
-            marks=pytest.mark.xfail(
-                reason="issue 18.1's bound for a change of specialty is met on a moderately busy host (42-57 ms "
-                "against 67 ms, down from 71-255 ms) but not always under heavy load from other processes "
-                "(101-138 ms seen, the window's process then waits for a core). Not strict",
-                strict=False,
-            ),
-        ),
-        "diagnostic",
-    ],
-)
+@pytest.mark.parametrize("what", ["specialty", "diagnostic"])
 def test_switching_specialty_or_opening_the_diagnostic_never_stalls_the_preview_two_frames(
     qtbot: Any, teleavis_home: Path, what: str
 ) -> None:
