@@ -140,9 +140,8 @@ def test_concurrency_limit_answers_429(tmp_path: Path) -> None:
                 target=lambda: held.append(requests.get(f"{sandbox.base_url}/Task", timeout=10).status_code)
             )
             worker.start()
-            for _ in range(500):
-                if sandbox.platform.requests_served:
-                    break
+            deadline = time.monotonic() + 60  # the worker thread may be slow to start on a loaded host
+            while not sandbox.platform.requests_served and time.monotonic() < deadline:
                 time.sleep(0.01)
             refused = requests.get(f"{sandbox.base_url}/metadata", timeout=10)
         worker.join()
