@@ -10,8 +10,9 @@ times more against the link's time on a busy 2-core CI machine, and the bound si
 Bounds, in one run: the case arrives exactly once; the bytes that crossed the link (both ways,
 heads included) are at most 1.1× the image; the time is at most 1.3× the image's size divided by
 the link's rate. Two cases are sent, one after the other, each through a new link: each must meet
-the first two bounds, the quicker one the time bound (a busy spell of the host falls on one). The baseline measured in the same run is one plain upload of the same bytes over
-the same link without cuts: it prints what the link really gives on this machine.
+the first two bounds, the quicker one the time bound (a busy spell of the host falls on one). The
+baseline measured in the same run is one plain upload of the same bytes over the same link without
+cuts: it prints what the link really gives on this machine.
 """
 
 from __future__ import annotations
