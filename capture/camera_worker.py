@@ -126,12 +126,6 @@ class CameraWorker:
         with self._lock:
             return self._newest
 
-    def take_still(self, timeout: float = 3.0) -> Image8 | None:
-        """A still at full resolution (the source's ``still()`` when it has one, else the next
-        whole frame), or None when the camera gives nothing within ``timeout``."""
-        self.ask_still()
-        return self.wait_still(timeout)
-
     def ask_still(self) -> None:
         """Ask for a still now (the press of the button); :meth:`wait_still` waits for it, on another
         thread if need be. Asked only once that thread ran, the still was the frame after the next one

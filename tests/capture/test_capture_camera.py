@@ -32,6 +32,12 @@ def avi(tmp_path: pathlib.Path) -> pathlib.Path:
     return path
 
 
+def take_still(worker: CameraWorker) -> np.ndarray | None:
+    """A still, as the window takes one: asked at the press, then waited for."""
+    worker.ask_still()
+    return worker.wait_still()
+
+
 def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
     """Whether ``condition`` came true within ``timeout`` seconds (generous: a loaded machine is slow to
     schedule the worker thread; a passing test returns as soon as it holds)."""
@@ -73,7 +79,7 @@ def test_worker_streams_an_avi_reports_its_end_and_reopens_when_it_is_back(avi: 
     worker.start()
     try:
         assert wait_for(lambda: record.frames >= 5)
-        still = worker.take_still()
+        still = take_still(worker)
         assert still is not None and still.shape == (HEIGHT, WIDTH, 3)
         # The end of the stream is a lost camera; while the file is away it stays lost.
         assert wait_for(lambda: CameraStatus.DISCONNECTED in record.statuses)
