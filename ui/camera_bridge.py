@@ -151,8 +151,8 @@ class CameraBridge(QObject):
 
     def request_still(self) -> bool:
         """Ask for a still; ``still_ready`` (or ``still_failed``) follows. False if no camera runs."""
-        worker = self._worker
-        if worker is None:
+        take = self.ask_still()  # the frame after the press, not after the thread pool got round to it
+        if take is None:
             return False
 
         def delivered(still: np.ndarray | None) -> None:
@@ -163,8 +163,7 @@ class CameraBridge(QObject):
             else:
                 self.still_ready.emit(still)
 
-        worker.ask_still()  # the frame after the press, not after the thread pool got round to it
-        run_task(worker.wait_still, delivered)
+        run_task(take, delivered)
         return True
 
     def ask_still(self) -> Callable[[], np.ndarray | None] | None:

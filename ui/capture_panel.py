@@ -336,7 +336,8 @@ class CapturePanel(QWidget):
         self.preview.flash()
         self.cue.play()
 
-    def _keep_still(self, take: Callable[[], np.ndarray | None]) -> None:
+    def _keep_still(self, take: Callable[[], np.ndarray | None], anonymise: AnonymiseChoice | None = None) -> None:
+        """Store the still ``take`` gives (it may wait for it, on the worker), anonymised first if asked."""
         case = self._case
         assert case is not None
         replaces, self._retake_id = self._retake_id, None
@@ -355,7 +356,7 @@ class CapturePanel(QWidget):
                 device=device,
                 labels=labels,
                 replaces=replaces,
-                anonymise=None,
+                anonymise=anonymise,
             )
 
         def no_still() -> None:
@@ -379,22 +380,7 @@ class CapturePanel(QWidget):
                 self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
                 return
             anonymise = dialog.choice()
-        replaces, self._retake_id = self._retake_id, None
-        labels = self._labels_for(replaces)
-        specialty, device = case.specialty, self.camera.device_name
-        self._run(
-            lambda store: work.keep_still(
-                store,
-                case.id,
-                frame,
-                specialty=specialty,
-                device=device,
-                labels=labels,
-                replaces=replaces,
-                anonymise=anonymise,
-            ),
-            self.tr("Analyse de la photo…"),
-        )
+        self._keep_still(lambda: frame, anonymise)
 
     @Slot()
     def _on_still_failed(self) -> None:
