@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app import audit
+from app import backup as backup_module
 from app.backup import (
     CHUNK,
     KEEP_SCHEDULED,
@@ -81,6 +82,40 @@ def test_restore_on_another_machine_gives_back_every_case(store: Store, tmp_path
     # Nothing left beside the data directory.
     assert sorted(p.name for p in elsewhere.parent.iterdir()) == ["teleavis"]
     assert sorted(p.name for p in archive.parent.iterdir()) == ["sauvegarde.tvbak"]
+
+
+def test_every_restored_file_is_on_disk_before_the_folder_is_swapped_in(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A power cut just after the restore must not leave an empty blob or key file in the new data
+    directory: each file is flushed itself (not by a system-wide ``sync``, which also waits for every
+    other program's writes), all of them before the swap. (``key.json`` was written unflushed.)"""
+    filled(store)
+    archive = tmp_path / "b.tvbak"
+    write_backup(store, archive)
+    events: list[str] = []
+
+    def recorded(module: Any, name: str) -> None:
+        real = getattr(module, name)
+
+        def record(path: Path, *args: Any) -> Any:
+            events.append(Path(path).name)
+            return real(path, *args)
+
+        monkeypatch.setattr(module, name, record)
+
+    for module, name in ((backup_module, "fsync_file"), (backup_module, "atomic_write"), (audit, "atomic_write")):
+        recorded(module, name)
+    real_swap = backup_module._swap
+    monkeypatch.setattr(backup_module, "_swap", lambda *args: (events.append("<swap>"), real_swap(*args))[1])
+    monkeypatch.setattr(backup_module.os, "sync", lambda: pytest.fail("a system-wide sync"), raising=False)
+
+    elsewhere = tmp_path / "other" / "teleavis"
+    restore_backup(archive, elsewhere, PASSPHRASE)
+
+    assert events[-1] == "<swap>" and events.count("<swap>") == 1
+    restored = {p.name for p in elsewhere.rglob("*") if p.is_file() and p.parent.name != "logs"}
+    assert restored <= set(events), restored - set(events)
 
 
 def test_the_archive_holds_nothing_readable(store: Store, tmp_path: Path) -> None:
