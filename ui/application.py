@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from app import i18n, logs
 from app.errors import DataLocked, TeleavisError
+from app.keystore import PASSPHRASE_ENV
 from app.paths import data_dir, log_dir
 from app.store import Store
 from ui import resources
@@ -128,11 +129,33 @@ def make_application(argv: list[str]) -> QApplication:
     return app
 
 
+# Passphrases tried at start before the window gives up (each costs a second of scrypt).
+START_TRIES = 3
+
+
+class StartPassphrase:
+    """The passphrase source of the window's start: ``TELEAVIS_PASSPHRASE`` first when set, then the
+    dialog; called again by the key store after a wrong one, it says so and how many tries are left.
+    (The dialog's module is imported only when it is asked: with the key in the OS keyring it never
+    is, and building its widgets' types would delay the first window.)"""
+
+    def __init__(self, tries: int = START_TRIES) -> None:
+        self.tries = tries
+        self.calls = 0
+
+    def __call__(self, confirm: bool) -> str | None:
+        self.calls += 1
+        from_env = os.environ.get(PASSPHRASE_ENV)
+        if from_env and self.calls == 1:
+            return from_env
+        from ui.unlock_dialog import ask_passphrase
+
+        return ask_passphrase(confirm, wrong=self.calls > 1, tries_left=self.tries - self.calls + 1)
+
+
 def open_store(root: Path | None = None) -> Store:
     """The unlocked store; the passphrase comes from the environment or from the unlock dialog, which
     asks again after a wrong one (``START_TRIES`` in all) instead of closing at the first typo."""
-    from ui.unlock_dialog import START_TRIES, StartPassphrase
-
     # A key in the OS keyring is fetched just after the window shows (MainWindow.start): the worklist
     # needs none. A key under a passphrase is asked for here, before anything is shown.
     return Store.open(root or data_dir(), passphrase=StartPassphrase(), defer_key=True, passphrase_tries=START_TRIES)

@@ -46,6 +46,7 @@ from app.identifiers import normalize_birth_place
 from app.model import Case, Treatment
 from app.store import Store
 from app.views import PER_EYE
+from ui.choice_box import ChoiceBox
 from ui.fields import (
     Binding,
     check_binding,
@@ -60,7 +61,7 @@ from ui.fields import (
     text_binding,
 )
 from ui.tasks import on_own_connection, run_write
-from ui.widgets import ChoiceBox, named
+from ui.widgets import named
 
 log = logging.getLogger(__name__)
 

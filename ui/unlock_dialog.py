@@ -3,15 +3,9 @@ the data at start (asked again after a wrong one), or to choose it on a new inst
 
 from __future__ import annotations
 
-import os
-
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.keystore import PASSPHRASE_ENV
 from ui.widgets import named
-
-# Passphrases tried at start before the window gives up (each costs a second of scrypt).
-START_TRIES = 3
 
 
 class PassphraseDialog(QDialog):
@@ -84,19 +78,3 @@ class PassphraseDialog(QDialog):
 def ask_passphrase(confirm: bool, *, wrong: bool = False, tries_left: int = 0) -> str | None:
     dialog = PassphraseDialog(confirm, wrong=wrong, tries_left=tries_left)
     return dialog.passphrase() if dialog.exec() else None
-
-
-class StartPassphrase:
-    """The passphrase source of the window's start: ``TELEAVIS_PASSPHRASE`` first when set, then the
-    dialog; called again by the key store after a wrong one, it says so and how many tries are left."""
-
-    def __init__(self, tries: int = START_TRIES) -> None:
-        self.tries = tries
-        self.calls = 0
-
-    def __call__(self, confirm: bool) -> str | None:
-        self.calls += 1
-        from_env = os.environ.get(PASSPHRASE_ENV)
-        if from_env and self.calls == 1:
-            return from_env
-        return ask_passphrase(confirm, wrong=self.calls > 1, tries_left=self.tries - self.calls + 1)

@@ -31,8 +31,8 @@ from capture.pipeline import prepare_image_bytes
 from tests.support.images import fundus_photo, skin_photo
 from tests.support.ui import answered_case
 from ui.application import install_language
+from ui.choice_box import ChoiceBox
 from ui.main_window import MainWindow
-from ui.widgets import ChoiceBox
 
 # Maximised windows, under the title bar and the task bar.
 SCREENS = {"1366x768": (1366, 740), "full-hd-at-150": (1280, 650)}
