@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import (
@@ -45,6 +45,8 @@ from ui.widgets import named
 from ui.worklist import Worklist, local_time
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
     from ui.case_page import CasePage
 
 log = logging.getLogger(__name__)
@@ -642,12 +644,11 @@ class MainWindow(QMainWindow):
             return
         self._leave_case()
         # Nothing of a patient stays on screen above the lock: open dialogs (a photo being anonymised,
-        # a report being saved) close as if cancelled, and say so where it matters.
-        from PySide6.QtWidgets import QDialog
-
+        # a report being saved) close as if cancelled, and say so where it matters. (Asked by class name:
+        # a window that starts locked has no dialog, and need not build QDialog's type to know it.)
         for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QDialog) and widget.isVisible():
-                widget.reject()
+            if widget.inherits("QDialog") and widget.isVisible():
+                cast("QDialog", widget).reject()
         self._page_before_lock = self.pages.currentWidget() or self.worklist
         self.menuBar().setEnabled(False)
         self.pages.setCurrentWidget(self.lock_screen)

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import ROOT, SITE, run_process, write_json
+from tests.support.keyring import file_keyring_env
 
 pytestmark = pytest.mark.bench
 MARKER = "TELEAVIS_READY"
@@ -68,48 +69,6 @@ exec(compile(open(target).read(), target, "exec"))
 """
 
 
-# A workstation's keyring (Secret Service, Windows, macOS) stands in as a file: the data key is then
-# read from it, as on a real desk. In passphrase mode a dialog asks a human, whose typing dwarfs
-# any start-up time, so that mode is not what this benchmark is about.
-KEYRING = """
-import json
-import os
-
-from keyring.backend import KeyringBackend
-
-# Teleavis trusts only the OS's secret stores (app/keyring_backends.py); this stand-in plays one.
-from app.keyring_backends import SECURE_BACKENDS
-
-SECURE_BACKENDS.add("bench_keyring.FileKeyring")
-
-
-class FileKeyring(KeyringBackend):
-    priority = 1
-
-    def _load(self):
-        try:
-            with open(os.environ["BENCH_KEYRING_FILE"]) as handle:
-                return json.load(handle)
-        except FileNotFoundError:
-            return {}
-
-    def get_password(self, service, username):
-        return self._load().get(service + "/" + username)
-
-    def set_password(self, service, username, password):
-        entries = self._load()
-        entries[service + "/" + username] = password
-        with open(os.environ["BENCH_KEYRING_FILE"], "w") as handle:
-            json.dump(entries, handle)
-
-    def delete_password(self, service, username):
-        entries = self._load()
-        entries.pop(service + "/" + username, None)
-        with open(os.environ["BENCH_KEYRING_FILE"], "w") as handle:
-            json.dump(entries, handle)
-"""
-
-
 def ui_prints_the_marker() -> bool:
     return "TELEAVIS_READY_MARKER" in (ROOT / "ui" / "application.py").read_text("utf-8")
 
@@ -140,14 +99,11 @@ def time_to_ready(command: list[str], env: dict[str, str], cwd: Path, cpu: list[
 
 
 def test_cold_start_is_at_most_twice_a_bare_pyside6_window(teleavis_home: Path, tmp_path: Path) -> None:
-    (tmp_path / "bench_keyring.py").write_text(KEYRING)
     env = dict(
         os.environ,
-        PYTHONPATH=f"{ROOT}{os.pathsep}{tmp_path}",
+        **file_keyring_env(tmp_path),
         QT_QPA_PLATFORM="offscreen",
         TELEAVIS_READY_MARKER="1",
-        PYTHON_KEYRING_BACKEND="bench_keyring.FileKeyring",
-        BENCH_KEYRING_FILE=str(tmp_path / "keyring.json"),
         # Compiled once, like an installed program (the test run itself writes no bytecode).
         PYTHONPYCACHEPREFIX=str(tmp_path / "pycache"),
     )

@@ -1,12 +1,67 @@
-"""An OS keyring stand-in for the tests (the CI machine has none): a dict behind the keyring API."""
+"""OS keyring stand-ins for the tests (the CI machine has none): a dict in the process, a file for a child."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import keyring
 from keyring.backend import KeyringBackend
+
+from tests.support.cli import ROOT
+
+# A workstation's keyring (Secret Service, Windows, macOS) for a child process, standing in as a file:
+# the module ``bench_keyring``, written where the child imports it (``file_keyring_env``).
+FILE_KEYRING = """
+import json
+import os
+
+from keyring.backend import KeyringBackend
+
+# Teleavis trusts only the OS's secret stores (app/keyring_backends.py); this stand-in plays one.
+from app.keyring_backends import SECURE_BACKENDS
+
+SECURE_BACKENDS.add("bench_keyring.FileKeyring")
+
+
+class FileKeyring(KeyringBackend):
+    priority = 1
+
+    def _load(self):
+        try:
+            with open(os.environ["BENCH_KEYRING_FILE"]) as handle:
+                return json.load(handle)
+        except FileNotFoundError:
+            return {}
+
+    def get_password(self, service, username):
+        return self._load().get(service + "/" + username)
+
+    def set_password(self, service, username, password):
+        entries = self._load()
+        entries[service + "/" + username] = password
+        with open(os.environ["BENCH_KEYRING_FILE"], "w") as handle:
+            json.dump(entries, handle)
+
+    def delete_password(self, service, username):
+        entries = self._load()
+        entries.pop(service + "/" + username, None)
+        with open(os.environ["BENCH_KEYRING_FILE"], "w") as handle:
+            json.dump(entries, handle)
+"""
+
+
+def file_keyring_env(folder: Path) -> dict[str, str]:
+    """What a child process needs to keep its data key in ``FILE_KEYRING`` (a file in ``folder``),
+    as on a desk with an OS keyring; add it to the child's environment."""
+    (folder / "bench_keyring.py").write_text(FILE_KEYRING)
+    return {
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{folder}",
+        "PYTHON_KEYRING_BACKEND": "bench_keyring.FileKeyring",
+        "BENCH_KEYRING_FILE": str(folder / "keyring.json"),
+    }
 
 
 class MemoryKeyring(KeyringBackend):

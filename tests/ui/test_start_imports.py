@@ -1,0 +1,94 @@
+"""What the window's start loads before the first window shows.
+
+Every module imported on the way costs the user's wait at each start (PySide6 also builds the Python
+types of each Qt class a module names). The cold-start benchmark (tests/bench/test_startup_bench.py)
+measures the sum; this test says which part came back when it grows: a drop-down class in the small
+helpers' module once made every start build ``QStyle``'s types, and the passphrase dialog was loaded
+even with the key in the keyring.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import SITE, run_process, write_json
+from tests.support.keyring import file_keyring_env
+
+# Runs the window as ``teleavis`` does and, when it prints that it is ready (TELEAVIS_READY_MARKER),
+# prints the names of the modules loaded by then, and of the Qt classes whose Python types PySide6 has
+# built (it builds one when Python first names it or gets an object of it).
+CHILD = """
+import builtins, json, runpy, sys
+
+_print = builtins.print
+
+def _print_modules(*args, **kwargs):
+    if args and args[0] == "TELEAVIS_READY":
+        built = [
+            name
+            for module in ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets")
+            for name in vars(sys.modules.get(module, sys))
+            if name.startswith("Q")
+        ]
+        _print("MODULES " + json.dumps(sorted(sys.modules) + built), flush=True)
+    _print(*args, **kwargs)
+
+builtins.print = _print_modules
+sys.argv = ["teleavis"]
+runpy.run_module("app.main", run_name="__main__")
+"""
+
+# Loaded later, where they are used: opening a case, the camera, the network, a dialog.
+NOT_BEFORE_THE_WINDOW = (
+    "numpy",  # the camera and the quality checks
+    "cv2",
+    "PIL",
+    "requests",  # the sync engine, started after the window shows
+    "keyring",  # the data key is fetched once the window shows
+    "cryptography.hazmat.primitives.kdf.scrypt",  # a passphrase only
+    "ui.unlock_dialog",
+    "ui.choice_box",  # the case editor's drop-downs
+    "ui.case_editor",
+    "ui.capture_panel",
+    "ui.settings_dialog",
+    "PySide6.QtMultimedia",
+    "PySide6.QtPdf",
+    # Qt classes whose types are costly to build (QStyle's many enumerations) or belong to dialogs.
+    "QStyle",
+    "QStylePainter",
+    "QComboBox",
+    "QDialog",
+    "QFileDialog",
+    "QMessageBox",
+)
+
+
+@pytest.mark.parametrize("passphrase", [False, True], ids=["keyring-only", "starts-locked"])
+def test_the_first_window_shows_before_the_case_page_camera_network_or_dialogs_are_loaded(
+    tmp_path: Path, teleavis_home: Path, monkeypatch: pytest.MonkeyPatch, passphrase: bool
+) -> None:
+    # The main window, not the first-start wizard; the data key in the (stand-in) OS keyring. With a
+    # passphrase as well, the window starts on its lock screen (the key came without anything typed).
+    if not passphrase:
+        monkeypatch.delenv("TELEAVIS_PASSPHRASE")
+    env = dict(os.environ, **file_keyring_env(tmp_path), QT_QPA_PLATFORM="offscreen", TELEAVIS_READY_MARKER="1")
+    assert run_process("init", "--site", str(write_json(tmp_path / "site.json", SITE)), env=env).code == 0
+    key_file = json.loads((teleavis_home / "key.json").read_text())
+    assert key_file["keyring"] and bool(key_file.get("passphrase")) == passphrase
+
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("MODULES ")]
+    assert lines, f"the window never said it was ready:\n{proc.stdout}\n{proc.stderr}"
+    loaded = set(json.loads(lines[0].removeprefix("MODULES ")))
+    assert "ui.main_window" in loaded and "PySide6.QtWidgets" in loaded  # the window did show
+    assert sorted(name for name in NOT_BEFORE_THE_WINDOW if name in loaded) == []
