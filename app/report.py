@@ -273,8 +273,14 @@ def _request_part(
         (t("birth_date"), date_words(p.birth_date, lang)),
         (t("sex"), sex_words(p.sex, lang)),
     ]
-    if p.ins:
-        rows.append(("INS", p.ins))
+    # The strict identity traits and the identity's status, as identity vigilance asks a document to
+    # show them. The INS only for a qualified identity: an INS may identify a document only then (it is
+    # sent to the platform on the same rule).
+    if p.birth_place:
+        rows.append((t("birth_place"), p.birth_place))
+    rows.append((t("identity_status"), t(f"status_{p.identity_status}")))
+    if p.ins_sent():
+        rows.append(("INS", p.ins or ""))
     if p.local_id:
         rows.append((t("local_id"), p.local_id))
     consent = t("yes") if case.consent.given else t("no")

@@ -132,6 +132,28 @@ def test_the_reason_for_a_single_eye_is_in_the_report(store: Store, tmp_path: Pa
     assert "Un seul œil photographié, parce que Énucléation de l'œil gauche en 2019" in text
 
 
+def test_the_report_shows_the_identity_traits_and_status_and_the_ins_only_when_qualified(
+    store: Store, tmp_path: Path
+) -> None:
+    """Identity vigilance: a document shows the strict traits (birth place among them) and the
+    identity's status; an INS identifies it only for a qualified identity (the same rule as sending)."""
+    case = store.get_case(make_case(store, "dermatology", images=1))
+    texts = {}
+    for status in ("provisional", "qualified"):
+        case.patient.identity_status = status
+        case.patient.birth_place = "2A004"
+        case.patient.identity_document = "CN" if status == "qualified" else ""
+        case.patient.identity_checked_on = "2026-11-20" if status == "qualified" else ""
+        store.update_case(case)
+        export_report(store, case.id, tmp_path / f"{status}.pdf")
+        texts[status] = flat(" ".join(page_texts(tmp_path / f"{status}.pdf")))
+    for status, words in (("provisional", "provisoire"), ("qualified", "qualifiée")):
+        assert "Lieu de naissance (code INSEE) 2A004" in texts[status]
+        assert f"Statut de l'identité {words}" in texts[status]
+    assert "250028512345644" in texts["qualified"]
+    assert "250028512345644" not in texts["provisional"]
+
+
 def test_a_missing_image_is_said_in_the_report_instead_of_failing(store: Store, tmp_path: Path) -> None:
     case_id = make_case(store, images=3)
     lost = store.get_case(case_id).images[1]
