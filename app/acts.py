@@ -264,7 +264,7 @@ def export_csv(store: Store, year: int) -> tuple[str, int]:
                 " ".join(patient.given),
                 patient.birth_date,
                 patient.sex,
-                patient.ins or "",
+                patient.ins if patient.ins_sent() else "",  # an unqualified identity's INS identifies nothing
                 patient.local_id or "",
                 case_id,
                 M.tr("act.yes") if billable else M.tr("act.no"),

@@ -64,6 +64,11 @@ M.add(
             "fr": "La plateforme est occupée ({status}) : nouvel essai automatique.",
             "en": "The platform is busy ({status}): retrying automatically.",
         },
+        "net.conflict": {
+            "fr": "La plateforme n'a pas pu enregistrer le dossier ({status}) : {diagnostics} "
+            "Nouvel essai automatique.",
+            "en": "The platform could not record the case ({status}): {diagnostics} Retrying automatically.",
+        },
         "net.not_fhir": {
             "fr": "Réponse illisible (portail d'accès, proxy ou coupure) : nouvel essai automatique.",
             "en": "Unreadable answer (access portal, proxy or cut): retrying automatically.",
@@ -470,8 +475,13 @@ class PlatformClient:
         if status == 401:
             return Answer(status, response.headers, document)
         if status in (408, 409, 412, 425, 429) or status >= 500:
+            # A conflict says why when the platform does (412: several patients match the identifier the
+            # case is conditional on); it is retried all the same, as the contract asks.
+            said = diagnostics_of(document) if status in (409, 412) else ""
             raise TransientFault(
-                M.tr("net.busy", status=status),
+                M.tr("net.conflict", status=status, diagnostics=said.rstrip(".") + ".")
+                if said
+                else M.tr("net.busy", status=status),
                 retry_after=retry_after,
                 outcome_unknown=may_have_arrived and status != 429,
                 kind="busy",

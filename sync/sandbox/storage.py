@@ -37,19 +37,26 @@ from app.crypto import DataKey, DecryptionFailed
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: Versions this sandbox opens and brings up to date (2: an identifier could name one resource only).
+_UPGRADABLE = (2, SCHEMA_VERSION)
+#: Types of which several resources may carry the same identifier, as on a FHIR server: a patient sent
+#: once with a provisional identity (conditional on the site's local id) and once qualified (conditional
+#: on the INS) is two Patients sharing the local id. Any other duplicate is a crash, never a second case.
+_SHARED_IDENTIFIERS = frozenset({"Patient"})
 DATABASE = "sandbox.sqlite3"
 _KEY_CHECK = b"teleavis sandbox key check"
 
-_SCHEMA = """
+_IDENTIFIER = """CREATE TABLE IF NOT EXISTS identifier (
+    type TEXT NOT NULL, token TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, token, id));"""
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS resource (
     type TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
     last_updated TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (type, id));
 CREATE TABLE IF NOT EXISTS resource_history (
     type TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
     body BLOB NOT NULL, PRIMARY KEY (type, id, version));
-CREATE TABLE IF NOT EXISTS identifier (
-    type TEXT NOT NULL, token TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, token));
+{_IDENTIFIER}
 CREATE TABLE IF NOT EXISTS binary (
     id TEXT PRIMARY KEY, content_type TEXT NOT NULL, size INTEGER NOT NULL,
     sha1 TEXT NOT NULL, origin TEXT NOT NULL, last_updated TEXT NOT NULL);
@@ -118,6 +125,15 @@ class Store:
         else:
             self.binary_dir = self.data_dir / "binaries"
             self._conn = self._open_sealed(self.data_dir)
+        if self._conn.execute("PRAGMA user_version").fetchone()[0] == 2:
+            # One identifier per (type, token) before: the same rows under a wider key, all or nothing.
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("ALTER TABLE identifier RENAME TO identifier_v2")
+            self._conn.execute(_IDENTIFIER)
+            self._conn.execute("INSERT INTO identifier SELECT type, token, id FROM identifier_v2")
+            self._conn.execute("DROP TABLE identifier_v2")
+            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self._conn.execute("COMMIT")
         self._conn.executescript(_SCHEMA)
         self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         if self.key is not None:
@@ -155,7 +171,7 @@ class Store:
         assert self.key is not None
         try:
             with contextlib.closing(sqlite3.connect(path)) as conn:
-                if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                if conn.execute("PRAGMA user_version").fetchone()[0] not in _UPGRADABLE:
                     return False
                 row = conn.execute("SELECT value FROM meta WHERE name='key_check'").fetchone()
             return row is not None and self.key.open(row[0], b"sandbox-key-check") == _KEY_CHECK
@@ -292,10 +308,15 @@ class Store:
             self._conn.execute("INSERT INTO resource_history VALUES (?,?,?,?)", (rtype, rid, version, sealed))
             self._conn.execute("DELETE FROM identifier WHERE type=? AND id=?", (rtype, rid))
             for system, value in identifiers_of(body):
-                # The primary key makes a duplicate identifier a crash, never a second case.
-                self._conn.execute(
-                    "INSERT INTO identifier VALUES (?,?,?)", (rtype, self._identifier_token(rtype, system, value), rid)
-                )
+                token = self._identifier_token(rtype, system, value)
+                if (
+                    rtype not in _SHARED_IDENTIFIERS
+                    and self._conn.execute(
+                        "SELECT 1 FROM identifier WHERE type=? AND token=? AND id<>?", (rtype, token, rid)
+                    ).fetchone()
+                ):
+                    raise sqlite3.IntegrityError(f"{rtype} identifier already on another resource")
+                self._conn.execute("INSERT INTO identifier VALUES (?,?,?)", (rtype, token, rid))
         return body
 
     def delete(self, rtype: str, rid: str) -> None:

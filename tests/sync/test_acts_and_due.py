@@ -139,7 +139,13 @@ def test_an_expert_of_the_same_site_named_by_the_platform_makes_the_act_not_bill
 def test_acts_export_writes_the_year_for_the_billing_software_privately(
     store: Store, engine: Engine, tmp_path: Path
 ) -> None:
-    ids = [make_case(store, seed=n) for n in range(2)]
+    ids = [make_case(store, seed=n, queue=False) for n in range(2)]
+    qualified = store.get_case(ids[0])  # the other stays provisional: its INS identifies nothing
+    qualified.patient.identity_status, qualified.patient.identity_document = "qualified", "CN"
+    qualified.patient.identity_checked_on = "2026-11-20"
+    store.update_case(qualified)
+    for case_id in ids:
+        store.queue(case_id)
     engine.run_once(poll=False)
     store.close()
     target = tmp_path / "rqd.csv"
@@ -151,7 +157,8 @@ def test_acts_export_writes_the_year_for_the_billing_software_privately(
         assert target.stat().st_mode & 0o777 == 0o600
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert sorted(r["case_id"] for r in rows) == sorted(ids)  # (sent in the same second: by case id)
-    first = rows[0]
+    first, other_row = sorted(rows, key=lambda r: ids.index(r["case_id"]))
+    assert (other_row["patient_family"], other_row["patient_ins"]) == ("MARTIN", "")
     assert (
         first["act_code"],
         first["requester_rpps"],

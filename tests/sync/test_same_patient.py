@@ -1,0 +1,117 @@
+"""The same patient in several cases, as on a real platform: identifiers are not unique there.
+
+A patient is often sent first with a provisional identity (the Patient conditional on the site's local
+id) and later qualified (conditional on the INS): a FHIR server then holds two Patients sharing the local
+id. The training sandbox refused the second case with an internal error (its index allowed one resource
+per identifier), so the case never left. A later provisional case is then ambiguous for the platform
+(412: several Patients match): it waits and is retried, saying why, and never holds the others back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.model import CaseState
+from app.outbox import Outbox
+from app.store import Store
+from sync.auth import StaticToken
+from sync.client import ClientConfig, PlatformClient, RetryPolicy
+from sync.engine import Engine
+from sync.sandbox import SandboxServer
+from sync.sandbox.storage import Store as ResourceStore
+from tests.sync.sync_helpers import make_case
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+    with SandboxServer(tmp_path / "platform", answer_after_s=3600.0, run_expert=False, seed=1) as server:
+        yield server
+
+
+@pytest.fixture
+def engine(store: Store, sandbox: SandboxServer) -> Iterator[Engine]:
+    with PlatformClient(
+        ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None), policy=RetryPolicy(base_s=0.02, cap_s=0.2)
+    ) as client:
+        yield Engine(store, client, case_budget_s=2.0)  # the ambiguous case is retried that long
+
+
+def _qualify(store: Store, case_id: str) -> None:
+    case = store.get_case(case_id)
+    case.patient.identity_status, case.patient.identity_document = "qualified", "CN"
+    case.patient.identity_checked_on = "2026-11-20"
+    store.update_case(case)
+
+
+def test_a_patient_sent_provisional_then_qualified_reaches_the_platform_both_times(
+    store: Store, engine: Engine, sandbox: SandboxServer
+) -> None:
+    provisional = make_case(store, seed=1)
+    engine.run_once(poll=False)
+    qualified = make_case(store, seed=2, queue=False)
+    _qualify(store, qualified)
+    store.queue(qualified)
+
+    engine.run_once(poll=False)
+
+    assert store.state(provisional) == CaseState.SENT and store.state(qualified) == CaseState.SENT
+    patients = sandbox.resources("Patient")
+    assert len(patients) == 2  # as a FHIR server keeps them: one with the INS, one without
+    assert sum(1 for p in patients if "fr-core-patient-ins" in str(p.get("meta"))) == 1
+
+
+def test_an_ambiguous_patient_waits_with_the_platforms_reason_and_the_others_go(
+    store: Store, engine: Engine, sandbox: SandboxServer
+) -> None:
+    make_case(store, seed=1)
+    engine.run_once(poll=False)  # provisional first: the qualified one cannot reuse its Patient
+    first_qualified = make_case(store, seed=2, queue=False)
+    _qualify(store, first_qualified)
+    store.queue(first_qualified)
+    engine.run_once(poll=False)
+    assert len(sandbox.resources("Patient")) == 2
+    ambiguous = make_case(store, seed=3)  # provisional again: two Patients carry its local id
+    other = make_case(store, seed=4, queue=False)
+    case = store.get_case(other)
+    case.patient.local_id, case.patient.family = "D-7777", "BERNARD"
+    store.update_case(case)
+    store.queue(other)
+
+    engine.run_once(poll=False)
+
+    assert store.state(other) == CaseState.SENT
+    assert store.state(ambiguous) == CaseState.QUEUED
+    row = Outbox(store).row(ambiguous)
+    assert row is not None and "plusieurs" in (row.last_error or "")
+
+
+def test_a_sandbox_of_the_previous_version_is_brought_up_to_date_not_erased(tmp_path: Path, store: Store) -> None:
+    import sqlite3
+
+    folder = tmp_path / "old-sandbox"
+    old = ResourceStore(folder, store.key)
+    old.create({"resourceType": "Patient", "identifier": [{"system": "urn:x", "value": "1"}]}, "p1")
+    old.close()
+    with sqlite3.connect(folder / "sandbox.sqlite3") as conn:  # as version 2 left it
+        conn.execute("ALTER TABLE identifier RENAME TO new_identifier")
+        conn.execute(
+            "CREATE TABLE identifier (type TEXT NOT NULL, token TEXT NOT NULL, id TEXT NOT NULL,"
+            " PRIMARY KEY (type, token))"
+        )
+        conn.execute("INSERT INTO identifier SELECT * FROM new_identifier")
+        conn.execute("DROP TABLE new_identifier")
+        conn.execute("PRAGMA user_version=2")
+
+    upgraded = ResourceStore(folder, store.key)
+    try:
+        assert upgraded.find_by_identifier("Patient", "urn:x", "1") == ["p1"]
+        upgraded.create({"resourceType": "Patient", "identifier": [{"system": "urn:x", "value": "1"}]}, "p2")
+        assert sorted(upgraded.find_by_identifier("Patient", "urn:x", "1")) == ["p1", "p2"]
+        upgraded.create({"resourceType": "Task", "identifier": [{"system": "urn:x", "value": "1"}]}, "t1")
+        with pytest.raises(sqlite3.IntegrityError):  # anything else is still one resource per identifier
+            upgraded.create({"resourceType": "Task", "identifier": [{"system": "urn:x", "value": "1"}]}, "t2")
+    finally:
+        upgraded.close()
