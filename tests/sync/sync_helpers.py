@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
@@ -11,6 +13,9 @@ from PIL import Image
 
 from app.model import Case, CaseImage, Consent, Patient, Requester, Treatment
 from app.store import NewImage, Store
+from sync.auth import StaticToken
+from sync.client import ClientConfig, PlatformClient, RetryPolicy
+from sync.engine import Engine
 
 REQUESTER = Requester(
     rpps="10101010105",
@@ -135,3 +140,14 @@ def make_case(
     if queue:
         store.queue(case_id)
     return case_id
+
+
+#: Retries without the real waits: the tests' platform answers at once.
+FAST = RetryPolicy(base_s=0.02, cap_s=0.2)
+
+
+@contextmanager
+def engine_on(store: Store, base_url: str, *, case_budget_s: float = 10.0) -> Iterator[Engine]:
+    """A sync engine for ``store`` on the platform at ``base_url`` (no token), retrying fast."""
+    with PlatformClient(ClientConfig(base_url, 2.0, 10.0), StaticToken(None), policy=FAST) as client:
+        yield Engine(store, client, case_budget_s=case_budget_s)

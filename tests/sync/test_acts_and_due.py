@@ -21,12 +21,10 @@ from app.db import transaction
 from app.model import CaseState, iso, utc_now
 from app.outbox import Outbox
 from app.store import Store
-from sync.auth import StaticToken
-from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine
 from sync.follow import Follower, promised_by
 from sync.sandbox import SandboxServer
-from tests.sync.sync_helpers import REQUESTER, make_case
+from tests.sync.sync_helpers import REQUESTER, engine_on, make_case
 
 
 @pytest.fixture
@@ -37,10 +35,8 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def engine(store: Store, sandbox: SandboxServer) -> Iterator[Engine]:
-    with PlatformClient(
-        ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None), policy=RetryPolicy(base_s=0.02, cap_s=0.2)
-    ) as client:
-        yield Engine(store, client, case_budget_s=10.0)
+    with engine_on(store, sandbox.base_url, case_budget_s=10.0) as engine:
+        yield engine
 
 
 def acts_rows(store: Store) -> list[tuple[str, int, str]]:

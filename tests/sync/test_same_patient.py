@@ -17,12 +17,10 @@ import pytest
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
-from sync.auth import StaticToken
-from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine
 from sync.sandbox import SandboxServer
 from sync.sandbox.storage import Store as ResourceStore
-from tests.sync.sync_helpers import make_case
+from tests.sync.sync_helpers import engine_on, make_case
 
 
 @pytest.fixture
@@ -33,10 +31,8 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def engine(store: Store, sandbox: SandboxServer) -> Iterator[Engine]:
-    with PlatformClient(
-        ClientConfig(sandbox.base_url, 2.0, 10.0), StaticToken(None), policy=RetryPolicy(base_s=0.02, cap_s=0.2)
-    ) as client:
-        yield Engine(store, client, case_budget_s=2.0)  # the ambiguous case is retried that long
+    with engine_on(store, sandbox.base_url, case_budget_s=2.0) as engine:  # the ambiguous case is retried that long
+        yield engine
 
 
 def _qualify(store: Store, case_id: str) -> None:
