@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from app import forms
 from app import messages as M
@@ -68,8 +69,22 @@ def is_fhir_id(value: str) -> bool:
     return bool(_FHIR_ID.match(value))
 
 
+#: Characters FHIR search gives a meaning inside a token (``a,b`` is "a or b"), escaped with ``\``.
+_SEARCH_SPECIAL = re.compile(r"([\\|,$])")
+#: What stays literal in the query string (the rest is percent-encoded, as in any URL).
+_QUERY_SAFE = ":/.-_~"
+
+
+def search_token(text: str) -> str:
+    """``text`` as one literal part of a token search parameter: FHIR's escapes, then percent-encoding."""
+    return quote(_SEARCH_SPECIAL.sub(r"\\\1", text), safe=_QUERY_SAFE)
+
+
 def conditional(system: str, value: str) -> str:
-    return f"identifier={system}|{value}"
+    """The ``ifNoneExist`` of a conditional create on one identifier. A site's local id is typed by
+    people ("12,5", "A&B", "n° 7"): unescaped, a comma would make the server match either half (another
+    patient), an ampersand would start another parameter."""
+    return f"identifier={search_token(system)}|{search_token(value)}"
 
 
 def _identifier(system: str, value: str) -> list[dict[str, str]]:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_plus
 
 from sync.sandbox.contract import IDENTIFIER_SYSTEM, INS, INS_TEST, check_contract, contained_type
 from sync.sandbox.errors import FhirError, Issue
@@ -18,10 +19,37 @@ from sync.sandbox.storage import Store, identifiers_of, new_id
 from sync.sandbox.validation import validate_resource
 
 _FULL_URL = re.compile(r"^urn:uuid:([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")
-_IF_NONE_EXIST = re.compile(r"^identifier=([^|&=]+)\|([^|&]+)$")
 _LITERAL = re.compile(r"^([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(?:/_history/\d+)?$")
 _ENTRY_KEYS = frozenset({"fullUrl", "resource", "request"})
 _REQUEST_KEYS = frozenset({"method", "url", "ifNoneExist"})
+
+
+def identifier_condition(condition: str) -> tuple[str, str] | None:
+    """(system, value) of ``identifier=<system>|<value>``, the one search parameter an ``ifNoneExist``
+    may hold here, read as a FHIR server reads it: the query string decoded (``%2C``, ``+``), then the
+    token split at its first unescaped ``|`` and FHIR's escapes (``\\,`` ``\\|`` ``\\$`` ``\\\\``) undone. A bare
+    comma would mean "either value": refused, as a second parameter is."""
+    name, _, raw = condition.partition("=")
+    if name != "identifier" or not raw or "&" in raw or "=" in raw:
+        return None
+    text = unquote_plus(raw)
+    parts: list[str] = [""]
+    escaped = False
+    for char in text:
+        if escaped:
+            parts[-1] += char
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "|" and len(parts) == 1:
+            parts.append("")
+        elif char in "|,":
+            return None
+        else:
+            parts[-1] += char
+    if escaped or len(parts) != 2 or not all(parts):
+        return None
+    return parts[0], parts[1]
 
 
 @dataclass
@@ -132,7 +160,7 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
         if request.get("url") != rtype:
             issues.append(Issue(f"Bundle.entry.request.url: doit valoir « {rtype} »", f"{at}.request.url", "value"))
         condition = request.get("ifNoneExist")
-        match = _IF_NONE_EXIST.match(condition) if isinstance(condition, str) else None
+        match = identifier_condition(condition) if isinstance(condition, str) else None
         if match is None:
             issues.append(
                 Issue(
@@ -143,7 +171,7 @@ def _parse_entries(bundle: Any) -> list[_Entry]:
                 )
             )
             continue
-        system, value = match.groups()
+        system, value = match
         pairs = identifiers_of(resource)
         if (system, value) not in pairs:
             issues.append(

@@ -111,3 +111,52 @@ def test_a_sandbox_of_the_previous_version_is_brought_up_to_date_not_erased(tmp_
             upgraded.create({"resourceType": "Task", "identifier": [{"system": "urn:x", "value": "1"}]}, "t2")
     finally:
         upgraded.close()
+
+
+@pytest.mark.parametrize("local_id", ["12,5", "A&B", "n° 7 bis", "2024/17+3", "x|y", "D\\2291$"])
+def test_a_local_id_as_typed_identifies_its_own_patient_and_no_other(
+    store: Store, engine: Engine, sandbox: SandboxServer, local_id: str
+) -> None:
+    """The conditional create's identifier goes escaped (FHIR search) and percent-encoded: "12,5" once
+    read as "12 or 5", matching another patient's Patient; "A&B" made a second parameter."""
+    half = local_id.split(",")[-1] if "," in local_id else None
+    if half:  # a patient whose local id is one half of the other's
+        other = make_case(store, seed=9, ins=False, queue=False)
+        case = store.get_case(other)
+        case.patient.local_id, case.patient.family = half, "BERNARD"
+        store.update_case(case)
+        store.queue(other)
+        engine.run_once(poll=False)
+    typed = make_case(store, seed=1, ins=False, queue=False)
+    case = store.get_case(typed)
+    case.patient.local_id = local_id
+    store.update_case(case)
+    store.queue(typed)
+
+    engine.run_once(poll=False)
+
+    assert store.state(typed) == CaseState.SENT
+    patients = sandbox.resources("Patient")
+    assert len(patients) == (2 if half else 1)
+    ours = [p for p in patients if any(i.get("value") == local_id for i in p.get("identifier", []))]
+    assert len(ours) == 1 and ours[0]["name"][0]["family"] == "MARTIN"
+
+
+@pytest.mark.parametrize(
+    ("condition", "read"),
+    [
+        ("identifier=urn:x|12%5C%2C5", ("urn:x", "12,5")),
+        ("identifier=urn:x|A%26B", ("urn:x", "A&B")),
+        ("identifier=urn:x|a%5C%7Cb", ("urn:x", "a|b")),
+        ("identifier=urn:x|n%C2%B0+7", ("urn:x", "n° 7")),
+        ("identifier=urn:x|12,5", None),  # "12 or 5"
+        ("identifier=urn:x|A&B", None),  # a second parameter
+        ("identifier=urn:x|a|b", None),
+        ("identifier=urn:x|", None),
+        ("name=urn:x|1", None),
+    ],
+)
+def test_the_sandbox_reads_a_condition_as_a_fhir_server_does(condition: str, read: tuple[str, str] | None) -> None:
+    from sync.sandbox.transaction import identifier_condition
+
+    assert identifier_condition(condition) == read
