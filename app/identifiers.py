@@ -104,6 +104,36 @@ def ins_disagreements(value: str, sex: str, birth_date: str) -> list[str]:
     return out
 
 
+#: Cities whose births the NIR records by arrondissement (751xx, 6938x, 132xx) while their commune
+#: has one INSEE code of its own.
+_ARRONDISSEMENTS = {"75056": "751", "69123": "6938", "13055": "132"}
+
+
+def ins_birth_place(value: str) -> str | None:
+    """The birth place that digits 6–10 of a definitive INS encode (department and commune, or 99 and
+    the country), ``None`` for a temporary number (first digit 3, 4, 7 or 8) or what is not an INS."""
+    ins = normalize_ins(value)
+    if not _INS_RE.match(ins) or ins[0] not in "12":
+        return None
+    return ins[5:10]
+
+
+def birth_place_agrees(ins: str, birth_place: str) -> bool:
+    """Whether ``birth_place`` can be the one the INS encodes: the same code, or a birth in Corsica
+    before 1976 (department 20, now 2A/2B, the commune's number unchanged), or an arrondissement of
+    Paris, Lyon or Marseille for the city's own code. A commune merged since the birth, or a birth in a
+    territory that became a country, still differs: callers warn, never refuse."""
+    encoded = ins_birth_place(ins)
+    if encoded is None or not birth_place:
+        return True
+    if encoded == birth_place:
+        return True
+    if encoded.startswith("20") and birth_place[:2] in ("2A", "2B"):
+        return encoded[2:] == birth_place[2:]
+    prefix = _ARRONDISSEMENTS.get(birth_place)
+    return prefix is not None and encoded.startswith(prefix)
+
+
 def luhn_is_valid(number: str) -> bool:
     """Luhn check digit, as used by RPPS (11 digits) and FINESS (9 digits)."""
     if not number.isdigit():

@@ -13,8 +13,10 @@ from app import forms
 from app import messages as M
 from app.findings import Finding
 from app.identifiers import (
+    birth_place_agrees,
     birth_place_is_valid,
     finess_is_valid,
+    ins_birth_place,
     ins_disagreements,
     ins_format_ok,
     ins_is_valid,
@@ -91,6 +93,12 @@ M.add(
             "fr": "Le matricule INS ne correspond pas à la date de naissance (l'année et le mois de "
             "naissance sont ses chiffres 2 à 5) : vérifiez l'une et l'autre.",
             "en": "The INS does not match the date of birth (digits 2 to 5 are the birth year and month): check both.",
+        },
+        "v.ins_birth_place": {
+            "fr": "Le lieu de naissance ({place}) diffère de celui que porte l'INS ({ins_place}, ses chiffres "
+            "6 à 10) : vérifiez l'un et l'autre (une commune fusionnée depuis la naissance peut l'expliquer).",
+            "en": "The place of birth ({place}) differs from the one the INS carries ({ins_place}, its digits "
+            "6 to 10): check both (a commune merged since the birth may explain it).",
         },
         "v.ins_sex_other": {
             "fr": "Identité qualifiée : le sexe est celui de l'INS (homme ou femme), pas « Autre ».",
@@ -279,6 +287,17 @@ def _ins_agreement(case: Case) -> list[Finding]:
         )
     if "birth" in wrong:
         out.append(_f("patient.ins.birth", "patient.ins", "v.ins_birth", "error"))
+    if p.birth_place and birth_place_is_valid(p.birth_place) and not birth_place_agrees(p.ins or "", p.birth_place):
+        out.append(
+            _f(
+                "patient.birth_place.ins",
+                "patient.birth_place",
+                "v.ins_birth_place",
+                "warning",
+                place=p.birth_place,
+                ins_place=ins_birth_place(p.ins or "") or "",
+            )
+        )
     return out
 
 

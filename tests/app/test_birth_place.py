@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.identifiers import birth_place_is_valid, normalize_birth_place
+from app.identifiers import birth_place_is_valid, ins_key, normalize_birth_place
 from app.model import Case, Patient
 from app.validation import blocking, validate_identity
 from tests.support.cases import EXAMPLE, example_case
@@ -68,9 +68,37 @@ def test_a_qualified_identity_without_birth_place_warns_and_is_not_blocked() -> 
     findings = validate_identity(_qualified())
     assert [(f.code, f.severity) for f in findings] == [("patient.birth_place.missing", "warning")]
     assert "FR Core" in findings[0].message and not blocking(findings)
-    assert validate_identity(_qualified(birth_place="75056")) == []
+    assert validate_identity(_qualified(birth_place="85123")) == []  # where Paul's INS says he was born
     # Not qualified: the INS does not go, FR Core's INS profile is not declared, nothing to say.
     assert not any(f.field == "patient.birth_place" for f in validate_identity(_qualified(identity_status="validated")))
+
+
+@pytest.mark.parametrize(
+    ("ins13", "place", "agrees"),
+    [
+        ("1500285123456", "85123", True),
+        ("1500285123456", "85124", False),  # a typing slip, or another patient's INS
+        ("1500285123456", "99134", False),
+        ("1500299134456", "99134", True),  # born in Spain
+        ("1500220004456", "2A004", True),  # born in Ajaccio before Corsica's two departments
+        ("1500220004456", "2B004", True),
+        ("1500220005456", "2A004", False),
+        ("1500275115456", "75056", True),  # Paris's 15th arrondissement, Paris typed
+        ("1500269385456", "69123", True),
+        ("1500213208456", "13055", True),
+        ("1500275115456", "75115", True),
+        ("1500213208456", "75056", False),
+        ("7500285123456", "99134", True),  # a temporary number (NIA) says nothing of the birth place
+    ],
+)
+def test_the_birth_place_is_checked_against_the_ins_and_only_warns(ins13: str, place: str, agrees: bool) -> None:
+    ins = f"{ins13}{ins_key(ins13.replace('2A', '19').replace('2B', '18')):02d}"
+    findings = validate_identity(_qualified(ins=ins, birth_place=place))
+    found = [f for f in findings if f.code == "patient.birth_place.ins"]
+    assert bool(found) != agrees, findings
+    if found:
+        assert found[0].severity == "warning" and not blocking(findings)
+        assert place in found[0].message and ins[5:10] in found[0].message
 
 
 def test_import_and_show_carry_the_birth_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -98,7 +98,7 @@ def test_the_status_decides_which_identifier_is_needed() -> None:
     assert "patient.identity_document" in _codes(_case(identity_document="XX"))
     assert "patient.identity_checked_on" in _codes(_case(identity_checked_on="2999-01-01"))
     complete = {"identity_status": "qualified", "identity_document": "PA", "identity_checked_on": "2026-11-20"}
-    assert not _codes(_case(**complete, birth_place="75056"))
+    assert not _codes(_case(**complete, birth_place="85123"))  # the birth place its INS carries
     # Without the birth place FR Core's INS profile asks for, a warning only (tests/app/test_birth_place.py).
     assert _codes(_case(**complete)) == {"patient.birth_place.missing"}
     # A qualified identity's sex is the national identity's: a man or a woman (FR Core's INS genders).
