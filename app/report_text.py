@@ -130,6 +130,10 @@ _HISTORY = Catalogue(
     "report history",
     {
         "amended": {"fr": "Réponse corrigée par l'expert", "en": "Answer amended by the expert"},
+        "completed": {
+            "fr": "Partie manquante de la réponse reçue",
+            "en": "Missing part of the answer received",
+        },
         "validated": {"fr": "dossier complet", "en": "case complete"},
         "retry": {"fr": "nouvel essai après une coupure", "en": "tried again after an interruption"},
         "refused": {"fr": "refusé par la plateforme", "en": "refused by the platform"},

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -80,6 +81,11 @@ PDF = "application/pdf"
 MESSAGE_SYSTEM = "urn:teleavis:message-id"
 #: The detail of an ``answered`` report when the answer was amended after a first version.
 AMENDED = "amended"
+#: The detail of an answer that received a part it lacked (its PDF was not yet on the platform).
+COMPLETED = "completed"
+#: Why a part of an answer may still come on a later poll: not on the platform yet (404, 410). A part
+#: refused otherwise or unreadable is not downloaded again at every poll (on a slow link, megabytes).
+_MAY_STILL_COME = frozenset({NOT_FOUND})
 #: Search parameters that only narrow or page a search: a strict platform may refuse them.
 OPTIONAL_PARAMS = ("_lastUpdated", "_count")
 _MARK = "sync.poll_mark"
@@ -258,6 +264,8 @@ class Follower:
         self.read_witnesses(returned, budget_s)
         amended, _ = self.poll_reports(budget_s)
         answered += [case_id for case_id in amended if case_id not in answered]
+        completed = self.retry_missing(budget_s)
+        answered += [case_id for case_id in completed if case_id not in answered]
         if complete and newest and newest != mark:
             self.store.settings.set(_MARK, newest)
         return answered
@@ -570,6 +578,40 @@ class Follower:
         log.info("case %s: the expert's report was amended", case_id)
         self.listener.case_state(case_id, CaseState.ANSWERED.value, AMENDED)
         return True
+
+    def retry_missing(self, budget_s: float | None = None) -> list[str]:
+        """Answers with a part the platform did not have yet when they came (its Binary answered 404):
+        their report is read again at each poll, and an answer that now has more is kept and is unread
+        again. Returns those cases. An address off the platform, a part without content or one that
+        could not be read is the answer's shape, not a moment's: never asked again."""
+        completed: list[str] = []
+        for report_id, (case_id, known) in self.answered_reports().items():
+            if not any(item.get("reason") in _MAY_STILL_COME for item in known.missing):
+                continue
+            try:
+                report = self.client.retrying(
+                    functools.partial(self.client.read, "DiagnosticReport", report_id), budget_s=budget_s
+                )
+                fresh = replace(known, pdf_blobs=[], files=[], missing=[])
+                self._read_content(report, fresh, budget_s)
+            except (Stopped, SignInRequired, StorageError):
+                raise
+            except (TransientFault, PermanentFault) as fault:
+                log.info("case %s: the missing part of its answer not asked again now: %s", case_id, fault)
+                continue
+            except Exception:
+                log.exception("case %s: its report could not be read again", case_id)
+                continue
+            if len(fresh.missing) >= len(known.missing):
+                continue
+            with transaction(self.store.conn) as conn:
+                self.store.set_answer(conn, case_id, fresh, event=COMPLETED)
+            log.info(
+                "case %s: %d missing part(s) of its answer received", case_id, len(known.missing) - len(fresh.missing)
+            )
+            self.listener.case_state(case_id, CaseState.ANSWERED.value, COMPLETED)
+            completed.append(case_id)
+        return completed
 
 
 def _minus_second(instant: str) -> str:

@@ -429,7 +429,12 @@ class MainWindow(QMainWindow):
             self._case_page.refresh_state(case_id)
         # A notification shows on a screen others may see: it says that something happened, never
         # the platform's words (a refusal's reason may quote the patient); the case page says why.
-        if state == CaseState.ANSWERED.value and detail == "amended":
+        if state == CaseState.ANSWERED.value and detail == "completed":
+            self.notifier.notify(
+                self.tr("Compte rendu de l'expert reçu"),
+                self.tr("Le compte rendu qui manquait au dossier {id} est arrivé.").format(id=case_id[:8]),
+            )
+        elif state == CaseState.ANSWERED.value and detail == "amended":
             self.notifier.notify(
                 self.tr("Réponse de l'expert modifiée"),
                 self.tr("La réponse du dossier {id} a été modifiée par l'expert.").format(id=case_id[:8]),

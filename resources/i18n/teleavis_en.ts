@@ -115,79 +115,78 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../ui/capture_panel.py" line="79"/>
+        <location filename="../../ui/capture_panel.py" line="80"/>
         <source>Prendre la photo (Espace, F8)</source>
         <extracomment>The device folder button while new images wait there.</extracomment>
         <translation>Take the photo (Space, F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="80"/>
+        <location filename="../../ui/capture_panel.py" line="81"/>
         <source>&amp;Importer un fichier…</source>
         <translation>&amp;Import a file…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="81"/>
+        <location filename="../../ui/capture_panel.py" line="82"/>
         <source>&amp;Dossier de l&apos;appareil…</source>
         <translation>&amp;Device folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="82"/>
+        <location filename="../../ui/capture_panel.py" line="83"/>
         <source>Anonymiser avant d&apos;enregistrer</source>
         <translation>Anonymise before saving</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="100"/>
+        <location filename="../../ui/capture_panel.py" line="101"/>
         <source>Vues attendues</source>
         <translation>Expected views</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="176"/>
+        <location filename="../../ui/capture_panel.py" line="179"/>
         <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="305"/>
+        <location filename="../../ui/capture_panel.py" line="334"/>
         <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="350"/>
+        <location filename="../../ui/capture_panel.py" line="380"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="337"/>
         <location filename="../../ui/capture_panel.py" line="367"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="372"/>
+        <location filename="../../ui/capture_panel.py" line="387"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="387"/>
+        <location filename="../../ui/capture_panel.py" line="402"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="396"/>
+        <location filename="../../ui/capture_panel.py" line="411"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="397"/>
+        <location filename="../../ui/capture_panel.py" line="412"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="410"/>
+        <location filename="../../ui/capture_panel.py" line="425"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="451"/>
+        <location filename="../../ui/capture_panel.py" line="466"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -195,42 +194,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="455"/>
+        <location filename="../../ui/capture_panel.py" line="470"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="484"/>
+        <location filename="../../ui/capture_panel.py" line="499"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="527"/>
+        <location filename="../../ui/capture_panel.py" line="542"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="528"/>
+        <location filename="../../ui/capture_panel.py" line="543"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="543"/>
+        <location filename="../../ui/capture_panel.py" line="558"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="558"/>
+        <location filename="../../ui/capture_panel.py" line="573"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="575"/>
+        <location filename="../../ui/capture_panel.py" line="590"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="614"/>
+        <location filename="../../ui/capture_panel.py" line="629"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -238,7 +237,7 @@
 <context>
     <name>CapturePreview</name>
     <message>
-        <location filename="../../ui/capture_preview.py" line="32"/>
+        <location filename="../../ui/capture_preview.py" line="36"/>
         <source>Aperçu de la caméra (Espace : prendre la photo)</source>
         <translation>Camera preview (Space: take the photo)</translation>
     </message>
@@ -246,42 +245,42 @@
 <context>
     <name>CaptureWords</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="161"/>
+        <location filename="../../ui/image_tile.py" line="173"/>
         <source>Vue éloignée</source>
         <translation>Far view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="162"/>
+        <location filename="../../ui/image_tile.py" line="174"/>
         <source>Vue intermédiaire</source>
         <translation>Medium view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="163"/>
+        <location filename="../../ui/image_tile.py" line="175"/>
         <source>Vue rapprochée</source>
         <translation>Close-up view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="164"/>
+        <location filename="../../ui/image_tile.py" line="176"/>
         <source>Dermoscopie</source>
         <translation>Dermoscopy</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="165"/>
+        <location filename="../../ui/image_tile.py" line="177"/>
         <source>Centrée sur la macula</source>
         <translation>Macula-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="166"/>
+        <location filename="../../ui/image_tile.py" line="178"/>
         <source>Centrée sur la papille</source>
         <translation>Disc-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="174"/>
+        <location filename="../../ui/image_tile.py" line="186"/>
         <source>Œil droit (OD)</source>
         <translation>Right eye (OD)</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="175"/>
+        <location filename="../../ui/image_tile.py" line="187"/>
         <source>Œil gauche (OG)</source>
         <translation>Left eye (OS)</translation>
     </message>
@@ -289,335 +288,335 @@
 <context>
     <name>CaseEditor</name>
     <message>
-        <location filename="../../ui/case_editor.py" line="73"/>
+        <location filename="../../ui/case_editor.py" line="88"/>
         <source>Modifier « {field} »</source>
         <translation>Edit “{field}”</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="136"/>
+        <location filename="../../ui/case_editor.py" line="155"/>
         <source>Formulaire de la spécialité</source>
         <translation>Specialty form</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="205"/>
+        <location filename="../../ui/case_editor.py" line="225"/>
         <source>1. Consentement du patient</source>
         <translation>1. Patient&apos;s consent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="210"/>
+        <location filename="../../ui/case_editor.py" line="230"/>
         <source>Avant tout, demandez au patient s&apos;il accepte que son dossier et ses photos soient envoyés à un médecin expert. Le reste du dossier s&apos;ouvre ensuite.</source>
         <translation>First of all, ask the patient whether they agree to their case and photos being sent to an expert physician. The rest of the case opens afterwards.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="216"/>
+        <location filename="../../ui/case_editor.py" line="236"/>
         <source>Le patient accepte la télé-expertise</source>
         <translation>The patient agrees to tele-expertise</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="217"/>
+        <location filename="../../ui/case_editor.py" line="237"/>
         <source>Consentement :</source>
         <translation>Consent:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="218"/>
-        <location filename="../../ui/case_editor.py" line="233"/>
-        <location filename="../../ui/case_editor.py" line="299"/>
-        <location filename="../../ui/case_editor.py" line="430"/>
+        <location filename="../../ui/case_editor.py" line="238"/>
+        <location filename="../../ui/case_editor.py" line="253"/>
+        <location filename="../../ui/case_editor.py" line="319"/>
+        <location filename="../../ui/case_editor.py" line="494"/>
         <source>JJ/MM/AAAA</source>
         <translation>DD/MM/YYYY</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="219"/>
+        <location filename="../../ui/case_editor.py" line="239"/>
         <source>Date du consentement :</source>
         <translation>Consent date:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="220"/>
+        <location filename="../../ui/case_editor.py" line="240"/>
         <source>Nom de la personne qui l&apos;a recueilli</source>
         <translation>Name of the person who recorded it</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="221"/>
+        <location filename="../../ui/case_editor.py" line="241"/>
         <source>Recueilli par :</source>
         <translation>Recorded by:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="226"/>
+        <location filename="../../ui/case_editor.py" line="246"/>
         <source>2. Patient</source>
         <translation>2. Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="229"/>
+        <location filename="../../ui/case_editor.py" line="249"/>
         <source>Nom de naissance</source>
         <translation>Birth name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="230"/>
+        <location filename="../../ui/case_editor.py" line="250"/>
         <source>Nom :</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="231"/>
+        <location filename="../../ui/case_editor.py" line="251"/>
         <source>Prénom(s)</source>
         <translation>First name(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="232"/>
+        <location filename="../../ui/case_editor.py" line="252"/>
         <source>Prénom(s) :</source>
         <translation>First name(s):</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="234"/>
+        <location filename="../../ui/case_editor.py" line="254"/>
         <source>Date de naissance :</source>
         <translation>Date of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="235"/>
+        <location filename="../../ui/case_editor.py" line="255"/>
         <source>code INSEE, ex. 75056</source>
         <translation>INSEE code, e.g. 75056</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="240"/>
+        <location filename="../../ui/case_editor.py" line="260"/>
         <source>Lieu de naissance :</source>
         <translation>Place of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="244"/>
+        <location filename="../../ui/case_editor.py" line="264"/>
         <source>Commune de naissance ; né à l&apos;étranger : 99 + code du pays (ex. 99134).</source>
         <translation>The commune of birth; born abroad: 99 + the country code (e.g. 99134).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="250"/>
+        <location filename="../../ui/case_editor.py" line="270"/>
         <source>Non renseigné</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="251"/>
+        <location filename="../../ui/case_editor.py" line="271"/>
         <source>Femme</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="252"/>
+        <location filename="../../ui/case_editor.py" line="272"/>
         <source>Homme</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="253"/>
+        <location filename="../../ui/case_editor.py" line="273"/>
         <source>Autre</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="256"/>
+        <location filename="../../ui/case_editor.py" line="276"/>
         <source>Sexe :</source>
         <translation>Sex:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="261"/>
+        <location filename="../../ui/case_editor.py" line="281"/>
         <source>Ce dossier a été créé avant le statut de l&apos;identité : il est considéré comme provisoire. Indiquez le statut ci-dessous.</source>
         <translation>This case was created before the identity status existed: it is taken as provisional. Give the status below.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="273"/>
+        <location filename="../../ui/case_editor.py" line="293"/>
         <source>Provisoire (pièce d&apos;identité non contrôlée)</source>
         <translation>Provisional (ID document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="274"/>
+        <location filename="../../ui/case_editor.py" line="294"/>
         <source>Récupérée (INS obtenu par l&apos;INSi, pièce non contrôlée)</source>
         <translation>Recovered (INS from INSi, document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="275"/>
+        <location filename="../../ui/case_editor.py" line="295"/>
         <source>Validée (pièce d&apos;identité contrôlée, sans INSi)</source>
         <translation>Validated (ID document checked, no INSi)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="276"/>
+        <location filename="../../ui/case_editor.py" line="296"/>
         <source>Qualifiée (INSi et pièce d&apos;identité contrôlée)</source>
         <translation>Qualified (INSi and ID document checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="280"/>
+        <location filename="../../ui/case_editor.py" line="300"/>
         <source>Statut de l&apos;identité :</source>
         <translation>Identity status:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="284"/>
+        <location filename="../../ui/case_editor.py" line="304"/>
         <source>Aucune</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="285"/>
+        <location filename="../../ui/case_editor.py" line="305"/>
         <source>Carte nationale d&apos;identité</source>
         <translation>National identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="286"/>
+        <location filename="../../ui/case_editor.py" line="306"/>
         <source>Passeport</source>
         <translation>Passport</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="287"/>
+        <location filename="../../ui/case_editor.py" line="307"/>
         <source>Titre de séjour</source>
         <translation>Residence permit</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="288"/>
+        <location filename="../../ui/case_editor.py" line="308"/>
         <source>Livret de famille</source>
         <translation>Family record book</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="289"/>
+        <location filename="../../ui/case_editor.py" line="309"/>
         <source>Extrait d&apos;acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="292"/>
+        <location filename="../../ui/case_editor.py" line="312"/>
         <source>Carte d&apos;identité</source>
         <translation>Identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="292"/>
+        <location filename="../../ui/case_editor.py" line="312"/>
         <source>Acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="297"/>
+        <location filename="../../ui/case_editor.py" line="317"/>
         <source>Pièce d&apos;identité contrôlée :</source>
         <translation>ID document checked:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="301"/>
+        <location filename="../../ui/case_editor.py" line="321"/>
         <source>Contrôlée le :</source>
         <translation>Checked on:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="303"/>
+        <location filename="../../ui/case_editor.py" line="323"/>
         <source>15 caractères, sur la carte Vitale ou via l&apos;INSi</source>
         <translation>15 characters, on the Carte Vitale or from INSi</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="308"/>
+        <location filename="../../ui/case_editor.py" line="328"/>
         <source>Matricule INS :</source>
         <translation>INS number:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="313"/>
+        <location filename="../../ui/case_editor.py" line="333"/>
         <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée ; sinon, c&apos;est l&apos;identifiant local qui l&apos;est.</source>
         <translation>The INS is sent to the expert only when the identity is qualified; otherwise the local id is sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="321"/>
+        <location filename="../../ui/case_editor.py" line="341"/>
         <source>Si l&apos;INS n&apos;est pas connu</source>
         <translation>If the INS is not known</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="322"/>
+        <location filename="../../ui/case_editor.py" line="342"/>
         <source>Identifiant local :</source>
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="335"/>
+        <location filename="../../ui/case_editor.py" line="355"/>
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="341"/>
+        <location filename="../../ui/case_editor.py" line="361"/>
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="343"/>
+        <location filename="../../ui/case_editor.py" line="363"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="344"/>
+        <location filename="../../ui/case_editor.py" line="364"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="345"/>
+        <location filename="../../ui/case_editor.py" line="365"/>
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="346"/>
+        <location filename="../../ui/case_editor.py" line="366"/>
         <source>La question posée à l&apos;expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="350"/>
+        <location filename="../../ui/case_editor.py" line="370"/>
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="351"/>
+        <location filename="../../ui/case_editor.py" line="371"/>
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="355"/>
+        <location filename="../../ui/case_editor.py" line="375"/>
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="357"/>
+        <location filename="../../ui/case_editor.py" line="377"/>
         <source>ex. œil énucléé</source>
         <translation>e.g. enucleated eye</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="360"/>
+        <location filename="../../ui/case_editor.py" line="380"/>
         <source>À remplir seulement si un œil ne peut pas être photographié : l&apos;expert lit cette raison avec les images.</source>
         <translation>Fill in only if one eye cannot be photographed: the expert reads this reason with the images.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="364"/>
+        <location filename="../../ui/case_editor.py" line="384"/>
         <source>Un seul œil, pourquoi ?</source>
         <translation>One eye only, why?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="369"/>
+        <location filename="../../ui/case_editor.py" line="389"/>
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="372"/>
+        <location filename="../../ui/case_editor.py" line="392"/>
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="372"/>
+        <location filename="../../ui/case_editor.py" line="392"/>
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="381"/>
+        <location filename="../../ui/case_editor.py" line="401"/>
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="383"/>
+        <location filename="../../ui/case_editor.py" line="403"/>
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="406"/>
+        <location filename="../../ui/case_editor.py" line="439"/>
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="413"/>
+        <location filename="../../ui/case_editor.py" line="477"/>
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="414"/>
+        <location filename="../../ui/case_editor.py" line="478"/>
         <source>Non</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="622"/>
+        <location filename="../../ui/case_editor.py" line="710"/>
         <source>erreur interne, voir le journal</source>
         <translation>internal error, see the log</translation>
     </message>
@@ -625,57 +624,57 @@
 <context>
     <name>CasePage</name>
     <message>
-        <location filename="../../ui/case_page.py" line="109"/>
+        <location filename="../../ui/case_page.py" line="115"/>
         <source>← Liste des dossiers</source>
         <translation>← Case list</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="110"/>
+        <location filename="../../ui/case_page.py" line="116"/>
         <source>Retour à la liste des dossiers (Alt+←)</source>
         <translation>Back to the case list (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="146"/>
+        <location filename="../../ui/case_page.py" line="152"/>
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="170"/>
+        <location filename="../../ui/case_page.py" line="176"/>
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="180"/>
+        <location filename="../../ui/case_page.py" line="186"/>
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="209"/>
+        <location filename="../../ui/case_page.py" line="215"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="210"/>
+        <location filename="../../ui/case_page.py" line="216"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="269"/>
+        <location filename="../../ui/case_page.py" line="282"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="279"/>
+        <location filename="../../ui/case_page.py" line="292"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="282"/>
+        <location filename="../../ui/case_page.py" line="295"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="295"/>
+        <location filename="../../ui/case_page.py" line="308"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -683,12 +682,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="317"/>
+        <location filename="../../ui/case_page.py" line="330"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="320"/>
+        <location filename="../../ui/case_page.py" line="333"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
@@ -1059,7 +1058,7 @@
 <context>
     <name>ImageStrip</name>
     <message>
-        <location filename="../../ui/image_strip.py" line="44"/>
+        <location filename="../../ui/image_strip.py" line="45"/>
         <source>Aucune image pour l&apos;instant : prenez une photo ou importez-en une.</source>
         <translation>No image yet: take a photo or import one.</translation>
     </message>
@@ -1067,37 +1066,37 @@
 <context>
     <name>ImageTile</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="107"/>
+        <location filename="../../ui/image_tile.py" line="108"/>
         <source>Aperçu indisponible</source>
         <translation>Preview unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="97"/>
+        <location filename="../../ui/image_tile.py" line="98"/>
         <source>Image de bonne qualité.</source>
         <translation>Good quality image.</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="101"/>
+        <location filename="../../ui/image_tile.py" line="102"/>
         <source>Image {n} : {quality}</source>
         <translation>Image {n}: {quality}</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="113"/>
+        <location filename="../../ui/image_tile.py" line="114"/>
         <source>✓ Bonne qualité</source>
         <translation>✓ Good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="114"/>
+        <location filename="../../ui/image_tile.py" line="115"/>
         <source>! À vérifier</source>
         <translation>! To check</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="115"/>
+        <location filename="../../ui/image_tile.py" line="116"/>
         <source>✗ Inutilisable</source>
         <translation>✗ Unusable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="122"/>
+        <location filename="../../ui/image_tile.py" line="123"/>
         <source>Non légendée</source>
         <translation>Not labelled</translation>
     </message>
@@ -1120,12 +1119,12 @@
         <translation>Camera unplugged — plug it back in: it resumes by itself</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="70"/>
+        <location filename="../../ui/capture_camera.py" line="75"/>
         <source>Démarrage de la caméra…</source>
         <translation>Starting the camera…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="76"/>
+        <location filename="../../ui/capture_camera.py" line="80"/>
         <source>Caméra arrêtée.</source>
         <translation>Camera stopped.</translation>
     </message>
@@ -1169,188 +1168,198 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="112"/>
+        <location filename="../../ui/main_window.py" line="114"/>
         <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
         <translation>Training mode: cases go to a trial platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>&amp;Dossiers</source>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="240"/>
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
+        <location filename="../../ui/main_window.py" line="241"/>
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="240"/>
+        <location filename="../../ui/main_window.py" line="242"/>
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>&amp;Envoyer à l&apos;expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248"/>
+        <location filename="../../ui/main_window.py" line="250"/>
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="253"/>
         <source>Rétablir</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="259"/>
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="259"/>
+        <location filename="../../ui/main_window.py" line="261"/>
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260"/>
+        <location filename="../../ui/main_window.py" line="262"/>
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="262"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>&amp;Guide d&apos;utilisation</source>
         <translation>&amp;User guide</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264"/>
+        <location filename="../../ui/main_window.py" line="266"/>
         <source>&amp;Diagnostic…</source>
         <translation>&amp;Diagnosis…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266"/>
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>À &amp;propos de Teleavis</source>
         <translation>&amp;About Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392"/>
+        <location filename="../../ui/main_window.py" line="394"/>
         <source>Le dossier n&apos;a pas pu être créé (erreur interne, voir le journal).</source>
         <translation>The case could not be created (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="419"/>
+        <location filename="../../ui/main_window.py" line="421"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="432"/>
+        <location filename="../../ui/main_window.py" line="434"/>
+        <source>Compte rendu de l&apos;expert reçu</source>
+        <translation>Expert&apos;s report received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="435"/>
+        <source>Le compte rendu qui manquait au dossier {id} est arrivé.</source>
+        <translation>The report case {id} was missing has arrived.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="439"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="433"/>
+        <location filename="../../ui/main_window.py" line="440"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="437"/>
+        <location filename="../../ui/main_window.py" line="444"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="437"/>
+        <location filename="../../ui/main_window.py" line="444"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="441"/>
+        <location filename="../../ui/main_window.py" line="448"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="442"/>
+        <location filename="../../ui/main_window.py" line="449"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="445"/>
+        <location filename="../../ui/main_window.py" line="452"/>
         <source>Un dossier demande votre attention.</source>
         <translation>A case needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="462"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="470"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="479"/>
+        <location filename="../../ui/main_window.py" line="486"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="481"/>
+        <location filename="../../ui/main_window.py" line="488"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="481"/>
+        <location filename="../../ui/main_window.py" line="488"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="486"/>
-        <location filename="../../ui/main_window.py" line="521"/>
+        <location filename="../../ui/main_window.py" line="493"/>
+        <location filename="../../ui/main_window.py" line="528"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="511"/>
+        <location filename="../../ui/main_window.py" line="518"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="512"/>
+        <location filename="../../ui/main_window.py" line="519"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -1358,42 +1367,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="537"/>
+        <location filename="../../ui/main_window.py" line="544"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="539"/>
+        <location filename="../../ui/main_window.py" line="546"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="560"/>
+        <location filename="../../ui/main_window.py" line="567"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="561"/>
+        <location filename="../../ui/main_window.py" line="568"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="565"/>
+        <location filename="../../ui/main_window.py" line="572"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="575"/>
+        <location filename="../../ui/main_window.py" line="582"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="575"/>
+        <location filename="../../ui/main_window.py" line="582"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="592"/>
+        <location filename="../../ui/main_window.py" line="599"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1401,12 +1410,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="594"/>
+        <location filename="../../ui/main_window.py" line="601"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="640"/>
+        <location filename="../../ui/main_window.py" line="647"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
@@ -1414,7 +1423,7 @@
 <context>
     <name>Notifier</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="90"/>
+        <location filename="../../ui/main_window.py" line="92"/>
         <source>Teleavis — %n réponse(s) non lue(s)</source>
         <translation>
             <numerusform>Teleavis — %n unread answer</numerusform>
@@ -1425,37 +1434,37 @@
 <context>
     <name>PassphraseDialog</name>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="27"/>
+        <location filename="../../ui/unlock_dialog.py" line="21"/>
         <source>Déverrouiller Teleavis</source>
         <translation>Unlock Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="27"/>
+        <location filename="../../ui/unlock_dialog.py" line="21"/>
         <source>Choisir la phrase secrète de Teleavis</source>
         <translation>Choose the Teleavis passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="32"/>
+        <location filename="../../ui/unlock_dialog.py" line="26"/>
         <source>Choisissez la phrase secrète qui protège les dossiers de cette machine. Sans elle, les données ne peuvent pas être lues : notez-la en lieu sûr. Quatre mots sans lien entre eux font une bonne phrase.</source>
         <translation>Choose the passphrase that protects the cases on this computer. Without it the data cannot be read: write it down somewhere safe. Four unrelated words make a good passphrase.</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="37"/>
+        <location filename="../../ui/unlock_dialog.py" line="31"/>
         <source>Tapez la phrase secrète de Teleavis pour ouvrir les dossiers.</source>
         <translation>Type the Teleavis passphrase to open the cases.</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="43"/>
+        <location filename="../../ui/unlock_dialog.py" line="37"/>
         <source>Phrase secrète :</source>
         <translation>Passphrase:</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="47"/>
+        <location filename="../../ui/unlock_dialog.py" line="41"/>
         <source>Répétez-la :</source>
         <translation>Repeat it:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/unlock_dialog.py" line="52"/>
+        <location filename="../../ui/unlock_dialog.py" line="46"/>
         <source>Phrase secrète incorrecte. Encore %n essai(s).</source>
         <translation>
             <numerusform>Wrong passphrase. %n try left.</numerusform>
@@ -1463,27 +1472,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="56"/>
+        <location filename="../../ui/unlock_dialog.py" line="50"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="56"/>
+        <location filename="../../ui/unlock_dialog.py" line="50"/>
         <source>Ouvrir</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="58"/>
+        <location filename="../../ui/unlock_dialog.py" line="52"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="66"/>
+        <location filename="../../ui/unlock_dialog.py" line="60"/>
         <source>La phrase secrète est vide.</source>
         <translation>The passphrase is empty.</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="69"/>
+        <location filename="../../ui/unlock_dialog.py" line="63"/>
         <source>Les deux phrases sont différentes.</source>
         <translation>The two passphrases differ.</translation>
     </message>

@@ -21,7 +21,7 @@ from app.store import Store
 from sync.auth import StaticToken
 from sync.client import ClientConfig, OffPlatform, PlatformClient, RetryPolicy
 from sync.engine import Engine
-from sync.follow import AMENDED
+from sync.follow import AMENDED, COMPLETED
 from sync.progress import RecordingListener
 from sync.sandbox import SandboxServer
 from sync.sandbox.shapes import AnswerShape, SearchShape
@@ -471,3 +471,39 @@ def test_words_kept_in_clear_by_an_earlier_version_are_sealed_when_it_opens(tele
             value = store.conn.execute(f"SELECT {column} FROM cases").fetchone()[0]  # noqa: S608
             assert isinstance(value, bytes) and b"MARQUEUR" not in value
         assert migrate(store.conn, teleavis_home / "teleavis.db") == len(MIGRATIONS)  # nothing left to do
+
+
+def test_a_report_whose_pdf_was_not_there_yet_gets_it_on_a_later_poll(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
+    """A platform may complete the Task before the expert's PDF is stored (its Binary answers 404 for a
+    while): the answer is kept without it and says so, and the PDF is fetched when it is there, the
+    answer unread again. It was never asked again."""
+    listener = RecordingListener()
+    engine = Engine(store, client, listener, case_budget_s=10.0)
+    (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("default")])
+    (report,) = sandbox.resources("DiagnosticReport")
+    binary_id = report["presentedForm"][0]["url"].rsplit("/", 1)[-1]
+    platform = sandbox.store
+    with platform.lock:  # not stored yet, as the platform will say
+        row = platform._conn.execute("SELECT * FROM binary WHERE id=?", (binary_id,)).fetchone()
+        platform._conn.execute("DELETE FROM binary WHERE id=?", (binary_id,))
+
+    assert engine.run_once().answered == [case_id]
+    first = store.answer(case_id)
+    assert first is not None and first.conclusion and first.pdf_blobs == []
+    assert missing_words(first) == ["Compte rendu non récupérable : introuvable sur la plateforme"]
+    store.mark_read(case_id)
+    assert engine.run_once().answered == []  # still not there: nothing new, nothing unread
+
+    with platform.lock:
+        platform._conn.execute("INSERT INTO binary VALUES (?,?,?,?,?,?)", tuple(row))
+    assert engine.run_once().answered == [case_id]
+
+    answer = store.answer(case_id)
+    assert answer is not None and answer.missing == [] and len(answer.pdf_blobs) == 1
+    assert pdf_pages(store, answer.pdf_blobs[0]) >= 1 and answer.conclusion == first.conclusion
+    assert store.platform_info(case_id)["unread"] == 1
+    assert (case_id, CaseState.ANSWERED.value, COMPLETED) in listener.states
+    assert [e["kind"] for e in store.history(case_id)].count("completed") == 1
+    assert engine.run_once().answered == []  # whole now: not asked again

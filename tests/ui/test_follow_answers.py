@@ -118,6 +118,12 @@ def test_a_notification_never_says_the_platforms_words(qtbot: Any, window: Any, 
         "Réponse de l'expert modifiée",
         "La réponse du dossier 01234567 a été modifiée par l'expert.",
     )
+    window.sync.case_state.emit("0123456789abcdef", "answered", "completed")
+    qtbot.waitUntil(lambda: len(window.notifier.shown) > 0, timeout=30_000)
+    assert window.notifier.shown.pop() == (
+        "Compte rendu de l'expert reçu",
+        "Le compte rendu qui manquait au dossier 01234567 est arrivé.",
+    )
 
 
 def test_a_new_user_in_training_gets_a_question_and_tries_the_reply_loop(
