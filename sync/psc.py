@@ -19,6 +19,8 @@ expired access token is refreshed silently with the refresh token.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import secrets
@@ -488,9 +490,9 @@ class PscClient:
             raise PscError(M.tr("psc.userinfo", why=exc.error or type(exc).__name__)) from exc
         return dict(decoded.claims)
 
-    def verify_id_token(self, id_token: object, nonce: str | None) -> dict[str, Any]:
+    def verify_id_token(self, id_token: object, nonce: str | None, *, check_acr: bool = True) -> dict[str, Any]:
         """The ID token's claims once its RS256 signature (provider's JWKS), issuer, audience, expiry,
-        nonce and ``acr`` hold; ``PscError`` otherwise."""
+        nonce and ``acr`` (unless ``check_acr`` is false) hold; ``PscError`` otherwise."""
         if not isinstance(id_token, str) or not id_token:
             raise PscError(M.tr("psc.id_token", why="id_token"))
         try:
@@ -510,7 +512,7 @@ class PscClient:
         except JoseError as exc:
             raise PscError(M.tr("psc.id_token", why=exc.error or type(exc).__name__)) from exc
         claims = dict(decoded.claims)
-        if not acr_satisfies(claims.get("acr"), self.acr):
+        if check_acr and not acr_satisfies(claims.get("acr"), self.acr):
             raise PscError(M.tr("psc.acr", got=claims.get("acr") or "—", wanted=self.acr))
         return claims
 
@@ -543,8 +545,29 @@ class PscClient:
             except OAuthError as exc:
                 raise PscError(M.tr("psc.denied", why=exc.description or exc.error)) from exc
         result = dict(fresh)
+        if result.get("id_token"):
+            # OpenID Connect Core 12.2: a refreshed ID token is verified like the first (signature,
+            # issuer, audience, expiry) and names the same person. Its ``acr`` is not asked again: a
+            # refresh is no new authentication, and providers write the level differently then.
+            claims = self.verify_id_token(result["id_token"], None, check_acr=False)
+            before = _unverified_sub(token.get("id_token"))
+            if before is not None and claims.get("sub") != before:
+                raise PscError(M.tr("psc.id_token", why="sub"))
         result.setdefault("refresh_token", token.get("refresh_token"))
         return result
+
+
+def _unverified_sub(id_token: object) -> str | None:
+    """The ``sub`` of an ID token verified when it came (it may have expired since), or None."""
+    if not isinstance(id_token, str) or id_token.count(".") != 2:
+        return None
+    try:
+        payload = id_token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, binascii.Error):
+        return None
+    sub = claims.get("sub") if isinstance(claims, dict) else None
+    return sub if isinstance(sub, str) else None
 
 
 # -- kept in the settings ---------------------------------------------------------------------------

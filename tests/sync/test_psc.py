@@ -285,3 +285,32 @@ def test_a_confidential_client_authenticates_with_its_secret() -> None:
             PscClient(provider.issuer, "teleavis-site", "wrong").sign_in_ciba("810101010105", lambda _w: None)
         with pytest.raises(PscError, match="refusée par le fournisseur"):
             PscClient(provider.issuer, "teleavis-site", "wrong").sign_in_browser(Browser(), timeout_s=20)
+
+
+def test_a_refreshed_id_token_is_verified_and_must_name_the_same_professional(
+    provider: PscProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OpenID Connect Core 12.2: the ID token a refresh returns is checked like the first; one naming
+    another person ends the session instead of carrying on under the first one's sign-in."""
+    client = PscClient(provider.issuer, "teleavis")
+    token = client.sign_in_browser(Browser(), timeout_s=20)
+    fresh = client.refresh(token)  # the same professional: fine
+    assert (
+        jwt.decode(fresh["id_token"], provider.key).claims["sub"]
+        == jwt.decode(token["id_token"], provider.key).claims["sub"]
+    )
+
+    now = int(time.time())
+    someone_else = {"iss": provider.issuer, "sub": "810009999999", "aud": "teleavis", "iat": now, "exp": now + 300}
+    token = client.sign_in_browser(Browser(), timeout_s=20)
+    token["id_token"] = jwt.encode({"alg": "RS256", "kid": provider.key.kid}, someone_else, provider.key)
+    with pytest.raises(PscError, match="jeton d'identité"):
+        client.refresh(token)
+
+    token = client.sign_in_browser(Browser(), timeout_s=20)
+    forger = RSAKey.generate_key(2048, parameters={"kid": provider.key.kid})
+    encode = jwt.encode
+    # The refresh's ID token signed by a key the provider's JWKS does not hold.
+    monkeypatch.setattr(jwt, "encode", lambda header, claims, _key: encode(header, claims, forger))
+    with pytest.raises(PscError, match="jeton d'identité"):
+        client.refresh(token)
