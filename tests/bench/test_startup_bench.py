@@ -28,12 +28,15 @@ from tests.support.keyring import file_keyring_env
 
 pytestmark = pytest.mark.bench
 MARKER = "TELEAVIS_READY"
-RUNS = 21  # the best of short runs on a shared machine needs enough samples
-# Measured 1.5-1.73 best to best (CPU time 1.54-1.69) on a 2-core machine shared by several test runs,
-# once the data key stays deferred until after the window shows; 2.0 leaves room for a noisy CI host.
-# Fetching the key before the window showed (the keyring's import and read) made it 2.3 in CPU time,
-# 2.5-3.1 in wall time. Issue 18.2 aims at 1.3: not reached.
-LIMIT = 2.0
+RUNS = 31  # the best of short runs on a shared machine needs enough samples
+# A guard against a slower start, not issue 18.2's bound (1.3, not reached: after PySide6 itself, the
+# Qt namespace's enumerations alone cost ~25 ms, our core and window ~65 ms more). The same code measured
+# 1.65-1.81 alone and 1.78-2.05 in whole-suite runs on this 2-core host (the best of 21 starts; a host
+# busy elsewhere slows the larger start more), so 2.0 failed unchanged code one run in four. 2.2 still
+# fails what the guard is for: numpy and OpenCV loaded before the window (+~90 ms, 2.6), the key fetched
+# before it shows (2.5-3.1). What may not load before the window is checked exactly, without timing, by
+# tests/ui/test_start_imports.py.
+LIMIT = 2.2
 
 BARE = """
 import sys
@@ -79,6 +82,11 @@ def _children_cpu_s() -> float:
 
 
 def time_to_ready(command: list[str], env: dict[str, str], cwd: Path, cpu: list[float] | None = None) -> float:
+    # From a quiet disk (not timed): a start writes a little (the database's WAL and shared memory, its
+    # log), and writes wait while the kernel flushes what earlier tests wrote (the backup benchmark,
+    # hundreds of MB just before). The bare window writes nothing: without this, the ratio measured
+    # the previous test's disk traffic (1.9-2.05 in whole-suite runs, 1.7-1.8 alone).
+    os.sync()
     cpu_before = _children_cpu_s()
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -98,7 +106,7 @@ def time_to_ready(command: list[str], env: dict[str, str], cwd: Path, cpu: list[
     return elapsed
 
 
-def test_cold_start_is_at_most_twice_a_bare_pyside6_window(teleavis_home: Path, tmp_path: Path) -> None:
+def test_cold_start_stays_within_its_guard_against_a_bare_pyside6_window(teleavis_home: Path, tmp_path: Path) -> None:
     env = dict(
         os.environ,
         **file_keyring_env(tmp_path),
@@ -147,6 +155,7 @@ def test_cold_start_is_at_most_twice_a_bare_pyside6_window(teleavis_home: Path, 
         f"(median {statistics.median(bare_times) * 1000:.0f}), Teleavis {app_s * 1000:.0f} ms (median "
         f"{statistics.median(app_times) * 1000:.0f}), best-to-best ratio {app_s / bare_s:.2f} (limit {LIMIT}, "
         f"issue 18.2 aims at 1.3); CPU time of the whole process, best: bare {min(bare_cpu) * 1000:.0f} ms, "
-        f"Teleavis {min(app_cpu) * 1000:.0f} ms, ratio {min(app_cpu) / min(bare_cpu):.2f}"
+        f"Teleavis {min(app_cpu) * 1000:.0f} ms, ratio {min(app_cpu) / min(bare_cpu):.2f}; median of the "
+        f"{RUNS} interleaved pairs' ratios {statistics.median(a / b for a, b in zip(app_times, bare_times)):.2f}"
     )
     assert app_s <= LIMIT * bare_s
