@@ -57,13 +57,50 @@ def supported_params(rtype: str) -> list[str]:
     return [*COMMON_PARAMS, *REFERENCE_PARAMS.get(rtype, {}), *TOKEN_PARAMS.get(rtype, {})]
 
 
-def _identifier_predicate(value: str) -> Predicate:
-    system, _, code = value.rpartition("|") if "|" in value else (None, "", value)
+def token_alternatives(value: str) -> list[tuple[str | None, str]]:
+    """A token parameter's value as FHIR search reads it: alternatives at the unescaped commas, each
+    ``system|code`` split at its unescaped ``|`` (system None when there is none), and the escapes
+    (``\\,`` ``\\|`` ``\\$`` ``\\\\``) undone. ``ValueError`` for a second ``|`` or a dangling ``\\``."""
+    alternatives: list[tuple[str | None, str]] = []
+    parts: list[str] = [""]
 
+    def close() -> None:
+        alternatives.append((parts[0], parts[1]) if len(parts) == 2 else (None, parts[0]))
+
+    escaped = False
+    for char in value:
+        if escaped:
+            parts[-1] += char
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "|":
+            if len(parts) == 2:
+                raise ValueError(f"a second | in {value!r}")
+            parts.append("")
+        elif char == ",":
+            close()
+            parts = [""]
+        else:
+            parts[-1] += char
+    if escaped:
+        raise ValueError(f"a dangling escape in {value!r}")
+    close()
+    return alternatives
+
+
+def _identifier_predicate(system: str | None, code: str) -> Predicate:
     def matches(resource: dict[str, Any]) -> bool:
         return any((system is None or s == system) and (not code or v == code) for s, v in identifiers_of(resource))
 
     return matches
+
+
+def _tokens(name: str, value: str) -> list[tuple[str | None, str]]:
+    try:
+        return token_alternatives(value)
+    except ValueError:
+        raise FhirError.one(400, f"{name} : « {value} » n'est pas un jeton de recherche FHIR", name, "value") from None
 
 
 def _last_updated_predicate(value: str) -> Predicate:
@@ -123,7 +160,7 @@ def build_predicates(rtype: str, params: list[tuple[str, str]]) -> tuple[list[Pr
         elif name == "_lastUpdated":
             predicates.append(_last_updated_predicate(value))
         elif name == "identifier":
-            alternatives = [_identifier_predicate(v) for v in value.split(",")]
+            alternatives = [_identifier_predicate(system, code) for system, code in _tokens(name, value)]
             predicates.append(lambda r, alts=alternatives: any(p(r) for p in alts))  # type: ignore[misc]
         elif name in ("_format", "_offset"):
             continue  # Always JSON; clients add it out of habit. The page's offset is read by `search`.
@@ -140,7 +177,7 @@ def build_predicates(rtype: str, params: list[tuple[str, str]]) -> tuple[list[Pr
             alternatives = [_reference_predicate(element, v, None) for v in value.split(",")]
             predicates.append(lambda r, alts=alternatives: any(p(r) for p in alts))  # type: ignore[misc]
         elif name in TOKEN_PARAMS.get(rtype, {}):
-            element, codes = TOKEN_PARAMS[rtype][name], set(value.split(","))
+            element, codes = TOKEN_PARAMS[rtype][name], {code for _, code in _tokens(name, value)}
             predicates.append(lambda r, e=element, c=codes: r.get(e) in c)  # type: ignore[misc]
         else:
             raise FhirError.one(

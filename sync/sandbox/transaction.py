@@ -15,6 +15,7 @@ from urllib.parse import unquote_plus
 
 from sync.sandbox.contract import IDENTIFIER_SYSTEM, INS, INS_TEST, check_contract, contained_type
 from sync.sandbox.errors import FhirError, Issue
+from sync.sandbox.search import token_alternatives
 from sync.sandbox.storage import Store, identifiers_of, new_id
 from sync.sandbox.validation import validate_resource
 
@@ -27,29 +28,19 @@ _REQUEST_KEYS = frozenset({"method", "url", "ifNoneExist"})
 def identifier_condition(condition: str) -> tuple[str, str] | None:
     """(system, value) of ``identifier=<system>|<value>``, the one search parameter an ``ifNoneExist``
     may hold here, read as a FHIR server reads it: the query string decoded (``%2C``, ``+``), then the
-    token split at its first unescaped ``|`` and FHIR's escapes (``\\,`` ``\\|`` ``\\$`` ``\\\\``) undone. A bare
-    comma would mean "either value": refused, as a second parameter is."""
+    token as any search reads it (``token_alternatives``). Several alternatives (a bare comma: "either
+    value") are refused, as a second parameter is."""
     name, _, raw = condition.partition("=")
     if name != "identifier" or not raw or "&" in raw or "=" in raw:
         return None
-    text = unquote_plus(raw)
-    parts: list[str] = [""]
-    escaped = False
-    for char in text:
-        if escaped:
-            parts[-1] += char
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "|" and len(parts) == 1:
-            parts.append("")
-        elif char in "|,":
-            return None
-        else:
-            parts[-1] += char
-    if escaped or len(parts) != 2 or not all(parts):
+    try:
+        alternatives = token_alternatives(unquote_plus(raw))
+    except ValueError:
         return None
-    return parts[0], parts[1]
+    if len(alternatives) != 1:
+        return None
+    system, value = alternatives[0]
+    return (system, value) if system and value else None
 
 
 @dataclass

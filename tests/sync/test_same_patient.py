@@ -160,3 +160,21 @@ def test_the_sandbox_reads_a_condition_as_a_fhir_server_does(condition: str, rea
     from sync.sandbox.transaction import identifier_condition
 
     assert identifier_condition(condition) == read
+
+
+def test_a_search_reads_identifier_tokens_the_same_way() -> None:
+    """The sandbox's searches and its conditional creates read a token with one function: an escaped
+    comma is part of the value, a bare one separates alternatives."""
+    from sync.sandbox.search import build_predicates
+
+    def patient(value: str) -> dict[str, object]:
+        return {"resourceType": "Patient", "id": value, "identifier": [{"system": "urn:x", "value": value}]}
+
+    patients = [patient("12,5"), patient("5"), patient("12")]
+
+    def found(query: str) -> list[str]:
+        predicates, _count, _newest = build_predicates("Patient", [("identifier", query)])
+        return [str(p["id"]) for p in patients if all(test(p) for test in predicates)]
+
+    assert found("urn:x|12\\,5") == ["12,5"]
+    assert found("urn:x|12,urn:x|5") == ["5", "12"]
