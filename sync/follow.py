@@ -565,18 +565,11 @@ class Follower:
         return changed, complete
 
     def _store_amended(self, case_id: str, known: Answer, report: dict[str, Any], budget_s: float | None) -> bool:
-        fresh = Answer(follow_up_days=known.follow_up_days, amended=True)
-        try:
-            self._read_content(report, fresh, budget_s)
-        except (Stopped, SignInRequired, StorageError):
-            raise
-        except Exception:
-            log.exception("case %s: the amended report could not be read", case_id)
+        fresh = self._read_again(case_id, Answer(follow_up_days=known.follow_up_days, amended=True), report, budget_s)
+        if fresh is None:
             return False
-        with transaction(self.store.conn) as conn:
-            self.store.set_answer(conn, case_id, fresh, event="amended")
+        self._keep_again(case_id, fresh, AMENDED)
         log.info("case %s: the expert's report was amended", case_id)
-        self.listener.case_state(case_id, CaseState.ANSWERED.value, AMENDED)
         return True
 
     def retry_missing(self, budget_s: float | None = None) -> list[str]:
@@ -592,26 +585,41 @@ class Follower:
                 report = self.client.retrying(
                     functools.partial(self.client.read, "DiagnosticReport", report_id), budget_s=budget_s
                 )
-                fresh = replace(known, pdf_blobs=[], files=[], missing=[])
-                self._read_content(report, fresh, budget_s)
-            except (Stopped, SignInRequired, StorageError):
-                raise
             except (TransientFault, PermanentFault) as fault:
                 log.info("case %s: the missing part of its answer not asked again now: %s", case_id, fault)
                 continue
-            except Exception:
+            except (Stopped, SignInRequired, StorageError):
+                raise
+            except Exception:  # the other cases go on, as when a Task's shape is unexpected
                 log.exception("case %s: its report could not be read again", case_id)
                 continue
-            if len(fresh.missing) >= len(known.missing):
+            fresh = self._read_again(case_id, replace(known, pdf_blobs=[], files=[], missing=[]), report, budget_s)
+            if fresh is None or len(fresh.missing) >= len(known.missing):
                 continue
-            with transaction(self.store.conn) as conn:
-                self.store.set_answer(conn, case_id, fresh, event=COMPLETED)
+            self._keep_again(case_id, fresh, COMPLETED)
             log.info(
                 "case %s: %d missing part(s) of its answer received", case_id, len(known.missing) - len(fresh.missing)
             )
-            self.listener.case_state(case_id, CaseState.ANSWERED.value, COMPLETED)
             completed.append(case_id)
         return completed
+
+    def _read_again(self, case_id: str, fresh: Answer, report: dict[str, Any], budget_s: float | None) -> Answer | None:
+        """``fresh`` filled from a report read again (amended, or with a part that was missing); None,
+        logged, when the report's shape stops it (the case's answer then stays as it was)."""
+        try:
+            self._read_content(report, fresh, budget_s)
+        except (Stopped, SignInRequired, StorageError):
+            raise
+        except Exception:
+            log.exception("case %s: its report, read again, could not be read", case_id)
+            return None
+        return fresh
+
+    def _keep_again(self, case_id: str, answer: Answer, event: str) -> None:
+        """The answer read again replaces the one kept, unread again, ``event`` in the case's history."""
+        with transaction(self.store.conn) as conn:
+            self.store.set_answer(conn, case_id, answer, event=event)
+        self.listener.case_state(case_id, CaseState.ANSWERED.value, event)
 
 
 def _minus_second(instant: str) -> str:
