@@ -15,8 +15,6 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from app import casefile
 from app import site as site_file
 from app.casefile import parse_case
@@ -47,12 +45,22 @@ TEXT_SUFFIXES = {
 }
 
 
+#: Folders that hold what is built or installed, not the project's own files (when git cannot say).
+NOT_THE_PROJECTS = {"build", "dist", "node_modules", "__pycache__"}
+
+
 def tracked_files() -> list[Path]:
+    """The project's text files: git's list in a checkout; elsewhere (an unpacked archive) every file
+    outside hidden, built and installed folders, so the checks still run rather than being skipped."""
     try:
         out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60).stdout
+        files = [ROOT / name for name in out.decode().split("\0") if name]
     except (OSError, subprocess.SubprocessError):
-        pytest.skip("not a git checkout: the tracked files are unknown")
-    files = [ROOT / name for name in out.decode().split("\0") if name]
+        files = [
+            path
+            for path in ROOT.rglob("*")
+            if not any(part.startswith(".") or part in NOT_THE_PROJECTS for part in path.relative_to(ROOT).parts)
+        ]
     return [f for f in files if f.is_file() and f.suffix in TEXT_SUFFIXES]
 
 
