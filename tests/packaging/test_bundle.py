@@ -170,7 +170,7 @@ WHY = {
     "(avcodec, aom, vpx, dav1d): cv2 cannot load without them",
     "numpy.libs": "OpenBLAS as numpy links it (numpy cannot load without it)",
     "numpy": "arrays for every image check and the camera frames",
-    "pillow_heif.libs": "libheif, libde265 and x265 (linked by libheif): photos from iPhones (HEIC)",
+    "pi_heif.libs": "libheif and libde265: photos from iPhones (HEIC), decoding only",
     "pillow.libs": "JPEG, PNG, TIFF and WebP codecs of Pillow: importing photos and making thumbnails",
     "cryptography": "AES-GCM and scrypt: everything stored is sealed",
     "libpython3.11.so.1.0": "the Python runtime",
