@@ -8,7 +8,9 @@
 #   DIR/teleavis_<v>_<arch>.deb  with --deb (Debian/Ubuntu, needs dpkg-deb)
 #
 # PYTHON selects the interpreter (default: the project's .venv), which must have the project's
-# dependencies and PyInstaller 6 (pip install "pyinstaller>=6,<7"). The smoke test runs the
+# dependencies and PyInstaller 6 (pip install "pyinstaller>=6,<7"); OpenCV is compiled for the
+# bundle the first time (cmake, ninja, a C++ compiler and Python's headers: python3 dev.py test
+# installs them). The smoke test runs the
 # built program from an empty folder with a clean environment, so it proves the bundle does not
 # lean on the source tree or on the virtual environment.
 set -eu
@@ -36,6 +38,11 @@ if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
 fi
 
 start=$(date +%s)
+# OpenCV as Teleavis uses it, without FFmpeg and OpenBLAS (see the script): compiled once per
+# release into build/opencv/, then reused. OPENCV_CACHE puts that cache elsewhere.
+echo "[build] OpenCV for the bundle (packaging/build_opencv.py)"
+TELEAVIS_OPENCV_SITE=$("$PY" "$ROOT/packaging/build_opencv.py" --cache "${OPENCV_CACHE:-$ROOT/build/opencv}")
+export TELEAVIS_OPENCV_SITE
 echo "[build] PyInstaller (one folder) -> $OUT/dist/teleavis"
 "$PY" -m PyInstaller --noconfirm --log-level WARN \
     --distpath "$OUT/dist" --workpath "$OUT/work" "$ROOT/packaging/teleavis.spec"

@@ -19,7 +19,8 @@ from tests.packaging.built import ROOT, Build
 from tests.support.cases import example_case
 from tests.support.cli import SITE, write_json
 
-pytestmark = pytest.mark.slow
+# The session's build is made during the first of these tests; a first one compiles OpenCV.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
@@ -165,9 +166,8 @@ def test_the_window_starts_from_the_bundle(build: Build, tmp_path: Path) -> None
 WHY = {
     "PySide6": "Qt 6 for the window: Core, Gui, Widgets, Network, Pdf (the answer's report), the xcb, "
     "Wayland and offscreen platforms, and ICU (31 MB), which Qt Core links",
-    "cv2": "OpenCV: camera capture (V4L2), the quality checks, face and eye detection",
-    "opencv_python_headless.libs": "what cv2 links at load: OpenBLAS (38 MB) and FFmpeg's codecs "
-    "(avcodec, aom, vpx, dav1d): cv2 cannot load without them",
+    "cv2": "OpenCV as packaging/build_opencv.py builds it: the quality checks, JPEG/PNG, camera "
+    "capture (V4L2), face and eye detection; no FFmpeg, no OpenBLAS",
     "numpy.libs": "OpenBLAS as numpy links it (numpy cannot load without it)",
     "numpy": "arrays for every image check and the camera frames",
     "pi_heif.libs": "libheif and libde265: photos from iPhones (HEIC), decoding only",
@@ -184,8 +184,10 @@ WHY = {
     "pydicom": "DICOM import (retinographs)",
     "PySide6/Qt": "Qt's libraries and plugins",
 }
-MAX_BUNDLE_MB = 430
-MAX_DEB_MB = 130
+# What a rural site downloads over a few Mbit/s (issue 18): 420 MB and 117 MB with the PyPI wheels
+# of OpenCV (FFmpeg, OpenBLAS, every module) and pillow-heif (x265).
+MAX_BUNDLE_MB = 300
+MAX_DEB_MB = 100
 
 
 def test_the_ten_largest_parts_each_have_a_reason_and_the_download_stays_small(build: Build) -> None:
@@ -216,6 +218,11 @@ def test_the_ten_largest_parts_each_have_a_reason_and_the_download_stays_small(b
         "qtbase_fr.qm",
         "qtbase_en.qm",
     }
+    # Video codecs, linear algebra and HEIC encoders: never called, so never shipped.
+    for unused in ("libavcodec*", "libavformat*", "libopenblas*", "libx265*", "libaom*", "libvpx*"):
+        assert not list(internal.rglob(unused)), unused
+    assert not (internal / "opencv_python_headless.libs").exists()
+    assert not (internal / "pillow_heif").exists() and not (internal / "pillow_heif.libs").exists()
     assert sorted(p.name for p in (internal / "cv2" / "data").glob("*.xml")) == [
         "haarcascade_eye.xml",
         "haarcascade_frontalface_default.xml",

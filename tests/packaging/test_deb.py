@@ -19,7 +19,8 @@ from tests.packaging.built import Build
 from tests.packaging.test_bundle import clean_env, ok, run
 from tests.support.cli import SITE, write_json
 
-pytestmark = pytest.mark.slow
+# The session's build is made during the first of these tests; a first one compiles OpenCV.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 SIZES = (16, 32, 48, 64, 128, 256)
 
 
