@@ -21,7 +21,7 @@ from tests.packaging.built import ROOT
 pytestmark = [pytest.mark.bench, pytest.mark.slow, pytest.mark.timeout(3600)]
 
 LIMIT = 1.3
-ROUNDS = 3
+ROUNDS = 5
 
 MEASURE = """
 import json, time
