@@ -285,8 +285,8 @@ def _request_part(
         rows.append((t("local_id"), p.local_id))
     consent = t("yes") if case.consent.given else t("no")
     if case.consent.given:
-        given = (date_words(case.consent.date, lang), case.consent.recorded_by)
-        consent += " — " + ", ".join(x for x in given if x)
+        given = [x for x in (date_words(case.consent.date, lang), case.consent.recorded_by.strip()) if x]
+        consent += (" — " + ", ".join(given)) if given else ""
     rows.append((t("consent"), consent))
     story.append(_grid(rows, t, styles))
 

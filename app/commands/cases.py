@@ -242,7 +242,7 @@ def run_show(args: argparse.Namespace) -> int:
             else ""
         ),
         f"{M.tr('show.consent')} {M.tr('show.yes') if case.consent.given else M.tr('show.no')}"
-        + (f" ({case.consent.date}, {case.consent.recorded_by})" if case.consent.given else ""),
+        + (_consent_details(case) if case.consent.given else ""),
         f"{M.tr('show.question')} {case.question}",
         f"{M.tr('show.summary')} {case.summary}",
     ]
@@ -290,6 +290,12 @@ M.add(
         "show.no": {"fr": "non", "en": "no"},
     }
 )
+
+
+def _consent_details(case: Case) -> str:
+    """« (2026-11-20, Inf. Durand) », leaving out what was not recorded."""
+    details = [part.strip() for part in (case.consent.date, case.consent.recorded_by) if part and part.strip()]
+    return f" ({', '.join(details)})" if details else ""
 
 
 def _local(instant: str) -> str:

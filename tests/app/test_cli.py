@@ -89,6 +89,23 @@ def test_the_cli_example_imports_and_reads_back(tmp_path: Path, capsys: pytest.C
     assert case_id in human.out and "M.P." in human.out and "MARTIN" not in human.out
 
 
+def test_show_says_the_consent_without_an_empty_slot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    """Found as a newcomer would: a consent without who recorded it read « oui (2026-11-30, ) »."""
+    consents = {
+        "whole": ({"given": True, "date": "2026-11-20", "recorded_by": "Inf. Durand"}, "oui (2026-11-20, Inf. Durand)"),
+        "no one named": ({"given": True, "date": "2026-11-30"}, "oui (2026-11-30)"),
+        "not given": ({"given": False}, "non"),
+    }
+    for name, (consent, expected) in consents.items():
+        case_file = example_case(tmp_path / name, consent=consent)
+        case_id = run_inprocess(capsys, "case", "import", str(case_file)).out.strip()
+        shown = run_inprocess(capsys, "case", "show", case_id).out
+        line = next(line for line in shown.splitlines() if line.startswith("Consentement"))
+        assert line == f"Consentement : {expected}", name
+
+
 def test_images_read_back_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path) -> None:
     from app.store import Store
 
