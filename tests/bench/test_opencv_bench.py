@@ -24,7 +24,7 @@ LIMIT = 1.3
 ROUNDS = 5
 
 MEASURE = """
-import json, time
+import json
 import cv2, numpy as np
 from capture.camera import preview_buffer
 from capture.demo import skin_scene
@@ -34,14 +34,10 @@ rgb = skin_scene(4000, 3000, 2).astype(np.int16)
 rgb += np.random.default_rng(0).normal(0, 4.0, rgb.shape).astype(np.int16)
 bgr = np.ascontiguousarray(np.clip(rgb, 0, 255).astype(np.uint8)[:, :, ::-1])
 
+from tests.bench.test_capture_bench import timed
+
 def best(action, repeat=5):
-    action()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return timed(action, repeat)[0]
 
 print(json.dumps({
     "file": cv2.__file__,
