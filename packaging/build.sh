@@ -9,10 +9,10 @@
 #
 # PYTHON selects the interpreter (default: the project's .venv), which must have the project's
 # dependencies and PyInstaller 6 (pip install "pyinstaller>=6,<7"); OpenCV is compiled for the
-# bundle the first time (cmake, ninja, a C++ compiler and Python's headers: python3 dev.py test
-# installs them). The smoke test runs the
-# built program from an empty folder with a clean environment, so it proves the bundle does not
-# lean on the source tree or on the virtual environment.
+# bundle the first time (cmake, ninja, a C++ compiler, nasm and Python's headers: python3 dev.py
+# test installs them). The smoke test runs the built program from an empty folder with a clean
+# environment, so it proves the bundle does not lean on the source tree or on the virtual
+# environment.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --out) OUT=$2; shift 2 ;;
         --deb) DEB=1; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '/^set -eu/q;2,$p' "$0"; exit 0 ;;
         *) echo "build.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
