@@ -36,6 +36,8 @@ import tarfile
 from importlib import metadata
 from pathlib import Path
 
+import numpy
+
 ROOT = Path(__file__).resolve().parents[1]
 DISTRIBUTION = "opencv-python-headless"
 MODULES = "core,imgproc,imgcodecs,videoio,objdetect,python3,python_bindings_generator"
@@ -92,8 +94,6 @@ def sdist(version: str, cache: Path) -> Path:
 
 
 def python_options() -> list[str]:
-    import numpy
-
     include = sysconfig.get_paths()["include"]
     if not (Path(include) / "Python.h").exists():
         minor = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -114,8 +114,6 @@ def build(version: str, cache: Path) -> Path:
     options = OPTIONS + python_options()
     # What the binary depends on: the options, Python's ABI and numpy's C API (2.x) — not the paths
     # by which the same interpreter was reached.
-    import numpy
-
     abi = [sysconfig.get_config_var("SOABI") or sys.implementation.cache_tag, f"numpy{numpy.__version__.split('.')[0]}"]
     key = hashlib.sha256("\n".join([version, *OPTIONS, *abi]).encode()).hexdigest()[:12]
     home = cache / f"{version}-{key}"

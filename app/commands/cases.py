@@ -294,7 +294,7 @@ M.add(
 
 def _consent_details(case: Case) -> str:
     """« (2026-11-20, Inf. Durand) », leaving out what was not recorded."""
-    details = [part.strip() for part in (case.consent.date, case.consent.recorded_by) if part and part.strip()]
+    details = [part.strip() for part in (case.consent.date, case.consent.recorded_by) if part.strip()]
     return f" ({', '.join(details)})" if details else ""
 
 

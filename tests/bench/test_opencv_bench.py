@@ -9,14 +9,13 @@ the same 12 MP images; the bundle's must stay within LIMIT of the wheel's.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.packaging.built import ROOT
+from tests.packaging.built import ROOT, built_opencv, env_with_path
 
 pytestmark = [pytest.mark.bench, pytest.mark.slow, pytest.mark.timeout(3600)]
 
@@ -48,19 +47,9 @@ print(json.dumps({
 """
 
 
-def opencv_site() -> Path:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "packaging" / "build_opencv.py")], cwd=ROOT, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
-    return Path(result.stdout.strip().splitlines()[-1])
-
-
 def measure(path: list[Path]) -> dict[str, float]:
-    env = {k: v for k, v in os.environ.items() if k != "TELEAVIS_HOME"}
-    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in path)
     result = subprocess.run(
-        [sys.executable, "-c", MEASURE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", MEASURE], cwd=ROOT, env=env_with_path(*path), capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stderr[-4000:]
     figures: dict[str, float] = json.loads(result.stdout)
@@ -68,7 +57,7 @@ def measure(path: list[Path]) -> dict[str, float]:
 
 
 def test_the_bundles_opencv_is_as_fast_as_the_wheel() -> None:
-    site = opencv_site()
+    site = built_opencv()
     wheel: dict[str, float] = {}
     bundle: dict[str, float] = {}
     for _ in range(ROUNDS):

@@ -9,7 +9,6 @@ OpenCV in place of the wheel, so what was left out is shown not to be what captu
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from importlib import metadata
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.built import ROOT
+from tests.packaging.built import ROOT, built_opencv, env_with_path
 
 # Compiling OpenCV the first time takes minutes (python3 dev.py test does it before the tests).
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
@@ -25,22 +24,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
 @pytest.fixture(scope="module")
 def opencv_site() -> Path:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "packaging" / "build_opencv.py")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=3500,
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
-    return Path(result.stdout.strip().splitlines()[-1])
+    return built_opencv()
 
 
 def with_site(site: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "TELEAVIS_HOME"}
-    env["PYTHONPATH"] = os.pathsep.join([str(site), str(ROOT)])
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
+    return dict(env_with_path(site, ROOT), QT_QPA_PLATFORM="offscreen")
 
 
 PROBE = """
