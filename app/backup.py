@@ -264,22 +264,22 @@ def _write_tar(store: Store, snapshot: Path, out: SealedWriter, created: str) ->
     finally:
         conn.close()
     copied = missing = size = 0
-    # Whole chunks through the stream and the cipher (tarfile's defaults are 10 and 16 KiB pieces:
-    # thousands of calls per photo, a third of the backup's time).
-    with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT, bufsize=CHUNK) as tar:
+    # Straight into the sealed stream (tarfile's own stream mode, "w|", buffers and re-slices what
+    # passes through it: three more copies of every photo, a sixth of the backup's time), read from
+    # each file in whole chunks (tarfile's default is 16 KiB: thousands of calls per photo).
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
         tar.copybufsize = CHUNK  # type: ignore[attr-defined]  # TarFile's, missing from typeshed's stubs
-        _add(tar, DB_FILE, snapshot.read_bytes())
+        _add_file(tar, DB_FILE, snapshot)
         for blob in blobs:
             try:
-                data = (store.objects.root / blob[:2] / blob).read_bytes()
+                length = _add_file(tar, f"objects/{blob[:2]}/{blob}", store.objects.root / blob[:2] / blob)
             except FileNotFoundError:
                 # Removed since the snapshot (an image deleted, a case purged) or lost before it.
                 log.warning("backup: a referenced blob is missing")
                 missing += 1
                 continue
-            _add(tar, f"objects/{blob[:2]}/{blob}", data)
             copied += 1
-            size += len(data)
+            size += length
         manifest = {
             "format": FORMAT,
             "created": created,
@@ -296,9 +296,21 @@ def _write_tar(store: Store, snapshot: Path, out: SealedWriter, created: str) ->
 
 
 def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    tar.addfile(_member(name, len(data)), io.BytesIO(data))
+
+
+def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> int:
+    """Add the file at ``path`` (a blob never changes once written: its size is its content's)."""
+    with open(path, "rb") as source:
+        length = os.fstat(source.fileno()).st_size
+        tar.addfile(_member(name, length), source)
+    return length
+
+
+def _member(name: str, size: int) -> tarfile.TarInfo:
     info = tarfile.TarInfo(name)
-    info.size, info.mode, info.mtime = len(data), 0o600, int(utc_now().timestamp())
-    tar.addfile(info, io.BytesIO(data))
+    info.size, info.mode, info.mtime = size, 0o600, int(utc_now().timestamp())
+    return info
 
 
 def _record(store: Store, action: str, detail: str, actor: str | None) -> None:

@@ -30,24 +30,44 @@ class SealedWriter(io.RawIOBase):
         self._out, self._aead, self._aad = out, AESGCM(key), header
         self._buffer = bytearray()
         self._counter = 0
+        self._written = 0
 
     def writable(self) -> bool:
         return True
 
+    def tell(self) -> int:
+        """How many bytes were written (before sealing): what a writer such as tarfile counts from."""
+        return self._written
+
     def write(self, data: Any) -> int:
+        """A chunk is sealed once more than a chunk is waiting, so the last one, sealed by ``finish``, is
+        never empty unless the stream is. Whole chunks are sealed from ``data`` itself: a photo is
+        copied once into the cipher, not into a buffer first (and the buffer never shifts its rest)."""
         view = memoryview(data).cast("B")
-        self._buffer += view
-        while len(self._buffer) > CHUNK:
-            self._seal(bytes(self._buffer[:CHUNK]), final=False)
-            del self._buffer[:CHUNK]
-        return len(view)
+        size, start = len(view), 0
+        if self._buffer:
+            room = CHUNK - len(self._buffer)
+            if size <= room:
+                self._buffer += view
+                self._written += size
+                return size
+            self._buffer += view[:room]
+            self._seal(self._buffer, final=False)
+            self._buffer.clear()
+            start = room
+        while size - start > CHUNK:
+            self._seal(view[start : start + CHUNK], final=False)
+            start += CHUNK
+        self._buffer += view[start:]
+        self._written += size
+        return size
 
     def finish(self) -> None:
         """Seal what is left as the final chunk (possibly empty): its flag is the end mark."""
-        self._seal(bytes(self._buffer), final=True)
+        self._seal(self._buffer, final=True)
         self._buffer.clear()
 
-    def _seal(self, chunk: bytes, *, final: bool) -> None:
+    def _seal(self, chunk: bytes | bytearray | memoryview, *, final: bool) -> None:
         self._out.write(self._aead.encrypt(_nonce(self._counter, final), chunk, self._aad))
         self._counter += 1
 

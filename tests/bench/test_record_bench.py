@@ -145,7 +145,8 @@ def test_report_of_eight_12mp_images(store: Store, photos: list[bytes], tmp_path
 
 def seal_files(files: list[Path], target: Path, database: Path) -> None:
     """The backup's irreducible work: a consistent copy of the database taken (as any backup of a live
-    database must), then it and every file read and written sealed into one file, fsynced."""
+    database must), then it and every file read and written sealed into one file, fsynced, and put in
+    place whole (renamed, its folder fsynced: a cut-off archive must never pass for one)."""
     snapshot = target.with_suffix(".db")
     conn = connect(database)
     try:
@@ -153,13 +154,16 @@ def seal_files(files: list[Path], target: Path, database: Path) -> None:
     finally:
         conn.close()
     key = AESGCM.generate_key(bit_length=256)
-    with open(target, "wb") as out:
+    part = target.with_suffix(".part")
+    with open(part, "wb") as out:
         sealed = SealedWriter(out, key, b"baseline")
         for path in [snapshot, *files]:
             sealed.write(path.read_bytes())
         sealed.finish()
         out.flush()
         os.fsync(out.fileno())
+    part.replace(target)
+    fsync_dir(target.parent)
     target.with_suffix(".key").write_bytes(key)
     target.with_suffix(".db-size").write_text(str(snapshot.stat().st_size))  # for the restore's baseline
     snapshot.unlink()
