@@ -29,6 +29,7 @@ FRAMEWORK_HOOKS = {
     "wrap",  # reportlab Flowable
     "readable",
     "writable",  # io.RawIOBase
+    "tell",  # io.RawIOBase, asked by tarfile (app/backup.py)
 }
 #: The training sandbox's handles for tests and demonstrations (it is a platform to test against).
 SANDBOX_HOOKS = {"binary_uploads", "inject_fault", "run_until_idle"}
