@@ -48,6 +48,8 @@ echo "[build] PyInstaller (one folder) -> $OUT/dist/teleavis"
     --distpath "$OUT/dist" --workpath "$OUT/work" "$ROOT/packaging/teleavis.spec"
 BIN="$OUT/dist/teleavis/teleavis"
 "$PY" "$ROOT/packaging/strip_debug.py" "$OUT/dist/teleavis"
+"$PY" "$ROOT/packaging/licenses.py" "$OUT/dist/teleavis" --work "$OUT/work/teleavis" \
+    --opencv-site "$TELEAVIS_OPENCV_SITE"
 
 echo "[build] smoke test from an empty folder, clean environment"
 SMOKE=$(mktemp -d)

@@ -103,6 +103,13 @@ def stage(bundle: Path, root: Path) -> None:
         shutil.copy2(ROOT / name, docs / name)
     for guide in sorted((ROOT / "docs").glob("*-guide*.md")):
         shutil.copy2(guide, docs / guide.name)
+    # Where Debian looks for a package's licences; the parts' own texts travel in the bundle.
+    (docs / "copyright").write_text(
+        "Teleavis: proprietary (see the licence agreement of your copy).\n\n"
+        "The parts it ships (Python, Qt for Python, OpenCV, numpy, Pillow…) keep their own licences:\n"
+        f"their list is /opt/{PACKAGE}/licenses/THIRD-PARTY.txt and their texts are beside it.\n",
+        encoding="utf-8",
+    )
     control = root / "DEBIAN"
     control.mkdir()
     installed = _size_kib(root)

@@ -48,6 +48,21 @@ LEFT_OUT = (
     *("GDAL", "GDCM", "IMGCODEC_HDR", "IMGCODEC_SUNRASTER", "IMGCODEC_PXM", "IMGCODEC_PFM", "JPEGXL", "SPNG"),
     *("GPHOTO2", "ADE", "OBSENSOR"),
 )
+# The licence texts of what the build compiles in (the source archive's path -> the bundle's):
+# OpenCV, the loader's packaging (opencv-python), and the libraries built from OpenCV's 3rdparty/
+# for the options below (libjpeg-turbo, libpng, zlib; quirc for objdetect's QR codes; SoftFloat
+# inside core).
+LICENCES = {
+    "opencv/LICENSE": "LICENSE",
+    "opencv/COPYRIGHT": "COPYRIGHT",
+    "LICENSE.txt": "opencv-python/LICENSE.txt",
+    "opencv/3rdparty/libjpeg-turbo/LICENSE.md": "libjpeg-turbo/LICENSE.md",
+    "opencv/3rdparty/libjpeg-turbo/README.ijg": "libjpeg-turbo/README.ijg",
+    "opencv/3rdparty/libpng/LICENSE": "libpng/LICENSE",
+    "opencv/3rdparty/zlib/LICENSE": "zlib/LICENSE",
+    "opencv/3rdparty/quirc/LICENSE": "quirc/LICENSE",
+    "opencv/modules/core/3rdparty/SoftFloat/COPYING.txt": "SoftFloat/COPYING.txt",
+}
 # Everything not named stays off: OpenCV would otherwise link whatever it finds on the build machine.
 OPTIONS = [
     "-DCMAKE_BUILD_TYPE=Release",
@@ -120,6 +135,8 @@ def build(version: str, cache: Path) -> Path:
     done = home / "site"
     if (done / "cv2" / "data" / "__init__.py").exists():
         say(f"{DISTRIBUTION} {version} already built: {done}")
+        if not (done / "licenses").is_dir():  # built before the licences were kept beside it
+            add_licences(sdist(version, cache), done)
         return done
     # nasm: without it libjpeg-turbo builds without SIMD and encoding a still takes 7 times longer.
     for tool in ("cmake", "ninja", "c++", "nasm"):
@@ -153,10 +170,32 @@ def build(version: str, cache: Path) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     shutil.copytree(package, staging / "cv2", symlinks=True)
+    add_licences(archive, staging)
     staging.rename(done)
     for scratch in ("src", "build", "install"):
         shutil.rmtree(home / scratch)
     return done
+
+
+def add_licences(archive: Path, site: Path) -> None:
+    """The texts of OpenCV and of what is compiled into it (packaging/licenses.py ships them), into
+    ``site/licenses``: first whole, then in place."""
+    staging = site / "licenses.part"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            inside = member.name.split("/", 1)[-1]
+            if member.isfile() and inside in LICENCES:
+                source = tar.extractfile(member)
+                assert source is not None
+                target = staging / LICENCES[inside]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(source.read())
+    kept = {str(path.relative_to(staging)) for path in staging.rglob("*") if path.is_file()}
+    if kept != set(LICENCES.values()):
+        raise SystemExit(f"build_opencv: licence texts missing from {archive.name}: {set(LICENCES.values()) - kept}")
+    staging.rename(site / "licenses")
 
 
 def safe(member: tarfile.TarInfo) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -292,3 +293,49 @@ def test_the_bundle_imports_photos_from_real_cameras_and_a_dicom_retinograph(bui
     assert (close["width"], close["height"]) == (2566, 3313)
     (eye,) = shown["retine"]["images"]
     assert eye["eye"] == "left" and eye["width"] > 0
+
+
+def test_the_bundle_and_the_package_carry_the_licences_of_what_they_ship(build: Build) -> None:
+    """Whoever installs Teleavis receives the licences of its parts (packaging/licenses.py)."""
+    internal, licences = build.folder / "_internal", build.folder / "licenses"
+    index = (licences / "THIRD-PARTY.txt").read_text("utf-8")
+
+    def text(pattern: str) -> str:
+        found = sorted(licences.glob(pattern))
+        assert found, pattern
+        return found[0].read_text("utf-8", errors="replace")
+
+    assert "PYTHON SOFTWARE FOUNDATION LICENSE" in text("Python/*")
+    assert "Apache License" in text("OpenCV/LICENSE")
+    for compiled_in in ("libjpeg-turbo/LICENSE.md", "libjpeg-turbo/README.ijg", "libpng/LICENSE", "zlib/LICENSE"):
+        assert (licences / "OpenCV" / compiled_in).is_file(), compiled_in
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in text("PySide6_Essentials-*/LGPL-3")
+    assert "GNU GENERAL PUBLIC LICENSE" in text("PySide6_Essentials-*/GPL-3")  # LGPL-3 is GPL-3's addendum
+    assert "libheif" in text("pi_heif-*/LICENSES_bundled.txt")  # the HEIC decoder inside pi-heif
+    assert "OpenBLAS" in text("numpy-*/LICENSE.txt")  # numpy's wheel vendors it
+    assert "Md Nazrul Islam" in text("fhir.resources-*/LICENSE")  # kept in packaging/third-party/
+
+    # Every distribution whose metadata the bundle carries, and every library taken from the build
+    # machine (by its Debian package), is in the index.
+    def normalised(name: str) -> str:  # PEP 503: fhir_resources-8.3.0.dist-info is fhir.resources
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    listed = {normalised(line.split(" ", 1)[0]) for line in index.splitlines() if line}
+    for info in internal.glob("*.dist-info"):
+        name = normalised(info.name.removesuffix(".dist-info").rsplit("-", 1)[0])
+        assert name in listed, name
+    if (Path("/usr/bin/dpkg-query")).exists():
+        libraries = sorted(
+            p.name
+            for p in internal.iterdir()
+            if ".so" in p.name and p.is_file() and not p.is_symlink() and not p.name.startswith("_")
+        )
+        assert libraries
+        # (libpython comes with the interpreter: Python's licence, above)
+        assert [name for name in libraries if name not in index and not name.startswith("libpython")] == []
+        assert "Of no known system package" not in index, index
+    packaged = subprocess.run(
+        ["dpkg-deb", "--contents", str(build.deb)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "./opt/teleavis/licenses/THIRD-PARTY.txt" in packaged
+    assert "./usr/share/doc/teleavis/copyright" in packaged
