@@ -24,6 +24,7 @@ from app.backup import (
     run_scheduled_backup,
     write_backup,
 )
+from app.db import DB_FILE
 from app.errors import DataLocked
 from app.model import CaseState, utc_now
 from app.store import Store
@@ -130,14 +131,15 @@ def test_the_archive_holds_nothing_readable(store: Store, tmp_path: Path) -> Non
 
 
 def test_backup_taken_while_a_sync_runs_restores_a_consistent_set(
-    store: Store, tmp_path: Path, record_env: Path
+    store: Store, tmp_path: Path, record_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = [make_case(store, images=2) for _ in range(4)]
     for case_id in ids:
         move(store, case_id, CaseState.READY)
         store.queue(case_id)
-    stop = threading.Event()
+    stop, running = threading.Event(), threading.Event()
     errors: list[BaseException] = []
+    steps = [0]  # the worker's turns, to show it ran while the backups were taken
 
     def sync_worker() -> None:
         # Another connection, as the sync engine has: sends queued cases, receives answers, creates cases.
@@ -154,12 +156,29 @@ def test_backup_taken_while_a_sync_runs_restores_a_consistent_set(
                     if n % 3 == 0:
                         make_case(worker, "wound-care", images=1)
                     n += 1
+                    steps[0] = n
+                    running.set()
         except BaseException as exc:
             errors.append(exc)
 
+    # Each backup, once its snapshot is taken and its first file written, waits for the sync to move
+    # cases and add one (new blobs the snapshot does not name): the race is run, not hoped for.
+    add_file, waited = backup_module._add_file, []
+
+    def add_file_while_syncing(tar: Any, name: str, path: Path) -> int:
+        written = add_file(tar, name, path)
+        if name == DB_FILE:
+            target = steps[0] + 3
+            while steps[0] < target and thread.is_alive():
+                stop.wait(0.001)
+            waited.append(steps[0] >= target)
+        return written
+
+    monkeypatch.setattr(backup_module, "_add_file", add_file_while_syncing)
     thread = threading.Thread(target=sync_worker)
     thread.start()
     try:
+        assert running.wait(30), "the worker started"
         archives = []
         for n in range(3):
             archive = tmp_path / f"b{n}.tvbak"
@@ -169,6 +188,7 @@ def test_backup_taken_while_a_sync_runs_restores_a_consistent_set(
         stop.set()
         thread.join()
     assert not errors
+    assert waited == [True, True, True], "the sync moved cases while each backup was being written"
     source = snapshot(store)
 
     for n, archive in enumerate(archives):
