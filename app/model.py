@@ -60,6 +60,14 @@ class CaseState(StrEnum):
     ARCHIVED = "archived"
 
 
+class AnswerNews(StrEnum):
+    """What the sync engine says with an ``answered`` case that already had its answer (the window's
+    notification words it: a corrected answer, or the part that was missing)."""
+
+    AMENDED = "amended"  # the expert amended the answer after a first version
+    COMPLETED = "completed"  # a part it lacked came (its PDF was not yet on the platform)
+
+
 #: States in which the case is the requester's to edit.
 EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.READY, CaseState.NEEDS_ATTENTION})
 #: States in which the case is at the platform and must be followed.

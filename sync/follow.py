@@ -23,7 +23,7 @@ from app import messages as M
 from app.answers import FOREIGN_URL, NO_CONTENT, NOT_FOUND, REPORT, UNREADABLE, missing_item
 from app.db import transaction
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
-from app.model import TRANSITIONS, Answer, CaseState, iso, utc_now
+from app.model import TRANSITIONS, Answer, AnswerNews, CaseState, iso, utc_now
 from app.outbox import Outbox
 from app.store import NewImage, Store, sha1_b64
 from sync import codes as C
@@ -79,10 +79,6 @@ OUTPUT_SYSTEM = C.OUTPUT_SYSTEM
 BATCH = 40
 PDF = "application/pdf"
 MESSAGE_SYSTEM = "urn:teleavis:message-id"
-#: The detail of an ``answered`` report when the answer was amended after a first version.
-AMENDED = "amended"
-#: The detail of an answer that received a part it lacked (its PDF was not yet on the platform).
-COMPLETED = "completed"
 #: Why a part of an answer may still come on a later poll: not on the platform yet (404, 410). A part
 #: refused otherwise or unreadable is not downloaded again at every poll (on a slow link, megabytes).
 _MAY_STILL_COME = frozenset({NOT_FOUND})
@@ -376,7 +372,7 @@ class Follower:
         if target is not None and target != current:
             self.listener.case_state(case_id, target.value)
         elif amended:
-            self.listener.case_state(case_id, CaseState.ANSWERED.value, AMENDED)
+            self.listener.case_state(case_id, CaseState.ANSWERED.value, AnswerNews.AMENDED)
         return answer is not None
 
     # -- the answer -------------------------------------------------------------------------------
@@ -568,7 +564,7 @@ class Follower:
         fresh = self._read_again(case_id, Answer(follow_up_days=known.follow_up_days, amended=True), report, budget_s)
         if fresh is None:
             return False
-        self._keep_again(case_id, fresh, AMENDED)
+        self._keep_again(case_id, fresh, AnswerNews.AMENDED)
         log.info("case %s: the expert's report was amended", case_id)
         return True
 
@@ -596,7 +592,7 @@ class Follower:
             fresh = self._read_again(case_id, replace(known, pdf_blobs=[], files=[], missing=[]), report, budget_s)
             if fresh is None or len(fresh.missing) >= len(known.missing):
                 continue
-            self._keep_again(case_id, fresh, COMPLETED)
+            self._keep_again(case_id, fresh, AnswerNews.COMPLETED)
             log.info(
                 "case %s: %d missing part(s) of its answer received", case_id, len(known.missing) - len(fresh.missing)
             )

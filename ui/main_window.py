@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from app import screen_lock
 from app.errors import TeleavisError
-from app.model import Case, CaseState
+from app.model import AnswerNews, Case, CaseState
 from app.store import Store
 from ui import resources
 from ui.lock import IdleWatcher, LockScreen
@@ -429,12 +429,12 @@ class MainWindow(QMainWindow):
             self._case_page.refresh_state(case_id)
         # A notification shows on a screen others may see: it says that something happened, never
         # the platform's words (a refusal's reason may quote the patient); the case page says why.
-        if state == CaseState.ANSWERED.value and detail == "completed":
+        if state == CaseState.ANSWERED.value and detail == AnswerNews.COMPLETED:
             self.notifier.notify(
                 self.tr("Compte rendu de l'expert reçu"),
                 self.tr("Le compte rendu qui manquait au dossier {id} est arrivé.").format(id=case_id[:8]),
             )
-        elif state == CaseState.ANSWERED.value and detail == "amended":
+        elif state == CaseState.ANSWERED.value and detail == AnswerNews.AMENDED:
             self.notifier.notify(
                 self.tr("Réponse de l'expert modifiée"),
                 self.tr("La réponse du dossier {id} a été modifiée par l'expert.").format(id=case_id[:8]),

@@ -16,12 +16,11 @@ import pypdf
 import pytest
 
 from app.answers import missing_words
-from app.model import CaseState
+from app.model import AnswerNews, CaseState
 from app.store import Store
 from sync.auth import StaticToken
 from sync.client import ClientConfig, OffPlatform, PlatformClient, RetryPolicy
 from sync.engine import Engine
-from sync.follow import AMENDED, COMPLETED
 from sync.progress import RecordingListener
 from sync.sandbox import SandboxServer
 from sync.sandbox.shapes import AnswerShape, SearchShape
@@ -231,7 +230,7 @@ def test_an_amended_report_replaces_the_answer_and_is_unread_again(
     assert store.platform_info(case_id)["unread"] == 1
     assert store.state(case_id) == CaseState.ANSWERED
     assert [e["kind"] for e in store.history(case_id)].count("amended") == 1
-    assert (case_id, CaseState.ANSWERED.value, AMENDED) in listener.states
+    assert (case_id, CaseState.ANSWERED.value, AnswerNews.AMENDED) in listener.states
     # Read once: no second alert for the same version.
     assert engine.run_once().answered == []
 
@@ -504,6 +503,6 @@ def test_a_report_whose_pdf_was_not_there_yet_gets_it_on_a_later_poll(
     assert answer is not None and answer.missing == [] and len(answer.pdf_blobs) == 1
     assert pdf_pages(store, answer.pdf_blobs[0]) >= 1 and answer.conclusion == first.conclusion
     assert store.platform_info(case_id)["unread"] == 1
-    assert (case_id, CaseState.ANSWERED.value, COMPLETED) in listener.states
+    assert (case_id, CaseState.ANSWERED.value, AnswerNews.COMPLETED) in listener.states
     assert [e["kind"] for e in store.history(case_id)].count("completed") == 1
     assert engine.run_once().answered == []  # whole now: not asked again
