@@ -17,7 +17,6 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +28,10 @@ from app.backup import restore_backup, write_backup
 from app.db import DB_FILE, backup_to, connect
 from app.fsutil import fsync_dir
 from app.keystore import KeyStore
-from app.model import Requester
 from app.report import build_report
 from app.sealed import CHUNK, SealedReader, SealedWriter
 from app.store import Store
-from tests.record.record_cases import PASSPHRASE, answer, jpeg, make_case
+from tests.record.record_cases import PASSPHRASE, answer, jpeg, make_case, opened_with_site
 
 pytestmark = pytest.mark.bench
 TWELVE_MP = (4000, 3000)
@@ -42,21 +40,7 @@ TWELVE_MP = (4000, 3000)
 @pytest.fixture
 def store(teleavis_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.setenv("TELEAVIS_PASSPHRASE", PASSPHRASE)
-    with Store.open(teleavis_home) as opened:
-        opened.settings.set(
-            "site.requester",
-            asdict(
-                Requester(
-                    rpps="10101010105",
-                    family="DURAND",
-                    given=["Anne"],
-                    role="Médecin généraliste",
-                    finess="750000010",
-                    organization="Centre de santé",
-                    patient_id_system="urn:oid:1.2.250.1.999.1.1",
-                )
-            ),
-        )
+    with opened_with_site(teleavis_home) as opened:
         yield opened
 
 

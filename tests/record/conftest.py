@@ -4,15 +4,13 @@ with its site set up."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from app import i18n
-from app.model import Requester
 from app.store import Store
-from tests.record.record_cases import PASSPHRASE
+from tests.record.record_cases import PASSPHRASE, opened_with_site
 
 
 @pytest.fixture(autouse=True)
@@ -32,19 +30,5 @@ def record_env(teleavis_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 @pytest.fixture
 def store(record_env: Path) -> Iterator[Store]:
-    with Store.open(record_env) as opened:
-        opened.settings.set(
-            "site.requester",
-            asdict(
-                Requester(
-                    rpps="10101010105",
-                    family="DURAND",
-                    given=["Anne"],
-                    role="Médecin généraliste",
-                    finess="750000010",
-                    organization="Unité sanitaire de la maison d'arrêt de Fresnes",
-                    patient_id_system="urn:oid:1.2.250.1.999.1.1",
-                )
-            ),
-        )
+    with opened_with_site(record_env) as opened:
         yield opened

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,11 +23,32 @@ from app.model import (
     Consent,
     Patient,
     QualityFinding,
+    Requester,
     Treatment,
 )
 from app.store import NewImage, Store
 
 PASSPHRASE = "correct horse battery staple"
+#: The requesting site of these records: a prison health unit.
+REQUESTER = Requester(
+    rpps="10101010105",
+    family="DURAND",
+    given=["Anne"],
+    role="Médecin généraliste",
+    finess="750000010",
+    organization="Unité sanitaire de la maison d'arrêt de Fresnes",
+    patient_id_system="urn:oid:1.2.250.1.999.1.1",
+)
+
+
+@contextmanager
+def opened_with_site(home: Path) -> Iterator[Store]:
+    """The store of ``home``, its requesting site set."""
+    with Store.open(home) as opened:
+        opened.settings.set("site.requester", asdict(REQUESTER))
+        yield opened
+
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 FORMS: dict[str, dict[str, Any]] = {
