@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 
-from app.model import Case, CaseImage, CaseState, Consent, Patient
-from app.store import NewImage, Store
-from tests.support.cases import DERMATOLOGY_FORM
+from app.model import Case, CaseState, Consent, Patient
+from app.store import Store
+from tests.support.cases import DERMATOLOGY_FORM, back_photo
 from tests.support.images import jpeg_bytes, skin_photo
 from tests.support.ui import REQUESTER
 
@@ -178,15 +178,7 @@ def test_main_thread_stays_responsive_while_previewing_processing_and_sending_8_
                 made = []
                 for n in range(8):
                     prepared = prepare_image_bytes(photos[n % 2], filename=f"{n}.jpg", specialty="dermatology")
-                    record = CaseImage(
-                        body_site="dos",
-                        view="far" if n == 0 else "close-up",
-                        content_type=prepared.content_type,
-                        width=prepared.width,
-                        height=prepared.height,
-                        quality=prepared.quality,
-                    )
-                    made.append(NewImage(record, prepared.data, prepared.thumbnail))
+                    made.append(back_photo(prepared, n))
                 own.add_images(case_id, made)
                 return len(made)
             finally:

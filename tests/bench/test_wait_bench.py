@@ -20,9 +20,9 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from app.model import Case, CaseImage, Consent, Patient
-from app.store import NewImage, Store
-from tests.support.cases import DERMATOLOGY_FORM
+from app.model import Case, Consent, Patient
+from app.store import Store
+from tests.support.cases import DERMATOLOGY_FORM, back_photo
 from tests.support.images import jpeg_bytes, skin_photo
 from tests.support.ui import REQUESTER
 
@@ -43,19 +43,7 @@ def _case_with_images(store: Store, photos: list[bytes], count: int, family: str
     prepared = [
         prepare_image_bytes(photo, filename=f"{n}.jpg", specialty="dermatology") for n, photo in enumerate(photos)
     ]
-    made = []
-    for n in range(count):
-        image = prepared[n % len(prepared)]
-        record = CaseImage(
-            body_site="dos",
-            view="far" if n == 0 else "close-up",
-            content_type=image.content_type,
-            width=image.width,
-            height=image.height,
-            quality=image.quality,
-        )
-        made.append(NewImage(record, image.data, image.thumbnail))
-    store.create_case(case, made)
+    store.create_case(case, [back_photo(prepared[n % len(prepared)], n) for n in range(count)])
     return case.id
 
 

@@ -1,13 +1,18 @@
-"""The example case file of docs/cli.md, with real images written beside it."""
+"""The example case file of docs/cli.md, with real images written beside it; a photo as the store takes it."""
 
 from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from app.model import CaseImage
+from app.store import NewImage
 from tests.support.cli import write_json
 from tests.support.images import fundus_photo, jpeg_bytes, skin_photo
+
+if TYPE_CHECKING:
+    from capture.pipeline import PreparedImage
 
 EXAMPLE: dict[str, Any] = {
     "specialty": "dermatology",
@@ -82,3 +87,17 @@ def retina_case(folder: Path, *, eyes: tuple[str, ...] = ("right", "left"), **ch
     )
     doc.update(changes)
     return write_json(folder / "case.json", doc)
+
+
+def back_photo(prepared: PreparedImage, n: int) -> NewImage:
+    """The ``n``-th photo of a lesion of the back as the store takes it: the first from afar, the
+    others close up, with the checks made when it was prepared."""
+    record = CaseImage(
+        body_site="dos",
+        view="far" if n == 0 else "close-up",
+        content_type=prepared.content_type,
+        width=prepared.width,
+        height=prepared.height,
+        quality=prepared.quality,
+    )
+    return NewImage(record, prepared.data, prepared.thumbnail)
