@@ -82,6 +82,11 @@ MESSAGE_SYSTEM = "urn:teleavis:message-id"
 #: Why a part of an answer may still come on a later poll: not on the platform yet (404, 410). A part
 #: refused otherwise or unreadable is not downloaded again at every poll (on a slow link, megabytes).
 _MAY_STILL_COME = frozenset({NOT_FOUND})
+#: Such a part is asked for again at the next polls, then less and less often: once a tenth of the time
+#: since the answer was issued has passed since the last try (minutes in its first hour), and once a
+#: day at most. A platform whose link stays broken then costs a request a day, not one a minute.
+RETRY_SHARE = 0.1
+RETRY_AT_MOST_EVERY = timedelta(hours=24)
 #: Search parameters that only narrow or page a search: a strict platform may refuse them.
 OPTIONAL_PARAMS = ("_lastUpdated", "_count")
 _MARK = "sync.poll_mark"
@@ -89,6 +94,15 @@ _REPORT_MARK = "sync.report_mark"
 #: When the recently written Tasks were last read back whole for their audit heads (``read_witnesses``).
 _WITNESS_MARK = "sync.witness_at"
 WITNESS_EVERY = timedelta(hours=24)
+
+
+def _issued(value: str) -> datetime | None:
+    """A report's ``issued`` instant, if it is one (FHIR requires a time zone there)."""
+    try:
+        issued = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return issued if issued.tzinfo is not None else None
 
 
 def _text(value: Any) -> str:
@@ -166,6 +180,8 @@ class Follower:
         self.outbox = Outbox(store)
         #: The audit heads read on our Tasks and Communications since the last ``check_witness``.
         self._witnessed: set[str] = set()
+        #: report id -> when its answer was issued (or first seen lacking a part) and last asked again.
+        self._asked_again: dict[str, tuple[datetime, datetime]] = {}
 
     def witness(self, resource: Any) -> None:
         """Note the audit heads a resource of ours read from the platform carries (app/audit.py)."""
@@ -577,6 +593,8 @@ class Follower:
         for report_id, (case_id, known) in self.answered_reports().items():
             if not any(item.get("reason") in _MAY_STILL_COME for item in known.missing):
                 continue
+            if not self._time_to_ask_again(report_id, known):
+                continue
             try:
                 report = self.client.retrying(
                     functools.partial(self.client.read, "DiagnosticReport", report_id), budget_s=budget_s
@@ -598,6 +616,16 @@ class Follower:
             )
             completed.append(case_id)
         return completed
+
+    def _time_to_ask_again(self, report_id: str, known: Answer) -> bool:
+        """Whether a report with a part not yet on the platform is read again now (``RETRY_SHARE``).
+        Counted in this process: a restart asks at once."""
+        now = utc_now()
+        since, last = self._asked_again.get(report_id, (min(_issued(known.issued) or now, now), None))
+        if last is not None and now - last < min(RETRY_AT_MOST_EVERY, (now - since) * RETRY_SHARE):
+            return False
+        self._asked_again[report_id] = (since, now)
+        return True
 
     def _read_again(self, case_id: str, fresh: Answer, report: dict[str, Any], budget_s: float | None) -> Answer | None:
         """``fresh`` filled from a report read again (amended, or with a part that was missing); None,

@@ -7,8 +7,10 @@ host and records whether anything reached it, and with which token.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,9 @@ import pypdf
 import pytest
 
 from app.answers import missing_words
-from app.model import AnswerNews, CaseState
+from app.model import AnswerNews, CaseState, utc_now
 from app.store import Store
+from sync import follow
 from sync.auth import StaticToken
 from sync.client import ClientConfig, OffPlatform, PlatformClient, RetryPolicy
 from sync.engine import Engine
@@ -472,12 +475,24 @@ def test_words_kept_in_clear_by_an_earlier_version_are_sealed_when_it_opens(tele
         assert migrate(store.conn, teleavis_home / "teleavis.db") == len(MIGRATIONS)  # nothing left to do
 
 
+class Clock:
+    """``sync.follow``'s clock, moved by hand."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = utc_now()
+        monkeypatch.setattr(follow, "utc_now", lambda: self.now)
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
 def test_a_report_whose_pdf_was_not_there_yet_gets_it_on_a_later_poll(
-    store: Store, sandbox: SandboxServer, client: PlatformClient
+    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A platform may complete the Task before the expert's PDF is stored (its Binary answers 404 for a
     while): the answer is kept without it and says so, and the PDF is fetched when it is there, the
     answer unread again. It was never asked again."""
+    clock = Clock(monkeypatch)
     listener = RecordingListener()
     engine = Engine(store, client, listener, case_budget_s=10.0)
     (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("default")])
@@ -497,6 +512,7 @@ def test_a_report_whose_pdf_was_not_there_yet_gets_it_on_a_later_poll(
 
     with platform.lock:
         platform._conn.execute("INSERT INTO binary VALUES (?,?,?,?,?,?)", tuple(row))
+    clock.advance(minutes=10)  # asked again less often as time goes (next test)
     assert engine.run_once().answered == [case_id]
 
     answer = store.answer(case_id)
@@ -506,3 +522,39 @@ def test_a_report_whose_pdf_was_not_there_yet_gets_it_on_a_later_poll(
     assert (case_id, CaseState.ANSWERED.value, AnswerNews.COMPLETED) in listener.states
     assert [e["kind"] for e in store.history(case_id)].count("completed") == 1
     assert engine.run_once().answered == []  # whole now: not asked again
+
+
+def test_a_part_that_never_comes_is_asked_for_less_and_less_often(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A platform whose link to the PDF stays broken: at every poll for a while, then once a tenth of the
+    answer's age has passed, once a day at most (a satellite link pays for each request)."""
+    clock = Clock(monkeypatch)
+    engine = Engine(store, client, RecordingListener(), case_budget_s=10.0)
+    (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("default")])
+    (report,) = sandbox.resources("DiagnosticReport")
+    with sandbox.store.lock:
+        sandbox.store._conn.execute(
+            "DELETE FROM binary WHERE id=?", (report["presentedForm"][0]["url"].rsplit("/", 1)[-1],)
+        )
+    assert engine.run_once().answered == [case_id]
+    assert missing_words(store.answer(case_id)) == ["Compte rendu non récupérable : introuvable sur la plateforme"]
+    asked: list[datetime] = []
+    read = client.read
+
+    def counted(resource_type: str, resource_id: str) -> Any:
+        if resource_type == "DiagnosticReport":
+            asked.append(clock.now)
+        return read(resource_type, resource_id)
+
+    monkeypatch.setattr(client, "read", counted)
+    start = clock.now
+    for _minute in range(3 * 24 * 60):  # three days of polls, one a minute
+        clock.advance(minutes=1)
+        assert engine.follower.retry_missing() == []
+    gaps = [later - earlier for earlier, later in itertools.pairwise(asked)]
+    assert asked[0] - start == timedelta(minutes=1), "asked at the first poll after"
+    assert all(gap >= previous for previous, gap in itertools.pairwise(gaps)), "never more often than before"
+    assert max(gaps) <= timedelta(hours=24) and asked[-1] > start + timedelta(days=2), "still asked each day"
+    assert len(asked) < 100, f"{len(asked)} reads in three days, not {3 * 24 * 60}"
+    assert len([when for when in asked if when > start + timedelta(days=2)]) <= 5, "a few on the third day"
