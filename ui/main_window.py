@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
         self._action(self.tr("&Diagnostic…"), None, self.open_diagnostic, helps)
         helps.addSeparator()
         self._action(self.tr("À &propos de Teleavis"), None, self.open_about, helps)
+        self._action(self.tr("À propos de &Qt"), None, QApplication.aboutQt, helps)
 
     def _build_status(self) -> None:
         status = self.statusBar()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import platform
 import re
+import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,3 +99,18 @@ def test_the_licence_shown_is_the_packages_and_packaging_ships_the_guides() -> N
         assert guide.parent == resources.ROOT.parent / "docs"
     spec = (ROOT / "packaging" / "teleavis.spec").read_text()
     assert 'docs.glob("user-guide.*.md")' in spec and '"docs/screenshots"' in spec
+
+
+def test_about_says_where_the_installed_program_keeps_its_parts_licences(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.help_dialogs import about_text, licences_folder
+
+    assert licences_folder() is None, "run from the sources: no licences folder beside the interpreter"
+    (tmp_path / "licenses").mkdir()
+    (tmp_path / "licenses" / "THIRD-PARTY.txt").write_text("PySide6 …\n")
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "teleavis"))  # the bundle's program
+    found = licences_folder()
+    assert found == (tmp_path / "licenses").resolve()
+    words = re.sub(r"<[^>]+>", " ", about_text(store, found))
+    assert str(found / "THIRD-PARTY.txt") in words and "Qt (LGPL-3.0)" in words
