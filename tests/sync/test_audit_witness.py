@@ -50,6 +50,14 @@ def _tags(resource: dict[str, Any] | None) -> list[str]:
     return [t["code"] for t in resource.get("meta", {}).get("tag", []) if t["system"] == C.AUDIT_HEAD_SYSTEM]
 
 
+def _same_head(tag: str, expected: str | None) -> bool:
+    """``tag`` names the head ``expected`` names: that entry, that hash. Not the same code to the
+    letter: its time is the second the tag was made, which a slow moment puts one after the other's."""
+    made, known = audit.parse_witness(tag), audit.parse_witness(expected)
+    assert made is not None and known is not None
+    return (made.seq, made.hash) == (known.seq, known.hash) and 0 <= made.time - known.time <= 5
+
+
 def _rewind(home: Path, keep: int, head_file: bytes) -> None:
     """The attack local checks miss: the log's tail cut, and an older copy of the sealed head put back."""
     with sqlite3.connect(home / "teleavis.db") as raw:
@@ -198,7 +206,9 @@ def test_cancelling_adds_the_head_of_the_moment_to_the_task(
     cancel(store, client, case_id)
     assert store.state(case_id) == CaseState.CANCELLED
     tags = _tags(sandbox.read("Task", task_id))
-    assert tags == [*first, now]  # kept across the update, as FHIR servers keep tags
+    assert tags[:-1] == first  # kept across the update, as FHIR servers keep tags
+    # The head of the moment (compared exactly, the test failed about one run in twelve).
+    assert _same_head(tags[-1], now)
     assert audit.verify(store.conn, store.key).ok
 
 
@@ -266,7 +276,8 @@ def test_the_reply_to_the_expert_carries_the_head_too(store: Store, tmp_path: Pa
             for c in server.resources("Communication")
             if any(i["system"] == "urn:teleavis:message-id" for i in c.get("identifier", []))
         ]
-        assert [_tags(c) for c in ours] == [[head]]
+        ((tag,),) = [_tags(c) for c in ours]
+        assert _same_head(tag, head)
         server.expert.run_until_idle()
         summary = engine.run_once()
         assert store.state(case_id) == CaseState.ANSWERED and summary.audit_rewound is None
