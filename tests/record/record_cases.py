@@ -6,7 +6,7 @@ import io
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,22 +23,14 @@ from app.model import (
     Consent,
     Patient,
     QualityFinding,
-    Requester,
     Treatment,
 )
 from app.store import NewImage, Store
+from tests.support.ui import REQUESTER as SITE_REQUESTER
 
 PASSPHRASE = "correct horse battery staple"
 #: The requesting site of these records: a prison health unit.
-REQUESTER = Requester(
-    rpps="10101010105",
-    family="DURAND",
-    given=["Anne"],
-    role="Médecin généraliste",
-    finess="750000010",
-    organization="Unité sanitaire de la maison d'arrêt de Fresnes",
-    patient_id_system="urn:oid:1.2.250.1.999.1.1",
-)
+REQUESTER = replace(SITE_REQUESTER, organization="Unité sanitaire de la maison d'arrêt de Fresnes")
 
 
 @contextmanager

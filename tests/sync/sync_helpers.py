@@ -11,21 +11,12 @@ from typing import Any
 
 from PIL import Image
 
-from app.model import Case, CaseImage, Consent, Patient, Requester, Treatment
+from app.model import Case, CaseImage, Consent, Patient, Treatment
 from app.store import NewImage, Store
 from sync.auth import StaticToken
 from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine
-
-REQUESTER = Requester(
-    rpps="10101010105",
-    family="DURAND",
-    given=["Anne"],
-    role="Médecin généraliste",
-    finess="750000010",
-    organization="Centre de santé de Saint-Martin",
-    patient_id_system="urn:oid:1.2.250.1.999.1.1",
-)
+from tests.support.ui import REQUESTER
 
 FORMS: dict[str, dict[str, Any]] = {
     "dermatology": {
