@@ -13,22 +13,15 @@ from app.retention import run_retention, years_before
 from app.store import Store
 from tests.record.record_cases import answer, make_case, move
 from tests.support.cli import run_inprocess
+from tests.support.clock import Clock
 
 T0 = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """The store's and the audit's clock, moved by the test."""
-    clock = Clock()
+    clock = Clock(T0)
     monkeypatch.setattr("app.store.utc_now", clock)
     monkeypatch.setattr("app.audit.utc_now", clock)
     return clock

@@ -18,7 +18,7 @@ import pypdf
 import pytest
 
 from app.answers import missing_words
-from app.model import AnswerNews, CaseState, utc_now
+from app.model import AnswerNews, CaseState
 from app.store import Store
 from sync import follow
 from sync.auth import StaticToken
@@ -27,6 +27,7 @@ from sync.engine import Engine
 from sync.progress import RecordingListener
 from sync.sandbox import SandboxServer
 from sync.sandbox.shapes import AnswerShape, SearchShape
+from tests.support.clock import Clock
 from tests.sync.recording_server import RecordingServer, recording_server
 from tests.sync.sync_helpers import make_case
 
@@ -475,15 +476,11 @@ def test_words_kept_in_clear_by_an_earlier_version_are_sealed_when_it_opens(tele
         assert migrate(store.conn, teleavis_home / "teleavis.db") == len(MIGRATIONS)  # nothing left to do
 
 
-class Clock:
-    """``sync.follow``'s clock, moved by hand."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.now = utc_now()
-        monkeypatch.setattr(follow, "utc_now", lambda: self.now)
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+def follow_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """``sync.follow``'s clock, moved by the test."""
+    clock = Clock()
+    monkeypatch.setattr(follow, "utc_now", clock)
+    return clock
 
 
 def test_a_report_whose_pdf_was_not_there_yet_gets_it_on_a_later_poll(
@@ -492,7 +489,7 @@ def test_a_report_whose_pdf_was_not_there_yet_gets_it_on_a_later_poll(
     """A platform may complete the Task before the expert's PDF is stored (its Binary answers 404 for a
     while): the answer is kept without it and says so, and the PDF is fetched when it is there, the
     answer unread again. It was never asked again."""
-    clock = Clock(monkeypatch)
+    clock = follow_clock(monkeypatch)
     listener = RecordingListener()
     engine = Engine(store, client, listener, case_budget_s=10.0)
     (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("default")])
@@ -529,7 +526,7 @@ def test_a_part_that_never_comes_is_asked_for_less_and_less_often(
 ) -> None:
     """A platform whose link to the PDF stays broken: at every poll for a while, then once a tenth of the
     answer's age has passed, once a day at most (a satellite link pays for each request)."""
-    clock = Clock(monkeypatch)
+    clock = follow_clock(monkeypatch)
     engine = Engine(store, client, RecordingListener(), case_budget_s=10.0)
     (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("default")])
     (report,) = sandbox.resources("DiagnosticReport")
