@@ -28,6 +28,15 @@ def is_fhir_date_time(text: str) -> bool:
     return _FHIR_DATE_TIME.fullmatch(text) is not None
 
 
+def parse_date_time(text: str) -> datetime | None:
+    """An ISO 8601 / FHIR date-time as Python reads it (``Z`` for UTC too), or None when it is not one.
+    A value without a zone comes back naive: the caller decides what that means."""
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 def parse_offset(text: object) -> timedelta | None:
     """``+02:00``, ``-0530`` (EXIF OffsetTime, DICOM TimezoneOffsetFromUTC) as a duration, or None."""
     if not isinstance(text, str):
@@ -57,10 +66,10 @@ def fhir_date_time(value: str | datetime | None, *, zone: tzinfo | None = None) 
         text = value.strip()
         if _PARTIAL_DATE.fullmatch(text):
             return _valid_date(text)
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
+        parsed = parse_date_time(text)
+        if parsed is None:
             return None
+        moment = parsed
     else:
         moment = value
     if moment.tzinfo is None or moment.utcoffset() is None:

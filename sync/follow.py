@@ -24,6 +24,7 @@ from app.answers import FOREIGN_URL, NO_CONTENT, NOT_FOUND, REPORT, UNREADABLE, 
 from app.db import transaction
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
 from app.model import TRANSITIONS, Answer, AnswerNews, CaseState, iso, utc_now
+from app.moments import parse_date_time
 from app.outbox import Outbox
 from app.store import NewImage, Store, sha1_b64
 from sync import codes as C
@@ -98,11 +99,8 @@ WITNESS_EVERY = timedelta(hours=24)
 
 def _issued(value: str) -> datetime | None:
     """A report's ``issued`` instant, if it is one (FHIR requires a time zone there)."""
-    try:
-        issued = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return issued if issued.tzinfo is not None else None
+    issued = parse_date_time(value)
+    return issued if issued is not None and issued.tzinfo is not None else None
 
 
 def _text(value: Any) -> str:
@@ -137,9 +135,8 @@ def promised_by(task: dict[str, Any]) -> str | None:
     end = period.get("end") if isinstance(period, dict) else None
     if not isinstance(end, str) or not end:
         return None
-    try:
-        moment = datetime.fromisoformat(end.replace("Z", "+00:00"))
-    except ValueError:
+    moment = parse_date_time(end)
+    if moment is None:
         log.warning("the Task's restriction.period.end is not a date-time: ignored")
         return None
     if moment.tzinfo is None:  # a date alone: the end of that day, here
@@ -647,11 +644,8 @@ class Follower:
 
 
 def _minus_second(instant: str) -> str:
-    try:
-        moment = datetime.fromisoformat(instant.replace("Z", "+00:00"))
-    except ValueError:
-        return instant
-    return (moment - timedelta(seconds=1)).isoformat()
+    moment = parse_date_time(instant)
+    return instant if moment is None else (moment - timedelta(seconds=1)).isoformat()
 
 
 def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float | None = 60.0) -> None:
