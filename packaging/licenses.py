@@ -50,6 +50,11 @@ def folder_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name)
 
 
+def files_in(folder: Path) -> list[str]:
+    """The files below ``folder``, as paths relative to it."""
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+
+
 def top_level_names(dist: metadata.Distribution) -> set[str]:
     """The names a distribution installs at the top of site-packages (packages, modules, .libs)."""
     names = set()
@@ -111,10 +116,11 @@ def copy_dist_licences(dist: metadata.Distribution, target: Path) -> list[str]:
     kept = KEPT_HERE / dist.metadata["Name"]
     if not copied and kept.is_dir():
         shutil.copytree(kept, target, dirs_exist_ok=True)
-        copied = sorted(str(p.relative_to(kept)) for p in kept.rglob("*") if p.is_file())
+        copied = files_in(kept)
+    declared = licence_of(dist)
     if not copied:  # e.g. PySide6: the metadata names the licence, the wheel has no text of it
         for spdx, texts in SPDX_TEXTS.items():
-            if spdx in licence_of(dist):
+            if spdx in declared:
                 for text in texts:
                     if (COMMON_LICENCES / text).is_file() and not (target / text).exists():
                         target.mkdir(parents=True, exist_ok=True)
@@ -126,7 +132,7 @@ def copy_dist_licences(dist: metadata.Distribution, target: Path) -> list[str]:
         (target / "NOTICE.txt").write_text(
             f"{meta['Name']} {dist.version}, by {meta.get('Author') or 'its authors'}"
             f" ({meta.get('Home-page') or meta.get('Project-URL') or 'no address given'}).\n"
-            f"Its metadata declares: {licence_of(dist)}. Its wheel carries no licence text.\n",
+            f"Its metadata declares: {declared}. Its wheel carries no licence text.\n",
             encoding="utf-8",
         )
     return copied
@@ -192,7 +198,7 @@ def write(bundle: Path, work: Path, opencv_site: Path | None) -> list[str]:
     if opencv_site is not None:
         skip.add("opencv-python-headless")
         shutil.copytree(opencv_site / "licenses", out / "OpenCV")
-        texts = sorted(str(p.relative_to(out / "OpenCV")) for p in (out / "OpenCV").rglob("*") if p.is_file())
+        texts = files_in(out / "OpenCV")
         lines.append(
             f"OpenCV (built for the bundle) — Apache-2.0 and the libraries in it — OpenCV/ ({', '.join(texts)})"
         )
