@@ -30,14 +30,14 @@ class SealedWriter(io.RawIOBase):
         self._out, self._aead, self._aad = out, AESGCM(key), header
         self._buffer = bytearray()
         self._counter = 0
-        self._written = 0
 
     def writable(self) -> bool:
         return True
 
     def tell(self) -> int:
-        """How many bytes were written (before sealing): what a writer such as tarfile counts from."""
-        return self._written
+        """How many bytes were written (before sealing): what a writer such as tarfile counts from.
+        Every chunk sealed before ``finish`` holds exactly ``CHUNK`` of them."""
+        return self._counter * CHUNK + len(self._buffer)
 
     def write(self, data: Any) -> int:
         """A chunk is sealed once more than a chunk is waiting, so the last one, sealed by ``finish``, is
@@ -49,7 +49,6 @@ class SealedWriter(io.RawIOBase):
             room = CHUNK - len(self._buffer)
             if size <= room:
                 self._buffer += view
-                self._written += size
                 return size
             self._buffer += view[:room]
             self._seal(self._buffer, final=False)
@@ -59,7 +58,6 @@ class SealedWriter(io.RawIOBase):
             self._seal(view[start : start + CHUNK], final=False)
             start += CHUNK
         self._buffer += view[start:]
-        self._written += size
         return size
 
     def finish(self) -> None:
