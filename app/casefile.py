@@ -16,7 +16,7 @@ from app import messages as M
 from app.errors import CaseFileError
 from app.findings import Finding
 from app.identifiers import normalize_birth_place
-from app.model import IDENTITY_STATUSES, Case, CaseImage, Consent, Patient, Treatment
+from app.model import IDENTITY_STATUSES, Case, CaseImage, Consent, Patient, Priority, Specialty, Treatment
 from app.validation import validate_content
 
 M.add(
@@ -195,10 +195,8 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
     r = _Reader()
     top = r.obj(document, "(racine)" if M.tr("t.string") == "un texte" else "(root)", _TOP)
     case = Case()
-    case.specialty = r.text(
-        top, "specialty", "", required=True, choices=("dermatology", "ophthalmology", "wound-care", "other")
-    )
-    case.priority = r.text(top, "priority", "", choices=("routine", "urgent")) or "routine"
+    case.specialty = r.text(top, "specialty", "", required=True, choices=tuple(Specialty))
+    case.priority = r.text(top, "priority", "", choices=tuple(Priority)) or Priority.ROUTINE
     case.question = r.text(top, "question", "")
     case.summary = r.text(top, "summary", "")
     case.single_eye_reason = r.text(top, "single_eye_reason", "").strip()

@@ -193,7 +193,12 @@ class T:
         return _pick(M.SPECIALTY_NAMES, specialty, self.lang)
 
     def level(self, level: str) -> str:
-        return _pick(_LEVEL, level, self.lang)
+        return level_words(level, self.lang)
+
+
+def level_words(level: str, lang: str) -> str:
+    """An image's quality verdict as the report says it (``bon``, ``À vérifier``, ``Insuffisant``)."""
+    return _pick(_LEVEL, level, lang)
 
 
 def sex_words(sex: str, lang: str) -> str:

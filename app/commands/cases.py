@@ -7,14 +7,16 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from app import i18n
 from app import messages as M
 from app.acts import act_of, judge
 from app.answers import missing_words
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, open_store, say
 from app.errors import CaseFileError, ImageRejected
-from app.model import IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
+from app.model import IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, Priority, iso, utc_now
 from app.outbox import Outbox
+from app.report_text import level_words, view_words
 from app.site import load_requester
 from app.store import NewImage, Store
 from app.validation import blocking, validate_case
@@ -221,6 +223,9 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
     }
 
 
+_PRIORITIES = {priority.value for priority in Priority}
+
+
 def run_show(args: argparse.Namespace) -> int:
     with open_store() as store:
         case = store.get_case(store.resolve_id(args.id), audit_view=True)
@@ -231,7 +236,7 @@ def run_show(args: argparse.Namespace) -> int:
     p = case.patient
     out = [
         f"{M.tr('show.case')} {case.id} — {M.state_name(case.state)} — {M.specialty_name(case.specialty)}"
-        f" ({case.priority})",
+        f" ({M.tr('show.priority.' + case.priority) if case.priority in _PRIORITIES else case.priority})",
         f"{M.tr('show.patient')} {p.family} {' '.join(p.given)}, {p.birth_date}"
         + (f" ({M.tr('show.birth_place', code=p.birth_place)})" if p.birth_place else "")
         + f", {M.sex_name(p.sex)}"
@@ -248,9 +253,11 @@ def run_show(args: argparse.Namespace) -> int:
     ]
     if case.single_eye_reason.strip():
         out.append(f"{M.tr('show.single_eye')} {case.single_eye_reason.strip()}")
+    lang = i18n.language()
     for n, image in enumerate(case.images, start=1):
-        label = ", ".join(x for x in (image.body_site, image.eye or "", image.view) if x)
-        out.append(f"  [{n}] {image.width}×{image.height} {label} — {image.worst_level()}")
+        # Words, as on the tile and in the report (the codes are for --json).
+        label = f"{view_words(image, lang)} — {level_words(image.worst_level(), lang)}"
+        out.append(f"  [{n}] {image.width}×{image.height} {label}")
         out.extend(f"      {f.message}" for f in image.quality if f.level != "ok")
     missing = [f for f in doc["checklist"] if f["severity"] != "warning"]
     if missing:
@@ -278,6 +285,8 @@ def run_show(args: argparse.Namespace) -> int:
 M.add(
     {
         "show.case": {"fr": "Dossier", "en": "Case"},
+        "show.priority.routine": {"fr": "priorité normale", "en": "routine"},
+        "show.priority.urgent": {"fr": "priorité urgente", "en": "urgent"},
         "show.patient": {"fr": "Patient :", "en": "Patient:"},
         "show.birth_place": {"fr": "lieu de naissance INSEE {code}", "en": "place of birth INSEE {code}"},
         "show.identity": {"fr": "identité {status}", "en": "{status} identity"},

@@ -106,6 +106,24 @@ def test_show_says_the_consent_without_an_empty_slot(
         assert line == f"Consentement : {expected}", name
 
 
+def test_show_says_views_eyes_verdicts_and_priority_in_words_and_json_keeps_the_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, site: Path
+) -> None:
+    """Found as a newcomer would: the images read « dos, close-up — ok », the window's codes, not its words."""
+    skin = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "skin", priority="urgent"))).out.strip()
+    retina = run_inprocess(capsys, "case", "import", str(retina_case(tmp_path / "retina"))).out.strip()
+    shown = run_inprocess(capsys, "case", "show", skin).out
+    assert "— Dermatologie (priorité urgente)" in shown
+    assert "dos, vue éloignée — bon" in shown and "dos, vue rapprochée — bon" in shown
+    assert "œil droit (OD), centrée sur la macula" in run_inprocess(capsys, "case", "show", retina).out
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    english = run_inprocess(capsys, "case", "show", skin).out
+    assert "— Dermatology (urgent)" in english and "dos, far view — good" in english
+    as_json = run_inprocess(capsys, "case", "show", skin, "--json").json()
+    assert as_json["priority"] == "urgent"
+    assert [image["view"] for image in as_json["images"]] == ["far", "close-up"]
+
+
 def test_images_read_back_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path) -> None:
     from app.store import Store
 
