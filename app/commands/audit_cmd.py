@@ -12,6 +12,10 @@ from app.commands.common import open_store, say
 M.add(
     {
         "audit.help": {"fr": "journal d'audit", "en": "audit trail"},
+        "audit.verify_help": {
+            "fr": "vérifie que le journal est intact (aucune entrée modifiée ni retirée)",
+            "en": "checks that the trail is intact (no entry changed or removed)",
+        },
         "audit.ok": {
             "fr": "Journal d'audit intact : {rows} entrées, chaîne vérifiée.",
             "en": "Audit trail intact: {rows} entries, chain verified.",
@@ -28,7 +32,7 @@ M.add(
 def register(sub: Any) -> None:
     parser = sub.add_parser("audit", help=M.tr("audit.help"))
     asub = parser.add_subparsers(dest="action", required=True)
-    verify = asub.add_parser("verify")
+    verify = asub.add_parser("verify", help=M.tr("audit.verify_help"))
     verify.set_defaults(handler=run_verify)
 
 

@@ -24,6 +24,24 @@ from app.validation import blocking, validate_case
 M.add(
     {
         "case.help": {"fr": "les dossiers : import, liste, détail, envoi", "en": "cases: import, list, show, send"},
+        "case.import_help": {
+            "fr": "crée un brouillon à partir d'un fichier de dossier (JSON) et de ses images",
+            "en": "creates a draft case from a case file (JSON) and its images",
+        },
+        "case.list_help": {
+            "fr": "la liste des dossiers (initiales du patient seulement)",
+            "en": "the worklist (the patient's initials only)",
+        },
+        "case.show_help": {
+            "fr": "un dossier : patient, images et leur contrôle qualité, ce qui manque, la réponse",
+            "en": "one case: patient, images and their quality checks, what is missing, the answer",
+        },
+        "case.send_help": {
+            "fr": "vérifie le dossier et le met en file d'envoi (refusé s'il manque quelque chose)",
+            "en": "checks the case and queues it for sending (refused while something is missing)",
+        },
+        "case.json_help": {"fr": "un document JSON sur la sortie standard", "en": "one JSON document on stdout"},
+        "case.state_help": {"fr": "seulement les dossiers dans cet état", "en": "only the cases in this state"},
         "case.reduced_help": {
             "fr": "envoyer des copies réduites des photos (côté le plus long 3000 px, JPEG qualité 90) "
             "pour une liaison lente ; les originaux restent sur ce poste. Possible aussi pour "
@@ -77,20 +95,20 @@ M.add(
 def register(sub: Any) -> None:
     case = sub.add_parser("case", help=M.tr("case.help"))
     csub = case.add_subparsers(dest="action", required=True)
-    imp = csub.add_parser("import")
+    imp = csub.add_parser("import", help=M.tr("case.import_help"), description=M.tr("case.import_help"))
     imp.add_argument("file", type=Path)
     imp.add_argument("--dir", type=Path, default=None, help=M.tr("case.dir_help"))
     imp.add_argument("--allow-outside", action="store_true", help=M.tr("case.allow_outside_help"))
     imp.set_defaults(handler=run_import)
-    lst = csub.add_parser("list")
-    lst.add_argument("--state", action="append", choices=[s.value for s in CaseState])
-    lst.add_argument("--json", action="store_true")
+    lst = csub.add_parser("list", help=M.tr("case.list_help"), description=M.tr("case.list_help"))
+    lst.add_argument("--state", action="append", choices=[s.value for s in CaseState], help=M.tr("case.state_help"))
+    lst.add_argument("--json", action="store_true", help=M.tr("case.json_help"))
     lst.set_defaults(handler=run_list)
-    show = csub.add_parser("show")
+    show = csub.add_parser("show", help=M.tr("case.show_help"), description=M.tr("case.show_help"))
     show.add_argument("id")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("--json", action="store_true", help=M.tr("case.json_help"))
     show.set_defaults(handler=run_show)
-    send = csub.add_parser("send")
+    send = csub.add_parser("send", help=M.tr("case.send_help"), description=M.tr("case.send_help"))
     send.add_argument("id")
     send.add_argument("--reduced", action="store_true", help=M.tr("case.reduced_help"))
     send.set_defaults(handler=run_send)

@@ -29,6 +29,11 @@ M.add(
         },
         "init.help": {"fr": "première configuration du site (praticien, structure)", "en": "first set-up of the site"},
         "config.help": {"fr": "lire ou modifier un réglage", "en": "read or change a setting"},
+        "config.get_help": {
+            "fr": "affiche un réglage (un secret n'est jamais affiché)",
+            "en": "shows a setting (a secret is never shown)",
+        },
+        "config.set_help": {"fr": "modifie un réglage", "en": "changes a setting"},
         "config.saved": {"fr": "Réglage « {key} » enregistré.", "en": "Setting “{key}” saved."},
         "config.hidden": {"fr": "(secret enregistré, non affiché)", "en": "(secret set, not shown)"},
         "config.training_erased": {
@@ -70,10 +75,10 @@ def register(sub: Any) -> None:
     init.set_defaults(handler=run_init)
     config = sub.add_parser("config", help=M.tr("config.help"))
     csub = config.add_subparsers(dest="action", required=True)
-    get = csub.add_parser("get")
+    get = csub.add_parser("get", help=M.tr("config.get_help"))
     get.add_argument("key", help=", ".join(sorted(SETTINGS)))
     get.set_defaults(handler=run_get)
-    put = csub.add_parser("set")
+    put = csub.add_parser("set", help=M.tr("config.set_help"))
     put.add_argument("key", help=", ".join(sorted(SETTINGS)))
     put.add_argument("value", help=M.tr("config.value_help", secrets=", ".join(SECRET_KEYS)))
     put.set_defaults(handler=run_set)

@@ -29,6 +29,19 @@ M.add(
             "fr": "restaure une sauvegarde (avec la phrase secrète)",
             "en": "restore a backup (with the passphrase)",
         },
+        "record.retention_run_help": {
+            "fr": "archive les dossiers clos et purge les archives arrivées au terme de leur conservation",
+            "en": "archives closed cases and purges archives whose retention period has ended",
+        },
+        "record.dry_run_help": {
+            "fr": "dit ce qui serait fait, sans rien faire",
+            "en": "says what it would do, doing nothing",
+        },
+        "record.audit_list_help": {"fr": "les entrées du journal d'audit", "en": "the audit trail's entries"},
+        "record.audit_export_help": {
+            "fr": "les entrées du journal d'audit dans un fichier CSV",
+            "en": "the audit trail's entries in a CSV file",
+        },
         "record.retention_help": {
             "fr": "archivage et purge selon la durée de conservation",
             "en": "archiving and purging by the retention period",
@@ -117,19 +130,19 @@ def register(sub: Any) -> None:
 
     retention = sub.add_parser("retention", help=M.tr("record.retention_help"))
     rsub = retention.add_subparsers(dest="action", required=True)
-    run = rsub.add_parser("run")
-    run.add_argument("--dry-run", action="store_true")
+    run = rsub.add_parser("run", help=M.tr("record.retention_run_help"))
+    run.add_argument("--dry-run", action="store_true", help=M.tr("record.dry_run_help"))
     run.set_defaults(handler=run_retention)
 
     asub = _subparsers(sub.choices["audit"])
     for name, handler in (("list", run_audit_list), ("export", run_audit_export)):
-        parser = asub.add_parser(name)
+        parser = asub.add_parser(name, help=M.tr(f"record.audit_{name}_help"))
         parser.add_argument("--from", dest="start", type=_day, default=None, metavar="YYYY-MM-DD")
         parser.add_argument("--to", dest="end", type=_day, default=None, metavar="YYYY-MM-DD")
         if name == "export":
             parser.add_argument("--csv", type=Path, required=True, metavar="FILE")
         else:
-            parser.add_argument("--json", action="store_true")
+            parser.add_argument("--json", action="store_true", help=M.tr("case.json_help"))
         parser.set_defaults(handler=handler)
 
 

@@ -247,3 +247,47 @@ def test_exit_code_3_when_the_data_is_locked(tmp_path: Path, capsys: pytest.Capt
 def test_usage_errors_exit_2() -> None:
     assert run_process("case", "frobnicate").code == 2
     assert run_process("case", "list", "--state", "nowhere").code == 2
+
+
+def test_usage_errors_and_help_headings_speak_the_users_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found as a newcomer would: under French help texts, a mistyped command answered in English
+    (« error: the following arguments are required: id »)."""
+    missing = run_process("case", "send")
+    assert missing.code == 2 and "teleavis case send : erreur : il manque : id" in missing.err
+    unknown = run_process("status", "--jsn")
+    assert unknown.code == 2 and "arguments inconnus : --jsn" in unknown.err and "error" not in unknown.err
+    choice = run_process("case", "list", "--state", "nowhere")
+    assert choice.code == 2 and "choix inconnu : 'nowhere'" in choice.err
+    helped = run_process("--help")
+    assert "utilisation : teleavis" in helped.out and "affiche cette aide" in helped.out
+    assert "show this help" not in helped.out and "version number" not in helped.out
+    english = run_process("case", "send", env={"LANG": "en_GB.UTF-8"})
+    assert english.code == 2 and "teleavis case send: error: the following arguments are required: id" in english.err
+
+
+def test_every_command_and_sub_command_says_what_it_does_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`teleavis case --help` listed cancel and export with their purpose, and import, list, show and
+    send bare: every command at every level has its line, in French and in English."""
+    import argparse
+
+    from app import i18n
+    from app.main import build_parser
+
+    def undescribed(parser: argparse.ArgumentParser, path: str) -> list[str]:
+        found = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                helps = {choice.dest: choice.help for choice in action._choices_actions}
+                for name, child in action.choices.items():
+                    if not helps.get(name):
+                        found.append(f"{path} {name}")
+                    found += undescribed(child, f"{path} {name}")
+        return found
+
+    helps: dict[str, str] = {}
+    for language in ("fr", "en"):
+        i18n.set_language(language)
+        parser = build_parser()
+        assert undescribed(parser, "teleavis") == [], language
+        helps[language] = parser.format_help()
+    assert helps["fr"] != helps["en"]
