@@ -35,11 +35,40 @@ M.add(
         },
         "site.unknown": {"fr": "{path} : clé inconnue « {key} ».", "en": "{path}: unknown key “{key}”."},
         "site.system": {
-            "fr": "patient_id_system : une URI est attendue (par exemple urn:oid:1.2.250.1.999.1.1).",
-            "en": "patient_id_system: a URI is expected (for example urn:oid:1.2.250.1.999.1.1).",
+            "fr": "patient_id_system : une URI est attendue (l'OID de votre structure, urn:oid:…).",
+            "en": "patient_id_system: a URI is expected (your organisation's OID, urn:oid:…).",
+        },
+        "site.example_system": {
+            "fr": "Attention : l'origine des n° de dossier ({system}) est l'exemple de la documentation. Une "
+            "autre structure qui l'a gardée aussi verrait ses patients confondus avec les vôtres sur la "
+            "plateforme quand un n° de dossier est le même. Mettez celle de votre service informatique, ou "
+            "{own}, propre à votre FINESS.",
+            "en": "Warning: the origin of patient file numbers ({system}) is the documentation's example. "
+            "Another organisation that kept it too would see its patients mixed up with yours on the "
+            "platform whenever a file number is the same. Use your IT department's, or {own}, proper to "
+            "your FINESS.",
         },
     }
 )
+
+#: The site file's example in the documentation. Sites that all keep it share one system of local
+#: patient ids: the platform's conditional create on ``system|D-2291`` then finds another site's
+#: patient, and the case goes to the expert under someone else's identity.
+EXAMPLE_PATIENT_SYSTEM = "urn:oid:1.2.250.1.999.1.1"
+
+
+def own_patient_system(finess: str) -> str:
+    """A system of local patient ids that no other structure shares, for a site without an OID of its
+    own: one per FINESS (a structure's file numbers are unique within it)."""
+    return f"urn:teleavis:local-patient-id:{finess.strip().upper()}"
+
+
+def shared_system_warning(system: str, finess: str) -> str:
+    """What to say when a site's patient ids' system is the documentation's example, else ""."""
+    if system.strip() != EXAMPLE_PATIENT_SYSTEM:
+        return ""
+    return M.tr("site.example_system", system=EXAMPLE_PATIENT_SYSTEM, own=own_patient_system(finess))
+
 
 _KEYS = {
     "": {"practitioner", "organization", "patient_id_system"},

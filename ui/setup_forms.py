@@ -21,12 +21,16 @@ from app.db import transaction
 from app.errors import CaseFileError, TeleavisError
 from app.identifiers import finess_is_valid, rpps_is_valid
 from app.model import Requester
-from app.site import load_requester, parse_site, save_site
+from app.site import (
+    load_requester,
+    own_patient_system,
+    parse_site,
+    save_site,
+    shared_system_warning,
+)
 from app.store import Store
 from ui.tasks import on_own_connection, run_task, write_and_wait
 from ui.widgets import named
-
-DEFAULT_PATIENT_SYSTEM = "urn:oid:1.2.250.1.999.1.1"
 
 
 class SiteForm(QWidget):
@@ -47,7 +51,10 @@ class SiteForm(QWidget):
         self.role = QLineEdit(placeholderText=self.tr("Médecin généraliste, infirmier(e)…"))
         self.finess = QLineEdit(placeholderText=self.tr("9 chiffres"))
         self.organization = QLineEdit()
-        self.system = QLineEdit(DEFAULT_PATIENT_SYSTEM)
+        # Proposed from the FINESS as it is typed (one system per structure, never one shared by all
+        # sites: the platform would take another site's patient for this one), until the user types
+        # their own (their IT department's OID).
+        self.system = QLineEdit(placeholderText=self.tr("urn:oid:… (proposé d'après le n° FINESS)"))
         self.field_problems: dict[str, QLabel] = {}
         form.addRow(named(QLabel(self.tr("Le praticien qui demande l'avis :")), "sectionTitle"))
         self._row(form, "rpps", self.tr("N° RPPS :"), self.rpps)
@@ -57,7 +64,7 @@ class SiteForm(QWidget):
         form.addRow(named(QLabel(self.tr("La structure :")), "sectionTitle"))
         self._row(form, "finess", self.tr("N° FINESS :"), self.finess)
         self._row(form, "organization", self.tr("Nom de la structure :"), self.organization)
-        self._row(form, "system", self.tr("Origine des n° de dossier :"), self.system)
+        system_column = self._row(form, "system", self.tr("Origine des n° de dossier :"), self.system)
         system_hint = QLabel(
             self.tr(
                 "Un patient sans INS est désigné par son numéro de dossier dans votre structure ; ce réglage dit "
@@ -67,6 +74,11 @@ class SiteForm(QWidget):
         )
         system_hint.setWordWrap(True)
         form.addRow(system_hint)
+        # Under the field, beside its problem (a row of its own, shown later, was not given its height).
+        self.system_warning = named(QLabel(), "fieldProblem")
+        self.system_warning.setWordWrap(True)
+        self.system_warning.hide()
+        system_column.addWidget(self.system_warning)
         self.problems = named(QLabel(), "fieldProblem")
         self.problems.setWordWrap(True)
         form.addRow(self.problems)
@@ -79,10 +91,17 @@ class SiteForm(QWidget):
             self.finess.setText(current.finess)
             self.organization.setText(current.organization)
             self.system.setText(current.patient_id_system)
+        self._system_follows_finess = current is None or current.patient_id_system == own_patient_system(current.finess)
+        self.finess.textChanged.connect(self._propose_system)
+        self.system.textEdited.connect(self._system_typed)
+        self.system.textChanged.connect(self._warn_of_a_shared_system)
+        self.finess.textChanged.connect(self._warn_of_a_shared_system)
+        self._warn_of_a_shared_system()
         for edit in (self.rpps, self.family, self.given, self.role, self.finess, self.organization, self.system):
             edit.textChanged.connect(self._recheck)
 
-    def _row(self, form: QFormLayout, key: str, label: str, edit: QLineEdit) -> None:
+    def _row(self, form: QFormLayout, key: str, label: str, edit: QLineEdit) -> QVBoxLayout:
+        """The field with its problem under it; returns the column, for more words under the field."""
         holder = QWidget()
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
@@ -96,6 +115,7 @@ class SiteForm(QWidget):
         caption.setBuddy(edit)
         form.addRow(caption, holder)
         self.field_problems[key] = problem
+        return column
 
     def field_words(self) -> dict[str, str]:
         """What is wrong with each field, in words (empty when it is right)."""
@@ -126,12 +146,31 @@ class SiteForm(QWidget):
             "system": (
                 ""
                 if ":" in self.system.text().strip()
-                else self.tr("Gardez la valeur proposée ({default}) si vous n'en avez pas d'autre.").format(
-                    default=DEFAULT_PATIENT_SYSTEM
+                else self.tr(
+                    "Gardez la valeur proposée une fois le n° FINESS saisi, ou mettez celle que votre service "
+                    "informatique vous donne (urn:oid:…)."
                 )
             ),
         }
         return words
+
+    def _propose_system(self, finess: str) -> None:
+        if self._system_follows_finess:
+            finess = finess.strip()
+            self.system.setText(own_patient_system(finess) if finess_is_valid(finess) else "")
+
+    def _system_typed(self, text: str) -> None:
+        # Emptied, it follows the FINESS again; typed, it is the user's.
+        self._system_follows_finess = not text.strip()
+        if not text.strip():
+            self._propose_system(self.finess.text())
+
+    def _warn_of_a_shared_system(self) -> None:
+        """The documentation's example, kept by an older installation or typed from a site file, says why
+        it must go (saving stays possible: the platform may know this site by it already)."""
+        warning = shared_system_warning(self.system.text(), self.finess.text())
+        self.system_warning.setText(warning)
+        self.system_warning.setVisible(bool(warning))
 
     def _recheck(self) -> None:
         if self._checking:

@@ -14,7 +14,7 @@ from app.commands.common import STDIN, emit_json, open_store, read_secret, say
 from app.db import transaction
 from app.errors import UsageError
 from app.settings import SECRET_KEYS, SETTINGS, parse
-from app.site import parse_site, save_site
+from app.site import parse_site, save_site, shared_system_warning
 from app.urls import SECURE_URL_CONFIG_ONLY, SECURE_URL_SETTINGS, check_secure_url, proxy_password, redact_proxy
 
 M.add(
@@ -87,18 +87,15 @@ def register(sub: Any) -> None:
 def run_init(args: argparse.Namespace) -> int:
     requester = parse_site(read_json_file(args.site))
     with open_store() as store:
-        if not save_site(store, requester):
-            say(M.tr("init.same"))
-            return 0
-    say(
-        M.tr(
-            "init.done",
-            org=requester.organization,
-            finess=requester.finess,
-            name=" ".join([*requester.given, requester.family]),
-            rpps=requester.rpps,
-        )
-    )
+        saved = save_site(store, requester)
+    if saved:
+        name = " ".join([*requester.given, requester.family])
+        say(M.tr("init.done", org=requester.organization, finess=requester.finess, name=name, rpps=requester.rpps))
+    else:
+        say(M.tr("init.same"))
+    warning = shared_system_warning(requester.patient_id_system, requester.finess)
+    if warning:
+        say(warning)
     return 0
 
 

@@ -1538,84 +1538,84 @@
 <context>
     <name>PlatformForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="243"/>
+        <location filename="../../ui/setup_forms.py" line="282"/>
         <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <extracomment>Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).</extracomment>
         <translation>Training mode: built-in trial platform, nothing really sent</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="244"/>
+        <location filename="../../ui/setup_forms.py" line="283"/>
         <source>Plateforme régionale de télé-expertise</source>
         <translation>Regional tele-expertise platform</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="254"/>
+        <location filename="../../ui/setup_forms.py" line="293"/>
         <source>Jeton d&apos;accès personnel (ou identifiants ci-dessous)</source>
         <translation>Personal access token (or credentials below)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="259"/>
+        <location filename="../../ui/setup_forms.py" line="298"/>
         <source>Fichier des autorités de certification (facultatif)</source>
         <translation>Certificate authorities file (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="260"/>
+        <location filename="../../ui/setup_forms.py" line="299"/>
         <source>Adresse de la plateforme :</source>
         <translation>Platform address:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="261"/>
+        <location filename="../../ui/setup_forms.py" line="300"/>
         <source>Jeton d&apos;accès :</source>
         <translation>Access token:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="262"/>
+        <location filename="../../ui/setup_forms.py" line="301"/>
         <source>Adresse de connexion (OAuth) :</source>
         <translation>Sign-in address (OAuth):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="263"/>
+        <location filename="../../ui/setup_forms.py" line="302"/>
         <source>Identifiant client :</source>
         <translation>Client id:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="264"/>
+        <location filename="../../ui/setup_forms.py" line="303"/>
         <source>Secret client :</source>
         <translation>Client secret:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="265"/>
+        <location filename="../../ui/setup_forms.py" line="304"/>
         <source>Proxy :</source>
         <translation>Proxy:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="266"/>
+        <location filename="../../ui/setup_forms.py" line="305"/>
         <source>Certificats (CA) :</source>
         <translation>Certificates (CA):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="278"/>
+        <location filename="../../ui/setup_forms.py" line="317"/>
         <source>Tester la connexion</source>
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="320"/>
+        <location filename="../../ui/setup_forms.py" line="359"/>
         <source>Donnez l&apos;adresse de la plateforme, ou choisissez le mode formation.</source>
         <translation>Give the platform&apos;s address, or choose training mode.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="346"/>
+        <location filename="../../ui/setup_forms.py" line="385"/>
         <source>Test en cours…</source>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="371"/>
+        <location filename="../../ui/setup_forms.py" line="410"/>
         <source>Connexion réussie ({words}).</source>
         <translation>Connection works ({words}).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="373"/>
-        <location filename="../../ui/setup_forms.py" line="380"/>
+        <location filename="../../ui/setup_forms.py" line="412"/>
+        <location filename="../../ui/setup_forms.py" line="419"/>
         <source>Échec : {words}</source>
         <translation>Failed: {words}</translation>
     </message>
@@ -1847,89 +1847,94 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>SiteForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="44"/>
+        <location filename="../../ui/setup_forms.py" line="48"/>
         <source>11 chiffres, sur la carte CPS</source>
         <translation>11 digits, on the CPS card</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="47"/>
+        <location filename="../../ui/setup_forms.py" line="51"/>
         <source>Médecin généraliste, infirmier(e)…</source>
         <translation>General practitioner, nurse…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="48"/>
+        <location filename="../../ui/setup_forms.py" line="52"/>
         <source>9 chiffres</source>
         <translation>9 digits</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="52"/>
+        <location filename="../../ui/setup_forms.py" line="57"/>
+        <source>urn:oid:… (proposé d&apos;après le n° FINESS)</source>
+        <translation>urn:oid:… (proposed from the FINESS number)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_forms.py" line="59"/>
         <source>Le praticien qui demande l&apos;avis :</source>
         <translation>The practitioner asking for the opinion:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="53"/>
+        <location filename="../../ui/setup_forms.py" line="60"/>
         <source>N° RPPS :</source>
         <translation>RPPS no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="54"/>
+        <location filename="../../ui/setup_forms.py" line="61"/>
         <source>Nom :</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="55"/>
+        <location filename="../../ui/setup_forms.py" line="62"/>
         <source>Prénom :</source>
         <translation>First name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="56"/>
+        <location filename="../../ui/setup_forms.py" line="63"/>
         <source>Fonction :</source>
         <translation>Role:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="57"/>
+        <location filename="../../ui/setup_forms.py" line="64"/>
         <source>La structure :</source>
         <translation>The organisation:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="58"/>
+        <location filename="../../ui/setup_forms.py" line="65"/>
         <source>N° FINESS :</source>
         <translation>FINESS no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="59"/>
+        <location filename="../../ui/setup_forms.py" line="66"/>
         <source>Nom de la structure :</source>
         <translation>Organisation name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="60"/>
+        <location filename="../../ui/setup_forms.py" line="67"/>
         <source>Origine des n° de dossier :</source>
         <translation>Origin of file numbers:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="63"/>
+        <location filename="../../ui/setup_forms.py" line="70"/>
         <source>Un patient sans INS est désigné par son numéro de dossier dans votre structure ; ce réglage dit d&apos;où vient ce numéro. Gardez la valeur proposée, sauf si votre service informatique vous en donne une autre.</source>
         <translation>A patient without an INS is named by their file number in your organisation; this setting says where that number comes from. Keep the proposed value unless your IT department gives you another one.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="103"/>
+        <location filename="../../ui/setup_forms.py" line="123"/>
         <source>À remplir.</source>
         <translation>Required.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="111"/>
+        <location filename="../../ui/setup_forms.py" line="131"/>
         <source>Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé) : celui-ci n&apos;est pas valide, vérifiez-le.</source>
         <translation>The RPPS number has 11 digits (CPS card or health directory): this one is not valid, please check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="123"/>
+        <location filename="../../ui/setup_forms.py" line="143"/>
         <source>Le numéro FINESS compte 9 caractères : celui-ci n&apos;est pas valide, vérifiez-le.</source>
         <translation>The FINESS number has 9 characters: this one is not valid, please check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="129"/>
-        <source>Gardez la valeur proposée ({default}) si vous n&apos;en avez pas d&apos;autre.</source>
-        <translation>Keep the proposed value ({default}) if you have no other.</translation>
+        <location filename="../../ui/setup_forms.py" line="150"/>
+        <source>Gardez la valeur proposée une fois le n° FINESS saisi, ou mettez celle que votre service informatique vous donne (urn:oid:…).</source>
+        <translation>Keep the value proposed once the FINESS number is typed, or put the one your IT department gives you (urn:oid:…).</translation>
     </message>
 </context>
 <context>

@@ -37,6 +37,22 @@ def test_init_is_idempotent_and_checks_the_luhn_keys(
     assert refused.code == 1 and "FINESS" in refused.err
 
 
+def test_init_warns_a_site_that_kept_the_documentations_example_system(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The docs' site file names urn:oid:1.2.250.1.999.1.1: every site that copies it shares one system of
+    patient file numbers, and the platform would take one site's D-2291 for another's. Said at init,
+    with a system of its own to put instead; a site with its own says nothing more."""
+    example = run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "example.json", SITE)))
+    assert example.code == 0 and "exemple de la documentation" in example.err
+    assert "urn:teleavis:local-patient-id:750000010" in example.err
+    again = run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "example.json", SITE)))
+    assert "rien à changer" in again.err and "exemple de la documentation" in again.err
+    own = {**SITE, "patient_id_system": "urn:teleavis:local-patient-id:750000010"}
+    fixed = run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "own.json", own)))
+    assert fixed.code == 0 and "exemple" not in fixed.err
+
+
 def test_a_corsican_site_can_run_init(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Issue 17.2: Corsica's FINESS numbers begin with 2A or 2B; init took none of them."""
     for finess in ("2A0000019", "2b0000027"):

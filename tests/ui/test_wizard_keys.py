@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWizard
 
+from app.site import own_patient_system
 from app.store import Store
 from tests.support.ui import activate
 
@@ -56,8 +57,8 @@ def test_site_errors_are_words_under_their_field_and_go_once_fixed(qtbot: Any, s
     site = wizard.site
     site_page = wizard.currentPage()
     assert site.isVisible()
-    # The system of local numbers comes preset and explained, not as bare jargon.
-    assert site.system.text().startswith("urn:oid:")
+    # The system of local numbers is explained, not bare jargon, and proposed once the FINESS is typed.
+    assert site.system.text() == "" and "FINESS" in site.system.placeholderText()
     assert "numéro de dossier" in visible_words(site)
 
     site.rpps.setFocus()
@@ -81,6 +82,51 @@ def test_site_errors_are_words_under_their_field_and_go_once_fixed(qtbot: Any, s
         edit.setFocus()
         type_text(edit, text)
     assert not any(label.isVisible() for label in site.field_problems.values())
+    assert site.system.text() == own_patient_system(REQUESTER.finess)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert wizard.currentPage() is not site_page
-    assert store.settings.get("site.requester")["rpps"] == REQUESTER.rpps
+    saved = store.settings.get("site.requester")
+    assert saved["rpps"] == REQUESTER.rpps and saved["patient_id_system"] == own_patient_system(REQUESTER.finess)
+
+
+def test_no_two_sites_share_a_system_of_patient_ids_by_default(qtbot: Any, store: Store) -> None:
+    """Found from outside: the wizard proposed one fixed system (urn:oid:1.2.250.1.999.1.1) to every site and
+    said « gardez la valeur proposée ». Two sites keeping it send their file number D-2291 as the same
+    identifier; the platform's conditional create then files one site's case under the other's patient."""
+    from dataclasses import asdict, replace
+
+    from app.site import EXAMPLE_PATIENT_SYSTEM
+    from tests.support.ui import REQUESTER, type_text
+    from ui.setup_forms import SiteForm
+
+    systems = []
+    for finess in ("750000010", "2A0000014"):
+        store.settings.set("site.requester", None)
+        form = SiteForm(store)
+        qtbot.addWidget(form)
+        form.show()
+        type_text(form.finess, finess)
+        systems.append(form.system.text())
+    assert systems == ["urn:teleavis:local-patient-id:750000010", "urn:teleavis:local-patient-id:2A0000014"]
+
+    # The user's own system (their IT department's OID) is kept when the FINESS changes; emptied, the
+    # field proposes again.
+    form.system.selectAll()
+    type_text(form.system, "urn:oid:1.2.250.1.213.4.9")
+    form.finess.clear()
+    type_text(form.finess, "750000010")
+    assert form.system.text() == "urn:oid:1.2.250.1.213.4.9"
+    form.system.selectAll()
+    qtbot.keyClick(form.system, Qt.Key.Key_Delete)
+    assert form.system.text() == own_patient_system("750000010")
+    assert not form.system_warning.isVisible()
+
+    # An installation that kept the example is told why it must go, and what to put instead.
+    store.settings.set("site.requester", asdict(replace(REQUESTER, patient_id_system=EXAMPLE_PATIENT_SYSTEM)))
+    kept = SiteForm(store)
+    qtbot.addWidget(kept)
+    kept.show()
+    assert kept.system.text() == EXAMPLE_PATIENT_SYSTEM, "never changed behind the user's back"
+    assert kept.system_warning.isVisible()
+    warning = kept.system_warning.text()
+    assert "confondus" in warning and own_patient_system(REQUESTER.finess) in warning
