@@ -178,3 +178,42 @@ def test_a_search_reads_identifier_tokens_the_same_way() -> None:
 
     assert found("urn:x|12\\,5") == ["12,5"]
     assert found("urn:x|12,urn:x|5") == ["5", "12"]
+
+
+def test_two_sites_with_the_same_file_number_reach_the_platform_as_two_patients(
+    tmp_path: Path, store: Store, engine: Engine, sandbox: SandboxServer
+) -> None:
+    """Two structures both number a patient D-2291. With the system each is proposed (one per FINESS), the
+    platform keeps two Patients and each case is its own patient's; the wizard's old default, shared by
+    every site, made the second site's case the first site's patient (tests/ui/test_wizard_keys.py)."""
+    from dataclasses import asdict, replace
+
+    from app.site import own_patient_system
+    from tests.support.ui import REQUESTER
+
+    here = replace(REQUESTER, patient_id_system=own_patient_system(REQUESTER.finess))
+    there = replace(
+        REQUESTER, finess="130000011", organization="Maison de santé", patient_id_system=own_patient_system("130000011")
+    )
+    store.settings.set("site.requester", asdict(here))
+    make_case(store, ins=False)  # MARTIN Paul, provisional: sent by his file number, D-2291
+    engine.run_once(poll=False)
+    with Store.open(tmp_path / "other-site") as other:
+        other.settings.set("site.requester", asdict(there))
+        case_id = make_case(other, ins=False, queue=False)
+        case = other.get_case(case_id)
+        case.patient.family, case.patient.given, case.patient.birth_date = "BERNARD", ["Louise"], "1961-07-14"
+        case.patient.sex = "female"
+        other.update_case(case)
+        other.queue(case_id)
+        with engine_on(other, sandbox.base_url) as other_engine:
+            other_engine.run_once(poll=False)
+        assert other.state(case_id) == CaseState.SENT
+
+    patients = {p["id"]: p for p in sandbox.resources("Patient")}
+    assert len(patients) == 2
+    families = sorted(
+        patients[r["subject"]["reference"].split("/")[-1]]["name"][0]["family"]
+        for r in sandbox.resources("ServiceRequest")
+    )
+    assert families == ["BERNARD", "MARTIN"]
