@@ -12,7 +12,7 @@ from app import messages as M
 from app.acts import act_of, judge
 from app.answers import missing_words
 from app.casefile import parse_case, read_json_file
-from app.commands.common import emit_json, open_store, say
+from app.commands.common import emit_json, local_minute, open_store, say
 from app.errors import CaseFileError, ImageRejected
 from app.model import IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, Priority, iso, utc_now
 from app.outbox import Outbox
@@ -283,11 +283,11 @@ def run_show(args: argparse.Namespace) -> int:
         out.extend(f"  - {f['message']}" for f in missing)
     out.extend(_platform_lines(doc))
     if doc["due_at"]:
-        when = _local(doc["due_at"])
+        when = local_minute(doc["due_at"])
         out.append(M.tr("show.overdue", when=when) if doc["overdue"] else M.tr("show.due", when=when))
     if doc["act"]:
         act = doc["act"]
-        day = _local(str(act["at"]))[:10]
+        day = local_minute(str(act["at"]))[:10]
         out.append(
             f"{M.tr('show.act')} "
             + (
@@ -323,16 +323,6 @@ def _consent_details(case: Case) -> str:
     """« (2026-11-20, Inf. Durand) », leaving out what was not recorded."""
     details = [part.strip() for part in (case.consent.date, case.consent.recorded_by) if part.strip()]
     return f" ({', '.join(details)})" if details else ""
-
-
-def _local(instant: str) -> str:
-    """An ISO instant as the user reads it: local date and time, to the minute."""
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(instant).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return instant
 
 
 def _platform_lines(doc: dict[str, Any]) -> list[str]:

@@ -30,6 +30,16 @@ def open_store() -> Store:
     return store
 
 
+def local_minute(instant: str) -> str:
+    """An ISO instant as the user reads it: local date and time, to the minute (unchanged if not one)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(instant).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return instant
+
+
 def current_log_path() -> Path:
     return log_dir(data_dir()) / "teleavis.log"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from app import audit
 from app import messages as M
-from app.commands.common import emit_json, open_store
+from app.commands.common import emit_json, local_minute, open_store
 from app.keystore import KeyStore
 
 M.add(
@@ -18,6 +18,7 @@ M.add(
         },
         "status.cases": {"fr": "Dossiers :", "en": "Cases:"},
         "status.none": {"fr": "  aucun", "en": "  none"},
+        "status.count": {"fr": "  {state} : {n}", "en": "  {state}: {n}"},
         "status.last_sync": {"fr": "Dernière synchronisation : {when}", "en": "Last sync: {when}"},
         "status.never": {"fr": "jamais", "en": "never"},
         "status.platform": {"fr": "Plateforme : {state}", "en": "Platform: {state}"},
@@ -25,6 +26,13 @@ M.add(
         "status.reachable": {"fr": "joignable", "en": "reachable"},
         "status.unreachable": {"fr": "injoignable : {reason}", "en": "unreachable: {reason}"},
         "status.key": {"fr": "Clé des données : {mode}", "en": "Data key: {mode}"},
+        # How the data key is kept (KeyStore.mode), in words; the codes stay for --json.
+        "status.key.keyring": {"fr": "dans le trousseau du système", "en": "in the system keyring"},
+        "status.key.passphrase": {"fr": "protégée par la phrase secrète", "en": "protected by the passphrase"},
+        "status.key.keyring+passphrase": {
+            "fr": "dans le trousseau du système, et protégée par la phrase secrète",
+            "en": "in the system keyring, and protected by the passphrase",
+        },
     }
 )
 
@@ -48,6 +56,9 @@ def platform_reachability(store: Any) -> dict[str, Any]:
     return {"configured": True, "reachable": ok, "detail": detail}
 
 
+_KEY_MODES = ("keyring", "passphrase", "keyring+passphrase")
+
+
 def run_status(args: argparse.Namespace) -> int:
     with open_store() as store:
         counts = store.counts()
@@ -68,8 +79,10 @@ def run_status(args: argparse.Namespace) -> int:
         emit_json(doc)
         return 0
     lines = [M.tr("status.cases")]
-    lines += [f"  {M.state_name(state)} : {n}" for state, n in sorted(counts.items())] or [M.tr("status.none")]
-    lines.append(M.tr("status.last_sync", when=last or M.tr("status.never")))
+    lines += [M.tr("status.count", state=M.state_name(state), n=n) for state, n in sorted(counts.items())] or [
+        M.tr("status.none")
+    ]
+    lines.append(M.tr("status.last_sync", when=local_minute(last) if last else M.tr("status.never")))
     if not platform["configured"]:
         state = M.tr("status.not_configured")
     elif platform["reachable"] is None:
@@ -79,7 +92,7 @@ def run_status(args: argparse.Namespace) -> int:
     else:
         state = M.tr("status.unreachable", reason=platform["detail"])
     lines.append(M.tr("status.platform", state=state))
-    lines.append(M.tr("status.key", mode=key_mode))
+    lines.append(M.tr("status.key", mode=M.tr(f"status.key.{key_mode}") if key_mode in _KEY_MODES else key_mode))
     if rewound is not None:
         lines.append(M.tr("audit.rewound_notice", seq=rewound))
     print("\n".join(lines))
