@@ -143,10 +143,21 @@ class _Reader:
 
     def __init__(self) -> None:
         self.errors: list[str] = []
+        #: Paths whose value was unusable (wrong type, not a choice, missing): their content is not judged
+        #: again, so that one mistake is said once.
+        self.unusable: set[str] = set()
+
+    def fail(self, path: str, message: str) -> None:
+        self.errors.append(message)
+        self.unusable.add(path)
+
+    def judged_already(self, field: str) -> bool:
+        """Whether a content finding on ``field`` repeats a structural problem of it or of what holds it."""
+        return any(field == path or field.startswith((f"{path}.", f"{path}[")) for path in self.unusable)
 
     def obj(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
-            self.errors.append(M.tr("cf.not_object", path=path))
+            self.fail(path, M.tr("cf.not_object", path=path))
             return {}
         for key in value:
             if key not in allowed:
@@ -160,26 +171,26 @@ class _Reader:
         where = f"{path}.{key}" if path else key
         if value is None:
             if required:
-                self.errors.append(M.tr("cf.required", path=where))
+                self.fail(where, M.tr("cf.required", path=where))
             return ""
         if not isinstance(value, str):
-            self.errors.append(M.tr("cf.type", path=where, expected=M.tr("t.string")))
+            self.fail(where, M.tr("cf.type", path=where, expected=M.tr("t.string")))
             return ""
         if choices and value not in choices:
-            self.errors.append(M.tr("cf.choice", path=where, choices=", ".join(choices)))
+            self.fail(where, M.tr("cf.choice", path=where, choices=", ".join(choices)))
         return value
 
     def boolean(self, data: dict[str, Any], key: str, path: str) -> bool:
         value = data.get(key, False)
         if not isinstance(value, bool):
-            self.errors.append(M.tr("cf.type", path=f"{path}.{key}", expected=M.tr("t.bool")))
+            self.fail(f"{path}.{key}", M.tr("cf.type", path=f"{path}.{key}", expected=M.tr("t.bool")))
             return False
         return value
 
     def items(self, data: dict[str, Any], key: str) -> list[Any]:
         value = data.get(key, [])
         if not isinstance(value, list):
-            self.errors.append(M.tr("cf.type", path=key, expected=M.tr("t.list")))
+            self.fail(key, M.tr("cf.type", path=key, expected=M.tr("t.list")))
             return []
         return value
 
@@ -203,12 +214,12 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
 
     pdata = r.obj(top.get("patient"), "patient", _PATIENT) if "patient" in top else {}
     if "patient" not in top:
-        r.errors.append(M.tr("cf.required", path="patient"))
+        r.fail("patient", M.tr("cf.required", path="patient"))
     given = pdata.get("given", [])
     if isinstance(given, str):
         given = [given]
     if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
-        r.errors.append(M.tr("cf.type", path="patient.given", expected=M.tr("t.strings")))
+        r.fail("patient.given", M.tr("cf.type", path="patient.given", expected=M.tr("t.strings")))
         given = []
     case.patient = Patient(
         family=r.text(pdata, "family", "patient"),
@@ -260,7 +271,9 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
             if path is not None:
                 refs.append(ImageRef(record, path, where))
 
-    findings = validate_content(case) if not r.errors else []
+    # The content is judged even when the structure is wrong somewhere, so that every mistake is said in
+    # one go, except where a structural problem already made the value unusable.
+    findings = [f for f in validate_content(case) if not r.judged_already(f.field)] if top else []
     errors = r.errors + [f.message for f in findings if f.severity == "error"]
     if errors:
         raise CaseFileError(M.tr("cf.refused"), details=errors)

@@ -76,6 +76,27 @@ def test_wrong_ins_key(folder: Path, teleavis_home: Path, capsys: pytest.Capture
     assert "150028512345616" not in result.err
 
 
+def test_every_mistake_of_a_case_file_is_said_in_one_go(
+    folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found as a newcomer would: a typo in a key and a missing image were said first, the wrong INS key and
+    the badly written birth date only once those were fixed, a second round for the same file."""
+    doc = copy.deepcopy(EXAMPLE)
+    doc["priorite"] = "urgent"
+    doc["images"][0]["file"] = "absent.jpg"
+    doc["patient"]["ins"] = "150028512345616"
+    doc["patient"]["birth_date"] = "03/02/1950"
+    said = import_refused(capsys, teleavis_home, write_json(folder / "x.json", doc)).err
+    for words in ("clé inconnue « priorite »", "introuvable « absent.jpg »", "clé de contrôle", "AAAA-MM-JJ"):
+        assert words in said, words
+
+    # A value of the wrong type is said once, not again as a content mistake of the value it left.
+    doc = copy.deepcopy(EXAMPLE)
+    doc["patient"]["birth_date"] = 19500203
+    said = import_refused(capsys, teleavis_home, write_json(folder / "y.json", doc)).err
+    assert "patient.birth_date : un texte attendu" in said and "Date de naissance" not in said
+
+
 def _with_image(folder: Path, name: str, data: bytes) -> Path:
     (folder / name).write_bytes(data)
     doc = copy.deepcopy(EXAMPLE)
