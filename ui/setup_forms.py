@@ -119,7 +119,8 @@ class SiteForm(QWidget):
 
     def field_words(self) -> dict[str, str]:
         """What is wrong with each field, in words (empty when it is right)."""
-        rpps, finess = self.rpps.text().strip(), self.finess.text().strip()
+        # Corsica's FINESS may be typed « 2a… »: the site file's reading takes it in capitals too.
+        rpps, finess = self.rpps.text().strip(), self.finess.text().strip().upper()
         required = self.tr("À remplir.")
         words = {
             "rpps": (
@@ -156,7 +157,7 @@ class SiteForm(QWidget):
 
     def _propose_system(self, finess: str) -> None:
         if self._system_follows_finess:
-            finess = finess.strip()
+            finess = finess.strip().upper()
             self.system.setText(own_patient_system(finess) if finess_is_valid(finess) else "")
 
     def _system_typed(self, text: str) -> None:

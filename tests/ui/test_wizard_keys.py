@@ -100,7 +100,7 @@ def test_no_two_sites_share_a_system_of_patient_ids_by_default(qtbot: Any, store
     from ui.setup_forms import SiteForm
 
     systems = []
-    for finess in ("750000010", "2A0000014"):
+    for finess in ("750000010", "2a0000014"):  # Corsica's, as it may be typed
         store.settings.set("site.requester", None)
         form = SiteForm(store)
         qtbot.addWidget(form)
@@ -108,6 +108,7 @@ def test_no_two_sites_share_a_system_of_patient_ids_by_default(qtbot: Any, store
         type_text(form.finess, finess)
         systems.append(form.system.text())
     assert systems == ["urn:teleavis:local-patient-id:750000010", "urn:teleavis:local-patient-id:2A0000014"]
+    assert not form.field_words()["finess"], "a Corsican FINESS in small letters is a right one"
 
     # The user's own system (their IT department's OID) is kept when the FINESS changes; emptied, the
     # field proposes again.
