@@ -82,12 +82,28 @@ class SealedReader(io.RawIOBase):
         self._in, self._aead, self._aad = source, AESGCM(key), header
         self._plain = b""
         self._pos = 0  # what read() has handed out of _plain: slicing the rest would copy it each time
+        self._opened = 0  # plain bytes of all the chunks opened so far
         self._counter = 0
         self._done = False
         self._next = self._in.read(CHUNK + TAG)
 
     def readable(self) -> bool:
         return True
+
+    def tell(self) -> int:
+        """How many plain bytes were read so far (what tarfile asks to know where a member is)."""
+        return self._opened - (len(self._plain) - self._pos)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Forward only, by reading on: tarfile's plain read mode seeks to where it already is, or past a
+        member's padding. (Its stream mode, which never seeks, copies every byte three more times.)"""
+        target = offset if whence == io.SEEK_SET else self.tell() + offset if whence == io.SEEK_CUR else -1
+        if target < self.tell():
+            raise io.UnsupportedOperation("a sealed stream is read forward only")
+        while (left := target - self.tell()) > 0:
+            if not self.read(min(left, CHUNK)):
+                break
+        return self.tell()
 
     def read(self, size: int | None = -1) -> bytes:
         want = size if size is not None and size >= 0 else None
@@ -109,6 +125,7 @@ class SealedReader(io.RawIOBase):
         except InvalidTag as exc:
             raise Damaged(f"chunk {self._counter} does not authenticate") from exc
         self._plain, self._pos = self._plain[self._pos :] + plain, 0
+        self._opened += len(plain)
         self._counter += 1
         self._done = final
 

@@ -63,3 +63,37 @@ def test_a_stream_cut_at_a_chunk_boundary_does_not_open() -> None:
         cut = out.getvalue()[: 2 * (SMALL_CHUNK + sealed.TAG)]
         with pytest.raises(Damaged):
             SealedReader(io.BytesIO(cut), KEY, HEADER).read()
+
+
+@given(
+    data=st.binary(max_size=5 * SMALL_CHUNK + 3),
+    moves=st.lists(
+        st.tuples(st.sampled_from(["read", "seek", "skip"]), st.integers(min_value=0, max_value=2 * SMALL_CHUNK)),
+        max_size=10,
+    ),
+)
+def test_the_reader_says_where_it_is_and_seeks_forward_as_a_file_would(
+    data: bytes, moves: list[tuple[str, int]]
+) -> None:
+    """What tarfile's plain read mode needs of it (the restore reads the archive so): ``tell``, and
+    ``seek`` to where it is or further on, the bytes then read being the file's at that place."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sealed, "CHUNK", SMALL_CHUNK)
+        out = io.BytesIO()
+        writer = SealedWriter(out, KEY, HEADER)
+        writer.write(data)
+        writer.finish()
+        reader, plain = SealedReader(io.BytesIO(out.getvalue()), KEY, HEADER), io.BytesIO(data)
+        for move, amount in moves:
+            if move == "read":
+                assert reader.read(amount) == plain.read(amount)
+            elif move == "seek":
+                target = min(plain.tell() + amount, len(data))
+                assert reader.seek(target) == plain.seek(target)
+            else:
+                assert reader.seek(amount, io.SEEK_CUR) == plain.seek(min(plain.tell() + amount, len(data)))
+            assert reader.tell() == plain.tell()
+        if reader.tell():
+            with pytest.raises(io.UnsupportedOperation):
+                reader.seek(reader.tell() - 1)
+        assert reader.read() == plain.read()
