@@ -48,11 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     from app.commands import register_all
-    from app.commands.usage import speak_the_users_language, version_help
+    from app.commands.usage import speak_the_users_language
 
     speak_the_users_language()
     parser = argparse.ArgumentParser(prog="teleavis", description=M.tr("cli.description"))
-    parser.add_argument("--version", action="version", version=f"teleavis {__version__}", help=version_help())
+    parser.add_argument("--version", action="version", version=f"teleavis {__version__}", help=M.tr("cli.version_help"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_all(sub)
     return parser

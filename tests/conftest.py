@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,3 +56,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         from PySide6.QtCore import QThreadPool
 
         QThreadPool.globalInstance().waitForDone(10_000)
+
+
+@pytest.fixture
+def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The workstation in Paris (CET in winter, CEST in summer)."""
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

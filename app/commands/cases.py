@@ -14,7 +14,7 @@ from app.answers import missing_words
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, say
 from app.errors import CaseFileError, ImageRejected
-from app.model import IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, Priority, iso, utc_now
+from app.model import IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox
 from app.report_text import level_words, view_words
 from app.site import load_requester
@@ -241,9 +241,6 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
     }
 
 
-_PRIORITIES = {priority.value for priority in Priority}
-
-
 def run_show(args: argparse.Namespace) -> int:
     with open_store() as store:
         case = store.get_case(store.resolve_id(args.id), audit_view=True)
@@ -252,9 +249,10 @@ def run_show(args: argparse.Namespace) -> int:
         emit_json(doc)
         return 0
     p = case.patient
+    priority = f"show.priority.{case.priority}"
     out = [
         f"{M.tr('show.case')} {case.id} — {M.state_name(case.state)} — {M.specialty_name(case.specialty)}"
-        f" ({M.tr('show.priority.' + case.priority) if case.priority in _PRIORITIES else case.priority})",
+        f" ({M.tr(priority) if priority in M.CATALOGUE else case.priority})",
         f"{M.tr('show.patient')} {p.family} {' '.join(p.given)}, {p.birth_date}"
         + (f" ({M.tr('show.birth_place', code=p.birth_place)})" if p.birth_place else "")
         + f", {M.sex_name(p.sex)}"

@@ -56,9 +56,6 @@ def platform_reachability(store: Any) -> dict[str, Any]:
     return {"configured": True, "reachable": ok, "detail": detail}
 
 
-_KEY_MODES = ("keyring", "passphrase", "keyring+passphrase")
-
-
 def run_status(args: argparse.Namespace) -> int:
     with open_store() as store:
         counts = store.counts()
@@ -92,7 +89,8 @@ def run_status(args: argparse.Namespace) -> int:
     else:
         state = M.tr("status.unreachable", reason=platform["detail"])
     lines.append(M.tr("status.platform", state=state))
-    lines.append(M.tr("status.key", mode=M.tr(f"status.key.{key_mode}") if key_mode in _KEY_MODES else key_mode))
+    words = f"status.key.{key_mode}"
+    lines.append(M.tr("status.key", mode=M.tr(words) if words in M.CATALOGUE else key_mode))
     if rewound is not None:
         lines.append(M.tr("audit.rewound_notice", seq=rewound))
     print("\n".join(lines))

@@ -12,6 +12,7 @@ import argparse
 from collections.abc import Callable
 
 from app import i18n
+from app import messages as M
 
 FRENCH = {
     "usage: ": "utilisation : ",
@@ -38,7 +39,7 @@ FRENCH = {
     "options": "options",
     "show this help message and exit": "affiche cette aide",
 }
-VERSION_HELP = {"fr": "affiche la version", "en": "show the program's version"}
+M.add({"cli.version_help": {"fr": "affiche la version", "en": "show the program's version"}})
 
 
 def speak_the_users_language() -> None:
@@ -46,10 +47,6 @@ def speak_the_users_language() -> None:
     table = FRENCH if i18n.language() == "fr" else {}
     argparse._ = _translator(table)  # type: ignore[attr-defined]  # argparse's module-level gettext
     argparse.ngettext = _plural_translator(table)  # type: ignore[attr-defined]
-
-
-def version_help() -> str:
-    return VERSION_HELP["fr" if i18n.language() == "fr" else "en"]
 
 
 def _translator(table: dict[str, str]) -> Callable[[str], str]:

@@ -141,27 +141,21 @@ def test_show_says_views_eyes_verdicts_and_priority_in_words_and_json_keeps_the_
 
 
 def test_status_speaks_words_and_local_time_and_json_keeps_the_codes(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, site: Path
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, site: Path, paris: None
 ) -> None:
     """Found as a newcomer would: « Clé des données : passphrase », and the last sync as a UTC ISO stamp."""
     from app.store import Store
 
     with Store.open() as store:
         store.settings.set("sync.last", "2026-12-02T06:30:00+00:00")
-    monkeypatch.setenv("TZ", "Europe/Paris")
-    __import__("time").tzset()
-    try:
-        shown = run_inprocess(capsys, "status").out
-        assert "Clé des données : protégée par la phrase secrète" in shown
-        assert "Dernière synchronisation : 2026-12-02 07:30" in shown
-        monkeypatch.setenv("LANG", "en_GB.UTF-8")
-        english = run_inprocess(capsys, "status").out
-        assert "Data key: protected by the passphrase" in english and " :" not in english
-        as_json = run_inprocess(capsys, "status", "--json").json()
-        assert as_json["data_key"] == "passphrase" and as_json["last_sync"] == "2026-12-02T06:30:00+00:00"
-    finally:
-        monkeypatch.delenv("TZ")
-        __import__("time").tzset()
+    shown = run_inprocess(capsys, "status").out
+    assert "Clé des données : protégée par la phrase secrète" in shown
+    assert "Dernière synchronisation : 2026-12-02 07:30" in shown
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    english = run_inprocess(capsys, "status").out
+    assert "Data key: protected by the passphrase" in english and " :" not in english
+    as_json = run_inprocess(capsys, "status", "--json").json()
+    assert as_json["data_key"] == "passphrase" and as_json["last_sync"] == "2026-12-02T06:30:00+00:00"
 
 
 def test_images_read_back_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path) -> None:

@@ -7,8 +7,6 @@ to "à corriger" with an internal error.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,16 +21,6 @@ from sync.sandbox.validation import validate_resource as sandbox_validate
 from tests.support.cases import example_case
 from tests.support.cli import SITE, run_inprocess, write_json
 from tests.support.images import jpeg_bytes, skin_photo
-
-
-@pytest.fixture
-def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The workstation in Paris (CET in winter, CEST in summer)."""
-    monkeypatch.setenv("TZ", "Europe/Paris")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def exif_jpeg(moment: str, offset: str | None = None, seed: int = 0) -> bytes:
