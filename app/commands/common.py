@@ -31,13 +31,11 @@ def open_store() -> Store:
 
 
 def local_minute(instant: str) -> str:
-    """An ISO instant as the user reads it: local date and time, to the minute (unchanged if not one)."""
-    from datetime import datetime
+    """An ISO instant as the command line writes it: local date and time to the minute, year first in
+    either language (unchanged if not one). The report's reading of instants, in its ISO form."""
+    from app.report_text import moment_words
 
-    try:
-        return datetime.fromisoformat(instant).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return instant
+    return moment_words(instant, "en")
 
 
 def current_log_path() -> Path:
