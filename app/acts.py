@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
@@ -45,10 +46,13 @@ log = logging.getLogger(__name__)
 
 ACT_CODE = "RQD"
 PER_YEAR = 4
-#: Words of the site file's role naming a profession entitled to bill RQD (accents removed, lower case).
+#: Words of the site file's role naming a profession entitled to bill RQD (accents removed, lower case),
+#: in French and in English (the English form proposes "General practitioner, nurse…").
 ENTITLED = (
     "medecin",
     "docteur",
+    "generaliste",
+    "iatre",  # pédiatre, gériatre, psychiatre…
     "sage-femme",
     "sage femme",
     "maieuticien",
@@ -58,7 +62,22 @@ ENTITLED = (
     "orthophon",
     "pedicure",
     "podolog",
+    "doctor",
+    "physician",
+    "general practitioner",
+    "midwi",
+    "nurse",
+    "physiotherap",
+    "physical therap",
+    "speech therap",
+    "speech-language",
+    "podiatr",
+    "chiropod",
 )
+#: The same professions as written in short, matched as whole words: MG (médecin généraliste), GP, MD,
+#: IDE/IDEL (infirmier diplômé d'État, libéral), IPA (infirmier en pratique avancée), SF (sage-femme),
+#: MK (masseur-kinésithérapeute).
+ENTITLED_SHORT = frozenset({"mg", "gp", "md", "ide", "idel", "ipa", "sf", "mk"})
 #: Reasons an act is, or is not, billable (codes kept in the table and the export).
 BILLABLE, LIMIT, SAME_SITE, PROFESSION = "ok", "limit", "same-site", "profession"
 FINESS_SYSTEM = "https://finess.esante.gouv.fr"
@@ -146,7 +165,10 @@ def _fold(text: str) -> str:
 
 def entitled(requester: Requester | None) -> bool:
     """The site's role names a profession that may bill RQD."""
-    return requester is not None and any(word in _fold(requester.role) for word in ENTITLED)
+    if requester is None:
+        return False
+    role = _fold(requester.role)
+    return any(word in role for word in ENTITLED) or not ENTITLED_SHORT.isdisjoint(re.findall(r"\w+", role))
 
 
 def patient_token(store: Store, case: Case) -> str:

@@ -110,6 +110,36 @@ def test_a_role_without_an_entitled_profession_is_recorded_to_check(store: Store
         assert acts.entitled(replace(REQUESTER, role=role)), role
 
 
+@pytest.mark.parametrize(
+    "role",
+    [
+        # What the English form proposes ("General practitioner, nurse…") and its professions' names.
+        "General practitioner",
+        "Nurse",
+        "Advanced practice nurse",
+        "Midwife",
+        "Physiotherapist",
+        "Speech therapist",
+        "Podiatrist",
+        "GP",
+        # As French sites write them in short, or by specialty.
+        "Généraliste",
+        "MG",
+        "IDE",
+        "IDEL de garde",
+        "IPA",
+        "Pédiatre",
+    ],
+)
+def test_a_role_written_in_english_or_in_short_names_its_profession(role: str) -> None:
+    assert acts.entitled(replace(REQUESTER, role=role))
+
+
+@pytest.mark.parametrize("role", ["Secrétaire médicale", "Medical secretary", "Aide-soignante", "Assistante", "Agent"])
+def test_a_role_of_no_entitled_profession_stays_to_check(role: str) -> None:
+    assert not acts.entitled(replace(REQUESTER, role=role))
+
+
 def test_an_expert_of_the_same_site_named_by_the_platform_makes_the_act_not_billable(store: Store) -> None:
     case_id = make_case(store)
     store.transition(case_id, CaseState.SENDING)
