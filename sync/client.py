@@ -136,6 +136,14 @@ class PermanentFault(TeleavisError):
         self.diagnostics = diagnostics
 
 
+def fault_for_log(fault: BaseException) -> str:
+    """What the log may say of a fault: its kind and HTTP status, never its words, which may quote the
+    platform's own (a 412's diagnostics name the patient's file number; the log is in clear)."""
+    kind = getattr(fault, "kind", None) or ("refused" if isinstance(fault, PermanentFault) else type(fault).__name__)
+    status = getattr(fault, "status", None)
+    return f"{kind}, {status}" if status else str(kind)
+
+
 class OffPlatform(ValueError):
     """A URL outside the platform's base: it is never requested with the platform's token."""
 
@@ -537,7 +545,7 @@ class PlatformClient:
                 delay = self.policy.delay(attempt, fault.retry_after)
                 if budget_s is not None and time.monotonic() - started + delay > budget_s:
                     raise
-                log.info("transient fault (%s), next attempt in %.1f s", fault.words, delay)
+                log.info("transient fault (%s), next attempt in %.1f s", fault_for_log(fault), delay)
                 self.wait(delay)
                 attempt += 1
 

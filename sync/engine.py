@@ -33,7 +33,7 @@ from app.outbox import STEP_TRANSACTION, Outbox
 from app.site import load_requester
 from app.store import Store
 from sync.auth import SignInRequired
-from sync.client import OffPlatform, PermanentFault, PlatformClient, Stopped, TransientFault
+from sync.client import OffPlatform, PermanentFault, PlatformClient, Stopped, TransientFault, fault_for_log
 from sync.follow import Follower, find_task
 from sync.mapping import MappingError, PreparedCase, location_id, prepare_case, prepare_reply
 from sync.on_behalf import record_on_behalf
@@ -314,7 +314,7 @@ def upload_resumable(
             )
             if budget_s is not None and time.monotonic() - since + delay > budget_s:
                 raise
-            log.info("upload interrupted (%s), next attempt in %.1f s", fault.words, delay)
+            log.info("upload interrupted (%s), next attempt in %.1f s", fault_for_log(fault), delay)
             client.wait(delay)
             attempt += 1
 
@@ -503,7 +503,7 @@ class Engine:
             answered = self.follower.poll(budget_s=self.case_budget_s)
         except TransientFault as fault:
             self._poll_failures += 1
-            log.info("poll postponed: %s", fault.words)
+            log.info("poll postponed (%s)", fault_for_log(fault))
             return []
         except PermanentFault as fault:
             # The platform refuses the search itself: sending goes on, the poll is tried again later.

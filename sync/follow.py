@@ -29,7 +29,15 @@ from app.outbox import Outbox
 from app.store import NewImage, Store, sha1_b64
 from sync import codes as C
 from sync.auth import SignInRequired
-from sync.client import OffPlatform, PermanentFault, PlatformClient, SearchResult, Stopped, TransientFault
+from sync.client import (
+    OffPlatform,
+    PermanentFault,
+    PlatformClient,
+    SearchResult,
+    Stopped,
+    TransientFault,
+    fault_for_log,
+)
 from sync.mapping import CASE_SYSTEM, audit_heads, location_id, tag_audit_head
 from sync.progress import NullListener, ProgressListener
 
@@ -309,7 +317,7 @@ class Follower:
         except (Stopped, SignInRequired, StorageError):
             raise
         except TransientFault as fault:
-            log.info("case %s: following postponed (%s)", case_id, fault.words)
+            log.info("case %s: following postponed (%s)", case_id, fault_for_log(fault))
             self._note(case_id, fault.words)
         except PermanentFault as fault:
             log.warning("case %s: the platform refused a read while following (%d)", case_id, fault.status)
@@ -552,7 +560,7 @@ class Follower:
             try:
                 found = self._search("DiagnosticReport", params, budget_s)
             except (TransientFault, PermanentFault) as fault:
-                log.info("amended reports not looked for now: %s", getattr(fault, "words", fault))
+                log.info("amended reports not looked for now (%s)", fault_for_log(fault))
                 return changed, False
             complete = complete and found.complete
             for report in found.resources:
@@ -597,7 +605,9 @@ class Follower:
                     functools.partial(self.client.read, "DiagnosticReport", report_id), budget_s=budget_s
                 )
             except (TransientFault, PermanentFault) as fault:
-                log.info("case %s: the missing part of its answer not asked again now: %s", case_id, fault)
+                log.info(
+                    "case %s: the missing part of its answer not asked again now (%s)", case_id, fault_for_log(fault)
+                )
                 continue
             except (Stopped, SignInRequired, StorageError):
                 raise

@@ -9,6 +9,7 @@ per identifier), so the case never left. A later provisional case is then ambigu
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,8 +61,9 @@ def test_a_patient_sent_provisional_then_qualified_reaches_the_platform_both_tim
 
 
 def test_an_ambiguous_patient_waits_with_the_platforms_reason_and_the_others_go(
-    store: Store, engine: Engine, sandbox: SandboxServer
+    store: Store, engine: Engine, sandbox: SandboxServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     make_case(store, seed=1)
     engine.run_once(poll=False)  # provisional first: the qualified one cannot reuse its Patient
     first_qualified = make_case(store, seed=2, queue=False)
@@ -82,6 +84,12 @@ def test_an_ambiguous_patient_waits_with_the_platforms_reason_and_the_others_go(
     assert store.state(ambiguous) == CaseState.QUEUED
     row = Outbox(store).row(ambiguous)
     assert row is not None and "plusieurs" in (row.last_error or "")
+    # The platform's words name the patient's file number: sealed on the case, never in the clear log.
+    local_id = store.get_case(ambiguous).patient.local_id
+    assert local_id and local_id in row.last_error
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("412" in line for line in logged)  # the log still says what happened, in codes
+    assert not [line for line in logged if local_id in line or "plusieurs" in line]
 
 
 def test_a_sandbox_of_the_previous_version_is_brought_up_to_date_not_erased(tmp_path: Path, store: Store) -> None:
