@@ -256,10 +256,11 @@ def _migrate_6(conn: sqlite3.Connection, key: DataKey) -> None:
 def _migrate_7(conn: sqlite3.Connection, key: DataKey) -> None:
     # Settings declared secret since they were written in clear (the proxy, whose address may carry
     # a password: issue 13.10) are sealed now. A row whose tag does not hold is left for reads to refuse.
-    from app.settings import SETTINGS, row_tag
+    # Migration 12 runs it again: internal settings became secret since (who recorded a consent).
+    from app.settings import declared, row_tag
 
     for name, value, tag in conn.execute("SELECT key, value, mac FROM settings WHERE encrypted = 0").fetchall():
-        setting = SETTINGS.get(name)
+        setting = declared(name)
         if setting is None or not setting.secret or tag != row_tag(key, name, value, False):
             continue
         sealed = key.seal(str(value).encode("utf-8"), contexts.setting(name))
@@ -346,6 +347,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_9,
     _migrate_10,
     _migrate_11,
+    Keyed(_migrate_7),  # 12: the name of who recorded a consent, kept in clear until then, sealed
 ]
 
 
@@ -356,6 +358,9 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
+        # What a purge or an update removes is overwritten, not left in the file's free pages (some
+        # builds of SQLite do it by default, the ones of Windows and macOS do not).
+        conn.execute("PRAGMA secure_delete=ON")
         conn.execute("PRAGMA busy_timeout=30000")
     except sqlite3.Error as exc:
         raise classify(exc) from exc

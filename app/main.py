@@ -94,5 +94,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def run() -> int:
+    """The program's entry point (``teleavis``, ``python -m app.main``, the bundle): the process made
+    private first (``app.hardening``), then ``main``."""
+    from app.hardening import keep_private
+
+    keep_private()
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -64,11 +64,15 @@ SECRET_KEYS = ("platform.token", "platform.client_secret", "platform.refresh_tok
 #: Written by ``init`` and by the program itself, readable by ``config get``.
 INTERNAL_PREFIXES = ("site.", "sync.", "state.")
 #: Internal settings kept sealed (the screen lock's PIN hash: app/screen_lock.py; the Pro Santé Connect
-#: tokens and the signed-in professional: sync/psc.py).
-INTERNAL_SECRETS = frozenset({"state.lock.pin", "state.psc.tokens", "state.psc.professional"})
+#: tokens and the signed-in professional: sync/psc.py; the name last typed as who recorded a consent,
+#: free text that may be anyone's: ui/case_editor.py).
+INTERNAL_SECRETS = frozenset(
+    {"state.lock.pin", "state.psc.tokens", "state.psc.professional", "state.consent_recorded_by"}
+)
 
 
-def _declared(key: str) -> Setting | None:
+def declared(key: str) -> Setting | None:
+    """The setting named ``key``: declared above, or internal (``site.``, ``sync.``, ``state.``)."""
     if key in SETTINGS:
         return SETTINGS[key]
     if key.startswith(INTERNAL_PREFIXES):
@@ -78,7 +82,7 @@ def _declared(key: str) -> Setting | None:
 
 def parse(key: str, text: str) -> Any:
     """A value typed on the command line, converted to the setting's type (or ``UsageError``)."""
-    setting = _declared(key)
+    setting = declared(key)
     if setting is None or key.startswith(INTERNAL_PREFIXES):
         raise UsageError(M.tr("config.unknown", key=key, known=", ".join(sorted(SETTINGS))))
     if setting.choices and text not in setting.choices:
@@ -108,7 +112,7 @@ class Settings:
         self._key = key
 
     def get(self, key: str) -> Any:
-        setting = _declared(key)
+        setting = declared(key)
         if setting is None:
             raise UsageError(M.tr("config.unknown", key=key, known=", ".join(sorted(SETTINGS))))
         row = self._conn.execute("SELECT value, encrypted, mac FROM settings WHERE key = ?", (key,)).fetchone()
@@ -129,7 +133,7 @@ class Settings:
         as stored, its tag not checked, a secret's default. Once the key is there, ``get``'s value (the
         default for an altered one, which ``get`` refuses wherever it matters). Nothing read this way
         may be sent or acted on; the window reads again with ``get`` later."""
-        setting = _declared(key)
+        setting = declared(key)
         if self._key.loaded:
             try:
                 return self.get(key)
@@ -159,7 +163,7 @@ class Settings:
         return bad
 
     def set(self, key: str, value: Any, *, in_transaction: bool = False) -> None:
-        setting = _declared(key)
+        setting = declared(key)
         if setting is None:
             raise UsageError(M.tr("config.unknown", key=key, known=", ".join(sorted(SETTINGS))))
         raw = json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -177,5 +181,5 @@ class Settings:
                 self._conn.execute(sql, row)
 
     def is_secret(self, key: str) -> bool:
-        setting = _declared(key)
+        setting = declared(key)
         return bool(setting and setting.secret)

@@ -140,3 +140,45 @@ def test_a_proxy_kept_in_clear_by_an_older_version_is_sealed_on_upgrade(teleavis
         row = store.conn.execute("SELECT value, encrypted FROM settings WHERE key = 'proxy'").fetchone()
         assert row[1] == 1 and PASSWORD.encode() not in bytes(row[0])
         assert store.settings.get("proxy") == json.loads(clear)
+
+
+RECORDER = "Inf. BARTHOLOMEWZ"
+
+
+def test_the_name_last_typed_as_who_recorded_a_consent_is_sealed(teleavis_home: Path) -> None:
+    """The window proposes it again at the next case: kept as a setting, free text, sealed (an outside
+    audit found it in clear in the settings table)."""
+    with Store.open(teleavis_home) as store:
+        store.settings.set("state.consent_recorded_by", RECORDER)
+        assert store.settings.get("state.consent_recorded_by") == RECORDER
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert not [content for content in _everything(teleavis_home) if RECORDER.encode() in content]
+
+
+def test_a_consent_recorder_kept_in_clear_by_an_older_version_is_sealed_on_upgrade(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        key = store.key
+    clear = json.dumps(RECORDER)
+    conn = connect(teleavis_home / "teleavis.db")
+    with conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO settings(key, value, encrypted, mac) VALUES ('state.consent_recorded_by', ?, 0, ?)",
+            (clear, row_tag(key, "state.consent_recorded_by", clear, False)),
+        )
+    from app.db import MIGRATIONS, Keyed, transaction
+
+    step = MIGRATIONS[11]  # migration 12, run as such (see the proxy's test above)
+    assert isinstance(step, Keyed)
+    with transaction(conn):
+        step.run(conn, key)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("VACUUM")
+    conn.close()
+    assert not [content for content in _everything(teleavis_home) if RECORDER.encode() in content]
+    with Store.open(teleavis_home) as store:
+        assert store.settings.get("state.consent_recorded_by") == RECORDER
+
+
+def test_what_the_database_deletes_is_overwritten(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        assert store.conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
