@@ -31,7 +31,10 @@ M.add(
             "fr": "la plateforme n'a envoyé ni adresse ni contenu",
             "en": "the platform sent neither an address nor the content",
         },
-        "answer.why.not-found": {"fr": "introuvable sur la plateforme", "en": "not found on the platform"},
+        "answer.why.not-found": {
+            "fr": "pas encore sur la plateforme, Teleavis le redemandera",
+            "en": "not on the platform yet, Teleavis will ask for it again",
+        },
         "answer.why.unreadable": {"fr": "contenu illisible ou incomplet", "en": "unreadable or incomplete content"},
         "answer.missing_hint": {
             "fr": "Demandez-le à l'expert ou au support de la plateforme.",

@@ -693,7 +693,14 @@ class PlatformClient:
                 )
                 found.complete = False
                 return found
-            answer = self.request("GET", target)
+            try:
+                answer = self.request("GET", target)
+            except PermanentFault as fault:
+                # A page refused after the first (a paged search expired on the server, 410): what was
+                # read is kept, and the result says it is incomplete.
+                log.warning("search of %s: next page refused (%d), pages read kept", resource_type, fault.status)
+                found.complete = False
+                return found
 
     def own_url(self, url: str) -> str | None:
         """``url`` made absolute when it lies under the platform's base (given relative or absolute), else None.

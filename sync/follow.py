@@ -58,6 +58,10 @@ M.add(
             "fr": "L'expert n'attend pas de réponse sur ce dossier.",
             "en": "The expert is not waiting for an answer on this case.",
         },
+        "follow.attachment_only": {
+            "fr": "(L'expert a joint un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
+            "en": "(The expert attached something that cannot be shown here: see it on the platform.)",
+        },
         "follow.unreadable": {
             "fr": "La réponse de la plateforme n'a pas pu être lue (détails dans le journal) : "
             "nouvel essai à la prochaine synchronisation.",
@@ -113,6 +117,43 @@ def _issued(value: str) -> datetime | None:
 
 def _text(value: Any) -> str:
     return value.get("text", "") if isinstance(value, dict) and isinstance(value.get("text"), str) else ""
+
+
+def _about(comm: dict[str, Any], task_id: str) -> bool:
+    """Whether the Communication is ``about`` this Task (a relative or absolute, versioned or not,
+    reference)."""
+    for about in _list(comm.get("about")):
+        reference = about.get("reference") if isinstance(about, dict) else None
+        if not isinstance(reference, str):
+            continue
+        try:
+            if location_id(reference, "Task") == task_id:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _payload_text(comm: dict[str, Any]) -> str:
+    """A message's words: its ``contentString`` payloads, and those given as a text attachment."""
+    parts: list[str] = []
+    for payload in _list(comm.get("payload")):
+        if not isinstance(payload, dict):
+            continue
+        if isinstance(payload.get("contentString"), str):
+            parts.append(payload["contentString"])
+            continue
+        attachment = payload.get("contentAttachment")
+        if not isinstance(attachment, dict) or not isinstance(attachment.get("data"), str):
+            continue
+        kind = str(attachment.get("contentType") or "").split(";")[0].strip().lower()
+        if kind != "text/plain":
+            continue
+        try:
+            parts.append(base64.b64decode(attachment["data"], validate=True).decode("utf-8"))
+        except (binascii.Error, UnicodeDecodeError):
+            continue
+    return " ".join(part.strip() for part in parts if part.strip())
 
 
 def find_task(client: PlatformClient, case_id: str) -> tuple[str, str, str | None] | None:
@@ -255,17 +296,26 @@ class Follower:
         newest: str | None = mark
         complete = True
         returned: set[str] = set()
+        cut_short: set[str] = set()  # Tasks asked in a search that did not read every page
+        changed: list[tuple[dict[str, Any], str, str | None]] = []  # (Task, case id, known version)
         for ids, narrowed in ((seen, True), (fresh, False)):
             for start in range(0, len(ids), BATCH):
+                asked = set(ids[start : start + BATCH])
                 params = {"_id": ",".join(ids[start : start + BATCH]), "_count": str(BATCH)}
                 if narrowed and mark:
                     params["_lastUpdated"] = "gt" + _minus_second(mark)
-                found = self._search("Task", params, budget_s)
+                try:
+                    found = self._search("Task", params, budget_s)
+                except PermanentFault as fault:
+                    # This batch refused: its cases are read one by one below, and the other batches,
+                    # the reports and the questions go on.
+                    log.warning("a search of Tasks refused by the platform (%d)", fault.status)
+                    found = SearchResult(complete=False)
                 complete = complete and found.complete
-                asked = set(ids[start : start + BATCH])
+                if not found.complete:
+                    cut_short |= asked
                 for task in found.resources:
                     if str(task.get("id")) in asked:
-                        self.witness(task)
                         returned.add(str(task.get("id")))
                     entry = by_task.pop(str(task.get("id")), None)
                     if entry is None:
@@ -273,12 +323,31 @@ class Follower:
                     updated = (task.get("meta") or {}).get("lastUpdated")
                     if isinstance(updated, str) and (newest is None or updated > newest):
                         newest = updated
-                    outcome = self._follow_one(entry[0], task, entry[1], budget_s)
-                    if outcome is None:
-                        complete = False
-                    elif outcome:
-                        answered.append(entry[0])
+                    changed.append((task, *entry))
+        for task_id in sorted(cut_short & set(by_task)):
+            # A search cut short (a page the platform refused, a paged search expired): its Tasks are
+            # read one by one, so one broken page never holds their answers back at every poll.
+            case_id, version = by_task.pop(task_id)
+            try:
+                task = self.client.retrying(functools.partial(self.client.read, "Task", task_id), budget_s=budget_s)
+            except (TransientFault, PermanentFault) as fault:
+                log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
+                continue
+            returned.add(task_id)
+            changed.append((task, case_id, version))
+        read: set[str] = set()  # the cases on hold whose questions are read with their changed Task
+        for task, case_id, version in changed:
+            if str(task.get("id")) in returned:
+                self.witness(task)
+            if task.get("status") == "on-hold" and (task.get("meta") or {}).get("versionId") != version:
+                read.add(case_id)
+            outcome = self._follow_one(case_id, task, version, budget_s)
+            if outcome is None:
+                complete = False
+            elif outcome:
+                answered.append(case_id)
         self.read_witnesses(returned, budget_s)
+        self.poll_questions(read, budget_s)
         amended, _ = self.poll_reports(budget_s)
         answered += [case_id for case_id in amended if case_id not in answered]
         completed = self.retry_missing(budget_s)
@@ -350,11 +419,7 @@ class Follower:
             else:
                 answer = self._amended(case_id, task, budget_s)
                 amended = answer is not None
-        expert_messages: list[dict[str, Any]] = []
-        if status == "on-hold":
-            expert_messages = self.client.retrying(
-                lambda: self.client.search("Communication", {"about": f"Task/{task['id']}"}), budget_s=budget_s
-            )
+        expert_messages = self._expert_messages(str(task["id"]), budget_s) if status == "on-hold" else []
         with transaction(self.store.conn) as conn:
             conn.execute("UPDATE cases SET task_version=?, platform_status=? WHERE id=?", (version, status, case_id))
             self.store.set_platform_words(
@@ -368,20 +433,7 @@ class Follower:
             if due is not None:
                 self.store.set_due(conn, case_id, due)
             acts.same_site(self.store, conn, case_id, task.get("owner"))
-            for comm in expert_messages:
-                ours = isinstance(comm, dict) and any(
-                    isinstance(i, dict) and i.get("system") == MESSAGE_SYSTEM for i in _list(comm.get("identifier"))
-                )
-                if ours:
-                    self.witness(comm)
-                if ours or not isinstance(comm, dict):
-                    continue
-                text = " ".join(
-                    p["contentString"]
-                    for p in _list(comm.get("payload"))
-                    if isinstance(p, dict) and isinstance(p.get("contentString"), str)
-                )
-                self.outbox.add_expert_message(conn, case_id, str(comm["id"]), text, str(comm.get("sent", "")))
+            self._keep_expert_messages(conn, case_id, expert_messages)
             if answer is not None:
                 self.store.set_answer(conn, case_id, answer, event="amended" if amended else None)
             current = CaseState(conn.execute("SELECT state FROM cases WHERE id=?", (case_id,)).fetchone()[0])
@@ -395,6 +447,57 @@ class Follower:
         elif amended:
             self.listener.case_state(case_id, CaseState.ANSWERED.value, AnswerNews.AMENDED)
         return answer is not None
+
+    # -- the expert's questions -----------------------------------------------------------------
+
+    def _expert_messages(self, task_id: str, budget_s: float | None) -> list[dict[str, Any]]:
+        """The Communications about this Task (§4: ``about`` → Task). Those the platform returns about
+        another Task are left out: a server that ignores a search parameter it does not know returns
+        every Communication, and another patient's question must never land in this case."""
+        found = self.client.retrying(
+            lambda: self.client.search("Communication", {"about": f"Task/{task_id}"}), budget_s=budget_s
+        )
+        mine = [comm for comm in found if isinstance(comm, dict) and _about(comm, task_id)]
+        if len(mine) < len(found):
+            log.warning("%d Communication(s) about other Tasks left out of Task/%s", len(found) - len(mine), task_id)
+        return mine
+
+    def _keep_expert_messages(self, conn: Any, case_id: str, comms: list[dict[str, Any]]) -> bool:
+        """Keep the expert's messages among ``comms`` (ours are witnessed); True when one is new."""
+        new = False
+        for comm in comms:
+            ours = any(isinstance(i, dict) and i.get("system") == MESSAGE_SYSTEM for i in _list(comm.get("identifier")))
+            if ours:
+                self.witness(comm)
+                continue
+            text = _payload_text(comm) or M.tr("follow.attachment_only")
+            new = self.outbox.add_expert_message(conn, case_id, str(comm["id"]), text, str(comm.get("sent", ""))) or new
+        return new
+
+    def poll_questions(self, skip: set[str], budget_s: float | None = None) -> None:
+        """The questions of the cases on hold whose Task did not change: a platform may write its
+        Communication after moving the Task (a poll between the two saw no question), or ask a second
+        question while the Task stays on hold. One search per case on hold, each on its own."""
+        rows = self.store.conn.execute(
+            "SELECT id, task_id FROM cases WHERE state=? AND task_id IS NOT NULL", (CaseState.ON_HOLD.value,)
+        ).fetchall()
+        for case_id, task_id in rows:
+            if case_id in skip:
+                continue
+            try:
+                comms = self._expert_messages(str(task_id), budget_s)
+                with transaction(self.store.conn) as conn:
+                    new = self._keep_expert_messages(conn, case_id, comms)
+            except (Stopped, SignInRequired, StorageError):
+                raise
+            except (TransientFault, PermanentFault) as fault:
+                log.info("case %s: its questions not looked for now (%s)", case_id, fault_for_log(fault))
+                continue
+            except Exception:  # the other cases go on
+                log.exception("case %s: its questions could not be read", case_id)
+                continue
+            if new:
+                self.listener.case_state(case_id, CaseState.ON_HOLD.value)
 
     # -- the answer -------------------------------------------------------------------------------
 
@@ -443,6 +546,9 @@ class Follower:
             report = self._read_report(reference, budget_s)
         except _Missing as missing:
             answer.missing.append(missing_item(REPORT, missing.reason))
+            if missing.reason in _MAY_STILL_COME:
+                # Its id is kept, so the report is asked for again (``retry_missing``) until it comes.
+                answer.report_id = location_id(reference, "DiagnosticReport")
             return answer
         self._read_content(report, answer, budget_s)
         return answer
@@ -571,8 +677,8 @@ class Follower:
                 if isinstance(updated, str) and (newest is None or updated > newest):
                     newest = updated
                 case_id, answer = entry
-                if answer.report_version == _report_version(report):
-                    continue
+                if answer.report_version == _report_version(report) or _report_itself_missing(answer):
+                    continue  # (a report that was not there yet is ``retry_missing``'s: completed, not amended)
                 if self._store_amended(case_id, answer, report, budget_s):
                     changed.append(case_id)
                 else:
@@ -651,6 +757,11 @@ class Follower:
         with transaction(self.store.conn) as conn:
             self.store.set_answer(conn, case_id, answer, event=event)
         self.listener.case_state(case_id, CaseState.ANSWERED.value, event)
+
+
+def _report_itself_missing(answer: Answer) -> bool:
+    """Whether the answer holds no report yet, only the id of one the platform did not have."""
+    return not answer.report_version and any(item.get("what") == REPORT for item in answer.missing)
 
 
 def _minus_second(instant: str) -> str:

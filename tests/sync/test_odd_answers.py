@@ -1,0 +1,142 @@
+"""Answers shaped otherwise than the sandbox's, as a real platform may give them (found by an outside
+run against a scripted platform): each case keeps to its own answer and questions, nothing is lost for
+good because it came a moment late, and one odd answer never holds the others back."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from app.model import CaseState
+from app.outbox import Outbox
+from app.store import Store
+from tests.support.scripted_platform import (
+    PDF,
+    Reply,
+    bundle,
+    communication,
+    fhir,
+    following,
+    outcome,
+    report,
+    scripted_platform,
+    send_to_sandbox,
+    task,
+)
+
+
+def _questions(store: Store, case_id: str) -> list[str]:
+    return [m.text for m in Outbox(store).messages(case_id) if m.direction == "from-expert"]
+
+
+def test_a_server_that_ignores_the_about_parameter_never_files_a_question_under_another_patient(
+    store: Store, tmp_path: Path
+) -> None:
+    """``Communication?about=Task/x`` on a server that does not know ``about`` returns every
+    Communication: the questions of B and C landed in A's case, and the reply went to C's."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    with scripted_platform() as platform:
+        everyone = [
+            communication(f"c{n}", task_id, f"Question sur le patient {'ABC'[n]}")
+            for n, (_, task_id) in enumerate(cases)
+        ]
+        for case_id, task_id in cases:
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.hooks.append(lambda path, _q: fhir(bundle(everyone)) if path.endswith("/Communication") else None)
+        with following(store, platform) as engine:
+            engine.run_once()
+    for n, (case_id, _) in enumerate(cases):
+        assert store.state(case_id) == CaseState.ON_HOLD
+        assert _questions(store, case_id) == [f"Question sur le patient {'ABC'[n]}"]
+
+
+def test_a_question_written_after_its_task_went_on_hold_still_arrives(store: Store, tmp_path: Path) -> None:
+    """The platform moves the Task, then writes its Communication: a poll between the two saw none, and
+    the Task does not change again. So does a second question while the Task stays on hold."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ON_HOLD and _questions(store, case_id) == []
+            platform.communications[task_id] = [communication("q1", task_id, "Depuis quand ?")]
+            engine.run_once()
+            assert _questions(store, case_id) == ["Depuis quand ?"]
+            platform.communications[task_id].append(communication("q2", task_id, "Et une photo de près ?"))
+            engine.run_once()
+            engine.run_once()  # read again: kept once
+    assert _questions(store, case_id) == ["Depuis quand ?", "Et une photo de près ?"]
+    assert store.platform_info(case_id)["unread"]
+
+
+def test_a_question_given_as_a_text_attachment_or_a_reference_is_never_an_empty_message(
+    store: Store, tmp_path: Path
+) -> None:
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    (text_case, text_task), (ref_case, ref_task) = cases
+    with scripted_platform() as platform:
+        for case_id, task_id in cases:
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        attached = communication("a", text_task, "")
+        attached["payload"] = [
+            {
+                "contentAttachment": {
+                    "contentType": "text/plain",
+                    "data": base64.b64encode(b"Photo dermoscopique, svp.").decode(),
+                }
+            }
+        ]
+        referred = communication("r", ref_task, "")
+        referred["payload"] = [{"contentReference": {"reference": "DocumentReference/d1", "display": "Questionnaire"}}]
+        platform.communications = {text_task: [attached], ref_task: [referred]}
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert _questions(store, text_case) == ["Photo dermoscopique, svp."]
+    [said] = _questions(store, ref_case)
+    assert "plateforme" in said
+
+
+def test_a_report_not_yet_stored_when_the_task_completed_comes_on_a_later_poll(store: Store, tmp_path: Path) -> None:
+    """The Task is completed before its DiagnosticReport is readable (404): the case said « introuvable »
+    for good and the report was never asked for again, though the expert had answered."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r1",))
+        with following(store, platform) as engine:
+            assert engine.run_once().answered == [case_id]
+            first = store.answer(case_id)
+            assert first is not None and first.conclusion == "" and first.missing
+            store.mark_read(case_id)
+            platform.reports["r1"] = report("r1", "Naevus bénin : surveillance.", pdf="b1")
+            platform.binaries["b1"] = PDF
+            assert engine.run_once().answered == [case_id]
+            assert engine.run_once().answered == []  # whole now: not again
+    answer = store.answer(case_id)
+    assert answer is not None and answer.conclusion == "Naevus bénin : surveillance." and answer.missing == []
+    assert len(answer.pdf_blobs) == 1 and not answer.amended
+    assert store.platform_info(case_id)["unread"]
+
+
+def test_a_results_page_the_platform_refuses_never_holds_every_answer_back(store: Store, tmp_path: Path) -> None:
+    """A paged search whose second page expired on the server (410, as HAPI says it): the poll stopped
+    for every case, the answers of the first page thrown away, at every poll."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 4)
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}", pdf=f"b{n}")
+            platform.binaries[f"b{n}"] = PDF
+        first_page = [platform.tasks[task_id] for _, task_id in cases[:2]]
+
+        def paged(path: str, query: dict[str, list[str]]) -> Reply | None:
+            if path.endswith("/Task") and "_id" in query:
+                return fhir(bundle(first_page, link=[{"relation": "next", "url": "?_getpages=abc"}]))
+            if path.rstrip("/").endswith("/fhir") and "_getpages" in query:
+                return outcome(410, 'Search id "abc" does not exist and may have expired')
+            return None
+
+        platform.hooks.append(paged)
+        with following(store, platform) as engine:
+            answered = engine.run_once().answered
+    assert sorted(answered) == sorted(case_id for case_id, _ in cases)
+    assert [store.answer(case_id).conclusion for case_id, _ in cases] == [f"Réponse {n}" for n in range(4)]  # type: ignore[union-attr]
