@@ -19,6 +19,11 @@ UNREADABLE = "unreadable"
 REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREADABLE)
 #: What is missing: the report (the DiagnosticReport or its PDF) or another attachment.
 REPORT = "report"
+#: A report's statuses (FHIR R4 DiagnosticReport.status) that say the expert withdrew it, and those
+#: that say it is not signed off yet. The others (final, amended, corrected, appended) stand; so does
+#: an answer kept before its status was (none).
+WITHDRAWN = frozenset({"entered-in-error", "cancelled"})
+PROVISIONAL = frozenset({"registered", "partial", "preliminary"})
 
 M.add(
     {
@@ -39,6 +44,14 @@ M.add(
         "answer.missing_hint": {
             "fr": "Demandez-le à l'expert ou au support de la plateforme.",
             "en": "Ask the expert or the platform's support for it.",
+        },
+        "answer.withdrawn": {
+            "fr": "Compte rendu retiré par l'expert : n'en tenez pas compte.",
+            "en": "Report withdrawn by the expert: do not act on it.",
+        },
+        "answer.provisional": {
+            "fr": "Compte rendu provisoire : l'expert ne l'a pas encore validé.",
+            "en": "Provisional report: the expert has not signed it off yet.",
         },
         "answer.amended": {
             "fr": "Réponse modifiée par l'expert après sa première version.",
@@ -76,6 +89,16 @@ def missing_words(answer: Answer | None, lang: str | None = None) -> list[str]:
         sentence = _say("answer.missing", lang, what=name, why=why)
         lines.append(sentence[:1].upper() + sentence[1:])
     return lines
+
+
+def status_words(answer: Answer | None, lang: str | None = None) -> str:
+    """What the report's status says against acting on it (withdrawn, provisional), else ""."""
+    status = answer.report_status if answer is not None else ""
+    if status in WITHDRAWN:
+        return _say("answer.withdrawn", lang or language())
+    if status in PROVISIONAL:
+        return _say("answer.provisional", lang or language())
+    return ""
 
 
 def amended_words(lang: str | None = None) -> str:

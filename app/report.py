@@ -34,7 +34,7 @@ from reportlab.platypus import (
 
 from app import audit, i18n
 from app import messages as M
-from app.answers import amended_words, hint_words, missing_words
+from app.answers import amended_words, hint_words, missing_words, status_words
 from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw
@@ -356,6 +356,8 @@ def _answer_part(
         rows.append((t("expert_pdf"), t("expert_pdf_referenced", count=referenced)))
     if answer.images():
         rows.append((t("expert_images"), t("expert_images_after", count=len(answer.images()))))
+    if status_words(answer, t.lang):
+        rows.append((t("report_status"), status_words(answer, t.lang)))
     if answer.amended:
         rows.append((t("amended"), amended_words(t.lang)))
     missing = missing_words(answer, t.lang)

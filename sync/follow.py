@@ -20,7 +20,7 @@ from typing import Any
 
 from app import acts, audit
 from app import messages as M
-from app.answers import FOREIGN_URL, NO_CONTENT, NOT_FOUND, REPORT, UNREADABLE, missing_item
+from app.answers import FOREIGN_URL, NO_CONTENT, NOT_FOUND, REPORT, UNREADABLE, WITHDRAWN, missing_item
 from app.db import transaction
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
 from app.model import TRANSITIONS, Answer, AnswerNews, CaseState, iso, utc_now
@@ -62,6 +62,12 @@ M.add(
             "fr": "(L'expert a joint un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
             "en": "(The expert attached something that cannot be shown here: see it on the platform.)",
         },
+        "follow.read_again_later": {
+            "fr": "L'expert a modifié sa réponse, mais la nouvelle version n'a pas pu être lue : la réponse "
+            "affichée est la précédente. Nouvel essai à la prochaine synchronisation.",
+            "en": "The expert changed the answer, but the new version could not be read: the answer shown is "
+            "the previous one. Trying again at the next sync.",
+        },
         "follow.unreadable": {
             "fr": "La réponse de la plateforme n'a pas pu être lue (détails dans le journal) : "
             "nouvel essai à la prochaine synchronisation.",
@@ -87,6 +93,10 @@ _MIRRORED = {
     "rejected": CaseState.REJECTED,
     "cancelled": CaseState.CANCELLED,
     "completed": CaseState.ANSWERED,
+    # Beyond the contract's list, as FHIR R4 has them: the platform gave up on the request (it will not
+    # be answered: the requester must find another way), or the Task was made by mistake.
+    "failed": CaseState.REJECTED,
+    "entered-in-error": CaseState.CANCELLED,
 }
 OUTPUT_SYSTEM = C.OUTPUT_SYSTEM
 BATCH = 40
@@ -116,7 +126,16 @@ def _issued(value: str) -> datetime | None:
 
 
 def _text(value: Any) -> str:
-    return value.get("text", "") if isinstance(value, dict) and isinstance(value.get("text"), str) else ""
+    """A CodeableConcept's words: its text, else its first coding's display (a platform may give only a
+    coding)."""
+    if not isinstance(value, dict):
+        return ""
+    if isinstance(value.get("text"), str) and value["text"].strip():
+        return str(value["text"])
+    for coding in _list(value.get("coding")):
+        if isinstance(coding, dict) and isinstance(coding.get("display"), str) and coding["display"].strip():
+            return str(coding["display"])
+    return ""
 
 
 def _about(comm: dict[str, Any], task_id: str) -> bool:
@@ -501,9 +520,9 @@ class Follower:
 
     # -- the answer -------------------------------------------------------------------------------
 
-    def _report_reference(self, task: dict[str, Any], answer: Answer) -> str | None:
-        """The DiagnosticReport the Task's outputs point to (follow-up advice read on the way)."""
-        found: str | None = None
+    def _report_references(self, task: dict[str, Any], answer: Answer) -> list[str]:
+        """The DiagnosticReports the Task's outputs point to, in order (follow-up advice read on the way)."""
+        found: list[str] = []
         for output in _list(task.get("output")):
             if not isinstance(output, dict):
                 continue
@@ -515,9 +534,35 @@ class Follower:
             if C.OUTPUT_FOLLOW_UP in codes:
                 answer.follow_up_days = follow_up_days(output.get("valueDuration"))
             reference = (output.get("valueReference") or {}).get("reference")
-            if found is None and isinstance(reference, str) and "DiagnosticReport/" in reference:
-                found = reference
+            if isinstance(reference, str) and "DiagnosticReport/" in reference and reference not in found:
+                found.append(reference)
         return found
+
+    def _current_report(
+        self, task: dict[str, Any], answer: Answer, budget_s: float | None
+    ) -> tuple[str | None, dict[str, Any] | None, str]:
+        """(reference, report, why missing) of the report that answers: the first the Task points to
+        that the expert did not withdraw (``entered-in-error``, ``cancelled``: a platform may keep the
+        withdrawn one in the outputs, before the one that stands). All withdrawn: the last, which the
+        answer then shows as withdrawn. None read: the first reference and why it could not be."""
+        references = self._report_references(task, answer)
+        if not references:
+            return None, None, NO_CONTENT
+        withdrawn: tuple[str, dict[str, Any]] | None = None
+        unread: tuple[str, str] | None = None
+        for reference in references:
+            try:
+                report = self._read_report(reference, budget_s)
+            except _Missing as missing:
+                unread = unread or (reference, missing.reason)
+                continue
+            if report.get("status") not in WITHDRAWN:
+                return reference, report, ""
+            withdrawn = (reference, report)
+        if withdrawn is not None:
+            return withdrawn[0], withdrawn[1], ""
+        assert unread is not None
+        return unread[0], None, unread[1]
 
     def _read_report(self, reference: str, budget_s: float | None) -> dict[str, Any]:
         """The report a Task points to, read on the platform (never elsewhere)."""
@@ -538,15 +583,10 @@ class Follower:
         """The answer of a completed Task: its DiagnosticReport, every attachment that can be read stored
         encrypted, and what could not be read noted in ``Answer.missing``."""
         answer = Answer()
-        reference = self._report_reference(task, answer)
-        if reference is None:
-            answer.missing.append(missing_item(REPORT, NO_CONTENT))
-            return answer
-        try:
-            report = self._read_report(reference, budget_s)
-        except _Missing as missing:
-            answer.missing.append(missing_item(REPORT, missing.reason))
-            if missing.reason in _MAY_STILL_COME:
+        reference, report, why = self._current_report(task, answer, budget_s)
+        if report is None:
+            answer.missing.append(missing_item(REPORT, why))
+            if reference is not None and why in _MAY_STILL_COME:
                 # Its id is kept, so the report is asked for again (``retry_missing``) until it comes.
                 answer.report_id = location_id(reference, "DiagnosticReport")
             return answer
@@ -615,12 +655,8 @@ class Follower:
         """The answer again when the report the Task points to changed since it was read, else None."""
         known = self.store.answer(case_id)
         fresh = Answer()
-        reference = self._report_reference(task, fresh)
-        if reference is None:
-            return None
-        try:
-            report = self._read_report(reference, budget_s)
-        except _Missing:
+        _reference, report, _why = self._current_report(task, fresh, budget_s)
+        if report is None:
             return None  # keep the answer read before
         if (
             known is not None
@@ -747,8 +783,15 @@ class Follower:
             self._read_content(report, fresh, budget_s)
         except (Stopped, SignInRequired, StorageError):
             raise
+        except (TransientFault, PermanentFault) as fault:
+            # Said on the case (as for a first answer), not held back without a word: the answer kept
+            # stays as it was until the new version reads whole.
+            log.info("case %s: its report, read again, not read now (%s)", case_id, fault_for_log(fault))
+            self._note(case_id, M.tr("follow.read_again_later"))
+            return None
         except Exception:
             log.exception("case %s: its report, read again, could not be read", case_id)
+            self._note(case_id, M.tr("follow.read_again_later"))
             return None
         return fresh
 
@@ -756,6 +799,7 @@ class Follower:
         """The answer read again replaces the one kept, unread again, ``event`` in the case's history."""
         with transaction(self.store.conn) as conn:
             self.store.set_answer(conn, case_id, answer, event=event)
+            self.store.set_platform_words(conn, case_id, last_error=None)
         self.listener.case_state(case_id, CaseState.ANSWERED.value, event)
 
 

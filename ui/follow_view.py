@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import messages as M
-from app.answers import amended_words, hint_words, missing_words
+from app.answers import amended_words, hint_words, missing_words, status_words
 from app.errors import TeleavisError
 from app.i18n import language
 from app.model import Answer, Case, CaseState
@@ -298,8 +298,13 @@ class FollowView(QWidget):
             self.follow_up.show()
         else:
             self.follow_up.hide()
-        self.amended.setText(amended_words() if answer.amended else "")
-        self.amended.setVisible(answer.amended)
+        # Withdrawn or provisional first: what must stop the reader before the conclusion is acted on.
+        warning = status_words(answer)
+        said = [warning, amended_words() if answer.amended else ""]
+        self.amended.setText("\n".join(line for line in said if line))
+        self.amended.setVisible(any(said))
+        self.amended.setObjectName("fieldProblem" if warning else "")
+        self.amended.setStyleSheet("font-weight: bold;" if warning else "")
         missing = missing_words(answer)
         self.missing.setText("\n".join([*missing, hint_words()]) if missing else "")
         self.missing.setVisible(bool(missing))

@@ -10,7 +10,7 @@ from typing import Any
 from app import i18n
 from app import messages as M
 from app.acts import act_of, judge
-from app.answers import missing_words
+from app.answers import missing_words, status_words
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, say
 from app.errors import CaseFileError, ImageRejected
@@ -233,7 +233,9 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         ],
         "platform": store.platform_info(case.id),
         "history": store.history(case.id),
-        "answer": {**asdict(answer), "missing_words": missing_words(answer)} if answer else None,
+        "answer": {**asdict(answer), "missing_words": missing_words(answer), "status_words": status_words(answer)}
+        if answer
+        else None,
         "checklist": [asdict(f) for f in validate_case(case, load_requester(store.settings))],
         "due_at": due,
         "overdue": bool(due) and case.state.value in WAITING_FOR_EXPERT and str(due) < iso(utc_now()),
@@ -336,6 +338,8 @@ def _platform_lines(doc: dict[str, Any]) -> list[str]:
     answer = doc["answer"]
     if answer:
         out.append(f"{M.tr('show.answer')} {answer['conclusion'] or M.tr('show.no_conclusion')}")
+        if answer.get("status_words"):
+            out.append(f"  {answer['status_words']}")
         if answer.get("amended"):
             out.append(f"  {M.tr('answer.amended')}")
         files = answer.get("files") or []

@@ -7,9 +7,14 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import pytest
+from pypdf import PdfReader
+
+from app.answers import status_words
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
+from tests.support.cli import run_inprocess
 from tests.support.scripted_platform import (
     PDF,
     Reply,
@@ -23,6 +28,10 @@ from tests.support.scripted_platform import (
     send_to_sandbox,
     task,
 )
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(str(path)).pages).split())
 
 
 def _questions(store: Store, case_id: str) -> list[str]:
@@ -140,3 +149,88 @@ def test_a_results_page_the_platform_refuses_never_holds_every_answer_back(store
             answered = engine.run_once().answered
     assert sorted(answered) == sorted(case_id for case_id, _ in cases)
     assert [store.answer(case_id).conclusion for case_id, _ in cases] == [f"Réponse {n}" for n in range(4)]  # type: ignore[union-attr]
+
+
+def test_a_withdrawn_report_kept_in_the_outputs_never_stands_for_the_answer(store: Store, tmp_path: Path) -> None:
+    """The Task's outputs list the report the expert withdrew (entered-in-error) before the one that
+    stands: the first was shown, its advice acted on."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("old", "new"))
+        platform.reports["old"] = report("old", "Exérèse inutile.", status="entered-in-error")
+        platform.reports["new"] = report("new", "Exérèse sous un mois.", pdf="b")
+        platform.binaries["b"] = PDF
+        with following(store, platform) as engine:
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert answer is not None and answer.conclusion == "Exérèse sous un mois." and status_words(answer) == ""
+
+
+def test_a_report_withdrawn_or_not_signed_off_says_so_wherever_it_is_read(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An answer amended to entered-in-error was shown as « modifiée » with the same conclusion; a
+    preliminary one as any other: the window, ``case show`` and the PDF now say not to act on it."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    (withdrawn, withdrawn_task), (provisional, provisional_task) = cases
+    with scripted_platform() as platform:
+        platform.tasks[withdrawn_task] = task(withdrawn, withdrawn_task, "completed", report_ids=("w",))
+        platform.tasks[provisional_task] = task(provisional, provisional_task, "completed", report_ids=("p",))
+        platform.reports["w"] = report("w", "Exérèse sous un mois.")
+        platform.reports["p"] = report("p", "Probablement bénin.", status="preliminary")
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert status_words(store.answer(withdrawn)) == ""
+            platform.reports["w"] = report("w", "Exérèse sous un mois.", status="entered-in-error", version="2")
+            assert engine.run_once().answered == [withdrawn]
+    assert status_words(store.answer(withdrawn)) == "Compte rendu retiré par l'expert : n'en tenez pas compte."
+    assert status_words(store.answer(provisional)) == "Compte rendu provisoire : l'expert ne l'a pas encore validé."
+    for case_id, words in ((withdrawn, "retiré par l'expert"), (provisional, "pas encore validé")):
+        assert run_inprocess(capsys, "case", "show", case_id).out.count(words) == 1
+        pdf = tmp_path / f"{case_id}.pdf"
+        assert run_inprocess(capsys, "case", "export", case_id, "--pdf", str(pdf)).code == 0
+        assert words in pdf_text(pdf)
+
+
+@pytest.mark.parametrize(
+    ("status", "state"), [("failed", CaseState.REJECTED), ("entered-in-error", CaseState.CANCELLED)]
+)
+def test_a_task_the_platform_gave_up_on_is_not_left_waiting(
+    store: Store, tmp_path: Path, status: str, state: CaseState
+) -> None:
+    """FHIR's other ends of a Task, outside the contract's list: the case stayed « envoyé », the nurse
+    waiting for an answer that would never come. Its reason is kept, given as a coding alone too."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, status)
+        platform.tasks[task_id]["statusReason"] = {"coding": [{"code": "x", "display": "Expert indisponible"}]}
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert store.state(case_id) == state
+    assert store.platform_info(case_id)["status_reason"] == "Expert indisponible"
+
+
+def test_an_amendment_that_cannot_be_read_now_is_said_on_the_case_then_kept_when_it_reads(
+    store: Store, tmp_path: Path
+) -> None:
+    """The new version's PDF answered a proxy's HTML page: the answer stayed the old one without a word
+    (« exérèse urgente » invisible), a traceback logged at every poll."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        platform.reports["r"] = report("r", "v1 : surveillance.", pdf="b1")
+        platform.binaries["b1"] = PDF
+        with following(store, platform) as engine:
+            engine.run_once()
+            platform.reports["r"] = report("r", "v2 : exérèse urgente.", version="2", pdf="b2")
+            proxy_page = (200, {"Content-Type": "text/html"}, b"<html>Portail captif</html>")
+            platform.hooks.append(lambda path, _q: proxy_page if path.endswith("/Binary/b2") else None)
+            engine.run_once()
+            assert store.answer(case_id).conclusion == "v1 : surveillance."  # type: ignore[union-attr]
+            assert "nouvelle version n'a pas pu être lue" in (store.platform_info(case_id)["last_error"] or "")
+            platform.hooks.clear()
+            platform.binaries["b2"] = PDF
+            assert engine.run_once().answered == [case_id]
+    answer = store.answer(case_id)
+    assert answer is not None and answer.conclusion == "v2 : exérèse urgente." and answer.amended
+    assert store.platform_info(case_id)["last_error"] is None

@@ -484,6 +484,9 @@ def follow_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return clock
 
 
+NOT_YET = ["Compte rendu non récupérable : pas encore sur la plateforme, Teleavis le redemandera"]
+
+
 def test_a_report_whose_pdf_was_not_there_yet_gets_it_on_a_later_poll(
     store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -504,7 +507,9 @@ def test_a_report_whose_pdf_was_not_there_yet_gets_it_on_a_later_poll(
     assert engine.run_once().answered == [case_id]
     first = store.answer(case_id)
     assert first is not None and first.conclusion and first.pdf_blobs == []
-    assert missing_words(first) == ["Compte rendu non récupérable : pas encore sur la plateforme, Teleavis le redemandera"]
+    assert missing_words(first) == [
+        "Compte rendu non récupérable : pas encore sur la plateforme, Teleavis le redemandera"
+    ]
     store.mark_read(case_id)
     assert engine.run_once().answered == []  # still not there: nothing new, nothing unread
 
@@ -536,7 +541,9 @@ def test_a_part_that_never_comes_is_asked_for_less_and_less_often(
             "DELETE FROM binary WHERE id=?", (report["presentedForm"][0]["url"].rsplit("/", 1)[-1],)
         )
     assert engine.run_once().answered == [case_id]
-    assert missing_words(store.answer(case_id)) == ["Compte rendu non récupérable : pas encore sur la plateforme, Teleavis le redemandera"]
+    assert missing_words(store.answer(case_id)) == [
+        "Compte rendu non récupérable : pas encore sur la plateforme, Teleavis le redemandera"
+    ]
     asked: list[datetime] = []
     read = client.read
 

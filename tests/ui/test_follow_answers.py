@@ -164,3 +164,22 @@ def test_a_new_user_in_training_gets_a_question_and_tries_the_reply_loop(
     qtbot.waitUntil(lambda: follow.answer_box.isVisible() and bool(follow.conclusion.text()), timeout=60_000)
     assert follow.conversation.count() == 2
     window.shutdown()
+
+
+def test_a_withdrawn_report_is_said_first_and_in_the_colour_of_a_problem(
+    qtbot: Any, store: Store, tmp_path: Path
+) -> None:
+    from tests.support.scripted_platform import following, report, scripted_platform, send_to_sandbox, task
+
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("w",))
+        platform.reports["w"] = report("w", "Exérèse sous un mois.")
+        with following(store, platform) as engine:
+            engine.run_once()
+            platform.reports["w"] = report("w", "Exérèse sous un mois.", status="entered-in-error", version="2")
+            engine.run_once()
+    view = shown(qtbot, store, case_id)
+    assert view.amended.isVisible() and view.amended.objectName() == "fieldProblem"
+    lines = view.amended.text().splitlines()
+    assert lines[0] == "Compte rendu retiré par l'expert : n'en tenez pas compte." and "modifiée" in lines[1]
