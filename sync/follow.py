@@ -15,7 +15,7 @@ import hashlib
 import json
 import logging
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app import acts, audit
@@ -218,6 +218,23 @@ class _Missing(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def _same_version(kept: str, report: dict[str, Any]) -> bool:
+    """Whether ``report`` is the state of the report kept as ``kept``. A ``lastUpdated`` is compared as
+    the instant it names, to the millisecond: a server may write it to the microsecond when the report
+    is read and to the millisecond in a search, and that is no amendment."""
+    now = _report_version(report)
+    if kept == now:
+        return True
+    prefix = "lastUpdated:"
+    if not (kept.startswith(prefix) and now.startswith(prefix)):
+        return False
+    moments = [parse_date_time(value[len(prefix) :]) for value in (kept, now)]
+    if None in moments or any(m.tzinfo is None for m in moments if m is not None):
+        return False
+    first, second = (m.astimezone(UTC).replace(microsecond=m.microsecond // 1000 * 1000) for m in moments if m)
+    return first == second
 
 
 def _report_version(report: dict[str, Any]) -> str:
@@ -431,13 +448,19 @@ class Follower:
         status = str(task.get("status", ""))
         target = _MIRRORED.get(status)
         answer: Answer | None = None
-        amended = False
+        news = ""  # AnswerNews of an answered case whose answer changes now
         if status == "completed":
             if self.store.state(case_id) != CaseState.ANSWERED:
                 answer = self.fetch_answer(task, budget_s)
             else:
+                known = self.store.answer(case_id)
                 answer = self._amended(case_id, task, budget_s)
-                amended = answer is not None
+                if answer is not None and known is not None and _report_itself_missing(known):
+                    # The Task had no readable report yet (completed before its output was written):
+                    # what comes now completes the answer, it amends nothing.
+                    answer.amended, news = False, AnswerNews.COMPLETED
+                elif answer is not None:
+                    news = AnswerNews.AMENDED
         expert_messages = self._expert_messages(str(task["id"]), budget_s) if status == "on-hold" else []
         with transaction(self.store.conn) as conn:
             conn.execute("UPDATE cases SET task_version=?, platform_status=? WHERE id=?", (version, status, case_id))
@@ -454,7 +477,7 @@ class Follower:
             acts.same_site(self.store, conn, case_id, task.get("owner"))
             self._keep_expert_messages(conn, case_id, expert_messages)
             if answer is not None:
-                self.store.set_answer(conn, case_id, answer, event="amended" if amended else None)
+                self.store.set_answer(conn, case_id, answer, event=news or None)
             current = CaseState(conn.execute("SELECT state FROM cases WHERE id=?", (case_id,)).fetchone()[0])
             if target is not None and target != current and target in TRANSITIONS[current]:
                 action = {CaseState.ANSWERED: "answered", CaseState.CANCELLED: "cancelled"}.get(target)
@@ -463,8 +486,8 @@ class Follower:
                 log.warning("case %s: platform status %s not mirrored from %s", case_id, status, current.value)
         if target is not None and target != current:
             self.listener.case_state(case_id, target.value)
-        elif amended:
-            self.listener.case_state(case_id, CaseState.ANSWERED.value, AnswerNews.AMENDED)
+        elif news:
+            self.listener.case_state(case_id, CaseState.ANSWERED.value, news)
         return answer is not None
 
     # -- the expert's questions -----------------------------------------------------------------
@@ -660,7 +683,7 @@ class Follower:
             return None  # keep the answer read before
         if (
             known is not None
-            and known.report_version == _report_version(report)
+            and _same_version(known.report_version, report)
             and known.follow_up_days == fresh.follow_up_days
         ):
             return None
@@ -713,7 +736,7 @@ class Follower:
                 if isinstance(updated, str) and (newest is None or updated > newest):
                     newest = updated
                 case_id, answer = entry
-                if answer.report_version == _report_version(report) or _report_itself_missing(answer):
+                if _same_version(answer.report_version, report) or _report_itself_missing(answer):
                     continue  # (a report that was not there yet is ``retry_missing``'s: completed, not amended)
                 if self._store_amended(case_id, answer, report, budget_s):
                     changed.append(case_id)

@@ -234,3 +234,37 @@ def test_an_amendment_that_cannot_be_read_now_is_said_on_the_case_then_kept_when
     answer = store.answer(case_id)
     assert answer is not None and answer.conclusion == "v2 : exérèse urgente." and answer.amended
     assert store.platform_info(case_id)["last_error"] is None
+
+
+def test_a_report_dated_to_the_microsecond_when_read_and_to_the_millisecond_when_searched_is_no_amendment(
+    store: Store, tmp_path: Path
+) -> None:
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        read = report("r", "Surveillance.")
+        read["meta"] = {"lastUpdated": "2026-11-21T10:00:00.123456+01:00"}  # no versionId
+        platform.reports["r"] = read
+        searched = {**read, "meta": {"lastUpdated": "2026-11-21T09:00:00.123Z"}}  # the same instant
+        platform.hooks.append(lambda path, _q: fhir(bundle([searched])) if path.endswith("/DiagnosticReport") else None)
+        with following(store, platform) as engine:
+            assert engine.run_once().answered == [case_id]
+            store.mark_read(case_id)
+            assert engine.run_once().answered == []
+    answer = store.answer(case_id)
+    assert answer is not None and not answer.amended and not store.platform_info(case_id)["unread"]
+
+
+def test_a_task_completed_before_its_output_was_written_is_completed_not_amended(store: Store, tmp_path: Path) -> None:
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed")  # no output yet
+        platform.reports["r"] = report("r", "Surveillance.")
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert store.answer(case_id).missing  # type: ignore[union-attr]
+            platform.tasks[task_id] = task(case_id, task_id, "completed", version="3", report_ids=("r",))
+            assert engine.run_once().answered == [case_id]
+    answer = store.answer(case_id)
+    assert answer is not None and answer.conclusion == "Surveillance." and not answer.amended and not answer.missing
+    assert [e["kind"] for e in store.history(case_id)].count("completed") == 1
