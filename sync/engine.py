@@ -521,6 +521,19 @@ class Engine:
         total = SyncSummary()
         deadline = None if timeout is None else time.monotonic() + timeout
         self.client.stop = stop_event
+        # At the deadline the pass in progress stops too, at its next wait between attempts (a pass may
+        # otherwise retry a case for its whole budget, minutes, past ``--timeout``).
+        timer = threading.Timer(timeout, stop_event.set) if timeout is not None else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
+        try:
+            return self._run_until(stop_event, deadline, total)
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    def _run_until(self, stop_event: threading.Event, deadline: float | None, total: SyncSummary) -> SyncSummary:
         with self._locked(timeout_s=5.0):
             while not stop_event.is_set():
                 now = time.monotonic()

@@ -231,3 +231,20 @@ def test_expert_question_then_reply_with_an_image(store: Store, tmp_path: Path) 
         server.expert.run_until_idle()
         engine.run_once()
         assert store.state(case_id) == CaseState.ANSWERED
+
+
+def test_a_sync_with_a_time_limit_stops_at_it_even_in_the_middle_of_retrying_a_case(store: Store) -> None:
+    """``teleavis sync --timeout 12`` went on for 85 s against a platform that kept answering « retry »:
+    the limit was looked at only between passes, and a pass retries a case for its whole budget."""
+    import threading
+    import time
+
+    make_case(store)
+    with PlatformClient(
+        ClientConfig("http://127.0.0.1:9/fhir", 0.5, 1.0), StaticToken(None), policy=RetryPolicy(base_s=0.05, cap_s=0.2)
+    ) as client:
+        engine = Engine(store, client, case_budget_s=60.0)  # nothing listens there: retried for a minute
+        started = time.monotonic()
+        engine.run_forever(threading.Event(), timeout=1.0)
+        assert time.monotonic() - started < 15.0
+    assert store.state(next(iter(c.id for c in store.list_cases()))) in (CaseState.QUEUED, CaseState.SENDING)
