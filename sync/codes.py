@@ -113,6 +113,10 @@ IDENTITY_STATUS_CODES = {"provisional": "PROV", "recovered": "RECUP", "validated
 #: The ID document checked (required binding ``fr-core-vs-mode-validation-identity``).
 CS_VALIDATION_MODE = f"{FR_CORE}/CodeSystem/fr-core-cs-mode-validation-identity"
 VALIDATION_MODES = frozenset({"AN", "CC", "CE", "CM", "CN", "CS", "LE", "PA", "PC", "TC", "DC", "AC", "IE"})
+#: The documents fr-core-patient-ins accepts as the validation mode of an identity sent with its INS
+#: (value set fr-core-vs-mode-validation-identity-ins, a required binding): passport, identity card,
+#: birth certificate, family record book.
+VALIDATION_MODES_INS = frozenset({"PA", "CN", "AN", "LE"})
 #: Genders the INS profile admits (``fr-core-vs-patient-gender-INS``).
 INS_GENDERS = frozenset({"male", "female", "unknown"})
 

@@ -220,6 +220,28 @@ def check_patient(resource: dict[str, Any], *, national: bool = False) -> list[P
         out.append(("identifier", "fr-core-patient-ins sans INS : déclarez fr-core-patient"))
     if ins_profile:
         out.extend(_ins_profile(resource, status))
+        out.extend(_ins_validation_mode(resource))
+    return out
+
+
+def _ins_validation_mode(resource: dict[str, Any]) -> list[Problem]:
+    """fr-core-patient-ins binds the validation mode to fr-core-vs-mode-validation-identity-ins (required):
+    passport, identity card, birth certificate, family record book."""
+    out: list[Problem] = []
+    for n, ext in enumerate(resource.get("extension") or []):
+        if not isinstance(ext, dict) or ext.get("url") != C.EXT_IDENTITY_RELIABILITY:
+            continue
+        for mode in _sub(ext, "validationMode"):
+            coding = mode.get("valueCoding")
+            code = coding.get("code") if isinstance(coding, dict) else None
+            if code in C.VALIDATION_MODES and code not in C.VALIDATION_MODES_INS:
+                out.append(
+                    (
+                        f"extension[{n}].extension:validationMode.valueCoding",
+                        f"« {code} » n'est pas une pièce de fr-core-vs-mode-validation-identity-ins "
+                        "(PA, CN, AN ou LE) exigée avec l'INS",
+                    )
+                )
     return out
 
 

@@ -145,9 +145,12 @@ def patient_identifier(case: Case, requester: Requester, *, training: bool = Fal
     raise MappingError("the patient has neither a qualified INS nor a local id")
 
 
-def _reliability(case: Case) -> dict[str, Any]:
-    """FR Core's identity-reliability extension: the status always, the document and date when known."""
+def _reliability(case: Case, *, ins: bool) -> dict[str, Any]:
+    """FR Core's identity-reliability extension: the status always, the document and date when known.
+    With the INS (fr-core-patient-ins), the document only when that profile's value set has it: another
+    (a residence permit) stays in the case here and is not sent, the validation mode being optional."""
     p = case.patient
+    modes = C.VALIDATION_MODES_INS if ins else C.VALIDATION_MODES
     parts: list[dict[str, Any]] = [
         {
             "url": "identityStatus",
@@ -157,7 +160,7 @@ def _reliability(case: Case) -> dict[str, Any]:
             },
         }
     ]
-    if p.identity_document in C.VALIDATION_MODES:
+    if p.identity_document in modes:
         parts.append(
             {"url": "validationMode", "valueCoding": {"system": C.CS_VALIDATION_MODE, "code": p.identity_document}}
         )
@@ -186,7 +189,7 @@ def _patient(case: Case, requester: Requester, *, training: bool = False) -> tup
             }
         )
     profile = C.PROFILE_PATIENT_INS if ins else C.PROFILE_PATIENT
-    extensions = [_reliability(case)]
+    extensions = [_reliability(case, ins=bool(ins))]
     if p.birth_place:
         # FR Core: the birth place's INSEE code (commune, or 99 + country), for either profile.
         insee = {"system": C.TRE_R13_COMMUNE_OM, "code": p.birth_place}

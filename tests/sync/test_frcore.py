@@ -96,6 +96,21 @@ def test_a_qualified_identity_goes_as_fr_core_patient_ins_with_its_ins(store: St
     assert patient["name"][0]["use"] == "official" and patient["name"][0]["given"] == ["Paul"]
 
 
+@pytest.mark.parametrize("document", ["CS", "PC", "TC"])
+def test_a_document_fr_core_does_not_take_with_the_ins_stays_here(store: Store, document: str) -> None:
+    """fr-core-patient-ins binds the validation mode to passport, identity card, birth certificate and
+    family record book (required): a residence permit sent with the INS was refused by a strict server.
+    The document stays in the case; sent without the INS, it goes."""
+    qualified = _qualified(store, identity_document=document)
+    patient = _by_type(prepare_case(qualified, REQUESTER).bundle, "Patient")[0]["resource"]
+    assert [p["url"] for p in patient["extension"][0]["extension"]] == ["identityStatus", "validationDate"]
+    assert platform_issues(prepare_case(qualified, REQUESTER).bundle) == []
+    validated = _qualified(store, identity_document=document, identity_status="validated")
+    patient = _by_type(prepare_case(validated, REQUESTER).bundle, "Patient")[0]["resource"]
+    parts = {p["url"]: p for p in patient["extension"][0]["extension"]}
+    assert parts["validationMode"]["valueCoding"]["code"] == document
+
+
 @pytest.mark.parametrize(("status", "code"), [("provisional", "PROV"), ("recovered", "RECUP"), ("validated", "VALI")])
 def test_any_other_status_keeps_the_ins_home_and_is_still_declared(store: Store, status: str, code: str) -> None:
     case = _qualified(store, identity_status=status)
@@ -201,6 +216,7 @@ def test_every_resource_the_mapping_builds_passes_the_national_checks(
         (lambda p: p["name"][0].pop("extension"), "prénoms de naissance"),
         (lambda p: p["name"][0].update(given=["Paul", "Marie"]), "premier prénom"),
         (lambda p: p.pop("gender"), "gender"),
+        (lambda p: p["extension"][0]["extension"][1]["valueCoding"].update(code="CS"), "PA, CN, AN ou LE"),
     ],
 )
 def test_the_platform_refuses_a_patient_that_breaks_fr_core(store: Store, change: Any, words: str) -> None:
