@@ -18,6 +18,7 @@ when a time budget is spent, so that a caller serving several cases can move on,
 from __future__ import annotations
 
 import base64
+import binascii
 import email.utils
 import json
 import logging
@@ -45,6 +46,8 @@ from sync.training import sandbox_token
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 FHIR_JSON = "application/fhir+json"
+#: What a FHIR server names its JSON with (R4, and the plain type some use).
+FHIR_JSON_TYPES = frozenset({FHIR_JSON, "application/json", "application/json+fhir"})
 #: The CapabilityStatement extension offering resumable uploads; its valueUrl is the tus endpoint.
 RESUMABLE_UPLOAD = "urn:teleavis:resumable-upload"
 TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
@@ -744,6 +747,24 @@ class PlatformClient:
         """The raw bytes of a Binary (``GET Binary/<id>`` with ``Accept`` set to its type, §4)."""
         return self.fetch(f"Binary/{binary_id}", accept)
 
+    @staticmethod
+    def _binary_content(answer: Answer, accept: str) -> bytes:
+        """The bytes asked for. A server that answers with the Binary resource itself (FHIR JSON, its
+        ``data`` in base64) where the raw bytes were asked is read through; anything else is kept as
+        it came, for the caller's checks (size, hash, the type's signature)."""
+        kind = answer.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if kind in FHIR_JSON_TYPES and accept.split(";")[0].strip().lower() not in FHIR_JSON_TYPES:
+            try:
+                document = json.loads(answer.content)
+            except ValueError:
+                return answer.content
+            if isinstance(document, dict) and document.get("resourceType") == "Binary":
+                try:
+                    return base64.b64decode(str(document.get("data") or ""), validate=True)
+                except (binascii.Error, ValueError):
+                    raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir") from None
+        return answer.content
+
     def fetch(self, path: str, accept: str) -> bytes:
         """The raw bytes at ``path`` (relative to the base, or an absolute URL ``own_url`` accepted).
 
@@ -754,7 +775,7 @@ class PlatformClient:
         for _ in range(MAX_REDIRECTS + 1):
             answer = self.request("GET", target, headers={"Accept": accept}, raw=True, pass_status=REDIRECTS)
             if answer.status not in REDIRECTS:
-                return answer.content
+                return self._binary_content(answer, accept)
             here = target if target.startswith(("http://", "https://")) else self.base_url + target.lstrip("/")
             location = answer.headers.get("Location") or ""
             followed = self.own_url(urljoin(here, location)) if location else None

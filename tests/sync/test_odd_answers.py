@@ -268,3 +268,20 @@ def test_a_task_completed_before_its_output_was_written_is_completed_not_amended
     answer = store.answer(case_id)
     assert answer is not None and answer.conclusion == "Surveillance." and not answer.amended and not answer.missing
     assert [e["kind"] for e in store.history(case_id)].count("completed") == 1
+
+
+def test_a_pdf_served_as_a_binary_resource_is_read_through(store: Store, tmp_path: Path) -> None:
+    """A server answering ``GET Binary/x`` with the Binary resource (FHIR JSON, base64 data) where the
+    raw bytes were asked: the JSON was kept as « the PDF »."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        platform.reports["r"] = report("r", "Surveillance.", pdf="b")
+        resource = {"resourceType": "Binary", "id": "b", "contentType": "application/pdf"}
+        resource["data"] = base64.b64encode(PDF).decode()
+        platform.hooks.append(lambda path, _q: fhir(resource) if path.endswith("/Binary/b") else None)
+        with following(store, platform) as engine:
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert answer is not None and answer.missing == [] and len(answer.pdf_blobs) == 1
+    assert store.objects.get(answer.pdf_blobs[0]) == PDF
