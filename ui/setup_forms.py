@@ -54,7 +54,9 @@ class SiteForm(QWidget):
         # Proposed from the FINESS as it is typed (one system per structure, never one shared by all
         # sites: the platform would take another site's patient for this one), until the user types
         # their own (their IT department's OID).
-        self.system = QLineEdit(placeholderText=self.tr("urn:oid:… (proposé d'après le n° FINESS)"))
+        self.system = QLineEdit(
+            placeholderText=self.tr("Proposé dès le n° FINESS saisi (ou l'OID de votre service informatique)")
+        )
         self.field_problems: dict[str, QLabel] = {}
         form.addRow(named(QLabel(self.tr("Le praticien qui demande l'avis :")), "sectionTitle"))
         self._row(form, "rpps", self.tr("N° RPPS :"), self.rpps)

@@ -902,47 +902,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="318"/>
+        <location filename="../../ui/follow_view.py" line="323"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="370"/>
+        <location filename="../../ui/follow_view.py" line="375"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="379"/>
+        <location filename="../../ui/follow_view.py" line="384"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="401"/>
+        <location filename="../../ui/follow_view.py" line="406"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="421"/>
+        <location filename="../../ui/follow_view.py" line="426"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="455"/>
+        <location filename="../../ui/follow_view.py" line="460"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="455"/>
+        <location filename="../../ui/follow_view.py" line="460"/>
         <source>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="482"/>
+        <location filename="../../ui/follow_view.py" line="487"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="489"/>
+        <location filename="../../ui/follow_view.py" line="494"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -950,12 +950,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="503"/>
+        <location filename="../../ui/follow_view.py" line="508"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="513"/>
+        <location filename="../../ui/follow_view.py" line="518"/>
         <source>Réponse enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Answer saved: it goes with the next sync.</translation>
     </message>
@@ -1538,84 +1538,84 @@
 <context>
     <name>PlatformForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="282"/>
+        <location filename="../../ui/setup_forms.py" line="285"/>
         <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <extracomment>Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).</extracomment>
         <translation>Training mode: built-in trial platform, nothing really sent</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="283"/>
+        <location filename="../../ui/setup_forms.py" line="286"/>
         <source>Plateforme régionale de télé-expertise</source>
         <translation>Regional tele-expertise platform</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="293"/>
+        <location filename="../../ui/setup_forms.py" line="296"/>
         <source>Jeton d&apos;accès personnel (ou identifiants ci-dessous)</source>
         <translation>Personal access token (or credentials below)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="298"/>
+        <location filename="../../ui/setup_forms.py" line="301"/>
         <source>Fichier des autorités de certification (facultatif)</source>
         <translation>Certificate authorities file (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="299"/>
+        <location filename="../../ui/setup_forms.py" line="302"/>
         <source>Adresse de la plateforme :</source>
         <translation>Platform address:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="300"/>
+        <location filename="../../ui/setup_forms.py" line="303"/>
         <source>Jeton d&apos;accès :</source>
         <translation>Access token:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="301"/>
+        <location filename="../../ui/setup_forms.py" line="304"/>
         <source>Adresse de connexion (OAuth) :</source>
         <translation>Sign-in address (OAuth):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="302"/>
+        <location filename="../../ui/setup_forms.py" line="305"/>
         <source>Identifiant client :</source>
         <translation>Client id:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="303"/>
+        <location filename="../../ui/setup_forms.py" line="306"/>
         <source>Secret client :</source>
         <translation>Client secret:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="304"/>
+        <location filename="../../ui/setup_forms.py" line="307"/>
         <source>Proxy :</source>
         <translation>Proxy:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="305"/>
+        <location filename="../../ui/setup_forms.py" line="308"/>
         <source>Certificats (CA) :</source>
         <translation>Certificates (CA):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="317"/>
+        <location filename="../../ui/setup_forms.py" line="320"/>
         <source>Tester la connexion</source>
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="359"/>
+        <location filename="../../ui/setup_forms.py" line="362"/>
         <source>Donnez l&apos;adresse de la plateforme, ou choisissez le mode formation.</source>
         <translation>Give the platform&apos;s address, or choose training mode.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="385"/>
+        <location filename="../../ui/setup_forms.py" line="388"/>
         <source>Test en cours…</source>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="410"/>
+        <location filename="../../ui/setup_forms.py" line="413"/>
         <source>Connexion réussie ({words}).</source>
         <translation>Connection works ({words}).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="412"/>
-        <location filename="../../ui/setup_forms.py" line="419"/>
+        <location filename="../../ui/setup_forms.py" line="415"/>
+        <location filename="../../ui/setup_forms.py" line="422"/>
         <source>Échec : {words}</source>
         <translation>Failed: {words}</translation>
     </message>
@@ -1862,77 +1862,77 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>9 digits</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="57"/>
-        <source>urn:oid:… (proposé d&apos;après le n° FINESS)</source>
-        <translation>urn:oid:… (proposed from the FINESS number)</translation>
+        <location filename="../../ui/setup_forms.py" line="58"/>
+        <source>Proposé dès le n° FINESS saisi (ou l&apos;OID de votre service informatique)</source>
+        <translation>Proposed once the FINESS number is typed (or your IT department&apos;s OID)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="59"/>
+        <location filename="../../ui/setup_forms.py" line="61"/>
         <source>Le praticien qui demande l&apos;avis :</source>
         <translation>The practitioner asking for the opinion:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="60"/>
+        <location filename="../../ui/setup_forms.py" line="62"/>
         <source>N° RPPS :</source>
         <translation>RPPS no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="61"/>
+        <location filename="../../ui/setup_forms.py" line="63"/>
         <source>Nom :</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="62"/>
+        <location filename="../../ui/setup_forms.py" line="64"/>
         <source>Prénom :</source>
         <translation>First name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="63"/>
+        <location filename="../../ui/setup_forms.py" line="65"/>
         <source>Fonction :</source>
         <translation>Role:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="64"/>
+        <location filename="../../ui/setup_forms.py" line="66"/>
         <source>La structure :</source>
         <translation>The organisation:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="65"/>
+        <location filename="../../ui/setup_forms.py" line="67"/>
         <source>N° FINESS :</source>
         <translation>FINESS no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="66"/>
+        <location filename="../../ui/setup_forms.py" line="68"/>
         <source>Nom de la structure :</source>
         <translation>Organisation name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="67"/>
+        <location filename="../../ui/setup_forms.py" line="69"/>
         <source>Origine des n° de dossier :</source>
         <translation>Origin of file numbers:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="70"/>
+        <location filename="../../ui/setup_forms.py" line="72"/>
         <source>Un patient sans INS est désigné par son numéro de dossier dans votre structure ; ce réglage dit d&apos;où vient ce numéro. Gardez la valeur proposée, sauf si votre service informatique vous en donne une autre.</source>
         <translation>A patient without an INS is named by their file number in your organisation; this setting says where that number comes from. Keep the proposed value unless your IT department gives you another one.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="123"/>
+        <location filename="../../ui/setup_forms.py" line="126"/>
         <source>À remplir.</source>
         <translation>Required.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="131"/>
+        <location filename="../../ui/setup_forms.py" line="134"/>
         <source>Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé) : celui-ci n&apos;est pas valide, vérifiez-le.</source>
         <translation>The RPPS number has 11 digits (CPS card or health directory): this one is not valid, please check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="143"/>
+        <location filename="../../ui/setup_forms.py" line="146"/>
         <source>Le numéro FINESS compte 9 caractères : celui-ci n&apos;est pas valide, vérifiez-le.</source>
         <translation>The FINESS number has 9 characters: this one is not valid, please check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="150"/>
+        <location filename="../../ui/setup_forms.py" line="153"/>
         <source>Gardez la valeur proposée une fois le n° FINESS saisi, ou mettez celle que votre service informatique vous donne (urn:oid:…).</source>
         <translation>Keep the value proposed once the FINESS number is typed, or put the one your IT department gives you (urn:oid:…).</translation>
     </message>
