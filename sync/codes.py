@@ -105,6 +105,7 @@ TYPE_FINESS = frozenset({"FINEG", "FINEJ"})
 TYPE_FINEG = "FINEG"
 #: HL7's type of the site's own patient identifier (FR Core slice ``PI``, use ``usual``).
 TYPE_PI = "PI"
+TYPE_PI_DISPLAY = "Patient internal identifier"
 #: The INS slices of fr-core-patient-ins: system → identifier type.
 INS_SLICES = {INS_SYSTEM: TYPE_INS_NIR, INS_TEST_SYSTEM: TYPE_INS_NIR_TEST}
 #: The identity's confidence status (RNIV), FR Core's ``fr-core-cs-identity-status``.

@@ -121,8 +121,8 @@ class _Entries:
         return full_url
 
 
-def _type(system: str, code: str) -> dict[str, Any]:
-    return {"coding": [{"system": system, "code": code}]}
+def _type(system: str, code: str, display: str = "") -> dict[str, Any]:
+    return {"coding": [{"system": system, "code": code, **({"display": display} if display else {})}]}
 
 
 def ins_identifier(case: Case, *, training: bool = False) -> tuple[str, str] | None:
@@ -183,7 +183,8 @@ def _patient(case: Case, requester: Requester, *, training: bool = False) -> tup
         identifiers.append(
             {
                 "use": "usual",
-                "type": _type(C.V2_0203, C.TYPE_PI),
+                # As fr-core-patient's PI slice fixes it (display included), so the identifier falls in it.
+                "type": _type(C.V2_0203, C.TYPE_PI, C.TYPE_PI_DISPLAY),
                 "system": requester.patient_id_system,
                 "value": p.local_id.strip(),
             }

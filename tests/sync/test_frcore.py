@@ -85,7 +85,9 @@ def test_a_qualified_identity_goes_as_fr_core_patient_ins_with_its_ins(store: St
         }
     ]
     local = [i for i in patient["identifier"] if i["system"] == REQUESTER.patient_id_system]
-    assert local[0]["use"] == "usual" and local[0]["type"]["coding"][0]["code"] == "PI"
+    assert local[0]["use"] == "usual"
+    # fr-core-patient's PI slice: v2-0203#PI "Patient internal identifier", its display part of the pattern.
+    assert local[0]["type"]["coding"] == [{"system": C.V2_0203, "code": "PI", "display": "Patient internal identifier"}]
     assert entry["request"]["ifNoneExist"] == "identifier=urn:oid:1.2.250.1.213.1.4.8|150028512345615"
     (reliability,) = patient["extension"]
     assert reliability["url"] == "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-identity-reliability"
