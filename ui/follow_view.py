@@ -109,6 +109,14 @@ class FollowView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.answer_box = QGroupBox(self.tr("Réponse de l'expert"))
         answer_layout = QVBoxLayout(self.answer_box)
+        # A report the expert withdrew or has not signed off: said before the conclusion, which then
+        # shows in the colour of a problem, not of an answer.
+        self.status_warning = named(QLabel(), "fieldProblem")
+        self.status_warning.setWordWrap(True)
+        bold = self.status_warning.font()
+        bold.setBold(True)
+        self.status_warning.setFont(bold)
+        answer_layout.addWidget(self.status_warning)
         self.conclusion = named(QLabel(), "answerBanner")
         self.conclusion.setWordWrap(True)
         self.conclusion.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -298,13 +306,16 @@ class FollowView(QWidget):
             self.follow_up.show()
         else:
             self.follow_up.hide()
-        # Withdrawn or provisional first: what must stop the reader before the conclusion is acted on.
         warning = status_words(answer)
-        said = [warning, amended_words() if answer.amended else ""]
-        self.amended.setText("\n".join(line for line in said if line))
-        self.amended.setVisible(any(said))
-        self.amended.setObjectName("fieldProblem" if warning else "")
-        self.amended.setStyleSheet("font-weight: bold;" if warning else "")
+        self.status_warning.setText(warning)
+        self.status_warning.setVisible(bool(warning))
+        banner = "attentionBanner" if warning else "answerBanner"
+        if self.conclusion.objectName() != banner:
+            self.conclusion.setObjectName(banner)
+            self.conclusion.style().unpolish(self.conclusion)
+            self.conclusion.style().polish(self.conclusion)
+        self.amended.setText(amended_words() if answer.amended else "")
+        self.amended.setVisible(answer.amended)
         missing = missing_words(answer)
         self.missing.setText("\n".join([*missing, hint_words()]) if missing else "")
         self.missing.setVisible(bool(missing))

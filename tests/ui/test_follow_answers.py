@@ -73,7 +73,8 @@ def test_each_shape_of_answer_shows_in_the_case_page(
     assert [view.expert_images.item(n).text() for n in range(2)] == ["Photo annotée 1", "Photo annotée 2"]
     assert not view.expert_images.item(0).icon().isNull()
     assert view.open_pdf.isEnabled() and view.pdf_document.pageCount() >= 1
-    assert not view.missing.isVisible() and not view.amended.isVisible()
+    assert not view.missing.isVisible() and not view.amended.isVisible() and not view.status_warning.isVisible()
+    assert view.conclusion.objectName() == "answerBanner"
 
     view = shown(qtbot, store, ids["no-pdf"])
     assert view.conclusion.text() == store.answer(ids["no-pdf"]).conclusion
@@ -166,7 +167,7 @@ def test_a_new_user_in_training_gets_a_question_and_tries_the_reply_loop(
     window.shutdown()
 
 
-def test_a_withdrawn_report_is_said_first_and_in_the_colour_of_a_problem(
+def test_a_withdrawn_report_is_said_before_its_conclusion_and_in_the_colour_of_a_problem(
     qtbot: Any, store: Store, tmp_path: Path
 ) -> None:
     from tests.support.scripted_platform import following, report, scripted_platform, send_to_sandbox, task
@@ -180,6 +181,8 @@ def test_a_withdrawn_report_is_said_first_and_in_the_colour_of_a_problem(
             platform.reports["w"] = report("w", "Exérèse sous un mois.", status="entered-in-error", version="2")
             engine.run_once()
     view = shown(qtbot, store, case_id)
-    assert view.amended.isVisible() and view.amended.objectName() == "fieldProblem"
-    lines = view.amended.text().splitlines()
-    assert lines[0] == "Compte rendu retiré par l'expert : n'en tenez pas compte." and "modifiée" in lines[1]
+    assert view.status_warning.isVisible()
+    assert view.status_warning.text() == "Compte rendu retiré par l'expert : n'en tenez pas compte."
+    layout = view.answer_box.layout()
+    assert layout.indexOf(view.status_warning) < layout.indexOf(view.conclusion)  # read before the conclusion
+    assert view.conclusion.objectName() == "attentionBanner" and view.amended.isVisible()
