@@ -346,7 +346,10 @@ def _answer_part(
     head = _p(t.fit(t("answer")), styles["h2"])
     if answer is None:
         return [KeepTogether([head, _p(t.fit(t("no_answer")), styles["body"])])]
-    story: list[Flowable] = [KeepTogether([head, _p(t.fit(answer.conclusion or "—"), styles["box"])])]
+    # A withdrawn or provisional report is said before its conclusion, in the colour of an urgency.
+    warning = status_words(answer, t.lang)
+    said = [_p(t.fit(warning), styles["urgent"])] if warning else []
+    story: list[Flowable] = [KeepTogether([head, *said, _p(t.fit(answer.conclusion or "—"), styles["box"])])]
     rows = [(t("expert"), answer.expert or "—"), (t("issued"), moment_words(answer.issued, t.lang) or "—")]
     if answer.follow_up_days is not None:
         rows.append((t("follow_up"), t("follow_up_days", days=f"{answer.follow_up_days:g}")))
@@ -356,8 +359,6 @@ def _answer_part(
         rows.append((t("expert_pdf"), t("expert_pdf_referenced", count=referenced)))
     if answer.images():
         rows.append((t("expert_images"), t("expert_images_after", count=len(answer.images()))))
-    if status_words(answer, t.lang):
-        rows.append((t("report_status"), status_words(answer, t.lang)))
     if answer.amended:
         rows.append((t("amended"), amended_words(t.lang)))
     missing = missing_words(answer, t.lang)
