@@ -13,6 +13,9 @@ from datetime import date
 INS_SYSTEM = "urn:oid:1.2.250.1.213.1.4.8"
 #: The INS-NIR of fictitious test patients (FR Core slice ``INS-NIR-TEST``): training only.
 INS_TEST_SYSTEM = "urn:oid:1.2.250.1.213.1.4.10"
+#: The INS-NIA: the temporary number of a person registered without a NIR yet (first digit 7 or 8;
+#: FR Core slice ``INS-NIA``, ``use = temp``).
+INS_NIA_SYSTEM = "urn:oid:1.2.250.1.213.1.4.9"
 #: National id of a health professional (IDNPS: ``8`` + RPPS).
 RPPS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
 #: The bare RPPS number, as FR Core's ``rpps`` slice of Practitioner.identifier carries it.
@@ -32,6 +35,11 @@ _FINESS_RE = re.compile(r"^(?:\d{2}|2[AB])\d{7}$")
 _BIRTH_PLACE_RE = re.compile(
     r"^(?:(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5])(?!000)\d{3}|97[1-8]\d{2}|98[4-9]\d{2}|99[1-5]\d{2})$"
 )
+
+
+def is_nia(ins: str) -> bool:
+    """Whether this INS is a temporary NIA (first digit 7 or 8), not a NIR."""
+    return normalize_ins(ins)[:1] in ("7", "8")
 
 
 def normalize_ins(value: str) -> str:

@@ -28,6 +28,7 @@ from app.identifiers import (
     idnst_is_valid,
     ins_disagreements,
     ins_is_valid,
+    is_nia,
     rpps_is_valid,
 )
 from sync import codes as C
@@ -192,8 +193,11 @@ def check_patient(resource: dict[str, Any], *, national: bool = False) -> list[P
                 out.append((f"{at}.type", f"{system} porte un INS : type {C.FR_V2_0203}|{kind} exigé"))
                 continue
             ins_found.append((str(system), str(value or "")))
-            if ident.get("use") != "official":
-                out.append((f"{at}.use", "l'INS se transmet avec use = official"))
+            if ident.get("use") != C.INS_USES[system]:
+                out.append((f"{at}.use", f"l'INS {kind} se transmet avec use = {C.INS_USES[system]}"))
+            national_ins = system in (C.INS_SYSTEM, C.INS_NIA_SYSTEM)  # (a test patient's goes under its own)
+            if national_ins and isinstance(value, str) and (system == C.INS_NIA_SYSTEM) != is_nia(value):
+                out.append((f"{at}.system", "un NIA (7 ou 8 en tête) se transmet en INS-NIA, un NIR en INS-NIR"))
             if not isinstance(value, str) or not ins_is_valid(value):
                 out.append((f"{at}.value", f"INS « {value} » : matricule ou clé de contrôle invalide"))
             if system == C.INS_TEST_SYSTEM and national:

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from app import forms
 from app import messages as M
-from app.identifiers import normalize_ins
+from app.identifiers import is_nia, normalize_ins
 from app.messages import specialty_name
 from app.model import Case, CaseImage, Message, Requester, iso, utc_now
 from app.moments import fhir_date_time
@@ -34,6 +34,7 @@ from sync.codes import (
     FINESS_SYSTEM,
     FORM_SYSTEM,
     IMAGE_SYSTEM,
+    INS_NIA_SYSTEM,
     INS_SYSTEM,
     INS_TEST_SYSTEM,
     MESSAGE_SYSTEM,
@@ -132,7 +133,10 @@ def ins_identifier(case: Case, *, training: bool = False) -> tuple[str, str] | N
     p = case.patient
     if not (p.ins_sent() and p.ins):
         return None
-    return (INS_TEST_SYSTEM if training else INS_SYSTEM), normalize_ins(p.ins)
+    if training:
+        return INS_TEST_SYSTEM, normalize_ins(p.ins)
+    # A NIA (temporary number, first digit 7 or 8) goes as FR Core's INS-NIA, never as a NIR.
+    return (INS_NIA_SYSTEM if is_nia(p.ins) else INS_SYSTEM), normalize_ins(p.ins)
 
 
 def patient_identifier(case: Case, requester: Requester, *, training: bool = False) -> tuple[str, str]:
@@ -177,7 +181,12 @@ def _patient(case: Case, requester: Requester, *, training: bool = False) -> tup
     identifiers: list[dict[str, Any]] = []
     if ins:
         identifiers.append(
-            {"use": "official", "type": _type(C.FR_V2_0203, C.INS_SLICES[ins[0]]), "system": ins[0], "value": ins[1]}
+            {
+                "use": C.INS_USES[ins[0]],
+                "type": _type(C.FR_V2_0203, C.INS_SLICES[ins[0]]),
+                "system": ins[0],
+                "value": ins[1],
+            }
         )
     if p.local_id and p.local_id.strip() and requester.patient_id_system:
         identifiers.append(

@@ -98,6 +98,31 @@ def test_a_qualified_identity_goes_as_fr_core_patient_ins_with_its_ins(store: St
     assert patient["name"][0]["use"] == "official" and patient["name"][0]["given"] == ["Paul"]
 
 
+NIA = "785079934104512"  # a temporary number (first digit 7: a man), born in July 1985
+
+
+def test_a_nia_goes_as_fr_core_ins_nia_never_as_a_nir(store: Store) -> None:
+    """A qualified identity whose INS is a NIA went under the NIR's OID, type INS-NIR: a platform that
+    checks the NIR refuses it, and the person's later NIR would make a second Patient."""
+    bundle = prepare_case(_qualified(store, ins=NIA, birth_date="1985-07-14"), REQUESTER).bundle
+    entry = _by_type(bundle, "Patient")[0]
+    (ins,) = [i for i in entry["resource"]["identifier"] if i["value"] == NIA]
+    assert ins == {
+        "use": "temp",
+        "type": {"coding": [{"system": C.FR_V2_0203, "code": "INS-NIA"}]},
+        "system": "urn:oid:1.2.250.1.213.1.4.9",
+        "value": NIA,
+    }
+    assert entry["request"]["ifNoneExist"] == f"identifier=urn:oid:1.2.250.1.213.1.4.9|{NIA}"
+    assert platform_issues(bundle) == []
+    ins.update(system="urn:oid:1.2.250.1.213.1.4.8", use="official", type=_type_of("INS-NIR"))
+    assert any("INS-NIA" in issue for issue in platform_issues(bundle))
+
+
+def _type_of(code: str) -> dict[str, Any]:
+    return {"coding": [{"system": C.FR_V2_0203, "code": code}]}
+
+
 @pytest.mark.parametrize("document", ["CS", "PC", "TC"])
 def test_a_document_fr_core_does_not_take_with_the_ins_stays_here(store: Store, document: str) -> None:
     """fr-core-patient-ins binds the validation mode to passport, identity card, birth certificate and
@@ -536,10 +561,10 @@ def test_one_table_of_codes_for_the_mapping_and_the_platform() -> None:
 @given(
     sex=st.sampled_from(["male", "female", "other", "unknown"]),
     status=st.sampled_from(["provisional", "recovered", "validated", "qualified"]),
-    ins=st.sampled_from([None, "150028512345615", "160032A12345662"]),
+    ins=st.sampled_from([None, "150028512345615", "160032A12345662", NIA]),
     local_id=st.sampled_from([None, "", "D-2291"]),
     document=st.sampled_from(["", "CN", "PA", "CS", "LE", "AN"]),
-    birth=st.sampled_from(["1950-02-03", "1960-03-01"]),
+    birth=st.sampled_from(["1950-02-03", "1960-03-01", "1985-07-14"]),
     given_names=st.sampled_from([["Paul"], ["Paul", "Marie"], ["Jean-Pierre", "Louis", "Marie"]]),
     birth_place=st.sampled_from(["", "75056", "2B033", "97411", "99134"]),
     training=st.booleans(),
