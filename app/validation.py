@@ -104,6 +104,12 @@ M.add(
             "fr": "Identité qualifiée : le sexe est celui de l'INS (homme ou femme), pas « Autre ».",
             "en": "Qualified identity: the sex is the INS's (male or female), not “Other”.",
         },
+        "v.ins_sex_missing": {
+            "fr": "Identité qualifiée : indiquez le sexe (homme ou femme), un trait strict de l'identité, "
+            "qui doit concorder avec l'INS.",
+            "en": "Qualified identity: give the sex (male or female), a strict identity trait, which must agree "
+            "with the INS.",
+        },
         "v.identity_status": {
             "fr": "Statut de l'identité inconnu : provisional, recovered, validated ou qualified.",
             "en": "Unknown identity status: provisional, recovered, validated or qualified.",
@@ -323,6 +329,10 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
         out.append(_f("patient.birth_place.missing", "patient.birth_place", "v.birth_place_missing", "warning"))
     if p.ins_sent() and p.sex == "other":  # the national identity knows men and women (FR Core's INS gender)
         out.append(_f("patient.sex.ins", "patient.sex", "v.ins_sex_other", "error"))
+    elif p.ins_sent() and p.sex not in ("male", "female"):
+        # A strict trait of the RNIV, and the INS's sex digit is checked against it: left unknown, an INS of
+        # someone of the other sex (a spouse's) would go unnoticed.
+        out.append(_f("patient.sex.ins", "patient.sex", "v.ins_sex_missing", "error"))
     if p.ins and not p.ins_sent() and not (p.local_id or "").strip():
         out.append(_f("patient.local_id", "patient.local_id", "v.local_needed"))
     if p.identity_status in ("validated", "qualified") and not p.identity_document:

@@ -106,6 +106,14 @@ def test_the_status_decides_which_identifier_is_needed() -> None:
     assert "patient.sex.ins" not in _codes(_case(sex="other"))
 
 
+def test_a_qualified_identity_without_its_sex_is_not_sent() -> None:
+    """Left « non renseigné », the INS's sex digit was checked against nothing: an INS of someone of the
+    other sex went unnoticed (an outside identity-vigilance audit)."""
+    assert "patient.sex.ins" in _codes(_case(identity_status="qualified", sex="unknown"))
+    assert "patient.sex.ins" not in _codes(_case(identity_status="qualified", sex="male"))
+    assert "patient.sex.ins" not in _codes(_case(identity_status="validated", sex="unknown"))
+
+
 def test_a_case_file_defaults_to_provisional_and_refuses_an_unknown_status(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
