@@ -22,6 +22,7 @@ from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 from pydicom.pixels.utils import pixel_array
 
+from app.identifiers import normalize_ins
 from app.model import Patient
 from app.moments import fhir_date_time, parse_offset
 from capture import messages
@@ -225,7 +226,8 @@ def rewrite_dicom(ds: Dataset, patient: Patient | None, *, name: str = "image") 
         kept.PatientSex = ""
     else:
         kept.PatientName = "^".join(part for part in (patient.family, " ".join(patient.given)) if part)
-        kept.PatientID = patient.ins or patient.local_id or ""
+        # The INS only as the platform gets it (a qualified identity, RNIV); else the site's file number.
+        kept.PatientID = (normalize_ins(patient.ins) if patient.ins_sent() and patient.ins else patient.local_id) or ""
         kept.PatientBirthDate = patient.birth_date.replace("-", "")
         kept.PatientSex = _SEX.get(patient.sex, "")
     buffer = io.BytesIO()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import pathlib
 import struct
@@ -312,3 +313,17 @@ def test_messages_follow_the_users_language() -> None:
 def test_missing_file_is_refused(tmp_path: pathlib.Path) -> None:
     with pytest.raises(ImageRejected, match="ne peut pas être lu"):
         prepare_image_file(tmp_path / "absent.jpg", specialty="dermatology")
+
+
+@pytest.mark.parametrize(("status", "sent"), [("provisional", "D-2291"), ("validated", "D-2291"), ("qualified", "INS")])
+def test_a_dicom_carries_the_ins_only_when_the_platform_gets_it(fundus_rgb: np.ndarray, status: str, sent: str) -> None:
+    """The INS of an identity not qualified went out inside every DICOM (PatientID), though the contract
+    sends it only for a qualified identity: an unchecked INS may be another person's (outside audit)."""
+    ins = "150028512345615"
+    patient = dataclasses.replace(PATIENT, ins=ins, identity_status=status)
+    prepared = prepare_image_bytes(
+        dicom_file(fundus_rgb, compressed=False), filename="OD.dcm", specialty="ophthalmology", patient=patient
+    )
+    ds = pydicom.dcmread(io.BytesIO(prepared.data))
+    assert ds.PatientID == (ins if sent == "INS" else sent)
+    assert (ins.encode() in prepared.data) is (sent == "INS")
