@@ -77,7 +77,8 @@ def read_dicom(data: bytes, *, name: str) -> DicomImage:
         ):
             # Without them the platform cannot tell one image from another: an export bug.
             raise messages.rejected("dicom-no-uid", name=name)
-        check_pixels(name, cols, rows * max(1, frames))
+        # One frame is decoded (the first: checked and shown); a series of small frames is no large image.
+        check_pixels(name, cols, rows)
         try:
             pixels = pixel_array(ds, index=0 if frames > 1 else None)
         except NotImplementedError as exc:
@@ -119,10 +120,41 @@ def _to_rgb(pixels: np.ndarray[Any, Any], ds: Dataset) -> RGB:
             rgb = rgb.max() - rgb
         rgb = np.repeat(rgb[:, :, None], 3, axis=2)
     if rgb.dtype != np.uint8:
-        bits = int(getattr(ds, "BitsStored", 8) or 8)
-        top = float((1 << bits) - 1) if bits > 8 else 255.0
-        rgb = np.clip(rgb.astype(np.float32) * (255.0 / top), 0, 255).astype(np.uint8)
+        rgb = _to_8_bits(rgb, ds)
     return np.ascontiguousarray(rgb, dtype=np.uint8)
+
+
+def _to_8_bits(values: np.ndarray[Any, Any], ds: Dataset) -> np.ndarray[Any, Any]:
+    """More than 8 bits a sample, shown as the device means it: through its window (Window Center and
+    Width, DICOM's linear VOI) when it gives one; else over the range the values use. A device may store
+    10-bit red-free retinographs in 16-bit fields (Bits Stored 16): scaled by 16 bits they came out black,
+    refused as « bien trop sombre » and never sendable."""
+    data = values.astype(np.float32)
+    center, width = _first_number(ds, "WindowCenter"), _first_number(ds, "WindowWidth")
+    if center is not None and width is not None and width >= 1:
+        low = center - 0.5 - (width - 1) / 2
+        scaled = (data - low) * (255.0 / max(width - 1, 1.0))
+    else:
+        bits = int(getattr(ds, "BitsStored", 8) or 8)
+        used = int(data.max()).bit_length() if data.size else 8
+        scaled = data * (255.0 / float((1 << min(bits, max(8, used))) - 1))
+    eight: np.ndarray[Any, Any] = np.clip(scaled, 0, 255).astype(np.uint8)
+    return eight
+
+
+def _first_number(ds: Dataset, keyword: str) -> float | None:
+    value = getattr(ds, keyword, None)
+    if value is None:
+        return None
+    if not isinstance(value, str | int | float):
+        try:
+            value = next(iter(value))  # a multi-valued attribute: its first value
+        except (TypeError, StopIteration):
+            return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _modality(ds: Dataset) -> str | None:

@@ -168,3 +168,56 @@ def test_a_retinography_case_of_device_files_is_sent_without_the_site(
     for binary in delivery.binaries:
         for secret in SECRETS.values():
             assert secret.encode("latin-1") not in binary and secret.encode() not in binary
+
+
+def _red_free_16_bit_fields(window: bool) -> bytes:
+    """A red-free retinograph as some devices write it: 10-bit values (the real retinograph's green
+    channel) in 16-bit fields that say Bits Stored 16, with or without a display window."""
+    from PIL import Image
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    real = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "retina-normal-left-eye.jpg"
+    green = np.asarray(Image.open(real).convert("RGB"))[:, :, 1].astype(np.uint16) * 4  # 0..1020
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.77.1.5.2"  # Ophthalmic Photography 16 Bit
+    meta.MediaStorageSOPInstanceUID = generate_uid()
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = Dataset()
+    ds.file_meta = meta
+    ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID
+    ds.Modality, ds.ImageLaterality = "OP", "L"
+    ds.Rows, ds.Columns = green.shape
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
+    if window:
+        ds.WindowCenter, ds.WindowWidth = 512, 1024
+    ds.PixelData = green.tobytes()
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("window", [True, False], ids=["with-window", "without-window"])
+def test_a_red_free_retinograph_in_16_bit_fields_is_seen_as_the_device_shows_it(window: bool) -> None:
+    """Scaled by 16 bits, 10-bit values came out black: « aucun champ rétinien », « bien trop sombre »,
+    blocking, and the same file at every retake: a case that could never be sent (outside audit)."""
+    out = prepare_image_bytes(
+        _red_free_16_bit_fields(window), filename="RF0001.dcm", specialty="ophthalmology", patient=PATIENT
+    )
+    blocking = {f.check: f.message for f in out.quality if f.level == "blocking"}
+    assert not blocking, blocking
+
+
+def test_a_series_of_twenty_frames_is_not_refused_as_one_too_large_image() -> None:
+    """20 frames of 2048×2048 were refused as « trop grande (84 mégapixels) : réduisez-la », advice no
+    nurse can follow for a device's series; only the first frame is ever decoded."""
+    from PIL import Image
+
+    real = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "retina-normal-left-eye.jpg"
+    frame = np.asarray(Image.open(real).convert("RGB").resize((2048, 2048)))
+    out = prepare_image_bytes(
+        retinograph([frame] * 20), filename="SERIES.dcm", specialty="ophthalmology", patient=PATIENT
+    )
+    assert (out.width, out.height) == (2048, 2048)
+    assert int(pydicom.dcmread(io.BytesIO(out.data)).NumberOfFrames) == 20
