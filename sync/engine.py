@@ -390,13 +390,35 @@ class Engine:
 
     # -- one pass ------------------------------------------------------------------------------
 
-    def run_once(self, *, poll: bool = True) -> SyncSummary:
-        """Everything there is to do now: due cases, queued replies, then one poll of open cases."""
-        with self._locked(timeout_s=5.0):
-            return self._pass(poll=poll)
+    def run_once(self, *, poll: bool = True, timeout: float | None = None) -> SyncSummary:
+        """Everything there is to do now: due cases, queued replies, then one poll of open cases; with
+        ``timeout``, no longer than that (the pass stops at its next wait between attempts)."""
+        timer = threading.Timer(timeout, self.client.stop.set) if timeout is not None else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
+        try:
+            with self._locked(timeout_s=5.0):
+                return self._pass(poll=poll)
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     def _pass(self, *, poll: bool) -> SyncSummary:
+        """One pass; stopped (the user, a signal, a time limit), it ends at the next wait between
+        attempts and says what it did until then."""
         summary = SyncSummary()
+        try:
+            self._work(summary, poll=poll)
+        except Stopped:
+            log.info("sync pass stopped")
+        summary.audit_rewound = self.follower.check_witness()
+        summary.waiting = [row.case_id for row in self.outbox.pending()]
+        summary.needs_attention = [c.id for c in self.store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
+        self.store.settings.set("sync.last", iso(utc_now()))
+        return summary
+
+    def _work(self, summary: SyncSummary, *, poll: bool) -> None:
         for row in self.outbox.due():
             if self.client.stop.is_set():
                 break
@@ -415,11 +437,6 @@ class Engine:
                 summary.replies_sent += 1
         if poll and self.follow and not self.client.stop.is_set():
             summary.answered += self._poll()
-        summary.audit_rewound = self.follower.check_witness()
-        summary.waiting = [row.case_id for row in self.outbox.pending()]
-        summary.needs_attention = [c.id for c in self.store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
-        self.store.settings.set("sync.last", iso(utc_now()))
-        return summary
 
     def _send_case(self, case_id: str) -> CaseState:
         job = SendJob(self.store, self.client, self.outbox, case_id, self.listener, self.case_budget_s)

@@ -111,7 +111,7 @@ def run_sync(args: argparse.Namespace) -> int:
         with open_store() as store, _client(store, stop) as client:
             engine = Engine(store, client, PrintingListener())
             if args.once:
-                summary = engine.run_once()
+                summary = engine.run_once(timeout=args.timeout)
             else:
                 summary = engine.run_forever(stop, args.timeout)
             waiting = [row.case_id for row in engine.outbox.pending()]

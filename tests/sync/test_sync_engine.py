@@ -247,4 +247,9 @@ def test_a_sync_with_a_time_limit_stops_at_it_even_in_the_middle_of_retrying_a_c
         started = time.monotonic()
         engine.run_forever(threading.Event(), timeout=1.0)
         assert time.monotonic() - started < 15.0
+        # And once (``sync --once --timeout 300`` ran 9 minutes against an unreachable platform).
+        client.stop = threading.Event()
+        started = time.monotonic()
+        summary = engine.run_once(timeout=1.0)
+        assert time.monotonic() - started < 15.0 and summary.sent == [] and len(summary.waiting) == 1
     assert store.state(next(iter(c.id for c in store.list_cases()))) in (CaseState.QUEUED, CaseState.SENDING)
