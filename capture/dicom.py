@@ -59,7 +59,8 @@ def read_dicom(data: bytes, *, name: str) -> DicomImage:
     with _LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            ds = pydicom.dcmread(io.BytesIO(data))
+            # A file without its 128-byte preamble (some devices write it so) is read as the standard file.
+            ds = pydicom.dcmread(io.BytesIO(bytes(128) + data if data[:4] == b"DICM" else data))
         except (InvalidDicomError, OSError, ValueError, KeyError, EOFError, TypeError) as exc:
             raise messages.rejected("damaged", name=name) from exc
         cut_short = any("end of file" in str(warning.message).lower() for warning in caught)

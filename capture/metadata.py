@@ -228,6 +228,9 @@ def _device(make: object, model: object) -> str:
 
 
 def icc_profile(image: Image.Image) -> bytes | None:
-    """The embedded colour profile, if any."""
+    """The embedded colour profile, when it describes RGB: every image leaves as RGB, and a CMYK or grey
+    profile (its header's colour space, bytes 16-19) attached to the RGB copy made it an invalid file."""
     profile = image.info.get("icc_profile")
-    return profile if isinstance(profile, bytes) and profile else None
+    if not isinstance(profile, bytes) or len(profile) < 20 or profile[16:20] != b"RGB ":
+        return None
+    return profile

@@ -33,8 +33,8 @@ def sniff(data: bytes) -> Format | None:
         return "tiff"
     if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
         return "heic"
-    if len(data) >= 132 and data[128:132] == b"DICM":
-        return "dicom"
+    if (len(data) >= 132 and data[128:132] == b"DICM") or data[:4] == b"DICM":
+        return "dicom"  # (some devices write the file without its 128-byte preamble)
     return None
 
 

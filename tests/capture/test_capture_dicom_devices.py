@@ -221,3 +221,16 @@ def test_a_series_of_twenty_frames_is_not_refused_as_one_too_large_image() -> No
     )
     assert (out.width, out.height) == (2048, 2048)
     assert int(pydicom.dcmread(io.BytesIO(out.data)).NumberOfFrames) == 20
+
+
+def test_a_dicom_written_without_its_preamble_is_read() -> None:
+    """Some devices write the file from « DICM » on: it was refused as « not an image (DICOM expected) »,
+    and the device folder never listed it."""
+    from capture.sniff import sniff
+
+    frame = fundus_scene(800, 800, seed=3)
+    whole = retinograph([frame])
+    bare = whole[128:]
+    assert bare[:4] == b"DICM" and sniff(bare) == "dicom"
+    out = prepare_image_bytes(bare, filename="IM000001", specialty="ophthalmology", patient=PATIENT)
+    assert out.content_type == "application/dicom" and (out.width, out.height) == (800, 800)

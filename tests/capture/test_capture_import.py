@@ -327,3 +327,14 @@ def test_a_dicom_carries_the_ins_only_when_the_platform_gets_it(fundus_rgb: np.n
     ds = pydicom.dcmread(io.BytesIO(prepared.data))
     assert ds.PatientID == (ins if sent == "INS" else sent)
     assert (ins.encode() in prepared.data) is (sent == "INS")
+
+
+def test_a_cmyk_profile_never_describes_the_rgb_copy(skin_rgb: np.ndarray) -> None:
+    """A CMYK TIFF's profile was attached to its RGB copy: a file colour-managed viewers refuse to read
+    (« cannot build transform »), the colours judged wrong (outside import audit)."""
+    cmyk_profile = bytes(16) + b"CMYK" + bytes(108)
+    source = io.BytesIO()
+    Image.fromarray(skin_rgb).convert("CMYK").save(source, "TIFF", icc_profile=cmyk_profile)
+    prepared = prepare_image_bytes(source.getvalue(), filename="scan.tif", specialty="dermatology")
+    with Image.open(io.BytesIO(prepared.data)) as image:
+        assert image.mode == "RGB" and "icc_profile" not in image.info
