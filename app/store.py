@@ -26,6 +26,7 @@ from app.blobs import ObjectStore
 from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, DUE_SCHEMA, IMAGE_LISTS_SCHEMA, classify, connect, migrate, schema_version, transaction
 from app.errors import DataAltered, InvalidTransition, NotFound, StorageError
+from app.findings import Finding
 from app.fsutil import remove_stale
 from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
 from app.model import (
@@ -343,6 +344,39 @@ class Store:
             "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)",
             [(case.id, self.key.index_token(word)) for word in words],
         )
+
+    def checklist(self, case: Case) -> list[Finding]:
+        """The case's checklist (``validation.validate_case``) with what only the workstation's other cases
+        tell: an INS or a file number that already stands here for another patient."""
+        from app.site import load_requester
+        from app.validation import same_ins_elsewhere, same_local_id_elsewhere, validate_case
+
+        p = case.patient
+        by_ins = self.cases_sharing(p.ins, "ins", other_than=case.id) if p.ins else []
+        by_local = self.cases_sharing(p.local_id, "local_id", other_than=case.id) if p.local_id else []
+        return [
+            *validate_case(case, load_requester(self.settings)),
+            *same_ins_elsewhere(case, by_ins),
+            *same_local_id_elsewhere(case, by_local),
+        ]
+
+    def cases_sharing(self, value: str, field: str, *, other_than: str) -> list[Case]:
+        """The other cases here whose patient's ``field`` (``ins``, ``local_id``) is ``value``, found by
+        its keyed search token, then read to compare."""
+        wanted = value.replace(" ", "").upper()
+        token = self.key.index_token(_fold(value.replace(" ", "")))
+        rows = self.conn.execute(
+            "SELECT case_id FROM search_tokens WHERE token = ? AND case_id <> ?", (token, other_than)
+        ).fetchall()
+        found = []
+        for (case_id,) in rows:
+            try:
+                case = self.get_case(str(case_id))
+            except (NotFound, DataAltered):
+                continue
+            if str(getattr(case.patient, field) or "").replace(" ", "").upper() == wanted:
+                found.append(case)
+        return found
 
     def resolve_id(self, given: str) -> str:
         """The full case id from the id or an unambiguous prefix of at least 4 characters."""

@@ -1,12 +1,14 @@
 """The case checklist: every missing or wrong item of a case, in the user's language.
 
 One function, ``validate_case``, serves the window's checklist panel, ``case import`` (which refuses
-values that are wrong) and ``case send`` (which refuses anything that blocks sending).
+values that are wrong) and ``case send`` (which refuses anything that blocks sending); with the other
+cases of the workstation, ``same_ins_elsewhere`` adds an INS that already stands for another patient.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from app import forms
@@ -30,6 +32,7 @@ from app.model import (
     IDENTITY_STATUSES,
     SEXES,
     Case,
+    Patient,
     Priority,
     Requester,
     Specialty,
@@ -103,6 +106,20 @@ M.add(
         "v.ins_sex_other": {
             "fr": "Identité qualifiée : le sexe est celui de l'INS (homme ou femme), pas « Autre ».",
             "en": "Qualified identity: the sex is the INS's (male or female), not “Other”.",
+        },
+        "v.ins_elsewhere": {
+            "fr": "Cet INS est déjà celui d'un autre patient ici (dossier {id} : {name}, né(e) le {born}) : "
+            "vérifiez-le sur la pièce d'identité. Dans le doute, l'identité ne peut pas rester qualifiée "
+            "(l'INS ne part alors pas).",
+            "en": "This INS already belongs to another patient here (case {id}: {name}, born {born}): check it "
+            "against the identity document. In doubt, the identity cannot stay qualified (the INS then "
+            "does not leave).",
+        },
+        "v.local_id_elsewhere": {
+            "fr": "Ce n° de dossier est déjà celui d'un autre patient ici (dossier {id} : {name}, né(e) le "
+            "{born}) : vérifiez-le dans le dossier du patient.",
+            "en": "This file number already belongs to another patient here (case {id}: {name}, born {born}): "
+            "check it in the patient's record.",
         },
         "v.ins_sex_missing": {
             "fr": "Identité qualifiée : indiquez le sexe (homme ou femme), un trait strict de l'identité, "
@@ -471,6 +488,59 @@ def validate_site(requester: Requester | None) -> list[Finding]:
 def validate_case(case: Case, requester: Requester | None, today: date | None = None) -> list[Finding]:
     """Every missing or wrong item of ``case``, in the user's language, in reading order."""
     return validate_site(requester) + validate_content(case, today) + validate_images(case)
+
+
+def same_ins_elsewhere(case: Case, others: list[Case]) -> list[Finding]:
+    """The INS sent with this case already stands here for a patient of other strict traits (names,
+    first given name, birth date, sex): the platform files a case by its INS, so this one would reach
+    the expert under the other patient's identity."""
+    p = case.patient
+    if not (p.ins_sent() and p.ins):
+        return []
+    out: list[Finding] = []
+    for other in others:
+        o = other.patient
+        # (Another case's INS that is not sent stands for no one on the platform.)
+        if o.ins_sent() and _traits(o) != _traits(p):
+            out.append(
+                _f(
+                    "patient.ins.elsewhere",
+                    "patient.ins",
+                    "v.ins_elsewhere",
+                    "error",
+                    id=other.id[:8],
+                    name=o.full_name(),
+                    born=o.birth_date or "?",
+                )
+            )
+    return out
+
+
+def same_local_id_elsewhere(case: Case, others: list[Case]) -> list[Finding]:
+    """The site's file number of this patient already stands here for a patient of other strict traits:
+    a patient sent without the INS is filed on the platform by it, under the other patient's identity."""
+    p = case.patient
+    return [
+        _f(
+            "patient.local_id.elsewhere",
+            "patient.local_id",
+            "v.local_id_elsewhere",
+            "error",
+            id=other.id[:8],
+            name=other.patient.full_name(),
+            born=other.patient.birth_date or "?",
+        )
+        for other in others
+        if _traits(other.patient) != _traits(p)
+    ]
+
+
+def _traits(p: Patient) -> tuple[str, str, str, str]:
+    def fold(text: str) -> str:
+        plain = unicodedata.normalize("NFKD", text.casefold())
+        return " ".join("".join(c for c in plain if not unicodedata.combining(c)).replace("-", " ").split())
+
+    return fold(p.family), fold(p.given[0] if p.given else ""), p.birth_date, p.sex
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:

@@ -16,9 +16,7 @@ from app import messages as M
 from app.errors import TeleavisError
 from app.findings import Finding
 from app.model import EDITABLE_STATES, Case, CaseState
-from app.site import load_requester
 from app.store import Store
-from app.validation import validate_case
 from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
 from ui.fields import window_dates
@@ -242,8 +240,7 @@ class CasePage(QWidget):
         if self.case is None:
             return
         self.findings = [
-            dataclasses.replace(f, message=window_dates(f.message))
-            for f in validate_case(self.case, load_requester(self.store.settings))
+            dataclasses.replace(f, message=window_dates(f.message)) for f in self.store.checklist(self.case)
         ]
         self.checklist.show_findings(self.findings)
         self.checklist.show_act(self._act_words())

@@ -17,9 +17,8 @@ from app.errors import CaseFileError, ImageRejected
 from app.model import IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox
 from app.report_text import level_words, view_words
-from app.site import load_requester
 from app.store import NewImage, Store
-from app.validation import blocking, validate_case
+from app.validation import blocking
 
 M.add(
     {
@@ -145,7 +144,7 @@ def run_import(args: argparse.Namespace) -> int:
     with open_store() as store:
         case = parsed.case
         case_id = store.create_case(case, images)
-        findings = blocking(validate_case(case, load_requester(store.settings)))
+        findings = blocking(store.checklist(case))
     print(case_id)
     say(M.tr("case.imported", id=case_id))
     if findings:
@@ -236,7 +235,7 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         "answer": {**asdict(answer), "missing_words": missing_words(answer), "status_words": status_words(answer)}
         if answer
         else None,
-        "checklist": [asdict(f) for f in validate_case(case, load_requester(store.settings))],
+        "checklist": [asdict(f) for f in store.checklist(case)],
         "due_at": due,
         "overdue": bool(due) and case.state.value in WAITING_FOR_EXPERT and str(due) < iso(utc_now()),
         "act": act_of(store, case.id),
@@ -384,7 +383,7 @@ def run_send(args: argparse.Namespace) -> int:
         if case.state not in (CaseState.DRAFT, CaseState.READY, CaseState.NEEDS_ATTENTION):
             say(M.tr("case.not_sendable", state=M.state_name(case.state)))
             return 1
-        findings = blocking(validate_case(case, load_requester(store.settings)))
+        findings = blocking(store.checklist(case))
         if findings:
             raise CaseFileError(M.tr("case.refused", id=case_id), details=[f.message for f in findings])
         verdict = judge(store, case)

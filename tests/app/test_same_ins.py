@@ -1,0 +1,75 @@
+"""An INS that already stands on this workstation for a patient of other strict traits is not sent.
+
+The platform files a case by its INS (a conditional create): a case whose INS was copied from another
+patient's file reached the expert under that other patient's identity, without a word on either side
+(an outside identity-vigilance audit)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from app.store import Store
+from tests.support.cases import EXAMPLE, example_case
+from tests.support.cli import SITE, run_inprocess, write_json
+
+
+def _import(capsys: pytest.CaptureFixture[str], folder: Path, seed: int, **patient: object) -> str:
+    person = {**copy.deepcopy(EXAMPLE["patient"]), "identity_status": "qualified", **patient}
+    result = run_inprocess(capsys, "case", "import", str(example_case(folder, seed=seed, patient=person)))
+    assert result.code == 0, result.err
+    return result.out.strip()
+
+
+def test_an_ins_already_standing_for_another_patient_stops_the_case(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    martin = _import(capsys, tmp_path / "martin", 1)
+    assert run_inprocess(capsys, "case", "send", martin).code == 0
+    # DURAND's file holds MARTIN's INS (sex and year and month of birth agree with it: nothing else tells).
+    durand = _import(
+        capsys, tmp_path / "durand", 2, family="DURAND", given=["Jacques"], birth_date="1950-02-20", local_id="D-3001"
+    )
+    refused = run_inprocess(capsys, "case", "send", durand)
+    assert refused.code == 1
+    assert f"déjà celui d'un autre patient ici (dossier {martin[:8]} : MARTIN Paul, né(e) le 1950-02-03)" in refused.err
+    shown = run_inprocess(capsys, "case", "show", durand, "--json").json()
+    assert any(item["code"] == "patient.ins.elsewhere" for item in shown["checklist"])
+    # While DURAND's qualified file holds it, MARTIN's next case is stopped too: which one is right is
+    # for the nurse to check. The same patient in two cases is no conflict.
+    again = _import(capsys, tmp_path / "again", 3)
+    assert "DURAND Jacques" in run_inprocess(capsys, "case", "send", again).err
+    # The doubt written down (DURAND's identity no longer qualified): his INS stays here, both cases go.
+    with Store.open(teleavis_home) as store:
+        case = store.get_case(durand)
+        case.patient.identity_status = "validated"
+        store.update_case(case)
+    for case_id in (again, durand):
+        sent = run_inprocess(capsys, "case", "send", case_id)
+        assert sent.code == 0, sent.err
+
+
+def test_a_file_number_already_standing_for_another_patient_stops_the_case(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
+    """Without the INS a patient is filed on the platform by the site's file number: two patients typed
+    with the same number were one Patient there."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    martin = _import(capsys, tmp_path / "martin", 1, identity_status="provisional")
+    bernard = _import(
+        capsys, tmp_path / "bernard", 2, identity_status="provisional", ins=None, family="BERNARD", given=["Luc"]
+    )
+    refused = run_inprocess(capsys, "case", "send", bernard)
+    assert (
+        refused.code == 1
+        and f"n° de dossier est déjà celui d'un autre patient ici (dossier {martin[:8]}" in refused.err
+    )
+    assert (
+        run_inprocess(
+            capsys, "case", "send", _import(capsys, tmp_path / "again", 3, identity_status="provisional")
+        ).code
+        == 1
+    )
