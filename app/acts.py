@@ -26,7 +26,6 @@ import io
 import logging
 import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +35,7 @@ from app import audit
 from app import messages as M
 from app.db import transaction
 from app.errors import StorageError, UsageError
+from app.folding import fold as _fold
 from app.model import Case, Requester, iso, utc_now
 from app.site import load_requester
 
@@ -157,10 +157,6 @@ class Verdict:
             rank_fr = "1er" if self.rank == 1 else f"{self.rank}e"
             return M.tr("act.billable", rank=self.rank, rank_fr=rank_fr, limit=PER_YEAR)
         return M.tr(f"act.{self.reason}", limit=PER_YEAR)
-
-
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def entitled(requester: Requester | None) -> bool:

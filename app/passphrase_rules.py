@@ -10,9 +10,9 @@ almost nothing; what is left must be at least 12 characters worth about 50 bits.
 from __future__ import annotations
 
 import math
-import unicodedata
 
 from app import messages as M
+from app.folding import fold as _fold
 
 MIN_LENGTH = 12
 MIN_BITS = 50.0
@@ -88,11 +88,6 @@ _COMMON = (
     "lampe girafe orage biscuit",
     "lamp giraffe storm biscuit",
 )
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _effective(text: str) -> list[str]:

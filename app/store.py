@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import sqlite3
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, DUE_SCHEMA, IMAGE_LISTS_SCHEMA, classify, connect, migrate, schema_version, transaction
 from app.errors import DataAltered, InvalidTransition, NotFound, StorageError
 from app.findings import Finding
+from app.folding import fold as _fold
 from app.fsutil import remove_stale
 from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
 from app.model import (
@@ -68,10 +68,9 @@ def sha1_b64(data: bytes) -> str:
     return base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents, for search tokens."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+def _id_word(ident: str) -> str:
+    """An identifier (INS, file number) as its search token is made: spaces removed, folded."""
+    return _fold(ident.replace(" ", ""))
 
 
 #: A worklist row's columns (``CaseSummary``), and the same before schema 10 (no answer time yet).
@@ -339,7 +338,7 @@ class Store:
                 words.update(word[:n] for n in range(2, len(word) + 1))
         for ident in (case.patient.ins, case.patient.local_id):
             if ident:
-                words.add(_fold(ident.replace(" ", "")))
+                words.add(_id_word(ident))
         conn.executemany(
             "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)",
             [(case.id, self.key.index_token(word)) for word in words],
@@ -364,7 +363,7 @@ class Store:
         """The other cases here whose patient's ``field`` (``ins``, ``local_id``) is ``value``, found by
         its keyed search token, then read to compare."""
         wanted = value.replace(" ", "").upper()
-        token = self.key.index_token(_fold(value.replace(" ", "")))
+        token = self.key.index_token(_id_word(value))
         rows = self.conn.execute(
             "SELECT case_id FROM search_tokens WHERE token = ? AND case_id <> ?", (token, other_than)
         ).fetchall()

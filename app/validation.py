@@ -8,12 +8,12 @@ cases of the workstation, ``same_ins_elsewhere`` adds an INS that already stands
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
 from app import forms
 from app import messages as M
 from app.findings import Finding
+from app.folding import fold
 from app.identifiers import (
     birth_place_agrees,
     birth_place_is_valid,
@@ -497,50 +497,37 @@ def same_ins_elsewhere(case: Case, others: list[Case]) -> list[Finding]:
     p = case.patient
     if not (p.ins_sent() and p.ins):
         return []
-    out: list[Finding] = []
-    for other in others:
-        o = other.patient
-        # (Another case's INS that is not sent stands for no one on the platform.)
-        if o.ins_sent() and _traits(o) != _traits(p):
-            out.append(
-                _f(
-                    "patient.ins.elsewhere",
-                    "patient.ins",
-                    "v.ins_elsewhere",
-                    "error",
-                    id=other.id[:8],
-                    name=o.full_name(),
-                    born=o.birth_date or "?",
-                )
-            )
-    return out
+    # (Another case's INS that is not sent stands for no one on the platform.)
+    return [
+        _elsewhere("patient.ins", "v.ins_elsewhere", other)
+        for other in others
+        if other.patient.ins_sent() and _traits(other.patient) != _traits(p)
+    ]
 
 
 def same_local_id_elsewhere(case: Case, others: list[Case]) -> list[Finding]:
     """The site's file number of this patient already stands here for a patient of other strict traits:
     a patient sent without the INS is filed on the platform by it, under the other patient's identity."""
-    p = case.patient
     return [
-        _f(
-            "patient.local_id.elsewhere",
-            "patient.local_id",
-            "v.local_id_elsewhere",
-            "error",
-            id=other.id[:8],
-            name=other.patient.full_name(),
-            born=other.patient.birth_date or "?",
-        )
+        _elsewhere("patient.local_id", "v.local_id_elsewhere", other)
         for other in others
-        if _traits(other.patient) != _traits(p)
+        if _traits(other.patient) != _traits(case.patient)
     ]
 
 
-def _traits(p: Patient) -> tuple[str, str, str, str]:
-    def fold(text: str) -> str:
-        plain = unicodedata.normalize("NFKD", text.casefold())
-        return " ".join("".join(c for c in plain if not unicodedata.combining(c)).replace("-", " ").split())
+def _elsewhere(field: str, key: str, other: Case) -> Finding:
+    """The blocking finding on ``field`` that names the other case and its patient."""
+    o = other.patient
+    return _f(f"{field}.elsewhere", field, key, "error", id=other.id[:8], name=o.full_name(), born=o.birth_date or "?")
 
-    return fold(p.family), fold(p.given[0] if p.given else ""), p.birth_date, p.sex
+
+def _traits(p: Patient) -> tuple[str, str, str, str]:
+    """The strict traits two cases of one patient share: names folded, hyphens and spaces alike."""
+
+    def name(text: str) -> str:
+        return " ".join(fold(text).replace("-", " ").split())
+
+    return name(p.family), name(p.given[0] if p.given else ""), p.birth_date, p.sex
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:
