@@ -323,6 +323,22 @@ def _shifted(report: Callable[[int], None], start: int, n: int) -> None:
     report(start + n)
 
 
+@contextmanager
+def _stopped_after(stop: threading.Event, timeout: float | None) -> Iterator[None]:
+    """``stop`` set once ``timeout`` seconds have passed, if given: the pass in progress then ends at its
+    next wait between attempts (a pass may otherwise retry a case for its whole budget, minutes, past
+    ``--timeout``)."""
+    timer = threading.Timer(timeout, stop.set) if timeout is not None else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        yield
+    finally:
+        if timer is not None:
+            timer.cancel()
+
+
 class _PlainUpload(Exception):
     """The platform's resumable uploads do not keep the contract: this image goes by ``POST Binary``."""
 
@@ -393,16 +409,8 @@ class Engine:
     def run_once(self, *, poll: bool = True, timeout: float | None = None) -> SyncSummary:
         """Everything there is to do now: due cases, queued replies, then one poll of open cases; with
         ``timeout``, no longer than that (the pass stops at its next wait between attempts)."""
-        timer = threading.Timer(timeout, self.client.stop.set) if timeout is not None else None
-        if timer is not None:
-            timer.daemon = True
-            timer.start()
-        try:
-            with self._locked(timeout_s=5.0):
-                return self._pass(poll=poll)
-        finally:
-            if timer is not None:
-                timer.cancel()
+        with _stopped_after(self.client.stop, timeout), self._locked(timeout_s=5.0):
+            return self._pass(poll=poll)
 
     def _pass(self, *, poll: bool) -> SyncSummary:
         """One pass; stopped (the user, a signal, a time limit), it ends at the next wait between
@@ -538,28 +546,12 @@ class Engine:
         total = SyncSummary()
         deadline = None if timeout is None else time.monotonic() + timeout
         self.client.stop = stop_event
-        # At the deadline the pass in progress stops too, at its next wait between attempts (a pass may
-        # otherwise retry a case for its whole budget, minutes, past ``--timeout``).
-        timer = threading.Timer(timeout, stop_event.set) if timeout is not None else None
-        if timer is not None:
-            timer.daemon = True
-            timer.start()
-        try:
-            return self._run_until(stop_event, deadline, total)
-        finally:
-            if timer is not None:
-                timer.cancel()
-
-    def _run_until(self, stop_event: threading.Event, deadline: float | None, total: SyncSummary) -> SyncSummary:
-        with self._locked(timeout_s=5.0):
+        with _stopped_after(stop_event, timeout), self._locked(timeout_s=5.0):
             while not stop_event.is_set():
                 now = time.monotonic()
                 poll_due = now - self._last_poll >= self._poll_interval() or self._wake.is_set()
                 self._wake.clear()
-                try:
-                    total.merge(self._pass(poll=poll_due))
-                except Stopped:
-                    break
+                total.merge(self._pass(poll=poll_due))  # (a pass stopped returns what it did)
                 wait = self._next_wait()
                 if deadline is not None:
                     wait = min(wait, deadline - time.monotonic())
