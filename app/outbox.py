@@ -91,7 +91,7 @@ class Outbox:
     ) -> None:
         """The platform holds this image as ``Binary/<binary_id>``: never upload it again.
 
-        ``copy_sent``: the facts of the reduced copy sent in its place (None: the original went)."""
+        ``copy_sent``: the facts of the copy sent in its place (None: the stored bytes went)."""
         with transaction(self.conn) as conn:
             conn.execute(
                 "UPDATE images SET binary_id=?, upload_url=NULL, copy_sent=? WHERE id=? AND case_id=?",
@@ -110,7 +110,7 @@ class Outbox:
             conn.execute("UPDATE outbox SET reduced=? WHERE case_id=?", (int(reduced), case_id))
 
     def copies_sent(self, case_id: str) -> dict[str, dict[str, Any]]:
-        """image id → the facts of the reduced copy sent in its place."""
+        """image id → the facts of the copy sent in its place (reduced, or a DICOM restamped)."""
         return {
             str(r[0]): json.loads(r[1])
             for r in self.conn.execute(

@@ -250,21 +250,38 @@ def rewrite_dicom(ds: Dataset, patient: Patient | None, *, name: str = "image") 
         kept = allowed_copy(ds)
     except ValueError as exc:  # a later frame cut short or damaged
         raise messages.rejected("damaged", name=name) from exc
+    return _stamped(kept, patient)
+
+
+def restamp_dicom(data: bytes, patient: Patient) -> bytes:
+    """A stored DICOM file (written by :func:`rewrite_dicom`) with the case's patient as it is now.
+
+    The header was written when the image came in; the identity may have been corrected or
+    qualified since. What is sent must name the patient the case names: the same bytes when it
+    already does, else a new file differing only in its patient attributes.
+    """
+    with _LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = pydicom.dcmread(io.BytesIO(data))
+    return _stamped(ds, patient)
+
+
+def _stamped(ds: Dataset, patient: Patient | None) -> bytes:
     # The case's names may hold any letter: say the text is UTF-8.
-    kept.SpecificCharacterSet = "ISO_IR 192"
+    ds.SpecificCharacterSet = "ISO_IR 192"
     if patient is None:
-        kept.PatientName = ""
-        kept.PatientID = ""
-        kept.PatientBirthDate = ""
-        kept.PatientSex = ""
+        ds.PatientName = ""
+        ds.PatientID = ""
+        ds.PatientBirthDate = ""
+        ds.PatientSex = ""
     else:
-        kept.PatientName = "^".join(part for part in (patient.family, " ".join(patient.given)) if part)
+        ds.PatientName = "^".join(part for part in (patient.family, " ".join(patient.given)) if part)
         # The INS only as the platform gets it (a qualified identity, RNIV); else the site's file number.
-        kept.PatientID = (normalize_ins(patient.ins) if patient.ins_sent() and patient.ins else patient.local_id) or ""
-        kept.PatientBirthDate = patient.birth_date.replace("-", "")
-        kept.PatientSex = _SEX.get(patient.sex, "")
+        ds.PatientID = (normalize_ins(patient.ins) if patient.ins_sent() and patient.ins else patient.local_id) or ""
+        ds.PatientBirthDate = patient.birth_date.replace("-", "")
+        ds.PatientSex = _SEX.get(patient.sex, "")
     buffer = io.BytesIO()
     with _LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        kept.save_as(buffer, enforce_file_format=True)
+        ds.save_as(buffer, enforce_file_format=True)
     return buffer.getvalue()

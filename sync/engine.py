@@ -28,7 +28,7 @@ from typing import IO, Any
 from app import audit
 from app import messages as M
 from app.errors import DataAltered, TeleavisError
-from app.model import Case, CaseState, Message, iso, utc_now
+from app.model import Case, CaseState, Message, Patient, iso, utc_now
 from app.outbox import STEP_TRANSACTION, Outbox
 from app.site import load_requester
 from app.store import Store
@@ -38,7 +38,7 @@ from sync.follow import Follower, find_task
 from sync.mapping import MappingError, PreparedCase, location_id, prepare_case, prepare_reply
 from sync.on_behalf import record_on_behalf
 from sync.progress import NullListener, ProgressListener
-from sync.reduced import CopySent, mark_copies, reduced_copy
+from sync.reduced import CopySent, copy_to_send, mark_copies
 from sync.training import poll_interval, training_mode
 
 log = logging.getLogger(__name__)
@@ -168,12 +168,13 @@ class SendJob:
             self.outbox,
             case.id,
             case.images,
+            case.patient,
             self.listener,
             self.budget_s,
             reduced=bool(row and row.reduced),
         )
         bundle = prepared.bundle_with(binary_ids)
-        copies = {image_id: CopySent.from_json(facts) for image_id, facts in self.outbox.copies_sent(case.id).items()}
+        copies = copies_sent(self.outbox, case.id)
         mark_copies(bundle, prepared.media_entries, copies, {image.id: image.size for image in case.images})
         maybe_sent = row is not None and row.step == STEP_TRANSACTION
         self.outbox.record_step(case.id, STEP_TRANSACTION)
@@ -191,12 +192,18 @@ class SendJob:
         self.listener.case_state(case.id, CaseState.SENT.value)
 
 
+def copies_sent(outbox: Outbox, case_id: str) -> dict[str, CopySent]:
+    """image id → the copy sent in its place (sync/reduced.py), as recorded with its Binary id."""
+    return {image_id: CopySent.from_json(facts) for image_id, facts in outbox.copies_sent(case_id).items()}
+
+
 def upload_images(
     store: Store,
     client: PlatformClient,
     outbox: Outbox,
     case_id: str,
     images: list[Any],
+    patient: Patient,
     listener: ProgressListener,
     budget_s: float | None,
     *,
@@ -204,8 +211,9 @@ def upload_images(
 ) -> dict[str, str]:
     """Upload each image not yet recorded, one at a time, recording its Binary id before the next.
 
-    Resumable (tus) where the platform offers it, else one ``POST Binary`` per image. ``reduced``:
-    photos go as reduced copies (sync/reduced.py), their facts recorded with their Binary id."""
+    Resumable (tus) where the platform offers it, else one ``POST Binary`` per image. A copy goes in
+    place of the stored bytes where :func:`copy_to_send` says (a DICOM restamped with ``patient``, a
+    photo reduced when ``reduced``), its facts recorded with its Binary id for the Media."""
     binary_ids = {image.id: image.binary_id for image in images if image.binary_id}
     total = sum(image.size for image in images)
     done = sum(image.size for image in images if image.binary_id)
@@ -218,7 +226,7 @@ def upload_images(
             continue
         data = store.image_bytes(image)  # one image in memory at a time, dropped after its upload
         content_type: str = image.content_type
-        copy = reduced_copy(data, content_type) if reduced else None
+        copy = copy_to_send(data, content_type, image.width, image.height, patient, reduced=reduced)
         if copy is not None:
             data, content_type = copy[0], copy[1].content_type
 
@@ -500,9 +508,10 @@ class Engine:
                 audit_head=audit.current_witness(self.store.conn, self.store.key),
             )
             binary_ids = upload_images(
-                self.store, self.client, self.outbox, case_id, images, self.listener, self.case_budget_s
+                self.store, self.client, self.outbox, case_id, images, case.patient, self.listener, self.case_budget_s
             )
             bundle = prepared.bundle_with(binary_ids)
+            mark_copies(bundle, prepared.media_entries, copies_sent(self.outbox, case_id), {})
             response = self.client.retrying(lambda: self.client.transaction(bundle), budget_s=self.case_budget_s)
         except MappingError:
             log.exception("reply of case %s does not map to valid FHIR", case_id)

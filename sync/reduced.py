@@ -7,13 +7,13 @@ Media of a reduced image says "copie réduite" in its title and in a note, and c
 own size, hash, type and dimensions (the platform checks them against the Binary).
 
 DICOM images are never reduced (their header is part of them), and neither is a photo whose copy
-would not be smaller.
+would not be smaller. A DICOM may still go as a copy, not reduced: its header restamped with the
+patient as the case names them at sending (:func:`capture.dicom.restamp_dicom`); its Media then
+carries the copy's size and hash, and nothing else changes.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import io
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -21,6 +21,8 @@ from typing import Any
 from PIL import Image
 
 from app import messages as M
+from app.model import Patient
+from app.store import sha1_b64
 
 LONGEST_SIDE = 3000
 JPEG_QUALITY = 90
@@ -48,6 +50,7 @@ class CopySent:
     sha1: str  # base64, as Media.content.hash
     width: int
     height: int
+    reduced: bool = True  # False: the same pixels, another header (a DICOM restamped)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,6 +63,7 @@ class CopySent:
             str(value["sha1"]),
             int(value["width"]),
             int(value["height"]),
+            bool(value.get("reduced", True)),
         )
 
 
@@ -77,14 +81,31 @@ def reduced_copy(data: bytes, content_type: str) -> tuple[bytes, CopySent] | Non
     reduced = out.getvalue()
     if len(reduced) >= len(data):
         return None
-    sha1 = base64.b64encode(hashlib.sha1(reduced, usedforsecurity=False).digest()).decode("ascii")
-    return reduced, CopySent("image/jpeg", len(reduced), sha1, copy.width, copy.height)
+    return reduced, CopySent("image/jpeg", len(reduced), sha1_b64(reduced), copy.width, copy.height)
+
+
+def copy_to_send(
+    data: bytes, content_type: str, width: int, height: int, patient: Patient, *, reduced: bool
+) -> tuple[bytes, CopySent] | None:
+    """What goes in place of a stored image, with its facts; None when the stored bytes go.
+
+    A DICOM whose header does not name the case's patient as it stands now goes restamped; a photo
+    goes reduced when the case is sent reduced."""
+    if content_type == "application/dicom":
+        # Imported here: pydicom's import is slow, and most cases hold only photos.
+        from capture.dicom import restamp_dicom
+
+        stamped = restamp_dicom(data, patient)
+        if stamped == data:
+            return None
+        return stamped, CopySent(content_type, len(stamped), sha1_b64(stamped), width, height, reduced=False)
+    return reduced_copy(data, content_type) if reduced else None
 
 
 def mark_copies(
     bundle: dict[str, Any], media_entries: dict[str, int], copies: dict[str, CopySent], original_sizes: dict[str, int]
 ) -> None:
-    """Make each Media of a reduced image describe the copy sent, and say it is one."""
+    """Make each Media of an image sent as a copy describe the copy, and say so when it is reduced."""
     for image_id, copy in copies.items():
         index = media_entries.get(image_id)
         if index is None:
@@ -92,6 +113,8 @@ def mark_copies(
         media = bundle["entry"][index]["resource"]
         content = media["content"]
         content.update({"contentType": copy.content_type, "size": copy.size, "hash": copy.sha1})
+        if not copy.reduced:
+            continue
         content["title"] = f"{content.get('title', '')} — {M.tr('reduced.title')}".lstrip(" —")
         media["width"], media["height"] = copy.width, copy.height
         original = original_sizes.get(image_id, 0)

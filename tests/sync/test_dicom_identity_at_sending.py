@@ -1,0 +1,143 @@
+"""A DICOM image leaves naming the patient as the case names them when it is sent, not when it came in.
+
+Found from outside: the header was written once, at import. An identity corrected or qualified
+afterwards (a typo fixed, the INS added after the national service's answer) left every DICOM of
+the case naming the patient as they were at import, beside a Patient resource naming them
+otherwise: a viewer or an archive files the image by its header, under another identity.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pydicom
+import pytest
+
+from app.model import CaseImage, CaseState, Patient
+from app.store import NewImage, Store
+from capture.demo import fundus_scene
+from capture.pipeline import prepare_image_bytes
+from sync.follow import queue_reply
+from sync.sandbox import SandboxServer
+from tests.support.dicom import retinograph
+from tests.sync.sync_helpers import engine_on, new_case, setup_site
+
+pytestmark = pytest.mark.usefixtures("site")
+
+
+@pytest.fixture
+def site(store: Store) -> None:
+    setup_site(store)
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+    with SandboxServer(tmp_path / "platform", answer_after_s=0.0, run_expert=False, seed=1) as server:
+        yield server
+
+
+def dicom_image(patient: Patient | None, eye: str = "R") -> NewImage:
+    """A retinograph imported as the pipeline imports it, its header naming ``patient``."""
+    scene = fundus_scene(640, 480, seed=3 if eye == "R" else 4, eye="right" if eye == "R" else "left")
+    prepared = prepare_image_bytes(
+        retinograph([scene], eye=eye), filename="OD.dcm", specialty="ophthalmology", patient=patient
+    )
+    record = CaseImage(
+        eye=prepared.eye,
+        view="macula",
+        modality="OP",
+        content_type=prepared.content_type,
+        width=prepared.width,
+        height=prepared.height,
+    )
+    return NewImage(record, prepared.data, prepared.thumbnail)
+
+
+def header(data: bytes) -> tuple[str, str, str, str]:
+    ds = pydicom.dcmread(io.BytesIO(data))
+    return str(ds.PatientName), str(ds.PatientID), str(ds.PatientBirthDate), str(ds.PatientSex)
+
+
+def sent(sandbox: SandboxServer, image_id: str) -> tuple[dict, bytes]:
+    [media] = [
+        m
+        for m in sandbox.resources("Media")
+        if {"system": "urn:teleavis:image-id", "value": image_id} in m.get("identifier", [])
+    ]
+    return media, sandbox.binary_bytes(media["content"]["url"].rsplit("/", 1)[-1])
+
+
+def sha1(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
+
+
+def test_an_identity_corrected_after_import_is_the_one_in_the_dicom_sent(store: Store, sandbox: SandboxServer) -> None:
+    case = new_case("ophthalmology")
+    # Qualified after the images came in: the INS goes now.
+    case.patient = replace(
+        case.patient, identity_status="qualified", identity_document="PA", identity_checked_on="2026-11-20"
+    )
+    typed_first = Patient(family="MARTIN", given=["Pual"], birth_date="1950-03-02", sex="female", local_id="D-2291")
+    images = [dicom_image(typed_first, "R"), dicom_image(None, "L")]
+    case_id = store.create_case(case, images)
+    store.queue(case_id)
+
+    with engine_on(store, sandbox.base_url) as engine:
+        assert engine.run_once().sent == [case_id]
+
+    for image in store.get_case(case_id).images:
+        media, binary = sent(sandbox, image.id)
+        assert header(binary) == ("MARTIN^Paul", "150028512345615", "19500203", "M")
+        # The Media describes the bytes sent (the platform checks them), and calls them nothing else.
+        assert media["content"]["hash"] == sha1(binary) and media["content"]["size"] == len(binary)
+        assert media["content"]["contentType"] == "application/dicom"
+        assert "réduite" not in media["content"].get("title", "") and "note" not in media
+        # Only the patient attributes differ from the stored file; the stored file is left as it came.
+        stored = pydicom.dcmread(io.BytesIO(store.image_bytes(image)))
+        arrived = pydicom.dcmread(io.BytesIO(binary))
+        patient_tags = {"PatientName", "PatientID", "PatientBirthDate", "PatientSex"}
+        assert {e.keyword for e in stored if e.keyword not in patient_tags} == {
+            e.keyword for e in arrived if e.keyword not in patient_tags
+        }
+        assert stored.PixelData == arrived.PixelData
+
+
+def test_a_dicom_already_naming_the_patient_goes_as_stored(store: Store, sandbox: SandboxServer) -> None:
+    case = new_case("ophthalmology")
+    case_id = store.create_case(case, [dicom_image(case.patient)])
+    store.queue(case_id)
+
+    with engine_on(store, sandbox.base_url) as engine:
+        assert engine.run_once().sent == [case_id]
+
+    [image] = store.get_case(case_id).images
+    media, binary = sent(sandbox, image.id)
+    assert binary == store.image_bytes(image)
+    assert media["content"]["hash"] == image.sha1
+
+
+def test_a_dicom_sent_in_a_reply_names_the_patient_as_the_case_does(store: Store, tmp_path: Path) -> None:
+    case = new_case("ophthalmology")
+    case_id = store.create_case(case, [dicom_image(case.patient)])
+    store.queue(case_id)
+    with (
+        SandboxServer(tmp_path / "asks", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as asks,
+        engine_on(store, asks.base_url) as engine,
+    ):
+        engine.run_once()
+        asks.expert.run_until_idle()
+        engine.run_once()
+        assert store.state(case_id) == CaseState.ON_HOLD
+        # Imported with the identity the device gave.
+        image = dicom_image(replace(case.patient, family="DEMO", given=["Patient"], ins=None), "L")
+        queue_reply(store, case_id, "Voici l'œil gauche.", [image])
+        assert engine.run_once().replies_sent == 1
+        media, binary = sent(asks, image.record.id)
+
+    assert header(binary) == ("MARTIN^Paul", "D-2291", "19500203", "M")  # provisional: the file number
+    assert media["content"]["hash"] == sha1(binary) and media["content"]["size"] == len(binary)
