@@ -28,13 +28,15 @@ FINESS_DIRECTORY = "https://finess.esante.gouv.fr"
 _INS_RE = re.compile(r"^[1-478]\d{4}(?:\d{2}|2[AB])\d{6}\d{2}$")
 #: FINESS: a department (two digits, or 2A/2B for Corsica), six digits, a check digit.
 _FINESS_RE = re.compile(r"^(?:\d{2}|2[AB])\d{7}$")
-#: INSEE code of a birth place (the fifth strict identity trait of the RNIV): a commune is its
-#: department (01–95 without 20, 2A/2B for Corsica) and a number from 001, or an overseas department
-#: or collectivity (971–978, 984–989) and two digits; a birth abroad is 99, then the country's code
-#: (continent 1–5, then two digits: 99134 Spain).
+#: INSEE code of a birth place (the fifth strict identity trait of the RNIV), as it was at the birth:
+#: a commune is its department (01–95, 2A/2B for Corsica since 1976, 20 before) and a number from
+#: 001, or an overseas department or collectivity (971–978, 984–989) and two digits; a birth abroad is
+#: 99, then the country's code (continent 1–5, then two digits: 99134 Spain).
 _BIRTH_PLACE_RE = re.compile(
-    r"^(?:(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5])(?!000)\d{3}|97[1-8]\d{2}|98[4-9]\d{2}|99[1-5]\d{2})$"
+    r"^(?:(?:0[1-9]|1\d|2[0-9AB]|[3-8]\d|9[0-5])(?!000)\d{3}|97[1-8]\d{2}|98[4-9]\d{2}|99[1-5]\d{2})$"
 )
+#: Corsica became 2A and 2B on 1 January 1976; a commune's code of department 20 is older.
+CORSICA_SPLIT = "1976-01-01"
 
 
 def is_nia(ins: str) -> bool:
@@ -136,7 +138,8 @@ def birth_place_agrees(ins: str, birth_place: str) -> bool:
         return True
     if encoded == birth_place:
         return True
-    if encoded.startswith("20") and birth_place[:2] in ("2A", "2B"):
+    corsica = {encoded[:2], birth_place[:2]}
+    if corsica in ({"20", "2A"}, {"20", "2B"}):
         return encoded[2:] == birth_place[2:]
     prefix = _ARRONDISSEMENTS.get(birth_place)
     return prefix is not None and encoded.startswith(prefix)

@@ -15,6 +15,7 @@ from app import messages as M
 from app.findings import Finding
 from app.folding import fold
 from app.identifiers import (
+    CORSICA_SPLIT,
     birth_place_agrees,
     birth_place_is_valid,
     finess_is_valid,
@@ -65,6 +66,12 @@ M.add(
             "2A ou 2B pour la Corse) ; né à l'étranger : 99 suivi du code du pays (ex. 99134).",
             "en": "Place of birth: the INSEE code of the commune is expected, 5 characters (e.g. 75056; "
             "2A or 2B for Corsica); born abroad: 99 followed by the country code (e.g. 99134).",
+        },
+        "v.birth_place_corsica": {
+            "fr": "Lieu de naissance : depuis 1976, une commune de Corse s'écrit 2A ou 2B (ex. 2A004) ; "
+            "le code 20 est celui des naissances d'avant 1976.",
+            "en": "Place of birth: since 1976 a Corsican commune is written 2A or 2B (e.g. 2A004); code 20 "
+            "is for births before 1976.",
         },
         "v.birth_place_missing": {
             "fr": "Lieu de naissance (code INSEE) non renseigné : les plateformes qui appliquent FR Core "
@@ -276,6 +283,8 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
             out.append(_f("patient.birth_date.invalid", "patient.birth_date", "v.birth_date_bad", "error"))
     if p.birth_place and not birth_place_is_valid(p.birth_place):
         out.append(_f("patient.birth_place.invalid", "patient.birth_place", "v.birth_place", "error"))
+    elif p.birth_place.startswith("20") and p.birth_date >= CORSICA_SPLIT:
+        out.append(_f("patient.birth_place.invalid", "patient.birth_place", "v.birth_place_corsica", "error"))
     if p.sex not in SEXES:
         out.append(_f("patient.sex", "patient.sex", "v.sex", "error"))
     if p.ins:

@@ -29,7 +29,7 @@ def test_communes_overseas_and_countries_have_the_shape_of_an_insee_code(code: s
 
 @pytest.mark.parametrize(
     "code",
-    ["", "7505", "750560", "75 056", "2a004", "2C004", "20004", "00001", "75000", "96001", "97001", "99000", "99634"],
+    ["", "7505", "750560", "75 056", "2a004", "2C004", "20000", "00001", "75000", "96001", "97001", "99000", "99634"],
 )
 def test_anything_else_is_not_a_birth_place(code: str) -> None:
     assert not birth_place_is_valid(code)
@@ -82,6 +82,9 @@ def test_a_qualified_identity_without_birth_place_warns_and_is_not_blocked() -> 
         ("1500299134456", "99134", True),  # born in Spain
         ("1500220004456", "2A004", True),  # born in Ajaccio before Corsica's two departments
         ("1500220004456", "2B004", True),
+        ("1500220004456", "20004", True),  # the code as it was at the birth, as the INSi gives it
+        ("150022A004456", "20004", True),
+        ("1500220005456", "20004", False),
         ("1500220005456", "2A004", False),
         ("1500275115456", "75056", True),  # Paris's 15th arrondissement, Paris typed
         ("1500269385456", "69123", True),
@@ -99,6 +102,25 @@ def test_the_birth_place_is_checked_against_the_ins_and_only_warns(ins13: str, p
     if found:
         assert found[0].severity == "warning" and not blocking(findings)
         assert place in found[0].message and ins[5:10] in found[0].message
+
+
+def test_a_corsican_birth_before_1976_keeps_its_department_20_and_after_it_is_2a_or_2b() -> None:
+    """Found from outside: the code of the birth commune as it was at the birth (what the INSi
+    service returns: 20004 for Ajaccio in 1950) was refused, and a qualified identity of an elderly
+    Corsican patient could not be entered as its five traits are."""
+    ins13 = "1500220004456"
+    ins = f"{ins13}{ins_key(ins13):02d}"
+    assert validate_identity(_qualified(ins=ins, birth_place="20004")) == []
+    (wrong,) = validate_identity(
+        _qualified(ins=None, identity_status="provisional", birth_date="1980-05-01", birth_place="20004")
+    )
+    assert wrong.field == "patient.birth_place" and wrong.severity == "error" and "2A ou 2B" in wrong.message
+    assert not any(
+        f.field == "patient.birth_place"
+        for f in validate_identity(
+            _qualified(ins=None, identity_status="provisional", birth_date="1980-05-01", birth_place="2A004")
+        )
+    )
 
 
 def test_import_and_show_carry_the_birth_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -370,7 +370,7 @@ def _insee(patient: dict[str, Any]) -> dict[str, Any]:
         (lambda p: _insee(p)["valueCoding"].update(system="urn:iso:std:iso:3166"), "TRE-R13-CommuneOM"),
         (lambda p: _insee(p).pop("valueCoding") and _insee(p).update(valueString="75056"), "TRE-R13-CommuneOM"),
         (lambda p: _insee(p)["valueCoding"].update(code="7505"), "code INSEE « 7505 » invalide"),
-        (lambda p: _insee(p)["valueCoding"].update(code="20004"), "code INSEE « 20004 » invalide"),
+        (lambda p: _insee(p)["valueCoding"].update(code="2C004"), "code INSEE « 2C004 » invalide"),
         (lambda p: p["extension"].append(copy.deepcopy(_place(p))), "un seul lieu de naissance"),
     ],
 )
