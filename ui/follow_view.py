@@ -152,6 +152,16 @@ class FollowView(QWidget):
         buttons.addWidget(self.print_pdf)
         buttons.addStretch(1)
         answer_layout.addLayout(buttons)
+        # The system's viewer is another program: Teleavis' lock cannot hide it (its copy is deleted).
+        self.outside_note = QLabel(
+            self.tr(
+                "Le compte rendu est ouvert dans le lecteur PDF de l'ordinateur : il ne se verrouille pas "
+                "avec Teleavis. Fermez-le avant de quitter le poste."
+            )
+        )
+        self.outside_note.setWordWrap(True)
+        self.outside_note.hide()
+        answer_layout.addWidget(self.outside_note)
         left_layout.addWidget(self.answer_box)
 
         self.question_box = QGroupBox(self.tr("Question de l'expert"))
@@ -437,7 +447,8 @@ class FollowView(QWidget):
                 self.tr("Le PDF n'a pas pu être ouvert : le dossier temporaire n'accepte pas l'écriture."),
             )
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+            self.outside_note.show()
 
     def _print(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter

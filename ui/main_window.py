@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import screen_lock
+from app import private_files, screen_lock
 from app.errors import TeleavisError
 from app.model import AnswerNews, Case, CaseState
 from app.store import Store
@@ -655,6 +655,9 @@ class MainWindow(QMainWindow):
         for widget in QApplication.topLevelWidgets():
             if widget.inherits("QDialog") and widget.isVisible():
                 cast("QDialog", widget).reject()
+        # A report opened in the system's viewer cannot be hidden from here; its clear copy at least
+        # goes, so that it cannot be opened again from the folder while the workstation is left.
+        private_files.remove_written()
         self._page_before_lock = self.pages.currentWidget() or self.worklist
         self.menuBar().setEnabled(False)
         self.pages.setCurrentWidget(self.lock_screen)

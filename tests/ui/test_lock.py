@@ -4,6 +4,7 @@ the session passphrase opens it again, anything else does not."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -80,6 +81,38 @@ def test_locking_closes_a_dialog_showing_a_photo(qtbot: Any, window: MainWindow)
     qtbot.waitExposed(dialog)
     locked_window(qtbot, window)
     assert not dialog.isVisible() and dialog.result() == AnonymiseDialog.DialogCode.Rejected
+
+
+def test_locking_deletes_the_clear_copy_of_a_report_opened_in_the_systems_viewer(
+    qtbot: Any, window: MainWindow, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: the report opened with « Ouvrir le compte rendu » stayed, in clear, in the
+    temporary folder under the lock until Teleavis quit; anyone at the workstation could open it again.
+    The viewer itself is another program: the answer view says so when it opens it."""
+    import tempfile
+
+    from PySide6.QtGui import QDesktopServices
+
+    from tests.sync.sync_helpers import make_case
+    from ui.follow_view import FollowView
+
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    view = FollowView(window.store)
+    qtbot.addWidget(view)
+    view.show()
+    view.case = window.store.get_case(make_case(window.store, queue=False))
+    view._pdf_bytes = b"%PDF-1.4 compte rendu"  # (what the answer's download put there)
+    view._open_external()  # (the button's slot)
+    [report] = opened
+    assert view.outside_note.isVisible() and "ne se verrouille pas" in view.outside_note.text()
+    assert Path(report).read_bytes() == b"%PDF-1.4 compte rendu"
+
+    locked_window(qtbot, window)
+
+    assert not Path(report).exists()
 
 
 def test_the_pin_or_the_passphrase_opens_it_nothing_else(qtbot: Any, store: Store, window: MainWindow) -> None:
