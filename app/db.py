@@ -334,6 +334,12 @@ def _migrate_11(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE images ADD COLUMN copy_sent TEXT")
 
 
+def _migrate_13(conn: sqlite3.Connection) -> None:
+    # The photo the platform refused as too large (413): the window then offers reduced copies.
+    if "too_large" not in {row[1] for row in conn.execute("PRAGMA table_info(outbox)")}:
+        conn.execute("ALTER TABLE outbox ADD COLUMN too_large TEXT")
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -348,6 +354,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_10,
     _migrate_11,
     Keyed(_migrate_7),  # 12: the name of who recorded a consent, kept in clear until then, sealed
+    _migrate_13,
 ]
 
 

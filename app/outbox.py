@@ -41,6 +41,8 @@ class OutboxRow:
     last_error: str | None
     #: The user chose to send reduced copies of the photos (a slow link); the originals stay here.
     reduced: bool = False
+    #: The photo the platform last refused as too large (413), while a reduced copy may still pass.
+    too_large: str | None = None
 
 
 class Outbox:
@@ -75,7 +77,14 @@ class Outbox:
     def _row(self, r: sqlite3.Row) -> OutboxRow:
         words = self.store.open_words(r["last_error"], contexts.outbox_error(r["case_id"]), r["case_id"])
         return OutboxRow(
-            r["case_id"], r["queued_at"], r["step"], r["attempts"], r["next_attempt_at"], words, bool(r["reduced"])
+            r["case_id"],
+            r["queued_at"],
+            r["step"],
+            r["attempts"],
+            r["next_attempt_at"],
+            words,
+            bool(r["reduced"]),
+            r["too_large"],
         )
 
     def _words(self, case_id: str, words: str) -> bytes | None:
@@ -140,12 +149,14 @@ class Outbox:
             if self.store.state(case_id) == CaseState.SENDING:
                 self.store.transition(case_id, CaseState.QUEUED, detail="retry", conn=conn)
 
-    def needs_attention(self, case_id: str, words: str) -> None:
-        """A permanent refusal: the case waits for the user, with the platform's words. Nothing is deleted."""
+    def needs_attention(self, case_id: str, words: str, *, too_large: str | None = None) -> None:
+        """A permanent refusal: the case waits for the user, with the platform's words. Nothing is deleted.
+
+        ``too_large``: the photo refused as too large, for the window to offer reduced copies."""
         with transaction(self.conn) as conn:
             conn.execute(
-                "UPDATE outbox SET attempts=attempts+1, last_error=? WHERE case_id=?",
-                (self._words(case_id, words), case_id),
+                "UPDATE outbox SET attempts=attempts+1, last_error=?, too_large=? WHERE case_id=?",
+                (self._words(case_id, words), too_large, case_id),
             )
             self.store.set_platform_words(conn, case_id, last_error=words)
             self.store.transition(case_id, CaseState.NEEDS_ATTENTION, detail="refused", conn=conn)

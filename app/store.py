@@ -661,8 +661,11 @@ class Store:
             audit.append(conn, self.key, audit_action, case_id, detail=detail, actor=actor)
         return current
 
-    def queue(self, case_id: str, *, actor: str | None = None) -> None:
-        """Validated case → ready → queued, with its outbox row (each step its own transaction)."""
+    def queue(self, case_id: str, *, reduced: bool = False, actor: str | None = None) -> None:
+        """Validated case → ready → queued, with its outbox row (each step its own transaction).
+
+        ``reduced``: its photos go as reduced copies, chosen in the same transaction (a sync running
+        beside cannot send an original first); a choice made before stays."""
         state = self.state(case_id)
         if state in (CaseState.DRAFT, CaseState.NEEDS_ATTENTION):
             self.transition(case_id, CaseState.READY, detail="validated")
@@ -670,9 +673,10 @@ class Store:
             self.transition(case_id, CaseState.QUEUED, audit_action="queued", actor=actor, conn=conn)
             now = iso(utc_now())
             conn.execute(
-                "INSERT INTO outbox(case_id, queued_at, next_attempt_at) VALUES (?,?,?) "
-                "ON CONFLICT(case_id) DO UPDATE SET next_attempt_at=excluded.next_attempt_at, last_error=NULL",
-                (case_id, now, now),
+                "INSERT INTO outbox(case_id, queued_at, next_attempt_at, reduced) VALUES (?,?,?,?) "
+                "ON CONFLICT(case_id) DO UPDATE SET next_attempt_at=excluded.next_attempt_at, last_error=NULL, "
+                "too_large=NULL, reduced=MAX(reduced, excluded.reduced)",
+                (case_id, now, now, int(reduced)),
             )
             conn.execute("UPDATE cases SET last_error=NULL WHERE id=?", (case_id,))
 

@@ -38,7 +38,7 @@ from sync.follow import Follower, find_task
 from sync.mapping import MappingError, PreparedCase, location_id, prepare_case, prepare_reply
 from sync.on_behalf import record_on_behalf
 from sync.progress import NullListener, ProgressListener
-from sync.reduced import CopySent, copy_to_send, mark_copies
+from sync.reduced import PHOTO_TYPES, CopySent, copy_to_send, mark_copies
 from sync.training import poll_interval, training_mode
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,18 @@ M.add(
             "fr": "Une autre synchronisation de Teleavis tourne déjà sur ces données.",
             "en": "Another Teleavis sync is already running on this data.",
         },
+        "sync.too_large_photo": {
+            "fr": "La plateforme refuse l'image {n} ({mb} Mo) : trop volumineuse. Envoyez le dossier en copies "
+            "réduites (les originaux restent sur ce poste), ou retirez cette image.",
+            "en": "The platform refuses image {n} ({mb} MB) as too large. Send the case as reduced copies (the "
+            "originals stay on this computer), or remove this image.",
+        },
+        "sync.too_large": {
+            "fr": "La plateforme refuse l'image {n} ({mb} Mo) : trop volumineuse. Retirez-la, ou exportez-la "
+            "à nouveau de l'appareil en plus petit.",
+            "en": "The platform refuses image {n} ({mb} MB) as too large. Remove it, or export it again from "
+            "the device in a smaller size.",
+        },
         "sync.bug": {
             "fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans "
             "le journal) : prévenez le support.",
@@ -61,6 +73,20 @@ M.add(
         },
     }
 )
+
+
+class ImageTooLarge(PermanentFault):
+    """The platform refused an image over its size limit (413); ``reducible``: a photo not yet sent
+    reduced, which a reduced copy (sync/reduced.py) may bring under the limit."""
+
+    def __init__(self, image_id: str, position: int, size: int, *, reducible: bool) -> None:
+        words = M.tr(
+            "sync.too_large_photo" if reducible else "sync.too_large",
+            n=position,
+            mb=f"{size / 1e6:.1f}",
+        )
+        super().__init__(words, status=413)
+        self.image_id, self.reducible = image_id, reducible
 
 
 @dataclass
@@ -208,12 +234,15 @@ def upload_images(
     budget_s: float | None,
     *,
     reduced: bool = False,
+    reducible: bool = True,
 ) -> dict[str, str]:
     """Upload each image not yet recorded, one at a time, recording its Binary id before the next.
 
     Resumable (tus) where the platform offers it, else one ``POST Binary`` per image. A copy goes in
     place of the stored bytes where :func:`copy_to_send` says (a DICOM restamped with ``patient``, a
-    photo reduced when ``reduced``), its facts recorded with its Binary id for the Media."""
+    photo reduced when ``reduced``), its facts recorded with its Binary id for the Media. An image over
+    the platform's limit raises :class:`ImageTooLarge`, offering reduced copies for a photo when
+    ``reducible`` (a case, not a reply) and they were not chosen yet."""
     binary_ids = {image.id: image.binary_id for image in images if image.binary_id}
     total = sum(image.size for image in images)
     done = sum(image.size for image in images if image.binary_id)
@@ -221,7 +250,7 @@ def upload_images(
     endpoint: str | None = None
     if any(not image.binary_id for image in images):
         endpoint = client.retrying(client.resumable_endpoint, budget_s=budget_s)
-    for image in images:
+    for position, image in enumerate(images, 1):
         if image.binary_id:
             continue
         data = store.image_bytes(image)  # one image in memory at a time, dropped after its upload
@@ -233,27 +262,39 @@ def upload_images(
         def report(n: int, base: int = done) -> None:
             listener.bytes_sent(case_id, base + n, total)
 
-        binary_id = None
-        if endpoint is not None:
-            try:
-                binary_id = upload_resumable(
-                    client, outbox, endpoint, case_id, image.id, data, content_type, report, budget_s
-                )
-            except (OffPlatform, _PlainUpload):
-                log.warning("the platform's resumable upload is unusable for this image: plain upload")
-        if binary_id is None:
-
-            def send(data: bytes = data, content_type: str = content_type) -> str:
-                return client.create_binary(data, content_type, report)
-
-            binary_id = client.retrying(send, budget_s=budget_s)
-            del send
+        try:
+            binary_id = _upload(client, outbox, endpoint, case_id, image.id, data, content_type, report, budget_s)
+        except PermanentFault as fault:
+            if fault.status != 413:
+                raise
+            way_out = reducible and not reduced and content_type in PHOTO_TYPES
+            raise ImageTooLarge(image.id, position, len(data), reducible=way_out) from fault
         del data
         outbox.record_binary(case_id, image.id, binary_id, copy[1].to_json() if copy is not None else None)
         binary_ids[image.id] = binary_id
         done += image.size
         listener.bytes_sent(case_id, done, total)
     return binary_ids
+
+
+def _upload(
+    client: PlatformClient,
+    outbox: Outbox,
+    endpoint: str | None,
+    case_id: str,
+    image_id: str,
+    data: bytes,
+    content_type: str,
+    report: Callable[[int], None],
+    budget_s: float | None,
+) -> str:
+    """One image's bytes to the platform, resumable where it offers it; its Binary id."""
+    if endpoint is not None:
+        try:
+            return upload_resumable(client, outbox, endpoint, case_id, image_id, data, content_type, report, budget_s)
+        except (OffPlatform, _PlainUpload):
+            log.warning("the platform's resumable upload is unusable for this image: plain upload")
+    return client.retrying(lambda: client.create_binary(data, content_type, report), budget_s=budget_s)
 
 
 def upload_resumable(
@@ -467,6 +508,9 @@ class Engine:
             job.run()
         except DataAltered as exc:
             return self._refuse(case_id, exc.message)
+        except ImageTooLarge as fault:
+            log.warning("case %s: an image refused by the platform as too large", case_id)
+            return self._refuse(case_id, fault.message, too_large=fault.image_id if fault.reducible else None)
         except PermanentFault as fault:
             log.warning("case %s refused by the platform (%d)", case_id, fault.status)
             return self._refuse(case_id, fault.message)
@@ -483,8 +527,8 @@ class Engine:
             raise
         return CaseState.SENT
 
-    def _refuse(self, case_id: str, words: str) -> CaseState:
-        self.outbox.needs_attention(case_id, words)
+    def _refuse(self, case_id: str, words: str, *, too_large: str | None = None) -> CaseState:
+        self.outbox.needs_attention(case_id, words, too_large=too_large)
         self.listener.case_state(case_id, CaseState.NEEDS_ATTENTION.value, words)
         return CaseState.NEEDS_ATTENTION
 
@@ -508,7 +552,15 @@ class Engine:
                 audit_head=audit.current_witness(self.store.conn, self.store.key),
             )
             binary_ids = upload_images(
-                self.store, self.client, self.outbox, case_id, images, case.patient, self.listener, self.case_budget_s
+                self.store,
+                self.client,
+                self.outbox,
+                case_id,
+                images,
+                case.patient,
+                self.listener,
+                self.case_budget_s,
+                reducible=False,  # a reply's images are never reduced
             )
             bundle = prepared.bundle_with(binary_ids)
             mark_copies(bundle, prepared.media_entries, copies_sent(self.outbox, case_id), {})

@@ -25,6 +25,8 @@ from app.model import Patient
 from app.store import sha1_b64
 
 LONGEST_SIDE = 3000
+#: What may be reduced: photos. A DICOM file's header is part of it.
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
 JPEG_QUALITY = 90
 
 M.add(
@@ -69,7 +71,7 @@ class CopySent:
 
 def reduced_copy(data: bytes, content_type: str) -> tuple[bytes, CopySent] | None:
     """The reduced copy of a photo and its facts; None when it is not to be reduced."""
-    if content_type not in ("image/jpeg", "image/png"):
+    if content_type not in PHOTO_TYPES:
         return None
     with Image.open(io.BytesIO(data)) as image:
         image.load()

@@ -16,6 +16,7 @@ from app import messages as M
 from app.errors import TeleavisError
 from app.findings import Finding
 from app.model import EDITABLE_STATES, Case, CaseState
+from app.outbox import Outbox
 from app.store import Store
 from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
@@ -120,6 +121,18 @@ class CasePage(QWidget):
         self.attention.setWordWrap(True)
         self.attention.hide()
         layout.addWidget(self.attention)
+        # A photo refused as too large (413): the way out, where the refusal is read.
+        self.send_reduced = QPushButton(self.tr("Envoyer en copies réduites"))
+        self.send_reduced.setToolTip(
+            self.tr(
+                "Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, "
+                "JPEG qualité 90) ; l'expert voit qu'il s'agit de copies, les originaux restent sur ce poste."
+            )
+        )
+        self.send_reduced.setAutoDefault(False)
+        self.send_reduced.clicked.connect(lambda: self.send(reduced=True))
+        self.send_reduced.hide()
+        layout.addWidget(self.send_reduced, 0, Qt.AlignmentFlag.AlignLeft)
         self.saved_state = QLabel()
         layout.addWidget(self.saved_state)
 
@@ -169,7 +182,10 @@ class CasePage(QWidget):
         self._header()
         if case.state in EDITABLE_STATES:
             info = self.store.platform_info(case.id)
-            self.attention.setVisible(case.state == CaseState.NEEDS_ATTENTION and bool(info["last_error"]))
+            refused = case.state == CaseState.NEEDS_ATTENTION
+            row = Outbox(self.store).row(case.id) if refused else None
+            self.send_reduced.setVisible(row is not None and row.too_large is not None and not row.reduced)
+            self.attention.setVisible(refused and bool(info["last_error"]))
             self.attention.setText(
                 self.tr("La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.").format(
                     words=info["last_error"] or ""
@@ -187,6 +203,7 @@ class CasePage(QWidget):
             self.revalidate()
         else:
             self.attention.hide()
+            self.send_reduced.hide()
             self.saved_state.hide()
             self.follow.set_case(case)
             self.views.setCurrentWidget(self.follow)
@@ -293,8 +310,10 @@ class CasePage(QWidget):
 
     # -- sending --------------------------------------------------------------------------------
 
-    def send(self) -> bool:
-        """Validate and queue; returns False (and says why) when the checklist blocks it."""
+    def send(self, *, reduced: bool = False) -> bool:
+        """Validate and queue; returns False (and says why) when the checklist blocks it.
+
+        ``reduced``: its photos go as reduced copies (chosen before it is queued, so none leaves whole)."""
         if self.case is None or not self.editing():
             return False
         self.editor.flush()
@@ -313,7 +332,7 @@ class CasePage(QWidget):
             # After the autosaves asked before it (one writer, in order); the content as checked here
             # is saved again first, so a refused autosave cannot send an older version.
             own.update_case(content, images=False)
-            own.queue(case_id)
+            own.queue(case_id, reduced=reduced)
 
         def queued(_none: None) -> None:
             if self.case is not None and self.case.id == case_id:

@@ -387,9 +387,7 @@ def run_send(args: argparse.Namespace) -> int:
         if findings:
             raise CaseFileError(M.tr("case.refused", id=case_id), details=[f.message for f in findings])
         verdict = judge(store, case)
-        store.queue(case_id)
-        if getattr(args, "reduced", False):
-            Outbox(store).set_reduced(case_id)
+        store.queue(case_id, reduced=getattr(args, "reduced", False))
     say(M.tr("case.queued", id=case_id))
     say(verdict.words())
     if getattr(args, "reduced", False):

@@ -634,57 +634,67 @@
 <context>
     <name>CasePage</name>
     <message>
-        <location filename="../../ui/case_page.py" line="113"/>
+        <location filename="../../ui/case_page.py" line="114"/>
         <source>← Liste des dossiers</source>
         <translation>← Case list</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="114"/>
+        <location filename="../../ui/case_page.py" line="115"/>
         <source>Retour à la liste des dossiers (Alt+←)</source>
         <translation>Back to the case list (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="150"/>
+        <location filename="../../ui/case_page.py" line="125"/>
+        <source>Envoyer en copies réduites</source>
+        <translation>Send as reduced copies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="128"/>
+        <source>Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
+        <translation>The photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="163"/>
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="174"/>
+        <location filename="../../ui/case_page.py" line="190"/>
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="184"/>
+        <location filename="../../ui/case_page.py" line="200"/>
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="213"/>
+        <location filename="../../ui/case_page.py" line="230"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="214"/>
+        <location filename="../../ui/case_page.py" line="231"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="279"/>
+        <location filename="../../ui/case_page.py" line="296"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="289"/>
+        <location filename="../../ui/case_page.py" line="306"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="292"/>
+        <location filename="../../ui/case_page.py" line="309"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="305"/>
+        <location filename="../../ui/case_page.py" line="324"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -692,12 +702,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="327"/>
+        <location filename="../../ui/case_page.py" line="348"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="330"/>
+        <location filename="../../ui/case_page.py" line="351"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
@@ -826,7 +836,7 @@
     <message>
         <location filename="../../ui/follow_view.py" line="158"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
-        <translation>The report is open in the computer's PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
+        <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="167"/>
