@@ -461,7 +461,7 @@ class Follower:
                     answer.amended, news = False, AnswerNews.COMPLETED
                 elif answer is not None:
                     news = AnswerNews.AMENDED
-        expert_messages = self._expert_messages(str(task["id"]), budget_s) if status == "on-hold" else []
+        expert_messages = self._expert_messages(case_id, str(task["id"]), budget_s) if status == "on-hold" else []
         with transaction(self.store.conn) as conn:
             conn.execute("UPDATE cases SET task_version=?, platform_status=? WHERE id=?", (version, status, case_id))
             self.store.set_platform_words(
@@ -492,12 +492,21 @@ class Follower:
 
     # -- the expert's questions -----------------------------------------------------------------
 
-    def _expert_messages(self, task_id: str, budget_s: float | None) -> list[dict[str, Any]]:
-        """The Communications about this Task (§4: ``about`` → Task). Those the platform returns about
-        another Task are left out: a server that ignores a search parameter it does not know returns
-        every Communication, and another patient's question must never land in this case."""
+    def _expert_messages(self, case_id: str, task_id: str, budget_s: float | None) -> list[dict[str, Any]]:
+        """The Communications about this Task (§4: ``about`` → Task, ``basedOn`` → ServiceRequest).
+
+        Searched by ``based-on``, a search parameter FHIR R4 defines for Communication (``about`` is
+        an element, not a parameter: a strict server refuses it with 400). Those the platform returns
+        about another Task are left out: a server that ignores a parameter returns every
+        Communication, and another patient's question must never land in this case."""
+        row = self.store.conn.execute("SELECT request_id FROM cases WHERE id=?", (case_id,)).fetchone()
+        request_id = row[0] if row else None
+        if not request_id:
+            log.warning("case %s has no ServiceRequest id: its questions cannot be looked for", case_id)
+            return []
         found = self.client.retrying(
-            lambda: self.client.search("Communication", {"about": f"Task/{task_id}"}), budget_s=budget_s
+            lambda: self.client.search("Communication", {"based-on": f"ServiceRequest/{request_id}"}),
+            budget_s=budget_s,
         )
         mine = [comm for comm in found if isinstance(comm, dict) and _about(comm, task_id)]
         if len(mine) < len(found):
@@ -527,7 +536,7 @@ class Follower:
             if case_id in skip:
                 continue
             try:
-                comms = self._expert_messages(str(task_id), budget_s)
+                comms = self._expert_messages(case_id, str(task_id), budget_s)
                 with transaction(self.store.conn) as conn:
                     new = self._keep_expert_messages(conn, case_id, comms)
             except (Stopped, SignInRequired, StorageError):

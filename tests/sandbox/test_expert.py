@@ -163,8 +163,9 @@ def test_on_hold_question_answered_by_the_requester_then_completed(tmp_path: Pat
         sandbox.expert.run_until_idle()
         task = _get(sandbox, f"Task/{task_id}")
         assert task["status"] == "on-hold"
-        search = _get(sandbox, "Communication", about=f"Task/{task_id}")
+        search = _get(sandbox, "Communication", **{"based-on": task["focus"]["reference"]})
         (question,) = [e["resource"] for e in search["entry"]]
+        assert question["about"] == [{"reference": f"Task/{task_id}"}]
         assert question["basedOn"] == [task["focus"]]
         assert "?" in question["payload"][0]["contentString"]
         assert task["businessStatus"]["text"].endswith(question["payload"][0]["contentString"])
@@ -180,8 +181,13 @@ def test_on_hold_question_answered_by_the_requester_then_completed(tmp_path: Pat
         assert _get(sandbox, f"Task/{task_id}")["status"] == "completed"  # Asked once only.
         assert sandbox.count("Communication") == 2
         assert sandbox.count("Media") == 2
-        reply = _get(sandbox, "Communication", **{"in-response-to": f"Communication/{question['id']}"})
-        assert reply["entry"][0]["resource"]["payload"][1]["contentReference"]["reference"].startswith("Media/")
+        found = _get(sandbox, "Communication", **{"based-on": task["focus"]["reference"]})
+        [reply] = [
+            e["resource"]
+            for e in found["entry"]
+            if e["resource"].get("inResponseTo") == [{"reference": f"Communication/{question['id']}"}]
+        ]
+        assert reply["payload"][1]["contentReference"]["reference"].startswith("Media/")
         # Sending the reply again (a retry) changes nothing.
         assert post_bundle(sandbox.base_url, bundle).status_code == 200
         assert sandbox.count("Communication") == 2

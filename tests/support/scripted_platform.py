@@ -123,6 +123,8 @@ class ScriptedPlatform:
     binaries: dict[str, bytes] = field(default_factory=dict)
     #: Task id → the Communications about it.
     communications: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: ServiceRequest id → its Task's id (filled from the store by :func:`following`).
+    task_of_request: dict[str, str] = field(default_factory=dict)
     hooks: list[Hook] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
 
@@ -138,8 +140,10 @@ class ScriptedPlatform:
         if parts == ["DiagnosticReport"]:
             return fhir(bundle([self.reports[i] for i in ids if i in self.reports]))
         if parts == ["Communication"]:
-            about = query.get("about", [""])[0].rsplit("/", 1)[-1]
-            return fhir(bundle(self.communications.get(about, [])))
+            if "about" in query:  # an element, not a search parameter of R4: refused as a strict server does
+                return outcome(400, 'Unknown search parameter "about" for resource type "Communication"')
+            request_id = query.get("based-on", [""])[0].rsplit("/", 1)[-1]
+            return fhir(bundle(self.communications.get(self.task_of_request.get(request_id, ""), [])))
         if len(parts) == 2 and parts[0] == "Task" and parts[1] in self.tasks:
             return fhir(self.tasks[parts[1]])
         if len(parts) == 2 and parts[0] == "DiagnosticReport" and parts[1] in self.reports:
@@ -197,5 +201,7 @@ def send_to_sandbox(store: Store, folder: Path, count: int) -> list[tuple[str, s
 
 @contextmanager
 def following(store: Store, platform: ScriptedPlatform) -> Iterator[Engine]:
+    for task_id, request_id in store.conn.execute("SELECT task_id, request_id FROM cases WHERE task_id IS NOT NULL"):
+        platform.task_of_request[str(request_id)] = str(task_id)
     with engine_on(store, platform.base_url, case_budget_s=3.0) as engine:
         yield engine

@@ -38,11 +38,11 @@ def _questions(store: Store, case_id: str) -> list[str]:
     return [m.text for m in Outbox(store).messages(case_id) if m.direction == "from-expert"]
 
 
-def test_a_server_that_ignores_the_about_parameter_never_files_a_question_under_another_patient(
+def test_a_server_that_ignores_the_search_parameter_never_files_a_question_under_another_patient(
     store: Store, tmp_path: Path
 ) -> None:
-    """``Communication?about=Task/x`` on a server that does not know ``about`` returns every
-    Communication: the questions of B and C landed in A's case, and the reply went to C's."""
+    """A server that ignores the Communication search's parameter returns every Communication: the
+    questions of B and C landed in A's case, and the reply went to C's."""
     cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
     with scripted_platform() as platform:
         everyone = [
@@ -57,6 +57,20 @@ def test_a_server_that_ignores_the_about_parameter_never_files_a_question_under_
     for n, (case_id, _) in enumerate(cases):
         assert store.state(case_id) == CaseState.ON_HOLD
         assert _questions(store, case_id) == [f"Question sur le patient {'ABC'[n]}"]
+
+
+def test_the_questions_are_searched_by_a_parameter_fhir_r4_defines(store: Store, tmp_path: Path) -> None:
+    """Found from outside: ``Communication?about=Task/x``: ``about`` is an element of Communication, not
+    one of its search parameters in R4, and a strict server (HAPI FHIR) answers 400. The question was
+    never read and the Task's move to on-hold never reached the case, at every poll."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication("q1", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert store.state(case_id) == CaseState.ON_HOLD and _questions(store, case_id) == ["Depuis quand ?"]
+    assert any("/Communication?based-on=ServiceRequest" in r for r in platform.requests)
 
 
 def test_a_question_written_after_its_task_went_on_hold_still_arrives(store: Store, tmp_path: Path) -> None:
