@@ -197,12 +197,15 @@ def remember_training(store: Store) -> None:
 
 def start_window(store: Store) -> MainWindow:
     """The main window, shown and started; locked first when the lock asks for it at start
-    (app/screen_lock.py: a key from the keyring and a PIN or passphrase set)."""
+    (app/screen_lock.py: a key from the keyring, or a passphrase from the environment, and a PIN or
+    passphrase set)."""
     from app import screen_lock
     from ui.main_window import MainWindow
 
     window = MainWindow(store)
-    if screen_lock.locks_at_start(store):
+    # A passphrase from the environment was not typed either: it proves nobody (a launcher, a terminal
+    # left open), so the window starts locked as with the keyring.
+    if screen_lock.locks_at_start(store) or (os.environ.get(PASSPHRASE_ENV) and screen_lock.available(store)):
         window.lock()
     window.show()
     window.start()

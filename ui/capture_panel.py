@@ -371,6 +371,11 @@ class CapturePanel(QWidget):
         case = self._case
         if case is None or not self._editable():
             return
+        if not self.isVisible():
+            # Taken just before the window locked (or the case was left): the photo would open above
+            # the lock screen, and could be stored from there.
+            self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
+            return
         anonymise: AnonymiseChoice | None = None
         if self.anonymise_first.isChecked():
             from ui.camera_bridge import to_qimage

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
+    QClipboard,
     QCloseEvent,
     QGuiApplication,
     QIcon,
@@ -21,6 +22,7 @@ from PySide6.QtGui import (
     QShortcut,
     QShowEvent,
     QUndoGroup,
+    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QStackedWidget,
     QSystemTrayIcon,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -141,6 +144,10 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.lock)
         self._page_before_lock: QWidget = self.worklist
+        self._stack_before_lock: QUndoStack | None = None
+        #: The clipboard was last filled while Teleavis was the active application (a name, an INS
+        #: copied here); not every platform says who owns it.
+        self._copied_here = False
         self._status_timer = QTimer(self, interval=STATUS_EVERY_MS)
         self._status_timer.timeout.connect(self.refresh_status)
         self._reach_timer = QTimer(self, interval=REACH_EVERY_MS)
@@ -225,12 +232,21 @@ class MainWindow(QMainWindow):
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
         slot: Callable[[], object],
         menu: QMenu,
+        *,
+        while_locked: bool = False,
     ) -> QAction:
+        """A menu action; under the lock it does nothing unless ``while_locked`` (the greyed menu bar is
+        one guard, this a second that does not depend on how a platform draws its menus)."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        action.triggered.connect(slot)
+
+        def run() -> None:
+            if while_locked or not self.locked():
+                slot()
+
+        action.triggered.connect(run)
         menu.addAction(action)
         return action
 
@@ -244,8 +260,8 @@ class MainWindow(QMainWindow):
         self.send_action = self._action(self.tr("&Envoyer à l'expert"), "Ctrl+Return", self.send_case, cases)
         self._action(self.tr("&Synchroniser maintenant"), "F5", self.sync_now, cases)
         cases.addSeparator()
-        self._action(self.tr("&Verrouiller"), "Ctrl+L", self.lock, cases)
-        self._action(self.tr("&Quitter"), QKeySequence.StandardKey.Quit, self.close, cases)
+        self._action(self.tr("&Verrouiller"), "Ctrl+L", self.lock, cases, while_locked=True)
+        self._action(self.tr("&Quitter"), QKeySequence.StandardKey.Quit, self.close, cases, while_locked=True)
 
         edit = bar.addMenu(self.tr("&Édition"))
         undo = self.undo_group.createUndoAction(self, self.tr("Annuler"))
@@ -290,6 +306,7 @@ class MainWindow(QMainWindow):
         gc.freeze()
         QTimer.singleShot(KEY_FETCH_DELAY_MS, self._fetch_key)
         QTimer.singleShot(KEY_FETCH_DELAY_MS, self.idle.watch)
+        QTimer.singleShot(KEY_FETCH_DELAY_MS, self._watch_clipboard)
         QTimer.singleShot(SYNC_START_DELAY_MS, self._start_sync)
 
     def _fetch_key(self) -> bool:
@@ -655,6 +672,22 @@ class MainWindow(QMainWindow):
         for widget in QApplication.topLevelWidgets():
             if widget.inherits("QDialog") and widget.isVisible():
                 cast("QDialog", widget).reject()
+        # A context menu left open would stay above the lock and still paste into the hidden case.
+        for _ in range(8):
+            popup = QApplication.activePopupWidget()
+            if popup is None:
+                break
+            popup.close()
+        QToolTip.hideText()
+        # What was copied or selected here (a name, an INS) is not left for the next person to paste.
+        clipboard = QApplication.clipboard()
+        if clipboard.ownsClipboard() or self._copied_here:
+            clipboard.clear(QClipboard.Mode.Clipboard)
+        if clipboard.ownsSelection():
+            clipboard.clear(QClipboard.Mode.Selection)
+        # Undo and redo act on the hidden editor: no stack is active until unlocked.
+        self._stack_before_lock = self.undo_group.activeStack()
+        self.undo_group.setActiveStack(None)  # type: ignore[arg-type]  # Qt takes nullptr: no stack active
         # A report opened in the system's viewer cannot be hidden from here; its clear copy at least
         # goes, so that it cannot be opened again from the folder while the workstation is left.
         private_files.remove_written()
@@ -663,7 +696,19 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.lock_screen)
         self.lock_screen.reset()
 
+    def _watch_clipboard(self) -> None:
+        clipboard = QApplication.clipboard()
+        clipboard.dataChanged.connect(self._clipboard_changed)
+        self._copied_here = clipboard.ownsClipboard()
+
+    def _clipboard_changed(self) -> None:
+        # Another program's copy is left alone at the lock (the user may be working in it meanwhile).
+        self._copied_here = QApplication.clipboard().ownsClipboard() or QApplication.activeWindow() is not None
+
     def unlock(self) -> None:
+        if self._stack_before_lock is not None:
+            self.undo_group.setActiveStack(self._stack_before_lock)
+        self._stack_before_lock = None
         self.menuBar().setEnabled(True)
         self.pages.setCurrentWidget(self._page_before_lock)
         self.idle.poke()

@@ -115,6 +115,81 @@ def test_locking_deletes_the_clear_copy_of_a_report_opened_in_the_systems_viewer
     assert not Path(report).exists()
 
 
+# A popup menu on the offscreen platform the tests run on: it cannot raise it or grab the keyboard.
+@pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
+def test_locking_closes_a_context_menu_and_leaves_nothing_copied_to_paste(qtbot: Any, window: MainWindow) -> None:
+    """Found from outside: a right-click menu left open stayed above the lock, and « Coller » wrote into
+    the hidden case (autosaved); a name copied or selected before the lock could be pasted anywhere."""
+    from PySide6.QtGui import QClipboard
+    from PySide6.QtWidgets import QApplication
+
+    window.open_case(window.store.list_cases()[0].id)
+    field = window.case_page.editor.family
+    menu = field.createStandardContextMenu()
+    menu.popup(field.mapToGlobal(field.rect().center()))
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    clipboard = QApplication.clipboard()
+    clipboard.setText("MARTIN Paul 150028512345615")
+    if clipboard.supportsSelection():
+        clipboard.setText("MARTIN", QClipboard.Mode.Selection)
+
+    window.lock()
+
+    assert QApplication.activePopupWidget() is None
+    assert clipboard.text() == ""
+    if clipboard.supportsSelection():
+        assert clipboard.text(QClipboard.Mode.Selection) == ""
+
+
+def test_under_the_lock_menu_actions_and_undo_do_nothing(qtbot: Any, store: Store, window: MainWindow) -> None:
+    """The greyed menu bar was the only guard: the actions themselves, triggered, sent the hidden case
+    and undid an edit in the hidden editor."""
+    from app.model import CaseState
+    from tests.sync.sync_helpers import make_case
+
+    case_id = make_case(store, queue=False)
+    window.open_case(case_id)
+    editor = window.case_page.editor
+    editor.family.setFocus()
+    editor.family.selectAll()
+    qtbot.keyClicks(editor.family, "DURAND")
+    qtbot.waitUntil(lambda: window.undo_group.canUndo())
+    window.lock()
+
+    window.send_action.trigger()
+    for action in window.menuBar().actions():
+        for item in action.menu().actions() if action.menu() else ():
+            if item.text().startswith(("Annuler", "&Annuler")):
+                item.trigger()
+
+    assert store.state(case_id) == CaseState.DRAFT
+    assert not window.undo_group.canUndo() and editor.family.text() == "DURAND"
+    unlock_with(qtbot, window, PASSPHRASE)
+    qtbot.waitUntil(lambda: not window.locked())
+    assert window.undo_group.canUndo()
+
+
+def test_a_photo_arriving_after_the_lock_is_dropped_not_shown(qtbot: Any, store: Store, window: MainWindow) -> None:
+    """Found from outside: a photo taken just before the lock, with « Anonymiser avant d'enregistrer »,
+    opened its dialog above the lock screen, and « Appliquer » stored it into the hidden case."""
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+
+    from tests.sync.sync_helpers import make_case
+
+    case_id = make_case(store, queue=False)
+    window.open_case(case_id)
+    panel = window.case_page.capture.ensure()
+    panel.anonymise_first.setChecked(True)
+    before = len(store.get_case(case_id).images)
+    window.lock()
+
+    panel._on_still(np.full((480, 640, 3), 128, np.uint8))  # (the camera's answer, arriving now)
+
+    assert not [w for w in QApplication.topLevelWidgets() if w.inherits("QDialog") and w.isVisible()]
+    assert len(store.get_case(case_id).images) == before
+
+
 def test_the_pin_or_the_passphrase_opens_it_nothing_else(qtbot: Any, store: Store, window: MainWindow) -> None:
     set_pin(store, "4821")
     locked_window(qtbot, window)

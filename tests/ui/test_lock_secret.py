@@ -278,3 +278,24 @@ def test_the_real_start_with_a_pin_opens_locked_and_the_key_still_deferred(telea
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"locked": True, "key_loaded": False}
+
+
+def test_a_passphrase_from_the_environment_starts_the_window_locked(
+    qtbot: Any, teleavis_home: Path, sync_runner: None
+) -> None:
+    """Found from outside: with ``TELEAVIS_PASSPHRASE`` set (a cart's launcher, a terminal kept for the
+    commands), closing the locked window and starting it again opened it unlocked on the worklist: the
+    key loaded at start was taken for a passphrase just typed."""
+    from ui.application import open_store, start_window
+
+    assert PASSPHRASE  # the tests' installation: the key under a passphrase, given by the environment
+    with Store.open(teleavis_home) as store:
+        store.settings.set("site.requester", asdict(REQUESTER))
+        screen_lock.set_pin(store, "4821")
+    store = open_store(teleavis_home)
+    window = start_window(store)
+    qtbot.waitExposed(window)
+    try:
+        assert window.locked() and not window.worklist.isVisible()
+    finally:
+        stop(store, window)
