@@ -8,11 +8,12 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QPoint, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon, QPainter, QPixmap
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
+    QApplication,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -37,6 +38,7 @@ from app.report_text import history_words
 from app.store import NewImage, Store
 from sync.progress import RateMeter
 from ui.file_dialogs import open_images
+from ui.lock import input_events
 from ui.tasks import on_own_connection, run_task, run_write
 from ui.widgets import named
 from ui.worklist import local_time
@@ -65,6 +67,10 @@ class FollowView(QWidget):
         self.store = store
         self.case: Case | None = None
         self._pdf_bytes: bytes | None = None
+        #: An unread answer that came while the case was on screen waits for a person's input.
+        self._awaiting_person = False
+        self._person_seen = False
+        self._opening = False
         self._buffer: QBuffer | None = None
         self._reply_images: list[NewImage] = []
         self._unread = False
@@ -103,8 +109,13 @@ class FollowView(QWidget):
         layout.addWidget(self.reduce_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         split = QSplitter(Qt.Orientation.Horizontal)
+        # Neither side folds away: a folded answer column hid the conclusion (and a withdrawal's
+        # warning) while the answer counted as seen.
+        split.setChildrenCollapsible(False)
+        self.split = split
         layout.addWidget(split, 1)
         left = QWidget()
+        left.setMinimumWidth(240)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.answer_box = QGroupBox(self.tr("Réponse de l'expert"))
@@ -209,11 +220,17 @@ class FollowView(QWidget):
     # -- showing ------------------------------------------------------------------------------
 
     def set_case(self, case: Case) -> None:
+        """Show ``case``, opened by the user: an answer it holds is in front of them now."""
         self.case = case
         if self._reply_images:
             self._reply_images = []
             self.reply_images.clear()
-        self.refresh()
+        self._stop_waiting_for_a_person()
+        self._opening = True
+        try:
+            self.refresh()
+        finally:
+            self._opening = False
 
     def refresh(self) -> None:
         case = self.case
@@ -269,12 +286,18 @@ class FollowView(QWidget):
             widget.setEnabled(waiting)
         self._unread = bool(info.get("unread"))
         self._shown = answer
+        if self._unread and not self._opening:
+            # Brought here by the sync engine, not by a person: the window may be active with nobody
+            # in front of it (a screen locked by the system leaves it so). Read at the next input.
+            self._wait_for_a_person()
         self.note_seen()
 
-    def note_seen(self) -> bool:
+    def note_seen(self, *, person: bool = False) -> bool:
         """Mark the answer read if a person can see it now: this view and the answer on screen (not a
-        hidden page refreshed by the sync engine, not under the lock), in the active, unminimised window.
-        The main window calls it again when the page is shown or the window becomes active."""
+        hidden page refreshed by the sync engine, not under the lock), in the active, unminimised window,
+        and, for an answer that arrived while the case was on screen, a person's input since (``person``:
+        the caller knows one is there; the main window says so when it shows the page, comes back to the
+        front or is restored)."""
         case = self.case
         if case is None or not self._unread:
             return False
@@ -283,6 +306,9 @@ class FollowView(QWidget):
             self.isVisible() and self.answer_box.isVisible() and window.isActiveWindow() and not window.isMinimized()
         ):
             return False
+        if self._awaiting_person and not person:
+            return False
+        self._stop_waiting_for_a_person()
         # Written by the writer thread (never the window's), for the answer shown: should an amended one
         # have been stored since, it stays unread and the refresh that shows it marks it in turn.
         case_id, seen = case.id, self._shown
@@ -299,6 +325,36 @@ class FollowView(QWidget):
 
         run_write(on_own_connection(self.store, lambda own: own.mark_read(case_id, seen=seen)), done, failed)
         return True
+
+    def _wait_for_a_person(self) -> None:
+        if not self._awaiting_person:
+            self._awaiting_person = True
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self)
+
+    def _stop_waiting_for_a_person(self) -> None:
+        if self._awaiting_person:
+            self._awaiting_person = False
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            self._awaiting_person
+            and not self._person_seen
+            and event.type() in input_events()
+            and QApplication.activeWindow() is self.window()
+        ):
+            self._person_seen = True  # one look per turn of the event loop, not one per widget the event crosses
+
+            def look() -> None:
+                self._person_seen = False
+                self.note_seen(person=True)
+
+            QTimer.singleShot(0, look)
+        return False
 
     def _show_answer(self, answer: object) -> None:
         self.answer_box.setVisible(isinstance(answer, Answer))

@@ -17,7 +17,8 @@ from ui.widgets import named
 
 
 @functools.cache
-def _input_events() -> frozenset[QEvent.Type]:
+def input_events() -> frozenset[QEvent.Type]:
+    """What only a person at the keyboard or the mouse makes."""
     return frozenset(
         (
             QEvent.Type.KeyPress,
@@ -65,7 +66,7 @@ class IdleWatcher(QObject):
             self.timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self.timer.isActive() and event.type() in _input_events():
+        if self.timer.isActive() and event.type() in input_events():
             self.timer.start()
         return False
 

@@ -717,9 +717,11 @@ class MainWindow(QMainWindow):
         return self.pages.currentWidget() is self.lock_screen
 
     def _answer_seen(self) -> None:
-        """The case page's answer is read once it is on screen in the active window (see FollowView)."""
+        """The case page's answer is read once it is on screen in the active window (see FollowView).
+        Called when a person shows the page (from the list, by unlocking), brings the window to the
+        front or restores it."""
         if self._case_page is not None and not self._closed:
-            self._case_page.follow.note_seen()
+            self._case_page.follow.note_seen(person=True)
 
     def event(self, event: QEvent) -> bool:
         kind = event.type()

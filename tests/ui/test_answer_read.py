@@ -71,6 +71,30 @@ def test_an_answer_for_a_case_left_for_the_list_arrives_unread(
     window.shutdown()
 
 
+def test_an_answer_arriving_on_the_open_case_waits_for_a_person_at_the_keyboard(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found from outside: an answer arriving on the case left open, the window active, was marked read
+    at once with nobody there (a screen locked by the system, or a screensaver, leaves the window
+    active): the badge and the bold line were gone before anyone looked."""
+    case_id = complete_case(store, tmp_path / "case")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    window.start()
+    open_from_list(qtbot, window, case_id)
+    send_and_wait_for_answer(qtbot, window, store, case_id, back_to_list=False)
+    page = window.case_page
+    assert page.follow.answer_box.isVisible() and window.isActiveWindow()
+    assert store.platform_info(case_id)["unread"] == 1, "read with nobody at the keyboard"
+    shown_unread(window, case_id)
+
+    # Someone touches the keyboard (or the mouse) in the window: the answer is in front of them.
+    qtbot.keyClick(page.follow.conclusion, Qt.Key.Key_Shift)
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
+    window.shutdown()
+
+
 def test_an_answer_shown_while_another_window_is_in_front_is_read_only_when_the_window_is_back(
     qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
 ) -> None:

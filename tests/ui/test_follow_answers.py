@@ -63,6 +63,18 @@ def shown(qtbot: Any, store: Store, case_id: str) -> Any:
     return view
 
 
+def test_the_answer_column_cannot_be_folded_away(
+    qtbot: Any, store: Store, answered: tuple[dict[str, str], RecordingServer]
+) -> None:
+    """Found from outside: dragged to nothing, the answer column hid the conclusion (and a withdrawal's
+    warning) for every case of the session, while an answer on screen still counted as seen."""
+    ids, _ = answered
+    view = shown(qtbot, store, ids["several-files"])
+    view.resize(1000, 700)
+    view.split.setSizes([0, 1000])
+    assert view.answer_box.width() >= 200 and not view.answer_box.visibleRegion().isEmpty()
+
+
 def test_each_shape_of_answer_shows_in_the_case_page(
     qtbot: Any, store: Store, answered: tuple[dict[str, str], RecordingServer]
 ) -> None:
