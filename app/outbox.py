@@ -282,6 +282,7 @@ class Outbox:
                 "received",
             ),
         )
-        conn.execute("UPDATE cases SET unread=1 WHERE id=?", (case_id,))
+        # Unread, and changed now: the list, newest first, shows it at the top.
+        conn.execute("UPDATE cases SET unread=1, updated_at=? WHERE id=?", (iso(utc_now()), case_id))
         audit.append(conn, self.store.key, "message", case_id, detail="received")
         return True

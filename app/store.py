@@ -757,13 +757,14 @@ class Store:
 
     def set_answer(self, conn: sqlite3.Connection, case_id: str, answer: Answer, *, event: str | None = None) -> None:
         """Keep the expert's answer (sealed) and show it as unread; ``event`` (e.g. ``amended``) goes to the
-        case's history."""
+        case's history. The case's last change is now: the list, newest first, shows it at the top."""
         conn.execute(
-            "UPDATE cases SET answer=?, unread=1 WHERE id=?",
+            "UPDATE cases SET answer=?, unread=1, updated_at=? WHERE id=?",
             (
                 self.key.seal(
                     json.dumps(asdict(answer), ensure_ascii=False).encode("utf-8"), contexts.case_answer(case_id)
                 ),
+                iso(utc_now()),
                 case_id,
             ),
         )

@@ -1,0 +1,59 @@
+"""News on a case (an amended answer, a question from the expert) brings it to the top of the list.
+
+Found from outside: an amended answer, the only unread case, stayed where its first answer had put
+it: after a hundred newer answers it was not even on the list's first page, and its « Dernier
+changement » still gave the first answer's date. The list shows the newest changes first; news is a
+change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.db import transaction
+from app.model import Answer, CaseState
+from app.outbox import Outbox
+from app.store import Store
+from tests.support.ui import answered_case
+
+
+@pytest.fixture
+def store(teleavis_home: Path) -> Iterator[Store]:
+    with Store.open(teleavis_home) as opened:
+        yield opened
+
+
+def _answered_days_ago(store: Store, days: int) -> str:
+    case_id = answered_case(store)
+    store.conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (f"2026-11-{30 - days:02d}T10:00:00+00:00", case_id))
+    return case_id
+
+
+def _first(store: Store) -> str:
+    return store.list_cases(states=[CaseState.ANSWERED.value, CaseState.ON_HOLD.value])[0].id
+
+
+def test_an_amended_answer_comes_to_the_top_of_the_list(store: Store) -> None:
+    first = _answered_days_ago(store, 9)
+    _answered_days_ago(store, 2)
+    assert _first(store) != first
+    store.mark_read(first)
+
+    with transaction(store.conn) as conn:
+        store.set_answer(conn, first, Answer(conclusion="Exérèse urgente.", amended=True), event="amended")
+
+    assert _first(store) == first and store.platform_info(first)["unread"]
+
+
+def test_a_question_from_the_expert_comes_to_the_top_of_the_list(store: Store) -> None:
+    first = _answered_days_ago(store, 9)
+    newer = _answered_days_ago(store, 2)
+    store.conn.execute("UPDATE cases SET state=? WHERE id=?", (CaseState.ON_HOLD.value, first))
+    assert _first(store) == newer
+
+    with transaction(store.conn) as conn:
+        Outbox(store).add_expert_message(conn, first, "c1", "Depuis quand ?", "2026-11-21T10:00:00+01:00")
+
+    assert _first(store) == first
