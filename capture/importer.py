@@ -17,7 +17,7 @@ import pi_heif
 from PIL import Image
 
 from capture import messages
-from capture.metadata import PhotoFacts, icc_profile, photo_facts
+from capture.metadata import ORIENTATION_TAG, PhotoFacts, icc_profile, photo_facts
 from capture.sniff import MAX_PIXELS, Format, header_size
 
 # pi-heif: libheif's decoder only (the encoders of pillow-heif, x265 alone, are 23 MB to download).
@@ -42,6 +42,8 @@ class DecodedImage:
     facts: PhotoFacts
     icc: bytes | None
     reduced: bool  # True when ``rgb`` is a reduced decode and not the full image
+    #: Transparent parts were put on white: what is stored and sent must be these pixels, not the file.
+    flattened: bool = False
 
 
 def check_pixels(name: str, width: int, height: int) -> None:
@@ -94,8 +96,17 @@ def upright(image: Image.Image, orientation: int) -> Image.Image:
     return image
 
 
+def has_alpha(image: Image.Image) -> bool:
+    """Whether some pixels may be transparent (an alpha channel, or a transparent colour)."""
+    return image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+
+
 def to_rgb_array(image: Image.Image) -> RGB:
-    """8-bit RGB pixels of any Pillow image (16-bit greys are scaled, not clipped)."""
+    """8-bit RGB pixels of any Pillow image (16-bit greys are scaled, not clipped; transparent parts
+    on white, as a viewer shows them: dropping the alpha would show what an editor erased)."""
+    if has_alpha(image):
+        rgba = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         values = np.asarray(image, dtype=np.uint32)
         top = 65535 if image.mode != "I" else max(int(values.max()), 1)
@@ -118,17 +129,24 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         reduced = False
         if fmt == "jpeg" and not full:
             scale = max(1, max(width, height) // _ANALYSIS_LONG_SIDE)
-            if scale >= 2:
+            # (Never below one pixel on the short side: a panorama one pixel high made draft divide by 0.)
+            if scale >= 2 and min(width, height) // scale >= 1:
                 image.draft("RGB", (width // scale, height // scale))
                 reduced = image.size != (width, height)
         try:
             image.load()
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             raise messages.rejected("damaged", name=name) from exc
-        frame = upright(image, facts.orientation)
+        orientation = facts.orientation
+        if fmt == "tiff" and image.getexif().get(ORIENTATION_TAG, 1) in (None, 1):
+            # Pillow turns a TIFF upright itself (13 does: its size is already turned at open) and then
+            # drops the tag: turning it again sent it mirrored or upside down.
+            orientation = 1
+        frame = upright(image, orientation)
+        flattened = has_alpha(frame)
         rgb = to_rgb_array(frame)
     finally:
         image.close()
-    if facts.orientation in (5, 6, 7, 8):
+    if orientation in (5, 6, 7, 8):
         width, height = height, width
-    return DecodedImage(rgb=rgb, width=width, height=height, facts=facts, icc=icc, reduced=reduced)
+    return DecodedImage(rgb=rgb, width=width, height=height, facts=facts, icc=icc, reduced=reduced, flattened=flattened)

@@ -179,7 +179,7 @@ class PhotoFacts:
     device: str = ""
 
 
-_ORIENTATION = 0x0112
+ORIENTATION_TAG = 0x0112  # EXIF Orientation
 _MAKE = 0x010F
 _MODEL = 0x0110
 _EXIF_IFD = 0x8769
@@ -191,7 +191,7 @@ def photo_facts(image: Image.Image) -> PhotoFacts:
     """Orientation, capture time (ISO 8601) and camera model from an opened image's EXIF."""
     try:
         exif = image.getexif()
-        orientation = int(exif.get(_ORIENTATION, 1) or 1)
+        orientation = int(exif.get(ORIENTATION_TAG, 1) or 1)
         sub = exif.get_ifd(_EXIF_IFD)
     except (OSError, ValueError, TypeError, SyntaxError, struct.error):
         # Broken EXIF is common on edited photos; the pixels are still good.

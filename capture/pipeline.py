@@ -92,7 +92,7 @@ def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: 
         decoded = decode_photo(data, name=name, fmt=fmt, full=True)
         return _prepared(decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality)
     decoded = decode_photo(data, name=name, fmt=fmt, full=True)
-    if fmt == "png" and decoded.facts.orientation == 1:
+    if fmt == "png" and decoded.facts.orientation == 1 and not decoded.flattened:
         try:
             stripped = strip_png(data)
         except MalformedImage as exc:

@@ -73,13 +73,20 @@ def reduced_copy(data: bytes, content_type: str) -> tuple[bytes, CopySent] | Non
     """The reduced copy of a photo and its facts; None when it is not to be reduced."""
     if content_type not in PHOTO_TYPES:
         return None
+    # Imported here: numpy and the HEIC decoder are not needed until a case goes reduced.
+    from capture.importer import to_rgb_array
+    from capture.metadata import icc_profile
+
     with Image.open(io.BytesIO(data)) as image:
         image.load()
-        copy = image.convert("RGB")
+        icc = icc_profile(image)
+        # 16-bit greys scaled (a plain convert clipped them to white), transparency on white.
+        copy = Image.fromarray(to_rgb_array(image))
     if max(copy.size) > LONGEST_SIDE:
         copy.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    copy.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    # Its colour profile goes with it (Display P3, Adobe RGB: without it the colours shift).
+    copy.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, **({"icc_profile": icc} if icc else {}))
     reduced = out.getvalue()
     if len(reduced) >= len(data):
         return None

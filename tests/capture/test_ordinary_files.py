@@ -1,0 +1,111 @@
+"""Ordinary files as devices and editors write them, through the import and the reduced copy.
+
+Found from outside (an audit of real-life files): a TIFF with an orientation was turned twice (sent
+mirrored or upside down); a transparent PNG was judged, and sent reduced, on the pixels hidden under
+its transparent parts; a reduced copy of a 16-bit grey image was white, and every reduced copy lost
+its colour profile; a panorama one pixel high stopped the whole import with an internal error.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageCms
+
+from capture.demo import skin_scene
+from capture.importer import upright
+from capture.pipeline import prepare_image_bytes
+from sync.reduced import reduced_copy
+
+
+def _pixels(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def _asymmetric(width: int = 60, height: int = 40) -> Image.Image:
+    """Four different corners: any turn or mirror shows."""
+    rgb = np.zeros((height, width, 3), np.uint8)
+    rgb[: height // 2, : width // 2] = (255, 0, 0)
+    rgb[: height // 2, width // 2 :] = (0, 255, 0)
+    rgb[height // 2 :, : width // 2] = (0, 0, 255)
+    rgb[height // 2 :, width // 2 :] = (255, 255, 0)
+    return Image.fromarray(rgb)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_tiff_is_turned_upright_once_as_its_orientation_says(orientation: int) -> None:
+    raw = _asymmetric()
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    raw.save(out, "TIFF", exif=exif)
+
+    prepared = prepare_image_bytes(out.getvalue(), filename="scan.tif", specialty="dermatology")
+
+    expected = np.asarray(upright(raw, orientation))
+    assert (prepared.height, prepared.width) == expected.shape[:2]
+    assert np.array_equal(_pixels(prepared.data), expected)
+
+
+def _transparent_png() -> bytes:
+    """A photo whose left half an editor made transparent (a face erased), the pixels still under it."""
+    rgba = np.zeros((600, 800, 4), np.uint8)
+    rgba[:, :, :3] = skin_scene(800, 600, seed=2)
+    rgba[:, :, 3] = 255
+    rgba[:, :400, :3] = (200, 30, 30)  # what the editor erased
+    rgba[:, :400, 3] = 0
+    out = io.BytesIO()
+    Image.fromarray(rgba).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_transparent_png_is_stored_judged_and_sent_on_white() -> None:
+    prepared = prepare_image_bytes(_transparent_png(), filename="retouche.png", specialty="dermatology")
+
+    with Image.open(io.BytesIO(prepared.data)) as stored:
+        assert "A" not in stored.mode and "transparency" not in stored.info
+    erased = _pixels(prepared.data)[:, :400]
+    assert erased.min() == 255, "the erased part is white, not what was under it"
+    assert _pixels(prepared.thumbnail)[:, :150].mean() > 250
+
+
+def test_a_reduced_copy_keeps_a_16_bit_grey_image_and_puts_transparency_on_white() -> None:
+    # A grey ramp with a sensor's grain (so its PNG is larger than its reduced JPEG copy).
+    grain = np.random.default_rng(1).integers(-600, 600, (3100, 3200))
+    ramp = np.clip(np.linspace(0, 65535, 3200)[None, :] + grain, 0, 65535).astype(np.uint16)
+    out = io.BytesIO()
+    Image.fromarray(ramp).save(out, "PNG")
+    copy = reduced_copy(out.getvalue(), "image/png")
+    assert copy is not None
+    grey = _pixels(copy[0])
+    assert abs(grey.mean() - 127.5) < 3, "a plain conversion clipped the 16-bit values to white"
+
+    big = np.zeros((3100, 3200, 4), np.uint8)
+    big[:, :, :3] = np.asarray(Image.fromarray(skin_scene(800, 775, seed=4)).resize((3200, 3100)))
+    big[:, :, 3] = 255
+    big[:, :1600, :3], big[:, :1600, 3] = (200, 30, 30), 0
+    out = io.BytesIO()
+    Image.fromarray(big).save(out, "PNG")
+    copy = reduced_copy(out.getvalue(), "image/png")
+    assert copy is not None and _pixels(copy[0])[:, :1400].min() == 255
+
+
+def test_a_reduced_copy_keeps_the_photos_colour_profile() -> None:
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    Image.fromarray(skin_scene(4000, 3000, seed=5)).save(out, "JPEG", quality=98, icc_profile=profile)
+    copy = reduced_copy(out.getvalue(), "image/jpeg")
+    assert copy is not None
+    with Image.open(io.BytesIO(copy[0])) as reduced:
+        assert reduced.info.get("icc_profile") == profile
+
+
+def test_a_panorama_one_pixel_high_is_judged_not_an_internal_error() -> None:
+    out = io.BytesIO()
+    Image.fromarray(np.full((1, 8000, 3), 128, np.uint8)).save(out, "JPEG")
+    prepared = prepare_image_bytes(out.getvalue(), filename="pano.jpg", specialty="dermatology")
+    assert (prepared.width, prepared.height) == (8000, 1)
+    assert any(f.level == "blocking" for f in prepared.quality)
