@@ -437,7 +437,14 @@ class PlatformClient:
         if token:
             sent_headers["Authorization"] = f"Bearer {token}"
         # The token goes to the platform's base only: an absolute URL must lie under it.
-        url = self.own_url(path) if path.startswith(("http://", "https://")) else self.base_url + path.lstrip("/")
+        # The base itself (a transaction: ``POST [base]``) without the slash a gateway may not route.
+        url = (
+            self.own_url(path)
+            if path.startswith(("http://", "https://"))
+            else self.base_url + path.lstrip("/")
+            if path
+            else self.base_url.rstrip("/")
+        )
         if url is None:
             raise OffPlatform(path)
         may_have_arrived = method not in ("GET", "HEAD")
@@ -474,10 +481,21 @@ class PlatformClient:
             return Answer(status, response.headers, None, content)
         if 200 <= status < 300 or status in pass_status:
             if raw and 200 <= status < 300:
+                # A compressed body (gzip, which requests asks for) declares its compressed length: only
+                # an uncompressed one can be compared (urllib3 checks the bytes on the wire itself).
+                encoding = response.headers.get("Content-Encoding", "").strip().lower()
                 declared = response.headers.get("Content-Length")
-                if declared is not None and declared.isdigit() and int(declared) != len(content):
+                if (
+                    encoding in ("", "identity")
+                    and declared is not None
+                    and declared.isdigit()
+                    and int(declared) != len(content)
+                ):
                     raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived, kind="not_fhir")
-                if "text/html" in response.headers.get("Content-Type", ""):
+                # HTML where something else was asked: a captive portal's page. (An attachment may be HTML.)
+                if "text/html" in response.headers.get("Content-Type", "") and "text/html" not in sent_headers.get(
+                    "Accept", ""
+                ):
                     raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived, kind="not_fhir")
                 return Answer(status, response.headers, None, content)
             if document is None and (content.strip() or status not in (201, 204)):
@@ -560,7 +578,16 @@ class PlatformClient:
 
     def create_binary(self, data: bytes, content_type: str, on_bytes: Callable[[int], None] | None = None) -> str:
         """``POST Binary`` with the raw bytes; the new Binary's id from ``Location`` (§3.1)."""
-        answer = self.request("POST", "Binary", body=data, content_type=content_type, on_bytes=on_bytes)
+        # ``return=minimal``: the id is in Location; a server that returns the Binary by default would
+        # send the image back down the same slow link (base64, a third larger).
+        answer = self.request(
+            "POST",
+            "Binary",
+            body=data,
+            content_type=content_type,
+            on_bytes=on_bytes,
+            headers={"Prefer": "return=minimal"},
+        )
         location = answer.headers.get("Location") or answer.headers.get("Content-Location") or ""
         try:
             return location_id(location, "Binary")
@@ -734,7 +761,8 @@ class PlatformClient:
     def update(
         self, resource: Mapping[str, Any], *, if_match: str | None = None, pass_status: frozenset[int] = frozenset()
     ) -> Answer:
-        headers = {"If-Match": if_match} if if_match else {}
+        # The resource as stored comes back (R4 lets a server choose what a PUT answers otherwise).
+        headers = {"Prefer": "return=representation", **({"If-Match": if_match} if if_match else {})}
         return self.request(
             "PUT",
             f"{resource['resourceType']}/{resource['id']}",

@@ -873,7 +873,11 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
         )
         if reply.status in (409, 412):
             continue  # it changed meanwhile: read again
-        task = reply.document
+        document = reply.document
+        if isinstance(document, dict) and document.get("resourceType") == "Task":
+            task = document
+        else:  # an empty body, or an OperationOutcome: the Task as it now stands, read
+            task = client.retrying(lambda: client.read("Task", task_id), budget_s=budget_s)
         break
     else:
         raise TransientFault(M.tr("net.busy", status=412))

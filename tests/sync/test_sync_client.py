@@ -241,3 +241,40 @@ def test_session_verifies_tls_and_ignores_environment_proxies(monkeypatch: pytes
         assert client.session.proxies == {"http": "http://proxy.local:3128", "https": "http://proxy.local:3128"}
         assert client.session.trust_env is False
     assert isinstance(client.session, requests.Session)
+
+
+# -- found by an audit against a strict FHIR server's behaviour ----------------------------------------
+
+
+def test_a_gzip_compressed_attachment_is_read_not_taken_for_a_cut_body(serve: Any) -> None:
+    """The compressed length is declared (RFC 9110 §8.6): compared with the decoded bytes it made every
+    compressed PDF « truncated », and the answer was never kept."""
+    import gzip
+
+    pdf = b"%PDF-1.4 " + b"compte rendu " * 2000
+    squeezed = gzip.compress(pdf)
+    _, client = serve([(200, {"Content-Type": "application/pdf", "Content-Encoding": "gzip"}, squeezed)])
+    assert client.binary("b-1", "application/pdf") == pdf
+
+
+def test_an_html_attachment_asked_as_html_is_not_a_captive_portal(serve: Any) -> None:
+    page = b"<html><body>Compte rendu</body></html>"
+    _, client = serve([(200, {"Content-Type": "text/html; charset=utf-8"}, page)])
+    assert client.binary("h-1", "text/html") == page
+
+
+def test_the_transaction_goes_to_the_base_without_a_trailing_slash(serve: Any) -> None:
+    response = {"resourceType": "Bundle", "type": "transaction-response", "entry": [{"response": {"status": "201"}}]}
+    server, client = serve([fhir(200, response)])
+    client.transaction({"resourceType": "Bundle", "type": "transaction", "entry": [{}]})
+    assert server.requests[0][:2] == ("POST", "/fhir")
+
+
+def test_uploads_ask_for_a_minimal_answer_and_updates_for_the_resource(serve: Any) -> None:
+    server, client = serve(
+        [(201, {"Location": "Binary/b-1"}, b""), fhir(200, {"resourceType": "Task", "id": "t", "status": "cancelled"})]
+    )
+    client.create_binary(b"x", "image/jpeg")
+    client.update({"resourceType": "Task", "id": "t", "status": "cancelled"}, if_match='W/"2"')
+    assert server.requests[0][2]["Prefer"] == "return=minimal"
+    assert server.requests[1][2]["Prefer"] == "return=representation"
