@@ -90,8 +90,11 @@ TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.SENDING: frozenset({CaseState.QUEUED, CaseState.SENT, CaseState.NEEDS_ATTENTION}),
     CaseState.NEEDS_ATTENTION: frozenset({CaseState.DRAFT, CaseState.READY, CaseState.QUEUED}),
     **{state: _PLATFORM_TARGETS - {state} for state in FOLLOWED_STATES},
-    # The expert may reopen an answered case by asking a question.
-    CaseState.ANSWERED: frozenset({CaseState.ARCHIVED, CaseState.ON_HOLD, CaseState.IN_PROGRESS}),
+    # The expert may reopen an answered case by asking a question; the platform may still cancel or
+    # refuse it (its Task entered in error, failed): the answer is then not to be relied on.
+    CaseState.ANSWERED: frozenset(
+        {CaseState.ARCHIVED, CaseState.ON_HOLD, CaseState.IN_PROGRESS, CaseState.CANCELLED, CaseState.REJECTED}
+    ),
     CaseState.REJECTED: frozenset({CaseState.ARCHIVED}),
     CaseState.CANCELLED: frozenset({CaseState.ARCHIVED}),
     CaseState.ARCHIVED: frozenset(),

@@ -175,6 +175,15 @@ def _payload_text(comm: dict[str, Any]) -> str:
     return " ".join(part.strip() for part in parts if part.strip())
 
 
+def _another_answer(known: Answer, new: Answer) -> bool:
+    """Whether ``new`` is not the answer already kept (another report, another version, other words)."""
+    return (known.report_id, known.report_version, known.conclusion) != (
+        new.report_id,
+        new.report_version,
+        new.conclusion,
+    )
+
+
 def find_task(client: PlatformClient, case_id: str) -> tuple[str, str, str | None] | None:
     """(Task id, ServiceRequest id, version) of the case's Task when the platform has it."""
     tasks = client.search("Task", {"identifier": f"{CASE_SYSTEM}|{case_id}"})
@@ -451,7 +460,12 @@ class Follower:
         news = ""  # AnswerNews of an answered case whose answer changes now
         if status == "completed":
             if self.store.state(case_id) != CaseState.ANSWERED:
+                known = self.store.answer(case_id)
                 answer = self.fetch_answer(task, budget_s)
+                if answer is not None and known is not None and _another_answer(known, answer):
+                    # Answered, then a question (or the case taken back), then answered again: this
+                    # answer replaces one already read, and says so like an amended one.
+                    answer.amended, news = True, AnswerNews.AMENDED
             else:
                 known = self.store.answer(case_id)
                 answer = self._amended(case_id, task, budget_s)
@@ -479,13 +493,17 @@ class Follower:
             if answer is not None:
                 self.store.set_answer(conn, case_id, answer, event=news or None)
             current = CaseState(conn.execute("SELECT state FROM cases WHERE id=?", (case_id,)).fetchone()[0])
-            if target is not None and target != current and target in TRANSITIONS[current]:
+            moved = target is not None and target != current and target in TRANSITIONS[current]
+            if target is not None and moved:
                 action = {CaseState.ANSWERED: "answered", CaseState.CANCELLED: "cancelled"}.get(target)
                 self.store.transition(case_id, target, detail=f"Task {status}", audit_action=action, conn=conn)
+                if current == CaseState.ANSWERED and target in (CaseState.CANCELLED, CaseState.REJECTED):
+                    # An answer already read is no longer to be relied on: the requester must see it.
+                    conn.execute("UPDATE cases SET unread=1, updated_at=? WHERE id=?", (iso(utc_now()), case_id))
             elif target is not None and target != current:
                 log.warning("case %s: platform status %s not mirrored from %s", case_id, status, current.value)
-        if target is not None and target != current:
-            self.listener.case_state(case_id, target.value)
+        if target is not None and moved:
+            self.listener.case_state(case_id, target.value, news)
         elif news:
             self.listener.case_state(case_id, CaseState.ANSWERED.value, news)
         return answer is not None

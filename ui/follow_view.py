@@ -275,7 +275,7 @@ class FollowView(QWidget):
         self.history.clear()
         for event in history:
             self.history.addItem(f"{local_time(event['at'])}  {history_words(event, language())}")
-        self._show_answer(answer)
+        self._show_answer(answer, state)
         self.conversation.clear()
         for message in conversation:
             who = self.tr("Expert") if message.direction == "from-expert" else self.tr("Vous")
@@ -356,7 +356,7 @@ class FollowView(QWidget):
             QTimer.singleShot(0, look)
         return False
 
-    def _show_answer(self, answer: object) -> None:
+    def _show_answer(self, answer: object, state: CaseState | None = None) -> None:
         self.answer_box.setVisible(isinstance(answer, Answer))
         if not isinstance(answer, Answer):
             self._load_pdf(None)
@@ -373,6 +373,12 @@ class FollowView(QWidget):
         else:
             self.follow_up.hide()
         warning = status_words(answer)
+        if state in (CaseState.CANCELLED, CaseState.REJECTED):
+            withdrawn = self.tr(
+                "La plateforme a annulé la demande après cette réponse (motif ci-dessus) : ne vous y fiez pas "
+                "sans en avoir parlé à l'expert."
+            )
+            warning = f"{withdrawn} {warning}".strip()
         self.status_warning.setText(warning)
         self.status_warning.setVisible(bool(warning))
         banner = "attentionBanner" if warning else "answerBanner"

@@ -467,7 +467,7 @@ class MainWindow(QMainWindow):
                 self.tr("L'expert pose une question sur le dossier {id}.").format(id=case_id[:8]),
             )
         elif state in (CaseState.NEEDS_ATTENTION.value, CaseState.REJECTED.value, CaseState.CANCELLED.value):
-            self.notifier.notify("Teleavis", self.tr("Un dossier demande votre attention."))
+            self.notifier.notify("Teleavis", self.tr("Le dossier {id} demande votre attention.").format(id=case_id[:8]))
         if self.pages.currentWidget() is self.worklist:
             self.worklist.refresh()
         self.refresh_status()

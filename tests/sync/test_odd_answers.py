@@ -300,3 +300,45 @@ def test_a_pdf_served_as_a_binary_resource_is_read_through(store: Store, tmp_pat
     answer = store.answer(case_id)
     assert answer is not None and answer.missing == [] and len(answer.pdf_blobs) == 1
     assert store.objects.get(answer.pdf_blobs[0]) == PDF
+
+
+def test_a_second_answer_after_a_question_says_it_replaces_the_first(store: Store, tmp_path: Path) -> None:
+    """Found from outside: answered and read (« Naevus bénin »), then a question, then completed with
+    another report (« Mélanome… exérèse urgente »): the second answer took the first's place as if
+    it were the first, with no « modifiée » and the plain « Réponse de l'expert » notification."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.reports["r1"] = report("r1", "Naevus bénin.")
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r1",))
+        with following(store, platform) as engine:
+            engine.run_once()
+            store.mark_read(case_id)
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold", version="3")
+            platform.communications[task_id] = [communication("q1", task_id, "Une vue de près ?")]
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ON_HOLD
+            platform.reports["r2"] = report("r2", "Mélanome probable : exérèse urgente.")
+            platform.tasks[task_id] = task(case_id, task_id, "completed", version="4", report_ids=("r2",))
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert answer is not None and answer.conclusion == "Mélanome probable : exérèse urgente." and answer.amended
+    assert store.platform_info(case_id)["unread"]
+    assert [e["kind"] for e in store.history(case_id)].count("amended") == 1
+
+
+def test_an_answered_case_the_platform_withdraws_is_cancelled_and_unread(store: Store, tmp_path: Path) -> None:
+    """Found from outside: an answered Task set to entered-in-error (or cancelled, failed) left the
+    case « répondu », read, its answer standing: ANSWERED could not become CANCELLED."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.reports["r1"] = report("r1", "Naevus bénin.")
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r1",))
+        with following(store, platform) as engine:
+            engine.run_once()
+            store.mark_read(case_id)
+            withdrawn = task(case_id, task_id, "entered-in-error", version="3", report_ids=("r1",))
+            withdrawn["statusReason"] = {"text": "Demande saisie pour un autre patient."}
+            platform.tasks[task_id] = withdrawn
+            engine.run_once()
+    assert store.state(case_id) == CaseState.CANCELLED
+    assert store.platform_info(case_id)["unread"]

@@ -124,7 +124,7 @@ def test_a_notification_never_says_the_platforms_words(qtbot: Any, window: Any, 
         window.sync.case_state.emit("0123456789abcdef", state, secret)
         qtbot.waitUntil(lambda: len(window.notifier.shown) > 0, timeout=30_000)
         title, text = window.notifier.shown.pop()
-        assert (title, text) == ("Teleavis", "Un dossier demande votre attention.")
+        assert (title, text) == ("Teleavis", "Le dossier 01234567 demande votre attention.")  # its id, never words
     window.sync.case_state.emit("0123456789abcdef", "answered", "amended")
     qtbot.waitUntil(lambda: len(window.notifier.shown) > 0, timeout=30_000)
     assert window.notifier.shown.pop() == (
@@ -198,3 +198,14 @@ def test_a_withdrawn_report_is_said_before_its_conclusion_and_in_the_colour_of_a
     layout = view.answer_box.layout()
     assert layout.indexOf(view.status_warning) < layout.indexOf(view.conclusion)  # read before the conclusion
     assert view.conclusion.objectName() == "attentionBanner" and view.amended.isVisible()
+
+
+def test_an_answer_whose_request_the_platform_withdrew_says_not_to_rely_on_it(qtbot: Any, store: Store) -> None:
+    from app.model import CaseState
+    from tests.support.ui import answered_case
+
+    case_id = answered_case(store)
+    store.transition(case_id, CaseState.CANCELLED)
+    view = shown(qtbot, store, case_id)
+    assert view.status_warning.isVisible() and "ne vous y fiez pas" in view.status_warning.text()
+    assert view.conclusion.objectName() == "attentionBanner"
