@@ -246,6 +246,7 @@ def run_show(args: argparse.Namespace) -> int:
     with open_store() as store:
         case = store.get_case(store.resolve_id(args.id), audit_view=True)
         doc = case_document(store, case)
+        row = Outbox(store).row(case.id) if case.state == CaseState.NEEDS_ATTENTION else None
     if args.json:
         emit_json(doc)
         return 0
@@ -281,6 +282,8 @@ def run_show(args: argparse.Namespace) -> int:
         out.append(M.tr("case.still_missing"))
         out.extend(f"  - {f['message']}" for f in missing)
     out.extend(_platform_lines(doc))
+    if row is not None and row.too_large and not row.reduced:
+        out.append(f"  {M.tr('show.send_reduced', id=case.id[:8])}")
     if doc["due_at"]:
         when = local_minute(doc["due_at"])
         out.append(M.tr("show.overdue", when=when) if doc["overdue"] else M.tr("show.due", when=when))
@@ -332,8 +335,10 @@ def _platform_lines(doc: dict[str, Any]) -> list[str]:
         out.append(f"{M.tr('show.platform')} {info['business_status']}")
     if info.get("status_reason"):
         out.append(f"{M.tr('show.reason')} {info['status_reason']}")
-    if info.get("last_error") and doc["state"] not in ("needs-attention",):
-        out.append(f"{M.tr('show.problem')} {info['last_error']}")
+    if info.get("last_error"):
+        # A refused case says why here too: the reason was only in the sync's output and --json.
+        key = "show.refused" if doc["state"] == CaseState.NEEDS_ATTENTION.value else "show.problem"
+        out.append(f"{M.tr(key)} {info['last_error']}")
     answer = doc["answer"]
     if answer:
         out.append(f"{M.tr('show.answer')} {answer['conclusion'] or M.tr('show.no_conclusion')}")
@@ -357,6 +362,11 @@ M.add(
         "show.platform": {"fr": "Plateforme :", "en": "Platform:"},
         "show.reason": {"fr": "Motif donné par la plateforme :", "en": "Reason given by the platform:"},
         "show.problem": {"fr": "À savoir :", "en": "Note:"},
+        "show.refused": {"fr": "Refusé par la plateforme :", "en": "Refused by the platform:"},
+        "show.send_reduced": {
+            "fr": "Pour l'envoyer en copies réduites : teleavis case send {id} --reduced",
+            "en": "To send it as reduced copies: teleavis case send {id} --reduced",
+        },
         "show.no_conclusion": {
             "fr": "(pas de conclusion écrite : voir le compte rendu)",
             "en": "(no written conclusion: see the report)",

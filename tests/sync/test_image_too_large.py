@@ -22,6 +22,7 @@ from capture.demo import fundus_scene, skin_scene
 from capture.pipeline import prepare_image_bytes
 from sync.reduced import reduced_copy
 from sync.sandbox import SandboxServer
+from tests.support.cli import run_inprocess
 from tests.support.dicom import retinograph
 from tests.sync.sync_helpers import engine_on, jpeg, new_case, setup_site
 
@@ -57,7 +58,9 @@ def refused(store: Store, case_id: str) -> tuple[str, Any]:
     return str(store.platform_info(case_id)["last_error"]), Outbox(store).row(case_id)
 
 
-def test_a_photo_over_the_limit_is_named_and_goes_as_a_reduced_copy_once_chosen(store: Store, tmp_path: Path) -> None:
+def test_a_photo_over_the_limit_is_named_and_goes_as_a_reduced_copy_once_chosen(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     photo = camera_photo()
     copy = reduced_copy(photo, "image/jpeg")
     assert copy is not None
@@ -73,6 +76,10 @@ def test_a_photo_over_the_limit_is_named_and_goes_as_a_reduced_copy_once_chosen(
         big = store.get_case(case_id).images[1]
         assert row.too_large == big.id and not row.reduced
         assert sandbox.count("Task") == 0
+        # Said by `case show` too, with the way out (the reason was in the sync's output alone).
+        shown = run_inprocess(capsys, "case", "show", case_id).out
+        assert "Refusé par la plateforme : La plateforme refuse l'image 2" in shown
+        assert f"teleavis case send {case_id[:8]} --reduced" in shown
 
         # What « Envoyer en copies réduites » does (ui/case_page.py), as `case send --reduced`.
         store.queue(case_id, reduced=True)
