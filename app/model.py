@@ -65,7 +65,9 @@ class AnswerNews(StrEnum):
     notification words it: a corrected answer, or the part that was missing)."""
 
     AMENDED = "amended"  # the expert amended the answer after a first version
+    WITHDRAWN = "withdrawn"  # amended to withdrawn (entered in error): not to be relied on
     COMPLETED = "completed"  # a part it lacked came (its PDF was not yet on the platform)
+    REOPENED = "reopened"  # the expert took the answered case back: the answer may change
 
 
 #: States in which the case is the requester's to edit.

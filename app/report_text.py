@@ -130,6 +130,10 @@ _HISTORY = Catalogue(
     "report history",
     {
         "amended": {"fr": "Réponse corrigée par l'expert", "en": "Answer amended by the expert"},
+        "withdrawn": {
+            "fr": "Réponse retirée par l'expert : n'en tenez pas compte",
+            "en": "Answer withdrawn by the expert: disregard it",
+        },
         "completed": {
             "fr": "Partie manquante de la réponse reçue",
             "en": "Missing part of the answer received",

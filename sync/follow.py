@@ -23,7 +23,7 @@ from app import messages as M
 from app.answers import FOREIGN_URL, NO_CONTENT, NOT_FOUND, REPORT, UNREADABLE, WITHDRAWN, missing_item
 from app.db import transaction
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
-from app.model import TRANSITIONS, Answer, AnswerNews, CaseState, iso, utc_now
+from app.model import FOLLOWED_STATES, TRANSITIONS, Answer, AnswerNews, CaseState, iso, utc_now
 from app.moments import parse_date_time
 from app.outbox import Outbox
 from app.store import NewImage, Store, sha1_b64
@@ -173,6 +173,11 @@ def _payload_text(comm: dict[str, Any]) -> str:
         except (binascii.Error, UnicodeDecodeError):
             continue
     return " ".join(part.strip() for part in parts if part.strip())
+
+
+def _amendment(answer: Answer) -> AnswerNews:
+    """The news of an answer that replaces another: withdrawn when the new version is."""
+    return AnswerNews.WITHDRAWN if answer.report_status in WITHDRAWN else AnswerNews.AMENDED
 
 
 def _another_answer(known: Answer, new: Answer) -> bool:
@@ -465,7 +470,7 @@ class Follower:
                 if answer is not None and known is not None and _another_answer(known, answer):
                     # Answered, then a question (or the case taken back), then answered again: this
                     # answer replaces one already read, and says so like an amended one.
-                    answer.amended, news = True, AnswerNews.AMENDED
+                    answer.amended, news = True, _amendment(answer)
             else:
                 known = self.store.answer(case_id)
                 answer = self._amended(case_id, task, budget_s)
@@ -474,7 +479,7 @@ class Follower:
                     # what comes now completes the answer, it amends nothing.
                     answer.amended, news = False, AnswerNews.COMPLETED
                 elif answer is not None:
-                    news = AnswerNews.AMENDED
+                    news = _amendment(answer)
         expert_messages = self._expert_messages(case_id, str(task["id"]), budget_s) if status == "on-hold" else []
         with transaction(self.store.conn) as conn:
             conn.execute("UPDATE cases SET task_version=?, platform_status=? WHERE id=?", (version, status, case_id))
@@ -497,9 +502,11 @@ class Follower:
             if target is not None and moved:
                 action = {CaseState.ANSWERED: "answered", CaseState.CANCELLED: "cancelled"}.get(target)
                 self.store.transition(case_id, target, detail=f"Task {status}", audit_action=action, conn=conn)
-                if current == CaseState.ANSWERED and target in (CaseState.CANCELLED, CaseState.REJECTED):
-                    # An answer already read is no longer to be relied on: the requester must see it.
+                if current == CaseState.ANSWERED:
+                    # Taken back by the expert, or withdrawn by the platform: an answer already read may
+                    # change, or is no longer to be relied on. The requester must see it.
                     conn.execute("UPDATE cases SET unread=1, updated_at=? WHERE id=?", (iso(utc_now()), case_id))
+                    news = news or (AnswerNews.REOPENED if target in FOLLOWED_STATES else "")
             elif target is not None and target != current:
                 log.warning("case %s: platform status %s not mirrored from %s", case_id, status, current.value)
         if target is not None and moved:
@@ -777,7 +784,7 @@ class Follower:
         fresh = self._read_again(case_id, Answer(follow_up_days=known.follow_up_days, amended=True), report, budget_s)
         if fresh is None:
             return False
-        self._keep_again(case_id, fresh, AnswerNews.AMENDED)
+        self._keep_again(case_id, fresh, _amendment(fresh))
         log.info("case %s: the expert's report was amended", case_id)
         return True
 

@@ -32,7 +32,7 @@ from app import messages as M
 from app.answers import amended_words, hint_words, missing_words, status_words
 from app.errors import TeleavisError
 from app.i18n import language
-from app.model import Answer, Case, CaseState
+from app.model import FOLLOWED_STATES, Answer, Case, CaseState
 from app.outbox import Outbox
 from app.report_text import history_words
 from app.store import NewImage, Store
@@ -302,9 +302,9 @@ class FollowView(QWidget):
         if case is None or not self._unread:
             return False
         window = self.window()
-        if not (
-            self.isVisible() and self.answer_box.isVisible() and window.isActiveWindow() and not window.isMinimized()
-        ):
+        # What is unread is an answer or an expert's question: either on screen will do.
+        news_shown = self.answer_box.isVisible() or self.question_box.isVisible()
+        if not (self.isVisible() and news_shown and window.isActiveWindow() and not window.isMinimized()):
             return False
         if self._awaiting_person and not person:
             return False
@@ -379,6 +379,9 @@ class FollowView(QWidget):
                 "sans en avoir parlé à l'expert."
             )
             warning = f"{withdrawn} {warning}".strip()
+        elif state in FOLLOWED_STATES:
+            taken_back = self.tr("L'expert a repris le dossier après cette réponse : elle peut encore changer.")
+            warning = f"{taken_back} {warning}".strip()
         self.status_warning.setText(warning)
         self.status_warning.setVisible(bool(warning))
         banner = "attentionBanner" if warning else "answerBanner"

@@ -452,6 +452,11 @@ class MainWindow(QMainWindow):
                 self.tr("Compte rendu de l'expert reçu"),
                 self.tr("Le compte rendu qui manquait au dossier {id} est arrivé.").format(id=case_id[:8]),
             )
+        elif state == CaseState.ANSWERED.value and detail == AnswerNews.WITHDRAWN:
+            self.notifier.notify(
+                self.tr("Réponse de l'expert retirée"),
+                self.tr("La réponse du dossier {id} a été retirée : n'en tenez pas compte.").format(id=case_id[:8]),
+            )
         elif state == CaseState.ANSWERED.value and detail == AnswerNews.AMENDED:
             self.notifier.notify(
                 self.tr("Réponse de l'expert modifiée"),
@@ -460,6 +465,11 @@ class MainWindow(QMainWindow):
         elif state == CaseState.ANSWERED.value:
             self.notifier.notify(
                 self.tr("Réponse de l'expert"), self.tr("Le dossier {id} a reçu sa réponse.").format(id=case_id[:8])
+            )
+        elif state == CaseState.IN_PROGRESS.value and detail == AnswerNews.REOPENED:
+            self.notifier.notify(
+                self.tr("Dossier repris par l'expert"),
+                self.tr("L'expert a repris le dossier {id} : sa réponse peut changer.").format(id=case_id[:8]),
             )
         elif state == CaseState.ON_HOLD.value:
             self.notifier.notify(

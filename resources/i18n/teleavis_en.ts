@@ -923,47 +923,52 @@
         <translation>The platform cancelled the request after this answer (reason above): do not rely on it before you have spoken with the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="406"/>
+        <location filename="../../ui/follow_view.py" line="383"/>
+        <source>L&apos;expert a repris le dossier après cette réponse : elle peut encore changer.</source>
+        <translation>The expert took the case back after this answer: it may still change.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="409"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="458"/>
+        <location filename="../../ui/follow_view.py" line="461"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="467"/>
+        <location filename="../../ui/follow_view.py" line="470"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="489"/>
+        <location filename="../../ui/follow_view.py" line="492"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="509"/>
+        <location filename="../../ui/follow_view.py" line="512"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="544"/>
+        <location filename="../../ui/follow_view.py" line="547"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="544"/>
+        <location filename="../../ui/follow_view.py" line="547"/>
         <source>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</source>
         <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="571"/>
+        <location filename="../../ui/follow_view.py" line="574"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="578"/>
+        <location filename="../../ui/follow_view.py" line="581"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -971,12 +976,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="592"/>
+        <location filename="../../ui/follow_view.py" line="595"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="602"/>
+        <location filename="../../ui/follow_view.py" line="605"/>
         <source>Réponse enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Answer saved: it goes with the next sync.</translation>
     </message>
@@ -1326,77 +1331,97 @@
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="457"/>
+        <source>Réponse de l&apos;expert retirée</source>
+        <translation>Expert&apos;s answer withdrawn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="458"/>
+        <source>La réponse du dossier {id} a été retirée : n&apos;en tenez pas compte.</source>
+        <translation>The answer of case {id} was withdrawn: disregard it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="462"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="458"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="462"/>
+        <location filename="../../ui/main_window.py" line="467"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="462"/>
+        <location filename="../../ui/main_window.py" line="467"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="466"/>
+        <location filename="../../ui/main_window.py" line="471"/>
+        <source>Dossier repris par l&apos;expert</source>
+        <translation>Case taken back by the expert</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="472"/>
+        <source>L&apos;expert a repris le dossier {id} : sa réponse peut changer.</source>
+        <translation>The expert took case {id} back: the answer may change.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="476"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="467"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="480"/>
         <source>Le dossier {id} demande votre attention.</source>
         <translation>Case {id} needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="487"/>
+        <location filename="../../ui/main_window.py" line="497"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="488"/>
+        <location filename="../../ui/main_window.py" line="498"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="504"/>
+        <location filename="../../ui/main_window.py" line="514"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="506"/>
+        <location filename="../../ui/main_window.py" line="516"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="506"/>
+        <location filename="../../ui/main_window.py" line="516"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="511"/>
-        <location filename="../../ui/main_window.py" line="546"/>
+        <location filename="../../ui/main_window.py" line="521"/>
+        <location filename="../../ui/main_window.py" line="556"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="536"/>
+        <location filename="../../ui/main_window.py" line="546"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="537"/>
+        <location filename="../../ui/main_window.py" line="547"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -1404,42 +1429,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="562"/>
+        <location filename="../../ui/main_window.py" line="572"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="564"/>
+        <location filename="../../ui/main_window.py" line="574"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="585"/>
+        <location filename="../../ui/main_window.py" line="595"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="586"/>
+        <location filename="../../ui/main_window.py" line="596"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="590"/>
+        <location filename="../../ui/main_window.py" line="600"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="600"/>
+        <location filename="../../ui/main_window.py" line="610"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="600"/>
+        <location filename="../../ui/main_window.py" line="610"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="617"/>
+        <location filename="../../ui/main_window.py" line="627"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1447,12 +1472,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="619"/>
+        <location filename="../../ui/main_window.py" line="629"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="665"/>
+        <location filename="../../ui/main_window.py" line="675"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>

@@ -45,7 +45,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="578"/>
+        <location filename="../../ui/follow_view.py" line="581"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>
@@ -67,7 +67,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="537"/>
+        <location filename="../../ui/main_window.py" line="547"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n dossier attend une réponse de l&apos;expert au-delà du délai promis.</numerusform>
@@ -75,7 +75,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="617"/>
+        <location filename="../../ui/main_window.py" line="627"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Rapport enregistré (%n page).</numerusform>

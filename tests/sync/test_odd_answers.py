@@ -342,3 +342,28 @@ def test_an_answered_case_the_platform_withdraws_is_cancelled_and_unread(store: 
             engine.run_once()
     assert store.state(case_id) == CaseState.CANCELLED
     assert store.platform_info(case_id)["unread"]
+
+
+def test_a_withdrawal_and_an_answered_case_taken_back_are_told_as_such(store: Store, tmp_path: Path) -> None:
+    """Found from outside: an answer withdrawn was announced as a mere « modifiée »; an answered case
+    the expert took back (Task in-progress) said nothing, read, its answer still shown as valid."""
+    from sync.progress import RecordingListener
+
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    heard = RecordingListener()
+    with scripted_platform() as platform:
+        platform.reports["r"] = report("r", "Exérèse sous un mois.")
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        with following(store, platform) as engine:
+            engine.listener = engine.follower.listener = heard
+            engine.run_once()
+            store.mark_read(case_id)
+            platform.reports["r"] = report("r", "Exérèse sous un mois.", status="entered-in-error", version="2")
+            engine.run_once()
+            assert (case_id, "answered", "withdrawn") in heard.states
+            assert "withdrawn" in [e["kind"] for e in store.history(case_id)]
+            store.mark_read(case_id)
+            platform.tasks[task_id] = task(case_id, task_id, "in-progress", version="3", report_ids=("r",))
+            engine.run_once()
+    assert store.state(case_id) == CaseState.IN_PROGRESS and store.platform_info(case_id)["unread"]
+    assert (case_id, "in-progress", "reopened") in heard.states

@@ -174,3 +174,24 @@ def test_the_read_mark_is_for_the_answer_shown_not_one_stored_since(store: Store
     assert store.platform_info(case_id)["unread"] == 1
     assert store.mark_read(case_id, seen=store.answer(case_id)) is True
     assert store.platform_info(case_id)["unread"] == 0
+
+
+def test_an_experts_question_shown_on_screen_is_read(qtbot: Any, store: Store, sync_runner: None) -> None:
+    """Found from outside: a question with no answer yet stayed unread once on screen (only the answer
+    counted): the badge stayed lit after the reply, for good if the case was then cancelled."""
+    from app.db import transaction
+    from app.outbox import Outbox
+    from tests.sync.sync_helpers import make_case
+
+    case_id = make_case(store)
+    for state in (CaseState.SENDING, CaseState.SENT, CaseState.ON_HOLD):
+        store.transition(case_id, state)
+    with transaction(store.conn) as conn:
+        Outbox(store).add_expert_message(conn, case_id, "c1", "Depuis quand ?", "2026-11-21T10:00:00+01:00")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    window.open_case(case_id)
+    assert window.case_page.follow.question_box.isVisible()
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
+    window.shutdown()

@@ -137,6 +137,14 @@ def test_a_notification_never_says_the_platforms_words(qtbot: Any, window: Any, 
         "Compte rendu de l'expert reçu",
         "Le compte rendu qui manquait au dossier 01234567 est arrivé.",
     )
+    for state, detail, said in (
+        ("answered", "withdrawn", ("Réponse de l'expert retirée", "La réponse du dossier 01234567 a été retirée")),
+        ("in-progress", "reopened", ("Dossier repris par l'expert", "L'expert a repris le dossier 01234567")),
+    ):
+        window.sync.case_state.emit("0123456789abcdef", state, detail)
+        qtbot.waitUntil(lambda: len(window.notifier.shown) > 0, timeout=30_000)
+        title, text = window.notifier.shown.pop()
+        assert title == said[0] and text.startswith(said[1])
 
 
 def test_a_new_user_in_training_gets_a_question_and_tries_the_reply_loop(
@@ -209,3 +217,13 @@ def test_an_answer_whose_request_the_platform_withdrew_says_not_to_rely_on_it(qt
     view = shown(qtbot, store, case_id)
     assert view.status_warning.isVisible() and "ne vous y fiez pas" in view.status_warning.text()
     assert view.conclusion.objectName() == "attentionBanner"
+
+
+def test_an_answer_the_expert_took_back_says_it_may_change(qtbot: Any, store: Store) -> None:
+    from app.model import CaseState
+    from tests.support.ui import answered_case
+
+    case_id = answered_case(store)
+    store.transition(case_id, CaseState.IN_PROGRESS)
+    view = shown(qtbot, store, case_id)
+    assert view.status_warning.isVisible() and "peut encore changer" in view.status_warning.text()
