@@ -84,6 +84,19 @@ def _candidates(store: Store) -> list[_Candidate]:
     ]
 
 
+def _archive_if_unchanged(store: Store, case: _Candidate, actor: str | None) -> bool:
+    """Archive ``case`` if it is still as read (same state, nothing unread), in one write transaction:
+    the sync, on its own connection, may have stored an amended answer since the candidates were read."""
+    with transaction(store.conn) as conn:
+        row = conn.execute("SELECT state, unread FROM cases WHERE id=?", (case.id,)).fetchone()
+        if row is None or row[0] != case.state or row[1]:
+            return False
+        store.transition(
+            case.id, CaseState.ARCHIVED, detail="retention", audit_action="archived", actor=actor, conn=conn
+        )
+    return True
+
+
 def plan(store: Store, now: datetime | None = None) -> RetentionRun:
     """What a run at ``now`` would do, without doing it."""
     return run_retention(store, now, dry_run=True)
@@ -110,8 +123,8 @@ def run_retention(
             and not case.unread
             and case.closed_at <= archive_before
         ):
-            if not dry_run:
-                store.transition(case.id, CaseState.ARCHIVED, detail="retention", audit_action="archived", actor=actor)
+            if not dry_run and not _archive_if_unchanged(store, case, actor):
+                continue  # news came since the list was read (an amended answer): it stays in view
             result.archived.append(case.id)
             state = CaseState.ARCHIVED.value
         purgeable = state == CaseState.ARCHIVED.value and purge_before is not None and case.closed_at <= purge_before

@@ -147,3 +147,28 @@ def test_cli_dry_run_lists_then_run_archives(store: Store, clock: Clock, capsys:
     assert done.code == 0 and done.out.splitlines() == [f"archived {case_id}"]
     with Store.open(store.data_dir) as reopened:
         assert reopened.state(case_id) == CaseState.ARCHIVED
+
+
+def test_a_case_amended_while_retention_runs_is_not_archived(
+    store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: the candidates were read first and each archived later without looking
+    again: an answer amended in between (the sync, on its own connection) was archived unread, out
+    of the list's view and no longer followed."""
+    import app.retention as retention
+
+    case_id = make_case(store, images=1)
+    answer(store, case_id)
+    store.mark_read(case_id)
+    clock.now = T0 + timedelta(days=200)
+    listed = retention._candidates
+
+    def amended_meanwhile(opened: Store) -> list[object]:
+        candidates = listed(opened)
+        with opened.conn:  # what the sync's amended answer writes
+            opened.conn.execute("UPDATE cases SET unread=1 WHERE id=?", (case_id,))
+        return candidates  # type: ignore[return-value]
+
+    monkeypatch.setattr(retention, "_candidates", amended_meanwhile)
+    result = run_retention(store)
+    assert case_id not in result.archived and store.state(case_id) == CaseState.ANSWERED
