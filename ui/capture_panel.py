@@ -37,7 +37,7 @@ from ui.capture_camera import LiveCamera
 from ui.capture_checklist import ViewChecklist
 from ui.capture_cue import CaptureCue
 from ui.capture_labels import ImageLabels
-from ui.file_dialogs import open_images
+from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.image_jobs import ImageJobs
 from ui.image_strip import ImageStrip
 from ui.image_tile import ImageTile
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-IMPORT_PATTERNS = "*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.dcm"
 #: The device folder button while new images wait there.
 _WAITING_STYLE = "QPushButton { background-color: #ffe08a; border: 1px solid #b58900; border-radius: 3px; }"
 
@@ -414,7 +413,7 @@ class CapturePanel(QWidget):
         paths = open_images(
             self,
             self.tr("Importer des images"),
-            self.tr("Images ({patterns});;Tous les fichiers (*)").format(patterns=IMPORT_PATTERNS),
+            self.tr("Images ({patterns});;Tous les fichiers (*)").format(patterns=IMAGE_PATTERNS),
         )
         if paths:
             self.import_files(paths)

@@ -36,6 +36,10 @@ def forget_browsed_folders() -> None:
     settings.sync()
 
 
+#: What the import dialogs list first (any file may still be chosen: the format is read from the bytes).
+IMAGE_PATTERNS = "*.jpg *.jpeg *.jfif *.mpo *.png *.tif *.tiff *.heic *.heif *.dcm"
+
+
 def open_images(parent: QWidget, title: str, filters: str) -> list[Path]:
     """Image files chosen by the user, from the pictures folder."""
     try:

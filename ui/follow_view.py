@@ -37,7 +37,7 @@ from app.outbox import Outbox
 from app.report_text import history_words
 from app.store import NewImage, Store
 from sync.progress import RateMeter
-from ui.file_dialogs import open_images
+from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.lock import input_events
 from ui.tasks import on_own_connection, run_task, run_write
 from ui.widgets import named
@@ -543,8 +543,11 @@ class FollowView(QWidget):
     def _pick_images(self) -> None:
         if self.case is None:
             return
+        # The same files as the case's import (a Nokia's .heif, a DICOM without extension too).
         paths = open_images(
-            self, self.tr("Images pour l'expert"), self.tr("Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)")
+            self,
+            self.tr("Images pour l'expert"),
+            self.tr("Images ({patterns});;Tous les fichiers (*)").format(patterns=IMAGE_PATTERNS),
         )
         if paths:
             self.add_reply_files(paths)

@@ -125,79 +125,79 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../ui/capture_panel.py" line="80"/>
+        <location filename="../../ui/capture_panel.py" line="79"/>
         <source>Prendre la photo (Espace, F8)</source>
         <extracomment>The device folder button while new images wait there.</extracomment>
         <translation>Take the photo (Space, F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="81"/>
+        <location filename="../../ui/capture_panel.py" line="80"/>
         <source>&amp;Importer un fichier…</source>
         <translation>&amp;Import a file…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="82"/>
+        <location filename="../../ui/capture_panel.py" line="81"/>
         <source>&amp;Dossier de l&apos;appareil…</source>
         <translation>&amp;Device folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="83"/>
+        <location filename="../../ui/capture_panel.py" line="82"/>
         <source>Anonymiser avant d&apos;enregistrer</source>
         <translation>Anonymise before saving</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="101"/>
+        <location filename="../../ui/capture_panel.py" line="100"/>
         <source>Vues attendues</source>
         <translation>Expected views</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="179"/>
+        <location filename="../../ui/capture_panel.py" line="178"/>
         <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="334"/>
+        <location filename="../../ui/capture_panel.py" line="333"/>
         <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="377"/>
-        <location filename="../../ui/capture_panel.py" line="385"/>
+        <location filename="../../ui/capture_panel.py" line="376"/>
+        <location filename="../../ui/capture_panel.py" line="384"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="367"/>
+        <location filename="../../ui/capture_panel.py" line="366"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="392"/>
+        <location filename="../../ui/capture_panel.py" line="391"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="407"/>
+        <location filename="../../ui/capture_panel.py" line="406"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="416"/>
+        <location filename="../../ui/capture_panel.py" line="415"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="417"/>
+        <location filename="../../ui/capture_panel.py" line="416"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="430"/>
+        <location filename="../../ui/capture_panel.py" line="429"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="471"/>
+        <location filename="../../ui/capture_panel.py" line="470"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -205,42 +205,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="475"/>
+        <location filename="../../ui/capture_panel.py" line="474"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="504"/>
+        <location filename="../../ui/capture_panel.py" line="503"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="547"/>
+        <location filename="../../ui/capture_panel.py" line="546"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="548"/>
+        <location filename="../../ui/capture_panel.py" line="547"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="563"/>
+        <location filename="../../ui/capture_panel.py" line="562"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="578"/>
+        <location filename="../../ui/capture_panel.py" line="577"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="595"/>
+        <location filename="../../ui/capture_panel.py" line="594"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="634"/>
+        <location filename="../../ui/capture_panel.py" line="633"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -953,22 +953,22 @@
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="547"/>
+        <location filename="../../ui/follow_view.py" line="549"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="547"/>
-        <source>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</source>
-        <translation>Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.dcm)</translation>
+        <location filename="../../ui/follow_view.py" line="550"/>
+        <source>Images ({patterns});;Tous les fichiers (*)</source>
+        <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="574"/>
+        <location filename="../../ui/follow_view.py" line="577"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="581"/>
+        <location filename="../../ui/follow_view.py" line="584"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -976,12 +976,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="595"/>
+        <location filename="../../ui/follow_view.py" line="598"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="605"/>
+        <location filename="../../ui/follow_view.py" line="608"/>
         <source>Réponse enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Answer saved: it goes with the next sync.</translation>
     </message>

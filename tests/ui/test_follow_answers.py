@@ -227,3 +227,16 @@ def test_an_answer_the_expert_took_back_says_it_may_change(qtbot: Any, store: St
     store.transition(case_id, CaseState.IN_PROGRESS)
     view = shown(qtbot, store, case_id)
     assert view.status_warning.isVisible() and "peut encore changer" in view.status_warning.text()
+
+
+def test_the_reply_picker_offers_what_the_import_takes(qtbot: Any, store: Store, monkeypatch: Any) -> None:
+    """Found from outside: a Nokia's .heif and a DICOM without extension could not be picked for a
+    reply (no *.heif, no « Tous les fichiers »), though the case's own import takes them."""
+    import ui.follow_view as follow_view
+    from tests.support.ui import answered_case
+
+    asked: list[str] = []
+    monkeypatch.setattr(follow_view, "open_images", lambda _parent, _title, filters: asked.append(filters) or [])
+    view = shown(qtbot, store, answered_case(store))
+    view._pick_images()
+    assert "*.heif" in asked[0] and "*.dcm" in asked[0] and "Tous les fichiers (*)" in asked[0]
