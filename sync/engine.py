@@ -218,6 +218,16 @@ class SendJob:
         self.listener.case_state(case.id, CaseState.SENT.value)
 
 
+def _patient_id(task: dict[str, Any]) -> str | None:
+    """The id of the Patient the platform filed the case under (the Task's ``for``), when it says."""
+    subject = task.get("for")
+    reference = subject.get("reference") if isinstance(subject, dict) else None
+    try:
+        return location_id(reference, "Patient") if isinstance(reference, str) else None
+    except ValueError:
+        return None
+
+
 def copies_sent(outbox: Outbox, case_id: str) -> dict[str, CopySent]:
     """image id → the copy sent in its place (sync/reduced.py), as recorded with its Binary id."""
     return {image_id: CopySent.from_json(facts) for image_id, facts in outbox.copies_sent(case_id).items()}
@@ -540,6 +550,7 @@ class Engine:
         case = self.store.get_case(case_id)
         images = [image for image in case.images if image.id in set(message.image_ids)]
         try:
+            task = self.client.retrying(lambda: self.client.read("Task", info["task_id"]), budget_s=self.case_budget_s)
             prepared = prepare_reply(
                 case,
                 requester,
@@ -548,6 +559,7 @@ class Engine:
                 task_id=info["task_id"],
                 request_id=info["request_id"],
                 expert_message_id=message.in_response_to,
+                patient_id=_patient_id(task),
                 training=training_mode(self.store),
                 audit_head=audit.current_witness(self.store.conn, self.store.key),
             )

@@ -553,6 +553,7 @@ def prepare_reply(
     task_id: str,
     request_id: str,
     expert_message_id: str | None,
+    patient_id: str | None = None,
     validate: bool = True,
     training: bool = False,
     audit_head: str | None = None,
@@ -560,8 +561,14 @@ def prepare_reply(
     """The transaction of the requester's answer to the expert (§4): new Media, then the Communication
     (tagged with ``audit_head``, as the Task is)."""
     entries = _Entries([case.id, message.id, *(i.id for i in images)])
-    patient, p_system, p_value = _patient(case, requester, training=training)
-    patient_ref = entries.add(patient, p_system, p_value)
+    if patient_id:
+        # The Patient the platform filed the case under (the Task's ``for``): created again on its
+        # identifier, it could match two Patients (one provisional, one qualified) and be refused
+        # with 412 for ever, the reply never sent.
+        patient_ref = f"Patient/{patient_id}"
+    else:
+        patient, p_system, p_value = _patient(case, requester, training=training)
+        patient_ref = entries.add(patient, p_system, p_value)
     practitioner, rpps_value = _practitioner(requester)
     prac_ref = entries.add(practitioner, RPPS_SYSTEM, rpps_value)
     request_ref = f"ServiceRequest/{request_id}"

@@ -233,6 +233,39 @@ def test_expert_question_then_reply_with_an_image(store: Store, tmp_path: Path) 
         assert store.state(case_id) == CaseState.ANSWERED
 
 
+def test_a_reply_goes_under_the_patient_the_platform_filed_the_case_under(store: Store, tmp_path: Path) -> None:
+    """Found from outside: the reply created the Patient again on its identifier. Once the platform
+    held two Patients with that file number (sent provisional once, qualified later), the conditional
+    create matched both: 412, retried for ever, the reply never sent and nothing said."""
+    import copy
+
+    with (
+        SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
+        client_for(server) as client,
+    ):
+        case_id = make_case(store)
+        engine = Engine(store, client, case_budget_s=5.0)
+        engine.run_once()
+        server.expert.run_until_idle()
+        engine.run_once()
+        assert store.state(case_id) == CaseState.ON_HOLD
+        filed_under = server.read("Task", store.platform_info(case_id)["task_id"])["for"]["reference"]
+        patient = server.read("Patient", filed_under.split("/")[1])
+        twin = {k: v for k, v in copy.deepcopy(patient).items() if k not in ("id", "meta")}
+        with server.store.write() as held:
+            held.create(twin)  # the same file number on a second Patient
+        patients = server.count("Patient")
+
+        queue_reply(store, case_id, "Depuis trois mois.", [])
+        assert engine.run_once().replies_sent == 1
+        [reply] = [
+            c
+            for c in server.resources("Communication")
+            if any(i["system"] == "urn:teleavis:message-id" for i in c.get("identifier", []))
+        ]
+        assert reply["subject"]["reference"] == filed_under and server.count("Patient") == patients
+
+
 def test_a_sync_with_a_time_limit_stops_at_it_even_in_the_middle_of_retrying_a_case(store: Store) -> None:
     """``teleavis sync --timeout 12`` went on for 85 s against a platform that kept answering « retry »:
     the limit was looked at only between passes, and a pass retries a case for its whole budget."""
