@@ -925,6 +925,13 @@ class Store:
             self.conn.execute("SELECT COUNT(*) FROM cases INDEXED BY cases_unread WHERE unread = 1").fetchone()[0]
         )
 
+    def unread_states(self) -> set[str]:
+        """The states of the cases with something unread (an answer, a question, a withdrawal)."""
+        return {
+            str(row[0])
+            for row in self.conn.execute("SELECT DISTINCT state FROM cases INDEXED BY cases_unread WHERE unread = 1")
+        }
+
     def counts(self) -> dict[str, int]:
         """Cases per state, from the table the triggers of migration 3 keep."""
         return {row[0]: row[1] for row in self.conn.execute("SELECT state, n FROM case_counts WHERE n > 0")}

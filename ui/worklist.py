@@ -332,16 +332,18 @@ class Worklist(QWidget):
         self.refresh(counts=False)
 
     def open_on_what_matters(self) -> None:
-        """At start, the filter that matters: unread answers first, then cases needing attention,
-        then drafts to finish; else every case."""
+        """At start, the filter that matters: the one showing every unread case (an answer, a question,
+        an answered case taken back or withdrawn; every case when they are under several), then cases
+        needing attention, then drafts to finish; else every case."""
         try:
-            counts, unread = self.store.counts(), self.store.unread_count()
+            counts, unread = self.store.counts(), self.store.unread_states()
         except TeleavisError as exc:
             self.detail.setText(exc.message)
             return
         key = "all"
         if unread:
-            key = "answered"
+            showing = [k for k, states in FILTERS.items() if states and unread <= set(states)]
+            key = showing[0] if showing else "all"
         else:
             for candidate in ("attention", "to-finish"):
                 if any(counts.get(state, 0) for state in FILTERS[candidate]):

@@ -101,6 +101,27 @@ def test_a_search_finds_the_patient_whatever_the_filter(qtbot: Any, store: Store
     window.shutdown()
 
 
+def test_the_list_opens_where_the_unread_cases_are(qtbot: Any, store: Store, sync_runner: None) -> None:
+    """Found from outside: with one unread question (a case on hold) the list opened on « Réponses »,
+    where that case is not; so did an answered case taken back by the expert."""
+    from app.db import transaction
+    from app.outbox import Outbox
+
+    asked = answered_case(store)
+    store.mark_read(asked)
+    store.transition(asked, CaseState.ON_HOLD)
+    with transaction(store.conn) as conn:
+        Outbox(store).add_expert_message(conn, asked, "c1", "Depuis quand ?", "2026-11-21T10:00:00+01:00")
+    for expected in ("attention", "all"):
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        window.show()
+        assert window.worklist.current_filter() == expected
+        assert window.worklist.model.row_of(asked) >= 0, "the unread case is in the list shown"
+        window.shutdown()
+        answered_case(store)  # unread too, under « Réponses »: the two are only together under « Tous »
+
+
 def test_the_list_opens_on_what_matters(qtbot: Any, store: Store, sync_runner: None) -> None:
     window = MainWindow(store)
     qtbot.addWidget(window)
