@@ -76,6 +76,7 @@ M.add(
         "case.refused": {"fr": "Dossier {id} non envoyé, à compléter :", "en": "Case {id} not sent, to complete:"},
         "case.none": {"fr": "Aucun dossier.", "en": "No case."},
         "case.overdue_mark": {"fr": "en retard", "en": "overdue"},
+        "case.unread_mark": {"fr": "à lire", "en": "to read"},
         "show.due": {"fr": "Réponse de l'expert promise pour le : {when}", "en": "Expert's answer promised by: {when}"},
         "show.overdue": {
             "fr": "Réponse de l'expert en retard : promise pour le {when}",
@@ -180,9 +181,11 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     if not rows:
         say(M.tr("case.none"))
-    # An overdue case (the expert's promised answer time passed) says so at the end of its line.
+    # An answer or a question not read yet, an overdue case (the expert's promised answer time
+    # passed): said at the end of its line, as the window's list says them.
     lines = [
         f"{r.id}  {r.state:<15}  {r.specialty:<13}  {r.created_at[:16].replace('T', ' ')}  {r.initials}"
+        + (f"  [{M.tr('case.unread_mark')}]" if r.unread else "")
         + (f"  [{M.tr('case.overdue_mark')}]" if r.overdue(now) else "")
         for r in rows
     ]

@@ -19,6 +19,10 @@ M.add(
         "status.cases": {"fr": "Dossiers :", "en": "Cases:"},
         "status.none": {"fr": "  aucun", "en": "  none"},
         "status.count": {"fr": "  {state} : {n}", "en": "  {state}: {n}"},
+        "status.unread": {
+            "fr": "À lire (réponse ou question de l'expert) : {n} dossier(s) — teleavis case list",
+            "en": "To read (the expert's answer or question): {n} case(s) — teleavis case list",
+        },
         "status.last_sync": {"fr": "Dernière synchronisation : {when}", "en": "Last sync: {when}"},
         "status.never": {"fr": "jamais", "en": "never"},
         "status.platform": {"fr": "Plateforme : {state}", "en": "Platform: {state}"},
@@ -59,6 +63,7 @@ def platform_reachability(store: Any) -> dict[str, Any]:
 def run_status(args: argparse.Namespace) -> int:
     with open_store() as store:
         counts = store.counts()
+        unread = store.unread_count()
         last = store.settings.get("sync.last")
         platform = platform_reachability(store)
         key_mode = KeyStore(store.data_dir).mode()
@@ -79,6 +84,8 @@ def run_status(args: argparse.Namespace) -> int:
     lines += [M.tr("status.count", state=M.state_name(state), n=n) for state, n in sorted(counts.items())] or [
         M.tr("status.none")
     ]
+    if unread:
+        lines.append(M.tr("status.unread", n=unread))
     lines.append(M.tr("status.last_sync", when=local_minute(last) if last else M.tr("status.never")))
     if not platform["configured"]:
         state = M.tr("status.not_configured")

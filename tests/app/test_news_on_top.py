@@ -57,3 +57,15 @@ def test_a_question_from_the_expert_comes_to_the_top_of_the_list(store: Store) -
         Outbox(store).add_expert_message(conn, first, "c1", "Depuis quand ?", "2026-11-21T10:00:00+01:00")
 
     assert _first(store) == first
+
+
+def test_the_command_line_says_which_cases_are_to_read(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found from outside: `case list` (text) had no unread mark, only --json did; `status` no count."""
+    from tests.support.cli import run_inprocess
+
+    unread = answered_case(store)
+    read = answered_case(store)
+    store.mark_read(read)
+    lines = {line.split()[0]: line for line in run_inprocess(capsys, "case", "list").out.splitlines()}
+    assert lines[unread].endswith("[à lire]") and "à lire" not in lines[read]
+    assert "À lire (réponse ou question de l'expert) : 1 dossier(s)" in run_inprocess(capsys, "status").out
