@@ -28,10 +28,12 @@ CATALOGUE = Catalogue(
             "expected), whatever its extension says: choose the photo itself.",
         },
         "too-many-pixels": {
-            "fr": "L'image « {name} » est trop grande ({mp} mégapixels, au plus {limit}) : "
-            "réduisez-la ou exportez-la à une taille normale.",
-            "en": "The image “{name}” is too large ({mp} megapixels, at most {limit}): "
-            "resize it or export it at a normal size.",
+            "fr": "L'image « {name} » est trop grande ({mp} mégapixels, au plus {limit}) : reprenez la photo "
+            "avec l'appareil réglé sur une taille normale (12 à 50 mégapixels, pas le mode « 108 » ou "
+            "« 200 Mpx » d'un téléphone), ou exportez-la réduite.",
+            "en": "The image “{name}” is too large ({mp} megapixels, at most {limit}): take the photo again "
+            "with the device set to a normal size (12 to 50 megapixels, not a phone's “108” or “200 MP” "
+            "mode), or export it reduced.",
         },
         "damaged": {
             "fr": "L'image « {name} » est incomplète ou abîmée et ne peut pas être lue : "

@@ -109,3 +109,18 @@ def test_a_panorama_one_pixel_high_is_judged_not_an_internal_error() -> None:
     prepared = prepare_image_bytes(out.getvalue(), filename="pano.jpg", specialty="dermatology")
     assert (prepared.width, prepared.height) == (8000, 1)
     assert any(f.level == "blocking" for f in prepared.quality)
+
+
+def test_a_phones_108_mpx_photo_is_refused_with_the_way_out() -> None:
+    """Found from outside: « réduisez-la ou exportez-la à une taille normale »: a nurse has no tool to
+    resize, and the photo comes from a phone's 108 Mpx mode, which she can turn off."""
+    from app.errors import ImageRejected
+
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (120, 90, 80)).save(out, "JPEG")
+    data = bytearray(out.getvalue())
+    sof = data.find(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = (9000).to_bytes(2, "big") + (12000).to_bytes(2, "big")  # what the header declares
+    with pytest.raises(ImageRejected) as refused:
+        prepare_image_bytes(bytes(data), filename="20261202_101112.jpg", specialty="dermatology")
+    assert "108 mégapixels" in refused.value.message and "taille normale (12 à 50 mégapixels" in refused.value.message
