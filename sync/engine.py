@@ -28,6 +28,7 @@ from typing import IO, Any
 from app import audit
 from app import messages as M
 from app.errors import DataAltered, TeleavisError
+from app.i18n import language
 from app.model import Case, CaseState, Message, Patient, iso, utc_now
 from app.outbox import STEP_TRANSACTION, Outbox
 from app.site import load_requester
@@ -54,16 +55,16 @@ M.add(
             "en": "Another Teleavis sync is already running on this data.",
         },
         "sync.too_large_photo": {
-            "fr": "La plateforme refuse l'image {n} ({mb} Mo) : trop volumineuse. Envoyez le dossier en copies "
-            "réduites (les originaux restent sur ce poste), ou retirez cette image.",
-            "en": "The platform refuses image {n} ({mb} MB) as too large. Send the case as reduced copies (the "
-            "originals stay on this computer), or remove this image.",
+            "fr": "l'image {n} ({mb} Mo) dépasse la taille acceptée par la plateforme. Envoyez le dossier en "
+            "copies réduites (les originaux restent sur ce poste), ou retirez cette image.",
+            "en": "image {n} ({mb} MB) is over the size the platform accepts. Send the case as reduced copies "
+            "(the originals stay on this computer), or remove this image.",
         },
         "sync.too_large": {
-            "fr": "La plateforme refuse l'image {n} ({mb} Mo) : trop volumineuse. Retirez-la, ou exportez-la "
-            "à nouveau de l'appareil en plus petit.",
-            "en": "The platform refuses image {n} ({mb} MB) as too large. Remove it, or export it again from "
-            "the device in a smaller size.",
+            "fr": "l'image {n} ({mb} Mo) dépasse la taille acceptée par la plateforme. Retirez-la, ou "
+            "exportez-la à nouveau de l'appareil en plus petit.",
+            "en": "image {n} ({mb} MB) is over the size the platform accepts. Remove it, or export it again "
+            "from the device in a smaller size.",
         },
         "sync.bug": {
             "fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans "
@@ -83,7 +84,7 @@ class ImageTooLarge(PermanentFault):
         words = M.tr(
             "sync.too_large_photo" if reducible else "sync.too_large",
             n=position,
-            mb=f"{size / 1e6:.1f}",
+            mb=f"{size / 1e6:.1f}".replace(".", "," if language() == "fr" else "."),
         )
         super().__init__(words, status=413)
         self.image_id, self.reducible = image_id, reducible

@@ -72,13 +72,14 @@ def test_a_photo_over_the_limit_is_named_and_goes_as_a_reduced_copy_once_chosen(
     ):
         assert engine.run_once().needs_attention == [case_id]
         words, row = refused(store, case_id)
-        assert f"l'image 2 ({len(photo) / 1e6:.1f} Mo)" in words and "copies réduites" in words
+        size = f"{len(photo) / 1e6:.1f}".replace(".", ",")
+        assert f"l'image 2 ({size} Mo) dépasse la taille acceptée" in words and "copies réduites" in words
         big = store.get_case(case_id).images[1]
         assert row.too_large == big.id and not row.reduced
         assert sandbox.count("Task") == 0
         # Said by `case show` too, with the way out (the reason was in the sync's output alone).
         shown = run_inprocess(capsys, "case", "show", case_id).out
-        assert "Refusé par la plateforme : La plateforme refuse l'image 2" in shown
+        assert "Refusé par la plateforme : l'image 2" in shown
         assert f"teleavis case send {case_id[:8]} --reduced" in shown
 
         # What « Envoyer en copies réduites » does (ui/case_page.py), as `case send --reduced`.

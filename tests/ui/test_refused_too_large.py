@@ -18,7 +18,7 @@ def refused_for_size(store: Store, *, too_large: bool) -> str:
     image = store.get_case(case_id).images[1]
     Outbox(store).needs_attention(
         case_id,
-        "La plateforme refuse l'image 2 (24.1 Mo) : trop volumineuse.",
+        "l'image 2 (24,1 Mo) dépasse la taille acceptée par la plateforme.",
         too_large=image.id if too_large else None,
     )
     return case_id
