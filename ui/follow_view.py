@@ -375,8 +375,8 @@ class FollowView(QWidget):
         warning = status_words(answer)
         if state in (CaseState.CANCELLED, CaseState.REJECTED):
             withdrawn = self.tr(
-                "La plateforme a annulé la demande après cette réponse (motif ci-dessus) : ne vous y fiez pas "
-                "sans en avoir parlé à l'expert."
+                "La plateforme a annulé la demande après cette réponse : ne vous y fiez pas sans en avoir parlé "
+                "à l'expert."
             )
             warning = f"{withdrawn} {warning}".strip()
         elif state in FOLLOWED_STATES:

@@ -919,8 +919,8 @@
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="378"/>
-        <source>La plateforme a annulé la demande après cette réponse (motif ci-dessus) : ne vous y fiez pas sans en avoir parlé à l&apos;expert.</source>
-        <translation>The platform cancelled the request after this answer (reason above): do not rely on it before you have spoken with the expert.</translation>
+        <source>La plateforme a annulé la demande après cette réponse : ne vous y fiez pas sans en avoir parlé à l&apos;expert.</source>
+        <translation>The platform cancelled the request after this answer: do not rely on it before you have spoken with the expert.</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="383"/>
@@ -2010,7 +2010,7 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="382"/>
+        <location filename="../../ui/worklist.py" line="384"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Searching every case, whatever the filter: %n case found.</numerusform>
@@ -2018,57 +2018,57 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         </translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="386"/>
+        <location filename="../../ui/worklist.py" line="388"/>
         <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par matricule INS ou numéro de dossier.</source>
         <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS number or case number.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="393"/>
+        <location filename="../../ui/worklist.py" line="395"/>
         <source>Aucun dossier pour l&apos;instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No cases yet. Create the first one with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="397"/>
+        <location filename="../../ui/worklist.py" line="399"/>
         <source>Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier se crée avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No case in “{filter}”. The others are under “All”; a new case is created with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="409"/>
+        <location filename="../../ui/worklist.py" line="411"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="410"/>
+        <location filename="../../ui/worklist.py" line="412"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="411"/>
+        <location filename="../../ui/worklist.py" line="413"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="412"/>
+        <location filename="../../ui/worklist.py" line="414"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="413"/>
+        <location filename="../../ui/worklist.py" line="415"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="419"/>
+        <location filename="../../ui/worklist.py" line="421"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="437"/>
+        <location filename="../../ui/worklist.py" line="439"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="438"/>
+        <location filename="../../ui/worklist.py" line="440"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
