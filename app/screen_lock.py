@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app import messages as M
+from app.db import transaction
 from app.errors import DataLocked, UsageError
 from app.keystore import KeyStore
 from app.store import Store
@@ -167,22 +168,26 @@ def wait_left(store: Store) -> float:
 
 
 def try_secret(store: Store, secret: str) -> Attempt:
-    """Check ``secret`` (the PIN, or the passphrase), counting failures across restarts."""
-    waiting = wait_left(store)
-    if waiting > 0:
-        return Attempt(False, waiting)
+    """Check ``secret`` (the PIN, or the passphrase), counting failures across restarts.
+
+    The try is counted as a failure first, in one write transaction, and forgiven once the secret
+    opens: counted after the check, tries made at the same moment from several windows each read
+    the same count and were all but one free."""
+    with transaction(store.conn):
+        waiting = wait_left(store)
+        if waiting > 0:
+            return Attempt(False, waiting)
+        failures = store.settings.get(FAILURES_SETTING) or {}
+        count = int(failures.get("count", 0)) + 1
+        wait = 0.0
+        if count >= FREE_TRIES:
+            wait = min(LONGEST_WAIT_S, FIRST_WAIT_S * 2 ** (count - FREE_TRIES))
+        store.settings.set(FAILURES_SETTING, {"count": count, "until": clock() + wait}, in_transaction=True)
     stored = _stored_pin(store)
     ok = bool(secret) and ((stored is not None and pin_matches(stored, secret)) or _passphrase_opens(store, secret))
     if ok:
         if stored is not None and stored.get("kdf") != "scrypt" and pin_matches(stored, secret):
             _store_pin(store, secret)  # an earlier version's PIN: hashed with scrypt and sealed now
-        if store.settings.get(FAILURES_SETTING):
-            store.settings.set(FAILURES_SETTING, None)
+        store.settings.set(FAILURES_SETTING, None)
         return Attempt(True)
-    failures = store.settings.get(FAILURES_SETTING) or {}
-    count = int(failures.get("count", 0)) + 1
-    wait = 0.0
-    if count >= FREE_TRIES:
-        wait = min(LONGEST_WAIT_S, FIRST_WAIT_S * 2 ** (count - FREE_TRIES))
-    store.settings.set(FAILURES_SETTING, {"count": count, "until": clock() + wait})
     return Attempt(False, wait)

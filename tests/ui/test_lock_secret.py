@@ -299,3 +299,22 @@ def test_a_passphrase_from_the_environment_starts_the_window_locked(
         assert window.locked() and not window.worklist.isVisible()
     finally:
         stop(store, window)
+
+
+def test_a_try_cut_short_while_its_code_is_checked_still_counts(
+    teleavis_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: a try was counted only after its code was checked (scrypt, a noticeable
+    moment); killing Teleavis during that moment, or trying from several windows at once, gave free
+    guesses. It is counted first, in one write transaction, and forgiven only when it opens."""
+    with Store.open(teleavis_home) as store:
+        screen_lock.set_pin(store, "4821")
+
+    def killed(_stored: Any, _secret: str) -> bool:
+        raise KeyboardInterrupt  # the process stopped in the middle of the check
+
+    monkeypatch.setattr(screen_lock, "pin_matches", killed)
+    with Store.open(teleavis_home) as store:
+        with pytest.raises(KeyboardInterrupt):
+            screen_lock.try_secret(store, "1111")
+        assert store.settings.get(screen_lock.FAILURES_SETTING)["count"] == 1
