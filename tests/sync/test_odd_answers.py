@@ -5,6 +5,8 @@ good because it came a moment late, and one odd answer never holds the others ba
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,10 +16,12 @@ from app.answers import status_words
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
+from sync.engine import Engine
 from tests.support.cli import run_inprocess
 from tests.support.scripted_platform import (
     PDF,
     Reply,
+    ScriptedPlatform,
     bundle,
     communication,
     fhir,
@@ -302,24 +306,30 @@ def test_a_pdf_served_as_a_binary_resource_is_read_through(store: Store, tmp_pat
     assert store.objects.get(answer.pdf_blobs[0]) == PDF
 
 
+@contextmanager
+def _answered_and_read(store: Store, platform: ScriptedPlatform, case_id: str, task_id: str) -> Iterator[Engine]:
+    """The case answered (« Naevus bénin. », report r1) and its answer read; the engine following it."""
+    platform.reports["r1"] = report("r1", "Naevus bénin.")
+    platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r1",))
+    with following(store, platform) as engine:
+        engine.run_once()
+        store.mark_read(case_id)
+        yield engine
+
+
 def test_a_second_answer_after_a_question_says_it_replaces_the_first(store: Store, tmp_path: Path) -> None:
     """Found from outside: answered and read (« Naevus bénin »), then a question, then completed with
     another report (« Mélanome… exérèse urgente »): the second answer took the first's place as if
     it were the first, with no « modifiée » and the plain « Réponse de l'expert » notification."""
     [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
-    with scripted_platform() as platform:
-        platform.reports["r1"] = report("r1", "Naevus bénin.")
-        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r1",))
-        with following(store, platform) as engine:
-            engine.run_once()
-            store.mark_read(case_id)
-            platform.tasks[task_id] = task(case_id, task_id, "on-hold", version="3")
-            platform.communications[task_id] = [communication("q1", task_id, "Une vue de près ?")]
-            engine.run_once()
-            assert store.state(case_id) == CaseState.ON_HOLD
-            platform.reports["r2"] = report("r2", "Mélanome probable : exérèse urgente.")
-            platform.tasks[task_id] = task(case_id, task_id, "completed", version="4", report_ids=("r2",))
-            engine.run_once()
+    with scripted_platform() as platform, _answered_and_read(store, platform, case_id, task_id) as engine:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold", version="3")
+        platform.communications[task_id] = [communication("q1", task_id, "Une vue de près ?")]
+        engine.run_once()
+        assert store.state(case_id) == CaseState.ON_HOLD
+        platform.reports["r2"] = report("r2", "Mélanome probable : exérèse urgente.")
+        platform.tasks[task_id] = task(case_id, task_id, "completed", version="4", report_ids=("r2",))
+        engine.run_once()
     answer = store.answer(case_id)
     assert answer is not None and answer.conclusion == "Mélanome probable : exérèse urgente." and answer.amended
     assert store.platform_info(case_id)["unread"]
@@ -330,16 +340,11 @@ def test_an_answered_case_the_platform_withdraws_is_cancelled_and_unread(store: 
     """Found from outside: an answered Task set to entered-in-error (or cancelled, failed) left the
     case « répondu », read, its answer standing: ANSWERED could not become CANCELLED."""
     [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
-    with scripted_platform() as platform:
-        platform.reports["r1"] = report("r1", "Naevus bénin.")
-        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r1",))
-        with following(store, platform) as engine:
-            engine.run_once()
-            store.mark_read(case_id)
-            withdrawn = task(case_id, task_id, "entered-in-error", version="3", report_ids=("r1",))
-            withdrawn["statusReason"] = {"text": "Demande saisie pour un autre patient."}
-            platform.tasks[task_id] = withdrawn
-            engine.run_once()
+    with scripted_platform() as platform, _answered_and_read(store, platform, case_id, task_id) as engine:
+        withdrawn = task(case_id, task_id, "entered-in-error", version="3", report_ids=("r1",))
+        withdrawn["statusReason"] = {"text": "Demande saisie pour un autre patient."}
+        platform.tasks[task_id] = withdrawn
+        engine.run_once()
     assert store.state(case_id) == CaseState.CANCELLED
     assert store.platform_info(case_id)["unread"]
 
@@ -351,19 +356,14 @@ def test_a_withdrawal_and_an_answered_case_taken_back_are_told_as_such(store: St
 
     [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
     heard = RecordingListener()
-    with scripted_platform() as platform:
-        platform.reports["r"] = report("r", "Exérèse sous un mois.")
-        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
-        with following(store, platform) as engine:
-            engine.listener = engine.follower.listener = heard
-            engine.run_once()
-            store.mark_read(case_id)
-            platform.reports["r"] = report("r", "Exérèse sous un mois.", status="entered-in-error", version="2")
-            engine.run_once()
-            assert (case_id, "answered", "withdrawn") in heard.states
-            assert "withdrawn" in [e["kind"] for e in store.history(case_id)]
-            store.mark_read(case_id)
-            platform.tasks[task_id] = task(case_id, task_id, "in-progress", version="3", report_ids=("r",))
-            engine.run_once()
+    with scripted_platform() as platform, _answered_and_read(store, platform, case_id, task_id) as engine:
+        engine.listener = engine.follower.listener = heard
+        platform.reports["r1"] = report("r1", "Naevus bénin.", status="entered-in-error", version="2")
+        engine.run_once()
+        assert (case_id, "answered", "withdrawn") in heard.states
+        assert "withdrawn" in [e["kind"] for e in store.history(case_id)]
+        store.mark_read(case_id)
+        platform.tasks[task_id] = task(case_id, task_id, "in-progress", version="3", report_ids=("r1",))
+        engine.run_once()
     assert store.state(case_id) == CaseState.IN_PROGRESS and store.platform_info(case_id)["unread"]
     assert (case_id, "in-progress", "reopened") in heard.states

@@ -202,17 +202,23 @@ def test_cancel_while_requested_and_too_late_after_acceptance(
     assert store.state(second) == CaseState.ACCEPTED
 
 
+def _asked(store: Store, server: SandboxServer, client: PlatformClient) -> tuple[str, Engine]:
+    """A case sent, and on hold with the expert's question (the sandbox's expert asks on every case)."""
+    case_id = make_case(store)
+    engine = Engine(store, client, case_budget_s=10.0)
+    engine.run_once()
+    server.expert.run_until_idle()
+    engine.run_once()
+    assert store.state(case_id) == CaseState.ON_HOLD
+    return case_id, engine
+
+
 def test_expert_question_then_reply_with_an_image(store: Store, tmp_path: Path) -> None:
     with (
         SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
         client_for(server) as client,
     ):
-        case_id = make_case(store)
-        engine = Engine(store, client, case_budget_s=10.0)
-        engine.run_once()
-        server.expert.run_until_idle()
-        engine.run_once()
-        assert store.state(case_id) == CaseState.ON_HOLD
+        case_id, engine = _asked(store, server, client)
         messages = Outbox(store).messages(case_id)
         assert [m.direction for m in messages] == ["from-expert"]
         assert messages[0].text
@@ -243,12 +249,7 @@ def test_a_reply_goes_under_the_patient_the_platform_filed_the_case_under(store:
         SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
         client_for(server) as client,
     ):
-        case_id = make_case(store)
-        engine = Engine(store, client, case_budget_s=5.0)
-        engine.run_once()
-        server.expert.run_until_idle()
-        engine.run_once()
-        assert store.state(case_id) == CaseState.ON_HOLD
+        case_id, engine = _asked(store, server, client)
         filed_under = server.read("Task", store.platform_info(case_id)["task_id"])["for"]["reference"]
         patient = server.read("Patient", filed_under.split("/")[1])
         twin = {k: v for k, v in copy.deepcopy(patient).items() if k not in ("id", "meta")}

@@ -33,6 +33,16 @@ def send_and_wait_for_answer(qtbot: Any, window: MainWindow, store: Store, case_
     qtbot.wait(300)
 
 
+def case_open(qtbot: Any, store: Store, case_id: str) -> MainWindow:
+    """The window in front, started, the case opened from the list."""
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    window.start()
+    open_from_list(qtbot, window, case_id)
+    return window
+
+
 def shown_unread(window: MainWindow, case_id: str) -> None:
     """The list, the title and the badge all say an answer waits to be read."""
     window.refresh_status()
@@ -52,11 +62,7 @@ def test_an_answer_for_a_case_left_for_the_list_arrives_unread(
     qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
 ) -> None:
     case_id = complete_case(store, tmp_path / "case")
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    activate(qtbot, window)
-    window.start()
-    open_from_list(qtbot, window, case_id)
+    window = case_open(qtbot, store, case_id)
     # Sent, then back to the list before the expert answers: the case page is hidden, not gone.
     send_and_wait_for_answer(qtbot, window, store, case_id, back_to_list=True)
     assert store.platform_info(case_id)["unread"] == 1, "a hidden page marked the answer read"
@@ -78,11 +84,7 @@ def test_an_answer_arriving_on_the_open_case_waits_for_a_person_at_the_keyboard(
     at once with nobody there (a screen locked by the system, or a screensaver, leaves the window
     active): the badge and the bold line were gone before anyone looked."""
     case_id = complete_case(store, tmp_path / "case")
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    activate(qtbot, window)
-    window.start()
-    open_from_list(qtbot, window, case_id)
+    window = case_open(qtbot, store, case_id)
     send_and_wait_for_answer(qtbot, window, store, case_id, back_to_list=False)
     page = window.case_page
     assert page.follow.answer_box.isVisible() and window.isActiveWindow()
@@ -99,11 +101,7 @@ def test_an_answer_shown_while_another_window_is_in_front_is_read_only_when_the_
     qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
 ) -> None:
     case_id = complete_case(store, tmp_path / "case")
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    activate(qtbot, window)
-    window.start()
-    open_from_list(qtbot, window, case_id)
+    window = case_open(qtbot, store, case_id)
     page = window.case_page
     # Another program comes to the front while the case waits, its page still showing.
     other = QWidget()
@@ -132,11 +130,7 @@ def test_an_answer_that_arrives_under_the_lock_waits_for_the_unlock(
     qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
 ) -> None:
     case_id = complete_case(store, tmp_path / "case")
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    activate(qtbot, window)
-    window.start()
-    open_from_list(qtbot, window, case_id)
+    window = case_open(qtbot, store, case_id)
     page = window.case_page
     qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not page.editing(), timeout=LOOP_MS)
