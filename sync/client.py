@@ -437,14 +437,9 @@ class PlatformClient:
         if token:
             sent_headers["Authorization"] = f"Bearer {token}"
         # The token goes to the platform's base only: an absolute URL must lie under it.
-        # The base itself (a transaction: ``POST [base]``) without the slash a gateway may not route.
-        url = (
-            self.own_url(path)
-            if path.startswith(("http://", "https://"))
-            else self.base_url + path.lstrip("/")
-            if path
-            else self.base_url.rstrip("/")
-        )
+        # (A transaction goes to the base with its slash: nginx, proxying ``location /fhir/``, answers a
+        # POST to ``/fhir`` with a redirect that is not followed.)
+        url = self.own_url(path) if path.startswith(("http://", "https://")) else self.base_url + path.lstrip("/")
         if url is None:
             raise OffPlatform(path)
         may_have_arrived = method not in ("GET", "HEAD")

@@ -17,8 +17,7 @@ from ui.widgets import named
 
 
 @functools.cache
-def input_events() -> frozenset[QEvent.Type]:
-    """What only a person at the keyboard or the mouse makes."""
+def _input_events() -> frozenset[QEvent.Type]:
     return frozenset(
         (
             QEvent.Type.KeyPress,
@@ -66,7 +65,7 @@ class IdleWatcher(QObject):
             self.timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self.timer.isActive() and event.type() in input_events():
+        if self.timer.isActive() and event.type() in _input_events():
             self.timer.start()
         return False
 

@@ -263,13 +263,6 @@ def test_an_html_attachment_asked_as_html_is_not_a_captive_portal(serve: Any) ->
     assert client.binary("h-1", "text/html") == page
 
 
-def test_the_transaction_goes_to_the_base_without_a_trailing_slash(serve: Any) -> None:
-    response = {"resourceType": "Bundle", "type": "transaction-response", "entry": [{"response": {"status": "201"}}]}
-    server, client = serve([fhir(200, response)])
-    client.transaction({"resourceType": "Bundle", "type": "transaction", "entry": [{}]})
-    assert server.requests[0][:2] == ("POST", "/fhir")
-
-
 def test_uploads_ask_for_a_minimal_answer_and_updates_for_the_resource(serve: Any) -> None:
     server, client = serve(
         [(201, {"Location": "Binary/b-1"}, b""), fhir(200, {"resourceType": "Task", "id": "t", "status": "cancelled"})]
