@@ -108,6 +108,14 @@ class Outbox:
             )
             conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (STEP_IMAGES, case_id))
 
+    def forget_binary(self, case_id: str, image_id: str) -> None:
+        """The platform's copy of this image is no longer the one to send: it goes again."""
+        with transaction(self.conn) as conn:
+            conn.execute(
+                "UPDATE images SET binary_id=NULL, upload_url=NULL, copy_sent=NULL WHERE id=? AND case_id=?",
+                (image_id, case_id),
+            )
+
     def record_upload(self, case_id: str, image_id: str, upload_url: str | None) -> None:
         """Where this image's resumable upload lives on the platform (None: forget it), before any byte."""
         with transaction(self.conn) as conn:

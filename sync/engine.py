@@ -254,6 +254,7 @@ def upload_images(
     photo reduced when ``reduced``), its facts recorded with its Binary id for the Media. An image over
     the platform's limit raises :class:`ImageTooLarge`, offering reduced copies for a photo when
     ``reducible`` (a case, not a reply) and they were not chosen yet."""
+    _forget_stale_dicoms(store, outbox, case_id, images, patient)
     binary_ids = {image.id: image.binary_id for image in images if image.binary_id}
     total = sum(image.size for image in images)
     done = sum(image.size for image in images if image.binary_id)
@@ -286,6 +287,23 @@ def upload_images(
         done += image.size
         listener.bytes_sent(case_id, done, total)
     return binary_ids
+
+
+def _forget_stale_dicoms(store: Store, outbox: Outbox, case_id: str, images: list[Any], patient: Patient) -> None:
+    """A DICOM already on the platform whose header names the patient otherwise than the case now does
+    (uploaded, then the case refused and its identity corrected) goes again: its Binary is forgotten."""
+    sent = outbox.copies_sent(case_id)
+    for image in images:
+        if not image.binary_id or image.content_type != "application/dicom":
+            continue
+        recorded = str(sent.get(image.id, {}).get("sha1") or image.sha1)
+        copy = copy_to_send(
+            store.image_bytes(image), image.content_type, image.width, image.height, patient, reduced=False
+        )
+        if (copy[1].sha1 if copy is not None else image.sha1) != recorded:
+            log.info("case %s: a DICOM sent under another identity goes again", case_id)
+            outbox.forget_binary(case_id, image.id)
+            image.binary_id = None
 
 
 def _upload(

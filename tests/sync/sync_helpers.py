@@ -137,8 +137,13 @@ def make_case(
 FAST = RetryPolicy(base_s=0.02, cap_s=0.2)
 
 
+def client_for_url(base_url: str) -> PlatformClient:
+    """A client of the platform at ``base_url`` (no token), retrying fast."""
+    return PlatformClient(ClientConfig(base_url, 2.0, 10.0), StaticToken(None), policy=FAST)
+
+
 @contextmanager
 def engine_on(store: Store, base_url: str, *, case_budget_s: float = 10.0) -> Iterator[Engine]:
     """A sync engine for ``store`` on the platform at ``base_url`` (no token), retrying fast."""
-    with PlatformClient(ClientConfig(base_url, 2.0, 10.0), StaticToken(None), policy=FAST) as client:
+    with client_for_url(base_url) as client:
         yield Engine(store, client, case_budget_s=case_budget_s)

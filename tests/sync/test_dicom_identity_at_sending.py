@@ -141,3 +141,32 @@ def test_a_dicom_sent_in_a_reply_names_the_patient_as_the_case_does(store: Store
 
     assert header(binary) == ("MARTIN^Paul", "D-2291", "19500203", "M")  # provisional: the file number
     assert media["content"]["hash"] == sha1(binary) and media["content"]["size"] == len(binary)
+
+
+def test_a_dicom_sent_before_the_identity_was_corrected_goes_again(store: Store, sandbox: SandboxServer) -> None:
+    """Seen in review: the images of a case refused after they were uploaded keep their Binary; once the
+    identity was corrected and the case sent again, the DICOM already on the platform still named the
+    patient as before."""
+    from app.outbox import Outbox
+    from sync.engine import upload_images
+    from sync.progress import NullListener
+    from tests.sync.sync_helpers import client_for_url
+
+    case = new_case("ophthalmology")
+    case_id = store.create_case(case, [dicom_image(case.patient)])
+    with client_for_url(sandbox.base_url) as client:  # uploaded, then the case came back to be corrected
+        upload_images(
+            store, client, Outbox(store), case_id, store.get_case(case_id).images, case.patient, NullListener(), 10.0
+        )
+    corrected = store.get_case(case_id)
+    corrected.patient = replace(corrected.patient, family="MARTINEZ")
+    store.update_case(corrected)
+    store.queue(case_id)
+
+    with engine_on(store, sandbox.base_url) as engine:
+        assert engine.run_once().sent == [case_id]
+
+    [image] = store.get_case(case_id).images
+    media, binary = sent(sandbox, image.id)
+    assert header(binary)[0] == "MARTINEZ^Paul"
+    assert media["content"]["hash"] == sha1(binary)
