@@ -44,6 +44,11 @@ class OutboxRow:
     #: The photo the platform last refused as too large (413), while a reduced copy may still pass.
     too_large: str | None = None
 
+    @property
+    def offers_reduced(self) -> bool:
+        """Refused for a photo too large, reduced copies not chosen yet: the way out to offer."""
+        return self.too_large is not None and not self.reduced
+
 
 class Outbox:
     """The outbox rows of one store (all writes are single transactions on ``store.conn``)."""
@@ -290,7 +295,6 @@ class Outbox:
                 "received",
             ),
         )
-        # Unread, and changed now: the list, newest first, shows it at the top.
-        conn.execute("UPDATE cases SET unread=1, updated_at=? WHERE id=?", (iso(utc_now()), case_id))
+        self.store.mark_news(conn, case_id)
         audit.append(conn, self.store.key, "message", case_id, detail="received")
         return True

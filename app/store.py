@@ -759,18 +759,24 @@ class Store:
         """Keep the expert's answer (sealed) and show it as unread; ``event`` (e.g. ``amended``) goes to the
         case's history. The case's last change is now: the list, newest first, shows it at the top."""
         conn.execute(
-            "UPDATE cases SET answer=?, unread=1, updated_at=? WHERE id=?",
+            "UPDATE cases SET answer=? WHERE id=?",
             (
                 self.key.seal(
                     json.dumps(asdict(answer), ensure_ascii=False).encode("utf-8"), contexts.case_answer(case_id)
                 ),
-                iso(utc_now()),
                 case_id,
             ),
         )
+        self.mark_news(conn, case_id)
         if event:
             self._event(conn, case_id, event, None, None)
             audit.append(conn, self.key, "answered", case_id, detail=event)
+
+    @staticmethod
+    def mark_news(conn: sqlite3.Connection, case_id: str) -> None:
+        """Something came for the requester to read (an answer, a question, a withdrawal): unread, and
+        changed now, so that the list, newest first, shows it at the top."""
+        conn.execute("UPDATE cases SET unread=1, updated_at=? WHERE id=?", (iso(utc_now()), case_id))
 
     def mark_read(self, case_id: str, *, seen: Answer | None = None) -> bool:
         """Mark the case's answer read; with ``seen``, only while the stored answer is still that one

@@ -471,6 +471,8 @@ class Follower:
                     # Answered, then a question (or the case taken back), then answered again: this
                     # answer replaces one already read, and says so like an amended one.
                     answer.amended, news = True, _amendment(answer)
+                elif answer is not None and known is not None:
+                    answer.amended = known.amended  # the same answer again: corrected if it was
             else:
                 known = self.store.answer(case_id)
                 answer = self._amended(case_id, task, budget_s)
@@ -505,7 +507,7 @@ class Follower:
                 if current == CaseState.ANSWERED:
                     # Taken back by the expert, or withdrawn by the platform: an answer already read may
                     # change, or is no longer to be relied on. The requester must see it.
-                    conn.execute("UPDATE cases SET unread=1, updated_at=? WHERE id=?", (iso(utc_now()), case_id))
+                    self.store.mark_news(conn, case_id)
                     news = news or (AnswerNews.REOPENED if target in FOLLOWED_STATES else "")
             elif target is not None and target != current:
                 log.warning("case %s: platform status %s not mirrored from %s", case_id, status, current.value)

@@ -184,7 +184,7 @@ class CasePage(QWidget):
             info = self.store.platform_info(case.id)
             refused = case.state == CaseState.NEEDS_ATTENTION
             row = Outbox(self.store).row(case.id) if refused else None
-            self.send_reduced.setVisible(row is not None and row.too_large is not None and not row.reduced)
+            self.send_reduced.setVisible(row is not None and row.offers_reduced)
             self.attention.setVisible(refused and bool(info["last_error"]))
             self.attention.setText(
                 self.tr("La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.").format(

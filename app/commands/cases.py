@@ -285,7 +285,7 @@ def run_show(args: argparse.Namespace) -> int:
         out.append(M.tr("case.still_missing"))
         out.extend(f"  - {f['message']}" for f in missing)
     out.extend(_platform_lines(doc))
-    if row is not None and row.too_large and not row.reduced:
+    if row is not None and row.offers_reduced:
         out.append(f"  {M.tr('show.send_reduced', id=case.id[:8])}")
     if doc["due_at"]:
         when = local_minute(doc["due_at"])
@@ -365,7 +365,7 @@ M.add(
         "show.platform": {"fr": "Plateforme :", "en": "Platform:"},
         "show.reason": {"fr": "Motif donné par la plateforme :", "en": "Reason given by the platform:"},
         "show.problem": {"fr": "À savoir :", "en": "Note:"},
-        "show.refused": {"fr": "Refusé par la plateforme :", "en": "Refused by the platform:"},
+        "show.refused": {"fr": "Pourquoi il n'est pas parti :", "en": "Why it did not go:"},
         "show.send_reduced": {
             "fr": "Pour l'envoyer en copies réduites : teleavis case send {id} --reduced",
             "en": "To send it as reduced copies: teleavis case send {id} --reduced",

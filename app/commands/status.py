@@ -76,6 +76,7 @@ def run_status(args: argparse.Namespace) -> int:
         "platform": platform,
         "data_key": key_mode,
         "audit_rewound": rewound,
+        "unread": unread,
     }
     if args.json:
         emit_json(doc)

@@ -8,12 +8,13 @@ change."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from app.db import transaction
-from app.model import Answer, CaseState
+from app.model import Answer, CaseState, iso, utc_now
 from app.outbox import Outbox
 from app.store import Store
 from tests.support.ui import answered_case
@@ -27,7 +28,7 @@ def store(teleavis_home: Path) -> Iterator[Store]:
 
 def _answered_days_ago(store: Store, days: int) -> str:
     case_id = answered_case(store)
-    store.conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (f"2026-11-{30 - days:02d}T10:00:00+00:00", case_id))
+    store.conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now() - timedelta(days=days)), case_id))
     return case_id
 
 
@@ -69,3 +70,4 @@ def test_the_command_line_says_which_cases_are_to_read(store: Store, capsys: pyt
     lines = {line.split()[0]: line for line in run_inprocess(capsys, "case", "list").out.splitlines()}
     assert lines[unread].endswith("[à lire]") and "à lire" not in lines[read]
     assert "À lire (réponse ou question de l'expert) : 1 dossier(s)" in run_inprocess(capsys, "status").out
+    assert run_inprocess(capsys, "status", "--json").json()["unread"] == 1

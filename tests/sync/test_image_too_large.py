@@ -79,7 +79,7 @@ def test_a_photo_over_the_limit_is_named_and_goes_as_a_reduced_copy_once_chosen(
         assert sandbox.count("Task") == 0
         # Said by `case show` too, with the way out (the reason was in the sync's output alone).
         shown = run_inprocess(capsys, "case", "show", case_id).out
-        assert "Refusé par la plateforme : l'image 2" in shown
+        assert "Pourquoi il n'est pas parti : l'image 2" in shown
         assert f"teleavis case send {case_id[:8]} --reduced" in shown
 
         # What « Envoyer en copies réduites » does (ui/case_page.py), as `case send --reduced`.

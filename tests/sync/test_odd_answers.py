@@ -367,3 +367,19 @@ def test_a_withdrawal_and_an_answered_case_taken_back_are_told_as_such(store: St
         engine.run_once()
     assert store.state(case_id) == CaseState.IN_PROGRESS and store.platform_info(case_id)["unread"]
     assert (case_id, "in-progress", "reopened") in heard.states
+
+
+def test_the_same_corrected_answer_given_again_after_a_question_stays_corrected(store: Store, tmp_path: Path) -> None:
+    """Seen in review: completed again with the report already kept, the answer was kept as a first one
+    and lost its « Réponse modifiée par l'expert »."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform, _answered_and_read(store, platform, case_id, task_id) as engine:
+        platform.reports["r1"] = report("r1", "Exérèse conseillée.", version="2")
+        engine.run_once()
+        assert store.answer(case_id).amended  # type: ignore[union-attr]
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold", version="3")
+        engine.run_once()
+        platform.tasks[task_id] = task(case_id, task_id, "completed", version="4", report_ids=("r1",))
+        engine.run_once()
+    answer = store.answer(case_id)
+    assert answer is not None and answer.conclusion == "Exérèse conseillée." and answer.amended
