@@ -101,8 +101,14 @@ def _remember(path: Path) -> None:
 
 
 def remove(path: Path) -> None:
-    with contextlib.suppress(OSError):
+    """Delete ``path``; one that cannot be deleted now (held open by a viewer, on Windows) stays
+    remembered, to be deleted at the next lock, at exit or at the next start."""
+    try:
         path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return
     with _lock:
         _written.discard(path)
 

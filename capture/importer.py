@@ -98,20 +98,23 @@ def upright(image: Image.Image, orientation: int) -> Image.Image:
 
 def has_alpha(image: Image.Image) -> bool:
     """Whether some pixels may be transparent (an alpha channel, or a transparent colour)."""
-    return image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    return image.mode in ("RGBA", "LA", "PA", "RGBa") or "transparency" in image.info
 
 
 def to_rgb_array(image: Image.Image) -> RGB:
     """8-bit RGB pixels of any Pillow image (16-bit greys are scaled, not clipped; transparent parts
     on white, as a viewer shows them: dropping the alpha would show what an editor erased)."""
-    if has_alpha(image):
-        rgba = image.convert("RGBA")
-        image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         values = np.asarray(image, dtype=np.uint32)
         top = 65535 if image.mode != "I" else max(int(values.max()), 1)
         grey = (values * 255 // top).astype(np.uint8)
+        transparent = image.info.get("transparency")
+        if isinstance(transparent, int):  # a transparent grey value (PNG tRNS): white, as shown
+            grey[values == transparent] = 255
         return np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
+    if has_alpha(image):
+        rgba = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
     if image.mode != "RGB":
         image = image.convert("RGB")
     return np.ascontiguousarray(np.asarray(image, dtype=np.uint8))

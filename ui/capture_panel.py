@@ -370,9 +370,9 @@ class CapturePanel(QWidget):
         case = self._case
         if case is None or not self._editable():
             return
-        if not self.isVisible():
-            # Taken just before the window locked (or the case was left): the photo would open above
-            # the lock screen, and could be stored from there.
+        if self.anonymise_first.isChecked() and not self.isVisible():
+            # Taken just before the window locked (or the case was left): its anonymising dialog would
+            # open above the lock screen, and the photo could be stored from there.
             self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
             return
         anonymise: AnonymiseChoice | None = None

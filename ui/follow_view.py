@@ -38,7 +38,6 @@ from app.report_text import history_words
 from app.store import NewImage, Store
 from sync.progress import RateMeter
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
-from ui.lock import input_events
 from ui.tasks import on_own_connection, run_task, run_write
 from ui.widgets import named
 from ui.worklist import local_time
@@ -54,6 +53,13 @@ def image_progress(case: Case, sent: int) -> tuple[int, int]:
         if total <= sent:
             done += 1
     return done, len(case.images)
+
+
+#: What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse
+#: move, which the system may make up when what is under the pointer changes).
+_PERSON_EVENTS = frozenset(
+    (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.TouchBegin)
+)
 
 
 class FollowView(QWidget):
@@ -226,6 +232,7 @@ class FollowView(QWidget):
             self._reply_images = []
             self.reply_images.clear()
         self._stop_waiting_for_a_person()
+        self.outside_note.hide()  # said of the report opened outside, for the case it belongs to
         self._opening = True
         try:
             self.refresh()
@@ -344,7 +351,8 @@ class FollowView(QWidget):
         if (
             self._awaiting_person
             and not self._person_seen
-            and event.type() in input_events()
+            and event.type() in _PERSON_EVENTS
+            and self.isVisible()
             and QApplication.activeWindow() is self.window()
         ):
             self._person_seen = True  # one look per turn of the event loop, not one per widget the event crosses
@@ -353,7 +361,7 @@ class FollowView(QWidget):
                 self._person_seen = False
                 self.note_seen(person=True)
 
-            QTimer.singleShot(0, look)
+            QTimer.singleShot(0, self, look)  # (never run once the view is gone)
         return False
 
     def _show_answer(self, answer: object, state: CaseState | None = None) -> None:

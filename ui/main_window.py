@@ -7,6 +7,7 @@ builds each class's Python type, enums included, on first import, and start-up w
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
@@ -96,6 +97,11 @@ class Notifier(QObject):
             self.tray.setToolTip(tip if unread else "Teleavis")
 
 
+def _digest(clipboard: QClipboard) -> str:
+    """What the clipboard holds, as a digest (the text itself is not kept)."""
+    return hashlib.sha256(clipboard.text().encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, store: Store, *, sync: SyncService | None = None) -> None:
         super().__init__()
@@ -145,9 +151,9 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
         self._page_before_lock: QWidget = self.worklist
         self._stack_before_lock: QUndoStack | None = None
-        #: The clipboard was last filled while Teleavis was the active application (a name, an INS
-        #: copied here); not every platform says who owns it.
-        self._copied_here = False
+        #: A digest of what the clipboard held when it was filled while Teleavis was the active
+        #: application (a name, an INS copied here): not every platform says who owns the clipboard.
+        self._copied_here: str | None = None
         self._status_timer = QTimer(self, interval=STATUS_EVERY_MS)
         self._status_timer.timeout.connect(self.refresh_status)
         self._reach_timer = QTimer(self, interval=REACH_EVERY_MS)
@@ -691,7 +697,7 @@ class MainWindow(QMainWindow):
         QToolTip.hideText()
         # What was copied or selected here (a name, an INS) is not left for the next person to paste.
         clipboard = QApplication.clipboard()
-        if clipboard.ownsClipboard() or self._copied_here:
+        if clipboard.ownsClipboard() or (self._copied_here is not None and self._copied_here == _digest(clipboard)):
             clipboard.clear(QClipboard.Mode.Clipboard)
         if clipboard.ownsSelection():
             clipboard.clear(QClipboard.Mode.Selection)
@@ -709,11 +715,13 @@ class MainWindow(QMainWindow):
     def _watch_clipboard(self) -> None:
         clipboard = QApplication.clipboard()
         clipboard.dataChanged.connect(self._clipboard_changed)
-        self._copied_here = clipboard.ownsClipboard()
 
     def _clipboard_changed(self) -> None:
-        # Another program's copy is left alone at the lock (the user may be working in it meanwhile).
-        self._copied_here = QApplication.clipboard().ownsClipboard() or QApplication.activeWindow() is not None
+        # Another program's copy is left alone at the lock (the user may be working in it meanwhile):
+        # only what was there when Teleavis filled it is cleared, if it is still there.
+        clipboard = QApplication.clipboard()
+        here = clipboard.ownsClipboard() or QApplication.activeWindow() is not None
+        self._copied_here = _digest(clipboard) if here else None
 
     def unlock(self) -> None:
         if self._stack_before_lock is not None:

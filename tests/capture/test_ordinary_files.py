@@ -124,3 +124,15 @@ def test_a_phones_108_mpx_photo_is_refused_with_the_way_out() -> None:
     with pytest.raises(ImageRejected) as refused:
         prepare_image_bytes(bytes(data), filename="20261202_101112.jpg", specialty="dermatology")
     assert "108 mégapixels" in refused.value.message and "taille normale (12 à 50 mégapixels" in refused.value.message
+
+
+def test_a_16_bit_grey_png_with_a_transparent_value_keeps_its_greys() -> None:
+    """Seen in review: its transparency sent it through the colour conversion, which clipped every
+    16-bit value to white."""
+    grey = np.full((40, 60), 30000, np.uint16)
+    grey[:, :10] = 5  # the transparent value
+    out = io.BytesIO()
+    Image.fromarray(grey).save(out, "PNG", transparency=5)
+    prepared = prepare_image_bytes(out.getvalue(), filename="scan16.png", specialty="dermatology")
+    pixels = _pixels(prepared.data)
+    assert abs(int(pixels[:, 30:].mean()) - 30000 * 255 // 65535) <= 1 and pixels[:, :10].min() == 255

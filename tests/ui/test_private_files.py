@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,6 +33,11 @@ def _predictable(base: Path) -> Path:
 
 def _open_report(qtbot: object, store: object, pdf: bytes, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Press "Open the report" of the answer view; returns the file handed to the viewer."""
+    return _opened_from(qtbot, store, pdf, monkeypatch)[0]
+
+
+def _opened_from(qtbot: object, store: object, pdf: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Any]:
+    """The file handed to the viewer, and the answer view it was opened from."""
     from PySide6.QtGui import QDesktopServices
 
     from tests.sync.sync_helpers import make_case
@@ -45,7 +51,7 @@ def _open_report(qtbot: object, store: object, pdf: bytes, monkeypatch: pytest.M
     view._pdf_bytes = pdf  # (what the answer's download put there)
     view._open_external()  # (the button's slot)
     assert len(opened) == 1
-    return Path(opened[0])
+    return Path(opened[0]), view
 
 
 def test_the_report_goes_to_a_private_file_not_into_someone_elses_folder(
@@ -112,3 +118,33 @@ def test_files_go_at_exit_and_a_crashs_leftovers_at_next_start(tmp_base: Path) -
     assert left.exists()
     assert private_files.purge_leftovers() == 1
     assert not left.exists()
+
+
+def test_a_copy_that_cannot_be_deleted_now_is_deleted_later(tmp_base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen in review: a copy held open by a viewer (Windows refuses to delete it) was forgotten after
+    the first try, at the lock: the exit's clean-up never tried again."""
+    from app import private_files
+
+    copy = private_files.write_private("reponse-abcd.pdf", b"%PDF")
+    real_unlink = Path.unlink
+
+    def held_open(self: Path, missing_ok: bool = False) -> None:
+        raise PermissionError(13, "in use")
+
+    monkeypatch.setattr(Path, "unlink", held_open)
+    private_files.remove_written()
+    assert copy.exists()
+    monkeypatch.setattr(Path, "unlink", real_unlink)
+    private_files.remove_written()
+    assert not copy.exists()
+
+
+def test_the_note_on_the_outside_viewer_belongs_to_the_case_it_was_said_for(
+    qtbot: object, store: object, tmp_base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.sync.sync_helpers import make_case
+
+    _, view = _opened_from(qtbot, store, b"%PDF-1.4", monkeypatch)
+    assert not view.outside_note.isHidden()
+    view.set_case(store.get_case(make_case(store, seed=2)))  # type: ignore[attr-defined]
+    assert view.outside_note.isHidden()
