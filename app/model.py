@@ -99,7 +99,9 @@ TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     ),
     CaseState.REJECTED: frozenset({CaseState.ARCHIVED}),
     CaseState.CANCELLED: frozenset({CaseState.ARCHIVED}),
-    CaseState.ARCHIVED: frozenset(),
+    # An answer amended while retention archived the case brings it back (app/retention.py archives
+    # only what is read; the sync may have been reading the amendment at that moment).
+    CaseState.ARCHIVED: frozenset({CaseState.ANSWERED}),
 }
 
 Sex = Literal["male", "female", "other", "unknown"]

@@ -383,3 +383,16 @@ def test_the_same_corrected_answer_given_again_after_a_question_stays_corrected(
         engine.run_once()
     answer = store.answer(case_id)
     assert answer is not None and answer.conclusion == "Exérèse conseillée." and answer.amended
+
+
+def test_an_answer_amended_while_retention_archived_its_case_brings_the_case_back(store: Store, tmp_path: Path) -> None:
+    """Seen in review: the sync reading an amended report while retention archived the same case wrote
+    the news onto an archived case, out of the list's view and no longer followed."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform, _answered_and_read(store, platform, case_id, task_id) as engine:
+        store.transition(case_id, CaseState.ARCHIVED)  # retention, at that very moment
+        platform.reports["r1"] = report("r1", "Exérèse urgente.", version="2")
+        platform.tasks[task_id] = task(case_id, task_id, "completed", version="3", report_ids=("r1",))
+        engine.follower.mirror(case_id, platform.tasks[task_id], None)
+    assert store.state(case_id) == CaseState.ANSWERED and store.platform_info(case_id)["unread"]
+    assert store.answer(case_id).conclusion == "Exérèse urgente."  # type: ignore[union-attr]
