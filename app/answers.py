@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app import messages as M
 from app.i18n import language
-from app.model import Answer
+from app.model import FOLLOWED_STATES, Answer, CaseState
 
 #: Why a part of the answer is missing (codes stored in ``Answer.missing``).
 FOREIGN_URL = "foreign-url"
@@ -53,6 +53,16 @@ M.add(
             "fr": "Compte rendu provisoire : l'expert ne l'a pas encore validé.",
             "en": "Provisional report: the expert has not signed it off yet.",
         },
+        "answer.request_withdrawn": {
+            "fr": "La plateforme a annulé la demande après cette réponse : ne vous y fiez pas sans en avoir "
+            "parlé à l'expert.",
+            "en": "The platform cancelled the request after this answer: do not rely on it before you have "
+            "spoken with the expert.",
+        },
+        "answer.taken_back": {
+            "fr": "L'expert a repris le dossier après cette réponse : elle peut encore changer.",
+            "en": "The expert took the case back after this answer: it may still change.",
+        },
         "answer.amended": {
             "fr": "Réponse modifiée par l'expert après sa première version.",
             "en": "Answer amended by the expert after its first version.",
@@ -91,14 +101,23 @@ def missing_words(answer: Answer | None, lang: str | None = None) -> list[str]:
     return lines
 
 
-def status_words(answer: Answer | None, lang: str | None = None) -> str:
-    """What the report's status says against acting on it (withdrawn, provisional), else ""."""
-    status = answer.report_status if answer is not None else ""
-    if status in WITHDRAWN:
-        return _say("answer.withdrawn", lang or language())
-    if status in PROVISIONAL:
-        return _say("answer.provisional", lang or language())
-    return ""
+def status_words(answer: Answer | None, lang: str | None = None, *, state: str = "") -> str:
+    """What stands against acting on the answer, else "": the request cancelled or refused after it,
+    or the case taken back by the expert (``state``, the case's), then the report's own status
+    (withdrawn, provisional). Said wherever the answer is read: the window, ``case show``, the PDF."""
+    if answer is None:
+        return ""
+    lang = lang or language()
+    words: list[str] = []
+    if state in (CaseState.CANCELLED.value, CaseState.REJECTED.value):
+        words.append(_say("answer.request_withdrawn", lang))
+    elif state in {s.value for s in FOLLOWED_STATES}:
+        words.append(_say("answer.taken_back", lang))
+    if answer.report_status in WITHDRAWN:
+        words.append(_say("answer.withdrawn", lang))
+    elif answer.report_status in PROVISIONAL:
+        words.append(_say("answer.provisional", lang))
+    return " ".join(words)
 
 
 def amended_words(lang: str | None = None) -> str:

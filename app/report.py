@@ -105,7 +105,7 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
 
     story: list[Flowable] = []
     story += _request_part(store, case, load_requester(store.settings), t, styles)
-    story += _answer_part(answer, extra_pages, referenced, t, styles)
+    story += _answer_part(answer, case.state.value, extra_pages, referenced, t, styles)
     story += _history_part(store, case.id, t, styles)
     story += _images_part(store, case, t, styles, report)
     story += _expert_images_part(store, answer, t, styles, report)
@@ -341,13 +341,14 @@ def _answer_pdfs(store: Store, answer: Answer | None) -> tuple[list[tuple[bytes,
 
 
 def _answer_part(
-    answer: Answer | None, appended_pages: int, referenced: int, t: T, styles: dict[str, ParagraphStyle]
+    answer: Answer | None, state: str, appended_pages: int, referenced: int, t: T, styles: dict[str, ParagraphStyle]
 ) -> list[Flowable]:
     head = _p(t.fit(t("answer")), styles["h2"])
     if answer is None:
         return [KeepTogether([head, _p(t.fit(t("no_answer")), styles["body"])])]
-    # A withdrawn or provisional report is said before its conclusion, in the colour of an urgency.
-    warning = status_words(answer, t.lang)
+    # What stands against acting on it (withdrawn, provisional, the request cancelled after it, the
+    # case taken back) is said before its conclusion, in the colour of an urgency.
+    warning = status_words(answer, t.lang, state=state)
     said = [_p(t.fit(warning), styles["urgent"])] if warning else []
     story: list[Flowable] = [KeepTogether([head, *said, _p(t.fit(answer.conclusion or "—"), styles["box"])])]
     rows = [(t("expert"), answer.expert or "—"), (t("issued"), moment_words(answer.issued, t.lang) or "—")]

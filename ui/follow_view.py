@@ -32,7 +32,7 @@ from app import messages as M
 from app.answers import amended_words, hint_words, missing_words, status_words
 from app.errors import TeleavisError
 from app.i18n import language
-from app.model import FOLLOWED_STATES, Answer, Case, CaseState
+from app.model import Answer, Case, CaseState
 from app.outbox import Outbox
 from app.report_text import history_words
 from app.store import NewImage, Store
@@ -380,16 +380,7 @@ class FollowView(QWidget):
             self.follow_up.show()
         else:
             self.follow_up.hide()
-        warning = status_words(answer)
-        if state in (CaseState.CANCELLED, CaseState.REJECTED):
-            withdrawn = self.tr(
-                "La plateforme a annulé la demande après cette réponse : ne vous y fiez pas sans en avoir parlé "
-                "à l'expert."
-            )
-            warning = f"{withdrawn} {warning}".strip()
-        elif state in FOLLOWED_STATES:
-            taken_back = self.tr("L'expert a repris le dossier après cette réponse : elle peut encore changer.")
-            warning = f"{taken_back} {warning}".strip()
+        warning = status_words(answer, state=state.value if state is not None else "")
         self.status_warning.setText(warning)
         self.status_warning.setVisible(bool(warning))
         banner = "attentionBanner" if warning else "answerBanner"

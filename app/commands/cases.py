@@ -235,7 +235,11 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         ],
         "platform": store.platform_info(case.id),
         "history": store.history(case.id),
-        "answer": {**asdict(answer), "missing_words": missing_words(answer), "status_words": status_words(answer)}
+        "answer": {
+            **asdict(answer),
+            "missing_words": missing_words(answer),
+            "status_words": status_words(answer, state=case.state.value),
+        }
         if answer
         else None,
         "checklist": [asdict(f) for f in store.checklist(case)],

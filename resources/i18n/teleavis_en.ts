@@ -799,118 +799,118 @@
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="99"/>
+        <location filename="../../ui/follow_view.py" line="105"/>
         <source>Envoyer des copies &amp;réduites</source>
-        <extracomment>An unread answer was shown to a person (the view and its answer on screen, the window active). An unread answer that came while the case was on screen waits for a person&apos;s input. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
+        <extracomment>What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). An unread answer that came while the case was on screen waits for a person&apos;s input. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="102"/>
+        <location filename="../../ui/follow_view.py" line="108"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="121"/>
+        <location filename="../../ui/follow_view.py" line="127"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="153"/>
+        <location filename="../../ui/follow_view.py" line="159"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images joined by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="157"/>
+        <location filename="../../ui/follow_view.py" line="163"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="158"/>
+        <location filename="../../ui/follow_view.py" line="164"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="160"/>
+        <location filename="../../ui/follow_view.py" line="166"/>
         <source>Imprimer…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="169"/>
+        <location filename="../../ui/follow_view.py" line="175"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="178"/>
+        <location filename="../../ui/follow_view.py" line="184"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="183"/>
+        <location filename="../../ui/follow_view.py" line="189"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="188"/>
+        <location filename="../../ui/follow_view.py" line="194"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="191"/>
+        <location filename="../../ui/follow_view.py" line="197"/>
         <source>Envoyer la réponse</source>
         <translation>Send the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="202"/>
+        <location filename="../../ui/follow_view.py" line="208"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="206"/>
+        <location filename="../../ui/follow_view.py" line="212"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="249"/>
+        <location filename="../../ui/follow_view.py" line="256"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="254"/>
+        <location filename="../../ui/follow_view.py" line="261"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="258"/>
+        <location filename="../../ui/follow_view.py" line="265"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="271"/>
+        <location filename="../../ui/follow_view.py" line="278"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="281"/>
+        <location filename="../../ui/follow_view.py" line="288"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="281"/>
+        <location filename="../../ui/follow_view.py" line="288"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="364"/>
+        <location filename="../../ui/follow_view.py" line="372"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="366"/>
+        <location filename="../../ui/follow_view.py" line="374"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="370"/>
+        <location filename="../../ui/follow_view.py" line="378"/>
         <source>Conseil de suivi : revoir le patient sous %n jour(s).</source>
         <translation>
             <numerusform>Follow-up advice: see the patient again within %n day.</numerusform>
@@ -918,57 +918,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="378"/>
-        <source>La plateforme a annulé la demande après cette réponse : ne vous y fiez pas sans en avoir parlé à l&apos;expert.</source>
-        <translation>The platform cancelled the request after this answer: do not rely on it before you have spoken with the expert.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/follow_view.py" line="383"/>
-        <source>L&apos;expert a repris le dossier après cette réponse : elle peut encore changer.</source>
-        <translation>The expert took the case back after this answer: it may still change.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/follow_view.py" line="409"/>
+        <location filename="../../ui/follow_view.py" line="408"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="461"/>
+        <location filename="../../ui/follow_view.py" line="460"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="470"/>
+        <location filename="../../ui/follow_view.py" line="469"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="492"/>
+        <location filename="../../ui/follow_view.py" line="491"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="512"/>
+        <location filename="../../ui/follow_view.py" line="511"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="549"/>
+        <location filename="../../ui/follow_view.py" line="548"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="550"/>
+        <location filename="../../ui/follow_view.py" line="549"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="577"/>
+        <location filename="../../ui/follow_view.py" line="576"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="584"/>
+        <location filename="../../ui/follow_view.py" line="583"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -976,12 +966,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="598"/>
+        <location filename="../../ui/follow_view.py" line="597"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="608"/>
+        <location filename="../../ui/follow_view.py" line="607"/>
         <source>Réponse enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Answer saved: it goes with the next sync.</translation>
     </message>
@@ -1168,32 +1158,32 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock.py" line="84"/>
+        <location filename="../../ui/lock.py" line="83"/>
         <source>Teleavis est verrouillé</source>
         <translation>Teleavis is locked</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="87"/>
+        <location filename="../../ui/lock.py" line="86"/>
         <source>Les dossiers sont masqués. Tapez votre code ou la phrase secrète pour reprendre.</source>
         <translation>The cases are hidden. Type your PIN or the passphrase to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="92"/>
+        <location filename="../../ui/lock.py" line="91"/>
         <source>Code ou phrase secrète</source>
         <translation>PIN or passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="97"/>
+        <location filename="../../ui/lock.py" line="96"/>
         <source>Déverrouiller</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="123"/>
+        <location filename="../../ui/lock.py" line="122"/>
         <source>Code ou phrase secrète incorrect.</source>
         <translation>Wrong PIN or passphrase.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/lock.py" line="134"/>
+        <location filename="../../ui/lock.py" line="133"/>
         <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
         <translation>
             <numerusform>Too many wrong tries. Try again in %n second.</numerusform>
@@ -1204,224 +1194,224 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="117"/>
+        <location filename="../../ui/main_window.py" line="123"/>
         <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
         <translation>Training mode: cases go to a trial platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="261"/>
         <source>&amp;Dossiers</source>
-        <extracomment>The clipboard was last filled while Teleavis was the active application (a name, an INS copied here); not every platform says who owns it.</extracomment>
+        <extracomment>A digest of what the clipboard held when it was filled while Teleavis was the active application (a name, an INS copied here): not every platform says who owns the clipboard.</extracomment>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256"/>
+        <location filename="../../ui/main_window.py" line="262"/>
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="263"/>
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260"/>
+        <location filename="../../ui/main_window.py" line="266"/>
         <source>&amp;Envoyer à l&apos;expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261"/>
+        <location filename="../../ui/main_window.py" line="267"/>
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266"/>
+        <location filename="../../ui/main_window.py" line="272"/>
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267"/>
+        <location filename="../../ui/main_window.py" line="273"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="275"/>
         <source>Rétablir</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="281"/>
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>&amp;Guide d&apos;utilisation</source>
         <translation>&amp;User guide</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>&amp;Diagnostic…</source>
         <translation>&amp;Diagnosis…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>À &amp;propos de Teleavis</source>
         <translation>&amp;About Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>À propos de &amp;Qt</source>
         <translation>About &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="412"/>
+        <location filename="../../ui/main_window.py" line="418"/>
         <source>Le dossier n&apos;a pas pu être créé (erreur interne, voir le journal).</source>
         <translation>The case could not be created (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="439"/>
+        <location filename="../../ui/main_window.py" line="445"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="452"/>
+        <location filename="../../ui/main_window.py" line="458"/>
         <source>Compte rendu de l&apos;expert reçu</source>
         <translation>Expert&apos;s report received</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="453"/>
+        <location filename="../../ui/main_window.py" line="459"/>
         <source>Le compte rendu qui manquait au dossier {id} est arrivé.</source>
         <translation>The report case {id} was missing has arrived.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>Réponse de l&apos;expert retirée</source>
         <translation>Expert&apos;s answer withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="458"/>
+        <location filename="../../ui/main_window.py" line="464"/>
         <source>La réponse du dossier {id} a été retirée : n&apos;en tenez pas compte.</source>
         <translation>The answer of case {id} was withdrawn: disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="462"/>
+        <location filename="../../ui/main_window.py" line="468"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="467"/>
+        <location filename="../../ui/main_window.py" line="473"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="467"/>
+        <location filename="../../ui/main_window.py" line="473"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="471"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>Dossier repris par l&apos;expert</source>
         <translation>Case taken back by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="472"/>
+        <location filename="../../ui/main_window.py" line="478"/>
         <source>L&apos;expert a repris le dossier {id} : sa réponse peut changer.</source>
         <translation>The expert took case {id} back: the answer may change.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="482"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="483"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480"/>
+        <location filename="../../ui/main_window.py" line="486"/>
         <source>Le dossier {id} demande votre attention.</source>
         <translation>Case {id} needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497"/>
+        <location filename="../../ui/main_window.py" line="503"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="498"/>
+        <location filename="../../ui/main_window.py" line="504"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="514"/>
+        <location filename="../../ui/main_window.py" line="520"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="516"/>
+        <location filename="../../ui/main_window.py" line="522"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="516"/>
+        <location filename="../../ui/main_window.py" line="522"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="521"/>
-        <location filename="../../ui/main_window.py" line="556"/>
+        <location filename="../../ui/main_window.py" line="527"/>
+        <location filename="../../ui/main_window.py" line="562"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="546"/>
+        <location filename="../../ui/main_window.py" line="552"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="547"/>
+        <location filename="../../ui/main_window.py" line="553"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -1429,42 +1419,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="572"/>
+        <location filename="../../ui/main_window.py" line="578"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="574"/>
+        <location filename="../../ui/main_window.py" line="580"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="595"/>
+        <location filename="../../ui/main_window.py" line="601"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="596"/>
+        <location filename="../../ui/main_window.py" line="602"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="600"/>
+        <location filename="../../ui/main_window.py" line="606"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="610"/>
+        <location filename="../../ui/main_window.py" line="616"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="610"/>
+        <location filename="../../ui/main_window.py" line="616"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="627"/>
+        <location filename="../../ui/main_window.py" line="633"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1472,12 +1462,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="629"/>
+        <location filename="../../ui/main_window.py" line="635"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="675"/>
+        <location filename="../../ui/main_window.py" line="681"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
@@ -1485,7 +1475,7 @@
 <context>
     <name>Notifier</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="95"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>Teleavis — %n réponse(s) non lue(s)</source>
         <translation>
             <numerusform>Teleavis — %n unread answer</numerusform>

@@ -37,7 +37,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="370"/>
+        <location filename="../../ui/follow_view.py" line="378"/>
         <source>Conseil de suivi : revoir le patient sous %n jour(s).</source>
         <translation>
             <numerusform>Conseil de suivi : revoir le patient sous %n jour.</numerusform>
@@ -45,7 +45,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="584"/>
+        <location filename="../../ui/follow_view.py" line="583"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>LockScreen</name>
     <message numerus="yes">
-        <location filename="../../ui/lock.py" line="134"/>
+        <location filename="../../ui/lock.py" line="133"/>
         <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
         <translation>
             <numerusform>Trop d&apos;essais incorrects. Réessayez dans %n seconde.</numerusform>
@@ -67,7 +67,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="547"/>
+        <location filename="../../ui/main_window.py" line="553"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n dossier attend une réponse de l&apos;expert au-delà du délai promis.</numerusform>
@@ -75,7 +75,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="627"/>
+        <location filename="../../ui/main_window.py" line="633"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Rapport enregistré (%n page).</numerusform>
@@ -86,7 +86,7 @@
 <context>
     <name>Notifier</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="95"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>Teleavis — %n réponse(s) non lue(s)</source>
         <translation>
             <numerusform>Teleavis — %n réponse non lue</numerusform>

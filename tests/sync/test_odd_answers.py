@@ -336,7 +336,9 @@ def test_a_second_answer_after_a_question_says_it_replaces_the_first(store: Stor
     assert [e["kind"] for e in store.history(case_id)].count("amended") == 1
 
 
-def test_an_answered_case_the_platform_withdraws_is_cancelled_and_unread(store: Store, tmp_path: Path) -> None:
+def test_an_answered_case_the_platform_withdraws_is_cancelled_and_unread(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Found from outside: an answered Task set to entered-in-error (or cancelled, failed) left the
     case « répondu », read, its answer standing: ANSWERED could not become CANCELLED."""
     [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
@@ -347,6 +349,13 @@ def test_an_answered_case_the_platform_withdraws_is_cancelled_and_unread(store: 
         engine.run_once()
     assert store.state(case_id) == CaseState.CANCELLED
     assert store.platform_info(case_id)["unread"]
+    # Said wherever the answer is read: the window (tests/ui), `case show`, the PDF a nurse prints.
+    words = "La plateforme a annulé la demande après cette réponse"
+    assert run_inprocess(capsys, "case", "show", case_id).out.count(words) == 1
+    pdf = tmp_path / "cancelled.pdf"
+    assert run_inprocess(capsys, "case", "export", case_id, "--pdf", str(pdf)).code == 0
+    text = pdf_text(pdf)
+    assert words in text and text.index(words) < text.index("Naevus bénin.")
 
 
 def test_a_withdrawal_and_an_answered_case_taken_back_are_told_as_such(store: Store, tmp_path: Path) -> None:
