@@ -143,10 +143,17 @@ def test_a_dicom_sent_in_a_reply_names_the_patient_as_the_case_does(store: Store
     assert media["content"]["hash"] == sha1(binary) and media["content"]["size"] == len(binary)
 
 
-def test_a_dicom_sent_before_the_identity_was_corrected_goes_again(store: Store, sandbox: SandboxServer) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [("family", "MARTINEZ", ("MARTINEZ^Paul", "19500203")), ("birth_date", "1950-03-02", ("MARTIN^Paul", "19500302"))],
+)
+def test_a_dicom_sent_before_the_identity_was_corrected_goes_again(
+    store: Store, sandbox: SandboxServer, field: str, value: str, expected: tuple[str, str]
+) -> None:
     """Seen in review: the images of a case refused after they were uploaded keep their Binary; once the
     identity was corrected and the case sent again, the DICOM already on the platform still named the
-    patient as before."""
+    patient as before. And a correction that keeps the file's length (a birth date) got the first
+    upload back from the platform (a resumable upload is found again by its image id)."""
     from app.outbox import Outbox
     from sync.engine import upload_images
     from sync.progress import NullListener
@@ -159,7 +166,7 @@ def test_a_dicom_sent_before_the_identity_was_corrected_goes_again(store: Store,
             store, client, Outbox(store), case_id, store.get_case(case_id).images, case.patient, NullListener(), 10.0
         )
     corrected = store.get_case(case_id)
-    corrected.patient = replace(corrected.patient, family="MARTINEZ")
+    corrected.patient = replace(corrected.patient, **{field: value})
     store.update_case(corrected)
     store.queue(case_id)
 
@@ -168,5 +175,5 @@ def test_a_dicom_sent_before_the_identity_was_corrected_goes_again(store: Store,
 
     [image] = store.get_case(case_id).images
     media, binary = sent(sandbox, image.id)
-    assert header(binary)[0] == "MARTINEZ^Paul"
+    assert (header(binary)[0], header(binary)[2]) == expected
     assert media["content"]["hash"] == sha1(binary)
