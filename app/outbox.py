@@ -27,8 +27,10 @@ STEP_TRANSACTION = "transaction"
 STEP_SENT = "sent"
 #: Case states whose outbox row is work to do.
 SENDABLE = (CaseState.QUEUED.value, CaseState.SENDING.value)
-#: When the platform gives no answer time, the expert's answer is due this many days after sending.
+#: When the platform gives no answer time, the expert's answer is due this many days after sending;
+#: an urgent request asks for it within 48 hours (the contract's ``priority = urgent``).
 DEFAULT_ANSWER_DAYS = 7
+URGENT_ANSWER_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -183,10 +185,13 @@ class Outbox:
                 (task_id, request_id, task_version, "requested", case_id),
             )
             conn.execute("UPDATE outbox SET step=?, last_error=NULL WHERE case_id=?", (STEP_SENT, case_id))
-            # The expert's answer is due in a week unless the platform says otherwise (sync/follow.py).
+            # The expert's answer is due in a week (48 h when urgent) unless the platform says otherwise
+            # (sync/follow.py).
+            row = conn.execute("SELECT priority FROM cases WHERE id=?", (case_id,)).fetchone()
+            days = URGENT_ANSWER_DAYS if row is not None and row[0] == "urgent" else DEFAULT_ANSWER_DAYS
             conn.execute(
                 "UPDATE cases SET due_at=COALESCE(due_at, ?) WHERE id=?",
-                (iso(utc_now() + timedelta(days=DEFAULT_ANSWER_DAYS)), case_id),
+                (iso(utc_now() + timedelta(days=days)), case_id),
             )
             self.store.transition(case_id, CaseState.SENT, detail=f"Task/{task_id}", audit_action="sent", conn=conn)
             acts.record(self.store, conn, case_id)

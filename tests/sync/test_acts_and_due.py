@@ -232,6 +232,19 @@ def test_the_promised_time_comes_from_the_platform_else_seven_days(
     assert store.due_at(case_id) == iso(datetime.fromisoformat(promised))
 
 
+def test_an_urgent_request_is_due_in_48_hours_when_the_platform_promises_nothing(store: Store, engine: Engine) -> None:
+    """Found from outside: an urgent case (the requester asks for an answer within 48 h) was flagged
+    late only after seven days, like a routine one."""
+    case_id = make_case(store, queue=False)
+    store.conn.execute("UPDATE cases SET priority='urgent' WHERE id=?", (case_id,))
+    store.queue(case_id)
+    before = utc_now().replace(microsecond=0)
+    engine.run_once(poll=False)
+    due = store.due_at(case_id)
+    assert due is not None
+    assert timedelta(days=2) <= datetime.fromisoformat(due) - before < timedelta(days=2, minutes=1)
+
+
 def test_promised_by_reads_restriction_period_end() -> None:
     assert promised_by({"restriction": {"period": {"end": "2026-12-08T10:00:00+01:00"}}}) == "2026-12-08T09:00:00+00:00"
     assert promised_by({"restriction": {"period": {"end": "not a date"}}}) is None
