@@ -59,6 +59,12 @@ M.add(
             "en": "The platform cancelled the request after this answer: do not rely on it before you have "
             "spoken with the expert.",
         },
+        "answer.request_refused": {
+            "fr": "La plateforme a refusé la demande après cette réponse : ne vous y fiez pas sans en avoir "
+            "parlé à l'expert.",
+            "en": "The platform refused the request after this answer: do not rely on it before you have "
+            "spoken with the expert.",
+        },
         "answer.taken_back": {
             "fr": "L'expert a repris le dossier après cette réponse : elle peut encore changer.",
             "en": "The expert took the case back after this answer: it may still change.",
@@ -109,8 +115,10 @@ def status_words(answer: Answer | None, lang: str | None = None, *, state: str =
         return ""
     lang = lang or language()
     words: list[str] = []
-    if state in (CaseState.CANCELLED.value, CaseState.REJECTED.value):
+    if state == CaseState.CANCELLED.value:
         words.append(_say("answer.request_withdrawn", lang))
+    elif state == CaseState.REJECTED.value:
+        words.append(_say("answer.request_refused", lang))
     elif state in {s.value for s in FOLLOWED_STATES}:
         words.append(_say("answer.taken_back", lang))
     if answer.report_status in WITHDRAWN:

@@ -129,14 +129,14 @@ _VIEW = Catalogue(
 _HISTORY = Catalogue(
     "report history",
     {
-        "amended": {"fr": "Réponse corrigée par l'expert", "en": "Answer amended by the expert"},
+        "amended": {"fr": "Réponse modifiée par l'expert", "en": "Answer amended by the expert"},
         "withdrawn": {
-            "fr": "Réponse retirée par l'expert : n'en tenez pas compte",
-            "en": "Answer withdrawn by the expert: disregard it",
+            "fr": "Compte rendu retiré par l'expert : n'en tenez pas compte",
+            "en": "Report withdrawn by the expert: do not act on it",
         },
         "completed": {
-            "fr": "Partie manquante de la réponse reçue",
-            "en": "Missing part of the answer received",
+            "fr": "Compte rendu qui manquait arrivé",
+            "en": "Missing report now received",
         },
         "validated": {"fr": "dossier complet", "en": "case complete"},
         "retry": {"fr": "nouvel essai après une coupure", "en": "tried again after an interruption"},

@@ -66,6 +66,12 @@ M.add(
             "en": "image {n} ({mb} MB) is over the size the platform accepts. Remove it, or export it again "
             "from the device in a smaller size.",
         },
+        "sync.too_large_reduced": {
+            "fr": "l'image {n} ({mb} Mo) dépasse la taille acceptée par la plateforme, même réduite. "
+            "Retirez-la (dans la fenêtre du dossier), ou reprenez la photo en plus petite définition.",
+            "en": "image {n} ({mb} MB) is over the size the platform accepts, even reduced. Remove it (in the "
+            "case's window), or take the photo again at a lower resolution.",
+        },
         "sync.bug": {
             "fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans "
             "le journal) : prévenez le support.",
@@ -80,9 +86,9 @@ class ImageTooLarge(PermanentFault):
     """The platform refused an image over its size limit (413); ``reducible``: a photo not yet sent
     reduced, which a reduced copy (sync/reduced.py) may bring under the limit."""
 
-    def __init__(self, image_id: str, position: int, size: int, *, reducible: bool) -> None:
+    def __init__(self, image_id: str, position: int, size: int, *, reducible: bool, reduced: bool = False) -> None:
         words = M.tr(
-            "sync.too_large_photo" if reducible else "sync.too_large",
+            "sync.too_large_photo" if reducible else "sync.too_large_reduced" if reduced else "sync.too_large",
             n=position,
             mb=f"{size / 1e6:.1f}".replace(".", "," if language() == "fr" else "."),
         )
@@ -284,8 +290,9 @@ def upload_images(
         except PermanentFault as fault:
             if fault.status != 413:
                 raise
-            way_out = reducible and not reduced and content_type in PHOTO_TYPES
-            raise ImageTooLarge(image.id, position, len(data), reducible=way_out) from fault
+            photo = content_type in PHOTO_TYPES
+            way_out = reducible and not reduced and photo
+            raise ImageTooLarge(image.id, position, len(data), reducible=way_out, reduced=reduced and photo) from fault
         del data
         outbox.record_binary(case_id, image.id, binary_id, copy[1].to_json() if copy is not None else None)
         binary_ids[image.id] = binary_id

@@ -122,7 +122,7 @@ class CasePage(QWidget):
         self.attention.hide()
         layout.addWidget(self.attention)
         # A photo refused as too large (413): the way out, where the refusal is read.
-        self.send_reduced = QPushButton(self.tr("Envoyer en copies réduites"))
+        self.send_reduced = QPushButton(self.tr("Envoyer des copies réduites"))
         self.send_reduced.setToolTip(
             self.tr(
                 "Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, "

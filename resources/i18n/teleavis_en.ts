@@ -646,8 +646,8 @@
     </message>
     <message>
         <location filename="../../ui/case_page.py" line="125"/>
-        <source>Envoyer en copies réduites</source>
-        <translation>Send as reduced copies</translation>
+        <source>Envoyer des copies réduites</source>
+        <translation>Send reduced copies</translation>
     </message>
     <message>
         <location filename="../../ui/case_page.py" line="128"/>

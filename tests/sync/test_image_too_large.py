@@ -82,7 +82,7 @@ def test_a_photo_over_the_limit_is_named_and_goes_as_a_reduced_copy_once_chosen(
         assert "Pourquoi il n'est pas parti : l'image 2" in shown
         assert f"teleavis case send {case_id[:8]} --reduced" in shown
 
-        # What « Envoyer en copies réduites » does (ui/case_page.py), as `case send --reduced`.
+        # What « Envoyer des copies réduites » does (ui/case_page.py), as `case send --reduced`.
         store.queue(case_id, reduced=True)
         row = Outbox(store).row(case_id)
         assert row is not None and row.reduced and row.too_large is None
@@ -107,3 +107,20 @@ def test_a_dicom_over_the_limit_is_named_and_no_reduced_copy_is_offered(store: S
     words, row = refused(store, case_id)
     assert "l'image 2" in words and "exportez-la à nouveau" in words and "copies réduites" not in words
     assert row.too_large is None
+
+
+def test_a_photo_still_too_large_once_reduced_says_so(store: Store, tmp_path: Path) -> None:
+    """Found from outside: a reduced copy still over the limit got the DICOM's advice (« exportez-la à
+    nouveau de l'appareil ») and no word that it had already been reduced."""
+    photo = camera_photo()
+    copy = reduced_copy(photo, "image/jpeg")
+    assert copy is not None
+    case_id = case_with(store, photo)
+    store.queue(case_id, reduced=True)
+    with (
+        SandboxServer(tmp_path / "p", run_expert=False, max_binary_bytes=len(copy[0]) - 1) as sandbox,
+        engine_on(store, sandbox.base_url) as engine,
+    ):
+        assert engine.run_once().needs_attention == [case_id]
+    words, row = refused(store, case_id)
+    assert "même réduite" in words and "reprenez la photo" in words and row.too_large is None
