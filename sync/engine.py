@@ -28,6 +28,7 @@ from typing import IO, Any
 from app import audit
 from app import messages as M
 from app.errors import DataAltered, TeleavisError
+from app.folding import fold
 from app.i18n import language
 from app.model import Case, CaseState, Message, Patient, iso, utc_now
 from app.outbox import STEP_TRANSACTION, Outbox
@@ -36,7 +37,15 @@ from app.store import Store
 from sync.auth import SignInRequired
 from sync.client import OffPlatform, PermanentFault, PlatformClient, Stopped, TransientFault, fault_for_log
 from sync.follow import Follower, find_task
-from sync.mapping import MappingError, PreparedCase, location_id, prepare_case, prepare_reply
+from sync.mapping import (
+    MappingError,
+    PreparedCase,
+    location_id,
+    patient_identifier,
+    prepare_case,
+    prepare_reply,
+    token_value,
+)
 from sync.on_behalf import record_on_behalf
 from sync.progress import NullListener, ProgressListener
 from sync.reduced import PHOTO_TYPES, CopySent, copy_to_send, mark_copies
@@ -72,6 +81,16 @@ M.add(
             "en": "image {n} ({mb} MB) is over the size the platform accepts, even reduced. Remove it (in the "
             "case's window), or take the photo again at a lower resolution.",
         },
+        "sync.other_patient": {
+            "fr": "la plateforme a déjà, sous ce même {what}, un patient dont le nom, le prénom, la date de "
+            "naissance ou le sexe diffère : le dossier n'est pas parti (il serait classé chez ce patient). "
+            "Vérifiez l'identité et le numéro ; s'ils sont justes, voyez avec la plateforme (identitovigilance).",
+            "en": "the platform already holds, under this same {what}, a patient whose name, first name, birth "
+            "date or sex differs: the case was not sent (it would be filed under that patient). Check the "
+            "identity and the number; if they are right, see the platform (identity vigilance).",
+        },
+        "sync.what.ins": {"fr": "INS", "en": "INS"},
+        "sync.what.local_id": {"fr": "n° de dossier", "en": "file number"},
         "sync.bug": {
             "fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans "
             "le journal) : prévenez le support.",
@@ -171,6 +190,8 @@ class SendJob:
         self.budget_s = budget_s
         self.case: Case | None = None
         self.prepared: PreparedCase | None = None
+        self.training = False
+        self.patient_key: tuple[str, str] | None = None
 
     def prepare(self) -> PreparedCase:
         """Build and validate the whole transaction Bundle (Binary ids filled in by ``run``)."""
@@ -178,16 +199,39 @@ class SendJob:
         if requester is None:
             raise TeleavisError(M.tr("sync.no_site"))
         self.case = self.store.get_case(self.case_id)
+        self.training = training_mode(self.store)
+        self.patient_key = patient_identifier(self.case, requester, training=self.training)
         # The Task carries the audit head as it stands now (committed): the platform's witness of it.
         self.prepared = prepare_case(
             self.case,
             requester,
-            training=training_mode(self.store),
+            training=self.training,
             audit_head=audit.current_witness(self.store.conn, self.store.key),
         )
         # Signed in with Pro Santé Connect as someone else than the site's requester: said in the request.
         record_on_behalf(self.prepared.bundle, self.case.id, self.store.settings, requester)
         return self.prepared
+
+    def _check_platform_patient(self, case: Case) -> None:
+        """Before anything goes: the Patient the platform already holds under this INS or file number
+        (the one the conditional create would file the case under) must be this patient. Another
+        workstation of the site may have used the number for someone else, or a first send carried a
+        typo the platform kept: the case would be filed under that Patient, nothing said. A platform
+        that does not search Patients (the contract does not promise it) is not asked again."""
+        if self.patient_key is None:
+            return
+        system, value = self.patient_key
+        try:
+            found = self.client.retrying(
+                lambda: self.client.search("Patient", {"identifier": token_value(system, value)}),
+                budget_s=self.budget_s,
+            )
+        except PermanentFault as fault:
+            log.info("case %s: the platform's Patient not looked up (%s)", case.id, fault_for_log(fault))
+            return
+        if any(isinstance(p, dict) and not same_person(p, case.patient) for p in found):
+            what = M.tr("sync.what.ins" if case.patient.ins_sent() else "sync.what.local_id")
+            raise PermanentFault(M.tr("sync.other_patient", what=what), status=409)
 
     def run(self) -> None:
         case, prepared = self.case, self.prepared
@@ -195,6 +239,7 @@ class SendJob:
         row = self.outbox.row(case.id)
         self.outbox.begin(case.id)
         self.listener.case_state(case.id, CaseState.SENDING.value)
+        self._check_platform_patient(case)
         binary_ids = upload_images(
             self.store,
             self.client,
@@ -238,6 +283,27 @@ def _patient_id(task: dict[str, Any]) -> str | None:
 def copies_sent(outbox: Outbox, case_id: str) -> dict[str, CopySent]:
     """image id → the copy sent in its place (sync/reduced.py), as recorded with its Binary id."""
     return {image_id: CopySent.from_json(facts) for image_id, facts in outbox.copies_sent(case_id).items()}
+
+
+def same_person(resource: dict[str, Any], patient: Patient) -> bool:
+    """Whether the platform's Patient has the strict traits of ``patient`` (names folded, first given
+    name, birth date, sex); a trait it does not give is not held against it."""
+    names = resource.get("name")
+    name = next((n for n in names if isinstance(n, dict)), {}) if isinstance(names, list) else {}
+    given = name.get("given") if isinstance(name.get("given"), list) else []
+    pairs = [
+        (name.get("family"), patient.family),
+        (given[0] if given else None, patient.given[0] if patient.given else None),
+    ]
+    for theirs, ours in pairs:
+        if isinstance(theirs, str) and theirs.strip() and ours and fold(theirs) != fold(ours):
+            return False
+    born = resource.get("birthDate")
+    if isinstance(born, str) and born and patient.birth_date and born != patient.birth_date:
+        return False
+    sex = resource.get("gender")
+    known = ("male", "female")
+    return not (sex in known and patient.sex in known and sex != patient.sex)
 
 
 def upload_images(

@@ -81,6 +81,12 @@ def search_token(text: str) -> str:
     return quote(_SEARCH_SPECIAL.sub(r"\\\1", text), safe=_QUERY_SAFE)
 
 
+def token_value(system: str, value: str) -> str:
+    """``system|value`` as a token search parameter's value, FHIR's escapes made (not percent-encoded:
+    for a client that encodes the query itself)."""
+    return "|".join(_SEARCH_SPECIAL.sub(r"\\\1", part) for part in (system, value))
+
+
 def conditional(system: str, value: str) -> str:
     """The ``ifNoneExist`` of a conditional create on one identifier. A site's local id is typed by
     people ("12,5", "A&B", "n° 7"): unescaped, a comma would make the server match either half (another

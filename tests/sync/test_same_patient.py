@@ -225,3 +225,35 @@ def test_two_sites_with_the_same_file_number_reach_the_platform_as_two_patients(
         for r in sandbox.resources("ServiceRequest")
     )
     assert families == ["BERNARD", "MARTIN"]
+
+
+def test_a_case_is_not_filed_under_another_patient_the_platform_holds_under_the_same_number(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: two workstations of a site share its file numbers. The second's LEROY Sophie,
+    file D-2291 (a slip, or a number given twice), passed its own checks and was filed under the
+    MARTIN Paul the platform already held under D-2291 (the conditional create matched him): the
+    expert's letter then named MARTIN Paul. Now the platform's Patient is looked up and compared first."""
+    from dataclasses import replace as changed
+
+    from sync.sandbox import SandboxServer
+    from tests.sync.sync_helpers import engine_on, make_case, setup_site
+
+    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
+        first = make_case(store, ins=False)
+        with engine_on(store, sandbox.base_url) as engine:
+            assert engine.run_once(poll=False).sent == [first]
+        with Store.open(tmp_path / "other-workstation") as other:
+            setup_site(other)
+            second = make_case(other, ins=False, queue=False)
+            case = other.get_case(second)
+            case.patient = changed(
+                case.patient, family="LEROY", given=["Sophie"], birth_date="1988-07-14", sex="female"
+            )
+            other.update_case(case)
+            other.queue(second)
+            with engine_on(other, sandbox.base_url) as engine:
+                assert engine.run_once(poll=False).needs_attention == [second]
+            words = str(other.platform_info(second)["last_error"])
+        assert "un patient dont le nom, le prénom, la date de naissance ou le sexe diffère" in words
+        assert "n° de dossier" in words and sandbox.count("Task") == 1 and sandbox.binary_uploads == 2
