@@ -16,7 +16,8 @@ FOREIGN_URL = "foreign-url"
 NO_CONTENT = "no-content"
 NOT_FOUND = "not-found"
 UNREADABLE = "unreadable"
-REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREADABLE)
+OTHER_PATIENT = "other-patient"
+REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREADABLE, OTHER_PATIENT)
 #: What is missing: the report (the DiagnosticReport or its PDF) or another attachment.
 REPORT = "report"
 #: A report's statuses (FHIR R4 DiagnosticReport.status) that say the expert withdrew it, and those
@@ -41,6 +42,10 @@ M.add(
             "en": "not on the platform yet, Teleavis will ask for it again",
         },
         "answer.why.unreadable": {"fr": "contenu illisible ou incomplet", "en": "unreadable or incomplete content"},
+        "answer.why.other-patient": {
+            "fr": "il concerne un autre patient que cette demande : il n'est pas montré, signalez-le à la plateforme",
+            "en": "it concerns another patient than this request: it is not shown, report it to the platform",
+        },
         "answer.missing_hint": {
             "fr": "Demandez-le à l'expert ou au support de la plateforme.",
             "en": "Ask the expert or the platform's support for it.",

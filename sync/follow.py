@@ -20,7 +20,16 @@ from typing import Any
 
 from app import acts, audit
 from app import messages as M
-from app.answers import FOREIGN_URL, NO_CONTENT, NOT_FOUND, REPORT, UNREADABLE, WITHDRAWN, missing_item
+from app.answers import (
+    FOREIGN_URL,
+    NO_CONTENT,
+    NOT_FOUND,
+    OTHER_PATIENT,
+    REPORT,
+    UNREADABLE,
+    WITHDRAWN,
+    missing_item,
+)
 from app.db import transaction
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
 from app.model import FOLLOWED_STATES, TRANSITIONS, Answer, AnswerNews, CaseState, iso, utc_now
@@ -173,6 +182,21 @@ def _payload_text(comm: dict[str, Any]) -> str:
         except (binascii.Error, UnicodeDecodeError):
             continue
     return " ".join(part.strip() for part in parts if part.strip())
+
+
+def _same_subject(report: dict[str, Any], task: dict[str, Any]) -> bool:
+    """Whether the report is about the Task's patient (when both say whom they are about)."""
+    ids: list[str] = []
+    for holder, key in ((report, "subject"), (task, "for")):
+        reference = holder.get(key)
+        reference = reference.get("reference") if isinstance(reference, dict) else None
+        if not isinstance(reference, str):
+            return True
+        try:
+            ids.append(location_id(reference, "Patient"))
+        except ValueError:
+            return True
+    return ids[0] == ids[1]
 
 
 def _amendment(answer: Answer) -> AnswerNews:
@@ -614,6 +638,11 @@ class Follower:
                 report = self._read_report(reference, budget_s)
             except _Missing as missing:
                 unread = unread or (reference, missing.reason)
+                continue
+            if not _same_subject(report, task):
+                # Another patient's report among this Task's outputs: never this patient's answer.
+                log.warning("a report about another patient than its Task's left out (Task/%s)", task.get("id"))
+                unread = unread or (reference, OTHER_PATIENT)
                 continue
             if report.get("status") not in WITHDRAWN:
                 return reference, report, ""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.answers import status_words
+from app.answers import missing_words, status_words
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
@@ -405,3 +405,21 @@ def test_an_answer_amended_while_retention_archived_its_case_brings_the_case_bac
         engine.follower.mirror(case_id, platform.tasks[task_id], None)
     assert store.state(case_id) == CaseState.ANSWERED and store.platform_info(case_id)["unread"]
     assert store.answer(case_id).conclusion == "Exérèse urgente."  # type: ignore[union-attr]
+
+
+def test_a_report_about_another_patient_is_never_this_patients_answer(store: Store, tmp_path: Path) -> None:
+    """Found from outside: a platform pointing a Task's output at another case's report (LEROY Sophie's)
+    made MARTIN Paul's case answered with it: the report's subject was never compared with the Task's."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.reports["r"] = {**report("r", "Mélanome : exérèse urgente."), "subject": {"reference": "Patient/p2"}}
+        platform.tasks[task_id] = {
+            **task(case_id, task_id, "completed", report_ids=("r",)),
+            "for": {"reference": "Patient/p1"},
+        }
+        with following(store, platform) as engine:
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert answer is not None and answer.conclusion == ""
+    assert [m["reason"] for m in answer.missing] == ["other-patient"]
+    assert "concerne un autre patient" in " ".join(missing_words(answer))
