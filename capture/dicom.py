@@ -22,6 +22,7 @@ from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 from pydicom.pixels.utils import pixel_array
 
+from app.folding import fold
 from app.identifiers import normalize_ins
 from app.model import Patient
 from app.moments import fhir_date_time, parse_offset
@@ -33,6 +34,8 @@ OP_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.77.1.5.1"
 VL_PHOTO_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.77.1.4"
 
 _SEX = {"male": "M", "female": "F", "other": "O"}
+#: What devices name a patient who was not entered (folded).
+_PLACEHOLDER_NAMES = ("demo", "test", "anonym", "unknown", "inconnu")
 _MACULA_WORDS = ("macula", "macular", "fovea", "maculaire")
 # Where devices code the field: the region (eye, retina), the structure it is centred on, the view.
 _VIEW_SEQUENCES = ("AnatomicRegionSequence", "PrimaryAnatomicStructureSequence", "ViewCodeSequence")
@@ -237,6 +240,22 @@ def _captured_at(ds: Dataset) -> str | None:
 def _device(ds: Dataset) -> str:
     parts = [str(getattr(ds, kw, "") or "").strip() for kw in ("Manufacturer", "ManufacturerModelName")]
     return " ".join(p for p in parts if p)[:64]
+
+
+def recorded_for_another(ds: Dataset, patient: Patient | None) -> bool:
+    """Whether the device recorded the image for someone else than ``patient``: a family name or a
+    birth date in the file that differs from the case's (either side missing says nothing; the file's
+    own identity is replaced when it goes, :func:`rewrite_dicom`)."""
+    if patient is None:
+        return False
+    name = str(getattr(ds, "PatientName", "") or "")
+    if any(word in fold(name) for word in _PLACEHOLDER_NAMES):
+        return False  # the device's own placeholder: nobody was entered on it, nothing to compare
+    recorded = name.split("^")[0].strip()
+    if recorded and patient.family.strip() and fold(recorded) != fold(patient.family):
+        return True
+    born = str(getattr(ds, "PatientBirthDate", "") or "").strip()
+    return bool(born) and len(born) == 8 and bool(patient.birth_date) and born != patient.birth_date.replace("-", "")
 
 
 def rewrite_dicom(ds: Dataset, patient: Patient | None, *, name: str = "image") -> bytes:

@@ -160,6 +160,12 @@ CATALOGUE = Catalogue(
             "pupillaire est probablement nécessaire.",
             "en": "Vessels not visible: ungradable image. Take it again; pupil dilation is probably needed.",
         },
+        "patient.other": {
+            "fr": "L'appareil a enregistré cette image pour un autre patient (nom ou date de naissance "
+            "différents) : vérifiez qu'elle est bien de ce patient, sinon supprimez-la.",
+            "en": "The device recorded this image for another patient (a different name or birth date): "
+            "check it is this patient's, otherwise delete it.",
+        },
         "face.warning": {
             "fr": "Un visage est visible : recadrez la photo ou masquez-le, sauf s'il est l'objet de la demande.",
             "en": "A face is visible: crop the photo or mask it, unless it is what the request is about.",

@@ -21,6 +21,7 @@ from app.model import Patient, QualityFinding, iso, utc_now
 from capture import messages
 from capture.cv import cv2
 from capture.importer import DecodedImage, decode_photo
+from capture.messages import message
 from capture.metadata import MalformedImage, strip_jpeg, strip_png
 from capture.quality import check_quality
 from capture.sniff import MAX_BYTES, sniff
@@ -144,19 +145,24 @@ def _prepared(decoded: DecodedImage, data: bytes, content_type: str, specialty: 
 
 def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient | None) -> PreparedImage:
     # Imported lazily: pydicom's import is slow and most cases hold only photos.
-    from capture.dicom import read_dicom, rewrite_dicom
+    from capture.dicom import read_dicom, recorded_for_another, rewrite_dicom
 
     image = read_dicom(data, name=name)
     modality = "OP" if specialty == "ophthalmology" or image.modality == "OP" else "XC"
     checks_as = "ophthalmology" if modality == "OP" else specialty
     height, width = image.rgb.shape[:2]
+    findings = check_quality(image.rgb, specialty=checks_as)
+    if recorded_for_another(image.dataset, patient):
+        # Said before its header is replaced with the case's patient: an image of the device's previous
+        # patient (or another patient's export) must not go silently under this one's name.
+        findings.append(QualityFinding("patient", "warning", message("patient.other")))
     return PreparedImage(
         data=rewrite_dicom(image.dataset, patient, name=name),
         content_type="application/dicom",
         width=width,
         height=height,
         thumbnail=thumbnail(image.rgb),
-        quality=check_quality(image.rgb, specialty=checks_as),
+        quality=findings,
         modality=modality,
         eye=image.eye,
         view=image.view,

@@ -234,3 +234,28 @@ def test_a_dicom_written_without_its_preamble_is_read() -> None:
     assert bare[:4] == b"DICM" and sniff(bare) == "dicom"
     out = prepare_image_bytes(bare, filename="IM000001", specialty="ophthalmology", patient=PATIENT)
     assert out.content_type == "application/dicom" and (out.width, out.height) == (800, 800)
+
+
+def test_a_retinograph_the_device_recorded_for_another_patient_is_flagged_at_import(
+    fundus_frames: list[np.ndarray],
+) -> None:
+    """Found from outside: a DICOM naming LEROY Sophie, imported into MARTIN Paul's case, was restamped
+    with MARTIN Paul's identity without a word: the evidence of a wrong-patient image was erased."""
+    martin = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male")
+    ds = pydicom.dcmread(io.BytesIO(retinograph(fundus_frames[:1])))
+    for name, born, flagged in (
+        ("LEROY^Sophie", "19880714", True),
+        ("MARTIN^Paul", "19880714", True),  # another birth date
+        ("Martin^Paul", "19500203", False),
+        ("DEMO^Patient", "19700101", False),  # the device's placeholder
+        ("", "", False),
+    ):
+        ds.PatientName, ds.PatientBirthDate = name, born
+        out = io.BytesIO()
+        ds.save_as(out, enforce_file_format=True)
+        prepared = prepare_image_bytes(out.getvalue(), filename="OD.dcm", specialty="ophthalmology", patient=martin)
+        found = [f for f in prepared.quality if f.check == "patient"]
+        assert bool(found) == flagged, name
+        if found:
+            assert found[0].level == "warning" and "autre patient" in found[0].message
+            assert "LEROY" not in found[0].message  # (quality words are kept in clear)
