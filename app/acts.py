@@ -37,6 +37,7 @@ from app.db import transaction
 from app.errors import StorageError, UsageError
 from app.folding import fold as _fold
 from app.model import Case, Requester, iso, utc_now
+from app.settings import is_training
 from app.site import load_requester
 
 if TYPE_CHECKING:
@@ -80,6 +81,9 @@ ENTITLED = (
 ENTITLED_SHORT = frozenset({"mg", "gp", "md", "ide", "idel", "ipa", "sf", "mk"})
 #: Reasons an act is, or is not, billable (codes kept in the table and the export).
 BILLABLE, LIMIT, SAME_SITE, PROFESSION = "ok", "limit", "same-site", "profession"
+#: A case sent to the training sandbox (fictitious patients), and a request the platform refused or
+#: cancelled: no tele-expertise took place, nothing to bill.
+TRAINING, NOT_DONE = "training", "not-done"
 FINESS_SYSTEM = "https://finess.esante.gouv.fr"
 
 M.add(
@@ -113,6 +117,19 @@ M.add(
             "en": "requester and expert at the same site",
         },
         "act.reason.profession": {"fr": "profession du requérant à vérifier", "en": "requester's profession to check"},
+        "act.reason.training": {"fr": "mode formation (patient fictif)", "en": "training mode (fictitious patient)"},
+        "act.reason.not-done": {
+            "fr": "demande refusée ou annulée par la plateforme",
+            "en": "request refused or cancelled by the platform",
+        },
+        "act.not-done": {
+            "fr": "Acte RQD non facturable : demande refusée ou annulée par la plateforme",
+            "en": "RQD act not billable: request refused or cancelled by the platform",
+        },
+        "act.training": {
+            "fr": "Acte RQD non facturable : mode formation (patient fictif)",
+            "en": "RQD act not billable: training mode (fictitious patient)",
+        },
         "act.yes": {"fr": "oui", "en": "yes"},
         "act.no": {"fr": "non", "en": "no"},
         "act.cannot_write": {
@@ -187,6 +204,8 @@ def judge(store: Store, case: Case, *, conn: sqlite3.Connection | None = None, y
     requester = load_requester(store.settings)
     rpps = requester.rpps if requester else ""
     done = _count(conn or store.conn, year or utc_now().year, rpps, patient_token(store, case), case.id)
+    if is_training(store.settings.get):
+        return Verdict(False, TRAINING, done + 1)
     if not entitled(requester):
         return Verdict(False, PROFESSION, done + 1)
     if done >= PER_YEAR:
@@ -229,6 +248,17 @@ def record(store: Store, conn: sqlite3.Connection, case_id: str) -> Verdict | No
         detail=f"{ACT_CODE} {'billable' if verdict.billable else 'not billable'} ({verdict.reason})",
     )
     return verdict
+
+
+def not_done(store: Store, conn: sqlite3.Connection, case_id: str) -> bool:
+    """The platform refused or cancelled the request: its act is set not billable (in the caller's
+    transaction), and no longer counts among the patient's four. True when it was changed."""
+    done = conn.execute(
+        "UPDATE acts SET billable=0, reason=? WHERE case_id=? AND reason<>?", (NOT_DONE, case_id, NOT_DONE)
+    ).rowcount
+    if done:
+        audit.append(conn, store.key, "act", case_id, detail=f"{ACT_CODE} not billable ({NOT_DONE})")
+    return bool(done)
 
 
 def same_site(store: Store, conn: sqlite3.Connection, case_id: str, owner: object) -> bool:

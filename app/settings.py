@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,3 +184,11 @@ class Settings:
     def is_secret(self, key: str) -> bool:
         setting = declared(key)
         return bool(setting and setting.secret)
+
+
+def is_training(setting: Callable[[str], Any]) -> bool:
+    """Whether the app talks to the built-in training sandbox, from any reader of the settings
+    (``doctor`` reads the clear ones without the data key): training ``on``, or ``auto`` (the default)
+    with no platform URL. (sync.training starts the sandbox; the acts need the rule too.)"""
+    mode = setting("training") or "auto"
+    return mode == "on" or (mode == "auto" and not setting("platform.url"))

@@ -528,6 +528,8 @@ class Follower:
             if target is not None and moved:
                 action = {CaseState.ANSWERED: "answered", CaseState.CANCELLED: "cancelled"}.get(target)
                 self.store.transition(case_id, target, detail=f"Task {status}", audit_action=action, conn=conn)
+                if target in (CaseState.CANCELLED, CaseState.REJECTED):
+                    acts.not_done(self.store, conn, case_id)
                 if current == CaseState.ANSWERED:
                     # Taken back by the expert, or withdrawn by the platform: an answer already read may
                     # change, or is no longer to be relied on. The requester must see it.

@@ -13,10 +13,10 @@ import atexit
 import logging
 import secrets
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.settings import is_training
 from sync.ports import ConfiguredStore
 
 if TYPE_CHECKING:
@@ -34,13 +34,6 @@ SANDBOX_DIR = "sandbox"
 def training_mode(store: ConfiguredStore) -> bool:
     """True when the app talks to the built-in sandbox (no platform URL, or training forced on)."""
     return is_training(store.settings.get)
-
-
-def is_training(setting: Callable[[str], Any]) -> bool:
-    """The rule behind :func:`training_mode`, from any reader of the settings (``doctor`` reads the
-    clear ones without the data key): training ``on``, or ``auto`` (the default) with no platform URL."""
-    mode = setting("training") or "auto"
-    return mode == "on" or (mode == "auto" and not setting("platform.url"))
 
 
 #: Against the sandbox on loopback, polling costs nothing and a newcomer sees the answer arrive.

@@ -37,8 +37,10 @@ M.add(
         "config.saved": {"fr": "Réglage « {key} » enregistré.", "en": "Setting “{key}” saved."},
         "config.hidden": {"fr": "(secret enregistré, non affiché)", "en": "(secret set, not shown)"},
         "config.training_erased": {
-            "fr": "Plateforme réelle configurée : les données du mode formation sont effacées.",
-            "en": "Real platform set: the training-mode data is erased.",
+            "fr": "Plateforme réelle configurée : la copie de la plateforme d'essai est effacée. Les dossiers "
+            "de formation restent sur ce poste (leurs actes ne sont pas facturables).",
+            "en": "Real platform set: the test platform's copy is erased. The training cases stay on this "
+            "computer (their acts are not billable).",
         },
         "config.value_help": {
             "fr": "la valeur, ou « - » pour la lire sur l'entrée standard (cachée au clavier) ; « - » est "

@@ -168,7 +168,7 @@ def _sealed(root: Path, url: str) -> tuple[str | None, str]:
 def probe_platform(root: Path) -> PlatformProbe | None:
     """One ``GET metadata`` to the configured platform with the site's CA bundle and proxy: the same
     probe as ``status`` and the window (``sync.client.probe_metadata``), from the clear settings."""
-    from sync.training import is_training
+    from app.settings import is_training
 
     settings = doctor.plain_settings(root)
     if is_training(settings.get):

@@ -33,6 +33,12 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
         yield server
 
 
+@pytest.fixture(autouse=True)
+def real_platform(store: Store) -> None:
+    """Acts are billed for cases sent to a real platform: not in training mode (fictitious patients)."""
+    store.settings.set("training", "off")
+
+
 @pytest.fixture
 def engine(store: Store, sandbox: SandboxServer) -> Iterator[Engine]:
     with engine_on(store, sandbox.base_url, case_budget_s=10.0) as engine:
@@ -230,6 +236,27 @@ def test_the_promised_time_comes_from_the_platform_else_seven_days(
     task = sandbox.read("Task", store.platform_info(case_id)["task_id"])
     promised = task["restriction"]["period"]["end"]
     assert store.due_at(case_id) == iso(datetime.fromisoformat(promised))
+
+
+def test_no_act_is_billed_for_a_training_case_or_a_request_the_platform_refused(
+    store: Store, engine: Engine, sandbox: SandboxServer
+) -> None:
+    """Found by a newcomer: the training cases (fictitious patients) went into the billing export as
+    billable, and so did a request the platform refused, which also counted among the patient's four."""
+    refused = make_case(store)
+    engine.run_once(poll=False)
+    task = sandbox.read("Task", store.platform_info(refused)["task_id"])
+    with sandbox.store.write() as held:
+        held.update({**task, "status": "rejected", "statusReason": {"text": "Hors du champ de l'expert"}})
+    engine.run_once()
+    assert store.state(refused) == CaseState.REJECTED
+    assert acts_rows(store) == [(refused, 0, "not-done")]
+    assert acts.judge(store, store.get_case(make_case(store, seed=5, queue=False))).rank == 1  # no longer counted
+
+    store.settings.set("training", "auto")  # no platform address: the training sandbox
+    training = make_case(store, seed=7)
+    engine.run_once(poll=False)
+    assert (training, 0, "training") in acts_rows(store)
 
 
 def test_an_urgent_request_is_due_in_48_hours_when_the_platform_promises_nothing(store: Store, engine: Engine) -> None:

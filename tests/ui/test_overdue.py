@@ -79,6 +79,7 @@ def test_the_tray_says_once_that_a_case_is_overdue(qtbot: Any, store: Store, win
 def test_the_checklist_says_whether_the_act_will_be_billable(qtbot: Any, store: Store, window: Any) -> None:
     from tests.support.ui import open_from_list
 
+    store.settings.set("training", "off")  # acts are billed for a real platform only
     for n in range(4):
         sent(store, make_case(store, seed=n, queue=False))
     fifth = make_case(store, seed=9, queue=False)
