@@ -581,10 +581,13 @@ def _case_versions(db_path: Path) -> dict[str, str]:
         conn.close()
 
 
-def _audit_hashes(db_path: Path) -> set[str]:
+def _audit_hashes(db_path: Path, *, besides_backups: bool = False) -> set[str]:
+    """The audit entries' hashes; ``besides_backups``: not those saying a backup was taken (the backup's
+    own entry, written once its snapshot was made, is never in it, and restoring loses nothing of it)."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        return {str(r[0]) for r in conn.execute("SELECT hash FROM audit")}
+        rows = conn.execute("SELECT hash, action FROM audit")
+        return {str(r[0]) for r in rows if not (besides_backups and r[1] == "backup")}
     except sqlite3.Error:
         return set()
     finally:
@@ -599,7 +602,7 @@ def _newer(data_dir: Path, staging: Path) -> Newer:
         return Newer(0, 0)
     current, archived = _case_versions(current_db), _case_versions(staging / DB_FILE)
     cases = sum(1 for case_id, updated in current.items() if archived.get(case_id, "") < updated)
-    entries = len(_audit_hashes(current_db) - _audit_hashes(staging / DB_FILE))
+    entries = len(_audit_hashes(current_db, besides_backups=True) - _audit_hashes(staging / DB_FILE))
     return Newer(cases, entries)
 
 
