@@ -65,8 +65,10 @@ M.add(
         "case.still_missing": {"fr": "Il manque encore, avant l'envoi :", "en": "Still missing before sending:"},
         "case.image_refused": {"fr": "{where} ({name}) : {reason}", "en": "{where} ({name}): {reason}"},
         "case.queued": {
-            "fr": "Dossier {id} validé et mis en file d'envoi : il partira dès que le réseau le permet.",
-            "en": "Case {id} validated and queued: it will go as soon as the network allows.",
+            "fr": "Dossier {id} validé et mis en file d'envoi : il partira dès que le réseau le permet "
+            "(fenêtre Teleavis ouverte, ou « teleavis sync »).",
+            "en": "Case {id} validated and queued: it will go as soon as the network allows (the Teleavis "
+            "window open, or “teleavis sync”).",
         },
         "case.already_queued": {"fr": "Dossier {id} déjà en file d'envoi.", "en": "Case {id} is already queued."},
         "case.not_sendable": {
@@ -291,6 +293,8 @@ def run_show(args: argparse.Namespace) -> int:
     out.extend(_platform_lines(doc))
     if row is not None and row.offers_reduced:
         out.append(f"  {M.tr('show.send_reduced', id=case.id[:8])}")
+    if case.state == CaseState.ON_HOLD:
+        out.append(M.tr("show.reply_in_window", id=case.id[:8]))
     if doc["due_at"]:
         when = local_minute(doc["due_at"])
         out.append(M.tr("show.overdue", when=when) if doc["overdue"] else M.tr("show.due", when=when))
@@ -370,6 +374,10 @@ M.add(
         "show.reason": {"fr": "Motif donné par la plateforme :", "en": "Reason given by the platform:"},
         "show.problem": {"fr": "À savoir :", "en": "Note:"},
         "show.refused": {"fr": "Pourquoi il n'est pas parti :", "en": "Why it did not go:"},
+        "show.reply_in_window": {
+            "fr": "L'expert attend votre réponse à sa question : répondez dans la fenêtre Teleavis (dossier {id}).",
+            "en": "The expert awaits your reply to the question: reply in the Teleavis window (case {id}).",
+        },
         "show.send_reduced": {
             "fr": "Pour l'envoyer en copies réduites : teleavis case send {id} --reduced",
             "en": "To send it as reduced copies: teleavis case send {id} --reduced",

@@ -423,3 +423,17 @@ def test_a_report_about_another_patient_is_never_this_patients_answer(store: Sto
     assert answer is not None and answer.conclusion == ""
     assert [m["reason"] for m in answer.missing] == ["other-patient"]
     assert "concerne un autre patient" in " ".join(missing_words(answer))
+
+
+def test_case_show_of_a_question_says_where_to_reply(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a newcomer: from the terminal a case on hold stayed so for ever, nothing saying that
+    the reply to the expert is written in the window."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication("q1", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert "répondez dans la fenêtre Teleavis" in run_inprocess(capsys, "case", "show", case_id).out
