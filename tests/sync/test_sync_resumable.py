@@ -187,7 +187,8 @@ def test_a_platform_refusing_its_metadata_still_gets_the_images_by_post(teleavis
     with Store.open(teleavis_home) as store, SandboxServer(run_expert=False) as sandbox:
         setup_site(store)
         case_id = make_case(store, image_bytes=[image], images=1)
-        sandbox.inject_fault(status=404, count=1, retry_after=None)  # the GET metadata
+        # The look-up of the platform's Patient (not held against the case), then the GET metadata.
+        sandbox.inject_fault(status=404, count=2, retry_after=None)
         with _client(sandbox.base_url) as client:
             assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
         assert sandbox.platform.tus.patches == 0 and sandbox.binary_uploads == 1
