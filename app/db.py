@@ -445,6 +445,21 @@ def after_commit(conn: sqlite3.Connection, name: str, job: Callable[[], None]) -
 
 
 @contextmanager
+def read_snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Reads that must see one state of the database: in WAL mode each statement outside a transaction
+    sees the latest commit, and another connection may commit between two of them."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+@contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction (``BEGIN IMMEDIATE``): all or nothing, errors classified."""
     try:

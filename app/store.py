@@ -23,7 +23,17 @@ from app import audit, contexts
 from app import messages as M
 from app.blobs import ObjectStore
 from app.crypto import DataKey, DecryptionFailed
-from app.db import DB_FILE, DUE_SCHEMA, IMAGE_LISTS_SCHEMA, classify, connect, migrate, schema_version, transaction
+from app.db import (
+    DB_FILE,
+    DUE_SCHEMA,
+    IMAGE_LISTS_SCHEMA,
+    classify,
+    connect,
+    migrate,
+    read_snapshot,
+    schema_version,
+    transaction,
+)
 from app.errors import DataAltered, InvalidTransition, NotFound, StorageError
 from app.findings import Finding
 from app.folding import fold as _fold
@@ -417,11 +427,15 @@ class Store:
 
     # -- the sealed list of a case's images -----------------------------------------------------
 
-    def _image_list(self, case_id: str, conn: sqlite3.Connection | None = None) -> list[list[str]]:
-        """The case's sealed list of its images ([id, sha1], sorted); refused as altered when missing."""
+    def _image_list(
+        self, case_id: str, conn: sqlite3.Connection | None = None, *, row: sqlite3.Row | None = None
+    ) -> list[list[str]]:
+        """The case's sealed list of its images ([id, sha1], sorted); refused as altered when missing.
+        ``row``: its ``images_seal`` as already read (in the same snapshot as the image rows)."""
         if not self._image_lists:
             return []
-        row = (conn or self.conn).execute("SELECT images_seal FROM cases WHERE id=?", (case_id,)).fetchone()
+        if row is None:
+            row = (conn or self.conn).execute("SELECT images_seal FROM cases WHERE id=?", (case_id,)).fetchone()
         if row is None:
             raise NotFound(M.tr("case.not_found", id=case_id))
         if row[0] is None:
@@ -443,19 +457,32 @@ class Store:
             (self.key.seal(json.dumps(new).encode(), contexts.case_images(case_id)), case_id),
         )
 
-    def _checked_image_list(self, case_id: str, rows: list[sqlite3.Row] | None = None) -> list[list[str]]:
+    def _rows_and_seal(self, query: str, case_id: str) -> tuple[list[sqlite3.Row], sqlite3.Row | None]:
+        """The case's image rows (``query``) and its sealed list, read in one snapshot: read one after
+        the other, an image added from another window in between made the case read as altered
+        (« Données altérées »). Judged after the snapshot, so an alteration is recorded in the audit."""
+        if not self._image_lists:  # (a store before migration 8 has no sealed lists)
+            return self.conn.execute(query, (case_id,)).fetchall(), None
+        with read_snapshot(self.conn):
+            rows = self.conn.execute(query, (case_id,)).fetchall()
+            seal = self.conn.execute("SELECT images_seal FROM cases WHERE id=?", (case_id,)).fetchone()
+        return rows, seal
+
+    def _checked_image_list(
+        self, case_id: str, rows: list[sqlite3.Row] | None = None, seal: sqlite3.Row | None = None
+    ) -> list[list[str]]:
         """The case's sealed list, once checked against its image rows (an image moved in or out, or
-        deleted, outside Teleavis: refused as altered)."""
+        deleted, outside Teleavis: refused as altered). ``rows`` and ``seal``: as read together."""
         if rows is None:
-            rows = self.conn.execute("SELECT id, sha1 FROM images WHERE case_id = ?", (case_id,)).fetchall()
-        listed = self._image_list(case_id)
+            rows, seal = self._rows_and_seal("SELECT id, sha1 FROM images WHERE case_id = ?", case_id)
+        listed = self._image_list(case_id, row=seal)
         if self._image_lists and sorted([row["id"], row["sha1"]] for row in rows) != listed:
             raise self.altered(case_id, "its images are not the ones it holds")
         return listed
 
     def images(self, case_id: str) -> Iterator[CaseImage]:
-        rows = self.conn.execute("SELECT * FROM images WHERE case_id = ? ORDER BY position", (case_id,)).fetchall()
-        self._checked_image_list(case_id, rows)
+        rows, seal = self._rows_and_seal("SELECT * FROM images WHERE case_id = ? ORDER BY position", case_id)
+        self._checked_image_list(case_id, rows, seal)
         for row in rows:
             meta = self.open_json(row["meta"], self._meta_context(case_id, row), case_id)
             yield CaseImage(

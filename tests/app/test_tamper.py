@@ -334,6 +334,34 @@ def test_sync_sets_an_altered_case_aside_and_sends_the_others(teleavis_home: Pat
         assert platform.count("Task") == 1
 
 
+def test_a_case_read_while_another_window_adds_an_image_is_never_taken_for_altered(teleavis_home: Path) -> None:
+    """Found when a full run loaded the machine: a case's image rows and its sealed list were read one
+    after the other, each seeing the latest commit; an image added from another window in between made
+    the case read as altered (« Données altérées… restaurez la dernière sauvegarde »)."""
+    from app.model import CaseImage
+    from app.store import NewImage
+
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        case_id = make_case(store, images=2, queue=False)
+    with Store.open(teleavis_home) as reader, Store.open(teleavis_home) as writer:
+        added: list[bool] = []
+
+        def another_window_adds_meanwhile(statement: str) -> None:
+            # Just as the reader asks for the sealed list, after its image rows: the other window commits.
+            if "images_seal FROM cases" in statement and not added:
+                added.append(True)
+                record = CaseImage(body_site="dos", view="far", content_type="image/jpeg", width=10, height=10)
+                writer.add_images(case_id, [NewImage(record, b"\xff\xd8 image", None)])
+
+        reader.conn.set_trace_callback(another_window_adds_meanwhile)
+        seen = reader.get_case(case_id)
+        reader.conn.set_trace_callback(None)
+    assert added and len(seen.images) == 2  # the state before the other window's image, whole
+    with Store.open(teleavis_home) as store:
+        assert len(store.get_case(case_id).images) == 3
+
+
 def test_images_added_at_once_from_two_windows_are_all_kept_and_the_case_still_opens(teleavis_home: Path) -> None:
     """Two imports at the same moment (the window imports several files in parallel; a command may run
     beside it): each must build the case's sealed list from the other's, or one image is lost from
