@@ -253,11 +253,16 @@ def record(store: Store, conn: sqlite3.Connection, case_id: str) -> Verdict | No
 def not_done(store: Store, conn: sqlite3.Connection, case_id: str) -> bool:
     """The platform refused or cancelled the request: its act is set not billable (in the caller's
     transaction), and no longer counts among the patient's four. True when it was changed."""
+    return _not_billable(store, conn, case_id, NOT_DONE)
+
+
+def _not_billable(store: Store, conn: sqlite3.Connection, case_id: str, reason: str) -> bool:
+    """Set the act of ``case_id`` not billable for ``reason`` (audited); True when it was changed."""
     done = conn.execute(
-        "UPDATE acts SET billable=0, reason=? WHERE case_id=? AND reason<>?", (NOT_DONE, case_id, NOT_DONE)
+        "UPDATE acts SET billable=0, reason=? WHERE case_id=? AND reason<>?", (reason, case_id, reason)
     ).rowcount
     if done:
-        audit.append(conn, store.key, "act", case_id, detail=f"{ACT_CODE} not billable ({NOT_DONE})")
+        audit.append(conn, store.key, "act", case_id, detail=f"{ACT_CODE} not billable ({reason})")
     return bool(done)
 
 
@@ -272,12 +277,7 @@ def same_site(store: Store, conn: sqlite3.Connection, case_id: str, owner: objec
     requester = load_requester(store.settings)
     if requester is None or str(ident.get("value", "")).upper() != requester.finess.upper():
         return False
-    done = conn.execute(
-        "UPDATE acts SET billable=0, reason=? WHERE case_id=? AND reason<>?", (SAME_SITE, case_id, SAME_SITE)
-    ).rowcount
-    if done:
-        audit.append(conn, store.key, "act", case_id, detail=f"{ACT_CODE} not billable ({SAME_SITE})")
-    return bool(done)
+    return _not_billable(store, conn, case_id, SAME_SITE)
 
 
 def act_of(store: Store, case_id: str) -> dict[str, object] | None:
