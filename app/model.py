@@ -283,6 +283,21 @@ class Message:
     image_ids: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ShownNews:
+    """What a person had on screen of a case's news when it is marked read: its state, its answer and
+    its expert's messages (their ids, sorted). News stored since (an amended answer, a question, the
+    case withdrawn) differs, so it stays unread."""
+
+    state: CaseState
+    answer: Answer | None
+    questions: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, state: CaseState, answer: Answer | None, messages: list[Message]) -> ShownNews:
+        return cls(state, answer, tuple(sorted(m.id for m in messages if m.direction == "from-expert")))
+
+
 @dataclass
 class Case:
     id: str = field(default_factory=new_id)

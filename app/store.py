@@ -49,6 +49,7 @@ from app.model import (
     CaseSummary,
     Patient,
     QualityFinding,
+    ShownNews,
     iso,
     utc_now,
 )
@@ -805,18 +806,27 @@ class Store:
         changed now, so that the list, newest first, shows it at the top."""
         conn.execute("UPDATE cases SET unread=1, updated_at=? WHERE id=?", (iso(utc_now()), case_id))
 
-    def mark_read(self, case_id: str, *, seen: Answer | None = None) -> bool:
-        """Mark the case's answer read; with ``seen``, only while the stored answer is still that one
-        (an amended answer stored since it was shown stays unread). True when marked."""
+    def mark_read(self, case_id: str, *, seen: ShownNews | None = None) -> bool:
+        """Mark the case's news read; with ``seen``, only while the case is still as it was shown (an
+        answer amended, an expert's question or a change of state stored since stays unread). True when
+        marked."""
         with transaction(self.conn) as conn:
             if seen is not None:
-                row = conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
+                row = conn.execute("SELECT state, answer FROM cases WHERE id=?", (case_id,)).fetchone()
+                if row is None:
+                    return False
                 stored = (
                     None
-                    if row is None or row[0] is None
-                    else Answer.from_dict(self.open_json(row[0], contexts.case_answer(case_id), case_id))
+                    if row[1] is None
+                    else Answer.from_dict(self.open_json(row[1], contexts.case_answer(case_id), case_id))
                 )
-                if stored != seen:
+                questions = tuple(
+                    str(r[0])
+                    for r in conn.execute(
+                        "SELECT id FROM messages WHERE case_id=? AND direction='from-expert' ORDER BY id", (case_id,)
+                    )
+                )
+                if (CaseState(row[0]), stored, questions) != (seen.state, seen.answer, seen.questions):
                     return False
             conn.execute("UPDATE cases SET unread=0 WHERE id=?", (case_id,))
         return True

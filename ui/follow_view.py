@@ -32,7 +32,7 @@ from app import messages as M
 from app.answers import amended_words, hint_words, missing_words, status_words
 from app.errors import TeleavisError
 from app.i18n import language
-from app.model import Answer, Case, CaseState
+from app.model import Answer, Case, CaseState, ShownNews
 from app.outbox import Outbox
 from app.report_text import history_words
 from app.store import NewImage, Store
@@ -81,7 +81,7 @@ class FollowView(QWidget):
         self._reply_images: list[NewImage] = []
         self._unread = False
         #: The answer on screen: the read mark is for it, not for one stored after it was shown.
-        self._shown: Answer | None = None
+        self._shown: ShownNews | None = None
         layout = QVBoxLayout(self)
 
         self.state = named(QLabel(), "sectionTitle")
@@ -292,7 +292,7 @@ class FollowView(QWidget):
         for widget in (self.reply, self.add_images, self.send_reply):
             widget.setEnabled(waiting)
         self._unread = bool(info.get("unread"))
-        self._shown = answer
+        self._shown = ShownNews.of(state, answer, conversation)
         if self._unread and not self._opening:
             # Brought here by the sync engine, not by a person: the window may be active with nobody
             # in front of it (a screen locked by the system leaves it so). Read at the next input.
@@ -316,8 +316,9 @@ class FollowView(QWidget):
         if self._awaiting_person and not person:
             return False
         self._stop_waiting_for_a_person()
-        # Written by the writer thread (never the window's), for the answer shown: should an amended one
-        # have been stored since, it stays unread and the refresh that shows it marks it in turn.
+        # Written by the writer thread (never the window's), for what was shown: should an amended answer,
+        # an expert's question or a change of state have been stored since, the case stays unread and the
+        # refresh that shows it marks it in turn.
         case_id, seen = case.id, self._shown
         self._unread = False
 

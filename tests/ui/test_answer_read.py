@@ -10,7 +10,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from app.model import CaseState
+from app.model import CaseState, ShownNews
+from app.outbox import Outbox
 from app.store import Store
 from tests.conftest import PASSPHRASE
 from tests.support.ui import activate, complete_case, open_from_list, type_text
@@ -150,6 +151,11 @@ def test_an_answer_that_arrives_under_the_lock_waits_for_the_unlock(
     window.shutdown()
 
 
+def _shown(store: Store, case_id: str) -> ShownNews:
+    """What the follow view puts on screen of the case, as it reads it."""
+    return ShownNews.of(store.state(case_id), store.answer(case_id), Outbox(store).messages(case_id))
+
+
 def test_the_read_mark_is_for_the_answer_shown_not_one_stored_since(store: Store) -> None:
     """The window marks read from the writer thread, a moment after the answer was shown: an amended
     answer stored in that moment was never seen, so it stays unread."""
@@ -159,15 +165,39 @@ def test_the_read_mark_is_for_the_answer_shown_not_one_stored_since(store: Store
     from tests.support.ui import answered_case
 
     case_id = answered_case(store)
-    shown = store.answer(case_id)
-    assert shown is not None
-    amended = replace(shown, conclusion="Compte rendu corrigé : surveillance simple.", amended=True)
+    shown = _shown(store, case_id)
+    assert shown.answer is not None
+    amended = replace(shown.answer, conclusion="Compte rendu corrigé : surveillance simple.", amended=True)
     with transaction(store.conn) as conn:
         store.set_answer(conn, case_id, amended, event="amended")
     assert store.mark_read(case_id, seen=shown) is False
     assert store.platform_info(case_id)["unread"] == 1
-    assert store.mark_read(case_id, seen=store.answer(case_id)) is True
+    assert store.mark_read(case_id, seen=_shown(store, case_id)) is True
     assert store.platform_info(case_id)["unread"] == 0
+
+
+def test_a_question_or_a_withdrawal_stored_after_the_display_stays_unread(store: Store) -> None:
+    """Found from outside: only the answer was compared, so an expert's question (or the case taken
+    back) stored between the display and the read mark was marked read with it, never seen."""
+    from app.db import transaction
+    from tests.support.ui import answered_case
+
+    case_id = answered_case(store)
+    shown = _shown(store, case_id)
+    with transaction(store.conn) as conn:
+        assert Outbox(store).add_expert_message(conn, case_id, "com-1", "Pouvez-vous photographier le dos ?", "")
+    assert store.mark_read(case_id, seen=shown) is False
+    assert store.platform_info(case_id)["unread"] == 1
+    shown = _shown(store, case_id)
+    assert shown.questions
+    assert store.mark_read(case_id, seen=shown) is True
+
+    with transaction(store.conn) as conn:
+        store.transition(case_id, CaseState.CANCELLED, detail="Task cancelled", conn=conn)
+        store.mark_news(conn, case_id)
+    assert store.mark_read(case_id, seen=shown) is False
+    assert store.platform_info(case_id)["unread"] == 1
+    assert store.mark_read(case_id, seen=_shown(store, case_id)) is True
 
 
 def test_an_experts_question_shown_on_screen_is_read(qtbot: Any, store: Store, sync_runner: None) -> None:
