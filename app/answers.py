@@ -15,9 +15,10 @@ from app.model import FOLLOWED_STATES, Answer, CaseState
 FOREIGN_URL = "foreign-url"
 NO_CONTENT = "no-content"
 NOT_FOUND = "not-found"
+UNREACHABLE = "unreachable"
 UNREADABLE = "unreadable"
 OTHER_PATIENT = "other-patient"
-REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREADABLE, OTHER_PATIENT)
+REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREACHABLE, UNREADABLE, OTHER_PATIENT)
 #: What is missing: the report (the DiagnosticReport or its PDF) or another attachment.
 REPORT = "report"
 #: A report's statuses (FHIR R4 DiagnosticReport.status) that say the expert withdrew it, and those
@@ -40,6 +41,10 @@ M.add(
         "answer.why.not-found": {
             "fr": "pas encore sur la plateforme, Teleavis le redemandera",
             "en": "not on the platform yet, Teleavis will ask for it again",
+        },
+        "answer.why.unreachable": {
+            "fr": "pas téléchargé pour l'instant (liaison coupée à chaque essai), Teleavis le redemandera",
+            "en": "not downloaded yet (the link failed at every try), Teleavis will ask for it again",
         },
         "answer.why.unreadable": {"fr": "contenu illisible ou incomplet", "en": "unreadable or incomplete content"},
         "answer.why.other-patient": {

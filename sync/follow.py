@@ -26,6 +26,7 @@ from app.answers import (
     NOT_FOUND,
     OTHER_PATIENT,
     REPORT,
+    UNREACHABLE,
     UNREADABLE,
     WITHDRAWN,
     missing_item,
@@ -111,9 +112,15 @@ OUTPUT_SYSTEM = C.OUTPUT_SYSTEM
 BATCH = 40
 PDF = "application/pdf"
 MESSAGE_SYSTEM = "urn:teleavis:message-id"
-#: Why a part of an answer may still come on a later poll: not on the platform yet (404, 410). A part
-#: refused otherwise or unreadable is not downloaded again at every poll (on a slow link, megabytes).
-_MAY_STILL_COME = frozenset({NOT_FOUND})
+#: Why a part of an answer may still come on a later poll: not on the platform yet (404, 410), or its
+#: download failed at every try. A part refused otherwise or unreadable is not downloaded again at
+#: every poll (on a slow link, megabytes).
+_MAY_STILL_COME = frozenset({NOT_FOUND, UNREACHABLE})
+#: Polls in a row whose download of the same attachment failed (a cut, a timeout, a 5xx) before the
+#: answer is kept without it: a moment's cut only delays the answer whole, but an attachment that no
+#: try brings (too large for the link, a platform fault on that one file) never holds back the
+#: expert's conclusion; the part is then asked for again like one not yet on the platform.
+ATTACHMENT_TRIES = 3
 #: Such a part is asked for again at the next polls, then less and less often: once a tenth of the time
 #: since the answer was issued has passed since the last try (minutes in its first hour), and once a
 #: day at most. A platform whose link stays broken then costs a request a day, not one a minute.
@@ -302,6 +309,7 @@ class Follower:
         self._witnessed: set[str] = set()
         #: report id -> when its answer was issued (or first seen lacking a part) and last asked again.
         self._asked_again: dict[str, tuple[datetime, datetime]] = {}
+        self._failed_downloads: dict[str, int] = {}  # attachment address -> polls in a row it failed
 
     def witness(self, resource: Any) -> None:
         """Note the audit heads a resource of ours read from the platform carries (app/audit.py)."""
@@ -731,6 +739,13 @@ class Follower:
                 raise _Missing(FOREIGN_URL) from None  # redirected off the platform
             except PermanentFault as fault:
                 raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
+            except TransientFault:
+                failed = self._failed_downloads.get(target, 0) + 1
+                self._failed_downloads[target] = failed
+                if failed < ATTACHMENT_TRIES:
+                    raise  # the whole answer is read again at the next poll
+                raise _Missing(UNREACHABLE) from None
+            self._failed_downloads.pop(target, None)
         if not data:
             raise _Missing(NO_CONTENT)
         if isinstance(form.get("size"), int) and form["size"] != len(data):

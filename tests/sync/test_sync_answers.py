@@ -563,3 +563,47 @@ def test_a_part_that_never_comes_is_asked_for_less_and_less_often(
     assert max(gaps) <= timedelta(hours=24) and asked[-1] > start + timedelta(days=2), "still asked each day"
     assert len(asked) < 100, f"{len(asked)} reads in three days, not {3 * 24 * 60}"
     assert len([when for when in asked if when > start + timedelta(days=2)]) <= 5, "a few on the third day"
+
+
+def test_an_attachment_no_try_brings_never_holds_back_the_conclusion(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: a report's PDF whose download failed at every try (too large for the link,
+    a platform fault on that one file) held the whole answer back, poll after poll: the expert's
+    conclusion never reached the requester. A cut of a moment still delays the answer whole; after
+    ``ATTACHMENT_TRIES`` polls in a row the answer is kept without the part, which is asked for again."""
+    from sync.client import TransientFault
+
+    clock = follow_clock(monkeypatch)
+    listener = RecordingListener()
+    engine = Engine(store, client, listener, case_budget_s=0.3)
+    (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("default")])
+    fetch = client.fetch
+    cut = True
+
+    def cut_on_the_pdf(path: str, accept: str) -> bytes:
+        if cut and "Binary" in path:
+            raise TransientFault("coupure", kind="timeout")
+        return fetch(path, accept)
+
+    monkeypatch.setattr(client, "fetch", cut_on_the_pdf)
+    for _poll in range(follow.ATTACHMENT_TRIES - 1):
+        assert engine.run_once().answered == []
+        assert store.answer(case_id) is None, "a moment's cut delays the answer whole"
+    assert engine.run_once().answered == [case_id]
+    first = store.answer(case_id)
+    assert first is not None and first.conclusion and first.pdf_blobs == []
+    assert missing_words(first) == [
+        "Compte rendu non récupérable : pas téléchargé pour l'instant (liaison coupée à chaque essai), "
+        "Teleavis le redemandera"
+    ]
+    assert store.state(case_id) == CaseState.ANSWERED
+    store.mark_read(case_id)
+
+    cut = False
+    clock.advance(minutes=10)
+    assert engine.run_once().answered == [case_id]
+    answer = store.answer(case_id)
+    assert answer is not None and answer.missing == [] and len(answer.pdf_blobs) == 1
+    assert store.platform_info(case_id)["unread"] == 1
+    assert (case_id, CaseState.ANSWERED.value, AnswerNews.COMPLETED) in listener.states
