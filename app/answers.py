@@ -16,9 +16,10 @@ FOREIGN_URL = "foreign-url"
 NO_CONTENT = "no-content"
 NOT_FOUND = "not-found"
 UNREACHABLE = "unreachable"
+TOO_LARGE = "too-large"
 UNREADABLE = "unreadable"
 OTHER_PATIENT = "other-patient"
-REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREACHABLE, UNREADABLE, OTHER_PATIENT)
+REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREACHABLE, TOO_LARGE, UNREADABLE, OTHER_PATIENT)
 #: What is missing: the report (the DiagnosticReport or its PDF) or another attachment.
 REPORT = "report"
 #: A report's statuses (FHIR R4 DiagnosticReport.status) that say the expert withdrew it, and those
@@ -45,6 +46,10 @@ M.add(
         "answer.why.unreachable": {
             "fr": "pas téléchargé pour l'instant (liaison coupée à chaque essai), Teleavis le redemandera",
             "en": "not downloaded yet (the link failed at every try), Teleavis will ask for it again",
+        },
+        "answer.why.too-large": {
+            "fr": "trop volumineux pour être téléchargé, demandez-le à l'expert sous une autre forme",
+            "en": "too large to download, ask the expert for it in another form",
         },
         "answer.why.unreadable": {"fr": "contenu illisible ou incomplet", "en": "unreadable or incomplete content"},
         "answer.why.other-patient": {

@@ -92,6 +92,10 @@ M.add(
             "fr": "La plateforme refuse le dossier ({status}) : {diagnostics}",
             "en": "The platform refuses the case ({status}): {diagnostics}",
         },
+        "net.answer_too_large": {
+            "fr": "La plateforme envoie une réponse de plus de {mb} Mo : elle n'est pas téléchargée.",
+            "en": "The platform sends an answer of more than {mb} MB: it is not downloaded.",
+        },
         "net.too_large": {
             "fr": "La plateforme refuse une image trop volumineuse : retirez-la ou reprenez-la "
             "en plus petit, puis renvoyez le dossier.",
@@ -145,6 +149,11 @@ def fault_for_log(fault: BaseException) -> str:
     kind = getattr(fault, "kind", None) or ("refused" if isinstance(fault, PermanentFault) else type(fault).__name__)
     status = getattr(fault, "status", None)
     return f"{kind}, {status}" if status else str(kind)
+
+
+class BodyTooLarge(PermanentFault):
+    """An answer longer than ``MAX_BODY_BYTES``: not read further (a broken proxy's endless stream, a
+    compression bomb, a file no expert sends would exhaust the memory at every poll)."""
 
 
 class OffPlatform(ValueError):
@@ -274,6 +283,10 @@ def _readable_ca(path: str) -> bool:
 
 #: Bytes the socket may hold ahead of the link (Linux doubles it): about a second at 256 kB/s.
 SEND_BUFFER = 128 * 1024
+#: The longest answer read, decompressed (five times the largest image the sandbox takes): an expert's
+#: PDF or photo is far below, a search page of Tasks even more so.
+MAX_BODY_BYTES = 100 * 1024 * 1024
+_READ_CHUNK = 256 * 1024
 
 
 class _SmallBufferAdapter(requests.adapters.HTTPAdapter):
@@ -452,6 +465,7 @@ class PlatformClient:
                 headers=sent_headers,
                 timeout=self.config.timeout,
                 allow_redirects=False,
+                stream=True,
             )
         except requests.exceptions.SSLError as exc:
             raise TransientFault(M.tr("net.tls"), kind="tls") from exc
@@ -463,7 +477,7 @@ class PlatformClient:
             raise TransientFault(M.tr("net.offline"), outcome_unknown=may_have_arrived) from exc
         with response:
             try:
-                content = response.content
+                content = _body(response)
             except requests.RequestException as exc:  # reset or cut while reading the body
                 raise TransientFault(M.tr("net.offline"), outcome_unknown=may_have_arrived) from exc
         status = response.status_code
@@ -815,6 +829,19 @@ class TusState:
     offset: int
     binary_id: str | None = None
     length: int | None = None  # Upload-Length, when the platform says it
+
+
+def _body(response: requests.Response) -> bytes:
+    """The answer's body, decompressed, read up to ``MAX_BODY_BYTES``."""
+    chunks: list[bytes] = []
+    read = 0
+    for chunk in response.iter_content(_READ_CHUNK):
+        read += len(chunk)
+        if read > MAX_BODY_BYTES:
+            mb = MAX_BODY_BYTES // (1024 * 1024)
+            raise BodyTooLarge(M.tr("net.answer_too_large", mb=mb), status=response.status_code)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _tus_state(answer: Answer) -> TusState:

@@ -26,6 +26,7 @@ from app.answers import (
     NOT_FOUND,
     OTHER_PATIENT,
     REPORT,
+    TOO_LARGE,
     UNREACHABLE,
     UNREADABLE,
     WITHDRAWN,
@@ -40,6 +41,7 @@ from app.store import NewImage, Store, sha1_b64
 from sync import codes as C
 from sync.auth import SignInRequired
 from sync.client import (
+    BodyTooLarge,
     OffPlatform,
     PermanentFault,
     PlatformClient,
@@ -737,6 +739,8 @@ class Follower:
                 data = self.client.retrying(functools.partial(self.client.fetch, target, kind), budget_s=budget_s)
             except OffPlatform:
                 raise _Missing(FOREIGN_URL) from None  # redirected off the platform
+            except BodyTooLarge:
+                raise _Missing(TOO_LARGE) from None
             except PermanentFault as fault:
                 raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
             except TransientFault:

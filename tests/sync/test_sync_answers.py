@@ -607,3 +607,31 @@ def test_an_attachment_no_try_brings_never_holds_back_the_conclusion(
     assert answer is not None and answer.missing == [] and len(answer.pdf_blobs) == 1
     assert store.platform_info(case_id)["unread"] == 1
     assert (case_id, CaseState.ANSWERED.value, AnswerNews.COMPLETED) in listener.states
+
+
+def test_an_attachment_too_large_to_download_leaves_the_answer_and_says_why(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An attachment past the client's limit (``MAX_BODY_BYTES``) is not downloaded, then or later: the
+    answer is kept without it, with what to do."""
+    from sync.client import MAX_BODY_BYTES, BodyTooLarge
+
+    engine = Engine(store, client, RecordingListener(), case_budget_s=2.0)
+    (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("default")])
+    fetches: list[str] = []
+
+    def too_large(path: str, accept: str) -> bytes:
+        fetches.append(path)
+        raise BodyTooLarge(f"plus de {MAX_BODY_BYTES} octets", status=200)
+
+    monkeypatch.setattr(client, "fetch", too_large)
+    assert engine.run_once().answered == [case_id]
+    answer = store.answer(case_id)
+    assert answer is not None and answer.conclusion and answer.pdf_blobs == []
+    assert missing_words(answer) == [
+        "Compte rendu non récupérable : trop volumineux pour être téléchargé, demandez-le à l'expert sous une "
+        "autre forme"
+    ]
+    assert len(fetches) == 1, "asked once, not again and again in the poll"
+    engine.run_once()
+    assert len(fetches) == 1, "never downloaded again at each poll"

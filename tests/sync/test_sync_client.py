@@ -15,6 +15,7 @@ import requests
 
 from sync.auth import OAuthToken, SignInRequired, StaticToken
 from sync.client import (
+    BodyTooLarge,
     ClientConfig,
     PermanentFault,
     PlatformClient,
@@ -255,6 +256,33 @@ def test_a_gzip_compressed_attachment_is_read_not_taken_for_a_cut_body(serve: An
     squeezed = gzip.compress(pdf)
     _, client = serve([(200, {"Content-Type": "application/pdf", "Content-Encoding": "gzip"}, squeezed)])
     assert client.binary("b-1", "application/pdf") == pdf
+
+
+def test_an_answer_too_long_is_not_read_into_memory(serve: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found from outside: every body was read whole into memory. A broken proxy's endless stream or a
+    compression bomb (megabytes on the wire, gigabytes decoded) exhausted it at every poll, the answers
+    of every case with it. Bodies are read up to ``MAX_BODY_BYTES``, decoded, and refused for good past."""
+    import gzip
+
+    from sync import client as client_module
+
+    monkeypatch.setattr(client_module, "MAX_BODY_BYTES", 1024 * 1024)
+    bomb = gzip.compress(b"\0" * (20 * 1024 * 1024))
+    assert len(bomb) < 100 * 1024
+    within = b"%PDF-1.4 " + b"x" * (1024 * 1024 - 100)
+    _, client = serve(
+        [
+            (200, {"Content-Type": "application/pdf", "Content-Encoding": "gzip"}, bomb),
+            (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4 " + b"x" * (3 * 1024 * 1024)),
+            (200, {"Content-Type": "application/pdf"}, within),
+        ]
+    )
+    for _ in range(2):
+        with pytest.raises(BodyTooLarge) as refused:
+            client.binary("b-1", "application/pdf")
+        assert isinstance(refused.value, PermanentFault), "not asked again and again in the same poll"
+        assert "1 Mo" in refused.value.message
+    assert client.binary("b-2", "application/pdf") == within
 
 
 def test_an_html_attachment_asked_as_html_is_not_a_captive_portal(serve: Any) -> None:
