@@ -10,6 +10,7 @@ from __future__ import annotations
 from app import messages as M
 from app.i18n import language
 from app.model import FOLLOWED_STATES, Answer, CaseState
+from app.report_text import moment_words
 
 #: Why a part of the answer is missing (codes stored in ``Answer.missing``).
 FOREIGN_URL = "foreign-url"
@@ -84,6 +85,14 @@ M.add(
             "fr": "L'expert a repris le dossier après cette réponse : elle peut encore changer.",
             "en": "The expert took the case back after this answer: it may still change.",
         },
+        "answer.earlier": {
+            "fr": "Version précédente ({when}, {expert}), remplacée : {conclusion}",
+            "en": "Earlier version ({when}, {expert}), replaced: {conclusion}",
+        },
+        "answer.earlier_no_conclusion": {
+            "fr": "pas de conclusion écrite, voir son compte rendu",
+            "en": "no written conclusion, see its report",
+        },
         "answer.amended": {
             "fr": "Réponse modifiée par l'expert après sa première version.",
             "en": "Answer amended by the expert after its first version.",
@@ -145,6 +154,23 @@ def status_words(answer: Answer | None, lang: str | None = None, *, state: str =
 
 def amended_words(lang: str | None = None) -> str:
     return _say("answer.amended", lang or language())
+
+
+def earlier_words(answer: Answer | None, lang: str | None = None) -> list[str]:
+    """One sentence per version the answer replaced, newest first: what the requester may have read."""
+    if answer is None:
+        return []
+    lang = lang or language()
+    return [
+        _say(
+            "answer.earlier",
+            lang,
+            when=moment_words(str(version.get("issued") or ""), lang) or "—",
+            expert=str(version.get("expert") or "—"),
+            conclusion=str(version.get("conclusion") or "") or _say("answer.earlier_no_conclusion", lang),
+        )
+        for version in answer.earlier
+    ]
 
 
 def hint_words(lang: str | None = None) -> str:

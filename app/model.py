@@ -254,10 +254,28 @@ class Answer:
     report_status: str = ""
     report_version: str = ""
     amended: bool = False
+    #: The versions this answer replaced, newest first (``as_earlier``): what the requester may have
+    #: read and acted on stays on the record, files included.
+    earlier: list[dict[str, Any]] = field(default_factory=list)
 
     def blobs(self) -> list[str]:
-        """Every stored blob of the answer (PDFs and other attachments)."""
-        return list(dict.fromkeys([*self.pdf_blobs, *(f["blob"] for f in self.files if f.get("blob"))]))
+        """Every stored blob of the answer (PDFs and other attachments), its earlier versions' too."""
+        pdfs = [*self.pdf_blobs, *(blob for version in self.earlier for blob in version.get("pdf_blobs", []))]
+        files = [*self.files, *(item for version in self.earlier for item in version.get("files", []))]
+        return list(dict.fromkeys([*pdfs, *(f["blob"] for f in files if f.get("blob"))]))
+
+    def as_earlier(self) -> dict[str, Any]:
+        """This version as kept in ``earlier`` of the one that replaces it."""
+        return {
+            "conclusion": self.conclusion,
+            "expert": self.expert,
+            "issued": self.issued,
+            "follow_up_days": self.follow_up_days,
+            "report_status": self.report_status,
+            "report_version": self.report_version,
+            "pdf_blobs": list(self.pdf_blobs),
+            "files": [dict(f) for f in self.files],
+        }
 
     def images(self) -> list[dict[str, str]]:
         """The attachments that are pictures."""

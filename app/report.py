@@ -34,7 +34,7 @@ from reportlab.platypus import (
 
 from app import audit, i18n
 from app import messages as M
-from app.answers import amended_words, hint_words, missing_words, status_words
+from app.answers import amended_words, earlier_words, hint_words, missing_words, status_words
 from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw
@@ -362,6 +362,9 @@ def _answer_part(
         rows.append((t("expert_images"), t("expert_images_after", count=len(answer.images()))))
     if answer.amended:
         rows.append((t("amended"), amended_words(t.lang)))
+    earlier = earlier_words(answer, t.lang)
+    if earlier:
+        rows.append((t("earlier"), "\n".join(earlier)))
     missing = missing_words(answer, t.lang)
     if missing:
         rows.append((t("answer_missing"), "\n".join([*missing, hint_words(t.lang)])))

@@ -80,6 +80,7 @@ _WORDS = Catalogue(
             "en": "Expert's image {n} of {total} — {label}",
         },
         "amended": {"fr": "Version", "en": "Version"},
+        "earlier": {"fr": "Versions remplacées", "en": "Replaced versions"},
         "answer_missing": {"fr": "Non récupéré", "en": "Not retrieved"},
         "history": {"fr": "Historique de l'envoi", "en": "Sending history"},
         "image_title": {"fr": "Image {n} / {total} — {label}", "en": "Image {n} of {total} — {label}"},

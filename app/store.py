@@ -15,7 +15,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from app.model import (
     EDITABLE_STATES,
     TRANSITIONS,
     Answer,
+    AnswerNews,
     Case,
     CaseImage,
     CaseState,
@@ -58,6 +59,8 @@ from app.paths import data_dir as default_data_dir
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
+#: The events of an answer that replaces the one kept (``set_answer`` keeps the replaced one).
+_REPLACING = frozenset({AnswerNews.AMENDED.value, AnswerNews.WITHDRAWN.value})
 
 #: Columns of ``cases`` holding the platform's free text, sealed (``contexts.platform_words``).
 PLATFORM_WORDS = ("business_status", "status_reason", "last_error")
@@ -785,7 +788,17 @@ class Store:
 
     def set_answer(self, conn: sqlite3.Connection, case_id: str, answer: Answer, *, event: str | None = None) -> None:
         """Keep the expert's answer (sealed) and show it as unread; ``event`` (e.g. ``amended``) goes to the
-        case's history. The case's last change is now: the list, newest first, shows it at the top."""
+        case's history. The case's last change is now: the list, newest first, shows it at the top.
+
+        An answer that replaces another (``event`` amended or withdrawn) keeps it in ``earlier``; any
+        other keeps the versions already kept (a part that came later completes, it replaces nothing)."""
+        row = conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
+        if row is not None and row[0] is not None:
+            previous = Answer.from_dict(self.open_json(row[0], contexts.case_answer(case_id), case_id))
+            if event in _REPLACING:
+                answer = replace(answer, earlier=[previous.as_earlier(), *previous.earlier])
+            elif not answer.earlier:
+                answer = replace(answer, earlier=previous.earlier)
         conn.execute(
             "UPDATE cases SET answer=? WHERE id=?",
             (

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import messages as M
-from app.answers import amended_words, hint_words, missing_words, status_words
+from app.answers import amended_words, earlier_words, hint_words, missing_words, status_words
 from app.errors import TeleavisError
 from app.i18n import language
 from app.model import Answer, Case, CaseState, ShownNews
@@ -147,6 +147,11 @@ class FollowView(QWidget):
         self.amended = QLabel()
         self.amended.setWordWrap(True)
         answer_layout.addWidget(self.amended)
+        # The versions the answer replaced: what the requester may have read and acted on.
+        self.earlier = QLabel()
+        self.earlier.setWordWrap(True)
+        self.earlier.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        answer_layout.addWidget(self.earlier)
         # What the platform sent but could not be read, said instead of failing (issue 15.4).
         self.missing = named(QLabel(), "fieldProblem")
         self.missing.setWordWrap(True)
@@ -391,6 +396,9 @@ class FollowView(QWidget):
             self.conclusion.style().polish(self.conclusion)
         self.amended.setText(amended_words() if answer.amended else "")
         self.amended.setVisible(answer.amended)
+        earlier = earlier_words(answer)
+        self.earlier.setText("\n".join(earlier))
+        self.earlier.setVisible(bool(earlier))
         missing = missing_words(answer)
         self.missing.setText("\n".join([*missing, hint_words()]) if missing else "")
         self.missing.setVisible(bool(missing))

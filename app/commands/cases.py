@@ -10,7 +10,7 @@ from typing import Any
 from app import i18n
 from app import messages as M
 from app.acts import act_of, judge
-from app.answers import missing_words, status_words
+from app.answers import earlier_words, missing_words, status_words
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, say
 from app.errors import CaseFileError, ImageRejected
@@ -240,6 +240,7 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         "answer": {
             **asdict(answer),
             "missing_words": missing_words(answer),
+            "earlier_words": earlier_words(answer),
             "status_words": status_words(answer, state=case.state.value),
         }
         if answer
@@ -357,6 +358,7 @@ def _platform_lines(doc: dict[str, Any]) -> list[str]:
             out.append(f"  {answer['status_words']}")
         if answer.get("amended"):
             out.append(f"  {M.tr('answer.amended')}")
+        out.extend(f"  {line}" for line in answer["earlier_words"])
         files = answer.get("files") or []
         pdfs = sum(1 for f in files if f["content_type"] == "application/pdf")
         images = sum(1 for f in files if str(f["content_type"]).startswith("image/"))

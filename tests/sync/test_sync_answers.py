@@ -239,6 +239,46 @@ def test_an_amended_report_replaces_the_answer_and_is_unread_again(
     assert engine.run_once().answered == []
 
 
+def test_the_version_an_amendment_replaced_stays_on_the_record(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
+    """Found from outside: an amended answer overwrote the first, which the requester may have read and
+    acted on (a treatment started, an appointment given): nothing said what it was. It is kept, newest
+    first, with its PDF (never collected as an orphan), and said in the window, ``case show`` and the PDF."""
+    from dataclasses import replace
+
+    from app.answers import earlier_words
+    from app.db import transaction
+    from app.report import build_report
+
+    engine = Engine(store, client, RecordingListener(), case_budget_s=10.0)
+    (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("default")])
+    assert engine.run_once().answered == [case_id]
+    first = store.answer(case_id)
+    assert first is not None and first.earlier == []
+    assert sandbox.expert.amend(case_id)
+    assert engine.run_once().answered == [case_id]
+
+    amended = store.answer(case_id)
+    assert amended is not None and amended.amended
+    (kept,) = amended.earlier
+    assert kept["conclusion"] == first.conclusion and kept["pdf_blobs"] == first.pdf_blobs
+    assert set(first.pdf_blobs) <= set(amended.blobs()) <= store.referenced_blobs()
+    assert store.collect_orphans(older_than_s=0) == 0
+    assert store.objects.get(first.pdf_blobs[0]).startswith(b"%PDF")
+    (said,) = earlier_words(amended, "fr")
+    assert said.startswith("Version précédente (") and said.endswith(f"remplacée : {first.conclusion}")
+
+    # A part that comes later completes the answer: it replaces nothing, and the record stays.
+    with transaction(store.conn) as conn:
+        store.set_answer(conn, case_id, replace(amended, earlier=[]), event=AnswerNews.COMPLETED)
+    assert store.answer(case_id).earlier == amended.earlier  # type: ignore[union-attr]
+
+    report = build_report(store, case_id, lang="fr")
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(report.pdf)).pages)
+    assert "Versions remplacées" in text and " ".join(first.conclusion.split())[:40] in text
+
+
 def test_an_altered_case_does_not_stop_the_others(store: Store, sandbox: SandboxServer, client: PlatformClient) -> None:
     from app.db import transaction
     from app.errors import DataAltered

@@ -86,6 +86,7 @@ def test_each_shape_of_answer_shows_in_the_case_page(
     assert not view.expert_images.item(0).icon().isNull()
     assert view.open_pdf.isEnabled() and view.pdf_document.pageCount() >= 1
     assert not view.missing.isVisible() and not view.amended.isVisible() and not view.status_warning.isVisible()
+    assert not view.earlier.isVisible()
     assert view.conclusion.objectName() == "answerBanner"
 
     view = shown(qtbot, store, ids["no-pdf"])
@@ -101,6 +102,8 @@ def test_each_shape_of_answer_shows_in_the_case_page(
     view = shown(qtbot, store, ids["amended"])
     assert view.amended.isVisible() and "modifiée" in view.amended.text()
     assert view.conclusion.text().startswith("Compte rendu modifié")
+    # The version it replaced, which the requester may have acted on, is still there to read.
+    assert view.earlier.isVisible() and view.earlier.text().startswith("Version précédente (")
 
     for name, state in (("rejected", CaseState.REJECTED), ("cancelled", CaseState.CANCELLED)):
         view = shown(qtbot, store, ids[name])
