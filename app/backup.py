@@ -53,6 +53,7 @@ from app.paths import log_dir
 from app.sealed import CHUNK, Damaged, SealedReader, SealedWriter
 from app.settings import Settings
 from app.store import Store
+from app.swap import swap_in
 
 log = logging.getLogger(__name__)
 
@@ -607,15 +608,10 @@ def _newer(data_dir: Path, staging: Path) -> Newer:
 
 
 def _swap(staging: Path, data_dir: Path) -> bool:
-    """Put the verified folder in place of the data directory (two renames; logs are kept)."""
-    if not data_dir.exists():
-        os.rename(staging, data_dir)
-        fsync_dir(data_dir.parent)
+    """Put the verified folder in place of the data directory (journaled, ``app/swap.py``; logs are kept)."""
+    old = swap_in(staging, data_dir)
+    if old is None:
         return False
-    old = data_dir.parent / f".{data_dir.name}.replaced-{secrets.token_hex(4)}"
-    os.rename(data_dir, old)
-    os.rename(staging, data_dir)
-    fsync_dir(data_dir.parent)
     logs = log_dir(old)
     if logs.is_dir():
         shutil.move(str(logs), str(log_dir(data_dir)))

@@ -57,6 +57,7 @@ from app.model import (
 from app.moments import fhir_date_time
 from app.paths import data_dir as default_data_dir
 from app.settings import Settings
+from app.swap import finish_swap
 
 log = logging.getLogger(__name__)
 #: The events of an answer that replaces the one kept (``set_answer`` keeps the replaced one).
@@ -147,6 +148,7 @@ class Store:
         """
         root = data_dir or default_data_dir()
         try:
+            finish_swap(root)  # a restore a crash cut between its two renames: before anything is made
             root.mkdir(parents=True, exist_ok=True)
             if os.name != "nt":
                 os.chmod(root, 0o700)

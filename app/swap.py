@@ -1,0 +1,94 @@
+"""Putting a whole folder in place of the data directory (a restore) so that a power cut at any moment
+leaves one of the two in place, whole.
+
+Two renames cannot be made atomic together: the data directory goes aside, then the new folder takes
+its place. Between them there is no data directory, and the next start would make a new, empty one
+(a nurse then sees « Aucun dossier » and starts again, while the cases sit in a hidden folder that
+is deleted a day later). So a journal beside the data directory names both folders before the first
+rename, and is removed after the second; ``finish_swap``, at the start of every opening, completes a
+swap it finds interrupted: forward when the new folder is there (it was verified before the swap
+began), else back to the folder that was replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+from app.fsutil import atomic_write_raw, fsync_dir
+from app.paths import log_dir
+
+log = logging.getLogger(__name__)
+
+
+def _journal(target: Path) -> Path:
+    return target.parent / f".{target.name}.swap"
+
+
+def swap_in(staging: Path, target: Path) -> Path | None:
+    """Put ``staging`` in place of ``target``; returns the folder it replaced (now beside it, for the
+    caller to empty), or None when there was none."""
+    if not target.exists():
+        os.rename(staging, target)
+        fsync_dir(target.parent)
+        return None
+    old = target.parent / f".{target.name}.replaced-{secrets.token_hex(4)}"
+    journal = _journal(target)
+    atomic_write_raw(journal, json.dumps({"staging": staging.name, "old": old.name}).encode())
+    os.rename(target, old)
+    os.rename(staging, target)
+    fsync_dir(target.parent)
+    journal.unlink()
+    fsync_dir(target.parent)
+    return old
+
+
+def _in_place(target: Path) -> bool:
+    """Whether ``target`` holds a data directory: anything but the log folder a start may have made
+    before the swap was finished (a record logged makes it)."""
+    if not target.is_dir():
+        return False
+    return any(entry.name != log_dir(target).name for entry in target.iterdir())
+
+
+def finish_swap(target: Path) -> None:
+    """Complete a swap of ``target`` a crash interrupted (see the module's doc); nothing when none was."""
+    journal = _journal(target)
+    try:
+        names = json.loads(journal.read_bytes())
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):
+        log.warning("an unreadable restore journal was left as it is")
+        return
+    staging, old = target.parent / str(names.get("staging")), target.parent / str(names.get("old"))
+    if not _in_place(target):
+        source = staging if staging.is_dir() else old if old.is_dir() else None
+        if source is not None:
+            shell = None
+            if target.exists():  # only logs written since the crash: kept, in the folder put back
+                shell = target.parent / f".{target.name}.shell-{secrets.token_hex(4)}"
+                os.rename(target, shell)
+            os.rename(source, target)
+            fsync_dir(target.parent)
+            if shell is not None:
+                _keep_logs(shell, target)
+            done = "completed" if source == staging else "undone: the data is as before it"
+            log.warning("an interrupted restore was %s", done)
+    journal.unlink()
+    fsync_dir(target.parent)
+
+
+def _keep_logs(shell: Path, target: Path) -> None:
+    logs = log_dir(target)
+    logs.mkdir(exist_ok=True)
+    for entry in log_dir(shell).glob("*"):
+        name = f"{entry.name}.after-crash" if (logs / entry.name).exists() else entry.name
+        with contextlib.suppress(OSError):
+            shutil.move(str(entry), str(logs / name))
+    shutil.rmtree(shell, ignore_errors=True)
