@@ -9,7 +9,8 @@ step off.
 
 A purge deletes the case rows (images, events, outbox, messages go with them by cascade), writes a
 ``purged`` audit row in the same transaction (the audit keeps only the case id), then removes the
-blob files; a crash between the two leaves orphan files that ``collect_orphans`` removes later.
+blob files; a crash between the two leaves orphan files that the next run removes
+(``collect_orphans``, with any other file no row refers to).
 The clock is a parameter so that tests (and a support technician's dry run) can move it.
 """
 
@@ -39,6 +40,7 @@ class RetentionRun:
     archived: list[str] = field(default_factory=list)
     purged: list[str] = field(default_factory=list)
     blobs_removed: int = 0
+    orphans_removed: int = 0  # files of no case, a crash left (``collect_orphans``)
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,10 @@ def run_retention(
         from app.store import remove_leftovers
 
         remove_leftovers(store.data_dir, snapshots_older_than_s=0.0)
+    if not dry_run:
+        # The files a crash left behind a committed purge (or an import, an answer) belong to no case:
+        # they go at the next run, not never (older than an hour: none is being written now).
+        result.orphans_removed = store.collect_orphans()
     if result.archived or result.purged:
         log.info(
             "retention%s: %d archived, %d purged",

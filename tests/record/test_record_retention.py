@@ -172,3 +172,34 @@ def test_a_case_amended_while_retention_runs_is_not_archived(
     monkeypatch.setattr(retention, "_candidates", amended_meanwhile)
     result = run_retention(store)
     assert case_id not in result.archived and store.state(case_id) == CaseState.ANSWERED
+
+
+def test_the_files_of_a_purge_cut_after_its_commit_go_at_the_next_run(
+    store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: killed after its commit, a purge left the patient's photos on disk for good
+    (encrypted, but the key is there): ``collect_orphans`` was promised and never called."""
+    import os
+
+    from app import blobs
+
+    case_id = make_case(store, images=2)
+    answer(store, case_id)
+    store.mark_read(case_id)
+    files = blob_files(store, case_id)
+    other = make_case(store, images=1)
+    kept = blob_files(store, other)
+    monkeypatch.setattr(blobs.ObjectStore, "delete", lambda self, blob: None)  # cut after the commit
+    assert run_retention(store, years_before(T0 + timedelta(days=91), -20)).purged == [case_id]
+    assert all(f.exists() for f in files)
+    monkeypatch.undo()
+    monkeypatch.setattr("app.store.utc_now", clock)
+
+    run_retention(store, years_before(T0 + timedelta(days=92), -20))  # written just now: never taken
+    assert all(f.exists() for f in files)
+    for path in [*files, *kept]:  # old enough, the case's files as the purged one's
+        os.utime(path, (path.stat().st_atime - 7200, path.stat().st_mtime - 7200))
+    later = run_retention(store, years_before(T0 + timedelta(days=93), -20))
+    assert later.orphans_removed == len(files)
+    assert not any(f.exists() for f in files) and all(f.exists() for f in kept)
+    assert store.get_case(other).images and store.image_bytes(store.get_case(other).images[0])
