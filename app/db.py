@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from app import contexts
 from app import messages as M
 from app.errors import StorageError
+from app.fsutil import no_space_left
 
 if TYPE_CHECKING:
     from app.crypto import DataKey
@@ -370,7 +371,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA secure_delete=ON")
         conn.execute("PRAGMA busy_timeout=30000")
     except sqlite3.Error as exc:
-        raise classify(exc) from exc
+        raise classify(exc, path) from exc
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -486,11 +487,16 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             log.exception("a job after commit failed")
 
 
-def classify(exc: sqlite3.Error) -> Exception:
-    """Known, expected SQLite failures become ``StorageError`` with advice; others stay bugs."""
+def classify(exc: sqlite3.Error, path: Path | None = None) -> Exception:
+    """Known, expected SQLite failures become ``StorageError`` with advice; others stay bugs.
+
+    ``path``: the database, when it was being opened: an open that fails on a full disk (SQLite cannot
+    make its ``-shm``) says so, not "I/O error" or "read-only"."""
     text = str(exc).lower()
     if "disk is full" in text or "database or disk is full" in text:
         return StorageError(M.tr("storage.full"))
+    if path is not None and ("disk i/o" in text or "unable to open" in text) and no_space_left(path):
+        return StorageError(M.tr("storage.full_open"))
     if "locked" in text or "busy" in text:
         return StorageError(M.tr("db.locked"))
     if "malformed" in text or "not a database" in text or "corrupt" in text:

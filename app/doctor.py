@@ -25,6 +25,7 @@ import app.doctor_messages  # noqa: F401 - registers the messages used below
 from app import i18n
 from app import messages as M
 from app.db import DB_FILE, MIGRATIONS
+from app.fsutil import existing_ancestor, no_space_left
 
 Status = Literal["ok", "warning", "failed"]
 OK: Status = "ok"
@@ -142,14 +143,6 @@ def _read_json(path: Path) -> dict[str, Any]:
 # -- data folder and disk -----------------------------------------------------------------------------
 
 
-def existing_ancestor(path: Path) -> Path:
-    """``path`` or its nearest existing parent (where a new data folder would be created)."""
-    current = path
-    while not current.exists() and current.parent != current:
-        current = current.parent
-    return current
-
-
 def data_dir(path: Path) -> Check:
     """The data folder is a folder, this user can write there (really tried), and others cannot read it."""
     target = path if path.exists() else existing_ancestor(path)
@@ -162,6 +155,10 @@ def data_dir(path: Path) -> Check:
             probe.write(b"x")
             probe.flush()
     except OSError as exc:
+        if no_space_left(target):  # full, not forbidden: the advice is to free space, not to change owners
+            return Check(
+                "data_dir", FAILED, M.tr("doctor.data_dir.full", path=str(target)), M.tr("doctor.space.full.advice")
+            )
         return Check(
             "data_dir",
             FAILED,
@@ -222,6 +219,10 @@ def database(root: Path) -> Check:
         text = str(exc)
         if "locked" in text or "busy" in text:
             return Check("database", WARNING, M.tr("doctor.db.busy", reason=text), M.tr("doctor.db.busy.advice"))
+        if no_space_left(root):
+            # Not damaged: SQLite cannot make the small file it reads with. Restoring a backup, the
+            # advice for a damaged base, would put older data in place of this.
+            return Check("database", FAILED, M.tr("doctor.db.disk_full"), M.tr("doctor.space.full.advice"))
         return Check("database", FAILED, M.tr("doctor.db.corrupt", reason=text), M.tr("doctor.db.corrupt.advice"))
     if result != ["ok"]:
         return Check(

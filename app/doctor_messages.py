@@ -131,6 +131,10 @@ M.add(
             "fr": "{path} existe mais n'est pas un dossier.",
             "en": "{path} exists but is not a folder.",
         },
+        "doctor.data_dir.full": {
+            "fr": "{path} : impossible d'y écrire, le disque est plein.",
+            "en": "{path}: cannot write there, the disk is full.",
+        },
         "doctor.data_dir.readonly": {
             "fr": "{path} : impossible d'y écrire ({reason}).",
             "en": "{path}: cannot write there ({reason}).",
@@ -179,6 +183,11 @@ M.add(
         "doctor.db.new": {
             "fr": "Pas encore de base : elle sera créée au premier démarrage.",
             "en": "No database yet: it will be created at the first start.",
+        },
+        "doctor.db.disk_full": {
+            "fr": "La base de données ne peut pas être ouverte : le disque est plein (elle n'est pas "
+            "endommagée, ne restaurez pas de sauvegarde).",
+            "en": "The database cannot be opened: the disk is full (it is not damaged, do not restore a backup).",
         },
         "doctor.db.corrupt": {
             "fr": "La base de données est endommagée ({reason}).",

@@ -111,6 +111,27 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
         raise storage_error(exc) from exc
 
 
+def existing_ancestor(path: Path) -> Path:
+    """``path`` or its nearest existing parent (where a new data folder would be created)."""
+    current = path
+    while not current.exists() and current.parent != current:
+        current = current.parent
+    return current
+
+
+#: Less free space than this and the disk is full: SQLite cannot even make the small file it reads a
+#: database with (its ``-shm``), and answers "disk I/O error" or "unable to open", not "disk is full".
+NO_SPACE = 1024 * 1024
+
+
+def no_space_left(path: Path) -> bool:
+    """Whether the disk holding ``path`` is full (to tell a full disk from a broken one)."""
+    try:
+        return shutil.disk_usage(existing_ancestor(path)).free < NO_SPACE
+    except OSError:
+        return False
+
+
 def storage_error(exc: OSError) -> StorageError:
     """A ``StorageError`` with the right sentence for an OS error on the data directory."""
     if exc.errno in _DISK_FULL:

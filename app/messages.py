@@ -44,6 +44,12 @@ CATALOGUE = i18n.Catalogue(
             "en": "The data key file (key.json) is unreadable: restore a backup.",
         },
         # -- storage -------------------------------------------------------------------------------
+        "storage.full_open": {
+            "fr": "Le disque est plein : Teleavis ne peut pas ouvrir ses données. Rien n'est perdu : libérez "
+            "de la place (ou prévenez le support informatique) puis recommencez.",
+            "en": "The disk is full: Teleavis cannot open its data. Nothing is lost: free some space (or call "
+            "IT support) and try again.",
+        },
         "storage.full": {
             "fr": "Le disque est plein : rien n'a été perdu, mais ce dernier enregistrement n'a pas été fait. "
             "Libérez de la place (ou prévenez le support informatique) puis recommencez.",

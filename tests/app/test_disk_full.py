@@ -43,3 +43,11 @@ def test_an_import_that_fills_the_disk_fails_cleanly(tmp_path: Path) -> None:
     assert report["integrity"] == "ok"
     assert report["cases"] == sorted(report["stored"]), "no half-written case is visible"
     assert all(report["intact"])
+    # Found from outside: with the disk then full to the last byte and Teleavis closed, reading said
+    # « Erreur d'écriture sur le disque (I/O) » and the doctor « base de données endommagée… restaurez
+    # la dernière sauvegarde », advice that would put older data in place of a healthy base.
+    listed = report["list"]
+    assert listed["code"] == 1 and "Le disque est plein" in listed["out"] and "(I/O)" not in listed["out"]
+    doctor = report["doctor"]["out"]
+    assert "le disque est plein" in doctor and "est endommagée" not in doctor and "Restaurez" not in doctor
+    assert "propriétaire" not in doctor

@@ -21,6 +21,19 @@ for _ in range(40):
         break
     stored.append(last.stdout.strip())
 report = {"stored": stored, "code": last.returncode if last else None, "stderr": last.stderr if last else ""}
+
+# Then the disk full to the last byte, Teleavis closed: what do reading and the doctor say?
+filler = os.path.join(mount_point, "filler")
+with open(filler, "wb", buffering=0) as handle:
+    try:
+        while True:
+            handle.write(b"\0" * 4096)
+    except OSError:
+        pass
+for name, command in (("list", ["case", "list"]), ("doctor", ["doctor", "--no-camera"])):
+    done = subprocess.run([sys.executable, "-m", "app.main", *command], capture_output=True, text=True, env=env)
+    report[name] = {"code": done.returncode, "out": done.stdout + done.stderr}
+os.remove(filler)
 os.environ["TELEAVIS_HOME"] = env["TELEAVIS_HOME"]
 from app.store import Store  # noqa: E402 - after TELEAVIS_HOME is set for this namespace
 
