@@ -46,7 +46,7 @@ from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, backup_to, connect, schema_version, transaction
 from app.errors import DataLocked, TeleavisError
-from app.fsutil import atomic_write, create_private, fsync_dir, fsync_file, remove_stale
+from app.fsutil import atomic_write, create_private, disk_full, fsync_dir, fsync_file, remove_stale
 from app.keystore import KEY_FILE, KeyStore
 from app.model import iso, utc_now
 from app.paths import log_dir
@@ -89,6 +89,13 @@ M.add(
             "pas avec. Rien n'a été écrit.",
             "en": "This passphrase is not the one protecting the data: the backup would not open with it. "
             "Nothing was written.",
+        },
+        "backup.disk_full": {"fr": "le disque est plein", "en": "the disk is full"},
+        "backup.restore_no_space": {
+            "fr": "Pas assez de place sur le disque pour restaurer « {path} » : la sauvegarde n'est pas en "
+            "cause et vos données actuelles n'ont pas été touchées. Libérez de la place puis recommencez.",
+            "en": "Not enough disk space to restore “{path}”: the backup is not at fault and your current "
+            "data was not touched. Free some space and try again.",
         },
         "backup.cannot_write": {
             "fr": "Impossible d'écrire la sauvegarde dans « {path} » : {reason}.",
@@ -217,9 +224,8 @@ def write_backup(store: Store, target: Path, *, passphrase: str | None = None, a
         os.replace(part, target)
         fsync_dir(target.parent)
     except OSError as exc:
-        raise BackupError(
-            M.tr("backup.cannot_write", path=str(target), reason=exc.strerror or type(exc).__name__)
-        ) from exc
+        reason = M.tr("backup.disk_full") if disk_full(exc) else exc.strerror or type(exc).__name__
+        raise BackupError(M.tr("backup.cannot_write", path=str(target), reason=reason)) from exc
     finally:
         part.unlink(missing_ok=True)
         snapshot.unlink(missing_ok=True)
@@ -460,7 +466,12 @@ def _unpack(source: Path, staging: Path, passphrase: str) -> _Staged:
         except (KeyError, TypeError, ValueError) as exc:
             raise damaged from exc
         # Unlock with the passphrase only: the archive must open on a machine without the keyring.
-        (staging / KEY_FILE).write_text(json.dumps({**key_file, "keyring": None}), "utf-8")
+        try:
+            (staging / KEY_FILE).write_text(json.dumps({**key_file, "keyring": None}), "utf-8")
+        except OSError as exc:
+            if disk_full(exc):
+                raise BackupError(M.tr("backup.restore_no_space", path=str(source))) from exc
+            raise
         try:
             key = KeyStore(staging, lambda _confirm: passphrase).unlock()
         except DataLocked as exc:
@@ -477,6 +488,8 @@ def _unpack(source: Path, staging: Path, passphrase: str) -> _Staged:
                 raise Damaged("data after the archive")
             staged.manifest = json.loads((staging / "manifest.json").read_text("utf-8"))
         except (Damaged, tarfile.TarError, OSError, ValueError, KeyError) as exc:
+            if disk_full(exc):  # the disk, not the archive: it stays good to restore elsewhere
+                raise BackupError(M.tr("backup.restore_no_space", path=str(source))) from exc
             log.warning("backup refused: %s", exc)
             raise damaged from exc
     _verify(staged, names, damaged)

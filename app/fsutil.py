@@ -132,6 +132,18 @@ def no_space_left(path: Path) -> bool:
         return False
 
 
+def disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it was raised from) is a write refused for want of space."""
+    seen: BaseException | None = exc
+    for _ in range(10):  # a chain of causes is short
+        if seen is None:
+            return False
+        if isinstance(seen, OSError) and seen.errno in _DISK_FULL:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def storage_error(exc: OSError) -> StorageError:
     """A ``StorageError`` with the right sentence for an OS error on the data directory."""
     if exc.errno in _DISK_FULL:

@@ -369,3 +369,38 @@ def test_a_backup_restored_right_after_it_was_taken_is_not_refused_as_older(
     assert run_inprocess(capsys, "backup", str(archive)).code == 0
     restored = run_inprocess(capsys, "restore", str(archive))
     assert restored.code == 0, restored.err
+
+
+def test_a_disk_too_small_for_the_restore_says_so_and_never_blames_the_backup(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: a restore onto a disk too small said the backup was « endommagée ou
+    incomplète… Essayez une autre sauvegarde » (the only one, maybe, then thrown away); a backup onto a
+    full disk said « No space left on device » in a French sentence."""
+    import errno
+
+    filled(store)
+    before = snapshot(store)
+    archive = tmp_path / "b.tvbak"
+    write_backup(store, archive)
+    real_extract = backup_module._extract
+
+    def full(reader: Any, staging: Path) -> Any:
+        real_extract(reader, staging)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup_module, "_extract", full)
+    with pytest.raises(BackupError) as refused:
+        restore_backup(archive, store.data_dir, PASSPHRASE, force=True)
+    assert "Pas assez de place sur le disque" in refused.value.message
+    assert "endommagée" not in refused.value.message
+    assert snapshot(store) == before
+    assert not list(store.data_dir.parent.glob(f".{store.data_dir.name}.restore-*")), "its folder is removed"
+
+    def no_space(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup_module, "_write_tar", no_space)
+    with pytest.raises(BackupError) as unwritten:
+        write_backup(store, tmp_path / "c.tvbak")
+    assert "le disque est plein" in unwritten.value.message and "No space" not in unwritten.value.message
