@@ -8,6 +8,7 @@ Migrations are numbered functions; ``PRAGMA user_version`` holds the version rea
 from __future__ import annotations
 
 import logging
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from app import contexts
 from app import messages as M
 from app.errors import StorageError
-from app.fsutil import no_space_left
+from app.fsutil import no_space_left, storage_error
 
 if TYPE_CHECKING:
     from app.crypto import DataKey
@@ -399,7 +400,10 @@ def migrate(
     if current == target:
         return current
     if current > 0:
-        backup_to(conn, path.with_name(f"{path.name}.v{current}-{datetime.now(UTC):%Y%m%dT%H%M%S}.bak"))
+        # Its own name: two commands started at once on an older base each take one (a name to the
+        # second made the later one fail with « File exists »).
+        moment = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
+        backup_to(conn, path.with_name(f"{path.name}.v{current}-{moment}.bak"))
     for number in range(current + 1, target + 1):
         step = steps[number - 1]
         with transaction(conn):
@@ -425,14 +429,15 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> None:
     try:
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
     except OSError as exc:
-        raise StorageError(M.tr("storage.io", reason=exc.strerror or type(exc).__name__)) from exc
+        raise storage_error(exc) from exc
     dest = sqlite3.connect(target)
     try:
         conn.backup(dest)
     except sqlite3.Error as exc:
-        raise classify(exc) from exc
-    finally:
         dest.close()
+        target.unlink(missing_ok=True)  # a copy cut short (a full disk) is no copy
+        raise classify(exc) from exc
+    dest.close()
 
 
 #: Work to do once the open transaction of a connection commits (by connection id, then by name so

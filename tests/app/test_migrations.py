@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from app.db import MIGRATIONS, connect, migrate, schema_version
 from app.store import Store
@@ -62,3 +65,36 @@ def test_a_database_from_a_newer_version_is_refused(teleavis_home: Path) -> None
     with pytest.raises(StorageError) as refused:
         Store.open(teleavis_home)
     assert "plus récente" in refused.value.message
+
+
+def test_a_migration_started_twice_in_the_same_second_is_not_refused(
+    teleavis_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: the pre-migration copy was named to the second, and made exclusively. Two
+    commands started at once on an older base (or a migration retried at once after a full disk) failed
+    with « Erreur d'écriture sur le disque (File exists) »."""
+    from datetime import UTC, datetime
+
+    from app import db
+    from app.errors import StorageError
+
+    teleavis_home.mkdir(parents=True)
+    db_path = teleavis_home / "teleavis.db"
+    conn = connect(db_path)
+    assert migrate(conn, db_path, MIGRATIONS[:1]) == 1
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Frozen:
+            return cls(2026, 12, 2, 9, 0, 0, 0, tzinfo=UTC)
+
+    monkeypatch.setattr(db, "datetime", Frozen)
+
+    def full(conn: sqlite3.Connection) -> None:
+        raise StorageError("Le disque est plein")
+
+    with pytest.raises(StorageError):
+        migrate(conn, db_path, [MIGRATIONS[0], full])
+    assert migrate(conn, db_path, MIGRATIONS[:2]) == 2
+    assert len(list(teleavis_home.glob("teleavis.db.v1-*.bak"))) == 2
+    conn.close()
