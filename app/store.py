@@ -846,6 +846,17 @@ class Store:
             conn.execute("UPDATE cases SET unread=0 WHERE id=?", (case_id,))
         return True
 
+    def mark_unread(self, case_id: str) -> bool:
+        """Put a case's news back to unread (a nurse keeps an answer for the doctor): only a case with
+        news to read, an answer or an expert's message. True when marked."""
+        with transaction(self.conn) as conn:
+            marked = conn.execute(
+                "UPDATE cases SET unread=1 WHERE id=? AND (answer IS NOT NULL OR EXISTS (SELECT 1 FROM messages "
+                "WHERE messages.case_id = cases.id AND direction='from-expert'))",
+                (case_id,),
+            ).rowcount
+        return marked == 1
+
     # -- worklist ----------------------------------------------------------------------------
 
     def list_cases(

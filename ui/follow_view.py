@@ -67,6 +67,7 @@ class FollowView(QWidget):
     export_pdf = Signal(str)
     #: An unread answer was shown to a person (the view and its answer on screen, the window active).
     read = Signal(str)
+    kept_unread = Signal(str)  # a person put the case back to « à lire »
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +81,7 @@ class FollowView(QWidget):
         self._buffer: QBuffer | None = None
         self._reply_images: list[NewImage] = []
         self._unread = False
+        self._kept_unread = False  # put back to unread by a person, while on screen: not read again now
         #: The answer on screen: the read mark is for it, not for one stored after it was shown.
         self._shown: ShownNews | None = None
         layout = QVBoxLayout(self)
@@ -170,9 +172,14 @@ class FollowView(QWidget):
         self.open_pdf.clicked.connect(self._open_external)
         self.print_pdf = QPushButton(self.tr("Imprimer…"))
         self.print_pdf.clicked.connect(self._print)
+        # Read here, kept for someone else (the doctor): bold again in the list, until the case is opened.
+        self.keep_unread = QPushButton(self.tr("Marquer comme non lu"))
+        self.keep_unread.setToolTip(self.tr("Le dossier redevient « à lire » dans la liste, pour un collègue"))
+        self.keep_unread.clicked.connect(self._mark_unread)
         buttons.addWidget(self.open_pdf)
         buttons.addWidget(self.print_pdf)
         buttons.addStretch(1)
+        buttons.addWidget(self.keep_unread)
         answer_layout.addLayout(buttons)
         # The system's viewer is another program: Teleavis' lock cannot hide it (its copy is deleted).
         self.outside_note = QLabel(
@@ -237,6 +244,7 @@ class FollowView(QWidget):
             self._reply_images = []
             self.reply_images.clear()
         self._stop_waiting_for_a_person()
+        self._kept_unread = False  # opened by a person: what is shown is read again
         self.outside_note.hide()  # said of the report opened outside, for the case it belongs to
         self._opening = True
         try:
@@ -297,6 +305,7 @@ class FollowView(QWidget):
         for widget in (self.reply, self.add_images, self.send_reply):
             widget.setEnabled(waiting)
         self._unread = bool(info.get("unread"))
+        self.keep_unread.setEnabled(not self._unread)
         self._shown = ShownNews.of(state, answer, conversation)
         if self._unread and not self._opening:
             # Brought here by the sync engine, not by a person: the window may be active with nobody
@@ -311,7 +320,7 @@ class FollowView(QWidget):
         the caller knows one is there; the main window says so when it shows the page, comes back to the
         front or is restored)."""
         case = self.case
-        if case is None or not self._unread:
+        if case is None or not self._unread or self._kept_unread:
             return False
         window = self.window()
         # What is unread is an answer or an expert's question: either on screen will do.
@@ -329,6 +338,8 @@ class FollowView(QWidget):
 
         def done(marked: bool) -> None:
             if marked:
+                if self.case is not None and self.case.id == case_id:
+                    self.keep_unread.setEnabled(True)
                 self.read.emit(case_id)
 
         def failed(exc: BaseException) -> None:
@@ -338,6 +349,27 @@ class FollowView(QWidget):
 
         run_write(on_own_connection(self.store, lambda own: own.mark_read(case_id, seen=seen)), done, failed)
         return True
+
+    def _mark_unread(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        case_id = case.id
+        self._kept_unread = True
+        self._unread = True
+        self.keep_unread.setEnabled(False)
+
+        def done(marked: bool) -> None:
+            if marked:
+                self.kept_unread.emit(case_id)
+
+        def failed(exc: BaseException) -> None:
+            log.warning("marking the case unread failed: %s", type(exc).__name__)
+            if self.case is not None and self.case.id == case_id:
+                self._kept_unread = False
+                self.keep_unread.setEnabled(True)
+
+        run_write(on_own_connection(self.store, lambda own: own.mark_unread(case_id)), done, failed)
 
     def _wait_for_a_person(self) -> None:
         if not self._awaiting_person:

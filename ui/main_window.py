@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
             page.export_pdf.connect(self.export_report)
             page.closed.connect(self.show_worklist)
             page.follow.read.connect(lambda _case_id: self._update_badge())
+            page.follow.kept_unread.connect(lambda _case_id: self._update_badge())
             self.undo_group.addStack(page.editor.undo_stack)
             self.undo_group.setActiveStack(page.editor.undo_stack)
             # The capture panel has its own F8 while it has the focus; these serve the rest of the page.

@@ -219,3 +219,41 @@ def test_an_experts_question_shown_on_screen_is_read(qtbot: Any, store: Store, s
     assert window.case_page.follow.question_box.isVisible()
     qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
     window.shutdown()
+
+
+def test_a_case_read_can_be_put_back_to_read_for_a_colleague(qtbot: Any, store: Store, sync_runner: None) -> None:
+    """A nurse reads the answer first and keeps it for the doctor: « Marquer comme non lu » puts it back
+    in bold, counted, and it stays so while on screen, whatever she touches, until the case is opened
+    again."""
+    from tests.support.ui import answered_case
+
+    case_id = answered_case(store)
+    window = case_open(qtbot, store, case_id)
+    follow = window.case_page.follow
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
+    assert follow.keep_unread.isVisible() and follow.keep_unread.isEnabled()
+
+    qtbot.mouseClick(follow.keep_unread, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 1, timeout=LOOP_MS)
+    assert not follow.keep_unread.isEnabled()
+    qtbot.keyClick(follow.conclusion, Qt.Key.Key_Shift)  # she is still there: not read again for that
+    follow.refresh()
+    qtbot.wait(200)
+    assert store.platform_info(case_id)["unread"] == 1
+    qtbot.waitUntil(lambda: window.notifier.unread == 1, timeout=LOOP_MS)
+    window.show_worklist()
+    shown_unread(window, case_id)
+
+    open_from_list(qtbot, window, case_id)  # the doctor opens it: read
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
+    window.shutdown()
+
+
+def test_only_a_case_with_news_can_be_put_back_to_unread(store: Store) -> None:
+    from tests.support.ui import answered_case
+
+    draft = complete_case(store, Path(store.data_dir.parent / "draft-case"))
+    assert store.mark_unread(draft) is False and store.platform_info(draft)["unread"] == 0
+    case_id = answered_case(store)
+    store.mark_read(case_id)
+    assert store.mark_unread(case_id) is True and store.platform_info(case_id)["unread"] == 1
