@@ -6,7 +6,6 @@ key is there. Until then, and for a case that does not decrypt, the row shows th
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -34,7 +33,9 @@ from PySide6.QtWidgets import (
 
 from app import messages as M
 from app.errors import TeleavisError
+from app.i18n import language
 from app.model import CaseSummary, Patient
+from app.report_text import moment_words
 from app.store import Store
 from ui.widgets import named
 
@@ -68,12 +69,10 @@ def short_id(case_id: str) -> str:
 
 
 def local_time(instant: str) -> str:
-    """An ISO instant as the user reads it: local date and time, to the minute."""
-    try:
-        moment = datetime.fromisoformat(instant).astimezone()
-    except ValueError:
-        return instant
-    return moment.strftime("%d/%m/%Y %H:%M")
+    """An ISO instant as the user reads it: local date and time, to the minute, written as in the
+    user's language (as ``case show`` and the PDF write it: 02/12/2026 in French, 2026-12-02 in English,
+    never a date an English reader takes for the 12th of February)."""
+    return moment_words(instant, language())
 
 
 class WorklistModel(QAbstractTableModel):
