@@ -206,6 +206,8 @@ class CaseImage:
     size: int = 0
     sha1: str = ""  # base64 SHA-1 of the stored bytes, as FHIR Attachment.hash wants it
     captured_at: str = ""
+    #: The file gave no capture time: ``captured_at`` is the time of its import, and says so.
+    time_unknown: bool = False
     device: str = ""
     modality: str = "XC"  # XC photograph, OP ophthalmic photograph
     quality: list[QualityFinding] = field(default_factory=list)

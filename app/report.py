@@ -474,7 +474,9 @@ def _image_caption(image: CaseImage, t: T, styles: dict[str, ParagraphStyle]) ->
         rows.append((t("note"), image.note))
     size = f"{image.width} × {image.height} px" if image.width and image.height else "—"
     rows.append((t("image_info"), ", ".join(x for x in (size, image.content_type, image.device) if x)))
-    if image.captured_at:
+    if image.time_unknown:
+        rows.append((t("captured"), t("captured_unknown", when=moment_words(image.captured_at, t.lang))))
+    elif image.captured_at:
         rows.append((t("captured"), moment_words(image.captured_at, t.lang)))
     findings = [
         f"{t.level(f.level)} : {f.message}" if t.lang == "fr" else f"{t.level(f.level)}: {f.message}"

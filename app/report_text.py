@@ -101,6 +101,10 @@ _WORDS = Catalogue(
         "note": {"fr": "Note", "en": "Note"},
         "image_info": {"fr": "Image", "en": "Image"},
         "captured": {"fr": "Prise le", "en": "Taken"},
+        "captured_unknown": {
+            "fr": "date inconnue (le fichier ne la donne pas) ; importée le {when}",
+            "en": "date unknown (the file does not give it); imported on {when}",
+        },
         "quality": {"fr": "Contrôle qualité", "en": "Quality checks"},
         "quality_ok": {"fr": "aucune remarque", "en": "no remark"},
         "unlabelled": {"fr": "sans localisation", "en": "no location"},

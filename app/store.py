@@ -296,7 +296,12 @@ class Store:
                 record.size = len(image.data)
                 record.sha1 = sha1_b64(image.data)
                 # Validated here, whatever the source: a time FHIR would refuse never reaches the outbox.
-                record.captured_at = fhir_date_time(record.captured_at) or iso(utc_now())
+                # A file that gives no time goes with the time of its import (the contract wants one),
+                # said as such wherever it is read: given as the time the photo was taken, it would
+                # date last week's wound as today's.
+                known = fhir_date_time(record.captured_at)
+                record.captured_at = known or iso(utc_now())
+                record.time_unknown = record.time_unknown or known is None
                 done.append(image)
         except BaseException:
             self._discard([*done, images[len(done)]] if len(done) < len(images) else done)
@@ -498,6 +503,7 @@ class Store:
                 view=meta.get("view", ""),
                 note=meta.get("note", ""),
                 device=meta.get("device", ""),
+                time_unknown=bool(meta.get("time_unknown", False)),
                 content_type=row["content_type"],
                 width=row["width"],
                 height=row["height"],
@@ -582,13 +588,15 @@ class Store:
             raise
 
     def _image_meta(self, image: CaseImage, context: bytes) -> bytes:
-        meta = {
+        meta: dict[str, Any] = {
             "body_site": image.body_site,
             "eye": image.eye,
             "view": image.view,
             "note": image.note,
             "device": image.device,
         }
+        if image.time_unknown:
+            meta["time_unknown"] = True
         return self.key.seal(json.dumps(meta, ensure_ascii=False).encode("utf-8"), context)
 
     def _bound_context(self, case_id: str, image_id: str) -> bytes | None:

@@ -49,6 +49,11 @@ from sync.codes import CASE_SYSTEM as CASE_SYSTEM  # re-exported: sync.follow re
 
 #: What ``content.url`` holds until the image is uploaded (a valid uri, never sent).
 PLACEHOLDER = "Binary/pending"
+#: Said to the expert (in the platform's language) of a photo whose file gave no capture time: its
+#: ``createdDateTime``, which the contract requires, is then the time of its import.
+TIME_UNKNOWN_NOTE = (
+    "Date de prise de vue inconnue (le fichier ne la donne pas) : la date indiquée est celle de son import."
+)
 
 M.add(
     {
@@ -363,8 +368,12 @@ def media_resource(
         "hash": image.sha1,
         "title": title,
     }
-    if image.note.strip():
-        resource["note"] = [{"text": image.note.strip()}]
+    notes = [image.note.strip()] if image.note.strip() else []
+    if image.time_unknown:
+        # The contract wants a time: the expert is told it is not when the photo was taken.
+        notes.append(TIME_UNKNOWN_NOTE)
+    if notes:
+        resource["note"] = [{"text": text} for text in notes]
     return resource
 
 

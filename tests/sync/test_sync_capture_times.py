@@ -102,3 +102,44 @@ def test_a_case_of_camera_photos_without_zone_is_sent(
     assert all(is_fhir_date_time(c) for c in created)
     with Store.open(teleavis_home) as store:
         assert store.state(case_id) == CaseState.SENT
+
+
+def test_a_photo_that_gives_no_time_is_never_dated_as_if_taken_at_its_import(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
+    """Found from outside: a photo without a capture time (a PNG, a picture sent by messaging, EXIF
+    stripped) went with the time of its import as the time it was taken: last week's wound, dated today,
+    misleads whoever compares it with today's. The contract wants a time, so the import's goes, and the
+    Media's note tells the expert; the case's PDF says the date is unknown."""
+    import io
+
+    import pypdf
+
+    from app.report import build_report
+    from sync.mapping import TIME_UNKNOWN_NOTE
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "dos-loin.jpg").write_bytes(exif_jpeg("2026:11:20 09:30:00", seed=1))
+    (folder / "dos-proche.jpg").write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=2)))  # no EXIF at all
+    case_file = example_case(folder)
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    imported = run_inprocess(capsys, "case", "import", str(case_file))
+    assert imported.code == 0, imported.err
+    case_id = imported.out.strip()
+    with Store.open(teleavis_home) as store:
+        images = store.get_case(case_id).images
+        report = build_report(store, case_id, lang="fr")
+    assert [image.time_unknown for image in images] == [False, True]
+    text = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(report.pdf)).pages)
+    assert "date inconnue (le fichier ne la donne pas) ; importée le" in text
+    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
+        assert run_inprocess(capsys, "config", "set", "platform.url", sandbox.base_url).code == 0
+        assert run_inprocess(capsys, "case", "send", case_id).code == 0
+        synced = run_inprocess(capsys, "sync", "--once", "--json")
+        assert synced.json()["sent"] == [case_id], synced.err
+        media = sorted(sandbox.resources("Media"), key=lambda m: m["content"]["title"])
+    assert media[0]["createdDateTime"].startswith("2026-11-20T09:30:00")
+    assert TIME_UNKNOWN_NOTE not in str(media[0].get("note"))
+    assert is_fhir_date_time(media[1]["createdDateTime"])
+    assert media[1]["note"][-1] == {"text": TIME_UNKNOWN_NOTE}, "after the nurse's own note"
