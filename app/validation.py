@@ -177,6 +177,10 @@ M.add(
             "fr": "Date du consentement manquante ou invalide (AAAA-MM-JJ).",
             "en": "Consent date missing or invalid (YYYY-MM-DD).",
         },
+        "v.consent_before_birth": {
+            "fr": "Date du consentement antérieure à la naissance du patient : vérifiez-la.",
+            "en": "The consent's date is before the patient's birth: check it.",
+        },
         "v.consent_by": {"fr": "Indiquez qui a recueilli le consentement.", "en": "Say who recorded the consent."},
         "v.treatment": {"fr": "Traitement sans nom.", "en": "A treatment has no name."},
         "v.no_image": {"fr": "Ajoutez au moins une image.", "en": "Add at least one image."},
@@ -396,8 +400,12 @@ def validate_content(case: Case, today: date | None = None) -> list[Finding]:
         out.append(_f("consent", "consent.given", "v.consent"))
     else:
         signed = parse_date(consent.date)
+        born = parse_date(case.patient.birth_date)
         if signed is None or signed > (today or date.today()):
             out.append(_f("consent.date", "consent.date", "v.consent_date"))
+        elif born is not None and signed < born:
+            # A slip of the year (1952 for 2025): the legal record of the consent would be false.
+            out.append(_f("consent.date", "consent.date", "v.consent_before_birth"))
         if not consent.recorded_by.strip():
             out.append(_f("consent.recorded_by", "consent.recorded_by", "v.consent_by"))
     for i, treatment in enumerate(case.treatments):

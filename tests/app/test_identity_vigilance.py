@@ -186,3 +186,22 @@ def test_a_stored_case_without_a_status_reads_as_provisional_and_says_so(teleavi
         store.update_case(old)
         again = store.get_case(case_id)
         assert again.patient.identity_status == "validated" and not again.identity_status_missing
+
+
+def test_a_consent_dated_before_the_patients_birth_is_refused() -> None:
+    """Found from outside: a consent dated 1940 for a patient born in 1952 (a slip of the year) was
+    accepted and sent as the legal record of the patient's agreement."""
+    from app.model import Consent
+    from app.validation import validate_content
+
+    case = Case(
+        question="Q",
+        summary="S",
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1952-02-29", sex="male"),
+        consent=Consent(given=True, date="1940-01-01", recorded_by="Inf. Durand"),
+    )
+    found = [f for f in validate_content(case) if f.field == "consent.date"]
+    assert [f.message for f in found] == ["Date du consentement antérieure à la naissance du patient : vérifiez-la."]
+    assert blocking(found)
+    case.consent.date = "2026-11-20"
+    assert not [f for f in validate_content(case) if f.field == "consent.date"]
