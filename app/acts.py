@@ -203,7 +203,7 @@ def judge(store: Store, case: Case, *, conn: sqlite3.Connection | None = None, y
     """The verdict for ``case``'s act were it sent now (the window and ``case send`` say it first)."""
     requester = load_requester(store.settings)
     rpps = requester.rpps if requester else ""
-    done = _count(conn or store.conn, year or utc_now().year, rpps, patient_token(store, case), case.id)
+    done = _count(conn or store.conn, year or utc_now().astimezone().year, rpps, patient_token(store, case), case.id)
     if is_training(store.settings.get):
         return Verdict(False, TRAINING, done + 1)
     if not entitled(requester):
@@ -225,14 +225,17 @@ def record(store: Store, conn: sqlite3.Connection, case_id: str) -> Verdict | No
         log.warning("case %s: its act could not be recorded (case unreadable)", case_id)
         return None
     now = utc_now()
-    verdict = judge(store, case, conn=conn, year=now.year)
+    # The calendar year of the site (the billing's), not UTC's: in Nouméa the 1st of January starts
+    # 11 hours before it does in UTC, and the export, by local day, would list the act under the other.
+    year = now.astimezone().year
+    verdict = judge(store, case, conn=conn, year=year)
     requester = load_requester(store.settings)
     conn.execute(
         "INSERT INTO acts(case_id, at, year, code, requester_rpps, patient, billable, reason) VALUES (?,?,?,?,?,?,?,?)",
         (
             case_id,
             iso(now),
-            now.year,
+            year,
             ACT_CODE,
             requester.rpps if requester else "",
             patient_token(store, case),

@@ -235,9 +235,11 @@ def date_words(value: str, lang: str) -> str:
 
 
 def moment_words(value: str, lang: str) -> str:
-    """An ISO instant in local time, to the minute."""
+    """An ISO instant in local time, to the minute (a date alone stays a date: no invented 00:00)."""
     if not value:
         return ""
+    if len(value) == 10:
+        return date_words(value, lang)
     try:
         moment = datetime.fromisoformat(value).astimezone()
     except ValueError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,15 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _local(instant: str) -> str:
+    """An instant of the store (UTC) in the workstation's time, as the window shows it: in Nouméa a
+    case created at 04:27 on the 3rd is not listed on the 2nd."""
+    try:
+        return datetime.fromisoformat(instant).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return instant[:16].replace("T", " ")
+
+
 def run_list(args: argparse.Namespace) -> int:
     now = iso(utc_now())
     with open_store() as store:
@@ -186,7 +196,7 @@ def run_list(args: argparse.Namespace) -> int:
     # An answer or a question not read yet, an overdue case (the expert's promised answer time
     # passed): said at the end of its line, as the window's list says them.
     lines = [
-        f"{r.id}  {r.state:<15}  {r.specialty:<13}  {r.created_at[:16].replace('T', ' ')}  {r.initials}"
+        f"{r.id}  {r.state:<15}  {r.specialty:<13}  {_local(r.created_at)}  {r.initials}"
         + (f"  [{M.tr('case.unread_mark')}]" if r.unread else "")
         + (f"  [{M.tr('case.overdue_mark')}]" if r.overdue(now) else "")
         for r in rows

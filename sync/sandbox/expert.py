@@ -16,7 +16,7 @@ import copy
 import logging
 import random
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sync import codes as C
@@ -342,7 +342,7 @@ class SimulatedExpert:
                 question=((sr.get("reasonCode") or [{}])[0]).get("text", ""),
                 conclusion=answer.conclusion,
                 follow_up=follow_up,
-                issued=date.fromisoformat(issued[:10]),
+                issued=datetime.fromisoformat(issued).astimezone().date(),
             )
         )
         report = self._save(
@@ -449,7 +449,7 @@ class SimulatedExpert:
                     question="",
                     conclusion=conclusion,
                     follow_up="Version modifiée du compte rendu : elle remplace la précédente.",
-                    issued=date.fromisoformat(issued[:10]),
+                    issued=datetime.fromisoformat(issued).astimezone().date(),
                 )
             )
             report = copy.deepcopy(report)
