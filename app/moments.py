@@ -9,7 +9,7 @@ workstation's zone at that date (the photo was taken here), daylight saving incl
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 #: FHIR R4 ``dateTime`` (the specification's regular expression).
 _FHIR_DATE_TIME = re.compile(
@@ -77,7 +77,13 @@ def fhir_date_time(value: str | datetime | None, *, zone: tzinfo | None = None) 
             moment = moment.replace(tzinfo=zone)
         else:
             try:
-                moment = moment.astimezone()
+                local = moment.astimezone()
+                if local.replace(tzinfo=None) != moment:
+                    # A wall time the clock skipped (02:30 on the night it springs forward): the
+                    # device, still on the offset before the change, meant that offset.
+                    before = (moment - timedelta(hours=3)).astimezone().utcoffset()
+                    local = moment.replace(tzinfo=timezone(before)) if before is not None else local
+                moment = local
             except (OverflowError, OSError, ValueError):
                 # Outside what the C library's clock handles: the date alone is still true.
                 return _valid_date(moment.date().isoformat())

@@ -8,7 +8,7 @@ cases of the workstation, ``same_ins_elsewhere`` adds an INS that already stands
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from app import forms
 from app import messages as M
@@ -37,7 +37,9 @@ from app.model import (
     Priority,
     Requester,
     Specialty,
+    utc_now,
 )
+from app.moments import parse_date_time
 from app.views import PER_EYE, missing_views, photographed_eyes
 
 MAX_IMAGES = 8
@@ -176,6 +178,12 @@ M.add(
         "v.consent_date": {
             "fr": "Date du consentement manquante ou invalide (AAAA-MM-JJ).",
             "en": "Consent date missing or invalid (YYYY-MM-DD).",
+        },
+        "v.captured_future": {
+            "fr": "Image {n} : sa date de prise de vue est dans le futur. L'horloge de l'appareil est sans "
+            "doute mal réglée ; l'expert verra cette date.",
+            "en": "Image {n}: its capture date is in the future. The device's clock is probably wrong; the "
+            "expert will see this date.",
         },
         "v.consent_before_birth": {
             "fr": "Date du consentement antérieure à la naissance du patient : vérifiez-la.",
@@ -439,6 +447,10 @@ def validate_images(case: Case) -> list[Finding]:
                 out.append(_f("image.body_site", f"{where}.body_site", "v.body_site", n=n))
             if case.specialty in (Specialty.DERMATOLOGY, Specialty.WOUND_CARE) and not image.view.strip():
                 out.append(_f("image.view", f"{where}.view", "v.view", n=n))
+        taken = parse_date_time(image.captured_at) if len(image.captured_at) > 10 else None
+        if taken is not None and taken.tzinfo is not None and taken > utc_now() + timedelta(days=1):
+            # A device whose clock was never set: the expert would read the lesion's history wrong.
+            out.append(_f("image.future", f"{where}.captured_at", "v.captured_future", "warning", n=n))
         for finding in image.quality:
             if finding.level == "blocking":
                 out.append(_f("image.quality", f"{where}.quality", "v.quality", n=n, reason=finding.message))

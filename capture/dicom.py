@@ -222,7 +222,10 @@ def _captured_at(ds: Dataset) -> str | None:
         ):
             date = str(getattr(ds, date_kw, "") or "").strip()
             if date:
-                stamp = date + str(getattr(ds, time_kw, "") or "").strip()
+                # ACR-NEMA's forms, which older devices still write: 2026.03.29 and 10:30:00.
+                legacy = len(date) == 10 and date[4] == date[7] == "."
+                clock = str(getattr(ds, time_kw, "") or "").strip().replace(":", "")
+                stamp = (date.replace(".", "") if legacy else date) + clock
                 break
     zone = stamp[-5:] if len(stamp) > 5 and stamp[-5] in "+-" else ""
     digits = stamp[: len(stamp) - len(zone)].split(".")[0]

@@ -143,3 +143,43 @@ def test_a_photo_that_gives_no_time_is_never_dated_as_if_taken_at_its_import(
     assert TIME_UNKNOWN_NOTE not in str(media[0].get("note"))
     assert is_fhir_date_time(media[1]["createdDateTime"])
     assert media[1]["note"][-1] == {"text": TIME_UNKNOWN_NOTE}, "after the nurse's own note"
+
+
+@pytest.mark.usefixtures("paris")
+def test_a_time_in_the_hour_skipped_in_spring_is_read_on_the_offset_before_it() -> None:
+    """Found from outside: a camera's 02:30 on the night Paris springs forward (an hour the clock
+    skips) was sent as 01:30+01:00, an hour before either reading of it."""
+    assert fhir_date_time("2026-03-29T02:30:00") == "2026-03-29T02:30:00+01:00"
+    assert fhir_date_time("2026-03-29T01:59:00") == "2026-03-29T01:59:00+01:00"
+    assert fhir_date_time("2026-03-29T03:30:00") == "2026-03-29T03:30:00+02:00"
+    assert fhir_date_time("2026-10-25T02:30:00") == "2026-10-25T02:30:00+02:00"  # the hour lived twice: first
+
+
+@pytest.mark.usefixtures("paris")
+def test_the_acr_nema_forms_of_a_dicom_date_and_time_are_read() -> None:
+    """Older devices write 2026.03.29 and 10:30:00: the image went with the time of its import."""
+    import warnings
+
+    from pydicom.dataset import Dataset
+
+    from capture.dicom import _captured_at
+
+    ds = Dataset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pydicom says the forms are not today's: they are read anyway
+        ds.StudyDate, ds.StudyTime = "2026.03.29", "10:30:00"
+        assert _captured_at(ds) == "2026-03-29T10:30:00+02:00"
+    ds.StudyDate, ds.StudyTime = "20260329", "103000.5"
+    assert _captured_at(ds) == "2026-03-29T10:30:00+02:00"
+
+
+def test_a_capture_date_in_the_future_is_said_before_sending() -> None:
+    """Found from outside: a camera whose clock was never set dated its photo 2031; it went as such
+    without a word, and the expert reads the lesion's history from those dates."""
+    from app.model import Case
+    from app.validation import validate_images
+
+    case = Case(images=[CaseImage(captured_at="2031-06-01T10:00:00+02:00"), CaseImage(captured_at="2026-11-20")])
+    future = [f for f in validate_images(case) if f.code == "image.future"]
+    assert [(f.field, f.severity) for f in future] == [("images[0].captured_at", "warning")]
+    assert future[0].message.startswith("Image 1 : sa date de prise de vue est dans le futur")
