@@ -58,11 +58,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         QThreadPool.globalInstance().waitForDone(10_000)
 
 
-@pytest.fixture
-def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The workstation in Paris (CET in winter, CEST in summer)."""
-    monkeypatch.setenv("TZ", "Europe/Paris")
+def _workstation_in(zone: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", zone)
     time.tzset()
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The workstation in Paris (CET in winter, CEST in summer)."""
+    yield from _workstation_in("Europe/Paris", monkeypatch)
+
+
+@pytest.fixture
+def noumea(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The workstation in Nouméa (UTC+11 all year): another day than UTC's every morning."""
+    yield from _workstation_in("Pacific/Noumea", monkeypatch)

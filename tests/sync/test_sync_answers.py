@@ -524,6 +524,13 @@ def follow_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return clock
 
 
+def kept_without_its_pdf(store: Store, case_id: str, why: str) -> None:
+    """The answer is kept, its conclusion readable, without its PDF, saying ``why``."""
+    answer = store.answer(case_id)
+    assert answer is not None and answer.conclusion and answer.pdf_blobs == []
+    assert missing_words(answer) == [f"Compte rendu non récupérable : {why}"]
+
+
 NOT_YET = ["Compte rendu non récupérable : pas encore sur la plateforme, Teleavis le redemandera"]
 
 
@@ -631,12 +638,9 @@ def test_an_attachment_no_try_brings_never_holds_back_the_conclusion(
         assert engine.run_once().answered == []
         assert store.answer(case_id) is None, "a moment's cut delays the answer whole"
     assert engine.run_once().answered == [case_id]
-    first = store.answer(case_id)
-    assert first is not None and first.conclusion and first.pdf_blobs == []
-    assert missing_words(first) == [
-        "Compte rendu non récupérable : pas téléchargé pour l'instant (liaison coupée à chaque essai), "
-        "Teleavis le redemandera"
-    ]
+    kept_without_its_pdf(
+        store, case_id, "pas téléchargé pour l'instant (liaison coupée à chaque essai), Teleavis le redemandera"
+    )
     assert store.state(case_id) == CaseState.ANSWERED
     store.mark_read(case_id)
 
@@ -666,12 +670,9 @@ def test_an_attachment_too_large_to_download_leaves_the_answer_and_says_why(
 
     monkeypatch.setattr(client, "fetch", too_large)
     assert engine.run_once().answered == [case_id]
-    answer = store.answer(case_id)
-    assert answer is not None and answer.conclusion and answer.pdf_blobs == []
-    assert missing_words(answer) == [
-        "Compte rendu non récupérable : trop volumineux pour être téléchargé, demandez-le à l'expert sous une "
-        "autre forme"
-    ]
+    kept_without_its_pdf(
+        store, case_id, "trop volumineux pour être téléchargé, demandez-le à l'expert sous une autre forme"
+    )
     assert len(fetches) == 1, "asked once, not again and again in the poll"
     engine.run_once()
     assert len(fetches) == 1, "never downloaded again at each poll"

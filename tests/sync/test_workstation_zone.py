@@ -3,8 +3,6 @@ the RQD act's calendar year, the creation time ``case list`` prints, a capture d
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -16,15 +14,6 @@ from app.report_text import moment_words
 from app.store import Store
 from tests.support.cli import run_inprocess
 from tests.sync.sync_helpers import make_case
-
-
-@pytest.fixture
-def noumea(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "Pacific/Noumea")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_an_act_of_new_years_morning_in_noumea_counts_in_the_new_year(

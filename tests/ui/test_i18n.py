@@ -116,22 +116,15 @@ def test_the_window_in_english_speaks_english_down_to_the_checklist(
     window.shutdown()
 
 
-def test_dates_in_the_window_are_written_as_in_its_language(english: None, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("paris")
+def test_dates_in_the_window_are_written_as_in_its_language(english: None) -> None:
     """Found from outside: the English window wrote 02/12/2026 (the 2nd of December) where case show and
     the PDF, in English, write 2026-12-02: an English reader takes it for the 12th of February."""
-    import time
-
     from ui.worklist import local_time
 
-    monkeypatch.setenv("TZ", "Europe/Paris")
-    time.tzset()
-    try:
-        assert local_time("2026-12-02T09:15:00+00:00") == "2026-12-02 10:15"
-        i18n.set_language("fr")
-        assert local_time("2026-12-02T09:15:00+00:00") == "02/12/2026 10:15"
-    finally:
-        monkeypatch.delenv("TZ")
-        time.tzset()
+    assert local_time("2026-12-02T09:15:00+00:00") == "2026-12-02 10:15"
+    i18n.set_language("fr")
+    assert local_time("2026-12-02T09:15:00+00:00") == "02/12/2026 10:15"
 
 
 def test_the_window_is_french_by_default(qtbot: Any, store: Store, sync_runner: None) -> None:
