@@ -854,6 +854,17 @@ class Store:
             conn.execute("UPDATE cases SET unread=0 WHERE id=?", (case_id,))
         return True
 
+    def cases_holding(self, sha1: str) -> list[tuple[str, int]]:
+        """(case id, number in the case from 1) of the images whose stored bytes have this SHA-1."""
+        return [
+            (str(row[0]), int(row[1]))
+            for row in self.conn.execute(
+                "SELECT case_id, (SELECT COUNT(*) FROM images AS before WHERE before.case_id = images.case_id "
+                "AND before.position <= images.position) FROM images WHERE sha1=? ORDER BY case_id",
+                (sha1,),
+            )
+        ]
+
     def mark_unread(self, case_id: str) -> bool:
         """Put a case's news back to unread (a nurse keeps an answer for the doctor): only a case with
         news to read, an answer or an expert's message. True when marked."""

@@ -35,6 +35,16 @@ CATALOGUE = Catalogue(
             "with the device set to a normal size (12 to 50 megapixels, not a phone's “108” or “200 MP” "
             "mode), or export it reduced.",
         },
+        "already_here": {
+            "fr": "« {name} » est déjà dans ce dossier (image {n}) : elle n'est pas importée une seconde fois.",
+            "en": "“{name}” is already in this case (image {n}): it is not imported a second time.",
+        },
+        "in_another_case": {
+            "fr": "« {name} » est déjà dans le dossier d'un autre patient : elle n'est pas importée. Vérifiez de "
+            "quel patient est cette image avant de l'ajouter.",
+            "en": "“{name}” is already in another patient's case: it is not imported. Check whose image it is "
+            "before adding it.",
+        },
         "damaged": {
             "fr": "L'image « {name} » est incomplète ou abîmée et ne peut pas être lue : "
             "copiez-la à nouveau depuis l'appareil ou reprenez la photo.",

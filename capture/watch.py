@@ -2,9 +2,15 @@
 
 The folder is scanned periodically (network shares and USB sticks do not deliver change events
 reliably). A file is taken only once its size and modification time have stayed the same over two
-scans in a row, so a retinograph still writing a large DICOM is never read half-written. Each file
-is taken once, and the originals always stay where they are: the window only announces an
-arrival, and the user chooses what to import (the folder may hold another patient's images).
+scans in a row (and, for a JPEG or a PNG, once it has its end), so a retinograph still writing a
+large file is never read half-written. Each file is taken once, and the originals always stay where
+they are: the window only announces an arrival, and the user chooses what to import (the folder may
+hold another patient's images).
+
+What was in the folder when the watch began is never new, whatever its size then (an export of the
+previous patient still being copied is that patient's); nor is what is there when an unreachable
+folder comes back (a share offline, a USB stick taken to the device and plugged back): only files
+that appear while the folder is seen count.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ log = logging.getLogger(__name__)
 #: Names devices and copy tools give to files still being written.
 _PARTIAL_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
 _SNIFF_BYTES = 132
+_TAIL_BYTES = 64 * 1024
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # absent on Windows, where links need privileges
 
 
@@ -49,23 +56,41 @@ def is_image_file(path: pathlib.Path) -> bool:
         os.close(handle)
 
 
-def _entries(folder: pathlib.Path) -> list[pathlib.Path]:
-    """The regular files of ``folder`` that may be images (not hidden, not being written), by name.
+def listing(folder: pathlib.Path) -> list[pathlib.Path] | None:
+    """The regular files of ``folder`` that may be images (not hidden, not being written), by name;
+    None when the folder cannot be read (unplugged, a share offline), which is not an empty folder.
 
     Symbolic links are left alone: anyone who can write to a shared device folder could otherwise
     point one at a file of this workstation (another patient's export, a private document) and
     have it offered, imported and sent as this patient's image.
     """
     try:
-        with os.scandir(folder) as listing:
+        with os.scandir(folder) as entries:
             return sorted(
                 pathlib.Path(entry.path)
-                for entry in listing
+                for entry in entries
                 if entry.is_file(follow_symlinks=False) and _candidate(pathlib.Path(entry.name))
             )
     except OSError:
-        log.warning("device folder cannot be read")
-        return []
+        return None
+
+
+def looks_complete(path: pathlib.Path) -> bool:
+    """Whether a JPEG or a PNG has its end (a copy stalled half-way keeps its size for a while); other
+    kinds cannot be told from their bytes and count as complete."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - _TAIL_BYTES))
+            tail = handle.read()
+    except OSError:
+        return False
+    if head.startswith(b"\xff\xd8"):
+        return b"\xff\xd9" in tail  # (some cameras add bytes after it)
+    if head.startswith(b"\x89PNG"):
+        return b"IEND" in tail
+    return True
 
 
 @dataclass(frozen=True)
@@ -90,9 +115,12 @@ class _Seen:
         return f"{name}|{self.size}|{self.mtime_ns}"
 
 
-def pending_files(folder: pathlib.Path) -> list[pathlib.Path]:
-    """The images in ``folder`` (not being written, not hidden), newest first."""
-    stamped = [(seen.mtime_ns, path) for path in _entries(folder) if (seen := _Seen.of(path)) is not None]
+def pending_files(folder: pathlib.Path) -> list[pathlib.Path] | None:
+    """The images in ``folder`` (not being written, not hidden), newest first; None when it cannot be read."""
+    found = listing(folder)
+    if found is None:
+        return None
+    stamped = [(seen.mtime_ns, path) for path in found if (seen := _Seen.of(path)) is not None]
     return [path for _, path in sorted(stamped, reverse=True) if is_image_file(path)]
 
 
@@ -114,31 +142,46 @@ class FolderWatcher:
         *,
         interval: float = 2.0,
         only_new: bool = False,
+        on_reachable: Callable[[bool], object] | None = None,
     ) -> None:
         self.folder = folder
         self.interval = interval
         self._on_file = on_file
+        self._on_reachable = on_reachable
         self._history: dict[str, list[_Seen]] = {}
         self._taken: set[str] = set()
-        self._skip_present = only_new
+        #: With ``only_new``, the names present when the folder was (last) seen coming into view.
+        self._old: set[str] | None = None if only_new else set()
+        self._only_new = only_new
+        self.reachable: bool | None = None
         self._halt = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def skip_present(self) -> None:
-        """Treat every file now in the folder as already handed over: only later arrivals count.
-
-        A file still being written is skipped at its current size; once finished it counts as new.
-        """
-        for path in _entries(self.folder):
-            seen = _Seen.of(path)
-            if seen is not None:
-                self._taken.add(seen.key(path.name))
+    def _seen_reachable(self, reachable: bool) -> None:
+        if reachable != self.reachable:
+            if not reachable:
+                log.warning("device folder cannot be read")
+            self.reachable = reachable
+            if self._on_reachable is not None:
+                self._on_reachable(reachable)
 
     def scan_once(self) -> list[pathlib.Path]:
         """One scan: hand over every file that has become stable; returns them."""
         handed: list[pathlib.Path] = []
         present: set[str] = set()
-        for path in _entries(self.folder):
+        found = listing(self.folder)
+        if found is None:
+            if self._only_new:
+                self._old = None  # what is there when it comes back is not new either
+            self._seen_reachable(False)
+            return handed
+        self._seen_reachable(True)
+        names = {path.name for path in found}
+        # A name the device uses again once its file is gone (a folder emptied) is a new file.
+        self._old = names if self._old is None else self._old & names
+        for path in found:
+            if path.name in self._old:
+                continue
             seen = _Seen.of(path)
             if seen is None:
                 continue
@@ -148,7 +191,7 @@ class FolderWatcher:
             del history[:-STABLE_SCANS]
             key = seen.key(path.name)
             stable = len(history) == STABLE_SCANS and len(set(history)) == 1 and seen.size > 0
-            if not stable or key in self._taken or not is_image_file(path):
+            if not stable or key in self._taken or not is_image_file(path) or not looks_complete(path):
                 continue
             self._taken.add(key)
             self._on_file(path)
@@ -173,8 +216,6 @@ class FolderWatcher:
             self._thread = None
 
     def _run(self) -> None:
-        if self._skip_present:
-            self.skip_present()
         while not self._halt.is_set():
             self.scan_once()
             self._halt.wait(self.interval)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from capture.watch import FolderWatcher, pending_files
+from ui.worklist import local_time
 
 #: Seconds between two looks at the folder; a file counts once two looks in a row agree on it.
 WATCH_INTERVAL = 2.0
@@ -24,6 +25,7 @@ class DeviceFolderMonitor(QObject):
     """Emits ``arrived`` with each image that appears in the device folder after :meth:`watch`."""
 
     arrived = Signal(str)
+    reachable = Signal(bool)  # the folder can (again) or can no longer be read
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -33,7 +35,11 @@ class DeviceFolderMonitor(QObject):
         """Watch ``folder`` (the files already there are not new); stops any earlier watch."""
         self.stop()
         watcher = FolderWatcher(
-            folder, lambda path: self._hand_over(watcher, path), interval=WATCH_INTERVAL, only_new=True
+            folder,
+            lambda path: self._hand_over(watcher, path),
+            interval=WATCH_INTERVAL,
+            only_new=True,
+            on_reachable=lambda reachable: self._say_reachable(watcher, reachable),
         )
         self._watcher = watcher
         watcher.start()
@@ -44,6 +50,13 @@ class DeviceFolderMonitor(QObject):
         if watcher is self._watcher:
             try:
                 self.arrived.emit(str(path))
+            except RuntimeError:  # the panel was closed meanwhile
+                watcher.stop(timeout=0)
+
+    def _say_reachable(self, watcher: FolderWatcher, reachable: bool) -> None:
+        if watcher is self._watcher:
+            try:
+                self.reachable.emit(reachable)
             except RuntimeError:  # the panel was closed meanwhile
                 watcher.stop(timeout=0)
 
@@ -67,9 +80,15 @@ class DeviceFolderDialog(QDialog):
         self.setWindowTitle(self.tr("Dossier de l'appareil"))
         self.resize(560, 420)
         layout = QVBoxLayout(self)
-        self.files = pending_files(folder)
+        found = pending_files(folder)
+        self.files = found or []
         ticked = ticked or set()
-        if self.files:
+        if found is None:
+            text = self.tr(
+                "Le dossier de l'appareil ({folder}) est inaccessible : vérifiez que l'appareil, la clé USB ou "
+                "le partage réseau est bien branché, puis rouvrez cette fenêtre."
+            ).format(folder=folder.name)
+        elif self.files:
             text = self.tr("Cochez les images de ce patient à importer (les plus récentes en premier).")
         else:
             text = self.tr(
@@ -80,8 +99,12 @@ class DeviceFolderDialog(QDialog):
         label.setWordWrap(True)
         layout.addWidget(label)
         self.list = QListWidget()
-        for path in self.files:
-            when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%d/%m/%Y %H:%M")
+        for path in list(self.files):
+            try:
+                when = local_time(datetime.fromtimestamp(path.stat().st_mtime).astimezone().isoformat())
+            except OSError:  # taken away since the listing (the device, a colleague): not offered
+                self.files.remove(path)
+                continue
             item = QListWidgetItem(f"{path.name} — {when}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if path in ticked else Qt.CheckState.Unchecked)

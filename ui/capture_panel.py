@@ -63,6 +63,7 @@ class CapturePanel(QWidget):
         self._retake_id: str | None = None
         self._new_in_folder: list[pathlib.Path] = []  # arrived in the device folder since the case opened
         self._folder_monitor: DeviceFolderMonitor | None = None  # made when first needed
+        self._folder_out = False  # the device folder could not be read at the last look
         self._live_after_thumbnails = False  # the camera starts once the case's thumbnails are shown
         self.jobs = ImageJobs(store, self)
         self.cue = CaptureCue(self)
@@ -445,11 +446,13 @@ class CapturePanel(QWidget):
         folder = self._device_folder()
         if folder is None or (self._folder_monitor is not None and self._folder_monitor.watching()):
             return
+        self._folder_out = False
         if self._folder_monitor is None:
             from ui.capture_folder import DeviceFolderMonitor
 
             self._folder_monitor = DeviceFolderMonitor(self)
             self._folder_monitor.arrived.connect(self._on_new_in_folder)
+            self._folder_monitor.reachable.connect(self._on_folder_reachable)
         self._folder_monitor.watch(folder)
 
     def _stop_watching(self) -> None:
@@ -475,6 +478,29 @@ class CapturePanel(QWidget):
                 "l'appareil » pour l'ajouter à ce patient."
             ).format(name=path.name)
         )
+
+    @Slot(bool)
+    def _on_folder_reachable(self, reachable: bool) -> None:
+        """Said when the device folder can no longer be read, and when it can again: what came meanwhile
+        is not announced (it may be another patient's), it is in the folder's list to pick from."""
+        was_out, self._folder_out = self._folder_out, not reachable
+        if not self._editable():
+            return
+        if not reachable:
+            self._say(
+                self.tr(
+                    "Le dossier de l'appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : "
+                    "les nouvelles images ne peuvent pas être annoncées."
+                ),
+                error=True,
+            )
+        elif was_out:
+            self._say(
+                self.tr(
+                    "Dossier de l'appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas "
+                    "annoncées : ouvrez « Dossier de l'appareil » pour choisir celles de ce patient."
+                )
+            )
 
     def _forget_new_files(self) -> None:
         self._new_in_folder.clear()

@@ -20,8 +20,9 @@ import numpy as np
 from PySide6.QtGui import QImage
 
 from app.model import CaseImage, Patient
-from app.store import NewImage, Store
+from app.store import NewImage, Store, sha1_b64
 from capture.anonymise import apply as anonymise_pixels
+from capture.messages import rejected
 from capture.pipeline import PreparedImage, prepare_frame, prepare_image_file
 from capture.quality import check_quality
 from ui.anonymise_dialog import AnonymiseChoice
@@ -159,6 +160,12 @@ def import_file(
     ``remove_after`` (the user's setting for the device folder) deletes the file once it is stored.
     """
     prepared = prepare_image_file(path, specialty=specialty, patient=patient)
+    # The same bytes already in a case: a second import of one export (the device wrote it again), or
+    # one photo in two patients' cases (two windows open on the device folder): one of them is wrong.
+    for holder, number in store.cases_holding(sha1_b64(prepared.data)):
+        if holder == case_id:
+            raise rejected("already_here", name=path.name, n=number)
+        raise rejected("in_another_case", name=path.name)
     kept = keep(store, case_id, prepared, labels, None)
     if remove_after:
         try:

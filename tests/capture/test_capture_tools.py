@@ -118,3 +118,62 @@ def test_a_frame_that_is_not_an_image_is_refused() -> None:
 def test_an_unreadable_directory_is_refused(tmp_path: pathlib.Path) -> None:
     with pytest.raises(ImageRejected):
         prepare_image_file(tmp_path, specialty="dermatology")
+
+
+def test_what_is_there_when_the_watch_begins_or_when_the_folder_comes_back_is_never_new(
+    tmp_path: pathlib.Path, photo: bytes
+) -> None:
+    """Found from outside: with the folder unreachable when the case was opened (a share offline, the USB
+    stick at the device), every old export of other patients in it was announced as new when it came
+    back, and came ticked for this patient; an export of the previous patient still being copied when
+    the case was opened was announced once finished."""
+    folder = tmp_path / "export"
+    taken: list[pathlib.Path] = []
+    reachable: list[bool] = []
+    watcher = FolderWatcher(folder, taken.append, only_new=True, on_reachable=reachable.append)
+    assert watcher.scan_once() == [] and reachable == [False]
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"ancien-{n}.jpg").write_bytes(photo)
+    copying = folder / "patient-precedent.jpg"
+    copying.write_bytes(photo[: len(photo) // 3])
+    for _ in range(3):
+        assert watcher.scan_once() == []
+    assert reachable == [False, True]
+    copying.write_bytes(photo)  # the copy ends
+    for _ in range(3):
+        assert watcher.scan_once() == []
+
+    (folder / "nouveau.jpg").write_bytes(photo)
+    watcher.scan_once()
+    assert watcher.scan_once() == [folder / "nouveau.jpg"]
+
+    # Unplugged, an export made meanwhile elsewhere, plugged back: not new either.
+    folder.rename(tmp_path / "away")
+    assert watcher.scan_once() == [] and reachable[-1] is False
+    (tmp_path / "away" / "pendant.jpg").write_bytes(photo)
+    (tmp_path / "away").rename(folder)
+    for _ in range(3):
+        assert watcher.scan_once() == []
+    # A name used again once its file is gone is a new file.
+    (folder / "ancien-0.jpg").unlink()
+    watcher.scan_once()
+    (folder / "ancien-0.jpg").write_bytes(photo)
+    watcher.scan_once()
+    assert watcher.scan_once() == [folder / "ancien-0.jpg"]
+
+
+def test_a_jpeg_whose_copy_stalled_is_not_handed_over_before_its_end(tmp_path: pathlib.Path, photo: bytes) -> None:
+    """A copy that stalls for longer than two looks kept its size: the half-written JPEG was announced,
+    then announced again once finished."""
+    taken: list[pathlib.Path] = []
+    watcher = FolderWatcher(tmp_path, taken.append)
+    stalled = tmp_path / "OD.jpg"
+    stalled.write_bytes(photo[: len(photo) // 2])
+    for _ in range(4):
+        watcher.scan_once()
+    assert taken == []
+    stalled.write_bytes(photo)
+    watcher.scan_once()
+    watcher.scan_once()
+    assert taken == [stalled]

@@ -631,6 +631,87 @@ def test_a_new_image_in_the_device_folder_is_announced_and_comes_ticked(
     assert not panel.folder_button.styleSheet()
 
 
+def test_a_device_folder_out_of_reach_is_said_and_its_old_exports_never_come_ticked(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: a folder unreachable when the case was opened said nothing; when it came
+    back, its 30 old exports of other patients were announced and came ticked for this one."""
+    import ui.capture_folder
+    from ui.capture_folder import DeviceFolderDialog
+
+    monkeypatch.setattr(ui.capture_folder, "WATCH_INTERVAL", 0.05)
+    folder = tmp_path / "partage-retinographe"
+    store.settings.set("watch.folder", str(folder))
+    panel.set_case(new_case(store, "ophthalmology"))
+    show(qtbot, panel)
+    qtbot.waitUntil(lambda: "inaccessible" in panel.status.text(), timeout=JOB_MS)
+    dialog = DeviceFolderDialog(folder)
+    qtbot.addWidget(dialog)
+    assert "est inaccessible" in dialog.findChild(type(panel.status)).text() and dialog.files == []
+
+    stick = tmp_path / "cle-usb"  # plugged back, with what it holds
+    stick.mkdir()
+    for n in range(5):
+        write_photo(stick, f"autre-patient-{n}.jpg", seed=n)
+    stick.rename(folder)
+    qtbot.waitUntil(lambda: "de nouveau accessible" in panel.status.text(), timeout=JOB_MS)
+    qtbot.wait(300)
+    assert not panel.folder_button.styleSheet(), "the old exports are not news"
+    ticked: list[str] = []
+
+    def look(dialog: DeviceFolderDialog) -> int:
+        ticked.extend(path.name for path in dialog.chosen())
+        return DeviceFolderDialog.DialogCode.Rejected.value
+
+    monkeypatch.setattr(DeviceFolderDialog, "exec", look)
+    qtbot.mouseClick(panel.folder_button, Qt.MouseButton.LeftButton)
+    assert ticked == []
+
+
+def test_a_file_gone_while_the_folder_is_listed_is_left_out(
+    qtbot: Any, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.capture_folder
+    from ui.capture_folder import DeviceFolderDialog
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    kept, gone = write_photo(folder, "OD.jpg", seed=1), write_photo(folder, "OG.jpg", seed=2)
+    listed = ui.capture_folder.pending_files
+
+    def then_deleted(path: Path) -> list[Path] | None:
+        found = listed(path)
+        gone.unlink()  # the device (or a colleague) takes it away meanwhile
+        return found
+
+    monkeypatch.setattr(ui.capture_folder, "pending_files", then_deleted)
+    dialog = DeviceFolderDialog(folder)
+    qtbot.addWidget(dialog)
+    assert dialog.files == [kept] and dialog.list.count() == 1
+
+
+def test_the_same_image_is_never_imported_twice_nor_into_two_patients_cases(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: an export the device wrote again was imported a second time without a word,
+    and with two windows open on two cases, one arrival went into both patients' cases."""
+    photo = write_photo(tmp_path, "OD.jpg", seed=4)
+    first = new_case(store)
+    panel.set_case(first)
+    import_one(qtbot, panel, photo)
+    panel.import_files([photo])
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and "déjà dans ce dossier" in panel.status.text(), timeout=JOB_MS)
+    assert "(image 1)" in panel.status.text() and len(reopened(store, first.id)) == 1
+
+    other = new_case(store)
+    panel.set_case(other)
+    panel.import_files([photo])
+    qtbot.waitUntil(
+        lambda: panel.jobs.pending() == 0 and "dossier d'un autre patient" in panel.status.text(), timeout=JOB_MS
+    )
+    assert reopened(store, other.id) == []
+
+
 def test_no_device_folder_set_says_where_to_set_it(panel: CapturePanel, store: Store) -> None:
     panel.set_case(new_case(store))
     panel.choose_from_device_folder()
