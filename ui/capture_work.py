@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtGui import QImage
 
+from app.folding import fold
 from app.model import CaseImage, Patient
 from app.store import NewImage, Store, sha1_b64
 from capture.anonymise import apply as anonymise_pixels
@@ -83,6 +84,19 @@ def record_for(prepared: PreparedImage, labels: Labels) -> CaseImage:
         device=prepared.device,
         modality=prepared.modality,
         quality=list(prepared.quality),
+    )
+
+
+def same_patient(one: Patient, other: Patient) -> bool:
+    """Whether two cases are of the same patient: the same INS or file number, else the same names
+    (folded) and birth date."""
+    for ours, theirs in ((one.ins, other.ins), (one.local_id, other.local_id)):
+        if ours and theirs:
+            return ours.strip() == theirs.strip()
+    return (fold(one.family), [fold(g) for g in one.given[:1]], one.birth_date) == (
+        fold(other.family),
+        [fold(g) for g in other.given[:1]],
+        other.birth_date,
     )
 
 
@@ -162,10 +176,12 @@ def import_file(
     prepared = prepare_image_file(path, specialty=specialty, patient=patient)
     # The same bytes already in a case: a second import of one export (the device wrote it again), or
     # one photo in two patients' cases (two windows open on the device folder): one of them is wrong.
+    # (Another request for the same patient may take the same photo again.)
     for holder, number in store.cases_holding(sha1_b64(prepared.data)):
         if holder == case_id:
             raise rejected("already_here", name=path.name, n=number)
-        raise rejected("in_another_case", name=path.name)
+        if not same_patient(store.get_case(holder).patient, patient):
+            raise rejected("in_another_case", name=path.name)
     kept = keep(store, case_id, prepared, labels, None)
     if remove_after:
         try:
@@ -182,4 +198,8 @@ def anonymise_copy(
     hidden = anonymise_pixels(rgb, choice.regions, mode=choice.mode)
     prepared = prepare_frame(np.ascontiguousarray(hidden[:, :, ::-1]), specialty=specialty, device=image.device)
     prepared = dataclasses.replace(prepared, captured_at=image.captured_at or prepared.captured_at)
-    return keep(store, case_id, prepared, Labels.of(image), None if choice.keep_original else image.id)
+    record = record_for(prepared, Labels.of(image))
+    record.time_unknown = image.time_unknown  # still the time of its import, not of the photo
+    return _record(
+        store, case_id, NewImage(record, prepared.data, prepared.thumbnail), None if choice.keep_original else image.id
+    )

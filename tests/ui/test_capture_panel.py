@@ -56,8 +56,8 @@ def show(qtbot: Any, panel: CapturePanel) -> None:
     qtbot.waitExposed(panel.window())
 
 
-def new_case(store: Store, specialty: str = "dermatology") -> Case:
-    case = Case(specialty=specialty, patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"))
+def new_case(store: Store, specialty: str = "dermatology", family: str = "MARTIN") -> Case:
+    case = Case(specialty=specialty, patient=Patient(family=family, given=["Paul"], birth_date="1950-02-03"))
     store.create_case(case, [])
     return store.get_case(case.id)
 
@@ -461,6 +461,8 @@ def test_anonymising_a_rectangle_changes_only_those_pixels(
     outside = np.abs(after - before)
     outside[max(0, y - 8) : y + h + 8, max(0, x - 8) : x + w + 8] = 0
     assert outside.mean() < 2.5, "the rest of the image is kept (one JPEG encoding at most)"
+    # The PNG gave no capture time: its copy still says so (the time is its import's, not the photo's).
+    assert original.time_unknown and saved.time_unknown and saved.captured_at == original.captured_at
 
 
 def test_anonymising_can_keep_the_original(qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path) -> None:
@@ -703,13 +705,19 @@ def test_the_same_image_is_never_imported_twice_nor_into_two_patients_cases(
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and "déjà dans ce dossier" in panel.status.text(), timeout=JOB_MS)
     assert "(image 1)" in panel.status.text() and len(reopened(store, first.id)) == 1
 
-    other = new_case(store)
+    other = new_case(store, family="DUPONT")
     panel.set_case(other)
     panel.import_files([photo])
     qtbot.waitUntil(
         lambda: panel.jobs.pending() == 0 and "dossier d'un autre patient" in panel.status.text(), timeout=JOB_MS
     )
     assert reopened(store, other.id) == []
+
+    # Another request for the same patient (the first one refused, say) may take the photo again.
+    again = new_case(store)
+    panel.set_case(again)
+    import_one(qtbot, panel, photo)
+    assert len(reopened(store, again.id)) == 1
 
 
 def test_no_device_folder_set_says_where_to_set_it(panel: CapturePanel, store: Store) -> None:
