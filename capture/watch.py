@@ -81,16 +81,39 @@ def looks_complete(path: pathlib.Path) -> bool:
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
+            if head.startswith(b"\xff\xd8"):
+                handle.seek(0)
+                return _jpeg_complete(handle.read())
             size = handle.seek(0, os.SEEK_END)
             handle.seek(max(0, size - _TAIL_BYTES))
             tail = handle.read()
     except OSError:
         return False
-    if head.startswith(b"\xff\xd8"):
-        return b"\xff\xd9" in tail  # (some cameras add bytes after it)
     if head.startswith(b"\x89PNG"):
         return b"IEND" in tail
     return True
+
+
+def _jpeg_complete(data: bytes) -> bool:
+    """Whether the JPEG's image reaches its end marker: the segments are walked to the image's first
+    scan (an EXIF thumbnail's own end marker, inside its segment, does not count), then the end is
+    looked for after it. What may follow it (a phone's motion photo, megabytes of video) is not read."""
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return False  # no marker where one is due: cut short or damaged
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a length
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        if marker == 0xDA:  # the first scan: its data runs to the end marker
+            return data.find(b"\xff\xd9", at + 2 + length) != -1
+        at += 2 + length
+    return False
 
 
 @dataclass(frozen=True)
@@ -150,8 +173,10 @@ class FolderWatcher:
         self._on_reachable = on_reachable
         self._history: dict[str, list[_Seen]] = {}
         self._taken: set[str] = set()
-        #: With ``only_new``, the names present when the folder was (last) seen coming into view.
-        self._old: set[str] | None = None if only_new else set()
+        #: With ``only_new``, the files present when the folder was (last) seen coming into view, with
+        #: how they were then (None: still changing at the second look, a copy under way: old for good).
+        self._old: dict[str, _Seen | None] | None = None if only_new else {}
+        self._settled: set[str] = set()  # old files found whole at the second look
         self._only_new = only_new
         self.reachable: bool | None = None
         self._halt = threading.Event()
@@ -177,10 +202,14 @@ class FolderWatcher:
             return handed
         self._seen_reachable(True)
         names = {path.name for path in found}
+        first_look = self._old is None
+        if self._old is None:
+            self._old = {path.name: _Seen.of(path) for path in found}
         # A name the device uses again once its file is gone (a folder emptied) is a new file.
-        self._old = names if self._old is None else self._old & names
+        self._old = {name: seen for name, seen in self._old.items() if name in names}
+        self._settled &= names
         for path in found:
-            if path.name in self._old:
+            if path.name in self._old and (first_look or not self._rewritten(path)):
                 continue
             seen = _Seen.of(path)
             if seen is None:
@@ -199,6 +228,27 @@ class FolderWatcher:
         for gone in set(self._history) - present:
             del self._history[gone]
         return handed
+
+    def _rewritten(self, path: pathlib.Path) -> bool:
+        """Whether an old file has since been written again (a device writing to one fixed name): it is
+        then a new export. One still changing at the second look was a copy under way when the watch
+        began (the previous patient's): it stays old."""
+        assert self._old is not None
+        before = self._old[path.name]
+        if before is None:
+            return False
+        now = _Seen.of(path)
+        if path.name not in self._settled:
+            if now == before and looks_complete(path):
+                self._settled.add(path.name)
+            else:
+                self._old[path.name] = None
+            return False
+        if now == before:
+            return False
+        del self._old[path.name]
+        self._settled.discard(path.name)
+        return True
 
     def start(self) -> None:
         """Scan every ``interval`` seconds in a background thread."""

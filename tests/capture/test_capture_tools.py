@@ -177,3 +177,51 @@ def test_a_jpeg_whose_copy_stalled_is_not_handed_over_before_its_end(tmp_path: p
     watcher.scan_once()
     watcher.scan_once()
     assert taken == [stalled]
+
+
+def test_an_old_file_written_again_under_its_name_is_new(tmp_path: pathlib.Path, photo: bytes) -> None:
+    """Found in review: a device that writes every export to one fixed name (capture.jpg) was never
+    announced again once the name was in the folder at the start."""
+    fixed = tmp_path / "capture.jpg"
+    fixed.write_bytes(photo)
+    taken: list[pathlib.Path] = []
+    watcher = FolderWatcher(tmp_path, taken.append, only_new=True)
+    for _ in range(3):
+        watcher.scan_once()
+    assert taken == []
+    fixed.write_bytes(jpeg_bytes(skin_scene(1024, 768, 9)))  # this patient's photo, same name
+    for _ in range(3):
+        watcher.scan_once()
+    assert taken == [fixed]
+
+
+def test_a_jpeg_is_complete_at_its_images_end_whatever_follows_or_precedes_it(
+    photo: bytes, tmp_path: pathlib.Path
+) -> None:
+    """A phone's motion photo carries megabytes of video after the image's end marker; an EXIF
+    thumbnail carries its own end marker before the image: neither may mislead the check."""
+    import io
+
+    from PIL import Image
+
+    from capture.watch import looks_complete
+
+    motion = tmp_path / "motion.jpg"
+    motion.write_bytes(photo + b"\0\0\0\x18ftypmp42" + bytes(3_000_000))
+    assert looks_complete(motion)
+    exif = Image.Exif()
+    exif[0x010F] = "Canon"
+    thumbed = tmp_path / "thumb.jpg"
+    picture = Image.open(io.BytesIO(photo))
+    thumb = io.BytesIO()
+    picture.resize((160, 120)).save(thumb, format="JPEG")
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", exif=exif.tobytes())
+    whole = buffer.getvalue()
+    # An APP1 segment holding a complete small JPEG (end marker included), then the image cut short.
+    payload = b"Exif\0\0" + thumb.getvalue()
+    cut = whole[:2] + b"\xff\xe1" + (len(payload) + 2).to_bytes(2, "big") + payload + whole[2 : len(whole) // 2]
+    thumbed.write_bytes(cut)
+    assert not looks_complete(thumbed)
+    thumbed.write_bytes(whole)
+    assert looks_complete(thumbed)
