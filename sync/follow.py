@@ -702,6 +702,7 @@ class Follower:
         answer.expert = ", ".join(
             str(p.get("display")) for p in _list(report.get("performer")) if isinstance(p, dict) and p.get("display")
         )
+        held: TransientFault | None = None
         for form in _list(report.get("presentedForm")):
             if not isinstance(form, dict):
                 answer.missing.append(missing_item(REPORT, UNREADABLE))
@@ -713,10 +714,15 @@ class Follower:
             except _Missing as missing:
                 answer.missing.append(missing_item(REPORT if kind == PDF else title, missing.reason))
                 continue
+            except TransientFault as fault:
+                held = fault  # the others are tried all the same: each counts its polls (ATTACHMENT_TRIES)
+                continue
             blob = self.store.objects.put(data)
             answer.files.append({"blob": blob, "content_type": kind, "title": title})
             if kind == PDF:
                 answer.pdf_blobs.append(blob)
+        if held is not None:
+            raise held  # the whole answer is read again at the next poll
 
     def _attachment_bytes(self, form: dict[str, Any], kind: str, budget_s: float | None) -> bytes:
         """An attachment's bytes: inline (``data``), or fetched from the platform's own base only."""
@@ -747,7 +753,8 @@ class Follower:
                 failed = self._failed_downloads.get(target, 0) + 1
                 self._failed_downloads[target] = failed
                 if failed < ATTACHMENT_TRIES:
-                    raise  # the whole answer is read again at the next poll
+                    raise
+                del self._failed_downloads[target]  # asked again later from the start (retry_missing)
                 raise _Missing(UNREACHABLE) from None
             self._failed_downloads.pop(target, None)
         if not data:

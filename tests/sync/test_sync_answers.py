@@ -676,3 +676,27 @@ def test_an_attachment_too_large_to_download_leaves_the_answer_and_says_why(
     assert len(fetches) == 1, "asked once, not again and again in the poll"
     engine.run_once()
     assert len(fetches) == 1, "never downloaded again at each poll"
+
+
+def test_several_attachments_no_download_brings_hold_the_answer_three_polls_not_more(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: counted attachment by attachment, the first to fail stopped the others being
+    tried, so two such attachments held the answer five polls, not three."""
+    from sync.client import TransientFault
+
+    engine = Engine(store, client, RecordingListener(), case_budget_s=0.3)
+    (case_id,) = send_and_answer(store, sandbox, engine, [answer_shape("several-files")])
+
+    def cut(path: str, accept: str) -> bytes:
+        raise TransientFault("coupure", kind="timeout")
+
+    monkeypatch.setattr(client, "fetch", cut)
+    polls = 1
+    while engine.run_once().answered != [case_id]:
+        polls += 1
+        assert polls <= follow.ATTACHMENT_TRIES, "held back longer than ATTACHMENT_TRIES polls"
+    assert polls == follow.ATTACHMENT_TRIES
+    answer = store.answer(case_id)
+    assert answer is not None and [item["reason"] for item in answer.missing] == ["unreachable", "unreachable"]
+    assert [f["content_type"] for f in answer.files] == ["image/png"], "the inline picture is kept"
