@@ -100,9 +100,11 @@ class ObjectStore:
             if not folder.is_dir():
                 continue
             for entry in folder.iterdir():
-                stale = entry.stat().st_mtime < limit
                 orphan = entry.name.startswith(".") or entry.name not in keep
-                if orphan and stale:
-                    os.unlink(entry)
-                    removed += 1
+                try:
+                    if orphan and entry.stat().st_mtime < limit:
+                        os.unlink(entry)
+                        removed += 1
+                except FileNotFoundError:
+                    continue  # removed meanwhile (an image replaced in a window)
         return removed

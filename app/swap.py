@@ -18,6 +18,8 @@ import logging
 import os
 import secrets
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from app.fsutil import atomic_write_raw, fsync_dir
@@ -30,22 +32,40 @@ def _journal(target: Path) -> Path:
     return target.parent / f".{target.name}.swap"
 
 
+@contextlib.contextmanager
+def _swapping(target: Path) -> Iterator[None]:
+    """One process at a time swaps or finishes a swap of ``target`` (two starts after a crash, a window
+    starting while a restore runs): an exclusive lock beside it (POSIX; elsewhere nothing)."""
+    if sys.platform == "win32":
+        yield
+        return
+    import fcntl
+
+    fd = os.open(target.parent / f".{target.name}.swap-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def swap_in(staging: Path, target: Path) -> Path | None:
     """Put ``staging`` in place of ``target``; returns the folder it replaced (now beside it, for the
     caller to empty), or None when there was none."""
-    if not target.exists():
+    with _swapping(target):
+        if not target.exists():
+            os.rename(staging, target)
+            fsync_dir(target.parent)
+            return None
+        old = target.parent / f".{target.name}.replaced-{secrets.token_hex(4)}"
+        journal = _journal(target)
+        atomic_write_raw(journal, json.dumps({"staging": staging.name, "old": old.name}).encode())
+        os.rename(target, old)
         os.rename(staging, target)
         fsync_dir(target.parent)
-        return None
-    old = target.parent / f".{target.name}.replaced-{secrets.token_hex(4)}"
-    journal = _journal(target)
-    atomic_write_raw(journal, json.dumps({"staging": staging.name, "old": old.name}).encode())
-    os.rename(target, old)
-    os.rename(staging, target)
-    fsync_dir(target.parent)
-    journal.unlink()
-    fsync_dir(target.parent)
-    return old
+        journal.unlink()
+        fsync_dir(target.parent)
+        return old
 
 
 def _in_place(target: Path) -> bool:
@@ -58,6 +78,13 @@ def _in_place(target: Path) -> bool:
 
 def finish_swap(target: Path) -> None:
     """Complete a swap of ``target`` a crash interrupted (see the module's doc); nothing when none was."""
+    if not _journal(target).exists():
+        return
+    with _swapping(target):
+        _finish(target)
+
+
+def _finish(target: Path) -> None:
     journal = _journal(target)
     try:
         names = json.loads(journal.read_bytes())
@@ -85,6 +112,9 @@ def finish_swap(target: Path) -> None:
 
 
 def _keep_logs(shell: Path, target: Path) -> None:
+    if _in_place(shell):  # more than logs after all: nothing is deleted, it stays beside
+        log.warning("a folder set aside while finishing a restore holds data: kept as %s", shell.name)
+        return
     logs = log_dir(target)
     logs.mkdir(exist_ok=True)
     for entry in log_dir(shell).glob("*"):

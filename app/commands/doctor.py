@@ -9,6 +9,7 @@ same thing. Nothing here writes to the data folder or asks for the passphrase.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import shutil
@@ -22,6 +23,7 @@ from app import messages as M
 from app.commands.common import emit_json
 from app.doctor import CameraProbe, Check, PlatformProbe
 from app.paths import data_dir
+from app.swap import finish_swap
 from app.urls import is_secure_url
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,8 @@ def diagnose(
     """Every check, in the order a technician would look. Each source of facts can be replaced.
     ``on_check`` hears of each check as soon as it is done (the window shows them as they come)."""
     root = root or data_dir()
+    with contextlib.suppress(OSError):  # (what cannot be moved back is the folder check's to say)
+        finish_swap(root)  # a restore cut between its renames: its data is looked at where it belongs
     checks: list[Check] = []
 
     def done(check: Check) -> None:

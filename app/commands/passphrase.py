@@ -21,6 +21,7 @@ from app.errors import DataLocked, UsageError
 from app.keystore import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, KeyStore, WrongPassphrase, ask_terminal
 from app.paths import data_dir, log_dir
 from app.store import Store
+from app.swap import finish_swap
 
 M.add(
     {
@@ -69,6 +70,7 @@ def _new_passphrase() -> str:
 def run_change(args: argparse.Namespace) -> int:
     root = data_dir()
     logs.setup(log_dir(root))
+    finish_swap(root)  # a restore cut between its renames: the key is where it belongs first
     keys = KeyStore(root)
     if not keys.exists():
         raise DataLocked(M.tr("key.missing"))

@@ -203,3 +203,21 @@ def test_the_files_of_a_purge_cut_after_its_commit_go_at_the_next_run(
     assert later.orphans_removed == len(files)
     assert not any(f.exists() for f in files) and all(f.exists() for f in kept)
     assert store.get_case(other).images and store.image_bytes(store.get_case(other).images[0])
+
+
+def test_a_run_stands_when_the_files_of_no_case_cannot_be_looked_for(
+    store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: an altered answer (or a file that resists) made every retention run fail after
+    its purges had committed."""
+    from app.errors import DataAltered
+
+    case_id = make_case(store, images=1)
+    answer(store, case_id)
+    store.mark_read(case_id)
+
+    def altered() -> int:
+        raise DataAltered("altérée")
+
+    monkeypatch.setattr(store, "collect_orphans", altered)
+    assert run_retention(store, years_before(T0 + timedelta(days=91), -20)).purged == [case_id]

@@ -88,3 +88,43 @@ def test_a_restore_cut_at_any_step_of_its_swap_leaves_the_data_whole(
     assert not (home.parent / f".{home.name}.swap").exists()
     if logged_first:
         assert "started" in "".join(p.read_text(encoding="utf-8") for p in (home / "logs").glob("teleavis.log*"))
+
+
+def test_the_doctor_and_a_change_of_passphrase_find_the_data_of_a_restore_cut_short(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found in review: they looked at the data folder before anything finished the swap, and said
+    « no database yet » or « key missing » with the data intact beside it."""
+    from app.commands.doctor import diagnose
+
+    make_case(store, images=1)
+    archive = tmp_path / "b.tvbak"
+    write_backup(store, archive)
+    home = store.data_dir
+    store.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TELEAVIS_HOME": str(home)}
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, "between", str(archive), str(home), PASSPHRASE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == -9 and not home.exists()
+    checks = diagnose(home, camera_probe=list, platform_probe=lambda _root: None)
+    (database,) = [c for c in checks if c.name == "database"]
+    assert database.status == "ok" and "1 dossier" in database.detail, database.detail
+
+
+def test_a_folder_set_aside_is_never_deleted_when_it_holds_more_than_logs(tmp_path: Path) -> None:
+    """Two starts finishing the same interrupted restore: what the second sets aside may be the data
+    the first just put in place. It is kept, whatever happens."""
+    from app.swap import _keep_logs
+
+    shell, target = tmp_path / ".home.shell-1", tmp_path / "home"
+    (shell / "logs").mkdir(parents=True)
+    (shell / "key.json").write_text("{}", encoding="utf-8")
+    target.mkdir()
+    _keep_logs(shell, target)
+    assert (shell / "key.json").exists()
