@@ -35,13 +35,14 @@ def _journal(target: Path) -> Path:
 @contextlib.contextmanager
 def _swapping(target: Path) -> Iterator[None]:
     """One process at a time swaps or finishes a swap of ``target`` (two starts after a crash, a window
-    starting while a restore runs): an exclusive lock beside it (POSIX; elsewhere nothing)."""
+    starting while a restore runs): an exclusive lock on the folder that holds it (POSIX; elsewhere
+    nothing), which leaves no file of its own beside the data."""
     if sys.platform == "win32":
         yield
         return
     import fcntl
 
-    fd = os.open(target.parent / f".{target.name}.swap-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(target.parent, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
