@@ -15,6 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
 from app.store import Store
+from tests.support.images import jpeg_bytes, skin_photo
 from tests.support.ui import REQUESTER, complete_case
 from ui import application
 from ui.main_window import MainWindow
@@ -29,6 +30,8 @@ from dataclasses import asdict  # noqa: E402
 
 store.settings.set("site.requester", asdict(REQUESTER))
 case_id = complete_case(store, patient_folder)
+# Another photo of the patient's, there to import (one of the case's own would not be imported twice).
+(patient_folder / "dos-nouveau.jpg").write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=11)))
 window = MainWindow(store)
 window.show()
 QTest.qWaitForWindowExposed(window)
@@ -98,7 +101,7 @@ def accept(dialog: QFileDialog, folder: Path, name: str | None, tries: int = 600
     QTimer.singleShot(500, lambda: dialog.isVisible() and accept(dialog, folder, name, tries - 1))
 
 
-QTimer.singleShot(50, lambda: choose(patient_folder, "dos-proche.jpg"))
+QTimer.singleShot(50, lambda: choose(patient_folder, "dos-nouveau.jpg"))
 QTest.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
 deadline = 200
 while len(list(store.images(case_id))) < 3 and deadline:
