@@ -849,7 +849,7 @@ class Store:
                         "SELECT id FROM messages WHERE case_id=? AND direction='from-expert' ORDER BY id", (case_id,)
                     )
                 )
-                if (CaseState(row[0]), stored, questions) != (seen.state, seen.answer, seen.questions):
+                if ShownNews(CaseState(row[0]), stored, questions) != seen:
                     return False
             conn.execute("UPDATE cases SET unread=0 WHERE id=?", (case_id,))
         return True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from app.commands.common import emit_json, local_minute, open_store, say
 from app.errors import CaseFileError, ImageRejected
 from app.model import IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox
-from app.report_text import level_words, view_words
+from app.report_text import level_words, moment_words, view_words
 from app.store import NewImage, Store
 from app.validation import blocking
 
@@ -158,15 +157,6 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _local(instant: str) -> str:
-    """An instant of the store (UTC) in the workstation's time, as the window shows it: in Nouméa a
-    case created at 04:27 on the 3rd is not listed on the 2nd."""
-    try:
-        return datetime.fromisoformat(instant).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return instant[:16].replace("T", " ")
-
-
 def run_list(args: argparse.Namespace) -> int:
     now = iso(utc_now())
     with open_store() as store:
@@ -194,9 +184,10 @@ def run_list(args: argparse.Namespace) -> int:
     if not rows:
         say(M.tr("case.none"))
     # An answer or a question not read yet, an overdue case (the expert's promised answer time
-    # passed): said at the end of its line, as the window's list says them.
+    # passed): said at the end of its line, as the window's list says them. The creation time is the
+    # workstation's, in the list's one written form (YYYY-MM-DD HH:MM) whatever the language.
     lines = [
-        f"{r.id}  {r.state:<15}  {r.specialty:<13}  {_local(r.created_at)}  {r.initials}"
+        f"{r.id}  {r.state:<15}  {r.specialty:<13}  {moment_words(r.created_at, 'en')}  {r.initials}"
         + (f"  [{M.tr('case.unread_mark')}]" if r.unread else "")
         + (f"  [{M.tr('case.overdue_mark')}]" if r.overdue(now) else "")
         for r in rows

@@ -593,11 +593,26 @@ def test_device_folder_lists_its_images_and_imports_the_chosen_ones(
     assert (folder / "journal.txt").exists()
 
 
+def ticked_on_click(qtbot: Any, panel: CapturePanel, monkeypatch: pytest.MonkeyPatch, *, accept: bool) -> list[str]:
+    """Click « Dossier de l'appareil »: the names that come ticked in its dialog, accepted or not."""
+    from ui.capture_folder import DeviceFolderDialog
+
+    ticked: list[str] = []
+    answer = DeviceFolderDialog.DialogCode.Accepted if accept else DeviceFolderDialog.DialogCode.Rejected
+
+    def look(dialog: DeviceFolderDialog) -> int:
+        ticked.extend(path.name for path in dialog.chosen())
+        return answer.value
+
+    monkeypatch.setattr(DeviceFolderDialog, "exec", look)
+    qtbot.mouseClick(panel.folder_button, Qt.MouseButton.LeftButton)
+    return ticked
+
+
 def test_a_new_image_in_the_device_folder_is_announced_and_comes_ticked(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import ui.capture_folder
-    from ui.capture_folder import DeviceFolderDialog
 
     monkeypatch.setattr(ui.capture_folder, "WATCH_INTERVAL", 0.05)
     folder = tmp_path / "export-retinographe"
@@ -615,14 +630,7 @@ def test_a_new_image_in_the_device_folder_is_announced_and_comes_ticked(
     qtbot.waitUntil(lambda: "OD.jpg" in panel.status.text(), timeout=JOB_MS)
     assert panel.folder_button.styleSheet() and "1 nouvelle" in panel.folder_button.toolTip()
 
-    ticked: list[str] = []
-
-    def look(dialog: DeviceFolderDialog) -> int:
-        ticked.extend(path.name for path in dialog.chosen())
-        return DeviceFolderDialog.DialogCode.Accepted.value
-
-    monkeypatch.setattr(DeviceFolderDialog, "exec", look)
-    qtbot.mouseClick(panel.folder_button, Qt.MouseButton.LeftButton)
+    ticked = ticked_on_click(qtbot, panel, monkeypatch, accept=True)
     assert ticked == ["OD.jpg"], "the new image comes ticked, the earlier patient's does not"
     wait_images(qtbot, panel, 1)
     assert not panel.folder_button.styleSheet()
@@ -659,15 +667,7 @@ def test_a_device_folder_out_of_reach_is_said_and_its_old_exports_never_come_tic
     qtbot.waitUntil(lambda: "de nouveau accessible" in panel.status.text(), timeout=JOB_MS)
     qtbot.wait(300)
     assert not panel.folder_button.styleSheet(), "the old exports are not news"
-    ticked: list[str] = []
-
-    def look(dialog: DeviceFolderDialog) -> int:
-        ticked.extend(path.name for path in dialog.chosen())
-        return DeviceFolderDialog.DialogCode.Rejected.value
-
-    monkeypatch.setattr(DeviceFolderDialog, "exec", look)
-    qtbot.mouseClick(panel.folder_button, Qt.MouseButton.LeftButton)
-    assert ticked == []
+    assert ticked_on_click(qtbot, panel, monkeypatch, accept=False) == []
 
 
 def test_a_file_gone_while_the_folder_is_listed_is_left_out(
