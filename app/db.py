@@ -342,6 +342,16 @@ def _migrate_13(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE outbox ADD COLUMN too_large TEXT")
 
 
+def _migrate_14(conn: sqlite3.Connection) -> None:
+    # The hash of an imported file as the device wrote it: a DICOM's bytes are rewritten for each
+    # patient, so only this finds the same export imported for two patients. Both hashes indexed: the
+    # search runs inside the import's write transaction.
+    if "source_sha1" not in {row[1] for row in conn.execute("PRAGMA table_info(images)")}:
+        conn.execute("ALTER TABLE images ADD COLUMN source_sha1 TEXT")
+    conn.execute("CREATE INDEX IF NOT EXISTS images_by_sha1 ON images(sha1)")
+    conn.execute("CREATE INDEX IF NOT EXISTS images_by_source ON images(source_sha1) WHERE source_sha1 IS NOT NULL")
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -357,6 +367,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_11,
     Keyed(_migrate_7),  # 12: the name of who recorded a consent, kept in clear until then, sealed
     _migrate_13,
+    _migrate_14,
 ]
 
 

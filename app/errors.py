@@ -44,6 +44,17 @@ class ImageRejected(TeleavisError):
     """An image that cannot be used at all (unreadable, empty, too large, not an image)."""
 
 
+class AlreadyStored(TeleavisError):
+    """The same image (the same file, or the same bytes) is already in this case, or in another
+    patient's case: one of the two would be wrong."""
+
+    def __init__(self, case_id: str, number: int, same_case: bool) -> None:
+        super().__init__(f"image already stored as number {number} of case {case_id}")
+        self.case_id = case_id
+        self.number = number
+        self.same_case = same_case
+
+
 class NotFound(TeleavisError):
     pass
 

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
+from app.folding import fold
+
 
 def new_id() -> str:
     """A fresh identifier: a lower-case UUID, as the platform contract wants (docs/platform-api.md §2)."""
@@ -150,6 +152,18 @@ class Patient:
         family = self.family.strip()[:1].upper()
         given = self.given[0].strip()[:1].upper() if self.given and self.given[0].strip() else ""
         return ".".join(part for part in (family, given) if part) + ("." if family or given else "")
+
+    def same_person(self, other: Patient) -> bool:
+        """Whether two records are of the same patient: the same INS or file number when both have one,
+        else the same family name, first given name (accents and case set aside) and birth date."""
+        for ours, theirs in ((self.ins, other.ins), (self.local_id, other.local_id)):
+            if ours and theirs:
+                return ours.strip() == theirs.strip()
+        return (fold(self.family), [fold(g) for g in self.given[:1]], self.birth_date) == (
+            fold(other.family),
+            [fold(g) for g in other.given[:1]],
+            other.birth_date,
+        )
 
 
 @dataclass

@@ -34,7 +34,7 @@ from app.db import (
     schema_version,
     transaction,
 )
-from app.errors import DataAltered, InvalidTransition, NotFound, StorageError
+from app.errors import AlreadyStored, DataAltered, InvalidTransition, NotFound, StorageError
 from app.findings import Finding
 from app.folding import fold as _fold
 from app.fsutil import remove_stale
@@ -74,6 +74,9 @@ class NewImage:
     record: CaseImage
     data: bytes
     thumbnail: bytes | None = None
+    #: An imported file's SHA-1 (base64) as the device wrote it, when the stored bytes differ from it
+    #: (a DICOM rewritten for its patient): how the same export is known again.
+    source_sha1: str | None = None
     #: Its files are on disk already (:meth:`Store.write_files`): the store records them, or removes them.
     written: bool = field(default=False, init=False)
 
@@ -349,6 +352,8 @@ class Store:
                 json.dumps([f.to_dict() for f in r.quality], ensure_ascii=False),
             ),
         )
+        if image.source_sha1:  # an imported file rewritten before storing (schema 14 on)
+            conn.execute("UPDATE images SET source_sha1=? WHERE id=?", (image.source_sha1, r.id))
 
     def _index(self, conn: sqlite3.Connection, case: Case) -> None:
         """Keyed tokens of the patient's names and ids, so the worklist can search without decrypting."""
@@ -566,12 +571,23 @@ class Store:
         case.updated_at = now
         case.revision = row["revision"] + 1
 
-    def add_images(self, case_id: str, images: list[NewImage], *, actor: str | None = None) -> None:
+    def add_images(
+        self, case_id: str, images: list[NewImage], *, actor: str | None = None, patient: Patient | None = None
+    ) -> None:
+        """Add images at the end of the case.
+
+        With the case's ``patient`` (an import), an image already in this case, or in the case of
+        another patient, is refused (:class:`AlreadyStored`), nothing added: the same file twice is
+        a re-export, and in two patients' cases one of them is wrong. Checked in the transaction
+        that adds it, so two imports of one file at the same instant cannot both pass."""
         with self._refused_removes([image for image in images if image.written]):
             self._checked_image_list(case_id)  # refuse an altered case before writing any file
         stored = self._put_images(images)
         try:
             with transaction(self.conn) as conn:
+                if patient is not None:
+                    for image in stored:
+                        self._refuse_copy(case_id, image, patient)
                 # Read again inside the transaction: another window or command may have added an
                 # image meanwhile, and a list built from the earlier read would drop it.
                 listed = self._checked_image_list(case_id)
@@ -854,16 +870,22 @@ class Store:
             conn.execute("UPDATE cases SET unread=0 WHERE id=?", (case_id,))
         return True
 
-    def cases_holding(self, sha1: str) -> list[tuple[str, int]]:
-        """(case id, number in the case from 1) of the images whose stored bytes have this SHA-1."""
-        return [
-            (str(row[0]), int(row[1]))
-            for row in self.conn.execute(
-                "SELECT case_id, (SELECT COUNT(*) FROM images AS before WHERE before.case_id = images.case_id "
-                "AND before.position <= images.position) FROM images WHERE sha1=? ORDER BY case_id",
-                (sha1,),
-            )
-        ]
+    def _refuse_copy(self, case_id: str, image: NewImage, patient: Patient) -> None:
+        """Raise :class:`AlreadyStored` when ``image`` (its stored bytes, or the file it came from) is
+        already in ``case_id``, or in the case of a patient other than ``patient``. Another request
+        for the same patient may take the same photo again."""
+        source = image.source_sha1 or image.record.sha1
+        rows = self.conn.execute(
+            "SELECT case_id, (SELECT COUNT(*) FROM images AS before WHERE before.case_id = images.case_id "
+            "AND before.position <= images.position) FROM images WHERE sha1 IN (?, ?) OR source_sha1 IN (?, ?) "
+            "ORDER BY case_id <> ?",
+            (image.record.sha1, source, image.record.sha1, source, case_id),
+        ).fetchall()
+        for holder, number in rows:
+            if holder == case_id:
+                raise AlreadyStored(holder, int(number), same_case=True)
+            if not self.get_case(holder).patient.same_person(patient):
+                raise AlreadyStored(holder, int(number), same_case=False)
 
     def mark_unread(self, case_id: str) -> bool:
         """Put a case's news back to unread (a nurse keeps an answer for the doctor): only a case with

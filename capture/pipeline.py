@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import io
 import pathlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
 from app.model import Patient, QualityFinding, iso, utc_now
+from app.store import sha1_b64
 from capture import messages
 from capture.cv import cv2
 from capture.importer import DecodedImage, decode_photo
@@ -46,6 +47,9 @@ class PreparedImage:
     view: str | None = None  # "macula"/"disc"/text from DICOM
     captured_at: str | None = None  # ISO 8601
     device: str = ""  # camera or retinograph model, never its serial number
+    #: An imported file's SHA-1 (base64) as it was read: a DICOM's stored bytes are rewritten for the
+    #: case's patient, so the same export is known again only by this.
+    source_sha1: str | None = None
 
 
 def prepare_image_file(path: pathlib.Path, *, specialty: str, patient: Patient | None = None) -> PreparedImage:
@@ -79,7 +83,8 @@ def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: 
     if fmt is None:
         raise messages.rejected("unknown-format", name=name)
     if fmt == "dicom":
-        return _prepare_dicom(data, name=name, specialty=specialty, patient=patient)
+        prepared = _prepare_dicom(data, name=name, specialty=specialty, patient=patient)
+        return replace(prepared, source_sha1=sha1_b64(data))
     modality = "OP" if specialty == "ophthalmology" else "XC"
     if fmt == "jpeg":
         # Stripping first also proves the file is whole: a truncated scan has no end marker.

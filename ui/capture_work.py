@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtGui import QImage
 
-from app.folding import fold
+from app.errors import AlreadyStored
 from app.model import CaseImage, Patient
-from app.store import NewImage, Store, sha1_b64
+from app.store import NewImage, Store
 from capture.anonymise import apply as anonymise_pixels
 from capture.messages import rejected
 from capture.pipeline import PreparedImage, prepare_frame, prepare_image_file
@@ -84,19 +84,6 @@ def record_for(prepared: PreparedImage, labels: Labels) -> CaseImage:
         device=prepared.device,
         modality=prepared.modality,
         quality=list(prepared.quality),
-    )
-
-
-def same_patient(one: Patient, other: Patient) -> bool:
-    """Whether two cases are of the same patient: the same INS or file number, else the same names
-    (folded) and birth date."""
-    for ours, theirs in ((one.ins, other.ins), (one.local_id, other.local_id)):
-        if ours and theirs:
-            return ours.strip() == theirs.strip()
-    return (fold(one.family), [fold(g) for g in one.given[:1]], one.birth_date) == (
-        fold(other.family),
-        [fold(g) for g in other.given[:1]],
-        other.birth_date,
     )
 
 
@@ -174,15 +161,16 @@ def import_file(
     ``remove_after`` (the user's setting for the device folder) deletes the file once it is stored.
     """
     prepared = prepare_image_file(path, specialty=specialty, patient=patient)
-    # The same bytes already in a case: a second import of one export (the device wrote it again), or
+    # The same file already in a case: a second import of one export (the device wrote it again), or
     # one photo in two patients' cases (two windows open on the device folder): one of them is wrong.
-    # (Another request for the same patient may take the same photo again.)
-    for holder, number in store.cases_holding(sha1_b64(prepared.data)):
-        if holder == case_id:
-            raise rejected("already_here", name=path.name, n=number)
-        if not same_patient(store.get_case(holder).patient, patient):
-            raise rejected("in_another_case", name=path.name)
-    kept = keep(store, case_id, prepared, labels, None)
+    new = NewImage(record_for(prepared, labels), prepared.data, prepared.thumbnail, prepared.source_sha1)
+    try:
+        store.add_images(case_id, [new], patient=patient)
+    except AlreadyStored as exc:
+        if exc.same_case:
+            raise rejected("already_here", name=path.name, n=exc.number) from exc
+        raise rejected("in_another_case", name=path.name) from exc
+    kept = Kept(new.record.id, new.thumbnail or b"")
     if remove_after:
         try:
             path.unlink()

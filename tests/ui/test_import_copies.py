@@ -1,0 +1,101 @@
+"""The same file is never imported twice into a case, nor into another patient's case: a device's
+re-export, or one arrival taken by two windows open on two patients, would put an image under the
+wrong name. Checked on what the device wrote (a DICOM is rewritten for each patient) and in the
+transaction that adds the image (two imports at the same instant cannot both pass)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.errors import ImageRejected
+from app.model import Case, Patient
+from app.store import NewImage, Store
+from tests.support.dicom import retinograph
+from tests.support.images import fundus_photo, jpeg_bytes, skin_photo
+from ui.capture_work import Labels, import_file
+
+MARTIN = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", ins="1500299123456 77")
+DUPONT = Patient(family="DUPONT", given=["Anne"], birth_date="1961-07-14")
+
+
+def new_case(store: Store, patient: Patient, specialty: str = "ophthalmology") -> str:
+    case = Case(specialty=specialty, patient=patient)
+    store.create_case(case, [])
+    return case.id
+
+
+def imported(store: Store, case_id: str, path: Path, patient: Patient) -> None:
+    specialty = store.get_case(case_id).specialty
+    import_file(store, case_id, path, specialty=specialty, patient=patient, labels=Labels())
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    """A retinograph's DICOM export, as the device wrote it (its own patient tags)."""
+    path = tmp_path / "IM000001.dcm"
+    path.write_bytes(retinograph([np.asarray(fundus_photo(900, seed=3))]))
+    return path
+
+
+def test_a_dicom_export_goes_into_one_patients_case_only(store: Store, export: Path) -> None:
+    """Found from outside: a DICOM's bytes are rewritten with each case's patient, so the check on the
+    stored bytes let one export go into two patients' cases."""
+    martin = new_case(store, MARTIN)
+    imported(store, martin, export, MARTIN)
+
+    dupont = new_case(store, DUPONT)
+    with pytest.raises(ImageRejected, match="dossier d'un autre patient"):
+        imported(store, dupont, export, DUPONT)
+    assert list(store.images(dupont)) == []
+
+    with pytest.raises(ImageRejected, match=r"déjà dans ce dossier \(image 1\)"):
+        imported(store, martin, export, MARTIN)
+    assert len(list(store.images(martin))) == 1
+
+    # Another request for the same patient (a follow-up a year later) may take it again.
+    later = new_case(store, MARTIN)
+    imported(store, later, export, MARTIN)
+    assert len(list(store.images(later))) == 1
+
+
+def test_two_imports_of_one_file_at_the_same_instant_put_it_in_one_case(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two windows open on two patients' cases, the device folder announcing one arrival to both:
+    both imports looked for a copy before either had stored its own, and both passed."""
+    photo = tmp_path / "IMG_0042.jpg"
+    photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=5), quality=92))
+    cases = {"martin": new_case(store, MARTIN, "dermatology"), "dupont": new_case(store, DUPONT, "dermatology")}
+    patients = {"martin": MARTIN, "dupont": DUPONT}
+    both_ready = threading.Barrier(2, timeout=30)
+    put = Store._put_images
+
+    def after_the_other_looked(self: Store, images: list[NewImage]) -> list[NewImage]:
+        both_ready.wait()  # each import has prepared its image and is about to store it
+        return put(self, images)
+
+    monkeypatch.setattr(Store, "_put_images", after_the_other_looked)
+    outcomes: dict[str, str] = {}
+
+    def one_window(who: str) -> None:
+        with store.clone() as own:  # each window's worker has its own connection
+            try:
+                imported(own, cases[who], photo, patients[who])
+                outcomes[who] = "stored"
+            except ImageRejected as exc:
+                outcomes[who] = exc.message
+
+    threads = [threading.Thread(target=one_window, args=(who,)) for who in cases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes.values(), key=len)[0] == "stored", outcomes
+    refused = [message for message in outcomes.values() if message != "stored"]
+    assert len(refused) == 1 and "dossier d'un autre patient" in refused[0], outcomes
+    assert sorted(len(list(store.images(case_id))) for case_id in cases.values()) == [0, 1]
+    assert store.collect_orphans(older_than_s=0) == 0, "the refused copy's files were removed"
