@@ -125,6 +125,18 @@ CATALOGUE = Catalogue(
             "en": "Retinograph far too dark: ungradable. Pupil dilation is probably needed.",
         },
         "colour-cast.ok": {"fr": "Couleurs naturelles.", "en": "Natural colours."},
+        "colour-cast.monochrome": {
+            "fr": "Photo en noir et blanc : l'expert ne verra pas les couleurs (rougeur, pigment). Réglez "
+            "l'appareil en couleur et reprenez la photo.",
+            "en": "Black-and-white photo: the expert will not see the colours (redness, pigment). Set the "
+            "device to colour and take the photo again.",
+        },
+        "colour-cast.monochrome-retina": {
+            "fr": "Cliché en noir et blanc (anérythre) : les couleurs du fond d'œil ne pourront pas être "
+            "jugées. Ajoutez un cliché couleur du même champ.",
+            "en": "Black-and-white (red-free) photo: the colours of the fundus cannot be judged. Add a "
+            "colour photo of the same field.",
+        },
         "colour-cast.warning": {
             "fr": "Couleurs faussées (dominante {hue}) : utilisez une lumière blanche, sans néon ni lampe colorée.",
             "en": "Colours are off ({hue} cast): use white light, no neon or coloured lamp.",

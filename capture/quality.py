@@ -317,6 +317,9 @@ CAST_COMPACT_HUES, CAST_COMPACT_CHROMA = (28.0, 91.0), 9.0
 #: Retinographs: the optic disc (brightest part of the field) is pale yellow to orange.
 RETINA_DISC_HUES, RETINA_DISC_CHROMA = (42.0, 90.0), 26.0
 _RETINA_DISC_REFERENCE = (16.0, 41.0)
+#: A picture whose most coloured pixels stay this close to grey (CIELAB chroma; JPEG noise on a grey
+#: picture stays under 2, the palest skin is near 14) has no colour to judge.
+MONOCHROME_CHROMA = 5.0
 _TOP_SHARE = 0.05  # the brightest 5 % of the usable pixels are the highlights
 _RETINA_TOP_SHARE = 0.03  # the disc is about 3 % of a 45° field
 
@@ -415,7 +418,22 @@ def _hue_name(hue: float) -> str:
     return "magenta"
 
 
+def colourless(rgb: Image8, mask: npt.NDArray[np.bool_] | None) -> float | None:
+    """How far from grey the most coloured pixels lie (CIELAB chroma, 99th percentile), when the
+    picture is in black and white (a camera set to monochrome, a red-free retinograph); else None."""
+    pixels = _lab_pixels(rgb, mask)
+    if len(pixels) < 100:
+        return None
+    chroma = float(np.percentile(np.hypot(pixels[:, 1], pixels[:, 2]), 99))
+    return chroma if chroma < MONOCHROME_CHROMA else None
+
+
 def _colour_cast(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool) -> QualityFinding:
+    grey = colourless(rgb, mask)
+    if grey is not None:
+        # No light to change: the expert sees no colour at all (redness, pigment, a haemorrhage's red).
+        text = message("colour-cast.monochrome-retina" if retina else "colour-cast.monochrome")
+        return QualityFinding("colour-cast", "warning", text, round(grey, 2), MONOCHROME_CHROMA)
     cast, strength, hue = colour_cast_cues(rgb, mask, retina=retina)
     if cast:
         text = message("colour-cast.warning", hue=message(f"hue.{_hue_name(hue)}"))
