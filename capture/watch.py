@@ -11,6 +11,12 @@ What was in the folder when the watch began is never new, whatever its size then
 previous patient still being copied is that patient's); nor is what is there when an unreachable
 folder comes back (a share offline, a USB stick taken to the device and plugged back): only files
 that appear while the folder is seen count.
+
+Devices often export one subfolder per exam or per day (``2026-12-02/DUPONT_123/IMG0001.jpg``): the
+folder is read down to :data:`MAX_DEPTH` levels of subfolders, under the same rules (a file is known by
+its path under the folder, so ``IMG0001.jpg`` of two exams are two files). The walk is bounded
+(:data:`MAX_ENTRIES` entries a look, symbolic links never followed), and leaves out hidden and system
+folders (a recycle bin holds another patient's deleted exports) and DICOMDIR indexes.
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ import logging
 import os
 import pathlib
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 from stat import S_ISREG
 
 from capture.sniff import sniff
@@ -33,10 +42,82 @@ _SNIFF_BYTES = 132
 _TAIL_BYTES = 64 * 1024
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # absent on Windows, where links need privileges
 
+#: Levels of subfolders read below the device folder (``day/exam/image.jpg`` is two).
+MAX_DEPTH = 3
+#: Entries (files and folders) read at one look at most: a huge share, or a folder a link loop
+#: multiplies, must not hold the watch. Newest names are read first (dates and exam numbers grow).
+MAX_ENTRIES = 10_000
+#: Folders that hold no export: recycle bins, system and indexing folders (compared in lower case;
+#: hidden folders, ``.Trash-1000`` and the like, are left out too).
+_SYSTEM_FOLDERS = frozenset(
+    {
+        "$recycle.bin",
+        "recycler",
+        "recycled",
+        "system volume information",
+        "__macosx",
+        "lost+found",
+        "@eadir",
+        "#recycle",
+    }
+)
+#: A DICOMDIR is the index of a DICOM export, not an image.
+_INDEX_FILES = frozenset({"dicomdir"})
+_REPARSE_POINT = 0x400  # stat.FILE_ATTRIBUTE_REPARSE_POINT: a junction, Windows' link to a folder
+
 
 def _candidate(path: pathlib.Path) -> bool:
     name = path.name.lower()
-    return not name.startswith(".") and not name.endswith(_PARTIAL_SUFFIXES)
+    return not name.startswith(".") and not name.endswith(_PARTIAL_SUFFIXES) and name not in _INDEX_FILES
+
+
+def _folder_to_read(entry: os.DirEntry[str]) -> bool:
+    """Whether to look inside a subfolder: not a link (nor, on Windows, a junction), not hidden, not a
+    system folder."""
+    lowered = entry.name.lower()
+    if lowered.startswith((".", "$")) or lowered in _SYSTEM_FOLDERS:
+        return False
+    if not entry.is_dir(follow_symlinks=False):
+        return False
+    attributes = getattr(entry.stat(follow_symlinks=False), "st_file_attributes", 0)
+    return not attributes & _REPARSE_POINT
+
+
+def _walk(folder: pathlib.Path) -> tuple[list[pathlib.Path], bool] | None:
+    """The candidate files of ``folder`` and its subfolders (breadth first, see :data:`MAX_DEPTH`), and
+    whether the look was whole (False: :data:`MAX_ENTRIES` reached, or a subfolder could not be read);
+    None when ``folder`` itself cannot be read."""
+    found: list[pathlib.Path] = []
+    budget = MAX_ENTRIES
+    whole = True
+    queue: deque[tuple[pathlib.Path, int]] = deque([(folder, 0)])
+    while queue:
+        directory, depth = queue.popleft()
+        try:
+            with os.scandir(directory) as listed:
+                # Never more than the budget is read, even of one folder with a million files.
+                entries = sorted(islice(listed, budget + 1), key=lambda entry: entry.name, reverse=True)
+        except OSError:
+            if depth == 0:
+                return None
+            whole = False  # a subfolder out of reach for now: its files are not gone
+            continue
+        if len(entries) > budget:
+            entries, whole = entries[:budget], False
+        budget -= len(entries)
+        for entry in entries:
+            try:
+                if entry.is_file(follow_symlinks=False):
+                    if _candidate(pathlib.Path(entry.name)):
+                        found.append(pathlib.Path(entry.path))
+                elif depth < MAX_DEPTH and _folder_to_read(entry):
+                    queue.append((pathlib.Path(entry.path), depth + 1))
+            except OSError:
+                whole = False
+        if budget <= 0 and queue:
+            whole = False
+            break
+    return sorted(found), whole
 
 
 def is_image_file(path: pathlib.Path) -> bool:
@@ -57,22 +138,16 @@ def is_image_file(path: pathlib.Path) -> bool:
 
 
 def listing(folder: pathlib.Path) -> list[pathlib.Path] | None:
-    """The regular files of ``folder`` that may be images (not hidden, not being written), by name;
-    None when the folder cannot be read (unplugged, a share offline), which is not an empty folder.
+    """The regular files of ``folder`` and its subfolders that may be images (not hidden, not being
+    written), by path; None when the folder cannot be read (unplugged, a share offline), which is not an
+    empty folder.
 
     Symbolic links are left alone: anyone who can write to a shared device folder could otherwise
     point one at a file of this workstation (another patient's export, a private document) and
-    have it offered, imported and sent as this patient's image.
+    have it offered, imported and sent as this patient's image. A link to a folder is not entered.
     """
-    try:
-        with os.scandir(folder) as entries:
-            return sorted(
-                pathlib.Path(entry.path)
-                for entry in entries
-                if entry.is_file(follow_symlinks=False) and _candidate(pathlib.Path(entry.name))
-            )
-    except OSError:
-        return None
+    walked = _walk(folder)
+    return None if walked is None else walked[0]
 
 
 def looks_complete(path: pathlib.Path) -> bool:
@@ -134,7 +209,8 @@ class _Seen:
         return cls(stat.st_size, stat.st_mtime_ns)
 
     def key(self, name: str) -> str:
-        """What marks the file as handed over: the same name rewritten counts as a new file."""
+        """What marks the file as handed over (``name``: its path under the folder): the same name
+        rewritten counts as a new file."""
         return f"{name}|{self.size}|{self.mtime_ns}"
 
 
@@ -177,6 +253,9 @@ class FolderWatcher:
         #: how they were then (None: still changing at the second look, a copy under way: old for good).
         self._old: dict[str, _Seen | None] | None = None if only_new else {}
         self._settled: set[str] = set()  # old files found whole at the second look
+        self._first_look_whole = True  # False: the first look was cut short, see _there_before
+        self._first_look_ns = 0
+        self._cut_said = False
         self._only_new = only_new
         self.reachable: bool | None = None
         self._halt = threading.Event()
@@ -190,35 +269,52 @@ class FolderWatcher:
             if self._on_reachable is not None:
                 self._on_reachable(reachable)
 
+    def _name(self, path: pathlib.Path) -> str:
+        """A file's name in the watch: its path under the folder (each exam folder has its IMG0001.jpg)."""
+        return path.relative_to(self.folder).as_posix()
+
     def scan_once(self) -> list[pathlib.Path]:
         """One scan: hand over every file that has become stable; returns them."""
         handed: list[pathlib.Path] = []
         present: set[str] = set()
-        found = listing(self.folder)
-        if found is None:
+        walked = _walk(self.folder)
+        if walked is None:
             if self._only_new:
                 self._old = None  # what is there when it comes back is not new either
             self._seen_reachable(False)
             return handed
         self._seen_reachable(True)
-        names = {path.name for path in found}
+        found, whole = walked
+        if not whole and not self._cut_said:
+            log.warning("device folder too large or partly unreadable: read in part")
+        self._cut_said = not whole
+        names = {self._name(path) for path in found}
         first_look = self._old is None
         if self._old is None:
-            self._old = {path.name: _Seen.of(path) for path in found}
-        # A name the device uses again once its file is gone (a folder emptied) is a new file.
-        self._old = {name: seen for name, seen in self._old.items() if name in names}
-        self._settled &= names
+            self._old = {self._name(path): _Seen.of(path) for path in found}
+            self._first_look_whole, self._first_look_ns = whole, time.time_ns()
+        if whole:
+            # A name the device uses again once its file is gone (a folder emptied) is a new file. A look
+            # cut short says nothing of the files it did not reach: they are not gone.
+            self._old = {name: seen for name, seen in self._old.items() if name in names}
+            self._settled &= names
         for path in found:
-            if path.name in self._old and (first_look or not self._rewritten(path)):
+            name = self._name(path)
+            if name in self._old and (first_look or not self._rewritten(path, name)):
+                continue
+            if name not in self._old and not self._first_look_whole and self._there_before(path):
+                # Out of reach of a first look cut short (too many files, a subfolder unreadable then):
+                # there before the watch, so old.
+                self._old[name] = _Seen.of(path)
                 continue
             seen = _Seen.of(path)
             if seen is None:
                 continue
-            present.add(path.name)
-            history = self._history.setdefault(path.name, [])
+            present.add(name)
+            history = self._history.setdefault(name, [])
             history.append(seen)
             del history[:-STABLE_SCANS]
-            key = seen.key(path.name)
+            key = seen.key(name)
             stable = len(history) == STABLE_SCANS and len(set(history)) == 1 and seen.size > 0
             if not stable or key in self._taken or not is_image_file(path) or not looks_complete(path):
                 continue
@@ -229,25 +325,33 @@ class FolderWatcher:
             del self._history[gone]
         return handed
 
-    def _rewritten(self, path: pathlib.Path) -> bool:
+    def _there_before(self, path: pathlib.Path) -> bool:
+        """Whether a file was written (or copied, or moved: its change time) before the first look."""
+        try:
+            stat = path.lstat()
+        except OSError:
+            return True
+        return max(stat.st_mtime_ns, stat.st_ctime_ns) < self._first_look_ns
+
+    def _rewritten(self, path: pathlib.Path, name: str) -> bool:
         """Whether an old file has since been written again (a device writing to one fixed name): it is
         then a new export. One still changing at the second look was a copy under way when the watch
         began (the previous patient's): it stays old."""
         assert self._old is not None
-        before = self._old[path.name]
+        before = self._old[name]
         if before is None:
             return False
         now = _Seen.of(path)
-        if path.name not in self._settled:
+        if name not in self._settled:
             if now == before and looks_complete(path):
-                self._settled.add(path.name)
+                self._settled.add(name)
             else:
-                self._old[path.name] = None
+                self._old[name] = None
             return False
         if now == before:
             return False
-        del self._old[path.name]
-        self._settled.discard(path.name)
+        del self._old[name]
+        self._settled.discard(name)
         return True
 
     def start(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import time
 
 import numpy as np
 import pytest
@@ -193,6 +194,170 @@ def test_an_old_file_written_again_under_its_name_is_new(tmp_path: pathlib.Path,
     for _ in range(3):
         watcher.scan_once()
     assert taken == [fixed]
+
+
+# --- device folder: exports in subfolders ------------------------------------------------------
+
+
+def put(folder: pathlib.Path, relative: str, data: bytes) -> pathlib.Path:
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def watched(folder: pathlib.Path) -> tuple[FolderWatcher, list[pathlib.Path]]:
+    taken: list[pathlib.Path] = []
+    return FolderWatcher(folder, taken.append, only_new=True), taken
+
+
+def test_an_exam_exported_to_a_new_subfolder_is_announced(tmp_path: pathlib.Path, photo: bytes) -> None:
+    """Found from outside: a retinograph that exports one folder per day and exam
+    (export/2026-12-02/DUPONT_123/IMG0001.jpg) was never announced; the nurse had to know to import it."""
+    put(tmp_path, "2026-12-01/MARTIN_9/IMG0001.jpg", photo)  # the previous patient's, there at the start
+    watcher, taken = watched(tmp_path)
+    for _ in range(3):
+        assert watcher.scan_once() == []
+    day = put(tmp_path, "2026-12-02/DUPONT_123/IMG0001.jpg", photo)
+    exam = put(tmp_path, "EXAM_0042/IMG0001.jpg", photo)
+    later = put(tmp_path, "2026-12-01/MARTIN_9/IMG0002.jpg", photo)  # a new file in an old folder is new
+    watcher.scan_once()
+    assert sorted(watcher.scan_once()) == sorted([day, exam, later])
+    for _ in range(2):
+        assert watcher.scan_once() == []
+    assert sorted(taken) == sorted([day, exam, later])
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in pending_files(tmp_path) or []) == [
+        "2026-12-01/MARTIN_9/IMG0001.jpg",
+        "2026-12-01/MARTIN_9/IMG0002.jpg",
+        "2026-12-02/DUPONT_123/IMG0001.jpg",
+        "EXAM_0042/IMG0001.jpg",
+    ]
+
+
+def test_what_is_in_subfolders_at_the_start_or_when_the_folder_comes_back_is_never_new(
+    tmp_path: pathlib.Path, photo: bytes
+) -> None:
+    folder = tmp_path / "export"
+    put(folder, "2026-11-30/LEROY_7/IMG0001.jpg", photo)
+    copying = put(folder, "2026-12-01/MARTIN_9/IMG0001.jpg", photo[: len(photo) // 3])
+    fixed = put(folder, "CAPTURE/capture.jpg", photo)  # a device writing to one fixed name
+    watcher, taken = watched(folder)
+    for _ in range(3):
+        watcher.scan_once()
+    copying.write_bytes(photo)  # the previous patient's copy ends
+    for _ in range(3):
+        watcher.scan_once()
+    assert taken == []
+
+    fixed.write_bytes(jpeg_bytes(skin_scene(1024, 768, 9)))  # this patient's photo, same name: new
+    for _ in range(3):
+        watcher.scan_once()
+    assert taken == [fixed]
+
+    # Unplugged, exams exported meanwhile elsewhere, plugged back: not new.
+    folder.rename(tmp_path / "away")
+    assert watcher.scan_once() == [] and watcher.reachable is False
+    put(tmp_path / "away", "2026-12-02/BERNARD_5/IMG0001.jpg", photo)
+    put(tmp_path / "away", "2026-11-30/LEROY_7/IMG0002.jpg", photo)
+    (tmp_path / "away").rename(folder)
+    for _ in range(3):
+        assert watcher.scan_once() == []
+    new = put(folder, "2026-12-02/DUPONT_123/IMG0001.jpg", photo)
+    watcher.scan_once()
+    assert watcher.scan_once() == [new]
+
+
+def test_the_walk_stops_at_its_depth_and_skips_hidden_and_system_folders_and_dicomdir(
+    tmp_path: pathlib.Path, photo: bytes
+) -> None:
+    """A recycle bin holds another patient's deleted exports; a DICOMDIR is an index, not an image."""
+    dicom = b"\0" * 128 + b"DICM" + b"\0" * 64
+    watcher, _ = watched(tmp_path)
+    watcher.scan_once()
+    kept = [put(tmp_path, "a/b/c/IMG.jpg", photo), put(tmp_path, "EXAM_0042/IMG0001.jpg", photo)]
+    for skipped in (
+        "a/b/c/d/IMG.jpg",  # four levels down
+        ".Trash-1000/files/IMG.jpg",
+        "$RECYCLE.BIN/S-1-5-21/IMG.jpg",
+        "System Volume Information/IMG.jpg",
+        "__MACOSX/EXAM_0042/IMG0001.jpg",
+        ".hidden/IMG.jpg",
+    ):
+        put(tmp_path, skipped, photo)
+    put(tmp_path, "DICOMDIR", dicom)
+    put(tmp_path, "EXAM_0042/DICOMDIR", dicom)
+    watcher.scan_once()
+    assert sorted(watcher.scan_once()) == sorted(kept)
+    assert sorted(pending_files(tmp_path) or []) == sorted(kept)
+
+
+def test_a_link_loop_among_subfolders_neither_hangs_nor_is_followed(tmp_path: pathlib.Path, photo: bytes) -> None:
+    folder = tmp_path / "export"
+    (folder / "EXAM_0001").mkdir(parents=True)
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    (folder / "EXAM_0001" / "back").symlink_to(folder, target_is_directory=True)
+    watcher, _ = watched(folder)
+    watcher.scan_once()
+    new = put(folder, "EXAM_0001/IMG0001.jpg", photo)
+    watcher.scan_once()
+    assert watcher.scan_once() == [new]
+    assert pending_files(folder) == [new]
+
+
+def test_a_look_is_capped_and_a_file_it_did_not_reach_is_not_gone(
+    tmp_path: pathlib.Path, photo: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A huge share must not hold the watch; and an old file out of reach of a look cut short is not
+    gone: when it comes back into reach, it is not new."""
+    import capture.watch
+
+    monkeypatch.setattr(capture.watch, "MAX_ENTRIES", 8)
+    for exam in (1, 2):  # 6 entries: the first look is whole
+        for image in (1, 2):
+            put(tmp_path, f"EXAM_{exam:04}/IMG{image:04}.jpg", photo)
+    watcher, taken = watched(tmp_path)
+    for _ in range(3):
+        watcher.scan_once()
+    pushing = [put(tmp_path, f"EXAM_0003/IMG{image:04}.jpg", photo) for image in (1, 2)]
+    for _ in range(3):
+        watcher.scan_once()
+    assert sorted(taken) == pushing  # newest names are read first
+    assert (tmp_path / "EXAM_0001" / "IMG0001.jpg") not in (capture.watch.listing(tmp_path) or [])
+    for path in pushing:
+        path.unlink()
+    (tmp_path / "EXAM_0003").rmdir()
+    for _ in range(3):
+        watcher.scan_once()
+    assert sorted(taken) == pushing
+
+
+def test_a_file_out_of_reach_of_a_first_look_cut_short_is_never_new(
+    tmp_path: pathlib.Path, photo: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import capture.watch
+
+    monkeypatch.setattr(capture.watch, "MAX_ENTRIES", 8)
+    for exam in range(1, 5):  # 4 folders of 2 images: 12 entries
+        for image in (1, 2):
+            put(tmp_path, f"EXAM_{exam:04}/IMG{image:04}.jpg", photo)
+    reached = capture.watch.listing(tmp_path) or []
+    assert sorted(p.parent.name for p in reached) == ["EXAM_0003"] * 2 + ["EXAM_0004"] * 2  # newest first
+    watcher, taken = watched(tmp_path)
+    for _ in range(3):
+        watcher.scan_once()
+    # The folders the first look read leave: those it could not reach come into reach. They were there.
+    for exam in (3, 4):
+        for image in (1, 2):
+            (tmp_path / f"EXAM_{exam:04}" / f"IMG{image:04}.jpg").unlink()
+        (tmp_path / f"EXAM_{exam:04}").rmdir()
+    for _ in range(3):
+        watcher.scan_once()
+    assert taken == []
+
+    time.sleep(0.05)  # file times come from a coarser clock than time.time_ns()
+    new = put(tmp_path, "EXAM_0005/IMG0001.jpg", photo)
+    watcher.scan_once()
+    assert watcher.scan_once() == [new]
 
 
 def test_a_jpeg_is_complete_at_its_images_end_whatever_follows_or_precedes_it(
