@@ -3,7 +3,8 @@
 While a case is open, :class:`DeviceFolderMonitor` watches the folder and says when a new image
 has arrived (complete, not half-written). Nothing is imported by itself: the folder may hold
 another patient's exports, so the user ticks this patient's images in :class:`DeviceFolderDialog`,
-where the new ones come ticked.
+where the new ones come ticked. Images exported to subfolders (one per day or exam) are listed with
+their path under the folder.
 """
 
 from __future__ import annotations
@@ -70,6 +71,15 @@ class DeviceFolderMonitor(QObject):
         return self._watcher is not None
 
 
+def shown_path(path: pathlib.Path, folder: pathlib.Path) -> str:
+    """How the dialog names a file: its path under the device folder (``2026-12-02/DUPONT_123/IMG0001.jpg``),
+    the folders an exam was exported to helping to tell whose image it is."""
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return path.name
+
+
 class DeviceFolderDialog(QDialog):
     """Lists the device folder's images, newest first, to tick; returns the ticked ones."""
 
@@ -90,6 +100,11 @@ class DeviceFolderDialog(QDialog):
             ).format(folder=folder.name)
         elif self.files:
             text = self.tr("Cochez les images de ce patient à importer (les plus récentes en premier).")
+            if any(path.parent != folder for path in self.files):
+                text += " " + self.tr(
+                    "Une image rangée dans un sous-dossier est montrée avec son chemin (date, examen, nom du "
+                    "patient selon l'appareil) : vérifiez qu'elle est bien de ce patient."
+                )
         else:
             text = self.tr(
                 "Aucune image dans le dossier de l'appareil ({folder}) : vérifiez que l'appareil "
@@ -105,7 +120,7 @@ class DeviceFolderDialog(QDialog):
             except OSError:  # taken away since the listing (the device, a colleague): not offered
                 self.files.remove(path)
                 continue
-            item = QListWidgetItem(f"{path.name} — {when}")
+            item = QListWidgetItem(f"{shown_path(path, folder)} — {when}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if path in ticked else Qt.CheckState.Unchecked)
             item.setData(Qt.ItemDataRole.UserRole, str(path))

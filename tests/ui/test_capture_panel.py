@@ -593,6 +593,57 @@ def test_device_folder_lists_its_images_and_imports_the_chosen_ones(
     assert (folder / "journal.txt").exists()
 
 
+def test_an_image_in_an_exam_subfolder_is_listed_with_its_path_and_removing_it_keeps_its_folders(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: a retinograph exporting one folder per day and exam
+    (2026-12-02/DUPONT_123/IMG0001.jpg) showed nothing in the list; its path tells whose image it is."""
+    from ui.capture_folder import DeviceFolderDialog
+
+    folder = tmp_path / "export-retinographe"
+    exam = folder / "2026-12-02" / "DUPONT_123"
+    exam.mkdir(parents=True)
+    write_photo(folder, "OD.jpg", seed=6)
+    nested = write_photo(exam, "IMG0001.jpg", seed=7)
+    store.settings.set("watch.folder", str(folder))
+    store.settings.set("watch.delete_originals", True)
+    panel.set_case(new_case(store, "ophthalmology"))
+    dialog = DeviceFolderDialog(folder, ticked={nested})
+    qtbot.addWidget(dialog)
+    shown = sorted(dialog.list.item(i).text().split(" — ")[0] for i in range(dialog.list.count()))
+    assert shown == ["2026-12-02/DUPONT_123/IMG0001.jpg", "OD.jpg"]
+    assert "sous-dossier" in dialog.findChild(type(panel.status)).text()
+    assert dialog.chosen() == [nested]
+
+    panel.import_files(dialog.chosen(), from_device_folder=True)
+    wait_images(qtbot, panel, 1)
+    assert not nested.exists() and exam.is_dir(), "the file is removed, never its folder"
+
+
+def test_an_exam_exported_to_a_new_subfolder_is_announced_and_comes_ticked(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.capture_folder
+
+    monkeypatch.setattr(ui.capture_folder, "WATCH_INTERVAL", 0.05)
+    folder = tmp_path / "export-retinographe"
+    (folder / "2026-12-01" / "MARTIN_9").mkdir(parents=True)
+    write_photo(folder / "2026-12-01" / "MARTIN_9", "IMG0001.jpg", seed=3)
+    store.settings.set("watch.folder", str(folder))
+    panel.set_case(new_case(store, "ophthalmology"))
+    show(qtbot, panel)
+    qtbot.wait(300)  # the exams already there are not news
+    assert not panel.folder_button.styleSheet()
+
+    exam = tmp_path / "copie"  # the device writes the exam, then moves it in
+    exam.mkdir()
+    write_photo(exam, "IMG0002.jpg", seed=6)
+    (folder / "2026-12-02").mkdir()
+    exam.rename(folder / "2026-12-02" / "DUPONT_123")
+    qtbot.waitUntil(lambda: "IMG0002.jpg" in panel.status.text(), timeout=JOB_MS)
+    assert ticked_on_click(qtbot, panel, monkeypatch, accept=False) == ["IMG0002.jpg"]
+
+
 def ticked_on_click(qtbot: Any, panel: CapturePanel, monkeypatch: pytest.MonkeyPatch, *, accept: bool) -> list[str]:
     """Click « Dossier de l'appareil »: the names that come ticked in its dialog, accepted or not."""
     from ui.capture_folder import DeviceFolderDialog
