@@ -27,7 +27,7 @@ import pathlib
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from itertools import islice
 from stat import S_ISREG
@@ -214,13 +214,25 @@ class _Seen:
         return f"{name}|{self.size}|{self.mtime_ns}"
 
 
-def pending_files(folder: pathlib.Path) -> list[pathlib.Path] | None:
-    """The images in ``folder`` (not being written, not hidden), newest first; None when it cannot be read."""
+def pending_files(
+    folder: pathlib.Path, *, at_most: int | None = None, always: Collection[pathlib.Path] = ()
+) -> list[pathlib.Path] | None:
+    """The images in ``folder`` (not being written, not hidden), newest first; None when it cannot be read.
+
+    ``at_most``: only the newest so many are opened to check they are images (a share holding years of
+    exports would otherwise be read file by file), and those of ``always`` (the arrivals to tick,
+    whatever time the copy kept) besides."""
     found = listing(folder)
     if found is None:
         return None
     stamped = [(seen.mtime_ns, path) for path in found if (seen := _Seen.of(path)) is not None]
-    return [path for _, path in sorted(stamped, reverse=True) if is_image_file(path)]
+    images: list[pathlib.Path] = []
+    for _, path in sorted(stamped, reverse=True):
+        if at_most is not None and len(images) >= at_most and path not in always:
+            continue
+        if is_image_file(path):
+            images.append(path)
+    return images
 
 
 #: Scans in a row over which a file must keep its size and time before it is handed over.

@@ -20,6 +20,9 @@ from ui.worklist import local_time
 
 #: Seconds between two looks at the folder; a file counts once two looks in a row agree on it.
 WATCH_INTERVAL = 2.0
+#: The dialog shows the newest images only: each one listed is opened to check it is an image, on the
+#: window's thread, and a device share may hold years of exports.
+SHOWN_AT_MOST = 200
 
 
 class DeviceFolderMonitor(QObject):
@@ -90,9 +93,9 @@ class DeviceFolderDialog(QDialog):
         self.setWindowTitle(self.tr("Dossier de l'appareil"))
         self.resize(560, 420)
         layout = QVBoxLayout(self)
-        found = pending_files(folder)
-        self.files = found or []
         ticked = ticked or set()
+        found = pending_files(folder, at_most=SHOWN_AT_MOST, always=ticked)
+        self.files = found or []
         if found is None:
             text = self.tr(
                 "Le dossier de l'appareil ({folder}) est inaccessible : vérifiez que l'appareil, la clé USB ou "
@@ -105,6 +108,11 @@ class DeviceFolderDialog(QDialog):
                     "Une image rangée dans un sous-dossier est montrée avec son chemin (date, examen, nom du "
                     "patient selon l'appareil) : vérifiez qu'elle est bien de ce patient."
                 )
+            if len(self.files) >= SHOWN_AT_MOST:
+                text += " " + self.tr(
+                    "Seules les {n} images les plus récentes sont montrées : pour une plus ancienne, utilisez "
+                    "« Importer un fichier… »."
+                ).format(n=SHOWN_AT_MOST)
         else:
             text = self.tr(
                 "Aucune image dans le dossier de l'appareil ({folder}) : vérifiez que l'appareil "

@@ -757,38 +757,43 @@
 <context>
     <name>DeviceFolderDialog</name>
     <message>
-        <location filename="../../ui/capture_folder.py" line="90"/>
+        <location filename="../../ui/capture_folder.py" line="93"/>
         <source>Dossier de l&apos;appareil</source>
-        <extracomment>Seconds between two looks at the folder; a file counts once two looks in a row agree on it.</extracomment>
+        <extracomment>Seconds between two looks at the folder; a file counts once two looks in a row agree on it. The dialog shows the newest images only: each one listed is opened to check it is an image, on the window&apos;s thread, and a device share may hold years of exports.</extracomment>
         <translation>Device folder</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="98"/>
+        <location filename="../../ui/capture_folder.py" line="101"/>
         <source>Le dossier de l&apos;appareil ({folder}) est inaccessible : vérifiez que l&apos;appareil, la clé USB ou le partage réseau est bien branché, puis rouvrez cette fenêtre.</source>
         <translation>The device folder ({folder}) cannot be reached: check that the device, the USB stick or the network share is plugged in, then open this window again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="102"/>
+        <location filename="../../ui/capture_folder.py" line="105"/>
         <source>Cochez les images de ce patient à importer (les plus récentes en premier).</source>
         <translation>Tick this patient&apos;s images to import (most recent first).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="105"/>
+        <location filename="../../ui/capture_folder.py" line="108"/>
         <source>Une image rangée dans un sous-dossier est montrée avec son chemin (date, examen, nom du patient selon l&apos;appareil) : vérifiez qu&apos;elle est bien de ce patient.</source>
         <translation>An image kept in a subfolder is shown with its path (date, exam, the patient&apos;s name depending on the device): check that it is this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="110"/>
+        <location filename="../../ui/capture_folder.py" line="113"/>
+        <source>Seules les {n} images les plus récentes sont montrées : pour une plus ancienne, utilisez « Importer un fichier… ».</source>
+        <translation>Only the {n} newest images are shown: for an older one, use “Import a file…”.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_folder.py" line="118"/>
         <source>Aucune image dans le dossier de l&apos;appareil ({folder}) : vérifiez que l&apos;appareil a bien exporté les clichés.</source>
         <translation>No image in the device folder ({folder}): check that the device exported the pictures.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="130"/>
+        <location filename="../../ui/capture_folder.py" line="138"/>
         <source>&amp;Importer</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="131"/>
+        <location filename="../../ui/capture_folder.py" line="139"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QWidget
 
 from app.errors import StorageError
 from app.model import Case, CaseImage, Patient
@@ -732,8 +733,8 @@ def test_a_file_gone_while_the_folder_is_listed_is_left_out(
     kept, gone = write_photo(folder, "OD.jpg", seed=1), write_photo(folder, "OG.jpg", seed=2)
     listed = ui.capture_folder.pending_files
 
-    def then_deleted(path: Path) -> list[Path] | None:
-        found = listed(path)
+    def then_deleted(path: Path, **limits: Any) -> list[Path] | None:
+        found = listed(path, **limits)
         gone.unlink()  # the device (or a colleague) takes it away meanwhile
         return found
 
@@ -741,6 +742,33 @@ def test_a_file_gone_while_the_folder_is_listed_is_left_out(
     dialog = DeviceFolderDialog(folder)
     qtbot.addWidget(dialog)
     assert dialog.files == [kept] and dialog.list.count() == 1
+
+
+def test_a_device_share_with_years_of_exports_lists_the_newest_and_the_arrivals(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each image listed is opened on the window's thread: a share of years of exports, now read with
+    its subfolders, would freeze the window. The newest are listed, and an arrival whatever its time."""
+    import ui.capture_folder
+    from ui.capture_folder import DeviceFolderDialog
+
+    monkeypatch.setattr(ui.capture_folder, "SHOWN_AT_MOST", 5)
+    folder = tmp_path / "export"
+    photo = jpeg_bytes(skin_photo(160, 120, seed=1), quality=80)
+    paths = []
+    for day in range(1, 9):
+        exam = folder / f"2026-11-{day:02d}"
+        exam.mkdir(parents=True)
+        path = exam / "IMG0001.jpg"
+        path.write_bytes(photo)
+        os.utime(path, (1_790_000_000 + day * 86_400,) * 2)
+        paths.append(path)
+    arrival = paths[0]  # copied in keeping the device's old time
+    dialog = DeviceFolderDialog(folder, ticked={arrival})
+    qtbot.addWidget(dialog)
+    assert dialog.files == [*reversed(paths[-5:]), arrival]
+    assert "Seules les 5 images les plus récentes sont montrées" in dialog.findChild(QLabel).text()
+    assert dialog.list.item(0).text().startswith("2026-11-08/IMG0001.jpg — ")
 
 
 def test_the_same_image_is_never_imported_twice_nor_into_two_patients_cases(
