@@ -30,6 +30,10 @@ _WARNINGS_LOCK = threading.Lock()
 # For JPEG the quality checks only need about 1000 px: libjpeg scales while decoding (DCT
 # scaling), several times faster than decoding in full and resizing.
 _ANALYSIS_LONG_SIDE = 1000
+#: A JPEG over :data:`MAX_PIXELS` (a phone's 108 or 200 Mpx mode) is decoded at half its width and
+#: height by libjpeg itself (DCT scaling, never the whole image in memory) and kept so: its sensor
+#: groups its pixels, and half of 200 Mpx still holds more detail than the lens gives. Up to this.
+MAX_JPEG_PIXELS = 4 * MAX_PIXELS
 
 
 @dataclass
@@ -42,38 +46,46 @@ class DecodedImage:
     facts: PhotoFacts
     icc: bytes | None
     reduced: bool  # True when ``rgb`` is a reduced decode and not the full image
+    #: The file's own size (upright) when it was over :data:`MAX_PIXELS` and decoded halved: ``rgb``,
+    #: ``width`` and ``height`` are then what is kept, and a new file must be written from ``rgb``.
+    halved_from: tuple[int, int] | None = None
     #: Transparent parts were put on white: what is stored and sent must be these pixels, not the file.
     flattened: bool = False
 
 
-def check_pixels(name: str, width: int, height: int) -> None:
-    """Refuse a declared size over :data:`MAX_PIXELS` before anything is decoded."""
+def check_pixels(name: str, width: int, height: int, limit: int = MAX_PIXELS) -> None:
+    """Refuse a declared size over ``limit`` pixels before anything is decoded."""
     if width <= 0 or height <= 0:
         raise messages.rejected("damaged", name=name)
-    if width * height > MAX_PIXELS:
-        raise messages.rejected(
-            "too-many-pixels", name=name, mp=round(width * height / 1e6), limit=MAX_PIXELS // 1_000_000
-        )
+    if width * height > limit:
+        raise messages.rejected("too-many-pixels", name=name, mp=round(width * height / 1e6), limit=limit // 1_000_000)
 
 
 def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts, bytes | None]:
     declared = header_size(data, fmt)
+    # A JPEG's size is read from its header before Pillow opens it, and a large one is decoded halved.
+    limit = MAX_JPEG_PIXELS if fmt == "jpeg" and declared is not None else MAX_PIXELS
     if declared is not None:
-        check_pixels(name, *declared)
+        check_pixels(name, *declared, limit=limit)
     with _WARNINGS_LOCK, warnings.catch_warnings():
-        # Pillow's own bomb check would only warn between 89 and 179 MP: make it an error. Broken
-        # EXIF makes Pillow warn too; the pixels are still good, so that warning is not shown.
+        # Pillow's own bomb check would only warn between 89 and 179 MP: make it an error (at our own
+        # limit). Broken EXIF makes Pillow warn too; the pixels are still good, so that warning is not shown.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         warnings.filterwarnings("ignore", category=UserWarning, module="PIL")
+        pillow_limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, limit
         try:
             image = Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[fmt]])
             facts = photo_facts(image)
             icc = icc_profile(image)
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-            raise messages.rejected("too-many-pixels", name=name, mp="> 89", limit=MAX_PIXELS // 1_000_000) from exc
+            raise messages.rejected(
+                "too-many-pixels", name=name, mp=f"> {limit // 1_000_000}", limit=limit // 1_000_000
+            ) from exc
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             raise messages.rejected("damaged", name=name) from exc
-    check_pixels(name, *image.size)
+        finally:
+            Image.MAX_IMAGE_PIXELS = pillow_limit
+    check_pixels(name, *image.size, limit=limit)
     return image, facts, icc
 
 
@@ -130,6 +142,16 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
     try:
         width, height = image.size
         reduced = False
+        halved_from = None
+        if width * height > MAX_PIXELS:  # only a JPEG gets here (see _open): its halved decode is the image
+            halved_from = (height, width) if facts.orientation in (5, 6, 7, 8) else (width, height)
+            width, height = (width + 1) // 2, (height + 1) // 2  # libjpeg's size at scale 1/2
+            if full:
+                image.draft("RGB", (width, height))
+                width, height = image.size
+            if width * height > MAX_PIXELS:
+                mp = round(halved_from[0] * halved_from[1] / 1e6)
+                raise messages.rejected("too-many-pixels", name=name, mp=mp, limit=MAX_PIXELS // 1_000_000)
         if fmt == "jpeg" and not full:
             scale = max(1, max(width, height) // _ANALYSIS_LONG_SIDE)
             # (Never below one pixel on the short side: a panorama one pixel high made draft divide by 0.)
@@ -152,4 +174,13 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         image.close()
     if orientation in (5, 6, 7, 8):
         width, height = height, width
-    return DecodedImage(rgb=rgb, width=width, height=height, facts=facts, icc=icc, reduced=reduced, flattened=flattened)
+    return DecodedImage(
+        rgb=rgb,
+        width=width,
+        height=height,
+        facts=facts,
+        icc=icc,
+        reduced=reduced,
+        flattened=flattened,
+        halved_from=halved_from,
+    )

@@ -29,11 +29,9 @@ CATALOGUE = Catalogue(
         },
         "too-many-pixels": {
             "fr": "L'image « {name} » est trop grande ({mp} mégapixels, au plus {limit}) : reprenez la photo "
-            "avec l'appareil réglé sur une taille normale (12 à 50 mégapixels, pas le mode « 108 » ou "
-            "« 200 Mpx » d'un téléphone), ou exportez-la réduite.",
+            "avec l'appareil réglé sur une taille normale (12 à 50 mégapixels), ou exportez-la réduite en JPEG.",
             "en": "The image “{name}” is too large ({mp} megapixels, at most {limit}): take the photo again "
-            "with the device set to a normal size (12 to 50 megapixels, not a phone's “108” or “200 MP” "
-            "mode), or export it reduced.",
+            "with the device set to a normal size (12 to 50 megapixels), or export it reduced, as JPEG.",
         },
         "already_here": {
             "fr": "« {name} » est déjà dans ce dossier (image {n}) : elle n'est pas importée une seconde fois.",
@@ -125,6 +123,12 @@ CATALOGUE = Catalogue(
             "en": "Retinograph far too dark: ungradable. Pupil dilation is probably needed.",
         },
         "colour-cast.ok": {"fr": "Couleurs naturelles.", "en": "Natural colours."},
+        "halved": {
+            "fr": "Photo de {was} mégapixels gardée en {kept} mégapixels (moitié de la largeur et de la hauteur) : "
+            "bien assez pour l'expert, et plus rapide à envoyer.",
+            "en": "{was}-megapixel photo kept at {kept} megapixels (half its width and height): plenty for the "
+            "expert, and quicker to send.",
+        },
         "colour-cast.monochrome": {
             "fr": "Photo en noir et blanc : l'expert ne verra pas les couleurs (rougeur, pigment). Réglez "
             "l'appareil en couleur et reprenez la photo.",

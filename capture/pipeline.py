@@ -93,7 +93,7 @@ def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: 
         except MalformedImage as exc:
             raise messages.rejected("damaged", name=name) from exc
         probe = decode_photo(data, name=name, fmt=fmt, full=False)
-        if probe.facts.orientation == 1:
+        if probe.facts.orientation == 1 and probe.halved_from is None:
             return _prepared(probe, stripped, "image/jpeg", specialty, modality)
         decoded = decode_photo(data, name=name, fmt=fmt, full=True)
         return _prepared(decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality)
@@ -135,13 +135,20 @@ def prepare_frame(frame_bgr: Image8, *, specialty: str, device: str = "", checke
 
 
 def _prepared(decoded: DecodedImage, data: bytes, content_type: str, specialty: str, modality: str) -> PreparedImage:
+    findings = check_quality(decoded.rgb, specialty=specialty, full_size=(decoded.width, decoded.height))
+    if decoded.halved_from is not None:
+        # Said where the verdicts are read: the nurse who set the phone to 108 Mpx sees why the image
+        # is smaller than the file, and that nothing the expert needs was lost.
+        was = round(decoded.halved_from[0] * decoded.halved_from[1] / 1e6)
+        kept = round(decoded.width * decoded.height / 1e6)
+        findings.append(QualityFinding("resolution-kept", "ok", message("halved", was=was, kept=kept)))
     return PreparedImage(
         data=data,
         content_type=content_type,
         width=decoded.width,
         height=decoded.height,
         thumbnail=thumbnail(decoded.rgb),
-        quality=check_quality(decoded.rgb, specialty=specialty, full_size=(decoded.width, decoded.height)),
+        quality=findings,
         modality=modality,
         captured_at=decoded.facts.captured_at,
         device=decoded.facts.device,

@@ -111,19 +111,33 @@ def test_a_panorama_one_pixel_high_is_judged_not_an_internal_error() -> None:
     assert any(f.level == "blocking" for f in prepared.quality)
 
 
-def test_a_phones_108_mpx_photo_is_refused_with_the_way_out() -> None:
-    """Found from outside: « réduisez-la ou exportez-la à une taille normale »: a nurse has no tool to
-    resize, and the photo comes from a phone's 108 Mpx mode, which she can turn off."""
+def test_a_phones_108_mpx_photo_is_kept_at_half_its_size() -> None:
+    """Found from outside: a photo taken in a phone's 108 or 200 Mpx mode was refused, and once the
+    patient had left it could never be sent. libjpeg decodes it halved (27 Mpx), and that is kept."""
+    big = Image.fromarray(skin_scene(1500, 1125, seed=4)).resize((12000, 9000), Image.Resampling.NEAREST)
+    out = io.BytesIO()
+    big.save(out, "JPEG", quality=85)
+    del big
+    prepared = prepare_image_bytes(out.getvalue(), filename="20261202_101112.jpg", specialty="dermatology")
+    assert (prepared.width, prepared.height) == (6000, 4500)
+    with Image.open(io.BytesIO(prepared.data)) as kept:
+        assert kept.size == (6000, 4500) and kept.format == "JPEG"
+    said = [f for f in prepared.quality if f.check == "resolution-kept"]
+    assert said and said[0].level == "ok" and "Photo de 108 mégapixels gardée en 27 mégapixels" in said[0].message
+    assert not any(f.level == "blocking" for f in prepared.quality)
+
+
+def test_a_photo_too_large_even_halved_is_refused_with_the_way_out() -> None:
     from app.errors import ImageRejected
 
     out = io.BytesIO()
     Image.new("RGB", (16, 16), (120, 90, 80)).save(out, "JPEG")
     data = bytearray(out.getvalue())
     sof = data.find(b"\xff\xc0")
-    data[sof + 5 : sof + 9] = (9000).to_bytes(2, "big") + (12000).to_bytes(2, "big")  # what the header declares
+    data[sof + 5 : sof + 9] = (17000).to_bytes(2, "big") + (20000).to_bytes(2, "big")  # what the header declares
     with pytest.raises(ImageRejected) as refused:
         prepare_image_bytes(bytes(data), filename="20261202_101112.jpg", specialty="dermatology")
-    assert "108 mégapixels" in refused.value.message and "taille normale (12 à 50 mégapixels" in refused.value.message
+    assert "340 mégapixels" in refused.value.message and "taille normale (12 à 50 mégapixels" in refused.value.message
 
 
 def test_a_16_bit_grey_png_with_a_transparent_value_keeps_its_greys() -> None:
