@@ -514,7 +514,11 @@ def _ids_from_response(bundle: dict[str, Any], response: dict[str, Any]) -> tupl
         if kind == "Task":
             task_id = resource_id
             parts = location.split("/_history/")
-            version = parts[1].strip("/") if len(parts) == 2 else None
+            # The version of the Task made now (201), "requested" as the case is recorded; a Task the
+            # platform already had (a conditional create that matched: 200) may have moved on since,
+            # and the next poll must read it (see find_task).
+            created = str(((got or {}).get("response") or {}).get("status", "")).startswith("201")
+            version = parts[1].strip("/") if len(parts) == 2 and created else None
         else:
             request_id = resource_id
     if not task_id or not request_id:

@@ -223,7 +223,11 @@ def _another_answer(known: Answer, new: Answer) -> bool:
 
 
 def find_task(client: PlatformClient, case_id: str) -> tuple[str, str, str | None] | None:
-    """(Task id, ServiceRequest id, version) of the case's Task when the platform has it."""
+    """(Task id, ServiceRequest id, version) of the case's Task when the platform has it.
+
+    The version is given only for a Task still ``requested``, the status a case is recorded sent
+    with: one the expert has moved on since (the send's answer lost, the expert quicker than the
+    resend) must be mirrored at the next poll, which skips a Task whose version it holds."""
     tasks = client.search("Task", {"identifier": f"{CASE_SYSTEM}|{case_id}"})
     for task in tasks:
         focus = (task.get("focus") or {}).get("reference", "")
@@ -231,7 +235,8 @@ def find_task(client: PlatformClient, case_id: str) -> tuple[str, str, str | Non
             request_id = location_id(focus, "ServiceRequest")
         except ValueError:
             continue
-        return str(task["id"]), request_id, (task.get("meta") or {}).get("versionId")
+        version = (task.get("meta") or {}).get("versionId") if task.get("status") == "requested" else None
+        return str(task["id"]), request_id, version
     return None
 
 

@@ -15,7 +15,7 @@ from app.outbox import STEP_TRANSACTION, Outbox
 from app.store import NewImage, Store
 from sync.auth import OAuthToken, SignInRequired, StaticToken
 from sync.client import ClientConfig, PlatformClient, RetryPolicy
-from sync.engine import Engine, SendJob
+from sync.engine import Engine, SendJob, _ids_from_response
 from sync.follow import cancel, queue_reply
 from sync.progress import RecordingListener
 from sync.sandbox import SandboxServer
@@ -154,6 +154,46 @@ def test_a_transaction_that_may_have_arrived_is_looked_up_first(
     assert store.platform_info(case_id)["task_id"]
     assert sandbox.count("Task") == 1
     del before
+
+
+def test_a_case_whose_send_answer_was_lost_while_the_expert_moved_on_follows_the_expert(
+    store: Store, sandbox: SandboxServer, client: PlatformClient
+) -> None:
+    """Found from outside: the transaction's answer lost, and the expert answering before the resend
+    looked the Task up. The case was recorded "requested" with the version of the Task as found, so
+    the polls took it as already mirrored: sent for good, the answer never shown."""
+    case_id = make_case(store)
+    job = SendJob(store, client, Outbox(store), case_id, RecordingListener(), 10.0)
+    job.prepare()
+    job.run()
+    with transaction(store.conn) as conn:  # the answer was lost: the case is back at the transaction step
+        conn.execute("UPDATE cases SET state='sending', task_id=NULL, task_version=NULL WHERE id=?", (case_id,))
+        conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (STEP_TRANSACTION, case_id))
+    assert sandbox.expert.run_until_idle() > 0  # meanwhile the expert took the case (and answered, or asked)
+    [at_platform] = sandbox.store.all("Task")
+    assert at_platform["status"] != "requested"
+    engine = Engine(store, client, case_budget_s=10.0)
+    engine.run_once(poll=False)
+    assert store.state(case_id) == CaseState.SENT and sandbox.count("Task") == 1
+    engine.run_once()
+    assert store.platform_info(case_id)["platform_status"] == at_platform["status"]
+    assert store.state(case_id) != CaseState.SENT
+
+
+@pytest.mark.parametrize(("status", "version"), [("201 Created", "1"), ("200 OK", None)])
+def test_the_version_of_a_task_the_platform_already_had_is_not_taken_as_mirrored(
+    status: str, version: str | None
+) -> None:
+    """A resend whose conditional create matched (200) names a Task that may have moved on: its
+    version is left for the next poll to read, like one found by the lookup."""
+    sent = {"entry": [{"resource": {"resourceType": "Task"}}, {"resource": {"resourceType": "ServiceRequest"}}]}
+    answer = {
+        "entry": [
+            {"response": {"status": status, "location": "Task/t1/_history/" + (version or "3")}},
+            {"response": {"status": status, "location": "ServiceRequest/s1/_history/1"}},
+        ]
+    }
+    assert _ids_from_response(sent, answer) == ("t1", "s1", version)
 
 
 def test_prepare_needs_no_network(store: Store) -> None:
