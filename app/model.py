@@ -315,13 +315,16 @@ class Message:
     platform_id: str | None = None
     in_response_to: str | None = None
     image_ids: list[str] = field(default_factory=list)
+    #: An expert's message the platform then marked entered in error: not to be relied on, never
+    #: answered (its words are kept on the record, not shown as a question).
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
 class ShownNews:
     """What a person had on screen of a case's news when it is marked read: its state, its answer and
-    its expert's messages (their ids, sorted). News stored since (an amended answer, a question, the
-    case withdrawn) differs, so it stays unread."""
+    its expert's messages (their ids, sorted, a withdrawn one's marked so). News stored since (an amended
+    answer, a question or its withdrawal, the case withdrawn) differs, so it stays unread."""
 
     state: CaseState
     answer: Answer | None
@@ -329,7 +332,16 @@ class ShownNews:
 
     @classmethod
     def of(cls, state: CaseState, answer: Answer | None, messages: list[Message]) -> ShownNews:
-        return cls(state, answer, tuple(sorted(m.id for m in messages if m.direction == "from-expert")))
+        return cls(
+            state,
+            answer,
+            tuple(sorted(shown_id(m.id, m.withdrawn) for m in messages if m.direction == "from-expert")),
+        )
+
+
+def shown_id(message_id: str, withdrawn: bool) -> str:
+    """An expert's message as :class:`ShownNews` holds it: its withdrawal is news of its own."""
+    return f"{message_id} withdrawn" if withdrawn else message_id
 
 
 @dataclass

@@ -222,6 +222,7 @@ class Outbox:
             platform_id=row["platform_id"],
             in_response_to=row["in_response_to"],
             image_ids=list(body.get("image_ids", [])),
+            withdrawn=row["state"] == "withdrawn",
         )
 
     def messages(self, case_id: str) -> list[Message]:
@@ -303,3 +304,16 @@ class Outbox:
         self.store.mark_news(conn, case_id)
         audit.append(conn, self.store.key, "message", case_id, detail="received")
         return True
+
+    def withdraw_expert_message(self, conn: sqlite3.Connection, case_id: str, platform_id: str) -> bool:
+        """Mark a kept message of the expert withdrawn (the platform marked it entered in error); inside
+        the caller's transaction. True when it was kept and not withdrawn yet: news for the requester."""
+        withdrawn = conn.execute(
+            "UPDATE messages SET state='withdrawn' WHERE case_id=? AND platform_id=? AND direction='from-expert' "
+            "AND state <> 'withdrawn'",
+            (case_id, platform_id),
+        ).rowcount
+        if withdrawn:
+            self.store.mark_news(conn, case_id)
+            audit.append(conn, self.store.key, "message", case_id, detail="withdrawn")
+        return bool(withdrawn)

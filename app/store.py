@@ -52,6 +52,7 @@ from app.model import (
     QualityFinding,
     ShownNews,
     iso,
+    shown_id,
     utc_now,
 )
 from app.moments import fhir_date_time
@@ -860,9 +861,11 @@ class Store:
                     else Answer.from_dict(self.open_json(row[1], contexts.case_answer(case_id), case_id))
                 )
                 questions = tuple(
-                    str(r[0])
-                    for r in conn.execute(
-                        "SELECT id FROM messages WHERE case_id=? AND direction='from-expert' ORDER BY id", (case_id,)
+                    sorted(
+                        shown_id(str(r[0]), r[1] == "withdrawn")
+                        for r in conn.execute(
+                            "SELECT id, state FROM messages WHERE case_id=? AND direction='from-expert'", (case_id,)
+                        )
                     )
                 )
                 if ShownNews(CaseState(row[0]), stored, questions) != seen:

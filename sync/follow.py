@@ -123,6 +123,8 @@ _MAY_STILL_COME = frozenset({NOT_FOUND, UNREACHABLE})
 #: try brings (too large for the link, a platform fault on that one file) never holds back the
 #: expert's conclusion; the part is then asked for again like one not yet on the platform.
 ATTACHMENT_TRIES = 3
+#: Communication statuses (FHIR R4) of a message the expert has not sent: a draft, or one given up.
+_NOT_SENT_YET = frozenset({"preparation", "not-done"})
 #: Such a part is asked for again at the next polls, then less and less often: once a tenth of the time
 #: since the answer was issued has passed since the last try (minutes in its first hour), and once a
 #: day at most. A platform whose link stays broken then costs a request a day, not one a minute.
@@ -521,7 +523,10 @@ class Follower:
                     answer.amended, news = False, AnswerNews.COMPLETED
                 elif answer is not None:
                     news = _amendment(answer)
-        expert_messages = self._expert_messages(case_id, str(task["id"]), budget_s) if status == "on-hold" else []
+        # On hold, the expert's question; on any other change of a case that holds questions, their
+        # withdrawal (the expert takes back a question sent by mistake, and the case moves on).
+        asks = status == "on-hold" or self._holds_questions(case_id)
+        expert_messages = self._expert_messages(case_id, str(task["id"]), budget_s) if asks else []
         with transaction(self.store.conn) as conn:
             conn.execute("UPDATE cases SET task_version=?, platform_status=? WHERE id=?", (version, status, case_id))
             self.store.set_platform_words(
@@ -560,6 +565,15 @@ class Follower:
 
     # -- the expert's questions -----------------------------------------------------------------
 
+    def _holds_questions(self, case_id: str) -> bool:
+        return (
+            self.store.conn.execute(
+                "SELECT 1 FROM messages WHERE case_id=? AND direction='from-expert' AND state <> 'withdrawn'",
+                (case_id,),
+            ).fetchone()
+            is not None
+        )
+
     def _expert_messages(self, case_id: str, task_id: str, budget_s: float | None) -> list[dict[str, Any]]:
         """The Communications about this Task (§4: ``about`` → Task, ``basedOn`` → ServiceRequest).
 
@@ -588,6 +602,12 @@ class Follower:
             ours = any(isinstance(i, dict) and i.get("system") == MESSAGE_SYSTEM for i in _list(comm.get("identifier")))
             if ours:
                 self.witness(comm)
+                continue
+            status = comm.get("status")
+            if status == "entered-in-error":  # a modifier: made by mistake, to be set aside
+                new = self.outbox.withdraw_expert_message(conn, case_id, str(comm["id"])) or new
+                continue
+            if status in _NOT_SENT_YET:
                 continue
             text = _payload_text(comm) or M.tr("follow.attachment_only")
             new = self.outbox.add_expert_message(conn, case_id, str(comm["id"]), text, str(comm.get("sent", ""))) or new
@@ -980,7 +1000,7 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage]) -
     if store.state(case_id) != CaseState.ON_HOLD:
         raise InvalidTransition(M.tr("reply.not_waiting"))
     outbox = Outbox(store)
-    expert = [m for m in outbox.messages(case_id) if m.direction == "from-expert"]
+    expert = [m for m in outbox.messages(case_id) if m.direction == "from-expert" and not m.withdrawn]
     if images:
         store.add_images(case_id, images)
     return outbox.queue_reply(case_id, text, [i.record.id for i in images], expert[-1].platform_id if expert else None)

@@ -299,7 +299,12 @@ class FollowView(QWidget):
         self.conversation.clear()
         for message in conversation:
             who = self.tr("Expert") if message.direction == "from-expert" else self.tr("Vous")
-            self.conversation.addItem(f"{who} : {message.text}")
+            if message.withdrawn:
+                self.conversation.addItem(
+                    who + " : " + self.tr("message retiré par l'expert (envoyé par erreur) : n'en tenez pas compte.")
+                )
+            else:
+                self.conversation.addItem(f"{who} : {message.text}")
         waiting = state == CaseState.ON_HOLD
         self.question_box.setVisible(waiting or bool(conversation))
         for widget in (self.reply, self.add_images, self.send_reply):

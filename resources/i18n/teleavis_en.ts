@@ -935,17 +935,22 @@
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="410"/>
+        <location filename="../../ui/follow_view.py" line="304"/>
+        <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
+        <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="415"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="412"/>
+        <location filename="../../ui/follow_view.py" line="417"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="416"/>
+        <location filename="../../ui/follow_view.py" line="421"/>
         <source>Conseil de suivi : revoir le patient sous %n jour(s).</source>
         <translation>
             <numerusform>Follow-up advice: see the patient again within %n day.</numerusform>
@@ -953,47 +958,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="449"/>
+        <location filename="../../ui/follow_view.py" line="454"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="501"/>
+        <location filename="../../ui/follow_view.py" line="506"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="510"/>
+        <location filename="../../ui/follow_view.py" line="515"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="532"/>
+        <location filename="../../ui/follow_view.py" line="537"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="552"/>
+        <location filename="../../ui/follow_view.py" line="557"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="589"/>
+        <location filename="../../ui/follow_view.py" line="594"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="590"/>
+        <location filename="../../ui/follow_view.py" line="595"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="617"/>
+        <location filename="../../ui/follow_view.py" line="622"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="624"/>
+        <location filename="../../ui/follow_view.py" line="629"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1001,12 +1006,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="638"/>
+        <location filename="../../ui/follow_view.py" line="643"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="648"/>
+        <location filename="../../ui/follow_view.py" line="653"/>
         <source>Réponse enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Answer saved: it goes with the next sync.</translation>
     </message>

@@ -437,3 +437,49 @@ def test_case_show_of_a_question_says_where_to_reply(
         with following(store, platform) as engine:
             engine.run_once()
     assert "répondez dans la fenêtre Teleavis" in run_inprocess(capsys, "case", "show", case_id).out
+
+
+def test_a_question_the_expert_withdraws_or_has_not_sent_is_never_one_to_answer(store: Store, tmp_path: Path) -> None:
+    """Found from outside: Communications marked entered-in-error (a question about another patient)
+    or still in preparation (a draft) were kept as questions, a message kept once never changed when
+    the platform withdrew it, and the reply went in response to the withdrawn one."""
+    from sync.follow import queue_reply
+
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        wrong = communication("c1", task_id, "ERREUR : question sur un autre patient")
+        draft = {**communication("c2", task_id, "Brouillon pas envoyé"), "status": "preparation"}
+        kept_right = communication("c3", task_id, "Depuis quand la lésion a-t-elle changé ?")
+        platform.communications[task_id] = [wrong, draft, kept_right]
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert _questions(store, case_id) == [
+                wrong["payload"][0]["contentString"],
+                kept_right["payload"][0]["contentString"],
+            ]
+            store.mark_read(case_id)
+            # The platform withdraws the first one (a new version of the same Communication).
+            platform.communications[task_id] = [{**wrong, "status": "entered-in-error"}, draft, kept_right]
+            engine.run_once()
+    messages = [m for m in Outbox(store).messages(case_id) if m.direction == "from-expert"]
+    assert [(m.platform_id, m.withdrawn) for m in messages] == [("c1", True), ("c3", False)]
+    assert store.platform_info(case_id)["unread"], "a withdrawal is news for the requester"
+    queue_reply(store, case_id, "Depuis deux mois.", [])
+    [reply] = [m for m in Outbox(store).messages(case_id) if m.direction == "to-expert"]
+    assert reply.in_response_to == "c3"
+
+
+def test_a_question_withdrawn_as_the_case_moves_on_is_withdrawn_too(store: Store, tmp_path: Path) -> None:
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        question = communication("c1", task_id, "Question envoyée par erreur")
+        platform.communications[task_id] = [question]
+        with following(store, platform) as engine:
+            engine.run_once()
+            platform.tasks[task_id] = task(case_id, task_id, "in-progress", version="3")
+            platform.communications[task_id] = [{**question, "status": "entered-in-error"}]
+            engine.run_once()
+    assert store.state(case_id) == CaseState.IN_PROGRESS
+    assert [m.withdrawn for m in Outbox(store).messages(case_id)] == [True]
