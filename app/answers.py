@@ -20,7 +20,9 @@ UNREACHABLE = "unreachable"
 TOO_LARGE = "too-large"
 UNREADABLE = "unreadable"
 OTHER_PATIENT = "other-patient"
-REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREACHABLE, TOO_LARGE, UNREADABLE, OTHER_PATIENT)
+#: It carries a ``modifierExtension`` (FHIR: an element that changes its meaning) Teleavis does not know.
+MODIFIED = "modified"
+REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREACHABLE, TOO_LARGE, UNREADABLE, OTHER_PATIENT, MODIFIED)
 #: What is missing: the report (the DiagnosticReport or its PDF) or another attachment.
 REPORT = "report"
 #: A report's statuses (FHIR R4 DiagnosticReport.status) that say the expert withdrew it, and those
@@ -53,6 +55,12 @@ M.add(
             "en": "too large to download, ask the expert for it in another form",
         },
         "answer.why.unreadable": {"fr": "contenu illisible ou incomplet", "en": "unreadable or incomplete content"},
+        "answer.why.modified": {
+            "fr": "il porte une mention qui en change le sens et que Teleavis ne sait pas lire : lisez-le sur "
+            "la plateforme",
+            "en": "it carries a statement that changes its meaning and that Teleavis cannot read: read it on "
+            "the platform",
+        },
         "answer.why.other-patient": {
             "fr": "il concerne un autre patient que cette demande : il n'est pas montré, signalez-le à la plateforme",
             "en": "it concerns another patient than this request: it is not shown, report it to the platform",

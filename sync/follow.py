@@ -22,6 +22,7 @@ from app import acts, audit
 from app import messages as M
 from app.answers import (
     FOREIGN_URL,
+    MODIFIED,
     NO_CONTENT,
     NOT_FOUND,
     OTHER_PATIENT,
@@ -79,6 +80,12 @@ M.add(
             "affichée est la précédente. Nouvel essai à la prochaine synchronisation.",
             "en": "The expert changed the answer, but the new version could not be read: the answer shown is "
             "the previous one. Trying again at the next sync.",
+        },
+        "follow.modified": {
+            "fr": "La plateforme a modifié cette demande d'une façon que Teleavis ne sait pas lire : consultez-la "
+            "sur la plateforme. Teleavis continue de la suivre.",
+            "en": "The platform changed this request in a way Teleavis cannot read: look at it on the platform. "
+            "Teleavis keeps following it.",
         },
         "follow.unreadable": {
             "fr": "La réponse de la plateforme n'a pas pu être lue (détails dans le journal) : "
@@ -193,6 +200,23 @@ def _payload_text(comm: dict[str, Any]) -> str:
         except (binascii.Error, UnicodeDecodeError):
             continue
     return " ".join(part.strip() for part in parts if part.strip())
+
+
+def _contained(task: dict[str, Any], reference: str) -> dict[str, Any] | None:
+    """The DiagnosticReport carried inside the Task (``contained``) that ``reference`` ("#id") names.
+
+    It is the Task's own content: it has no id on the platform (its id is cleared, so it is never
+    searched for as one, where it could name another report), and it changes with the Task's version."""
+    if not reference.startswith("#"):
+        return None
+    for resource in _list(task.get("contained")):
+        if (
+            isinstance(resource, dict)
+            and resource.get("resourceType") == "DiagnosticReport"
+            and resource.get("id") == reference[1:]
+        ):
+            return {**resource, "id": ""}
+    return None
 
 
 def _same_subject(report: dict[str, Any], task: dict[str, Any]) -> bool:
@@ -500,6 +524,12 @@ class Follower:
         version = (task.get("meta") or {}).get("versionId")
         if version is not None and version == known_version:
             return False
+        if task.get("modifierExtension"):
+            # FHIR: not to be used when one of its modifier extensions is unknown; the status it gives
+            # may not mean what it says. The case stays as it is, and says why.
+            log.warning("case %s: its Task carries a modifier extension, not mirrored", case_id)
+            self._note(case_id, M.tr("follow.modified"))
+            return False
         status = str(task.get("status", ""))
         target = _MIRRORED.get(status)
         answer: Answer | None = None
@@ -654,7 +684,9 @@ class Follower:
             if C.OUTPUT_FOLLOW_UP in codes:
                 answer.follow_up_days = follow_up_days(output.get("valueDuration"))
             reference = (output.get("valueReference") or {}).get("reference")
-            if isinstance(reference, str) and "DiagnosticReport/" in reference and reference not in found:
+            if not isinstance(reference, str) or reference in found:
+                continue
+            if "DiagnosticReport/" in reference or _contained(task, reference) is not None:
                 found.append(reference)
         return found
 
@@ -672,9 +704,15 @@ class Follower:
         unread: tuple[str, str] | None = None
         for reference in references:
             try:
-                report = self._read_report(reference, budget_s)
+                report = _contained(task, reference) or self._read_report(reference, budget_s)
             except _Missing as missing:
                 unread = unread or (reference, missing.reason)
+                continue
+            if report.get("modifierExtension"):
+                # FHIR: a resource with a modifier extension its reader does not know is not to be used
+                # (it may say "not for clinical use", "refers to another request"...).
+                log.warning("a report with a modifier extension left unread (Task/%s)", task.get("id"))
+                unread = unread or (reference, MODIFIED)
                 continue
             if not _same_subject(report, task):
                 # Another patient's report among this Task's outputs: never this patient's answer.
@@ -723,6 +761,9 @@ class Follower:
         answer.report_status = str(report.get("status", ""))
         answer.report_version = _report_version(report)
         answer.conclusion = report["conclusion"] if isinstance(report.get("conclusion"), str) else ""
+        if not answer.conclusion.strip():
+            # Coded only (conclusionCode): its words are the conclusion, never « no written conclusion ».
+            answer.conclusion = "; ".join(filter(None, (_text(code) for code in _list(report.get("conclusionCode")))))
         answer.issued = report["issued"] if isinstance(report.get("issued"), str) else ""
         answer.expert = ", ".join(
             str(p.get("display")) for p in _list(report.get("performer")) if isinstance(p, dict) and p.get("display")

@@ -483,3 +483,70 @@ def test_a_question_withdrawn_as_the_case_moves_on_is_withdrawn_too(store: Store
             engine.run_once()
     assert store.state(case_id) == CaseState.IN_PROGRESS
     assert [m.withdrawn for m in Outbox(store).messages(case_id)] == [True]
+
+
+def test_a_report_carried_inside_its_task_is_the_answer_and_its_changes_are_amendments(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: ``Task.output.valueReference = "#r"`` with the DiagnosticReport in the Task's
+    ``contained`` (valid R4) made the case answered « sans conclusion écrite », for good."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        inside = {**report("r", "Kératose séborrhéique, bénigne."), "meta": {}}
+        completed = task(case_id, task_id, "completed")
+        output = {"type": {"text": "report"}, "valueReference": {"reference": "#r"}}
+        platform.tasks[task_id] = {**completed, "contained": [inside], "output": [output]}
+        platform.reports["r"] = report("r", "Le rapport d'un autre dossier, qui porte le même id.")
+        with following(store, platform) as engine:
+            assert engine.run_once().answered == [case_id]
+            first = store.answer(case_id)
+            assert first is not None and first.conclusion == "Kératose séborrhéique, bénigne." and not first.missing
+            assert first.report_id == "", "never searched for on the platform as a report of its own"
+            changed = {**inside, "conclusion": "Carcinome basocellulaire : exérèse conseillée."}
+            platform.tasks[task_id] = {
+                **completed,
+                "meta": {"versionId": "3"},
+                "contained": [changed],
+                "output": [output],
+            }
+            assert engine.run_once().answered == [case_id]
+    answer = store.answer(case_id)
+    assert answer is not None and answer.amended
+    assert answer.conclusion == "Carcinome basocellulaire : exérèse conseillée."
+
+
+def test_a_task_or_report_with_a_modifier_extension_is_not_taken_as_it_reads(store: Store, tmp_path: Path) -> None:
+    """Found from outside: FHIR forbids using a resource whose modifier extension its reader does not
+    know (it may say « not for clinical use »); the answer was shown as any other."""
+    modifier = [{"url": "http://platform.example/fhir/StructureDefinition/not-for-clinical-use", "valueBoolean": True}]
+    (first, first_task), (second, second_task) = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    with scripted_platform() as platform:
+        platform.reports["r1"] = {**report("r1", "Test de la plateforme."), "modifierExtension": modifier}
+        platform.tasks[first_task] = task(first, first_task, "completed", report_ids=("r1",))
+        platform.tasks[second_task] = {**task(second, second_task, "completed"), "modifierExtension": modifier}
+        with following(store, platform) as engine:
+            engine.run_once()
+    answer = store.answer(first)
+    assert answer is not None and answer.conclusion == ""
+    assert [m["reason"] for m in answer.missing] == ["modified"]
+    assert "lisez-le sur la plateforme" in " ".join(missing_words(answer))
+    assert store.state(second) == CaseState.SENT and store.answer(second) is None
+    assert "ne sait pas lire" in str(store.platform_info(second)["last_error"])
+
+
+def test_a_conclusion_given_only_as_a_code_is_the_conclusion(store: Store, tmp_path: Path) -> None:
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        coded = {
+            **report("r1", ""),
+            "conclusionCode": [
+                {"coding": [{"system": "http://snomed.info/sct", "code": "372244006", "display": "Mélanome malin"}]}
+            ],
+        }
+        del coded["conclusion"]
+        platform.reports["r1"] = coded
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r1",))
+        with following(store, platform) as engine:
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert answer is not None and answer.conclusion == "Mélanome malin"
