@@ -67,6 +67,12 @@ M.add(
             "en": "Too late to cancel: the expert has already taken the case ({state}).",
         },
         "cancel.done": {"fr": "Dossier {id} annulé sur la plateforme.", "en": "Case {id} cancelled on the platform."},
+        "cancel.not_made": {
+            "fr": "La plateforme a reçu l'annulation mais la demande n'est pas annulée : elle reste en cours. "
+            "Réessayez plus tard, ou appelez la plateforme.",
+            "en": "The platform received the cancellation but the request is not cancelled: it is still under "
+            "way. Try again later, or call the platform.",
+        },
         "reply.not_waiting": {
             "fr": "L'expert n'attend pas de réponse sur ce dossier.",
             "en": "The expert is not waiting for an answer on this case.",
@@ -1002,6 +1008,7 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
         raise TeleavisError(M.tr("cancel.not_sent"))
     task_id = info["task_id"]
     follower = Follower(store, client)
+    not_made = False
     for _ in range(10):
         task = client.retrying(lambda: client.read("Task", task_id), budget_s=budget_s)
         status = task.get("status")
@@ -1028,8 +1035,15 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
             task = document
         else:  # an empty body, or an OperationOutcome: the Task as it now stands, read
             task = client.retrying(lambda: client.read("Task", task_id), budget_s=budget_s)
-        break
+        if task.get("status") == "cancelled":
+            break
+        # The change accepted but not made (the Task as it stands is not cancelled): read it again, as
+        # after a conflict; never said cancelled while it is not.
+        not_made = True
     else:
+        if not_made:
+            follower.mirror(case_id, task, None, budget_s)
+            raise TeleavisError(M.tr("cancel.not_made"))
         raise TransientFault(M.tr("net.busy", status=412))
     follower.mirror(case_id, task, None, budget_s)
     follower.check_witness()

@@ -242,6 +242,24 @@ def test_cancel_while_requested_and_too_late_after_acceptance(
     assert store.state(second) == CaseState.ACCEPTED
 
 
+def test_a_cancel_the_platform_accepts_but_does_not_make_is_never_said_made(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: a platform answering the PUT without cancelling the Task (the Task read back
+    still requested): « annulée » was printed, and the case stayed followed as received."""
+    from app.errors import TeleavisError
+    from sync.client import Answer
+
+    case_id = make_case(store, seed=1)
+    Engine(store, client, case_budget_s=10.0).run_once()
+    task_id = store.platform_info(case_id)["task_id"]
+    monkeypatch.setattr(client, "update", lambda *_a, **_k: Answer(200, {}, sandbox.read("Task", task_id)))
+    with pytest.raises(TeleavisError, match="la demande n'est pas annulée"):
+        cancel(store, client, case_id)
+    assert store.state(case_id) != CaseState.CANCELLED
+    assert sandbox.read("Task", task_id)["status"] == "requested"
+
+
 def _asked(store: Store, server: SandboxServer, client: PlatformClient) -> tuple[str, Engine]:
     """A case sent, and on hold with the expert's question (the sandbox's expert asks on every case)."""
     case_id = make_case(store)
