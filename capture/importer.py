@@ -49,6 +49,10 @@ class DecodedImage:
     #: The file's own size (upright) when it was over :data:`MAX_PIXELS` and decoded halved: ``rgb``,
     #: ``width`` and ``height`` are then what is kept, and a new file must be written from ``rgb``.
     halved_from: tuple[int, int] | None = None
+    #: Images the file holds (a multi-page TIFF); only the first is read.
+    pages: int = 1
+    #: The file's pixels were JPEG-compressed already (a TIFF in JPEG): kept as JPEG, not made lossless.
+    lossy: bool = False
     #: Transparent parts were put on white: what is stored and sent must be these pixels, not the file.
     flattened: bool = False
 
@@ -170,6 +174,8 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         frame = upright(image, orientation)
         flattened = has_alpha(frame)
         rgb = to_rgb_array(frame)
+        pages = int(getattr(image, "n_frames", 1) or 1) if fmt == "tiff" else 1
+        lossy = fmt == "jpeg" or (fmt == "tiff" and image.info.get("compression") in ("jpeg", "tiff_jpeg"))
     finally:
         image.close()
     if orientation in (5, 6, 7, 8):
@@ -183,4 +189,6 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         reduced=reduced,
         flattened=flattened,
         halved_from=halved_from,
+        pages=pages,
+        lossy=lossy,
     )

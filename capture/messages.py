@@ -123,6 +123,12 @@ CATALOGUE = Catalogue(
             "en": "Retinograph far too dark: ungradable. Pupil dilation is probably needed.",
         },
         "colour-cast.ok": {"fr": "Couleurs naturelles.", "en": "Natural colours."},
+        "pages": {
+            "fr": "Ce fichier contient {n} images : seule la première est importée. Si les autres comptent, "
+            "exportez-les une par une depuis l'appareil.",
+            "en": "This file holds {n} images: only the first is imported. If the others matter, export them "
+            "one by one from the device.",
+        },
         "halved": {
             "fr": "Photo de {was} mégapixels gardée en {kept} mégapixels (moitié de la largeur et de la hauteur) : "
             "bien assez pour l'expert, et plus rapide à envoyer.",

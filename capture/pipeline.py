@@ -104,8 +104,8 @@ def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: 
         except MalformedImage as exc:
             raise messages.rejected("damaged", name=name) from exc
         return _prepared(decoded, stripped, "image/png", specialty, modality)
-    if fmt in ("png", "tiff"):
-        # Lossless sources stay lossless.
+    if fmt in ("png", "tiff") and not decoded.lossy:
+        # Lossless sources stay lossless (a TIFF in JPEG is not one: as PNG it would weigh five times more).
         return _prepared(decoded, encode_png(decoded.rgb, decoded.icc), "image/png", specialty, modality)
     return _prepared(decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality)
 
@@ -142,6 +142,8 @@ def _prepared(decoded: DecodedImage, data: bytes, content_type: str, specialty: 
         was = round(decoded.halved_from[0] * decoded.halved_from[1] / 1e6)
         kept = round(decoded.width * decoded.height / 1e6)
         findings.append(QualityFinding("resolution-kept", "ok", message("halved", was=was, kept=kept)))
+    if decoded.pages > 1:
+        findings.append(QualityFinding("pages", "warning", message("pages", n=decoded.pages), float(decoded.pages)))
     return PreparedImage(
         data=data,
         content_type=content_type,

@@ -150,3 +150,23 @@ def test_a_16_bit_grey_png_with_a_transparent_value_keeps_its_greys() -> None:
     prepared = prepare_image_bytes(out.getvalue(), filename="scan16.png", specialty="dermatology")
     pixels = _pixels(prepared.data)
     assert abs(int(pixels[:, 30:].mean()) - 30000 * 255 // 65535) <= 1 and pixels[:, :10].min() == 255
+
+
+def test_a_tiff_of_several_pages_says_only_the_first_is_imported() -> None:
+    """Seen from outside: a scanner's or a device's multi-page TIFF gave its first page without a word."""
+    first = Image.fromarray(skin_scene(1200, 900, seed=1))
+    out = io.BytesIO()
+    first.save(out, "TIFF", save_all=True, append_images=[first.rotate(90), first.rotate(180)])
+    prepared = prepare_image_bytes(out.getvalue(), filename="examen.tif", specialty="dermatology")
+    said = [f for f in prepared.quality if f.check == "pages"]
+    assert said and said[0].level == "warning" and "contient 3 images : seule la première" in said[0].message
+    assert (prepared.width, prepared.height) == (1200, 900)
+
+
+def test_a_tiff_in_jpeg_is_kept_as_jpeg_not_made_five_times_heavier() -> None:
+    out = io.BytesIO()
+    Image.fromarray(skin_scene(1200, 900, seed=1)).save(out, "TIFF", compression="jpeg", quality=90)
+    prepared = prepare_image_bytes(out.getvalue(), filename="derma.tif", specialty="dermatology")
+    assert prepared.content_type == "image/jpeg"
+    assert len(prepared.data) < 2 * len(out.getvalue())
+    assert not [f for f in prepared.quality if f.check == "pages"]
