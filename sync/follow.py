@@ -291,8 +291,10 @@ def promised_by(task: dict[str, Any]) -> str | None:
     if moment is None:
         log.warning("the Task's restriction.period.end is not a date-time: ignored")
         return None
-    if moment.tzinfo is None:  # a date alone: the end of that day, here
+    if moment.tzinfo is None and "T" not in end:  # a date alone: the end of that day, here
         moment = (moment + timedelta(days=1)).astimezone()
+    elif moment.tzinfo is None:  # a time without its zone (FHIR wants one): taken as said here, not a day later
+        moment = moment.astimezone()
     return iso(moment)
 
 

@@ -278,6 +278,14 @@ def test_promised_by_reads_restriction_period_end() -> None:
     assert promised_by({}) is None
 
 
+def test_a_promised_time_given_without_its_zone_is_taken_here_not_a_day_later(paris: None) -> None:
+    """Seen from outside: « 2026-12-08T10:00:00 » (no zone, which FHIR forbids) was read as a date
+    alone, the end of that day: the case would be said late a day after the expert's promise."""
+    assert promised_by({"restriction": {"period": {"end": "2026-12-08T10:00:00"}}}) == "2026-12-08T09:00:00+00:00"
+    # A date alone stays the end of that day, here.
+    assert promised_by({"restriction": {"period": {"end": "2026-12-08"}}}) == "2026-12-08T23:00:00+00:00"
+
+
 def mark_sent(store: Store, case_id: str) -> None:
     store.transition(case_id, CaseState.SENDING)
     Outbox(store).mark_sent(case_id, "t-" + case_id, "s-" + case_id, "1")
