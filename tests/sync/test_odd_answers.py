@@ -38,6 +38,14 @@ def pdf_text(path: Path) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(str(path)).pages).split())
 
 
+def kept_without_its_report(store: Store, case_id: str, reason: str, words: str) -> None:
+    """The case answered without a conclusion: its report kept as missing for ``reason``, said in ``words``."""
+    answer = store.answer(case_id)
+    assert answer is not None and answer.conclusion == ""
+    assert [m["reason"] for m in answer.missing] == [reason]
+    assert words in " ".join(missing_words(answer))
+
+
 def _questions(store: Store, case_id: str) -> list[str]:
     return [m.text for m in Outbox(store).messages(case_id) if m.direction == "from-expert"]
 
@@ -419,10 +427,7 @@ def test_a_report_about_another_patient_is_never_this_patients_answer(store: Sto
         }
         with following(store, platform) as engine:
             engine.run_once()
-    answer = store.answer(case_id)
-    assert answer is not None and answer.conclusion == ""
-    assert [m["reason"] for m in answer.missing] == ["other-patient"]
-    assert "concerne un autre patient" in " ".join(missing_words(answer))
+    kept_without_its_report(store, case_id, "other-patient", "concerne un autre patient")
 
 
 def test_case_show_of_a_question_says_where_to_reply(
@@ -526,10 +531,7 @@ def test_a_task_or_report_with_a_modifier_extension_is_not_taken_as_it_reads(sto
         platform.tasks[second_task] = {**task(second, second_task, "completed"), "modifierExtension": modifier}
         with following(store, platform) as engine:
             engine.run_once()
-    answer = store.answer(first)
-    assert answer is not None and answer.conclusion == ""
-    assert [m["reason"] for m in answer.missing] == ["modified"]
-    assert "lisez-le sur la plateforme" in " ".join(missing_words(answer))
+    kept_without_its_report(store, first, "modified", "lisez-le sur la plateforme")
     assert store.state(second) == CaseState.SENT and store.answer(second) is None
     assert "ne sait pas lire" in str(store.platform_info(second)["last_error"])
 
