@@ -89,6 +89,16 @@ def ask_terminal(prompt_key: str, confirm: bool) -> str | None:
     return first or None
 
 
+def withhold_passphrases() -> None:
+    """Take the passphrase variables out of this process's environment once the data key is in memory.
+
+    Every program the window starts (the PDF viewer, the browser of a sign-in) inherits the environment,
+    outlives the lock and Teleavis, and is not protected from the same account's other programs, which
+    could read the passphrase in its ``/proc/<pid>/environ``."""
+    for name in (PASSPHRASE_ENV, NEW_PASSPHRASE_ENV):
+        os.environ.pop(name, None)
+
+
 def passphrase_from_env_or_terminal(confirm: bool) -> str | None:
     """The passphrase from ``TELEAVIS_PASSPHRASE``, else asked on the terminal when there is one.
 

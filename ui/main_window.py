@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from app import private_files, screen_lock
 from app.errors import TeleavisError
+from app.keystore import withhold_passphrases
 from app.model import AnswerNews, Case, CaseState
 from app.store import Store
 from ui import resources
@@ -320,6 +321,7 @@ class MainWindow(QMainWindow):
         """Fetch the data key from the OS keyring on the main thread (a passphrase dialog may be needed
         if the keyring no longer has it); on failure say why and close."""
         if self.store.key.loaded:
+            withhold_passphrases()
             return True
         try:
             self.store.key.ensure()
@@ -330,6 +332,7 @@ class MainWindow(QMainWindow):
                 QMessageBox.critical(self, "Teleavis", exc.message)
                 self.close()
             return False
+        withhold_passphrases()  # the key is in memory: nothing the window starts inherits them
         self.worklist.model.names_available()
         try:
             self.apply_settings()

@@ -4,6 +4,8 @@ chosen language."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -297,6 +299,30 @@ def test_a_passphrase_from_the_environment_starts_the_window_locked(
     qtbot.waitExposed(window)
     try:
         assert window.locked() and not window.worklist.isVisible()
+    finally:
+        stop(store, window)
+
+
+def test_nothing_the_window_starts_inherits_the_passphrase(
+    qtbot: Any, teleavis_home: Path, sync_runner: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: with ``TELEAVIS_PASSPHRASE`` set, the PDF viewer and the sign-in browser the
+    window opened inherited it; they outlive the lock and Teleavis, unprotected, and another program of
+    the same account could read it in their ``/proc/<pid>/environ``, then open every case."""
+    from ui.application import open_store, start_window
+
+    monkeypatch.setenv("TELEAVIS_NEW_PASSPHRASE", "une autre phrase pour plus tard 77")
+    with Store.open(teleavis_home) as store:
+        store.settings.set("site.requester", asdict(REQUESTER))
+    store = open_store(teleavis_home)
+    window = start_window(store)
+    qtbot.waitExposed(window)
+    try:
+        qtbot.waitUntil(lambda: store.key.loaded, timeout=10_000)
+        qtbot.waitUntil(lambda: "TELEAVIS_PASSPHRASE" not in os.environ, timeout=10_000)
+        assert "TELEAVIS_NEW_PASSPHRASE" not in os.environ
+        child = subprocess.run(["env"], capture_output=True, text=True, check=True).stdout  # what a viewer gets
+        assert "PASSPHRASE" not in child
     finally:
         stop(store, window)
 
