@@ -7,10 +7,12 @@ with these sentences.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from app import messages as M
 from app.i18n import language
 from app.model import FOLLOWED_STATES, Answer, CaseState
-from app.report_text import moment_words
+from app.report_text import date_words, moment_words
 
 #: Why a part of the answer is missing (codes stored in ``Answer.missing``).
 FOREIGN_URL = "foreign-url"
@@ -55,6 +57,15 @@ M.add(
             "en": "too large to download, ask the expert for it in another form",
         },
         "answer.why.unreadable": {"fr": "contenu illisible ou incomplet", "en": "unreadable or incomplete content"},
+        "answer.follow_up_hours": {
+            "fr": "revoir le patient sous {n} heures",
+            "en": "see the patient again within {n} hours",
+        },
+        "answer.follow_up_days": {
+            "fr": "revoir le patient sous {n} jours",
+            "en": "see the patient again within {n} days",
+        },
+        "answer.follow_up_by": {"fr": "{advice}, avant le {when}", "en": "{advice}, by {when}"},
         "answer.why.modified": {
             "fr": "il porte une mention qui en change le sens et que Teleavis ne sait pas lire : lisez-le sur "
             "la plateforme",
@@ -183,3 +194,31 @@ def earlier_words(answer: Answer | None, lang: str | None = None) -> list[str]:
 
 def hint_words(lang: str | None = None) -> str:
     return _say("answer.missing_hint", lang or language())
+
+
+def follow_up_words(answer: Answer | None, lang: str | None = None) -> str:
+    """The expert's follow-up advice, one wording wherever it is read (the window, ``case show``, the
+    PDF): within how long, and by when, counted from the answer's date. Under two days in hours (12
+    hours is not « 0 jour »), and its moment to the minute; else in days, and its date. "" without it."""
+    if answer is None or answer.follow_up_days is None or answer.follow_up_days <= 0:
+        return ""
+    lang = lang or language()
+    days = answer.follow_up_days
+    if days < 2:
+        advice = _say("answer.follow_up_hours", lang, n=max(1, round(days * 24)))
+    else:
+        advice = _say("answer.follow_up_days", lang, n=round(days))
+    try:
+        issued = datetime.fromisoformat(answer.issued)
+    except ValueError:
+        return advice
+    if issued.tzinfo is None:  # a date alone: counted from that day
+        by = date_words((issued + timedelta(days=days)).date().isoformat(), lang)
+    else:
+        deadline = (issued + timedelta(days=days)).astimezone(UTC).isoformat()
+        by = (
+            moment_words(deadline, lang)
+            if days < 2
+            else date_words(datetime.fromisoformat(deadline).astimezone().date().isoformat(), lang)
+        )
+    return _say("answer.follow_up_by", lang, advice=advice, when=by)

@@ -311,13 +311,14 @@ class Message:
     id: str
     direction: Literal["from-expert", "to-expert"]
     text: str
-    sent_at: str = ""
+    sent_at: str = ""  # the expert's, as the platform gives it
     platform_id: str | None = None
     in_response_to: str | None = None
     image_ids: list[str] = field(default_factory=list)
     #: An expert's message the platform then marked entered in error: not to be relied on, never
     #: answered (its words are kept on the record, not shown as a question).
     withdrawn: bool = False
+    created_at: str = ""  # when this workstation wrote it (a reply) or received it (a question)
 
 
 @dataclass(frozen=True)

@@ -223,6 +223,7 @@ class Outbox:
             in_response_to=row["in_response_to"],
             image_ids=list(body.get("image_ids", [])),
             withdrawn=row["state"] == "withdrawn",
+            created_at=row["created_at"],
         )
 
     def messages(self, case_id: str) -> list[Message]:

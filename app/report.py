@@ -34,11 +34,12 @@ from reportlab.platypus import (
 
 from app import audit, i18n
 from app import messages as M
-from app.answers import amended_words, earlier_words, hint_words, missing_words, status_words
+from app.answers import amended_words, earlier_words, follow_up_words, hint_words, missing_words, status_words
 from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw
 from app.model import Answer, Case, CaseImage, Requester
+from app.outbox import Outbox
 from app.report_pdf import (
     Fonts,
     Furniture,
@@ -50,7 +51,8 @@ from app.report_pdf import (
     numbered_canvas,
     pdf_page_count,
 )
-from app.report_text import T, date_words, history_words, moment_words, sex_words, view_words
+from app.report_text import T, date_words, history_words, moment_words, sex_words, view_words, zone_words
+from app.settings import is_training
 from app.site import load_requester
 from app.store import Store
 
@@ -104,20 +106,29 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
     )
 
     story: list[Flowable] = []
-    story += _request_part(store, case, load_requester(store.settings), t, styles)
-    story += _answer_part(answer, case.state.value, extra_pages, referenced, t, styles)
+    request = _request_part(store, case, load_requester(store.settings), t, styles)
+    answered = _answer_part(answer, case.state.value, extra_pages, referenced, t, styles)
+    # An answer is what the printed case is read for: first, under the title, then the request.
+    if answer is not None:
+        story += [*request[:1], *answered, _p(t.fit(t("the_request")), styles["h2"]), *request[1:]]
+    else:
+        story += [*request, *answered]
+    story += _conversation_part(store, case.id, t, styles)
     story += _history_part(store, case.id, t, styles)
     story += _images_part(store, case, t, styles, report)
     story += _expert_images_part(store, answer, t, styles, report)
     report.answer_missing = len(answer.missing) if answer else 0
 
-    patient = case.patient.full_name()
-    born = t("born", date=date_words(case.patient.birth_date, lang)) if case.patient.birth_date else ""
+    banner = [t("banner_training")] if is_training(store.settings.get) else []
+    if status_words(answer, lang, state=case.state.value):
+        banner.append(t("banner_attention"))
     furniture = Furniture(
         title=t("title"),
-        patient=f"{patient}{', ' + born if born else ''}",
+        patient=_identity_line(case, t),
         case_line=t("case_line", id=case.id),
         page_word=t("page"),
+        banner=" — ".join(banner),
+        zone_line=t("zone_line", zone=zone_words()),
     )
     out = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -352,8 +363,9 @@ def _answer_part(
     said = [_p(t.fit(warning), styles["urgent"])] if warning else []
     story: list[Flowable] = [KeepTogether([head, *said, _p(t.fit(answer.conclusion or "—"), styles["box"])])]
     rows = [(t("expert"), answer.expert or "—"), (t("issued"), moment_words(answer.issued, t.lang) or "—")]
-    if answer.follow_up_days is not None:
-        rows.append((t("follow_up"), t("follow_up_days", days=f"{answer.follow_up_days:g}")))
+    advice = follow_up_words(answer, t.lang)
+    if advice:
+        rows.append((t("follow_up"), advice))
     if appended_pages:
         rows.append((t("expert_pdf"), t("expert_pdf_appended", pages=appended_pages)))
     if referenced:
@@ -393,14 +405,45 @@ def _expert_images_part(
     return story
 
 
+def _identity_line(case: Case, t: T) -> str:
+    """Whom every page is about, as identity vigilance wants it read: the names, the birth date, the sex,
+    and the INS when the identity is qualified (the only one sent)."""
+    p = case.patient
+    parts = [p.full_name()]
+    if p.birth_date:
+        parts.append(t("born", date=date_words(p.birth_date, t.lang)))
+    if p.sex in ("male", "female"):
+        parts.append(sex_words(p.sex, t.lang))
+    if p.ins_sent() and p.ins:
+        parts.append(f"INS {p.ins}")
+    return ", ".join(part for part in parts if part)
+
+
+def _conversation_part(store: Store, case_id: str, t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The expert's questions and the requester's replies, oldest first: what the answer may rest on."""
+    messages = Outbox(store).messages(case_id)
+    if not messages:
+        return []
+    rows = []
+    for message in messages:
+        who = t("from_expert") if message.direction == "from-expert" else t("from_requester")
+        when = moment_words(message.sent_at or message.created_at, t.lang)
+        text = t("message_withdrawn") if message.withdrawn else message.text
+        rows.append((f"{who}\n{when}" if when else who, text or "—"))
+    return _dated_section(t("conversation"), rows, t, styles)
+
+
 def _history_part(store: Store, case_id: str, t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     events = store.history(case_id)
     if not events:
         return []
-    rows = []
-    for event in events:
-        rows.append((moment_words(event["at"], t.lang), history_words(event, t.lang)))
-    return [CondPageBreak(40 * mm), _p(t.fit(t("history")), styles["h2"]), _grid(rows, t, styles, (40 * mm, 140 * mm))]
+    rows = [(moment_words(event["at"], t.lang), history_words(event, t.lang)) for event in events]
+    return _dated_section(t("history"), rows, t, styles)
+
+
+def _dated_section(title: str, rows: list[tuple[str, str]], t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """A titled table of moments (or who and when) and what happened then."""
+    return [CondPageBreak(40 * mm), _p(t.fit(title), styles["h2"]), _grid(rows, t, styles, (40 * mm, 140 * mm))]
 
 
 def _images_part(store: Store, case: Case, t: T, styles: dict[str, ParagraphStyle], report: Report) -> list[Flowable]:

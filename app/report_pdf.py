@@ -164,6 +164,11 @@ class Furniture:
     patient: str
     case_line: str  # "Dossier <id>"
     page_word: str  # "page {n} / {total}"
+    #: Said in red under the header of every page, the expert's attached pages too: a training case, an
+    #: answer not to act on as it reads (withdrawn, provisional...). A page read alone must say it.
+    banner: str = ""
+    #: Under the footer: in which zone the times of the document are written.
+    zone_line: str = ""
 
 
 def draw_furniture(
@@ -182,6 +187,17 @@ def draw_furniture(
     c.line(15 * mm, 12 * mm, width - 15 * mm, 12 * mm)
     c.drawString(15 * mm, 8 * mm, fonts_.text(f"{furniture.case_line} — {furniture.patient}"))
     c.drawRightString(width - 15 * mm, 8 * mm, fonts_.text(furniture.page_word.format(n=number, total=total)))
+    if furniture.zone_line:
+        c.setFont(fonts_.regular, 7)
+        c.drawString(15 * mm, 4.5 * mm, fonts_.text(furniture.zone_line))
+    if furniture.banner:
+        text = fonts_.text(furniture.banner)
+        size = 8.5  # smaller if need be: the whole warning on every page, never cut at its edge
+        while size > 5 and c.stringWidth(text, fonts_.bold, size) > width - 30 * mm:
+            size -= 0.5
+        c.setFillColorRGB(0.75, 0.0, 0.0)
+        c.setFont(fonts_.bold, size)
+        c.drawCentredString(width / 2, height - 16.5 * mm, text)
     c.restoreState()
 
 

@@ -58,7 +58,6 @@ _WORDS = Catalogue(
         "expert": {"fr": "Expert", "en": "Expert"},
         "issued": {"fr": "Rendue le", "en": "Issued"},
         "follow_up": {"fr": "Suivi conseillé", "en": "Advised follow-up"},
-        "follow_up_days": {"fr": "revoir le patient dans {days} jours", "en": "see the patient again in {days} days"},
         "expert_pdf": {"fr": "Compte rendu de l'expert", "en": "Expert's report"},
         "expert_pdf_appended": {
             "fr": "{pages} page(s) jointe(s) à la fin de ce document",
@@ -83,6 +82,26 @@ _WORDS = Catalogue(
         "earlier": {"fr": "Versions remplacées", "en": "Replaced versions"},
         "answer_missing": {"fr": "Non récupéré", "en": "Not retrieved"},
         "history": {"fr": "Historique de l'envoi", "en": "Sending history"},
+        "conversation": {"fr": "Questions de l'expert et réponses", "en": "Expert's questions and replies"},
+        "from_expert": {"fr": "Expert", "en": "Expert"},
+        "from_requester": {"fr": "Demandeur", "en": "Requester"},
+        "message_withdrawn": {
+            "fr": "(message retiré par l'expert, envoyé par erreur : ne pas en tenir compte)",
+            "en": "(message withdrawn by the expert, sent by mistake: disregard it)",
+        },
+        "banner_training": {
+            "fr": "FORMATION : patient fictif, ne pas classer",
+            "en": "TRAINING: fictitious patient, do not file",
+        },
+        "banner_attention": {
+            "fr": "RÉPONSE À NE PAS APPLIQUER TELLE QUELLE (voir page 1)",
+            "en": "ANSWER NOT TO BE APPLIED AS IT READS (see page 1)",
+        },
+        "the_request": {"fr": "La demande", "en": "The request"},
+        "zone_line": {
+            "fr": "Heures données à l'heure de ce poste ({zone}).",
+            "en": "Times are this workstation's ({zone}).",
+        },
         "image_title": {"fr": "Image {n} / {total} — {label}", "en": "Image {n} of {total} — {label}"},
         "image_missing": {
             "fr": "Image introuvable ou endommagée sur le disque : elle ne peut pas figurer "
@@ -245,3 +264,14 @@ def moment_words(value: str, lang: str) -> str:
     except ValueError:
         return value
     return moment.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
+
+
+def zone_words() -> str:
+    """The workstation's time zone as a reader checks it: its offset from UTC now, and its name."""
+    now = datetime.now().astimezone()
+    offset = now.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    utc = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    name = now.tzname() or ""
+    return f"{utc}, {name}" if name and name != "UTC" and not name.startswith(("+", "-")) else utc

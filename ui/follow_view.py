@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import messages as M
-from app.answers import amended_words, earlier_words, hint_words, missing_words, status_words
+from app.answers import amended_words, earlier_words, follow_up_words, hint_words, missing_words, status_words
 from app.errors import TeleavisError
 from app.i18n import language
 from app.model import Answer, Case, CaseState, ShownNews
@@ -416,10 +416,9 @@ class FollowView(QWidget):
         self.expert.setText(
             self.tr("Expert : {name} — {when}").format(name=answer.expert or "—", when=local_time(answer.issued))
         )
-        if answer.follow_up_days:
-            self.follow_up.setText(
-                self.tr("Conseil de suivi : revoir le patient sous %n jour(s).", "", round(answer.follow_up_days))
-            )
+        advice = follow_up_words(answer)
+        if advice:
+            self.follow_up.setText(self.tr("Conseil de suivi : {advice}.").format(advice=advice))
             self.follow_up.show()
         else:
             self.follow_up.hide()

@@ -10,7 +10,7 @@ from typing import Any
 from app import i18n
 from app import messages as M
 from app.acts import act_of, judge
-from app.answers import earlier_words, missing_words, status_words
+from app.answers import earlier_words, follow_up_words, missing_words, status_words
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, say
 from app.errors import CaseFileError, ImageRejected
@@ -243,6 +243,7 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
             "missing_words": missing_words(answer),
             "earlier_words": earlier_words(answer),
             "status_words": status_words(answer, state=case.state.value),
+            "follow_up_words": follow_up_words(answer),
         }
         if answer
         else None,
@@ -297,7 +298,7 @@ def run_show(args: argparse.Namespace) -> int:
         out.append(f"  {M.tr('show.send_reduced', id=case.id[:8])}")
     if case.state == CaseState.ON_HOLD:
         out.append(M.tr("show.reply_in_window", id=case.id[:8]))
-    if doc["due_at"]:
+    if doc["due_at"] and doc["state"] in WAITING_FOR_EXPERT:  # a promise kept, or no longer owed, is not said
         when = local_minute(doc["due_at"])
         out.append(M.tr("show.overdue", when=when) if doc["overdue"] else M.tr("show.due", when=when))
     if doc["act"]:
@@ -354,9 +355,19 @@ def _platform_lines(doc: dict[str, Any]) -> list[str]:
         out.append(f"{M.tr(key)} {info['last_error']}")
     answer = doc["answer"]
     if answer:
+        if answer.get("status_words"):  # what stands against acting on it, before the conclusion
+            out.append(f"{M.tr('show.attention')} {answer['status_words']}")
         out.append(f"{M.tr('show.answer')} {answer['conclusion'] or M.tr('show.no_conclusion')}")
-        if answer.get("status_words"):
-            out.append(f"  {answer['status_words']}")
+        out.append(
+            "  "
+            + M.tr(
+                "show.answered_by",
+                expert=answer.get("expert") or "—",
+                when=local_minute(str(answer.get("issued") or "")) or "—",
+            )
+        )
+        if answer.get("follow_up_words"):
+            out.append(f"  {M.tr('show.follow_up', advice=answer['follow_up_words'])}")
         if answer.get("amended"):
             out.append(f"  {M.tr('answer.amended')}")
         out.extend(f"  {line}" for line in answer["earlier_words"])
@@ -374,6 +385,9 @@ def _platform_lines(doc: dict[str, Any]) -> list[str]:
 M.add(
     {
         "show.platform": {"fr": "Plateforme :", "en": "Platform:"},
+        "show.attention": {"fr": "ATTENTION :", "en": "WARNING:"},
+        "show.answered_by": {"fr": "Rendue par {expert}, le {when}.", "en": "Given by {expert}, {when}."},
+        "show.follow_up": {"fr": "Conseil de suivi : {advice}.", "en": "Advised follow-up: {advice}."},
         "show.reason": {"fr": "Motif donné par la plateforme :", "en": "Reason given by the platform:"},
         "show.problem": {"fr": "À savoir :", "en": "Note:"},
         "show.refused": {"fr": "Pourquoi il n'est pas parti :", "en": "Why it did not go:"},

@@ -949,56 +949,53 @@
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location filename="../../ui/follow_view.py" line="421"/>
-        <source>Conseil de suivi : revoir le patient sous %n jour(s).</source>
-        <translation>
-            <numerusform>Follow-up advice: see the patient again within %n day.</numerusform>
-            <numerusform>Follow-up advice: see the patient again within %n days.</numerusform>
-        </translation>
+        <source>Conseil de suivi : {advice}.</source>
+        <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="454"/>
+        <location filename="../../ui/follow_view.py" line="453"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="506"/>
+        <location filename="../../ui/follow_view.py" line="505"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="515"/>
+        <location filename="../../ui/follow_view.py" line="514"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="537"/>
+        <location filename="../../ui/follow_view.py" line="536"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="557"/>
+        <location filename="../../ui/follow_view.py" line="556"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="594"/>
+        <location filename="../../ui/follow_view.py" line="593"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="595"/>
+        <location filename="../../ui/follow_view.py" line="594"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="622"/>
+        <location filename="../../ui/follow_view.py" line="621"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="629"/>
+        <location filename="../../ui/follow_view.py" line="628"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1006,12 +1003,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="643"/>
+        <location filename="../../ui/follow_view.py" line="642"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="653"/>
+        <location filename="../../ui/follow_view.py" line="652"/>
         <source>Réponse enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Answer saved: it goes with the next sync.</translation>
     </message>

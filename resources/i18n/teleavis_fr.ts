@@ -37,15 +37,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="421"/>
-        <source>Conseil de suivi : revoir le patient sous %n jour(s).</source>
-        <translation>
-            <numerusform>Conseil de suivi : revoir le patient sous %n jour.</numerusform>
-            <numerusform>Conseil de suivi : revoir le patient sous %n jours.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="629"/>
+        <location filename="../../ui/follow_view.py" line="628"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>

@@ -92,7 +92,7 @@ def test_report_of_each_specialty_has_every_page_labelled_and_every_image(
         "Unité sanitaire de la maison d'arrêt de Fresnes",
         "Historique de l'envoi",
         "Image un peu floue",
-        "revoir le patient dans 90 jours",
+        "revoir le patient sous 90 jours, avant le",
     ):
         assert word in whole, word
 

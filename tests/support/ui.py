@@ -101,10 +101,10 @@ def complete_case(store: Any, folder: Any, **changes: Any) -> str:
     return str(store.create_case(parsed.case, load_images(parsed.images, parsed.case.specialty, parsed.case)))
 
 
-def answered_case(store: Any) -> str:
+def answered_case(store: Any, patient: Patient | None = None) -> str:
     """A case that went the whole way, with the expert's answer (no report attached)."""
     case = Case(
-        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
+        patient=patient or Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
         consent=Consent(given=True, recorded_by="Inf. Durand"),
         question="Lésion pigmentée évolutive du dos : avis sur exérèse ?",
     )

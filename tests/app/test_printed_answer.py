@@ -1,0 +1,109 @@
+"""The expert's answer as a nurse reads it on paper and in ``case show`` (found by an outside reading):
+the follow-up advice one wording with its deadline, an answer not to act on said on every page, whose
+every page is, a training case never taken for a real one, the questions and replies printed."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from app.answers import follow_up_words
+from app.db import transaction
+from app.model import Answer, Patient
+from app.outbox import Outbox
+from app.report import build_report
+from app.store import Store
+from tests.support.cli import run_inprocess
+from tests.support.ui import REQUESTER, answered_case
+
+
+@pytest.fixture
+def store(teleavis_home: Path) -> Iterator[Store]:
+    with Store.open(teleavis_home) as opened:
+        yield opened
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def with_answer(store: Store, case_id: str, **changes: object) -> None:
+    answer = store.answer(case_id)
+    assert answer is not None
+    with transaction(store.conn) as conn:
+        store.set_answer(conn, case_id, replace(answer, **changes))  # type: ignore[arg-type]
+
+
+def test_a_follow_up_of_hours_is_not_zero_days_and_says_by_when(paris: None) -> None:
+    """12 hours showed « revoir le patient sous 0 jour » in the window and « dans 0.5 jours » on paper;
+    « sous 14 jours » and « dans 14 jours » said two things, counted from nobody knew when."""
+    issued = "2026-12-02T10:15:00+01:00"
+    assert follow_up_words(Answer(follow_up_days=0.5, issued=issued), "fr") == (
+        "revoir le patient sous 12 heures, avant le 02/12/2026 22:15"
+    )
+    assert follow_up_words(Answer(follow_up_days=14, issued=issued), "fr") == (
+        "revoir le patient sous 14 jours, avant le 16/12/2026"
+    )
+    assert follow_up_words(Answer(follow_up_days=14, issued=issued), "en") == (
+        "see the patient again within 14 days, by 2026-12-16"
+    )
+    assert follow_up_words(Answer(), "fr") == ""
+
+
+def test_a_withdrawn_answer_says_so_on_every_printed_page_and_comes_first(store: Store) -> None:
+    """A withdrawn report printed as a valid one: page 1 said « réponse reçue », the conclusion came
+    on page 2 after the request, and no page but one said not to apply it."""
+    store.settings.set("site.requester", asdict(REQUESTER))
+    case_id = answered_case(store)
+    with_answer(store, case_id, report_status="entered-in-error")
+    with transaction(store.conn) as conn:
+        Outbox(store).add_expert_message(conn, case_id, "c1", "Depuis quand la lésion a-t-elle changé ?", "")
+    Outbox(store).queue_reply(case_id, "Depuis deux mois environ.", [], "c1")
+    pages = pages_text(build_report(store, case_id, lang="fr").pdf)
+    assert all("RÉPONSE À NE PAS APPLIQUER TELLE QUELLE" in page for page in pages)
+    assert all("FORMATION : patient fictif" in page for page in pages), "a training workstation's paper says it"
+    first = pages[0]
+    assert first.index("Réponse de l'expert") < first.index("Compte rendu retiré") < first.index("La demande")
+    assert first.index("exérèse conseillée") < first.index("Question posée")
+    assert "revoir le patient sous 14 jours, avant le" in first
+    whole = " ".join(pages)
+    assert "Questions de l'expert et réponses" in whole
+    assert whole.index("Depuis quand la lésion a-t-elle changé ?") < whole.index("Depuis deux mois environ.")
+    assert "Heures données à l'heure de ce poste (UTC" in first
+
+
+def test_every_printed_page_says_whose_it_is_as_identity_vigilance_wants(store: Store) -> None:
+    store.settings.set("site.requester", asdict(REQUESTER))
+    qualified = Patient(
+        family="MARTIN",
+        given=["Paul"],
+        birth_date="1950-02-03",
+        sex="male",
+        ins="150027512345691",
+        identity_status="qualified",
+    )
+    case_id = answered_case(store, qualified)
+    pages = pages_text(build_report(store, case_id, lang="fr").pdf)
+    assert all("MARTIN Paul, né(e) le 03/02/1950, masculin, INS 150027512345691" in page for page in pages)
+
+
+def test_case_show_says_what_stands_against_the_answer_before_it_and_no_promise_once_kept(
+    store: Store, capsys: pytest.CaptureFixture[str], teleavis_home: Path
+) -> None:
+    case_id = answered_case(store)
+    with_answer(store, case_id, report_status="preliminary")
+    with transaction(store.conn) as conn:
+        store.set_due(conn, case_id, "2026-11-30T10:00:00+00:00")
+    store.close()
+    shown = run_inprocess(capsys, "case", "show", case_id)
+    assert shown.code == 0
+    out = shown.out
+    assert out.index("ATTENTION :") < out.index("Réponse de l'expert")
+    assert "Rendue par Hélène MOREAU, le 2026-11-23" in out
+    assert "Conseil de suivi : revoir le patient sous 14 jours, avant le 07/12/2026." in out
+    assert "promise" not in out
