@@ -77,7 +77,7 @@ M.add(
             "en": "it concerns another patient than this request: it is not shown, report it to the platform",
         },
         "answer.missing_hint": {
-            "fr": "Demandez-le à l'expert ou au support de la plateforme.",
+            "fr": "Demandez ce document à l'expert ou au support de la plateforme.",
             "en": "Ask the expert or the platform's support for it.",
         },
         "answer.withdrawn": {

@@ -299,12 +299,13 @@ class FollowView(QWidget):
         self.conversation.clear()
         for message in conversation:
             who = self.tr("Expert") if message.direction == "from-expert" else self.tr("Vous")
-            if message.withdrawn:
-                self.conversation.addItem(
-                    who + " : " + self.tr("message retiré par l'expert (envoyé par erreur) : n'en tenez pas compte.")
-                )
-            else:
-                self.conversation.addItem(f"{who} : {message.text}")
+            when = local_time(message.sent_at or message.created_at)
+            said = (
+                self.tr("message retiré par l'expert (envoyé par erreur) : n'en tenez pas compte.")
+                if message.withdrawn
+                else message.text
+            )
+            self.conversation.addItem(f"{who}, {when} : {said}" if when else f"{who} : {said}")
         waiting = state == CaseState.ON_HOLD
         self.question_box.setVisible(waiting or bool(conversation))
         for widget in (self.reply, self.add_images, self.send_reply):

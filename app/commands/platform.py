@@ -25,8 +25,10 @@ M.add(
             "en": "sends the queued cases and fetches the answers",
         },
         "sync.summary": {
-            "fr": "Envoyés : {sent} — réponses reçues : {answered} — en attente : {waiting} — à corriger : {attention}",
-            "en": "Sent: {sent} — answered: {answered} — waiting: {waiting} — needing attention: {attention}",
+            "fr": "Envoyés : {sent} — réponses reçues : {answered} — questions de l'expert à répondre : {asked} — "
+            "en attente d'envoi : {waiting} — à corriger : {attention}",
+            "en": "Sent: {sent} — answered: {answered} — expert's questions to reply to: {asked} — waiting to be "
+            "sent: {waiting} — needing attention: {attention}",
         },
         "sync.training": {
             "fr": "Mode formation : plateforme simulée sur cette machine ({url}).",
@@ -116,6 +118,7 @@ def run_sync(args: argparse.Namespace) -> int:
                 summary = engine.run_forever(stop, args.timeout)
             waiting = [row.case_id for row in engine.outbox.pending()]
             attention = [c.id for c in store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
+            asked = [c.id for c in store.list_cases(states=[CaseState.ON_HOLD.value])]
             words = {case_id: store.platform_info(case_id)["last_error"] or "" for case_id in attention}
     finally:
         if previous is not None:
@@ -127,6 +130,7 @@ def run_sync(args: argparse.Namespace) -> int:
                 "answered": summary.answered,
                 "waiting": waiting,
                 "needs_attention": attention,
+                "on_hold": asked,
                 "replies_sent": summary.replies_sent,
             }
         )
@@ -136,6 +140,7 @@ def run_sync(args: argparse.Namespace) -> int:
                 "sync.summary",
                 sent=len(summary.sent),
                 answered=len(summary.answered),
+                asked=len(asked),
                 waiting=len(waiting),
                 attention=len(attention),
             )

@@ -57,6 +57,27 @@ def test_cancel_and_status_against_a_configured_platform(teleavis_home: Path, tm
     assert json.loads(status.stdout)["platform"]["reachable"] is False
 
 
+def test_the_sync_summary_counts_the_expert_questions_apart_from_the_cases_waiting_to_be_sent(
+    teleavis_home: Path, tmp_path: Path
+) -> None:
+    """Found from outside: a question arrived, and the summary said « en attente : 0 », where « en
+    attente » meant the cases waiting to be sent, while the list calls « En attente » a case whose
+    expert waits for the requester."""
+    with SandboxServer(
+        tmp_path / "platform", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3
+    ) as sandbox:
+        with Store.open(teleavis_home) as store:
+            setup_site(store)
+            store.settings.set("platform.url", sandbox.base_url)
+            case_id = make_case(store)
+        assert teleavis("sync", "--once").returncode == 0
+        sandbox.expert.run_until_idle()  # the expert asks
+        done = teleavis("sync", "--once")
+        assert done.returncode == 0, done.stderr
+        assert "questions de l'expert à répondre : 1" in done.stdout and "en attente d'envoi : 0" in done.stdout
+        assert json.loads(teleavis("sync", "--once", "--json").stdout)["on_hold"] == [case_id]
+
+
 def test_sync_stops_with_sign_in_again_when_the_token_is_refused(teleavis_home: Path, tmp_path: Path) -> None:
     with SandboxServer(tmp_path / "platform", token="good", run_expert=False) as sandbox:
         with Store.open(teleavis_home) as store:

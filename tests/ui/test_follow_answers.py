@@ -5,6 +5,7 @@ never carries the platform's words (issue 13.11)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,8 @@ def test_a_new_user_in_training_gets_a_question_and_tries_the_reply_loop(
     follow = page.follow
     qtbot.waitUntil(lambda: follow.question_box.isVisible() and follow.send_reply.isEnabled(), timeout=60_000)
     assert follow.conversation.count() == 1 and "?" in follow.conversation.item(0).text()
+    # Who asked and when, as on paper (the question had neither).
+    assert re.match(r"Expert, \d\d/\d\d/\d{4} \d\d:\d\d : ", follow.conversation.item(0).text())
     follow.reply.setFocus()
     type_text(follow.reply, "Voici les précisions demandées.")
     qtbot.mouseClick(follow.send_reply, Qt.MouseButton.LeftButton)
