@@ -29,7 +29,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from itertools import islice
 from stat import S_ISREG
 
 from capture.sniff import sniff
@@ -44,8 +43,9 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # absent on Windows, where links need 
 
 #: Levels of subfolders read below the device folder (``day/exam/image.jpg`` is two).
 MAX_DEPTH = 3
-#: Entries (files and folders) read at one look at most: a huge share, or a folder a link loop
-#: multiplies, must not hold the watch. Newest names are read first (dates and exam numbers grow).
+#: Entries (files and folders) of the subfolders taken at one look at most: a huge share must not hold
+#: the watch. Newest names are taken first (dates and exam numbers grow). The device folder's own
+#: files are all taken.
 MAX_ENTRIES = 10_000
 #: Folders that hold no export: recycle bins, system and indexing folders (compared in lower case;
 #: hidden folders, ``.Trash-1000`` and the like, are left out too).
@@ -79,6 +79,8 @@ def _folder_to_read(entry: os.DirEntry[str]) -> bool:
         return False
     if not entry.is_dir(follow_symlinks=False):
         return False
+    if os.name != "nt":  # (only Windows has junctions; elsewhere no stat per folder and per look)
+        return True
     attributes = getattr(entry.stat(follow_symlinks=False), "st_file_attributes", 0)
     return not attributes & _REPARSE_POINT
 
@@ -95,16 +97,18 @@ def _walk(folder: pathlib.Path) -> tuple[list[pathlib.Path], bool] | None:
         directory, depth = queue.popleft()
         try:
             with os.scandir(directory) as listed:
-                # Never more than the budget is read, even of one folder with a million files.
-                entries = sorted(islice(listed, budget + 1), key=lambda entry: entry.name, reverse=True)
+                # Every name is read (names are cheap) and sorted before any is left out: the order a disk
+                # lists them in is not the order they came in.
+                entries = sorted(listed, key=lambda entry: entry.name, reverse=True)
         except OSError:
             if depth == 0:
                 return None
             whole = False  # a subfolder out of reach for now: its files are not gone
             continue
-        if len(entries) > budget:
-            entries, whole = entries[:budget], False
-        budget -= len(entries)
+        if depth > 0:  # the device folder itself is read whole, as it always was; its subfolders share the budget
+            if len(entries) > budget:
+                entries, whole = entries[:budget], False
+            budget -= len(entries)
         for entry in entries:
             try:
                 if entry.is_file(follow_symlinks=False):

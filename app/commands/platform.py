@@ -25,10 +25,10 @@ M.add(
             "en": "sends the queued cases and fetches the answers",
         },
         "sync.summary": {
-            "fr": "Envoyés : {sent} — réponses reçues : {answered} — questions de l'expert à répondre : {asked} — "
-            "en attente d'envoi : {waiting} — à corriger : {attention}",
-            "en": "Sent: {sent} — answered: {answered} — expert's questions to reply to: {asked} — waiting to be "
-            "sent: {waiting} — needing attention: {attention}",
+            "fr": "Envoyés : {sent} — réponses reçues : {answered} — en attente : {waiting} — à corriger : {attention} "
+            "— questions de l'expert à répondre : {asked}",
+            "en": "Sent: {sent} — answered: {answered} — waiting: {waiting} — needing attention: {attention} "
+            "— expert's questions to reply to: {asked}",
         },
         "sync.training": {
             "fr": "Mode formation : plateforme simulée sur cette machine ({url}).",

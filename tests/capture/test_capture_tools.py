@@ -311,8 +311,8 @@ def test_a_look_is_capped_and_a_file_it_did_not_reach_is_not_gone(
     gone: when it comes back into reach, it is not new."""
     import capture.watch
 
-    monkeypatch.setattr(capture.watch, "MAX_ENTRIES", 8)
-    for exam in (1, 2):  # 6 entries: the first look is whole
+    monkeypatch.setattr(capture.watch, "MAX_ENTRIES", 5)
+    for exam in (1, 2):  # 4 entries in the subfolders: the first look is whole
         for image in (1, 2):
             put(tmp_path, f"EXAM_{exam:04}/IMG{image:04}.jpg", photo)
     watcher, taken = watched(tmp_path)
@@ -331,13 +331,32 @@ def test_a_look_is_capped_and_a_file_it_did_not_reach_is_not_gone(
     assert sorted(taken) == pushing
 
 
+def test_a_flat_device_folder_of_many_files_is_read_whole(
+    tmp_path: pathlib.Path, photo: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in review: the cap took the first entries in the disk's own order, then sorted them: in a
+    flat folder over the cap, half of the new images were never announced (there was no cap before)."""
+    import capture.watch
+
+    monkeypatch.setattr(capture.watch, "MAX_ENTRIES", 8)
+    for n in range(12):
+        put(tmp_path, f"OLD{n:04}.jpg", photo)
+    watcher, taken = watched(tmp_path)
+    for _ in range(3):
+        watcher.scan_once()
+    new = [put(tmp_path, f"{name}.jpg", photo) for name in ("A0001", "B0002", "NEW0001", "Z9999")]
+    for _ in range(3):
+        watcher.scan_once()
+    assert sorted(taken) == sorted(new)
+
+
 def test_a_file_out_of_reach_of_a_first_look_cut_short_is_never_new(
     tmp_path: pathlib.Path, photo: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import capture.watch
 
-    monkeypatch.setattr(capture.watch, "MAX_ENTRIES", 8)
-    for exam in range(1, 5):  # 4 folders of 2 images: 12 entries
+    monkeypatch.setattr(capture.watch, "MAX_ENTRIES", 4)
+    for exam in range(1, 5):  # 4 folders of 2 images: 8 entries in the subfolders
         for image in (1, 2):
             put(tmp_path, f"EXAM_{exam:04}/IMG{image:04}.jpg", photo)
     reached = capture.watch.listing(tmp_path) or []

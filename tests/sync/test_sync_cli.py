@@ -60,9 +60,9 @@ def test_cancel_and_status_against_a_configured_platform(teleavis_home: Path, tm
 def test_the_sync_summary_counts_the_expert_questions_apart_from_the_cases_waiting_to_be_sent(
     teleavis_home: Path, tmp_path: Path
 ) -> None:
-    """Found from outside: a question arrived, and the summary said « en attente : 0 », where « en
-    attente » meant the cases waiting to be sent, while the list calls « En attente » a case whose
-    expert waits for the requester."""
+    """Found from outside: a question arrived, and the summary said only « en attente : 0 » (the cases
+    waiting to be sent), while the list calls « En attente » a case whose expert waits for the
+    requester: the questions to reply to are counted at the end (the summary's first four stay)."""
     with SandboxServer(
         tmp_path / "platform", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3
     ) as sandbox:
@@ -74,7 +74,7 @@ def test_the_sync_summary_counts_the_expert_questions_apart_from_the_cases_waiti
         sandbox.expert.run_until_idle()  # the expert asks
         done = teleavis("sync", "--once")
         assert done.returncode == 0, done.stderr
-        assert "questions de l'expert à répondre : 1" in done.stdout and "en attente d'envoi : 0" in done.stdout
+        assert "en attente : 0 — à corriger : 0 — questions de l'expert à répondre : 1" in done.stdout
         assert json.loads(teleavis("sync", "--once", "--json").stdout)["on_hold"] == [case_id]
 
 
