@@ -93,8 +93,9 @@ def withhold_passphrases() -> None:
     """Take the passphrase variables out of this process's environment once the data key is in memory.
 
     Every program the window starts (the PDF viewer, the browser of a sign-in) inherits the environment,
-    outlives the lock and Teleavis, and is not protected from the same account's other programs, which
-    could read the passphrase in its ``/proc/<pid>/environ``."""
+    outlives the lock and Teleavis, and, unlike Teleavis (not dumpable, app/hardening.py), is not
+    protected from the same account's other programs, which could read the passphrase in its
+    ``/proc/<pid>/environ``."""
     for name in (PASSPHRASE_ENV, NEW_PASSPHRASE_ENV):
         os.environ.pop(name, None)
 

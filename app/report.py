@@ -220,7 +220,9 @@ def _grid(
     widths: tuple[float, float] = (55 * mm, 125 * mm),
 ) -> Table:
     data = [[_p(t.fit(k), styles["label"]), _p(t.fit(v), styles["body"])] for k, v in rows]
-    table = Table(data, colWidths=list(widths), hAlign="LEFT")
+    # A row longer than a page (a pasted report in a reply, a long conclusion replaced) is split across
+    # pages: whole, reportlab could not place it and the PDF was never made.
+    table = Table(data, colWidths=list(widths), hAlign="LEFT", splitInRow=1)
     table.setStyle(
         TableStyle(
             [
@@ -411,7 +413,8 @@ def _identity_line(case: Case, t: T) -> str:
     p = case.patient
     parts = [p.full_name()]
     if p.birth_date:
-        parts.append(t("born", date=date_words(p.birth_date, t.lang)))
+        born = {"male": "born_m", "female": "born_f"}.get(p.sex, "born")
+        parts.append(t(born, date=date_words(p.birth_date, t.lang)))
     if p.sex in ("male", "female"):
         parts.append(sex_words(p.sex, t.lang))
     if p.ins_sent() and p.ins:

@@ -171,32 +171,48 @@ class Furniture:
     zone_line: str = ""
 
 
+def _fitted(c: Any, text: str, font: str, size: float, room: float) -> float:
+    """The font size at which ``text`` fits in ``room`` (points), from ``size`` down to 5: the identity
+    and the warnings are printed whole, never cut at the page's edge nor over the words beside them."""
+    while size > 5 and c.stringWidth(text, font, size) > room:
+        size -= 0.25
+    return size
+
+
 def draw_furniture(
     c: Any, furniture: Furniture, fonts_: Fonts, number: int, total: int, width: float, height: float
 ) -> None:
     """Header and footer of one page, on a reportlab canvas."""
     c.saveState()
     c.setFillColorRGB(0.15, 0.15, 0.15)
-    c.setFont(fonts_.bold, 9)
-    c.drawString(15 * mm, height - 11 * mm, fonts_.text(furniture.patient))
+    inner = width - 30 * mm
+    title = fonts_.text(furniture.title)
     c.setFont(fonts_.regular, 8)
-    c.drawRightString(width - 15 * mm, height - 11 * mm, fonts_.text(furniture.title))
+    c.drawRightString(width - 15 * mm, height - 11 * mm, title)
+    patient = fonts_.text(furniture.patient)
+    c.setFont(
+        fonts_.bold, _fitted(c, patient, fonts_.bold, 9, inner - c.stringWidth(title, fonts_.regular, 8) - 4 * mm)
+    )
+    c.drawString(15 * mm, height - 11 * mm, patient)
     c.setStrokeColorRGB(0.6, 0.6, 0.6)
     c.setLineWidth(0.5)
     c.line(15 * mm, height - 13 * mm, width - 15 * mm, height - 13 * mm)
     c.line(15 * mm, 12 * mm, width - 15 * mm, 12 * mm)
-    c.drawString(15 * mm, 8 * mm, fonts_.text(f"{furniture.case_line} — {furniture.patient}"))
-    c.drawRightString(width - 15 * mm, 8 * mm, fonts_.text(furniture.page_word.format(n=number, total=total)))
+    page = fonts_.text(furniture.page_word.format(n=number, total=total))
+    c.setFont(fonts_.regular, 8)
+    c.drawRightString(width - 15 * mm, 8 * mm, page)
+    footer = fonts_.text(f"{furniture.case_line} — {furniture.patient}")
+    c.setFont(
+        fonts_.regular, _fitted(c, footer, fonts_.regular, 8, inner - c.stringWidth(page, fonts_.regular, 8) - 4 * mm)
+    )
+    c.drawString(15 * mm, 8 * mm, footer)
     if furniture.zone_line:
         c.setFont(fonts_.regular, 7)
         c.drawString(15 * mm, 4.5 * mm, fonts_.text(furniture.zone_line))
     if furniture.banner:
         text = fonts_.text(furniture.banner)
-        size = 8.5  # smaller if need be: the whole warning on every page, never cut at its edge
-        while size > 5 and c.stringWidth(text, fonts_.bold, size) > width - 30 * mm:
-            size -= 0.5
         c.setFillColorRGB(0.75, 0.0, 0.0)
-        c.setFont(fonts_.bold, size)
+        c.setFont(fonts_.bold, _fitted(c, text, fonts_.bold, 8.5, inner))
         c.drawCentredString(width / 2, height - 16.5 * mm, text)
     c.restoreState()
 

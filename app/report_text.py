@@ -23,6 +23,8 @@ _WORDS = Catalogue(
         "case_line": {"fr": "Dossier {id}", "en": "Case {id}"},
         "page": {"fr": "page {n} / {total}", "en": "page {n} of {total}"},
         "born": {"fr": "né(e) le {date}", "en": "born {date}"},
+        "born_m": {"fr": "né le {date}", "en": "born {date}"},
+        "born_f": {"fr": "née le {date}", "en": "born {date}"},
         "case": {"fr": "Dossier", "en": "Case"},
         "specialty": {"fr": "Spécialité", "en": "Specialty"},
         "state": {"fr": "État", "en": "State"},

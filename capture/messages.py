@@ -38,10 +38,10 @@ CATALOGUE = Catalogue(
             "en": "“{name}” is already in this case (image {n}): it is not imported a second time.",
         },
         "in_another_case": {
-            "fr": "« {name} » est déjà dans le dossier d'un autre patient : elle n'est pas importée. Vérifiez de "
-            "quel patient est cette image avant de l'ajouter.",
-            "en": "“{name}” is already in another patient's case: it is not imported. Check whose image it is "
-            "before adding it.",
+            "fr": "« {name} » est déjà dans le dossier {case} d'un autre patient : elle n'est pas importée. "
+            "Vérifiez de quel patient est cette image avant de l'ajouter.",
+            "en": "“{name}” is already in case {case}, another patient's: it is not imported. Check whose image "
+            "it is before adding it.",
         },
         "damaged": {
             "fr": "L'image « {name} » est incomplète ou abîmée et ne peut pas être lue : "
@@ -142,10 +142,10 @@ CATALOGUE = Catalogue(
             "device to colour and take the photo again.",
         },
         "colour-cast.monochrome-retina": {
-            "fr": "Cliché en noir et blanc (anérythre) : les couleurs du fond d'œil ne pourront pas être "
-            "jugées. Ajoutez un cliché couleur du même champ.",
-            "en": "Black-and-white (red-free) photo: the colours of the fundus cannot be judged. Add a "
-            "colour photo of the same field.",
+            "fr": "Cliché en noir et blanc : les couleurs du fond d'œil ne pourront pas être jugées. Si l'avis "
+            "demande la couleur (dépistage de la rétinopathie), ajoutez un cliché couleur du même champ.",
+            "en": "Black-and-white photo: the colours of the fundus cannot be judged. If the opinion needs colour "
+            "(retinopathy screening), add a colour photo of the same field.",
         },
         "colour-cast.warning": {
             "fr": "Couleurs faussées (dominante {hue}) : utilisez une lumière blanche, sans néon ni lampe colorée.",

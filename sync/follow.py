@@ -88,10 +88,11 @@ M.add(
             "the previous one. Trying again at the next sync.",
         },
         "follow.modified": {
-            "fr": "La plateforme a modifié cette demande d'une façon que Teleavis ne sait pas lire : consultez-la "
-            "sur la plateforme. Teleavis continue de la suivre.",
-            "en": "The platform changed this request in a way Teleavis cannot read: look at it on the platform. "
-            "Teleavis keeps following it.",
+            "fr": "La plateforme a modifié cette demande d'une façon que Teleavis ne sait pas lire : tant que "
+            "cette mention reste, Teleavis n'en affichera pas les changements, réponse comprise. Suivez-la sur "
+            "la plateforme.",
+            "en": "The platform changed this request in a way Teleavis cannot read: while that stays, Teleavis "
+            "will not show its changes, the answer included. Follow it on the platform.",
         },
         "follow.unreadable": {
             "fr": "La réponse de la plateforme n'a pas pu être lue (détails dans le journal) : "
@@ -1010,7 +1011,6 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
         raise TeleavisError(M.tr("cancel.not_sent"))
     task_id = info["task_id"]
     follower = Follower(store, client)
-    not_made = False
     for _ in range(10):
         task = client.retrying(lambda: client.read("Task", task_id), budget_s=budget_s)
         status = task.get("status")
@@ -1037,15 +1037,15 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
             task = document
         else:  # an empty body, or an OperationOutcome: the Task as it now stands, read
             task = client.retrying(lambda: client.read("Task", task_id), budget_s=budget_s)
+        if task.get("status") != "cancelled":
+            # The change accepted but not made: read once more (a platform may apply it a moment later),
+            # never sent again, never said cancelled while it is not.
+            task = client.retrying(lambda: client.read("Task", task_id), budget_s=budget_s)
         if task.get("status") == "cancelled":
             break
-        # The change accepted but not made (the Task as it stands is not cancelled): read it again, as
-        # after a conflict; never said cancelled while it is not.
-        not_made = True
+        follower.mirror(case_id, task, None, budget_s)
+        raise TeleavisError(M.tr("cancel.not_made"))
     else:
-        if not_made:
-            follower.mirror(case_id, task, None, budget_s)
-            raise TeleavisError(M.tr("cancel.not_made"))
         raise TransientFault(M.tr("net.busy", status=412))
     follower.mirror(case_id, task, None, budget_s)
     follower.check_witness()

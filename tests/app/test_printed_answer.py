@@ -89,7 +89,7 @@ def test_every_printed_page_says_whose_it_is_as_identity_vigilance_wants(store: 
     )
     case_id = answered_case(store, qualified)
     pages = pages_text(build_report(store, case_id, lang="fr").pdf)
-    assert all("MARTIN Paul, né(e) le 03/02/1950, masculin, INS 150027512345691" in page for page in pages)
+    assert all("MARTIN Paul, né le 03/02/1950, masculin, INS 150027512345691" in page for page in pages)
 
 
 def test_case_show_says_what_stands_against_the_answer_before_it_and_no_promise_once_kept(
@@ -107,3 +107,50 @@ def test_case_show_says_what_stands_against_the_answer_before_it_and_no_promise_
     assert "Rendue par Hélène MOREAU, le 2026-11-23" in out
     assert "Conseil de suivi : revoir le patient sous 14 jours, avant le 07/12/2026." in out
     assert "promise" not in out
+
+
+def test_a_reply_longer_than_a_page_is_printed_across_pages(store: Store) -> None:
+    """Seen in review: one message of a page and more (a pasted report) in its table row stopped the
+    whole PDF with a layout error."""
+    case_id = answered_case(store)
+    with transaction(store.conn) as conn:
+        Outbox(store).add_expert_message(conn, case_id, "c1", "Pouvez-vous préciser ?", "")
+    long = "\n".join(f"Ligne {n} du compte rendu collé par l'infirmière, avec ses détails." for n in range(160))
+    Outbox(store).queue_reply(case_id, long, [], "c1")
+    pages = pages_text(build_report(store, case_id, lang="fr").pdf)
+    whole = " ".join(pages)
+    assert "Ligne 0 du compte rendu" in whole and "Ligne 159 du compte rendu" in whole
+
+
+def test_a_long_identity_fits_beside_the_title_and_the_page_number() -> None:
+    """Seen in review: a long name with its INS ran over the title, then past the page's edge, in the
+    header and the footer: the INS's last digits were cut."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    from app.report_pdf import Furniture, draw_furniture, fonts
+
+    drawn: list[tuple[float, float, float, str]] = []  # (line, left, right, text)
+
+    class Recording(Canvas):  # type: ignore[misc]
+        def drawString(self, x: float, y: float, text: str, *args: object, **kwargs: object) -> None:
+            drawn.append((y, x, x + self.stringWidth(text, self._fontname, self._fontsize), text))
+
+        def drawRightString(self, x: float, y: float, text: str, *args: object, **kwargs: object) -> None:
+            drawn.append((y, x - self.stringWidth(text, self._fontname, self._fontsize), x, text))
+
+    patient = (
+        "DE LA TOUR D'AUVERGNE-LAURAGUAIS Marie-Thérèse Geneviève Élisabeth, née le 03/02/1950, féminin, "
+        "INS 250027512345619"
+    )
+    furniture = Furniture(
+        "Demande de télé-expertise", patient, "Dossier 7d11c691-e43b-4278-87bb-37bee120a7be", "page {n} / {total}"
+    )
+    width, height = A4
+    draw_furniture(Recording(io.BytesIO(), pagesize=A4), furniture, fonts(), 1, 6, width, height)
+    identity = [d for d in drawn if "INS 250027512345619" in d[3]]
+    assert len(identity) == 2  # the header and the footer
+    for line, _left, right, _text in identity:
+        beside = [d for d in drawn if d[0] == line and d[3] != _text]  # the title, the page number
+        assert beside and right < min(d[1] for d in beside) and right <= width - 15 * mm

@@ -105,7 +105,7 @@ def test_a_black_and_white_picture_is_said_so_not_taken_for_a_coloured_light() -
     retina = Image.open(REAL_RETINA).convert("RGB")
     red_free = np.asarray(ImageOps.grayscale(retina.split()[1]).convert("RGB"))
     finding = colour_finding(red_free, specialty="ophthalmology")
-    assert finding.level == "warning" and "noir et blanc (anérythre)" in finding.message
+    assert finding.level == "warning" and "Cliché en noir et blanc" in finding.message
     assert "lumière blanche" not in finding.message
     assert colour_finding(np.asarray(retina), specialty="ophthalmology").level == "ok"
 

@@ -253,9 +253,16 @@ def test_a_cancel_the_platform_accepts_but_does_not_make_is_never_said_made(
     case_id = make_case(store, seed=1)
     Engine(store, client, case_budget_s=10.0).run_once()
     task_id = store.platform_info(case_id)["task_id"]
-    monkeypatch.setattr(client, "update", lambda *_a, **_k: Answer(200, {}, sandbox.read("Task", task_id)))
+    puts: list[object] = []
+
+    def accepted_not_made(*_a: object, **_k: object) -> Answer:
+        puts.append(1)
+        return Answer(200, {}, sandbox.read("Task", task_id))
+
+    monkeypatch.setattr(client, "update", accepted_not_made)
     with pytest.raises(TeleavisError, match="la demande n'est pas annulée"):
         cancel(store, client, case_id)
+    assert len(puts) == 1, "not sent again and again"
     assert store.state(case_id) != CaseState.CANCELLED
     assert sandbox.read("Task", task_id)["status"] == "requested"
 

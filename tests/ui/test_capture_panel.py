@@ -787,9 +787,7 @@ def test_the_same_image_is_never_imported_twice_nor_into_two_patients_cases(
     other = new_case(store, family="DUPONT")
     panel.set_case(other)
     panel.import_files([photo])
-    qtbot.waitUntil(
-        lambda: panel.jobs.pending() == 0 and "dossier d'un autre patient" in panel.status.text(), timeout=JOB_MS
-    )
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and "d'un autre patient" in panel.status.text(), timeout=JOB_MS)
     assert reopened(store, other.id) == []
 
     # Another request for the same patient (the first one refused, say) may take the photo again.
