@@ -134,7 +134,7 @@ def load_images(parsed_images: list[Any], specialty: str, case: Case) -> list[Ne
         record.eye = record.eye or prepared.eye
         record.view = record.view or (prepared.view or "")
         record.captured_at = prepared.captured_at or ""
-        ready.append(NewImage(record, prepared.data, prepared.thumbnail))
+        ready.append(NewImage(record, prepared.data, prepared.thumbnail, prepared.source_sha1))
     if problems:
         raise CaseFileError(M.tr("cf.refused"), details=problems)
     return ready

@@ -99,3 +99,17 @@ def test_two_imports_of_one_file_at_the_same_instant_put_it_in_one_case(
     assert len(refused) == 1 and "d'un autre patient" in refused[0], outcomes
     assert sorted(len(list(store.images(case_id))) for case_id in cases.values()) == [0, 1]
     assert store.collect_orphans(older_than_s=0) == 0, "the refused copy's files were removed"
+
+
+def test_a_dicom_imported_from_a_case_file_is_known_again_in_the_window(store: Store, export: Path) -> None:
+    """Seen in review: ``case import`` did not keep the file's own hash, so the same DICOM export could
+    later go into another patient's case from the window."""
+    from app.casefile import ImageRef
+    from app.commands.cases import load_images
+    from app.model import CaseImage
+
+    case = Case(specialty="ophthalmology", patient=MARTIN)
+    store.create_case(case, load_images([ImageRef(CaseImage(), export, "images[0]")], case.specialty, case))
+    dupont = new_case(store, DUPONT)
+    with pytest.raises(ImageRejected, match="d'un autre patient"):
+        imported(store, dupont, export, DUPONT)
