@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from app.model import CaseState
 from app.store import Store
+from tests.conftest import PASSPHRASE
 from tests.support.ui import activate, fill_request, pick, type_text
 from ui.main_window import MainWindow
 
@@ -91,11 +92,12 @@ def test_new_case_blocked_captured_sent_answered_and_still_there_after_restart(
     assert window.worklist.model.rowCount() == 1
     assert window.worklist.filter_buttons["answered"].text().endswith("(1)")
 
-    # Restart: everything as it was.
+    # Restart: everything as it was. (A new process gets the passphrase again: the window took it out of
+    # its environment once the key was loaded, so that nothing it opens inherits it.)
     typed = store.get_case(case_id)
     window.close()
     store.close()
-    with Store.open(teleavis_home) as again:
+    with Store.open(teleavis_home, passphrase=lambda _confirm: PASSPHRASE) as again:
         second = MainWindow(again)
         qtbot.addWidget(second)
         second.show()
