@@ -409,6 +409,8 @@ class CaseSummary:
     image_count: int
     #: When the expert's answer is due (ISO instant), once the case is sent.
     due_at: str | None = None
+    #: The answer's last news: ``amended`` or ``withdrawn`` (AnswerNews), None for an answer as first given.
+    answer_news: str | None = None
 
     def overdue(self, now: str | None = None) -> bool:
         """The expert's promised answer time has passed and the case still waits for the expert."""

@@ -95,7 +95,10 @@ def _id_word(ident: str) -> str:
 #: A worklist row's columns (``CaseSummary``), and the same before schema 10 (no answer time yet).
 _SUMMARY = (
     "SELECT c.id, c.state, c.specialty, c.priority, c.initials, c.created_at, c.updated_at, c.unread, "
-    "(SELECT COUNT(*) FROM images i WHERE i.case_id = c.id) AS n, c.due_at FROM cases c"
+    "(SELECT COUNT(*) FROM images i WHERE i.case_id = c.id) AS n, c.due_at, "
+    # The answer's last news (amended, withdrawn), read off the case's history for the rows shown only.
+    "(SELECT e.kind FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('amended', 'withdrawn') "
+    "ORDER BY e.id DESC LIMIT 1) FROM cases c"
 )
 _SUMMARY_BEFORE_DUE = _SUMMARY.replace("c.due_at", "NULL")
 
@@ -1076,4 +1079,5 @@ def _summary(row: Sequence[Any]) -> CaseSummary:
         unread=bool(row[7]),
         image_count=row[8],
         due_at=row[9],
+        answer_news=row[10] if len(row) > 10 else None,
     )

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from app import messages as M
 from app.errors import TeleavisError
 from app.i18n import language
-from app.model import CaseSummary, Patient
+from app.model import AnswerNews, CaseState, CaseSummary, Patient
 from app.report_text import moment_words
 from app.store import Store
 from ui.widgets import named
@@ -224,6 +224,10 @@ class WorklistModel(QAbstractTableModel):
         """The row's six cells in words, kept until the rows change (the patient's name once readable)."""
         row = self._rows[number]
         state = M.state_name(row.state)
+        if row.state == CaseState.ANSWERED.value and row.answer_news == AnswerNews.WITHDRAWN.value:
+            state = self.tr("réponse retirée par l'expert")  # not « réponse reçue »: not to be acted on
+        elif row.state == CaseState.ANSWERED.value and row.answer_news == AnswerNews.AMENDED.value:
+            state = self.tr("réponse modifiée par l'expert")
         texts = (
             ("● " if row.unread else "") + self._patient(number),
             M.specialty_name(row.specialty),

@@ -145,3 +145,32 @@ def test_the_list_opens_on_what_matters(qtbot: Any, store: Store, sync_runner: N
         assert window.worklist.current_filter() == expected
         assert window.worklist.model.rowCount() >= 1 and not window.worklist.notice.isVisible()
         window.shutdown()
+
+
+def test_an_answer_withdrawn_or_amended_is_not_listed_as_an_answer_received(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found by an outside reading: a withdrawn answer and an amended one both read « réponse reçue —
+    à lire » in the list, like any answer to act on."""
+    from dataclasses import replace
+
+    from app.db import transaction
+
+    plain, withdrawn, amended = (answered_case(store) for _ in range(3))
+    for case_id, news, status in ((withdrawn, "withdrawn", "entered-in-error"), (amended, "amended", "amended")):
+        answer = store.answer(case_id)
+        assert answer is not None
+        with transaction(store.conn) as conn:
+            store.set_answer(conn, case_id, replace(answer, report_status=status), event=news)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.worklist.set_filter("all")
+    model = window.worklist.model
+    states = {
+        model.data(model.index(row, model.STATE), Qt.ItemDataRole.UserRole): model.data(model.index(row, model.STATE))
+        for row in range(model.rowCount())
+    }
+    assert states[plain].startswith("réponse reçue")
+    assert states[withdrawn].startswith("réponse retirée par l'expert")
+    assert states[amended].startswith("réponse modifiée par l'expert")
+    window.shutdown()
