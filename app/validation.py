@@ -155,6 +155,14 @@ M.add(
             "en": "{status} identity: say which ID document was checked, and when.",
         },
         "v.identity_document": {"fr": "Pièce d'identité contrôlée inconnue.", "en": "Unknown ID document checked."},
+        "v.identity_document_minor": {
+            "fr": "Le livret de famille et l'acte de naissance ne valident que l'identité d'un mineur : pour un "
+            "adulte, il faut une carte d'identité, un passeport ou un titre de séjour (sinon, laissez le statut "
+            "« Récupérée » ou « Provisoire »).",
+            "en": "A family record book or a birth certificate validates a minor's identity only: an adult needs "
+            "an identity card, a passport or a residence permit (else keep the status “Recovered” or "
+            "“Provisional”).",
+        },
         "v.identity_date": {
             "fr": "Date du contrôle de l'identité invalide (AAAA-MM-JJ, pas dans le futur).",
             "en": "Invalid identity check date (YYYY-MM-DD, not in the future).",
@@ -385,11 +393,32 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
         )
     if p.identity_document and p.identity_document not in IDENTITY_DOCUMENTS:
         out.append(_f("patient.identity_document", "patient.identity_document", "v.identity_document", "error"))
+    elif (
+        p.identity_status in ("validated", "qualified")
+        and p.identity_document in MINORS_DOCUMENTS
+        and _adult_on(p.birth_date, parse_date(p.identity_checked_on) or today)
+    ):
+        # RNIV: these documents are of high trust for a minor only (with a parent's own ID document).
+        out.append(
+            _f("patient.identity_document.minor", "patient.identity_document", "v.identity_document_minor", "error")
+        )
     if p.identity_checked_on:
         checked = parse_date(p.identity_checked_on)
         if checked is None or checked > today:
             out.append(_f("patient.identity_checked_on", "patient.identity_checked_on", "v.identity_date", "error"))
     return out
+
+
+#: ID documents that validate a minor's identity only (RNIV): the family record book, the birth certificate.
+MINORS_DOCUMENTS = ("LE", "AN")
+
+
+def _adult_on(birth_date: str, day: date) -> bool:
+    """Whether someone born on ``birth_date`` (ISO) was 18 on ``day``; False when the date is not known."""
+    born = parse_date(birth_date)
+    if born is None:
+        return False
+    return (day.year - born.year - ((day.month, day.day) < (born.month, born.day))) >= 18
 
 
 def validate_content(case: Case, today: date | None = None) -> list[Finding]:

@@ -320,7 +320,7 @@ class CaseEditor(QWidget):
         self._row(
             form, date_binding("patient.identity_checked_on", self.identity_checked_on), self.tr("Contrôlée le :")
         )
-        self.ins = QLineEdit(placeholderText=self.tr("15 caractères, sur la carte Vitale ou via l'INSi"))
+        self.ins = QLineEdit(placeholderText=self.tr("15 caractères, obtenus par le téléservice INSi"))
         self.ins.setMaxLength(21)
         self._row(
             form,

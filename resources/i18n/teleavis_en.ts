@@ -513,8 +513,8 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="323"/>
-        <source>15 caractères, sur la carte Vitale ou via l&apos;INSi</source>
-        <translation>15 characters, on the Carte Vitale or from INSi</translation>
+        <source>15 caractères, obtenus par le téléservice INSi</source>
+        <translation>15 characters, obtained from the INSi teleservice</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="328"/>

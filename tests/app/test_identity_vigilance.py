@@ -106,6 +106,19 @@ def test_the_status_decides_which_identifier_is_needed() -> None:
     assert "patient.sex.ins" not in _codes(_case(sex="other"))
 
 
+def test_a_family_record_book_or_a_birth_certificate_validates_a_minor_only() -> None:
+    """Found by an outside review against the RNIV: an adult's identity was « qualifiée » on a family
+    record book, and its INS sent as a qualified one."""
+    checked = {"identity_status": "qualified", "identity_checked_on": "2026-11-20", "birth_place": "85123"}
+    for document in ("LE", "AN"):
+        adult = validate_identity(_case(**checked, identity_document=document))
+        assert [f.code for f in adult if f.severity == "error"] == ["patient.identity_document.minor"]
+        assert "ne valident que l'identité d'un mineur" in " ".join(f.message for f in adult)
+    child = _case(**checked, identity_document="LE", birth_date="2015-02-03", ins=with_key("1150285123456"))
+    assert "patient.identity_document.minor" not in _codes(child)
+    assert "patient.identity_document.minor" not in _codes(_case(**checked, identity_document="PA"))
+
+
 def test_a_qualified_identity_without_its_sex_is_not_sent() -> None:
     """Left « non renseigné », the INS's sex digit was checked against nothing: an INS of someone of the
     other sex went unnoticed (an outside identity-vigilance audit)."""
