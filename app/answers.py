@@ -7,7 +7,7 @@ with these sentences.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from app import messages as M
 from app.i18n import language
@@ -212,13 +212,11 @@ def follow_up_words(answer: Answer | None, lang: str | None = None) -> str:
         issued = datetime.fromisoformat(answer.issued)
     except ValueError:
         return advice
+    deadline = issued + timedelta(days=days)
     if issued.tzinfo is None:  # a date alone: counted from that day
-        by = date_words((issued + timedelta(days=days)).date().isoformat(), lang)
+        by = date_words(deadline.date().isoformat(), lang)
+    elif days < 2:
+        by = moment_words(deadline.isoformat(), lang)
     else:
-        deadline = (issued + timedelta(days=days)).astimezone(UTC).isoformat()
-        by = (
-            moment_words(deadline, lang)
-            if days < 2
-            else date_words(datetime.fromisoformat(deadline).astimezone().date().isoformat(), lang)
-        )
+        by = date_words(deadline.astimezone().date().isoformat(), lang)
     return _say("answer.follow_up_by", lang, advice=advice, when=by)
