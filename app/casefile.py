@@ -217,13 +217,15 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
         r.fail("patient", M.tr("cf.required", path="patient"))
     given = pdata.get("given", [])
     if isinstance(given, str):
-        given = [given]
+        # The names as the document lists them: the first word is the first given name. A first name
+        # written with a space (« Marie Thérèse ») is given as a list's first item.
+        given = given.split()
     if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
         r.fail("patient.given", M.tr("cf.type", path="patient.given", expected=M.tr("t.strings")))
         given = []
     case.patient = Patient(
         family=r.text(pdata, "family", "patient"),
-        given=list(given),
+        given=[" ".join(g.split()) for g in given if g.strip()],
         birth_date=r.text(pdata, "birth_date", "patient"),
         birth_place=normalize_birth_place(r.text(pdata, "birth_place", "patient")),
         sex=r.text(pdata, "sex", "patient", choices=("male", "female", "other", "unknown")) or "unknown",

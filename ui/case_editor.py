@@ -218,7 +218,8 @@ class CaseEditor(QWidget):
     def _bind(self, binding: Binding, label: str, into: _Form | None = None) -> None:
         (into.bindings if into else self.bindings)[binding.key] = binding
         (into.labels if into else self.labels)[binding.key] = label.rstrip(" :")
-        binding.changed.connect(lambda *_a, b=binding: self._edited(b))
+        for signal in binding.changed if isinstance(binding.changed, tuple) else (binding.changed,):
+            signal.connect(lambda *_a, b=binding: self._edited(b))
         binding.widget.installEventFilter(self)
 
     def _build_consent(self) -> None:
@@ -248,8 +249,23 @@ class CaseEditor(QWidget):
         self._tune(form)
         self.family = QLineEdit(placeholderText=self.tr("Nom de naissance"))
         self._row(form, text_binding("patient.family", self.family), self.tr("Nom :"))
-        self.given = QLineEdit(placeholderText=self.tr("Prénom(s)"))
-        self._row(form, given_binding("patient.given", self.given), self.tr("Prénom(s) :"))
+        self.given = QLineEdit(placeholderText=self.tr("Tous, dans l'ordre de la pièce d'identité"))
+        self.first_given = ChoiceBox()
+        self._row(form, given_binding("patient.given", self.given, self.first_given), self.tr("Prénoms de naissance :"))
+        # The first given name is an identity trait of its own: a composed one may be written with a
+        # space on the document, and the platform compares it with the national identity's.
+        form.addRow(self.tr("Premier prénom :"), self.first_given)
+        self.first_given_note = named(
+            QLabel(
+                self.tr(
+                    "Si le premier prénom est composé sans trait d'union sur la pièce "
+                    "(ex. Marie Thérèse), choisissez-le ici."
+                )
+            ),
+            "fieldHint",
+        )
+        self.first_given_note.setWordWrap(True)
+        form.addRow(self.first_given_note)
         self.birth_date = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
         self._row(form, date_binding("patient.birth_date", self.birth_date), self.tr("Date de naissance :"))
         self.birth_place = QLineEdit(placeholderText=self.tr("code INSEE, ex. 75056"))
@@ -347,6 +363,7 @@ class CaseEditor(QWidget):
         """The document and its date are asked for a status that rests on a document."""
         status = self.case.patient.identity_status if self.case else "provisional"
         checked = status in ("validated", "qualified")
+        self.first_given_note.setVisible(self.first_given.isEnabled())  # a choice only with two names or more
         self.identity_document.setEnabled(checked)
         self.identity_checked_on.setEnabled(checked)
         self.status_prompt.setVisible(bool(self.case and self.case.identity_status_missing))
@@ -612,7 +629,7 @@ class CaseEditor(QWidget):
             patient = self.case.patient
             if patient.identity_status in ("validated", "qualified") and not patient.identity_checked_on:
                 self.apply("patient.identity_checked_on", date.today().isoformat())
-        if key.startswith("patient.identity"):
+        if key.startswith("patient.identity") or key == "patient.given":
             self._identity_shown()
         self._dirty = True
         self._save_timer.start()

@@ -78,7 +78,7 @@ class Binding:
     ) -> None:
         self.key, self.widget = key, widget
         self.read, self._write = read, write
-        self.changed = changed  # the widget's signal for a user edit
+        self.changed = changed  # the widget's signal for a user edit (or a tuple of them)
 
     def write(self, value: Any) -> None:
         blocked = self.widget.blockSignals(True)
@@ -125,8 +125,37 @@ def date_binding(key: str, widget: QLineEdit, *, empty: Any = "") -> Binding:
     return text_binding(key, widget, empty=empty, to_model=date_to_iso, to_text=iso_to_display)
 
 
-def given_binding(key: str, widget: QLineEdit) -> Binding:
-    return text_binding(key, widget, empty=[], to_model=lambda t: t.split(), to_text=lambda v: " ".join(v))
+def given_binding(key: str, names: QLineEdit, first: QComboBox) -> Binding:
+    """The birth given names as the identity document lists them, and how many of their first words
+    make the first given name. Most first names are one word, or hyphenated; some are written with a
+    space (« Marie Thérèse »), and only the document tells. The model keeps the first given name
+    whole, then the others: ``["Marie Thérèse", "Jeanne"]``."""
+
+    def offer(words: list[str], count: int) -> None:
+        first.clear()
+        for n in range(1, len(words) + 1):
+            first.addItem(" ".join(words[:n]), n)
+        first.setEnabled(len(words) > 1)
+        first.setCurrentIndex(max(0, min(count, len(words)) - 1))
+
+    def read() -> list[str]:
+        words = names.text().split()
+        count = first.currentData() or 1
+        return [" ".join(words[:count]), *words[count:]] if words else []
+
+    def write(value: list[str]) -> None:
+        words = " ".join(value).split()
+        if names.text().split() != words:
+            names.setText(" ".join(words))
+        offer(words, len(value[0].split()) if value else 1)
+
+    def names_edited(_text: str) -> None:
+        """The first given name keeps its words while they still begin the list."""
+        kept, words = first.currentText().split(), names.text().split()
+        offer(words, len(kept) if kept and words[: len(kept)] == kept else 1)
+
+    names.textEdited.connect(names_edited)  # before the editor's own slot: it reads the new choice
+    return Binding(key, names, read, write, (names.textEdited, first.activated))
 
 
 def combo_binding(key: str, widget: QComboBox) -> Binding:

@@ -218,3 +218,23 @@ def test_a_consent_dated_before_the_patients_birth_is_refused() -> None:
     assert blocking(found)
     case.consent.date = "2026-11-20"
     assert not [f for f in validate_content(case) if f.field == "consent.date"]
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        (["Marie Thérèse", "Jeanne"], ["Marie Thérèse", "Jeanne"]),  # a first name written with a space
+        ("Marie Thérèse Jeanne", ["Marie", "Thérèse", "Jeanne"]),  # the list as a string: split at its spaces
+        (["Paul"], ["Paul"]),
+        ([" Jean  Pierre ", ""], ["Jean Pierre"]),
+    ],
+)
+def test_a_case_files_given_names_keep_their_first_given_name(tmp_path: Path, given: object, kept: list[str]) -> None:
+    """The first given name is an identity trait of its own: a string was kept whole, so « Marie
+    Thérèse Jeanne » went to the platform as one first given name."""
+    from app.casefile import parse_case
+
+    doc = copy.deepcopy(EXAMPLE)
+    doc["images"] = []
+    doc["patient"]["given"] = given
+    assert parse_case(doc, tmp_path).case.patient.given == kept

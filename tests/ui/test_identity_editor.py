@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.model import Case, Consent, Patient
@@ -107,3 +108,37 @@ def test_the_birth_place_is_typed_after_the_birth_date_saved_and_a_wrong_code_sh
     assert store.get_case(page.case.id).patient.birth_place == "2A004"
     window.open_case(page.case.id)
     assert window.case_page.editor.birth_place.text() == "2A004"
+
+
+def test_a_first_given_name_written_with_a_space_is_chosen_kept_and_undone(
+    qtbot: Any, window: MainWindow, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """« Marie Thérèse Jeanne » on the document may be Marie Thérèse, then Jeanne: only the document
+    says so, and the first given name is an identity trait the platform compares with the INS's."""
+    monkeypatch.setattr("ui.case_editor.MERGE_WITHIN_S", -1.0)  # each edit its own undo step
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    assert not editor.first_given.isEnabled() and not editor.first_given_note.isVisibleTo(window)
+    type_text(editor.given, "Marie Therese Jeanne")
+    assert editor.first_given.isEnabled() and editor.first_given_note.isVisibleTo(window)
+    assert editor.first_given.currentText() == "Marie", "one word unless told otherwise"
+    assert page.case.patient.given == ["Marie", "Therese", "Jeanne"]
+    pick(qtbot, editor.first_given, 2)
+    assert page.case.patient.given == ["Marie Therese", "Jeanne"]
+    type_text(editor.given, " Louise")  # a name added at the end keeps the choice
+    assert page.case.patient.given == ["Marie Therese", "Jeanne", "Louise"]
+    for _ in "Louise":  # a letter a step (the space alone changed no name)
+        editor.undo_stack.undo()
+    assert page.case.patient.given == ["Marie Therese", "Jeanne"]
+    assert editor.first_given.currentText() == "Marie Therese"
+    editor.undo_stack.undo()
+    assert page.case.patient.given == ["Marie", "Therese", "Jeanne"] and editor.first_given.currentText() == "Marie"
+    editor.undo_stack.redo()
+    assert editor.flush()
+    assert store.get_case(page.case.id).patient.given == ["Marie Therese", "Jeanne"]
+    window.open_case(page.case.id)
+    editor = window.case_page.editor
+    assert editor.given.text() == "Marie Therese Jeanne" and editor.first_given.currentText() == "Marie Therese"
+    editor.given.selectAll()
+    type_text(editor.given, "Anne Marie")  # another list: its first word again
+    assert window.case_page.case.patient.given == ["Anne", "Marie"]
