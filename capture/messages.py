@@ -173,6 +173,12 @@ CATALOGUE = Catalogue(
             "en": "Retinal field clipped or shaded ({percent} % visible): re-centre the camera on the "
             "pupil and take it again.",
         },
+        "field-of-view.not-fundus": {
+            "fr": "Ceci ne ressemble pas à une rétinographie (pas de fond noir autour de la rétine) : "
+            "vérifiez que c'est le bon fichier et le bon patient.",
+            "en": "This does not look like a retinograph (no black surround around the retina): check "
+            "that it is the right file and the right patient.",
+        },
         "field-of-view.missing": {
             "fr": "Aucun champ rétinien reconnu : vérifiez que l'image est bien une rétinographie.",
             "en": "No retinal field found: check that the image is a retinograph.",

@@ -34,7 +34,13 @@ from app.model import Level, QualityFinding
 from capture import faces
 from capture.cv import cv2
 from capture.messages import message
-from capture.retina import FieldOfView, edge_uniformity, find_field, inner_mask, vessel_contrast
+from capture.retina import (
+    FieldOfView,
+    edge_uniformity,
+    find_field,
+    inner_mask,
+    vessel_contrast,
+)
 
 Image8 = npt.NDArray[np.uint8]
 ANALYSIS_LONG_SIDE = 1000
@@ -128,6 +134,14 @@ def _retina_findings(small: Image8) -> list[QualityFinding]:
         return [
             QualityFinding("field-of-view", "blocking", message("field-of-view.missing"), 0.0, FIELD_BLOCKING),
             _exposure(luma, None, retina=True),
+        ]
+    if not fov.looks_like_a_fundus():
+        # No black surround: a photo of something else (a wrong file, a skin photo in an eye case).
+        # The field's share and the vessels would be measured on it as if it were a retina: not said.
+        return [
+            QualityFinding("field-of-view", "warning", message("field-of-view.not-fundus"), sum(fov.lit_corners), 3),
+            _sharpness(edge_blur(luma), retina=False),
+            _exposure(luma, None, retina=False),
         ]
     inner = inner_mask(fov)
     findings = [

@@ -29,6 +29,21 @@ class FieldOfView:
     cy: float
     radius: float
     visible: float  # share of the full circle that is inside the frame and lit (0..1)
+    #: Which corners of the frame are lit (top left, top right, bottom left, bottom right).
+    lit_corners: tuple[bool, bool, bool, bool] = (False, False, False, False)
+
+    def looks_like_a_fundus(self) -> bool:
+        """A fundus camera's field is a disc on black: the frame's corners are dark. A field clipped
+        by the frame, or a crop, lights the corners of one side at most; a device's label may light
+        one. Three lit corners, or two facing across the frame, are a photo of something else."""
+        top_left, top_right, bottom_left, bottom_right = self.lit_corners
+        return sum(self.lit_corners) < 3 and not (top_left and bottom_right) and not (top_right and bottom_left)
+
+
+#: The corner squares' side, as a share of the frame's short side.
+CORNER_SHARE = 0.07
+#: The brightest a fundus camera's black surround gets in an exported JPEG (its noise reaches 10–15).
+SURROUND_DARK = 20.0
 
 
 def find_field(rgb: npt.NDArray[np.uint8]) -> FieldOfView | None:
@@ -56,7 +71,22 @@ def find_field(rgb: npt.NDArray[np.uint8]) -> FieldOfView | None:
     cv2.circle(circle, (round(cx), round(cy)), max(1, round(radius)), 1, thickness=-1)
     full_area = np.pi * radius * radius
     visible = float(np.count_nonzero(mask & (circle > 0))) / full_area if full_area > 0 else 0.0
-    return FieldOfView(mask=mask, cx=cx, cy=cy, radius=radius, visible=min(1.0, visible))
+    return FieldOfView(mask=mask, cx=cx, cy=cy, radius=radius, visible=min(1.0, visible), lit_corners=_lit_corners(rgb))
+
+
+def _lit_corners(rgb: npt.NDArray[np.uint8]) -> tuple[bool, bool, bool, bool]:
+    """Which of the frame's four corner squares are mostly lit, in any colour (the median of their
+    brightest channel above :data:`SURROUND_DARK`): foliage is dark in red, a fundus camera's surround
+    in all. The level is fixed: a dim retina lowers the field's threshold, not its surround's noise."""
+    height, width = rgb.shape[:2]
+    side = max(4, round(CORNER_SHARE * min(height, width)))
+    squares = [
+        rgb[rows, cols].max(axis=2)
+        for rows in (slice(0, side), slice(height - side, height))
+        for cols in (slice(0, side), slice(width - side, width))
+    ]
+    lit = [float(np.median(square)) > SURROUND_DARK for square in squares]
+    return lit[0], lit[1], lit[2], lit[3]
 
 
 def _fit_circle(points: npt.NDArray[np.float64], width: int, height: int) -> tuple[float, float, float]:

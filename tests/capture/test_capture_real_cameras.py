@@ -201,3 +201,13 @@ def test_the_large_real_photos_go_to_the_platform_as_one_case(
 def test_a_blank_real_frame_is_judged_not_crashed_on(prepared: dict[str, PreparedImage]) -> None:
     sharpness = next(f for f in prepared[BLANK].quality if f.check == "sharpness")
     assert sharpness.level == "blocking" and "floue" in sharpness.message.lower()
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_a_real_photo_filed_as_a_retinograph_is_said_not_to_be_one(name: str) -> None:
+    """A dinner table passed as a retinograph without a word: its lit area was taken for the retina's
+    field. A fundus camera's surround is black; these photos' corners are not."""
+    quality = prepare_image_bytes((CORPUS / name).read_bytes(), filename=name, specialty="ophthalmology").quality
+    field = next(f for f in quality if f.check == "field-of-view")
+    assert field.level == "warning" and "ne ressemble pas à une rétinographie" in field.message, field.message
+    assert not any(f.check == "gradability" for f in quality), "no vessels to judge on a photo of something else"

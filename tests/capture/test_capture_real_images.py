@@ -45,14 +45,16 @@ def test_a_real_retinograph_is_usable(retina: Image.Image) -> None:
         (lambda im: ImageEnhance.Brightness(im).enhance(0.25), {"exposure"}),
         (lambda im: ImageEnhance.Brightness(im).enhance(2.2), {"exposure"}),
         (lambda im: im.crop((0, 0, im.width, im.height // 2)), {"field-of-view"}),
+        (lambda im: im.crop((0, 0, im.width // 2, im.height)), {"field-of-view"}),
     ],
-    ids=["blurred", "under-exposed", "over-exposed", "half-field"],
+    ids=["blurred", "under-exposed", "over-exposed", "half-field", "left-half-field"],
 )
 def test_a_degraded_real_retinograph_is_flagged_by_the_right_check(
     retina: Image.Image, change: object, caught_by: set[str]
 ) -> None:
     found = findings(change(retina), "ophthalmology")  # type: ignore[operator]
     assert flagged(found) & caught_by, {c: f.message for c, f in found.items()}
+    assert "ne ressemble pas" not in found["field-of-view"].message, "still a retinograph, clipped or not"
 
 
 @pytest.mark.parametrize("portrait", ["astronaut-portrait.jpg", "grace-hopper-portrait.jpg"])
