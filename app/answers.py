@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from app import messages as M
 from app.i18n import language
-from app.model import FOLLOWED_STATES, Answer, CaseState
+from app.model import FOLLOWED_STATES, PROVISIONAL_REPORT, WITHDRAWN_REPORT, Answer, CaseState
 from app.report_text import date_words, moment_words
 
 #: Why a part of the answer is missing (codes stored in ``Answer.missing``).
@@ -27,11 +27,7 @@ MODIFIED = "modified"
 REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREACHABLE, TOO_LARGE, UNREADABLE, OTHER_PATIENT, MODIFIED)
 #: What is missing: the report (the DiagnosticReport or its PDF) or another attachment.
 REPORT = "report"
-#: A report's statuses (FHIR R4 DiagnosticReport.status) that say the expert withdrew it, and those
-#: that say it is not signed off yet. The others (final, amended, corrected, appended) stand; so does
-#: an answer kept before its status was (none).
-WITHDRAWN = frozenset({"entered-in-error", "cancelled"})
-PROVISIONAL = frozenset({"registered", "partial", "preliminary"})
+WITHDRAWN, PROVISIONAL = WITHDRAWN_REPORT, PROVISIONAL_REPORT
 
 M.add(
     {

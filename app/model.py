@@ -249,6 +249,13 @@ class Requester:
     patient_id_system: str
 
 
+#: A report's statuses (FHIR R4 DiagnosticReport.status) that say the expert withdrew it, and those
+#: that say it is not signed off yet. The others (final, amended, corrected, appended) stand; so does
+#: an answer kept before its status was (none).
+WITHDRAWN_REPORT = frozenset({"entered-in-error", "cancelled"})
+PROVISIONAL_REPORT = frozenset({"registered", "partial", "preliminary"})
+
+
 @dataclass
 class Answer:
     """The expert's answer, read from the DiagnosticReport.

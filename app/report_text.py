@@ -160,6 +160,10 @@ _HISTORY = Catalogue(
             "fr": "Compte rendu retiré par l'expert : n'en tenez pas compte",
             "en": "Report withdrawn by the expert: do not act on it",
         },
+        "provisional": {
+            "fr": "Réponse provisoire : l'expert ne l'a pas encore validée",
+            "en": "Provisional answer: the expert has not signed it off yet",
+        },
         "completed": {
             "fr": "Compte rendu qui manquait arrivé",
             "en": "Missing report now received",

@@ -41,6 +41,7 @@ from app.fsutil import remove_stale
 from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
 from app.model import (
     EDITABLE_STATES,
+    PROVISIONAL_REPORT,
     TRANSITIONS,
     Answer,
     AnswerNews,
@@ -63,6 +64,8 @@ from app.swap import finish_swap
 log = logging.getLogger(__name__)
 #: The events of an answer that replaces the one kept (``set_answer`` keeps the replaced one).
 _REPLACING = frozenset({AnswerNews.AMENDED.value, AnswerNews.WITHDRAWN.value})
+#: The event of an answer kept while its report is not signed off (DiagnosticReport preliminary…).
+PROVISIONAL_EVENT = "provisional"
 
 #: Columns of ``cases`` holding the platform's free text, sealed (``contexts.platform_words``).
 PLATFORM_WORDS = ("business_status", "status_reason", "last_error")
@@ -96,8 +99,9 @@ def _id_word(ident: str) -> str:
 _SUMMARY = (
     "SELECT c.id, c.state, c.specialty, c.priority, c.initials, c.created_at, c.updated_at, c.unread, "
     "(SELECT COUNT(*) FROM images i WHERE i.case_id = c.id) AS n, c.due_at, "
-    # The answer's last news (amended, withdrawn), read off the case's history for the rows shown only.
-    "(SELECT e.kind FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('amended', 'withdrawn') "
+    # The answer's last news (amended, withdrawn, provisional), read off the case's history for the rows
+    # shown only.
+    "(SELECT e.kind FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('amended', 'withdrawn', 'provisional') "
     "ORDER BY e.id DESC LIMIT 1) FROM cases c"
 )
 _SUMMARY_BEFORE_DUE = _SUMMARY.replace("c.due_at", "NULL")
@@ -823,6 +827,7 @@ class Store:
         An answer that replaces another (``event`` amended or withdrawn) keeps it in ``earlier``; any
         other keeps the versions already kept (a part that came later completes, it replaces nothing)."""
         row = conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
+        previous: Answer | None = None
         if row is not None and row[0] is not None:
             previous = Answer.from_dict(self.open_json(row[0], contexts.case_answer(case_id), case_id))
             if event in _REPLACING:
@@ -842,6 +847,11 @@ class Store:
         if event:
             self._event(conn, case_id, event, None, None)
             audit.append(conn, self.key, "answered", case_id, detail=event)
+        if answer.report_status in PROVISIONAL_REPORT and (
+            previous is None or previous.report_status not in PROVISIONAL_REPORT or event in _REPLACING
+        ):
+            # Not signed off yet: the list says so (a final version comes as an amendment).
+            self._event(conn, case_id, PROVISIONAL_EVENT, None, None)
 
     @staticmethod
     def mark_news(conn: sqlite3.Connection, case_id: str) -> None:

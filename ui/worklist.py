@@ -36,7 +36,7 @@ from app.errors import TeleavisError
 from app.i18n import language
 from app.model import AnswerNews, CaseState, CaseSummary, Patient
 from app.report_text import moment_words
-from app.store import Store
+from app.store import PROVISIONAL_EVENT, Store
 from ui.widgets import named
 
 # The worklist's filters: which states each shows (a grouping for the eye, not a rule of the case).
@@ -228,6 +228,8 @@ class WorklistModel(QAbstractTableModel):
             state = self.tr("réponse retirée par l'expert")  # not « réponse reçue »: not to be acted on
         elif row.state == CaseState.ANSWERED.value and row.answer_news == AnswerNews.AMENDED.value:
             state = self.tr("réponse modifiée par l'expert")
+        elif row.state == CaseState.ANSWERED.value and row.answer_news == PROVISIONAL_EVENT:
+            state = self.tr("réponse provisoire")  # not yet signed off by the expert: not to act on as final
         texts = (
             ("● " if row.unread else "") + self._patient(number),
             M.specialty_name(row.specialty),

@@ -2032,22 +2032,22 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="275"/>
+        <location filename="../../ui/worklist.py" line="277"/>
         <source>Rechercher un patient (nom, INS) ou un n° de dossier</source>
         <translation>Search a patient (name, INS) or a case number</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="280"/>
+        <location filename="../../ui/worklist.py" line="282"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="281"/>
+        <location filename="../../ui/worklist.py" line="283"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="387"/>
+        <location filename="../../ui/worklist.py" line="389"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Searching every case, whatever the filter: %n case found.</numerusform>
@@ -2055,57 +2055,57 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         </translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="391"/>
+        <location filename="../../ui/worklist.py" line="393"/>
         <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par matricule INS ou numéro de dossier.</source>
         <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS number or case number.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="398"/>
+        <location filename="../../ui/worklist.py" line="400"/>
         <source>Aucun dossier pour l&apos;instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No cases yet. Create the first one with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="402"/>
+        <location filename="../../ui/worklist.py" line="404"/>
         <source>Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier se crée avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No case in “{filter}”. The others are under “All”; a new case is created with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="414"/>
+        <location filename="../../ui/worklist.py" line="416"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="415"/>
+        <location filename="../../ui/worklist.py" line="417"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="416"/>
+        <location filename="../../ui/worklist.py" line="418"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="417"/>
+        <location filename="../../ui/worklist.py" line="419"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="418"/>
+        <location filename="../../ui/worklist.py" line="420"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="424"/>
+        <location filename="../../ui/worklist.py" line="426"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="442"/>
+        <location filename="../../ui/worklist.py" line="444"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="443"/>
+        <location filename="../../ui/worklist.py" line="445"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
@@ -2163,22 +2163,27 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>answer amended by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="234"/>
+        <location filename="../../ui/worklist.py" line="232"/>
+        <source>réponse provisoire</source>
+        <translation>provisional answer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="236"/>
         <source>Urgent</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="234"/>
+        <location filename="../../ui/worklist.py" line="236"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="235"/>
+        <location filename="../../ui/worklist.py" line="237"/>
         <source>{state} — à lire</source>
         <translation>{state} — not read yet</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="237"/>
+        <location filename="../../ui/worklist.py" line="239"/>
         <source>{state} — en retard</source>
         <translation>{state} — overdue</translation>
     </message>

@@ -552,3 +552,28 @@ def test_a_conclusion_given_only_as_a_code_is_the_conclusion(store: Store, tmp_p
             engine.run_once()
     answer = store.answer(case_id)
     assert answer is not None and answer.conclusion == "Mélanome malin"
+
+
+def test_a_provisional_answer_is_listed_as_such_until_the_expert_signs_it_off(store: Store, tmp_path: Path) -> None:
+    """Found by an outside reading: a preliminary report was listed « réponse reçue — à lire », like
+    an answer to act on; only the answer's page said it was not signed off."""
+    from app.report_text import history_words
+
+    def listed() -> str | None:
+        return next(row.answer_news for row in store.list_cases() if row.id == case_id)
+
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("p",))
+        platform.reports["p"] = report("p", "Probablement bénin.", status="preliminary")
+        with following(store, platform) as engine:
+            assert engine.run_once().answered == [case_id]
+            assert listed() == "provisional"
+            engine.run_once()  # read again as it was: said once
+            platform.reports["p"] = report("p", "Bénin : surveillance.", version="2")
+            engine.run_once()
+    assert store.answer(case_id).conclusion == "Bénin : surveillance."  # type: ignore[union-attr]
+    assert listed() == "amended", "signed off: listed as the expert's changed answer"
+    said = [history_words(event, "fr") for event in store.history(case_id)]
+    assert said.count("Réponse provisoire : l'expert ne l'a pas encore validée") == 1
+    assert said[-1] == "Réponse modifiée par l'expert"

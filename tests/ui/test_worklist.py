@@ -147,7 +147,7 @@ def test_the_list_opens_on_what_matters(qtbot: Any, store: Store, sync_runner: N
         window.shutdown()
 
 
-def test_an_answer_withdrawn_or_amended_is_not_listed_as_an_answer_received(
+def test_an_answer_withdrawn_amended_or_provisional_is_not_listed_as_an_answer_received(
     qtbot: Any, store: Store, sync_runner: None
 ) -> None:
     """Found by an outside reading: a withdrawn answer and an amended one both read « réponse reçue —
@@ -156,8 +156,12 @@ def test_an_answer_withdrawn_or_amended_is_not_listed_as_an_answer_received(
 
     from app.db import transaction
 
-    plain, withdrawn, amended = (answered_case(store) for _ in range(3))
-    for case_id, news, status in ((withdrawn, "withdrawn", "entered-in-error"), (amended, "amended", "amended")):
+    plain, withdrawn, amended, provisional = (answered_case(store) for _ in range(4))
+    for case_id, news, status in (
+        (withdrawn, "withdrawn", "entered-in-error"),
+        (amended, "amended", "amended"),
+        (provisional, None, "preliminary"),
+    ):
         answer = store.answer(case_id)
         assert answer is not None
         with transaction(store.conn) as conn:
@@ -173,4 +177,5 @@ def test_an_answer_withdrawn_or_amended_is_not_listed_as_an_answer_received(
     assert states[plain].startswith("réponse reçue")
     assert states[withdrawn].startswith("réponse retirée par l'expert")
     assert states[amended].startswith("réponse modifiée par l'expert")
+    assert states[provisional].startswith("réponse provisoire")
     window.shutdown()
