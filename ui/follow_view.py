@@ -80,6 +80,9 @@ class FollowView(QWidget):
         self._opening = False
         self._buffer: QBuffer | None = None
         self._reply_images: list[NewImage] = []
+        #: Replies begun in other cases and not sent: each case keeps its own (words, images) until the
+        #: user comes back to it. Never carried into another patient's case.
+        self._reply_drafts: dict[str, tuple[str, list[NewImage]]] = {}
         self._unread = False
         self._kept_unread = False  # put back to unread by a person, while on screen: not read again now
         #: The answer on screen: the read mark is for it, not for one stored after it was shown.
@@ -215,6 +218,9 @@ class FollowView(QWidget):
         self.reply_problem = named(QLabel(), "fieldProblem")
         self.reply_problem.setWordWrap(True)
         question_layout.addWidget(self.reply_problem)
+        self.reply_saved = named(QLabel(), "fieldHint")  # a success, not in an error's red
+        self.reply_saved.setWordWrap(True)
+        question_layout.addWidget(self.reply_saved)
         left_layout.addWidget(self.question_box)
 
         history_box = QGroupBox(self.tr("Historique"))
@@ -239,10 +245,9 @@ class FollowView(QWidget):
 
     def set_case(self, case: Case) -> None:
         """Show ``case``, opened by the user: an answer it holds is in front of them now."""
+        if self.case is None or self.case.id != case.id:
+            self._switch_reply(self.case.id if self.case is not None else None, case.id)
         self.case = case
-        if self._reply_images:
-            self._reply_images = []
-            self.reply_images.clear()
         self._stop_waiting_for_a_person()
         self._kept_unread = False  # opened by a person: what is shown is read again
         self.outside_note.hide()  # said of the report opened outside, for the case it belongs to
@@ -585,6 +590,21 @@ class FollowView(QWidget):
 
     # -- replying -------------------------------------------------------------------------------
 
+    def _switch_reply(self, previous: str | None, case_id: str) -> None:
+        """Put the reply begun in ``previous`` aside, and show ``case_id``'s own (or an empty one)."""
+        text = self.reply.toPlainText()
+        if previous is not None and (text.strip() or self._reply_images):
+            self._reply_drafts[previous] = (text, self._reply_images)
+        text, self._reply_images = self._reply_drafts.pop(case_id, ("", []))
+        self.reply.setPlainText(text)
+        self._show_reply_images()
+        self.reply_problem.clear()
+        self.reply_saved.clear()
+
+    def _show_reply_images(self) -> None:
+        count = len(self._reply_images)
+        self.reply_images.setText(self.tr("%n image(s) jointe(s)", "", count) if count else "")
+
     def _pick_images(self) -> None:
         if self.case is None:
             return
@@ -600,7 +620,7 @@ class FollowView(QWidget):
     def add_reply_files(self, paths: list[Path]) -> None:
         """Run the chosen files through the image pipeline (off the main thread)."""
         assert self.case is not None
-        specialty = self.case.specialty
+        specialty, case_id = self.case.specialty, self.case.id
 
         def prepare() -> list[NewImage]:
             from app.model import CaseImage
@@ -625,11 +645,16 @@ class FollowView(QWidget):
             return made
 
         def done(images: list[NewImage]) -> None:
+            if self.case is None or self.case.id != case_id:  # the user opened another case meanwhile
+                text, kept = self._reply_drafts.get(case_id, ("", []))
+                self._reply_drafts[case_id] = (text, kept + images)
+                return
             self._reply_images.extend(images)
-            self.reply_images.setText(self.tr("%n image(s) jointe(s)", "", len(self._reply_images)))
+            self._show_reply_images()
 
         def failed(exc: BaseException) -> None:
-            self.reply_problem.setText(exc.message if isinstance(exc, TeleavisError) else str(exc))
+            if self.case is not None and self.case.id == case_id:
+                self.reply_problem.setText(exc.message if isinstance(exc, TeleavisError) else str(exc))
 
         run_task(prepare, done, failed)
 
@@ -639,6 +664,7 @@ class FollowView(QWidget):
         if self.case is None:
             return
         text = self.reply.toPlainText().strip()
+        self.reply_saved.clear()
         if not text:
             self.reply_problem.setText(self.tr("Écrivez votre réponse avant de l'envoyer."))
             return
@@ -649,7 +675,8 @@ class FollowView(QWidget):
             return
         self.reply.clear()
         self._reply_images = []
-        self.reply_images.clear()
-        self.reply_problem.setText(self.tr("Réponse enregistrée : elle part avec la prochaine synchronisation."))
+        self._show_reply_images()
+        self.reply_problem.clear()
+        self.reply_saved.setText(self.tr("Réponse enregistrée : elle part avec la prochaine synchronisation."))
         self.reply_queued.emit(self.case.id)
         self.refresh()

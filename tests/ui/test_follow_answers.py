@@ -246,3 +246,46 @@ def test_the_reply_picker_offers_what_the_import_takes(qtbot: Any, store: Store,
     view = shown(qtbot, store, answered_case(store))
     view._pick_images()
     assert "*.heif" in asked[0] and "*.dcm" in asked[0] and "Tous les fichiers (*)" in asked[0]
+
+
+def test_a_reply_begun_in_one_case_never_goes_into_another_patients(
+    qtbot: Any, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by an outside run: a reply typed in GARNIER's case and not sent was still in DUPONT's box,
+    ready to go to DUPONT's expert; and « Réponse enregistrée » followed into cases never replied to."""
+    from PySide6.QtCore import Qt
+
+    from app.outbox import Outbox
+    from app.store import NewImage
+    from tests.support.scripted_platform import communication, following, scripted_platform, send_to_sandbox, task
+    from tests.support.ui import type_text
+    from ui import follow_view
+
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    with scripted_platform() as platform:
+        for case_id, task_id in cases:
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+            platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_once()
+    (first, _), (second, _) = cases
+    view = shown(qtbot, store, first)
+    assert view.send_reply.isEnabled()
+    type_text(view.reply, "Depuis trois semaines.")
+    # Images still being prepared when the user opens another case stay with the case they were for.
+    pending: list[Any] = []
+    monkeypatch.setattr(follow_view, "run_task", lambda work, done, failed: pending.append(done))
+    view.add_reply_files([Path("photo.jpg")])
+    view.set_case(store.get_case(second))
+    assert view.reply.toPlainText() == "" and view.reply_images.text() == ""
+    pending[0]([NewImage.__new__(NewImage)])  # what the worker made, delivered after the switch
+    assert view.reply_images.text() == ""
+    type_text(view.reply, "Stable.")
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    assert "Réponse enregistrée" in view.reply_saved.text() and view.reply_saved.objectName() == "fieldHint"
+    assert [m.text for m in Outbox(store).messages(second) if m.direction != "from-expert"] == ["Stable."]
+    view.set_case(store.get_case(first))
+    assert view.reply.toPlainText() == "Depuis trois semaines.", "each case keeps its own reply"
+    assert view.reply_images.text() == "1 image(s) jointe(s)"
+    assert view.reply_saved.text() == "" and view.reply_problem.text() == ""
+    assert [m.text for m in Outbox(store).messages(first) if m.direction != "from-expert"] == []
