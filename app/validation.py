@@ -90,10 +90,10 @@ M.add(
             "en": "The INS must have 15 characters (digits, 2A or 2B for Corsica).",
         },
         "v.ins_key": {
-            "fr": "La clé de contrôle du matricule INS ne correspond pas : vérifiez le numéro sur la "
-            "carte Vitale "
-            "ou le téléservice INSi.",
-            "en": "The INS control key does not match: check the number on the Carte Vitale or with INSi.",
+            # Not the carte Vitale: a child's may bear a parent's number. The INS comes from INSi.
+            "fr": "La clé de contrôle du matricule INS ne correspond pas : vérifiez sa saisie avec le "
+            "résultat du téléservice INSi.",
+            "en": "The INS control key does not match: check it against what the INSi teleservice returned.",
         },
         "v.ins_sex": {
             "fr": "Le matricule INS désigne {ins_sex} (1er chiffre) mais le sexe saisi est « {sex} » : "

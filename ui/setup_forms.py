@@ -130,10 +130,9 @@ class SiteForm(QWidget):
                 if not rpps
                 else ""
                 if rpps_is_valid(rpps)
-                else self.tr(
-                    "Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé) : celui-ci n'est "
-                    "pas valide, vérifiez-le."
-                )
+                else self.tr("Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé).")
+                if len(rpps) != 11 or not rpps.isdigit()
+                else self.tr("Ce numéro RPPS contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.")
             ),
             "family": "" if self.family.text().strip() else required,
             "given": "" if self.given.text().strip() else required,

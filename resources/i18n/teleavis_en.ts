@@ -1622,84 +1622,84 @@
 <context>
     <name>PlatformForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="285"/>
+        <location filename="../../ui/setup_forms.py" line="284"/>
         <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <extracomment>Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).</extracomment>
         <translation>Training mode: built-in trial platform, nothing really sent</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="286"/>
+        <location filename="../../ui/setup_forms.py" line="285"/>
         <source>Plateforme régionale de télé-expertise</source>
         <translation>Regional tele-expertise platform</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="296"/>
+        <location filename="../../ui/setup_forms.py" line="295"/>
         <source>Jeton d&apos;accès personnel (ou identifiants ci-dessous)</source>
         <translation>Personal access token (or credentials below)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="301"/>
+        <location filename="../../ui/setup_forms.py" line="300"/>
         <source>Fichier des autorités de certification (facultatif)</source>
         <translation>Certificate authorities file (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="302"/>
+        <location filename="../../ui/setup_forms.py" line="301"/>
         <source>Adresse de la plateforme :</source>
         <translation>Platform address:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="303"/>
+        <location filename="../../ui/setup_forms.py" line="302"/>
         <source>Jeton d&apos;accès :</source>
         <translation>Access token:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="304"/>
+        <location filename="../../ui/setup_forms.py" line="303"/>
         <source>Adresse de connexion (OAuth) :</source>
         <translation>Sign-in address (OAuth):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="305"/>
+        <location filename="../../ui/setup_forms.py" line="304"/>
         <source>Identifiant client :</source>
         <translation>Client id:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="306"/>
+        <location filename="../../ui/setup_forms.py" line="305"/>
         <source>Secret client :</source>
         <translation>Client secret:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="307"/>
+        <location filename="../../ui/setup_forms.py" line="306"/>
         <source>Proxy :</source>
         <translation>Proxy:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="308"/>
+        <location filename="../../ui/setup_forms.py" line="307"/>
         <source>Certificats (CA) :</source>
         <translation>Certificates (CA):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="320"/>
+        <location filename="../../ui/setup_forms.py" line="319"/>
         <source>Tester la connexion</source>
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="362"/>
+        <location filename="../../ui/setup_forms.py" line="361"/>
         <source>Donnez l&apos;adresse de la plateforme, ou choisissez le mode formation.</source>
         <translation>Give the platform&apos;s address, or choose training mode.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="388"/>
+        <location filename="../../ui/setup_forms.py" line="387"/>
         <source>Test en cours…</source>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="413"/>
+        <location filename="../../ui/setup_forms.py" line="412"/>
         <source>Connexion réussie ({words}).</source>
         <translation>Connection works ({words}).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="415"/>
-        <location filename="../../ui/setup_forms.py" line="422"/>
+        <location filename="../../ui/setup_forms.py" line="414"/>
+        <location filename="../../ui/setup_forms.py" line="421"/>
         <source>Échec : {words}</source>
         <translation>Failed: {words}</translation>
     </message>
@@ -2006,17 +2006,22 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>Required.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="134"/>
-        <source>Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé) : celui-ci n&apos;est pas valide, vérifiez-le.</source>
-        <translation>The RPPS number has 11 digits (CPS card or health directory): this one is not valid, please check it.</translation>
+        <location filename="../../ui/setup_forms.py" line="133"/>
+        <source>Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé).</source>
+        <translation>An RPPS number has 11 digits (CPS card or health directory).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="146"/>
+        <location filename="../../ui/setup_forms.py" line="135"/>
+        <source>Ce numéro RPPS contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.</source>
+        <translation>This RPPS number has a typing error (its check digit does not match): check it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_forms.py" line="145"/>
         <source>Le numéro FINESS compte 9 caractères : celui-ci n&apos;est pas valide, vérifiez-le.</source>
         <translation>The FINESS number has 9 characters: this one is not valid, please check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="153"/>
+        <location filename="../../ui/setup_forms.py" line="152"/>
         <source>Gardez la valeur proposée une fois le n° FINESS saisi, ou mettez celle que votre service informatique vous donne (urn:oid:…).</source>
         <translation>Keep the value proposed once the FINESS number is typed, or put the one your IT department gives you (urn:oid:…).</translation>
     </message>

@@ -72,7 +72,8 @@ def test_wrong_ins_key(folder: Path, teleavis_home: Path, capsys: pytest.Capture
     doc = copy.deepcopy(EXAMPLE)
     doc["patient"]["ins"] = "150028512345616"
     result = import_refused(capsys, teleavis_home, write_json(folder / "x.json", doc))
-    assert "clé de contrôle du matricule INS" in result.err
+    assert "clé de contrôle du matricule INS" in result.err and "INSi" in result.err
+    assert "Vitale" not in result.err, "a child's carte Vitale may bear a parent's number"
     assert "150028512345616" not in result.err
 
 

@@ -66,7 +66,9 @@ def test_site_errors_are_words_under_their_field_and_go_once_fixed(qtbot: Any, s
     qtbot.keyClick(site.rpps, Qt.Key.Key_Return)
     assert wizard.currentPage() is site_page, "a wrong RPPS does not go through"
     words = visible_words(site)
-    assert "Le numéro RPPS" in site.field_problems["rpps"].text() and site.field_problems["rpps"].isVisible()
+    problem = site.field_problems["rpps"]
+    # It has its 11 digits: the sentence says what is wrong, its key (not « compte 11 chiffres »).
+    assert "faute de frappe" in problem.text() and "11 chiffres" not in problem.text() and problem.isVisible()
     assert "practitioner" not in words and "organization." not in words and "urn:oid:1.2.250.1.999.1.1)" not in words
     assert site.rpps.hasFocus(), "the keyboard goes to the first field to fix"
 
