@@ -21,6 +21,8 @@ class PassphraseDialog(QDialog):
             self.tr("Choisir la phrase secrète de Teleavis") if confirm else self.tr("Déverrouiller Teleavis")
         )
         layout = QVBoxLayout(self)
+        # Wide enough for its sentences in a few lines: a dialog does not grow for wrapped text itself.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
         intro = QLabel(
             self.tr(
                 "Choisissez la phrase secrète qui protège les dossiers de cette machine. "
@@ -43,7 +45,7 @@ class PassphraseDialog(QDialog):
         self.problem = named(QLabel(), "fieldProblem")
         self.problem.setWordWrap(True)
         if wrong:
-            self.problem.setText(self.tr("Phrase secrète incorrecte. Encore %n essai(s).", "", tries_left))
+            self._say(self.tr("Phrase secrète incorrecte. Encore %n essai(s).", "", tries_left))
         layout.addWidget(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
@@ -57,19 +59,25 @@ class PassphraseDialog(QDialog):
 
     def _check(self) -> None:
         if not self.first.text():
-            self.problem.setText(self.tr("La phrase secrète est vide."))
+            self._say(self.tr("La phrase secrète est vide."))
             return
         if self.second is not None and self.second.text() != self.first.text():
-            self.problem.setText(self.tr("Les deux phrases sont différentes."))
+            self._say(self.tr("Les deux phrases sont différentes."))
             return
         if self.confirm:
             from app.passphrase_rules import weakness
 
             problem = weakness(self.first.text())
             if problem is not None:
-                self.problem.setText(problem)
+                self._say(problem)
                 return
         self.accept()
+
+    def _say(self, problem: str) -> None:
+        """Show ``problem`` whole: the dialog grows to the sentence's wrapped height (else it is cut)."""
+        self.problem.setText(problem)
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def passphrase(self) -> str:
         return self.first.text()

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app import screen_lock
 from app.errors import DataLocked
@@ -254,6 +254,14 @@ def test_the_new_passphrase_dialog_is_titled_as_such_and_refuses_a_weak_one(qtbo
     type_text(dialog.second, "azerty")
     qtbot.keyClick(dialog.first, Qt.Key.Key_Return)
     assert dialog.result() == 0 and "trop courte" in dialog.problem.text()
+    for typed in (dialog.first, dialog.second):
+        typed.clear()
+        type_text(typed, "azerty123456")
+    qtbot.keyClick(dialog.first, Qt.Key.Key_Return)
+    assert "quatre mots" in dialog.problem.text(), dialog.problem.text()
+    # Found by an outside run: the longest advice was cut, and the intro's first line with it.
+    for label in dialog.findChildren(QLabel):
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
 
 
 def test_the_real_start_with_a_pin_opens_locked_and_the_key_still_deferred(teleavis_home: Path) -> None:
