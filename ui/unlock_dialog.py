@@ -76,7 +76,9 @@ class PassphraseDialog(QDialog):
     def _say(self, problem: str) -> None:
         """Show ``problem`` whole: the dialog grows to the sentence's wrapped height (else it is cut)."""
         self.problem.setText(problem)
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def passphrase(self) -> str:
