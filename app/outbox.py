@@ -25,6 +25,8 @@ from app.store import Store
 STEP_IMAGES = "images"
 STEP_TRANSACTION = "transaction"
 STEP_SENT = "sent"
+#: The case's history events of a reply to the expert: saved to go, then gone.
+REPLY_QUEUED, REPLY_SENT = "reply-queued", "reply-sent"
 #: Case states whose outbox row is work to do.
 SENDABLE = (CaseState.QUEUED.value, CaseState.SENDING.value)
 #: When the platform gives no answer time, the expert's answer is due this many days after sending;
@@ -254,6 +256,7 @@ class Outbox:
                 ),
             )
             audit.append(conn, self.store.key, "message", case_id, detail="queued", actor=actor)
+            self.store.add_event(conn, case_id, REPLY_QUEUED, None, None)  # the case's history says it too
         return message_id
 
     def queued_replies(self) -> list[tuple[str, Message]]:
@@ -273,6 +276,7 @@ class Outbox:
         with transaction(self.conn) as conn:
             conn.execute("UPDATE messages SET state='sent', platform_id=? WHERE id=?", (platform_id, message_id))
             audit.append(conn, self.store.key, "message", case_id, detail="sent")
+            self.store.add_event(conn, case_id, REPLY_SENT, None, None)
 
     def reply_refused(self, case_id: str, message_id: str, words: str) -> None:
         with transaction(self.conn) as conn:

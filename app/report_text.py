@@ -164,6 +164,8 @@ _HISTORY = Catalogue(
             "fr": "Réponse provisoire : l'expert ne l'a pas encore validée",
             "en": "Provisional answer: the expert has not signed it off yet",
         },
+        "reply-queued": {"fr": "Réponse à l'expert enregistrée", "en": "Reply to the expert saved"},
+        "reply-sent": {"fr": "Réponse à l'expert envoyée", "en": "Reply to the expert sent"},
         "completed": {
             "fr": "Compte rendu qui manquait arrivé",
             "en": "Missing report now received",

@@ -273,7 +273,7 @@ class Store:
                     self._insert_image(conn, case.id, position, image)
                 self._seal_image_list(conn, case.id, [], stored, [])
                 self._index(conn, case)
-                self._event(conn, case.id, "created", None, case.state.value)
+                self.add_event(conn, case.id, "created", None, case.state.value)
                 audit.append(conn, self.key, "created", case.id, actor=actor)
         except BaseException:
             self._discard(stored)
@@ -721,7 +721,7 @@ class Store:
                 M.tr("case.bad_transition", state=M.state_name(current), target=M.state_name(to_state))
             )
         conn.execute("UPDATE cases SET state=?, updated_at=? WHERE id=?", (to_state.value, iso(utc_now()), case_id))
-        self._event(conn, case_id, "state", current.value, to_state.value, detail)
+        self.add_event(conn, case_id, "state", current.value, to_state.value, detail)
         if audit_action:
             audit.append(conn, self.key, audit_action, case_id, detail=detail, actor=actor)
         return current
@@ -751,7 +751,7 @@ class Store:
             raise NotFound(M.tr("case.not_found", id=case_id))
         return CaseState(row[0])
 
-    def _event(
+    def add_event(
         self,
         conn: sqlite3.Connection,
         case_id: str,
@@ -845,13 +845,13 @@ class Store:
         )
         self.mark_news(conn, case_id)
         if event:
-            self._event(conn, case_id, event, None, None)
+            self.add_event(conn, case_id, event, None, None)
             audit.append(conn, self.key, "answered", case_id, detail=event)
         if answer.report_status in PROVISIONAL_REPORT and (
             previous is None or previous.report_status not in PROVISIONAL_REPORT or event in _REPLACING
         ):
             # Not signed off yet: the list says so (a final version comes as an amendment).
-            self._event(conn, case_id, PROVISIONAL_EVENT, None, None)
+            self.add_event(conn, case_id, PROVISIONAL_EVENT, None, None)
 
     @staticmethod
     def mark_news(conn: sqlite3.Connection, case_id: str) -> None:

@@ -577,3 +577,23 @@ def test_a_provisional_answer_is_listed_as_such_until_the_expert_signs_it_off(st
     said = [history_words(event, "fr") for event in store.history(case_id)]
     assert said.count("Réponse provisoire : l'expert ne l'a pas encore validée") == 1
     assert said[-1] == "Réponse modifiée par l'expert"
+
+
+def test_the_nurses_reply_is_in_the_cases_history_saved_then_sent(store: Store, tmp_path: Path) -> None:
+    """Found by an outside run: the history (window and PDF) never said the requester had replied."""
+    from app.report_text import history_words
+    from sync.follow import queue_reply
+
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication("q1", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_once()
+            queue_reply(store, case_id, "Depuis deux mois.", [])
+            said = [history_words(event, "fr") for event in store.history(case_id)]
+            assert said[-1] == "Réponse à l'expert enregistrée"
+    [reply] = [m for m in Outbox(store).messages(case_id) if m.direction == "to-expert"]
+    Outbox(store).reply_sent(case_id, reply.id, "c9")  # as the engine records it (this platform takes no POST)
+    said = [history_words(event, "fr") for event in store.history(case_id)]
+    assert said.count("Réponse à l'expert envoyée") == 1
