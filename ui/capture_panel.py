@@ -61,6 +61,9 @@ class CapturePanel(QWidget):
         self._store = store
         self._case: Case | None = None
         self._retake_id: str | None = None
+        #: The case a still was asked for, to anonymise before keeping: it arrives by a signal, maybe
+        #: once another case is open, and is then dropped (never kept in the case shown then).
+        self._still_for: str | None = None
         self._new_in_folder: list[pathlib.Path] = []  # arrived in the device folder since the case opened
         self._folder_monitor: DeviceFolderMonitor | None = None  # made when first needed
         self._folder_out = False  # the device folder could not be read at the last look
@@ -325,6 +328,7 @@ class CapturePanel(QWidget):
             return
         if self.anonymise_first.isChecked():
             asked = self.camera.request_still()
+            self._still_for = self._case.id if asked and self._case is not None else None
         else:
             take = self.camera.ask_still()
             asked = take is not None
@@ -368,8 +372,12 @@ class CapturePanel(QWidget):
 
     @Slot(object)
     def _on_still(self, frame: np.ndarray) -> None:
-        case = self._case
+        case, asked_for, self._still_for = self._case, self._still_for, None
         if case is None or not self._editable():
+            return
+        if asked_for != case.id:
+            # Asked in another patient's case (the user opened this one meanwhile): never kept here.
+            self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
             return
         if self.anonymise_first.isChecked() and not self.isVisible():
             # Taken just before the window locked (or the case was left): its anonymising dialog would

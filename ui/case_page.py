@@ -202,6 +202,7 @@ class CasePage(QWidget):
             self.checklist.message.hide()
             self.revalidate()
         else:
+            self.editor.undo_stack.clear()  # the edits of the case edited before: not undone from here
             self.attention.hide()
             self.send_reduced.hide()
             self.saved_state.hide()
@@ -351,5 +352,7 @@ class CasePage(QWidget):
         return True
 
     def leave(self) -> None:
-        """Before going back to the worklist: nothing typed stays unsaved."""
+        """Before going back to the worklist: nothing typed stays unsaved, and nothing left to undo (a
+        Ctrl+Z elsewhere would change this case unseen)."""
         self.editor.flush()
+        self.editor.undo_stack.clear()
