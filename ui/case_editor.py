@@ -43,7 +43,7 @@ from app.errors import TeleavisError
 from app.findings import Finding
 from app.i18n import language
 from app.identifiers import normalize_birth_place
-from app.model import Case, Treatment
+from app.model import EDITABLE_STATES, Case, Treatment
 from app.store import Store
 from app.views import PER_EYE
 from ui.choice_box import ChoiceBox
@@ -79,6 +79,22 @@ class _Form:
     bindings: dict[str, Binding]
     problems: dict[str, QLabel]
     labels: dict[str, str]
+
+
+#: What the editor changes in a case (its images' labels are the capture panel's, saved on their own).
+_EDITED = (
+    "specialty",
+    "priority",
+    "question",
+    "summary",
+    "single_eye_reason",
+    "patient",
+    "consent",
+    "treatments",
+    "form",
+    "form_id",
+    "identity_status_missing",
+)
 
 
 class FieldEdit(QUndoCommand):
@@ -127,6 +143,8 @@ class CaseEditor(QWidget):
         self.labels: dict[str, str] = {}
         self.problems: dict[str, QLabel] = {}
         self._stash: dict[str, dict[str, Any]] = {}
+        #: Edits of cases left before their save was refused (a full disk): given back when reopened.
+        self._refused: dict[str, Case] = {}
         self._form_specialty = ""
         self._form_language = ""
         self._forms: dict[tuple[str, str], _Form] = {}  # (specialty, language): its fields, made once
@@ -549,6 +567,13 @@ class CaseEditor(QWidget):
 
     def set_case(self, case: Case) -> None:
         self.flush()
+        refused = self._refused.pop(case.id, None)
+        if refused is not None and case.state in EDITABLE_STATES:
+            # Its last edits could not be saved once the user had left it: they are back, to be saved.
+            for name in _EDITED:
+                setattr(case, name, getattr(refused, name))
+            self._dirty = True
+            self._save_timer.start()
         self.case = case
         self.undo_stack.clear()
         self._stash.clear()
@@ -708,7 +733,7 @@ class CaseEditor(QWidget):
         run_write(
             on_own_connection(self.store, save),
             lambda _none: self._save_done(case.id),
-            lambda exc: self._save_refused(case.id, exc),
+            lambda exc: self._save_refused(case.id, exc, snapshot),
         )
         return True
 
@@ -716,15 +741,24 @@ class CaseEditor(QWidget):
         if self.case is not None and self.case.id == case_id and not self._dirty:
             self.saved.emit()
 
-    def _save_refused(self, case_id: str, exc: BaseException) -> None:
+    def _save_refused(self, case_id: str, exc: BaseException, snapshot: Case | None = None) -> None:
         if not isinstance(exc, TeleavisError):
             log.error("case %s: autosave failed", case_id, exc_info=(type(exc), exc, exc.__traceback__))
         else:
             log.warning("case %s: autosave failed", case_id)
+        words = exc.message if isinstance(exc, TeleavisError) else self.tr("erreur interne, voir le journal")
         if self.case is not None and self.case.id == case_id:
             self._dirty = True  # saved again with the next edit, or when the case is left
+            self.save_failed.emit(words)
+            return
+        # The user has opened another case meanwhile: the edits are kept for when this one is opened
+        # again, and the message names the case they belong to (not the one on screen).
+        if snapshot is not None:
+            self._refused[case_id] = snapshot
         self.save_failed.emit(
-            exc.message if isinstance(exc, TeleavisError) else self.tr("erreur interne, voir le journal")
+            self.tr(
+                "les dernières modifications du dossier de {patient} ({id}) : {words} Rouvrez-le, elles y sont gardées."
+            ).format(patient=snapshot.patient.full_name() if snapshot is not None else "", id=case_id[:8], words=words)
         )
 
     def pending(self) -> bool:

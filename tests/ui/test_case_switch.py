@@ -93,3 +93,36 @@ def test_undo_never_changes_a_case_left_for_the_list_or_another_case(qtbot: Any,
     page.editor.flush()
     kept = store.get_case(first)
     assert (kept.patient.ins, kept.summary) == ("150028512345615", "Depuis 6 mois.")
+
+
+def test_edits_whose_save_fails_after_the_switch_are_kept_and_said_of_their_case(
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A's save refused (a full disk) once B was open: B's page said « Non enregistré », and A's edit
+    was gone for good; reopened, A showed its old name."""
+    from app.errors import StorageError
+    from tests.support.ui import type_text
+
+    window = threaded_window
+    first, second = _draft(store, "GARNIER"), _draft(store, "DUPONT")
+    real = Store.update_case
+
+    def full_disk(self: Store, case: Case, **kwargs: Any) -> None:
+        if case.id == first:
+            raise StorageError("Disque plein : non enregistré.")
+        real(self, case, **kwargs)
+
+    monkeypatch.setattr(Store, "update_case", full_disk)
+    activate(qtbot, window)
+    window.open_case(first)
+    page = window.case_page
+    page.editor.summary.setFocus()
+    type_text(page.editor.summary, "Saigne depuis hier.")
+    window.open_case(second)
+    qtbot.waitUntil(lambda: "Disque plein" in page.saved_state.text(), timeout=WAIT_MS)
+    assert "GARNIER" in page.saved_state.text() and first[:8] in page.saved_state.text(), "said of its own case"
+    monkeypatch.setattr(Store, "update_case", real)  # space freed
+    window.open_case(first)
+    assert page.editor.summary.toPlainText() == "Saigne depuis hier.", "the edit is back"
+    assert page.editor.flush()
+    qtbot.waitUntil(lambda: store.get_case(first).summary == "Saigne depuis hier.", timeout=WAIT_MS)
