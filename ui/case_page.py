@@ -96,6 +96,7 @@ class CaptureSlot(QWidget):
 
 class CasePage(QWidget):
     queued = Signal(str)
+    send_refused = Signal(str)  # a case's queueing refused once another case was open (its id)
     closed = Signal()
     export_pdf = Signal(str)
 
@@ -103,6 +104,8 @@ class CasePage(QWidget):
         super().__init__(parent)
         self.store = store
         self.case: Case | None = None
+        #: Why a case's queueing was refused while another case was open: said when it is opened again.
+        self._send_refused: dict[str, str] = {}
         self.findings: list[Finding] = []
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -201,6 +204,9 @@ class CasePage(QWidget):
             self.saved_state.show()
             self.checklist.message.hide()
             self.revalidate()
+            not_sent = self._send_refused.pop(case.id, None)
+            if not_sent is not None:
+                self.checklist.blocked(not_sent)
         else:
             self.editor.undo_stack.clear()  # the edits of the case edited before: not undone from here
             self.attention.hide()
@@ -341,11 +347,18 @@ class CasePage(QWidget):
             self.queued.emit(case_id)
 
         def failed(exc: BaseException) -> None:
-            self.checklist.blocked(
+            words = (
                 exc.message
                 if isinstance(exc, TeleavisError)
                 else self.tr("Le dossier n'a pas pu partir (erreur interne, voir le journal).")
             )
+            if self.case is not None and self.case.id == case_id:
+                self.checklist.blocked(words)
+                return
+            # Another case is open now: said on its checklist, it would be read as that case's refusal.
+            # Kept for when this one is opened again; the window says which case did not leave.
+            self._send_refused[case_id] = words
+            self.send_refused.emit(case_id)
 
         self.checklist.blocked(self.tr("Envoi demandé…"))
         run_write(on_own_connection(store, queue), queued, failed)

@@ -247,6 +247,9 @@ class FollowView(QWidget):
         """Show ``case``, opened by the user: an answer it holds is in front of them now."""
         if self.case is None or self.case.id != case.id:
             self._switch_reply(self.case.id if self.case is not None else None, case.id)
+            # Another case's sending is not this one's: its progress shows again with its next bytes.
+            self.progress.hide()
+            self.progress_words.hide()
         self.case = case
         self._stop_waiting_for_a_person()
         self._kept_unread = False  # opened by a person: what is shown is read again
@@ -536,6 +539,8 @@ class FollowView(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.reduce_button.setEnabled(True)
+            if self.case is None or self.case.id != case_id:
+                return  # said of the case shown, it would be read as that case's: the choice stays to make
             self.detail.setText(
                 exc.message
                 if isinstance(exc, TeleavisError)

@@ -178,6 +178,11 @@ class MainWindow(QMainWindow):
             page = CasePage(self.store)
             self.pages.insertWidget(1, page)
             page.queued.connect(self._queued)
+            page.send_refused.connect(
+                lambda case_id: self.statusBar().showMessage(
+                    self.tr("Le dossier {id} n'est pas parti : ouvrez-le pour voir pourquoi.").format(id=case_id[:8])
+                )
+            )
             page.export_pdf.connect(self.export_report)
             page.closed.connect(self.show_worklist)
             page.follow.read.connect(lambda _case_id: self._update_badge())

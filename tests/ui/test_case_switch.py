@@ -126,3 +126,51 @@ def test_edits_whose_save_fails_after_the_switch_are_kept_and_said_of_their_case
     assert page.editor.summary.toPlainText() == "Saigne depuis hier.", "the edit is back"
     assert page.editor.flush()
     qtbot.waitUntil(lambda: store.get_case(first).summary == "Saigne depuis hier.", timeout=WAIT_MS)
+
+
+def test_a_cases_sending_progress_is_not_shown_on_the_next(qtbot: Any, store: Store, window: Any) -> None:
+    """A at 70 % then B opened, queued: B showed « 70 % », A's bytes and the slow-link advice."""
+    from app.model import CaseState
+
+    first, second = _draft(store, "GARNIER"), _draft(store, "DUPONT")
+    store.queue(first)
+    store.queue(second)
+    store.transition(first, CaseState.SENDING)
+    window.open_case(first)
+    follow = window.case_page.follow
+    window._bytes_sent(first, 700_000, 1_000_000)
+    assert follow.progress.isVisible()
+    window.open_case(second)
+    assert not follow.progress.isVisible() and not follow.progress_words.isVisible()
+
+
+def test_a_send_refused_once_the_case_is_left_is_said_of_that_case(
+    qtbot: Any, threaded_window: Any, store: Store, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """« Envoyer » on A, then B opened before the write ended: B's checklist showed A's refusal in red."""
+    import time
+
+    from app.errors import StorageError
+    from tests.support.ui import complete_case
+
+    window = threaded_window
+    first = complete_case(store, tmp_path)
+    second = _draft(store, "DUPONT")
+    real = Store.queue
+
+    def full_disk(self: Store, case_id: str, **kwargs: Any) -> None:
+        if case_id == first:
+            time.sleep(0.3)  # the nurse opens the next case meanwhile
+            raise StorageError("Le disque est plein : rien n'a été perdu.")
+        real(self, case_id, **kwargs)
+
+    monkeypatch.setattr(Store, "queue", full_disk)
+    activate(qtbot, window)
+    window.open_case(first)
+    page = window.case_page
+    assert page.send()
+    window.open_case(second)
+    qtbot.waitUntil(lambda: first[:8] in window.statusBar().currentMessage(), timeout=WAIT_MS)
+    assert "Disque" not in page.checklist.message.text() or not page.checklist.message.isVisible()
+    window.open_case(first)
+    assert page.checklist.message.isVisible() and "disque est plein" in page.checklist.message.text()
