@@ -178,11 +178,7 @@ class MainWindow(QMainWindow):
             page = CasePage(self.store)
             self.pages.insertWidget(1, page)
             page.queued.connect(self._queued)
-            page.send_refused.connect(
-                lambda case_id: self.statusBar().showMessage(
-                    self.tr("Le dossier {id} n'est pas parti : ouvrez-le pour voir pourquoi.").format(id=case_id[:8])
-                )
-            )
+            page.send_refused.connect(self._send_refused)
             page.export_pdf.connect(self.export_report)
             page.closed.connect(self.show_worklist)
             page.follow.read.connect(lambda _case_id: self._update_badge())
@@ -444,6 +440,12 @@ class MainWindow(QMainWindow):
         page = self._case_page
         if page is not None and page.editing() and page.capture.isEnabled():
             page.capture.capture_still()
+
+    def _send_refused(self, case_id: str) -> None:
+        """A case left before its queueing was refused: the status bar names it (its id, no name)."""
+        self.statusBar().showMessage(
+            self.tr("Le dossier {id} n'est pas parti : ouvrez-le pour voir pourquoi.").format(id=case_id[:8])
+        )
 
     def _queued(self, _case_id: str) -> None:
         self.sync.wake()
