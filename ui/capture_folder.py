@@ -30,10 +30,17 @@ class DeviceFolderMonitor(QObject):
 
     arrived = Signal(str)
     reachable = Signal(bool)  # the folder can (again) or can no longer be read
+    #: From the watcher's thread, queued to this object's (the window's): the watcher still current is
+    #: checked there, when it is handled. Checked in the watcher's thread only, a file seen by the
+    #: previous case's watch reached the slot after the next case had opened, and was announced there.
+    _found = Signal(object, str)
+    _reach = Signal(object, bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._watcher: FolderWatcher | None = None
+        self._found.connect(self._arrived_from)
+        self._reach.connect(self._reachable_from)
 
     def watch(self, folder: pathlib.Path) -> None:
         """Watch ``folder`` (the files already there are not new); stops any earlier watch."""
@@ -49,20 +56,27 @@ class DeviceFolderMonitor(QObject):
         watcher.start()
 
     def _hand_over(self, watcher: FolderWatcher, path: pathlib.Path) -> None:
-        # Runs in the watcher's thread; the signal reaches the window's thread queued. A watcher
-        # already replaced (another case opened) says nothing.
+        # Runs in the watcher's thread; the signal reaches the window's thread queued.
         if watcher is self._watcher:
             try:
-                self.arrived.emit(str(path))
+                self._found.emit(watcher, str(path))
             except RuntimeError:  # the panel was closed meanwhile
                 watcher.stop(timeout=0)
 
     def _say_reachable(self, watcher: FolderWatcher, reachable: bool) -> None:
         if watcher is self._watcher:
             try:
-                self.reachable.emit(reachable)
+                self._reach.emit(watcher, reachable)
             except RuntimeError:  # the panel was closed meanwhile
                 watcher.stop(timeout=0)
+
+    def _arrived_from(self, watcher: object, path: str) -> None:
+        if watcher is self._watcher:  # a watcher replaced since (another case opened) says nothing
+            self.arrived.emit(path)
+
+    def _reachable_from(self, watcher: object, reachable: bool) -> None:
+        if watcher is self._watcher:
+            self.reachable.emit(reachable)
 
     def stop(self) -> None:
         """Stop watching, without waiting: a slow network share must not hold the window."""

@@ -64,6 +64,9 @@ class CapturePanel(QWidget):
         #: The case a still was asked for, to anonymise before keeping: it arrives by a signal, maybe
         #: once another case is open, and is then dropped (never kept in the case shown then).
         self._still_for: str | None = None
+        #: What went wrong for a case after the user had opened another (an import refused, labels not
+        #: saved): said when that case is shown again, never on the case then shown.
+        self._said_later: dict[str, str] = {}
         self._new_in_folder: list[pathlib.Path] = []  # arrived in the device folder since the case opened
         self._folder_monitor: DeviceFolderMonitor | None = None  # made when first needed
         self._folder_out = False  # the device folder could not be read at the last look
@@ -171,12 +174,18 @@ class CapturePanel(QWidget):
         self.labels.set_specialty(case.specialty if case else "")
         self.status.clear()
         self._forget_new_files()
+        # Each case watches the device folder from its own opening: what came during the previous
+        # case's is not announced as this patient's.
+        self._stop_watching()
         if case is None:
             self.stop_camera()
             self._stop_watching()
             self._show_images([])
             return
         self._show_images(case.images)
+        later = self._said_later.pop(case.id, None)
+        if later is not None:
+            self._fail(later)
         if not editable:
             self._stop_watching()
             self.live.stop(self.tr("Cette demande n'est plus modifiable : les images ne peuvent plus changer."))
@@ -558,6 +567,9 @@ class CapturePanel(QWidget):
         self._update_checklist()
 
         def refused(message: str) -> None:
+            if self._case is not case:
+                self._fail_for(case.id)(message)  # the labels of a case left: said when it is back
+                return
             self._fail(message)
             self._reload()  # back to what is stored
 
@@ -595,7 +607,7 @@ class CapturePanel(QWidget):
             self._reload()
             self._say(self.tr("Image {n} supprimée.").format(n=number))
 
-        self.jobs.run(lambda store: store.delete_image(case_id, image_id), deleted, self._fail, write=True)
+        self.jobs.run(lambda store: store.delete_image(case_id, image_id), deleted, self._fail_for(case_id), write=True)
 
     @Slot(str)
     def anonymise_image(self, image_id: str) -> None:
@@ -642,11 +654,11 @@ class CapturePanel(QWidget):
         self._say(message)
 
         def done(shown: work.Shown | None) -> None:
+            if self._case is None or self._case.id != case_id:
+                return  # stored in its own case (the tile shows when it is opened); nothing to say here
             if shown is None:
                 if nothing is not None:
                     nothing()
-                return
-            if self._case is None or self._case.id != case_id:
                 return
             self._case.images[:] = shown.images  # the editor's Case object sees the same list
             self.strip.add_thumbnail(shown.image_id, shown.thumbnail)
@@ -659,7 +671,20 @@ class CapturePanel(QWidget):
             kept = job(store)
             return None if kept is None else work.shown_after(store, case_id, kept)
 
-        self.jobs.run(stored, done, self._fail)
+        self.jobs.run(stored, done, self._fail_for(case_id))
+
+    def _fail_for(self, case_id: str) -> Callable[[str], None]:
+        """A failure of work started for ``case_id``: said now if it is shown, else when it is again."""
+
+        def fail(message: str) -> None:
+            if self._case is not None and self._case.id == case_id:
+                self._fail(message)
+            else:
+                self._said_later[case_id] = message or self.tr(
+                    "Une erreur inattendue est survenue ; elle a été notée dans le journal."
+                )
+
+        return fail
 
     @Slot(str)
     def _fail(self, message: str) -> None:

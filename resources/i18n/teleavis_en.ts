@@ -125,80 +125,80 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../ui/capture_panel.py" line="83"/>
+        <location filename="../../ui/capture_panel.py" line="86"/>
         <source>Prendre la photo (Espace, F8)</source>
-        <extracomment>The device folder button while new images wait there. The case a still was asked for, to anonymise before keeping: it arrives by a signal, maybe once another case is open, and is then dropped (never kept in the case shown then).</extracomment>
+        <extracomment>The device folder button while new images wait there. The case a still was asked for, to anonymise before keeping: it arrives by a signal, maybe once another case is open, and is then dropped (never kept in the case shown then). What went wrong for a case after the user had opened another (an import refused, labels not saved): said when that case is shown again, never on the case then shown.</extracomment>
         <translation>Take the photo (Space, F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="84"/>
+        <location filename="../../ui/capture_panel.py" line="87"/>
         <source>&amp;Importer un fichier…</source>
         <translation>&amp;Import a file…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="85"/>
+        <location filename="../../ui/capture_panel.py" line="88"/>
         <source>&amp;Dossier de l&apos;appareil…</source>
         <translation>&amp;Device folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="86"/>
+        <location filename="../../ui/capture_panel.py" line="89"/>
         <source>Anonymiser avant d&apos;enregistrer</source>
         <translation>Anonymise before saving</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="104"/>
+        <location filename="../../ui/capture_panel.py" line="107"/>
         <source>Vues attendues</source>
         <translation>Expected views</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="182"/>
+        <location filename="../../ui/capture_panel.py" line="191"/>
         <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="338"/>
+        <location filename="../../ui/capture_panel.py" line="347"/>
         <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="380"/>
-        <location filename="../../ui/capture_panel.py" line="385"/>
-        <location filename="../../ui/capture_panel.py" line="393"/>
+        <location filename="../../ui/capture_panel.py" line="389"/>
+        <location filename="../../ui/capture_panel.py" line="394"/>
+        <location filename="../../ui/capture_panel.py" line="402"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="371"/>
+        <location filename="../../ui/capture_panel.py" line="380"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="400"/>
+        <location filename="../../ui/capture_panel.py" line="409"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="415"/>
+        <location filename="../../ui/capture_panel.py" line="424"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="424"/>
+        <location filename="../../ui/capture_panel.py" line="433"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="425"/>
+        <location filename="../../ui/capture_panel.py" line="434"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="438"/>
+        <location filename="../../ui/capture_panel.py" line="447"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="481"/>
+        <location filename="../../ui/capture_panel.py" line="490"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -206,52 +206,53 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="485"/>
+        <location filename="../../ui/capture_panel.py" line="494"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="500"/>
+        <location filename="../../ui/capture_panel.py" line="509"/>
         <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="508"/>
+        <location filename="../../ui/capture_panel.py" line="517"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="537"/>
+        <location filename="../../ui/capture_panel.py" line="546"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="580"/>
+        <location filename="../../ui/capture_panel.py" line="592"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="581"/>
+        <location filename="../../ui/capture_panel.py" line="593"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="596"/>
+        <location filename="../../ui/capture_panel.py" line="608"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="611"/>
+        <location filename="../../ui/capture_panel.py" line="623"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="628"/>
+        <location filename="../../ui/capture_panel.py" line="640"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="667"/>
+        <location filename="../../ui/capture_panel.py" line="684"/>
+        <location filename="../../ui/capture_panel.py" line="692"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -776,43 +777,43 @@
 <context>
     <name>DeviceFolderDialog</name>
     <message>
-        <location filename="../../ui/capture_folder.py" line="93"/>
+        <location filename="../../ui/capture_folder.py" line="107"/>
         <source>Dossier de l&apos;appareil</source>
-        <extracomment>Seconds between two looks at the folder; a file counts once two looks in a row agree on it. The dialog shows the newest images only: each one listed is opened to check it is an image, on the window&apos;s thread, and a device share may hold years of exports.</extracomment>
+        <extracomment>Seconds between two looks at the folder; a file counts once two looks in a row agree on it. The dialog shows the newest images only: each one listed is opened to check it is an image, on the window&apos;s thread, and a device share may hold years of exports. From the watcher&apos;s thread, queued to this object&apos;s (the window&apos;s): the watcher still current is checked there, when it is handled. Checked in the watcher&apos;s thread only, a file seen by the previous case&apos;s watch reached the slot after the next case had opened, and was announced there.</extracomment>
         <translation>Device folder</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="101"/>
+        <location filename="../../ui/capture_folder.py" line="115"/>
         <source>Le dossier de l&apos;appareil ({folder}) est inaccessible : vérifiez que l&apos;appareil, la clé USB ou le partage réseau est bien branché, puis rouvrez cette fenêtre.</source>
         <translation>The device folder ({folder}) cannot be reached: check that the device, the USB stick or the network share is plugged in, then open this window again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="105"/>
+        <location filename="../../ui/capture_folder.py" line="119"/>
         <source>Cochez les images de ce patient à importer (les plus récentes en premier).</source>
         <translation>Tick this patient&apos;s images to import (most recent first).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="108"/>
+        <location filename="../../ui/capture_folder.py" line="122"/>
         <source>Une image rangée dans un sous-dossier est montrée avec son chemin (date, examen, nom du patient selon l&apos;appareil) : vérifiez qu&apos;elle est bien de ce patient.</source>
         <translation>An image kept in a subfolder is shown with its path (date, exam, the patient&apos;s name depending on the device): check that it is this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="113"/>
+        <location filename="../../ui/capture_folder.py" line="127"/>
         <source>Seules les {n} images les plus récentes sont montrées : pour une plus ancienne, utilisez « Importer un fichier… ».</source>
         <translation>Only the {n} newest images are shown: for an older one, use “Import a file…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="118"/>
+        <location filename="../../ui/capture_folder.py" line="132"/>
         <source>Aucune image dans le dossier de l&apos;appareil ({folder}) : vérifiez que l&apos;appareil a bien exporté les clichés.</source>
         <translation>No image in the device folder ({folder}): check that the device exported the pictures.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="138"/>
+        <location filename="../../ui/capture_folder.py" line="152"/>
         <source>&amp;Importer</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="139"/>
+        <location filename="../../ui/capture_folder.py" line="153"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>

@@ -867,3 +867,46 @@ def test_the_window_stays_responsive_while_previewing_and_storing(
     gaps = np.diff(ticks)
     # Measured here: about 0.05 s with the pool, 0.3 s when the still is processed on the main thread.
     assert len(ticks) > 20 and gaps.max() < 0.2, f"the main thread stalled for {gaps.max():.2f} s"
+
+
+def test_an_export_that_came_during_one_case_is_not_announced_in_the_next(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by an outside review: Ctrl+N kept the panel on screen and its watch with it; the
+    retinograph export that landed for the patient before was announced, and came ticked, in the new
+    patient's case. Each case watches from its own opening."""
+    import ui.capture_folder
+
+    monkeypatch.setattr(ui.capture_folder, "WATCH_INTERVAL", 0.3)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    store.settings.set("watch.folder", str(folder))
+    first, second = new_case(store, "ophthalmology", family="GARNIER"), new_case(store, "ophthalmology", "DUPONT")
+    panel.set_case(first)
+    show(qtbot, panel)
+    qtbot.wait(400)
+    write_photo(folder, "GARNIER_OD.jpg", seed=6)  # GARNIER's export, not yet confirmed by two looks
+    qtbot.wait(100)
+    panel.set_case(second)  # the panel stays on screen
+    qtbot.wait(1500)
+    assert not panel._new_in_folder and not panel.folder_button.styleSheet()
+    arrived = write_photo(folder, "DUPONT_OD.jpg", seed=7)  # DUPONT's own: announced
+    qtbot.waitUntil(lambda: panel._new_in_folder == [arrived], timeout=JOB_MS)
+
+
+def test_an_import_refused_after_the_case_is_left_is_said_in_that_case_only(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """Found by an outside review: a file refused for the patient before was said refused, in red, in
+    the next patient's case."""
+    first, second = new_case(store, family="GARNIER"), new_case(store, family="DUPONT")
+    panel.set_case(first)
+    show(qtbot, panel)
+    bad = tmp_path / "notes.jpg"
+    bad.write_bytes(b"not an image at all" * 100)
+    panel.import_files([bad])
+    panel.set_case(second)
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=JOB_MS)
+    assert panel.status.text() == ""
+    panel.set_case(store.get_case(first.id))
+    assert "notes.jpg" in panel.status.text() or "image" in panel.status.text().lower(), panel.status.text()
