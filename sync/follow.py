@@ -87,6 +87,12 @@ M.add(
             "en": "The expert changed the answer, but the new version could not be read: the answer shown is "
             "the previous one. Trying again at the next sync.",
         },
+        "follow.unknown_status": {
+            "fr": "La plateforme donne à cette demande un statut que Teleavis ne connaît pas (« {status} ») : "
+            "elle sera relue à chaque synchronisation.",
+            "en": "The platform gives this request a status Teleavis does not know (“{status}”): it will be read "
+            "again at each synchronisation.",
+        },
         "follow.modified": {
             "fr": "La plateforme a modifié cette demande d'une façon que Teleavis ne sait pas lire : tant que "
             "cette mention reste, Teleavis n'en affichera pas les changements, réponse comprise. Suivez-la sur "
@@ -567,13 +573,19 @@ class Follower:
         asks = status == "on-hold" or self._holds_questions(case_id)
         expert_messages = self._expert_messages(case_id, str(task["id"]), budget_s) if asks else []
         with transaction(self.store.conn) as conn:
-            conn.execute("UPDATE cases SET task_version=?, platform_status=? WHERE id=?", (version, status, case_id))
+            # A version is kept as read only for a status understood: a Task read once with a status
+            # Teleavis does not know (a proxy's mangling, a platform's draft or ready) is read again,
+            # else the same version, once right, would be skipped for good, its answer never shown.
+            conn.execute(
+                "UPDATE cases SET task_version=?, platform_status=? WHERE id=?",
+                (version if target is not None else None, status, case_id),
+            )
             self.store.set_platform_words(
                 conn,
                 case_id,
                 business_status=_text(task.get("businessStatus")) or None,
                 status_reason=_text(task.get("statusReason")) or None,
-                last_error=None,
+                last_error=None if target is not None else M.tr("follow.unknown_status", status=status[:40]),
             )
             due = promised_by(task)
             if due is not None:

@@ -597,3 +597,23 @@ def test_the_nurses_reply_is_in_the_cases_history_saved_then_sent(store: Store, 
     Outbox(store).reply_sent(case_id, reply.id, "c9")  # as the engine records it (this platform takes no POST)
     said = [history_words(event, "fr") for event in store.history(case_id)]
     assert said.count("Réponse à l'expert envoyée") == 1
+
+
+def test_a_task_read_once_with_an_unknown_status_is_read_again_at_the_same_version(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found from outside (a proxy that rewrote Task.status once): the version read with the unknown
+    status was kept as read, the Task at that same version came back « completed », and was skipped
+    for good: the case stayed « reçu », its answer never shown, without a word anywhere."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "bogus", version="5", report_ids=("r",))
+        platform.reports["r"] = report("r", "Bénin : surveillance.")
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert "statut que Teleavis ne connaît pas" in (store.platform_info(case_id)["last_error"] or "")
+            platform.tasks[task_id] = task(case_id, task_id, "completed", version="5", report_ids=("r",))
+            assert engine.run_once().answered == [case_id]
+    assert store.state(case_id) == CaseState.ANSWERED
+    assert store.answer(case_id).conclusion == "Bénin : surveillance."  # type: ignore[union-attr]
+    assert not store.platform_info(case_id)["last_error"]
