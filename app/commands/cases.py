@@ -13,7 +13,7 @@ from app.acts import act_of, judge
 from app.answers import earlier_words, follow_up_words, missing_words, status_words
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, say
-from app.errors import CaseFileError, ImageRejected
+from app.errors import CaseFileError, DataAltered, ImageRejected, StorageError
 from app.model import IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox
 from app.report_text import level_words, moment_words, view_words
@@ -256,7 +256,15 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
 
 def run_show(args: argparse.Namespace) -> int:
     with open_store() as store:
-        case = store.get_case(store.resolve_id(args.id), audit_view=True)
+        case = store.get_case(store.resolve_id(args.id))
+        try:
+            store.record_view(case.id)
+        except DataAltered:
+            raise
+        except StorageError as exc:
+            # A full disk must not keep the nurse from reading a case (an expert's answer): shown, and
+            # said that this reading is not in the audit log, as the window does.
+            say(M.tr("show.view_not_audited", why=exc.message))
         doc = case_document(store, case)
         row = Outbox(store).row(case.id) if case.state == CaseState.NEEDS_ATTENTION else None
     if args.json:
@@ -319,6 +327,10 @@ def run_show(args: argparse.Namespace) -> int:
 M.add(
     {
         "show.case": {"fr": "Dossier", "en": "Case"},
+        "show.view_not_audited": {
+            "fr": "Attention : cette consultation n'a pas pu être inscrite au journal d'audit ({why})",
+            "en": "Warning: this reading could not be written to the audit log ({why})",
+        },
         "show.priority.routine": {"fr": "priorité normale", "en": "routine"},
         "show.priority.urgent": {"fr": "priorité urgente", "en": "urgent"},
         "show.patient": {"fr": "Patient :", "en": "Patient:"},

@@ -223,3 +223,23 @@ def test_malformed_case_files_never_crash_nor_half_store(
         assert after == before
     else:
         assert after[0] == before[0] + 1
+
+
+def test_a_case_is_read_on_a_full_disk_and_the_unwritten_audit_line_said(
+    tmp_path: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside on a 30 MB tmpfs: `case show` refused to show the case (and its answer) while
+    the disk was full, because it could not write the « viewed » audit line."""
+    import sqlite3
+
+    from app import audit
+
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "case"))).out.strip()
+
+    def full(*_args: Any, **_kwargs: Any) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(audit, "append", full)
+    shown = run_inprocess(capsys, "case", "show", case_id)
+    assert shown.code == 0 and "MARTIN" in shown.out
+    assert "journal d'audit" in shown.err and "disque est plein" in shown.err
