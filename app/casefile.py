@@ -31,7 +31,8 @@ M.add(
             "en": "The file “{name}” is not UTF-8 (invalid byte at position {pos}). Save it as UTF-8.",
         },
         "cf.json": {
-            "fr": "Le fichier « {name} » n'est pas du JSON valide (ligne {line}, colonne {col}) : {msg}.",
+            # Python's own words ({msg}) are English: the French sentence gives where, not them.
+            "fr": "Le fichier « {name} » n'est pas du JSON valide (erreur ligne {line}, colonne {col}).",
             "en": "The file “{name}” is not valid JSON (line {line}, column {col}): {msg}.",
         },
         "cf.refused": {"fr": "Dossier refusé, rien n'a été enregistré :", "en": "Case refused, nothing was stored:"},
@@ -43,7 +44,7 @@ M.add(
             "fr": "{path} : clé inconnue « {key} » (faute de frappe ?). Clés possibles : {known}.",
             "en": "{path}: unknown key “{key}” (a typo?). Known keys: {known}.",
         },
-        "cf.type": {"fr": "{path} : {expected} attendu.", "en": "{path}: {expected} expected."},
+        "cf.type": {"fr": "{path} : il faut {expected}.", "en": "{path}: {expected} expected."},
         "cf.required": {"fr": "{path} : champ obligatoire absent.", "en": "{path}: required field missing."},
         "cf.choice": {
             "fr": "{path} : valeur inconnue, choisissez parmi {choices}.",

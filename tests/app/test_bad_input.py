@@ -95,7 +95,7 @@ def test_every_mistake_of_a_case_file_is_said_in_one_go(
     doc = copy.deepcopy(EXAMPLE)
     doc["patient"]["birth_date"] = 19500203
     said = import_refused(capsys, teleavis_home, write_json(folder / "y.json", doc)).err
-    assert "patient.birth_date : un texte attendu" in said and "Date de naissance" not in said
+    assert "patient.birth_date : il faut un texte" in said and "Date de naissance" not in said
 
 
 def _with_image(folder: Path, name: str, data: bytes) -> Path:
@@ -145,7 +145,8 @@ def test_not_json(folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixtu
     path = folder / "broken.json"
     path.write_text('{"specialty": "dermatology",', encoding="utf-8")
     result = import_refused(capsys, teleavis_home, path)
-    assert "pas du JSON valide (ligne 1" in result.err
+    assert "pas du JSON valide (erreur ligne 1, colonne 29)" in result.err
+    assert "Expecting" not in result.err, "Python's English words stay out of a French sentence"
 
 
 def test_every_problem_is_listed_at_once(folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
