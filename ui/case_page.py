@@ -365,7 +365,5 @@ class CasePage(QWidget):
         return True
 
     def leave(self) -> None:
-        """Before going back to the worklist: nothing typed stays unsaved, and nothing left to undo (a
-        Ctrl+Z elsewhere would change this case unseen)."""
+        """Before the page is left (the list, the lock, the settings): nothing typed stays unsaved."""
         self.editor.flush()
-        self.editor.undo_stack.clear()

@@ -396,6 +396,10 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() is self.lock_screen:
             return
         self._leave_case()
+        if self._case_page is not None:
+            # Nothing of the case left to undo from the list: a Ctrl+Z there would change it unseen.
+            # (The lock and the settings keep it: the same case is back on screen after them.)
+            self._case_page.editor.undo_stack.clear()
         self.pages.setCurrentWidget(self.worklist)
         self.worklist.refresh()
         self.worklist.table.setFocus()
