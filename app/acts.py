@@ -117,7 +117,7 @@ M.add(
             "en": "requester and expert at the same site",
         },
         "act.reason.profession": {"fr": "profession du requérant à vérifier", "en": "requester's profession to check"},
-        "act.reason.training": {"fr": "mode formation (patient fictif)", "en": "training mode (fictitious patient)"},
+        "act.reason.training": {"fr": "mode formation, patient fictif", "en": "training mode, fictitious patient"},
         "act.reason.not-done": {
             "fr": "demande refusée ou annulée par la plateforme",
             "en": "request refused or cancelled by the platform",

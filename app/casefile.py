@@ -68,6 +68,7 @@ M.add(
             "fr": "images : 8 images au plus par dossier.",
             "en": "images: at most 8 images per case.",
         },
+        "cf.not_found": {"fr": "introuvable", "en": "not found"},
         "t.string": {"fr": "un texte", "en": "a text"},
         "t.bool": {"fr": "true ou false", "en": "true or false"},
         "t.list": {"fr": "une liste [...]", "en": "a list [...]"},
@@ -124,7 +125,7 @@ def read_json_file(path: Path) -> Any:
             raise CaseFileError(M.tr("cf.unreadable", name=name, reason=f"> {MAX_CASE_FILE_BYTES // 1_000_000} Mo"))
         raw = path.read_bytes()
     except FileNotFoundError as exc:
-        raise CaseFileError(M.tr("cf.unreadable", name=name, reason="introuvable / not found")) from exc
+        raise CaseFileError(M.tr("cf.unreadable", name=name, reason=M.tr("cf.not_found"))) from exc
     except OSError as exc:
         raise CaseFileError(M.tr("cf.unreadable", name=name, reason=exc.strerror or "I/O")) from exc
     try:

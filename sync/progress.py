@@ -27,6 +27,7 @@ M.add(
         "sync.minutes": {"fr": "{n} min", "en": "{n} min"},
         "sync.hours": {"fr": "{h} h {m:02d}", "en": "{h} h {m:02d}"},
         "sync.seconds": {"fr": "{n} s", "en": "{n} s"},
+        "sync.progress": {"fr": "({sent} / {total} Kio)", "en": "({sent} / {total} KiB)"},
     }
 )
 
@@ -176,7 +177,8 @@ class PrintingListener:
         mark = percent - percent % self.step
         if mark > self._shown.get(case_id, -1):
             self._shown[case_id] = mark
-            print(f"{case_id[:8]}  {mark} %  ({sent // 1024} / {total // 1024} Kio)", file=self.stream, flush=True)
+            sizes = M.tr("sync.progress", sent=sent // 1024, total=total // 1024)
+            print(f"{case_id[:8]}  {mark} %  {sizes}", file=self.stream, flush=True)
         meter = self._meters.setdefault(case_id, self._meter())
         meter.add(sent, total)
         words = meter.slow_words()

@@ -313,8 +313,14 @@ class FollowView(QWidget):
                 if message.withdrawn
                 else message.text
             )
-            self.conversation.addItem(f"{who}, {when} : {said}" if when else f"{who} : {said}")
+            self.conversation.addItem(
+                self.tr("{who}, {when} : {said}").format(who=who, when=when, said=said)
+                if when
+                else self.tr("{who} : {said}").format(who=who, said=said)
+            )
         waiting = state == CaseState.ON_HOLD
+        if not waiting:
+            self.reply_saved.clear()  # the reply has gone and the case moved on: « part avec… » is no longer true
         self.question_box.setVisible(waiting or bool(conversation))
         for widget in (self.reply, self.add_images, self.send_reply):
             widget.setEnabled(waiting)
@@ -682,6 +688,8 @@ class FollowView(QWidget):
         self._reply_images = []
         self._show_reply_images()
         self.reply_problem.clear()
-        self.reply_saved.setText(self.tr("Réponse enregistrée : elle part avec la prochaine synchronisation."))
+        self.reply_saved.setText(
+            self.tr("Votre réponse à l'expert est enregistrée : elle part avec la prochaine synchronisation.")
+        )
         self.reply_queued.emit(self.case.id)
         self.refresh()
