@@ -135,17 +135,16 @@ def _retina_findings(small: Image8) -> list[QualityFinding]:
             QualityFinding("field-of-view", "blocking", message("field-of-view.missing"), 0.0, FIELD_BLOCKING),
             _exposure(luma, None, retina=True),
         ]
+    inner = inner_mask(fov)
+    field = _field(fov)
     if not fov.looks_like_a_fundus():
         # No black surround: a photo of something else (a wrong file, a skin photo in an eye case).
-        # The field's share and the vessels would be measured on it as if it were a retina: not said.
-        return [
-            QualityFinding("field-of-view", "warning", message("field-of-view.not-fundus"), sum(fov.lit_corners), 3),
-            _sharpness(edge_blur(luma), retina=False),
-            _exposure(luma, None, retina=False),
-        ]
-    inner = inner_mask(fov)
+        # Said first, at least as a warning; the retina's checks still run, so that no verdict is
+        # milder than it would be without this one.
+        level: Level = "blocking" if field.level == "blocking" else "warning"
+        field = QualityFinding("field-of-view", level, message("field-of-view.not-fundus"), sum(fov.lit_corners), 3)
     findings = [
-        _field(fov),
+        field,
         # Vessels stand out best in the green channel.
         _sharpness(edge_blur(np.ascontiguousarray(small[:, :, 1]), inner), retina=True),
         _exposure(luma, inner, retina=True),

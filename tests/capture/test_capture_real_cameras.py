@@ -209,5 +209,22 @@ def test_a_real_photo_filed_as_a_retinograph_is_said_not_to_be_one(name: str) ->
     field. A fundus camera's surround is black; these photos' corners are not."""
     quality = prepare_image_bytes((CORPUS / name).read_bytes(), filename=name, specialty="ophthalmology").quality
     field = next(f for f in quality if f.check == "field-of-view")
-    assert field.level == "warning" and "ne ressemble pas à une rétinographie" in field.message, field.message
-    assert not any(f.check == "gradability" for f in quality), "no vessels to judge on a photo of something else"
+    assert field.level != "ok" and "ne ressemble pas à une rétinographie" in field.message, field.message
+    # Said on top of the retina's checks, never instead of them: no verdict is milder for it.
+    assert {f.check for f in quality} >= {"sharpness", "exposure", "colour-cast", "gradability"}
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_saying_a_photo_is_not_a_retinograph_makes_no_verdict_milder(name: str) -> None:
+    """From the review: a field « coupé » (blocking) became a warning once said not to be a fundus, and
+    a blurred photo's sharpness was judged by the skin's thresholds: a case could then be sent."""
+    from capture import retina
+
+    data = (CORPUS / name).read_bytes()
+    said = prepare_image_bytes(data, filename=name, specialty="ophthalmology").quality
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(retina.FieldOfView, "looks_like_a_fundus", lambda _self: True)
+        before = prepare_image_bytes(data, filename=name, specialty="ophthalmology").quality
+    rank = {"ok": 0, "warning": 1, "blocking": 2}
+    worst_before = {f.check: rank[f.level] for f in before}
+    assert all(rank[f.level] >= worst_before.get(f.check, 0) for f in said), name
