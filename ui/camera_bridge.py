@@ -97,8 +97,6 @@ class CameraBridge(QObject):
     """One live camera for the window: start, stop, take a still; signals on the main thread."""
 
     frame_ready = Signal(QImage)
-    still_ready = Signal(object)  # full-resolution BGR frame (numpy array)
-    still_failed = Signal()
     camera_lost = Signal(str)
     camera_back = Signal()
     _status_changed = Signal(str, str)  # from the worker thread, queued to this object's thread
@@ -148,23 +146,6 @@ class CameraBridge(QObject):
             stopping = threading.Thread(target=worker.stop, name="camera-stop", daemon=True)
             _stopping[:] = [thread for thread in _stopping if thread.is_alive()] + [stopping]
             stopping.start()
-
-    def request_still(self) -> bool:
-        """Ask for a still; ``still_ready`` (or ``still_failed``) follows. False if no camera runs."""
-        take = self.ask_still()  # the frame after the press, not after the thread pool got round to it
-        if take is None:
-            return False
-
-        def delivered(still: np.ndarray | None) -> None:
-            if not isValid(self):
-                return
-            if still is None:
-                self.still_failed.emit()
-            else:
-                self.still_ready.emit(still)
-
-        run_task(take, delivered)
-        return True
 
     def ask_still(self) -> Callable[[], np.ndarray | None] | None:
         """Ask the running camera for a still, now: the frame after this moment is the still. Returns

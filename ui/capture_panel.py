@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.model import EDITABLE_STATES, Case, CaseImage
 from app.store import Store
@@ -41,6 +42,7 @@ from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.image_jobs import ImageJobs
 from ui.image_strip import ImageStrip
 from ui.image_tile import ImageTile
+from ui.tasks import run_task
 
 if TYPE_CHECKING:
     from ui.capture_folder import DeviceFolderMonitor
@@ -61,9 +63,6 @@ class CapturePanel(QWidget):
         self._store = store
         self._case: Case | None = None
         self._retake_id: str | None = None
-        #: The case a still was asked for, to anonymise before keeping: it arrives by a signal, maybe
-        #: once another case is open, and is then dropped (never kept in the case shown then).
-        self._still_for: str | None = None
         #: What went wrong for a case after the user had opened another (an import refused, labels not
         #: saved): said when that case is shown again, never on the case then shown.
         self._said_later: dict[str, str] = {}
@@ -145,8 +144,6 @@ class CapturePanel(QWidget):
         self.setTabOrder(self.anonymise_first, self.labels)
 
     def _connect(self) -> None:
-        self.camera.still_ready.connect(self._on_still)
-        self.camera.still_failed.connect(self._on_still_failed)
         self.preview.capture_requested.connect(self.capture_still)
         self.capture_button.clicked.connect(self.capture_still)
         self.import_button.clicked.connect(self.choose_files)
@@ -336,8 +333,10 @@ class CapturePanel(QWidget):
         if not self._editable():
             return
         if self.anonymise_first.isChecked():
-            asked = self.camera.request_still()
-            self._still_for = self._case.id if asked and self._case is not None else None
+            take = self.camera.ask_still()
+            asked = take is not None
+            if take is not None and self._case is not None:
+                self._still_to_anonymise(take, self._case.id)
         else:
             take = self.camera.ask_still()
             asked = take is not None
@@ -379,12 +378,25 @@ class CapturePanel(QWidget):
 
         self._run(job, self.tr("Analyse de la photo…"), nothing=no_still)
 
-    @Slot(object)
-    def _on_still(self, frame: np.ndarray) -> None:
-        case, asked_for, self._still_for = self._case, self._still_for, None
+    def _still_to_anonymise(self, take: Callable[[], np.ndarray | None], case_id: str) -> None:
+        """Wait for the still off this thread, then anonymise it here; each still knows its case (two
+        quick presses, or a press in another case meanwhile, never swap them)."""
+
+        def delivered(still: np.ndarray | None) -> None:
+            if not isValid(self):
+                return
+            if still is not None:
+                self._on_still(still, case_id)
+            elif self._case is not None and self._case.id == case_id:
+                self._on_still_failed()
+
+        run_task(take, delivered)
+
+    def _on_still(self, frame: np.ndarray, case_id: str) -> None:
+        case = self._case
         if case is None or not self._editable():
             return
-        if asked_for != case.id:
+        if case_id != case.id:
             # Asked in another patient's case (the user opened this one meanwhile): never kept here.
             self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
             return

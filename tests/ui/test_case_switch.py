@@ -174,3 +174,33 @@ def test_a_send_refused_once_the_case_is_left_is_said_of_that_case(
     assert "Disque" not in page.checklist.message.text() or not page.checklist.message.isVisible()
     window.open_case(first)
     assert page.checklist.message.isVisible() and "disque est plein" in page.checklist.message.text()
+
+
+def test_two_quick_photos_to_anonymise_are_both_kept_in_their_case(
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the review of the fix above: with one « case asked for » shared by every press, the first
+    still cleared it and a second quick press was dropped; a press in A then in B could tag A's still
+    with B's case."""
+    from ui.anonymise_dialog import AnonymiseDialog
+
+    window = threaded_window
+    first = _draft(store, "GARNIER")
+    activate(qtbot, window)
+    window.open_case(first)
+    page = window.case_page
+    panel = page.capture.ensure()
+    opened: list[str] = []
+
+    def accept(_dialog: Any) -> int:
+        opened.append(page.case.id)
+        return int(AnonymiseDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(AnonymiseDialog, "exec", accept)
+    panel.anonymise_first.setChecked(True)
+    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=WAIT_MS)
+    window.capture_still()
+    window.capture_still()  # pressed again at once
+    qtbot.waitUntil(lambda: len(opened) == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and len(list(store.images(first))) == 2, timeout=WAIT_MS)
+    assert opened == [first, first]

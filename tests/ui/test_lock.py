@@ -184,7 +184,7 @@ def test_a_photo_arriving_after_the_lock_is_dropped_not_shown(qtbot: Any, store:
     before = len(store.get_case(case_id).images)
     window.lock()
 
-    panel._on_still(np.full((480, 640, 3), 128, np.uint8))  # (the camera's answer, arriving now)
+    panel._on_still(np.full((480, 640, 3), 128, np.uint8), case_id)  # (the camera's answer, arriving now)
 
     assert not [w for w in QApplication.topLevelWidgets() if w.inherits("QDialog") and w.isVisible()]
     assert len(store.get_case(case_id).images) == before
