@@ -131,6 +131,7 @@ class CaseEditor(QWidget):
     changed = Signal()
     saved = Signal()
     save_failed = Signal(str)
+    other_save_failed = Signal(str)  # a case left before its save was refused: the whole sentence
     consent_changed = Signal(bool)
     specialty_changed = Signal(str)
 
@@ -381,7 +382,8 @@ class CaseEditor(QWidget):
         """The document and its date are asked for a status that rests on a document."""
         status = self.case.patient.identity_status if self.case else "provisional"
         checked = status in ("validated", "qualified")
-        self.first_given_note.setVisible(self.first_given.isEnabled())  # a choice only with two names or more
+        # A choice only with two names or more (not the box's enabled state: the consent's gate sets it too).
+        self.first_given_note.setVisible(self.first_given.count() > 1)
         self.identity_document.setEnabled(checked)
         self.identity_checked_on.setEnabled(checked)
         self.status_prompt.setVisible(bool(self.case and self.case.identity_status_missing))
@@ -733,7 +735,7 @@ class CaseEditor(QWidget):
         run_write(
             on_own_connection(self.store, save),
             lambda _none: self._save_done(case.id),
-            lambda exc: self._save_refused(case.id, exc, snapshot),
+            lambda exc: self._save_refused(case, exc, snapshot),
         )
         return True
 
@@ -741,24 +743,31 @@ class CaseEditor(QWidget):
         if self.case is not None and self.case.id == case_id and not self._dirty:
             self.saved.emit()
 
-    def _save_refused(self, case_id: str, exc: BaseException, snapshot: Case | None = None) -> None:
+    def _save_refused(self, case: Case, exc: BaseException, snapshot: Case) -> None:
         if not isinstance(exc, TeleavisError):
-            log.error("case %s: autosave failed", case_id, exc_info=(type(exc), exc, exc.__traceback__))
+            log.error("case %s: autosave failed", case.id, exc_info=(type(exc), exc, exc.__traceback__))
         else:
-            log.warning("case %s: autosave failed", case_id)
+            log.warning("case %s: autosave failed", case.id)
         words = exc.message if isinstance(exc, TeleavisError) else self.tr("erreur interne, voir le journal")
-        if self.case is not None and self.case.id == case_id:
+        if self.case is case:
             self._dirty = True  # saved again with the next edit, or when the case is left
             self.save_failed.emit(words)
             return
-        # The user has opened another case meanwhile: the edits are kept for when this one is opened
-        # again, and the message names the case they belong to (not the one on screen).
-        if snapshot is not None:
-            self._refused[case_id] = snapshot
-        self.save_failed.emit(
+        self._refused[case.id] = snapshot
+        if self.case is not None and self.case.id == case.id and not self._dirty:
+            # The same case, opened again before the refusal came: it was read back from the disk,
+            # without these edits. They are put back now, to be saved.
+            self.set_case(self.case)
+            self.save_failed.emit(words)
+            return
+        # Another case is open: the edits are kept for when this one is opened again, and the message
+        # names the case they belong to (not the one on screen).
+        # Said by its id, not its patient's name: the status bar stays on screen under the lock.
+        self.other_save_failed.emit(
             self.tr(
-                "les dernières modifications du dossier de {patient} ({id}) : {words} Rouvrez-le, elles y sont gardées."
-            ).format(patient=snapshot.patient.full_name() if snapshot is not None else "", id=case_id[:8], words=words)
+                "Les dernières modifications du dossier {id} n'ont pas pu être enregistrées ({words}) ; "
+                "elles sont gardées jusqu'à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer."
+            ).format(id=case.id[:8], words=words.rstrip(". "))
         )
 
     def pending(self) -> bool:

@@ -97,6 +97,7 @@ class CaptureSlot(QWidget):
 class CasePage(QWidget):
     queued = Signal(str)
     send_refused = Signal(str)  # a case's queueing refused once another case was open (its id)
+    left_case_problem = Signal(str)  # what went wrong for a case left (the window's status bar says it)
     closed = Signal()
     export_pdf = Signal(str)
 
@@ -166,6 +167,7 @@ class CasePage(QWidget):
         self.editor.changed.connect(lambda: self.saved_state.setText(self.tr("Modification en cours…")))
         self.editor.saved.connect(self._saved)
         self.editor.save_failed.connect(self._save_failed)
+        self.editor.other_save_failed.connect(self.left_case_problem)
         self.editor.consent_changed.connect(self.capture.setEnabled)
         self.editor.specialty_changed.connect(self.capture.specialty_changed)
         self.checklist.go_to.connect(self.go_to)

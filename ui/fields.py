@@ -135,7 +135,7 @@ def given_binding(key: str, names: QLineEdit, first: QComboBox) -> Binding:
         first.clear()
         for n in range(1, len(words) + 1):
             first.addItem(" ".join(words[:n]), n)
-        first.setEnabled(len(words) > 1)
+        first.setEnabled(len(words) > 1)  # (the editor's consent gate may disable its whole box too)
         first.setCurrentIndex(max(0, min(count, len(words)) - 1))
 
     def read() -> list[str]:

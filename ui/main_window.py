@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
             self.pages.insertWidget(1, page)
             page.queued.connect(self._queued)
             page.send_refused.connect(self._send_refused)
+            page.left_case_problem.connect(self.statusBar().showMessage)
             page.export_pdf.connect(self.export_report)
             page.closed.connect(self.show_worklist)
             page.follow.read.connect(lambda _case_id: self._update_badge())

@@ -119,8 +119,10 @@ def test_edits_whose_save_fails_after_the_switch_are_kept_and_said_of_their_case
     page.editor.summary.setFocus()
     type_text(page.editor.summary, "Saigne depuis hier.")
     window.open_case(second)
-    qtbot.waitUntil(lambda: "Disque plein" in page.saved_state.text(), timeout=WAIT_MS)
-    assert "GARNIER" in page.saved_state.text() and first[:8] in page.saved_state.text(), "said of its own case"
+    said = window.statusBar().currentMessage
+    qtbot.waitUntil(lambda: "Disque plein" in said(), timeout=WAIT_MS)
+    assert first[:8] in said() and "GARNIER" not in said(), "said of its own case, by its id (on screen when locked)"
+    assert "Non enregistré" not in page.saved_state.text()
     monkeypatch.setattr(Store, "update_case", real)  # space freed
     window.open_case(first)
     assert page.editor.summary.toPlainText() == "Saigne depuis hier.", "the edit is back"
@@ -204,3 +206,40 @@ def test_two_quick_photos_to_anonymise_are_both_kept_in_their_case(
     qtbot.waitUntil(lambda: len(opened) == 2, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and len(list(store.images(first))) == 2, timeout=WAIT_MS)
     assert opened == [first, first]
+
+
+def test_edits_whose_save_fails_after_the_same_case_is_reopened_are_put_back(
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the review: the list, then the same case again before the refusal came: the case was read
+    back from the disk without the edits, and an empty summary was saved over them once space came."""
+    import threading
+
+    from app.errors import StorageError
+    from tests.support.ui import type_text
+
+    window = threaded_window
+    first = _draft(store, "GARNIER")
+    real = Store.update_case
+    release = threading.Event()
+
+    def full_disk(self: Store, case: Case, **kwargs: Any) -> None:
+        if case.id == first and not release.is_set():
+            release.wait(5)  # the refusal comes once the case is open again
+            raise StorageError("Le disque est plein.")
+        real(self, case, **kwargs)
+
+    monkeypatch.setattr(Store, "update_case", full_disk)
+    activate(qtbot, window)
+    window.open_case(first)
+    page = window.case_page
+    page.editor.summary.setFocus()
+    type_text(page.editor.summary, "Saigne depuis hier.")
+    page.editor.flush()
+    window.show_worklist()
+    monkeypatch.setattr("ui.case_page.wait_writes", lambda: None)  # a person does not wait for the disk
+    window.open_case(first)
+    release.set()
+    qtbot.waitUntil(lambda: page.editor.summary.toPlainText() == "Saigne depuis hier.", timeout=WAIT_MS)
+    assert page.editor.flush()
+    qtbot.waitUntil(lambda: store.get_case(first).summary == "Saigne depuis hier.", timeout=WAIT_MS)

@@ -142,3 +142,20 @@ def test_a_first_given_name_written_with_a_space_is_chosen_kept_and_undone(
     editor.given.selectAll()
     type_text(editor.given, "Anne Marie")  # another list: its first word again
     assert window.case_page.case.patient.given == ["Anne", "Marie"]
+
+
+def test_the_first_given_name_hint_shows_after_a_case_without_consent(
+    qtbot: Any, window: MainWindow, store: Store
+) -> None:
+    """From the review: opened after a new case (no consent yet, its identity box disabled), a case of
+    « Marie Thérèse Jeanne » showed the choice but not the hint saying what it is for."""
+    _open_new(qtbot, window)  # consent given there: open another new one, left without
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    case = Case(
+        patient=Patient(family="MARTIN", given=["Marie Thérèse", "Jeanne"]),
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+    )
+    window.open_case(store.create_case(case, []))
+    editor = window.case_page.editor
+    assert editor.first_given.currentText() == "Marie Thérèse"
+    assert editor.first_given_note.isVisibleTo(window)
