@@ -8,7 +8,7 @@ draft that the checklist lists.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,12 @@ M.add(
             "en": "images: at most 8 images per case.",
         },
         "cf.not_found": {"fr": "introuvable", "en": "not found"},
+        "cf.given_split": {
+            "fr": "patient.given : texte lu comme {n} prénoms, le premier mot étant le premier prénom ; un "
+            "premier prénom composé avec une espace se donne en liste ([\"Marie Thérèse\", \"Jeanne\"]).",
+            "en": "patient.given: text read as {n} given names, its first word the first given name; a first "
+            "given name written with a space is given as a list ([\"Marie Thérèse\", \"Jeanne\"]).",
+        },
         "t.string": {"fr": "un texte", "en": "a text"},
         "t.bool": {"fr": "true ou false", "en": "true or false"},
         "t.list": {"fr": "une liste [...]", "en": "a list [...]"},
@@ -109,6 +115,7 @@ class ParsedCase:
     case: Case
     images: list[ImageRef]
     findings: list[Finding]  # what is still missing (the case is stored as a draft)
+    notes: list[str] = field(default_factory=list)  # how something was read, worth saying
 
 
 def shown_name(name: str, limit: int = 60) -> str:
@@ -217,11 +224,14 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
     pdata = r.obj(top.get("patient"), "patient", _PATIENT) if "patient" in top else {}
     if "patient" not in top:
         r.fail("patient", M.tr("cf.required", path="patient"))
+    notes: list[str] = []
     given = pdata.get("given", [])
     if isinstance(given, str):
         # The names as the document lists them: the first word is the first given name. A first name
         # written with a space (« Marie Thérèse ») is given as a list's first item.
         given = given.split()
+        if len(given) > 1:
+            notes.append(M.tr("cf.given_split", n=len(given)))
     if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
         r.fail("patient.given", M.tr("cf.type", path="patient.given", expected=M.tr("t.strings")))
         given = []
@@ -281,7 +291,7 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
     errors = r.errors + [f.message for f in findings if f.severity == "error"]
     if errors:
         raise CaseFileError(M.tr("cf.refused"), details=errors)
-    return ParsedCase(case, refs, [f for f in findings if f.severity != "error"])
+    return ParsedCase(case, refs, [f for f in findings if f.severity != "error"], notes)
 
 
 def _image_path(r: _Reader, base_dir: Path, name: str, where: str, allow_outside: bool) -> Path | None:

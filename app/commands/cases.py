@@ -150,6 +150,8 @@ def run_import(args: argparse.Namespace) -> int:
         findings = blocking(store.checklist(case))
     print(case_id)
     say(M.tr("case.imported", id=case_id))
+    for note in parsed.notes:
+        say(note)
     if findings:
         say(M.tr("case.still_missing"))
         for finding in findings:
