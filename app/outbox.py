@@ -26,7 +26,7 @@ STEP_IMAGES = "images"
 STEP_TRANSACTION = "transaction"
 STEP_SENT = "sent"
 #: The case's history events of a reply to the expert: saved to go, then gone.
-REPLY_QUEUED, REPLY_SENT = "reply-queued", "reply-sent"
+REPLY_QUEUED, REPLY_SENT, REPLY_REFUSED = "reply-queued", "reply-sent", "reply-refused"
 #: Case states whose outbox row is work to do.
 SENDABLE = (CaseState.QUEUED.value, CaseState.SENDING.value)
 #: When the platform gives no answer time, the expert's answer is due this many days after sending;
@@ -282,6 +282,7 @@ class Outbox:
         with transaction(self.conn) as conn:
             conn.execute("UPDATE messages SET state='refused' WHERE id=?", (message_id,))
             self.store.set_platform_words(conn, case_id, last_error=words)
+            self.store.add_event(conn, case_id, REPLY_REFUSED, None, None)
 
     def add_expert_message(
         self, conn: sqlite3.Connection, case_id: str, platform_id: str, text: str, sent_at: str

@@ -166,6 +166,10 @@ _HISTORY = Catalogue(
         },
         "reply-queued": {"fr": "Réponse à l'expert enregistrée", "en": "Reply to the expert saved"},
         "reply-sent": {"fr": "Réponse à l'expert envoyée", "en": "Reply to the expert sent"},
+        "reply-refused": {
+            "fr": "Réponse à l'expert refusée par la plateforme",
+            "en": "Reply to the expert refused by the platform",
+        },
         "completed": {
             "fr": "Compte rendu qui manquait arrivé",
             "en": "Missing report now received",
