@@ -4,6 +4,7 @@ switch belongs to the case it was started for, and the next case starts clean.""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,10 +58,20 @@ def test_a_photo_asked_in_one_case_is_never_kept_in_the_next(
     monkeypatch.setattr(AnonymiseDialog, "exec", accept)
     panel.anonymise_first.setChecked(True)
     qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=WAIT_MS)
+    # A real camera's full-resolution still takes a moment: it comes once the next case is open.
+    switched = threading.Event()
+    asked = panel.camera.ask_still
+
+    def slow_still() -> Any:
+        take = asked()
+        return None if take is None else (lambda: switched.wait(WAIT_MS / 1000) and take())
+
+    monkeypatch.setattr(panel.camera, "ask_still", slow_still)
     window.capture_still()  # F8
     window.new_action.trigger()  # Ctrl+N
     qtbot.waitUntil(lambda: page.case.id != first, timeout=WAIT_MS)
     second = page.case.id
+    switched.set()
     qtbot.waitUntil(lambda: "abandonnée" in panel.status.text(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=WAIT_MS)
     assert opened == [], "no dialog over the next patient's case"
