@@ -36,14 +36,13 @@ def _draft(store: Store, family: str) -> str:
     return store.create_case(case, [])
 
 
-def test_a_photo_asked_in_one_case_is_never_kept_in_the_next(
-    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """F8 with « anonymiser avant d'enregistrer », then Ctrl+N: the still came after the switch, its
-    anonymising dialog opened over the new case, and the photo was kept in it: 3 times out of 3."""
+def _anonymising_first(
+    qtbot: Any, window: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, Any, Any, list[str]]:
+    """A draft open, « anonymiser avant d'enregistrer » ticked, the preview running; each anonymising
+    dialog accepted at once, the id of the case shown when it opened noted in the list returned."""
     from ui.anonymise_dialog import AnonymiseDialog
 
-    window = threaded_window
     first = _draft(store, "GARNIER")
     activate(qtbot, window)
     window.open_case(first)
@@ -58,6 +57,16 @@ def test_a_photo_asked_in_one_case_is_never_kept_in_the_next(
     monkeypatch.setattr(AnonymiseDialog, "exec", accept)
     panel.anonymise_first.setChecked(True)
     qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=WAIT_MS)
+    return first, page, panel, opened
+
+
+def test_a_photo_asked_in_one_case_is_never_kept_in_the_next(
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F8 with « anonymiser avant d'enregistrer », then Ctrl+N: the still came after the switch, its
+    anonymising dialog opened over the new case, and the photo was kept in it: 3 times out of 3."""
+    window = threaded_window
+    first, page, panel, opened = _anonymising_first(qtbot, window, store, monkeypatch)
     # A real camera's full-resolution still takes a moment: it comes once the next case is open.
     switched = threading.Event()
     asked = panel.camera.ask_still
@@ -195,23 +204,8 @@ def test_two_quick_photos_to_anonymise_are_both_kept_in_their_case(
     """From the review of the fix above: with one « case asked for » shared by every press, the first
     still cleared it and a second quick press was dropped; a press in A then in B could tag A's still
     with B's case."""
-    from ui.anonymise_dialog import AnonymiseDialog
-
     window = threaded_window
-    first = _draft(store, "GARNIER")
-    activate(qtbot, window)
-    window.open_case(first)
-    page = window.case_page
-    panel = page.capture.ensure()
-    opened: list[str] = []
-
-    def accept(_dialog: Any) -> int:
-        opened.append(page.case.id)
-        return int(AnonymiseDialog.DialogCode.Accepted)
-
-    monkeypatch.setattr(AnonymiseDialog, "exec", accept)
-    panel.anonymise_first.setChecked(True)
-    qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=WAIT_MS)
+    first, _page, panel, opened = _anonymising_first(qtbot, window, store, monkeypatch)
     window.capture_still()
     window.capture_still()  # pressed again at once
     qtbot.waitUntil(lambda: len(opened) == 2, timeout=WAIT_MS)
