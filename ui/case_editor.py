@@ -770,6 +770,24 @@ class CaseEditor(QWidget):
             ).format(id=case.id[:8], words=words.rstrip(". "))
         )
 
+    def save_refused_again(self) -> None:
+        """At close: one more try for the edits of cases left before their save was refused (the disk
+        may have room again). Still refused, they are lost, and the log says which case's."""
+        for case_id, snapshot in list(self._refused.items()):
+            self._save_again(case_id, snapshot)
+
+    def _save_again(self, case_id: str, snapshot: Case) -> None:
+        def save(own: Store) -> None:
+            own.update_case(snapshot, images=False)
+
+        def saved(_none: None) -> None:
+            self._refused.pop(case_id, None)
+
+        def lost(_exc: BaseException) -> None:
+            log.error("case %s: edits lost at close, their save refused again", case_id)
+
+        run_write(on_own_connection(self.store, save), saved, lost)
+
     def pending(self) -> bool:
         return self._dirty
 

@@ -355,6 +355,8 @@ class MainWindow(QMainWindow):
             return
         self._closed = True  # news still queued from the sync thread is dropped from here on
         self._leave_case()
+        if self._case_page is not None:
+            self._case_page.editor.save_refused_again()  # waited for below, with every write
         for timer in (self._status_timer, self._reach_timer, self._backup_timer, self.idle.timer):
             timer.stop()
         self.sync.stop()

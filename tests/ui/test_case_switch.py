@@ -115,11 +115,12 @@ def test_undo_never_changes_a_case_left_for_the_list_or_another_case(qtbot: Any,
     assert (kept.patient.ins, kept.summary) == ("150028512345615", "Depuis 6 mois.")
 
 
+@pytest.mark.parametrize("closing", [False, True], ids=["reopened", "closed"])
 def test_edits_whose_save_fails_after_the_switch_are_kept_and_said_of_their_case(
-    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, threaded_window: Any, store: Store, monkeypatch: pytest.MonkeyPatch, closing: bool
 ) -> None:
     """A's save refused (a full disk) once B was open: B's page said « Non enregistré », and A's edit
-    was gone for good; reopened, A showed its old name."""
+    was gone for good; reopened, A showed its old name. Not reopened, the close tries once more."""
     from app.errors import StorageError
     from tests.support.ui import type_text
 
@@ -144,6 +145,10 @@ def test_edits_whose_save_fails_after_the_switch_are_kept_and_said_of_their_case
     assert first[:8] in said() and "GARNIER" not in said(), "said of its own case, by its id (on screen when locked)"
     assert "Non enregistré" not in page.saved_state.text()
     monkeypatch.setattr(Store, "update_case", real)  # space freed
+    if closing:
+        window.shutdown()  # never reopened: the close tries once more
+        assert store.get_case(first).summary == "Saigne depuis hier."
+        return
     window.open_case(first)
     assert page.editor.summary.toPlainText() == "Saigne depuis hier.", "the edit is back"
     assert page.editor.flush()
