@@ -71,9 +71,9 @@ M.add(
         "cf.not_found": {"fr": "introuvable", "en": "not found"},
         "cf.given_split": {
             "fr": "patient.given : texte lu comme {n} prénoms, le premier mot étant le premier prénom ; un "
-            "premier prénom composé avec une espace se donne en liste ([\"Marie Thérèse\", \"Jeanne\"]).",
+            'premier prénom composé avec une espace se donne en liste (["Marie Thérèse", "Jeanne"]).',
             "en": "patient.given: text read as {n} given names, its first word the first given name; a first "
-            "given name written with a space is given as a list ([\"Marie Thérèse\", \"Jeanne\"]).",
+            'given name written with a space is given as a list (["Marie Thérèse", "Jeanne"]).',
         },
         "t.string": {"fr": "un texte", "en": "a text"},
         "t.bool": {"fr": "true ou false", "en": "true or false"},

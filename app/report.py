@@ -221,8 +221,12 @@ def _grid(
 ) -> Table:
     data = [[_p(t.fit(k), styles["label"]), _p(t.fit(v), styles["body"])] for k, v in rows]
     # A row longer than a page (a pasted report in a reply, a long conclusion replaced) is split across
-    # pages: whole, reportlab could not place it and the PDF was never made.
-    table = Table(data, colWidths=list(widths), hAlign="LEFT", splitInRow=1)
+    # pages: whole, reportlab could not place it and the PDF was never made. Only then: a row split at
+    # the foot of a page for nothing lost its padding and rule (an English reader's finding).
+    page = A4[1] - _TOP - _BOTTOM
+    cells = [(cell, width) for row in data for cell, width in zip(row, widths, strict=True)]
+    longest = max((cell.wrap(width, page)[1] for cell, width in cells), default=0)
+    table = Table(data, colWidths=list(widths), hAlign="LEFT", splitInRow=1 if longest > page / 2 else 0)
     table.setStyle(
         TableStyle(
             [

@@ -154,3 +154,17 @@ def test_a_long_identity_fits_beside_the_title_and_the_page_number() -> None:
     for line, _left, right, _text in identity:
         beside = [d for d in drawn if d[0] == line and d[3] != _text]  # the title, the page number
         assert beside and right < min(d[1] for d in beside) and right <= width - 15 * mm
+
+
+def test_a_row_that_fits_on_a_page_is_never_split_across_two() -> None:
+    """Found by an outside reading: a form row at the foot of a page was split for nothing, and its
+    half lost the table's padding and rule. Only a row longer than half a page may be split."""
+    from app.report import T, _grid, _styles
+    from app.report_pdf import fonts
+
+    f = fonts()
+    styles, t = _styles(f), T("fr", f)
+    short = _grid([("Antécédent familial de mélanome (parent, frère, sœur, enfant) ?", "Non")], t, styles)
+    pasted = "\n".join(f"Ligne {n} du compte rendu collé." for n in range(160))
+    long = _grid([("Réponse", pasted)], t, styles)
+    assert (short.splitInRow, long.splitInRow) == (0, 1)
