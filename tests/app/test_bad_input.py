@@ -244,3 +244,15 @@ def test_a_case_is_read_on_a_full_disk_and_the_unwritten_audit_line_said(
     shown = run_inprocess(capsys, "case", "show", case_id)
     assert shown.code == 0 and "MARTIN" in shown.out
     assert "journal d'audit" in shown.err and "disque est plein" in shown.err
+
+
+def test_case_show_writes_the_family_name_as_the_window_and_the_pdf_do(
+    tmp_path: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by an outside reading: `case show` gave « Martin Paul » as typed, the window and the PDF
+    « MARTIN Paul »: the family name not marked as such."""
+    doc = copy.deepcopy(EXAMPLE)
+    doc["patient"]["family"] = "Martin"
+    doc["images"] = []
+    case_id = run_inprocess(capsys, "case", "import", str(write_json(tmp_path / "c.json", doc))).out.strip()
+    assert "MARTIN Paul, 1950-02-03" in run_inprocess(capsys, "case", "show", case_id).out
