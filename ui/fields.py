@@ -150,9 +150,14 @@ def given_binding(key: str, names: QLineEdit, first: QComboBox) -> Binding:
         offer(words, len(value[0].split()) if value else 1)
 
     def names_edited(_text: str) -> None:
-        """The first given name keeps its words while they still begin the list."""
-        kept, words = first.currentText().split(), names.text().split()
-        offer(words, len(kept) if kept and words[: len(kept)] == kept else 1)
+        """The first given name keeps its number of words through a typo fixed inside a name (as many
+        words as before) or names added or removed after it; a change among its own words that adds or
+        removes one (a name put in front) makes it one word again, to be chosen anew."""
+        count = first.currentData() or 1
+        before = first.itemText(first.count() - 1).split()  # the whole list, as last offered
+        words = names.text().split()
+        kept = len(words) == len(before) or words[:count] == before[:count]
+        offer(words, count if kept else 1)
 
     names.textEdited.connect(names_edited)  # before the editor's own slot: it reads the new choice
     return Binding(key, names, read, write, (names.textEdited, first.activated))

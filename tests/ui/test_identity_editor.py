@@ -159,3 +159,22 @@ def test_the_first_given_name_hint_shows_after_a_case_without_consent(
     editor = window.case_page.editor
     assert editor.first_given.currentText() == "Marie Thérèse"
     assert editor.first_given_note.isVisibleTo(window)
+
+
+def test_a_typo_fixed_inside_a_composed_first_name_keeps_the_choice(qtbot: Any, window: MainWindow) -> None:
+    """Found by an outside run: « Marie Thrse » chosen, then « é » and « è » typed inside it: the choice
+    fell back to « Marie » at the first key, without a word, and « Marie » would have gone."""
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    type_text(editor.given, "Marie Thrse Jeanne")
+    pick(qtbot, editor.first_given, 2)
+    editor.given.setFocus()
+    editor.given.setCursorPosition(len("Marie Th"))
+    type_text(editor.given, "é")
+    editor.given.setCursorPosition(len("Marie Thér"))
+    type_text(editor.given, "è")
+    assert editor.given.text() == "Marie Thérèse Jeanne"
+    assert page.case.patient.given == ["Marie Thérèse", "Jeanne"]
+    editor.given.setCursorPosition(0)
+    type_text(editor.given, "Anne ")  # a name put in front: the first given name is to choose again
+    assert page.case.patient.given[0] == "Anne"
