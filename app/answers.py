@@ -53,6 +53,9 @@ M.add(
             "en": "too large to download, ask the expert for it in another form",
         },
         "answer.why.unreadable": {"fr": "contenu illisible ou incomplet", "en": "unreadable or incomplete content"},
+        "answer.state.withdrawn": {"fr": "réponse retirée par l'expert", "en": "answer withdrawn by the expert"},
+        "answer.state.provisional": {"fr": "réponse provisoire", "en": "provisional answer"},
+        "answer.state.amended": {"fr": "réponse modifiée par l'expert", "en": "answer amended by the expert"},
         "answer.follow_up_hours": {
             "fr": "revoir le patient sous {n} heures",
             "en": "see the patient again within {n} hours",
@@ -167,6 +170,21 @@ def status_words(answer: Answer | None, lang: str | None = None, *, state: str =
     return " ".join(words)
 
 
+def state_words(state: str, answer: Answer | None, lang: str | None = None) -> str:
+    """The case's state in words, an answered case's as its answer stands (the worklist's words):
+    « réponse retirée par l'expert », « réponse provisoire », « réponse modifiée par l'expert », else
+    the state's name. Not « réponse reçue » for an answer not to act on as it is."""
+    lang = lang or language()
+    if state == CaseState.ANSWERED.value and answer is not None:
+        if answer.report_status in WITHDRAWN:
+            return _say("answer.state.withdrawn", lang)
+        if answer.report_status in PROVISIONAL:
+            return _say("answer.state.provisional", lang)
+        if answer.amended:
+            return _say("answer.state.amended", lang)
+    return M.STATE_NAMES.tr_in(state, lang)
+
+
 def amended_words(lang: str | None = None) -> str:
     return _say("answer.amended", lang or language())
 
@@ -198,6 +216,8 @@ def follow_up_words(answer: Answer | None, lang: str | None = None) -> str:
     hours is not « 0 jour »), and its moment to the minute; else in days, and its date. "" without it."""
     if answer is None or answer.follow_up_days is None or answer.follow_up_days <= 0:
         return ""
+    if answer.report_status in WITHDRAWN:
+        return ""  # withdrawn: its advice is not to follow either
     lang = lang or language()
     days = answer.follow_up_days
     if days < 2:

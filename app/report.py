@@ -34,7 +34,15 @@ from reportlab.platypus import (
 
 from app import audit, i18n
 from app import messages as M
-from app.answers import amended_words, earlier_words, follow_up_words, hint_words, missing_words, status_words
+from app.answers import (
+    amended_words,
+    earlier_words,
+    follow_up_words,
+    hint_words,
+    missing_words,
+    state_words,
+    status_words,
+)
 from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw
@@ -251,7 +259,7 @@ def _request_part(
     head = [
         (t("case"), case.id),
         (t("specialty"), t.specialty(case.specialty)),
-        (t("state"), t.state(case.state.value)),
+        (t("state"), state_words(case.state.value, store.answer(case.id), lang)),
         (t("created"), moment_words(case.created_at, lang)),
     ]
     info = store.platform_info(case.id)

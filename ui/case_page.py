@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from app import messages as M
+from app.answers import state_words
 from app.errors import TeleavisError
 from app.findings import Finding
 from app.model import EDITABLE_STATES, Case, CaseState
@@ -240,7 +241,10 @@ class CasePage(QWidget):
                 name=name or self.tr("Nouveau patient"),
                 specialty=M.specialty_name(case.specialty),
                 id=case.id[:8],
-                state=M.state_name(case.state),
+                # An answered case as its answer stands: not « réponse reçue » for one withdrawn.
+                state=state_words(case.state.value, self.store.answer(case.id))
+                if case.state == CaseState.ANSWERED
+                else M.state_name(case.state),
             )
         )
 

@@ -28,8 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import messages as M
-from app.answers import amended_words, earlier_words, follow_up_words, hint_words, missing_words, status_words
+from app.answers import (
+    amended_words,
+    earlier_words,
+    follow_up_words,
+    hint_words,
+    missing_words,
+    state_words,
+    status_words,
+)
 from app.errors import TeleavisError
 from app.i18n import language
 from app.model import Answer, Case, CaseState, ShownNews
@@ -274,7 +281,7 @@ class FollowView(QWidget):
             self.detail.setText(exc.message)
             return
         case.state = state
-        self.state.setText(self.tr("État : {state}").format(state=M.state_name(state)))
+        self.state.setText(self.tr("État : {state}").format(state=state_words(state.value, answer)))
         words = [w for w in (info.get("business_status"), info.get("last_error")) if w]
         if info.get("status_reason"):
             words.insert(

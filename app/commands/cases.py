@@ -10,7 +10,7 @@ from typing import Any
 from app import i18n
 from app import messages as M
 from app.acts import act_of, judge
-from app.answers import earlier_words, follow_up_words, missing_words, status_words
+from app.answers import earlier_words, follow_up_words, missing_words, state_words, status_words
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, say
 from app.errors import CaseFileError, DataAltered, ImageRejected, StorageError
@@ -268,6 +268,7 @@ def run_show(args: argparse.Namespace) -> int:
             # said that this reading is not in the audit log, as the window does.
             say(M.tr("show.view_not_audited", why=exc.message))
         doc = case_document(store, case)
+        state = state_words(case.state.value, store.answer(case.id))  # « réponse retirée… », not « reçue »
         row = Outbox(store).row(case.id) if case.state == CaseState.NEEDS_ATTENTION else None
     if args.json:
         emit_json(doc)
@@ -275,7 +276,7 @@ def run_show(args: argparse.Namespace) -> int:
     p = case.patient
     priority = f"show.priority.{case.priority}"
     out = [
-        f"{M.tr('show.case')} {case.id} — {M.state_name(case.state)} — {M.specialty_name(case.specialty)}"
+        f"{M.tr('show.case')} {case.id} — {state} — {M.specialty_name(case.specialty)}"
         f" ({M.tr(priority) if priority in M.CATALOGUE else case.priority})",
         f"{M.tr('show.patient')} {p.full_name()}, {p.birth_date}"
         + (f" ({M.tr('show.birth_place', code=p.birth_place)})" if p.birth_place else "")

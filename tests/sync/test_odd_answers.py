@@ -211,6 +211,8 @@ def test_a_report_withdrawn_or_not_signed_off_says_so_wherever_it_is_read(
             assert engine.run_once().answered == [withdrawn]
     assert status_words(store.answer(withdrawn)) == "Compte rendu retiré par l'expert : n'en tenez pas compte."
     assert status_words(store.answer(provisional)) == "Compte rendu provisoire : l'expert ne l'a pas encore validé."
+    for case_id, state in ((withdrawn, "réponse retirée par l'expert"), (provisional, "réponse provisoire")):
+        assert f" — {state} — " in run_inprocess(capsys, "case", "show", case_id).out.splitlines()[0]
     for case_id, words in ((withdrawn, "retiré par l'expert"), (provisional, "pas encore validé")):
         assert run_inprocess(capsys, "case", "show", case_id).out.count(words) == 1
         pdf = tmp_path / f"{case_id}.pdf"

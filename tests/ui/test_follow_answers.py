@@ -214,6 +214,9 @@ def test_a_withdrawn_report_is_said_before_its_conclusion_and_in_the_colour_of_a
     layout = view.answer_box.layout()
     assert layout.indexOf(view.status_warning) < layout.indexOf(view.conclusion)  # read before the conclusion
     assert view.conclusion.objectName() == "attentionBanner" and view.amended.isVisible()
+    # Found by an outside run: « État : réponse reçue », and its follow-up still given as advice.
+    assert view.state.text() == "État : réponse retirée par l'expert"
+    assert not view.follow_up.isVisible()
 
 
 def test_an_answer_whose_request_the_platform_withdrew_says_not_to_rely_on_it(qtbot: Any, store: Store) -> None:
