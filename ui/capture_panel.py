@@ -397,8 +397,9 @@ class CapturePanel(QWidget):
         if case is None or not self._editable():
             return
         if case_id != case.id:
-            # Asked in another patient's case (the user opened this one meanwhile): never kept here.
-            self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
+            # Asked in another patient's case (the user opened this one meanwhile): never kept here, and
+            # said in that case when it is shown again, not in this one.
+            self._fail_for(case_id)(self.tr("Photo abandonnée : rien n'a été enregistré."))
             return
         if self.anonymise_first.isChecked() and not self.isVisible():
             # Taken just before the window locked (or the case was left): its anonymising dialog would

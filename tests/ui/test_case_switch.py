@@ -81,10 +81,13 @@ def test_a_photo_asked_in_one_case_is_never_kept_in_the_next(
     qtbot.waitUntil(lambda: page.case.id != first, timeout=WAIT_MS)
     second = page.case.id
     switched.set()
-    qtbot.waitUntil(lambda: "abandonnée" in panel.status.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: first in panel._said_later, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=WAIT_MS)
     assert opened == [], "no dialog over the next patient's case"
     assert list(store.images(second)) == [] and list(store.images(first)) == []
+    assert "abandonnée" not in panel.status.text(), "said in the case it was taken in, not in this one"
+    window.open_case(first)
+    assert "abandonnée" in panel.status.text()
 
 
 def test_undo_never_changes_a_case_left_for_the_list_or_another_case(qtbot: Any, store: Store, window: Any) -> None:
