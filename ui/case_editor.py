@@ -97,6 +97,14 @@ _EDITED = (
 )
 
 
+def _hint(form: QFormLayout, text: str) -> QLabel:
+    """A sentence under a field, across the row, in a hint's colour, wrapped."""
+    label = named(QLabel(text), "fieldHint")
+    label.setWordWrap(True)
+    form.addRow(label)
+    return label
+
+
 class FieldEdit(QUndoCommand):
     """One edit of one field; quick successive edits of the same field merge into one step."""
 
@@ -274,17 +282,13 @@ class CaseEditor(QWidget):
         # The first given name is an identity trait of its own: a composed one may be written with a
         # space on the document, and the platform compares it with the national identity's.
         form.addRow(self.tr("Premier prénom :"), self.first_given)
-        self.first_given_note = named(
-            QLabel(
-                self.tr(
-                    "Si le premier prénom est composé sans trait d'union sur la pièce "
-                    "(ex. Marie Thérèse), choisissez-le ici."
-                )
+        self.first_given_note = _hint(
+            form,
+            self.tr(
+                "Si le premier prénom est composé sans trait d'union sur la pièce "
+                "(ex. Marie Thérèse), choisissez-le ici."
             ),
-            "fieldHint",
         )
-        self.first_given_note.setWordWrap(True)
-        form.addRow(self.first_given_note)
         self.birth_date = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
         self._row(form, date_binding("patient.birth_date", self.birth_date), self.tr("Date de naissance :"))
         self.birth_place = QLineEdit(placeholderText=self.tr("code INSEE, ex. 75056"))
@@ -295,11 +299,9 @@ class CaseEditor(QWidget):
             self.tr("Lieu de naissance :"),  # longer, it would widen the label column and narrow every field
         )
         # The rule for a birth abroad does not fit in the field on a small screen: said under it.
-        self.birth_place_note = named(
-            QLabel(self.tr("Commune de naissance ; né à l'étranger : 99 + code du pays (ex. 99134).")), "fieldHint"
+        self.birth_place_note = _hint(
+            form, self.tr("Commune de naissance ; né à l'étranger : 99 + code du pays (ex. 99134).")
         )
-        self.birth_place_note.setWordWrap(True)
-        form.addRow(self.birth_place_note)
         self.sex = ChoiceBox()
         for code, text in (
             ("unknown", self.tr("Non renseigné")),
@@ -362,17 +364,13 @@ class CaseEditor(QWidget):
             text_binding("patient.ins", self.ins, empty=None, to_model=lambda t: t.replace(" ", "").upper()),
             self.tr("Matricule INS :"),
         )
-        self.ins_note = named(
-            QLabel(
-                self.tr(
-                    "L'INS n'est transmis à l'expert que si l'identité est qualifiée ; "
-                    "sinon, c'est l'identifiant local qui l'est."
-                )
+        self.ins_note = _hint(
+            form,
+            self.tr(
+                "L'INS n'est transmis à l'expert que si l'identité est qualifiée ; "
+                "sinon, c'est l'identifiant local qui l'est."
             ),
-            "fieldHint",
         )
-        self.ins_note.setWordWrap(True)
-        form.addRow(self.ins_note)
         self.local_id = QLineEdit(placeholderText=self.tr("Si l'INS n'est pas connu"))
         self._row(form, text_binding("patient.local_id", self.local_id, empty=None), self.tr("Identifiant local :"))
         self.identity_box = box

@@ -161,9 +161,9 @@
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="401"/>
-        <location filename="../../ui/capture_panel.py" line="406"/>
-        <location filename="../../ui/capture_panel.py" line="414"/>
+        <location filename="../../ui/capture_panel.py" line="402"/>
+        <location filename="../../ui/capture_panel.py" line="407"/>
+        <location filename="../../ui/capture_panel.py" line="415"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
@@ -173,32 +173,32 @@
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="421"/>
+        <location filename="../../ui/capture_panel.py" line="422"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="436"/>
+        <location filename="../../ui/capture_panel.py" line="437"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="445"/>
+        <location filename="../../ui/capture_panel.py" line="446"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="446"/>
+        <location filename="../../ui/capture_panel.py" line="447"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="459"/>
+        <location filename="../../ui/capture_panel.py" line="460"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="502"/>
+        <location filename="../../ui/capture_panel.py" line="503"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -206,53 +206,53 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="506"/>
+        <location filename="../../ui/capture_panel.py" line="507"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="521"/>
+        <location filename="../../ui/capture_panel.py" line="522"/>
         <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="529"/>
+        <location filename="../../ui/capture_panel.py" line="530"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="558"/>
+        <location filename="../../ui/capture_panel.py" line="559"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="604"/>
+        <location filename="../../ui/capture_panel.py" line="605"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="605"/>
+        <location filename="../../ui/capture_panel.py" line="606"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="620"/>
+        <location filename="../../ui/capture_panel.py" line="621"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="635"/>
+        <location filename="../../ui/capture_panel.py" line="636"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="652"/>
+        <location filename="../../ui/capture_panel.py" line="653"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="696"/>
-        <location filename="../../ui/capture_panel.py" line="704"/>
+        <location filename="../../ui/capture_panel.py" line="697"/>
+        <location filename="../../ui/capture_panel.py" line="705"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -311,352 +311,352 @@
 <context>
     <name>CaseEditor</name>
     <message>
-        <location filename="../../ui/case_editor.py" line="104"/>
+        <location filename="../../ui/case_editor.py" line="112"/>
         <source>Modifier « {field} »</source>
         <extracomment>What the editor changes in a case (its images&apos; labels are the capture panel&apos;s, saved on their own).</extracomment>
         <translation>Edit “{field}”</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="174"/>
+        <location filename="../../ui/case_editor.py" line="182"/>
         <source>Formulaire de la spécialité</source>
         <extracomment>Edits of cases left before their save was refused (a full disk): given back when reopened.</extracomment>
         <translation>Specialty form</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="245"/>
+        <location filename="../../ui/case_editor.py" line="253"/>
         <source>1. Consentement du patient</source>
         <translation>1. Patient&apos;s consent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="250"/>
+        <location filename="../../ui/case_editor.py" line="258"/>
         <source>Avant tout, demandez au patient s&apos;il accepte que son dossier et ses photos soient envoyés à un médecin expert. Le reste du dossier s&apos;ouvre ensuite.</source>
         <translation>First of all, ask the patient whether they agree to their case and photos being sent to an expert physician. The rest of the case opens afterwards.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="256"/>
+        <location filename="../../ui/case_editor.py" line="264"/>
         <source>Le patient accepte la télé-expertise</source>
         <translation>The patient agrees to tele-expertise</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="257"/>
+        <location filename="../../ui/case_editor.py" line="265"/>
         <source>Consentement :</source>
         <translation>Consent:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="258"/>
-        <location filename="../../ui/case_editor.py" line="288"/>
-        <location filename="../../ui/case_editor.py" line="354"/>
-        <location filename="../../ui/case_editor.py" line="531"/>
+        <location filename="../../ui/case_editor.py" line="266"/>
+        <location filename="../../ui/case_editor.py" line="291"/>
+        <location filename="../../ui/case_editor.py" line="355"/>
+        <location filename="../../ui/case_editor.py" line="528"/>
         <source>JJ/MM/AAAA</source>
         <translation>DD/MM/YYYY</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="259"/>
+        <location filename="../../ui/case_editor.py" line="267"/>
         <source>Date du consentement :</source>
         <translation>Consent date:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="260"/>
+        <location filename="../../ui/case_editor.py" line="268"/>
         <source>Nom de la personne qui l&apos;a recueilli</source>
         <translation>Name of the person who recorded it</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="261"/>
+        <location filename="../../ui/case_editor.py" line="269"/>
         <source>Recueilli par :</source>
         <translation>Recorded by:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="266"/>
+        <location filename="../../ui/case_editor.py" line="274"/>
         <source>2. Patient</source>
         <translation>2. Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="269"/>
+        <location filename="../../ui/case_editor.py" line="277"/>
         <source>Nom de naissance</source>
         <translation>Birth name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="270"/>
+        <location filename="../../ui/case_editor.py" line="278"/>
         <source>Nom :</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="271"/>
+        <location filename="../../ui/case_editor.py" line="279"/>
         <source>Tous, dans l&apos;ordre de la pièce d&apos;identité</source>
         <translation>All of them, in the identity document&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="273"/>
+        <location filename="../../ui/case_editor.py" line="281"/>
         <source>Prénoms de naissance :</source>
         <translation>Birth given names:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="276"/>
+        <location filename="../../ui/case_editor.py" line="284"/>
         <source>Premier prénom :</source>
         <translation>First given name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="280"/>
+        <location filename="../../ui/case_editor.py" line="288"/>
         <source>Si le premier prénom est composé sans trait d&apos;union sur la pièce (ex. Marie Thérèse), choisissez-le ici.</source>
         <translation>If the first given name is compound without a hyphen on the document (e.g. Marie Thérèse), choose it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="289"/>
+        <location filename="../../ui/case_editor.py" line="292"/>
         <source>Date de naissance :</source>
         <translation>Date of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="290"/>
+        <location filename="../../ui/case_editor.py" line="293"/>
         <source>code INSEE, ex. 75056</source>
         <translation>INSEE code, e.g. 75056</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="295"/>
+        <location filename="../../ui/case_editor.py" line="298"/>
         <source>Lieu de naissance :</source>
         <translation>Place of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="299"/>
+        <location filename="../../ui/case_editor.py" line="302"/>
         <source>Commune de naissance ; né à l&apos;étranger : 99 + code du pays (ex. 99134).</source>
         <translation>The commune of birth; born abroad: 99 + the country code (e.g. 99134).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="305"/>
+        <location filename="../../ui/case_editor.py" line="306"/>
         <source>Non renseigné</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="306"/>
+        <location filename="../../ui/case_editor.py" line="307"/>
         <source>Femme</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="307"/>
+        <location filename="../../ui/case_editor.py" line="308"/>
         <source>Homme</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="308"/>
+        <location filename="../../ui/case_editor.py" line="309"/>
         <source>Autre</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="311"/>
+        <location filename="../../ui/case_editor.py" line="312"/>
         <source>Sexe :</source>
         <translation>Sex:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="316"/>
+        <location filename="../../ui/case_editor.py" line="317"/>
         <source>Ce dossier a été créé avant le statut de l&apos;identité : il est considéré comme provisoire. Indiquez le statut ci-dessous.</source>
         <translation>This case was created before the identity status existed: it is taken as provisional. Give the status below.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="328"/>
+        <location filename="../../ui/case_editor.py" line="329"/>
         <source>Provisoire (pièce d&apos;identité non contrôlée)</source>
         <translation>Provisional (ID document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="329"/>
+        <location filename="../../ui/case_editor.py" line="330"/>
         <source>Récupérée (INS obtenu par l&apos;INSi, pièce non contrôlée)</source>
         <translation>Recovered (INS from INSi, document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="330"/>
+        <location filename="../../ui/case_editor.py" line="331"/>
         <source>Validée (pièce d&apos;identité contrôlée, sans INSi)</source>
         <translation>Validated (ID document checked, no INSi)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="331"/>
+        <location filename="../../ui/case_editor.py" line="332"/>
         <source>Qualifiée (INSi et pièce d&apos;identité contrôlée)</source>
         <translation>Qualified (INSi and ID document checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="335"/>
+        <location filename="../../ui/case_editor.py" line="336"/>
         <source>Statut de l&apos;identité :</source>
         <translation>Identity status:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="339"/>
+        <location filename="../../ui/case_editor.py" line="340"/>
         <source>Aucune</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="340"/>
+        <location filename="../../ui/case_editor.py" line="341"/>
         <source>Carte nationale d&apos;identité</source>
         <translation>National identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="341"/>
+        <location filename="../../ui/case_editor.py" line="342"/>
         <source>Passeport</source>
         <translation>Passport</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="342"/>
+        <location filename="../../ui/case_editor.py" line="343"/>
         <source>Titre de séjour</source>
         <translation>Residence permit</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="343"/>
+        <location filename="../../ui/case_editor.py" line="344"/>
         <source>Livret de famille</source>
         <translation>Family record book</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="344"/>
+        <location filename="../../ui/case_editor.py" line="345"/>
         <source>Extrait d&apos;acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="347"/>
+        <location filename="../../ui/case_editor.py" line="348"/>
         <source>Carte d&apos;identité</source>
         <translation>Identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="347"/>
+        <location filename="../../ui/case_editor.py" line="348"/>
         <source>Acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="352"/>
+        <location filename="../../ui/case_editor.py" line="353"/>
         <source>Pièce d&apos;identité contrôlée :</source>
         <translation>ID document checked:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="356"/>
+        <location filename="../../ui/case_editor.py" line="357"/>
         <source>Contrôlée le :</source>
         <translation>Checked on:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="358"/>
+        <location filename="../../ui/case_editor.py" line="359"/>
         <source>15 caractères, obtenus par le téléservice INSi</source>
         <translation>15 characters, obtained from the INSi teleservice</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="363"/>
+        <location filename="../../ui/case_editor.py" line="364"/>
         <source>Matricule INS :</source>
         <translation>INS number:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="368"/>
+        <location filename="../../ui/case_editor.py" line="369"/>
         <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée ; sinon, c&apos;est l&apos;identifiant local qui l&apos;est.</source>
         <translation>The INS is sent to the expert only when the identity is qualified; otherwise the local id is sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="376"/>
+        <location filename="../../ui/case_editor.py" line="373"/>
         <source>Si l&apos;INS n&apos;est pas connu</source>
         <translation>If the INS is not known</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="377"/>
+        <location filename="../../ui/case_editor.py" line="374"/>
         <source>Identifiant local :</source>
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="392"/>
+        <location filename="../../ui/case_editor.py" line="389"/>
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="398"/>
+        <location filename="../../ui/case_editor.py" line="395"/>
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="400"/>
+        <location filename="../../ui/case_editor.py" line="397"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="401"/>
+        <location filename="../../ui/case_editor.py" line="398"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="402"/>
+        <location filename="../../ui/case_editor.py" line="399"/>
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="403"/>
+        <location filename="../../ui/case_editor.py" line="400"/>
         <source>La question posée à l&apos;expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="407"/>
+        <location filename="../../ui/case_editor.py" line="404"/>
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="408"/>
+        <location filename="../../ui/case_editor.py" line="405"/>
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="412"/>
+        <location filename="../../ui/case_editor.py" line="409"/>
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="414"/>
+        <location filename="../../ui/case_editor.py" line="411"/>
         <source>ex. œil énucléé</source>
         <translation>e.g. enucleated eye</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="417"/>
+        <location filename="../../ui/case_editor.py" line="414"/>
         <source>À remplir seulement si un œil ne peut pas être photographié : l&apos;expert lit cette raison avec les images.</source>
         <translation>Fill in only if one eye cannot be photographed: the expert reads this reason with the images.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="421"/>
+        <location filename="../../ui/case_editor.py" line="418"/>
         <source>Un seul œil, pourquoi ?</source>
         <translation>One eye only, why?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="426"/>
+        <location filename="../../ui/case_editor.py" line="423"/>
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="429"/>
+        <location filename="../../ui/case_editor.py" line="426"/>
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="429"/>
+        <location filename="../../ui/case_editor.py" line="426"/>
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="438"/>
+        <location filename="../../ui/case_editor.py" line="435"/>
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="440"/>
+        <location filename="../../ui/case_editor.py" line="437"/>
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="476"/>
+        <location filename="../../ui/case_editor.py" line="473"/>
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="514"/>
+        <location filename="../../ui/case_editor.py" line="511"/>
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="515"/>
+        <location filename="../../ui/case_editor.py" line="512"/>
         <source>Non</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="751"/>
+        <location filename="../../ui/case_editor.py" line="748"/>
         <source>erreur interne, voir le journal</source>
         <translation>internal error, see the log</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="768"/>
+        <location filename="../../ui/case_editor.py" line="765"/>
         <source>Les dernières modifications du dossier {id} n&apos;ont pas pu être enregistrées ({words}) ; elles sont gardées jusqu&apos;à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer.</source>
         <translation>The last changes to case {id} could not be saved ({words}); they are kept until Teleavis is closed: open that case again to save them.</translation>
     </message>
@@ -664,68 +664,68 @@
 <context>
     <name>CasePage</name>
     <message>
-        <location filename="../../ui/case_page.py" line="118"/>
+        <location filename="../../ui/case_page.py" line="119"/>
         <source>← Liste des dossiers</source>
         <extracomment>Why a case&apos;s queueing was refused while another case was open: said when it is opened again.</extracomment>
         <translation>← Case list</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="119"/>
+        <location filename="../../ui/case_page.py" line="120"/>
         <source>Retour à la liste des dossiers (Alt+←)</source>
         <translation>Back to the case list (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="129"/>
+        <location filename="../../ui/case_page.py" line="130"/>
         <source>Envoyer des copies réduites</source>
         <translation>Send reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="132"/>
+        <location filename="../../ui/case_page.py" line="133"/>
         <source>Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>The photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="167"/>
+        <location filename="../../ui/case_page.py" line="168"/>
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="195"/>
+        <location filename="../../ui/case_page.py" line="196"/>
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="205"/>
+        <location filename="../../ui/case_page.py" line="206"/>
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="239"/>
+        <location filename="../../ui/case_page.py" line="240"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="240"/>
+        <location filename="../../ui/case_page.py" line="241"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="305"/>
+        <location filename="../../ui/case_page.py" line="309"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="315"/>
+        <location filename="../../ui/case_page.py" line="319"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="318"/>
+        <location filename="../../ui/case_page.py" line="322"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="333"/>
+        <location filename="../../ui/case_page.py" line="337"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -733,12 +733,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="355"/>
+        <location filename="../../ui/case_page.py" line="359"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="365"/>
+        <location filename="../../ui/case_page.py" line="369"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
@@ -844,193 +844,193 @@
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="110"/>
+        <location filename="../../ui/follow_view.py" line="117"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). An unread answer that came while the case was on screen waits for a person&apos;s input. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="113"/>
+        <location filename="../../ui/follow_view.py" line="120"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="132"/>
+        <location filename="../../ui/follow_view.py" line="139"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="169"/>
+        <location filename="../../ui/follow_view.py" line="176"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images joined by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="173"/>
+        <location filename="../../ui/follow_view.py" line="180"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="174"/>
+        <location filename="../../ui/follow_view.py" line="181"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="176"/>
+        <location filename="../../ui/follow_view.py" line="183"/>
         <source>Imprimer…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="179"/>
+        <location filename="../../ui/follow_view.py" line="186"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="180"/>
+        <location filename="../../ui/follow_view.py" line="187"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="190"/>
+        <location filename="../../ui/follow_view.py" line="197"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="199"/>
+        <location filename="../../ui/follow_view.py" line="206"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="204"/>
+        <location filename="../../ui/follow_view.py" line="211"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="209"/>
+        <location filename="../../ui/follow_view.py" line="216"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="212"/>
+        <location filename="../../ui/follow_view.py" line="219"/>
         <source>Envoyer la réponse</source>
         <translation>Send the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="226"/>
+        <location filename="../../ui/follow_view.py" line="233"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="230"/>
+        <location filename="../../ui/follow_view.py" line="237"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="277"/>
+        <location filename="../../ui/follow_view.py" line="284"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="282"/>
+        <location filename="../../ui/follow_view.py" line="289"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="286"/>
+        <location filename="../../ui/follow_view.py" line="293"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="299"/>
+        <location filename="../../ui/follow_view.py" line="306"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="309"/>
+        <location filename="../../ui/follow_view.py" line="316"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="309"/>
+        <location filename="../../ui/follow_view.py" line="316"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="312"/>
+        <location filename="../../ui/follow_view.py" line="319"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="317"/>
+        <location filename="../../ui/follow_view.py" line="324"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="319"/>
+        <location filename="../../ui/follow_view.py" line="326"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="430"/>
+        <location filename="../../ui/follow_view.py" line="437"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="432"/>
+        <location filename="../../ui/follow_view.py" line="439"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="436"/>
+        <location filename="../../ui/follow_view.py" line="443"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="468"/>
+        <location filename="../../ui/follow_view.py" line="475"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="520"/>
+        <location filename="../../ui/follow_view.py" line="527"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="529"/>
+        <location filename="../../ui/follow_view.py" line="536"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="553"/>
+        <location filename="../../ui/follow_view.py" line="560"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="573"/>
+        <location filename="../../ui/follow_view.py" line="580"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="625"/>
+        <location filename="../../ui/follow_view.py" line="632"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="626"/>
+        <location filename="../../ui/follow_view.py" line="633"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="653"/>
+        <location filename="../../ui/follow_view.py" line="660"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="692"/>
+        <location filename="../../ui/follow_view.py" line="699"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="617"/>
+        <location filename="../../ui/follow_view.py" line="624"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1038,7 +1038,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="680"/>
+        <location filename="../../ui/follow_view.py" line="687"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -1266,7 +1266,7 @@
         <translation>Training mode: cases go to a trial platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="452"/>
+        <location filename="../../ui/main_window.py" line="454"/>
         <source>Le dossier {id} n&apos;est pas parti : ouvrez-le pour voir pourquoi.</source>
         <translation>Case {id} was not sent: open it to see why.</translation>
     </message>
@@ -1372,118 +1372,118 @@
         <translation>About &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="428"/>
+        <location filename="../../ui/main_window.py" line="430"/>
         <source>Le dossier n&apos;a pas pu être créé (erreur interne, voir le journal).</source>
         <translation>The case could not be created (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="461"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="474"/>
+        <location filename="../../ui/main_window.py" line="476"/>
         <source>Compte rendu de l&apos;expert reçu</source>
         <translation>Expert&apos;s report received</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="475"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>Le compte rendu qui manquait au dossier {id} est arrivé.</source>
         <translation>The report case {id} was missing has arrived.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="479"/>
+        <location filename="../../ui/main_window.py" line="481"/>
         <source>Réponse de l&apos;expert retirée</source>
         <translation>Expert&apos;s answer withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480"/>
+        <location filename="../../ui/main_window.py" line="482"/>
         <source>La réponse du dossier {id} a été retirée : n&apos;en tenez pas compte.</source>
         <translation>The answer of case {id} was withdrawn: disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="484"/>
+        <location filename="../../ui/main_window.py" line="486"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="485"/>
+        <location filename="../../ui/main_window.py" line="487"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="491"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="491"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="493"/>
+        <location filename="../../ui/main_window.py" line="495"/>
         <source>Dossier repris par l&apos;expert</source>
         <translation>Case taken back by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="494"/>
+        <location filename="../../ui/main_window.py" line="496"/>
         <source>L&apos;expert a repris le dossier {id} : sa réponse peut changer.</source>
         <translation>The expert took case {id} back: the answer may change.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="498"/>
+        <location filename="../../ui/main_window.py" line="500"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="499"/>
+        <location filename="../../ui/main_window.py" line="501"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="502"/>
+        <location filename="../../ui/main_window.py" line="504"/>
         <source>Le dossier {id} demande votre attention.</source>
         <translation>Case {id} needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="519"/>
+        <location filename="../../ui/main_window.py" line="521"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="520"/>
+        <location filename="../../ui/main_window.py" line="522"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="536"/>
+        <location filename="../../ui/main_window.py" line="538"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="538"/>
+        <location filename="../../ui/main_window.py" line="540"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="538"/>
+        <location filename="../../ui/main_window.py" line="540"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="543"/>
-        <location filename="../../ui/main_window.py" line="578"/>
+        <location filename="../../ui/main_window.py" line="545"/>
+        <location filename="../../ui/main_window.py" line="580"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="568"/>
+        <location filename="../../ui/main_window.py" line="570"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="569"/>
+        <location filename="../../ui/main_window.py" line="571"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -1491,42 +1491,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="594"/>
+        <location filename="../../ui/main_window.py" line="596"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="596"/>
+        <location filename="../../ui/main_window.py" line="598"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="617"/>
+        <location filename="../../ui/main_window.py" line="619"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="618"/>
+        <location filename="../../ui/main_window.py" line="620"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="622"/>
+        <location filename="../../ui/main_window.py" line="624"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="632"/>
+        <location filename="../../ui/main_window.py" line="634"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="632"/>
+        <location filename="../../ui/main_window.py" line="634"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="649"/>
+        <location filename="../../ui/main_window.py" line="651"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1534,12 +1534,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="651"/>
+        <location filename="../../ui/main_window.py" line="653"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="697"/>
+        <location filename="../../ui/main_window.py" line="699"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>CapturePanel</name>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="502"/>
+        <location filename="../../ui/capture_panel.py" line="503"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n nouvelle image reçue de l&apos;appareil depuis l&apos;ouverture de ce dossier</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>CasePage</name>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="333"/>
+        <location filename="../../ui/case_page.py" line="337"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément).</numerusform>
@@ -37,7 +37,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="617"/>
+        <location filename="../../ui/follow_view.py" line="624"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>
@@ -59,7 +59,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="569"/>
+        <location filename="../../ui/main_window.py" line="571"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n dossier attend une réponse de l&apos;expert au-delà du délai promis.</numerusform>
@@ -67,7 +67,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="649"/>
+        <location filename="../../ui/main_window.py" line="651"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Rapport enregistré (%n page).</numerusform>
