@@ -403,11 +403,8 @@ class CapturePanel(QWidget):
             return
         if self.anonymise_first.isChecked() and not self.isVisible():
             # Taken just before the window locked (or the case was left): its anonymising dialog would
-            # open above the lock screen, and the photo could be stored from there. Said now (seen at
-            # the unlock) and when the case is opened again (the opening clears the line).
-            dropped = self.tr("Photo abandonnée : rien n'a été enregistré.")
-            self._say(dropped)
-            self._said_later[case.id] = dropped
+            # open above the lock screen, and the photo could be stored from there.
+            self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
             return
         anonymise: AnonymiseChoice | None = None
         if self.anonymise_first.isChecked():

@@ -162,8 +162,8 @@
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="402"/>
-        <location filename="../../ui/capture_panel.py" line="408"/>
-        <location filename="../../ui/capture_panel.py" line="418"/>
+        <location filename="../../ui/capture_panel.py" line="407"/>
+        <location filename="../../ui/capture_panel.py" line="415"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
@@ -173,32 +173,32 @@
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="425"/>
+        <location filename="../../ui/capture_panel.py" line="422"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="440"/>
+        <location filename="../../ui/capture_panel.py" line="437"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="449"/>
+        <location filename="../../ui/capture_panel.py" line="446"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="450"/>
+        <location filename="../../ui/capture_panel.py" line="447"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="463"/>
+        <location filename="../../ui/capture_panel.py" line="460"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="506"/>
+        <location filename="../../ui/capture_panel.py" line="503"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -206,53 +206,53 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="510"/>
+        <location filename="../../ui/capture_panel.py" line="507"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="525"/>
+        <location filename="../../ui/capture_panel.py" line="522"/>
         <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="533"/>
+        <location filename="../../ui/capture_panel.py" line="530"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="562"/>
+        <location filename="../../ui/capture_panel.py" line="559"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="608"/>
+        <location filename="../../ui/capture_panel.py" line="605"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="609"/>
+        <location filename="../../ui/capture_panel.py" line="606"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="624"/>
+        <location filename="../../ui/capture_panel.py" line="621"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="639"/>
+        <location filename="../../ui/capture_panel.py" line="636"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="656"/>
+        <location filename="../../ui/capture_panel.py" line="653"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="700"/>
-        <location filename="../../ui/capture_panel.py" line="708"/>
+        <location filename="../../ui/capture_panel.py" line="697"/>
+        <location filename="../../ui/capture_panel.py" line="705"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -344,9 +344,9 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="266"/>
-        <location filename="../../ui/case_editor.py" line="292"/>
-        <location filename="../../ui/case_editor.py" line="356"/>
-        <location filename="../../ui/case_editor.py" line="529"/>
+        <location filename="../../ui/case_editor.py" line="291"/>
+        <location filename="../../ui/case_editor.py" line="355"/>
+        <location filename="../../ui/case_editor.py" line="528"/>
         <source>JJ/MM/AAAA</source>
         <translation>DD/MM/YYYY</translation>
     </message>
@@ -401,262 +401,262 @@
         <translation>If the first given name is compound without a hyphen on the document (e.g. Marie Thérèse), choose it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="293"/>
+        <location filename="../../ui/case_editor.py" line="292"/>
         <source>Date de naissance :</source>
         <translation>Date of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="294"/>
+        <location filename="../../ui/case_editor.py" line="293"/>
         <source>code INSEE, ex. 75056</source>
         <translation>INSEE code, e.g. 75056</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="299"/>
+        <location filename="../../ui/case_editor.py" line="298"/>
         <source>Lieu de naissance :</source>
         <translation>Place of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="303"/>
+        <location filename="../../ui/case_editor.py" line="302"/>
         <source>Commune de naissance ; né à l&apos;étranger : 99 + code du pays (ex. 99134).</source>
         <translation>The commune of birth; born abroad: 99 + the country code (e.g. 99134).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="307"/>
+        <location filename="../../ui/case_editor.py" line="306"/>
         <source>Non renseigné</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="308"/>
+        <location filename="../../ui/case_editor.py" line="307"/>
         <source>Femme</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="309"/>
+        <location filename="../../ui/case_editor.py" line="308"/>
         <source>Homme</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="310"/>
+        <location filename="../../ui/case_editor.py" line="309"/>
         <source>Autre</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="313"/>
+        <location filename="../../ui/case_editor.py" line="312"/>
         <source>Sexe :</source>
         <translation>Sex:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="318"/>
+        <location filename="../../ui/case_editor.py" line="317"/>
         <source>Ce dossier a été créé avant le statut de l&apos;identité : il est considéré comme provisoire. Indiquez le statut ci-dessous.</source>
         <translation>This case was created before the identity status existed: it is taken as provisional. Give the status below.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="330"/>
+        <location filename="../../ui/case_editor.py" line="329"/>
         <source>Provisoire (pièce d&apos;identité non contrôlée)</source>
         <translation>Provisional (ID document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="331"/>
+        <location filename="../../ui/case_editor.py" line="330"/>
         <source>Récupérée (INS obtenu par l&apos;INSi, pièce non contrôlée)</source>
         <translation>Recovered (INS from INSi, document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="332"/>
+        <location filename="../../ui/case_editor.py" line="331"/>
         <source>Validée (pièce d&apos;identité contrôlée, sans INSi)</source>
         <translation>Validated (ID document checked, no INSi)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="333"/>
+        <location filename="../../ui/case_editor.py" line="332"/>
         <source>Qualifiée (INSi et pièce d&apos;identité contrôlée)</source>
         <translation>Qualified (INSi and ID document checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="337"/>
+        <location filename="../../ui/case_editor.py" line="336"/>
         <source>Statut de l&apos;identité :</source>
         <translation>Identity status:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="341"/>
+        <location filename="../../ui/case_editor.py" line="340"/>
         <source>Aucune</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="342"/>
+        <location filename="../../ui/case_editor.py" line="341"/>
         <source>Carte nationale d&apos;identité</source>
         <translation>National identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="343"/>
+        <location filename="../../ui/case_editor.py" line="342"/>
         <source>Passeport</source>
         <translation>Passport</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="344"/>
+        <location filename="../../ui/case_editor.py" line="343"/>
         <source>Titre de séjour</source>
         <translation>Residence permit</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="345"/>
+        <location filename="../../ui/case_editor.py" line="344"/>
         <source>Livret de famille</source>
         <translation>Family record book</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="346"/>
+        <location filename="../../ui/case_editor.py" line="345"/>
         <source>Extrait d&apos;acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="349"/>
+        <location filename="../../ui/case_editor.py" line="348"/>
         <source>Carte d&apos;identité</source>
         <translation>Identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="349"/>
+        <location filename="../../ui/case_editor.py" line="348"/>
         <source>Acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="354"/>
+        <location filename="../../ui/case_editor.py" line="353"/>
         <source>Pièce d&apos;identité contrôlée :</source>
         <translation>ID document checked:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="358"/>
+        <location filename="../../ui/case_editor.py" line="357"/>
         <source>Contrôlée le :</source>
         <translation>Checked on:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="360"/>
+        <location filename="../../ui/case_editor.py" line="359"/>
         <source>15 caractères, obtenus par le téléservice INSi</source>
         <translation>15 characters, obtained from the INSi teleservice</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="365"/>
+        <location filename="../../ui/case_editor.py" line="364"/>
         <source>Matricule INS :</source>
         <translation>INS number:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="370"/>
+        <location filename="../../ui/case_editor.py" line="369"/>
         <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée ; sinon, c&apos;est l&apos;identifiant local qui l&apos;est.</source>
         <translation>The INS is sent to the expert only when the identity is qualified; otherwise the local id is sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="374"/>
+        <location filename="../../ui/case_editor.py" line="373"/>
         <source>Si l&apos;INS n&apos;est pas connu</source>
         <translation>If the INS is not known</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="375"/>
+        <location filename="../../ui/case_editor.py" line="374"/>
         <source>Identifiant local :</source>
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="390"/>
+        <location filename="../../ui/case_editor.py" line="389"/>
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="396"/>
+        <location filename="../../ui/case_editor.py" line="395"/>
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="398"/>
+        <location filename="../../ui/case_editor.py" line="397"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="399"/>
+        <location filename="../../ui/case_editor.py" line="398"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="400"/>
+        <location filename="../../ui/case_editor.py" line="399"/>
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="401"/>
+        <location filename="../../ui/case_editor.py" line="400"/>
         <source>La question posée à l&apos;expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="405"/>
+        <location filename="../../ui/case_editor.py" line="404"/>
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="406"/>
+        <location filename="../../ui/case_editor.py" line="405"/>
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="410"/>
+        <location filename="../../ui/case_editor.py" line="409"/>
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="412"/>
+        <location filename="../../ui/case_editor.py" line="411"/>
         <source>ex. œil énucléé</source>
         <translation>e.g. enucleated eye</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="415"/>
+        <location filename="../../ui/case_editor.py" line="414"/>
         <source>À remplir seulement si un œil ne peut pas être photographié : l&apos;expert lit cette raison avec les images.</source>
         <translation>Fill in only if one eye cannot be photographed: the expert reads this reason with the images.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="419"/>
+        <location filename="../../ui/case_editor.py" line="418"/>
         <source>Un seul œil, pourquoi ?</source>
         <translation>One eye only, why?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="424"/>
+        <location filename="../../ui/case_editor.py" line="423"/>
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="427"/>
+        <location filename="../../ui/case_editor.py" line="426"/>
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="427"/>
+        <location filename="../../ui/case_editor.py" line="426"/>
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="436"/>
+        <location filename="../../ui/case_editor.py" line="435"/>
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="438"/>
+        <location filename="../../ui/case_editor.py" line="437"/>
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="474"/>
+        <location filename="../../ui/case_editor.py" line="473"/>
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="512"/>
+        <location filename="../../ui/case_editor.py" line="511"/>
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="513"/>
+        <location filename="../../ui/case_editor.py" line="512"/>
         <source>Non</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="749"/>
+        <location filename="../../ui/case_editor.py" line="748"/>
         <source>erreur interne, voir le journal</source>
         <translation>internal error, see the log</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="766"/>
+        <location filename="../../ui/case_editor.py" line="765"/>
         <source>Les dernières modifications du dossier {id} n&apos;ont pas pu être enregistrées ({words}) ; elles sont gardées jusqu&apos;à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer.</source>
         <translation>The last changes to case {id} could not be saved ({words}); they are kept until Teleavis is closed: open that case again to save them.</translation>
     </message>

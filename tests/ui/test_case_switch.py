@@ -256,24 +256,3 @@ def test_edits_whose_save_fails_after_the_same_case_is_reopened_are_put_back(
     qtbot.waitUntil(lambda: page.editor.summary.toPlainText() == "Saigne depuis hier.", timeout=WAIT_MS)
     assert page.editor.flush()
     qtbot.waitUntil(lambda: store.get_case(first).summary == "Saigne depuis hier.", timeout=WAIT_MS)
-
-
-def test_a_photo_dropped_while_an_answered_case_is_shown_is_said_in_its_own(
-    qtbot: Any, store: Store, window: Any
-) -> None:
-    """Read once more at the end: a still to anonymise arriving while an answered case was shown was
-    dropped, rightly, but its « Photo abandonnée » was cleared when its case was opened again."""
-    import numpy as np
-
-    from tests.support.ui import answered_case
-
-    first = _draft(store, "GARNIER")
-    answered = answered_case(store, Patient(family="DUPONT", given=["Jean"], birth_date="1960-01-01"))
-    window.open_case(first)
-    panel = window.case_page.capture.ensure()
-    panel.anonymise_first.setChecked(True)
-    window.open_case(answered)  # the panel, hidden, still holds the case before
-    panel._on_still(np.full((480, 640, 3), 128, np.uint8), first)  # (the camera's answer, arriving now)
-    assert list(store.images(first)) == []
-    window.open_case(first)
-    assert "abandonnée" in panel.status.text()
