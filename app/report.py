@@ -114,7 +114,7 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
     )
 
     story: list[Flowable] = []
-    request = _request_part(store, case, load_requester(store.settings), t, styles)
+    request = _request_part(store, case, answer, load_requester(store.settings), t, styles)
     answered = _answer_part(answer, case.state.value, extra_pages, referenced, t, styles)
     # An answer is what the printed case is read for: first, under the title, then the request.
     if answer is not None:
@@ -252,14 +252,19 @@ def _grid(
 
 
 def _request_part(
-    store: Store, case: Case, requester: Requester | None, t: T, styles: dict[str, ParagraphStyle]
+    store: Store,
+    case: Case,
+    answer: Answer | None,
+    requester: Requester | None,
+    t: T,
+    styles: dict[str, ParagraphStyle],
 ) -> list[Flowable]:
     lang = t.lang
     story: list[Flowable] = [_p(t.fit(t("title")), styles["title"])]
     head = [
         (t("case"), case.id),
         (t("specialty"), t.specialty(case.specialty)),
-        (t("state"), state_words(case.state.value, store.answer(case.id), lang)),
+        (t("state"), state_words(case.state.value, answer, lang)),
         (t("created"), moment_words(case.created_at, lang)),
     ]
     info = store.platform_info(case.id)

@@ -693,9 +693,7 @@ class CapturePanel(QWidget):
             if self._case is not None and self._case.id == case_id:
                 self._fail(message)
             else:
-                self._said_later[case_id] = message or self.tr(
-                    "Une erreur inattendue est survenue ; elle a été notée dans le journal."
-                )
+                self._said_later[case_id] = message  # (_fail words an empty one when it is said)
 
         return fail
 
