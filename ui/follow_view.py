@@ -619,6 +619,15 @@ class FollowView(QWidget):
         self.reply_problem.clear()
         self.reply_saved.clear()
 
+    def unsent_replies(self) -> list[str]:
+        """The cases holding a reply to the expert begun and not sent, the one on screen first: they live
+        in this window only, and closing it loses them."""
+        unsent = []
+        if self.case is not None and (self.reply.toPlainText().strip() or self._reply_images):
+            unsent.append(self.case.id)
+        unsent.extend(case_id for case_id, (text, images) in self._reply_drafts.items() if text.strip() or images)
+        return unsent
+
     def _show_reply_images(self) -> None:
         count = len(self._reply_images)
         self.reply_images.setText(self.tr("%n image(s) jointe(s)", "", count) if count else "")

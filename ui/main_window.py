@@ -374,10 +374,45 @@ class MainWindow(QMainWindow):
             log.warning("a camera was still being freed when the window closed")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed and not self._unsent_replies_may_go():
+            event.ignore()
+            return
         self.shutdown()
         if self.notifier.tray is not None:
             self.notifier.tray.hide()
         super().closeEvent(event)
+
+    def _unsent_replies_may_go(self) -> bool:
+        """A reply to an expert begun and not sent is lost with the window: ask first, with the way back
+        to it (the case on screen, or the first one left with its reply)."""
+        unsent = self._case_page.follow.unsent_replies() if self._case_page is not None else []
+        if not unsent:
+            return True
+        from PySide6.QtWidgets import QMessageBox
+
+        ids = ", ".join(case_id[:8] for case_id in unsent)
+        if len(unsent) == 1:
+            text = self.tr(
+                "Votre réponse à l'expert n'est pas envoyée (dossier {ids}). Si vous fermez Teleavis "
+                "maintenant, elle sera perdue."
+            )
+        else:
+            text = self.tr(
+                "Des réponses aux experts ne sont pas envoyées (dossiers {ids}). Si vous fermez Teleavis "
+                "maintenant, elles seront perdues."
+            )
+        box = QMessageBox(QMessageBox.Icon.Warning, "Teleavis", text.format(ids=ids), parent=self)
+        back = box.addButton(self.tr("Revenir à la réponse"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("Fermer sans l'envoyer"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        if box.clickedButton() is not back:
+            return True
+        if self.pages.currentWidget() is not self.lock_screen:
+            self.open_case(unsent[0])
+            self.case_page.follow.reply.setFocus()
+        return False
 
     def apply_settings(self) -> None:
         # Read with ``peek``: before the data key is fetched (it is deferred at start), settings are

@@ -256,3 +256,67 @@ def test_edits_whose_save_fails_after_the_same_case_is_reopened_are_put_back(
     qtbot.waitUntil(lambda: page.editor.summary.toPlainText() == "Saigne depuis hier.", timeout=WAIT_MS)
     assert page.editor.flush()
     qtbot.waitUntil(lambda: store.get_case(first).summary == "Saigne depuis hier.", timeout=WAIT_MS)
+
+
+def _on_hold_with_a_question(store: Store, folder: Any, count: int) -> list[str]:
+    from tests.support.scripted_platform import communication, following, scripted_platform, send_to_sandbox, task
+
+    cases = send_to_sandbox(store, folder, count)
+    with scripted_platform() as platform:
+        for case_id, task_id in cases:
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+            platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_once()
+    return [case_id for case_id, _ in cases]
+
+
+def _answer_close_question(seen: list[str], button: str) -> None:
+    """Once the close's question is up: note its words, and press ``button``."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    box = QApplication.activeModalWidget()
+    if not isinstance(box, QMessageBox):
+        QTimer.singleShot(50, lambda: _answer_close_question(seen, button))
+        return
+    seen.append(box.text())
+    next(b for b in box.buttons() if b.text() == button).click()
+
+
+def test_closing_the_window_asks_before_a_reply_begun_to_the_expert_is_lost(
+    qtbot: Any, window: Any, store: Store, tmp_path: Any
+) -> None:
+    """Found from outside: a reply typed and not sent lives in the window only; closing it (« Quitter »,
+    the window's cross) lost it without a word, and the expert waited on an answer never sent."""
+    from PySide6.QtCore import QTimer
+
+    from tests.support.ui import type_text
+
+    first, second = _on_hold_with_a_question(store, tmp_path / "sandbox", 2)
+    window.open_case(first)
+    follow = window.case_page.follow
+    type_text(follow.reply, "Depuis trois semaines.")
+    window.show_worklist()
+    seen: list[str] = []
+    QTimer.singleShot(50, lambda: _answer_close_question(seen, "Revenir à la réponse"))
+    window.close()
+    assert window.isVisible(), "the window stays, with the reply"
+    assert seen == [
+        f"Votre réponse à l'expert n'est pas envoyée (dossier {first[:8]}). "
+        "Si vous fermez Teleavis maintenant, elle sera perdue."
+    ]
+    assert window.pages.currentWidget() is window.case_page and follow.case.id == first
+    assert follow.reply.toPlainText() == "Depuis trois semaines."
+    # A reply sent is not asked about; one left in another case is.
+    window.open_case(second)
+    type_text(follow.reply, "Stable.")
+    follow.send_reply.click()
+    assert follow.reply.toPlainText() == ""
+    QTimer.singleShot(50, lambda: _answer_close_question(seen, "Fermer sans l'envoyer"))
+    window.close()
+    assert seen[1:] == [
+        f"Votre réponse à l'expert n'est pas envoyée (dossier {first[:8]}). "
+        "Si vous fermez Teleavis maintenant, elle sera perdue."
+    ]
+    assert not window.isVisible()
