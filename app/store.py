@@ -890,18 +890,27 @@ class Store:
         """Raise :class:`AlreadyStored` when ``image`` (its stored bytes, or the file it came from) is
         already in ``case_id``, or in the case of a patient other than ``patient``. Another request
         for the same patient may take the same photo again."""
-        source = image.source_sha1 or image.record.sha1
+        held = self.copy_held(case_id, image, patient)
+        if held is not None:
+            raise AlreadyStored(*held)
+
+    def copy_held(self, case_id: str, image: NewImage, patient: Patient) -> tuple[str, int, bool] | None:
+        """Where ``image`` (its bytes, or the file it came from) already is: in ``case_id``, or in the case
+        of a patient other than ``patient`` — (case id, its number there, whether it is ``case_id``)."""
+        own = image.record.sha1 or sha1_b64(image.data)  # known once stored; asked before, for an import
+        source = image.source_sha1 or own
         rows = self.conn.execute(
             "SELECT case_id, (SELECT COUNT(*) FROM images AS before WHERE before.case_id = images.case_id "
             "AND before.position <= images.position) FROM images WHERE sha1 IN (?, ?) OR source_sha1 IN (?, ?) "
             "ORDER BY case_id <> ?",
-            (image.record.sha1, source, image.record.sha1, source, case_id),
+            (own, source, own, source, case_id),
         ).fetchall()
         for holder, number in rows:
             if holder == case_id:
-                raise AlreadyStored(holder, int(number), same_case=True)
+                return holder, int(number), True
             if not self.get_case(holder).patient.same_person(patient):
-                raise AlreadyStored(holder, int(number), same_case=False)
+                return holder, int(number), False
+        return None
 
     def mark_unread(self, case_id: str) -> bool:
         """Put a case's news back to unread (a nurse keeps an answer for the doctor): only a case with

@@ -64,6 +64,13 @@ M.add(
         "case.imported": {"fr": "Dossier créé (brouillon) : {id}", "en": "Case created (draft): {id}"},
         "case.still_missing": {"fr": "Il manque encore, avant l'envoi :", "en": "Still missing before sending:"},
         "case.image_refused": {"fr": "{where} ({name}) : {reason}", "en": "{where} ({name}): {reason}"},
+        "case.image_elsewhere": {
+            "fr": "Attention : {where} ({name}) est déjà dans le dossier {case} d'un autre patient (image {n}). "
+            "Vérifiez de quel patient est cette image ; si elle n'est pas de ce patient, retirez-la dans la "
+            "fenêtre avant d'envoyer le dossier.",
+            "en": "Warning: {where} ({name}) is already in case {case}, another patient's (image {n}). Check whose "
+            "image it is; if it is not this patient's, remove it in the window before sending the case.",
+        },
         "case.queued": {
             "fr": "Dossier {id} validé et mis en file d'envoi : il partira dès que le réseau le permet "
             "(fenêtre Teleavis ouverte, ou « teleavis sync »).",
@@ -146,11 +153,20 @@ def run_import(args: argparse.Namespace) -> int:
     images = load_images(parsed.images, parsed.case.specialty, parsed.case)
     with open_store() as store:
         case = parsed.case
+        # One photo in two patients' cases: one of them is wrong. The window refuses it, with the nurse
+        # there to check; a case file comes from another program, so it is imported and the doubt said.
+        elsewhere = []
+        for ref, image in zip(parsed.images, images, strict=True):
+            held = store.copy_held(case.id, image, case.patient)
+            if held is not None and not held[2]:
+                elsewhere.append(
+                    M.tr("case.image_elsewhere", where=ref.where, name=ref.path.name, case=held[0][:8], n=held[1])
+                )
         case_id = store.create_case(case, images)
         findings = blocking(store.checklist(case))
     print(case_id)
     say(M.tr("case.imported", id=case_id))
-    for note in parsed.notes:
+    for note in [*parsed.notes, *elsewhere]:
         say(note)
     if findings:
         say(M.tr("case.still_missing"))

@@ -73,3 +73,27 @@ def test_a_file_number_already_standing_for_another_patient_stops_the_case(
         ).code
         == 1
     )
+
+
+def test_a_photo_already_in_another_patients_case_is_said_at_its_import(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
+    """The window refuses a photo already in another patient's case (one of the two is wrong); a case
+    file took it without a word. It is imported (a case file comes from another program), and said."""
+    martin = _import(capsys, tmp_path / "martin", 1)
+    # The same patient again, in a new request: no doubt.
+    again = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "again", seed=1)))
+    assert again.code == 0 and "Attention" not in again.err
+    durand_file = example_case(
+        tmp_path / "durand",
+        seed=1,  # the same two photos
+        patient={**EXAMPLE["patient"], "family": "DURAND", "given": ["Jacques"], "ins": None, "local_id": "D-3001"},
+    )
+    durand = run_inprocess(capsys, "case", "import", str(durand_file))
+    assert durand.code == 0, durand.err
+    for n, name in enumerate(("dos-loin.jpg", "dos-proche.jpg"), start=1):
+        assert any(
+            f"Attention : images[{n - 1}] ({name}) est déjà dans le dossier {holder[:8]} d'un autre patient "
+            f"(image {n})." in durand.err
+            for holder in (martin, again.out.strip())  # MARTIN's two cases hold them
+        )
