@@ -322,12 +322,13 @@ def _practitioner_role(requester: Requester, prac_ref: str, org_ref: str) -> dic
     return resource
 
 
-def _body_site(images: list[CaseImage]) -> dict[str, Any] | None:
+def _body_sites(images: list[CaseImage]) -> list[dict[str, Any]]:
+    """The request's body sites, one CodeableConcept each: the codings of one concept are the same
+    site in other code systems, so both eyes in one would be read as the right eye alone."""
     eyes = [e for e in dict.fromkeys(i.eye for i in images) if e in EYE_CODES]
     if eyes:
-        return {"coding": [{"system": SNOMED, "code": EYE_CODES[e][0], "display": EYE_CODES[e][1]} for e in eyes]}
-    sites = [s for s in dict.fromkeys(i.body_site.strip() for i in images) if s]
-    return {"text": ", ".join(sites)} if sites else None
+        return [{"coding": [{"system": SNOMED, "code": EYE_CODES[e][0], "display": EYE_CODES[e][1]}]} for e in eyes]
+    return [{"text": site} for site in dict.fromkeys(i.body_site.strip() for i in images) if site]
 
 
 def media_resource(
@@ -510,9 +511,9 @@ def prepare_case(
     }
     if case.single_eye_reason.strip():
         service_request["note"].append({"text": M.tr("fhir.single_eye", reason=case.single_eye_reason.strip())})
-    body_site = _body_site(case.images)
-    if body_site:
-        service_request["bodySite"] = [body_site]
+    body_sites = _body_sites(case.images)
+    if body_sites:
+        service_request["bodySite"] = body_sites
     task: dict[str, Any] = {
         "resourceType": "Task",
         "identifier": _identifier(CASE_SYSTEM, case.id),
