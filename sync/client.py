@@ -210,16 +210,20 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 def diagnostics_of(document: Any) -> str:
-    """The words of an OperationOutcome: its issues' diagnostics (or details text), joined."""
+    """The words of an OperationOutcome: its issues' diagnostics, else their details' text, else the
+    details' codings (display, else code: a server may say why in codes only), joined."""
     if not isinstance(document, dict) or document.get("resourceType") != "OperationOutcome":
         return ""
     words: list[str] = []
     for issue in document.get("issue") or []:
         if not isinstance(issue, dict):
             continue
-        text = issue.get("diagnostics") or (issue.get("details") or {}).get("text")
-        if isinstance(text, str) and text.strip():
-            words.append(text.strip())
+        details: dict[str, Any] = issue["details"] if isinstance(issue.get("details"), dict) else {}
+        said = [issue.get("diagnostics"), details.get("text")]
+        said += [c.get("display") or c.get("code") for c in details.get("coding") or [] if isinstance(c, dict)]
+        text = next((t.strip() for t in said if isinstance(t, str) and t.strip()), "")
+        if text:
+            words.append(text)
     return " ; ".join(words)
 
 
@@ -507,7 +511,7 @@ class PlatformClient:
                 ):
                     raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived, kind="not_fhir")
                 return Answer(status, response.headers, None, content)
-            if document is None and (content.strip() or status not in (201, 204)):
+            if document is None and not self._said_without_fhir(method, status, response.headers, content, pass_status):
                 raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived, kind="not_fhir")
             return Answer(status, response.headers, document, content)
         if status == 401:
@@ -532,6 +536,19 @@ class PlatformClient:
             raise TransientFault(M.tr("net.not_fhir"), retry_after=retry_after, kind="not_fhir")
         words = diagnostics_of(document) or M.tr("net.no_words")
         raise PermanentFault(M.tr("net.refused", status=status, diagnostics=words), status=status, diagnostics=words)
+
+    @staticmethod
+    def _said_without_fhir(
+        method: str, status: int, headers: Mapping[str, str], content: bytes, pass_status: frozenset[int]
+    ) -> bool:
+        """Whether an answer with no FHIR body still says all it has to (R4 lets a server answer so):
+        a status the caller asked to handle (a 412 with no body), a creation with its ``Location``
+        (whatever words come with it), or nothing at all after a change (a PUT answered 200 or 204)."""
+        if status in pass_status and not 200 <= status < 300:
+            return True
+        if status == 201 and headers.get("Location"):
+            return True
+        return not content.strip() and (status in (201, 204) or (status == 200 and method != "GET"))
 
     # -- the retry loop ------------------------------------------------------------------------
 
@@ -681,10 +698,12 @@ class PlatformClient:
     def transaction(self, bundle: Mapping[str, Any]) -> dict[str, Any]:
         """POST the transaction Bundle; the ``transaction-response`` (§3.2)."""
         answer = self.request("POST", "", json_body=bundle)
-        document = _resource(answer, "Bundle")
+        # Anything but its response (even a bare 200 or 201) leaves unknown what the platform made of it.
+        document: dict[str, Any] = answer.document if isinstance(answer.document, dict) else {}
         entries = document.get("entry")
         if (
-            document.get("type") != "transaction-response"
+            document.get("resourceType") != "Bundle"
+            or document.get("type") != "transaction-response"
             or not isinstance(entries, list)
             or len(entries) != len(bundle.get("entry", []))
         ):

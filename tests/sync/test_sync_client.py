@@ -299,3 +299,61 @@ def test_uploads_ask_for_a_minimal_answer_and_updates_for_the_resource(serve: An
     client.update({"resourceType": "Task", "id": "t", "status": "cancelled"}, if_match='W/"2"')
     assert server.requests[0][2]["Prefer"] == "return=minimal"
     assert server.requests[1][2]["Prefer"] == "return=representation"
+
+
+def test_answers_a_strict_server_may_give_without_a_fhir_body_are_read_as_they_are(serve: Any) -> None:
+    """Found by an outside audit against R4's rules (each was retried until the budget ran out, or sent
+    again): a 412 with no body where the caller asked to handle it (the cancel then reads the Task
+    again); a Binary created with its Location and a few words (« Created ») — uploaded again each time,
+    leaving orphans on the platform; a PUT answered 200 with nothing."""
+    server, client = serve(
+        [
+            (412, {}, b""),
+            (201, {"Location": "Binary/b-7/_history/1", "Content-Type": "text/plain"}, b"Created"),
+            (200, {}, b""),
+        ]
+    )
+    task = {"resourceType": "Task", "id": "t", "status": "cancelled"}
+    assert client.update(task, if_match='W/"1"', pass_status=frozenset({409, 412})).status == 412
+    assert client.create_binary(b"x", "image/jpeg") == "b-7"
+    assert client.update(task, if_match='W/"2"').status == 200
+    assert len(server.requests) == 3, "nothing sent twice"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        (200, {}, b""),  # a GET answered with nothing is no answer
+        (201, {"Content-Type": "text/html"}, b"<html>Portail</html>"),  # no Location: not the platform
+        (409, {}, b""),  # not asked for: retried
+    ],
+)
+def test_answers_without_a_fhir_body_that_say_nothing_stay_transient(serve: Any, reply: Reply) -> None:
+    _, client = serve([reply])
+    with pytest.raises(TransientFault):
+        client.read("Task", "t") if reply[0] == 200 else client.create_binary(b"x", "image/jpeg")
+
+
+def test_an_outcome_coded_only_is_said_by_its_codings(serve: Any) -> None:
+    """« aucun détail donné » was shown for an OperationOutcome whose issue says why in codes only."""
+    coded = {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {
+                "severity": "error",
+                "code": "invalid",
+                "details": {
+                    "coding": [{"system": "http://x", "code": "MSG_BIRTHPLACE", "display": "Lieu de naissance requis"}]
+                },
+            },
+            {
+                "severity": "error",
+                "code": "invalid",
+                "details": {"coding": [{"system": "http://x", "code": "INS_KEY"}]},
+            },
+        ],
+    }
+    _, client = serve([fhir(400, coded)])
+    with pytest.raises(PermanentFault) as caught:
+        client.transaction({"resourceType": "Bundle", "entry": []})
+    assert "Lieu de naissance requis ; INS_KEY" in caught.value.message
