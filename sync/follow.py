@@ -279,10 +279,19 @@ def find_task(client: PlatformClient, case_id: str) -> tuple[str, str, str | Non
     return None
 
 
+#: UCUM's units of time, in days.
+_UCUM_DAYS = {"s": 1 / 86400, "min": 1 / 1440, "h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.0, "a": 365.0}
+
+
 def follow_up_days(duration: Any) -> float | None:
+    """The expert's follow-up advice in days (the contract's unit when none is given); None for a unit
+    not known. Read as days, « 6 [mo_j] » (a month in another UCUM form) was given as 6 days."""
     if not isinstance(duration, dict) or not isinstance(duration.get("value"), int | float):
         return None
-    factor = {"d": 1.0, "wk": 7.0, "mo": 30.0, "h": 1 / 24, "a": 365.0}.get(str(duration.get("code", "d")), 1.0)
+    factor = _UCUM_DAYS.get(str(duration.get("code", "d")))
+    if factor is None:
+        log.warning("a follow-up advice in a unit not known (%r): not shown", duration.get("code"))
+        return None
     return float(duration["value"]) * factor
 
 

@@ -621,3 +621,24 @@ def test_a_task_read_once_with_an_unknown_status_is_read_again_at_the_same_versi
     assert store.state(case_id) == CaseState.ANSWERED
     assert store.answer(case_id).conclusion == "Bénin : surveillance."  # type: ignore[union-attr]
     assert not store.platform_info(case_id)["last_error"]
+
+
+@pytest.mark.parametrize(
+    ("duration", "days"),
+    [
+        ({"value": 14, "system": "http://unitsofmeasure.org", "code": "d"}, 14.0),
+        ({"value": 14}, 14.0),  # the contract's unit when none is given
+        ({"value": 2, "code": "wk"}, 14.0),
+        ({"value": 36, "code": "h"}, 1.5),
+        ({"value": 90, "code": "min"}, 90 / 1440),
+        ({"value": 6, "code": "[mo_j]"}, None),  # a month in another UCUM form: 6 days was given
+        ({"value": 3, "code": "mois"}, None),
+        ({"value": "3", "code": "d"}, None),
+    ],
+)
+def test_a_follow_up_advice_in_a_unit_not_known_is_not_given_as_days(
+    duration: dict[str, object], days: float | None
+) -> None:
+    from sync.follow import follow_up_days
+
+    assert follow_up_days(duration) == days
