@@ -784,7 +784,15 @@ class PlatformClient:
         return resolved.split("#")[0]
 
     def read(self, resource_type: str, resource_id: str) -> dict[str, Any]:
-        return _resource(self.request("GET", f"{resource_type}/{resource_id}"), resource_type)
+        """The resource; its version from the ``ETag`` header when the server gives it only there
+        (R4 lets it: the version read is what an ``If-Match`` must name)."""
+        answer = self.request("GET", f"{resource_type}/{resource_id}")
+        resource = _resource(answer, resource_type)
+        meta: dict[str, Any] = resource["meta"] if isinstance(resource.get("meta"), dict) else {}
+        tagged = re.fullmatch(r'(?:W/)?"([^"]+)"', answer.headers.get("ETag", "").strip())
+        if not meta.get("versionId") and tagged:
+            resource["meta"] = {**meta, "versionId": tagged.group(1)}
+        return resource
 
     def update(
         self, resource: Mapping[str, Any], *, if_match: str | None = None, pass_status: frozenset[int] = frozenset()

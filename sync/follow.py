@@ -1047,8 +1047,10 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
         body = {k: v for k, v in task.items() if k != "meta"}
         body["status"] = "cancelled"
         tag_audit_head(body, audit.current_witness(store.conn, store.key))
+        # A server that gives the version only in its ETag header: no If-Match (« W/"None" » never matches).
+        if_match = f'W/"{version}"' if version else None
         reply = client.retrying(
-            functools.partial(client.update, body, if_match=f'W/"{version}"', pass_status=frozenset({409, 412})),
+            functools.partial(client.update, body, if_match=if_match, pass_status=frozenset({409, 412})),
             budget_s=budget_s,
         )
         if reply.status in (409, 412):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -352,3 +354,36 @@ def test_a_sync_with_a_time_limit_stops_at_it_even_in_the_middle_of_retrying_a_c
         summary = engine.run_once(timeout=1.0)
         assert time.monotonic() - started < 15.0 and summary.sent == [] and len(summary.waiting) == 1
     assert store.state(next(iter(c.id for c in store.list_cases()))) in (CaseState.QUEUED, CaseState.SENDING)
+
+
+def test_a_task_read_without_its_version_is_cancelled_without_a_false_if_match(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From an outside audit: a server that gives a Task's version only in its ETag header got
+    ``If-Match: W/"None"``, refused ten times, and the cancel failed. The version is read from the
+    ETag; with neither, no false If-Match is sent (the platform says what it wants)."""
+    from sync.client import Answer
+
+    case_id = make_case(store, seed=1)
+    Engine(store, client, case_budget_s=10.0).run_once()
+    request = client.request
+
+    def etag_only(method: str, path: str, **kwargs: Any) -> Answer:
+        answer = request(method, path, **kwargs)
+        if method == "GET" and path.startswith("Task/") and isinstance(answer.document, dict):
+            version = answer.document.pop("meta")["versionId"]
+            return Answer(answer.status, {**answer.headers, "ETag": f'W/"{version}"'}, answer.document)
+        return answer
+
+    sent: list[str | None] = []
+    update = client.update
+
+    def recorded(resource: Any, *, if_match: str | None = None, **kwargs: Any) -> Any:
+        sent.append(if_match)
+        return update(resource, if_match=if_match, **kwargs)
+
+    monkeypatch.setattr(client, "request", etag_only)
+    monkeypatch.setattr(client, "update", recorded)
+    cancel(store, client, case_id)
+    assert len(sent) == 1 and re.fullmatch(r'W/"\d+"', sent[0] or ""), sent
+    assert store.state(case_id) == CaseState.CANCELLED
