@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
         # again (each walk holds the interpreter, and the window, for tens of ms on a big heap).
         gc.freeze()
         QTimer.singleShot(KEY_FETCH_DELAY_MS, self._fetch_key)
+        QTimer.singleShot(KEY_FETCH_DELAY_MS, self._ask_for_a_lock_code)
         QTimer.singleShot(KEY_FETCH_DELAY_MS, self.idle.watch)
         QTimer.singleShot(KEY_FETCH_DELAY_MS, self._watch_clipboard)
         QTimer.singleShot(SYNC_START_DELAY_MS, self._start_sync)
@@ -343,6 +344,35 @@ class MainWindow(QMainWindow):
 
             QMessageBox.warning(self, "Teleavis", exc.message)
         return True
+
+    def _ask_for_a_lock_code(self) -> None:
+        """Where nothing opens the lock (no code, no passphrase), the window would never lock: ask for a
+        code once the key is there, without holding the window (« Plus tard » says where to set it)."""
+        from app import screen_lock
+
+        if self._closed or not self.store.key.loaded or screen_lock.available(self.store):
+            return
+        if self.pages.currentWidget() is self.lock_screen:
+            return
+        from ui.setup_wizard import LockCodeDialog
+
+        dialog = LockCodeDialog(self.store, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._lock_code_set)
+        dialog.rejected.connect(
+            lambda: self.statusBar().showMessage(
+                self.tr(
+                    "Sans code, Teleavis ne se verrouille pas quand vous vous absentez : choisissez-en un dans "
+                    "Édition > Réglages, onglet Sécurité."
+                )
+            )
+        )
+        self.lock_code_dialog = dialog
+        dialog.open()
+
+    def _lock_code_set(self) -> None:
+        self.apply_settings()  # the idle lock, now that a code opens it
+        self.statusBar().showMessage(self.tr("Code de verrouillage enregistré."), 10000)
 
     def _start_sync(self) -> None:
         if self._closed or not self._fetch_key():

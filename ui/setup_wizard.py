@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
 
 from app.store import Store
 from ui.setup_forms import PlatformForm, SiteForm
@@ -100,3 +110,27 @@ class PinForm(QWidget):
             return False
         self.problem.clear()
         return True
+
+
+class LockCodeDialog(QDialog):
+    """The lock's code asked at the window's start where none opens the lock yet: a workstation set up
+    by ``teleavis init`` (a technician's script) never went through the wizard's page for it, and its
+    window would never lock. « Plus tard » leaves it to the settings, and it is asked again next start."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Code de verrouillage"))
+        layout = QVBoxLayout(self)
+        self.form = PinForm(store)
+        layout.addWidget(self.form)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(self.tr("Enregistrer le code"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.later_button = buttons.addButton(self.tr("Plus tard"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def _save(self) -> None:
+        if self.form.save():
+            self.accept()

@@ -90,6 +90,41 @@ def test_no_pin_on_a_keyring_install_means_no_lock_to_be_shut_out_by(start: Any)
     assert "Sécurité" in window.statusBar().currentMessage()
 
 
+def test_a_workstation_set_up_without_the_wizard_is_asked_for_a_lock_code_at_its_window(
+    qtbot: Any, keyring_home: Path, start: Any
+) -> None:
+    """Found from outside: set up by ``teleavis init`` (a technician's script for a cart), the window
+    never went through the wizard's page for the code, and never locked: left idle, every case stayed
+    on screen. The code is asked once the window is up; « Plus tard » says where to set it, and it is
+    asked again at the next start."""
+    _, window = start()
+    qtbot.waitUntil(lambda: getattr(window, "lock_code_dialog", None) is not None, timeout=10_000)
+    dialog = window.lock_code_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    dialog.later_button.click()
+    assert "choisissez-en un dans Édition > Réglages, onglet Sécurité" in window.statusBar().currentMessage()
+    assert not window.idle.timer.isActive()
+    window.shutdown()
+    store, window = start()
+    qtbot.waitUntil(lambda: getattr(window, "lock_code_dialog", None) is not None, timeout=10_000)
+    dialog = window.lock_code_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    type_text(dialog.form.first, "4821")
+    type_text(dialog.form.second, "4812")
+    dialog.save_button.click()
+    assert dialog.isVisible() and dialog.form.problem.text() == "Les deux codes sont différents."
+    dialog.form.second.clear()
+    type_text(dialog.form.second, "4821")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+    assert screen_lock.available(store)
+    assert window.idle.timer.isActive(), "the idle lock runs from now on"
+    window.lock()
+    assert window.locked()
+    unlock_with(qtbot, window, "4821")
+    assert not window.locked()
+
+
 def test_with_a_pin_restarting_does_not_walk_around_the_lock(qtbot: Any, keyring_home: Path, start: Any) -> None:
     with Store.open(keyring_home) as store:
         screen_lock.set_pin(store, "4821")
