@@ -410,11 +410,13 @@ def migrate(
         raise StorageError(M.tr("db.too_new"))
     if current == target:
         return current
+    snapshot: Path | None = None
     if current > 0:
         # Its own name: two commands started at once on an older base each take one (a name to the
         # second made the later one fail with « File exists »).
         moment = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
-        backup_to(conn, path.with_name(f"{path.name}.v{current}-{moment}.bak"))
+        snapshot = path.with_name(f"{path.name}.v{current}-{moment}.bak")
+        backup_to(conn, snapshot)
     for number in range(current + 1, target + 1):
         step = steps[number - 1]
         with transaction(conn):
@@ -429,7 +431,41 @@ def migrate(
                 step(conn)
             conn.execute(f"PRAGMA user_version = {number}")
         log.info("database migrated to schema version %d", number)
+    if snapshot is not None:
+        scrub_snapshot(snapshot)
     return target
+
+
+def scrub_snapshot(snapshot: Path) -> None:
+    """Clear from a pre-migration snapshot what earlier versions kept in clear and the migrations
+    sealed (the platform's words, which may quote the patient; settings that became secret): kept a
+    week for a migration's fault, it must not keep them readable meanwhile. Overwritten in place
+    (``secure_delete``); a snapshot that cannot be cleared is removed."""
+    try:
+        copy = sqlite3.connect(snapshot)
+        try:
+            copy.execute("PRAGMA secure_delete = ON")
+            with copy:
+                columns = {row[1] for row in copy.execute("PRAGMA table_info(cases)")}
+                for column in ("business_status", "status_reason", "last_error"):
+                    if column in columns:
+                        copy.execute(
+                            f"UPDATE cases SET {column}=NULL WHERE typeof({column}) = 'text'"  # noqa: S608
+                        )
+                if {row[1] for row in copy.execute("PRAGMA table_info(outbox)")} >= {"last_error"}:
+                    copy.execute("UPDATE outbox SET last_error=NULL WHERE typeof(last_error) = 'text'")
+                from app.settings import declared
+
+                for (name,) in copy.execute("SELECT key FROM settings WHERE encrypted = 0").fetchall():
+                    setting = declared(name)
+                    if setting is not None and setting.secret:
+                        copy.execute("DELETE FROM settings WHERE key=?", (name,))
+            copy.execute("VACUUM")
+        finally:
+            copy.close()
+    except sqlite3.Error:
+        log.warning("a pre-migration snapshot could not be cleared of its words in clear: removed")
+        snapshot.unlink(missing_ok=True)
 
 
 def backup_to(conn: sqlite3.Connection, target: Path) -> None:

@@ -125,3 +125,35 @@ def test_the_migration_snapshot_is_this_users_only(teleavis_home: Path) -> None:
     Store.open(teleavis_home).close()
     (snapshot,) = teleavis_home.glob("teleavis.db.v1-*.bak")
     assert _mode(snapshot) == 0o600
+
+
+def test_the_migration_snapshot_keeps_nothing_the_migration_sealed_in_clear(teleavis_home: Path) -> None:
+    """Found from outside: upgrading a database of a version that kept the platform's words and the
+    name of who recorded a consent in clear, the live database sealed them, and the week-long
+    snapshot beside it kept them readable by anyone holding the folder."""
+    import sqlite3
+
+    from app.settings import row_tag
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store, queue=False)
+        # As a version before migrations 6 and 12 left them.
+        store.conn.execute(
+            "UPDATE cases SET status_reason=? WHERE id=?", ("Refus : DUPONTEL Xavier déjà suivi", case_id)
+        )
+        value = '"Inf. ZNURSE"'
+        tag = row_tag(store.key, "state.consent_recorded_by", value, False)
+        store.conn.execute(
+            "INSERT OR REPLACE INTO settings(key, value, encrypted, mac) VALUES (?, ?, 0, ?)",
+            ("state.consent_recorded_by", value, tag),
+        )
+        store.conn.execute("PRAGMA user_version = 11")
+    Store.open(teleavis_home).close()  # migration 12 seals the name (6, before it, sealed the words)
+    assert b"ZNURSE" not in (teleavis_home / "teleavis.db").read_bytes()
+    (snapshot,) = teleavis_home.glob("teleavis.db.v11-*.bak")
+    held = snapshot.read_bytes()
+    assert b"DUPONTEL" not in held and b"ZNURSE" not in held
+    with sqlite3.connect(snapshot) as copy:  # still a snapshot of the cases, for a migration's fault
+        assert copy.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 1
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == 11
+    copy.close()
