@@ -393,6 +393,7 @@ class MainWindow(QMainWindow):
         from ui.file_dialogs import forget_browsed_folders
 
         forget_browsed_folders()  # what a file dialog elsewhere (or an older version) left in Qt's settings
+        self._forget_copied()
         from ui.tasks import runner
 
         wait = getattr(runner(), "wait", None)
@@ -778,12 +779,7 @@ class MainWindow(QMainWindow):
                 break
             popup.close()
         QToolTip.hideText()
-        # What was copied or selected here (a name, an INS) is not left for the next person to paste.
-        clipboard = QApplication.clipboard()
-        if clipboard.ownsClipboard() or (self._copied_here is not None and self._copied_here == _digest(clipboard)):
-            clipboard.clear(QClipboard.Mode.Clipboard)
-        if clipboard.ownsSelection():
-            clipboard.clear(QClipboard.Mode.Selection)
+        self._forget_copied()
         # Undo and redo act on the hidden editor: no stack is active until unlocked.
         self._stack_before_lock = self.undo_group.activeStack()
         self.undo_group.setActiveStack(None)  # type: ignore[arg-type]  # Qt takes nullptr: no stack active
@@ -794,6 +790,16 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(False)
         self.pages.setCurrentWidget(self.lock_screen)
         self.lock_screen.reset()
+
+    def _forget_copied(self) -> None:
+        """What was copied or selected here (a name, an INS) is not left for the next person to paste,
+        under the lock or once Teleavis is closed (a desktop's clipboard manager keeps what a program
+        leaves at its exit, some on disk)."""
+        clipboard = QApplication.clipboard()
+        if clipboard.ownsClipboard() or (self._copied_here is not None and self._copied_here == _digest(clipboard)):
+            clipboard.clear(QClipboard.Mode.Clipboard)
+        if clipboard.ownsSelection():
+            clipboard.clear(QClipboard.Mode.Selection)
 
     def _watch_clipboard(self) -> None:
         clipboard = QApplication.clipboard()

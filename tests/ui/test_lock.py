@@ -205,3 +205,22 @@ def test_the_pin_or_the_passphrase_opens_it_nothing_else(qtbot: Any, store: Stor
     unlock_with(qtbot, window, PASSPHRASE)
     assert not window.locked()
     assert window.idle.timer.isActive(), "counting again after unlocking"
+
+
+def test_closing_leaves_nothing_copied_to_paste(qtbot: Any, window: MainWindow) -> None:
+    """From an outside audit: the lock cleared what was copied here, not the close. A desktop's
+    clipboard manager takes what a program leaves at its exit (some keep it on disk), and the next
+    person at the desk could paste the name and INS of the last patient."""
+    from PySide6.QtGui import QClipboard
+    from PySide6.QtWidgets import QApplication
+
+    clipboard = QApplication.clipboard()
+    clipboard.setText("MARTIN Paul 150028512345615")
+    if clipboard.supportsSelection():
+        clipboard.setText("MARTIN", QClipboard.Mode.Selection)
+
+    window.close()
+
+    assert clipboard.text() == ""
+    if clipboard.supportsSelection():
+        assert clipboard.text(QClipboard.Mode.Selection) == ""
