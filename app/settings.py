@@ -64,6 +64,8 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in _DECLARED}
 SECRET_KEYS = ("platform.token", "platform.client_secret", "platform.refresh_token")
 #: Written by ``init`` and by the program itself, readable by ``config get``.
 INTERNAL_PREFIXES = ("site.", "sync.", "state.")
+#: The shortest time between two polls of the platform that ``config set sync.interval_s`` takes.
+MIN_POLL_S = 10
 #: Internal settings kept sealed (the screen lock's PIN hash: app/screen_lock.py; the Pro Santé Connect
 #: tokens and the signed-in professional: sync/psc.py; the name last typed as who recorded a consent,
 #: free text that may be anyone's: ui/case_editor.py).
@@ -84,7 +86,7 @@ def declared(key: str) -> Setting | None:
 def parse(key: str, text: str) -> Any:
     """A value typed on the command line, converted to the setting's type (or ``UsageError``)."""
     setting = declared(key)
-    if setting is None or key.startswith(INTERNAL_PREFIXES):
+    if setting is None or (key not in SETTINGS and key.startswith(INTERNAL_PREFIXES)):
         raise UsageError(M.tr("config.unknown", key=key, known=", ".join(sorted(SETTINGS))))
     if setting.choices and text not in setting.choices:
         raise UsageError(M.tr("config.choices", key=key, choices=", ".join(setting.choices)))
@@ -94,9 +96,12 @@ def parse(key: str, text: str) -> Any:
             if lowered not in ("true", "false", "1", "0", "yes", "no", "oui", "non", "on", "off"):
                 raise ValueError(text)
             return lowered in ("true", "1", "yes", "oui", "on")
-        return setting.type(text)
+        value = setting.type(text)
     except ValueError as exc:
         raise UsageError(M.tr("config.type", key=key)) from exc
+    if key == "sync.interval_s" and value < MIN_POLL_S:  # a poll every instant would hammer the platform
+        raise UsageError(M.tr("config.at_least", key=key, n=MIN_POLL_S))
+    return value
 
 
 def row_tag(key: DataKey, name: str, value: bytes | str, encrypted: bool) -> str:

@@ -967,6 +967,8 @@ def probe_metadata(client: PlatformClient) -> MetadataProbe:
         return MetadataProbe(_OUTCOMES.get(fault.kind, "unreachable"), fault.words, reason)
     except PermanentFault as fault:
         return MetadataProbe("not_fhir", fault.message, f"HTTP {fault.status}")
+    finally:
+        client.config = config  # the short timeouts were for the probe only
     received = datetime.now(UTC)
     date = answer.headers.get("Date")
     statement = answer.document

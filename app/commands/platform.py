@@ -11,6 +11,7 @@ import argparse
 import signal
 import sys
 import threading
+import time
 from typing import Any
 
 from app import messages as M
@@ -29,6 +30,12 @@ M.add(
             "— questions de l'expert à répondre : {asked}",
             "en": "Sent: {sent} — answered: {answered} — waiting: {waiting} — needing attention: {attention} "
             "— expert's questions to reply to: {asked}",
+        },
+        "sync.unreachable": {
+            "fr": "Plateforme injoignable pour l'instant ({reason}). Rien n'est perdu : les dossiers et les "
+            "réponses attendent, et partiront à une prochaine synchronisation.",
+            "en": "The platform cannot be reached for now ({reason}). Nothing is lost: the cases and replies wait, "
+            "and will leave at a later synchronisation.",
         },
         "sync.training": {
             "fr": "Mode formation : plateforme simulée sur cette machine ({url}).",
@@ -101,8 +108,22 @@ def _client(store: Any, stop: threading.Event | None = None) -> Any:
     return PlatformClient.from_store(store, base_url=url, stop=stop)
 
 
+def _unreachable(client: Any) -> str:
+    """Why the platform cannot be reached now (no connection, no name, a certificate refused), asked
+    twice a second apart; empty when it answers, even refusing (the pass then says what it says)."""
+    from sync.client import probe_metadata
+
+    for attempt in range(2):
+        if attempt:
+            time.sleep(1.0)
+        probe = probe_metadata(client)
+        if probe.outcome not in ("unreachable", "timeout", "tls"):
+            return ""
+    return probe.reason or probe.words
+
+
 def run_sync(args: argparse.Namespace) -> int:
-    from sync.engine import Engine
+    from sync.engine import Engine, SyncSummary
     from sync.progress import PrintingListener
 
     stop = threading.Event()
@@ -113,7 +134,13 @@ def run_sync(args: argparse.Namespace) -> int:
         with open_store() as store, _client(store, stop) as client:
             engine = Engine(store, client, PrintingListener())
             if args.once:
-                summary = engine.run_once(timeout=args.timeout)
+                unreachable = _unreachable(client)
+                if unreachable:
+                    # Nothing can be done now: each case would wait out its retries (minutes each) first.
+                    say(M.tr("sync.unreachable", reason=unreachable))
+                    summary = SyncSummary()
+                else:
+                    summary = engine.run_once(timeout=args.timeout)
             else:
                 summary = engine.run_forever(stop, args.timeout)
             waiting = [row.case_id for row in engine.outbox.pending()]

@@ -258,6 +258,21 @@ def test_config_get_set_and_secrets(capsys: pytest.CaptureFixture[str], monkeypa
     assert run_inprocess(capsys, "config", "set", "lock.minutes", "dix").code == 2
 
 
+def test_every_setting_config_lists_can_be_set(capsys: pytest.CaptureFixture[str]) -> None:
+    """From an outside run of docs/cli.md: « sync.interval_s », listed among the known settings, was
+    refused as unknown (its prefix is that of the internal settings). Each one listed is settable."""
+    from app.settings import SETTINGS
+
+    done = run_inprocess(capsys, "config", "set", "sync.interval_s", "60")
+    assert done.code == 0, done.err
+    assert run_inprocess(capsys, "config", "get", "sync.interval_s").out.strip() == "60"
+    assert run_inprocess(capsys, "config", "set", "sync.interval_s", "0").code == 2  # no busy polling
+    for key in SETTINGS:
+        refused = run_inprocess(capsys, "config", "set", key, "x")
+        assert "Réglage inconnu" not in refused.err and "Unknown setting" not in refused.err, key
+    assert run_inprocess(capsys, "config", "set", "sync.last", "2026-01-01").code == 2  # internal: not settable
+
+
 def test_english_with_lang_en(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from app.model import CaseState
 from app.store import Store
@@ -88,3 +89,32 @@ def test_sync_stops_with_sign_in_again_when_the_token_is_refused(teleavis_home: 
         done = teleavis("sync", "--once")
     assert done.returncode == 1
     assert "reconnectez-vous" in done.stderr
+
+
+def test_sync_once_with_the_platform_unreachable_returns_at_once_and_says_why(
+    teleavis_home: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    """From an outside run of docs/cli.md: « --once returns when nothing is left to do now », yet with
+    the platform down (connection refused) it waited out each case's retries, 108 s a case, without
+    saying why. Nothing can be done now: it says so, and the cases wait."""
+    import socket
+
+    from sync.client import PlatformClient
+    from tests.support.cli import run_inprocess
+
+    with socket.socket() as closed:  # a port nothing listens on: the connection is refused at once
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        store.settings.set("platform.url", f"http://127.0.0.1:{port}/fhir")
+        case_id = make_case(store)
+    waits: list[float] = []
+    monkeypatch.setattr(PlatformClient, "wait", lambda self, seconds: waits.append(seconds))
+    done = run_inprocess(capsys, "sync", "--once", "--json")
+    assert done.code == 0, done.err
+    assert json.loads(done.out)["waiting"] == [case_id]
+    assert "Plateforme injoignable pour l'instant (" in done.err and "Connection refused" in done.err
+    assert waits == [], "no retry waited out"
+    with Store.open(teleavis_home) as store:
+        assert store.state(case_id) == CaseState.QUEUED
