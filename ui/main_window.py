@@ -271,7 +271,9 @@ class MainWindow(QMainWindow):
         self._action(self.tr("&Synchroniser maintenant"), "F5", self.sync_now, cases)
         cases.addSeparator()
         self._action(self.tr("&Verrouiller"), "Ctrl+L", self.lock, cases, while_locked=True)
-        self._action(self.tr("&Quitter"), QKeySequence.StandardKey.Quit, self.close, cases, while_locked=True)
+        self.quit_action = self._action(
+            self.tr("&Quitter"), QKeySequence.StandardKey.Quit, self.quit_asked, cases, while_locked=True
+        )
 
         edit = bar.addMenu(self.tr("&Édition"))
         undo = self.undo_group.createUndoAction(self, self.tr("Annuler"))
@@ -404,8 +406,15 @@ class MainWindow(QMainWindow):
         if not wait_cameras_freed():
             log.warning("a camera was still being freed when the window closed")
 
+    def quit_asked(self) -> None:
+        """« Quitter »: as the window's cross, once what would be lost or stopped is said."""
+        if self._closed or self._may_close():
+            self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._closed and not self._unsent_replies_may_go():
+        # The person closed it (the window's cross; « Quitter » has asked already): ask first. A close
+        # made by the program (tests, the end of a session) is not asked about.
+        if not self._closed and event.spontaneous() and not self._may_close():
             event.ignore()
             return
         self.shutdown()
@@ -413,37 +422,81 @@ class MainWindow(QMainWindow):
             self.notifier.tray.hide()
         super().closeEvent(event)
 
-    def _unsent_replies_may_go(self) -> bool:
-        """A reply to an expert begun and not sent is lost with the window: ask first, with the way back
-        to it (the case on screen, or the first one left with its reply)."""
-        unsent = self._case_page.follow.unsent_replies() if self._case_page is not None else []
-        if not unsent:
-            return True
+    def _may_close(self) -> bool:
+        """Whether to close, asked when it costs something: a reply to an expert begun and not sent is
+        lost with the window (the way back to it is offered), and what waits to leave (a case, a reply
+        queued) leaves only while Teleavis is open (leaving it open is offered). At the end of the
+        desktop's session only a reply to be lost holds it."""
+        from PySide6.QtGui import QGuiApplication
         from PySide6.QtWidgets import QMessageBox
 
-        ids = ", ".join(case_id[:8] for case_id in unsent)
-        if len(unsent) == 1:
-            text = self.tr(
-                "Votre réponse à l'expert n'est pas envoyée (dossier {ids}). Si vous fermez Teleavis "
-                "maintenant, elle sera perdue."
+        unsent = self._case_page.follow.unsent_replies() if self._case_page is not None else []
+        application = QGuiApplication.instance()
+        ending = isinstance(application, QGuiApplication) and application.isSavingSession()
+        waiting = 0 if ending else self._waiting_to_leave()
+        if not unsent and not waiting:
+            return True
+        said = []
+        if unsent:
+            ids = ", ".join(case_id[:8] for case_id in unsent)
+            said.append(
+                (
+                    self.tr(
+                        "Votre réponse à l'expert n'est pas envoyée (dossier {ids}). Si vous fermez Teleavis "
+                        "maintenant, elle sera perdue."
+                    )
+                    if len(unsent) == 1
+                    else self.tr(
+                        "Des réponses aux experts ne sont pas envoyées (dossiers {ids}). Si vous fermez Teleavis "
+                        "maintenant, elles seront perdues."
+                    )
+                ).format(ids=ids)
             )
-        else:
-            text = self.tr(
-                "Des réponses aux experts ne sont pas envoyées (dossiers {ids}). Si vous fermez Teleavis "
-                "maintenant, elles seront perdues."
+        if waiting:
+            said.append(
+                self.tr(
+                    "Un envoi à la plateforme n'est pas encore parti : il partira à la prochaine ouverture de "
+                    "Teleavis. Pour qu'il parte dès que le réseau le permet, laissez Teleavis ouvert."
+                )
+                if waiting == 1
+                else self.tr(
+                    "{n} envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine "
+                    "ouverture de Teleavis. Pour qu'ils partent dès que le réseau le permet, laissez Teleavis "
+                    "ouvert."
+                ).format(n=waiting)
             )
-        box = QMessageBox(QMessageBox.Icon.Warning, "Teleavis", text.format(ids=ids), parent=self)
-        back = box.addButton(self.tr("Revenir à la réponse"), QMessageBox.ButtonRole.RejectRole)
-        box.addButton(self.tr("Fermer sans l'envoyer"), QMessageBox.ButtonRole.DestructiveRole)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Teleavis", "\n\n".join(said), parent=self)
+        back = box.addButton(
+            self.tr("Revenir à la réponse") if unsent else self.tr("Laisser Teleavis ouvert"),
+            QMessageBox.ButtonRole.RejectRole,
+        )
+        box.addButton(
+            self.tr("Fermer sans l'envoyer") if unsent else self.tr("Fermer quand même"),
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
         box.setDefaultButton(back)
         box.setEscapeButton(back)
         box.exec()
         if box.clickedButton() is not back:
             return True
-        if self.pages.currentWidget() is not self.lock_screen:
+        if unsent and self.pages.currentWidget() is not self.lock_screen:
             self.open_case(unsent[0])
             self.case_page.follow.reply.setFocus()
         return False
+
+    def _waiting_to_leave(self) -> int:
+        """Cases and replies to the expert queued and not yet sent."""
+        from app.outbox import Outbox
+
+        try:
+            counts = self.store.counts()
+        except TeleavisError:
+            return 0
+        cases = sum(counts.get(state, 0) for state in ("queued", "sending"))
+        try:
+            return cases + len(Outbox(self.store).queued_replies())
+        except TeleavisError:  # the key not there yet (closed under the lock at start): the cases only
+            return cases
 
     def apply_settings(self) -> None:
         # Read with ``peek``: before the data key is fetched (it is deferred at start), settings are

@@ -284,11 +284,11 @@ def _answer_close_question(seen: list[str], button: str) -> None:
     next(b for b in box.buttons() if b.text() == button).click()
 
 
-def test_closing_the_window_asks_before_a_reply_begun_to_the_expert_is_lost(
+def test_quitting_asks_before_a_reply_begun_to_the_expert_is_lost(
     qtbot: Any, window: Any, store: Store, tmp_path: Any
 ) -> None:
-    """Found from outside: a reply typed and not sent lives in the window only; closing it (« Quitter »,
-    the window's cross) lost it without a word, and the expert waited on an answer never sent."""
+    """Found from outside: a reply typed and not sent lives in the window only; « Quitter » (or the
+    window's cross) lost it without a word, and the expert waited on an answer never sent."""
     from PySide6.QtCore import QTimer
 
     from tests.support.ui import type_text
@@ -300,7 +300,7 @@ def test_closing_the_window_asks_before_a_reply_begun_to_the_expert_is_lost(
     window.show_worklist()
     seen: list[str] = []
     QTimer.singleShot(50, lambda: _answer_close_question(seen, "Revenir à la réponse"))
-    window.close()
+    window.quit_action.trigger()
     assert window.isVisible(), "the window stays, with the reply"
     assert seen == [
         f"Votre réponse à l'expert n'est pas envoyée (dossier {first[:8]}). "
@@ -308,15 +308,37 @@ def test_closing_the_window_asks_before_a_reply_begun_to_the_expert_is_lost(
     ]
     assert window.pages.currentWidget() is window.case_page and follow.case.id == first
     assert follow.reply.toPlainText() == "Depuis trois semaines."
-    # A reply sent is not asked about; one left in another case is.
+    # A reply sent is not lost (it waits to leave, and is said so); one left in another case is.
     window.open_case(second)
     type_text(follow.reply, "Stable.")
     follow.send_reply.click()
     assert follow.reply.toPlainText() == ""
     QTimer.singleShot(50, lambda: _answer_close_question(seen, "Fermer sans l'envoyer"))
-    window.close()
+    window.quit_action.trigger()
     assert seen[1:] == [
         f"Votre réponse à l'expert n'est pas envoyée (dossier {first[:8]}). "
-        "Si vous fermez Teleavis maintenant, elle sera perdue."
+        "Si vous fermez Teleavis maintenant, elle sera perdue.\n\n"
+        "Un envoi à la plateforme n'est pas encore parti : il partira à la prochaine ouverture de Teleavis. "
+        "Pour qu'il parte dès que le réseau le permet, laissez Teleavis ouvert."
     ]
     assert not window.isVisible()
+
+
+def test_quitting_says_what_waits_to_leave_and_offers_to_stay_open(qtbot: Any, window: Any, store: Store) -> None:
+    """A case sent at 6 pm on a dead link, then Teleavis closed: it waited for the next morning's
+    start, and the expert a day more. Closing now says so, and leaving Teleavis open is the default."""
+    from PySide6.QtCore import QTimer
+
+    for family in ("GARNIER", "DUPONT"):
+        store.queue(_draft(store, family))
+    seen: list[str] = []
+    QTimer.singleShot(50, lambda: _answer_close_question(seen, "Laisser Teleavis ouvert"))
+    window.quit_action.trigger()
+    assert window.isVisible()
+    assert seen == [
+        "2 envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine ouverture de "
+        "Teleavis. Pour qu'ils partent dès que le réseau le permet, laissez Teleavis ouvert."
+    ]
+    QTimer.singleShot(50, lambda: _answer_close_question(seen, "Fermer quand même"))
+    window.quit_action.trigger()
+    assert not window.isVisible() and len(seen) == 2
