@@ -54,8 +54,20 @@ def serve(
         raise ValueError(f"{host} is not a loopback address: a token is required")
     stop = stop or threading.Event()
     accounts: dict[str, str] | None = {} if token else None
+    # Served on its own, it stands for the platform a workstation is configured with (platform.url), so
+    # it plays a real one: a workstation not in training mode sends a qualified patient's real INS,
+    # which the training sandbox (inside Teleavis) refuses.
     server = SandboxServer(
-        None, host, port, answer_after_s, question_rate, seed, token=token, oauth_clients=accounts, oauth_users=accounts
+        None,
+        host,
+        port,
+        answer_after_s,
+        question_rate,
+        seed,
+        token=token,
+        oauth_clients=accounts,
+        oauth_users=accounts,
+        national=True,
     )
     previous = None
     if threading.current_thread() is threading.main_thread():

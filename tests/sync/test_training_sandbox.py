@@ -273,3 +273,50 @@ def test_the_standalone_sandbox_takes_its_token_from_standard_input(teleavis_hom
             if pipe is not None:
                 pipe.close()
     assert not (teleavis_home / "sandbox").exists(), "in memory: nothing written"
+
+
+def test_the_standalone_sandbox_answers_a_qualified_patient_sent_to_it_as_a_platform(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """From an outside run of docs/cli.md: `teleavis sandbox`, then `config set platform.url` to it and
+    the contract's example case (a qualified identity): « Refusée : patient réel en formation ». A
+    workstation with a platform configured sends the real INS; served on its own, the sandbox stands
+    for that platform, and its expert answers."""
+    import copy
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.support.cases import EXAMPLE, example_case
+    from tests.support.cli import ROOT, SITE, run_inprocess, write_json
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.main", "sandbox", "--port", "0", "--answer-after", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+        assert run_inprocess(capsys, "config", "set", "platform.url", url).code == 0
+        qualified = {**copy.deepcopy(EXAMPLE["patient"]), "identity_status": "qualified"}
+        imported = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "cas", patient=qualified)))
+        case_id = imported.out.strip()
+        assert run_inprocess(capsys, "case", "send", case_id).code == 0
+        deadline = time.monotonic() + 60
+        state = ""
+        while state != "answered" and time.monotonic() < deadline:
+            done = run_inprocess(capsys, "sync", "--once", "--json")
+            assert done.code == 0, done.err
+            state = run_inprocess(capsys, "case", "show", case_id, "--json").json()["state"]
+            assert state not in ("rejected", "needs_attention"), run_inprocess(capsys, "case", "show", case_id).out
+            time.sleep(0.5)
+        assert state == "answered"
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
