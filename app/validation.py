@@ -40,7 +40,7 @@ from app.model import (
     utc_now,
 )
 from app.moments import parse_date_time
-from app.views import PER_EYE, missing_views, photographed_eyes
+from app.views import PER_EYE, expected_views, photographed_eyes
 
 MAX_IMAGES = 8
 
@@ -238,8 +238,8 @@ M.add(
             "en": "{eye}: macula-centred field missing.",
         },
         "v.disc": {
-            "fr": "{eye} : champ centré sur la papille manquant (le dépistage demande les deux champs).",
-            "en": "{eye}: disc-centred field missing (screening needs both fields).",
+            "fr": "{eye} : pas de champ centré sur la papille (conseillé pour le dépistage, pas obligatoire).",
+            "en": "{eye}: no disc-centred field (advised for screening, not required).",
         },
         "v.field_missing": {"fr": "{eye} : {label} manquant.", "en": "{eye}: {label} missing."},
         "v.eye_missing": {
@@ -502,7 +502,8 @@ def _view_findings(case: Case) -> list[Finding]:
     """The expected views (app/views.py) that no image gives: one finding per missing view, or per
     retina field of a photographed eye; one per eye not photographed at all, which points at the
     single-eye reason."""
-    missing = missing_views(case.specialty, case.images, case.single_eye_reason)
+    expected = expected_views(case.specialty, case.images, case.single_eye_reason)
+    missing = [view for view in expected if view.required and not view.present]
     if case.specialty not in PER_EYE:
         return [
             _f(f"views.{view.view}", "images", _VIEW_MESSAGES.get(view.view, "v.view_missing"), label=view.label)
@@ -528,6 +529,20 @@ def _view_findings(case: Case) -> list[Finding]:
             )
             for view in missing
             if view.eye == eye
+        )
+        # A field the screening advises (the disc-centred one): said, never blocking. Many programmes
+        # take one field per eye, and the contract asks for each eye photographed.
+        out.extend(
+            _f(
+                f"fields.{eye}.{view.view}",
+                "images",
+                _FIELD_MESSAGES.get(view.view, "v.field_missing"),
+                "warning",
+                eye=eye_name,
+                label=view.name,
+            )
+            for view in expected
+            if view.eye == eye and not view.required and not view.present
         )
     return out
 

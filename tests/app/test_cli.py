@@ -198,7 +198,7 @@ def test_send_queues_a_complete_case(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert run_inprocess(capsys, "case", "send", case_id).code == 0  # already queued: said, not an error
 
 
-def test_ophthalmology_needs_both_screening_fields_of_each_eye(
+def test_ophthalmology_needs_the_macula_of_each_eye_and_advises_the_disc(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
 ) -> None:
     case_file = retina_case(tmp_path / "eye")
@@ -211,8 +211,29 @@ def test_ophthalmology_needs_both_screening_fields_of_each_eye(
     refused = run_inprocess(capsys, "case", "send", case_id)
     assert refused.code == 1
     assert "Œil gauche : champ centré sur la macula manquant" in refused.err
-    assert "Œil droit : champ centré sur la papille manquant" in refused.err
     assert "Œil droit : champ centré sur la macula" not in refused.err
+    assert "papille" not in refused.err  # advised, not required: it never blocks
+
+
+def test_one_macula_centred_field_per_eye_is_a_retinography_that_can_be_sent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    """From an outside run of docs/cli.md (« needs each eye photographed »): a retinography of one
+    macula-centred field per eye, as many screening programmes and devices make it, could never be sent
+    (« disc-centred field missing » for both eyes). The disc-centred field is advised, and said."""
+    case_file = retina_case(tmp_path / "eye")
+    doc = json.loads(case_file.read_text())
+    doc["images"] = [image for image in doc["images"] if image["view"] == "macula"]
+    write_json(case_file, doc)
+    case_id = run_inprocess(capsys, "case", "import", str(case_file)).out.strip()
+    shown = run_inprocess(capsys, "case", "show", case_id, "--json").json()
+    advised = [item for item in shown["checklist"] if item["code"].endswith(".disc")]
+    assert [item["severity"] for item in advised] == ["warning", "warning"]
+    assert "Œil droit : pas de champ centré sur la papille (conseillé pour le dépistage, pas obligatoire)." in [
+        item["message"] for item in advised
+    ]
+    sent = run_inprocess(capsys, "case", "send", case_id)
+    assert sent.code == 0, sent.err
 
 
 def test_a_one_eye_retinography_is_sent_only_with_its_reason(

@@ -24,8 +24,9 @@ def case_of(specialty: str, images: list[CaseImage], single_eye_reason: str = ""
 def test_the_forms_declare_the_views_their_expert_wants() -> None:
     assert rules("dermatology") == (("far", True), ("close-up", True), ("medium", False), ("dermoscopy", False))
     assert rules("wound-care") == (("far", True), ("close-up", True), ("medium", False))
-    # The ophthalmology form is a diabetic retinopathy screening: both fields, each eye.
-    assert rules("ophthalmology") == (("macula", True), ("disc", True))
+    # The ophthalmology form is a diabetic retinopathy screening: the macula-centred field of each eye,
+    # the disc-centred one advised (many programmes take one field an eye).
+    assert rules("ophthalmology") == (("macula", True), ("disc", False))
     assert rules("other") == ()
     assert rules("no-such-specialty") == ()
 
@@ -87,7 +88,7 @@ def test_a_one_eye_retinography_is_incomplete_without_a_reason() -> None:
     (finding,) = [f for f in validate_images(case) if f.code == "fields.left"]
     assert finding.field == "single_eye_reason"  # F6 goes to the field that settles it
     assert "Œil gauche : aucune rétinographie" in finding.message
-    assert {v.key for v in missing_views("ophthalmology", case.images)} == {"left:macula", "left:disc"}
+    assert {v.key for v in missing_views("ophthalmology", case.images)} == {"left:macula"}
 
 
 def test_a_stated_reason_makes_one_eye_enough() -> None:
@@ -101,18 +102,20 @@ def test_a_stated_reason_makes_one_eye_enough() -> None:
     assert view_codes(blank) == ["fields.right"]
 
 
-def test_each_photographed_eye_needs_macula_and_disc() -> None:
+def test_each_photographed_eye_needs_its_macula_and_is_advised_its_disc() -> None:
     case = case_of("ophthalmology", [CaseImage(eye="right", view="macula"), CaseImage(eye="left", view="disc")])
-    assert view_codes(case) == ["fields.right.disc", "fields.left.macula"]
+    assert view_codes(case) == ["fields.left.macula"]
+    advised = [f for f in validate_images(case) if f.severity == "warning" and f.code.startswith("fields.")]
+    assert [f.code for f in advised] == ["fields.right.disc"]
     # A reason does not excuse a photographed eye's missing field.
     case.single_eye_reason = "énucléation"
-    assert view_codes(case) == ["fields.right.disc", "fields.left.macula"]
+    assert view_codes(case) == ["fields.left.macula"]
 
 
 def test_retinographs_without_any_eye_are_one_finding() -> None:
     case = case_of("ophthalmology", [CaseImage(view="macula")])
     assert view_codes(case) == ["fields.eye"]
-    assert len(missing_views("ophthalmology", case.images)) == 4
+    assert len(missing_views("ophthalmology", case.images)) == 2
 
 
 # --- the panel's list and the validation agree, whatever the images -----------------------------

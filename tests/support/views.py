@@ -8,8 +8,11 @@ from app.views import expected_views
 
 
 def view_codes(case: Case) -> list[str]:
-    """The codes of the validation's findings about expected views (``views.*``, ``fields.*``)."""
-    return [f.code for f in validate_images(case) if f.code.startswith(("views.", "fields."))]
+    """The codes of the validation's findings about expected views (``views.*``, ``fields.*``) that
+    block sending (a field only advised is a warning)."""
+    return [
+        f.code for f in validate_images(case) if f.code.startswith(("views.", "fields.")) and f.severity != "warning"
+    ]
 
 
 def covered(case: Case) -> set[str]:
