@@ -83,8 +83,8 @@ def test_the_cli_example_imports_and_reads_back(tmp_path: Path, capsys: pytest.C
     assert [i["view"] for i in shown["images"]] == ["far", "close-up"]
     assert shown["images"][1]["note"] == "bord irrégulier"
     assert all(isinstance(i["quality"], list) and i["quality"] for i in shown["images"])
-    # The example leaves required form items unanswered: import keeps the draft and says so.
-    assert "Il manque encore" in imported.err
+    # The example, as the contract writes it, is complete: nothing is missing, and it can be sent.
+    assert "Il manque encore" not in imported.err, imported.err
     listed = run_inprocess(capsys, "case", "list", "--json").json()
     assert listed == [
         {
@@ -103,6 +103,8 @@ def test_the_cli_example_imports_and_reads_back(tmp_path: Path, capsys: pytest.C
     ]
     human = run_inprocess(capsys, "case", "list")
     assert case_id in human.out and "M.P." in human.out and "MARTIN" not in human.out
+    sent = run_inprocess(capsys, "case", "send", case_id)
+    assert sent.code == 0, sent.err
 
 
 def test_show_says_the_consent_without_an_empty_slot(
