@@ -59,7 +59,7 @@ from app.report_pdf import (
     numbered_canvas,
     pdf_page_count,
 )
-from app.report_text import T, date_words, history_words, moment_words, sex_words, view_words, zone_words
+from app.report_text import T, date_words, form_words, history_words, moment_words, sex_words, view_words, zone_words
 from app.settings import is_training
 from app.site import load_requester
 from app.store import Store
@@ -328,7 +328,7 @@ def _request_part(
         story.append(_p(t.fit(t("single_eye")), styles["h2"]))
         story.append(_p(t.fit(case.single_eye_reason.strip()), styles["body"]))
 
-    answers = _form_answers(case, lang)
+    answers = form_words(case, lang)
     if answers:
         story.append(_p(t.fit(t("form")), styles["h2"]))
         story.append(_grid(answers, t, styles, (95 * mm, 85 * mm)))
@@ -339,17 +339,6 @@ def _request_part(
     else:
         story.append(_p(t.fit(t("none")), styles["body"]))
     return story
-
-
-def _form_answers(case: Case, lang: str) -> list[tuple[str, str]]:
-    """The specialty form in words; the raw answers if the form cannot be read."""
-    try:
-        from app.forms import display_answers
-
-        return display_answers(case.specialty, case.form, lang)
-    except (ImportError, ValueError, KeyError, TypeError):
-        log.warning("case %s: form answers shown as recorded", case.id)
-        return [(str(k), str(v)) for k, v in case.form.items()]
 
 
 def _answer_pdfs(store: Store, answer: Answer | None) -> tuple[list[tuple[bytes, int]], int]:

@@ -6,12 +6,15 @@ so it does not follow the process-wide language of ``app.messages``.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from app import messages as M
 from app.i18n import Catalogue
-from app.model import CaseImage
+from app.model import Case, CaseImage
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # the window reads the history's words without loading reportlab
     from app.report_pdf import Fonts
@@ -180,6 +183,17 @@ _HISTORY = Catalogue(
         "event": {"fr": "Événement", "en": "Event"},
     },
 )
+
+
+def form_words(case: Case, lang: str) -> list[tuple[str, str]]:
+    """The specialty form's answers in words (question, answer); as recorded if the form cannot be read."""
+    try:
+        from app.forms import display_answers
+
+        return display_answers(case.specialty, case.form, lang)
+    except (ImportError, ValueError, KeyError, TypeError):
+        log.warning("case %s: form answers shown as recorded", case.id)
+        return [(str(k), str(v)) for k, v in case.form.items()]
 
 
 def history_words(event: dict[str, object], lang: str) -> str:

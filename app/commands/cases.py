@@ -16,7 +16,7 @@ from app.commands.common import emit_json, local_minute, open_store, say
 from app.errors import CaseFileError, DataAltered, ImageRejected, StorageError
 from app.model import IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox
-from app.report_text import level_words, moment_words, view_words
+from app.report_text import form_words, history_words, level_words, moment_words, view_words
 from app.store import NewImage, Store
 from app.validation import blocking
 
@@ -311,6 +311,18 @@ def run_show(args: argparse.Namespace) -> int:
     if case.single_eye_reason.strip():
         out.append(f"{M.tr('show.single_eye')} {case.single_eye_reason.strip()}")
     lang = i18n.language()
+    if case.treatments:
+        out.append(M.tr("show.treatments"))
+        out.extend(f"  - {t.name}" + (f" ({t.dosage})" if t.dosage else "") for t in case.treatments)
+    answers = form_words(case, lang)
+    if answers:
+        out.append(M.tr("show.form"))
+        out.extend(
+            f"  {question} {answer}" if question.endswith("?") else "  " + M.tr("show.form_item", q=question, a=answer)
+            for question, answer in answers
+        )
+    if case.images:
+        out.append(M.tr("show.images"))
     for n, image in enumerate(case.images, start=1):
         # Words, as on the tile and in the report (the codes are for --json).
         label = f"{view_words(image, lang)} — {level_words(image.worst_level(), lang)}"
@@ -328,6 +340,11 @@ def run_show(args: argparse.Namespace) -> int:
     if doc["due_at"] and doc["state"] in WAITING_FOR_EXPERT:  # a promise kept, or no longer owed, is not said
         when = local_minute(doc["due_at"])
         out.append(M.tr("show.overdue", when=when) if doc["overdue"] else M.tr("show.due", when=when))
+    if doc["history"]:
+        out.append(M.tr("show.history"))
+        out.extend(
+            f"  {moment_words(str(event['at']), lang)} — {history_words(event, lang)}" for event in doc["history"]
+        )
     if doc["act"]:
         act = doc["act"]
         day = local_minute(str(act["at"]))[:10]
@@ -361,6 +378,11 @@ M.add(
         "show.single_eye": {"fr": "Un seul œil photographié, parce que :", "en": "Only one eye photographed, because:"},
         "show.answer": {"fr": "Réponse de l'expert :", "en": "Expert's answer:"},
         "show.yes": {"fr": "oui", "en": "yes"},
+        "show.treatments": {"fr": "Traitements en cours :", "en": "Current treatments:"},
+        "show.form": {"fr": "Formulaire de la spécialité :", "en": "Specialty form:"},
+        "show.history": {"fr": "Historique :", "en": "History:"},
+        "show.form_item": {"fr": "{q} : {a}", "en": "{q}: {a}"},
+        "show.images": {"fr": "Images :", "en": "Images:"},
         "show.no": {"fr": "non", "en": "no"},
     }
 )

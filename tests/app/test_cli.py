@@ -363,3 +363,24 @@ def test_every_command_and_sub_command_says_what_it_does_in_both_languages(monke
         assert undescribed(parser, "teleavis") == [], language
         helps[language] = parser.format_help()
     assert helps["fr"] != helps["en"]
+
+
+def test_show_in_words_gives_the_treatments_the_form_and_the_states_gone_through(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    """From an outside run of docs/cli.md (« case show: one case with its images, states and
+    answer »): the text gave the state of the moment only, and neither the treatments nor the form's
+    answers (they were in --json alone)."""
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex"))).out.strip()
+    assert run_inprocess(capsys, "case", "send", case_id).code == 0
+    shown = run_inprocess(capsys, "case", "show", case_id).out
+    lines = shown.splitlines()
+    assert lines[lines.index("Traitements en cours :") + 1] == "  - Metformine 1000 mg (1 cp matin et soir)"
+    assert "  La lésion a-t-elle changé récemment ? Oui" in lines
+    assert any(line.startswith("  Phototype de Fitzpatrick : III") for line in lines)
+    history = lines[lines.index("Historique :") + 1 :]
+    assert [line.split(" — ", 1)[1] for line in history[:3]] == [
+        "brouillon",
+        "brouillon → prêt (dossier complet)",
+        "prêt → en attente d'envoi",
+    ]
