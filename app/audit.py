@@ -89,6 +89,7 @@ ACTIONS = frozenset(
         "viewed",
         "edited",
         "queued",
+        "taken-back",
         "sent",
         "exported",
         "deleted",

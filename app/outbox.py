@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from app import acts, audit, contexts
+from app import messages as M
 from app.db import transaction
 from app.errors import DataAltered
 from app.model import CaseState, Message, iso, new_id, utc_now
@@ -33,6 +34,28 @@ SENDABLE = (CaseState.QUEUED.value, CaseState.SENDING.value)
 #: an urgent request asks for it within 48 hours (the contract's ``priority = urgent``).
 DEFAULT_ANSWER_DAYS = 7
 URGENT_ANSWER_DAYS = 2
+
+
+M.add(
+    {
+        "withdraw.sending": {
+            "fr": "Ce dossier est en train de partir : il ne peut plus être retenu. Une fois envoyé, annulez-le "
+            "sur la plateforme (tant que l'expert ne l'a pas pris).",
+            "en": "This case is leaving now: it can no longer be held back. Once sent, cancel it on the "
+            "platform (while the expert has not taken it).",
+        },
+        "withdraw.maybe_sent": {
+            "fr": "Ce dossier est peut-être déjà arrivé sur la plateforme (son envoi a été coupé) : "
+            "synchronisez, puis annulez-le sur la plateforme.",
+            "en": "This case may already have reached the platform (its sending was cut): synchronise, then "
+            "cancel it on the platform.",
+        },
+        "withdraw.not_queued": {
+            "fr": "Ce dossier n'attend pas d'être envoyé.",
+            "en": "This case is not waiting to be sent.",
+        },
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -149,6 +172,30 @@ class Outbox:
             "SELECT upload_url FROM images WHERE id=? AND case_id=?", (image_id, case_id)
         ).fetchone()
         return str(row[0]) if row and row[0] else None
+
+    def withdraw(self, case_id: str, *, actor: str | None = None) -> None:
+        """Take a queued case back before it leaves (the wrong photo, the wrong patient): a draft again,
+        its row gone. Refused while it is being sent, and once its transaction may have reached the
+        platform (a cut answer): it is then to be cancelled there. Images already uploaded stay as
+        Binaries the platform holds; they are used again if the case is queued again unchanged."""
+        from app.errors import InvalidTransition
+
+        with transaction(self.conn) as conn:
+            row = conn.execute(
+                "SELECT c.state, o.step FROM cases c LEFT JOIN outbox o ON o.case_id = c.id WHERE c.id=?", (case_id,)
+            ).fetchone()
+            state = CaseState(row[0]) if row else None
+            if state == CaseState.SENDING:
+                raise InvalidTransition(M.tr("withdraw.sending"))
+            if state != CaseState.QUEUED:
+                raise InvalidTransition(M.tr("withdraw.not_queued"))
+            if row[1] == STEP_TRANSACTION:
+                raise InvalidTransition(M.tr("withdraw.maybe_sent"))
+            self.store.transition(
+                case_id, CaseState.DRAFT, detail="taken-back", audit_action="taken-back", actor=actor, conn=conn
+            )
+            conn.execute("DELETE FROM outbox WHERE case_id=?", (case_id,))
+            conn.execute("UPDATE cases SET last_error=NULL WHERE id=?", (case_id,))
 
     def record_step(self, case_id: str, step: str) -> None:
         with transaction(self.conn) as conn:

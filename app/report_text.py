@@ -178,6 +178,7 @@ _HISTORY = Catalogue(
             "en": "Missing report now received",
         },
         "validated": {"fr": "dossier complet", "en": "case complete"},
+        "taken-back": {"fr": "retiré de la file d'envoi avant son départ", "en": "taken back before it left"},
         "retry": {"fr": "nouvel essai après une coupure", "en": "tried again after an interruption"},
         "refused": {"fr": "refusé par la plateforme", "en": "refused by the platform"},
         "event": {"fr": "Événement", "en": "Event"},

@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from app import audit
 from app import messages as M
-from app.errors import DataAltered, TeleavisError
+from app.errors import DataAltered, InvalidTransition, TeleavisError
 from app.folding import fold
 from app.i18n import language
 from app.model import Case, CaseState, Message, Patient, iso, utc_now
@@ -617,6 +617,11 @@ class Engine:
             return self._refuse(case_id, exc.message)
         try:
             job.run()
+        except InvalidTransition:
+            if self.store.state(case_id) == CaseState.DRAFT:  # taken back by the user just before it left
+                log.info("case %s taken back before it left", case_id)
+                return CaseState.DRAFT
+            raise
         except DataAltered as exc:
             return self._refuse(case_id, exc.message)
         except ImageTooLarge as fault:

@@ -159,6 +159,7 @@ class CasePage(QWidget):
         self.views.addWidget(self.split)
         self.follow = FollowView(store)
         self.follow.export_pdf.connect(self.export_pdf)
+        self.follow.taken_back.connect(self._taken_back)
         self.views.addWidget(self.follow)
         # A case that has just left, shown while its answer is already there: the answer is seen now.
         self.views.currentChanged.connect(lambda _index: self.follow.note_seen())
@@ -217,6 +218,12 @@ class CasePage(QWidget):
             self.saved_state.hide()
             self.follow.set_case(case)
             self.views.setCurrentWidget(self.follow)
+
+    def _taken_back(self, case_id: str) -> None:
+        """A queued case held back: it opens in the editor, if it is still the one shown."""
+        if self.case is not None and self.case.id == case_id:
+            self.open(case_id, audit=False)
+            self.saved_state.setText(self.tr("Dossier retenu : il n'est pas parti. Corrigez-le, puis envoyez-le."))
 
     def _order_tabs(self) -> None:
         """Tab goes down the editor, then through the capture panel (made on first use, so last in Qt's

@@ -72,6 +72,7 @@ _PERSON_EVENTS = frozenset(
 class FollowView(QWidget):
     reply_queued = Signal(str)
     export_pdf = Signal(str)
+    taken_back = Signal(str)  # a queued case held back: a draft again, to be opened in the editor
     #: An unread answer was shown to a person (the view and its answer on screen, the window active).
     read = Signal(str)
     kept_unread = Signal(str)  # a person put the case back to « à lire »
@@ -124,7 +125,18 @@ class FollowView(QWidget):
         )
         self.reduce_button.clicked.connect(self._choose_reduced)
         self.reduce_button.hide()
-        layout.addWidget(self.reduce_button, 0, Qt.AlignmentFlag.AlignLeft)
+        # Not gone yet: the wrong photo, the wrong patient can still be held back (a draft again).
+        self.take_back_button = QPushButton(self.tr("Retenir le dossier (ne pas l'envoyer)"))
+        self.take_back_button.setToolTip(
+            self.tr("Le dossier n'est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.")
+        )
+        self.take_back_button.clicked.connect(self._take_back)
+        self.take_back_button.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reduce_button)
+        buttons.addWidget(self.take_back_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         # Neither side folds away: a folded answer column hid the conclusion (and a withdrawal's
@@ -298,6 +310,7 @@ class FollowView(QWidget):
             self.progress_words.hide()
         row = Outbox(self.store).row(case.id) if state in (CaseState.QUEUED, CaseState.SENDING) else None
         self.reduce_button.setVisible(row is not None and not row.reduced)
+        self.take_back_button.setVisible(state == CaseState.QUEUED)
         if row is not None and row.reduced:
             self.detail.setText(
                 "\n".join(
@@ -538,6 +551,29 @@ class FollowView(QWidget):
         self.progress_words.setText(words)
         self.progress.show()
         self.progress_words.show()
+
+    def _take_back(self) -> None:
+        if self.case is None:
+            return
+        case_id = self.case.id
+        self.take_back_button.setEnabled(False)
+
+        def done(_none: None) -> None:
+            self.take_back_button.setEnabled(True)
+            self.taken_back.emit(case_id)
+
+        def failed(exc: BaseException) -> None:
+            self.take_back_button.setEnabled(True)
+            if self.case is None or self.case.id != case_id:
+                return
+            self.refresh()  # it may be leaving now: said as it stands, then why it was not held back
+            self.detail.setText(
+                exc.message
+                if isinstance(exc, TeleavisError)
+                else self.tr("Le dossier n'a pas pu être retenu (erreur interne, voir le journal).")
+            )
+
+        run_write(on_own_connection(self.store, lambda own: Outbox(own).withdraw(case_id)), done, failed)
 
     def _choose_reduced(self) -> None:
         if self.case is None:

@@ -31,6 +31,10 @@ M.add(
             "en": "Sent: {sent} — answered: {answered} — waiting: {waiting} — needing attention: {attention} "
             "— expert's questions to reply to: {asked}",
         },
+        "cancel.taken_back": {
+            "fr": "Dossier {id} retiré de la file d'envoi : il n'est pas parti, il redevient un brouillon.",
+            "en": "Case {id} taken back from the queue: it has not left, it is a draft again.",
+        },
         "sync.unreachable": {
             "fr": "Plateforme injoignable pour l'instant ({reason}). Rien n'est perdu : les dossiers et les "
             "réponses attendent, et partiront à une prochaine synchronisation.",
@@ -180,10 +184,16 @@ def run_sync(args: argparse.Namespace) -> int:
 
 
 def run_cancel(args: argparse.Namespace) -> int:
+    from app.outbox import Outbox
     from sync.follow import cancel
 
     with open_store() as store:
         case_id = store.resolve_id(args.id)
+        if store.state(case_id) in (CaseState.QUEUED, CaseState.SENDING):
+            # Not on the platform yet: held back here, before it leaves (or said why it cannot be).
+            Outbox(store).withdraw(case_id)
+            say(M.tr("cancel.taken_back", id=case_id))
+            return 0
         with _client(store) as client:
             cancel(store, client, case_id)
     say(M.tr("cancel.done", id=case_id))

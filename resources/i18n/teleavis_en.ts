@@ -684,47 +684,52 @@
         <translation>The photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="168"/>
+        <location filename="../../ui/case_page.py" line="169"/>
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="196"/>
+        <location filename="../../ui/case_page.py" line="197"/>
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="206"/>
+        <location filename="../../ui/case_page.py" line="207"/>
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="240"/>
+        <location filename="../../ui/case_page.py" line="226"/>
+        <source>Dossier retenu : il n&apos;est pas parti. Corrigez-le, puis envoyez-le.</source>
+        <translation>Case held back: it has not left. Correct it, then send it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="247"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="241"/>
+        <location filename="../../ui/case_page.py" line="248"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="309"/>
+        <location filename="../../ui/case_page.py" line="316"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="319"/>
+        <location filename="../../ui/case_page.py" line="326"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="322"/>
+        <location filename="../../ui/case_page.py" line="329"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="337"/>
+        <location filename="../../ui/case_page.py" line="344"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -732,12 +737,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="359"/>
+        <location filename="../../ui/case_page.py" line="366"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="369"/>
+        <location filename="../../ui/case_page.py" line="376"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
@@ -843,193 +848,208 @@
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="117"/>
+        <location filename="../../ui/follow_view.py" line="118"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). An unread answer that came while the case was on screen waits for a person&apos;s input. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="120"/>
+        <location filename="../../ui/follow_view.py" line="121"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="139"/>
+        <location filename="../../ui/follow_view.py" line="129"/>
+        <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
+        <translation>Hold the case back (do not send it)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="131"/>
+        <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
+        <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="151"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="176"/>
+        <location filename="../../ui/follow_view.py" line="188"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images joined by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="180"/>
+        <location filename="../../ui/follow_view.py" line="192"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="181"/>
+        <location filename="../../ui/follow_view.py" line="193"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="183"/>
+        <location filename="../../ui/follow_view.py" line="195"/>
         <source>Imprimer…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="186"/>
+        <location filename="../../ui/follow_view.py" line="198"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="187"/>
+        <location filename="../../ui/follow_view.py" line="199"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="197"/>
+        <location filename="../../ui/follow_view.py" line="209"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="206"/>
+        <location filename="../../ui/follow_view.py" line="218"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="211"/>
+        <location filename="../../ui/follow_view.py" line="223"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="216"/>
+        <location filename="../../ui/follow_view.py" line="228"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="219"/>
+        <location filename="../../ui/follow_view.py" line="231"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="233"/>
+        <location filename="../../ui/follow_view.py" line="245"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="237"/>
+        <location filename="../../ui/follow_view.py" line="249"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="284"/>
+        <location filename="../../ui/follow_view.py" line="296"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="289"/>
+        <location filename="../../ui/follow_view.py" line="301"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="293"/>
+        <location filename="../../ui/follow_view.py" line="305"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="306"/>
+        <location filename="../../ui/follow_view.py" line="319"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="316"/>
+        <location filename="../../ui/follow_view.py" line="329"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="316"/>
+        <location filename="../../ui/follow_view.py" line="329"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="319"/>
+        <location filename="../../ui/follow_view.py" line="332"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="324"/>
+        <location filename="../../ui/follow_view.py" line="337"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="326"/>
+        <location filename="../../ui/follow_view.py" line="339"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="437"/>
+        <location filename="../../ui/follow_view.py" line="450"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="439"/>
+        <location filename="../../ui/follow_view.py" line="452"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="443"/>
+        <location filename="../../ui/follow_view.py" line="456"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="475"/>
+        <location filename="../../ui/follow_view.py" line="488"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="527"/>
+        <location filename="../../ui/follow_view.py" line="540"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="536"/>
+        <location filename="../../ui/follow_view.py" line="549"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="560"/>
+        <location filename="../../ui/follow_view.py" line="573"/>
+        <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
+        <translation>The case could not be held back (internal error, see the log).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="596"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="580"/>
+        <location filename="../../ui/follow_view.py" line="616"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="641"/>
+        <location filename="../../ui/follow_view.py" line="677"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="642"/>
+        <location filename="../../ui/follow_view.py" line="678"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="669"/>
+        <location filename="../../ui/follow_view.py" line="705"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="708"/>
+        <location filename="../../ui/follow_view.py" line="744"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="633"/>
+        <location filename="../../ui/follow_view.py" line="669"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1037,7 +1057,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="696"/>
+        <location filename="../../ui/follow_view.py" line="732"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>

@@ -118,3 +118,53 @@ def test_sync_once_with_the_platform_unreachable_returns_at_once_and_says_why(
     assert waits == [], "no retry waited out"
     with Store.open(teleavis_home) as store:
         assert store.state(case_id) == CaseState.QUEUED
+
+
+def test_a_queued_case_is_taken_back_before_it_leaves(teleavis_home: Path, capsys: Any) -> None:
+    """From an outside run of docs/cli.md: `case cancel` on a case queued and not yet sent said there
+    was nothing to cancel on the platform, and the case left at the next sync (the wrong photo, the
+    wrong patient, with no way to hold it back). It is taken back: a draft again, nothing sent."""
+    from app.outbox import STEP_TRANSACTION, Outbox
+    from tests.support.cli import run_inprocess
+
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        case_id = make_case(store)
+        other = make_case(store, seed=2)
+    done = run_inprocess(capsys, "case", "cancel", case_id)
+    assert done.code == 0, done.err
+    assert "retiré de la file d'envoi : il n'est pas parti, il redevient un brouillon" in done.err
+    with Store.open(teleavis_home) as store:
+        assert store.state(case_id) == CaseState.DRAFT
+        assert Outbox(store).row(case_id) is None
+        assert store.history(case_id)[-1]["detail"] == "taken-back"
+        # Being sent, or maybe arrived (a cut answer): not taken back, and said what to do.
+        store.transition(other, CaseState.SENDING)
+    refused = run_inprocess(capsys, "case", "cancel", other)
+    assert refused.code == 1 and "en train de partir" in refused.err
+    with Store.open(teleavis_home) as store:
+        store.transition(other, CaseState.QUEUED)
+        Outbox(store).record_step(other, STEP_TRANSACTION)
+    refused = run_inprocess(capsys, "case", "cancel", other)
+    assert refused.code == 1 and "peut-être déjà arrivé" in refused.err
+    # Queued again, it goes.
+    assert run_inprocess(capsys, "case", "send", case_id).code == 0
+    sent = run_inprocess(capsys, "sync", "--once", "--json")
+    assert case_id in json.loads(sent.out)["sent"]
+
+
+def test_a_case_taken_back_while_a_pass_reads_the_queue_is_not_sent(store: Store) -> None:
+    """The pass read the queue, then the user took the case back before it began: it is left a
+    draft (the pass goes on with the others), not an error that ends the pass."""
+    from app.outbox import Outbox
+    from sync.auth import StaticToken
+    from sync.client import ClientConfig, PlatformClient
+    from sync.engine import Engine
+
+    setup_site(store)
+    case_id = make_case(store)
+    assert [row.case_id for row in Outbox(store).due()] == [case_id]  # what the pass read
+    Outbox(store).withdraw(case_id)  # then the user, in the window or another command
+    with PlatformClient(ClientConfig("http://127.0.0.1:9/fhir", 1.0, 1.0), StaticToken(None)) as client:
+        assert Engine(store, client)._send_case(case_id) == CaseState.DRAFT
+    assert store.state(case_id) == CaseState.DRAFT

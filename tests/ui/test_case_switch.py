@@ -342,3 +342,28 @@ def test_quitting_says_what_waits_to_leave_and_offers_to_stay_open(qtbot: Any, w
     QTimer.singleShot(50, lambda: _answer_close_question(seen, "Fermer quand même"))
     window.quit_action.trigger()
     assert not window.isVisible() and len(seen) == 2
+
+
+def test_a_queued_case_is_held_back_from_its_page_and_opens_in_the_editor(
+    qtbot: Any, window: Any, store: Store
+) -> None:
+    """A case sent with the wrong photo, on a dead link: nothing could hold it back, it left when the
+    network came back. « Retenir le dossier » makes it a draft again, in the editor, nothing sent."""
+    from app.model import CaseState
+    from app.outbox import Outbox
+
+    case_id = _draft(store, "GARNIER")
+    store.queue(case_id)
+    window.open_case(case_id)
+    page = window.case_page
+    follow = page.follow
+    assert follow.take_back_button.isVisible()
+    follow.take_back_button.click()
+    qtbot.waitUntil(lambda: page.views.currentWidget() is page.split, timeout=WAIT_MS)
+    assert store.state(case_id) == CaseState.DRAFT and Outbox(store).row(case_id) is None
+    assert "Dossier retenu : il n'est pas parti" in page.saved_state.text()
+    # Sent again, then leaving: the button is no longer offered once it is no longer queued.
+    store.queue(case_id)
+    store.transition(case_id, CaseState.SENDING)
+    window.open_case(case_id)
+    assert not follow.take_back_button.isVisible()
