@@ -24,12 +24,13 @@ log = logging.getLogger("app.main")
 M.add(
     {
         "cli.description": {
-            "fr": "Teleavis : demandes de télé-expertise (dermatologie, rétinographie, plaies). Sans argument, "
-            "ouvre la fenêtre. Codes de sortie : 0 succès, 1 échec (le message dit quoi faire), "
-            "2 erreur d'utilisation, 3 données verrouillées (pas de clé).",
-            "en": "Teleavis: tele-expertise requests (dermatology, retinography, wound care). With no argument, "
-            "opens the window. Exit codes: 0 success, 1 failure (the message says what to do), "
-            "2 usage error, 3 data locked (no key).",
+            "fr": "Teleavis : demandes de télé-expertise (dermatologie, rétinographie, plaies). Sans argument "
+            "(ou --window), ouvre la fenêtre ; --training l'ouvre en mode formation. Codes de sortie : "
+            "0 succès, 1 échec (le message dit quoi faire), 2 erreur d'utilisation, 3 données verrouillées "
+            "(pas de clé).",
+            "en": "Teleavis: tele-expertise requests (dermatology, retinography, wound care). With no argument "
+            "(or --window), opens the window; --training opens it in training mode. Exit codes: 0 success, "
+            "1 failure (the message says what to do), 2 usage error, 3 data locked (no key).",
         },
         "cli.internal": {
             "fr": "Erreur interne inattendue (détails dans le journal {log}). Vos données enregistrées "
@@ -38,6 +39,10 @@ M.add(
             "please report it to support.",
         },
         "cli.interrupted": {"fr": "Interrompu.", "en": "Interrupted."},
+        "cli.id_help": {
+            "fr": "l'identifiant du dossier (ou son début, s'il suffit)",
+            "en": "the case's id (or its start, when enough)",
+        },
     }
 )
 

@@ -22,7 +22,11 @@ from app.validation import blocking
 
 M.add(
     {
-        "case.help": {"fr": "les dossiers : import, liste, détail, envoi", "en": "cases: import, list, show, send"},
+        "case.help": {
+            "fr": "les dossiers : import, liste, détail, envoi, annulation, rapport PDF",
+            "en": "cases: import, list, show, send, cancel, PDF report",
+        },
+        "case.file_help": {"fr": "le fichier de dossier (JSON)", "en": "the case file (JSON)"},
         "case.import_help": {
             "fr": "crée un brouillon à partir d'un fichier de dossier (JSON) et de ses images",
             "en": "creates a draft case from a case file (JSON) and its images",
@@ -105,7 +109,7 @@ def register(sub: Any) -> None:
     case = sub.add_parser("case", help=M.tr("case.help"))
     csub = case.add_subparsers(dest="action", required=True)
     imp = csub.add_parser("import", help=M.tr("case.import_help"), description=M.tr("case.import_help"))
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, help=M.tr("case.file_help"))
     imp.add_argument("--dir", type=Path, default=None, help=M.tr("case.dir_help"))
     imp.add_argument("--allow-outside", action="store_true", help=M.tr("case.allow_outside_help"))
     imp.set_defaults(handler=run_import)
@@ -114,11 +118,11 @@ def register(sub: Any) -> None:
     lst.add_argument("--json", action="store_true", help=M.tr("case.json_help"))
     lst.set_defaults(handler=run_list)
     show = csub.add_parser("show", help=M.tr("case.show_help"), description=M.tr("case.show_help"))
-    show.add_argument("id")
+    show.add_argument("id", help=M.tr("cli.id_help"))
     show.add_argument("--json", action="store_true", help=M.tr("case.json_help"))
     show.set_defaults(handler=run_show)
     send = csub.add_parser("send", help=M.tr("case.send_help"), description=M.tr("case.send_help"))
-    send.add_argument("id")
+    send.add_argument("id", help=M.tr("cli.id_help"))
     send.add_argument("--reduced", action="store_true", help=M.tr("case.reduced_help"))
     send.set_defaults(handler=run_send)
 

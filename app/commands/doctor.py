@@ -36,7 +36,7 @@ PROBE_READ_TIMEOUT_S = 10.0
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("doctor", help=M.tr("doctor.help"))
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help=M.tr("case.json_help"))
     parser.add_argument("--no-camera", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=run_doctor)
 

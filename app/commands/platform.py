@@ -47,8 +47,24 @@ M.add(
         },
         "sync.attention": {"fr": "Dossier {id} à corriger : {words}", "en": "Case {id} needs attention: {words}"},
         "cancel.help": {
-            "fr": "demande l'annulation d'un dossier à la plateforme",
-            "en": "asks the platform to cancel a case",
+            "fr": "demande l'annulation d'un dossier à la plateforme (tant que l'expert ne l'a pas pris), ou "
+            "retient un dossier pas encore parti",
+            "en": "asks the platform to cancel a case (while the expert has not taken it), or holds back a case "
+            "not sent yet",
+        },
+        "sync.once_help": {
+            "fr": "un seul passage : rend la main quand il n'y a plus rien à faire maintenant",
+            "en": "one pass: returns when nothing more can be done now",
+        },
+        "sync.timeout_help": {"fr": "s'arrête au bout de S secondes", "en": "stops after S seconds"},
+        "sync.json_help": {
+            "fr": "le bilan en JSON (sent, answered, waiting, needs_attention, on_hold, replies_sent)",
+            "en": "the summary as JSON (sent, answered, waiting, needs_attention, on_hold, replies_sent)",
+        },
+        "sandbox.port_help": {"fr": "port (0 : un port libre)", "en": "port (0: any free port)"},
+        "sandbox.after_help": {
+            "fr": "l'expert simulé répond au bout de S secondes",
+            "en": "the simulated expert answers after S seconds",
         },
         "sandbox.help": {
             "fr": "sert la plateforme simulée (formation, essais), en mémoire : rien n'est écrit",
@@ -79,18 +95,18 @@ M.add(
 
 def register(sub: Any) -> None:
     sync = sub.add_parser("sync", help=M.tr("sync.help"))
-    sync.add_argument("--once", action="store_true")
-    sync.add_argument("--timeout", type=float, default=None, metavar="S")
-    sync.add_argument("--json", action="store_true")
+    sync.add_argument("--once", action="store_true", help=M.tr("sync.once_help"))
+    sync.add_argument("--timeout", type=float, default=None, metavar="S", help=M.tr("sync.timeout_help"))
+    sync.add_argument("--json", action="store_true", help=M.tr("sync.json_help"))
     sync.set_defaults(handler=run_sync)
     case_actions = _subcommands(sub.choices["case"])
-    cancel = case_actions.add_parser("cancel", help=M.tr("cancel.help"))
-    cancel.add_argument("id")
+    cancel = case_actions.add_parser("cancel", help=M.tr("cancel.help"), description=M.tr("cancel.help"))
+    cancel.add_argument("id", help=M.tr("cli.id_help"))
     cancel.set_defaults(handler=run_cancel)
     sandbox = sub.add_parser("sandbox", help=M.tr("sandbox.help"))
     sandbox.add_argument("--host", default="127.0.0.1", help=M.tr("sandbox.host_help"))
-    sandbox.add_argument("--port", type=int, default=8765)
-    sandbox.add_argument("--answer-after", type=float, default=30.0, metavar="S")
+    sandbox.add_argument("--port", type=int, default=8765, help=M.tr("sandbox.port_help"))
+    sandbox.add_argument("--answer-after", type=float, default=30.0, metavar="S", help=M.tr("sandbox.after_help"))
     sandbox.add_argument("--token", default=None, metavar="TOKEN", help=M.tr("sandbox.token_help"))
     sandbox.set_defaults(handler=run_sandbox)
 

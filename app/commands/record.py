@@ -21,6 +21,20 @@ M.add(
             "fr": "le rapport PDF du dossier (demande, images, réponse)",
             "en": "the case report as PDF (request, images, answer)",
         },
+        "record.pdf_help": {"fr": "le fichier PDF à écrire", "en": "the PDF file to write"},
+        "record.backup_file_help": {"fr": "le fichier de sauvegarde à écrire", "en": "the backup file to write"},
+        "record.restore_file_help": {"fr": "le fichier de sauvegarde à restaurer", "en": "the backup file to restore"},
+        "record.force_help": {
+            "fr": "restaure même si ce poste a des données plus récentes que la sauvegarde (sans le demander)",
+            "en": "restores even if this workstation has data newer than the backup (without asking)",
+        },
+        "record.from_help": {"fr": "à partir de ce jour", "en": "from this day"},
+        "record.to_help": {"fr": "jusqu'à ce jour inclus", "en": "up to this day included"},
+        "record.csv_help": {"fr": "le fichier CSV à écrire", "en": "the CSV file to write"},
+        "record.lang_help": {
+            "fr": "la langue du rapport (par défaut, celle de Teleavis)",
+            "en": "the report's language (by default, Teleavis's)",
+        },
         "record.backup_help": {
             "fr": "sauvegarde chiffrée de toutes les données dans un fichier",
             "en": "encrypted backup of all the data into one file",
@@ -113,19 +127,21 @@ def _day(value: str) -> date:
 
 
 def register(sub: Any) -> None:
-    export = _subparsers(sub.choices["case"]).add_parser("export", help=M.tr("record.export_help"))
-    export.add_argument("id")
-    export.add_argument("--pdf", type=Path, required=True, metavar="FILE")
-    export.add_argument("--lang", choices=("fr", "en"), default=None)
+    export = _subparsers(sub.choices["case"]).add_parser(
+        "export", help=M.tr("record.export_help"), description=M.tr("record.export_help")
+    )
+    export.add_argument("id", help=M.tr("cli.id_help"))
+    export.add_argument("--pdf", type=Path, required=True, metavar="FILE", help=M.tr("record.pdf_help"))
+    export.add_argument("--lang", choices=("fr", "en"), default=None, help=M.tr("record.lang_help"))
     export.set_defaults(handler=run_export)
 
     backup = sub.add_parser("backup", help=M.tr("record.backup_help"))
-    backup.add_argument("file", type=Path)
+    backup.add_argument("file", type=Path, help=M.tr("record.backup_file_help"))
     backup.set_defaults(handler=run_backup)
 
     restore = sub.add_parser("restore", help=M.tr("record.restore_help"))
-    restore.add_argument("file", type=Path)
-    restore.add_argument("--force", action="store_true")
+    restore.add_argument("file", type=Path, help=M.tr("record.restore_file_help"))
+    restore.add_argument("--force", action="store_true", help=M.tr("record.force_help"))
     restore.set_defaults(handler=run_restore)
 
     retention = sub.add_parser("retention", help=M.tr("record.retention_help"))
@@ -137,10 +153,14 @@ def register(sub: Any) -> None:
     asub = _subparsers(sub.choices["audit"])
     for name, handler in (("list", run_audit_list), ("export", run_audit_export)):
         parser = asub.add_parser(name, help=M.tr(f"record.audit_{name}_help"))
-        parser.add_argument("--from", dest="start", type=_day, default=None, metavar="YYYY-MM-DD")
-        parser.add_argument("--to", dest="end", type=_day, default=None, metavar="YYYY-MM-DD")
+        parser.add_argument(
+            "--from", dest="start", type=_day, default=None, metavar="YYYY-MM-DD", help=M.tr("record.from_help")
+        )
+        parser.add_argument(
+            "--to", dest="end", type=_day, default=None, metavar="YYYY-MM-DD", help=M.tr("record.to_help")
+        )
         if name == "export":
-            parser.add_argument("--csv", type=Path, required=True, metavar="FILE")
+            parser.add_argument("--csv", type=Path, required=True, metavar="FILE", help=M.tr("record.csv_help"))
         else:
             parser.add_argument("--json", action="store_true", help=M.tr("case.json_help"))
         parser.set_defaults(handler=handler)

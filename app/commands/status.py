@@ -17,6 +17,7 @@ M.add(
             "en": "status: cases per state, last sync, platform",
         },
         "status.cases": {"fr": "Dossiers :", "en": "Cases:"},
+        "status.json_help": {"fr": "l'état en JSON", "en": "the status as JSON"},
         "status.none": {"fr": "  aucun", "en": "  none"},
         "status.count": {"fr": "  {state} : {n}", "en": "  {state}: {n}"},
         "status.unread": {
@@ -42,8 +43,8 @@ M.add(
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("status", help=M.tr("status.help"))
-    parser.add_argument("--json", action="store_true")
+    parser = sub.add_parser("status", help=M.tr("status.help"), description=M.tr("status.help"))
+    parser.add_argument("--json", action="store_true", help=M.tr("status.json_help"))
     parser.set_defaults(handler=run_status)
 
 

@@ -348,6 +348,10 @@ def test_every_command_and_sub_command_says_what_it_does_in_both_languages(monke
     def undescribed(parser: argparse.ArgumentParser, path: str) -> list[str]:
         found = []
         for action in parser._actions:
+            # From an outside run of docs/cli.md: sync --once/--timeout/--json, status --json, sandbox
+            # --port/--answer-after, case export --pdf/--lang were listed bare. Every option says its use.
+            if not isinstance(action, argparse._SubParsersAction) and not action.help:
+                found.append(f"{path} {'/'.join(action.option_strings) or action.dest}")
             if isinstance(action, argparse._SubParsersAction):
                 helps = {choice.dest: choice.help for choice in action._choices_actions}
                 for name, child in action.choices.items():
