@@ -34,6 +34,12 @@ M.add(
             "en": "{path}: required field missing or empty.",
         },
         "site.unknown": {"fr": "{path} : clé inconnue « {key} ».", "en": "{path}: unknown key “{key}”."},
+        "site.quoted": {
+            "fr": '{path} : un numéro s\'écrit entre guillemets, comme du texte ("10101010105") ; sans eux, '
+            "ses zéros de tête sont perdus.",
+            "en": '{path}: a number is written in quotes, as text ("10101010105"); without them, its leading '
+            "zeros are lost.",
+        },
         "site.system": {
             "fr": "patient_id_system : une URI est attendue (l'OID de votre structure, urn:oid:…).",
             "en": "patient_id_system: a URI is expected (your organisation's OID, urn:oid:…).",
@@ -91,8 +97,13 @@ def parse_site(document: Any) -> Requester:
 
     def text(data: dict[str, Any], key: str, path: str) -> str:
         value = data.get(key)
+        where = f"{path}.{key}" if path else key
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # A number (no quotes): its leading zeros are already gone (a FINESS of Ain, 01…).
+            errors.append(M.tr("site.quoted", path=where))
+            return ""
         if not isinstance(value, str) or not value.strip():
-            errors.append(M.tr("site.field", path=f"{path}.{key}" if path else key))
+            errors.append(M.tr("site.field", path=where))
             return ""
         return value.strip()
 

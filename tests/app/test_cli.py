@@ -35,6 +35,13 @@ def test_init_is_idempotent_and_checks_the_luhn_keys(
     bad = write_json(tmp_path / "bad.json", {**SITE, "organization": {"finess": "750000011", "name": "X"}})
     refused = run_inprocess(capsys, "init", "--site", str(bad))
     assert refused.code == 1 and "FINESS" in refused.err
+    # A number without its quotes was told « champ obligatoire absent ou vide ».
+    number = write_json(
+        tmp_path / "number.json", {**SITE, "practitioner": {**SITE["practitioner"], "rpps": 10101010105}}
+    )
+    refused = run_inprocess(capsys, "init", "--site", str(number))
+    assert refused.code == 1 and "practitioner.rpps : un numéro s'écrit entre guillemets" in refused.err
+    assert "absent ou vide" not in refused.err
 
 
 def test_init_warns_a_site_that_kept_the_documentations_example_system(
