@@ -27,9 +27,11 @@ M.add(
         },
         "passphrase.guessable": {
             "fr": "Phrase secrète trop facile à deviner (répétitions, suites comme « 1234 » ou « azerty », mots "
-            "de passe courants). Prenez quatre mots sans lien entre eux, par exemple « {example} ».",
+            "de passe courants). Prenez quatre mots sans lien entre eux, les vôtres : sur le modèle de "
+            "« {example} », mais pas ceux-là (un exemple publié est refusé).",
             "en": 'Passphrase too easy to guess (repeats, runs such as "1234" or "qwerty", common passwords). '
-            'Take four unrelated words, for example "{example}".',
+            'Take four unrelated words of your own: like "{example}", but not those (a published example is '
+            "refused).",
         },
     }
 )

@@ -40,6 +40,14 @@ def test_guessable_passphrases_are_refused_with_a_way_out(weak: str) -> None:
     assert "four unrelated words" in (weakness(weak) or "").lower()
 
 
+def test_the_example_given_refused_says_to_take_ones_own_words() -> None:
+    """From an outside run: the refusal's own example, copied, was refused with the same advice, naming
+    it again: a loop. The advice now says to take other words than the example's."""
+    assert "mais pas ceux-là (un exemple publié est refusé)" in (weakness("lampe girafe orage biscuit") or "")
+    i18n.set_language("en")
+    assert "but not those (a published example is refused)" in (weakness("lamp giraffe storm biscuit") or "")
+
+
 @pytest.mark.parametrize("strong", [PASSPHRASE, STRONG, "Tr0ub4dor&3xq!", "correct horse battery staple"])
 def test_a_few_unrelated_words_are_accepted(strong: str) -> None:
     assert weakness(strong) is None
