@@ -36,6 +36,7 @@ from app import messages as M
 from app.db import transaction
 from app.errors import StorageError, UsageError
 from app.folding import fold as _fold
+from app.fsutil import os_reason
 from app.model import Case, Requester, iso, utc_now
 from app.settings import is_training
 from app.site import load_requester
@@ -340,7 +341,5 @@ def write_export(store: Store, year: int, target: Path | None) -> int:
     try:
         atomic_write_raw(target, text.encode("utf-8"))
     except OSError as exc:
-        raise StorageError(
-            M.tr("act.cannot_write", path=str(target), reason=exc.strerror or type(exc).__name__)
-        ) from exc
+        raise StorageError(M.tr("act.cannot_write", path=str(target), reason=os_reason(exc))) from exc
     return n

@@ -20,7 +20,7 @@ from app import messages as M
 from app.audit import AuditCheck
 from app.db import transaction
 from app.errors import StorageError, TeleavisError
-from app.fsutil import atomic_write_raw
+from app.fsutil import atomic_write_raw, os_reason
 from app.model import iso, utc_now
 from app.store import Store
 
@@ -132,6 +132,4 @@ def _write(target: Path, data: bytes) -> None:
     try:
         atomic_write_raw(target, data)
     except OSError as exc:
-        raise StorageError(
-            M.tr("auditx.cannot_write", path=str(target), reason=exc.strerror or type(exc).__name__)
-        ) from exc
+        raise StorageError(M.tr("auditx.cannot_write", path=str(target), reason=os_reason(exc))) from exc

@@ -46,7 +46,7 @@ from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
 from app.db import DB_FILE, backup_to, connect, schema_version, transaction
 from app.errors import DataLocked, TeleavisError
-from app.fsutil import atomic_write, create_private, disk_full, fsync_dir, fsync_file, remove_stale
+from app.fsutil import atomic_write, create_private, disk_full, fsync_dir, fsync_file, os_reason, remove_stale
 from app.keystore import KEY_FILE, KeyStore
 from app.model import iso, utc_now
 from app.paths import log_dir
@@ -224,7 +224,7 @@ def write_backup(store: Store, target: Path, *, passphrase: str | None = None, a
         os.replace(part, target)
         fsync_dir(target.parent)
     except OSError as exc:
-        reason = M.tr("backup.disk_full") if disk_full(exc) else exc.strerror or type(exc).__name__
+        reason = M.tr("backup.disk_full") if disk_full(exc) else os_reason(exc)
         raise BackupError(M.tr("backup.cannot_write", path=str(target), reason=reason)) from exc
     finally:
         part.unlink(missing_ok=True)
@@ -424,9 +424,7 @@ def read_header(source: Path) -> dict[str, Any]:
         with open(source, "rb") as handle:
             header, _ = _read_header(handle, source)
     except OSError as exc:
-        raise BackupError(
-            M.tr("backup.cannot_read", path=str(source), reason=exc.strerror or type(exc).__name__)
-        ) from exc
+        raise BackupError(M.tr("backup.cannot_read", path=str(source), reason=os_reason(exc))) from exc
     return header
 
 
@@ -454,9 +452,7 @@ def _unpack(source: Path, staging: Path, passphrase: str) -> _Staged:
     try:
         handle = open(source, "rb")  # noqa: SIM115 - closed below, after the stream is read
     except OSError as exc:
-        raise BackupError(
-            M.tr("backup.cannot_read", path=str(source), reason=exc.strerror or type(exc).__name__)
-        ) from exc
+        raise BackupError(M.tr("backup.cannot_read", path=str(source), reason=os_reason(exc))) from exc
     with handle:
         header, prefix = _read_header(handle, source)
         try:

@@ -15,6 +15,7 @@ from typing import Any
 from app import messages as M
 from app.errors import CaseFileError
 from app.findings import Finding
+from app.fsutil import os_reason
 from app.identifiers import normalize_birth_place
 from app.model import IDENTITY_STATUSES, Case, CaseImage, Consent, Patient, Priority, Specialty, Treatment
 from app.validation import validate_content
@@ -134,7 +135,7 @@ def read_json_file(path: Path) -> Any:
     except FileNotFoundError as exc:
         raise CaseFileError(M.tr("cf.unreadable", name=name, reason=M.tr("cf.not_found"))) from exc
     except OSError as exc:
-        raise CaseFileError(M.tr("cf.unreadable", name=name, reason=exc.strerror or "I/O")) from exc
+        raise CaseFileError(M.tr("cf.unreadable", name=name, reason=os_reason(exc))) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

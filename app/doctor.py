@@ -25,7 +25,7 @@ import app.doctor_messages  # noqa: F401 - registers the messages used below
 from app import i18n
 from app import messages as M
 from app.db import DB_FILE, MIGRATIONS
-from app.fsutil import existing_ancestor, no_space_left
+from app.fsutil import existing_ancestor, no_space_left, os_reason
 
 Status = Literal["ok", "warning", "failed"]
 OK: Status = "ok"
@@ -162,7 +162,7 @@ def data_dir(path: Path) -> Check:
         return Check(
             "data_dir",
             FAILED,
-            M.tr("doctor.data_dir.readonly", path=str(target), reason=exc.strerror or exc),
+            M.tr("doctor.data_dir.readonly", path=str(target), reason=os_reason(exc)),
             M.tr("doctor.data_dir.readonly.advice"),
         )
     if not path.exists():

@@ -144,10 +144,42 @@ def disk_full(exc: BaseException) -> bool:
     return False
 
 
+_REASONS = {
+    errno.ENOENT: "os.enoent",
+    errno.ENOTDIR: "os.enotdir",
+    errno.EISDIR: "os.eisdir",
+    errno.EACCES: "os.eacces",
+    errno.EPERM: "os.eacces",
+    errno.EROFS: "os.erofs",
+    errno.ENOSPC: "os.enospc",
+    errno.EDQUOT: "os.enospc",
+    errno.EEXIST: "os.eexist",
+    errno.ENAMETOOLONG: "os.enametoolong",
+}
+M.add(
+    {
+        "os.enoent": {"fr": "ce fichier ou ce dossier n'existe pas", "en": "no such file or folder"},
+        "os.enotdir": {"fr": "un élément du chemin n'est pas un dossier", "en": "a part of the path is not a folder"},
+        "os.eisdir": {"fr": "c'est un dossier, pas un fichier", "en": "it is a folder, not a file"},
+        "os.eacces": {"fr": "accès refusé", "en": "permission denied"},
+        "os.erofs": {"fr": "support en lecture seule", "en": "read-only medium"},
+        "os.enospc": {"fr": "disque plein", "en": "disk full"},
+        "os.eexist": {"fr": "existe déjà", "en": "already exists"},
+        "os.enametoolong": {"fr": "nom trop long", "en": "name too long"},
+    }
+)
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an OS call failed, in the user's language (the C library's own words are English)."""
+    key = _REASONS.get(exc.errno or 0)
+    return M.tr(key) if key else exc.strerror or type(exc).__name__
+
+
 def storage_error(exc: OSError) -> StorageError:
     """A ``StorageError`` with the right sentence for an OS error on the data directory."""
     if exc.errno in _DISK_FULL:
         return StorageError(M.tr("storage.full"))
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return StorageError(M.tr("storage.readonly"))
-    return StorageError(M.tr("storage.io", reason=exc.strerror or type(exc).__name__))
+    return StorageError(M.tr("storage.io", reason=os_reason(exc)))

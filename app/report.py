@@ -45,7 +45,7 @@ from app.answers import (
 )
 from app.db import transaction
 from app.errors import StorageError
-from app.fsutil import atomic_write_raw
+from app.fsutil import atomic_write_raw, os_reason
 from app.model import Answer, Case, CaseImage, Requester
 from app.outbox import Outbox
 from app.report_pdf import (
@@ -177,9 +177,7 @@ def _write_file(target: Path, data: bytes) -> None:
     try:
         atomic_write_raw(target, data)
     except OSError as exc:
-        raise StorageError(
-            M.tr("report.cannot_write", path=str(target), reason=exc.strerror or type(exc).__name__)
-        ) from exc
+        raise StorageError(M.tr("report.cannot_write", path=str(target), reason=os_reason(exc))) from exc
 
 
 # -- styles --------------------------------------------------------------------------------------

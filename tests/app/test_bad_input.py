@@ -256,3 +256,21 @@ def test_case_show_writes_the_family_name_as_the_window_and_the_pdf_do(
     doc["images"] = []
     case_id = run_inprocess(capsys, "case", "import", str(write_json(tmp_path / "c.json", doc))).out.strip()
     assert "MARTIN Paul, 1950-02-03" in run_inprocess(capsys, "case", "show", case_id).out
+
+
+def test_a_report_written_into_a_missing_folder_says_why_in_the_users_language(
+    tmp_path: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """From an outside run: « Impossible d'écrire le rapport … : No such file or directory. » — the C
+    library's English inside a French sentence. The common reasons are said in the user's words."""
+    from app import i18n
+    from tests.support.cases import example_case
+
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "cas"))).out.strip()
+    refused = run_inprocess(capsys, "case", "export", case_id, "--pdf", str(tmp_path / "absent" / "r.pdf"))
+    assert refused.code == 1
+    assert refused.err.strip().endswith(": ce fichier ou ce dossier n'existe pas.")
+    assert "No such file" not in refused.err
+    i18n.set_language("en")
+    refused = run_inprocess(capsys, "case", "export", case_id, "--pdf", str(tmp_path / "absent" / "r.pdf"))
+    assert "no such file or folder" in refused.err
