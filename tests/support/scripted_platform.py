@@ -205,3 +205,16 @@ def following(store: Store, platform: ScriptedPlatform) -> Iterator[Engine]:
         platform.task_of_request[str(request_id)] = str(task_id)
     with engine_on(store, platform.base_url, case_budget_s=3.0) as engine:
         yield engine
+
+
+def on_hold_with_a_question(store: Store, folder: Path, count: int) -> list[str]:
+    """``count`` cases sent, then put on hold by the platform with the expert's question « Depuis quand ? »
+    (read by one pass of the follower): their ids."""
+    cases = send_to_sandbox(store, folder, count)
+    with scripted_platform() as platform:
+        for case_id, task_id in cases:
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+            platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_once()
+    return [case_id for case_id, _ in cases]

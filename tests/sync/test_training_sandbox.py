@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -231,17 +232,17 @@ def test_the_standalone_sandbox_refuses_a_network_address_without_a_token(teleav
     assert not (teleavis_home / "sandbox").exists()
 
 
-def test_the_standalone_sandbox_takes_its_token_from_standard_input(teleavis_home: Path) -> None:
+def _standalone_sandbox(*options: str) -> Any:
+    """``teleavis sandbox OPTIONS`` in its own process, as a harness starts it (pipes for its three
+    streams); the caller waits for it or ends it."""
     import os
-    import signal
     import subprocess
     import sys
 
     from tests.support.cli import ROOT
 
-    anywhere = "0.0.0.0"  # noqa: S104 - allowed with a token
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.main", "sandbox", "--host", anywhere, "--port", "0", "--token", "-"],
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.main", "sandbox", *options],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -249,6 +250,13 @@ def test_the_standalone_sandbox_takes_its_token_from_standard_input(teleavis_hom
         cwd=ROOT,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
     )
+
+
+def test_the_standalone_sandbox_takes_its_token_from_standard_input(teleavis_home: Path) -> None:
+    import signal
+
+    anywhere = "0.0.0.0"  # noqa: S104 - allowed with a token
+    process = _standalone_sandbox("--host", anywhere, "--port", "0", "--token", "-")
     try:
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write("jeton-du-bac-7a1f\n")
@@ -283,22 +291,12 @@ def test_the_standalone_sandbox_answers_a_qualified_patient_sent_to_it_as_a_plat
     workstation with a platform configured sends the real INS; served on its own, the sandbox stands
     for that platform, and its expert answers."""
     import copy
-    import os
-    import subprocess
-    import sys
     import time
 
     from tests.support.cases import EXAMPLE, example_case
-    from tests.support.cli import ROOT, SITE, run_inprocess, write_json
+    from tests.support.cli import SITE, run_inprocess, write_json
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.main", "sandbox", "--port", "0", "--answer-after", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-    )
+    process = _standalone_sandbox("--port", "0", "--answer-after", "1")
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
@@ -319,4 +317,4 @@ def test_the_standalone_sandbox_answers_a_qualified_patient_sent_to_it_as_a_plat
         assert state == "answered"
     finally:
         process.terminate()
-        process.communicate(timeout=30)
+        process.communicate(timeout=30)  # (its pipes closed with it)

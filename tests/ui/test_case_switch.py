@@ -258,19 +258,6 @@ def test_edits_whose_save_fails_after_the_same_case_is_reopened_are_put_back(
     qtbot.waitUntil(lambda: store.get_case(first).summary == "Saigne depuis hier.", timeout=WAIT_MS)
 
 
-def _on_hold_with_a_question(store: Store, folder: Any, count: int) -> list[str]:
-    from tests.support.scripted_platform import communication, following, scripted_platform, send_to_sandbox, task
-
-    cases = send_to_sandbox(store, folder, count)
-    with scripted_platform() as platform:
-        for case_id, task_id in cases:
-            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
-            platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
-        with following(store, platform) as engine:
-            engine.run_once()
-    return [case_id for case_id, _ in cases]
-
-
 def _answer_close_question(seen: list[str], button: str) -> None:
     """Once the close's question is up: note its words, and press ``button``."""
     from PySide6.QtCore import QTimer
@@ -291,9 +278,10 @@ def test_quitting_asks_before_a_reply_begun_to_the_expert_is_lost(
     window's cross) lost it without a word, and the expert waited on an answer never sent."""
     from PySide6.QtCore import QTimer
 
+    from tests.support.scripted_platform import on_hold_with_a_question
     from tests.support.ui import type_text
 
-    first, second = _on_hold_with_a_question(store, tmp_path / "sandbox", 2)
+    first, second = on_hold_with_a_question(store, tmp_path / "sandbox", 2)
     window.open_case(first)
     follow = window.case_page.follow
     type_text(follow.reply, "Depuis trois semaines.")

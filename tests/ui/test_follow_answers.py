@@ -262,18 +262,11 @@ def test_a_reply_begun_in_one_case_never_goes_into_another_patients(
 
     from app.outbox import Outbox
     from app.store import NewImage
-    from tests.support.scripted_platform import communication, following, scripted_platform, send_to_sandbox, task
+    from tests.support.scripted_platform import on_hold_with_a_question
     from tests.support.ui import type_text
     from ui import follow_view
 
-    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
-    with scripted_platform() as platform:
-        for case_id, task_id in cases:
-            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
-            platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
-        with following(store, platform) as engine:
-            engine.run_once()
-    (first, _), (second, _) = cases
+    first, second = on_hold_with_a_question(store, tmp_path / "sandbox", 2)
     view = shown(qtbot, store, first)
     assert view.send_reply.isEnabled()
     type_text(view.reply, "Depuis trois semaines.")
