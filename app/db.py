@@ -7,6 +7,7 @@ Migrations are numbered functions; ``PRAGMA user_version`` holds the version rea
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import sqlite3
@@ -440,7 +441,8 @@ def scrub_snapshot(snapshot: Path) -> None:
     """Clear from a pre-migration snapshot what earlier versions kept in clear and the migrations
     sealed (the platform's words, which may quote the patient; settings that became secret): kept a
     week for a migration's fault, it must not keep them readable meanwhile. Overwritten in place
-    (``secure_delete``); a snapshot that cannot be cleared is removed."""
+    (``secure_delete``), then compacted; a snapshot that cannot be cleared is removed (one cleared
+    but not compacted, on a nearly full disk, stays: its old pages are overwritten already)."""
     try:
         copy = sqlite3.connect(snapshot)
         try:
@@ -460,12 +462,16 @@ def scrub_snapshot(snapshot: Path) -> None:
                     setting = declared(name)
                     if setting is not None and setting.secret:
                         copy.execute("DELETE FROM settings WHERE key=?", (name,))
-            copy.execute("VACUUM")
+            try:
+                copy.execute("VACUUM")  # needs room for a second copy
+            except sqlite3.Error:
+                log.info("a pre-migration snapshot was cleared but not compacted")
         finally:
             copy.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, OSError):
         log.warning("a pre-migration snapshot could not be cleared of its words in clear: removed")
-        snapshot.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            snapshot.unlink(missing_ok=True)
 
 
 def backup_to(conn: sqlite3.Connection, target: Path) -> None:

@@ -91,7 +91,9 @@ TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.DRAFT: frozenset({CaseState.READY}),
     CaseState.READY: frozenset({CaseState.DRAFT, CaseState.QUEUED}),
     CaseState.QUEUED: frozenset({CaseState.SENDING, CaseState.NEEDS_ATTENTION, CaseState.DRAFT}),
-    CaseState.SENDING: frozenset({CaseState.QUEUED, CaseState.SENT, CaseState.NEEDS_ATTENTION}),
+    # Held back by the user (Outbox.withdraw) while waiting, or while its photos leave, before its
+    # transaction is claimed: a draft again.
+    CaseState.SENDING: frozenset({CaseState.QUEUED, CaseState.SENT, CaseState.NEEDS_ATTENTION, CaseState.DRAFT}),
     CaseState.NEEDS_ATTENTION: frozenset({CaseState.DRAFT, CaseState.READY, CaseState.QUEUED}),
     **{state: _PLATFORM_TARGETS - {state} for state in FOLLOWED_STATES},
     # The expert may reopen an answered case by asking a question; the platform may still cancel or

@@ -50,6 +50,10 @@ M.add(
             "en": "This case may already have reached the platform (its sending was cut): synchronise, then "
             "cancel it on the platform.",
         },
+        "withdraw.stopped": {
+            "fr": "Dossier retenu pendant son envoi : rien de plus n'est parti.",
+            "en": "Case held back while it was being sent: nothing more has left.",
+        },
         "withdraw.not_queued": {
             "fr": "Ce dossier n'attend pas d'être envoyé.",
             "en": "This case is not waiting to be sent.",
@@ -185,17 +189,28 @@ class Outbox:
                 "SELECT c.state, o.step FROM cases c LEFT JOIN outbox o ON o.case_id = c.id WHERE c.id=?", (case_id,)
             ).fetchone()
             state = CaseState(row[0]) if row else None
-            if state == CaseState.SENDING:
-                raise InvalidTransition(M.tr("withdraw.sending"))
-            if state != CaseState.QUEUED:
+            if state not in (CaseState.QUEUED, CaseState.SENDING):
                 raise InvalidTransition(M.tr("withdraw.not_queued"))
             if row[1] == STEP_TRANSACTION:
-                raise InvalidTransition(M.tr("withdraw.maybe_sent"))
+                # Its transaction claimed (claim_transaction): being posted now, or maybe arrived.
+                raise InvalidTransition(
+                    M.tr("withdraw.sending" if state == CaseState.SENDING else "withdraw.maybe_sent")
+                )
             self.store.transition(
                 case_id, CaseState.DRAFT, detail="taken-back", audit_action="taken-back", actor=actor, conn=conn
             )
             conn.execute("DELETE FROM outbox WHERE case_id=?", (case_id,))
             conn.execute("UPDATE cases SET last_error=NULL WHERE id=?", (case_id,))
+
+    def claim_transaction(self, case_id: str) -> bool:
+        """Record that the case's transaction is about to be posted, only if the case is still being
+        sent (one transaction: a hold-back is either before, and nothing goes, or refused after)."""
+        with transaction(self.conn) as conn:
+            claimed = conn.execute(
+                "UPDATE outbox SET step=? WHERE case_id=? AND (SELECT state FROM cases WHERE id=?)=?",
+                (STEP_TRANSACTION, case_id, case_id, CaseState.SENDING.value),
+            ).rowcount
+        return claimed == 1
 
     def record_step(self, case_id: str, step: str) -> None:
         with transaction(self.conn) as conn:
@@ -305,6 +320,15 @@ class Outbox:
             audit.append(conn, self.store.key, "message", case_id, detail="queued", actor=actor)
             self.store.add_event(conn, case_id, REPLY_QUEUED, None, None)  # the case's history says it too
         return message_id
+
+    def waiting_count(self) -> int:
+        """How many cases and replies to the expert wait to leave (counted, nothing opened)."""
+        row = self.conn.execute(
+            "SELECT (SELECT COUNT(*) FROM cases WHERE state IN (?, ?)) "
+            "+ (SELECT COUNT(*) FROM messages WHERE direction='to-expert' AND state='queued')",
+            SENDABLE,
+        ).fetchone()
+        return int(row[0])
 
     def queued_replies(self) -> list[tuple[str, Message]]:
         """Replies waiting to be sent. One altered outside Teleavis (moved to another case) is set

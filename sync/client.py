@@ -478,7 +478,9 @@ class PlatformClient:
         except requests.exceptions.Timeout as exc:
             raise TransientFault(M.tr("net.timeout"), outcome_unknown=may_have_arrived, kind="timeout") from exc
         except requests.RequestException as exc:
-            raise TransientFault(M.tr("net.offline"), outcome_unknown=may_have_arrived) from exc
+            # No connection made (refused, no such name): nothing was sent, whatever the method.
+            arrived = may_have_arrived and not _never_connected(exc)
+            raise TransientFault(M.tr("net.offline"), outcome_unknown=arrived) from exc
         with response:
             try:
                 content = _body(response)
@@ -895,6 +897,14 @@ def _fhir_json(content_type: str, content: bytes) -> Any:
     if not isinstance(document, dict) or not isinstance(document.get("resourceType"), str):
         return None
     return document
+
+
+def _never_connected(exc: requests.RequestException) -> bool:
+    """Whether ``exc`` failed before any connection was made (so before a byte of the request went)."""
+    from urllib3.exceptions import NewConnectionError
+
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.exceptions.ConnectionError) and isinstance(reason, NewConnectionError)
 
 
 def _resource(answer: Answer, resource_type: str) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from app.errors import DataAltered, InvalidTransition, TeleavisError
 from app.folding import fold
 from app.i18n import language
 from app.model import Case, CaseState, Message, Patient, iso, utc_now
-from app.outbox import STEP_TRANSACTION, Outbox
+from app.outbox import STEP_IMAGES, STEP_TRANSACTION, Outbox
 from app.site import load_requester
 from app.store import Store
 from sync.auth import SignInRequired
@@ -250,21 +250,41 @@ class SendJob:
             self.listener,
             self.budget_s,
             reduced=bool(row and row.reduced),
+            still_wanted=lambda: self.store.state(case.id) == CaseState.SENDING,
         )
         bundle = prepared.bundle_with(binary_ids)
         copies = copies_sent(self.outbox, case.id)
         mark_copies(bundle, prepared.media_entries, copies, {image.id: image.size for image in case.images})
         maybe_sent = row is not None and row.step == STEP_TRANSACTION
-        self.outbox.record_step(case.id, STEP_TRANSACTION)
+        # Claimed in one transaction with the case still being sent: held back by the user before it,
+        # nothing goes; held back after it is refused (it may arrive).
+        if not self.outbox.claim_transaction(case.id):
+            raise InvalidTransition(M.tr("withdraw.stopped"))
 
         def lookup() -> tuple[str, str, str | None] | None:
             return find_task(self.client, case.id)
 
+        may_have_arrived = maybe_sent
+
         def post() -> tuple[str, str, str | None]:
-            return _ids_from_response(bundle, self.client.transaction(bundle))
+            nonlocal may_have_arrived
+            try:
+                return _ids_from_response(bundle, self.client.transaction(bundle))
+            except TransientFault as fault:
+                may_have_arrived = may_have_arrived or fault.outcome_unknown
+                raise
 
         found = self.client.retrying(lookup, budget_s=self.budget_s) if maybe_sent else None
-        task_id, request_id, version = found or self.client.retrying(post, budget_s=self.budget_s, before_retry=lookup)
+        try:
+            task_id, request_id, version = found or self.client.retrying(
+                post, budget_s=self.budget_s, before_retry=lookup
+            )
+        except (TransientFault, Stopped):
+            if not may_have_arrived:
+                # Every try certainly failed before reaching the platform (no connection): the case can
+                # still be held back, and is not looked up first next time.
+                self.outbox.record_step(case.id, STEP_IMAGES)
+            raise
         self.outbox.mark_sent(case.id, task_id, request_id, version)
         log.info("case %s sent (Task/%s)", case.id, task_id)
         self.listener.case_state(case.id, CaseState.SENT.value)
@@ -318,6 +338,7 @@ def upload_images(
     *,
     reduced: bool = False,
     reducible: bool = True,
+    still_wanted: Callable[[], bool] | None = None,
 ) -> dict[str, str]:
     """Upload each image not yet recorded, one at a time, recording its Binary id before the next.
 
@@ -337,6 +358,9 @@ def upload_images(
     for position, image in enumerate(images, 1):
         if image.binary_id:
             continue
+        if still_wanted is not None and not still_wanted():
+            # Held back by the user meanwhile: no more of its photos go to the platform.
+            raise InvalidTransition(M.tr("withdraw.stopped"))
         data = store.image_bytes(image)  # one image in memory at a time, dropped after its upload
         content_type: str = image.content_type
         copy = copy_to_send(data, content_type, image.width, image.height, patient, reduced=reduced)
@@ -617,31 +641,42 @@ class Engine:
             return self._refuse(case_id, exc.message)
         try:
             job.run()
-        except InvalidTransition:
-            if self.store.state(case_id) == CaseState.DRAFT:  # taken back by the user just before it left
-                log.info("case %s taken back before it left", case_id)
-                return CaseState.DRAFT
-            raise
-        except DataAltered as exc:
-            return self._refuse(case_id, exc.message)
-        except ImageTooLarge as fault:
-            log.warning("case %s: an image refused by the platform as too large", case_id)
-            return self._refuse(case_id, fault.message, too_large=fault.image_id if fault.reducible else None)
-        except PermanentFault as fault:
-            log.warning("case %s refused by the platform (%d)", case_id, fault.status)
-            return self._refuse(case_id, fault.message)
-        except TransientFault as fault:
-            row = self.outbox.row(case_id)
-            delay = self.client.policy.delay(row.attempts if row else 0, fault.retry_after)
-            self.outbox.postpone(case_id, fault.words, delay)
-            log.info("case %s postponed %.0f s", case_id, delay)
-            self.listener.case_state(case_id, CaseState.QUEUED.value, fault.words)
-            return CaseState.QUEUED
+        except (InvalidTransition, TransientFault, PermanentFault, ImageTooLarge, DataAltered) as fault:
+            # Held back by the user while it was being sent (before its transaction): nothing more goes,
+            # and nothing of this try is recorded on a case that is a draft again.
+            state = self.store.state(case_id)
+            if state not in (CaseState.QUEUED, CaseState.SENDING):
+                log.info("case %s held back before it left", case_id)
+                self.listener.case_state(case_id, state.value)
+                return state
+            if isinstance(fault, InvalidTransition):
+                raise
+            return self._send_failed(case_id, fault)
         except (Stopped, SignInRequired) as stop:
-            self.outbox.postpone(case_id, getattr(stop, "message", "") or "", 0.0)
-            self.listener.case_state(case_id, CaseState.QUEUED.value)
+            if self.store.state(case_id) in (CaseState.QUEUED, CaseState.SENDING):
+                self.outbox.postpone(case_id, getattr(stop, "message", "") or "", 0.0)
+                self.listener.case_state(case_id, CaseState.QUEUED.value)
             raise
         return CaseState.SENT
+
+    def _send_failed(
+        self, case_id: str, fault: TransientFault | PermanentFault | ImageTooLarge | DataAltered
+    ) -> CaseState:
+        """What a fault of a case's send makes of it: refused (the user corrects it), or tried again later."""
+        if isinstance(fault, ImageTooLarge):
+            log.warning("case %s: an image refused by the platform as too large", case_id)
+            return self._refuse(case_id, fault.message, too_large=fault.image_id if fault.reducible else None)
+        if isinstance(fault, PermanentFault):
+            log.warning("case %s refused by the platform (%d)", case_id, fault.status)
+            return self._refuse(case_id, fault.message)
+        if isinstance(fault, DataAltered):
+            return self._refuse(case_id, fault.message)
+        row = self.outbox.row(case_id)
+        delay = self.client.policy.delay(row.attempts if row else 0, fault.retry_after)
+        self.outbox.postpone(case_id, fault.words, delay)
+        log.info("case %s postponed %.0f s", case_id, delay)
+        self.listener.case_state(case_id, CaseState.QUEUED.value, fault.words)
+        return CaseState.QUEUED
 
     def _refuse(self, case_id: str, words: str, *, too_large: str | None = None) -> CaseState:
         self.outbox.needs_attention(case_id, words, too_large=too_large)

@@ -62,6 +62,12 @@ M.add(
             "fr": "Ce dossier n'est pas encore sur la plateforme : il n'y a rien à annuler là-bas.",
             "en": "This case is not on the platform yet: there is nothing to cancel there.",
         },
+        "cancel.no_version": {
+            "fr": "La plateforme ne donne pas la version de la demande : l'annuler pourrait effacer une prise en "
+            "charge de l'expert faite au même moment. Rien n'a été envoyé ; demandez l'annulation à la plateforme.",
+            "en": "The platform does not give the request's version: cancelling it could erase the expert's "
+            "acceptance made at the same moment. Nothing was sent; ask the platform to cancel it.",
+        },
         "cancel.too_late": {
             "fr": "Trop tard pour annuler : l'expert a déjà pris le dossier ({state}).",
             "en": "Too late to cancel: the expert has already taken the case ({state}).",
@@ -1047,10 +1053,12 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
         body = {k: v for k, v in task.items() if k != "meta"}
         body["status"] = "cancelled"
         tag_audit_head(body, audit.current_witness(store.conn, store.key))
-        # A server that gives the version only in its ETag header: no If-Match (« W/"None" » never matches).
-        if_match = f'W/"{version}"' if version else None
+        if not version:
+            # No version in the Task nor in its ETag (client.read takes it from there): a PUT without
+            # If-Match could overwrite the expert's acceptance made in between. Not sent.
+            raise TeleavisError(M.tr("cancel.no_version"))
         reply = client.retrying(
-            functools.partial(client.update, body, if_match=if_match, pass_status=frozenset({409, 412})),
+            functools.partial(client.update, body, if_match=f'W/"{version}"', pass_status=frozenset({409, 412})),
             budget_s=budget_s,
         )
         if reply.status in (409, 412):

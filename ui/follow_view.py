@@ -40,7 +40,7 @@ from app.answers import (
 from app.errors import TeleavisError
 from app.i18n import language
 from app.model import Answer, Case, CaseState, ShownNews
-from app.outbox import Outbox
+from app.outbox import STEP_TRANSACTION, Outbox
 from app.report_text import history_words
 from app.store import NewImage, Store
 from sync.progress import RateMeter
@@ -310,7 +310,8 @@ class FollowView(QWidget):
             self.progress_words.hide()
         row = Outbox(self.store).row(case.id) if state in (CaseState.QUEUED, CaseState.SENDING) else None
         self.reduce_button.setVisible(row is not None and not row.reduced)
-        self.take_back_button.setVisible(state == CaseState.QUEUED)
+        # Until its transaction goes: waiting, or its photos leaving (retried on a dead link for minutes).
+        self.take_back_button.setVisible(row is not None and row.step != STEP_TRANSACTION)
         if row is not None and row.reduced:
             self.detail.setText(
                 "\n".join(

@@ -470,14 +470,18 @@ class MainWindow(QMainWindow):
             self.tr("Revenir à la réponse") if unsent else self.tr("Laisser Teleavis ouvert"),
             QMessageBox.ButtonRole.RejectRole,
         )
-        box.addButton(
-            self.tr("Fermer sans l'envoyer") if unsent else self.tr("Fermer quand même"),
+        close = box.addButton(
+            (self.tr("Fermer sans l'envoyer") if len(unsent) == 1 else self.tr("Fermer sans les envoyer"))
+            if unsent
+            else self.tr("Fermer quand même"),
             QMessageBox.ButtonRole.DestructiveRole,
         )
         box.setDefaultButton(back)
         box.setEscapeButton(back)
         box.exec()
-        if box.clickedButton() is not back:
+        # Only the person's « close » closes: the idle lock rejects the question (no button clicked),
+        # and a walk away must not lose the reply or stop what waits to leave.
+        if box.clickedButton() is close:
             return True
         if unsent and self.pages.currentWidget() is not self.lock_screen:
             self.open_case(unsent[0])
@@ -485,18 +489,13 @@ class MainWindow(QMainWindow):
         return False
 
     def _waiting_to_leave(self) -> int:
-        """Cases and replies to the expert queued and not yet sent."""
+        """Cases and replies to the expert queued and not yet sent (counted, nothing decrypted)."""
         from app.outbox import Outbox
 
         try:
-            counts = self.store.counts()
+            return Outbox(self.store).waiting_count()
         except TeleavisError:
             return 0
-        cases = sum(counts.get(state, 0) for state in ("queued", "sending"))
-        try:
-            return cases + len(Outbox(self.store).queued_replies())
-        except TeleavisError:  # the key not there yet (closed under the lock at start): the cases only
-            return cases
 
     def apply_settings(self) -> None:
         # Read with ``peek``: before the data key is fetched (it is deferred at start), settings are

@@ -11,7 +11,6 @@ import argparse
 import signal
 import sys
 import threading
-import time
 from typing import Any
 
 from app import messages as M
@@ -128,16 +127,22 @@ def _client(store: Any, stop: threading.Event | None = None) -> Any:
     return PlatformClient.from_store(store, base_url=url, stop=stop)
 
 
-def _unreachable(client: Any) -> str:
+def _unreachable(client: Any, timeout: float | None) -> str:
     """Why the platform cannot be reached now (no connection, no name, a certificate refused), asked
-    twice a second apart; empty when it answers, even refusing (the pass then says what it says)."""
-    from sync.client import probe_metadata
+    twice a second apart (once when ``timeout`` leaves no room); empty when it answers, even refusing
+    or slowly (the pass then tries with its own time: a first CapabilityStatement can take long)."""
+    from sync.client import Stopped, probe_metadata
 
-    for attempt in range(2):
-        if attempt:
-            time.sleep(1.0)
+    tries = 2 if timeout is None or timeout > 3.0 else 1
+    for attempt in range(tries):
+        try:
+            if attempt:
+                client.wait(1.0)
+        except Stopped:  # a SIGTERM: the pass, stopped too, ends at once
+            return ""
         probe = probe_metadata(client)
-        if probe.outcome not in ("unreachable", "timeout", "tls"):
+        slow = probe.outcome == "timeout" and "read" in probe.reason.lower()  # it answers, slowly
+        if probe.outcome not in ("unreachable", "tls", "timeout") or slow:
             return ""
     return probe.reason or probe.words
 
@@ -154,7 +159,7 @@ def run_sync(args: argparse.Namespace) -> int:
         with open_store() as store, _client(store, stop) as client:
             engine = Engine(store, client, PrintingListener())
             if args.once:
-                unreachable = _unreachable(client)
+                unreachable = _unreachable(client, args.timeout)
                 if unreachable:
                     # Nothing can be done now: each case would wait out its retries (minutes each) first.
                     say(M.tr("sync.unreachable", reason=unreachable))

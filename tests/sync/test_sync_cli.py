@@ -115,7 +115,7 @@ def test_sync_once_with_the_platform_unreachable_returns_at_once_and_says_why(
     assert done.code == 0, done.err
     assert json.loads(done.out)["waiting"] == [case_id]
     assert "Plateforme injoignable pour l'instant (" in done.err and "Connection refused" in done.err
-    assert waits == [], "no retry waited out"
+    assert waits == [1.0], "asked twice a second apart, and no case's retries waited out"
     with Store.open(teleavis_home) as store:
         assert store.state(case_id) == CaseState.QUEUED
 
@@ -138,15 +138,20 @@ def test_a_queued_case_is_taken_back_before_it_leaves(teleavis_home: Path, capsy
         assert store.state(case_id) == CaseState.DRAFT
         assert Outbox(store).row(case_id) is None
         assert store.history(case_id)[-1]["detail"] == "taken-back"
-        # Being sent, or maybe arrived (a cut answer): not taken back, and said what to do.
+        # Its transaction being posted, or maybe arrived (a cut answer): not taken back, and said what to do.
         store.transition(other, CaseState.SENDING)
+        Outbox(store).record_step(other, STEP_TRANSACTION)
     refused = run_inprocess(capsys, "case", "cancel", other)
     assert refused.code == 1 and "en train de partir" in refused.err
     with Store.open(teleavis_home) as store:
         store.transition(other, CaseState.QUEUED)
-        Outbox(store).record_step(other, STEP_TRANSACTION)
     refused = run_inprocess(capsys, "case", "cancel", other)
     assert refused.code == 1 and "peut-être déjà arrivé" in refused.err
+    # Its photos leaving (a dead link retried for minutes, found by a nurse's outside pass): held back.
+    with Store.open(teleavis_home) as store:
+        store.transition(other, CaseState.SENDING)
+        Outbox(store).record_step(other, "images")
+    assert run_inprocess(capsys, "case", "cancel", other).code == 0
     # Queued again, it goes.
     assert run_inprocess(capsys, "case", "send", case_id).code == 0
     sent = run_inprocess(capsys, "sync", "--once", "--json")

@@ -357,3 +357,18 @@ def test_an_outcome_coded_only_is_said_by_its_codings(serve: Any) -> None:
     with pytest.raises(PermanentFault) as caught:
         client.transaction({"resourceType": "Bundle", "entry": []})
     assert "Lieu de naissance requis ; INS_KEY" in caught.value.message
+
+
+def test_a_post_that_never_connected_is_known_not_to_have_arrived() -> None:
+    """From the review: a case whose transaction met « connection refused » was taken as maybe arrived,
+    so it could no longer be held back, and was looked up before each new try. No connection made,
+    nothing was sent; a connection cut after it was made may still have delivered the request."""
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    config = ClientConfig(f"http://127.0.0.1:{port}/fhir", 1.0, 1.0)
+    with PlatformClient(config, StaticToken(None)) as client, pytest.raises(TransientFault) as caught:
+        client.transaction({"resourceType": "Bundle", "type": "transaction", "entry": []})
+    assert caught.value.outcome_unknown is False

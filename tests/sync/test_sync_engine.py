@@ -361,12 +361,12 @@ def test_a_task_read_without_its_version_is_cancelled_without_a_false_if_match(
 ) -> None:
     """From an outside audit: a server that gives a Task's version only in its ETag header got
     ``If-Match: W/"None"``, refused ten times, and the cancel failed. The version is read from the
-    ETag; with neither, no false If-Match is sent (the platform says what it wants)."""
+    ETag; with neither, nothing is sent (a PUT without If-Match could undo the expert's acceptance)."""
     from sync.client import Answer
 
     case_id = make_case(store, seed=1)
     Engine(store, client, case_budget_s=10.0).run_once()
-    request = client.request
+    request, read = client.request, client.read
 
     def etag_only(method: str, path: str, **kwargs: Any) -> Answer:
         answer = request(method, path, **kwargs)
@@ -387,3 +387,69 @@ def test_a_task_read_without_its_version_is_cancelled_without_a_false_if_match(
     cancel(store, client, case_id)
     assert len(sent) == 1 and re.fullmatch(r'W/"\d+"', sent[0] or ""), sent
     assert store.state(case_id) == CaseState.CANCELLED
+
+    from app.errors import TeleavisError
+
+    other = make_case(store, seed=2)
+    Engine(store, client, case_budget_s=10.0).run_once()
+    monkeypatch.setattr(client, "read", lambda kind, ident: {k: v for k, v in read(kind, ident).items() if k != "meta"})
+    with pytest.raises(TeleavisError, match="ne donne pas la version"):
+        cancel(store, client, other)
+    assert len(sent) == 1, "nothing sent without a version"
+
+
+@pytest.mark.parametrize("arrived", [False, True])
+def test_a_transaction_that_certainly_never_left_leaves_the_case_that_can_be_held_back(
+    store: Store, client: PlatformClient, monkeypatch: pytest.MonkeyPatch, arrived: bool
+) -> None:
+    """From the review: the transaction's step was recorded before posting, and stayed after every try
+    failed without a connection: « peut-être déjà arrivé », the wrong patient's case could not be held
+    back, and it left when the network came back. Only a try that may have arrived keeps the step."""
+    from app.errors import InvalidTransition
+    from app.outbox import STEP_IMAGES, STEP_TRANSACTION
+    from sync.client import TransientFault
+
+    case_id = make_case(store, seed=1)
+
+    def cut(_bundle: object) -> object:
+        raise TransientFault("coupé", outcome_unknown=arrived)
+
+    monkeypatch.setattr(client, "transaction", cut)
+    engine = Engine(store, client, case_budget_s=0.3)
+    engine.run_once(poll=False)
+    outbox = Outbox(store)
+    assert store.state(case_id) == CaseState.QUEUED
+    row = outbox.row(case_id)
+    assert row is not None and row.step == (STEP_TRANSACTION if arrived else STEP_IMAGES)
+    if arrived:
+        with pytest.raises(InvalidTransition):
+            outbox.withdraw(case_id)
+    else:
+        outbox.withdraw(case_id)
+        assert store.state(case_id) == CaseState.DRAFT
+
+
+def test_a_case_held_back_while_its_photos_leave_sends_nothing_more(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a nurse's outside pass: on a dead link a case stays « envoi en cours » for minutes, and
+    could not be held back. It can now, until its transaction is claimed: the photos not yet gone
+    stay here, and no Task is made."""
+    from sync import engine as engine_module
+
+    case_id = make_case(store, seed=1)
+    uploads: list[str] = []
+    upload = engine_module._upload
+
+    def first_then_held_back(*args: Any) -> str:
+        uploads.append(args[4])  # the image id
+        binary_id = upload(*args)
+        if len(uploads) == 1:
+            Outbox(store.clone()).withdraw(case_id)  # the nurse, from the window, meanwhile
+        return binary_id
+
+    monkeypatch.setattr(engine_module, "_upload", first_then_held_back)
+    summary = Engine(store, client, case_budget_s=10.0).run_once(poll=False)
+    assert summary.sent == [] and store.state(case_id) == CaseState.DRAFT
+    assert len(uploads) == 1, "no photo after the hold-back"
+    assert sandbox.count("Task") == 0

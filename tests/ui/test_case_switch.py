@@ -327,8 +327,15 @@ def test_quitting_says_what_waits_to_leave_and_offers_to_stay_open(qtbot: Any, w
         "2 envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine ouverture de "
         "Teleavis. Pour qu'ils partent dès que le réseau le permet, laissez Teleavis ouvert."
     ]
-    QTimer.singleShot(50, lambda: _answer_close_question(seen, "Fermer quand même"))
+    # Asked, then left: the idle lock closes the question (no button pressed) and Teleavis stays open.
+    from app import screen_lock
+
+    screen_lock.set_pin(store, "4821")
+    QTimer.singleShot(200, window.lock)
     window.quit_action.trigger()
+    assert window.isVisible() and window.locked(), "from the review: the lock's reject closed Teleavis"
+    QTimer.singleShot(50, lambda: _answer_close_question(seen, "Fermer quand même"))
+    window.quit_action.trigger()  # « Quitter » is offered under the lock too
     assert not window.isVisible() and len(seen) == 2
 
 
@@ -350,8 +357,11 @@ def test_a_queued_case_is_held_back_from_its_page_and_opens_in_the_editor(
     qtbot.waitUntil(lambda: page.views.currentWidget() is page.split, timeout=WAIT_MS)
     assert store.state(case_id) == CaseState.DRAFT and Outbox(store).row(case_id) is None
     assert "Dossier retenu : il n'est pas parti" in page.saved_state.text()
-    # Sent again, then leaving: the button is no longer offered once it is no longer queued.
+    # Sent again, its photos leaving: still offered. Its transaction going: no longer.
     store.queue(case_id)
     store.transition(case_id, CaseState.SENDING)
+    window.open_case(case_id)
+    assert follow.take_back_button.isVisible()
+    Outbox(store).claim_transaction(case_id)
     window.open_case(case_id)
     assert not follow.take_back_button.isVisible()
