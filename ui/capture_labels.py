@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage
+from ui.choice_box import ChoiceBox
 from ui.image_tile import LEVEL_COLOURS, eye_name, view_name
 
 
@@ -47,7 +48,7 @@ class ImageLabels(QGroupBox):
         self.body_site_label.setBuddy(self.body_site)
         form.addRow(self.body_site_label, self.body_site)
 
-        self.eye = QComboBox()
+        self.eye = ChoiceBox()  # the wheel turns it only once it is chosen (ui/choice_box.py)
         self.eye.addItem(self.tr("— à préciser —"), "")
         for eye in EYES:
             self.eye.addItem(eye_name(eye), eye)
@@ -55,7 +56,7 @@ class ImageLabels(QGroupBox):
         self.eye_label.setBuddy(self.eye)
         form.addRow(self.eye_label, self.eye)
 
-        self.view = QComboBox()
+        self.view = ChoiceBox()
         self.view_label = QLabel(self.tr("&Vue :"))
         self.view_label.setBuddy(self.view)
         form.addRow(self.view_label, self.view)

@@ -8,7 +8,7 @@ needs it (the cold-start benchmark measured the difference).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtGui import QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
 
 
@@ -25,7 +25,17 @@ class ChoiceBox(QComboBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The wheel scrolls the page it is on: passing under the pointer while the nurse scrolls the
+        # form, a drop-down changed its clinical answer unseen (and it was saved). It turns the choice
+        # only once clicked or tabbed into.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.currentIndexChanged.connect(self._explain)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # to the scroll area around it
 
     def set_short(self, index: int, short: str) -> None:
         self.setItemData(index, short, self.SHORT)

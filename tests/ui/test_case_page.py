@@ -193,3 +193,46 @@ def test_f6_gives_the_keyboard_to_each_missing_item_photos_included(
         raise AssertionError("F6 never brought the keyboard to the photo's labels")
     assert labels.image is not None and labels.image.id == page.case.images[0].id
     window.shutdown()
+
+
+def test_the_wheel_over_a_drop_down_scrolls_the_form_and_never_changes_an_answer(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found by a nurse's outside pass: scrolling the dermatology form with the wheel, a drop-down that
+    passed under the pointer took the wheel — « Comment la lésion évolue-t-elle ? » went from « — » to
+    « Stable », then further, and was saved. The wheel scrolls the page; a drop-down turns only once
+    chosen (clicked or tabbed into)."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    from ui.choice_box import ChoiceBox
+
+    window = started(qtbot, store)
+    page = new_case(qtbot, window)
+    editor = page.editor
+    qtbot.waitUntil(lambda: any(isinstance(w, ChoiceBox) and w.isVisible() for w in editor.findChildren(ChoiceBox)))
+    combos = [w for w in editor.findChildren(ChoiceBox) if w.isVisible()]
+
+    def wheel(widget: QWidget) -> None:
+        centre = QPointF(widget.rect().center())
+        event = QWheelEvent(
+            centre,
+            QPointF(widget.mapToGlobal(widget.rect().center())),
+            QPoint(0, -120),
+            QPoint(0, -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(widget, event)
+
+    before = [combo.currentIndex() for combo in combos]
+    for combo in combos:
+        wheel(combo)
+    assert [combo.currentIndex() for combo in combos] == before, "no answer changed by the wheel"
+    combo = combos[-1]
+    combo.setFocus()
+    wheel(combo)
+    assert combo.currentIndex() != before[-1], "chosen, it still turns with the wheel"
+    window.shutdown()
