@@ -196,21 +196,49 @@ def remember_training(store: Store) -> None:
     write_and_wait(on_own_connection(store, lambda own: own.settings.set("training", "on")))
 
 
-def start_window(store: Store) -> MainWindow:
-    """The main window, shown and started; locked first when the lock asks for it at start
-    (app/screen_lock.py: a key from the keyring, or a passphrase from the environment, and a PIN or
-    passphrase set)."""
+def starts_locked(store: Store) -> bool:
+    """Whether the window opens locked (app/screen_lock.py: a key from the keyring, or a passphrase
+    from the environment, and a PIN or passphrase set). Asked before anything is written: a write
+    fetches the key, and a key fetched would read as a key typed."""
     from app import screen_lock
+
+    # A passphrase from the environment was not typed either: it proves nobody (a launcher, a terminal
+    # left open), so the window starts locked as with the keyring.
+    return screen_lock.locks_at_start(store) or bool(os.environ.get(PASSPHRASE_ENV) and screen_lock.available(store))
+
+
+def start_window(store: Store, *, locked: bool | None = None) -> MainWindow:
+    """The main window, shown and started; locked first when ``locked`` (by default, when
+    :func:`starts_locked` says so now)."""
     from ui.main_window import MainWindow
 
     window = MainWindow(store)
-    # A passphrase from the environment was not typed either: it proves nobody (a launcher, a terminal
-    # left open), so the window starts locked as with the keyring.
-    if screen_lock.locks_at_start(store) or (os.environ.get(PASSPHRASE_ENV) and screen_lock.available(store)):
+    if starts_locked(store) if locked is None else locked:
         window.lock()
     window.show()
     window.start()
     return window
+
+
+def open_first_window(store: Store, argv: list[str]) -> MainWindow | None:
+    """What ``teleavis`` opens: training mode remembered (``--training``), the first-start wizard where
+    the site is not set up (None when it is cancelled), then the window, locked as it must be."""
+    # Decided first: remembering training mode writes a setting, and the write fetches the key (found
+    # from outside: with --training, a workstation with a lock code opened on its cases).
+    locked = starts_locked(store)
+    if "--training" in argv:
+        remember_training(store)
+    # Whether the site is set up, from the row as stored: checking its tag needs the data key, which
+    # would fetch it from the keyring before the window shows (slow, and it would skip the lock at
+    # start). The window reads the site with its tag checked before anything uses it.
+    if store.settings.peek("site.requester") is None:
+        from ui.setup_wizard import SetupWizard
+
+        wizard = SetupWizard(store)
+        if not wizard.exec():
+            return None
+        locked = False  # the person who just set it up is at the keyboard
+    return start_window(store, locked=locked)
 
 
 def log_unexpected(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
@@ -240,18 +268,9 @@ def run(argv: list[str]) -> int:
         return 3 if isinstance(exc, DataLocked) else 1
     try:
         install_language(app, choose_language(store.settings.peek("language")))
-        if "--training" in argv:
-            remember_training(store)
-        # Whether the site is set up, from the row as stored: checking its tag needs the data key, which
-        # would fetch it from the keyring before the window shows (slow, and it would skip the lock at
-        # start). The window reads the site with its tag checked before anything uses it.
-        if store.settings.peek("site.requester") is None:
-            from ui.setup_wizard import SetupWizard
-
-            wizard = SetupWizard(store)
-            if not wizard.exec():
-                return 0
-        window = start_window(store)
+        window = open_first_window(store, argv)
+        if window is None:
+            return 0
         if os.environ.get("TELEAVIS_READY_MARKER") == "1":
             # For the cold-start benchmark: ready once the first event-loop turn has drawn the window.
             from PySide6.QtCore import QTimer

@@ -137,6 +137,28 @@ def test_with_a_pin_restarting_does_not_walk_around_the_lock(qtbot: Any, keyring
     assert not window.locked() and window.worklist.isVisible()
 
 
+def test_with_a_pin_a_start_in_training_mode_does_not_walk_around_the_lock(qtbot: Any, keyring_home: Path) -> None:
+    """Found by a nurse's outside pass: `teleavis --training` on a workstation with a lock code opened
+    on its cases, names showing. Remembering training mode wrote a setting, the write fetched the
+    key, and a fetched key read as a key typed."""
+    from ui.application import open_first_window
+
+    with Store.open(keyring_home) as store:
+        screen_lock.set_pin(store, "4821")
+    store = Store.open(keyring_home, defer_key=True)
+    window = open_first_window(store, ["--training"])
+    try:
+        assert window is not None
+        qtbot.waitExposed(window)
+        assert window.locked() and not window.worklist.isVisible()
+        assert store.settings.get("training") == "on", "training mode remembered all the same"
+    finally:
+        if window is not None:
+            stop(store, window)
+        else:
+            store.close()
+
+
 def test_wrong_tries_make_the_next_wait_even_after_a_restart(
     qtbot: Any, keyring_home: Path, start: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
