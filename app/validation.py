@@ -142,7 +142,7 @@ M.add(
         },
         "v.identity_ins_needed": {
             "fr": "Identité {status} : elle vient du téléservice INSi, donnez son matricule INS.",
-            "en": "{status} identity: it comes from the INSi service, give its INS.",
+            "en": "{Status} identity: it comes from the INSi service, give its INS.",
         },
         "v.local_needed": {
             "fr": "L'identité n'est pas qualifiée : l'INS ne sera pas transmis. Donnez l'identifiant "
@@ -152,7 +152,7 @@ M.add(
         },
         "v.identity_document_missing": {
             "fr": "Identité {status} : indiquez la pièce d'identité contrôlée et la date du contrôle.",
-            "en": "{status} identity: say which ID document was checked, and when.",
+            "en": "{Status} identity: say which ID document was checked, and when.",
         },
         "v.identity_document": {"fr": "Pièce d'identité contrôlée inconnue.", "en": "Unknown ID document checked."},
         "v.identity_document_minor": {
@@ -366,7 +366,8 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
                 "patient.identity_status.ins",
                 "patient.ins",
                 "v.identity_ins_needed",
-                status=M.tr(f"identity.{p.identity_status}").capitalize(),
+                status=M.tr(f"identity.{p.identity_status}"),
+                Status=M.tr(f"identity.{p.identity_status}").capitalize(),
             )
         )
     if p.ins_sent() and not p.birth_place:
@@ -388,7 +389,8 @@ def _identity_status(case: Case, today: date) -> list[Finding]:
                 "patient.identity_document",
                 "v.identity_document_missing",
                 "warning",
-                status=M.tr(f"identity.{p.identity_status}").capitalize(),
+                status=M.tr(f"identity.{p.identity_status}"),
+                Status=M.tr(f"identity.{p.identity_status}").capitalize(),
             )
         )
     if p.identity_document and p.identity_document not in IDENTITY_DOCUMENTS:

@@ -21,7 +21,8 @@ class ViewChecklist(QListWidget):
         """The views ``case``'s specialty expects, given its images and its single-eye reason."""
         self.clear()
         for entry in expected_views(case.specialty, case.images, case.single_eye_reason):
-            suffix = "" if entry.required else self.tr(" (facultatif)")
+            # A retina field not required is advised by the screening (the checklist says so too).
+            suffix = "" if entry.required else self.tr(" (conseillé)") if entry.eye else self.tr(" (facultatif)")
             item = QListWidgetItem(f"{'✓' if entry.present else '✗'} {entry.label}{suffix}")
             item.setData(Qt.ItemDataRole.UserRole, entry.present)
             item.setData(Qt.ItemDataRole.UserRole + 1, entry.key)

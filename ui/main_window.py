@@ -425,10 +425,12 @@ class MainWindow(QMainWindow):
     def _may_close(self) -> bool:
         """Whether to close, asked when it costs something: a reply to an expert begun and not sent is
         lost with the window (the way back to it is offered), and what waits to leave (a case, a reply
-        queued) leaves only while Teleavis is open (leaving it open is offered). At the end of the
-        desktop's session only a reply to be lost holds it."""
+        queued) leaves only while Teleavis is open (leaving it open is offered). Said of what only waits
+        when the desktop's session ends, if Qt asks then."""
         from PySide6.QtGui import QGuiApplication
         from PySide6.QtWidgets import QMessageBox
+
+        from app import screen_lock
 
         unsent = self._case_page.follow.unsent_replies() if self._case_page is not None else []
         application = QGuiApplication.instance()
@@ -438,16 +440,16 @@ class MainWindow(QMainWindow):
             return True
         said = []
         if unsent:
-            ids = ", ".join(case_id[:8] for case_id in unsent)
+            ids = ", ".join(self._named(case_id) for case_id in unsent)
             said.append(
                 (
                     self.tr(
-                        "Votre réponse à l'expert n'est pas envoyée (dossier {ids}). Si vous fermez Teleavis "
+                        "Votre réponse à l'expert n'est pas envoyée ({ids}). Si vous fermez Teleavis "
                         "maintenant, elle sera perdue."
                     )
                     if len(unsent) == 1
                     else self.tr(
-                        "Des réponses aux experts ne sont pas envoyées (dossiers {ids}). Si vous fermez Teleavis "
+                        "Des réponses aux experts ne sont pas envoyées ({ids}). Si vous fermez Teleavis "
                         "maintenant, elles seront perdues."
                     )
                 ).format(ids=ids)
@@ -464,6 +466,13 @@ class MainWindow(QMainWindow):
                     "ouverture de Teleavis. Pour qu'ils partent dès que le réseau le permet, laissez Teleavis "
                     "ouvert."
                 ).format(n=waiting)
+            )
+        if waiting and not screen_lock.available(self.store):
+            said.append(
+                self.tr(
+                    "Sans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, "
+                    "verrouillez la session de l'ordinateur."
+                )
             )
         box = QMessageBox(QMessageBox.Icon.Warning, "Teleavis", "\n\n".join(said), parent=self)
         back = box.addButton(
@@ -487,6 +496,18 @@ class MainWindow(QMainWindow):
             self.open_case(unsent[0])
             self.case_page.follow.reply.setFocus()
         return False
+
+    def _named(self, case_id: str) -> str:
+        """A case as the person knows it: its patient (« LEROY Martine, dossier 90ed0807 »); its id
+        alone under the lock (whoever is at the keyboard has not proved who they are)."""
+        if self.pages.currentWidget() is self.lock_screen:
+            return case_id[:8]
+        try:
+            patient = self.store.patients([case_id]).get(case_id)
+        except TeleavisError:
+            patient = None
+        name = patient.full_name() if patient is not None else ""
+        return self.tr("{name}, dossier {id}").format(name=name, id=case_id[:8]) if name else case_id[:8]
 
     def _waiting_to_leave(self) -> int:
         """Cases and replies to the expert queued and not yet sent (counted, nothing decrypted)."""

@@ -1065,104 +1065,104 @@
 <context>
     <name>ImageLabels</name>
     <message>
-        <location filename="../../ui/capture_labels.py" line="35"/>
+        <location filename="../../ui/capture_labels.py" line="36"/>
         <source>Image sélectionnée</source>
         <translation>Selected image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="46"/>
+        <location filename="../../ui/capture_labels.py" line="47"/>
         <source>&amp;Localisation :</source>
         <translation>Body &amp;site:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="51"/>
-        <location filename="../../ui/capture_labels.py" line="108"/>
+        <location filename="../../ui/capture_labels.py" line="52"/>
+        <location filename="../../ui/capture_labels.py" line="109"/>
         <source>— à préciser —</source>
         <translation>— to be given —</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="54"/>
+        <location filename="../../ui/capture_labels.py" line="55"/>
         <source>Œi&amp;l :</source>
         <translation>&amp;Eye:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="59"/>
-        <location filename="../../ui/capture_labels.py" line="111"/>
+        <location filename="../../ui/capture_labels.py" line="60"/>
+        <location filename="../../ui/capture_labels.py" line="112"/>
         <source>&amp;Vue :</source>
         <translation>&amp;View:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="44"/>
+        <location filename="../../ui/capture_labels.py" line="45"/>
         <source>ex. dos, talon droit</source>
         <translation>e.g. back, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="45"/>
+        <location filename="../../ui/capture_labels.py" line="46"/>
         <source>La zone du corps photographiée, ex. dos, avant-bras gauche, talon droit</source>
         <translation>The part of the body photographed, e.g. back, left forearm, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="64"/>
+        <location filename="../../ui/capture_labels.py" line="65"/>
         <source>Remarque (facultatif)</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="65"/>
+        <location filename="../../ui/capture_labels.py" line="66"/>
         <source>Une remarque pour l&apos;expert sur cette image (facultatif)</source>
         <translation>A note for the expert about this image (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="66"/>
+        <location filename="../../ui/capture_labels.py" line="67"/>
         <source>&amp;Note :</source>
         <translation>&amp;Note:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="85"/>
+        <location filename="../../ui/capture_labels.py" line="86"/>
         <source>&amp;Reprendre</source>
         <translation>&amp;Retake</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="86"/>
+        <location filename="../../ui/capture_labels.py" line="87"/>
         <source>La prochaine photo remplacera celle-ci</source>
         <translation>The next photo will replace this one</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="87"/>
+        <location filename="../../ui/capture_labels.py" line="88"/>
         <source>&amp;Anonymiser…</source>
         <translation>&amp;Anonymise…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="88"/>
+        <location filename="../../ui/capture_labels.py" line="89"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="89"/>
+        <location filename="../../ui/capture_labels.py" line="90"/>
         <source>Supprimer cette image (Suppr)</source>
         <translation>Delete this image (Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="111"/>
+        <location filename="../../ui/capture_labels.py" line="112"/>
         <source>&amp;Champ :</source>
         <translation>&amp;Field:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="156"/>
+        <location filename="../../ui/capture_labels.py" line="157"/>
         <source>Aucun contrôle de qualité n&apos;a été fait sur cette image.</source>
         <translation>No quality check was made on this image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="173"/>
+        <location filename="../../ui/capture_labels.py" line="174"/>
         <source>{finding} — mesure {measure}</source>
         <translation>{finding} — measure {measure}</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="181"/>
+        <location filename="../../ui/capture_labels.py" line="182"/>
         <source>Détails des contrôles :</source>
         <translation>Details of the checks:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="177"/>
+        <location filename="../../ui/capture_labels.py" line="178"/>
         <source>, seuil {threshold}</source>
         <translation>, threshold {threshold}</translation>
     </message>
@@ -1303,7 +1303,17 @@
         <translation>Training mode: cases go to a trial platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="572"/>
+        <location filename="../../ui/main_window.py" line="447"/>
+        <source>Votre réponse à l&apos;expert n&apos;est pas envoyée ({ids}). Si vous fermez Teleavis maintenant, elle sera perdue.</source>
+        <translation>Your reply to the expert has not been sent ({ids}). If you close Teleavis now, it will be lost.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="452"/>
+        <source>Des réponses aux experts ne sont pas envoyées ({ids}). Si vous fermez Teleavis maintenant, elles seront perdues.</source>
+        <translation>Replies to the experts have not been sent ({ids}). If you close Teleavis now, they will be lost.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="593"/>
         <source>Le dossier {id} n&apos;est pas parti : ouvrez-le pour voir pourquoi.</source>
         <translation>Case {id} was not sent: open it to see why.</translation>
     </message>
@@ -1419,163 +1429,163 @@
         <translation>Lock code saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="445"/>
-        <source>Votre réponse à l&apos;expert n&apos;est pas envoyée (dossier {ids}). Si vous fermez Teleavis maintenant, elle sera perdue.</source>
-        <translation>Your reply to the expert has not been sent (case {ids}). If you close Teleavis now, it will be lost.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="450"/>
-        <source>Des réponses aux experts ne sont pas envoyées (dossiers {ids}). Si vous fermez Teleavis maintenant, elles seront perdues.</source>
-        <translation>Replies to the experts have not been sent (cases {ids}). If you close Teleavis now, they will be lost.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="458"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>Un envoi à la plateforme n&apos;est pas encore parti : il partira à la prochaine ouverture de Teleavis. Pour qu&apos;il parte dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>A case or a reply to the expert has not left for the platform yet: it will leave the next time Teleavis is opened. To have it leave as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="465"/>
         <source>{n} envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine ouverture de Teleavis. Pour qu&apos;ils partent dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>{n} cases or replies have not been sent yet: they will be sent the next time Teleavis is opened. To have them sent as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="473"/>
+        <source>Sans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, verrouillez la session de l&apos;ordinateur.</source>
+        <translation>Without a lock code, Teleavis does not lock by itself: if you leave it open, lock the computer&apos;s session.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="479"/>
         <source>Revenir à la réponse</source>
         <translation>Back to the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="479"/>
         <source>Laisser Teleavis ouvert</source>
         <translation>Leave Teleavis open</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="474"/>
+        <location filename="../../ui/main_window.py" line="483"/>
         <source>Fermer sans l&apos;envoyer</source>
         <translation>Close without sending it</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="474"/>
+        <location filename="../../ui/main_window.py" line="483"/>
         <source>Fermer sans les envoyer</source>
         <translation>Close without sending them</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="485"/>
         <source>Fermer quand même</source>
         <translation>Close anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="548"/>
+        <location filename="../../ui/main_window.py" line="510"/>
+        <source>{name}, dossier {id}</source>
+        <translation>{name}, case {id}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="569"/>
         <source>Le dossier n&apos;a pas pu être créé (erreur interne, voir le journal).</source>
         <translation>The case could not be created (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="581"/>
+        <location filename="../../ui/main_window.py" line="602"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="594"/>
+        <location filename="../../ui/main_window.py" line="615"/>
         <source>Compte rendu de l&apos;expert reçu</source>
         <translation>Expert&apos;s report received</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="595"/>
+        <location filename="../../ui/main_window.py" line="616"/>
         <source>Le compte rendu qui manquait au dossier {id} est arrivé.</source>
         <translation>The report case {id} was missing has arrived.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="599"/>
+        <location filename="../../ui/main_window.py" line="620"/>
         <source>Réponse de l&apos;expert retirée</source>
         <translation>Expert&apos;s answer withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="600"/>
+        <location filename="../../ui/main_window.py" line="621"/>
         <source>La réponse du dossier {id} a été retirée : n&apos;en tenez pas compte.</source>
         <translation>The answer of case {id} was withdrawn: disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="604"/>
+        <location filename="../../ui/main_window.py" line="625"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="605"/>
+        <location filename="../../ui/main_window.py" line="626"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="609"/>
+        <location filename="../../ui/main_window.py" line="630"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="609"/>
+        <location filename="../../ui/main_window.py" line="630"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="613"/>
+        <location filename="../../ui/main_window.py" line="634"/>
         <source>Dossier repris par l&apos;expert</source>
         <translation>Case taken back by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="614"/>
+        <location filename="../../ui/main_window.py" line="635"/>
         <source>L&apos;expert a repris le dossier {id} : sa réponse peut changer.</source>
         <translation>The expert took case {id} back: the answer may change.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="618"/>
+        <location filename="../../ui/main_window.py" line="639"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="619"/>
+        <location filename="../../ui/main_window.py" line="640"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="622"/>
+        <location filename="../../ui/main_window.py" line="643"/>
         <source>Le dossier {id} demande votre attention.</source>
         <translation>Case {id} needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="639"/>
+        <location filename="../../ui/main_window.py" line="660"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="640"/>
+        <location filename="../../ui/main_window.py" line="661"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="656"/>
+        <location filename="../../ui/main_window.py" line="677"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="658"/>
+        <location filename="../../ui/main_window.py" line="679"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="658"/>
+        <location filename="../../ui/main_window.py" line="679"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="663"/>
-        <location filename="../../ui/main_window.py" line="698"/>
+        <location filename="../../ui/main_window.py" line="684"/>
+        <location filename="../../ui/main_window.py" line="719"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="688"/>
+        <location filename="../../ui/main_window.py" line="709"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="689"/>
+        <location filename="../../ui/main_window.py" line="710"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -1583,42 +1593,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="714"/>
+        <location filename="../../ui/main_window.py" line="735"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="716"/>
+        <location filename="../../ui/main_window.py" line="737"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="737"/>
+        <location filename="../../ui/main_window.py" line="758"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="738"/>
+        <location filename="../../ui/main_window.py" line="759"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="742"/>
+        <location filename="../../ui/main_window.py" line="763"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="752"/>
+        <location filename="../../ui/main_window.py" line="773"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="752"/>
+        <location filename="../../ui/main_window.py" line="773"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="769"/>
+        <location filename="../../ui/main_window.py" line="790"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1626,12 +1636,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="771"/>
+        <location filename="../../ui/main_window.py" line="792"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="817"/>
+        <location filename="../../ui/main_window.py" line="838"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
@@ -2146,9 +2156,14 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>ViewChecklist</name>
     <message>
-        <location filename="../../ui/capture_checklist.py" line="24"/>
+        <location filename="../../ui/capture_checklist.py" line="25"/>
         <source> (facultatif)</source>
         <translation> (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_checklist.py" line="25"/>
+        <source> (conseillé)</source>
+        <translation> (advised)</translation>
     </message>
 </context>
 <context>

@@ -59,7 +59,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="689"/>
+        <location filename="../../ui/main_window.py" line="710"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n dossier attend une réponse de l&apos;expert au-delà du délai promis.</numerusform>
@@ -67,7 +67,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="769"/>
+        <location filename="../../ui/main_window.py" line="790"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Rapport enregistré (%n page).</numerusform>

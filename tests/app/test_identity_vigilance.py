@@ -242,3 +242,25 @@ def test_a_case_files_given_names_keep_their_first_given_name(tmp_path: Path, gi
     # From the review: a string split at its spaces is said, with how to give a composed first name.
     split = isinstance(given, str) and len(kept) > 1
     assert bool(parsed.notes) == split and all("en liste" in note for note in parsed.notes)
+
+
+def test_the_identitys_status_is_written_in_the_sentences_case() -> None:
+    """Found by a nurse's outside pass: « Identité Qualifiée : indiquez la pièce… » (a capital in the
+    middle of the French sentence); English starts its sentence with it: « Qualified identity: … »."""
+    from app import i18n
+
+    case = Case(
+        patient=Patient(
+            family="A",
+            given=["B"],
+            birth_date="1950-01-01",
+            sex="male",
+            identity_status="qualified",
+            ins="150028512345615",
+        )
+    )
+    said = [f.message for f in validate_identity(case)]
+    assert "Identité qualifiée : indiquez la pièce d'identité contrôlée et la date du contrôle." in said
+    i18n.set_language("en")
+    said = [f.message for f in validate_identity(case)]
+    assert "Qualified identity: say which ID document was checked, and when." in said

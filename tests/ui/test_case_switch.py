@@ -282,6 +282,7 @@ def test_quitting_asks_before_a_reply_begun_to_the_expert_is_lost(
     from tests.support.ui import type_text
 
     first, second = on_hold_with_a_question(store, tmp_path / "sandbox", 2)
+    name = store.get_case(first).patient.full_name()  # named as the nurse knows it (« MARTIN Paul »)
     window.open_case(first)
     follow = window.case_page.follow
     type_text(follow.reply, "Depuis trois semaines.")
@@ -291,7 +292,7 @@ def test_quitting_asks_before_a_reply_begun_to_the_expert_is_lost(
     window.quit_action.trigger()
     assert window.isVisible(), "the window stays, with the reply"
     assert seen == [
-        f"Votre réponse à l'expert n'est pas envoyée (dossier {first[:8]}). "
+        f"Votre réponse à l'expert n'est pas envoyée ({name}, dossier {first[:8]}). "
         "Si vous fermez Teleavis maintenant, elle sera perdue."
     ]
     assert window.pages.currentWidget() is window.case_page and follow.case.id == first
@@ -304,7 +305,7 @@ def test_quitting_asks_before_a_reply_begun_to_the_expert_is_lost(
     QTimer.singleShot(50, lambda: _answer_close_question(seen, "Fermer sans l'envoyer"))
     window.quit_action.trigger()
     assert seen[1:] == [
-        f"Votre réponse à l'expert n'est pas envoyée (dossier {first[:8]}). "
+        f"Votre réponse à l'expert n'est pas envoyée ({name}, dossier {first[:8]}). "
         "Si vous fermez Teleavis maintenant, elle sera perdue.\n\n"
         "Un envoi à la plateforme n'est pas encore parti : il partira à la prochaine ouverture de Teleavis. "
         "Pour qu'il parte dès que le réseau le permet, laissez Teleavis ouvert."
@@ -312,7 +313,9 @@ def test_quitting_asks_before_a_reply_begun_to_the_expert_is_lost(
     assert not window.isVisible()
 
 
-def test_quitting_says_what_waits_to_leave_and_offers_to_stay_open(qtbot: Any, window: Any, store: Store) -> None:
+def test_quitting_says_what_waits_to_leave_and_offers_to_stay_open(
+    qtbot: Any, window: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A case sent at 6 pm on a dead link, then Teleavis closed: it waited for the next morning's
     start, and the expert a day more. Closing now says so, and leaving Teleavis open is the default."""
     from PySide6.QtCore import QTimer
@@ -327,6 +330,17 @@ def test_quitting_says_what_waits_to_leave_and_offers_to_stay_open(qtbot: Any, w
         "2 envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine ouverture de "
         "Teleavis. Pour qu'ils partent dès que le réseau le permet, laissez Teleavis ouvert."
     ]
+    # From a nurse's pass: left open without a lock code, it never locks; that is said too.
+    from app import screen_lock
+
+    with monkeypatch.context() as patched:
+        patched.setattr(screen_lock, "available", lambda _store: False)
+        QTimer.singleShot(50, lambda: _answer_close_question(seen, "Laisser Teleavis ouvert"))
+        window.quit_action.trigger()
+    assert seen.pop().endswith(
+        "\n\nSans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, "
+        "verrouillez la session de l'ordinateur."
+    )
     # Asked, then left: the idle lock closes the question (no button pressed) and Teleavis stays open.
     from app import screen_lock
 
