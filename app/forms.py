@@ -34,6 +34,8 @@ _MAX = "http://hl7.org/fhir/StructureDefinition/maxValue"
 #: On the Questionnaire: one per image view (or retina field) the expert wants, and whether it is
 #: required (app/views.py turns these into the checklist of views).
 EXPECTED_VIEW = "https://teleavis.fr/fhir/StructureDefinition/expected-view"
+#: An item the expert uses but a case may go without: left unanswered, a warning (never blocking).
+ADVISED = "https://teleavis.fr/fhir/StructureDefinition/advised"
 # FHIR ``integer`` is a signed 32-bit number; a bigger one would be refused by the platform.
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 # ``date.fromisoformat`` also takes "20240203" and week dates; the case file wants YYYY-MM-DD only.
@@ -50,6 +52,10 @@ _MESSAGES = Catalogue(
         "required": {
             "fr": "Répondez à la question « {question} » : l'expert en a besoin.",
             "en": "Answer the question “{question}”: the expert needs it.",
+        },
+        "advised": {
+            "fr": "« {question} » sans réponse : l'expert s'en sert, répondez si vous le savez.",
+            "en": "“{question}” not answered: the expert uses it, answer it if you know.",
         },
         "type.boolean": {
             "fr": "La réponse à « {question} » doit être oui ou non.",
@@ -140,6 +146,7 @@ class _Question:
     type: str
     required: bool
     options: tuple[_Option, ...]
+    advised: bool
     unit: Mapping[str, str] | None
     min: Number | None
     max: Number | None
@@ -216,6 +223,12 @@ def check_answers(specialty: str, answers: dict[str, Any], lang: str | None = No
                         f"form.{q.link_id}",
                         _say(lang, "required", question=q.text_in(lang)),
                         "missing",
+                    )
+                )
+            elif q.advised:
+                findings.append(
+                    Finding(
+                        "form.advised", f"form.{q.link_id}", _say(lang, "advised", question=q.text_in(lang)), "warning"
                     )
                 )
             continue
@@ -439,6 +452,7 @@ def _question(item: dict[str, Any]) -> _Question:
         type=item["type"],
         required=bool(item.get("required", False)),
         options=options,
+        advised=extensions.get(ADVISED, {}).get("valueBoolean") is True,
         unit=unit,
         min=_bound(extensions.get(_MIN)),
         max=_bound(extensions.get(_MAX)),

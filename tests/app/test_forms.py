@@ -251,9 +251,20 @@ def test_the_cli_example_answers_all_the_required_items() -> None:
     """From an outside run of docs/cli.md: the contract's own example case could never be sent (four
     more required items: phototype, melanoma histories, immunosuppression). The expert wants them, and
     the form asks them, but a case waiting on them is a patient not seen: they are asked, not required."""
-    assert check_answers("dermatology", {"lesion-duration": "6 mois", "lesion-changed": True}, "fr") == []
+    findings = check_answers("dermatology", {"lesion-duration": "6 mois", "lesion-changed": True}, "fr")
+    assert all(f.severity == "warning" for f in findings)
+    # From a nurse's pass: nothing then asked for them. Unanswered, they are advised (a warning each).
+    assert codes(findings) == [
+        ("form.advised", "form.phototype", "warning"),
+        ("form.advised", "form.melanoma-personal-history", "warning"),
+        ("form.advised", "form.melanoma-family-history", "warning"),
+        ("form.advised", "form.immunosuppression", "warning"),
+    ]
+    assert findings[0].message == (
+        "« Phototype de Fitzpatrick » sans réponse : l'expert s'en sert, répondez si vous le savez."
+    )
     findings = check_answers("dermatology", {"lesion-changed": True}, "fr")
-    assert codes(findings) == [("form.required", "form.lesion-duration", "missing")]
+    assert codes(findings)[0] == ("form.required", "form.lesion-duration", "missing")
     assert findings[0].message.startswith("Répondez à la question « ")
 
 
@@ -352,7 +363,7 @@ def test_messages_never_quote_the_answer() -> None:
         "immunosuppression": [secret],
     }
     findings = check_answers("dermatology", answers, "fr")
-    assert {f.code for f in findings} == {"form.type", "form.option"}
+    assert {f.code for f in findings} == {"form.type", "form.option", "form.advised"}
     assert all(secret not in f.message and "42" not in f.message for f in findings)
 
 
@@ -482,7 +493,8 @@ answer_sets = st.dictionaries(st.sampled_from(all_link_ids) | st.text(max_size=1
 def test_check_answers_never_raises(specialty: str, answers: dict[str, Any], lang: str) -> None:
     findings = check_answers(specialty, answers, lang)
     assert all(f.field.startswith("form.") and f.message for f in findings)
-    assert all(f.severity in ("error", "missing") for f in findings)
+    assert all(f.severity in ("error", "missing") or f.code == "form.advised" for f in findings)
+    assert all(f.severity == "warning" for f in findings if f.code == "form.advised")
     display_answers(specialty, answers, lang)
 
 
@@ -526,7 +538,7 @@ def test_answers_without_error_can_be_sent_and_shown(data: st.DataObject, specia
     answered = [link_id for link_id in EXPECTED[specialty] if link_id in {i["linkId"] for i in items}]
     assert [i["linkId"] for i in items] == answered
     assert len(display_answers(specialty, answers, "en")) == len(items)
-    missing = {f.field for f in findings}
+    missing = {f.field for f in findings if f.severity != "warning"}
     assert missing == {
         f"form.{link_id}"
         for link_id, (_, required) in EXPECTED[specialty].items()
