@@ -132,7 +132,7 @@ CATALOGUE = i18n.Catalogue(
             "en": "Value refused for “{key}”: choose among {choices}.",
         },
         "config.type": {"fr": "Valeur de type incorrect pour « {key} ».", "en": "Wrong type of value for “{key}”."},
-        "config.at_least": {"fr": "« {key} » vaut au moins {n}.", "en": "“{key}” is at least {n}."},
+        "config.at_least": {"fr": "« {key} » doit valoir au moins {n}.", "en": "“{key}” must be at least {n}."},
     },
 )
 

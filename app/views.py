@@ -8,8 +8,9 @@ Each specialty's form says which views its expert wants and which are required (
   a medium view and dermoscopy are welcome. Dermoscopy adds to the close-up, it never stands in
   for it: the expert needs the clinical look of the lesion too.
 - wound care: far view and close-up required, medium view welcome.
-- ophthalmology (diabetic retinopathy screening): the fields are per eye, and each eye needs them
-  all (macula-centred and disc-centred); whatever a form says, the macula is never optional. An
+- ophthalmology (diabetic retinopathy screening): the fields are per eye; each eye needs its
+  macula-centred field (whatever a form says, it is never optional), the disc-centred one is
+  advised (a warning when missing, app/validation.py). An
   eye with no retinograph at all is missing unless the case says why only one eye can be
   photographed (``Case.single_eye_reason``, e.g. an enucleated eye).
 
