@@ -14,7 +14,7 @@ from app.answers import earlier_words, follow_up_words, missing_words, state_wor
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, say
 from app.errors import CaseFileError, DataAltered, ImageRejected, StorageError
-from app.model import IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
+from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox
 from app.report_text import form_words, history_words, level_words, moment_words, view_words
 from app.store import NewImage, Store
@@ -67,6 +67,7 @@ M.add(
         },
         "case.imported": {"fr": "Dossier créé (brouillon) : {id}", "en": "Case created (draft): {id}"},
         "case.still_missing": {"fr": "Il manque encore, avant l'envoi :", "en": "Still missing before sending:"},
+        "case.advice": {"fr": "À vérifier (n'empêche pas l'envoi) :", "en": "To check (does not stop sending):"},
         "case.image_refused": {"fr": "{where} ({name}) : {reason}", "en": "{where} ({name}): {reason}"},
         "case.image_elsewhere": {
             "fr": "Attention : {where} ({name}) est déjà dans le dossier {case} d'un autre patient (image {n}). "
@@ -336,6 +337,11 @@ def run_show(args: argparse.Namespace) -> int:
     if missing:
         out.append(M.tr("case.still_missing"))
         out.extend(f"  - {f['message']}" for f in missing)
+    # What does not block, said as the window's checklist says it (⚠): a technician reads it here.
+    advice = [f for f in doc["checklist"] if f["severity"] == "warning"] if case.state in EDITABLE_STATES else []
+    if advice:
+        out.append(M.tr("case.advice"))
+        out.extend(f"  ⚠ {f['message']}" for f in advice)
     out.extend(_platform_lines(doc))
     if row is not None and row.offers_reduced:
         out.append(f"  {M.tr('show.send_reduced', id=case.id[:8])}")

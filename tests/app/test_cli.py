@@ -241,6 +241,12 @@ def test_one_macula_centred_field_per_eye_is_a_retinography_that_can_be_sent(
     assert "Œil droit : pas de champ centré sur la papille (conseillé pour le dépistage, pas obligatoire)." in [
         item["message"] for item in advised
     ]
+    # From a nurse's pass: the text said none of it (a technician reads the text).
+    human = run_inprocess(capsys, "case", "show", case_id).out.splitlines()
+    advice = human[human.index("À vérifier (n'empêche pas l'envoi) :") + 1 :]
+    assert (
+        "  ⚠ Œil droit : pas de champ centré sur la papille (conseillé pour le dépistage, pas obligatoire)." in advice
+    )
     sent = run_inprocess(capsys, "case", "send", case_id)
     assert sent.code == 0, sent.err
 
