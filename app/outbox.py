@@ -178,10 +178,11 @@ class Outbox:
         return str(row[0]) if row and row[0] else None
 
     def withdraw(self, case_id: str, *, actor: str | None = None) -> None:
-        """Take a queued case back before it leaves (the wrong photo, the wrong patient): a draft again,
-        its row gone. Refused while it is being sent, and once its transaction may have reached the
-        platform (a cut answer): it is then to be cancelled there. Images already uploaded stay as
-        Binaries the platform holds; they are used again if the case is queued again unchanged."""
+        """Hold a case back before it leaves (the wrong photo, the wrong patient): a draft again, its
+        row gone. Possible while it waits and while its photos leave; refused once its transaction is
+        claimed (:meth:`claim_transaction`: being posted, or maybe arrived after a cut answer), when it
+        is to be cancelled on the platform. Images already uploaded stay as Binaries the platform holds;
+        they are used again if the case is queued again unchanged."""
         from app.errors import InvalidTransition
 
         with transaction(self.conn) as conn:

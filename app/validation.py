@@ -521,30 +521,19 @@ def _view_findings(case: Case) -> list[Finding]:
             if any(view.eye == eye for view in missing):
                 out.append(_f(f"fields.{eye}", "single_eye_reason", "v.eye_missing", eye=eye_name))
             continue
+        # A field the screening only advises (the disc-centred one) is said as a warning, never blocking:
+        # many programmes take one field per eye, and the contract asks for each eye photographed.
         out.extend(
             _f(
                 f"fields.{eye}.{view.view}",
                 "images",
                 _FIELD_MESSAGES.get(view.view, "v.field_missing"),
-                eye=eye_name,
-                label=view.name,
-            )
-            for view in missing
-            if view.eye == eye
-        )
-        # A field the screening advises (the disc-centred one): said, never blocking. Many programmes
-        # take one field per eye, and the contract asks for each eye photographed.
-        out.extend(
-            _f(
-                f"fields.{eye}.{view.view}",
-                "images",
-                _FIELD_MESSAGES.get(view.view, "v.field_missing"),
-                "warning",
+                "missing" if view.required else "warning",
                 eye=eye_name,
                 label=view.name,
             )
             for view in expected
-            if view.eye == eye and not view.required and not view.present
+            if view.eye == eye and not view.present
         )
     return out
 

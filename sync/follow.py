@@ -1050,13 +1050,13 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
             )
         follower.witness(task)
         version = (task.get("meta") or {}).get("versionId")
-        body = {k: v for k, v in task.items() if k != "meta"}
-        body["status"] = "cancelled"
-        tag_audit_head(body, audit.current_witness(store.conn, store.key))
         if not version:
             # No version in the Task nor in its ETag (client.read takes it from there): a PUT without
             # If-Match could overwrite the expert's acceptance made in between. Not sent.
             raise TeleavisError(M.tr("cancel.no_version"))
+        body = {k: v for k, v in task.items() if k != "meta"}
+        body["status"] = "cancelled"
+        tag_audit_head(body, audit.current_witness(store.conn, store.key))
         reply = client.retrying(
             functools.partial(client.update, body, if_match=f'W/"{version}"', pass_status=frozenset({409, 412})),
             budget_s=budget_s,
