@@ -8,13 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
 
 from app.model import Case, Patient
 from app.screen_lock import set_pin
 from app.store import Store
 from tests.conftest import PASSPHRASE
 from tests.support.ui import type_text
+from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
 
 IDLE_MS = 600  # the setting counts in minutes; the tests shorten the same timer
@@ -50,17 +54,64 @@ def unlock_with(qtbot: Any, window: MainWindow, secret: str) -> None:
 
 
 def test_typing_or_clicking_postpones_the_lock(qtbot: Any, window: MainWindow) -> None:
+    """Input as the window system delivers it (to the top-level window, which passes it on): in the main
+    window, and in a dialog opened after the watch began."""
     timer = window.idle.timer
+    dialog = QDialog(window)
+    field = QLineEdit(dialog)
+    QVBoxLayout(dialog).addWidget(field)
+
+    def type_in_dialog() -> None:
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is dialog.windowHandle())
+        field.setFocus()
+        QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_B)
+        assert field.text() == "b", "the key reached the dialog's field"
+
+    def type_in_window() -> None:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is window.windowHandle())
+        window.worklist.search.setFocus()
+        QTest.keyClick(window.windowHandle(), Qt.Key.Key_A)
+        assert window.worklist.search.text() == "a", "the key reached the search field"
+
+    def click_in_window() -> None:
+        where = window.worklist.table.viewport().mapTo(window, QPoint(5, 5))
+        QTest.mouseClick(window.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
+
     for press in (
-        lambda: qtbot.keyClick(window.worklist.search, Qt.Key.Key_A),
-        lambda: qtbot.mouseClick(window.worklist.table.viewport(), Qt.MouseButton.LeftButton),
+        type_in_window,
+        click_in_window,
+        type_in_dialog,
     ):
         timer.start(3000)
         qtbot.wait(1200)  # 1.8 s left, unless something restarts the count
         press()
         # Restarted: about 3 s left again (Qt's coarse timers may shift that by 5 %).
         assert timer.remainingTime() > 2400, "input starts the idle count again"
+    dialog.close()
     assert not window.locked()
+
+
+def test_what_is_not_input_goes_by_the_lock_unseen(qtbot: Any, window: MainWindow, store: Store) -> None:
+    """Opening a case lays out and paints a whole page, thousands of events: none of them is the lock's
+    business, and each one it saw went through Python on the window's thread."""
+    seen: list[int] = []
+    watcher = window.idle
+
+    def counting(watched: Any, event: Any) -> bool:
+        seen.append(int(event.type().value))
+        return IdleWatcher.eventFilter(watcher, watched, event)
+
+    watcher.eventFilter = counting  # type: ignore[method-assign]
+    case_id = store.list_cases()[0].id
+    window.open_case(case_id)
+    qtbot.waitUntil(lambda: window.case_page.isVisible())
+    qtbot.wait(300)
+    window.show_worklist()
+    qtbot.wait(300)
+    assert len(seen) < 50, f"the lock saw {len(seen)} events"
 
 
 def test_idle_hides_the_cases_and_the_menus(qtbot: Any, window: MainWindow) -> None:
