@@ -64,11 +64,17 @@ def demo_choice(specialty: str) -> CameraChoice:
     return CameraChoice(f"{DEMO_ID}:{specialty}", DemoCamera(kind=specialty).name)
 
 
-def available_cameras(specialty: str, *, training: bool = False) -> list[CameraChoice]:
-    """Plugged-in cameras by identity, then the demo camera when none is found (or in training)."""
+def plugged_cameras() -> list[CameraChoice]:
+    """The cameras plugged in now, by identity (the system's listing: a few files read on Linux, Media
+    Foundation's enumeration on Windows, which may take much longer)."""
     from capture.camera import enumerate_cameras
 
-    found = [CameraChoice(camera.id, camera.name) for camera in enumerate_cameras()]
+    return [CameraChoice(camera.id, camera.name) for camera in enumerate_cameras()]
+
+
+def available_cameras(specialty: str, plugged: list[CameraChoice], *, training: bool = False) -> list[CameraChoice]:
+    """The ``plugged`` cameras, then the demo camera when none is found (or in training)."""
+    found = list(plugged)
     if training or not found:
         found.append(demo_choice(specialty))
     return found

@@ -6,11 +6,12 @@ import logging
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from app.store import Store
-from ui.camera_bridge import DEMO_ID, CameraBridge, available_cameras, open_source
+from ui.camera_bridge import DEMO_ID, CameraBridge, CameraChoice, available_cameras, open_source, plugged_cameras
 from ui.capture_preview import CapturePreview
-from ui.tasks import on_own_connection, run_write
+from ui.tasks import on_own_connection, run_task, run_write
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ class LiveCamera(QWidget):
         self.banner.setStyleSheet("background: #c62828; color: white; padding: 8px; font-weight: bold;")
         self.banner.setVisible(False)
         self.preview = CapturePreview()
+        self._specialty = ""
+        self._plugged: list[CameraChoice] | None = None  # as last listed
+        self._listing = False
 
         row = QHBoxLayout()
         row.addWidget(label)
@@ -52,13 +56,49 @@ class LiveCamera(QWidget):
         return bool(mode == "on" or (mode == "auto" and not self._store.settings.get("platform.url")))
 
     def fill(self, specialty: str) -> None:
-        """List the cameras for ``specialty`` (the demo draws skin or a fundus), the saved one chosen."""
+        """List the cameras for ``specialty`` (the demo draws skin or a fundus), the saved one chosen.
+
+        The plugged cameras are listed once here; after that, the list shown at once is the last one,
+        and the system is asked again on a worker thread (a camera plugged in meanwhile is added as soon
+        as it answers): listing them took a tenth of the window's work to open a case, more on Windows."""
+        self._specialty = specialty
+        if self._plugged is None:
+            self._plugged = plugged_cameras()
+        else:
+            self._list_again()
+        self._show_choices()
+
+    def _show_choices(self) -> None:
         wanted = self._store.settings.get("camera.id")
         self.choice.clear()
-        for camera in available_cameras(specialty, training=self._training()):
+        for camera in available_cameras(self._specialty, self._plugged or [], training=self._training()):
             self.choice.addItem(camera.name, camera.id)
         index = self.choice.findData(wanted)
         self.choice.setCurrentIndex(index if index >= 0 else 0)
+
+    def _list_again(self) -> None:
+        if self._listing:
+            return
+        self._listing = True
+
+        def listed(found: list[CameraChoice]) -> None:
+            if not isValid(self):  # the window closed meanwhile
+                return
+            self._listing = False
+            if found == self._plugged:
+                return
+            self._plugged = found
+            before = self.choice.currentData()
+            self._show_choices()
+            if self.choice.currentData() != before and self.bridge.is_running():
+                self.start()  # the saved camera is back (or the one shown is gone): it is the one shown now
+
+        def failed(exc: BaseException) -> None:
+            if isValid(self):
+                self._listing = False
+            log.warning("the cameras could not be listed again: %s", type(exc).__name__)
+
+        run_task(plugged_cameras, listed, failed)
 
     def start(self) -> None:
         """Start the chosen camera's live preview."""

@@ -241,6 +241,42 @@ class UnpluggableCamera:
         self.camera.release()
 
 
+def test_the_cameras_are_listed_again_off_the_windows_thread_and_one_plugged_in_meanwhile_comes(
+    qtbot: Any, panel: CapturePanel, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening a case shows the cameras last found at once; the system is asked again by a worker (on
+    Windows, Media Foundation's listing takes long), and a camera plugged in meanwhile is shown, chosen
+    and started as soon as it answers."""
+    import capture.camera
+    from capture.camera import CameraIdentity
+
+    dermatoscope = CameraIdentity("Dermatoscope USB", 0x1234, 0x5678, "/dev/video0", 200)
+    plugged: list[CameraIdentity] = []
+    on_main_thread: list[bool] = []
+
+    def listing(**_options: Any) -> list[CameraIdentity]:
+        on_main_thread.append(threading.current_thread() is threading.main_thread())
+        return list(plugged)
+
+    monkeypatch.setattr(capture.camera, "enumerate_cameras", listing)
+    # No dermatoscope on the test machine: its frames are the demo camera's.
+    monkeypatch.setattr("ui.capture_camera.open_source", lambda _id, _resolution="": DemoCamera(kind="dermatology"))
+    panel.set_case(new_case(store))
+    show(qtbot, panel)
+    assert panel.camera_choice.currentData() == "demo:dermatology"
+    qtbot.waitUntil(lambda: panel.camera.is_running() and panel.preview.frames_shown >= 1, timeout=JOB_MS)
+    assert on_main_thread == [True], "listed once, on the window's thread, the first time"
+
+    plugged.append(dermatoscope)
+    panel.set_case(new_case(store, family="BERNARD"))
+    assert panel.camera_choice.currentData() == "demo:dermatology", "the list last found, at once"
+    qtbot.waitUntil(lambda: panel.camera_choice.currentData() == dermatoscope.id, timeout=JOB_MS)
+    assert on_main_thread == [True, False]
+    qtbot.waitUntil(
+        lambda: panel.camera.is_running() and panel.camera.device_name == "Dermatoscope USB", timeout=JOB_MS
+    )
+
+
 def test_unplugged_camera_shows_the_banner_and_comes_back(qtbot: Any, panel: CapturePanel, store: Store) -> None:
     panel.set_case(new_case(store))
     show(qtbot, panel)
