@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
+import threading
 from pathlib import Path
+from types import TracebackType
 
 _PATTERNS = [
     re.compile(r"\b[1-478]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?\b"),  # INS / NIR
@@ -124,3 +127,29 @@ def setup(log_folder: Path, level: int = logging.INFO) -> None:
     # Libraries that would log URLs with query strings or bodies stay quiet.
     for noisy in ("urllib3", "PIL", "requests", "keyring"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+_uncaught_log = logging.getLogger("app.uncaught")
+
+
+def log_uncaught(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
+    """An error nothing caught goes to the log, its words masked as every record's; stderr says only its
+    kind. Python would print it whole on stderr, which a session's journal or a terminal keeps, and an
+    exception's words may quote a patient's name or INS."""
+    _uncaught_log.error("unexpected error on the main thread", exc_info=(kind, value, trace))
+    print(f"Teleavis: internal error ({kind.__name__}), see the log", file=sys.stderr)
+
+
+def _log_thread_uncaught(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is SystemExit:  # as Python's own hook: a thread's sys.exit() is silent
+        return
+    thread = args.thread.name if args.thread is not None else "?"
+    _uncaught_log.error("unexpected error in thread %s", thread, exc_info=args.exc_value)
+    print(f"Teleavis: internal error ({args.exc_type.__name__}) in a background task, see the log", file=sys.stderr)
+
+
+def route_uncaught() -> None:
+    """Errors nothing caught, on the main thread or any other (the sync engine's, a camera's, the training
+    sandbox's), go through :func:`log_uncaught`."""
+    sys.excepthook = log_uncaught
+    threading.excepthook = _log_thread_uncaught

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from app import __version__
+from app import __version__, logs
 from app import messages as M
 from app.errors import TeleavisError
 
@@ -78,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.commands.common import report_error, setup_logging
 
     setup_logging()  # before the command runs: its errors go to the log the message points at
+    logs.route_uncaught()  # and those of its threads (sync, the sandbox), masked, not whole on stderr
     try:
         return handler(args)
     except TeleavisError as exc:

@@ -11,7 +11,6 @@ import logging
 import os
 import sys
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
@@ -241,20 +240,12 @@ def open_first_window(store: Store, argv: list[str]) -> MainWindow | None:
     return start_window(store, locked=locked)
 
 
-def log_unexpected(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
-    """An error nothing caught (in a slot of the window, say) goes to the log, its words masked as every
-    record's, and not on stderr as Python prints it (a session's journal keeps it unmasked: an
-    exception's words may quote a patient's name or INS)."""
-    log.error("unexpected error in the window", exc_info=(kind, value, trace))
-    print(f"Teleavis: internal error ({kind.__name__}), see the log", file=sys.stderr)
-
-
 def run(argv: list[str]) -> int:
     """Open the window; returns the process exit code (3 when the data stays locked)."""
     app = make_application([a for a in argv if a != "--training"])
     root = data_dir()
     logs.setup(log_dir(root))
-    sys.excepthook = log_unexpected
+    logs.route_uncaught()
     from app.private_files import purge_leftovers
 
     purge_leftovers()  # decrypted PDFs a crash kept from deleting at exit

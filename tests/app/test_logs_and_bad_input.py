@@ -213,5 +213,62 @@ def test_an_error_nothing_caught_in_the_window_goes_masked_to_the_log_not_to_std
     assert "MARTIN" not in done.stderr and "150028512345615" not in done.stderr, done.stderr
     assert "Teleavis: internal error (KeyError), see the log" in done.stderr
     text = (teleavis_home / "logs" / "teleavis.log").read_text("utf-8")
-    assert "unexpected error in the window" in text and "KeyError" in text
+    assert "unexpected error on the main thread" in text and "KeyError" in text
     assert "MARTIN" not in text and "150028512345615" not in text
+
+
+CRASHING_THREAD = """
+import sys
+import threading
+from pathlib import Path
+
+from app import logs
+
+logs.setup(Path(sys.argv[1]))
+logs.route_uncaught()
+
+
+def boom():
+    raise ValueError("no case for 'MARTIN Paul' (INS 150028512345615, born 1950-02-03)")
+
+
+thread = threading.Thread(target=boom, name="sync-engine")
+thread.start()
+thread.join()
+"""
+
+
+def test_an_error_nothing_caught_in_a_background_thread_goes_masked_to_the_log_not_to_stderr(tmp_path: Path) -> None:
+    """Python's own hook for threads printed their errors whole on stderr (the sync engine's, a camera's,
+    the training sandbox's): the window routed only its own thread's to the masked log."""
+    import os
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", CRASHING_THREAD, str(tmp_path / "logs")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "MARTIN" not in done.stderr and "150028512345615" not in done.stderr, done.stderr
+    assert "Teleavis: internal error (ValueError) in a background task, see the log" in done.stderr
+    text = (tmp_path / "logs" / "teleavis.log").read_text("utf-8")
+    assert "unexpected error in thread sync-engine" in text and "ValueError" in text
+    assert "MARTIN" not in text and "150028512345615" not in text and "1950-02-03" not in text
+
+
+def test_every_command_and_the_window_route_what_nothing_caught(
+    monkeypatch: pytest.MonkeyPatch, teleavis_home: Path
+) -> None:
+    import threading
+
+    from app.main import main
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    assert main(["config", "get", "language"]) == 0
+    assert sys.excepthook is logs.log_uncaught and threading.excepthook is logs._log_thread_uncaught
+    assert "logs.route_uncaught()" in (ROOT / "ui" / "application.py").read_text("utf-8")
