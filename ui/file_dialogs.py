@@ -4,6 +4,10 @@ Qt's file dialog starts in the program's working folder unless told otherwise, a
 the folders it browsed (history, last folder, sidebar) to ``QtProject.conf`` in the user's settings.
 A folder named after a patient must not stay there: each dialog here starts in the user's pictures
 or documents folder, and the browsed folders are taken out of Qt's settings as soon as it closes.
+
+The dialog is Qt's own, never the system's: GTK's file chooser (which Qt uses on a GNOME desktop) adds
+each file chosen to the desktop's recent files (``recently-used.xbel``), and Windows' to its recent
+items, a photo's name, a patient's folder, a report, beyond the reach of anything here.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
+
+#: Qt's own dialog, whatever the desktop (see above).
+_OWN_DIALOG = QFileDialog.Option.DontUseNativeDialog
 
 #: What Qt's file dialog records of the folders it went through (group "FileDialog" of QtProject).
 _BROWSED = ("history", "lastVisited", "shortcuts")
@@ -44,7 +51,11 @@ def open_images(parent: QWidget, title: str, filters: str) -> list[Path]:
     """Image files chosen by the user, from the pictures folder."""
     try:
         names, _chosen = QFileDialog.getOpenFileNames(
-            parent, title, start_folder(QStandardPaths.StandardLocation.PicturesLocation), filters
+            parent,
+            title,
+            start_folder(QStandardPaths.StandardLocation.PicturesLocation),
+            filters,
+            options=_OWN_DIALOG,
         )
     finally:
         forget_browsed_folders()
@@ -55,7 +66,7 @@ def save_file(parent: QWidget, title: str, name: str, filters: str) -> Path | No
     """Where to save ``name``, the documents folder proposed; None when cancelled."""
     proposed = Path(start_folder(QStandardPaths.StandardLocation.DocumentsLocation)) / name
     try:
-        target, _chosen = QFileDialog.getSaveFileName(parent, title, str(proposed), filters)
+        target, _chosen = QFileDialog.getSaveFileName(parent, title, str(proposed), filters, options=_OWN_DIALOG)
     finally:
         forget_browsed_folders()
     return Path(target) if target else None
@@ -67,6 +78,8 @@ def existing_folder(parent: QWidget, title: str, current: str) -> str:
         current if current and Path(current).is_dir() else start_folder(QStandardPaths.StandardLocation.HomeLocation)
     )
     try:
-        return QFileDialog.getExistingDirectory(parent, title, start)
+        return QFileDialog.getExistingDirectory(
+            parent, title, start, options=_OWN_DIALOG | QFileDialog.Option.ShowDirsOnly
+        )
     finally:
         forget_browsed_folders()

@@ -587,7 +587,7 @@ def test_files_chosen_in_the_file_dialog_are_imported(
     paths = [write_photo(tmp_path, "a.jpg", seed=4), write_photo(tmp_path, "b.png", seed=5, png=True)]
     offered: list[str] = []
 
-    def choose(parent: Any, title: str, folder: str, filters: str) -> tuple[list[str], str]:
+    def choose(parent: Any, title: str, folder: str, filters: str, **_options: Any) -> tuple[list[str], str]:
         offered.append(filters)
         return [str(p) for p in paths], ""
 

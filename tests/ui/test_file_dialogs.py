@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,3 +46,33 @@ def test_file_dialogs_start_in_the_users_folders_and_leave_no_history(tmp_path: 
     for path in written:
         text = path.read_text(errors="replace")
         assert "MARTIN" not in text and str(tmp_path) not in text, f"{path}:\n{text}"
+
+
+def test_every_file_dialog_is_qts_own_never_the_desktops(monkeypatch: Any, qtbot: Any) -> None:
+    """GTK's file chooser, which Qt uses on a GNOME desktop, adds each file chosen to the desktop's recent
+    files (a photo named after a patient, a report); Windows' dialog to its recent items. Qt's own adds
+    nothing anywhere but QtProject.conf, which the test above checks."""
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from ui import file_dialogs
+
+    asked: dict[str, Any] = {}
+
+    def answer(name: str, result: Any) -> Any:
+        def dialog(*_args: Any, **kwargs: Any) -> Any:
+            asked[name] = kwargs.get("options")
+            return result
+
+        return dialog
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", answer("open", ([], "")))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer("save", ("", "")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", answer("folder", ""))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    file_dialogs.open_images(parent, "Importer", "Images (*.jpg)")
+    file_dialogs.save_file(parent, "Enregistrer", "rapport.pdf", "PDF (*.pdf)")
+    file_dialogs.existing_folder(parent, "Dossier", "")
+    assert set(asked) == {"open", "save", "folder"}
+    for name, options in asked.items():
+        assert options is not None and options & QFileDialog.Option.DontUseNativeDialog, name
