@@ -1090,5 +1090,6 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage]) -
     outbox = Outbox(store)
     expert = [m for m in outbox.messages(case_id) if m.direction == "from-expert" and not m.withdrawn]
     if images:
-        store.add_images(case_id, images)
+        # As an import: a photo already in this case, or in another patient's, is refused (AlreadyStored).
+        store.add_images(case_id, images, patient=store.get_case(case_id).patient)
     return outbox.queue_reply(case_id, text, [i.record.id for i in images], expert[-1].platform_id if expert else None)

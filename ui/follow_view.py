@@ -37,7 +37,7 @@ from app.answers import (
     state_words,
     status_words,
 )
-from app.errors import TeleavisError
+from app.errors import AlreadyStored, TeleavisError
 from app.i18n import language
 from app.model import Answer, Case, CaseState, ShownNews
 from app.outbox import STEP_TRANSACTION, Outbox
@@ -45,6 +45,7 @@ from app.report_text import history_words
 from app.store import NewImage, Store
 from sync.progress import RateMeter
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
+from ui.image_tile import worst_finding
 from ui.tasks import on_own_connection, run_task, run_write
 from ui.widgets import named
 from ui.worklist import local_time
@@ -228,10 +229,16 @@ class FollowView(QWidget):
         self.add_images = QPushButton(self.tr("Ajouter des images…"))
         self.add_images.clicked.connect(self._pick_images)
         self.reply_images = QLabel()
+        self.reply_images.setWordWrap(True)
+        self.drop_images = QPushButton(self.tr("Retirer les images"))
+        self.drop_images.setToolTip(self.tr("Les images jointes ne partent pas ; le texte reste."))
+        self.drop_images.clicked.connect(self._drop_reply_images)
+        self.drop_images.setVisible(False)
         self.send_reply = QPushButton(self.tr("Envoyer la réponse"))
         self.send_reply.clicked.connect(self._send_reply)
         reply_buttons.addWidget(self.add_images)
         reply_buttons.addWidget(self.reply_images, 1)
+        reply_buttons.addWidget(self.drop_images)
         reply_buttons.addWidget(self.send_reply)
         question_layout.addLayout(reply_buttons)
         self.reply_problem = named(QLabel(), "fieldProblem")
@@ -666,8 +673,49 @@ class FollowView(QWidget):
         return unsent
 
     def _show_reply_images(self) -> None:
+        """How many images go with the reply, and what their check found (as an imported photo's tile)."""
         count = len(self._reply_images)
-        self.reply_images.setText(self.tr("%n image(s) jointe(s)", "", count) if count else "")
+        lines = [self.tr("%n image(s) jointe(s)", "", count)] if count else []
+        for number, image in enumerate(self._reply_images, start=1):
+            finding = worst_finding(image.record)
+            words = finding.message if finding else self.tr("bonne qualité")
+            mark = {"blocking": "✗ ", "warning": "⚠ "}.get(finding.level, "") if finding else ""
+            lines.append(f"{number}. {mark}{words}")
+        self.reply_images.setText("\n".join(lines))
+        self.drop_images.setVisible(bool(count))
+
+    def _drop_reply_images(self) -> None:
+        self._reply_images = []
+        self._show_reply_images()
+
+    def _new_reply_images(self, case_id: str, made: list[tuple[str, NewImage]]) -> tuple[list[NewImage], list[str]]:
+        """Of the images just prepared for ``case_id``'s reply, those that may go, and why the others may
+        not: as at an import, a photo already in this case, or in another patient's case (one of the two
+        would be wrong), is refused, and so is one already joined to this reply."""
+        from app.store import sha1_b64
+        from capture.messages import message
+
+        patient = self.store.get_case(case_id).patient
+        pending = self._reply_images if self.case is not None and self.case.id == case_id else []
+        pending = pending or self._reply_drafts.get(case_id, ("", []))[1]
+
+        def keys(image: NewImage) -> set[str]:
+            return {key for key in (sha1_b64(image.data), image.source_sha1) if key}
+
+        joined = {key for image in pending for key in keys(image)}
+        kept, said = [], []
+        for name, image in made:
+            held = self.store.copy_held(case_id, image, patient)
+            if held is not None and held[2]:
+                said.append(message("already_here", name=name, n=held[1]))
+            elif held is not None:
+                said.append(message("in_another_case", name=name, case=held[0][:8]))
+            elif keys(image) & joined:
+                said.append(self.tr("« {name} » est déjà jointe à cette réponse.").format(name=name))
+            else:
+                joined |= keys(image)
+                kept.append(image)
+        return kept, said
 
     def _pick_images(self) -> None:
         if self.case is None:
@@ -684,15 +732,16 @@ class FollowView(QWidget):
     def add_reply_files(self, paths: list[Path]) -> None:
         """Run the chosen files through the image pipeline (off the main thread)."""
         assert self.case is not None
-        specialty, case_id = self.case.specialty, self.case.id
+        specialty, case_id, patient = self.case.specialty, self.case.id, self.case.patient
 
-        def prepare() -> list[NewImage]:
+        def prepare() -> list[tuple[str, NewImage]]:
             from app.model import CaseImage
             from capture.pipeline import prepare_image_file
 
             made = []
             for path in paths:
-                prepared = prepare_image_file(path, specialty=specialty)
+                # With the patient: a DICOM recorded for someone else is refused, as at an import.
+                prepared = prepare_image_file(path, specialty=specialty, patient=patient)
                 record = CaseImage(
                     content_type=prepared.content_type,
                     width=prepared.width,
@@ -705,10 +754,13 @@ class FollowView(QWidget):
                     captured_at=prepared.captured_at or "",
                     note=self.tr("réponse à l'expert"),
                 )
-                made.append(NewImage(record, prepared.data, prepared.thumbnail))
+                made.append((path.name, NewImage(record, prepared.data, prepared.thumbnail, prepared.source_sha1)))
             return made
 
-        def done(images: list[NewImage]) -> None:
+        def done(made: list[tuple[str, NewImage]]) -> None:
+            images, said = self._new_reply_images(case_id, made)
+            if self.case is not None and self.case.id == case_id:
+                self.reply_problem.setText("\n".join(said))
             if self.case is None or self.case.id != case_id:  # the user opened another case meanwhile
                 text, kept = self._reply_drafts.get(case_id, ("", []))
                 self._reply_drafts[case_id] = (text, kept + images)
@@ -734,6 +786,18 @@ class FollowView(QWidget):
             return
         try:
             queue_reply(self.store, self.case.id, text, self._reply_images)
+        except AlreadyStored as exc:  # stored elsewhere since it was joined (another window, an import)
+            where = (
+                self.tr("dans ce dossier")
+                if exc.same_case
+                else self.tr("dans le dossier {case} d'un autre patient").format(case=exc.case_id[:8])
+            )
+            self.reply_problem.setText(
+                self.tr(
+                    "Une image jointe est déjà {where} : rien n'est parti. Retirez les images et joignez les bonnes."
+                ).format(where=where)
+            )
+            return
         except TeleavisError as exc:
             self.reply_problem.setText(exc.message)
             return

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from app.model import CaseState
-from app.store import Store
+from app.model import CaseImage, CaseState
+from app.store import NewImage, Store
 from sync.auth import StaticToken
 from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine
@@ -260,10 +260,12 @@ def test_a_reply_begun_in_one_case_never_goes_into_another_patients(
     ready to go to DUPONT's expert; and « Réponse enregistrée » followed into cases never replied to."""
     from PySide6.QtCore import Qt
 
+    from app.model import CaseImage
     from app.outbox import Outbox
     from app.store import NewImage
     from tests.support.scripted_platform import on_hold_with_a_question
     from tests.support.ui import type_text
+    from tests.sync.sync_helpers import jpeg
     from ui import follow_view
 
     first, second = on_hold_with_a_question(store, tmp_path / "sandbox", 2)
@@ -276,7 +278,8 @@ def test_a_reply_begun_in_one_case_never_goes_into_another_patients(
     view.add_reply_files([Path("photo.jpg")])
     view.set_case(store.get_case(second))
     assert view.reply.toPlainText() == "" and view.reply_images.text() == ""
-    pending[0]([NewImage.__new__(NewImage)])  # what the worker made, delivered after the switch
+    made = NewImage(CaseImage(content_type="image/jpeg", width=64, height=48), jpeg(seed=77), None)
+    pending[0]([("photo.jpg", made)])  # what the worker made, delivered after the switch
     assert view.reply_images.text() == ""
     type_text(view.reply, "Stable.")
     qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
@@ -286,6 +289,65 @@ def test_a_reply_begun_in_one_case_never_goes_into_another_patients(
     view.set_case(store.get_case(first))
     assert view.reply.toPlainText() == "Depuis trois semaines.", "each case keeps its own reply"
     # The French catalogue's plural once a test before has installed it, the source's words before.
-    assert view.reply_images.text() in ("1 image jointe", "1 image(s) jointe(s)")
+    assert view.reply_images.text().splitlines()[0] in ("1 image jointe", "1 image(s) jointe(s)")
     assert view.reply_saved.text() == "" and view.reply_problem.text() == ""
     assert [m.text for m in Outbox(store).messages(first) if m.direction != "from-expert"] == []
+
+
+def test_images_joined_to_a_reply_are_checked_as_an_import_and_can_be_taken_back(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found by a nurse's pass: a photo from another patient's case, or one already in this case, was
+    joined to a reply and sent to the expert as this patient's, unchecked; nothing said what the check
+    found; and a wrong image could not be taken back before sending."""
+    from PIL import ImageFilter
+    from PySide6.QtCore import Qt
+
+    from app.model import Case, Consent, Patient
+    from app.outbox import Outbox
+    from capture.pipeline import prepare_image_file
+    from tests.support.images import jpeg_bytes, skin_photo
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from tests.support.ui import type_text
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    other_patients = photos / "BERNARD.jpg"
+    other_patients.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=31), quality=92))
+    near = photos / "vue-rapprochée.jpg"
+    near.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=32), quality=92))
+    blurred = photos / "floue.jpg"
+    blurred.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=33).filter(ImageFilter.GaussianBlur(8)), quality=92))
+    other = Case(
+        patient=Patient(family="BERNARD", given=["Luc"], birth_date="1961-07-08", sex="male"),
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+    )
+    prepared = prepare_image_file(other_patients, specialty="dermatology")
+    stored = NewImage(
+        CaseImage(content_type=prepared.content_type, width=prepared.width, height=prepared.height),
+        prepared.data,
+        prepared.thumbnail,
+        prepared.source_sha1,
+    )
+    other_id = store.create_case(other, [stored])
+
+    view = shown(qtbot, store, case_id)
+    view.add_reply_files([other_patients, near, near])
+    problem = view.reply_problem.text()
+    assert f"« BERNARD.jpg » est déjà dans le dossier {other_id[:8]} d'un autre patient" in problem
+    assert "« vue-rapprochée.jpg » est déjà jointe à cette réponse" in problem
+    assert len(view._reply_images) == 1 and view.reply_images.text().splitlines()[1] == "1. bonne qualité"
+    view.add_reply_files([blurred])
+    assert len(view._reply_images) == 2
+    assert view.reply_images.text().splitlines()[2].startswith(("2. ✗", "2. ⚠"))
+
+    # Taken back before sending: the text goes alone.
+    assert view.drop_images.isVisible()
+    qtbot.mouseClick(view.drop_images, Qt.MouseButton.LeftButton)
+    assert view._reply_images == [] and view.reply_images.text() == "" and not view.drop_images.isVisible()
+    type_text(view.reply, "Depuis trois semaines.")
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    (reply,) = [m for m in Outbox(store).messages(case_id) if m.direction != "from-expert"]
+    assert reply.image_ids == []
+    assert [image.id for image in store.get_case(other_id).images] == [stored.record.id]
