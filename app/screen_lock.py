@@ -162,9 +162,23 @@ class Attempt:
     wait_s: float = 0.0  # how long before the next try is looked at (0: now)
 
 
-def wait_left(store: Store) -> float:
+#: The failures this process has counted, by data folder: never fewer than these are believed. The row
+#: is sealed against change, not against a row deleted or an older one put back by another program run
+#: as the same user while the window is locked (found from outside: that made every try free).
+_counted: dict[str, tuple[int, float]] = {}
+
+
+def _failures(store: Store) -> tuple[int, float]:
+    """The wrong tries counted and until when the next one waits: the stored row, or what this process
+    counted if more."""
     failures = store.settings.get(FAILURES_SETTING) or {}
-    return max(0.0, float(failures.get("until", 0.0)) - clock())
+    stored = (int(failures.get("count", 0)), float(failures.get("until", 0.0)))
+    counted = _counted.get(str(store.data_dir), (0, 0.0))
+    return max(stored[0], counted[0]), max(stored[1], counted[1])
+
+
+def wait_left(store: Store) -> float:
+    return max(0.0, _failures(store)[1] - clock())
 
 
 def try_secret(store: Store, secret: str) -> Attempt:
@@ -172,22 +186,27 @@ def try_secret(store: Store, secret: str) -> Attempt:
 
     The try is counted as a failure first, in one write transaction, and forgiven once the secret
     opens: counted after the check, tries made at the same moment from several windows each read
-    the same count and were all but one free."""
+    the same count and were all but one free. Nothing typed is no try (a key pressed by a passer-by
+    made the nurse wait)."""
+    if not secret:
+        return Attempt(False, wait_left(store))
     with transaction(store.conn):
         waiting = wait_left(store)
         if waiting > 0:
             return Attempt(False, waiting)
-        failures = store.settings.get(FAILURES_SETTING) or {}
-        count = int(failures.get("count", 0)) + 1
+        count = _failures(store)[0] + 1
         wait = 0.0
         if count >= FREE_TRIES:
             wait = min(LONGEST_WAIT_S, FIRST_WAIT_S * 2 ** (count - FREE_TRIES))
-        store.settings.set(FAILURES_SETTING, {"count": count, "until": clock() + wait}, in_transaction=True)
+        until = clock() + wait
+        store.settings.set(FAILURES_SETTING, {"count": count, "until": until}, in_transaction=True)
+        _counted[str(store.data_dir)] = (count, until)
     stored = _stored_pin(store)
     ok = bool(secret) and ((stored is not None and pin_matches(stored, secret)) or _passphrase_opens(store, secret))
     if ok:
         if stored is not None and stored.get("kdf") != "scrypt" and pin_matches(stored, secret):
             _store_pin(store, secret)  # an earlier version's PIN: hashed with scrypt and sealed now
         store.settings.set(FAILURES_SETTING, None)
+        _counted.pop(str(store.data_dir), None)
         return Attempt(True)
     return Attempt(False, wait)

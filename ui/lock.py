@@ -122,6 +122,9 @@ class LockScreen(QWidget):
 
     def try_unlock(self) -> None:
         secret = self.secret.text()
+        if not secret:  # Enter on an empty field is no try (app/screen_lock.py counts none)
+            self.secret.setFocus()
+            return
         # The check counts failures (a durable write), and hashes the code: the writer thread does both.
         attempt = write_and_wait(on_own_connection(self.store, lambda own: screen_lock.try_secret(own, secret)))
         self.secret.clear()

@@ -190,6 +190,56 @@ def test_wrong_tries_make_the_next_wait_even_after_a_restart(
     assert screen_lock.wait_left(store) == 0 and not store.settings.get(screen_lock.FAILURES_SETTING)
 
 
+def test_a_failures_row_deleted_or_put_back_makes_no_try_free(
+    qtbot: Any, keyring_home: Path, start: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: another program run as the same user, while the window is locked, deleted the
+    row counting the wrong tries (or put back an older one) before each try: every try was free, and a
+    four-digit code fell in an hour. What the window's process has counted holds until the code opens."""
+    now = [1_000_000.0]
+    monkeypatch.setattr(screen_lock, "clock", lambda: now[0])
+    with Store.open(keyring_home) as store:
+        screen_lock.set_pin(store, "4821")
+    store, window = start()
+    try:
+        for _ in range(screen_lock.FREE_TRIES):
+            unlock_with(qtbot, window, "0000")
+        assert screen_lock.wait_left(store) == pytest.approx(30)
+        with Store.open(keyring_home) as other:  # the other program
+            other.conn.execute("DELETE FROM settings WHERE key = ?", (screen_lock.FAILURES_SETTING,))
+            other.conn.commit()
+        assert screen_lock.wait_left(store) == pytest.approx(30)
+        assert not screen_lock.try_secret(store, "4821").ok, "still waiting: the right code is not looked at"
+        now[0] += 31
+        assert not screen_lock.try_secret(store, "1111").ok  # the sixth: counted from five, not from none
+        assert screen_lock.wait_left(store) == pytest.approx(60)
+        with Store.open(keyring_home) as other:  # a row as it was before any failure, put back
+            other.settings.set(screen_lock.FAILURES_SETTING, {"count": 0, "until": 0.0})
+        assert screen_lock.wait_left(store) == pytest.approx(60)
+        now[0] += 61
+        assert screen_lock.try_secret(store, "4821").ok
+        assert screen_lock.wait_left(store) == 0
+    finally:
+        stop(store, window)
+
+
+def test_enter_on_an_empty_code_field_is_no_try(qtbot: Any, keyring_home: Path, start: Any) -> None:
+    """Found from outside: a passer-by pressing Enter five times on the empty field made the nurse wait."""
+    with Store.open(keyring_home) as store:
+        screen_lock.set_pin(store, "4821")
+    store, window = start()
+    try:
+        for _ in range(screen_lock.FREE_TRIES + 2):
+            unlock_with(qtbot, window, "")
+        assert window.lock_screen.secret.isEnabled() and window.lock_screen.problem.text() == ""
+        assert not store.settings.get(screen_lock.FAILURES_SETTING)
+        assert not screen_lock.try_secret(store, "").ok and not store.settings.get(screen_lock.FAILURES_SETTING)
+        unlock_with(qtbot, window, "4821")
+        assert not window.locked()
+    finally:
+        stop(store, window)
+
+
 def test_the_pin_is_kept_as_a_sealed_salted_hash(keyring_home: Path) -> None:
     with Store.open(keyring_home) as store:
         screen_lock.set_pin(store, "4821")
