@@ -628,10 +628,23 @@ class FollowView(QWidget):
             self.outside_note.show()
 
     def _print(self) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
 
+        if not QPrinterInfo.availablePrinters():  # Qt would offer only « Imprimer dans un fichier »
+            QMessageBox.information(
+                self,
+                "Teleavis",
+                self.tr(
+                    "Aucune imprimante n'est installée sur cet ordinateur. Pour garder le compte rendu dans un "
+                    "fichier, utilisez « Rapport PDF du dossier… »."
+                ),
+            )
+            return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
+        # Printing to a file wrote the expert's letter, the patient's identity on it, where Qt proposes
+        # (print.pdf in the home folder), unannounced: « Rapport PDF du dossier… » is the way to a file.
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
         if not dialog.exec():
             return
         painter = QPainter(printer)

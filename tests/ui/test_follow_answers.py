@@ -351,3 +351,29 @@ def test_images_joined_to_a_reply_are_checked_as_an_import_and_can_be_taken_back
     (reply,) = [m for m in Outbox(store).messages(case_id) if m.direction != "from-expert"]
     assert reply.image_ids == []
     assert [image.id for image in store.get_case(other_id).images] == [stored.record.id]
+
+
+def test_printing_never_writes_the_letter_to_a_file(qtbot: Any, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by a nurse's pass: with no printer installed, « Imprimer… » offered only Qt's « Imprimer dans
+    un fichier », print.pdf in the home folder: the expert's letter and the patient's identity, in clear."""
+    from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinterInfo
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.support.ui import answered_case
+
+    view = shown(qtbot, store, answered_case(store))
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text, *_rest: said.append(text))
+    monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: []))
+    view._print()
+    assert len(said) == 1 and "Aucune imprimante" in said[0] and "Rapport PDF du dossier" in said[0]
+
+    to_file: list[bool] = []
+    monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: [QPrinterInfo()]))
+    monkeypatch.setattr(
+        QPrintDialog,
+        "exec",
+        lambda dialog: to_file.append(dialog.testOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile)) or 0,
+    )
+    view._print()
+    assert to_file == [False]
