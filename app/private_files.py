@@ -1,10 +1,10 @@
 """Decrypted files handed to another program (the expert's PDF opened in the system's viewer).
 
 They go in a private folder of this user: ``teleavis-<uid>`` under ``$XDG_RUNTIME_DIR`` (per user,
-in memory, emptied at logout) or else the temp folder, used only when it is a real folder (not a
-link) owned by this user and closed to others (0700); otherwise a new private folder is made. Each
-file is created exclusively, without following a link, readable by this user only (0600), and
-deleted when Teleavis exits and, should it crash, at its next start.
+in memory, emptied at logout), else under ``/dev/shm`` (in memory), else the temp folder, used only
+when it is a real folder (not a link) owned by this user and closed to others (0700); otherwise a new
+private folder is made. Each file is created exclusively, without following a link, readable by this
+user only (0600), and deleted when Teleavis exits and, should it crash, at its next start.
 """
 
 from __future__ import annotations
@@ -31,11 +31,28 @@ def _uid() -> str:
     return str(os.getuid()) if hasattr(os, "getuid") else "user"
 
 
+#: Linux's shared memory, where no ``$XDG_RUNTIME_DIR`` is set (a session opened without logind: a
+#: cart's kiosk, ``su``, ``ssh -X``): a file there is never written to a disk, where the temp folder's
+#: would stay in its free blocks once deleted, and after a power cut until the next start.
+MEMORY_FOLDER = Path("/dev/shm")  # noqa: S108 - only through private_folder(): owner and mode checked
+
+
+def _in_memory(folder: Path) -> bool:
+    """A real folder (not a link) where anyone may create files and delete only their own (sticky)."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and bool(info.st_mode & stat.S_ISVTX)
+
+
 def _bases() -> list[Path]:
     bases = []
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if runtime and _is_private(Path(runtime), exact=False):
         bases.append(Path(runtime))
+    if os.name == "posix" and _in_memory(MEMORY_FOLDER):
+        bases.append(MEMORY_FOLDER)
     bases.append(Path(tempfile.gettempdir()))
     return bases
 

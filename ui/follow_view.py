@@ -626,6 +626,15 @@ class FollowView(QWidget):
             return
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
             self.outside_note.show()
+            return
+        from app.private_files import remove
+
+        remove(target)  # no viewer took it: the decrypted copy goes at once, not at the next lock
+        QMessageBox.warning(
+            self,
+            "Teleavis",
+            self.tr("Aucun programme de cet ordinateur n'a pu ouvrir le PDF. Le compte rendu reste lisible ici."),
+        )
 
     def _print(self) -> None:
         from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo

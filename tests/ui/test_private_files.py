@@ -23,6 +23,7 @@ def tmp_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     base = tmp_path / "tmp"
     base.mkdir()
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr("app.private_files.MEMORY_FOLDER", tmp_path / "no-shared-memory")
     monkeypatch.setattr(tempfile, "tempdir", str(base))
     return base
 
@@ -99,6 +100,8 @@ def test_files_go_at_exit_and_a_crashs_leftovers_at_next_start(tmp_base: Path) -
     script = (
         "import sys, tempfile\n"
         f"tempfile.tempdir = {str(tmp_base)!r}\n"
+        "import pathlib, app.private_files\n"
+        f"app.private_files.MEMORY_FOLDER = pathlib.Path({str(private_files.MEMORY_FOLDER)!r})\n"
         "from app.private_files import write_private\n"
         "path = write_private('reponse-1.pdf', b'%PDF')\n"
         "print(path)\n"
@@ -148,3 +151,39 @@ def test_the_note_on_the_outside_viewer_belongs_to_the_case_it_was_said_for(
     assert not view.outside_note.isHidden()
     view.set_case(store.get_case(make_case(store, seed=2)))  # type: ignore[attr-defined]
     assert view.outside_note.isHidden()
+
+
+def test_without_a_runtime_folder_the_report_goes_to_memory_not_to_the_disk(
+    qtbot: object, store: object, tmp_base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: with no $XDG_RUNTIME_DIR (a session opened without logind), the decrypted PDF
+    went to /tmp on the disk, where it stays in free blocks once deleted, and after a power cut."""
+    shared = tmp_path / "shm"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    monkeypatch.setattr("app.private_files.MEMORY_FOLDER", shared)
+    target = _open_report(qtbot, store, b"%PDF-1.4 secret", monkeypatch)
+    assert target.parent == shared / f"teleavis-{os.getuid()}" and list(tmp_base.iterdir()) == []
+
+
+def test_a_report_no_viewer_took_is_deleted_at_once(
+    qtbot: object, store: object, tmp_base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: when no program could open the PDF, its decrypted copy stayed until the lock."""
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.sync.sync_helpers import make_case
+    from ui.follow_view import FollowView
+
+    handed: list[str] = []
+    said: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: handed.append(url.toLocalFile()) and False)
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_rest: said.append(text))
+    view = FollowView(store)  # type: ignore[arg-type]
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.case = store.get_case(make_case(store))  # type: ignore[attr-defined]
+    view._pdf_bytes = b"%PDF-1.4 secret"
+    view._open_external()
+    assert len(handed) == 1 and not Path(handed[0]).exists()
+    assert said and "n'a pu ouvrir le PDF" in said[0] and not view.outside_note.isVisible()
