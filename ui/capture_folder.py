@@ -28,12 +28,14 @@ SHOWN_AT_MOST = 200
 class DeviceFolderMonitor(QObject):
     """Emits ``arrived`` with each image that appears in the device folder after :meth:`watch`."""
 
-    arrived = Signal(str)
+    # Paths, not text: a file name that is not UTF-8 (a device's Latin-1 name) went through Qt's string
+    # as another name, and could not be imported.
+    arrived = Signal(object)
     reachable = Signal(bool)  # the folder can (again) or can no longer be read
     #: From the watcher's thread, queued to this object's (the window's): the watcher still current is
     #: checked there, when it is handled. Checked in the watcher's thread only, a file seen by the
     #: previous case's watch reached the slot after the next case had opened, and was announced there.
-    _found = Signal(object, str)
+    _found = Signal(object, object)
     _reach = Signal(object, bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -59,7 +61,7 @@ class DeviceFolderMonitor(QObject):
         # Runs in the watcher's thread; the signal reaches the window's thread queued.
         if watcher is self._watcher:
             try:
-                self._found.emit(watcher, str(path))
+                self._found.emit(watcher, path)
             except RuntimeError:  # the panel was closed meanwhile
                 watcher.stop(timeout=0)
 
@@ -70,7 +72,7 @@ class DeviceFolderMonitor(QObject):
             except RuntimeError:  # the panel was closed meanwhile
                 watcher.stop(timeout=0)
 
-    def _arrived_from(self, watcher: object, path: str) -> None:
+    def _arrived_from(self, watcher: object, path: pathlib.Path) -> None:
         if watcher is self._watcher:  # a watcher replaced since (another case opened) says nothing
             self.arrived.emit(path)
 
@@ -145,7 +147,7 @@ class DeviceFolderDialog(QDialog):
             item = QListWidgetItem(f"{shown_path(path, folder)} — {when}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if path in ticked else Qt.CheckState.Unchecked)
-            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            item.setData(Qt.ItemDataRole.UserRole, path)  # the Path itself (see ``arrived``)
             self.list.addItem(item)
         layout.addWidget(self.list, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -490,10 +490,9 @@ class CapturePanel(QWidget):
             self._folder_monitor.stop()
 
     @Slot(str)
-    def _on_new_in_folder(self, name: str) -> None:
+    def _on_new_in_folder(self, path: pathlib.Path) -> None:
         if not self._editable():
             return
-        path = pathlib.Path(name)
         self._new_in_folder.append(path)
         count = len(self._new_in_folder)
         # The button keeps its words (no room for more at 150 %) and turns amber; the line below says

@@ -930,6 +930,34 @@ def test_an_export_that_came_during_one_case_is_not_announced_in_the_next(
     qtbot.waitUntil(lambda: panel._new_in_folder == [arrived], timeout=JOB_MS)
 
 
+def test_a_device_file_whose_name_is_not_utf8_is_announced_and_imported(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: a device writing Latin-1 names (« DUPONT_Jérôme.jpg » as bytes E9, F4) had its
+    file announced under another name, through Qt's text, and it could not be imported."""
+    import ui.capture_folder
+    from ui.capture_folder import DeviceFolderDialog
+
+    monkeypatch.setattr(ui.capture_folder, "WATCH_INTERVAL", 0.3)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    store.settings.set("watch.folder", str(folder))
+    panel.set_case(new_case(store, family="DUPONT"))
+    show(qtbot, panel)
+    qtbot.wait(400)
+    written = write_photo(tmp_path, "photo.jpg", seed=8)
+    latin1 = os.fsdecode(os.fsencode(folder) + b"/DUPONT_J\xe9r\xf4me.jpg")
+    os.rename(written, latin1)
+    arrived = Path(latin1)
+    qtbot.waitUntil(lambda: panel._new_in_folder == [arrived], timeout=JOB_MS)
+    dialog = DeviceFolderDialog(folder, ticked=set(panel._new_in_folder))
+    qtbot.addWidget(dialog)
+    assert dialog.chosen() == [arrived] and arrived.exists()
+    panel.import_files(dialog.chosen())
+    (image,) = wait_images(qtbot, panel, 1)
+    assert image.content_type == "image/jpeg"
+
+
 def test_an_import_refused_after_the_case_is_left_is_said_in_that_case_only(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
 ) -> None:
