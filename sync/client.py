@@ -103,6 +103,14 @@ M.add(
             "then send the case again.",
         },
         "net.no_words": {"fr": "aucun détail donné", "en": "no detail given"},
+        "net.refused_kind": {
+            "fr": "La plateforme refuse le dossier ({status}).",
+            "en": "The platform refuses the case ({status}).",
+        },
+        "net.conflict_kind": {
+            "fr": "La plateforme n'a pas pu enregistrer le dossier ({status}) : nouvel essai automatique.",
+            "en": "The platform could not record the case ({status}): retrying automatically.",
+        },
         "net.not_configured": {
             "fr": "Aucune plateforme configurée (réglage platform.url).",
             "en": "No platform configured (setting platform.url).",
@@ -115,7 +123,8 @@ class TransientFault(Exception):
     """A fault that goes away by itself: retry later (``retry_after`` seconds when the server said).
 
     ``kind`` says which: ``offline`` (no answer), ``timeout``, ``tls`` (the certificate was refused),
-    ``not_fhir`` (something else than the platform answered), ``busy`` (the platform said to wait)."""
+    ``not_fhir`` (something else than the platform answered), ``busy`` (the platform said to wait).
+    ``diagnostics``: the platform's own words quoted in ``words`` (a 409's, a 412's), else empty."""
 
     def __init__(
         self,
@@ -125,6 +134,7 @@ class TransientFault(Exception):
         outcome_unknown: bool = False,
         kind: str = "offline",
         status: int | None = None,
+        diagnostics: str = "",
     ) -> None:
         super().__init__(words)
         self.words = words
@@ -132,6 +142,7 @@ class TransientFault(Exception):
         self.outcome_unknown = outcome_unknown
         self.kind = kind
         self.status = status
+        self.diagnostics = diagnostics
 
 
 class PermanentFault(TeleavisError):
@@ -149,6 +160,17 @@ def fault_for_log(fault: BaseException) -> str:
     kind = getattr(fault, "kind", None) or ("refused" if isinstance(fault, PermanentFault) else type(fault).__name__)
     status = getattr(fault, "status", None)
     return f"{kind}, {status}" if status else str(kind)
+
+
+def fault_for_console(fault: TransientFault | PermanentFault) -> str:
+    """What an unattended command's output (``sync`` under cron or a systemd timer: the journal, syslog,
+    cron's mail, all in clear) may say of a fault: its kind in words, with the HTTP status, never the
+    platform's diagnostics, which may name the patient (real platforms echo the name, the birth date,
+    the INS). The words themselves stay on the case, for ``case show`` and the window."""
+    if not fault.diagnostics:
+        return fault.words if isinstance(fault, TransientFault) else fault.message  # Teleavis's own words
+    key = "net.conflict_kind" if isinstance(fault, TransientFault) else "net.refused_kind"
+    return M.tr(key, status=fault.status)
 
 
 class BodyTooLarge(PermanentFault):
@@ -530,6 +552,7 @@ class PlatformClient:
                 outcome_unknown=may_have_arrived and status != 429,
                 kind="busy",
                 status=status,
+                diagnostics=said,
             )
         if status == 413:
             raise PermanentFault(M.tr("net.too_large"), status=status)

@@ -35,7 +35,15 @@ from app.outbox import STEP_IMAGES, STEP_TRANSACTION, Outbox
 from app.site import load_requester
 from app.store import Store
 from sync.auth import SignInRequired
-from sync.client import OffPlatform, PermanentFault, PlatformClient, Stopped, TransientFault, fault_for_log
+from sync.client import (
+    OffPlatform,
+    PermanentFault,
+    PlatformClient,
+    Stopped,
+    TransientFault,
+    fault_for_console,
+    fault_for_log,
+)
 from sync.follow import Follower, find_task
 from sync.mapping import (
     MappingError,
@@ -90,6 +98,10 @@ M.add(
             "identity and the number; if they are right, see the platform (identity vigilance).",
         },
         "sync.what.ins": {"fr": "INS", "en": "INS"},
+        "sync.reply_refused": {
+            "fr": "La plateforme refuse la réponse à l'expert ({status}).",
+            "en": "The platform refuses the reply to the expert ({status}).",
+        },
         "sync.what.local_id": {"fr": "n° de dossier", "en": "file number"},
         "sync.bug": {
             "fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans "
@@ -668,19 +680,21 @@ class Engine:
             return self._refuse(case_id, fault.message, too_large=fault.image_id if fault.reducible else None)
         if isinstance(fault, PermanentFault):
             log.warning("case %s refused by the platform (%d)", case_id, fault.status)
-            return self._refuse(case_id, fault.message)
+            return self._refuse(case_id, fault.message, said=fault_for_console(fault))
         if isinstance(fault, DataAltered):
             return self._refuse(case_id, fault.message)
         row = self.outbox.row(case_id)
         delay = self.client.policy.delay(row.attempts if row else 0, fault.retry_after)
         self.outbox.postpone(case_id, fault.words, delay)
         log.info("case %s postponed %.0f s", case_id, delay)
-        self.listener.case_state(case_id, CaseState.QUEUED.value, fault.words)
+        self.listener.case_state(case_id, CaseState.QUEUED.value, fault_for_console(fault))
         return CaseState.QUEUED
 
-    def _refuse(self, case_id: str, words: str, *, too_large: str | None = None) -> CaseState:
+    def _refuse(self, case_id: str, words: str, *, too_large: str | None = None, said: str | None = None) -> CaseState:
+        """The case waits for the user with ``words`` kept on it; the listener hears ``said`` (the kind
+        of refusal, without the platform's words) when ``words`` quote the platform."""
         self.outbox.needs_attention(case_id, words, too_large=too_large)
-        self.listener.case_state(case_id, CaseState.NEEDS_ATTENTION.value, words)
+        self.listener.case_state(case_id, CaseState.NEEDS_ATTENTION.value, words if said is None else said)
         return CaseState.NEEDS_ATTENTION
 
     def _send_reply(self, case_id: str, message: Message) -> bool:
@@ -724,7 +738,8 @@ class Engine:
             return False
         except PermanentFault as fault:
             self.outbox.reply_refused(case_id, message.id, fault.message)
-            self.listener.case_state(case_id, "reply-refused", fault.message)
+            said = M.tr("sync.reply_refused", status=fault.status) if fault.diagnostics else fault.message
+            self.listener.case_state(case_id, "reply-refused", said)
             return False
         except TransientFault:
             return False

@@ -1,7 +1,9 @@
 """Progress of the sync engine, reported to one listener the window and the CLI both use.
 
-The window forwards these calls to Qt signals from its worker thread; the CLI prints them.
-Listeners never receive patient data: case ids, states, byte counts and messages in words.
+The window forwards these calls to Qt signals from its worker thread; the CLI prints them, on an
+unattended cart into the journal, syslog or cron's mail. Listeners never receive patient data: case
+ids, states, byte counts and messages in words, never the platform's own words (a refusal's
+diagnostics may name the patient: ``sync.client.fault_for_console``); those stay on the case.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ M.add(
         "sync.hours": {"fr": "{h} h {m:02d}", "en": "{h} h {m:02d}"},
         "sync.seconds": {"fr": "{n} s", "en": "{n} s"},
         "sync.progress": {"fr": "({sent} / {total} Kio)", "en": "({sent} / {total} KiB)"},
+        "sync.details": {
+            "fr": "Pour voir pourquoi : teleavis case show {id}",
+            "en": "To see why: teleavis case show {id}",
+        },
     }
 )
 
@@ -168,7 +174,11 @@ class PrintingListener:
         from app import messages as M
 
         line = f"{case_id[:8]}  {M.state_name(state) if state in M.STATE_NAMES else state}"
-        print(f"{line}  {detail}" if detail else line, file=self.stream, flush=True)
+        if detail:
+            line = f"{line}  {detail}"
+        if state in ("needs-attention", "reply-refused"):  # the why is on the case, for who asks
+            line = f"{line}  {M.tr('sync.details', id=case_id[:8])}"
+        print(line, file=self.stream, flush=True)
 
     def bytes_sent(self, case_id: str, sent: int, total: int) -> None:
         if total <= 0:

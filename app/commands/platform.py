@@ -44,7 +44,14 @@ M.add(
             "fr": "Mode formation : plateforme simulée sur cette machine ({url}).",
             "en": "Training mode: simulated platform on this machine ({url}).",
         },
-        "sync.attention": {"fr": "Dossier {id} à corriger : {words}", "en": "Case {id} needs attention: {words}"},
+        # Said at every sync, under cron into the journal or a mail: never the platform's words (they may
+        # name the patient); ``case show`` gives them to who asks.
+        "sync.attention": {
+            "fr": "Dossier {id} à corriger : son envoi a été refusé, il n'est pas parti. Pour voir pourquoi : "
+            "teleavis case show {short}",
+            "en": "Case {id} needs attention: its sending was refused, it has not left. To see why: "
+            "teleavis case show {short}",
+        },
         "cancel.help": {
             "fr": "demande l'annulation d'un dossier à la plateforme (tant que l'expert ne l'a pas pris), ou "
             "retient un dossier pas encore parti",
@@ -171,7 +178,6 @@ def run_sync(args: argparse.Namespace) -> int:
             waiting = [row.case_id for row in engine.outbox.pending()]
             attention = [c.id for c in store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
             asked = [c.id for c in store.list_cases(states=[CaseState.ON_HOLD.value])]
-            words = {case_id: store.platform_info(case_id)["last_error"] or "" for case_id in attention}
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
@@ -198,7 +204,7 @@ def run_sync(args: argparse.Namespace) -> int:
             )
         )
         for case_id in attention:
-            say(M.tr("sync.attention", id=case_id, words=words[case_id]))
+            say(M.tr("sync.attention", id=case_id, short=case_id[:8]))
     if summary.audit_rewound is not None:
         say(M.tr("audit.rewound_notice", seq=summary.audit_rewound))
     return 0
