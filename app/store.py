@@ -378,9 +378,10 @@ class Store:
             [(case.id, self.key.index_token(word)) for word in words],
         )
 
-    def checklist(self, case: Case) -> list[Finding]:
+    def checklist(self, case: Case, *, named: bool = True) -> list[Finding]:
         """The case's checklist (``validation.validate_case``) with what only the workstation's other cases
-        tell: an INS or a file number that already stands here for another patient."""
+        tell: an INS or a file number that already stands here for another patient, named when ``named``
+        (on screen), else by the case only (a command's output may end in a log or a mail)."""
         from app.site import load_requester
         from app.validation import same_ins_elsewhere, same_local_id_elsewhere, validate_case
 
@@ -389,8 +390,8 @@ class Store:
         by_local = self.cases_sharing(p.local_id, "local_id", other_than=case.id) if p.local_id else []
         return [
             *validate_case(case, load_requester(self.settings)),
-            *same_ins_elsewhere(case, by_ins),
-            *same_local_id_elsewhere(case, by_local),
+            *same_ins_elsewhere(case, by_ins, named=named),
+            *same_local_id_elsewhere(case, by_local, named=named),
         ]
 
     def cases_sharing(self, value: str, field: str, *, other_than: str) -> list[Case]:

@@ -130,6 +130,22 @@ M.add(
             "en": "This file number already belongs to another patient here (case {id}: {name}, born {born}): "
             "check it in the patient's record.",
         },
+        # The same, for output that may end in a log or a mail (the command line): the other patient
+        # is named by the case only; the window, before the user's eyes, names them.
+        "v.ins_elsewhere_unnamed": {
+            "fr": "Cet INS est déjà celui d'un autre patient ici (dossier {id}, à voir avec « teleavis case show "
+            "{id} ») : vérifiez-le sur la pièce d'identité. Dans le doute, l'identité ne peut pas rester "
+            "qualifiée (l'INS ne part alors pas).",
+            "en": "This INS already belongs to another patient here (case {id}, see “teleavis case show {id}”): "
+            "check it against the identity document. In doubt, the identity cannot stay qualified (the INS "
+            "then does not leave).",
+        },
+        "v.local_id_elsewhere_unnamed": {
+            "fr": "Ce n° de dossier est déjà celui d'un autre patient ici (dossier {id}, à voir avec « teleavis "
+            "case show {id} ») : vérifiez-le dans le dossier du patient.",
+            "en": "This file number already belongs to another patient here (case {id}, see “teleavis case "
+            "show {id}”): check it in the patient's record.",
+        },
         "v.ins_sex_missing": {
             "fr": "Identité qualifiée : indiquez le sexe (homme ou femme), un trait strict de l'identité, "
             "qui doit concorder avec l'INS.",
@@ -554,33 +570,36 @@ def validate_case(case: Case, requester: Requester | None, today: date | None = 
     return validate_site(requester) + validate_content(case, today) + validate_images(case)
 
 
-def same_ins_elsewhere(case: Case, others: list[Case]) -> list[Finding]:
+def same_ins_elsewhere(case: Case, others: list[Case], *, named: bool = True) -> list[Finding]:
     """The INS sent with this case already stands here for a patient of other strict traits (names,
     first given name, birth date, sex): the platform files a case by its INS, so this one would reach
-    the expert under the other patient's identity."""
+    the expert under the other patient's identity. ``named``: the finding names the other patient (on
+    screen); otherwise only their case (the command line's output may end in a log)."""
     p = case.patient
     if not (p.ins_sent() and p.ins):
         return []
     # (Another case's INS that is not sent stands for no one on the platform.)
     return [
-        _elsewhere("patient.ins", "v.ins_elsewhere", other)
+        _elsewhere("patient.ins", "v.ins_elsewhere" if named else "v.ins_elsewhere_unnamed", other)
         for other in others
         if other.patient.ins_sent() and _traits(other.patient) != _traits(p)
     ]
 
 
-def same_local_id_elsewhere(case: Case, others: list[Case]) -> list[Finding]:
+def same_local_id_elsewhere(case: Case, others: list[Case], *, named: bool = True) -> list[Finding]:
     """The site's file number of this patient already stands here for a patient of other strict traits:
-    a patient sent without the INS is filed on the platform by it, under the other patient's identity."""
+    a patient sent without the INS is filed on the platform by it, under the other patient's identity.
+    ``named`` as for :func:`same_ins_elsewhere`."""
     return [
-        _elsewhere("patient.local_id", "v.local_id_elsewhere", other)
+        _elsewhere("patient.local_id", "v.local_id_elsewhere" if named else "v.local_id_elsewhere_unnamed", other)
         for other in others
         if _traits(other.patient) != _traits(case.patient)
     ]
 
 
 def _elsewhere(field: str, key: str, other: Case) -> Finding:
-    """The blocking finding on ``field`` that names the other case and its patient."""
+    """The blocking finding on ``field`` that names the other case (and its patient, when ``key``'s
+    words say them)."""
     o = other.patient
     return _f(f"{field}.elsewhere", field, key, "error", id=other.id[:8], name=o.full_name(), born=o.birth_date or "?")
 

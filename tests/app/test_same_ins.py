@@ -35,13 +35,17 @@ def test_an_ins_already_standing_for_another_patient_stops_the_case(
     )
     refused = run_inprocess(capsys, "case", "send", durand)
     assert refused.code == 1
-    assert f"déjà celui d'un autre patient ici (dossier {martin[:8]} : MARTIN Paul, né(e) le 1950-02-03)" in refused.err
+    # On stderr (a script may log it) the other patient is their case; `case show`, asked, names them.
+    assert f"déjà celui d'un autre patient ici (dossier {martin[:8]}, à voir avec « teleavis case show" in refused.err
+    assert "MARTIN" not in refused.err and "1950-02-03" not in refused.err
     shown = run_inprocess(capsys, "case", "show", durand, "--json").json()
     assert any(item["code"] == "patient.ins.elsewhere" for item in shown["checklist"])
+    assert "MARTIN Paul, né(e) le 1950-02-03" in run_inprocess(capsys, "case", "show", durand).out
     # While DURAND's qualified file holds it, MARTIN's next case is stopped too: which one is right is
     # for the nurse to check. The same patient in two cases is no conflict.
     again = _import(capsys, tmp_path / "again", 3)
-    assert "DURAND Jacques" in run_inprocess(capsys, "case", "send", again).err
+    stopped = run_inprocess(capsys, "case", "send", again)
+    assert stopped.code == 1 and f"(dossier {durand[:8]}," in stopped.err and "DURAND Jacques" not in stopped.err
     # The doubt written down (DURAND's identity no longer qualified): his INS stays here, both cases go.
     with Store.open(teleavis_home) as store:
         case = store.get_case(durand)
@@ -97,3 +101,32 @@ def test_a_photo_already_in_another_patients_case_is_said_at_its_import(
             f"(image {n})." in durand.err
             for holder in (martin, again.out.strip())  # MARTIN's two cases hold them
         )
+
+
+def test_the_import_says_an_ins_of_another_patient_by_their_case_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
+    """From an outside privacy audit: ``case import`` printed on stderr « … (dossier … : MARTIN Paul,
+    né(e) le 1950-02-03) », another patient's identity, where a script logs it. It names their case,
+    as the warning of a photo already in another patient's case does; the window names them on screen."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    martin = _import(capsys, tmp_path / "martin", 1)
+    person = {
+        **copy.deepcopy(EXAMPLE["patient"]),
+        "identity_status": "qualified",
+        "family": "DURAND",
+        "given": ["Jacques"],
+        "birth_date": "1950-02-20",
+        "local_id": "D-3001",
+    }
+    durand = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "durand", seed=2, patient=person)))
+    assert durand.code == 0, durand.err
+    assert f"Cet INS est déjà celui d'un autre patient ici (dossier {martin[:8]}," in durand.err
+    assert f"teleavis case show {martin[:8]}" in durand.err
+    for word in ("MARTIN", "Paul", "1950-02-03"):
+        assert word not in durand.err + durand.out
+    # The window's checklist (the store's, named) still names the other patient.
+    with Store.open(teleavis_home) as store:
+        case = store.get_case(durand.out.strip())
+        messages = [f.message for f in store.checklist(case) if f.code == "patient.ins.elsewhere"]
+    assert messages and "MARTIN Paul, né(e) le 1950-02-03" in messages[0]
