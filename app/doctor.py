@@ -45,7 +45,7 @@ MIN_PIXELS = 1280 * 720
 @dataclass(frozen=True)
 class Check:
     """One line of the diagnosis: ``name`` is a stable id (camera, keyring, data_dir, free_space,
-    database, platform, tls, clock); ``detail`` says what was found, ``advice`` what to do."""
+    database, backup, platform, tls, clock); ``detail`` says what was found, ``advice`` what to do."""
 
     name: str
     status: Status
@@ -234,6 +234,41 @@ def database(root: Path) -> Check:
     if version > len(MIGRATIONS):
         return Check("database", FAILED, M.tr("doctor.db.too_new", version=version), M.tr("doctor.db.too_new.advice"))
     return Check("database", OK, M.tr("doctor.db.ok", version=version, cases=cases))
+
+
+def backup(settings: dict[str, Any], now: datetime) -> Check:
+    """Whether the scheduled backup runs (app/backup.py): a folder chosen and there, and a backup made
+    within twice the interval. From the settings stored in clear (:func:`plain_settings`)."""
+    from datetime import timedelta
+
+    from app.report_text import moment_words
+
+    folder = str(settings.get("backup.folder") or "")
+    hours = settings.get("backup.every_hours", 24)
+    if not folder:
+        return Check("backup", WARNING, M.tr("doctor.backup.none"), M.tr("doctor.backup.none.advice"))
+    if not isinstance(hours, int) or hours <= 0:
+        return Check("backup", WARNING, M.tr("doctor.backup.off"), M.tr("doctor.backup.off.advice"))
+    if not Path(folder).is_dir():
+        return Check(
+            "backup", WARNING, M.tr("doctor.backup.missing", path=folder), M.tr("doctor.backup.missing.advice")
+        )
+    last_text = settings.get("state.backup.last")
+    try:
+        last = datetime.fromisoformat(str(last_text)) if last_text else None
+    except ValueError:
+        last = None
+    if last is None:
+        return Check("backup", OK, M.tr("doctor.backup.first", path=folder))
+    when = moment_words(last.isoformat(), i18n.language())
+    if now - last > timedelta(hours=2 * hours):
+        return Check(
+            "backup",
+            WARNING,
+            M.tr("doctor.backup.late", when=when, path=folder),
+            M.tr("doctor.backup.late.advice"),
+        )
+    return Check("backup", OK, M.tr("doctor.backup.ok", when=when, path=folder))
 
 
 def plain_settings(root: Path) -> dict[str, Any]:

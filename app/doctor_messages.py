@@ -16,6 +16,51 @@ M.add(
         "doctor.title.data_dir": {"fr": "Dossier de données", "en": "Data folder"},
         "doctor.title.free_space": {"fr": "Place libre sur le disque", "en": "Free disk space"},
         "doctor.title.database": {"fr": "Base de données", "en": "Database"},
+        "doctor.title.backup": {"fr": "Sauvegarde automatique", "en": "Automatic backup"},
+        "doctor.backup.none": {
+            "fr": "Aucune sauvegarde n'est faite : aucun dossier de sauvegarde n'est choisi.",
+            "en": "No backup is made: no backup folder is chosen.",
+        },
+        "doctor.backup.none.advice": {
+            "fr": "Choisissez un dossier sur un autre disque ou un partage réseau (Édition > Réglages, onglet "
+            "Sécurité ; ou teleavis config set backup.folder DOSSIER) : sans sauvegarde, un disque en panne "
+            "emporte les dossiers pas encore envoyés et les réponses reçues.",
+            "en": "Choose a folder on another disk or a network share (Edit > Settings, Security tab; or "
+            "teleavis config set backup.folder FOLDER): without a backup, a failed disk takes the cases not yet "
+            "sent and the answers received.",
+        },
+        "doctor.backup.off": {
+            "fr": "Les sauvegardes automatiques sont arrêtées (backup.every_hours vaut 0).",
+            "en": "Automatic backups are off (backup.every_hours is 0).",
+        },
+        "doctor.backup.off.advice": {
+            "fr": "Remettez un intervalle (24 heures, par exemple) dans Édition > Réglages, onglet Sécurité.",
+            "en": "Set an interval again (24 hours, say) in Edit > Settings, Security tab.",
+        },
+        "doctor.backup.missing": {
+            "fr": "Le dossier de sauvegarde est introuvable : {path}",
+            "en": "The backup folder cannot be found: {path}",
+        },
+        "doctor.backup.missing.advice": {
+            "fr": "Branchez le disque ou reconnectez le partage réseau, ou choisissez un autre dossier.",
+            "en": "Plug the disk in or reconnect the network share, or choose another folder.",
+        },
+        "doctor.backup.late": {
+            "fr": "La dernière sauvegarde date du {when} ({path}).",
+            "en": "The last backup is from {when} ({path}).",
+        },
+        "doctor.backup.late.advice": {
+            "fr": "Laissez Teleavis ouvert : il sauvegarde de lui-même. Si rien ne change, voyez le journal.",
+            "en": "Leave Teleavis open: it backs up by itself. If nothing changes, see the log.",
+        },
+        "doctor.backup.first": {
+            "fr": "Dossier de sauvegarde : {path} ; la première sauvegarde se fera Teleavis ouvert.",
+            "en": "Backup folder: {path}; the first backup will be made while Teleavis is open.",
+        },
+        "doctor.backup.ok": {
+            "fr": "Dernière sauvegarde le {when} dans {path}.",
+            "en": "Last backup on {when} in {path}.",
+        },
         "doctor.title.platform": {"fr": "Plateforme", "en": "Platform"},
         "doctor.title.tls": {"fr": "Connexion sécurisée (TLS)", "en": "Secure connection (TLS)"},
         "doctor.title.clock": {"fr": "Heure de l'ordinateur", "en": "Computer clock"},

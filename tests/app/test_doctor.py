@@ -483,3 +483,42 @@ def test_training_off_without_a_platform_is_said_not_crashed(
     assert checks["platform"]["status"] == "failed" and "mode formation est désactivé" in checks["platform"]["detail"]
     with Store.open() as store:
         assert not training_mode(store)  # the same rule: no sandbox either
+
+
+def test_the_doctor_says_when_no_backup_is_made(teleavis_home: Path, tmp_path: Path) -> None:
+    """Found by a nurse's pass: « Sauvegarder toutes les 24 h » showed in the settings, no folder was
+    chosen, and nothing ever said that no backup was made; the diagnosis had no line for it."""
+    from app.backup import run_scheduled_backup
+    from app.store import Store
+
+    def backup_check() -> doctor.Check:
+        (check,) = [
+            c
+            for c in diagnose(teleavis_home, camera_probe=list, platform_probe=lambda _root: None)
+            if c.name == "backup"
+        ]
+        return check
+
+    with Store.open(teleavis_home) as store:
+        store.settings.set("language", "fr")
+    none = backup_check()
+    assert none.status == doctor.WARNING and "aucun dossier de sauvegarde" in none.detail
+    assert "Réglages" in none.advice and "backup.folder" in none.advice
+    folder = tmp_path / "cle-usb"
+    with Store.open(teleavis_home) as store:
+        store.settings.set("backup.folder", str(folder))
+    assert backup_check().status == doctor.WARNING and str(folder) in backup_check().detail  # not plugged in
+    folder.mkdir()
+    first = backup_check()
+    assert first.status == doctor.OK and "première sauvegarde" in first.detail
+    with Store.open(teleavis_home) as store:
+        run_scheduled_backup(store)
+    made = backup_check()
+    assert made.status == doctor.OK and made.detail.startswith("Dernière sauvegarde le ")
+    late = doctor.backup(
+        {"backup.folder": str(folder), "backup.every_hours": 24, "state.backup.last": "2026-11-01T08:00:00+00:00"},
+        dt.datetime(2026, 11, 3, 9, 0, tzinfo=dt.UTC),
+    )
+    assert late.status == doctor.WARNING and "2026" in late.detail and late.advice
+    off = doctor.backup({"backup.folder": str(folder), "backup.every_hours": 0}, dt.datetime.now(dt.UTC))
+    assert off.status == doctor.WARNING and "arrêtées" in off.detail

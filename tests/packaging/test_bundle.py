@@ -86,7 +86,17 @@ def test_version_doctor_and_a_case_sent_and_answered_by_the_bundled_sandbox(buil
     doctor = run(build.program, work, env, "doctor", "--json")
     assert doctor.returncode in (0, 1), doctor.stderr
     checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
-    assert set(checks) == {"camera", "keyring", "data_dir", "free_space", "database", "platform", "tls", "clock"}
+    assert set(checks) == {
+        "camera",
+        "keyring",
+        "data_dir",
+        "free_space",
+        "database",
+        "backup",
+        "platform",
+        "tls",
+        "clock",
+    }
     assert checks["keyring"]["status"] == "warning"
 
     sandbox_env = clean_env(tmp_path / "home", TELEAVIS_HOME=str(tmp_path / "sandbox-home"))
