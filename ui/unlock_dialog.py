@@ -3,6 +3,7 @@ the data at start (asked again after a wrong one), or to choose it on a new inst
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ui.widgets import named
@@ -76,10 +77,22 @@ class PassphraseDialog(QDialog):
     def _say(self, problem: str) -> None:
         """Show ``problem`` whole: the dialog grows to the sentence's wrapped height (else it is cut)."""
         self.problem.setText(problem)
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as its wrapped sentences need at its width. (Its size hint is for a wider dialog: at
+        the narrowest, with a desktop's fonts, the intro and the longest refusal were cut.)"""
         layout = self.layout()
-        if layout is not None:
-            layout.activate()
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        if layout is None:
+            return
+        layout.activate()
+        width = self.width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else self.sizeHint().height()
+        self.resize(width, max(self.height(), needed))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
 
     def passphrase(self) -> str:
         return self.first.text()

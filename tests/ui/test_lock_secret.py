@@ -369,6 +369,19 @@ def test_the_new_passphrase_dialog_is_titled_as_such_and_refuses_a_weak_one(qtbo
     # Found by an outside run: the longest advice was cut, and the intro's first line with it.
     for label in dialog.findChildren(QLabel):
         assert label.height() >= label.heightForWidth(label.width()), label.text()
+    # And by a nurse's pass: a published example's refusal, the longest sentence, cut at its narrowest
+    # with a desktop's larger fonts (the offscreen platform's are smaller).
+    font = dialog.font()
+    font.setPointSizeF(font.pointSizeF() * 1.25)
+    dialog.setFont(font)
+    dialog.resize(dialog.minimumWidth(), dialog.height())
+    for typed in (dialog.first, dialog.second):
+        typed.clear()
+        type_text(typed, "motdepasse123")
+    qtbot.keyClick(dialog.first, Qt.Key.Key_Return)
+    assert dialog.result() == 0 and len(dialog.problem.text()) > 120, dialog.problem.text()
+    for label in dialog.findChildren(QLabel):
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
 
 
 def test_the_real_start_with_a_pin_opens_locked_and_the_key_still_deferred(teleavis_home: Path) -> None:
