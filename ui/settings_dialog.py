@@ -97,7 +97,13 @@ class SettingsDialog(QDialog):
         self.lock_minutes.setValue(int(settings.get("lock.minutes") or 0))
         form.addRow(self.tr("Verrouiller après :"), self.lock_minutes)
         self.pin = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText(self.tr("Laisser vide pour garder le code actuel"))
+        from app.screen_lock import MIN_PIN, has_pin
+
+        self.pin.setPlaceholderText(
+            self.tr("Laisser vide pour garder le code actuel")
+            if has_pin(store)
+            else self.tr("Aucun code pour l'instant : tapez-en un ({n} caractères au moins)").format(n=MIN_PIN)
+        )
         form.addRow(self.tr("Code de déverrouillage :"), self.pin)
         self.backup = QLineEdit(str(settings.get("backup.folder") or ""))
         form.addRow(self.tr("Dossier de sauvegarde :"), _folder_row(self.backup, self))

@@ -472,3 +472,18 @@ def test_a_try_cut_short_while_its_code_is_checked_still_counts(
         with pytest.raises(KeyboardInterrupt):
             screen_lock.try_secret(store, "1111")
         assert store.settings.get(screen_lock.FAILURES_SETTING)["count"] == 1
+
+
+def test_the_settings_say_whether_there_is_a_code_to_keep(qtbot: Any, keyring_home: Path) -> None:
+    """A nurse's pass: on a workstation with no code, the field said « Laisser vide pour garder le code
+    actuel »: there was none to keep, and the lock by code stayed unset."""
+    from ui.settings_dialog import SettingsDialog
+
+    with Store.open(keyring_home) as store:
+        dialog = SettingsDialog(store)
+        qtbot.addWidget(dialog)
+        assert dialog.pin.placeholderText().startswith("Aucun code pour l'instant")
+        screen_lock.set_pin(store, "4821")
+        again = SettingsDialog(store)
+        qtbot.addWidget(again)
+        assert again.pin.placeholderText() == "Laisser vide pour garder le code actuel"
