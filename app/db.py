@@ -353,6 +353,29 @@ def _migrate_14(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS images_by_source ON images(source_sha1) WHERE source_sha1 IS NOT NULL")
 
 
+def _migrate_15(conn: sqlite3.Connection, key: DataKey) -> None:
+    # The worklist finds a file number typed with or without its separators (« D-5502 », « D5502 »)
+    # or by a part of it (« 5502 »), and not only as it was stored: the search words of the cases
+    # already here are added, from each case's sealed patient (they are keyed: only the key makes them).
+    # A case that does not open keeps the words it had; reads will say it is altered.
+    import json
+
+    from app.crypto import DecryptionFailed
+    from app.model import Patient
+    from app.search_words import patient_words
+
+    for case_id, content in conn.execute("SELECT id, content FROM cases").fetchall():
+        try:
+            patient = Patient(**dict(json.loads(key.open(content, contexts.case_content(case_id))).get("patient", {})))
+        except (DecryptionFailed, ValueError, TypeError):
+            log.warning("migration 15: a case does not open; its search words are left as they are")
+            continue
+        conn.executemany(
+            "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)",
+            [(case_id, key.index_token(word)) for word in patient_words(patient)],
+        )
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -369,6 +392,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     Keyed(_migrate_7),  # 12: the name of who recorded a consent, kept in clear until then, sealed
     _migrate_13,
     _migrate_14,
+    Keyed(_migrate_15),
 ]
 
 

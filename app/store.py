@@ -36,7 +36,6 @@ from app.db import (
 )
 from app.errors import AlreadyStored, DataAltered, InvalidTransition, NotFound, StorageError
 from app.findings import Finding
-from app.folding import fold as _fold
 from app.fsutil import remove_stale
 from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
 from app.model import (
@@ -58,6 +57,7 @@ from app.model import (
 )
 from app.moments import fhir_date_time
 from app.paths import data_dir as default_data_dir
+from app.search_words import id_word, patient_words, typed_words
 from app.settings import Settings
 from app.swap import finish_swap
 
@@ -88,11 +88,6 @@ class NewImage:
 def sha1_b64(data: bytes) -> str:
     """Base64 SHA-1 of ``data``, as FHIR ``Attachment.hash`` defines it."""
     return base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
-
-
-def _id_word(ident: str) -> str:
-    """An identifier (INS, file number) as its search token is made: spaces removed, folded."""
-    return _fold(ident.replace(" ", ""))
 
 
 #: A worklist row's columns (``CaseSummary``), and the same before schema 10 (no answer time yet).
@@ -366,16 +361,9 @@ class Store:
     def _index(self, conn: sqlite3.Connection, case: Case) -> None:
         """Keyed tokens of the patient's names and ids, so the worklist can search without decrypting."""
         conn.execute("DELETE FROM search_tokens WHERE case_id = ?", (case.id,))
-        words: set[str] = set()
-        for part in [case.patient.family, *case.patient.given]:
-            for word in _fold(part).replace("-", " ").split():
-                words.update(word[:n] for n in range(2, len(word) + 1))
-        for ident in (case.patient.ins, case.patient.local_id):
-            if ident:
-                words.add(_id_word(ident))
         conn.executemany(
             "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)",
-            [(case.id, self.key.index_token(word)) for word in words],
+            [(case.id, self.key.index_token(word)) for word in patient_words(case.patient)],
         )
 
     def checklist(self, case: Case, *, named: bool = True) -> list[Finding]:
@@ -398,7 +386,7 @@ class Store:
         """The other cases here whose patient's ``field`` (``ins``, ``local_id``) is ``value``, found by
         its keyed search token, then read to compare."""
         wanted = value.replace(" ", "").upper()
-        token = self.key.index_token(_id_word(value))
+        token = self.key.index_token(id_word(value))
         rows = self.conn.execute(
             "SELECT case_id FROM search_tokens WHERE token = ? AND case_id <> ?", (token, other_than)
         ).fetchall()
@@ -932,7 +920,8 @@ class Store:
         """Worklist rows, most recently changed first, without decrypting anything.
 
         ``search`` matches the start of the case id, or the patient's names and ids through the keyed
-        search tokens (every word must match). The indexes carry the full order (migration 2), so a
+        search tokens (every word must match; an INS or a file number also typed whole, with its
+        spaces or dashes: ``app/search_words.py``). The indexes carry the full order (migration 2), so a
         page costs about the same at 100 cases as at 10 000.
         """
         # SQL below is built from constant fragments and placeholders only: every value is a parameter.
@@ -941,14 +930,23 @@ class Store:
         params: list[Any] = []
         text = (search or "").strip().lower()
         if text:
-            words = _fold(text).replace("-", " ").split()
-            # The matching ids first (an id range on the primary key, the names' tokens intersected),
-            # so only the matches are sorted, not every case walked.
+            words, whole = typed_words(text)
+            # The whole text without its separators, when it is not already the one word: an INS typed
+            # in groups, a file number typed with its dash or a space (app/search_words.py).
+            wholes = [whole] if whole and [whole] != words else []
+            # The matching ids first (an id range on the primary key, an identifier typed whole, the
+            # words' tokens intersected), so only the matches are sorted, not every case walked.
             match = "SELECT id FROM cases WHERE id >= ? AND id < ?"
+            if wholes:
+                match += " UNION SELECT case_id FROM search_tokens WHERE token = ?"
             if words:
                 tokens = " INTERSECT ".join(["SELECT case_id FROM search_tokens WHERE token = ?"] * len(words))
                 match += f" UNION SELECT case_id FROM ({tokens})"  # noqa: S608 - placeholders only
-            match_params = [text, text[:-1] + chr(ord(text[-1]) + 1), *(self.key.index_token(w) for w in words)]
+            match_params = [
+                text,
+                text[:-1] + chr(ord(text[-1]) + 1),
+                *(self.key.index_token(w) for w in [*wholes, *words]),
+            ]
             # Many matches (a common name, dense among the cases): walk the cases newest first and stop
             # at the page's end (the unary + keeps SQLite from sorting every match). Fewer: look them
             # up and sort them, which is what a search for one patient does.
@@ -964,13 +962,11 @@ class Store:
             if many:
                 # Each case walked is checked on its own (point lookups), so the walk ends with the page
                 # instead of first gathering every match.
-                found = (
-                    " AND ".join(
-                        ["EXISTS (SELECT 1 FROM search_tokens WHERE token = ? AND case_id = c.id)"] * len(words)
-                    )
-                    or "0"
-                )
-                where.append(f"(+c.id >= ? AND +c.id < ? OR ({found}))")
+                has = "EXISTS (SELECT 1 FROM search_tokens WHERE token = ? AND case_id = c.id)"
+                found = ["+c.id >= ? AND +c.id < ?", *([has] if wholes else [])]
+                if words:
+                    found.append("(" + " AND ".join([has] * len(words)) + ")")
+                where.append("(" + " OR ".join(found) + ")")
             else:
                 where.append(f"c.id IN ({match})")
             params.extend(match_params)

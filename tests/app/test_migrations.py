@@ -98,3 +98,38 @@ def test_a_migration_started_twice_in_the_same_second_is_not_refused(
     assert migrate(conn, db_path, MIGRATIONS[:2]) == 2
     assert len(list(teleavis_home.glob("teleavis.db.v1-*.bak"))) == 2
     conn.close()
+
+
+def test_cases_stored_before_file_numbers_were_split_are_found_by_them_after_the_upgrade(
+    teleavis_home: Path,
+) -> None:
+    """Version 14 kept a file number as one search word (« d-5502 »): typed as people type it, it found
+    nothing. Migration 15 adds the words of the cases already there; the others stay as they were."""
+    from app.folding import fold
+    from app.model import Case, Patient
+
+    with Store.open(teleavis_home) as store:
+        case = Case(question="Q", patient=Patient(family="Dupont", given=["Jeanne"], local_id="D-5502"))
+        case_id = store.create_case(case, [])
+        broken = store.create_case(Case(question="Q", patient=Patient(family="Martin", local_id="AB-1234")), [])
+        key = store.key
+        # Its search words as version 14 made them: the names' starts, the identifiers whole.
+        names = [fold(word) for word in ("Dupont", "Jeanne")]
+        old = {w[:n] for w in names for n in range(2, len(w) + 1)} | {"d-5502"}
+        store.conn.execute("DELETE FROM search_tokens")
+        store.conn.executemany(
+            "INSERT INTO search_tokens(case_id, token) VALUES (?, ?)", [(case_id, key.index_token(w)) for w in old]
+        )
+        # A case whose content no longer opens keeps what it had, and does not stop the upgrade.
+        store.conn.execute("UPDATE cases SET content = x'00' WHERE id = ?", (broken,))
+        store.conn.execute("PRAGMA user_version = 14")
+        assert store.list_cases(search="D-5502") == []
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        for typed in ("D-5502", "D5502", "d 5502", "5502", "dupont", "Dupont 5502"):
+            assert [r.id for r in store.list_cases(search=typed)] == [case_id], typed
+        assert store.list_cases(search="AB-1234") == []
+        kept = {row[0] for row in store.conn.execute("SELECT token FROM search_tokens WHERE case_id = ?", (case_id,))}
+        assert {key.index_token(w) for w in old} <= kept
+    assert len(list(teleavis_home.glob("teleavis.db.v14-*.bak"))) == 1

@@ -87,6 +87,9 @@ def test_a_page_of_a_common_name_or_state_is_the_same_as_the_first_rows_of_the_w
             (None, ["draft", "queued"]),
             ("mar", ["draft", "ready"]),
             (ids[5][:3], None),
+            ("D-1", None),  # every case's file number, typed whole: the same on both paths
+            ("d 1", ["draft"]),
+            ("martin D-1", None),
         ):
             whole = store.list_cases(states=states, search=search)
             assert whole, (search, states)
@@ -264,3 +267,31 @@ def test_files_written_ahead_are_recorded_once_or_removed_when_refused(teleavis_
                 store.discard_files(orphan)
             assert not any(store.objects.exists(blob) for blob in files if blob), refused
         assert store.collect_orphans(older_than_s=-1) == 0
+
+
+def test_a_patient_is_found_by_a_file_number_or_an_ins_as_people_type_them(teleavis_home: Path) -> None:
+    """Found from outside: a nurse typing her file number (« D-5502 », « 5502 ») or an INS as the carte
+    Vitale prints it (« 2 58 04 69 123 456 37 ») found nothing, and might have made a second case for
+    the same patient. The index kept the number whole; the search split what was typed at dashes and
+    spaces."""
+    with Store.open(teleavis_home) as store:
+        dupont = make_case("DUPONT", "Jeanne")
+        dupont.patient.local_id, dupont.patient.ins = "D-5502", "258046912345637"
+        a = store.create_case(dupont, [])
+        other = make_case("MARTIN", "Paul")
+        other.patient.local_id = "AB-1234"
+        b = store.create_case(other, [])
+        store.create_case(make_case("DURAND", "Luc"), [])  # D-1: a number that starts the same way
+        for typed in ("D-5502", "d-5502", "D5502", "D 5502", " d - 5502 ", "5502", "Dupont D-5502", "jea 5502"):
+            assert [r.id for r in store.list_cases(search=typed)] == [a], typed
+        for typed in ("AB-1234", "ab1234", "AB 1234", "1234", "martin AB-1234"):
+            assert [r.id for r in store.list_cases(search=typed)] == [b], typed
+        for typed in ("2 58 04 69 123 456 37", "258046912345637", "2580469123456 37"):
+            assert [r.id for r in store.list_cases(search=typed)] == [a], typed
+        # A part is matched whole, and every word typed must match.
+        for typed in ("550", "D-550", "D-5503", "2 58 04", "martin 5502", "AB-5502"):
+            assert store.list_cases(search=typed) == [], typed
+        assert [r.id for r in store.list_cases(search="2 58 04 69 123 456 37", states=["draft"], limit=1)] == [a]
+        # An identifier already here for another patient is still found for the checklist.
+        assert [c.id for c in store.cases_sharing("D-5502", "local_id", other_than=b)] == [a]
+        assert [c.id for c in store.cases_sharing("2 58 04 69 123 456 37", "ins", other_than=b)] == [a]

@@ -1,0 +1,55 @@
+"""The words a case is found by in the worklist's search, before they are keyed (``DataKey.index_token``).
+
+A patient is found by the start of a name (two letters on), by the INS, and by the site's file
+number. Identifiers are found as people type them: an INS in the groups the carte Vitale prints
+(« 2 58 04 69 123 456 37 »), a file number with or without its separators (« D-5502 », « D 5502 »,
+« D5502 »), or by one of its parts whole (« 5502 », « D »; not « 550 »: a shorter number would
+bring every file that starts with it). The store keys these words (``Store._index``), and migration
+15 made them again for the cases stored before file numbers were split.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.folding import fold
+from app.model import Patient
+
+#: The runs of letters and of digits of a file number: « D-5502 » is « d » and « 5502 », « AB1234 »
+#: is « ab » and « 1234 ».
+_PARTS = re.compile(r"[^\W\d_]+|\d+")
+
+
+def id_word(ident: str) -> str:
+    """An identifier (INS, file number) as its whole search token is made: spaces removed, folded.
+    ``Store.cases_sharing`` finds the other cases of an INS or a file number by it."""
+    return fold(ident.replace(" ", ""))
+
+
+def compact(text: str) -> str:
+    """An identifier as typed or printed, every separator set aside: « D-5502 », « d 5502 » and
+    « D5502 » are ``d5502``; an INS in groups is its 15 characters."""
+    return "".join(c for c in fold(text) if c.isalnum())
+
+
+def patient_words(patient: Patient) -> set[str]:
+    """Every word the patient's case is found by (unkeyed)."""
+    words: set[str] = set()
+    for part in [patient.family, *patient.given]:
+        for word in fold(part).replace("-", " ").split():
+            words.update(word[:n] for n in range(2, len(word) + 1))
+    for ident in (patient.ins, patient.local_id):
+        if ident:
+            words.add(id_word(ident))
+            words.add(compact(ident))
+    if patient.local_id:
+        words.update(_PARTS.findall(fold(patient.local_id)))
+    words.discard("")
+    return words
+
+
+def typed_words(text: str) -> tuple[list[str], str]:
+    """What a search typed is looked up by: its words (split at spaces and dashes, each must match a
+    name's start or a file number's part), and the whole text without its separators (an INS in
+    groups, a file number with its dash), which may match an identifier alone."""
+    return fold(text).replace("-", " ").split(), compact(text)
