@@ -274,7 +274,16 @@ class Worklist(QWidget):
         self.filter_buttons["to-finish"].setChecked(True)
         self.filters.idClicked.connect(lambda _n: self.refresh(counts=False))
         top.addStretch(1)
-        self.search = QLineEdit(placeholderText=self.tr("Rechercher un patient (nom, INS) ou un n° de dossier"))
+        # Two numbers are both « n° de dossier » to a nurse: her own file number and the case's code in
+        # Teleavis. The hint names both, the tooltip says which is which (found from outside).
+        self.search = QLineEdit(placeholderText=self.tr("Nom, INS, votre n° de dossier ou code Teleavis"))
+        self.search.setToolTip(
+            self.tr(
+                "Trouve un patient par son nom, son INS (avec ou sans espaces), le n° de dossier que votre "
+                "structure lui donne (avec ou sans tiret : D-2291, D2291 ou 2291), ou un dossier par son "
+                "code Teleavis, celui qui suit « dossier » en haut du dossier ouvert."
+            )
+        )
         self.search.setClearButtonEnabled(True)
         # Wide enough for its hint in either language (it was cut in French).
         self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 40)
@@ -391,7 +400,7 @@ class Worklist(QWidget):
                 if rows
                 else self.tr(
                     "Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l'orthographe, "
-                    "ou cherchez par matricule INS ou numéro de dossier."
+                    "ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier."
                 ).format(search=searched)
             )
         elif rows:

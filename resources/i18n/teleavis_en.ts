@@ -2169,22 +2169,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="277"/>
-        <source>Rechercher un patient (nom, INS) ou un n° de dossier</source>
-        <translation>Search a patient (name, INS) or a case number</translation>
-    </message>
-    <message>
-        <location filename="../../ui/worklist.py" line="282"/>
+        <location filename="../../ui/worklist.py" line="291"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="283"/>
+        <location filename="../../ui/worklist.py" line="292"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="389"/>
+        <location filename="../../ui/worklist.py" line="398"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Searching every case, whatever the filter: %n case found.</numerusform>
@@ -2192,57 +2187,67 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         </translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="393"/>
-        <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par matricule INS ou numéro de dossier.</source>
-        <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS number or case number.</translation>
+        <location filename="../../ui/worklist.py" line="279"/>
+        <source>Nom, INS, votre n° de dossier ou code Teleavis</source>
+        <translation>Name, INS, your file number or Teleavis code</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="400"/>
+        <location filename="../../ui/worklist.py" line="282"/>
+        <source>Trouve un patient par son nom, son INS (avec ou sans espaces), le n° de dossier que votre structure lui donne (avec ou sans tiret : D-2291, D2291 ou 2291), ou un dossier par son code Teleavis, celui qui suit « dossier » en haut du dossier ouvert.</source>
+        <translation>Finds a patient by name, by INS (with or without spaces), by the file number your organisation gives them (with or without its dash: D-2291, D2291 or 2291), or a case by its Teleavis code, the one after “case” at the top of the open case.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="402"/>
+        <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier.</source>
+        <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS, by your file number or by the case&apos;s Teleavis code.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="409"/>
         <source>Aucun dossier pour l&apos;instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No cases yet. Create the first one with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="404"/>
+        <location filename="../../ui/worklist.py" line="413"/>
         <source>Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier se crée avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No case in “{filter}”. The others are under “All”; a new case is created with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="416"/>
+        <location filename="../../ui/worklist.py" line="425"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="417"/>
+        <location filename="../../ui/worklist.py" line="426"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="418"/>
+        <location filename="../../ui/worklist.py" line="427"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="419"/>
+        <location filename="../../ui/worklist.py" line="428"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="420"/>
+        <location filename="../../ui/worklist.py" line="429"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="426"/>
+        <location filename="../../ui/worklist.py" line="435"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="444"/>
+        <location filename="../../ui/worklist.py" line="453"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="445"/>
+        <location filename="../../ui/worklist.py" line="454"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>

@@ -100,7 +100,7 @@
 <context>
     <name>Worklist</name>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="389"/>
+        <location filename="../../ui/worklist.py" line="398"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier trouvé.</numerusform>

@@ -67,7 +67,12 @@ def search_for(qtbot: Any, window: MainWindow, text: str) -> None:
 def test_a_search_finds_the_patient_whatever_the_filter(qtbot: Any, store: Store, sync_runner: None) -> None:
     add(store, "Martin", "Paul", "1950-02-03")  # a draft: "À terminer"
     sent = store.create_case(
-        Case(patient=Patient(family="Dupont", given=["Jeanne"], birth_date="1948-05-01", ins="248057512345656")), []
+        Case(
+            patient=Patient(
+                family="Dupont", given=["Jeanne"], birth_date="1948-05-01", ins="248057512345656", local_id="D-5502"
+            )
+        ),
+        [],
     )
     store.queue(sent)  # waiting for the platform: "En attente"
     answered_case(store)  # an unread answer for MARTIN Paul
@@ -83,6 +88,13 @@ def test_a_search_finds_the_patient_whatever_the_filter(qtbot: Any, store: Store
     assert "tous les dossiers" in window.worklist.notice.text() and window.worklist.notice.isVisible()
     search_for(qtbot, window, "248057512345656")
     assert patient_column(window) == ["DUPONT Jeanne (01/05/1948)"]
+    # The INS as the carte Vitale prints it, the site's file number as the nurse types it (found from
+    # outside: both found nothing), and the hint tells that number from the case's Teleavis code.
+    for typed in ("2 48 05 75 123 456 56", "D-5502", "d5502", "5502"):
+        search_for(qtbot, window, typed)
+        assert patient_column(window) == ["DUPONT Jeanne (01/05/1948)"], typed
+    hint = window.worklist.search.placeholderText() + window.worklist.search.toolTip()
+    assert "votre n° de dossier" in hint and "code Teleavis" in hint and "D-2291" in hint
     search_for(qtbot, window, "martin")
     assert len(patient_column(window)) == 2
 
