@@ -129,12 +129,29 @@ INS_GENDERS = frozenset({"male", "female", "unknown"})
 # -- ANS terminologies FR Core binds for PractitionerRole --------------------------------------------
 TRE_G15 = "https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante"
 TRE_R38 = "https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale"
-#: Words of the site file's ``role`` → the profession (TRE-G15). A role in other words travels as text.
-PROFESSIONS = (("infirmi", ("60", "Infirmier")), ("médecin", ("10", "Médecin")), ("medecin", ("10", "Médecin")))
+_NURSE = ("60", "Infirmier")
+_PHYSICIAN = ("10", "Médecin")
+_GENERAL_MEDICINE = ("SM54", "Médecine générale (SM)")
+#: Words of the site file's ``role`` (lower case) → the profession (TRE-G15), in French and in English: a
+#: site set up in English is proposed « General practitioner, nurse… », and its role was sent as text
+#: only. The first that matches wins (« nurse practitioner » is a nurse). Not « doctor » alone, as not
+#: « docteur »: a doctor of pharmacy is no physician. A role in other words travels as text.
+PROFESSIONS = (
+    ("infirmi", _NURSE),
+    ("nurse", _NURSE),
+    ("médecin", _PHYSICIAN),
+    ("medecin", _PHYSICIAN),
+    ("physician", _PHYSICIAN),  # family physician too
+    ("general practi", _PHYSICIAN),  # practitioner, practice
+    ("family doctor", _PHYSICIAN),
+)
 #: Words of the role → the ordinal specialty (TRE-R38, the required binding of PractitionerRole.specialty).
 ROLE_SPECIALTIES = (
-    ("généraliste", ("SM54", "Médecine générale (SM)")),
-    ("generaliste", ("SM54", "Médecine générale (SM)")),
+    ("généraliste", _GENERAL_MEDICINE),
+    ("generaliste", _GENERAL_MEDICINE),
+    ("general practi", _GENERAL_MEDICINE),
+    ("family doctor", _GENERAL_MEDICINE),
+    ("family physician", _GENERAL_MEDICINE),
 )
 
 # -- FHIR R4 required bindings the R4 models do not check ---------------------------------------------

@@ -197,6 +197,42 @@ def test_a_role_in_other_words_travels_as_text(store: Store) -> None:
     assert role["code"] == [{"text": "Orthoptiste"}]
 
 
+@pytest.mark.parametrize(
+    ("words", "profession", "specialty"),
+    [
+        ("General practitioner", ("10", "Médecin"), "SM54"),
+        ("Nurse", ("60", "Infirmier"), None),
+        ("Registered nurse, wound care", ("60", "Infirmier"), None),
+        ("Physician", ("10", "Médecin"), None),
+        ("Family doctor", ("10", "Médecin"), "SM54"),
+        ("family physician", ("10", "Médecin"), "SM54"),
+    ],
+)
+def test_a_role_written_in_english_is_sent_with_the_same_codes(
+    store: Store, words: str, profession: tuple[str, str], specialty: str | None
+) -> None:
+    """Found from outside: a site set up in English (whose wizard proposes « General practitioner,
+    nurse… ») sent its profession as text only, which a platform applying FR Core's codes does not read."""
+    english = replace(REQUESTER, role=words)
+    bundle = prepare_case(_qualified(store), english).bundle
+    role = _by_type(bundle, "PractitionerRole")[0]["resource"]
+    code, display = profession
+    assert role["code"] == [{"coding": [{"system": C.TRE_G15, "code": code, "display": display}], "text": words}]
+    if specialty:
+        assert [c["code"] for c in role["specialty"][0]["coding"]] == [specialty]
+        assert role["specialty"][0]["coding"][0]["system"] == C.TRE_R38
+    else:
+        assert "specialty" not in role
+    validate_resource(role)  # fhir.resources R4B, required codes, FR Core
+    assert platform_issues(bundle) == []
+
+
+def test_an_english_role_naming_no_profession_of_the_codes_travels_as_text(store: Store) -> None:
+    pharmacist = replace(REQUESTER, role="Pharmacist (doctor of pharmacy)")
+    role = _by_type(prepare_case(_qualified(store), pharmacist).bundle, "PractitionerRole")[0]["resource"]
+    assert role["code"] == [{"text": "Pharmacist (doctor of pharmacy)"}] and "specialty" not in role
+
+
 def test_a_corsican_site_is_mapped_and_accepted(store: Store) -> None:
     corsica = replace(REQUESTER, finess="2A0000019")
     bundle = prepare_case(_qualified(store), corsica).bundle
