@@ -198,7 +198,7 @@
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="503"/>
+        <location filename="../../ui/capture_panel.py" line="502"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -206,52 +206,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="507"/>
+        <location filename="../../ui/capture_panel.py" line="506"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="522"/>
+        <location filename="../../ui/capture_panel.py" line="521"/>
         <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="530"/>
+        <location filename="../../ui/capture_panel.py" line="529"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="559"/>
+        <location filename="../../ui/capture_panel.py" line="558"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="605"/>
+        <location filename="../../ui/capture_panel.py" line="604"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="606"/>
+        <location filename="../../ui/capture_panel.py" line="605"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="621"/>
+        <location filename="../../ui/capture_panel.py" line="620"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="636"/>
+        <location filename="../../ui/capture_panel.py" line="635"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="653"/>
+        <location filename="../../ui/capture_panel.py" line="652"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="703"/>
+        <location filename="../../ui/capture_panel.py" line="702"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -781,43 +781,43 @@
 <context>
     <name>DeviceFolderDialog</name>
     <message>
-        <location filename="../../ui/capture_folder.py" line="107"/>
+        <location filename="../../ui/capture_folder.py" line="109"/>
         <source>Dossier de l&apos;appareil</source>
         <extracomment>Seconds between two looks at the folder; a file counts once two looks in a row agree on it. The dialog shows the newest images only: each one listed is opened to check it is an image, on the window&apos;s thread, and a device share may hold years of exports. From the watcher&apos;s thread, queued to this object&apos;s (the window&apos;s): the watcher still current is checked there, when it is handled. Checked in the watcher&apos;s thread only, a file seen by the previous case&apos;s watch reached the slot after the next case had opened, and was announced there.</extracomment>
         <translation>Device folder</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="115"/>
+        <location filename="../../ui/capture_folder.py" line="117"/>
         <source>Le dossier de l&apos;appareil ({folder}) est inaccessible : vérifiez que l&apos;appareil, la clé USB ou le partage réseau est bien branché, puis rouvrez cette fenêtre.</source>
         <translation>The device folder ({folder}) cannot be reached: check that the device, the USB stick or the network share is plugged in, then open this window again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="119"/>
+        <location filename="../../ui/capture_folder.py" line="121"/>
         <source>Cochez les images de ce patient à importer (les plus récentes en premier).</source>
         <translation>Tick this patient&apos;s images to import (most recent first).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="122"/>
+        <location filename="../../ui/capture_folder.py" line="124"/>
         <source>Une image rangée dans un sous-dossier est montrée avec son chemin (date, examen, nom du patient selon l&apos;appareil) : vérifiez qu&apos;elle est bien de ce patient.</source>
         <translation>An image kept in a subfolder is shown with its path (date, exam, the patient&apos;s name depending on the device): check that it is this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="127"/>
+        <location filename="../../ui/capture_folder.py" line="129"/>
         <source>Seules les {n} images les plus récentes sont montrées : pour une plus ancienne, utilisez « Importer un fichier… ».</source>
         <translation>Only the {n} newest images are shown: for an older one, use “Import a file…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="132"/>
+        <location filename="../../ui/capture_folder.py" line="134"/>
         <source>Aucune image dans le dossier de l&apos;appareil ({folder}) : vérifiez que l&apos;appareil a bien exporté les clichés.</source>
         <translation>No image in the device folder ({folder}): check that the device exported the pictures.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="152"/>
+        <location filename="../../ui/capture_folder.py" line="154"/>
         <source>&amp;Importer</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="153"/>
+        <location filename="../../ui/capture_folder.py" line="155"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
@@ -848,208 +848,253 @@
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="118"/>
+        <location filename="../../ui/follow_view.py" line="119"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). An unread answer that came while the case was on screen waits for a person&apos;s input. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="121"/>
+        <location filename="../../ui/follow_view.py" line="122"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="129"/>
+        <location filename="../../ui/follow_view.py" line="130"/>
         <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
         <translation>Hold the case back (do not send it)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="131"/>
+        <location filename="../../ui/follow_view.py" line="132"/>
         <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="151"/>
+        <location filename="../../ui/follow_view.py" line="152"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="188"/>
+        <location filename="../../ui/follow_view.py" line="189"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images joined by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="192"/>
+        <location filename="../../ui/follow_view.py" line="193"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="193"/>
+        <location filename="../../ui/follow_view.py" line="194"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="195"/>
+        <location filename="../../ui/follow_view.py" line="196"/>
         <source>Imprimer…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="198"/>
+        <location filename="../../ui/follow_view.py" line="199"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="199"/>
+        <location filename="../../ui/follow_view.py" line="200"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="209"/>
+        <location filename="../../ui/follow_view.py" line="210"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="218"/>
+        <location filename="../../ui/follow_view.py" line="219"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="223"/>
+        <location filename="../../ui/follow_view.py" line="224"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="228"/>
+        <location filename="../../ui/follow_view.py" line="229"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="231"/>
+        <location filename="../../ui/follow_view.py" line="233"/>
+        <source>Retirer les images</source>
+        <translation>Remove the images</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="234"/>
+        <source>Les images jointes ne partent pas ; le texte reste.</source>
+        <translation>The attached images are not sent; the text stays.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="237"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="245"/>
+        <location filename="../../ui/follow_view.py" line="252"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="249"/>
+        <location filename="../../ui/follow_view.py" line="256"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="296"/>
+        <location filename="../../ui/follow_view.py" line="303"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="301"/>
+        <location filename="../../ui/follow_view.py" line="308"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="305"/>
+        <location filename="../../ui/follow_view.py" line="312"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="320"/>
+        <location filename="../../ui/follow_view.py" line="327"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="330"/>
+        <location filename="../../ui/follow_view.py" line="337"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="330"/>
+        <location filename="../../ui/follow_view.py" line="337"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="333"/>
+        <location filename="../../ui/follow_view.py" line="340"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="338"/>
+        <location filename="../../ui/follow_view.py" line="345"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="340"/>
+        <location filename="../../ui/follow_view.py" line="347"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="451"/>
+        <location filename="../../ui/follow_view.py" line="458"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="453"/>
+        <location filename="../../ui/follow_view.py" line="460"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="457"/>
+        <location filename="../../ui/follow_view.py" line="464"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="489"/>
+        <location filename="../../ui/follow_view.py" line="496"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="541"/>
+        <location filename="../../ui/follow_view.py" line="548"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="550"/>
+        <location filename="../../ui/follow_view.py" line="557"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="574"/>
+        <location filename="../../ui/follow_view.py" line="581"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="597"/>
+        <location filename="../../ui/follow_view.py" line="604"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="617"/>
+        <location filename="../../ui/follow_view.py" line="624"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="678"/>
+        <location filename="../../ui/follow_view.py" line="636"/>
+        <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
+        <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="647"/>
+        <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
+        <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="703"/>
+        <source>bonne qualité</source>
+        <translation>good quality</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="736"/>
+        <source>« {name} » est déjà jointe à cette réponse.</source>
+        <translation>“{name}” is already attached to this reply.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="748"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="679"/>
+        <location filename="../../ui/follow_view.py" line="749"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="706"/>
+        <location filename="../../ui/follow_view.py" line="777"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="745"/>
+        <location filename="../../ui/follow_view.py" line="813"/>
+        <source>dans ce dossier</source>
+        <translation>in this case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="815"/>
+        <source>dans le dossier {case} d&apos;un autre patient</source>
+        <translation>in case {case}, another patient&apos;s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="819"/>
+        <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
+        <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="831"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="670"/>
+        <location filename="../../ui/follow_view.py" line="700"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1057,7 +1102,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="733"/>
+        <location filename="../../ui/follow_view.py" line="807"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -1216,27 +1261,27 @@
 <context>
     <name>LiveCamera</name>
     <message>
-        <location filename="../../ui/capture_camera.py" line="26"/>
+        <location filename="../../ui/capture_camera.py" line="27"/>
         <source>Caméra</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="27"/>
+        <location filename="../../ui/capture_camera.py" line="28"/>
         <source>&amp;Caméra :</source>
         <translation>&amp;Camera:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="29"/>
+        <location filename="../../ui/capture_camera.py" line="30"/>
         <source>Caméra débranchée — rebranchez-la : la reprise est automatique</source>
         <translation>Camera unplugged — plug it back in: it resumes by itself</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="75"/>
+        <location filename="../../ui/capture_camera.py" line="115"/>
         <source>Démarrage de la caméra…</source>
         <translation>Starting the camera…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="80"/>
+        <location filename="../../ui/capture_camera.py" line="120"/>
         <source>Caméra arrêtée.</source>
         <translation>Camera stopped.</translation>
     </message>
@@ -1262,32 +1307,32 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock.py" line="83"/>
+        <location filename="../../ui/lock.py" line="93"/>
         <source>Teleavis est verrouillé</source>
         <translation>Teleavis is locked</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="86"/>
+        <location filename="../../ui/lock.py" line="96"/>
         <source>Les dossiers sont masqués. Tapez votre code ou la phrase secrète pour reprendre.</source>
         <translation>The cases are hidden. Type your PIN or the passphrase to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="91"/>
+        <location filename="../../ui/lock.py" line="101"/>
         <source>Code ou phrase secrète</source>
         <translation>PIN or passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="96"/>
+        <location filename="../../ui/lock.py" line="106"/>
         <source>Déverrouiller</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="122"/>
+        <location filename="../../ui/lock.py" line="135"/>
         <source>Code ou phrase secrète incorrect.</source>
         <translation>Wrong PIN or passphrase.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/lock.py" line="133"/>
+        <location filename="../../ui/lock.py" line="146"/>
         <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
         <translation>
             <numerusform>Too many wrong tries. Try again in %n second.</numerusform>
@@ -1660,37 +1705,37 @@
 <context>
     <name>PassphraseDialog</name>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="21"/>
+        <location filename="../../ui/unlock_dialog.py" line="22"/>
         <source>Déverrouiller Teleavis</source>
         <translation>Unlock Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="21"/>
+        <location filename="../../ui/unlock_dialog.py" line="22"/>
         <source>Choisir la phrase secrète de Teleavis</source>
         <translation>Choose the Teleavis passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="28"/>
+        <location filename="../../ui/unlock_dialog.py" line="29"/>
         <source>Choisissez la phrase secrète qui protège les dossiers de cette machine. Sans elle, les données ne peuvent pas être lues : notez-la en lieu sûr. Quatre mots sans lien entre eux font une bonne phrase.</source>
         <translation>Choose the passphrase that protects the cases on this computer. Without it the data cannot be read: write it down somewhere safe. Four unrelated words make a good passphrase.</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="33"/>
+        <location filename="../../ui/unlock_dialog.py" line="34"/>
         <source>Tapez la phrase secrète de Teleavis pour ouvrir les dossiers.</source>
         <translation>Type the Teleavis passphrase to open the cases.</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="39"/>
+        <location filename="../../ui/unlock_dialog.py" line="40"/>
         <source>Phrase secrète :</source>
         <translation>Passphrase:</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="43"/>
+        <location filename="../../ui/unlock_dialog.py" line="44"/>
         <source>Répétez-la :</source>
         <translation>Repeat it:</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/unlock_dialog.py" line="48"/>
+        <location filename="../../ui/unlock_dialog.py" line="49"/>
         <source>Phrase secrète incorrecte. Encore %n essai(s).</source>
         <translation>
             <numerusform>Wrong passphrase. %n try left.</numerusform>
@@ -1698,27 +1743,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="52"/>
+        <location filename="../../ui/unlock_dialog.py" line="53"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="52"/>
+        <location filename="../../ui/unlock_dialog.py" line="53"/>
         <source>Ouvrir</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="54"/>
+        <location filename="../../ui/unlock_dialog.py" line="55"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="62"/>
+        <location filename="../../ui/unlock_dialog.py" line="63"/>
         <source>La phrase secrète est vide.</source>
         <translation>The passphrase is empty.</translation>
     </message>
     <message>
-        <location filename="../../ui/unlock_dialog.py" line="65"/>
+        <location filename="../../ui/unlock_dialog.py" line="66"/>
         <source>Les deux phrases sont différentes.</source>
         <translation>The two passphrases differ.</translation>
     </message>
@@ -1938,62 +1983,67 @@
         <translation>Lock after:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="100"/>
+        <location filename="../../ui/settings_dialog.py" line="103"/>
         <source>Laisser vide pour garder le code actuel</source>
         <translation>Leave empty to keep the current PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="101"/>
+        <location filename="../../ui/settings_dialog.py" line="105"/>
+        <source>Aucun code pour l&apos;instant : tapez-en un ({n} caractères au moins)</source>
+        <translation>No code yet: type one ({n} characters at least)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="107"/>
         <source>Code de déverrouillage :</source>
         <translation>Unlock PIN:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="103"/>
+        <location filename="../../ui/settings_dialog.py" line="109"/>
         <source>Dossier de sauvegarde :</source>
         <translation>Backup folder:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="105"/>
+        <location filename="../../ui/settings_dialog.py" line="111"/>
         <source> h</source>
         <translation> h</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="107"/>
+        <location filename="../../ui/settings_dialog.py" line="113"/>
         <source>Sauvegarder toutes les :</source>
         <translation>Back up every:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="108"/>
+        <location filename="../../ui/settings_dialog.py" line="114"/>
         <source>Sécurité</source>
         <translation>Security</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="113"/>
+        <location filename="../../ui/settings_dialog.py" line="119"/>
         <source>Celle du système</source>
         <translation>The system&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="117"/>
+        <location filename="../../ui/settings_dialog.py" line="123"/>
         <source>Langue :</source>
         <translation>Language:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="118"/>
+        <location filename="../../ui/settings_dialog.py" line="124"/>
         <source>La nouvelle langue s&apos;applique au prochain démarrage de Teleavis.</source>
         <translation>The new language applies the next time Teleavis starts.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="121"/>
+        <location filename="../../ui/settings_dialog.py" line="127"/>
         <source>Langue</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="127"/>
+        <location filename="../../ui/settings_dialog.py" line="133"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="128"/>
+        <location filename="../../ui/settings_dialog.py" line="134"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
