@@ -89,6 +89,7 @@ class FollowView(QWidget):
         self._opening = False
         self._buffer: QBuffer | None = None
         self._reply_images: list[NewImage] = []
+        self._reply_names: dict[str, str] = {}  # the file each image joined to a reply came from, by image id
         #: Replies begun in other cases and not sent: each case keeps its own (words, images) until the
         #: user comes back to it. Never carried into another patient's case.
         self._reply_drafts: dict[str, tuple[str, list[NewImage]]] = {}
@@ -702,7 +703,8 @@ class FollowView(QWidget):
             finding = worst_finding(image.record)
             words = finding.message if finding else self.tr("bonne qualité")
             mark = {"blocking": "✗ ", "warning": "⚠ "}.get(finding.level, "") if finding else ""
-            lines.append(f"{number}. {mark}{words}")
+            name = self._reply_names.get(image.record.id, "")
+            lines.append(f"{number}. {name} — {mark}{words}" if name else f"{number}. {mark}{words}")
         self.reply_images.setText("\n".join(lines))
         self.drop_images.setVisible(bool(count))
 
@@ -737,6 +739,7 @@ class FollowView(QWidget):
             else:
                 joined |= keys(image)
                 kept.append(image)
+                self._reply_names[image.record.id] = name
         return kept, said
 
     def _pick_images(self) -> None:

@@ -337,10 +337,13 @@ def test_images_joined_to_a_reply_are_checked_as_an_import_and_can_be_taken_back
     problem = view.reply_problem.text()
     assert f"« BERNARD.jpg » est déjà dans le dossier {other_id[:8]} d'un autre patient" in problem
     assert "« vue-rapprochée.jpg » est déjà jointe à cette réponse" in problem
-    assert len(view._reply_images) == 1 and view.reply_images.text().splitlines()[1] == "1. bonne qualité"
+    assert (
+        len(view._reply_images) == 1
+        and view.reply_images.text().splitlines()[1] == "1. vue-rapprochée.jpg — bonne qualité"
+    )
     view.add_reply_files([blurred])
     assert len(view._reply_images) == 2
-    assert view.reply_images.text().splitlines()[2].startswith(("2. ✗", "2. ⚠"))
+    assert view.reply_images.text().splitlines()[2].startswith(("2. floue.jpg — ✗", "2. floue.jpg — ⚠"))
 
     # Taken back before sending: the text goes alone.
     assert view.drop_images.isVisible()
