@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import locale
 import os
-import plistlib
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -100,6 +99,8 @@ def windows_language(lcid: int | None = None) -> str:
 
 def macos_language(home: Path) -> str:
     """The first of the user's preferred languages in macOS's settings (``en-GB``, ``fr-FR``…)."""
+    import plistlib  # (macOS only: not at every start elsewhere, where it also loads XML and datetime)
+
     try:
         with open(home / "Library" / "Preferences" / ".GlobalPreferences.plist", "rb") as handle:
             languages = plistlib.load(handle).get("AppleLanguages") or []
