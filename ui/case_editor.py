@@ -519,9 +519,12 @@ class CaseEditor(QWidget):
                     combo.addItem(display, code)
                 binding = combo_binding(key, combo)
             elif item.type in ("integer", "decimal"):
-                edit = QLineEdit()
+                # Said in the field: the validator silently drops a word typed there (« aucune »).
+                edit = QLineEdit(placeholderText=self.tr("un nombre entier"))
                 if item.type == "integer":
                     edit.setValidator(QIntValidator(edit))
+                else:
+                    edit.setPlaceholderText(self.tr("un nombre (virgule permise)"))
                 binding = text_binding(
                     key, edit, empty=None, to_model=number_to_model(item.type), to_text=number_to_text
                 )

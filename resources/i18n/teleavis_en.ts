@@ -345,7 +345,7 @@
         <location filename="../../ui/case_editor.py" line="266"/>
         <location filename="../../ui/case_editor.py" line="292"/>
         <location filename="../../ui/case_editor.py" line="356"/>
-        <location filename="../../ui/case_editor.py" line="529"/>
+        <location filename="../../ui/case_editor.py" line="532"/>
         <source>JJ/MM/AAAA</source>
         <translation>DD/MM/YYYY</translation>
     </message>
@@ -650,12 +650,22 @@
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="749"/>
+        <location filename="../../ui/case_editor.py" line="523"/>
+        <source>un nombre entier</source>
+        <translation>a whole number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="527"/>
+        <source>un nombre (virgule permise)</source>
+        <translation>a number (decimals allowed)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="752"/>
         <source>erreur interne, voir le journal</source>
         <translation>internal error, see the log</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="766"/>
+        <location filename="../../ui/case_editor.py" line="769"/>
         <source>Les dernières modifications du dossier {id} n&apos;ont pas pu être enregistrées ({words}) ; elles sont gardées jusqu&apos;à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer.</source>
         <translation>The last changes to case {id} could not be saved ({words}); they are kept until Teleavis is closed: open that case again to save them.</translation>
     </message>
@@ -848,253 +858,253 @@
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="119"/>
+        <location filename="../../ui/follow_view.py" line="120"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). An unread answer that came while the case was on screen waits for a person&apos;s input. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="122"/>
+        <location filename="../../ui/follow_view.py" line="123"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="130"/>
+        <location filename="../../ui/follow_view.py" line="131"/>
         <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
         <translation>Hold the case back (do not send it)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="132"/>
+        <location filename="../../ui/follow_view.py" line="133"/>
         <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="152"/>
+        <location filename="../../ui/follow_view.py" line="153"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="189"/>
+        <location filename="../../ui/follow_view.py" line="190"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images joined by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="193"/>
+        <location filename="../../ui/follow_view.py" line="194"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="194"/>
+        <location filename="../../ui/follow_view.py" line="195"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="196"/>
+        <location filename="../../ui/follow_view.py" line="197"/>
         <source>Imprimer…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="199"/>
+        <location filename="../../ui/follow_view.py" line="200"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="200"/>
+        <location filename="../../ui/follow_view.py" line="201"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="210"/>
+        <location filename="../../ui/follow_view.py" line="211"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="219"/>
+        <location filename="../../ui/follow_view.py" line="220"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="224"/>
+        <location filename="../../ui/follow_view.py" line="225"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="229"/>
+        <location filename="../../ui/follow_view.py" line="230"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="233"/>
+        <location filename="../../ui/follow_view.py" line="234"/>
         <source>Retirer les images</source>
         <translation>Remove the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="234"/>
+        <location filename="../../ui/follow_view.py" line="235"/>
         <source>Les images jointes ne partent pas ; le texte reste.</source>
         <translation>The attached images are not sent; the text stays.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="237"/>
+        <location filename="../../ui/follow_view.py" line="238"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="252"/>
+        <location filename="../../ui/follow_view.py" line="253"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="256"/>
+        <location filename="../../ui/follow_view.py" line="257"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="303"/>
+        <location filename="../../ui/follow_view.py" line="304"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="308"/>
+        <location filename="../../ui/follow_view.py" line="309"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="312"/>
+        <location filename="../../ui/follow_view.py" line="313"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="327"/>
+        <location filename="../../ui/follow_view.py" line="328"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="337"/>
+        <location filename="../../ui/follow_view.py" line="338"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="337"/>
+        <location filename="../../ui/follow_view.py" line="338"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="340"/>
+        <location filename="../../ui/follow_view.py" line="341"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="345"/>
+        <location filename="../../ui/follow_view.py" line="346"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="347"/>
+        <location filename="../../ui/follow_view.py" line="348"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="458"/>
+        <location filename="../../ui/follow_view.py" line="459"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="460"/>
+        <location filename="../../ui/follow_view.py" line="461"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="464"/>
+        <location filename="../../ui/follow_view.py" line="465"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="496"/>
+        <location filename="../../ui/follow_view.py" line="497"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="548"/>
+        <location filename="../../ui/follow_view.py" line="549"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="557"/>
+        <location filename="../../ui/follow_view.py" line="558"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="581"/>
+        <location filename="../../ui/follow_view.py" line="582"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="604"/>
+        <location filename="../../ui/follow_view.py" line="605"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="624"/>
+        <location filename="../../ui/follow_view.py" line="625"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="636"/>
+        <location filename="../../ui/follow_view.py" line="637"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="647"/>
+        <location filename="../../ui/follow_view.py" line="648"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="703"/>
+        <location filename="../../ui/follow_view.py" line="704"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="736"/>
+        <location filename="../../ui/follow_view.py" line="738"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="748"/>
+        <location filename="../../ui/follow_view.py" line="751"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="749"/>
+        <location filename="../../ui/follow_view.py" line="752"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="777"/>
+        <location filename="../../ui/follow_view.py" line="780"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="813"/>
+        <location filename="../../ui/follow_view.py" line="816"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="815"/>
+        <location filename="../../ui/follow_view.py" line="818"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in case {case}, another patient&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="819"/>
+        <location filename="../../ui/follow_view.py" line="822"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="831"/>
+        <location filename="../../ui/follow_view.py" line="834"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="700"/>
+        <location filename="../../ui/follow_view.py" line="701"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1102,7 +1112,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="807"/>
+        <location filename="../../ui/follow_view.py" line="810"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>

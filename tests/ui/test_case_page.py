@@ -236,3 +236,21 @@ def test_the_wheel_over_a_drop_down_scrolls_the_form_and_never_changes_an_answer
     wheel(combo)
     assert combo.currentIndex() != before[-1], "chosen, it still turns with the wheel"
     window.shutdown()
+
+
+def test_a_number_field_says_it_takes_a_number(qtbot: Any, store: Store, tmp_path: Path, sync_runner: None) -> None:
+    """A nurse's pass: « aucune » typed in « Nombre d'autres lésions semblables » vanished, letter by letter,
+    without a word (the field takes digits only)."""
+    from PySide6.QtWidgets import QLineEdit
+
+    case_id = complete_case(store, tmp_path / "case")
+    window = started(qtbot, store)
+    open_from_list(qtbot, window, case_id)
+    editor = window.case_page.editor
+    (count,) = [
+        b.widget
+        for k, b in editor.bindings.items()
+        if k.startswith("form.") and editor.labels.get(k, "").startswith("Nombre d'autres lésions")
+    ]
+    assert isinstance(count, QLineEdit) and count.placeholderText() == "un nombre entier"
+    window.shutdown()
