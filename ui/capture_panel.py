@@ -66,6 +66,7 @@ class CapturePanel(QWidget):
         #: What went wrong for a case after the user had opened another (an import refused, labels not
         #: saved): said when that case is shown again, never on the case then shown.
         self._said_later: dict[str, str] = {}
+        self._prefetched: str | None = None  # the case whose thumbnails are being read ahead (prefetch)
         self._new_in_folder: list[pathlib.Path] = []  # arrived in the device folder since the case opened
         self._folder_monitor: DeviceFolderMonitor | None = None  # made when first needed
         self._folder_out = False  # the device folder could not be read at the last look
@@ -159,12 +160,21 @@ class CapturePanel(QWidget):
 
     # -- the case ----------------------------------------------------------------------------
 
+    def prefetch(self, case: Case) -> None:
+        """Start reading ``case``'s thumbnails before the rest of its page is written (the editor's
+        fields): they are back for the page's first paint, instead of filling the tiles after it."""
+        self.strip.forget_thumbnails()
+        self._prefetched = case.id
+        self.strip.load(case.images)
+
     def set_case(self, case: Case | None) -> None:
         """Show ``case``'s images; its specialty decides the views, its state whether it can change."""
         self._case = case
         self._retake_id = None
         self._live_after_thumbnails = False
-        self.strip.forget_thumbnails()
+        if case is None or self._prefetched != case.id:
+            self.strip.forget_thumbnails()
+        self._prefetched = None
         editable = case is not None and case.state in EDITABLE_STATES
         for widget in (self.capture_button, self.import_button, self.folder_button, self.anonymise_first, self.live):
             widget.setEnabled(editable)

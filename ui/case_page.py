@@ -188,6 +188,9 @@ class CasePage(QWidget):
         self.case = case
         self._header()
         if case.state in EDITABLE_STATES:
+            first_time = self.capture.panel is None
+            # Read on a worker while this thread writes the fields: back before the page's first paint.
+            self.capture.ensure().prefetch(case)
             info = self.store.platform_info(case.id)
             refused = case.state == CaseState.NEEDS_ATTENTION
             row = Outbox(self.store).row(case.id) if refused else None
@@ -199,7 +202,6 @@ class CasePage(QWidget):
                 )
             )
             self.editor.set_case(case)
-            first_time = self.capture.panel is None
             self.capture.set_case(case)
             if first_time:
                 self._order_tabs()

@@ -59,8 +59,6 @@ class ImageStrip(QScrollArea):
         self._tiles.clear()
         self._layout.removeWidget(self.empty_label)
         self.empty_label.hide()
-        missing = [image for image in images if image.id not in self._thumbs and image.id not in self._loading]
-        self._loading.update(image.id for image in missing)
         for number, image in enumerate(images, start=1):
             thumbnail, pending = self._thumbs.get(image.id), image.id not in self._thumbs
             if number <= len(self._pool):  # tiles are reused: made and styled once, not at each case
@@ -81,13 +79,20 @@ class ImageStrip(QScrollArea):
             self.empty_label.show()
         wanted = select if select in self._tiles else (self.current if self.current in self._tiles else None)
         self.select(wanted or (images[-1].id if images else ""))
-        if missing:
-            objects = self._store.objects  # files and the data key only: safe from a worker thread
-            run_task(
-                lambda: [(image.id, decode_thumbnail(self._read(objects, image))) for image in missing],
-                self._thumbnails_ready,
-                lambda exc: self._thumbnails_failed([image.id for image in missing], exc),
-            )
+        self.load(images)
+
+    def load(self, images: list[CaseImage]) -> None:
+        """Read, decrypt and decode the thumbnails not yet in hand nor asked, on a worker thread."""
+        missing = [image for image in images if image.id not in self._thumbs and image.id not in self._loading]
+        if not missing:
+            return
+        self._loading.update(image.id for image in missing)
+        objects = self._store.objects  # files and the data key only: safe from a worker thread
+        run_task(
+            lambda: [(image.id, decode_thumbnail(self._read(objects, image))) for image in missing],
+            self._thumbnails_ready,
+            lambda exc: self._thumbnails_failed([image.id for image in missing], exc),
+        )
 
     @staticmethod
     def _read(objects: ObjectStore, image: CaseImage) -> bytes | None:

@@ -90,6 +90,36 @@ def test_opening_a_case_leaves_its_thumbnails_to_a_worker_and_reuses_tiles_and_f
     assert window.case_page.editor.case.patient.family == "BERNARD"
 
 
+def test_the_thumbnails_are_asked_of_a_worker_before_the_editor_writes_the_case(
+    qtbot: Any, store: Store, window: Any, monkeypatch: Any
+) -> None:
+    """The worker reads and decodes them while this thread writes the editor's fields: they are back for
+    the page's first paint, instead of filling the tiles after it (issue 18.1)."""
+    photo = jpeg_bytes(skin_photo(1200, 900, seed=1))
+    first, second = _case(store, photo, 3, "MARTIN"), _case(store, photo, 2, "BERNARD")
+    runner = HeldRunner()
+    tasks.set_runner(runner)
+    window.open_case(first)
+    runner.run_held()
+    editor = window.case_page.editor
+    strip = window.case_page.capture.ensure().strip
+    asked_before: list[bool] = []
+    writes = editor.set_case
+
+    def set_case(case: Any) -> None:
+        asked_before.append(strip.loading())
+        writes(case)
+
+    monkeypatch.setattr(editor, "set_case", set_case)
+    window.open_case(second)
+    assert asked_before == [True], "the thumbnails were asked first"
+    runner.run_held()
+    panel = window.case_page.capture.ensure()
+    assert [tile.image.id for tile in panel.tiles()] == [image.id for image in store.get_case(second).images]
+    assert all(not tile.picture.pixmap().isNull() for tile in panel.tiles())
+    assert runner.held == [] and not panel.strip.loading()
+
+
 def test_opening_a_case_waits_for_a_pending_save_but_not_for_an_audit_line() -> None:
     """Before a case is read back, the saves asked before are waited for; the audit line of the case
     opened just before (a write that nothing reads back) is not: opening waited for its fsync."""
