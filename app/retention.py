@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from app import audit
+from app import audit, reply_drafts
 from app.db import transaction
 from app.errors import StorageError
 from app.model import CaseState, utc_now
@@ -172,6 +172,7 @@ def _purge(store: Store, case_id: str, actor: str | None, result: RetentionRun) 
         if answer:
             blobs.update(answer.blobs())
         conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+        reply_drafts.forget(store, case_id, in_transaction=True)  # a reply begun and never sent goes too
         audit.append(conn, store.key, "purged", case_id, detail=f"retention, {len(blobs)} file(s)", actor=actor)
     for blob in blobs:
         try:

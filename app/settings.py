@@ -68,9 +68,15 @@ INTERNAL_PREFIXES = ("site.", "sync.", "state.")
 MIN_POLL_S = 10
 #: Internal settings kept sealed (the screen lock's PIN hash: app/screen_lock.py; the Pro Santé Connect
 #: tokens and the signed-in professional: sync/psc.py; the name last typed as who recorded a consent,
-#: free text that may be anyone's: ui/case_editor.py).
+#: free text that may be anyone's: ui/case_editor.py; the replies to the experts begun: app/reply_drafts.py).
 INTERNAL_SECRETS = frozenset(
-    {"state.lock.pin", "state.psc.tokens", "state.psc.professional", "state.consent_recorded_by"}
+    {
+        "state.lock.pin",
+        "state.psc.tokens",
+        "state.psc.professional",
+        "state.consent_recorded_by",
+        "state.reply_drafts",  # replies to the experts begun and not sent (app/reply_drafts.py)
+    }
 )
 
 

@@ -382,3 +382,4 @@ class CasePage(QWidget):
     def leave(self) -> None:
         """Before the page is left (the list, the lock, the settings): nothing typed stays unsaved."""
         self.editor.flush()
+        self.follow.keep_draft()  # a reply to the expert begun, kept as typed so far

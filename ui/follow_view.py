@@ -52,6 +52,9 @@ from ui.worklist import local_time
 
 log = logging.getLogger(__name__)
 
+#: How long after the last key a reply begun is kept (written sealed by the writer thread).
+DRAFT_DELAY_MS = 1000
+
 
 def image_progress(case: Case, sent: int) -> tuple[int, int]:
     """How many of the case's images are fully handed over for ``sent`` bytes (presentation only)."""
@@ -224,6 +227,12 @@ class FollowView(QWidget):
         question_layout.addWidget(self.conversation)
         self.reply = QPlainTextEdit(placeholderText=self.tr("Votre réponse à l'expert"))
         self.reply.setTabChangesFocus(True)
+        # The words typed are kept a moment after the last key (sealed, by the writer thread): a crash
+        # or a power cut loses none of them (app/reply_drafts.py).
+        self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.keep_draft)
+        self._kept_drafts: dict[str, str] = {}  # what was last written, by case (nothing written twice)
+        self.reply.textChanged.connect(self._draft_timer.start)
         self.reply.setMaximumHeight(100)
         question_layout.addWidget(self.reply)
         reply_buttons = QHBoxLayout()
@@ -676,15 +685,51 @@ class FollowView(QWidget):
     # -- replying -------------------------------------------------------------------------------
 
     def _switch_reply(self, previous: str | None, case_id: str) -> None:
-        """Put the reply begun in ``previous`` aside, and show ``case_id``'s own (or an empty one)."""
+        """Put the reply begun in ``previous`` aside, and show ``case_id``'s own (or an empty one): the one
+        in this window, else the one kept on this workstation (Teleavis closed, or stopped by a crash)."""
         text = self.reply.toPlainText()
+        if previous is not None:
+            self._keep_draft(previous, text)
         if previous is not None and (text.strip() or self._reply_images):
             self._reply_drafts[previous] = (text, self._reply_images)
-        text, self._reply_images = self._reply_drafts.pop(case_id, ("", []))
+        if case_id in self._reply_drafts:
+            text, self._reply_images = self._reply_drafts.pop(case_id)
+        else:
+            text, self._reply_images = self._stored_draft(case_id), []
+        self.reply.blockSignals(True)  # shown, not typed: nothing to keep
         self.reply.setPlainText(text)
+        self.reply.blockSignals(False)
         self._show_reply_images()
         self.reply_problem.clear()
         self.reply_saved.clear()
+
+    def _stored_draft(self, case_id: str) -> str:
+        from app import reply_drafts
+
+        try:
+            text = reply_drafts.load(self.store, case_id)
+        except TeleavisError:
+            log.warning("the reply begun for case %s could not be read back", case_id)
+            return ""
+        self._kept_drafts[case_id] = text
+        return text
+
+    def keep_draft(self) -> None:
+        """Keep the reply being typed now (also before the window closes or locks)."""
+        if self.case is not None:
+            self._keep_draft(self.case.id, self.reply.toPlainText())
+
+    def _keep_draft(self, case_id: str, text: str) -> None:
+        self._draft_timer.stop()
+        if self._kept_drafts.get(case_id, "") == text:
+            return
+        from app import reply_drafts
+
+        self._kept_drafts[case_id] = text
+        run_write(
+            on_own_connection(self.store, lambda own: reply_drafts.save(own, case_id, text)),
+            error=lambda exc: log.warning("the reply begun could not be kept: %s", type(exc).__name__),
+        )
 
     def unsent_replies(self) -> list[str]:
         """The cases holding a reply to the expert begun and not sent, the one on screen first: they live
@@ -827,6 +872,7 @@ class FollowView(QWidget):
             self.reply_problem.setText(exc.message)
             return
         self.reply.clear()
+        self._keep_draft(self.case.id, "")  # sent: the draft kept goes
         self._reply_images = []
         self._show_reply_images()
         self.reply_problem.clear()

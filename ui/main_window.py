@@ -423,9 +423,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _may_close(self) -> bool:
-        """Whether to close, asked when it costs something: a reply to an expert begun and not sent is
-        lost with the window (the way back to it is offered), and what waits to leave (a case, a reply
-        queued) leaves only while Teleavis is open (leaving it open is offered). Said of what only waits
+        """Whether to close, asked when it costs something: a reply to an expert begun and not sent does not
+        leave (it is kept, app/reply_drafts.py; the way back to it is offered), and what waits to leave (a
+        case, a reply queued) leaves only while Teleavis is open (leaving it open is offered). Said of what only waits
         when the desktop's session ends, if Qt asks then."""
         from PySide6.QtGui import QGuiApplication
         from PySide6.QtWidgets import QMessageBox
@@ -444,13 +444,13 @@ class MainWindow(QMainWindow):
             said.append(
                 (
                     self.tr(
-                        "Votre réponse à l'expert n'est pas envoyée ({ids}). Si vous fermez Teleavis "
-                        "maintenant, elle sera perdue."
+                        "Votre réponse à l'expert n'est pas envoyée ({ids}). Elle est gardée sur ce poste, "
+                        "mais l'expert ne la recevra qu'une fois « Envoyer la réponse » cliqué."
                     )
                     if len(unsent) == 1
                     else self.tr(
-                        "Des réponses aux experts ne sont pas envoyées ({ids}). Si vous fermez Teleavis "
-                        "maintenant, elles seront perdues."
+                        "Des réponses aux experts ne sont pas envoyées ({ids}). Elles sont gardées sur ce poste, "
+                        "mais les experts ne les recevront qu'une fois « Envoyer la réponse » cliqué."
                     )
                 ).format(ids=ids)
             )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app import audit
+from app import audit, reply_drafts
 from app.model import CaseState, utc_now
 from app.retention import run_retention, years_before
 from app.store import Store
@@ -62,6 +62,9 @@ def test_exactly_the_eligible_cases_are_archived_then_purged(store: Store, clock
     store.mark_read(late)
     files = {case_id: blob_files(store, case_id) for case_id in (read, rejected, late)}
     assert all(f.exists() for paths in files.values() for f in paths)
+    # A reply to the expert begun and never sent (app/reply_drafts.py) goes with its case, and only it.
+    reply_drafts.save(store, read, "Depuis trois semaines.")
+    reply_drafts.save(store, unread, "Stable.")
 
     first = run_retention(store, T0 + timedelta(days=90, minutes=1))
     assert sorted(first.archived) == sorted([read, rejected])
@@ -86,6 +89,7 @@ def test_exactly_the_eligible_cases_are_archived_then_purged(store: Store, clock
             (read, rejected),
         ).fetchone()[0]
         assert rows == 0, table
+    assert reply_drafts.load(store, read) == "" and reply_drafts.load(store, unread) == "Stable."
     purged = store.conn.execute("SELECT case_id, detail FROM audit WHERE action='purged' ORDER BY seq").fetchall()
     assert sorted(r[0] for r in purged) == sorted([read, rejected])
     assert audit.verify(store.conn, store.key).ok

@@ -293,11 +293,11 @@ def test_quitting_asks_before_a_reply_begun_to_the_expert_is_lost(
     assert window.isVisible(), "the window stays, with the reply"
     assert seen == [
         f"Votre réponse à l'expert n'est pas envoyée ({name}, dossier {first[:8]}). "
-        "Si vous fermez Teleavis maintenant, elle sera perdue."
+        "Elle est gardée sur ce poste, mais l'expert ne la recevra qu'une fois « Envoyer la réponse » cliqué."
     ]
     assert window.pages.currentWidget() is window.case_page and follow.case.id == first
     assert follow.reply.toPlainText() == "Depuis trois semaines."
-    # A reply sent is not lost (it waits to leave, and is said so); one left in another case is.
+    # A reply sent waits to leave, and is said so; one left in another case is said not sent.
     window.open_case(second)
     type_text(follow.reply, "Stable.")
     follow.send_reply.click()
@@ -306,7 +306,7 @@ def test_quitting_asks_before_a_reply_begun_to_the_expert_is_lost(
     window.quit_action.trigger()
     assert seen[1:] == [
         f"Votre réponse à l'expert n'est pas envoyée ({name}, dossier {first[:8]}). "
-        "Si vous fermez Teleavis maintenant, elle sera perdue.\n\n"
+        "Elle est gardée sur ce poste, mais l'expert ne la recevra qu'une fois « Envoyer la réponse » cliqué.\n\n"
         "Un envoi à la plateforme n'est pas encore parti : il partira à la prochaine ouverture de Teleavis. "
         "Pour qu'il parte dès que le réseau le permet, laissez Teleavis ouvert."
     ]

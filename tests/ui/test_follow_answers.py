@@ -380,3 +380,33 @@ def test_printing_never_writes_the_letter_to_a_file(qtbot: Any, store: Store, mo
     )
     view._print()
     assert to_file == [False]
+
+
+def test_a_reply_begun_is_kept_sealed_through_a_crash_and_goes_once_sent(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """A nurse's pass: a reply to the expert typed and not sent lived in the window only; a crash or a
+    power cut lost it, where every field of the case is saved as it is typed."""
+    from PySide6.QtCore import Qt
+
+    from app import reply_drafts
+    from app.outbox import Outbox
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from tests.support.ui import type_text
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    words = "Depuis trois semaines, ça gratte la nuit."
+    view = shown(qtbot, store, case_id)
+    type_text(view.reply, words)
+    qtbot.waitUntil(lambda: reply_drafts.load(store, case_id) == words, timeout=10_000)
+    (raw,) = store.conn.execute("SELECT value FROM settings WHERE key = ?", (reply_drafts.SETTING,)).fetchone()
+    assert b"gratte" not in bytes(raw) and "gratte" not in str(raw), "kept sealed"
+
+    # The process stops here, nothing closed: the next window finds the words again.
+    again = shown(qtbot, store, case_id)
+    assert again.reply.toPlainText() == words
+    qtbot.mouseClick(again.send_reply, Qt.MouseButton.LeftButton)
+    assert [m.text for m in Outbox(store).messages(case_id) if m.direction != "from-expert"] == [words]
+    assert reply_drafts.load(store, case_id) == "", "sent: nothing kept"
+    third = shown(qtbot, store, case_id)
+    assert third.reply.toPlainText() == ""
