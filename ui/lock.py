@@ -35,9 +35,10 @@ class IdleWatcher(QObject):
 
     It sees the input where the window system delivers it: an event filter on each of the application's
     top-level windows (``QWindow``: the main window, each dialog), installed by ``watch()`` once the
-    window is on screen, and on the windows that open later as they take the focus. A filter on the whole
-    application would see the same input, but also every paint, layout, timer and signal of every widget,
-    each through Python (some 6 000 events to open a case, ~3 ms of the window's thread).
+    window is on screen, and on the windows that open later as they take the focus (a dialog, a menu, a
+    drop-down's list). A filter on the whole application would see the same input,
+    but also every paint, layout, timer and signal of every widget, each through Python (some 6 000
+    events to open a case, ~3 ms of the window's thread).
     """
 
     idle = Signal()

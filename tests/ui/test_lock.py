@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QVBoxLayout
 
 from app.model import Case, Patient
 from app.screen_lock import set_pin
@@ -53,9 +53,14 @@ def unlock_with(qtbot: Any, window: MainWindow, secret: str) -> None:
     qtbot.keyClick(field, Qt.Key.Key_Return)
 
 
+@pytest.mark.qt_log_ignore(
+    "This plugin does not support raise",
+    "This plugin does not support grabbing",
+    "This plugin does not support propagateSizeHints",
+)  # (the offscreen platform, showing a drop-down's list)
 def test_typing_or_clicking_postpones_the_lock(qtbot: Any, window: MainWindow) -> None:
     """Input as the window system delivers it (to the top-level window, which passes it on): in the main
-    window, and in a dialog opened after the watch began."""
+    window, in a dialog opened after the watch began, and in a drop-down's list (a window of its own)."""
     timer = window.idle.timer
     dialog = QDialog(window)
     field = QLineEdit(dialog)
@@ -68,6 +73,20 @@ def test_typing_or_clicking_postpones_the_lock(qtbot: Any, window: MainWindow) -
         field.setFocus()
         QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_B)
         assert field.text() == "b", "the key reached the dialog's field"
+
+    choice = QComboBox(dialog)
+    choice.addItems(["Dermatologie", "Ophtalmologie"])
+    dialog.layout().addWidget(choice)
+
+    def move_in_a_drop_down() -> None:
+        choice.showPopup()
+        popup = choice.view().window()
+        # As a person's key comes: once the list is up and has the keyboard.
+        qtbot.waitUntil(
+            lambda: popup.windowHandle() is not None and QGuiApplication.focusWindow() is popup.windowHandle()
+        )
+        QTest.keyClick(popup.windowHandle(), Qt.Key.Key_Down)
+        choice.hidePopup()
 
     def type_in_window() -> None:
         window.activateWindow()
@@ -84,12 +103,13 @@ def test_typing_or_clicking_postpones_the_lock(qtbot: Any, window: MainWindow) -
         type_in_window,
         click_in_window,
         type_in_dialog,
+        move_in_a_drop_down,
     ):
         timer.start(3000)
         qtbot.wait(1200)  # 1.8 s left, unless something restarts the count
         press()
         # Restarted: about 3 s left again (Qt's coarse timers may shift that by 5 %).
-        assert timer.remainingTime() > 2400, "input starts the idle count again"
+        assert timer.remainingTime() > 2400, f"input starts the idle count again ({press.__name__})"
     dialog.close()
     assert not window.locked()
 
