@@ -259,6 +259,16 @@ class FollowView(QWidget):
         question_layout.addWidget(self.reply_saved)
         left_layout.addWidget(self.question_box)
 
+        # What was sent, to read again when the expert asks (the PDF report has it all, images too).
+        self.request_box = QGroupBox(self.tr("Votre demande"))
+        request_layout = QVBoxLayout(self.request_box)
+        self.request = QLabel()
+        self.request.setWordWrap(True)
+        self.request.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.request.setTextFormat(Qt.TextFormat.PlainText)
+        request_layout.addWidget(self.request)
+        left_layout.addWidget(self.request_box)
+
         history_box = QGroupBox(self.tr("Historique"))
         history_layout = QVBoxLayout(history_box)
         self.history = QListWidget()
@@ -338,6 +348,7 @@ class FollowView(QWidget):
                     ]
                 )
             )
+        self.request.setText(self._request_words(case))
         self.history.clear()
         for event in history:
             self.history.addItem(f"{local_time(event['at'])}  {history_words(event, language())}")
@@ -702,6 +713,21 @@ class FollowView(QWidget):
         self._show_reply_images()
         self.reply_problem.clear()
         self.reply_saved.clear()
+
+    def _request_words(self, case: Case) -> str:
+        """The question, the clinical summary and the images, as sent."""
+        from app.report_text import view_words
+
+        lines = [
+            self.tr("Question : {text}").format(text=case.question.strip() or "—"),
+            self.tr("Résumé clinique : {text}").format(text=case.summary.strip() or "—"),
+        ]
+        if case.images:
+            where = ("\u00a0; " if language() == "fr" else "; ").join(
+                f"{number}. {view_words(image, language())}" for number, image in enumerate(case.images, start=1)
+            )
+            lines.append(self.tr("Images ({n}) : {where}").format(n=len(case.images), where=where))
+        return "\n".join(lines)
 
     def _stored_draft(self, case_id: str) -> str:
         from app import reply_drafts

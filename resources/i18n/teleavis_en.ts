@@ -949,162 +949,177 @@
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="262"/>
+        <location filename="../../ui/follow_view.py" line="263"/>
+        <source>Votre demande</source>
+        <translation>Your request</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="272"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="266"/>
+        <location filename="../../ui/follow_view.py" line="276"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="313"/>
+        <location filename="../../ui/follow_view.py" line="323"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="318"/>
+        <location filename="../../ui/follow_view.py" line="328"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="322"/>
+        <location filename="../../ui/follow_view.py" line="332"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="337"/>
+        <location filename="../../ui/follow_view.py" line="347"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="347"/>
+        <location filename="../../ui/follow_view.py" line="358"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="347"/>
+        <location filename="../../ui/follow_view.py" line="358"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="350"/>
+        <location filename="../../ui/follow_view.py" line="361"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="355"/>
+        <location filename="../../ui/follow_view.py" line="366"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="357"/>
+        <location filename="../../ui/follow_view.py" line="368"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="468"/>
+        <location filename="../../ui/follow_view.py" line="479"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="470"/>
+        <location filename="../../ui/follow_view.py" line="481"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="474"/>
+        <location filename="../../ui/follow_view.py" line="485"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="506"/>
+        <location filename="../../ui/follow_view.py" line="517"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="558"/>
+        <location filename="../../ui/follow_view.py" line="569"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="567"/>
+        <location filename="../../ui/follow_view.py" line="578"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="591"/>
+        <location filename="../../ui/follow_view.py" line="602"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="614"/>
+        <location filename="../../ui/follow_view.py" line="625"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="634"/>
+        <location filename="../../ui/follow_view.py" line="645"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="646"/>
+        <location filename="../../ui/follow_view.py" line="657"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="657"/>
+        <location filename="../../ui/follow_view.py" line="668"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="749"/>
+        <location filename="../../ui/follow_view.py" line="722"/>
+        <source>Question : {text}</source>
+        <translation>Question: {text}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="723"/>
+        <source>Résumé clinique : {text}</source>
+        <translation>Clinical summary: {text}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="775"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="783"/>
+        <location filename="../../ui/follow_view.py" line="809"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="796"/>
+        <location filename="../../ui/follow_view.py" line="822"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="797"/>
+        <location filename="../../ui/follow_view.py" line="823"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="825"/>
+        <location filename="../../ui/follow_view.py" line="851"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="861"/>
+        <location filename="../../ui/follow_view.py" line="887"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="863"/>
+        <location filename="../../ui/follow_view.py" line="889"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in case {case}, another patient&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="867"/>
+        <location filename="../../ui/follow_view.py" line="893"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="880"/>
+        <location filename="../../ui/follow_view.py" line="906"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="746"/>
+        <location filename="../../ui/follow_view.py" line="772"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1112,7 +1127,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="855"/>
+        <location filename="../../ui/follow_view.py" line="729"/>
+        <source>Images ({n}) : {where}</source>
+        <translation>Images ({n}): {where}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="881"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -1317,32 +1337,32 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock.py" line="93"/>
+        <location filename="../../ui/lock.py" line="94"/>
         <source>Teleavis est verrouillé</source>
         <translation>Teleavis is locked</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="96"/>
+        <location filename="../../ui/lock.py" line="97"/>
         <source>Les dossiers sont masqués. Tapez votre code ou la phrase secrète pour reprendre.</source>
         <translation>The cases are hidden. Type your PIN or the passphrase to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="101"/>
+        <location filename="../../ui/lock.py" line="102"/>
         <source>Code ou phrase secrète</source>
         <translation>PIN or passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="106"/>
+        <location filename="../../ui/lock.py" line="107"/>
         <source>Déverrouiller</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="135"/>
+        <location filename="../../ui/lock.py" line="136"/>
         <source>Code ou phrase secrète incorrect.</source>
         <translation>Wrong PIN or passphrase.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/lock.py" line="146"/>
+        <location filename="../../ui/lock.py" line="147"/>
         <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
         <translation>
             <numerusform>Too many wrong tries. Try again in %n second.</numerusform>

@@ -37,7 +37,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="746"/>
+        <location filename="../../ui/follow_view.py" line="772"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>
@@ -48,7 +48,7 @@
 <context>
     <name>LockScreen</name>
     <message numerus="yes">
-        <location filename="../../ui/lock.py" line="146"/>
+        <location filename="../../ui/lock.py" line="147"/>
         <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
         <translation>
             <numerusform>Trop d&apos;essais incorrects. Réessayez dans %n seconde.</numerusform>

@@ -410,3 +410,18 @@ def test_a_reply_begun_is_kept_sealed_through_a_crash_and_goes_once_sent(
     assert reply_drafts.load(store, case_id) == "", "sent: nothing kept"
     third = shown(qtbot, store, case_id)
     assert third.reply.toPlainText() == ""
+
+
+def test_a_sent_case_shows_what_was_asked_and_sent(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    """A nurse's pass: once sent, the case showed its state and history only; when the expert asked for
+    more, the question and the summary sent could not be read again without making a PDF."""
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    case = store.get_case(case_id)
+    view = shown(qtbot, store, case_id)
+    assert view.request_box.isVisibleTo(view)
+    lines = view.request.text().splitlines()
+    assert lines[0] == f"Question : {case.question.strip()}"
+    assert lines[1] == f"Résumé clinique : {case.summary.strip()}"
+    assert lines[2].startswith(f"Images ({len(case.images)}) : 1. ") and len(case.images) >= 1
