@@ -499,7 +499,7 @@ class CapturePanel(QWidget):
         if self._folder_monitor is not None:
             self._folder_monitor.stop()
 
-    @Slot(str)
+    @Slot(object)
     def _on_new_in_folder(self, path: pathlib.Path) -> None:
         if not self._editable():
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,7 +135,7 @@ def test_the_case_page_fits_a_small_screen(
     panel = page.capture.ensure()
     panel.select_image(page.case.images[0].id)
     for arrival in ("OD-macula.jpg", "OG-macula.jpg"):  # the amber device-folder state and its status line
-        panel._on_new_in_folder(f"/export/{arrival}")
+        panel._on_new_in_folder(Path(f"/export/{arrival}"))
     qtbot.wait(200)
     assert page.editing()
     problems = cut_off(page)
