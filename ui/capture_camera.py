@@ -68,10 +68,25 @@ class LiveCamera(QWidget):
             self._list_again()
         self._show_choices()
 
-    def _show_choices(self) -> None:
+    def _show_choices(self, running: CameraChoice | None = None) -> None:
+        """The cameras listed, the saved one chosen (else the first).
+
+        With the ``running`` camera (a listing made while it previews): a real camera stays listed and
+        chosen unless the saved one is back. Missing from one listing (a USB hub's reset, an enumeration
+        that failed), it is not replaced by another camera, nor by the demo camera, under a patient's
+        case; its own banner says when it is unplugged. The demo camera gives way to any camera found."""
         wanted = self._store.settings.get("camera.id")
+        training = self._training()
+        cameras = available_cameras(self._specialty, self._plugged or [], training=training)
+        listed = {camera.id for camera in cameras}
+        if running is not None and not running.id.startswith(DEMO_ID):
+            if running.id not in listed:
+                others = [camera for camera in cameras if training or not camera.id.startswith(DEMO_ID)]
+                cameras = [running, *others]
+            if wanted not in listed:
+                wanted = running.id
         self.choice.clear()
-        for camera in available_cameras(self._specialty, self._plugged or [], training=self._training()):
+        for camera in cameras:
             self.choice.addItem(camera.name, camera.id)
         index = self.choice.findData(wanted)
         self.choice.setCurrentIndex(index if index >= 0 else 0)
@@ -88,10 +103,14 @@ class LiveCamera(QWidget):
             if found == self._plugged:
                 return
             self._plugged = found
-            before = self.choice.currentData()
-            self._show_choices()
-            if self.choice.currentData() != before and self.bridge.is_running():
-                self.start()  # the saved camera is back (or the one shown is gone): it is the one shown now
+            running = (
+                CameraChoice(str(self.choice.currentData()), self.choice.currentText())
+                if self.bridge.is_running() and self.choice.currentData()
+                else None
+            )
+            self._show_choices(running)
+            if running is not None and self.choice.currentData() != running.id:
+                self.start()  # the saved camera is back, or a camera came where the demo was previewing
 
         def failed(exc: BaseException) -> None:
             if isValid(self):

@@ -276,6 +276,24 @@ def test_the_cameras_are_listed_again_off_the_windows_thread_and_one_plugged_in_
         lambda: panel.camera.is_running() and panel.camera.device_name == "Dermatoscope USB", timeout=JOB_MS
     )
 
+    # From the review: a listing that misses the camera previewing (a hub's reset, an enumeration that
+    # failed) must not put another camera, or the demo's drawing, under a patient's case.
+    store.settings.set("training", "off")
+    webcam = CameraIdentity("Webcam intégrée", 0x0C45, 0x6366, "/dev/video2", 200)
+    plugged[:] = [webcam]
+    starts: list[str] = []
+    real_start = panel.camera.start
+    monkeypatch.setattr(
+        panel.camera, "start", lambda factory, name="": starts.append(name) or real_start(factory, name)
+    )
+    panel.set_case(new_case(store, family="DURAND"))
+    qtbot.waitUntil(lambda: len(on_main_thread) == 3, timeout=JOB_MS)
+    qtbot.wait(200)
+    listed = [panel.camera_choice.itemData(i) for i in range(panel.camera_choice.count())]
+    assert panel.camera_choice.currentData() == dermatoscope.id and listed == [dermatoscope.id, webcam.id]
+    assert panel.camera.device_name == "Dermatoscope USB"
+    assert "Webcam intégrée" not in starts and not any(name.startswith("Caméra de démonstration") for name in starts)
+
 
 def test_unplugged_camera_shows_the_banner_and_comes_back(qtbot: Any, panel: CapturePanel, store: Store) -> None:
     panel.set_case(new_case(store))
