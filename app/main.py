@@ -78,7 +78,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.commands.common import report_error, setup_logging
 
     setup_logging()  # before the command runs: its errors go to the log the message points at
-    logs.route_uncaught()  # and those of its threads (sync, the sandbox), masked, not whole on stderr
     try:
         return handler(args)
     except TeleavisError as exc:
@@ -106,6 +105,10 @@ def run() -> int:
     from app.hardening import keep_private
 
     keep_private()
+    # What nothing caught, on any thread (the sync engine's, the sandbox's, the window's), goes masked to
+    # the log, not whole on stderr. Here, at the process's entry, not in main(): tests call main() in
+    # their own process, whose hooks are pytest's.
+    logs.route_uncaught()
     return main()
 
 

@@ -260,15 +260,21 @@ def test_an_error_nothing_caught_in_a_background_thread_goes_masked_to_the_log_n
     assert "MARTIN" not in text and "150028512345615" not in text and "1950-02-03" not in text
 
 
-def test_every_command_and_the_window_route_what_nothing_caught(
-    monkeypatch: pytest.MonkeyPatch, teleavis_home: Path
-) -> None:
-    import threading
+def test_every_command_and_the_window_route_what_nothing_caught(tmp_path: Path) -> None:
+    """The program's entry (``teleavis``, ``python -m app.main``, the bundle) routes them before any
+    command runs; the window, started from it, as well."""
+    import os
 
-    from app.main import main
-
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    assert main(["config", "get", "language"]) == 0
-    assert sys.excepthook is logs.log_uncaught and threading.excepthook is logs._log_thread_uncaught
+    script = (
+        "import sys, threading\n"
+        "import app.main\n"
+        "from app import logs\n"
+        "app.main.main = lambda: print(sys.excepthook is logs.log_uncaught, "
+        "threading.excepthook is logs._log_thread_uncaught) or 0\n"
+        "sys.exit(app.main.run())\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TELEAVIS_HOME=str(tmp_path / "home"))
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
     assert "logs.route_uncaught()" in (ROOT / "ui" / "application.py").read_text("utf-8")
