@@ -367,12 +367,13 @@ def _migrate_15(conn: sqlite3.Connection, key: DataKey) -> None:
     for case_id, content in conn.execute("SELECT id, content FROM cases").fetchall():
         try:
             patient = Patient(**dict(json.loads(key.open(content, contexts.case_content(case_id))).get("patient", {})))
-        except (DecryptionFailed, ValueError, TypeError):
-            log.warning("migration 15: a case does not open; its search words are left as they are")
+            words = patient_words(patient)
+        except (DecryptionFailed, ValueError, TypeError, AttributeError):  # (a name stored as null, say)
+            log.warning("migration 15: case %s does not open; its search words are left as they are", case_id)
             continue
         conn.executemany(
             "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)",
-            [(case_id, key.index_token(word)) for word in patient_words(patient)],
+            [(case_id, key.index_token(word)) for word in words],
         )
 
 
