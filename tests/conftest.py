@@ -18,6 +18,18 @@ PASSPHRASE = "cheval correct agrafe pile"
 
 
 @pytest.fixture(autouse=True)
+def exception_hooks_kept() -> Iterator[None]:
+    """The process's exception hooks are pytest's after each test: a test that starts the program in
+    this process (its entry routes uncaught errors to the log) must not silence the next tests' threads."""
+    import sys
+    import threading
+
+    hooks = (sys.excepthook, threading.excepthook)
+    yield
+    sys.excepthook, threading.excepthook = hooks
+
+
+@pytest.fixture(autouse=True)
 def teleavis_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     from app import i18n, logs
 
