@@ -93,6 +93,8 @@ class FollowView(QWidget):
         self._buffer: QBuffer | None = None
         self._reply_images: list[NewImage] = []
         self._reply_names: dict[str, str] = {}  # the file each image joined to a reply came from, by image id
+        #: Why images for a case's reply were refused while another case was shown: said on coming back.
+        self._reply_said: dict[str, list[str]] = {}
         #: Replies begun in other cases and not sent: each case keeps its own (words, images) until the
         #: user comes back to it. Never carried into another patient's case.
         self._reply_drafts: dict[str, tuple[str, list[NewImage]]] = {}
@@ -711,7 +713,7 @@ class FollowView(QWidget):
         self.reply.setPlainText(text)
         self.reply.blockSignals(False)
         self._show_reply_images()
-        self.reply_problem.clear()
+        self.reply_problem.setText("\n".join(self._reply_said.pop(case_id, [])))
         self.reply_saved.clear()
 
     def _request_words(self, case: Case) -> str:
@@ -780,8 +782,11 @@ class FollowView(QWidget):
         self.drop_images.setVisible(bool(count))
 
     def _drop_reply_images(self) -> None:
+        for image in self._reply_images:
+            self._reply_names.pop(image.record.id, None)
         self._reply_images = []
         self._show_reply_images()
+        self.reply_problem.clear()
 
     def _new_reply_images(self, case_id: str, made: list[tuple[str, NewImage]]) -> tuple[list[NewImage], list[str]]:
         """Of the images just prepared for ``case_id``'s reply, those that may go, and why the others may
@@ -855,12 +860,13 @@ class FollowView(QWidget):
 
         def done(made: list[tuple[str, NewImage]]) -> None:
             images, said = self._new_reply_images(case_id, made)
-            if self.case is not None and self.case.id == case_id:
-                self.reply_problem.setText("\n".join(said))
             if self.case is None or self.case.id != case_id:  # the user opened another case meanwhile
                 text, kept = self._reply_drafts.get(case_id, ("", []))
                 self._reply_drafts[case_id] = (text, kept + images)
+                if said:  # said when that case is shown again, not in this one
+                    self._reply_said[case_id] = said
                 return
+            self.reply_problem.setText("\n".join(said))
             self._reply_images.extend(images)
             self._show_reply_images()
 
@@ -899,6 +905,8 @@ class FollowView(QWidget):
             return
         self.reply.clear()
         self._keep_draft(self.case.id, "")  # sent: the draft kept goes
+        for image in self._reply_images:
+            self._reply_names.pop(image.record.id, None)
         self._reply_images = []
         self._show_reply_images()
         self.reply_problem.clear()

@@ -425,3 +425,32 @@ def test_a_sent_case_shows_what_was_asked_and_sent(qtbot: Any, store: Store, tmp
     assert lines[0] == f"Question : {case.question.strip()}"
     assert lines[1] == f"Résumé clinique : {case.summary.strip()}"
     assert lines[2].startswith(f"Images ({len(case.images)}) : 1. ") and len(case.images) >= 1
+
+
+def test_an_image_refused_for_a_reply_left_meanwhile_is_said_in_that_case_on_coming_back(
+    qtbot: Any, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the review: the check came back after the nurse had opened another case, and its refusal
+    (« déjà dans ce dossier ») was dropped: on coming back, nothing said why an image was missing."""
+    from PySide6.QtCore import Qt
+
+    from tests.support.images import jpeg_bytes, skin_photo
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from ui import follow_view
+
+    first, second = on_hold_with_a_question(store, tmp_path / "sandbox", 2)
+    photo = tmp_path / "vue.jpg"
+    photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=41), quality=92))
+    view = shown(qtbot, store, first)
+    pending: list[Any] = []
+    monkeypatch.setattr(follow_view, "run_task", lambda work, done, failed: pending.append((work, done)))
+    view.add_reply_files([photo, photo])
+    view.set_case(store.get_case(second))
+    work, done = pending[0]
+    done(work())  # the check's answer, after the switch
+    assert view.reply_problem.text() == "" and view.reply_images.text() == ""
+    view.set_case(store.get_case(first))
+    assert "« vue.jpg » est déjà jointe à cette réponse" in view.reply_problem.text()
+    assert view.reply_images.text().splitlines()[1] == "1. vue.jpg — bonne qualité"
+    qtbot.mouseClick(view.drop_images, Qt.MouseButton.LeftButton)
+    assert view.reply_problem.text() == "" and view._reply_names == {}
