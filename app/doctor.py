@@ -253,6 +253,10 @@ def backup(settings: dict[str, Any], now: datetime) -> Check:
         return Check(
             "backup", WARNING, M.tr("doctor.backup.missing", path=folder), M.tr("doctor.backup.missing.advice")
         )
+    if not os.access(folder, os.W_OK):  # every backup would fail there
+        return Check(
+            "backup", WARNING, M.tr("doctor.backup.readonly", path=folder), M.tr("doctor.backup.missing.advice")
+        )
     last_text = settings.get("state.backup.last")
     try:
         last = datetime.fromisoformat(str(last_text)) if last_text else None

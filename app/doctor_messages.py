@@ -41,6 +41,10 @@ M.add(
             "fr": "Le dossier de sauvegarde est introuvable : {path}",
             "en": "The backup folder cannot be found: {path}",
         },
+        "doctor.backup.readonly": {
+            "fr": "Teleavis ne peut pas écrire dans le dossier de sauvegarde : {path}",
+            "en": "Teleavis cannot write in the backup folder: {path}",
+        },
         "doctor.backup.missing.advice": {
             "fr": "Branchez le disque ou reconnectez le partage réseau, ou choisissez un autre dossier.",
             "en": "Plug the disk in or reconnect the network share, or choose another folder.",

@@ -509,6 +509,9 @@ def test_the_doctor_says_when_no_backup_is_made(teleavis_home: Path, tmp_path: P
         store.settings.set("backup.folder", str(folder))
     assert backup_check().status == doctor.WARNING and str(folder) in backup_check().detail  # not plugged in
     folder.mkdir()
+    with pytest.MonkeyPatch.context() as patch:  # a folder this user may not write in (root may, anywhere)
+        patch.setattr(doctor.os, "access", lambda path, mode: False)
+        assert backup_check().status == doctor.WARNING and "ne peut pas écrire" in backup_check().detail
     first = backup_check()
     assert first.status == doctor.OK and "première sauvegarde" in first.detail
     with Store.open(teleavis_home) as store:
