@@ -243,7 +243,7 @@ class FollowView(QWidget):
         self.reply_images = QLabel()
         self.reply_images.setWordWrap(True)
         self.drop_images = QPushButton(self.tr("Retirer les images"))
-        self.drop_images.setToolTip(self.tr("Les images jointes ne partent pas ; le texte reste."))
+        self.drop_images.setToolTip(self.tr("Retire les images jointes ; le texte de la réponse est gardé."))
         self.drop_images.clicked.connect(self._drop_reply_images)
         self.drop_images.setVisible(False)
         self.send_reply = QPushButton(self.tr("Envoyer la réponse"))

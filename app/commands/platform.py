@@ -47,9 +47,9 @@ M.add(
         # Said at every sync, under cron into the journal or a mail: never the platform's words (they may
         # name the patient); ``case show`` gives them to who asks.
         "sync.attention": {
-            "fr": "Dossier {id} à corriger : son envoi a été refusé, il n'est pas parti. Pour voir pourquoi : "
+            "fr": "Dossier {id} à corriger : son envoi est bloqué, il n'est pas parti. Pour voir pourquoi : "
             "teleavis case show {short}",
-            "en": "Case {id} needs attention: its sending was refused, it has not left. To see why: "
+            "en": "Case {id} needs attention: its sending is held, it has not left. To see why: "
             "teleavis case show {short}",
         },
         "cancel.help": {

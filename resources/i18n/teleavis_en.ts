@@ -858,268 +858,263 @@
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="123"/>
+        <location filename="../../ui/follow_view.py" line="125"/>
         <source>Envoyer des copies &amp;réduites</source>
-        <extracomment>How long after the last key a reply begun is kept (written sealed by the writer thread). What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). An unread answer that came while the case was on screen waits for a person&apos;s input. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
+        <extracomment>How long after the last key a reply begun is kept (written sealed by the writer thread). What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). An unread answer that came while the case was on screen waits for a person&apos;s input. Why images for a case&apos;s reply were refused while another case was shown: said on coming back. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="126"/>
+        <location filename="../../ui/follow_view.py" line="128"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="134"/>
+        <location filename="../../ui/follow_view.py" line="136"/>
         <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
         <translation>Hold the case back (do not send it)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="136"/>
+        <location filename="../../ui/follow_view.py" line="138"/>
         <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="156"/>
+        <location filename="../../ui/follow_view.py" line="158"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="193"/>
+        <location filename="../../ui/follow_view.py" line="195"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images joined by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="197"/>
+        <location filename="../../ui/follow_view.py" line="199"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="198"/>
+        <location filename="../../ui/follow_view.py" line="200"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="200"/>
+        <location filename="../../ui/follow_view.py" line="202"/>
         <source>Imprimer…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="203"/>
+        <location filename="../../ui/follow_view.py" line="205"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="204"/>
+        <location filename="../../ui/follow_view.py" line="206"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="214"/>
+        <location filename="../../ui/follow_view.py" line="216"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="223"/>
+        <location filename="../../ui/follow_view.py" line="225"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="228"/>
+        <location filename="../../ui/follow_view.py" line="230"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="239"/>
+        <location filename="../../ui/follow_view.py" line="241"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="243"/>
+        <location filename="../../ui/follow_view.py" line="245"/>
         <source>Retirer les images</source>
         <translation>Remove the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="244"/>
-        <source>Les images jointes ne partent pas ; le texte reste.</source>
-        <translation>The attached images are not sent; the text stays.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/follow_view.py" line="247"/>
+        <location filename="../../ui/follow_view.py" line="249"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="263"/>
+        <location filename="../../ui/follow_view.py" line="265"/>
         <source>Votre demande</source>
         <translation>Your request</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="272"/>
+        <location filename="../../ui/follow_view.py" line="274"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="276"/>
+        <location filename="../../ui/follow_view.py" line="278"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="323"/>
+        <location filename="../../ui/follow_view.py" line="325"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="328"/>
+        <location filename="../../ui/follow_view.py" line="330"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="332"/>
+        <location filename="../../ui/follow_view.py" line="334"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="347"/>
+        <location filename="../../ui/follow_view.py" line="349"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="358"/>
+        <location filename="../../ui/follow_view.py" line="360"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="358"/>
+        <location filename="../../ui/follow_view.py" line="360"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="361"/>
+        <location filename="../../ui/follow_view.py" line="363"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="366"/>
+        <location filename="../../ui/follow_view.py" line="368"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="368"/>
+        <location filename="../../ui/follow_view.py" line="370"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="479"/>
+        <location filename="../../ui/follow_view.py" line="481"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="481"/>
+        <location filename="../../ui/follow_view.py" line="483"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="485"/>
+        <location filename="../../ui/follow_view.py" line="487"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="517"/>
+        <location filename="../../ui/follow_view.py" line="519"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="569"/>
+        <location filename="../../ui/follow_view.py" line="571"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="578"/>
+        <location filename="../../ui/follow_view.py" line="580"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="602"/>
+        <location filename="../../ui/follow_view.py" line="604"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="625"/>
+        <location filename="../../ui/follow_view.py" line="627"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="645"/>
+        <location filename="../../ui/follow_view.py" line="647"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="657"/>
+        <location filename="../../ui/follow_view.py" line="659"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="668"/>
+        <location filename="../../ui/follow_view.py" line="670"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="722"/>
+        <location filename="../../ui/follow_view.py" line="724"/>
         <source>Question : {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="723"/>
+        <location filename="../../ui/follow_view.py" line="725"/>
         <source>Résumé clinique : {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="775"/>
+        <location filename="../../ui/follow_view.py" line="777"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="809"/>
+        <location filename="../../ui/follow_view.py" line="814"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="822"/>
+        <location filename="../../ui/follow_view.py" line="827"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="823"/>
+        <location filename="../../ui/follow_view.py" line="828"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="851"/>
+        <location filename="../../ui/follow_view.py" line="856"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="887"/>
+        <location filename="../../ui/follow_view.py" line="893"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="889"/>
+        <location filename="../../ui/follow_view.py" line="895"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
-        <translation>in case {case}, another patient&apos;s</translation>
+        <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="893"/>
+        <location filename="../../ui/follow_view.py" line="899"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="906"/>
+        <location filename="../../ui/follow_view.py" line="914"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="772"/>
+        <location filename="../../ui/follow_view.py" line="774"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1127,12 +1122,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="729"/>
+        <location filename="../../ui/follow_view.py" line="246"/>
+        <source>Retire les images jointes ; le texte de la réponse est gardé.</source>
+        <translation>Removes the attached images; the reply&apos;s text is kept.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="731"/>
         <source>Images ({n}) : {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="881"/>
+        <location filename="../../ui/follow_view.py" line="887"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -1306,12 +1306,12 @@
         <translation>Camera unplugged — plug it back in: it resumes by itself</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="115"/>
+        <location filename="../../ui/capture_camera.py" line="134"/>
         <source>Démarrage de la caméra…</source>
         <translation>Starting the camera…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_camera.py" line="120"/>
+        <location filename="../../ui/capture_camera.py" line="139"/>
         <source>Caméra arrêtée.</source>
         <translation>Camera stopped.</translation>
     </message>
@@ -2020,7 +2020,7 @@
     <message>
         <location filename="../../ui/settings_dialog.py" line="105"/>
         <source>Aucun code pour l&apos;instant : tapez-en un ({n} caractères au moins)</source>
-        <translation>No code yet: type one ({n} characters at least)</translation>
+        <translation>No code yet: type one (at least {n} characters)</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="107"/>
