@@ -120,6 +120,27 @@ def wipe_sandbox(store: ConfiguredStore) -> bool:
     return True
 
 
+def hold_back_queue(store: Store) -> list[str]:
+    """Training mode has just ended: every case still waiting to leave was queued for the training
+    platform (a fictitious patient, an act never billable) and goes back to draft, nothing sent; the
+    user queues again what is meant for the real platform. Found from outside: such a case left for the
+    real platform at the next sync, its INS with it, its act counted billable. The ids held back."""
+    from app.errors import InvalidTransition
+    from app.outbox import Outbox
+
+    outbox = Outbox(store)
+    held = []
+    for row in outbox.pending():
+        try:
+            outbox.withdraw(row.case_id)
+        except InvalidTransition:  # its transaction already claimed: it may have reached the sandbox
+            continue
+        held.append(row.case_id)
+    if held:
+        log.info("training mode ended: %d queued case(s) held back to draft", len(held))
+    return held
+
+
 def wipe_unless_training(store: ConfiguredStore) -> bool:
     """Erase the training data when the settings now name a real platform; True when erased."""
     return not training_mode(store) and wipe_sandbox(store)

@@ -239,10 +239,14 @@ def _save_platform(store: Store, values: dict[str, Any]) -> bool:
     changed = {key: value for key, value in values.items() if store.settings.get(key) != value}
     if not changed:
         return False
+    from sync.training import hold_back_queue, training_mode, wipe_unless_training
+
+    was_training = training_mode(store)
     with transaction(store.conn):
         for key, value in changed.items():
             store.settings.set(key, value, in_transaction=True)
-    from sync.training import wipe_unless_training
+    if was_training and not training_mode(store):
+        hold_back_queue(store)  # queued for the training platform: drafts again, never sent to the real one
 
     # Training cases are patient data: once a real platform is chosen, the sandbox's copy goes.
     wipe_unless_training(store)

@@ -36,6 +36,13 @@ M.add(
         "config.set_help": {"fr": "modifie un réglage", "en": "changes a setting"},
         "config.saved": {"fr": "Réglage « {key} » enregistré.", "en": "Setting “{key}” saved."},
         "config.hidden": {"fr": "(secret enregistré, non affiché)", "en": "(secret set, not shown)"},
+        "config.training_held": {
+            "fr": "Fin du mode formation : {n} dossier(s) en attente d'envoi, préparé(s) pour la plateforme "
+            "d'essai, redevien(nen)t des brouillons sans rien envoyer ({ids}). Vérifiez-les, puis envoyez "
+            "à la plateforme réelle ceux qui le doivent.",
+            "en": "Training mode ended: {n} case(s) waiting to be sent, prepared for the test platform, are "
+            "drafts again, nothing sent ({ids}). Check them, then send to the real platform those meant for it.",
+        },
         "config.training_erased": {
             "fr": "Plateforme réelle configurée : la copie de la plateforme d'essai est effacée. Les dossiers "
             "de formation restent sur ce poste (leurs actes ne sont pas facturables).",
@@ -118,7 +125,7 @@ def run_get(args: argparse.Namespace) -> int:
 
 
 def run_set(args: argparse.Namespace) -> int:
-    from sync.training import wipe_unless_training
+    from sync.training import hold_back_queue, training_mode, wipe_unless_training
 
     if args.value == STDIN:
         text = read_secret(M.tr("config.ask", key=args.key)).strip()
@@ -130,9 +137,14 @@ def run_set(args: argparse.Namespace) -> int:
     if args.key in SECURE_URL_SETTINGS or args.key in SECURE_URL_CONFIG_ONLY:
         check_secure_url(args.key, str(value), usage=True)
     with open_store() as store:
+        was_training = training_mode(store)
         with transaction(store.conn) as conn:
             store.settings.set(args.key, value, in_transaction=True)
             audit.append(conn, store.key, "settings", detail=args.key)
+        if was_training and not training_mode(store):
+            held = hold_back_queue(store)  # queued for the training platform: never to the real one
+            if held:
+                say(M.tr("config.training_held", n=len(held), ids=", ".join(case_id[:8] for case_id in held)))
         # Training cases are patient data: once a real platform is set, the sandbox's copy goes.
         if args.key in ("platform.url", "training") and wipe_unless_training(store):
             say(M.tr("config.training_erased"))

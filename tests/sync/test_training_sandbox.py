@@ -318,3 +318,28 @@ def test_the_standalone_sandbox_answers_a_qualified_patient_sent_to_it_as_a_plat
     finally:
         process.terminate()
         process.communicate(timeout=30)  # (its pipes closed with it)
+
+
+def test_cases_queued_in_training_mode_never_leave_for_the_real_platform_set_after(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a newcomer's pass: a case sent in training mode, then `config set platform.url` to a real
+    platform, left at the next sync, the patient's INS with it, its act counted billable."""
+    from app.outbox import Outbox
+    from tests.support.cases import example_case
+    from tests.support.cli import SITE, write_json
+
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    imported = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "case")))
+    assert imported.code == 0, imported.err
+    case_id = imported.out.strip()
+    sent = run_inprocess(capsys, "case", "send", case_id)
+    assert sent.code == 0, sent.err
+    with Store.open(teleavis_home) as store:
+        assert store.state(case_id) == CaseState.QUEUED
+    done = run_inprocess(capsys, "config", "set", "platform.url", "https://plateforme.example/fhir")
+    assert done.code == 0, done.err
+    assert "Fin du mode formation" in done.err and case_id[:8] in done.err
+    with Store.open(teleavis_home) as store:
+        assert store.state(case_id) == CaseState.DRAFT
+        assert Outbox(store).pending() == []
