@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,15 +41,23 @@ def _names_no_patient(text: str) -> None:
         assert word not in text, text
 
 
-def test_a_refused_case_is_said_without_the_platforms_words_at_every_sync(
-    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@contextmanager
+def _refusing_platform(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A sandbox platform that refuses every case with words naming the patient, set as this workstation's
+    platform, and a case queued for it: the case's id."""
     with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
         monkeypatch.setattr(sandbox.platform, "_transaction", _refusing)
-        with Store.open(teleavis_home) as store:
+        with Store.open(home) as store:
             setup_site(store)
             store.settings.set("platform.url", sandbox.base_url)
             case_id = make_case(store)
+        yield case_id
+
+
+def test_a_refused_case_is_said_without_the_platforms_words_at_every_sync(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _refusing_platform(teleavis_home, tmp_path, monkeypatch) as case_id:
         first = run_inprocess(capsys, "sync", "--once")
         again = run_inprocess(capsys, "sync", "--once")  # nothing sent: the summary says it again
         as_json = run_inprocess(capsys, "sync", "--once", "--json")
@@ -82,12 +92,7 @@ def test_the_summary_in_english_names_no_patient_either(
 
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     i18n.set_language(None)
-    with SandboxServer(tmp_path / "platform", run_expert=False) as sandbox:
-        monkeypatch.setattr(sandbox.platform, "_transaction", _refusing)
-        with Store.open(teleavis_home) as store:
-            setup_site(store)
-            store.settings.set("platform.url", sandbox.base_url)
-            case_id = make_case(store)
+    with _refusing_platform(teleavis_home, tmp_path, monkeypatch) as case_id:
         done = run_inprocess(capsys, "sync", "--once")
     _names_no_patient(done.out + done.err)
     assert "The platform refuses the case (400)" in done.err
