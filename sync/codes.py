@@ -144,8 +144,13 @@ PROFESSIONS = (
     ("physician", _PHYSICIAN),  # family physician too
     ("general practi", _PHYSICIAN),  # practitioner, practice
     ("family doctor", _PHYSICIAN),
+    ("généraliste", _PHYSICIAN),  # « un généraliste » is a GP; « infirmière généraliste » matched above
+    ("generaliste", _PHYSICIAN),
 )
-#: Words of the role → the ordinal specialty (TRE-R38, the required binding of PractitionerRole.specialty).
+#: The profession whose ordinal specialties TRE-R38 lists (the Ordre des médecins').
+PHYSICIAN = _PHYSICIAN[0]
+#: Words of the role → the ordinal specialty (TRE-R38, the required binding of PractitionerRole.specialty),
+#: for a physician only: a nurse's « exercice généraliste » is no specialty of the Ordre des médecins.
 ROLE_SPECIALTIES = (
     ("généraliste", _GENERAL_MEDICINE),
     ("generaliste", _GENERAL_MEDICINE),

@@ -315,8 +315,10 @@ def _practitioner_role(requester: Requester, prac_ref: str, org_ref: str) -> dic
     }
     role = requester.role.strip()
     if role:
-        resource["code"] = [_coded_role(role, C.PROFESSIONS, C.TRE_G15) or {"text": role}]
-        specialty = _coded_role(role, C.ROLE_SPECIALTIES, C.TRE_R38)
+        profession = _coded_role(role, C.PROFESSIONS, C.TRE_G15)
+        resource["code"] = [profession or {"text": role}]
+        physician = profession is not None and profession["coding"][0]["code"] == C.PHYSICIAN
+        specialty = _coded_role(role, C.ROLE_SPECIALTIES, C.TRE_R38) if physician else None
         if specialty:
             resource["specialty"] = [specialty]
     return resource

@@ -206,6 +206,9 @@ def test_a_role_in_other_words_travels_as_text(store: Store) -> None:
         ("Physician", ("10", "Médecin"), None),
         ("Family doctor", ("10", "Médecin"), "SM54"),
         ("family physician", ("10", "Médecin"), "SM54"),
+        # Found from outside: a nurse's « généraliste » got the physicians' ordinal specialty.
+        ("Infirmière en pratique avancée, exercice généraliste", ("60", "Infirmier"), None),
+        ("Généraliste", ("10", "Médecin"), "SM54"),
     ],
 )
 def test_a_role_written_in_english_is_sent_with_the_same_codes(
