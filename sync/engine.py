@@ -319,23 +319,34 @@ def copies_sent(outbox: Outbox, case_id: str) -> dict[str, CopySent]:
 
 def same_person(resource: dict[str, Any], patient: Patient) -> bool:
     """Whether the platform's Patient has the strict traits of ``patient`` (names folded, first given
-    name, birth date, sex); a trait it does not give is not held against it."""
-    names = resource.get("name")
-    name = next((n for n in names if isinstance(n, dict)), {}) if isinstance(names, list) else {}
-    given = name.get("given") if isinstance(name.get("given"), list) else []
-    pairs = [
-        (name.get("family"), patient.family),
-        (given[0] if given else None, patient.given[0] if patient.given else None),
-    ]
-    for theirs, ours in pairs:
-        if isinstance(theirs, str) and theirs.strip() and ours and fold(theirs) != fold(ours):
-            return False
+    name, birth date, sex); a trait it does not give is not held against it.
+
+    The names compared are the birth names (``use = official``, FR Core's officialName), whatever
+    their place: found from outside, a platform listing the usual (married) name first had the case
+    held as another patient's. A platform that marks no name official may match on any of them."""
+    names = (
+        [n for n in resource.get("name") or [] if isinstance(n, dict)] if isinstance(resource.get("name"), list) else []
+    )
+    official = [n for n in names if n.get("use") == "official"]
+    if (official or names) and not any(_same_name(name, patient) for name in official or names):
+        return False
     born = resource.get("birthDate")
     if isinstance(born, str) and born and patient.birth_date and born != patient.birth_date:
         return False
     sex = resource.get("gender")
     known = ("male", "female")
     return not (sex in known and patient.sex in known and sex != patient.sex)
+
+
+def _same_name(name: dict[str, Any], patient: Patient) -> bool:
+    given = name.get("given") if isinstance(name.get("given"), list) else []
+    pairs = [
+        (name.get("family"), patient.family),
+        (given[0] if given else None, patient.given[0] if patient.given else None),
+    ]
+    return not any(
+        isinstance(theirs, str) and theirs.strip() and ours and fold(theirs) != fold(ours) for theirs, ours in pairs
+    )
 
 
 def upload_images(

@@ -257,3 +257,30 @@ def test_a_case_is_not_filed_under_another_patient_the_platform_holds_under_the_
             words = str(other.platform_info(second)["last_error"])
         assert "un patient dont le nom, le prénom, la date de naissance ou le sexe diffère" in words
         assert "n° de dossier" in words and sandbox.count("Task") == 1 and sandbox.binary_uploads == 2
+
+
+def test_the_birth_name_is_compared_wherever_the_platform_lists_it() -> None:
+    """Found from outside: a platform listing the usual (married) name before the birth name had the
+    case held as another patient's (only the first name entry was compared)."""
+    from app.model import Patient
+    from sync.engine import same_person
+
+    patient = Patient(family="MARTIN", given=["Marie"], birth_date="1970-01-01", sex="female")
+    usual_first = {
+        "name": [
+            {"use": "usual", "family": "DUPONT", "given": ["Marie"]},
+            {"use": "official", "family": "MARTIN", "given": ["Marie", "Jeanne"]},
+        ],
+        "gender": "female",
+        "birthDate": "1970-01-01",
+    }
+    assert same_person(usual_first, patient)
+    someone_else = {
+        **usual_first,
+        "name": [{"use": "usual", "family": "MARTIN"}, {"use": "official", "family": "DURAND"}],
+    }
+    assert not same_person(someone_else, patient)  # the usual name alike, the birth name not
+    none_official = {**usual_first, "name": [{"family": "DUPONT"}, {"family": "Martin", "given": ["MARIE"]}]}
+    assert same_person(none_official, patient)
+    assert not same_person({**none_official, "name": [{"family": "DUPONT"}]}, patient)
+    assert same_person({"gender": "female"}, patient)  # a trait not given is not held against it
