@@ -377,6 +377,15 @@ def _migrate_15(conn: sqlite3.Connection, key: DataKey) -> None:
         )
 
 
+def _migrate_16(conn: sqlite3.Connection) -> None:
+    # Where a case was queued to go: the built-in training platform or the real one (store.queue).
+    # Found from outside: a case queued in training mode left for the real platform once one was set,
+    # and a real case would have gone to the training expert once training was turned on. Cases queued
+    # before keep NULL: they go wherever the settings say, as before.
+    if "destination" not in {row[1] for row in conn.execute("PRAGMA table_info(cases)")}:
+        conn.execute("ALTER TABLE cases ADD COLUMN destination TEXT")
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -394,6 +403,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_13,
     _migrate_14,
     Keyed(_migrate_15),
+    _migrate_16,
 ]
 
 

@@ -93,18 +93,31 @@ class Outbox:
 
     # -- cases -------------------------------------------------------------------------------
 
-    def pending(self) -> list[OutboxRow]:
-        """Every case waiting to be sent, soonest first."""
+    def pending(self, *, here: bool = False) -> list[OutboxRow]:
+        """Every case waiting to be sent, soonest first; with ``here``, only those queued for the
+        platform the settings name now (or queued before destinations were recorded)."""
         rows = self.conn.execute(
             "SELECT o.* FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.state IN (?, ?) "
-            "ORDER BY o.next_attempt_at, o.queued_at",
-            SENDABLE,
+            "AND (? OR c.destination IS NULL OR c.destination = ?) ORDER BY o.next_attempt_at, o.queued_at",
+            (*SENDABLE, not here, self.store.destination_now()),
         ).fetchall()
         return [self._row(r) for r in rows]
 
     def due(self) -> list[OutboxRow]:
+        """The cases to send now: their time has come, and they were queued for this platform."""
         now = iso(utc_now())
-        return [row for row in self.pending() if row.next_attempt_at <= now]
+        return [row for row in self.pending(here=True) if row.next_attempt_at <= now]
+
+    def elsewhere(self) -> list[tuple[str, str]]:
+        """(case id, destination) of the cases waiting to be sent to the other platform than the one
+        the settings name now: queued in training mode for the training platform, or for the real
+        platform before training mode was turned on."""
+        rows = self.conn.execute(
+            "SELECT c.id, c.destination FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.state IN (?, ?) "
+            "AND c.destination IS NOT NULL AND c.destination != ? ORDER BY o.queued_at",
+            (*SENDABLE, self.store.destination_now()),
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
 
     def row(self, case_id: str) -> OutboxRow | None:
         r = self.conn.execute("SELECT * FROM outbox WHERE case_id=?", (case_id,)).fetchone()
@@ -203,6 +216,41 @@ class Outbox:
             conn.execute("DELETE FROM outbox WHERE case_id=?", (case_id,))
             conn.execute("UPDATE cases SET last_error=NULL WHERE id=?", (case_id,))
 
+    def hold_back_elsewhere(self, case_id: str, words: str) -> bool:
+        """A case queued for the training platform, which the settings no longer name: it goes to no
+        platform and waits for the user (``needs-attention``) with ``words``, its row gone. The copies
+        of its photos the training platform holds are forgotten: they are not on the real platform, and
+        a case queued again uploads them there. False when it no longer waits to leave."""
+        with transaction(self.conn) as conn:
+            row = conn.execute("SELECT state FROM cases WHERE id=?", (case_id,)).fetchone()
+            if row is None or row[0] not in SENDABLE:
+                return False
+            self.store.transition(
+                case_id, CaseState.NEEDS_ATTENTION, detail="other-platform", audit_action="taken-back", conn=conn
+            )
+            conn.execute("DELETE FROM outbox WHERE case_id=?", (case_id,))
+            conn.execute(
+                "UPDATE images SET binary_id=NULL, upload_url=NULL, copy_sent=NULL WHERE case_id=?", (case_id,)
+            )
+            self.store.set_platform_words(conn, case_id, last_error=words)
+        return True
+
+    def decide_undecided(self, destination: str) -> None:
+        """The cases waiting to leave that were queued before destinations were recorded go to
+        ``destination`` (the platform of the mode they were queued in)."""
+        with transaction(self.conn) as conn:
+            conn.execute(
+                "UPDATE cases SET destination=? WHERE destination IS NULL AND state IN (?, ?)", (destination, *SENDABLE)
+            )
+
+    def note(self, case_id: str, words: str) -> None:
+        """Why a case still waits, said on it without counting an attempt (its turn has not come)."""
+        if (row := self.row(case_id)) is not None and row.last_error == words:
+            return
+        with transaction(self.conn) as conn:
+            conn.execute("UPDATE outbox SET last_error=? WHERE case_id=?", (self._words(case_id, words), case_id))
+            self.store.set_platform_words(conn, case_id, last_error=words)
+
     def claim_transaction(self, case_id: str) -> bool:
         """Record that the case's transaction is about to be posted, only if the case is still being
         sent (one transaction: a hold-back is either before, and nothing goes, or refused after)."""
@@ -262,7 +310,8 @@ class Outbox:
             acts.record(self.store, conn, case_id)
 
     def next_attempt_at(self) -> str | None:
-        rows = self.pending()
+        """When the next case queued for this platform is due."""
+        rows = self.pending(here=True)
         return rows[0].next_attempt_at if rows else None
 
     # -- messages ----------------------------------------------------------------------------
@@ -331,18 +380,32 @@ class Outbox:
         ).fetchone()
         return int(row[0])
 
-    def queued_replies(self) -> list[tuple[str, Message]]:
-        """Replies waiting to be sent. One altered outside Teleavis (moved to another case) is set
-        aside as refused, once (the store recorded it in the audit log), and never sent."""
+    def queued_replies(self, *, here: bool = False) -> list[tuple[str, Message]]:
+        """Replies waiting to be sent (with ``here``, only those about a case sent to the platform the
+        settings name now). One altered outside Teleavis (moved to another case) is set aside as
+        refused, once (the store recorded it in the audit log), and never sent."""
         found = []
         for r in self.conn.execute(
-            "SELECT * FROM messages WHERE direction='to-expert' AND state='queued' ORDER BY created_at"
+            "SELECT m.* FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.direction='to-expert' "
+            "AND m.state='queued' AND (? OR c.destination IS NULL OR c.destination = ?) ORDER BY m.created_at",
+            (not here, self.store.destination_now()),
         ).fetchall():
             try:
                 found.append((r["case_id"], self._message(r)))
             except DataAltered as exc:
                 self.reply_refused(r["case_id"], r["id"], exc.message)
         return found
+
+    def replies_elsewhere(self) -> list[tuple[str, str, str]]:
+        """(case id, message id, destination) of the replies waiting to go about a case sent to the
+        other platform than the one the settings name now (nothing opened)."""
+        rows = self.conn.execute(
+            "SELECT m.case_id, m.id, c.destination FROM messages m JOIN cases c ON c.id = m.case_id "
+            "WHERE m.direction='to-expert' AND m.state='queued' AND c.destination IS NOT NULL "
+            "AND c.destination != ? ORDER BY m.created_at",
+            (self.store.destination_now(),),
+        ).fetchall()
+        return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
 
     def reply_sent(self, case_id: str, message_id: str, platform_id: str | None) -> None:
         with transaction(self.conn) as conn:

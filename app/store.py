@@ -58,7 +58,7 @@ from app.model import (
 from app.moments import fhir_date_time
 from app.paths import data_dir as default_data_dir
 from app.search_words import id_word, patient_words, typed_words
-from app.settings import Settings
+from app.settings import Settings, is_training
 from app.swap import finish_swap
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,8 @@ PROVISIONAL_EVENT = "provisional"
 
 #: Columns of ``cases`` holding the platform's free text, sealed (``contexts.platform_words``).
 PLATFORM_WORDS = ("business_status", "status_reason", "last_error")
+#: Where a queued case goes (``cases.destination``): the built-in training platform, or the real one.
+TRAINING, PLATFORM = "training", "platform"
 
 
 @dataclass
@@ -732,7 +734,19 @@ class Store:
                 "too_large=NULL, reduced=MAX(reduced, excluded.reduced)",
                 (case_id, now, now, int(reduced)),
             )
-            conn.execute("UPDATE cases SET last_error=NULL WHERE id=?", (case_id,))
+            # Where it goes is decided now: the engine never sends it to the other platform (sync.engine).
+            conn.execute(
+                "UPDATE cases SET last_error=NULL, destination=? WHERE id=?", (self.destination_now(), case_id)
+            )
+
+    def destination_now(self) -> str:
+        """Where a case queued now goes: :data:`TRAINING` (the built-in sandbox) or :data:`PLATFORM`."""
+        return TRAINING if is_training(self.settings.get) else PLATFORM
+
+    def destination(self, case_id: str) -> str | None:
+        """Where the case was queued to go; None when queued before this was recorded (or never queued)."""
+        row = self.conn.execute("SELECT destination FROM cases WHERE id=?", (case_id,)).fetchone()
+        return str(row[0]) if row and row[0] else None
 
     def state(self, case_id: str) -> CaseState:
         row = self.conn.execute("SELECT state FROM cases WHERE id = ?", (case_id,)).fetchone()

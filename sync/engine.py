@@ -33,7 +33,7 @@ from app.i18n import language
 from app.model import Case, CaseState, Message, Patient, iso, utc_now
 from app.outbox import STEP_IMAGES, STEP_TRANSACTION, Outbox
 from app.site import load_requester
-from app.store import Store
+from app.store import TRAINING, Store
 from sync.auth import SignInRequired
 from sync.client import (
     OffPlatform,
@@ -103,6 +103,21 @@ M.add(
             "en": "The platform refuses the reply to the expert ({status}).",
         },
         "sync.what.local_id": {"fr": "n° de dossier", "en": "file number"},
+        "sync.queued_in_training": {
+            "fr": "Préparé en mode formation, pour la plateforme d'essai : il n'a pas été envoyé à la plateforme "
+            "réelle. Vérifiez le patient (identité réelle, consentement), puis envoyez-le à nouveau s'il doit partir.",
+            "en": "Prepared in training mode, for the test platform: it was not sent to the real platform. Check "
+            "the patient (real identity, consent), then send it again if it is meant to go.",
+        },
+        "sync.waits_for_real_platform": {
+            "fr": "Prévu pour la plateforme réelle : il partira à la fin du mode formation (jamais vers la "
+            "plateforme d'essai).",
+            "en": "Meant for the real platform: it will leave when training mode ends (never to the test platform).",
+        },
+        "sync.reply_in_training": {
+            "fr": "Réponse écrite en mode formation : elle n'est pas envoyée à la plateforme réelle.",
+            "en": "Reply written in training mode: it is not sent to the real platform.",
+        },
         "sync.bug": {
             "fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans "
             "le journal) : prévenez le support.",
@@ -573,6 +588,33 @@ def _ids_from_response(bundle: dict[str, Any], response: dict[str, Any]) -> tupl
     return task_id, request_id, version
 
 
+def set_aside_elsewhere(outbox: Outbox, listener: ProgressListener | None = None) -> list[str]:
+    """What waits to leave for the other platform than the one the settings name now goes to neither.
+
+    Queued in training mode (a fictitious patient, an act never billable), a case or a reply is never
+    sent to the real platform: the case waits for the user, who checks it and sends it again (to the
+    real platform then), the reply is set aside. Queued for the real platform before training mode was
+    turned on, a case waits, said on it, and leaves when training ends: a real patient's case never
+    reaches the training expert, whose answer is made up. Found from outside: a case queued in training
+    left for the real platform once one was set (its INS with it, its act billable). Returns the cases
+    set aside."""
+    set_aside = []
+    for case_id, destination in outbox.elsewhere():
+        if destination == TRAINING:
+            if outbox.hold_back_elsewhere(case_id, M.tr("sync.queued_in_training")):
+                set_aside.append(case_id)
+                if listener is not None:
+                    listener.case_state(case_id, CaseState.NEEDS_ATTENTION.value, M.tr("sync.queued_in_training"))
+        else:
+            outbox.note(case_id, M.tr("sync.waits_for_real_platform"))
+    for case_id, message_id, destination in outbox.replies_elsewhere():
+        if destination == TRAINING:
+            outbox.reply_refused(case_id, message_id, M.tr("sync.reply_in_training"))
+    if set_aside:
+        log.info("%d case(s) queued in training mode set aside, nothing sent", len(set_aside))
+    return set_aside
+
+
 class Engine:
     """The outbox worker and the follower, for the CLI and (in a QThread) the window."""
 
@@ -634,13 +676,14 @@ class Engine:
         return summary
 
     def _work(self, summary: SyncSummary, *, poll: bool) -> None:
+        set_aside_elsewhere(self.outbox, self.listener)
         for row in self.outbox.due():
             if self.client.stop.is_set():
                 break
             state = self._send_case(row.case_id)
             if state == CaseState.SENT:
                 summary.sent.append(row.case_id)
-        for case_id, message in self.outbox.queued_replies():
+        for case_id, message in self.outbox.queued_replies(here=True):
             if self.client.stop.is_set():
                 break
             try:
@@ -813,6 +856,6 @@ class Engine:
 
             delta = (datetime.fromisoformat(soonest) - utc_now()).total_seconds()
             waits.append(max(0.2, delta))
-        if self.outbox.queued_replies():
+        if self.outbox.queued_replies(here=True):
             waits.append(max(1.0, self.client.policy.base_s))
         return max(0.05, min(waits))

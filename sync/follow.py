@@ -38,7 +38,7 @@ from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisErr
 from app.model import FOLLOWED_STATES, TRANSITIONS, Answer, AnswerNews, CaseState, iso, utc_now
 from app.moments import parse_date_time
 from app.outbox import Outbox
-from app.store import NewImage, Store, sha1_b64
+from app.store import PLATFORM, NewImage, Store, sha1_b64
 from sync import codes as C
 from sync.auth import SignInRequired
 from sync.client import (
@@ -158,6 +158,9 @@ RETRY_SHARE = 0.1
 RETRY_AT_MOST_EVERY = timedelta(hours=24)
 #: Search parameters that only narrow or page a search: a strict platform may refuse them.
 OPTIONAL_PARAMS = ("_lastUpdated", "_count")
+#: Cases followed on the platform the settings name now: a case sent to the training platform is not
+#: looked for on the real one, nor a real case on the training one (store.queue records where it went).
+_HERE = "(destination IS NULL OR destination = ?)"
 _MARK = "sync.poll_mark"
 _REPORT_MARK = "sync.report_mark"
 #: When the recently written Tasks were last read back whole for their audit heads (``read_witnesses``).
@@ -404,7 +407,8 @@ class Follower:
         except (TypeError, ValueError):
             pass  # not a date: read now
         rows = self.store.conn.execute(
-            "SELECT task_id FROM cases WHERE task_id IS NOT NULL ORDER BY updated_at DESC, id LIMIT ?", (BATCH,)
+            f"SELECT task_id FROM cases WHERE task_id IS NOT NULL AND {_HERE} ORDER BY updated_at DESC, id LIMIT ?",  # noqa: S608
+            (self.store.destination_now(), BATCH),
         ).fetchall()
         wanted = [str(r[0]) for r in rows if str(r[0]) not in returned]
         if wanted:
@@ -418,10 +422,16 @@ class Follower:
                     self.witness(task)
         self.store.settings.set(_WITNESS_MARK, iso(utc_now()))
 
+    def _mark(self, name: str) -> str:
+        """The setting holding a poll's mark on the platform the settings name now: the training
+        platform's marks are its own, or a poll of the real platform would be narrowed by them."""
+        return name if self.store.destination_now() == PLATFORM else f"{name}.training"
+
     def open_cases(self) -> list[tuple[str, str, str | None]]:
         """(case id, task id, known version) of the cases to poll."""
         rows = self.store.conn.execute(
-            "SELECT id, task_id, task_version, state FROM cases WHERE task_id IS NOT NULL"
+            f"SELECT id, task_id, task_version, state FROM cases WHERE task_id IS NOT NULL AND {_HERE}",  # noqa: S608
+            (self.store.destination_now(),),
         ).fetchall()
         return [(r[0], r[1], r[2]) for r in rows if r[3] in POLLED_STATES]
 
@@ -434,7 +444,7 @@ class Follower:
         """
         cases = self.open_cases()
         by_task = {task_id: (case_id, version) for case_id, task_id, version in cases}
-        mark = self.store.settings.get(_MARK)
+        mark = self.store.settings.get(self._mark(_MARK))
         seen = [t for t, (_, v) in by_task.items() if v is not None and mark]
         fresh = [t for t, (_, v) in by_task.items() if v is None or not mark]
         answered: list[str] = []
@@ -498,7 +508,7 @@ class Follower:
         completed = self.retry_missing(budget_s)
         answered += [case_id for case_id in completed if case_id not in answered]
         if complete and newest and newest != mark:
-            self.store.settings.set(_MARK, newest)
+            self.store.settings.set(self._mark(_MARK), newest)
         return answered
 
     def _search(self, resource_type: str, params: dict[str, str], budget_s: float | None) -> SearchResult:
@@ -684,7 +694,8 @@ class Follower:
         Communication after moving the Task (a poll between the two saw no question), or ask a second
         question while the Task stays on hold. One search per case on hold, each on its own."""
         rows = self.store.conn.execute(
-            "SELECT id, task_id FROM cases WHERE state=? AND task_id IS NOT NULL", (CaseState.ON_HOLD.value,)
+            f"SELECT id, task_id FROM cases WHERE state=? AND task_id IS NOT NULL AND {_HERE}",  # noqa: S608
+            (CaseState.ON_HOLD.value, self.store.destination_now()),
         ).fetchall()
         for case_id, task_id in rows:
             if case_id in skip:
@@ -890,7 +901,8 @@ class Follower:
         """report id → (case id, answer) of the answered cases whose report is known."""
         found: dict[str, tuple[str, Answer]] = {}
         rows = self.store.conn.execute(
-            "SELECT id FROM cases WHERE state=? AND answer IS NOT NULL", (CaseState.ANSWERED.value,)
+            f"SELECT id FROM cases WHERE state=? AND answer IS NOT NULL AND {_HERE}",  # noqa: S608
+            (CaseState.ANSWERED.value, self.store.destination_now()),
         ).fetchall()
         for (case_id,) in rows:
             try:
@@ -908,7 +920,7 @@ class Follower:
         known = self.answered_reports()
         if not known:
             return [], True
-        mark = self.store.settings.get(_REPORT_MARK)
+        mark = self.store.settings.get(self._mark(_REPORT_MARK))
         ids = list(known)
         changed: list[str] = []
         newest: str | None = mark
@@ -938,7 +950,7 @@ class Follower:
                 else:
                     complete = False
         if complete and newest and newest != mark:
-            self.store.settings.set(_REPORT_MARK, newest)
+            self.store.settings.set(self._mark(_REPORT_MARK), newest)
         return changed, complete
 
     def _store_amended(self, case_id: str, known: Answer, report: dict[str, Any], budget_s: float | None) -> bool:

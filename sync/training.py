@@ -120,25 +120,32 @@ def wipe_sandbox(store: ConfiguredStore) -> bool:
     return True
 
 
-def hold_back_queue(store: Store) -> list[str]:
-    """Training mode has just ended: every case still waiting to leave was queued for the training
-    platform (a fictitious patient, an act never billable) and goes back to draft, nothing sent; the
-    user queues again what is meant for the real platform. Found from outside: such a case left for the
-    real platform at the next sync, its INS with it, its act counted billable. The ids held back."""
-    from app.errors import InvalidTransition
-    from app.outbox import Outbox
+def where_cases_go_changed(store: Store, was_training: bool) -> tuple[list[str], bool]:
+    """The settings that say where cases go were just written (``config set``, the window's platform
+    settings, ``--training``): call with whether training mode was on before. Returns the cases set
+    aside, and whether the training platform's copy was erased.
 
+    - Training mode ended: every case still waiting to leave for the training platform (a fictitious
+      patient, an act never billable) waits for the user, nothing sent (``set_aside_elsewhere``), and
+      the training platform's copy is erased (training cases are patient data).
+    - Training mode began: the cases waiting for the real platform wait until it ends.
+
+    Cases queued before their destination was recorded are taken as queued in the mode that is
+    ending. The engine sets aside at each pass too, whatever changed the settings (a restored backup,
+    another process); done here at once, the command can say which cases."""
+    from app.outbox import Outbox
+    from app.store import PLATFORM, TRAINING
+    from sync.engine import set_aside_elsewhere
+
+    now = training_mode(store)
+    if now == was_training:
+        return [], wipe_unless_training(store)  # (a restored backup may have left a copy)
     outbox = Outbox(store)
-    held = []
-    for row in outbox.pending():
-        try:
-            outbox.withdraw(row.case_id)
-        except InvalidTransition:  # its transaction already claimed: it may have reached the sandbox
-            continue
-        held.append(row.case_id)
+    outbox.decide_undecided(TRAINING if was_training else PLATFORM)
+    held = set_aside_elsewhere(outbox)
     if held:
-        log.info("training mode ended: %d queued case(s) held back to draft", len(held))
-    return held
+        log.info("training mode ended: %d queued case(s) set aside", len(held))
+    return held, wipe_unless_training(store)
 
 
 def wipe_unless_training(store: ConfiguredStore) -> bool:

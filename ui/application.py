@@ -192,7 +192,15 @@ def remember_training(store: Store) -> None:
     """``--training``: training mode on, written by the writer thread like every durable write."""
     from ui.tasks import on_own_connection, write_and_wait
 
-    write_and_wait(on_own_connection(store, lambda own: own.settings.set("training", "on")))
+    write_and_wait(on_own_connection(store, _training_on))
+
+
+def _training_on(store: Store) -> None:
+    from sync.training import training_mode, where_cases_go_changed
+
+    was_training = training_mode(store)
+    store.settings.set("training", "on")
+    where_cases_go_changed(store, was_training)  # the real cases waiting to leave wait for its end
 
 
 def starts_locked(store: Store) -> bool:

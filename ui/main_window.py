@@ -825,6 +825,19 @@ class MainWindow(QMainWindow):
                 # The engine holds a client to the old address (and the training sandbox may be gone).
                 self.sync.stop()
                 self.sync.start()
+            if dialog.platform.held:
+                from PySide6.QtWidgets import QMessageBox
+
+                self.worklist.refresh()
+                QMessageBox.information(
+                    self,
+                    self.tr("Fin du mode formation"),
+                    self.tr(
+                        "{n} dossier(s) préparé(s) en mode formation attendai(en)t d'être envoyé(s) : ils ne partent "
+                        "pas vers la plateforme réelle et sont maintenant « à corriger ».\n\nVérifiez chacun "
+                        "(identité réelle du patient, consentement), puis envoyez ceux qui doivent partir."
+                    ).replace("{n}", str(len(dialog.platform.held))),
+                )
             self.sync.wake()
             self.check_connection()
             if self._case_page is not None and self._case_page.editing():

@@ -234,23 +234,20 @@ class SiteForm(QWidget):
         return True
 
 
-def _save_platform(store: Store, values: dict[str, Any]) -> bool:
-    """Keep the platform settings (one transaction); True when where cases go changed."""
+def _save_platform(store: Store, values: dict[str, Any]) -> tuple[bool, list[str]]:
+    """Keep the platform settings (one transaction): whether where cases go changed, and the cases
+    queued in training mode set aside because it ended."""
     changed = {key: value for key, value in values.items() if store.settings.get(key) != value}
     if not changed:
-        return False
-    from sync.training import hold_back_queue, training_mode, wipe_unless_training
+        return False, []
+    from sync.training import training_mode, where_cases_go_changed
 
     was_training = training_mode(store)
     with transaction(store.conn):
         for key, value in changed.items():
             store.settings.set(key, value, in_transaction=True)
-    if was_training and not training_mode(store):
-        hold_back_queue(store)  # queued for the training platform: drafts again, never sent to the real one
-
-    # Training cases are patient data: once a real platform is chosen, the sandbox's copy goes.
-    wipe_unless_training(store)
-    return True
+    held, _ = where_cases_go_changed(store, was_training)  # queued in training: never to the real platform
+    return True, held
 
 
 class _Overlay:
@@ -284,6 +281,8 @@ class PlatformForm(QWidget):
         self.store = store
         #: Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).
         self.changed = False
+        # The cases queued in training mode set aside when saving ended it (to say so).
+        self.held: list[str] = []
         column = QVBoxLayout(self)
         self.training = QRadioButton(self.tr("Mode formation : plateforme d'essai intégrée, aucun envoi réel"))
         self.real = QRadioButton(self.tr("Plateforme régionale de télé-expertise"))
@@ -375,7 +374,9 @@ class PlatformForm(QWidget):
             self.result.setText(exc.message)
             return False
         try:
-            self.changed = write_and_wait(on_own_connection(self.store, lambda own: _save_platform(own, values)))
+            self.changed, self.held = write_and_wait(
+                on_own_connection(self.store, lambda own: _save_platform(own, values))
+            )
         except TeleavisError as exc:
             self.result.setText(exc.message)
             return False

@@ -38,10 +38,10 @@ M.add(
         "config.hidden": {"fr": "(secret enregistré, non affiché)", "en": "(secret set, not shown)"},
         "config.training_held": {
             "fr": "Fin du mode formation : {n} dossier(s) en attente d'envoi, préparé(s) pour la plateforme "
-            "d'essai, redevien(nen)t des brouillons sans rien envoyer ({ids}). Vérifiez-les, puis envoyez "
+            "d'essai, ne parten(t) pas et passe(nt) « à corriger » ({ids}). Vérifiez-les, puis envoyez "
             "à la plateforme réelle ceux qui le doivent.",
-            "en": "Training mode ended: {n} case(s) waiting to be sent, prepared for the test platform, are "
-            "drafts again, nothing sent ({ids}). Check them, then send to the real platform those meant for it.",
+            "en": "Training mode ended: {n} case(s) waiting to be sent, prepared for the test platform, do not "
+            "leave and now need attention ({ids}). Check them, then send to the real platform those meant for it.",
         },
         "config.training_erased": {
             "fr": "Plateforme réelle configurée : la copie de la plateforme d'essai est effacée. Les dossiers "
@@ -125,7 +125,7 @@ def run_get(args: argparse.Namespace) -> int:
 
 
 def run_set(args: argparse.Namespace) -> int:
-    from sync.training import hold_back_queue, training_mode, wipe_unless_training
+    from sync.training import training_mode, where_cases_go_changed
 
     if args.value == STDIN:
         text = read_secret(M.tr("config.ask", key=args.key)).strip()
@@ -141,12 +141,10 @@ def run_set(args: argparse.Namespace) -> int:
         with transaction(store.conn) as conn:
             store.settings.set(args.key, value, in_transaction=True)
             audit.append(conn, store.key, "settings", detail=args.key)
-        if was_training and not training_mode(store):
-            held = hold_back_queue(store)  # queued for the training platform: never to the real one
-            if held:
-                say(M.tr("config.training_held", n=len(held), ids=", ".join(case_id[:8] for case_id in held)))
-        # Training cases are patient data: once a real platform is set, the sandbox's copy goes.
-        if args.key in ("platform.url", "training") and wipe_unless_training(store):
+        held, erased = where_cases_go_changed(store, was_training)  # queued in training: never to the real one
+        if held:
+            say(M.tr("config.training_held", n=len(held), ids=", ".join(case_id[:8] for case_id in held)))
+        if erased:
             say(M.tr("config.training_erased"))
     say(M.tr("config.saved", key=args.key))
     return 0

@@ -1074,42 +1074,47 @@
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="814"/>
+        <location filename="../../ui/follow_view.py" line="813"/>
+        <source>« {name} » n&apos;est pas jointe : {reason} Reprenez-la.</source>
+        <translation>“{name}” is not joined: {reason} Take it again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="822"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="827"/>
+        <location filename="../../ui/follow_view.py" line="835"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="828"/>
+        <location filename="../../ui/follow_view.py" line="836"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="856"/>
+        <location filename="../../ui/follow_view.py" line="864"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="893"/>
+        <location filename="../../ui/follow_view.py" line="901"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="895"/>
+        <location filename="../../ui/follow_view.py" line="903"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="899"/>
+        <location filename="../../ui/follow_view.py" line="907"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="914"/>
+        <location filename="../../ui/follow_view.py" line="922"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
@@ -1132,7 +1137,7 @@
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="887"/>
+        <location filename="../../ui/follow_view.py" line="895"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -1716,7 +1721,21 @@
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="838"/>
+        <location filename="../../ui/main_window.py" line="834"/>
+        <source>Fin du mode formation</source>
+        <translation>Training mode ended</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="836"/>
+        <source>{n} dossier(s) préparé(s) en mode formation attendai(en)t d&apos;être envoyé(s) : ils ne partent pas vers la plateforme réelle et sont maintenant « à corriger ».
+
+Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux qui doivent partir.</source>
+        <translation>{n} case(s) prepared in training mode were waiting to be sent: they do not leave for the real platform and now need attention.
+
+Check each one (the patient&apos;s real identity, consent), then send those that must go.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="851"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
@@ -1824,84 +1843,84 @@
 <context>
     <name>PlatformForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="284"/>
+        <location filename="../../ui/setup_forms.py" line="287"/>
         <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <extracomment>Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).</extracomment>
         <translation>Training mode: built-in trial platform, nothing really sent</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="285"/>
+        <location filename="../../ui/setup_forms.py" line="288"/>
         <source>Plateforme régionale de télé-expertise</source>
         <translation>Regional tele-expertise platform</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="295"/>
+        <location filename="../../ui/setup_forms.py" line="298"/>
         <source>Jeton d&apos;accès personnel (ou identifiants ci-dessous)</source>
         <translation>Personal access token (or credentials below)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="300"/>
+        <location filename="../../ui/setup_forms.py" line="303"/>
         <source>Fichier des autorités de certification (facultatif)</source>
         <translation>Certificate authorities file (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="301"/>
+        <location filename="../../ui/setup_forms.py" line="304"/>
         <source>Adresse de la plateforme :</source>
         <translation>Platform address:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="302"/>
+        <location filename="../../ui/setup_forms.py" line="305"/>
         <source>Jeton d&apos;accès :</source>
         <translation>Access token:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="303"/>
+        <location filename="../../ui/setup_forms.py" line="306"/>
         <source>Adresse de connexion (OAuth) :</source>
         <translation>Sign-in address (OAuth):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="304"/>
+        <location filename="../../ui/setup_forms.py" line="307"/>
         <source>Identifiant client :</source>
         <translation>Client id:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="305"/>
+        <location filename="../../ui/setup_forms.py" line="308"/>
         <source>Secret client :</source>
         <translation>Client secret:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="306"/>
+        <location filename="../../ui/setup_forms.py" line="309"/>
         <source>Proxy :</source>
         <translation>Proxy:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="307"/>
+        <location filename="../../ui/setup_forms.py" line="310"/>
         <source>Certificats (CA) :</source>
         <translation>Certificates (CA):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="319"/>
+        <location filename="../../ui/setup_forms.py" line="322"/>
         <source>Tester la connexion</source>
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="361"/>
+        <location filename="../../ui/setup_forms.py" line="364"/>
         <source>Donnez l&apos;adresse de la plateforme, ou choisissez le mode formation.</source>
         <translation>Give the platform&apos;s address, or choose training mode.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="387"/>
+        <location filename="../../ui/setup_forms.py" line="392"/>
         <source>Test en cours…</source>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="412"/>
+        <location filename="../../ui/setup_forms.py" line="417"/>
         <source>Connexion réussie ({words}).</source>
         <translation>Connection works ({words}).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="414"/>
-        <location filename="../../ui/setup_forms.py" line="421"/>
+        <location filename="../../ui/setup_forms.py" line="419"/>
+        <location filename="../../ui/setup_forms.py" line="426"/>
         <source>Échec : {words}</source>
         <translation>Failed: {words}</translation>
     </message>

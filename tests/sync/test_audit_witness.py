@@ -76,6 +76,7 @@ def _teleavis(*args: str) -> subprocess.CompletedProcess[str]:
 def _sent_and_rewound(home: Path, client: PlatformClient) -> tuple[str, int]:
     """A case sent for real, then the trail rewound below the head its Task carries."""
     with Store.open(home) as store:
+        store.settings.set("platform.url", client.config.base_url)  # a real platform: followed as one after
         case_id = make_case(store)
         keep = audit.log_head(store.conn).seq
         old_head_file = (home / audit.HEAD_FILE).read_bytes()

@@ -325,7 +325,7 @@ def test_every_case_is_followed_whatever_the_paging(
     ids = send_and_answer(store, sandbox, engine, [answer_shape("default")] * 5)
     assert sorted(engine.run_once().answered) == sorted(ids)
     assert all(store.state(case_id) == CaseState.ANSWERED for case_id in ids)
-    mark = store.settings.get("sync.poll_mark")
+    mark = store.settings.get("sync.poll_mark.training")  # (training mode: the training platform's own mark)
     assert mark
     # Answers are read once, whether or not the platform narrows by _lastUpdated.
     before = {case_id: store.answer(case_id) for case_id in ids}
@@ -346,13 +346,13 @@ def test_a_next_link_to_another_host_is_not_followed(
     engine = Engine(store, client, case_budget_s=10.0)
     ids = send_and_answer(store, sandbox, engine, [answer_shape("default")] * 5)
     sandbox.platform.search_shape = search_shape("foreign-next", foreign_base=foreign.base_url)
-    mark = store.settings.get("sync.poll_mark")
+    mark = store.settings.get("sync.poll_mark.training")
     answered = engine.run_once().answered
     assert foreign.requests == []
     # What the platform's own pages held is followed, the rest read one Task at a time on the platform
     # (a search cut short never holds answers back); the mark does not move past an incomplete search.
     assert sorted(answered) == sorted(ids)
-    assert store.settings.get("sync.poll_mark") == mark
+    assert store.settings.get("sync.poll_mark.training") == mark
     sandbox.platform.search_shape = search_shape("small-pages")
     assert engine.run_once().answered == []
 

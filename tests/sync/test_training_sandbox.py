@@ -341,5 +341,6 @@ def test_cases_queued_in_training_mode_never_leave_for_the_real_platform_set_aft
     assert done.code == 0, done.err
     assert "Fin du mode formation" in done.err and case_id[:8] in done.err
     with Store.open(teleavis_home) as store:
-        assert store.state(case_id) == CaseState.DRAFT
+        assert store.state(case_id) == CaseState.NEEDS_ATTENTION  # said on the case, in the worklist
+        assert "mode formation" in store.platform_info(case_id)["last_error"]
         assert Outbox(store).pending() == []
