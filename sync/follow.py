@@ -83,6 +83,11 @@ M.add(
             "fr": "L'expert n'attend pas de réponse sur ce dossier.",
             "en": "The expert is not waiting for an answer on this case.",
         },
+        "reply.unusable": {
+            "fr": "Une image jointe est inutilisable ({reason}) : rien n'est parti. Retirez les images, puis "
+            "joignez-en une nette.",
+            "en": "An image joined is unusable ({reason}): nothing has left. Remove the images, then join a sharp one.",
+        },
         "follow.attachment_only": {
             "fr": "(L'expert a joint un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
             "en": "(The expert attached something that cannot be shown here: see it on the platform.)",
@@ -1101,6 +1106,11 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage]) -
         raise InvalidTransition(M.tr("reply.not_waiting"))
     outbox = Outbox(store)
     expert = [m for m in outbox.messages(case_id) if m.direction == "from-expert" and not m.withdrawn]
+    for image in images:
+        # As a case's image: one the quality check judged unusable never goes to the expert.
+        unusable = [finding for finding in image.record.quality if finding.level == "blocking"]
+        if unusable:
+            raise TeleavisError(M.tr("reply.unusable", reason=unusable[0].message.rstrip(". ")))
     if images:
         # As an import: a photo already in this case, or in another patient's, is refused (AlreadyStored).
         store.add_images(case_id, images, patient=store.get_case(case_id).patient)

@@ -790,8 +790,9 @@ class FollowView(QWidget):
 
     def _new_reply_images(self, case_id: str, made: list[tuple[str, NewImage]]) -> tuple[list[NewImage], list[str]]:
         """Of the images just prepared for ``case_id``'s reply, those that may go, and why the others may
-        not: as at an import, a photo already in this case, or in another patient's case (one of the two
-        would be wrong), is refused, and so is one already joined to this reply."""
+        not: a photo the quality check judged unusable is refused; as at an import, so is a photo already in
+        this case or in another patient's case (one of the two would be wrong), and one already joined to
+        this reply."""
         from app.store import sha1_b64
         from capture.messages import message
 
@@ -805,8 +806,15 @@ class FollowView(QWidget):
         joined = {key for image in pending for key in keys(image)}
         kept, said = [], []
         for name, image in made:
+            unusable = next((f for f in image.record.quality if f.level == "blocking"), None)
             held = self.store.copy_held(case_id, image, patient)
-            if held is not None and held[2]:
+            if unusable is not None:  # as a case's photo, an unusable one never goes to the expert
+                said.append(
+                    self.tr("« {name} » n'est pas jointe : {reason} Reprenez-la.").format(
+                        name=name, reason=unusable.message
+                    )
+                )
+            elif held is not None and held[2]:
                 said.append(message("already_here", name=name, n=held[1]))
             elif held is not None:
                 said.append(message("in_another_case", name=name, case=held[0][:8]))

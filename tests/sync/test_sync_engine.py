@@ -306,6 +306,24 @@ def test_expert_question_then_reply_with_an_image(store: Store, tmp_path: Path) 
         assert store.state(case_id) == CaseState.ANSWERED
 
 
+def test_a_reply_never_takes_an_image_judged_unusable(store: Store, tmp_path: Path) -> None:
+    """Found by a nurse's pass: a photo the quality check judged unusable (✗) went to the expert with
+    the reply, when the same photo in the case blocks its sending."""
+    from app.errors import TeleavisError
+    from app.model import QualityFinding
+
+    with (
+        SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
+        client_for(server) as client,
+    ):
+        case_id, _ = _asked(store, server, client)
+        blurred = CaseImage(quality=[QualityFinding("sharpness", "blocking", "Image floue.")])
+        with pytest.raises(TeleavisError, match="inutilisable"):
+            queue_reply(store, case_id, "Voici la vue demandée.", [NewImage(blurred, jpeg(seed=98))])
+        assert [m.direction for m in Outbox(store).messages(case_id)] == ["from-expert"]
+        assert blurred.id not in {image.id for image in store.get_case(case_id).images}
+
+
 def test_a_reply_goes_under_the_patient_the_platform_filed_the_case_under(store: Store, tmp_path: Path) -> None:
     """Found from outside: the reply created the Patient again on its identifier. Once the platform
     held two Patients with that file number (sent provisional once, qualified later), the conditional

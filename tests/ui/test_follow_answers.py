@@ -318,7 +318,7 @@ def test_images_joined_to_a_reply_are_checked_as_an_import_and_can_be_taken_back
     near = photos / "vue-rapprochée.jpg"
     near.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=32), quality=92))
     blurred = photos / "floue.jpg"
-    blurred.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=33).filter(ImageFilter.GaussianBlur(8)), quality=92))
+    blurred.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=33).filter(ImageFilter.GaussianBlur(30)), quality=92))
     other = Case(
         patient=Patient(family="BERNARD", given=["Luc"], birth_date="1961-07-08", sex="male"),
         consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
@@ -341,9 +341,10 @@ def test_images_joined_to_a_reply_are_checked_as_an_import_and_can_be_taken_back
         len(view._reply_images) == 1
         and view.reply_images.text().splitlines()[1] == "1. vue-rapprochée.jpg — bonne qualité"
     )
+    # Unusable (✗), as a case's photo it would block the sending: it is not joined, and says why.
     view.add_reply_files([blurred])
-    assert len(view._reply_images) == 2
-    assert view.reply_images.text().splitlines()[2].startswith(("2. floue.jpg — ✗", "2. floue.jpg — ⚠"))
+    assert len(view._reply_images) == 1
+    assert view.reply_problem.text().startswith("« floue.jpg » n'est pas jointe : ")
 
     # Taken back before sending: the text goes alone.
     assert view.drop_images.isVisible()
