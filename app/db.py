@@ -377,13 +377,27 @@ def _migrate_15(conn: sqlite3.Connection, key: DataKey) -> None:
         )
 
 
-def _migrate_16(conn: sqlite3.Connection) -> None:
+def _migrate_16(conn: sqlite3.Connection, key: DataKey) -> None:
     # Where a case was queued to go: the built-in training platform or the real one (store.queue).
     # Found from outside: a case queued in training mode left for the real platform once one was set,
-    # and a real case would have gone to the training expert once training was turned on. Cases queued
-    # before keep NULL: they go wherever the settings say, as before.
+    # and a real case would have gone to the training expert once training was turned on. The cases
+    # waiting to leave now were queued in the mode the settings name now: recorded here, in the same
+    # transaction, so that no later change of the settings (nor a crash in the middle of one, found
+    # from outside) sends them elsewhere. Settings that do not open leave them undecided.
+    from app.errors import TeleavisError
+    from app.settings import Settings, is_training
+
     if "destination" not in {row[1] for row in conn.execute("PRAGMA table_info(cases)")}:
         conn.execute("ALTER TABLE cases ADD COLUMN destination TEXT")
+    try:
+        training = is_training(Settings(conn, key).get)
+    except TeleavisError:
+        log.warning("migration 16: the settings do not open; the cases waiting to leave are left undecided")
+        return
+    conn.execute(
+        "UPDATE cases SET destination=? WHERE destination IS NULL AND state IN ('queued', 'sending')",
+        ("training" if training else "platform",),
+    )
 
 
 #: Numbered migrations; migration N brings the database from version N-1 to N.
@@ -403,7 +417,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_13,
     _migrate_14,
     Keyed(_migrate_15),
-    _migrate_16,
+    Keyed(_migrate_16),
 ]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from app.db import MIGRATIONS, connect, migrate, schema_version
+from app.outbox import Outbox
 from app.store import Store
 from tests.support.images import jpeg_bytes, skin_photo
 
@@ -133,3 +134,25 @@ def test_cases_stored_before_file_numbers_were_split_are_found_by_them_after_the
         kept = {row[0] for row in store.conn.execute("SELECT token FROM search_tokens WHERE case_id = ?", (case_id,))}
         assert {key.index_token(w) for w in old} <= kept
     assert len(list(teleavis_home.glob("teleavis.db.v14-*.bak"))) == 1
+
+
+def test_cases_waiting_to_leave_before_the_upgrade_keep_the_platform_of_their_mode(teleavis_home: Path) -> None:
+    """Found from outside: cases queued in training by the version before had no destination, and a
+    machine stopped in the middle of `config set platform.url` (the address saved, the cases not yet
+    set aside) sent them to the real platform. Migration 16 records the mode they were queued in."""
+    from app.model import Case, Patient
+
+    with Store.open(teleavis_home) as store:  # training mode: no platform set
+        queued = store.create_case(Case(question="Q", patient=Patient(family="Dupont", local_id="D-1")), [])
+        draft = store.create_case(Case(question="Q", patient=Patient(family="Martin", local_id="D-2")), [])
+        store.queue(queued)
+        store.conn.execute("ALTER TABLE cases DROP COLUMN destination")
+        store.conn.execute("PRAGMA user_version = 15")
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        assert store.destination(queued) == "training"
+        assert store.destination(draft) is None  # queued later, in the mode of that moment
+        store.settings.set("platform.url", "https://plateforme.example/fhir")  # and the machine stops here
+        assert [row.case_id for row in Outbox(store).pending()] == [queued]
+        assert Outbox(store).due() == []  # never sent to the real platform
