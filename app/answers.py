@@ -21,6 +21,9 @@ NOT_FOUND = "not-found"
 UNREACHABLE = "unreachable"
 TOO_LARGE = "too-large"
 UNREADABLE = "unreadable"
+#: The ``what`` of the expert's follow-up advice given in a form not read (its absence would read as
+#: « no in-person visit needed »).
+FOLLOW_UP = "follow-up-advice"
 OTHER_PATIENT = "other-patient"
 #: It carries a ``modifierExtension`` (FHIR: an element that changes its meaning) Teleavis does not know.
 MODIFIED = "modified"
@@ -34,6 +37,10 @@ M.add(
         "answer.what.report": {"fr": "compte rendu", "en": "report"},
         "answer.what.file": {"fr": "pièce jointe « {title} »", "en": "attachment “{title}”"},
         "answer.what.file_untitled": {"fr": "pièce jointe", "en": "attachment"},
+        "answer.what.follow_up": {
+            "fr": "délai conseillé pour revoir le patient",
+            "en": "advised time to see the patient in person",
+        },
         "answer.missing": {"fr": "{what} non récupérable : {why}", "en": "{what} not retrievable: {why}"},
         "answer.why.foreign-url": {"fr": "adresse hors plateforme", "en": "address outside the platform"},
         "answer.why.no-content": {
@@ -138,6 +145,8 @@ def missing_words(answer: Answer | None, lang: str | None = None) -> list[str]:
         what = str(item.get("what", ""))
         if what == REPORT:
             name = _say("answer.what.report", lang)
+        elif what == FOLLOW_UP:
+            name = _say("answer.what.follow_up", lang)
         elif what:
             name = _say("answer.what.file", lang, title=what)
         else:

@@ -21,6 +21,7 @@ from typing import Any
 from app import acts, audit
 from app import messages as M
 from app.answers import (
+    FOLLOW_UP,
     FOREIGN_URL,
     MODIFIED,
     NO_CONTENT,
@@ -91,6 +92,23 @@ M.add(
         "follow.attachment_only": {
             "fr": "(L'expert a joint un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
             "en": "(The expert attached something that cannot be shown here: see it on the platform.)",
+        },
+        "follow.attachment_also": {
+            "fr": "(L'expert a aussi joint « {titles} », qui ne peut pas être affiché ici : consultez-le sur la "
+            "plateforme.)",
+            "en": "(The expert also attached “{titles}”, which cannot be shown here: see it on the platform.)",
+        },
+        "follow.task_gone": {
+            "fr": "La demande n'existe plus sur la plateforme (elle y a été supprimée) : aucune réponse ne "
+            "viendra par Teleavis. Appelez la plateforme.",
+            "en": "The request no longer exists on the platform (it was deleted there): no answer will come "
+            "through Teleavis. Call the platform.",
+        },
+        "follow.questions_cut": {
+            "fr": "Les messages de l'expert n'ont pas tous pu être lus (la plateforme en renvoie une partie "
+            "ailleurs) : consultez-les sur la plateforme, et signalez-le à son support.",
+            "en": "Not all of the expert's messages could be read (the platform sends part of them elsewhere): see "
+            "them on the platform, and tell its support.",
         },
         "follow.read_again_later": {
             "fr": "L'expert a modifié sa réponse, mais la nouvelle version n'a pas pu être lue : la réponse "
@@ -163,6 +181,9 @@ RETRY_SHARE = 0.1
 RETRY_AT_MOST_EVERY = timedelta(hours=24)
 #: Search parameters that only narrow or page a search: a strict platform may refuse them.
 OPTIONAL_PARAMS = ("_lastUpdated", "_count")
+#: DiagnosticReport statuses of a signed answer (final and its later versions): preferred to a
+#: provisional report the Task also points to.
+SIGNED = frozenset({"final", "amended", "corrected", "appended"})
 #: Cases followed on the platform the settings name now: a case sent to the training platform is not
 #: looked for on the real one, nor a real case on the training one (store.queue records where it went).
 _HERE = "(destination IS NULL OR destination = ?)"
@@ -192,12 +213,21 @@ def _text(value: Any) -> str:
     return ""
 
 
-def _about(comm: dict[str, Any], task_id: str) -> bool:
-    """Whether the Communication is ``about`` this Task (a relative or absolute, versioned or not,
-    reference)."""
+def _about(comm: dict[str, Any], task_id: str, case_id: str = "") -> bool:
+    """Whether the Communication is ``about`` this Task: a relative or absolute, versioned or not,
+    reference, or a logical one by the case's own identifier (found from outside: such a question was
+    left out as another Task's, and the case on hold showed no question)."""
     for about in _list(comm.get("about")):
         reference = about.get("reference") if isinstance(about, dict) else None
         if not isinstance(reference, str):
+            logical = about.get("identifier") if isinstance(about, dict) else None
+            if (
+                case_id
+                and isinstance(logical, dict)
+                and logical.get("system") == CASE_SYSTEM
+                and logical.get("value") == case_id
+            ):
+                return True
             continue
         try:
             if location_id(reference, "Task") == task_id:
@@ -220,13 +250,36 @@ def _payload_text(comm: dict[str, Any]) -> str:
         if not isinstance(attachment, dict) or not isinstance(attachment.get("data"), str):
             continue
         kind = str(attachment.get("contentType") or "").split(";")[0].strip().lower()
-        if kind != "text/plain":
+        if kind not in _TEXT_KINDS:
             continue
         try:
             parts.append(base64.b64decode(attachment["data"], validate=True).decode("utf-8"))
         except (binascii.Error, UnicodeDecodeError):
             continue
     return " ".join(part.strip() for part in parts if part.strip())
+
+
+#: Attachments of a message read as its words.
+_TEXT_KINDS = frozenset({"text/plain", "text/markdown"})
+
+
+def _not_shown(comm: dict[str, Any]) -> list[str]:
+    """The titles (or types) of what a message carries besides words: files, references."""
+    found = []
+    for payload in _list(comm.get("payload")):
+        if not isinstance(payload, dict):
+            continue
+        attachment = payload.get("contentAttachment")
+        if isinstance(attachment, dict):
+            kind = str(attachment.get("contentType") or "").split(";")[0].strip().lower()
+            if kind in _TEXT_KINDS and isinstance(attachment.get("data"), str):
+                continue
+            found.append(str(attachment.get("title") or kind or "?"))
+        elif isinstance(payload.get("contentReference"), dict):
+            found.append(
+                str(payload["contentReference"].get("display") or payload["contentReference"].get("reference") or "?")
+            )
+    return found
 
 
 def _contained(task: dict[str, Any], reference: str) -> dict[str, Any] | None:
@@ -294,7 +347,21 @@ def find_task(client: PlatformClient, case_id: str) -> tuple[str, str, str | Non
 
 
 #: UCUM's units of time, in days.
-_UCUM_DAYS = {"s": 1 / 86400, "min": 1 / 1440, "h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.0, "a": 365.0}
+_UCUM_DAYS = {
+    "s": 1 / 86400,
+    "min": 1 / 1440,
+    "h": 1 / 24,
+    "d": 1.0,
+    "wk": 7.0,
+    "mo": 30.0,
+    "mo_j": 30.4375,  # the Julian month; found from outside, « 3 mo_j » was dropped
+    "mo_g": 30.436875,
+    "mo_s": 29.53059,
+    "a": 365.0,
+    "a_j": 365.25,
+    "a_g": 365.2425,
+    "a_t": 365.24219,
+}
 
 
 def follow_up_days(duration: Any) -> float | None:
@@ -366,6 +433,33 @@ def _report_version(report: dict[str, Any]) -> str:
     return f"sha256:{digest}"
 
 
+def _reports_version(reports: list[dict[str, Any]]) -> str:
+    """The version of an answer read from several reports: each one's id and version."""
+    return " + ".join(f"{report.get('id', '')}@{_report_version(report)}" for report in reports)
+
+
+def _several(answer: Answer) -> bool:
+    """Whether the answer was read from several reports (:func:`_reports_version`)."""
+    return " + " in answer.report_version
+
+
+def _same_part(known: Answer, report: dict[str, Any]) -> bool:
+    """Whether ``report``, one of those ``known`` was read from, is in the state read."""
+    if not _several(known):
+        return _same_version(known.report_version, report)
+    return f"{report.get('id', '')}@{_report_version(report)}" in known.report_version.split(" + ")
+
+
+def _same_reports(known: Answer, reports: list[dict[str, Any]]) -> bool:
+    """Whether ``reports`` are the reports ``known`` was read from, each in the state read: a final
+    report added after a provisional one, or a second one, is news."""
+    if len(reports) > 1 or _several(known):
+        return known.report_version == _reports_version(reports)
+    first = reports[0]
+    same_report = not known.report_id or not first.get("id") or known.report_id == str(first["id"])
+    return same_report and _same_version(known.report_version, first)
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -381,6 +475,8 @@ class Follower:
         #: report id -> when its answer was issued (or first seen lacking a part) and last asked again.
         self._asked_again: dict[str, tuple[datetime, datetime]] = {}
         self._failed_downloads: dict[str, int] = {}  # attachment address -> polls in a row it failed
+        #: Cases whose last search of messages did not read every page (said on the case).
+        self._questions_cut: set[str] = set()
 
     def witness(self, resource: Any) -> None:
         """Note the audit heads a resource of ours read from the platform carries (app/audit.py)."""
@@ -457,6 +553,8 @@ class Follower:
         complete = True
         returned: set[str] = set()
         cut_short: set[str] = set()  # Tasks asked in a search that did not read every page
+        search_failed: TransientFault | None = None  # a search of Tasks the platform failed to answer
+        read_alone = False  # a Task was read alone since
         changed: list[tuple[dict[str, Any], str, str | None]] = []  # (Task, case id, known version)
         for ids, narrowed in ((seen, True), (fresh, False)):
             for start in range(0, len(ids), BATCH):
@@ -471,6 +569,15 @@ class Follower:
                     # the reports and the questions go on.
                     log.warning("a search of Tasks refused by the platform (%d)", fault.status)
                     found = SearchResult(complete=False)
+                except TransientFault as fault:
+                    if fault.kind in ("offline", "tls"):
+                        raise  # nothing answers: the poll waits, as before
+                    # The platform answers, but not this search (a gateway timing out on a long list of
+                    # ids, every time): found from outside, it held back every answer. Its cases are read
+                    # one by one below; the first that fails too stops the poll with this fault.
+                    log.warning("a search of Tasks failed (%s): its Tasks read one by one", fault_for_log(fault))
+                    search_failed = search_failed or fault
+                    found = SearchResult(complete=False)
                 complete = complete and found.complete
                 if not found.complete:
                     cut_short |= asked
@@ -484,15 +591,27 @@ class Follower:
                     if isinstance(updated, str) and (newest is None or updated > newest):
                         newest = updated
                     changed.append((task, *entry))
+                if found.complete and not (narrowed and mark):
+                    cut_short |= asked - returned  # not there, whatever its date: read alone, to tell why
         for task_id in sorted(cut_short & set(by_task)):
             # A search cut short (a page the platform refused, a paged search expired): its Tasks are
             # read one by one, so one broken page never holds their answers back at every poll.
             case_id, version = by_task.pop(task_id)
             try:
                 task = self.client.retrying(functools.partial(self.client.read, "Task", task_id), budget_s=budget_s)
-            except (TransientFault, PermanentFault) as fault:
+            except TransientFault as fault:
+                if search_failed is not None and not read_alone:
+                    raise search_failed from fault  # Tasks read alone fail too: the platform is not there
                 log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
                 continue
+            except PermanentFault as fault:
+                log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
+                if fault.status in (404, 410):
+                    # Found from outside: a Task the platform deleted left the case « sent », waiting for
+                    # an answer that could not come, nothing said.
+                    self._note(case_id, M.tr("follow.task_gone"))
+                continue
+            read_alone = True
             returned.add(task_id)
             changed.append((task, case_id, version))
         read: set[str] = set()  # the cases on hold whose questions are read with their changed Task
@@ -601,7 +720,15 @@ class Follower:
         # On hold, the expert's question; on any other change of a case that holds questions, their
         # withdrawal (the expert takes back a question sent by mistake, and the case moves on).
         asks = status == "on-hold" or self._holds_questions(case_id)
-        expert_messages = self._expert_messages(case_id, str(task["id"]), budget_s) if asks else []
+        expert_messages: list[dict[str, Any]] = []
+        try:
+            expert_messages = self._expert_messages(case_id, str(task["id"]), budget_s) if asks else []
+        except (TransientFault, PermanentFault) as fault:
+            if status == "on-hold":
+                raise  # its question is the news: the case moves with it, at a later poll
+            # Only a question's withdrawal was looked for: found from outside, a platform closing the
+            # conversation (403) once the case was answered held the answer back for good.
+            log.info("case %s: its questions not read again (%s)", case_id, fault_for_log(fault))
         with transaction(self.store.conn) as conn:
             # A version is kept as read only for a status understood: a Task read once with a status
             # Teleavis does not know (a proxy's mangling, a platform's draft or ready) is read again,
@@ -615,7 +742,13 @@ class Follower:
                 case_id,
                 business_status=_text(task.get("businessStatus")) or None,
                 status_reason=_text(task.get("statusReason")) or None,
-                last_error=None if target is not None else M.tr("follow.unknown_status", status=status[:40]),
+                last_error=(
+                    M.tr("follow.unknown_status", status=status[:40])
+                    if target is None
+                    else M.tr("follow.questions_cut")
+                    if case_id in self._questions_cut
+                    else None
+                ),
             )
             due = promised_by(task)
             if due is not None:
@@ -667,11 +800,19 @@ class Follower:
         if not request_id:
             log.warning("case %s has no ServiceRequest id: its questions cannot be looked for", case_id)
             return []
-        found = self.client.retrying(
-            lambda: self.client.search("Communication", {"based-on": f"ServiceRequest/{request_id}"}),
+        result = self.client.retrying(
+            lambda: self.client.search_pages("Communication", {"based-on": f"ServiceRequest/{request_id}"}),
             budget_s=budget_s,
         )
-        mine = [comm for comm in found if isinstance(comm, dict) and _about(comm, task_id)]
+        if not result.complete:
+            # Found from outside: a next page off the platform, not followed, and the questions on it
+            # were never shown, nothing said. Those read are kept; the case says some could not be.
+            log.warning("case %s: its questions not all read (a page of the search not read)", case_id)
+            self._questions_cut.add(case_id)
+        else:
+            self._questions_cut.discard(case_id)
+        found = result.resources
+        mine = [comm for comm in found if isinstance(comm, dict) and _about(comm, task_id, case_id)]
         if len(mine) < len(found):
             log.warning("%d Communication(s) about other Tasks left out of Task/%s", len(found) - len(mine), task_id)
         return mine
@@ -690,7 +831,11 @@ class Follower:
                 continue
             if status in _NOT_SENT_YET:
                 continue
-            text = _payload_text(comm) or M.tr("follow.attachment_only")
+            text = _payload_text(comm)
+            extra = _not_shown(comm)
+            if text and extra:  # found from outside: a file joined to a question's words went unsaid
+                text = f"{text}\n\n{M.tr('follow.attachment_also', titles=', '.join(extra))}"
+            text = text or M.tr("follow.attachment_only")
             new = self.outbox.add_expert_message(conn, case_id, str(comm["id"]), text, str(comm.get("sent", ""))) or new
         return new
 
@@ -709,6 +854,8 @@ class Follower:
                 comms = self._expert_messages(case_id, str(task_id), budget_s)
                 with transaction(self.store.conn) as conn:
                     new = self._keep_expert_messages(conn, case_id, comms)
+                    if case_id in self._questions_cut:
+                        self.store.set_platform_words(conn, case_id, last_error=M.tr("follow.questions_cut"))
             except (Stopped, SignInRequired, StorageError):
                 raise
             except (TransientFault, PermanentFault) as fault:
@@ -735,6 +882,9 @@ class Follower:
             }
             if C.OUTPUT_FOLLOW_UP in codes:
                 answer.follow_up_days = follow_up_days(output.get("valueDuration"))
+                if answer.follow_up_days is None and not any(m.get("what") == FOLLOW_UP for m in answer.missing):
+                    # Said, never dropped: no advice reads as « no in-person visit needed ».
+                    answer.missing.append(missing_item(FOLLOW_UP, UNREADABLE))
             reference = (output.get("valueReference") or {}).get("reference")
             if not isinstance(reference, str) or reference in found:
                 continue
@@ -742,16 +892,21 @@ class Follower:
                 found.append(reference)
         return found
 
-    def _current_report(
+    def _current_reports(
         self, task: dict[str, Any], answer: Answer, budget_s: float | None
-    ) -> tuple[str | None, dict[str, Any] | None, str]:
-        """(reference, report, why missing) of the report that answers: the first the Task points to
-        that the expert did not withdraw (``entered-in-error``, ``cancelled``: a platform may keep the
-        withdrawn one in the outputs, before the one that stands). All withdrawn: the last, which the
-        answer then shows as withdrawn. None read: the first reference and why it could not be."""
+    ) -> tuple[str | None, list[dict[str, Any]], str]:
+        """(reference of the first, reports, why missing) of the reports that answer: those the Task
+        points to that the expert did not withdraw (``entered-in-error``, ``cancelled``: a platform may
+        keep the withdrawn one in the outputs, before the one that stands), the signed ones (final,
+        amended, corrected, appended) only when there are any. Found from outside: only the first was
+        read, so a final report listed after a provisional one (« mélanome probable, exérèse urgente »
+        after « naevus probablement bénin »), or a second final one, was shown nowhere. All withdrawn:
+        the last, which the answer then shows as withdrawn. None read: the first reference and why it
+        could not be."""
         references = self._report_references(task, answer)
         if not references:
-            return None, None, NO_CONTENT
+            return None, [], NO_CONTENT
+        standing: list[tuple[str, dict[str, Any]]] = []
         withdrawn: tuple[str, dict[str, Any]] | None = None
         unread: tuple[str, str] | None = None
         for reference in references:
@@ -772,12 +927,17 @@ class Follower:
                 unread = unread or (reference, OTHER_PATIENT)
                 continue
             if report.get("status") not in WITHDRAWN:
-                return reference, report, ""
-            withdrawn = (reference, report)
+                standing.append((reference, report))
+            else:
+                withdrawn = (reference, report)
+        if standing:
+            signed = [(ref, report) for ref, report in standing if report.get("status") in SIGNED]
+            chosen = signed or standing
+            return chosen[0][0], [report for _, report in chosen], ""
         if withdrawn is not None:
-            return withdrawn[0], withdrawn[1], ""
+            return withdrawn[0], [withdrawn[1]], ""
         assert unread is not None
-        return unread[0], None, unread[1]
+        return unread[0], [], unread[1]
 
     def _read_report(self, reference: str, budget_s: float | None) -> dict[str, Any]:
         """The report a Task points to, read on the platform (never elsewhere)."""
@@ -798,15 +958,31 @@ class Follower:
         """The answer of a completed Task: its DiagnosticReport, every attachment that can be read stored
         encrypted, and what could not be read noted in ``Answer.missing``."""
         answer = Answer()
-        reference, report, why = self._current_report(task, answer, budget_s)
-        if report is None:
+        reference, reports, why = self._current_reports(task, answer, budget_s)
+        if not reports:
             answer.missing.append(missing_item(REPORT, why))
             if reference is not None and why in _MAY_STILL_COME:
                 # Its id is kept, so the report is asked for again (``retry_missing``) until it comes.
                 answer.report_id = location_id(reference, "DiagnosticReport")
             return answer
-        self._read_content(report, answer, budget_s)
+        self._read_reports(reports, answer, budget_s)
         return answer
+
+    def _read_reports(self, reports: list[dict[str, Any]], answer: Answer, budget_s: float | None) -> None:
+        """The answer from the first report, then what each other one adds: its conclusion after the
+        first's, its attachments after the first's; the version names them all."""
+        self._read_content(reports[0], answer, budget_s)
+        if len(reports) < 2:
+            return
+        for report in reports[1:]:
+            more = Answer()
+            self._read_content(report, more, budget_s)
+            if more.conclusion.strip():
+                answer.conclusion = "\n\n".join(filter(None, (answer.conclusion.strip(), more.conclusion.strip())))
+            answer.files.extend(more.files)
+            answer.pdf_blobs.extend(more.pdf_blobs)
+            answer.missing.extend(more.missing)
+        answer.report_version = _reports_version(reports)
 
     def _read_content(self, report: dict[str, Any], answer: Answer, budget_s: float | None) -> None:
         answer.report_id = str(report.get("id", ""))
@@ -889,21 +1065,18 @@ class Follower:
         """The answer again when the report the Task points to changed since it was read, else None."""
         known = self.store.answer(case_id)
         fresh = Answer()
-        _reference, report, _why = self._current_report(task, fresh, budget_s)
-        if report is None:
+        _reference, reports, _why = self._current_reports(task, fresh, budget_s)
+        if not reports:
             return None  # keep the answer read before
-        if (
-            known is not None
-            and _same_version(known.report_version, report)
-            and known.follow_up_days == fresh.follow_up_days
-        ):
+        if known is not None and _same_reports(known, reports) and known.follow_up_days == fresh.follow_up_days:
             return None
-        self._read_content(report, fresh, budget_s)
+        self._read_reports(reports, fresh, budget_s)
         fresh.amended = True
         return fresh
 
     def answered_reports(self) -> dict[str, tuple[str, Answer]]:
-        """report id → (case id, answer) of the answered cases whose report is known."""
+        """report id → (case id, answer) of the answered cases whose report is known (every report of an
+        answer read from several)."""
         found: dict[str, tuple[str, Answer]] = {}
         rows = self.store.conn.execute(
             f"SELECT id FROM cases WHERE state=? AND answer IS NOT NULL AND {_HERE}",  # noqa: S608
@@ -915,7 +1088,10 @@ class Follower:
             except DataAltered:
                 log.warning("case %s: its answer is altered, not followed", case_id)
                 continue
-            if answer is not None and answer.report_id:
+            if answer is not None and _several(answer):  # each report it was read from
+                for part in answer.report_version.split(" + "):
+                    found[part.split("@", 1)[0]] = (case_id, answer)
+            elif answer is not None and answer.report_id:
                 found[answer.report_id] = (case_id, answer)
         return found
 
@@ -930,6 +1106,30 @@ class Follower:
         changed: list[str] = []
         newest: str | None = mark
         complete = True
+        cut_short: set[str] = set()  # reports asked in a search that did not read every page
+
+        def compare(report: dict[str, Any]) -> None:
+            nonlocal newest, complete
+            entry = known.pop(str(report.get("id")), None)
+            if entry is None:
+                return
+            updated = (report.get("meta") or {}).get("lastUpdated")
+            if isinstance(updated, str) and (newest is None or updated > newest):
+                newest = updated
+            case_id, answer = entry
+            if _same_part(answer, report) or _report_itself_missing(answer):
+                return  # (a report that was not there yet is ``retry_missing``'s: completed, not amended)
+            if _several(answer):
+                fresh = self._whole_again(case_id, budget_s)
+                if fresh is not None:
+                    self._keep_again(case_id, fresh, _amendment(fresh))
+                    changed.append(case_id)
+                return
+            if self._store_amended(case_id, answer, report, budget_s):
+                changed.append(case_id)
+            else:
+                complete = False
+
         for start in range(0, len(ids), BATCH):
             params = {"_id": ",".join(ids[start : start + BATCH]), "_count": str(BATCH)}
             if mark:
@@ -940,20 +1140,21 @@ class Follower:
                 log.info("amended reports not looked for now (%s)", fault_for_log(fault))
                 return changed, False
             complete = complete and found.complete
+            if not found.complete:
+                cut_short |= set(ids[start : start + BATCH])
             for report in found.resources:
-                entry = known.pop(str(report.get("id")), None)
-                if entry is None:
-                    continue
-                updated = (report.get("meta") or {}).get("lastUpdated")
-                if isinstance(updated, str) and (newest is None or updated > newest):
-                    newest = updated
-                case_id, answer = entry
-                if _same_version(answer.report_version, report) or _report_itself_missing(answer):
-                    continue  # (a report that was not there yet is ``retry_missing``'s: completed, not amended)
-                if self._store_amended(case_id, answer, report, budget_s):
-                    changed.append(case_id)
-                else:
-                    complete = False
+                compare(report)
+        for report_id in sorted(cut_short & set(known)):
+            # A search cut short (a next page off the platform, refused, expired): found from outside,
+            # the corrections on its later pages were never said. Its reports are read one by one.
+            try:
+                compare(
+                    self.client.retrying(
+                        functools.partial(self.client.read, "DiagnosticReport", report_id), budget_s=budget_s
+                    )
+                )
+            except (TransientFault, PermanentFault) as fault:
+                log.info("a report not read again now (%s)", fault_for_log(fault))
         if complete and newest and newest != mark:
             self.store.settings.set(self._mark(_REPORT_MARK), newest)
         return changed, complete
@@ -973,9 +1174,16 @@ class Follower:
         could not be read is the answer's shape, not a moment's: never asked again."""
         completed: list[str] = []
         for report_id, (case_id, known) in self.answered_reports().items():
-            if not any(item.get("reason") in _MAY_STILL_COME for item in known.missing):
+            if case_id in completed or not any(item.get("reason") in _MAY_STILL_COME for item in known.missing):
                 continue
             if not self._time_to_ask_again(report_id, known):
+                continue
+            if _several(known):
+                whole = self._whole_again(case_id, budget_s)
+                if whole is not None and len(whole.missing) < len(known.missing):
+                    whole.amended = known.amended
+                    self._keep_again(case_id, whole, AnswerNews.COMPLETED)
+                    completed.append(case_id)
                 continue
             try:
                 report = self.client.retrying(
@@ -1000,6 +1208,24 @@ class Follower:
             )
             completed.append(case_id)
         return completed
+
+    def _whole_again(self, case_id: str, budget_s: float | None) -> Answer | None:
+        """An answer read from several reports, read again whole from its Task when one of them
+        changed; None when nothing changed or it cannot be read now (said on the case)."""
+        row = self.store.conn.execute("SELECT task_id FROM cases WHERE id=?", (case_id,)).fetchone()
+        if row is None or not row[0]:
+            return None
+        try:
+            task = self.client.retrying(functools.partial(self.client.read, "Task", str(row[0])), budget_s=budget_s)
+            return self._amended(case_id, task, budget_s)
+        except (Stopped, SignInRequired, StorageError):
+            raise
+        except (TransientFault, PermanentFault) as fault:
+            log.info("case %s: its reports, read again, not read now (%s)", case_id, fault_for_log(fault))
+        except Exception:
+            log.exception("case %s: its reports, read again, could not be read", case_id)
+        self._note(case_id, M.tr("follow.read_again_later"))
+        return None
 
     def _time_to_ask_again(self, report_id: str, known: Answer) -> bool:
         """Whether a report with a part not yet on the platform is read again now (``RETRY_SHARE``).

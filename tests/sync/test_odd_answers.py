@@ -26,6 +26,7 @@ from tests.support.scripted_platform import (
     communication,
     fhir,
     following,
+    on_hold_with_a_question,
     outcome,
     report,
     scripted_platform,
@@ -175,6 +176,121 @@ def test_a_results_page_the_platform_refuses_never_holds_every_answer_back(store
             answered = engine.run_once().answered
     assert sorted(answered) == sorted(case_id for case_id, _ in cases)
     assert [store.answer(case_id).conclusion for case_id, _ in cases] == [f"Réponse {n}" for n in range(4)]  # type: ignore[union-attr]
+
+
+def test_a_search_of_tasks_the_platform_always_fails_never_holds_every_answer_back(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: a gateway timing out (504) on the search of many Tasks at once, at every poll,
+    held back every case's answer, though each Task read alone was there."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}")
+        platform.hooks.append(
+            lambda path, query: outcome(504, "upstream timeout") if path.endswith("/Task") and "_id" in query else None
+        )
+        with following(store, platform) as engine:
+            answered = engine.run_once().answered
+    assert sorted(answered) == sorted(case_id for case_id, _ in cases)
+
+
+def test_an_answer_comes_though_the_conversation_can_no_longer_be_read(store: Store, tmp_path: Path) -> None:
+    """Found from outside: the expert asked a question, then completed the case; the platform refused
+    to search its conversation now closed (403), and the answer was never kept: the case kept saying
+    the expert waited for a reply."""
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    task_id = store.platform_info(case_id)["task_id"]
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", version="3", report_ids=("r",))
+        platform.reports["r"] = report("r", "Carcinome basocellulaire, exérèse programmée.")
+        platform.hooks.append(
+            lambda path, _q: outcome(403, "conversation closed") if path.endswith("/Communication") else None
+        )
+        with following(store, platform) as engine:
+            assert engine.run_once().answered == [case_id]
+    assert store.state(case_id) == CaseState.ANSWERED
+    assert store.answer(case_id).conclusion == "Carcinome basocellulaire, exérèse programmée."  # type: ignore[union-attr]
+
+
+def test_a_question_about_the_case_by_its_identifier_with_a_file_or_in_markdown_is_shown_whole(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: a question whose ``about`` named the Task by the case's identifier was left
+    out (the case on hold showed no question); a file joined to a question's words went unsaid; a
+    question given as a markdown attachment was « an element that cannot be shown »."""
+    (first_case, first_task), (second_case, second_task) = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    by_identifier = communication("q1", first_task, "Quelle est la taille exacte de la lésion en mm ?")
+    by_identifier["about"] = [{"type": "Task", "identifier": {"system": "urn:teleavis:case-id", "value": first_case}}]
+    with_a_file = communication("q2", second_task, "Merci de refaire les photos selon le protocole joint.")
+    with_a_file["payload"].append(
+        {"contentAttachment": {"contentType": "application/pdf", "url": "Binary/p", "title": "Protocole photo"}}
+    )
+    markdown = communication("q3", second_task, "")
+    markdown["payload"] = [
+        {
+            "contentAttachment": {
+                "contentType": "text/markdown",
+                "data": base64.b64encode(b"**Depuis quand ?**").decode(),
+            }
+        }
+    ]
+    with scripted_platform() as platform:
+        platform.tasks[first_task] = task(first_case, first_task, "on-hold")
+        platform.tasks[second_task] = task(second_case, second_task, "on-hold")
+        platform.communications[first_task] = [by_identifier]
+        platform.communications[second_task] = [with_a_file, markdown]
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert _questions(store, first_case) == ["Quelle est la taille exacte de la lésion en mm ?"]
+    file_said, markdown_said = _questions(store, second_case)
+    assert file_said.startswith("Merci de refaire les photos selon le protocole joint.\n\n")
+    assert "« Protocole photo »" in file_said and "plateforme" in file_said
+    assert markdown_said == "**Depuis quand ?**"
+
+
+def test_a_search_paged_off_the_platform_never_hides_a_correction_nor_a_question_unsaid(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: the platform's searches gave their next page on another host (a server behind
+    a proxy), which is never followed: the reports corrected on it were never said corrected, and the
+    questions on it never shown, nothing said."""
+    (answered, answered_task), (asking, asking_task) = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    off_host = [{"relation": "next", "url": "http://fhir-internal.region.example/fhir?_getpages=x"}]
+    with scripted_platform() as platform:
+        platform.tasks[answered_task] = task(answered, answered_task, "completed", report_ids=("r",))
+        platform.reports["r"] = report("r", "Kératose actinique : traitement selon ordonnance.")
+        platform.tasks[asking_task] = task(asking, asking_task, "on-hold")
+        with following(store, platform) as engine:
+            engine.run_once()
+            platform.reports["r"] = report("r", "CORRIGÉ : ne pas utiliser Efudix, maladie de Bowen.", version="2")
+            first_question = communication("q1", asking_task, "Depuis quand ?")
+            platform.hooks.append(
+                lambda path, _q: (
+                    fhir(bundle([], link=off_host))
+                    if path.endswith("/DiagnosticReport")
+                    else fhir(bundle([first_question], link=off_host))
+                    if path.endswith("/Communication")
+                    else None
+                )
+            )
+            assert engine.run_once().answered == [answered]
+    corrected = store.answer(answered)
+    assert corrected is not None and corrected.amended
+    assert corrected.conclusion == "CORRIGÉ : ne pas utiliser Efudix, maladie de Bowen."
+    assert _questions(store, asking) == ["Depuis quand ?"]
+    assert "n'ont pas tous pu être lus" in store.platform_info(asking)["last_error"]
+
+
+def test_a_task_the_platform_deleted_is_said_on_its_case(store: Store, tmp_path: Path) -> None:
+    """Found from outside: a Task the platform deleted (404, 410) left its case « envoyé », the nurse
+    waiting a week for an answer that could not come; only the log said it."""
+    [(case_id, _task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform, following(store, platform) as engine:
+        engine.run_once()  # (the platform holds no Task: searched, then read alone)
+    assert store.state(case_id) == CaseState.SENT
+    assert "n'existe plus sur la plateforme" in store.platform_info(case_id)["last_error"]
 
 
 def test_a_withdrawn_report_kept_in_the_outputs_never_stands_for_the_answer(store: Store, tmp_path: Path) -> None:
@@ -635,6 +751,7 @@ def test_a_task_read_once_with_an_unknown_status_is_read_again_at_the_same_versi
         ({"value": 90, "code": "min"}, 90 / 1440),
         ({"value": 6, "code": "[mo_j]"}, None),  # a month in another UCUM form: 6 days was given
         ({"value": 3, "code": "mois"}, None),
+        ({"value": 3, "system": "http://unitsofmeasure.org", "code": "mo_j"}, 3 * 30.4375),  # found from outside
         ({"value": "3", "code": "d"}, None),
     ],
 )
@@ -644,3 +761,60 @@ def test_a_follow_up_advice_in_a_unit_not_known_is_not_given_as_days(
     from sync.follow import follow_up_days
 
     assert follow_up_days(duration) == days
+
+
+def test_a_follow_up_advice_not_read_is_said_never_taken_as_no_visit_needed(store: Store, tmp_path: Path) -> None:
+    """Found from outside: an advice in a unit not known was dropped, which the contract reads as « no
+    in-person visit needed »."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        completed = task(case_id, task_id, "completed", report_ids=("r",))
+        completed["output"].append(
+            {
+                "type": {"coding": [{"system": "urn:teleavis:output", "code": "follow-up-within"}]},
+                "valueDuration": {"value": 3, "unit": "mois", "code": "mois"},
+            }
+        )
+        platform.tasks[task_id] = completed
+        platform.reports["r"] = report("r", "Kératose séborrhéique.")
+        with following(store, platform) as engine:
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert answer is not None and answer.follow_up_days is None
+    assert missing_words(answer, "fr") == [
+        "Délai conseillé pour revoir le patient non récupérable : contenu illisible ou incomplet"
+    ]
+
+
+def test_every_report_that_stands_is_read_and_a_signed_one_wins_over_a_provisional_one(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: only the first report of the Task's outputs was read. A final report listed
+    after a provisional one (« mélanome probable, exérèse urgente » after « naevus probablement bénin »)
+    was shown nowhere, nor a second final report and its PDF; and nothing said a part was missing."""
+    (first_case, first_task), (second_case, second_task) = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    with scripted_platform() as platform:
+        platform.tasks[first_task] = task(first_case, first_task, "completed", report_ids=("p", "f"))
+        platform.reports["p"] = report("p", "Avis provisoire : naevus probablement bénin.", status="preliminary")
+        platform.reports["f"] = report("f", "Avis définitif : mélanome probable, exérèse urgente.")
+        platform.tasks[second_task] = task(second_case, second_task, "completed", report_ids=("a", "b"))
+        platform.reports["a"] = report("a", "Naevus atypique.", pdf="pa")
+        platform.reports["b"] = report("b", "Compte rendu complémentaire : exérèse sous 15 jours.", pdf="pb")
+        platform.binaries["pa"] = platform.binaries["pb"] = PDF
+        with following(store, platform) as engine:
+            assert sorted(engine.run_once().answered) == sorted([first_case, second_case])
+            engine.run_once()  # read again as they are: nothing new
+            assert engine.run_once().answered == []
+            first = store.answer(first_case)
+            assert first is not None and first.conclusion == "Avis définitif : mélanome probable, exérèse urgente."
+            assert status_words(first) == ""  # signed: not said provisional
+            second = store.answer(second_case)
+            assert second is not None
+            assert second.conclusion == "Naevus atypique.\n\nCompte rendu complémentaire : exérèse sous 15 jours."
+            assert len(second.pdf_blobs) == 2
+            # The second report amended alone (its Task untouched): the answer is read again whole.
+            platform.reports["b"] = report("b", "Compte rendu complémentaire : exérèse sous 8 jours.", version="2")
+            assert engine.run_once().answered == [second_case]
+    second = store.answer(second_case)
+    assert second is not None and second.amended
+    assert second.conclusion == "Naevus atypique.\n\nCompte rendu complémentaire : exérèse sous 8 jours."
