@@ -124,6 +124,7 @@ class CasePage(QWidget):
         layout.addLayout(top)
         self.attention = named(QLabel(), "attentionBanner")
         self.attention.setWordWrap(True)
+        self.attention.setTextFormat(Qt.TextFormat.PlainText)  # the platform's words, never read as HTML
         self.attention.hide()
         layout.addWidget(self.attention)
         # A photo refused as too large (413): the way out, where the refusal is read.

@@ -288,6 +288,10 @@ class FollowView(QWidget):
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         split.addWidget(self.pdf_view)
         split.setSizes([420, 560])
+        # The platform's words (the conclusion, an earlier version, a reason, a title) are shown as
+        # written: read as HTML, « Ne pas appliquer <Diprosone> » lost its drug and its line breaks.
+        for label in self.findChildren(QLabel):
+            label.setTextFormat(Qt.TextFormat.PlainText)
 
     # -- showing ------------------------------------------------------------------------------
 

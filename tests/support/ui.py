@@ -101,8 +101,9 @@ def complete_case(store: Any, folder: Any, **changes: Any) -> str:
     return str(store.create_case(parsed.case, load_images(parsed.images, parsed.case.specialty, parsed.case)))
 
 
-def answered_case(store: Any, patient: Patient | None = None) -> str:
-    """A case that went the whole way, with the expert's answer (no report attached)."""
+def answered_case(store: Any, patient: Patient | None = None, answer: Answer | None = None) -> str:
+    """A case that went the whole way, with the expert's answer (``answer``, else one with no report
+    attached)."""
     case = Case(
         patient=patient or Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
         consent=Consent(given=True, recorded_by="Inf. Durand"),
@@ -116,7 +117,8 @@ def answered_case(store: Any, patient: Patient | None = None) -> str:
         store.set_answer(
             conn,
             case.id,
-            Answer(
+            answer
+            or Answer(
                 conclusion="Lésion suspecte de carcinome basocellulaire superficiel : exérèse conseillée.",
                 expert="Hélène MOREAU",
                 issued="2026-11-23T10:00:00+01:00",

@@ -1,0 +1,71 @@
+"""The expert's answer is shown whole and as written (found from outside, audit of how answers are
+shown): the platform's words never read as HTML, a long conclusion or question readable to its end,
+every PDF of the report reachable, an attachment not shown here said."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.db import transaction
+from app.model import Answer, CaseState
+from app.store import Store
+from tests.support.ui import answered_case
+
+#: What an expert wrote (ECHO): a tag Qt knows, a drug name in angle brackets, a line break.
+AS_WRITTEN = (
+    "<b>Lésion suspecte</b> : exérèse rapide.\n"
+    "Ne pas appliquer <Diprosone> sur la lésion avant l'exérèse.\n"
+    "Emoji ⚠️🩺 ; hébreu שלום ; arabe مرحبا بكم ; fin."
+)
+
+
+def shown(qtbot: Any, store: Store, case_id: str) -> Any:
+    from ui.follow_view import FollowView
+
+    view = FollowView(store)
+    qtbot.addWidget(view)
+    view.set_case(store.get_case(case_id))
+    view.show()
+    return view
+
+
+def test_the_platforms_words_are_shown_as_written_never_as_html(qtbot: Any, store: Store) -> None:
+    """Found from outside (F9): « Ne pas appliquer <Diprosone> sur la lésion » showed as « Ne pas appliquer
+    sur la lésion », on one line: Qt took the conclusion for HTML."""
+    from PySide6.QtWidgets import QLabel
+
+    from app.answers import NOT_FOUND, missing_item
+
+    answer = Answer(
+        conclusion=AS_WRITTEN,
+        expert="<i>Dr</i> MOREAU",
+        issued="2026-11-23T10:00:00+01:00",
+        amended=True,
+        earlier=[{"conclusion": AS_WRITTEN, "expert": "<i>Dr</i> MOREAU", "issued": "2026-11-22T10:00:00+01:00"}],
+        missing=[missing_item("<Lettre>", NOT_FOUND)],
+    )
+    case_id = answered_case(store, answer=answer)
+    with transaction(store.conn) as conn:
+        store.set_platform_words(conn, case_id, status_reason="<b>Doublon</b> <Dossier 12>")
+    view = shown(qtbot, store, case_id)
+    assert view.conclusion.text() == AS_WRITTEN
+    assert AS_WRITTEN in view.earlier.text() and "<Diprosone>" in view.earlier.text()
+    assert "<Dossier 12>" in view.detail.text() and "<Lettre>" in view.missing.text()
+    for label in (view.conclusion, view.earlier, view.expert, view.detail, view.missing, view.follow_up):
+        assert label.textFormat() == Qt.TextFormat.PlainText, label
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in view.findChildren(QLabel))
+
+
+def test_a_refusal_in_the_platforms_words_is_shown_as_written(store: Store, window: Any) -> None:
+    from app.outbox import Outbox
+    from tests.sync.sync_helpers import make_case
+
+    case_id = make_case(store)
+    store.transition(case_id, CaseState.SENDING)
+    Outbox(store).needs_attention(case_id, "le champ <birthDate> est absent.")
+    window.open_case(case_id)
+    page = window.case_page
+    assert page.attention.isVisible() and "<birthDate>" in page.attention.text()
+    assert page.attention.textFormat() == Qt.TextFormat.PlainText
