@@ -14,6 +14,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -152,7 +154,6 @@ class FollowView(QWidget):
         self.split = split
         layout.addWidget(split, 1)
         left = QWidget()
-        left.setMinimumWidth(240)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.answer_box = QGroupBox(self.tr("Réponse de l'expert"))
@@ -279,7 +280,18 @@ class FollowView(QWidget):
         self.report_button.clicked.connect(lambda: self.case and self.export_pdf.emit(self.case.id))
         history_layout.addWidget(self.report_button)
         left_layout.addWidget(history_box, 1)
-        split.addWidget(left)
+        # The column scrolls: a conclusion of a full page (and the version it replaced) was cut at the
+        # window's bottom, unreadable to its end, while opening the case marked it read.
+        self.column = QScrollArea()
+        self.column.setWidgetResizable(True)
+        self.column.setFrameShape(QFrame.Shape.NoFrame)
+        self.column.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.column.setWidget(left)
+        # As narrow as its buttons allow, never less (nothing in it is ever cut on the right).
+        self.column.setMinimumWidth(
+            max(240, left.minimumSizeHint().width() + self.column.verticalScrollBar().sizeHint().width())
+        )
+        split.addWidget(self.column)
 
         self.pdf_document = QPdfDocument(self)
         self.pdf_view = QPdfView()
@@ -528,7 +540,7 @@ class FollowView(QWidget):
 
     def _show_expert_image(self, item: QListWidgetItem) -> None:
         """The expert's picture, large, in a dialog (never written to a file)."""
-        from PySide6.QtWidgets import QDialog, QScrollArea
+        from PySide6.QtWidgets import QDialog
 
         pixmap = QPixmap()
         try:

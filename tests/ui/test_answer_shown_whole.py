@@ -69,3 +69,60 @@ def test_a_refusal_in_the_platforms_words_is_shown_as_written(store: Store, wind
     page = window.case_page
     assert page.attention.isVisible() and "<birthDate>" in page.attention.text()
     assert page.attention.textFormat() == Qt.TextFormat.PlainText
+
+
+#: A conclusion of a full page (ROMEO, about 4,500 characters), its decision on its last line.
+LONG_CONCLUSION = (
+    "Analyse détaillée des images : lésion pigmentée du dos, asymétrique, bords réguliers par endroits. " * 45
+    + "\nCONCLUSION CORRIGEE : pas d'exérèse, simple surveillance à 6 mois."
+)
+
+
+def readable_to_the_end(qtbot: Any, label: Any) -> bool:
+    """Whether ``label``'s last line can be brought on screen: the label is as tall as its words, and
+    the scroll area it is in (if any) scrolls down to its bottom."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    if label.height() < label.heightForWidth(label.width()):
+        return False  # cut: its last lines are never drawn
+    bottom = QPoint(label.width() // 2, label.height() - 1)
+    parent = label.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and parent.widget() is not None:
+            at = label.mapTo(parent.widget(), bottom)
+            parent.ensureVisible(at.x(), at.y(), 0, 0)
+        parent = parent.parentWidget()
+    QApplication.processEvents()
+    return label.visibleRegion().contains(bottom)
+
+
+def test_a_long_conclusion_and_the_version_it_replaced_are_readable_to_the_end(
+    qtbot: Any, store: Store, window: Any
+) -> None:
+    """Found from outside (F2): a conclusion of a full page was cut at 113 px at 1280×720, its decision
+    on the last line never on screen, nothing to scroll; « Version précédente… » was cut the same way;
+    and opening the case marked it read."""
+    answer = Answer(
+        conclusion=LONG_CONCLUSION,
+        expert="Hélène MOREAU",
+        issued="2026-11-24T10:00:00+01:00",
+        amended=True,
+        earlier=[
+            {
+                "conclusion": "Première lecture : " + "lésion à surveiller, " * 60 + "EXERESE conseillée.",
+                "expert": "Hélène MOREAU",
+                "issued": "2026-11-23T10:00:00+01:00",
+            }
+        ],
+    )
+    case_id = answered_case(store, answer=answer)
+    for width, height in ((1280, 720), (1366, 768)):
+        window.resize(width, height)
+        window.open_case(case_id)
+        follow = window.case_page.follow
+        qtbot.waitUntil(follow.conclusion.isVisible)
+        assert follow.conclusion.text().endswith("simple surveillance à 6 mois.")
+        assert readable_to_the_end(qtbot, follow.conclusion), (width, height)
+        assert readable_to_the_end(qtbot, follow.earlier), (width, height)
+        assert readable_to_the_end(qtbot, follow.expert), (width, height)
