@@ -227,6 +227,11 @@ class FollowView(QWidget):
         question_layout = QVBoxLayout(self.question_box)
         self.conversation = QListWidget()
         self.conversation.setWordWrap(True)
+        # A long question (a page of it) is one tall item: scrolled by the pixel, not by the item (whose
+        # end was then out of reach), and wrapped again to the list's width when it changes.
+        self.conversation.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.conversation.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.conversation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         question_layout.addWidget(self.conversation)
         self.reply = QPlainTextEdit(placeholderText=self.tr("Votre réponse à l'expert"))
         self.reply.setTabChangesFocus(True)

@@ -126,3 +126,41 @@ def test_a_long_conclusion_and_the_version_it_replaced_are_readable_to_the_end(
         assert readable_to_the_end(qtbot, follow.conclusion), (width, height)
         assert readable_to_the_end(qtbot, follow.earlier), (width, height)
         assert readable_to_the_end(qtbot, follow.expert), (width, height)
+
+
+def asked(store: Store, text: str) -> str:
+    """A case the expert put on hold with a question of ``text``."""
+    from app.outbox import Outbox
+
+    case_id = answered_case(store)
+    with transaction(store.conn) as conn:
+        Outbox(store).add_expert_message(conn, case_id, "com-1", text, "2026-11-24T10:00:00+01:00")
+        store.transition(case_id, CaseState.ON_HOLD, conn=conn)
+    return case_id
+
+
+def test_a_long_question_of_the_expert_is_readable_to_the_end(qtbot: Any, store: Store) -> None:
+    """Found from outside (F3): a question of 4,500 characters was one item 896 px tall in a list 190 px
+    high that scrolled by items: its last line, the question itself, was never on screen."""
+    from PySide6.QtWidgets import QApplication
+
+    question = (
+        "## Contexte\n\n"
+        + "- Les photos actuelles sont floues, merci de les reprendre à la lumière du jour.\n" * 60
+        + "**QUESTION FINALE : le patient a-t-il des antécédents de mélanome chez ses parents ?**"
+    )
+    view = shown(qtbot, store, asked(store, question))
+    view.resize(1280, 720)
+    conversation = view.conversation
+    qtbot.waitUntil(conversation.isVisible)
+    QApplication.processEvents()
+    item = conversation.item(0)
+    assert item.text().endswith("chez ses parents ?**")
+    viewport = conversation.viewport()
+    assert conversation.visualItemRect(item).height() > viewport.height()  # longer than the list: it scrolls
+    assert conversation.visualItemRect(item).width() <= viewport.width()  # wrapped, not cut on the right
+    bar = conversation.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    QApplication.processEvents()
+    rect = conversation.visualItemRect(item)
+    assert 0 <= rect.bottom() <= viewport.height(), "its last line is on screen"
