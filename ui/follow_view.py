@@ -14,6 +14,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -298,12 +299,27 @@ class FollowView(QWidget):
         )
         split.addWidget(self.column)
 
+        # Several PDFs (« Compte rendu », « Ordonnance »): said above the one shown, each one shown, opened
+        # or printed in turn (only the first could be reached before).
+        self.pdf_side = QWidget()
+        pdf_layout = QVBoxLayout(self.pdf_side)
+        pdf_layout.setContentsMargins(0, 0, 0, 0)
+        self.pdf_choice_words = named(QLabel(), "sectionTitle")
+        self.pdf_choice_words.setWordWrap(True)
+        pdf_layout.addWidget(self.pdf_choice_words)
+        self.pdf_choice = QComboBox()
+        self.pdf_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.pdf_choice.setMinimumContentsLength(16)
+        self.pdf_choice.currentIndexChanged.connect(self._show_chosen_pdf)
+        pdf_layout.addWidget(self.pdf_choice)
+        self._pdf_case: str | None = None  # the case whose PDFs the choice lists
         self.pdf_document = QPdfDocument(self)
         self.pdf_view = QPdfView()
         self.pdf_view.setDocument(self.pdf_document)
         self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        split.addWidget(self.pdf_view)
+        pdf_layout.addWidget(self.pdf_view, 1)
+        split.addWidget(self.pdf_side)
         split.setSizes([420, 560])
         # The platform's words (the conclusion, an earlier version, a reason, a title) are shown as
         # written: read as HTML, « Ne pas appliquer <Diprosone> » lost its drug and its line breaks.
@@ -526,8 +542,37 @@ class FollowView(QWidget):
         self.missing.setText("\n".join([*missing, hint_words()]) if missing else "")
         self.missing.setVisible(bool(missing))
         self._fill_expert_images(answer.images())
-        data = self.store.objects.get(answer.pdf_blobs[0]) if answer.pdf_blobs else None
-        self._load_pdf(data)
+        self._fill_pdf_choice(answer)
+
+    def _fill_pdf_choice(self, answer: Answer) -> None:
+        """List the answer's PDFs (the one chosen stays chosen when the same case is shown again) and
+        show the chosen one."""
+        case_id = self.case.id if self.case is not None else None
+        kept = self.pdf_choice.currentData() if self._pdf_case == case_id else None
+        self._pdf_case = case_id
+        titles = {str(f.get("blob")): str(f.get("title") or "") for f in answer.files}
+        self.pdf_choice.blockSignals(True)
+        self.pdf_choice.clear()
+        for number, blob in enumerate(answer.pdf_blobs, start=1):
+            title = titles.get(blob) or self.tr("Document {n}").format(n=number)
+            self.pdf_choice.addItem(f"{number}. {title}", blob)
+        self.pdf_choice.setCurrentIndex(max(0, self.pdf_choice.findData(kept)) if kept else 0)
+        self.pdf_choice.blockSignals(False)
+        several = len(answer.pdf_blobs) > 1
+        self.pdf_choice_words.setText(
+            self.tr("L'expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.").replace(
+                "{n}", str(len(answer.pdf_blobs))
+            )
+            if several
+            else ""
+        )
+        self.pdf_choice_words.setVisible(several)
+        self.pdf_choice.setVisible(several)
+        self._show_chosen_pdf()
+
+    def _show_chosen_pdf(self) -> None:
+        blob = self.pdf_choice.currentData()
+        self._load_pdf(self.store.objects.get(str(blob)) if blob else None)
 
     def _fill_expert_images(self, pictures: list[dict[str, str]]) -> None:
         self.expert_images.clear()
@@ -569,13 +614,13 @@ class FollowView(QWidget):
         self.open_pdf.setEnabled(data is not None)
         self.print_pdf.setEnabled(data is not None)
         if data is None:
-            self.pdf_view.hide()
+            self.pdf_side.hide()
             return
         self._buffer = QBuffer(self)
         self._buffer.setData(QByteArray(data))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.pdf_document.load(self._buffer)
-        self.pdf_view.show()
+        self.pdf_side.show()
 
     # -- progress while sending ------------------------------------------------------------------
 
@@ -660,7 +705,8 @@ class FollowView(QWidget):
         # A private folder checked for owner and mode, a new file (0600, no link followed), deleted
         # at exit and, after a crash, at the next start (app/private_files.py).
         try:
-            target = write_private(f"reponse-{self.case.id[:8]}.pdf", self._pdf_bytes)
+            number = f"-{self.pdf_choice.currentIndex() + 1}" if self.pdf_choice.count() > 1 else ""
+            target = write_private(f"reponse-{self.case.id[:8]}{number}.pdf", self._pdf_bytes)
         except OSError:
             QMessageBox.warning(
                 self,

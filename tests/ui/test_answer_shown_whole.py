@@ -164,3 +164,103 @@ def test_a_long_question_of_the_expert_is_readable_to_the_end(qtbot: Any, store:
     QApplication.processEvents()
     rect = conversation.visualItemRect(item)
     assert 0 <= rect.bottom() <= viewport.height(), "its last line is on screen"
+
+
+def letter(conclusion: str) -> bytes:
+    """An expert's letter as the training platform writes it (longer words, more pages)."""
+    from datetime import date
+
+    from sync.sandbox.letter import AnswerLetter, render_letter
+
+    return render_letter(
+        AnswerLetter(
+            expert_name="Hélène MOREAU",
+            expert_title="Dermatologue",
+            patient_name="Paul MARTIN",
+            patient_birth_date="03/02/1950",
+            requester_name="Anne DURAND",
+            specialty_label="Dermatologie",
+            question="Lésion pigmentée évolutive du dos : avis sur exérèse ?",
+            conclusion=conclusion,
+            follow_up="Pas de consultation en présentiel nécessaire.",
+            issued=date(2026, 11, 24),
+        )
+    )
+
+
+def test_every_pdf_of_the_answer_can_be_shown_opened_and_printed(
+    qtbot: Any, store: Store, tmp_path: Any, monkeypatch: Any
+) -> None:
+    """Found from outside (F12): with a « Compte rendu » and an « Ordonnance », the window showed, opened
+    and printed the first PDF only; the prescription could not be reached."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+
+    from app.report_pdf import pdf_page_count
+
+    report = letter("Kératose actinique : traitement selon ordonnance jointe.")
+    prescription = letter("Ordonnance : " + "Efudix crème, une application le soir pendant trois semaines. " * 80)
+    assert pdf_page_count(report) == 1 and (pdf_page_count(prescription) or 0) > 1
+    blobs = [store.objects.put(report), store.objects.put(prescription)]
+    answer = Answer(
+        conclusion="Kératose actinique : traitement selon ordonnance jointe.",
+        expert="Hélène MOREAU",
+        issued="2026-11-24T10:00:00+01:00",
+        pdf_blobs=blobs,
+        files=[
+            {"blob": blobs[0], "content_type": "application/pdf", "title": "Compte rendu"},
+            {"blob": blobs[1], "content_type": "application/pdf", "title": "Ordonnance"},
+        ],
+    )
+    view = shown(qtbot, store, answered_case(store, answer=answer))
+    assert view.pdf_choice.isVisible() and view.pdf_choice_words.isVisible()
+    assert "2 documents PDF" in view.pdf_choice_words.text()
+    assert [view.pdf_choice.itemText(n) for n in range(view.pdf_choice.count())] == [
+        "1. Compte rendu",
+        "2. Ordonnance",
+    ]
+    assert view.pdf_document.pageCount() == 1
+
+    view.pdf_choice.setFocus()
+    qtbot.keyClick(view.pdf_choice, Qt.Key.Key_Down)
+    assert view.pdf_choice.currentText() == "2. Ordonnance"
+    assert view.pdf_document.pageCount() == pdf_page_count(prescription)
+
+    from pathlib import Path
+
+    opened: list[bytes] = []
+    monkeypatch.setattr(
+        QDesktopServices,
+        "openUrl",
+        staticmethod(lambda url: opened.append(Path(QUrl(url).toLocalFile()).read_bytes()) or True),
+    )
+    qtbot.mouseClick(view.open_pdf, Qt.MouseButton.LeftButton)
+    assert opened == [prescription]
+
+    printed = tmp_path / "printed.pdf"
+
+    class ToFile(QPrinter):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            self.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            self.setOutputFileName(str(printed))
+
+    import PySide6.QtPrintSupport as print_support
+
+    monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: [QPrinterInfo()]))
+    monkeypatch.setattr(QPrintDialog, "exec", lambda _dialog: 1)
+    monkeypatch.setattr(print_support, "QPrinter", ToFile)
+    qtbot.mouseClick(view.print_pdf, Qt.MouseButton.LeftButton)
+    assert pdf_page_count(printed.read_bytes()) == pdf_page_count(prescription)
+
+    view.refresh()  # a sync shows the case again: the document chosen stays on screen
+    assert view.pdf_choice.currentText() == "2. Ordonnance"
+
+
+def test_a_single_pdf_needs_no_choice(qtbot: Any, store: Store) -> None:
+    blob = store.objects.put(letter("Naevus bénin."))
+    answer = Answer(conclusion="Naevus bénin.", pdf_blobs=[blob], files=[{"blob": blob, "title": "Compte rendu"}])
+    view = shown(qtbot, store, answered_case(store, answer=answer))
+    assert view.open_pdf.isEnabled() and view.pdf_document.pageCount() == 1
+    assert not view.pdf_choice.isVisible() and not view.pdf_choice_words.isVisible()
