@@ -189,6 +189,11 @@ class FollowView(QWidget):
         self.missing = named(QLabel(), "fieldProblem")
         self.missing.setWordWrap(True)
         answer_layout.addWidget(self.missing)
+        # A part of the report kept but not shown here (a letter in HTML, a document): said by its title,
+        # to be read on the platform; it went unmentioned before.
+        self.unshown = named(QLabel(), "fieldProblem")
+        self.unshown.setWordWrap(True)
+        answer_layout.addWidget(self.unshown)
         self.expert_images = QListWidget()
         self.expert_images.setViewMode(QListWidget.ViewMode.IconMode)
         self.expert_images.setIconSize(QSize(96, 96))
@@ -541,8 +546,32 @@ class FollowView(QWidget):
         missing = missing_words(answer)
         self.missing.setText("\n".join([*missing, hint_words()]) if missing else "")
         self.missing.setVisible(bool(missing))
+        unshown = self._unshown_words(answer)
+        self.unshown.setText("\n".join(unshown))
+        self.unshown.setVisible(bool(unshown))
         self._fill_expert_images(answer.images())
         self._fill_pdf_choice(answer)
+
+    def _unshown_words(self, answer: Answer) -> list[str]:
+        """One sentence per attachment of the report this window does not show (neither a PDF nor a
+        picture): its title and its kind, and where to read it."""
+        lines = []
+        for item in answer.files:
+            kind = str(item.get("content_type") or "").lower()
+            if kind == "application/pdf" or kind.startswith("image/"):
+                continue
+            title = str(item.get("title") or "").strip()
+            words = (
+                self.tr(
+                    "Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme."
+                )
+                if title
+                else self.tr(
+                    "Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme."
+                )
+            )
+            lines.append(words.format(title=title, kind=kind or "?"))
+        return lines
 
     def _fill_pdf_choice(self, answer: Answer) -> None:
         """List the answer's PDFs (the one chosen stays chosen when the same case is shown again) and

@@ -264,3 +264,30 @@ def test_a_single_pdf_needs_no_choice(qtbot: Any, store: Store) -> None:
     view = shown(qtbot, store, answered_case(store, answer=answer))
     assert view.open_pdf.isEnabled() and view.pdf_document.pageCount() == 1
     assert not view.pdf_choice.isVisible() and not view.pdf_choice_words.isVisible()
+
+
+def test_a_report_part_the_window_cannot_show_is_said_by_its_title(qtbot: Any, store: Store, tmp_path: Any) -> None:
+    """Found from outside (F13): a report's letter in HTML (« Lettre », the expert's decision in it) was
+    kept, and the window showed « Voir lettre jointe. » with no PDF, no button, and nothing about it."""
+    import base64
+
+    from tests.support.scripted_platform import following, report, scripted_platform, send_to_sandbox, task
+
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    letter_words = "<p>Carcinome basocellulaire probable : exérèse avec marges de 4 mm.</p>"
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        platform.reports["r"] = report("r", "Voir lettre jointe.")
+        platform.reports["r"]["presentedForm"] = [
+            {"contentType": "text/html", "title": "Lettre", "data": base64.b64encode(letter_words.encode()).decode()},
+            {"contentType": "application/msword", "data": base64.b64encode(b"\xd0\xcf\x11\xe0").decode()},
+        ]
+        with following(store, platform) as engine:
+            engine.run_once()
+    view = shown(qtbot, store, case_id)
+    assert view.conclusion.text() == "Voir lettre jointe."
+    assert view.unshown.isVisible()
+    assert view.unshown.text().splitlines() == [
+        "Pièce jointe « Lettre » (text/html) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme.",
+        "Pièce jointe sans titre (application/msword) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme.",
+    ]
