@@ -93,6 +93,10 @@ M.add(
             "fr": "(L'expert a joint un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
             "en": "(The expert attached something that cannot be shown here: see it on the platform.)",
         },
+        "follow.attachment_only_named": {
+            "fr": "(L'expert a joint « {titles} », qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",
+            "en": "(The expert attached “{titles}”, which cannot be shown here: see it on the platform.)",
+        },
         "follow.attachment_also": {
             "fr": "(L'expert a aussi joint « {titles} », qui ne peut pas être affiché ici : consultez-le sur la "
             "plateforme.)",
@@ -835,6 +839,8 @@ class Follower:
             extra = _not_shown(comm)
             if text and extra:  # found from outside: a file joined to a question's words went unsaid
                 text = f"{text}\n\n{M.tr('follow.attachment_also', titles=', '.join(extra))}"
+            if not text and extra:
+                text = M.tr("follow.attachment_only_named", titles=", ".join(extra))
             text = text or M.tr("follow.attachment_only")
             new = self.outbox.add_expert_message(conn, case_id, str(comm["id"]), text, str(comm.get("sent", ""))) or new
         return new

@@ -250,6 +250,20 @@ def test_a_question_about_the_case_by_its_identifier_with_a_file_or_in_markdown_
     assert markdown_said == "**Depuis quand ?**"
 
 
+def test_a_question_made_of_a_file_alone_names_it(store: Store, tmp_path: Path) -> None:
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    only_a_file = communication("q", task_id, "")
+    only_a_file["payload"] = [{"contentAttachment": {"contentType": "application/pdf", "title": "Questionnaire"}}]
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [only_a_file]
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert _questions(store, case_id) == [
+        "(L'expert a joint « Questionnaire », qui ne peut pas être affiché ici : consultez-le sur la plateforme.)"
+    ]
+
+
 def test_a_search_paged_off_the_platform_never_hides_a_correction_nor_a_question_unsaid(
     store: Store, tmp_path: Path
 ) -> None:

@@ -291,3 +291,27 @@ def test_a_report_part_the_window_cannot_show_is_said_by_its_title(qtbot: Any, s
         "Pièce jointe « Lettre » (text/html) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme.",
         "Pièce jointe sans titre (application/msword) : Teleavis ne peut pas l'afficher, lisez-la sur la plateforme.",
     ]
+
+
+def test_an_attachment_beside_the_experts_words_is_said_by_its_title(qtbot: Any, store: Store, tmp_path: Any) -> None:
+    """Found from outside (F11): « Merci de refaire les photos selon le protocole joint. » came with the
+    protocol as a PDF; the window showed the sentence only, nothing said a protocol was attached."""
+    from tests.support.scripted_platform import communication, following, scripted_platform, send_to_sandbox, task
+
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        asking = communication("q", task_id, "Merci de refaire les photos selon le protocole joint.")
+        asking["payload"].append(
+            {"contentAttachment": {"contentType": "application/pdf", "url": "Binary/proto", "title": "Protocole photo"}}
+        )
+        platform.communications[task_id] = [asking]
+        with following(store, platform) as engine:
+            engine.run_once()
+    view = shown(qtbot, store, case_id)
+    said = view.conversation.item(0).text()
+    assert "Merci de refaire les photos selon le protocole joint." in said
+    assert (
+        "(L'expert a aussi joint « Protocole photo », qui ne peut pas être affiché ici : consultez-le sur la "
+        "plateforme.)" in said
+    )
