@@ -897,9 +897,12 @@ class Store:
         if held is not None:
             raise AlreadyStored(*held)
 
-    def copy_held(self, case_id: str, image: NewImage, patient: Patient) -> tuple[str, int, bool] | None:
+    def copy_held(
+        self, case_id: str, image: NewImage, patient: Patient, *, same_patient: bool = False
+    ) -> tuple[str, int, bool] | None:
         """Where ``image`` (its bytes, or the file it came from) already is: in ``case_id``, or in the case
-        of a patient other than ``patient`` — (case id, its number there, whether it is ``case_id``)."""
+        of a patient other than ``patient`` — (case id, its number there, whether it is ``case_id``).
+        With ``same_patient``: in another case of ``patient``'s instead."""
         own = image.record.sha1 or sha1_b64(image.data)  # known once stored; asked before, for an import
         source = image.source_sha1 or own
         rows = self.conn.execute(
@@ -910,8 +913,10 @@ class Store:
         ).fetchall()
         for holder, number in rows:
             if holder == case_id:
+                if same_patient:
+                    continue
                 return holder, int(number), True
-            if not self.get_case(holder).patient.same_person(patient):
+            if self.get_case(holder).patient.same_person(patient) == same_patient:
                 return holder, int(number), False
         return None
 

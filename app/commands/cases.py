@@ -69,6 +69,16 @@ M.add(
         "case.still_missing": {"fr": "Il manque encore, avant l'envoi :", "en": "Still missing before sending:"},
         "case.advice": {"fr": "À vérifier (n'empêche pas l'envoi) :", "en": "To check (does not stop sending):"},
         "case.image_refused": {"fr": "{where} ({name}) : {reason}", "en": "{where} ({name}): {reason}"},
+        "case.image_repeated": {
+            "fr": "{where} ({name}) est la même image que {first} : chaque image n'est donnée qu'une fois.",
+            "en": "{where} ({name}) is the same image as {first}: each image is given once only.",
+        },
+        "case.image_again": {
+            "fr": "Attention : {where} ({name}) est déjà dans le dossier {case} de ce même patient (image {n}) : "
+            "ce fichier a peut-être déjà été importé. Vérifiez avant d'envoyer les deux dossiers à l'expert.",
+            "en": "Warning: {where} ({name}) is already in case {case} of this same patient (image {n}): this file "
+            "may have been imported already. Check before sending both cases to the expert.",
+        },
         "case.image_elsewhere": {
             "fr": "Attention : {where} ({name}) est déjà dans le dossier {case} d'un autre patient (image {n}). "
             "Vérifiez de quel patient est cette image ; si elle n'est pas de ce patient, retirez-la dans la "
@@ -130,16 +140,26 @@ def register(sub: Any) -> None:
 
 def load_images(parsed_images: list[Any], specialty: str, case: Case) -> list[NewImage]:
     """Every image of the case file through the capture pipeline; all are refused together if one is."""
+    from app.store import sha1_b64
     from capture.pipeline import prepare_image_file
 
     ready: list[NewImage] = []
     problems: list[str] = []
+    seen: dict[str, str] = {}  # a hash of each file read → where the case file lists it
     for ref in parsed_images:
         try:
             prepared = prepare_image_file(ref.path, specialty=specialty, patient=case.patient)
         except ImageRejected as exc:
             problems.append(M.tr("case.image_refused", where=ref.where, name=ref.path.name, reason=exc.message))
             continue
+        # The same photo listed twice (found from outside: a far view listed again as the close-up
+        # met the required views with a copy): refused, as the window refuses it.
+        keys = {key for key in (sha1_b64(prepared.data), prepared.source_sha1) if key}
+        first = next((seen[key] for key in keys if key in seen), None)
+        if first is not None:
+            problems.append(M.tr("case.image_repeated", where=ref.where, name=ref.path.name, first=first))
+            continue
+        seen.update(dict.fromkeys(keys, ref.where))
         record = ref.record
         record.content_type, record.width, record.height = prepared.content_type, prepared.width, prepared.height
         record.quality, record.modality, record.device = prepared.quality, prepared.modality, prepared.device
@@ -166,6 +186,12 @@ def run_import(args: argparse.Namespace) -> int:
             if held is not None and not held[2]:
                 elsewhere.append(
                     M.tr("case.image_elsewhere", where=ref.where, name=ref.path.name, case=held[0][:8], n=held[1])
+                )
+            elif (again := store.copy_held(case.id, image, case.patient, same_patient=True)) is not None:
+                # Found from outside: the same case file imported twice (a script run again after a
+                # cut) made two identical cases, both sent and billed, nothing said.
+                elsewhere.append(
+                    M.tr("case.image_again", where=ref.where, name=ref.path.name, case=again[0][:8], n=again[1])
                 )
         case_id = store.create_case(case, images)
         # On stderr, which a script may log: another patient is named by their case only.

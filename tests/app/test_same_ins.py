@@ -79,15 +79,18 @@ def test_a_file_number_already_standing_for_another_patient_stops_the_case(
     )
 
 
-def test_a_photo_already_in_another_patients_case_is_said_at_its_import(
+def test_a_photo_already_in_another_case_is_said_at_its_import(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
 ) -> None:
     """The window refuses a photo already in another patient's case (one of the two is wrong); a case
     file took it without a word. It is imported (a case file comes from another program), and said."""
     martin = _import(capsys, tmp_path / "martin", 1)
-    # The same patient again, in a new request: no doubt.
+    # The same patient again with the same photos: imported, and said (found from outside: the same case
+    # file imported twice, by a script run again after a cut, made two cases both sent and billed).
     again = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "again", seed=1)))
-    assert again.code == 0 and "Attention" not in again.err
+    assert again.code == 0
+    assert f"images[0] (dos-loin.jpg) est déjà dans le dossier {martin[:8]} de ce même patient (image 1)" in again.err
+    assert "peut-être déjà été importé" in again.err and "d'un autre patient" not in again.err
     durand_file = example_case(
         tmp_path / "durand",
         seed=1,  # the same two photos
@@ -130,3 +133,21 @@ def test_the_import_says_an_ins_of_another_patient_by_their_case_only(
         case = store.get_case(durand.out.strip())
         messages = [f.message for f in store.checklist(case) if f.code == "patient.ins.elsewhere"]
     assert messages and "MARTIN Paul, né(e) le 1950-02-03" in messages[0]
+
+
+def test_a_photo_listed_twice_in_a_case_file_refuses_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
+    """Found from outside: the far view listed again as the close-up was imported twice, and met the
+    required views with a copy; the window refuses a photo already in the case."""
+    import json
+
+    case_file = example_case(tmp_path / "case", seed=1)
+    document = json.loads(case_file.read_text(encoding="utf-8"))
+    document["images"][1]["file"] = "./" + document["images"][0]["file"]
+    case_file.write_text(json.dumps(document), encoding="utf-8")
+    refused = run_inprocess(capsys, "case", "import", str(case_file))
+    assert refused.code != 0 and refused.out == ""
+    assert "images[1] (dos-loin.jpg) est la même image que images[0]" in refused.err
+    with Store.open(teleavis_home) as store:
+        assert store.list_cases() == []
