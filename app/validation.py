@@ -58,7 +58,17 @@ M.add(
         },
         "v.family": {"fr": "Nom de naissance du patient manquant.", "en": "Patient's birth name is missing."},
         "v.given": {"fr": "Prénom du patient manquant.", "en": "Patient's first name is missing."},
+        "v.hidden_characters": {
+            "fr": "L'identité du patient contient un caractère invisible ou de contrôle (copié d'un autre "
+            "logiciel ?) : retapez-la.",
+            "en": "The patient's identity holds an invisible or control character (copied from another "
+            "program?): type it again.",
+        },
         "v.birth_date": {"fr": "Date de naissance du patient manquante.", "en": "Patient's date of birth is missing."},
+        "v.birth_date_old": {
+            "fr": "Date de naissance avant 1880 : vérifiez l'année.",
+            "en": "Date of birth before 1880: check the year.",
+        },
         "v.birth_date_bad": {
             "fr": "Date de naissance invalide : attendue sous la forme AAAA-MM-JJ, dans le passé.",
             "en": "Invalid date of birth: expected as YYYY-MM-DD, in the past.",
@@ -199,6 +209,10 @@ M.add(
             "fr": "Recueillez le consentement du patient à la télé-expertise avant l'envoi.",
             "en": "Record the patient's consent to tele-expertise before sending.",
         },
+        "v.consent_date_future": {
+            "fr": "Date du consentement dans le futur : vérifiez-la.",
+            "en": "Consent date in the future: check it.",
+        },
         "v.consent_date": {
             "fr": "Date du consentement manquante ou invalide (AAAA-MM-JJ).",
             "en": "Consent date missing or invalid (YYYY-MM-DD).",
@@ -298,6 +312,13 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+def _hidden_characters(text: str) -> bool:
+    """Whether ``text`` holds a control or invisible formatting character (escape, NUL, bidi override)."""
+    import unicodedata
+
+    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
+
+
 def _f(code: str, field: str, key: str, severity: str = "missing", **params: object) -> Finding:
     return Finding(code=code, field=field, message=M.tr(key, **params), severity=severity)  # type: ignore[arg-type]
 
@@ -315,14 +336,25 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
         out.append(_f("patient.birth_date", "patient.birth_date", "v.birth_date"))
     else:
         born = parse_date(p.birth_date)
-        if born is None or born > today or born.year < 1880:
+        if born is None or born > today:
             out.append(_f("patient.birth_date.invalid", "patient.birth_date", "v.birth_date_bad", "error"))
+        elif born.year < 1880:  # a slip of the century (1850 for 1950): said as such
+            out.append(_f("patient.birth_date.invalid", "patient.birth_date", "v.birth_date_old", "error"))
     if p.birth_place and not birth_place_is_valid(p.birth_place):
         out.append(_f("patient.birth_place.invalid", "patient.birth_place", "v.birth_place", "error"))
     elif p.birth_place.startswith("20") and p.birth_date >= CORSICA_SPLIT:
         out.append(_f("patient.birth_place.invalid", "patient.birth_place", "v.birth_place_corsica", "error"))
     if p.sex not in SEXES:
         out.append(_f("patient.sex", "patient.sex", "v.sex", "error"))
+    hidden = [
+        field
+        for field, text in (("family", p.family), ("given", " ".join(p.given)), ("local_id", p.local_id or ""))
+        if _hidden_characters(text)
+    ]
+    for field in hidden:
+        # Found from outside: escape sequences and a right-to-left override in a case file's name were
+        # kept, sent as the official name of a qualified identity, and rewrote the terminal's lines.
+        out.append(_f(f"patient.{field}.characters", f"patient.{field}", "v.hidden_characters", "error"))
     if p.ins:
         if not ins_format_ok(p.ins):
             out.append(_f("patient.ins.format", "patient.ins", "v.ins_format", "error"))
@@ -456,8 +488,10 @@ def validate_content(case: Case, today: date | None = None) -> list[Finding]:
     else:
         signed = parse_date(consent.date)
         born = parse_date(case.patient.birth_date)
-        if signed is None or signed > (today or date.today()):
+        if signed is None:
             out.append(_f("consent.date", "consent.date", "v.consent_date"))
+        elif signed > (today or date.today()):
+            out.append(_f("consent.date", "consent.date", "v.consent_date_future"))
         elif born is not None and signed < born:
             # A slip of the year (1952 for 2025): the legal record of the consent would be false.
             out.append(_f("consent.date", "consent.date", "v.consent_before_birth"))

@@ -12,7 +12,7 @@ from app import messages as M
 from app.acts import act_of, judge
 from app.answers import earlier_words, follow_up_words, missing_words, state_words, status_words
 from app.casefile import parse_case, read_json_file
-from app.commands.common import emit_json, local_minute, open_store, say
+from app.commands.common import emit_json, local_minute, open_store, printable, say
 from app.errors import CaseFileError, DataAltered, ImageRejected, StorageError
 from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox
@@ -393,7 +393,7 @@ def run_show(args: argparse.Namespace) -> int:
                 else M.tr("show.act_not", code=act["code"], day=day, reason=M.tr(f"act.reason.{act['reason']}"))
             )
         )
-    print("\n".join(out))
+    print(printable("\n".join(out)))
     return 0
 
 

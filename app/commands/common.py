@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +59,18 @@ def read_secret(prompt: str) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def printable(text: str) -> str:
+    """``text`` with its control and invisible formatting characters shown as ``<U+001B>``, line
+    breaks and tabs kept. Found from outside: a case file's escape sequences, printed as they were by
+    ``case show``, erased lines on the nurse's terminal and rewrote the question she read."""
+    return "".join(
+        f"<U+{ord(ch):04X}>" if ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text
+    )
+
+
 def say(message: str) -> None:
     """A human message: to stderr, so that stdout stays for data (ids, JSON)."""
-    print(message, file=sys.stderr)
+    print(printable(message), file=sys.stderr)
 
 
 def emit_json(value: Any) -> None:

@@ -264,3 +264,45 @@ def test_the_identitys_status_is_written_in_the_sentences_case() -> None:
     i18n.set_language("en")
     said = [f.message for f in validate_identity(case)]
     assert "Qualified identity: say which ID document was checked, and when." in said
+
+
+@pytest.mark.parametrize("family", ["MARTIN\x1b[8m", "MAR\x00TIN", "\u202eNITRAM"])
+def test_a_name_with_a_control_or_invisible_character_is_refused_and_never_printed_raw(
+    family: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
+    """Found from outside: escape sequences, a NUL and a right-to-left override in a case file's name
+    were accepted, printed raw by `case show` (rewriting the nurse's terminal) and sent as the official
+    name of a qualified identity."""
+    case = Case(patient=Patient(family=family, given=["Paul"], birth_date="1950-02-03", sex="male", local_id="D-1"))
+    assert [f.code for f in blocking(validate_identity(case))] == ["patient.family.characters"]
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    patient = {**copy.deepcopy(EXAMPLE["patient"]), "family": family}
+    refused = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "named", patient=patient)))
+    assert refused.code != 0 and "caractère invisible ou de contrôle" in refused.err
+    # Free text keeps what was typed, shown escaped: the terminal is never driven by a case's words.
+    question = "Question normale ?\x1b[2K\rQuestion : RAS, pas urgent"
+    imported = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "asked", question=question)))
+    assert imported.code == 0, imported.err
+    shown = run_inprocess(capsys, "case", "show", imported.out.strip())
+    assert "\x1b" not in shown.out + shown.err and "\r" not in shown.out
+    assert "Question normale ?<U+001B>[2K<U+000D>Question : RAS, pas urgent" in shown.out
+
+
+def test_a_date_refused_says_what_is_wrong_with_it() -> None:
+    """Found from outside: 1850 for 1950 was « attendue sous la forme AAAA-MM-JJ, dans le passé », and a
+    consent dated in the future « manquante ou invalide »: neither said what was wrong."""
+    from datetime import date
+
+    from app.model import Consent
+    from app.validation import validate_case
+
+    old = Case(patient=Patient(family="MARTIN", given=["Paul"], birth_date="1850-02-03", sex="male"))
+    assert [f.message for f in validate_identity(old) if f.field == "patient.birth_date"] == [
+        "Date de naissance avant 1880 : vérifiez l'année."
+    ]
+    later = Case(
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male"),
+        consent=Consent(given=True, date="2031-01-01", recorded_by="Inf. Durand"),
+    )
+    said = [f.message for f in validate_case(later, None, today=date(2026, 12, 3)) if f.field == "consent.date"]
+    assert said == ["Date du consentement dans le futur : vérifiez-la."]
