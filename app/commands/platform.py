@@ -8,6 +8,7 @@ built-in sandbox on loopback (training mode).
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 import threading
@@ -17,6 +18,8 @@ from app import messages as M
 from app.commands.common import STDIN, emit_json, open_store, read_secret, say
 from app.errors import UsageError
 from app.model import CaseState
+
+log = logging.getLogger(__name__)
 
 M.add(
     {
@@ -39,6 +42,21 @@ M.add(
             "réponses attendent, et partiront à une prochaine synchronisation.",
             "en": "The platform cannot be reached for now ({reason}). Nothing is lost: the cases and replies wait, "
             "and will leave at a later synchronisation.",
+        },
+        "sync.why.unreachable": {
+            "fr": "pas de réseau, ou adresse introuvable",
+            "en": "no network, or address not found",
+        },
+        "sync.why.timeout": {"fr": "pas de réponse à temps", "en": "no answer in time"},
+        "sync.tls_refused": {
+            "fr": "Le certificat de la plateforme est refusé : rien ne partira tant que ce n'est pas réglé. Ne "
+            "forcez pas la connexion : vérifiez avec le support l'adresse (platform.url), le certificat "
+            "(platform.ca_bundle) et l'heure de cet ordinateur (« teleavis doctor » les vérifie). Rien n'est "
+            "perdu : les dossiers et les réponses attendent sur ce poste.",
+            "en": "The platform's certificate is refused: nothing will leave until this is solved. Do not force "
+            "the connection: check with support the address (platform.url), the certificate (platform.ca_bundle) "
+            "and this computer's clock (“teleavis doctor” checks them). Nothing is lost: the cases and replies "
+            "wait on this computer.",
         },
         "sync.training": {
             "fr": "Mode formation : plateforme simulée sur cette machine ({url}).",
@@ -135,7 +153,8 @@ def _client(store: Any, stop: threading.Event | None = None) -> Any:
 
 
 def _unreachable(client: Any, timeout: float | None) -> str:
-    """Why the platform cannot be reached now (no connection, no name, a certificate refused), asked
+    """Why the platform cannot be reached now (``unreachable``: no connection, no name; ``timeout``;
+    ``tls``: its certificate refused), asked
     twice a second apart (once when ``timeout`` leaves no room); empty when it answers, even refusing
     or slowly (the pass then tries with its own time: a first CapabilityStatement can take long)."""
     from sync.client import Stopped, probe_metadata
@@ -151,7 +170,8 @@ def _unreachable(client: Any, timeout: float | None) -> str:
         slow = probe.outcome == "timeout" and "read" in probe.reason.lower()  # it answers, slowly
         if probe.outcome not in ("unreachable", "tls", "timeout") or slow:
             return ""
-    return probe.reason or probe.words
+    log.info("platform not reached: %s", probe.reason or probe.words)  # the system's words, for support
+    return str(probe.outcome)
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -167,9 +187,14 @@ def run_sync(args: argparse.Namespace) -> int:
             engine = Engine(store, client, PrintingListener())
             if args.once:
                 unreachable = _unreachable(client, args.timeout)
-                if unreachable:
+                if unreachable == "tls":
+                    # Not a moment's: found from outside, « injoignable pour l'instant » and OpenSSL's words
+                    # promised the cases would leave by themselves.
+                    say(M.tr("sync.tls_refused"))
+                    summary = SyncSummary()
+                elif unreachable:
                     # Nothing can be done now: each case would wait out its retries (minutes each) first.
-                    say(M.tr("sync.unreachable", reason=unreachable))
+                    say(M.tr("sync.unreachable", reason=M.tr(f"sync.why.{unreachable}")))
                     summary = SyncSummary()
                 else:
                     summary = engine.run_once(timeout=args.timeout)

@@ -525,3 +525,16 @@ def test_the_doctor_says_when_no_backup_is_made(teleavis_home: Path, tmp_path: P
     assert late.status == doctor.WARNING and "2026" in late.detail and late.advice
     off = doctor.backup({"backup.folder": str(folder), "backup.every_hours": 0}, dt.datetime.now(dt.UTC))
     assert off.status == doctor.WARNING and "arrêtées" in off.detail
+
+
+def test_sync_says_a_refused_certificate_is_not_a_moments_fault(
+    capsys: pytest.CaptureFixture[str], configured: Any, https_platform: tuple[str, Path]
+) -> None:
+    """Found from outside: `sync` said « injoignable pour l'instant (certificate verify failed: … (_ssl.c:1006).
+    … partiront à une prochaine synchronisation », OpenSSL's words and a promise no sync would keep."""
+    url, _cert = https_platform
+    configured("platform.url", url)
+    done = run_inprocess(capsys, "sync", "--once")
+    assert done.code == 0, done.err
+    assert "Le certificat de la plateforme est refusé : rien ne partira tant que ce n'est pas réglé." in done.err
+    assert "ssl" not in done.err.lower() and "pour l'instant" not in done.err
