@@ -422,11 +422,21 @@ class Outbox:
     def add_expert_message(
         self, conn: sqlite3.Connection, case_id: str, platform_id: str, text: str, sent_at: str
     ) -> bool:
-        """Keep a message from the expert (once per platform id); inside the caller's transaction."""
-        if conn.execute(
-            "SELECT 1 FROM messages WHERE platform_id=? AND direction='from-expert'", (platform_id,)
-        ).fetchone():
-            return False
+        """Keep a message from the expert (once per platform id, and again when the expert corrects its
+        words); inside the caller's transaction. True when kept: news for the requester.
+
+        Found from outside: a question the expert corrected (same Communication, a new version: « Si oui
+        LEQUEL et à quelle dose ? ») kept its first words, and the nurse answered those. The words kept
+        before are set aside as withdrawn, and the corrected ones kept as a new message."""
+        kept = conn.execute(
+            "SELECT * FROM messages WHERE platform_id=? AND direction='from-expert' ORDER BY created_at DESC, "
+            "rowid DESC LIMIT 1",
+            (platform_id,),
+        ).fetchone()
+        if kept is not None:
+            if kept["case_id"] != case_id or kept["state"] == "withdrawn" or self._message(kept).text == text:
+                return False
+            conn.execute("UPDATE messages SET state='withdrawn' WHERE id=?", (kept["id"],))
         message_id = new_id()
         conn.execute(
             "INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, in_response_to, "
@@ -443,7 +453,7 @@ class Outbox:
             ),
         )
         self.store.mark_news(conn, case_id)
-        audit.append(conn, self.store.key, "message", case_id, detail="received")
+        audit.append(conn, self.store.key, "message", case_id, detail="received" if kept is None else "corrected")
         return True
 
     def withdraw_expert_message(self, conn: sqlite3.Connection, case_id: str, platform_id: str) -> bool:

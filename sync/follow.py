@@ -686,9 +686,16 @@ class Follower:
             self.store.set_platform_words(conn, case_id, last_error=words)
 
     def mirror(
-        self, case_id: str, task: dict[str, Any], known_version: str | None, budget_s: float | None = None
+        self,
+        case_id: str,
+        task: dict[str, Any],
+        known_version: str | None,
+        budget_s: float | None = None,
+        *,
+        cancelled_here: bool = False,
     ) -> bool:
-        """Bring the case in line with its Task; True when it became answered (or its answer amended)."""
+        """Bring the case in line with its Task; True when it became answered (or its answer amended).
+        ``cancelled_here``: the requester cancelled it just now (no news to read for them)."""
         version = (task.get("meta") or {}).get("versionId")
         if version is not None and version == known_version:
             return False
@@ -768,6 +775,10 @@ class Follower:
                 self.store.transition(case_id, target, detail=f"Task {status}", audit_action=action, conn=conn)
                 if target in (CaseState.CANCELLED, CaseState.REJECTED):
                     acts.not_done(self.store, conn, case_id)
+                    if not cancelled_here:
+                        # No answer will come: the requester must see it (found from outside: a case the
+                        # platform cancelled, a duplicate say, was not marked to read).
+                        self.store.mark_news(conn, case_id)
                 if current == CaseState.ANSWERED:
                     # Taken back by the expert, or withdrawn by the platform: an answer already read may
                     # change, or is no longer to be relied on. The requester must see it.
@@ -1327,7 +1338,7 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
         raise TeleavisError(M.tr("cancel.not_made"))
     else:
         raise TransientFault(M.tr("net.busy", status=412))
-    follower.mirror(case_id, task, None, budget_s)
+    follower.mirror(case_id, task, None, budget_s, cancelled_here=True)
     follower.check_witness()
     log.info("case %s cancelled", case_id)
 

@@ -369,6 +369,7 @@ def test_a_task_the_platform_gave_up_on_is_not_left_waiting(
             engine.run_once()
     assert store.state(case_id) == state
     assert store.platform_info(case_id)["status_reason"] == "Expert indisponible"
+    assert store.platform_info(case_id)["unread"] == 1  # no answer will come: to read
 
 
 def test_an_amendment_that_cannot_be_read_now_is_said_on_the_case_then_kept_when_it_reads(
@@ -832,3 +833,26 @@ def test_every_report_that_stands_is_read_and_a_signed_one_wins_over_a_provision
     second = store.answer(second_case)
     assert second is not None and second.amended
     assert second.conclusion == "Naevus atypique.\n\nCompte rendu complémentaire : exérèse sous 8 jours."
+
+
+def test_a_question_the_expert_corrects_is_shown_in_its_new_words(store: Store, tmp_path: Path) -> None:
+    """Found from outside: a question corrected by the expert (the same Communication, a new version)
+    kept its first words, nothing marked new: the nurse answered the question as first written."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication("q", task_id, "Le patient prend-il un anticoagulant ?")]
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert store.mark_read(case_id)
+            corrected = communication("q", task_id, "Le patient prend-il un anticoagulant ? Si oui LEQUEL ?")
+            corrected["meta"] = {"versionId": "2"}
+            platform.communications[task_id] = [corrected]
+            engine.run_once()
+            engine.run_once()  # read again as it is: kept once
+    messages = [m for m in Outbox(store).messages(case_id) if m.direction == "from-expert"]
+    assert [(m.text, m.withdrawn) for m in messages] == [
+        ("Le patient prend-il un anticoagulant ?", True),
+        ("Le patient prend-il un anticoagulant ? Si oui LEQUEL ?", False),
+    ]
+    assert store.platform_info(case_id)["unread"] == 1

@@ -233,6 +233,7 @@ def test_cancel_while_requested_and_too_late_after_acceptance(
     Engine(store, client, case_budget_s=10.0).run_once()
     cancel(store, client, first)
     assert store.state(first) == CaseState.CANCELLED
+    assert store.platform_info(first)["unread"] == 0  # cancelled by the requester: nothing new to read
     task = sandbox.read("Task", store.platform_info(first)["task_id"])
     assert task["status"] == "cancelled"
     sandbox.expert.step()
