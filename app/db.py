@@ -425,7 +425,19 @@ def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the database with the project's durability settings."""
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            if not no_space_left(path):
+                raise
+            # The disk is full: the WAL's shared index (the -shm file) cannot be made. In exclusive
+            # mode it is kept in memory, so what is stored can still be read (found from outside: on a
+            # full disk, not even `case show` opened); other processes wait until this one closes.
+            conn.close()
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+            conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+            conn.execute("PRAGMA journal_mode=WAL")
+            log.warning("the disk is full: the database opened in exclusive mode, for reading")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         # What a purge or an update removes is overwritten, not left in the file's free pages (some

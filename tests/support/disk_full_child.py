@@ -30,7 +30,8 @@ with open(filler, "wb", buffering=0) as handle:
             handle.write(b"\0" * 4096)
     except OSError:
         pass
-for name, command in (("list", ["case", "list"]), ("doctor", ["doctor", "--no-camera"])):
+reading = (("list", ["case", "list"]), ("show", ["case", "show", stored[0]]), ("doctor", ["doctor", "--no-camera"]))
+for name, command in reading:
     done = subprocess.run([sys.executable, "-m", "app.main", *command], capture_output=True, text=True, env=env)
     report[name] = {"code": done.returncode, "out": done.stdout + done.stderr}
 os.remove(filler)
