@@ -61,7 +61,6 @@ def ensure_sandbox(store: ConfiguredStore) -> str:
         if _data_dir(store).exists():
             wipe_sandbox(store)
         return str(url)
-    from sync.sandbox import SandboxServer
 
     data_dir = _data_dir(store)
     key = str(data_dir.resolve())
@@ -71,22 +70,41 @@ def ensure_sandbox(store: ConfiguredStore) -> str:
             # OAuth off: its demo accounts are public, the random token is the only way in. The training
             # expert asks a question on some cases (one in four by default, drawn from the case id), so
             # a newcomer also tries the reply loop.
-            server = SandboxServer(
-                data_dir,
-                "127.0.0.1",
-                0,
-                answer_after_s=float(store.settings.get("sandbox.answer_after_s")),
-                question_rate=float(store.settings.get("sandbox.question_rate")),
-                token=secrets.token_urlsafe(32),
-                oauth_clients={},
-                oauth_users={},
-                key=store.key,
-            )
-            server.start()
+            server = _new_sandbox(store, data_dir)
             _running[key] = server
             atexit.register(stop_sandboxes)
             log.info("training mode: sandbox platform on loopback")
         return str(server.base_url)
+
+
+def _new_sandbox(store: ConfiguredStore, data_dir: Path) -> Any:
+    """The training sandbox, started; a disk too full for its database is said as such (found from
+    outside: « Erreur interne inattendue »)."""
+    import sqlite3
+
+    from app import messages as M
+    from app.errors import StorageError
+    from app.fsutil import disk_full, no_space_left
+    from sync.sandbox import SandboxServer
+
+    try:
+        server = SandboxServer(
+            data_dir,
+            "127.0.0.1",
+            0,
+            answer_after_s=float(store.settings.get("sandbox.answer_after_s")),
+            question_rate=float(store.settings.get("sandbox.question_rate")),
+            token=secrets.token_urlsafe(32),
+            oauth_clients={},
+            oauth_users={},
+            key=store.key,
+        )
+        server.start()
+    except (sqlite3.Error, OSError) as exc:
+        if disk_full(exc) or "disk is full" in str(exc) or no_space_left(data_dir):
+            raise StorageError(M.tr("storage.full")) from exc
+        raise
+    return server
 
 
 def sandbox_token(base_url: str) -> str | None:

@@ -344,3 +344,22 @@ def test_cases_queued_in_training_mode_never_leave_for_the_real_platform_set_aft
         assert store.state(case_id) == CaseState.NEEDS_ATTENTION  # said on the case, in the worklist
         assert "mode formation" in store.platform_info(case_id)["last_error"]
         assert Outbox(store).pending() == []
+
+
+def test_a_disk_too_full_for_the_training_platform_is_said_as_such(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: `sync` in training mode on a nearly full disk said « Erreur interne
+    inattendue »: the training platform could not make its database."""
+    import sqlite3
+
+    from app.errors import StorageError
+    from sync.sandbox import SandboxServer
+    from sync.training import ensure_sandbox
+
+    def full(_server: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(SandboxServer, "start", full)
+    with pytest.raises(StorageError, match="disque est plein"):
+        ensure_sandbox(store)
