@@ -34,6 +34,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import requests.adapters
+import urllib3
 
 from app import messages as M
 from app.errors import TeleavisError
@@ -505,7 +506,7 @@ class PlatformClient:
             raise TransientFault(M.tr("net.offline"), outcome_unknown=arrived) from exc
         with response:
             try:
-                content = _body(response)
+                content = _body(response, self.stop)
             except requests.RequestException as exc:  # reset or cut while reading the body
                 raise TransientFault(M.tr("net.offline"), outcome_unknown=may_have_arrived) from exc
         status = response.status_code
@@ -883,11 +884,22 @@ class TusState:
     length: int | None = None  # Upload-Length, when the platform says it
 
 
-def _body(response: requests.Response) -> bytes:
-    """The answer's body, decompressed, read up to ``MAX_BODY_BYTES``."""
+def _body(response: requests.Response, stop: threading.Event | None = None) -> bytes:
+    """The answer's body, decompressed, read up to ``MAX_BODY_BYTES``; :class:`Stopped` once ``stop``
+    is set. Read as the bytes come (``read1``), not a whole chunk at a time: found from outside, a
+    platform sending its answer a byte at a time kept `sync --timeout 20` running three minutes, each
+    byte in time for the read timeout and the stop never looked at."""
     chunks: list[bytes] = []
     read = 0
-    for chunk in response.iter_content(_READ_CHUNK):
+    while True:
+        try:
+            chunk = response.raw.read1(_READ_CHUNK, decode_content=True)
+        except urllib3.exceptions.HTTPError as exc:  # (what iter_content says as requests' own)
+            raise requests.exceptions.ConnectionError(exc) from exc
+        if not chunk:
+            break
+        if stop is not None and stop.is_set():
+            raise Stopped
         read += len(chunk)
         if read > MAX_BODY_BYTES:
             mb = MAX_BODY_BYTES // (1024 * 1024)

@@ -372,3 +372,45 @@ def test_a_post_that_never_connected_is_known_not_to_have_arrived() -> None:
     with PlatformClient(config, StaticToken(None)) as client, pytest.raises(TransientFault) as caught:
         client.transaction({"resourceType": "Bundle", "type": "transaction", "entry": []})
     assert caught.value.outcome_unknown is False
+
+
+def test_an_answer_sent_a_byte_at_a_time_never_holds_a_stop_back() -> None:
+    """Found from outside: a platform sending its answer a byte every 50 ms kept `sync --once --timeout
+    20` running 181 s: each byte came in time for the read timeout, and the stop was never looked at."""
+    import http.server
+    import threading
+    import time
+
+    from sync.client import Stopped
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b'{"resourceType": "Task", "id": "t", "status": "requested"}' + b" " * 2000
+            self.send_response(200)
+            self.send_header("Content-Type", "application/fhir+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.01)
+            except OSError:
+                pass  # the client hung up: what it was asked to do
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = PlatformClient(ClientConfig(f"http://127.0.0.1:{server.server_port}/fhir", 2.0, 5.0), StaticToken(None))
+    try:
+        threading.Timer(0.5, client.stop.set).start()
+        started = time.monotonic()
+        with pytest.raises(Stopped):
+            client.read("Task", "t")
+        assert time.monotonic() - started < 3.0  # the whole answer takes 20 s
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()
