@@ -250,7 +250,9 @@ class SendJob:
         system, value = self.patient_key
         try:
             found = self.client.retrying(
-                lambda: self.client.search("Patient", {"identifier": token_value(system, value)}),
+                # In the body: the INS or file number never in a URL (found from outside: the proxies'
+                # and the platform's access logs keep query strings).
+                lambda: self.client.search("Patient", {"identifier": token_value(system, value)}, post=True),
                 budget_s=self.budget_s,
             )
         except PermanentFault as fault:

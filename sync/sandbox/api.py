@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 from sync.sandbox.auth import OAuthError, TokenAuthority
 from sync.sandbox.capability import READABLE_TYPES, capability_statement
@@ -40,7 +41,7 @@ BINARY_TYPES = {
 }
 _ID = r"[A-Za-z0-9\-.]{1,64}"
 _TUS_ROUTE = re.compile(rf"^/fhir/tus(?:/(?P<id>{_ID}))?/?$")
-_ROUTE = re.compile(rf"^/fhir(?:/(?P<type>[A-Za-z]+)(?:/(?P<id>{_ID})(?:/_history/(?P<vid>\d+))?)?)?/?$")
+_ROUTE = re.compile(rf"^/fhir(?:/(?P<type>[A-Za-z]+)(?:/(?P<id>{_ID}|_search)(?:/_history/(?P<vid>\d+))?)?)?/?$")
 
 
 @dataclass
@@ -213,6 +214,18 @@ class Platform:
             return self.upload_binary(request.headers.get("content-type", ""), request.body)
         if rtype == "Binary" and rid and method == "GET":
             return self._read_binary(rid, request.headers.get("accept", ""))
+        if rtype in READABLE_TYPES and rid == "_search" and vid is None and method == "POST":
+            # FHIR's search by POST: the parameters in a form body (and any in the URL).
+            if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+                raise FhirError.one(
+                    415, "POST _search : corps application/x-www-form-urlencoded attendu", code="not-supported"
+                )
+            params = request.query + parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+            return json_reply(
+                200, search(self.store.all(rtype), rtype, params, self.base_url, self.search_shape, self._keep_query)
+            )
+        if rid == "_search":
+            raise FhirError.one(405, f"{method} {request.path} n'est pas permis", code="not-supported")
         if rtype in READABLE_TYPES and method == "GET":
             if rid is None:
                 return json_reply(

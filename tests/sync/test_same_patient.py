@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -284,3 +285,25 @@ def test_the_birth_name_is_compared_wherever_the_platform_lists_it() -> None:
     assert same_person(none_official, patient)
     assert not same_person({**none_official, "name": [{"family": "DUPONT"}]}, patient)
     assert same_person({"gender": "female"}, patient)  # a trait not given is not held against it
+
+
+def test_the_patient_is_looked_up_with_the_ins_in_the_body_never_in_a_url(
+    store: Store, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by an outside FR Core reading: before each case, `GET Patient?identifier=…|<INS>` put the
+    INS (or the file number) in a URL, which the proxies' and the platform's access logs keep."""
+    from sync.client import PlatformClient
+
+    asked: list[tuple[str, str, dict[str, str]]] = []
+    request = PlatformClient.request
+
+    def spy(self: PlatformClient, method: str, path: str, **kwargs: Any) -> Any:
+        asked.append((method, path, dict(kwargs.get("params") or {})))
+        return request(self, method, path, **kwargs)
+
+    monkeypatch.setattr(PlatformClient, "request", spy)
+    case_id = make_case(store)
+    assert engine.run_once().sent == [case_id]
+    ins = store.get_case(case_id).patient.ins
+    assert ins and ("POST", "Patient/_search") in [(method, path) for method, path, _ in asked]
+    assert not any(ins in path or any(ins in value for value in params.values()) for _, path, params in asked)
