@@ -201,7 +201,12 @@ class Store:
         return new
 
     def clone(self) -> Store:
-        """Another connection to the same store, for a worker thread (SQLite connections are per thread)."""
+        """Another connection to the same store, for a worker thread (SQLite connections are per thread).
+
+        Not while this one holds the base alone (a full disk: app.db.connect): it would wait, then be
+        said busy « by another window »; the disk being full is said at once instead."""
+        if str(self.conn.execute("PRAGMA locking_mode").fetchone()[0]).lower() == "exclusive":
+            raise StorageError(M.tr("storage.full_open"))
         return Store(self.data_dir, self.key, connect(self.data_dir / DB_FILE))
 
     def close(self) -> None:

@@ -55,10 +55,13 @@ class _EngineThread(QThread):
         warm_up()  # before any case goes: building the FHIR models would stall the window mid-send
         gc.freeze()  # the models live as long as the process: keep them out of every full collection
         self.service.ready = True
-        store = self.service.store.clone()
+        store = None
         try:
             while not self.stop_event.is_set():
                 try:
+                    # Inside: a connection refused (a full disk) pauses the engine and says why, as
+                    # any other cause does; it is tried again after the pause.
+                    store = store or self.service.store.clone()
                     url = ensure_sandbox(store)
                     with PlatformClient.from_store(store, base_url=url, stop=self.stop_event) as client:
                         engine = Engine(store, client, _Listener(self.service))
@@ -76,7 +79,8 @@ class _EngineThread(QThread):
                     self.engine = None
                     self._pause(60.0)
         finally:
-            store.close()
+            if store is not None:
+                store.close()
 
     def _pause(self, seconds: float) -> None:
         self._ready.clear()

@@ -63,6 +63,7 @@ def printable(text: str) -> str:
     """``text`` with its control and invisible formatting characters shown as ``<U+001B>``, line
     breaks and tabs kept. Found from outside: a case file's escape sequences, printed as they were by
     ``case show``, erased lines on the nurse's terminal and rewrote the question she read."""
+    text = text.replace("\r\n", "\n")  # a Windows line break is a line break
     return "".join(
         f"<U+{ord(ch):04X}>" if ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text
     )

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.cases import example_case
 from tests.support.cli import ROOT
 
@@ -57,3 +59,20 @@ def test_an_import_that_fills_the_disk_fails_cleanly(tmp_path: Path) -> None:
     doctor = report["doctor"]["out"]
     assert "le disque est plein" in doctor and "est endommagée" not in doctor and "Restaurez" not in doctor
     assert "propriétaire" not in doctor
+
+
+def test_a_store_opened_alone_on_a_full_disk_says_so_to_its_workers_at_once(teleavis_home: Path) -> None:
+    """Found by review: the window's store opened in exclusive mode (a full disk), each worker's own
+    connection (a PDF export, the sync engine) waited a minute, then was said busy « by another window »."""
+    import time
+
+    from app.errors import StorageError
+    from app.store import Store
+
+    with Store.open(teleavis_home) as store:
+        store.conn.execute("PRAGMA locking_mode=EXCLUSIVE")  # as app.db.connect opens it on a full disk
+        store.conn.execute("SELECT count(*) FROM cases").fetchone()
+        started = time.monotonic()
+        with pytest.raises(StorageError, match="disque est plein"):
+            store.clone()
+        assert time.monotonic() - started < 5.0
