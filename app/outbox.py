@@ -84,8 +84,14 @@ class OutboxRow:
 class Outbox:
     """The outbox rows of one store (all writes are single transactions on ``store.conn``)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, destination: str | None = None) -> None:
         self.store = store
+        #: The platform this outbox sends to (an engine's, fixed with its client); None: the settings'.
+        self.destination = destination
+
+    def here(self) -> str:
+        """The platform the cases sent now go to: this outbox's, else the one the settings name."""
+        return self.destination or self.store.destination_now()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -99,7 +105,7 @@ class Outbox:
         rows = self.conn.execute(
             "SELECT o.* FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.state IN (?, ?) "
             "AND (? OR c.destination IS NULL OR c.destination = ?) ORDER BY o.next_attempt_at, o.queued_at",
-            (*SENDABLE, not here, self.store.destination_now()),
+            (*SENDABLE, not here, self.here()),
         ).fetchall()
         return [self._row(r) for r in rows]
 
@@ -115,7 +121,7 @@ class Outbox:
         rows = self.conn.execute(
             "SELECT c.id, c.destination FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.state IN (?, ?) "
             "AND c.destination IS NOT NULL AND c.destination != ? ORDER BY o.queued_at",
-            (*SENDABLE, self.store.destination_now()),
+            (*SENDABLE, self.here()),
         ).fetchall()
         return [(str(r[0]), str(r[1])) for r in rows]
 
@@ -388,7 +394,7 @@ class Outbox:
         for r in self.conn.execute(
             "SELECT m.* FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.direction='to-expert' "
             "AND m.state='queued' AND (? OR c.destination IS NULL OR c.destination = ?) ORDER BY m.created_at",
-            (not here, self.store.destination_now()),
+            (not here, self.here()),
         ).fetchall():
             try:
                 found.append((r["case_id"], self._message(r)))
@@ -403,7 +409,7 @@ class Outbox:
             "SELECT m.case_id, m.id, c.destination FROM messages m JOIN cases c ON c.id = m.case_id "
             "WHERE m.direction='to-expert' AND m.state='queued' AND c.destination IS NOT NULL "
             "AND c.destination != ? ORDER BY m.created_at",
-            (self.store.destination_now(),),
+            (self.here(),),
         ).fetchall()
         return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
 
@@ -420,21 +426,25 @@ class Outbox:
             self.store.add_event(conn, case_id, REPLY_REFUSED, None, None)
 
     def add_expert_message(
-        self, conn: sqlite3.Connection, case_id: str, platform_id: str, text: str, sent_at: str
+        self, conn: sqlite3.Connection, case_id: str, platform_id: str, text: str, sent_at: str, content: str = ""
     ) -> bool:
         """Keep a message from the expert (once per platform id, and again when the expert corrects its
         words); inside the caller's transaction. True when kept: news for the requester.
 
         Found from outside: a question the expert corrected (same Communication, a new version: « Si oui
         LEQUEL et à quelle dose ? ») kept its first words, and the nurse answered those. The words kept
-        before are set aside as withdrawn, and the corrected ones kept as a new message."""
+        before are set aside as withdrawn, and the corrected ones kept as a new message. ``content`` tells
+        one version of the platform's message from another (a digest of its payload, never the words
+        Teleavis adds and translates: found by review, those made every message « corrected » again)."""
         kept = conn.execute(
             "SELECT * FROM messages WHERE platform_id=? AND direction='from-expert' ORDER BY created_at DESC, "
             "rowid DESC LIMIT 1",
             (platform_id,),
         ).fetchone()
         if kept is not None:
-            if kept["case_id"] != case_id or kept["state"] == "withdrawn" or self._message(kept).text == text:
+            before = self._open(kept["case_id"], kept["id"], kept["body"]).get("content", "")
+            # A message kept by a version before this one has no digest: kept as it is.
+            if kept["case_id"] != case_id or kept["state"] == "withdrawn" or not before or before == content:
                 return False
             conn.execute("UPDATE messages SET state='withdrawn' WHERE id=?", (kept["id"],))
         message_id = new_id()
@@ -446,7 +456,7 @@ class Outbox:
                 case_id,
                 "from-expert",
                 iso(utc_now()),
-                self._seal(case_id, message_id, {"text": text, "sent_at": sent_at}),
+                self._seal(case_id, message_id, {"text": text, "sent_at": sent_at, "content": content}),
                 platform_id,
                 None,
                 "received",

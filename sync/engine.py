@@ -633,8 +633,12 @@ class Engine:
         self.store = store
         self.client = client
         self.listener = listener or NullListener()
-        self.outbox = Outbox(store)
-        self.follower = Follower(store, client, self.listener)
+        #: The platform ``client`` talks to, as the settings named it when the engine was made: every
+        #: case is sent, followed and answered on it only (found by review: the settings read at each
+        #: pass, a real case went by a client still on the training platform's address).
+        self.destination = store.destination_now()
+        self.outbox = Outbox(store, destination=self.destination)
+        self.follower = Follower(store, client, self.listener, destination=self.destination)
         self.case_budget_s = case_budget_s
         self.poll_interval_s = poll_interval_s or poll_interval(store)
         self.follow = follow
@@ -650,6 +654,11 @@ class Engine:
             yield
         finally:
             lock.release()
+
+    def moved(self) -> bool:
+        """Whether the settings now name another platform than this engine's client talks to (a restore,
+        another process): the engine stops, and one for the new platform is made."""
+        return self.store.destination_now() != self.destination
 
     def wake(self) -> None:
         """Do the work now (the user asked, or a case was queued)."""
@@ -667,6 +676,9 @@ class Engine:
         """One pass; stopped (the user, a signal, a time limit), it ends at the next wait between
         attempts and says what it did until then."""
         summary = SyncSummary()
+        if self.moved():
+            log.info("the settings now name another platform: this engine sends nothing more")
+            return summary
         try:
             self._work(summary, poll=poll)
         except Stopped:
@@ -832,7 +844,7 @@ class Engine:
         deadline = None if timeout is None else time.monotonic() + timeout
         self.client.stop = stop_event
         with _stopped_after(stop_event, timeout), self._locked(timeout_s=5.0):
-            while not stop_event.is_set():
+            while not stop_event.is_set() and not self.moved():
                 now = time.monotonic()
                 poll_due = now - self._last_poll >= self._poll_interval() or self._wake.is_set()
                 self._wake.clear()

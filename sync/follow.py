@@ -102,6 +102,12 @@ M.add(
             "plateforme.)",
             "en": "(The expert also attached “{titles}”, which cannot be shown here: see it on the platform.)",
         },
+        "cancel.other_platform": {
+            "fr": "Ce dossier a été envoyé à une autre plateforme (d'essai ou réelle) que celle réglée maintenant : "
+            "il ne peut pas être annulé d'ici.",
+            "en": "This case was sent to another platform (test or real) than the one set now: it cannot be "
+            "cancelled from here.",
+        },
         "follow.task_gone": {
             "fr": "La demande n'existe plus sur la plateforme (elle y a été supprimée) : aucune réponse ne "
             "viendra par Teleavis. Appelez la plateforme.",
@@ -442,6 +448,13 @@ def _reports_version(reports: list[dict[str, Any]]) -> str:
     return " + ".join(f"{report.get('id', '')}@{_report_version(report)}" for report in reports)
 
 
+def _task_parts(answer: Answer) -> list[dict[str, str]]:
+    """The missing items of ``answer`` read from its Task, not its report (a follow-up advice in a unit
+    not known): kept when the report alone is read again (found by review, the warning went, which
+    reads as « no visit needed », and the answer was said completed)."""
+    return [dict(item) for item in answer.missing if item.get("what") == FOLLOW_UP]
+
+
 def _several(answer: Answer) -> bool:
     """Whether the answer was read from several reports (:func:`_reports_version`)."""
     return " + " in answer.report_version
@@ -469,11 +482,18 @@ def _list(value: Any) -> list[Any]:
 
 
 class Follower:
-    def __init__(self, store: Store, client: PlatformClient, listener: ProgressListener | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        client: PlatformClient,
+        listener: ProgressListener | None = None,
+        *,
+        destination: str | None = None,
+    ) -> None:
         self.store = store
         self.client = client
         self.listener = listener or NullListener()
-        self.outbox = Outbox(store)
+        self.outbox = Outbox(store, destination=destination)
         #: The audit heads read on our Tasks and Communications since the last ``check_witness``.
         self._witnessed: set[str] = set()
         #: report id -> when its answer was issued (or first seen lacking a part) and last asked again.
@@ -513,7 +533,7 @@ class Follower:
             pass  # not a date: read now
         rows = self.store.conn.execute(
             f"SELECT task_id FROM cases WHERE task_id IS NOT NULL AND {_HERE} ORDER BY updated_at DESC, id LIMIT ?",  # noqa: S608
-            (self.store.destination_now(), BATCH),
+            (self.here(), BATCH),
         ).fetchall()
         wanted = [str(r[0]) for r in rows if str(r[0]) not in returned]
         if wanted:
@@ -527,16 +547,20 @@ class Follower:
                     self.witness(task)
         self.store.settings.set(_WITNESS_MARK, iso(utc_now()))
 
+    def here(self) -> str:
+        """The platform followed: the one the client talks to (fixed by the engine), else the settings'."""
+        return self.outbox.here()
+
     def _mark(self, name: str) -> str:
         """The setting holding a poll's mark on the platform the settings name now: the training
         platform's marks are its own, or a poll of the real platform would be narrowed by them."""
-        return name if self.store.destination_now() == PLATFORM else f"{name}.training"
+        return name if self.here() == PLATFORM else f"{name}.training"
 
     def open_cases(self) -> list[tuple[str, str, str | None]]:
         """(case id, task id, known version) of the cases to poll."""
         rows = self.store.conn.execute(
             f"SELECT id, task_id, task_version, state FROM cases WHERE task_id IS NOT NULL AND {_HERE}",  # noqa: S608
-            (self.store.destination_now(),),
+            (self.here(),),
         ).fetchall()
         return [(r[0], r[1], r[2]) for r in rows if r[3] in POLLED_STATES]
 
@@ -610,7 +634,9 @@ class Follower:
                 continue
             except PermanentFault as fault:
                 log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
-                if fault.status in (404, 410):
+                # (Only for a case whose platform is known: one sent before it was recorded may be
+                # followed on both, and is not on this one.)
+                if fault.status in (404, 410) and self.store.destination(case_id) is not None:
                     # Found from outside: a Task the platform deleted left the case « sent », waiting for
                     # an answer that could not come, nothing said.
                     self._note(case_id, M.tr("follow.task_gone"))
@@ -853,7 +879,13 @@ class Follower:
             if not text and extra:
                 text = M.tr("follow.attachment_only_named", titles=", ".join(extra))
             text = text or M.tr("follow.attachment_only")
-            new = self.outbox.add_expert_message(conn, case_id, str(comm["id"]), text, str(comm.get("sent", ""))) or new
+            content = hashlib.sha256(
+                json.dumps(comm.get("payload"), sort_keys=True, ensure_ascii=False).encode("utf-8")
+            ).hexdigest()
+            new = (
+                self.outbox.add_expert_message(conn, case_id, str(comm["id"]), text, str(comm.get("sent", "")), content)
+                or new
+            )
         return new
 
     def poll_questions(self, skip: set[str], budget_s: float | None = None) -> None:
@@ -862,7 +894,7 @@ class Follower:
         question while the Task stays on hold. One search per case on hold, each on its own."""
         rows = self.store.conn.execute(
             f"SELECT id, task_id FROM cases WHERE state=? AND task_id IS NOT NULL AND {_HERE}",  # noqa: S608
-            (CaseState.ON_HOLD.value, self.store.destination_now()),
+            (CaseState.ON_HOLD.value, self.here()),
         ).fetchall()
         for case_id, task_id in rows:
             if case_id in skip:
@@ -1078,14 +1110,18 @@ class Follower:
 
     # -- amended answers --------------------------------------------------------------------------
 
-    def _amended(self, case_id: str, task: dict[str, Any], budget_s: float | None) -> Answer | None:
-        """The answer again when the report the Task points to changed since it was read, else None."""
+    def _amended(
+        self, case_id: str, task: dict[str, Any], budget_s: float | None, *, again: bool = False
+    ) -> Answer | None:
+        """The answer again when the report the Task points to changed since it was read, else None;
+        with ``again``, read again even unchanged (a part it lacked may have come)."""
         known = self.store.answer(case_id)
         fresh = Answer()
         _reference, reports, _why = self._current_reports(task, fresh, budget_s)
         if not reports:
             return None  # keep the answer read before
-        if known is not None and _same_reports(known, reports) and known.follow_up_days == fresh.follow_up_days:
+        unchanged = known is not None and _same_reports(known, reports)
+        if unchanged and not again and known is not None and known.follow_up_days == fresh.follow_up_days:
             return None
         self._read_reports(reports, fresh, budget_s)
         fresh.amended = True
@@ -1097,7 +1133,7 @@ class Follower:
         found: dict[str, tuple[str, Answer]] = {}
         rows = self.store.conn.execute(
             f"SELECT id FROM cases WHERE state=? AND answer IS NOT NULL AND {_HERE}",  # noqa: S608
-            (CaseState.ANSWERED.value, self.store.destination_now()),
+            (CaseState.ANSWERED.value, self.here()),
         ).fetchall()
         for (case_id,) in rows:
             try:
@@ -1137,10 +1173,11 @@ class Follower:
             if _same_part(answer, report) or _report_itself_missing(answer):
                 return  # (a report that was not there yet is ``retry_missing``'s: completed, not amended)
             if _several(answer):
-                fresh = self._whole_again(case_id, budget_s)
+                fresh, read = self._whole_again(case_id, budget_s)
                 if fresh is not None:
                     self._keep_again(case_id, fresh, _amendment(fresh))
                     changed.append(case_id)
+                complete = complete and read
                 return
             if self._store_amended(case_id, answer, report, budget_s):
                 changed.append(case_id)
@@ -1156,8 +1193,7 @@ class Follower:
             except (TransientFault, PermanentFault) as fault:
                 log.info("amended reports not looked for now (%s)", fault_for_log(fault))
                 return changed, False
-            complete = complete and found.complete
-            if not found.complete:
+            if not found.complete:  # read one by one below: complete when each of them reads
                 cut_short |= set(ids[start : start + BATCH])
             for report in found.resources:
                 compare(report)
@@ -1172,12 +1208,18 @@ class Follower:
                 )
             except (TransientFault, PermanentFault) as fault:
                 log.info("a report not read again now (%s)", fault_for_log(fault))
+                complete = False
         if complete and newest and newest != mark:
             self.store.settings.set(self._mark(_REPORT_MARK), newest)
         return changed, complete
 
     def _store_amended(self, case_id: str, known: Answer, report: dict[str, Any], budget_s: float | None) -> bool:
-        fresh = self._read_again(case_id, Answer(follow_up_days=known.follow_up_days, amended=True), report, budget_s)
+        fresh = self._read_again(
+            case_id,
+            Answer(follow_up_days=known.follow_up_days, amended=True, missing=_task_parts(known)),
+            report,
+            budget_s,
+        )
         if fresh is None:
             return False
         self._keep_again(case_id, fresh, _amendment(fresh))
@@ -1196,7 +1238,7 @@ class Follower:
             if not self._time_to_ask_again(report_id, known):
                 continue
             if _several(known):
-                whole = self._whole_again(case_id, budget_s)
+                whole, _ = self._whole_again(case_id, budget_s, again=True)
                 if whole is not None and len(whole.missing) < len(known.missing):
                     whole.amended = known.amended
                     self._keep_again(case_id, whole, AnswerNews.COMPLETED)
@@ -1216,7 +1258,9 @@ class Follower:
             except Exception:  # the other cases go on, as when a Task's shape is unexpected
                 log.exception("case %s: its report could not be read again", case_id)
                 continue
-            fresh = self._read_again(case_id, replace(known, pdf_blobs=[], files=[], missing=[]), report, budget_s)
+            fresh = self._read_again(
+                case_id, replace(known, pdf_blobs=[], files=[], missing=_task_parts(known)), report, budget_s
+            )
             if fresh is None or len(fresh.missing) >= len(known.missing):
                 continue
             self._keep_again(case_id, fresh, AnswerNews.COMPLETED)
@@ -1226,15 +1270,17 @@ class Follower:
             completed.append(case_id)
         return completed
 
-    def _whole_again(self, case_id: str, budget_s: float | None) -> Answer | None:
-        """An answer read from several reports, read again whole from its Task when one of them
-        changed; None when nothing changed or it cannot be read now (said on the case)."""
+    def _whole_again(self, case_id: str, budget_s: float | None, *, again: bool = False) -> tuple[Answer | None, bool]:
+        """An answer read from several reports, read again whole from its Task: (the answer when one of
+        them changed, or with ``again`` whatever changed; whether it could be read). Not read now (said
+        on the case), the caller's poll is not complete: found by review, the mark then moved past the
+        correction, which was never read again."""
         row = self.store.conn.execute("SELECT task_id FROM cases WHERE id=?", (case_id,)).fetchone()
         if row is None or not row[0]:
-            return None
+            return None, True
         try:
             task = self.client.retrying(functools.partial(self.client.read, "Task", str(row[0])), budget_s=budget_s)
-            return self._amended(case_id, task, budget_s)
+            return self._amended(case_id, task, budget_s, again=again), True
         except (Stopped, SignInRequired, StorageError):
             raise
         except (TransientFault, PermanentFault) as fault:
@@ -1242,7 +1288,7 @@ class Follower:
         except Exception:
             log.exception("case %s: its reports, read again, could not be read", case_id)
         self._note(case_id, M.tr("follow.read_again_later"))
-        return None
+        return None, False
 
     def _time_to_ask_again(self, report_id: str, known: Answer) -> bool:
         """Whether a report with a part not yet on the platform is read again now (``RETRY_SHARE``).
@@ -1296,6 +1342,9 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
     info = store.platform_info(case_id)
     if not info["task_id"]:
         raise TeleavisError(M.tr("cancel.not_sent"))
+    if store.destination(case_id) not in (None, store.destination_now()):
+        # Sent to the other platform (training, real) than the settings name now: never asked of this one.
+        raise TeleavisError(M.tr("cancel.other_platform"))
     task_id = info["task_id"]
     follower = Follower(store, client)
     for _ in range(10):

@@ -38,7 +38,7 @@ M.add(
         "config.hidden": {"fr": "(secret enregistré, non affiché)", "en": "(secret set, not shown)"},
         "config.training_held": {
             "fr": "Fin du mode formation : {n} dossier(s) en attente d'envoi, préparé(s) pour la plateforme "
-            "d'essai, ne parten(t) pas et passe(nt) « à corriger » ({ids}). Vérifiez-les, puis envoyez "
+            "d'essai, ne part(ent) pas et passe(nt) « à corriger » ({ids}). Vérifiez-les, puis envoyez "
             "à la plateforme réelle ceux qui le doivent.",
             "en": "Training mode ended: {n} case(s) waiting to be sent, prepared for the test platform, do not "
             "leave and now need attention ({ids}). Check them, then send to the real platform those meant for it.",

@@ -255,7 +255,8 @@ def test_no_act_is_billed_for_a_training_case_or_a_request_the_platform_refused(
 
     store.settings.set("training", "auto")  # no platform address: the training sandbox
     training = make_case(store, seed=7)
-    engine.run_once(poll=False)
+    assert engine.run_once(poll=False).sent == []  # an engine sends to its own platform only
+    Engine(store, engine.client, case_budget_s=10.0).run_once(poll=False)  # the training mode's engine
     assert (training, 0, "training") in acts_rows(store)
 
 
