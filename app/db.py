@@ -421,6 +421,11 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
 ]
 
 
+class ExclusiveConnection(sqlite3.Connection):
+    """A connection holding the base alone (opened so on a full disk, by :func:`connect`): no other
+    connection of this process can be made while it is open (``Store.clone`` says so at once)."""
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the database with the project's durability settings."""
     try:
@@ -434,7 +439,9 @@ def connect(path: Path) -> sqlite3.Connection:
             # mode it is kept in memory, so what is stored can still be read (found from outside: on a
             # full disk, not even `case show` opened); other processes wait until this one closes.
             conn.close()
-            conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+            conn = sqlite3.connect(
+                path, isolation_level=None, timeout=30.0, check_same_thread=False, factory=ExclusiveConnection
+            )
             conn.execute("PRAGMA locking_mode=EXCLUSIVE")
             conn.execute("PRAGMA journal_mode=WAL")
             log.warning("the disk is full: the database opened in exclusive mode, for reading")

@@ -27,6 +27,7 @@ from app.db import (
     DB_FILE,
     DUE_SCHEMA,
     IMAGE_LISTS_SCHEMA,
+    ExclusiveConnection,
     classify,
     connect,
     migrate,
@@ -205,7 +206,7 @@ class Store:
 
         Not while this one holds the base alone (a full disk: app.db.connect): it would wait, then be
         said busy « by another window »; the disk being full is said at once instead."""
-        if str(self.conn.execute("PRAGMA locking_mode").fetchone()[0]).lower() == "exclusive":
+        if isinstance(self.conn, ExclusiveConnection):  # (its own connection is never used from here)
             raise StorageError(M.tr("storage.full_open"))
         return Store(self.data_dir, self.key, connect(self.data_dir / DB_FILE))
 

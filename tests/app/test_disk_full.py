@@ -64,15 +64,27 @@ def test_an_import_that_fills_the_disk_fails_cleanly(tmp_path: Path) -> None:
 def test_a_store_opened_alone_on_a_full_disk_says_so_to_its_workers_at_once(teleavis_home: Path) -> None:
     """Found by review: the window's store opened in exclusive mode (a full disk), each worker's own
     connection (a PDF export, the sync engine) waited a minute, then was said busy « by another window »."""
+    import sqlite3
     import time
 
+    from app.db import DB_FILE, ExclusiveConnection
     from app.errors import StorageError
     from app.store import Store
 
     with Store.open(teleavis_home) as store:
-        store.conn.execute("PRAGMA locking_mode=EXCLUSIVE")  # as app.db.connect opens it on a full disk
-        store.conn.execute("SELECT count(*) FROM cases").fetchone()
+        key = store.key
+    # As app.db.connect opens it on a full disk.
+    conn = sqlite3.connect(
+        teleavis_home / DB_FILE, isolation_level=None, check_same_thread=False, factory=ExclusiveConnection
+    )
+    conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("SELECT count(*) FROM cases").fetchone()
+    alone = Store(teleavis_home, key, conn)
+    try:
         started = time.monotonic()
         with pytest.raises(StorageError, match="disque est plein"):
-            store.clone()
+            alone.clone()
         assert time.monotonic() - started < 5.0
+    finally:
+        conn.close()
