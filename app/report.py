@@ -62,7 +62,7 @@ from app.report_pdf import (
 from app.report_text import T, date_words, form_words, history_words, moment_words, sex_words, view_words, zone_words
 from app.settings import is_training
 from app.site import load_requester
-from app.store import Store
+from app.store import TRAINING, Store
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,11 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
     story += _expert_images_part(store, answer, t, styles, report)
     report.answer_missing = len(answer.missing) if answer else 0
 
-    banner = [t("banner_training")] if is_training(store.settings.get) else []
+    # The case's own platform (found from outside: the current mode was read, so a training case exported
+    # once a real platform was set bore no mark, and a real report exported in training bore one).
+    destination = store.destination(case.id)
+    training = destination == TRAINING if destination is not None else is_training(store.settings.get)
+    banner = [t("banner_training")] if training else []
     if status_words(answer, lang, state=case.state.value):
         banner.append(t("banner_attention"))
     furniture = Furniture(

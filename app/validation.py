@@ -59,11 +59,12 @@ M.add(
         "v.family": {"fr": "Nom de naissance du patient manquant.", "en": "Patient's birth name is missing."},
         "v.given": {"fr": "Prénom du patient manquant.", "en": "Patient's first name is missing."},
         "v.hidden_characters": {
-            "fr": "L'identité du patient contient un caractère invisible ou de contrôle (copié d'un autre "
-            "logiciel ?) : retapez-la.",
-            "en": "The patient's identity holds an invisible or control character (copied from another "
-            "program?): type it again.",
+            "fr": "{what} contient un caractère invisible ou de contrôle (copié d'un autre logiciel ?) : retapez-le.",
+            "en": "{what} holds an invisible or control character (copied from another program?): type it again.",
         },
+        "v.what.family": {"fr": "Le nom de naissance du patient", "en": "The patient's birth name"},
+        "v.what.given": {"fr": "Le prénom du patient", "en": "The patient's first name"},
+        "v.what.local_id": {"fr": "Le n° de dossier du patient", "en": "The patient's file number"},
         "v.birth_date": {"fr": "Date de naissance du patient manquante.", "en": "Patient's date of birth is missing."},
         "v.birth_date_old": {
             "fr": "Date de naissance avant 1880 : vérifiez l'année.",
@@ -354,7 +355,8 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
     for field in hidden:
         # Found from outside: escape sequences and a right-to-left override in a case file's name were
         # kept, sent as the official name of a qualified identity, and rewrote the terminal's lines.
-        out.append(_f(f"patient.{field}.characters", f"patient.{field}", "v.hidden_characters", "error"))
+        what = M.tr(f"v.what.{field}")
+        out.append(_f(f"patient.{field}.characters", f"patient.{field}", "v.hidden_characters", "error", what=what))
     if p.ins:
         if not ins_format_ok(p.ins):
             out.append(_f("patient.ins.format", "patient.ins", "v.ins_format", "error"))

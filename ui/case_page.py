@@ -197,11 +197,14 @@ class CasePage(QWidget):
             row = Outbox(self.store).row(case.id) if refused else None
             self.send_reduced.setVisible(row is not None and row.offers_reduced)
             self.attention.setVisible(refused and bool(info["last_error"]))
-            self.attention.setText(
-                self.tr("La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.").format(
-                    words=info["last_error"] or ""
+            if self._set_aside_in_training(case.id):  # no platform refused it: the words say why, and what to do
+                self.attention.setText(info["last_error"] or "")
+            else:
+                self.attention.setText(
+                    self.tr(
+                        "La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau."
+                    ).format(words=info["last_error"] or "")
                 )
-            )
             self.editor.set_case(case)
             self.capture.set_case(case)
             if first_time:
@@ -333,6 +336,12 @@ class CasePage(QWidget):
 
     # -- sending --------------------------------------------------------------------------------
 
+    def _set_aside_in_training(self, case_id: str) -> bool:
+        """Whether the case was prepared in training mode and set aside when the real platform was set."""
+        from app.store import TRAINING
+
+        return self.store.destination(case_id) == TRAINING and self.store.destination_now() != TRAINING
+
     def send(self, *, reduced: bool = False) -> bool:
         """Validate and queue; returns False (and says why) when the checklist blocks it.
 
@@ -347,6 +356,8 @@ class CasePage(QWidget):
                 self.tr("Pas encore envoyé : complétez d'abord la liste ci-dessus (%n élément(s)).", "", len(blocking))
             )
             self.go_to(blocking[0].field)
+            return False
+        if self._set_aside_in_training(self.case.id) and not self._real_patient_confirmed():
             return False
         case_id, store = self.case.id, self.store
         content = copy.deepcopy(self.case)
@@ -379,6 +390,24 @@ class CasePage(QWidget):
         self.checklist.blocked(self.tr("Envoi demandé…"))
         run_write(on_own_connection(store, queue), queued, failed)
         return True
+
+    def _real_patient_confirmed(self) -> bool:
+        """Asked before a case prepared in training mode leaves for the real platform (found from outside:
+        one click sent the fictitious patient to a real expert, the act billable)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self,
+            self.tr("Dossier préparé en mode formation"),
+            self.tr(
+                "Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, "
+                "chez un vrai expert, et l'acte sera facturable.\n\nEst-ce bien un vrai patient, avec sa "
+                "vraie identité et son consentement ?"
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def leave(self) -> None:
         """Before the page is left (the list, the lock, the settings): nothing typed stays unsaved."""

@@ -906,9 +906,7 @@ class FollowView(QWidget):
             held = self.store.copy_held(case_id, image, patient)
             if unusable is not None:  # as a case's photo, an unusable one never goes to the expert
                 said.append(
-                    self.tr("« {name} » n'est pas jointe : {reason} Reprenez-la.").format(
-                        name=name, reason=unusable.message
-                    )
+                    self.tr("« {name} » n'est pas jointe : {reason}").format(name=name, reason=unusable.message)
                 )
             elif held is not None and held[2]:
                 said.append(message("already_here", name=name, n=held[1]))

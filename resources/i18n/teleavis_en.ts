@@ -699,47 +699,47 @@
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="201"/>
+        <location filename="../../ui/case_page.py" line="205"/>
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="210"/>
+        <location filename="../../ui/case_page.py" line="213"/>
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="229"/>
+        <location filename="../../ui/case_page.py" line="232"/>
         <source>Dossier retenu : il n&apos;est pas parti. Corrigez-le, puis envoyez-le.</source>
         <translation>Case held back: it has not left. Correct it, then send it.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="250"/>
+        <location filename="../../ui/case_page.py" line="253"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="251"/>
+        <location filename="../../ui/case_page.py" line="254"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="319"/>
+        <location filename="../../ui/case_page.py" line="322"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="329"/>
+        <location filename="../../ui/case_page.py" line="332"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="332"/>
+        <location filename="../../ui/case_page.py" line="335"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="347"/>
+        <location filename="../../ui/case_page.py" line="356"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -747,14 +747,28 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="369"/>
+        <location filename="../../ui/case_page.py" line="380"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="379"/>
+        <location filename="../../ui/case_page.py" line="390"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="401"/>
+        <source>Dossier préparé en mode formation</source>
+        <translation>Case prepared in training mode</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="403"/>
+        <source>Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, chez un vrai expert, et l&apos;acte sera facturable.
+
+Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</source>
+        <translation>This case was prepared in training mode. This time it will go to the real platform, to a real expert, and the act will be billable.
+
+Is this really a real patient, with their real identity and consent?</translation>
     </message>
 </context>
 <context>
@@ -1094,47 +1108,42 @@
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="909"/>
-        <source>« {name} » n&apos;est pas jointe : {reason} Reprenez-la.</source>
-        <translation>“{name}” is not joined: {reason} Take it again.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/follow_view.py" line="918"/>
+        <location filename="../../ui/follow_view.py" line="916"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="931"/>
+        <location filename="../../ui/follow_view.py" line="929"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="932"/>
+        <location filename="../../ui/follow_view.py" line="930"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="960"/>
+        <location filename="../../ui/follow_view.py" line="958"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="997"/>
+        <location filename="../../ui/follow_view.py" line="995"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="999"/>
+        <location filename="../../ui/follow_view.py" line="997"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1003"/>
+        <location filename="../../ui/follow_view.py" line="1001"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1018"/>
+        <location filename="../../ui/follow_view.py" line="1016"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
@@ -1157,7 +1166,12 @@
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="991"/>
+        <location filename="../../ui/follow_view.py" line="909"/>
+        <source>« {name} » n&apos;est pas jointe : {reason}</source>
+        <translation>“{name}” is not joined: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="989"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>

@@ -171,3 +171,17 @@ def test_a_row_that_fits_on_a_page_is_never_split_across_two() -> None:
     pasted = "\n".join(f"Ligne {n} du compte rendu collé." for n in range(160))
     long = _grid([("Réponse", pasted)], t, styles)
     assert (short.splitInRow, long.splitInRow) == (0, 1)
+
+
+def test_a_case_is_marked_training_on_paper_by_where_it_was_sent_not_the_mode_of_the_moment(store: Store) -> None:
+    """Found from outside: the mark went by the mode of the moment. A training case exported once a real
+    platform was set bore none, its simulated conclusion beside a qualified identity; a real report
+    exported while training mode was on bore « FORMATION » on every page."""
+    store.settings.set("site.requester", asdict(REQUESTER))
+    training = answered_case(store)  # queued and answered in training mode
+    assert store.destination(training) == "training"
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    assert all("FORMATION : patient fictif" in page for page in pages_text(build_report(store, training).pdf))
+    real = answered_case(store)  # queued for the real platform
+    store.settings.set("training", "on")
+    assert not any("FORMATION" in page for page in pages_text(build_report(store, real).pdf))
