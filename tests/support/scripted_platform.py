@@ -61,6 +61,15 @@ def bundle(resources: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     return {"resourceType": "Bundle", "type": "searchset", "total": len(resources), "entry": entries, **extra}
 
 
+def follow_up_output(value: float, code: str, unit: str = "") -> dict[str, Any]:
+    """A Task output giving the expert's follow-up advice (the contract's ``follow-up-within``)."""
+    duration: dict[str, Any] = {"value": value, "code": code, **({"unit": unit} if unit else {})}
+    return {
+        "type": {"coding": [{"system": "urn:teleavis:output", "code": "follow-up-within"}]},
+        "valueDuration": duration,
+    }
+
+
 def task(
     case_id: str, task_id: str, status: str, *, version: str = "2", report_ids: tuple[str, ...] = ()
 ) -> dict[str, Any]:

@@ -141,3 +141,14 @@ def open_from_list(qtbot: Any, window: Any, case_id: str) -> None:
     worklist.table.selectRow(row)
     qtbot.keyClick(worklist.table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     assert window.pages.currentWidget() is window.case_page and window.case_page.case.id == case_id
+
+
+def shown(qtbot: Any, store: Any, case_id: str) -> Any:
+    """The follow view of ``case_id``, shown (the answer, the conversation, the request)."""
+    from ui.follow_view import FollowView
+
+    view = FollowView(store)
+    qtbot.addWidget(view)
+    view.set_case(store.get_case(case_id))
+    view.show()
+    return view

@@ -13,6 +13,7 @@ from tests.support.scripted_platform import (
     PDF,
     bundle,
     fhir,
+    follow_up_output,
     following,
     outcome,
     report,
@@ -238,12 +239,7 @@ def test_a_follow_up_advice_not_read_stays_said_when_a_missing_pdf_is_asked_agai
     [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
     with scripted_platform() as platform:
         completed = task(case_id, task_id, "completed", report_ids=("r",))
-        completed["output"].append(
-            {
-                "type": {"coding": [{"system": "urn:teleavis:output", "code": "follow-up-within"}]},
-                "valueDuration": {"value": 3, "unit": "mois", "code": "mois"},
-            }
-        )
+        completed["output"].append(follow_up_output(3, "mois", "mois"))
         platform.tasks[task_id] = completed
         platform.reports["r"] = report("r", "Kératose séborrhéique.", pdf="p")  # its PDF not stored yet: 404
         with following(store, platform) as engine:

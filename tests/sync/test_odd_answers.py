@@ -25,6 +25,7 @@ from tests.support.scripted_platform import (
     bundle,
     communication,
     fhir,
+    follow_up_output,
     following,
     on_hold_with_a_question,
     outcome,
@@ -784,12 +785,7 @@ def test_a_follow_up_advice_not_read_is_said_never_taken_as_no_visit_needed(stor
     [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
     with scripted_platform() as platform:
         completed = task(case_id, task_id, "completed", report_ids=("r",))
-        completed["output"].append(
-            {
-                "type": {"coding": [{"system": "urn:teleavis:output", "code": "follow-up-within"}]},
-                "valueDuration": {"value": 3, "unit": "mois", "code": "mois"},
-            }
-        )
+        completed["output"].append(follow_up_output(3, "mois", "mois"))
         platform.tasks[task_id] = completed
         platform.reports["r"] = report("r", "Kératose séborrhéique.")
         with following(store, platform) as engine:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from app.db import transaction
 from app.model import Answer, CaseState
 from app.store import Store
-from tests.support.ui import answered_case
+from tests.support.ui import answered_case, shown
 
 #: What an expert wrote (ECHO): a tag Qt knows, a drug name in angle brackets, a line break.
 AS_WRITTEN = (
@@ -19,16 +19,6 @@ AS_WRITTEN = (
     "Ne pas appliquer <Diprosone> sur la lésion avant l'exérèse.\n"
     "Emoji ⚠️🩺 ; hébreu שלום ; arabe مرحبا بكم ; fin."
 )
-
-
-def shown(qtbot: Any, store: Store, case_id: str) -> Any:
-    from ui.follow_view import FollowView
-
-    view = FollowView(store)
-    qtbot.addWidget(view)
-    view.set_case(store.get_case(case_id))
-    view.show()
-    return view
 
 
 def test_the_platforms_words_are_shown_as_written_never_as_html(qtbot: Any, store: Store) -> None:

@@ -19,6 +19,7 @@ from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine
 from sync.sandbox import SandboxServer
 from sync.sandbox.shapes import AnswerShape
+from tests.support.ui import shown
 from tests.sync.recording_server import RecordingServer, recording_server
 from tests.sync.sync_helpers import make_case
 
@@ -52,16 +53,6 @@ def answered(store: Store, tmp_path: Path) -> Iterator[tuple[dict[str, str], Rec
         engine.run_once()
         assert foreign.requests == []
         yield ids, foreign
-
-
-def shown(qtbot: Any, store: Store, case_id: str) -> Any:
-    from ui.follow_view import FollowView
-
-    view = FollowView(store)
-    qtbot.addWidget(view)
-    view.set_case(store.get_case(case_id))
-    view.show()
-    return view
 
 
 def test_the_answer_column_cannot_be_folded_away(
