@@ -16,7 +16,7 @@ from typing import Any
 
 from app import messages as M
 from app.commands.common import STDIN, emit_json, open_store, read_secret, say
-from app.errors import UsageError
+from app.errors import TeleavisError, UsageError
 from app.model import CaseState
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,12 @@ M.add(
             "réponses attendent, et partiront à une prochaine synchronisation.",
             "en": "The platform cannot be reached for now ({reason}). Nothing is lost: the cases and replies wait, "
             "and will leave at a later synchronisation.",
+        },
+        "cancel.unreachable": {
+            "fr": "La plateforme ne répond pas (pas de réseau, ou occupée) : l'annulation n'a pas pu être demandée, "
+            "rien n'a changé. Réessayez quand elle répond.",
+            "en": "The platform does not answer (no network, or busy): the cancellation could not be asked, nothing "
+            "changed. Try again when it answers.",
         },
         "sync.why.unreachable": {
             "fr": "pas de réseau, ou adresse introuvable",
@@ -246,8 +252,15 @@ def run_cancel(args: argparse.Namespace) -> int:
             Outbox(store).withdraw(case_id)
             say(M.tr("cancel.taken_back", id=case_id))
             return 0
+        from sync.client import TransientFault
+
         with _client(store) as client:
-            cancel(store, client, case_id)
+            try:
+                cancel(store, client, case_id)
+            except TransientFault as fault:
+                # Found from outside: no network said « Erreur interne inattendue ». Exit 1, as any failure.
+                log.info("cancel not asked: %s", fault.words)
+                raise TeleavisError(M.tr("cancel.unreachable")) from fault
     say(M.tr("cancel.done", id=case_id))
     return 0
 

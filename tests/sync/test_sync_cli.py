@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.db import transaction
 from app.model import CaseState
 from app.store import Store
 from sync.sandbox import SandboxServer
@@ -174,3 +175,29 @@ def test_a_case_taken_back_while_a_pass_reads_the_queue_is_not_sent(store: Store
     with PlatformClient(ClientConfig("http://127.0.0.1:9/fhir", 1.0, 1.0), StaticToken(None)) as client:
         assert Engine(store, client)._send_case(case_id) == CaseState.DRAFT
     assert store.state(case_id) == CaseState.DRAFT
+
+
+def test_cancel_with_the_platform_unreachable_says_so_not_an_internal_error(
+    teleavis_home: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    """Found by a nurse's pass: `case cancel` with no network said « Erreur interne inattendue … signalez-la
+    au support »."""
+    import socket
+
+    from sync.client import PlatformClient
+    from tests.support.cli import run_inprocess
+
+    with socket.socket() as closed:  # a port nothing listens on: the connection is refused at once
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        store.settings.set("platform.url", f"http://127.0.0.1:{port}/fhir")
+        case_id = make_case(store, queue=False)
+        store.queue(case_id)
+        with transaction(store.conn) as conn:
+            conn.execute("UPDATE cases SET state='sent', task_id='t1', request_id='r1' WHERE id=?", (case_id,))
+    monkeypatch.setattr(PlatformClient, "wait", lambda self, seconds: None)
+    done = run_inprocess(capsys, "case", "cancel", case_id)
+    assert done.code == 1
+    assert "La plateforme ne répond pas" in done.err and "Erreur interne" not in done.err
