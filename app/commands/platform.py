@@ -186,6 +186,7 @@ def run_sync(args: argparse.Namespace) -> int:
 
     stop = threading.Event()
     previous = None
+    code = 0
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, lambda _n, _f: stop.set())
     try:
@@ -195,9 +196,10 @@ def run_sync(args: argparse.Namespace) -> int:
                 unreachable = _unreachable(client, args.timeout)
                 if unreachable == "tls":
                     # Not a moment's: found from outside, « injoignable pour l'instant » and OpenSSL's words
-                    # promised the cases would leave by themselves.
+                    # promised the cases would leave by themselves; and exit 0 told a timer all was well.
                     say(M.tr("sync.tls_refused"))
                     summary = SyncSummary()
+                    code = 1
                 elif unreachable:
                     # Nothing can be done now: each case would wait out its retries (minutes each) first.
                     say(M.tr("sync.unreachable", reason=M.tr(f"sync.why.{unreachable}")))
@@ -238,7 +240,7 @@ def run_sync(args: argparse.Namespace) -> int:
             say(M.tr("sync.attention", id=case_id, short=case_id[:8]))
     if summary.audit_rewound is not None:
         say(M.tr("audit.rewound_notice", seq=summary.audit_rewound))
-    return 0
+    return code
 
 
 def run_cancel(args: argparse.Namespace) -> int:
