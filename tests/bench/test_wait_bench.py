@@ -73,7 +73,7 @@ def _window_open(window: Any, case_id: str, count: int) -> float:
 
 
 @pytest.mark.xfail(
-    reason="issue 18.1's bound not reached yet: on a shared 2-core host 20-25 ms (best) against 4 ms in the "
+    reason="issue 18.1's bound not reached yet: on a shared 2-core host 20-28 ms (best) against 4-5 ms in the "
     "fresh-clone runs of December 2026 (ratio 4.6-5.7), down from 35-103 ms, 86-114 ms and 257-290 ms before. "
     "Off the path now: the idle lock's application-wide filter, the camera listing, the demo camera's "
     "drawing, the tiles' style sheets, the wait for the previous case's audit line, the camera's thread "
