@@ -833,8 +833,8 @@ class MainWindow(QMainWindow):
                     self,
                     self.tr("Fin du mode formation"),
                     self.tr(
-                        "{n} dossier(s) préparé(s) en mode formation attendai(en)t d'être envoyé(s) : ils ne partent "
-                        "pas vers la plateforme réelle et sont maintenant « à corriger ».\n\nVérifiez chacun "
+                        "Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la "
+                        "plateforme réelle : vous les trouvez dans la liste, « à corriger ».\n\nVérifiez chacun "
                         "(identité réelle du patient, consentement), puis envoyez ceux qui doivent partir."
                     ).replace("{n}", str(len(dialog.platform.held))),
                 )

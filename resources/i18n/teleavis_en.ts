@@ -1761,10 +1761,10 @@ Is this really a real patient, with their real identity and consent?</translatio
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="836"/>
-        <source>{n} dossier(s) préparé(s) en mode formation attendai(en)t d&apos;être envoyé(s) : ils ne partent pas vers la plateforme réelle et sont maintenant « à corriger ».
+        <source>Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la plateforme réelle : vous les trouvez dans la liste, « à corriger ».
 
 Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux qui doivent partir.</source>
-        <translation>{n} case(s) prepared in training mode were waiting to be sent: they do not leave for the real platform and now need attention.
+        <translation>Cases prepared in training mode and not yet sent: {n}. They do not go to the real platform: you find them in the list, “Needs attention”.
 
 Check each one (the patient&apos;s real identity, consent), then send those that must go.</translation>
     </message>
