@@ -14,7 +14,6 @@ import http.server
 import ipaddress
 import json
 import os
-import socket
 import ssl
 import threading
 from collections import namedtuple
@@ -30,7 +29,7 @@ from app.doctor import CameraProbe, PlatformProbe
 from app.i18n import set_language
 from sync.client import short_reason
 from tests.support.cases import example_case
-from tests.support.cli import SITE, run_inprocess, run_process, write_json
+from tests.support.cli import SITE, closed_port, run_inprocess, run_process, write_json
 
 Usage = namedtuple("Usage", "total used free")
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
@@ -145,12 +144,6 @@ def https_platform(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     context.load_cert_chain(cert, key)
     for url in _serve(_Platform, context):
         yield url, cert
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -279,7 +272,7 @@ def test_database_integrity(
 
 
 def test_platform_unreachable_on_a_closed_port(capsys: pytest.CaptureFixture[str], configured: Any) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}/fhir"
+    url = f"http://127.0.0.1:{closed_port()}/fhir"
     configured("platform.url", url)
     code, checks = _doctor(capsys)
     assert code == 1
@@ -364,7 +357,7 @@ def test_platform_outcomes_in_words() -> None:
 
 
 def test_english_words_and_exit_codes(capsys: pytest.CaptureFixture[str], configured: Any) -> None:
-    configured("platform.url", f"http://127.0.0.1:{_closed_port()}/fhir")
+    configured("platform.url", f"http://127.0.0.1:{closed_port()}/fhir")
     set_language("en")
     result = run_inprocess(capsys, "doctor")
     assert result.code == 1
@@ -463,7 +456,7 @@ def test_the_doctor_and_status_probe_the_platform_alike(
             reachable, words = check_reachable(store)
     assert probe is not None and probe.outcome == "ok" and reachable and probe.detail == words
     assert len(probes) == 2 and len(set(probes)) == 1
-    closed = f"http://127.0.0.1:{_closed_port()}/fhir"
+    closed = f"http://127.0.0.1:{closed_port()}/fhir"
     configured("platform.url", closed)
     probe = probe_platform(teleavis_home)
     with Store.open(teleavis_home) as store:

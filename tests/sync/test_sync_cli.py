@@ -98,14 +98,10 @@ def test_sync_once_with_the_platform_unreachable_returns_at_once_and_says_why(
     """From an outside run of docs/cli.md: « --once returns when nothing is left to do now », yet with
     the platform down (connection refused) it waited out each case's retries, 108 s a case, without
     saying why. Nothing can be done now: it says so, and the cases wait."""
-    import socket
-
     from sync.client import PlatformClient
-    from tests.support.cli import run_inprocess
+    from tests.support.cli import closed_port, run_inprocess
 
-    with socket.socket() as closed:  # a port nothing listens on: the connection is refused at once
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
+    port = closed_port()  # the connection is refused at once
     with Store.open(teleavis_home) as store:
         setup_site(store)
         store.settings.set("platform.url", f"http://127.0.0.1:{port}/fhir")
@@ -182,14 +178,10 @@ def test_cancel_with_the_platform_unreachable_says_so_not_an_internal_error(
 ) -> None:
     """Found by a nurse's pass: `case cancel` with no network said « Erreur interne inattendue … signalez-la
     au support »."""
-    import socket
-
     from sync.client import PlatformClient
-    from tests.support.cli import run_inprocess
+    from tests.support.cli import closed_port, run_inprocess
 
-    with socket.socket() as closed:  # a port nothing listens on: the connection is refused at once
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
+    port = closed_port()  # the connection is refused at once
     with Store.open(teleavis_home) as store:
         setup_site(store)
         store.settings.set("platform.url", f"http://127.0.0.1:{port}/fhir")
