@@ -105,7 +105,7 @@ class Outbox:
         rows = self.conn.execute(
             "SELECT o.* FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.state IN (?, ?) "
             "AND (? OR c.destination IS NULL OR c.destination = ?) ORDER BY o.next_attempt_at, o.queued_at",
-            (*SENDABLE, not here, self.here()),
+            (*SENDABLE, not here, self.here() if here else ""),  # (the settings read only when needed)
         ).fetchall()
         return [self._row(r) for r in rows]
 
@@ -394,7 +394,7 @@ class Outbox:
         for r in self.conn.execute(
             "SELECT m.* FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.direction='to-expert' "
             "AND m.state='queued' AND (? OR c.destination IS NULL OR c.destination = ?) ORDER BY m.created_at",
-            (not here, self.here()),
+            (not here, self.here() if here else ""),
         ).fetchall():
             try:
                 found.append((r["case_id"], self._message(r)))

@@ -197,7 +197,7 @@ class CasePage(QWidget):
             row = Outbox(self.store).row(case.id) if refused else None
             self.send_reduced.setVisible(row is not None and row.offers_reduced)
             self.attention.setVisible(refused and bool(info["last_error"]))
-            if self._set_aside_in_training(case.id):  # no platform refused it: the words say why, and what to do
+            if refused and self._set_aside_in_training(case.id):  # no platform refused it: its words say why
                 self.attention.setText(info["last_error"] or "")
             else:
                 self.attention.setText(
