@@ -44,6 +44,14 @@ def is_nia(ins: str) -> bool:
     return normalize_ins(ins)[:1] in ("7", "8")
 
 
+def ins_system(ins: str, *, training: bool = False) -> str:
+    """The identifier system an INS goes under: a NIA (temporary number) as FR Core's INS-NIA, never as
+    a NIR; in training mode, as a fictitious test patient's (INS-NIR-TEST), which a real platform refuses."""
+    if training:
+        return INS_TEST_SYSTEM
+    return INS_NIA_SYSTEM if is_nia(ins) else INS_SYSTEM
+
+
 def normalize_ins(value: str) -> str:
     """The INS as 15 characters: spaces removed, Corsican department letters upper-cased."""
     return re.sub(r"\s+", "", value).upper()

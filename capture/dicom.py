@@ -23,7 +23,7 @@ from pydicom.errors import InvalidDicomError
 from pydicom.pixels.utils import pixel_array
 
 from app.folding import fold
-from app.identifiers import normalize_ins
+from app.identifiers import INS_NIA_SYSTEM, INS_SYSTEM, INS_TEST_SYSTEM, ins_system, normalize_ins
 from app.model import Patient
 from app.moments import fhir_date_time, parse_offset
 from capture import messages
@@ -261,7 +261,7 @@ def recorded_for_another(ds: Dataset, patient: Patient | None) -> bool:
     return bool(born) and len(born) == 8 and bool(patient.birth_date) and born != patient.birth_date.replace("-", "")
 
 
-def rewrite_dicom(ds: Dataset, patient: Patient | None, *, name: str = "image") -> bytes:
+def rewrite_dicom(ds: Dataset, patient: Patient | None, *, name: str = "image", training: bool = False) -> bytes:
     """The DICOM file with the case's patient in place of whoever the device recorded.
 
     Only the allow-listed attributes are kept (:mod:`capture.deidentify`): no previous patient,
@@ -272,23 +272,49 @@ def rewrite_dicom(ds: Dataset, patient: Patient | None, *, name: str = "image") 
         kept = allowed_copy(ds)
     except ValueError as exc:  # a later frame cut short or damaged
         raise messages.rejected("damaged", name=name) from exc
-    return _stamped(kept, patient)
+    return _stamped(kept, patient, training=training)
 
 
-def restamp_dicom(data: bytes, patient: Patient) -> bytes:
+def restamp_dicom(data: bytes, patient: Patient, *, training: bool = False) -> bytes:
     """A stored DICOM file (written by :func:`rewrite_dicom`) with the case's patient as it is now.
 
     The header was written when the image came in; the identity may have been corrected or
     qualified since. What is sent must name the patient the case names: the same bytes when it
-    already does, else a new file differing only in its patient attributes.
+    already does, else a new file differing only in its patient attributes. In ``training`` an INS
+    is issued as a fictitious test patient's, as the FHIR Patient says it.
     """
     with _LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ds = pydicom.dcmread(io.BytesIO(data))
-    return _stamped(ds, patient)
+    return _stamped(ds, patient, training=training)
 
 
-def _stamped(ds: Dataset, patient: Patient | None) -> bytes:
+#: The INS's assigning authorities as French HL7 v2 (IHE PAM France) names them, by FHIR system.
+_INS_ISSUERS = {
+    INS_SYSTEM: "ASIP-SANTE-INS-NIR",
+    INS_NIA_SYSTEM: "ASIP-SANTE-INS-NIA",
+    INS_TEST_SYSTEM: "ASIP-SANTE-INS-NIR",
+}
+
+
+def _issue(ds: Dataset, system: str | None) -> None:
+    """DICOM's Issuer of Patient ID macro (PS3.3 table 10-18) for the Patient ID just written: the INS's
+    authority, by name and by OID, so a PACS tells a national identifier from a local file number. For
+    a file number, none: the device's own issuer is not kept (:mod:`capture.deidentify`), and the site's
+    domain is the platform's to know from the FHIR Patient."""
+    for keyword in ("IssuerOfPatientID", "IssuerOfPatientIDQualifiersSequence"):
+        if keyword in ds:
+            delattr(ds, keyword)
+    if system is None:
+        return
+    ds.IssuerOfPatientID = _INS_ISSUERS[system]
+    qualifiers = Dataset()
+    qualifiers.UniversalEntityID = system.removeprefix("urn:oid:")
+    qualifiers.UniversalEntityIDType = "ISO"
+    ds.IssuerOfPatientIDQualifiersSequence = [qualifiers]
+
+
+def _stamped(ds: Dataset, patient: Patient | None, *, training: bool = False) -> bytes:
     # The case's names may hold any letter: say the text is UTF-8.
     ds.SpecificCharacterSet = "ISO_IR 192"
     if patient is None:
@@ -296,10 +322,13 @@ def _stamped(ds: Dataset, patient: Patient | None) -> bytes:
         ds.PatientID = ""
         ds.PatientBirthDate = ""
         ds.PatientSex = ""
+        _issue(ds, None)
     else:
         ds.PatientName = "^".join(part for part in (patient.family, " ".join(patient.given)) if part)
         # The INS only as the platform gets it (a qualified identity, RNIV); else the site's file number.
-        ds.PatientID = (normalize_ins(patient.ins) if patient.ins_sent() and patient.ins else patient.local_id) or ""
+        ins = normalize_ins(patient.ins) if patient.ins_sent() and patient.ins else None
+        ds.PatientID = ins or patient.local_id or ""
+        _issue(ds, None if ins is None else ins_system(ins, training=training))
         ds.PatientBirthDate = patient.birth_date.replace("-", "")
         ds.PatientSex = _SEX.get(patient.sex, "")
     buffer = io.BytesIO()

@@ -280,6 +280,7 @@ class SendJob:
             self.budget_s,
             reduced=bool(row and row.reduced),
             still_wanted=lambda: self.store.state(case.id) == CaseState.SENDING,
+            training=self.training,
         )
         bundle = prepared.bundle_with(binary_ids)
         copies = copies_sent(self.outbox, case.id)
@@ -379,6 +380,7 @@ def upload_images(
     reduced: bool = False,
     reducible: bool = True,
     still_wanted: Callable[[], bool] | None = None,
+    training: bool = False,
 ) -> dict[str, str]:
     """Upload each image not yet recorded, one at a time, recording its Binary id before the next.
 
@@ -386,8 +388,9 @@ def upload_images(
     place of the stored bytes where :func:`copy_to_send` says (a DICOM restamped with ``patient``, a
     photo reduced when ``reduced``), its facts recorded with its Binary id for the Media. An image over
     the platform's limit raises :class:`ImageTooLarge`, offering reduced copies for a photo when
-    ``reducible`` (a case, not a reply) and they were not chosen yet."""
-    _forget_stale_dicoms(store, outbox, case_id, images, patient)
+    ``reducible`` (a case, not a reply) and they were not chosen yet. ``training``: for the training
+    platform (a DICOM's INS then issued as a test patient's)."""
+    _forget_stale_dicoms(store, outbox, case_id, images, patient, training)
     binary_ids = {image.id: image.binary_id for image in images if image.binary_id}
     total = sum(image.size for image in images)
     done = sum(image.size for image in images if image.binary_id)
@@ -403,7 +406,7 @@ def upload_images(
             raise InvalidTransition(M.tr("withdraw.stopped"))
         data = store.image_bytes(image)  # one image in memory at a time, dropped after its upload
         content_type: str = image.content_type
-        copy = copy_to_send(data, content_type, image.width, image.height, patient, reduced=reduced)
+        copy = copy_to_send(data, content_type, image.width, image.height, patient, reduced=reduced, training=training)
         if copy is not None:
             data, content_type = copy[0], copy[1].content_type
 
@@ -431,7 +434,9 @@ def upload_images(
     return binary_ids
 
 
-def _forget_stale_dicoms(store: Store, outbox: Outbox, case_id: str, images: list[Any], patient: Patient) -> None:
+def _forget_stale_dicoms(
+    store: Store, outbox: Outbox, case_id: str, images: list[Any], patient: Patient, training: bool
+) -> None:
     """A DICOM already on the platform whose header names the patient otherwise than the case now does
     (uploaded, then the case refused and its identity corrected) goes again: its Binary is forgotten."""
     sent = outbox.copies_sent(case_id)
@@ -440,7 +445,13 @@ def _forget_stale_dicoms(store: Store, outbox: Outbox, case_id: str, images: lis
             continue
         recorded = str(sent.get(image.id, {}).get("sha1") or image.sha1)
         copy = copy_to_send(
-            store.image_bytes(image), image.content_type, image.width, image.height, patient, reduced=False
+            store.image_bytes(image),
+            image.content_type,
+            image.width,
+            image.height,
+            patient,
+            reduced=False,
+            training=training,
         )
         if (copy[1].sha1 if copy is not None else image.sha1) != recorded:
             log.info("case %s: a DICOM sent under another identity goes again", case_id)
@@ -772,6 +783,7 @@ class Engine:
             raise TeleavisError(M.tr("sync.no_site"))
         case = self.store.get_case(case_id)
         images = [image for image in case.images if image.id in set(message.image_ids)]
+        training = training_mode(self.store)
         try:
             task = self.client.retrying(lambda: self.client.read("Task", info["task_id"]), budget_s=self.case_budget_s)
             prepared = prepare_reply(
@@ -783,7 +795,7 @@ class Engine:
                 request_id=info["request_id"],
                 expert_message_id=message.in_response_to,
                 patient_id=_patient_id(task),
-                training=training_mode(self.store),
+                training=training,
                 audit_head=audit.current_witness(self.store.conn, self.store.key),
             )
             binary_ids = upload_images(
@@ -796,6 +808,7 @@ class Engine:
                 self.listener,
                 self.case_budget_s,
                 reducible=False,  # a reply's images are never reduced
+                training=training,
             )
             bundle = prepared.bundle_with(binary_ids)
             mark_copies(bundle, prepared.media_entries, copies_sent(self.outbox, case_id), {})

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from app import forms
 from app import messages as M
-from app.identifiers import is_nia, normalize_ins
+from app.identifiers import ins_system, normalize_ins
 from app.messages import specialty_name
 from app.model import Case, CaseImage, Message, Requester, iso, utc_now
 from app.moments import fhir_date_time
@@ -34,9 +34,6 @@ from sync.codes import (
     FINESS_SYSTEM,
     FORM_SYSTEM,
     IMAGE_SYSTEM,
-    INS_NIA_SYSTEM,
-    INS_SYSTEM,
-    INS_TEST_SYSTEM,
     MESSAGE_SYSTEM,
     ROLE_SYSTEM,
     RPPS_DIRECTORY,
@@ -144,10 +141,7 @@ def ins_identifier(case: Case, *, training: bool = False) -> tuple[str, str] | N
     p = case.patient
     if not (p.ins_sent() and p.ins):
         return None
-    if training:
-        return INS_TEST_SYSTEM, normalize_ins(p.ins)
-    # A NIA (temporary number, first digit 7 or 8) goes as FR Core's INS-NIA, never as a NIR.
-    return (INS_NIA_SYSTEM if is_nia(p.ins) else INS_SYSTEM), normalize_ins(p.ins)
+    return ins_system(p.ins, training=training), normalize_ins(p.ins)
 
 
 def patient_identifier(case: Case, requester: Requester, *, training: bool = False) -> tuple[str, str]:

@@ -94,17 +94,25 @@ def reduced_copy(data: bytes, content_type: str) -> tuple[bytes, CopySent] | Non
 
 
 def copy_to_send(
-    data: bytes, content_type: str, width: int, height: int, patient: Patient, *, reduced: bool
+    data: bytes,
+    content_type: str,
+    width: int,
+    height: int,
+    patient: Patient,
+    *,
+    reduced: bool,
+    training: bool = False,
 ) -> tuple[bytes, CopySent] | None:
     """What goes in place of a stored image, with its facts; None when the stored bytes go.
 
     A DICOM whose header does not name the case's patient as it stands now goes restamped; a photo
-    goes reduced when the case is sent reduced."""
+    goes reduced when the case is sent reduced. ``training``: the INS in a DICOM's header is issued as
+    a fictitious test patient's, as the Patient sent with it."""
     if content_type == "application/dicom":
         # Imported here: pydicom's import is slow, and most cases hold only photos.
         from capture.dicom import restamp_dicom
 
-        stamped = restamp_dicom(data, patient)
+        stamped = restamp_dicom(data, patient, training=training)
         if stamped == data:
             return None
         return stamped, CopySent(content_type, len(stamped), sha1_b64(stamped), width, height, reduced=False)

@@ -93,6 +93,7 @@ def test_an_identity_corrected_after_import_is_the_one_in_the_dicom_sent(store: 
     for image in store.get_case(case_id).images:
         media, binary = sent(sandbox, image.id)
         assert header(binary) == ("MARTIN^Paul", "150028512345615", "19500203", "M")
+        assert pydicom.dcmread(io.BytesIO(binary)).IssuerOfPatientID == "ASIP-SANTE-INS-NIR"  # the INS, said so
         # The Media describes the bytes sent (the platform checks them), and calls them nothing else.
         assert media["content"]["hash"] == sha1(binary) and media["content"]["size"] == len(binary)
         assert media["content"]["contentType"] == "application/dicom"
@@ -101,7 +102,14 @@ def test_an_identity_corrected_after_import_is_the_one_in_the_dicom_sent(store: 
         # Only the patient attributes differ from the stored file; the stored file is left as it came.
         stored = pydicom.dcmread(io.BytesIO(store.image_bytes(image)))
         arrived = pydicom.dcmread(io.BytesIO(binary))
-        patient_tags = {"PatientName", "PatientID", "PatientBirthDate", "PatientSex"}
+        patient_tags = {
+            "PatientName",
+            "PatientID",
+            "IssuerOfPatientID",
+            "IssuerOfPatientIDQualifiersSequence",
+            "PatientBirthDate",
+            "PatientSex",
+        }
         assert {e.keyword for e in stored if e.keyword not in patient_tags} == {
             e.keyword for e in arrived if e.keyword not in patient_tags
         }
