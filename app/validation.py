@@ -33,6 +33,7 @@ from app.model import (
     IDENTITY_STATUSES,
     SEXES,
     Case,
+    CaseImage,
     Patient,
     Priority,
     Requester,
@@ -507,6 +508,21 @@ def validate_content(case: Case, today: date | None = None) -> list[Finding]:
     return out
 
 
+def image_place(specialty: str, image: CaseImage, n: int, where: str = "") -> list[Finding]:
+    """Where on the patient image ``n`` was taken, as the expert needs it: the eye of a retinograph,
+    the body site of any other photo. A case's image and one joined to a reply alike."""
+    where = where or f"images[{n - 1}]"
+    if specialty == Specialty.OPHTHALMOLOGY:
+        if not image.eye:
+            return [_f("image.eye", f"{where}.eye", "v.eye", n=n)]
+        if image.eye not in EYES:
+            return [_f("image.eye.invalid", f"{where}.eye", "v.eye_bad", "error", n=n)]
+        return []
+    if not image.body_site.strip():
+        return [_f("image.body_site", f"{where}.body_site", "v.body_site", n=n)]
+    return []
+
+
 def validate_images(case: Case) -> list[Finding]:
     """Image count, labels, the specialty's views or fields, and unusable images."""
     out: list[Finding] = []
@@ -518,16 +534,11 @@ def validate_images(case: Case) -> list[Finding]:
     retina = case.specialty == Specialty.OPHTHALMOLOGY
     for n, image in enumerate(images, start=1):
         where = f"images[{n - 1}]"
+        out.extend(image_place(case.specialty, image, n, where))
         if retina:
-            if not image.eye:
-                out.append(_f("image.eye", f"{where}.eye", "v.eye", n=n))
-            elif image.eye not in EYES:
-                out.append(_f("image.eye.invalid", f"{where}.eye", "v.eye_bad", "error", n=n))
             if not image.view.strip():
                 out.append(_f("image.field", f"{where}.view", "v.field", n=n))
         else:
-            if not image.body_site.strip():
-                out.append(_f("image.body_site", f"{where}.body_site", "v.body_site", n=n))
             if case.specialty in (Specialty.DERMATOLOGY, Specialty.WOUND_CARE) and not image.view.strip():
                 out.append(_f("image.view", f"{where}.view", "v.view", n=n))
         taken = parse_date_time(image.captured_at) if len(image.captured_at) > 10 else None

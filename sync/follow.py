@@ -40,6 +40,7 @@ from app.model import FOLLOWED_STATES, TRANSITIONS, Answer, AnswerNews, CaseStat
 from app.moments import parse_date_time
 from app.outbox import Outbox
 from app.store import PLATFORM, NewImage, Store, sha1_b64
+from app.validation import image_place
 from sync import codes as C
 from sync.auth import SignInRequired
 from sync.client import (
@@ -83,6 +84,10 @@ M.add(
         "reply.not_waiting": {
             "fr": "L'expert n'attend pas de réponse sur ce dossier.",
             "en": "The expert is not waiting for an answer on this case.",
+        },
+        "reply.unplaced": {
+            "fr": "{what} Rien n'est parti : l'expert doit savoir où chaque image a été prise.",
+            "en": "{what} Nothing has left: the expert must know where each image was taken.",
         },
         "reply.unusable": {
             "fr": "Une image jointe est inutilisable ({reason}) : rien n'est parti. Retirez les images, puis "
@@ -1404,6 +1409,12 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage]) -
         if unusable:
             raise TeleavisError(M.tr("reply.unusable", reason=unusable[0].message.rstrip(". ")))
     if images:
+        case = store.get_case(case_id)
+        # Found from outside: a retinograph joined to a reply went without its eye, a photo without its
+        # body site, and the expert could not tell which eye or which lesion it showed.
+        unplaced = [f for n, image in enumerate(images, 1) for f in image_place(case.specialty, image.record, n)]
+        if unplaced:
+            raise TeleavisError(M.tr("reply.unplaced", what=unplaced[0].message))
         # As an import: a photo already in this case, or in another patient's, is refused (AlreadyStored).
-        store.add_images(case_id, images, patient=store.get_case(case_id).patient)
+        store.add_images(case_id, images, patient=case.patient)
     return outbox.queue_reply(case_id, text, [i.record.id for i in images], expert[-1].platform_id if expert else None)

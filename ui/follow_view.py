@@ -49,6 +49,7 @@ from app.store import NewImage, Store
 from sync.progress import RateMeter
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.image_tile import worst_finding
+from ui.reply_places import ReplyPlaces
 from ui.tasks import on_own_connection, run_task, run_write
 from ui.widgets import named
 from ui.worklist import local_time
@@ -265,6 +266,9 @@ class FollowView(QWidget):
         reply_buttons.addWidget(self.drop_images)
         reply_buttons.addWidget(self.send_reply)
         question_layout.addLayout(reply_buttons)
+        self.reply_places = ReplyPlaces()  # the eye or body site of each image joined
+        self.reply_places.setVisible(False)
+        question_layout.addWidget(self.reply_places)
         self.reply_problem = named(QLabel(), "fieldProblem")
         self.reply_problem.setWordWrap(True)
         question_layout.addWidget(self.reply_problem)
@@ -876,6 +880,9 @@ class FollowView(QWidget):
             lines.append(f"{number}. {name} — {mark}{words}" if name else f"{number}. {mark}{words}")
         self.reply_images.setText("\n".join(lines))
         self.drop_images.setVisible(bool(count))
+        case = self.case
+        sites = sorted({image.body_site.strip() for image in case.images if image.body_site.strip()}) if case else []
+        self.reply_places.show_images(self._reply_images, case.specialty if case else "", self._reply_names, sites)
 
     def _drop_reply_images(self) -> None:
         for image in self._reply_images:

@@ -872,283 +872,283 @@ Is this really a real patient, with their real identity and consent?</translatio
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="128"/>
+        <location filename="../../ui/follow_view.py" line="129"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>How long after the last key a reply begun is kept (written sealed by the writer thread). What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). An unread answer that came while the case was on screen waits for a person&apos;s input. Why images for a case&apos;s reply were refused while another case was shown: said on coming back. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="131"/>
+        <location filename="../../ui/follow_view.py" line="132"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="139"/>
+        <location filename="../../ui/follow_view.py" line="140"/>
         <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
         <translation>Hold the case back (do not send it)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="141"/>
+        <location filename="../../ui/follow_view.py" line="142"/>
         <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="160"/>
+        <location filename="../../ui/follow_view.py" line="161"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="202"/>
+        <location filename="../../ui/follow_view.py" line="203"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images joined by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="206"/>
+        <location filename="../../ui/follow_view.py" line="207"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="207"/>
+        <location filename="../../ui/follow_view.py" line="208"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="209"/>
+        <location filename="../../ui/follow_view.py" line="210"/>
         <source>Imprimer…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="212"/>
+        <location filename="../../ui/follow_view.py" line="213"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="213"/>
+        <location filename="../../ui/follow_view.py" line="214"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="223"/>
+        <location filename="../../ui/follow_view.py" line="224"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="232"/>
+        <location filename="../../ui/follow_view.py" line="233"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="242"/>
+        <location filename="../../ui/follow_view.py" line="243"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="253"/>
+        <location filename="../../ui/follow_view.py" line="254"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="257"/>
+        <location filename="../../ui/follow_view.py" line="258"/>
         <source>Retirer les images</source>
         <translation>Remove the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="261"/>
+        <location filename="../../ui/follow_view.py" line="262"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="277"/>
+        <location filename="../../ui/follow_view.py" line="281"/>
         <source>Votre demande</source>
         <translation>Your request</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="286"/>
+        <location filename="../../ui/follow_view.py" line="290"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="290"/>
+        <location filename="../../ui/follow_view.py" line="294"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="367"/>
+        <location filename="../../ui/follow_view.py" line="371"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="372"/>
+        <location filename="../../ui/follow_view.py" line="376"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="376"/>
+        <location filename="../../ui/follow_view.py" line="380"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="391"/>
+        <location filename="../../ui/follow_view.py" line="395"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="402"/>
+        <location filename="../../ui/follow_view.py" line="406"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="402"/>
+        <location filename="../../ui/follow_view.py" line="406"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="405"/>
+        <location filename="../../ui/follow_view.py" line="409"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="410"/>
+        <location filename="../../ui/follow_view.py" line="414"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="412"/>
+        <location filename="../../ui/follow_view.py" line="416"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="523"/>
+        <location filename="../../ui/follow_view.py" line="527"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="525"/>
+        <location filename="../../ui/follow_view.py" line="529"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="529"/>
+        <location filename="../../ui/follow_view.py" line="533"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="566"/>
+        <location filename="../../ui/follow_view.py" line="570"/>
         <source>Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="570"/>
+        <location filename="../../ui/follow_view.py" line="574"/>
         <source>Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="586"/>
+        <location filename="../../ui/follow_view.py" line="590"/>
         <source>Document {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="592"/>
+        <location filename="../../ui/follow_view.py" line="596"/>
         <source>L&apos;expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="614"/>
+        <location filename="../../ui/follow_view.py" line="618"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="666"/>
+        <location filename="../../ui/follow_view.py" line="670"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="675"/>
+        <location filename="../../ui/follow_view.py" line="679"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="699"/>
+        <location filename="../../ui/follow_view.py" line="703"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="722"/>
+        <location filename="../../ui/follow_view.py" line="726"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="743"/>
+        <location filename="../../ui/follow_view.py" line="747"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="755"/>
+        <location filename="../../ui/follow_view.py" line="759"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="766"/>
+        <location filename="../../ui/follow_view.py" line="770"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="820"/>
+        <location filename="../../ui/follow_view.py" line="824"/>
         <source>Question : {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="821"/>
+        <location filename="../../ui/follow_view.py" line="825"/>
         <source>Résumé clinique : {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="873"/>
+        <location filename="../../ui/follow_view.py" line="877"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="916"/>
+        <location filename="../../ui/follow_view.py" line="923"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="929"/>
+        <location filename="../../ui/follow_view.py" line="936"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="930"/>
+        <location filename="../../ui/follow_view.py" line="937"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="958"/>
+        <location filename="../../ui/follow_view.py" line="965"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="995"/>
+        <location filename="../../ui/follow_view.py" line="1002"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="997"/>
+        <location filename="../../ui/follow_view.py" line="1004"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1001"/>
+        <location filename="../../ui/follow_view.py" line="1008"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1016"/>
+        <location filename="../../ui/follow_view.py" line="1023"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="870"/>
+        <location filename="../../ui/follow_view.py" line="874"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1156,22 +1156,22 @@ Is this really a real patient, with their real identity and consent?</translatio
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="258"/>
+        <location filename="../../ui/follow_view.py" line="259"/>
         <source>Retire les images jointes ; le texte de la réponse est gardé.</source>
         <translation>Removes the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="827"/>
+        <location filename="../../ui/follow_view.py" line="831"/>
         <source>Images ({n}) : {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="909"/>
+        <location filename="../../ui/follow_view.py" line="916"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not joined: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="989"/>
+        <location filename="../../ui/follow_view.py" line="996"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -1981,6 +1981,39 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <location filename="../../ui/psc_sign_in.py" line="95"/>
         <source>Connexion impossible : {why}</source>
         <translation>Sign-in failed: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyPlaces</name>
+    <message>
+        <location filename="../../ui/reply_places.py" line="36"/>
+        <source>Image {n} ({name}) :</source>
+        <translation>Image {n} ({name}):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="38"/>
+        <source>Image {n} :</source>
+        <translation>Image {n}:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="48"/>
+        <source>— quel œil ? —</source>
+        <translation>— which eye? —</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="52"/>
+        <source>L&apos;œil photographié : l&apos;expert doit le savoir</source>
+        <translation>The eye photographed: the expert must know it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="62"/>
+        <source>Localisation, ex. dos, talon droit</source>
+        <translation>Body site, e.g. back, right heel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="63"/>
+        <source>La zone du corps photographiée : l&apos;expert doit la savoir</source>
+        <translation>The body site photographed: the expert must know it</translation>
     </message>
 </context>
 <context>

@@ -199,10 +199,10 @@ def scripted_platform() -> Iterator[ScriptedPlatform]:
         thread.join()
 
 
-def send_to_sandbox(store: Store, folder: Path, count: int) -> list[tuple[str, str]]:
+def send_to_sandbox(store: Store, folder: Path, count: int, specialty: str = "dermatology") -> list[tuple[str, str]]:
     """``count`` cases made and sent to a sandbox: (case id, Task id) each, the cases now sent."""
     with SandboxServer(folder, answer_after_s=3600.0, run_expert=False, seed=1) as sandbox:
-        ids = [make_case(store, seed=n) for n in range(count)]
+        ids = [make_case(store, specialty, seed=n) for n in range(count)]
         with engine_on(store, sandbox.base_url) as engine:
             assert sorted(engine.run_once(poll=False).sent) == sorted(ids)
     return [(case_id, str(store.platform_info(case_id)["task_id"])) for case_id in ids]
@@ -216,10 +216,10 @@ def following(store: Store, platform: ScriptedPlatform) -> Iterator[Engine]:
         yield engine
 
 
-def on_hold_with_a_question(store: Store, folder: Path, count: int) -> list[str]:
+def on_hold_with_a_question(store: Store, folder: Path, count: int, specialty: str = "dermatology") -> list[str]:
     """``count`` cases sent, then put on hold by the platform with the expert's question « Depuis quand ? »
     (read by one pass of the follower): their ids."""
-    cases = send_to_sandbox(store, folder, count)
+    cases = send_to_sandbox(store, folder, count, specialty)
     with scripted_platform() as platform:
         for case_id, task_id in cases:
             platform.tasks[task_id] = task(case_id, task_id, "on-hold")

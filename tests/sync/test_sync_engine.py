@@ -325,6 +325,33 @@ def test_a_reply_never_takes_an_image_judged_unusable(store: Store, tmp_path: Pa
         assert blurred.id not in {image.id for image in store.get_case(case_id).images}
 
 
+def test_a_reply_image_goes_only_with_where_it_was_taken(store: Store, tmp_path: Path) -> None:
+    """Found from outside (a conformance pass): a photo joined to a reply went without its body site (a
+    retinograph without its eye), and the expert could not tell which lesion it showed."""
+    from app.errors import TeleavisError
+
+    with (
+        SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
+        client_for(server) as client,
+    ):
+        case_id, engine = _asked(store, server, client)
+        unplaced = CaseImage(view="close-up")
+        with pytest.raises(TeleavisError, match="Image 1 : indiquez la localisation"):
+            queue_reply(store, case_id, "Voici la vue demandée.", [NewImage(unplaced, jpeg(seed=97))])
+        assert [m.direction for m in Outbox(store).messages(case_id)] == ["from-expert"]
+        assert unplaced.id not in {image.id for image in store.get_case(case_id).images}
+
+        placed = CaseImage(body_site="avant-bras gauche", view="close-up")
+        queue_reply(store, case_id, "Voici la vue demandée.", [NewImage(placed, jpeg(seed=97))])
+        assert engine.run_once().replies_sent == 1
+        [media] = [
+            m
+            for m in server.resources("Media")
+            if {"system": "urn:teleavis:image-id", "value": placed.id} in m.get("identifier", [])
+        ]
+        assert media["bodySite"]["text"] == "avant-bras gauche"
+
+
 def test_a_reply_goes_under_the_patient_the_platform_filed_the_case_under(store: Store, tmp_path: Path) -> None:
     """Found from outside: the reply created the Patient again on its identifier. Once the platform
     held two Patients with that file number (sent provisional once, qualified later), the conditional

@@ -446,3 +446,50 @@ def test_an_image_refused_for_a_reply_left_meanwhile_is_said_in_that_case_on_com
     assert view.reply_images.text().splitlines()[1] == "1. vue.jpg — bonne qualité"
     qtbot.mouseClick(view.drop_images, Qt.MouseButton.LeftButton)
     assert view.reply_problem.text() == "" and view._reply_names == {}
+
+
+@pytest.mark.parametrize("specialty", ["ophthalmology", "dermatology"])
+def test_each_image_joined_to_a_reply_says_where_it_was_taken_before_it_goes(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None, specialty: str
+) -> None:
+    """Found from outside (a conformance pass): a retinograph joined to a reply went to the expert without
+    its eye (a JPEG says none), a photo without its body site; nothing in the reply could say them."""
+    from PySide6.QtCore import Qt
+
+    from app.outbox import Outbox
+    from capture.demo import fundus_scene
+    from tests.support.images import jpeg_bytes, skin_photo
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from tests.support.ui import type_text
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1, specialty)
+    photo = tmp_path / "nouvelle.jpg"
+    if specialty == "ophthalmology":
+        from PIL import Image
+
+        photo.write_bytes(jpeg_bytes(Image.fromarray(fundus_scene(2000, 1500, seed=5, eye="left")), quality=92))
+    else:
+        photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=41), quality=92))
+    view = shown(qtbot, store, case_id)
+    view.add_reply_files([photo])
+    assert len(view._reply_images) == 1, view.reply_problem.text()
+    assert view.reply_places.isVisible()
+    [field] = view.reply_places.fields
+    type_text(view.reply, "Voici la photo demandée.")
+
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    said = view.reply_problem.text()
+    assert said.startswith("Image 1 : indiquez " + ("l'œil" if specialty == "ophthalmology" else "la localisation"))
+    assert "Rien n'est parti" in said
+    assert [m for m in Outbox(store).messages(case_id) if m.direction != "from-expert"] == []
+    assert len(view._reply_images) == 1  # kept, to be said
+
+    if specialty == "ophthalmology":
+        field.setCurrentIndex(field.findData("left"))
+    else:
+        assert field.completer().model().data(field.completer().model().index(0, 0)) == "dos"  # the case's site
+        field.setText("dos")  # (typed, the offered sites pop up: offscreen Qt warns it cannot raise them)
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    (reply,) = [m for m in Outbox(store).messages(case_id) if m.direction != "from-expert"]
+    [sent] = [image for image in store.get_case(case_id).images if image.id in reply.image_ids]
+    assert (sent.eye or "", sent.body_site) == (("left", "") if specialty == "ophthalmology" else ("", "dos"))
