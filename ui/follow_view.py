@@ -204,10 +204,10 @@ class FollowView(QWidget):
         self.expert_images.itemActivated.connect(self._show_expert_image)
         answer_layout.addWidget(self.expert_images)
         buttons = QHBoxLayout()
-        self.open_pdf = QPushButton(self.tr("Ouvrir le compte rendu"))
+        self.open_pdf = QPushButton()  # its words, for one PDF or several, in _name_pdf_buttons
         self.open_pdf.setToolTip(self.tr("Dans le lecteur PDF de l'ordinateur"))
         self.open_pdf.clicked.connect(self._open_external)
-        self.print_pdf = QPushButton(self.tr("Imprimer…"))
+        self.print_pdf = QPushButton()
         self.print_pdf.clicked.connect(self._print)
         # Read here, kept for someone else (the doctor): bold again in the list, until the case is opened.
         self.keep_unread = QPushButton(self.tr("Marquer comme non lu"))
@@ -219,15 +219,12 @@ class FollowView(QWidget):
         buttons.addWidget(self.keep_unread)
         answer_layout.addLayout(buttons)
         # The system's viewer is another program: Teleavis' lock cannot hide it (its copy is deleted).
-        self.outside_note = QLabel(
-            self.tr(
-                "Le compte rendu est ouvert dans le lecteur PDF de l'ordinateur : il ne se verrouille pas "
-                "avec Teleavis. Fermez-le avant de quitter le poste."
-            )
-        )
+        self.outside_note = QLabel()
         self.outside_note.setWordWrap(True)
         self.outside_note.hide()
         answer_layout.addWidget(self.outside_note)
+        self._several_pdfs = False
+        self._name_pdf_buttons()
         left_layout.addWidget(self.answer_box)
 
         self.question_box = QGroupBox(self.tr("Question de l'expert"))
@@ -524,7 +521,14 @@ class FollowView(QWidget):
         if not isinstance(answer, Answer):
             self._load_pdf(None)
             return
-        self.conclusion.setText(answer.conclusion or self.tr("(pas de conclusion écrite : voir le compte rendu)"))
+        self.conclusion.setText(
+            answer.conclusion
+            or (
+                self.tr("(pas de conclusion écrite : voir les documents joints)")
+                if len(answer.pdf_blobs) > 1
+                else self.tr("(pas de conclusion écrite : voir le compte rendu)")
+            )
+        )
         self.expert.setText(
             self.tr("Expert : {name} — {when}").format(name=answer.expert or "—", when=local_time(answer.issued))
         )
@@ -601,7 +605,32 @@ class FollowView(QWidget):
         )
         self.pdf_choice_words.setVisible(several)
         self.pdf_choice.setVisible(several)
+        self._several_pdfs = several
+        self._name_pdf_buttons()
         self._show_chosen_pdf()
+
+    def _name_pdf_buttons(self) -> None:
+        """The open and print buttons' words: « le compte rendu » when the expert joined one PDF; with
+        several (« Compte rendu », « Ordonnance »), they act on the document chosen above it, and say so
+        (found from outside: « Ouvrir le compte rendu » opened the prescription)."""
+        if self._several_pdfs:
+            self.open_pdf.setText(self.tr("Ouvrir le document choisi"))
+            self.print_pdf.setText(self.tr("Imprimer le document choisi…"))
+            self.outside_note.setText(
+                self.tr(
+                    "Le document est ouvert dans le lecteur PDF de l'ordinateur : il ne se verrouille pas "
+                    "avec Teleavis. Fermez-le avant de quitter le poste."
+                )
+            )
+        else:
+            self.open_pdf.setText(self.tr("Ouvrir le compte rendu"))
+            self.print_pdf.setText(self.tr("Imprimer le compte rendu…"))
+            self.outside_note.setText(
+                self.tr(
+                    "Le compte rendu est ouvert dans le lecteur PDF de l'ordinateur : il ne se verrouille pas "
+                    "avec Teleavis. Fermez-le avant de quitter le poste."
+                )
+            )
 
     def _show_chosen_pdf(self) -> None:
         blob = self.pdf_choice.currentData()
@@ -756,7 +785,9 @@ class FollowView(QWidget):
         QMessageBox.warning(
             self,
             "Teleavis",
-            self.tr("Aucun programme de cet ordinateur n'a pu ouvrir le PDF. Le compte rendu reste lisible ici."),
+            self.tr("Aucun programme de cet ordinateur n'a pu ouvrir le PDF. Le document reste lisible ici.")
+            if self._several_pdfs
+            else self.tr("Aucun programme de cet ordinateur n'a pu ouvrir le PDF. Le compte rendu reste lisible ici."),
         )
 
     def _print(self) -> None:

@@ -211,6 +211,11 @@ def test_every_pdf_of_the_answer_can_be_shown_opened_and_printed(
         "2. Ordonnance",
     ]
     assert view.pdf_document.pageCount() == 1
+    # Found by a nurse's pass: « Ouvrir le compte rendu » opened the prescription. With several PDFs the
+    # buttons act on the one chosen, and say so.
+    assert view.open_pdf.text() == "Ouvrir le document choisi"
+    assert view.print_pdf.text() == "Imprimer le document choisi…"
+    assert "compte rendu" not in view.outside_note.text()
 
     view.pdf_choice.setFocus()
     qtbot.keyClick(view.pdf_choice, Qt.Key.Key_Down)
@@ -254,6 +259,21 @@ def test_a_single_pdf_needs_no_choice(qtbot: Any, store: Store) -> None:
     view = shown(qtbot, store, answered_case(store, answer=answer))
     assert view.open_pdf.isEnabled() and view.pdf_document.pageCount() == 1
     assert not view.pdf_choice.isVisible() and not view.pdf_choice_words.isVisible()
+    assert view.open_pdf.text() == "Ouvrir le compte rendu"
+    assert view.print_pdf.text() == "Imprimer le compte rendu…"
+
+
+def test_the_pdf_buttons_words_follow_the_answer_shown(qtbot: Any, store: Store) -> None:
+    """From one case with two PDFs to one with a single report: the words follow the case shown."""
+    first, second = store.objects.put(letter("Kératose actinique.")), store.objects.put(letter("Ordonnance."))
+    two = Answer(conclusion="", pdf_blobs=[first, second], files=[{"blob": first}, {"blob": second}])
+    view = shown(qtbot, store, answered_case(store, answer=two))
+    assert view.open_pdf.text() == "Ouvrir le document choisi"
+    assert view.conclusion.text() == "(pas de conclusion écrite : voir les documents joints)"
+    one = store.objects.put(letter("Naevus bénin."))
+    view.set_case(store.get_case(answered_case(store, answer=Answer(conclusion="", pdf_blobs=[one]))))
+    assert view.open_pdf.text() == "Ouvrir le compte rendu"
+    assert view.conclusion.text() == "(pas de conclusion écrite : voir le compte rendu)"
 
 
 def test_a_report_part_the_window_cannot_show_is_said_by_its_title(qtbot: Any, store: Store, tmp_path: Any) -> None:
