@@ -863,6 +863,12 @@ class Follower:
             log.warning("%d Communication(s) about other Tasks left out of Task/%s", len(found) - len(mine), task_id)
         return mine
 
+    def _says_questions_cut(self, case_id: str) -> bool:
+        """Whether the case's note is the one that some of the expert's messages could not be read (in
+        either language: it may have been written before the language changed, or by another process)."""
+        said = self.store.platform_info(case_id).get("last_error")
+        return said is not None and said in M.CATALOGUE["follow.questions_cut"].values()
+
     def _keep_expert_messages(self, conn: Any, case_id: str, comms: list[dict[str, Any]]) -> bool:
         """Keep the expert's messages among ``comms`` (ours are witnessed); True when one is new."""
         new = False
@@ -910,6 +916,10 @@ class Follower:
                     new = self._keep_expert_messages(conn, case_id, comms)
                     if case_id in self._questions_cut:
                         self.store.set_platform_words(conn, case_id, last_error=M.tr("follow.questions_cut"))
+                    elif self._says_questions_cut(case_id):
+                        # Every message read this time: the note that some could not be goes (found from
+                        # outside: it stayed on the case for good, once the platform's paging was mended).
+                        self.store.set_platform_words(conn, case_id, last_error=None)
             except (Stopped, SignInRequired, StorageError):
                 raise
             except (TransientFault, PermanentFault) as fault:

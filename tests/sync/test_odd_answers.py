@@ -298,6 +298,41 @@ def test_a_search_paged_off_the_platform_never_hides_a_correction_nor_a_question
     assert "n'ont pas tous pu être lus" in store.platform_info(asking)["last_error"]
 
 
+def test_the_note_of_messages_not_all_read_goes_once_a_later_search_reads_them_all(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: once the platform's paging was mended, the case still said « les messages de
+    l'expert n'ont pas tous pu être lus », for good. The next complete search takes the note away, in the
+    same run of the sync and after a restart (the note written by an earlier process)."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    off_host = [{"relation": "next", "url": "http://fhir-internal.region.example/fhir?_getpages=x"}]
+    question = communication("q1", task_id, "Depuis quand ?")
+
+    def cut(path: str, _query: object) -> object:
+        return fhir(bundle([question], link=off_host)) if path.endswith("/Communication") else None
+
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [question, communication("q2", task_id, "Et la taille ?")]
+        platform.hooks.append(cut)
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert "n'ont pas tous pu être lus" in store.platform_info(case_id)["last_error"]
+            platform.hooks.clear()  # the paging mended; the Task did not change
+            engine.run_once()
+        assert _questions(store, case_id) == ["Depuis quand ?", "Et la taille ?"]
+        assert store.platform_info(case_id)["last_error"] is None
+
+        platform.hooks.append(cut)
+        with following(store, platform) as engine:
+            engine.run_once()
+        assert "n'ont pas tous pu être lus" in store.platform_info(case_id)["last_error"]
+        platform.hooks.clear()
+        with following(store, platform) as engine:  # another process: it never saw the search cut
+            engine.run_once()
+        assert store.platform_info(case_id)["last_error"] is None
+
+
 def test_a_task_the_platform_deleted_is_said_on_its_case(store: Store, tmp_path: Path) -> None:
     """Found from outside: a Task the platform deleted (404, 410) left its case « envoyé », the nurse
     waiting a week for an answer that could not come; only the log said it."""
