@@ -129,12 +129,30 @@ M.add(
             "en": "Qualified identity: the sex is the INS's (male or female), not “Other”.",
         },
         "v.ins_elsewhere": {
-            "fr": "Cet INS est déjà celui d'un autre patient ici (dossier {id} : {name}, né(e) le {born}) : "
-            "vérifiez-le sur la pièce d'identité. Dans le doute, l'identité ne peut pas rester qualifiée "
-            "(l'INS ne part alors pas).",
-            "en": "This INS already belongs to another patient here (case {id}: {name}, born {born}): check it "
-            "against the identity document. In doubt, the identity cannot stay qualified (the INS then "
-            "does not leave).",
+            "fr": "Cet INS est déjà celui d'un autre patient ici (dossier {id} : {name}, né(e) le {born}). Un INS "
+            "n'appartient qu'à une seule personne : l'un des deux dossiers porte un INS qui n'est pas le sien. "
+            "Vérifiez l'INS de ce patient avec le téléservice INSi ou sa pièce d'identité (le numéro de la carte "
+            "Vitale peut être celui d'un parent ou d'un conjoint). Dans le doute, l'identité ne peut pas rester "
+            "qualifiée (l'INS ne part alors pas).",
+            "en": "This INS already belongs to another patient here (case {id}: {name}, born {born}). An INS "
+            "belongs to one person only: one of the two cases carries an INS that is not its patient's. Check "
+            "this patient's INS with the INSi teleservice or their identity document (the carte Vitale number "
+            "may be a parent's or a spouse's). In doubt, the identity cannot stay qualified (the INS then does "
+            "not leave).",
+        },
+        # The number agrees with the other patient's sex and birth, not with this one's: most often the
+        # carte Vitale of a child (or a spouse) typed as the INS, the insured parent's number.
+        "v.ins_elsewhere_theirs": {
+            "fr": "Cet INS est celui d'un autre patient ici (dossier {id} : {name}, né(e) le {born}) : il "
+            "correspond au sexe et à la date de naissance de cette personne, pas à ceux de ce patient. C'est "
+            "sans doute le numéro de la carte Vitale d'un parent ou d'un conjoint, qui n'est pas l'INS de ce "
+            "patient. Reprenez l'INS de ce patient sur le résultat du téléservice INSi. Dans le doute, "
+            "l'identité ne peut pas rester qualifiée (l'INS ne part alors pas).",
+            "en": "This INS is another patient's here (case {id}: {name}, born {born}): it agrees with that "
+            "person's sex and date of birth, not with this patient's. It is most likely the carte Vitale number "
+            "of a parent or a spouse, which is not this patient's INS. Take this patient's INS from what the "
+            "INSi teleservice returned. In doubt, the identity cannot stay qualified (the INS then does not "
+            "leave).",
         },
         "v.local_id_elsewhere": {
             "fr": "Ce n° de dossier est déjà celui d'un autre patient ici (dossier {id} : {name}, né(e) le "
@@ -146,11 +164,27 @@ M.add(
         # is named by the case only; the window, before the user's eyes, names them.
         "v.ins_elsewhere_unnamed": {
             "fr": "Cet INS est déjà celui d'un autre patient ici (dossier {id}, à voir avec « teleavis case show "
-            "{id} ») : vérifiez-le sur la pièce d'identité. Dans le doute, l'identité ne peut pas rester "
-            "qualifiée (l'INS ne part alors pas).",
-            "en": "This INS already belongs to another patient here (case {id}, see “teleavis case show {id}”): "
-            "check it against the identity document. In doubt, the identity cannot stay qualified (the INS "
-            "then does not leave).",
+            "{id} »). Un INS n'appartient qu'à une seule personne : l'un des deux dossiers porte un INS qui n'est "
+            "pas le sien. Vérifiez l'INS de ce patient avec le téléservice INSi ou sa pièce d'identité (le numéro "
+            "de la carte Vitale peut être celui d'un parent ou d'un conjoint). Dans le doute, l'identité ne peut "
+            "pas rester qualifiée (l'INS ne part alors pas).",
+            "en": "This INS already belongs to another patient here (case {id}, see “teleavis case show {id}”). "
+            "An INS belongs to one person only: one of the two cases carries an INS that is not its patient's. "
+            "Check this patient's INS with the INSi teleservice or their identity document (the carte Vitale "
+            "number may be a parent's or a spouse's). In doubt, the identity cannot stay qualified (the INS then "
+            "does not leave).",
+        },
+        "v.ins_elsewhere_theirs_unnamed": {
+            "fr": "Cet INS est celui d'un autre patient ici (dossier {id}, à voir avec « teleavis case show {id} ») "
+            ": il correspond au sexe et à la date de naissance de cette personne, pas à ceux de ce patient. C'est "
+            "sans doute le numéro de la carte Vitale d'un parent ou d'un conjoint, qui n'est pas l'INS de ce "
+            "patient. Reprenez l'INS de ce patient sur le résultat du téléservice INSi. Dans le doute, "
+            "l'identité ne peut pas rester qualifiée (l'INS ne part alors pas).",
+            "en": "This INS is another patient's here (case {id}, see “teleavis case show {id}”): it agrees with "
+            "that person's sex and date of birth, not with this patient's. It is most likely the carte Vitale "
+            "number of a parent or a spouse, which is not this patient's INS. Take this patient's INS from what "
+            "the INSi teleservice returned. In doubt, the identity cannot stay qualified (the INS then does not "
+            "leave).",
         },
         "v.local_id_elsewhere_unnamed": {
             "fr": "Ce n° de dossier est déjà celui d'un autre patient ici (dossier {id}, à voir avec « teleavis "
@@ -627,10 +661,22 @@ def same_ins_elsewhere(case: Case, others: list[Case], *, named: bool = True) ->
         return []
     # (Another case's INS that is not sent stands for no one on the platform.)
     return [
-        _elsewhere("patient.ins", "v.ins_elsewhere" if named else "v.ins_elsewhere_unnamed", other)
+        _elsewhere("patient.ins", _ins_elsewhere_key(p, other.patient, named=named), other)
         for other in others
         if other.patient.ins_sent() and _traits(other.patient) != _traits(p)
     ]
+
+
+def _ins_elsewhere_key(p: Patient, other: Patient, *, named: bool) -> str:
+    """The words for an INS found in another patient's case: when the number agrees with that patient's
+    sex and birth (which an INS encodes) and not with this one's, it is theirs, and most often a parent's
+    carte Vitale typed for a child; otherwise which of the two is wrong is for the nurse to check."""
+    ins = p.ins or ""
+    theirs = bool(ins_disagreements(ins, p.sex, p.birth_date)) and not ins_disagreements(
+        ins, other.sex, other.birth_date
+    )
+    key = "v.ins_elsewhere_theirs" if theirs else "v.ins_elsewhere"
+    return key if named else f"{key}_unnamed"
 
 
 def same_local_id_elsewhere(case: Case, others: list[Case], *, named: bool = True) -> list[Finding]:

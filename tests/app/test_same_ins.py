@@ -151,3 +151,41 @@ def test_a_photo_listed_twice_in_a_case_file_refuses_it(
     assert "images[1] (dos-loin.jpg) est la même image que images[0]" in refused.err
     with Store.open(teleavis_home) as store:
         assert store.list_cases() == []
+
+
+def test_a_parents_number_typed_as_a_childs_ins_is_said_for_what_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
+    """Found by a nurse's pass: a child's carte Vitale bears the insured parent's number, typed as the
+    child's INS while the parent's case stands here. The case is stopped (rightly: it would be filed under
+    the parent's identity), but the words said « another patient », and the nurse, sure of the card, did
+    not see what to check. They say the number is the other person's (it agrees with their sex and birth,
+    not the child's), most likely a parent's card, and to take the INS from INSi."""
+    from app.model import Case, Patient
+
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    father = _import(capsys, tmp_path / "martin", 1)
+    with Store.open(teleavis_home) as store:
+        child = Case(
+            patient=Patient(
+                family="MARTIN",
+                given=["Léa"],
+                birth_date="2019-05-10",
+                sex="female",
+                ins=EXAMPLE["patient"]["ins"],  # the father's number, from the card
+                local_id="D-4000",
+                identity_status="qualified",
+            )
+        )
+        store.create_case(child, [])
+        child = store.get_case(child.id)
+        [named] = [f for f in store.checklist(child) if f.code == "patient.ins.elsewhere"]
+        [unnamed] = [f for f in store.checklist(child, named=False) if f.code == "patient.ins.elsewhere"]
+    assert named.blocks_sending() and unnamed.blocks_sending()
+    for finding in (named, unnamed):
+        assert f"Cet INS est celui d'un autre patient ici (dossier {father[:8]}" in finding.message
+        assert "correspond au sexe et à la date de naissance de cette personne, pas à ceux de ce patient" in (
+            finding.message
+        )
+        assert "carte Vitale d'un parent" in finding.message and "téléservice INSi" in finding.message
+    assert "MARTIN Paul, né(e) le 1950-02-03" in named.message and "MARTIN" not in unnamed.message
