@@ -224,6 +224,9 @@ class CaseImage:
     captured_at: str = ""
     #: The file gave no capture time: ``captured_at`` is the time of its import, and says so.
     time_unknown: bool = False
+    #: The nurse confirmed the photo is this patient's, though it is also in another patient's case (a
+    #: case file took it so): the checklist no longer asks (``Store.images_elsewhere``).
+    owner_checked: bool = False
     device: str = ""
     modality: str = "XC"  # XC photograph, OP ophthalmic photograph
     quality: list[QualityFinding] = field(default_factory=list)

@@ -379,7 +379,7 @@ class Store:
         tell: an INS or a file number that already stands here for another patient, named when ``named``
         (on screen), else by the case only (a command's output may end in a log or a mail)."""
         from app.site import load_requester
-        from app.validation import same_ins_elsewhere, same_local_id_elsewhere, validate_case
+        from app.validation import image_elsewhere, same_ins_elsewhere, same_local_id_elsewhere, validate_case
 
         p = case.patient
         by_ins = self.cases_sharing(p.ins, "ins", other_than=case.id) if p.ins else []
@@ -388,6 +388,10 @@ class Store:
             *validate_case(case, load_requester(self.settings)),
             *same_ins_elsewhere(case, by_ins, named=named),
             *same_local_id_elsewhere(case, by_local, named=named),
+            *(
+                image_elsewhere(number, self.get_case(holder), there, named=named)
+                for number, holder, there in self.images_elsewhere(case)
+            ),
         ]
 
     def cases_sharing(self, value: str, field: str, *, other_than: str) -> list[Case]:
@@ -514,6 +518,7 @@ class Store:
                 note=meta.get("note", ""),
                 device=meta.get("device", ""),
                 time_unknown=bool(meta.get("time_unknown", False)),
+                owner_checked=bool(meta.get("owner_checked", False)),
                 content_type=row["content_type"],
                 width=row["width"],
                 height=row["height"],
@@ -618,6 +623,8 @@ class Store:
         }
         if image.time_unknown:
             meta["time_unknown"] = True
+        if image.owner_checked:
+            meta["owner_checked"] = True
         return self.key.seal(json.dumps(meta, ensure_ascii=False).encode("utf-8"), context)
 
     def _bound_context(self, case_id: str, image_id: str) -> bytes | None:
@@ -911,11 +918,12 @@ class Store:
         With ``same_patient``: in another case of ``patient``'s instead."""
         own = image.record.sha1 or sha1_b64(image.data)  # known once stored; asked before, for an import
         source = image.source_sha1 or own
+        # (An image already stored is not its own copy: asked for it by ``images_elsewhere``.)
         rows = self.conn.execute(
             "SELECT case_id, (SELECT COUNT(*) FROM images AS before WHERE before.case_id = images.case_id "
-            "AND before.position <= images.position) FROM images WHERE sha1 IN (?, ?) OR source_sha1 IN (?, ?) "
-            "ORDER BY case_id <> ?",
-            (own, source, own, source, case_id),
+            "AND before.position <= images.position) FROM images WHERE (sha1 IN (?, ?) OR source_sha1 IN (?, ?)) "
+            "AND id <> ? ORDER BY case_id <> ?",
+            (own, source, own, source, image.record.id, case_id),
         ).fetchall()
         for holder, number in rows:
             if holder == case_id:
@@ -925,6 +933,26 @@ class Store:
             if self.get_case(holder).patient.same_person(patient) == same_patient:
                 return holder, int(number), False
         return None
+
+    def images_elsewhere(self, case: Case) -> list[tuple[int, str, int]]:
+        """(its number here, the other case, its number there) of each image of ``case`` that is also in
+        the case of another patient, and that the nurse has not confirmed as this patient's. The window
+        refuses such a photo at its import; a case file takes it (it comes from another program), and the
+        case then says it until the photo is removed or confirmed. The same rule as the import's
+        (:meth:`copy_held`)."""
+        found = []
+        for number, image in enumerate(case.images, start=1):
+            if image.owner_checked or not image.sha1:
+                continue
+            row = self.conn.execute(
+                "SELECT source_sha1 FROM images WHERE id=? AND case_id=?", (image.id, case.id)
+            ).fetchone()
+            if row is None:  # not stored (yet)
+                continue
+            held = self.copy_held(case.id, NewImage(image, b"", source_sha1=row[0]), case.patient)
+            if held is not None and not held[2]:
+                found.append((number, held[0], held[1]))
+        return found
 
     def mark_unread(self, case_id: str) -> bool:
         """Put a case's news back to unread (a nurse keeps an answer for the doctor): only a case with

@@ -192,6 +192,23 @@ M.add(
             "en": "This file number already belongs to another patient here (case {id}, see “teleavis case "
             "show {id}”): check it in the patient's record.",
         },
+        "v.image_elsewhere": {
+            "fr": "Image {n} : cette photo est aussi dans le dossier {id} d'un autre patient ({name}, né(e) le "
+            "{born}, image {m}). Une photo n'est que d'un seul patient : vérifiez de qui elle est. Si elle n'est "
+            "pas de ce patient, supprimez-la ; si elle l'est, cliquez sur l'image puis sur « C'est bien ce "
+            "patient ».",
+            "en": "Image {n}: this photo is also in case {id}, another patient's ({name}, born {born}, image {m}). "
+            "A photo is of one patient only: check whose it is. If it is not this patient's, delete it; if it "
+            "is, click the image, then “It is this patient”.",
+        },
+        "v.image_elsewhere_unnamed": {
+            "fr": "Image {n} : cette photo est aussi dans le dossier {id} d'un autre patient (image {m}). Une photo "
+            "n'est que d'un seul patient : vérifiez de qui elle est. Dans la fenêtre, supprimez-la si elle n'est "
+            "pas de ce patient, ou confirmez qu'elle l'est.",
+            "en": "Image {n}: this photo is also in case {id}, another patient's (image {m}). A photo is of one "
+            "patient only: check whose it is. In the window, delete it if it is not this patient's, or confirm "
+            "that it is.",
+        },
         "v.ins_sex_missing": {
             "fr": "Identité qualifiée : indiquez le sexe (homme ou femme), un trait strict de l'identité, "
             "qui doit concorder avec l'INS.",
@@ -688,6 +705,25 @@ def same_local_id_elsewhere(case: Case, others: list[Case], *, named: bool = Tru
         for other in others
         if _traits(other.patient) != _traits(case.patient)
     ]
+
+
+def image_elsewhere(number: int, other: Case, there: int, *, named: bool = True) -> Finding:
+    """Image ``number`` of this case is also image ``there`` of ``other``, another patient's case: one of
+    the two is wrong. Said (not blocking: the nurse may know it is right) until the photo is removed or
+    confirmed as this patient's. ``named`` as for :func:`same_ins_elsewhere`."""
+    o = other.patient
+    key = "v.image_elsewhere" if named else "v.image_elsewhere_unnamed"
+    return _f(
+        "image.elsewhere",
+        f"images[{number - 1}]",
+        key,
+        "warning",
+        n=number,
+        id=other.id[:8],
+        m=there,
+        name=o.full_name(),
+        born=o.birth_date or "?",
+    )
 
 
 def _elsewhere(field: str, key: str, other: Case) -> Finding:

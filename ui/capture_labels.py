@@ -82,6 +82,18 @@ class ImageLabels(QGroupBox):
         self.findings_scroll = findings_scroll
         outer.addWidget(findings_scroll, 1)
 
+        # A photo a case file took though it is also in another patient's case: the checklist says it
+        # until the nurse deletes it, or confirms here that it is this patient's.
+        self.owner_button = QPushButton(self.tr("C'est bien ce patient"))
+        self.owner_button.setToolTip(
+            self.tr("Cette photo est aussi dans le dossier d'un autre patient : confirmez qu'elle est de ce patient")
+        )
+        self.owner_button.clicked.connect(self._owner_checked)
+        self.owner_button.hide()
+        outer.addWidget(self.owner_button)
+        #: The images the checklist says are also in another patient's case.
+        self._held_elsewhere: set[str] = set()
+
         buttons = QHBoxLayout()
         self.retake_button = QPushButton(self.tr("&Reprendre"))
         self.retake_button.setToolTip(self.tr("La prochaine photo remplacera celle-ci"))
@@ -130,7 +142,25 @@ class ImageLabels(QGroupBox):
         finally:
             self._loading = False
         self.setEnabled(image is not None)
+        self._show_owner_button()
         self._fit_findings()
+
+    def set_held_elsewhere(self, image_ids: set[str]) -> None:
+        """The case's images also in another patient's case, not confirmed yet (from the checklist)."""
+        self._held_elsewhere = set(image_ids)
+        self._show_owner_button()
+
+    def _show_owner_button(self) -> None:
+        image = self.image
+        self.owner_button.setVisible(image is not None and image.id in self._held_elsewhere and not image.owner_checked)
+
+    def _owner_checked(self) -> None:
+        """The nurse checked whose photo it is: this patient's (saved with the image's labels)."""
+        if self._loading or self.image is None:
+            return
+        self.image = dataclasses.replace(self.image, owner_checked=True)
+        self._show_owner_button()
+        self.edited.emit(self.image)
 
     def _fit_findings(self) -> None:
         """Room for every finding (up to ten lines; the column scrolls rather than cut them)."""

@@ -578,11 +578,12 @@ class CapturePanel(QWidget):
             return
         for image in case.images:  # the editor's Case object sees the same labels, at once
             if image.id == edited.id:
-                image.body_site, image.eye, image.view, image.note = (
+                image.body_site, image.eye, image.view, image.note, image.owner_checked = (
                     edited.body_site,
                     edited.eye,
                     edited.view,
                     edited.note,
+                    edited.owner_checked,
                 )
         if self.strip.number(edited.id):
             self.strip.tile(edited.id).set_caption(edited)

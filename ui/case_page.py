@@ -90,6 +90,11 @@ class CaptureSlot(QWidget):
         if self.panel is not None:
             self.panel.refresh_views()
 
+    def held_elsewhere(self, image_ids: set[str]) -> None:
+        """The images the checklist says are also in another patient's case: the labels offer to confirm."""
+        if self.panel is not None:
+            self.panel.labels.set_held_elsewhere(image_ids)
+
     def stop_camera(self) -> None:
         if self.panel is not None:
             self.panel.stop_camera()
@@ -286,6 +291,14 @@ class CasePage(QWidget):
             dataclasses.replace(f, message=window_dates(f.message)) for f in self.store.checklist(self.case)
         ]
         self.checklist.show_findings(self.findings)
+        images = self.case.images
+        self.capture.held_elsewhere(
+            {
+                images[int(f.field[len("images[") : -1])].id
+                for f in self.findings
+                if f.code == "image.elsewhere" and int(f.field[len("images[") : -1]) < len(images)
+            }
+        )
         self.checklist.show_act(self._act_words())
         self.editor.show_findings(self.findings)
         self._header()

@@ -226,32 +226,32 @@
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="614"/>
+        <location filename="../../ui/capture_panel.py" line="615"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="615"/>
+        <location filename="../../ui/capture_panel.py" line="616"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="630"/>
+        <location filename="../../ui/capture_panel.py" line="631"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="645"/>
+        <location filename="../../ui/capture_panel.py" line="646"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="662"/>
+        <location filename="../../ui/capture_panel.py" line="663"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="712"/>
+        <location filename="../../ui/capture_panel.py" line="713"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -673,73 +673,73 @@
 <context>
     <name>CasePage</name>
     <message>
-        <location filename="../../ui/case_page.py" line="119"/>
+        <location filename="../../ui/case_page.py" line="124"/>
         <source>← Liste des dossiers</source>
         <extracomment>Why a case&apos;s queueing was refused while another case was open: said when it is opened again.</extracomment>
         <translation>← Case list</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="120"/>
+        <location filename="../../ui/case_page.py" line="125"/>
         <source>Retour à la liste des dossiers (Alt+←)</source>
         <translation>Back to the case list (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="131"/>
+        <location filename="../../ui/case_page.py" line="136"/>
         <source>Envoyer des copies réduites</source>
         <translation>Send reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="134"/>
+        <location filename="../../ui/case_page.py" line="139"/>
         <source>Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>The photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="170"/>
+        <location filename="../../ui/case_page.py" line="175"/>
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="205"/>
+        <location filename="../../ui/case_page.py" line="210"/>
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="213"/>
+        <location filename="../../ui/case_page.py" line="218"/>
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="232"/>
+        <location filename="../../ui/case_page.py" line="237"/>
         <source>Dossier retenu : il n&apos;est pas parti. Corrigez-le, puis envoyez-le.</source>
         <translation>Case held back: it has not left. Correct it, then send it.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="253"/>
+        <location filename="../../ui/case_page.py" line="258"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="254"/>
+        <location filename="../../ui/case_page.py" line="259"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="322"/>
+        <location filename="../../ui/case_page.py" line="335"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="332"/>
+        <location filename="../../ui/case_page.py" line="345"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="335"/>
+        <location filename="../../ui/case_page.py" line="348"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="356"/>
+        <location filename="../../ui/case_page.py" line="369"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -747,22 +747,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="380"/>
+        <location filename="../../ui/case_page.py" line="393"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="390"/>
+        <location filename="../../ui/case_page.py" line="403"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="401"/>
+        <location filename="../../ui/case_page.py" line="414"/>
         <source>Dossier préparé en mode formation</source>
         <translation>Case prepared in training mode</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="403"/>
+        <location filename="../../ui/case_page.py" line="416"/>
         <source>Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, chez un vrai expert, et l&apos;acte sera facturable.
 
 Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</source>
@@ -1215,7 +1215,7 @@ Is this really a real patient, with their real identity and consent?</translatio
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="52"/>
-        <location filename="../../ui/capture_labels.py" line="109"/>
+        <location filename="../../ui/capture_labels.py" line="121"/>
         <source>— à préciser —</source>
         <translation>— to be given —</translation>
     </message>
@@ -1226,7 +1226,7 @@ Is this really a real patient, with their real identity and consent?</translatio
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="60"/>
-        <location filename="../../ui/capture_labels.py" line="112"/>
+        <location filename="../../ui/capture_labels.py" line="124"/>
         <source>&amp;Vue :</source>
         <translation>&amp;View:</translation>
     </message>
@@ -1256,52 +1256,63 @@ Is this really a real patient, with their real identity and consent?</translatio
         <translation>&amp;Note:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="86"/>
+        <location filename="../../ui/capture_labels.py" line="87"/>
+        <source>C&apos;est bien ce patient</source>
+        <translation>It is this patient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_labels.py" line="89"/>
+        <source>Cette photo est aussi dans le dossier d&apos;un autre patient : confirmez qu&apos;elle est de ce patient</source>
+        <translation>This photo is also in another patient&apos;s case: confirm that it is this patient&apos;s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_labels.py" line="98"/>
         <source>&amp;Reprendre</source>
+        <extracomment>The images the checklist says are also in another patient&apos;s case.</extracomment>
         <translation>&amp;Retake</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="87"/>
+        <location filename="../../ui/capture_labels.py" line="99"/>
         <source>La prochaine photo remplacera celle-ci</source>
         <translation>The next photo will replace this one</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="88"/>
+        <location filename="../../ui/capture_labels.py" line="100"/>
         <source>&amp;Anonymiser…</source>
         <translation>&amp;Anonymise…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="89"/>
+        <location filename="../../ui/capture_labels.py" line="101"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="90"/>
+        <location filename="../../ui/capture_labels.py" line="102"/>
         <source>Supprimer cette image (Suppr)</source>
         <translation>Delete this image (Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="112"/>
+        <location filename="../../ui/capture_labels.py" line="124"/>
         <source>&amp;Champ :</source>
         <translation>&amp;Field:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="157"/>
+        <location filename="../../ui/capture_labels.py" line="187"/>
         <source>Aucun contrôle de qualité n&apos;a été fait sur cette image.</source>
         <translation>No quality check was made on this image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="174"/>
+        <location filename="../../ui/capture_labels.py" line="204"/>
         <source>{finding} — mesure {measure}</source>
         <translation>{finding} — measure {measure}</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="182"/>
+        <location filename="../../ui/capture_labels.py" line="212"/>
         <source>Détails des contrôles :</source>
         <translation>Details of the checks:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="178"/>
+        <location filename="../../ui/capture_labels.py" line="208"/>
         <source>, seuil {threshold}</source>
         <translation>, threshold {threshold}</translation>
     </message>

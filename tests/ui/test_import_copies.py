@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -113,3 +114,50 @@ def test_a_dicom_imported_from_a_case_file_is_known_again_in_the_window(store: S
     dupont = new_case(store, DUPONT)
     with pytest.raises(ImageRejected, match="d'un autre patient"):
         imported(store, dupont, export, DUPONT)
+
+
+def test_a_photo_a_case_file_put_in_two_patients_cases_is_said_in_the_window_until_dealt_with(
+    qtbot: object, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found from outside: ``case import`` of a case file whose photo is already in another patient's
+    case warned on stderr only; in the window the case showed nothing, and went to the expert with
+    another patient's photo. The window says it on the case, in what needs checking, until the photo
+    is deleted or confirmed as this patient's."""
+    from PySide6.QtCore import Qt
+
+    from tests.support.cases import EXAMPLE
+    from tests.support.ui import activate, complete_case, open_from_list
+    from ui.main_window import MainWindow
+
+    martin = complete_case(store, tmp_path / "martin", seed=1)
+    other = {**EXAMPLE["patient"], "family": "DURAND", "given": ["Jacques"], "ins": None, "local_id": "D-3001"}
+    durand = complete_case(store, tmp_path / "durand", seed=1, patient=other)  # the same two photos
+    window: Any = MainWindow(store)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    activate(qtbot, window)
+    open_from_list(qtbot, window, durand)
+    page = window.case_page
+
+    def said() -> list[str]:
+        items = page.checklist.items
+        return [items.item(n).text() for n in range(items.count()) if "autre patient" in items.item(n).text()]
+
+    assert len(said()) == 2, said()
+    assert f"Image 1 : cette photo est aussi dans le dossier {martin[:8]} d'un autre patient (MARTIN Paul" in said()[0]
+    labels = page.capture.ensure().labels
+    strip = page.capture.ensure().strip
+    first, second = (image.id for image in store.images(durand))
+    qtbot.mouseClick(strip.tile(first), Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: labels.owner_button.isVisible())  # type: ignore[attr-defined]
+    qtbot.mouseClick(labels.owner_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: len(said()) == 1)  # type: ignore[attr-defined]
+    assert said()[0].startswith("⚠ Image 2 :") and not labels.owner_button.isVisible()
+    window.shutdown()
+    # Kept: the next look at the case (the window again, ``case show``) says image 2 only.
+    findings = [f for f in store.checklist(store.get_case(durand)) if f.code == "image.elsewhere"]
+    assert [f.field for f in findings] == ["images[1]"] and not findings[0].blocks_sending()
+    # Deleting the other photo deals with it too. MARTIN's case says the photo still in both (one of the
+    # two is wrong: confirmed as DURAND's, it may not be MARTIN's), not the one deleted.
+    store.delete_image(durand, second)
+    assert not [f for f in store.checklist(store.get_case(durand)) if f.code == "image.elsewhere"]
+    assert [f.field for f in store.checklist(store.get_case(martin)) if f.code == "image.elsewhere"] == ["images[0]"]
