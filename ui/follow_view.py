@@ -42,10 +42,10 @@ from app.answers import (
 )
 from app.errors import AlreadyStored, TeleavisError
 from app.i18n import language
-from app.model import Answer, Case, CaseState, ShownNews
+from app.model import FOLLOWED_STATES, Answer, Case, CaseState, ShownNews
 from app.outbox import STEP_TRANSACTION, Outbox
 from app.report_text import history_words
-from app.store import NewImage, Store
+from app.store import PLATFORM, TRAINING, NewImage, Store
 from sync.progress import RateMeter
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.image_tile import worst_finding
@@ -272,6 +272,11 @@ class FollowView(QWidget):
         self.reply_saved = named(QLabel(), "fieldHint")  # a success, not in an error's red
         self.reply_saved.setWordWrap(True)
         question_layout.addWidget(self.reply_saved)
+        # A training case's question once a real platform is set: no reply can reach its expert.
+        self.reply_closed = named(QLabel(), "fieldProblem")
+        self.reply_closed.setWordWrap(True)
+        self.reply_closed.hide()
+        question_layout.addWidget(self.reply_closed)
         left_layout.addWidget(self.question_box)
 
         # What was sent, to read again when the expert asks (the PDF report has it all, images too).
@@ -376,6 +381,9 @@ class FollowView(QWidget):
             words.append(
                 self.tr("Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.")
             )
+        elsewhere = self._sent_elsewhere(case.id, state)
+        if elsewhere:
+            words.append(elsewhere)
         self.detail.setText("\n".join(words))
         if state not in (CaseState.QUEUED, CaseState.SENDING):
             self.progress.hide()
@@ -416,8 +424,21 @@ class FollowView(QWidget):
         if not waiting:
             self.reply_saved.clear()  # the reply has gone and the case moved on: « part avec… » is no longer true
         self.question_box.setVisible(waiting or bool(conversation))
+        # Sent to the training platform, now that a real one is set: its reply would never leave
+        # (Outbox.queued_replies(here=True) leaves it out, the engine sets it aside). Not offered.
+        stranded = waiting and self._on_training_platform(case.id)
         for widget in (self.reply, self.add_images, self.send_reply):
-            widget.setEnabled(waiting)
+            widget.setEnabled(waiting and not stranded)
+            widget.setVisible(not stranded)
+        self.reply_closed.setText(
+            self.tr(
+                "Ce dossier a été envoyé à la plateforme d'essai, pendant le mode formation : votre réponse ne "
+                "peut pas partir vers son expert. S'il s'agit d'un vrai patient, refaites une demande."
+            )
+            if stranded
+            else ""
+        )
+        self.reply_closed.setVisible(stranded)
         self._unread = bool(info.get("unread"))
         self.keep_unread.setEnabled(not self._unread)
         self._shown = ShownNews.of(state, answer, conversation)
@@ -426,6 +447,35 @@ class FollowView(QWidget):
             # in front of it (a screen locked by the system leaves it so). Read at the next input.
             self._wait_for_a_person()
         self.note_seen()
+
+    def _on_training_platform(self, case_id: str) -> bool:
+        """Whether the case was sent to the training platform while a real one is set now."""
+        try:
+            destination = self.store.destination(case_id)
+            return destination == TRAINING and self.store.destination_now() != TRAINING
+        except TeleavisError:
+            return False
+
+    def _sent_elsewhere(self, case_id: str, state: CaseState) -> str:
+        """What the case's status line says when it was sent to the other platform than the one set now:
+        it is followed there only (``sync/follow.py``), so nothing new comes meanwhile."""
+        if state not in FOLLOWED_STATES:
+            return ""
+        try:
+            destination, now = self.store.destination(case_id), self.store.destination_now()
+        except TeleavisError:
+            return ""
+        if destination == PLATFORM and now == TRAINING:
+            return self.tr(
+                "Envoyé à la plateforme réelle : ce dossier n'est pas suivi pendant le mode formation. La "
+                "réponse de l'expert et ses questions arriveront quand le mode formation sera arrêté."
+            )
+        if destination == TRAINING and now == PLATFORM:
+            return self.tr(
+                "Envoyé à la plateforme d'essai pendant le mode formation : ce dossier n'est plus suivi, "
+                "aucune réponse ne viendra."
+            )
+        return ""
 
     def note_seen(self, *, person: bool = False) -> bool:
         """Mark the answer read if a person can see it now: this view and the answer on screen (not a

@@ -1,0 +1,59 @@
+"""A case followed on one platform only (``cases.destination``): the window says so on the cases sent to
+the other one, rather than leaving them to wait, or offering a reply that can never leave."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.db import transaction
+from app.model import Case, CaseState, Consent, Patient
+from app.outbox import Outbox
+from app.store import Store
+from tests.support.ui import shown
+
+
+def asked(store: Store) -> str:
+    """A case sent to the platform of the mode now, on which the expert asks a question; its id."""
+    case = Case(
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
+        consent=Consent(given=True, recorded_by="Inf. Durand"),
+        question="Lésion pigmentée évolutive du dos : avis sur exérèse ?",
+    )
+    store.create_case(case, [])
+    store.queue(case.id)
+    for state in (CaseState.SENDING, CaseState.SENT):
+        store.transition(case.id, state)
+    with transaction(store.conn) as conn:
+        store.transition(case.id, CaseState.ON_HOLD, conn=conn)
+        Outbox(store).add_expert_message(conn, case.id, "c1", "Depuis quand ?", "2026-11-21T10:00:00+01:00")
+    return case.id
+
+
+def test_a_training_cases_question_offers_no_reply_once_a_real_platform_is_set(qtbot: Any, store: Store) -> None:
+    """Found from outside: a training case on which the training expert asked a question stayed, after
+    the switch to a real platform, with its reply box open; the reply was written, « enregistrée », and
+    never left (the engine sets aside what was queued for the training platform)."""
+    case_id = asked(store)
+    view = shown(qtbot, store, case_id)
+    assert view.reply.isVisible() and view.send_reply.isEnabled() and not view.reply_closed.isVisible()
+
+    store.settings.set("platform.url", "https://plateforme.example/fhir")  # training mode ends
+    view.refresh()
+    assert view.question_box.isVisible()  # the question stays readable
+    assert not view.reply.isVisible() and not view.send_reply.isVisible() and not view.add_images.isVisible()
+    assert view.reply_closed.isVisible()
+    assert "plateforme d'essai" in view.reply_closed.text() and "ne peut pas partir" in view.reply_closed.text()
+    assert "plus suivi" in view.detail.text()
+
+
+def test_a_real_case_says_it_is_not_followed_while_training_mode_is_on(qtbot: Any, store: Store) -> None:
+    """A case sent to the real platform, then training mode turned on: followed there only, so nothing
+    new comes until training ends. Its page says so, and its reply (queued, it waits) stays offered."""
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    case_id = asked(store)
+    view = shown(qtbot, store, case_id)
+    assert "formation" not in view.detail.text()
+    store.settings.set("training", "on")
+    view.refresh()
+    assert "Envoyé à la plateforme réelle : ce dossier n'est pas suivi pendant le mode formation" in view.detail.text()
+    assert view.reply.isVisible() and view.send_reply.isEnabled() and not view.reply_closed.isVisible()
