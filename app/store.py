@@ -41,6 +41,7 @@ from app.fsutil import remove_stale
 from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
 from app.model import (
     EDITABLE_STATES,
+    FOLLOWED_STATES,
     PROVISIONAL_REPORT,
     TRANSITIONS,
     Answer,
@@ -755,6 +756,16 @@ class Store:
     def destination_now(self) -> str:
         """Where a case queued now goes: :data:`TRAINING` (the built-in sandbox) or :data:`PLATFORM`."""
         return TRAINING if is_training(self.settings.get) else PLATFORM
+
+    def followed_on(self, destination: str) -> int:
+        """How many cases sent to ``destination`` wait for the platform's news (followed states): followed
+        only while the settings name that platform (sync/follow.py). Counted, nothing opened."""
+        marks = ",".join("?" * len(FOLLOWED_STATES))
+        row = self.conn.execute(
+            f"SELECT COUNT(*) FROM cases WHERE destination = ? AND state IN ({marks})",  # noqa: S608
+            (destination, *(state.value for state in FOLLOWED_STATES)),
+        ).fetchone()
+        return int(row[0])
 
     def destination(self, case_id: str) -> str | None:
         """Where the case was queued to go; None when queued before this was recorded (or never queued)."""

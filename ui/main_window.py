@@ -119,12 +119,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        self.banner = named(
-            QLabel(
-                self.tr("Mode formation : les dossiers partent vers une plateforme d'essai, pas vers un expert réel.")
-            ),
-            "trainingBanner",
-        )
+        self.banner = named(QLabel(), "trainingBanner")
         self.banner.setWordWrap(True)
         column.addWidget(self.banner)
         self.pages = QStackedWidget()
@@ -522,10 +517,37 @@ class MainWindow(QMainWindow):
         # Read with ``peek``: before the data key is fetched (it is deferred at start), settings are
         # only shown; ``_fetch_key`` applies them again, their tags checked, once the key is there.
         settings = self.store.settings
-        mode = settings.peek("training")
-        self.banner.setVisible(mode == "on" or (mode == "auto" and not settings.peek("platform.url")))
+        self._show_banner()
         # No lock without a secret to open it (a PIN, or the passphrase): it would shut the user out.
         self.idle.set_minutes(int(settings.peek("lock.minutes") or 0) if screen_lock.available(self.store) else 0)
+
+    def _show_banner(self) -> bool:
+        """The training banner, shown in training mode; it also says how many cases sent earlier to the
+        real platform wait meanwhile: they are followed there only, and their news comes once training
+        ends (found from outside: nothing said it, and a nurse waited for an answer already given).
+        Whether training mode is on."""
+        from app.store import PLATFORM
+
+        settings = self.store.settings
+        mode = settings.peek("training")
+        training = mode == "on" or (mode == "auto" and not settings.peek("platform.url"))
+        words = [self.tr("Mode formation : les dossiers partent vers une plateforme d'essai, pas vers un expert réel.")]
+        try:
+            waiting = self.store.followed_on(PLATFORM) if training else 0
+        except TeleavisError:
+            waiting = 0
+        if waiting:
+            words.append(
+                self.tr(
+                    "%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : "
+                    "leurs réponses arriveront quand vous quitterez le mode formation.",
+                    "",
+                    waiting,
+                )
+            )
+        self.banner.setText("\n".join(words))
+        self.banner.setVisible(training)
+        return training
 
     def bring_to_front(self) -> None:
         self.showNormal()
@@ -678,8 +700,7 @@ class MainWindow(QMainWindow):
         self.last_sync_label.setText(
             self.tr("Dernière synchronisation : {when}").format(when=local_time(last) if last else self.tr("jamais"))
         )
-        mode = settings.peek("training")
-        training = mode == "on" or (mode == "auto" and not settings.peek("platform.url"))
+        training = self._show_banner()
         if training and not self.connection_label.text():
             self.connection_label.setText(self.tr("Plateforme d'essai sur cette machine"))
         self._update_badge()

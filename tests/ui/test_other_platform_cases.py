@@ -57,3 +57,37 @@ def test_a_real_case_says_it_is_not_followed_while_training_mode_is_on(qtbot: An
     view.refresh()
     assert "Envoyé à la plateforme réelle : ce dossier n'est pas suivi pendant le mode formation" in view.detail.text()
     assert view.reply.isVisible() and view.send_reply.isEnabled() and not view.reply_closed.isVisible()
+
+
+def test_the_training_banner_says_how_many_real_cases_wait_for_its_end(qtbot: Any, qapp: Any, store: Store) -> None:
+    """Found from outside: with training mode turned on, the cases sent earlier to the real platform are
+    not followed until it ends, and nothing said so: a nurse waited for an answer already given."""
+    from ui.application import install_language
+    from ui.main_window import MainWindow
+
+    install_language(qapp, "fr")  # (its plural forms)
+
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    first = asked(store)
+    store.settings.set("training", "on")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.banner.isVisible()
+    assert (
+        "1 dossier envoyé à la plateforme réelle n'est pas suivi pendant la formation : sa réponse arrivera quand "
+        "vous quitterez le mode formation." in window.banner.text()
+    )
+    asked_again = asked(store)  # (queued in training mode: it goes to the training platform)
+    assert store.destination(asked_again) == "training"
+    store.conn.execute("UPDATE cases SET destination='platform' WHERE id=?", (asked_again,))
+    window.refresh_status()
+    assert "2 dossiers envoyés à la plateforme réelle ne sont pas suivis pendant la formation" in window.banner.text()
+    with transaction(store.conn) as conn:
+        store.transition(first, CaseState.CANCELLED, conn=conn)  # no longer waiting for news
+    window.refresh_status()
+    assert "1 dossier envoyé" in window.banner.text()
+    store.settings.set("training", "auto")  # training ends: the real platform follows them again
+    window.apply_settings()
+    assert not window.banner.isVisible()
+    window.shutdown()
