@@ -119,6 +119,12 @@ M.add(
             "en": "The request no longer exists on the platform (it was deleted there): no answer will come "
             "through Teleavis. Call the platform.",
         },
+        "follow.other_case": {
+            "fr": "La demande suivie pour ce dossier sur la plateforme est celle d'un autre dossier : rien n'en "
+            "est repris ici, pour ne pas mêler deux patients. Appelez l'assistance.",
+            "en": "The request followed for this case on the platform is another case's: nothing of it is taken "
+            "in here, so that two patients are never mixed. Call support.",
+        },
         "follow.questions_cut": {
             "fr": "Les messages de l'expert n'ont pas tous pu être lus (la plateforme en renvoie une partie "
             "ailleurs) : consultez-les sur la plateforme, et signalez-le à son support.",
@@ -226,6 +232,19 @@ def _text(value: Any) -> str:
         if isinstance(coding, dict) and isinstance(coding.get("display"), str) and coding["display"].strip():
             return str(coding["display"])
     return ""
+
+
+def _names_another_case(task: dict[str, Any], case_id: str) -> bool:
+    """Whether the Task carries the identifier of cases (§2: ``urn:teleavis:case-id``) and not this one's.
+    Found from outside: two cases' Task ids swapped in the database filed one patient's answer, and its
+    report, under the other patient's case, sealed there as genuine; a platform returning the wrong Task
+    would do the same. (A Task naming no case is taken on its id, as before.)"""
+    named = {
+        str(identifier.get("value"))
+        for identifier in _list(task.get("identifier"))
+        if isinstance(identifier, dict) and identifier.get("system") == CASE_SYSTEM
+    }
+    return bool(named) and case_id not in named
 
 
 def _about(comm: dict[str, Any], task_id: str, case_id: str = "") -> bool:
@@ -651,6 +670,8 @@ class Follower:
             changed.append((task, case_id, version))
         read: set[str] = set()  # the cases on hold whose questions are read with their changed Task
         for task, case_id, version in changed:
+            if self._not_this_case(case_id, task):
+                continue  # neither its answer nor its questions, nor its witness, under this case
             if str(task.get("id")) in returned:
                 self.witness(task)
             if task.get("status") == "on-hold" and (task.get("meta") or {}).get("versionId") != version:
@@ -712,6 +733,16 @@ class Follower:
             self._note(case_id, M.tr("follow.unreadable"))
         return None
 
+    def _not_this_case(self, case_id: str, task: dict[str, Any]) -> bool:
+        """Whether the Task read for ``case_id`` is another case's: then recorded as an alteration (audit),
+        said on the case, and nothing of it taken in."""
+        if not _names_another_case(task, case_id):
+            return False
+        if self.store.platform_info(case_id).get("last_error") != M.tr("follow.other_case"):  # once, not each poll
+            self.store.altered(case_id, f"the Task followed for it (Task/{task.get('id')}) names another case")
+            self._note(case_id, M.tr("follow.other_case"))
+        return True
+
     def _note(self, case_id: str, words: str) -> None:
         with transaction(self.store.conn) as conn:
             self.store.set_platform_words(conn, case_id, last_error=words)
@@ -729,6 +760,8 @@ class Follower:
         ``cancelled_here``: the requester cancelled it just now (no news to read for them)."""
         version = (task.get("meta") or {}).get("versionId")
         if version is not None and version == known_version:
+            return False
+        if self._not_this_case(case_id, task):
             return False
         if task.get("modifierExtension"):
             # FHIR: not to be used when one of its modifier extensions is unknown; the status it gives
