@@ -18,7 +18,7 @@ from PIL import Image
 
 from capture import messages
 from capture.metadata import ORIENTATION_TAG, PhotoFacts, icc_profile, photo_facts
-from capture.sniff import MAX_PIXELS, Format, header_size
+from capture.sniff import MAX_PIXELS, Format, header_size, heif_complete
 
 # pi-heif: libheif's decoder only (the encoders of pillow-heif, x265 alone, are 23 MB to download).
 pi_heif.register_heif_opener()
@@ -66,6 +66,8 @@ def check_pixels(name: str, width: int, height: int, limit: int = MAX_PIXELS) ->
 
 
 def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts, bytes | None]:
+    if fmt == "heic" and not heif_complete(data):
+        raise messages.rejected("damaged", name=name)  # its decoder would fill what is missing with green
     declared = header_size(data, fmt)
     # A JPEG's size is read from its header before Pillow opens it, and a large one is decoded halved.
     limit = MAX_JPEG_PIXELS if fmt == "jpeg" and declared is not None else MAX_PIXELS

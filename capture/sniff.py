@@ -79,3 +79,26 @@ def header_size(data: bytes, fmt: Format) -> tuple[int, int] | None:
     if fmt == "png":
         return png_size(data)
     return None
+
+
+def heif_complete(data: bytes) -> bool:
+    """Whether every top-level box of an ISO-BMFF (HEIF) file is whole. Found from outside: libheif fills
+    the tiles of a cut HEIF with flat green and says nothing, and an iPhone photo copied halfway went to
+    the expert as « good », most of the lesion missing. A file cut anywhere leaves its last box shorter
+    than its header declares."""
+    offset, end = 0, len(data)
+    while offset < end:
+        if end - offset < 8:
+            return False
+        size = struct.unpack(">I", data[offset : offset + 4])[0]
+        header = 8
+        if size == 1:  # a 64-bit size follows the type
+            if end - offset < 16:
+                return False
+            size, header = struct.unpack(">Q", data[offset + 8 : offset + 16])[0], 16
+        elif size == 0:  # the box runs to the end of the file
+            return True
+        if size < header or offset + size > end:
+            return False
+        offset += size
+    return True

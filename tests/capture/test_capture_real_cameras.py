@@ -228,3 +228,16 @@ def test_saying_a_photo_is_not_a_retinograph_makes_no_verdict_milder(name: str) 
     rank = {"ok": 0, "warning": 1, "blocking": 2}
     worst_before = {f.check: rank[f.level] for f in before}
     assert all(rank[f.level] >= worst_before.get(f.check, 0) for f in said), name
+
+
+@pytest.mark.parametrize("kept", [0.96, 0.72, 0.48, 0.2])
+def test_a_real_heic_cut_short_is_refused_not_filled_with_green(kept: float) -> None:
+    """Found from outside: an iPhone photo copied halfway (a USB cable pulled, a sync interrupted) was
+    accepted, sometimes as « good », its missing tiles filled with flat green by the HEIF decoder, which
+    says nothing; the case and a reply went to the expert with most of the lesion missing. A JPEG cut
+    short was already refused."""
+    from app.errors import ImageRejected
+
+    data = (CORPUS / "IMG_5195.HEIC").read_bytes()
+    with pytest.raises(ImageRejected, match="incomplète ou abîmée"):
+        prepare_image_bytes(data[: int(len(data) * kept)], filename="IMG_5195.HEIC", specialty="dermatology")
