@@ -6,8 +6,9 @@ What depends on the data key, and is re-made here:
   messages.body, secret settings;
 - keyed tags: every settings row's tag, the search tokens, the audit chain and its head file;
 - the blobs in ``objects/`` (images, thumbnails, PDFs).
-The training sandbox's store is not re-sealed: it erases itself when it finds another key
-(sync/sandbox/storage.py).
+The training sandbox's store (fictitious patients, made up again at will) is not re-sealed: the
+command erases it once the rotation is done, and it erases itself when it finds another key
+(sync/sandbox/storage.py), after a rotation a kill interrupted.
 
 Crash safety (a kill -9 at any moment leaves a working key):
 1. key.json records the next key beside the current one (one atomic write). From here on, opening
@@ -75,6 +76,11 @@ M.add(
         "rotation.done": {
             "fr": "Nouvelle clé des données : tout a été rechiffré.",
             "en": "New data key: everything was re-encrypted.",
+        },
+        "rotation.training_erased": {
+            "fr": "Les données de la plateforme d'essai (mode formation), chiffrées avec l'ancienne clé, ont été "
+            "effacées.",
+            "en": "The test platform's data (training mode), encrypted with the old key, was erased.",
         },
     }
 )

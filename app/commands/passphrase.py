@@ -100,6 +100,13 @@ def run_change(args: argparse.Namespace) -> int:
             audit.append(conn, store.key, "settings", detail="passphrase")
         say(M.tr("passphrase.changed"))
         if args.rotate_key:
+            from sync.training import wipe_sandbox
+
             rotation.rotate(root, store.conn, KeyStore(root), store.key, new)
+            # Found from outside: the training platform's copies of the cases stayed sealed under the key
+            # just retired until training next started, though this said everything was re-encrypted.
+            erased = wipe_sandbox(store)
             say(M.tr("rotation.done"))
+            if erased:
+                say(M.tr("rotation.training_erased"))
     return 0

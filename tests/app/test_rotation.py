@@ -149,6 +149,31 @@ def test_the_command_changes_the_passphrase_and_the_key(teleavis_home: Path) -> 
         assert snapshot(store) == before
 
 
+def test_the_command_leaves_no_training_data_under_the_old_key(teleavis_home: Path) -> None:
+    """Found from outside: after « tout a été rechiffré », the training platform's store (its Patients,
+    their INS, the photos) still opened with the retired key, until training next started."""
+    from sync.training import ensure_sandbox, stop_sandboxes
+
+    with Store.open(teleavis_home) as store:
+        make_case(store, images=1, seed=7)
+        ensure_sandbox(store)
+    stop_sandboxes()
+    assert any((teleavis_home / "sandbox").iterdir())
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TELEAVIS_NEW_PASSPHRASE=OTHER)
+    done = subprocess.run(
+        [sys.executable, "-m", "app.main", "passphrase", "change", "--rotate-key"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "plateforme d'essai (mode formation), chiffrées avec l'ancienne clé, ont été effacées" in done.stderr
+    assert not (teleavis_home / "sandbox").exists()
+
+
 KILLS = 20
 
 
