@@ -19,10 +19,12 @@ from urllib.parse import quote
 
 from app import forms
 from app import messages as M
+from app.i18n import language
 from app.identifiers import ins_system, normalize_ins
 from app.messages import specialty_name
 from app.model import Case, CaseImage, Message, Requester, iso, utc_now
 from app.moments import fhir_date_time
+from app.report_text import view_words
 from sync import codes as C
 from sync import frcore
 from sync.codes import (
@@ -357,7 +359,8 @@ def media_resource(
         resource["height"] = image.height
     if image.width > 0:
         resource["width"] = image.width
-    title = " — ".join(x for x in (f"Image {position + 1}", image.view.strip()) if x)
+    # The title is for the expert to read, in words (found from outside: « Image 1 — far — copie réduite »).
+    title = f"Image {position + 1} — {view_words(image, language())}"
     resource["content"] = {
         "contentType": image.content_type,
         "url": binary_url,

@@ -134,6 +134,15 @@ def test_media_carries_size_and_sha1_of_the_stored_bytes(store: Store) -> None:
     assert set(placeholders) == {mapping.PLACEHOLDER}
 
 
+def test_a_media_title_says_the_image_in_words(store: Store) -> None:
+    """Found from outside: titles read « Image 1 — far », and « Image 1 — far — copie réduite » once
+    reduced: the view's code, in English, in the French the expert reads."""
+    case = store.get_case(make_case(store, "dermatology"))
+    bundle = prepare_case(case, REQUESTER).bundle_with({image.id: "b" for image in case.images})
+    titles = [e["resource"]["content"]["title"] for e in _by_type(bundle, "Media")]
+    assert titles == ["Image 1 — dos, vue éloignée", "Image 2 — dos, vue rapprochée"]
+
+
 def test_missing_binary_id_is_refused(store: Store) -> None:
     case = store.get_case(make_case(store))
     prepared = prepare_case(case, REQUESTER)
