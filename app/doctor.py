@@ -435,9 +435,9 @@ def summary(checks: Sequence[Check]) -> str:
     failures = sum(c.status == FAILED for c in checks)
     warnings = sum(c.status == WARNING for c in checks)
     if failures:
-        return M.tr("doctor.summary.failed", n=failures)
+        return M.tr_count("doctor.summary.failed", failures, n=failures)
     if warnings:
-        return M.tr("doctor.summary.warnings", n=warnings)
+        return M.tr_count("doctor.summary.warnings", warnings, n=warnings)
     return M.tr("doctor.summary.ok")
 
 

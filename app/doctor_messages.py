@@ -74,12 +74,20 @@ M.add(
         "doctor.advice": {"fr": "À faire : {advice}", "en": "What to do: {advice}"},
         "doctor.summary.ok": {"fr": "Tout est en ordre.", "en": "Everything is in order."},
         "doctor.summary.warnings": {
-            "fr": "Aucun échec ; {n} point(s) à surveiller.",
-            "en": "No failure; {n} point(s) to watch.",
+            "fr": "Aucun échec ; {n} points à surveiller.",
+            "en": "No failure; {n} points to watch.",
+        },
+        "doctor.summary.warnings.one": {
+            "fr": "Aucun échec ; {n} point à surveiller.",
+            "en": "No failure; {n} point to watch.",
         },
         "doctor.summary.failed": {
-            "fr": "{n} échec(s) : suivez les conseils ci-dessus, puis relancez le diagnostic.",
-            "en": "{n} failure(s): follow the advice above, then run the diagnosis again.",
+            "fr": "{n} échecs : suivez les conseils ci-dessus, puis relancez le diagnostic.",
+            "en": "{n} failures: follow the advice above, then run the diagnosis again.",
+        },
+        "doctor.summary.failed.one": {
+            "fr": "{n} échec : suivez les conseils ci-dessus, puis relancez le diagnostic.",
+            "en": "{n} failure: follow the advice above, then run the diagnosis again.",
         },
         "doctor.help": {
             "fr": "diagnostic du poste : caméras, trousseau, disque, base, plateforme, horloge",

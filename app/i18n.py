@@ -55,6 +55,16 @@ class Catalogue(Mapping[str, Mapping[str, str]]):
         text = entry.get(lang) or entry["fr"]
         return text.format(**params) if params else text
 
+    def tr_count(self, key: str, count: int, /, **params: object) -> str:
+        """``tr`` for a sentence about ``count`` things: ``key + ".one"`` for one (and for none, in
+        French), ``key`` for several. « 1 page jointe », not « 1 page(s) jointe(s) »."""
+        return self.tr_in_count(key, language(), count, **params)
+
+    def tr_in_count(self, key: str, lang: str, count: int, /, **params: object) -> str:
+        """``tr_count`` in ``lang``."""
+        one = count == 1 or (count == 0 and lang != "en")
+        return self.tr_in(f"{key}.one" if one and f"{key}.one" in self._entries else key, lang, **params)
+
     def __getitem__(self, key: str) -> Mapping[str, str]:
         return self._entries[key]
 

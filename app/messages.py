@@ -183,6 +183,11 @@ def tr(key: str, /, **params: object) -> str:
     return CATALOGUE.tr(key, **params)
 
 
+def tr_count(key: str, count: int, /, **params: object) -> str:
+    """The message ``key`` about ``count`` things, singular or plural (:meth:`Catalogue.tr_count`)."""
+    return CATALOGUE.tr_count(key, count, **params)
+
+
 def add(entries: dict[str, dict[str, str]]) -> None:
     """Let a module of the core register its own messages next to its code (a key already
     registered is an error: see :class:`app.i18n.Catalogue`)."""

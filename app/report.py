@@ -377,11 +377,12 @@ def _answer_part(
     if advice:
         rows.append((t("follow_up"), advice))
     if appended_pages:
-        rows.append((t("expert_pdf"), t("expert_pdf_appended", pages=appended_pages)))
+        rows.append((t("expert_pdf"), t.count("expert_pdf_appended", appended_pages, pages=appended_pages)))
     if referenced:
-        rows.append((t("expert_pdf"), t("expert_pdf_referenced", count=referenced)))
+        rows.append((t("expert_pdf"), t.count("expert_pdf_referenced", referenced, count=referenced)))
     if answer.images():
-        rows.append((t("expert_images"), t("expert_images_after", count=len(answer.images()))))
+        shown = len(answer.images())
+        rows.append((t("expert_images"), t.count("expert_images_after", shown, count=shown)))
     if answer.amended:
         rows.append((t("amended"), amended_words(t.lang)))
     earlier = earlier_words(answer, t.lang)

@@ -65,19 +65,31 @@ _WORDS = Catalogue(
         "follow_up": {"fr": "Suivi conseillé", "en": "Advised follow-up"},
         "expert_pdf": {"fr": "Compte rendu de l'expert", "en": "Expert's report"},
         "expert_pdf_appended": {
-            "fr": "{pages} page(s) jointe(s) à la fin de ce document",
-            "en": "{pages} page(s) appended at the end of this document",
+            "fr": "{pages} pages jointes à la fin de ce document",
+            "en": "{pages} pages appended at the end of this document",
+        },
+        "expert_pdf_appended.one": {
+            "fr": "{pages} page jointe à la fin de ce document",
+            "en": "{pages} page appended at the end of this document",
         },
         "expert_pdf_referenced": {
-            "fr": "{count} document(s) PDF conservé(s) dans Teleavis, non joint(s) ici",
-            "en": "{count} PDF document(s) kept in Teleavis, not appended here",
+            "fr": "{count} documents PDF conservés dans Teleavis, non joints ici",
+            "en": "{count} PDF documents kept in Teleavis, not appended here",
+        },
+        "expert_pdf_referenced.one": {
+            "fr": "{count} document PDF conservé dans Teleavis, non joint ici",
+            "en": "{count} PDF document kept in Teleavis, not appended here",
         },
         "platform_words": {"fr": "Plateforme", "en": "Platform"},
         "platform_reason": {"fr": "Motif donné par la plateforme", "en": "Reason given by the platform"},
         "expert_images": {"fr": "Images de l'expert", "en": "Expert's images"},
         "expert_images_after": {
-            "fr": "{count} image(s), à la fin de ce document",
-            "en": "{count} image(s), at the end of this document",
+            "fr": "{count} images, à la fin de ce document",
+            "en": "{count} images, at the end of this document",
+        },
+        "expert_images_after.one": {
+            "fr": "{count} image, à la fin de ce document",
+            "en": "{count} image, at the end of this document",
         },
         "expert_image_title": {
             "fr": "Image de l'expert {n} / {total} — {label}",
@@ -237,6 +249,10 @@ class T:
     def __call__(self, key: str, /, **params: object) -> str:
         text = _pick(_WORDS, key, self.lang)
         return text.format(**params) if params else text
+
+    def count(self, key: str, count: int, /, **params: object) -> str:
+        """The sentence ``key`` about ``count`` things, singular or plural."""
+        return _WORDS.tr_in_count(key, self.lang, count, **params)
 
     def fit(self, text: str) -> str:
         return self._fonts.text(text)

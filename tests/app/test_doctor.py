@@ -363,7 +363,7 @@ def test_english_words_and_exit_codes(capsys: pytest.CaptureFixture[str], config
     assert result.code == 1
     assert "[FAILED] Platform" in result.out and "out of reach" in result.out
     assert "What to do: Check that the computer reaches the Internet" in result.out
-    assert "failure(s): follow the advice above" in result.out
+    assert "1 failure: follow the advice above" in result.out
 
 
 def test_the_command_in_a_fresh_process_only_warns(tmp_path: Path) -> None:

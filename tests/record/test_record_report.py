@@ -267,5 +267,5 @@ def test_an_unreadable_answer_pdf_is_referenced_not_appended(store: Store, tmp_p
 
     assert (report.answer_pages_appended, report.answer_pdfs_referenced) == (0, 1)
     text = flat(" ".join(page_texts(pdf)))
-    assert "1 document(s) PDF conservé(s) dans Teleavis, non joint(s) ici" in text
+    assert "1 document PDF conservé dans Teleavis, non joint ici" in text
     assert f"page {report.pages} / {report.pages}" in text

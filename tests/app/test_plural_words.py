@@ -1,0 +1,63 @@
+"""Counted things are said in the singular or the plural, not « 1 page(s) jointe(s) ».
+
+Found from outside (a nurse's pass): the printed report said « 1 page(s) jointe(s) à la fin de ce
+document », the diagnosis « Aucun échec ; 3 point(s) à surveiller »."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import doctor
+from app.i18n import Catalogue, set_language
+
+WORDS = Catalogue(
+    "test plurals",
+    {
+        "pages": {"fr": "{n} pages jointes", "en": "{n} pages appended"},
+        "pages.one": {"fr": "{n} page jointe", "en": "{n} page appended"},
+        "only": {"fr": "{n} fois", "en": "{n} times"},
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "said"),
+    [
+        ("fr", 0, "0 page jointe"),  # French counts none in the singular
+        ("fr", 1, "1 page jointe"),
+        ("fr", 2, "2 pages jointes"),
+        ("en", 0, "0 pages appended"),
+        ("en", 1, "1 page appended"),
+        ("en", 12, "12 pages appended"),
+    ],
+)
+def test_a_count_picks_its_form(lang: str, count: int, said: str) -> None:
+    assert WORDS.tr_in_count("pages", lang, count, n=count) == said
+
+
+def test_a_sentence_with_one_form_serves_every_count() -> None:
+    assert WORDS.tr_in_count("only", "fr", 1, n=1) == "1 fois"
+
+
+@pytest.mark.parametrize(
+    ("statuses", "said"),
+    [
+        ([doctor.WARNING], "Aucun échec ; 1 point à surveiller."),
+        ([doctor.WARNING] * 3, "Aucun échec ; 3 points à surveiller."),
+        ([doctor.FAILED], "1 échec : suivez les conseils ci-dessus, puis relancez le diagnostic."),
+    ],
+)
+def test_the_diagnosis_counts_in_words(statuses: list[str], said: str) -> None:
+    set_language("fr")
+    try:
+        checks = [doctor.Check(f"c{n}", status, "détail") for n, status in enumerate(statuses)]  # type: ignore[arg-type]
+        assert doctor.summary(checks) == said
+    finally:
+        set_language(None)
+
+
+def test_the_report_counts_the_experts_pages_in_words() -> None:
+    from app.report_text import _WORDS
+
+    assert _WORDS.tr_in_count("expert_pdf_appended", "fr", 1, pages=1) == "1 page jointe à la fin de ce document"
+    assert _WORDS.tr_in_count("expert_images_after", "fr", 3, count=3) == "3 images, à la fin de ce document"
