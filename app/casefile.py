@@ -95,7 +95,7 @@ _TOP = {
     "form",
     "images",
 }
-_PATIENT = {"family", "given", "birth_date", "birth_place", "sex", "ins", "identity_status", "local_id"}
+_PATIENT = {"family", "used_name", "given", "birth_date", "birth_place", "sex", "ins", "identity_status", "local_id"}
 _CONSENT = {"given", "date", "recorded_by"}
 _TREATMENT = {"name", "dosage"}
 _IMAGE = {"file", "body_site", "eye", "view", "note"}
@@ -238,6 +238,7 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
         given = []
     case.patient = Patient(
         family=r.text(pdata, "family", "patient"),
+        used_name=" ".join(r.text(pdata, "used_name", "patient").split()),
         given=[" ".join(g.split()) for g in given if g.strip()],
         birth_date=r.text(pdata, "birth_date", "patient"),
         birth_place=normalize_birth_place(r.text(pdata, "birth_place", "patient")),

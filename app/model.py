@@ -12,7 +12,16 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
+from app import messages as M
 from app.folding import fold
+
+M.add(
+    {
+        # The RNIV keeps the birth name (a strict trait) and the used name apart: the birth name comes
+        # first, as it identifies; the used name follows, said as what it is.
+        "name.with_used": {"fr": "{name} (nom utilisé : {used})", "en": "{name} (used name: {used})"},
+    }
+)
 
 
 def new_id() -> str:
@@ -134,6 +143,10 @@ class Patient:
     #: INSEE code of the birth commune (``99`` + country code for a birth abroad), empty when not
     #: collected (cases stored before it existed load so). Sealed with the rest of the identity.
     birth_place: str = ""
+    #: The used name (RNIV « nom utilisé », FR Core's usualName), e.g. a spouse's name, when the patient
+    #: goes by one; never written into ``family``, the birth name, which is a strict trait and is not
+    #: altered. Empty when none (cases stored before it existed load so). Sealed with the identity.
+    used_name: str = ""
     sex: str = "unknown"
     ins: str | None = None
     local_id: str | None = None
@@ -146,8 +159,24 @@ class Patient:
         return bool(self.ins) and self.identity_status == "qualified"
 
     def full_name(self) -> str:
-        """The name as French identity rules write it: family name in capitals, then the given names."""
+        """The birth name as French identity rules write it: family name in capitals, then the given names."""
         return " ".join(part for part in (self.family.strip().upper(), " ".join(self.given).strip()) if part)
+
+    def used_name_shown(self) -> str:
+        """The used name as it is shown beside the birth name, in capitals; empty when none, or when it
+        is the birth name itself (accents and case set aside)."""
+        used = " ".join(self.used_name.split()).upper()
+        return used if used and fold(used) != fold(" ".join(self.family.split())) else ""
+
+    def shown_name(self, lang: str | None = None) -> str:
+        """The name a person reads: the birth name and given names, then the used name said as such
+        (« DUPONT Jeanne (nom utilisé : LEROY) »); in ``lang``, else the user's language."""
+        name, used = self.full_name(), self.used_name_shown()
+        if not used:
+            return name
+        if lang:
+            return M.CATALOGUE.tr_in("name.with_used", lang, name=name, used=used)
+        return M.tr("name.with_used", name=name, used=used)
 
     def initials(self) -> str:
         """Initials only, as the worklist shows them (``M.P.``)."""

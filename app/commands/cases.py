@@ -326,7 +326,7 @@ def run_show(args: argparse.Namespace) -> int:
     out = [
         f"{M.tr('show.case')} {case.id} — {state} — {M.specialty_name(case.specialty)}"
         f" ({M.tr(priority) if priority in M.CATALOGUE else case.priority})",
-        f"{M.tr('show.patient')} {p.full_name()}, {p.birth_date}"
+        f"{M.tr('show.patient')} {p.shown_name()}, {p.birth_date}"
         + (f" ({M.tr('show.birth_place', code=p.birth_place)})" if p.birth_place else "")
         + f", {M.sex_name(p.sex)}"
         + (f", INS {p.ins}" if p.ins else f", {p.local_id}")

@@ -13,7 +13,8 @@ FIRST13 = "1310775123456"
 INS = f"{FIRST13}{ins_key(FIRST13):02d}"
 MARKER = "MARQUEUR-UNIQUE-7f3a9c2e"
 EYE_MARKER = "MARQUEUR-OEIL-51d0b7"
-SECRETS = ["ZORGLUB", "Zébulon", "ZORGLUB Zébulon", "1931-07-14", "14/07/1931", INS, MARKER, EYE_MARKER]
+USED = "QUIMPERLEUX"  # the used name (a spouse's): sealed like the birth name
+SECRETS = ["ZORGLUB", "Zébulon", USED, "ZORGLUB Zébulon", "1931-07-14", "14/07/1931", INS, MARKER, EYE_MARKER]
 
 
 def _encodings(text: str) -> list[bytes]:
@@ -23,7 +24,14 @@ def _encodings(text: str) -> list[bytes]:
 def test_no_identifying_string_reaches_the_disk_or_stderr(tmp_path: Path, teleavis_home: Path) -> None:
     case_file = example_case(tmp_path / "case")
     doc = json.loads(case_file.read_text())
-    doc["patient"] = {"family": "ZORGLUB", "given": ["Zébulon"], "birth_date": "1931-07-14", "sex": "male", "ins": INS}
+    doc["patient"] = {
+        "family": "ZORGLUB",
+        "used_name": USED,
+        "given": ["Zébulon"],
+        "birth_date": "1931-07-14",
+        "sex": "male",
+        "ins": INS,
+    }
     doc["summary"] = f"Lésion du dos. {MARKER}"
     doc["images"][1]["note"] = f"note {MARKER}"
     doc["single_eye_reason"] = f"énucléation {EYE_MARKER}"  # free text: sealed like the rest
