@@ -18,7 +18,7 @@ from app.findings import Finding
 from app.fsutil import os_reason
 from app.identifiers import normalize_birth_place
 from app.model import IDENTITY_STATUSES, Case, CaseImage, Consent, Patient, Priority, Specialty, Treatment
-from app.validation import validate_content
+from app.validation import marriage_word, validate_content
 
 M.add(
     {
@@ -76,6 +76,7 @@ M.add(
             "en": "patient.given: text read as {n} given names, its first word the first given name; a first "
             'given name written with a space is given as a list (["Marie Thérèse", "Jeanne"]).',
         },
+        "cf.field_note": {"fr": "{path} : {text}", "en": "{path}: {text}"},
         "t.string": {"fr": "un texte", "en": "a text"},
         "t.bool": {"fr": "true ou false", "en": "true or false"},
         "t.list": {"fr": "une liste [...]", "en": "a list [...]"},
@@ -247,6 +248,9 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
         local_id=r.text(pdata, "local_id", "patient") or None,
         identity_status=r.text(pdata, "identity_status", "patient", choices=IDENTITY_STATUSES) or "provisional",
     )
+    if word := marriage_word(case.patient.family):
+        # Imported all the same (a warning of the checklist), but said now: a script's author reads this.
+        notes.append(M.tr("cf.field_note", path="patient.family", text=M.tr("v.family_married", word=word)))
 
     if "consent" in top:
         cdata = r.obj(top["consent"], "consent", _CONSENT)

@@ -66,6 +66,18 @@ M.add(
         "v.what.family": {"fr": "Le nom de naissance du patient", "en": "The patient's birth name"},
         "v.what.given": {"fr": "Le prénom du patient", "en": "The patient's first name"},
         "v.what.local_id": {"fr": "Le n° de dossier du patient", "en": "The patient's file number"},
+        "v.what.used_name": {"fr": "Le nom utilisé du patient", "en": "The patient's used name"},
+        "v.family_married": {
+            "fr": "Le nom de naissance semble contenir un nom d'époux (« {word} ») : n'écrivez ici que le nom "
+            "de naissance, tel que sur la pièce d'identité, et le nom d'usage (celui de l'époux) dans "
+            "« Nom utilisé ».",
+            "en": "The birth name seems to hold a spouse's name (“{word}”): write only the birth name here, as "
+            "on the identity document, and the name the patient goes by (the spouse's) in “Used name”.",
+        },
+        "v.used_name_married": {
+            "fr": "Nom utilisé : écrivez le nom seul, sans « {word} » (ex. LEROY).",
+            "en": "Used name: write the name alone, without “{word}” (e.g. LEROY).",
+        },
         "v.birth_date": {"fr": "Date de naissance du patient manquante.", "en": "Patient's date of birth is missing."},
         "v.birth_date_old": {
             "fr": "Date de naissance avant 1880 : vérifiez l'année.",
@@ -372,6 +384,29 @@ def _hidden_characters(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
 
 
+#: Words that tie a name to a marriage (folded): « épouse », « ép. », « veuve », « née »… A birth name
+#: holding one as a word of its own has had the used name written into it (« DUPONT épouse LEROY »),
+#: which the RNIV forbids: the birth name is a strict trait, the used name a trait of its own.
+MARRIAGE_WORDS = frozenset({"epouse", "ep", "epse", "veuve", "vve", "nee", "divorcee"})
+_PARTICLES = frozenset({"de", "la", "le", "du", "des", "d", "l"})
+_NAME_WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def marriage_word(name: str) -> str:
+    """The first word of ``name`` that ties it to a marriage, as typed (« ép »), or "" when none.
+
+    A word is a run of letters (joined by hyphens or apostrophes): « EPEE », « NEEL » or « VEUVE-
+    CLICQUOT » are names, not « ép. », « née » or « veuve ». A name of a single word is a name, and so
+    is one after a particle (« DE LA VEUVE »)."""
+    words: list[str] = _NAME_WORDS.findall(name)
+    if len(words) < 2:
+        return ""
+    for before, word in zip(["", *words], words, strict=False):
+        if fold(word) in MARRIAGE_WORDS and fold(before) not in _PARTICLES:
+            return word
+    return ""
+
+
 def _f(code: str, field: str, key: str, severity: str = "missing", **params: object) -> Finding:
     return Finding(code=code, field=field, message=M.tr(key, **params), severity=severity)  # type: ignore[arg-type]
 
@@ -383,6 +418,12 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
     today = today or date.today()
     if not p.family.strip():
         out.append(_f("patient.family", "patient.family", "v.family"))
+    elif word := marriage_word(p.family):
+        # Said, not blocking: the nurse corrects it in a moment, and a name read wrongly as married
+        # must not hold a case back. Under the field as it is typed, and in the checklist.
+        out.append(_f("patient.family.married", "patient.family", "v.family_married", "warning", word=word))
+    if word := marriage_word(p.used_name):
+        out.append(_f("patient.used_name.married", "patient.used_name", "v.used_name_married", "warning", word=word))
     if not p.given or not p.given[0].strip():
         out.append(_f("patient.given", "patient.given", "v.given"))
     if not p.birth_date:
@@ -401,7 +442,12 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
         out.append(_f("patient.sex", "patient.sex", "v.sex", "error"))
     hidden = [
         field
-        for field, text in (("family", p.family), ("given", " ".join(p.given)), ("local_id", p.local_id or ""))
+        for field, text in (
+            ("family", p.family),
+            ("used_name", p.used_name),
+            ("given", " ".join(p.given)),
+            ("local_id", p.local_id or ""),
+        )
         if _hidden_characters(text)
     ]
     for field in hidden:
