@@ -125,6 +125,9 @@ VALIDATION_MODES = frozenset({"AN", "CC", "CE", "CM", "CN", "CS", "LE", "PA", "P
 VALIDATION_MODES_INS = frozenset({"PA", "CN", "AN", "LE"})
 #: Genders the INS profile admits (``fr-core-vs-patient-gender-INS``).
 INS_GENDERS = frozenset({"male", "female", "unknown"})
+#: HumanName.use (NameUse, a required binding of FR Core's fr-core-human-name): the birth name is
+#: ``official`` (slice officialName), the used name, e.g. a spouse's, ``usual`` (slice usualName).
+NAME_USES = frozenset({"usual", "official", "temp", "nickname", "anonymous", "old", "maiden"})
 
 # -- ANS terminologies FR Core binds for PractitionerRole --------------------------------------------
 TRE_G15 = "https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante"

@@ -126,6 +126,24 @@ def _reliability(resource: dict[str, Any], out: list[Problem]) -> None:
             out.append((f"{at}.extension:validationDate", "valueDate exigée"))
 
 
+def _names(resource: dict[str, Any], out: list[Problem]) -> None:
+    """Each name's use from NameUse (fr-core-human-name, required); a used name (usualName, ``use =
+    usual``: « n'est transmis que s'il est défini ») carries a name. More than one name is FR Core's
+    own shape: the birth name (officialName) and the used name side by side."""
+    for n, name in enumerate(resource.get("name") or []):
+        if not isinstance(name, dict):
+            continue
+        use = name.get("use")
+        if use is not None and use not in C.NAME_USES:
+            out.append((f"name[{n}].use", f"« {use} » n'est pas un usage de nom (NameUse) : official, usual…"))
+        elif (
+            use == "usual"
+            and not (isinstance(name.get("family"), str) and name["family"].strip())
+            and not name.get("given")
+        ):
+            out.append((f"name[{n}]", "nom utilisé (use = usual) vide : il ne se transmet que s'il est défini"))
+
+
 def _birth_place(resource: dict[str, Any], out: list[Problem]) -> None:
     """The birth place, when given: once, an Address carrying one FR Core INSEE code (TRE-R13) of a
     commune or of ``99`` + country. Its presence is not required here although fr-core-patient-ins
@@ -178,6 +196,7 @@ def check_patient(resource: dict[str, Any], *, national: bool = False) -> list[P
     declared = _profile(resource, "Patient", out)
     _reliability(resource, out)
     _birth_place(resource, out)
+    _names(resource, out)
     status = identity_status(resource)
     ins_profile = C.PROFILE_PATIENT_INS in declared
     ins_found: list[tuple[str, str]] = []

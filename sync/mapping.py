@@ -230,8 +230,14 @@ def _patient(case: Case, requester: Requester, *, training: bool = False) -> tup
         # FR Core: the first given name, and every given name of the birth certificate in the list.
         name["given"] = given[:1]
         name["extension"] = [{"url": C.EXT_BIRTH_LIST_GIVEN_NAME, "valueString": " ".join(given)}]
-    if len(name) > 1:
-        resource["name"] = [name]
+    names = [name] if len(name) > 1 else []
+    if p.used_name_shown():
+        # FR Core's usualName, sent only when there is one (a spouse's name): its family alone. Its
+        # given names would be the « prénom utilisé », which Teleavis does not collect; the birth name
+        # above stays as it is (officialName, never altered).
+        names.append({"use": "usual", "family": " ".join(p.used_name.split())})
+    if names:
+        resource["name"] = names
     if p.sex:
         resource["gender"] = p.sex
     if p.birth_date:
