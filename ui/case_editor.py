@@ -274,8 +274,16 @@ class CaseEditor(QWidget):
         box = QGroupBox(self.tr("2. Patient"))
         form = QFormLayout(box)
         self._tune(form)
-        self.family = QLineEdit(placeholderText=self.tr("Nom de naissance"))
-        self._row(form, text_binding("patient.family", self.family), self.tr("Nom :"))
+        # The birth name alone (a strict trait, never altered: RNIV); a spouse's name has its own field
+        # just under it, so that « DUPONT épouse LEROY » is never typed here (the checklist says so).
+        self.family = QLineEdit(placeholderText=self.tr("Tel que sur la pièce d'identité"))
+        self._row(form, text_binding("patient.family", self.family), self.tr("Nom de naissance :"))
+        self.used_name = QLineEdit(placeholderText=self.tr("Facultatif"))
+        self._row(form, text_binding("patient.used_name", self.used_name), self.tr("Nom utilisé :"))
+        # What it is for does not fit in the field on a small screen: said under it.
+        self.used_name_note = _hint(
+            form, self.tr("Nom d'usage, ex. celui de l'époux : il ne s'écrit jamais dans le nom de naissance.")
+        )
         self.given = QLineEdit(placeholderText=self.tr("Tous, dans l'ordre de la pièce d'identité"))
         self.first_given = ChoiceBox()
         self._row(form, given_binding("patient.given", self.given, self.first_given), self.tr("Prénoms de naissance :"))

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app.model import Case, Consent, Patient
 from app.store import Store
@@ -178,3 +179,38 @@ def test_a_typo_fixed_inside_a_composed_first_name_keeps_the_choice(qtbot: Any, 
     editor.given.setCursorPosition(0)
     type_text(editor.given, "Anne ")  # a name put in front: the first given name is to choose again
     assert page.case.patient.given[0] == "Anne"
+
+
+def test_the_used_name_has_its_own_field_after_the_birth_name_and_a_married_name_is_pointed_out(
+    qtbot: Any, window: MainWindow, store: Store
+) -> None:
+    """A conformance pass found the spouse's name could only be typed into the birth name
+    (« DUPONT épouse LEROY »), sent as the official name: the birth name altered. The birth name field
+    says it takes the birth name; the used name is the next field, typed with the keyboard."""
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    assert editor.labels["patient.family"] == "Nom de naissance"
+    assert editor.labels["patient.used_name"] == "Nom utilisé" and "Facultatif" in editor.used_name.placeholderText()
+    assert "l'époux" in editor.used_name_note.text() and editor.used_name_note.isVisibleTo(window)
+    keys = list(editor.bindings)
+    assert keys.index("patient.used_name") == keys.index("patient.family") + 1, "right after the birth name"
+    type_text(editor.family, "DUPONT épouse LEROY")
+    problem = editor.problems["patient.family"]
+    assert problem.isVisible() and "« épouse »" in problem.text() and "Nom utilisé" in problem.text()
+    (married,) = [f for f in page.findings if f.code == "patient.family.married"]
+    assert not married.blocks_sending(), "a warning the nurse sees, not a wall"
+    assert any("nom d'époux" in page.checklist.items.item(n).text() for n in range(page.checklist.items.count()))
+    editor.family.selectAll()
+    type_text(editor.family, "DUPONT")
+    editor.family.setFocus()
+    qtbot.keyClick(editor.family, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is editor.used_name, "Tab from the birth name goes to the used name"
+    type_text(editor.used_name, "LEROY")
+    type_text(editor.given, "Jeanne")
+    assert not problem.isVisible()
+    assert not any(f.code == "patient.family.married" for f in page.findings)
+    assert editor.flush()
+    stored = store.get_case(page.case.id).patient
+    assert (stored.family, stored.used_name) == ("DUPONT", "LEROY")
+    window.open_case(page.case.id)
+    assert window.case_page.editor.used_name.text() == "LEROY"
