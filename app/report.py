@@ -300,8 +300,11 @@ def _request_part(
 
     p = case.patient
     story.append(_p(t.fit(t("patient")), styles["h2"]))
+    # The birth name (a strict trait) said as such when a used name is beside it, each on its own line.
+    used = p.used_name_shown()
     rows = [
-        (t("name"), f"{p.family.upper()} {' '.join(p.given)}".strip()),
+        (t("birth_name" if used else "name"), f"{p.family.upper()} {' '.join(p.given)}".strip()),
+        *([(t("used_name"), used)] if used else []),
         (t("birth_date"), date_words(p.birth_date, lang)),
         (t("sex"), sex_words(p.sex, lang)),
     ]
@@ -420,7 +423,7 @@ def _identity_line(case: Case, t: T) -> str:
     """Whom every page is about, as identity vigilance wants it read: the names, the birth date, the sex,
     and the INS when the identity is qualified (the only one sent)."""
     p = case.patient
-    parts = [p.full_name()]
+    parts = [p.shown_name(t.lang)]
     if p.birth_date:
         born = {"male": "born_m", "female": "born_f"}.get(p.sex, "born")
         parts.append(t(born, date=date_words(p.birth_date, t.lang)))

@@ -40,6 +40,8 @@ _WORDS = Catalogue(
         "organization": {"fr": "Structure", "en": "Organisation"},
         "patient": {"fr": "Patient", "en": "Patient"},
         "name": {"fr": "Nom, prénoms", "en": "Name"},
+        "birth_name": {"fr": "Nom de naissance, prénoms", "en": "Birth name, given names"},
+        "used_name": {"fr": "Nom utilisé", "en": "Used name"},
         "birth_date": {"fr": "Date de naissance", "en": "Date of birth"},
         "sex": {"fr": "Sexe", "en": "Sex"},
         "birth_place": {"fr": "Lieu de naissance (code INSEE)", "en": "Place of birth (INSEE code)"},

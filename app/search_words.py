@@ -35,7 +35,7 @@ def compact(text: str) -> str:
 def patient_words(patient: Patient) -> set[str]:
     """Every word the patient's case is found by (unkeyed)."""
     words: set[str] = set()
-    for part in [patient.family, *patient.given]:
+    for part in [patient.family, patient.used_name, *patient.given]:  # found by the name she goes by too
         for word in fold(part).replace("-", " ").split():
             words.update(word[:n] for n in range(2, len(word) + 1))
     for ident in (patient.ins, patient.local_id):

@@ -776,7 +776,7 @@ def _elsewhere(field: str, key: str, other: Case) -> Finding:
     """The blocking finding on ``field`` that names the other case (and its patient, when ``key``'s
     words say them)."""
     o = other.patient
-    return _f(f"{field}.elsewhere", field, key, "error", id=other.id[:8], name=o.full_name(), born=o.birth_date or "?")
+    return _f(f"{field}.elsewhere", field, key, "error", id=other.id[:8], name=o.shown_name(), born=o.birth_date or "?")
 
 
 def _traits(p: Patient) -> tuple[str, str, str, str]:

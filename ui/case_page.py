@@ -253,7 +253,7 @@ class CasePage(QWidget):
         case = self.case
         if case is None:
             return
-        name = case.patient.full_name()
+        name = case.patient.shown_name()
         self.header.setText(
             self.tr("{name} — {specialty} — dossier {id} — {state}").format(
                 name=name or self.tr("Nouveau patient"),

@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
             patient = self.store.patients([case_id]).get(case_id)
         except TeleavisError:
             patient = None
-        name = patient.full_name() if patient is not None else ""
+        name = patient.shown_name() if patient is not None else ""
         return self.tr("{name}, dossier {id}").format(name=name, id=case_id[:8]) if name else case_id[:8]
 
     def _waiting_to_leave(self) -> int:

@@ -146,7 +146,7 @@ class WorklistModel(QAbstractTableModel):
     def _line(self, patient: Patient) -> str:
         from ui.fields import iso_to_display  # here: ui.fields brings the editor's widget types
 
-        name = patient.full_name() or self.tr("(patient sans nom)")
+        name = patient.shown_name() or self.tr("(patient sans nom)")
         return f"{name} ({iso_to_display(patient.birth_date)})" if patient.birth_date else name
 
     def _query(self, limit: int) -> list[CaseSummary]:
@@ -448,7 +448,7 @@ class Worklist(QWidget):
         except TeleavisError as exc:
             self.detail.setText(exc.message)
             return
-        name = case.patient.full_name()
+        name = case.patient.shown_name()
         self.detail.setText(
             self.tr("{name} — dossier {id} — {state}").format(
                 name=name or self.tr("(patient sans nom)"), id=short_id(summary.id), state=M.state_name(summary.state)

@@ -105,3 +105,31 @@ def test_a_wrong_used_name_key_or_value_refuses_the_file(
     refused = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex", patient=patient)))
     assert refused.code == 1 and words in refused.err
     assert run_inprocess(capsys, "case", "list", "--json").json() == []
+
+
+def test_the_case_is_found_by_the_used_name_as_by_the_birth_name(teleavis_home: Path) -> None:
+    """At the desk she gives the name she goes by: the worklist's search finds her by either."""
+    with Store.open() as store:
+        case_id = store.create_case(Case(patient=Patient(family="DUPONT", given=["Jeanne"], used_name="Leroy")), [])
+        store.create_case(Case(patient=Patient(family="MARTIN", given=["Paul"])), [])
+        for typed in ("leroy", "LER", "Dupont", "leroy jeanne"):
+            assert [c.id for c in store.list_cases(search=typed)] == [case_id], typed
+
+
+def test_the_same_patient_checks_compare_the_birth_name_and_name_the_other_as_a_person_reads_her() -> None:
+    """The used name is not a strict trait: another used name (a remarriage, one not typed) is the
+    same patient; another birth name is not, and the finding names her with both."""
+    from app.validation import same_local_id_elsewhere
+
+    def case(family: str, used: str) -> Case:
+        return Case(
+            patient=Patient(
+                family=family, used_name=used, given=["Jeanne"], birth_date="1950-02-03", sex="female", local_id="D-1"
+            )
+        )
+
+    assert same_local_id_elsewhere(case("DUPONT", "LEROY"), [case("DUPONT", ""), case("Dupont", "MARTIN")]) == []
+    (other,) = same_local_id_elsewhere(case("DUPONT", ""), [case("DUPONT épouse LEROY", "")])
+    assert other.blocks_sending()
+    (named,) = same_local_id_elsewhere(case("DURAND", ""), [case("DUPONT", "LEROY")])
+    assert "DUPONT Jeanne (nom utilisé : LEROY)" in named.message

@@ -154,6 +154,26 @@ def test_the_report_shows_the_identity_traits_and_status_and_the_ins_only_when_q
     assert "250028512345644" not in texts["provisional"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "line", "rows"),
+    [
+        ("fr", "DUPONT Hélène (nom utilisé : LEROY)", "Nom de naissance, prénoms DUPONT Hélène Nom utilisé LEROY"),
+        ("en", "DUPONT Hélène (used name: LEROY)", "Birth name, given names DUPONT Hélène Used name LEROY"),
+    ],
+)
+def test_the_report_shows_the_used_name_after_the_birth_name_said_as_such(
+    store: Store, tmp_path: Path, lang: str, line: str, rows: str
+) -> None:
+    """The birth name stays the strict trait it is, the used name (a spouse's) is beside it, named."""
+    case = store.get_case(make_case(store, "dermatology", images=1))
+    case.patient.family, case.patient.given, case.patient.used_name = "Dupont", ["Hélène"], "Leroy"
+    store.update_case(case)
+    export_report(store, case.id, tmp_path / "used.pdf", lang=lang)
+    pages = page_texts(tmp_path / "used.pdf")
+    assert all(line in flat(text) for text in pages), "on every page, the name as a person reads it"
+    assert rows in flat(" ".join(pages))
+
+
 def test_a_missing_image_is_said_in_the_report_instead_of_failing(store: Store, tmp_path: Path) -> None:
     case_id = make_case(store, images=3)
     lost = store.get_case(case_id).images[1]

@@ -209,6 +209,7 @@ def test_the_used_name_has_its_own_field_after_the_birth_name_and_a_married_name
     type_text(editor.given, "Jeanne")
     assert not problem.isVisible()
     assert not any(f.code == "patient.family.married" for f in page.findings)
+    assert page.header.text().startswith("DUPONT Jeanne (nom utilisé : LEROY) — ")
     assert editor.flush()
     stored = store.get_case(page.case.id).patient
     assert (stored.family, stored.used_name) == ("DUPONT", "LEROY")

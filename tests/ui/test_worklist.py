@@ -37,6 +37,27 @@ def test_two_patients_with_the_same_initials_are_told_apart(qtbot: Any, store: S
     window.shutdown()
 
 
+def test_a_married_woman_is_listed_by_her_birth_name_then_her_used_name_and_found_by_either(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """The RNIV's birth name first (a strict trait), the name she goes by beside it, said as such."""
+    store.create_case(
+        Case(patient=Patient(family="Dupont", used_name="Leroy", given=["Jeanne"], birth_date="1950-02-03")), []
+    )
+    add(store, "MARTIN", "Paul", "1950-02-03")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    window.worklist.set_filter("all")
+    assert sorted(patient_column(window)) == [
+        "DUPONT Jeanne (nom utilisé : LEROY) (03/02/1950)",
+        "MARTIN Paul (03/02/1950)",
+    ]
+    search_for(qtbot, window, "leroy")
+    assert patient_column(window) == ["DUPONT Jeanne (nom utilisé : LEROY) (03/02/1950)"]
+    window.shutdown()
+
+
 def test_before_the_key_comes_the_rows_show_initials_then_the_names(
     qtbot: Any, store: Store, sync_runner: None
 ) -> None:
