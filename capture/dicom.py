@@ -246,16 +246,18 @@ def _device(ds: Dataset) -> str:
 
 
 def recorded_for_another(ds: Dataset, patient: Patient | None) -> bool:
-    """Whether the device recorded the image for someone else than ``patient``: a family name or a
-    birth date in the file that differs from the case's (either side missing says nothing; the file's
-    own identity is replaced when it goes, :func:`rewrite_dicom`)."""
+    """Whether the device recorded the image for someone else than ``patient``: a family name (neither
+    the birth name nor the used name) or a birth date in the file that differs from the case's (either
+    side missing says nothing; the file's own identity is replaced when it goes, :func:`rewrite_dicom`)."""
     if patient is None:
         return False
     name = str(getattr(ds, "PatientName", "") or "")
     if any(word in fold(name) for word in _PLACEHOLDER_NAMES):
         return False  # the device's own placeholder: nobody was entered on it, nothing to compare
     recorded = name.split("^")[0].strip()
-    if recorded and patient.family.strip() and fold(recorded) != fold(patient.family):
+    # The device may know the patient by her used name (a spouse's), the name she gives at the desk.
+    names = {fold(n.strip()) for n in (patient.family, patient.used_name) if n.strip()}
+    if recorded and names and fold(recorded) not in names:
         return True
     born = str(getattr(ds, "PatientBirthDate", "") or "").strip()
     return bool(born) and len(born) == 8 and bool(patient.birth_date) and born != patient.birth_date.replace("-", "")

@@ -259,3 +259,16 @@ def test_a_retinograph_the_device_recorded_for_another_patient_is_flagged_at_imp
         if found:
             assert found[0].level == "warning" and "autre patient" in found[0].message
             assert "LEROY" not in found[0].message  # (quality words are kept in clear)
+
+
+def test_a_retinograph_recorded_under_the_patients_used_name_is_hers(fundus_frames: list[np.ndarray]) -> None:
+    """The device was given the name she goes by (her spouse's): not another patient. Her birth name
+    is hers too; a third name is not."""
+    jeanne = Patient(family="DUPONT", used_name="Leroy", given=["Jeanne"], birth_date="1950-02-03", sex="female")
+    ds = pydicom.dcmread(io.BytesIO(retinograph(fundus_frames[:1])))
+    for name, flagged in (("LEROY^Jeanne", False), ("Dupont^Jeanne", False), ("MARTIN^Jeanne", True)):
+        ds.PatientName, ds.PatientBirthDate = name, "19500203"
+        out = io.BytesIO()
+        ds.save_as(out, enforce_file_format=True)
+        prepared = prepare_image_bytes(out.getvalue(), filename="OD.dcm", specialty="ophthalmology", patient=jeanne)
+        assert bool([f for f in prepared.quality if f.check == "patient"]) == flagged, name
