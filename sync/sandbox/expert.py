@@ -73,11 +73,16 @@ def _ins_typed(patient: dict[str, Any], system: str) -> bool:
 
 
 def _person_name(resource: dict[str, Any] | None) -> str:
-    names = (resource or {}).get("name") or [{}]
-    name = names[0]
+    """The name a letter gives: the birth name (``official``) when there is one, else the first, and
+    a patient's used name (``usual``, FR Core's usualName) after it, said as such."""
+    names = [n for n in (resource or {}).get("name") or [] if isinstance(n, dict)] or [{}]
+    name = next((n for n in names if n.get("use") == "official"), names[0])
     if name.get("text"):
         return str(name["text"])
     text = " ".join([*name.get("given", []), name.get("family", "")]).strip()
+    used = next((n.get("family") for n in names if n.get("use") == "usual" and n is not name), None)
+    if text and isinstance(used, str) and used.strip():
+        text += f" (nom utilisé : {used.strip()})"
     return text or "(nom non transmis)"
 
 

@@ -223,3 +223,23 @@ def test_same_seed_same_case_same_answer(tmp_path: Path, question_rate: float) -
             outcomes.append(said)
     assert outcomes[0] == outcomes[1]
     assert outcomes[0]
+
+
+@pytest.mark.parametrize(
+    ("names", "shown"),
+    [
+        ([{"use": "official", "family": "DUPONT", "given": ["Jeanne"]}], "Jeanne DUPONT"),
+        (
+            [{"use": "usual", "family": "LEROY"}, {"use": "official", "family": "DUPONT", "given": ["Jeanne"]}],
+            "Jeanne DUPONT (nom utilisé : LEROY)",
+        ),
+        ([], "(nom non transmis)"),
+    ],
+)
+def test_the_experts_letter_names_the_patient_by_her_birth_name_then_her_used_name(
+    names: list[dict[str, Any]], shown: str
+) -> None:
+    """Whatever the order the platform keeps the names in, the birth name is the one that identifies."""
+    from sync.sandbox.expert import _person_name
+
+    assert _person_name({"resourceType": "Patient", "name": names}) == shown
