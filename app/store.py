@@ -533,6 +533,13 @@ class Store:
                 binary_id=row["binary_id"],
             )
 
+    def image(self, case_id: str, image_id: str) -> CaseImage:
+        """One image of the case, as stored now (its labels as last saved)."""
+        for image in self.images(case_id):
+            if image.id == image_id:
+                return image
+        raise NotFound(M.tr("image.not_found"))
+
     @staticmethod
     def _meta_context(case_id: str, row: sqlite3.Row) -> bytes:
         """What an image's labels are bound to: its case, id, blobs, hash and size, as the row says."""
@@ -657,30 +664,49 @@ class Store:
             conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
             audit.append(conn, self.key, "edited", case_id, detail=f"image {image.id}", actor=actor)
 
-    def replace_image(self, case_id: str, old_id: str, new: NewImage, *, actor: str | None = None) -> None:
-        """A retake: the new image takes the old one's place, in one transaction."""
+    def replace_image(
+        self, case_id: str, old_id: str, new: NewImage, *, turned: bool = False, actor: str | None = None
+    ) -> None:
+        """A retake (or the same photo ``turned`` by the user): the new image takes the old one's place,
+        in one transaction, in a case still editable. A new image is uploaded again: the platform's copy
+        of the old one (its Binary id, on a case back for correction) is not this one.
+
+        A turned photo is still known by the file it came from (its ``source_sha1``, else its old hash):
+        the same file imported again, or taken into another patient's case, is still found."""
         with self._refused_removes([new] if new.written else []):
+            self._editable(case_id)
             row = self.conn.execute(
-                "SELECT position, blob, thumb_blob FROM images WHERE id=? AND case_id=?", (old_id, case_id)
+                "SELECT position, blob, thumb_blob, sha1, source_sha1 FROM images WHERE id=? AND case_id=?",
+                (old_id, case_id),
             ).fetchone()
             if row is None:
                 raise NotFound(M.tr("image.not_found"))
             self._checked_image_list(case_id)
+        if turned:
+            new.source_sha1 = row["source_sha1"] or row["sha1"]
         stored = self._put_images([new])
         try:
             with transaction(self.conn) as conn:
+                self._editable(case_id)  # as it is now: the engine may have taken the case meanwhile
                 listed = self._checked_image_list(case_id)  # as it is now, not before the files were written
-                conn.execute("DELETE FROM images WHERE id=?", (old_id,))
+                if not conn.execute("DELETE FROM images WHERE id=? AND case_id=?", (old_id, case_id)).rowcount:
+                    raise NotFound(M.tr("image.not_found"))
                 self._insert_image(conn, case_id, row["position"], stored[0])
                 self._seal_image_list(conn, case_id, listed, stored, [old_id])
                 conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
-                audit.append(conn, self.key, "edited", case_id, detail=f"image {old_id} retaken", actor=actor)
+                what = "turned" if turned else "retaken"
+                audit.append(conn, self.key, "edited", case_id, detail=f"image {old_id} {what}", actor=actor)
         except BaseException:
             self._discard(stored)
             raise
         for blob in (row["blob"], row["thumb_blob"]):
             if blob:
                 self.objects.delete(blob)
+
+    def _editable(self, case_id: str) -> None:
+        """Refuse to change the images of a case that has left (or is leaving)."""
+        if self.state(case_id) not in EDITABLE_STATES:
+            raise InvalidTransition(M.tr("case.not_editable"))
 
     def delete_image(self, case_id: str, image_id: str, *, actor: str | None = None) -> None:
         row = self.conn.execute(

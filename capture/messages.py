@@ -68,6 +68,12 @@ CATALOGUE = Catalogue(
             "exportez-la en JPEG ou en DICOM non compressé.",
             "en": "The DICOM image “{name}” uses an unsupported compression: export it as JPEG or uncompressed DICOM.",
         },
+        "rotate-dicom": {
+            "fr": "Une image DICOM ne peut pas être pivotée ici (ses données resteraient dans l'ancien sens) : "
+            "pivotez-la sur l'appareil puis importez-la à nouveau, ou reprenez-la.",
+            "en": "A DICOM image cannot be rotated here (its data would stay the old way round): rotate it on "
+            "the device and import it again, or take it again.",
+        },
         "unreadable-file": {
             "fr": "Le fichier « {name} » ne peut pas être lu (absent ou accès refusé) : "
             "vérifiez qu'il est toujours là.",

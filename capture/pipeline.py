@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import pathlib
+import struct
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -23,11 +24,18 @@ from capture import messages
 from capture.cv import cv2
 from capture.importer import DecodedImage, decode_photo
 from capture.messages import message
-from capture.metadata import MalformedImage, strip_jpeg, strip_png
+from capture.metadata import MalformedImage, png_chunk, strip_jpeg, strip_png
 from capture.quality import check_quality
 from capture.sniff import MAX_BYTES, sniff
 
 JPEG_QUALITY = 92
+#: A photo turned by the user is encoded once more: above the capture's quality, so that the turn (and
+#: the turn back, when the wrong way was chosen) loses next to nothing. libjpeg's lossless transform
+#: (jpegtran) is not in Pillow, OpenCV or the bundle; a PNG is turned losslessly.
+ROTATED_JPEG_QUALITY = 95
+#: Findings the pipeline adds beside the checks: they are about the file as it came (halved, its pages,
+#: the device's patient), not its pixels, and a turn keeps them.
+_FILE_NOTES = frozenset({"resolution-kept", "pages", "patient"})
 THUMBNAIL_LONG_SIDE = 320
 Image8 = npt.NDArray[np.uint8]
 
@@ -185,6 +193,91 @@ def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient |
     )
 
 
+def rotate_stored(data: bytes, *, quarter_turns: int, specialty: str, findings: list[QualityFinding]) -> PreparedImage:
+    """A stored photo turned by ``quarter_turns`` quarter turns, anticlockwise (1: to the left, -1: to
+    the right), with its thumbnail and its quality checks run again (a face the cascades could not see
+    sideways is found upright). ``findings`` are the image's own: the notes about its file are kept.
+
+    A PNG is turned losslessly, in its own pixel format and colour profile; a JPEG is decoded, turned
+    and encoded once at :data:`ROTATED_JPEG_QUALITY` with its colour profile (and its chroma resolution,
+    when full). A DICOM is refused: its pixel data and its header would have to be rewritten together.
+    """
+    fmt = sniff(data)
+    if fmt == "dicom":
+        raise messages.rejected("rotate-dicom")
+    if fmt not in ("jpeg", "png"):  # what the pipeline stores is one of those (HEIC and TIFF are converted)
+        raise messages.rejected("unknown-format", name="image")
+    turns = quarter_turns % 4
+    if fmt == "png":
+        turned = _turned_png(data, turns)
+        decoded = decode_photo(turned, name="image", fmt="png", full=True)
+        rgb = decoded.rgb
+    else:
+        decoded = decode_photo(data, name="image", fmt="jpeg", full=True)
+        rgb = np.ascontiguousarray(np.rot90(decoded.rgb, turns))
+        turned = encode_jpeg(rgb, decoded.icc, ROTATED_JPEG_QUALITY, full_chroma=_full_chroma(data))
+    height, width = rgb.shape[:2]
+    checked = check_quality(rgb, specialty=specialty, full_size=(width, height))
+    return PreparedImage(
+        data=turned,
+        content_type="image/png" if fmt == "png" else "image/jpeg",
+        width=width,
+        height=height,
+        thumbnail=thumbnail(rgb),
+        quality=checked + [finding for finding in findings if finding.check in _FILE_NOTES],
+    )
+
+
+_TRANSPOSE = {1: Image.Transpose.ROTATE_90, 2: Image.Transpose.ROTATE_180, 3: Image.Transpose.ROTATE_270}
+
+
+def _turned_png(data: bytes, turns: int) -> bytes:
+    """A PNG turned without loss: the same pixel format (16 bits, grey, palette) and transparency, and
+    the chunks that say what its colours mean copied as they were (the density's axes swapped)."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        turned = image.transpose(_TRANSPOSE[turns]) if turns else image.copy()
+        options: dict[str, object] = {"compress_level": 6}
+        if "transparency" in image.info:
+            options["transparency"] = image.info["transparency"]
+    buffer = io.BytesIO()
+    turned.save(buffer, "PNG", **options)
+    written = _png_chunks(buffer.getvalue())
+    colour = [(kind, payload) for kind, payload in _png_chunks(data) if kind in _PNG_COLOUR]
+    if turns % 2:
+        colour = [
+            (kind, payload[4:8] + payload[:4] + payload[8:] if kind == b"pHYs" else payload) for kind, payload in colour
+        ]
+    chunks = written[:1] + colour + [chunk for chunk in written[1:] if chunk[0] not in _PNG_COLOUR]
+    return data[:8] + b"".join(png_chunk(kind, payload) for kind, payload in chunks)
+
+
+#: A PNG's chunks about its colours and density, which a turn keeps (they come before PLTE and IDAT).
+_PNG_COLOUR = frozenset({b"iCCP", b"sRGB", b"gAMA", b"cHRM", b"sBIT", b"pHYs", b"cICP", b"mDCV", b"cLLI"})
+
+
+def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The chunks of a whole PNG (its type, its payload), in order."""
+    chunks = []
+    pos = 8
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        chunks.append((kind, data[pos + 8 : pos + 8 + length]))
+        pos += 12 + length
+        if kind == b"IEND":
+            break
+    return chunks
+
+
+def _full_chroma(data: bytes) -> bool:
+    """Whether a JPEG keeps its colours at full resolution (4:4:4): a turn keeps them so."""
+    from PIL import JpegImagePlugin
+
+    with Image.open(io.BytesIO(data)) as image:
+        return isinstance(image, JpegImagePlugin.JpegImageFile) and JpegImagePlugin.get_sampling(image) == 0
+
+
 def thumbnail(image: Image8, *, order: str = "rgb", long_side: int = THUMBNAIL_LONG_SIDE) -> bytes:
     """A small JPEG of ``image`` for lists and previews."""
     height, width = image.shape[:2]
@@ -203,10 +296,14 @@ def thumbnail(image: Image8, *, order: str = "rgb", long_side: int = THUMBNAIL_L
     return bytes(encoded.tobytes())
 
 
-def encode_jpeg(rgb: Image8, icc: bytes | None = None, quality: int = JPEG_QUALITY) -> bytes:
-    """``rgb`` as a new JPEG, carrying the colour profile and nothing else."""
+def encode_jpeg(
+    rgb: Image8, icc: bytes | None = None, quality: int = JPEG_QUALITY, *, full_chroma: bool = False
+) -> bytes:
+    """``rgb`` as a new JPEG, carrying the colour profile and nothing else (``full_chroma``: 4:4:4)."""
     buffer = io.BytesIO()
     options: dict[str, object] = {"quality": quality, "optimize": True}
+    if full_chroma:
+        options["subsampling"] = 0
     if icc:
         options["icc_profile"] = icc
     Image.fromarray(rgb, "RGB").save(buffer, "JPEG", **options)

@@ -30,6 +30,7 @@ class ImageLabels(QGroupBox):
     edited = Signal(object)  # CaseImage
     retake_requested = Signal(str)
     anonymise_requested = Signal(str)
+    rotate_requested = Signal(str, int)  # image id, quarter turns: 1 to the left, -1 to the right
     delete_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -94,6 +95,22 @@ class ImageLabels(QGroupBox):
         #: The images the checklist says are also in another patient's case.
         self._held_elsewhere: set[str] = set()
 
+        # A photo the phone (or a messaging app) left sideways is turned here, a quarter at a time.
+        turns = QHBoxLayout()
+        self.rotate_left_button = QPushButton(self.tr("Pivoter à &gauche"))
+        self.rotate_left_button.setToolTip(
+            self.tr(
+                "Tourner la photo d'un quart de tour vers la gauche, sens inverse des aiguilles d'une montre (Alt+G)"
+            )
+        )
+        self.rotate_right_button = QPushButton(self.tr("Pivoter à droi&te"))
+        self.rotate_right_button.setToolTip(
+            self.tr("Tourner la photo d'un quart de tour vers la droite, sens des aiguilles d'une montre (Alt+T)")
+        )
+        for button in (self.rotate_left_button, self.rotate_right_button):
+            turns.addWidget(button)
+        outer.addLayout(turns)
+
         buttons = QHBoxLayout()
         self.retake_button = QPushButton(self.tr("&Reprendre"))
         self.retake_button.setToolTip(self.tr("La prochaine photo remplacera celle-ci"))
@@ -110,6 +127,8 @@ class ImageLabels(QGroupBox):
         self.view.currentIndexChanged.connect(self._changed)
         self.retake_button.clicked.connect(lambda: self._ask(self.retake_requested))
         self.anonymise_button.clicked.connect(lambda: self._ask(self.anonymise_requested))
+        self.rotate_left_button.clicked.connect(lambda: self._turn(1))
+        self.rotate_right_button.clicked.connect(lambda: self._turn(-1))
         self.delete_button.clicked.connect(lambda: self._ask(self.delete_requested))
         self.show_image(None)
 
@@ -234,6 +253,10 @@ class ImageLabels(QGroupBox):
     def _ask(self, signal: SignalInstance) -> None:
         if self.image is not None:
             signal.emit(self.image.id)
+
+    def _turn(self, quarter_turns: int) -> None:
+        if self.image is not None:
+            self.rotate_requested.emit(self.image.id, quarter_turns)
 
 
 def _number(value: float) -> str:

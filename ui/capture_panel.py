@@ -63,6 +63,8 @@ class CapturePanel(QWidget):
         self._store = store
         self._case: Case | None = None
         self._retake_id: str | None = None
+        #: The images being turned, and the quarter turns asked on each meanwhile (done once it is back).
+        self._turning: dict[str, int] = {}
         #: What went wrong for a case after the user had opened another (an import refused, labels not
         #: saved): said when that case is shown again, never on the case then shown.
         self._said_later: dict[str, str] = {}
@@ -154,6 +156,7 @@ class CapturePanel(QWidget):
         self.labels.edited.connect(self._save_labels)
         self.labels.retake_requested.connect(self.start_retake)
         self.labels.anonymise_requested.connect(self.anonymise_image)
+        self.labels.rotate_requested.connect(self.rotate_image)
         self.labels.delete_requested.connect(self.delete_image)
         self.jobs.busy_changed.connect(self._on_busy)
         self.strip.thumbnails_shown.connect(self._thumbnails_shown)
@@ -663,14 +666,62 @@ class CapturePanel(QWidget):
             self.tr("Anonymisation…"),
         )
 
+    @Slot(str, int)
+    def rotate_image(self, image_id: str, quarter_turns: int) -> None:
+        """Turn a stored photo a quarter to the left (1) or right (-1): the turned image replaces it, with
+        its labels, and is uploaded again if the platform had the old one (a case back for correction)."""
+        case = self._case
+        if case is None or not self.strip.number(image_id):
+            return
+        if not self._editable():
+            self._say(self.tr("Cette demande n'est plus modifiable : les images ne peuvent plus changer."), error=True)
+            return
+        if self.strip.tile(image_id).image.content_type == "application/dicom":
+            self._say(
+                self.tr(
+                    "Cette image (DICOM) ne peut pas être pivotée ici : pivotez-la sur l'appareil "
+                    "et importez-la à nouveau, ou reprenez-la."
+                ),
+                error=True,
+            )
+            return
+        if image_id in self._turning:
+            # Clicked again before the turned photo is back: that turn is added to it once it is.
+            self._turning[image_id] += quarter_turns
+            return
+        if self._retake_id == image_id:
+            self._retake_id = None  # the turned photo is another image: the retake is asked again on it
+        self._turning[image_id] = 0
+
+        def then(turned_id: str | None) -> None:
+            more = self._turning.pop(image_id, 0) % 4
+            if turned_id is not None and more:
+                self.rotate_image(turned_id, more)
+
+        # On the writer thread: after the labels just edited are saved, whose words the turned image keeps.
+        self._run(
+            lambda store: work.turn(store, case.id, image_id, quarter_turns=quarter_turns, specialty=case.specialty),
+            self.tr("Rotation de l'image…"),
+            write=True,
+            then=then,
+        )
+
     # -- background work ---------------------------------------------------------------------
 
     def _run(
-        self, job: Callable[[Store], work.Kept | None], message: str, nothing: Callable[[], None] | None = None
+        self,
+        job: Callable[[Store], work.Kept | None],
+        message: str,
+        nothing: Callable[[], None] | None = None,
+        *,
+        write: bool = False,
+        then: Callable[[str | None], None] | None = None,
     ) -> None:
         """``job`` stores an image off the main thread; its tile then shows at once, its thumbnail
         already decoded and the case's images already read by the same worker. ``nothing`` is called
-        when the job had nothing to store (the camera gave no still)."""
+        when the job had nothing to store (the camera gave no still). ``write``: on the writer thread,
+        after the writes asked before it (an image's labels). ``then``: told the stored image's id once
+        it is shown (None when the job failed or the case was left)."""
         if self._case is None:
             return
         case_id = self._case.id
@@ -678,6 +729,8 @@ class CapturePanel(QWidget):
 
         def done(shown: work.Shown | None) -> None:
             if self._case is None or self._case.id != case_id:
+                if then is not None:
+                    then(None)
                 return  # stored in its own case (the tile shows when it is opened); nothing to say here
             if shown is None:
                 if nothing is not None:
@@ -689,12 +742,21 @@ class CapturePanel(QWidget):
             self.images_changed.emit()
             number = self.strip.number(shown.image_id)
             self._say(self.strip.tile(shown.image_id).sentence.text() if number else "")
+            if then is not None:
+                then(shown.image_id)
+
+        fail = self._fail_for(case_id)
+
+        def failed(message: str) -> None:
+            fail(message)
+            if then is not None:
+                then(None)
 
         def stored(store: Store) -> work.Shown | None:
             kept = job(store)
             return None if kept is None else work.shown_after(store, case_id, kept)
 
-        self.jobs.run(stored, done, self._fail_for(case_id))
+        self.jobs.run(stored, done, failed, write=write)
 
     def _fail_for(self, case_id: str) -> Callable[[str], None]:
         """A failure of work started for ``case_id``: said now if it is shown, else when it is again."""

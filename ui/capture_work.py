@@ -20,11 +20,11 @@ import numpy as np
 from PySide6.QtGui import QImage
 
 from app.errors import AlreadyStored
-from app.model import CaseImage, Patient
+from app.model import CaseImage, Patient, new_id
 from app.store import NewImage, Store
 from capture.anonymise import apply as anonymise_pixels
 from capture.messages import rejected
-from capture.pipeline import PreparedImage, prepare_frame, prepare_image_file
+from capture.pipeline import PreparedImage, prepare_frame, prepare_image_file, rotate_stored
 from capture.quality import check_quality
 from ui.anonymise_dialog import AnonymiseChoice
 from ui.image_tile import decode_thumbnail
@@ -93,9 +93,9 @@ def keep(store: Store, case_id: str, prepared: PreparedImage, labels: Labels, re
     return _record(store, case_id, NewImage(record_for(prepared, labels), prepared.data, prepared.thumbnail), replaces)
 
 
-def _record(store: Store, case_id: str, new: NewImage, replaces: str | None) -> Kept:
+def _record(store: Store, case_id: str, new: NewImage, replaces: str | None, *, turned: bool = False) -> Kept:
     if replaces:
-        store.replace_image(case_id, replaces, new)
+        store.replace_image(case_id, replaces, new, turned=turned)
     else:
         store.add_images(case_id, [new])
     return Kept(new.record.id, new.thumbnail or b"")
@@ -191,3 +191,30 @@ def anonymise_copy(
     return _record(
         store, case_id, NewImage(record, prepared.data, prepared.thumbnail), None if choice.keep_original else image.id
     )
+
+
+def turn(store: Store, case_id: str, image_id: str, *, quarter_turns: int, specialty: str) -> Kept:
+    """The image turned by ``quarter_turns`` (1: to the left, -1: to the right), in its place, with its
+    labels, capture time and device: read as stored now, so labels saved just before (by the same
+    writer thread) are kept. Its checks run again on the turned pixels."""
+    image = store.image(case_id, image_id)
+    prepared = rotate_stored(
+        store.image_bytes(image),
+        quarter_turns=quarter_turns,
+        specialty="ophthalmology" if image.modality == "OP" else specialty,
+        findings=image.quality,
+    )
+    record = dataclasses.replace(
+        image,
+        id=new_id(),
+        content_type=prepared.content_type,
+        width=prepared.width,
+        height=prepared.height,
+        quality=prepared.quality,
+        size=0,
+        sha1="",
+        blob="",
+        thumb_blob=None,
+        binary_id=None,
+    )
+    return _record(store, case_id, NewImage(record, prepared.data, prepared.thumbnail), image.id, turned=True)

@@ -125,80 +125,81 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../ui/capture_panel.py" line="86"/>
+        <location filename="../../ui/capture_panel.py" line="88"/>
         <source>Prendre la photo (Espace, F8)</source>
-        <extracomment>The device folder button while new images wait there. What went wrong for a case after the user had opened another (an import refused, labels not saved): said when that case is shown again, never on the case then shown.</extracomment>
+        <extracomment>The device folder button while new images wait there. The images being turned, and the quarter turns asked on each meanwhile (done once it is back). What went wrong for a case after the user had opened another (an import refused, labels not saved): said when that case is shown again, never on the case then shown.</extracomment>
         <translation>Take the photo (Space, F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="87"/>
+        <location filename="../../ui/capture_panel.py" line="89"/>
         <source>&amp;Importer un fichier…</source>
         <translation>&amp;Import a file…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="88"/>
+        <location filename="../../ui/capture_panel.py" line="90"/>
         <source>&amp;Dossier de l&apos;appareil…</source>
         <translation>&amp;Device folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="89"/>
+        <location filename="../../ui/capture_panel.py" line="91"/>
         <source>Anonymiser avant d&apos;enregistrer</source>
         <translation>Anonymise before saving</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="107"/>
+        <location filename="../../ui/capture_panel.py" line="109"/>
         <source>Vues attendues</source>
         <translation>Expected views</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="198"/>
+        <location filename="../../ui/capture_panel.py" line="201"/>
+        <location filename="../../ui/capture_panel.py" line="677"/>
         <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="356"/>
+        <location filename="../../ui/capture_panel.py" line="359"/>
         <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="412"/>
-        <location filename="../../ui/capture_panel.py" line="417"/>
-        <location filename="../../ui/capture_panel.py" line="425"/>
+        <location filename="../../ui/capture_panel.py" line="415"/>
+        <location filename="../../ui/capture_panel.py" line="420"/>
+        <location filename="../../ui/capture_panel.py" line="428"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="389"/>
+        <location filename="../../ui/capture_panel.py" line="392"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="432"/>
+        <location filename="../../ui/capture_panel.py" line="435"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="447"/>
+        <location filename="../../ui/capture_panel.py" line="450"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="456"/>
+        <location filename="../../ui/capture_panel.py" line="459"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="457"/>
+        <location filename="../../ui/capture_panel.py" line="460"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="470"/>
+        <location filename="../../ui/capture_panel.py" line="473"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="512"/>
+        <location filename="../../ui/capture_panel.py" line="515"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -206,52 +207,62 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="516"/>
+        <location filename="../../ui/capture_panel.py" line="519"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="531"/>
+        <location filename="../../ui/capture_panel.py" line="534"/>
         <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="539"/>
+        <location filename="../../ui/capture_panel.py" line="542"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="568"/>
+        <location filename="../../ui/capture_panel.py" line="571"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="615"/>
+        <location filename="../../ui/capture_panel.py" line="618"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="616"/>
+        <location filename="../../ui/capture_panel.py" line="619"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="631"/>
+        <location filename="../../ui/capture_panel.py" line="634"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="646"/>
+        <location filename="../../ui/capture_panel.py" line="649"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="663"/>
+        <location filename="../../ui/capture_panel.py" line="666"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="713"/>
+        <location filename="../../ui/capture_panel.py" line="682"/>
+        <source>Cette image (DICOM) ne peut pas être pivotée ici : pivotez-la sur l&apos;appareil et importez-la à nouveau, ou reprenez-la.</source>
+        <translation>This image (DICOM) cannot be rotated here: rotate it on the device and import it again, or retake it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_panel.py" line="704"/>
+        <source>Rotation de l&apos;image…</source>
+        <translation>Rotating the image…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_panel.py" line="775"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -1234,115 +1245,135 @@ Is this really a real patient, with their real identity and consent?</translatio
 <context>
     <name>ImageLabels</name>
     <message>
-        <location filename="../../ui/capture_labels.py" line="36"/>
+        <location filename="../../ui/capture_labels.py" line="37"/>
         <source>Image sélectionnée</source>
         <translation>Selected image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="47"/>
+        <location filename="../../ui/capture_labels.py" line="48"/>
         <source>&amp;Localisation :</source>
         <translation>Body &amp;site:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="52"/>
-        <location filename="../../ui/capture_labels.py" line="121"/>
+        <location filename="../../ui/capture_labels.py" line="53"/>
+        <location filename="../../ui/capture_labels.py" line="140"/>
         <source>— à préciser —</source>
         <translation>— to be given —</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="55"/>
+        <location filename="../../ui/capture_labels.py" line="56"/>
         <source>Œi&amp;l :</source>
         <translation>&amp;Eye:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="60"/>
-        <location filename="../../ui/capture_labels.py" line="124"/>
+        <location filename="../../ui/capture_labels.py" line="61"/>
+        <location filename="../../ui/capture_labels.py" line="143"/>
         <source>&amp;Vue :</source>
         <translation>&amp;View:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="45"/>
+        <location filename="../../ui/capture_labels.py" line="46"/>
         <source>ex. dos, talon droit</source>
         <translation>e.g. back, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="46"/>
+        <location filename="../../ui/capture_labels.py" line="47"/>
         <source>La zone du corps photographiée, ex. dos, avant-bras gauche, talon droit</source>
         <translation>The part of the body photographed, e.g. back, left forearm, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="65"/>
+        <location filename="../../ui/capture_labels.py" line="66"/>
         <source>Remarque (facultatif)</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="66"/>
+        <location filename="../../ui/capture_labels.py" line="67"/>
         <source>Une remarque pour l&apos;expert sur cette image (facultatif)</source>
         <translation>A note for the expert about this image (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="67"/>
+        <location filename="../../ui/capture_labels.py" line="68"/>
         <source>&amp;Note :</source>
         <translation>&amp;Note:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="87"/>
+        <location filename="../../ui/capture_labels.py" line="88"/>
         <source>C&apos;est bien ce patient</source>
         <translation>It is this patient</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="89"/>
+        <location filename="../../ui/capture_labels.py" line="90"/>
         <source>Cette photo est aussi dans le dossier d&apos;un autre patient : confirmez qu&apos;elle est de ce patient</source>
         <translation>This photo is also in another patient&apos;s case: confirm that it is this patient&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="98"/>
-        <source>&amp;Reprendre</source>
+        <location filename="../../ui/capture_labels.py" line="100"/>
+        <source>Pivoter à &amp;gauche</source>
         <extracomment>The images the checklist says are also in another patient&apos;s case.</extracomment>
+        <translation>Rotate &amp;left</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_labels.py" line="103"/>
+        <source>Tourner la photo d&apos;un quart de tour vers la gauche, sens inverse des aiguilles d&apos;une montre (Alt+G)</source>
+        <translation>Turn the photo a quarter turn to the left, anticlockwise (Alt+L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_labels.py" line="106"/>
+        <source>Pivoter à droi&amp;te</source>
+        <translation>Rotate ri&amp;ght</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_labels.py" line="108"/>
+        <source>Tourner la photo d&apos;un quart de tour vers la droite, sens des aiguilles d&apos;une montre (Alt+T)</source>
+        <translation>Turn the photo a quarter turn to the right, clockwise (Alt+G)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_labels.py" line="115"/>
+        <source>&amp;Reprendre</source>
         <translation>&amp;Retake</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="99"/>
+        <location filename="../../ui/capture_labels.py" line="116"/>
         <source>La prochaine photo remplacera celle-ci</source>
         <translation>The next photo will replace this one</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="100"/>
+        <location filename="../../ui/capture_labels.py" line="117"/>
         <source>&amp;Anonymiser…</source>
         <translation>&amp;Anonymise…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="101"/>
+        <location filename="../../ui/capture_labels.py" line="118"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="102"/>
+        <location filename="../../ui/capture_labels.py" line="119"/>
         <source>Supprimer cette image (Suppr)</source>
         <translation>Delete this image (Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="124"/>
+        <location filename="../../ui/capture_labels.py" line="143"/>
         <source>&amp;Champ :</source>
         <translation>&amp;Field:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="187"/>
+        <location filename="../../ui/capture_labels.py" line="206"/>
         <source>Aucun contrôle de qualité n&apos;a été fait sur cette image.</source>
         <translation>No quality check was made on this image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="204"/>
+        <location filename="../../ui/capture_labels.py" line="223"/>
         <source>{finding} — mesure {measure}</source>
         <translation>{finding} — measure {measure}</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="212"/>
+        <location filename="../../ui/capture_labels.py" line="231"/>
         <source>Détails des contrôles :</source>
         <translation>Details of the checks:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="208"/>
+        <location filename="../../ui/capture_labels.py" line="227"/>
         <source>, seuil {threshold}</source>
         <translation>, threshold {threshold}</translation>
     </message>

@@ -197,6 +197,39 @@ def test_a_retake_keeps_the_place_and_labels_save_alone(teleavis_home: Path) -> 
             store.replace_image(case_id, first.id, new_image(8))
 
 
+def test_an_image_of_a_case_that_left_is_never_replaced(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        (first,) = store.get_case(case_id).images
+        store.conn.execute("UPDATE cases SET state=? WHERE id=?", (CaseState.SENT.value, case_id))
+        store.conn.commit()
+        retake = new_image(7)
+        store.write_files(retake)  # written ahead, as a still is: removed when refused
+        for turned in (False, True):
+            with pytest.raises(InvalidTransition):
+                store.replace_image(case_id, first.id, retake, turned=turned)
+        assert [i.id for i in store.get_case(case_id).images] == [first.id]
+        assert not store.objects.exists(retake.record.blob)
+
+
+def test_a_turned_photo_is_still_known_by_the_file_it_came_from(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case = make_case()
+        case_id = store.create_case(case, [])
+        imported = new_image(0)
+        store.add_images(case_id, [imported], patient=case.patient)
+        (first,) = store.get_case(case_id).images
+        upright = new_image(5)  # (other bytes: the photo turned)
+        store.replace_image(case_id, first.id, upright, turned=True)
+        (now,) = store.get_case(case_id).images
+        assert now.id == upright.record.id and now.sha1 != first.sha1 and now.binary_id is None
+        actions = [r[0] for r in store.conn.execute("SELECT detail FROM audit WHERE case_id=?", (case_id,))]
+        assert f"image {first.id} turned" in actions
+        # The same file imported again is the photo already here, as before it was turned.
+        again = NewImage(CaseImage(), imported.data, b"thumb")
+        assert store.copy_held(case_id, again, case.patient) == (case_id, 1, True)
+
+
 def test_the_log_file_rolls_over_and_masks_identifiers(tmp_path: Path) -> None:
     import logging
 
