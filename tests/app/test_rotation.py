@@ -129,11 +129,10 @@ def test_a_sealed_column_rotation_does_not_know_stops_it_before_anything_changes
     assert not KeyStore(teleavis_home).rotation_pending()
 
 
-def test_the_command_changes_the_passphrase_and_the_key(teleavis_home: Path) -> None:
-    before = filled(teleavis_home)
-    old_id = KeyStore(teleavis_home).read_meta()["key_id"]
+def rotate_by_command() -> subprocess.CompletedProcess[str]:
+    """``teleavis passphrase change --rotate-key``, the new passphrase from the environment."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), TELEAVIS_NEW_PASSPHRASE=OTHER)
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "app.main", "passphrase", "change", "--rotate-key"],
         capture_output=True,
         text=True,
@@ -142,6 +141,12 @@ def test_the_command_changes_the_passphrase_and_the_key(teleavis_home: Path) -> 
         timeout=300,
         check=False,
     )
+
+
+def test_the_command_changes_the_passphrase_and_the_key(teleavis_home: Path) -> None:
+    before = filled(teleavis_home)
+    old_id = KeyStore(teleavis_home).read_meta()["key_id"]
+    done = rotate_by_command()
     assert done.returncode == 0, done.stderr
     assert "rechiffré" in done.stderr
     assert KeyStore(teleavis_home).read_meta()["key_id"] != old_id
@@ -159,16 +164,7 @@ def test_the_command_leaves_no_training_data_under_the_old_key(teleavis_home: Pa
         ensure_sandbox(store)
     stop_sandboxes()
     assert any((teleavis_home / "sandbox").iterdir())
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TELEAVIS_NEW_PASSPHRASE=OTHER)
-    done = subprocess.run(
-        [sys.executable, "-m", "app.main", "passphrase", "change", "--rotate-key"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
+    done = rotate_by_command()
     assert done.returncode == 0, done.stderr
     assert "plateforme d'essai (mode formation), chiffrées avec l'ancienne clé, ont été effacées" in done.stderr
     assert not (teleavis_home / "sandbox").exists()

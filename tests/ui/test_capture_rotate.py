@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QWidget
 
 from app.errors import InvalidTransition
 from app.model import Case, CaseImage, CaseState, Patient
@@ -21,32 +19,17 @@ from sync.sandbox import SandboxServer
 from tests.support.dicom import vl_photograph
 from tests.support.images import jpeg_bytes, png_bytes, skin_photo
 from tests.sync.sync_helpers import engine_on, make_case
+from tests.ui import test_capture_panel as panel_tests
 from ui.capture_panel import CapturePanel
 
-JOB_MS = 20_000
+JOB_MS = panel_tests.JOB_MS
+# The panel's fixtures, as its own tests set it up: a plain store, the panel in a host widget.
+store = panel_tests.store
+panel = panel_tests.panel
 
 #: The colour painted in each corner of the test photo: where each one ends up says how it was turned.
 RED, GREEN, BLUE, YELLOW = (230, 20, 20), (20, 200, 20), (20, 20, 230), (240, 230, 20)
 CORNER = 120
-
-
-@pytest.fixture
-def store(teleavis_home: Path) -> Iterator[Store]:
-    opened = Store.open(teleavis_home)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def panel(qtbot: Any, store: Store) -> Iterator[CapturePanel]:
-    host = QWidget()
-    host.resize(1200, 800)
-    qtbot.addWidget(host)
-    widget = CapturePanel(store, host)
-    widget.resize(1200, 800)
-    yield widget
-    widget.stop_camera()
-    qtbot.waitUntil(lambda: widget.jobs.pending() == 0, timeout=JOB_MS)
 
 
 def cornered(width: int = 1600, height: int = 1200) -> Image.Image:
