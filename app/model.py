@@ -212,15 +212,32 @@ class Treatment:
     id: str = field(default_factory=new_id)
 
 
+#: The quality check that says where a retinograph's optic disc lies (level ``ok``: a fact). Its measure
+#: is the disc's horizontal offset from the field's centre in field radii, negative on the left of the
+#: image; beyond its threshold, either way, the disc is on that side. The checklist compares the side
+#: with the eye chosen (``app.validation``): in a fundus photograph the disc is on the nasal side, on
+#: the right of the image for a right eye, on the left for a left eye.
+DISC_SIDE_CHECK = "optic-disc"
+
+
 @dataclass
 class QualityFinding:
     """One verdict of the image quality checks (docs/architecture.md, "Image quality")."""
 
-    check: str  # sharpness, exposure, colour-cast, resolution, field-of-view, gradability, face…
+    check: str  # sharpness, exposure, colour-cast, resolution, field-of-view, gradability, face, optic-disc…
     level: Level
     message: str  # a sentence a nurse understands, in the user's language
     measure: float | None = None
     threshold: float | None = None
+
+    def disc_side(self) -> str | None:
+        """``left`` or ``right``: the side of the image where an ``optic-disc`` fact puts the disc,
+        when it is clearly on one; ``None`` for a central disc or any other check."""
+        if self.check != DISC_SIDE_CHECK or self.measure is None or self.threshold is None:
+            return None
+        if abs(self.measure) < self.threshold:
+            return None
+        return "left" if self.measure < 0 else "right"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

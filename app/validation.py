@@ -348,6 +348,20 @@ M.add(
             "en": "Image {n} is unusable: {reason} Retake or remove it.",
         },
         "v.quality_warn": {"fr": "Image {n} : {reason}", "en": "Image {n}: {reason}"},
+        # A wrong eye sends the expert's advice (laser, injection) to the other eye. Not blocking: the
+        # nurse may know better (an export mirrored by the device, an unusual field).
+        "v.eye_side.left": {
+            "fr": "Image {n} : la papille est à gauche de l'image : cela ressemble à un œil gauche, pas à "
+            "l'œil droit indiqué. Vérifiez l'œil choisi.",
+            "en": "Image {n}: the optic disc is on the left of the image: this looks like a left eye, not "
+            "the right eye chosen. Check the eye.",
+        },
+        "v.eye_side.right": {
+            "fr": "Image {n} : la papille est à droite de l'image : cela ressemble à un œil droit, pas à "
+            "l'œil gauche indiqué. Vérifiez l'œil choisi.",
+            "en": "Image {n}: the optic disc is on the right of the image: this looks like a right eye, not "
+            "the left eye chosen. Check the eye.",
+        },
         "v.site": {
             "fr": "Le site n'est pas configuré (praticien RPPS, structure FINESS) : lancez « teleavis init ».",
             "en": "The site is not set up (practitioner RPPS, organisation FINESS): run “teleavis init”.",
@@ -620,6 +634,24 @@ def image_place(specialty: str, image: CaseImage, n: int, where: str = "") -> li
     return []
 
 
+def eye_side(image: CaseImage, n: int, where: str = "") -> list[Finding]:
+    """A retinograph whose optic disc lies on the other eye's side of the image (a warning).
+
+    In a fundus photograph the disc is on the nasal side: on the right of the image for a right eye,
+    on the left for a left eye. The quality checks record where they found it, at import
+    (``DISC_SIDE_CHECK``); the eye is a label the nurse may change at any time, so the two are
+    compared here, each time the checklist is made. Nothing is said when the disc was not found
+    with confidence, or lies in the centre (a disc-centred field).
+    """
+    if image.eye not in EYES:
+        return []
+    side = next((s for s in (f.disc_side() for f in image.quality) if s is not None), None)
+    if side is None or side == image.eye:
+        return []
+    where = where or f"images[{n - 1}]"
+    return [_f("image.eye.side", f"{where}.eye", f"v.eye_side.{side}", "warning", n=n)]
+
+
 def validate_images(case: Case) -> list[Finding]:
     """Image count, labels, the specialty's views or fields, and unusable images."""
     out: list[Finding] = []
@@ -635,6 +667,7 @@ def validate_images(case: Case) -> list[Finding]:
         if retina:
             if not image.view.strip():
                 out.append(_f("image.field", f"{where}.view", "v.field", n=n))
+            out.extend(eye_side(image, n, where))
         else:
             if case.specialty in (Specialty.DERMATOLOGY, Specialty.WOUND_CARE) and not image.view.strip():
                 out.append(_f("image.view", f"{where}.view", "v.view", n=n))

@@ -160,7 +160,12 @@ def _ruler(img: npt.NDArray[np.float32], rng: np.random.Generator, scale: float)
 
 
 def fundus_scene(width: int, height: int, seed: int = 0, *, eye: str = "right", field: str = "macula") -> Image8:
-    """A 45° fundus photograph on a black surround: vessels, optic disc and macula (RGB)."""
+    """A 45° fundus photograph on a black surround: vessels, optic disc and macula (RGB).
+
+    As a fundus camera sees it: the disc on the nasal side, on the right of the image for a right eye
+    and on the left for a left eye (the eye-side check of the checklist relies on it), at the centre
+    of a disc-centred ``field``.
+    """
     rng = np.random.default_rng(seed)
     radius = min(width, height) * rng.uniform(0.46, 0.53)  # above 0.5 the frame clips the field
     cx, cy = width / 2.0, height / 2.0

@@ -204,6 +204,20 @@ CATALOGUE = Catalogue(
             "pupillaire est probablement nécessaire.",
             "en": "Vessels not visible: ungradable image. Take it again; pupil dilation is probably needed.",
         },
+        # The disc's side is a fact of the image; whether it agrees with the eye chosen is the
+        # checklist's business (app/validation.py), since the eye may be changed after the import.
+        "optic-disc.left": {
+            "fr": "Papille à gauche de l'image, comme sur un œil gauche.",
+            "en": "Optic disc on the left of the image, as in a left eye.",
+        },
+        "optic-disc.right": {
+            "fr": "Papille à droite de l'image, comme sur un œil droit.",
+            "en": "Optic disc on the right of the image, as in a right eye.",
+        },
+        "optic-disc.centre": {
+            "fr": "Papille au centre de l'image (champ centré sur la papille).",
+            "en": "Optic disc in the centre of the image (disc-centred field).",
+        },
         "patient.other": {
             "fr": "L'appareil a enregistré cette image pour un autre patient (nom ou date de naissance "
             "différents) : vérifiez qu'elle est bien de ce patient, sinon supprimez-la.",

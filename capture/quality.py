@@ -10,7 +10,8 @@ are normalised so that they mean the same on any camera and any skin:
 - colour cast: the colour of the highlights (what should be white takes the light's colour), the
   mean colour of a close-up of skin, the colour of the optic disc (:func:`colour_cast_cues`).
 - resolution: the full image size against 800×600 / 1024×768.
-- retinographs (:mod:`capture.retina`): field of view, vessel contrast, edge shading.
+- retinographs (:mod:`capture.retina`): field of view, vessel contrast, edge shading, and where
+  the optic disc lies (a fact the checklist compares with the eye chosen).
 - dermatology: a visible face (:mod:`capture.faces`).
 
 Thresholds were set on the labelled set of ``tests/capture`` (synthetic scenes; the suite prints
@@ -30,13 +31,15 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from app.model import Level, QualityFinding
+from app.model import DISC_SIDE_CHECK, Level, QualityFinding
 from capture import faces
 from capture.cv import cv2
 from capture.messages import message
 from capture.retina import (
     FieldOfView,
+    OpticDisc,
     edge_uniformity,
+    find_disc,
     find_field,
     inner_mask,
     vessel_contrast,
@@ -67,6 +70,9 @@ MIN_PIXELS_WARNING = 1024 * 768
 FIELD_WARNING, FIELD_BLOCKING = 0.75, 0.50  # share of the field visible (NHS: three quarters)
 VESSELS_WARNING, VESSELS_BLOCKING = 0.085, 0.05
 UNIFORMITY_WARNING = 0.30
+#: The optic disc lies on one side of the image when its centre is at least this far from the field's
+#: centre (in field radii): a macula-centred 45° field puts it near 0.5, a disc-centred one near 0.
+DISC_SIDE = 0.25
 
 
 def is_retina(specialty: str) -> bool:
@@ -151,7 +157,18 @@ def _retina_findings(small: Image8) -> list[QualityFinding]:
         _colour_cast(small, inner, retina=True),
         _gradability(vessel_contrast(small, fov), edge_uniformity(luma.astype(np.float32), fov)),
     ]
+    disc = find_disc(small, fov) if fov.looks_like_a_fundus() else None
+    if disc is not None:
+        findings.append(_disc_side(disc))
     return findings
+
+
+def _disc_side(disc: OpticDisc) -> QualityFinding:
+    """Where the optic disc lies, as a fact (level ``ok``): its offset from the field's centre is the
+    measure, signed (negative on the left of the image), and :data:`DISC_SIDE` the threshold beyond
+    which it is on a side. The checklist compares it with the eye chosen (app/validation.py)."""
+    side = "centre" if abs(disc.offset) < DISC_SIDE else "left" if disc.offset < 0 else "right"
+    return QualityFinding(DISC_SIDE_CHECK, "ok", message(f"optic-disc.{side}"), round(disc.offset, 3), DISC_SIDE)
 
 
 # --- measures --------------------------------------------------------------------------------

@@ -207,6 +207,30 @@ def test_send_queues_a_complete_case(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert run_inprocess(capsys, "case", "send", case_id).code == 0  # already queued: said, not an error
 
 
+def test_a_left_eye_filed_as_the_right_eye_is_said_by_show_and_does_not_block_sending(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    """From an outside nurse pass: a real left-eye fundus photograph (optic disc on the left of the image)
+    imported as the right eye was judged « bon ». The checklist now says the disc is on the other eye's
+    side; a warning, since the nurse may know better (an export mirrored by the device)."""
+    case_file = retina_case(tmp_path / "eye")
+    real = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "retina-normal-left-eye.jpg"
+    (case_file.parent / "right.jpg").write_bytes(real.read_bytes())  # the right eye's macula-centred field
+    case_id = run_inprocess(capsys, "case", "import", str(case_file)).out.strip()
+    shown = run_inprocess(capsys, "case", "show", case_id, "--json").json()
+    sides = [item for item in shown["checklist"] if item["code"] == "image.eye.side"]
+    assert [(item["field"], item["severity"]) for item in sides] == [("images[0].eye", "warning")]
+    human = run_inprocess(capsys, "case", "show", case_id).out.splitlines()
+    advice = human[human.index("À vérifier (n'empêche pas l'envoi) :") + 1 :]
+    assert (
+        "  ⚠ Image 1 : la papille est à gauche de l'image : cela ressemble à un œil gauche, pas à l'œil droit "
+        "indiqué. Vérifiez l'œil choisi." in advice
+    )
+    assert sum("papille est à" in line for line in human) == 1  # the other images are on their own eye's side
+    sent = run_inprocess(capsys, "case", "send", case_id)
+    assert sent.code == 0, sent.err
+
+
 def test_ophthalmology_needs_the_macula_of_each_eye_and_advises_the_disc(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
 ) -> None:

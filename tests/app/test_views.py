@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from app import i18n
 from app.forms import FORM_SPECIALTIES
-from app.model import Case, CaseImage
+from app.model import DISC_SIDE_CHECK, Case, CaseImage, QualityFinding
 from app.validation import validate_images
 from app.views import canonical, expected_views, missing_views, rules
 from tests.support.views import covered, view_codes
@@ -158,3 +158,57 @@ def test_panel_and_validation_agree(specialty: str, images: list[CaseImage], rea
         assert [f.code for f in validate_images(case)] == ["images.none"]
         return
     assert covered(case) == panel_missing
+
+
+# --- the eye chosen against where the optic disc lies ---------------------------------------------
+
+
+def disc_at(offset: float) -> QualityFinding:
+    """The quality checks' fact: the disc's horizontal offset from the field's centre (negative: left)."""
+    return QualityFinding(DISC_SIDE_CHECK, "ok", "Papille …", offset, 0.25)
+
+
+def eye_side_codes(case: Case) -> list[tuple[str, str, str]]:
+    return [(f.code, f.field, f.severity) for f in validate_images(case) if f.code == "image.eye.side"]
+
+
+def test_a_disc_on_the_other_eyes_side_is_a_warning_on_that_image_s_eye() -> None:
+    images = [
+        CaseImage(eye="right", view="macula", quality=[disc_at(0.55)]),  # right of the image: a right eye
+        CaseImage(eye="right", view="macula", quality=[disc_at(-0.6)]),  # left of the image: a left eye
+        CaseImage(eye="left", view="macula", quality=[disc_at(-0.5)]),
+        CaseImage(eye="left", view="disc", quality=[disc_at(0.1)]),  # central: a disc-centred field
+    ]
+    assert eye_side_codes(case_of("ophthalmology", images)) == [("image.eye.side", "images[1].eye", "warning")]
+    # Changing the eye chosen is all it takes: the fact stays, the warning follows the label.
+    images[1].eye = "left"
+    assert eye_side_codes(case_of("ophthalmology", images)) == []
+    # No eye yet: the missing eye is said, not a side.
+    images[1].eye = None
+    assert eye_side_codes(case_of("ophthalmology", images)) == []
+
+
+def test_the_eye_side_is_a_retinography_s_business_only() -> None:
+    photo = CaseImage(body_site="dos", view="far", eye="right", quality=[disc_at(-0.6)])
+    assert eye_side_codes(case_of("dermatology", [photo])) == []
+
+
+@settings(max_examples=200)
+@given(
+    offset=st.floats(-1.5, 1.5, allow_nan=False),
+    eye=st.sampled_from(["right", "left"]),
+    language=st.sampled_from(["fr", "en"]),
+)
+def test_a_warning_exactly_when_the_disc_is_clearly_on_the_other_side(offset: float, eye: str, language: str) -> None:
+    i18n.set_language(language)
+    try:
+        case = case_of("ophthalmology", [CaseImage(eye=eye, view="macula", quality=[disc_at(offset)])])
+        warnings = [f for f in validate_images(case) if f.code == "image.eye.side"]
+    finally:
+        i18n.set_language(None)
+    other_side = offset <= -0.25 if eye == "right" else offset >= 0.25
+    assert len(warnings) == (1 if other_side else 0)
+    for warning in warnings:
+        assert not warning.blocks_sending()
+        assert ("papille" in warning.message) == (language == "fr")
+        assert ("optic disc" in warning.message) == (language == "en")

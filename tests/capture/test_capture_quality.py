@@ -98,6 +98,23 @@ def test_a_cropped_retinal_field_is_caught(verdicts: list[Verdict]) -> None:
     assert cropped and all(v.flagged_by({"field-of-view"}) for v in cropped)
 
 
+def test_no_optic_disc_is_ever_put_on_the_wrong_eyes_side(verdicts: list[Verdict]) -> None:
+    """Every fundus of the set, good or degraded (blurred, dark, bright, cast, cropped): the disc is said
+    on its eye's side of the image (the nasal side), or in the centre of a disc-centred field, or not
+    at all (tests/capture/test_capture_eye_side.py for the checklist's warning)."""
+    said = 0
+    for verdict in verdicts:
+        if verdict.specialty != "ophthalmology":
+            continue
+        seed = int(verdict.name.split("/")[0].rsplit("-", 1)[1])  # as capture_labelled.good_images draws them
+        eye, field = ("right" if seed % 2 else "left"), ("disc" if seed % 4 == 3 else "macula")
+        side = next((s for s in (f.disc_side() for f in verdict.findings) if s is not None), None)
+        assert side in ((None, eye) if field == "macula" else (None,)), verdict.name
+        said += side is not None
+    good = [v for v in verdicts if v.specialty == "ophthalmology" and v.label == "good"]
+    assert said >= 3 * len(good)  # the good ones and most of their degraded copies are recognised
+
+
 def test_findings_say_what_to_do_and_carry_their_measure(verdicts: list[Verdict]) -> None:
     blurred = next(v for v in verdicts if v.label == "blurred" and v.specialty == "dermatology")
     finding = next(f for f in blurred.findings if f.check == "sharpness")

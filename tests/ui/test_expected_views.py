@@ -121,3 +121,64 @@ def check_one_eye_case(qtbot: Any, window: Any, page: Any, case_id: str, teleavi
     # The field is a retinography's business only.
     pick(qtbot, editor.specialty, "dermatology")
     assert not editor.single_eye_reason.isVisibleTo(page)
+
+
+REAL_LEFT_EYE = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "retina-normal-left-eye.jpg"
+
+
+def left_eye_filed_as_right(store: Store) -> tuple[str, str]:
+    """A real left-eye fundus photograph (optic disc on the left of the image) imported as the right
+    eye's macula-centred field, with the quality checks an import makes; and the right eye's ids."""
+    from capture.pipeline import prepare_image_bytes
+
+    prepared = prepare_image_bytes(REAL_LEFT_EYE.read_bytes(), filename="OD.jpg", specialty="ophthalmology")
+    record = CaseImage(
+        eye="right",
+        view="macula",
+        modality="OP",
+        width=prepared.width,
+        height=prepared.height,
+        quality=list(prepared.quality),
+    )
+    case = Case(
+        specialty="ophthalmology",
+        question="Rétinopathie diabétique ?",
+        summary="Diabète depuis 12 ans.",
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", local_id="D-2291"),
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+        form=dict(RETINA_FORM),
+        single_eye_reason="Œil gauche photographié ailleurs",
+    )
+    case_id = store.create_case(case, [NewImage(record, prepared.data)])
+    return case_id, next(iter(store.images(case_id))).id
+
+
+def eye_side_lines(page: Any) -> list[str]:
+    items = page.checklist.items
+    return [items.item(i).text() for i in range(items.count()) if "papille est à" in items.item(i).text()]
+
+
+def test_the_checklist_says_a_left_eye_filed_as_the_right_and_follows_the_eye_chosen(
+    qtbot: Any, window: Any, store: Store
+) -> None:
+    case_id, image_id = left_eye_filed_as_right(store)
+    activate(qtbot, window)
+    window.open_case(case_id)
+    page = window.case_page
+    panel = page.capture.ensure()
+    try:
+        assert eye_side_lines(page) == [
+            "⚠ Image 1 : la papille est à gauche de l'image : cela ressemble à un œil gauche, pas à l'œil droit "
+            "indiqué. Vérifiez l'œil choisi."
+        ]
+        assert not any(f.code == "image.eye.side" and f.blocks_sending() for f in page.findings)
+
+        # The nurse checks and picks the left eye: the warning goes at once, and comes back with the right.
+        panel.select_image(image_id)
+        panel.labels.eye.setCurrentIndex(panel.labels.eye.findData("left"))
+        qtbot.waitUntil(lambda: eye_side_lines(page) == [], timeout=10_000)
+        assert next(iter(store.images(case_id))).eye == "left"
+        panel.labels.eye.setCurrentIndex(panel.labels.eye.findData("right"))
+        qtbot.waitUntil(lambda: len(eye_side_lines(page)) == 1, timeout=10_000)
+    finally:
+        page.capture.stop_camera()  # the demo camera's thread, before the window goes

@@ -1,0 +1,152 @@
+"""A retinograph filed under the wrong eye is noticed: the quality checks find where the optic disc lies
+(on the nasal side: the right of the image for a right eye, the left for a left eye) and the checklist
+warns when that is the other eye's side. Nothing is said when the disc is central (a disc-centred field)
+or not found with confidence."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageEnhance, ImageFilter
+
+from app import i18n
+from app.findings import Finding
+from app.model import DISC_SIDE_CHECK, Case, CaseImage, QualityFinding
+from app.validation import validate_images
+from capture.demo import fundus_scene
+from capture.pipeline import prepare_image_bytes
+from capture.quality import check_quality
+
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
+
+
+def quality_of(rgb: np.ndarray) -> list[QualityFinding]:
+    """The findings as an import makes them (a JPEG through the pipeline)."""
+    out = io.BytesIO()
+    Image.fromarray(rgb).save(out, "JPEG", quality=92)
+    return prepare_image_bytes(out.getvalue(), filename="photo.jpg", specialty="ophthalmology").quality
+
+
+def eye_warnings(quality: list[QualityFinding], eye: str) -> list[Finding]:
+    case = Case(specialty="ophthalmology", images=[CaseImage(eye=eye, view="macula", quality=quality)])
+    return [finding for finding in validate_images(case) if finding.code == "image.eye.side"]
+
+
+def disc_side(quality: list[QualityFinding]) -> str | None:
+    return next((side for side in (f.disc_side() for f in quality) if side is not None), None)
+
+
+@pytest.fixture(scope="module")
+def real_left() -> np.ndarray:
+    return np.asarray(Image.open(REAL / "retina-normal-left-eye.jpg").convert("RGB"))
+
+
+def test_the_real_left_eye_filed_as_the_right_eye_is_said(real_left: np.ndarray) -> None:
+    quality = quality_of(real_left)
+    disc = next(f for f in quality if f.check == DISC_SIDE_CHECK)
+    assert disc.level == "ok" and disc.measure is not None and disc.measure < -0.4
+    assert "à gauche" in disc.message
+    (warning,) = eye_warnings(quality, "right")
+    assert warning.severity == "warning" and not warning.blocks_sending()
+    assert warning.field == "images[0].eye"
+    assert warning.message == (
+        "Image 1 : la papille est à gauche de l'image : cela ressemble à un œil gauche, pas à l'œil droit "
+        "indiqué. Vérifiez l'œil choisi."
+    )
+    # The image itself is still a good one: its verdict does not change, the label is what is doubted.
+    assert {f.level for f in quality} == {"ok"}
+
+
+def test_the_real_left_eye_filed_as_the_left_eye_says_nothing(real_left: np.ndarray) -> None:
+    assert eye_warnings(quality_of(real_left), "left") == []
+
+
+def test_the_real_left_eye_mirrored_looks_like_a_right_eye(real_left: np.ndarray) -> None:
+    quality = quality_of(np.ascontiguousarray(real_left[:, ::-1]))
+    assert disc_side(quality) == "right"
+    assert eye_warnings(quality, "right") == []
+    (warning,) = eye_warnings(quality, "left")
+    assert "à droite de l'image" in warning.message and "l'œil gauche indiqué" in warning.message
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda im: im.filter(ImageFilter.GaussianBlur(3)),
+        lambda im: ImageEnhance.Brightness(im).enhance(0.25),
+        lambda im: ImageEnhance.Brightness(im).enhance(2.2),
+        lambda im: im.crop((0, 0, im.width, im.height // 2)),
+        lambda im: im.crop((0, 0, im.width // 2, im.height)),
+        lambda im: im.crop((im.width // 2, 0, im.width, im.height)),
+        lambda im: im.rotate(10),
+    ],
+    ids=["blurred", "under-exposed", "over-exposed", "half-field", "left-half-field", "right-half-field", "tilted"],
+)
+def test_a_degraded_real_left_eye_is_never_taken_for_a_right_eye(real_left: np.ndarray, change: object) -> None:
+    changed = change(Image.fromarray(real_left))  # type: ignore[operator]
+    assert disc_side(quality_of(np.asarray(changed.convert("RGB")))) in (None, "left")
+
+
+def test_the_warning_speaks_english_when_asked(real_left: np.ndarray) -> None:
+    quality = quality_of(real_left)
+    i18n.set_language("en")
+    (warning,) = eye_warnings(quality, "right")
+    assert warning.message == (
+        "Image 1: the optic disc is on the left of the image: this looks like a left eye, not the right eye "
+        "chosen. Check the eye."
+    )
+
+
+@pytest.mark.parametrize("drawn", ["right", "left"])
+@pytest.mark.parametrize("labelled", ["right", "left"])
+def test_synthetic_macula_centred_fields_of_both_eyes(drawn: str, labelled: str) -> None:
+    """The generator draws the disc on the nasal side (capture/demo.py): right of the image for a right eye."""
+    quality = quality_of(fundus_scene(1600, 1200, seed=21, eye=drawn, field="macula"))
+    assert disc_side(quality) == drawn
+    warnings = eye_warnings(quality, labelled)
+    assert len(warnings) == (0 if drawn == labelled else 1)
+
+
+@pytest.mark.parametrize("drawn", ["right", "left"])
+def test_a_disc_centred_field_says_nothing_whatever_the_eye(drawn: str) -> None:
+    quality = quality_of(fundus_scene(1600, 1200, seed=22, eye=drawn, field="disc"))
+    disc = next(f for f in quality if f.check == DISC_SIDE_CHECK)
+    assert disc.measure is not None and abs(disc.measure) < 0.1
+    assert "au centre" in disc.message
+    assert disc_side(quality) is None
+    assert eye_warnings(quality, "right") == eye_warnings(quality, "left") == []
+
+
+def test_no_disc_found_says_nothing() -> None:
+    """A field without a disc that stands out (a uniform retina), a blank frame, a skin photo: no fact."""
+    uniform = fundus_scene(1200, 900, seed=4, eye="right")
+    uniform[:] = np.where(uniform.max(axis=2, keepdims=True) > 20, np.array([190, 80, 30], np.uint8), 0)
+    for rgb in (uniform, np.zeros((900, 1200, 3), np.uint8)):
+        quality = check_quality(rgb, specialty="ophthalmology")
+        assert not any(f.check == DISC_SIDE_CHECK for f in quality)
+        assert eye_warnings(quality, "right") == eye_warnings(quality, "left") == []
+    skin = check_quality(fundus_scene(1200, 900, seed=4, eye="right"), specialty="dermatology")
+    assert not any(f.check == DISC_SIDE_CHECK for f in skin)
+
+
+def test_an_image_checked_before_this_check_existed_says_nothing() -> None:
+    old = [QualityFinding("field-of-view", "ok", "Champ rétinien complet.", 0.99, 0.75)]
+    assert eye_warnings(old, "right") == eye_warnings(old, "left") == []
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    eye=st.sampled_from(["right", "left"]),
+    size=st.sampled_from([(1024, 768), (1280, 960), (1200, 1200), (1600, 900)]),
+)
+def test_any_generated_macula_field_is_said_on_its_own_eyes_side(seed: int, eye: str, size: tuple[int, int]) -> None:
+    quality = check_quality(fundus_scene(*size, seed=seed, eye=eye), specialty="ophthalmology")
+    assert disc_side(quality) == eye
+    assert eye_warnings(quality, eye) == []
+    assert len(eye_warnings(quality, "left" if eye == "right" else "right")) == 1
