@@ -351,16 +351,16 @@ M.add(
         # A wrong eye sends the expert's advice (laser, injection) to the other eye. Not blocking: the
         # nurse may know better (an export mirrored by the device, an unusual field).
         "v.eye_side.left": {
-            "fr": "Image {n} : la papille est à gauche de l'image : cela ressemble à un œil gauche, pas à "
-            "l'œil droit indiqué. Vérifiez l'œil choisi.",
-            "en": "Image {n}: the optic disc is on the left of the image: this looks like a left eye, not "
-            "the right eye chosen. Check the eye.",
+            "fr": "La papille est à gauche de l'image : cela ressemble à un œil gauche, pas à l'œil droit "
+            "indiqué. Vérifiez l'œil choisi.",
+            "en": "The optic disc is on the left of the image: this looks like a left eye, not the right eye "
+            "chosen. Check the eye.",
         },
         "v.eye_side.right": {
-            "fr": "Image {n} : la papille est à droite de l'image : cela ressemble à un œil droit, pas à "
-            "l'œil gauche indiqué. Vérifiez l'œil choisi.",
-            "en": "Image {n}: the optic disc is on the right of the image: this looks like a right eye, not "
-            "the left eye chosen. Check the eye.",
+            "fr": "La papille est à droite de l'image : cela ressemble à un œil droit, pas à l'œil gauche "
+            "indiqué. Vérifiez l'œil choisi.",
+            "en": "The optic disc is on the right of the image: this looks like a right eye, not the left eye "
+            "chosen. Check the eye.",
         },
         "v.site": {
             "fr": "Le site n'est pas configuré (praticien RPPS, structure FINESS) : lancez « teleavis init ».",
@@ -643,13 +643,22 @@ def eye_side(image: CaseImage, n: int, where: str = "") -> list[Finding]:
     compared here, each time the checklist is made. Nothing is said when the disc was not found
     with confidence, or lies in the centre (a disc-centred field).
     """
-    if image.eye not in EYES:
-        return []
-    side = next((s for s in (f.disc_side() for f in image.quality) if s is not None), None)
-    if side is None or side == image.eye:
+    sentence = eye_side_words(image)
+    if sentence is None:
         return []
     where = where or f"images[{n - 1}]"
-    return [_f("image.eye.side", f"{where}.eye", f"v.eye_side.{side}", "warning", n=n)]
+    return [_f("image.eye.side", f"{where}.eye", "v.quality_warn", "warning", n=n, reason=sentence)]
+
+
+def eye_side_words(image: CaseImage) -> str | None:
+    """What :func:`eye_side` says of this image, without its number (the window's tile and labels
+    show it beside the image itself), or ``None``."""
+    if image.eye not in EYES:
+        return None
+    side = next((s for s in (f.disc_side() for f in image.quality) if s is not None), None)
+    if side is None or side == image.eye:
+        return None
+    return M.tr(f"v.eye_side.{side}")
 
 
 def validate_images(case: Case) -> list[Finding]:

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage
+from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage, Level
+from app.validation import eye_side_words
 from ui.choice_box import ChoiceBox
 from ui.image_tile import LEVEL_COLOURS, eye_name, view_name
 
@@ -205,11 +206,16 @@ class ImageLabels(QGroupBox):
         if not image.quality:
             return self.tr("Aucun contrôle de qualité n'a été fait sur cette image.")
         rows = []
-        for finding in image.quality:
-            colour = LEVEL_COLOURS[finding.level]
+        # The eye chosen against where the optic disc lies (app/validation.py): the checklist says it
+        # too, and it follows the eye as soon as it is changed here.
+        eye_side = eye_side_words(image)
+        sentences: list[tuple[Level, str]] = [("warning", eye_side)] if eye_side else []
+        sentences += [(finding.level, finding.message) for finding in image.quality]
+        for level, sentence in sentences:
+            colour = LEVEL_COLOURS[level]
             rows.append(
                 f'<tr><td style="color:{colour}; font-weight:bold; padding-right:4px">■</td>'
-                f"<td>{_escape(finding.message)}</td></tr>"
+                f"<td>{_escape(sentence)}</td></tr>"
             )
         # A table gives each sentence a hanging indent under its coloured mark, without a list's margin.
         return "<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>"
@@ -247,7 +253,11 @@ class ImageLabels(QGroupBox):
             self.image.view,
             self.image.note,
         ):
+            eye_changed = edited.eye != self.image.eye
             self.image = edited
+            if eye_changed:  # whether the optic disc's side agrees with it (see _findings_html)
+                self.findings.setText(self._findings_html(edited))
+                self._fit_findings()
             self.edited.emit(edited)
 
     def _ask(self, signal: SignalInstance) -> None:

@@ -7,10 +7,13 @@ from PySide6.QtGui import QColor, QFocusEvent, QImage, QKeyEvent, QMouseEvent, Q
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.model import CaseImage, QualityFinding
+from app.validation import eye_side_words
 
 # Border and badge colours by quality level; the badge also says it in words (colour-blind users).
 LEVEL_COLOURS = {"ok": "#2e7d32", "warning": "#e65100", "blocking": "#c62828"}
 THUMB_SIZE = QSize(176, 132)
+#: A label to check (the eye of a retinograph whose optic disc is on the other side): the checklist's ⚠ colour.
+EYE_SIDE_COLOUR = "#8a5a00"
 SELECTED_BACKGROUND = "#dcebfb"  # a light tint: dark text stays readable
 
 
@@ -117,10 +120,17 @@ class ImageTile(QFrame):
         }[self.level]
 
     def set_caption(self, image: CaseImage) -> None:
-        """What the image shows (view or eye and field, site), as labelled."""
+        """What the image shows (view or eye and field, site), as labelled; and, when the optic disc lies
+        on the other eye's side of the image, that the eye is to be checked (app/validation.py)."""
         self.image = image
         parts = [p for p in (view_name(image.view), eye_name(image.eye), image.body_site) if p]
-        self.caption.setText(" · ".join(parts) if parts else self.tr("Non légendée"))
+        text = " · ".join(parts) if parts else self.tr("Non légendée")
+        eye_side = eye_side_words(image)
+        if eye_side:
+            text += "\n⚠ " + self.tr("Œil à vérifier")
+        self.caption.setText(text)
+        self.caption.setStyleSheet(f"color: {EYE_SIDE_COLOUR}" if eye_side else "")
+        self.caption.setToolTip(eye_side or "")
 
     def set_selected(self, selected: bool) -> None:
         """The border (the quality's colour, thicker when selected) is painted by the tile itself: a style

@@ -278,42 +278,42 @@
 <context>
     <name>CaptureWords</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="173"/>
+        <location filename="../../ui/image_tile.py" line="183"/>
         <source>Vue éloignée</source>
         <translation>Far view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="174"/>
+        <location filename="../../ui/image_tile.py" line="184"/>
         <source>Vue intermédiaire</source>
         <translation>Medium view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="175"/>
+        <location filename="../../ui/image_tile.py" line="185"/>
         <source>Vue rapprochée</source>
         <translation>Close-up view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="176"/>
+        <location filename="../../ui/image_tile.py" line="186"/>
         <source>Dermoscopie</source>
         <translation>Dermoscopy</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="177"/>
+        <location filename="../../ui/image_tile.py" line="187"/>
         <source>Centrée sur la macula</source>
         <translation>Macula-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="178"/>
+        <location filename="../../ui/image_tile.py" line="188"/>
         <source>Centrée sur la papille</source>
         <translation>Disc-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="186"/>
+        <location filename="../../ui/image_tile.py" line="196"/>
         <source>Œil droit (OD)</source>
         <translation>Right eye (OD)</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="187"/>
+        <location filename="../../ui/image_tile.py" line="197"/>
         <source>Œil gauche (OG)</source>
         <translation>Left eye (OS)</translation>
     </message>
@@ -1245,135 +1245,135 @@ Is this really a real patient, with their real identity and consent?</translatio
 <context>
     <name>ImageLabels</name>
     <message>
-        <location filename="../../ui/capture_labels.py" line="37"/>
+        <location filename="../../ui/capture_labels.py" line="38"/>
         <source>Image sélectionnée</source>
         <translation>Selected image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="48"/>
+        <location filename="../../ui/capture_labels.py" line="49"/>
         <source>&amp;Localisation :</source>
         <translation>Body &amp;site:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="53"/>
-        <location filename="../../ui/capture_labels.py" line="140"/>
+        <location filename="../../ui/capture_labels.py" line="54"/>
+        <location filename="../../ui/capture_labels.py" line="141"/>
         <source>— à préciser —</source>
         <translation>— to be given —</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="56"/>
+        <location filename="../../ui/capture_labels.py" line="57"/>
         <source>Œi&amp;l :</source>
         <translation>&amp;Eye:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="61"/>
-        <location filename="../../ui/capture_labels.py" line="143"/>
+        <location filename="../../ui/capture_labels.py" line="62"/>
+        <location filename="../../ui/capture_labels.py" line="144"/>
         <source>&amp;Vue :</source>
         <translation>&amp;View:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="46"/>
+        <location filename="../../ui/capture_labels.py" line="47"/>
         <source>ex. dos, talon droit</source>
         <translation>e.g. back, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="47"/>
+        <location filename="../../ui/capture_labels.py" line="48"/>
         <source>La zone du corps photographiée, ex. dos, avant-bras gauche, talon droit</source>
         <translation>The part of the body photographed, e.g. back, left forearm, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="66"/>
+        <location filename="../../ui/capture_labels.py" line="67"/>
         <source>Remarque (facultatif)</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="67"/>
+        <location filename="../../ui/capture_labels.py" line="68"/>
         <source>Une remarque pour l&apos;expert sur cette image (facultatif)</source>
         <translation>A note for the expert about this image (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="68"/>
+        <location filename="../../ui/capture_labels.py" line="69"/>
         <source>&amp;Note :</source>
         <translation>&amp;Note:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="88"/>
+        <location filename="../../ui/capture_labels.py" line="89"/>
         <source>C&apos;est bien ce patient</source>
         <translation>It is this patient</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="90"/>
+        <location filename="../../ui/capture_labels.py" line="91"/>
         <source>Cette photo est aussi dans le dossier d&apos;un autre patient : confirmez qu&apos;elle est de ce patient</source>
         <translation>This photo is also in another patient&apos;s case: confirm that it is this patient&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="100"/>
+        <location filename="../../ui/capture_labels.py" line="101"/>
         <source>Pivoter à &amp;gauche</source>
         <extracomment>The images the checklist says are also in another patient&apos;s case.</extracomment>
         <translation>Rotate &amp;left</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="103"/>
+        <location filename="../../ui/capture_labels.py" line="104"/>
         <source>Tourner la photo d&apos;un quart de tour vers la gauche, sens inverse des aiguilles d&apos;une montre (Alt+G)</source>
         <translation>Turn the photo a quarter turn to the left, anticlockwise (Alt+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="106"/>
+        <location filename="../../ui/capture_labels.py" line="107"/>
         <source>Pivoter à droi&amp;te</source>
         <translation>Rotate ri&amp;ght</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="108"/>
+        <location filename="../../ui/capture_labels.py" line="109"/>
         <source>Tourner la photo d&apos;un quart de tour vers la droite, sens des aiguilles d&apos;une montre (Alt+T)</source>
         <translation>Turn the photo a quarter turn to the right, clockwise (Alt+G)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="115"/>
+        <location filename="../../ui/capture_labels.py" line="116"/>
         <source>&amp;Reprendre</source>
         <translation>&amp;Retake</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="116"/>
+        <location filename="../../ui/capture_labels.py" line="117"/>
         <source>La prochaine photo remplacera celle-ci</source>
         <translation>The next photo will replace this one</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="117"/>
+        <location filename="../../ui/capture_labels.py" line="118"/>
         <source>&amp;Anonymiser…</source>
         <translation>&amp;Anonymise…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="118"/>
+        <location filename="../../ui/capture_labels.py" line="119"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="119"/>
+        <location filename="../../ui/capture_labels.py" line="120"/>
         <source>Supprimer cette image (Suppr)</source>
         <translation>Delete this image (Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="143"/>
+        <location filename="../../ui/capture_labels.py" line="144"/>
         <source>&amp;Champ :</source>
         <translation>&amp;Field:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="206"/>
+        <location filename="../../ui/capture_labels.py" line="207"/>
         <source>Aucun contrôle de qualité n&apos;a été fait sur cette image.</source>
         <translation>No quality check was made on this image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="223"/>
+        <location filename="../../ui/capture_labels.py" line="229"/>
         <source>{finding} — mesure {measure}</source>
         <translation>{finding} — measure {measure}</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="231"/>
+        <location filename="../../ui/capture_labels.py" line="237"/>
         <source>Détails des contrôles :</source>
         <translation>Details of the checks:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="227"/>
+        <location filename="../../ui/capture_labels.py" line="233"/>
         <source>, seuil {threshold}</source>
         <translation>, threshold {threshold}</translation>
     </message>
@@ -1389,39 +1389,45 @@ Is this really a real patient, with their real identity and consent?</translatio
 <context>
     <name>ImageTile</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="108"/>
+        <location filename="../../ui/image_tile.py" line="111"/>
         <source>Aperçu indisponible</source>
         <translation>Preview unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="98"/>
+        <location filename="../../ui/image_tile.py" line="101"/>
         <source>Image de bonne qualité.</source>
+        <extracomment>A label to check (the eye of a retinograph whose optic disc is on the other side): the checklist&apos;s ⚠ colour.</extracomment>
         <translation>Good quality image.</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="102"/>
+        <location filename="../../ui/image_tile.py" line="105"/>
         <source>Image {n} : {quality}</source>
         <translation>Image {n}: {quality}</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="114"/>
+        <location filename="../../ui/image_tile.py" line="117"/>
         <source>✓ Bonne qualité</source>
         <translation>✓ Good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="115"/>
+        <location filename="../../ui/image_tile.py" line="118"/>
         <source>! À vérifier</source>
         <translation>! To check</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="116"/>
+        <location filename="../../ui/image_tile.py" line="119"/>
         <source>✗ Inutilisable</source>
         <translation>✗ Unusable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="123"/>
+        <location filename="../../ui/image_tile.py" line="127"/>
         <source>Non légendée</source>
         <translation>Not labelled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/image_tile.py" line="130"/>
+        <source>Œil à vérifier</source>
+        <translation>Check the eye</translation>
     </message>
 </context>
 <context>

@@ -223,7 +223,7 @@ def test_a_left_eye_filed_as_the_right_eye_is_said_by_show_and_does_not_block_se
     human = run_inprocess(capsys, "case", "show", case_id).out.splitlines()
     advice = human[human.index("À vérifier (n'empêche pas l'envoi) :") + 1 :]
     assert (
-        "  ⚠ Image 1 : la papille est à gauche de l'image : cela ressemble à un œil gauche, pas à l'œil droit "
+        "  ⚠ Image 1 : La papille est à gauche de l'image : cela ressemble à un œil gauche, pas à l'œil droit "
         "indiqué. Vérifiez l'œil choisi." in advice
     )
     assert sum("papille est à" in line for line in human) == 1  # the other images are on their own eye's side

@@ -55,7 +55,7 @@ def test_the_real_left_eye_filed_as_the_right_eye_is_said(real_left: np.ndarray)
     assert warning.severity == "warning" and not warning.blocks_sending()
     assert warning.field == "images[0].eye"
     assert warning.message == (
-        "Image 1 : la papille est à gauche de l'image : cela ressemble à un œil gauche, pas à l'œil droit "
+        "Image 1 : La papille est à gauche de l'image : cela ressemble à un œil gauche, pas à l'œil droit "
         "indiqué. Vérifiez l'œil choisi."
     )
     # The image itself is still a good one: its verdict does not change, the label is what is doubted.
@@ -97,7 +97,7 @@ def test_the_warning_speaks_english_when_asked(real_left: np.ndarray) -> None:
     i18n.set_language("en")
     (warning,) = eye_warnings(quality, "right")
     assert warning.message == (
-        "Image 1: the optic disc is on the left of the image: this looks like a left eye, not the right eye "
+        "Image 1: The optic disc is on the left of the image: this looks like a left eye, not the right eye "
         "chosen. Check the eye."
     )
 
