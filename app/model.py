@@ -429,6 +429,10 @@ class Case:
     def content(self) -> dict[str, Any]:
         """The identifying and clinical content, kept encrypted as one document."""
         return {
+            # Also in clear columns (the worklist lists and filters by them): sealed here too, so a
+            # column changed outside Teleavis is found when the case is read (Store.get_case).
+            "specialty": self.specialty,
+            "priority": self.priority,
             "question": self.question,
             "summary": self.summary,
             "single_eye_reason": self.single_eye_reason,

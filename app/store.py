@@ -440,7 +440,13 @@ class Store:
             updated_at=row["updated_at"],
             revision=row["revision"],
         )
-        case.set_content(self.open_json(row["content"], contexts.case_content(case.id), case.id))
+        content = self.open_json(row["content"], contexts.case_content(case.id), case.id)
+        for column in ("specialty", "priority"):
+            # Found from outside: a specialty or priority changed in the database went out as the case's
+            # (an urgent request sent as routine). Cases sealed before carry neither: nothing to compare.
+            if column in content and content[column] != row[column]:
+                raise self.altered(case.id, f"its {column} is not the one sealed with its content")
+        case.set_content(content)
         case.images = list(self.images(case.id))
         if audit_view:
             self.record_view(case.id, actor=actor)

@@ -54,6 +54,44 @@ def test_an_image_row_moved_to_another_case_is_refused_with_an_audit_entry(telea
             store.get_case(source)
 
 
+@pytest.mark.parametrize(("column", "value"), [("priority", "routine"), ("specialty", "wound-care")])
+def test_a_priority_or_specialty_rewritten_in_the_database_is_refused(
+    teleavis_home: Path, column: str, value: str
+) -> None:
+    """Found from outside (an attacker's pass): the clear columns went out as the case's, an urgent
+    dermatology request sent as a routine wound-care one, nothing said. They are sealed with the
+    content too, and compared when the case is read."""
+    from dataclasses import replace
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store, queue=False)
+        case = store.get_case(case_id)
+        store.update_case(replace(case, priority="urgent"))
+        assert (store.get_case(case_id).priority, store.get_case(case_id).specialty) == ("urgent", "dermatology")
+    with _raw(teleavis_home) as raw:
+        raw.execute(f"UPDATE cases SET {column}=? WHERE id=?", (value, case_id))  # noqa: S608
+    with Store.open(teleavis_home) as store:
+        with pytest.raises(DataAltered):
+            store.get_case(case_id)
+        assert _altered_entries(store) == 1
+
+
+def test_a_case_sealed_before_its_specialty_was_opens_as_it_is(teleavis_home: Path) -> None:
+    """Cases sealed by the version before hold no specialty or priority in their content."""
+    from app import contexts
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store, queue=False)
+        row = store.conn.execute("SELECT content FROM cases WHERE id=?", (case_id,)).fetchone()
+        content = store.open_json(row[0], contexts.case_content(case_id), case_id)
+        del content["specialty"], content["priority"]
+        with store.conn:
+            store.conn.execute(
+                "UPDATE cases SET content=? WHERE id=?", (store._seal_json(content, f"case:{case_id}:content"), case_id)
+            )
+        assert store.get_case(case_id).specialty == "dermatology"
+
+
 def test_two_images_whose_blobs_are_swapped_are_refused(teleavis_home: Path) -> None:
     with Store.open(teleavis_home) as store:
         first = store.get_case(make_case(store))
