@@ -390,7 +390,7 @@ class Store:
             *same_ins_elsewhere(case, by_ins, named=named),
             *same_local_id_elsewhere(case, by_local, named=named),
             *(
-                image_elsewhere(number, self.get_case(holder), there, named=named)
+                image_elsewhere(number, holder, there, named=named)
                 for number, holder, there in self.images_elsewhere(case)
             ),
         ]
@@ -973,11 +973,15 @@ class Store:
                 if same_patient:
                     continue
                 return holder, int(number), True
-            if self.get_case(holder).patient.same_person(patient) == same_patient:
+            try:
+                other = self.get_case(holder)
+            except (NotFound, DataAltered):
+                continue  # set aside wherever it is read (and audited there): it stops no other case
+            if other.patient.same_person(patient) == same_patient:
                 return holder, int(number), False
         return None
 
-    def images_elsewhere(self, case: Case) -> list[tuple[int, str, int]]:
+    def images_elsewhere(self, case: Case) -> list[tuple[int, Case, int]]:
         """(its number here, the other case, its number there) of each image of ``case`` that is also in
         the case of another patient, and that the nurse has not confirmed as this patient's. The window
         refuses such a photo at its import; a case file takes it (it comes from another program), and the
@@ -993,8 +997,12 @@ class Store:
             if row is None:  # not stored (yet)
                 continue
             held = self.copy_held(case.id, NewImage(image, b"", source_sha1=row[0]), case.patient)
-            if held is not None and not held[2]:
-                found.append((number, held[0], held[1]))
+            if held is None or held[2]:
+                continue
+            try:
+                found.append((number, self.get_case(held[0]), held[1]))
+            except (NotFound, DataAltered):  # altered since: set aside, it stops no other case
+                continue
         return found
 
     def mark_unread(self, case_id: str) -> bool:

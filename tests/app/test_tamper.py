@@ -92,6 +92,29 @@ def test_a_case_sealed_before_its_specialty_was_opens_as_it_is(teleavis_home: Pa
         assert store.get_case(case_id).specialty == "dermatology"
 
 
+def test_a_case_altered_stops_no_other_case_sharing_a_photo_with_it(teleavis_home: Path) -> None:
+    """Found in review: a healthy case whose photo is also in another patient's case could no longer be
+    checked or sent once that other case was altered (its checklist opened the other case)."""
+    from tests.sync.sync_helpers import jpeg
+
+    photo = jpeg(seed=5)
+    with Store.open(teleavis_home) as store:
+        healthy = make_case(store, queue=False, image_bytes=[photo, jpeg(seed=6)])
+        other = make_case(store, queue=False, image_bytes=[photo, jpeg(seed=7)])
+        other_case = store.get_case(other)
+        other_case.patient.family, other_case.patient.ins, other_case.patient.local_id = "BERNARD", None, "B-1"
+        store.update_case(other_case)
+        assert [f.code for f in store.checklist(store.get_case(healthy))].count("image.elsewhere") == 1
+    with _raw(teleavis_home) as raw:
+        (sealed,) = raw.execute("SELECT content FROM cases WHERE id=?", (healthy,)).fetchone()
+        raw.execute("UPDATE cases SET content=? WHERE id=?", (sealed, other))  # another case's sealed content
+    with Store.open(teleavis_home) as store:
+        with pytest.raises(DataAltered):
+            store.get_case(other)
+        findings = store.checklist(store.get_case(healthy))
+        assert "image.elsewhere" not in [f.code for f in findings]
+
+
 def test_two_images_whose_blobs_are_swapped_are_refused(teleavis_home: Path) -> None:
     with Store.open(teleavis_home) as store:
         first = store.get_case(make_case(store))
