@@ -89,7 +89,8 @@ def heif_complete(data: bytes) -> bool:
     offset, end = 0, len(data)
     while offset < end:
         if end - offset < 8:
-            return False
+            # Too short for a box: padding some writers leave (zeros) is not a cut, anything else is.
+            return not any(data[offset:])
         size = struct.unpack(">I", data[offset : offset + 4])[0]
         header = 8
         if size == 1:  # a 64-bit size follows the type

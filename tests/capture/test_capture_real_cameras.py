@@ -241,3 +241,10 @@ def test_a_real_heic_cut_short_is_refused_not_filled_with_green(kept: float) -> 
     data = (CORPUS / "IMG_5195.HEIC").read_bytes()
     with pytest.raises(ImageRejected, match="incomplète ou abîmée"):
         prepare_image_bytes(data[: int(len(data) * kept)], filename="IMG_5195.HEIC", specialty="dermatology")
+
+
+@pytest.mark.parametrize("tail", [b"", b"\0\0", b"\0" * 7, b"\0" * 12])
+def test_a_whole_heic_with_padding_after_it_is_not_taken_for_cut(tail: bytes) -> None:
+    """Found in review: two stray zero bytes after a whole file (some writers pad) made it « incomplete »."""
+    data = (CORPUS / "IMG_5195.HEIC").read_bytes() + tail
+    assert prepare_image_bytes(data, filename="IMG_5195.HEIC", specialty="dermatology").width > 0
