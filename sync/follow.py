@@ -738,7 +738,8 @@ class Follower:
         said on the case, and nothing of it taken in."""
         if not _names_another_case(task, case_id):
             return False
-        if self.store.platform_info(case_id).get("last_error") != M.tr("follow.other_case"):  # once, not each poll
+        said = self.store.platform_info(case_id).get("last_error")
+        if said not in M.CATALOGUE["follow.other_case"].values():  # once, in any language, not each poll
             self.store.altered(case_id, f"the Task followed for it (Task/{task.get('id')}) names another case")
             self._note(case_id, M.tr("follow.other_case"))
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.i18n import set_language
 from app.model import CaseState
 from app.store import Store
 from sync.sandbox import SandboxServer
@@ -39,7 +40,11 @@ def test_a_task_that_names_another_case_brings_nothing_into_this_one(store: Stor
             _swap(store, zorglub, krapotnik)
 
             engine.run_once()
-            engine.run_once()  # and again: said once, audited once
+            set_language("en")  # and again, in the other language (a timer's sync, the window): said once
+            try:
+                engine.run_once()
+            finally:
+                set_language(None)
 
             for case_id in (zorglub, krapotnik):
                 assert store.state(case_id) == CaseState.SENT
