@@ -133,6 +133,22 @@ class ImageLabels(QGroupBox):
         self.delete_button.clicked.connect(lambda: self._ask(self.delete_requested))
         self.show_image(None)
 
+    def hold_edits(self, held: bool) -> None:
+        """While the image is being turned (it is replaced when the turn is done), its labels and the
+        actions on it wait; a further turn is still taken (added to the one under way)."""
+        edits: list[QWidget] = [
+            self.body_site,
+            self.eye,
+            self.view,
+            self.note,
+            self.owner_button,
+            self.retake_button,
+            self.anonymise_button,
+            self.delete_button,
+        ]
+        for widget in edits:
+            widget.setEnabled(not held)
+
     def set_specialty(self, specialty: str) -> None:
         """Retinographs are labelled by eye and field; photos by site and view."""
         self._retina = specialty == "ophthalmology"

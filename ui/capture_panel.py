@@ -278,7 +278,10 @@ class CapturePanel(QWidget):
     @Slot(object)
     def _on_selected(self, image: CaseImage | None) -> None:
         self.labels.show_image(image)
+        # An image being turned is replaced by another when the turn is done: an edit of it meanwhile
+        # would be lost (found in review), so its labels wait for the turned image.
         self.labels.setEnabled(image is not None and self._editable())
+        self.labels.hold_edits(image is not None and image.id in self._turning)
 
     def _update_checklist(self) -> None:
         if self._case is None:
@@ -692,11 +695,15 @@ class CapturePanel(QWidget):
         if self._retake_id == image_id:
             self._retake_id = None  # the turned photo is another image: the retake is asked again on it
         self._turning[image_id] = 0
+        if self.labels.image is not None and self.labels.image.id == image_id:
+            self.labels.hold_edits(True)
 
         def then(turned_id: str | None) -> None:
             more = self._turning.pop(image_id, 0) % 4
             if turned_id is not None and more:
                 self.rotate_image(turned_id, more)
+            shown = self.labels.image
+            self.labels.hold_edits(shown is not None and shown.id in self._turning)
 
         # On the writer thread: after the labels just edited are saved, whose words the turned image keeps.
         self._run(

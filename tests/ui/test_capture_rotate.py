@@ -194,6 +194,28 @@ def test_two_quick_clicks_turn_it_twice(qtbot: Any, panel: CapturePanel, store: 
     assert panel.labels.image is not None and panel.labels.image.id == saved.id
 
 
+def test_an_image_being_turned_takes_no_edit_until_the_turned_one_is_back(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """Found in review: a body site typed while the photo was turning went to an image replaced
+    meanwhile; refused (« Cette image n'existe pas »), the edit lost. Its edits wait for the turned one,
+    a further turn does not."""
+    case = new_case(store)
+    panel.set_case(case)
+    path = tmp_path / "a.jpg"
+    path.write_bytes(jpeg_bytes(cornered(), quality=92))
+    original = import_one(qtbot, panel, path)
+    panel.select_image(original.id)
+    labels = panel.labels
+    panel.rotate_image(original.id, -1)
+    assert not labels.body_site.isEnabled() and not labels.delete_button.isEnabled()
+    assert labels.rotate_left_button.isEnabled() and labels.rotate_right_button.isEnabled()
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and not panel._turning, timeout=JOB_MS)
+    assert labels.image is not None and labels.image.id != original.id
+    assert labels.body_site.isEnabled() and labels.delete_button.isEnabled()
+    assert not panel.status.styleSheet(), panel.status.text()
+
+
 # -- refused ---------------------------------------------------------------------------------------
 
 
