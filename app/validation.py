@@ -70,9 +70,10 @@ M.add(
         "v.family_married": {
             "fr": "Le nom de naissance semble contenir un nom d'époux (« {word} ») : n'écrivez ici que le nom "
             "de naissance, tel que sur la pièce d'identité, et le nom d'usage (celui de l'époux) dans "
-            "« Nom utilisé ».",
+            "« Nom utilisé » (« used_name » dans un fichier de dossier).",
             "en": "The birth name seems to hold a spouse's name (“{word}”): write only the birth name here, as "
-            "on the identity document, and the name the patient goes by (the spouse's) in “Used name”.",
+            "on the identity document, and the name the patient goes by (the spouse's) in “Used name” "
+            "(“used_name” in a case file).",
         },
         "v.used_name_married": {
             "fr": "Nom utilisé : écrivez le nom seul, sans « {word} » (ex. LEROY).",
