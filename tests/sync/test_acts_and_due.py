@@ -264,7 +264,9 @@ def test_an_urgent_request_is_due_in_48_hours_when_the_platform_promises_nothing
     """Found from outside: an urgent case (the requester asks for an answer within 48 h) was flagged
     late only after seven days, like a routine one."""
     case_id = make_case(store, queue=False)
-    store.conn.execute("UPDATE cases SET priority='urgent' WHERE id=?", (case_id,))
+    urgent = store.get_case(case_id)
+    urgent.priority = "urgent"
+    store.update_case(urgent)
     store.queue(case_id)
     before = utc_now().replace(microsecond=0)
     engine.run_once(poll=False)
