@@ -107,6 +107,7 @@ M.add(
             "plateforme.)",
             "en": "(The expert also attached “{titles}”, which cannot be shown here: see it on the platform.)",
         },
+        "cancel.reason": {"fr": "Annulée par le demandeur", "en": "Cancelled by the requester"},
         "cancel.other_platform": {
             "fr": "Ce dossier a été envoyé à une autre plateforme (d'essai ou réelle) que celle réglée maintenant : "
             "il ne peut pas être annulé d'ici.",
@@ -1412,8 +1413,12 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
             # No version in the Task nor in its ETag (client.read takes it from there): a PUT without
             # If-Match could overwrite the expert's acceptance made in between. Not sent.
             raise TeleavisError(M.tr("cancel.no_version"))
-        body = {k: v for k, v in task.items() if k != "meta"}
+        # The whole Task goes back (a PUT replaces it): not with the platform's last business status
+        # (« Reçue par la plateforme » on a cancelled Task, found from outside) nor its last change's time.
+        body = {k: v for k, v in task.items() if k not in ("meta", "businessStatus")}
         body["status"] = "cancelled"
+        body["statusReason"] = {"text": M.tr("cancel.reason")}
+        body["lastModified"] = iso(utc_now())
         tag_audit_head(body, audit.current_witness(store.conn, store.key))
         reply = client.retrying(
             functools.partial(client.update, body, if_match=f'W/"{version}"', pass_status=frozenset({409, 412})),

@@ -213,6 +213,30 @@ def test_cancelling_adds_the_head_of_the_moment_to_the_task(
     assert audit.verify(store.conn, store.key).ok
 
 
+def test_a_cancellation_sends_back_no_stale_platform_words(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside (a FHIR pass): the cancelling PUT, which replaces the Task, carried back the
+    platform's last business status (« Reçue par la plateforme ») and its last change's time."""
+    case_id = make_case(store)
+    Engine(store, client, case_budget_s=10.0).run_once()
+    sent: list[dict] = []
+    update = client.update
+    monkeypatch.setattr(client, "update", lambda body, **kw: sent.append(body) or update(body, **kw))
+    task_id = store.platform_info(case_id)["task_id"]
+    with sandbox.store.write() as held:  # the platform's words of the moment, as a platform writes them
+        task = held.read("Task", task_id)
+        task.update(businessStatus={"text": "Reçue par la plateforme"}, lastModified="2026-12-01T08:00:00Z")
+        held.update(task)
+    before = sandbox.read("Task", task_id)
+    cancel(store, client, case_id)
+    [body] = sent
+    assert body["status"] == "cancelled" and "businessStatus" not in body
+    assert body["statusReason"] == {"text": "Annulée par le demandeur"}
+    assert body["lastModified"] > before["lastModified"]
+    assert store.state(case_id) == CaseState.CANCELLED
+
+
 def test_a_restore_of_an_older_backup_is_no_alarm(
     store: Store, sandbox: SandboxServer, client: PlatformClient, tmp_path: Path
 ) -> None:
