@@ -739,8 +739,7 @@ class Follower:
         said on the case, and nothing of it taken in."""
         if not _names_another_case(task, case_id):
             return False
-        said = self.store.platform_info(case_id).get("last_error")
-        if said not in M.CATALOGUE["follow.other_case"].values():  # once, in any language, not each poll
+        if not self._says(case_id, "follow.other_case"):  # once, not at each poll
             self.store.altered(case_id, f"the Task followed for it (Task/{task.get('id')}) names another case")
             self._note(case_id, M.tr("follow.other_case"))
         return True
@@ -898,11 +897,11 @@ class Follower:
             log.warning("%d Communication(s) about other Tasks left out of Task/%s", len(found) - len(mine), task_id)
         return mine
 
-    def _says_questions_cut(self, case_id: str) -> bool:
-        """Whether the case's note is the one that some of the expert's messages could not be read (in
-        either language: it may have been written before the language changed, or by another process)."""
+    def _says(self, case_id: str, key: str) -> bool:
+        """Whether the case's note is the message ``key``, in either language (it may have been written
+        before the language changed, or by another process: a timer's sync, the window)."""
         said = self.store.platform_info(case_id).get("last_error")
-        return said is not None and said in M.CATALOGUE["follow.questions_cut"].values()
+        return said is not None and said in M.CATALOGUE[key].values()
 
     def _keep_expert_messages(self, conn: Any, case_id: str, comms: list[dict[str, Any]]) -> bool:
         """Keep the expert's messages among ``comms`` (ours are witnessed); True when one is new."""
@@ -951,7 +950,7 @@ class Follower:
                     new = self._keep_expert_messages(conn, case_id, comms)
                     if case_id in self._questions_cut:
                         self.store.set_platform_words(conn, case_id, last_error=M.tr("follow.questions_cut"))
-                    elif self._says_questions_cut(case_id):
+                    elif self._says(case_id, "follow.questions_cut"):
                         # Every message read this time: the note that some could not be goes (found from
                         # outside: it stayed on the case for good, once the platform's paging was mended).
                         self.store.set_platform_words(conn, case_id, last_error=None)
