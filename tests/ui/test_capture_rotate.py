@@ -77,6 +77,14 @@ def import_one(qtbot: Any, panel: CapturePanel, path: Path) -> CaseImage:
     return case.images[-1]
 
 
+def in_new_case(qtbot: Any, panel: CapturePanel, store: Store, path: Path, data: bytes) -> tuple[Case, CaseImage]:
+    """A new case shown in the panel, ``data`` written to ``path`` and imported into it."""
+    case = new_case(store)
+    panel.set_case(case)
+    path.write_bytes(data)
+    return case, import_one(qtbot, panel, path)
+
+
 def turned(qtbot: Any, panel: CapturePanel, image_id: str, button: Any) -> CaseImage:
     """Click ``button`` on the selected image; the turned image once it has taken its place."""
     case = panel.case()
@@ -104,11 +112,7 @@ def label(panel: CapturePanel, image_id: str) -> None:
 def test_left_and_right_turn_the_pixels_swap_the_size_and_keep_the_labels(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
 ) -> None:
-    case = new_case(store)
-    panel.set_case(case)
-    path = tmp_path / "telephone.jpg"
-    path.write_bytes(jpeg_bytes(cornered(), quality=92))
-    original = import_one(qtbot, panel, path)
+    case, original = in_new_case(qtbot, panel, store, tmp_path / "telephone.jpg", jpeg_bytes(cornered(), quality=92))
     assert (original.width, original.height) == (1600, 1200)
     before = decoded(store, original)
     assert close(corners(before), (RED, GREEN, BLUE, YELLOW))
@@ -143,11 +147,7 @@ def test_left_and_right_turn_the_pixels_swap_the_size_and_keep_the_labels(
 
 
 def test_a_png_is_turned_without_loss(qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path) -> None:
-    case = new_case(store)
-    panel.set_case(case)
-    path = tmp_path / "capture.png"
-    path.write_bytes(png_bytes(cornered(800, 600)))
-    original = import_one(qtbot, panel, path)
+    _case, original = in_new_case(qtbot, panel, store, tmp_path / "capture.png", png_bytes(cornered(800, 600)))
     right = turned(qtbot, panel, original.id, panel.labels.rotate_right_button)
     assert (right.width, right.height, right.content_type) == (600, 800, "image/png")
     pixels = decoded(store, right)
@@ -178,11 +178,7 @@ def test_the_turn_buttons_have_tooltips_and_work_from_the_keyboard(
 
 
 def test_two_quick_clicks_turn_it_twice(qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path) -> None:
-    case = new_case(store)
-    panel.set_case(case)
-    path = tmp_path / "a.jpg"
-    path.write_bytes(jpeg_bytes(cornered(), quality=92))
-    original = import_one(qtbot, panel, path)
+    case, original = in_new_case(qtbot, panel, store, tmp_path / "a.jpg", jpeg_bytes(cornered(), quality=92))
     panel.select_image(original.id)
     for _ in range(2):  # the second before the first turn is back
         panel.rotate_image(original.id, -1)
@@ -200,11 +196,7 @@ def test_an_image_being_turned_takes_no_edit_until_the_turned_one_is_back(
     """Found in review: a body site typed while the photo was turning went to an image replaced
     meanwhile; refused (« Cette image n'existe pas »), the edit lost. Its edits wait for the turned one,
     a further turn does not."""
-    case = new_case(store)
-    panel.set_case(case)
-    path = tmp_path / "a.jpg"
-    path.write_bytes(jpeg_bytes(cornered(), quality=92))
-    original = import_one(qtbot, panel, path)
+    _case, original = in_new_case(qtbot, panel, store, tmp_path / "a.jpg", jpeg_bytes(cornered(), quality=92))
     panel.select_image(original.id)
     labels = panel.labels
     panel.rotate_image(original.id, -1)
@@ -220,11 +212,7 @@ def test_an_image_being_turned_takes_no_edit_until_the_turned_one_is_back(
 
 
 def test_a_sent_case_refuses_to_turn_its_photos(qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path) -> None:
-    case = new_case(store)
-    panel.set_case(case)
-    path = tmp_path / "a.jpg"
-    path.write_bytes(jpeg_bytes(cornered(), quality=92))
-    original = import_one(qtbot, panel, path)
+    case, original = in_new_case(qtbot, panel, store, tmp_path / "a.jpg", jpeg_bytes(cornered(), quality=92))
     store.conn.execute("UPDATE cases SET state=? WHERE id=?", (CaseState.SENT.value, case.id))
     store.conn.commit()
     case = store.get_case(case.id)
@@ -248,11 +236,9 @@ def test_a_sent_case_refuses_to_turn_its_photos(qtbot: Any, panel: CapturePanel,
 def test_a_dicom_image_is_not_turned_and_says_why(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
 ) -> None:
-    case = new_case(store)
-    panel.set_case(case)
-    path = tmp_path / "derm.dcm"
-    path.write_bytes(vl_photograph(np.asarray(cornered(800, 600))))
-    original = import_one(qtbot, panel, path)
+    case, original = in_new_case(
+        qtbot, panel, store, tmp_path / "derm.dcm", vl_photograph(np.asarray(cornered(800, 600)))
+    )
     assert original.content_type == "application/dicom"
     panel.select_image(original.id)
     qtbot.mouseClick(panel.labels.rotate_left_button, Qt.MouseButton.LeftButton)
