@@ -39,7 +39,7 @@ from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisErr
 from app.model import FOLLOWED_STATES, TRANSITIONS, Answer, AnswerNews, CaseState, iso, utc_now
 from app.moments import parse_date_time
 from app.outbox import Outbox
-from app.store import PLATFORM, NewImage, Store, sha1_b64
+from app.store import PLATFORM, TRAINING, NewImage, Store, sha1_b64
 from app.validation import image_place
 from sync import codes as C
 from sync.auth import SignInRequired
@@ -119,6 +119,14 @@ M.add(
             "viendra par Teleavis. Appelez la plateforme.",
             "en": "The request no longer exists on the platform (it was deleted there): no answer will come "
             "through Teleavis. Call the platform.",
+        },
+        "follow.task_gone.training": {
+            "fr": "Cette demande d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été "
+            "effacées (changement de clé ou de plateforme) : aucune réponse d'entraînement ne viendra. Aucun vrai "
+            "patient n'est concerné ; vous pouvez supprimer ce dossier d'essai.",
+            "en": "This training request is no longer on the test platform, whose data was erased (a change of "
+            "key or of platform): no training answer will come. No real patient is concerned; you may delete "
+            "this test case.",
         },
         "follow.other_case": {
             "fr": "La demande suivie pour ce dossier sur la plateforme est celle d'un autre dossier : rien n'en "
@@ -211,6 +219,15 @@ SIGNED = frozenset({"final", "amended", "corrected", "appended"})
 _HERE = "(destination IS NULL OR destination = ?)"
 _MARK = "sync.poll_mark"
 _REPORT_MARK = "sync.report_mark"
+#: How far each platform was polled: the Tasks, the reports.
+POLL_MARKS = (_MARK, _REPORT_MARK)
+
+
+def poll_mark(name: str, destination: str) -> str:
+    """The setting holding mark ``name`` of a platform: the training platform's marks are its own."""
+    return name if destination == PLATFORM else f"{name}.training"
+
+
 #: When the recently written Tasks were last read back whole for their audit heads (``read_witnesses``).
 _WITNESS_MARK = "sync.witness_at"
 WITNESS_EVERY = timedelta(hours=24)
@@ -579,7 +596,7 @@ class Follower:
     def _mark(self, name: str) -> str:
         """The setting holding a poll's mark on the platform the settings name now: the training
         platform's marks are its own, or a poll of the real platform would be narrowed by them."""
-        return name if self.here() == PLATFORM else f"{name}.training"
+        return poll_mark(name, self.here())
 
     def open_cases(self) -> list[tuple[str, str, str | None]]:
         """(case id, task id, known version) of the cases to poll."""
@@ -661,10 +678,13 @@ class Follower:
                 log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
                 # (Only for a case whose platform is known: one sent before it was recorded may be
                 # followed on both, and is not on this one.)
-                if fault.status in (404, 410) and self.store.destination(case_id) is not None:
+                destination = self.store.destination(case_id)
+                if fault.status in (404, 410) and destination is not None:
                     # Found from outside: a Task the platform deleted left the case « sent », waiting for
-                    # an answer that could not come, nothing said.
-                    self._note(case_id, M.tr("follow.task_gone"))
+                    # an answer that could not come, nothing said. A training case's platform was erased
+                    # (sync/training.py): no platform to call, no real patient.
+                    gone = "follow.task_gone.training" if destination == TRAINING else "follow.task_gone"
+                    self._note(case_id, M.tr(gone))
                 continue
             read_alone = True
             returned.add(task_id)

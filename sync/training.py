@@ -127,6 +127,8 @@ def _stop(data_dir: Path) -> None:
 
 def wipe_sandbox(store: ConfiguredStore) -> bool:
     """Stop this process's sandbox and erase the training data; False when there was none."""
+    from app.store import TRAINING
+    from sync.follow import POLL_MARKS, poll_mark
     from sync.sandbox.storage import erase
 
     data_dir = _data_dir(store)
@@ -134,7 +136,11 @@ def wipe_sandbox(store: ConfiguredStore) -> bool:
     if not data_dir.exists():
         return False
     erase(data_dir)
-    log.info("real platform configured: training data erased")
+    # The next poll of the training platform is a whole one, not narrowed to what changed since the
+    # erased platform's last change: it finds the training cases' requests gone, and says so on them.
+    for mark in POLL_MARKS:
+        store.settings.set(poll_mark(mark, TRAINING), None)
+    log.info("training data erased")
     return True
 
 

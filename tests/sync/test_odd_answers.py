@@ -336,6 +336,7 @@ def test_the_note_of_messages_not_all_read_goes_once_a_later_search_reads_them_a
 def test_a_task_the_platform_deleted_is_said_on_its_case(store: Store, tmp_path: Path) -> None:
     """Found from outside: a Task the platform deleted (404, 410) left its case « envoyé », the nurse
     waiting a week for an answer that could not come; only the log said it."""
+    store.settings.set("platform.url", "https://platform.example/fhir")  # a real platform's case
     [(case_id, _task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
     with scripted_platform() as platform, following(store, platform) as engine:
         engine.run_once()  # (the platform holds no Task: searched, then read alone)

@@ -363,3 +363,25 @@ def test_a_disk_too_full_for_the_training_platform_is_said_as_such(
     monkeypatch.setattr(SandboxServer, "start", full)
     with pytest.raises(StorageError, match="disque est plein"):
         ensure_sandbox(store)
+
+
+def test_a_training_case_whose_sandbox_was_erased_says_it_in_training_words(teleavis_home: Path) -> None:
+    """Found from outside: after a key rotation (which erases the training platform's data), the
+    training cases sent before said « La demande n'existe plus sur la plateforme (elle y a été
+    supprimée) … Appelez la plateforme » — a nurse in training told to call a platform that is not
+    there. A training case says what happened, and that no real patient is concerned."""
+    with Store.open(teleavis_home) as store:
+        store.settings.set("sandbox.answer_after_s", 3600.0)  # no answer before the erasure
+        store.settings.set("sandbox.question_rate", 0.0)
+        case_id, _photos = _distinctive_case(store)
+        url = training.ensure_sandbox(store)
+        with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
+            assert Engine(store, client, RecordingListener(), case_budget_s=10.0).run_once().sent == [case_id]
+        assert training.wipe_sandbox(store)  # what the rotation does once every key is new
+
+        url = training.ensure_sandbox(store)  # an empty training platform, as the next start finds it
+        with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
+            Engine(store, client, RecordingListener(), case_budget_s=10.0).run_once()
+        said = store.platform_info(case_id)["last_error"]
+    assert said is not None
+    assert "plateforme d'essai" in said and "Appelez la plateforme" not in said
