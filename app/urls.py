@@ -8,6 +8,8 @@ bytes never leave the machine.
 from __future__ import annotations
 
 import ipaddress
+import re
+from typing import Any
 from urllib.parse import urlsplit
 
 from app import messages as M
@@ -22,6 +24,13 @@ M.add(
             "en": "Address refused for {key}: “{url}”. Only an https:// address is accepted (http:// only to "
             "this machine: localhost, 127.0.0.1, ::1), so that the token and the photos never travel "
             "in clear.",
+        },
+        "url.ambiguous": {
+            "fr": "Adresse refusée pour {key} : « {url} ». Une adresse ne doit contenir ni espace, ni barre "
+            "oblique inverse « \\ », ni nom d'utilisateur avant « @ » : recopiez l'adresse exacte donnée par la "
+            "plateforme.",
+            "en": "Address refused for {key}: “{url}”. An address must contain no space, no backslash “\\” and "
+            "no user name before “@”: copy the exact address the platform gave.",
         },
         "url.insecure_short": {
             "fr": "adresse http:// refusée hors de cette machine : https:// exigé",
@@ -48,18 +57,62 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def is_secure_url(url: str) -> bool:
-    """An ``https://`` URL with a host, or an ``http://`` one to loopback."""
+#: Never in a platform's address: a backslash, a space or a control character (read differently by
+#: different URL parsers), nor a user name before an ``@`` (the token goes in a header, never in the URL).
+_AMBIGUOUS = re.compile(r"[\\\s\x00-\x1f\x7f]")
+
+
+def ambiguous_url(url: str) -> bool:
+    """True when URL parsers may read ``url``'s host differently (backslash, space, control, user name)."""
+    text = url.strip()
     try:
-        parts = urlsplit(url.strip())
+        return bool(_AMBIGUOUS.search(text)) or "@" in urlsplit(text).netloc
+    except ValueError:
+        return False
+
+
+def _host_port(host: str | None, port: int | None) -> tuple[str, int | None]:
+    return (host or "").lower().removeprefix("[").removesuffix("]"), port
+
+
+def is_secure_url(url: str) -> bool:
+    """An ``https://`` URL with a host, or an ``http://`` one to loopback.
+
+    Found from outside: ``http://192.0.2.2:8765\\@127.0.0.1/fhir`` was taken for loopback (the standard
+    library reads the host after the ``@``), while ``requests`` connected to 192.0.2.2 in clear, token and
+    INS included. So the address must be plain (no backslash, space, control character or user name),
+    and the parser that connects (urllib3's) must read the same scheme, host and port."""
+    text = url.strip()
+    if ambiguous_url(text):
+        return False
+    try:
+        parts = urlsplit(text)
         host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError on a bad port
+        port = parts.port
     except ValueError:
         return False
     if not host:
         return False
+    from urllib3.exceptions import LocationParseError
+    from urllib3.util import parse_url
+
+    try:
+        connects = parse_url(text)
+    except LocationParseError:
+        return False
+    if (connects.scheme or "").lower() != parts.scheme.lower() or _host_port(connects.host, connects.port) != (
+        _host_port(host, port)
+    ):
+        return False
     scheme = parts.scheme.lower()
     return scheme == "https" or (scheme == "http" and is_loopback(host))
+
+
+def session_proxies(proxy: str | None) -> dict[str, Any]:
+    """The ``requests`` proxies for the site's proxy: HTTPS only. Plain HTTP goes to this machine only
+    (:func:`is_secure_url`), where no proxy is needed; found from outside: through the proxy, the token
+    sent to a local test platform crossed the network in clear."""
+    return {"https": proxy} if proxy else {}
 
 
 def proxy_password(url: str) -> str | None:
@@ -83,4 +136,4 @@ def check_secure_url(key: str, url: str, *, usage: bool = False) -> None:
     """Raise (``UsageError`` when ``usage``, else ``TeleavisError``) unless ``url`` is empty or secure."""
     if url and not is_secure_url(url):
         error = UsageError if usage else TeleavisError
-        raise error(M.tr("url.insecure", key=key, url=url))
+        raise error(M.tr("url.ambiguous" if ambiguous_url(url) else "url.insecure", key=key, url=url))

@@ -38,7 +38,7 @@ import urllib3
 
 from app import messages as M
 from app.errors import TeleavisError
-from app.urls import check_secure_url
+from app.urls import ambiguous_url, check_secure_url, session_proxies
 from sync.auth import SignInRequired, StaticToken, TokenSource, token_source_from_settings
 from sync.mapping import location_id
 from sync.ports import ConfiguredStore
@@ -355,8 +355,7 @@ class PlatformClient:
         self.session.verify = config.ca_bundle or True
         # Only the configured proxy is used: environment proxies are for browsers, not for health data.
         self.session.trust_env = False
-        if config.proxy:
-            self.session.proxies = {"http": config.proxy, "https": config.proxy}
+        self.session.proxies = session_proxies(config.proxy)
         self.session.headers["User-Agent"] = "Teleavis"
         self._tus_endpoint: object = _UNKNOWN
 
@@ -804,6 +803,8 @@ class PlatformClient:
         Scheme, host and port must be the platform's (default ports made explicit) and the path must
         start with the base's path: only then may the platform's token go with the request.
         """
+        if ambiguous_url(url):  # read differently by urllib3 and urlsplit (app/urls.py)
+            return None
         resolved = urljoin(self.base_url, url.strip())
         here, there = urlsplit(self.base_url), urlsplit(resolved)
         if there.scheme.lower() not in ("http", "https") or there.username or there.password:

@@ -40,7 +40,7 @@ from joserfc.jwk import KeySet
 
 from app import messages as M
 from app.errors import TeleavisError
-from app.urls import is_secure_url
+from app.urls import is_secure_url, session_proxies
 from sync.ports import SettingsReader, SettingsStore
 
 log = logging.getLogger(__name__)
@@ -276,8 +276,7 @@ class PscClient:
         """The site's CA bundle and proxy, as the platform client has them (and no environment proxy)."""
         session.verify = self.ca_bundle or True
         session.trust_env = False
-        if self.proxy:
-            session.proxies = {"http": self.proxy, "https": self.proxy}
+        session.proxies = session_proxies(self.proxy)
         return session
 
     def _oauth(self, **kwargs: Any) -> OAuth2Session:

@@ -95,7 +95,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def _serve(handler: type[_Recorder]) -> Iterator[str]:
+def _serve(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -141,3 +141,58 @@ def test_a_plain_http_token_address_gets_no_secret() -> None:
     source = OAuthToken("http://token.example/oauth/token", "teleavis", client_secret="the-client-secret")
     with requests.Session() as session, pytest.raises(UnsafeSignIn, match="https://"):
         source.refresh(session, (0.5, 0.5))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://192.0.2.2:8765\\@127.0.0.1/fhir",  # urllib3 connects to 192.0.2.2, urlsplit reads 127.0.0.1
+        "https://p.example\\@127.0.0.1/fhir",
+        "http://user@127.0.0.1:8765/fhir",
+        "http://192.0.2.2:8765 @127.0.0.1/fhir",
+        "http://127.0.0.1:8765/fh\tir",
+        "https://p.example/fhir\x00",
+    ],
+)
+def test_an_address_the_parsers_read_differently_is_refused(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found from outside: ``http://192.0.2.2:8765\\@127.0.0.1/fhir`` passed as « this machine » (the
+    standard library reads the host after the ``@``), and ``requests`` sent the bearer token and the
+    patient's INS in clear to 192.0.2.2. Refused where it is set, and where it is used."""
+    assert not is_secure_url(url)
+    refused = run_inprocess(capsys, "config", "set", "platform.url", url)
+    assert refused.code == 2, refused.err
+    assert "barre oblique inverse" in refused.err
+    with pytest.raises(TeleavisError):
+        PlatformClient(ClientConfig(url), StaticToken("t"))
+
+
+class _Metadata(http.server.BaseHTTPRequestHandler):
+    """Answers every GET with a CapabilityStatement and keeps the request lines and their tokens."""
+
+    received: ClassVar[list[tuple[str, str | None]]]
+
+    def do_GET(self) -> None:
+        type(self).received.append((self.path, self.headers.get("Authorization")))
+        body = b'{"resourceType": "CapabilityStatement", "status": "active", "fhirVersion": "4.0.1"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/fhir+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_platform_on_this_machine_is_never_reached_through_the_proxy() -> None:
+    """Found from outside: with the platform on this machine over plain http and a proxy set, the
+    request went to the proxy, bearer token in clear on the network. Only HTTPS goes through it."""
+    platform = type("Platform", (_Metadata,), {"received": []})
+    proxy = type("Proxy", (_Metadata,), {"received": []})
+    for platform_url in _serve(platform):
+        for proxy_url in _serve(proxy):
+            config = ClientConfig(platform_url + "/fhir", proxy=proxy_url)
+            with PlatformClient(config, StaticToken("LOOPBACK-TOKEN")) as client:
+                assert client.metadata()["resourceType"] == "CapabilityStatement"
+    assert proxy.received == [], "the token went through the proxy"
+    assert platform.received == [("/fhir/metadata", "Bearer LOOPBACK-TOKEN")]

@@ -145,6 +145,7 @@ def test_the_client_never_sends_its_token_off_the_platform(
         "//evil.example/fhir/Binary/abc",
         "ftp://127.0.0.1/fhir/Binary/abc",
         "../Binary/abc",
+        f"{foreign.base_url}\\@127.0.0.1:{port}/fhir/Binary/abc",  # urllib3 would connect to the first host
     ):
         assert client.own_url(elsewhere) is None, elsewhere
     with pytest.raises(OffPlatform):

@@ -239,7 +239,8 @@ def test_session_verifies_tls_and_ignores_environment_proxies(monkeypatch: pytes
         StaticToken(None),
     ) as client:
         assert client.session.verify == "/etc/ssl/extra.pem"
-        assert client.session.proxies == {"http": "http://proxy.local:3128", "https": "http://proxy.local:3128"}
+        # HTTPS only: plain http goes to this machine alone (app/urls.py), never through a proxy.
+        assert client.session.proxies == {"https": "http://proxy.local:3128"}
         assert client.session.trust_env is False
     assert isinstance(client.session, requests.Session)
 
