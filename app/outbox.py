@@ -334,6 +334,11 @@ class Outbox:
 
     def _message(self, row: sqlite3.Row) -> Message:
         body = self._open(row["case_id"], row["id"], row["body"])
+        # Found from outside: the direction in clear, flipped, showed the requester's reply as the expert's
+        # words. Sealed in the body too (bodies sealed before carry neither: read as they are).
+        for name in ("direction", "in_response_to"):
+            if name in body and body[name] != row[name]:
+                raise self.store.altered(row["case_id"], f"message {row['id']}: its {name} was changed")
         return Message(
             id=row["id"],
             direction=row["direction"],
@@ -367,7 +372,16 @@ class Outbox:
                     case_id,
                     "to-expert",
                     iso(utc_now()),
-                    self._seal(case_id, message_id, {"text": text, "image_ids": image_ids}),
+                    self._seal(
+                        case_id,
+                        message_id,
+                        {
+                            "text": text,
+                            "image_ids": image_ids,
+                            "direction": "to-expert",
+                            "in_response_to": in_response_to,
+                        },
+                    ),
                     None,
                     in_response_to,
                     "queued",
@@ -456,7 +470,17 @@ class Outbox:
                 case_id,
                 "from-expert",
                 iso(utc_now()),
-                self._seal(case_id, message_id, {"text": text, "sent_at": sent_at, "content": content}),
+                self._seal(
+                    case_id,
+                    message_id,
+                    {
+                        "text": text,
+                        "sent_at": sent_at,
+                        "content": content,
+                        "direction": "from-expert",
+                        "in_response_to": None,
+                    },
+                ),
                 platform_id,
                 None,
                 "received",

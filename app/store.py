@@ -89,6 +89,22 @@ class NewImage:
     written: bool = field(default=False, init=False)
 
 
+def _fixed_digest(image: CaseImage) -> str:
+    """A digest of what an image's row keeps in clear and never changes once stored: its quality
+    verdict, type, size, capture time and modality. Kept inside its sealed labels, so that a verdict
+    rewritten « ok » in the database (found from outside: an unusable photo then went to the expert),
+    or a capture date moved, is refused as altered."""
+    fixed = [
+        image.content_type,
+        image.width,
+        image.height,
+        image.modality,
+        image.captured_at,
+        [finding.to_dict() for finding in image.quality],
+    ]
+    return hashlib.sha256(json.dumps(fixed, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def sha1_b64(data: bytes) -> str:
     """Base64 SHA-1 of ``data``, as FHIR ``Attachment.hash`` defines it."""
     return base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
@@ -517,7 +533,7 @@ class Store:
         self._checked_image_list(case_id, rows, seal)
         for row in rows:
             meta = self.open_json(row["meta"], self._meta_context(case_id, row), case_id)
-            yield CaseImage(
+            image = CaseImage(
                 id=row["id"],
                 body_site=meta.get("body_site", ""),
                 eye=meta.get("eye"),
@@ -538,6 +554,10 @@ class Store:
                 thumb_blob=row["thumb_blob"],
                 binary_id=row["binary_id"],
             )
+            fixed = meta.get("fixed")  # absent from labels sealed before it was kept: read as they are
+            if fixed is not None and fixed != _fixed_digest(image):
+                raise self.altered(case_id, f"image {row['id']}: its verdict, size, date or kind was changed")
+            yield image
 
     def image(self, case_id: str, image_id: str) -> CaseImage:
         """One image of the case, as stored now (its labels as last saved)."""
@@ -639,6 +659,7 @@ class Store:
             meta["time_unknown"] = True
         if image.owner_checked:
             meta["owner_checked"] = True
+        meta["fixed"] = _fixed_digest(image)
         return self.key.seal(json.dumps(meta, ensure_ascii=False).encode("utf-8"), context)
 
     def _bound_context(self, case_id: str, image_id: str) -> bytes | None:

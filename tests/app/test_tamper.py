@@ -115,6 +115,57 @@ def test_a_case_altered_stops_no_other_case_sharing_a_photo_with_it(teleavis_hom
         assert "image.elsewhere" not in [f.code for f in findings]
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("quality", '[{"check": "resolution", "level": "ok", "message": "Bonne"}]'),
+        ("captured_at", "2026-12-01T10:00:00+00:00"),
+        ("modality", "OP"),
+        ("width", 9000),
+        ("content_type", "image/png"),
+    ],
+)
+def test_an_image_verdict_size_or_date_rewritten_in_the_database_is_refused(
+    teleavis_home: Path, column: str, value: object
+) -> None:
+    """Found from outside (an attacker's pass): an unusable photo's verdict rewritten « ok » in the
+    database let the case be sent, and a capture date moved went to the expert as the photo's date
+    (how a lesion evolved), nothing said. They are kept, digested, inside the sealed labels."""
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store, queue=False)
+        assert len(store.get_case(case_id).images) == 2
+    with _raw(teleavis_home) as raw:
+        sql = f"UPDATE images SET {column}=? WHERE id=(SELECT id FROM images WHERE case_id=? LIMIT 1)"  # noqa: S608
+        raw.execute(sql, (value, case_id))
+    with Store.open(teleavis_home) as store:
+        with pytest.raises(DataAltered):
+            store.get_case(case_id)
+        assert _altered_entries(store) == 1
+
+
+def test_image_labels_sealed_before_the_digest_was_kept_open_as_they_are(teleavis_home: Path) -> None:
+    """Labels sealed by the version before carry no digest of the clear columns: read as they are, and
+    a label saved since carries it."""
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store, queue=False)
+        image = store.get_case(case_id).images[0]
+        row = store.conn.execute("SELECT * FROM images WHERE id=?", (image.id,)).fetchone()
+        context = store._meta_context(case_id, row)
+        meta = store.open_json(row["meta"], context, case_id)
+        del meta["fixed"]
+        with store.conn:
+            store.conn.execute(
+                "UPDATE images SET meta=? WHERE id=?",
+                (store.key.seal(json.dumps(meta).encode(), context), image.id),
+            )
+        assert store.get_case(case_id).images[0].quality == image.quality
+        image.note = "Bord inférieur"
+        store.update_image_labels(case_id, image)
+        row = store.conn.execute("SELECT * FROM images WHERE id=?", (image.id,)).fetchone()
+        assert "fixed" in store.open_json(row["meta"], context, case_id)
+        assert store.get_case(case_id).images[0].note == "Bord inférieur"
+
+
 def test_two_images_whose_blobs_are_swapped_are_refused(teleavis_home: Path) -> None:
     with Store.open(teleavis_home) as store:
         first = store.get_case(make_case(store))
@@ -157,6 +208,24 @@ def test_a_message_moved_to_another_case_is_refused(teleavis_home: Path) -> None
         raw.execute("UPDATE messages SET case_id=? WHERE id=?", (target, message_id))
     with Store.open(teleavis_home) as store, pytest.raises(DataAltered):
         Outbox(store).messages(target)
+
+
+@pytest.mark.parametrize(("column", "value"), [("direction", "from-expert"), ("in_response_to", "q-other")])
+def test_a_reply_shown_as_the_experts_words_is_refused(teleavis_home: Path, column: str, value: str) -> None:
+    """Found from outside (an attacker's pass): the direction in clear, flipped, showed the requester's
+    own reply in the thread as the expert's words. It is sealed in the message's body too."""
+    from app.outbox import Outbox
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store)
+        message_id = Outbox(store).queue_reply(case_id, "Voici la photo demandée", [], "q-1")
+        assert [m.direction for m in Outbox(store).messages(case_id)] == ["to-expert"]
+    with _raw(teleavis_home) as raw:
+        raw.execute(f"UPDATE messages SET {column}=? WHERE id=?", (value, message_id))  # noqa: S608
+    with Store.open(teleavis_home) as store:
+        with pytest.raises(DataAltered):
+            Outbox(store).messages(case_id)
+        assert _altered_entries(store) == 1
 
 
 def test_an_image_row_deleted_or_added_outside_teleavis_is_refused(teleavis_home: Path) -> None:
