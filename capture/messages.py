@@ -118,15 +118,19 @@ CATALOGUE = Catalogue(
             "fr": "Image brûlée : les détails ont disparu. Coupez le flash, réduisez la lumière et reprenez la photo.",
             "en": "Burnt-out image: the details are lost. Turn the flash off, reduce the light and take it again.",
         },
+        # A fundus is photographed in the dark by the camera's flash: its light and the pupil decide.
         "retina-exposure.dark.warning": {
-            "fr": "Rétinographie sombre : la pupille est peut-être trop petite ; attendez dans la "
-            "pénombre ou envisagez une dilatation.",
-            "en": "Dark retinograph: the pupil may be too small; wait in dim light or consider dilation.",
+            "fr": "Rétinographie sombre (sous-exposée) : augmentez l'intensité du flash du rétinographe, "
+            "vérifiez que la pupille est assez ouverte (attendez dans la pénombre ou envisagez une "
+            "dilatation) et reprenez le cliché.",
+            "en": "Dark (under-exposed) retinograph: raise the retinograph's flash intensity, check that "
+            "the pupil is wide enough (wait in dim light or consider dilation) and take it again.",
         },
         "retina-exposure.dark.blocking": {
-            "fr": "Rétinographie bien trop sombre : ininterprétable. Une dilatation pupillaire est "
-            "probablement nécessaire.",
-            "en": "Retinograph far too dark: ungradable. Pupil dilation is probably needed.",
+            "fr": "Rétinographie bien trop sombre (sous-exposée) : ininterprétable. Augmentez l'intensité "
+            "du flash et reprenez le cliché ; une dilatation pupillaire est probablement nécessaire.",
+            "en": "Retinograph far too dark (under-exposed): ungradable. Raise the flash intensity and take "
+            "it again; pupil dilation is probably needed.",
         },
         "colour-cast.ok": {"fr": "Couleurs naturelles.", "en": "Natural colours."},
         "pages": {
@@ -156,6 +160,16 @@ CATALOGUE = Catalogue(
         "colour-cast.warning": {
             "fr": "Couleurs faussées (dominante {hue}) : utilisez une lumière blanche, sans néon ni lampe colorée.",
             "en": "Colours are off ({hue} cast): use white light, no neon or coloured lamp.",
+        },
+        "colour-cast.warning-retina": {
+            "fr": "Couleurs du fond d'œil inhabituelles (dominante {hue}) : vérifiez les réglages couleur du "
+            "rétinographe (balance des blancs, filtre) et l'intensité du flash, puis reprenez le cliché.",
+            "en": "Unusual fundus colours ({hue} cast): check the retinograph's colour settings (white "
+            "balance, filter) and its flash intensity, then take it again.",
+        },
+        "colour-cast.dark-retina": {
+            "fr": "Couleurs non jugées : le cliché est trop sombre pour cela (voir l'exposition).",
+            "en": "Colours not judged: the image is too dark for that (see the exposure).",
         },
         "resolution.ok": {"fr": "Définition suffisante.", "en": "Resolution sufficient."},
         "resolution.warning": {

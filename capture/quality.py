@@ -130,7 +130,9 @@ def colour_finding(image: Image8, *, specialty: str) -> QualityFinding:
     fov = find_field(small)
     if fov is None:
         return QualityFinding("colour-cast", "ok", message("colour-cast.ok"), 0.0, CAST_HIGHLIGHTS)
-    return _colour_cast(small, inner_mask(fov), retina=True)
+    inner = inner_mask(fov)
+    luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    return _retina_colour(small, inner, dark=_exposure_and_darkness(luma, inner, retina=True)[1])
 
 
 def _retina_findings(small: Image8) -> list[QualityFinding]:
@@ -149,18 +151,28 @@ def _retina_findings(small: Image8) -> list[QualityFinding]:
         # milder than it would be without this one.
         level: Level = "blocking" if field.level == "blocking" else "warning"
         field = QualityFinding("field-of-view", level, message("field-of-view.not-fundus"), sum(fov.lit_corners), 3)
+    exposure, dark = _exposure_and_darkness(luma, inner, retina=True)
     findings = [
         field,
         # Vessels stand out best in the green channel.
         _sharpness(edge_blur(np.ascontiguousarray(small[:, :, 1]), inner), retina=True),
-        _exposure(luma, inner, retina=True),
-        _colour_cast(small, inner, retina=True),
+        exposure,
+        _retina_colour(small, inner, dark=dark),
         _gradability(vessel_contrast(small, fov), edge_uniformity(luma.astype(np.float32), fov)),
     ]
     disc = find_disc(small, fov) if fov.looks_like_a_fundus() else None
     if disc is not None:
         findings.append(_disc_side(disc))
     return findings
+
+
+def _retina_colour(small: Image8, inner: npt.NDArray[np.bool_], *, dark: bool) -> QualityFinding:
+    """The colour finding of a retinograph, knowing its exposure. An under-exposed fundus has no
+    colour to judge: its disc loses its chroma (the red channel is low) and measures bluish, which
+    is the flash's or the pupil's doing, never a lamp's; the exposure finding says what to do."""
+    if dark:
+        return QualityFinding("colour-cast", "ok", message("colour-cast.dark-retina"), None, None)
+    return _colour_cast(small, inner, retina=True)
 
 
 def _disc_side(disc: OpticDisc) -> QualityFinding:
@@ -275,6 +287,13 @@ def _sharpness(value: float, *, retina: bool) -> QualityFinding:
 
 
 def _exposure(luma: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool) -> QualityFinding:
+    return _exposure_and_darkness(luma, mask, retina=retina)[0]
+
+
+def _exposure_and_darkness(
+    luma: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool
+) -> tuple[QualityFinding, bool]:
+    """The exposure finding, and whether what it says is under-exposure."""
     region = mask.astype(np.uint8) if mask is not None and mask.any() else None
     histogram = cv2.calcHist([luma], [0], region, [256], [0, 256]).ravel()
     total = max(1.0, float(histogram.sum()))
@@ -294,16 +313,17 @@ def _exposure(luma: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool)
     prefix = "retina-exposure" if retina else "exposure"
     if dark != "ok":
         threshold = RETINA_DARK_WARNING if retina else DARK_WARNING
-        return QualityFinding("exposure", dark, message(f"{prefix}.dark.{dark}"), round(mean, 1), threshold)
+        return QualityFinding("exposure", dark, message(f"{prefix}.dark.{dark}"), round(mean, 1), threshold), True
     if bright != "ok":
-        return QualityFinding(
+        finding = QualityFinding(
             "exposure",
             bright,
             message(f"exposure.bright.{bright}"),
             round(mean, 1),
             RETINA_BRIGHT_WARNING if retina else BRIGHT_WARNING,
         )
-    return QualityFinding("exposure", "ok", message("exposure.ok"), round(mean, 1), None)
+        return finding, False
+    return QualityFinding("exposure", "ok", message("exposure.ok"), round(mean, 1), None), False
 
 
 def _dark(
@@ -466,7 +486,9 @@ def _colour_cast(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: boo
         return QualityFinding("colour-cast", "warning", text, round(grey, 2), MONOCHROME_CHROMA)
     cast, strength, hue = colour_cast_cues(rgb, mask, retina=retina)
     if cast:
-        text = message("colour-cast.warning", hue=message(f"hue.{_hue_name(hue)}"))
+        # A fundus is lit by the camera's flash in a dark room: the room's lamps have nothing to do with it.
+        key = "colour-cast.warning-retina" if retina else "colour-cast.warning"
+        text = message(key, hue=message(f"hue.{_hue_name(hue)}"))
         return QualityFinding("colour-cast", "warning", text, round(strength, 2), CAST_HIGHLIGHTS)
     return QualityFinding("colour-cast", "ok", message("colour-cast.ok"), round(strength, 2), CAST_HIGHLIGHTS)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageEnhance, ImageFilter
 
@@ -69,3 +70,33 @@ def test_a_real_photo_too_small_is_refused_for_its_size_only() -> None:
     assert found["resolution"].level == "blocking" and "600×400" in found["resolution"].message
     assert flagged(found) == {"resolution"}, {c: f.message for c, f in found.items()}
     assert "face" not in found
+
+
+@pytest.mark.parametrize(
+    "gains",
+    [(0.35, 0.35, 0.35), (0.2, 0.2, 0.2), (0.25, 0.35, 0.35)],
+    ids=["dim", "very-dim", "dim-low-red"],
+)
+def test_a_dim_real_retinograph_is_said_too_dark_not_off_colour(retina: Image.Image, gains: tuple[float, ...]) -> None:
+    """Found from outside: an under-exposed retinograph was told « Couleurs faussées (dominante bleue) :
+    utilisez une lumière blanche, sans néon ni lampe colorée ». A fundus is photographed in the dark with
+    the camera's flash; a dim one measures bluish because its red is low. What is wrong is the exposure,
+    and what helps is the flash, the pupil, a retake."""
+    dim = np.clip(np.asarray(retina, np.float32) * np.array(gains, np.float32), 0, 255).astype(np.uint8)
+    found = findings(Image.fromarray(dim), "ophthalmology")
+    assert found["exposure"].level != "ok", {c: f.message for c, f in found.items()}
+    assert "sous-exposée" in found["exposure"].message and "flash" in found["exposure"].message
+    assert found["colour-cast"].level == "ok", found["colour-cast"].message
+    assert "dominante" not in found["colour-cast"].message
+    for finding in found.values():
+        assert "lumière blanche" not in finding.message and "lampe" not in finding.message, finding.message
+        assert "néon" not in finding.message, finding.message
+
+
+def test_a_retinograph_with_a_colour_cast_gets_fundus_camera_advice(retina: Image.Image) -> None:
+    """A cast on a fundus comes from the camera's settings, not from the room's lamps (the photo is
+    taken in the dark): the advice names the retinograph."""
+    blue = np.clip(np.asarray(retina, np.float32) * np.array((0.72, 0.95, 1.35), np.float32), 0, 255)
+    found = findings(Image.fromarray(blue.astype(np.uint8)), "ophthalmology")
+    assert found["colour-cast"].level == "warning" and "rétinographe" in found["colour-cast"].message
+    assert "lampe" not in found["colour-cast"].message and "néon" not in found["colour-cast"].message
