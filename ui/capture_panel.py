@@ -561,13 +561,23 @@ class CapturePanel(QWidget):
         if case is None or not self._editable():
             return
         remove = from_device_folder and bool(self._store.settings.get("watch.delete_originals"))
-        for path in paths:
+        # Prepared in parallel, numbered in the order chosen (the dialog's, the device folder list's).
+        in_turn = work.InTurn()
+        for index, path in enumerate(paths):
             labels = self._labels_for(None)
 
-            def job(store: Store, p: pathlib.Path = path, lb: work.Labels = labels) -> work.Kept:
-                return work.import_file(
-                    store, case.id, p, specialty=case.specialty, patient=case.patient, labels=lb, remove_after=remove
-                )
+            def job(store: Store, p: pathlib.Path = path, lb: work.Labels = labels, i: int = index) -> work.Kept:
+                with in_turn.turn(i) as wait_turn:
+                    return work.import_file(
+                        store,
+                        case.id,
+                        p,
+                        specialty=case.specialty,
+                        patient=case.patient,
+                        labels=lb,
+                        remove_after=remove,
+                        before_storing=wait_turn,
+                    )
 
             self._run(
                 job,

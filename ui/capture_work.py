@@ -13,7 +13,9 @@ import dataclasses
 import logging
 import pathlib
 import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -155,12 +157,17 @@ def import_file(
     patient: Patient,
     labels: Labels,
     remove_after: bool = False,
+    before_storing: Callable[[], None] | None = None,
 ) -> Kept:
     """An image file (JPEG, PNG, TIFF, HEIC, DICOM) through the pipeline into the case.
 
     ``remove_after`` (the user's setting for the device folder) deletes the file once it is stored.
+    ``before_storing`` is called once the image is prepared, before it is added to the case (the
+    turn of :class:`InTurn`).
     """
     prepared = prepare_image_file(path, specialty=specialty, patient=patient)
+    if before_storing is not None:
+        before_storing()
     # The same file already in a case: a second import of one export (the device wrote it again), or
     # one photo in two patients' cases (two windows open on the device folder): one of them is wrong.
     new = NewImage(record_for(prepared, labels), prepared.data, prepared.thumbnail, prepared.source_sha1)
@@ -177,6 +184,50 @@ def import_file(
         except OSError:
             log.warning("an imported file could not be removed from the device folder")
     return kept
+
+
+class InTurn:
+    """Lets the jobs of one import add their images to the case in the order the files were chosen.
+
+    Each job prepares its file in parallel with the others (the long part), then waits for the jobs
+    of the files chosen before it to have stored theirs, or failed: the case's numbering follows the
+    user's choice, not which file was quickest to prepare (a big photo takes longer than a small one).
+    The jobs are started in the order of their files, and the pool starts its work first asked first
+    run, so a job waits only for jobs already running: no deadlock.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._next = 0
+
+    #: How long a file waits for those before it, at most: a job that never began (its store connection
+    #: could not be opened) must not hold the others back forever; they are then stored as they come.
+    PATIENCE_S = 120.0
+
+    def _wait(self, index: int) -> None:
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._next >= index, self.PATIENCE_S):
+                log.warning("an import waited too long for the files chosen before it; stored out of order")
+
+    @contextmanager
+    def turn(self, index: int) -> Iterator[Callable[[], None]]:
+        """The ``index``-th file's turn (from 0): what is yielded waits for it; leaving, whether the
+        file was stored or refused, waits for it too, then hands it to the next file."""
+        waited = False
+
+        def wait() -> None:
+            nonlocal waited
+            if not waited:
+                self._wait(index)
+                waited = True
+
+        try:
+            yield wait
+        finally:
+            wait()
+            with self._changed:
+                self._next = max(self._next, index + 1)
+                self._changed.notify_all()
 
 
 def anonymise_copy(

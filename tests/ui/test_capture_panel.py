@@ -616,6 +616,36 @@ def test_files_chosen_in_the_file_dialog_are_imported(
     assert sorted(i.content_type for i in images) == ["image/jpeg", "image/png"]
 
 
+def test_files_chosen_together_are_numbered_in_the_order_chosen(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: photos picked together in the file dialog were numbered in the order their
+    background imports finished, so a big photo chosen first came after the small ones chosen with it."""
+    import ui.capture_work
+
+    case = new_case(store)
+    panel.set_case(case)
+    sizes = [(2400, 1800), (1600, 1200), (1280, 960)]  # the first is the biggest, the slowest to prepare
+    paths = []
+    for n, (width, height) in enumerate(sizes):
+        paths.append(tmp_path / f"photo-{n}.jpg")
+        paths[-1].write_bytes(jpeg_bytes(skin_photo(width, height, seed=n), quality=92))
+    prepare = ui.capture_work.prepare_image_file
+
+    def slower_when_bigger(path: Path, **options: Any) -> Any:
+        if path == paths[0]:
+            threading.Event().wait(1.5)  # as on a slow disk or a busy machine: surely the last one ready
+        return prepare(path, **options)
+
+    monkeypatch.setattr(ui.capture_work, "prepare_image_file", slower_when_bigger)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_args, **_options: ([str(p) for p in paths], ""))
+    qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
+    images = wait_images(qtbot, panel, 3)
+    assert [(i.width, i.height) for i in images] == sizes
+    assert [(i.width, i.height) for i in reopened(store, case.id)] == sizes
+    assert [panel.strip.number(i.id) for i in images] == [1, 2, 3]
+
+
 def test_device_folder_lists_its_images_and_imports_the_chosen_ones(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
 ) -> None:
