@@ -67,8 +67,12 @@ M.add(
             "longer has (see “teleavis audit verify” and tell the security officer)",
         },
         "audit.problem.uncreated": {
-            "fr": "{n} dossier(s) n'ont plus leur entrée de création (premier : {id})",
-            "en": "{n} case(s) no longer have their creation entry (first: {id})",
+            "fr": "{n} dossiers n'ont plus leur entrée de création (premier : {id})",
+            "en": "{n} cases no longer have their creation entry (first: {id})",
+        },
+        "audit.problem.uncreated.one": {
+            "fr": "{n} dossier n'a plus son entrée de création ({id})",
+            "en": "{n} case no longer has its creation entry ({id})",
         },
     }
 )
@@ -340,7 +344,9 @@ class AuditCheck:
         if self.rewound is not None:
             return M.tr("audit.problem.rewound", seq=self.rewound)
         if self.uncreated:
-            return M.tr("audit.problem.uncreated", n=len(self.uncreated), id=self.uncreated[0][:8])
+            return M.tr_count(
+                "audit.problem.uncreated", len(self.uncreated), n=len(self.uncreated), id=self.uncreated[0][:8]
+            )
         return ""
 
 

@@ -120,12 +120,11 @@ M.add(
             "your current data has not been touched. Try another backup.",
         },
         "backup.newer": {
-            "fr": "Les données de ce poste sont plus récentes que la sauvegarde ({cases} dossier(s) créé(s) "
-            "ou modifié(s) et {entries} entrée(s) du journal d'audit depuis) : rien n'a été restauré. "
-            "Relancez avec --force pour les remplacer quand même.",
-            "en": "The data on this computer is newer than the backup ({cases} case(s) created or changed "
-            "and {entries} audit entries since): nothing was restored. Run again with --force to "
-            "replace it anyway.",
+            # {cases}, {entries}: counted in words (app.messages.counted).
+            "fr": "Les données de ce poste sont plus récentes que la sauvegarde ({cases} et {entries} "
+            "depuis) : rien n'a été restauré. Relancez avec --force pour les remplacer quand même.",
+            "en": "The data on this computer is newer than the backup ({cases} and {entries} since): "
+            "nothing was restored. Run again with --force to replace it anyway.",
         },
         "backup.wrong_passphrase": {
             "fr": "Phrase secrète incorrecte pour cette sauvegarde : rien n'a été restauré. Donnez la phrase "
@@ -374,7 +373,13 @@ def restore_backup(
         staged = _unpack(source, staging, passphrase)
         newer = _newer(data_dir, staging)
         if newer and not force and not (confirm is not None and confirm(newer)):
-            raise BackupError(M.tr("backup.newer", cases=newer.cases, entries=newer.audit_entries))
+            raise BackupError(
+                M.tr(
+                    "backup.newer",
+                    cases=M.counted("cases-changed", newer.cases),
+                    entries=M.counted("audit-entries", newer.audit_entries),
+                )
+            )
         conn = connect(staging / DB_FILE)
         try:
             # The archive's audit log must reach the head its manifest carries; the restored data

@@ -233,7 +233,7 @@ def database(root: Path) -> Check:
         )
     if version > len(MIGRATIONS):
         return Check("database", FAILED, M.tr("doctor.db.too_new", version=version), M.tr("doctor.db.too_new.advice"))
-    return Check("database", OK, M.tr("doctor.db.ok", version=version, cases=cases))
+    return Check("database", OK, M.tr("doctor.db.ok", version=version, cases=M.counted("cases", cases)))
 
 
 def backup(settings: dict[str, Any], now: datetime) -> Check:

@@ -234,8 +234,8 @@ M.add(
         },
         # -- database ------------------------------------------------------------------------------------
         "doctor.db.ok": {
-            "fr": "Base intègre (version {version}), {cases} dossier(s).",
-            "en": "Database intact (version {version}), {cases} case(s).",
+            "fr": "Base intègre (version {version}), {cases}.",  # {cases}: app.messages.counted
+            "en": "Database intact (version {version}), {cases}.",
         },
         "doctor.db.new": {
             "fr": "Pas encore de base : elle sera créée au premier démarrage.",

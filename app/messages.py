@@ -188,6 +188,40 @@ def tr_count(key: str, count: int, /, **params: object) -> str:
     return CATALOGUE.tr_count(key, count, **params)
 
 
+#: A number of things in words, singular or plural, for a sentence that counts two kinds of things at
+#: once (a sentence about one count has its own ``.one`` form: :func:`tr_count`). Never « 1 dossier(s) ».
+COUNTED = i18n.Catalogue(
+    "counted",
+    {
+        "cases": {"fr": "{n} dossiers", "en": "{n} cases"},
+        "cases.one": {"fr": "{n} dossier", "en": "{n} case"},
+        "cases-changed": {"fr": "{n} dossiers créés ou modifiés", "en": "{n} cases created or changed"},
+        "cases-changed.one": {"fr": "{n} dossier créé ou modifié", "en": "{n} case created or changed"},
+        "cases-archived": {"fr": "{n} dossiers archivés", "en": "{n} cases archived"},
+        "cases-archived.one": {"fr": "{n} dossier archivé", "en": "{n} case archived"},
+        "cases-purged": {"fr": "{n} dossiers purgés", "en": "{n} cases purged"},
+        "cases-purged.one": {"fr": "{n} dossier purgé", "en": "{n} case purged"},
+        "would-archive": {"fr": "{n} dossiers seraient archivés", "en": "{n} cases would be archived"},
+        "would-archive.one": {"fr": "{n} dossier serait archivé", "en": "{n} case would be archived"},
+        "would-purge": {"fr": "{n} purgés", "en": "{n} purged"},
+        "would-purge.one": {"fr": "{n} purgé", "en": "{n} purged"},
+        "files": {"fr": "{n} fichiers", "en": "{n} files"},
+        "files.one": {"fr": "{n} fichier", "en": "{n} file"},
+        "audit-entries": {"fr": "{n} entrées du journal d'audit", "en": "{n} audit entries"},
+        "audit-entries.one": {"fr": "{n} entrée du journal d'audit", "en": "{n} audit entry"},
+        "images": {"fr": "{n} images", "en": "{n} images"},
+        "images.one": {"fr": "{n} image", "en": "{n} image"},
+        "others": {"fr": "{n} autres", "en": "{n} others"},
+        "others.one": {"fr": "{n} autre", "en": "{n} other"},
+    },
+)
+
+
+def counted(what: str, n: int) -> str:
+    """``n`` things in words, singular or plural: ``counted("cases", 1)`` is « 1 dossier »."""
+    return COUNTED.tr_count(what, n, n=n)
+
+
 def add(entries: dict[str, dict[str, str]]) -> None:
     """Let a module of the core register its own messages next to its code (a key already
     registered is an error: see :class:`app.i18n.Catalogue`)."""

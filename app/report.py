@@ -76,6 +76,10 @@ M.add(
             "fr": "Rapport du dossier {id} enregistré : {path} ({pages} pages).",
             "en": "Report of case {id} saved: {path} ({pages} pages).",
         },
+        "report.written.one": {
+            "fr": "Rapport du dossier {id} enregistré : {path} ({pages} page).",
+            "en": "Report of case {id} saved: {path} ({pages} page).",
+        },
     }
 )
 

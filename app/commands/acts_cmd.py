@@ -30,10 +30,15 @@ M.add(
             "en": "CSV file to write (patient data, created 0600)",
         },
         "acts.exported": {
-            "fr": "{n} acte(s) de {year} exporté(s) : {path} (données de patients : à garder pour vous).",
-            "en": "{n} act(s) of {year} exported: {path} (patient data: keep it to yourself).",
+            "fr": "{n} actes de {year} exportés : {path} (données de patients : à garder pour vous).",
+            "en": "{n} acts of {year} exported: {path} (patient data: keep it to yourself).",
         },
-        "acts.exported_stdout": {"fr": "{n} acte(s) de {year} exporté(s).", "en": "{n} act(s) of {year} exported."},
+        "acts.exported.one": {
+            "fr": "{n} acte de {year} exporté : {path} (données de patients : à garder pour vous).",
+            "en": "{n} act of {year} exported: {path} (patient data: keep it to yourself).",
+        },
+        "acts.exported_stdout": {"fr": "{n} actes de {year} exportés.", "en": "{n} acts of {year} exported."},
+        "acts.exported_stdout.one": {"fr": "{n} acte de {year} exporté.", "en": "{n} act of {year} exported."},
     }
 )
 
@@ -55,7 +60,7 @@ def run_export(args: argparse.Namespace) -> int:
     with open_store() as store:
         n = write_export(store, args.year, args.out)
     if args.out is None:
-        say(M.tr("acts.exported_stdout", n=n, year=args.year))
+        say(M.tr_count("acts.exported_stdout", n, n=n, year=args.year))
     else:
-        say(M.tr("acts.exported", n=n, year=args.year, path=str(args.out)))
+        say(M.tr_count("acts.exported", n, n=n, year=args.year, path=str(args.out)))
     return 0

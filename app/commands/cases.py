@@ -465,7 +465,8 @@ def _platform_lines(doc: dict[str, Any]) -> list[str]:
         pdfs = sum(1 for f in files if f["content_type"] == "application/pdf")
         images = sum(1 for f in files if str(f["content_type"]).startswith("image/"))
         if files:
-            out.append(f"  {M.tr('show.files', pdfs=pdfs, images=images, others=len(files) - pdfs - images)}")
+            others = M.counted("others", len(files) - pdfs - images)
+            out.append(f"  {M.tr('show.files', pdfs=pdfs, images=M.counted('images', images), others=others)}")
         out.extend(f"  {line}" for line in answer["missing_words"])
         if answer["missing_words"]:
             out.append(f"  {M.tr('answer.missing_hint')}")
@@ -494,8 +495,9 @@ M.add(
             "en": "(no written conclusion: see the report)",
         },
         "show.files": {
-            "fr": "Pièces jointes : {pdfs} PDF, {images} image(s), {others} autre(s)",
-            "en": "Attachments: {pdfs} PDF, {images} image(s), {others} other(s)",
+            # {images}, {others}: counted in words (app.messages.counted).
+            "fr": "Pièces jointes : {pdfs} PDF, {images}, {others}",
+            "en": "Attachments: {pdfs} PDF, {images}, {others}",
         },
     }
 )

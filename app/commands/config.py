@@ -37,11 +37,18 @@ M.add(
         "config.saved": {"fr": "Réglage « {key} » enregistré.", "en": "Setting “{key}” saved."},
         "config.hidden": {"fr": "(secret enregistré, non affiché)", "en": "(secret set, not shown)"},
         "config.training_held": {
-            "fr": "Fin du mode formation : {n} dossier(s) en attente d'envoi, préparé(s) pour la plateforme "
-            "d'essai, ne part(ent) pas et passe(nt) « à corriger » ({ids}). Vérifiez-les, puis envoyez "
+            "fr": "Fin du mode formation : {n} dossiers en attente d'envoi, préparés pour la plateforme "
+            "d'essai, ne partent pas et passent « à corriger » ({ids}). Vérifiez-les, puis envoyez "
             "à la plateforme réelle ceux qui le doivent.",
-            "en": "Training mode ended: {n} case(s) waiting to be sent, prepared for the test platform, do not "
+            "en": "Training mode ended: {n} cases waiting to be sent, prepared for the test platform, do not "
             "leave and now need attention ({ids}). Check them, then send to the real platform those meant for it.",
+        },
+        "config.training_held.one": {
+            "fr": "Fin du mode formation : {n} dossier en attente d'envoi, préparé pour la plateforme "
+            "d'essai, ne part pas et passe « à corriger » ({ids}). Vérifiez-le, puis envoyez-le à la "
+            "plateforme réelle s'il le doit.",
+            "en": "Training mode ended: {n} case waiting to be sent, prepared for the test platform, does not "
+            "leave and now needs attention ({ids}). Check it, then send it to the real platform if it is meant for it.",
         },
         "config.training_erased": {
             "fr": "Plateforme réelle configurée : la copie de la plateforme d'essai est effacée. Les dossiers "
@@ -143,7 +150,11 @@ def run_set(args: argparse.Namespace) -> int:
             audit.append(conn, store.key, "settings", detail=args.key)
         held, erased = where_cases_go_changed(store, was_training)  # queued in training: never to the real one
         if held:
-            say(M.tr("config.training_held", n=len(held), ids=", ".join(case_id[:8] for case_id in held)))
+            say(
+                M.tr_count(
+                    "config.training_held", len(held), n=len(held), ids=", ".join(case_id[:8] for case_id in held)
+                )
+            )
         if erased:
             say(M.tr("config.training_erased"))
     say(M.tr("config.saved", key=args.key))

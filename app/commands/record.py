@@ -60,44 +60,53 @@ M.add(
             "fr": "archivage et purge selon la durée de conservation",
             "en": "archiving and purging by the retention period",
         },
+        # {cases}, {blobs}, {entries}, {archived}, {purged}: counted in words (app.messages.counted).
         "record.report_missing": {
-            "fr": "Attention : {count} image(s) introuvable(s), signalée(s) dans le rapport.",
-            "en": "Warning: {count} image(s) missing, marked as such in the report.",
+            "fr": "Attention : {count} images introuvables, signalées dans le rapport.",
+            "en": "Warning: {count} images missing, marked as such in the report.",
+        },
+        "record.report_missing.one": {
+            "fr": "Attention : {count} image introuvable, signalée dans le rapport.",
+            "en": "Warning: {count} image missing, marked as such in the report.",
         },
         "record.backup_done": {
-            "fr": "Sauvegarde écrite : {path} ({cases} dossier(s), {blobs} fichier(s), {mb} Mo).",
-            "en": "Backup written: {path} ({cases} case(s), {blobs} file(s), {mb} MB).",
+            "fr": "Sauvegarde écrite : {path} ({cases}, {blobs}, {mb} Mo).",
+            "en": "Backup written: {path} ({cases}, {blobs}, {mb} MB).",
         },
         "record.backup_missing": {
-            "fr": "Attention : {count} fichier(s) déjà absent(s) du disque n'ont pas pu être sauvegardé(s).",
-            "en": "Warning: {count} file(s) already missing from the disk could not be backed up.",
+            "fr": "Attention : {count} fichiers déjà absents du disque n'ont pas pu être sauvegardés.",
+            "en": "Warning: {count} files already missing from the disk could not be backed up.",
+        },
+        "record.backup_missing.one": {
+            "fr": "Attention : {count} fichier déjà absent du disque n'a pas pu être sauvegardé.",
+            "en": "Warning: {count} file already missing from the disk could not be backed up.",
         },
         "record.restore_ask": {
-            "fr": "Ce poste a des données plus récentes que la sauvegarde ({cases} dossier(s), "
-            "{entries} entrée(s) d'audit) : elles seront perdues. Remplacer quand même ? "
-            "[o/N] ",
-            "en": "This computer has data newer than the backup ({cases} case(s), {entries} "
-            "audit entries): it will be lost. Replace anyway? [y/N] ",
+            "fr": "Ce poste a des données plus récentes que la sauvegarde ({cases}, {entries}) : elles seront "
+            "perdues. Remplacer quand même ? [o/N] ",
+            "en": "This computer has data newer than the backup ({cases}, {entries}): it will be lost. "
+            "Replace anyway? [y/N] ",
         },
         "record.restored": {
-            "fr": "Sauvegarde du {created} restaurée : {cases} dossier(s), {blobs} fichier(s).",
-            "en": "Backup of {created} restored: {cases} case(s), {blobs} file(s).",
+            "fr": "Sauvegarde du {created} restaurée : {cases}, {blobs}.",
+            "en": "Backup of {created} restored: {cases}, {blobs}.",
         },
         "record.restored_audit": {
             "fr": "Attention : le journal d'audit de cette sauvegarde est altéré (voyez « teleavis audit verify »).",
             "en": "Warning: the audit trail of this backup has been tampered with (see “teleavis audit verify”).",
         },
-        "record.retention": {
-            "fr": "{archived} dossier(s) archivé(s), {purged} dossier(s) purgé(s).",
-            "en": "{archived} case(s) archived, {purged} case(s) purged.",
-        },
+        "record.retention": {"fr": "{archived}, {purged}.", "en": "{archived}, {purged}."},
         "record.retention_dry": {
-            "fr": "Simulation : {archived} dossier(s) seraient archivé(s), {purged} purgé(s). Rien n'a été modifié.",
-            "en": "Dry run: {archived} case(s) would be archived, {purged} purged. Nothing was changed.",
+            "fr": "Simulation : {archived}, {purged}. Rien n'a été modifié.",
+            "en": "Dry run: {archived}, {purged}. Nothing was changed.",
         },
         "record.audit_exported": {
             "fr": "Journal d'audit exporté : {path} ({rows} entrées, chaîne vérifiée).",
             "en": "Audit trail exported: {path} ({rows} entries, chain verified).",
+        },
+        "record.audit_exported.one": {
+            "fr": "Journal d'audit exporté : {path} ({rows} entrée, chaîne vérifiée).",
+            "en": "Audit trail exported: {path} ({rows} entry, chain verified).",
         },
         "record.bad_date": {
             "fr": "Date invalide « {value} » : écrivez AAAA-MM-JJ.",
@@ -172,9 +181,9 @@ def run_export(args: argparse.Namespace) -> int:
     with open_store() as store:
         case_id = store.resolve_id(args.id)
         report = export_report(store, case_id, args.pdf, lang=args.lang)
-    say(M.tr("report.written", id=case_id, path=str(args.pdf), pages=report.pages))
+    say(M.tr_count("report.written", report.pages, id=case_id, path=str(args.pdf), pages=report.pages))
     if report.missing_images:
-        say(M.tr("record.report_missing", count=len(report.missing_images)))
+        say(M.tr_count("record.report_missing", len(report.missing_images), count=len(report.missing_images)))
         return 1
     return 0
 
@@ -186,10 +195,16 @@ def run_backup(args: argparse.Namespace) -> int:
         passphrase = passphrase_from_env_or_terminal(True) if passphrase_needed(store.data_dir) else None
         info = write_backup(store, args.file, passphrase=passphrase)
     say(
-        M.tr("record.backup_done", path=str(info.path), cases=info.cases, blobs=info.blobs, mb=f"{info.size / 1e6:.1f}")
+        M.tr(
+            "record.backup_done",
+            path=str(info.path),
+            cases=M.counted("cases", info.cases),
+            blobs=M.counted("files", info.blobs),
+            mb=f"{info.size / 1e6:.1f}",
+        )
     )
     if info.missing_blobs:
-        say(M.tr("record.backup_missing", count=info.missing_blobs))
+        say(M.tr_count("record.backup_missing", info.missing_blobs, count=info.missing_blobs))
     return 0
 
 
@@ -203,11 +218,22 @@ def run_restore(args: argparse.Namespace) -> int:
     def confirm(newer: Newer) -> bool:
         if not sys.stdin.isatty():
             return False
-        question = M.tr("record.restore_ask", cases=newer.cases, entries=newer.audit_entries)
+        question = M.tr(
+            "record.restore_ask",
+            cases=M.counted("cases", newer.cases),
+            entries=M.counted("audit-entries", newer.audit_entries),
+        )
         return input(question).strip().lower()[:1] in ("o", "y")
 
     info = restore_backup(args.file, data_dir(), passphrase, force=args.force, confirm=confirm)
-    say(M.tr("record.restored", created=info.created, cases=info.cases, blobs=info.blobs))
+    say(
+        M.tr(
+            "record.restored",
+            created=info.created,
+            cases=M.counted("cases", info.cases),
+            blobs=M.counted("files", info.blobs),
+        )
+    )
     if not info.audit_ok:
         say(M.tr("record.restored_audit"))
     return 0
@@ -226,8 +252,13 @@ def run_retention(args: argparse.Namespace) -> int:
     lines += [f"purged {case_id}" for case_id in result.purged]
     if lines:
         print("\n".join(lines))
-    key = "record.retention_dry" if args.dry_run else "record.retention"
-    say(M.tr(key, archived=len(result.archived), purged=len(result.purged)))
+    archived, purged = len(result.archived), len(result.purged)
+    if args.dry_run:
+        words = {"archived": M.counted("would-archive", archived), "purged": M.counted("would-purge", purged)}
+        say(M.tr("record.retention_dry", **words))
+    else:
+        words = {"archived": M.counted("cases-archived", archived), "purged": M.counted("cases-purged", purged)}
+        say(M.tr("record.retention", **words))
     return 0
 
 
@@ -273,5 +304,5 @@ def run_audit_export(args: argparse.Namespace) -> int:
     start, end = _period(args)
     with open_store() as store:
         result = export_csv(store, args.csv, start, end)
-    say(M.tr("record.audit_exported", path=str(result.path), rows=result.rows))
+    say(M.tr_count("record.audit_exported", result.rows, path=str(result.path), rows=result.rows))
     return 0

@@ -21,8 +21,12 @@ M.add(
         "status.none": {"fr": "  aucun", "en": "  none"},
         "status.count": {"fr": "  {state} : {n}", "en": "  {state}: {n}"},
         "status.unread": {
-            "fr": "À lire (réponse ou question de l'expert) : {n} dossier(s) — teleavis case list",
-            "en": "To read (the expert's answer or question): {n} case(s) — teleavis case list",
+            "fr": "À lire (réponse ou question de l'expert) : {n} dossiers — teleavis case list",
+            "en": "To read (the expert's answer or question): {n} cases — teleavis case list",
+        },
+        "status.unread.one": {
+            "fr": "À lire (réponse ou question de l'expert) : {n} dossier — teleavis case list",
+            "en": "To read (the expert's answer or question): {n} case — teleavis case list",
         },
         "status.last_sync": {"fr": "Dernière synchronisation : {when}", "en": "Last sync: {when}"},
         "status.never": {"fr": "jamais", "en": "never"},
@@ -87,7 +91,7 @@ def run_status(args: argparse.Namespace) -> int:
         M.tr("status.none")
     ]
     if unread:
-        lines.append(M.tr("status.unread", n=unread))
+        lines.append(M.tr_count("status.unread", unread, n=unread))
     lines.append(M.tr("status.last_sync", when=local_minute(last) if last else M.tr("status.never")))
     if not platform["configured"]:
         state = M.tr("status.not_configured")

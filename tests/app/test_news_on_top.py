@@ -69,5 +69,5 @@ def test_the_command_line_says_which_cases_are_to_read(store: Store, capsys: pyt
     store.mark_read(read)
     lines = {line.split()[0]: line for line in run_inprocess(capsys, "case", "list").out.splitlines()}
     assert lines[unread].endswith("[à lire]") and "à lire" not in lines[read]
-    assert "À lire (réponse ou question de l'expert) : 1 dossier(s)" in run_inprocess(capsys, "status").out
+    assert "À lire (réponse ou question de l'expert) : 1 dossier —" in run_inprocess(capsys, "status").out
     assert run_inprocess(capsys, "status", "--json").json()["unread"] == 1

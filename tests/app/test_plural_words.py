@@ -61,3 +61,49 @@ def test_the_report_counts_the_experts_pages_in_words() -> None:
 
     assert _WORDS.tr_in_count("expert_pdf_appended", "fr", 1, pages=1) == "1 page jointe à la fin de ce document"
     assert _WORDS.tr_in_count("expert_images_after", "fr", 3, count=3) == "3 images, à la fin de ce document"
+
+
+def test_no_message_of_the_core_or_the_commands_counts_with_a_parenthesis() -> None:
+    """Found from outside: the commands said « 3 image(s) », « 1 dossier(s) seraient archivé(s) »,
+    « Sauvegarde écrite : … (1 dossier(s), 4 fichier(s) …) »: each count now has its singular and its
+    plural (docs/cli.md documents no output with « (s) »)."""
+    import importlib
+    import pkgutil
+
+    import app
+    from app import messages as M
+
+    for info in pkgutil.walk_packages(app.__path__, "app."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)  # every module's messages registered
+    parenthesised = [
+        (key, lang)
+        for catalogue in (M.CATALOGUE, M.COUNTED)
+        for key in catalogue
+        for lang, text in catalogue[key].items()
+        if "(s)" in text or "(nt)" in text
+    ]
+    assert parenthesised == []
+
+
+@pytest.mark.parametrize(
+    ("what", "lang", "count", "said"),
+    [
+        ("cases", "fr", 1, "1 dossier"),
+        ("cases", "fr", 0, "0 dossier"),
+        ("cases", "fr", 3, "3 dossiers"),
+        ("cases", "en", 0, "0 cases"),
+        ("cases", "en", 1, "1 case"),
+        ("audit-entries", "en", 1, "1 audit entry"),
+        ("would-archive", "fr", 1, "1 dossier serait archivé"),
+        ("would-archive", "fr", 2, "2 dossiers seraient archivés"),
+    ],
+)
+def test_the_commands_count_in_words(what: str, lang: str, count: int, said: str) -> None:
+    from app import messages as M
+
+    set_language(lang)
+    try:
+        assert M.counted(what, count) == said
+    finally:
+        set_language(None)

@@ -303,10 +303,12 @@ def test_cli_backup_then_restore_on_a_fresh_machine(
     done = run_inprocess(capsys, "backup", str(archive))
     assert done.code == 0, done.err
     assert "Sauvegarde écrite" in done.err
+    assert "(1 dossier, " in done.err and "(s)" not in done.err, "one case is « 1 dossier »"
 
     monkeypatch.setenv("TELEAVIS_HOME", str(tmp_path / "new-cart"))
     back = run_inprocess(capsys, "restore", str(archive))
     assert back.code == 0, back.err
+    assert "restaurée : 1 dossier, " in back.err and "(s)" not in back.err
     shown = run_inprocess(capsys, "case", "show", case_id, "--json")
     assert shown.code == 0 and shown.json()["question"] == before[case_id]["content"]["question"]
 

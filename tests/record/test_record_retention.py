@@ -143,7 +143,7 @@ def test_cli_dry_run_lists_then_run_archives(store: Store, clock: Clock, capsys:
     dry = run_inprocess(capsys, "retention", "run", "--dry-run")
     assert dry.code == 0
     assert dry.out.splitlines() == [f"archived {case_id}"]
-    assert "Simulation : 1 dossier(s) seraient archivé(s), 0 purgé(s)" in dry.err
+    assert "Simulation : 1 dossier serait archivé, 0 purgé." in dry.err
     with Store.open(store.data_dir) as reopened:
         assert reopened.state(case_id) == CaseState.ANSWERED
 

@@ -184,7 +184,7 @@ def test_acts_export_writes_the_year_for_the_billing_software_privately(
     year = utc_now().year
     done = teleavis("acts", "export", "--year", str(year), "--out", str(target))
     assert done.returncode == 0, done.stderr
-    assert "2 acte(s)" in done.stderr
+    assert "2 actes de" in done.stderr
     if os.name != "nt":
         assert target.stat().st_mode & 0o777 == 0o600
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))

@@ -412,7 +412,7 @@ def test_the_command_line_says_what_each_answer_holds(
     assert doc["answer"]["missing_words"] == ["Compte rendu non récupérable : adresse hors plateforme"]
 
     out, doc = show("several-files")
-    assert "Pièces jointes : 1 PDF, 2 image(s)" in out
+    assert "Pièces jointes : 1 PDF, 2 images, 0 autre" in out
     assert [f["content_type"] for f in doc["answer"]["files"]] == ["application/pdf", "image/jpeg", "image/png"]
 
     out, doc = show("no-pdf")
