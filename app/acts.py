@@ -145,6 +145,8 @@ M.add(
 )
 
 #: The export's columns: what a billing software needs to bill RQD to the patient's health insurance.
+#: A billing software may read them by position: they are documented (docs/cli.md, ``acts export``), and
+#: a new one goes at the end, never between two others.
 COLUMNS = (
     "date",
     "act_code",
@@ -158,6 +160,9 @@ COLUMNS = (
     "case_id",
     "billable",
     "reason",
+    # The used name (« nom utilisé »), as shown beside the birth name: empty when none, or when it is
+    # the birth name itself. The birth name stays alone in patient_family (the insurance's).
+    "patient_used_name",
 )
 
 
@@ -321,6 +326,7 @@ def export_csv(store: Store, year: int) -> tuple[str, int]:
                 case_id,
                 M.tr("act.yes") if billable else M.tr("act.no"),
                 M.tr(f"act.reason.{reason}"),
+                patient.used_name_shown(),
             ]
         )
     with transaction(store.conn) as conn:

@@ -175,6 +175,7 @@ def test_acts_export_writes_the_year_for_the_billing_software_privately(
     qualified = store.get_case(ids[0])  # the other stays provisional: its INS identifies nothing
     qualified.patient.identity_status, qualified.patient.identity_document = "qualified", "CN"
     qualified.patient.identity_checked_on = "2026-11-20"
+    qualified.patient.used_name = "Leroy"  # the name she goes by: the billing software shows it too
     store.update_case(qualified)
     for case_id in ids:
         store.queue(case_id)
@@ -187,6 +188,24 @@ def test_acts_export_writes_the_year_for_the_billing_software_privately(
     assert "2 actes de" in done.stderr
     if os.name != "nt":
         assert target.stat().st_mode & 0o777 == 0o600
+    header = target.read_text(encoding="utf-8").splitlines()[0].split(",")
+    # Read by position by some billing software: the documented columns keep their places (docs/cli.md),
+    # the used name comes last.
+    assert header == [
+        "date",
+        "act_code",
+        "requester_rpps",
+        "patient_family",
+        "patient_given",
+        "patient_birth_date",
+        "patient_sex",
+        "patient_ins",
+        "patient_local_id",
+        "case_id",
+        "billable",
+        "reason",
+        "patient_used_name",
+    ]
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert sorted(r["case_id"] for r in rows) == sorted(ids)  # (sent in the same second: by case id)
     first, other_row = sorted(rows, key=lambda r: ids.index(r["case_id"]))
@@ -201,6 +220,7 @@ def test_acts_export_writes_the_year_for_the_billing_software_privately(
         first["billable"],
         first["reason"],
     ) == ("RQD", REQUESTER.rpps, "MARTIN", "Paul", "1950-02-03", "150028512345615", "oui", "facturable")
+    assert (first["patient_used_name"], other_row["patient_used_name"]) == ("LEROY", "")
     assert first["date"] == datetime.now().astimezone().date().isoformat()
     other = teleavis("acts", "export", "--year", str(year - 1))
     assert other.returncode == 0 and other.stdout.splitlines()[1:] == []
