@@ -35,7 +35,7 @@ import struct
 import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -69,11 +69,16 @@ def _glob_escape(name: str) -> str:
 
 _MAX_HEADER = 1 << 20
 SUFFIX = ".tvbak"
-#: Scheduled backups kept in the backup folder (older ones are removed).
+#: Scheduled backups this workstation keeps in the backup folder (its older ones are removed; what
+#: anyone else wrote there is never touched).
 KEEP_SCHEDULED = 7
-_SCHEDULED = re.compile(r"^teleavis-\d{8}-\d{6}\.tvbak$")
+_SCHEDULED = re.compile(r"^teleavis-(\d{8}-\d{6})\.tvbak$")
 _MEMBER = re.compile(r"^(manifest\.json|teleavis\.db|objects/[0-9a-f]{2}/[0-9a-f]{32})$")
 _LAST = "state.backup.last"
+#: The file the last scheduled backup wrote (``doctor`` checks it is still there).
+_FILE = "state.backup.file"
+#: The scheduled backups this workstation wrote and keeps, oldest first: the only ones it prunes.
+_WRITTEN = "state.backup.written"
 
 M.add(
     {
@@ -642,6 +647,24 @@ def last_backup(store: Store) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def scheduled_moment(name: str) -> datetime | None:
+    """The moment (UTC) a scheduled backup's file name says it was written, or ``None`` for another name."""
+    match = _SCHEDULED.match(name)
+    if match is None:
+        return None
+    try:
+        return datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def last_backup_gone(settings: Settings) -> bool:
+    """True when the file the last scheduled backup wrote is no longer there (removed by hand, by
+    another program, by another workstation sharing the folder): no backup can be counted on."""
+    written = settings.get(_FILE)
+    return bool(written) and not Path(str(written)).exists()
+
+
 def backup_due(store: Store, now: datetime | None = None) -> bool:
     """True when a backup folder is set and reachable and the last backup is older than
     ``backup.every_hours`` (the window calls this from its timer)."""
@@ -650,12 +673,14 @@ def backup_due(store: Store, now: datetime | None = None) -> bool:
     if not folder or hours <= 0 or not Path(folder).is_dir():
         return False
     last = last_backup(store)
-    return last is None or (now or utc_now()) - last >= timedelta(hours=hours)
+    if last is None or last_backup_gone(store.settings):
+        return True
+    return (now or utc_now()) - last >= timedelta(hours=hours)
 
 
 def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInfo:
     """Write a backup into ``backup.folder`` as ``teleavis-YYYYmmdd-HHMMSS.tvbak`` and keep the
-    last ``KEEP_SCHEDULED``. Runs without a passphrase when the data key has one (see
+    last ``KEEP_SCHEDULED`` this workstation wrote there. Runs without a passphrase when the data key has one (see
     ``write_backup``); raises ``BackupError`` with a sentence for the window otherwise."""
     folder_text = str(store.settings.get("backup.folder") or "")
     if not folder_text:
@@ -665,20 +690,36 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
         raise BackupError(M.tr("backup.folder_missing", path=folder_text))
     moment = now or utc_now()
     remove_stale(folder, f".teleavis-*{SUFFIX}.*.part")  # a scheduled backup killed mid-way
-    info = write_backup(store, folder / f"teleavis-{moment:%Y%m%d-%H%M%S}{SUFFIX}")
+    info = write_backup(store, folder / f"teleavis-{moment.astimezone(UTC):%Y%m%d-%H%M%S}{SUFFIX}")
     conn = connect(store.data_dir / DB_FILE)
     try:
-        Settings(conn, store.key).set(_LAST, iso(moment))
+        settings = Settings(conn, store.key)
+        written = [*(str(p) for p in settings.get(_WRITTEN) or [] if str(p) != str(info.path)), str(info.path)]
+        with transaction(conn):
+            settings.set(_LAST, iso(moment), in_transaction=True)
+            settings.set(_FILE, str(info.path), in_transaction=True)
+            settings.set(_WRITTEN, written, in_transaction=True)
+        settings.set(_WRITTEN, _prune(folder, written))
     finally:
         conn.close()
-    _prune(folder)
     return info
 
 
-def _prune(folder: Path) -> None:
-    archives = sorted(p for p in folder.iterdir() if _SCHEDULED.match(p.name))
-    for old in archives[:-KEEP_SCHEDULED]:
+def _prune(folder: Path, written: list[str]) -> list[str]:
+    """Remove this workstation's older scheduled backups in ``folder`` beyond the last ``KEEP_SCHEDULED``
+    it wrote (``written``, oldest first; the last one is the backup just written). Only these: the names
+    in the folder say nothing of who wrote them (another workstation sharing the folder, a person) nor,
+    with a clock once wrong, of which is the latest. Returns the list to keep recording: the files still
+    there (one written in another folder is forgotten, never removed)."""
+    ours = [Path(p) for p in written if Path(p).parent == folder and _SCHEDULED.match(Path(p).name)]
+    kept: list[str] = []
+    for index, old in enumerate(ours):
+        if index >= len(ours) - KEEP_SCHEDULED:
+            kept.append(str(old))
+            continue
         try:
-            old.unlink()
+            old.unlink(missing_ok=True)
         except OSError:
             log.warning("an old scheduled backup could not be removed")
+            kept.append(str(old))
+    return [p for p in kept if Path(p).exists()]

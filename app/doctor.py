@@ -265,6 +265,11 @@ def backup(settings: dict[str, Any], now: datetime) -> Check:
     if last is None:
         return Check("backup", OK, M.tr("doctor.backup.first", path=folder))
     when = moment_words(last.isoformat(), i18n.language())
+    last_file = str(settings.get("state.backup.file") or "")
+    if last_file and not Path(last_file).exists():  # the date alone said « OK » for a backup deleted since
+        return Check(
+            "backup", WARNING, M.tr("doctor.backup.gone", when=when, file=last_file), M.tr("doctor.backup.gone.advice")
+        )
     if now - last > timedelta(hours=2 * hours):
         return Check(
             "backup",
@@ -272,7 +277,37 @@ def backup(settings: dict[str, Any], now: datetime) -> Check:
             M.tr("doctor.backup.late", when=when, path=folder),
             M.tr("doctor.backup.late.advice"),
         )
+    future = _future_backups(Path(folder), now)
+    if future:
+        return Check(
+            "backup",
+            WARNING,
+            M.tr(
+                "doctor.backup.future",
+                n=len(future),
+                names=", ".join(future[:-4:-1]) + (", …" if len(future) > 3 else ""),
+            ),
+            M.tr("doctor.backup.future.advice"),
+        )
     return Check("backup", OK, M.tr("doctor.backup.ok", when=when, path=folder))
+
+
+#: A scheduled backup's name dated this far past now was written under a wrong clock.
+FUTURE_BACKUP = 3600
+
+
+def _future_backups(folder: Path, now: datetime) -> list[str]:
+    """The scheduled backups in ``folder`` whose name is dated in the future, oldest first."""
+    from datetime import timedelta
+
+    from app.backup import scheduled_moment
+
+    try:
+        names = sorted(entry.name for entry in os.scandir(folder))
+    except OSError:
+        return []
+    later = now + timedelta(seconds=FUTURE_BACKUP)
+    return [name for name in names if (moment := scheduled_moment(name)) is not None and moment > later]
 
 
 def plain_settings(root: Path) -> dict[str, Any]:

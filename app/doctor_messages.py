@@ -61,6 +61,31 @@ M.add(
             "fr": "Dossier de sauvegarde : {path} ; la première sauvegarde se fera Teleavis ouvert.",
             "en": "Backup folder: {path}; the first backup will be made while Teleavis is open.",
         },
+        "doctor.backup.gone": {
+            "fr": "La dernière sauvegarde ({when}) n'est plus là : {file}",
+            "en": "The last backup ({when}) is no longer there: {file}",
+        },
+        "doctor.backup.gone.advice": {
+            "fr": "Quelqu'un ou un autre programme l'a supprimée ou déplacée (un autre poste qui sauvegarde dans le "
+            "même dossier, un nettoyage automatique) : voyez qui écrit dans ce dossier, ou choisissez-en un à "
+            "ce poste seul. Teleavis refait une sauvegarde dans le quart d'heure s'il est ouvert.",
+            "en": "Someone or another program deleted or moved it (another workstation backing up to the same "
+            "folder, an automatic clean-up): find out who writes in this folder, or choose one for this "
+            "workstation alone. Teleavis makes a new backup within a quarter of an hour if it is open.",
+        },
+        "doctor.backup.future": {
+            "fr": "Le dossier de sauvegarde contient {n} sauvegarde(s) datée(s) dans le futur ({names}) : "
+            "l'horloge d'un ordinateur était fausse quand elles ont été écrites.",
+            "en": "The backup folder holds {n} backup(s) dated in the future ({names}): a computer's clock was "
+            "wrong when they were written.",
+        },
+        "doctor.backup.future.advice": {
+            "fr": "Pour restaurer, ne choisissez pas la sauvegarde d'après son nom : la plus récente n'est pas la "
+            "dernière du classement. Teleavis ne les supprime pas ; vérifiez l'heure des postes qui écrivent "
+            "dans ce dossier.",
+            "en": "To restore, do not choose a backup by its name: the latest is not the last one in the list. "
+            "Teleavis does not delete them; check the clock of the workstations writing in this folder.",
+        },
         "doctor.backup.ok": {
             "fr": "Dernière sauvegarde le {when} dans {path}.",
             "en": "Last backup on {when} in {path}.",

@@ -359,6 +359,59 @@ def test_scheduled_backup_to_a_usb_folder(store: Store, tmp_path: Path) -> None:
     restore_backup(kept[-1], tmp_path / "check", PASSPHRASE)
 
 
+def test_a_scheduled_backup_never_deletes_the_backup_it_just_wrote(store: Store, tmp_path: Path) -> None:
+    """Found from outside: seven files named as dated in 2099 in the backup folder (a clock once in the
+    future, or anyone who can write on the share) and every scheduled backup deleted itself right after
+    it was written, while the settings recorded a success."""
+    from app import doctor
+
+    share = tmp_path / "share"
+    share.mkdir()
+    strangers = [share / f"teleavis-2099010{day}-000000.tvbak" for day in range(2, 9)]
+    for path in strangers:
+        path.write_bytes(b"")
+    store.settings.set("backup.folder", str(share))
+    info = run_scheduled_backup(store)
+    assert info.path.exists(), "the backup just written is kept"
+    assert all(path.exists() for path in strangers), "what this workstation did not write is not its to delete"
+    restore_backup(info.path, tmp_path / "check", PASSPHRASE)
+    # The diagnosis says the names are misleading (the latest by name is not the latest).
+    check = doctor.backup(doctor.plain_settings(store.data_dir), utc_now())
+    assert check.status == doctor.WARNING and "dans le futur" in check.detail and "20990108" in check.detail
+
+
+def test_workstations_sharing_a_backup_folder_keep_each_others_backups(store: Store, tmp_path: Path) -> None:
+    """Two carts backing up to one share: each removes only its own old backups, whatever their names."""
+    share = tmp_path / "share"
+    share.mkdir()
+    now = utc_now()
+    # The other cart's, older and newer than ours by their names.
+    other = [share / f"teleavis-{now + timedelta(days=day, hours=1):%Y%m%d-%H%M%S}.tvbak" for day in range(-3, 12)]
+    for path in other:
+        path.write_bytes(b"other cart")
+    store.settings.set("backup.folder", str(share))
+    ours = [run_scheduled_backup(store, now + timedelta(days=day)).path for day in range(KEEP_SCHEDULED + 3)]
+    assert all(path.exists() for path in other)
+    assert [path.exists() for path in ours] == [False] * 3 + [True] * KEEP_SCHEDULED
+
+
+def test_a_deleted_last_backup_is_said_and_made_again(store: Store, tmp_path: Path) -> None:
+    """The diagnosis said « Dernière sauvegarde le … » from the date recorded, for a file deleted since."""
+    from app import doctor
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    store.settings.set("backup.folder", str(usb))
+    now = utc_now()
+    info = run_scheduled_backup(store, now)
+    assert doctor.backup(doctor.plain_settings(store.data_dir), now).status == doctor.OK
+    assert not backup_due(store, now + timedelta(hours=1))
+    info.path.unlink()
+    check = doctor.backup(doctor.plain_settings(store.data_dir), now)
+    assert check.status == doctor.WARNING and "n'est plus là" in check.detail and str(info.path) in check.detail
+    assert backup_due(store, now + timedelta(hours=1)), "the window makes one again at its next look"
+
+
 def test_a_backup_restored_right_after_it_was_taken_is_not_refused_as_older(
     store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
