@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import math
+import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
@@ -15,6 +17,18 @@ from app import screen_lock
 from app.store import Store
 from ui.tasks import on_own_connection, write_and_wait
 from ui.widgets import named
+
+#: How often the idle time is measured again on the clock that counts suspend (see ``IdleWatcher``).
+CHECK_MS = 5_000
+
+
+def suspend_clock() -> float:
+    """Seconds on a clock that goes on while the computer sleeps: ``CLOCK_BOOTTIME`` on Linux, else
+    the wall clock (a wall clock set forward locks early, the safe side)."""
+    boottime = getattr(time, "CLOCK_BOOTTIME", None)
+    if boottime is not None:
+        return time.clock_gettime(boottime)
+    return time.time()
 
 
 @functools.cache
@@ -39,6 +53,13 @@ class IdleWatcher(QObject):
     drop-down's list). A filter on the whole application would see the same input,
     but also every paint, layout, timer and signal of every widget, each through Python (some 6 000
     events to open a case, ~3 ms of the window's thread).
+
+    Time asleep counts too. Qt's timers follow a clock that stops while the computer is suspended
+    (``CLOCK_MONOTONIC`` on Linux): idle four minutes of five, then suspended two hours, ``timer``
+    alone would leave the cases on screen one more minute after the lid opens. So the moment of the
+    last input is also kept on ``clock`` (one that goes on during suspend, :func:`suspend_clock`;
+    tests put their own), and the idle time is measured on it every ``CHECK_MS`` and whenever the
+    application becomes active again, the focus moves to another window or a screen comes or goes.
     """
 
     idle = Signal()
@@ -47,36 +68,62 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self.minutes = 0
         self.watching = False
+        self.clock: Callable[[], float] = suspend_clock
+        self.last_input = self.clock()
         self.timer = QTimer(self, singleShot=True)
-        self.timer.timeout.connect(self.idle)
+        self.timer.timeout.connect(self._lapsed)
+        self.check_timer = QTimer(self, interval=CHECK_MS)
+        self.check_timer.timeout.connect(self.check)
 
     def watch(self) -> None:
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication) and not self.watching:
             app.focusWindowChanged.connect(self._watch_windows)
+            app.applicationStateChanged.connect(self.check)
+            app.screenAdded.connect(self.check)
+            app.screenRemoved.connect(self.check)
             self.watching = True
             self._watch_windows()
 
     @Slot()
     def _watch_windows(self) -> None:
         """Each top-level window, a new dialog's too (installing again on a window only moves the filter)."""
+        self.check()  # a window brought to the front after a suspend shows nothing before the lock
         for window in QGuiApplication.topLevelWindows():
             window.installEventFilter(self)
 
     def set_minutes(self, minutes: int) -> None:
         self.minutes = minutes
         self.timer.stop()
+        self.check_timer.stop()
         if minutes > 0:
             self.timer.setInterval(minutes * 60_000)
-            self.timer.start()
+            self.poke()
 
     def poke(self) -> None:
         """Start counting again (after unlocking)."""
         if self.minutes > 0:
+            self.last_input = self.clock()
             self.timer.start()
+            self.check_timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.check_timer.stop()
+
+    def check(self) -> None:
+        """Lock now if the time since the last input, suspend included, has reached the limit."""
+        if self.timer.isActive() and self.clock() - self.last_input >= self.minutes * 60:
+            self._lapsed()
+
+    @Slot()
+    def _lapsed(self) -> None:
+        self.stop()  # counting again once unlocked (``poke``)
+        self.idle.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self.timer.isActive() and event.type() in _input_events():
+            self.last_input = self.clock()
             self.timer.start()
         return False
 

@@ -384,8 +384,9 @@ class MainWindow(QMainWindow):
         self._leave_case()
         if self._case_page is not None:
             self._case_page.editor.save_refused_again()  # waited for below, with every write
-        for timer in (self._status_timer, self._reach_timer, self._backup_timer, self.idle.timer):
+        for timer in (self._status_timer, self._reach_timer, self._backup_timer):
             timer.stop()
+        self.idle.stop()
         self.sync.stop()
         from ui.file_dialogs import forget_browsed_folders
 

@@ -140,6 +140,57 @@ def test_idle_hides_the_cases_and_the_menus(qtbot: Any, window: MainWindow) -> N
     assert not window.menuBar().isEnabled()
 
 
+class SleepyClock:
+    """A clock that counts suspend (``CLOCK_BOOTTIME``), moved by hand while Qt's timers stand still."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def click_in(qtbot: Any, window: MainWindow) -> None:
+    where = window.worklist.table.viewport().mapTo(window, QPoint(5, 5))
+    QTest.mouseClick(window.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
+
+
+def test_time_asleep_counts_toward_the_lock(qtbot: Any, window: MainWindow) -> None:
+    """Found by analysis: Qt's timers follow a clock that stops while the computer sleeps. Idle four
+    minutes of five, then two hours of suspend: the cases stayed on screen one more minute after the lid
+    opened. The next look at the clock that counts suspend locks."""
+    clock = SleepyClock()
+    window.idle.clock = clock
+    click_in(qtbot, window)  # the last input, at 1 000 s
+    clock.now += 4 * 60
+    qtbot.wait(300)
+    assert not window.locked()
+    clock.now += 2 * 3600  # suspended; the Qt timer still has a minute to go when the lid opens
+    assert window.idle.timer.remainingTime() > 60_000
+    qtbot.waitUntil(window.locked, timeout=12_000)  # at the next regular check, a few seconds at most
+
+
+def test_coming_back_from_sleep_locks_at_once(qtbot: Any, window: MainWindow) -> None:
+    """The application made active again (the session unlocked after a resume) looks at the clock at once."""
+    clock = SleepyClock()
+    window.idle.clock = clock
+    click_in(qtbot, window)
+    clock.now += 4 * 60
+    QGuiApplication.instance().applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+    assert not window.locked(), "four minutes of five: not yet"
+    click_in(qtbot, window)  # input starts the count again, on that clock too
+    clock.now += 4 * 60
+    QGuiApplication.instance().applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+    assert not window.locked()
+    clock.now += 2 * 3600
+    QGuiApplication.instance().applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+    assert window.locked()
+    unlock_with(qtbot, window, PASSPHRASE)
+    assert not window.locked()
+    QGuiApplication.instance().applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+    assert not window.locked(), "unlocking starts the count again"
+
+
 def test_locking_closes_a_dialog_showing_a_photo(qtbot: Any, window: MainWindow) -> None:
     from PySide6.QtGui import QImage
 
