@@ -42,7 +42,8 @@ _DECLARED = [
     Setting("platform.oidc_issuer", str, ""),
     Setting("platform.ca_bundle", str, ""),
     Setting("platform.timeout_s", float, 30.0),
-    # Sealed: the proxy's address may carry its user's password (http://user:password@proxy:3128).
+    # Sealed: the proxy's address may carry its user's name and password (http://user:password@proxy:3128);
+    # http:// or https:// only (app/urls.py, check_proxy).
     Setting("proxy", str, "", secret=True),
     Setting("language", str, "auto", choices=("auto", "fr", "en")),
     Setting("lock.minutes", int, 5),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from app import messages as M
 from app.errors import TeleavisError, UsageError
@@ -31,6 +31,12 @@ M.add(
             "plateforme.",
             "en": "Address refused for {key}: “{url}”. An address must contain no space, no backslash “\\” and "
             "no user name before “@”: copy the exact address the platform gave.",
+        },
+        "url.proxy_scheme": {
+            "fr": "Adresse refusée pour proxy : elle doit commencer par http:// ou https://, par exemple "
+            "« http://proxy:3128 » (avec un identifiant : « http://utilisateur:mot-de-passe@proxy:3128 »).",
+            "en": "Address refused for proxy: it must start with http:// or https://, for example "
+            "“http://proxy:3128” (with a user name: “http://user:password@proxy:3128”).",
         },
         "url.insecure_short": {
             "fr": "adresse http:// refusée hors de cette machine : https:// exigé",
@@ -115,21 +121,52 @@ def session_proxies(proxy: str | None) -> dict[str, Any]:
     return {"https": proxy} if proxy else {}
 
 
-def proxy_password(url: str) -> str | None:
-    """The password in a proxy URL (``http://user:password@proxy:3128``), or None."""
+def _proxy_parts(url: str) -> SplitResult | None:
+    """A proxy address split, read as the HTTP library reads it: ``http://`` when it names no scheme
+    (``user:password@proxy:3128`` is a user and a password, not a scheme ``user``)."""
+    text = url.strip()
     try:
-        return urlsplit(url.strip()).password
+        return urlsplit(text if "://" in text else f"http://{text}")
     except ValueError:
         return None
 
 
+def proxy_has_userinfo(url: str) -> bool:
+    """Whether a proxy address carries a user name or a password (``http://user:password@proxy:3128``),
+    with or without its scheme, however badly written: either may be a secret (a token as the user
+    name), and nothing else in a proxy's address has an ``@``."""
+    return "@" in url
+
+
 def redact_proxy(url: str) -> str:
-    """A proxy URL fit to show: its password replaced by ``***``."""
-    parts = urlsplit(url.strip())
-    if parts.password is None:
+    """A proxy address fit to show: its password replaced by ``***`` (a user name alone, and an address
+    too odd to split, wholly)."""
+    if not proxy_has_userinfo(url):
         return url
-    host = parts.netloc.rpartition("@")[2]
-    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()
+    parts = _proxy_parts(url)
+    if parts is None or "@" not in parts.netloc:
+        return "***"
+    userinfo, _, host = parts.netloc.rpartition("@")
+    shown = f"{parts.username}:***" if ":" in userinfo else "***"
+    return parts._replace(netloc=f"{shown}@{host}").geturl()
+
+
+def check_proxy(url: str, *, usage: bool = False) -> None:
+    """Raise (``UsageError`` when ``usage``, else ``TeleavisError``) unless ``url`` is empty or an
+    ``http://`` / ``https://`` proxy address with a host. The message never quotes the address: it may
+    hold a password."""
+    text = url.strip()
+    if not text:
+        return
+    try:
+        parts = urlsplit(text)
+        good = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        good = False
+    if not good:
+        error = UsageError if usage else TeleavisError
+        raise error(M.tr("url.proxy_scheme"))
 
 
 def check_secure_url(key: str, url: str, *, usage: bool = False) -> None:

@@ -365,11 +365,12 @@ class PlatformForm(QWidget):
             return False
         if values["training"] == "on":
             values["training"] = "auto" if not values["platform.url"] else "on"
-        from app.urls import SECURE_URL_SETTINGS, check_secure_url
+        from app.urls import SECURE_URL_SETTINGS, check_proxy, check_secure_url
 
         try:
             for key in SECURE_URL_SETTINGS:
                 check_secure_url(key, values[key])
+            check_proxy(values["proxy"])
         except TeleavisError as exc:
             self.result.setText(exc.message)
             return False

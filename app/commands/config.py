@@ -15,7 +15,14 @@ from app.db import transaction
 from app.errors import UsageError
 from app.settings import SECRET_KEYS, SETTINGS, parse
 from app.site import parse_site, save_site, shared_system_warning
-from app.urls import SECURE_URL_CONFIG_ONLY, SECURE_URL_SETTINGS, check_secure_url, proxy_password, redact_proxy
+from app.urls import (
+    SECURE_URL_CONFIG_ONLY,
+    SECURE_URL_SETTINGS,
+    check_proxy,
+    check_secure_url,
+    proxy_has_userinfo,
+    redact_proxy,
+)
 
 M.add(
     {
@@ -58,9 +65,9 @@ M.add(
         },
         "config.value_help": {
             "fr": "la valeur, ou « - » pour la lire sur l'entrée standard (cachée au clavier) ; « - » est "
-            "obligatoire pour un secret ({secrets}, un proxy avec mot de passe)",
+            "obligatoire pour un secret ({secrets}, un proxy avec identifiant ou mot de passe)",
             "en": "the value, or “-” to read it from standard input (hidden when typed); “-” is required for a "
-            "secret ({secrets}, a proxy with a password)",
+            "secret ({secrets}, a proxy with a user name or password)",
         },
         "config.ask": {"fr": "Valeur de {key} (non affichée) : ", "en": "Value of {key} (not shown): "},
         "config.secret_argument": {
@@ -79,10 +86,11 @@ M.add(
 
 
 def _secret_value(key: str, text: str) -> bool:
-    """Whether ``text`` for ``key`` is a secret: a secret setting's value, or a proxy with a password."""
+    """Whether ``text`` for ``key`` is a secret: a secret setting's value, or a proxy with a user name or a
+    password (with or without its scheme: ``user:password@proxy:3128`` too)."""
     if not text:
         return False
-    return key in SECRET_KEYS or (key == "proxy" and proxy_password(text) is not None)
+    return key in SECRET_KEYS or (key == "proxy" and proxy_has_userinfo(text))
 
 
 def register(sub: Any) -> None:
@@ -143,6 +151,8 @@ def run_set(args: argparse.Namespace) -> int:
     value = parse(args.key, text)
     if args.key in SECURE_URL_SETTINGS or args.key in SECURE_URL_CONFIG_ONLY:
         check_secure_url(args.key, str(value), usage=True)
+    if args.key == "proxy":
+        check_proxy(str(value), usage=True)
     with open_store() as store:
         was_training = training_mode(store)
         with transaction(store.conn) as conn:

@@ -117,6 +117,33 @@ def test_a_proxy_with_a_password_is_sealed_and_never_shown(teleavis_home: Path) 
     assert run_process("config", "get", "proxy").out.strip() == "http://proxy.chu.example:3128"
 
 
+def test_a_proxy_without_its_scheme_is_refused_and_its_user_is_a_secret(teleavis_home: Path) -> None:
+    """Found from outside: ``user:S3cretPW@proxy.example:3128`` (no scheme) was read as the scheme
+    ``user`` and no password: accepted as a command-line argument (the process list, the shell's
+    history) and printed unmasked by ``config get proxy``."""
+    schemeless = f"cart7:{PASSWORD}@proxy.chu.example:3128"
+    refused = run_process("config", "set", "proxy", schemeless)
+    assert refused.code == 2 and "teleavis config set proxy -" in refused.err
+    assert PASSWORD not in refused.err + refused.out
+    piped = _with_stdin(schemeless + "\n", "config", "set", "proxy", "-")
+    assert piped.code == 2 and "http:// ou https://" in piped.err
+    assert PASSWORD not in piped.err + piped.out
+    english = run_process("config", "set", "proxy", "proxy.chu.example:3128", env={"LANG": "en_GB.UTF-8"})
+    assert english.code == 2 and "it must start with http:// or https://" in english.err
+    assert run_process("config", "get", "proxy").out.strip() == ""
+    # A user name alone may be a token: a secret too, masked whole.
+    token_user = "http://a1b2c3d4e5@proxy.chu.example:3128"
+    assert run_process("config", "set", "proxy", token_user).code == 2
+    assert _with_stdin(token_user + "\n", "config", "set", "proxy", "-").code == 0
+    assert run_process("config", "get", "proxy").out.strip() == "http://***@proxy.chu.example:3128"
+    assert run_process("config", "set", "proxy", "https://proxy.chu.example:3128").code == 0
+    # Kept that way by an older version: never shown.
+    with Store.open(teleavis_home) as store:
+        store.settings.set("proxy", schemeless)
+    shown = run_process("config", "get", "proxy")
+    assert shown.code == 0 and PASSWORD not in shown.out + shown.err and "cart7:***@proxy.chu.example" in shown.out
+
+
 def test_a_proxy_kept_in_clear_by_an_older_version_is_sealed_on_upgrade(teleavis_home: Path) -> None:
     with Store.open(teleavis_home) as store:
         key = store.key

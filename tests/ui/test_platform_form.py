@@ -33,3 +33,21 @@ def test_the_form_refuses_plain_http_and_erases_training_data_for_a_real_platfor
     assert store.settings.get("platform.url") == "https://plateforme.example/fhir"
     assert not (teleavis_home / "sandbox").exists()
     assert training.ensure_sandbox(store) == "https://plateforme.example/fhir"
+
+
+def test_the_form_refuses_a_proxy_without_its_scheme(qtbot: object, store: Store) -> None:
+    """Found from outside: ``user:password@proxy:3128`` was taken for an address with the scheme
+    ``user`` and no password, so shown and accepted as no secret. http:// or https:// is asked."""
+    from ui.setup_forms import PlatformForm
+
+    form = PlatformForm(store)
+    qtbot.addWidget(form)  # type: ignore[attr-defined]
+    form.real.setChecked(True)
+    form.url.setText("https://plateforme.example/fhir")
+    form.proxy.setText("cart7:S3cretPW@proxy.example:3128")
+    assert form.save() is False
+    assert "http:// ou https://" in form.result.text() and "S3cretPW" not in form.result.text()
+    assert store.settings.get("proxy") == ""
+    form.proxy.setText("http://cart7:S3cretPW@proxy.example:3128")
+    assert form.save() is True
+    assert store.settings.get("proxy") == "http://cart7:S3cretPW@proxy.example:3128"
