@@ -80,10 +80,10 @@ M.add(
             "wrong when they were written.",
         },
         "doctor.backup.future.advice": {
-            "fr": "Pour restaurer, ne choisissez pas la sauvegarde d'après son nom : la plus récente n'est pas la "
-            "dernière du classement. Teleavis ne les supprime pas ; vérifiez l'heure des postes qui écrivent "
+            "fr": "Pour restaurer, ne choisissez pas la sauvegarde d'après son nom : la dernière par ordre des noms "
+            "n'est pas la plus récente. Teleavis ne les supprime pas ; vérifiez l'heure des postes qui écrivent "
             "dans ce dossier.",
-            "en": "To restore, do not choose a backup by its name: the latest is not the last one in the list. "
+            "en": "To restore, do not choose a backup by its name: the last one by name is not the latest. "
             "Teleavis does not delete them; check the clock of the workstations writing in this folder.",
         },
         "doctor.backup.ok": {
