@@ -159,6 +159,12 @@ M.add(
             "en": "The platform changed this request in a way Teleavis cannot read: while that stays, Teleavis "
             "will not show its changes, the answer included. Follow it on the platform.",
         },
+        "follow.question_unread": {
+            "fr": "L'expert demande des précisions, mais son message n'a pas pu être lu : il sera relu "
+            "automatiquement ; si cela dure, consultez la plateforme.",
+            "en": "The expert asks for more information, but their message could not be read: it will be read "
+            "again automatically; if this lasts, see the platform.",
+        },
         "follow.unreadable": {
             "fr": "La réponse de la plateforme n'a pas pu être lue (détails dans le journal) : "
             "nouvel essai à la prochaine synchronisation.",
@@ -817,14 +823,18 @@ class Follower:
         # withdrawal (the expert takes back a question sent by mistake, and the case moves on).
         asks = status == "on-hold" or self._holds_questions(case_id)
         expert_messages: list[dict[str, Any]] = []
+        question_unread = False  # on hold, its question not read now: said, read again at the next polls
         try:
             expert_messages = self._expert_messages(case_id, str(task["id"]), budget_s) if asks else []
         except (TransientFault, PermanentFault) as fault:
-            if status == "on-hold":
-                raise  # its question is the news: the case moves with it, at a later poll
-            # Only a question's withdrawal was looked for: found from outside, a platform closing the
-            # conversation (403) once the case was answered held the answer back for good.
-            log.info("case %s: its questions not read again (%s)", case_id, fault_for_log(fault))
+            # Found from outside: on hold, the search of messages refused (403) or failing (5xx) kept the
+            # case « sent », nothing to read, for as long as it lasted: the expert waited for the nurse,
+            # who never knew. The case moves on hold all the same, unread, and says its question could
+            # not be read; ``poll_questions`` reads it at the next polls (the Task's version is kept).
+            # Only a question's withdrawal was looked for otherwise: found from outside, a platform
+            # closing the conversation (403) once the case was answered held the answer back for good.
+            question_unread = status == "on-hold"
+            log.info("case %s: its questions not read now (%s)", case_id, fault_for_log(fault))
         with transaction(self.store.conn) as conn:
             # A version is kept as read only for a status understood: a Task read once with a status
             # Teleavis does not know (a proxy's mangling, a platform's draft or ready) is read again,
@@ -841,6 +851,8 @@ class Follower:
                 last_error=(
                     M.tr("follow.unknown_status", status=status[:40])
                     if target is None
+                    else M.tr("follow.question_unread")
+                    if question_unread
                     else M.tr("follow.questions_cut")
                     if case_id in self._questions_cut
                     else None
@@ -854,6 +866,8 @@ class Follower:
             if answer is not None:
                 self.store.set_answer(conn, case_id, answer, event=news or None)
             current = CaseState(conn.execute("SELECT state FROM cases WHERE id=?", (case_id,)).fetchone()[0])
+            if question_unread and current != CaseState.ON_HOLD:
+                self.store.mark_news(conn, case_id)  # the expert waits for the requester: news, words or not
             moved = target is not None and target != current and target in TRANSITIONS[current]
             if target is not None and moved:
                 action = {CaseState.ANSWERED: "answered", CaseState.CANCELLED: "cancelled"}.get(target)
@@ -970,9 +984,10 @@ class Follower:
                     new = self._keep_expert_messages(conn, case_id, comms)
                     if case_id in self._questions_cut:
                         self.store.set_platform_words(conn, case_id, last_error=M.tr("follow.questions_cut"))
-                    elif self._says(case_id, "follow.questions_cut"):
-                        # Every message read this time: the note that some could not be goes (found from
-                        # outside: it stayed on the case for good, once the platform's paging was mended).
+                    elif self._says(case_id, "follow.questions_cut") or self._says(case_id, "follow.question_unread"):
+                        # Every message read this time: the note that some (or the question) could not be
+                        # goes (found from outside: it stayed on the case for good, once the platform's
+                        # paging was mended).
                         self.store.set_platform_words(conn, case_id, last_error=None)
             except (Stopped, SignInRequired, StorageError):
                 raise
