@@ -257,6 +257,11 @@ class Outbox:
             conn.execute("UPDATE outbox SET last_error=? WHERE case_id=?", (self._words(case_id, words), case_id))
             self.store.set_platform_words(conn, case_id, last_error=words)
 
+    def note_case(self, case_id: str, words: str | None) -> None:
+        """Say ``words`` on the case (``None``: nothing), outside any send of it (a reply waiting)."""
+        with transaction(self.conn) as conn:
+            self.store.set_platform_words(conn, case_id, last_error=words)
+
     def claim_transaction(self, case_id: str) -> bool:
         """Record that the case's transaction is about to be posted, only if the case is still being
         sent (one transaction: a hold-back is either before, and nothing goes, or refused after)."""

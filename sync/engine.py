@@ -102,6 +102,10 @@ M.add(
             "fr": "La plateforme refuse la réponse à l'expert ({status}).",
             "en": "The platform refuses the reply to the expert ({status}).",
         },
+        "sync.reply_waiting": {
+            "fr": "Votre réponse à l'expert n'est pas encore partie. {words}",
+            "en": "Your reply to the expert has not left yet. {words}",
+        },
         "sync.what.local_id": {"fr": "n° de dossier", "en": "file number"},
         "sync.queued_in_training": {
             "fr": "Préparé en mode formation, pour la plateforme d'essai : il n'a pas été envoyé à la plateforme "
@@ -656,6 +660,10 @@ class Engine:
         self._wake = threading.Event()
         self._last_poll = 0.0
         self._poll_failures = 0
+        #: message id -> (failed tries in a row, monotonic time of its next try) of the replies a
+        #: transient fault postponed: found from outside, a reply answered 429 Retry-After: 600 was
+        #: posted again every second. Kept in this process (a restart tries once at once, then waits).
+        self._reply_retry: dict[str, tuple[int, float]] = {}
 
     @contextmanager
     def _locked(self, timeout_s: float = 0.0) -> Iterator[None]:
@@ -711,6 +719,8 @@ class Engine:
         for case_id, message in self.outbox.queued_replies(here=True):
             if self.client.stop.is_set():
                 break
+            if self._reply_retry.get(message.id, (0, 0.0))[1] > time.monotonic():
+                continue  # postponed: its time has not come (the cases and the poll go on)
             try:
                 sent = self._send_reply(case_id, message)
             except DataAltered as exc:  # its case was altered outside Teleavis: the reply is not sent
@@ -822,7 +832,8 @@ class Engine:
             said = M.tr("sync.reply_refused", status=fault.status) if fault.diagnostics else fault.message
             self.listener.case_state(case_id, "reply-refused", said)
             return False
-        except TransientFault:
+        except TransientFault as fault:
+            self._reply_postponed(case_id, message, fault)
             return False
         location = ((response["entry"][-1] or {}).get("response") or {}).get("location", "")
         try:
@@ -830,8 +841,26 @@ class Engine:
         except ValueError:
             platform_id = None
         self.outbox.reply_sent(case_id, message.id, platform_id)
+        if self._reply_retry.pop(message.id, None) is not None and self._says_reply_waiting(case_id):
+            self.outbox.note_case(case_id, None)  # gone: the note that it waited goes
         self.listener.case_state(case_id, "reply-sent")
         return True
+
+    def _reply_postponed(self, case_id: str, message: Message, fault: TransientFault) -> None:
+        """A reply a transient fault stopped: tried again as a case's send would be (the platform's
+        Retry-After, else a growing backoff), and why it waits said on its case."""
+        tries = self._reply_retry.get(message.id, (0, 0.0))[0]
+        delay = self.client.policy.delay(tries, fault.retry_after)
+        self._reply_retry[message.id] = (tries + 1, time.monotonic() + delay)
+        words = M.tr("sync.reply_waiting", words=fault.words)
+        self.outbox.note_case(case_id, words)
+        log.info("reply of case %s postponed %.0f s", case_id, delay)
+        self.listener.case_state(case_id, "reply-waiting", fault_for_console(fault))
+
+    def _says_reply_waiting(self, case_id: str) -> bool:
+        """Whether the case's note is a reply's « not left yet » (in either language)."""
+        said = self.store.platform_info(case_id).get("last_error") or ""
+        return any(said.startswith(words.split("{", 1)[0]) for words in M.CATALOGUE["sync.reply_waiting"].values())
 
     def _poll(self) -> list[str]:
         try:
@@ -883,6 +912,10 @@ class Engine:
 
             delta = (datetime.fromisoformat(soonest) - utc_now()).total_seconds()
             waits.append(max(0.2, delta))
-        if self.outbox.queued_replies(here=True):
-            waits.append(max(1.0, self.client.policy.base_s))
+        now = time.monotonic()
+        for _case_id, message in self.outbox.queued_replies(here=True):
+            postponed = self._reply_retry.get(message.id)
+            # A reply not tried yet (a pass stopped before it) goes in a moment; a postponed one when its
+            # time comes, not at every second (nor does it hold the cases and the poll back).
+            waits.append(max(1.0, self.client.policy.base_s) if postponed is None else max(0.2, postponed[1] - now))
         return max(0.05, min(waits))

@@ -1,0 +1,135 @@
+"""A reply to the expert the platform answers with a transient fault (429 with Retry-After, 503…) waits
+as a case's send does: the platform's Retry-After, else a growing backoff, and why it waits is said on
+its case. Found from outside: answered 429 Retry-After: 600, the reply was posted again every second
+(8 POSTs in 8 s), nothing said."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from app.model import CaseState
+from app.outbox import Outbox
+from app.store import Store
+from sync.follow import queue_reply
+from tests.support.scripted_platform import (
+    Reply,
+    ScriptedPlatform,
+    communication,
+    following,
+    on_hold_with_a_question,
+    task,
+)
+from tests.sync.sync_helpers import make_case
+
+PostReply = Callable[[str, bytes], Reply]
+THROTTLED: Reply = (
+    429,
+    {"Content-Type": "application/fhir+json", "Retry-After": "600"},
+    json.dumps(
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": "throttled", "diagnostics": "Too many requests"}],
+        }
+    ).encode(),
+)
+
+
+@contextmanager
+def platform_with_posts(post_reply: PostReply) -> Iterator[tuple[ScriptedPlatform, list[str]]]:
+    """The scripted platform's GETs, and POSTs answered by ``post_reply(path, body)`` (their paths listed)."""
+    platform = ScriptedPlatform()
+    posts: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _send(self, reply: Reply) -> None:
+            status, headers, body = reply
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            url = urlsplit(self.path)
+            platform.requests.append("GET " + self.path)
+            self._send(platform.answer(url.path, parse_qs(url.query)))
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            posts.append(self.path)
+            self._send(post_reply(self.path, body))
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    platform.base_url = f"http://127.0.0.1:{server.server_address[1]}/fhir"
+    try:
+        yield platform, posts
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_a_reply_answered_429_waits_for_retry_after_and_says_why(store: Store, tmp_path: Path) -> None:
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    task_id = str(store.platform_info(case_id)["task_id"])
+    queue_reply(store, case_id, "Depuis 3 semaines.", [])
+    with platform_with_posts(lambda _path, _body: THROTTLED) as (platform, posts):
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_forever(threading.Event(), timeout=4.0)
+    assert len(posts) == 1  # not again before the 600 s the platform asked
+    note = str(store.platform_info(case_id)["last_error"])
+    assert note.startswith("Votre réponse à l'expert n'est pas encore partie.") and "(429)" in note
+    waiting = [m for m in Outbox(store).messages(case_id) if m.direction == "to-expert"]
+    assert [m.platform_id for m in waiting] == [None]  # still queued, not refused
+    assert Outbox(store).queued_replies()
+
+
+def test_a_postponed_reply_holds_back_neither_a_case_send_nor_the_poll(store: Store, tmp_path: Path) -> None:
+    """While the reply waits (Retry-After: 600), a case queued meanwhile is sent (here refused) and the
+    poll runs at its own interval."""
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    task_id = str(store.platform_info(case_id)["task_id"])
+    queue_reply(store, case_id, "Depuis 3 semaines.", [])
+    refused = (422, {"Content-Type": "application/fhir+json"}, b'{"resourceType":"OperationOutcome","issue":[]}')
+
+    reply_tries: list[bytes] = []
+
+    def throttled_replies(_path: str, body: bytes) -> Reply:
+        if b'"Communication"' in body:
+            reply_tries.append(body)
+            return THROTTLED
+        return refused
+
+    with platform_with_posts(throttled_replies) as (platform, posts):
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.poll_interval_s = 1.0
+            engine.run_once()  # the reply postponed for 600 s
+            assert len(posts) == 1
+            other = make_case(store, "dermatology", seed=7)  # queued
+            polls_before = len([r for r in platform.requests if "/Task?" in r])
+            engine.run_forever(threading.Event(), timeout=3.5)
+    assert len(posts) >= 2  # the case was tried
+    assert store.state(other) == CaseState.NEEDS_ATTENTION
+    polls = len([r for r in platform.requests if "/Task?" in r]) - polls_before
+    assert polls >= 2, platform.requests  # polled about each second, not held back by the reply
+    assert len(reply_tries) == 1  # the reply waits for its Retry-After all along
+    assert store.state(case_id) == CaseState.ON_HOLD
