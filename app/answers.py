@@ -110,6 +110,15 @@ M.add(
             "fr": "L'expert a repris le dossier après cette réponse : elle peut encore changer.",
             "en": "The expert took the case back after this answer: it may still change.",
         },
+        "answer.platform_withdrawn_reassigned": {
+            "fr": "La plateforme a retiré cette réponse (demande réattribuée à un autre expert) : attendez la "
+            "nouvelle réponse.",
+            "en": "The platform took this answer back (request reassigned to another expert): wait for the new answer.",
+        },
+        "answer.platform_withdrawn": {
+            "fr": "La plateforme a retiré cette réponse : attendez la nouvelle réponse.",
+            "en": "The platform took this answer back: wait for the new answer.",
+        },
         "answer.earlier": {
             "fr": "Version précédente ({when}, {expert}), remplacée : {conclusion}",
             "en": "Earlier version ({when}, {expert}), replaced: {conclusion}",
@@ -124,6 +133,10 @@ M.add(
         },
     }
 )
+
+
+#: The states of a request waiting to be taken (again) by an expert.
+_TAKEN_AGAIN = frozenset({CaseState.SENT.value, CaseState.RECEIVED.value, CaseState.ACCEPTED.value})
 
 
 def missing_item(what: str, reason: str) -> dict[str, str]:
@@ -170,6 +183,11 @@ def status_words(answer: Answer | None, lang: str | None = None, *, state: str =
         words.append(_say("answer.request_withdrawn", lang))
     elif state == CaseState.REJECTED.value:
         words.append(_say("answer.request_refused", lang))
+    elif state in _TAKEN_AGAIN and answer.platform_withdrawn:
+        # Handed back to be taken again (found from outside: reassigned to another expert, its output removed).
+        words.append(_say("answer.platform_withdrawn_reassigned", lang))
+    elif state in {s.value for s in FOLLOWED_STATES} and answer.platform_withdrawn:
+        words.append(_say("answer.platform_withdrawn", lang))
     elif state in {s.value for s in FOLLOWED_STATES}:
         words.append(_say("answer.taken_back", lang))
     if answer.report_status in WITHDRAWN:

@@ -105,11 +105,11 @@ TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.SENDING: frozenset({CaseState.QUEUED, CaseState.SENT, CaseState.NEEDS_ATTENTION, CaseState.DRAFT}),
     CaseState.NEEDS_ATTENTION: frozenset({CaseState.DRAFT, CaseState.READY, CaseState.QUEUED}),
     **{state: _PLATFORM_TARGETS - {state} for state in FOLLOWED_STATES},
-    # The expert may reopen an answered case by asking a question; the platform may still cancel or
-    # refuse it (its Task entered in error, failed): the answer is then not to be relied on.
-    CaseState.ANSWERED: frozenset(
-        {CaseState.ARCHIVED, CaseState.ON_HOLD, CaseState.IN_PROGRESS, CaseState.CANCELLED, CaseState.REJECTED}
-    ),
+    # The expert may reopen an answered case by asking a question (on hold, in progress); the platform
+    # may hand it to another expert (requested, received, accepted: found from outside, a request
+    # reassigned after its answer stayed « answered », read, its answer shown as current), or still
+    # cancel or refuse it (its Task entered in error, failed): the answer is then not to be relied on.
+    CaseState.ANSWERED: FOLLOWED_STATES | {CaseState.ARCHIVED, CaseState.CANCELLED, CaseState.REJECTED},
     CaseState.REJECTED: frozenset({CaseState.ARCHIVED}),
     CaseState.CANCELLED: frozenset({CaseState.ARCHIVED}),
     # An answer amended while retention archived the case brings it back (app/retention.py archives
@@ -331,6 +331,10 @@ class Answer:
     #: The versions this answer replaced, newest first (``as_earlier``): what the requester may have
     #: read and acted on stays on the record, files included.
     earlier: list[dict[str, Any]] = field(default_factory=list)
+    #: The platform took this answer back: its Task left ``completed`` and no longer points to any report
+    #: (the request handed to another expert). Kept on the record, never shown as the current answer;
+    #: the next answer replaces it.
+    platform_withdrawn: bool = False
 
     def blobs(self) -> list[str]:
         """Every stored blob of the answer (PDFs and other attachments), its earlier versions' too."""

@@ -882,6 +882,8 @@ class Follower:
                     # Taken back by the expert, or withdrawn by the platform: an answer already read may
                     # change, or is no longer to be relied on. The requester must see it.
                     self.store.mark_news(conn, case_id)
+                    if target in FOLLOWED_STATES and not self._report_references(task, Answer()):
+                        news = news or self._withdrawn_by_platform(conn, case_id)
                     news = news or (AnswerNews.REOPENED if target in FOLLOWED_STATES else "")
             elif target is not None and target != current:
                 log.warning("case %s: platform status %s not mirrored from %s", case_id, status, current.value)
@@ -890,6 +892,17 @@ class Follower:
         elif news:
             self.listener.case_state(case_id, CaseState.ANSWERED.value, news)
         return answer is not None
+
+    def _withdrawn_by_platform(self, conn: Any, case_id: str) -> str:
+        """The answer kept marked as taken back by the platform (its Task, no longer completed, points to
+        no report: found from outside, a request reassigned to another expert kept its first answer shown
+        as current); in the caller's transaction. Its news, or "" without an answer."""
+        known = self.store.answer(case_id)
+        if known is None:
+            return ""
+        self.store.set_answer(conn, case_id, replace(known, platform_withdrawn=True))
+        log.info("case %s: its answer was taken back by the platform", case_id)
+        return AnswerNews.WITHDRAWN
 
     # -- the expert's questions -----------------------------------------------------------------
 

@@ -652,7 +652,15 @@ class MainWindow(QMainWindow):
             self.notifier.notify(
                 self.tr("Réponse de l'expert"), self.tr("Le dossier {id} a reçu sa réponse.").format(id=case_id[:8])
             )
-        elif state == CaseState.IN_PROGRESS.value and detail == AnswerNews.REOPENED:
+        elif state != CaseState.ON_HOLD.value and detail == AnswerNews.WITHDRAWN:
+            # Taken back by the platform after its answer (reassigned to another expert).
+            self.notifier.notify(
+                self.tr("Réponse retirée par la plateforme"),
+                self.tr("La plateforme a retiré la réponse du dossier {id} : attendez la nouvelle réponse.").format(
+                    id=case_id[:8]
+                ),
+            )
+        elif state != CaseState.ON_HOLD.value and detail == AnswerNews.REOPENED:
             self.notifier.notify(
                 self.tr("Dossier repris par l'expert"),
                 self.tr("L'expert a repris le dossier {id} : sa réponse peut changer.").format(id=case_id[:8]),

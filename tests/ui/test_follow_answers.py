@@ -231,6 +231,38 @@ def test_an_answer_the_expert_took_back_says_it_may_change(qtbot: Any, store: St
     assert view.status_warning.isVisible() and "peut encore changer" in view.status_warning.text()
 
 
+def test_an_answer_the_platform_took_back_says_so_and_is_not_shown_as_current(qtbot: Any, store: Store) -> None:
+    """Reassigned to another expert after its answer (sync/follow.py): the answer box says the platform
+    took it back, in the colour of a problem, before the conclusion; the window's notification says it."""
+    from dataclasses import replace
+
+    from app.db import transaction
+    from app.model import AnswerNews, CaseState
+    from tests.support.ui import answered_case
+    from ui.main_window import MainWindow
+
+    case_id = answered_case(store)
+    known = store.answer(case_id)
+    assert known is not None
+    with transaction(store.conn) as conn:
+        store.set_answer(conn, case_id, replace(known, platform_withdrawn=True))
+    store.transition(case_id, CaseState.ACCEPTED)
+    view = shown(qtbot, store, case_id)
+    assert view.status_warning.isVisible()
+    assert view.status_warning.text() == (
+        "La plateforme a retiré cette réponse (demande réattribuée à un autre expert) : attendez la nouvelle réponse."
+    )
+    assert view.conclusion.objectName() == "attentionBanner"
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window._case_state(case_id, CaseState.ACCEPTED.value, AnswerNews.WITHDRAWN)
+    assert window.notifier.shown[-1] == (
+        "Réponse retirée par la plateforme",
+        f"La plateforme a retiré la réponse du dossier {case_id[:8]} : attendez la nouvelle réponse.",
+    )
+    window.shutdown()
+
+
 def test_the_reply_picker_offers_what_the_import_takes(qtbot: Any, store: Store, monkeypatch: Any) -> None:
     """Found from outside: a Nokia's .heif and a DICOM without extension could not be picked for a
     reply (no *.heif, no « Tous les fichiers »), though the case's own import takes them."""
