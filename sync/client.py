@@ -8,7 +8,8 @@ Every call is one attempt that ends in a FHIR answer or a typed fault:
   ``outcome_unknown`` says the request may have reached the platform.
 - ``PermanentFault``: a 4xx other than 401/408/409/412/429, with the OperationOutcome's
   diagnostics in words; the case waits for the user and nothing is deleted.
-- ``SignInRequired``: 401, and again 401 after one token refresh.
+- ``SignInRequired``: 401, and again 401 after one token refresh; ``PlatformMoved``: 301/308, the
+  platform moved for good (never followed: the token would go there).
 
 ``retrying`` wraps a call in the retry loop; it gives up (re-raising the last transient fault)
 when a time budget is spent, so that a caller serving several cases can move on, and raises
@@ -30,7 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 import requests.adapters
@@ -102,6 +103,11 @@ M.add(
             "en plus petit, puis renvoyez le dossier.",
             "en": "The platform refuses an image as too large: remove it or retake it smaller, "
             "then send the case again.",
+        },
+        "net.moved": {
+            "fr": "La plateforme a changé d'adresse (nouvelle adresse : {url}) : mettez à jour le réglage de la "
+            "plateforme (platform.url).",
+            "en": "The platform has moved (new address: {url}): update the platform's setting (platform.url).",
         },
         "net.no_words": {"fr": "aucun détail donné", "en": "no detail given"},
         "net.refused_kind": {
@@ -177,6 +183,16 @@ def fault_for_console(fault: TransientFault | PermanentFault) -> str:
 class BodyTooLarge(PermanentFault):
     """An answer longer than ``MAX_BODY_BYTES``: not read further (a broken proxy's endless stream, a
     compression bomb, a file no expert sends would exhaust the memory at every poll)."""
+
+
+class PlatformMoved(SignInRequired):
+    """The platform answered that it moved for good (301/308) to another address: as for a sign-in
+    refused, the sync stops until the user changes the platform's setting; never followed, since the
+    token would go to the new address (found from outside: said « unreadable answer » for ever)."""
+
+    def __init__(self, new_base: str, status: int) -> None:
+        super().__init__(M.tr("net.moved", url=new_base))
+        self.new_base, self.status = new_base, status
 
 
 class OffPlatform(ValueError):
@@ -538,6 +554,9 @@ class PlatformClient:
             if document is None and not self._said_without_fhir(method, status, response.headers, content, pass_status):
                 raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived, kind="not_fhir")
             return Answer(status, response.headers, document, content)
+        moved_to = self._moved_to(url, response.headers.get("Location")) if status in (301, 308) else None
+        if moved_to is not None:
+            raise PlatformMoved(moved_to, status)
         if status == 401:
             return Answer(status, response.headers, document)
         if status in (408, 409, 412, 425, 429) or status >= 500:
@@ -561,6 +580,20 @@ class PlatformClient:
             raise TransientFault(M.tr("net.not_fhir"), retry_after=retry_after, kind="not_fhir")
         words = diagnostics_of(document) or M.tr("net.no_words")
         raise PermanentFault(M.tr("net.refused", status=status, diagnostics=words), status=status, diagnostics=words)
+
+    def _moved_to(self, asked: str, location: str | None) -> str | None:
+        """The platform's new base, as a permanent redirect of ``asked`` to ``location`` gives it (the
+        address asked, under the base, then names the same resource under the new one; else the
+        address it leads to), without its query; None when it stays at the base (not a move)."""
+        if not location or not location.strip():
+            return None
+        there = urlsplit(urljoin(asked, location.strip()))
+        target = urlunsplit((there.scheme, there.netloc.rsplit("@", 1)[-1], there.path, "", ""))  # no userinfo
+        rest = urlsplit(asked).path[len(urlsplit(self.base_url).path) :]
+        new_base = target[: -len(rest)] if rest and target.endswith(rest) else target
+        if new_base.rstrip("/") == self.base_url.rstrip("/"):
+            return None
+        return new_base[:300]
 
     @staticmethod
     def _said_without_fhir(
@@ -1017,6 +1050,8 @@ def probe_metadata(client: PlatformClient) -> MetadataProbe:
     )
     try:
         answer = client.request("GET", "metadata")
+    except PlatformMoved as moved:  # not a sign-in to renew: the address to change
+        return MetadataProbe("not_fhir", moved.message, f"HTTP {moved.status} → {moved.new_base}")
     except SignInRequired as exc:
         return MetadataProbe("sign_in", exc.message)
     except TransientFault as fault:
