@@ -236,6 +236,9 @@ def poll_mark(name: str, destination: str) -> str:
 
 #: When the recently written Tasks were last read back whole for their audit heads (``read_witnesses``).
 _WITNESS_MARK = "sync.witness_at"
+#: Notes that are news for the requester, as a cancelled request is: the request deleted on the platform,
+#: no answer will come (seen from outside: said on the case, the case not marked to read, so nobody saw it).
+_NEWS_NOTES = ("follow.task_gone",)
 WITNESS_EVERY = timedelta(hours=24)
 
 
@@ -771,8 +774,16 @@ class Follower:
         return True
 
     def _note(self, case_id: str, words: str) -> None:
+        """Say ``words`` on the case. A note that is news (``_NEWS_NOTES``: no answer will come) marks
+        it unread when it first says it, not again at each poll that finds the same."""
+        news = [key for key in _NEWS_NOTES if words in M.CATALOGUE[key].values()]
+        fresh = bool(news) and not self._says(case_id, news[0])
         with transaction(self.store.conn) as conn:
             self.store.set_platform_words(conn, case_id, last_error=words)
+            if fresh:
+                self.store.mark_news(conn, case_id)
+        if fresh:
+            self.listener.case_state(case_id, self.store.state(case_id).value, words)
 
     def mirror(
         self,
