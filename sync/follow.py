@@ -238,7 +238,7 @@ def poll_mark(name: str, destination: str) -> str:
 _WITNESS_MARK = "sync.witness_at"
 #: Notes that are news for the requester, as a cancelled request is: the request deleted on the platform,
 #: no answer will come (seen from outside: said on the case, the case not marked to read, so nobody saw it).
-_NEWS_NOTES = ("follow.task_gone",)
+_NEWS_NOTES = ("follow.task_gone", "follow.task_gone.training")
 WITNESS_EVERY = timedelta(hours=24)
 
 

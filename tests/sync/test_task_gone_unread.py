@@ -12,6 +12,7 @@ from tests.support.scripted_platform import following, scripted_platform, send_t
 
 
 def test_a_task_the_platform_deleted_marks_its_case_unread_once(store: Store, tmp_path: Path) -> None:
+    store.settings.set("platform.url", "https://platform.example/fhir")  # a real platform's case
     [(case_id, _task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
     assert not store.platform_info(case_id)["unread"]
     with scripted_platform() as platform, following(store, platform) as engine:

@@ -383,5 +383,6 @@ def test_a_training_case_whose_sandbox_was_erased_says_it_in_training_words(tele
         with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
             Engine(store, client, RecordingListener(), case_budget_s=10.0).run_once()
         said = store.platform_info(case_id)["last_error"]
+        assert store.platform_info(case_id)["unread"]  # news: no answer will come
     assert said is not None
     assert "plateforme d'essai" in said and "Appelez la plateforme" not in said
