@@ -282,8 +282,9 @@ def backup(settings: dict[str, Any], now: datetime) -> Check:
         return Check(
             "backup",
             WARNING,
-            M.tr(
+            M.tr_count(
                 "doctor.backup.future",
+                len(future),
                 n=len(future),
                 names=", ".join(future[:-4:-1]) + (", …" if len(future) > 3 else ""),
             ),

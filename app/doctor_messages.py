@@ -74,10 +74,16 @@ M.add(
             "workstation alone. Teleavis makes a new backup within a quarter of an hour if it is open.",
         },
         "doctor.backup.future": {
-            "fr": "Le dossier de sauvegarde contient {n} sauvegarde(s) datée(s) dans le futur ({names}) : "
+            "fr": "Le dossier de sauvegarde contient {n} sauvegardes datées dans le futur ({names}) : "
             "l'horloge d'un ordinateur était fausse quand elles ont été écrites.",
-            "en": "The backup folder holds {n} backup(s) dated in the future ({names}): a computer's clock was "
+            "en": "The backup folder holds {n} backups dated in the future ({names}): a computer's clock was "
             "wrong when they were written.",
+        },
+        "doctor.backup.future.one": {
+            "fr": "Le dossier de sauvegarde contient une sauvegarde datée dans le futur ({names}) : "
+            "l'horloge d'un ordinateur était fausse quand elle a été écrite.",
+            "en": "The backup folder holds a backup dated in the future ({names}): a computer's clock was "
+            "wrong when it was written.",
         },
         "doctor.backup.future.advice": {
             "fr": "Pour restaurer, ne choisissez pas la sauvegarde d'après son nom : la dernière par ordre des noms "
