@@ -31,6 +31,13 @@ def open_window(argv: list[str]) -> int:
     if not has_display():
         print(M.tr("window.no_display"), file=sys.stderr)
         return 1
+    # No automatic garbage collection while the window starts: the imports and the widgets allocate
+    # hundreds of thousands of objects, which made Python walk its young (and, twice, its whole) heap
+    # some 10 ms in all before the first window showed. Nothing started here is garbage yet; the window's
+    # own collector (ui.application.MainThreadCollector) runs the same collections once it is up.
+    import gc
+
+    gc.disable()
     # The core before Qt: once PySide6 is loaded it reads the source file of every module imported
     # after it (looking for its opt-in "__feature__" switches), which cost the start some 40 ms.
     import app.logs
