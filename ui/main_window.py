@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 shortcut.activated.connect(self.capture_still)
             self._case_page = page
+            self.installEventFilter(self)  # see eventFilter
         return self._case_page
 
     def _leave_case(self) -> None:
@@ -946,11 +947,18 @@ class MainWindow(QMainWindow):
         if self._case_page is not None and not self._closed:
             self._case_page.follow.note_seen(person=True)
 
-    def event(self, event: QEvent) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.WindowStateChange and self.isMinimized():
-            self._leave_case()
-        handled = super().event(event)
-        if kind in (QEvent.Type.ActivationChange, QEvent.Type.WindowStateChange):
-            self._answer_seen()
-        return handled
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Minimised, restored, brought to the front or sent back: the case page left (nothing typed
+        stays unsaved), its answer read if now in front of a person. The window filters its own events
+        once the case page exists (``case_page``); before, there is nothing to do. (Not an override of
+        ``event``: PySide6 would then build the Python types of all forty of QtGui's event classes at the
+        first event, to tell them apart, some 5-10 ms of every start.) Run before the window's own
+        handling, which neither state depends on: Qt sets the window's state and the active window first,
+        then sends the event."""
+        if watched is self:
+            kind = event.type()
+            if kind == QEvent.Type.WindowStateChange and self.isMinimized():
+                self._leave_case()
+            if kind in (QEvent.Type.ActivationChange, QEvent.Type.WindowStateChange):
+                self._answer_seen()
+        return super().eventFilter(watched, event)

@@ -66,6 +66,9 @@ NOT_BEFORE_THE_WINDOW = (
     "QDialog",
     "QFileDialog",
     "QMessageBox",
+    # Built, with QtGui's forty other event classes, when a Python ``event`` (or ``changeEvent``,
+    # ``eventFilter``) first receives a plain QEvent: PySide6 builds them all to tell them apart.
+    "QMouseEvent",
 )
 
 
