@@ -21,7 +21,6 @@ an ``altered`` entry (``record_rewound``) that ``verify`` reports from then on.
 from __future__ import annotations
 
 import getpass
-import hmac
 import json
 import logging
 import re
@@ -269,6 +268,8 @@ def check_witness(conn: sqlite3.Connection, key: DataKey, codes: Iterable[str]) 
     is not ours to check). A head is held when the log has that entry with that hash. It is also
     explained, not held, by a restore (or a key rotation) the log records after the tag was made:
     the log it belonged to was replaced on purpose. Nothing else explains it."""
+    import hmac
+
     found = None
     for witness in filter(None, map(parse_witness, codes)):
         if witness.seq <= 0 or (found is not None and witness.seq <= found):

@@ -8,7 +8,6 @@ leaves at worst an unreferenced file, which ``collect_orphans`` removes later.
 from __future__ import annotations
 
 import os
-import secrets
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -34,6 +33,8 @@ class ObjectStore:
 
     def put(self, data: bytes) -> str:
         """Store ``data`` encrypted; returns its new id once it is durable on disk."""
+        import secrets
+
         blob_id = secrets.token_hex(16)
         folder = self.root / blob_id[:2]
         if not folder.exists():

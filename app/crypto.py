@@ -6,8 +6,6 @@ or the blob id), so a value copied to another row does not decrypt.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import threading
 from collections.abc import Callable
@@ -115,12 +113,18 @@ class DataKey:
 
     def mac(self, data: bytes) -> str:
         """A keyed hash (HMAC-SHA-256, hex) for the audit chain."""
+        import hashlib
+        import hmac
+
         self.ensure()
         return hmac.new(self._mac_key, data, hashlib.sha256).hexdigest()
 
     def tag(self, purpose: str, data: bytes) -> str:
         """A keyed hash (HMAC-SHA-256, hex) under a key derived for ``purpose`` alone (e.g. "settings"),
         so a tag made for one use never verifies for another."""
+        import hashlib
+        import hmac
+
         self.ensure()
         derived = self._tag_keys.get(purpose)
         if derived is None:
@@ -129,6 +133,9 @@ class DataKey:
 
     def index_token(self, text: str) -> str:
         """A keyed, non-reversible token of a normalised word, to search names without decrypting."""
+        import hashlib
+        import hmac
+
         self.ensure()
         return hmac.new(self._index_key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -481,6 +480,8 @@ def migrate(
         return current
     snapshot: Path | None = None
     if current > 0:
+        import secrets
+
         # Its own name: two commands started at once on an older base each take one (a name to the
         # second made the later one fail with « File exists »).
         moment = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"

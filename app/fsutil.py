@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import shutil
 import time
 from collections.abc import Callable
@@ -48,6 +47,8 @@ def atomic_write_raw(path: Path, data: bytes | Callable[[BinaryIO], None]) -> No
     ``atomic_write``; an exception of ``data``; Ctrl-C), the temp file is removed; one a killed
     process left is removed by the next write to the same path once it is stale.
     """
+    import secrets
+
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     remove_stale(path.parent, f".{_glob_escape(path.name)}.*.tmp")
     try:

@@ -13,7 +13,6 @@ import atexit
 import contextlib
 import logging
 import os
-import secrets
 import shutil
 import stat
 import tempfile
@@ -87,6 +86,8 @@ def private_folder() -> Path:
 
 def write_private(name: str, data: bytes) -> Path:
     """Write ``data`` to a new file of the private folder (name ``<stem>-<random><suffix>``)."""
+    import secrets
+
     stem, dot, suffix = Path(name).name.rpartition(".")
     target = private_folder() / (f"{stem}-{secrets.token_hex(4)}.{suffix}" if dot else f"{name}-{secrets.token_hex(4)}")
     flags = (

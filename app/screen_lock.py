@@ -18,8 +18,6 @@ has the session has its keyring, hence the key (see the user guide).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import time
 from collections.abc import Callable
@@ -65,12 +63,17 @@ clock: Callable[[], float] = _now
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> dict[str, Any]:
+    import hashlib
+
     salt = salt or os.urandom(16)
     digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=_PIN_N, r=_PIN_R, p=_PIN_P, maxmem=64 << 20)
     return {"kdf": "scrypt", "n": _PIN_N, "r": _PIN_R, "p": _PIN_P, "salt": salt.hex(), "hash": digest.hex()}
 
 
 def pin_matches(stored: dict[str, Any], pin: str) -> bool:
+    import hashlib
+    import hmac
+
     try:
         salt = bytes.fromhex(stored["salt"])
         if stored.get("kdf") == "scrypt":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -107,6 +106,8 @@ def _fixed_digest(image: CaseImage) -> str:
 
 def sha1_b64(data: bytes) -> str:
     """Base64 SHA-1 of ``data``, as FHIR ``Attachment.hash`` defines it."""
+    import hashlib
+
     return base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
 
 

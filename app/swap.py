@@ -16,7 +16,6 @@ import contextlib
 import json
 import logging
 import os
-import secrets
 import shutil
 import sys
 from collections.abc import Iterator
@@ -53,6 +52,8 @@ def _swapping(target: Path) -> Iterator[None]:
 def swap_in(staging: Path, target: Path) -> Path | None:
     """Put ``staging`` in place of ``target``; returns the folder it replaced (now beside it, for the
     caller to empty), or None when there was none."""
+    import secrets
+
     with _swapping(target):
         if not target.exists():
             os.rename(staging, target)
@@ -86,6 +87,8 @@ def finish_swap(target: Path) -> None:
 
 
 def _finish(target: Path) -> None:
+    import secrets
+
     journal = _journal(target)
     try:
         names = json.loads(journal.read_bytes())

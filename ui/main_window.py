@@ -7,7 +7,6 @@ builds each class's Python type, enums included, on first import, and start-up w
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
@@ -100,6 +99,8 @@ class Notifier(QObject):
 
 def _digest(clipboard: QClipboard) -> str:
     """What the clipboard holds, as a digest (the text itself is not kept)."""
+    import hashlib
+
     return hashlib.sha256(clipboard.text().encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -51,6 +51,7 @@ NOT_BEFORE_THE_WINDOW = (
     "PIL",
     "requests",  # the sync engine, started after the window shows
     "keyring",  # the data key is fetched once the window shows
+    "hashlib",  # OpenSSL's digests: keyed tags, the PIN, random names, none of which the worklist needs
     "cryptography.hazmat.primitives.kdf.scrypt",  # a passphrase only
     "ui.unlock_dialog",
     "ui.choice_box",  # the case editor's drop-downs
