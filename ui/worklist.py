@@ -6,7 +6,7 @@ key is there. Until then, and for a case that does not decrypt, the row shows th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -38,6 +38,9 @@ from app.model import AnswerNews, CaseState, CaseSummary, Patient
 from app.report_text import moment_words
 from app.store import PROVISIONAL_EVENT, Store
 from ui.widgets import named
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QFont
 
 # The worklist's filters: which states each shows (a grouping for the eye, not a rule of the case).
 FILTERS: dict[str, tuple[str, ...]] = {
@@ -93,8 +96,9 @@ class WorklistModel(QAbstractTableModel):
         self._texts: dict[int, tuple[str, ...]] = {}  # row number -> its cells' words
         # Colours, not brushes: a QBrush made at start builds the Python types of Qt's gradients.
         self._urgent, self._unread = QColor("#a4161a"), QColor("#e3f2e9")
-        self._bold = QFont()
-        self._bold.setBold(True)
+        # The bold of unread rows, made when one is first drawn: QFont's type (its ten enumerations) is
+        # not otherwise built before the first window shows (~1 ms).
+        self._bold: QFont | None = None
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -185,17 +189,22 @@ class WorklistModel(QAbstractTableModel):
     def row_of(self, case_id: str) -> int:
         return next((n for n, r in enumerate(self._rows) if r.id == case_id), -1)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        # Asked for every section and role each time the header is measured or drawn (some 250 times
+        # before the first window shows): the role first, then the one title asked for, not all six.
+        if role != DISPLAY or orientation != Qt.Orientation.Horizontal:
             return None
-        return (
-            self.tr("Patient"),
-            self.tr("Spécialité"),
-            self.tr("Priorité"),
-            self.tr("État"),
-            self.tr("Dernier changement"),
-            self.tr("Images"),
-        )[section]
+        if section == self.PATIENT:
+            return self.tr("Patient")
+        if section == self.SPECIALTY:
+            return self.tr("Spécialité")
+        if section == self.PRIORITY:
+            return self.tr("Priorité")
+        if section == self.STATE:
+            return self.tr("État")
+        if section == self.UPDATED:
+            return self.tr("Dernier changement")
+        return self.tr("Images") if section == self.IMAGES else None
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         # Called for every cell and role the view draws or measures: the common answers come first.
@@ -207,7 +216,7 @@ class WorklistModel(QAbstractTableModel):
             return texts[column]
         row = self._rows[number]
         if role == FONT:
-            return self._bold if row.unread else None
+            return self._bold_font() if row.unread else None
         if role == FOREGROUND:
             if column == self.STATE and row.id in self._late:
                 return self._urgent
@@ -219,6 +228,14 @@ class WorklistModel(QAbstractTableModel):
                 return self.tr("Réponse de l'expert promise pour le {when}").format(when=local_time(row.due_at))
             return self.tr("Dossier {id}").format(id=row.id) if column == self.PATIENT else None
         return row.id  # UserRole
+
+    def _bold_font(self) -> QFont:
+        if self._bold is None:
+            from PySide6.QtGui import QFont
+
+            self._bold = QFont()
+            self._bold.setBold(True)
+        return self._bold
 
     def _row_texts(self, number: int) -> tuple[str, ...]:
         """The row's six cells in words, kept until the rows change (the patient's name once readable)."""
