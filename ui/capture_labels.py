@@ -70,20 +70,8 @@ class ImageLabels(QGroupBox):
         note_label.setBuddy(self.note)
         form.addRow(note_label, self.note)
 
-        self.findings = QLabel()
-        self.findings.setWordWrap(True)
-        self.findings.setTextFormat(Qt.TextFormat.RichText)
-        self.findings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # The findings scroll inside their box rather than being cut when the screen is short.
-        findings_scroll = QScrollArea()
-        findings_scroll.setWidgetResizable(True)
-        findings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        findings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        findings_scroll.setWidget(self.findings)
-        findings_scroll.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
-        self.findings_scroll = findings_scroll
-        outer.addWidget(findings_scroll, 1)
-
+        # The actions come right under the labels, before the findings: below them they fell under the
+        # fold of a 1366 × 768 screen (the findings are as tall as their sentences, the column scrolls).
         # A photo a case file took though it is also in another patient's case: the checklist says it
         # until the nurse deletes it, or confirms here that it is this patient's.
         self.owner_button = QPushButton(self.tr("C'est bien ce patient"))
@@ -121,6 +109,20 @@ class ImageLabels(QGroupBox):
         for button in (self.retake_button, self.anonymise_button, self.delete_button):
             buttons.addWidget(button)
         outer.addLayout(buttons)
+
+        self.findings = QLabel()
+        self.findings.setWordWrap(True)
+        self.findings.setTextFormat(Qt.TextFormat.RichText)
+        self.findings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The findings scroll inside their box rather than being cut when the screen is short.
+        findings_scroll = QScrollArea()
+        findings_scroll.setWidgetResizable(True)
+        findings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        findings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        findings_scroll.setWidget(self.findings)
+        findings_scroll.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
+        self.findings_scroll = findings_scroll
+        outer.addWidget(findings_scroll, 1)
 
         self.body_site.editingFinished.connect(self._changed)
         self.note.editingFinished.connect(self._changed)
