@@ -41,6 +41,7 @@ class ImageStrip(QScrollArea):
         self.setMinimumHeight(THUMB_SIZE.height() + 8 * self.fontMetrics().lineSpacing())
         self._row = QWidget()
         self._layout = QHBoxLayout(self._row)
+        self._layout.setContentsMargins(6, 2, 6, 2)  # the room is the tiles' words (a 1366 × 768 screen)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.empty_label = QLabel(self.tr("Aucune image pour l'instant : prenez une photo ou importez-en une."))
         self.setWidget(self._row)

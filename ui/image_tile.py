@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.model import CaseImage, QualityFinding
 from app.validation import eye_side_words
+from ui.elided_label import ElidedLabel
 
 # Border and badge colours by quality level; the badge also says it in words (colour-blind users).
 LEVEL_COLOURS = {"ok": "#2e7d32", "warning": "#e65100", "blocking": "#c62828"}
@@ -56,8 +57,9 @@ class ImageTile(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.setFixedWidth(THUMB_SIZE.width() + 24)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.setSpacing(4)
+        # Tight enough that the picture and four lines of words fit the strip of a 1366 × 768 screen.
+        layout.setContentsMargins(8, 5, 8, 5)
+        layout.setSpacing(3)
 
         self.picture = QLabel()
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -65,11 +67,11 @@ class ImageTile(QFrame):
         layout.addWidget(self.picture)
         self.badge = QLabel()
         layout.addWidget(self.badge)
-        self.sentence = QLabel()
-        self.sentence.setWordWrap(True)
+        # Two lines of the verdict, two of the labels (one when « Œil à vérifier » takes the second): a
+        # longer one ends with « … » and is whole in the tooltip; it was cut by the strip's lower edge.
+        self.sentence = ElidedLabel(max_lines=2)
         layout.addWidget(self.sentence)
-        self.caption = QLabel()
-        self.caption.setWordWrap(True)
+        self.caption = ElidedLabel(max_lines=2)
         layout.addWidget(self.caption)
         layout.addStretch(1)
         self.selected = False

@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app import forms
 from app.model import Case, Consent, Patient
 from app.store import Store
 from tests.ui import test_layout as layout_tests
 from ui.capture_panel import CapturePanel
+from ui.elided_label import ElidedLabel
 from ui.main_window import MainWindow
 
 #: A maximised window on a 1366 × 768 screen, under the title bar and the task bar.
@@ -34,15 +35,15 @@ def small_window(qtbot: Any, store: Store, sync_runner: None) -> Iterator[MainWi
     window.shutdown()
 
 
-def open_case(qtbot: Any, window: MainWindow, store: Store, specialty: str) -> CapturePanel:
-    """A case of ``specialty`` with two blurred images (long findings), opened, its first image selected."""
+def open_case(qtbot: Any, window: MainWindow, store: Store, specialty: str, images: int = 2) -> CapturePanel:
+    """A case of ``specialty`` with blurred images (long findings), opened, its first image selected."""
     case = Case(
         specialty=specialty,
         patient=Patient(family="LEROY", given=["Marc"], ins="15002851234560"),
         consent=Consent(given=True, recorded_by="Inf. Durand"),
         question="Avis ?",
     )
-    store.create_case(case, [layout_tests.blurred_image(specialty), layout_tests.blurred_image(specialty)])
+    store.create_case(case, [layout_tests.blurred_image(specialty) for _ in range(images)])
     window.open_case(case.id)
     page = window.case_page
     panel = page.capture.ensure()
@@ -54,6 +55,12 @@ def open_case(qtbot: Any, window: MainWindow, store: Store, specialty: str) -> C
 def in_view(widget: QWidget, viewport: QWidget) -> bool:
     """Whether all of ``widget`` lies in ``viewport``'s visible rectangle."""
     return viewport.rect().contains(QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size()))
+
+
+def whole_height_in_view(widget: QWidget, viewport: QWidget) -> bool:
+    """Whether ``widget``'s top and bottom are in ``viewport`` (a strip scrolls sideways to its tiles)."""
+    top = widget.mapTo(viewport, QPoint(0, 0)).y()
+    return top >= 0 and top + widget.height() <= viewport.height()
 
 
 @pytest.mark.parametrize("specialty", forms.FORM_SPECIALTIES)
@@ -77,3 +84,77 @@ def test_the_selected_images_actions_are_in_view_without_scrolling(
             f"«{button.text()}» at y={button.mapTo(column.viewport(), QPoint(0, 0)).y()} "
             f"in a {column.viewport().height()} px tall column"
         )
+
+
+def shown(label: QLabel) -> str:
+    """The words a label shows on screen (an eliding label paints fewer than its ``text()``)."""
+    return str(getattr(label, "shown_text", label.text)())
+
+
+def test_a_tiles_long_sentence_ends_with_an_ellipsis_and_is_whole_in_its_tooltip(
+    qtbot: Any, small_window: MainWindow, store: Store, language: str
+) -> None:
+    panel = open_case(qtbot, small_window, store, "dermatology")
+    case = panel.case()
+    assert case is not None
+    strip = panel.strip
+    for image in case.images:
+        tile = panel.tile(image.id)
+        # The whole tile in the strip: nothing of it cut by the strip's lower edge.
+        assert in_view(tile, strip.viewport()), (
+            f"tile {tile.height()} px tall in a {strip.viewport().height()} px strip"
+        )
+        for label in (tile.sentence, tile.caption):
+            assert label.height() >= label.heightForWidth(label.width())
+        words = tile.sentence.text()
+        metrics = tile.sentence.fontMetrics()
+        # A verdict longer than two of the tile's lines (the blurred photo's) is cut with « … » …
+        assert metrics.horizontalAdvance(words) > 2 * tile.sentence.width(), words
+        assert shown(tile.sentence).endswith("…"), shown(tile.sentence)
+        assert shown(tile.sentence).count("\n") == 1
+        for line in shown(tile.sentence).split("\n"):
+            assert metrics.horizontalAdvance(line) <= tile.sentence.contentsRect().width(), line
+        # … and is whole in its tooltip, with the accessible name.
+        assert words in tile.sentence.toolTip()
+        assert words in tile.accessibleName()
+    # A short one is shown whole, with no tooltip of its own.
+    tile = panel.tile(case.images[0].id)
+    tile.sentence.setText("Image de bonne qualité.")
+    assert shown(tile.sentence) == "Image de bonne qualité." and not tile.sentence.toolTip()
+
+
+@pytest.mark.parametrize("specialty", forms.FORM_SPECIALTIES)
+def test_every_tile_is_whole_in_the_strip(
+    qtbot: Any, small_window: MainWindow, store: Store, language: str, specialty: str
+) -> None:
+    # Four tiles are wider than the strip: its scroll bar takes some of the height too.
+    panel = open_case(qtbot, small_window, store, specialty, images=4)
+    case = panel.case()
+    assert case is not None
+    assert panel.strip.horizontalScrollBar().isVisible()
+    for image in case.images:
+        tile = panel.tile(image.id)
+        assert whole_height_in_view(tile, panel.strip.viewport()), (
+            f"tile {tile.height()} px tall in a {panel.strip.viewport().height()} px strip"
+        )
+        for label in (tile.sentence, tile.caption):
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
+
+
+def test_a_warning_on_its_own_line_keeps_its_line_when_the_words_before_it_are_cut(qtbot: Any) -> None:
+    label = ElidedLabel(max_lines=2)
+    qtbot.addWidget(label)
+    label.resize(184, 40)
+    label.setToolTip("La papille est à gauche de l'image.")
+    label.setText("Vue rapprochée · Œil droit (OD) · avant-bras gauche, face interne\n⚠ Œil à vérifier")
+    first, second = shown(label).split("\n")
+    assert first.endswith("…") and second == "⚠ Œil à vérifier"
+    assert label.toolTip() == label.text() + "\nLa papille est à gauche de l'image."
+    label.setText("Vue rapprochée · Œil droit (OD) · avant-bras gauche, face interne")
+    assert shown(label).count("\n") == 1 and shown(label).endswith("…")
+    # Wrapped on two lines without being cut: nothing more in the tooltip.
+    label.setText("Centrée sur la macula · Œil gauche (OG)")
+    assert shown(label).count("\n") == 1 and not label.elided()
+    assert label.toolTip() == "La papille est à gauche de l'image."
+    label.setText("Vue rapprochée")
+    assert shown(label) == "Vue rapprochée" and label.toolTip() == "La papille est à gauche de l'image."

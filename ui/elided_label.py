@@ -1,0 +1,149 @@
+"""A label that never cuts its words silently: what does not fit ends with « … », and the whole text is
+in its tooltip."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent, QTextLayout
+from PySide6.QtWidgets import QLabel, QWidget
+
+ELLIPSIS = "…"
+
+
+class ElidedLabel(QLabel):
+    """Plain text shown on at most ``max_lines`` lines, the last line of a paragraph cut with « … »
+    (QFontMetrics.elidedText) when the rest does not fit. Each paragraph (a ``\\n``-separated part) keeps
+    at least its first line: a warning on a line of its own is never pushed out by the words before it.
+
+    :meth:`text` stays the whole text (what screen readers and the code read); :meth:`shown_text` is
+    what the screen shows. When it is cut, the tooltip holds the whole text, then the label's own
+    tooltip (set with :meth:`setToolTip`), if any."""
+
+    def __init__(self, max_lines: int = 1, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._max_lines = max(1, max_lines)
+        self._own_tip = ""
+        self._shown_for: tuple[str, int] | None = None  # (text, width) the lines below were made for
+        self._shown: list[str] = []
+        self._line_count = 0  # the lines shown at the last resize
+        self._cut = False  # whether the lines below end a paragraph with « … »
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(False)
+
+    # -- text and tooltip ----------------------------------------------------------------------
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._refit()
+
+    def setToolTip(self, tip: str) -> None:
+        self._own_tip = tip
+        self._show_tip()
+
+    def shown_text(self) -> str:
+        """The text as the label shows it, lines separated by ``\\n``."""
+        return "\n".join(self._lines(self._room()))
+
+    def elided(self) -> bool:
+        """Whether some of the text is cut (wrapped lines alone are not)."""
+        self._lines(self._room())
+        return self._cut
+
+    def _show_tip(self) -> None:
+        parts = [self.text()] if self.elided() else []
+        if self._own_tip:
+            parts.append(self._own_tip)
+        super().setToolTip("\n".join(parts))
+
+    def _refit(self) -> None:
+        self._show_tip()
+        self.updateGeometry()
+        self.update()
+
+    # -- lines ---------------------------------------------------------------------------------
+
+    def _room(self) -> int:
+        return max(1, self.contentsRect().width() - 2 * self.margin())
+
+    def _lines(self, width: int) -> list[str]:
+        if self._shown_for == (self.text(), width):
+            return self._shown
+        metrics = self.fontMetrics()
+        cut = False
+        lines: list[str] = []
+        paragraphs = self.text().split("\n")
+        for number, paragraph in enumerate(paragraphs):
+            # What the paragraphs after this one leave it: one line each is kept for them.
+            allowed = max(1, self._max_lines - len(lines) - (len(paragraphs) - number - 1))
+            layout = QTextLayout(paragraph, self.font())
+            layout.beginLayout()
+            starts: list[int] = []
+            while True:
+                line = layout.createLine()
+                if not line.isValid():
+                    break
+                line.setLineWidth(width)
+                starts.append(line.textStart())
+            layout.endLayout()
+            starts = starts or [0]
+            for n, start in enumerate(starts[:allowed]):
+                end = starts[n + 1] if n + 1 < len(starts) else len(paragraph)
+                if n == allowed - 1 and end < len(paragraph):
+                    # The last line room is given: the rest of the paragraph, cut with « … ».
+                    rest = paragraph[start:].strip()
+                    shown = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
+                    lines.append(shown if shown.endswith(ELLIPSIS) else shown.rstrip() + ELLIPSIS)
+                    cut = True
+                else:
+                    lines.append(paragraph[start:end].rstrip())
+        self._shown_for, self._shown, self._cut = (self.text(), width), lines, cut
+        return lines
+
+    # -- size and paint ------------------------------------------------------------------------
+
+    def _height_of(self, lines: int) -> int:
+        margins = self.contentsMargins()
+        return lines * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 2 * self.margin()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        margins = self.contentsMargins()
+        room = max(1, width - margins.left() - margins.right() - 2 * self.margin())
+        return self._height_of(len(self._lines(room)))
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        widest = max((metrics.horizontalAdvance(p) for p in self.text().split("\n")), default=0)
+        margins = self.contentsMargins()
+        return QSize(
+            widest + margins.left() + margins.right() + 2 * self.margin(),
+            self._height_of(len(self._lines(self._room()))),
+        )
+
+    def minimumSizeHint(self) -> QSize:
+        # A few characters wide: the layout gives it what it can, the rest is cut with « … ».
+        return QSize(4 * self.fontMetrics().horizontalAdvance("M"), self._height_of(min(1, len(self.text()))))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._show_tip()
+        count = len(self._lines(self._room()))
+        if count != self._line_count:  # as many lines as before: the layout need not be asked again
+            self._line_count = count
+            self.updateGeometry()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect().adjusted(self.margin(), self.margin(), -self.margin(), -self.margin())
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            self.shown_text(),
+            self.foregroundRole(),
+        )
+        painter.end()
