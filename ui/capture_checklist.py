@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from app.model import Case
 from app.views import expected_views
@@ -15,7 +15,13 @@ class ViewChecklist(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Each line wraps at the column's width and the list is as tall as its lines, with no scroll bar
+        # of its own: at 1366 × 768 « œil droit : champ centré sur la papille (conseillé) » takes two
+        # lines, and a height reckoned once, from the lines unwrapped, cut the list.
         self.setWordWrap(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def show_views(self, case: Case) -> None:
         """The views ``case``'s specialty expects, given its images and its single-eye reason."""
@@ -34,9 +40,20 @@ class ViewChecklist(QListWidget):
                 else (Qt.GlobalColor.darkRed if entry.required else Qt.GlobalColor.darkGray)
             )
             self.addItem(item)
-        # As tall as its lines, no taller: the room below is for the selected image's findings.
-        rows = sum(self.sizeHintForRow(i) for i in range(self.count()))
-        self.setMaximumHeight(max(rows, self.fontMetrics().lineSpacing()) + 2 * self.frameWidth() + 4)
+        self._fit_height()
+
+    def updateGeometries(self) -> None:
+        """Called once the lines are laid out (again) at the list's width: the height follows them."""
+        super().updateGeometries()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as its lines as wrapped at its width, no taller: the room below is for the selected
+        image's findings."""
+        rows = sum(self.visualItemRect(self.item(i)).height() for i in range(self.count()))
+        height = max(rows, self.fontMetrics().lineSpacing()) + 2 * self.frameWidth() + 4
+        if height != self.maximumHeight() or height != self.minimumHeight():
+            self.setFixedHeight(height)
 
     def marks(self) -> dict[str, bool]:
         """Each line's text and whether its view is present."""

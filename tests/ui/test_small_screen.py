@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app import forms
@@ -158,3 +158,22 @@ def test_a_warning_on_its_own_line_keeps_its_line_when_the_words_before_it_are_c
     assert label.toolTip() == "La papille est à gauche de l'image."
     label.setText("Vue rapprochée")
     assert shown(label) == "Vue rapprochée" and label.toolTip() == "La papille est à gauche de l'image."
+
+
+@pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology", "wound-care"])  # « other » expects none
+def test_every_expected_view_reads_whole(
+    qtbot: Any, small_window: MainWindow, store: Store, language: str, specialty: str
+) -> None:
+    panel = open_case(qtbot, small_window, store, specialty)
+    checklist = panel.checklist
+    assert checklist.count() > 0
+    assert not checklist.verticalScrollBar().isVisible()
+    metrics = checklist.fontMetrics()
+    for row in range(checklist.count()):
+        item = checklist.item(row)
+        rect = checklist.visualItemRect(item)
+        assert checklist.viewport().rect().contains(rect), f"«{item.text()}» at {rect} in {checklist.viewport().rect()}"
+        # Tall enough for its words wrapped at the list's width (the delegate's few pixels of margin).
+        flags = int(Qt.TextFlag.TextWordWrap)
+        need = metrics.boundingRect(0, 0, rect.width() - 6, 10_000, flags, item.text()).height()
+        assert rect.height() >= need, f"«{item.text()}» {rect.height()} px tall, its lines need {need}"
