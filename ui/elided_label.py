@@ -4,7 +4,7 @@ in its tooltip."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent, QTextLayout
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QResizeEvent, QTextLayout
 from PySide6.QtWidgets import QLabel, QWidget
 
 ELLIPSIS = "…"
@@ -135,15 +135,17 @@ class ElidedLabel(QLabel):
             self.updateGeometry()
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # Drawn with the palette rather than through the style: the status bar's label is painted before
+        # the first window is ready, and naming QStyle then slows every start (tests/ui/test_start_imports.py).
         painter = QPainter(self)
-        rect = self.contentsRect().adjusted(self.margin(), self.margin(), -self.margin(), -self.margin())
-        self.style().drawItemText(
-            painter,
-            rect,
-            int(self.alignment()),
-            self.palette(),
-            self.isEnabled(),
-            self.shown_text(),
-            self.foregroundRole(),
+        group = (
+            QPalette.ColorGroup.Disabled
+            if not self.isEnabled()
+            else QPalette.ColorGroup.Active
+            if self.isActiveWindow()
+            else QPalette.ColorGroup.Inactive
         )
+        painter.setPen(self.palette().color(group, self.foregroundRole()))
+        rect = self.contentsRect().adjusted(self.margin(), self.margin(), -self.margin(), -self.margin())
+        painter.drawText(rect, int(self.alignment()), self.shown_text())
         painter.end()

@@ -44,6 +44,7 @@ from app.model import AnswerNews, Case, CaseState
 from app.store import Store
 from ui import resources
 from ui.lock import IdleWatcher, LockScreen
+from ui.status_bar import StatusBar
 from ui.sync_service import SyncService
 from ui.tasks import on_own_connection, run_task, run_write
 from ui.widgets import named
@@ -295,8 +296,11 @@ class MainWindow(QMainWindow):
         self._action(self.tr("À propos de &Qt"), None, QApplication.aboutQt, helps)
 
     def _build_status(self) -> None:
-        status = self.statusBar()
-        self.connection_label = QLabel()
+        # Its messages and the connection's words are cut with « … » (whole in the tooltip) rather than
+        # widening the window past a 1366 px screen or stopping mid-word.
+        status = StatusBar(self)
+        self.setStatusBar(status)
+        self.connection_label = status.label()
         self.waiting_label = QLabel()
         self.last_sync_label = QLabel()
         status.addWidget(self.connection_label, 1)

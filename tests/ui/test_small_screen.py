@@ -177,3 +177,60 @@ def test_every_expected_view_reads_whole(
         flags = int(Qt.TextFlag.TextWordWrap)
         need = metrics.boundingRect(0, 0, rect.width() - 6, 10_000, flags, item.text()).height()
         assert rect.height() >= need, f"«{item.text()}» {rect.height()} px tall, its lines need {need}"
+
+
+#: Words from the network or the disk: as long as they come (a path, an address, advice).
+LONG_WORDS = (
+    "la plateforme https://teleexpertise.ght-exemple.fr/fhir/R4 n'a pas répondu dans le délai de 30 s : "
+    "vérifiez le réseau, le proxy ou le pare-feu de l'établissement (dernière erreur : certificate verify "
+    "failed: unable to get local issuer certificate)"
+)
+
+
+def status_room(window: MainWindow) -> int:
+    """Where Qt paints a status bar message: from 6 px to the first permanent label (QStatusBar)."""
+    return min(label.x() for label in (window.waiting_label, window.last_sync_label) if label.isVisible()) - 1 - 6
+
+
+def test_the_status_bar_fits_its_words_and_says_them_whole_in_its_tooltip(
+    qtbot: Any, small_window: MainWindow, store: Store, language: str
+) -> None:
+    window = small_window
+    open_case(qtbot, window, store, "dermatology")
+    bar = window.statusBar()
+    window.refresh_status()
+    window._link(False, LONG_WORDS)  # the sync paused, with the words it stopped on
+    qtbot.wait(100)
+    # The window stays on the screen, the counters in the bar.
+    assert window.width() <= SCREEN[0]
+    for label in (window.waiting_label, window.last_sync_label):
+        assert label.isVisible() and in_view(label, bar), label.text()
+    connection = window.connection_label
+    words = connection.text()
+    assert LONG_WORDS in words
+    metrics = connection.fontMetrics()
+    assert metrics.horizontalAdvance(words) > connection.width()
+    assert shown(connection).endswith("…") and metrics.horizontalAdvance(shown(connection)) <= connection.width()
+    assert connection.toolTip() == words
+
+    # A message of the moment (a backup that could not be made) is cut the same way; the bar's tooltip
+    # and currentMessage() hold it whole.
+    message = window.tr("Sauvegarde non faite : {words}").format(words=LONG_WORDS)
+    bar.showMessage(message, 15000)
+    qtbot.wait(50)
+    on_screen = str(getattr(bar, "shown_message", bar.currentMessage)())
+    assert bar.currentMessage() == message
+    assert on_screen.endswith("…"), on_screen
+    assert bar.fontMetrics().horizontalAdvance(on_screen) <= status_room(window)
+    assert bar.toolTip() == message
+    # The counters' words grow while it shows (the clock, a count): the message is cut again to its room.
+    window.last_sync_label.setText(window.last_sync_label.text() + " — " + window.tr("jamais"))
+    qtbot.wait(50)
+    on_screen = str(getattr(bar, "shown_message", bar.currentMessage)())
+    assert on_screen.endswith("…") and bar.fontMetrics().horizontalAdvance(on_screen) <= status_room(window)
+    # A short one is shown as it is, with no tooltip; the tooltip goes with the message.
+    bar.showMessage("Sauvegarde faite.", 5000)
+    assert str(getattr(bar, "shown_message", bar.currentMessage)()) == "Sauvegarde faite." and not bar.toolTip()
+    bar.showMessage(message)
+    bar.clearMessage()
+    assert not bar.currentMessage() and not bar.toolTip()

@@ -1,0 +1,86 @@
+"""The window's status bar: its messages end with « … » when the bar is too narrow for them, and are
+whole in its tooltip (a 1366 × 768 screen cut them mid-word, against the counters on the right)."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QStatusBar, QWidget
+
+from ui.elided_label import ElidedLabel
+
+
+class StatusBar(QStatusBar):
+    """A status bar whose temporary messages (:meth:`showMessage`) are cut with « … » to the room the
+    bar paints them in; :meth:`currentMessage` stays the whole message, :meth:`shown_message` is what
+    shows. Its labels are :class:`ElidedLabel`: make them with :meth:`label`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._whole = ""
+        self._shown = ""  # the message as this bar last showed it (cut or not)
+        self._until: float | None = None  # when the message goes (time.monotonic), None: it stays
+        self.messageChanged.connect(self._message_changed)
+
+    def label(self) -> ElidedLabel:
+        """A one-line label for the bar: as narrow as the bar needs, its words cut with « … »."""
+        return ElidedLabel(max_lines=1)
+
+    def showMessage(self, text: str, timeout: int | None = 0) -> None:
+        self._whole = text
+        self._until = time.monotonic() + timeout / 1000 if timeout else None
+        self._show()
+
+    def currentMessage(self) -> str:
+        return self._whole if super().currentMessage() else ""
+
+    def shown_message(self) -> str:
+        return super().currentMessage()
+
+    def message_room(self) -> int:
+        """The width the bar paints its message in (QStatusBarPrivate::messageRect): from 6 px to the
+        first permanent widget shown, or to 12 px from the right edge."""
+        right = self.width() - 12
+        for widget in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if widget.isVisible() and widget.x() > 6 and self._permanent(widget):
+                right = min(right, widget.x() - 1)
+        return max(0, right - 6)
+
+    def _permanent(self, widget: QWidget) -> bool:
+        # The permanent widgets are those laid out from the right: the ones told so when added.
+        return bool(widget.property("teleavis_permanent"))
+
+    def addPermanentWidget(self, widget: QWidget, stretch: int | None = 0) -> None:
+        widget.setProperty("teleavis_permanent", True)
+        # The room left to the message changes when these change (the counters' words, the clock).
+        widget.installEventFilter(self)
+        super().addPermanentWidget(widget, stretch or 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        moved = (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide)
+        if event.type() in moved and self._whole and super().currentMessage():
+            self._show()
+        return super().eventFilter(watched, event)
+
+    def _show(self) -> None:
+        text = self._whole
+        shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.message_room()) or "…"
+        remaining = 0
+        if self._until is not None:
+            remaining = max(1, round((self._until - time.monotonic()) * 1000))
+        self._shown = shown
+        super().showMessage(shown, remaining)
+        self.setToolTip(text if shown != text else "")
+
+    def _message_changed(self, shown: str) -> None:
+        if shown != self._shown:  # gone (its time was up, or cleared), or put there by Qt (a status tip)
+            self._whole = self._shown = shown
+            self._until = None
+            self.setToolTip("")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._whole and super().currentMessage():
+            self._show()
