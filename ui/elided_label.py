@@ -36,6 +36,9 @@ class ElidedLabel(QLabel):
         super().setText(text)
         self._refit()
 
+    def clear(self) -> None:
+        self.setText("")
+
     def setToolTip(self, tip: str) -> None:
         self._own_tip = tip
         self._show_tip()

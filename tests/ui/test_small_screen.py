@@ -158,6 +158,11 @@ def test_a_warning_on_its_own_line_keeps_its_line_when_the_words_before_it_are_c
     assert label.toolTip() == "La papille est à gauche de l'image."
     label.setText("Vue rapprochée")
     assert shown(label) == "Vue rapprochée" and label.toolTip() == "La papille est à gauche de l'image."
+    label.setToolTip("")
+    label.setText("Vue rapprochée · Œil droit (OD) · avant-bras gauche, face interne")
+    assert label.toolTip() == label.text()
+    label.clear()  # cleared, it has nothing more to say in its tooltip
+    assert not shown(label) and not label.toolTip()
 
 
 @pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology", "wound-care"])  # « other » expects none
