@@ -165,6 +165,14 @@ M.add(
             "en": "The expert asks for more information, but their message could not be read: it will be read "
             "again automatically; if this lasts, see the platform.",
         },
+        "follow.task_unread": {
+            "fr": "La plateforme n'a pas pu donner l'état de cette demande (un défaut de son côté, sur cette "
+            "demande seule) : nouvel essai à chaque synchronisation. Si cela dure, consultez-la sur la "
+            "plateforme et signalez-le à son support.",
+            "en": "The platform could not give the state of this request (a fault on its side, on this request "
+            "alone): trying again at each synchronisation. If it lasts, see it on the platform and tell its "
+            "support.",
+        },
         "follow.unreadable": {
             "fr": "La réponse de la plateforme n'a pas pu être lue (détails dans le journal) : "
             "nouvel essai à la prochaine synchronisation.",
@@ -632,8 +640,9 @@ class Follower:
         complete = True
         returned: set[str] = set()
         cut_short: set[str] = set()  # Tasks asked in a search that did not read every page
+        heard: set[str] = set()  # Tasks asked in a search read whole
         search_failed: TransientFault | None = None  # a search of Tasks the platform failed to answer
-        read_alone = False  # a Task was read alone since
+        unread: list[str] = []  # cases whose Task the platform failed to give, in its search and alone
         changed: list[tuple[dict[str, Any], str, str | None]] = []  # (Task, case id, known version)
         for ids, narrowed in ((seen, True), (fresh, False)):
             for start in range(0, len(ids), BATCH):
@@ -660,6 +669,8 @@ class Follower:
                 complete = complete and found.complete
                 if not found.complete:
                     cut_short |= asked
+                else:
+                    heard |= asked  # each there or unchanged since the mark: its state is known
                 for task in found.resources:
                     if str(task.get("id")) in asked:
                         returned.add(str(task.get("id")))
@@ -672,16 +683,30 @@ class Follower:
                     changed.append((task, *entry))
                 if found.complete and not (narrowed and mark):
                     cut_short |= asked - returned  # not there, whatever its date: read alone, to tell why
+        answers = bool(heard or returned)  # the platform answered a search, or gave a Task, in this poll
+        hurried = False  # a Task read alone failed after its search did: the others get one try each
         for task_id in sorted(cut_short & set(by_task)):
             # A search cut short (a page the platform refused, a paged search expired): its Tasks are
             # read one by one, so one broken page never holds their answers back at every poll.
             case_id, version = by_task.pop(task_id)
+            reading = functools.partial(self.client.read, "Task", task_id)
             try:
-                task = self.client.retrying(functools.partial(self.client.read, "Task", task_id), budget_s=budget_s)
+                task = reading() if hurried else self.client.retrying(reading, budget_s=budget_s)
             except TransientFault as fault:
-                if search_failed is not None and not read_alone:
-                    raise search_failed from fault  # Tasks read alone fail too: the platform is not there
-                log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
+                if search_failed is None:
+                    log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
+                    continue
+                if not answers and not hurried and not self._answers():
+                    # The Task read alone fails too, and so does metadata: the platform is not there. The
+                    # poll stops at once, as before (not every case tried one by one for nothing).
+                    raise search_failed from fault
+                # The platform answers, but not on this Task (found from outside: one Task it failed on,
+                # read first, stopped every case being followed, for good, nothing said). The others are
+                # read all the same, each with one try (the retries were spent on this one and on its
+                # search); the case says its news cannot be read.
+                hurried = True
+                log.warning("case %s: its Task not read now, nor in a search (%s)", case_id, fault_for_log(fault))
+                unread.append(case_id)
                 continue
             except PermanentFault as fault:
                 log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
@@ -695,9 +720,12 @@ class Follower:
                     gone = "follow.task_gone.training" if destination == TRAINING else "follow.task_gone"
                     self._note(case_id, M.tr(gone))
                 continue
-            read_alone = True
+            answers = True
             returned.add(task_id)
             changed.append((task, case_id, version))
+        for case_id in unread:
+            self._note(case_id, M.tr("follow.task_unread"))
+        self._unsay(heard | returned, "follow.task_unread")
         read: set[str] = set()  # the cases on hold whose questions are read with their changed Task
         for task, case_id, version in changed:
             if self._not_this_case(case_id, task):
@@ -720,6 +748,29 @@ class Follower:
         if complete and newest and newest != mark:
             self.store.settings.set(self._mark(_MARK), newest)
         return answered
+
+    def _answers(self) -> bool:
+        """Whether the platform answers at all (one ``GET metadata``, no retry): a search and a Task read
+        alone failing may be the platform down, or a fault on that one Task."""
+        try:
+            self.client.metadata()
+        except (TransientFault, PermanentFault) as fault:
+            log.info("the platform's metadata not read either (%s)", fault_for_log(fault))
+            return False
+        return True
+
+    def _unsay(self, task_ids: set[str], key: str) -> None:
+        """The note ``key`` goes from the cases of these Tasks (read now: what it said no longer holds)."""
+        if not task_ids:
+            return
+        noted = self.store.conn.execute(
+            f"SELECT id, task_id FROM cases WHERE last_error IS NOT NULL AND {_HERE}",  # noqa: S608
+            (self.here(),),
+        ).fetchall()
+        for case_id, task_id in noted:
+            if str(task_id) in task_ids and self._says(case_id, key):
+                with transaction(self.store.conn) as conn:
+                    self.store.set_platform_words(conn, case_id, last_error=None)
 
     def _search(self, resource_type: str, params: dict[str, str], budget_s: float | None) -> SearchResult:
         """A search; a platform that refuses the optional ``_lastUpdated`` or ``_count`` is asked without them."""
