@@ -233,8 +233,11 @@ SIGNED = frozenset({"final", "amended", "corrected", "appended"})
 _HERE = "(destination IS NULL OR destination = ?)"
 _MARK = "sync.poll_mark"
 _REPORT_MARK = "sync.report_mark"
-#: How far each platform was polled: the Tasks, the reports.
-POLL_MARKS = (_MARK, _REPORT_MARK)
+#: The latest ``lastUpdated`` a poll has seen (whole or not), of Tasks and of reports: instants the
+#: platform's clock had passed before the next poll began (see ``_next_mark``).
+_SEEN = {_MARK: "sync.poll_seen", _REPORT_MARK: "sync.report_seen"}
+#: How far each platform was polled: the Tasks, the reports, and the latest change each poll saw.
+POLL_MARKS = (_MARK, _REPORT_MARK, *_SEEN.values())
 
 
 def poll_mark(name: str, destination: str) -> str:
@@ -636,7 +639,9 @@ class Follower:
         seen = [t for t, (_, v) in by_task.items() if v is not None and mark]
         fresh = [t for t, (_, v) in by_task.items() if v is None or not mark]
         answered: list[str] = []
-        newest: str | None = mark
+        first: str | None = None  # the newest lastUpdated the poll's first search returned
+        searched = False
+        latest: str | None = None  # the newest lastUpdated seen in this poll
         complete = True
         returned: set[str] = set()
         cut_short: set[str] = set()  # Tasks asked in a search that did not read every page
@@ -671,15 +676,15 @@ class Follower:
                     cut_short |= asked
                 else:
                     heard |= asked  # each there or unchanged since the mark: its state is known
+                if not searched:
+                    first, searched = _newest(found.resources), True
+                latest = _latest(latest, _newest(found.resources))
                 for task in found.resources:
                     if str(task.get("id")) in asked:
                         returned.add(str(task.get("id")))
                     entry = by_task.pop(str(task.get("id")), None)
                     if entry is None:
                         continue  # not asked for, or already seen on an earlier page
-                    updated = (task.get("meta") or {}).get("lastUpdated")
-                    if isinstance(updated, str) and (newest is None or updated > newest):
-                        newest = updated
                     changed.append((task, *entry))
                 if found.complete and not (narrowed and mark):
                     cut_short |= asked - returned  # not there, whatever its date: read alone, to tell why
@@ -723,6 +728,7 @@ class Follower:
             answers = True
             returned.add(task_id)
             changed.append((task, case_id, version))
+            latest = _latest(latest, _newest([task]))
         for case_id in unread:
             self._note(case_id, M.tr("follow.task_unread"))
         self._unsay(heard | returned, "follow.task_unread")
@@ -745,8 +751,9 @@ class Follower:
         answered += [case_id for case_id in amended if case_id not in answered]
         completed = self.retry_missing(budget_s)
         answered += [case_id for case_id in completed if case_id not in answered]
-        if complete and newest and newest != mark:
-            self.store.settings.set(self._mark(_MARK), newest)
+        following = self._next_mark(_MARK, mark, first, latest)
+        if complete and following and following != mark:
+            self.store.settings.set(self._mark(_MARK), following)
         return answered
 
     def _answers(self) -> bool:
@@ -771,6 +778,27 @@ class Follower:
             if str(task_id) in task_ids and self._says(case_id, key):
                 with transaction(self.store.conn) as conn:
                     self.store.set_platform_words(conn, case_id, last_error=None)
+
+    def _next_mark(self, name: str, mark: Any, first: str | None, seen: str | None) -> str | None:
+        """The ``_lastUpdated`` mark after a whole poll, and this poll's latest ``lastUpdated`` kept.
+
+        The next poll asks only what changed after the mark, so the mark must never pass a change this
+        poll did not see. Its searches and reads come one after the other: what changes in a batch
+        once it is read (an answer written while the next batch is searched) is seen by no search of
+        this poll, and may carry a ``lastUpdated`` earlier than one a later batch returns. Found from
+        outside: with the mark at the newest ``lastUpdated`` of any batch, a case completed between two
+        batch searches was narrowed out of every later poll, its answer lost for good. So the mark is
+        at most the moment the poll's first search was answered, on the platform's clock; what is
+        known to be before it: the instants that search returned, those every earlier poll saw
+        (``_SEEN``: all seen before this poll began), and the mark itself. Never the client's clock,
+        nor an HTTP ``Date`` (another machine's clock, and a server may answer a search from a cache).
+        The mark then trails by a poll: what changed during the last one is returned once more, and
+        skipped by its version."""
+        before = self.store.settings.get(self._mark(_SEEN[name]))
+        kept = _latest(before, seen)
+        if kept is not None and kept != before:
+            self.store.settings.set(self._mark(_SEEN[name]), kept)
+        return _latest(mark, before, first)
 
     def _search(self, resource_type: str, params: dict[str, str], budget_s: float | None) -> SearchResult:
         """A search; a platform that refuses the optional ``_lastUpdated`` or ``_count`` is asked without them."""
@@ -1316,18 +1344,18 @@ class Follower:
         mark = self.store.settings.get(self._mark(_REPORT_MARK))
         ids = list(known)
         changed: list[str] = []
-        newest: str | None = mark
+        first: str | None = None  # the newest lastUpdated the poll's first search returned
+        searched = False
+        seen: str | None = None  # the newest lastUpdated seen in this poll
         complete = True
         cut_short: set[str] = set()  # reports asked in a search that did not read every page
 
         def compare(report: dict[str, Any]) -> None:
-            nonlocal newest, complete
+            nonlocal seen, complete
+            seen = _latest(seen, _newest([report]))
             entry = known.pop(str(report.get("id")), None)
             if entry is None:
                 return
-            updated = (report.get("meta") or {}).get("lastUpdated")
-            if isinstance(updated, str) and (newest is None or updated > newest):
-                newest = updated
             case_id, answer = entry
             if _same_part(answer, report) or _report_itself_missing(answer):
                 return  # (a report that was not there yet is ``retry_missing``'s: completed, not amended)
@@ -1354,6 +1382,8 @@ class Follower:
                 return changed, False
             if not found.complete:  # read one by one below: complete when each of them reads
                 cut_short |= set(ids[start : start + BATCH])
+            if not searched:
+                first, searched = _newest(found.resources), True
             for report in found.resources:
                 compare(report)
         for report_id in sorted(cut_short & set(known)):
@@ -1368,8 +1398,9 @@ class Follower:
             except (TransientFault, PermanentFault) as fault:
                 log.info("a report not read again now (%s)", fault_for_log(fault))
                 complete = False
-        if complete and newest and newest != mark:
-            self.store.settings.set(self._mark(_REPORT_MARK), newest)
+        following = self._next_mark(_REPORT_MARK, mark, first, seen)
+        if complete and following and following != mark:
+            self.store.settings.set(self._mark(_REPORT_MARK), following)
         return changed, complete
 
     def _store_amended(self, case_id: str, known: Answer, report: dict[str, Any], budget_s: float | None) -> bool:
@@ -1489,6 +1520,24 @@ class Follower:
 def _report_itself_missing(answer: Answer) -> bool:
     """Whether the answer holds no report yet, only the id of one the platform did not have."""
     return not answer.report_version and any(item.get("what") == REPORT for item in answer.missing)
+
+
+def _instant(value: Any) -> datetime | None:
+    """A ``lastUpdated`` as the instant it names (with its zone), else None."""
+    moment = parse_date_time(value) if isinstance(value, str) else None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
+def _latest(*values: Any) -> str | None:
+    """The latest of these instants, as written (compared as instants: « 10:00+01:00 » is before
+    « 09:30Z »); None when none is one."""
+    dated = [(moment, value) for value in values if (moment := _instant(value)) is not None]
+    return max(dated, key=lambda pair: pair[0])[1] if dated else None
+
+
+def _newest(resources: list[dict[str, Any]]) -> str | None:
+    """The latest ``lastUpdated`` among ``resources``."""
+    return _latest(*((r.get("meta") or {}).get("lastUpdated") for r in resources if isinstance(r, dict)))
 
 
 def _minus_second(instant: str) -> str:

@@ -232,6 +232,9 @@ def test_a_report_search_always_cut_still_moves_its_mark_once_each_report_is_rea
             )
             platform.reports["r2"] = report("r2", "Réponse 2, corrigée", version="2")
             assert engine.run_once().answered == [cases[2][0]]
+            # The mark trails a poll (never past a change a poll may not have seen, Follower._next_mark):
+            # the next whole poll moves it to what this one read.
+            assert engine.run_once().answered == []
     assert store.settings.get("sync.report_mark.training") == platform.reports["r2"]["meta"]["lastUpdated"]
 
 

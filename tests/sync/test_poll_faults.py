@@ -5,13 +5,18 @@ never holds the other cases back, and nothing changed while a poll runs is narro
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from app import messages as M
 from app.model import CaseState
+from app.moments import parse_date_time
 from app.store import Store
+from sync.follow import BATCH
 from tests.support.scripted_platform import (
     PDF,
     Reply,
+    bundle,
+    fhir,
     following,
     report,
     scripted_platform,
@@ -74,3 +79,107 @@ def test_a_platform_that_fails_every_task_and_its_metadata_stops_the_poll_at_onc
         read_alone = {r for r in platform.requests if "/Task/" in r}  # (each with its retries)
     assert len(read_alone) == 1
     assert all(store.platform_info(c)["last_error"] is None for c, _ in cases)
+
+
+def test_a_case_completed_between_two_batch_searches_is_answered_at_a_later_poll(store: Store, tmp_path: Path) -> None:
+    """41 open cases: two batch searches. Between them the expert completes X (first batch, at 10:05:01)
+    and then changes Y (second batch, at 10:05:03). Found from outside: the poll's mark became 10:05:03,
+    the later polls asked only what changed after it, and X's answer never came."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", BATCH + 1)
+    case_of = {t: c for c, t in cases}
+    state: dict[str, Any] = {"poll": 0, "batch": 0, "x": None}
+    with scripted_platform() as platform:
+        for case_id, task_id in cases:
+            platform.tasks[task_id] = {
+                **task(case_id, task_id, "in-progress"),
+                "meta": {"versionId": "2", "lastUpdated": "2026-11-21T10:00:00.000+00:00"},
+            }
+        platform.reports["rx"] = report("rx", "Carcinome basocellulaire : exérèse", pdf="bx")
+        platform.binaries["bx"] = PDF
+
+        def narrowed(path: str, query: dict[str, list[str]]) -> Reply | None:
+            """Searches narrowed by ``_lastUpdated`` as a server does; X and Y change during poll 2."""
+            if not (path.endswith("/Task") and "_id" in query):
+                return None
+            ids = ",".join(query["_id"]).split(",")
+            state["batch"] += 1
+            if state["poll"] == 2 and state["batch"] == 2:  # X completed just before, now Y changes
+                y = ids[0]
+                platform.tasks[y] = {
+                    **platform.tasks[y],
+                    "status": "accepted",
+                    "meta": {"versionId": "3", "lastUpdated": "2026-11-21T10:05:03.000+00:00"},
+                }
+            gt = (query.get("_lastUpdated") or [""])[0]
+            since = parse_date_time(gt[2:]) if gt.startswith("gt") else None
+            found = [
+                platform.tasks[i]
+                for i in ids
+                if i in platform.tasks
+                and (since is None or (parse_date_time(platform.tasks[i]["meta"]["lastUpdated"]) or since) > since)
+            ]
+            reply = fhir(bundle(found))
+            if state["poll"] == 2 and state["batch"] == 1:  # just after the first batch was answered
+                x = state["x"] = ids[0]
+                platform.tasks[x] = {
+                    **task(case_of[x], x, "completed", report_ids=("rx",)),
+                    "meta": {"versionId": "3", "lastUpdated": "2026-11-21T10:05:01.000+00:00"},
+                }
+            return reply
+
+        platform.hooks.append(narrowed)
+        with following(store, platform) as engine:
+            for n in (1, 2, 3, 4):
+                state["poll"], state["batch"] = n, 0
+                engine.run_once()
+            narrowed_by = [r for r in platform.requests if r.startswith("/fhir/Task?") and "_lastUpdated" in r][-1]
+    x = state["x"]
+    assert store.state(case_of[x]) == CaseState.ANSWERED
+    assert store.answer(case_of[x]).conclusion == "Carcinome basocellulaire : exérèse"  # type: ignore[union-attr]
+    assert "10%3A05%3A02" in narrowed_by  # the mark moves on once every change before it was seen
+
+
+def test_a_report_amended_between_two_batch_searches_is_read_at_a_later_poll(store: Store, tmp_path: Path) -> None:
+    """The same between the searches of the answered cases' reports: the expert corrects X's report
+    (first batch, 10:05:01) once its batch is read, then Y's (second batch, 10:05:03). The correction
+    of X must come at a later poll, not be narrowed out for good."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", BATCH + 1)
+    state: dict[str, Any] = {"poll": 0, "batch": 0, "x": None}
+
+    def dated(report_id: str, words: str, version: str, when: str) -> dict[str, Any]:
+        return {**report(report_id, words), "meta": {"versionId": version, "lastUpdated": f"2026-11-21T{when}+00:00"}}
+
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = dated(f"r{n}", f"Naevus bénin {n}", "1", "10:00:00.000")
+
+        def narrowed(path: str, query: dict[str, list[str]]) -> Reply | None:
+            if not (path.endswith("/DiagnosticReport") and "_id" in query) or state["poll"] == 0:
+                return None
+            ids = ",".join(query["_id"]).split(",")
+            state["batch"] += 1
+            if state["poll"] == 2 and state["batch"] == 2:
+                platform.reports[ids[0]] = dated(ids[0], "Y corrigé", "2", "10:05:03.000")
+            gt = (query.get("_lastUpdated") or [""])[0]
+            since = parse_date_time(gt[2:]) if gt.startswith("gt") else None
+            found = [
+                platform.reports[i]
+                for i in ids
+                if since is None or (parse_date_time(platform.reports[i]["meta"]["lastUpdated"]) or since) > since
+            ]
+            reply = fhir(bundle(found))
+            if state["poll"] == 2 and state["batch"] == 1:
+                x = state["x"] = ids[0]
+                platform.reports[x] = dated(x, "Mélanome : exérèse urgente", "2", "10:05:01.000")
+            return reply
+
+        platform.hooks.append(narrowed)
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert all(store.state(c) == CaseState.ANSWERED for c, _ in cases)
+            for n in (1, 2, 3, 4):
+                state["poll"], state["batch"] = n, 0
+                engine.run_once()
+    x_case = cases[int(state["x"][1:])][0]
+    assert store.answer(x_case).conclusion == "Mélanome : exérèse urgente"  # type: ignore[union-attr]
