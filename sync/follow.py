@@ -1377,25 +1377,38 @@ class Follower:
                 params["_lastUpdated"] = "gt" + _minus_second(mark)
             try:
                 found = self._search("DiagnosticReport", params, budget_s)
-            except (TransientFault, PermanentFault) as fault:
-                log.info("amended reports not looked for now (%s)", fault_for_log(fault))
-                return changed, False
+            except TransientFault as fault:
+                if fault.kind in ("offline", "tls"):
+                    log.info("amended reports not looked for now (%s)", fault_for_log(fault))
+                    return changed, False  # nothing answers: at the next poll
+                # Found from outside: one report the platform fails on (500 in any search holding it)
+                # hid every amendment of every answered case, at every poll, the later batches never
+                # asked. Its reports are read one by one below, and the other batches go on.
+                log.warning("a search of reports failed (%s): its reports read one by one", fault_for_log(fault))
+                found = SearchResult(complete=False)
+            except PermanentFault as fault:
+                log.warning("a search of reports refused by the platform (%d): read one by one", fault.status)
+                found = SearchResult(complete=False)
             if not found.complete:  # read one by one below: complete when each of them reads
                 cut_short |= set(ids[start : start + BATCH])
             if not searched:
                 first, searched = _newest(found.resources), True
             for report in found.resources:
                 compare(report)
+        hurried = False  # a report read alone failed: the others get one try each
         for report_id in sorted(cut_short & set(known)):
-            # A search cut short (a next page off the platform, refused, expired): found from outside,
-            # the corrections on its later pages were never said. Its reports are read one by one.
+            # A search cut short (a next page off the platform, refused, expired, failed): found from
+            # outside, the corrections on its later pages were never said. Its reports are read one by one.
+            reading = functools.partial(self.client.read, "DiagnosticReport", report_id)
             try:
-                compare(
-                    self.client.retrying(
-                        functools.partial(self.client.read, "DiagnosticReport", report_id), budget_s=budget_s
-                    )
-                )
-            except (TransientFault, PermanentFault) as fault:
+                compare(reading() if hurried else self.client.retrying(reading, budget_s=budget_s))
+            except TransientFault as fault:
+                log.info("a report not read again now (%s)", fault_for_log(fault))
+                complete = False
+                if fault.kind in ("offline", "tls"):
+                    break  # nothing answers now: the others at the next poll
+                hurried = True  # (its retries spent on this one: the platform answers, but not on it)
+            except PermanentFault as fault:
                 log.info("a report not read again now (%s)", fault_for_log(fault))
                 complete = False
         following = self._next_mark(_REPORT_MARK, mark, first, seen)

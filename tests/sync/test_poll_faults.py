@@ -18,6 +18,7 @@ from tests.support.scripted_platform import (
     bundle,
     fhir,
     following,
+    outcome,
     report,
     scripted_platform,
     send_to_sandbox,
@@ -183,3 +184,34 @@ def test_a_report_amended_between_two_batch_searches_is_read_at_a_later_poll(sto
                 engine.run_once()
     x_case = cases[int(state["x"][1:])][0]
     assert store.answer(x_case).conclusion == "Mélanome : exérèse urgente"  # type: ignore[union-attr]
+
+
+def test_one_report_the_platform_always_fails_on_never_hides_the_other_amendments(store: Store, tmp_path: Path) -> None:
+    """41 answered cases (two batches of reports). The platform then fails (500) on r0 alone, in any
+    search holding it and read alone, and the expert corrects every other report. Found from outside:
+    the failed search ended the look for amendments, the later batch never asked, at every poll: no
+    correction of any answered case was ever shown."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", BATCH + 1)
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Naevus bénin {n}")
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert all(store.state(c) == CaseState.ANSWERED for c, _ in cases)
+            for n in range(1, len(cases)):
+                platform.reports[f"r{n}"] = report(f"r{n}", f"Mélanome {n} : exérèse", status="amended", version="2")
+
+            def broken(path: str, query: dict[str, list[str]]) -> Reply | None:
+                if path.endswith("/DiagnosticReport") and "r0" in ",".join(query.get("_id", [])).split(","):
+                    return outcome(500, "HAPI-0389: Failed to parse database resource[DiagnosticReport/r0]")
+                if path.endswith("/DiagnosticReport/r0"):
+                    return outcome(500, "HAPI-0389: Failed to parse database resource[DiagnosticReport/r0]")
+                return None
+
+            platform.hooks.append(broken)
+            amended = engine.run_once().answered
+    assert sorted(amended) == sorted(case_id for case_id, _ in cases[1:])
+    for n, (case_id, _) in enumerate(cases[1:], 1):
+        assert store.answer(case_id).conclusion == f"Mélanome {n} : exérèse"  # type: ignore[union-attr]
+    assert store.answer(cases[0][0]).conclusion == "Naevus bénin 0"  # type: ignore[union-attr]
