@@ -173,6 +173,12 @@ M.add(
             "alone): trying again at each synchronisation. If it lasts, see it on the platform and tell its "
             "support.",
         },
+        "follow.answer_unread": {
+            "fr": "L'expert a répondu ; la réponse n'a pas pu être lue : consultez la plateforme. Teleavis la "
+            "redemandera.",
+            "en": "The expert has answered; the answer could not be read: see it on the platform. Teleavis will "
+            "ask for it again.",
+        },
         "follow.unreadable": {
             "fr": "La réponse de la plateforme n'a pas pu être lue (détails dans le journal) : "
             "nouvel essai à la prochaine synchronisation.",
@@ -822,7 +828,10 @@ class Follower:
     ) -> bool | None:
         """``mirror`` for one case, which no fault of this case stops the others; None when it failed."""
         try:
-            return self.mirror(case_id, task, known_version, budget_s=budget_s)
+            answered = self.mirror(case_id, task, known_version, budget_s=budget_s)
+            if answered and _report_unreachable(self.store.answer(case_id)):
+                self._note(case_id, M.tr("follow.answer_unread"))
+            return answered
         except DataAltered:
             # This case's data was altered (already audited and shown on the case): the others go on.
             log.warning("case %s: not followed, its data is altered", case_id)
@@ -1129,7 +1138,7 @@ class Follower:
         return found
 
     def _current_reports(
-        self, task: dict[str, Any], answer: Answer, budget_s: float | None
+        self, task: dict[str, Any], answer: Answer, budget_s: float | None, *, first: bool = False
     ) -> tuple[str | None, list[dict[str, Any]], str]:
         """(reference of the first, reports, why missing) of the reports that answer: those the Task
         points to that the expert did not withdraw (``entered-in-error``, ``cancelled``: a platform may
@@ -1147,7 +1156,7 @@ class Follower:
         unread: tuple[str, str] | None = None
         for reference in references:
             try:
-                report = _contained(task, reference) or self._read_report(reference, budget_s)
+                report = _contained(task, reference) or self._read_report(reference, budget_s, first=first)
             except _Missing as missing:
                 unread = unread or (reference, missing.reason)
                 continue
@@ -1175,26 +1184,44 @@ class Follower:
         assert unread is not None
         return unread[0], [], unread[1]
 
-    def _read_report(self, reference: str, budget_s: float | None) -> dict[str, Any]:
-        """The report a Task points to, read on the platform (never elsewhere)."""
-        if self.client.own_url(reference) is None:
+    def _read_report(self, reference: str, budget_s: float | None, *, first: bool = False) -> dict[str, Any]:
+        """The report a Task points to, read on the platform (never elsewhere).
+
+        ``first``: for the case's first answer. Found from outside: a report the platform failed on at
+        every read (500) left its case « sent » for good, « La plateforme est occupée (500) », never
+        said answered, and the poll never whole. Failed at ``ATTACHMENT_TRIES`` polls in a row, like an
+        attachment, it is kept missing (``UNREACHABLE``): the case is answered without it, says so,
+        and ``retry_missing`` asks for it again."""
+        address = self.client.own_url(reference)
+        if address is None:
             raise _Missing(FOREIGN_URL)
         try:
             report_id = location_id(reference, "DiagnosticReport")
         except ValueError:
             raise _Missing(UNREADABLE) from None
         try:
-            return self.client.retrying(
+            report = self.client.retrying(
                 functools.partial(self.client.read, "DiagnosticReport", report_id), budget_s=budget_s
             )
         except PermanentFault as fault:
             raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
+        except TransientFault as fault:
+            if not first or fault.kind in ("offline", "tls"):
+                raise  # the link, not this report: the whole answer at the next poll
+            failed = self._failed_downloads.get(address, 0) + 1
+            self._failed_downloads[address] = failed
+            if failed < ATTACHMENT_TRIES:
+                raise
+            del self._failed_downloads[address]
+            raise _Missing(UNREACHABLE) from None
+        self._failed_downloads.pop(address, None)
+        return report
 
     def fetch_answer(self, task: dict[str, Any], budget_s: float | None) -> Answer:
         """The answer of a completed Task: its DiagnosticReport, every attachment that can be read stored
         encrypted, and what could not be read noted in ``Answer.missing``."""
         answer = Answer()
-        reference, reports, why = self._current_reports(task, answer, budget_s)
+        reference, reports, why = self._current_reports(task, answer, budget_s, first=True)
         if not reports:
             answer.missing.append(missing_item(REPORT, why))
             if reference is not None and why in _MAY_STILL_COME:
@@ -1528,6 +1555,15 @@ class Follower:
             self.store.set_answer(conn, case_id, answer, event=event)
             self.store.set_platform_words(conn, case_id, last_error=None)
         self.listener.case_state(case_id, CaseState.ANSWERED.value, event)
+
+
+def _report_unreachable(answer: Answer | None) -> bool:
+    """Whether the answer holds no report because the platform failed to give it at every try."""
+    return (
+        answer is not None
+        and _report_itself_missing(answer)
+        and any(item.get("what") == REPORT and item.get("reason") == UNREACHABLE for item in answer.missing)
+    )
 
 
 def _report_itself_missing(answer: Answer) -> bool:

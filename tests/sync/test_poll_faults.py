@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from app import messages as M
+from app.answers import missing_words
 from app.model import CaseState
 from app.moments import parse_date_time
 from app.store import Store
-from sync.follow import BATCH
+from sync.follow import ATTACHMENT_TRIES, BATCH
 from tests.support.scripted_platform import (
     PDF,
     Reply,
@@ -215,3 +216,39 @@ def test_one_report_the_platform_always_fails_on_never_hides_the_other_amendment
     for n, (case_id, _) in enumerate(cases[1:], 1):
         assert store.answer(case_id).conclusion == f"Mélanome {n} : exérèse"  # type: ignore[union-attr]
     assert store.answer(cases[0][0]).conclusion == "Naevus bénin 0"  # type: ignore[union-attr]
+
+
+def test_a_report_the_platform_always_fails_on_is_said_and_never_freezes_the_poll(store: Store, tmp_path: Path) -> None:
+    """Case A's Task is completed but its DiagnosticReport answers 500 at every read; case B is in
+    progress. Found from outside: A stayed « sent » for good, « La plateforme est occupée (500) », never
+    said answered, and the poll was never whole, so every poll asked every Task unnarrowed, forever."""
+    (a, ta), (b, tb) = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    with scripted_platform() as platform:
+        platform.tasks[ta] = task(a, ta, "completed", report_ids=("ra",))
+        platform.reports["ra"] = report("ra", "Kératose séborrhéique.", pdf="ba")
+        platform.binaries["ba"] = PDF
+        platform.tasks[tb] = task(b, tb, "in-progress")
+
+        def broken(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            return html(500) if path.endswith("/DiagnosticReport/ra") else None
+
+        platform.hooks.append(broken)
+        with following(store, platform) as engine:
+            for _ in range(ATTACHMENT_TRIES - 1):
+                assert engine.run_once().answered == []
+                assert store.state(a) == CaseState.SENT
+            assert engine.run_once().answered == [a]
+            assert store.state(a) == CaseState.ANSWERED
+            said = store.platform_info(a)["last_error"]
+            assert said in M.CATALOGUE["follow.answer_unread"].values()
+            answer = store.answer(a)
+            assert answer is not None and answer.conclusion == "" and missing_words(answer)
+            engine.run_once()
+            narrowed = [r for r in platform.requests if r.startswith("/fhir/Task?")][-1]
+            assert "_lastUpdated" in narrowed  # the poll is whole again: narrowed by its mark
+            platform.hooks.remove(broken)  # mended: the answer comes, and the note goes
+            assert engine.run_once().answered == [a]
+    answer = store.answer(a)
+    assert answer is not None and answer.conclusion == "Kératose séborrhéique." and not answer.missing
+    assert len(answer.pdf_blobs) == 1
+    assert store.platform_info(a)["last_error"] is None
