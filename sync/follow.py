@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
 import hashlib
 import json
@@ -1117,6 +1118,7 @@ class Follower:
     def _report_references(self, task: dict[str, Any], answer: Answer) -> list[str]:
         """The DiagnosticReports the Task's outputs point to, in order (follow-up advice read on the way)."""
         found: list[str] = []
+        named: set[str] = set()  # the reports already listed, each known by its id on the platform
         for output in _list(task.get("output")):
             if not isinstance(output, dict):
                 continue
@@ -1131,9 +1133,19 @@ class Follower:
                     # Said, never dropped: no advice reads as « no in-person visit needed ».
                     answer.missing.append(missing_item(FOLLOW_UP, UNREADABLE))
             reference = (output.get("valueReference") or {}).get("reference")
-            if not isinstance(reference, str) or reference in found:
+            if not isinstance(reference, str) or not (
+                "DiagnosticReport/" in reference or _contained(task, reference) is not None
+            ):
                 continue
-            if "DiagnosticReport/" in reference or _contained(task, reference) is not None:
+            # The same report named twice, relative and absolute or with its version (found from outside:
+            # its conclusion shown twice, its PDF kept twice), is one report. One off the platform is not
+            # ours to name (``_read_report`` says so), and one carried inside the Task is its own.
+            same = reference
+            if self.client.own_url(reference) is not None:
+                with contextlib.suppress(ValueError):  # no id in it: known by its words
+                    same = "DiagnosticReport/" + location_id(reference, "DiagnosticReport")
+            if same not in named:
+                named.add(same)
                 found.append(reference)
         return found
 

@@ -252,3 +252,26 @@ def test_a_report_the_platform_always_fails_on_is_said_and_never_freezes_the_pol
     assert answer is not None and answer.conclusion == "Kératose séborrhéique." and not answer.missing
     assert len(answer.pdf_blobs) == 1
     assert store.platform_info(a)["last_error"] is None
+
+
+def test_the_same_report_named_twice_in_the_outputs_is_read_once(store: Store, tmp_path: Path) -> None:
+    """The Task's outputs name the same report twice, relative and absolute with its version. Found from
+    outside: its conclusion was shown twice, and its PDF kept twice."""
+    [(a, ta)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        completed = task(a, ta, "completed", report_ids=("r1",))
+        completed["output"].append(
+            {
+                "type": {"text": "Compte rendu (PDF)"},
+                "valueReference": {"reference": f"{platform.base_url}/DiagnosticReport/r1/_history/1"},
+            }
+        )
+        platform.tasks[ta] = completed
+        platform.reports["r1"] = report("r1", "Kératose séborrhéique, pas de traitement.", pdf="b1")
+        platform.binaries["b1"] = PDF
+        with following(store, platform) as engine:
+            assert engine.run_once().answered == [a]
+            assert engine.run_once().answered == []  # read again: the same answer, no amendment
+    answer = store.answer(a)
+    assert answer is not None and answer.conclusion == "Kératose séborrhéique, pas de traitement."
+    assert len(answer.pdf_blobs) == 1 and not answer.amended
