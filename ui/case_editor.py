@@ -626,6 +626,8 @@ class CaseEditor(QWidget):
             self._specialty_changed()
         if binding.key == "consent.given" and new:
             self._prefill_consent()
+        if binding.key == "patient.identity_document" and new:
+            self._prefill_checked_on()
         self._after_edit(binding.key)
 
     def _prefill_consent(self) -> None:
@@ -636,6 +638,15 @@ class CaseEditor(QWidget):
             last = self.store.settings.get("state.consent_recorded_by")
             if last:
                 self.apply("consent.recorded_by", last)
+
+    def _prefill_checked_on(self) -> None:
+        """A document just chosen was most likely checked today: the date is offered in the field right
+        under it, where it is seen and can be corrected. Never on the status alone: a date of a check
+        with no document would be a trace nobody entered."""
+        assert self.case is not None
+        patient = self.case.patient
+        if patient.identity_status in ("validated", "qualified") and not patient.identity_checked_on:
+            self.apply("patient.identity_checked_on", date.today().isoformat())
 
     def _specialty_changed(self) -> None:
         """The previous form's answers are put aside (and come back if the user returns to it)."""
@@ -662,9 +673,6 @@ class CaseEditor(QWidget):
     def _after_edit(self, key: str) -> None:
         if key == "patient.identity_status" and self.case is not None:
             self.case.identity_status_missing = False  # answered: stored with the next save
-            patient = self.case.patient
-            if patient.identity_status in ("validated", "qualified") and not patient.identity_checked_on:
-                self.apply("patient.identity_checked_on", date.today().isoformat())
         if key.startswith("patient.identity") or key == "patient.given":
             self._identity_shown()
         self._dirty = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -54,13 +55,32 @@ def test_the_status_is_asked_with_the_document_and_the_ins_note_says_when_it_is_
     # Not qualified: the INS will not go, so the local id is asked for.
     assert any(f.code == "patient.local_id" for f in page.findings)
     pick(qtbot, editor.identity_status, "qualified")
-    assert editor.identity_document.isEnabled() and editor.identity_checked_on.text()
+    assert editor.identity_document.isEnabled() and editor.identity_checked_on.isEnabled()
     pick(qtbot, editor.identity_document, "CS")
+    # The document chosen, the date of its check is offered (today), in the field under it.
+    assert editor.identity_checked_on.text() == date.today().strftime("%d/%m/%Y")
     assert not any(f.code == "patient.local_id" for f in page.findings)
     assert editor.flush()
     stored = store.get_case(page.case.id).patient
     assert (stored.identity_status, stored.identity_document) == ("qualified", "CS")
     assert stored.identity_checked_on
+
+
+def test_a_status_alone_records_no_date_of_a_check(qtbot: Any, window: MainWindow, store: Store) -> None:
+    """« Qualifiée » chosen while no document is: no date of a check nobody entered is filled or stored
+    (a tester's finding); the checklist asks for the document and its date instead."""
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    pick(qtbot, editor.identity_status, "qualified")
+    assert editor.identity_document.currentData() == ""
+    assert editor.identity_checked_on.text() == "" and page.case.patient.identity_checked_on == ""
+    finding = next(f for f in page.findings if f.code == "patient.identity_document.missing")
+    assert not finding.blocks_sending(), "a warning, as for a case file qualified without a document"
+    assert editor.flush()
+    stored = store.get_case(page.case.id).patient
+    assert (stored.identity_status, stored.identity_checked_on) == ("qualified", "")
+    pick(qtbot, editor.identity_status, "validated")
+    assert editor.identity_checked_on.text() == ""
 
 
 def test_a_case_stored_before_the_status_asks_for_it_once(qtbot: Any, window: MainWindow, store: Store) -> None:
