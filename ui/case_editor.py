@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -266,7 +267,17 @@ class CaseEditor(QWidget):
         self.consent_date = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
         self._row(form, date_binding("consent.date", self.consent_date), self.tr("Date du consentement :"))
         self.consent_by = QLineEdit(placeholderText=self.tr("Nom de la personne qui l'a recueilli"))
-        self._row(form, text_binding("consent.recorded_by", self.consent_by), self.tr("Recueilli par :"))
+        by = text_binding("consent.recorded_by", self.consent_by)
+        self._row(form, by, self.tr("Recueilli par :"))
+        # The name typed on the last case is a suggestion to pick, never a value filled in: on a shared
+        # cart, another nurse would record consents in her colleague's name. Offered in a list when the
+        # empty field is entered, or as she types; picking it is an edit of hers.
+        self.consent_by_names = QStringListModel(self)
+        self.consent_by_completer = QCompleter(self.consent_by_names, self.consent_by)
+        self.consent_by_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.consent_by_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.consent_by.setCompleter(self.consent_by_completer)
+        self.consent_by_completer.activated.connect(lambda text, b=by: self._consent_by_picked(b, text))
         self.consent_box = box
         self.layout_.addWidget(box)
 
@@ -597,6 +608,7 @@ class CaseEditor(QWidget):
         self._load_treatments()
         self._identity_shown()
         self._show_specialty_fields()
+        self._suggest_consent_by()
         self._gate()
         self.scroll_area.verticalScrollBar().setValue(0)  # a case opens on its first section, the consent
         self.prepare_forms()
@@ -634,10 +646,17 @@ class CaseEditor(QWidget):
         assert self.case is not None
         if not self.case.consent.date:
             self.apply("consent.date", date.today().isoformat())
-        if not self.case.consent.recorded_by.strip():
-            last = self.store.settings.get("state.consent_recorded_by")
-            if last:
-                self.apply("consent.recorded_by", last)
+        self._suggest_consent_by()
+
+    def _suggest_consent_by(self) -> None:
+        """The last name typed in « Recueilli par », offered (never filled: see _build_consent)."""
+        last = self.store.settings.get("state.consent_recorded_by")
+        self.consent_by_names.setStringList([last] if isinstance(last, str) and last.strip() else [])
+
+    def _consent_by_picked(self, binding: Binding, text: str) -> None:
+        if self.consent_by.text() != text:
+            self.consent_by.setText(text)
+        self._edited(binding)
 
     def _prefill_checked_on(self) -> None:
         """A document just chosen was most likely checked today: the date is offered in the field right
@@ -849,9 +868,22 @@ class CaseEditor(QWidget):
         binding.widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return True
 
+    def _offer_consent_by(self) -> None:
+        if self.consent_by.hasFocus() and not self.consent_by.text():
+            self.consent_by_completer.setCompletionPrefix("")
+            self.consent_by_completer.complete()
+
     # -- undo keys inside text fields -----------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.consent_by
+            and event.type() == QEvent.Type.FocusIn
+            and not self.consent_by.text()
+            and self.consent_by_names.rowCount()
+        ):
+            # The suggestion is seen where it is to be chosen; typing on filters or ignores it.
+            QTimer.singleShot(0, self._offer_consent_by)
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if event.matches(QKeySequence.StandardKey.Undo):
                 self.undo_stack.undo()

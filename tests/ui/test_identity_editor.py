@@ -235,3 +235,27 @@ def test_the_used_name_has_its_own_field_after_the_birth_name_and_a_married_name
     assert (stored.family, stored.used_name) == ("DUPONT", "LEROY")
     window.open_case(page.case.id)
     assert window.case_page.editor.used_name.text() == "LEROY"
+
+
+# The offscreen platform (the tests') cannot raise the suggestions' popup nor give it the keyboard.
+@pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
+def test_the_last_consent_collector_is_offered_never_filled(qtbot: Any, window: MainWindow, store: Store) -> None:
+    """On a shared cart, the name typed on the previous case is a suggestion the nurse picks, not a value
+    filled in for her (a tester's finding): else she records consents in a colleague's name."""
+    store.settings.set("state.consent_recorded_by", "Inf. Lefèvre (mère présente)")
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    assert editor.consent_by.text() == "" and page.case.consent.recorded_by == ""
+    assert any(f.code == "consent.recorded_by" for f in page.findings), "the checklist still asks for it"
+    editor.consent_by.setFocus()
+    popup = editor.consent_by_completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    assert popup.model().data(popup.model().index(0, 0)) == "Inf. Lefèvre (mère présente)"
+    qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    assert editor.consent_by.text() == ""
+    # Picked, it is her edit: in the case, undoable, and the checklist is satisfied.
+    editor.consent_by_completer.activated.emit("Inf. Lefèvre (mère présente)")
+    assert page.case.consent.recorded_by == "Inf. Lefèvre (mère présente)"
+    assert not any(f.code == "consent.recorded_by" for f in page.findings)
+    editor.undo_stack.undo()
+    assert editor.consent_by.text() == "" and page.case.consent.recorded_by == ""
