@@ -317,7 +317,7 @@ def export_csv(store: Store, year: int) -> tuple[str, int]:
                 day,
                 code,
                 rpps,
-                patient.family,
+                patient.birth_name(),  # as shown and sent: in capitals
                 " ".join(patient.given),
                 patient.birth_date,
                 patient.sex,

@@ -158,9 +158,14 @@ class Patient:
         """Whether the INS goes to the platform: only a qualified identity's (RNIV)."""
         return bool(self.ins) and self.identity_status == "qualified"
 
+    def birth_name(self) -> str:
+        """The birth name (family name) in capitals, as it is shown, printed and sent (FR Core, INS traits);
+        accents kept as typed (« LÉVÊQUE »)."""
+        return self.family.strip().upper()
+
     def full_name(self) -> str:
         """The birth name as French identity rules write it: family name in capitals, then the given names."""
-        return " ".join(part for part in (self.family.strip().upper(), " ".join(self.given).strip()) if part)
+        return " ".join(part for part in (self.birth_name(), " ".join(self.given).strip()) if part)
 
     def used_name_shown(self) -> str:
         """The used name as it is shown beside the birth name, in capitals; empty when none, or when it

@@ -223,19 +223,21 @@ def _patient(case: Case, requester: Requester, *, training: bool = False) -> tup
         "identifier": identifiers,
     }
     name: dict[str, Any] = {"use": "official"}
-    if p.family.strip():
-        name["family"] = p.family.strip()
+    if p.birth_name():
+        # In capitals, as the window and the PDF show it (and as INS traits are written): a name typed
+        # in lower case reached the expert's letter as typed.
+        name["family"] = p.birth_name()
     given = [g.strip() for g in p.given if g.strip()]
     if given:
         # FR Core: the first given name, and every given name of the birth certificate in the list.
         name["given"] = given[:1]
         name["extension"] = [{"url": C.EXT_BIRTH_LIST_GIVEN_NAME, "valueString": " ".join(given)}]
     names = [name] if len(name) > 1 else []
-    if p.used_name_shown():
+    if used := p.used_name_shown():
         # FR Core's usualName, sent only when there is one (a spouse's name): its family alone. Its
         # given names would be the « prénom utilisé », which Teleavis does not collect; the birth name
         # above stays as it is (officialName, never altered).
-        names.append({"use": "usual", "family": " ".join(p.used_name.split())})
+        names.append({"use": "usual", "family": used})
     if names:
         resource["name"] = names
     if p.sex:

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
+from app.report import build_report
 from app.store import Store
 from sync import frcore
 from sync.mapping import MappingError, prepare_case, validate_resource
@@ -29,9 +32,28 @@ def test_the_used_name_goes_as_a_second_name_and_the_birth_name_is_left_as_it_is
     official, usual = patient["name"]
     assert official["use"] == "official" and official["family"] == "MARTIN" and official["given"] == ["Paul"]
     # The family name alone: its given names would be the « prénom utilisé », not collected.
-    assert usual == {"use": "usual", "family": "Leroy Martin"}
+    assert usual == {"use": "usual", "family": "LEROY MARTIN"}  # in capitals, as it is shown
     assert platform_issues(bundle, national=True) == []
     validate_resource(patient)  # fhir.resources R4B, required codes, FR Core
+
+
+def test_the_names_go_in_capitals_as_the_window_and_the_pdf_show_them(store: Store) -> None:
+    """A birth name typed in lower case was shown and printed in capitals but sent as typed: the expert's
+    letter read « N'GUESSAN-LéVêQUE » (a tester's finding). One writing everywhere, accents kept."""
+    case = _qualified(store, family=" n'guessan-lévêque ", given=["Awa"], used_name="kouamé")
+    bundle = prepare_case(case, REQUESTER).bundle
+    official, usual = _patient(bundle)["name"]
+    assert official["family"] == "N'GUESSAN-LÉVÊQUE" and usual["family"] == "KOUAMÉ"
+    shown = case.patient.shown_name("fr")
+    assert shown.startswith("N'GUESSAN-LÉVÊQUE Awa") and "KOUAMÉ" in shown, shown
+    assert platform_issues(bundle, national=True) == []
+    store.update_case(case)
+    printed = " ".join(
+        " ".join((page.extract_text() or "").split())
+        for page in PdfReader(io.BytesIO(build_report(store, case.id).pdf)).pages
+    )
+    assert "N'GUESSAN-LÉVÊQUE Awa" in printed and "KOUAMÉ" in printed
+    assert "guessan" not in printed and "GUESSAN-LéVêQUE" not in printed
 
 
 @pytest.mark.parametrize("used", ["", "   ", "martin"])
