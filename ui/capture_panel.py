@@ -68,6 +68,9 @@ class CapturePanel(QWidget):
         #: What went wrong for a case after the user had opened another (an import refused, labels not
         #: saved): said when that case is shown again, never on the case then shown.
         self._said_later: dict[str, str] = {}
+        # Whether the line above the photos speaks of the images as a whole or of the selected one (its
+        # tile's sentence): then it follows the selection, so it never contradicts the selected tile.
+        self._line_follows = False
         self._prefetched: str | None = None  # the case whose thumbnails are being read ahead (prefetch)
         self._new_in_folder: list[pathlib.Path] = []  # arrived in the device folder since the case opened
         self._folder_monitor: DeviceFolderMonitor | None = None  # made when first needed
@@ -183,6 +186,7 @@ class CapturePanel(QWidget):
             widget.setEnabled(editable)
         self.labels.set_specialty(case.specialty if case else "")
         self.status.clear()
+        self._line_follows = False
         self._forget_new_files()
         # Each case watches the device folder from its own opening: what came during the previous
         # case's is not announced as this patient's.
@@ -277,6 +281,8 @@ class CapturePanel(QWidget):
 
     @Slot(object)
     def _on_selected(self, image: CaseImage | None) -> None:
+        if self._line_follows:
+            self._say_selected()
         self.labels.show_image(image)
         # An image being turned is replaced by another when the turn is done: an edit of it meanwhile
         # would be lost (found in review), so its labels wait for the turned image.
@@ -563,6 +569,17 @@ class CapturePanel(QWidget):
         remove = from_device_folder and bool(self._store.settings.get("watch.delete_originals"))
         # Prepared in parallel, numbered in the order chosen (the dialog's, the device folder list's).
         in_turn = work.InTurn()
+        left, stored = [len(paths)], [0]
+
+        def one_done(image_id: str | None) -> None:
+            # Several files: their sentences are not said one after the other (the last one's stayed
+            # beside another selected tile); a refusal stays said; the count is said at the end.
+            left[0] -= 1
+            stored[0] += image_id is not None
+            if not left[0] and stored[0] == len(paths) and self._case is not None and self._case.id == case.id:
+                self._say(self.tr("{n} images importées.").format(n=stored[0]))
+                self._line_follows = True
+
         for index, path in enumerate(paths):
             labels = self._labels_for(None)
 
@@ -582,6 +599,8 @@ class CapturePanel(QWidget):
             self._run(
                 job,
                 self.tr("Import de « {name} »…").format(name=path.name),
+                then=one_done if len(paths) > 1 else None,
+                quiet=len(paths) > 1,
             )
 
     # -- labels, delete, anonymise -----------------------------------------------------------
@@ -733,12 +752,14 @@ class CapturePanel(QWidget):
         *,
         write: bool = False,
         then: Callable[[str | None], None] | None = None,
+        quiet: bool = False,
     ) -> None:
         """``job`` stores an image off the main thread; its tile then shows at once, its thumbnail
         already decoded and the case's images already read by the same worker. ``nothing`` is called
         when the job had nothing to store (the camera gave no still). ``write``: on the writer thread,
         after the writes asked before it (an image's labels). ``then``: told the stored image's id once
-        it is shown (None when the job failed or the case was left)."""
+        it is shown (None when the job failed or the case was left). ``quiet``: the stored image's sentence
+        is not said (one of several files: ``then`` says what they came to)."""
         if self._case is None:
             return
         case_id = self._case.id
@@ -757,8 +778,8 @@ class CapturePanel(QWidget):
             self.strip.add_thumbnail(shown.image_id, shown.thumbnail)
             self._show_images(self._case.images, select=shown.image_id)
             self.images_changed.emit()
-            number = self.strip.number(shown.image_id)
-            self._say(self.strip.tile(shown.image_id).sentence.text() if number else "")
+            if not quiet:
+                self._say_selected()
             if then is not None:
                 then(shown.image_id)
 
@@ -797,8 +818,16 @@ class CapturePanel(QWidget):
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
 
     def _say(self, text: str, *, error: bool = False) -> None:
+        self._line_follows = False
         self.status.setStyleSheet("color: #c62828; font-weight: bold;" if error else "")
         self.status.setText(text)
+
+    def _say_selected(self) -> None:
+        """The selected image's tile sentence (« Image de bonne qualité. », « … floue »), and the line
+        follows the selection from then on."""
+        current = self.strip.current
+        self._say(self.strip.tile(current).sentence.text() if current else "")
+        self._line_follows = True
 
     def closeEvent(self, event: Any) -> None:
         self.stop_camera()

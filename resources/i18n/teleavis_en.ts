@@ -125,81 +125,81 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../ui/capture_panel.py" line="88"/>
+        <location filename="../../ui/capture_panel.py" line="91"/>
         <source>Prendre la photo (Espace, F8)</source>
         <extracomment>The device folder button while new images wait there. The images being turned, and the quarter turns asked on each meanwhile (done once it is back). What went wrong for a case after the user had opened another (an import refused, labels not saved): said when that case is shown again, never on the case then shown.</extracomment>
         <translation>Take the photo (Space, F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="89"/>
+        <location filename="../../ui/capture_panel.py" line="92"/>
         <source>&amp;Importer un fichier…</source>
         <translation>&amp;Import a file…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="90"/>
+        <location filename="../../ui/capture_panel.py" line="93"/>
         <source>&amp;Dossier de l&apos;appareil…</source>
         <translation>&amp;Device folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="91"/>
+        <location filename="../../ui/capture_panel.py" line="94"/>
         <source>Anonymiser avant d&apos;enregistrer</source>
         <translation>Anonymise before saving</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="109"/>
+        <location filename="../../ui/capture_panel.py" line="112"/>
         <source>Vues attendues</source>
         <translation>Expected views</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="201"/>
-        <location filename="../../ui/capture_panel.py" line="690"/>
+        <location filename="../../ui/capture_panel.py" line="205"/>
+        <location filename="../../ui/capture_panel.py" line="709"/>
         <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="362"/>
+        <location filename="../../ui/capture_panel.py" line="368"/>
         <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="418"/>
-        <location filename="../../ui/capture_panel.py" line="423"/>
-        <location filename="../../ui/capture_panel.py" line="431"/>
+        <location filename="../../ui/capture_panel.py" line="424"/>
+        <location filename="../../ui/capture_panel.py" line="429"/>
+        <location filename="../../ui/capture_panel.py" line="437"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="395"/>
+        <location filename="../../ui/capture_panel.py" line="401"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="438"/>
+        <location filename="../../ui/capture_panel.py" line="444"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="453"/>
+        <location filename="../../ui/capture_panel.py" line="459"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="462"/>
+        <location filename="../../ui/capture_panel.py" line="468"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="463"/>
+        <location filename="../../ui/capture_panel.py" line="469"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="476"/>
+        <location filename="../../ui/capture_panel.py" line="482"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="518"/>
+        <location filename="../../ui/capture_panel.py" line="524"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -207,62 +207,67 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="522"/>
+        <location filename="../../ui/capture_panel.py" line="528"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="537"/>
+        <location filename="../../ui/capture_panel.py" line="543"/>
         <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="545"/>
+        <location filename="../../ui/capture_panel.py" line="551"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="584"/>
+        <location filename="../../ui/capture_panel.py" line="580"/>
+        <source>{n} images importées.</source>
+        <translation>{n} images imported.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_panel.py" line="601"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="631"/>
+        <location filename="../../ui/capture_panel.py" line="650"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="632"/>
+        <location filename="../../ui/capture_panel.py" line="651"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="647"/>
+        <location filename="../../ui/capture_panel.py" line="666"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="662"/>
+        <location filename="../../ui/capture_panel.py" line="681"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="679"/>
+        <location filename="../../ui/capture_panel.py" line="698"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="695"/>
+        <location filename="../../ui/capture_panel.py" line="714"/>
         <source>Cette image (DICOM) ne peut pas être pivotée ici : pivotez-la sur l&apos;appareil et importez-la à nouveau, ou reprenez-la.</source>
         <translation>This image (DICOM) cannot be rotated here: rotate it on the device and import it again, or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="721"/>
+        <location filename="../../ui/capture_panel.py" line="740"/>
         <source>Rotation de l&apos;image…</source>
         <translation>Rotating the image…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="792"/>
+        <location filename="../../ui/capture_panel.py" line="813"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -278,42 +283,42 @@
 <context>
     <name>CaptureWords</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="183"/>
+        <location filename="../../ui/image_tile.py" line="185"/>
         <source>Vue éloignée</source>
         <translation>Far view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="184"/>
+        <location filename="../../ui/image_tile.py" line="186"/>
         <source>Vue intermédiaire</source>
         <translation>Medium view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="185"/>
+        <location filename="../../ui/image_tile.py" line="187"/>
         <source>Vue rapprochée</source>
         <translation>Close-up view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="186"/>
+        <location filename="../../ui/image_tile.py" line="188"/>
         <source>Dermoscopie</source>
         <translation>Dermoscopy</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="187"/>
+        <location filename="../../ui/image_tile.py" line="189"/>
         <source>Centrée sur la macula</source>
         <translation>Macula-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="188"/>
+        <location filename="../../ui/image_tile.py" line="190"/>
         <source>Centrée sur la papille</source>
         <translation>Disc-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="196"/>
+        <location filename="../../ui/image_tile.py" line="198"/>
         <source>Œil droit (OD)</source>
         <translation>Right eye (OD)</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="197"/>
+        <location filename="../../ui/image_tile.py" line="199"/>
         <source>Œil gauche (OG)</source>
         <translation>Left eye (OS)</translation>
     </message>
@@ -321,377 +326,377 @@
 <context>
     <name>CaseEditor</name>
     <message>
-        <location filename="../../ui/case_editor.py" line="112"/>
+        <location filename="../../ui/case_editor.py" line="113"/>
         <source>Modifier « {field} »</source>
         <extracomment>What the editor changes in a case (its images&apos; labels are the capture panel&apos;s, saved on their own).</extracomment>
         <translation>Edit “{field}”</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="182"/>
+        <location filename="../../ui/case_editor.py" line="183"/>
         <source>Formulaire de la spécialité</source>
         <extracomment>Edits of cases left before their save was refused (a full disk): given back when reopened.</extracomment>
         <translation>Specialty form</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="253"/>
+        <location filename="../../ui/case_editor.py" line="254"/>
         <source>1. Consentement du patient</source>
         <translation>1. Patient&apos;s consent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="258"/>
+        <location filename="../../ui/case_editor.py" line="259"/>
         <source>Avant tout, demandez au patient s&apos;il accepte que son dossier et ses photos soient envoyés à un médecin expert. Le reste du dossier s&apos;ouvre ensuite.</source>
         <translation>First of all, ask the patient whether they agree to their case and photos being sent to an expert physician. The rest of the case opens afterwards.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="264"/>
+        <location filename="../../ui/case_editor.py" line="265"/>
         <source>Le patient accepte la télé-expertise</source>
         <translation>The patient agrees to tele-expertise</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="265"/>
+        <location filename="../../ui/case_editor.py" line="266"/>
         <source>Consentement :</source>
         <translation>Consent:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="266"/>
-        <location filename="../../ui/case_editor.py" line="300"/>
-        <location filename="../../ui/case_editor.py" line="364"/>
-        <location filename="../../ui/case_editor.py" line="540"/>
+        <location filename="../../ui/case_editor.py" line="267"/>
+        <location filename="../../ui/case_editor.py" line="311"/>
+        <location filename="../../ui/case_editor.py" line="375"/>
+        <location filename="../../ui/case_editor.py" line="551"/>
         <source>JJ/MM/AAAA</source>
         <translation>DD/MM/YYYY</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="267"/>
+        <location filename="../../ui/case_editor.py" line="268"/>
         <source>Date du consentement :</source>
         <translation>Consent date:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="268"/>
+        <location filename="../../ui/case_editor.py" line="269"/>
         <source>Nom de la personne qui l&apos;a recueilli</source>
         <translation>Name of the person who recorded it</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="269"/>
+        <location filename="../../ui/case_editor.py" line="271"/>
         <source>Recueilli par :</source>
         <translation>Recorded by:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="274"/>
+        <location filename="../../ui/case_editor.py" line="285"/>
         <source>2. Patient</source>
         <translation>2. Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="279"/>
+        <location filename="../../ui/case_editor.py" line="290"/>
         <source>Tel que sur la pièce d&apos;identité</source>
         <translation>As on the identity document</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="280"/>
+        <location filename="../../ui/case_editor.py" line="291"/>
         <source>Nom de naissance :</source>
         <translation>Birth name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="281"/>
+        <location filename="../../ui/case_editor.py" line="292"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="282"/>
+        <location filename="../../ui/case_editor.py" line="293"/>
         <source>Nom utilisé :</source>
         <translation>Used name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="285"/>
+        <location filename="../../ui/case_editor.py" line="296"/>
         <source>Nom d&apos;usage, ex. celui de l&apos;époux : il ne s&apos;écrit jamais dans le nom de naissance.</source>
         <translation>The name the patient goes by, e.g. the spouse&apos;s: never written into the birth name.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="287"/>
+        <location filename="../../ui/case_editor.py" line="298"/>
         <source>Tous, dans l&apos;ordre de la pièce d&apos;identité</source>
         <translation>All of them, in the identity document&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="289"/>
+        <location filename="../../ui/case_editor.py" line="300"/>
         <source>Prénoms de naissance :</source>
         <translation>Birth given names:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="292"/>
+        <location filename="../../ui/case_editor.py" line="303"/>
         <source>Premier prénom :</source>
         <translation>First given name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="296"/>
+        <location filename="../../ui/case_editor.py" line="307"/>
         <source>Si le premier prénom est composé sans trait d&apos;union sur la pièce (ex. Marie Thérèse), choisissez-le ici.</source>
         <translation>If the first given name is compound without a hyphen on the document (e.g. Marie Thérèse), choose it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="301"/>
+        <location filename="../../ui/case_editor.py" line="312"/>
         <source>Date de naissance :</source>
         <translation>Date of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="302"/>
+        <location filename="../../ui/case_editor.py" line="313"/>
         <source>code INSEE, ex. 75056</source>
         <translation>INSEE code, e.g. 75056</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="307"/>
+        <location filename="../../ui/case_editor.py" line="318"/>
         <source>Lieu de naissance :</source>
         <translation>Place of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="311"/>
+        <location filename="../../ui/case_editor.py" line="322"/>
         <source>Commune de naissance ; né à l&apos;étranger : 99 + code du pays (ex. 99134).</source>
         <translation>The commune of birth; born abroad: 99 + the country code (e.g. 99134).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="315"/>
+        <location filename="../../ui/case_editor.py" line="326"/>
         <source>Non renseigné</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="316"/>
+        <location filename="../../ui/case_editor.py" line="327"/>
         <source>Femme</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="317"/>
+        <location filename="../../ui/case_editor.py" line="328"/>
         <source>Homme</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="318"/>
+        <location filename="../../ui/case_editor.py" line="329"/>
         <source>Autre</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="321"/>
+        <location filename="../../ui/case_editor.py" line="332"/>
         <source>Sexe :</source>
         <translation>Sex:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="326"/>
+        <location filename="../../ui/case_editor.py" line="337"/>
         <source>Ce dossier a été créé avant le statut de l&apos;identité : il est considéré comme provisoire. Indiquez le statut ci-dessous.</source>
         <translation>This case was created before the identity status existed: it is taken as provisional. Give the status below.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="338"/>
+        <location filename="../../ui/case_editor.py" line="349"/>
         <source>Provisoire (pièce d&apos;identité non contrôlée)</source>
         <translation>Provisional (ID document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="339"/>
+        <location filename="../../ui/case_editor.py" line="350"/>
         <source>Récupérée (INS obtenu par l&apos;INSi, pièce non contrôlée)</source>
         <translation>Recovered (INS from INSi, document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="340"/>
+        <location filename="../../ui/case_editor.py" line="351"/>
         <source>Validée (pièce d&apos;identité contrôlée, sans INSi)</source>
         <translation>Validated (ID document checked, no INSi)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="341"/>
+        <location filename="../../ui/case_editor.py" line="352"/>
         <source>Qualifiée (INSi et pièce d&apos;identité contrôlée)</source>
         <translation>Qualified (INSi and ID document checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="345"/>
+        <location filename="../../ui/case_editor.py" line="356"/>
         <source>Statut de l&apos;identité :</source>
         <translation>Identity status:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="349"/>
+        <location filename="../../ui/case_editor.py" line="360"/>
         <source>Aucune</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="350"/>
+        <location filename="../../ui/case_editor.py" line="361"/>
         <source>Carte nationale d&apos;identité</source>
         <translation>National identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="351"/>
+        <location filename="../../ui/case_editor.py" line="362"/>
         <source>Passeport</source>
         <translation>Passport</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="352"/>
+        <location filename="../../ui/case_editor.py" line="363"/>
         <source>Titre de séjour</source>
         <translation>Residence permit</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="353"/>
+        <location filename="../../ui/case_editor.py" line="364"/>
         <source>Livret de famille</source>
         <translation>Family record book</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="354"/>
+        <location filename="../../ui/case_editor.py" line="365"/>
         <source>Extrait d&apos;acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="357"/>
+        <location filename="../../ui/case_editor.py" line="368"/>
         <source>Carte d&apos;identité</source>
         <translation>Identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="357"/>
+        <location filename="../../ui/case_editor.py" line="368"/>
         <source>Acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="362"/>
+        <location filename="../../ui/case_editor.py" line="373"/>
         <source>Pièce d&apos;identité contrôlée :</source>
         <translation>ID document checked:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="366"/>
+        <location filename="../../ui/case_editor.py" line="377"/>
         <source>Contrôlée le :</source>
         <translation>Checked on:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="368"/>
+        <location filename="../../ui/case_editor.py" line="379"/>
         <source>15 caractères, obtenus par le téléservice INSi</source>
         <translation>15 characters, obtained from the INSi teleservice</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="373"/>
+        <location filename="../../ui/case_editor.py" line="384"/>
         <source>Matricule INS :</source>
         <translation>INS number:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="378"/>
+        <location filename="../../ui/case_editor.py" line="389"/>
         <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée ; sinon, c&apos;est l&apos;identifiant local qui l&apos;est.</source>
         <translation>The INS is sent to the expert only when the identity is qualified; otherwise the local id is sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="382"/>
+        <location filename="../../ui/case_editor.py" line="393"/>
         <source>Si l&apos;INS n&apos;est pas connu</source>
         <translation>If the INS is not known</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="383"/>
+        <location filename="../../ui/case_editor.py" line="394"/>
         <source>Identifiant local :</source>
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="398"/>
+        <location filename="../../ui/case_editor.py" line="409"/>
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="404"/>
+        <location filename="../../ui/case_editor.py" line="415"/>
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="406"/>
+        <location filename="../../ui/case_editor.py" line="417"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="407"/>
+        <location filename="../../ui/case_editor.py" line="418"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="408"/>
+        <location filename="../../ui/case_editor.py" line="419"/>
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="409"/>
+        <location filename="../../ui/case_editor.py" line="420"/>
         <source>La question posée à l&apos;expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="413"/>
+        <location filename="../../ui/case_editor.py" line="424"/>
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="414"/>
+        <location filename="../../ui/case_editor.py" line="425"/>
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="418"/>
+        <location filename="../../ui/case_editor.py" line="429"/>
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="420"/>
+        <location filename="../../ui/case_editor.py" line="431"/>
         <source>ex. œil énucléé</source>
         <translation>e.g. enucleated eye</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="423"/>
+        <location filename="../../ui/case_editor.py" line="434"/>
         <source>À remplir seulement si un œil ne peut pas être photographié : l&apos;expert lit cette raison avec les images.</source>
         <translation>Fill in only if one eye cannot be photographed: the expert reads this reason with the images.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="427"/>
+        <location filename="../../ui/case_editor.py" line="438"/>
         <source>Un seul œil, pourquoi ?</source>
         <translation>One eye only, why?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="432"/>
+        <location filename="../../ui/case_editor.py" line="443"/>
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="435"/>
+        <location filename="../../ui/case_editor.py" line="446"/>
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="435"/>
+        <location filename="../../ui/case_editor.py" line="446"/>
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="444"/>
+        <location filename="../../ui/case_editor.py" line="455"/>
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="446"/>
+        <location filename="../../ui/case_editor.py" line="457"/>
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="482"/>
+        <location filename="../../ui/case_editor.py" line="493"/>
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="520"/>
+        <location filename="../../ui/case_editor.py" line="531"/>
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="521"/>
+        <location filename="../../ui/case_editor.py" line="532"/>
         <source>Non</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="531"/>
+        <location filename="../../ui/case_editor.py" line="542"/>
         <source>un nombre entier</source>
         <translation>a whole number</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="535"/>
+        <location filename="../../ui/case_editor.py" line="546"/>
         <source>un nombre (virgule permise)</source>
         <translation>a number (decimals allowed)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="760"/>
+        <location filename="../../ui/case_editor.py" line="787"/>
         <source>erreur interne, voir le journal</source>
         <translation>internal error, see the log</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="777"/>
+        <location filename="../../ui/case_editor.py" line="804"/>
         <source>Les dernières modifications du dossier {id} n&apos;ont pas pu être enregistrées ({words}) ; elles sont gardées jusqu&apos;à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer.</source>
         <translation>The last changes to case {id} could not be saved ({words}); they are kept until Teleavis is closed: open that case again to save them.</translation>
     </message>
@@ -1256,7 +1261,7 @@ Is this really a real patient, with their real identity and consent?</translatio
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="54"/>
-        <location filename="../../ui/capture_labels.py" line="157"/>
+        <location filename="../../ui/capture_labels.py" line="159"/>
         <source>— à préciser —</source>
         <translation>— to be given —</translation>
     </message>
@@ -1267,7 +1272,7 @@ Is this really a real patient, with their real identity and consent?</translatio
     </message>
     <message>
         <location filename="../../ui/capture_labels.py" line="62"/>
-        <location filename="../../ui/capture_labels.py" line="160"/>
+        <location filename="../../ui/capture_labels.py" line="162"/>
         <source>&amp;Vue :</source>
         <translation>&amp;View:</translation>
     </message>
@@ -1297,83 +1302,83 @@ Is this really a real patient, with their real identity and consent?</translatio
         <translation>&amp;Note:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="89"/>
+        <location filename="../../ui/capture_labels.py" line="77"/>
         <source>C&apos;est bien ce patient</source>
         <translation>It is this patient</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="91"/>
+        <location filename="../../ui/capture_labels.py" line="79"/>
         <source>Cette photo est aussi dans le dossier d&apos;un autre patient : confirmez qu&apos;elle est de ce patient</source>
         <translation>This photo is also in another patient&apos;s case: confirm that it is this patient&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="101"/>
+        <location filename="../../ui/capture_labels.py" line="89"/>
         <source>Pivoter à &amp;gauche</source>
         <extracomment>The images the checklist says are also in another patient&apos;s case.</extracomment>
         <translation>Rotate &amp;left</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="104"/>
+        <location filename="../../ui/capture_labels.py" line="92"/>
         <source>Tourner la photo d&apos;un quart de tour vers la gauche, sens inverse des aiguilles d&apos;une montre (Alt+G)</source>
         <translation>Turn the photo a quarter turn to the left, anticlockwise (Alt+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="107"/>
+        <location filename="../../ui/capture_labels.py" line="95"/>
         <source>Pivoter à droi&amp;te</source>
         <translation>Rotate ri&amp;ght</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="109"/>
+        <location filename="../../ui/capture_labels.py" line="97"/>
         <source>Tourner la photo d&apos;un quart de tour vers la droite, sens des aiguilles d&apos;une montre (Alt+T)</source>
         <translation>Turn the photo a quarter turn to the right, clockwise (Alt+G)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="116"/>
+        <location filename="../../ui/capture_labels.py" line="104"/>
         <source>&amp;Reprendre</source>
         <translation>&amp;Retake</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="117"/>
+        <location filename="../../ui/capture_labels.py" line="105"/>
         <source>La prochaine photo remplacera celle-ci</source>
         <translation>The next photo will replace this one</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="118"/>
+        <location filename="../../ui/capture_labels.py" line="106"/>
         <source>&amp;Anonymiser…</source>
         <translation>&amp;Anonymise…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="119"/>
+        <location filename="../../ui/capture_labels.py" line="107"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="120"/>
+        <location filename="../../ui/capture_labels.py" line="108"/>
         <source>Supprimer cette image (Suppr)</source>
         <translation>Delete this image (Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="160"/>
+        <location filename="../../ui/capture_labels.py" line="162"/>
         <source>&amp;Champ :</source>
         <translation>&amp;Field:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="223"/>
+        <location filename="../../ui/capture_labels.py" line="225"/>
         <source>Aucun contrôle de qualité n&apos;a été fait sur cette image.</source>
         <translation>No quality check was made on this image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="245"/>
+        <location filename="../../ui/capture_labels.py" line="247"/>
         <source>{finding} — mesure {measure}</source>
         <translation>{finding} — measure {measure}</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="253"/>
+        <location filename="../../ui/capture_labels.py" line="255"/>
         <source>Détails des contrôles :</source>
         <translation>Details of the checks:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="249"/>
+        <location filename="../../ui/capture_labels.py" line="251"/>
         <source>, seuil {threshold}</source>
         <translation>, threshold {threshold}</translation>
     </message>
@@ -1381,7 +1386,7 @@ Is this really a real patient, with their real identity and consent?</translatio
 <context>
     <name>ImageStrip</name>
     <message>
-        <location filename="../../ui/image_strip.py" line="45"/>
+        <location filename="../../ui/image_strip.py" line="46"/>
         <source>Aucune image pour l&apos;instant : prenez une photo ou importez-en une.</source>
         <translation>No image yet: take a photo or import one.</translation>
     </message>
@@ -1389,43 +1394,43 @@ Is this really a real patient, with their real identity and consent?</translatio
 <context>
     <name>ImageTile</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="111"/>
+        <location filename="../../ui/image_tile.py" line="113"/>
         <source>Aperçu indisponible</source>
         <translation>Preview unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="101"/>
+        <location filename="../../ui/image_tile.py" line="103"/>
         <source>Image de bonne qualité.</source>
         <extracomment>A label to check (the eye of a retinograph whose optic disc is on the other side): the checklist&apos;s ⚠ colour.</extracomment>
         <translation>Good quality image.</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="105"/>
+        <location filename="../../ui/image_tile.py" line="107"/>
         <source>Image {n} : {quality}</source>
         <translation>Image {n}: {quality}</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="117"/>
+        <location filename="../../ui/image_tile.py" line="119"/>
         <source>✓ Bonne qualité</source>
         <translation>✓ Good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="118"/>
+        <location filename="../../ui/image_tile.py" line="120"/>
         <source>! À vérifier</source>
         <translation>! To check</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="119"/>
+        <location filename="../../ui/image_tile.py" line="121"/>
         <source>✗ Inutilisable</source>
         <translation>✗ Unusable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="127"/>
+        <location filename="../../ui/image_tile.py" line="129"/>
         <source>Non légendée</source>
         <translation>Not labelled</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="130"/>
+        <location filename="../../ui/image_tile.py" line="132"/>
         <source>Œil à vérifier</source>
         <translation>Check the eye</translation>
     </message>
@@ -1516,183 +1521,183 @@ Is this really a real patient, with their real identity and consent?</translatio
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="537"/>
+        <location filename="../../ui/main_window.py" line="543"/>
         <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
         <translation>Training mode: cases go to a trial platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="618"/>
+        <location filename="../../ui/main_window.py" line="624"/>
         <source>Le dossier {id} n&apos;est pas parti : ouvrez-le pour voir pourquoi.</source>
         <translation>Case {id} was not sent: open it to see why.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="262"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>&amp;Dossiers</source>
         <extracomment>A digest of what the clipboard held when it was filled while Teleavis was the active application (a name, an INS copied here): not every platform says who owns the clipboard.</extracomment>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264"/>
+        <location filename="../../ui/main_window.py" line="266"/>
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="267"/>
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>&amp;Envoyer à l&apos;expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="268"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="270"/>
+        <location filename="../../ui/main_window.py" line="272"/>
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="272"/>
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276"/>
+        <location filename="../../ui/main_window.py" line="278"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>Rétablir</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="292"/>
         <source>&amp;Guide d&apos;utilisation</source>
         <translation>&amp;User guide</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>&amp;Diagnostic…</source>
         <translation>&amp;Diagnosis…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>À &amp;propos de Teleavis</source>
         <translation>&amp;About Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>À propos de &amp;Qt</source>
         <translation>About &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="364"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>Sans code, Teleavis ne se verrouille pas quand vous vous absentez : choisissez-en un dans Édition &gt; Réglages, onglet Sécurité.</source>
         <translation>Without a code, Teleavis does not lock while you are away: choose one in Edit &gt; Settings, Security tab.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="374"/>
+        <location filename="../../ui/main_window.py" line="379"/>
         <source>Code de verrouillage enregistré.</source>
         <translation>Lock code saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="445"/>
+        <location filename="../../ui/main_window.py" line="451"/>
         <source>Votre réponse à l&apos;expert n&apos;est pas envoyée ({ids}). Elle est gardée sur ce poste, mais l&apos;expert ne la recevra qu&apos;une fois « Envoyer la réponse » cliqué.</source>
         <translation>Your reply to the expert has not been sent ({ids}). It is kept on this workstation, but the expert will receive it only once “Send the reply” is clicked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="450"/>
+        <location filename="../../ui/main_window.py" line="456"/>
         <source>Des réponses aux experts ne sont pas envoyées ({ids}). Elles sont gardées sur ce poste, mais les experts ne les recevront qu&apos;une fois « Envoyer la réponse » cliqué.</source>
         <translation>Replies to the experts have not been sent ({ids}). They are kept on this workstation, but the experts will receive them only once “Send the reply” is clicked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="458"/>
+        <location filename="../../ui/main_window.py" line="464"/>
         <source>Un envoi à la plateforme n&apos;est pas encore parti : il partira à la prochaine ouverture de Teleavis. Pour qu&apos;il parte dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>A case or a reply to the expert has not left for the platform yet: it will leave the next time Teleavis is opened. To have it leave as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>{n} envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine ouverture de Teleavis. Pour qu&apos;ils partent dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>{n} cases or replies have not been sent yet: they will be sent the next time Teleavis is opened. To have them sent as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="471"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>Sans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, verrouillez la session de l&apos;ordinateur.</source>
         <translation>Without a lock code, Teleavis does not lock by itself: if you leave it open, lock the computer&apos;s session.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="483"/>
         <source>Revenir à la réponse</source>
         <translation>Back to the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="483"/>
         <source>Laisser Teleavis ouvert</source>
         <translation>Leave Teleavis open</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="481"/>
+        <location filename="../../ui/main_window.py" line="487"/>
         <source>Fermer sans l&apos;envoyer</source>
         <translation>Close without sending it</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="481"/>
+        <location filename="../../ui/main_window.py" line="487"/>
         <source>Fermer sans les envoyer</source>
         <translation>Close without sending them</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="483"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>Fermer quand même</source>
         <translation>Close anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="508"/>
+        <location filename="../../ui/main_window.py" line="514"/>
         <source>{name}, dossier {id}</source>
         <translation>{name}, case {id}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="545"/>
+        <location filename="../../ui/main_window.py" line="551"/>
         <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
             <numerusform>%n case sent to the real platform is not followed during training: its answer will come when you leave training mode.</numerusform>
@@ -1700,128 +1705,128 @@ Is this really a real patient, with their real identity and consent?</translatio
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="594"/>
+        <location filename="../../ui/main_window.py" line="600"/>
         <source>Le dossier n&apos;a pas pu être créé (erreur interne, voir le journal).</source>
         <translation>The case could not be created (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="627"/>
+        <location filename="../../ui/main_window.py" line="633"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="640"/>
+        <location filename="../../ui/main_window.py" line="646"/>
         <source>Compte rendu de l&apos;expert reçu</source>
         <translation>Expert&apos;s report received</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="641"/>
+        <location filename="../../ui/main_window.py" line="647"/>
         <source>Le compte rendu qui manquait au dossier {id} est arrivé.</source>
         <translation>The report case {id} was missing has arrived.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="645"/>
+        <location filename="../../ui/main_window.py" line="651"/>
         <source>Réponse de l&apos;expert retirée</source>
         <translation>Expert&apos;s answer withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="646"/>
+        <location filename="../../ui/main_window.py" line="652"/>
         <source>La réponse du dossier {id} a été retirée : n&apos;en tenez pas compte.</source>
         <translation>The answer of case {id} was withdrawn: disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="650"/>
+        <location filename="../../ui/main_window.py" line="656"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="651"/>
+        <location filename="../../ui/main_window.py" line="657"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="655"/>
+        <location filename="../../ui/main_window.py" line="661"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="655"/>
+        <location filename="../../ui/main_window.py" line="661"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="660"/>
+        <location filename="../../ui/main_window.py" line="666"/>
         <source>Réponse retirée par la plateforme</source>
         <translation>Answer taken back by the platform</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="661"/>
+        <location filename="../../ui/main_window.py" line="667"/>
         <source>La plateforme a retiré la réponse du dossier {id} : attendez la nouvelle réponse.</source>
         <translation>The platform took back the answer of case {id}: wait for the new answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="667"/>
+        <location filename="../../ui/main_window.py" line="673"/>
         <source>Dossier repris par l&apos;expert</source>
         <translation>Case taken back by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="668"/>
+        <location filename="../../ui/main_window.py" line="674"/>
         <source>L&apos;expert a repris le dossier {id} : sa réponse peut changer.</source>
         <translation>The expert took case {id} back: the answer may change.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="672"/>
+        <location filename="../../ui/main_window.py" line="678"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="673"/>
+        <location filename="../../ui/main_window.py" line="679"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="676"/>
+        <location filename="../../ui/main_window.py" line="682"/>
         <source>Le dossier {id} demande votre attention.</source>
         <translation>Case {id} needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="693"/>
+        <location filename="../../ui/main_window.py" line="699"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="694"/>
+        <location filename="../../ui/main_window.py" line="700"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="710"/>
+        <location filename="../../ui/main_window.py" line="716"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="712"/>
+        <location filename="../../ui/main_window.py" line="718"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="712"/>
+        <location filename="../../ui/main_window.py" line="718"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="716"/>
-        <location filename="../../ui/main_window.py" line="751"/>
+        <location filename="../../ui/main_window.py" line="722"/>
+        <location filename="../../ui/main_window.py" line="757"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="741"/>
+        <location filename="../../ui/main_window.py" line="747"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="742"/>
+        <location filename="../../ui/main_window.py" line="748"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -1829,42 +1834,42 @@ Is this really a real patient, with their real identity and consent?</translatio
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="767"/>
+        <location filename="../../ui/main_window.py" line="773"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="769"/>
+        <location filename="../../ui/main_window.py" line="775"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="790"/>
+        <location filename="../../ui/main_window.py" line="796"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="791"/>
+        <location filename="../../ui/main_window.py" line="797"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="795"/>
+        <location filename="../../ui/main_window.py" line="801"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="805"/>
+        <location filename="../../ui/main_window.py" line="811"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="805"/>
+        <location filename="../../ui/main_window.py" line="811"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="822"/>
+        <location filename="../../ui/main_window.py" line="828"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1872,17 +1877,17 @@ Is this really a real patient, with their real identity and consent?</translatio
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="824"/>
+        <location filename="../../ui/main_window.py" line="830"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="866"/>
+        <location filename="../../ui/main_window.py" line="872"/>
         <source>Fin du mode formation</source>
         <translation>Training mode ended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="868"/>
+        <location filename="../../ui/main_window.py" line="874"/>
         <source>Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la plateforme réelle : vous les trouvez dans la liste, « à corriger ».
 
 Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux qui doivent partir.</source>
@@ -1891,7 +1896,7 @@ Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux
 Check each one (the patient&apos;s real identity, consent), then send those that must go.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="883"/>
+        <location filename="../../ui/main_window.py" line="889"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
@@ -1899,7 +1904,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>Notifier</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="96"/>
+        <location filename="../../ui/main_window.py" line="98"/>
         <source>Teleavis — %n réponse(s) non lue(s)</source>
         <translation>
             <numerusform>Teleavis — %n unread answer</numerusform>
@@ -2444,12 +2449,12 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>ViewChecklist</name>
     <message>
-        <location filename="../../ui/capture_checklist.py" line="25"/>
+        <location filename="../../ui/capture_checklist.py" line="31"/>
         <source> (facultatif)</source>
         <translation> (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_checklist.py" line="25"/>
+        <location filename="../../ui/capture_checklist.py" line="31"/>
         <source> (conseillé)</source>
         <translation> (advised)</translation>
     </message>

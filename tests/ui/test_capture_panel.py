@@ -368,6 +368,26 @@ def test_blurred_import_shows_a_warning_tile_with_its_sentence(
     assert panel.tile(sharp.id).level == "ok"
 
 
+def test_the_line_above_the_photos_follows_the_selected_tile(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """It said the last imported tile's sentence (« Image de bonne qualité. ») while another, unusable,
+    was selected (a tester's finding): it speaks of the selected tile, or of a batch as a whole."""
+    panel.set_case(new_case(store))
+    show(qtbot, panel)
+    blurred = import_one(qtbot, panel, write_photo(tmp_path, "flou.jpg", blur=4.0))
+    sharp = import_one(qtbot, panel, write_photo(tmp_path, "net.jpg", seed=3))
+    assert panel.status.text() == panel.tile(sharp.id).sentence.text() == "Image de bonne qualité."
+    qtbot.mouseClick(panel.tile(blurred.id), Qt.MouseButton.LeftButton)
+    assert panel.status.text() == panel.tile(blurred.id).sentence.text() != "Image de bonne qualité."
+
+    panel.import_files([write_photo(tmp_path, "a.jpg", seed=4), write_photo(tmp_path, "b.jpg", blur=4.0, seed=5)])
+    images = wait_images(qtbot, panel, 4)
+    qtbot.waitUntil(lambda: panel.status.text() == "2 images importées.", timeout=JOB_MS)
+    qtbot.mouseClick(panel.tile(images[2].id), Qt.MouseButton.LeftButton)
+    assert panel.status.text() == panel.tile(images[2].id).sentence.text() == "Image de bonne qualité."
+
+
 def test_a_refused_file_is_reported_and_nothing_is_stored(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
 ) -> None:
