@@ -122,6 +122,9 @@ CATALOGUE = i18n.Catalogue(
             "en": "A case that is “{state}” cannot become “{target}”.",
         },
         "image.not_found": {"fr": "Cette image n'existe pas dans ce dossier.", "en": "This image is not in this case."},
+        # A case waiting or being sent while the platform cannot be reached: « envoi en cours » would say
+        # it is leaving when nothing can (the window knows the link: ui/sync_service.py).
+        "state.waiting_offline": {"fr": "en attente d'envoi (hors ligne)", "en": "waiting to be sent (offline)"},
         # -- config --------------------------------------------------------------------------------
         "config.unknown": {
             "fr": "Réglage inconnu « {key} ». Réglages possibles : {known}.",
@@ -228,7 +231,10 @@ def add(entries: dict[str, dict[str, str]]) -> None:
     CATALOGUE.add(entries)
 
 
-def state_name(state: str) -> str:
+def state_name(state: str, *, offline: bool = False) -> str:
+    """The state in words; ``offline``: the platform cannot be reached (a case to send is said waiting)."""
+    if offline and str(state) in ("queued", "sending"):
+        return CATALOGUE.tr("state.waiting_offline")
     return STATE_NAMES.tr(str(state))
 
 

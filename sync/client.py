@@ -374,6 +374,17 @@ class PlatformClient:
         self.session.proxies = session_proxies(config.proxy)
         self.session.headers["User-Agent"] = "Teleavis"
         self._tus_endpoint: object = _UNKNOWN
+        #: Told whether the platform can be reached, each time that changes: False when no connection
+        #: could be made (refused, no such name, no network), True when the platform answered anything.
+        #: Called on the thread that makes the request (the window turns it into a signal).
+        self.on_reachable: Callable[[bool], None] | None = None
+        self._reachable: bool | None = None
+
+    def _reached(self, reachable: bool) -> None:
+        if reachable != self._reachable:
+            self._reachable = reachable
+            if self.on_reachable is not None:
+                self.on_reachable(reachable)
 
     @classmethod
     def from_store(
@@ -512,13 +523,18 @@ class PlatformClient:
         except requests.exceptions.SSLError as exc:
             raise TransientFault(M.tr("net.tls"), kind="tls") from exc
         except requests.exceptions.ConnectTimeout as exc:
+            self._reached(False)
             raise TransientFault(M.tr("net.timeout"), kind="timeout") from exc
         except requests.exceptions.Timeout as exc:
             raise TransientFault(M.tr("net.timeout"), outcome_unknown=may_have_arrived, kind="timeout") from exc
         except requests.RequestException as exc:
             # No connection made (refused, no such name): nothing was sent, whatever the method.
-            arrived = may_have_arrived and not _never_connected(exc)
+            never = _never_connected(exc)
+            if never:
+                self._reached(False)
+            arrived = may_have_arrived and not never
             raise TransientFault(M.tr("net.offline"), outcome_unknown=arrived) from exc
+        self._reached(True)
         with response:
             try:
                 content = _body(response, self.stop)

@@ -111,6 +111,8 @@ class CasePage(QWidget):
         super().__init__(parent)
         self.store = store
         self.case: Case | None = None
+        #: The platform cannot be reached (ui/sync_service.py): a case to send is said waiting.
+        self.offline = False
         #: Why a case's queueing was refused while another case was open: said when it is opened again.
         self._send_refused: dict[str, str] = {}
         self.findings: list[Finding] = []
@@ -262,9 +264,18 @@ class CasePage(QWidget):
                 # An answered case as its answer stands: not « réponse reçue » for one withdrawn.
                 state=state_words(case.state.value, self.store.answer(case.id))
                 if case.state == CaseState.ANSWERED
-                else M.state_name(case.state),
+                else M.state_name(case.state, offline=self.offline),
             )
         )
+
+    def set_offline(self, offline: bool) -> None:
+        """The platform can be reached again, or no longer: a case to send is said accordingly."""
+        if offline != self.offline:
+            self.offline = offline
+            self.follow.offline = offline
+            self._header()
+            if not self.editing():
+                self.follow.refresh()
 
     def refresh_state(self, case_id: str) -> None:
         """The sync engine moved this case: show its new state."""

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import messages as M
 from app.answers import (
     amended_words,
     earlier_words,
@@ -88,6 +89,8 @@ class FollowView(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        #: The platform cannot be reached (set by the case page): a case to send is said waiting.
+        self.offline = False
         self.case: Case | None = None
         self._pdf_bytes: bytes | None = None
         #: An unread answer that came while the case was on screen waits for a person's input.
@@ -370,7 +373,12 @@ class FollowView(QWidget):
             self.detail.setText(exc.message)
             return
         case.state = state
-        self.state.setText(self.tr("État : {state}").format(state=state_words(state.value, answer)))
+        said = (
+            M.state_name(state, offline=True)  # « en attente d'envoi (hors ligne) », as the header says
+            if self.offline and state in (CaseState.QUEUED, CaseState.SENDING)
+            else state_words(state.value, answer)
+        )
+        self.state.setText(self.tr("État : {state}").format(state=said))
         words = [w for w in (info.get("business_status"), info.get("last_error")) if w]
         if info.get("status_reason"):
             words.insert(

@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(page)
         # The case page (editor, capture, answer view) is built when a case is first opened.
         self._case_page: CasePage | None = None
+        self._offline = False  # the platform could not be reached at the last try (_reachable)
         self.undo_group = QUndoGroup(self)
         self.worklist.open_case.connect(self.open_case)
         self.worklist.new_case.connect(self.new_case)
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         self.sync.case_state.connect(self._case_state)
         self.sync.bytes_sent.connect(self._bytes_sent)
         self.sync.link.connect(self._link)
+        self.sync.reachable.connect(self._reachable)
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.lock)
         self._page_before_lock: QWidget = self.worklist
@@ -174,6 +176,7 @@ class MainWindow(QMainWindow):
             from ui.case_page import CasePage
 
             page = CasePage(self.store)
+            page.set_offline(self._offline)
             self.pages.insertWidget(1, page)
             page.queued.connect(self._queued)
             page.send_refused.connect(self._send_refused)
@@ -691,6 +694,16 @@ class MainWindow(QMainWindow):
         if page is not None and page.case is not None and page.case.id == case_id and not page.editing():
             page.follow.show_progress(sent, total)
 
+    def _reachable(self, reachable: bool) -> None:
+        """Told by the engine (each request) and by the connection check (every minute): while the
+        platform cannot be reached, a case to send is said waiting, not « envoi en cours »."""
+        if self._closed:
+            return
+        self._offline = not reachable
+        self.worklist.set_offline(self._offline)
+        if self._case_page is not None:
+            self._case_page.set_offline(self._offline)
+
     def _link(self, running: bool, words: str) -> None:
         if self._closed:
             return
@@ -769,6 +782,7 @@ class MainWindow(QMainWindow):
 
         def done(result: tuple[bool, str]) -> None:
             ok, words = result
+            self._reachable(ok)
             self.connection_label.setText(
                 self.tr("Plateforme joignable")
                 if ok

@@ -64,6 +64,7 @@ class _EngineThread(QThread):
                     store = store or self.service.store.clone()
                     url = ensure_sandbox(store)
                     with PlatformClient.from_store(store, base_url=url, stop=self.stop_event) as client:
+                        client.on_reachable = self.service.reachable.emit
                         engine = Engine(store, client, _Listener(self.service))
                         self.engine = engine
                         self.service.link.emit(True, "")
@@ -102,6 +103,9 @@ class SyncService(QObject):
     case_state = Signal(str, str, str)  # case id, state, words
     bytes_sent = Signal(str, int, int)  # case id, bytes sent, total
     link = Signal(bool, str)  # engine running, or the reason it is paused
+    #: Whether the platform can be reached, each time that changes (a connection refused, no network:
+    #: False; any answer of the platform: True).
+    reachable = Signal(bool)
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)

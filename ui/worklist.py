@@ -94,6 +94,8 @@ class WorklistModel(QAbstractTableModel):
         self._late: set[str] = set()
         self._names: dict[tuple[str, str], str] = {}  # (case id, updated_at) -> "MARTIN Paul (03/02/1950)"
         self._texts: dict[int, tuple[str, ...]] = {}  # row number -> its cells' words
+        #: The platform cannot be reached: a case to send is said waiting, not « envoi en cours ».
+        self.offline = False
         # Colours, not brushes: a QBrush made at start builds the Python types of Qt's gradients.
         self._urgent, self._unread = QColor("#a4161a"), QColor("#e3f2e9")
         # The bold of unread rows, made when one is first drawn: QFont's type (its ten enumerations) is
@@ -119,6 +121,13 @@ class WorklistModel(QAbstractTableModel):
         self._names = {k: v for k, v in self._names.items() if k in shown}
         self._texts.clear()
         self.endResetModel()
+
+    def set_offline(self, offline: bool) -> None:
+        if offline != self.offline:
+            self.offline = offline
+            self._texts.clear()
+            if self._rows:
+                self.dataChanged.emit(self.index(0, self.STATE), self.index(len(self._rows) - 1, self.STATE))
 
     def names_available(self) -> None:
         """The data key has come: show the names instead of the initials."""
@@ -240,7 +249,7 @@ class WorklistModel(QAbstractTableModel):
     def _row_texts(self, number: int) -> tuple[str, ...]:
         """The row's six cells in words, kept until the rows change (the patient's name once readable)."""
         row = self._rows[number]
-        state = M.state_name(row.state)
+        state = M.state_name(row.state, offline=self.offline)
         if row.state == CaseState.ANSWERED.value and row.answer_news == AnswerNews.WITHDRAWN.value:
             state = self.tr("réponse retirée par l'expert")  # not « réponse reçue »: not to be acted on
         elif row.state == CaseState.ANSWERED.value and row.answer_news == AnswerNews.AMENDED.value:
@@ -451,6 +460,12 @@ class Worklist(QWidget):
             button.setText(f"{names[key]} ({total})")
             button.setToolTip(", ".join(M.state_name(s) for s in states) if states else self.tr("Tous les dossiers"))
 
+    def set_offline(self, offline: bool) -> None:
+        """The platform can be reached again, or no longer: the cases to send are said accordingly."""
+        if offline != self.model.offline:
+            self.model.set_offline(offline)
+            self._selected(self.table.currentIndex(), QModelIndex())
+
     def selected_id(self) -> str | None:
         index = self.table.currentIndex()
         return self.model.summary(index.row()).id if index.isValid() else None
@@ -468,7 +483,9 @@ class Worklist(QWidget):
         name = case.patient.shown_name()
         self.detail.setText(
             self.tr("{name} — dossier {id} — {state}").format(
-                name=name or self.tr("(patient sans nom)"), id=short_id(summary.id), state=M.state_name(summary.state)
+                name=name or self.tr("(patient sans nom)"),
+                id=short_id(summary.id),
+                state=M.state_name(summary.state, offline=self.model.offline),
             )
         )
 

@@ -143,6 +143,27 @@ def test_non_fhir_or_busy_answers_are_transient(serve: Any, reply: Reply) -> Non
         client.transaction({"resourceType": "Bundle", "type": "transaction", "entry": []})
 
 
+def test_the_client_tells_when_the_platform_can_no_longer_or_again_be_reached(serve: Any) -> None:
+    """The window says a case to send is waiting offline (not « envoi en cours ») from this: a connection
+    refused is unreachable, any answer (even a busy one) reachable; told on changes only."""
+    from tests.support.cli import closed_port
+
+    _, client = serve([(503, {"Retry-After": "0"}, b""), fhir(200, {"resourceType": "CapabilityStatement"})])
+    told: list[bool] = []
+    client.on_reachable = told.append
+    base = client.base_url
+    client.base_url = f"http://127.0.0.1:{closed_port()}/fhir/"
+    for _ in range(2):
+        with pytest.raises(TransientFault):
+            client.metadata()
+    assert told == [False]
+    client.base_url = base
+    with pytest.raises(TransientFault):
+        client.metadata()  # 503: the platform answered
+    client.metadata()
+    assert told == [False, True]
+
+
 def test_retrying_honours_retry_after_then_succeeds(serve: Any) -> None:
     ok = fhir(200, {"resourceType": "Bundle", "type": "transaction-response", "entry": []})
     server, client = serve([(503, {"Retry-After": "1"}, b""), (429, {"Retry-After": "0"}, b""), ok])

@@ -212,3 +212,35 @@ def test_an_answer_withdrawn_amended_or_provisional_is_not_listed_as_an_answer_r
     assert states[amended].startswith("réponse modifiée par l'expert")
     assert states[provisional].startswith("réponse provisoire")
     window.shutdown()
+
+
+def test_a_case_to_send_is_said_waiting_while_the_platform_cannot_be_reached(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Offline, a case's header and row said « envoi en cours » for minutes while nothing could leave
+    (a tester's finding): told by the engine (or the connection check) that the platform cannot be
+    reached, they say the case waits, offline; and say it is sending again once it can be reached."""
+    from tests.sync.sync_helpers import make_case
+
+    queued = make_case(store)
+    sending = make_case(store, seed=1)
+    store.transition(sending, CaseState.SENDING, detail="sending")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.worklist.set_filter("all")
+    model = window.worklist.model
+
+    def state_of(case_id: str) -> str:
+        return str(model.data(model.index(model.row_of(case_id), model.STATE)))
+
+    assert (state_of(queued), state_of(sending)) == ("en attente d'envoi", "envoi en cours")
+    window.sync.reachable.emit(False)  # as the engine's thread does, a connection refused
+    assert state_of(queued) == state_of(sending) == "en attente d'envoi (hors ligne)"
+    window.open_case(sending)
+    header = window.case_page.header
+    assert header.text().endswith("en attente d'envoi (hors ligne)"), header.text()
+    assert window.case_page.follow.state.text() == "État : en attente d'envoi (hors ligne)"
+    window.sync.reachable.emit(True)
+    assert header.text().endswith("envoi en cours") and state_of(sending) == "envoi en cours"
+    assert window.case_page.follow.state.text() == "État : envoi en cours"
+    window.shutdown()
