@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
+from importlib.resources import files
 
 #: The INS-NIR: national health identifier of a qualified identity (FR Core slice ``INS-NIR``).
 INS_SYSTEM = "urn:oid:1.2.250.1.213.1.4.8"
@@ -199,6 +201,19 @@ def birth_place_is_valid(value: str) -> bool:
     """An INSEE code of a birth commune (or ``99`` + country code), by its shape: no list of the
     communes ships with Teleavis, so an unused number of the right shape passes."""
     return bool(_BIRTH_PLACE_RE.match(value))
+
+
+def birth_country_name(code: str) -> str | None:
+    """The country of a birth abroad (``99`` + country code) as INSEE writes it (« COTE D'IVOIRE »), from
+    the list in ``resources/insee/pays.csv``; None for a commune's code or a code not in the list."""
+    return _countries().get(code) if code.startswith("99") else None
+
+
+@cache
+def _countries() -> dict[str, str]:
+    text = (files("resources") / "insee" / "pays.csv").read_text("utf-8")
+    rows = (line.split(";", 1) for line in text.splitlines()[1:] if line and not line.startswith("#"))
+    return {code: name for code, name in rows if code != "code"}
 
 
 def idnst_is_valid(value: str) -> bool:

@@ -45,6 +45,7 @@ _WORDS = Catalogue(
         "birth_date": {"fr": "Date de naissance", "en": "Date of birth"},
         "sex": {"fr": "Sexe", "en": "Sex"},
         "birth_place": {"fr": "Lieu de naissance (code INSEE)", "en": "Place of birth (INSEE code)"},
+        "birth_country": {"fr": "Lieu de naissance", "en": "Place of birth"},  # abroad: the country, its code
         "identity_status": {"fr": "Statut de l'identité", "en": "Identity status"},
         "status_provisional": {"fr": "provisoire", "en": "provisional"},
         "status_recovered": {"fr": "récupérée", "en": "recovered"},

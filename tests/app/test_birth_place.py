@@ -177,3 +177,31 @@ def test_a_case_sealed_before_the_birth_place_existed_loads_without_one(teleavis
         old.patient.birth_place = "99134"
         store.update_case(old)
         assert store.get_case(case_id).patient.birth_place == "99134"
+
+
+@pytest.mark.parametrize(
+    ("place", "printed", "not_printed"),
+    [
+        ("99326", "Lieu de naissance COTE D'IVOIRE (99326)", "code INSEE"),
+        ("99134", "Lieu de naissance ESPAGNE (99134)", "code INSEE"),
+        ("75056", "Lieu de naissance (code INSEE) 75056", "COTE"),  # no list of the communes ships
+        ("99999", "Lieu de naissance (code INSEE) 99999", "COTE"),  # not a country INSEE lists
+    ],
+)
+def test_the_pdf_names_the_country_of_a_birth_abroad(
+    teleavis_home: Path, place: str, printed: str, not_printed: str
+) -> None:
+    """The PDF printed « Lieu de naissance (code INSEE) : 99326 », a number for the expert to look up
+    (a tester's finding): the country, as INSEE names it, with its code beside it."""
+    import io
+
+    from pypdf import PdfReader
+
+    from app.report import build_report
+    from app.store import Store
+
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(Case(patient=Patient(family="KOUASSI", given=["Awa"], birth_place=place)), [])
+        pdf = build_report(store, case_id, lang="fr").pdf
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert printed in text and not_printed not in text.split("Lieu de naissance", 1)[1][:40], text
