@@ -386,12 +386,33 @@ def platform(probe: PlatformProbe | None) -> Check:
             M.tr("doctor.platform.unreachable", url=url, reason=M.tr("doctor.title.tls")),
             M.tr("doctor.tls.failed.advice"),
         )
+    words = _reason_words(reason)
     return Check(
         "platform",
         FAILED,
-        M.tr("doctor.platform.unreachable", url=url, reason=reason),
+        M.tr("doctor.platform.unreachable.said", url=url, words=words, reason=reason)
+        if words
+        else M.tr("doctor.platform.unreachable", url=url, reason=reason),
         M.tr("doctor.platform.unreachable.advice"),
     )
+
+
+#: The system's words of a connection that failed (sync.client.short_reason), said in the user's.
+_REASON_WORDS = (
+    ("connection refused", "doctor.reason.refused"),
+    ("name or service not known", "doctor.reason.no_name"),
+    ("temporary failure in name resolution", "doctor.reason.no_name"),
+    ("no address associated with hostname", "doctor.reason.no_name"),
+    ("nodename nor servname", "doctor.reason.no_name"),
+    ("network is unreachable", "doctor.reason.no_network"),
+    ("no route to host", "doctor.reason.no_route"),
+)
+
+
+def _reason_words(reason: str) -> str:
+    """``reason`` in words (« connexion refusée »), empty when it is not one known."""
+    lowered = reason.lower()
+    return next((M.tr(key) for said, key in _REASON_WORDS if said in lowered), "")
 
 
 def tls(probe: PlatformProbe | None) -> Check:

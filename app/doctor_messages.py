@@ -334,6 +334,19 @@ M.add(
             "en": "Sign in again in Settings > Platform (or paste a new access token).",
         },
         "doctor.platform.unreachable": {"fr": "{url} injoignable ({reason}).", "en": "{url} out of reach ({reason})."},
+        # The system's words said in the user's (a tester read « injoignable ([Errno 111] Connection
+        # refused) »); they stay in parentheses, for support.
+        "doctor.platform.unreachable.said": {
+            "fr": "{url} injoignable : {words} ({reason}).",
+            "en": "{url} out of reach: {words} ({reason}).",
+        },
+        "doctor.reason.refused": {"fr": "connexion refusée", "en": "connection refused"},
+        "doctor.reason.no_name": {"fr": "adresse introuvable", "en": "address not found"},
+        "doctor.reason.no_network": {"fr": "pas de réseau", "en": "no network"},
+        "doctor.reason.no_route": {
+            "fr": "aucun chemin réseau jusqu'à elle",
+            "en": "no network path to it",
+        },
         "doctor.platform.unreachable.advice": {
             "fr": "Vérifiez que l'ordinateur a accès à Internet (ouvrez un site connu). Si oui, vérifiez l'adresse "
             "de la plateforme et le proxy dans Réglages, ou demandez au support informatique d'autoriser "

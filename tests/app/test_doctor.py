@@ -277,7 +277,9 @@ def test_platform_unreachable_on_a_closed_port(capsys: pytest.CaptureFixture[str
     code, checks = _doctor(capsys)
     assert code == 1
     assert checks["platform"]["status"] == "failed"
-    assert checks["platform"]["detail"].startswith(f"{url} injoignable (")
+    # In words first (a tester read « injoignable ([Errno 111] Connection refused) »); the system's words,
+    # for support, in parentheses.
+    assert checks["platform"]["detail"].startswith(f"{url} injoignable : connexion refusée (")
     assert "refused" in checks["platform"]["detail"].lower()
     assert "accès à Internet" in checks["platform"]["advice"]
     assert checks["clock"]["status"] == "ok"  # not compared, not blamed
@@ -361,7 +363,7 @@ def test_english_words_and_exit_codes(capsys: pytest.CaptureFixture[str], config
     set_language("en")
     result = run_inprocess(capsys, "doctor")
     assert result.code == 1
-    assert "[FAILED] Platform" in result.out and "out of reach" in result.out
+    assert "[FAILED] Platform" in result.out and "out of reach: connection refused (" in result.out
     assert "What to do: Check that the computer reaches the Internet" in result.out
     assert "1 failure: follow the advice above" in result.out
 
