@@ -93,6 +93,8 @@ def _fixed_digest(image: CaseImage) -> str:
     verdict, type, size, capture time and modality. Kept inside its sealed labels, so that a verdict
     rewritten « ok » in the database (found from outside: an unusable photo then went to the expert),
     or a capture date moved, is refused as altered."""
+    import hashlib  # (OpenSSL's digests: not loaded before the window shows)
+
     fixed = [
         image.content_type,
         image.width,
