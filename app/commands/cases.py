@@ -360,12 +360,15 @@ def run_show(args: argparse.Namespace) -> int:
         label = f"{view_words(image, lang)} — {level_words(image.worst_level(), lang)}"
         out.append(f"  [{n}] {image.width}×{image.height} {label}")
         out.extend(f"      {f.message}" for f in image.quality if f.level != "ok")
-    missing = [f for f in doc["checklist"] if f["severity"] != "warning"]
+    editable = case.state in EDITABLE_STATES
+    # What is missing before sending, only while it can still be sent (found from outside: an answered
+    # case listed an image joined to a reply as « missing before sending »).
+    missing = [f for f in doc["checklist"] if f["severity"] != "warning"] if editable else []
     if missing:
         out.append(M.tr("case.still_missing"))
         out.extend(f"  - {f['message']}" for f in missing)
     # What does not block, said as the window's checklist says it (⚠): a technician reads it here.
-    advice = [f for f in doc["checklist"] if f["severity"] == "warning"] if case.state in EDITABLE_STATES else []
+    advice = [f for f in doc["checklist"] if f["severity"] == "warning"] if editable else []
     if advice:
         out.append(M.tr("case.advice"))
         out.extend(f"  ⚠ {f['message']}" for f in advice)
