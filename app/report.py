@@ -60,10 +60,21 @@ from app.report_pdf import (
     numbered_canvas,
     pdf_page_count,
 )
-from app.report_text import T, date_words, form_words, history_words, moment_words, sex_words, view_words, zone_words
+from app.report_text import (
+    T,
+    date_words,
+    eye_check_words,
+    form_words,
+    history_words,
+    moment_words,
+    sex_words,
+    view_words,
+    zone_words,
+)
 from app.settings import is_training
 from app.site import load_requester
 from app.store import TRAINING, Store
+from app.validation import eye_side_words
 
 log = logging.getLogger(__name__)
 
@@ -474,7 +485,9 @@ def _images_part(store: Store, case: Case, t: T, styles: dict[str, ParagraphStyl
     total = len(case.images)
     for number, image in enumerate(case.images, start=1):
         story.append(PageBreak())
-        title = t("image_title", n=number, total=total, label=view_words(image, t.lang))
+        label = view_words(image, t.lang)
+        check = eye_check_words(image, t.lang)  # a doubt on the eye, in the title the reader files it by
+        title = t("image_title", n=number, total=total, label=f"{label} — {check}" if check else label)
         head = _p(t.fit(title), styles["h2"])
         picture, problem = _picture(store, image, t)
         if picture is None:
@@ -549,6 +562,11 @@ def _image_caption(image: CaseImage, t: T, styles: dict[str, ParagraphStyle]) ->
         for f in image.quality
         if f.level != "ok"
     ]
+    # Found from outside: a retinography with both eyes swapped printed « aucune remarque » under each.
+    side = eye_side_words(image, t.lang)
+    if side:
+        warn = t.level("warning")
+        findings.append(f"{warn} : {side}" if t.lang == "fr" else f"{warn}: {side}")
     rows.append((t("quality"), "\n".join(findings) if findings else t("quality_ok")))
     return [Spacer(1, 2 * mm), _grid(rows, t, styles, (40 * mm, 140 * mm))]
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from app import messages as M
 from app.i18n import Catalogue
 from app.model import Case, CaseImage
+from app.validation import looks_like
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,7 @@ _WORDS = Catalogue(
         },
         "quality": {"fr": "Contrôle qualité", "en": "Quality checks"},
         "quality_ok": {"fr": "aucune remarque", "en": "no remark"},
+        "eye_to_check": {"fr": "œil à vérifier", "en": "eye to check"},
         "unlabelled": {"fr": "sans localisation", "en": "no location"},
     },
 )
@@ -288,6 +290,12 @@ def view_words(image: CaseImage, lang: str) -> str:
         parts.append(_pick(_VIEW, image.view, lang))
     label = ", ".join(part for part in parts if part)
     return label or _pick(_WORDS, "unlabelled", lang)
+
+
+def eye_check_words(image: CaseImage, lang: str) -> str | None:
+    """« œil à vérifier » for a retinograph whose optic disc lies on the other eye's side
+    (``app.validation.eye_side``), whatever the case's state: sent, the expert's advice may rest on it."""
+    return _pick(_WORDS, "eye_to_check", lang) if looks_like(image) else None
 
 
 def date_words(value: str, lang: str) -> str:

@@ -635,6 +635,10 @@ def image_place(specialty: str, image: CaseImage, n: int, where: str = "") -> li
     return []
 
 
+#: The code of :func:`eye_side`'s warning.
+EYE_SIDE = "image.eye.side"
+
+
 def eye_side(image: CaseImage, n: int, where: str = "") -> list[Finding]:
     """A retinograph whose optic disc lies on the other eye's side of the image (a warning).
 
@@ -648,18 +652,28 @@ def eye_side(image: CaseImage, n: int, where: str = "") -> list[Finding]:
     if sentence is None:
         return []
     where = where or f"images[{n - 1}]"
-    return [_f("image.eye.side", f"{where}.eye", "v.quality_warn", "warning", n=n, reason=sentence)]
+    return [_f(EYE_SIDE, f"{where}.eye", "v.quality_warn", "warning", n=n, reason=sentence)]
 
 
-def eye_side_words(image: CaseImage) -> str | None:
+def eye_side_words(image: CaseImage, lang: str | None = None) -> str | None:
     """What :func:`eye_side` says of this image, without its number (the window's tile and labels
-    show it beside the image itself), or ``None``."""
+    show it beside the image itself), or ``None``. In ``lang`` when given (a report printed in
+    another language), else the user's."""
+    side = looks_like(image)
+    if side is None:
+        return None
+    return M.CATALOGUE.tr_in(f"v.eye_side.{side}", lang) if lang else M.tr(f"v.eye_side.{side}")
+
+
+def looks_like(image: CaseImage) -> str | None:
+    """The eye a retinograph looks like (``right``, ``left``: where its optic disc lies) when that is
+    not the eye chosen for it; ``None`` when they agree, or nothing tells."""
     if image.eye not in EYES:
         return None
     side = next((s for s in (f.disc_side() for f in image.quality) if s is not None), None)
     if side is None or side == image.eye:
         return None
-    return M.tr(f"v.eye_side.{side}")
+    return side
 
 
 def validate_images(case: Case) -> list[Finding]:

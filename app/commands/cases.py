@@ -14,11 +14,12 @@ from app.answers import earlier_words, follow_up_words, missing_words, state_wor
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, printable, say
 from app.errors import CaseFileError, DataAltered, ImageRejected, StorageError
+from app.findings import Finding
 from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox
-from app.report_text import form_words, history_words, level_words, moment_words, view_words
+from app.report_text import eye_check_words, form_words, history_words, level_words, moment_words, view_words
 from app.store import NewImage, Store
-from app.validation import blocking
+from app.validation import EYE_SIDE, blocking, eye_side_words
 
 M.add(
     {
@@ -195,7 +196,8 @@ def run_import(args: argparse.Namespace) -> int:
                 )
         case_id = store.create_case(case, images)
         # On stderr, which a script may log: another patient is named by their case only.
-        findings = blocking(store.checklist(case, named=False))
+        checklist = store.checklist(case, named=False)
+        findings = blocking(checklist)
     print(case_id)
     say(M.tr("case.imported", id=case_id))
     for note in [*parsed.notes, *elsewhere]:
@@ -204,7 +206,19 @@ def run_import(args: argparse.Namespace) -> int:
         say(M.tr("case.still_missing"))
         for finding in findings:
             say(f"  - {finding.message}")
+    say_eye_sides(checklist)
     return 0
+
+
+def say_eye_sides(checklist: list[Finding]) -> None:
+    """On stderr, the retinographs whose optic disc lies on the other eye's side (found from outside: a
+    retinography with both eyes swapped was imported and sent, nothing said, and the expert's advice
+    went to the wrong eye). A warning, as in the window: the nurse may know better."""
+    sides = [finding for finding in checklist if finding.code == EYE_SIDE]
+    if sides:
+        say(M.tr("case.advice"))
+        for finding in sides:
+            say(f"  ⚠ {finding.message}")
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -355,12 +369,19 @@ def run_show(args: argparse.Namespace) -> int:
         )
     if case.images:
         out.append(M.tr("show.images"))
+    editable = case.state in EDITABLE_STATES
     for n, image in enumerate(case.images, start=1):
         # Words, as on the tile and in the report (the codes are for --json).
         label = f"{view_words(image, lang)} — {level_words(image.worst_level(), lang)}"
-        out.append(f"  [{n}] {image.width}×{image.height} {label}")
+        # A doubt on the eye stays with its image once the case is sent (found from outside: gone with
+        # the sending, while the expert's findings may have landed on the wrong eye); said in full below
+        # while the case can be edited, here otherwise.
+        check = eye_check_words(image, lang)
+        out.append(f"  [{n}] {image.width}×{image.height} {label}" + (f" — ⚠ {check}" if check else ""))
         out.extend(f"      {f.message}" for f in image.quality if f.level != "ok")
-    editable = case.state in EDITABLE_STATES
+        side = eye_side_words(image) if not editable else None
+        if side:
+            out.append(f"      ⚠ {side}")
     # What is missing before sending, only while it can still be sent (found from outside: an answered
     # case listed an image joined to a reply as « missing before sending »).
     missing = [f for f in doc["checklist"] if f["severity"] != "warning"] if editable else []
@@ -520,7 +541,9 @@ def run_send(args: argparse.Namespace) -> int:
         if case.state not in (CaseState.DRAFT, CaseState.READY, CaseState.NEEDS_ATTENTION):
             say(M.tr("case.not_sendable", state=M.state_name(case.state)))
             return 1
-        findings = blocking(store.checklist(case, named=False))  # (as at the import)
+        checklist = store.checklist(case, named=False)  # (as at the import)
+        findings = blocking(checklist)
+        say_eye_sides(checklist)  # said before the case goes, or is refused for something else
         if findings:
             raise CaseFileError(M.tr("case.refused", id=case_id), details=[f.message for f in findings])
         verdict = judge(store, case)
