@@ -676,6 +676,15 @@ def looks_like(image: CaseImage) -> str | None:
     return side
 
 
+def reply_eye_sides(specialty: str, images: list[CaseImage]) -> list[Finding]:
+    """The eye-side warnings (:func:`eye_side`) of the images joined to a reply, numbered as the reply
+    numbers them: a retinograph joined there goes to the expert as a case's does, and a wrong eye sends
+    the advice to the other eye all the same. Warnings: the nurse may know better."""
+    if specialty != Specialty.OPHTHALMOLOGY:
+        return []
+    return [f for n, image in enumerate(images, start=1) for f in eye_side(image, n, f"reply.images[{n - 1}]")]
+
+
 def validate_images(case: Case) -> list[Finding]:
     """Image count, labels, the specialty's views or fields, and unusable images."""
     out: list[Finding] = []

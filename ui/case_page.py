@@ -7,6 +7,7 @@ import copy
 import dataclasses
 import itertools
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -19,8 +20,10 @@ from app.findings import Finding
 from app.model import EDITABLE_STATES, Case, CaseState
 from app.outbox import Outbox
 from app.store import Store
+from app.validation import EYE_SIDE
 from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
+from ui.eye_side_question import send_despite_eye_sides
 from ui.fields import window_dates
 from ui.follow_view import FollowView
 from ui.tasks import on_own_connection, run_note, run_write, wait_writes
@@ -381,6 +384,8 @@ class CasePage(QWidget):
             )
             self.go_to(blocking[0].field)
             return False
+        if not self._eye_sides_confirmed():
+            return False
         if self._set_aside_in_training(self.case.id) and not self._real_patient_confirmed():
             return False
         case_id, store = self.case.id, self.store
@@ -414,6 +419,25 @@ class CasePage(QWidget):
         self.checklist.blocked(self.tr("Envoi demandé…"))
         run_write(on_own_connection(store, queue), queued, failed)
         return True
+
+    def _eye_sides_confirmed(self) -> bool:
+        """Asked when the checklist doubts the eye of a retinograph (its optic disc on the other eye's
+        side): found from outside, a retinography with both eyes swapped left in one click. « Vérifier
+        les images » (the default) goes to the first image's eye."""
+        assert self.case is not None
+        images = self.case.images
+        doubted = [
+            int(match.group(1))
+            for f in self.findings
+            if f.code == EYE_SIDE and (match := re.fullmatch(r"images\[(\d+)\]\.eye", f.field))
+        ]
+        doubted = [index for index in doubted if index < len(images)]
+        if not doubted:
+            return True
+        if send_despite_eye_sides(self, [(str(index + 1), images[index]) for index in doubted]):
+            return True
+        self.go_to(f"images[{doubted[0]}].eye")
+        return False
 
     def _real_patient_confirmed(self) -> bool:
         """Asked before a case prepared in training mode leaves for the real platform (found from outside:

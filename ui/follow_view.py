@@ -5,6 +5,7 @@ question with a reply box."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,7 +48,9 @@ from app.model import FOLLOWED_STATES, Answer, Case, CaseState, ShownNews
 from app.outbox import STEP_TRANSACTION, Outbox
 from app.report_text import history_words
 from app.store import PLATFORM, TRAINING, NewImage, Store
+from app.validation import reply_eye_sides
 from sync.progress import RateMeter
+from ui.eye_side_question import send_despite_eye_sides
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.image_tile import worst_finding
 from ui.reply_places import ReplyPlaces
@@ -1074,6 +1077,31 @@ class FollowView(QWidget):
 
         run_task(prepare, done, failed)
 
+    def _reply_eye_sides_confirmed(self) -> bool:
+        """As before a case is queued (``ui.eye_side_question``): a retinograph joined whose optic disc lies
+        on the other eye's side is asked about, numbered as its row; « Vérifier les images » goes to the
+        first one's eye."""
+        assert self.case is not None
+        images = self._reply_images
+        doubted = [
+            int(match.group(1))
+            for f in reply_eye_sides(self.case.specialty, [image.record for image in images])
+            if (match := re.fullmatch(r"reply\.images\[(\d+)\]\.eye", f.field))
+        ]
+        if not doubted:
+            return True
+
+        def number(index: int) -> str:
+            name = self._reply_names.get(images[index].record.id, "")
+            return f"{index + 1} ({name})" if name else str(index + 1)
+
+        if send_despite_eye_sides(self, [(number(index), images[index].record) for index in doubted]):
+            return True
+        fields = self.reply_places.fields
+        if doubted[0] < len(fields):
+            fields[doubted[0]].setFocus()
+        return False
+
     def _send_reply(self) -> None:
         from sync.follow import queue_reply
 
@@ -1083,6 +1111,8 @@ class FollowView(QWidget):
         self.reply_saved.clear()
         if not text:
             self.reply_problem.setText(self.tr("Écrivez votre réponse avant de l'envoyer."))
+            return
+        if not self._reply_eye_sides_confirmed():
             return
         try:
             queue_reply(self.store, self.case.id, text, self._reply_images)

@@ -704,73 +704,73 @@
 <context>
     <name>CasePage</name>
     <message>
-        <location filename="../../ui/case_page.py" line="126"/>
+        <location filename="../../ui/case_page.py" line="129"/>
         <source>← Liste des dossiers</source>
         <extracomment>The platform cannot be reached (ui/sync_service.py): a case to send is said waiting. Why a case&apos;s queueing was refused while another case was open: said when it is opened again.</extracomment>
         <translation>← Case list</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="127"/>
+        <location filename="../../ui/case_page.py" line="130"/>
         <source>Retour à la liste des dossiers (Alt+←)</source>
         <translation>Back to the case list (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="138"/>
+        <location filename="../../ui/case_page.py" line="141"/>
         <source>Envoyer des copies réduites</source>
         <translation>Send reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="141"/>
+        <location filename="../../ui/case_page.py" line="144"/>
         <source>Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>The photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="177"/>
+        <location filename="../../ui/case_page.py" line="180"/>
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="212"/>
+        <location filename="../../ui/case_page.py" line="215"/>
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="220"/>
+        <location filename="../../ui/case_page.py" line="223"/>
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="239"/>
+        <location filename="../../ui/case_page.py" line="242"/>
         <source>Dossier retenu : il n&apos;est pas parti. Corrigez-le, puis envoyez-le.</source>
         <translation>Case held back: it has not left. Correct it, then send it.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="260"/>
+        <location filename="../../ui/case_page.py" line="263"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="261"/>
+        <location filename="../../ui/case_page.py" line="264"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="346"/>
+        <location filename="../../ui/case_page.py" line="349"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="356"/>
+        <location filename="../../ui/case_page.py" line="359"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="359"/>
+        <location filename="../../ui/case_page.py" line="362"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="380"/>
+        <location filename="../../ui/case_page.py" line="383"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -778,22 +778,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="404"/>
+        <location filename="../../ui/case_page.py" line="409"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="414"/>
+        <location filename="../../ui/case_page.py" line="419"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="425"/>
+        <location filename="../../ui/case_page.py" line="449"/>
         <source>Dossier préparé en mode formation</source>
         <translation>Case prepared in training mode</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="427"/>
+        <location filename="../../ui/case_page.py" line="451"/>
         <source>Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, chez un vrai expert, et l&apos;acte sera facturable.
 
 Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</source>
@@ -901,325 +901,358 @@ Is this really a real patient, with their real identity and consent?</translatio
     </message>
 </context>
 <context>
+    <name>EyeSide</name>
+    <message>
+        <location filename="../../ui/eye_side_question.py" line="32"/>
+        <source>L&apos;image {n} est classée œil droit mais la papille est du côté de l&apos;œil gauche.</source>
+        <translation>Image {n} is filed as the right eye, but its optic disc is on the left eye&apos;s side.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/eye_side_question.py" line="36"/>
+        <source>L&apos;image {n} est classée œil gauche mais la papille est du côté de l&apos;œil droit.</source>
+        <translation>Image {n} is filed as the left eye, but its optic disc is on the right eye&apos;s side.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/eye_side_question.py" line="52"/>
+        <source>Vérifiez avant d&apos;envoyer : l&apos;avis de l&apos;expert (laser, injection…) porterait sur l&apos;autre œil. Si l&apos;appareil enregistre ses images en miroir, vous pouvez envoyer quand même.</source>
+        <translation>Check before sending: the expert&apos;s advice (laser, injection…) would be for the other eye. If the device saves its images mirrored, you may send anyway.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/eye_side_question.py" line="58"/>
+        <source>Œil à vérifier</source>
+        <translation type="unfinished">Check the eye</translation>
+    </message>
+    <message>
+        <location filename="../../ui/eye_side_question.py" line="61"/>
+        <source>Vérifier les images</source>
+        <translation>Check the images</translation>
+    </message>
+    <message>
+        <location filename="../../ui/eye_side_question.py" line="64"/>
+        <source>Envoyer quand même</source>
+        <translation>Send anyway</translation>
+    </message>
+</context>
+<context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="132"/>
+        <location filename="../../ui/follow_view.py" line="135"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>How long after the last key a reply begun is kept (written sealed by the writer thread). What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). The platform cannot be reached (set by the case page): a case to send is said waiting. An unread answer that came while the case was on screen waits for a person&apos;s input. Why images for a case&apos;s reply were refused while another case was shown: said on coming back. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="135"/>
+        <location filename="../../ui/follow_view.py" line="138"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="143"/>
+        <location filename="../../ui/follow_view.py" line="146"/>
         <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
         <translation>Hold the case back (do not send it)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="145"/>
+        <location filename="../../ui/follow_view.py" line="148"/>
         <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="164"/>
+        <location filename="../../ui/follow_view.py" line="167"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="206"/>
+        <location filename="../../ui/follow_view.py" line="209"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images joined by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="684"/>
+        <location filename="../../ui/follow_view.py" line="687"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="211"/>
+        <location filename="../../ui/follow_view.py" line="214"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="216"/>
+        <location filename="../../ui/follow_view.py" line="219"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="217"/>
+        <location filename="../../ui/follow_view.py" line="220"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="688"/>
+        <location filename="../../ui/follow_view.py" line="691"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="233"/>
+        <location filename="../../ui/follow_view.py" line="236"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="243"/>
+        <location filename="../../ui/follow_view.py" line="246"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="254"/>
+        <location filename="../../ui/follow_view.py" line="257"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="258"/>
+        <location filename="../../ui/follow_view.py" line="261"/>
         <source>Retirer les images</source>
         <translation>Remove the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="262"/>
+        <location filename="../../ui/follow_view.py" line="265"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="286"/>
+        <location filename="../../ui/follow_view.py" line="289"/>
         <source>Votre demande</source>
         <translation>Your request</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="295"/>
+        <location filename="../../ui/follow_view.py" line="298"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="299"/>
+        <location filename="../../ui/follow_view.py" line="302"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="381"/>
+        <location filename="../../ui/follow_view.py" line="384"/>
         <source>État : {state}</source>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="386"/>
+        <location filename="../../ui/follow_view.py" line="389"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="390"/>
+        <location filename="../../ui/follow_view.py" line="393"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="408"/>
+        <location filename="../../ui/follow_view.py" line="411"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="419"/>
+        <location filename="../../ui/follow_view.py" line="422"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="419"/>
+        <location filename="../../ui/follow_view.py" line="422"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="422"/>
+        <location filename="../../ui/follow_view.py" line="425"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="427"/>
+        <location filename="../../ui/follow_view.py" line="430"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="429"/>
+        <location filename="../../ui/follow_view.py" line="432"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="443"/>
+        <location filename="../../ui/follow_view.py" line="446"/>
         <source>Ce dossier a été envoyé à la plateforme d&apos;essai, pendant le mode formation : votre réponse ne peut pas partir vers son expert. S&apos;il s&apos;agit d&apos;un vrai patient, refaites une demande.</source>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="478"/>
+        <location filename="../../ui/follow_view.py" line="481"/>
         <source>Envoyé à la plateforme réelle : ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
         <translation>Sent to the real platform: this case is not followed during training mode. The expert&apos;s answer and questions will come once training mode is turned off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="483"/>
+        <location filename="../../ui/follow_view.py" line="486"/>
         <source>Envoyé à la plateforme d&apos;essai pendant le mode formation : ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
         <translation>Sent to the test platform in training mode: this case is no longer followed, no answer will come.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="585"/>
+        <location filename="../../ui/follow_view.py" line="588"/>
         <source>(pas de conclusion écrite : voir les documents joints)</source>
         <translation>(no written conclusion: see the attached documents)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="587"/>
+        <location filename="../../ui/follow_view.py" line="590"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="591"/>
+        <location filename="../../ui/follow_view.py" line="594"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="595"/>
+        <location filename="../../ui/follow_view.py" line="598"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="632"/>
+        <location filename="../../ui/follow_view.py" line="635"/>
         <source>Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="636"/>
+        <location filename="../../ui/follow_view.py" line="639"/>
         <source>Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="652"/>
+        <location filename="../../ui/follow_view.py" line="655"/>
         <source>Document {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="658"/>
+        <location filename="../../ui/follow_view.py" line="661"/>
         <source>L&apos;expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="675"/>
+        <location filename="../../ui/follow_view.py" line="678"/>
         <source>Ouvrir le document choisi</source>
         <translation>Open the chosen document</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="676"/>
+        <location filename="../../ui/follow_view.py" line="679"/>
         <source>Imprimer le document choisi…</source>
         <translation>Print the chosen document…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="679"/>
+        <location filename="../../ui/follow_view.py" line="682"/>
         <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The document is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="685"/>
+        <location filename="../../ui/follow_view.py" line="688"/>
         <source>Imprimer le compte rendu…</source>
         <translation>Print the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="705"/>
+        <location filename="../../ui/follow_view.py" line="708"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="757"/>
+        <location filename="../../ui/follow_view.py" line="760"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="766"/>
+        <location filename="../../ui/follow_view.py" line="769"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="790"/>
+        <location filename="../../ui/follow_view.py" line="793"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="813"/>
+        <location filename="../../ui/follow_view.py" line="816"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="834"/>
+        <location filename="../../ui/follow_view.py" line="837"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="846"/>
+        <location filename="../../ui/follow_view.py" line="849"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le document reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The document can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="848"/>
+        <location filename="../../ui/follow_view.py" line="851"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="859"/>
+        <location filename="../../ui/follow_view.py" line="862"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="913"/>
+        <location filename="../../ui/follow_view.py" line="916"/>
         <source>Question : {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="914"/>
+        <location filename="../../ui/follow_view.py" line="917"/>
         <source>Résumé clinique : {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="966"/>
+        <location filename="../../ui/follow_view.py" line="969"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1012"/>
+        <location filename="../../ui/follow_view.py" line="1015"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1025"/>
+        <location filename="../../ui/follow_view.py" line="1028"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1026"/>
+        <location filename="../../ui/follow_view.py" line="1029"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1054"/>
+        <location filename="../../ui/follow_view.py" line="1057"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1091"/>
+        <location filename="../../ui/follow_view.py" line="1121"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1093"/>
+        <location filename="../../ui/follow_view.py" line="1123"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1097"/>
+        <location filename="../../ui/follow_view.py" line="1127"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1112"/>
+        <location filename="../../ui/follow_view.py" line="1142"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="963"/>
+        <location filename="../../ui/follow_view.py" line="966"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1227,22 +1260,22 @@ Is this really a real patient, with their real identity and consent?</translatio
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="259"/>
+        <location filename="../../ui/follow_view.py" line="262"/>
         <source>Retire les images jointes ; le texte de la réponse est gardé.</source>
         <translation>Removes the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="920"/>
+        <location filename="../../ui/follow_view.py" line="923"/>
         <source>Images ({n}) : {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1005"/>
+        <location filename="../../ui/follow_view.py" line="1008"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not joined: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1085"/>
+        <location filename="../../ui/follow_view.py" line="1113"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -2113,32 +2146,38 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>ReplyPlaces</name>
     <message>
-        <location filename="../../ui/reply_places.py" line="36"/>
+        <location filename="../../ui/reply_places.py" line="43"/>
         <source>Image {n} ({name}) :</source>
+        <extracomment>Per retinograph&apos;s row, its « ⚠ Œil à vérifier » (hidden while the eye and the disc agree).</extracomment>
         <translation>Image {n} ({name}):</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="38"/>
+        <location filename="../../ui/reply_places.py" line="45"/>
         <source>Image {n} :</source>
         <translation>Image {n}:</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="48"/>
+        <location filename="../../ui/reply_places.py" line="60"/>
         <source>— quel œil ? —</source>
         <translation>— which eye? —</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="52"/>
+        <location filename="../../ui/reply_places.py" line="64"/>
         <source>L&apos;œil photographié : l&apos;expert doit le savoir</source>
         <translation>The eye photographed: the expert must know it</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="62"/>
+        <location filename="../../ui/reply_places.py" line="65"/>
+        <source>Œil à vérifier</source>
+        <translation type="unfinished">Check the eye</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="89"/>
         <source>Localisation, ex. dos, talon droit</source>
         <translation>Body site, e.g. back, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="63"/>
+        <location filename="../../ui/reply_places.py" line="90"/>
         <source>La zone du corps photographiée : l&apos;expert doit la savoir</source>
         <translation>The body site photographed: the expert must know it</translation>
     </message>

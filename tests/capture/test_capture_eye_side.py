@@ -17,7 +17,7 @@ from PIL import Image, ImageEnhance, ImageFilter
 from app import i18n
 from app.findings import Finding
 from app.model import DISC_SIDE_CHECK, Case, CaseImage, QualityFinding
-from app.validation import validate_images
+from app.validation import reply_eye_sides, validate_images
 from capture.demo import fundus_scene
 from capture.pipeline import prepare_image_bytes
 from capture.quality import check_quality
@@ -150,3 +150,15 @@ def test_any_generated_macula_field_is_said_on_its_own_eyes_side(seed: int, eye:
     assert disc_side(quality) == eye
     assert eye_warnings(quality, eye) == []
     assert len(eye_warnings(quality, "left" if eye == "right" else "right")) == 1
+
+
+def test_a_retinograph_joined_to_a_reply_is_checked_as_a_case_s(real_left: np.ndarray) -> None:
+    """Found from outside: a retinograph joined to a reply went to the expert with no eye-side check (only
+    its eye was asked for). Numbered as the reply numbers its images; a retinography's business only."""
+    quality = quality_of(real_left)
+    joined = [CaseImage(eye="left", quality=quality), CaseImage(eye="right", quality=quality)]
+    (warning,) = reply_eye_sides("ophthalmology", joined)
+    assert (warning.code, warning.field, warning.severity) == ("image.eye.side", "reply.images[1].eye", "warning")
+    assert warning.message.startswith("Image 2 : La papille est à gauche de l'image")
+    assert reply_eye_sides("dermatology", joined) == []
+    assert reply_eye_sides("ophthalmology", [CaseImage(eye=None, quality=quality)]) == []

@@ -1,0 +1,69 @@
+"""Asked before a retinograph whose optic disc lies on the other eye's side leaves for the expert.
+
+Found from outside (a tester playing a nurse): a retinography with both eyes swapped left in one click,
+the tiles' « ⚠ Œil à vérifier » unread, and the expert's findings (laser, injection) landed on the wrong
+eye. The check is a warning (``app.validation.eye_side``): the nurse may know better (a device that
+exports mirrored images), so sending stays possible, once asked. The same question before a case is
+queued (``ui.case_page``) and before a reply with images (``ui.follow_view``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+
+from app.model import CaseImage
+from app.validation import looks_like
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+
+def doubt_words(number: str, image: CaseImage) -> str | None:
+    """« L'image 2 est classée œil gauche mais la papille est du côté de l'œil droit. », or ``None``
+    when the image's eye and its optic disc agree (or nothing tells). ``number``: as the user reads it
+    beside the image (« 2 », « 1 (OD.jpg) »)."""
+    side = looks_like(image)
+    if side is None:
+        return None
+    if side == "left":
+        text = QCoreApplication.translate(
+            "EyeSide", "L'image {n} est classée œil droit mais la papille est du côté de l'œil gauche."
+        )
+    else:
+        text = QCoreApplication.translate(
+            "EyeSide", "L'image {n} est classée œil gauche mais la papille est du côté de l'œil droit."
+        )
+    return text.format(n=number)
+
+
+def send_despite_eye_sides(parent: QWidget, images: Sequence[tuple[str, CaseImage]]) -> bool:
+    """Whether to send: ``True`` at once when no image of ``images`` (numbered as the user reads them)
+    is in doubt; else only when the user answers « Envoyer quand même » (checking is the default, and
+    what Échap or closing the question does)."""
+    from PySide6.QtWidgets import QMessageBox  # a dialog's type: loaded when one is asked
+
+    doubts = [words for number, image in images if (words := doubt_words(number, image))]
+    if not doubts:
+        return True
+    text = "\n\n".join(doubts) + "\n\n"  # each image apart: the nurse goes through them one by one
+    text += QCoreApplication.translate(
+        "EyeSide",
+        "Vérifiez avant d'envoyer : l'avis de l'expert (laser, injection…) porterait sur l'autre œil. "
+        "Si l'appareil enregistre ses images en miroir, vous pouvez envoyer quand même.",
+    )
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, QCoreApplication.translate("EyeSide", "Œil à vérifier"), text, parent=parent
+    )
+    check = box.addButton(
+        QCoreApplication.translate("EyeSide", "Vérifier les images"), QMessageBox.ButtonRole.RejectRole
+    )
+    send = box.addButton(
+        QCoreApplication.translate("EyeSide", "Envoyer quand même"), QMessageBox.ButtonRole.DestructiveRole
+    )
+    box.setDefaultButton(check)
+    box.setEscapeButton(check)
+    box.exec()
+    return box.clickedButton() is send
