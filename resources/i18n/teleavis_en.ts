@@ -920,7 +920,7 @@ Is this really a real patient, with their real identity and consent?</translatio
     <message>
         <location filename="../../ui/eye_side_question.py" line="58"/>
         <source>Œil à vérifier</source>
-        <translation type="unfinished">Check the eye</translation>
+        <translation>Check the eye</translation>
     </message>
     <message>
         <location filename="../../ui/eye_side_question.py" line="61"/>
@@ -2169,7 +2169,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     <message>
         <location filename="../../ui/reply_places.py" line="65"/>
         <source>Œil à vérifier</source>
-        <translation type="unfinished">Check the eye</translation>
+        <translation>Check the eye</translation>
     </message>
     <message>
         <location filename="../../ui/reply_places.py" line="89"/>
