@@ -37,7 +37,7 @@ from app.db import transaction
 from app.errors import StorageError, UsageError
 from app.folding import fold as _fold
 from app.fsutil import os_reason
-from app.model import Case, Requester, iso, utc_now
+from app.model import EDITABLE_STATES, Case, Requester, iso, utc_now
 from app.settings import is_training
 from app.site import load_requester
 
@@ -205,12 +205,22 @@ def _count(conn: sqlite3.Connection, year: int, rpps: str, token: str, case_id: 
     )
 
 
+def _to_training(store: Store, case: Case) -> bool:
+    """Whether the case goes (or went) to the training platform: a case still to send where it would go
+    queued now (a case made for the real platform goes there only, even in training mode), a case queued
+    where it was queued for; before destinations were recorded, the mode of the moment."""
+    from app.store import TRAINING as TRAINING_PLATFORM
+
+    where = store.goes_to(case.id) if case.state in EDITABLE_STATES else store.destination(case.id)
+    return where == TRAINING_PLATFORM if where is not None else is_training(store.settings.get)
+
+
 def judge(store: Store, case: Case, *, conn: sqlite3.Connection | None = None, year: int | None = None) -> Verdict:
     """The verdict for ``case``'s act were it sent now (the window and ``case send`` say it first)."""
     requester = load_requester(store.settings)
     rpps = requester.rpps if requester else ""
     done = _count(conn or store.conn, year or utc_now().astimezone().year, rpps, patient_token(store, case), case.id)
-    if is_training(store.settings.get):
+    if _to_training(store, case):
         return Verdict(False, TRAINING, done + 1)
     if not entitled(requester):
         return Verdict(False, PROFESSION, done + 1)

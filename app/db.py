@@ -376,6 +376,10 @@ def _migrate_15(conn: sqlite3.Connection, key: DataKey) -> None:
         )
 
 
+#: The schema from which ``cases.destination`` exists (migration 16).
+DESTINATION_SCHEMA = 16
+
+
 def _migrate_16(conn: sqlite3.Connection, key: DataKey) -> None:
     # Where a case was queued to go: the built-in training platform or the real one (store.queue).
     # Found from outside: a case queued in training mode left for the real platform once one was set,
@@ -399,6 +403,26 @@ def _migrate_16(conn: sqlite3.Connection, key: DataKey) -> None:
     )
 
 
+def _migrate_17(conn: sqlite3.Connection, key: DataKey) -> None:
+    # A case records the mode it is made in (store.create_case), not only the one it is queued in.
+    # Found from outside: a draft made in training mode (a fictitious patient) left for the real platform
+    # once one was set, billable, nothing asked: only a case queued in training was known as one. The
+    # cases still to send now (drafts, refused or set aside, never recorded) were most likely made in
+    # the mode the settings name now: recorded so. Settings that do not open leave them undecided.
+    from app.errors import TeleavisError
+    from app.settings import Settings, is_training
+
+    try:
+        training = is_training(Settings(conn, key).get)
+    except TeleavisError:
+        log.warning("migration 17: the settings do not open; the cases still to send are left undecided")
+        return
+    conn.execute(
+        "UPDATE cases SET destination=? WHERE destination IS NULL AND state IN ('draft', 'ready', 'needs-attention')",
+        ("training" if training else "platform",),
+    )
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -417,6 +441,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_14,
     Keyed(_migrate_15),
     Keyed(_migrate_16),
+    Keyed(_migrate_17),
 ]
 
 

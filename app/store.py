@@ -24,6 +24,7 @@ from app.blobs import ObjectStore
 from app.crypto import DataKey, DecryptionFailed
 from app.db import (
     DB_FILE,
+    DESTINATION_SCHEMA,
     DUE_SCHEMA,
     IMAGE_LISTS_SCHEMA,
     ExclusiveConnection,
@@ -70,7 +71,8 @@ PROVISIONAL_EVENT = "provisional"
 
 #: Columns of ``cases`` holding the platform's free text, sealed (``contexts.platform_words``).
 PLATFORM_WORDS = ("business_status", "status_reason", "last_error")
-#: Where a queued case goes (``cases.destination``): the built-in training platform, or the real one.
+#: Where a case goes (``cases.destination``): the built-in training platform, or the real one. Recorded when
+#: the case is made (the mode it is made in), then when it is queued (:meth:`Store.goes_to`).
 TRAINING, PLATFORM = "training", "platform"
 
 
@@ -158,6 +160,8 @@ class Store:
         self._image_lists = version >= IMAGE_LISTS_SCHEMA
         #: The expert's answer time and the acts came with schema 10.
         self._due = version >= DUE_SCHEMA
+        #: Where a case goes (``cases.destination``) came with schema 16.
+        self._destinations = version >= DESTINATION_SCHEMA
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -292,6 +296,10 @@ class Store:
                         self._seal_json(case.content(), f"case:{case.id}:content"),
                     ),
                 )
+                if self._destinations:
+                    # The mode it is made in, kept: found from outside, a draft made in training mode (a
+                    # fictitious patient) left for the real platform set later, billable, nothing asked.
+                    conn.execute("UPDATE cases SET destination=? WHERE id=?", (self.destination_now(), case.id))
                 for position, image in enumerate(stored):
                     self._insert_image(conn, case.id, position, image)
                 self._seal_image_list(conn, case.id, [], stored, [])
@@ -805,13 +813,29 @@ class Store:
                 (case_id, now, now, int(reduced)),
             )
             # Where it goes is decided now: the engine never sends it to the other platform (sync.engine).
-            conn.execute(
-                "UPDATE cases SET last_error=NULL, destination=? WHERE id=?", (self.destination_now(), case_id)
-            )
+            conn.execute("UPDATE cases SET last_error=NULL, destination=? WHERE id=?", (self.goes_to(case_id), case_id))
 
     def destination_now(self) -> str:
-        """Where a case queued now goes: :data:`TRAINING` (the built-in sandbox) or :data:`PLATFORM`."""
+        """Where a case made or queued now goes: :data:`TRAINING` (the built-in sandbox) or :data:`PLATFORM`."""
         return TRAINING if is_training(self.settings.get) else PLATFORM
+
+    def goes_to(self, case_id: str) -> str:
+        """Where the case would go were it queued now: a case made (or once queued) for the real platform
+        goes there only, waiting while training mode is on (a real patient never reaches the training
+        expert, whose answer is made up); any other to the platform the settings name now. A case made in
+        training mode goes to the real platform only once the user said it is a real patient (the window
+        and ``case send`` ask: :meth:`prepared_in_training`)."""
+        return PLATFORM if self.destination(case_id) == PLATFORM else self.destination_now()
+
+    def prepared_in_training(self, case_id: str) -> bool:
+        """Whether the case was made (or queued) in training mode, a fictitious patient, while the settings
+        name a real platform now: it leaves for it only once the user said it is a real patient."""
+        return self.destination(case_id) == TRAINING and self.destination_now() != TRAINING
+
+    def kept_for_real_platform(self, case_id: str) -> bool:
+        """Whether the case was made (or queued) for the real platform while training mode is on now: queued,
+        it waits for the end of training mode (:meth:`goes_to`)."""
+        return self.destination(case_id) == PLATFORM and self.destination_now() != PLATFORM
 
     def followed_on(self, destination: str) -> int:
         """How many cases sent to ``destination`` wait for the platform's news (followed states): followed
@@ -824,7 +848,10 @@ class Store:
         return int(row[0])
 
     def destination(self, case_id: str) -> str | None:
-        """Where the case was queued to go; None when queued before this was recorded (or never queued)."""
+        """Where the case was queued to go, else the mode it was made in (:data:`TRAINING`: a training
+        case, a fictitious patient); None when made and queued before this was recorded."""
+        if not self._destinations:
+            return None
         row = self.conn.execute("SELECT destination FROM cases WHERE id=?", (case_id,)).fetchone()
         return str(row[0]) if row and row[0] else None
 

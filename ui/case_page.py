@@ -364,10 +364,9 @@ class CasePage(QWidget):
     # -- sending --------------------------------------------------------------------------------
 
     def _set_aside_in_training(self, case_id: str) -> bool:
-        """Whether the case was prepared in training mode and set aside when the real platform was set."""
-        from app.store import TRAINING
-
-        return self.store.destination(case_id) == TRAINING and self.store.destination_now() != TRAINING
+        """Whether the case was made or queued in training mode, and a real platform is set now (queued,
+        it was set aside when the real platform was set; a draft was never queued)."""
+        return self.store.prepared_in_training(case_id)
 
     def send(self, *, reduced: bool = False) -> bool:
         """Validate and queue; returns False (and says why) when the checklist blocks it.
@@ -387,6 +386,8 @@ class CasePage(QWidget):
         if not self._eye_sides_confirmed():
             return False
         if self._set_aside_in_training(self.case.id) and not self._real_patient_confirmed():
+            return False
+        if self.store.kept_for_real_platform(self.case.id) and not self._waiting_confirmed():
             return False
         case_id, store = self.case.id, self.store
         content = copy.deepcopy(self.case)
@@ -451,6 +452,25 @@ class CasePage(QWidget):
                 "Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, "
                 "chez un vrai expert, et l'acte sera facturable.\n\nEst-ce bien un vrai patient, avec sa "
                 "vraie identité et son consentement ?"
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _waiting_confirmed(self) -> bool:
+        """Asked before a case made for the real platform is queued in training mode: it never goes to the
+        training platform (its expert is simulated), it waits for the end of training mode (found from
+        outside: it went to the training expert, nothing said)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self,
+            self.tr("Dossier préparé pour la plateforme réelle"),
+            self.tr(
+                "Ce dossier a été préparé hors du mode formation, pour la plateforme réelle. Il ne part pas "
+                "vers la plateforme d'essai : il attendra dans la file d'envoi la fin du mode formation, puis "
+                "partira vers la plateforme réelle, chez un vrai expert.\n\nLe mettre en file d'envoi ?"
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,

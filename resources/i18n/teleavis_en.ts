@@ -770,7 +770,7 @@
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="383"/>
+        <location filename="../../ui/case_page.py" line="382"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -778,28 +778,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="409"/>
+        <location filename="../../ui/case_page.py" line="410"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="419"/>
+        <location filename="../../ui/case_page.py" line="420"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="449"/>
+        <location filename="../../ui/case_page.py" line="450"/>
         <source>Dossier préparé en mode formation</source>
         <translation>Case prepared in training mode</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="451"/>
+        <location filename="../../ui/case_page.py" line="452"/>
         <source>Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, chez un vrai expert, et l&apos;acte sera facturable.
 
 Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</source>
         <translation>This case was prepared in training mode. This time it will go to the real platform, to a real expert, and the act will be billable.
 
 Is this really a real patient, with their real identity and consent?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="469"/>
+        <source>Dossier préparé pour la plateforme réelle</source>
+        <translation>Case prepared for the real platform</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="471"/>
+        <source>Ce dossier a été préparé hors du mode formation, pour la plateforme réelle. Il ne part pas vers la plateforme d&apos;essai : il attendra dans la file d&apos;envoi la fin du mode formation, puis partira vers la plateforme réelle, chez un vrai expert.
+
+Le mettre en file d&apos;envoi ?</source>
+        <translation>This case was prepared outside training mode, for the real platform. It does not go to the test platform: it will wait in the sending queue until training mode ends, then leave for the real platform, to a real expert.
+
+Queue it for sending?</translation>
     </message>
 </context>
 <context>

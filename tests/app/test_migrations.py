@@ -152,7 +152,33 @@ def test_cases_waiting_to_leave_before_the_upgrade_keep_the_platform_of_their_mo
     with Store.open(teleavis_home) as store:
         assert schema_version(store.conn) == len(MIGRATIONS)
         assert store.destination(queued) == "training"
-        assert store.destination(draft) is None  # queued later, in the mode of that moment
+        # Migration 16 left it to be decided when queued; migration 17 records it as made in this mode.
+        assert store.destination(draft) == "training"
         store.settings.set("platform.url", "https://plateforme.example/fhir")  # and the machine stops here
         assert [row.case_id for row in Outbox(store).pending()] == [queued]
         assert Outbox(store).due() == []  # never sent to the real platform
+
+
+def test_cases_still_to_send_before_the_upgrade_keep_the_mode_they_were_made_in(teleavis_home: Path) -> None:
+    """Found from outside: a draft made in training mode (a fictitious patient), never queued, left for the
+    real platform set later, billable, nothing asked. Migration 17 records the cases still to send as made
+    in the mode of the upgrade; a case already sent, whose platform is not known, is left as it was."""
+    from app.db import transaction
+    from app.model import Case, CaseState, Patient
+
+    with Store.open(teleavis_home) as store:  # training mode: no platform set
+        draft = store.create_case(Case(question="Q", patient=Patient(family="Martin", local_id="D-2")), [])
+        sent = store.create_case(Case(question="Q", patient=Patient(family="Dupont", local_id="D-1")), [])
+        store.queue(sent)
+        with transaction(store.conn) as conn:
+            store.transition(sent, CaseState.SENDING, conn=conn)
+            store.transition(sent, CaseState.SENT, conn=conn)
+        store.conn.execute("UPDATE cases SET destination = NULL")  # as the version before left them
+        store.conn.execute("PRAGMA user_version = 16")
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        assert store.destination(draft) == "training"
+        assert store.destination(sent) is None
+        store.settings.set("platform.url", "https://plateforme.example/fhir")
+        assert store.prepared_in_training(draft)  # the window and `case send` ask before it leaves

@@ -88,6 +88,43 @@ def test_a_real_case_waits_while_training_mode_is_on_and_leaves_when_it_ends(
     assert len(real.resources("Task")) == 1
 
 
+def test_a_case_made_for_the_real_platform_and_sent_in_training_mode_waits_for_its_end(
+    store: Store, real: SandboxServer, training: SandboxServer
+) -> None:
+    """Found from outside: a draft made for the real platform (a real patient), sent once training mode
+    was on, went to the training expert, whose answer is made up. It waits for the end of training mode,
+    as a case queued for the real platform does, and its act is judged as the real platform's."""
+    from app.acts import TRAINING as NOT_BILLABLE_IN_TRAINING
+    from app.acts import judge
+
+    store.settings.set("platform.url", REAL)
+    case_id = make_case(store, queue=False)  # a draft, never queued
+    assert store.destination(case_id) == PLATFORM
+    store.settings.set("training", "on")
+    assert judge(store, store.get_case(case_id)).reason != NOT_BILLABLE_IN_TRAINING
+    store.queue(case_id)
+    assert store.destination(case_id) == PLATFORM
+
+    with engine_on(store, training.base_url) as engine:
+        summary = engine.run_once()
+        assert summary.sent == [] and summary.waiting == [case_id]
+        assert training.resources("Task") == []  # the training expert never sees a real patient
+
+    store.settings.set("training", "auto")
+    with engine_on(store, real.base_url) as engine:
+        assert engine.run_once().sent == [case_id]
+
+
+def test_a_draft_made_in_training_mode_is_known_as_one_once_a_real_platform_is_set(store: Store) -> None:
+    """The mode a case is made in is kept: a training draft never queued is a fictitious patient too."""
+    case_id = make_case(store, queue=False)  # no platform set: training mode
+    assert store.destination(case_id) == TRAINING and not store.prepared_in_training(case_id)
+    store.settings.set("platform.url", REAL)
+    assert store.prepared_in_training(case_id)
+    store.queue(case_id)  # (the window and `case send` ask first: a real patient, said so)
+    assert store.destination(case_id) == PLATFORM
+
+
 def test_a_training_case_is_not_followed_nor_answered_on_the_real_platform(
     store: Store, real: SandboxServer, training: SandboxServer
 ) -> None:

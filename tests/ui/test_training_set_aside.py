@@ -42,3 +42,61 @@ def test_a_case_set_aside_at_the_end_of_training_says_why_and_asks_before_it_lea
     assert page.send()
     qtbot.waitUntil(lambda: store.state(case_id) != CaseState.NEEDS_ATTENTION, timeout=30_000)
     assert store.destination(case_id) == "platform"
+
+
+def _answering(monkeypatch: pytest.MonkeyPatch, reply: Any) -> list[str]:
+    """QMessageBox.question answered ``reply``; returns the questions asked."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *_rest: asked.append(text) or reply)
+    return asked
+
+
+def test_a_draft_made_in_training_asks_before_it_leaves_for_the_real_platform(
+    qtbot: Any, store: Store, window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: a draft made in training mode (a fictitious patient), never queued, left for
+    the real platform set after, billable, nothing asked: only a case queued in training was known."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.sync.sync_helpers import make_case
+
+    case_id = make_case(store, queue=False)  # made in training mode (no platform set), never queued
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    window.open_case(case_id)
+    page = window.case_page
+    asked = _answering(monkeypatch, QMessageBox.StandardButton.No)
+    assert not page.send()
+    assert store.state(case_id) == CaseState.DRAFT
+    assert asked and "Est-ce bien un vrai patient" in asked[0]
+    _answering(monkeypatch, QMessageBox.StandardButton.Yes)
+    assert page.send()
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.QUEUED, timeout=30_000)
+    assert store.destination(case_id) == "platform"
+
+
+def test_a_draft_made_for_the_real_platform_never_goes_to_the_training_platform(
+    qtbot: Any, store: Store, window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other way: made for the real platform (a real patient), sent while training mode is on, it
+    waits for the end of training mode, said before it is queued; the training expert never sees it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.outbox import Outbox
+    from tests.sync.sync_helpers import make_case
+
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    case_id = make_case(store, queue=False)
+    store.settings.set("training", "on")
+    window.open_case(case_id)
+    page = window.case_page
+    asked = _answering(monkeypatch, QMessageBox.StandardButton.No)
+    assert not page.send()
+    assert store.state(case_id) == CaseState.DRAFT
+    assert asked and "attendra dans la file d'envoi la fin du mode formation" in asked[0]
+    _answering(monkeypatch, QMessageBox.StandardButton.Yes)
+    assert page.send()
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.QUEUED, timeout=30_000)
+    assert store.destination(case_id) == "platform"
+    assert Outbox(store, destination="training").due() == []  # never to the training platform
