@@ -482,6 +482,8 @@ class CaseSummary:
     due_at: str | None = None
     #: The answer's last news: ``amended`` or ``withdrawn`` (AnswerNews), None for an answer as first given.
     answer_news: str | None = None
+    #: A training case (made or sent in training mode): a fictitious patient, a simulated answer.
+    training: bool = False
 
     def overdue(self, now: str | None = None) -> bool:
         """The expert's promised answer time has passed and the case still waits for the expert."""

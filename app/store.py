@@ -122,9 +122,10 @@ _SUMMARY = (
     # The answer's last news (amended, withdrawn, provisional), read off the case's history for the rows
     # shown only.
     "(SELECT e.kind FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('amended', 'withdrawn', 'provisional') "
-    "ORDER BY e.id DESC LIMIT 1) FROM cases c"
+    "ORDER BY e.id DESC LIMIT 1), "
+    # A training case (cases.destination, migration 16): marked in the worklist, whatever the mode now.
+    "c.destination = 'training' FROM cases c"
 )
-_SUMMARY_BEFORE_DUE = _SUMMARY.replace("c.due_at", "NULL")
 
 #: A database snapshot taken before a migration is kept this long: a migration's fault shows in
 #: the first days of use; after that it only keeps data (cases since purged among it) for nothing.
@@ -1080,7 +1081,7 @@ class Store:
         page costs about the same at 100 cases as at 10 000.
         """
         # SQL below is built from constant fragments and placeholders only: every value is a parameter.
-        columns = _SUMMARY if self._due else _SUMMARY_BEFORE_DUE
+        columns = self._summary_columns()
         where: list[str] = []
         params: list[Any] = []
         text = (search or "").strip().lower()
@@ -1181,11 +1182,17 @@ class Store:
         found = {c.id: c for c in self._summaries(ids)}
         return [found[i] for i in ids if i in found and found[i].state in waiting]
 
+    def _summary_columns(self) -> str:
+        """``_SUMMARY`` without the columns the schema does not have yet (a migration test's store)."""
+        columns = _SUMMARY if self._due else _SUMMARY.replace("c.due_at", "NULL")
+        return columns if self._destinations else columns.replace("c.destination = 'training'", "0")
+
     def _summaries(self, ids: list[str]) -> list[CaseSummary]:
         out: list[CaseSummary] = []
+        columns = self._summary_columns()
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            rows = self.conn.execute(f"{_SUMMARY} WHERE c.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            rows = self.conn.execute(f"{columns} WHERE c.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
             out += [_summary(r) for r in rows]
         return out
 
@@ -1251,4 +1258,5 @@ def _summary(row: Sequence[Any]) -> CaseSummary:
         image_count=row[8],
         due_at=row[9],
         answer_news=row[10] if len(row) > 10 else None,
+        training=bool(row[11]) if len(row) > 11 else False,
     )

@@ -19,7 +19,7 @@ from app.errors import TeleavisError
 from app.findings import Finding
 from app.model import EDITABLE_STATES, Case, CaseState
 from app.outbox import Outbox
-from app.store import Store
+from app.store import TRAINING, Store
 from app.validation import EYE_SIDE
 from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
@@ -28,6 +28,7 @@ from ui.fields import window_dates
 from ui.follow_view import FollowView
 from ui.tasks import on_own_connection, run_note, run_write, wait_writes
 from ui.widgets import named
+from ui.worklist import training_words
 
 if TYPE_CHECKING:
     from ui.capture_panel import CapturePanel
@@ -132,6 +133,12 @@ class CasePage(QWidget):
         self.back.clicked.connect(self.closed)
         top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
+        # A training case says so in every mode, above the editor and the follow view (found from outside:
+        # once a real platform was set, the simulated expert's answer read like a real one).
+        self.training_mark = named(QLabel(), "trainingCase")
+        self.training_mark.setWordWrap(True)
+        self.training_mark.hide()
+        layout.addWidget(self.training_mark)
         self.attention = named(QLabel(), "attentionBanner")
         self.attention.setWordWrap(True)
         self.attention.setTextFormat(Qt.TextFormat.PlainText)  # the platform's words, never read as HTML
@@ -198,6 +205,7 @@ class CasePage(QWidget):
             run_note(on_own_connection(self.store, lambda own: own.record_view(case_id)))
         self.case = case
         self._header()
+        self._mark_training()
         if case.state in EDITABLE_STATES:
             first_time = self.capture.panel is None
             # Read on a worker while this thread writes the fields: back before the page's first paint.
@@ -254,6 +262,13 @@ class CasePage(QWidget):
     def editing(self) -> bool:
         return self.case is not None and self.views.currentWidget() is self.split
 
+    def _mark_training(self) -> None:
+        """The training case's line: a fictitious patient, and once sent, a simulated answer."""
+        case = self.case
+        training = case is not None and self.store.destination(case.id) == TRAINING
+        self.training_mark.setText(training_words(case.state.value) if case is not None and training else "")
+        self.training_mark.setVisible(training)
+
     def _header(self) -> None:
         case = self.case
         if case is None:
@@ -293,6 +308,7 @@ class CasePage(QWidget):
             return
         self.case.state = state
         self._header()
+        self._mark_training()
         if not self.editing():
             self.follow.refresh()
 

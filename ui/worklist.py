@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from app import messages as M
 from app.errors import TeleavisError
 from app.i18n import language
-from app.model import AnswerNews, CaseState, CaseSummary, Patient
+from app.model import EDITABLE_STATES, AnswerNews, CaseState, CaseSummary, Patient
 from app.report_text import moment_words
 from app.store import PROVISIONAL_EVENT, Store
 from ui.widgets import named
@@ -78,6 +78,28 @@ def local_time(instant: str) -> str:
     return moment_words(instant, language())
 
 
+class TrainingWords:
+    """What a training case is (its translation context), said on its worklist row and its page, as
+    ``case show`` says it: a case still to send holds a fictitious patient; one sent, a simulated answer."""
+
+    @staticmethod
+    def of(state: str) -> str:
+        from PySide6.QtCore import QCoreApplication
+
+        if state in {s.value for s in EDITABLE_STATES}:
+            return QCoreApplication.translate(
+                "TrainingWords", "Dossier préparé en mode formation : patient fictif, pour la plateforme d'essai."
+            )
+        return QCoreApplication.translate(
+            "TrainingWords", "Dossier d'entraînement (mode formation) : patient fictif, réponse simulée."
+        )
+
+
+def training_words(state: str) -> str:
+    """The words of :class:`TrainingWords` for a case in ``state``."""
+    return TrainingWords.of(state)
+
+
 class WorklistModel(QAbstractTableModel):
     """Rows of ``store.list_cases``, fetched a page at a time as the view scrolls."""
 
@@ -101,6 +123,7 @@ class WorklistModel(QAbstractTableModel):
         # The bold of unread rows, made when one is first drawn: QFont's type (its ten enumerations) is
         # not otherwise built before the first window shows (~1 ms).
         self._bold: QFont | None = None
+        self._training = QColor("#664d03")  # the training banner's colour
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -229,13 +252,18 @@ class WorklistModel(QAbstractTableModel):
         if role == FOREGROUND:
             if column == self.STATE and row.id in self._late:
                 return self._urgent
+            if column == self.PATIENT and row.training:
+                return self._training
             return self._urgent if column == self.PRIORITY and row.priority == "urgent" else None
         if role == BACKGROUND:
             return self._unread if row.unread else None
         if role == TOOLTIP:
             if column == self.STATE and row.id in self._late and row.due_at:
                 return self.tr("Réponse de l'expert promise pour le {when}").format(when=local_time(row.due_at))
-            return self.tr("Dossier {id}").format(id=row.id) if column == self.PATIENT else None
+            if column != self.PATIENT:
+                return None
+            case = self.tr("Dossier {id}").format(id=row.id)
+            return f"{case}\n{training_words(row.state)}" if row.training else case
         return row.id  # UserRole
 
     def _bold_font(self) -> QFont:
@@ -256,8 +284,12 @@ class WorklistModel(QAbstractTableModel):
             state = self.tr("réponse modifiée par l'expert")
         elif row.state == CaseState.ANSWERED.value and row.answer_news == PROVISIONAL_EVENT:
             state = self.tr("réponse provisoire")  # not yet signed off by the expert: not to act on as final
+        # A training case says so in every mode (found from outside: once a real platform was set, the
+        # simulated expert's answers read « réponse reçue — à lire » like real ones).
         texts = (
-            ("● " if row.unread else "") + self._patient(number),
+            ("● " if row.unread else "")
+            + (self.tr("[Formation]") + " " if row.training else "")
+            + self._patient(number),
             M.specialty_name(row.specialty),
             self.tr("Urgent") if row.priority == "urgent" else self.tr("Normale"),
             self.tr("{state} — à lire").format(state=state)
@@ -481,13 +513,12 @@ class Worklist(QWidget):
             self.detail.setText(exc.message)
             return
         name = case.patient.shown_name()
-        self.detail.setText(
-            self.tr("{name} — dossier {id} — {state}").format(
-                name=name or self.tr("(patient sans nom)"),
-                id=short_id(summary.id),
-                state=M.state_name(summary.state, offline=self.model.offline),
-            )
+        words = self.tr("{name} — dossier {id} — {state}").format(
+            name=name or self.tr("(patient sans nom)"),
+            id=short_id(summary.id),
+            state=M.state_name(summary.state, offline=self.model.offline),
         )
+        self.detail.setText(f"{words}\n{training_words(summary.state)}" if summary.training else words)
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

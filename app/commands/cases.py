@@ -19,7 +19,7 @@ from app.findings import Finding
 from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox
 from app.report_text import eye_check_words, form_words, history_words, level_words, moment_words, view_words
-from app.store import NewImage, Store
+from app.store import TRAINING, NewImage, Store
 from app.validation import EYE_SIDE, blocking, eye_side_words
 
 M.add(
@@ -103,6 +103,7 @@ M.add(
         "case.none": {"fr": "Aucun dossier.", "en": "No case."},
         "case.overdue_mark": {"fr": "en retard", "en": "overdue"},
         "case.unread_mark": {"fr": "à lire", "en": "to read"},
+        "case.training_mark": {"fr": "formation", "en": "training"},
         "show.due": {"fr": "Réponse de l'expert promise pour le : {when}", "en": "Expert's answer promised by: {when}"},
         "show.overdue": {
             "fr": "Réponse de l'expert en retard : promise pour le {when}",
@@ -249,12 +250,14 @@ def run_list(args: argparse.Namespace) -> int:
     if not rows:
         say(M.tr("case.none"))
     # An answer or a question not read yet, an overdue case (the expert's promised answer time
-    # passed): said at the end of its line, as the window's list says them. The creation time is the
+    # passed), a training case (a fictitious patient, a simulated answer, in every mode): said at the
+    # end of its line, as the window's list says them. The creation time is the
     # workstation's, in the list's one written form (YYYY-MM-DD HH:MM) whatever the language.
     lines = [
         f"{r.id}  {r.state:<15}  {r.specialty:<13}  {moment_words(r.created_at, 'en')}  {r.initials}"
         + (f"  [{M.tr('case.unread_mark')}]" if r.unread else "")
         + (f"  [{M.tr('case.overdue_mark')}]" if r.overdue(now) else "")
+        + (f"  [{M.tr('case.training_mark')}]" if r.training else "")
         for r in rows
     ]
     if lines:
@@ -332,6 +335,7 @@ def run_show(args: argparse.Namespace) -> int:
             say(M.tr("show.view_not_audited", why=exc.message))
         doc = case_document(store, case)
         state = state_words(case.state.value, store.answer(case.id))  # « réponse retirée… », not « reçue »
+        training = store.destination(case.id) == TRAINING
         row = Outbox(store).row(case.id) if case.state == CaseState.NEEDS_ATTENTION else None
     if args.json:
         emit_json(doc)
@@ -341,6 +345,9 @@ def run_show(args: argparse.Namespace) -> int:
     out = [
         f"{M.tr('show.case')} {case.id} — {state} — {M.specialty_name(case.specialty)}"
         f" ({M.tr(priority) if priority in M.CATALOGUE else case.priority})",
+        # A training case says so in every mode (found from outside: once a real platform was set, the
+        # simulated expert's answer read like a real one).
+        *([M.tr("show.training_draft" if case.state in EDITABLE_STATES else "show.training")] if training else []),
         f"{M.tr('show.patient')} {p.shown_name()}, {p.birth_date}"
         + (f" ({M.tr('show.birth_place', code=p.birth_place)})" if p.birth_place else "")
         + f", {M.sex_name(p.sex)}"
@@ -425,6 +432,14 @@ def run_show(args: argparse.Namespace) -> int:
 M.add(
     {
         "show.case": {"fr": "Dossier", "en": "Case"},
+        "show.training": {
+            "fr": "Dossier d'entraînement (mode formation) : patient fictif, réponse simulée.",
+            "en": "Practice case (training mode): fictitious patient, simulated answer.",
+        },
+        "show.training_draft": {
+            "fr": "Dossier préparé en mode formation : patient fictif, pour la plateforme d'essai.",
+            "en": "Case prepared in training mode: fictitious patient, for the test platform.",
+        },
         "show.view_not_audited": {
             "fr": "Attention : cette consultation n'a pas pu être inscrite au journal d'audit ({why})",
             "en": "Warning: this reading could not be written to the audit log ({why})",

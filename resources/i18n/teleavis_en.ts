@@ -704,73 +704,73 @@
 <context>
     <name>CasePage</name>
     <message>
-        <location filename="../../ui/case_page.py" line="129"/>
+        <location filename="../../ui/case_page.py" line="130"/>
         <source>← Liste des dossiers</source>
         <extracomment>The platform cannot be reached (ui/sync_service.py): a case to send is said waiting. Why a case&apos;s queueing was refused while another case was open: said when it is opened again.</extracomment>
         <translation>← Case list</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="130"/>
+        <location filename="../../ui/case_page.py" line="131"/>
         <source>Retour à la liste des dossiers (Alt+←)</source>
         <translation>Back to the case list (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="141"/>
+        <location filename="../../ui/case_page.py" line="148"/>
         <source>Envoyer des copies réduites</source>
         <translation>Send reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="144"/>
+        <location filename="../../ui/case_page.py" line="151"/>
         <source>Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>The photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="180"/>
+        <location filename="../../ui/case_page.py" line="187"/>
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="215"/>
+        <location filename="../../ui/case_page.py" line="223"/>
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="223"/>
+        <location filename="../../ui/case_page.py" line="231"/>
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="242"/>
+        <location filename="../../ui/case_page.py" line="250"/>
         <source>Dossier retenu : il n&apos;est pas parti. Corrigez-le, puis envoyez-le.</source>
         <translation>Case held back: it has not left. Correct it, then send it.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="263"/>
+        <location filename="../../ui/case_page.py" line="278"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="264"/>
+        <location filename="../../ui/case_page.py" line="279"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="349"/>
+        <location filename="../../ui/case_page.py" line="365"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="359"/>
+        <location filename="../../ui/case_page.py" line="375"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="362"/>
+        <location filename="../../ui/case_page.py" line="378"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="382"/>
+        <location filename="../../ui/case_page.py" line="398"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -778,22 +778,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="410"/>
+        <location filename="../../ui/case_page.py" line="426"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="420"/>
+        <location filename="../../ui/case_page.py" line="436"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="450"/>
+        <location filename="../../ui/case_page.py" line="466"/>
         <source>Dossier préparé en mode formation</source>
         <translation>Case prepared in training mode</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="452"/>
+        <location filename="../../ui/case_page.py" line="468"/>
         <source>Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, chez un vrai expert, et l&apos;acte sera facturable.
 
 Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</source>
@@ -802,12 +802,12 @@ Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</sour
 Is this really a real patient, with their real identity and consent?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="469"/>
+        <location filename="../../ui/case_page.py" line="485"/>
         <source>Dossier préparé pour la plateforme réelle</source>
         <translation>Case prepared for the real platform</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="471"/>
+        <location filename="../../ui/case_page.py" line="487"/>
         <source>Ce dossier a été préparé hors du mode formation, pour la plateforme réelle. Il ne part pas vers la plateforme d&apos;essai : il attendra dans la file d&apos;envoi la fin du mode formation, puis partira vers la plateforme réelle, chez un vrai expert.
 
 Le mettre en file d&apos;envoi ?</source>
@@ -2500,6 +2500,19 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
     </message>
 </context>
 <context>
+    <name>TrainingWords</name>
+    <message>
+        <location filename="../../ui/worklist.py" line="90"/>
+        <source>Dossier préparé en mode formation : patient fictif, pour la plateforme d&apos;essai.</source>
+        <translation>Case prepared in training mode: fictitious patient, for the test platform.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="93"/>
+        <source>Dossier d&apos;entraînement (mode formation) : patient fictif, réponse simulée.</source>
+        <translation>Practice case (training mode): fictitious patient, simulated answer.</translation>
+    </message>
+</context>
+<context>
     <name>ViewChecklist</name>
     <message>
         <location filename="../../ui/capture_checklist.py" line="31"/>
@@ -2515,17 +2528,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="317"/>
+        <location filename="../../ui/worklist.py" line="349"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="318"/>
+        <location filename="../../ui/worklist.py" line="350"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="424"/>
+        <location filename="../../ui/worklist.py" line="456"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Searching every case, whatever the filter: %n case found.</numerusform>
@@ -2533,67 +2546,67 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         </translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="305"/>
+        <location filename="../../ui/worklist.py" line="337"/>
         <source>Nom, INS, votre n° de dossier ou code Teleavis</source>
         <translation>Name, INS, your file number or Teleavis code</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="308"/>
+        <location filename="../../ui/worklist.py" line="340"/>
         <source>Trouve un patient par son nom, son INS (avec ou sans espaces), le n° de dossier que votre structure lui donne (avec ou sans tiret : D-2291, D2291 ou 2291), ou un dossier par son code Teleavis, celui qui suit « dossier » en haut du dossier ouvert.</source>
         <translation>Finds a patient by name, by INS (with or without spaces), by the file number your organisation gives them (with or without its dash: D-2291, D2291 or 2291), or a case by its Teleavis code, the one after “case” at the top of the open case.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="428"/>
+        <location filename="../../ui/worklist.py" line="460"/>
         <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier.</source>
         <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS, by your file number or by the case&apos;s Teleavis code.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="435"/>
+        <location filename="../../ui/worklist.py" line="467"/>
         <source>Aucun dossier pour l&apos;instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No cases yet. Create the first one with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="439"/>
+        <location filename="../../ui/worklist.py" line="471"/>
         <source>Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier se crée avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No case in “{filter}”. The others are under “All”; a new case is created with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="451"/>
+        <location filename="../../ui/worklist.py" line="483"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="452"/>
+        <location filename="../../ui/worklist.py" line="484"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="453"/>
+        <location filename="../../ui/worklist.py" line="485"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="454"/>
+        <location filename="../../ui/worklist.py" line="486"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="455"/>
+        <location filename="../../ui/worklist.py" line="487"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="461"/>
+        <location filename="../../ui/worklist.py" line="493"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="485"/>
+        <location filename="../../ui/worklist.py" line="516"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="486"/>
+        <location filename="../../ui/worklist.py" line="517"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
@@ -2601,83 +2614,88 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/worklist.py" line="162"/>
+        <location filename="../../ui/worklist.py" line="185"/>
         <source>(patient sans nom)</source>
         <extracomment>The platform cannot be reached: a case to send is said waiting, not « envoi en cours ».</extracomment>
         <translation>(patient without a name)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="207"/>
+        <location filename="../../ui/worklist.py" line="230"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="209"/>
+        <location filename="../../ui/worklist.py" line="232"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="211"/>
+        <location filename="../../ui/worklist.py" line="234"/>
         <source>Priorité</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="213"/>
+        <location filename="../../ui/worklist.py" line="236"/>
         <source>État</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="215"/>
+        <location filename="../../ui/worklist.py" line="238"/>
         <source>Dernier changement</source>
         <translation>Last change</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="216"/>
+        <location filename="../../ui/worklist.py" line="239"/>
         <source>Images</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="237"/>
+        <location filename="../../ui/worklist.py" line="262"/>
         <source>Réponse de l&apos;expert promise pour le {when}</source>
         <translation>Expert&apos;s answer promised by {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="254"/>
+        <location filename="../../ui/worklist.py" line="282"/>
         <source>réponse retirée par l&apos;expert</source>
         <translation>answer withdrawn by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="256"/>
+        <location filename="../../ui/worklist.py" line="284"/>
         <source>réponse modifiée par l&apos;expert</source>
         <translation>answer amended by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="258"/>
+        <location filename="../../ui/worklist.py" line="286"/>
         <source>réponse provisoire</source>
         <translation>provisional answer</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="262"/>
+        <location filename="../../ui/worklist.py" line="291"/>
+        <source>[Formation]</source>
+        <translation>[Training]</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="294"/>
         <source>Urgent</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="262"/>
+        <location filename="../../ui/worklist.py" line="294"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="263"/>
+        <location filename="../../ui/worklist.py" line="295"/>
         <source>{state} — à lire</source>
         <translation>{state} — not read yet</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="265"/>
+        <location filename="../../ui/worklist.py" line="297"/>
         <source>{state} — en retard</source>
         <translation>{state} — overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="238"/>
+        <location filename="../../ui/worklist.py" line="265"/>
         <source>Dossier {id}</source>
         <translation>Case {id}</translation>
     </message>

@@ -471,3 +471,18 @@ def test_case_send_keeps_a_case_made_for_the_real_platform_from_the_training_pla
     assert sent.code == 0 and "attendra la fin du mode formation" in sent.err, sent.err
     with Store.open() as store:
         assert store.destination(case_id) == "platform"
+
+
+def test_case_list_and_show_mark_a_training_case_whatever_the_mode_now(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    """Found from outside: once training mode ended, a training case's simulated answer read like a real
+    one. `case list` marks it as it marks a case to read, `case show` says it, whatever the mode now."""
+    training = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex"))).out.strip()
+    assert run_inprocess(capsys, "config", "set", "platform.url", "https://plateforme.example/fhir").code == 0
+    real = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex2"))).out.strip()
+    lines = {line.split()[0]: line for line in run_inprocess(capsys, "case", "list").out.splitlines()}
+    assert lines[training].endswith("  [formation]") and "formation" not in lines[real]
+    shown = run_inprocess(capsys, "case", "show", training).out.splitlines()
+    assert shown[1] == "Dossier préparé en mode formation : patient fictif, pour la plateforme d'essai."
+    assert "formation" not in run_inprocess(capsys, "case", "show", real).out

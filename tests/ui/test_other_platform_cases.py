@@ -91,3 +91,34 @@ def test_the_training_banner_says_how_many_real_cases_wait_for_its_end(qtbot: An
     window.apply_settings()
     assert not window.banner.isVisible()
     window.shutdown()
+
+
+def test_a_training_case_is_marked_in_the_worklist_and_on_its_page_once_training_ends(
+    qtbot: Any, store: Store, window: Any
+) -> None:
+    """Found from outside: after training mode ended, the simulated expert's answers read « réponse reçue —
+    à lire » in the worklist like real ones, with no mark anywhere in the window (only the PDF said
+    « FORMATION »). A training case says so in the list and on its page, whatever the mode now."""
+    from PySide6.QtCore import Qt
+
+    from app.model import Patient
+    from tests.support.ui import answered_case
+
+    training = answered_case(store)  # sent and answered in training mode (no platform set)
+    store.conn.execute("UPDATE cases SET unread = 1 WHERE id = ?", (training,))
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    real = answered_case(store, Patient(family="DURAND", given=["Anne"], birth_date="1960-05-06"))
+    window.worklist.set_filter("all")
+    model = window.worklist.model
+    rows = {model.summary(row).id: row for row in range(model.rowCount())}
+    cell = model.index(rows[training], model.PATIENT)
+    assert model.data(cell).startswith("● [Formation] MARTIN Paul")
+    assert "réponse simulée" in model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    assert "Formation" not in model.data(model.index(rows[real], model.PATIENT))
+
+    window.open_case(training)
+    page = window.case_page
+    assert not page.training_mark.isHidden()
+    assert page.training_mark.text() == "Dossier d'entraînement (mode formation) : patient fictif, réponse simulée."
+    window.open_case(real)
+    assert page.training_mark.isHidden()

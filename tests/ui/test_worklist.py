@@ -13,6 +13,7 @@ from tests.support.ui import activate, answered_case, type_text
 from ui.main_window import MainWindow
 
 
+#: The cases these tests make are made in training mode (no platform set): each row says so first.
 def patient_column(window: MainWindow) -> list[str]:
     model = window.worklist.model
     return [model.data(model.index(row, model.PATIENT)) for row in range(model.rowCount())]
@@ -30,9 +31,9 @@ def test_two_patients_with_the_same_initials_are_told_apart(qtbot: Any, store: S
     qtbot.addWidget(window)
     window.worklist.set_filter("all")
     assert sorted(patient_column(window)) == [
-        "(patient sans nom)",
-        "MARTIN Paul (03/02/1950)",
-        "MARTIN Pierre (14/07/1962)",
+        "[Formation] (patient sans nom)",
+        "[Formation] MARTIN Paul (03/02/1950)",
+        "[Formation] MARTIN Pierre (14/07/1962)",
     ]
     window.shutdown()
 
@@ -50,11 +51,11 @@ def test_a_married_woman_is_listed_by_her_birth_name_then_her_used_name_and_foun
     activate(qtbot, window)
     window.worklist.set_filter("all")
     assert sorted(patient_column(window)) == [
-        "DUPONT Jeanne (nom utilisé : LEROY) (03/02/1950)",
-        "MARTIN Paul (03/02/1950)",
+        "[Formation] DUPONT Jeanne (nom utilisé : LEROY) (03/02/1950)",
+        "[Formation] MARTIN Paul (03/02/1950)",
     ]
     search_for(qtbot, window, "leroy")
-    assert patient_column(window) == ["DUPONT Jeanne (nom utilisé : LEROY) (03/02/1950)"]
+    assert patient_column(window) == ["[Formation] DUPONT Jeanne (nom utilisé : LEROY) (03/02/1950)"]
     window.shutdown()
 
 
@@ -67,10 +68,10 @@ def test_before_the_key_comes_the_rows_show_initials_then_the_names(
     window = MainWindow(store)
     qtbot.addWidget(window)
     window.worklist.set_filter("all")
-    assert patient_column(window) == ["M.P."]
+    assert patient_column(window) == ["[Formation] M.P."]
     with qtbot.waitSignal(window.worklist.model.dataChanged):
         assert window._fetch_key()
-    assert patient_column(window) == ["MARTIN Paul (03/02/1950)"]
+    assert patient_column(window) == ["[Formation] MARTIN Paul (03/02/1950)"]
     window.shutdown()
 
 
@@ -105,15 +106,15 @@ def test_a_search_finds_the_patient_whatever_the_filter(qtbot: Any, store: Store
     assert window.worklist.model.rowCount() == 1
 
     search_for(qtbot, window, "dupont")
-    assert patient_column(window) == ["DUPONT Jeanne (01/05/1948)"], "a case in another filter is found"
+    assert patient_column(window) == ["[Formation] DUPONT Jeanne (01/05/1948)"], "a case in another filter is found"
     assert "tous les dossiers" in window.worklist.notice.text() and window.worklist.notice.isVisible()
     search_for(qtbot, window, "248057512345656")
-    assert patient_column(window) == ["DUPONT Jeanne (01/05/1948)"]
+    assert patient_column(window) == ["[Formation] DUPONT Jeanne (01/05/1948)"]
     # The INS as the carte Vitale prints it, the site's file number as the nurse types it (found from
     # outside: both found nothing), and the hint tells that number from the case's Teleavis code.
     for typed in ("2 48 05 75 123 456 56", "D-5502", "d5502", "5502"):
         search_for(qtbot, window, typed)
-        assert patient_column(window) == ["DUPONT Jeanne (01/05/1948)"], typed
+        assert patient_column(window) == ["[Formation] DUPONT Jeanne (01/05/1948)"], typed
     hint = window.worklist.search.placeholderText() + window.worklist.search.toolTip()
     assert "votre n° de dossier" in hint and "code Teleavis" in hint and "D-2291" in hint
     search_for(qtbot, window, "martin")
