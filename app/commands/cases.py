@@ -255,9 +255,9 @@ def run_list(args: argparse.Namespace) -> int:
     # workstation's, in the list's one written form (YYYY-MM-DD HH:MM) whatever the language.
     lines = [
         f"{r.id}  {r.state:<15}  {r.specialty:<13}  {moment_words(r.created_at, 'en')}  {r.initials}"
+        + (f"  [{M.tr('case.training_mark')}]" if r.training else "")  # first: what comes last stays last
         + (f"  [{M.tr('case.unread_mark')}]" if r.unread else "")
         + (f"  [{M.tr('case.overdue_mark')}]" if r.overdue(now) else "")
-        + (f"  [{M.tr('case.training_mark')}]" if r.training else "")
         for r in rows
     ]
     if lines:

@@ -482,7 +482,7 @@ def test_case_list_and_show_mark_a_training_case_whatever_the_mode_now(
     assert run_inprocess(capsys, "config", "set", "platform.url", "https://plateforme.example/fhir").code == 0
     real = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex2"))).out.strip()
     lines = {line.split()[0]: line for line in run_inprocess(capsys, "case", "list").out.splitlines()}
-    assert lines[training].endswith("  [formation]") and "formation" not in lines[real]
+    assert lines[training].endswith("M.P.  [formation]") and "formation" not in lines[real]
     shown = run_inprocess(capsys, "case", "show", training).out.splitlines()
     assert shown[1] == "Dossier préparé en mode formation : patient fictif, pour la plateforme d'essai."
     assert "formation" not in run_inprocess(capsys, "case", "show", real).out
