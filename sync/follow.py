@@ -252,6 +252,9 @@ def poll_mark(name: str, destination: str) -> str:
     return name if destination == PLATFORM else f"{name}.training"
 
 
+#: States in which an answered request was handed back to the platform to be taken again: its answer,
+#: with no report left in the Task, was withdrawn.
+_HANDED_BACK = frozenset({CaseState.SENT, CaseState.RECEIVED, CaseState.ACCEPTED})
 #: When the recently written Tasks were last read back whole for their audit heads (``read_witnesses``).
 _WITNESS_MARK = "sync.witness_at"
 #: Notes that are news for the requester, as a cancelled request is: the request deleted on the platform,
@@ -982,7 +985,11 @@ class Follower:
                     # Taken back by the expert, or withdrawn by the platform: an answer already read may
                     # change, or is no longer to be relied on. The requester must see it.
                     self.store.mark_news(conn, case_id)
-                    if target in FOLLOWED_STATES and not self._report_references(task, Answer()):
+                    # Handed back to be taken again (requested, received, accepted) with no report: withdrawn.
+                    # An expert taking the case up again (in progress, a question) is not: the contract gives
+                    # Task.output only when completed (found in review: a question after an answer was said
+                    # « la plateforme a retiré cette réponse »).
+                    if target in _HANDED_BACK and not self._report_references(task, Answer()):
                         news = news or self._withdrawn_by_platform(conn, case_id)
                     news = news or (AnswerNews.REOPENED if target in FOLLOWED_STATES else "")
             elif target is not None and target != current:

@@ -81,3 +81,28 @@ def test_an_expert_taking_the_case_back_with_its_answer_still_there_says_it_may_
     assert store.state(case_id) == CaseState.IN_PROGRESS and store.platform_info(case_id)["unread"]
     assert answer is not None and not answer.platform_withdrawn
     assert status_words(answer, state=CaseState.IN_PROGRESS.value).startswith("L'expert a repris le dossier")
+
+
+def test_a_question_after_an_answer_is_not_said_withdrawn_by_the_platform(store: Store, tmp_path: Path) -> None:
+    """Found in review: the contract gives Task.output only when completed, so an expert who asks a
+    question after answering (on-hold, no output), then takes the case up again (in-progress), made the
+    case say « La plateforme a retiré cette réponse ». Only a request handed back to be taken again is."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r1",))
+        platform.reports["r1"] = report("r1", "Naevus bénin.", pdf="b1")
+        platform.binaries["b1"] = PDF
+        with following(store, platform) as engine:
+            engine.run_once()
+            store.mark_read(case_id)
+            listener = RecordingListener()
+            engine.listener = engine.follower.listener = listener
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold", version="3")  # a question; no output
+            engine.run_once()
+            platform.tasks[task_id] = task(case_id, task_id, "in-progress", version="4")
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert store.state(case_id) == CaseState.IN_PROGRESS
+    assert answer is not None and not answer.platform_withdrawn
+    assert AnswerNews.WITHDRAWN not in [news for _case, _state, news in listener.states]
+    assert "retiré" not in status_words(answer, state=CaseState.IN_PROGRESS.value)
