@@ -71,6 +71,8 @@ def ensure_sandbox(store: ConfiguredStore) -> str:
             # expert asks a question on some cases (one in four by default, drawn from the case id), so
             # a newcomer also tries the reply loop.
             server = _new_sandbox(store, data_dir)
+            if not server.store.types():  # a training platform with nothing on it: none of the marks hold
+                _forget_marks(store)
             _running[key] = server
             atexit.register(stop_sandboxes)
             log.info("training mode: sandbox platform on loopback")
@@ -127,21 +129,29 @@ def _stop(data_dir: Path) -> None:
 
 def wipe_sandbox(store: ConfiguredStore) -> bool:
     """Stop this process's sandbox and erase the training data; False when there was none."""
-    from app.store import TRAINING
-    from sync.follow import POLL_MARKS, poll_mark
     from sync.sandbox.storage import erase
 
     data_dir = _data_dir(store)
     _stop(data_dir)
+    _forget_marks(store)
     if not data_dir.exists():
         return False
     erase(data_dir)
-    # The next poll of the training platform is a whole one, not narrowed to what changed since the
-    # erased platform's last change: it finds the training cases' requests gone, and says so on them.
-    for mark in POLL_MARKS:
-        store.settings.set(poll_mark(mark, TRAINING), None)
     log.info("training data erased")
     return True
+
+
+def _forget_marks(store: ConfiguredStore) -> None:
+    """The training platform's poll marks forgotten, its data being gone (erased, or lost: a restored
+    backup holds no ``sandbox/``): the next poll is a whole one, not narrowed to what changed since the
+    lost platform's last change, so it finds the training cases' requests gone and says so on them."""
+    from app.store import TRAINING
+    from sync.follow import POLL_MARKS, poll_mark
+
+    for mark in POLL_MARKS:
+        name = poll_mark(mark, TRAINING)
+        if store.settings.get(name) is not None:
+            store.settings.set(name, None)
 
 
 def where_cases_go_changed(store: Store, was_training: bool) -> tuple[list[str], bool]:

@@ -102,10 +102,12 @@ def run_change(args: argparse.Namespace) -> int:
         if args.rotate_key:
             from sync.training import wipe_sandbox
 
-            rotation.rotate(root, store.conn, KeyStore(root), store.key, new)
             # Found from outside: the training platform's copies of the cases stayed sealed under the key
-            # just retired until training next started, though this said everything was re-encrypted.
+            # being retired until training next started, though this said everything was re-encrypted.
+            # Erased first: what the erasure writes (its poll marks) is then re-sealed with the rest
+            # (found in review: written after, under the retired key, it stopped every later sync).
             erased = wipe_sandbox(store)
+            rotation.rotate(root, store.conn, KeyStore(root), store.key, new)
             say(M.tr("rotation.done"))
             if erased:
                 say(M.tr("rotation.training_erased"))

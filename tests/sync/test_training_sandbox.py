@@ -386,3 +386,53 @@ def test_a_training_case_whose_sandbox_was_erased_says_it_in_training_words(tele
         assert store.platform_info(case_id)["unread"]  # news: no answer will come
     assert said is not None
     assert "plateforme d'essai" in said and "Appelez la plateforme" not in said
+
+
+def _sent_and_polled_in_training(store: Store) -> str:
+    """A distinctive case sent to the training sandbox and polled twice (its marks set); its id."""
+    store.settings.set("sandbox.answer_after_s", 3600.0)
+    store.settings.set("sandbox.question_rate", 0.0)
+    case_id, _photos = _distinctive_case(store)
+    url = training.ensure_sandbox(store)
+    with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
+        engine = Engine(store, client, RecordingListener(), case_budget_s=10.0)
+        assert engine.run_once().sent == [case_id]
+        engine.follower.poll(budget_s=10.0)
+        engine.follower.poll(budget_s=10.0)
+    assert store.settings.get("sync.poll_mark.training") is not None
+    return case_id
+
+
+def test_a_training_platform_lost_without_its_erasure_is_found_empty(teleavis_home: Path) -> None:
+    """Found in review: a backup holds no ``sandbox/`` but keeps the training poll marks. After a restore,
+    the polls, narrowed by the lost platform's marks, found nothing changed: the training case waited for
+    good, nothing said. A training platform found empty forgets the marks."""
+    import shutil
+
+    with Store.open(teleavis_home) as store:
+        case_id = _sent_and_polled_in_training(store)
+        training.stop_sandboxes()
+        shutil.rmtree(teleavis_home / training.SANDBOX_DIR)  # as a restored backup leaves it
+        url = training.ensure_sandbox(store)
+        with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
+            Engine(store, client, RecordingListener(), case_budget_s=10.0).run_once()
+        assert "plateforme d'essai" in str(store.platform_info(case_id)["last_error"])
+
+
+def test_sync_goes_on_after_a_key_rotation_in_training_mode(teleavis_home: Path) -> None:
+    """Found in review: the rotation erased the training platform after re-sealing everything, and the
+    erasure's poll marks, written under the retired key, read as altered: « Données altérées : le réglage
+    sync.poll_mark.training… », every sync stopped, and the setting could not be set by hand."""
+    from tests.app.test_rotation import OTHER, rotate_by_command
+
+    with Store.open(teleavis_home) as store:
+        case_id = _sent_and_polled_in_training(store)
+    training.stop_sandboxes()
+    done = rotate_by_command()
+    assert done.returncode == 0, done.stderr
+    synced = run_process("sync", "--once", env={"TELEAVIS_PASSPHRASE": OTHER})
+    assert synced.code == 0, synced.err
+    assert "altérées" not in synced.err
+    with Store.open(teleavis_home, passphrase=lambda _c: OTHER) as store:
+        assert store.settings.verify_all() == []
+        assert "plateforme d'essai" in str(store.platform_info(case_id)["last_error"])
