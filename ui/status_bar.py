@@ -4,10 +4,11 @@ whole in its tooltip (a 1366 × 768 screen cut them mid-word, against the counte
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from ui.elided_label import ElidedLabel
 
@@ -52,17 +53,18 @@ class StatusBar(QStatusBar):
         # The permanent widgets are those laid out from the right: the ones told so when added.
         return bool(widget.property("teleavis_permanent"))
 
+    def permanent_label(self) -> QLabel:
+        """A label for the right of the bar (:meth:`addPermanentWidget`): when its words change its
+        width, the message is cut again to the room left."""
+        return _PermanentLabel(lambda: QTimer.singleShot(0, self._reshow))
+
     def addPermanentWidget(self, widget: QWidget, stretch: int | None = 0) -> None:
         widget.setProperty("teleavis_permanent", True)
-        # The room left to the message changes when these change (the counters' words, the clock).
-        widget.installEventFilter(self)
         super().addPermanentWidget(widget, stretch or 0)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        moved = (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide)
-        if event.type() in moved and self._whole and super().currentMessage():
+    def _reshow(self) -> None:
+        if self._whole and super().currentMessage():
             self._show()
-        return super().eventFilter(watched, event)
 
     def _show(self) -> None:
         text = self._whole
@@ -84,3 +86,17 @@ class StatusBar(QStatusBar):
         super().resizeEvent(event)
         if self._whole and super().currentMessage():
             self._show()
+
+
+class _PermanentLabel(QLabel):
+    """A permanent label that says when its size changed: the message's room changed with it. (Not an
+    event filter on the bar: a Python ``eventFilter`` makes PySide6 build the types of all of QtGui's
+    event classes at the first event, some 5-10 ms before the first window shows.)"""
+
+    def __init__(self, resized: Callable[[], None]) -> None:
+        super().__init__()
+        self._resized = resized
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._resized()
