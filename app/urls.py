@@ -7,6 +7,7 @@ bytes never leave the machine.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 from typing import Any
@@ -78,7 +79,12 @@ def ambiguous_url(url: str) -> bool:
 
 
 def _host_port(host: str | None, port: int | None) -> tuple[str, int | None]:
-    return (host or "").lower().removeprefix("[").removesuffix("]"), port
+    """A host as the connection names it: lower case, no brackets, a non-ASCII name in its ASCII
+    (IDNA) form, which urllib3 gives and ``urlsplit`` does not."""
+    name = (host or "").lower().removeprefix("[").removesuffix("]")
+    with contextlib.suppress(UnicodeError):  # (a name IDNA cannot write: compared as it is)
+        name = name.encode("idna").decode("ascii")
+    return name, port
 
 
 def is_secure_url(url: str) -> bool:

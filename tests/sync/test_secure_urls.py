@@ -29,6 +29,7 @@ def test_which_addresses_are_secure() -> None:
         "http://localhost/fhir",
         "http://[::1]:9/fhir",
         "http://127.1.2.3/fhir",
+        "https://télé-expertise.example/fhir",  # (found in review: refused once urllib3's reading was compared)
     ):
         assert is_secure_url(url), url
     for url in (
