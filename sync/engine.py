@@ -841,7 +841,8 @@ class Engine:
         except ValueError:
             platform_id = None
         self.outbox.reply_sent(case_id, message.id, platform_id)
-        if self._reply_retry.pop(message.id, None) is not None and self._says_reply_waiting(case_id):
+        self._reply_retry.pop(message.id, None)
+        if self._says_reply_waiting(case_id):  # (said by this process or an earlier one)
             self.outbox.note_case(case_id, None)  # gone: the note that it waited goes
         self.listener.case_state(case_id, "reply-sent")
         return True

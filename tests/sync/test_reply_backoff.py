@@ -133,3 +133,39 @@ def test_a_postponed_reply_holds_back_neither_a_case_send_nor_the_poll(store: St
     assert polls >= 2, platform.requests  # polled about each second, not held back by the reply
     assert len(reply_tries) == 1  # the reply waits for its Retry-After all along
     assert store.state(case_id) == CaseState.ON_HOLD
+
+
+def test_a_reply_that_leaves_takes_away_the_note_that_it_waited(store: Store, tmp_path: Path) -> None:
+    """Found in review: the « not left yet » note was taken away only by the process that postponed the
+    reply; sent by the next start (or by ``teleavis sync``), the reply left and the note stayed."""
+    import json
+
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    task_id = str(store.platform_info(case_id)["task_id"])
+    queue_reply(store, case_id, "Depuis 3 semaines.", [])
+    with platform_with_posts(lambda _path, _body: THROTTLED) as (platform, _posts):
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert str(store.platform_info(case_id)["last_error"]).startswith("Votre réponse à l'expert n'est pas encore")
+
+    def accepted(_path: str, body: bytes) -> Reply:
+        entries = json.loads(body)["entry"]
+        answer = {
+            "resourceType": "Bundle",
+            "type": "transaction-response",
+            "entry": [
+                {"response": {"status": "201 Created", "location": f"Communication/c{n}/_history/1"}}
+                for n, _entry in enumerate(entries)
+            ],
+        }
+        return 200, {"Content-Type": "application/fhir+json"}, json.dumps(answer).encode()
+
+    with platform_with_posts(accepted) as (platform, posts):  # another process: it never postponed it
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert posts and not Outbox(store).queued_replies()
+    assert store.platform_info(case_id)["last_error"] is None
