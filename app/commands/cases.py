@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from app.acts import act_of, judge
 from app.answers import earlier_words, follow_up_words, missing_words, state_words, status_words
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, printable, say
-from app.errors import CaseFileError, DataAltered, ImageRejected, StorageError, TeleavisError
+from app.errors import CaseFileError, DataAltered, ImageRejected, StorageError
 from app.findings import Finding
 from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox
@@ -562,15 +561,17 @@ def run_send(args: argparse.Namespace) -> int:
         say_eye_sides(checklist)  # said before the case goes, or is refused for something else
         if findings:
             raise CaseFileError(M.tr("case.refused", id=case_id), details=[f.message for f in findings])
-        # Made in training mode (a fictitious patient), the real platform set now: asked, as the window
-        # asks (found from outside: it left for a real expert, billable, nothing asked). A script, with no
-        # one to answer, is refused.
-        if store.prepared_in_training(case_id) and not _real_patient_confirmed(case_id):
-            raise TeleavisError(M.tr("case.training_not_sent", id=case_id))
+        # Made in training mode, the real platform set now: the window asks whether it is a real patient
+        # (found from outside: a fictitious one left for a real expert, billable, nothing asked). The
+        # command does what it always did, queues the complete case it is told to send (scripts import
+        # before the platform is set), and says plainly where it goes and how to hold it back.
+        from_training = store.prepared_in_training(case_id)
         waits = store.kept_for_real_platform(case_id)  # never to the training expert: it waits for the end
         verdict = judge(store, case)
         store.queue(case_id, reduced=getattr(args, "reduced", False))
     say(M.tr("case.queued", id=case_id))
+    if from_training:
+        say(M.tr("case.training_leaves", id=case_id))
     if waits:
         say(M.tr("case.waits_for_real_platform"))
     say(verdict.words())
@@ -579,30 +580,15 @@ def run_send(args: argparse.Namespace) -> int:
     return 0
 
 
-def _real_patient_confirmed(case_id: str) -> bool:
-    """Whether the user, at a terminal, says the case made in training mode is a real patient."""
-    if not sys.stdin.isatty():
-        return False
-    return input(M.tr("case.training_ask", id=case_id)).strip().lower()[:1] in ("o", "y")
-
-
 M.add(
     {
-        "case.training_ask": {
-            "fr": "Le dossier {id} a été préparé en mode formation. Il partira cette fois vers la plateforme "
-            "réelle, chez un vrai expert, et l'acte sera facturable. Est-ce bien un vrai patient, avec sa vraie "
-            "identité et son consentement ? [o/N] ",
-            "en": "Case {id} was prepared in training mode. This time it will go to the real platform, to a real "
-            "expert, and the act will be billable. Is this really a real patient, with their real identity and "
-            "consent? [y/N] ",
-        },
-        "case.training_not_sent": {
-            "fr": "Dossier {id} non envoyé : il a été préparé en mode formation (patient fictif) et ne part pas "
-            "vers la plateforme réelle sans confirmation. S'il s'agit d'un vrai patient, envoyez-le depuis la "
-            "fenêtre Teleavis ou avec « teleavis case send » dans un terminal : la question vous sera posée.",
-            "en": "Case {id} not sent: it was prepared in training mode (fictitious patient) and does not go to the "
-            "real platform without confirmation. If it is a real patient, send it from the Teleavis window or "
-            "with “teleavis case send” in a terminal: you will be asked.",
+        "case.training_leaves": {
+            "fr": "Attention : le dossier {id} a été préparé en mode formation. Il part vers la plateforme "
+            "réelle, chez un vrai expert, et l'acte sera facturable. Si c'est un patient fictif, retenez-le "
+            "avant la prochaine synchronisation : teleavis case cancel {id}.",
+            "en": "Warning: case {id} was prepared in training mode. It goes to the real platform, to a real "
+            "expert, and the act will be billable. If it is a fictitious patient, hold it back before the next "
+            "synchronisation: teleavis case cancel {id}.",
         },
         "case.waits_for_real_platform": {
             "fr": "Ce dossier a été préparé pour la plateforme réelle : il ne part pas vers la plateforme d'essai "

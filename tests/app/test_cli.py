@@ -427,32 +427,20 @@ def test_show_in_words_gives_the_treatments_the_form_and_the_states_gone_through
     ]
 
 
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_case_send_asks_before_a_case_made_in_training_leaves_for_the_real_platform(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path, monkeypatch: pytest.MonkeyPatch
+def test_case_send_says_where_a_case_made_in_training_goes_now(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
 ) -> None:
     """Found from outside: a draft made in training mode (a fictitious patient) left for the real platform
-    set after, billable, nothing asked. `case send` asks, as the window does; a script is refused."""
+    set after, billable, nothing said. The window asks; `case send`, which scripts run after importing
+    before the platform was set, queues it as it always did and says plainly where it goes and how to
+    hold it back."""
     from app.store import Store
 
     case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex"))).out.strip()
     assert run_inprocess(capsys, "config", "set", "platform.url", "https://plateforme.example/fhir").code == 0
-    refused = run_inprocess(capsys, "case", "send", case_id)
-    assert refused.code == 1 and "préparé en mode formation" in refused.err, refused.err
-    assert run_inprocess(capsys, "case", "show", case_id, "--json").json()["state"] == "draft"
-
-    asked: list[str] = []
-    monkeypatch.setattr("app.commands.cases.sys.stdin", _Terminal())
-    monkeypatch.setattr("builtins.input", lambda question: asked.append(question) or "n")
-    assert run_inprocess(capsys, "case", "send", case_id).code == 1
-    assert "Est-ce bien un vrai patient" in asked[0] and "[o/N]" in asked[0]
-    monkeypatch.setattr("builtins.input", lambda question: "o")
     sent = run_inprocess(capsys, "case", "send", case_id)
     assert sent.code == 0, sent.err
+    assert "préparé en mode formation" in sent.err and f"teleavis case cancel {case_id}" in sent.err
     with Store.open() as store:
         assert store.destination(case_id) == "platform"
 
