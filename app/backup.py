@@ -23,6 +23,7 @@ told to, then swaps the folders with two renames.
 from __future__ import annotations
 
 import base64
+import errno
 import io
 import json
 import logging
@@ -72,13 +73,22 @@ SUFFIX = ".tvbak"
 #: Scheduled backups this workstation keeps in the backup folder (its older ones are removed; what
 #: anyone else wrote there is never touched).
 KEEP_SCHEDULED = 7
-_SCHEDULED = re.compile(r"^teleavis-(\d{8}-\d{6})\.tvbak$")
+#: A scheduled backup's name: its moment (UTC), then this workstation's id (``_STATION``) and, when a
+#: file already had that name, ``-2``, ``-3``…; written before the workstation's id was in it, the
+#: moment alone (``_OLD_SCHEDULED``).
+_SCHEDULED = re.compile(r"^teleavis-(\d{8}-\d{6})(?:-[0-9a-f]{8}(?:-\d{1,3})?)?\.tvbak$")
+_OLD_SCHEDULED = re.compile(r"^teleavis-\d{8}-\d{6}\.tvbak$")
+#: The most names tried, ``-2``, ``-3``…, for a backup never to be written over an existing file.
+_NAME_TRIES = 100
 _MEMBER = re.compile(r"^(manifest\.json|teleavis\.db|objects/[0-9a-f]{2}/[0-9a-f]{32})$")
 _LAST = "state.backup.last"
 #: The file the last scheduled backup wrote (``doctor`` checks it is still there).
 _FILE = "state.backup.file"
 #: The scheduled backups this workstation wrote and keeps, oldest first: the only ones it prunes.
 _WRITTEN = "state.backup.written"
+#: This workstation's id in its scheduled backups' names (8 hex digits, drawn at its first backup): two
+#: workstations writing into one shared folder in the same second never choose the same name.
+_STATION = "state.backup.station"
 
 M.add(
     {
@@ -182,12 +192,21 @@ def passphrase_needed(data_dir: Path) -> bool:
     return not KeyStore(data_dir).read_meta().get("passphrase")
 
 
-def write_backup(store: Store, target: Path, *, passphrase: str | None = None, actor: str | None = None) -> BackupInfo:
+def write_backup(
+    store: Store,
+    target: Path,
+    *,
+    passphrase: str | None = None,
+    actor: str | None = None,
+    new_file: bool = False,
+) -> BackupInfo:
     """Write the encrypted archive of ``store``'s data directory to ``target`` (whole or not at all).
 
     The data key must be wrapped under a passphrase (it is when the installation uses one); for a
     keyring-only installation, ``passphrase`` is added as that wrapping first. A ``passphrase`` that
     does not open the existing wrapping is refused, so an archive always opens with the passphrase.
+    ``new_file``: never over an existing file (a folder others write in too): when ``target`` is
+    there, the archive is named ``target`` with ``-2``, ``-3``… (``BackupInfo.path`` says which).
     """
     meta = _key_meta_for_backup(store, passphrase)
     archive_id = secrets.token_hex(16)
@@ -225,7 +244,10 @@ def write_backup(store: Store, target: Path, *, passphrase: str | None = None, a
             sealed.finish()
             out.flush()
             os.fsync(out.fileno())
-        os.replace(part, target)
+        if new_file:
+            target = _place_new(part, target)
+        else:
+            os.replace(part, target)
         fsync_dir(target.parent)
     except OSError as exc:
         reason = M.tr("backup.disk_full") if disk_full(exc) else os_reason(exc)
@@ -244,6 +266,41 @@ def write_backup(store: Store, target: Path, *, passphrase: str | None = None, a
     _record(store, "backup", f"{info.cases} cases, {info.blobs} files, {info.size} bytes", actor)
     log.info("backup written: %d cases, %d blobs, %d bytes", info.cases, info.blobs, info.size)
     return info
+
+
+def _place_new(part: Path, target: Path) -> Path:
+    """Give the written ``part`` the name ``target``, or ``target`` with ``-2``, ``-3``… when a file already
+    has it (another workstation's backup written in the same second): never in place of an existing
+    file, which a rename would silently replace. Returns the name given."""
+    for attempt in range(1, _NAME_TRIES + 1):
+        name = target if attempt == 1 else target.with_name(f"{target.stem}-{attempt}{target.suffix}")
+        try:
+            _rename_new(part, name)
+        except FileExistsError:
+            continue
+        return name
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target))
+
+
+def _rename_new(part: Path, name: Path) -> None:
+    """Rename ``part`` to ``name`` unless ``name`` exists (``FileExistsError``), the file whole at once.
+
+    A hard link is made new or not at all; where a folder takes none (a FAT USB drive, some network
+    shares), the name is first taken by creating it empty (made new or not at all too), then the
+    archive is renamed over that empty file of ours."""
+    try:
+        os.link(part, name)
+    except FileExistsError:
+        raise
+    except OSError:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        os.close(os.open(name, flags, 0o600))
+        try:
+            os.replace(part, name)
+        except BaseException:
+            name.unlink(missing_ok=True)
+            raise
+    # (A link leaves ``part`` to be removed by the caller, as it does whatever happens.)
 
 
 def _archive_context(archive_id: str) -> bytes:
@@ -679,9 +736,10 @@ def backup_due(store: Store, now: datetime | None = None) -> bool:
 
 
 def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInfo:
-    """Write a backup into ``backup.folder`` as ``teleavis-YYYYmmdd-HHMMSS.tvbak`` and keep the
-    last ``KEEP_SCHEDULED`` this workstation wrote there. Runs without a passphrase when the data key has one (see
-    ``write_backup``); raises ``BackupError`` with a sentence for the window otherwise."""
+    """Write a backup into ``backup.folder`` as ``teleavis-YYYYmmdd-HHMMSS-<workstation id>.tvbak``
+    (never over an existing file) and keep the last ``KEEP_SCHEDULED`` this workstation wrote there.
+    Runs without a passphrase when the data key has one (see ``write_backup``); raises ``BackupError``
+    with a sentence for the window otherwise."""
     folder_text = str(store.settings.get("backup.folder") or "")
     if not folder_text:
         raise BackupError(M.tr("backup.folder_unset"))
@@ -690,7 +748,10 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
         raise BackupError(M.tr("backup.folder_missing", path=folder_text))
     moment = now or utc_now()
     remove_stale(folder, f".teleavis-*{SUFFIX}.*.part")  # a scheduled backup killed mid-way
-    info = write_backup(store, folder / f"teleavis-{moment.astimezone(UTC):%Y%m%d-%H%M%S}{SUFFIX}")
+    station = _station(store)
+    info = write_backup(
+        store, folder / f"teleavis-{moment.astimezone(UTC):%Y%m%d-%H%M%S}-{station}{SUFFIX}", new_file=True
+    )
     conn = connect(store.data_dir / DB_FILE)
     try:
         settings = Settings(conn, store.key)
@@ -703,6 +764,15 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
     finally:
         conn.close()
     return info
+
+
+def _station(store: Store) -> str:
+    """This workstation's id in its backups' names, drawn at its first scheduled backup."""
+    station = str(store.settings.get(_STATION) or "")
+    if not re.fullmatch(r"[0-9a-f]{8}", station):
+        station = secrets.token_hex(4)
+        store.settings.set(_STATION, station)
+    return station
 
 
 def _prune(folder: Path, written: list[str]) -> list[str]:

@@ -28,7 +28,7 @@ from app.db import DB_FILE
 from app.errors import DataLocked
 from app.model import CaseState, utc_now
 from app.store import Store
-from tests.record.record_cases import PASSPHRASE, answer, make_case, move
+from tests.record.record_cases import PASSPHRASE, answer, make_case, move, opened_with_site
 from tests.support.cli import run_inprocess
 from tests.support.keyring import memory_keyring
 
@@ -355,7 +355,8 @@ def test_scheduled_backup_to_a_usb_folder(store: Store, tmp_path: Path) -> None:
         run_scheduled_backup(store, now + timedelta(days=day))
     kept = sorted(usb.iterdir())
     assert len(kept) == KEEP_SCHEDULED
-    assert kept[-1].name == f"teleavis-{now + timedelta(days=KEEP_SCHEDULED + 2):%Y%m%d-%H%M%S}.tvbak"
+    station = store.settings.get("state.backup.station")
+    assert kept[-1].name == f"teleavis-{now + timedelta(days=KEEP_SCHEDULED + 2):%Y%m%d-%H%M%S}-{station}.tvbak"
     restore_backup(kept[-1], tmp_path / "check", PASSPHRASE)
 
 
@@ -393,6 +394,49 @@ def test_workstations_sharing_a_backup_folder_keep_each_others_backups(store: St
     ours = [run_scheduled_backup(store, now + timedelta(days=day)).path for day in range(KEEP_SCHEDULED + 3)]
     assert all(path.exists() for path in other)
     assert [path.exists() for path in ours] == [False] * 3 + [True] * KEEP_SCHEDULED
+
+
+def test_two_workstations_backing_up_in_the_same_second_each_keep_their_backup(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both carts named their backup after the second alone: the second one written replaced the first
+    (os.replace), and that cart's settings recorded a backup of its data that was the other cart's."""
+    share = tmp_path / "share"
+    share.mkdir()
+    now = utc_now()  # one clock, frozen: both write « in the same second »
+    make_case(store, images=1)
+    store.settings.set("backup.folder", str(share))
+    with opened_with_site(tmp_path / "other-cart") as other:
+        other.settings.set("backup.folder", str(share))
+        mine = run_scheduled_backup(store, now)
+        theirs = run_scheduled_backup(other, now)
+        assert mine.path != theirs.path and mine.path.exists() and theirs.path.exists()
+        assert backup_module.scheduled_moment(mine.path.name) == backup_module.scheduled_moment(theirs.path.name)
+        # Each name stays this workstation's: the next backups carry the same id, the other's another.
+        again = run_scheduled_backup(store, now + timedelta(hours=1))
+        assert again.path.name.rsplit("-", 1)[1] == mine.path.name.rsplit("-", 1)[1]
+        assert again.path.name.rsplit("-", 1)[1] != theirs.path.name.rsplit("-", 1)[1]
+    restored = restore_backup(mine.path, tmp_path / "check-mine", PASSPHRASE)
+    assert restored.cases == 1
+    assert restore_backup(theirs.path, tmp_path / "check-theirs", PASSPHRASE).cases == 0
+
+    # A file already there under the very name (a clone of this workstation's data, a person): kept as it
+    # is, the backup takes the next name, with or without hard links in that folder.
+    taken = share / f"teleavis-{now + timedelta(hours=2):%Y%m%d-%H%M%S}-{mine.path.name.rsplit('-', 1)[1]}"
+    taken.write_bytes(b"someone else's")
+    second = run_scheduled_backup(store, now + timedelta(hours=2))
+    assert taken.read_bytes() == b"someone else's"
+    assert second.path == taken.with_name(f"{taken.stem}-2.tvbak")
+
+    def no_links(*_args: object) -> None:
+        raise PermissionError("no hard links on this drive")
+
+    monkeypatch.setattr(backup_module.os, "link", no_links)
+    third = run_scheduled_backup(store, now + timedelta(hours=2))
+    assert taken.read_bytes() == b"someone else's" and second.path.exists()
+    assert third.path == taken.with_name(f"{taken.stem}-3.tvbak")
+    assert restore_backup(third.path, tmp_path / "check-third", PASSPHRASE).cases == 1
+    assert not list(share.glob(".*.part")), "no stream left behind"
 
 
 def test_a_deleted_last_backup_is_said_and_made_again(store: Store, tmp_path: Path) -> None:
