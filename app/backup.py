@@ -89,6 +89,9 @@ _WRITTEN = "state.backup.written"
 #: This workstation's id in its scheduled backups' names (8 hex digits, drawn at its first backup): two
 #: workstations writing into one shared folder in the same second never choose the same name.
 _STATION = "state.backup.station"
+#: The backups named as before the workstation's id was in the names that the last scheduled backup
+#: found in the folder and could not prove this workstation's: never removed (``doctor`` counts them).
+_UNPROVEN = "state.backup.unproven"
 
 M.add(
     {
@@ -755,15 +758,76 @@ def run_scheduled_backup(store: Store, now: datetime | None = None) -> BackupInf
     conn = connect(store.data_dir / DB_FILE)
     try:
         settings = Settings(conn, store.key)
-        written = [*(str(p) for p in settings.get(_WRITTEN) or [] if str(p) != str(info.path)), str(info.path)]
+        previous = [str(p) for p in settings.get(_WRITTEN) or [] if str(p) != str(info.path)]
+        # Those it wrote before it listed them: pruned as the others once proven its own, said otherwise.
+        own_old, unproven = _old_backups(store.key, conn, folder, set(previous))
+        written = [*own_old, *previous, str(info.path)]
         with transaction(conn):
             settings.set(_LAST, iso(moment), in_transaction=True)
             settings.set(_FILE, str(info.path), in_transaction=True)
             settings.set(_WRITTEN, written, in_transaction=True)
+            settings.set(_UNPROVEN, unproven, in_transaction=True)
         settings.set(_WRITTEN, _prune(folder, written))
     finally:
         conn.close()
     return info
+
+
+def _old_backups(key: DataKey, conn: sqlite3.Connection, folder: Path, known: set[str]) -> tuple[list[str], list[str]]:
+    """The backups in ``folder`` named as before the workstation's id was in the names (not listed in
+    ``known``): those proven this workstation's, oldest first, and the others.
+
+    Until then no workstation listed what it wrote, and the name says nothing of who did. Proven ours:
+    the archive's key opens under this data key (written from this data, not another installation's),
+    and this data's audit log records a backup of exactly the file's size, written within a day after
+    the moment the archive's header says it began (written here, not by a copy of this data restored
+    on another workstation since, nor before this data was itself restored from an older backup). Any
+    doubt (unreadable, another key, no such entry) and the file is not ours to remove."""
+    try:
+        paths = sorted(folder / e.name for e in os.scandir(folder) if _OLD_SCHEDULED.match(e.name))
+    except OSError:
+        return [], []
+    paths = [p for p in paths if str(p) not in known]
+    if not paths:
+        return [], []
+    recorded: dict[int, list[datetime]] = {}
+    for at, detail in conn.execute("SELECT at, detail FROM audit WHERE action = 'backup'"):
+        match = _RECORDED_SIZE.search(str(detail))
+        try:
+            moment = datetime.fromisoformat(str(at))
+        except ValueError:
+            continue
+        if match is not None and moment.tzinfo is not None:
+            recorded.setdefault(int(match.group(1)), []).append(moment)
+    proven: list[tuple[datetime, str]] = []
+    unproven: list[str] = []
+    for path in paths:
+        began = _began_here(path, key, recorded)
+        if began is None:
+            unproven.append(str(path))
+        else:
+            proven.append((began, str(path)))
+    return [p for _, p in sorted(proven)], unproven
+
+
+#: The size a ``backup`` audit entry records (``write_backup``: « N cases, N files, N bytes »).
+_RECORDED_SIZE = re.compile(r", (\d+) bytes$")
+#: The longest a backup may have taken from its header to its audit entry.
+_WRITE_TIME = timedelta(days=1)
+
+
+def _began_here(path: Path, key: DataKey, recorded: dict[int, list[datetime]]) -> datetime | None:
+    """When the archive ``path`` began if this data wrote it (see ``_old_backups``), else ``None``."""
+    try:
+        size = path.stat().st_size
+        header = read_header(path)
+        began = datetime.fromisoformat(str(header["created"]))
+        key.open(base64.b64decode(header["archive_key"], validate=True), _archive_context(str(header["archive_id"])))
+    except (BackupError, DecryptionFailed, OSError, KeyError, TypeError, ValueError):
+        return None
+    if began.tzinfo is None or not any(began <= at <= began + _WRITE_TIME for at in recorded.get(size, ())):
+        return None
+    return began
 
 
 def _station(store: Store) -> str:

@@ -290,7 +290,13 @@ def backup(settings: dict[str, Any], now: datetime) -> Check:
             ),
             M.tr("doctor.backup.future.advice"),
         )
-    return Check("backup", OK, M.tr("doctor.backup.ok", when=when, path=folder))
+    ok = M.tr("doctor.backup.ok", when=when, path=folder)
+    # Files from before the names carried the workstation's id, not proven its own (app/backup.py).
+    listed = settings.get("state.backup.unproven")
+    unproven = [p for p in listed if Path(str(p)).exists()] if isinstance(listed, list) else []
+    if unproven:
+        ok += " " + M.tr_count("doctor.backup.unproven", len(unproven), n=len(unproven))
+    return Check("backup", OK, ok)
 
 
 #: A scheduled backup's name dated this far past now was written under a wrong clock.

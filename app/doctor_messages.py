@@ -92,6 +92,24 @@ M.add(
             "en": "To restore, do not choose a backup by its name: the last one by name is not the latest. "
             "Teleavis does not delete them; check the clock of the workstations writing in this folder.",
         },
+        "doctor.backup.unproven": {
+            "fr": "{n} sauvegardes plus anciennes, nommées sans l'identifiant d'un poste "
+            "(teleavis-AAAAMMJJ-HHMMSS.tvbak), restent dans le dossier : Teleavis ne peut pas prouver que ce "
+            "poste les a écrites, il ne les supprime donc jamais. Si plus aucun poste n'en a besoin, vous "
+            "pouvez les supprimer à la main.",
+            "en": "{n} older backups, named without a workstation's id (teleavis-YYYYMMDD-HHMMSS.tvbak), remain "
+            "in the folder: Teleavis cannot prove that this workstation wrote them, so it never deletes them. "
+            "If no workstation needs them any more, you can delete them by hand.",
+        },
+        "doctor.backup.unproven.one": {
+            "fr": "Une sauvegarde plus ancienne, nommée sans l'identifiant d'un poste "
+            "(teleavis-AAAAMMJJ-HHMMSS.tvbak), reste dans le dossier : Teleavis ne peut pas prouver que ce "
+            "poste l'a écrite, il ne la supprime donc jamais. Si plus aucun poste n'en a besoin, vous "
+            "pouvez la supprimer à la main.",
+            "en": "An older backup, named without a workstation's id (teleavis-YYYYMMDD-HHMMSS.tvbak), remains "
+            "in the folder: Teleavis cannot prove that this workstation wrote it, so it never deletes it. "
+            "If no workstation needs it any more, you can delete it by hand.",
+        },
         "doctor.backup.ok": {
             "fr": "Dernière sauvegarde le {when} dans {path}.",
             "en": "Last backup on {when} in {path}.",

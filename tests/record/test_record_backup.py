@@ -439,6 +439,70 @@ def test_two_workstations_backing_up_in_the_same_second_each_keep_their_backup(
     assert not list(share.glob(".*.part")), "no stream left behind"
 
 
+def test_backups_named_before_the_workstation_id_are_pruned_once_proven_ours(store: Store, tmp_path: Path) -> None:
+    """Written before this workstation listed what it wrote (state.backup.written), its old backups were
+    never removed again: the folder only grew. Those proven its own (the archive opens under its data key
+    and its audit log records a backup of that very size as it was written) now go under the same rule;
+    anything else stays, and the diagnosis counts it and says it may be deleted by hand."""
+    from app import doctor, i18n
+
+    share = tmp_path / "share"
+    share.mkdir()
+    make_case(store, images=1)
+    # As the scheduled backup named them then (one the CLI wrote under such a name is as much ours).
+    ours = [write_backup(store, share / f"teleavis-2026110{day}-080000.tvbak").path for day in (1, 2, 3)]
+    copy = share / "teleavis-20261104-080000.tvbak"  # our archive, but not the file this data wrote
+    copy.write_bytes(ours[0].read_bytes() + b"\0")
+    stranger = share / "teleavis-20261105-080000.tvbak"
+    stranger.write_bytes(b"not a backup")
+    with opened_with_site(tmp_path / "other-cart") as other:
+        theirs = write_backup(other, share / "teleavis-20261106-080000.tvbak").path
+        other.settings.set("backup.folder", str(share))
+        run_scheduled_backup(other)
+        assert other.settings.get("state.backup.written")[0] == str(theirs), "the other cart's own, proven"
+    kept = [copy, stranger, theirs]
+
+    store.settings.set("backup.folder", str(share))
+    now = utc_now()
+    first = run_scheduled_backup(store, now)
+    assert all(path.exists() for path in ours), "kept while fewer than the seven last"
+    assert store.settings.get("state.backup.written") == [*map(str, ours), str(first.path)]
+    new = [first.path] + [run_scheduled_backup(store, now + timedelta(days=d)).path for d in range(1, KEEP_SCHEDULED)]
+    assert not any(path.exists() for path in ours), "this workstation's old backups go as its others"
+    assert all(path.exists() for path in kept), "what is not proven ours is never removed"
+    assert all(path.exists() for path in new)
+
+    check = doctor.backup(doctor.plain_settings(store.data_dir), now + timedelta(days=KEEP_SCHEDULED - 1))
+    assert check.status == doctor.OK
+    assert "3 sauvegardes plus anciennes" in check.detail and "supprimer à la main" in check.detail
+    i18n.set_language("en")
+    check = doctor.backup(doctor.plain_settings(store.data_dir), now + timedelta(days=KEEP_SCHEDULED - 1))
+    assert "3 older backups" in check.detail and "delete them by hand" in check.detail
+    copy.unlink()
+    stranger.unlink()
+    check = doctor.backup(doctor.plain_settings(store.data_dir), now + timedelta(days=KEEP_SCHEDULED - 1))
+    assert "An older backup" in check.detail and "delete it by hand" in check.detail
+    theirs.unlink()
+    check = doctor.backup(doctor.plain_settings(store.data_dir), now + timedelta(days=KEEP_SCHEDULED - 1))
+    assert "older" not in check.detail
+
+
+def test_backups_of_both_names_restore(store: Store, tmp_path: Path) -> None:
+    """The name changed, not the archive: one named as before and one named as now both restore, and
+    both are read as scheduled backups dated by their name (the diagnosis's « dated in the future »)."""
+    share = tmp_path / "share"
+    share.mkdir()
+    make_case(store, images=1)
+    old = write_backup(store, share / "teleavis-20261101-080000.tvbak").path
+    store.settings.set("backup.folder", str(share))
+    new = run_scheduled_backup(store).path
+    for path in (old, new):
+        assert backup_module.scheduled_moment(path.name) is not None
+        assert restore_backup(path, tmp_path / f"check-{path.stem}", PASSPHRASE).cases == 1
+    assert backup_module.scheduled_moment("teleavis-20261101-080000-0badcafe-2.tvbak") is not None
+    assert backup_module.scheduled_moment("teleavis-20261101-080000-somebody.tvbak") is None
+
+
 def test_a_deleted_last_backup_is_said_and_made_again(store: Store, tmp_path: Path) -> None:
     """The diagnosis said « Dernière sauvegarde le … » from the date recorded, for a file deleted since."""
     from app import doctor
