@@ -273,8 +273,8 @@ def write_backup(
 
 def _place_new(part: Path, target: Path) -> Path:
     """Give the written ``part`` the name ``target``, or ``target`` with ``-2``, ``-3``… when a file already
-    has it (another workstation's backup written in the same second): never in place of an existing
-    file, which a rename would silently replace. Returns the name given."""
+    has it (a copy of this data elsewhere writing in the same second, a file put there by hand): never
+    in place of an existing file, which a rename would silently replace. Returns the name given."""
     for attempt in range(1, _NAME_TRIES + 1):
         name = target if attempt == 1 else target.with_name(f"{target.stem}-{attempt}{target.suffix}")
         try:
@@ -286,11 +286,12 @@ def _place_new(part: Path, target: Path) -> Path:
 
 
 def _rename_new(part: Path, name: Path) -> None:
-    """Rename ``part`` to ``name`` unless ``name`` exists (``FileExistsError``), the file whole at once.
+    """Rename ``part`` to ``name`` unless ``name`` exists (``FileExistsError``).
 
-    A hard link is made new or not at all; where a folder takes none (a FAT USB drive, some network
-    shares), the name is first taken by creating it empty (made new or not at all too), then the
-    archive is renamed over that empty file of ours."""
+    A hard link is made new or not at all, the archive whole under its name at once; where a folder
+    takes none (a FAT USB drive, some network shares), the name is first taken by creating it empty
+    (made new or not at all too), then the archive is renamed over that empty file of ours (a crash
+    in between leaves that empty file, which a restore refuses as no backup)."""
     try:
         os.link(part, name)
     except FileExistsError:
