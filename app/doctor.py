@@ -343,7 +343,7 @@ def plain_settings(root: Path) -> dict[str, Any]:
 
 # -- platform, TLS, clock -----------------------------------------------------------------------------
 
-Outcome = Literal["ok", "sign_in", "unreachable", "timeout", "tls", "not_fhir", "ca_missing", "not_configured"]
+Outcome = Literal["ok", "sign_in", "unreachable", "timeout", "tls", "not_fhir", "ca_missing", "not_configured", "proxy"]
 
 
 @dataclass(frozen=True)
@@ -367,6 +367,8 @@ def platform(probe: PlatformProbe | None) -> Check:
         return Check(
             "platform", FAILED, M.tr("doctor.platform.not_configured"), M.tr("doctor.platform.not_configured.advice")
         )
+    if probe.outcome == "proxy":
+        return Check("platform", FAILED, M.tr("doctor.platform.proxy", url=url), M.tr("doctor.platform.proxy.advice"))
     if probe.outcome == "ok":
         return Check("platform", OK, M.tr("doctor.platform.ok", url=url, software=reason or "FHIR"))
     if probe.outcome == "sign_in":
@@ -438,7 +440,7 @@ def tls(probe: PlatformProbe | None) -> Check:
         if host in ("127.0.0.1", "localhost", "::1"):
             return Check("tls", OK, M.tr("doctor.tls.local"))
         return Check("tls", WARNING, M.tr("doctor.tls.plain"), M.tr("doctor.tls.plain.advice"))
-    if probe.outcome in ("unreachable", "timeout"):
+    if probe.outcome in ("unreachable", "timeout", "proxy"):
         return Check("tls", WARNING, M.tr("doctor.tls.untested"))
     ca = M.tr("doctor.tls.ca", path=probe.ca_bundle) if probe.ca_bundle else ""
     return Check("tls", OK, M.tr("doctor.tls.ok", ca=ca))

@@ -343,6 +343,20 @@ M.add(
             "(or teleavis config set platform.url …).",
         },
         "doctor.platform.ok": {"fr": "{url} répond ({software}).", "en": "{url} answers ({software})."},
+        "doctor.platform.proxy": {
+            "fr": "Le réglage du proxy est inutilisable (ni http:// ni https://, ou pas d'adresse de proxy) : "
+            "rien n'est envoyé à {url}.",
+            "en": "The proxy setting cannot be used (neither http:// nor https://, or no proxy address): nothing "
+            "is sent to {url}.",
+        },
+        "doctor.platform.proxy.advice": {
+            "fr": "Retapez le proxy dans Réglages > Plateforme (« http://proxy:3128 », avec un identifiant : "
+            "« http://utilisateur:mot-de-passe@proxy:3128 ») ou par « teleavis config set proxy - », ou videz-le "
+            "s'il n'en faut pas.",
+            "en": "Type the proxy again in Settings > Platform (“http://proxy:3128”, with a user name: "
+            "“http://user:password@proxy:3128”) or with “teleavis config set proxy -”, or clear it if none is "
+            "needed.",
+        },
         "doctor.platform.sign_in": {
             "fr": "{url} répond mais demande de se reconnecter.",
             "en": "{url} answers but asks to sign in again.",

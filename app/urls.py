@@ -39,6 +39,14 @@ M.add(
             "en": "Address refused for proxy: it must start with http:// or https://, for example "
             "“http://proxy:3128” (with a user name: “http://user:password@proxy:3128”).",
         },
+        "url.proxy_unusable": {
+            "fr": "Le proxy enregistré (réglage proxy) est inutilisable : rien n'est envoyé sans lui. Retapez-le "
+            "dans Réglages > Plateforme, par exemple « http://proxy:3128 » (avec un identifiant : "
+            "« http://utilisateur:mot-de-passe@proxy:3128 »), ou videz-le s'il n'en faut pas.",
+            "en": "The saved proxy (setting proxy) cannot be used: nothing is sent without it. Type it again in "
+            "Settings > Platform, for example “http://proxy:3128” (with a user name: "
+            "“http://user:password@proxy:3128”), or clear it if none is needed.",
+        },
         "url.insecure_short": {
             "fr": "adresse http:// refusée hors de cette machine : https:// exigé",
             "en": "http:// address refused off this machine: https:// required",
@@ -123,8 +131,10 @@ def is_secure_url(url: str) -> bool:
 def session_proxies(proxy: str | None) -> dict[str, Any]:
     """The ``requests`` proxies for the site's proxy: HTTPS only. Plain HTTP goes to this machine only
     (:func:`is_secure_url`), where no proxy is needed; found from outside: through the proxy, the token
-    sent to a local test platform crossed the network in clear."""
-    return {"https": proxy} if proxy else {}
+    sent to a local test platform crossed the network in clear. The proxy as :func:`proxy_in_use` reads
+    it (``TeleavisError`` when it cannot be used: never a connection without it)."""
+    usable = proxy_in_use(proxy or "")
+    return {"https": usable} if usable else {}
 
 
 def _proxy_parts(url: str) -> SplitResult | None:
@@ -173,6 +183,35 @@ def check_proxy(url: str, *, usage: bool = False) -> None:
     if not good:
         error = UsageError if usage else TeleavisError
         raise error(M.tr("url.proxy_scheme"))
+
+
+def proxy_in_use(stored: str) -> str:
+    """The proxy to connect through, from the setting as stored ("" for none).
+
+    Since :func:`check_proxy`, a proxy names ``http://`` or ``https://``; an older version kept it as
+    typed. Without its scheme, ``requests`` read ``user:password@proxy:3128`` as the scheme ``user``
+    (and ``proxy:3128`` as the scheme ``proxy``) and refused every request, while a user name alone
+    or a dotted host got ``http://``: such a proxy is read as ``http://`` (what the form now asks for),
+    whole, its password with it. One that is still not a proxy address raises ``TeleavisError``
+    (never quoting it): connecting without the site's proxy is not the route it asked for."""
+    text = stored.strip()
+    if not text:
+        return ""
+    usable = text if "://" in text else f"http://{text}"
+    try:
+        check_proxy(usable)
+    except TeleavisError:
+        raise TeleavisError(M.tr("url.proxy_unusable")) from None
+    return usable
+
+
+def shown_proxy(stored: str) -> str:
+    """The proxy as a form shows it: read as :func:`proxy_in_use` reads it, its password (a user name
+    alone: the user name) masked as ``config get`` masks them (:func:`redact_proxy`)."""
+    text = stored.strip()
+    if text and "://" not in text:
+        text = f"http://{text}"
+    return redact_proxy(text)
 
 
 def check_secure_url(key: str, url: str, *, usage: bool = False) -> None:

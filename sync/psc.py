@@ -276,7 +276,10 @@ class PscClient:
         """The site's CA bundle and proxy, as the platform client has them (and no environment proxy)."""
         session.verify = self.ca_bundle or True
         session.trust_env = False
-        session.proxies = session_proxies(self.proxy)
+        try:
+            session.proxies = session_proxies(self.proxy)
+        except TeleavisError as exc:  # a proxy kept unusable: no sign-in without it (app/urls.py)
+            raise PscError(exc.message) from None
         return session
 
     def _oauth(self, **kwargs: Any) -> OAuth2Session:

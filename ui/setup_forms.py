@@ -333,6 +333,14 @@ class PlatformForm(QWidget):
         settings = store.settings
         for widget, key in self._keys():
             widget.setText(str(settings.get(key) or ""))
+        # The proxy's password (a user name alone: the user name) never shows: masked as ``config get``
+        # masks it; left as shown, the stored proxy is kept (with http:// when an older version kept
+        # it without a scheme: app/urls.py, proxy_in_use).
+        from app.urls import shown_proxy
+
+        self._proxy_stored = str(settings.get("proxy") or "")
+        self._proxy_shown = shown_proxy(self._proxy_stored)
+        self.proxy.setText(self._proxy_shown)
         training = settings.get("training") == "on" or not settings.get("platform.url")
         (self.training if training else self.real).setChecked(True)
         self.training.toggled.connect(self._mode)
@@ -356,7 +364,19 @@ class PlatformForm(QWidget):
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {key: widget.text().strip() for widget, key in self._keys()}
         values["training"] = "on" if self.training.isChecked() else "off"
+        if self._proxy_stored and values["proxy"] == self._proxy_shown.strip():
+            stored = self._proxy_stored.strip()
+            values["proxy"] = stored if "://" in stored else f"http://{stored}"
         return values
+
+    def _proxy_still_masked(self) -> bool:
+        """Whether the proxy was edited but still holds the mask of the stored password (« *** »):
+        saved so, « *** » would be the password."""
+        typed = self.proxy.text().strip()
+        if typed == self._proxy_shown.strip() or "@" not in self._proxy_shown:
+            return False
+        masked = self._proxy_shown.split("://", 1)[-1].rpartition("@")[0]
+        return "@" in typed and typed.split("://", 1)[-1].rpartition("@")[0] == masked
 
     def save(self) -> bool:
         values = self.values()
@@ -367,6 +387,11 @@ class PlatformForm(QWidget):
             values["training"] = "auto" if not values["platform.url"] else "on"
         from app.urls import SECURE_URL_SETTINGS, check_proxy, check_secure_url
 
+        if self._proxy_still_masked():
+            self.result.setText(
+                self.tr("Retapez le mot de passe du proxy : « *** » ne fait que masquer celui enregistré.")
+            )
+            return False
         try:
             for key in SECURE_URL_SETTINGS:
                 check_secure_url(key, values[key])

@@ -22,9 +22,10 @@ from app import doctor
 from app import messages as M
 from app.commands.common import emit_json
 from app.doctor import CameraProbe, Check, PlatformProbe
+from app.errors import TeleavisError
 from app.paths import data_dir
 from app.swap import finish_swap
-from app.urls import is_secure_url
+from app.urls import is_secure_url, proxy_in_use
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,6 @@ def _sealed(root: Path, url: str) -> tuple[str | None, str]:
     the token elsewhere). ``(None, "")`` otherwise."""
     if not (root / "key.json").exists():
         return None, ""
-    from app.errors import TeleavisError
     from app.keystore import PASSPHRASE_ENV
     from app.store import Store
 
@@ -191,9 +191,12 @@ def probe_platform(root: Path) -> PlatformProbe | None:
     if ca_bundle and not Path(ca_bundle).is_file():
         return PlatformProbe(url, "ca_missing", ca_bundle=ca_bundle)
     token, proxy = _sealed(root, url)
-    config = ClientConfig(
-        url, PROBE_CONNECT_TIMEOUT_S, PROBE_READ_TIMEOUT_S, ca_bundle, proxy or str(settings.get("proxy") or "")
-    )
+    proxy = proxy or str(settings.get("proxy") or "")
+    try:
+        proxy_in_use(proxy)
+    except TeleavisError:  # kept so by an older version: nothing is sent, with it or without it
+        return PlatformProbe(url, "proxy")
+    config = ClientConfig(url, PROBE_CONNECT_TIMEOUT_S, PROBE_READ_TIMEOUT_S, ca_bundle, proxy)
     with PlatformClient(config, StaticToken(token)) as client:
         probe = probe_metadata(client)
     detail = probe.words if probe.outcome == "ok" else probe.reason

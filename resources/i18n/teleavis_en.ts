@@ -2112,23 +2112,28 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="364"/>
+        <location filename="../../ui/setup_forms.py" line="384"/>
         <source>Donnez l&apos;adresse de la plateforme, ou choisissez le mode formation.</source>
         <translation>Give the platform&apos;s address, or choose training mode.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="393"/>
+        <location filename="../../ui/setup_forms.py" line="392"/>
+        <source>Retapez le mot de passe du proxy : « *** » ne fait que masquer celui enregistré.</source>
+        <translation>Type the proxy&apos;s password again: “***” only hides the saved one.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_forms.py" line="418"/>
         <source>Test en cours…</source>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="418"/>
+        <location filename="../../ui/setup_forms.py" line="443"/>
         <source>Connexion réussie ({words}).</source>
         <translation>Connection works ({words}).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="420"/>
-        <location filename="../../ui/setup_forms.py" line="427"/>
+        <location filename="../../ui/setup_forms.py" line="445"/>
+        <location filename="../../ui/setup_forms.py" line="452"/>
         <source>Échec : {words}</source>
         <translation>Failed: {words}</translation>
     </message>

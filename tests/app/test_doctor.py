@@ -344,6 +344,31 @@ def test_clock_skew_is_pure() -> None:
     assert doctor.clock("pas une date", NOW).status == "warning"
 
 
+def test_a_proxy_kept_unusable_is_said_and_nothing_is_sent(
+    capsys: pytest.CaptureFixture[str], configured: Any, teleavis_home: Path
+) -> None:
+    """Found from outside: a proxy kept by an older version that no reading makes an address
+    (« cart7:S3cretPW@ », no host) failed the probe as « injoignable » (check the network), or sent it
+    without the site's proxy. The doctor says the proxy setting is the fault, and never quotes it."""
+    from app.store import Store
+
+    configured("platform.url", "https://plateforme.example/fhir")
+    with Store.open(teleavis_home) as store:
+        store.settings.set("proxy", "cart7:S3cretPW@")
+    code, checks = _doctor(capsys)
+    platform = checks["platform"]
+    assert code == 1 and platform["status"] == "failed"
+    assert "réglage du proxy est inutilisable" in platform["detail"] and "Réglages > Plateforme" in platform["advice"]
+    assert "S3cretPW" not in json.dumps(checks)
+    assert checks["tls"]["status"] == "warning"
+    set_language("en")
+    try:
+        check = doctor.platform(PlatformProbe("https://plateforme.example/fhir", "proxy"))
+    finally:
+        set_language(None)
+    assert check.detail.startswith("The proxy setting cannot be used") and "config set proxy -" in check.advice
+
+
 def test_platform_outcomes_in_words() -> None:
     assert doctor.platform(None).status == "ok" and "mode formation" in doctor.platform(None).detail
     sign_in = PlatformProbe("https://p.example/fhir", "sign_in")

@@ -197,3 +197,59 @@ def test_a_platform_on_this_machine_is_never_reached_through_the_proxy() -> None
                 assert client.metadata()["resourceType"] == "CapabilityStatement"
     assert proxy.received == [], "the token went through the proxy"
     assert platform.received == [("/fhir/metadata", "Bearer LOOPBACK-TOKEN")]
+
+
+class _Connect(http.server.BaseHTTPRequestHandler):
+    """A proxy that keeps each CONNECT and its Proxy-Authorization, and refuses to go on (502)."""
+
+    received: ClassVar[list[tuple[str, str | None]]]
+
+    def do_CONNECT(self) -> None:
+        type(self).received.append((self.path, self.headers.get("Proxy-Authorization")))
+        self.send_response(502)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_proxy_kept_without_its_scheme_is_read_as_http(teleavis_home: Path) -> None:
+    """Found from outside: ``cart7:S3cretPW@proxy:3128``, kept by an older version (before
+    ``check_proxy``), was handed to ``requests`` as is: read as the scheme ``cart7``, every request
+    failed (InvalidProxyURL) and the status said « hors ligne ». It is read as http://, as the form now
+    asks: the platform is asked through the site's proxy, the user and password going to the proxy."""
+    import base64
+
+    from sync.client import check_reachable
+
+    proxy = type("Proxy", (_Connect,), {"received": []})
+    for proxy_url in _serve(proxy):
+        with Store.open(teleavis_home) as store:
+            store.settings.set("platform.url", "https://plateforme.example/fhir")
+            store.settings.set("platform.token", "T0KEN")
+            store.settings.set("proxy", "cart7:S3cretPW@" + proxy_url.removeprefix("http://"))
+            with PlatformClient.from_store(store) as client:
+                assert client.session.proxies == {"https": "http://cart7:S3cretPW@" + proxy_url[7:]}
+            reachable, _words = check_reachable(store)
+    assert not reachable  # the fake proxy refuses to go on
+    assert proxy.received == [("plateforme.example:443", "Basic " + base64.b64encode(b"cart7:S3cretPW").decode())]
+
+
+@pytest.mark.parametrize("kept", ["cart7:S3cretPW@", "ftp://cart7:S3cretPW@proxy.example:21", "a@b:port"])
+def test_a_proxy_kept_unusable_stops_every_request_and_says_so(teleavis_home: Path, kept: str) -> None:
+    """One still not a proxy address once read as http:// is never used, nor left out (the platform
+    asked directly, off the site's route): nothing is sent, and the words say to type it again."""
+    from sync.client import check_reachable
+    from sync.psc import PscClient, PscError
+
+    with Store.open(teleavis_home) as store:
+        store.settings.set("platform.url", "https://plateforme.example/fhir")
+        store.settings.set("proxy", kept)
+        with pytest.raises(TeleavisError) as refused:
+            PlatformClient.from_store(store)
+        reachable, words = check_reachable(store)
+    assert "proxy" in refused.value.message and "S3cretPW" not in refused.value.message
+    assert not reachable and "Retapez-le dans Réglages > Plateforme" in words and "S3cretPW" not in words
+    with pytest.raises(PscError):
+        PscClient("https://psc.example", "teleavis", proxy=kept)

@@ -51,3 +51,40 @@ def test_the_form_refuses_a_proxy_without_its_scheme(qtbot: object, store: Store
     form.proxy.setText("http://cart7:S3cretPW@proxy.example:3128")
     assert form.save() is True
     assert store.settings.get("proxy") == "http://cart7:S3cretPW@proxy.example:3128"
+
+
+def test_the_form_never_shows_a_proxy_password_and_keeps_one_kept_without_its_scheme(
+    qtbot: object, store: Store
+) -> None:
+    """Found from outside: the proxy field showed the stored proxy as is, its password in clear on
+    the screen (``cart7:S3cretPW@proxy:3128``, kept without its scheme by an older version, as much
+    as a new ``http://…``). It shows the password masked; left so, the stored proxy is kept, with the
+    http:// it is used with; edited with the mask left in, it is refused rather than saved as « *** »."""
+    from ui.setup_forms import PlatformForm
+
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    store.settings.set("training", "off")
+    store.settings.set("proxy", "cart7:S3cretPW@proxy.example:3128")
+    form = PlatformForm(store)
+    qtbot.addWidget(form)  # type: ignore[attr-defined]
+    assert "S3cretPW" not in form.proxy.text()
+    assert form.proxy.text() == "http://cart7:***@proxy.example:3128"
+    assert form.save() is True
+    assert store.settings.get("proxy") == "http://cart7:S3cretPW@proxy.example:3128"
+
+    form = PlatformForm(store)
+    qtbot.addWidget(form)  # type: ignore[attr-defined]
+    assert form.proxy.text() == "http://cart7:***@proxy.example:3128"
+    form.proxy.setText("http://cart7:***@proxy2.example:3128")
+    assert form.save() is False and "mot de passe du proxy" in form.result.text()
+    assert store.settings.get("proxy") == "http://cart7:S3cretPW@proxy.example:3128"
+    form.proxy.setText("http://cart7:N3wPW@proxy2.example:3128")
+    assert form.save() is True
+    assert store.settings.get("proxy") == "http://cart7:N3wPW@proxy2.example:3128"
+
+    # A user name alone may be a token: masked whole.
+    store.settings.set("proxy", "http://a1b2c3d4e5@proxy.example:3128")
+    form = PlatformForm(store)
+    qtbot.addWidget(form)  # type: ignore[attr-defined]
+    assert form.proxy.text() == "http://***@proxy.example:3128"
+    assert form.save() is True and store.settings.get("proxy") == "http://a1b2c3d4e5@proxy.example:3128"
