@@ -1090,12 +1090,20 @@ def probe_metadata(client: PlatformClient) -> MetadataProbe:
     return MetadataProbe("ok", words, date_header=date, received_at=received)
 
 
-def check_reachable(store: ConfiguredStore) -> tuple[bool, str]:
-    """Whether the configured platform answers ``GET metadata`` (``status`` and "test connection")."""
+def probe_store(store: ConfiguredStore) -> tuple[str, str]:
+    """How :func:`probe_metadata` to the configured platform ended, and its words (the window's
+    connection line says which fault it is); ``settings`` when the settings keep it from asking (no
+    platform, an unusable proxy, a CA file missing)."""
     try:
         client = PlatformClient.from_store(store)
     except TeleavisError as exc:
-        return False, exc.message
+        return "settings", exc.message
     with client:
         probe = probe_metadata(client)
-    return probe.outcome == "ok", probe.words
+    return probe.outcome, probe.words
+
+
+def check_reachable(store: ConfiguredStore) -> tuple[bool, str]:
+    """Whether the configured platform answers ``GET metadata`` (``status`` and "test connection")."""
+    outcome, words = probe_store(store)
+    return outcome == "ok", words

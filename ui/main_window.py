@@ -771,23 +771,33 @@ class MainWindow(QMainWindow):
             return
         store = self.store
 
-        def probe() -> tuple[bool, str]:
-            from sync.client import check_reachable
+        def probe() -> tuple[str, str]:
+            from sync.client import probe_store
 
             clone = store.clone()
             try:
-                return check_reachable(clone)
+                return probe_store(clone)
             finally:
                 clone.close()
 
-        def done(result: tuple[bool, str]) -> None:
-            ok, words = result
-            self._reachable(ok)
-            self.connection_label.setText(
-                self.tr("Plateforme joignable")
-                if ok
-                else self.tr("Hors ligne : {words} — les dossiers attendent, rien n'est perdu.").format(words=words)
-            )
+        def done(result: tuple[str, str]) -> None:
+            outcome, words = result
+            if outcome == "ok":
+                self._reachable(True)
+                self.connection_label.setText(self.tr("Plateforme joignable"))
+            elif outcome in ("tls", "sign_in", "settings"):
+                # Not « hors ligne »: the network is fine (found from outside: a nurse checked the cable
+                # when the platform's certificate was refused, or a token was to renew). Said in the words
+                # the sync and ``status`` use. A sign-in asked is an answer (the engine's rule): the cases
+                # are not « hors ligne » then; a refused certificate leaves that as it was, as the engine does.
+                if outcome == "sign_in":
+                    self._reachable(True)
+                self.connection_label.setText(words)
+            else:
+                self._reachable(False)
+                self.connection_label.setText(
+                    self.tr("Hors ligne : {words} — les dossiers attendent, rien n'est perdu.").format(words=words)
+                )
 
         run_task(probe, done, lambda exc: log.warning("connection check failed: %s", type(exc).__name__))
 

@@ -1,0 +1,152 @@
+"""The window's connection line (its check every minute) says which fault it is: « hors ligne » only
+when the network fails, never for a refused certificate or a sign-in to renew (the network is fine).
+
+Real faults on this machine: an HTTPS platform whose self-signed certificate no CA vouches for, and
+a platform that answers 401 to the token."""
+
+from __future__ import annotations
+
+import http.server
+import ssl
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.model import Case, Consent, Patient
+from app.store import Store
+from tests.app.test_doctor import _Platform, _self_signed, _serve
+from tests.support.cli import closed_port
+from ui.application import install_language
+from ui.main_window import MainWindow
+
+SCREEN = (1366, 740)  # a 1366 × 768 screen, less its task bar
+
+
+@pytest.fixture(params=["fr", "en"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    install_language(qapp, request.param)
+    yield request.param
+    install_language(qapp, "fr")
+
+
+class _Refusing(http.server.BaseHTTPRequestHandler):
+    """A platform that refuses every token (401), as when a token expired or was revoked."""
+
+    def do_GET(self) -> None:
+        body = b'{"resourceType": "OperationOutcome", "issue": []}'
+        self.send_response(401)
+        self.send_header("Content-Type", "application/fhir+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def https_platform(tmp_path: Path) -> Iterator[str]:
+    cert, key = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    yield from _serve(_Platform, context)
+
+
+def _window(qtbot: Any, store: Store, url: str) -> MainWindow:
+    store.settings.set("platform.url", url)
+    store.settings.set("platform.token", "EXPIRED-TOKEN")
+    store.settings.set("training", "off")
+    case = Case(
+        specialty="dermatology",
+        patient=Patient(family="LEROY", given=["Marc"], ins="15002851234560"),
+        consent=Consent(given=True, recorded_by="Inf. Durand"),
+        question="Avis ?",
+    )
+    store.create_case(case, [])
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(*SCREEN)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+WORDS = {
+    "tls": {
+        "fr": "Le certificat de la plateforme n'est pas reconnu",
+        "en": "The platform's certificate is not trusted",
+    },
+    "sign_in": {
+        "fr": "La plateforme refuse l'identification : reconnectez-vous",
+        "en": "The platform refuses the credentials: sign in again",
+    },
+    "offline": {"fr": "Hors ligne", "en": "Offline"},
+}
+
+
+def _check(qtbot: Any, window: MainWindow, shot: Path | None = None) -> str:
+    """The line once the check is done (``shot``: the status bar's picture saved there)."""
+    window.check_connection()  # (the sync runner: done before it returns)
+    window.refresh_status()
+    qtbot.wait(100)
+    if shot is not None:
+        window.statusBar().grab().save(str(shot))
+    return window.connection_label.text()
+
+
+def _fits(window: MainWindow, words: str) -> None:
+    """The line in the room the counters leave, whole or cut with « … » (then whole in its tooltip),
+    the window within the screen."""
+    label = window.connection_label
+    assert window.width() <= SCREEN[0]
+    shown = label.shown_text()
+    assert shown == words or (shown.endswith("…") and label.toolTip() == words), (shown, label.toolTip())
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.width()
+    for counter in (window.waiting_label, window.last_sync_label):
+        assert counter.isVisible() and counter.geometry().right() <= window.statusBar().width()
+
+
+def test_a_refused_certificate_is_said_not_offline(
+    qtbot: Any, store: Store, sync_runner: None, https_platform: str, language: str, tmp_path: Path
+) -> None:
+    """Found from outside: the platform's certificate refused, the line said « Hors ligne : … » and a
+    nurse checked the cable, the network being fine."""
+    window = _window(qtbot, store, https_platform)
+    try:
+        words = _check(qtbot, window, tmp_path / f"tls-{language}.png")
+        assert words.startswith(WORDS["tls"][language]), words
+        assert WORDS["offline"][language] not in words
+        _fits(window, words)
+    finally:
+        window.shutdown()
+
+
+def test_a_sign_in_to_renew_is_said_and_the_cases_are_not_offline(
+    qtbot: Any, store: Store, sync_runner: None, language: str, tmp_path: Path
+) -> None:
+    """Found from outside: the token refused (401), the line said « Hors ligne : La plateforme refuse
+    l'identification… » and the worklist « en attente d'envoi (hors ligne) »: it answered."""
+    for url in _serve(_Refusing):
+        window = _window(qtbot, store, url)
+        try:
+            window._reachable(False)  # as a moment without network left it
+            words = _check(qtbot, window, tmp_path / f"sign-in-{language}.png")
+            assert words.startswith(WORDS["sign_in"][language]), words
+            assert WORDS["offline"][language] not in words
+            assert not window._offline and not window.worklist.model.offline
+            _fits(window, words)
+        finally:
+            window.shutdown()
+
+
+def test_no_network_is_still_said_offline(qtbot: Any, store: Store, sync_runner: None, language: str) -> None:
+    window = _window(qtbot, store, f"http://127.0.0.1:{closed_port()}/fhir")
+    try:
+        words = _check(qtbot, window)
+        assert words.startswith(WORDS["offline"][language]), words
+        assert window._offline
+    finally:
+        window.shutdown()
