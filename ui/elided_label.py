@@ -23,17 +23,21 @@ class ElidedLabel(QLabel):
         super().__init__(parent)
         self._max_lines = max(1, max_lines)
         self._own_tip = ""
-        self._shown_for: tuple[str, int] | None = None  # (text, width) the lines below were made for
-        self._shown: list[str] = []
+        #: The lines and whether they are cut, for each width asked since the text or the font changed: a
+        #: layout asks the same few widths again and again (heightForWidth), one case page ~200 times.
+        self._fits: dict[int, tuple[list[str], bool]] = {}
+        self._fits_font = self.font()
         self._line_count = 0  # the lines shown at the last resize
-        self._cut = False  # whether the lines below end a paragraph with « … »
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(False)
 
     # -- text and tooltip ----------------------------------------------------------------------
 
     def setText(self, text: str) -> None:
+        if text == self.text():
+            return
         super().setText(text)
+        self._fits.clear()
         self._refit()
 
     def clear(self) -> None:
@@ -49,8 +53,7 @@ class ElidedLabel(QLabel):
 
     def elided(self) -> bool:
         """Whether some of the text is cut (wrapped lines alone are not)."""
-        self._lines(self._room())
-        return self._cut
+        return self._fitted(self._room())[1]
 
     def _show_tip(self) -> None:
         parts = [self.text()] if self.elided() else []
@@ -69,8 +72,21 @@ class ElidedLabel(QLabel):
         return max(1, self.contentsRect().width() - 2 * self.margin())
 
     def _lines(self, width: int) -> list[str]:
-        if self._shown_for == (self.text(), width):
-            return self._shown
+        return self._fitted(width)[0]
+
+    def _fitted(self, width: int) -> tuple[list[str], bool]:
+        font = self.font()
+        if font != self._fits_font:  # no changeEvent override: it would load every QEvent class at start
+            self._fits.clear()
+            self._fits_font = font
+        fit = self._fits.get(width)
+        if fit is None:
+            if len(self._fits) > 64:  # a window dragged wide and narrow: only the last widths matter
+                self._fits.clear()
+            fit = self._fits[width] = self._fit(width)
+        return fit
+
+    def _fit(self, width: int) -> tuple[list[str], bool]:
         metrics = self.fontMetrics()
         cut = False
         lines: list[str] = []
@@ -99,8 +115,7 @@ class ElidedLabel(QLabel):
                     cut = True
                 else:
                     lines.append(paragraph[start:end].rstrip())
-        self._shown_for, self._shown, self._cut = (self.text(), width), lines, cut
-        return lines
+        return lines, cut
 
     # -- size and paint ------------------------------------------------------------------------
 

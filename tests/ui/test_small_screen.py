@@ -165,6 +165,30 @@ def test_a_warning_on_its_own_line_keeps_its_line_when_the_words_before_it_are_c
     assert not shown(label) and not label.toolTip()
 
 
+def test_a_label_fits_its_text_again_when_its_font_width_or_text_changes(qtbot: Any) -> None:
+    # Each width's lines are kept (a case page asks ~200 heights of its tiles' labels as it opens): what
+    # is kept must never outlive the text, the font or the width it was made for.
+    label = ElidedLabel(max_lines=2)
+    qtbot.addWidget(label)
+    label.resize(184, 40)
+    label.setText("Centrée sur la macula · Œil gauche (OG)")
+    assert not label.elided() and shown(label).count("\n") == 1
+    two_lines = label.heightForWidth(184)
+    first_font = label.font()
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    label.setFont(font)
+    assert label.elided() and shown(label).endswith("…")
+    assert label.heightForWidth(184) > two_lines  # the larger font's two lines
+    label.resize(2000, 40)
+    assert not label.elided() and "\n" not in shown(label)
+    label.resize(184, 40)
+    label.setFont(first_font)
+    label.setText("Vue rapprochée")
+    assert shown(label) == "Vue rapprochée" and not label.elided()
+    assert label.heightForWidth(184) < two_lines  # one line now
+
+
 @pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology", "wound-care"])  # « other » expects none
 def test_every_expected_view_reads_whole(
     qtbot: Any, small_window: MainWindow, store: Store, language: str, specialty: str
