@@ -5,6 +5,10 @@ none), a photo without its body site, and nothing in the reply let the user say 
 joined now has its row here, written into the image's record as the user chooses; sending waits until
 every one is said (``sync.follow.queue_reply`` refuses it otherwise).
 
+Each row also offers the image's view (far, close-up, dermoscopy…) or a retinograph's field (macula,
+disc), as a case's image has: « voici la dermoscopie demandée » means little to an expert if the image
+does not say it is one. Optional, as for a case's images; a DICOM that names it comes chosen.
+
 A retinograph's row also says « ⚠ Œil à vérifier » when its optic disc lies on the other eye's side
 (``app.validation.reply_eye_sides``, as a case's tile says it), and follows the eye as it is chosen.
 """
@@ -13,11 +17,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from app.model import EYES, CaseImage
+from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage
 from app.store import NewImage
 from app.validation import eye_side_words
 from ui.choice_box import ChoiceBox
-from ui.image_tile import EYE_SIDE_COLOUR, eye_name
+from ui.image_tile import EYE_SIDE_COLOUR, eye_name, view_name
 
 
 class ReplyPlaces(QWidget):
@@ -28,15 +32,17 @@ class ReplyPlaces(QWidget):
         self._form = QFormLayout(self)
         self._form.setContentsMargins(0, 0, 0, 0)
         self.fields: list[ChoiceBox | QLineEdit] = []
+        #: Per row, the image's view or a retinograph's field.
+        self.views: list[ChoiceBox] = []
         #: Per retinograph's row, its « ⚠ Œil à vérifier » (hidden while the eye and the disc agree).
         self.eye_checks: list[QLabel] = []
-        self._rows: list[QWidget] = []  # a retinograph's box and its mark, held until laid in the form
 
     def show_images(self, images: list[NewImage], specialty: str, names: dict[str, str], sites: list[str]) -> None:
         """Rows for ``images`` (named as joined), the body sites of the case's images offered."""
         while self._form.rowCount():
             self._form.removeRow(0)
-        self.fields, self.eye_checks, self._rows = [], [], []
+        self.fields, self.views, self.eye_checks = [], [], []
+        retina = specialty == "ophthalmology"
         for number, image in enumerate(images, start=1):
             name = names.get(image.record.id, "")
             label = (
@@ -44,30 +50,53 @@ class ReplyPlaces(QWidget):
                 if name
                 else self.tr("Image {n} :").format(n=number)
             )
-            field = self._eye(image.record) if specialty == "ophthalmology" else self._site(image.record, sites)
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            field = self._eye(image.record, line) if retina else self._site(image.record, sites)
             field.setAccessibleName(label)
-            # A retinograph's box comes in its row, beside its « ⚠ Œil à vérifier ».
-            self._form.addRow(QLabel(label), self._rows[-1] if isinstance(field, ChoiceBox) else field)
+            view = self._view(image.record, retina)
+            view.setAccessibleName(label + " " + (self.tr("champ") if retina else self.tr("vue")))
+            line.insertWidget(0, field, 0 if retina else 1)
+            line.insertWidget(1, view)
+            if retina:
+                line.addStretch(1)
+            self._form.addRow(QLabel(label), row)
             self.fields.append(field)
+            self.views.append(view)
         self.setVisible(bool(images))
 
-    def _eye(self, record: CaseImage) -> ChoiceBox:
-        row = QWidget()
-        self._rows.append(row)
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        box = ChoiceBox(row)
+    def _view(self, record: CaseImage, retina: bool) -> ChoiceBox:
+        box = ChoiceBox()
+        box.addItem(self.tr("— champ ? —") if retina else self.tr("— vue ? —"), "")
+        for view in RETINA_VIEWS if retina else DERMATOLOGY_VIEWS:
+            box.addItem(view_name(view), view)
+        if record.view and box.findData(record.view) < 0:  # a device's own words (DICOM), kept as said
+            box.addItem(view_name(record.view), record.view)
+        box.setCurrentIndex(max(0, box.findData(record.view)))
+        box.setToolTip(
+            self.tr("Le champ photographié (macula, papille), s'il est connu")
+            if retina
+            else self.tr("La vue : éloignée, intermédiaire, rapprochée ou dermoscopie, si elle est connue")
+        )
+
+        def chosen(_index: int) -> None:
+            record.view = str(box.currentData() or "")
+
+        box.currentIndexChanged.connect(chosen)
+        return box
+
+    def _eye(self, record: CaseImage, line: QHBoxLayout) -> ChoiceBox:
+        box = ChoiceBox()
         box.addItem(self.tr("— quel œil ? —"), "")
         for eye in EYES:
             box.addItem(eye_name(eye), eye)
         box.setCurrentIndex(max(0, box.findData(record.eye)))
         box.setToolTip(self.tr("L'œil photographié : l'expert doit le savoir"))
-        check = QLabel("⚠ " + self.tr("Œil à vérifier"), row)
+        check = QLabel("⚠ " + self.tr("Œil à vérifier"))
         check.setStyleSheet(f"color: {EYE_SIDE_COLOUR}")
         self.eye_checks.append(check)
-        line.addWidget(box)
-        line.addWidget(check)
-        line.addStretch(1)
+        line.addWidget(check)  # after the eye and the field, placed by the caller
 
         def said() -> None:
             # As a case's tile: the mark, and why in its tooltip (and for a screen reader).

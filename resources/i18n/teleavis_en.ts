@@ -2165,38 +2165,68 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>ReplyPlaces</name>
     <message>
-        <location filename="../../ui/reply_places.py" line="43"/>
+        <location filename="../../ui/reply_places.py" line="49"/>
         <source>Image {n} ({name}) :</source>
-        <extracomment>Per retinograph&apos;s row, its « ⚠ Œil à vérifier » (hidden while the eye and the disc agree).</extracomment>
+        <extracomment>Per row, the image&apos;s view or a retinograph&apos;s field. Per retinograph&apos;s row, its « ⚠ Œil à vérifier » (hidden while the eye and the disc agree).</extracomment>
         <translation>Image {n} ({name}):</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="45"/>
+        <location filename="../../ui/reply_places.py" line="51"/>
         <source>Image {n} :</source>
         <translation>Image {n}:</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="60"/>
+        <location filename="../../ui/reply_places.py" line="59"/>
+        <source>champ</source>
+        <translation>field</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="59"/>
+        <source>vue</source>
+        <translation>view</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="71"/>
+        <source>— champ ? —</source>
+        <translation>— field? —</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="71"/>
+        <source>— vue ? —</source>
+        <translation>— view? —</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="78"/>
+        <source>Le champ photographié (macula, papille), s&apos;il est connu</source>
+        <translation>The field photographed (macula, optic disc), if known</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="80"/>
+        <source>La vue : éloignée, intermédiaire, rapprochée ou dermoscopie, si elle est connue</source>
+        <translation>The view: far, medium, close-up or dermoscopy, if known</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reply_places.py" line="91"/>
         <source>— quel œil ? —</source>
         <translation>— which eye? —</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="64"/>
+        <location filename="../../ui/reply_places.py" line="95"/>
         <source>L&apos;œil photographié : l&apos;expert doit le savoir</source>
         <translation>The eye photographed: the expert must know it</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="65"/>
+        <location filename="../../ui/reply_places.py" line="96"/>
         <source>Œil à vérifier</source>
         <translation>Check the eye</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="89"/>
+        <location filename="../../ui/reply_places.py" line="118"/>
         <source>Localisation, ex. dos, talon droit</source>
         <translation>Body site, e.g. back, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="90"/>
+        <location filename="../../ui/reply_places.py" line="119"/>
         <source>La zone du corps photographiée : l&apos;expert doit la savoir</source>
         <translation>The body site photographed: the expert must know it</translation>
     </message>

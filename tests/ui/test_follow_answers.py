@@ -521,7 +521,13 @@ def test_each_image_joined_to_a_reply_says_where_it_was_taken_before_it_goes(
     else:
         assert field.completer().model().data(field.completer().model().index(0, 0)) == "dos"  # the case's site
         field.setText("dos")  # (typed, the offered sites pop up: offscreen Qt warns it cannot raise them)
+    # Its view or field too (optional, as for a case's images): « voici la dermoscopie demandée ».
+    [kind] = view.reply_places.views
+    assert kind.currentData() == "" and kind.isVisible()
+    asked = "macula" if specialty == "ophthalmology" else "dermoscopy"
+    kind.setCurrentIndex(kind.findData(asked))
     qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
     (reply,) = [m for m in Outbox(store).messages(case_id) if m.direction != "from-expert"]
     [sent] = [image for image in store.get_case(case_id).images if image.id in reply.image_ids]
     assert (sent.eye or "", sent.body_site) == (("left", "") if specialty == "ophthalmology" else ("", "dos"))
+    assert sent.view == asked
