@@ -69,7 +69,8 @@ INTERNAL_PREFIXES = ("site.", "sync.", "state.")
 MIN_POLL_S = 10
 #: Internal settings kept sealed (the screen lock's PIN hash: app/screen_lock.py; the Pro Santé Connect
 #: tokens and the signed-in professional: sync/psc.py; the name last typed as who recorded a consent,
-#: free text that may be anyone's: ui/case_editor.py; the replies to the experts begun: app/reply_drafts.py).
+#: free text that may be anyone's: ui/case_editor.py; the replies to the experts begun: app/reply_drafts.py;
+#: the addresses of the expert's files not read yet, which may carry their titles: sync/follow.py).
 INTERNAL_SECRETS = frozenset(
     {
         "state.lock.pin",
@@ -77,6 +78,9 @@ INTERNAL_SECRETS = frozenset(
         "state.psc.professional",
         "state.consent_recorded_by",
         "state.reply_drafts",  # replies to the experts begun and not sent (app/reply_drafts.py)
+        # The reads of the expert's answer that failed, by address (sync/follow.py), per platform.
+        "sync.read_failures",
+        "sync.read_failures.training",
     }
 )
 

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -243,13 +244,51 @@ _REPORT_MARK = "sync.report_mark"
 #: The latest ``lastUpdated`` a poll has seen (whole or not), of Tasks and of reports: instants the
 #: platform's clock had passed before the next poll began (see ``_next_mark``).
 _SEEN = {_MARK: "sync.poll_seen", _REPORT_MARK: "sync.report_seen"}
-#: How far each platform was polled: the Tasks, the reports, and the latest change each poll saw.
-POLL_MARKS = (_MARK, _REPORT_MARK, *_SEEN.values())
+#: address -> polls in a row its read failed (a cut, a timeout, a 5xx), of the reports and attachments
+#: (``ATTACHMENT_TRIES``). Kept in the store, not in the process: found in review, ``teleavis sync
+#: --once`` run by cron is a new process each time, the count started again at every run and never
+#: reached its limit, and such a case stayed « sent » for good. Sealed (app/settings.py): an
+#: attachment's address may carry its title.
+_READ_FAILURES = "sync.read_failures"
+#: At most this many addresses counted (the oldest dropped): one whose case stopped being followed
+#: between two failures is not kept for ever.
+_READ_FAILURES_KEPT = 200
+#: The cases whose following failed (``mirror``: a fault, an answer of a shape not expected, data
+#: altered) and has not succeeded since: searched whatever their date (never narrowed by the mark)
+#: until it does, so that one case the poll keeps failing on no longer holds the mark, and with it
+#: every other case's news (found in review: the mark frozen for everyone by that one case).
+_MIRROR_FAILED = "sync.mirror_failed"
+#: What each platform's polls keep from one run to the next: how far the Tasks and the reports were
+#: polled, the latest change each poll saw, the reads that failed, the cases whose following failed.
+POLL_MARKS = (_MARK, _REPORT_MARK, *_SEEN.values(), _READ_FAILURES, _MIRROR_FAILED)
 
 
 def poll_mark(name: str, destination: str) -> str:
     """The setting holding mark ``name`` of a platform: the training platform's marks are its own."""
     return name if destination == PLATFORM else f"{name}.training"
+
+
+def kept_record(store: Store, key: str) -> dict[str, Any] | None:
+    """The dict the setting ``key`` holds (empty when none); None when its row was altered outside
+    Teleavis: a count or a time to wait, not worth stopping the sync for (``change_record`` writes it
+    afresh)."""
+    try:
+        value = store.settings.get(key)
+    except DataAltered:
+        log.warning("the setting %s was altered outside Teleavis: started afresh", key)
+        return None
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def change_record(store: Store, key: str, change: Callable[[dict[str, Any]], None]) -> None:
+    """Read the dict of setting ``key``, ``change`` it and write it back in one write transaction, so
+    that a change another connection makes meanwhile is not lost; written only when it changed."""
+    with transaction(store.conn):
+        kept = kept_record(store, key)
+        record = dict(kept or {})
+        change(record)
+        if kept is None or record != kept:
+            store.settings.set(key, record or None, in_transaction=True)
 
 
 #: States in which an answered request was handed back to the platform to be taken again: its answer,
@@ -570,7 +609,6 @@ class Follower:
         self._witnessed: set[str] = set()
         #: report id -> when its answer was issued (or first seen lacking a part) and last asked again.
         self._asked_again: dict[str, tuple[datetime, datetime]] = {}
-        self._failed_downloads: dict[str, int] = {}  # attachment address -> polls in a row it failed
         #: Cases whose last search of messages did not read every page (said on the case).
         self._questions_cut: set[str] = set()
 
@@ -1227,14 +1265,35 @@ class Follower:
         except TransientFault as fault:
             if not first or fault.kind in ("offline", "tls"):
                 raise  # the link, not this report: the whole answer at the next poll
-            failed = self._failed_downloads.get(address, 0) + 1
-            self._failed_downloads[address] = failed
-            if failed < ATTACHMENT_TRIES:
+            if not self._read_failed(address):
                 raise
-            del self._failed_downloads[address]
             raise _Missing(UNREACHABLE) from None
-        self._failed_downloads.pop(address, None)
+        self._read_succeeded(address)
         return report
+
+    def _read_failed(self, address: str) -> bool:
+        """Count a failed read of ``address`` (in the store: a poll run by another process counts it
+        too); True when it failed ``ATTACHMENT_TRIES`` polls in a row, its count then forgotten (the
+        part is asked again later from the start, by ``retry_missing``)."""
+        failed = 0
+
+        def count(record: dict[str, Any]) -> None:
+            nonlocal failed
+            before = record.pop(address, 0)
+            failed = (before if isinstance(before, int) else 0) + 1
+            if failed < ATTACHMENT_TRIES:
+                record[address] = failed  # (last: the newest)
+                for oldest in list(record)[:-_READ_FAILURES_KEPT]:
+                    del record[oldest]
+
+        change_record(self.store, self._mark(_READ_FAILURES), count)
+        return failed >= ATTACHMENT_TRIES
+
+    def _read_succeeded(self, address: str) -> None:
+        """``address`` was read: its failures, if any were counted, are forgotten."""
+        name = self._mark(_READ_FAILURES)
+        if address in (kept_record(self.store, name) or {}):  # (nothing written at every read)
+            change_record(self.store, name, lambda record: record.pop(address, None))
 
     def fetch_answer(self, task: dict[str, Any], budget_s: float | None) -> Answer:
         """The answer of a completed Task: its DiagnosticReport, every attachment that can be read stored
@@ -1326,13 +1385,10 @@ class Follower:
             except PermanentFault as fault:
                 raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
             except TransientFault:
-                failed = self._failed_downloads.get(target, 0) + 1
-                self._failed_downloads[target] = failed
-                if failed < ATTACHMENT_TRIES:
+                if not self._read_failed(target):
                     raise
-                del self._failed_downloads[target]  # asked again later from the start (retry_missing)
-                raise _Missing(UNREACHABLE) from None
-            self._failed_downloads.pop(target, None)
+                raise _Missing(UNREACHABLE) from None  # asked again later from the start (retry_missing)
+            self._read_succeeded(target)
         if not data:
             raise _Missing(NO_CONTENT)
         if isinstance(form.get("size"), int) and form["size"] != len(data):

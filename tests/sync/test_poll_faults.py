@@ -254,6 +254,32 @@ def test_a_report_the_platform_always_fails_on_is_said_and_never_freezes_the_pol
     assert store.platform_info(a)["last_error"] is None
 
 
+def test_a_report_the_platform_always_fails_on_is_counted_across_separate_sync_runs(
+    store: Store, teleavis_home: Path, tmp_path: Path
+) -> None:
+    """As above, each poll run by a new process on its own connection to the store, as ``teleavis sync
+    --once`` run by cron is. Found in review: the failed reads were counted in the process, the count
+    started again at every run and never reached its limit: the case stayed « sent » for good."""
+    [(a, ta)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[ta] = task(a, ta, "completed", report_ids=("ra",))
+        platform.reports["ra"] = report("ra", "Kératose séborrhéique.")
+
+        def broken(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            return html(500) if path.endswith("/DiagnosticReport/ra") else None
+
+        platform.hooks.append(broken)
+        runs = []
+        for _ in range(ATTACHMENT_TRIES):
+            with Store.open(teleavis_home) as process, following(process, platform) as engine:
+                runs.append(engine.run_once().answered)
+                sealed = process.conn.execute("SELECT encrypted FROM settings WHERE key LIKE 'sync.read_failures%'")
+                assert all(row[0] for row in sealed)  # (an address may carry a file's title)
+    assert runs == [[]] * (ATTACHMENT_TRIES - 1) + [[a]]
+    assert store.state(a) == CaseState.ANSWERED
+    assert store.platform_info(a)["last_error"] in M.CATALOGUE["follow.answer_unread"].values()
+
+
 def test_the_same_report_named_twice_in_the_outputs_is_read_once(store: Store, tmp_path: Path) -> None:
     """The Task's outputs name the same report twice, relative and absolute with its version. Found from
     outside: its conclusion was shown twice, and its PDF kept twice."""
