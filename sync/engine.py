@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -44,7 +45,7 @@ from sync.client import (
     fault_for_console,
     fault_for_log,
 )
-from sync.follow import Follower, find_task
+from sync.follow import Follower, change_record, find_task, kept_record
 from sync.mapping import (
     MappingError,
     PreparedCase,
@@ -60,6 +61,12 @@ from sync.reduced import PHOTO_TYPES, CopySent, copy_to_send, mark_copies
 from sync.training import poll_interval, training_mode
 
 log = logging.getLogger(__name__)
+
+#: message id -> [failed tries in a row, when it may be tried again (UTC)] of the replies a transient
+#: fault postponed. Found from outside: a reply answered 429 Retry-After: 600 was posted again every
+#: second. Kept in the store, not in the process (found in review: a restart, or ``teleavis sync
+#: --once`` from cron, a new process each time, posted it again at once, whatever the platform asked).
+REPLY_RETRY = "sync.reply_retry"
 
 M.add(
     {
@@ -660,10 +667,6 @@ class Engine:
         self._wake = threading.Event()
         self._last_poll = 0.0
         self._poll_failures = 0
-        #: message id -> (failed tries in a row, monotonic time of its next try) of the replies a
-        #: transient fault postponed: found from outside, a reply answered 429 Retry-After: 600 was
-        #: posted again every second. Kept in this process (a restart tries once at once, then waits).
-        self._reply_retry: dict[str, tuple[int, float]] = {}
 
     @contextmanager
     def _locked(self, timeout_s: float = 0.0) -> Iterator[None]:
@@ -716,15 +719,18 @@ class Engine:
             state = self._send_case(row.case_id)
             if state == CaseState.SENT:
                 summary.sent.append(row.case_id)
+        postponed = self._postponed_replies()
         for case_id, message in self.outbox.queued_replies(here=True):
             if self.client.stop.is_set():
                 break
-            if self._reply_retry.get(message.id, (0, 0.0))[1] > time.monotonic():
+            due = postponed.get(message.id)
+            if due is not None and due[1] > utc_now():
                 continue  # postponed: its time has not come (the cases and the poll go on)
             try:
                 sent = self._send_reply(case_id, message)
             except DataAltered as exc:  # its case was altered outside Teleavis: the reply is not sent
                 self.outbox.reply_refused(case_id, message.id, exc.message)
+                self._reply_gone(message.id)
                 sent = False
             if sent:
                 summary.replies_sent += 1
@@ -826,9 +832,11 @@ class Engine:
         except MappingError:
             log.exception("reply of case %s does not map to valid FHIR", case_id)
             self.outbox.reply_refused(case_id, message.id, M.tr("sync.bug"))
+            self._reply_gone(message.id)
             return False
         except PermanentFault as fault:
             self.outbox.reply_refused(case_id, message.id, fault.message)
+            self._reply_gone(message.id)
             said = M.tr("sync.reply_refused", status=fault.status) if fault.diagnostics else fault.message
             self.listener.case_state(case_id, "reply-refused", said)
             return False
@@ -841,7 +849,7 @@ class Engine:
         except ValueError:
             platform_id = None
         self.outbox.reply_sent(case_id, message.id, platform_id)
-        self._reply_retry.pop(message.id, None)
+        self._reply_gone(message.id)
         if self._says_reply_waiting(case_id):  # (said by this process or an earlier one)
             self.outbox.note_case(case_id, None)  # gone: the note that it waited goes
         self.listener.case_state(case_id, "reply-sent")
@@ -849,14 +857,45 @@ class Engine:
 
     def _reply_postponed(self, case_id: str, message: Message, fault: TransientFault) -> None:
         """A reply a transient fault stopped: tried again as a case's send would be (the platform's
-        Retry-After, else a growing backoff), and why it waits said on its case."""
-        tries = self._reply_retry.get(message.id, (0, 0.0))[0]
-        delay = self.client.policy.delay(tries, fault.retry_after)
-        self._reply_retry[message.id] = (tries + 1, time.monotonic() + delay)
+        Retry-After, else a growing backoff), and why it waits said on its case. Its time is kept in
+        the store: the next process (a restart, the next ``sync --once``) waits for it too."""
+        delay = 0.0
+        waiting = {m.id for _case, m in self.outbox.queued_replies()}
+
+        def postpone(record: dict[str, Any]) -> None:
+            nonlocal delay
+            kept = record.get(message.id)
+            tries = kept[0] if isinstance(kept, list) and kept and isinstance(kept[0], int) else 0
+            delay = self.client.policy.delay(tries, fault.retry_after)
+            record[message.id] = [tries + 1, iso(utc_now() + timedelta(seconds=delay))]
+            for gone in [key for key in record if key not in waiting]:  # sent or refused meanwhile, withdrawn
+                del record[gone]
+
+        change_record(self.store, REPLY_RETRY, postpone)
         words = M.tr("sync.reply_waiting", words=fault.words)
         self.outbox.note_case(case_id, words)
         log.info("reply of case %s postponed %.0f s", case_id, delay)
         self.listener.case_state(case_id, "reply-waiting", fault_for_console(fault))
+
+    def _postponed_replies(self) -> dict[str, tuple[int, datetime]]:
+        """message id -> (failed tries, when it may be tried again) of the replies postponed. A time
+        further ahead than any wait the engine sets (the clock put back since) is taken as that wait."""
+        longest = timedelta(seconds=max(self.client.policy.cap_s, self.client.policy.max_retry_after_s))
+        found: dict[str, tuple[int, datetime]] = {}
+        for message_id, kept in (kept_record(self.store, REPLY_RETRY) or {}).items():
+            try:
+                tries, when = int(kept[0]), datetime.fromisoformat(str(kept[1]))
+            except (TypeError, ValueError, IndexError, KeyError):
+                continue  # not a try count and a time: tried now
+            if when.tzinfo is None:
+                continue
+            found[message_id] = (tries, min(when, utc_now() + longest))
+        return found
+
+    def _reply_gone(self, message_id: str) -> None:
+        """The reply left or was refused: its wait, if it had one, is forgotten."""
+        if message_id in (kept_record(self.store, REPLY_RETRY) or {}):
+            change_record(self.store, REPLY_RETRY, lambda record: record.pop(message_id, None))
 
     def _says_reply_waiting(self, case_id: str) -> bool:
         """Whether the case's note is a reply's « not left yet » (in either language)."""
@@ -909,14 +948,13 @@ class Engine:
         waits = [max(0.0, self._poll_interval() - (time.monotonic() - self._last_poll))]
         soonest = self.outbox.next_attempt_at()
         if soonest is not None:
-            from datetime import datetime
-
             delta = (datetime.fromisoformat(soonest) - utc_now()).total_seconds()
             waits.append(max(0.2, delta))
-        now = time.monotonic()
+        postponed = self._postponed_replies()
         for _case_id, message in self.outbox.queued_replies(here=True):
-            postponed = self._reply_retry.get(message.id)
+            due = postponed.get(message.id)
             # A reply not tried yet (a pass stopped before it) goes in a moment; a postponed one when its
             # time comes, not at every second (nor does it hold the cases and the poll back).
-            waits.append(max(1.0, self.client.policy.base_s) if postponed is None else max(0.2, postponed[1] - now))
+            later = None if due is None else (due[1] - utc_now()).total_seconds()
+            waits.append(max(1.0, self.client.policy.base_s) if later is None else max(0.2, later))
         return max(0.05, min(waits))

@@ -9,12 +9,15 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from app.model import CaseState
+import pytest
+
+from app.model import CaseState, utc_now
 from app.outbox import Outbox
 from app.store import Store
 from sync.follow import queue_reply
@@ -135,11 +138,11 @@ def test_a_postponed_reply_holds_back_neither_a_case_send_nor_the_poll(store: St
     assert store.state(case_id) == CaseState.ON_HOLD
 
 
-def test_a_reply_that_leaves_takes_away_the_note_that_it_waited(store: Store, tmp_path: Path) -> None:
+def test_a_reply_that_leaves_takes_away_the_note_that_it_waited(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Found in review: the « not left yet » note was taken away only by the process that postponed the
     reply; sent by the next start (or by ``teleavis sync``), the reply left and the note stayed."""
-    import json
-
     [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
     task_id = str(store.platform_info(case_id)["task_id"])
     queue_reply(store, case_id, "Depuis 3 semaines.", [])
@@ -150,22 +153,60 @@ def test_a_reply_that_leaves_takes_away_the_note_that_it_waited(store: Store, tm
             engine.run_once()
     assert str(store.platform_info(case_id)["last_error"]).startswith("Votre réponse à l'expert n'est pas encore")
 
-    def accepted(_path: str, body: bytes) -> Reply:
-        entries = json.loads(body)["entry"]
-        answer = {
-            "resourceType": "Bundle",
-            "type": "transaction-response",
-            "entry": [
-                {"response": {"status": "201 Created", "location": f"Communication/c{n}/_history/1"}}
-                for n, _entry in enumerate(entries)
-            ],
-        }
-        return 200, {"Content-Type": "application/fhir+json"}, json.dumps(answer).encode()
-
+    later = utc_now() + timedelta(seconds=601)  # the platform's Retry-After: 600 passed
+    monkeypatch.setattr("sync.engine.utc_now", lambda: later)
     with platform_with_posts(accepted) as (platform, posts):  # another process: it never postponed it
         platform.tasks[task_id] = task(case_id, task_id, "on-hold")
         platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
         with following(store, platform) as engine:
             engine.run_once()
     assert posts and not Outbox(store).queued_replies()
+    assert store.platform_info(case_id)["last_error"] is None
+
+
+def accepted(_path: str, body: bytes) -> Reply:
+    """The platform's answer to a transaction it accepted (each entry created)."""
+    entries = json.loads(body)["entry"]
+    answer = {
+        "resourceType": "Bundle",
+        "type": "transaction-response",
+        "entry": [
+            {"response": {"status": "201 Created", "location": f"Communication/c{n}/_history/1"}}
+            for n, _entry in enumerate(entries)
+        ],
+    }
+    return 200, {"Content-Type": "application/fhir+json"}, json.dumps(answer).encode()
+
+
+def test_a_reply_answered_429_waits_for_retry_after_across_separate_sync_runs(
+    store: Store, teleavis_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each run a new process on its own connection to the store, as ``teleavis sync --once`` from cron
+    (or the window started again). Found in review: the wait was kept in the process, and the next run
+    posted the reply again at once, whatever Retry-After said."""
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    task_id = str(store.platform_info(case_id)["task_id"])
+    queue_reply(store, case_id, "Depuis 3 semaines.", [])
+    throttled = True
+
+    def post(path: str, body: bytes) -> Reply:
+        return THROTTLED if throttled else accepted(path, body)
+
+    with platform_with_posts(post) as (platform, posts):
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with Store.open(teleavis_home) as process, following(process, platform) as engine:
+            engine.run_once()
+        assert len(posts) == 1
+        throttled = False
+        for ahead in (200, 400):  # run again later: Retry-After: 600 not passed yet
+            monkeypatch.setattr("sync.engine.utc_now", lambda ahead=ahead: utc_now() + timedelta(seconds=ahead))
+            with Store.open(teleavis_home) as process, following(process, platform) as engine:
+                assert engine.run_once().replies_sent == 0
+        assert len(posts) == 1
+        monkeypatch.setattr("sync.engine.utc_now", lambda: utc_now() + timedelta(seconds=601))
+        with Store.open(teleavis_home) as process, following(process, platform) as engine:
+            assert engine.run_once().replies_sent == 1
+    assert len(posts) == 2 and not Outbox(store).queued_replies()
+    assert store.settings.get("sync.reply_retry") is None  # its wait forgotten once it left
     assert store.platform_info(case_id)["last_error"] is None
