@@ -679,13 +679,17 @@ class Follower:
 
         Each case is followed on its own: one whose answer cannot be read now is left for the next
         poll and the others go on. The ``_lastUpdated`` mark moves on only after a poll that read
-        every page and every case, so nothing changed meanwhile is narrowed out.
+        every page, so nothing changed meanwhile is narrowed out. A case whose following fails is
+        kept aside (``_MIRROR_FAILED``) and searched whatever its date until it is followed: it says
+        why on its page, and no longer keeps the mark from moving on for every other case.
         """
         cases = self.open_cases()
         by_task = {task_id: (case_id, version) for case_id, task_id, version in cases}
         mark = self.store.settings.get(self._mark(_MARK))
-        seen = [t for t, (_, v) in by_task.items() if v is not None and mark]
-        fresh = [t for t, (_, v) in by_task.items() if v is None or not mark]
+        failing = self._failing({case_id for case_id, _, _ in cases})
+        failed = dict(failing)  # as it will be after this poll
+        seen = [t for t, (c, v) in by_task.items() if v is not None and mark and c not in failing]
+        fresh = [t for t, (c, v) in by_task.items() if v is None or not mark or c in failing]
         answered: list[str] = []
         first: str | None = None  # the newest lastUpdated the poll's first search returned
         searched = False
@@ -790,8 +794,11 @@ class Follower:
                 read.add(case_id)
             outcome = self._follow_one(case_id, task, version, budget_s)
             if outcome is None:
-                complete = False
-            elif outcome:
+                failed[case_id] = failing.get(case_id, 0) + 1
+                log.info("case %s: its following failed (%d poll(s) in a row)", case_id, failed[case_id])
+            else:
+                failed.pop(case_id, None)
+            if outcome:
                 answered.append(case_id)
         self.read_witnesses(returned, budget_s)
         self.poll_questions(read, budget_s)
@@ -800,9 +807,21 @@ class Follower:
         completed = self.retry_missing(budget_s)
         answered += [case_id for case_id in completed if case_id not in answered]
         following = self._next_mark(_MARK, mark, first, latest)
-        if complete and following and following != mark:
-            self.store.settings.set(self._mark(_MARK), following)
+        with transaction(self.store.conn):  # the cases kept aside, no later than the mark that passes them
+            if failed != failing:
+                self.store.settings.set(self._mark(_MIRROR_FAILED), failed or None, in_transaction=True)
+            if complete and following and following != mark:
+                self.store.settings.set(self._mark(_MARK), following, in_transaction=True)
         return answered
+
+    def _failing(self, open_cases: set[str]) -> dict[str, int]:
+        """case id -> polls in a row its following failed, of the open cases kept aside
+        (``_MIRROR_FAILED``). One altered outside Teleavis is taken as holding every open case: each is
+        searched whatever its date once, nothing narrowed out."""
+        kept = kept_record(self.store, self._mark(_MIRROR_FAILED))
+        if kept is None:
+            return dict.fromkeys(open_cases, 1)
+        return {c: n if isinstance(n, int) else 1 for c, n in kept.items() if c in open_cases}
 
     def _answers(self) -> bool:
         """Whether the platform answers at all (one ``GET metadata``, no retry): a search and a Task read

@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from app import messages as M
 from app.answers import missing_words
 from app.model import CaseState
 from app.moments import parse_date_time
 from app.store import Store
-from sync.follow import ATTACHMENT_TRIES, BATCH
+from sync.follow import ATTACHMENT_TRIES, BATCH, Follower
 from tests.support.scripted_platform import (
     PDF,
     Reply,
@@ -278,6 +280,88 @@ def test_a_report_the_platform_always_fails_on_is_counted_across_separate_sync_r
     assert runs == [[]] * (ATTACHMENT_TRIES - 1) + [[a]]
     assert store.state(a) == CaseState.ANSWERED
     assert store.platform_info(a)["last_error"] in M.CATALOGUE["follow.answer_unread"].values()
+
+
+def test_a_case_whose_following_keeps_failing_no_longer_holds_the_mark_for_every_other_case(
+    store: Store, teleavis_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A's Task comes back completed, and following it fails at every poll for a reason no rule handles
+    (here, a shape the code does not expect); B is answered meanwhile. Found in review: A kept the poll
+    from being whole, so the mark never moved again, and every poll asked every Task changed since,
+    forever. A is now said on its page and searched whatever its date, alone in its search, until it is
+    followed; the mark moves on for the others, and A's answer, older than the mark, still comes. Each
+    poll is a new process (``teleavis sync --once`` from cron)."""
+    (a, ta), (b, tb) = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    with scripted_platform() as platform:
+        for case_id, task_id in ((a, ta), (b, tb)):
+            platform.tasks[task_id] = {
+                **task(case_id, task_id, "in-progress"),
+                "meta": {"versionId": "2", "lastUpdated": "2026-11-21T10:00:00.000+00:00"},
+            }
+
+        def narrowed(path: str, query: dict[str, list[str]]) -> Reply | None:
+            """Searches narrowed by ``_lastUpdated`` as a server does."""
+            if not (path.endswith("/Task") and "_id" in query):
+                return None
+            gt = (query.get("_lastUpdated") or [""])[0]
+            since = parse_date_time(gt[2:]) if gt.startswith("gt") else None
+            return fhir(
+                bundle(
+                    [
+                        platform.tasks[i]
+                        for i in ",".join(query["_id"]).split(",")
+                        if i in platform.tasks
+                        and (
+                            since is None
+                            or (parse_date_time(platform.tasks[i]["meta"]["lastUpdated"]) or since) > since
+                        )
+                    ]
+                )
+            )
+
+        def poll() -> list[str]:
+            with Store.open(teleavis_home) as process, following(process, platform) as engine:
+                return engine.run_once().answered
+
+        platform.hooks.append(narrowed)
+        assert poll() == []
+        mirror = Follower.mirror
+
+        def not_expected(follower: Follower, case_id: str, *args: Any, **kwargs: Any) -> bool:
+            if case_id == a:
+                raise KeyError("a shape not expected")
+            return mirror(follower, case_id, *args, **kwargs)
+
+        monkeypatch.setattr(Follower, "mirror", not_expected)
+        platform.tasks[ta] = {
+            **task(a, ta, "completed", report_ids=("ra",)),
+            "meta": {"versionId": "3", "lastUpdated": "2026-11-21T10:05:00.000+00:00"},
+        }
+        platform.reports["ra"] = report("ra", "Kératose séborrhéique.")
+        assert poll() == []
+        platform.tasks[tb] = {
+            **task(b, tb, "completed", report_ids=("rb",)),
+            "meta": {"versionId": "3", "lastUpdated": "2026-11-21T10:10:00.000+00:00"},
+        }
+        platform.reports["rb"] = report("rb", "Naevus bénin.")
+        assert poll() == [b]
+        start = len(platform.requests)
+        assert poll() == []
+        searches = [r for r in platform.requests[start:] if r.startswith("/fhir/Task?")]
+        assert store.state(a) == CaseState.IN_PROGRESS
+        assert store.platform_info(a)["last_error"] in M.CATALOGUE["follow.unreadable"].values()
+        of_a = [r for r in searches if ta in r]
+        assert of_a and all(tb not in r and "_lastUpdated" not in r for r in of_a), searches  # A: any date
+        of_b = [r for r in searches if tb in r]
+        assert of_b and all("_lastUpdated=gt2026-11-21T10%3A09%3A59" in r for r in of_b), searches  # moved on
+        monkeypatch.setattr(Follower, "mirror", mirror)  # mended: A's answer comes, older than the mark as it is
+        assert poll() == [a]
+        start = len(platform.requests)
+        poll()
+        searches = [r for r in platform.requests[start:] if r.startswith("/fhir/Task?")]
+    assert store.answer(a).conclusion == "Kératose séborrhéique."  # type: ignore[union-attr]
+    assert store.platform_info(a)["last_error"] is None
+    assert searches and all("_lastUpdated" in r for r in searches), searches  # A followed: no longer kept aside
 
 
 def test_the_same_report_named_twice_in_the_outputs_is_read_once(store: Store, tmp_path: Path) -> None:
