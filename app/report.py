@@ -46,7 +46,6 @@ from app.answers import (
 from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw, os_reason
-from app.identifiers import birth_country_name
 from app.model import Answer, Case, CaseImage, Requester
 from app.outbox import Outbox
 from app.report_pdf import (
@@ -62,6 +61,7 @@ from app.report_pdf import (
 )
 from app.report_text import (
     T,
+    birth_place_words,
     date_words,
     eye_check_words,
     form_words,
@@ -327,11 +327,11 @@ def _request_part(
     # The strict identity traits and the identity's status, as identity vigilance asks a document to
     # show them. The INS only for a qualified identity: an INS may identify a document only then (it is
     # sent to the platform on the same rule).
-    country = birth_country_name(p.birth_place)
-    if country:  # born abroad: the country in words, its code beside it (« COTE D'IVOIRE (99326) »)
-        rows.append((t("birth_country"), f"{country} ({p.birth_place})"))
-    elif p.birth_place:  # a commune's code: no list of the communes ships with Teleavis
-        rows.append((t("birth_place"), p.birth_place))
+    # Born abroad: the country in words, its code beside it (« COTE D'IVOIRE (99326) »); a commune by its
+    # code, as ``case show`` says it.
+    place = birth_place_words(p.birth_place, lang)
+    if place:
+        rows.append(place)
     rows.append((t("identity_status"), t(f"status_{p.identity_status}")))
     if p.ins_sent():
         rows.append(("INS", p.ins or ""))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from app import messages as M
 from app.i18n import Catalogue
+from app.identifiers import birth_country_name
 from app.model import Case, CaseImage
 from app.validation import looks_like
 
@@ -46,7 +47,9 @@ _WORDS = Catalogue(
         "birth_date": {"fr": "Date de naissance", "en": "Date of birth"},
         "sex": {"fr": "Sexe", "en": "Sex"},
         "birth_place": {"fr": "Lieu de naissance (code INSEE)", "en": "Place of birth (INSEE code)"},
-        "birth_country": {"fr": "Lieu de naissance", "en": "Place of birth"},  # abroad: the country, its code
+        # Abroad: the country, its code. INSEE names it in French only, and no list bundled with Teleavis
+        # gives its English name: the English label says whose name it is (« ALLEMAGNE » read as such).
+        "birth_country": {"fr": "Lieu de naissance", "en": "Country of birth (INSEE name, in French)"},
         "identity_status": {"fr": "Statut de l'identité", "en": "Identity status"},
         "status_provisional": {"fr": "provisoire", "en": "provisional"},
         "status_recovered": {"fr": "récupérée", "en": "recovered"},
@@ -212,6 +215,18 @@ def form_words(case: Case, lang: str) -> list[tuple[str, str]]:
     except (ImportError, ValueError, KeyError, TypeError):
         log.warning("case %s: form answers shown as recorded", case.id)
         return [(str(k), str(v)) for k, v in case.form.items()]
+
+
+def birth_place_words(code: str, lang: str) -> tuple[str, str] | None:
+    """The birth place as the report and ``case show`` say it, (label, value): a country abroad in words
+    with its code (« ALLEMAGNE (99109) »), a commune by its INSEE code (no list of the communes ships
+    with Teleavis); None when not given."""
+    if not code:
+        return None
+    country = birth_country_name(code)
+    if country:
+        return _pick(_WORDS, "birth_country", lang), f"{country} ({code})"
+    return _pick(_WORDS, "birth_place", lang), code
 
 
 def history_words(event: dict[str, object], lang: str) -> str:

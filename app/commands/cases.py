@@ -17,7 +17,15 @@ from app.errors import CaseFileError, DataAltered, ImageRejected, StorageError
 from app.findings import Finding
 from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox
-from app.report_text import eye_check_words, form_words, history_words, level_words, moment_words, view_words
+from app.report_text import (
+    birth_place_words,
+    eye_check_words,
+    form_words,
+    history_words,
+    level_words,
+    moment_words,
+    view_words,
+)
 from app.store import TRAINING, NewImage, Store
 from app.validation import EYE_SIDE, blocking, eye_side_words
 
@@ -340,6 +348,8 @@ def run_show(args: argparse.Namespace) -> int:
         emit_json(doc)
         return 0
     p = case.patient
+    lang = i18n.language()
+    place = birth_place_words(p.birth_place, lang)
     priority = f"show.priority.{case.priority}"
     out = [
         f"{M.tr('show.case')} {case.id} — {state} — {M.specialty_name(case.specialty)}"
@@ -348,7 +358,6 @@ def run_show(args: argparse.Namespace) -> int:
         # simulated expert's answer read like a real one).
         *([M.tr("show.training_draft" if case.state in EDITABLE_STATES else "show.training")] if training else []),
         f"{M.tr('show.patient')} {p.shown_name()}, {p.birth_date}"
-        + (f" ({M.tr('show.birth_place', code=p.birth_place)})" if p.birth_place else "")
         + f", {M.sex_name(p.sex)}"
         + (f", INS {p.ins}" if p.ins else f", {p.local_id}")
         + (
@@ -356,6 +365,9 @@ def run_show(args: argparse.Namespace) -> int:
             if p.identity_status in IDENTITY_STATUSES
             else ""
         ),
+        # The birth place as the report says it: a country abroad in words (found from outside: « 99109 »
+        # printed here where the PDF says « ALLEMAGNE »), a commune by its INSEE code.
+        *([M.tr("show.birth_place", label=place[0], place=place[1])] if place else []),
         f"{M.tr('show.consent')} {M.tr('show.yes') if case.consent.given else M.tr('show.no')}"
         + (_consent_details(case) if case.consent.given else ""),
         f"{M.tr('show.question')} {case.question}",
@@ -363,7 +375,6 @@ def run_show(args: argparse.Namespace) -> int:
     ]
     if case.single_eye_reason.strip():
         out.append(f"{M.tr('show.single_eye')} {case.single_eye_reason.strip()}")
-    lang = i18n.language()
     if case.treatments:
         out.append(M.tr("show.treatments"))
         out.extend(f"  - {t.name}" + (f" ({t.dosage})" if t.dosage else "") for t in case.treatments)
@@ -446,7 +457,7 @@ M.add(
         "show.priority.routine": {"fr": "priorité normale", "en": "routine"},
         "show.priority.urgent": {"fr": "priorité urgente", "en": "urgent"},
         "show.patient": {"fr": "Patient :", "en": "Patient:"},
-        "show.birth_place": {"fr": "lieu de naissance INSEE {code}", "en": "place of birth INSEE {code}"},
+        "show.birth_place": {"fr": "{label} : {place}", "en": "{label}: {place}"},
         "show.identity": {"fr": "identité {status}", "en": "{status} identity"},
         "show.consent": {"fr": "Consentement :", "en": "Consent:"},
         "show.question": {"fr": "Question :", "en": "Question:"},

@@ -130,7 +130,7 @@ def test_import_and_show_carry_the_birth_place(tmp_path: Path, capsys: pytest.Ca
     shown = run_inprocess(capsys, "case", "show", case_id, "--json").json()
     assert shown["patient"]["birth_place"] == "2A004"
     assert "patient.birth_place.missing" not in {f["code"] for f in shown["checklist"]}
-    assert "1950-02-03 (lieu de naissance INSEE 2A004)" in run_inprocess(capsys, "case", "show", case_id).out
+    assert "\nLieu de naissance (code INSEE) : 2A004\n" in run_inprocess(capsys, "case", "show", case_id).out
 
 
 def test_import_refuses_a_wrong_birth_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -205,3 +205,52 @@ def test_the_pdf_names_the_country_of_a_birth_abroad(
         pdf = build_report(store, case_id, lang="fr").pdf
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages)
     assert printed in text and not_printed not in text.split("Lieu de naissance", 1)[1][:40], text
+
+
+@pytest.mark.parametrize(
+    ("place", "french", "english"),
+    [
+        (
+            "99109",
+            "Lieu de naissance : ALLEMAGNE (99109)",
+            "Country of birth (INSEE name, in French): ALLEMAGNE (99109)",
+        ),
+        ("75056", "Lieu de naissance (code INSEE) : 75056", "Place of birth (INSEE code): 75056"),
+        ("99143", "Lieu de naissance (code INSEE) : 99143", "Place of birth (INSEE code): 99143"),  # not listed
+    ],
+)
+def test_case_show_names_the_birth_place_as_the_report_does(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    place: str,
+    french: str,
+    english: str,
+) -> None:
+    """``case show`` printed « lieu de naissance INSEE 99109 » where the PDF says « ALLEMAGNE (99109) » (a
+    tester's finding): the same label and words as the report, in each language, on a line of its own."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    patient = {**EXAMPLE["patient"], "birth_place": place}
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex", patient=patient))).out.strip()
+    assert f"\n{french}\n" in run_inprocess(capsys, "case", "show", case_id).out
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert f"\n{english}\n" in run_inprocess(capsys, "case", "show", case_id).out
+    assert run_inprocess(capsys, "case", "show", case_id, "--json").json()["patient"]["birth_place"] == place
+
+
+def test_the_english_pdf_says_the_country_is_named_by_insee_in_french(teleavis_home: Path) -> None:
+    """INSEE's list names the countries in French capitals only, and no English name ships with Teleavis:
+    the English report keeps the official name and its label says whose name it is (« ALLEMAGNE » was
+    printed under « Place of birth » alone, as if English)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from app.report import build_report
+    from app.store import Store
+
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(Case(patient=Patient(family="MULLER", given=["Jan"], birth_place="99109")), [])
+        pdf = build_report(store, case_id, lang="en").pdf
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Country of birth (INSEE name, in French) ALLEMAGNE (99109)" in text, text
