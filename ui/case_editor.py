@@ -43,7 +43,7 @@ from app import messages as M
 from app.errors import TeleavisError
 from app.findings import Finding
 from app.i18n import language
-from app.identifiers import normalize_birth_place
+from app.identifiers import birth_country_name, normalize_birth_place
 from app.model import EDITABLE_STATES, Case, Treatment
 from app.store import Store
 from app.views import PER_EYE
@@ -317,10 +317,10 @@ class CaseEditor(QWidget):
             text_binding("patient.birth_place", self.birth_place, to_model=normalize_birth_place),
             self.tr("Lieu de naissance :"),  # longer, it would widen the label column and narrow every field
         )
-        # The rule for a birth abroad does not fit in the field on a small screen: said under it.
-        self.birth_place_note = _hint(
-            form, self.tr("Commune de naissance ; né à l'étranger : 99 + code du pays (ex. 99134).")
-        )
+        # The rule for a birth abroad does not fit in the field on a small screen: said under it. A country's
+        # code, once typed, is named there as the report and ``case show`` name it (« ALLEMAGNE »).
+        self.birth_place_note = _hint(form, "")
+        self._birth_place_said()
         self.sex = ChoiceBox()
         for code, text in (
             ("unknown", self.tr("Non renseigné")),
@@ -395,12 +395,23 @@ class CaseEditor(QWidget):
         self.identity_box = box
         self.layout_.addWidget(box)
 
+    def _birth_place_said(self) -> None:
+        """Under the birth place: the country a ``99`` code names (INSEE's name, in French: no English
+        one ships with Teleavis), else the rule for a commune and for a birth abroad."""
+        country = birth_country_name(normalize_birth_place(self.birth_place.text()))
+        self.birth_place_note.setText(
+            self.tr("Pays de naissance (nom INSEE) : {country}.").format(country=country)
+            if country
+            else self.tr("Commune de naissance ; né à l'étranger : 99 + code du pays (ex. 99134).")
+        )
+
     def _identity_shown(self) -> None:
         """The document and its date are asked for a status that rests on a document."""
         status = self.case.patient.identity_status if self.case else "provisional"
         checked = status in ("validated", "qualified")
         # A choice only with two names or more (not the box's enabled state: the consent's gate sets it too).
         self.first_given_note.setVisible(self.first_given.count() > 1)
+        self._birth_place_said()
         self.identity_document.setEnabled(checked)
         self.identity_checked_on.setEnabled(checked)
         self.status_prompt.setVisible(bool(self.case and self.case.identity_status_missing))
@@ -692,7 +703,7 @@ class CaseEditor(QWidget):
     def _after_edit(self, key: str) -> None:
         if key == "patient.identity_status" and self.case is not None:
             self.case.identity_status_missing = False  # answered: stored with the next save
-        if key.startswith("patient.identity") or key == "patient.given":
+        if key.startswith("patient.identity") or key in ("patient.given", "patient.birth_place"):
             self._identity_shown()
         self._dirty = True
         self._save_timer.start()

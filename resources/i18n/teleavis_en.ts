@@ -361,7 +361,7 @@
         <location filename="../../ui/case_editor.py" line="267"/>
         <location filename="../../ui/case_editor.py" line="311"/>
         <location filename="../../ui/case_editor.py" line="375"/>
-        <location filename="../../ui/case_editor.py" line="551"/>
+        <location filename="../../ui/case_editor.py" line="562"/>
         <source>JJ/MM/AAAA</source>
         <translation>DD/MM/YYYY</translation>
     </message>
@@ -446,7 +446,7 @@
         <translation>Place of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="322"/>
+        <location filename="../../ui/case_editor.py" line="405"/>
         <source>Commune de naissance ; né à l&apos;étranger : 99 + code du pays (ex. 99134).</source>
         <translation>The commune of birth; born abroad: 99 + the country code (e.g. 99134).</translation>
     </message>
@@ -581,122 +581,127 @@
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="409"/>
+        <location filename="../../ui/case_editor.py" line="403"/>
+        <source>Pays de naissance (nom INSEE) : {country}.</source>
+        <translation>Country of birth (INSEE name, in French): {country}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="420"/>
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="415"/>
+        <location filename="../../ui/case_editor.py" line="426"/>
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="417"/>
+        <location filename="../../ui/case_editor.py" line="428"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="418"/>
+        <location filename="../../ui/case_editor.py" line="429"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="419"/>
+        <location filename="../../ui/case_editor.py" line="430"/>
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="420"/>
+        <location filename="../../ui/case_editor.py" line="431"/>
         <source>La question posée à l&apos;expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="424"/>
+        <location filename="../../ui/case_editor.py" line="435"/>
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="425"/>
+        <location filename="../../ui/case_editor.py" line="436"/>
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="429"/>
+        <location filename="../../ui/case_editor.py" line="440"/>
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="431"/>
+        <location filename="../../ui/case_editor.py" line="442"/>
         <source>ex. œil énucléé</source>
         <translation>e.g. enucleated eye</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="434"/>
+        <location filename="../../ui/case_editor.py" line="445"/>
         <source>À remplir seulement si un œil ne peut pas être photographié : l&apos;expert lit cette raison avec les images.</source>
         <translation>Fill in only if one eye cannot be photographed: the expert reads this reason with the images.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="438"/>
+        <location filename="../../ui/case_editor.py" line="449"/>
         <source>Un seul œil, pourquoi ?</source>
         <translation>One eye only, why?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="443"/>
+        <location filename="../../ui/case_editor.py" line="454"/>
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="446"/>
+        <location filename="../../ui/case_editor.py" line="457"/>
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="446"/>
+        <location filename="../../ui/case_editor.py" line="457"/>
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="455"/>
+        <location filename="../../ui/case_editor.py" line="466"/>
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="457"/>
+        <location filename="../../ui/case_editor.py" line="468"/>
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="493"/>
+        <location filename="../../ui/case_editor.py" line="504"/>
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="531"/>
+        <location filename="../../ui/case_editor.py" line="542"/>
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="532"/>
+        <location filename="../../ui/case_editor.py" line="543"/>
         <source>Non</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="542"/>
+        <location filename="../../ui/case_editor.py" line="553"/>
         <source>un nombre entier</source>
         <translation>a whole number</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="546"/>
+        <location filename="../../ui/case_editor.py" line="557"/>
         <source>un nombre (virgule permise)</source>
         <translation>a number (decimals allowed)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="787"/>
+        <location filename="../../ui/case_editor.py" line="798"/>
         <source>erreur interne, voir le journal</source>
         <translation>internal error, see the log</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="804"/>
+        <location filename="../../ui/case_editor.py" line="815"/>
         <source>Les dernières modifications du dossier {id} n&apos;ont pas pu être enregistrées ({words}) ; elles sont gardées jusqu&apos;à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer.</source>
         <translation>The last changes to case {id} could not be saved ({words}); they are kept until Teleavis is closed: open that case again to save them.</translation>
     </message>

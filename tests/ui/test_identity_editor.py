@@ -259,3 +259,22 @@ def test_the_last_consent_collector_is_offered_never_filled(qtbot: Any, window: 
     assert not any(f.code == "consent.recorded_by" for f in page.findings)
     editor.undo_stack.undo()
     assert editor.consent_by.text() == "" and page.case.consent.recorded_by == ""
+
+
+def test_a_country_of_birth_is_named_under_its_code(qtbot: Any, window: MainWindow, store: Store) -> None:
+    """The window showed « 99109 » alone where the report and ``case show`` say « ALLEMAGNE »: the country
+    a code names is said under the field as INSEE names it, and the rule again for any other code, as
+    typed, undone, or stored in a case opened."""
+    born_abroad = store.create_case(Case(patient=Patient(family="KOUASSI", given=["Awa"], birth_place="99326")), [])
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    type_text(editor.birth_place, "99 109")
+    assert editor.birth_place_note.text() == "Pays de naissance (nom INSEE) : ALLEMAGNE."
+    editor.undo_stack.undo()
+    assert editor.birth_place.text() == "" and "99 + code du pays" in editor.birth_place_note.text()
+    type_text(editor.birth_place, "75056")
+    assert "99 + code du pays" in editor.birth_place_note.text()
+    assert editor.flush()
+    window.show_worklist()
+    window.open_case(born_abroad)
+    assert window.case_page.editor.birth_place_note.text() == "Pays de naissance (nom INSEE) : COTE D'IVOIRE."
