@@ -249,6 +249,9 @@ def run_list(args: argparse.Namespace) -> int:
                     "unread": r.unread,
                     "due": r.due_at,
                     "overdue": r.overdue(now),
+                    # What « [formation] » says in the text (a fictitious patient, a simulated answer): a
+                    # script must not take a training case for a real one.
+                    "training": r.training,
                 }
                 for r in rows
             ]
@@ -326,6 +329,8 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         "due_at": due,
         "overdue": bool(due) and case.state.value in WAITING_FOR_EXPERT and str(due) < iso(utc_now()),
         "act": act_of(store, case.id),
+        # Made or sent in training mode, whatever the mode now: what the text says on its second line.
+        "training": store.destination(case.id) == TRAINING,
     }
 
 
@@ -342,7 +347,7 @@ def run_show(args: argparse.Namespace) -> int:
             say(M.tr("show.view_not_audited", why=exc.message))
         doc = case_document(store, case)
         state = state_words(case.state.value, store.answer(case.id))  # « réponse retirée… », not « reçue »
-        training = store.destination(case.id) == TRAINING
+        training = bool(doc["training"])
         row = Outbox(store).row(case.id) if case.state == CaseState.NEEDS_ATTENTION else None
     if args.json:
         emit_json(doc)

@@ -106,6 +106,7 @@ def test_the_cli_example_imports_and_reads_back(tmp_path: Path, capsys: pytest.C
             "unread": False,
             "due": None,
             "overdue": False,
+            "training": True,  # no platform set: made in training mode
         }
     ]
     human = run_inprocess(capsys, "case", "list")
@@ -474,3 +475,21 @@ def test_case_list_and_show_mark_a_training_case_whatever_the_mode_now(
     shown = run_inprocess(capsys, "case", "show", training).out.splitlines()
     assert shown[1] == "Dossier préparé en mode formation : patient fictif, pour la plateforme d'essai."
     assert "formation" not in run_inprocess(capsys, "case", "show", real).out
+
+
+def test_case_list_and_show_json_say_a_training_case_as_the_text_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
+) -> None:
+    """The text says « [formation] »; `--json` said nothing of it, and a script could take a fictitious
+    patient's simulated answer for a real one. A field is added, `training`, the others kept as they were."""
+    training = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex"))).out.strip()
+    assert run_inprocess(capsys, "config", "set", "platform.url", "https://plateforme.example/fhir").code == 0
+    real = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex2"))).out.strip()
+    listed = {row["id"]: row for row in run_inprocess(capsys, "case", "list", "--json").json()}
+    assert (listed[training]["training"], listed[real]["training"]) == (True, False)
+    assert set(listed[real]) == {
+        "id", "state", "specialty", "priority", "created", "updated", "initials", "images", "unread", "due", "overdue",
+        "training",
+    }  # fmt: skip
+    assert run_inprocess(capsys, "case", "show", training, "--json").json()["training"] is True
+    assert run_inprocess(capsys, "case", "show", real, "--json").json()["training"] is False
