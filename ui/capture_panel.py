@@ -7,6 +7,7 @@ processed and stored in the thread pool (:class:`ImageJobs`), so the window neve
 
 from __future__ import annotations
 
+import functools
 import logging
 import pathlib
 import re
@@ -571,9 +572,10 @@ class CapturePanel(QWidget):
         in_turn = work.InTurn()
         left, stored = [len(paths)], [0]
 
-        def one_done(image_id: str | None) -> None:
+        def one_done(index: int, image_id: str | None) -> None:
             # Several files: their sentences are not said one after the other (the last one's stayed
             # beside another selected tile); a refusal stays said; the count is said at the end.
+            in_turn.release(index)  # (a job that never began never took its turn: the next files go on)
             left[0] -= 1
             stored[0] += image_id is not None
             if not left[0] and stored[0] == len(paths) and self._case is not None and self._case.id == case.id:
@@ -599,7 +601,7 @@ class CapturePanel(QWidget):
             self._run(
                 job,
                 self.tr("Import de « {name} »…").format(name=path.name),
-                then=one_done if len(paths) > 1 else None,
+                then=functools.partial(one_done, index) if len(paths) > 1 else None,
                 quiet=len(paths) > 1,
             )
 

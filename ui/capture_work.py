@@ -198,16 +198,23 @@ class InTurn:
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._next = 0
+        self._done: set[int] = set()  # the files stored or refused, by their index
 
-    #: How long a file waits for those before it, at most: a job that never began (its store connection
-    #: could not be opened) must not hold the others back forever; they are then stored as they come.
+    #: How long a file waits for those before it, at most: a safety net only, each file's turn being
+    #: handed on whatever happens to it (``release`` when its job never began).
     PATIENCE_S = 120.0
 
     def _wait(self, index: int) -> None:
         with self._changed:
-            if not self._changed.wait_for(lambda: self._next >= index, self.PATIENCE_S):
+            if not self._changed.wait_for(lambda: self._done.issuperset(range(index)), self.PATIENCE_S):
                 log.warning("an import waited too long for the files chosen before it; stored out of order")
+
+    def release(self, index: int) -> None:
+        """The ``index``-th file's turn handed on without it: its job failed before it began (its store
+        connection could not be opened). The files after it went on waiting for it (two minutes)."""
+        with self._changed:
+            self._done.add(index)
+            self._changed.notify_all()
 
     @contextmanager
     def turn(self, index: int) -> Iterator[Callable[[], None]]:
@@ -225,9 +232,7 @@ class InTurn:
             yield wait
         finally:
             wait()
-            with self._changed:
-                self._next = max(self._next, index + 1)
-                self._changed.notify_all()
+            self.release(index)
 
 
 def anonymise_copy(

@@ -666,6 +666,32 @@ def test_files_chosen_together_are_numbered_in_the_order_chosen(
     assert [panel.strip.number(i.id) for i in images] == [1, 2, 3]
 
 
+def test_files_chosen_with_one_whose_work_never_began_are_stored_at_once(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: when one file's job could not open its store connection, the files chosen after
+    it waited two minutes for it, the window saying « Import… » all that time."""
+    case = new_case(store)
+    panel.set_case(case)
+    paths = [write_photo(tmp_path, f"photo-{n}.jpg", seed=n) for n in range(3)]
+    clone, calls = Store.clone, [0]
+
+    def first_fails(self: Store) -> Store:
+        calls[0] += 1
+        if calls[0] == 1:  # whichever job the pool begins first: one of the three never begins
+            raise StorageError("La base de données est occupée.")
+        return clone(self)
+
+    monkeypatch.setattr(Store, "clone", first_fails)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_args, **_options: ([str(p) for p in paths], ""))
+    qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=20_000)  # not after two minutes
+    assert len(case.images) == 2
+    assert "occupée" in panel.status.text()  # the one that failed is said
+    numbers = [panel.strip.number(i.id) for i in case.images]
+    assert numbers == [1, 2]
+
+
 def test_device_folder_lists_its_images_and_imports_the_chosen_ones(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
 ) -> None:
