@@ -1688,6 +1688,10 @@ def _minus_second(instant: str) -> str:
     return instant if moment is None else (moment - timedelta(seconds=1)).isoformat()
 
 
+#: What a resource's ``meta`` holds that the server manages itself: never sent back by a PUT.
+SERVER_META = frozenset({"versionId", "lastUpdated", "source"})
+
+
 def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float | None = 60.0) -> None:
     """Ask the platform to cancel the case (only while its Task is requested or received; §4)."""
     info = store.platform_info(case_id)
@@ -1716,7 +1720,13 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
             raise TeleavisError(M.tr("cancel.no_version"))
         # The whole Task goes back (a PUT replaces it): not with the platform's last business status
         # (« Reçue par la plateforme » on a cancelled Task, found from outside) nor its last change's time.
+        # Its meta goes back too (found from outside: a PUT without it removed the platform's profile,
+        # security labels and tags), less what the server manages itself (version, time, source).
         body = {k: v for k, v in task.items() if k not in ("meta", "businessStatus")}
+        meta = task.get("meta")
+        kept = {k: v for k, v in meta.items() if k not in SERVER_META} if isinstance(meta, dict) else {}
+        if kept:
+            body["meta"] = kept
         body["status"] = "cancelled"
         body["statusReason"] = {"text": M.tr("cancel.reason")}
         body["lastModified"] = iso(utc_now())

@@ -237,6 +237,41 @@ def test_a_cancellation_sends_back_no_stale_platform_words(
     assert store.state(case_id) == CaseState.CANCELLED
 
 
+def test_a_cancellation_keeps_the_platforms_meta_but_what_the_server_manages(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside (a strict FHIR server): the cancelling PUT sent the Task back without any of its
+    meta, so the platform's profile, security labels and tags on the Task were removed by it. They go back
+    now, with our audit head in place of the earlier one; the version, time and source are the server's."""
+    case_id = make_case(store)
+    Engine(store, client, case_budget_s=10.0).run_once()
+    sent: list[dict] = []
+    update = client.update
+    monkeypatch.setattr(client, "update", lambda body, **kw: sent.append(body) or update(body, **kw))
+    task_id = store.platform_info(case_id)["task_id"]
+    profile = "https://platform.example/StructureDefinition/expertise-task"
+    label = {"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R"}
+    theirs = {"system": "https://platform.example/tags", "code": "triage-dermato"}
+    with sandbox.store.write() as held:  # the platform's meta, as a strict server keeps it
+        task = held.read("Task", task_id)
+        meta = task["meta"]
+        meta.update(profile=[profile], security=[label], tag=[theirs, *meta.get("tag", [])], source="#platform-1")
+        held.update(task)
+    before = _tags(sandbox.read("Task", task_id))
+    cancel(store, client, case_id)
+    [body] = sent
+    assert body["meta"]["profile"] == [profile] and body["meta"]["security"] == [label]
+    assert theirs in body["meta"]["tag"]
+    assert not {"versionId", "lastUpdated", "source"} & set(body["meta"])
+    ours = [t for t in body["meta"]["tag"] if t["system"] == C.AUDIT_HEAD_SYSTEM]
+    assert len(ours) == 1 and before and ours[0]["code"] not in before  # the head of the moment, once
+    kept = sandbox.read("Task", task_id)
+    assert kept is not None and kept["status"] == "cancelled"
+    assert kept["meta"]["profile"] == [profile] and kept["meta"]["security"] == [label]
+    assert theirs in kept["meta"]["tag"]
+    assert store.state(case_id) == CaseState.CANCELLED
+
+
 def test_a_restore_of_an_older_backup_is_no_alarm(
     store: Store, sandbox: SandboxServer, client: PlatformClient, tmp_path: Path
 ) -> None:
