@@ -30,6 +30,20 @@ STEP_SENT = "sent"
 REPLY_QUEUED, REPLY_SENT, REPLY_REFUSED = "reply-queued", "reply-sent", "reply-refused"
 #: Case states whose outbox row is work to do.
 SENDABLE = (CaseState.QUEUED.value, CaseState.SENDING.value)
+#: The history's detail of a case put back in the queue because the platform answered that it cannot
+#: record it as it stands (409/412: e.g. several Patients under its INS): not a network cut, and said so.
+HELD_BY_PLATFORM = "conflict"
+
+
+def held_by_platform(state: str, history: list[dict[str, Any]]) -> bool:
+    """Whether a case waiting to be sent waits because the platform answered so (its last move back to
+    the queue was for a 409/412), from its state and history (``Store.history``)."""
+    if state not in SENDABLE:
+        return False
+    moves = [event for event in history if event.get("kind") == "state"]
+    return bool(moves) and moves[-1].get("detail") == HELD_BY_PLATFORM
+
+
 #: When the platform gives no answer time, the expert's answer is due this many days after sending;
 #: an urgent request asks for it within 48 hours (the contract's ``priority = urgent``).
 DEFAULT_ANSWER_DAYS = 7
@@ -124,6 +138,16 @@ class Outbox:
             (*SENDABLE, self.here()),
         ).fetchall()
         return [(str(r[0]), str(r[1])) for r in rows]
+
+    def held_by_platform(self) -> list[str]:
+        """The cases waiting to be sent because the platform answered that it cannot record them yet."""
+        rows = self.conn.execute(
+            "SELECT c.id FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.state IN (?, ?) AND "
+            "(SELECT e.detail FROM case_events e WHERE e.case_id = c.id AND e.kind = 'state' "
+            "ORDER BY e.id DESC LIMIT 1) = ? ORDER BY o.queued_at",
+            (*SENDABLE, HELD_BY_PLATFORM),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
 
     def row(self, case_id: str) -> OutboxRow | None:
         r = self.conn.execute("SELECT * FROM outbox WHERE case_id=?", (case_id,)).fetchone()
@@ -276,8 +300,9 @@ class Outbox:
         with transaction(self.conn) as conn:
             conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (step, case_id))
 
-    def postpone(self, case_id: str, words: str, delay_s: float) -> None:
-        """A transient fault: back to the queue, next attempt in ``delay_s`` seconds."""
+    def postpone(self, case_id: str, words: str, delay_s: float, *, detail: str = "retry") -> None:
+        """A transient fault: back to the queue, next attempt in ``delay_s`` seconds; ``detail`` says why
+        in the history (``retry``: a cut; ``HELD_BY_PLATFORM``: the platform's answer)."""
         when = iso(utc_now() + timedelta(seconds=max(0.0, delay_s)))
         with transaction(self.conn) as conn:
             conn.execute(
@@ -286,7 +311,7 @@ class Outbox:
             )
             self.store.set_platform_words(conn, case_id, last_error=words)
             if self.store.state(case_id) == CaseState.SENDING:
-                self.store.transition(case_id, CaseState.QUEUED, detail="retry", conn=conn)
+                self.store.transition(case_id, CaseState.QUEUED, detail=detail, conn=conn)
 
     def needs_attention(self, case_id: str, words: str, *, too_large: str | None = None) -> None:
         """A permanent refusal: the case waits for the user, with the platform's words. Nothing is deleted.

@@ -200,6 +200,10 @@ _HISTORY = Catalogue(
         "validated": {"fr": "dossier complet", "en": "case complete"},
         "taken-back": {"fr": "retiré de la file d'envoi avant son départ", "en": "taken back before it left"},
         "retry": {"fr": "nouvel essai après une coupure", "en": "tried again after an interruption"},
+        "conflict": {
+            "fr": "pas enregistré par la plateforme pour l'instant, nouvel essai plus tard",
+            "en": "not recorded by the platform for now, tried again later",
+        },
         "refused": {"fr": "refusé par la plateforme", "en": "refused by the platform"},
         "event": {"fr": "Événement", "en": "Event"},
     },

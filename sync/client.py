@@ -2,9 +2,9 @@
 
 Every call is one attempt that ends in a FHIR answer or a typed fault:
 
-- ``TransientFault``: the network, a busy server (408/409/429/5xx), or an answer that is not FHIR
-  (an HTML page from a captive portal, a truncated body). Retried with exponential backoff and
-  jitter, capped, with no limit on the count; ``Retry-After`` is honoured.
+- ``TransientFault``: the network, a busy server (408/425/429/5xx), a conflict (409/412), or an answer
+  that is not FHIR (an HTML page from a captive portal, a truncated body). Retried with exponential
+  backoff and jitter, capped, with no limit on the count; ``Retry-After`` is honoured.
   ``outcome_unknown`` says the request may have reached the platform.
 - ``PermanentFault``: a 4xx other than 401/408/409/412/429, with the OperationOutcome's
   diagnostics in words; the case waits for the user and nothing is deleted.
@@ -71,8 +71,12 @@ M.add(
         },
         "net.conflict": {
             "fr": "La plateforme n'a pas pu enregistrer le dossier ({status}) : {diagnostics} "
-            "Nouvel essai automatique.",
-            "en": "The platform could not record the case ({status}): {diagnostics} Retrying automatically.",
+            "Nouvel essai automatique, de plus en plus espacé. Si cela dure, les administrateurs de la "
+            "plateforme devront peut-être fusionner des fiches en double (plusieurs patients sous le même "
+            "INS ou n° de dossier) : signalez-le-leur.",
+            "en": "The platform could not record the case ({status}): {diagnostics} Retrying automatically, "
+            "less and less often. If this goes on, the platform's administrators may need to merge duplicate "
+            "records (several patients under the same INS or file number): tell them.",
         },
         "net.not_fhir": {
             "fr": "Réponse illisible (portail d'accès, proxy ou coupure) : nouvel essai automatique.",
@@ -130,7 +134,9 @@ class TransientFault(Exception):
     """A fault that goes away by itself: retry later (``retry_after`` seconds when the server said).
 
     ``kind`` says which: ``offline`` (no answer), ``timeout``, ``tls`` (the certificate was refused),
-    ``not_fhir`` (something else than the platform answered), ``busy`` (the platform said to wait).
+    ``not_fhir`` (something else than the platform answered), ``busy`` (the platform said to wait),
+    ``conflict`` (409/412: the platform answered that it cannot record the request as it stands, e.g.
+    several Patients match a conditional create; retried, as the contract asks, but never at once).
     ``diagnostics``: the platform's own words quoted in ``words`` (a 409's, a 412's), else empty."""
 
     def __init__(
@@ -575,19 +581,25 @@ class PlatformClient:
             raise PlatformMoved(moved_to, status)
         if status == 401:
             return Answer(status, response.headers, document)
-        if status in (408, 409, 412, 425, 429) or status >= 500:
+        if status in (409, 412):
             # A conflict says why when the platform does (412: several patients match the identifier the
-            # case is conditional on); it is retried all the same, as the contract asks.
-            said = diagnostics_of(document) if status in (409, 412) else ""
+            # case is conditional on); it is retried all the same, as the contract asks, backing off. The
+            # platform answered: nothing of the request was recorded (a transaction is all or nothing).
+            said = diagnostics_of(document)
             raise TransientFault(
-                M.tr("net.conflict", status=status, diagnostics=said.rstrip(".") + ".")
-                if said
-                else M.tr("net.busy", status=status),
+                M.tr("net.conflict", status=status, diagnostics=(said.rstrip(".") or M.tr("net.no_words")) + "."),
+                retry_after=retry_after,
+                kind="conflict",
+                status=status,
+                diagnostics=said,
+            )
+        if status in (408, 425, 429) or status >= 500:
+            raise TransientFault(
+                M.tr("net.busy", status=status),
                 retry_after=retry_after,
                 outcome_unknown=may_have_arrived and status != 429,
                 kind="busy",
                 status=status,
-                diagnostics=said,
             )
         if status == 413:
             raise PermanentFault(M.tr("net.too_large"), status=status)
@@ -644,7 +656,9 @@ class PlatformClient:
         After a fault whose outcome is unknown, ``before_retry()`` runs before the next attempt
         and may return a result that makes the attempt needless (the Task found by identifier
         after a timed-out transaction). With ``budget_s``, the last fault is re-raised once
-        waiting would exceed it.
+        waiting would exceed it. A conflict (409/412) is re-raised at once: the platform gave its answer,
+        which seconds do not change; the caller postpones the work with its growing backoff (found from
+        outside: a 412 was posted again every few seconds, for ever).
         """
         started = time.monotonic()
         attempt = 0
@@ -663,6 +677,8 @@ class PlatformClient:
                 unknown = unknown or fault.outcome_unknown
                 if on_fault is not None:
                     on_fault(fault)
+                if fault.kind == "conflict":
+                    raise
                 delay = self.policy.delay(attempt, fault.retry_after)
                 if budget_s is not None and time.monotonic() - started + delay > budget_s:
                     raise
@@ -1048,6 +1064,7 @@ _OUTCOMES: dict[str, ProbeOutcome] = {
     "tls": "tls",
     "not_fhir": "not_fhir",
     "busy": "not_fhir",
+    "conflict": "not_fhir",  # (it answered: reached)
 }
 
 

@@ -32,7 +32,7 @@ from app.errors import DataAltered, InvalidTransition, TeleavisError
 from app.folding import fold
 from app.i18n import language
 from app.model import Case, CaseState, Message, Patient, iso, utc_now
-from app.outbox import STEP_IMAGES, STEP_TRANSACTION, Outbox
+from app.outbox import HELD_BY_PLATFORM, STEP_IMAGES, STEP_TRANSACTION, Outbox
 from app.site import load_requester
 from app.store import TRAINING, Store
 from sync.auth import SignInRequired
@@ -779,9 +779,13 @@ class Engine:
         if isinstance(fault, DataAltered):
             return self._refuse(case_id, fault.message)
         row = self.outbox.row(case_id)
+        # Backing off across passes as for a busy platform (the attempts grow, Retry-After honoured); a
+        # conflict (409/412, the platform's answer) is not retried within the pass (client.retrying), and
+        # the history does not call it a cut.
         delay = self.client.policy.delay(row.attempts if row else 0, fault.retry_after)
-        self.outbox.postpone(case_id, fault.words, delay)
-        log.info("case %s postponed %.0f s", case_id, delay)
+        conflict = fault.kind == "conflict"
+        self.outbox.postpone(case_id, fault.words, delay, detail=HELD_BY_PLATFORM if conflict else "retry")
+        log.info("case %s postponed %.0f s (%s)", case_id, delay, fault_for_log(fault))
         self.listener.case_state(case_id, CaseState.QUEUED.value, fault_for_console(fault))
         return CaseState.QUEUED
 

@@ -45,7 +45,7 @@ from app.answers import (
 from app.errors import AlreadyStored, TeleavisError
 from app.i18n import language
 from app.model import FOLLOWED_STATES, Answer, Case, CaseState, ShownNews
-from app.outbox import STEP_TRANSACTION, Outbox
+from app.outbox import STEP_TRANSACTION, Outbox, held_by_platform
 from app.report_text import history_words
 from app.store import PLATFORM, TRAINING, NewImage, Store
 from app.validation import reply_eye_sides
@@ -383,6 +383,11 @@ class FollowView(QWidget):
         )
         self.state.setText(self.tr("État : {state}").format(state=said))
         words = [w for w in (info.get("business_status"), info.get("last_error")) if w]
+        if info.get("last_error") and held_by_platform(state.value, history):
+            # The platform's answer (409/412: several patients under its INS), not a cut: why it waits.
+            words[words.index(info["last_error"])] = self.tr("Pourquoi il n'est pas parti : {words}").format(
+                words=info["last_error"]
+            )
         if info.get("status_reason"):
             words.insert(
                 1 if info.get("business_status") else 0,

@@ -35,6 +35,7 @@ from app import messages as M
 from app.errors import TeleavisError
 from app.i18n import language
 from app.model import EDITABLE_STATES, AnswerNews, CaseState, CaseSummary, Patient
+from app.outbox import Outbox
 from app.report_text import moment_words
 from app.store import PROVISIONAL_EVENT, Store
 from ui.widgets import named
@@ -114,6 +115,8 @@ class WorklistModel(QAbstractTableModel):
         self._more = False
         self._fetched = 0  # rows of the store's order read so far (the overdue ones above come apart)
         self._late: set[str] = set()
+        #: Cases waiting because the platform answered it cannot record them yet (409/412), not a cut.
+        self._held: set[str] = set()
         self._names: dict[tuple[str, str], str] = {}  # (case id, updated_at) -> "MARTIN Paul (03/02/1950)"
         self._texts: dict[int, tuple[str, ...]] = {}  # row number -> its cells' words
         #: The platform cannot be reached: a case to send is said waiting, not « envoi en cours ».
@@ -136,6 +139,7 @@ class WorklistModel(QAbstractTableModel):
         # Cases whose expert's answer is overdue rise to the top (issue 16.8); the pages below skip them.
         late = [] if self.search else self.store.overdue(self.states or None)
         self._late = {r.id for r in late}
+        self._held = set(Outbox(self.store).held_by_platform())
         self.beginResetModel()
         self._more = len(rows) > PAGE
         self._fetched = min(len(rows), PAGE)
@@ -260,6 +264,11 @@ class WorklistModel(QAbstractTableModel):
         if role == TOOLTIP:
             if column == self.STATE and row.id in self._late and row.due_at:
                 return self.tr("Réponse de l'expert promise pour le {when}").format(when=local_time(row.due_at))
+            if column == self.STATE and row.id in self._held:
+                return self.tr(
+                    "La plateforme ne peut pas enregistrer ce dossier pour l'instant : il n'est pas parti. "
+                    "Ouvrez-le pour voir pourquoi."
+                )
             if column != self.PATIENT:
                 return None
             case = self.tr("Dossier {id}").format(id=row.id)
@@ -284,6 +293,8 @@ class WorklistModel(QAbstractTableModel):
             state = self.tr("réponse modifiée par l'expert")
         elif row.state == CaseState.ANSWERED.value and row.answer_news == PROVISIONAL_EVENT:
             state = self.tr("réponse provisoire")  # not yet signed off by the expert: not to act on as final
+        elif row.id in self._held:  # not the platform's words: they name the patient's INS or file number
+            state = self.tr("{state} — refusé pour l'instant par la plateforme").format(state=state)
         # A training case says so in every mode (found from outside: once a real platform was set, the
         # simulated expert's answers read « réponse reçue — à lire » like real ones).
         texts = (

@@ -16,7 +16,7 @@ from app.commands.common import emit_json, local_minute, open_store, printable, 
 from app.errors import CaseFileError, DataAltered, ImageRejected, StorageError
 from app.findings import Finding
 from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
-from app.outbox import Outbox
+from app.outbox import Outbox, held_by_platform
 from app.report_text import (
     birth_place_words,
     eye_check_words,
@@ -496,7 +496,9 @@ def _platform_lines(doc: dict[str, Any]) -> list[str]:
         out.append(f"{M.tr('show.reason')} {info['status_reason']}")
     if info.get("last_error"):
         # A refused case says why here too: the reason was only in the sync's output and --json.
-        key = "show.refused" if doc["state"] == CaseState.NEEDS_ATTENTION.value else "show.problem"
+        # So does a case the platform answered it cannot record yet (409/412): it waits, and that is why.
+        why = doc["state"] == CaseState.NEEDS_ATTENTION.value or held_by_platform(doc["state"], doc["history"])
+        key = "show.refused" if why else "show.problem"
         out.append(f"{M.tr(key)} {info['last_error']}")
     answer = doc["answer"]
     if answer:

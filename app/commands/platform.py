@@ -76,6 +76,13 @@ M.add(
             "en": "Case {id} needs attention: its sending is held, it has not left. To see why: "
             "teleavis case show {short}",
         },
+        # Never the platform's words either: they name the patient's INS or file number.
+        "sync.held": {
+            "fr": "Dossier {id} en attente : la plateforme ne peut pas l'enregistrer pour l'instant, il n'est pas "
+            "parti (nouvel essai automatique). Pour voir pourquoi : teleavis case show {short}",
+            "en": "Case {id} waiting: the platform cannot record it for now, it has not left (retried "
+            "automatically). To see why: teleavis case show {short}",
+        },
         "cancel.help": {
             "fr": "demande l'annulation d'un dossier à la plateforme (tant que l'expert ne l'a pas pris), ou "
             "retient un dossier pas encore parti",
@@ -209,6 +216,7 @@ def run_sync(args: argparse.Namespace) -> int:
             else:
                 summary = engine.run_forever(stop, args.timeout)
             waiting = [row.case_id for row in engine.outbox.pending()]
+            held = engine.outbox.held_by_platform()
             attention = [c.id for c in store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
             asked = [c.id for c in store.list_cases(states=[CaseState.ON_HOLD.value])]
     finally:
@@ -238,6 +246,8 @@ def run_sync(args: argparse.Namespace) -> int:
         )
         for case_id in attention:
             say(M.tr("sync.attention", id=case_id, short=case_id[:8]))
+        for case_id in held:
+            say(M.tr("sync.held", id=case_id, short=case_id[:8]))
     if summary.audit_rewound is not None:
         say(M.tr("audit.rewound_notice", seq=summary.audit_rewound))
     return code

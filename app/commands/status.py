@@ -9,6 +9,7 @@ from app import audit
 from app import messages as M
 from app.commands.common import emit_json, local_minute, open_store
 from app.keystore import KeyStore
+from app.outbox import Outbox
 
 M.add(
     {
@@ -27,6 +28,20 @@ M.add(
         "status.unread.one": {
             "fr": "À lire (réponse ou question de l'expert) : {n} dossier — teleavis case list",
             "en": "To read (the expert's answer or question): {n} case — teleavis case list",
+        },
+        # A case waiting because the platform answered so (409/412), not the network: said, never in the
+        # platform's words (they name the patient); ``case show`` gives them.
+        "status.held": {
+            "fr": "En attente car la plateforme ne peut pas les enregistrer pour l'instant : {n} dossiers "
+            "({ids}) — pour voir pourquoi : teleavis case show ID",
+            "en": "Waiting because the platform cannot record them for now: {n} cases ({ids}) — to see why: "
+            "teleavis case show ID",
+        },
+        "status.held.one": {
+            "fr": "En attente car la plateforme ne peut pas l'enregistrer pour l'instant : {n} dossier "
+            "({ids}) — pour voir pourquoi : teleavis case show {ids}",
+            "en": "Waiting because the platform cannot record it for now: {n} case ({ids}) — to see why: "
+            "teleavis case show {ids}",
         },
         "status.last_sync": {"fr": "Dernière synchronisation : {when}", "en": "Last sync: {when}"},
         "status.never": {"fr": "jamais", "en": "never"},
@@ -74,6 +89,7 @@ def run_status(args: argparse.Namespace) -> int:
         key_mode = KeyStore(store.data_dir).mode()
         # Only what the sync recorded (app/audit.py): walking the whole chain is ``audit verify``'s.
         rewound = audit.rewound(store.conn)
+        held = Outbox(store).held_by_platform()
     doc = {
         "cases": counts,
         "total": sum(counts.values()),
@@ -92,6 +108,8 @@ def run_status(args: argparse.Namespace) -> int:
     ]
     if unread:
         lines.append(M.tr_count("status.unread", unread, n=unread))
+    if held:
+        lines.append(M.tr_count("status.held", len(held), n=len(held), ids=", ".join(i[:8] for i in held)))
     lines.append(M.tr("status.last_sync", when=local_minute(last) if last else M.tr("status.never")))
     if not platform["configured"]:
         state = M.tr("status.not_configured")
