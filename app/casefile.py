@@ -7,6 +7,7 @@ draft that the checklist lists.
 
 from __future__ import annotations
 
+import errno
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,12 @@ M.add(
         "cf.image_bad_name": {
             "fr": "{path} : nom de fichier invalide ou trop long ({length} caractères) « {name} ».",
             "en": "{path}: invalid or too long file name ({length} characters) “{name}”.",
+        },
+        "cf.image_link_loop": {
+            "fr": "{path} : « {name} » est un lien qui mène à lui-même (ou en boucle), pas une image. "
+            "Remplacez-le par le fichier de la photo.",
+            "en": "{path}: “{name}” is a link that leads back to itself (or round in a loop), not an image. "
+            "Replace it with the photo's file.",
         },
         "cf.too_many_images": {
             "fr": "images : 8 images au plus par dossier.",
@@ -302,13 +309,22 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
 
 def _image_path(r: _Reader, base_dir: Path, name: str, where: str, allow_outside: bool) -> Path | None:
     """Where an image named by the case file is, or ``None`` with the reason added to ``r``."""
-    base = base_dir.resolve()
     try:
+        base = base_dir.resolve()  # (``--dir`` a loop of links too)
         path = (base / name).resolve()
         inside = path.is_relative_to(base)
         found = path.is_file()
-    except (OSError, ValueError):
-        # ENAMETOOLONG, a NUL byte, a loop of links: the name cannot designate a file.
+    except RuntimeError:  # (Python 3.11's resolve: a loop of links; an OSError from 3.13 on)
+        r.errors.append(M.tr("cf.image_link_loop", path=where, name=shown_name(name)))
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            r.errors.append(M.tr("cf.image_link_loop", path=where, name=shown_name(name)))
+        else:  # ENAMETOOLONG…: the name cannot designate a file
+            r.errors.append(M.tr("cf.image_bad_name", path=where, length=len(name), name=shown_name(name)))
+        return None
+    except ValueError:
+        # A NUL byte: the name cannot designate a file.
         r.errors.append(M.tr("cf.image_bad_name", path=where, length=len(name), name=shown_name(name)))
         return None
     if not inside and not allow_outside:

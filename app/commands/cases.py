@@ -184,7 +184,7 @@ def load_images(parsed_images: list[Any], specialty: str, case: Case) -> list[Ne
 
 def run_import(args: argparse.Namespace) -> int:
     document = read_json_file(args.file)
-    parsed = parse_case(document, (args.dir or args.file.parent).resolve(), allow_outside=args.allow_outside)
+    parsed = parse_case(document, args.dir or args.file.parent, allow_outside=args.allow_outside)
     images = load_images(parsed.images, parsed.case.specialty, parsed.case)
     with open_store() as store:
         case = parsed.case

@@ -44,9 +44,9 @@ def png_header_bomb(width: int, height: int) -> bytes:
     )
 
 
-def import_refused(capsys: pytest.CaptureFixture[str], home: Path, case_file: Path) -> Result:
+def import_refused(capsys: pytest.CaptureFixture[str], home: Path, case_file: Path, *options: str) -> Result:
     before = snapshot(home)
-    result = run_inprocess(capsys, "case", "import", str(case_file))
+    result = run_inprocess(capsys, "case", "import", str(case_file), *options)
     assert result.code == 1, result.err
     assert "Erreur interne" not in result.err
     assert snapshot(home) == before, "nothing may be half-stored"

@@ -90,6 +90,30 @@ def test_a_5000_character_file_name_gets_a_clear_message(
     assert "a" * 100 not in result.err  # the name is shortened in the message
 
 
+def test_an_image_that_is_a_link_to_itself_gets_a_clear_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
+    """Found from outside: a link leading back to itself stopped the import with « Erreur interne
+    inattendue » (Python 3.11's resolve raises RuntimeError for a loop of links)."""
+    folder = tmp_path / "case"
+    example_case(folder)
+    (folder / "boucle.jpg").symlink_to("boucle.jpg")
+    doc = copy.deepcopy(EXAMPLE)
+    doc["images"][0]["file"] = "boucle.jpg"
+    case_file = write_json(folder / "boucle.json", doc)
+
+    result = import_refused(capsys, teleavis_home, case_file)
+
+    assert "images[0].file" in result.err and "lien qui mène à lui-même" in result.err
+    assert "Erreur interne" not in result.err
+
+    (tmp_path / "dossier-boucle").symlink_to("dossier-boucle")  # --dir such a link
+    doc["images"][0]["file"] = "dos-loin.jpg"
+    write_json(case_file, doc)
+    result = import_refused(capsys, teleavis_home, case_file, "--dir", str(tmp_path / "dossier-boucle"))
+    assert "lien qui mène à lui-même" in result.err and "Erreur interne" not in result.err
+
+
 def test_a_5000_character_case_file_name_gets_a_clear_message(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
