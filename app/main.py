@@ -78,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.commands.common import report_error, setup_logging
 
     setup_logging()  # before the command runs: its errors go to the log the message points at
+    _purge_stale_leftovers()
     try:
         return handler(args)
     except TeleavisError as exc:
@@ -97,6 +98,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("internal error in command %s", getattr(args, "command", "?"))
         print(M.tr("cli.internal", log=current_log_path()), file=sys.stderr)
         return 1
+
+
+def _purge_stale_leftovers() -> None:
+    """The decrypted reports a crashed window left, once stale (``app.private_files``): a site that
+    works from the command line (cron's ``sync --once``) would keep them until the window starts again."""
+    from app.private_files import STALE_FOR_COMMANDS_S, purge_leftovers
+
+    try:
+        purge_leftovers(older_than_s=STALE_FOR_COMMANDS_S)
+    except OSError:  # never a reason for the command not to run
+        log.warning("the files a crashed window left could not be looked at")
 
 
 def run() -> int:

@@ -17,6 +17,7 @@ import shutil
 import stat
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -139,11 +140,20 @@ def remove_written() -> None:
         remove(path)
 
 
-def purge_leftovers() -> int:
+#: The age from which a command of the command line deletes what a crashed window left (``purge_leftovers``):
+#: a window still open may be showing a report that old in a viewer, and is not asked.
+STALE_FOR_COMMANDS_S = 12 * 3600.0
+
+
+def purge_leftovers(older_than_s: float | None = None) -> int:
     """Delete what an earlier run left (a crash skips the exit's clean-up); returns how many files.
 
-    Only this user's own private folders are emptied; anything else is left alone.
+    Only this user's own private folders are emptied; anything else is left alone. ``older_than_s``:
+    only what was written at least that long ago (a command of the command line, while a window may be
+    open: found from outside, a crashed window's decrypted report stayed until the window was started
+    again, however many times the command line ran meanwhile).
     """
+    before = time.time() - older_than_s if older_than_s is not None else None
     removed = 0
     for base in _bases():
         try:
@@ -160,6 +170,8 @@ def purge_leftovers() -> int:
                 if entry in busy:
                     continue
                 try:
+                    if before is not None and entry.lstat().st_mtime > before:
+                        continue
                     if entry.is_dir() and not entry.is_symlink():
                         shutil.rmtree(entry)
                     else:

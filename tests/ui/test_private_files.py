@@ -123,6 +123,27 @@ def test_files_go_at_exit_and_a_crashs_leftovers_at_next_start(tmp_base: Path) -
     assert not left.exists()
 
 
+def test_a_command_deletes_a_crashs_stale_leftovers_and_leaves_a_windows_recent_ones(
+    tmp_base: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found from outside: a crashed window's decrypted report stayed until the window was started
+    again, whatever the command line did meanwhile (a site syncing by cron, the window seldom opened)."""
+    from app.private_files import STALE_FOR_COMMANDS_S, write_private
+    from tests.support.cli import run_inprocess
+
+    stale = write_private("reponse-1.pdf", b"%PDF")
+    recent = write_private("reponse-2.pdf", b"%PDF")  # perhaps open in a viewer from a window open now
+    long_ago = stale.stat().st_mtime - STALE_FOR_COMMANDS_S - 60
+    os.utime(stale, (long_ago, long_ago))
+    from app import private_files
+
+    private_files._written.clear()  # as after a crash: no process remembers them
+
+    run_inprocess(capsys, "status")  # any command (whatever it answers in a home not made yet)
+
+    assert not stale.exists() and recent.exists()
+
+
 def test_a_copy_that_cannot_be_deleted_now_is_deleted_later(tmp_base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Seen in review: a copy held open by a viewer (Windows refuses to delete it) was forgotten after
     the first try, at the lock: the exit's clean-up never tried again."""
