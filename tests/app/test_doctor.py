@@ -15,7 +15,6 @@ import ipaddress
 import json
 import os
 import ssl
-import threading
 from collections import namedtuple
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +29,7 @@ from app.i18n import set_language
 from sync.client import short_reason
 from tests.support.cases import example_case
 from tests.support.cli import SITE, closed_port, run_inprocess, run_process, write_json
+from tests.support.http import QuietHandler, serving
 
 Usage = namedtuple("Usage", "total used free")
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
@@ -38,7 +38,7 @@ NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 # -- little servers ------------------------------------------------------------------------------------
 
 
-class _Platform(http.server.BaseHTTPRequestHandler):
+class _Platform(QuietHandler):
     """Answers ``GET /fhir/metadata`` with a CapabilityStatement, its clock shifted by ``skew``."""
 
     skew = dt.timedelta(0)
@@ -58,29 +58,12 @@ class _Platform(http.server.BaseHTTPRequestHandler):
                 "date": "2026-01-01",
             }
         ).encode()
-        self.send_response(200 if self.path.endswith("/metadata") else 404)
-        self.send_header("Content-Type", "application/fhir+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self.answer(200 if self.path.endswith("/metadata") else 404, body)
 
 
 def _serve(handler: type[http.server.BaseHTTPRequestHandler], context: ssl.SSLContext | None = None) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    if context is not None:
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    scheme = "https" if context else "http"
-    try:
-        yield f"{scheme}://127.0.0.1:{server.server_address[1]}/fhir"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(handler, path="/fhir", context=context) as url:
+        yield url
 
 
 @pytest.fixture

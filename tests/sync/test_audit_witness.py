@@ -213,17 +213,24 @@ def test_cancelling_adds_the_head_of_the_moment_to_the_task(
     assert audit.verify(store.conn, store.key).ok
 
 
-def test_a_cancellation_sends_back_no_stale_platform_words(
-    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Found from outside (a FHIR pass): the cancelling PUT, which replaces the Task, carried back the
-    platform's last business status (« Reçue par la plateforme ») and its last change's time."""
+def _sent_with_puts_kept(
+    store: Store, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, str, list[dict]]:
+    """A case sent to the sandbox: its id, its Task's id, and the list each later PUT's body goes to."""
     case_id = make_case(store)
     Engine(store, client, case_budget_s=10.0).run_once()
     sent: list[dict] = []
     update = client.update
     monkeypatch.setattr(client, "update", lambda body, **kw: sent.append(body) or update(body, **kw))
-    task_id = store.platform_info(case_id)["task_id"]
+    return case_id, store.platform_info(case_id)["task_id"], sent
+
+
+def test_a_cancellation_sends_back_no_stale_platform_words(
+    store: Store, sandbox: SandboxServer, client: PlatformClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside (a FHIR pass): the cancelling PUT, which replaces the Task, carried back the
+    platform's last business status (« Reçue par la plateforme ») and its last change's time."""
+    case_id, task_id, sent = _sent_with_puts_kept(store, client, monkeypatch)
     with sandbox.store.write() as held:  # the platform's words of the moment, as a platform writes them
         task = held.read("Task", task_id)
         task.update(businessStatus={"text": "Reçue par la plateforme"}, lastModified="2026-12-01T08:00:00Z")
@@ -243,12 +250,7 @@ def test_a_cancellation_keeps_the_platforms_meta_but_what_the_server_manages(
     """Found from outside (a strict FHIR server): the cancelling PUT sent the Task back without any of its
     meta, so the platform's profile, security labels and tags on the Task were removed by it. They go back
     now, with our audit head in place of the earlier one; the version, time and source are the server's."""
-    case_id = make_case(store)
-    Engine(store, client, case_budget_s=10.0).run_once()
-    sent: list[dict] = []
-    update = client.update
-    monkeypatch.setattr(client, "update", lambda body, **kw: sent.append(body) or update(body, **kw))
-    task_id = store.platform_info(case_id)["task_id"]
+    case_id, task_id, sent = _sent_with_puts_kept(store, client, monkeypatch)
     profile = "https://platform.example/StructureDefinition/expertise-task"
     label = {"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R"}
     theirs = {"system": "https://platform.example/tags", "code": "triage-dermato"}

@@ -5,11 +5,8 @@ to the new base was reported, forever, as « Réponse illisible (portail d'accè
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 
@@ -17,6 +14,7 @@ from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
 from sync.client import PlatformMoved, TransientFault, probe_metadata
+from tests.support.http import QuietHandler, serving
 from tests.sync.sync_helpers import client_for_url, engine_on, make_case
 
 
@@ -26,7 +24,7 @@ def moved_platform(status: int, location: str = "/fhir-r4/{rest}") -> Iterator[t
     place (never asked, here). Yields the old base and the paths asked."""
     asked: list[str] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
 
         def _any(self) -> None:
@@ -34,32 +32,14 @@ def moved_platform(status: int, location: str = "/fhir-r4/{rest}") -> Iterator[t
             length = int(self.headers.get("Content-Length") or 0)
             self.rfile.read(length)
             if self.path.startswith("/fhir/"):
-                self.send_response(status)
-                self.send_header("Location", location.format(rest=self.path[len("/fhir/") :]))
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self.answer(status, headers={"Location": location.format(rest=self.path[len("/fhir/") :])})
                 return
-            body = json.dumps({"resourceType": "Bundle", "type": "searchset", "entry": []}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/fhir+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.answer(200, json.dumps({"resourceType": "Bundle", "type": "searchset", "entry": []}).encode())
 
         do_GET = do_POST = do_PUT = _any
 
-        def log_message(self, *_args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/fhir", asked
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(Handler, path="/fhir") as base:
+        yield base, asked
 
 
 @pytest.mark.parametrize("status", [301, 308])

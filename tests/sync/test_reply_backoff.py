@@ -10,9 +10,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -21,6 +19,7 @@ from app.model import CaseState, utc_now
 from app.outbox import Outbox
 from app.store import Store
 from sync.follow import queue_reply
+from tests.support.http import QuietHandler, serving
 from tests.support.scripted_platform import (
     Reply,
     ScriptedPlatform,
@@ -50,17 +49,12 @@ def platform_with_posts(post_reply: PostReply) -> Iterator[tuple[ScriptedPlatfor
     platform = ScriptedPlatform()
     posts: list[str] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
 
         def _send(self, reply: Reply) -> None:
             status, headers, body = reply
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.answer(status, body, content_type=None, headers=headers)
 
         def do_GET(self) -> None:
             url = urlsplit(self.path)
@@ -72,19 +66,9 @@ def platform_with_posts(post_reply: PostReply) -> Iterator[tuple[ScriptedPlatfor
             posts.append(self.path)
             self._send(post_reply(self.path, body))
 
-        def log_message(self, *_args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    platform.base_url = f"http://127.0.0.1:{server.server_address[1]}/fhir"
-    try:
+    with serving(Handler, path="/fhir") as base:
+        platform.base_url = base
         yield platform, posts
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def test_a_reply_answered_429_waits_for_retry_after_and_says_why(store: Store, tmp_path: Path) -> None:

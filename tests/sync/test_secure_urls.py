@@ -4,7 +4,6 @@ OAuth token request is never re-posted where a redirect points."""
 from __future__ import annotations
 
 import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -18,6 +17,7 @@ from app.urls import is_secure_url
 from sync.auth import OAuthToken, SignInRequired, StaticToken, UnsafeSignIn
 from sync.client import ClientConfig, PlatformClient
 from tests.support.cli import run_inprocess
+from tests.support.http import QuietHandler, serving
 from tests.sync.sync_helpers import make_case, setup_site
 
 
@@ -73,7 +73,7 @@ def test_a_plain_http_platform_already_set_is_refused_at_use(
         PlatformClient(ClientConfig("http://plateforme.example/fhir"), StaticToken("t"))
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
+class _Recorder(QuietHandler):
     """Answers every POST with the class's status and headers, and keeps what it was sent."""
 
     status = 200
@@ -84,28 +84,12 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         type(self).received.append(self.rfile.read(length))
-        self.send_response(self.status)
-        for name, value in self.headers_out.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(self.body_out)))
-        self.end_headers()
-        self.wfile.write(self.body_out)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        self.answer(self.status, self.body_out, content_type="application/json", headers=self.headers_out)
 
 
 def _serve(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(handler) as url:
+        yield url
 
 
 @pytest.fixture
@@ -167,22 +151,14 @@ def test_an_address_the_parsers_read_differently_is_refused(url: str, capsys: py
         PlatformClient(ClientConfig(url), StaticToken("t"))
 
 
-class _Metadata(http.server.BaseHTTPRequestHandler):
+class _Metadata(QuietHandler):
     """Answers every GET with a CapabilityStatement and keeps the request lines and their tokens."""
 
     received: ClassVar[list[tuple[str, str | None]]]
 
     def do_GET(self) -> None:
         type(self).received.append((self.path, self.headers.get("Authorization")))
-        body = b'{"resourceType": "CapabilityStatement", "status": "active", "fhirVersion": "4.0.1"}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/fhir+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        self.answer(200, b'{"resourceType": "CapabilityStatement", "status": "active", "fhirVersion": "4.0.1"}')
 
 
 def test_a_platform_on_this_machine_is_never_reached_through_the_proxy() -> None:
@@ -199,19 +175,14 @@ def test_a_platform_on_this_machine_is_never_reached_through_the_proxy() -> None
     assert platform.received == [("/fhir/metadata", "Bearer LOOPBACK-TOKEN")]
 
 
-class _Connect(http.server.BaseHTTPRequestHandler):
+class _Connect(QuietHandler):
     """A proxy that keeps each CONNECT and its Proxy-Authorization, and refuses to go on (502)."""
 
     received: ClassVar[list[tuple[str, str | None]]]
 
     def do_CONNECT(self) -> None:
         type(self).received.append((self.path, self.headers.get("Proxy-Authorization")))
-        self.send_response(502)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        self.answer(502)
 
 
 def test_a_proxy_kept_without_its_scheme_is_read_as_http(teleavis_home: Path) -> None:

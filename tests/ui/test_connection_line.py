@@ -6,7 +6,6 @@ a platform that answers 401 to the token."""
 
 from __future__ import annotations
 
-import http.server
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from app.model import Case, Consent, Patient
 from app.store import Store
 from tests.app.test_doctor import _Platform, _self_signed, _serve
 from tests.support.cli import closed_port
+from tests.support.http import QuietHandler
 from ui.application import install_language
 from ui.main_window import MainWindow
 
@@ -32,19 +32,11 @@ def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str
     install_language(qapp, "fr")
 
 
-class _Refusing(http.server.BaseHTTPRequestHandler):
+class _Refusing(QuietHandler):
     """A platform that refuses every token (401), as when a token expired or was revoked."""
 
     def do_GET(self) -> None:
-        body = b'{"resourceType": "OperationOutcome", "issue": []}'
-        self.send_response(401)
-        self.send_header("Content-Type", "application/fhir+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self.answer(401, b'{"resourceType": "OperationOutcome", "issue": []}')
 
 
 @pytest.fixture
