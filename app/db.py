@@ -423,6 +423,26 @@ def _migrate_17(conn: sqlite3.Connection, key: DataKey) -> None:
     )
 
 
+#: The schema from which ``cases.made_in`` exists (migration 18).
+MADE_IN_SCHEMA = 18
+
+
+def _migrate_18(conn: sqlite3.Connection) -> None:
+    # The mode a case was made in, kept apart from where it is queued to go (``cases.destination``),
+    # which queuing rewrites. Found from outside: a case made in training mode (a fictitious patient),
+    # queued for the real platform then held back, lost its training mark; sent again, it went to a real
+    # expert, billable, nothing said. A case recorded as made or queued in training was made in it, and
+    # so was one set aside when the real platform was set (only a case queued for the training platform
+    # is); the others keep what is known of them.
+    if "made_in" not in {row[1] for row in conn.execute("PRAGMA table_info(cases)")}:
+        conn.execute("ALTER TABLE cases ADD COLUMN made_in TEXT")
+    conn.execute(
+        "UPDATE cases SET made_in = 'training' WHERE made_in IS NULL AND (destination = 'training' OR EXISTS "
+        "(SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.detail = 'other-platform'))"
+    )
+    conn.execute("UPDATE cases SET made_in = destination WHERE made_in IS NULL")
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -442,6 +462,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     Keyed(_migrate_15),
     Keyed(_migrate_16),
     Keyed(_migrate_17),
+    _migrate_18,
 ]
 
 

@@ -484,6 +484,8 @@ class CaseSummary:
     answer_news: str | None = None
     #: A training case (made or sent in training mode): a fictitious patient, a simulated answer.
     training: bool = False
+    #: Queued or sent to the real platform (a real expert's answer), a training case among them.
+    to_platform: bool = False
 
     def overdue(self, now: str | None = None) -> bool:
         """The expert's promised answer time has passed and the case still waits for the expert."""

@@ -27,6 +27,7 @@ from app.db import (
     DESTINATION_SCHEMA,
     DUE_SCHEMA,
     IMAGE_LISTS_SCHEMA,
+    MADE_IN_SCHEMA,
     ExclusiveConnection,
     classify,
     connect,
@@ -72,7 +73,8 @@ PROVISIONAL_EVENT = "provisional"
 #: Columns of ``cases`` holding the platform's free text, sealed (``contexts.platform_words``).
 PLATFORM_WORDS = ("business_status", "status_reason", "last_error")
 #: Where a case goes (``cases.destination``): the built-in training platform, or the real one. Recorded when
-#: the case is made (the mode it is made in), then when it is queued (:meth:`Store.goes_to`).
+#: the case is made (the mode it is made in), then when it is queued (:meth:`Store.goes_to`). The mode it
+#: was made in is also kept apart, never changed (``cases.made_in``, :meth:`Store.made_in_training`).
 TRAINING, PLATFORM = "training", "platform"
 
 
@@ -123,8 +125,11 @@ _SUMMARY = (
     # shown only.
     "(SELECT e.kind FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('amended', 'withdrawn', 'provisional') "
     "ORDER BY e.id DESC LIMIT 1), "
-    # A training case (cases.destination, migration 16): marked in the worklist, whatever the mode now.
-    "c.destination = 'training' FROM cases c"
+    # A training case (made in training mode, cases.made_in, migration 18; or sent to the training platform,
+    # cases.destination, migration 16): marked in the worklist, whatever the mode now and wherever it went.
+    "(c.made_in = 'training' OR c.destination = 'training'), "
+    # Where it went, for its words: sent to the real platform, the answer is not simulated.
+    "c.destination = 'platform' FROM cases c"
 )
 
 #: A database snapshot taken before a migration is kept this long: a migration's fault shows in
@@ -163,6 +168,8 @@ class Store:
         self._due = version >= DUE_SCHEMA
         #: Where a case goes (``cases.destination``) came with schema 16.
         self._destinations = version >= DESTINATION_SCHEMA
+        #: The mode a case was made in (``cases.made_in``) came with schema 18.
+        self._made_in = version >= MADE_IN_SCHEMA
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -301,6 +308,11 @@ class Store:
                     # The mode it is made in, kept: found from outside, a draft made in training mode (a
                     # fictitious patient) left for the real platform set later, billable, nothing asked.
                     conn.execute("UPDATE cases SET destination=? WHERE id=?", (self.destination_now(), case.id))
+                if self._made_in:
+                    # And kept apart, never changed (queuing rewrites the destination): found from outside, a
+                    # training case queued for the real platform then held back lost its mark, and left
+                    # again for a real expert, billable, nothing said.
+                    conn.execute("UPDATE cases SET made_in=? WHERE id=?", (self.destination_now(), case.id))
                 for position, image in enumerate(stored):
                     self._insert_image(conn, case.id, position, image)
                 self._seal_image_list(conn, case.id, [], stored, [])
@@ -830,8 +842,17 @@ class Store:
 
     def prepared_in_training(self, case_id: str) -> bool:
         """Whether the case was made (or queued) in training mode, a fictitious patient, while the settings
-        name a real platform now: it leaves for it only once the user said it is a real patient."""
-        return self.destination(case_id) == TRAINING and self.destination_now() != TRAINING
+        name a real platform now: it leaves for it only once the user said it is a real patient, asked at
+        every sending (a case held back and sent again is asked again)."""
+        return self.made_in_training(case_id) and self.destination_now() != TRAINING
+
+    def made_in_training(self, case_id: str) -> bool:
+        """A training case: made in training mode (a fictitious patient, a test INS), or sent to the training
+        platform; for good, wherever it is queued or sent after (the worklist's mark, ``case show``)."""
+        if self._made_in:
+            row = self.conn.execute("SELECT made_in, destination FROM cases WHERE id=?", (case_id,)).fetchone()
+            return row is not None and TRAINING in (row[0], row[1])
+        return self.destination(case_id) == TRAINING
 
     def kept_for_real_platform(self, case_id: str) -> bool:
         """Whether the case was made (or queued) for the real platform while training mode is on now: queued,
@@ -1185,7 +1206,11 @@ class Store:
     def _summary_columns(self) -> str:
         """``_SUMMARY`` without the columns the schema does not have yet (a migration test's store)."""
         columns = _SUMMARY if self._due else _SUMMARY.replace("c.due_at", "NULL")
-        return columns if self._destinations else columns.replace("c.destination = 'training'", "0")
+        if not self._made_in:
+            columns = columns.replace("c.made_in = 'training' OR ", "")
+        if not self._destinations:
+            columns = columns.replace("c.destination = 'training'", "0").replace("c.destination = 'platform'", "0")
+        return columns
 
     def _summaries(self, ids: list[str]) -> list[CaseSummary]:
         out: list[CaseSummary] = []
@@ -1259,4 +1284,5 @@ def _summary(row: Sequence[Any]) -> CaseSummary:
         due_at=row[9],
         answer_news=row[10] if len(row) > 10 else None,
         training=bool(row[11]) if len(row) > 11 else False,
+        to_platform=bool(row[12]) if len(row) > 12 else False,
     )

@@ -19,7 +19,7 @@ from app.errors import TeleavisError
 from app.findings import Finding
 from app.model import EDITABLE_STATES, Case, CaseState
 from app.outbox import Outbox
-from app.store import TRAINING, Store
+from app.store import PLATFORM, Store
 from app.validation import EYE_SIDE
 from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
@@ -265,8 +265,13 @@ class CasePage(QWidget):
     def _mark_training(self) -> None:
         """The training case's line: a fictitious patient, and once sent, a simulated answer."""
         case = self.case
-        training = case is not None and self.store.destination(case.id) == TRAINING
-        self.training_mark.setText(training_words(case.state.value) if case is not None and training else "")
+        # Made in training mode, for good: held back after it was queued for the real platform, it is still
+        # one (found from outside: the mark went, and sent again it left for a real expert, nothing asked).
+        training = case is not None and self.store.made_in_training(case.id)
+        to_platform = case is not None and self.store.destination(case.id) == PLATFORM
+        self.training_mark.setText(
+            training_words(case.state.value, to_platform=to_platform) if case is not None and training else ""
+        )
         self.training_mark.setVisible(training)
 
     def _header(self) -> None:

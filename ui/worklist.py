@@ -81,24 +81,31 @@ def local_time(instant: str) -> str:
 
 class TrainingWords:
     """What a training case is (its translation context), said on its worklist row and its page, as
-    ``case show`` says it: a case still to send holds a fictitious patient; one sent, a simulated answer."""
+    ``case show`` says it: a case still to send holds a fictitious patient; one sent, a simulated answer;
+    one sent to the real platform all the same (``to_platform``), a real expert's answer and a billable act."""
 
     @staticmethod
-    def of(state: str) -> str:
+    def of(state: str, *, to_platform: bool = False) -> str:
         from PySide6.QtCore import QCoreApplication
 
         if state in {s.value for s in EDITABLE_STATES}:
             return QCoreApplication.translate(
                 "TrainingWords", "Dossier préparé en mode formation : patient fictif, pour la plateforme d'essai."
             )
+        if to_platform:
+            return QCoreApplication.translate(
+                "TrainingWords",
+                "Dossier préparé en mode formation, pour la plateforme réelle (vrai expert, acte facturable) : "
+                "vérifiez qu'il s'agit bien d'un vrai patient.",
+            )
         return QCoreApplication.translate(
             "TrainingWords", "Dossier d'entraînement (mode formation) : patient fictif, réponse simulée."
         )
 
 
-def training_words(state: str) -> str:
-    """The words of :class:`TrainingWords` for a case in ``state``."""
-    return TrainingWords.of(state)
+def training_words(state: str, *, to_platform: bool = False) -> str:
+    """The words of :class:`TrainingWords` for a case in ``state``, queued or sent ``to_platform`` or not."""
+    return TrainingWords.of(state, to_platform=to_platform)
 
 
 class WorklistModel(QAbstractTableModel):
@@ -272,7 +279,7 @@ class WorklistModel(QAbstractTableModel):
             if column != self.PATIENT:
                 return None
             case = self.tr("Dossier {id}").format(id=row.id)
-            return f"{case}\n{training_words(row.state)}" if row.training else case
+            return f"{case}\n{training_words(row.state, to_platform=row.to_platform)}" if row.training else case
         return row.id  # UserRole
 
     def _bold_font(self) -> QFont:
@@ -529,7 +536,9 @@ class Worklist(QWidget):
             id=short_id(summary.id),
             state=M.state_name(summary.state, offline=self.model.offline),
         )
-        self.detail.setText(f"{words}\n{training_words(summary.state)}" if summary.training else words)
+        self.detail.setText(
+            f"{words}\n{training_words(summary.state, to_platform=summary.to_platform)}" if summary.training else words
+        )
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

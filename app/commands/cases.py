@@ -26,7 +26,7 @@ from app.report_text import (
     moment_words,
     view_words,
 )
-from app.store import TRAINING, NewImage, Store
+from app.store import PLATFORM, NewImage, Store
 from app.validation import EYE_SIDE, blocking, eye_side_words
 
 M.add(
@@ -329,8 +329,9 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         "due_at": due,
         "overdue": bool(due) and case.state.value in WAITING_FOR_EXPERT and str(due) < iso(utc_now()),
         "act": act_of(store, case.id),
-        # Made or sent in training mode, whatever the mode now: what the text says on its second line.
-        "training": store.destination(case.id) == TRAINING,
+        # Made or sent in training mode, whatever the mode now and wherever it went after: what the text says
+        # on its second line.
+        "training": store.made_in_training(case.id),
     }
 
 
@@ -348,6 +349,7 @@ def run_show(args: argparse.Namespace) -> int:
         doc = case_document(store, case)
         state = state_words(case.state.value, store.answer(case.id))  # « réponse retirée… », not « reçue »
         training = bool(doc["training"])
+        to_platform = store.destination(case.id) == PLATFORM
         row = Outbox(store).row(case.id) if case.state == CaseState.NEEDS_ATTENTION else None
     if args.json:
         emit_json(doc)
@@ -361,7 +363,7 @@ def run_show(args: argparse.Namespace) -> int:
         f" ({M.tr(priority) if priority in M.CATALOGUE else case.priority})",
         # A training case says so in every mode (found from outside: once a real platform was set, the
         # simulated expert's answer read like a real one).
-        *([M.tr("show.training_draft" if case.state in EDITABLE_STATES else "show.training")] if training else []),
+        *([M.tr(_training_key(case.state, to_platform=to_platform))] if training else []),
         f"{M.tr('show.patient')} {p.shown_name()}, {p.birth_date}"
         + f", {M.sex_name(p.sex)}"
         + (f", INS {p.ins}" if p.ins else f", {p.local_id}")
@@ -451,6 +453,12 @@ M.add(
             "fr": "Dossier d'entraînement (mode formation) : patient fictif, réponse simulée.",
             "en": "Practice case (training mode): fictitious patient, simulated answer.",
         },
+        "show.training_real": {
+            "fr": "Dossier préparé en mode formation, pour la plateforme réelle (vrai expert, acte "
+            "facturable) : vérifiez qu'il s'agit bien d'un vrai patient.",
+            "en": "Case prepared in training mode, for the real platform (a real expert, a billable act): "
+            "check that it is a real patient.",
+        },
         "show.training_draft": {
             "fr": "Dossier préparé en mode formation : patient fictif, pour la plateforme d'essai.",
             "en": "Case prepared in training mode: fictitious patient, for the test platform.",
@@ -478,6 +486,15 @@ M.add(
         "show.no": {"fr": "non", "en": "no"},
     }
 )
+
+
+def _training_key(state: CaseState, *, to_platform: bool) -> str:
+    """The words of a training case: a fictitious patient while it can be edited; once it left, a simulated
+    answer, or, sent to the real platform all the same, a real expert's (found from outside: a training case
+    sent to the real platform lost its mark, so did it once held back, and it left again, nothing said)."""
+    if state in EDITABLE_STATES:
+        return "show.training_draft"
+    return "show.training_real" if to_platform else "show.training"
 
 
 def _consent_details(case: Case) -> str:

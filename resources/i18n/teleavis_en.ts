@@ -750,32 +750,32 @@
         <translation>Case held back: it has not left. Correct it, then send it.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="278"/>
+        <location filename="../../ui/case_page.py" line="283"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="279"/>
+        <location filename="../../ui/case_page.py" line="284"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="365"/>
+        <location filename="../../ui/case_page.py" line="370"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="375"/>
+        <location filename="../../ui/case_page.py" line="380"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="378"/>
+        <location filename="../../ui/case_page.py" line="383"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="398"/>
+        <location filename="../../ui/case_page.py" line="403"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -783,22 +783,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="426"/>
+        <location filename="../../ui/case_page.py" line="431"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="436"/>
+        <location filename="../../ui/case_page.py" line="441"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="466"/>
+        <location filename="../../ui/case_page.py" line="471"/>
         <source>Dossier préparé en mode formation</source>
         <translation>Case prepared in training mode</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="468"/>
+        <location filename="../../ui/case_page.py" line="473"/>
         <source>Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, chez un vrai expert, et l&apos;acte sera facturable.
 
 Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</source>
@@ -807,12 +807,12 @@ Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</sour
 Is this really a real patient, with their real identity and consent?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="485"/>
+        <location filename="../../ui/case_page.py" line="490"/>
         <source>Dossier préparé pour la plateforme réelle</source>
         <translation>Case prepared for the real platform</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="487"/>
+        <location filename="../../ui/case_page.py" line="492"/>
         <source>Ce dossier a été préparé hors du mode formation, pour la plateforme réelle. Il ne part pas vers la plateforme d&apos;essai : il attendra dans la file d&apos;envoi la fin du mode formation, puis partira vers la plateforme réelle, chez un vrai expert.
 
 Le mettre en file d&apos;envoi ?</source>
@@ -2547,12 +2547,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>TrainingWords</name>
     <message>
-        <location filename="../../ui/worklist.py" line="91"/>
+        <location filename="../../ui/worklist.py" line="92"/>
         <source>Dossier préparé en mode formation : patient fictif, pour la plateforme d&apos;essai.</source>
         <translation>Case prepared in training mode: fictitious patient, for the test platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="94"/>
+        <location filename="../../ui/worklist.py" line="96"/>
+        <source>Dossier préparé en mode formation, pour la plateforme réelle (vrai expert, acte facturable) : vérifiez qu&apos;il s&apos;agit bien d&apos;un vrai patient.</source>
+        <translation>Case prepared in training mode, for the real platform (a real expert, a billable act): check that it is a real patient.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="101"/>
         <source>Dossier d&apos;entraînement (mode formation) : patient fictif, réponse simulée.</source>
         <translation>Practice case (training mode): fictitious patient, simulated answer.</translation>
     </message>
@@ -2573,17 +2578,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="360"/>
+        <location filename="../../ui/worklist.py" line="367"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="361"/>
+        <location filename="../../ui/worklist.py" line="368"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="467"/>
+        <location filename="../../ui/worklist.py" line="474"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Searching every case, whatever the filter: %n case found.</numerusform>
@@ -2591,67 +2596,67 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         </translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="348"/>
+        <location filename="../../ui/worklist.py" line="355"/>
         <source>Nom, INS, votre n° de dossier ou code Teleavis</source>
         <translation>Name, INS, your file number or Teleavis code</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="351"/>
+        <location filename="../../ui/worklist.py" line="358"/>
         <source>Trouve un patient par son nom, son INS (avec ou sans espaces), le n° de dossier que votre structure lui donne (avec ou sans tiret : D-2291, D2291 ou 2291), ou un dossier par son code Teleavis, celui qui suit « dossier » en haut du dossier ouvert.</source>
         <translation>Finds a patient by name, by INS (with or without spaces), by the file number your organisation gives them (with or without its dash: D-2291, D2291 or 2291), or a case by its Teleavis code, the one after “case” at the top of the open case.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="471"/>
+        <location filename="../../ui/worklist.py" line="478"/>
         <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier.</source>
         <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS, by your file number or by the case&apos;s Teleavis code.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="478"/>
+        <location filename="../../ui/worklist.py" line="485"/>
         <source>Aucun dossier pour l&apos;instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No cases yet. Create the first one with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="482"/>
+        <location filename="../../ui/worklist.py" line="489"/>
         <source>Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier se crée avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No case in “{filter}”. The others are under “All”; a new case is created with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="494"/>
+        <location filename="../../ui/worklist.py" line="501"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="495"/>
+        <location filename="../../ui/worklist.py" line="502"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="496"/>
+        <location filename="../../ui/worklist.py" line="503"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="497"/>
+        <location filename="../../ui/worklist.py" line="504"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="498"/>
+        <location filename="../../ui/worklist.py" line="505"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="504"/>
+        <location filename="../../ui/worklist.py" line="511"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="527"/>
+        <location filename="../../ui/worklist.py" line="534"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="528"/>
+        <location filename="../../ui/worklist.py" line="535"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
@@ -2659,98 +2664,98 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/worklist.py" line="189"/>
+        <location filename="../../ui/worklist.py" line="196"/>
         <source>(patient sans nom)</source>
         <extracomment>Cases waiting because the platform answered it cannot record them yet (409/412), not a cut. The platform cannot be reached: a case to send is said waiting, not « envoi en cours ».</extracomment>
         <translation>(patient without a name)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="234"/>
+        <location filename="../../ui/worklist.py" line="241"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="236"/>
+        <location filename="../../ui/worklist.py" line="243"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="238"/>
+        <location filename="../../ui/worklist.py" line="245"/>
         <source>Priorité</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="240"/>
+        <location filename="../../ui/worklist.py" line="247"/>
         <source>État</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="242"/>
+        <location filename="../../ui/worklist.py" line="249"/>
         <source>Dernier changement</source>
         <translation>Last change</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="243"/>
+        <location filename="../../ui/worklist.py" line="250"/>
         <source>Images</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="266"/>
+        <location filename="../../ui/worklist.py" line="273"/>
         <source>Réponse de l&apos;expert promise pour le {when}</source>
         <translation>Expert&apos;s answer promised by {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="269"/>
+        <location filename="../../ui/worklist.py" line="276"/>
         <source>La plateforme ne peut pas enregistrer ce dossier pour l&apos;instant : il n&apos;est pas parti. Ouvrez-le pour voir pourquoi.</source>
         <translation>The platform cannot record this case for now: it has not left. Open it to see why.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="291"/>
+        <location filename="../../ui/worklist.py" line="298"/>
         <source>réponse retirée par l&apos;expert</source>
         <translation>answer withdrawn by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="293"/>
+        <location filename="../../ui/worklist.py" line="300"/>
         <source>réponse modifiée par l&apos;expert</source>
         <translation>answer amended by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="295"/>
+        <location filename="../../ui/worklist.py" line="302"/>
         <source>réponse provisoire</source>
         <translation>provisional answer</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="297"/>
+        <location filename="../../ui/worklist.py" line="304"/>
         <source>{state} — refusé pour l&apos;instant par la plateforme</source>
         <translation>{state} — refused by the platform for now</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="302"/>
+        <location filename="../../ui/worklist.py" line="309"/>
         <source>[Formation]</source>
         <translation>[Training]</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="305"/>
+        <location filename="../../ui/worklist.py" line="312"/>
         <source>Urgent</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="305"/>
+        <location filename="../../ui/worklist.py" line="312"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="306"/>
+        <location filename="../../ui/worklist.py" line="313"/>
         <source>{state} — à lire</source>
         <translation>{state} — not read yet</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="308"/>
+        <location filename="../../ui/worklist.py" line="315"/>
         <source>{state} — en retard</source>
         <translation>{state} — overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="274"/>
+        <location filename="../../ui/worklist.py" line="281"/>
         <source>Dossier {id}</source>
         <translation>Case {id}</translation>
     </message>

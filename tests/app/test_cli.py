@@ -446,6 +446,30 @@ def test_case_send_says_where_a_case_made_in_training_goes_now(
         assert store.destination(case_id) == "platform"
 
 
+def test_a_training_case_held_back_stays_one_and_is_said_at_every_sending(tmp_path: Path, site: Path) -> None:
+    """Found from outside: a case made in training mode (a fictitious patient, a test INS), queued for the
+    real platform with the warning, then held back as the warning advises (`case cancel`), lost its
+    `[formation]` mark; sent again, it left for a real expert, billable, with no warning. Made in training
+    mode is a fact of the case: marked whatever happens, said at every sending to the real platform."""
+    case_id = run_process("case", "import", str(example_case(tmp_path / "ex"))).out.strip()
+    assert run_process("case", "send", case_id).code == 0  # to the training platform
+    assert run_process("config", "set", "platform.url", "https://plateforme.example.invalid/fhir").code == 0
+    first = run_process("case", "send", case_id)
+    assert first.code == 0 and "préparé en mode formation" in first.err, first.err
+    listed = run_process("case", "list").out
+    assert "[formation]" in listed
+    shown = run_process("case", "show", case_id).out.splitlines()
+    assert shown[1].startswith("Dossier préparé en mode formation, pour la plateforme réelle"), shown[:3]
+    assert run_process("case", "cancel", case_id).code == 0
+    assert "[formation]" in run_process("case", "list").out
+    assert run_process("case", "show", case_id, "--json").json()["training"] is True
+    shown = run_process("case", "show", case_id).out.splitlines()
+    assert shown[1] == "Dossier préparé en mode formation : patient fictif, pour la plateforme d'essai."
+    again = run_process("case", "send", case_id)
+    assert again.code == 0 and "préparé en mode formation" in again.err, again.err
+    assert f"teleavis case cancel {case_id}" in again.err
+
+
 def test_case_send_keeps_a_case_made_for_the_real_platform_from_the_training_platform(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path
 ) -> None:

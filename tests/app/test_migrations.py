@@ -182,3 +182,31 @@ def test_cases_still_to_send_before_the_upgrade_keep_the_mode_they_were_made_in(
         assert store.destination(sent) is None
         store.settings.set("platform.url", "https://plateforme.example/fhir")
         assert store.prepared_in_training(draft)  # the window and `case send` ask before it leaves
+
+
+def test_a_training_case_queued_for_the_real_platform_before_the_upgrade_is_still_one(teleavis_home: Path) -> None:
+    """Found from outside: a case made in training mode, queued for the real platform, lost its training
+    mark (queuing rewrote where it goes). Migration 18 keeps the mode a case was made in apart: a case
+    known as made or queued in training (set aside when the real platform was set) stays a training case;
+    one made for the real platform stays a real one."""
+    from app.model import Case, Patient
+
+    with Store.open(teleavis_home) as store:  # training mode: no platform set
+        draft = store.create_case(Case(question="Q", patient=Patient(family="Martin", local_id="D-2")), [])
+        set_aside = store.create_case(Case(question="Q", patient=Patient(family="Dupont", local_id="D-1")), [])
+        store.queue(set_aside)
+        store.settings.set("platform.url", "https://plateforme.example/fhir")
+        assert Outbox(store).hold_back_elsewhere(set_aside, "set aside")  # as the end of training does
+        store.queue(set_aside)  # the user sent it on: queued for the real platform
+        real = store.create_case(Case(question="Q", patient=Patient(family="Durand", local_id="D-3")), [])
+        store.conn.execute("ALTER TABLE cases DROP COLUMN made_in")
+        store.conn.execute("PRAGMA user_version = 17")
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        assert store.destination(set_aside) == "platform"
+        assert store.made_in_training(draft) and store.made_in_training(set_aside)
+        assert not store.made_in_training(real)
+        assert {row.id: row.training for row in store.list_cases()} == {draft: True, set_aside: True, real: False}
+        Outbox(store).withdraw(set_aside)
+        assert store.prepared_in_training(set_aside)  # asked again before it leaves

@@ -100,3 +100,39 @@ def test_a_draft_made_for_the_real_platform_never_goes_to_the_training_platform(
     qtbot.waitUntil(lambda: store.state(case_id) == CaseState.QUEUED, timeout=30_000)
     assert store.destination(case_id) == "platform"
     assert Outbox(store, destination="training").due() == []  # never to the training platform
+
+
+def test_a_training_case_held_back_after_it_was_queued_for_the_real_platform_asks_again(
+    qtbot: Any, store: Store, window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: a case made in training mode (a fictitious patient), queued for the real platform
+    then held back, lost its training mark (queuing rewrote where it goes, holding back never put it back);
+    sent again, it left for a real expert, billable, nothing asked. Made in training mode stays a fact of
+    the case: marked on its page and in the worklist, asked again at every sending."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.sync.sync_helpers import make_case
+
+    case_id = make_case(store, queue=False)  # made in training mode (no platform set)
+    store.settings.set("platform.url", "https://plateforme.example.invalid/fhir")
+    window.open_case(case_id)
+    page = window.case_page
+    asked = _answering(monkeypatch, QMessageBox.StandardButton.Yes)
+    assert page.send() and len(asked) == 1
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.QUEUED, timeout=30_000)
+    qtbot.waitUntil(lambda: not page.editing(), timeout=30_000)
+    assert page.training_mark.isVisible() and "plateforme réelle" in page.training_mark.text()
+    take_back = page.follow.take_back_button
+    qtbot.waitUntil(take_back.isVisible, timeout=30_000)
+    qtbot.mouseClick(take_back, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: store.state(case_id) == CaseState.DRAFT, timeout=30_000)
+    qtbot.waitUntil(page.editing, timeout=30_000)
+    assert page.training_mark.isVisible() and "mode formation" in page.training_mark.text()
+    summary = next(row for row in store.list_cases() if row.id == case_id)
+    assert summary.training
+
+    asked = _answering(monkeypatch, QMessageBox.StandardButton.No)
+    assert not page.send()
+    assert store.state(case_id) == CaseState.DRAFT
+    assert asked and "Est-ce bien un vrai patient" in asked[0] and "facturable" in asked[0]
