@@ -415,10 +415,11 @@ class Store:
             [(case.id, self.key.index_token(word)) for word in patient_words(case.patient)],
         )
 
-    def checklist(self, case: Case, *, named: bool = True) -> list[Finding]:
+    def checklist(self, case: Case, *, named: bool = True, window: bool = True) -> list[Finding]:
         """The case's checklist (``validation.validate_case``) with what only the workstation's other cases
         tell: an INS or a file number that already stands here for another patient, named when ``named``
-        (on screen), else by the case only (a command's output may end in a log or a mail)."""
+        (on screen), else by the case only (a command's output may end in a log or a mail). Not ``window``:
+        what to do is said for a terminal (``case show``)."""
         from app.site import load_requester
         from app.validation import image_elsewhere, same_ins_elsewhere, same_local_id_elsewhere, validate_case
 
@@ -430,7 +431,7 @@ class Store:
             *same_ins_elsewhere(case, by_ins, named=named),
             *same_local_id_elsewhere(case, by_local, named=named),
             *(
-                image_elsewhere(number, holder, there, named=named)
+                image_elsewhere(number, holder, there, named=named, window=window)
                 for number, holder, there in self.images_elsewhere(case)
             ),
         ]

@@ -214,13 +214,24 @@ M.add(
             "A photo is of one patient only: check whose it is. If it is not this patient's, delete it; if it "
             "is, click the image, then “It is this patient”.",
         },
+        # In a terminal (``case show``, ``case send``): nothing to click there, and no command edits an image.
+        "v.image_elsewhere_terminal": {
+            "fr": "Image {n} : cette photo est aussi dans le dossier {id} d'un autre patient ({name}, né(e) le "
+            "{born}, image {m}). Une photo n'est que d'un seul patient : vérifiez de qui elle est. Ouvrez ce "
+            "dossier dans la fenêtre Teleavis : supprimez-la si elle n'est pas de ce patient, ou confirmez qu'elle "
+            "l'est (cliquez sur l'image, puis sur « C'est bien ce patient »).",
+            "en": "Image {n}: this photo is also in case {id}, another patient's ({name}, born {born}, image {m}). "
+            "A photo is of one patient only: check whose it is. Open this case in the Teleavis window: delete it "
+            "if it is not this patient's, or confirm that it is (click the image, then “It is this patient”).",
+        },
         "v.image_elsewhere_unnamed": {
             "fr": "Image {n} : cette photo est aussi dans le dossier {id} d'un autre patient (image {m}). Une photo "
-            "n'est que d'un seul patient : vérifiez de qui elle est. Dans la fenêtre, supprimez-la si elle n'est "
-            "pas de ce patient, ou confirmez qu'elle l'est.",
+            "n'est que d'un seul patient : vérifiez de qui elle est. Ouvrez ce dossier dans la fenêtre Teleavis : "
+            "supprimez-la si elle n'est pas de ce patient, ou confirmez qu'elle l'est (cliquez sur l'image, puis "
+            "sur « C'est bien ce patient »).",
             "en": "Image {n}: this photo is also in case {id}, another patient's (image {m}). A photo is of one "
-            "patient only: check whose it is. In the window, delete it if it is not this patient's, or confirm "
-            "that it is.",
+            "patient only: check whose it is. Open this case in the Teleavis window: delete it if it is not this "
+            "patient's, or confirm that it is (click the image, then “It is this patient”).",
         },
         "v.ins_sex_missing": {
             "fr": "Identité qualifiée : indiquez le sexe (homme ou femme), un trait strict de l'identité, "
@@ -819,12 +830,14 @@ def same_local_id_elsewhere(case: Case, others: list[Case], *, named: bool = Tru
     ]
 
 
-def image_elsewhere(number: int, other: Case, there: int, *, named: bool = True) -> Finding:
+def image_elsewhere(number: int, other: Case, there: int, *, named: bool = True, window: bool = True) -> Finding:
     """Image ``number`` of this case is also image ``there`` of ``other``, another patient's case: one of
     the two is wrong. Said (not blocking: the nurse may know it is right) until the photo is removed or
-    confirmed as this patient's. ``named`` as for :func:`same_ins_elsewhere`."""
+    confirmed as this patient's. ``named`` as for :func:`same_ins_elsewhere`; unnamed, or not ``window``
+    (``case show``), what to do is said for a terminal: in the window (found from outside: « cliquez sur
+    l'image » printed by ``case show``)."""
     o = other.patient
-    key = "v.image_elsewhere" if named else "v.image_elsewhere_unnamed"
+    key = "v.image_elsewhere_unnamed" if not named else "v.image_elsewhere" if window else "v.image_elsewhere_terminal"
     return _f(
         "image.elsewhere",
         f"images[{number - 1}]",

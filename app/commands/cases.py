@@ -219,15 +219,21 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def say_eye_sides(checklist: list[Finding]) -> None:
+#: The image a case file brought that is also in another patient's case (``Store.images_elsewhere``).
+IMAGE_ELSEWHERE = "image.elsewhere"
+
+
+def say_eye_sides(checklist: list[Finding], codes: tuple[str, ...] = (EYE_SIDE,)) -> list[Finding]:
     """On stderr, the retinographs whose optic disc lies on the other eye's side (found from outside: a
     retinography with both eyes swapped was imported and sent, nothing said, and the expert's advice
-    went to the wrong eye). A warning, as in the window: the nurse may know better."""
-    sides = [finding for finding in checklist if finding.code == EYE_SIDE]
-    if sides:
+    went to the wrong eye), and the other warnings of ``codes``. Warnings, as in the window: the nurse may
+    know better. Returns those said."""
+    said = [finding for finding in checklist if finding.code in codes]
+    if said:
         say(M.tr("case.advice"))
-        for finding in sides:
+        for finding in said:
             say(f"  ⚠ {finding.message}")
+    return said
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -325,7 +331,8 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         }
         if answer
         else None,
-        "checklist": [asdict(f) for f in store.checklist(case)],
+        # Said in a terminal: what to do there, not « cliquez sur l'image » (found from outside).
+        "checklist": [asdict(f) for f in store.checklist(case, window=False)],
         "due_at": due,
         "overdue": bool(due) and case.state.value in WAITING_FOR_EXPERT and str(due) < iso(utc_now()),
         "act": act_of(store, case.id),
@@ -593,7 +600,12 @@ def run_send(args: argparse.Namespace) -> int:
             return 1
         checklist = store.checklist(case, named=False)  # (as at the import)
         findings = blocking(checklist)
-        say_eye_sides(checklist)  # said before the case goes, or is refused for something else
+        # Said before the case goes, or is refused for something else. A photo also in another patient's
+        # case too (found from outside: said at the import only, the case left without a word): the window
+        # says it on the case and sends it all the same (the nurse may know it is right), so the command
+        # does, and says how to hold it back.
+        elsewhere = say_eye_sides(checklist, (EYE_SIDE, IMAGE_ELSEWHERE))
+        elsewhere = [finding for finding in elsewhere if finding.code == IMAGE_ELSEWHERE]
         if findings:
             raise CaseFileError(M.tr("case.refused", id=case_id), details=[f.message for f in findings])
         # Made in training mode, the real platform set now: the window asks whether it is a real patient
@@ -607,6 +619,8 @@ def run_send(args: argparse.Namespace) -> int:
     say(M.tr("case.queued", id=case_id))
     if from_training:
         say(M.tr("case.training_leaves", id=case_id))
+    if elsewhere:
+        say(M.tr("case.elsewhere_leaves", id=case_id))
     if waits:
         say(M.tr("case.waits_for_real_platform"))
     say(verdict.words())
@@ -624,6 +638,14 @@ M.add(
             "en": "Warning: case {id} was prepared in training mode. It goes to the real platform, to a real "
             "expert, and the act will be billable. If it is a fictitious patient, hold it back before the next "
             "synchronisation: teleavis case cancel {id}.",
+        },
+        "case.elsewhere_leaves": {
+            "fr": "Attention : une photo de ce dossier est aussi dans le dossier d'un autre patient (ci-dessus). "
+            "Il part quand même. Si elle n'est pas de ce patient, retenez-le avant la prochaine synchronisation "
+            ": teleavis case cancel {id}, puis corrigez-le dans la fenêtre Teleavis.",
+            "en": "Warning: a photo of this case is also in another patient's case (above). It goes all the same. "
+            "If it is not this patient's, hold it back before the next synchronisation: teleavis case cancel "
+            "{id}, then correct it in the Teleavis window.",
         },
         "case.waits_for_real_platform": {
             "fr": "Ce dossier a été préparé pour la plateforme réelle : il ne part pas vers la plateforme d'essai "

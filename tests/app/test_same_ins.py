@@ -13,7 +13,7 @@ import pytest
 
 from app.store import Store
 from tests.support.cases import EXAMPLE, example_case
-from tests.support.cli import SITE, run_inprocess, write_json
+from tests.support.cli import SITE, run_inprocess, run_process, write_json
 
 
 def _import(capsys: pytest.CaptureFixture[str], folder: Path, seed: int, **patient: object) -> str:
@@ -104,6 +104,46 @@ def test_a_photo_already_in_another_case_is_said_at_its_import(
             f"(image {n})." in durand.err
             for holder in (martin, again.out.strip())  # MARTIN's two cases hold them
         )
+
+
+def test_case_send_says_a_photo_also_in_another_patients_case_and_case_show_says_it_for_a_terminal(
+    tmp_path: Path, teleavis_home: Path
+) -> None:
+    """Found from outside: a case file for another patient reusing the same photos was imported with a
+    warning on stderr; `case send` then queued it without a word, and `case show` said « cliquez sur
+    l'image » in a terminal. The window sends such a case all the same (the nurse may know the photo is
+    right), so the command does too, and says it on stderr as it says a doubtful eye, with what to do
+    from a terminal: hold it back, correct it in the window."""
+    assert run_process("init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    martin = run_process("case", "import", str(example_case(tmp_path / "martin", seed=1))).out.strip()
+    other = {**EXAMPLE["patient"], "family": "DURAND", "given": ["Jacques"], "ins": None, "local_id": "D-3001"}
+    durand = run_process("case", "import", str(example_case(tmp_path / "durand", seed=1, patient=other)))
+    assert durand.code == 0, durand.err
+    durand_id = durand.out.strip()
+
+    shown = run_process("case", "show", durand_id)
+    assert shown.code == 0
+    said = [line for line in shown.out.splitlines() if "d'un autre patient" in line]
+    assert len(said) == 2 and said[0].startswith(f"  ⚠ Image 1 : cette photo est aussi dans le dossier {martin[:8]}")
+    assert all("Ouvrez ce dossier dans la fenêtre Teleavis" in line for line in said), said
+    assert "Si elle n'est pas de ce patient, supprimez-la ; si elle l'est, cliquez" not in shown.out
+
+    sent = run_process("case", "send", durand_id)
+    assert sent.code == 0, sent.err  # sent, as the window sends it
+    advice = sent.err.split("À vérifier (n'empêche pas l'envoi) :", 1)[-1]
+    assert f"⚠ Image 1 : cette photo est aussi dans le dossier {martin[:8]} d'un autre patient" in advice
+    assert f"⚠ Image 2 : cette photo est aussi dans le dossier {martin[:8]} d'un autre patient" in advice
+    assert f"teleavis case cancel {durand_id}" in sent.err
+    assert "MARTIN" not in sent.err  # on stderr, which a script may log: the other patient by their case only
+    # MARTIN's case holds the same photos (one of the two is wrong): said too. A case with photos of its own
+    # says nothing of it.
+    again = run_process("case", "send", martin)
+    assert again.code == 0 and f"teleavis case cancel {martin}" in again.err
+    own = run_process(
+        "case", "import", str(example_case(tmp_path / "own", seed=2, patient={**other, "local_id": "D-9"}))
+    )
+    alone = run_process("case", "send", own.out.strip())
+    assert alone.code == 0 and "autre patient" not in alone.err and "case cancel" not in alone.err, alone.err
 
 
 def test_the_import_says_an_ins_of_another_patient_by_their_case_only(
