@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from app import messages as M
+from app import quality_words
 from app.folding import fold
 
 M.add(
@@ -227,13 +228,44 @@ DISC_SIDE_CHECK = "optic-disc"
 
 @dataclass
 class QualityFinding:
-    """One verdict of the image quality checks (docs/architecture.md, "Image quality")."""
+    """One verdict of the image quality checks (docs/architecture.md, "Image quality").
+
+    ``message`` is the sentence as said at the check, in the language of that moment; ``key`` and
+    ``params`` say which sentence it is (``app.quality_words``), so that :meth:`text` says it again in
+    the reader's language. Rows stored before the key was kept have none: their sentence is shown as
+    written. Stored as they were (a row's sealed digest covers them): neither is ever rewritten.
+    """
 
     check: str  # sharpness, exposure, colour-cast, resolution, field-of-view, gradability, face, optic-disc…
     level: Level
-    message: str  # a sentence a nurse understands, in the user's language
+    message: str  # the sentence a nurse understands, in the language of the check (see text())
     measure: float | None = None
     threshold: float | None = None
+    key: str | None = None  # the sentence's key in app.quality_words
+    params: dict[str, Any] | None = None  # its parameters (numbers, codes), never words of a language
+
+    @classmethod
+    def said(
+        cls,
+        check: str,
+        level: Level,
+        key: str,
+        measure: float | None = None,
+        threshold: float | None = None,
+        **params: Any,
+    ) -> QualityFinding:
+        """A finding saying the sentence ``key`` with ``params``, kept with its words of now."""
+        text = quality_words.words(key, params)
+        if text is None:
+            raise KeyError(key)
+        return cls(check, level, text, measure, threshold, key, params or None)
+
+    def text(self, lang: str | None = None) -> str:
+        """The sentence in ``lang`` (the user's language by default), from its key when this version
+        knows it, else as it was stored."""
+        if self.key is None:
+            return self.message
+        return quality_words.words(self.key, self.params, lang) or self.message
 
     def disc_side(self) -> str | None:
         """``left`` or ``right``: the side of the image where an ``optic-disc`` fact puts the disc,
@@ -245,16 +277,32 @@ class QualityFinding:
         return "left" if self.measure < 0 else "right"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Exactly the fields of older versions when there is no key: an image's sealed digest covers
+        # this dict, and a row stored before must read back as it was.
+        data: dict[str, Any] = {
+            "check": self.check,
+            "level": self.level,
+            "message": self.message,
+            "measure": self.measure,
+            "threshold": self.threshold,
+        }
+        if self.key is not None:
+            data["key"] = self.key
+        if self.params:
+            data["params"] = dict(self.params)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> QualityFinding:
+        key, params = data.get("key"), data.get("params")
         return cls(
             check=str(data["check"]),
             level=data["level"],
             message=str(data["message"]),
             measure=data.get("measure"),
             threshold=data.get("threshold"),
+            key=key if isinstance(key, str) else None,
+            params=params if isinstance(params, dict) and params else None,
         )
 
 

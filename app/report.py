@@ -558,7 +558,7 @@ def _image_caption(image: CaseImage, t: T, styles: dict[str, ParagraphStyle]) ->
     elif image.captured_at:
         rows.append((t("captured"), moment_words(image.captured_at, t.lang)))
     findings = [
-        f"{t.level(f.level)} : {f.message}" if t.lang == "fr" else f"{t.level(f.level)}: {f.message}"
+        f"{t.level(f.level)} : {f.text(t.lang)}" if t.lang == "fr" else f"{t.level(f.level)}: {f.text(t.lang)}"
         for f in image.quality
         if f.level != "ok"
     ]

@@ -721,7 +721,7 @@ def validate_images(case: Case) -> list[Finding]:
             out.append(_f("image.future", f"{where}.captured_at", "v.captured_future", "warning", n=n))
         for finding in image.quality:
             if finding.level == "blocking":
-                out.append(_f("image.quality", f"{where}.quality", "v.quality", n=n, reason=finding.message))
+                out.append(_f("image.quality", f"{where}.quality", "v.quality", n=n, reason=finding.text()))
             elif finding.level == "warning":
                 out.append(
                     _f(
@@ -730,7 +730,7 @@ def validate_images(case: Case) -> list[Finding]:
                         "v.quality_warn",
                         "warning",
                         n=n,
-                        reason=finding.message,
+                        reason=finding.text(),
                     )
                 )
     out.extend(_view_findings(case))

@@ -23,7 +23,6 @@ from app.store import sha1_b64
 from capture import messages
 from capture.cv import cv2
 from capture.importer import DecodedImage, decode_photo
-from capture.messages import message
 from capture.metadata import MalformedImage, png_chunk, strip_jpeg, strip_png
 from capture.quality import check_quality
 from capture.sniff import MAX_BYTES, sniff
@@ -149,9 +148,9 @@ def _prepared(decoded: DecodedImage, data: bytes, content_type: str, specialty: 
         # is smaller than the file, and that nothing the expert needs was lost.
         was = round(decoded.halved_from[0] * decoded.halved_from[1] / 1e6)
         kept = round(decoded.width * decoded.height / 1e6)
-        findings.append(QualityFinding("resolution-kept", "ok", message("halved", was=was, kept=kept)))
+        findings.append(QualityFinding.said("resolution-kept", "ok", "halved", was=was, kept=kept))
     if decoded.pages > 1:
-        findings.append(QualityFinding("pages", "warning", message("pages", n=decoded.pages), float(decoded.pages)))
+        findings.append(QualityFinding.said("pages", "warning", "pages", float(decoded.pages), n=decoded.pages))
     return PreparedImage(
         data=data,
         content_type=content_type,
@@ -177,7 +176,7 @@ def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient |
     if recorded_for_another(image.dataset, patient):
         # Said before its header is replaced with the case's patient: an image of the device's previous
         # patient (or another patient's export) must not go silently under this one's name.
-        findings.append(QualityFinding("patient", "warning", message("patient.other")))
+        findings.append(QualityFinding.said("patient", "warning", "patient.other"))
     return PreparedImage(
         data=rewrite_dicom(image.dataset, patient, name=name),
         content_type="application/dicom",

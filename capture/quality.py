@@ -34,7 +34,6 @@ import numpy.typing as npt
 from app.model import DISC_SIDE_CHECK, Level, QualityFinding
 from capture import faces
 from capture.cv import cv2
-from capture.messages import message
 from capture.retina import (
     FieldOfView,
     OpticDisc,
@@ -118,7 +117,7 @@ def check_quality(
         findings.append(_exposure(luma, None, retina=False))
         findings.append(colour_finding(small, specialty=specialty))  # small: no second reduction
         if faces.face_visible(luma):
-            findings.append(QualityFinding("face", "warning", message("face.warning"), 1.0, None))
+            findings.append(QualityFinding.said("face", "warning", "face.warning", 1.0, None))
     return findings
 
 
@@ -129,7 +128,7 @@ def colour_finding(image: Image8, *, specialty: str) -> QualityFinding:
         return _colour_cast(small, None, retina=False)
     fov = find_field(small)
     if fov is None:
-        return QualityFinding("colour-cast", "ok", message("colour-cast.ok"), 0.0, CAST_HIGHLIGHTS)
+        return QualityFinding.said("colour-cast", "ok", "colour-cast.ok", 0.0, CAST_HIGHLIGHTS)
     inner = inner_mask(fov)
     luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     return _retina_colour(small, inner, dark=_exposure_and_darkness(luma, inner, retina=True)[1])
@@ -140,7 +139,7 @@ def _retina_findings(small: Image8) -> list[QualityFinding]:
     fov = find_field(small)
     if fov is None:
         return [
-            QualityFinding("field-of-view", "blocking", message("field-of-view.missing"), 0.0, FIELD_BLOCKING),
+            QualityFinding.said("field-of-view", "blocking", "field-of-view.missing", 0.0, FIELD_BLOCKING),
             _exposure(luma, None, retina=True),
         ]
     inner = inner_mask(fov)
@@ -150,7 +149,7 @@ def _retina_findings(small: Image8) -> list[QualityFinding]:
         # Said first, at least as a warning; the retina's checks still run, so that no verdict is
         # milder than it would be without this one.
         level: Level = "blocking" if field.level == "blocking" else "warning"
-        field = QualityFinding("field-of-view", level, message("field-of-view.not-fundus"), sum(fov.lit_corners), 3)
+        field = QualityFinding.said("field-of-view", level, "field-of-view.not-fundus", sum(fov.lit_corners), 3)
     exposure, dark = _exposure_and_darkness(luma, inner, retina=True)
     findings = [
         field,
@@ -171,7 +170,7 @@ def _retina_colour(small: Image8, inner: npt.NDArray[np.bool_], *, dark: bool) -
     colour to judge: its disc loses its chroma (the red channel is low) and measures bluish, which
     is the flash's or the pupil's doing, never a lamp's; the exposure finding says what to do."""
     if dark:
-        return QualityFinding("colour-cast", "ok", message("colour-cast.dark-retina"), None, None)
+        return QualityFinding.said("colour-cast", "ok", "colour-cast.dark-retina", None, None)
     return _colour_cast(small, inner, retina=True)
 
 
@@ -180,7 +179,7 @@ def _disc_side(disc: OpticDisc) -> QualityFinding:
     measure, signed (negative on the left of the image), and :data:`DISC_SIDE` the threshold beyond
     which it is on a side. The checklist compares it with the eye chosen (app/validation.py)."""
     side = "centre" if abs(disc.offset) < DISC_SIDE else "left" if disc.offset < 0 else "right"
-    return QualityFinding(DISC_SIDE_CHECK, "ok", message(f"optic-disc.{side}"), round(disc.offset, 3), DISC_SIDE)
+    return QualityFinding.said(DISC_SIDE_CHECK, "ok", f"optic-disc.{side}", round(disc.offset, 3), DISC_SIDE)
 
 
 # --- measures --------------------------------------------------------------------------------
@@ -283,7 +282,7 @@ def _sharpness(value: float, *, retina: bool) -> QualityFinding:
     )
     level = _level(value, warning, blocking, low_is_bad=False)
     key = "sharpness.ok" if level == "ok" else f"{'retina-' if retina else ''}sharpness.{level}"
-    return QualityFinding("sharpness", level, message(key), round(value, 4), warning)
+    return QualityFinding.said("sharpness", level, key, round(value, 4), warning)
 
 
 def _exposure(luma: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool) -> QualityFinding:
@@ -313,17 +312,17 @@ def _exposure_and_darkness(
     prefix = "retina-exposure" if retina else "exposure"
     if dark != "ok":
         threshold = RETINA_DARK_WARNING if retina else DARK_WARNING
-        return QualityFinding("exposure", dark, message(f"{prefix}.dark.{dark}"), round(mean, 1), threshold), True
+        return QualityFinding.said("exposure", dark, f"{prefix}.dark.{dark}", round(mean, 1), threshold), True
     if bright != "ok":
-        finding = QualityFinding(
+        finding = QualityFinding.said(
             "exposure",
             bright,
-            message(f"exposure.bright.{bright}"),
+            f"exposure.bright.{bright}",
             round(mean, 1),
             RETINA_BRIGHT_WARNING if retina else BRIGHT_WARNING,
         )
         return finding, False
-    return QualityFinding("exposure", "ok", message("exposure.ok"), round(mean, 1), None), False
+    return QualityFinding.said("exposure", "ok", "exposure.ok", round(mean, 1), None), False
 
 
 def _dark(
@@ -482,15 +481,16 @@ def _colour_cast(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: boo
     grey = colourless(rgb, mask)
     if grey is not None:
         # No light to change: the expert sees no colour at all (redness, pigment, a haemorrhage's red).
-        text = message("colour-cast.monochrome-retina" if retina else "colour-cast.monochrome")
-        return QualityFinding("colour-cast", "warning", text, round(grey, 2), MONOCHROME_CHROMA)
+        key = "colour-cast.monochrome-retina" if retina else "colour-cast.monochrome"
+        return QualityFinding.said("colour-cast", "warning", key, round(grey, 2), MONOCHROME_CHROMA)
     cast, strength, hue = colour_cast_cues(rgb, mask, retina=retina)
     if cast:
         # A fundus is lit by the camera's flash in a dark room: the room's lamps have nothing to do with it.
         key = "colour-cast.warning-retina" if retina else "colour-cast.warning"
-        text = message(key, hue=message(f"hue.{_hue_name(hue)}"))
-        return QualityFinding("colour-cast", "warning", text, round(strength, 2), CAST_HIGHLIGHTS)
-    return QualityFinding("colour-cast", "ok", message("colour-cast.ok"), round(strength, 2), CAST_HIGHLIGHTS)
+        return QualityFinding.said(
+            "colour-cast", "warning", key, round(strength, 2), CAST_HIGHLIGHTS, hue=_hue_name(hue)
+        )
+    return QualityFinding.said("colour-cast", "ok", "colour-cast.ok", round(strength, 2), CAST_HIGHLIGHTS)
 
 
 def _resolution(width: int, height: int) -> QualityFinding:
@@ -502,18 +502,25 @@ def _resolution(width: int, height: int) -> QualityFinding:
         level = "warning"
     else:
         level = "ok"
-    text = message(f"resolution.{level}", width=width, height=height)
-    return QualityFinding("resolution", level, text, float(pixels), float(MIN_PIXELS_WARNING))
+    return QualityFinding.said(
+        "resolution", level, f"resolution.{level}", float(pixels), float(MIN_PIXELS_WARNING), width=width, height=height
+    )
 
 
 def _field(fov: FieldOfView) -> QualityFinding:
     level = _level(fov.visible, FIELD_WARNING, FIELD_BLOCKING)
-    text = message(f"field-of-view.{level}", percent=round(fov.visible * 100))
-    return QualityFinding("field-of-view", level, text, round(fov.visible, 3), FIELD_WARNING)
+    return QualityFinding.said(
+        "field-of-view",
+        level,
+        f"field-of-view.{level}",
+        round(fov.visible, 3),
+        FIELD_WARNING,
+        percent=round(fov.visible * 100),
+    )
 
 
 def _gradability(vessels: float, uniformity: float) -> QualityFinding:
     level = _level(vessels, VESSELS_WARNING, VESSELS_BLOCKING)
     if level == "ok" and uniformity < UNIFORMITY_WARNING:
         level = "warning"
-    return QualityFinding("gradability", level, message(f"gradability.{level}"), round(vessels, 4), VESSELS_WARNING)
+    return QualityFinding.said("gradability", level, f"gradability.{level}", round(vessels, 4), VESSELS_WARNING)

@@ -1767,7 +1767,7 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage]) -
         # As a case's image: one the quality check judged unusable never goes to the expert.
         unusable = [finding for finding in image.record.quality if finding.level == "blocking"]
         if unusable:
-            raise TeleavisError(M.tr("reply.unusable", reason=unusable[0].message.rstrip(". ")))
+            raise TeleavisError(M.tr("reply.unusable", reason=unusable[0].text().rstrip(". ")))
     if images:
         case = store.get_case(case_id)
         # Found from outside: a retinograph joined to a reply went without its eye, a photo without its

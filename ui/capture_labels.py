@@ -228,7 +228,7 @@ class ImageLabels(QGroupBox):
         # too, and it follows the eye as soon as it is changed here.
         eye_side = eye_side_words(image)
         sentences: list[tuple[Level, str]] = [("warning", eye_side)] if eye_side else []
-        sentences += [(finding.level, finding.message) for finding in image.quality]
+        sentences += [(finding.level, finding.text()) for finding in image.quality]
         for level, sentence in sentences:
             colour = LEVEL_COLOURS[level]
             rows.append(
@@ -245,7 +245,7 @@ class ImageLabels(QGroupBox):
             if finding.measure is None:
                 continue
             line = self.tr("{finding} — mesure {measure}").format(
-                finding=finding.message, measure=_number(finding.measure)
+                finding=finding.text(), measure=_number(finding.measure)
             )
             if finding.threshold is not None:
                 line += self.tr(", seuil {threshold}").format(threshold=_number(finding.threshold))

@@ -971,7 +971,7 @@ class FollowView(QWidget):
         lines = [self.tr("%n image(s) jointe(s)", "", count)] if count else []
         for number, image in enumerate(self._reply_images, start=1):
             finding = worst_finding(image.record)
-            words = finding.message if finding else self.tr("bonne qualité")
+            words = finding.text() if finding else self.tr("bonne qualité")
             mark = {"blocking": "✗ ", "warning": "⚠ "}.get(finding.level, "") if finding else ""
             name = self._reply_names.get(image.record.id, "")
             lines.append(f"{number}. {name} — {mark}{words}" if name else f"{number}. {mark}{words}")
@@ -1009,9 +1009,7 @@ class FollowView(QWidget):
             unusable = next((f for f in image.record.quality if f.level == "blocking"), None)
             held = self.store.copy_held(case_id, image, patient)
             if unusable is not None:  # as a case's photo, an unusable one never goes to the expert
-                said.append(
-                    self.tr("« {name} » n'est pas jointe : {reason}").format(name=name, reason=unusable.message)
-                )
+                said.append(self.tr("« {name} » n'est pas jointe : {reason}").format(name=name, reason=unusable.text()))
             elif held is not None and held[2]:
                 said.append(message("already_here", name=name, n=held[1]))
             elif held is not None:

@@ -100,10 +100,10 @@ class ImageTile(QFrame):
             self.set_thumbnail(thumbnail)
         self.badge.setText(f"{number}. {self._badge_text()}")
         worst = worst_finding(image)
-        self.sentence.setText(worst.message if worst else self.tr("Image de bonne qualité."))
+        self.sentence.setText(worst.text() if worst else self.tr("Image de bonne qualité."))
         self.set_caption(image)
         self.set_selected(False)
-        self.setToolTip("\n".join(f.message for f in image.quality))
+        self.setToolTip("\n".join(f.text() for f in image.quality))
         self.setAccessibleName(self.tr("Image {n} : {quality}").format(n=number, quality=self.sentence.text()))
 
     def set_thumbnail(self, thumbnail: bytes | QImage | None) -> None:

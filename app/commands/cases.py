@@ -316,7 +316,8 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
                 "captured_at": i.captured_at,
                 "device": i.device,
                 "uploaded": bool(i.binary_id),
-                "quality": [f.to_dict() for f in i.quality],
+                # The sentence in the reader's language; ``key`` and ``params`` say which it is.
+                "quality": [{**f.to_dict(), "message": f.text()} for f in i.quality],
             }
             for n, i in enumerate(case.images)
         ],
@@ -410,7 +411,7 @@ def run_show(args: argparse.Namespace) -> int:
         # while the case can be edited, here otherwise.
         check = eye_check_words(image, lang)
         out.append(f"  [{n}] {image.width}×{image.height} {label}" + (f" — ⚠ {check}" if check else ""))
-        out.extend(f"      {f.message}" for f in image.quality if f.level != "ok")
+        out.extend(f"      {f.text(lang)}" for f in image.quality if f.level != "ok")
         side = eye_side_words(image) if not editable else None
         if side:
             out.append(f"      ⚠ {side}")
