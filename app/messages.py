@@ -125,6 +125,27 @@ CATALOGUE = i18n.Catalogue(
         # A case waiting or being sent while the platform cannot be reached: « envoi en cours » would say
         # it is leaving when nothing can (the window knows the link: ui/sync_service.py).
         "state.waiting_offline": {"fr": "en attente d'envoi (hors ligne)", "en": "waiting to be sent (offline)"},
+        # -- the platform's business status, when coded in Teleavis's system (app/business_status.py) --
+        "business.received": {"fr": "Reçue par la plateforme", "en": "Received by the platform"},
+        "business.accepted": {"fr": "Acceptée par l'expert", "en": "Accepted by the expert"},
+        "business.in-progress": {"fr": "En cours d'analyse par l'expert", "en": "Being reviewed by the expert"},
+        "business.question": {
+            "fr": "L'expert demande un complément",
+            "en": "The expert asks for more information",
+        },
+        "business.resumed": {
+            "fr": "Complément reçu, analyse reprise",
+            "en": "More information received, review resumed",
+        },
+        "business.answered": {"fr": "Réponse rendue", "en": "Answer given"},
+        "business.amended": {"fr": "Compte rendu modifié", "en": "Report amended"},
+        "business.rejected": {"fr": "Refusée par l'expert", "en": "Declined by the expert"},
+        "business.rejected-real-patient": {
+            "fr": "Refusée : patient réel en formation",
+            "en": "Declined: a real patient in training mode",
+        },
+        "business.cancelled": {"fr": "Annulée par la plateforme", "en": "Cancelled by the platform"},
+        "business.cancelled-by-requester": {"fr": "Annulée par le demandeur", "en": "Cancelled by the requester"},
         # -- config --------------------------------------------------------------------------------
         "config.unknown": {
             "fr": "Réglage inconnu « {key} ». Réglages possibles : {known}.",

@@ -43,6 +43,7 @@ from app.answers import (
     state_words,
     status_words,
 )
+from app.business_status import BusinessStatus
 from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw, os_reason
@@ -289,7 +290,8 @@ def _request_part(
     if info.get("task_id"):
         head.append((t("platform_ref"), str(info["task_id"])))
     if info.get("business_status"):
-        head.append((t("platform_words"), str(info["business_status"])))
+        said = BusinessStatus(str(info["business_status"]), info.get("business_code")).words(lang)
+        head.append((t("platform_words"), said))
     if info.get("status_reason"):
         head.append((t("platform_reason"), str(info["status_reason"])))
     story.append(_grid(head, t, styles))

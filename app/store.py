@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from app import audit, contexts
+from app import audit, business_status, contexts
 from app import messages as M
 from app.blobs import ObjectStore
 from app.crypto import DataKey, DecryptionFailed
@@ -917,6 +917,11 @@ class Store:
         info = dict(row)
         for column in PLATFORM_WORDS:
             info[column] = self.open_words(info[column], contexts.platform_words(case_id, column), case_id)
+        # The business status in the user's language when the platform coded it in a way known here,
+        # else its own words; ``business_code`` lets a report say it in another language.
+        status = business_status.read(info["business_status"])
+        info["business_status"] = status.words() if status else None
+        info["business_code"] = status.code if status else None
         return info
 
     # Free text from the platform (its statuses, a refusal's reason, an OperationOutcome's words) may

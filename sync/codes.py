@@ -70,6 +70,9 @@ OUTPUT_SYSTEM = "urn:teleavis:output"
 #: The workstation's audit head when it wrote the resource (docs/platform-api.md §4): a ``meta.tag``
 #: of the Task and of the requester's Communication, code ``<seq>-<time>-<hash>-<mac>`` (app/audit.py).
 AUDIT_HEAD_SYSTEM = "urn:teleavis:audit-head"
+#: Task.businessStatus codes of the training platform (docs/platform-api.md §5): the client says a known
+#: one in the user's language (app/business_status.py), the platform's text otherwise.
+BUSINESS_STATUS_SYSTEM = "urn:teleavis:business-status"
 OUTPUT_REPORT = "report"
 OUTPUT_FOLLOW_UP = "follow-up-within"
 CONSULT_NOTE = "11488-4"

@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app import acts, audit
+from app import acts, audit, business_status
 from app import messages as M
 from app.answers import (
     FOLLOW_UP,
@@ -306,6 +306,26 @@ def _issued(value: str) -> datetime | None:
     """A report's ``issued`` instant, if it is one (FHIR requires a time zone there)."""
     issued = parse_date_time(value)
     return issued if issued is not None and issued.tzinfo is not None else None
+
+
+def _business_status(value: Any) -> str | None:
+    """What is kept of a Task's businessStatus: the platform's words, with its code when it coded the
+    status in Teleavis's system (the window says a known one in the user's language)."""
+    text = _text(value)
+    if not text:
+        return None
+    code = next(
+        (
+            str(coding["code"])[:64]
+            for coding in _list(value.get("coding"))
+            if isinstance(coding, dict)
+            and coding.get("system") == C.BUSINESS_STATUS_SYSTEM
+            and isinstance(coding.get("code"), str)
+            and coding["code"].strip()
+        ),
+        None,
+    )
+    return business_status.kept(text, code)
 
 
 def _text(value: Any) -> str:
@@ -1006,7 +1026,7 @@ class Follower:
             self.store.set_platform_words(
                 conn,
                 case_id,
-                business_status=_text(task.get("businessStatus")) or None,
+                business_status=_business_status(task.get("businessStatus")),
                 status_reason=_text(task.get("statusReason")) or None,
                 last_error=(
                     M.tr("follow.unknown_status", status=status[:40])

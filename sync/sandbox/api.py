@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl
 from sync.sandbox.auth import OAuthError, TokenAuthority
 from sync.sandbox.capability import READABLE_TYPES, capability_statement
 from sync.sandbox.errors import FhirError, Issue, operation_outcome
+from sync.sandbox.phrases import business_status
 from sync.sandbox.search import search
 from sync.sandbox.shapes import SearchShape
 from sync.sandbox.storage import BinaryInfo, Store, parse_instant
@@ -344,7 +345,7 @@ class Platform:
                     "business-rule",
                 )
             current["status"] = "cancelled"
-            current["businessStatus"] = {"text": "Annulée par le demandeur"}
+            current["businessStatus"] = business_status("cancelled-by-requester")
             tags = merged_tags(current, body)
             if tags:
                 current["meta"] = {**current["meta"], "tag": tags}

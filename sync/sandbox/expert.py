@@ -22,7 +22,7 @@ from typing import Any
 from sync import codes as C
 from sync.sandbox.contract import CASE_ID, INS, RPPS
 from sync.sandbox.letter import AnswerLetter, render_letter
-from sync.sandbox.phrases import ANSWERS, EXPERTS, QUESTIONS, SPECIALTY_LABELS, Answer, Expert
+from sync.sandbox.phrases import ANSWERS, EXPERTS, QUESTIONS, SPECIALTY_LABELS, Answer, Expert, business_status
 from sync.sandbox.shapes import AnswerShape, AttachmentBytes, asks_question, picture, presented_form
 from sync.sandbox.storage import Store, identifiers_of, parse_instant
 from sync.sandbox.validation import validate_resource
@@ -203,18 +203,18 @@ class SimulatedExpert:
             status = task["status"]
             if status == "requested" and self.training and self._real_ins(task):
                 task["statusReason"] = {"text": REAL_INS_REFUSAL}
-                self._move(task, "rejected", "Refusée : patient réel en formation")
+                self._move(task, "rejected", "rejected-real-patient")
             elif status == "requested":
-                self._move(task, "received", "Reçue par la plateforme")
+                self._move(task, "received", "received")
             elif status == "received" and self._due(task, self.answer_after_s / 3, ignore_delays):
                 expert = self._expert_for(task)
                 task["owner"] = {"reference": f"Practitioner/{expert['id']}", "display": _person_name(expert)}
                 # The expert's promised answer time, where FHIR R4 puts when fulfilment is sought.
                 task["restriction"] = {"period": {"end": promised_end(task)}}
-                self._move(task, "accepted", f"Acceptée par {_person_name(expert)}")
+                self._move(task, "accepted", "accepted", f"Acceptée par {_person_name(expert)}")
             elif status == "accepted":
                 task.setdefault("executionPeriod", {})["start"] = self.store.next_instant()
-                self._move(task, "in-progress", "En cours d'analyse par l'expert")
+                self._move(task, "in-progress", "in-progress")
             elif status == "in-progress" and self._due(task, self.answer_after_s * 2 / 3, ignore_delays):
                 rng = self._rng(task)
                 shape = self._shape(task)
@@ -222,22 +222,22 @@ class SimulatedExpert:
                     self._ask(task, rng)
                 elif shape.outcome == "reject":
                     task["statusReason"] = {"text": shape.reason}
-                    self._move(task, "rejected", "Refusée par l'expert")
+                    self._move(task, "rejected", "rejected")
                 elif shape.outcome == "cancel":
                     task["statusReason"] = {"text": shape.reason}
-                    self._move(task, "cancelled", "Annulée par la plateforme")
+                    self._move(task, "cancelled", "cancelled")
                 else:
                     self._answer(task, rng, shape)
             elif status == "on-hold" and self._replied(task):
                 task.pop("statusReason", None)
-                self._move(task, "in-progress", "Complément reçu, analyse reprise")
+                self._move(task, "in-progress", "resumed")
             else:
                 return False
             return True
 
-    def _move(self, task: dict[str, Any], status: str, business: str) -> None:
+    def _move(self, task: dict[str, Any], status: str, code: str, text: str | None = None) -> None:
         task["status"] = status
-        task["businessStatus"] = {"text": business}
+        task["businessStatus"] = business_status(code, text)
         task["lastModified"] = self.store.next_instant()
         self._save(task)
 
@@ -318,7 +318,7 @@ class SimulatedExpert:
             comm["recipient"] = [task["requester"]]
         self._save(comm, create=True)
         task["statusReason"] = {"text": "Complément demandé par l'expert"}
-        self._move(task, "on-hold", f"Question de l'expert : {question}")
+        self._move(task, "on-hold", "question", f"Question de l'expert : {question}")
 
     def _answer(self, task: dict[str, Any], rng: random.Random, shape: AnswerShape) -> None:
         expert = self._expert_for(task)
@@ -395,7 +395,7 @@ class SimulatedExpert:
         task["output"] = outputs
         task.setdefault("executionPeriod", {})["end"] = issued
         task.pop("statusReason", None)
-        self._move(task, "completed", "Réponse rendue")
+        self._move(task, "completed", "answered")
 
     # -- how the answer is written ------------------------------------------------------------------
 
@@ -467,5 +467,5 @@ class SimulatedExpert:
             )
             self._save(report)
             if shape.amend_touches_task:
-                self._move(task, "completed", "Compte rendu modifié")
+                self._move(task, "completed", "amended")
             return True

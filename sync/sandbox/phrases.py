@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from sync import codes as C
 
 
 @dataclass(frozen=True)
@@ -118,3 +121,26 @@ ANSWERS: dict[str, tuple[Answer, ...]] = {
         ),
     ),
 }
+
+
+#: The platform's own words for its business statuses (it is French-speaking, as a real one would be),
+#: sent with their code in Teleavis's system: a client says a code it knows in its user's language.
+BUSINESS_WORDS = {
+    "received": "Reçue par la plateforme",
+    "accepted": "Acceptée par l'expert",
+    "in-progress": "En cours d'analyse par l'expert",
+    "question": "Question de l'expert",
+    "resumed": "Complément reçu, analyse reprise",
+    "answered": "Réponse rendue",
+    "amended": "Compte rendu modifié",
+    "rejected": "Refusée par l'expert",
+    "rejected-real-patient": "Refusée : patient réel en formation",
+    "cancelled": "Annulée par la plateforme",
+    "cancelled-by-requester": "Annulée par le demandeur",
+}
+
+
+def business_status(code: str, text: str | None = None) -> dict[str, Any]:
+    """A Task.businessStatus: the status coded in Teleavis's system, with the platform's words."""
+    words = text or BUSINESS_WORDS[code]
+    return {"coding": [{"system": C.BUSINESS_STATUS_SYSTEM, "code": code, "display": words}], "text": words}
