@@ -9,8 +9,9 @@ step off.
 
 A purge deletes the case rows (images, events, outbox, messages go with them by cascade), writes a
 ``purged`` audit row in the same transaction (the audit keeps only the case id), then removes the
-blob files; a crash between the two leaves orphan files that the next run removes
-(``collect_orphans``, with any other file no row refers to).
+blob files (app/deletion.py, the path a draft deleted by the user takes too); a crash between the two
+leaves orphan files that the next run removes (``collect_orphans``, with any other file no row refers
+to).
 The clock is a parameter so that tests (and a support technician's dry run) can move it.
 """
 
@@ -20,8 +21,9 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from app import audit, reply_drafts
+from app import audit
 from app.db import transaction
+from app.deletion import remove_case, remove_files
 from app.errors import StorageError
 from app.model import CaseState, utc_now
 from app.store import Store
@@ -163,21 +165,7 @@ def _purge(store: Store, case_id: str, actor: str | None, result: RetentionRun) 
         ).fetchone()
         if row is None or row[0] != CaseState.ARCHIVED.value:
             return False
-        blobs: set[str] = set()
-        for blob, thumb in conn.execute("SELECT blob, thumb_blob FROM images WHERE case_id = ?", (case_id,)):
-            blobs.add(blob)
-            if thumb:
-                blobs.add(thumb)
-        answer = store.answer(case_id)
-        if answer:
-            blobs.update(answer.blobs())
-        conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
-        reply_drafts.forget(store, case_id, in_transaction=True)  # a reply begun and never sent goes too
+        blobs = remove_case(store, conn, case_id)
         audit.append(conn, store.key, "purged", case_id, detail=f"retention, {len(blobs)} file(s)", actor=actor)
-    for blob in blobs:
-        try:
-            store.objects.delete(blob)
-            result.blobs_removed += 1
-        except StorageError:
-            log.warning("case %s: a purged file could not be removed (collect_orphans will)", case_id)
+    result.blobs_removed += remove_files(store, case_id, blobs)
     return True

@@ -838,6 +838,15 @@ class CaseEditor(QWidget):
     def pending(self) -> bool:
         return self._dirty
 
+    def forget(self, case_id: str) -> None:
+        """``case_id`` is being deleted (a draft): none of its edits is saved any more, none undone."""
+        self._refused.pop(case_id, None)
+        if self.case is not None and self.case.id == case_id:
+            self._save_timer.stop()
+            self._dirty = False
+            self.case = None
+            self.undo_stack.clear()
+
     # -- findings -----------------------------------------------------------------------------
 
     def show_findings(self, findings: list[Finding]) -> None:

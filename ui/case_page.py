@@ -110,6 +110,7 @@ class CasePage(QWidget):
     left_case_problem = Signal(str)  # what went wrong for a case left (the window's status bar says it)
     closed = Signal()
     export_pdf = Signal(str)
+    delete_asked = Signal(str)  # « Supprimer le brouillon… » on a draft never sent (the window asks first)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -126,6 +127,15 @@ class CasePage(QWidget):
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top.addWidget(self.header, 1)
+        # A draft never sent (made by mistake, a duplicate) can go: shown only then (app/deletion.py).
+        self.delete_draft = QPushButton(self.tr("Supprimer le brouillon…"))
+        self.delete_draft.setToolTip(
+            self.tr("Supprime ce brouillon jamais envoyé et ses photos de ce poste (une question est posée d'abord)")
+        )
+        self.delete_draft.setAutoDefault(False)
+        self.delete_draft.clicked.connect(self._delete_asked)
+        self.delete_draft.hide()
+        top.addWidget(self.delete_draft, 0, Qt.AlignmentFlag.AlignTop)
         # Always in view, above the editor or the follow view: after sending, the way back is a button.
         self.back = QPushButton(self.tr("← Liste des dossiers"))
         self.back.setToolTip(self.tr("Retour à la liste des dossiers (Alt+←)"))
@@ -228,6 +238,7 @@ class CasePage(QWidget):
             if first_time:
                 self._order_tabs()
             self.views.setCurrentWidget(self.split)
+            self._offer_deletion()
             self.saved_state.setText(self.tr("Chaque modification est enregistrée automatiquement."))
             self.saved_state.show()
             self.checklist.message.hide()
@@ -240,8 +251,38 @@ class CasePage(QWidget):
             self.attention.hide()
             self.send_reduced.hide()
             self.saved_state.hide()
+            self.delete_draft.hide()
             self.follow.set_case(case)
             self.views.setCurrentWidget(self.follow)
+
+    def deletable(self) -> bool:
+        """Whether the case shown is a draft never sent, which may be deleted (read now)."""
+        from app.deletion import deletable
+
+        if self.case is None or not self.editing():
+            return False
+        try:
+            return deletable(self.store.conn, self.case.id)
+        except TeleavisError:
+            return False
+
+    def _offer_deletion(self) -> None:
+        self.delete_draft.setVisible(self.deletable())
+
+    def _delete_asked(self) -> None:
+        if self.case is not None:
+            self.delete_asked.emit(self.case.id)
+
+    def forget(self, case_id: str) -> None:
+        """``case_id`` is being deleted: nothing of it is saved again nor shown (its edits were saved
+        before the question was asked)."""
+        if self.case is None or self.case.id != case_id:
+            return
+        self.editor.forget(case_id)
+        if self.capture.panel is not None:
+            self.capture.panel.set_case(None)
+        self.case = None
+        self.delete_draft.hide()
 
     def _taken_back(self, case_id: str) -> None:
         """A queued case held back: it opens in the editor, if it is still the one shown."""
@@ -313,6 +354,8 @@ class CasePage(QWidget):
             return
         self.case.state = state
         self._header()
+        if self.editing():
+            self._offer_deletion()
         self._mark_training()
         if not self.editing():
             self.follow.refresh()

@@ -46,7 +46,7 @@ from ui import resources
 from ui.lock import IdleWatcher, LockScreen
 from ui.status_bar import StatusBar
 from ui.sync_service import SyncService
-from ui.tasks import on_own_connection, run_task, run_write
+from ui.tasks import on_own_connection, run_task, run_write, wait_writes
 from ui.widgets import named
 from ui.worklist import Worklist, local_time
 
@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self.worklist.open_case.connect(self.open_case)
         self.worklist.new_case.connect(self.new_case)
+        self.worklist.delete_draft.connect(self.delete_draft)
         self.lock_screen.unlocked.connect(self.unlock)
         self.pages.currentChanged.connect(lambda _index: self._answer_seen())
 
@@ -183,6 +184,7 @@ class MainWindow(QMainWindow):
             page.left_case_problem.connect(self.statusBar().showMessage)
             page.export_pdf.connect(self.export_report)
             page.closed.connect(self.show_worklist)
+            page.delete_asked.connect(self.delete_draft)
             page.follow.read.connect(lambda _case_id: self._update_badge())
             page.follow.kept_unread.connect(lambda _case_id: self._update_badge())
             self.undo_group.addStack(page.editor.undo_stack)
@@ -270,6 +272,9 @@ class MainWindow(QMainWindow):
         self._action(self.tr("&Rechercher"), QKeySequence.StandardKey.Find, self.focus_search, cases)
         cases.addSeparator()
         self.send_action = self._action(self.tr("&Envoyer à l'expert"), "Ctrl+Return", self.send_case, cases)
+        # The draft on screen, or the one selected in the list (app/deletion.py: never sent).
+        self.delete_action = self._action(self.tr("Supprimer le &brouillon…"), None, self.delete_draft, cases)
+        cases.aboutToShow.connect(self._offer_deletion)
         self._action(self.tr("&Synchroniser maintenant"), "F5", self.sync_now, cases)
         cases.addSeparator()
         self._action(self.tr("&Verrouiller"), "Ctrl+L", self.lock, cases, while_locked=True)
@@ -606,6 +611,89 @@ class MainWindow(QMainWindow):
 
         # Created by the writer thread (a new case is a durable write), then opened here.
         run_write(on_own_connection(self.store, lambda own: own.create_case(case, [])), created, refused)
+
+    def _case_in_view(self) -> str | None:
+        """The case the person is on: the one edited on the case page, else the one selected in the list."""
+        page = self._case_page
+        current = self.pages.currentWidget()
+        if page is not None and current is page:
+            return page.case.id if page.case is not None and page.editing() else None
+        return self.worklist.selected_id() if current is self.worklist else None
+
+    def _offer_deletion(self) -> None:
+        """« Supprimer le brouillon… » is offered for a draft never sent only (read as the menu opens)."""
+        case_id = self._case_in_view()
+        self.delete_action.setEnabled(case_id is not None and self.worklist.deletable(case_id))
+
+    def delete_draft(self, case_id: str | None = None) -> None:
+        """Delete a draft never sent (app/deletion.py), once the person said so naming its patient and its
+        photos; written by the writer thread. The list is shown after, on the row that took its place."""
+        if self._closed or self.locked():
+            return
+        case_id = case_id or self._case_in_view()
+        if case_id is None:
+            self.statusBar().showMessage(self.tr("Sélectionnez d'abord un brouillon dans la liste."), 8000)
+            return
+        page = self._case_page
+        shown = page if page is not None and page.case is not None and page.case.id == case_id else None
+        if shown is not None and self.pages.currentWidget() is not shown:
+            shown = None
+        if shown is not None:
+            shown.leave()  # what was just typed (a name) is saved first, then read back to be named
+        wait_writes()
+        if not self.worklist.deletable(case_id):
+            self.statusBar().showMessage(
+                self.tr(
+                    "Ce dossier ne peut pas être supprimé : il a été mis en file d'envoi ou envoyé, et la plateforme "
+                    "peut en avoir une copie. Seul un brouillon jamais envoyé se supprime."
+                ),
+                10000,
+            )
+            return
+        try:
+            case = self.store.get_case(case_id)
+        except TeleavisError as exc:
+            self.statusBar().showMessage(exc.message, 10000)
+            return
+        from ui.draft_deletion import confirm_draft_deletion
+
+        if not confirm_draft_deletion(self, case.patient.shown_name(), len(case.images), case_id):
+            return
+        row = self.worklist.model.row_of(case_id)
+        if page is not None:
+            page.forget(case_id)  # shown, or left for the list with its editor still holding it
+        if shown is not None:
+            self.show_worklist()
+
+        def deleted(_images: int) -> None:
+            if self._closed:
+                return
+            self.worklist.refresh()
+            self.refresh_status()
+            rows = self.worklist.model.rowCount()
+            if rows and row >= 0:
+                self.worklist.table.selectRow(min(row, rows - 1))
+            if self.pages.currentWidget() is self.worklist:
+                self.worklist.table.setFocus()
+            self.statusBar().showMessage(self.tr("Brouillon supprimé."), 8000)
+
+        def refused(exc: BaseException) -> None:
+            if self._closed:
+                return
+            self.worklist.refresh()
+            self.statusBar().showMessage(
+                exc.message
+                if isinstance(exc, TeleavisError)
+                else self.tr("Le brouillon n'a pas pu être supprimé (erreur interne, voir le journal)."),
+                10000,
+            )
+
+        def delete(own: Store) -> int:
+            from app.deletion import delete_draft
+
+            return delete_draft(own, case_id)
+
+        run_write(on_own_connection(self.store, delete), deleted, refused)
 
     def open_case(self, case_id: str) -> None:
         try:

@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     QTimer,
     Signal,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QToolButton,
@@ -328,6 +330,8 @@ class Worklist(QWidget):
 
     open_case = Signal(str)
     new_case = Signal()
+    #: The person asked to delete this case (a draft never sent; the window checks and asks first).
+    delete_draft = Signal(str)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -394,6 +398,14 @@ class Worklist(QWidget):
             shortcut = QShortcut(QKeySequence(enter), self.table)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)  # the keyword is ignored with a callable
             shortcut.activated.connect(self._open_current)
+        # A draft never sent can be deleted: the Delete key, the row's context menu (right click, the menu
+        # key, Shift+F10) and Dossiers > Supprimer le brouillon… all ask the window, which asks first.
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self._delete_current)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.row_menu: QMenu | None = None  # the last context menu shown (tests read it)
         layout.addWidget(self.table, 1)
         self.detail = QLabel()
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -546,3 +558,44 @@ class Worklist(QWidget):
 
     def _open_current(self) -> None:
         self._activated(self.table.currentIndex())
+
+    def _delete_current(self) -> None:
+        case_id = self.selected_id()
+        if case_id is not None:
+            self.delete_draft.emit(case_id)
+
+    def deletable(self, case_id: str) -> bool:
+        """Whether ``case_id`` is a draft never sent (app/deletion.py), read now."""
+        from app.deletion import deletable
+
+        try:
+            return deletable(self.store.conn, case_id)
+        except TeleavisError:
+            return False
+
+    def row_menu_for(self, index: QModelIndex) -> QMenu | None:
+        """The context menu of ``index``'s row (selected first): open it, or delete it while a draft never sent."""
+        if not index.isValid():
+            return None
+        self.table.setCurrentIndex(index)
+        case_id = self.model.summary(index.row()).id
+        menu = QMenu(self.table)
+        menu.addAction(self.tr("&Ouvrir"), lambda: self.open_case.emit(case_id))
+        menu.addSeparator()
+        delete = menu.addAction(self.tr("&Supprimer le brouillon…"), lambda: self.delete_draft.emit(case_id))
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))  # shown only: the table's shortcut acts
+        delete.setEnabled(self.deletable(case_id))
+        if not delete.isEnabled():
+            delete.setToolTip(self.tr("Seul un brouillon jamais envoyé se supprime."))
+            menu.setToolTipsVisible(True)
+        self.row_menu = menu
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():  # the menu key: the current row, where it is drawn
+            index = self.table.currentIndex()
+            pos = self.table.visualRect(index).center()
+        menu = self.row_menu_for(index)
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))

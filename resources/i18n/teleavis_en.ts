@@ -709,73 +709,83 @@
 <context>
     <name>CasePage</name>
     <message>
-        <location filename="../../ui/case_page.py" line="130"/>
-        <source>← Liste des dossiers</source>
+        <location filename="../../ui/case_page.py" line="131"/>
+        <source>Supprimer le brouillon…</source>
         <extracomment>The platform cannot be reached (ui/sync_service.py): a case to send is said waiting. Why a case&apos;s queueing was refused while another case was open: said when it is opened again.</extracomment>
+        <translation>Delete draft…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="133"/>
+        <source>Supprime ce brouillon jamais envoyé et ses photos de ce poste (une question est posée d&apos;abord)</source>
+        <translation>Deletes this draft, never sent, and its photos from this computer (you are asked first)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_page.py" line="140"/>
+        <source>← Liste des dossiers</source>
         <translation>← Case list</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="131"/>
+        <location filename="../../ui/case_page.py" line="141"/>
         <source>Retour à la liste des dossiers (Alt+←)</source>
         <translation>Back to the case list (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="148"/>
+        <location filename="../../ui/case_page.py" line="158"/>
         <source>Envoyer des copies réduites</source>
         <translation>Send reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="151"/>
+        <location filename="../../ui/case_page.py" line="161"/>
         <source>Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>The photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="187"/>
+        <location filename="../../ui/case_page.py" line="197"/>
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="223"/>
+        <location filename="../../ui/case_page.py" line="233"/>
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="231"/>
+        <location filename="../../ui/case_page.py" line="242"/>
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="250"/>
+        <location filename="../../ui/case_page.py" line="291"/>
         <source>Dossier retenu : il n&apos;est pas parti. Corrigez-le, puis envoyez-le.</source>
         <translation>Case held back: it has not left. Correct it, then send it.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="283"/>
+        <location filename="../../ui/case_page.py" line="324"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="284"/>
+        <location filename="../../ui/case_page.py" line="325"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="370"/>
+        <location filename="../../ui/case_page.py" line="413"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="380"/>
+        <location filename="../../ui/case_page.py" line="423"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="383"/>
+        <location filename="../../ui/case_page.py" line="426"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="403"/>
+        <location filename="../../ui/case_page.py" line="446"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -783,22 +793,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="431"/>
+        <location filename="../../ui/case_page.py" line="474"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="441"/>
+        <location filename="../../ui/case_page.py" line="484"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="471"/>
+        <location filename="../../ui/case_page.py" line="514"/>
         <source>Dossier préparé en mode formation</source>
         <translation>Case prepared in training mode</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="473"/>
+        <location filename="../../ui/case_page.py" line="516"/>
         <source>Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, chez un vrai expert, et l&apos;acte sera facturable.
 
 Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</source>
@@ -807,12 +817,12 @@ Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</sour
 Is this really a real patient, with their real identity and consent?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="490"/>
+        <location filename="../../ui/case_page.py" line="533"/>
         <source>Dossier préparé pour la plateforme réelle</source>
         <translation>Case prepared for the real platform</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="492"/>
+        <location filename="../../ui/case_page.py" line="535"/>
         <source>Ce dossier a été préparé hors du mode formation, pour la plateforme réelle. Il ne part pas vers la plateforme d&apos;essai : il attendra dans la file d&apos;envoi la fin du mode formation, puis partira vers la plateforme réelle, chez un vrai expert.
 
 Le mettre en file d&apos;envoi ?</source>
@@ -917,6 +927,41 @@ Queue it for sending?</translation>
         <location filename="../../ui/diagnostic_dialog.py" line="66"/>
         <source>Le diagnostic n&apos;a pas pu se terminer : {reason}</source>
         <translation>The diagnosis could not finish: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>DraftDeletionQuestion</name>
+    <message>
+        <location filename="../../ui/draft_deletion.py" line="15"/>
+        <location filename="../../ui/draft_deletion.py" line="29"/>
+        <source>Supprimer le brouillon</source>
+        <translation>Delete draft</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/draft_deletion.py" line="17"/>
+        <source>Supprimer définitivement le brouillon de {name} (%n image(s)) ?</source>
+        <translation>
+            <numerusform>Delete the draft of {name} (%n image) for good?</numerusform>
+            <numerusform>Delete the draft of {name} (%n images) for good?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/draft_deletion.py" line="21"/>
+        <source>Supprimer définitivement ce brouillon sans nom de patient (%n image(s)) ?</source>
+        <translation>
+            <numerusform>Delete this draft with no patient name (%n image) for good?</numerusform>
+            <numerusform>Delete this draft with no patient name (%n images) for good?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/draft_deletion.py" line="25"/>
+        <source>Dossier {id}. Ce qui y a été saisi et ses photos seront effacés de ce poste, sans retour possible. Il n&apos;a jamais été envoyé : la plateforme n&apos;en a aucune copie.</source>
+        <translation>Case {id}. What was typed in it and its photos will be erased from this computer, for good. It was never sent: the platform has no copy of it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/draft_deletion.py" line="30"/>
+        <source>Garder le brouillon</source>
+        <translation>Keep draft</translation>
     </message>
 </context>
 <context>
@@ -1236,42 +1281,42 @@ Queue it for sending?</translation>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1020"/>
+        <location filename="../../ui/follow_view.py" line="1018"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1033"/>
+        <location filename="../../ui/follow_view.py" line="1031"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1034"/>
+        <location filename="../../ui/follow_view.py" line="1032"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1062"/>
+        <location filename="../../ui/follow_view.py" line="1060"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1126"/>
+        <location filename="../../ui/follow_view.py" line="1124"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1128"/>
+        <location filename="../../ui/follow_view.py" line="1126"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1132"/>
+        <location filename="../../ui/follow_view.py" line="1130"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1147"/>
+        <location filename="../../ui/follow_view.py" line="1145"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
@@ -1294,12 +1339,12 @@ Queue it for sending?</translation>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1013"/>
+        <location filename="../../ui/follow_view.py" line="1012"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not joined: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1118"/>
+        <location filename="../../ui/follow_view.py" line="1116"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -1578,183 +1623,188 @@ Queue it for sending?</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="546"/>
+        <location filename="../../ui/main_window.py" line="551"/>
         <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
         <translation>Training mode: cases go to a trial platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="627"/>
+        <location filename="../../ui/main_window.py" line="715"/>
         <source>Le dossier {id} n&apos;est pas parti : ouvrez-le pour voir pourquoi.</source>
         <translation>Case {id} was not sent: open it to see why.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>&amp;Dossiers</source>
         <extracomment>A digest of what the clipboard held when it was filled while Teleavis was the active application (a name, an INS copied here): not every platform says who owns the clipboard.</extracomment>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="268"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="270"/>
+        <location filename="../../ui/main_window.py" line="272"/>
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="272"/>
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>&amp;Envoyer à l&apos;expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="273"/>
+        <location filename="../../ui/main_window.py" line="276"/>
+        <source>Supprimer le &amp;brouillon…</source>
+        <translation>&amp;Delete draft…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="278"/>
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>Rétablir</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>&amp;Guide d&apos;utilisation</source>
         <translation>&amp;User guide</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>&amp;Diagnostic…</source>
         <translation>&amp;Diagnosis…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="298"/>
+        <location filename="../../ui/main_window.py" line="303"/>
         <source>À &amp;propos de Teleavis</source>
         <translation>&amp;About Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>À propos de &amp;Qt</source>
         <translation>About &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372"/>
+        <location filename="../../ui/main_window.py" line="377"/>
         <source>Sans code, Teleavis ne se verrouille pas quand vous vous absentez : choisissez-en un dans Édition &gt; Réglages, onglet Sécurité.</source>
         <translation>Without a code, Teleavis does not lock while you are away: choose one in Edit &gt; Settings, Security tab.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="382"/>
+        <location filename="../../ui/main_window.py" line="387"/>
         <source>Code de verrouillage enregistré.</source>
         <translation>Lock code saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="454"/>
+        <location filename="../../ui/main_window.py" line="459"/>
         <source>Votre réponse à l&apos;expert n&apos;est pas envoyée ({ids}). Elle est gardée sur ce poste, mais l&apos;expert ne la recevra qu&apos;une fois « Envoyer la réponse » cliqué.</source>
         <translation>Your reply to the expert has not been sent ({ids}). It is kept on this workstation, but the expert will receive it only once “Send the reply” is clicked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="459"/>
+        <location filename="../../ui/main_window.py" line="464"/>
         <source>Des réponses aux experts ne sont pas envoyées ({ids}). Elles sont gardées sur ce poste, mais les experts ne les recevront qu&apos;une fois « Envoyer la réponse » cliqué.</source>
         <translation>Replies to the experts have not been sent ({ids}). They are kept on this workstation, but the experts will receive them only once “Send the reply” is clicked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="467"/>
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>Un envoi à la plateforme n&apos;est pas encore parti : il partira à la prochaine ouverture de Teleavis. Pour qu&apos;il parte dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>A case or a reply to the expert has not left for the platform yet: it will leave the next time Teleavis is opened. To have it leave as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="472"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>{n} envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine ouverture de Teleavis. Pour qu&apos;ils partent dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>{n} cases or replies have not been sent yet: they will be sent the next time Teleavis is opened. To have them sent as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480"/>
+        <location filename="../../ui/main_window.py" line="485"/>
         <source>Sans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, verrouillez la session de l&apos;ordinateur.</source>
         <translation>Without a lock code, Teleavis does not lock by itself: if you leave it open, lock the computer&apos;s session.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="486"/>
+        <location filename="../../ui/main_window.py" line="491"/>
         <source>Revenir à la réponse</source>
         <translation>Back to the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="486"/>
+        <location filename="../../ui/main_window.py" line="491"/>
         <source>Laisser Teleavis ouvert</source>
         <translation>Leave Teleavis open</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="490"/>
+        <location filename="../../ui/main_window.py" line="495"/>
         <source>Fermer sans l&apos;envoyer</source>
         <translation>Close without sending it</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="490"/>
+        <location filename="../../ui/main_window.py" line="495"/>
         <source>Fermer sans les envoyer</source>
         <translation>Close without sending them</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="492"/>
+        <location filename="../../ui/main_window.py" line="497"/>
         <source>Fermer quand même</source>
         <translation>Close anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="517"/>
+        <location filename="../../ui/main_window.py" line="522"/>
         <source>{name}, dossier {id}</source>
         <translation>{name}, case {id}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="554"/>
+        <location filename="../../ui/main_window.py" line="559"/>
         <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
             <numerusform>%n case sent to the real platform is not followed during training: its answer will come when you leave training mode.</numerusform>
@@ -1762,128 +1812,148 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="603"/>
+        <location filename="../../ui/main_window.py" line="608"/>
         <source>Le dossier n&apos;a pas pu être créé (erreur interne, voir le journal).</source>
         <translation>The case could not be created (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="636"/>
+        <location filename="../../ui/main_window.py" line="635"/>
+        <source>Sélectionnez d&apos;abord un brouillon dans la liste.</source>
+        <translation>Select a draft in the list first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="647"/>
+        <source>Ce dossier ne peut pas être supprimé : il a été mis en file d&apos;envoi ou envoyé, et la plateforme peut en avoir une copie. Seul un brouillon jamais envoyé se supprime.</source>
+        <translation>This case cannot be deleted: it was queued or sent, and the platform may hold a copy. Only a draft never sent can be deleted.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="678"/>
+        <source>Brouillon supprimé.</source>
+        <translation>Draft deleted.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="687"/>
+        <source>Le brouillon n&apos;a pas pu être supprimé (erreur interne, voir le journal).</source>
+        <translation>The draft could not be deleted (internal error, see the log).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="724"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="649"/>
+        <location filename="../../ui/main_window.py" line="737"/>
         <source>Compte rendu de l&apos;expert reçu</source>
         <translation>Expert&apos;s report received</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="650"/>
+        <location filename="../../ui/main_window.py" line="738"/>
         <source>Le compte rendu qui manquait au dossier {id} est arrivé.</source>
         <translation>The report case {id} was missing has arrived.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="654"/>
+        <location filename="../../ui/main_window.py" line="742"/>
         <source>Réponse de l&apos;expert retirée</source>
         <translation>Expert&apos;s answer withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="655"/>
+        <location filename="../../ui/main_window.py" line="743"/>
         <source>La réponse du dossier {id} a été retirée : n&apos;en tenez pas compte.</source>
         <translation>The answer of case {id} was withdrawn: disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="659"/>
+        <location filename="../../ui/main_window.py" line="747"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="660"/>
+        <location filename="../../ui/main_window.py" line="748"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="664"/>
+        <location filename="../../ui/main_window.py" line="752"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="664"/>
+        <location filename="../../ui/main_window.py" line="752"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="669"/>
+        <location filename="../../ui/main_window.py" line="757"/>
         <source>Réponse retirée par la plateforme</source>
         <translation>Answer taken back by the platform</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="670"/>
+        <location filename="../../ui/main_window.py" line="758"/>
         <source>La plateforme a retiré la réponse du dossier {id} : attendez la nouvelle réponse.</source>
         <translation>The platform took back the answer of case {id}: wait for the new answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="676"/>
+        <location filename="../../ui/main_window.py" line="764"/>
         <source>Dossier repris par l&apos;expert</source>
         <translation>Case taken back by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="677"/>
+        <location filename="../../ui/main_window.py" line="765"/>
         <source>L&apos;expert a repris le dossier {id} : sa réponse peut changer.</source>
         <translation>The expert took case {id} back: the answer may change.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="681"/>
+        <location filename="../../ui/main_window.py" line="769"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="682"/>
+        <location filename="../../ui/main_window.py" line="770"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="685"/>
+        <location filename="../../ui/main_window.py" line="773"/>
         <source>Le dossier {id} demande votre attention.</source>
         <translation>Case {id} needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="712"/>
+        <location filename="../../ui/main_window.py" line="800"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="713"/>
+        <location filename="../../ui/main_window.py" line="801"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="729"/>
+        <location filename="../../ui/main_window.py" line="817"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="731"/>
+        <location filename="../../ui/main_window.py" line="819"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="731"/>
+        <location filename="../../ui/main_window.py" line="819"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="735"/>
-        <location filename="../../ui/main_window.py" line="770"/>
+        <location filename="../../ui/main_window.py" line="823"/>
+        <location filename="../../ui/main_window.py" line="858"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Trial platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="760"/>
+        <location filename="../../ui/main_window.py" line="848"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="761"/>
+        <location filename="../../ui/main_window.py" line="849"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -1891,42 +1961,42 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="787"/>
+        <location filename="../../ui/main_window.py" line="875"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="799"/>
+        <location filename="../../ui/main_window.py" line="887"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="820"/>
+        <location filename="../../ui/main_window.py" line="908"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="821"/>
+        <location filename="../../ui/main_window.py" line="909"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="825"/>
+        <location filename="../../ui/main_window.py" line="913"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="835"/>
+        <location filename="../../ui/main_window.py" line="923"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="835"/>
+        <location filename="../../ui/main_window.py" line="923"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="852"/>
+        <location filename="../../ui/main_window.py" line="940"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -1934,17 +2004,17 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="854"/>
+        <location filename="../../ui/main_window.py" line="942"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="896"/>
+        <location filename="../../ui/main_window.py" line="984"/>
         <source>Fin du mode formation</source>
         <translation>Training mode ended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="898"/>
+        <location filename="../../ui/main_window.py" line="986"/>
         <source>Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la plateforme réelle : vous les trouvez dans la liste, « à corriger ».
 
 Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux qui doivent partir.</source>
@@ -1953,7 +2023,7 @@ Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux
 Check each one (the patient&apos;s real identity, consent), then send those that must go.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="913"/>
+        <location filename="../../ui/main_window.py" line="1001"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
@@ -2547,17 +2617,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>TrainingWords</name>
     <message>
-        <location filename="../../ui/worklist.py" line="92"/>
+        <location filename="../../ui/worklist.py" line="94"/>
         <source>Dossier préparé en mode formation : patient fictif, pour la plateforme d&apos;essai.</source>
         <translation>Case prepared in training mode: fictitious patient, for the test platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="96"/>
+        <location filename="../../ui/worklist.py" line="98"/>
         <source>Dossier préparé en mode formation, pour la plateforme réelle (vrai expert, acte facturable) : vérifiez qu&apos;il s&apos;agit bien d&apos;un vrai patient.</source>
         <translation>Case prepared in training mode, for the real platform (a real expert, a billable act): check that it is a real patient.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="101"/>
+        <location filename="../../ui/worklist.py" line="103"/>
         <source>Dossier d&apos;entraînement (mode formation) : patient fictif, réponse simulée.</source>
         <translation>Practice case (training mode): fictitious patient, simulated answer.</translation>
     </message>
@@ -2578,17 +2648,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="367"/>
+        <location filename="../../ui/worklist.py" line="371"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="368"/>
+        <location filename="../../ui/worklist.py" line="372"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="474"/>
+        <location filename="../../ui/worklist.py" line="486"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Searching every case, whatever the filter: %n case found.</numerusform>
@@ -2596,166 +2666,182 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         </translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="355"/>
+        <location filename="../../ui/worklist.py" line="359"/>
         <source>Nom, INS, votre n° de dossier ou code Teleavis</source>
+        <extracomment>The person asked to delete this case (a draft never sent; the window checks and asks first).</extracomment>
         <translation>Name, INS, your file number or Teleavis code</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="358"/>
+        <location filename="../../ui/worklist.py" line="362"/>
         <source>Trouve un patient par son nom, son INS (avec ou sans espaces), le n° de dossier que votre structure lui donne (avec ou sans tiret : D-2291, D2291 ou 2291), ou un dossier par son code Teleavis, celui qui suit « dossier » en haut du dossier ouvert.</source>
         <translation>Finds a patient by name, by INS (with or without spaces), by the file number your organisation gives them (with or without its dash: D-2291, D2291 or 2291), or a case by its Teleavis code, the one after “case” at the top of the open case.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="478"/>
+        <location filename="../../ui/worklist.py" line="490"/>
         <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier.</source>
         <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS, by your file number or by the case&apos;s Teleavis code.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="485"/>
+        <location filename="../../ui/worklist.py" line="497"/>
         <source>Aucun dossier pour l&apos;instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No cases yet. Create the first one with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="489"/>
+        <location filename="../../ui/worklist.py" line="501"/>
         <source>Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier se crée avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No case in “{filter}”. The others are under “All”; a new case is created with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="501"/>
+        <location filename="../../ui/worklist.py" line="513"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="502"/>
+        <location filename="../../ui/worklist.py" line="514"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="503"/>
+        <location filename="../../ui/worklist.py" line="515"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="504"/>
+        <location filename="../../ui/worklist.py" line="516"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="505"/>
+        <location filename="../../ui/worklist.py" line="517"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="511"/>
+        <location filename="../../ui/worklist.py" line="523"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="534"/>
+        <location filename="../../ui/worklist.py" line="546"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="535"/>
+        <location filename="../../ui/worklist.py" line="547"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="583"/>
+        <source>&amp;Ouvrir</source>
+        <translation>&amp;Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="585"/>
+        <source>&amp;Supprimer le brouillon…</source>
+        <translation>&amp;Delete draft…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="589"/>
+        <source>Seul un brouillon jamais envoyé se supprime.</source>
+        <translation>Only a draft never sent can be deleted.</translation>
     </message>
 </context>
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/worklist.py" line="196"/>
+        <location filename="../../ui/worklist.py" line="198"/>
         <source>(patient sans nom)</source>
         <extracomment>Cases waiting because the platform answered it cannot record them yet (409/412), not a cut. The platform cannot be reached: a case to send is said waiting, not « envoi en cours ».</extracomment>
         <translation>(patient without a name)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="241"/>
+        <location filename="../../ui/worklist.py" line="243"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="243"/>
+        <location filename="../../ui/worklist.py" line="245"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="245"/>
+        <location filename="../../ui/worklist.py" line="247"/>
         <source>Priorité</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="247"/>
+        <location filename="../../ui/worklist.py" line="249"/>
         <source>État</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="249"/>
+        <location filename="../../ui/worklist.py" line="251"/>
         <source>Dernier changement</source>
         <translation>Last change</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="250"/>
+        <location filename="../../ui/worklist.py" line="252"/>
         <source>Images</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="273"/>
+        <location filename="../../ui/worklist.py" line="275"/>
         <source>Réponse de l&apos;expert promise pour le {when}</source>
         <translation>Expert&apos;s answer promised by {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="276"/>
+        <location filename="../../ui/worklist.py" line="278"/>
         <source>La plateforme ne peut pas enregistrer ce dossier pour l&apos;instant : il n&apos;est pas parti. Ouvrez-le pour voir pourquoi.</source>
         <translation>The platform cannot record this case for now: it has not left. Open it to see why.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="298"/>
+        <location filename="../../ui/worklist.py" line="300"/>
         <source>réponse retirée par l&apos;expert</source>
         <translation>answer withdrawn by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="300"/>
+        <location filename="../../ui/worklist.py" line="302"/>
         <source>réponse modifiée par l&apos;expert</source>
         <translation>answer amended by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="302"/>
+        <location filename="../../ui/worklist.py" line="304"/>
         <source>réponse provisoire</source>
         <translation>provisional answer</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="304"/>
+        <location filename="../../ui/worklist.py" line="306"/>
         <source>{state} — refusé pour l&apos;instant par la plateforme</source>
         <translation>{state} — refused by the platform for now</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="309"/>
+        <location filename="../../ui/worklist.py" line="311"/>
         <source>[Formation]</source>
         <translation>[Training]</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="312"/>
+        <location filename="../../ui/worklist.py" line="314"/>
         <source>Urgent</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="312"/>
+        <location filename="../../ui/worklist.py" line="314"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="313"/>
+        <location filename="../../ui/worklist.py" line="315"/>
         <source>{state} — à lire</source>
         <translation>{state} — not read yet</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="315"/>
+        <location filename="../../ui/worklist.py" line="317"/>
         <source>{state} — en retard</source>
         <translation>{state} — overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="281"/>
+        <location filename="../../ui/worklist.py" line="283"/>
         <source>Dossier {id}</source>
         <translation>Case {id}</translation>
     </message>

@@ -15,7 +15,7 @@
 <context>
     <name>CasePage</name>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="403"/>
+        <location filename="../../ui/case_page.py" line="446"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément).</numerusform>
@@ -31,6 +31,25 @@
         <translation>
             <numerusform>Il reste %n élément à compléter avant l&apos;envoi :</numerusform>
             <numerusform>Il reste %n éléments à compléter avant l&apos;envoi :</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DraftDeletionQuestion</name>
+    <message numerus="yes">
+        <location filename="../../ui/draft_deletion.py" line="17"/>
+        <source>Supprimer définitivement le brouillon de {name} (%n image(s)) ?</source>
+        <translation>
+            <numerusform>Supprimer définitivement le brouillon de {name} (%n image) ?</numerusform>
+            <numerusform>Supprimer définitivement le brouillon de {name} (%n images) ?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/draft_deletion.py" line="21"/>
+        <source>Supprimer définitivement ce brouillon sans nom de patient (%n image(s)) ?</source>
+        <translation>
+            <numerusform>Supprimer définitivement ce brouillon sans nom de patient (%n image) ?</numerusform>
+            <numerusform>Supprimer définitivement ce brouillon sans nom de patient (%n images) ?</numerusform>
         </translation>
     </message>
 </context>
@@ -59,7 +78,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="554"/>
+        <location filename="../../ui/main_window.py" line="559"/>
         <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
             <numerusform>%n dossier envoyé à la plateforme réelle n&apos;est pas suivi pendant la formation : sa réponse arrivera quand vous quitterez le mode formation.</numerusform>
@@ -67,7 +86,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="761"/>
+        <location filename="../../ui/main_window.py" line="849"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n dossier attend une réponse de l&apos;expert au-delà du délai promis.</numerusform>
@@ -75,7 +94,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="852"/>
+        <location filename="../../ui/main_window.py" line="940"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Rapport enregistré (%n page).</numerusform>
@@ -108,7 +127,7 @@
 <context>
     <name>Worklist</name>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="474"/>
+        <location filename="../../ui/worklist.py" line="486"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier trouvé.</numerusform>

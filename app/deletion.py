@@ -1,0 +1,123 @@
+"""Removing a case from this workstation: a case purged at the end of its legal period
+(app/retention.py), or a draft that never left (deleted by the user, in the window).
+
+One path for both. One transaction deletes the case's row (its images, events, outbox, messages,
+search tokens and acts go with it by cascade) and its reply begun (app/reply_drafts.py), and appends
+the audit row (the case id and counts: never a name); the encrypted files go after the commit. A
+crash in between leaves files no row refers to, which ``Store.collect_orphans`` removes at the next
+retention run. A file another case's row still names is kept.
+
+A case that was ever queued is never deleted here: the platform may hold it (a Task, or the Binaries
+of its photos, uploaded before it was held back). Only a draft (or a ``ready`` case whose queueing
+stopped half-way) that never went further can go.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from app import audit, reply_drafts
+from app import messages as M
+from app.db import transaction
+from app.errors import InvalidTransition, NotFound, StorageError
+from app.model import CaseState
+from app.store import Store
+
+log = logging.getLogger(__name__)
+
+M.add(
+    {
+        "delete.not_draft": {
+            "fr": "Ce dossier ne peut pas être supprimé : il a été mis en file d'envoi ou envoyé, et la plateforme "
+            "peut en avoir une copie. Seul un brouillon jamais envoyé se supprime.",
+            "en": "This case cannot be deleted: it was queued or sent, and the platform may hold a copy. Only a "
+            "draft never sent can be deleted.",
+        },
+    }
+)
+
+#: The states of a case not yet queued (before ``queued`` in docs/architecture.md's life of a case).
+NEVER_QUEUED_STATES = (CaseState.DRAFT.value, CaseState.READY.value)
+
+#: A case that never went further than ``ready``: no state after it in its history, nothing in the
+#: outbox, no platform id, no photo uploaded, no message. (A case held back after it was queued
+#: (Outbox.withdraw) is a draft again, but its history says it was queued: its photos may be on the
+#: platform.) ``{id}`` is the case id's placeholder or column.
+_NEVER_LEFT = (
+    "(NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = {id} AND e.to_state IS NOT NULL "
+    "AND e.to_state NOT IN ('draft', 'ready')) "
+    "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = {id}) "
+    "AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.case_id = {id}) "
+    "AND NOT EXISTS (SELECT 1 FROM images i WHERE i.case_id = {id} AND i.binary_id IS NOT NULL))"
+)
+
+
+def deletable(conn: sqlite3.Connection, case_id: str) -> bool:
+    """Whether ``case_id`` is a draft that never left (nothing of it can be on the platform)."""
+    row = conn.execute(
+        f"SELECT state, task_id, request_id, {_NEVER_LEFT.format(id='c.id')} FROM cases c WHERE c.id = ?",  # noqa: S608
+        (case_id,),
+    ).fetchone()
+    return row is not None and row[0] in NEVER_QUEUED_STATES and row[1] is None and row[2] is None and bool(row[3])
+
+
+def remove_case(store: Store, conn: sqlite3.Connection, case_id: str) -> set[str]:
+    """Inside the caller's transaction on ``store.conn``: delete the case and all that hangs on it.
+    Returns the files to remove once the transaction is committed (:func:`remove_files`): its images',
+    thumbnails' and answer's, less any another row still names."""
+    blobs: set[str] = set()
+    for blob, thumb in conn.execute("SELECT blob, thumb_blob FROM images WHERE case_id = ?", (case_id,)):
+        blobs.add(blob)
+        if thumb:
+            blobs.add(thumb)
+    answer = store.answer(case_id)
+    if answer:
+        blobs.update(answer.blobs())
+    conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+    reply_drafts.forget(store, case_id, in_transaction=True)  # a reply begun and never sent goes too
+    if blobs:
+        # Each file is written for one row (ObjectStore.put names it anew), but a file still named by
+        # another case's image stays, whatever wrote it so.
+        marks = ",".join("?" * len(blobs))
+        listed = sorted(blobs)
+        blobs -= {
+            str(row[0])
+            for row in conn.execute(
+                f"SELECT blob FROM images WHERE blob IN ({marks}) "  # noqa: S608 - placeholders only
+                f"UNION SELECT thumb_blob FROM images WHERE thumb_blob IN ({marks})",
+                (*listed, *listed),
+            )
+        }
+    return blobs
+
+
+def remove_files(store: Store, case_id: str, blobs: set[str]) -> int:
+    """After the commit of :func:`remove_case`: remove its files; one that resists is left to
+    ``collect_orphans``. Returns how many went."""
+    removed = 0
+    for blob in sorted(blobs):
+        try:
+            store.objects.delete(blob)
+            removed += 1
+        except StorageError:
+            log.warning("case %s: a file of the removed case could not be removed (collect_orphans will)", case_id)
+    return removed
+
+
+def delete_draft(store: Store, case_id: str, *, actor: str | None = None) -> int:
+    """Delete a draft that never left, its images' files with it; returns how many images it had.
+
+    Refused (``InvalidTransition``) for a case that was ever queued, checked in the deleting transaction:
+    the sync engine or ``case send``, on their own connections, may have queued it meanwhile."""
+    with transaction(store.conn) as conn:
+        if conn.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is None:
+            raise NotFound(M.tr("case.not_found", id=case_id))
+        if not deletable(conn, case_id):
+            raise InvalidTransition(M.tr("delete.not_draft"))
+        images = int(conn.execute("SELECT COUNT(*) FROM images WHERE case_id = ?", (case_id,)).fetchone()[0])
+        blobs = remove_case(store, conn, case_id)
+        audit.append(conn, store.key, "deleted", case_id, detail=f"draft, {images} image(s)", actor=actor)
+    remove_files(store, case_id, blobs)
+    log.info("draft %s deleted with %d image(s)", case_id, images)
+    return images

@@ -1,0 +1,143 @@
+"""A draft never sent can be deleted (app/deletion.py): its row, what hangs on it and its files go, in
+one transaction then after it; a case that was ever queued never goes (the platform may hold it)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from app import audit, reply_drafts
+from app.deletion import deletable, delete_draft
+from app.errors import InvalidTransition, NotFound
+from app.model import CaseState
+from app.outbox import Outbox
+from app.store import NewImage, Store
+from tests.app.test_store import make_case, new_image
+
+_CASE_TABLES = ("images", "case_events", "outbox", "messages", "search_tokens", "acts")
+
+
+def files_of(store: Store, case_id: str) -> list[Path]:
+    ids = [b for image in store.get_case(case_id).images for b in (image.blob, image.thumb_blob) if b]
+    return [store.objects.root / blob[:2] / blob for blob in ids]
+
+
+def rows_left(store: Store, case_id: str) -> dict[str, int]:
+    counts = {
+        table: store.conn.execute(f"SELECT COUNT(*) FROM {table} WHERE case_id=?", (case_id,)).fetchone()[0]  # noqa: S608
+        for table in _CASE_TABLES
+    }
+    counts["cases"] = store.conn.execute("SELECT COUNT(*) FROM cases WHERE id=?", (case_id,)).fetchone()[0]
+    return {table: n for table, n in counts.items() if n}
+
+
+def test_a_draft_goes_with_its_rows_and_files(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        kept = store.create_case(make_case("DUPONT", "Anne"), [new_image(5)])
+        case_id = store.create_case(make_case(), [new_image(0), new_image(1), new_image(2)])
+        files, kept_files = files_of(store, case_id), files_of(store, kept)
+        reply_drafts.save(store, case_id, "jamais envoyé")
+        assert len(files) == 6 and all(f.exists() for f in files)
+        assert deletable(store.conn, case_id)
+
+        assert delete_draft(store, case_id) == 3
+
+        assert rows_left(store, case_id) == {}
+        assert not any(f.exists() for f in files)
+        assert all(f.exists() for f in kept_files)
+        assert reply_drafts.load(store, case_id) == ""
+        assert [c.id for c in store.list_cases()] == [kept]
+        assert store.counts() == {"draft": 1}
+        assert store.list_cases(search="martin") == []
+        # Audited by the case id and a count: no name, nothing typed.
+        entry = store.conn.execute(
+            "SELECT action, case_id, detail FROM audit WHERE case_id=? ORDER BY seq DESC LIMIT 1", (case_id,)
+        ).fetchone()
+        assert tuple(entry) == ("deleted", case_id, "draft, 3 image(s)")
+        everything = " ".join(str(v) for row in store.conn.execute("SELECT * FROM audit") for v in row)
+        assert "MARTIN" not in everything.upper() and "Paul" not in everything
+        assert audit.verify(store.conn, store.key).ok
+        with pytest.raises(NotFound):
+            delete_draft(store, case_id)
+
+
+def test_a_file_another_case_still_names_is_kept(teleavis_home: Path) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0), new_image(1)])
+        shared = store.get_case(case_id).images[0]
+        # Another case recorded with the very same files (written once, named by both rows).
+        again = NewImage(new_image(0).record, b"")
+        again.record.blob, again.record.thumb_blob = shared.blob, shared.thumb_blob
+        again.record.sha1, again.record.size = shared.sha1, shared.size
+        again.written = True
+        other = store.create_case(make_case(), [again])
+        files = files_of(store, case_id)
+
+        delete_draft(store, case_id)
+
+        assert [f.exists() for f in files] == [True, True, False, False]
+        assert store.image_bytes(store.get_case(other).images[0])  # still readable
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["queued", "taken-back", "sent", "needs-attention-then-draft", "uploaded-photo"],
+)
+def test_a_case_ever_queued_is_never_deleted(teleavis_home: Path, path: str) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        files = files_of(store, case_id)
+        if path == "uploaded-photo":
+            # A draft made before its history was kept, whose photo the platform holds.
+            with store.conn:
+                store.conn.execute("UPDATE images SET binary_id='b-1' WHERE case_id=?", (case_id,))
+        else:
+            store.queue(case_id)
+        if path == "taken-back":
+            Outbox(store).withdraw(case_id)  # a draft again: its photos may be on the platform
+        elif path == "sent":
+            for state in (CaseState.SENDING, CaseState.SENT):
+                store.transition(case_id, state)
+        elif path == "needs-attention-then-draft":
+            store.transition(case_id, CaseState.NEEDS_ATTENTION)
+            store.transition(case_id, CaseState.DRAFT)
+        assert not deletable(store.conn, case_id)
+        with pytest.raises(InvalidTransition, match="ne peut pas être supprimé"):
+            delete_draft(store, case_id)
+        assert rows_left(store, case_id)["cases"] == 1
+        assert all(f.exists() for f in files)
+
+
+def test_a_ready_case_never_queued_is_a_draft_still(teleavis_home: Path) -> None:
+    """``queue`` validates (ready), then queues in a second transaction: a stop in between leaves it ready."""
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [])
+        store.transition(case_id, CaseState.READY)
+        assert delete_draft(store, case_id) == 0
+        assert rows_left(store, case_id) == {}
+
+
+def test_files_left_by_a_crash_after_the_commit_are_collected(
+    teleavis_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        files = files_of(store, case_id)
+
+        def cut(_blob: str) -> None:
+            raise SystemExit("power cut")  # after the commit, before any file went
+
+        monkeypatch.setattr(store.objects, "delete", cut)
+        with pytest.raises(SystemExit):
+            delete_draft(store, case_id)
+        monkeypatch.undo()
+        assert rows_left(store, case_id) == {} and all(f.exists() for f in files)
+        old = time.time() - 7200
+        for f in files:
+            os.utime(f, (old, old))
+        # Retention's collection (app/retention.py runs it) takes them: no second one.
+        assert store.collect_orphans() == 2
+        assert not any(f.exists() for f in files)
