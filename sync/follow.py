@@ -66,6 +66,13 @@ M.add(
             "fr": "Ce dossier n'est pas encore sur la plateforme : il n'y a rien à annuler là-bas.",
             "en": "This case is not on the platform yet: there is nothing to cancel there.",
         },
+        "cancel.draft": {
+            "fr": "Ce dossier est un brouillon jamais envoyé : il n'y a rien à annuler sur la plateforme. Pour le "
+            "supprimer, ouvrez la fenêtre de Teleavis, sélectionnez-le dans la liste puis choisissez Dossiers > "
+            "Supprimer le brouillon…",
+            "en": "This case is a draft never sent: there is nothing to cancel on the platform. To delete it, open "
+            "the Teleavis window, select it in the list, then choose Cases > Delete draft…",
+        },
         "cancel.no_version": {
             "fr": "La plateforme ne donne pas la version de la demande : l'annuler pourrait effacer une prise en "
             "charge de l'expert faite au même moment. Rien n'a été envoyé ; demandez l'annulation à la plateforme.",
@@ -1716,7 +1723,10 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
     """Ask the platform to cancel the case (only while its Task is requested or received; §4)."""
     info = store.platform_info(case_id)
     if not info["task_id"]:
-        raise TeleavisError(M.tr("cancel.not_sent"))
+        from app.deletion import deletable
+
+        # A draft never sent is not cancelled but deleted, which only the window does (cli.md has no command).
+        raise TeleavisError(M.tr("cancel.draft" if deletable(store.conn, case_id) else "cancel.not_sent"))
     if store.destination(case_id) not in (None, store.destination_now()):
         # Sent to the other platform (training, real) than the settings name now: never asked of this one.
         raise TeleavisError(M.tr("cancel.other_platform"))

@@ -193,3 +193,30 @@ def test_cancel_with_the_platform_unreachable_says_so_not_an_internal_error(
     done = run_inprocess(capsys, "case", "cancel", case_id)
     assert done.code == 1
     assert "La plateforme ne répond pas" in done.err and "Erreur interne" not in done.err
+
+
+def test_cancel_on_a_draft_says_where_it_is_deleted(teleavis_home: Path, capsys: Any, monkeypatch: Any) -> None:
+    """From an outside newcomer test: `case cancel` on a draft said only that there was nothing to cancel,
+    and nothing anywhere deleted it. A draft never sent is deleted in the window (cli.md has no command for
+    it): the refusal says where, with the same exit code. A draft once queued, then held back, may be on the
+    platform: it is not offered for deletion."""
+    from app.model import Case
+    from app.outbox import Outbox
+    from tests.support.cli import run_inprocess
+
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        draft = store.create_case(Case(), [])
+        held = make_case(store)
+        Outbox(store).withdraw(held)
+    refused = run_inprocess(capsys, "case", "cancel", draft)
+    assert refused.code == 1
+    assert "brouillon jamais envoyé" in refused.err and "Dossiers > Supprimer le brouillon…" in refused.err
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    english = run_inprocess(capsys, "case", "cancel", draft)
+    assert english.code == 1 and "Cases > Delete draft…" in english.err
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    other = run_inprocess(capsys, "case", "cancel", held)
+    assert other.code == 1 and "il n'y a rien à annuler là-bas" in other.err and "Supprimer" not in other.err
+    with Store.open(teleavis_home) as store:
+        assert {draft, held} <= {c.id for c in store.list_cases()}
