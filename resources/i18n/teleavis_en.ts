@@ -956,7 +956,7 @@ Queue it for sending?</translation>
     <message>
         <location filename="../../ui/draft_deletion.py" line="25"/>
         <source>Dossier {id}. Ce qui y a été saisi et ses photos seront effacés de ce poste, sans retour possible. Il n&apos;a jamais été envoyé : la plateforme n&apos;en a aucune copie.</source>
-        <translation>Case {id}. What was typed in it and its photos will be erased from this computer, for good. It was never sent: the platform has no copy of it.</translation>
+        <translation>Case {id}. What was typed in it and its photos will be erased from this computer and cannot be restored. It was never sent: the platform has no copy of it.</translation>
     </message>
     <message>
         <location filename="../../ui/draft_deletion.py" line="30"/>
