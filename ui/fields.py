@@ -1,5 +1,6 @@
 """Binding the editor's widgets to the fields of a case: read, write, and the conversions a user
-expects (dates as JJ/MM/AAAA, INS without spaces, numbers with a comma)."""
+expects (dates as JJ/MM/AAAA in French, YYYY-MM-DD in English, INS without spaces, numbers with a
+comma)."""
 
 from __future__ import annotations
 
@@ -10,38 +11,49 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
+from app.i18n import language
 from app.model import Case
+from app.report_text import date_words
 
 _FR_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
 
 def date_to_iso(text: str) -> str:
-    """``03/02/1950`` → ``1950-02-03``; an ISO date stays; anything else is kept as typed (the
-    checklist then says it is invalid)."""
-    match = _FR_DATE.match(text)
+    """``03/02/1950`` → ``1950-02-03`` in French; an ISO date stays; anything else is kept as typed
+    (the checklist then says it is invalid). In English only the ISO date is read: « 03/02/1950 » is
+    the 2nd of March to many English readers, and a birth date read the wrong way round files the
+    patient under another identity."""
+    match = _FR_DATE.match(text) if language() == "fr" else None
     if match:
         day, month, year = (int(g) for g in match.groups())
         return f"{year:04d}-{month:02d}-{day:02d}"
     return text.strip()
 
 
-#: The core's messages name the case file's dates (ISO); the window's date fields take JJ/MM/AAAA.
-_ISO_WORDS = (("AAAA-MM-JJ", "JJ/MM/AAAA"), ("YYYY-MM-DD", "DD/MM/YYYY"))
+#: The core's messages name the case file's dates (ISO); the French window's date fields take
+#: JJ/MM/AAAA (the English window's take the ISO date the messages already name).
+_ISO_WORDS = (("AAAA-MM-JJ", "JJ/MM/AAAA"),)
 
 
 def window_dates(message: str) -> str:
     """A finding's sentence with dates written as the window's fields take them (the hint and the
-    error agree: "JJ/MM/AAAA")."""
+    error agree: "JJ/MM/AAAA" in French, "YYYY-MM-DD" in English)."""
     for iso, shown in _ISO_WORDS:
         message = message.replace(iso, shown)
     return message
 
 
 def iso_to_display(value: str) -> str:
+    """An ISO date as the window writes it, as ``case show`` and the PDF do: 03/02/1950 in French,
+    1950-02-03 in English (never « 03/02/1950 », which an English reader may take for the 2nd of March,
+    beside a « 2026-12-04 » on the same row); anything else unchanged."""
+    if len(value) != 10:
+        return value
     try:
-        return date.fromisoformat(value).strftime("%d/%m/%Y") if len(value) == 10 else value
+        date.fromisoformat(value)
     except ValueError:
         return value
+    return date_words(value, language())
 
 
 def get_value(case: Case, key: str) -> Any:

@@ -363,7 +363,7 @@
         <location filename="../../ui/case_editor.py" line="375"/>
         <location filename="../../ui/case_editor.py" line="562"/>
         <source>JJ/MM/AAAA</source>
-        <translation>DD/MM/YYYY</translation>
+        <translation>YYYY-MM-DD</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="268"/>

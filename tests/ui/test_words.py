@@ -170,6 +170,35 @@ def test_units_are_said_once(qtbot: Any, store: Store, tmp_path: Path, sync_runn
     window.shutdown()
 
 
+def test_an_english_window_never_reads_a_date_day_first(qtbot: Any, store: Store, sync_runner: None) -> None:
+    """« 03/02/1950 » typed in the English window is not taken for the 3rd of February (its typist may mean
+    the 2nd of March): it is refused with the form the window takes, and an ISO date is read as typed.
+    The French window reads its own JJ/MM/AAAA."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.fields import date_to_iso, iso_to_display
+
+    assert date_to_iso("03/02/1950") == "1950-02-03" and iso_to_display("1950-02-03") == "03/02/1950"
+    install_language(QApplication.instance(), "en")  # type: ignore[arg-type]
+    try:
+        assert date_to_iso("03/02/1950") == "03/02/1950"  # kept as typed: the checklist says it is invalid
+        assert date_to_iso("1950-02-03") == "1950-02-03" and iso_to_display("1950-02-03") == "1950-02-03"
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        activate(qtbot, window)
+        qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        editor = window.case_page.editor
+        qtbot.keyClick(editor.consent_given, Qt.Key.Key_Space)  # the identity's fields open after consent
+        editor.birth_date.setFocus()
+        type_text(editor.birth_date, "03/02/1950")
+        qtbot.keyClick(editor.birth_date, Qt.Key.Key_Tab)
+        problem = editor.problems["patient.birth_date"]
+        assert problem.isVisible() and "YYYY-MM-DD" in problem.text(), problem.text()
+        window.shutdown()
+    finally:
+        install_language(QApplication.instance(), "fr")  # type: ignore[arg-type]
+
+
 def test_the_date_hint_and_the_date_error_agree(qtbot: Any, store: Store, sync_runner: None, language: str) -> None:
     window = MainWindow(store)
     qtbot.addWidget(window)
@@ -179,14 +208,16 @@ def test_the_date_hint_and_the_date_error_agree(qtbot: Any, store: Store, sync_r
     editor = page.editor
     qtbot.keyClick(editor.consent_given, Qt.Key.Key_Space)
     hint = editor.birth_date.placeholderText()
-    assert hint == ("JJ/MM/AAAA" if language == "fr" else "DD/MM/YYYY")
+    # English writes the date as its window writes every date, year first: « 03/02/1950 » is the 2nd of
+    # March to many English readers.
+    assert hint == ("JJ/MM/AAAA" if language == "fr" else "YYYY-MM-DD")
     editor.birth_date.setFocus()
-    type_text(editor.birth_date, "31/02/1950")
+    type_text(editor.birth_date, "31/02/1950" if language == "fr" else "1950-02-31")
     qtbot.keyClick(editor.birth_date, Qt.Key.Key_Tab)
     problem = editor.problems["patient.birth_date"]
     assert problem.isVisible()
     assert hint in problem.text(), problem.text()
-    assert not re.search(r"AAAA-MM-JJ|YYYY-MM-DD", problem.text())
+    assert not re.search(r"AAAA-MM-JJ|DD/MM/YYYY", problem.text())
     checklist = [page.checklist.items.item(n).text() for n in range(page.checklist.items.count())]
     dated = [line for line in checklist if "AAAA" in line or "YYYY" in line]
     assert dated and all(hint in line for line in dated), dated

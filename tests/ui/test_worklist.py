@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -36,6 +37,33 @@ def test_two_patients_with_the_same_initials_are_told_apart(qtbot: Any, store: S
         "[Formation] MARTIN Pierre (14/07/1962)",
     ]
     window.shutdown()
+
+
+def test_in_english_the_birth_date_is_written_as_the_rows_other_dates_never_day_first(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found from outside: the English list wrote « MARTIN Paul (03/02/1950) » beside « 2026-12-04 10:15 »
+    on the same row: an English reader takes the birth date for the 2nd of March (identity vigilance
+    needs a date nobody reads the wrong way round). French keeps 03/02/1950, as it writes every date."""
+    from PySide6.QtWidgets import QApplication
+
+    from app import i18n
+    from ui.application import install_language
+
+    add(store, "Martin", "Paul", "1950-02-03")
+    install_language(QApplication.instance(), "en")  # type: ignore[arg-type]
+    try:
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        window.worklist.set_filter("all")
+        model = window.worklist.model
+        assert patient_column(window) == ["[Training] MARTIN Paul (1950-02-03)"]
+        changed = model.data(model.index(0, model.UPDATED))
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", changed), changed  # the same order on the row
+        window.shutdown()
+    finally:
+        install_language(QApplication.instance(), "fr")  # type: ignore[arg-type]
+    assert i18n.language() == "fr"
 
 
 def test_a_married_woman_is_listed_by_her_birth_name_then_her_used_name_and_found_by_either(
