@@ -110,7 +110,9 @@ class FieldEdit(QUndoCommand):
     """One edit of one field; quick successive edits of the same field merge into one step."""
 
     def __init__(self, editor: CaseEditor, key: str, label: str, old: Any, new: Any) -> None:
-        super().__init__(QCoreApplication.translate("CaseEditor", "Modifier « {field} »").format(field=label))
+        #: The edit, as the Edit menu names it after « Annuler » / « Rétablir »: « Annuler la saisie de
+        #: « Nom » » (English: "Undo" + "change to “Name”").
+        super().__init__(QCoreApplication.translate("CaseEditor", "la saisie de « {field} »").format(field=label))
         self.editor, self.key, self.old, self.new = editor, key, old, new
         self.at = time.monotonic()
         self._applied = True  # the widget already shows the new value

@@ -283,12 +283,9 @@ class MainWindow(QMainWindow):
         )
 
         edit = bar.addMenu(self.tr("&Édition"))
-        undo = self.undo_group.createUndoAction(self, self.tr("Annuler"))
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_group.createRedoAction(self, self.tr("Rétablir"))
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        edit.addAction(undo)
-        edit.addAction(redo)
+        self.undo_action, self.redo_action = self._undo_actions()
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
         edit.addSeparator()
         self._action(self.tr("Élément &manquant suivant"), "F6", self.next_missing, edit)
         self._action(self.tr("&Prendre la photo") + "\tF8", None, self.capture_still, edit)
@@ -302,6 +299,36 @@ class MainWindow(QMainWindow):
         helps.addSeparator()
         self._action(self.tr("À &propos de Teleavis"), None, self.open_about, helps)
         self._action(self.tr("À propos de &Qt"), None, QApplication.aboutQt, helps)
+
+    def _undo_actions(self) -> tuple[QAction, QAction]:
+        """Undo and redo of the editor's typing, in words of their own. Qt's « Annuler » (its English
+        "Cancel") read as cancelling the case, or the request, to a nurse: the French says « Annuler la
+        saisie » and the English "Undo", and the edit undone is named once there is one."""
+        undo = QAction(self)
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.triggered.connect(self.undo_group.undo)
+        redo = QAction(self)
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.triggered.connect(self.undo_group.redo)
+
+        def name_undo(edit: str) -> None:
+            #: Edit menu, Ctrl+Z: undoes what was typed in the case (never cancels the case or the request).
+            #: {edit} is the edit undone, « la saisie de « Nom » ».
+            undo.setText(self.tr("Annuler {edit}").format(edit=edit) if edit else self.tr("Annuler la saisie"))
+
+        def name_redo(edit: str) -> None:
+            #: Edit menu: types again what Ctrl+Z undid. {edit} is « la saisie de « Nom » ».
+            redo.setText(self.tr("Rétablir {edit}").format(edit=edit) if edit else self.tr("Rétablir la saisie"))
+
+        self.undo_group.undoTextChanged.connect(name_undo)
+        self.undo_group.redoTextChanged.connect(name_redo)
+        self.undo_group.canUndoChanged.connect(undo.setEnabled)
+        self.undo_group.canRedoChanged.connect(redo.setEnabled)
+        name_undo(self.undo_group.undoText())
+        name_redo(self.undo_group.redoText())
+        undo.setEnabled(self.undo_group.canUndo())
+        redo.setEnabled(self.undo_group.canRedo())
+        return undo, redo
 
     def _build_status(self) -> None:
         # Its messages and the connection's words are cut with « … » (whole in the tooltip) rather than

@@ -133,3 +133,44 @@ def test_the_window_is_french_by_default(qtbot: Any, store: Store, sync_runner: 
     assert [a.text() for a in window.menuBar().actions()] == ["&Dossiers", "&Édition", "&Aide"]
     assert "plateforme d'essai" in window.banner.text()
     window.shutdown()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_undo_in_the_edit_menu_says_undo_not_cancel(
+    qtbot: Any, qapp: QApplication, store: Store, sync_runner: None, language: str
+) -> None:
+    """Found from outside: the English Edit menu offered "Cancel" (Ctrl+Z) for undo, Qt's « Annuler »
+    translated: a nurse may read it as cancelling the case (the French « Annuler » is as ambiguous). It
+    says « Annuler la saisie » / "Undo", naming the edit once there is one; Ctrl+Z is kept."""
+    from PySide6.QtGui import QKeySequence
+
+    from tests.support.ui import activate, type_text
+
+    install_language(qapp, language)
+    try:
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        activate(qtbot, window)
+        edit_menu = window.menuBar().actions()[1].menu()
+        texts = [a.text() for a in edit_menu.actions() if not a.isSeparator()]
+        assert not {"Annuler", "Cancel", "&Annuler", "&Cancel"} & set(texts), texts
+        undo, redo = edit_menu.actions()[:2]
+        assert undo.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+        assert (undo.text(), redo.text()) == (
+            ("Annuler la saisie", "Rétablir la saisie") if language == "fr" else ("Undo", "Redo")
+        )
+        window.new_case()
+        editor = window.case_page.editor
+        editor.consent_given.click()
+        editor.family.setFocus()
+        type_text(editor.family, "DURAND")
+        qtbot.waitUntil(lambda: window.undo_group.canUndo())
+        label = editor.labels["patient.family"]
+        wanted = f"Annuler la saisie de « {label} »" if language == "fr" else f"Undo change to “{label}”"
+        assert undo.text() == wanted and undo.isEnabled()
+        undo.trigger()
+        assert editor.family.text() == ""
+        assert redo.text() == wanted.replace("Annuler", "Rétablir").replace("Undo", "Redo") and redo.isEnabled()
+        window.shutdown()
+    finally:
+        install_language(qapp, "fr")
