@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -31,6 +32,55 @@ from app.site import (
 from app.store import Store
 from ui.tasks import on_own_connection, run_task, write_and_wait
 from ui.widgets import named
+
+
+class WrappedLabel(QLabel):
+    """Words wrapped in the site form, as tall as their lines at the width they are given.
+
+    A word-wrapped QLabel asks for its height through heightForWidth, and QFormLayout's height for a
+    width then fell short of what its rows need: the first-start wizard, which sizes its page by it,
+    gave « Gardez la valeur proposée… » under « Origine des n° de dossier » (and, in English, the
+    RPPS's sentence) a line and a half, the rest cut off. This label asks for a plain size instead,
+    its lines' height at the width it was last given, which the form adds up right; given another
+    width, or other words, it asks again."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        self._height = self._needed()
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def _needed(self) -> int:
+        return self.heightForWidth(self.width()) if self.text() else 0
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().averageCharWidth() * 20, self._needed())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._refit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._refit()
+
+    def _refit(self) -> None:
+        needed = self._needed()
+        if needed != self._height:  # the layout is asked again only when its lines change
+            self._height = needed
+            self.updateGeometry()
+
+
+def _problem() -> WrappedLabel:
+    """What is wrong with a field, under it (hidden until there is something to say)."""
+    label = named(WrappedLabel(), "fieldProblem")
+    label.hide()
+    return label
 
 
 class SiteForm(QWidget):
@@ -67,22 +117,18 @@ class SiteForm(QWidget):
         self._row(form, "finess", self.tr("N° FINESS :"), self.finess)
         self._row(form, "organization", self.tr("Nom de la structure :"), self.organization)
         system_column = self._row(form, "system", self.tr("Origine des n° de dossier :"), self.system)
-        system_hint = QLabel(
+        system_hint = WrappedLabel(
             self.tr(
                 "Un patient sans INS est désigné par son numéro de dossier dans votre structure ; ce réglage dit "
                 "d'où vient ce numéro. Gardez la valeur proposée, sauf si votre service informatique vous en "
                 "donne une autre."
             )
         )
-        system_hint.setWordWrap(True)
         form.addRow(system_hint)
         # Under the field, beside its problem (a row of its own, shown later, was not given its height).
-        self.system_warning = named(QLabel(), "fieldProblem")
-        self.system_warning.setWordWrap(True)
-        self.system_warning.hide()
+        self.system_warning = _problem()
         system_column.addWidget(self.system_warning)
-        self.problems = named(QLabel(), "fieldProblem")
-        self.problems.setWordWrap(True)
+        self.problems = named(WrappedLabel(), "fieldProblem")
         form.addRow(self.problems)
         current = load_requester(store.settings)
         if current is not None:
@@ -109,9 +155,7 @@ class SiteForm(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(edit)
-        problem = named(QLabel(), "fieldProblem")
-        problem.setWordWrap(True)
-        problem.hide()
+        problem = _problem()
         column.addWidget(problem)
         caption = QLabel(label)
         caption.setBuddy(edit)
@@ -173,6 +217,7 @@ class SiteForm(QWidget):
         warning = shared_system_warning(self.system.text(), self.finess.text())
         self.system_warning.setText(warning)
         self.system_warning.setVisible(bool(warning))
+        self._make_room()
 
     def _recheck(self) -> None:
         if self._checking:
@@ -184,6 +229,29 @@ class SiteForm(QWidget):
             label.setVisible(bool(words.get(key)))
         if not any(words.values()):
             self.problems.clear()
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """Once the sentences under the fields are laid out, the window grows by what the form lacks (up
+        to the screen): a wizard keeps the height of its first layout, and the rows, squeezed, were cut."""
+        QTimer.singleShot(0, self, self._grow_window)  # not after the form is gone
+
+    def _grow_window(self) -> None:
+        if not self.isVisible():
+            return
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        lacking = self.minimumSizeHint().height() - self.height()
+        window = self.window()
+        if lacking <= 0 or window is self:
+            return
+        screen = window.screen()
+        room = screen.availableGeometry().height() if screen is not None else window.height() + lacking
+        frame = window.frameGeometry().height() - window.height()
+        height = min(window.height() + lacking, room - frame)
+        if height > window.height():
+            window.resize(window.width(), height)
 
     def document(self) -> dict[str, Any]:
         return {

@@ -181,3 +181,62 @@ def test_the_other_screens_fit_full_hd_at_150(qtbot: Any, store: Store, sync_run
     wizard.close()
     assert problems == [], "\n".join(problems)
     window.shutdown()
+
+
+def test_the_first_starts_field_problems_read_whole(qtbot: Any, store: Store, sync_runner: None, language: str) -> None:
+    """Found from outside: in the first-start wizard the two-line sentences under « N° RPPS » (in English)
+    and « Origine des n° de dossier » were given a line and a half, the rest cut off."""
+    from ui.setup_wizard import SetupWizard
+
+    store.settings.set("site.requester", None)  # a new installation: nothing typed yet
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    wizard.next()
+    site = wizard.site
+    site.rpps.setText("Dr Test")  # not a number: the longest of the RPPS's sentences
+    wizard.next()  # refused: each field says what is wrong under it
+    qtbot.wait(20)
+    shown = [key for key, label in site.field_problems.items() if label.isVisible()]
+    assert {"rpps", "system"} <= set(shown), shown
+    problems = cut_off(wizard)
+    # The RPPS's other sentence (11 digits, a wrong key), and the documentation's example kept as the
+    # origin of file numbers (a warning under its field, beside its problem).
+    site.rpps.setText("12345678901")
+    site.system.setText("urn:oid:1.2.250.1.999.1.1")
+    qtbot.wait(20)
+    assert site.system_warning.isVisible() and site.field_problems["rpps"].isVisible()
+    problems += cut_off(wizard)
+    assert problems == [], "\n".join(problems)
+    wizard.close()
+
+
+def test_the_state_line_of_a_case_shows_its_accent_whole(
+    qtbot: Any, qapp: QApplication, store: Store, sync_runner: None
+) -> None:
+    """Found from outside: the top of the « É » of « État : » (bold, in the window's style) was cut off in
+    the follow view: a wrapped label is as tall as the font's line, and the capital's accent rises above
+    it. Nothing of the words is drawn on the label's top pixel row, which its edge would cut."""
+    from PySide6.QtGui import QColor
+
+    from ui import resources
+
+    qapp.setStyleSheet(resources.style_sheet())
+    try:
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        window.resize(*SCREENS["1366x768"])
+        window.show()
+        qtbot.waitExposed(window)
+        window.open_case(answered_case(store))
+        qtbot.wait(50)
+        state = window.case_page.follow.state
+        assert state.isVisible() and state.text().startswith("État")
+        picture = state.grab().toImage()
+        background = state.palette().color(state.backgroundRole())
+        top_row = {QColor(picture.pixel(x, 0)).name() for x in range(picture.width())}
+        assert top_row == {background.name()}, f"ink on the top row: {top_row}"
+        window.shutdown()
+    finally:
+        qapp.setStyleSheet("")
