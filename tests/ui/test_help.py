@@ -114,3 +114,32 @@ def test_about_says_where_the_installed_program_keeps_its_parts_licences(
     assert found == (tmp_path / "licenses").resolve()
     words = re.sub(r"<[^>]+>", " ", about_text(store, found))
     assert str(found / "THIRD-PARTY.txt") in words and "Qt (LGPL-3.0)" in words
+
+
+def test_every_menu_path_the_guide_names_is_in_the_windows_menus(
+    qtbot: Any, store: Store, sync_runner: None, language: str
+) -> None:
+    """Found from outside: the English guide said *Cases > Synchronise now* where the menu says "Sync
+    now". Each *Menu > Item* a guide names is one the window shows, in the guide's language (the
+    shortcut's underline and a trailing « … » aside)."""
+
+    def plain(text: str) -> str:
+        return text.split("\t")[0].replace("&", "").removesuffix("…").strip()
+
+    guide = (ROOT / "docs" / f"user-guide.{language}.md").read_text(encoding="utf-8")
+    paths = re.findall(r"(?<![*\w])\*([^*\n]+ > [^*\n]+)\*", guide)
+    assert len(paths) >= 5, paths
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    menus = {
+        plain(top.text()): {plain(item.text()) for item in top.menu().actions() if not item.isSeparator()}
+        for top in window.menuBar().actions()
+        if top.menu() is not None
+    }
+    window.shutdown()
+    absent = []
+    for path in paths:
+        menu, _, item = (part.strip() for part in path.partition(" > "))
+        if plain(item) not in menus.get(menu, set()):
+            absent.append(path)
+    assert not absent, f"named in the guide, not in the menus {menus}: {absent}"
