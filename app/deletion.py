@@ -29,10 +29,11 @@ log = logging.getLogger(__name__)
 M.add(
     {
         "delete.not_draft": {
-            "fr": "Ce dossier ne peut pas être supprimé : il a été mis en file d'envoi ou envoyé, et la plateforme "
-            "peut en avoir une copie. Seul un brouillon jamais envoyé se supprime.",
-            "en": "This case cannot be deleted: it was queued or sent, and the platform may hold a copy. Only a "
-            "draft never sent can be deleted.",
+            "fr": "Ce dossier ne peut pas être supprimé : il a été mis en file d'envoi ou envoyé (ou il vient d'une "
+            "sauvegarde restaurée, après laquelle il a pu l'être), et la plateforme peut en avoir une copie. Seul "
+            "un brouillon jamais envoyé se supprime.",
+            "en": "This case cannot be deleted: it was queued or sent (or it comes from a restored backup, after "
+            "which it may have been), and the platform may hold a copy. Only a draft never sent can be deleted.",
         },
     }
 )
@@ -53,10 +54,18 @@ _NEVER_LEFT = (
 )
 
 
+#: Nor was it here when this data was restored from a backup: found in review, a draft backed up, then
+#: sent, came back a draft with a history that says nothing of it, and was deleted while the platform
+#: held it (its answer would never have been fetched). Sent again instead, it finds its Task (the
+#: transaction's conditional creates). (Both instants are ``app.model.iso`` strings: they compare.)
+_NOT_RESTORED = "NOT EXISTS (SELECT 1 FROM audit a WHERE a.action = 'restored' AND a.at >= c.created_at)"
+
+
 def deletable(conn: sqlite3.Connection, case_id: str) -> bool:
     """Whether ``case_id`` is a draft that never left (nothing of it can be on the platform)."""
     row = conn.execute(
-        f"SELECT state, task_id, request_id, {_NEVER_LEFT.format(id='c.id')} FROM cases c WHERE c.id = ?",  # noqa: S608
+        f"SELECT state, task_id, request_id, {_NEVER_LEFT.format(id='c.id')} AND {_NOT_RESTORED} "  # noqa: S608
+        "FROM cases c WHERE c.id = ?",
         (case_id,),
     ).fetchone()
     return row is not None and row[0] in NEVER_QUEUED_STATES and row[1] is None and row[2] is None and bool(row[3])

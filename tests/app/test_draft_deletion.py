@@ -111,6 +111,29 @@ def test_a_case_ever_queued_is_never_deleted(teleavis_home: Path, path: str) -> 
         assert all(f.exists() for f in files)
 
 
+def test_a_draft_that_came_back_with_a_restored_backup_is_not_deleted(teleavis_home: Path, tmp_path: Path) -> None:
+    """Found in review: a draft backed up, then sent, came back a draft when that backup was restored, its
+    history saying nothing of the sending, and could be deleted while the platform held it. Any case that
+    was here when the data was restored stays; one made since may go."""
+    from app.backup import restore_backup, write_backup
+    from tests.conftest import PASSPHRASE
+
+    archive = tmp_path / "sauvegarde.tvbak"
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(make_case(), [new_image(0)])
+        write_backup(store, archive)
+    time.sleep(1.1)  # (instants to the second: the restore comes after the draft's creation)
+    restore_backup(archive, teleavis_home, PASSPHRASE, force=True)
+    with Store.open(teleavis_home, passphrase=lambda _confirm: PASSPHRASE) as store:
+        assert not deletable(store.conn, case_id)
+        with pytest.raises(InvalidTransition, match="sauvegarde restaurée"):
+            delete_draft(store, case_id)
+        assert store.get_case(case_id).state == CaseState.DRAFT
+        time.sleep(1.1)
+        made_since = store.create_case(make_case("DUPONT", "Anne"), [new_image(1)])
+        assert deletable(store.conn, made_since)
+
+
 def test_a_ready_case_never_queued_is_a_draft_still(teleavis_home: Path) -> None:
     """``queue`` validates (ready), then queues in a second transaction: a stop in between leaves it ready."""
     with Store.open(teleavis_home) as store:
