@@ -117,6 +117,12 @@ def sha1_b64(data: bytes) -> str:
     return base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
 
 
+#: Made in training mode and not at the real platform now (a worklist row's training mark; dropped on a
+#: store whose schema has no ``made_in`` yet).
+_MADE_IN_TRAINING = (  # (the states of EDITABLE_STATES)
+    " OR (c.made_in = 'training' AND (c.destination IS NOT 'platform' "
+    "OR c.state IN ('draft', 'ready', 'needs-attention')))"
+)
 #: A worklist row's columns (``CaseSummary``), and the same before schema 10 (no answer time yet).
 _SUMMARY = (
     "SELECT c.id, c.state, c.specialty, c.priority, c.initials, c.created_at, c.updated_at, c.unread, "
@@ -125,9 +131,11 @@ _SUMMARY = (
     # shown only.
     "(SELECT e.kind FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('amended', 'withdrawn', 'provisional') "
     "ORDER BY e.id DESC LIMIT 1), "
-    # A training case (made in training mode, cases.made_in, migration 18; or sent to the training platform,
-    # cases.destination, migration 16): marked in the worklist, whatever the mode now and wherever it went.
-    "(c.made_in = 'training' OR c.destination = 'training'), "
+    # A training case (Store.training_case): sent to the training platform (cases.destination, migration
+    # 16), or made in training mode (cases.made_in, migration 18) and not at the real platform now.
+    "(c.destination = 'training'"
+    " OR (c.made_in = 'training' AND (c.destination IS NOT 'platform' "
+    "OR c.state IN ('draft', 'ready', 'needs-attention')))), "
     # Where it went, for its words: sent to the real platform, the answer is not simulated.
     "c.destination = 'platform' FROM cases c"
 )
@@ -847,9 +855,23 @@ class Store:
         every sending (a case held back and sent again is asked again)."""
         return self.made_in_training(case_id) and self.destination_now() != TRAINING
 
+    def training_case(self, case_id: str) -> bool:
+        """A training case, as the worklist marks it and the JSON outputs say (``training``): sent to the
+        training platform, or made in training mode (a fictitious patient) and not queued or sent to the
+        real platform. Found in review: once the user confirmed a real patient and it left for the real
+        platform, its answer is a real expert's, and a « [Formation] » mark could have it dismissed. Held
+        back, it is one again (and asked about again: :meth:`prepared_in_training`)."""
+        row = self.conn.execute("SELECT destination, state FROM cases WHERE id=?", (case_id,)).fetchone()
+        if row is None:
+            return False
+        if row[0] == TRAINING:
+            return True
+        editable = row[1] in {state.value for state in EDITABLE_STATES}
+        return self.made_in_training(case_id) and (row[0] != PLATFORM or editable)
+
     def made_in_training(self, case_id: str) -> bool:
-        """A training case: made in training mode (a fictitious patient, a test INS), or sent to the training
-        platform; for good, wherever it is queued or sent after (the worklist's mark, ``case show``)."""
+        """Made in training mode (a fictitious patient, a test INS), or sent to the training platform; for good,
+        wherever it is queued or sent after (the question at every sending, the case's line)."""
         if self._made_in:
             row = self.conn.execute("SELECT made_in, destination FROM cases WHERE id=?", (case_id,)).fetchone()
             return row is not None and TRAINING in (row[0], row[1])
@@ -1213,7 +1235,7 @@ class Store:
         """``_SUMMARY`` without the columns the schema does not have yet (a migration test's store)."""
         columns = _SUMMARY if self._due else _SUMMARY.replace("c.due_at", "NULL")
         if not self._made_in:
-            columns = columns.replace("c.made_in = 'training' OR ", "")
+            columns = columns.replace(_MADE_IN_TRAINING, "")
         if not self._destinations:
             columns = columns.replace("c.destination = 'training'", "0").replace("c.destination = 'platform'", "0")
         return columns

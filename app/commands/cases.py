@@ -337,9 +337,8 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         "due_at": due,
         "overdue": bool(due) and case.state.value in WAITING_FOR_EXPERT and str(due) < iso(utc_now()),
         "act": act_of(store, case.id),
-        # Made or sent in training mode, whatever the mode now and wherever it went after: what the text says
-        # on its second line.
-        "training": store.made_in_training(case.id),
+        # A training case (Store.training_case): not one at the real platform, whose expert's answer is real.
+        "training": store.training_case(case.id),
     }
 
 
@@ -356,7 +355,7 @@ def run_show(args: argparse.Namespace) -> int:
             say(M.tr("show.view_not_audited", why=exc.message))
         doc = case_document(store, case)
         state = state_words(case.state.value, store.answer(case.id))  # « réponse retirée… », not « reçue »
-        training = bool(doc["training"])
+        training = store.made_in_training(case.id)  # its line, also once it left for the real platform
         to_platform = store.destination(case.id) == PLATFORM
         row = Outbox(store).row(case.id) if case.state == CaseState.NEEDS_ATTENTION else None
     if args.json:

@@ -450,14 +450,17 @@ def test_a_training_case_held_back_stays_one_and_is_said_at_every_sending(tmp_pa
     """Found from outside: a case made in training mode (a fictitious patient, a test INS), queued for the
     real platform with the warning, then held back as the warning advises (`case cancel`), lost its
     `[formation]` mark; sent again, it left for a real expert, billable, with no warning. Made in training
-    mode is a fact of the case: marked whatever happens, said at every sending to the real platform."""
+    mode is a fact of the case: marked while it is not at the real platform, said at every sending to it."""
     case_id = run_process("case", "import", str(example_case(tmp_path / "ex"))).out.strip()
     assert run_process("case", "send", case_id).code == 0  # to the training platform
     assert run_process("config", "set", "platform.url", "https://plateforme.example.invalid/fhir").code == 0
     first = run_process("case", "send", case_id)
     assert first.code == 0 and "préparé en mode formation" in first.err, first.err
-    listed = run_process("case", "list").out
-    assert "[formation]" in listed
+    # Queued for the real platform (the user said it is a real patient): its answer will be a real
+    # expert's, not marked as a training one (found in review: a script or a nurse could dismiss it);
+    # its page still says where it was prepared.
+    assert "[formation]" not in run_process("case", "list").out
+    assert run_process("case", "show", case_id, "--json").json()["training"] is False
     shown = run_process("case", "show", case_id).out.splitlines()
     assert shown[1].startswith("Dossier préparé en mode formation, pour la plateforme réelle"), shown[:3]
     assert run_process("case", "cancel", case_id).code == 0
