@@ -208,6 +208,7 @@ class InTurn:
         with self._changed:
             if not self._changed.wait_for(lambda: self._done.issuperset(range(index)), self.PATIENCE_S):
                 log.warning("an import waited too long for the files chosen before it; stored out of order")
+                self._done.update(range(index))  # given up on: the files after it do not wait for them again
 
     def release(self, index: int) -> None:
         """The ``index``-th file's turn handed on without it: its job failed before it began (its store

@@ -1068,3 +1068,21 @@ def test_an_import_refused_after_the_case_is_left_is_said_in_that_case_only(
     assert panel.status.text() == ""
     panel.set_case(store.get_case(first.id))
     assert "notes.jpg" in panel.status.text() or "image" in panel.status.text().lower(), panel.status.text()
+
+
+def test_files_stop_waiting_for_one_given_up_on() -> None:
+    """Found in review: should a file's turn never be handed on, each file after it waited the whole
+    patience in turn, where the first one's wait should be the only one."""
+    import time as _time
+
+    import ui.capture_work
+
+    turns = ui.capture_work.InTurn()
+    turns.PATIENCE_S = 0.2
+    with turns.turn(1) as wait:  # file 0 never takes its turn: file 1 waits its patience, then goes
+        wait()
+    turns.PATIENCE_S = 20.0  # were file 2 to wait for file 0 again, it would wait this long
+    started = _time.monotonic()
+    with turns.turn(2) as wait:
+        wait()
+    assert _time.monotonic() - started < 10.0
