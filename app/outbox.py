@@ -31,7 +31,8 @@ REPLY_QUEUED, REPLY_SENT, REPLY_REFUSED = "reply-queued", "reply-sent", "reply-r
 #: Case states whose outbox row is work to do.
 SENDABLE = (CaseState.QUEUED.value, CaseState.SENDING.value)
 #: The history's detail of a case put back in the queue because the platform answered that it cannot
-#: record it as it stands (409/412: e.g. several Patients under its INS): not a network cut, and said so.
+#: record it as it stands (409/412: e.g. several Patients under its INS on the transaction, or an image it
+#: will not store yet; the words on the case say which): not a network cut, and said so.
 HELD_BY_PLATFORM = "conflict"
 
 

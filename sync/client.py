@@ -27,7 +27,8 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
@@ -69,6 +70,21 @@ M.add(
             "fr": "La plateforme est occupée ({status}) : nouvel essai automatique.",
             "en": "The platform is busy ({status}): retrying automatically.",
         },
+        # A 409/412 on any request but those below: Teleavis's words before the advice was added.
+        "net.conflict_plain": {
+            "fr": "La plateforme n'a pas pu enregistrer le dossier ({status}) : {diagnostics} "
+            "Nouvel essai automatique, de plus en plus espacé.",
+            "en": "The platform could not record the case ({status}): {diagnostics} Retrying automatically, "
+            "less and less often.",
+        },
+        # An image's upload (POST Binary, tus): nothing of the patients' records is at stake.
+        "net.conflict_image": {
+            "fr": "La plateforme a refusé d'enregistrer une image pour l'instant ({status}) : {diagnostics} "
+            "Nouvel essai automatique, de plus en plus espacé.",
+            "en": "The platform refused to store an image for now ({status}): {diagnostics} It will be tried "
+            "again automatically, less and less often.",
+        },
+        # The case's transaction: a conditional create matching several Patients is the usual cause.
         "net.conflict": {
             "fr": "La plateforme n'a pas pu enregistrer le dossier ({status}) : {diagnostics} "
             "Nouvel essai automatique, de plus en plus espacé. Si cela dure, les administrateurs de la "
@@ -165,6 +181,24 @@ class PermanentFault(TeleavisError):
         super().__init__(message)
         self.status = status
         self.diagnostics = diagnostics
+
+
+@contextmanager
+def _conflict_words(key: str) -> Iterator[None]:
+    """A 409/412 raised within says ``key``'s words, the advice fitting the request: the duplicate
+    records only for the case's transaction (found in review: an image's upload answered 409 advised
+    merging duplicate patients)."""
+    try:
+        yield
+    except TransientFault as fault:
+        if fault.kind == "conflict":
+            fault.words = _conflict_said(key, fault.status, fault.diagnostics)
+            fault.args = (fault.words,)
+        raise
+
+
+def _conflict_said(key: str, status: int | None, said: str) -> str:
+    return M.tr(key, status=status, diagnostics=(said.rstrip(".") or M.tr("net.no_words")) + ".")
 
 
 def fault_for_log(fault: BaseException) -> str:
@@ -587,7 +621,7 @@ class PlatformClient:
             # platform answered: nothing of the request was recorded (a transaction is all or nothing).
             said = diagnostics_of(document)
             raise TransientFault(
-                M.tr("net.conflict", status=status, diagnostics=(said.rstrip(".") or M.tr("net.no_words")) + "."),
+                _conflict_said("net.conflict_plain", status, said),
                 retry_after=retry_after,
                 kind="conflict",
                 status=status,
@@ -696,14 +730,15 @@ class PlatformClient:
         """``POST Binary`` with the raw bytes; the new Binary's id from ``Location`` (§3.1)."""
         # ``return=minimal``: the id is in Location; a server that returns the Binary by default would
         # send the image back down the same slow link (base64, a third larger).
-        answer = self.request(
-            "POST",
-            "Binary",
-            body=data,
-            content_type=content_type,
-            on_bytes=on_bytes,
-            headers={"Prefer": "return=minimal"},
-        )
+        with _conflict_words("net.conflict_image"):
+            answer = self.request(
+                "POST",
+                "Binary",
+                body=data,
+                content_type=content_type,
+                on_bytes=on_bytes,
+                headers={"Prefer": "return=minimal"},
+            )
         location = answer.headers.get("Location") or answer.headers.get("Content-Location") or ""
         try:
             return location_id(location, "Binary")
@@ -747,12 +782,13 @@ class PlatformClient:
             f"{key} {base64.b64encode(value.encode()).decode('ascii')}"
             for key, value in (("contentType", content_type), ("imageId", image_id))
         )
-        answer = self.request(
-            "POST",
-            endpoint,
-            headers={**TUS_HEADERS, "Upload-Length": str(length), "Upload-Metadata": metadata},
-            bare=True,
-        )
+        with _conflict_words("net.conflict_image"):
+            answer = self.request(
+                "POST",
+                endpoint,
+                headers={**TUS_HEADERS, "Upload-Length": str(length), "Upload-Metadata": metadata},
+                bare=True,
+            )
         location = answer.headers.get("Location") or ""
         url = self.own_url(urljoin(endpoint, location)) if location else None
         if answer.status != 201 or url is None:
@@ -770,15 +806,16 @@ class PlatformClient:
 
     def tus_patch(self, url: str, data: bytes, offset: int, on_bytes: Callable[[int], None] | None = None) -> TusState:
         """``PATCH`` the bytes from ``offset`` on (the server's offset); the state it answers."""
-        answer = self.request(
-            "PATCH",
-            url,
-            body=memoryview(data)[offset:],
-            content_type="application/offset+octet-stream",
-            headers={**TUS_HEADERS, "Upload-Offset": str(offset)},
-            bare=True,
-            on_bytes=on_bytes,
-        )
+        with _conflict_words("net.conflict_image"):
+            answer = self.request(
+                "PATCH",
+                url,
+                body=memoryview(data)[offset:],
+                content_type="application/offset+octet-stream",
+                headers={**TUS_HEADERS, "Upload-Offset": str(offset)},
+                bare=True,
+                on_bytes=on_bytes,
+            )
         return _tus_state(answer)
 
     def tus_delete(self, url: str) -> None:
@@ -786,8 +823,10 @@ class PlatformClient:
         self.request("DELETE", url, headers=TUS_HEADERS, bare=True, pass_status=frozenset({404, 410}))
 
     def transaction(self, bundle: Mapping[str, Any]) -> dict[str, Any]:
-        """POST the transaction Bundle; the ``transaction-response`` (§3.2)."""
-        answer = self.request("POST", "", json_body=bundle)
+        """POST the transaction Bundle; the ``transaction-response`` (§3.2). A 409/412 says what the
+        platform's administrators may have to do (merge duplicate Patients)."""
+        with _conflict_words("net.conflict"):
+            answer = self.request("POST", "", json_body=bundle)
         # Anything but its response (even a bare 200 or 201) leaves unknown what the platform made of it.
         document: dict[str, Any] = answer.document if isinstance(answer.document, dict) else {}
         entries = document.get("entry")

@@ -77,6 +77,34 @@ def test_a_conflict_is_posted_once_a_pass_and_the_case_says_why_it_has_not_left(
     assert Outbox(store).held_by_platform() == []
 
 
+@pytest.mark.parametrize("resumable", [False, True], ids=["POST Binary", "tus"])
+def test_an_image_the_platform_will_not_store_yet_gives_no_advice_about_duplicate_patients(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch, resumable: bool
+) -> None:
+    """A 409 on an image's upload (found in review): the words said the platform's administrators may
+    have to merge duplicate patients, advice that belongs to the case's transaction only. Plain words:
+    the platform would not store the image for now, and it will be tried again."""
+    with SandboxServer(tmp_path / "platform", run_expert=False, seed=1, resumable=resumable) as sandbox:
+        case_id = make_case(store)
+        handle = sandbox.platform.handle
+        uploads: list[Request] = []
+
+        def answer(request: Request) -> Reply:
+            if request.method == "POST" and request.path.rstrip("/") in ("/fhir/Binary", "/fhir/tus"):
+                uploads.append(request)
+                issue = {"severity": "error", "code": "conflict", "diagnostics": "Binary: verrou en cours"}
+                return json_reply(409, {"resourceType": "OperationOutcome", "issue": [issue]})
+            return handle(request)
+
+        monkeypatch.setattr(sandbox.platform, "handle", answer)
+        with engine_on(store, sandbox.base_url, case_budget_s=2.0) as engine:
+            assert engine.run_once(poll=False).waiting == [case_id]
+    assert uploads and store.state(case_id) == CaseState.QUEUED
+    words = str(store.platform_info(case_id)["last_error"])
+    assert "une image" in words and "(409)" in words and "verrou en cours" in words, words
+    assert "fusionner" not in words and "double" not in words, words
+
+
 def _qualify(store: Store, case_id: str) -> None:
     case = store.get_case(case_id)
     case.patient.identity_status, case.patient.identity_document = "qualified", "CN"
