@@ -108,8 +108,6 @@ def run_status(args: argparse.Namespace) -> int:
     ]
     if unread:
         lines.append(M.tr_count("status.unread", unread, n=unread))
-    if held:
-        lines.append(M.tr_count("status.held", len(held), n=len(held), ids=", ".join(i[:8] for i in held)))
     lines.append(M.tr("status.last_sync", when=local_minute(last) if last else M.tr("status.never")))
     if not platform["configured"]:
         state = M.tr("status.not_configured")
@@ -124,5 +122,9 @@ def run_status(args: argparse.Namespace) -> int:
     lines.append(M.tr("status.key", mode=M.tr(words) if words in M.CATALOGUE else key_mode))
     if rewound is not None:
         lines.append(M.tr("audit.rewound_notice", seq=rewound))
+    # Last, after every line the output had before it came (the text is a public interface: a script
+    # reading « Dernière synchronisation » or « Plateforme » by its place still finds it).
+    if held:
+        lines.append(M.tr_count("status.held", len(held), n=len(held), ids=", ".join(i[:8] for i in held)))
     print("\n".join(lines))
     return 0

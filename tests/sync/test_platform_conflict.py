@@ -150,4 +150,9 @@ def test_the_commands_say_why_a_case_the_platform_cannot_record_waits(
     assert "coupure" not in shown.stdout
     status = teleavis("status")
     assert f"ne peut pas l'enregistrer pour l'instant : 1 dossier ({ambiguous[:8]})" in status.stdout
+    # Said last: every line the output had before keeps its place (found in review: it came before
+    # « Dernière synchronisation », shifting it and every line after by one).
+    lines = status.stdout.splitlines()
+    assert lines[-1].startswith("En attente car la plateforme ne peut pas"), lines
+    assert [line for line in lines if line.startswith("Dernière synchronisation")] == [lines[-4]], lines
     assert "held" not in json.loads(teleavis("status", "--json").stdout)  # the JSON stays as documented
