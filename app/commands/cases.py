@@ -18,7 +18,7 @@ from app.findings import Finding
 from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox, held_by_platform
 from app.report_text import (
-    birth_place_words,
+    birth_country_words,
     eye_check_words,
     form_words,
     history_words,
@@ -363,7 +363,14 @@ def run_show(args: argparse.Namespace) -> int:
         return 0
     p = case.patient
     lang = i18n.language()
-    place = birth_place_words(p.birth_place, lang)
+    # The birth place inside the Patient line's parentheses, as it always was (the text is a public
+    # interface: a line of its own shifted every line after it); a country abroad in words as the report
+    # names it (found from outside: « 99109 » printed here where the PDF says « ALLEMAGNE »).
+    country = birth_country_words(p.birth_place)
+    if country:
+        place = M.tr("show.birth_country", country=country, code=p.birth_place)
+    else:
+        place = M.tr("show.birth_place", code=p.birth_place) if p.birth_place else ""
     priority = f"show.priority.{case.priority}"
     out = [
         f"{M.tr('show.case')} {case.id} — {state} — {M.specialty_name(case.specialty)}"
@@ -372,6 +379,7 @@ def run_show(args: argparse.Namespace) -> int:
         # simulated expert's answer read like a real one).
         *([M.tr(_training_key(case.state, to_platform=to_platform))] if training else []),
         f"{M.tr('show.patient')} {p.shown_name()}, {p.birth_date}"
+        + (f" ({place})" if place else "")
         + f", {M.sex_name(p.sex)}"
         + (f", INS {p.ins}" if p.ins else f", {p.local_id}")
         + (
@@ -379,9 +387,6 @@ def run_show(args: argparse.Namespace) -> int:
             if p.identity_status in IDENTITY_STATUSES
             else ""
         ),
-        # The birth place as the report says it: a country abroad in words (found from outside: « 99109 »
-        # printed here where the PDF says « ALLEMAGNE »), a commune by its INSEE code.
-        *([M.tr("show.birth_place", label=place[0], place=place[1])] if place else []),
         f"{M.tr('show.consent')} {M.tr('show.yes') if case.consent.given else M.tr('show.no')}"
         + (_consent_details(case) if case.consent.given else ""),
         f"{M.tr('show.question')} {case.question}",
@@ -477,7 +482,12 @@ M.add(
         "show.priority.routine": {"fr": "priorité normale", "en": "routine"},
         "show.priority.urgent": {"fr": "priorité urgente", "en": "urgent"},
         "show.patient": {"fr": "Patient :", "en": "Patient:"},
-        "show.birth_place": {"fr": "{label} : {place}", "en": "{label}: {place}"},
+        "show.birth_place": {"fr": "lieu de naissance INSEE {code}", "en": "place of birth INSEE {code}"},
+        # Abroad: the country as INSEE names it (in French, in the English text too), then its code.
+        "show.birth_country": {
+            "fr": "lieu de naissance {country}, INSEE {code}",
+            "en": "place of birth {country}, INSEE {code}",
+        },
         "show.identity": {"fr": "identité {status}", "en": "{status} identity"},
         "show.consent": {"fr": "Consentement :", "en": "Consent:"},
         "show.question": {"fr": "Question :", "en": "Question:"},

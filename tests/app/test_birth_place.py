@@ -130,7 +130,7 @@ def test_import_and_show_carry_the_birth_place(tmp_path: Path, capsys: pytest.Ca
     shown = run_inprocess(capsys, "case", "show", case_id, "--json").json()
     assert shown["patient"]["birth_place"] == "2A004"
     assert "patient.birth_place.missing" not in {f["code"] for f in shown["checklist"]}
-    assert "\nLieu de naissance (code INSEE) : 2A004\n" in run_inprocess(capsys, "case", "show", case_id).out
+    assert "1950-02-03 (lieu de naissance INSEE 2A004)" in run_inprocess(capsys, "case", "show", case_id).out
 
 
 def test_import_refuses_a_wrong_birth_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -210,13 +210,9 @@ def test_the_pdf_names_the_country_of_a_birth_abroad(
 @pytest.mark.parametrize(
     ("place", "french", "english"),
     [
-        (
-            "99109",
-            "Lieu de naissance : ALLEMAGNE (99109)",
-            "Country of birth (INSEE name, in French): ALLEMAGNE (99109)",
-        ),
-        ("75056", "Lieu de naissance (code INSEE) : 75056", "Place of birth (INSEE code): 75056"),
-        ("99143", "Lieu de naissance (code INSEE) : 99143", "Place of birth (INSEE code): 99143"),  # not listed
+        ("99109", "(lieu de naissance ALLEMAGNE, INSEE 99109)", "(place of birth ALLEMAGNE, INSEE 99109)"),
+        ("75056", "(lieu de naissance INSEE 75056)", "(place of birth INSEE 75056)"),
+        ("99143", "(lieu de naissance INSEE 99143)", "(place of birth INSEE 99143)"),  # not listed
     ],
 )
 def test_case_show_names_the_birth_place_as_the_report_does(
@@ -228,13 +224,21 @@ def test_case_show_names_the_birth_place_as_the_report_does(
     english: str,
 ) -> None:
     """``case show`` printed « lieu de naissance INSEE 99109 » where the PDF says « ALLEMAGNE (99109) » (a
-    tester's finding): the same label and words as the report, in each language, on a line of its own."""
+    tester's finding): the country in words as the report names it, in each language. Inside the Patient
+    line's parentheses, as before (found in review: a line of its own moved every line after it, and the
+    text is a public interface)."""
     assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
     patient = {**EXAMPLE["patient"], "birth_place": place}
     case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex", patient=patient))).out.strip()
-    assert f"\n{french}\n" in run_inprocess(capsys, "case", "show", case_id).out
+    lines = run_inprocess(capsys, "case", "show", case_id).out.splitlines()
+    [patient_line] = [line for line in lines if line.startswith("Patient :")]
+    assert patient_line.startswith(f"Patient : MARTIN Paul, 1950-02-03 {french}, "), patient_line
+    assert lines[lines.index(patient_line) + 1].startswith("Consentement :"), lines  # no line in between
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
-    assert f"\n{english}\n" in run_inprocess(capsys, "case", "show", case_id).out
+    lines = run_inprocess(capsys, "case", "show", case_id).out.splitlines()
+    [patient_line] = [line for line in lines if line.startswith("Patient:")]
+    assert patient_line.startswith(f"Patient: MARTIN Paul, 1950-02-03 {english}, "), patient_line
+    assert lines[lines.index(patient_line) + 1].startswith("Consent:"), lines
     assert run_inprocess(capsys, "case", "show", case_id, "--json").json()["patient"]["birth_place"] == place
 
 
