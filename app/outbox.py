@@ -143,7 +143,9 @@ class Outbox:
     def held_by_platform(self) -> list[str]:
         """The cases waiting to be sent because the platform answered that it cannot record them yet."""
         rows = self.conn.execute(
-            "SELECT c.id FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.state IN (?, ?) AND "
+            # From the outbox (a few rows), not from every case in a sendable state: CROSS JOIN keeps that
+            # order (found by the 10 000-case worklist benchmark, each refresh asking it).
+            "SELECT c.id FROM outbox o CROSS JOIN cases c ON c.id = o.case_id WHERE c.state IN (?, ?) AND "
             "(SELECT e.detail FROM case_events e WHERE e.case_id = c.id AND e.kind = 'state' "
             "ORDER BY e.id DESC LIMIT 1) = ? ORDER BY o.queued_at",
             (*SENDABLE, HELD_BY_PLATFORM),
