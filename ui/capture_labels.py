@@ -23,6 +23,7 @@ from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage, Level
 from app.validation import eye_side_words
 from ui.choice_box import ChoiceBox
 from ui.image_tile import LEVEL_COLOURS, eye_name, view_name
+from ui.widgets import see_through
 
 
 class ImageLabels(QGroupBox):
@@ -120,6 +121,7 @@ class ImageLabels(QGroupBox):
         findings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         findings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         findings_scroll.setWidget(self.findings)
+        see_through(findings_scroll)
         findings_scroll.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
         self.findings_scroll = findings_scroll
         outer.addWidget(findings_scroll, 1)

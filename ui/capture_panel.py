@@ -44,6 +44,7 @@ from ui.image_jobs import ImageJobs
 from ui.image_strip import ImageStrip
 from ui.image_tile import ImageTile
 from ui.tasks import run_task
+from ui.widgets import see_through
 
 if TYPE_CHECKING:
     from ui.capture_folder import DeviceFolderMonitor
@@ -125,6 +126,7 @@ class CapturePanel(QWidget):
         self.right_column.setFrameShape(QScrollArea.Shape.NoFrame)
         self.right_column.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.right_column.setWidget(column)
+        see_through(self.right_column)
         self.right_column.setMinimumWidth(
             column.minimumSizeHint().width() + self.right_column.verticalScrollBar().sizeHint().width()
         )

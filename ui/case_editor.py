@@ -62,7 +62,7 @@ from ui.fields import (
     text_binding,
 )
 from ui.tasks import on_own_connection, run_write
-from ui.widgets import named
+from ui.widgets import named, see_through
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +177,7 @@ class CaseEditor(QWidget):
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
+        see_through(scroll)
         self.scroll_area = scroll
         self.layout_ = QVBoxLayout(body)
         self._build_consent()

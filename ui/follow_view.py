@@ -55,7 +55,7 @@ from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.image_tile import worst_finding
 from ui.reply_places import ReplyPlaces
 from ui.tasks import on_own_connection, run_task, run_write
-from ui.widgets import named
+from ui.widgets import named, see_through
 from ui.worklist import local_time
 
 log = logging.getLogger(__name__)
@@ -310,6 +310,7 @@ class FollowView(QWidget):
         self.column.setFrameShape(QFrame.Shape.NoFrame)
         self.column.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.column.setWidget(left)
+        see_through(self.column)
         # As narrow as its buttons allow, never less (nothing in it is ever cut on the right).
         self.column.setMinimumWidth(
             max(240, left.minimumSizeHint().width() + self.column.verticalScrollBar().sizeHint().width())

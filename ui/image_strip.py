@@ -15,6 +15,7 @@ from app.model import CaseImage
 from app.store import Store
 from ui.image_tile import THUMB_SIZE, ImageTile, decode_thumbnail
 from ui.tasks import run_task
+from ui.widgets import see_through
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class ImageStrip(QScrollArea):
         self._layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.empty_label = QLabel(self.tr("Aucune image pour l'instant : prenez une photo ou importez-en une."))
         self.setWidget(self._row)
+        see_through(self)
 
     def loading(self) -> bool:
         """Whether thumbnails asked of a worker are not shown yet."""

@@ -172,3 +172,45 @@ def test_changing_the_specialty_shows_fields_made_beforehand(qtbot: Any, store: 
     assert all(widget.isVisibleTo(editor) for widget in skin_fields.values())
     assert len(editor.findChildren(QWidget)) == widgets, "no widget made (nor left behind) by the changes"
     assert editor.form_box.title() == "4. Formulaire : Dermatologie"
+
+
+def test_opening_a_case_paints_each_column_once(qtbot: Any, store: Store, window: Any) -> None:
+    """Shown with its page, the editor's column is painted with the page, not also once on its own
+    before it: a scroll area's widget fills its background, and Qt paints such an opaque widget apart,
+    then again under the page (the sixty fields of the editor, twice at every opening; issue 18.1)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    photo = jpeg_bytes(skin_photo(640, 480, seed=1))
+    first, second = _case(store, photo, 2, "MARTIN"), _case(store, photo, 2, "BERNARD")
+    window.open_case(first)
+    qtbot.waitExposed(window)
+    panel = window.case_page.capture.ensure()
+    columns = {
+        "editor": window.case_page.editor.scroll_area.widget(),
+        "capture": panel.right_column.widget(),
+    }
+    window.show_worklist()
+    QApplication.processEvents()
+
+    class Paints(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.whole: dict[str, int] = dict.fromkeys(columns, 0)
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                for name, column in columns.items():
+                    shown = column.visibleRegion().boundingRect()
+                    painted = event.rect()  # type: ignore[attr-defined]
+                    if watched is column and painted.height() * 2 >= shown.height():
+                        self.whole[name] += 1
+            return False
+
+    paints = Paints()
+    for column in columns.values():
+        column.installEventFilter(paints)
+    window.open_case(second)
+    qtbot.waitUntil(lambda: all(count > 0 for count in paints.whole.values()))
+    qtbot.wait(200)
+    assert paints.whole == {"editor": 1, "capture": 1}
