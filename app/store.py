@@ -125,7 +125,7 @@ _MADE_IN_TRAINING = (  # (the states of EDITABLE_STATES)
 )
 #: A worklist row's columns (``CaseSummary``), and the same before schema 10 (no answer time yet).
 _SUMMARY = (
-    "SELECT c.id, c.state, c.specialty, c.priority, c.initials, c.created_at, c.updated_at, c.unread, "
+    "SELECT c.id, c.state, c.specialty, c.priority, c.initials, c.created_at, c.updated_at, c.unread, "  # noqa: S608 - constants only
     "(SELECT COUNT(*) FROM images i WHERE i.case_id = c.id) AS n, c.due_at, "
     # The answer's last news (amended, withdrawn, provisional), read off the case's history for the rows
     # shown only.
@@ -133,9 +133,7 @@ _SUMMARY = (
     "ORDER BY e.id DESC LIMIT 1), "
     # A training case (Store.training_case): sent to the training platform (cases.destination, migration
     # 16), or made in training mode (cases.made_in, migration 18) and not at the real platform now.
-    "(c.destination = 'training'"
-    " OR (c.made_in = 'training' AND (c.destination IS NOT 'platform' "
-    "OR c.state IN ('draft', 'ready', 'needs-attention')))), "
+    f"(c.destination = 'training'{_MADE_IN_TRAINING}), "
     # Where it went, for its words: sent to the real platform, the answer is not simulated.
     "c.destination = 'platform' FROM cases c"
 )
