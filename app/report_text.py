@@ -221,20 +221,13 @@ def form_words(case: Case, lang: str) -> list[tuple[str, str]]:
         return [(str(k), str(v)) for k, v in case.form.items()]
 
 
-def birth_country_words(code: str) -> str | None:
-    """The country of a birth abroad as the report and ``case show`` name it: INSEE's name, in French
-    (« ALLEMAGNE »); None for a commune's code (no list of the communes ships with Teleavis), a code
-    INSEE does not list, or none given."""
-    return birth_country_name(code) if code else None
-
-
 def birth_place_words(code: str, lang: str) -> tuple[str, str] | None:
     """The birth place as the report says it, (label, value): a country abroad in words with its code
     (« ALLEMAGNE (99109) »), a commune by its INSEE code; None when not given. (``case show`` says it
-    inside its Patient line, naming the country by ``birth_country_words`` too.)"""
+    inside its Patient line, naming the country by ``app.identifiers.birth_country_name`` too.)"""
     if not code:
         return None
-    country = birth_country_words(code)
+    country = birth_country_name(code)
     if country:
         return _pick(_WORDS, "birth_country", lang), f"{country} ({code})"
     return _pick(_WORDS, "birth_place", lang), code

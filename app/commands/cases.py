@@ -15,10 +15,10 @@ from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, printable, say
 from app.errors import CaseFileError, DataAltered, ImageRejected, StorageError
 from app.findings import Finding
+from app.identifiers import birth_country_name
 from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
 from app.outbox import Outbox, held_by_platform
 from app.report_text import (
-    birth_country_words,
     eye_check_words,
     form_words,
     history_words,
@@ -366,7 +366,7 @@ def run_show(args: argparse.Namespace) -> int:
     # The birth place inside the Patient line's parentheses, as it always was (the text is a public
     # interface: a line of its own shifted every line after it); a country abroad in words as the report
     # names it (found from outside: « 99109 » printed here where the PDF says « ALLEMAGNE »).
-    country = birth_country_words(p.birth_place)
+    country = birth_country_name(p.birth_place)
     if country:
         place = M.tr("show.birth_country", country=country, code=p.birth_place)
     else:
