@@ -45,7 +45,7 @@ from sync.client import (
     fault_for_console,
     fault_for_log,
 )
-from sync.follow import Follower, change_record, find_task, kept_record
+from sync.follow import Follower, change_record, find_task, forget_in_record, kept_record
 from sync.mapping import (
     MappingError,
     PreparedCase,
@@ -898,8 +898,7 @@ class Engine:
 
     def _reply_gone(self, message_id: str) -> None:
         """The reply left or was refused: its wait, if it had one, is forgotten."""
-        if message_id in (kept_record(self.store, REPLY_RETRY) or {}):
-            change_record(self.store, REPLY_RETRY, lambda record: record.pop(message_id, None))
+        forget_in_record(self.store, REPLY_RETRY, message_id)
 
     def _says_reply_waiting(self, case_id: str) -> bool:
         """Whether the case's note is a reply's « not left yet » (in either language)."""

@@ -298,6 +298,13 @@ def change_record(store: Store, key: str, change: Callable[[dict[str, Any]], Non
             store.settings.set(key, record or None, in_transaction=True)
 
 
+def forget_in_record(store: Store, key: str, entry: str) -> None:
+    """``entry`` goes from the dict of setting ``key``, if it is there: nothing is written otherwise
+    (called at every success, most often with nothing to forget)."""
+    if entry in (kept_record(store, key) or {}):
+        change_record(store, key, lambda record: record.pop(entry, None))
+
+
 #: States in which an answered request was handed back to the platform to be taken again: its answer,
 #: with no report left in the Task, was withdrawn.
 _HANDED_BACK = frozenset({CaseState.SENT, CaseState.RECEIVED, CaseState.ACCEPTED})
@@ -1337,9 +1344,7 @@ class Follower:
 
     def _read_succeeded(self, address: str) -> None:
         """``address`` was read: its failures, if any were counted, are forgotten."""
-        name = self._mark(_READ_FAILURES)
-        if address in (kept_record(self.store, name) or {}):  # (nothing written at every read)
-            change_record(self.store, name, lambda record: record.pop(address, None))
+        forget_in_record(self.store, self._mark(_READ_FAILURES), address)
 
     def fetch_answer(self, task: dict[str, Any], budget_s: float | None) -> Answer:
         """The answer of a completed Task: its DiagnosticReport, every attachment that can be read stored
