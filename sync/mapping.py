@@ -117,7 +117,11 @@ class _Entries:
                 return "urn:uuid:" + value
 
     def add(self, resource: dict[str, Any], system: str, value: str) -> str:
-        full_url = self.fresh()
+        """``resource`` created unless one with this identifier exists, under a fresh fullUrl; the fullUrl."""
+        return self.put(self.fresh(), resource, system, value)
+
+    def put(self, full_url: str, resource: dict[str, Any], system: str, value: str) -> str:
+        """``add`` under a fullUrl taken before (``fresh``: one the resources before it already point to)."""
         self.entries.append(
             {
                 "fullUrl": full_url,
@@ -535,31 +539,11 @@ def prepare_case(
         "requester": {"reference": prac_ref},
     }
     tag_audit_head(task, audit_head)
-    for full_url, resource in ((request_ref, service_request), (task_ref, task)):
-        entries.entries.append(
-            {
-                "fullUrl": full_url,
-                "resource": resource,
-                "request": {
-                    "method": "POST",
-                    "url": resource["resourceType"],
-                    "ifNoneExist": conditional(CASE_SYSTEM, case.id),
-                },
-            }
-        )
+    entries.put(request_ref, service_request, CASE_SYSTEM, case.id)
+    entries.put(task_ref, task, CASE_SYSTEM, case.id)
     first_later = len(entries.entries)
     for full_url, (resource, system, value) in zip(later_refs, later, strict=True):
-        entries.entries.append(
-            {
-                "fullUrl": full_url,
-                "resource": resource,
-                "request": {
-                    "method": "POST",
-                    "url": resource["resourceType"],
-                    "ifNoneExist": conditional(system, value),
-                },
-            }
-        )
+        entries.put(full_url, resource, system, value)
     bundle = {"resourceType": "Bundle", "type": "transaction", "entry": entries.entries}
     prepared = PreparedCase(case.id, bundle, {i: first_later + n for i, n in media_positions.items()})
     if validate:
