@@ -181,8 +181,7 @@ def data_dir(path: Path) -> Check:
 def human_size(size: float) -> str:
     for unit in ("o", "Ko", "Mo", "Go") if i18n.language() == "fr" else ("B", "KB", "MB", "GB"):
         if size < 1024 or unit in ("Go", "GB"):
-            text = f"{size:.0f}" if unit in ("o", "B") else f"{size:.1f}"
-            return f"{text.replace('.', ',') if unit.endswith('o') else text} {unit}"
+            return f"{size:.0f} {unit}" if unit in ("o", "B") else f"{i18n.decimal_words(size)} {unit}"
         size /= 1024
     raise AssertionError("unreachable")
 

@@ -129,6 +129,13 @@ def language() -> str:
     return _current or system_language()
 
 
+def decimal_words(value: float, digits: int = 1) -> str:
+    """``value`` with ``digits`` decimals as the current language writes it: « 3,8 » in French, « 3.8 »
+    in English (every size a person reads: a backup, a photo too large, the free space)."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language() == "fr" else text
+
+
 def tr(catalogue: Catalogue, key: str, /, **params: object) -> str:
     """The message ``key`` of ``catalogue`` in the current language, formatted with ``params``."""
     return catalogue.tr(key, **params)

@@ -30,7 +30,7 @@ from app import audit
 from app import messages as M
 from app.errors import DataAltered, InvalidTransition, TeleavisError
 from app.folding import fold
-from app.i18n import language
+from app.i18n import decimal_words
 from app.model import Case, CaseState, Message, Patient, iso, utc_now
 from app.outbox import HELD_BY_PLATFORM, STEP_IMAGES, STEP_TRANSACTION, Outbox
 from app.site import load_requester
@@ -147,7 +147,7 @@ class ImageTooLarge(PermanentFault):
         words = M.tr(
             "sync.too_large_photo" if reducible else "sync.too_large_reduced" if reduced else "sync.too_large",
             n=position,
-            mb=f"{size / 1e6:.1f}".replace(".", "," if language() == "fr" else "."),
+            mb=decimal_words(size / 1e6),
         )
         super().__init__(words, status=413)
         self.image_id, self.reducible = image_id, reducible

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Protocol, TextIO
 
 from app import messages as M
-from app.i18n import language
+from app.i18n import decimal_words
 
 M.add(
     {
@@ -52,8 +52,8 @@ def size_words(n: int) -> str:
         value = n / 1_000_000
         if value >= 2:
             return M.tr("sync.megabytes", n=round(value))
-        decimal = "," if language() == "fr" else "."
-        return M.tr("sync.megabytes", n=f"{value:.1f}".rstrip("0").rstrip(".").replace(".", decimal))
+        tenths = round(value, 1)
+        return M.tr("sync.megabytes", n=int(tenths) if tenths.is_integer() else decimal_words(tenths))
     return M.tr("sync.kilobytes", n=max(1, round(n / 1000)))
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from PIL import Image
 
 from app import messages as M
+from app.i18n import decimal_words
 from app.model import Patient
 from app.store import sha1_b64
 
@@ -39,6 +40,7 @@ M.add(
             "en": "Reduced copy ({width} × {height} px, JPEG quality {quality}) sent over a slow link; the "
             "original ({original}) is kept by the requester and can be sent on request.",
         },
+        "reduced.megabytes": {"fr": "{mb} Mo", "en": "{mb} MB"},
     }
 )
 
@@ -140,6 +142,6 @@ def mark_copies(
             width=copy.width,
             height=copy.height,
             quality=JPEG_QUALITY,
-            original=f"{original / 1e6:.1f} Mo" if original else "?",
+            original=M.tr("reduced.megabytes", mb=decimal_words(original / 1e6)) if original else "?",
         )
         media.setdefault("note", []).append({"text": note})

@@ -12,6 +12,7 @@ from typing import Any
 from app import messages as M
 from app.commands.common import emit_json, open_store, say
 from app.errors import DataLocked, UsageError
+from app.i18n import decimal_words
 from app.keystore import PASSPHRASE_ENV, passphrase_from_env_or_terminal
 from app.paths import data_dir
 
@@ -200,7 +201,7 @@ def run_backup(args: argparse.Namespace) -> int:
             path=str(info.path),
             cases=M.counted("cases", info.cases),
             blobs=M.counted("files", info.blobs),
-            mb=f"{info.size / 1e6:.1f}",
+            mb=decimal_words(info.size / 1e6),
         )
     )
     if info.missing_blobs:
