@@ -74,7 +74,7 @@ from app.report_text import (
 )
 from app.settings import is_training
 from app.site import load_requester
-from app.store import TRAINING, Store
+from app.store import Store
 from app.validation import eye_side_words
 
 log = logging.getLogger(__name__)
@@ -144,10 +144,14 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
     story += _expert_images_part(store, answer, t, styles, report)
     report.answer_missing = len(answer.missing) if answer else 0
 
-    # The case's own platform (found from outside: the current mode was read, so a training case exported
-    # once a real platform was set bore no mark, and a real report exported in training bore one).
-    destination = store.destination(case.id)
-    training = destination == TRAINING if destination is not None else is_training(store.settings.get)
+    # The case's own mark, as the worklist and `case show` say it (found from outside: the current mode was
+    # read, so a training case exported once a real platform was set bore no mark, and a real report exported
+    # in training bore one; then where it was queued, so a case made in training, queued for the real
+    # platform and held back, bore none while the worklist marked it « [Formation] »).
+    if store.destination(case.id) is None:  # made and queued before where a case goes was recorded
+        training = is_training(store.settings.get)
+    else:
+        training = store.training_case(case.id)
     banner = [t("banner_training")] if training else []
     if status_words(answer, lang, state=case.state.value):
         banner.append(t("banner_attention"))

@@ -185,3 +185,29 @@ def test_a_case_is_marked_training_on_paper_by_where_it_was_sent_not_the_mode_of
     real = answered_case(store)  # queued for the real platform
     store.settings.set("training", "on")
     assert not any("FORMATION" in page for page in pages_text(build_report(store, real).pdf))
+
+
+def test_a_case_made_in_training_and_held_back_from_the_real_platform_is_marked_on_paper(store: Store) -> None:
+    """Found from outside: the paper's mark went by where the case was queued. A case made in training mode
+    (a fictitious patient), queued for the real platform then held back, bore no « FORMATION » while the
+    worklist and `case show` marked it as training. The paper says what they say; once the case is at the
+    real platform, its answer is a real expert's and bears no mark."""
+    from app.model import Case, CaseState, Consent
+
+    store.settings.set("site.requester", asdict(REQUESTER))
+    case = Case(
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
+        consent=Consent(given=True, recorded_by="Inf. Durand"),
+        question="Lésion pigmentée évolutive du dos : avis sur exérèse ?",
+    )
+    store.create_case(case, [])  # in training mode: no platform set
+    store.settings.set("platform.url", "https://plateforme.example/fhir")
+    store.queue(case.id)
+    assert store.destination(case.id) == "platform"
+    Outbox(store).withdraw(case.id)
+    assert store.state(case.id) == CaseState.DRAFT and store.training_case(case.id)
+    assert all("FORMATION : patient fictif" in page for page in pages_text(build_report(store, case.id).pdf))
+    store.queue(case.id)  # confirmed a real patient, and it left
+    for state in (CaseState.SENDING, CaseState.SENT):
+        store.transition(case.id, state)
+    assert not any("FORMATION" in page for page in pages_text(build_report(store, case.id).pdf))
