@@ -496,19 +496,22 @@ def _images_part(store: Store, case: Case, t: T, styles: dict[str, ParagraphStyl
         title = t("image_title", n=number, total=total, label=f"{label} — {check}" if check else label)
         head = _p(t.fit(title), styles["h2"])
         picture, problem = _picture(store, image, t)
+        caption = _image_caption(image, t, styles)
         if picture is None:
             report.missing_images.append(number)
             story.append(KeepTogether([head, _p(t.fit(problem), styles["urgent"])]))
+            story += caption
         else:
-            story.append(head)
-            story.append(picture)
-            if problem:
-                story.append(_p(t.fit(problem), styles["small"]))
-        story += _image_caption(image, t, styles)
+            # The picture leaves room for all that is said under it: found from outside, a portrait photo
+            # with a few findings pushed its « Contrôle qualité » alone onto the next page, where nothing
+            # said which image they were about.
+            below = [*([_p(t.fit(problem), styles["small"])] if problem else []), *caption]
+            picture.below = below
+            story += [head, picture, *below]
     return story
 
 
-def _picture(store: Store, image: CaseImage, t: T) -> tuple[Flowable | None, str]:
+def _picture(store: Store, image: CaseImage, t: T) -> tuple[_ImageBox | None, str]:
     """The image flowable (or ``None``) and a sentence when something is not as it should be."""
     try:
         data = store.image_bytes(image)
@@ -536,15 +539,19 @@ def _picture(store: Store, image: CaseImage, t: T) -> tuple[Flowable | None, str
 
 
 class _ImageBox(Flowable):  # type: ignore[misc]
-    """An image as large as the page allows (full resolution inside: the reader can zoom)."""
+    """An image as large as the page allows (full resolution inside: the reader can zoom), leaving room
+    on its page for what is said ``below`` it (its caption), however long, down to 60 mm of picture."""
 
     def __init__(self, reader: Any, width: int, height: int) -> None:
         super().__init__()
         self._reader, self._w, self._h = reader, max(1, width), max(1, height)
         self._avail, self._draw = 0.0, (0.0, 0.0)
+        self.below: list[Flowable] = []
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        scale = min(avail_width / self._w, max(60 * mm, avail_height - _CAPTION_ROOM) / self._h)
+        said = sum(f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in self.below)
+        room = max(_CAPTION_ROOM, said + 6 * mm)
+        scale = min(avail_width / self._w, max(60 * mm, avail_height - room) / self._h)
         self._avail, self._draw = avail_width, (self._w * scale, self._h * scale)
         return avail_width, self._draw[1] + 2 * mm
 

@@ -189,6 +189,37 @@ def test_a_missing_image_is_said_in_the_report_instead_of_failing(store: Store, 
     assert "Image introuvable ou endommagée sur le disque" in text
 
 
+def test_a_portrait_photo_keeps_its_quality_findings_on_its_own_page(store: Store, tmp_path: Path) -> None:
+    """Found from outside with a phone's portrait photo (3456×4608) and three findings: the picture took
+    the page and « Contrôle qualité » went alone onto the next one, where nothing said which image its
+    « À vérifier » were about."""
+    from app.model import QualityFinding
+
+    said = [
+        "Ceci ne ressemble pas à une rétinographie (pas de fond noir autour de la rétine) : vérifiez que "
+        "c'est le bon fichier et le bon patient.",
+        "Couleurs du fond d'œil inhabituelles (dominante bleue) : vérifiez les réglages couleur du "
+        "rétinographe (balance des blancs, filtre) et l'intensité du flash, puis reprenez le cliché.",
+        "Vaisseaux peu contrastés ou bords assombris : cliché peut-être ininterprétable. Reprenez-le ; si "
+        "cela se répète, envisagez une dilatation.",
+    ]
+    case_id = make_case(store, "ophthalmology", images=0)
+    findings = [QualityFinding("gradability", "warning", text) for text in said]
+    record = CaseImage(width=900, height=1200, eye="right", view="macula", note="œil droit, 2e essai", quality=findings)
+    store.add_images(case_id, [NewImage(record, jpeg(900, 1200), thumbnail=jpeg(120, 160))])
+    pdf = tmp_path / "portrait.pdf"
+
+    export_report(store, case_id, pdf)
+
+    pages = [flat(text) for text in page_texts(pdf)]
+    shown = [text for text in pages if "Image 1 / 1" in text]
+    assert len(shown) == 1
+    assert len(embedded_images(pdf)) == 1
+    for text in (flat(said[0]), flat(said[2]), "Contrôle qualité", "œil droit, 2e essai"):
+        holding = [n for n, page in enumerate(pages, start=1) if text in page]
+        assert holding and all("Image 1 / 1" in pages[n - 1] for n in holding), (text, holding)
+
+
 def test_png_and_dicom_images_are_shown(store: Store) -> None:
     import pydicom
     from pydicom.dataset import FileMetaDataset
