@@ -458,7 +458,12 @@ class FollowView(QWidget):
         self.reply_closed.setVisible(stranded)
         self._unread = bool(info.get("unread"))
         self.keep_unread.setEnabled(not self._unread)
-        self._shown = ShownNews.of(state, answer, conversation)
+        shown = ShownNews.of(state, answer, conversation)
+        if answer is not None and (self._shown is None or answer != self._shown.answer):
+            # A new (or changed) answer, the column scrolled down to the reply or the history: it landed
+            # above, out of view, and the next gesture would have marked it read. Its conclusion first.
+            self.column.verticalScrollBar().setValue(0)
+        self._shown = shown
         if self._unread and not self._opening:
             # Brought here by the sync engine, not by a person: the window may be active with nobody
             # in front of it (a screen locked by the system leaves it so). Read at the next input.

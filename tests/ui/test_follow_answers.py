@@ -531,3 +531,42 @@ def test_each_image_joined_to_a_reply_says_where_it_was_taken_before_it_goes(
     [sent] = [image for image in store.get_case(case_id).images if image.id in reply.image_ids]
     assert (sent.eye or "", sent.body_site) == (("left", "") if specialty == "ophthalmology" else ("", "dos"))
     assert sent.view == asked
+
+
+def test_an_answer_arriving_while_the_case_is_open_is_shown_from_its_conclusion(qtbot: Any, store: Store) -> None:
+    """Found from outside: the nurse sent her reply to the expert's question, the column scrolled down
+    to it; the answer came while the case was open and landed above, out of view: « Expert : … » and
+    the report showed, not the conclusion, and her next gesture marked it read."""
+    from app.db import transaction
+    from app.model import Answer, Case, Consent, Patient
+
+    case = Case(
+        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
+        consent=Consent(given=True, recorded_by="Inf. Durand"),
+        question="Lésion pigmentée évolutive du dos : avis sur exérèse ?",
+    )
+    store.create_case(case, [])
+    store.queue(case.id)
+    for state in (CaseState.SENDING, CaseState.SENT, CaseState.ACCEPTED):
+        store.transition(case.id, state)
+    view = shown(qtbot, store, case.id)
+    view.resize(900, 260)
+    qtbot.waitUntil(lambda: view.column.verticalScrollBar().maximum() > 0)
+    bar = view.column.verticalScrollBar()
+    bar.setValue(bar.maximum())  # down at the reply, the history
+
+    with transaction(store.conn) as conn:
+        store.set_answer(
+            conn,
+            case.id,
+            Answer(
+                conclusion="Lésion suspecte de carcinome basocellulaire superficiel : exérèse conseillée.",
+                expert="Hélène MOREAU",
+                issued="2026-11-23T10:00:00+01:00",
+            ),
+        )
+        store.transition(case.id, CaseState.ANSWERED, conn=conn)
+    view.refresh()
+
+    qtbot.waitUntil(lambda: not view.conclusion.visibleRegion().isEmpty(), timeout=2000)
+    assert bar.value() == 0
