@@ -221,6 +221,20 @@ _MIRRORED = {
 OUTPUT_SYSTEM = C.OUTPUT_SYSTEM
 BATCH = 40
 PDF = "application/pdf"
+#: How the files an expert sends begin (a PDF may have a few bytes before its header, which readers take).
+_SIGNATURES: dict[str, tuple[bytes, int]] = {
+    PDF: (b"%PDF-", 1024),
+    "image/jpeg": (b"\xff\xd8\xff", 3),
+    "image/png": (b"\x89PNG\r\n\x1a\n", 8),
+}
+
+
+def _of_its_kind(kind: str, data: bytes) -> bool:
+    """Whether ``data`` begins as a file of ``kind`` does (a kind not known here is taken as it is)."""
+    signature = _SIGNATURES.get(kind)
+    return signature is None or signature[0] in data[: signature[1]]
+
+
 MESSAGE_SYSTEM = "urn:teleavis:message-id"
 #: Why a part of an answer may still come on a later poll: not on the platform yet (404, 410), or its
 #: download failed at every try. A part refused otherwise or unreadable is not downloaded again at
@@ -1439,12 +1453,21 @@ class Follower:
                 if not self._read_failed(target):
                     raise
                 raise _Missing(UNREACHABLE) from None  # asked again later from the start (retry_missing)
+            if data and not _of_its_kind(kind, data):
+                # Found from outside: a proxy's page served as ``application/pdf`` was kept as the report,
+                # the case answered with nothing to read. Read again at the next polls, as a page said
+                # to be HTML is (it may be the proxy's), then said unreadable.
+                if not self._read_failed(target):
+                    raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir")
+                raise _Missing(UNREADABLE)
             self._read_succeeded(target)
         if not data:
             raise _Missing(NO_CONTENT)
         if isinstance(form.get("size"), int) and form["size"] != len(data):
             raise _Missing(UNREADABLE)
         if isinstance(form.get("hash"), str) and form["hash"] and form["hash"] != sha1_b64(data):
+            raise _Missing(UNREADABLE)
+        if not _of_its_kind(kind, data):
             raise _Missing(UNREADABLE)
         return data
 

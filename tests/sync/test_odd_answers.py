@@ -888,3 +888,34 @@ def test_a_question_the_expert_corrects_is_shown_in_its_new_words(store: Store, 
         ("Le patient prend-il un anticoagulant ? Si oui LEQUEL ?", False),
     ]
     assert store.platform_info(case_id)["unread"] == 1
+
+
+def test_a_report_whose_pdf_is_not_a_pdf_is_never_stored_as_the_answer(store: Store, tmp_path: Path) -> None:
+    """Found from outside: a proxy's page served as ``application/pdf`` (no size nor hash to check it by)
+    was stored as the expert's report, the case answered with nothing to read, nothing said; and the
+    other cases of the poll must be answered all the same."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    page = b"<html><body>Session expired</body></html>"
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+            platform.binaries[f"b{n}"] = PDF
+        for key in ("size", "hash"):
+            platform.reports["r0"]["presentedForm"][0].pop(key)
+        platform.binaries["b0"] = page
+        inline = platform.reports["r1"]["presentedForm"][0]  # given inline, and not a PDF either
+        for key in ("url", "size", "hash"):
+            inline.pop(key)
+        inline["data"] = base64.b64encode(page).decode()
+        with following(store, platform) as engine:
+            for _ in range(4):
+                engine.run_once()
+    (odd, _), (inlined, _), (plain, _) = cases
+    assert store.state(plain) == CaseState.ANSWERED
+    for case_id in (odd, inlined):
+        answer = store.answer(case_id)
+        assert answer is not None and store.state(case_id) == CaseState.ANSWERED
+        assert answer.pdf_blobs == [] and all(store.objects.get(f["blob"]) != page for f in answer.files)
+        assert [m["reason"] for m in answer.missing] == ["unreadable"]
+        assert "illisible" in " ".join(missing_words(answer))
