@@ -415,21 +415,34 @@ def _payload_text(comm: dict[str, Any]) -> str:
         if isinstance(payload.get("contentString"), str):
             parts.append(payload["contentString"])
             continue
-        attachment = payload.get("contentAttachment")
-        if not isinstance(attachment, dict) or not isinstance(attachment.get("data"), str):
-            continue
-        kind = str(attachment.get("contentType") or "").split(";")[0].strip().lower()
-        if kind not in _TEXT_KINDS:
-            continue
-        try:
-            parts.append(base64.b64decode(attachment["data"], validate=True).decode("utf-8"))
-        except (binascii.Error, UnicodeDecodeError):
-            continue
+        text = _attachment_text(payload.get("contentAttachment"))
+        if text is not None:
+            parts.append(text)
     return " ".join(part.strip() for part in parts if part.strip())
 
 
 #: Attachments of a message read as its words.
 _TEXT_KINDS = frozenset({"text/plain", "text/markdown"})
+
+
+def _attachment_text(attachment: Any) -> str | None:
+    """The words of a text attachment given inline, in the charset its contentType names (UTF-8 when it
+    names none: found from outside, a question in ISO-8859-1 was read as UTF-8, failed, and was shown as
+    « an element that cannot be displayed here »); None when it is not one, or cannot be read."""
+    if not isinstance(attachment, dict) or not isinstance(attachment.get("data"), str):
+        return None
+    kind, *parameters = str(attachment.get("contentType") or "").split(";")
+    if kind.strip().lower() not in _TEXT_KINDS:
+        return None
+    charset = "utf-8"
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"'):
+            charset = value.strip().strip('"')
+    try:
+        return base64.b64decode(attachment["data"], validate=True).decode(charset)
+    except (binascii.Error, ValueError, LookupError):  # (UnicodeDecodeError is a ValueError)
+        return None
 
 
 def _not_shown(comm: dict[str, Any]) -> list[str]:
@@ -440,9 +453,9 @@ def _not_shown(comm: dict[str, Any]) -> list[str]:
             continue
         attachment = payload.get("contentAttachment")
         if isinstance(attachment, dict):
+            if _attachment_text(attachment) is not None:
+                continue  # (its words are the message's)
             kind = str(attachment.get("contentType") or "").split(";")[0].strip().lower()
-            if kind in _TEXT_KINDS and isinstance(attachment.get("data"), str):
-                continue
             found.append(str(attachment.get("title") or kind or "?"))
         elif isinstance(payload.get("contentReference"), dict):
             found.append(

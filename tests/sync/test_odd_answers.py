@@ -919,3 +919,20 @@ def test_a_report_whose_pdf_is_not_a_pdf_is_never_stored_as_the_answer(store: St
         assert answer.pdf_blobs == [] and all(store.objects.get(f["blob"]) != page for f in answer.files)
         assert [m["reason"] for m in answer.missing] == ["unreadable"]
         assert "illisible" in " ".join(missing_words(answer))
+
+
+def test_a_question_in_a_text_attachment_of_another_charset_is_read_in_its_words(store: Store, tmp_path: Path) -> None:
+    """Found from outside: a question given as ``text/plain; charset=ISO-8859-1`` (R4's Attachment names
+    the charset in its contentType) was read as UTF-8, failed, and was shown as « an element that cannot
+    be displayed here »: the expert's question never reached the nurse, though Teleavis held its words."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    words = "Depuis quand la lésion évolue-t-elle ?"
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        asked = communication("a", task_id, "")
+        data = base64.b64encode(words.encode("latin-1")).decode()
+        asked["payload"] = [{"contentAttachment": {"contentType": "text/plain; charset=ISO-8859-1", "data": data}}]
+        platform.communications[task_id] = [asked]
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert _questions(store, case_id) == [words]
