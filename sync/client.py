@@ -645,14 +645,18 @@ class PlatformClient:
 
     def _moved_to(self, asked: str, location: str | None) -> str | None:
         """The platform's new base, as a permanent redirect of ``asked`` to ``location`` gives it (the
-        address asked, under the base, then names the same resource under the new one; else the
-        address it leads to), without its query; None when it stays at the base (not a move)."""
+        address asked, under the base, then names the same resource under the new one; the base itself
+        asked, the address it leads to), without its query; None when it stays at the base or names
+        another resource (not a move: found from outside, one Task redirected to the record it was merged
+        into stopped the sync of every case, « the platform moved to …/Task/merged-… »)."""
         if not location or not location.strip():
             return None
         there = urlsplit(urljoin(asked, location.strip()))
         target = urlunsplit((there.scheme, there.netloc.rsplit("@", 1)[-1], there.path, "", ""))  # no userinfo
         rest = urlsplit(asked).path[len(urlsplit(self.base_url).path) :]
-        new_base = target[: -len(rest)] if rest and target.endswith(rest) else target
+        if rest and not target.endswith("/" + rest.lstrip("/")):
+            return None
+        new_base = target[: -len(rest)] if rest else target
         if new_base.rstrip("/") == self.base_url.rstrip("/"):
             return None
         return new_base[:300]

@@ -74,3 +74,16 @@ def test_a_temporary_redirect_is_still_a_network_fault() -> None:
     portal = moved_platform(302, "http://portal.example/login")
     with portal as (base, _asked), client_for_url(base) as client, pytest.raises(TransientFault):
         client.retrying(lambda: client.search_pages("Task", {"_id": "x"}), budget_s=0.1)
+
+
+@pytest.mark.parametrize("status", [301, 308])
+def test_one_resource_redirected_to_another_is_not_the_platform_moving(store: Store, status: int) -> None:
+    """Found from outside: one Task read answered 301 to another Task under the same base (a platform
+    merging two records) was taken for the whole platform moving to « …/fhir/Task/merged-… »: the sync of
+    every case stopped, and the user was told to set that address as the platform's. It is that one
+    request's fault, retried; the redirect is not followed (it names another resource)."""
+    with moved_platform(status, "/fhir/Task/merged-{rest}") as (base, asked), client_for_url(base) as client:
+        with pytest.raises(TransientFault) as fault:
+            client.read("Task", "abc")
+        assert fault.value.kind == "not_fhir"
+    assert asked == ["/fhir/Task/abc"]
