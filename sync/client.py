@@ -870,6 +870,7 @@ class PlatformClient:
         else:
             answer = self.request("GET", resource_type, params=params)
         pages = 0
+        asked: set[str] = set()
         while True:
             bundle = _resource(answer, "Bundle")
             for entry in bundle.get("entry") or []:
@@ -888,14 +889,21 @@ class PlatformClient:
             if not isinstance(next_url, str) or not next_url:
                 return found
             target = self.own_url(next_url)
-            if target is None or pages >= MAX_PAGES:
+            # A page already asked ends the search (found from outside: a server linking each page to itself
+            # was asked the same page a hundred times, the page limit, at every poll).
+            if target is None or pages >= MAX_PAGES or target in asked:
                 log.warning(
                     "search of %s: next page %s, not followed",
                     resource_type,
-                    "off the platform" if target is None else "beyond the page limit",
+                    "off the platform"
+                    if target is None
+                    else "already read"
+                    if target in asked
+                    else "beyond the page limit",
                 )
                 found.complete = False
                 return found
+            asked.add(target)
             try:
                 answer = self.request("GET", target)
             except PermanentFault as fault:

@@ -936,3 +936,30 @@ def test_a_question_in_a_text_attachment_of_another_charset_is_read_in_its_words
         with following(store, platform) as engine:
             engine.run_once()
     assert _questions(store, case_id) == [words]
+
+
+def test_a_next_link_that_loops_is_read_once_and_the_answers_come_once(store: Store, tmp_path: Path) -> None:
+    """Found from outside: a server whose searches link each page to itself as the next one was asked
+    the same page a hundred times at every poll (the page limit), for every search. A page already read
+    ends the search; the answers come, once."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    searches: list[str] = []
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+            platform.binaries[f"b{n}"] = PDF
+
+        def looping(path: str, query: dict[str, list[str]]) -> Reply | None:
+            if not path.endswith("/Task"):
+                return None
+            searches.append(path)
+            ids = ",".join(query.get("_id", [])).split(",")
+            again = [{"relation": "next", "url": f"{platform.base_url}/Task?_getpages=same&_page=2"}]
+            return fhir(bundle([platform.tasks[i] for i in ids if i in platform.tasks], link=again))
+
+        platform.hooks.append(looping)
+        with following(store, platform) as engine:
+            assert sorted(engine.run_once().answered) == sorted(case_id for case_id, _ in cases)
+            assert engine.run_once().answered == []
+    assert len(searches) <= 6  # (two polls, a page and its repeat each, and a search read again)
