@@ -370,6 +370,9 @@ SEND_BUFFER = 128 * 1024
 #: PDF or photo is far below, a search page of Tasks even more so.
 MAX_BODY_BYTES = 100 * 1024 * 1024
 _READ_CHUNK = 256 * 1024
+#: Bytes per second below which an answer still coming after the read timeout is given up: a sixty-fourth
+#: of the satellite link the benchmarks take (64 kB/s), far below any link a site works on.
+MIN_BODY_RATE = 1024
 
 
 class _SmallBufferAdapter(requests.adapters.HTTPAdapter):
@@ -577,7 +580,9 @@ class PlatformClient:
         self._reached(True)
         with response:
             try:
-                content = _body(response, self.stop)
+                content = _body(response, self.stop, grace_s=self.config.read_timeout_s)
+            except requests.exceptions.Timeout as exc:  # trickled slower than any working link
+                raise TransientFault(M.tr("net.timeout"), outcome_unknown=may_have_arrived, kind="timeout") from exc
             except requests.RequestException as exc:  # reset or cut while reading the body
                 raise TransientFault(M.tr("net.offline"), outcome_unknown=may_have_arrived) from exc
         status = response.status_code
@@ -1013,13 +1018,18 @@ class TusState:
     length: int | None = None  # Upload-Length, when the platform says it
 
 
-def _body(response: requests.Response, stop: threading.Event | None = None) -> bytes:
+def _body(response: requests.Response, stop: threading.Event | None = None, grace_s: float | None = None) -> bytes:
     """The answer's body, decompressed, read up to ``MAX_BODY_BYTES``; :class:`Stopped` once ``stop``
     is set. Read as the bytes come (``read1``), not a whole chunk at a time: found from outside, a
     platform sending its answer a byte at a time kept `sync --timeout 20` running three minutes, each
-    byte in time for the read timeout and the stop never looked at."""
+    byte in time for the read timeout and the stop never looked at.
+
+    ``grace_s`` given, a body still coming after it, slower on average than ``MIN_BODY_RATE``, raises
+    ``requests.exceptions.ReadTimeout``: found from outside, one case's PDF trickled a byte every half
+    second held the poll of every case (a real report would have taken a day)."""
     chunks: list[bytes] = []
     read = 0
+    started = time.monotonic()
     while True:
         try:
             chunk = response.raw.read1(_READ_CHUNK, decode_content=True)
@@ -1034,6 +1044,10 @@ def _body(response: requests.Response, stop: threading.Event | None = None) -> b
             mb = MAX_BODY_BYTES // (1024 * 1024)
             raise BodyTooLarge(M.tr("net.answer_too_large", mb=mb), status=response.status_code)
         chunks.append(chunk)
+        if grace_s is not None:
+            elapsed = time.monotonic() - started
+            if elapsed > grace_s and read < MIN_BODY_RATE * elapsed:
+                raise requests.exceptions.ReadTimeout(f"{read} bytes in {elapsed:.0f} s")
     return b"".join(chunks)
 
 

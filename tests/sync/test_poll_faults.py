@@ -4,8 +4,11 @@ never holds the other cases back, and nothing changed while a poll runs is narro
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -15,9 +18,11 @@ from app.model import CaseState
 from app.moments import parse_date_time
 from app.store import Store
 from sync.follow import ATTACHMENT_TRIES, BATCH, Follower
+from tests.support.http import QuietHandler, serving
 from tests.support.scripted_platform import (
     PDF,
     Reply,
+    ScriptedPlatform,
     bundle,
     fhir,
     following,
@@ -27,6 +32,7 @@ from tests.support.scripted_platform import (
     send_to_sandbox,
     task,
 )
+from tests.sync.sync_helpers import engine_on
 
 
 def html(status: int) -> Reply:
@@ -385,3 +391,55 @@ def test_the_same_report_named_twice_in_the_outputs_is_read_once(store: Store, t
     answer = store.answer(a)
     assert answer is not None and answer.conclusion == "Kératose séborrhéique, pas de traitement."
     assert len(answer.pdf_blobs) == 1 and not answer.amended
+
+
+def test_a_report_the_platform_trickles_a_byte_at_a_time_never_holds_the_other_answers_back(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: one case's PDF sent a byte every half second (each in time for the read
+    timeout) held the whole poll: no case answered after 40 s, and a real report would have taken a day.
+    An answer coming slower than a working link's slowest is given up as a timeout, retried at the next
+    poll; the other cases are answered meanwhile."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    platform = ScriptedPlatform()
+    for n, (case_id, task_id) in enumerate(cases):
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+        platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+        platform.binaries[f"b{n}"] = PDF
+    for task_id, request_id in store.conn.execute("SELECT task_id, request_id FROM cases WHERE task_id IS NOT NULL"):
+        platform.task_of_request[str(request_id)] = str(task_id)
+    done = threading.Event()
+
+    class Trickling(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            url = urlsplit(self.path)
+            status, headers, body = platform.answer(url.path, parse_qs(url.query))
+            if not url.path.endswith("/Binary/b0"):
+                self.answer(status, body, content_type=None, headers=headers)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for n in range(len(body)):
+                if done.wait(0.5):
+                    return
+                self.wfile.write(body[n : n + 1])
+                self.wfile.flush()
+
+    with serving(Trickling, path="/fhir") as base, engine_on(store, base, case_budget_s=3.0) as engine:
+        platform.base_url = base
+        answered: list[str] = []
+        poll = threading.Thread(target=lambda: answered.extend(engine.run_once().answered), daemon=True)
+        started = time.monotonic()
+        poll.start()
+        poll.join(30.0)
+        took = time.monotonic() - started
+        done.set()
+        engine.client.stop.set()
+        poll.join(10.0)
+    assert took < 30.0, "the poll was still reading the trickled PDF"
+    assert sorted(answered) == sorted(case_id for case_id, _ in cases[1:])
+    assert store.state(cases[0][0]) == CaseState.SENT  # read again at the next poll
