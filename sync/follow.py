@@ -221,18 +221,20 @@ _MIRRORED = {
 OUTPUT_SYSTEM = C.OUTPUT_SYSTEM
 BATCH = 40
 PDF = "application/pdf"
-#: How the files an expert sends begin (a PDF may have a few bytes before its header, which readers take).
-_SIGNATURES: dict[str, tuple[bytes, int]] = {
-    PDF: (b"%PDF-", 1024),
-    "image/jpeg": (b"\xff\xd8\xff", 3),
-    "image/png": (b"\x89PNG\r\n\x1a\n", 8),
+#: How the files an expert sends begin, and within how many bytes (a PDF may have a few before its
+#: header, which readers take). A JPEG said to be a PNG, or the reverse, is still a picture: shown.
+_PICTURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+_SIGNATURES: dict[str, tuple[tuple[bytes, ...], int]] = {
+    PDF: ((b"%PDF-",), 1024),
+    "image/jpeg": (_PICTURES, 8),
+    "image/png": (_PICTURES, 8),
 }
 
 
 def _of_its_kind(kind: str, data: bytes) -> bool:
     """Whether ``data`` begins as a file of ``kind`` does (a kind not known here is taken as it is)."""
-    signature = _SIGNATURES.get(kind)
-    return signature is None or signature[0] in data[: signature[1]]
+    signatures, within = _SIGNATURES.get(kind, ((b"",), 0))
+    return any(signature in data[: max(within, len(signature))] for signature in signatures)
 
 
 MESSAGE_SYSTEM = "urn:teleavis:message-id"

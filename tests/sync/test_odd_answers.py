@@ -963,3 +963,23 @@ def test_a_next_link_that_loops_is_read_once_and_the_answers_come_once(store: St
             assert sorted(engine.run_once().answered) == sorted(case_id for case_id, _ in cases)
             assert engine.run_once().answered == []
     assert len(searches) <= 6  # (two polls, a page and its repeat each, and a search read again)
+
+
+def test_a_picture_labelled_as_the_other_kind_is_still_the_experts_picture(store: Store, tmp_path: Path) -> None:
+    """A PNG said to be a JPEG is still a picture, shown as one (a viewer reads what it holds); a page said
+    to be a picture is not."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        platform.reports["r"] = report("r", "Surveillance.")
+        platform.reports["r"]["presentedForm"] = [
+            {"contentType": "image/jpeg", "data": base64.b64encode(png).decode(), "title": "lésion"},
+            {"contentType": "image/png", "data": base64.b64encode(b"<html>expired</html>").decode(), "title": "bord"},
+        ]
+        with following(store, platform) as engine:
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert answer is not None and [f["title"] for f in answer.files] == ["lésion"]
+    assert store.objects.get(answer.files[0]["blob"]) == png
+    assert [m["reason"] for m in answer.missing] == ["unreadable"]
