@@ -1024,12 +1024,13 @@ def _body(response: requests.Response, stop: threading.Event | None = None, grac
     platform sending its answer a byte at a time kept `sync --timeout 20` running three minutes, each
     byte in time for the read timeout and the stop never looked at.
 
-    ``grace_s`` given, a body still coming after it, slower on average than ``MIN_BODY_RATE``, raises
-    ``requests.exceptions.ReadTimeout``: found from outside, one case's PDF trickled a byte every half
-    second held the poll of every case (a real report would have taken a day)."""
+    ``grace_s`` given, a body still coming ``grace_s`` after its first bytes, slower on average since
+    them than ``MIN_BODY_RATE``, raises ``requests.exceptions.ReadTimeout``: found from outside, one
+    case's PDF trickled a byte every half second held the poll of every case (a real report would have
+    taken a day). (A pause before the first bytes is the read timeout's, not counted in the rate.)"""
     chunks: list[bytes] = []
     read = 0
-    started = time.monotonic()
+    started: float | None = None
     while True:
         try:
             chunk = response.raw.read1(_READ_CHUNK, decode_content=True)
@@ -1045,7 +1046,9 @@ def _body(response: requests.Response, stop: threading.Event | None = None, grac
             raise BodyTooLarge(M.tr("net.answer_too_large", mb=mb), status=response.status_code)
         chunks.append(chunk)
         if grace_s is not None:
-            elapsed = time.monotonic() - started
+            now = time.monotonic()
+            started = now if started is None else started
+            elapsed = now - started
             if elapsed > grace_s and read < MIN_BODY_RATE * elapsed:
                 raise requests.exceptions.ReadTimeout(f"{read} bytes in {elapsed:.0f} s")
     return b"".join(chunks)

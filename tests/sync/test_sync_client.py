@@ -436,3 +436,34 @@ def test_an_answer_sent_a_byte_at_a_time_never_holds_a_stop_back() -> None:
         client.close()
         server.shutdown()
         server.server_close()
+
+
+def test_an_answer_that_starts_late_then_flows_is_read_whole_not_taken_for_a_trickle() -> None:
+    """The rate an answer must keep (``MIN_BODY_RATE``) counts from its first bytes: a platform that thinks
+    almost as long as the read timeout before its body, then sends it at a slow link's pace, is read."""
+    import time
+
+    from tests.support.http import QuietHandler, serving
+
+    body = json.dumps({"resourceType": "Bundle", "type": "searchset", "note": "x" * 8_000}).encode()
+
+    class LateThenSlow(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/fhir+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.flush()
+            time.sleep(1.8)  # the headers sent, the body late: within the read timeout (2 s)
+            for start in range(0, len(body), 200):  # then 2 kB/s, twice the least kept: 4 s
+                self.wfile.write(body[start : start + 200])
+                self.wfile.flush()
+                time.sleep(0.1)
+
+    with serving(LateThenSlow, path="/fhir") as base:
+        client = PlatformClient(ClientConfig(base, 2.0, 2.0), StaticToken(None))
+        with client:
+            answer = client.request("GET", "Task")
+    assert answer.document["type"] == "searchset"
