@@ -101,9 +101,8 @@ def complete_case(store: Any, folder: Any, **changes: Any) -> str:
     return str(store.create_case(parsed.case, load_images(parsed.images, parsed.case.specialty, parsed.case)))
 
 
-def answered_case(store: Any, patient: Patient | None = None, answer: Answer | None = None) -> str:
-    """A case that went the whole way, with the expert's answer (``answer``, else one with no report
-    attached)."""
+def sent_case(store: Any, patient: Patient | None = None, *, then: tuple[CaseState, ...] = ()) -> str:
+    """A case queued and sent to the platform (then moved through the states ``then``); its id."""
     case = Case(
         patient=patient or Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
         consent=Consent(given=True, recorded_by="Inf. Durand"),
@@ -111,12 +110,19 @@ def answered_case(store: Any, patient: Patient | None = None, answer: Answer | N
     )
     store.create_case(case, [])
     store.queue(case.id)
-    for state in (CaseState.SENDING, CaseState.SENT):
+    for state in (CaseState.SENDING, CaseState.SENT, *then):
         store.transition(case.id, state)
+    return case.id
+
+
+def answered_case(store: Any, patient: Patient | None = None, answer: Answer | None = None) -> str:
+    """A case that went the whole way, with the expert's answer (``answer``, else one with no report
+    attached)."""
+    case_id = sent_case(store, patient)
     with transaction(store.conn) as conn:
         store.set_answer(
             conn,
-            case.id,
+            case_id,
             answer
             or Answer(
                 conclusion="Lésion suspecte de carcinome basocellulaire superficiel : exérèse conseillée.",
@@ -125,8 +131,8 @@ def answered_case(store: Any, patient: Patient | None = None, answer: Answer | N
                 follow_up_days=14,
             ),
         )
-        store.transition(case.id, CaseState.ANSWERED, conn=conn)
-    return case.id
+        store.transition(case_id, CaseState.ANSWERED, conn=conn)
+    return case_id
 
 
 def open_from_list(qtbot: Any, window: Any, case_id: str) -> None:

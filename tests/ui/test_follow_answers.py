@@ -19,7 +19,7 @@ from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine
 from sync.sandbox import SandboxServer
 from sync.sandbox.shapes import AnswerShape
-from tests.support.ui import shown
+from tests.support.ui import sent_case, shown
 from tests.sync.recording_server import RecordingServer, recording_server
 from tests.sync.sync_helpers import make_case
 
@@ -538,18 +538,10 @@ def test_an_answer_arriving_while_the_case_is_open_is_shown_from_its_conclusion(
     to it; the answer came while the case was open and landed above, out of view: « Expert : … » and
     the report showed, not the conclusion, and her next gesture marked it read."""
     from app.db import transaction
-    from app.model import Answer, Case, Consent, Patient
+    from app.model import Answer
 
-    case = Case(
-        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
-        consent=Consent(given=True, recorded_by="Inf. Durand"),
-        question="Lésion pigmentée évolutive du dos : avis sur exérèse ?",
-    )
-    store.create_case(case, [])
-    store.queue(case.id)
-    for state in (CaseState.SENDING, CaseState.SENT, CaseState.ACCEPTED):
-        store.transition(case.id, state)
-    view = shown(qtbot, store, case.id)
+    case_id = sent_case(store, then=(CaseState.ACCEPTED,))
+    view = shown(qtbot, store, case_id)
     view.resize(900, 260)
     qtbot.waitUntil(lambda: view.column.verticalScrollBar().maximum() > 0)
     bar = view.column.verticalScrollBar()
@@ -558,14 +550,14 @@ def test_an_answer_arriving_while_the_case_is_open_is_shown_from_its_conclusion(
     with transaction(store.conn) as conn:
         store.set_answer(
             conn,
-            case.id,
+            case_id,
             Answer(
                 conclusion="Lésion suspecte de carcinome basocellulaire superficiel : exérèse conseillée.",
                 expert="Hélène MOREAU",
                 issued="2026-11-23T10:00:00+01:00",
             ),
         )
-        store.transition(case.id, CaseState.ANSWERED, conn=conn)
+        store.transition(case_id, CaseState.ANSWERED, conn=conn)
     view.refresh()
 
     qtbot.waitUntil(lambda: not view.conclusion.visibleRegion().isEmpty(), timeout=2000)

@@ -6,27 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from app.db import transaction
-from app.model import Case, CaseState, Consent, Patient
+from app.model import CaseState, Patient
 from app.outbox import Outbox
 from app.store import Store
-from tests.support.ui import shown
+from tests.support.ui import sent_case, shown
 
 
 def asked(store: Store) -> str:
     """A case sent to the platform of the mode now, on which the expert asks a question; its id."""
-    case = Case(
-        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03"),
-        consent=Consent(given=True, recorded_by="Inf. Durand"),
-        question="Lésion pigmentée évolutive du dos : avis sur exérèse ?",
-    )
-    store.create_case(case, [])
-    store.queue(case.id)
-    for state in (CaseState.SENDING, CaseState.SENT):
-        store.transition(case.id, state)
+    case_id = sent_case(store)
     with transaction(store.conn) as conn:
-        store.transition(case.id, CaseState.ON_HOLD, conn=conn)
-        Outbox(store).add_expert_message(conn, case.id, "c1", "Depuis quand ?", "2026-11-21T10:00:00+01:00")
-    return case.id
+        store.transition(case_id, CaseState.ON_HOLD, conn=conn)
+        Outbox(store).add_expert_message(conn, case_id, "c1", "Depuis quand ?", "2026-11-21T10:00:00+01:00")
+    return case_id
 
 
 def test_a_training_cases_question_offers_no_reply_once_a_real_platform_is_set(qtbot: Any, store: Store) -> None:
@@ -101,7 +93,6 @@ def test_a_training_case_is_marked_in_the_worklist_and_on_its_page_once_training
     « FORMATION »). A training case says so in the list and on its page, whatever the mode now."""
     from PySide6.QtCore import Qt
 
-    from app.model import Patient
     from tests.support.ui import answered_case
 
     training = answered_case(store)  # sent and answered in training mode (no platform set)
