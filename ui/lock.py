@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app import screen_lock
+from app.errors import TeleavisError
 from app.store import Store
 from ui.tasks import on_own_connection, write_and_wait
 from ui.widgets import named
@@ -156,6 +157,7 @@ class LockScreen(QWidget):
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.problem = QLabel()
         self.problem.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.problem.setWordWrap(True)  # a full disk takes two lines to say
         layout.addWidget(self.problem)
         layout.addStretch(2)
         self._wait_timer = QTimer(self, singleShot=True)
@@ -174,7 +176,14 @@ class LockScreen(QWidget):
             self.secret.setFocus()
             return
         # The check counts failures (a durable write), and hashes the code: the writer thread does both.
-        attempt = write_and_wait(on_own_connection(self.store, lambda own: screen_lock.try_secret(own, secret)))
+        try:
+            attempt = write_and_wait(on_own_connection(self.store, lambda own: screen_lock.try_secret(own, secret)))
+        except TeleavisError as exc:
+            # A try that cannot be counted (the disk filled while locked) opens nothing: said here, where
+            # the nurse is looking, not only in the log (found by fault injection: nothing happened).
+            self.secret.clear()
+            self.problem.setText(exc.message)
+            return
         self.secret.clear()
         if attempt.ok:
             self.problem.clear()

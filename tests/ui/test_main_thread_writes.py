@@ -277,3 +277,34 @@ def test_a_wrong_code_at_the_lock_is_counted_by_the_writer_thread(qtbot: Any, st
         tasks.set_runner(None)
     assert main_writes == [], main_writes
     assert store.settings.get(screen_lock.FAILURES_SETTING) is None, "the right code clears the count"
+
+
+def test_a_full_disk_at_the_lock_is_said_there(qtbot: Any, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by fault injection: the disk filled while the window was locked (a Store opened on a full
+    disk holds the base alone, app.db.connect). Counting the try is a durable write, which failed: the
+    error escaped the click, the lock screen stayed as it was, and the nurse typing the right
+    passphrase saw nothing happen, nor why. The full disk is said under the field; nothing opens."""
+    from app import messages as M
+    from app import screen_lock
+    from app.errors import StorageError
+    from ui.lock import LockScreen
+
+    tasks.set_runner(None)
+    screen_lock.set_pin(store, "4821")
+    lock = LockScreen(store)
+    qtbot.addWidget(lock)
+
+    def full() -> Store:
+        raise StorageError(M.tr("storage.full_open"))
+
+    monkeypatch.setattr(store, "clone", full)
+    opened: list[bool] = []
+    lock.unlocked.connect(lambda: opened.append(True))
+    try:
+        lock.secret.setText("4821")
+        lock.try_unlock()
+    finally:
+        tasks.set_runner(None)
+    assert opened == []
+    assert "disque est plein" in lock.problem.text()
+    assert lock.secret.text() == "" and lock.secret.isEnabled()
