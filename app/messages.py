@@ -50,6 +50,13 @@ CATALOGUE = i18n.Catalogue(
             "en": "The disk is full: Teleavis cannot open its data. Nothing is lost: free some space (or call "
             "IT support) and try again.",
         },
+        "storage.full_when_opened": {
+            "fr": "Le disque est plein (ou l'était quand Teleavis a ouvert ses données) : elles se lisent, mais "
+            "rien ne peut être enregistré. Rien n'est perdu : libérez de la place (ou prévenez le support "
+            "informatique), puis fermez Teleavis et rouvrez-le.",
+            "en": "The disk is full (or was when Teleavis opened its data): it can be read, but nothing can be "
+            "saved. Nothing is lost: free some space (or call IT support), then close Teleavis and open it again.",
+        },
         "storage.full": {
             "fr": "Le disque est plein : rien n'a été perdu, mais ce dernier enregistrement n'a pas été fait. "
             "Libérez de la place (ou prévenez le support informatique) puis recommencez.",

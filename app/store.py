@@ -243,9 +243,11 @@ class Store:
         """Another connection to the same store, for a worker thread (SQLite connections are per thread).
 
         Not while this one holds the base alone (a full disk: app.db.connect): it would wait, then be
-        said busy « by another window »; the disk being full is said at once instead."""
+        said busy « by another window »; the disk being full is said at once instead, with the way out:
+        freeing space is not enough, this process keeps the base alone until it is closed (found by fault
+        injection: a window opened on a full disk, then locked, never opened again, though told to retry)."""
         if isinstance(self.conn, ExclusiveConnection):  # (its own connection is never used from here)
-            raise StorageError(M.tr("storage.full_open"))
+            raise StorageError(M.tr("storage.full_when_opened"))
         return Store(self.data_dir, self.key, connect(self.data_dir / DB_FILE))
 
     def close(self) -> None:

@@ -88,3 +88,32 @@ def test_a_store_opened_alone_on_a_full_disk_says_so_to_its_workers_at_once(tele
         assert time.monotonic() - started < 5.0
     finally:
         conn.close()
+
+
+def test_a_store_opened_alone_on_a_full_disk_says_to_reopen_teleavis(teleavis_home: Path) -> None:
+    """Found by fault injection: a window opened on a full disk (its base held alone, app.db.connect),
+    locked after idle, said at each unlock « libérez de la place … puis recommencez »; with the space
+    freed, each try said the same: the base stays held alone until the window closes. The words say
+    to close Teleavis and open it again, which is the way out."""
+    import sqlite3
+
+    from app.db import DB_FILE, ExclusiveConnection
+    from app.errors import StorageError
+    from app.store import Store
+
+    with Store.open(teleavis_home) as store:
+        key = store.key
+    conn = sqlite3.connect(
+        teleavis_home / DB_FILE, isolation_level=None, check_same_thread=False, factory=ExclusiveConnection
+    )
+    conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("SELECT count(*) FROM cases").fetchone()
+    alone = Store(teleavis_home, key, conn)
+    try:
+        with pytest.raises(StorageError) as refused:
+            alone.clone()
+        assert "l'était quand Teleavis a ouvert ses données" in refused.value.message
+        assert "fermez Teleavis et rouvrez-le" in refused.value.message
+    finally:
+        conn.close()
