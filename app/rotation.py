@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -39,7 +40,7 @@ from app.blobs import _MAGIC
 from app.crypto import DataKey, DecryptionFailed
 from app.db import transaction
 from app.errors import StorageError
-from app.fsutil import atomic_write
+from app.fsutil import NO_SPACE, atomic_write
 from app.keystore import KeyStore
 from app.settings import Settings, row_tag
 
@@ -72,6 +73,14 @@ M.add(
             "sait pas rechiffrer. Rien n'a été changé ; signalez-le au support.",
             "en": "Key rotation refused: column {column} holds encrypted data this version cannot re-encrypt. "
             "Nothing was changed; please report it to support.",
+        },
+        "rotation.no_room": {
+            "fr": "Pas assez de place sur le disque pour rechiffrer les données (il faut environ {needed} libres, il y "
+            "en a {free}) : rien n'a été changé, la phrase secrète reste l'ancienne. Libérez de la place "
+            "(ou prévenez le support informatique) puis recommencez.",
+            "en": "Not enough space on the disk to re-encrypt the data (about {needed} free is needed, there is "
+            "{free}): nothing was changed, the passphrase is still the old one. Free some space (or call IT "
+            "support) and try again.",
         },
         "rotation.done": {
             "fr": "Nouvelle clé des données : tout a été rechiffré.",
@@ -313,6 +322,39 @@ def database_key(conn: sqlite3.Connection, current: DataKey, pending: DataKey, p
         return pending if _marker(conn, pending) == pending_id else current
     except sqlite3.Error:  # no settings table yet
         return current
+
+
+def room_needed(root: Path) -> int:
+    """Bytes a rotation of the data in ``root`` needs free, at most: the database re-written in one
+    transaction (its WAL grows to about its size), the largest blob re-sealed beside itself before its
+    rename, and the margin below which SQLite cannot work at all."""
+
+    def size(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
+
+    database = sum(size(root / f"teleavis.db{suffix}") for suffix in ("", "-wal"))
+    objects = root / "objects"
+    largest = max((size(path) for path in objects.glob("*/*")), default=0) if objects.exists() else 0
+    return database + largest + NO_SPACE
+
+
+def check_room(root: Path) -> None:
+    """Refuse (``StorageError``, nothing changed) a rotation the disk has no room to finish. Found by
+    fault injection: started on a nearly full disk, the passphrase was changed, the re-sealing stopped
+    for want of space, and every later command, reading included, failed until space was freed, while
+    the words said to start again (with the old passphrase, now refused)."""
+    try:
+        free = shutil.disk_usage(root).free
+    except OSError:
+        return  # not measurable here: the writes will say it if they fail
+    needed = room_needed(root)
+    if free < needed:
+        from app.doctor import human_size
+
+        raise StorageError(M.tr("rotation.no_room", needed=human_size(needed), free=human_size(free)))
 
 
 def rotate(

@@ -89,6 +89,8 @@ def run_change(args: argparse.Namespace) -> int:
         raise UsageError(problem)
     if old is not None and new == old:
         raise UsageError(M.tr("passphrase.same"))
+    if args.rotate_key:
+        rotation.check_room(root)  # before the passphrase changes: a rotation the disk cannot finish is not begun
     # A rotation needs the data to itself (a window left open would go on sealing with the old key):
     # checked before anything changes.
     with (

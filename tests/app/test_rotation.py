@@ -257,3 +257,32 @@ def test_no_rotation_while_teleavis_is_open_elsewhere(teleavis_home: Path) -> No
     keys = KeyStore(teleavis_home)
     assert keys.read_meta()["key_id"] == before and not keys.rotation_pending(), "the key did not change"
     assert keys.passphrase_opens(PASSPHRASE) and not keys.passphrase_opens(OTHER), "nor the passphrase"
+
+
+def test_no_rotation_begins_that_the_disk_has_no_room_to_finish(
+    teleavis_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by fault injection (a 40 MB disk, 400 KB free): the passphrase was changed, then the
+    re-sealing stopped for want of space; every command after it, reading the worklist included, said
+    the disk was full until space was freed, and the words said to start again, which the old
+    passphrase, now refused, could not. Refused before anything changes, saying how much room it needs."""
+    import shutil
+    from collections import namedtuple
+
+    from app.main import main
+
+    filled(teleavis_home, image_size=200_000)
+    before = KeyStore(teleavis_home).read_meta()["key_id"]
+    assert rotation.room_needed(teleavis_home) > 200_000
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage(10**9, 10**9 - 400_000, 400_000))
+    monkeypatch.setenv("TELEAVIS_NEW_PASSPHRASE", OTHER)
+    capsys.readouterr()
+    code = main(["passphrase", "change", "--rotate-key"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Pas assez de place sur le disque pour rechiffrer" in err and "rien n'a été changé" in err
+    assert "Phrase secrète changée" not in err
+    keys = KeyStore(teleavis_home)
+    assert keys.read_meta()["key_id"] == before and not keys.rotation_pending(), "the key did not change"
+    assert keys.passphrase_opens(PASSPHRASE) and not keys.passphrase_opens(OTHER), "nor the passphrase"
