@@ -392,36 +392,46 @@ class Outbox:
         ]
 
     def queue_reply(
-        self, case_id: str, text: str, image_ids: list[str], in_response_to: str | None, *, actor: str | None = None
+        self,
+        case_id: str,
+        text: str,
+        image_ids: list[str],
+        in_response_to: str | None,
+        *,
+        actor: str | None = None,
+        conn: sqlite3.Connection | None = None,
     ) -> str:
-        """The requester's answer to the expert, waiting to be sent; returns its (message) id."""
+        """The requester's answer to the expert, waiting to be sent; returns its (message) id. With
+        ``conn``, written in that transaction (the one storing the reply's photos), else in its own."""
+        if conn is None:
+            with transaction(self.conn) as own:
+                return self.queue_reply(case_id, text, image_ids, in_response_to, actor=actor, conn=own)
         message_id = new_id()
-        with transaction(self.conn) as conn:
-            conn.execute(
-                "INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, "
-                "in_response_to, state) VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    message_id,
+        conn.execute(
+            "INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, "
+            "in_response_to, state) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                message_id,
+                case_id,
+                "to-expert",
+                iso(utc_now()),
+                self._seal(
                     case_id,
-                    "to-expert",
-                    iso(utc_now()),
-                    self._seal(
-                        case_id,
-                        message_id,
-                        {
-                            "text": text,
-                            "image_ids": image_ids,
-                            "direction": "to-expert",
-                            "in_response_to": in_response_to,
-                        },
-                    ),
-                    None,
-                    in_response_to,
-                    "queued",
+                    message_id,
+                    {
+                        "text": text,
+                        "image_ids": image_ids,
+                        "direction": "to-expert",
+                        "in_response_to": in_response_to,
+                    },
                 ),
-            )
-            audit.append(conn, self.store.key, "message", case_id, detail="queued", actor=actor)
-            self.store.add_event(conn, case_id, REPLY_QUEUED, None, None)  # the case's history says it too
+                None,
+                in_response_to,
+                "queued",
+            ),
+        )
+        audit.append(conn, self.store.key, "message", case_id, detail="queued", actor=actor)
+        self.store.add_event(conn, case_id, REPLY_QUEUED, None, None)  # the case's history says it too
         return message_id
 
     def waiting_count(self) -> int:

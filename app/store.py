@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -649,14 +649,22 @@ class Store:
         case.revision = row["revision"] + 1
 
     def add_images(
-        self, case_id: str, images: list[NewImage], *, actor: str | None = None, patient: Patient | None = None
+        self,
+        case_id: str,
+        images: list[NewImage],
+        *,
+        actor: str | None = None,
+        patient: Patient | None = None,
+        then: Callable[[sqlite3.Connection], None] | None = None,
     ) -> None:
         """Add images at the end of the case.
 
         With the case's ``patient`` (an import), an image already in this case, or in the case of
         another patient, is refused (:class:`AlreadyStored`), nothing added: the same file twice is
         a re-export, and in two patients' cases one of them is wrong. Checked in the transaction
-        that adds it, so two imports of one file at the same instant cannot both pass."""
+        that adds it, so two imports of one file at the same instant cannot both pass. ``then``
+        writes what goes with the images in the same transaction (a reply that takes them): both
+        are stored, or neither."""
         with self._refused_removes([image for image in images if image.written]):
             self._checked_image_list(case_id)  # refuse an altered case before writing any file
         stored = self._put_images(images)
@@ -676,6 +684,8 @@ class Store:
                 self._seal_image_list(conn, case_id, listed, stored, [])
                 conn.execute("UPDATE cases SET updated_at=? WHERE id=?", (iso(utc_now()), case_id))
                 audit.append(conn, self.key, "edited", case_id, detail=f"+{len(stored)} image(s)", actor=actor)
+                if then is not None:
+                    then(conn)
         except BaseException:
             self._discard(stored)
             raise

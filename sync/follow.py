@@ -1848,6 +1848,19 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage]) -
         unplaced = [f for n, image in enumerate(images, 1) for f in image_place(case.specialty, image.record, n)]
         if unplaced:
             raise TeleavisError(M.tr("reply.unplaced", what=unplaced[0].message))
-        # As an import: a photo already in this case, or in another patient's, is refused (AlreadyStored).
-        store.add_images(case_id, images, patient=case.patient)
-    return outbox.queue_reply(case_id, text, [i.record.id for i in images], expert[-1].platform_id if expert else None)
+    image_ids = [i.record.id for i in images]
+    in_response_to = expert[-1].platform_id if expert else None
+    if not images:
+        return outbox.queue_reply(case_id, text, image_ids, in_response_to)
+    # As an import: a photo already in this case, or in another patient's, is refused (AlreadyStored).
+    # The photos and the reply that takes them are one transaction (found by fault injection: a full
+    # disk or a power cut between two left the photos in the case, no reply, and the same photo refused
+    # when it was sent again: it never reached the expert).
+    queued: list[str] = []
+    store.add_images(
+        case_id,
+        images,
+        patient=case.patient,
+        then=lambda conn: queued.append(outbox.queue_reply(case_id, text, image_ids, in_response_to, conn=conn)),
+    )
+    return queued[0]

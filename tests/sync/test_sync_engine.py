@@ -499,3 +499,41 @@ def test_a_case_held_back_while_its_photos_leave_sends_nothing_more(
     assert summary.sent == [] and store.state(case_id) == CaseState.DRAFT
     assert len(uploads) == 1, "no photo after the hold-back"
     assert sandbox.count("Task") == 0
+
+
+def test_a_reply_whose_queueing_failed_leaves_no_photo_behind_and_goes_when_sent_again(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by fault injection: a reply's photos were stored in the case in one transaction, the reply
+    queued in another. The disk filling up between the two (a photo takes megabytes, the reply a few
+    kilobytes), or the power cut there, left the photos in the case and no reply: sent again, the same
+    photo was refused as « already in this case », and it never reached the expert. Both are one
+    transaction now: a failure leaves nothing, and the same reply sent again goes with its photo."""
+    from app import messages as M
+    from app.errors import StorageError
+
+    with (
+        SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
+        client_for(server) as client,
+    ):
+        case_id, engine = _asked(store, server, client)
+        images_before = [image.id for image in store.get_case(case_id).images]
+        queue = Outbox.queue_reply
+        failures = [StorageError(M.tr("storage.full"))]
+
+        def full_once(self: Outbox, *args: Any, **kwargs: Any) -> str:
+            if failures:
+                raise failures.pop()
+            return queue(self, *args, **kwargs)
+
+        monkeypatch.setattr(Outbox, "queue_reply", full_once)
+        record = CaseImage(body_site="dos", view="dermoscopy")
+        photo = [NewImage(record, jpeg(seed=96))]
+        with pytest.raises(StorageError, match="disque est plein"):
+            queue_reply(store, case_id, "Voici la dermoscopie.", photo)
+        assert [image.id for image in store.get_case(case_id).images] == images_before, "no photo left behind"
+        assert [m.direction for m in Outbox(store).messages(case_id)] == ["from-expert"]
+
+        queue_reply(store, case_id, "Voici la dermoscopie.", photo)  # the nurse clicks Send again
+        assert engine.run_once().replies_sent == 1
+        assert server.count("Media", identifier=f"urn:teleavis:image-id|{record.id}") == 1
