@@ -191,16 +191,36 @@ class Patient:
         return ".".join(part for part in (family, given) if part) + ("." if family or given else "")
 
     def same_person(self, other: Patient) -> bool:
-        """Whether two records are of the same patient: the same INS or file number when both have one,
-        else the same family name, first given name (accents and case set aside) and birth date."""
+        """Whether two records are of the same patient: the same strict traits (birth name and first given
+        name, accents, case, hyphens and spaces set aside; birth date), and the same INS or file number
+        when both have one. A number shared by two records of other traits is no proof of one person: it is
+        an identity conflict (RNIV), one of the two records wrong (:meth:`identity_conflict`)."""
         for ours, theirs in ((self.ins, other.ins), (self.local_id, other.local_id)):
             if ours and theirs:
-                return ours.strip() == theirs.strip()
-        return (fold(self.family), [fold(g) for g in self.given[:1]], self.birth_date) == (
-            fold(other.family),
-            [fold(g) for g in other.given[:1]],
-            other.birth_date,
+                if _number(ours) != _number(theirs):
+                    return False
+                break
+        return self._traits() == other._traits()
+
+    def identity_conflict(self, other: Patient) -> bool:
+        """Whether the two records share an INS or a file number under other strict traits: one number on
+        two identities, which is never the same patient, nor plainly another one."""
+        shared = any(
+            ours and theirs and _number(ours) == _number(theirs)
+            for ours, theirs in ((self.ins, other.ins), (self.local_id, other.local_id))
         )
+        return shared and self._traits() != other._traits()
+
+    def _traits(self) -> tuple[str, str, str]:
+        def name(text: str) -> str:
+            return " ".join(fold(text).replace("-", " ").split())
+
+        return name(self.family), name(self.given[0] if self.given else ""), self.birth_date.strip()
+
+
+def _number(value: str) -> str:
+    """An INS or file number as compared: spaces set aside, letters (2A/2B) in capitals."""
+    return "".join(value.split()).upper()
 
 
 @dataclass

@@ -13,10 +13,10 @@ from app.acts import act_of, judge
 from app.answers import earlier_words, follow_up_words, missing_words, state_words, status_words
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, printable, say
-from app.errors import CaseFileError, DataAltered, ImageRejected, StorageError
+from app.errors import CaseFileError, DataAltered, ImageRejected, NotFound, StorageError
 from app.findings import Finding
 from app.identifiers import birth_country_name
-from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, iso, utc_now
+from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, Patient, iso, utc_now
 from app.outbox import Outbox, held_by_platform
 from app.report_text import (
     eye_check_words,
@@ -87,6 +87,15 @@ M.add(
             "ce fichier a peut-être déjà été importé. Vérifiez avant d'envoyer les deux dossiers à l'expert.",
             "en": "Warning: {where} ({name}) is already in case {case} of this same patient (image {n}): this file "
             "may have been imported already. Check before sending both cases to the expert.",
+        },
+        "case.image_conflict": {
+            "fr": "Attention : {where} ({name}) est déjà dans le dossier {case} (image {n}), qui porte le même INS "
+            "ou n° de dossier que ce patient mais d'autres traits d'identité (nom de naissance, premier prénom, "
+            "date de naissance) : conflit d'identité. Vérifiez l'identité des deux dossiers sur la pièce "
+            "d'identité avant d'en envoyer un.",
+            "en": "Warning: {where} ({name}) is already in case {case} (image {n}), which bears this patient's INS "
+            "or file number under other identity traits (birth name, first given name, date of birth): an "
+            "identity conflict. Check both cases' identity against the ID document before sending either.",
         },
         "case.image_elsewhere": {
             "fr": "Attention : {where} ({name}) est déjà dans le dossier {case} d'un autre patient (image {n}). "
@@ -194,9 +203,10 @@ def run_import(args: argparse.Namespace) -> int:
         for ref, image in zip(parsed.images, images, strict=True):
             held = store.copy_held(case.id, image, case.patient)
             if held is not None and not held[2]:
-                elsewhere.append(
-                    M.tr("case.image_elsewhere", where=ref.where, name=ref.path.name, case=held[0][:8], n=held[1])
-                )
+                # The other case under this one's INS or file number but other traits: neither plainly
+                # another patient nor the same one, an identity conflict (RNIV) to resolve first.
+                key = "case.image_conflict" if _conflicts(store, held[0], case.patient) else "case.image_elsewhere"
+                elsewhere.append(M.tr(key, where=ref.where, name=ref.path.name, case=held[0][:8], n=held[1]))
             elif (again := store.copy_held(case.id, image, case.patient, same_patient=True)) is not None:
                 # Found from outside: the same case file imported twice (a script run again after a
                 # cut) made two identical cases, both sent and billed, nothing said.
@@ -217,6 +227,14 @@ def run_import(args: argparse.Namespace) -> int:
             say(f"  - {finding.message}")
     say_eye_sides(checklist)
     return 0
+
+
+def _conflicts(store: Store, case_id: str, patient: Patient) -> bool:
+    """Whether the case ``case_id`` holds ``patient``'s INS or file number under other strict traits."""
+    try:
+        return store.get_case(case_id).patient.identity_conflict(patient)
+    except (NotFound, DataAltered):
+        return False
 
 
 #: The image a case file brought that is also in another patient's case (``Store.images_elsewhere``).

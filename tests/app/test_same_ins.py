@@ -229,3 +229,51 @@ def test_a_parents_number_typed_as_a_childs_ins_is_said_for_what_it_is(
         )
         assert "carte Vitale d'un parent" in finding.message and "téléservice INSi" in finding.message
     assert "MARTIN Paul, né(e) le 1950-02-03" in named.message and "MARTIN" not in unnamed.message
+
+
+def test_a_photo_in_a_case_of_the_same_ins_but_other_traits_is_an_identity_conflict(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
+    """Found by an identity-vigilance review: two cases holding one INS under two birth names had their
+    photos said to be « de ce même patient »: the shared number was taken for proof of one person, while
+    a number on two different sets of strict traits (RNIV) is an identity conflict, one record wrong."""
+    martin = _import(capsys, tmp_path / "martin", 1, identity_status="provisional")
+    durand = run_inprocess(
+        capsys,
+        "case",
+        "import",
+        str(
+            example_case(
+                tmp_path / "durand",
+                seed=1,  # the same photos, and MARTIN's INS (typed lowercase with spaces: the same number)
+                patient={
+                    **EXAMPLE["patient"],
+                    "family": "DURAND",
+                    "given": ["Jacques"],
+                    "ins": str(EXAMPLE["patient"]["ins"]).lower()[:5] + " " + str(EXAMPLE["patient"]["ins"])[5:],
+                },
+            )
+        ),
+    )
+    assert durand.code == 0, durand.err
+    assert "de ce même patient" not in durand.err
+    assert f"images[0] (dos-loin.jpg) est déjà dans le dossier {martin[:8]} (image 1)" in durand.err
+    assert "conflit d'identité" in durand.err
+    with Store.open(teleavis_home) as store:
+        case = store.get_case(durand.out.strip())
+        assert [f.code for f in store.checklist(case) if f.code == "image.elsewhere"] == ["image.elsewhere"] * 2
+
+
+def test_the_same_number_is_the_same_person_only_with_the_same_strict_traits() -> None:
+    from app.model import Patient
+
+    paul = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", ins="150022A00100192")
+    assert paul.same_person(Patient(family="Martin ", given=["paul"], birth_date="1950-02-03", ins="150022a001 00192"))
+    assert not paul.same_person(Patient(family="DURAND", given=["Paul"], birth_date="1950-02-03", ins=paul.ins))
+    assert paul.identity_conflict(Patient(family="DURAND", given=["Paul"], birth_date="1950-02-03", ins=paul.ins))
+    assert not paul.identity_conflict(Patient(family="DURAND", given=["Paul"], birth_date="1950-02-03"))
+    same_file = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-04", local_id="D-1")
+    assert not same_file.same_person(Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", local_id="D-1"))
+    assert Patient(family="LE  GOFF-MARTIN", given=["Paul"], birth_date="1950-02-03").same_person(
+        Patient(family="Le Goff Martin", given=["Paul"], birth_date="1950-02-03")
+    )
