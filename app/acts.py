@@ -37,7 +37,7 @@ from app.db import transaction
 from app.errors import StorageError, UsageError
 from app.folding import fold as _fold
 from app.fsutil import os_reason
-from app.model import EDITABLE_STATES, Case, Requester, iso, utc_now
+from app.model import EDITABLE_STATES, Case, Requester, iso, name_text, utc_now
 from app.settings import is_training
 from app.site import load_requester
 
@@ -328,7 +328,7 @@ def export_csv(store: Store, year: int) -> tuple[str, int]:
                 code,
                 rpps,
                 patient.birth_name(),  # as shown and sent: in capitals
-                " ".join(patient.given),
+                name_text(" ".join(patient.given)),
                 patient.birth_date,
                 patient.sex,
                 patient.ins if patient.ins_sent() else "",  # an unqualified identity's INS identifies nothing

@@ -25,6 +25,19 @@ M.add(
 )
 
 
+#: The typographic apostrophes and dashes a word processor or a copy puts in a name, as the INS traits
+#: write them (INSi): the plain apostrophe and hyphen.
+_NAME_MARKS = str.maketrans(
+    dict.fromkeys("\u2019\u2018\u02bc\u00b4`", "'") | dict.fromkeys("\u2010\u2011\u2012\u2013\u2014", "-")
+)
+
+
+def name_text(text: str) -> str:
+    """A name as it is shown, printed, sent and compared: single spaces (a no-break space is one), the plain
+    apostrophe and hyphen; letters and accents as typed."""
+    return " ".join(text.translate(_NAME_MARKS).split())
+
+
 def new_id() -> str:
     """A fresh identifier: a lower-case UUID, as the platform contract wants (docs/platform-api.md §2)."""
     import uuid  # here, not at start-up: the window's first paint needs no new id
@@ -162,17 +175,17 @@ class Patient:
     def birth_name(self) -> str:
         """The birth name (family name) in capitals, as it is shown, printed and sent (FR Core, INS traits);
         accents kept as typed (« LÉVÊQUE »)."""
-        return self.family.strip().upper()
+        return name_text(self.family).upper()
 
     def full_name(self) -> str:
         """The birth name as French identity rules write it: family name in capitals, then the given names."""
-        return " ".join(part for part in (self.birth_name(), " ".join(self.given).strip()) if part)
+        return " ".join(part for part in (self.birth_name(), name_text(" ".join(self.given))) if part)
 
     def used_name_shown(self) -> str:
         """The used name as it is shown beside the birth name, in capitals; empty when none, or when it
         is the birth name itself (accents and case set aside)."""
-        used = " ".join(self.used_name.split()).upper()
-        return used if used and fold(used) != fold(" ".join(self.family.split())) else ""
+        used = name_text(self.used_name).upper()
+        return used if used and fold(used) != fold(name_text(self.family)) else ""
 
     def shown_name(self, lang: str | None = None) -> str:
         """The name a person reads: the birth name and given names, then the used name said as such
@@ -213,7 +226,7 @@ class Patient:
 
     def _traits(self) -> tuple[str, str, str]:
         def name(text: str) -> str:
-            return " ".join(fold(text).replace("-", " ").split())
+            return " ".join(fold(name_text(text)).replace("-", " ").split())
 
         return name(self.family), name(self.given[0] if self.given else ""), self.birth_date.strip()
 

@@ -325,7 +325,7 @@ def _request_part(
     # The birth name (a strict trait) said as such when a used name is beside it, each on its own line.
     used = p.used_name_shown()
     rows = [
-        (t("birth_name" if used else "name"), f"{p.birth_name()} {' '.join(p.given)}".strip()),
+        (t("birth_name" if used else "name"), p.full_name()),
         *([(t("used_name"), used)] if used else []),
         (t("birth_date"), date_words(p.birth_date, lang)),
         (t("sex"), sex_words(p.sex, lang)),

@@ -38,6 +38,7 @@ from app.model import (
     Priority,
     Requester,
     Specialty,
+    name_text,
     utc_now,
 )
 from app.moments import parse_date_time
@@ -862,7 +863,7 @@ def _traits(p: Patient) -> tuple[str, str, str, str]:
     """The strict traits two cases of one patient share: names folded, hyphens and spaces alike."""
 
     def name(text: str) -> str:
-        return " ".join(fold(text).replace("-", " ").split())
+        return " ".join(fold(name_text(text)).replace("-", " ").split())
 
     return name(p.family), name(p.given[0] if p.given else ""), p.birth_date, p.sex
 

@@ -31,7 +31,7 @@ from app import messages as M
 from app.errors import DataAltered, InvalidTransition, TeleavisError
 from app.folding import fold
 from app.i18n import decimal_words
-from app.model import Case, CaseState, Message, Patient, iso, utc_now
+from app.model import Case, CaseState, Message, Patient, iso, name_text, utc_now
 from app.outbox import HELD_BY_PLATFORM, STEP_IMAGES, STEP_TRANSACTION, Outbox
 from app.site import load_requester
 from app.store import TRAINING, Store
@@ -374,7 +374,8 @@ def _same_name(name: dict[str, Any], patient: Patient) -> bool:
         (given[0] if given else None, patient.given[0] if patient.given else None),
     ]
     return not any(
-        isinstance(theirs, str) and theirs.strip() and ours and fold(theirs) != fold(ours) for theirs, ours in pairs
+        isinstance(theirs, str) and theirs.strip() and ours and fold(name_text(theirs)) != fold(name_text(ours))
+        for theirs, ours in pairs
     )
 
 

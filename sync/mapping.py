@@ -22,7 +22,7 @@ from app import messages as M
 from app.i18n import language
 from app.identifiers import ins_system, normalize_ins
 from app.messages import specialty_name
-from app.model import Case, CaseImage, Message, Requester, iso, utc_now
+from app.model import Case, CaseImage, Message, Requester, iso, name_text, utc_now
 from app.moments import fhir_date_time
 from app.report_text import view_words
 from sync import codes as C
@@ -231,7 +231,7 @@ def _patient(case: Case, requester: Requester, *, training: bool = False) -> tup
         # In capitals, as the window and the PDF show it (and as INS traits are written): a name typed
         # in lower case reached the expert's letter as typed.
         name["family"] = p.birth_name()
-    given = [g.strip() for g in p.given if g.strip()]
+    given = [name_text(g) for g in p.given if g.strip()]
     if given:
         # FR Core: the first given name, and every given name of the birth certificate in the list.
         name["given"] = given[:1]

@@ -306,3 +306,32 @@ def test_a_date_refused_says_what_is_wrong_with_it() -> None:
     )
     said = [f.message for f in validate_case(later, None, today=date(2026, 12, 3)) if f.field == "consent.date"]
     assert said == ["Date du consentement dans le futur : vérifiez-la."]
+
+
+def test_the_names_sent_and_shown_have_one_space_and_the_plain_apostrophe_and_hyphen() -> None:
+    """Found by an identity-vigilance review: a birth name typed « de  la Fontaine » (two spaces), or pasted
+    with a typographic apostrophe (« N’GUYEN ») or a no-break space, went to the platform and into the letter
+    so, while the INS traits (INSi) write names with single spaces, the plain apostrophe and hyphen: the
+    qualified identity sent no longer read as its own traits."""
+    from sync.mapping import _patient
+    from tests.support.ui import REQUESTER
+
+    case = Case()
+    case.patient = Patient(
+        family=" de  la\u00a0Fontaine–N’Guyen ",
+        given=["Jean\u2011Pierre", "D’Arcy"],
+        used_name="Le  Goff",
+        birth_date="1950-02-03",
+        sex="male",
+        local_id="D-1",
+    )
+    assert case.patient.birth_name() == "DE LA FONTAINE-N'GUYEN"
+    assert case.patient.full_name() == "DE LA FONTAINE-N'GUYEN Jean-Pierre D'Arcy"
+    official, usual = _patient(case, REQUESTER)[0]["name"]
+    assert official["family"] == "DE LA FONTAINE-N'GUYEN" and official["given"] == ["Jean-Pierre"]
+    assert official["extension"][0]["valueString"] == "Jean-Pierre D'Arcy"
+    assert usual["family"] == "LE GOFF"
+    # The platform's Patient written with the plain apostrophe is the same person, not « another patient ».
+    from sync.engine import same_person
+
+    assert same_person({"name": [{"use": "official", "family": "DE LA FONTAINE-N'GUYEN"}]}, case.patient)
