@@ -106,6 +106,29 @@ def _hint(form: QFormLayout, text: str) -> QLabel:
     return label
 
 
+#: The RNIV's strict traits and the INS. A qualified identity is the INS fetched from INSi and these traits
+#: checked on the ID document: one of them changed by hand, the check no longer holds for it.
+CHECKED_TRAITS = (
+    "patient.family",
+    "patient.given",
+    "patient.birth_date",
+    "patient.sex",
+    "patient.birth_place",
+    "patient.ins",
+)
+
+
+def status_after_change(status: str, key: str) -> str | None:
+    """The status an identity falls back to once ``key`` was changed by hand, None when it keeps its own:
+    the INS changed, what INSi gave is lost (qualified is then validated, recovered provisional); a trait
+    changed, the document check of it is lost too (provisional)."""
+    if status not in ("recovered", "qualified") or key not in CHECKED_TRAITS:
+        return None
+    if key == "patient.ins" and status == "qualified":
+        return "validated"
+    return "provisional"
+
+
 class FieldEdit(QUndoCommand):
     """One edit of one field; quick successive edits of the same field merge into one step."""
 
@@ -153,6 +176,7 @@ class CaseEditor(QWidget):
         self.undo_stack = QUndoStack(self)
         self.bindings: dict[str, Binding] = {}
         self.labels: dict[str, str] = {}
+        self._opened_traits: dict[str, Any] = {}
         self.problems: dict[str, QLabel] = {}
         self._stash: dict[str, dict[str, Any]] = {}
         #: Edits of cases left before their save was refused (a full disk): given back when reopened.
@@ -358,6 +382,14 @@ class CaseEditor(QWidget):
         self._row(
             form, combo_binding("patient.identity_status", self.identity_status), self.tr("Statut de l'identité :")
         )
+        self.requalify_note = _hint(
+            form,
+            self.tr(
+                "Un trait d'identité ou l'INS a été modifié : l'identité n'a plus le statut qu'elle avait. "
+                "Vérifiez-la de nouveau (téléservice INSi, pièce d'identité), puis choisissez son statut."
+            ),
+        )
+        self.requalify_note.hide()
         self.identity_document = ChoiceBox()
         for code, text in (
             ("", self.tr("Aucune")),
@@ -612,6 +644,10 @@ class CaseEditor(QWidget):
             self._save_timer.start()
         self.case = case
         self.undo_stack.clear()
+        #: The checked traits as the case was opened: a trait changed from one of them (not one filled where
+        #: there was none, the INS typed after the status was chosen) takes the status back.
+        self._opened_traits = {key: get_value(case, key) for key in CHECKED_TRAITS}
+        self.requalify_note.hide()
         self._stash.clear()
         # The same specialty's fields are reused (every field is written below): building them again
         # was most of the time it took to open a case.
@@ -647,7 +683,21 @@ class CaseEditor(QWidget):
         if isinstance(old, list | dict):
             old = type(old)(old)
         set_value(self.case, binding.key, new)
-        self.undo_stack.push(FieldEdit(self, binding.key, self.labels.get(binding.key, binding.key), old, new))
+        edit = FieldEdit(self, binding.key, self.labels.get(binding.key, binding.key), old, new)
+        status = self.case.patient.identity_status
+        checked = self._opened_traits.get(binding.key) not in (None, "", [], "unknown")  # (a sex not told)
+        fallback = status_after_change(status, binding.key) if checked else None
+        if fallback is not None:
+            # One step: undone, the trait and the status come back together.
+            self.undo_stack.beginMacro(edit.text())
+            self.undo_stack.push(edit)
+            self.apply("patient.identity_status", fallback)
+            label = self.labels.get("patient.identity_status", "patient.identity_status")
+            self.undo_stack.push(FieldEdit(self, "patient.identity_status", label, status, fallback))
+            self.undo_stack.endMacro()
+            self.requalify_note.show()
+        else:
+            self.undo_stack.push(edit)
         if binding.key == "specialty":
             self._specialty_changed()
         if binding.key == "consent.given" and new:
@@ -706,6 +756,8 @@ class CaseEditor(QWidget):
     def _after_edit(self, key: str) -> None:
         if key == "patient.identity_status" and self.case is not None:
             self.case.identity_status_missing = False  # answered: stored with the next save
+            if self.case.patient.identity_status in ("recovered", "qualified"):
+                self.requalify_note.hide()  # chosen again (or the change undone)
         if key.startswith("patient.identity") or key in ("patient.given", "patient.birth_place"):
             self._identity_shown()
         self._dirty = True

@@ -326,382 +326,388 @@
 <context>
     <name>CaseEditor</name>
     <message>
-        <location filename="../../ui/case_editor.py" line="185"/>
+        <location filename="../../ui/case_editor.py" line="209"/>
         <source>Formulaire de la spécialité</source>
         <extracomment>Edits of cases left before their save was refused (a full disk): given back when reopened.</extracomment>
         <translation>Specialty form</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="256"/>
+        <location filename="../../ui/case_editor.py" line="280"/>
         <source>1. Consentement du patient</source>
         <translation>1. Patient&apos;s consent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="261"/>
+        <location filename="../../ui/case_editor.py" line="285"/>
         <source>Avant tout, demandez au patient s&apos;il accepte que son dossier et ses photos soient envoyés à un médecin expert. Le reste du dossier s&apos;ouvre ensuite.</source>
         <translation>First of all, ask the patient whether they agree to their case and photos being sent to an expert physician. The rest of the case opens afterwards.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="267"/>
+        <location filename="../../ui/case_editor.py" line="291"/>
         <source>Le patient accepte la télé-expertise</source>
         <translation>The patient agrees to tele-expertise</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="268"/>
+        <location filename="../../ui/case_editor.py" line="292"/>
         <source>Consentement :</source>
         <translation>Consent:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="269"/>
-        <location filename="../../ui/case_editor.py" line="313"/>
-        <location filename="../../ui/case_editor.py" line="377"/>
-        <location filename="../../ui/case_editor.py" line="564"/>
+        <location filename="../../ui/case_editor.py" line="293"/>
+        <location filename="../../ui/case_editor.py" line="337"/>
+        <location filename="../../ui/case_editor.py" line="409"/>
+        <location filename="../../ui/case_editor.py" line="596"/>
         <source>JJ/MM/AAAA</source>
         <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="270"/>
+        <location filename="../../ui/case_editor.py" line="294"/>
         <source>Date du consentement :</source>
         <translation>Consent date:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="271"/>
+        <location filename="../../ui/case_editor.py" line="295"/>
         <source>Nom de la personne qui l&apos;a recueilli</source>
         <translation>Name of the person who recorded it</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="273"/>
+        <location filename="../../ui/case_editor.py" line="297"/>
         <source>Recueilli par :</source>
         <translation>Recorded by:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="287"/>
+        <location filename="../../ui/case_editor.py" line="311"/>
         <source>2. Patient</source>
         <translation>2. Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="292"/>
+        <location filename="../../ui/case_editor.py" line="316"/>
         <source>Tel que sur la pièce d&apos;identité</source>
         <translation>As on the identity document</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="293"/>
+        <location filename="../../ui/case_editor.py" line="317"/>
         <source>Nom de naissance :</source>
         <translation>Birth name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="294"/>
+        <location filename="../../ui/case_editor.py" line="318"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="295"/>
+        <location filename="../../ui/case_editor.py" line="319"/>
         <source>Nom utilisé :</source>
         <translation>Used name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="298"/>
+        <location filename="../../ui/case_editor.py" line="322"/>
         <source>Nom d&apos;usage, ex. celui de l&apos;époux : il ne s&apos;écrit jamais dans le nom de naissance.</source>
         <translation>The name the patient goes by, e.g. the spouse&apos;s: never written into the birth name.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="300"/>
+        <location filename="../../ui/case_editor.py" line="324"/>
         <source>Tous, dans l&apos;ordre de la pièce d&apos;identité</source>
         <translation>All of them, in the identity document&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="302"/>
+        <location filename="../../ui/case_editor.py" line="326"/>
         <source>Prénoms de naissance :</source>
         <translation>Birth given names:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="305"/>
+        <location filename="../../ui/case_editor.py" line="329"/>
         <source>Premier prénom :</source>
         <translation>First given name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="309"/>
+        <location filename="../../ui/case_editor.py" line="333"/>
         <source>Si le premier prénom est composé sans trait d&apos;union sur la pièce (ex. Marie Thérèse), choisissez-le ici.</source>
         <translation>If the first given name is compound without a hyphen on the document (e.g. Marie Thérèse), choose it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="314"/>
+        <location filename="../../ui/case_editor.py" line="338"/>
         <source>Date de naissance :</source>
         <translation>Date of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="315"/>
+        <location filename="../../ui/case_editor.py" line="339"/>
         <source>code INSEE, ex. 75056</source>
         <translation>INSEE code, e.g. 75056</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="320"/>
+        <location filename="../../ui/case_editor.py" line="344"/>
         <source>Lieu de naissance :</source>
         <translation>Place of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="407"/>
+        <location filename="../../ui/case_editor.py" line="439"/>
         <source>Commune de naissance ; né à l&apos;étranger : 99 + code du pays (ex. 99134).</source>
         <translation>The commune of birth; born abroad: 99 + the country code (e.g. 99134).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="328"/>
+        <location filename="../../ui/case_editor.py" line="352"/>
         <source>Non renseigné</source>
         <translation>Not given</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="115"/>
+        <location filename="../../ui/case_editor.py" line="138"/>
         <source>la saisie de « {field} »</source>
-        <extracomment>What the editor changes in a case (its images&apos; labels are the capture panel&apos;s, saved on their own). The edit, as the Edit menu names it after « Annuler » / « Rétablir »: « Annuler la saisie de « Nom » » (English: &quot;Undo&quot; + &quot;change to “Name”&quot;).</extracomment>
+        <extracomment>What the editor changes in a case (its images&apos; labels are the capture panel&apos;s, saved on their own). The RNIV&apos;s strict traits and the INS. A qualified identity is the INS fetched from INSi and these traits checked on the ID document: one of them changed by hand, the check no longer holds for it. The edit, as the Edit menu names it after « Annuler » / « Rétablir »: « Annuler la saisie de « Nom » » (English: &quot;Undo&quot; + &quot;change to “Name”&quot;).</extracomment>
         <translation>change to “{field}”</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="329"/>
+        <location filename="../../ui/case_editor.py" line="353"/>
         <source>Femme</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="330"/>
+        <location filename="../../ui/case_editor.py" line="354"/>
         <source>Homme</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="331"/>
+        <location filename="../../ui/case_editor.py" line="355"/>
         <source>Autre</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="334"/>
+        <location filename="../../ui/case_editor.py" line="358"/>
         <source>Sexe :</source>
         <translation>Sex:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="339"/>
+        <location filename="../../ui/case_editor.py" line="363"/>
         <source>Ce dossier a été créé avant le statut de l&apos;identité : il est considéré comme provisoire. Indiquez le statut ci-dessous.</source>
         <translation>This case was created before the identity status existed: it is taken as provisional. Give the status below.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="351"/>
+        <location filename="../../ui/case_editor.py" line="375"/>
         <source>Provisoire (pièce d&apos;identité non contrôlée)</source>
         <translation>Provisional (ID document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="352"/>
+        <location filename="../../ui/case_editor.py" line="376"/>
         <source>Récupérée (INS obtenu par l&apos;INSi, pièce non contrôlée)</source>
         <translation>Recovered (INS from INSi, document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="353"/>
+        <location filename="../../ui/case_editor.py" line="377"/>
         <source>Validée (pièce d&apos;identité contrôlée, sans INSi)</source>
         <translation>Validated (ID document checked, no INSi)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="354"/>
+        <location filename="../../ui/case_editor.py" line="378"/>
         <source>Qualifiée (INSi et pièce d&apos;identité contrôlée)</source>
         <translation>Qualified (INSi and ID document checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="358"/>
+        <location filename="../../ui/case_editor.py" line="382"/>
         <source>Statut de l&apos;identité :</source>
         <translation>Identity status:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="362"/>
+        <location filename="../../ui/case_editor.py" line="387"/>
+        <source>Un trait d&apos;identité ou l&apos;INS a été modifié : l&apos;identité n&apos;a plus le statut qu&apos;elle avait. Vérifiez-la de nouveau (téléservice INSi, pièce d&apos;identité), puis choisissez son statut.</source>
+        <translation>An identity trait or the INS was changed: the identity no longer has the status it had. Check it again (INSi service, ID document), then choose its status.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="394"/>
         <source>Aucune</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="363"/>
+        <location filename="../../ui/case_editor.py" line="395"/>
         <source>Carte nationale d&apos;identité</source>
         <translation>National identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="364"/>
+        <location filename="../../ui/case_editor.py" line="396"/>
         <source>Passeport</source>
         <translation>Passport</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="365"/>
+        <location filename="../../ui/case_editor.py" line="397"/>
         <source>Titre de séjour</source>
         <translation>Residence permit</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="366"/>
+        <location filename="../../ui/case_editor.py" line="398"/>
         <source>Livret de famille</source>
         <translation>Family record book</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="367"/>
+        <location filename="../../ui/case_editor.py" line="399"/>
         <source>Extrait d&apos;acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="370"/>
+        <location filename="../../ui/case_editor.py" line="402"/>
         <source>Carte d&apos;identité</source>
         <translation>Identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="370"/>
+        <location filename="../../ui/case_editor.py" line="402"/>
         <source>Acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="375"/>
+        <location filename="../../ui/case_editor.py" line="407"/>
         <source>Pièce d&apos;identité contrôlée :</source>
         <translation>ID document checked:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="379"/>
+        <location filename="../../ui/case_editor.py" line="411"/>
         <source>Contrôlée le :</source>
         <translation>Checked on:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="381"/>
+        <location filename="../../ui/case_editor.py" line="413"/>
         <source>15 caractères, obtenus par le téléservice INSi</source>
         <translation>15 characters, obtained from the INSi teleservice</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="386"/>
+        <location filename="../../ui/case_editor.py" line="418"/>
         <source>Matricule INS :</source>
         <translation>INS number:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="391"/>
+        <location filename="../../ui/case_editor.py" line="423"/>
         <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée ; sinon, c&apos;est l&apos;identifiant local qui l&apos;est.</source>
         <translation>The INS is sent to the expert only when the identity is qualified; otherwise the local id is sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="395"/>
+        <location filename="../../ui/case_editor.py" line="427"/>
         <source>Si l&apos;INS n&apos;est pas connu</source>
         <translation>If the INS is not known</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="396"/>
+        <location filename="../../ui/case_editor.py" line="428"/>
         <source>Identifiant local :</source>
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="405"/>
+        <location filename="../../ui/case_editor.py" line="437"/>
         <source>Pays de naissance (nom INSEE) : {country}.</source>
         <translation>Country of birth (INSEE name, in French): {country}.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="422"/>
+        <location filename="../../ui/case_editor.py" line="454"/>
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="428"/>
+        <location filename="../../ui/case_editor.py" line="460"/>
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="430"/>
+        <location filename="../../ui/case_editor.py" line="462"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="431"/>
+        <location filename="../../ui/case_editor.py" line="463"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="432"/>
+        <location filename="../../ui/case_editor.py" line="464"/>
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="433"/>
+        <location filename="../../ui/case_editor.py" line="465"/>
         <source>La question posée à l&apos;expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="437"/>
+        <location filename="../../ui/case_editor.py" line="469"/>
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="438"/>
+        <location filename="../../ui/case_editor.py" line="470"/>
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="442"/>
+        <location filename="../../ui/case_editor.py" line="474"/>
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="444"/>
+        <location filename="../../ui/case_editor.py" line="476"/>
         <source>ex. œil énucléé</source>
         <translation>e.g. enucleated eye</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="447"/>
+        <location filename="../../ui/case_editor.py" line="479"/>
         <source>À remplir seulement si un œil ne peut pas être photographié : l&apos;expert lit cette raison avec les images.</source>
         <translation>Fill in only if one eye cannot be photographed: the expert reads this reason with the images.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="451"/>
+        <location filename="../../ui/case_editor.py" line="483"/>
         <source>Un seul œil, pourquoi ?</source>
         <translation>One eye only, why?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="456"/>
+        <location filename="../../ui/case_editor.py" line="488"/>
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="459"/>
+        <location filename="../../ui/case_editor.py" line="491"/>
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="459"/>
+        <location filename="../../ui/case_editor.py" line="491"/>
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="468"/>
+        <location filename="../../ui/case_editor.py" line="500"/>
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="470"/>
+        <location filename="../../ui/case_editor.py" line="502"/>
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="506"/>
+        <location filename="../../ui/case_editor.py" line="538"/>
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="544"/>
+        <location filename="../../ui/case_editor.py" line="576"/>
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="545"/>
+        <location filename="../../ui/case_editor.py" line="577"/>
         <source>Non</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="555"/>
+        <location filename="../../ui/case_editor.py" line="587"/>
         <source>un nombre entier</source>
         <translation>a whole number</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="559"/>
+        <location filename="../../ui/case_editor.py" line="591"/>
         <source>un nombre (virgule permise)</source>
         <translation>a number (decimals allowed)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="800"/>
+        <location filename="../../ui/case_editor.py" line="852"/>
         <source>erreur interne, voir le journal</source>
+        <extracomment>The checked traits as the case was opened: a trait changed from one of them (not one filled where there was none, the INS typed after the status was chosen) takes the status back.</extracomment>
         <translation>internal error, see the log</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="817"/>
+        <location filename="../../ui/case_editor.py" line="869"/>
         <source>Les dernières modifications du dossier {id} n&apos;ont pas pu être enregistrées ({words}) ; elles sont gardées jusqu&apos;à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer.</source>
         <translation>The last changes to case {id} could not be saved ({words}); they are kept until Teleavis is closed: open that case again to save them.</translation>
     </message>
@@ -2143,89 +2149,89 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>PlatformForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="287"/>
+        <location filename="../../ui/setup_forms.py" line="355"/>
         <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <extracomment>Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).</extracomment>
         <translation>Training mode: built-in trial platform, nothing really sent</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="288"/>
+        <location filename="../../ui/setup_forms.py" line="356"/>
         <source>Plateforme régionale de télé-expertise</source>
         <translation>Regional tele-expertise platform</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="298"/>
+        <location filename="../../ui/setup_forms.py" line="366"/>
         <source>Jeton d&apos;accès personnel (ou identifiants ci-dessous)</source>
         <translation>Personal access token (or credentials below)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="303"/>
+        <location filename="../../ui/setup_forms.py" line="371"/>
         <source>Fichier des autorités de certification (facultatif)</source>
         <translation>Certificate authorities file (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="304"/>
+        <location filename="../../ui/setup_forms.py" line="372"/>
         <source>Adresse de la plateforme :</source>
         <translation>Platform address:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="305"/>
+        <location filename="../../ui/setup_forms.py" line="373"/>
         <source>Jeton d&apos;accès :</source>
         <translation>Access token:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="306"/>
+        <location filename="../../ui/setup_forms.py" line="374"/>
         <source>Adresse de connexion (OAuth) :</source>
         <translation>Sign-in address (OAuth):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="307"/>
+        <location filename="../../ui/setup_forms.py" line="375"/>
         <source>Identifiant client :</source>
         <translation>Client id:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="308"/>
+        <location filename="../../ui/setup_forms.py" line="376"/>
         <source>Secret client :</source>
         <translation>Client secret:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="309"/>
+        <location filename="../../ui/setup_forms.py" line="377"/>
         <source>Proxy :</source>
         <translation>Proxy:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="310"/>
+        <location filename="../../ui/setup_forms.py" line="378"/>
         <source>Certificats (CA) :</source>
         <translation>Certificates (CA):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="322"/>
+        <location filename="../../ui/setup_forms.py" line="390"/>
         <source>Tester la connexion</source>
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="384"/>
+        <location filename="../../ui/setup_forms.py" line="452"/>
         <source>Donnez l&apos;adresse de la plateforme, ou choisissez le mode formation.</source>
         <translation>Give the platform&apos;s address, or choose training mode.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="392"/>
+        <location filename="../../ui/setup_forms.py" line="460"/>
         <source>Retapez le mot de passe du proxy : « *** » ne fait que masquer celui enregistré.</source>
         <translation>Type the proxy&apos;s password again: “***” only hides the saved one.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="418"/>
+        <location filename="../../ui/setup_forms.py" line="486"/>
         <source>Test en cours…</source>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="443"/>
+        <location filename="../../ui/setup_forms.py" line="511"/>
         <source>Connexion réussie ({words}).</source>
         <translation>Connection works ({words}).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="445"/>
-        <location filename="../../ui/setup_forms.py" line="452"/>
+        <location filename="../../ui/setup_forms.py" line="513"/>
+        <location filename="../../ui/setup_forms.py" line="520"/>
         <source>Échec : {words}</source>
         <translation>Failed: {words}</translation>
     </message>
@@ -2531,97 +2537,97 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>SiteForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="48"/>
+        <location filename="../../ui/setup_forms.py" line="98"/>
         <source>11 chiffres, sur la carte CPS</source>
         <translation>11 digits, on the CPS card</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="51"/>
+        <location filename="../../ui/setup_forms.py" line="101"/>
         <source>Médecin généraliste, infirmier(e)…</source>
         <translation>General practitioner, nurse…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="52"/>
+        <location filename="../../ui/setup_forms.py" line="102"/>
         <source>9 chiffres</source>
         <translation>9 digits</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="58"/>
+        <location filename="../../ui/setup_forms.py" line="108"/>
         <source>Proposé dès le n° FINESS saisi (ou l&apos;OID de votre service informatique)</source>
         <translation>Proposed once the FINESS number is typed (or your IT department&apos;s OID)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="61"/>
+        <location filename="../../ui/setup_forms.py" line="111"/>
         <source>Le praticien qui demande l&apos;avis :</source>
         <translation>The practitioner asking for the opinion:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="62"/>
+        <location filename="../../ui/setup_forms.py" line="112"/>
         <source>N° RPPS :</source>
         <translation>RPPS no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="63"/>
+        <location filename="../../ui/setup_forms.py" line="113"/>
         <source>Nom :</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="64"/>
+        <location filename="../../ui/setup_forms.py" line="114"/>
         <source>Prénom :</source>
         <translation>First name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="65"/>
+        <location filename="../../ui/setup_forms.py" line="115"/>
         <source>Fonction :</source>
         <translation>Role:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="66"/>
+        <location filename="../../ui/setup_forms.py" line="116"/>
         <source>La structure :</source>
         <translation>The organisation:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="67"/>
+        <location filename="../../ui/setup_forms.py" line="117"/>
         <source>N° FINESS :</source>
         <translation>FINESS no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="68"/>
+        <location filename="../../ui/setup_forms.py" line="118"/>
         <source>Nom de la structure :</source>
         <translation>Organisation name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="69"/>
+        <location filename="../../ui/setup_forms.py" line="119"/>
         <source>Origine des n° de dossier :</source>
         <translation>Origin of file numbers:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="72"/>
+        <location filename="../../ui/setup_forms.py" line="122"/>
         <source>Un patient sans INS est désigné par son numéro de dossier dans votre structure ; ce réglage dit d&apos;où vient ce numéro. Gardez la valeur proposée, sauf si votre service informatique vous en donne une autre.</source>
         <translation>A patient without an INS is named by their file number in your organisation; this setting says where that number comes from. Keep the proposed value unless your IT department gives you another one.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="126"/>
+        <location filename="../../ui/setup_forms.py" line="170"/>
         <source>À remplir.</source>
         <translation>Required.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="133"/>
+        <location filename="../../ui/setup_forms.py" line="177"/>
         <source>Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé).</source>
         <translation>An RPPS number has 11 digits (CPS card or health directory).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="135"/>
+        <location filename="../../ui/setup_forms.py" line="179"/>
         <source>Ce numéro RPPS contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.</source>
         <translation>This RPPS number has a typing error (its check digit does not match): check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="145"/>
+        <location filename="../../ui/setup_forms.py" line="189"/>
         <source>Le numéro FINESS compte 9 caractères : celui-ci n&apos;est pas valide, vérifiez-le.</source>
         <translation>The FINESS number has 9 characters: this one is not valid, please check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="152"/>
+        <location filename="../../ui/setup_forms.py" line="196"/>
         <source>Gardez la valeur proposée une fois le n° FINESS saisi, ou mettez celle que votre service informatique vous donne (urn:oid:…).</source>
         <translation>Keep the value proposed once the FINESS number is typed, or put the one your IT department gives you (urn:oid:…).</translation>
     </message>

@@ -278,3 +278,54 @@ def test_a_country_of_birth_is_named_under_its_code(qtbot: Any, window: MainWind
     window.show_worklist()
     window.open_case(born_abroad)
     assert window.case_page.editor.birth_place_note.text() == "Pays de naissance (nom INSEE) : COTE D'IVOIRE."
+
+
+def test_a_strict_trait_or_the_ins_changed_in_a_qualified_identity_takes_its_qualification_back(
+    qtbot: Any, window: MainWindow, store: Store
+) -> None:
+    """Found by an identity-vigilance review: a case opened as « qualifiée » kept that status while its
+    INS or birth name was retyped, and the new INS went to the platform as a qualified identity's. The
+    RNIV's qualification is of the INS fetched from INSi and of the traits checked on the ID document:
+    once one of them is changed by hand, neither check holds. The status goes back (qualified to
+    validated, recovered to provisional), said under it; one undo brings both back. A trait filled where
+    there was none (the INS typed after the status was chosen) changes nothing checked."""
+    case = Case(
+        patient=Patient(
+            family="MARTIN",
+            given=["Paul"],
+            birth_date="1950-02-03",
+            sex="male",
+            ins="150028512345615",
+            local_id="D-1",
+            identity_status="qualified",
+            identity_document="CN",
+            identity_checked_on="2026-11-20",
+        ),
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+    )
+    case_id = store.create_case(case, [])
+    window.open_case(case_id)
+    page = window.case_page
+    editor = page.editor
+    assert editor.identity_status.currentData() == "qualified" and not editor.requalify_note.isVisibleTo(window)
+    editor.ins.end(False)
+    qtbot.keyClick(editor.ins, Qt.Key.Key_Backspace)
+    assert page.case.patient.identity_status == "validated" and editor.identity_status.currentData() == "validated"
+    assert editor.requalify_note.isVisibleTo(window) and "INSi" in editor.requalify_note.text()
+    assert not page.case.patient.ins_sent()
+    editor.undo_stack.undo()
+    assert page.case.patient.ins == "150028512345615" and page.case.patient.identity_status == "qualified"
+    assert editor.identity_status.currentData() == "qualified"
+    # The birth name retyped: its document check is lost too.
+    editor.family.end(False)
+    type_text(editor.family, "E")
+    assert page.case.patient.identity_status == "provisional" and editor.requalify_note.isVisibleTo(window)
+    assert editor.flush()
+    assert store.get_case(case_id).patient.identity_status == "provisional"
+
+    # Qualified first, the INS typed next (a new identity): nothing checked was changed.
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    pick(qtbot, editor.identity_status, "qualified")
+    type_text(editor.ins, "150028512345615")
+    assert page.case.patient.identity_status == "qualified" and not editor.requalify_note.isVisibleTo(window)
