@@ -48,11 +48,14 @@ class AlreadyStored(TeleavisError):
     """The same image (the same file, or the same bytes) is already in this case, or in another
     patient's case: one of the two would be wrong."""
 
-    def __init__(self, case_id: str, number: int, same_case: bool) -> None:
+    def __init__(self, case_id: str, number: int, same_case: bool, conflict: bool = False) -> None:
         super().__init__(f"image already stored as number {number} of case {case_id}")
         self.case_id = case_id
         self.number = number
         self.same_case = same_case
+        #: The other case bears this patient's INS or file number under other strict traits: an identity
+        #: conflict (``Patient.identity_conflict``), not plainly another patient.
+        self.conflict = conflict
 
 
 class NotFound(TeleavisError):

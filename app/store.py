@@ -1062,7 +1062,14 @@ class Store:
         for the same patient may take the same photo again."""
         held = self.copy_held(case_id, image, patient)
         if held is not None:
-            raise AlreadyStored(*held)
+            holder, number, same_case = held
+            conflict = False
+            if not same_case:
+                try:
+                    conflict = self.get_case(holder).patient.identity_conflict(patient)
+                except (NotFound, DataAltered):  # (copy_held read it a moment ago)
+                    conflict = False
+            raise AlreadyStored(holder, number, same_case, conflict)
 
     def copy_held(
         self, case_id: str, image: NewImage, patient: Patient, *, same_patient: bool = False

@@ -43,6 +43,15 @@ CATALOGUE = Catalogue(
             "en": "“{name}” is already in case {case}, another patient's: it is not imported. Check whose image "
             "it is before adding it.",
         },
+        "in_conflict_case": {
+            "fr": "« {name} » est déjà dans le dossier {case}, qui porte le même INS ou n° de dossier que ce "
+            "patient mais d'autres traits d'identité (nom de naissance, premier prénom, date de naissance) : "
+            "conflit d'identité. Elle n'est pas importée : vérifiez l'identité des deux dossiers sur la pièce "
+            "d'identité.",
+            "en": "“{name}” is already in case {case}, which bears this patient's INS or file number under other "
+            "identity traits (birth name, first given name, date of birth): an identity conflict. It is not "
+            "imported: check both cases' identity against the ID document.",
+        },
         "damaged": {
             "fr": "L'image « {name} » est incomplète ou abîmée et ne peut pas être lue : "
             "copiez-la à nouveau depuis l'appareil ou reprenez la photo.",

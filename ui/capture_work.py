@@ -176,6 +176,8 @@ def import_file(
     except AlreadyStored as exc:
         if exc.same_case:
             raise rejected("already_here", name=path.name, n=exc.number) from exc
+        if exc.conflict:
+            raise rejected("in_conflict_case", name=path.name, case=exc.case_id[:8]) from exc
         raise rejected("in_another_case", name=path.name, case=exc.case_id[:8]) from exc
     kept = Kept(new.record.id, new.thumbnail or b"")
     if remove_after:

@@ -161,3 +161,18 @@ def test_a_photo_a_case_file_put_in_two_patients_cases_is_said_in_the_window_unt
     store.delete_image(durand, second)
     assert not [f for f in store.checklist(store.get_case(durand)) if f.code == "image.elsewhere"]
     assert [f.field for f in store.checklist(store.get_case(martin)) if f.code == "image.elsewhere"] == ["images[0]"]
+
+
+def test_a_photo_in_a_case_of_the_same_ins_under_other_traits_is_refused_as_an_identity_conflict(
+    store: Store, export: Path
+) -> None:
+    """Found by an identity-vigilance review: the same INS under another birth name was taken for the same
+    patient, and the photo went into both cases without a word. It is an identity conflict (RNIV): one
+    of the two records is wrong, and the refusal says so, not merely « another patient »."""
+    martin = new_case(store, MARTIN)
+    imported(store, martin, export, MARTIN)
+    other = Patient(family="MARTINEZ", given=["Paul"], birth_date="1950-02-03", ins=MARTIN.ins)
+    conflict = new_case(store, other)
+    with pytest.raises(ImageRejected, match=f"dossier {martin[:8]}.*même INS.*conflit d'identité"):
+        imported(store, conflict, export, other)
+    assert list(store.images(conflict)) == []
