@@ -793,19 +793,34 @@ def validate_case(case: Case, requester: Requester | None, today: date | None = 
 
 
 def same_ins_elsewhere(case: Case, others: list[Case], *, named: bool = True) -> list[Finding]:
-    """The INS sent with this case already stands here for a patient of other strict traits (names,
-    first given name, birth date, sex): the platform files a case by its INS, so this one would reach
-    the expert under the other patient's identity. ``named``: the finding names the other patient (on
-    screen); otherwise only their case (the command line's output may end in a log)."""
+    """The INS of this case already stands here for a patient of other strict traits (names, first given
+    name, birth date, sex): one number on two identities, an identity conflict (RNIV). Blocking when both
+    INS are sent (qualified identities): the platform files a case by its INS, so this one would reach the
+    expert under the other patient's identity. Otherwise said as a warning (the case goes with its file
+    number), to be resolved before either identity is qualified. ``named``: the finding names the other
+    patient (on screen); otherwise only their case (the command line's output may end in a log)."""
     p = case.patient
-    if not (p.ins_sent() and p.ins):
+    if not p.ins:
         return []
-    # (Another case's INS that is not sent stands for no one on the platform.)
-    return [
-        _elsewhere("patient.ins", _ins_elsewhere_key(p, other.patient, named=named), other)
-        for other in others
-        if other.patient.ins_sent() and _traits(other.patient) != _traits(p)
-    ]
+    out = []
+    for other in others:
+        o = other.patient
+        if not _conflicting(p, o):
+            continue
+        blocking = p.ins_sent() and o.ins_sent()
+        key = _ins_elsewhere_key(p, o, named=named)
+        out.append(_elsewhere("patient.ins", key, other, "error" if blocking else "warning"))
+    return out
+
+
+def _conflicting(p: Patient, o: Patient) -> bool:
+    """Whether two records' strict traits differ: names or birth date, or both sexes told and different (a
+    sex not told yet in one of them is no other person)."""
+    ours, theirs = _traits(p), _traits(o)
+    if ours[:3] != theirs[:3]:
+        return True
+    told = ("male", "female", "other")
+    return p.sex in told and o.sex in told and p.sex != o.sex
 
 
 def _ins_elsewhere_key(p: Patient, other: Patient, *, named: bool) -> str:
@@ -852,11 +867,13 @@ def image_elsewhere(number: int, other: Case, there: int, *, named: bool = True,
     )
 
 
-def _elsewhere(field: str, key: str, other: Case) -> Finding:
-    """The blocking finding on ``field`` that names the other case (and its patient, when ``key``'s
-    words say them)."""
+def _elsewhere(field: str, key: str, other: Case, severity: str = "error") -> Finding:
+    """The finding (blocking unless told) on ``field`` that names the other case (and its patient, when
+    ``key``'s words say them)."""
     o = other.patient
-    return _f(f"{field}.elsewhere", field, key, "error", id=other.id[:8], name=o.shown_name(), born=o.birth_date or "?")
+    return _f(
+        f"{field}.elsewhere", field, key, severity, id=other.id[:8], name=o.shown_name(), born=o.birth_date or "?"
+    )
 
 
 def _traits(p: Patient) -> tuple[str, str, str, str]:

@@ -277,3 +277,49 @@ def test_the_same_number_is_the_same_person_only_with_the_same_strict_traits() -
     assert Patient(family="LE  GOFF-MARTIN", given=["Paul"], birth_date="1950-02-03").same_person(
         Patient(family="Le Goff Martin", given=["Paul"], birth_date="1950-02-03")
     )
+
+
+def test_an_ins_shared_with_another_patient_is_said_while_neither_identity_is_qualified() -> None:
+    """Found by an identity-vigilance review: two provisional cases holding one INS under two birth names
+    said nothing, since neither INS is sent yet. One number on two identities is an identity conflict
+    (RNIV) whatever the status: said as a warning (the case goes with its file number), so that it is
+    resolved before either identity is qualified. Blocking stays for two qualified identities."""
+    from app.model import Case, Patient
+    from app.validation import same_ins_elsewhere
+
+    def case(family: str, status: str, sex: str = "male") -> Case:
+        patient = Patient(
+            family=family, given=["Paul"], birth_date="1950-02-03", sex=sex, ins="150028512345615", local_id="D-1"
+        )
+        patient.identity_status = status
+        return Case(patient=patient)
+
+    said = same_ins_elsewhere(case("MARTIN", "provisional"), [case("DURAND", "provisional")])
+    assert [(f.code, f.severity) for f in said] == [("patient.ins.elsewhere", "warning")]
+    assert "DURAND Paul" in said[0].message
+    qualified = same_ins_elsewhere(case("MARTIN", "qualified"), [case("DURAND", "recovered")])
+    assert [(f.code, f.severity) for f in qualified] == [("patient.ins.elsewhere", "warning")]
+    both = same_ins_elsewhere(case("MARTIN", "qualified"), [case("DURAND", "qualified")])
+    assert [(f.code, f.severity) for f in both] == [("patient.ins.elsewhere", "error")]
+    # The same patient, a trait not yet told in one case (the sex): no conflict.
+    assert same_ins_elsewhere(case("Martin", "provisional"), [case("MARTIN", "provisional", sex="unknown")]) == []
+
+
+def test_case_import_says_an_ins_shared_with_another_provisional_identity(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, teleavis_home: Path
+) -> None:
+    """docs/cli.md: « An INS or a file number that already stands here for another patient is said » by
+    ``case import``: also while neither identity is qualified, among what to check."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    martin = _import(capsys, tmp_path / "martin", 1, identity_status="provisional")
+    person = {
+        **copy.deepcopy(EXAMPLE["patient"]),
+        "family": "DURAND",
+        "given": ["Jacques"],
+        "local_id": "D-3001",
+    }
+    durand = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "durand", seed=2, patient=person)))
+    assert durand.code == 0, durand.err
+    advice = durand.err.split("À vérifier (n'empêche pas l'envoi) :", 1)[-1]
+    assert f"⚠ Cet INS est déjà celui d'un autre patient ici (dossier {martin[:8]}," in advice
+    assert "MARTIN" not in durand.err
