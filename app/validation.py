@@ -64,6 +64,12 @@ M.add(
             "fr": "{what} contient un caractère invisible ou de contrôle (copié d'un autre logiciel ?) : retapez-le.",
             "en": "{what} holds an invisible or control character (copied from another program?): type it again.",
         },
+        "v.name_signs": {
+            "fr": "{what} contient « {signs} », qui ne s'écrit pas dans un nom (des lettres, des espaces, des "
+            "traits d'union, des apostrophes) : vérifiez-le sur la pièce d'identité.",
+            "en": "{what} holds “{signs}”, which is not written in a name (letters, spaces, hyphens, "
+            "apostrophes): check it against the identity document.",
+        },
         "v.what.family": {"fr": "Le nom de naissance du patient", "en": "The patient's birth name"},
         "v.what.given": {"fr": "Le prénom du patient", "en": "The patient's first name"},
         "v.what.local_id": {"fr": "Le n° de dossier du patient", "en": "The patient's file number"},
@@ -404,6 +410,23 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+def _name_signs(text: str) -> str:
+    """The characters of ``text`` a name does not hold (digits, punctuation, symbols), each once, in the
+    order typed: a name is letters (accents kept), spaces, hyphens and apostrophes. Control and invisible
+    characters are left to :func:`_hidden_characters`."""
+    import unicodedata
+
+    kept = {" ", "-", "'"}
+    signs = [
+        ch
+        for ch in name_text(text)
+        if ch not in kept
+        and unicodedata.category(ch)[0] not in ("L", "M")
+        and unicodedata.category(ch) not in ("Cc", "Cf")
+    ]
+    return " ".join(dict.fromkeys(signs))
+
+
 def _hidden_characters(text: str) -> bool:
     """Whether ``text`` holds a control or invisible formatting character (escape, NUL, bidi override)."""
     import unicodedata
@@ -477,6 +500,14 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
         )
         if _hidden_characters(text)
     ]
+    for field, text in (("family", p.family), ("given", " ".join(p.given)), ("used_name", p.used_name)):
+        # Said, not blocking: the ID document has the last word (found by an identity-vigilance review:
+        # « MARTIN2 » or « P@ul » were sent as strict traits).
+        if field not in hidden and (signs := _name_signs(text)):
+            what = M.tr(f"v.what.{field}")
+            out.append(
+                _f(f"patient.{field}.signs", f"patient.{field}", "v.name_signs", "warning", what=what, signs=signs)
+            )
     for field in hidden:
         # Found from outside: escape sequences and a right-to-left override in a case file's name were
         # kept, sent as the official name of a qualified identity, and rewrote the terminal's lines.

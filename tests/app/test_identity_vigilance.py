@@ -335,3 +335,24 @@ def test_the_names_sent_and_shown_have_one_space_and_the_plain_apostrophe_and_hy
     from sync.engine import same_person
 
     assert same_person({"name": [{"use": "official", "family": "DE LA FONTAINE-N'GUYEN"}]}, case.patient)
+
+
+def test_a_digit_or_a_sign_typed_in_a_name_is_pointed_out() -> None:
+    """Found by an identity-vigilance review: « MARTIN2 », « P@ul » or « DUPONT (LEROY) » were taken as names
+    and sent as a strict trait. A name holds letters, spaces, hyphens and apostrophes (accents kept): the
+    rest is pointed out, a warning (the ID document has the last word), never for the characters a name
+    does hold."""
+    from datetime import date
+
+    case = Case()
+    case.patient = Patient(
+        family="MARTIN2", given=["P@ul", "Jean"], used_name="LEROY (ép.)", birth_date="1950-02-03", local_id="D-1"
+    )
+    said = {f.code: f for f in validate_identity(case, date(2026, 12, 4))}
+    for field, sign in (("family", "2"), ("given", "@"), ("used_name", "(")):
+        finding = said[f"patient.{field}.signs"]
+        assert finding.severity == "warning" and f"« {sign}" in finding.message, finding.message
+    case.patient = Patient(
+        family="N’GUYEN-D'ARC de la Tour", given=["Élodie", "Marie-Thérèse"], birth_date="1950-02-03", local_id="D-1"
+    )
+    assert not any(f.code.endswith(".signs") for f in validate_identity(case, date(2026, 12, 4)))
