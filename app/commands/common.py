@@ -32,11 +32,11 @@ def open_store() -> Store:
 
 
 def local_minute(instant: str) -> str:
-    """An ISO instant as the command line writes it: local date and time to the minute, year first in
-    either language (unchanged if not one). The report's reading of instants, in its ISO form."""
+    """An ISO instant as the command line writes it: local date and time to the minute, in the reader's
+    language (04/12/2026 10:35 in French), as the history lines of the same output (unchanged if not one)."""
     from app.report_text import moment_words
 
-    return moment_words(instant, "en")
+    return moment_words(instant, i18n.language())
 
 
 def current_log_path() -> Path:

@@ -153,17 +153,19 @@ def test_show_says_views_eyes_verdicts_and_priority_in_words_and_json_keeps_the_
 def test_status_speaks_words_and_local_time_and_json_keeps_the_codes(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, site: Path, paris: None
 ) -> None:
-    """Found as a newcomer would: « Clé des données : passphrase », and the last sync as a UTC ISO stamp."""
+    """Found as a newcomer would: « Clé des données : passphrase », and the last sync as a UTC ISO stamp;
+    later, year first in French where the history lines of ``case show`` write 02/12/2026."""
     from app.store import Store
 
     with Store.open() as store:
         store.settings.set("sync.last", "2026-12-02T06:30:00+00:00")
     shown = run_inprocess(capsys, "status").out
     assert "Clé des données : protégée par la phrase secrète" in shown
-    assert "Dernière synchronisation : 2026-12-02 07:30" in shown
+    assert "Dernière synchronisation : 02/12/2026 07:30" in shown
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     english = run_inprocess(capsys, "status").out
     assert "Data key: protected by the passphrase" in english and " :" not in english
+    assert "Last sync: 2026-12-02 07:30" in english
     as_json = run_inprocess(capsys, "status", "--json").json()
     assert as_json["data_key"] == "passphrase" and as_json["last_sync"] == "2026-12-02T06:30:00+00:00"
 

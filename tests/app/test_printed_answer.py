@@ -107,7 +107,7 @@ def test_case_show_says_what_stands_against_the_answer_before_it_and_no_promise_
     assert shown.code == 0
     out = shown.out
     assert out.index("ATTENTION :") < out.index("Réponse de l'expert")
-    assert "Rendue par Hélène MOREAU, le 2026-11-23" in out
+    assert "Rendue par Hélène MOREAU, le 23/11/2026" in out
     assert "Conseil de suivi : revoir le patient sous 14 jours, avant le 07/12/2026." in out
     assert "promise" not in out
 

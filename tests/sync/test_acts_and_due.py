@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -339,7 +340,7 @@ def test_an_overdue_case_is_found_and_shown_by_case_list_and_show(store: Store) 
     assert as_json[late]["overdue"] is True and as_json[on_time]["overdue"] is False
     shown = teleavis("case", "show", late)
     assert "Réponse de l'expert en retard : promise pour le" in shown.stdout
-    assert "Acte de télé-expertise : RQD du" in shown.stdout
+    assert re.search(r"Acte de télé-expertise : RQD du \d\d/\d\d/\d{4}, ", shown.stdout), shown.stdout
     doc = json.loads(teleavis("case", "show", on_time, "--json").stdout)
     assert doc["overdue"] is False and doc["due_at"] and doc["act"]["billable"] is True
 
