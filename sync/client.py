@@ -1027,10 +1027,17 @@ def _body(response: requests.Response, stop: threading.Event | None = None, grac
     ``grace_s`` given, a body still coming ``grace_s`` after its first bytes, slower on average since
     them than ``MIN_BODY_RATE``, raises ``requests.exceptions.ReadTimeout``: found from outside, one
     case's PDF trickled a byte every half second held the poll of every case (a real report would have
-    taken a day). (A pause before the first bytes is the read timeout's, not counted in the rate.)"""
+    taken a day). (A pause before the first bytes is the read timeout's, not counted in the rate.)
+    The rate judges only a body with bytes still to come: its ``Content-Length`` not reached, and more
+    of it left than would come within ``grace_s`` at the pace kept (found in review: a 1.5 kB answer
+    whose last bytes came late on a slow link was given up with every byte read, at every poll).
+    Without a length (chunked), a piece coming after the rate fell short shows that bytes remained."""
     chunks: list[bytes] = []
     read = 0
     started: float | None = None
+    declared = response.headers.get("Content-Length", "").strip()
+    length = int(declared) if declared.isdigit() else None
+    short = False  # (length unknown) the rate fell short at the last piece
     while True:
         try:
             chunk = response.raw.read1(_READ_CHUNK, decode_content=True)
@@ -1049,8 +1056,16 @@ def _body(response: requests.Response, stop: threading.Event | None = None, grac
             now = time.monotonic()
             started = now if started is None else started
             elapsed = now - started
-            if elapsed > grace_s and read < MIN_BODY_RATE * elapsed:
-                raise requests.exceptions.ReadTimeout(f"{read} bytes in {elapsed:.0f} s")
+            slow = elapsed > grace_s and read < MIN_BODY_RATE * elapsed
+            if length is None:
+                if slow and short:
+                    raise requests.exceptions.ReadTimeout(f"{read} bytes in {elapsed:.0f} s")
+                short = slow
+            elif slow:
+                wire = response.raw.tell()  # (the length counts the bytes on the wire, compressed or not)
+                left = length - wire
+                if left > 0 and left > wire / elapsed * grace_s:
+                    raise requests.exceptions.ReadTimeout(f"{read} bytes in {elapsed:.0f} s, {left} to come")
     return b"".join(chunks)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -467,3 +468,86 @@ def test_an_answer_that_starts_late_then_flows_is_read_whole_not_taken_for_a_tri
         with client:
             answer = client.request("GET", "Task")
     assert answer.document["type"] == "searchset"
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_a_small_answer_on_a_slow_link_is_read_whole_once_its_last_bytes_are_in(framing: str) -> None:
+    """The least rate (``MIN_BODY_RATE``) judges only a body with bytes still to come: a 1.5 kB answer whose
+    last pieces came late (a slow, lossy link, each piece in time for the read timeout) was given up with
+    every byte already read, or all but a few, and asked again at every poll, the same way each time."""
+    import time
+
+    from tests.support.http import QuietHandler, serving
+
+    body = json.dumps({"resourceType": "Bundle", "type": "searchset", "note": "x" * 1_450}).encode()
+    # Sent at 0 s, 1.2 s, 2.4 s (each in time for the read timeout, 2 s; under 1 kB/s on average), and with
+    # a length known, the last 10 bytes 0.1 s after the rest: nearly finished then.
+    cuts = [0, 1_000, 1_400, *([len(body) - 10] if framing == "content-length" else []), len(body)]
+    pieces = [body[start:end] for start, end in itertools.pairwise(cuts)]
+
+    class SlowLink(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/fhir+json")
+            if framing == "chunked":
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for n, piece in enumerate(pieces):
+                if n:
+                    time.sleep(1.2 if n < 3 else 0.1)
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if framing == "chunked" else piece)
+                self.wfile.flush()
+            if framing == "chunked":
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+
+    with serving(SlowLink, path="/fhir") as base:
+        client = PlatformClient(ClientConfig(base, 2.0, 2.0), StaticToken(None))
+        with client:
+            answer = client.request("GET", "Task")
+    assert answer.document["note"] == "x" * 1_450
+
+
+def test_an_answer_of_unknown_length_trickled_is_still_given_up() -> None:
+    """Without a Content-Length (chunked), a body still coming under the least rate after the read timeout
+    is given up as well, once a further piece shows it was not finished."""
+    import threading
+    import time
+
+    from sync.client import TransientFault
+    from tests.support.http import QuietHandler, serving
+
+    done = threading.Event()
+
+    class Trickling(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/fhir+json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            try:
+                for byte in b'{"resourceType": "Bundle", "type": "searchset"' + b" " * 200 + b"}":
+                    if done.wait(0.2):
+                        return
+                    self.wfile.write(b"1\r\n%s\r\n" % bytes([byte]))
+                    self.wfile.flush()
+                self.wfile.write(b"0\r\n\r\n")
+            except OSError:
+                pass  # the client hung up: what it was asked to do
+
+    with serving(Trickling, path="/fhir") as base:
+        client = PlatformClient(ClientConfig(base, 2.0, 1.0), StaticToken(None))
+        started = time.monotonic()
+        try:
+            with client, pytest.raises(TransientFault) as fault:
+                client.request("GET", "Task")
+        finally:
+            done.set()
+        assert fault.value.kind == "timeout"
+        assert time.monotonic() - started < 5.0  # the whole answer takes 50 s
