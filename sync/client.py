@@ -648,23 +648,49 @@ class PlatformClient:
         words = diagnostics_of(document) or M.tr("net.no_words")
         raise PermanentFault(M.tr("net.refused", status=status, diagnostics=words), status=status, diagnostics=words)
 
-    def _moved_to(self, asked: str, location: str | None) -> str | None:
+    def _moved_to(self, asked: str, location: str | None, *, probe: bool = True) -> str | None:
         """The platform's new base, as a permanent redirect of ``asked`` to ``location`` gives it (the
         address asked, under the base, then names the same resource under the new one; the base itself
-        asked, the address it leads to), without its query; None when it stays at the base or names
-        another resource (not a move: found from outside, one Task redirected to the record it was merged
-        into stopped the sync of every case, « the platform moved to …/Task/merged-… »)."""
+        or its ``metadata`` asked, the address it leads to), without its query; None when it is not a
+        move: found from outside, one Task redirected to the record it was merged into stopped the sync
+        of every case, « the platform moved to …/Task/merged-… ».
+
+        Another resource under the base is not a move. One elsewhere is, when the platform's own address
+        (``metadata``) is redirected off the base too (``probe``): found in review, a whole site sent to
+        the new one's front page (the paths not kept) was taken for a fault of each request, retried
+        for ever, and the user never told where the platform went."""
         if not location or not location.strip():
             return None
         there = urlsplit(urljoin(asked, location.strip()))
         target = urlunsplit((there.scheme, there.netloc.rsplit("@", 1)[-1], there.path, "", ""))  # no userinfo
-        rest = urlsplit(asked).path[len(urlsplit(self.base_url).path) :]
-        if rest and not target.endswith("/" + rest.lstrip("/")):
+        rest = urlsplit(asked).path[len(urlsplit(self.base_url).path) :].lstrip("/")
+        if rest and target.endswith("/" + rest):
+            new_base = target[: -len(rest)]  # the same resource under another base
+        elif self.own_url(target) is not None:
+            return None  # another resource under the base
+        elif not rest or rest == "metadata":
+            new_base = target  # the platform's own address led off its base
+        elif probe:
+            return self._site_moved()
+        else:
             return None
-        new_base = target[: -len(rest)] if rest else target
         if new_base.rstrip("/") == self.base_url.rstrip("/"):
             return None
         return new_base[:300]
+
+    def _site_moved(self) -> str | None:
+        """Where the platform's ``metadata`` is permanently redirected off its base (the whole site moved),
+        else None (it answers, or cannot be reached: not shown to have moved)."""
+        url = self.base_url + "metadata"
+        try:
+            with self.session.get(
+                url, headers={"Accept": FHIR_JSON}, timeout=self.config.timeout, allow_redirects=False, stream=True
+            ) as response:
+                if response.status_code not in (301, 308):
+                    return None
+                return self._moved_to(url, response.headers.get("Location"), probe=False)
+        except requests.RequestException:
+            return None
 
     @staticmethod
     def _said_without_fhir(
@@ -1004,6 +1030,9 @@ class PlatformClient:
             location = answer.headers.get("Location") or ""
             followed = self.own_url(urljoin(here, location)) if location else None
             if followed is None:
+                moved_to = self._moved_to(here, location) if answer.status in (301, 308) else None
+                if moved_to is not None:  # the whole platform moved, this file with it: not a link elsewhere
+                    raise PlatformMoved(moved_to, answer.status)
                 raise OffPlatform(location)
             target = followed
         raise TransientFault(M.tr("net.not_fhir"))

@@ -13,7 +13,7 @@ import pytest
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
-from sync.client import PlatformMoved, TransientFault, probe_metadata
+from sync.client import OffPlatform, PlatformMoved, TransientFault, probe_metadata
 from tests.support.http import QuietHandler, serving
 from tests.sync.sync_helpers import client_for_url, engine_on, make_case
 
@@ -87,3 +87,59 @@ def test_one_resource_redirected_to_another_is_not_the_platform_moving(store: St
             client.read("Task", "abc")
         assert fault.value.kind == "not_fhir"
     assert asked == ["/fhir/Task/abc"]
+
+
+@pytest.mark.parametrize("status", [301, 308])
+def test_a_whole_site_redirected_to_another_hosts_front_page_is_the_platform_moving(store: Store, status: int) -> None:
+    """Every address of the old platform answered with the new site's base (nginx's ``return 301
+    https://new/fhir/``, the paths not kept): not one resource redirected to another but the platform
+    moved. Taken for a fault of each request, it was retried for ever, « réponse illisible », and the
+    user never told where the platform went."""
+    new_base = "http://telemedecine.new-region.example/fhir/"
+    case_id = make_case(store, "dermatology")
+    with moved_platform(status, new_base) as (base, asked), client_for_url(base) as client:
+        with pytest.raises(PlatformMoved) as moved:
+            client.search_pages("Task", {"_id": "x"})
+        assert moved.value.new_base == new_base
+        assert probe_metadata(client).words == moved.value.message  # the connection test says it too
+        with engine_on(store, base) as engine, pytest.raises(PlatformMoved):
+            engine.run_once()
+    assert store.state(case_id) == CaseState.QUEUED
+    assert not [path for path in asked if not path.startswith("/fhir/")]  # never followed
+
+
+@pytest.mark.parametrize("status", [301, 308])
+def test_an_attachment_redirected_with_the_whole_platform_is_the_platform_moving(status: int) -> None:
+    """An answer's file read from a platform that moved (every address, its Binary too, redirected to the
+    new base) is not a link off the platform, never to be asked again (« adresse hors plateforme »): the
+    platform moved, said as such, and the file is read there once the setting is changed."""
+    platform = moved_platform(status, "http://telemedecine.new-region.example/fhir/{rest}")
+    with platform as (base, asked), client_for_url(base) as client, pytest.raises(PlatformMoved) as moved:
+        client.fetch("Binary/b1", "application/pdf")
+    assert moved.value.new_base == "http://telemedecine.new-region.example/fhir/"
+    assert asked[0] == "/fhir/Binary/b1"
+
+
+def test_one_resource_redirected_to_another_host_while_the_platform_answers_is_not_a_move() -> None:
+    """One Task sent elsewhere (301 to another host) while the platform's own address answers as ever is
+    that one request's fault, retried: the sync of every case is not stopped for it. The same redirect of
+    a file is a link off the platform, not followed."""
+    asked: list[str] = []
+
+    class Handler(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            if self.path.startswith("/fhir/metadata"):
+                statement = {"resourceType": "CapabilityStatement", "status": "active", "fhirVersion": "4.0.1"}
+                self.answer(200, json.dumps(statement).encode())
+                return
+            self.answer(301, headers={"Location": "http://archive.example/old-records/42"})
+
+    with serving(Handler, path="/fhir") as base, client_for_url(base) as client:
+        with pytest.raises(TransientFault):
+            client.read("Task", "abc")
+        with pytest.raises(OffPlatform):
+            client.fetch("Binary/b1", "application/pdf")
+    assert "/fhir/Task/abc" in asked
