@@ -7,9 +7,12 @@ with these sentences.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from app import messages as M
+from app.errors import TeleavisError
 from app.i18n import language
 from app.model import FOLLOWED_STATES, PROVISIONAL_REPORT, WITHDRAWN_REPORT, Answer, CaseState
 from app.report_text import date_words, moment_words
@@ -133,6 +136,66 @@ M.add(
         },
     }
 )
+
+
+PDF = "application/pdf"
+#: How the files an expert sends begin, and within how many bytes (a PDF may have a few bytes before its
+#: header, which readers take).
+SIGNATURES: dict[str, tuple[bytes, int]] = {
+    PDF: (b"%PDF-", 1024),
+    "image/jpeg": (b"\xff\xd8\xff", 3),
+    "image/png": (b"\x89PNG\r\n\x1a\n", 8),
+}
+
+
+def sniffed_kind(data: bytes) -> str | None:
+    """What ``data`` is by its first bytes (its magic number): a PDF, a JPEG or a PNG; None otherwise."""
+    for kind, (signature, within) in SIGNATURES.items():
+        if signature in data[:within]:
+            return kind
+    return None
+
+
+def file_kind(data: bytes, declared: str) -> str:
+    """The kind of an attachment, told by its bytes; the type the platform declared only when they say
+    nothing known (found from outside: a platform labelled a PDF ``image/jpeg``, and a PNG as a JPEG)."""
+    return sniffed_kind(data) or declared.split(";")[0].strip().lower()
+
+
+@dataclass
+class AnswerFiles:
+    """The answer's attachments by what they hold (``file_kind``), each item with that kind as its
+    ``content_type``: the PDFs, the pictures, and the others (which Teleavis does not show)."""
+
+    pdfs: list[dict[str, str]] = field(default_factory=list)
+    pictures: list[dict[str, str]] = field(default_factory=list)
+    others: list[dict[str, str]] = field(default_factory=list)
+
+
+def answer_files(answer: Answer | None, read: Callable[[str], bytes]) -> AnswerFiles:
+    """The answer's attachments (``files``, and PDFs listed in ``pdf_blobs`` only), sorted by their bytes
+    as ``read`` gives them, whatever type the platform declared: the reader of each (a PDF viewer, a
+    picture) is chosen by what it holds. A file that cannot be read is sorted by its declared type."""
+    sorted_files = AnswerFiles()
+    if answer is None:
+        return sorted_files
+    items = {str(f.get("blob")): dict(f) for f in answer.files if f.get("blob")}
+    for blob in answer.pdf_blobs:
+        items.setdefault(blob, {"blob": blob, "content_type": PDF, "title": ""})
+    for blob, item in items.items():
+        declared = str(item.get("content_type") or (PDF if blob in answer.pdf_blobs else ""))
+        try:
+            kind = file_kind(read(blob), declared)
+        except TeleavisError:  # (its absence is said where it is shown)
+            kind = declared.lower()
+        item["content_type"] = kind
+        if kind == PDF:
+            sorted_files.pdfs.append(item)
+        elif kind.startswith("image/"):
+            sorted_files.pictures.append(item)
+        else:
+            sorted_files.others.append(item)
+    return sorted_files
 
 
 #: The states of a request waiting to be taken (again) by an expert.

@@ -35,7 +35,9 @@ from reportlab.platypus import (
 from app import audit, i18n
 from app import messages as M
 from app.answers import (
+    AnswerFiles,
     amended_words,
+    answer_files,
     earlier_words,
     follow_up_words,
     hint_words,
@@ -124,7 +126,8 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
     styles = _styles(f)
     t = T(lang, f)
 
-    appended, referenced = _answer_pdfs(store, answer)
+    files = answer_files(answer, store.objects.get)  # each read as what its bytes are, whatever its label
+    appended, referenced = _answer_pdfs(store, files)
     extra_pages = sum(pages for _, pages in appended)
     report = Report(
         pdf=b"", pages=0, images=len(case.images), answer_pages_appended=extra_pages, answer_pdfs_referenced=referenced
@@ -132,7 +135,7 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
 
     story: list[Flowable] = []
     request = _request_part(store, case, answer, load_requester(store.settings), t, styles)
-    answered = _answer_part(answer, case.state.value, extra_pages, referenced, t, styles)
+    answered = _answer_part(answer, case.state.value, extra_pages, referenced, len(files.pictures), t, styles)
     # An answer is what the printed case is read for: first, under the title, then the request.
     if answer is not None:
         story += [*request[:1], *answered, _p(t.fit(t("the_request")), styles["h2"]), *request[1:]]
@@ -141,7 +144,7 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
     story += _conversation_part(store, case.id, t, styles)
     story += _history_part(store, case.id, t, styles)
     story += _images_part(store, case, t, styles, report)
-    story += _expert_images_part(store, answer, t, styles, report)
+    story += _expert_images_part(store, files, t, styles, report)
     report.answer_missing = len(answer.missing) if answer else 0
 
     # The case's own mark, as the worklist and `case show` say it (found from outside: the current mode was
@@ -371,13 +374,13 @@ def _request_part(
     return story
 
 
-def _answer_pdfs(store: Store, answer: Answer | None) -> tuple[list[tuple[bytes, int]], int]:
+def _answer_pdfs(store: Store, files: AnswerFiles) -> tuple[list[tuple[bytes, int]], int]:
     """(PDF bytes, pages) that can be appended, and how many can only be referenced."""
     appended: list[tuple[bytes, int]] = []
     referenced = 0
-    for blob in answer.pdf_blobs if answer else []:
+    for item in files.pdfs:
         try:
-            data = store.objects.get(blob)
+            data = store.objects.get(item["blob"])
         except StorageError:
             referenced += 1
             continue
@@ -390,7 +393,13 @@ def _answer_pdfs(store: Store, answer: Answer | None) -> tuple[list[tuple[bytes,
 
 
 def _answer_part(
-    answer: Answer | None, state: str, appended_pages: int, referenced: int, t: T, styles: dict[str, ParagraphStyle]
+    answer: Answer | None,
+    state: str,
+    appended_pages: int,
+    referenced: int,
+    pictures: int,
+    t: T,
+    styles: dict[str, ParagraphStyle],
 ) -> list[Flowable]:
     head = _p(t.fit(t("answer")), styles["h2"])
     if answer is None:
@@ -408,9 +417,8 @@ def _answer_part(
         rows.append((t("expert_pdf"), t.count("expert_pdf_appended", appended_pages, pages=appended_pages)))
     if referenced:
         rows.append((t("expert_pdf"), t.count("expert_pdf_referenced", referenced, count=referenced)))
-    if answer.images():
-        shown = len(answer.images())
-        rows.append((t("expert_images"), t.count("expert_images_after", shown, count=shown)))
+    if pictures:
+        rows.append((t("expert_images"), t.count("expert_images_after", pictures, count=pictures)))
     if answer.amended:
         rows.append((t("amended"), amended_words(t.lang)))
     earlier = earlier_words(answer, t.lang)
@@ -424,16 +432,16 @@ def _answer_part(
 
 
 def _expert_images_part(
-    store: Store, answer: Answer | None, t: T, styles: dict[str, ParagraphStyle], report: Report
+    store: Store, files: AnswerFiles, t: T, styles: dict[str, ParagraphStyle], report: Report
 ) -> list[Flowable]:
     """The pictures the expert joined to the answer, one per page after the case's images."""
     story: list[Flowable] = []
-    pictures = answer.images() if answer else []
+    pictures = files.pictures
     for number, item in enumerate(pictures, start=1):
         title = t("expert_image_title", n=number, total=len(pictures), label=item.get("title") or "—")
         head = _p(t.fit(title), styles["h2"])
         try:
-            reader = image_reader(store.objects.get(item["blob"]), str(item["content_type"]))
+            reader = image_reader(store.objects.get(item["blob"]))
             width, height = reader.getSize()
         except Exception:  # noqa: BLE001 - a picture reportlab cannot read: say so, keep the rest
             log.warning("an image of the expert's answer could not be read for the report")
@@ -518,8 +526,8 @@ def _picture(store: Store, image: CaseImage, t: T) -> tuple[_ImageBox | None, st
     except StorageError:
         log.warning("an image blob is missing or damaged")
         return None, t("image_missing")
-    content_type, note = image.content_type, ""
-    if content_type == "application/dicom":
+    note = ""
+    if image.content_type == "application/dicom":
         converted = dicom_as_jpeg(data)
         if converted is None and image.thumb_blob:
             try:
@@ -528,9 +536,9 @@ def _picture(store: Store, image: CaseImage, t: T) -> tuple[_ImageBox | None, st
                 converted = None
         if converted is None:
             return None, t("image_undisplayable")
-        data, content_type = converted, "image/jpeg"
+        data = converted
     try:
-        reader = image_reader(data, content_type)
+        reader = image_reader(data)
         width, height = reader.getSize()
     except Exception:  # noqa: BLE001 - a stored image reportlab cannot read: say so, keep the rest
         log.warning("an image could not be read for the report")

@@ -107,9 +107,11 @@ class StoredJpeg(ImageReader):  # type: ignore[misc]
         return self._file_digest
 
 
-def image_reader(data: bytes, content_type: str) -> Any:
-    """A reportlab image for stored bytes: JPEGs kept as they are, other formats decoded."""
-    if content_type == "image/jpeg" or data[:3] == b"\xff\xd8\xff":
+def image_reader(data: bytes) -> Any:
+    """A reportlab image for stored bytes: JPEGs kept as they are, other formats decoded. Told by the
+    bytes, never by a declared type: found in review, a PNG an expert's platform labelled
+    ``image/jpeg``, embedded as a JPEG, stopped the whole printed report."""
+    if data[:3] == b"\xff\xd8\xff":
         return StoredJpeg(data)
     return ImageReader(io.BytesIO(data))
 

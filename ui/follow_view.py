@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 
 from app import messages as M
 from app.answers import (
+    AnswerFiles,
     amended_words,
+    answer_files,
     earlier_words,
     follow_up_words,
     hint_words,
@@ -593,11 +595,13 @@ class FollowView(QWidget):
         if not isinstance(answer, Answer):
             self._load_pdf(None)
             return
+        # Each file shown as what its bytes are (a PDF, a picture), whatever type the platform declared.
+        files = answer_files(answer, self.store.objects.get)
         self.conclusion.setText(
             answer.conclusion
             or (
                 self.tr("(pas de conclusion écrite : voir les documents joints)")
-                if len(answer.pdf_blobs) > 1
+                if len(files.pdfs) > 1
                 else self.tr("(pas de conclusion écrite : voir le compte rendu)")
             )
         )
@@ -626,20 +630,18 @@ class FollowView(QWidget):
         missing = missing_words(answer)
         self.missing.setText("\n".join([*missing, hint_words()]) if missing else "")
         self.missing.setVisible(bool(missing))
-        unshown = self._unshown_words(answer)
+        unshown = self._unshown_words(files)
         self.unshown.setText("\n".join(unshown))
         self.unshown.setVisible(bool(unshown))
-        self._fill_expert_images(answer.images())
-        self._fill_pdf_choice(answer)
+        self._fill_expert_images(files.pictures)
+        self._fill_pdf_choice(files)
 
-    def _unshown_words(self, answer: Answer) -> list[str]:
+    def _unshown_words(self, files: AnswerFiles) -> list[str]:
         """One sentence per attachment of the report this window does not show (neither a PDF nor a
         picture): its title and its kind, and where to read it."""
         lines = []
-        for item in answer.files:
+        for item in files.others:
             kind = str(item.get("content_type") or "").lower()
-            if kind == "application/pdf" or kind.startswith("image/"):
-                continue
             title = str(item.get("title") or "").strip()
             words = (
                 self.tr(
@@ -653,24 +655,23 @@ class FollowView(QWidget):
             lines.append(words.format(title=title, kind=kind or "?"))
         return lines
 
-    def _fill_pdf_choice(self, answer: Answer) -> None:
+    def _fill_pdf_choice(self, files: AnswerFiles) -> None:
         """List the answer's PDFs (the one chosen stays chosen when the same case is shown again) and
         show the chosen one."""
         case_id = self.case.id if self.case is not None else None
         kept = self.pdf_choice.currentData() if self._pdf_case == case_id else None
         self._pdf_case = case_id
-        titles = {str(f.get("blob")): str(f.get("title") or "") for f in answer.files}
         self.pdf_choice.blockSignals(True)
         self.pdf_choice.clear()
-        for number, blob in enumerate(answer.pdf_blobs, start=1):
-            title = titles.get(blob) or self.tr("Document {n}").format(n=number)
-            self.pdf_choice.addItem(f"{number}. {title}", blob)
+        for number, item in enumerate(files.pdfs, start=1):
+            title = str(item.get("title") or "") or self.tr("Document {n}").format(n=number)
+            self.pdf_choice.addItem(f"{number}. {title}", item["blob"])
         self.pdf_choice.setCurrentIndex(max(0, self.pdf_choice.findData(kept)) if kept else 0)
         self.pdf_choice.blockSignals(False)
-        several = len(answer.pdf_blobs) > 1
+        several = len(files.pdfs) > 1
         self.pdf_choice_words.setText(
             self.tr("L'expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.").replace(
-                "{n}", str(len(answer.pdf_blobs))
+                "{n}", str(len(files.pdfs))
             )
             if several
             else ""

@@ -211,3 +211,41 @@ def test_a_case_made_in_training_and_held_back_from_the_real_platform_is_marked_
     for state in (CaseState.SENDING, CaseState.SENT):
         store.transition(case.id, state)
     assert not any("FORMATION" in page for page in pages_text(build_report(store, case.id).pdf))
+
+
+def test_the_experts_files_are_printed_as_what_their_bytes_are_whatever_their_label(store: Store) -> None:
+    """Found in review: the reader of each of the expert's files was chosen by the type the platform
+    declared. A PNG labelled ``image/jpeg`` (kept as the picture it is) was embedded as a JPEG and stopped
+    the whole printed report; a PDF labelled ``image/jpeg`` was said undisplayable, and a JPEG labelled
+    ``application/pdf`` only referenced. Each is read as what its bytes are."""
+    from PIL import Image
+    from reportlab.pdfgen.canvas import Canvas
+
+    written = io.BytesIO()
+    page = Canvas(written)
+    page.drawString(100, 700, "Compte rendu de l'expert")
+    page.save()
+    pdf = written.getvalue()
+    photo = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "coffee-cup.jpg"
+    out = io.BytesIO()
+    with Image.open(photo) as picture:
+        picture.convert("RGB").resize((300, 200)).save(out, "PNG")
+        photo_size = picture.size
+    png, jpeg = out.getvalue(), photo.read_bytes()
+    blobs = [store.objects.put(data) for data in (png, pdf, jpeg)]
+    files = [
+        {"blob": blobs[0], "content_type": "image/jpeg", "title": "PNG dit JPEG"},
+        {"blob": blobs[1], "content_type": "image/jpeg", "title": "PDF dit JPEG"},
+        {"blob": blobs[2], "content_type": "application/pdf", "title": "JPEG dit PDF"},
+    ]
+    case_id = answered_case(store, answer=Answer(conclusion="Voir pièces jointes.", files=files, pdf_blobs=[blobs[2]]))
+
+    report = build_report(store, case_id)
+
+    assert (report.answer_images, report.answer_pages_appended, report.answer_pdfs_referenced) == (2, 1, 0)
+    reader = PdfReader(io.BytesIO(report.pdf))
+    sizes = sorted(image.image.size for page in reader.pages for image in page.images if image.image is not None)
+    assert (300, 200) in sizes and photo_size in sizes
+    texts = pages_text(report.pdf)
+    assert "Compte rendu de l'expert" in texts[-1]  # the PDF's page, appended
+    assert not [text for text in texts if "ne peut pas être affichée" in text]

@@ -325,3 +325,27 @@ def test_an_attachment_beside_the_experts_words_is_said_by_its_title(qtbot: Any,
         "(L'expert a aussi joint « Protocole photo », qui ne peut pas être affiché ici : consultez-le sur la "
         "plateforme.)" in said
     )
+
+
+def test_the_experts_files_are_shown_as_what_their_bytes_are_whatever_their_label(qtbot: Any, store: Store) -> None:
+    """Found in review: the window chose the reader of each file by the type the platform declared. A PDF
+    labelled ``image/jpeg`` was a blank picture and no report to open or print; a photo labelled
+    ``application/pdf`` an empty PDF viewer. Each is shown by what its bytes are."""
+    from pathlib import Path
+
+    photo = (Path(__file__).resolve().parents[1] / "fixtures" / "real" / "coffee-cup.jpg").read_bytes()
+    pdf, jpeg = store.objects.put(letter("Naevus bénin : surveillance simple.")), store.objects.put(photo)
+    answer = Answer(
+        conclusion="Naevus bénin.",
+        pdf_blobs=[jpeg],
+        files=[
+            {"blob": pdf, "content_type": "image/jpeg", "title": "Compte rendu"},
+            {"blob": jpeg, "content_type": "application/pdf", "title": "Lésion annotée"},
+        ],
+    )
+    view = shown(qtbot, store, answered_case(store, answer=answer))
+    assert view.open_pdf.isEnabled() and view.pdf_document.pageCount() == 1
+    assert not view.pdf_choice.isVisible()
+    assert view.expert_images.count() == 1 and view.expert_images.item(0).text() == "Lésion annotée"
+    assert not view.expert_images.item(0).icon().isNull()
+    assert not view.unshown.isVisible()
