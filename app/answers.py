@@ -140,25 +140,26 @@ M.add(
 
 PDF = "application/pdf"
 #: How the files an expert sends begin, and within how many bytes (a PDF may have a few bytes before its
-#: header, which readers take).
-SIGNATURES: dict[str, tuple[bytes, int]] = {
-    PDF: (b"%PDF-", 1024),
-    "image/jpeg": (b"\xff\xd8\xff", 3),
-    "image/png": (b"\x89PNG\r\n\x1a\n", 8),
+#: header, which readers take): the PDF, and the pictures the window and the printed report read.
+SIGNATURES: dict[str, tuple[tuple[bytes, ...], int]] = {
+    PDF: ((b"%PDF-",), 1024),
+    "image/jpeg": ((b"\xff\xd8\xff",), 3),
+    "image/png": ((b"\x89PNG\r\n\x1a\n",), 8),
+    "image/gif": ((b"GIF87a", b"GIF89a"), 6),
 }
 
 
 def sniffed_kind(data: bytes) -> str | None:
-    """What ``data`` is by its first bytes (its magic number): a PDF, a JPEG or a PNG; None otherwise."""
-    for kind, (signature, within) in SIGNATURES.items():
-        if signature in data[:within]:
+    """What ``data`` is by its first bytes (its magic number): a PDF or a picture; None otherwise."""
+    for kind, (signatures, within) in SIGNATURES.items():
+        if any(signature in data[:within] for signature in signatures):
             return kind
     return None
 
 
 def file_kind(data: bytes, declared: str) -> str:
     """The kind of an attachment, told by its bytes; the type the platform declared only when they say
-    nothing known (found from outside: a platform labelled a PDF ``image/jpeg``, and a PNG as a JPEG)."""
+    nothing known (found in review: a platform labelling a PDF ``image/jpeg``, or a PNG as a JPEG)."""
     return sniffed_kind(data) or declared.split(";")[0].strip().lower()
 
 

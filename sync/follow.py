@@ -29,12 +29,16 @@ from app.answers import (
     NO_CONTENT,
     NOT_FOUND,
     OTHER_PATIENT,
+    PDF,
     REPORT,
+    SIGNATURES,
     TOO_LARGE,
     UNREACHABLE,
     UNREADABLE,
     WITHDRAWN,
+    file_kind,
     missing_item,
+    sniffed_kind,
 )
 from app.db import transaction
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
@@ -220,21 +224,28 @@ _MIRRORED = {
 }
 OUTPUT_SYSTEM = C.OUTPUT_SYSTEM
 BATCH = 40
-PDF = "application/pdf"
-#: How the files an expert sends begin, and within how many bytes (a PDF may have a few before its
-#: header, which readers take). A JPEG said to be a PNG, or the reverse, is still a picture: shown.
-_PICTURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
-_SIGNATURES: dict[str, tuple[tuple[bytes, ...], int]] = {
-    PDF: ((b"%PDF-",), 1024),
-    "image/jpeg": (_PICTURES, 8),
-    "image/png": (_PICTURES, 8),
-}
 
 
-def _of_its_kind(kind: str, data: bytes) -> bool:
-    """Whether ``data`` begins as a file of ``kind`` does (a kind not known here is taken as it is)."""
-    signatures, within = _SIGNATURES.get(kind, ((b"",), 0))
-    return any(signature in data[: max(within, len(signature))] for signature in signatures)
+def _readable(kind: str, data: bytes) -> bool:
+    """Whether ``data``, declared of ``kind``, can be shown: a PDF or a picture by its bytes (app.answers
+    ``sniffed_kind``: the window and the report read each as what it is, a PDF labelled a picture, a PNG
+    a JPEG, a GIF a PNG), or of a kind Teleavis does not read by its bytes (taken as it is, said unshown)."""
+    return kind not in SIGNATURES or sniffed_kind(data) is not None
+
+
+def _as_declared(form: dict[str, Any], data: bytes) -> bool:
+    """Whether ``data`` agree with the size and hash the attachment declares (those it declares)."""
+    size, digest = form.get("size"), form.get("hash")
+    if isinstance(size, int) and size != len(data):
+        return False
+    return not (isinstance(digest, str) and digest and digest != sha1_b64(data))
+
+
+def _vouched(form: dict[str, Any], data: bytes) -> bool:
+    """Whether ``data`` are proven the bytes the platform holds: its hash (SHA-1) declared and theirs,
+    and its size when declared."""
+    digest = form.get("hash")
+    return isinstance(digest, str) and bool(digest) and _as_declared(form, data)
 
 
 MESSAGE_SYSTEM = "urn:teleavis:message-id"
@@ -1433,6 +1444,7 @@ class Follower:
                 held = fault  # the others are tried all the same: each counts its polls (ATTACHMENT_TRIES)
                 continue
             blob = self.store.objects.put(data)
+            kind = file_kind(data, kind)  # what it holds, whatever its label (a PDF labelled a picture…)
             answer.files.append({"blob": blob, "content_type": kind, "title": title})
             if kind == PDF:
                 answer.pdf_blobs.append(blob)
@@ -1468,21 +1480,22 @@ class Follower:
                 if not self._read_failed(target):
                     raise
                 raise _Missing(UNREACHABLE) from None  # asked again later from the start (retry_missing)
-            if data and not _of_its_kind(kind, data):
-                # Found from outside: a proxy's page served as ``application/pdf`` was kept as the report,
-                # the case answered with nothing to read. Read again at the next polls, as a page said
-                # to be HTML is (it may be the proxy's), then said unreadable.
+            if data and not _vouched(form, data) and not (_as_declared(form, data) and _readable(kind, data)):
+                # Not the file the platform declared (another size or hash), or no file of its kind: a
+                # proxy's page served as ``application/pdf`` (found from outside: kept as the report, the
+                # case answered with nothing to read), a cut, a cache's stale copy. Not reached yet, not
+                # unreadable (found in review: marked so, never asked again): read again at the next
+                # polls, as a page said to be HTML is, then kept missing and asked again later.
                 if not self._read_failed(target):
                     raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir")
-                raise _Missing(UNREADABLE)
+                raise _Missing(UNREACHABLE)
             self._read_succeeded(target)
         if not data:
             raise _Missing(NO_CONTENT)
-        if isinstance(form.get("size"), int) and form["size"] != len(data):
-            raise _Missing(UNREADABLE)
-        if isinstance(form.get("hash"), str) and form["hash"] and form["hash"] != sha1_b64(data):
-            raise _Missing(UNREADABLE)
-        if not _of_its_kind(kind, data):
+        # Inline (the platform's own words), or proven the platform's bytes (size and hash): what does not
+        # agree with its declaration, or cannot be read (no PDF nor picture where one is said), is
+        # unreadable for good. A file of another kind than declared is read as what it is.
+        if not _as_declared(form, data) or not _readable(kind, data):
             raise _Missing(UNREADABLE)
         return data
 

@@ -913,12 +913,13 @@ def test_a_report_whose_pdf_is_not_a_pdf_is_never_stored_as_the_answer(store: St
                 engine.run_once()
     (odd, _), (inlined, _), (plain, _) = cases
     assert store.state(plain) == CaseState.ANSWERED
-    for case_id in (odd, inlined):
+    for case_id, reason, words in ((odd, "unreachable", "le redemandera"), (inlined, "unreadable", "illisible")):
         answer = store.answer(case_id)
         assert answer is not None and store.state(case_id) == CaseState.ANSWERED
         assert answer.pdf_blobs == [] and all(store.objects.get(f["blob"]) != page for f in answer.files)
-        assert [m["reason"] for m in answer.missing] == ["unreadable"]
-        assert "illisible" in " ".join(missing_words(answer))
+        # Fetched, the page may be a proxy's (not reached yet, asked again); given inline, it is the report's.
+        assert [m["reason"] for m in answer.missing] == [reason]
+        assert words in " ".join(missing_words(answer))
 
 
 def test_a_question_in_a_text_attachment_of_another_charset_is_read_in_its_words(store: Store, tmp_path: Path) -> None:
@@ -983,3 +984,97 @@ def test_a_picture_labelled_as_the_other_kind_is_still_the_experts_picture(store
     assert answer is not None and [f["title"] for f in answer.files] == ["lésion"]
     assert store.objects.get(answer.files[0]["blob"]) == png
     assert [m["reason"] for m in answer.missing] == ["unreadable"]
+
+
+def _declared(data: bytes) -> dict[str, object]:
+    """An attachment's size and hash (SHA-1, base64) as a platform declares them for ``data``."""
+    import hashlib
+
+    return {"size": len(data), "hash": base64.b64encode(hashlib.sha1(data).digest()).decode()}  # noqa: S324
+
+
+@pytest.mark.parametrize("served", ["proxy page", "another file"])
+def test_a_file_not_the_one_declared_is_not_reached_yet_and_read_once_it_comes(
+    store: Store, tmp_path: Path, served: str
+) -> None:
+    """Found in review: bytes other than the file the platform declared (a proxy's page served as the PDF,
+    or a stale copy of another size and hash) were said unreadable, at once or after three polls, and
+    never asked again: the report never came, though the platform had it all along. They are the file
+    not reached yet: the answer waits three polls, is then kept without it (« Teleavis le redemandera »),
+    and the file is read once it comes."""
+    from sync.follow import ATTACHMENT_TRIES
+
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    wrong = b"<html><body>Proxy : session expir\xc3\xa9e</body></html>" if served == "proxy page" else PDF + b"%%EOF\n"
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        platform.reports["r"] = report("r", "Naevus bénin.", pdf="b")  # its size and hash: the real PDF's
+        platform.binaries["b"] = wrong
+        with following(store, platform) as engine:
+            for _ in range(ATTACHMENT_TRIES):
+                engine.run_once()
+        answer = store.answer(case_id)
+        assert answer is not None and store.state(case_id) == CaseState.ANSWERED and answer.pdf_blobs == []
+        assert [m["reason"] for m in answer.missing] == ["unreachable"]
+        assert "Teleavis le redemandera" in " ".join(missing_words(answer))
+        platform.binaries["b"] = PDF
+        with following(store, platform) as engine:
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert answer is not None and answer.missing == []
+    assert [store.objects.get(blob) for blob in answer.pdf_blobs] == [PDF]
+
+
+def test_a_file_labelled_as_another_kind_is_kept_as_what_it_is(store: Store, tmp_path: Path) -> None:
+    """Found in review: a PDF the platform labelled ``image/jpeg``, its bytes the very ones it declared
+    (size and hash), was taken for a proxy's page: the answer held three polls, then said unreadable. So was
+    a GIF labelled PNG, and a real PDF labelled a picture with no hash to check it by. Each is kept at once,
+    as what its bytes are (a PDF to read, a picture to see)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    with Image.open(Path(__file__).resolve().parents[1] / "fixtures" / "real" / "coffee-cup.jpg") as photo:
+        photo.convert("RGB").resize((120, 80)).save(out, "GIF")
+    gif = out.getvalue()
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        platform.reports["r"] = report("r", "Naevus bénin.")
+        platform.reports["r"]["presentedForm"] = [
+            {"contentType": "image/jpeg", "url": "Binary/pdf", "title": "Compte rendu", **_declared(PDF)},
+            {"contentType": "image/png", "url": "Binary/gif", "title": "Lésion", **_declared(gif)},
+            {"contentType": "image/jpeg", "url": "Binary/plain", "title": "Ordonnance"},
+        ]
+        platform.binaries.update({"pdf": PDF, "gif": gif, "plain": PDF})
+        with following(store, platform) as engine:
+            assert engine.run_once().answered == [case_id]
+    answer = store.answer(case_id)
+    assert answer is not None and answer.missing == []
+    assert [(f["title"], f["content_type"]) for f in answer.files] == [
+        ("Compte rendu", "application/pdf"),
+        ("Lésion", "image/gif"),
+        ("Ordonnance", "application/pdf"),
+    ]
+    assert [store.objects.get(blob) for blob in answer.pdf_blobs] == [PDF, PDF]
+
+
+def test_a_file_proven_the_platforms_that_cannot_be_read_is_unreadable_at_once(store: Store, tmp_path: Path) -> None:
+    """Bytes that are the very ones the platform declared (size and hash) are no proxy's: when they are no
+    PDF where one is said, the report is unreadable, said at the first poll, not asked again and again."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    page = b"<html><body>Compte rendu en cours de r\xc3\xa9daction</body></html>"
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        platform.reports["r"] = report("r", "Naevus bénin.", pdf="b")
+        platform.reports["r"]["presentedForm"][0].update(_declared(page))
+        platform.binaries["b"] = page
+        with following(store, platform) as engine:
+            assert engine.run_once().answered == [case_id]
+            engine.run_once()
+        asked = [path for path in platform.requests if "/Binary/" in path]
+    answer = store.answer(case_id)
+    assert answer is not None and answer.pdf_blobs == []
+    assert [m["reason"] for m in answer.missing] == ["unreadable"]
+    assert len(asked) == 1, "not asked again"
