@@ -28,8 +28,9 @@ from typing import IO, Any
 
 from app import audit
 from app import messages as M
-from app.errors import DataAltered, InvalidTransition, TeleavisError
+from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
 from app.folding import fold
+from app.fsutil import disk_full
 from app.i18n import decimal_words
 from app.model import Case, CaseState, Message, Patient, iso, name_text, utc_now
 from app.outbox import HELD_BY_PLATFORM, STEP_IMAGES, STEP_TRANSACTION, Outbox
@@ -909,6 +910,15 @@ class Engine:
     def _poll(self) -> list[str]:
         try:
             answered = self.follower.poll(budget_s=self.case_budget_s)
+        except DataAltered:
+            raise
+        except StorageError as exc:
+            if not disk_full(exc) and exc.message != M.tr("storage.full"):
+                raise
+            # Found in review: an answer polled onto a full disk said « ce dernier enregistrement n'a pas
+            # été fait … puis recommencez », nothing the nurse could do again. Nothing of it was kept (its
+            # Task is read again at the next poll); the way out is the other full disks' (app/messages).
+            raise StorageError(M.tr("follow.disk_full")) from exc
         except TransientFault as fault:
             self._poll_failures += 1
             log.info("poll postponed (%s)", fault_for_log(fault))

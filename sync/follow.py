@@ -186,6 +186,14 @@ M.add(
             "alone): trying again at each synchronisation. If it lasts, see it on the platform and tell its "
             "support.",
         },
+        "follow.disk_full": {
+            "fr": "Le disque est plein : la réponse de l'expert (ou une autre nouvelle de la plateforme) n'a pas "
+            "pu être enregistrée. Rien n'est perdu : elle sera téléchargée de nouveau. Libérez de la place (ou "
+            "prévenez le support informatique), puis fermez Teleavis et rouvrez-le.",
+            "en": "The disk is full: the expert's answer (or other news from the platform) could not be saved. "
+            "Nothing is lost: it will be downloaded again. Free some space (or call IT support), then close "
+            "Teleavis and open it again.",
+        },
         "follow.answer_unread": {
             "fr": "L'expert a répondu ; la réponse n'a pas pu être lue : consultez la plateforme. Teleavis la "
             "redemandera.",

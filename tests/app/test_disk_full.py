@@ -117,3 +117,32 @@ def test_a_store_opened_alone_on_a_full_disk_says_to_reopen_teleavis(teleavis_ho
         assert "fermez Teleavis et rouvrez-le" in refused.value.message
     finally:
         conn.close()
+
+
+def test_an_answer_that_finds_the_disk_full_says_to_free_space_and_reopen_and_comes_again(tmp_path: Path) -> None:
+    """Found in review: the expert's answer polled onto a full disk was said « ce dernier enregistrement
+    n'a pas été fait … puis recommencez », with nothing to do again (the sync's, not the nurse's). The words
+    are the other full disks' way out (free space, then close Teleavis and open it again), say nothing is
+    lost and that the answer comes again; nothing half stored, and the next poll, the space freed, brings
+    it whole."""
+    assert shutil.which("unshare"), "util-linux's unshare is needed to mount a private tmpfs"
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    result = subprocess.run(
+        ["unshare", "-rm", sys.executable, "-m", "tests.support.answer_disk_full_child", str(mount_point)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    words = report["words"]
+    assert words is not None and "Le disque est plein" in words
+    assert "réponse de l'expert" in words and "Rien n'est perdu" in words
+    assert "Libérez de la place" in words and "fermez Teleavis et rouvrez-le" in words
+    assert "recommencez" not in words
+    assert report["state"] == "sent" and not report["answer"]  # nothing half stored
+    assert report["answered"] and report["whole"] and report["now"]
+    assert report["integrity"] == "ok"
