@@ -69,6 +69,18 @@ CATALOGUE = i18n.Catalogue(
             "en": "Retinograph far too dark (under-exposed): ungradable. Raise the flash intensity and take "
             "it again; pupil dilation is probably needed.",
         },
+        "retina-exposure.bright.warning": {
+            "fr": "Rétinographie trop claire (surexposée) : baissez l'intensité du flash du rétinographe, "
+            "vérifiez que l'appareil est bien aligné sur la pupille, à la bonne distance, et reprenez le cliché.",
+            "en": "Retinograph too bright (over-exposed): lower the retinograph's flash intensity, check that "
+            "the camera is aligned on the pupil, at the right distance, and take it again.",
+        },
+        "retina-exposure.bright.blocking": {
+            "fr": "Rétinographie brûlée (surexposée) : les détails de la rétine ont disparu. Baissez l'intensité "
+            "du flash, réalignez l'appareil sur le centre de la pupille et reprenez le cliché.",
+            "en": "Burnt-out retinograph (over-exposed): the details of the retina are lost. Lower the flash "
+            "intensity, re-align the camera on the centre of the pupil and take it again.",
+        },
         "colour-cast.ok": {"fr": "Couleurs naturelles.", "en": "Natural colours."},
         "pages": {
             "fr": "Ce fichier contient {n} images : seule la première est importée. Si les autres comptent, "

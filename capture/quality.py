@@ -150,7 +150,7 @@ def _retina_findings(small: Image8) -> list[QualityFinding]:
         # milder than it would be without this one.
         level: Level = "blocking" if field.level == "blocking" else "warning"
         field = QualityFinding.said("field-of-view", level, "field-of-view.not-fundus", sum(fov.lit_corners), 3)
-    exposure, dark = _exposure_and_darkness(luma, inner, retina=True)
+    exposure, dark = _exposure_and_darkness(luma, inner, retina=True, fundus=fov.looks_like_a_fundus())
     findings = [
         field,
         # Vessels stand out best in the green channel.
@@ -290,9 +290,11 @@ def _exposure(luma: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool)
 
 
 def _exposure_and_darkness(
-    luma: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool
+    luma: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: bool, fundus: bool = False
 ) -> tuple[QualityFinding, bool]:
-    """The exposure finding, and whether what it says is under-exposure."""
+    """The exposure finding, and whether what it says is under-exposure. ``fundus``: the field found
+    looks like a fundus camera's, so too much light is said with that camera's remedies (its flash, its
+    alignment on the pupil), not a room's (a lamp, a flash to turn off)."""
     region = mask.astype(np.uint8) if mask is not None and mask.any() else None
     histogram = cv2.calcHist([luma], [0], region, [256], [0, 256]).ravel()
     total = max(1.0, float(histogram.sum()))
@@ -317,7 +319,7 @@ def _exposure_and_darkness(
         finding = QualityFinding.said(
             "exposure",
             bright,
-            f"exposure.bright.{bright}",
+            f"{'retina-' if retina and fundus else ''}exposure.bright.{bright}",
             round(mean, 1),
             RETINA_BRIGHT_WARNING if retina else BRIGHT_WARNING,
         )

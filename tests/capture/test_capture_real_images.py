@@ -100,3 +100,28 @@ def test_a_retinograph_with_a_colour_cast_gets_fundus_camera_advice(retina: Imag
     found = findings(Image.fromarray(blue.astype(np.uint8)), "ophthalmology")
     assert found["colour-cast"].level == "warning" and "rétinographe" in found["colour-cast"].message
     assert "lampe" not in found["colour-cast"].message and "néon" not in found["colour-cast"].message
+
+
+@pytest.mark.parametrize(("gain", "level"), [(2.0, "warning"), (2.6, "blocking")], ids=["bright", "burnt-out"])
+def test_an_over_exposed_real_retinograph_gets_fundus_camera_advice(
+    retina: Image.Image, gain: float, level: str
+) -> None:
+    """Found from outside: an over-exposed retinograph was told to « coupez le flash, éloignez la lumière »,
+    words for a photo taken in a lit room. A fundus camera's flash is its only light: it is lowered, not
+    turned off, and a camera too close or off the pupil's centre floods the field with light."""
+    found = findings(ImageEnhance.Brightness(retina).enhance(gain), "ophthalmology")
+    assert found["exposure"].level == level, {c: f.message for c, f in found.items()}
+    said = found["exposure"].message
+    assert "surexposée" in said and "flash" in said and "pupille" in said, said
+    assert "coupez le flash" not in said and "lumière" not in said, said
+    english = found["exposure"].text("en")
+    assert "over-exposed" in english and "pupil" in english, english
+
+
+def test_an_over_exposed_photo_in_an_eye_case_that_is_no_fundus_keeps_the_photo_advice() -> None:
+    """The fundus camera's words only where the check knows it is a retinograph: a bright photo of
+    something else filed in an eye case is told what a bright photo is told."""
+    cup = Image.open(REAL / "coffee-cup.jpg").convert("RGB").resize((1200, 800))
+    found = findings(ImageEnhance.Brightness(cup).enhance(2.5), "ophthalmology")
+    assert "ne ressemble pas" in found["field-of-view"].message
+    assert found["exposure"].level != "ok" and "rétinographie" not in found["exposure"].message.lower()
