@@ -88,6 +88,14 @@ CATALOGUE = i18n.Catalogue(
             "en": "This file holds {n} images: only the first is imported. If the others matter, export them "
             "one by one from the device.",
         },
+        "compression.warning": {
+            "fr": "Photo très compressée (qualité JPEG estimée à {quality} sur 100, comme après un envoi par "
+            "messagerie) : des détails fins peuvent manquer à l'expert. Si possible, importez plutôt la photo "
+            "d'origine, copiée directement depuis l'appareil qui l'a prise.",
+            "en": "Heavily compressed photo (JPEG quality estimated at {quality} out of 100, as after sending it "
+            "through a messaging app): the expert may miss fine detail. If you can, import the original photo "
+            "instead, copied straight from the device that took it.",
+        },
         "halved": {
             "fr": "Photo de {was} mégapixels gardée en {kept} mégapixels (moitié de la largeur et de la hauteur) : "
             "bien assez pour l'expert, et plus rapide à envoyer.",

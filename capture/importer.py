@@ -18,6 +18,7 @@ from PIL import Image
 
 from capture import messages
 from capture.metadata import ORIENTATION_TAG, PhotoFacts, icc_profile, photo_facts
+from capture.quality import jpeg_quality
 from capture.sniff import MAX_PIXELS, Format, header_size, heif_complete
 
 # pi-heif: libheif's decoder only (the encoders of pillow-heif, x265 alone, are 23 MB to download).
@@ -55,6 +56,8 @@ class DecodedImage:
     lossy: bool = False
     #: Transparent parts were put on white: what is stored and sent must be these pixels, not the file.
     flattened: bool = False
+    #: A JPEG's quality (1–100) as estimated from its quantisation tables; ``None`` for other formats.
+    jpeg_quality: int | None = None
 
 
 def check_pixels(name: str, width: int, height: int, limit: int = MAX_PIXELS) -> None:
@@ -178,6 +181,8 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         rgb = to_rgb_array(frame)
         pages = int(getattr(image, "n_frames", 1) or 1) if fmt == "tiff" else 1
         lossy = fmt == "jpeg" or (fmt == "tiff" and image.info.get("compression") in ("jpeg", "tiff_jpeg"))
+        tables = getattr(image, "quantization", None) if fmt == "jpeg" else None
+        estimated = jpeg_quality(tables[min(tables)]) if tables else None
     finally:
         image.close()
     if orientation in (5, 6, 7, 8):
@@ -193,4 +198,5 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         halved_from=halved_from,
         pages=pages,
         lossy=lossy,
+        jpeg_quality=estimated,
     )

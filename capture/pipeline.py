@@ -24,7 +24,7 @@ from capture import messages
 from capture.cv import cv2
 from capture.importer import DecodedImage, decode_photo
 from capture.metadata import MalformedImage, png_chunk, strip_jpeg, strip_png
-from capture.quality import check_quality
+from capture.quality import check_quality, compression_finding
 from capture.sniff import MAX_BYTES, sniff
 
 JPEG_QUALITY = 92
@@ -33,8 +33,8 @@ JPEG_QUALITY = 92
 #: (jpegtran) is not in Pillow, OpenCV or the bundle; a PNG is turned losslessly.
 ROTATED_JPEG_QUALITY = 95
 #: Findings the pipeline adds beside the checks: they are about the file as it came (halved, its pages,
-#: the device's patient), not its pixels, and a turn keeps them.
-_FILE_NOTES = frozenset({"resolution-kept", "pages", "patient"})
+#: the device's patient, its compression), not its pixels, and a turn keeps them.
+_FILE_NOTES = frozenset({"resolution-kept", "pages", "patient", "compression"})
 THUMBNAIL_LONG_SIDE = 320
 Image8 = npt.NDArray[np.uint8]
 
@@ -149,6 +149,9 @@ def _prepared(decoded: DecodedImage, data: bytes, content_type: str, specialty: 
         was = round(decoded.halved_from[0] * decoded.halved_from[1] / 1e6)
         kept = round(decoded.width * decoded.height / 1e6)
         findings.append(QualityFinding.said("resolution-kept", "ok", "halved", was=was, kept=kept))
+    compressed = compression_finding(decoded.jpeg_quality)
+    if compressed is not None:
+        findings.append(compressed)
     if decoded.pages > 1:
         findings.append(QualityFinding.said("pages", "warning", "pages", float(decoded.pages), n=decoded.pages))
     return PreparedImage(

@@ -26,6 +26,7 @@ own hues are warm), and a run on a public dataset of clinical photographs is wha
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -72,6 +73,25 @@ UNIFORMITY_WARNING = 0.30
 #: The optic disc lies on one side of the image when its centre is at least this far from the field's
 #: centre (in field radii): a macula-centred 45° field puts it near 0.5, a disc-centred one near 0.
 DISC_SIDE = 0.25
+#: A JPEG whose quality (libjpeg's 1–100 scale, estimated from its quantisation tables) is below this was
+#: compressed hard, as messaging apps do: its 8×8 blocks smear fine detail (a border, a small vessel).
+#: Cameras and phones write 70 to 97, and a photo sent as a document keeps that.
+JPEG_QUALITY_WARNING = 50
+
+#: libjpeg's (IJG's) standard luminance quantisation table, in natural (row by row) order, as Pillow gives
+#: ``Image.quantization``; quality q scales it by 5000 / q below 50, by 200 − 2q from 50 (its ``jpeg_quality_scaling``).
+_IJG_LUMINANCE = np.array(
+    [
+        16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+        14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+        18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+        49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+    ],
+    dtype=np.float64,
+)  # fmt: skip
+_IJG_SCALES = np.array([5000.0 / q if q < 50 else 200.0 - 2.0 * q for q in range(1, 101)])
+#: The luminance table libjpeg writes at each quality 1..100 (baseline: each value 1..255).
+_IJG_TABLES = np.clip(np.floor((_IJG_LUMINANCE[None, :] * _IJG_SCALES[:, None] + 50.0) / 100.0), 1.0, 255.0)
 
 
 def is_retina(specialty: str) -> bool:
@@ -119,6 +139,28 @@ def check_quality(
         if faces.face_visible(luma):
             findings.append(QualityFinding.said("face", "warning", "face.warning", 1.0, None))
     return findings
+
+
+def jpeg_quality(luminance: Sequence[int]) -> int | None:
+    """The quality (1–100) libjpeg would have been given to write this luminance quantisation table (64
+    values, natural order): the one whose table is nearest, step for step in proportion. Exact for files
+    libjpeg wrote (most software, messaging apps); for a camera's own tables, the quality they match
+    best. ``None`` for a table that is not 64 values."""
+    if len(luminance) != 64:
+        return None
+    table = np.maximum(np.asarray(luminance, dtype=np.float64), 1.0)
+    distance = np.abs(np.log(_IJG_TABLES) - np.log(table)[None, :]).mean(axis=1)
+    return int(np.argmin(distance)) + 1
+
+
+def compression_finding(quality: int | None) -> QualityFinding | None:
+    """A warning for a JPEG compressed harder than :data:`JPEG_QUALITY_WARNING`, else nothing: the photo is
+    kept (it may be all there is), and the nurse is told to send the camera's own file when she can."""
+    if quality is None or quality >= JPEG_QUALITY_WARNING:
+        return None
+    return QualityFinding.said(
+        "compression", "warning", "compression.warning", float(quality), float(JPEG_QUALITY_WARNING), quality=quality
+    )
 
 
 def colour_finding(image: Image8, *, specialty: str) -> QualityFinding:

@@ -16,7 +16,7 @@ import pytest
 from PIL import ExifTags, Image
 
 from app.moments import is_fhir_date_time
-from capture.pipeline import PreparedImage, prepare_image_bytes
+from capture.pipeline import PreparedImage, prepare_image_bytes, rotate_stored
 from tests.support.cases import example_case
 from tests.support.cli import run_inprocess
 from tests.support.jpeg import jpeg_layout, metadata_left
@@ -248,3 +248,46 @@ def test_a_whole_heic_with_padding_after_it_is_not_taken_for_cut(tail: bytes) ->
     """Found in review: two stray zero bytes after a whole file (some writers pad) made it « incomplete »."""
     data = (CORPUS / "IMG_5195.HEIC").read_bytes() + tail
     assert prepare_image_bytes(data, filename="IMG_5195.HEIC", specialty="dermatology").width > 0
+
+
+def _recompressed(name: str, quality: int, **options: object) -> bytes:
+    """A real photo as a messaging app sends it on: decoded and saved again, strongly compressed."""
+    out = io.BytesIO()
+    with Image.open(CORPUS / name) as image:
+        image.convert("RGB").save(out, "JPEG", quality=quality, **options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("quality", [20, 35, 49])
+def test_a_real_photo_compressed_by_a_messaging_app_is_said_so(quality: int) -> None:
+    """Found from outside: a photo forwarded by a messaging app (JPEG quality under 50) passed the checks
+    without a word, its fine detail smeared into 8×8 blocks. The quality is read from the file's
+    quantisation tables; the photo is kept (a warning), and the nurse is told to send the original."""
+    prepared = prepare_image_bytes(
+        _recompressed("tests_22-canon_tags.jpg", quality), filename="wa.jpg", specialty="dermatology"
+    )
+    said = [f for f in prepared.quality if f.check == "compression"]
+    assert len(said) == 1 and said[0].level == "warning", [f.message for f in prepared.quality]
+    assert said[0].measure == quality and said[0].threshold == 50
+    assert f"qualité JPEG estimée à {quality} sur 100" in said[0].message
+    assert "photo d'origine" in said[0].message and "appareil" in said[0].message
+    assert "original photo" in said[0].text("en")
+
+
+def test_a_compressed_photo_still_says_so_once_turned_upright_or_by_the_user() -> None:
+    """The note is about the file as it came: re-encoded upright (EXIF orientation 6), or turned by the
+    user afterwards, its pixels still carry the artefacts."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    data = _recompressed("tests_22-canon_tags.jpg", 30, exif=exif)
+    prepared = prepare_image_bytes(data, filename="wa.jpg", specialty="dermatology")
+    assert [f.measure for f in prepared.quality if f.check == "compression"] == [30]
+    turned = rotate_stored(prepared.data, quarter_turns=1, specialty="dermatology", findings=prepared.quality)
+    assert [f.measure for f in turned.quality if f.check == "compression"] == [30]
+
+
+@pytest.mark.parametrize("name", [name for name in FILES if name.lower().endswith((".jpg", ".jpeg"))])
+def test_no_photo_straight_from_a_real_camera_is_said_compressed(prepared: dict[str, PreparedImage], name: str) -> None:
+    assert not [f.message for f in prepared[name].quality if f.check == "compression"]
+    again = prepare_image_bytes(_recompressed(name, 50), filename=name, specialty="dermatology")
+    assert not [f.message for f in again.quality if f.check == "compression"], "50 is not under 50"
