@@ -96,6 +96,14 @@ CATALOGUE = i18n.Catalogue(
             "through a messaging app): the expert may miss fine detail. If you can, import the original photo "
             "instead, copied straight from the device that took it.",
         },
+        "colour-profile.dropped": {
+            "fr": "Le profil de couleur de ce fichier est abîmé et ne peut pas être lu : il a été laissé de côté "
+            "et les couleurs sont lues comme standard (sRGB). La photo est gardée ; si ses couleurs à l'écran ne "
+            "semblent pas fidèles, exportez-la à nouveau depuis l'appareil.",
+            "en": "This file's colour profile is damaged and cannot be read: it was left out and the colours are "
+            "read as standard (sRGB). The photo is kept; if its colours on screen do not look true, export it "
+            "again from the device.",
+        },
         "halved": {
             "fr": "Photo de {was} mégapixels gardée en {kept} mégapixels (moitié de la largeur et de la hauteur) : "
             "bien assez pour l'expert, et plus rapide à envoyer.",

@@ -17,7 +17,7 @@ import pi_heif
 from PIL import Image
 
 from capture import messages
-from capture.metadata import ORIENTATION_TAG, PhotoFacts, icc_profile, photo_facts
+from capture.metadata import ORIENTATION_TAG, PhotoFacts, broken_profile, icc_profile, photo_facts
 from capture.quality import jpeg_quality
 from capture.sniff import MAX_PIXELS, Format, header_size, heif_complete
 
@@ -58,6 +58,8 @@ class DecodedImage:
     flattened: bool = False
     #: A JPEG's quality (1–100) as estimated from its quantisation tables; ``None`` for other formats.
     jpeg_quality: int | None = None
+    #: The file's colour profile could not be read: it was left out, the colours taken as sRGB.
+    profile_dropped: bool = False
 
 
 def check_pixels(name: str, width: int, height: int, limit: int = MAX_PIXELS) -> None:
@@ -68,7 +70,7 @@ def check_pixels(name: str, width: int, height: int, limit: int = MAX_PIXELS) ->
         raise messages.rejected("too-many-pixels", name=name, mp=round(width * height / 1e6), limit=limit // 1_000_000)
 
 
-def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts, bytes | None]:
+def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts, bytes | None, bool]:
     if fmt == "heic" and not heif_complete(data):
         raise messages.rejected("damaged", name=name)  # its decoder would fill what is missing with green
     declared = header_size(data, fmt)
@@ -86,6 +88,7 @@ def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts,
             image = Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[fmt]])
             facts = photo_facts(image)
             icc = icc_profile(image)
+            dropped = broken_profile(image)
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
             raise messages.rejected(
                 "too-many-pixels", name=name, mp=f"> {limit // 1_000_000}", limit=limit // 1_000_000
@@ -95,7 +98,7 @@ def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts,
         finally:
             Image.MAX_IMAGE_PIXELS = pillow_limit
     check_pixels(name, *image.size, limit=limit)
-    return image, facts, icc
+    return image, facts, icc, dropped
 
 
 _PIL_FORMAT: dict[str, str] = {"jpeg": "JPEG", "png": "PNG", "tiff": "TIFF", "heic": "HEIF"}
@@ -147,7 +150,7 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
     With ``full=False`` a JPEG may be decoded at a reduced scale (enough for the quality checks
     and the thumbnail); the whole file is still read, so a truncated one is still refused.
     """
-    image, facts, icc = _open(data, name, fmt)
+    image, facts, icc, profile_dropped = _open(data, name, fmt)
     try:
         width, height = image.size
         reduced = False
@@ -199,4 +202,5 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         pages=pages,
         lossy=lossy,
         jpeg_quality=estimated,
+        profile_dropped=profile_dropped,
     )

@@ -8,12 +8,18 @@ byte for byte: no generation loss. The colour profile is kept, so colours stay r
 
 from __future__ import annotations
 
+import functools
+import io
 import struct
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from PIL import Image
+
+if TYPE_CHECKING:
+    from PIL import ImageCms
 
 from app.moments import fhir_date_time, parse_offset
 
@@ -228,9 +234,148 @@ def _device(make: object, model: object) -> str:
 
 
 def icc_profile(image: Image.Image) -> bytes | None:
-    """The embedded colour profile, when it describes RGB: every image leaves as RGB, and a CMYK or grey
-    profile (its header's colour space, bytes 16-19) attached to the RGB copy made it an invalid file."""
+    """The embedded colour profile, when it describes RGB and can be read: every image leaves as RGB, and
+    a CMYK or grey profile (its header's colour space, bytes 16-19) attached to the RGB copy made it an
+    invalid file; an unreadable one would go on to fail every viewer that manages colour."""
     profile = image.info.get("icc_profile")
     if not isinstance(profile, bytes) or len(profile) < 20 or profile[16:20] != b"RGB ":
         return None
-    return profile
+    return profile if readable_profile(profile) else None
+
+
+def broken_profile(image: Image.Image) -> bool:
+    """Whether the file carries a colour profile that cannot be read (it is dropped: colours as sRGB)."""
+    profile = image.info.get("icc_profile")
+    return isinstance(profile, bytes) and bool(profile) and not readable_profile(profile)
+
+
+#: The largest colour profile read from a PNG's iCCP chunk (Pillow's own limit): a bigger one is a bomb.
+MAX_PROFILE_BYTES = 1024 * 1024
+
+
+def readable_profile(profile: bytes) -> bool:
+    """Whether LittleCMS reads ``profile`` and, for an RGB one, can convert its colours to sRGB: what a
+    viewer that manages colour (the expert's, a PDF reader) will do with it."""
+    from PIL import ImageCms  # imported here: its library loads only when a file carries a profile
+
+    try:
+        opened = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        if profile[16:20] == b"RGB ":
+            ImageCms.buildTransform(opened, _srgb(), "RGB", "RGB")
+    except (OSError, ValueError, TypeError, ImageCms.PyCMSError):
+        return False
+    return True
+
+
+@functools.cache
+def _srgb() -> ImageCms.ImageCmsProfile:
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def without_broken_profile(data: bytes, fmt: str) -> tuple[bytes, bool]:
+    """``data`` without its colour profile when that profile is broken (a JPEG's APP2 segments that do not
+    make one readable profile, a PNG's iCCP chunk with a wrong checksum, an unknown compression, data that
+    does not inflate or cannot be read), and whether it was removed. Such a profile made the photo refused
+    as damaged, or reach the expert with a profile no viewer reads: without it, its colours are read as
+    sRGB, as for a file that carries none. Any other file is returned as it is."""
+    try:
+        if fmt == "jpeg":
+            segments = _jpeg_profile_segments(data)
+            if not segments or _jpeg_profile_whole(data, segments):
+                return data, False
+        elif fmt == "png":
+            segments = _png_profile_chunks(data)
+            if not segments or _png_profile_whole(data, segments):
+                return data, False
+        else:
+            return data, False
+    except (MalformedImage, struct.error, IndexError):
+        return data, False  # a broken container is the decoder's to refuse
+    kept = bytearray()
+    pos = 0
+    for start, end in segments:
+        kept += data[pos:start]
+        pos = end
+    kept += data[pos:]
+    return bytes(kept), True
+
+
+def _jpeg_profile_segments(data: bytes) -> list[tuple[int, int]]:
+    """Where the APP2 ICC_PROFILE segments lie (start and end of each), before the first scan."""
+    found = []
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            raise MalformedImage("JPEG marker expected")
+        marker = data[pos + 1]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if marker in (0xD9, 0xDA):
+            break
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        end = pos + 2 + length
+        if end > len(data):
+            raise MalformedImage("JPEG segment truncated")
+        if marker == 0xE2 and data[pos + 4 : pos + 4 + len(_ICC_TAG)] == _ICC_TAG:
+            found.append((pos, end))
+        pos = end
+    return found
+
+
+def _jpeg_profile_whole(data: bytes, segments: list[tuple[int, int]]) -> bool:
+    """Whether the segments number themselves 1…n of n (ICC.1, annex B.4) and make a readable profile."""
+    payloads = [data[start + 4 : end] for start, end in segments]
+    if any(len(payload) < len(_ICC_TAG) + 3 for payload in payloads):
+        return False
+    count = len(payloads)
+    numbered = sorted(payloads, key=lambda payload: payload[12])
+    if [payload[12] for payload in numbered] != list(range(1, count + 1)):
+        return False
+    if any(payload[13] != count for payload in numbered):
+        return False
+    return readable_profile(b"".join(payload[14:] for payload in numbered))
+
+
+def _png_profile_chunks(data: bytes) -> list[tuple[int, int]]:
+    """Where the iCCP chunks lie (start and end of each, its length, type and checksum included)."""
+    found = []
+    pos = 8
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if end > len(data):
+            raise MalformedImage("PNG chunk truncated")
+        if kind == b"iCCP":
+            found.append((pos, end))
+        if kind in (b"IDAT", b"IEND"):  # a profile after the image is not one (and is not read)
+            break
+        pos = end
+    return found
+
+
+def _png_profile_whole(data: bytes, chunks: list[tuple[int, int]]) -> bool:
+    """Whether the one iCCP chunk is whole (its checksum), compressed as the PNG standard says (a name,
+    a zero, method 0, zlib data) and inflates to a readable profile of reasonable size."""
+    if len(chunks) != 1:
+        return False
+    start, end = chunks[0]
+    body = data[start + 4 : end - 4]
+    (crc,) = struct.unpack(">I", data[end - 4 : end])
+    if zlib.crc32(body) & 0xFFFFFFFF != crc:
+        return False
+    payload = body[4:]
+    name_end = payload.find(b"\x00")
+    if not 1 <= name_end <= 79 or len(payload) < name_end + 2 or payload[name_end + 1] != 0:
+        return False
+    inflate = zlib.decompressobj()
+    try:
+        profile = inflate.decompress(payload[name_end + 2 :], MAX_PROFILE_BYTES)
+    except zlib.error:
+        return False
+    if inflate.unconsumed_tail or not inflate.eof:
+        return False
+    return readable_profile(profile)

@@ -23,7 +23,7 @@ from app.store import sha1_b64
 from capture import messages
 from capture.cv import cv2
 from capture.importer import DecodedImage, decode_photo
-from capture.metadata import MalformedImage, png_chunk, strip_jpeg, strip_png
+from capture.metadata import MalformedImage, png_chunk, strip_jpeg, strip_png, without_broken_profile
 from capture.quality import check_quality, compression_finding
 from capture.sniff import MAX_BYTES, sniff
 
@@ -33,8 +33,8 @@ JPEG_QUALITY = 92
 #: (jpegtran) is not in Pillow, OpenCV or the bundle; a PNG is turned losslessly.
 ROTATED_JPEG_QUALITY = 95
 #: Findings the pipeline adds beside the checks: they are about the file as it came (halved, its pages,
-#: the device's patient, its compression), not its pixels, and a turn keeps them.
-_FILE_NOTES = frozenset({"resolution-kept", "pages", "patient", "compression"})
+#: the device's patient, its compression, its unreadable colour profile), not its pixels, and a turn keeps them.
+_FILE_NOTES = frozenset({"resolution-kept", "pages", "patient", "compression", "colour-profile"})
 THUMBNAIL_LONG_SIDE = 320
 Image8 = npt.NDArray[np.uint8]
 
@@ -93,6 +93,9 @@ def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: 
         prepared = _prepare_dicom(data, name=name, specialty=specialty, patient=patient)
         return replace(prepared, source_sha1=sha1_b64(data))
     modality = "OP" if specialty == "ophthalmology" else "XC"
+    # A broken colour profile goes before anything reads the file: it made the photo refused as damaged,
+    # or reach the expert with a profile no viewer reads. Its colours are then taken as sRGB, and said so.
+    data, profile_dropped = without_broken_profile(data, fmt)
     if fmt == "jpeg":
         # Stripping first also proves the file is whole: a truncated scan has no end marker.
         try:
@@ -101,20 +104,24 @@ def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: 
             raise messages.rejected("damaged", name=name) from exc
         probe = decode_photo(data, name=name, fmt=fmt, full=False)
         if probe.facts.orientation == 1 and probe.halved_from is None:
-            return _prepared(probe, stripped, "image/jpeg", specialty, modality)
+            return _prepared(probe, stripped, "image/jpeg", specialty, modality, profile_dropped)
         decoded = decode_photo(data, name=name, fmt=fmt, full=True)
-        return _prepared(decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality)
+        return _prepared(
+            decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality, profile_dropped
+        )
     decoded = decode_photo(data, name=name, fmt=fmt, full=True)
     if fmt == "png" and decoded.facts.orientation == 1 and not decoded.flattened:
         try:
             stripped = strip_png(data)
         except MalformedImage as exc:
             raise messages.rejected("damaged", name=name) from exc
-        return _prepared(decoded, stripped, "image/png", specialty, modality)
+        return _prepared(decoded, stripped, "image/png", specialty, modality, profile_dropped)
     if fmt in ("png", "tiff") and not decoded.lossy:
         # Lossless sources stay lossless (a TIFF in JPEG is not one: as PNG it would weigh five times more).
-        return _prepared(decoded, encode_png(decoded.rgb, decoded.icc), "image/png", specialty, modality)
-    return _prepared(decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality)
+        return _prepared(
+            decoded, encode_png(decoded.rgb, decoded.icc), "image/png", specialty, modality, profile_dropped
+        )
+    return _prepared(decoded, encode_jpeg(decoded.rgb, decoded.icc), "image/jpeg", specialty, modality, profile_dropped)
 
 
 def prepare_frame(frame_bgr: Image8, *, specialty: str, device: str = "", checked: bool = True) -> PreparedImage:
@@ -141,8 +148,12 @@ def prepare_frame(frame_bgr: Image8, *, specialty: str, device: str = "", checke
     )
 
 
-def _prepared(decoded: DecodedImage, data: bytes, content_type: str, specialty: str, modality: str) -> PreparedImage:
+def _prepared(
+    decoded: DecodedImage, data: bytes, content_type: str, specialty: str, modality: str, profile_dropped: bool
+) -> PreparedImage:
     findings = check_quality(decoded.rgb, specialty=specialty, full_size=(decoded.width, decoded.height))
+    if profile_dropped or decoded.profile_dropped:
+        findings.append(QualityFinding.said("colour-profile", "ok", "colour-profile.dropped"))
     if decoded.halved_from is not None:
         # Said where the verdicts are read: the nurse who set the phone to 108 Mpx sees why the image
         # is smaller than the file, and that nothing the expert needs was lost.

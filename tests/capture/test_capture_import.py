@@ -12,7 +12,7 @@ import numpy as np
 import pillow_heif
 import pydicom
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.encaps import encapsulate
 from pydicom.uid import ExplicitVRLittleEndian, JPEGBaseline8Bit, generate_uid
@@ -30,6 +30,7 @@ from tests.support.jpeg import jpeg_layout, metadata_left
 GPS_IFD, EXIF_IFD = 0x8825, 0x8769
 BODY_SERIAL, DATETIME_ORIGINAL, MAKE, MODEL, ORIENTATION = 0xA431, 0x9003, 0x010F, 0x0110, 0x0112
 PATIENT = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", local_id="D-2291")
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
 def exif_with_everything(orientation: int = 1) -> Image.Exif:
@@ -48,7 +49,7 @@ def test_jpeg_loses_gps_serial_and_comment_but_keeps_its_compressed_data(skin_rg
         skin_rgb,
         exif=exif_with_everything(),
         comment=b"Paul Martin, 12 rue des Lilas",
-        icc_profile=b"\x00" * 16 + b"fake-icc-profile",
+        icc_profile=SRGB,
     )
     assert b"SN-4242-XYZ" in original and b"Lilas" in original
 
@@ -60,7 +61,7 @@ def test_jpeg_loses_gps_serial_and_comment_but_keeps_its_compressed_data(skin_rg
     with Image.open(io.BytesIO(prepared.data)) as image:
         assert len(image.getexif()) == 0
         assert "comment" not in image.info
-        assert image.info.get("icc_profile") == b"\x00" * 16 + b"fake-icc-profile"
+        assert image.info.get("icc_profile") == SRGB
     # No generation loss: the entropy-coded scans are the original bytes.
     assert jpeg_scans(prepared.data) == jpeg_scans(original)
     assert (prepared.width, prepared.height) == (1280, 960)

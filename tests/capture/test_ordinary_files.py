@@ -9,6 +9,9 @@ its colour profile; a panorama one pixel high stopped the whole import with an i
 from __future__ import annotations
 
 import io
+import struct
+import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +19,7 @@ from PIL import Image, ImageCms
 
 from capture.demo import skin_scene
 from capture.importer import upright
+from capture.metadata import png_chunk
 from capture.pipeline import prepare_image_bytes
 from sync.reduced import reduced_copy
 
@@ -170,3 +174,101 @@ def test_a_tiff_in_jpeg_is_kept_as_jpeg_not_made_five_times_heavier() -> None:
     assert prepared.content_type == "image/jpeg"
     assert len(prepared.data) < 2 * len(out.getvalue())
     assert not [f for f in prepared.quality if f.check == "pages"]
+
+
+# --- a broken colour profile -----------------------------------------------------------------------
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+#: A profile whose header says RGB but whose tags are overwritten (a transfer cut short, a buggy editor).
+_GARBLED = _SRGB[:128] + b"\xff" * (len(_SRGB) - 128)
+_REAL_WITH_PROFILE = Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "orientation_landscape_2.jpg"
+
+
+def _app2(payload: bytes) -> bytes:
+    return b"\xff\xe2" + struct.pack(">H", len(payload) + 2) + payload
+
+
+def _plain_jpeg(**options: object) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(skin_scene(1200, 900, seed=4)).save(out, "JPEG", quality=90, **options)
+    return out.getvalue()
+
+
+def _plain_png() -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(skin_scene(1200, 900, seed=4)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _after_ihdr(png: bytes, chunk: bytes) -> bytes:
+    return png[:33] + chunk + png[33:]
+
+
+def _real_photo_with_its_profile_garbled() -> bytes:
+    """A real camera photo (tests/fixtures/real-cameras) whose ICC profile's tags are overwritten."""
+    data = bytearray(_REAL_WITH_PROFILE.read_bytes())
+    start = data.index(b"ICC_PROFILE\x00") + 14
+    data[start + 128 : start + 400] = b"\xff" * 272
+    return bytes(data)
+
+
+def _turned_jpeg_with(profile: bytes) -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return _plain_jpeg(icc_profile=profile, exif=exif)
+
+
+def _tiff_with(profile: bytes) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(skin_scene(1200, 900, seed=4)).save(out, "TIFF", icc_profile=profile)
+    return out.getvalue()
+
+
+def _bad_crc(chunk: bytes) -> bytes:
+    return chunk[:-4] + bytes(4)
+
+
+BROKEN_PROFILES = {
+    "real-jpeg-garbled": _real_photo_with_its_profile_garbled,
+    "jpeg-garbled": lambda: _plain_jpeg(icc_profile=_GARBLED),
+    "jpeg-cut-short": lambda: _plain_jpeg(icc_profile=_SRGB[:100]),
+    "jpeg-turned-garbled": lambda: _turned_jpeg_with(_GARBLED),
+    "jpeg-app2-without-numbers": lambda: _plain_jpeg()[:2] + _app2(b"ICC_PROFILE\x00") + _plain_jpeg()[2:],
+    "jpeg-app2-2-of-3": lambda: _plain_jpeg()[:2] + _app2(b"ICC_PROFILE\x00\x02\x03" + _SRGB) + _plain_jpeg()[2:],
+    "png-garbled": lambda: _after_ihdr(_plain_png(), png_chunk(b"iCCP", b"cam\x00\x00" + zlib.compress(_GARBLED))),
+    "png-not-zlib": lambda: _after_ihdr(_plain_png(), png_chunk(b"iCCP", b"cam\x00\x00not zlib data")),
+    "png-bad-checksum": lambda: _after_ihdr(
+        _plain_png(), _bad_crc(png_chunk(b"iCCP", b"cam\x00\x00" + zlib.compress(_SRGB)))
+    ),
+    "png-unknown-method": lambda: _after_ihdr(_plain_png(), png_chunk(b"iCCP", b"cam\x00\x01" + zlib.compress(_SRGB))),
+    "png-empty-chunk": lambda: _after_ihdr(_plain_png(), png_chunk(b"iCCP", b"")),
+    "tiff-garbled": lambda: _tiff_with(_GARBLED),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_PROFILES)
+def test_a_broken_colour_profile_is_left_out_and_the_photo_kept(case: str) -> None:
+    """Found from outside: a photo whose ICC profile was damaged (corrupt APP2 or iCCP bytes) was refused
+    as « abîmée », stopped the import with an internal error, or went to the expert with a profile no
+    colour-managed viewer reads. The profile is dropped (colours as sRGB), the photo kept, and it is said."""
+    data = BROKEN_PROFILES[case]()
+    prepared = prepare_image_bytes(data, filename="photo", specialty="dermatology")
+    with Image.open(io.BytesIO(prepared.data)) as stored:
+        stored.load()
+        assert not stored.info.get("icc_profile")
+        assert sorted(stored.size) == ([450, 600] if case.startswith("real") else [900, 1200])
+    assert b"ICC_PROFILE" not in prepared.data and b"iCCP" not in prepared.data
+    note = [f for f in prepared.quality if f.check == "colour-profile"]
+    assert len(note) == 1 and note[0].level == "ok"
+    assert "profil de couleur" in note[0].message and "photo est gardée" in note[0].message
+    assert "colour profile is damaged" in note[0].text("en")
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "TIFF"])
+def test_a_whole_colour_profile_is_kept_and_nothing_said(fmt: str) -> None:
+    out = io.BytesIO()
+    Image.fromarray(skin_scene(1200, 900, seed=4)).save(out, fmt, icc_profile=_SRGB)
+    prepared = prepare_image_bytes(out.getvalue(), filename="photo", specialty="dermatology")
+    with Image.open(io.BytesIO(prepared.data)) as stored:
+        assert stored.info.get("icc_profile") == _SRGB
+    assert not [f for f in prepared.quality if f.check == "colour-profile"]
