@@ -41,7 +41,9 @@ MAX_JPEG_PIXELS = 4 * MAX_PIXELS
 class DecodedImage:
     """Pixels of an imported photo, upright, with what the pipeline needs from its header."""
 
-    rgb: RGB  # H×W×3, upright (EXIF orientation applied), possibly reduced for analysis
+    #: H×W×3, upright (EXIF orientation applied), possibly reduced for analysis; a turned or mirrored
+    #: view of the decoded pixels when the file was not upright (see :func:`upright`).
+    rgb: RGB
     width: int  # full upright size of the image
     height: int
     facts: PhotoFacts
@@ -102,22 +104,27 @@ def _open(data: bytes, name: str, fmt: Format) -> tuple[Image.Image, PhotoFacts,
 
 
 _PIL_FORMAT: dict[str, str] = {"jpeg": "JPEG", "png": "PNG", "tiff": "TIFF", "heic": "HEIF"}
-_TRANSPOSE = {
-    2: [Image.Transpose.FLIP_LEFT_RIGHT],
-    3: [Image.Transpose.ROTATE_180],
-    4: [Image.Transpose.FLIP_TOP_BOTTOM],
-    5: [Image.Transpose.TRANSPOSE],
-    6: [Image.Transpose.ROTATE_270],
-    7: [Image.Transpose.TRANSVERSE],
-    8: [Image.Transpose.ROTATE_90],
-}
 
 
-def upright(image: Image.Image, orientation: int) -> Image.Image:
-    """``image`` turned as its EXIF orientation says (1 = already upright)."""
-    for step in _TRANSPOSE.get(orientation, []):
-        image = image.transpose(step)
-    return image
+def upright(rgb: RGB, orientation: int) -> RGB:
+    """``rgb`` (H×W×3) turned as its EXIF orientation says (1 = already upright), as a view of the same
+    pixels: nothing is copied. A turned copy (Pillow's transpose) held a second whole image at the
+    moment of the import's peak; a portrait photo needed twice the memory of a landscape one."""
+    if orientation in (5, 6, 7, 8):
+        rgb = rgb.transpose(1, 0, 2)  # 5: the transpose itself (mirrored across the main diagonal)
+        if orientation == 6:  # taken turned a quarter to the left: a quarter turn to the right
+            rgb = rgb[:, ::-1]
+        elif orientation == 7:  # mirrored across the other diagonal
+            rgb = rgb[::-1, ::-1]
+        elif orientation == 8:  # a quarter turn to the left
+            rgb = rgb[::-1]
+    elif orientation == 2:
+        rgb = rgb[:, ::-1]
+    elif orientation == 3:
+        rgb = rgb[::-1, ::-1]
+    elif orientation == 4:
+        rgb = rgb[::-1]
+    return rgb
 
 
 def has_alpha(image: Image.Image) -> bool:
@@ -179,9 +186,8 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
             # Pillow turns a TIFF upright itself (13 does: its size is already turned at open) and then
             # drops the tag: turning it again sent it mirrored or upside down.
             orientation = 1
-        frame = upright(image, orientation)
-        flattened = has_alpha(frame)
-        rgb = to_rgb_array(frame)
+        flattened = has_alpha(image)
+        rgb = upright(to_rgb_array(image), orientation)
         pages = int(getattr(image, "n_frames", 1) or 1) if fmt == "tiff" else 1
         lossy = fmt == "jpeg" or (fmt == "tiff" and image.info.get("compression") in ("jpeg", "tiff_jpeg"))
         tables = getattr(image, "quantization", None) if fmt == "jpeg" else None

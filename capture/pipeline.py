@@ -24,7 +24,7 @@ from capture import messages
 from capture.cv import cv2
 from capture.importer import DecodedImage, decode_photo
 from capture.metadata import MalformedImage, png_chunk, strip_jpeg, strip_png, without_broken_profile
-from capture.quality import check_quality, compression_finding
+from capture.quality import check_quality, compression_finding, reduced
 from capture.sniff import MAX_BYTES, sniff
 
 JPEG_QUALITY = 92
@@ -295,13 +295,7 @@ def thumbnail(image: Image8, *, order: str = "rgb", long_side: int = THUMBNAIL_L
     """A small JPEG of ``image`` for lists and previews."""
     height, width = image.shape[:2]
     scale = min(1.0, long_side / max(height, width))
-    small = (
-        image
-        if scale >= 1.0
-        else cv2.resize(
-            image, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA
-        )
-    )
+    small = image if scale >= 1.0 else reduced(image, (max(1, round(width * scale)), max(1, round(height * scale))))
     bgr = small if order == "bgr" else np.ascontiguousarray(small[:, :, ::-1])
     ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 80])
     if not ok:
@@ -319,8 +313,25 @@ def encode_jpeg(
         options["subsampling"] = 0
     if icc:
         options["icc_profile"] = icc
-    Image.fromarray(rgb, "RGB").save(buffer, "JPEG", **options)
+    _pillow_rgb(rgb).save(buffer, "JPEG", **options)
     return buffer.getvalue()
+
+
+#: Rows of a turned view copied at a time into the image to encode (about 4 MB each).
+_BAND_BYTES = 4 * 2**20
+
+
+def _pillow_rgb(rgb: Image8) -> Image.Image:
+    """``rgb`` as a Pillow image to encode. A turned or mirrored view (an upright photo) is copied band by
+    band: Pillow would first make a whole contiguous copy of it, one more image at the import's peak."""
+    if rgb.flags.c_contiguous:
+        return Image.fromarray(rgb, "RGB")
+    height, width = rgb.shape[:2]
+    image = Image.new("RGB", (width, height))
+    rows = max(1, _BAND_BYTES // (3 * width))
+    for top in range(0, height, rows):
+        image.paste(Image.fromarray(np.ascontiguousarray(rgb[top : top + rows]), "RGB"), (0, top))
+    return image
 
 
 def encode_png(rgb: Image8, icc: bytes | None = None) -> bytes:
@@ -329,5 +340,5 @@ def encode_png(rgb: Image8, icc: bytes | None = None) -> bytes:
     options: dict[str, object] = {"compress_level": 6}
     if icc:
         options["icc_profile"] = icc
-    Image.fromarray(rgb, "RGB").save(buffer, "PNG", **options)
+    _pillow_rgb(rgb).save(buffer, "PNG", **options)
     return buffer.getvalue()

@@ -104,9 +104,37 @@ def analysis_copy(image: Image8, long_side: int = ANALYSIS_LONG_SIDE) -> Image8:
     height, width = image.shape[:2]
     scale = long_side / max(height, width)
     if scale >= 1.0:
-        return image
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+        return np.ascontiguousarray(image)
+    return reduced(image, (max(1, round(width * scale)), max(1, round(height * scale))))
+
+
+def reduced(image: Image8, size: tuple[int, int]) -> Image8:
+    """``image`` (H×W×3) reduced to ``size`` (width, height) by area averaging. An upright photo may be a
+    turned or mirrored view of its decoded pixels (:func:`capture.importer.upright`): OpenCV would first
+    copy all of it into a new image, so the pixels are reduced as they lie in memory and the small copy
+    is turned instead."""
+    view, transposed, flip_rows, flip_cols = image, False, False, False
+    if not image.flags.c_contiguous:
+        if abs(view.strides[0]) < abs(view.strides[1]):
+            view, transposed = view.transpose(1, 0, 2), True
+        if view.strides[0] < 0:
+            view, flip_rows = view[::-1], True
+        if view.strides[1] < 0:
+            view, flip_cols = view[:, ::-1], True
+        if not view.flags.c_contiguous:  # a view of another kind (a crop): OpenCV copies it
+            view, transposed, flip_rows, flip_cols = image, False, False, False
+    width, height = size
+    small = np.asarray(
+        cv2.resize(view, (height, width) if transposed else (width, height), interpolation=cv2.INTER_AREA),
+        dtype=np.uint8,
+    )
+    if flip_cols:
+        small = small[:, ::-1]
+    if flip_rows:
+        small = small[::-1]
+    if transposed:
+        small = small.transpose(1, 0, 2)
+    return np.ascontiguousarray(small)
 
 
 def check_quality(

@@ -9,6 +9,9 @@ their size with a sentence, never with an internal error.
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -291,3 +294,57 @@ def test_no_photo_straight_from_a_real_camera_is_said_compressed(prepared: dict[
     assert not [f.message for f in prepared[name].quality if f.check == "compression"]
     again = prepare_image_bytes(_recompressed(name, 50), filename=name, specialty="dermatology")
     assert not [f.message for f in again.quality if f.check == "compression"], "50 is not under 50"
+
+
+#: A real phone-style portrait: the camera lay sideways and wrote EXIF orientation 6.
+PORTRAIT = "hdr_canon_hdr_YES.jpg"
+PEAK_CHILD = Path(__file__).resolve().parents[1] / "support" / "peak_memory_child.py"
+
+
+def _with_orientation(name: str, orientation: int, scale: float = 1.0) -> bytes:
+    """The real photo saved again with the orientation given (and enlarged ``scale`` times)."""
+    with Image.open(CORPUS / name) as image:
+        exif = image.getexif()
+        exif[0x0112] = orientation
+        pixels = image.convert("RGB")
+        if scale != 1.0:
+            pixels = pixels.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.BICUBIC)
+    out = io.BytesIO()
+    pixels.save(out, "JPEG", quality=92, exif=exif)
+    return out.getvalue()
+
+
+def _peak_mib(tmp_path: Path, data: bytes, step: str) -> float:
+    path = tmp_path / f"photo-{len(data)}.jpg"
+    path.write_bytes(data)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, str(PEAK_CHILD), str(path), step], capture_output=True, text=True, env=env, check=True
+    )
+    return float(done.stdout.strip())
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="the peak resident size is read on Linux")
+def test_a_portrait_photo_is_made_upright_without_a_second_copy(tmp_path: Path) -> None:
+    """Found from outside: a photo with an EXIF orientation was turned by a Pillow transpose, a whole second
+    image held at the import's peak (half as much memory again as the same photo upright). It is turned as
+    a view of its decoded pixels: the peak is the upright photo's. Memory measured, not time."""
+    with Image.open(CORPUS / PORTRAIT) as image:
+        assert image.getexif().get(0x0112) == 6
+        pixels_mib = image.width * image.height * 3 / 2**20
+    turned = _peak_mib(tmp_path, _with_orientation(PORTRAIT, 6), "decode")
+    upright = _peak_mib(tmp_path, _with_orientation(PORTRAIT, 1), "decode")
+    assert turned <= upright + 0.25 * pixels_mib, (turned, upright, pixels_mib)
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="the peak resident size is read on Linux")
+def test_importing_a_large_portrait_costs_little_more_than_decoding_it_upright(tmp_path: Path) -> None:
+    """The whole import (the checks, the thumbnail, the JPEG written upright) works on the turned view
+    without copying it whole: a 12-megapixel portrait needs its decode's memory and the checks' small
+    working set, not one more image."""
+    turned = _with_orientation(PORTRAIT, 6, scale=2.0)  # 4096 × 3072 as stored
+    pixels_mib = 4096 * 3072 * 3 / 2**20
+    whole = _peak_mib(tmp_path, turned, "import")
+    decoded_upright = _peak_mib(tmp_path, _with_orientation(PORTRAIT, 1, scale=2.0), "decode")
+    assert whole <= decoded_upright + 0.75 * pixels_mib, (whole, decoded_upright, pixels_mib)
