@@ -11,6 +11,7 @@ What a data-key rotation must carry over, each under the same context with the n
   (``cases.business_status`` / ``status_reason`` / ``last_error`` when sealed, ``outbox.last_error``);
 - ``images.meta``, ``messages.body``, every blob file under ``objects/`` (``blob``);
 - sealed ``settings`` values, and every settings row's tag (``settings.row_tag``);
+- every image row's tag (``images.binary_tag``, :func:`image_binary`);
 - what is keyed rather than sealed: ``search_tokens`` and ``acts.patient`` (``DataKey.index_token``), the audit chain's
   hashes (``DataKey.mac``; the table refuses UPDATE) and the ``audit-head`` file beside key.json
   (``audit.write_head``), and the ``archive_key`` of backups still to be restored (they carry their
@@ -47,6 +48,31 @@ def image_meta(case_id: str, image_id: str, blob: str, thumb_blob: str | None, s
     """An image's labels, bound to its case, its id, its blobs and its content's hash: a row moved to
     another case, or two images' blobs swapped, no longer open."""
     return f"image:{case_id}:{image_id}:{blob}:{thumb_blob or ''}:{sha1}:{size}:meta".encode()
+
+
+def image_binary(
+    case_id: str,
+    image_id: str,
+    blob: str,
+    thumb_blob: str | None,
+    sha1: str,
+    size: int,
+    binary_id: str | None,
+    upload_url: str | None,
+    copy_sent: str | None,
+) -> bytes:
+    """What an image row's keyed tag (``images.binary_tag``, purpose :data:`BINARY_TAG`) covers: its
+    case, id, blobs, hash and size, and its copy on the platform (Binary id, resumable upload's address,
+    the copy sent), which change while it is sent and are kept in clear. One taken from another image
+    (another patient's photo named in this case's Media) no longer matches."""
+    import json
+
+    fields = [case_id, image_id, blob, thumb_blob, sha1, size, binary_id, upload_url, copy_sent]
+    return json.dumps(fields, ensure_ascii=False).encode("utf-8")
+
+
+#: The purpose of the keyed tag of an image row (``DataKey.tag``).
+BINARY_TAG = "image-binary"
 
 
 def message_body(case_id: str, message_id: str) -> bytes:

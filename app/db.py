@@ -10,11 +10,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app import contexts
 from app import messages as M
@@ -443,6 +443,44 @@ def _migrate_18(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE cases SET made_in = destination WHERE made_in IS NULL")
 
 
+#: The schema from which each image row carries a keyed tag (``images.binary_tag``, migration 19).
+BINARY_TAG_SCHEMA = 19
+
+#: An image row's columns its tag covers (``contexts.image_binary``), in that order.
+BINARY_COLUMNS = "case_id, id, blob, thumb_blob, sha1, size, binary_id, upload_url, copy_sent"
+
+
+def binary_tag(key: DataKey, row: Sequence[Any]) -> str:
+    """The keyed tag of an image row, from its :data:`BINARY_COLUMNS` as stored."""
+    case_id, image_id, blob, thumb, sha1, size, binary_id, upload_url, copy_sent = tuple(row)[:9]
+    return key.tag(
+        contexts.BINARY_TAG,
+        contexts.image_binary(
+            str(case_id),
+            str(image_id),
+            str(blob),
+            None if thumb is None else str(thumb),
+            str(sha1),
+            int(size),
+            None if binary_id is None else str(binary_id),
+            None if upload_url is None else str(upload_url),
+            None if copy_sent is None else str(copy_sent),
+        ),
+    )
+
+
+def _migrate_19(conn: sqlite3.Connection, key: DataKey) -> None:
+    # Found from outside (an attacker's pass, write access to the database, no key): an image's copy on
+    # the platform (its Binary id, a resumable upload's address, the copy sent) was in clear and bound to
+    # nothing; copied onto another patient's image, that case went out naming the first patient's photo.
+    # Each image row carries a keyed tag of where its content and its platform copy belong; the rows here
+    # are tagged as they are (one altered before keeps labels that do not open: reads still say so).
+    if "binary_tag" not in {row[1] for row in conn.execute("PRAGMA table_info(images)")}:
+        conn.execute("ALTER TABLE images ADD COLUMN binary_tag TEXT")
+    for row in conn.execute(f"SELECT {BINARY_COLUMNS} FROM images WHERE binary_tag IS NULL").fetchall():  # noqa: S608
+        conn.execute("UPDATE images SET binary_tag=? WHERE id=?", (binary_tag(key, row), row[1]))
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -463,6 +501,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     Keyed(_migrate_16),
     Keyed(_migrate_17),
     _migrate_18,
+    Keyed(_migrate_19),
 ]
 
 

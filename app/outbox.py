@@ -184,24 +184,25 @@ class Outbox:
 
         ``copy_sent``: the facts of the copy sent in its place (None: the stored bytes went)."""
         with transaction(self.conn) as conn:
-            conn.execute(
-                "UPDATE images SET binary_id=?, upload_url=NULL, copy_sent=? WHERE id=? AND case_id=?",
-                (binary_id, json.dumps(copy_sent) if copy_sent else None, image_id, case_id),
+            self.store.update_platform_copy(
+                conn,
+                case_id,
+                image_id,
+                binary_id=binary_id,
+                upload_url=None,
+                copy_sent=json.dumps(copy_sent) if copy_sent else None,
             )
             conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (STEP_IMAGES, case_id))
 
     def forget_binary(self, case_id: str, image_id: str) -> None:
         """The platform's copy of this image is no longer the one to send: it goes again."""
         with transaction(self.conn) as conn:
-            conn.execute(
-                "UPDATE images SET binary_id=NULL, upload_url=NULL, copy_sent=NULL WHERE id=? AND case_id=?",
-                (image_id, case_id),
-            )
+            self.store.update_platform_copy(conn, case_id, image_id, binary_id=None, upload_url=None, copy_sent=None)
 
     def record_upload(self, case_id: str, image_id: str, upload_url: str | None) -> None:
         """Where this image's resumable upload lives on the platform (None: forget it), before any byte."""
         with transaction(self.conn) as conn:
-            conn.execute("UPDATE images SET upload_url=? WHERE id=? AND case_id=?", (upload_url, image_id, case_id))
+            self.store.update_platform_copy(conn, case_id, image_id, upload_url=upload_url)
 
     def set_reduced(self, case_id: str, reduced: bool = True) -> None:
         """Send this queued case's photos as reduced copies (images already on the platform stay as sent)."""
@@ -218,10 +219,10 @@ class Outbox:
         }
 
     def upload_url(self, case_id: str, image_id: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT upload_url FROM images WHERE id=? AND case_id=?", (image_id, case_id)
-        ).fetchone()
-        return str(row[0]) if row and row[0] else None
+        row = self.conn.execute("SELECT * FROM images WHERE id=? AND case_id=?", (image_id, case_id)).fetchone()
+        if row is not None:
+            self.store.check_platform_copy(case_id, row)  # another image's upload would be resumed in its place
+        return str(row["upload_url"]) if row and row["upload_url"] else None
 
     def withdraw(self, case_id: str, *, actor: str | None = None) -> None:
         """Hold a case back before it leaves (the wrong photo, the wrong patient): a draft again, its
@@ -262,9 +263,7 @@ class Outbox:
                 case_id, CaseState.NEEDS_ATTENTION, detail="other-platform", audit_action="taken-back", conn=conn
             )
             conn.execute("DELETE FROM outbox WHERE case_id=?", (case_id,))
-            conn.execute(
-                "UPDATE images SET binary_id=NULL, upload_url=NULL, copy_sent=NULL WHERE case_id=?", (case_id,)
-            )
+            self.store.update_platform_copy(conn, case_id, binary_id=None, upload_url=None, copy_sent=None)
             self.store.set_platform_words(conn, case_id, last_error=words)
         return True
 

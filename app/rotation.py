@@ -4,7 +4,8 @@ What depends on the data key, and is re-made here:
 - sealed values: cases.content, .answer and .images_seal (the list of its images), the platform's
   words (cases.business_status, .status_reason, .last_error, outbox.last_error), images.meta,
   messages.body, secret settings;
-- keyed tags: every settings row's tag, the search tokens, the audit chain and its head file;
+- keyed tags: every settings row's tag, every image row's tag (``images.binary_tag``), the search
+  tokens, the audit chain and its head file;
 - the blobs in ``objects/`` (images, thumbnails, PDFs).
 The training sandbox's store (fictitious patients, made up again at will) is not re-sealed: the
 command erases it once the rotation is done, and it erases itself when it finds another key
@@ -38,7 +39,7 @@ from app import audit, contexts
 from app import messages as M
 from app.blobs import _MAGIC
 from app.crypto import DataKey, DecryptionFailed
-from app.db import transaction
+from app.db import BINARY_COLUMNS, binary_tag, transaction
 from app.errors import StorageError
 from app.fsutil import NO_SPACE, atomic_write
 from app.keystore import KeyStore
@@ -195,6 +196,10 @@ def _reseal_database(conn: sqlite3.Connection, old: DataKey, new: DataKey, new_i
         image_id, case_id, blob, thumb, sha1, size, meta = tuple(row)
         context = contexts.image_meta(case_id, image_id, blob, thumb, sha1, size)
         conn.execute("UPDATE images SET meta = ? WHERE id = ?", (_reseal(old, new, meta, context), image_id))
+    if "binary_tag" in {row[1] for row in conn.execute("PRAGMA table_info(images)")}:  # (migration 19)
+        for row in conn.execute(f"SELECT {BINARY_COLUMNS}, binary_tag FROM images").fetchall():  # noqa: S608
+            if row[9] == binary_tag(old, row):  # one altered outside Teleavis keeps a tag that does not hold
+                conn.execute("UPDATE images SET binary_tag = ? WHERE id = ?", (binary_tag(new, row), row[1]))
     for message_id, case_id, body in conn.execute("SELECT id, case_id, body FROM messages").fetchall():
         conn.execute(
             "UPDATE messages SET body = ? WHERE id = ?",

@@ -23,12 +23,15 @@ from app import messages as M
 from app.blobs import ObjectStore
 from app.crypto import DataKey, DecryptionFailed
 from app.db import (
+    BINARY_COLUMNS,
+    BINARY_TAG_SCHEMA,
     DB_FILE,
     DESTINATION_SCHEMA,
     DUE_SCHEMA,
     IMAGE_LISTS_SCHEMA,
     MADE_IN_SCHEMA,
     ExclusiveConnection,
+    binary_tag,
     classify,
     connect,
     migrate,
@@ -176,6 +179,8 @@ class Store:
         self._destinations = version >= DESTINATION_SCHEMA
         #: The mode a case was made in (``cases.made_in``) came with schema 18.
         self._made_in = version >= MADE_IN_SCHEMA
+        #: Each image row's keyed tag (``images.binary_tag``) came with schema 19.
+        self._binary_tags = version >= BINARY_TAG_SCHEMA
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -414,6 +419,38 @@ class Store:
         )
         if image.source_sha1:  # an imported file rewritten before storing (schema 14 on)
             conn.execute("UPDATE images SET source_sha1=? WHERE id=?", (image.source_sha1, r.id))
+        if self._binary_tags:
+            row = conn.execute(f"SELECT {BINARY_COLUMNS} FROM images WHERE id=?", (r.id,)).fetchone()  # noqa: S608
+            conn.execute("UPDATE images SET binary_tag=? WHERE id=?", (binary_tag(self.key, row), r.id))
+
+    def update_platform_copy(
+        self, conn: sqlite3.Connection, case_id: str, image_id: str | None = None, **columns: str | None
+    ) -> None:
+        """Set some of an image's ``binary_id``, ``upload_url``, ``copy_sent`` (of every image of the case
+        when ``image_id`` is None), in the caller's transaction, and its row's tag with them. A row whose tag
+        did not hold keeps it: an alteration is never made good by the next write."""
+        if not columns or not set(columns) <= {"binary_id", "upload_url", "copy_sent"}:
+            raise ValueError(sorted(columns))
+        which, params = ("id=? AND case_id=?", (image_id, case_id)) if image_id else ("case_id=?", (case_id,))
+        rows = conn.execute(
+            f"SELECT {BINARY_COLUMNS}, binary_tag FROM images WHERE {which}",  # noqa: S608 - constants only
+            params,
+        ).fetchall()
+        sets = ", ".join(f"{name}=?" for name in columns)
+        for row in rows:
+            held = self._binary_tags and row["binary_tag"] == binary_tag(self.key, row)
+            conn.execute(f"UPDATE images SET {sets} WHERE id=?", (*columns.values(), row["id"]))  # noqa: S608
+            if held:
+                new = conn.execute(f"SELECT {BINARY_COLUMNS} FROM images WHERE id=?", (row["id"],)).fetchone()  # noqa: S608
+                conn.execute("UPDATE images SET binary_tag=? WHERE id=?", (binary_tag(self.key, new), row["id"]))
+
+    def check_platform_copy(self, case_id: str, row: sqlite3.Row) -> None:
+        """Refuse an image row whose content or platform copy is not the one written here (``binary_tag``)."""
+        if not self._binary_tags:
+            return
+        values = [row[name.strip()] for name in BINARY_COLUMNS.split(",")]
+        if row["binary_tag"] != binary_tag(self.key, values):
+            raise self.altered(case_id, f"image {row['id']}: its file or its copy on the platform was changed")
 
     def _index(self, conn: sqlite3.Connection, case: Case) -> None:
         """Keyed tokens of the patient's names and ids, so the worklist can search without decrypting."""
@@ -566,6 +603,7 @@ class Store:
         self._checked_image_list(case_id, rows, seal)
         for row in rows:
             meta = self.open_json(row["meta"], self._meta_context(case_id, row), case_id)
+            self.check_platform_copy(case_id, row)
             image = CaseImage(
                 id=row["id"],
                 body_site=meta.get("body_site", ""),

@@ -213,3 +213,24 @@ def test_a_training_case_queued_for_the_real_platform_before_the_upgrade_is_stil
         assert store.prepared_in_training(set_aside)  # asked again before it leaves
         # ... held back, it is marked again
         assert {row.id: row.training for row in store.list_cases()} == {draft: True, set_aside: True, real: False}
+
+
+def test_images_stored_before_their_rows_were_tagged_are_tagged_at_the_upgrade(teleavis_home: Path) -> None:
+    """Migration 19 tags the image rows already there (``images.binary_tag``): they open as before, and
+    a Binary id copied onto one of them afterwards is refused."""
+    from app.errors import DataAltered
+    from tests.sync.sync_helpers import make_case
+
+    with Store.open(teleavis_home) as store:
+        first, second = make_case(store, seed=1), make_case(store, seed=2)
+        Outbox(store).record_binary(first, store.get_case(first).images[0].id, "bin-1")
+        store.conn.execute("ALTER TABLE images DROP COLUMN binary_tag")
+        store.conn.execute("PRAGMA user_version = 18")
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        assert store.get_case(first).images[0].binary_id == "bin-1"
+        target = store.get_case(second).images[0].id
+        store.conn.execute("UPDATE images SET binary_id='bin-1' WHERE id=?", (target,))
+        with pytest.raises(DataAltered):
+            store.get_case(second)

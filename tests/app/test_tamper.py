@@ -527,3 +527,34 @@ def test_images_added_at_once_from_two_windows_are_all_kept_and_the_case_still_o
     assert errors == []
     with Store.open(teleavis_home) as store:
         assert len(store.get_case(case_id).images) == 2 + 2 * rounds
+
+
+# -- what binds an image to its copy on the platform (found from outside: an attacker's pass) -----------
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("binary_id", "bin-of-the-other-patient"), ("upload_url", "http://127.0.0.1:1/tus/other"), ("copy_sent", "{}")],
+)
+def test_an_images_platform_copy_taken_from_another_patients_image_is_refused(
+    teleavis_home: Path, column: str, value: str
+) -> None:
+    """The Binary id (or the resumable upload's address, or the copy sent) of an image was in clear and
+    bound to nothing: copied onto another patient's image, that case went out naming the first
+    patient's photo on the platform. Each image row carries a keyed tag (``images.binary_tag``)."""
+    from app.outbox import Outbox
+
+    with Store.open(teleavis_home) as store:
+        first = store.get_case(make_case(store, seed=1))
+        second = store.get_case(make_case(store, seed=2))
+        Outbox(store).record_binary(first.id, first.images[0].id, "bin-1")
+        Outbox(store).record_upload(first.id, first.images[1].id, "http://127.0.0.1:1/tus/1")
+        assert store.get_case(first.id).images[0].binary_id == "bin-1"  # its own changes keep it whole
+        target = second.images[0].id
+    with _raw(teleavis_home) as raw:
+        raw.execute(f"UPDATE images SET {column}=? WHERE id=?", (value, target))  # noqa: S608
+    with Store.open(teleavis_home) as store:
+        with pytest.raises(DataAltered):
+            store.get_case(second.id)
+        assert _altered_entries(store) == 1
+        store.get_case(first.id)  # the other case stays whole
