@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from app import messages as M
 from app.crypto import DataKey, DecryptionFailed
-from app.errors import StorageError
+from app.errors import DataAltered, StorageError
 from app.fsutil import atomic_write, fsync_dir, storage_error
 
 _MAGIC = b"TVB1"
@@ -52,7 +52,8 @@ class ObjectStore:
         return blob_id
 
     def get(self, blob_id: str) -> bytes:
-        """The decrypted content, or ``StorageError`` when it is missing or damaged."""
+        """The decrypted content, or ``StorageError`` when it is missing or damaged (``DataAltered`` when it
+        does not open under its id: another blob's file copied over it)."""
         try:
             sealed = self._path(blob_id).read_bytes()
         except FileNotFoundError as exc:
@@ -64,7 +65,9 @@ class ObjectStore:
         try:
             return self._key.open(memoryview(sealed)[len(_MAGIC) :], b"blob:" + blob_id.encode())
         except DecryptionFailed as exc:
-            raise StorageError(M.tr("blob.damaged")) from exc
+            # A whole file that does not open under its id is most often another one put in its place (an
+            # image or an answer's attachment of another case): said altered, as the store says a row moved.
+            raise DataAltered(M.tr("data.altered")) from exc
 
     def exists(self, blob_id: str) -> bool:
         return self._path(blob_id).exists()

@@ -644,7 +644,10 @@ class Store:
 
     def image_bytes(self, image: CaseImage) -> bytes:
         """The image's content, checked against the hash its (bound) labels were sealed with."""
-        data = self.objects.get(image.blob)
+        try:
+            data = self.objects.get(image.blob)
+        except DataAltered as exc:
+            raise self.altered(None, f"image {image.id}: its file does not open under its id") from exc
         if image.sha1 and sha1_b64(data) != image.sha1:
             raise self.altered(None, f"image {image.id}: content does not match its hash")
         return data

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import DataAltered, StorageError
+from app.errors import DataAltered
 from app.store import Store
 from sync.sandbox import SandboxServer
 from tests.sync.sync_helpers import make_case, setup_site
@@ -193,8 +193,12 @@ def test_a_blob_file_replaced_by_another_images_content_is_refused(teleavis_home
     path_a.write_bytes(path_b.read_bytes())
     with Store.open(teleavis_home) as store:
         image = store.get_case(first.id).images[0]
-        with pytest.raises(StorageError, match=r"endommagé|altérées"):
+        # Said altered (another file put in its place), and recorded so, never « damaged » only.
+        with pytest.raises(DataAltered, match="altérées"):
             store.image_bytes(image)
+        assert _altered_entries(store) == 1
+        with pytest.raises(DataAltered):  # read by itself too (a thumbnail, an answer's attachment)
+            store.objects.get(a.blob)
 
 
 def test_a_message_moved_to_another_case_is_refused(teleavis_home: Path) -> None:
