@@ -11,7 +11,8 @@ What a data-key rotation must carry over, each under the same context with the n
   (``cases.business_status`` / ``status_reason`` / ``last_error`` when sealed, ``outbox.last_error``);
 - ``images.meta``, ``messages.body``, every blob file under ``objects/`` (``blob``);
 - sealed ``settings`` values, and every settings row's tag (``settings.row_tag``);
-- every image row's tag (``images.binary_tag``, :func:`image_binary`);
+- every image row's tag (``images.binary_tag``, :func:`image_binary`), every message's state tag
+  (``messages.state_tag``) and every case's read mark (``cases.read_tag``, over its sealed answer);
 - what is keyed rather than sealed: ``search_tokens`` and ``acts.patient`` (``DataKey.index_token``), the audit chain's
   hashes (``DataKey.mac``; the table refuses UPDATE) and the ``audit-head`` file beside key.json
   (``audit.write_head``), and the ``archive_key`` of backups still to be restored (they carry their
@@ -73,6 +74,31 @@ def image_binary(
 
 #: The purpose of the keyed tag of an image row (``DataKey.tag``).
 BINARY_TAG = "image-binary"
+
+
+def message_state(case_id: str, message_id: str, direction: str, state: str, platform_id: str | None) -> bytes:
+    """What a message's keyed tag (``messages.state_tag``, purpose :data:`MESSAGE_STATE_TAG`) covers: its
+    state in clear (a reply queued, sent or refused; an expert's question received or withdrawn) and its
+    platform id, bound to the message and its case. A state rewritten without the key no longer matches."""
+    return f"message:{case_id}:{message_id}:{direction}:{state}:{platform_id or ''}".encode()
+
+
+#: The purpose of the keyed tag of a message's state (``DataKey.tag``).
+MESSAGE_STATE_TAG = "message-state"
+
+
+def read_mark(case_id: str, answer: bytes | None, questions: str | None) -> bytes:
+    """What a case's read mark (``cases.read_tag``, purpose :data:`READ_TAG`) covers: the news it was
+    read with, its sealed answer as stored and its expert's messages (``id:state``, by id). The unread
+    mark cleared without the key, or news come since, no longer match: the case is shown unread."""
+    import hashlib
+
+    digest = hashlib.sha256(answer or b"").hexdigest()
+    return f"read:{case_id}:{digest}:{questions or ''}".encode()
+
+
+#: The purpose of the keyed tag of a case's read mark (``DataKey.tag``).
+READ_TAG = "read-mark"
 
 
 def message_body(case_id: str, message_id: str) -> bytes:

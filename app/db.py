@@ -481,6 +481,48 @@ def _migrate_19(conn: sqlite3.Connection, key: DataKey) -> None:
         conn.execute("UPDATE images SET binary_tag=? WHERE id=?", (binary_tag(key, row), row[1]))
 
 
+#: The schema from which messages' states and cases' read marks carry keyed tags (migration 20).
+STATE_TAG_SCHEMA = 20
+
+#: A case's expert's messages as its read mark covers them (``id:state``, by id), for the case ``c``.
+QUESTIONS_SQL = (
+    "(SELECT group_concat(q, ' ') FROM (SELECT m.id || ':' || m.state AS q FROM messages m "
+    "WHERE m.case_id = c.id AND m.direction = 'from-expert' ORDER BY m.id))"
+)
+
+
+def message_tag(key: DataKey, row: Sequence[Any]) -> str:
+    """The keyed tag of a message's state, from its (case_id, id, direction, state, platform_id)."""
+    case_id, message_id, direction, state, platform_id = tuple(row)[:5]
+    return key.tag(
+        contexts.MESSAGE_STATE_TAG,
+        contexts.message_state(
+            str(case_id), str(message_id), str(direction), str(state), None if platform_id is None else str(platform_id)
+        ),
+    )
+
+
+def read_tag(key: DataKey, case_id: str, answer: bytes | None, questions: str | None) -> str:
+    """The keyed tag of a case read with this news (its sealed answer as stored, its expert's messages)."""
+    return key.tag(contexts.READ_TAG, contexts.read_mark(case_id, None if answer is None else bytes(answer), questions))
+
+
+def _migrate_20(conn: sqlite3.Connection, key: DataKey) -> None:
+    # Found from outside (an attacker's pass, write access to the database, no key): a message's state and
+    # a case's unread mark were in clear and bound to nothing. An expert's question set « withdrawn » was
+    # never answered, a reply set « sent » never went, an answer's unread mark cleared was never seen. A
+    # message's state carries a keyed tag, and a case is read only under a tag of the news it was read
+    # with; those here are tagged as they are.
+    for table, column in (("messages", "state_tag"), ("cases", "read_tag")):
+        if column not in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+    for row in conn.execute("SELECT case_id, id, direction, state, platform_id FROM messages").fetchall():
+        conn.execute("UPDATE messages SET state_tag=? WHERE id=?", (message_tag(key, row), row[1]))
+    rows = conn.execute(f"SELECT c.id, c.answer, {QUESTIONS_SQL} FROM cases c WHERE c.unread = 0").fetchall()  # noqa: S608
+    for case_id, answer, questions in rows:
+        conn.execute("UPDATE cases SET read_tag=? WHERE id=?", (read_tag(key, case_id, answer, questions), case_id))
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -502,6 +544,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     Keyed(_migrate_17),
     _migrate_18,
     Keyed(_migrate_19),
+    Keyed(_migrate_20),
 ]
 
 

@@ -371,6 +371,12 @@ class Outbox:
         for name in ("direction", "in_response_to"):
             if name in body and body[name] != row[name]:
                 raise self.store.altered(row["case_id"], f"message {row['id']}: its {name} was changed")
+        withdrawn = row["state"] == "withdrawn"
+        if not self.store.message_state_holds(row):
+            # Found from outside: a question set « withdrawn » in the database was never answered. A state
+            # not written here is recorded as altered, and the question shown as one: fail safe.
+            self.store.altered(row["case_id"], f"message {row['id']}: its state was changed")
+            withdrawn = False
         return Message(
             id=row["id"],
             direction=row["direction"],
@@ -379,7 +385,7 @@ class Outbox:
             platform_id=row["platform_id"],
             in_response_to=row["in_response_to"],
             image_ids=list(body.get("image_ids", [])),
-            withdrawn=row["state"] == "withdrawn",
+            withdrawn=withdrawn,
             created_at=row["created_at"],
         )
 
@@ -429,6 +435,7 @@ class Outbox:
                 "queued",
             ),
         )
+        self.store.set_message_state(conn, message_id, force=True)  # its state's tag, written with it
         audit.append(conn, self.store.key, "message", case_id, detail="queued", actor=actor)
         self.store.add_event(conn, case_id, REPLY_QUEUED, None, None)  # the case's history says it too
         return message_id
@@ -446,6 +453,15 @@ class Outbox:
         """Replies waiting to be sent (with ``here``, only those about a case sent to the platform the
         settings name now). One altered outside Teleavis (moved to another case) is set aside as
         refused, once (the store recorded it in the audit log), and never sent."""
+        for r in self.conn.execute(
+            "SELECT * FROM messages WHERE direction='to-expert' AND state <> 'refused'"
+        ).fetchall():
+            if not self.store.message_state_holds(r):
+                # Found from outside: a reply still to go set « sent » in the database never went, and seemed
+                # gone. A state not written here is never trusted: the reply is said not sent (refused, with
+                # the words of an alteration), for the user to send it again; it is not sent twice either.
+                self.store.altered(r["case_id"], f"message {r['id']}: its state was changed")
+                self.reply_refused(r["case_id"], r["id"], M.tr("data.altered"))
         found = []
         for r in self.conn.execute(
             "SELECT m.* FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.direction='to-expert' "
@@ -471,13 +487,13 @@ class Outbox:
 
     def reply_sent(self, case_id: str, message_id: str, platform_id: str | None) -> None:
         with transaction(self.conn) as conn:
-            conn.execute("UPDATE messages SET state='sent', platform_id=? WHERE id=?", (platform_id, message_id))
+            self.store.set_message_state(conn, message_id, "sent", platform_id=platform_id)
             audit.append(conn, self.store.key, "message", case_id, detail="sent")
             self.store.add_event(conn, case_id, REPLY_SENT, None, None)
 
     def reply_refused(self, case_id: str, message_id: str, words: str) -> None:
         with transaction(self.conn) as conn:
-            conn.execute("UPDATE messages SET state='refused' WHERE id=?", (message_id,))
+            self.store.set_message_state(conn, message_id, "refused", force=True)  # the safe state: said not sent
             self.store.set_platform_words(conn, case_id, last_error=words)
             self.store.add_event(conn, case_id, REPLY_REFUSED, None, None)
 
@@ -502,7 +518,7 @@ class Outbox:
             # A message kept by a version before this one has no digest: kept as it is.
             if kept["case_id"] != case_id or kept["state"] == "withdrawn" or not before or before == content:
                 return False
-            conn.execute("UPDATE messages SET state='withdrawn' WHERE id=?", (kept["id"],))
+            self.store.set_message_state(conn, kept["id"], "withdrawn")
         message_id = new_id()
         conn.execute(
             "INSERT INTO messages(id, case_id, direction, created_at, body, platform_id, in_response_to, "
@@ -528,6 +544,7 @@ class Outbox:
                 "received",
             ),
         )
+        self.store.set_message_state(conn, message_id, force=True)
         self.store.mark_news(conn, case_id)
         audit.append(conn, self.store.key, "message", case_id, detail="received" if kept is None else "corrected")
         return True
@@ -535,11 +552,14 @@ class Outbox:
     def withdraw_expert_message(self, conn: sqlite3.Connection, case_id: str, platform_id: str) -> bool:
         """Mark a kept message of the expert withdrawn (the platform marked it entered in error); inside
         the caller's transaction. True when it was kept and not withdrawn yet: news for the requester."""
-        withdrawn = conn.execute(
-            "UPDATE messages SET state='withdrawn' WHERE case_id=? AND platform_id=? AND direction='from-expert' "
+        rows = conn.execute(
+            "SELECT id FROM messages WHERE case_id=? AND platform_id=? AND direction='from-expert' "
             "AND state <> 'withdrawn'",
             (case_id, platform_id),
-        ).rowcount
+        ).fetchall()
+        for (message_id,) in rows:
+            self.store.set_message_state(conn, message_id, "withdrawn")
+        withdrawn = len(rows)
         if withdrawn:
             self.store.mark_news(conn, case_id)
             audit.append(conn, self.store.key, "message", case_id, detail="withdrawn")

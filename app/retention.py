@@ -117,6 +117,8 @@ def run_retention(
     archive_before = moment - timedelta(days=archive_days) if archive_days > 0 else None
     purge_before = years_before(moment, purge_years) if purge_years > 0 else None
 
+    if not dry_run:
+        store.recheck_read_marks()  # news marked read outside Teleavis is not archived out of view
     for case in _candidates(store):
         if case.in_outbox:
             continue

@@ -4,8 +4,9 @@ What depends on the data key, and is re-made here:
 - sealed values: cases.content, .answer and .images_seal (the list of its images), the platform's
   words (cases.business_status, .status_reason, .last_error, outbox.last_error), images.meta,
   messages.body, secret settings;
-- keyed tags: every settings row's tag, every image row's tag (``images.binary_tag``), the search
-  tokens, the audit chain and its head file;
+- keyed tags: every settings row's tag, every image row's tag (``images.binary_tag``), every message's
+  state tag, every case's read mark (over its re-sealed answer), the search tokens, the audit chain
+  and its head file;
 - the blobs in ``objects/`` (images, thumbnails, PDFs).
 The training sandbox's store (fictitious patients, made up again at will) is not re-sealed: the
 command erases it once the rotation is done, and it erases itself when it finds another key
@@ -39,7 +40,7 @@ from app import audit, contexts
 from app import messages as M
 from app.blobs import _MAGIC
 from app.crypto import DataKey, DecryptionFailed
-from app.db import BINARY_COLUMNS, binary_tag, transaction
+from app.db import BINARY_COLUMNS, QUESTIONS_SQL, binary_tag, message_tag, read_tag, transaction
 from app.errors import StorageError
 from app.fsutil import NO_SPACE, atomic_write
 from app.keystore import KeyStore
@@ -160,15 +161,28 @@ def _check_no_unknown_sealed(conn: sqlite3.Connection) -> None:
 def _reseal_database(conn: sqlite3.Connection, old: DataKey, new: DataKey, new_id: str, root: Path) -> None:
     """The database's part, in the caller's transaction."""
     _check_no_unknown_sealed(conn)
+    tags = "read_tag" in {row[1] for row in conn.execute("PRAGMA table_info(cases)")}  # (migration 20)
     for case_id, content, answer in conn.execute("SELECT id, content, answer FROM cases").fetchall():
+        resealed = _reseal(old, new, answer, contexts.case_answer(case_id)) if answer is not None else None
         conn.execute(
             "UPDATE cases SET content = ?, answer = ? WHERE id = ?",
-            (
-                _reseal(old, new, content, contexts.case_content(case_id)),
-                _reseal(old, new, answer, contexts.case_answer(case_id)) if answer is not None else None,
-                case_id,
-            ),
+            (_reseal(old, new, content, contexts.case_content(case_id)), resealed, case_id),
         )
+        if tags:  # a read mark covers the sealed answer as stored: made again over the re-sealed one
+            mark = conn.execute(
+                f"SELECT c.read_tag, {QUESTIONS_SQL} FROM cases c WHERE c.id = ?",  # noqa: S608 - constants only
+                (case_id,),
+            ).fetchone()
+            if mark[0] is not None and mark[0] == read_tag(old, case_id, answer, mark[1]):
+                conn.execute(
+                    "UPDATE cases SET read_tag = ? WHERE id = ?", (read_tag(new, case_id, resealed, mark[1]), case_id)
+                )
+    if tags:
+        for row in conn.execute(
+            "SELECT case_id, id, direction, state, platform_id, state_tag FROM messages"
+        ).fetchall():
+            if row[5] == message_tag(old, row):  # one altered outside Teleavis keeps a tag that does not hold
+                conn.execute("UPDATE messages SET state_tag = ? WHERE id = ?", (message_tag(new, row), row[1]))
     for case_id, listed in conn.execute(
         "SELECT id, images_seal FROM cases WHERE typeof(images_seal) = 'blob'"
     ).fetchall():  # (migration 8)

@@ -30,12 +30,16 @@ from app.db import (
     DUE_SCHEMA,
     IMAGE_LISTS_SCHEMA,
     MADE_IN_SCHEMA,
+    QUESTIONS_SQL,
+    STATE_TAG_SCHEMA,
     ExclusiveConnection,
     binary_tag,
     classify,
     connect,
+    message_tag,
     migrate,
     read_snapshot,
+    read_tag,
     schema_version,
     transaction,
 )
@@ -181,6 +185,8 @@ class Store:
         self._made_in = version >= MADE_IN_SCHEMA
         #: Each image row's keyed tag (``images.binary_tag``) came with schema 19.
         self._binary_tags = version >= BINARY_TAG_SCHEMA
+        #: Messages' states and cases' read marks carry keyed tags from schema 20.
+        self._state_tags = version >= STATE_TAG_SCHEMA
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -988,6 +994,12 @@ class Store:
         if row is None:
             raise NotFound(M.tr("case.not_found", id=case_id))
         info = dict(row)
+        if self._state_tags and not info["unread"]:
+            news = self.conn.execute(
+                f"SELECT c.read_tag, c.answer, {QUESTIONS_SQL} FROM cases c WHERE c.id=?",  # noqa: S608
+                (case_id,),
+            ).fetchone()
+            info["unread"] = int(self.shown_unread(case_id, 0, news[0], news[1], news[2]))
         for column in PLATFORM_WORDS:
             info[column] = self.open_words(info[column], contexts.platform_words(case_id, column), case_id)
         # The business status in the user's language when the platform coded it in a way known here,
@@ -1095,7 +1107,76 @@ class Store:
                 if ShownNews(CaseState(row[0]), stored, questions) != seen:
                     return False
             conn.execute("UPDATE cases SET unread=0 WHERE id=?", (case_id,))
+            if self._state_tags:  # read with this news: the mark holds only with it (``shown_unread``)
+                news = conn.execute(
+                    f"SELECT c.answer, {QUESTIONS_SQL} FROM cases c WHERE c.id=?",  # noqa: S608 - constants only
+                    (case_id,),
+                ).fetchone()
+                tag = read_tag(self.key, case_id, news[0], news[1])
+                conn.execute("UPDATE cases SET read_tag=? WHERE id=?", (tag, case_id))
         return True
+
+    def message_state_holds(self, row: sqlite3.Row) -> bool:
+        """Whether a message row's state (and platform id) is the one written here (``messages.state_tag``)."""
+        if not self._state_tags:
+            return True
+        values = (row["case_id"], row["id"], row["direction"], row["state"], row["platform_id"])
+        return bool(row["state_tag"] == message_tag(self.key, values))
+
+    def set_message_state(
+        self,
+        conn: sqlite3.Connection,
+        message_id: str,
+        state: str | None = None,
+        *,
+        force: bool = False,
+        **columns: Any,
+    ) -> None:
+        """Set a message's ``state`` (and ``platform_id``, in ``columns``) with its tag, in the caller's
+        transaction. A row whose tag did not hold keeps it (an alteration is not made good by the next
+        write) unless ``force``: the state written is the safe one (a reply set aside as not sent)."""
+        if state is not None:
+            columns["state"] = state
+        if not set(columns) <= {"state", "platform_id"}:
+            raise ValueError(sorted(columns))
+        row = conn.execute("SELECT * FROM messages WHERE id=?", (message_id,)).fetchone()
+        if row is None:
+            return
+        held = self.message_state_holds(row)
+        if columns:
+            sets = ", ".join(f"{name}=?" for name in columns)
+            conn.execute(f"UPDATE messages SET {sets} WHERE id=?", (*columns.values(), message_id))  # noqa: S608
+        if self._state_tags and (held or force):
+            new = conn.execute(
+                "SELECT case_id, id, direction, state, platform_id FROM messages WHERE id=?", (message_id,)
+            ).fetchone()
+            conn.execute("UPDATE messages SET state_tag=? WHERE id=?", (message_tag(self.key, new), message_id))
+
+    def shown_unread(self, case_id: str, unread: object, tag: object, answer: object, questions: object) -> bool:
+        """Whether a case is to be shown unread: marked so, or marked read without the tag of the news it
+        holds (the mark cleared in the database, or news come since), shown unread: fail safe."""
+        if unread or not self._state_tags or (answer is None and not questions):
+            return bool(unread)
+        return tag != read_tag(self.key, case_id, answer if isinstance(answer, bytes) else None, str(questions or ""))
+
+    def recheck_read_marks(self) -> int:
+        """Put back unread the cases marked read without the tag of the news they hold (cleared in the
+        database without the key), each recorded as altered: the unread count and the tray say them
+        again. Run by the sync's pass and before retention archives what was read. Returns how many."""
+        if not self._state_tags:
+            return 0
+        rows = self.conn.execute(
+            f"SELECT c.id, c.read_tag, c.answer, {QUESTIONS_SQL} FROM cases c WHERE c.unread = 0 "  # noqa: S608
+            "AND (c.answer IS NOT NULL OR EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id "
+            "AND m.direction = 'from-expert'))"
+        ).fetchall()
+        found = [str(r[0]) for r in rows if self.shown_unread(str(r[0]), 0, r[1], r[2], r[3])]
+        for case_id in found:
+            with transaction(self.conn) as conn:
+                conn.execute("UPDATE cases SET unread=1 WHERE id=?", (case_id,))
+                audit.append(conn, self.key, "altered", case_id, detail="its news was marked read outside Teleavis")
+            log.warning("altered data found in case %s: its news was marked read outside Teleavis", case_id)
+        return len(found)
 
     def _refuse_copy(self, case_id: str, image: NewImage, patient: Patient) -> None:
         """Raise :class:`AlreadyStored` when ``image`` (its stored bytes, or the file it came from) is
@@ -1256,7 +1337,7 @@ class Store:
             rows = self.conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise classify(exc) from exc
-        return [_summary(r) for r in rows]
+        return [self._summary(r) for r in rows]
 
     # -- the expert's promised answer time (issue 16.8) -------------------------------------------
 
@@ -1296,7 +1377,17 @@ class Store:
             columns = columns.replace(_MADE_IN_TRAINING, "")
         if not self._destinations:
             columns = columns.replace("c.destination = 'training'", "0").replace("c.destination = 'platform'", "0")
+        if self._state_tags:  # what the read mark is checked against (``shown_unread``)
+            head, _, tail = columns.rpartition(" FROM cases c")
+            columns = f"{head}, c.read_tag, c.answer, {QUESTIONS_SQL} FROM cases c{tail}"
         return columns
+
+    def _summary(self, row: Sequence[Any]) -> CaseSummary:
+        """A worklist row, shown unread when its read mark does not hold (``shown_unread``)."""
+        summary = _summary(row)
+        if self._state_tags and not summary.unread and self.shown_unread(summary.id, 0, row[13], row[14], row[15]):
+            return replace(summary, unread=True)
+        return summary
 
     def _summaries(self, ids: list[str]) -> list[CaseSummary]:
         out: list[CaseSummary] = []
@@ -1304,7 +1395,7 @@ class Store:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             rows = self.conn.execute(f"{columns} WHERE c.id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-            out += [_summary(r) for r in rows]
+            out += [self._summary(r) for r in rows]
         return out
 
     def patients(self, case_ids: list[str]) -> dict[str, Patient]:

@@ -708,6 +708,7 @@ class Engine:
         except Stopped:
             log.info("sync pass stopped")
         summary.audit_rewound = self.follower.check_witness()
+        self.store.recheck_read_marks()  # news marked read outside Teleavis: unread again, the count says it
         summary.waiting = [row.case_id for row in self.outbox.pending()]
         summary.needs_attention = [c.id for c in self.store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
         self.store.settings.set("sync.last", iso(utc_now()))

@@ -234,3 +234,29 @@ def test_images_stored_before_their_rows_were_tagged_are_tagged_at_the_upgrade(t
         store.conn.execute("UPDATE images SET binary_id='bin-1' WHERE id=?", (target,))
         with pytest.raises(DataAltered):
             store.get_case(second)
+
+
+def test_read_cases_and_messages_before_their_states_were_tagged_stay_as_they_were(teleavis_home: Path) -> None:
+    """Migration 20 tags messages' states and the read marks already there: a case read before the
+    upgrade is not shown unread after it, and its expert's question withdrawn stays withdrawn."""
+    from app.db import transaction
+    from app.model import Answer
+    from tests.sync.sync_helpers import make_case
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store)
+        with transaction(store.conn) as conn:
+            store.set_answer(conn, case_id, Answer(conclusion="Bénin", expert="Dr Expert"))
+            Outbox(store).add_expert_message(conn, case_id, "comm-1", "Depuis quand ?", "2026-01-01", "v1")
+            Outbox(store).withdraw_expert_message(conn, case_id, "comm-1")
+        assert store.mark_read(case_id)
+        store.conn.execute("ALTER TABLE messages DROP COLUMN state_tag")
+        store.conn.execute("ALTER TABLE cases DROP COLUMN read_tag")
+        store.conn.execute("PRAGMA user_version = 19")
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        assert [row.unread for row in store.list_cases()] == [False]
+        assert store.recheck_read_marks() == 0
+        assert [m.withdrawn for m in Outbox(store).messages(case_id)] == [True]
+        assert store.conn.execute("SELECT COUNT(*) FROM audit WHERE action='altered'").fetchone()[0] == 0

@@ -562,3 +562,80 @@ def test_an_images_platform_copy_taken_from_another_patients_image_is_refused(
             store.get_case(second.id)
         assert _altered_entries(store) == 1
         store.get_case(first.id)  # the other case stays whole
+
+
+# -- the states that make an alert (found from outside: an attacker's pass) ------------------------------
+
+
+def _answered_with_question(store: Store) -> tuple[str, str]:
+    """A sent case with the expert's answer and a question, both read: (case id, the question's id)."""
+    from app.db import transaction
+    from app.model import Answer
+    from app.outbox import Outbox
+
+    case_id = make_case(store)
+    with transaction(store.conn) as conn:
+        store.set_answer(conn, case_id, Answer(conclusion="Lésion bénigne", expert="Dr Expert"))
+        Outbox(store).add_expert_message(conn, case_id, "comm-1", "Depuis quand ?", "2026-01-01", "v1")
+    question = next(m.id for m in Outbox(store).messages(case_id) if m.direction == "from-expert")
+    assert store.mark_read(case_id)
+    return case_id, question
+
+
+def test_an_experts_question_marked_withdrawn_in_the_database_is_still_shown_as_a_question(
+    teleavis_home: Path,
+) -> None:
+    """A question set « withdrawn » in clear was never shown to be answered, and the requester never
+    knew: its state carries a keyed tag (``messages.state_tag``); one that does not hold shows it."""
+    from app.outbox import Outbox
+
+    with Store.open(teleavis_home) as store:
+        case_id, question = _answered_with_question(store)
+    with _raw(teleavis_home) as raw:
+        raw.execute("UPDATE messages SET state='withdrawn' WHERE id=?", (question,))
+    with Store.open(teleavis_home) as store:
+        shown = next(m for m in Outbox(store).messages(case_id) if m.id == question)
+        assert not shown.withdrawn
+        assert _altered_entries(store) == 1
+
+
+def test_news_marked_read_in_the_database_is_shown_unread(teleavis_home: Path) -> None:
+    """An answer that came, then its case's unread mark cleared in clear: the requester never saw the
+    alert. A case is read only under a keyed tag of the news it was read with (``cases.read_tag``)."""
+    from app.db import transaction
+    from app.model import Answer
+
+    with Store.open(teleavis_home) as store:
+        case_id, _ = _answered_with_question(store)
+        other = make_case(store, seed=3)
+        assert store.unread_count() == 0 and not any(row.unread for row in store.list_cases())  # read as shown
+        with transaction(store.conn) as conn:
+            store.set_answer(conn, case_id, Answer(conclusion="Exérèse à prévoir", expert="Dr Expert"), event="amended")
+        assert store.unread_count() == 1
+    with _raw(teleavis_home) as raw:
+        raw.execute("UPDATE cases SET unread=0 WHERE id=?", (case_id,))
+    with Store.open(teleavis_home) as store:
+        rows = {row.id: row.unread for row in store.list_cases()}
+        assert rows == {case_id: True, other: False}
+        assert store.platform_info(case_id)["unread"]
+        assert store.recheck_read_marks() == 1  # the sync's pass puts the mark back, so the count says it too
+        assert store.unread_count() == 1
+        assert _altered_entries(store) == 1
+        assert store.recheck_read_marks() == 0
+
+
+def test_a_reply_marked_sent_in_the_database_is_set_aside_as_not_sent(teleavis_home: Path) -> None:
+    """A reply still to go, set « sent » in clear, never went and seemed gone: its state's tag no longer
+    holds, so it is said not sent (refused, with the words of an alteration), for the user to send again."""
+    from app.outbox import Outbox
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store)
+        reply = Outbox(store).queue_reply(case_id, "Depuis trois semaines", [], None)
+    with _raw(teleavis_home) as raw:
+        raw.execute("UPDATE messages SET state='sent' WHERE id=?", (reply,))
+    with Store.open(teleavis_home) as store:
+        assert Outbox(store).queued_replies() == []
+        assert store.conn.execute("SELECT state FROM messages WHERE id=?", (reply,)).fetchone()[0] == "refused"
+        assert "altérées" in (store.platform_info(case_id)["last_error"] or "")
+        assert _altered_entries(store) == 1
