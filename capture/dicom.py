@@ -4,7 +4,9 @@ Ophthalmic Photography (OP) and VL Photographic (XC) files are read with pydicom
 ones (baseline, transfer syntax 1.2.840.10008.1.2.4.50) are decoded by pydicom's Pillow plugin,
 which needs nothing beyond Pillow. The file is sent on as DICOM, its patient tags replaced by the
 case's own: a retinograph exported for another patient (or the device's "demo" patient) must
-never leave with someone else's name inside.
+never leave with someone else's name inside. A Deflated file (transfer syntax 1.2.840.10008.1.2.1.99)
+is inflated a piece at a time first and refused past the size of a file Teleavis takes (a few hundred
+kilobytes may inflate to gigabytes: pydicom inflates it whole, without a limit).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from app.moments import fhir_date_time, parse_offset
 from capture import messages
 from capture.deidentify import allowed_copy
 from capture.importer import RGB, check_pixels
+from capture.sniff import MAX_BYTES
 
 OP_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.77.1.5.1"
 VL_PHOTO_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.77.1.4"
@@ -57,13 +60,68 @@ class DicomImage:
     device: str
 
 
+#: The Deflated Explicit VR Little Endian transfer syntax: the dataset after the file meta is one deflate stream.
+DEFLATED = "1.2.840.10008.1.2.1.99"
+#: Explicit VRs whose length takes 4 bytes after 2 reserved ones (PS3.5 7.1.2).
+_LONG_VRS = {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"SV", b"UC", b"UN", b"UR", b"UT", b"UV"}
+_INFLATE_PIECE = 1 << 20
+
+
+def _meta(whole: bytes) -> tuple[str, int] | None:
+    """(transfer syntax, where the dataset starts) of a DICOM file with its preamble, read from its file
+    meta (group 0002, explicit VR little endian); None when it has none, or one cut short."""
+    import struct
+
+    if whole[128:132] != b"DICM":
+        return None
+    at, syntax = 132, ""
+    while at + 8 <= len(whole):
+        group, element = struct.unpack_from("<HH", whole, at)
+        if group != 0x0002:
+            return syntax, at
+        vr = whole[at + 4 : at + 6]
+        if vr in _LONG_VRS:
+            if at + 12 > len(whole):
+                return None
+            length, start = struct.unpack_from("<I", whole, at + 8)[0], at + 12
+        else:
+            length, start = struct.unpack_from("<H", whole, at + 6)[0], at + 8
+        if element == 0x0010:
+            syntax = whole[start : start + length].rstrip(b"\x00 ").decode("ascii", "replace")
+        at = start + length
+    return None
+
+
+def check_inflated_size(whole: bytes, *, name: str, limit: int = MAX_BYTES) -> None:
+    """Refuse a deflated DICOM that inflates past ``limit`` (a decompression bomb: pydicom inflates the whole
+    stream at once, without a limit), by inflating it a piece at a time, nothing kept."""
+    import zlib
+
+    meta = _meta(whole)
+    if meta is None or meta[0] != DEFLATED:
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    pending = memoryview(whole)[meta[1] :]
+    total = 0
+    try:
+        while pending and not inflater.eof:
+            total += len(inflater.decompress(pending, _INFLATE_PIECE))
+            if total > limit:
+                raise messages.rejected("dicom-inflates-too-big", name=name, limit=limit // 2**20)
+            pending = memoryview(inflater.unconsumed_tail)
+    except zlib.error as exc:
+        raise messages.rejected("damaged", name=name) from exc
+
+
 def read_dicom(data: bytes, *, name: str) -> DicomImage:
     """Parse and decode a DICOM file's first frame, or refuse it with a clear message."""
+    # A file without its 128-byte preamble (some devices write it so) is read as the standard file.
+    whole = bytes(128) + data if data[:4] == b"DICM" else data
+    check_inflated_size(whole, name=name)
     with _LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            # A file without its 128-byte preamble (some devices write it so) is read as the standard file.
-            ds = pydicom.dcmread(io.BytesIO(bytes(128) + data if data[:4] == b"DICM" else data))
+            ds = pydicom.dcmread(io.BytesIO(whole))
         except (InvalidDicomError, OSError, ValueError, KeyError, EOFError, TypeError) as exc:
             raise messages.rejected("damaged", name=name) from exc
         cut_short = any("end of file" in str(warning.message).lower() for warning in caught)
@@ -285,6 +343,7 @@ def restamp_dicom(data: bytes, patient: Patient, *, training: bool = False) -> b
     already does, else a new file differing only in its patient attributes. In ``training`` an INS
     is issued as a fictitious test patient's, as the FHIR Patient says it.
     """
+    check_inflated_size(data, name="image")  # (checked at its import already: stored, it is ours)
     with _LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ds = pydicom.dcmread(io.BytesIO(data))

@@ -58,6 +58,14 @@ CATALOGUE = Catalogue(
             "en": "The image “{name}” is incomplete or damaged and cannot be read: "
             "copy it again from the device or take the photo again.",
         },
+        "dicom-inflates-too-big": {
+            "fr": "Le fichier DICOM « {name} » est compressé (Deflate) et dépasserait {limit} Mo une fois "
+            "décompressé : aucun appareil ne produit une telle image. Il n'est pas importé ; exportez l'image "
+            "à nouveau depuis l'appareil (en JPEG ou en DICOM non compressé).",
+            "en": "The DICOM file “{name}” is compressed (Deflate) and would exceed {limit} MB once "
+            "decompressed: no device makes such an image. It is not imported; export the image again from "
+            "the device (as JPEG or uncompressed DICOM).",
+        },
         "dicom-no-pixels": {
             "fr": "Le fichier DICOM « {name} » ne contient pas d'image : exportez l'image elle-même "
             "depuis le rétinographe (photographie ophtalmique).",

@@ -272,3 +272,49 @@ def test_a_retinograph_recorded_under_the_patients_used_name_is_hers(fundus_fram
         ds.save_as(out, enforce_file_format=True)
         prepared = prepare_image_bytes(out.getvalue(), filename="OD.dcm", specialty="ophthalmology", patient=jeanne)
         assert bool([f for f in prepared.quality if f.check == "patient"]) == flagged, name
+
+
+def _deflated(whole: bytes) -> bytes:
+    """The same retinograph written with the Deflated Explicit VR Little Endian transfer syntax (pydicom)."""
+    ds = pydicom.dcmread(io.BytesIO(whole))
+    ds.decompress()  # a deflated file holds its pixels native
+    ds.file_meta.TransferSyntaxUID = pydicom.uid.DeflatedExplicitVRLittleEndian
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    return out.getvalue()
+
+
+def _deflate_bomb(deflated: bytes, inflated_size: int) -> bytes:
+    """``deflated`` with trailing padding (FFFC,FFFC) of ``inflated_size`` zero bytes in its deflated
+    stream: a file of a few hundred kilobytes that inflates past the size of any image."""
+    import struct
+    import zlib
+
+    meta_end = 132 + 12 + struct.unpack("<I", deflated[140:144])[0]
+    body = zlib.decompress(deflated[meta_end:], -zlib.MAX_WBITS)
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    parts = [squeeze.compress(body), squeeze.compress(struct.pack("<HH2sHI", 0xFFFC, 0xFFFC, b"OB", 0, inflated_size))]
+    zeros = bytes(1 << 20)
+    for _ in range(inflated_size >> 20):
+        parts.append(squeeze.compress(zeros))
+    parts.append(squeeze.flush())
+    return deflated[:meta_end] + b"".join(parts)
+
+
+def test_a_deflated_dicom_is_read_and_a_deflate_bomb_is_refused_before_it_inflates() -> None:
+    """Found from outside (an attacker's pass): a DICOM of the Deflated transfer syntax (1.2.840.10008.1.2.1.99)
+    was inflated whole, without a limit, by the reader: a file of a few hundred kilobytes filled the memory.
+    It is inflated by pieces up to the size of a file Teleavis takes, and refused past it with a clear message."""
+    from app.errors import ImageRejected
+    from capture.sniff import MAX_BYTES
+
+    frame = fundus_scene(800, 800, seed=3)
+    deflated = _deflated(retinograph([frame]))
+    out = prepare_image_bytes(deflated, filename="IM000002", specialty="ophthalmology", patient=PATIENT)
+    assert out.content_type == "application/dicom" and (out.width, out.height) == (800, 800)
+
+    bomb = _deflate_bomb(deflated, MAX_BYTES + (1 << 20))
+    assert len(bomb) < MAX_BYTES // 100
+    with pytest.raises(ImageRejected) as refused:
+        prepare_image_bytes(bomb, filename="IM000003", specialty="ophthalmology", patient=PATIENT)
+    assert "IM000003" in refused.value.message and "décompress" in refused.value.message
