@@ -77,6 +77,11 @@ M.add(
             "en": "images: at most 8 images per case.",
         },
         "cf.not_found": {"fr": "introuvable", "en": "not found"},
+        "cf.image_not_file": {
+            "fr": "{path} : « {name} » n'est pas un fichier ordinaire (un tube nommé, un périphérique ou un "
+            "dossier) : il n'est pas lu.",
+            "en": "{path}: “{name}” is not an ordinary file (a named pipe, a device or a folder): it is not read.",
+        },
         "cf.given_split": {
             "fr": "patient.given : texte lu comme {n} prénoms, le premier mot étant le premier prénom ; un "
             'premier prénom composé avec une espace se donne en liste (["Marie Thérèse", "Jeanne"]).',
@@ -314,6 +319,7 @@ def _image_path(r: _Reader, base_dir: Path, name: str, where: str, allow_outside
         path = (base / name).resolve()
         inside = path.is_relative_to(base)
         found = path.is_file()
+        there = found or path.exists()  # (a pipe, a device, a folder: there, and no file to read)
     except RuntimeError:  # (Python 3.11's resolve: a loop of links; an OSError from 3.13 on)
         r.errors.append(M.tr("cf.image_link_loop", path=where, name=shown_name(name)))
         return None
@@ -331,5 +337,6 @@ def _image_path(r: _Reader, base_dir: Path, name: str, where: str, allow_outside
         r.errors.append(M.tr("cf.image_outside", path=where, name=shown_name(name)))
         return None
     if not found:
-        r.errors.append(M.tr("cf.image_missing", path=where, name=shown_name(name)))
+        key = "cf.image_not_file" if there else "cf.image_missing"
+        r.errors.append(M.tr(key, path=where, name=shown_name(name)))
     return path

@@ -184,3 +184,78 @@ def storage_error(exc: OSError) -> StorageError:
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return StorageError(M.tr("storage.readonly"))
     return StorageError(M.tr("storage.io", reason=os_reason(exc)))
+
+
+class NotOrdinaryFile(OSError):
+    """A path that is not an ordinary file: ``kind`` is ``link`` (a symbolic link not to be followed),
+    ``device``, ``pipe``, ``socket`` or ``folder``."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"not an ordinary file: {kind}")
+        self.kind = kind
+
+
+class FileTooLarge(OSError):
+    """An ordinary file over the size asked for (``size``: what it weighs, or grew to while read)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"file too large: {size} bytes")
+        self.size = size
+
+
+def _kind(mode: int) -> str:
+    import stat
+
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "pipe"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device"  # a character or block device (/dev/zero, a disk)
+
+
+def read_ordinary_file(path: Path, *, limit: int, follow_links: bool = True) -> bytes:
+    """An ordinary file's bytes, at most ``limit``. Refused at once (:class:`NotOrdinaryFile`), without
+    blocking or reading without end: a named pipe (which holds ``open`` until someone writes to it), a
+    device (/dev/zero never ends), a folder, and a symbolic link unless ``follow_links``. Opened without
+    blocking and checked on the descriptor opened, so a file swapped for one of those meanwhile is too.
+    Over ``limit``: :class:`FileTooLarge`. Other failures are the ``OSError`` of the system."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+        try:  # (said as a link where O_NOFOLLOW is not: Windows, where links need privileges)
+            mode = os.lstat(path).st_mode
+        except OSError:
+            mode = 0  # the open says why
+        if stat.S_ISLNK(mode):
+            raise NotOrdinaryFile("link")
+    try:
+        handle = os.open(path, flags)
+    except OSError as exc:
+        if not follow_links and exc.errno == errno.ELOOP:
+            raise NotOrdinaryFile("link") from exc
+        if exc.errno == errno.ENXIO:  # a socket, or a pipe on some systems
+            raise NotOrdinaryFile("socket") from exc
+        raise
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotOrdinaryFile(_kind(status.st_mode))
+        if status.st_size > limit:
+            raise FileTooLarge(status.st_size)
+        chunks: list[bytes] = []
+        read = 0
+        while True:
+            chunk = os.read(handle, min(1 << 20, limit + 1 - read))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            read += len(chunk)
+            if read > limit:  # it grew while read
+                raise FileTooLarge(read)
+        return b"".join(chunks)
+    finally:
+        os.close(handle)

@@ -21,6 +21,18 @@ CATALOGUE = Catalogue(
             "fr": "Le fichier « {name} » est trop volumineux ({mb} Mo, au plus {limit} Mo) : exportez-le en JPEG.",
             "en": "The file “{name}” is too large ({mb} MB, at most {limit} MB): export it as JPEG.",
         },
+        "not-ordinary-file": {
+            "fr": "« {name} » n'est pas un fichier ordinaire (un périphérique, un tube nommé ou un dossier) : "
+            "il n'est pas lu. Choisissez la photo elle-même.",
+            "en": "“{name}” is not an ordinary file (a device, a named pipe or a folder): it is not read. "
+            "Choose the photo itself.",
+        },
+        "link-file": {
+            "fr": "« {name} » est un lien vers un autre emplacement, pas une image écrite par l'appareil : il "
+            "n'est pas lu. Copiez la photo elle-même dans le dossier.",
+            "en": "“{name}” is a link to another place, not an image the device wrote: it is not read. Copy "
+            "the photo itself into the folder.",
+        },
         "unknown-format": {
             "fr": "Le fichier « {name} » n'est pas une image reconnue (JPEG, PNG, TIFF, HEIC ou DICOM "
             "attendu), quelle que soit son extension : choisissez la photo elle-même.",

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from app.fsutil import FileTooLarge, NotOrdinaryFile, read_ordinary_file
 from app.model import Patient, QualityFinding, iso, utc_now
 from app.store import sha1_b64
 from capture import messages
@@ -59,14 +60,21 @@ class PreparedImage:
     source_sha1: str | None = None
 
 
-def prepare_image_file(path: pathlib.Path, *, specialty: str, patient: Patient | None = None) -> PreparedImage:
-    """:func:`prepare_image_bytes` on a file's content; the file itself is never changed."""
+def prepare_image_file(
+    path: pathlib.Path, *, specialty: str, patient: Patient | None = None, follow_links: bool = True
+) -> PreparedImage:
+    """:func:`prepare_image_bytes` on a file's content; the file itself is never changed.
+
+    Only an ordinary file is read: a device (/dev/zero), a named pipe (which blocks), a folder are refused
+    at once, and a symbolic link too unless ``follow_links`` (a file of the device folder: a link there
+    would bring in a file from anywhere on this workstation)."""
     name = path.name
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise messages.rejected("too-big-file", name=name, mb=size // 2**20, limit=MAX_BYTES // 2**20)
-        data = path.read_bytes()
+        data = read_ordinary_file(path, limit=MAX_BYTES, follow_links=follow_links)
+    except NotOrdinaryFile as exc:
+        raise messages.rejected("link-file" if exc.kind == "link" else "not-ordinary-file", name=name) from exc
+    except FileTooLarge as exc:
+        raise messages.rejected("too-big-file", name=name, mb=exc.size // 2**20, limit=MAX_BYTES // 2**20) from exc
     except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError) as exc:
         raise messages.rejected("unreadable-file", name=name) from exc
     except OSError as exc:

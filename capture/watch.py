@@ -40,6 +40,7 @@ _PARTIAL_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
 _SNIFF_BYTES = 132
 _TAIL_BYTES = 64 * 1024
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # absent on Windows, where links need privileges
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # (Windows has no named pipes in folders)
 
 #: Levels of subfolders read below the device folder (``day/exam/image.jpg`` is two).
 MAX_DEPTH = 3
@@ -129,9 +130,8 @@ def is_image_file(path: pathlib.Path) -> bool:
 
     A symbolic link is not followed: it is not an image the device wrote.
     """
-    try:
-        handle = os.open(path, os.O_RDONLY | _NOFOLLOW)
-    except OSError:
+    handle = _open_ordinary(path)
+    if handle is None:
         return False
     try:
         return sniff(os.read(handle, _SNIFF_BYTES)) is not None
@@ -139,6 +139,22 @@ def is_image_file(path: pathlib.Path) -> bool:
         return False
     finally:
         os.close(handle)
+
+
+def _open_ordinary(path: pathlib.Path) -> int | None:
+    """A descriptor on ``path`` if it is an ordinary file, else None: never through a link, never blocked
+    by a named pipe put there (found from outside: one held the watch for ever), never a device."""
+    try:
+        handle = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        if S_ISREG(os.fstat(handle).st_mode):
+            return handle
+    except OSError:
+        pass
+    os.close(handle)
+    return None
 
 
 def listing(folder: pathlib.Path) -> list[pathlib.Path] | None:
@@ -157,8 +173,11 @@ def listing(folder: pathlib.Path) -> list[pathlib.Path] | None:
 def looks_complete(path: pathlib.Path) -> bool:
     """Whether a JPEG or a PNG has its end (a copy stalled half-way keeps its size for a while); other
     kinds cannot be told from their bytes and count as complete."""
+    descriptor = _open_ordinary(path)
+    if descriptor is None:
+        return False
     try:
-        with path.open("rb") as handle:
+        with os.fdopen(descriptor, "rb") as handle:
             head = handle.read(8)
             if head.startswith(b"\xff\xd8"):
                 handle.seek(0)

@@ -598,6 +598,7 @@ class CapturePanel(QWidget):
                         labels=lb,
                         remove_after=remove,
                         before_storing=wait_turn,
+                        follow_links=not from_device_folder,  # a link left there is not the device's
                     )
 
             self._run(

@@ -158,14 +158,16 @@ def import_file(
     labels: Labels,
     remove_after: bool = False,
     before_storing: Callable[[], None] | None = None,
+    follow_links: bool = True,
 ) -> Kept:
     """An image file (JPEG, PNG, TIFF, HEIC, DICOM) through the pipeline into the case.
 
     ``remove_after`` (the user's setting for the device folder) deletes the file once it is stored.
     ``before_storing`` is called once the image is prepared, before it is added to the case (the
-    turn of :class:`InTurn`).
+    turn of :class:`InTurn`). ``follow_links`` False (a file of the device folder): a symbolic link is
+    refused, not followed.
     """
-    prepared = prepare_image_file(path, specialty=specialty, patient=patient)
+    prepared = prepare_image_file(path, specialty=specialty, patient=patient, follow_links=follow_links)
     if before_storing is not None:
         before_storing()
     # The same file already in a case: a second import of one export (the device wrote it again), or

@@ -167,7 +167,8 @@ def load_images(parsed_images: list[Any], specialty: str, case: Case) -> list[Ne
     seen: dict[str, str] = {}  # a hash of each file read → where the case file lists it
     for ref in parsed_images:
         try:
-            prepared = prepare_image_file(ref.path, specialty=specialty, patient=case.patient)
+            # (``ref.path`` is resolved: a link swapped in since is refused, not followed out of the folder)
+            prepared = prepare_image_file(ref.path, specialty=specialty, patient=case.patient, follow_links=False)
         except ImageRejected as exc:
             problems.append(M.tr("case.image_refused", where=ref.where, name=ref.path.name, reason=exc.message))
             continue

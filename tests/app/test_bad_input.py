@@ -274,3 +274,19 @@ def test_a_report_written_into_a_missing_folder_says_why_in_the_users_language(
     i18n.set_language("en")
     refused = run_inprocess(capsys, "case", "export", case_id, "--pdf", str(tmp_path / "absent" / "r.pdf"))
     assert "no such file or folder" in refused.err
+
+
+# -- files that are not files (found from outside: an attacker's pass) -----------------------------------
+
+
+def test_an_image_of_the_case_file_that_is_a_pipe_is_said_so(
+    folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not « not found »: it is there, and not a file to read (a pipe would have held the import)."""
+    import os
+
+    document = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    os.mkfifo(folder / "pipe.jpg")
+    document["images"][0]["file"] = "pipe.jpg"
+    result = import_refused(capsys, teleavis_home, write_json(folder / "piped.json", document))
+    assert "pipe.jpg" in result.err and "pas un fichier ordinaire" in result.err
