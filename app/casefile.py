@@ -16,7 +16,7 @@ from typing import Any
 from app import messages as M
 from app.errors import CaseFileError
 from app.findings import Finding
-from app.fsutil import os_reason
+from app.fsutil import FileTooLarge, NotOrdinaryFile, os_reason, read_ordinary_file
 from app.identifiers import normalize_birth_place
 from app.model import IDENTITY_STATUSES, Case, CaseImage, Consent, Patient, Priority, Specialty, Treatment
 from app.validation import marriage_word, validate_content
@@ -77,6 +77,11 @@ M.add(
             "en": "images: at most 8 images per case.",
         },
         "cf.not_found": {"fr": "introuvable", "en": "not found"},
+        "cf.not_ordinary": {
+            "fr": "ce n'est pas un fichier ordinaire (un tube nommé, un périphérique ou un dossier) ; donnez le "
+            "fichier JSON du dossier lui-même",
+            "en": "it is not an ordinary file (a named pipe, a device or a folder); give the case's JSON file itself",
+        },
         "cf.image_not_file": {
             "fr": "{path} : « {name} » n'est pas un fichier ordinaire (un tube nommé, un périphérique ou un "
             "dossier) : il n'est pas lu.",
@@ -141,10 +146,14 @@ def read_json_file(path: Path) -> Any:
     """A JSON file, with a clear sentence for each way it can be unreadable."""
     name = shown_name(path.name)
     try:
-        size = path.stat().st_size
-        if size > MAX_CASE_FILE_BYTES:
-            raise CaseFileError(M.tr("cf.unreadable", name=name, reason=f"> {MAX_CASE_FILE_BYTES // 1_000_000} Mo"))
-        raw = path.read_bytes()
+        # An ordinary file only: a named pipe waited for ever for a writer, /dev/zero was read without end.
+        raw = read_ordinary_file(path, limit=MAX_CASE_FILE_BYTES)
+    except FileTooLarge as exc:
+        raise CaseFileError(
+            M.tr("cf.unreadable", name=name, reason=f"> {MAX_CASE_FILE_BYTES // 1_000_000} Mo")
+        ) from exc
+    except NotOrdinaryFile as exc:
+        raise CaseFileError(M.tr("cf.unreadable", name=name, reason=M.tr("cf.not_ordinary"))) from exc
     except FileNotFoundError as exc:
         raise CaseFileError(M.tr("cf.unreadable", name=name, reason=M.tr("cf.not_found"))) from exc
     except OSError as exc:

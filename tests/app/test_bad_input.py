@@ -279,6 +279,25 @@ def test_a_report_written_into_a_missing_folder_says_why_in_the_users_language(
 # -- files that are not files (found from outside: an attacker's pass) -----------------------------------
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX's")
+@pytest.mark.parametrize("kind", ["pipe", "device"])
+def test_a_case_file_that_is_a_pipe_or_a_device_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    """`case import` on a named pipe waited for ever for someone to write to it; on /dev/zero it read without
+    end. Both are refused at once, with a sentence (a child process with a time limit: the old read hung)."""
+    import os
+
+    from tests.support.cli import run_process
+
+    if kind == "pipe":
+        target = tmp_path / "case.json"
+        os.mkfifo(target)
+    else:
+        target = Path("/dev/zero")
+    done = run_process("case", "import", str(target), env={"TELEAVIS_HOME": str(tmp_path / "home")}, timeout=30)
+    assert done.code == 1, done.err
+    assert "pas un fichier ordinaire" in done.err and "Erreur interne" not in done.err
+
+
 def test_an_image_of_the_case_file_that_is_a_pipe_is_said_so(
     folder: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
