@@ -30,7 +30,27 @@ FOLLOW_UP = "follow-up-advice"
 OTHER_PATIENT = "other-patient"
 #: It carries a ``modifierExtension`` (FHIR: an element that changes its meaning) Teleavis does not know.
 MODIFIED = "modified"
-REASONS = (FOREIGN_URL, NO_CONTENT, NOT_FOUND, UNREACHABLE, TOO_LARGE, UNREADABLE, OTHER_PATIENT, MODIFIED)
+#: Past what one answer may keep (:data:`MAX_ANSWER_FILES`, :data:`MAX_ANSWER_PDFS`, :data:`MAX_ANSWER_BYTES`).
+BEYOND_LIMITS = "beyond-limits"
+REASONS = (
+    FOREIGN_URL,
+    NO_CONTENT,
+    NOT_FOUND,
+    UNREACHABLE,
+    TOO_LARGE,
+    UNREADABLE,
+    OTHER_PATIENT,
+    MODIFIED,
+    BEYOND_LIMITS,
+)
+#: What one answer keeps at most (found from outside: an answer of thousands of attachments, or of
+#: gigabytes, filled the disk): its files, the PDF reports among them, their total size. What is past
+#: them is neither downloaded nor kept, and said as one missing item (:data:`MORE_FILES`).
+MAX_ANSWER_FILES = 20
+MAX_ANSWER_PDFS = 10
+MAX_ANSWER_BYTES = 200 * 1024 * 1024
+#: The ``what`` of the files of an answer past its limits (their number in ``count``).
+MORE_FILES = "more-files"
 #: What is missing: the report (the DiagnosticReport or its PDF) or another attachment.
 REPORT = "report"
 WITHDRAWN, PROVISIONAL = WITHDRAWN_REPORT, PROVISIONAL_REPORT
@@ -63,6 +83,14 @@ M.add(
             "en": "too large to download, ask the expert for it in another form",
         },
         "answer.why.unreadable": {"fr": "contenu illisible ou incomplet", "en": "unreadable or incomplete content"},
+        "answer.what.more": {"fr": "{n} pièces jointes de plus", "en": "{n} more attachments"},
+        "answer.what.more.one": {"fr": "{n} pièce jointe de plus", "en": "{n} more attachment"},
+        "answer.why.beyond-limits": {
+            "fr": "la réponse en contenait plus que Teleavis ne peut en garder (20 fichiers dont 10 comptes rendus "
+            "PDF, 200 Mo en tout) : lisez-les sur la plateforme",
+            "en": "the answer held more than Teleavis can keep (20 files, 10 PDF reports among them, 200 MB in all): "
+            "read them on the platform",
+        },
         "answer.state.withdrawn": {"fr": "réponse retirée par l'expert", "en": "answer withdrawn by the expert"},
         "answer.state.provisional": {"fr": "réponse provisoire", "en": "provisional answer"},
         "answer.state.amended": {"fr": "réponse modifiée par l'expert", "en": "answer amended by the expert"},
@@ -208,6 +236,11 @@ def missing_item(what: str, reason: str) -> dict[str, str]:
     return {"what": what, "reason": reason if reason in REASONS else UNREADABLE}
 
 
+def beyond_limits_item(count: int) -> dict[str, str]:
+    """The entry of ``Answer.missing`` of the ``count`` files of an answer past what it may keep."""
+    return {"what": MORE_FILES, "reason": BEYOND_LIMITS, "count": str(count)}
+
+
 def _say(key: str, lang: str, **params: object) -> str:
     return M.CATALOGUE.tr_in(key, lang, **params)
 
@@ -224,6 +257,9 @@ def missing_words(answer: Answer | None, lang: str | None = None) -> list[str]:
             name = _say("answer.what.report", lang)
         elif what == FOLLOW_UP:
             name = _say("answer.what.follow_up", lang)
+        elif what == MORE_FILES:
+            count = int(str(item.get("count", "0"))) if str(item.get("count", "0")).isdigit() else 0
+            name = M.CATALOGUE.tr_in_count("answer.what.more", lang, count, n=count)
         elif what:
             name = _say("answer.what.file", lang, title=what)
         else:

@@ -16,7 +16,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,9 @@ from app import messages as M
 from app.answers import (
     FOLLOW_UP,
     FOREIGN_URL,
+    MAX_ANSWER_BYTES,
+    MAX_ANSWER_FILES,
+    MAX_ANSWER_PDFS,
     MODIFIED,
     NO_CONTENT,
     NOT_FOUND,
@@ -36,6 +39,7 @@ from app.answers import (
     UNREACHABLE,
     UNREADABLE,
     WITHDRAWN,
+    beyond_limits_item,
     file_kind,
     missing_item,
     sniffed_kind,
@@ -596,6 +600,32 @@ def promised_by(task: dict[str, Any]) -> str | None:
     elif moment.tzinfo is None:  # a time without its zone (FHIR wants one): taken as said here, not a day later
         moment = moment.astimezone()
     return iso(moment)
+
+
+@dataclass
+class _Room:
+    """What one answer has kept so far, against what it may keep (``app.answers``: 20 files, 10 PDF
+    reports among them, 200 MB in all), and how many files were past it."""
+
+    files: int = 0
+    pdfs: int = 0
+    size: int = 0
+    beyond: int = 0
+
+    def fits(self, kind: str, size: int) -> bool:
+        if self.files >= MAX_ANSWER_FILES or (kind == PDF and self.pdfs >= MAX_ANSWER_PDFS):
+            return False
+        return self.size + size <= MAX_ANSWER_BYTES
+
+    def take(self, kind: str, size: int) -> None:
+        self.files += 1
+        self.pdfs += kind == PDF
+        self.size += size
+
+    def say(self, answer: Answer) -> None:
+        """Note on ``answer`` the files past its limits, if any (one item: a thousand would be no better)."""
+        if self.beyond:
+            answer.missing.append(beyond_limits_item(self.beyond))
 
 
 class _Missing(Exception):
@@ -1410,21 +1440,25 @@ class Follower:
 
     def _read_reports(self, reports: list[dict[str, Any]], answer: Answer, budget_s: float | None) -> None:
         """The answer from the first report, then what each other one adds: its conclusion after the
-        first's, its attachments after the first's; the version names them all."""
-        self._read_content(reports[0], answer, budget_s)
-        if len(reports) < 2:
-            return
+        first's, its attachments after the first's; the version names them all. All of them share one
+        answer's room (:class:`_Room`)."""
+        room = _Room()
+        self._read_content(reports[0], answer, budget_s, room)
         for report in reports[1:]:
             more = Answer()
-            self._read_content(report, more, budget_s)
+            self._read_content(report, more, budget_s, room)
             if more.conclusion.strip():
                 answer.conclusion = "\n\n".join(filter(None, (answer.conclusion.strip(), more.conclusion.strip())))
             answer.files.extend(more.files)
             answer.pdf_blobs.extend(more.pdf_blobs)
             answer.missing.extend(more.missing)
-        answer.report_version = _reports_version(reports)
+        if len(reports) > 1:
+            answer.report_version = _reports_version(reports)
+        room.say(answer)
 
-    def _read_content(self, report: dict[str, Any], answer: Answer, budget_s: float | None) -> None:
+    def _read_content(
+        self, report: dict[str, Any], answer: Answer, budget_s: float | None, room: _Room | None = None
+    ) -> None:
         answer.report_id = str(report.get("id", ""))
         answer.report_status = str(report.get("status", ""))
         answer.report_version = _report_version(report)
@@ -1437,12 +1471,18 @@ class Follower:
             str(p.get("display")) for p in _list(report.get("performer")) if isinstance(p, dict) and p.get("display")
         )
         held: TransientFault | None = None
+        own = room is None  # (a report read by itself: its own room, said at its end)
+        room = room or _Room()
         for form in _list(report.get("presentedForm")):
             if not isinstance(form, dict):
                 answer.missing.append(missing_item(REPORT, UNREADABLE))
                 continue
             kind = str(form.get("contentType") or PDF).split(";")[0].strip().lower()
             title = str(form.get("title") or "")
+            declared = form.get("size")
+            if not room.fits(kind, declared if isinstance(declared, int) and declared > 0 else 0):
+                room.beyond += 1  # neither downloaded nor kept: said once, as the files past the limits
+                continue
             try:
                 data = self._attachment_bytes(form, kind, budget_s)
             except _Missing as missing:
@@ -1451,13 +1491,19 @@ class Follower:
             except TransientFault as fault:
                 held = fault  # the others are tried all the same: each counts its polls (ATTACHMENT_TRIES)
                 continue
-            blob = self.store.objects.put(data)
             kind = file_kind(data, kind)  # what it holds, whatever its label (a PDF labelled a picture…)
+            if not room.fits(kind, len(data)):  # (its size said nothing, or said less)
+                room.beyond += 1
+                continue
+            room.take(kind, len(data))
+            blob = self.store.objects.put(data)
             answer.files.append({"blob": blob, "content_type": kind, "title": title})
             if kind == PDF:
                 answer.pdf_blobs.append(blob)
         if held is not None:
             raise held  # the whole answer is read again at the next poll
+        if own:
+            room.say(answer)
 
     def _attachment_bytes(self, form: dict[str, Any], kind: str, budget_s: float | None) -> bytes:
         """An attachment's bytes: inline (``data``), or fetched from the platform's own base only."""

@@ -1078,3 +1078,67 @@ def test_a_file_proven_the_platforms_that_cannot_be_read_is_unreadable_at_once(s
     assert answer is not None and answer.pdf_blobs == []
     assert [m["reason"] for m in answer.missing] == ["unreadable"]
     assert len(asked) == 1, "not asked again"
+
+
+def _many_files_report(report_id: str, pdfs: int, images: int, pdf_bytes: bytes = PDF) -> dict[str, object]:
+    """A report with ``pdfs`` PDFs (each its own Binary) then ``images`` pictures given inline."""
+    from tests.support.images import jpeg_bytes, skin_photo
+
+    picture = base64.b64encode(jpeg_bytes(skin_photo(64, 48))).decode()
+    forms = [
+        {"contentType": "application/pdf", "url": f"Binary/{report_id}-p{n}", "title": f"CR {n}"} for n in range(pdfs)
+    ]
+    forms += [{"contentType": "image/jpeg", "data": picture, "title": f"Photo {n}"} for n in range(images)]
+    made = report(report_id, "Conclusion de l'expert.")
+    made["presentedForm"] = forms
+    return made
+
+
+def test_an_answer_with_more_files_than_can_be_kept_keeps_what_fits_and_says_so(store: Store, tmp_path: Path) -> None:
+    """Found from outside (an attacker's pass): an answer of thousands of attachments (or of gigabytes)
+    was downloaded and kept whole, until the disk was full. An answer keeps 20 files at most, 10 PDF
+    reports among them, and says it had more (read them on the platform); the other answers come all the same."""
+    (odd_case, odd_task), (plain_case, plain_task) = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    with scripted_platform() as platform:
+        platform.reports["r-odd"] = _many_files_report("r-odd", pdfs=14, images=12)
+        for n in range(14):
+            platform.binaries[f"r-odd-p{n}"] = PDF
+        platform.reports["r-plain"] = report("r-plain", "Naevus bénin.", pdf="b-plain")
+        platform.binaries["b-plain"] = PDF
+        platform.tasks[odd_task] = task(odd_case, odd_task, "completed", report_ids=("r-odd",))
+        platform.tasks[plain_task] = task(plain_case, plain_task, "completed", report_ids=("r-plain",))
+        with following(store, platform) as engine:
+            assert sorted(engine.run_once().answered) == sorted([odd_case, plain_case])
+            assert engine.run_once().answered == []  # kept as it is: not read again at every poll
+        # What was not kept was not downloaded either.
+        assert not [path for path in platform.requests if any(f"r-odd-p{n}" in path for n in range(10, 14))]
+    odd = store.answer(odd_case)
+    assert odd is not None and odd.conclusion == "Conclusion de l'expert."
+    assert len(odd.files) == 20 and len(odd.pdf_blobs) == 10
+    assert [m["reason"] for m in odd.missing] == ["beyond-limits"]
+    said = " ".join(missing_words(odd, "fr"))
+    assert "6 pièces jointes de plus" in said and "plateforme" in said
+    plain = store.answer(plain_case)
+    assert plain is not None and plain.missing == [] and len(plain.pdf_blobs) == 1
+
+
+def test_an_answer_heavier_than_can_be_kept_keeps_what_fits(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same for the size: files past the answer's total (200 MB; a smaller one here) are not kept."""
+    import sync.follow
+
+    monkeypatch.setattr(sync.follow, "MAX_ANSWER_BYTES", 3 * 400_000)
+    heavy = PDF + b"\n%" + b"0" * 400_000
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.reports["r"] = _many_files_report("r", pdfs=5, images=0)
+        for n in range(5):
+            platform.binaries[f"r-p{n}"] = heavy
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        with following(store, platform) as engine:
+            assert engine.run_once().answered == [case_id]
+    answer = store.answer(case_id)
+    assert answer is not None and len(answer.pdf_blobs) == 2
+    assert [m["reason"] for m in answer.missing] == ["beyond-limits"]
+    assert "3 pièces jointes de plus" in " ".join(missing_words(answer, "fr"))
