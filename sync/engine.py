@@ -130,6 +130,32 @@ M.add(
             "fr": "Réponse écrite en mode formation : elle n'est pas envoyée à la plateforme réelle.",
             "en": "Reply written in training mode: it is not sent to the real platform.",
         },
+        # A full disk met by the sync, which works on its own: nothing for the nurse to do again (the
+        # generic « ce dernier enregistrement n'a pas été fait … puis recommencez » said so), the way out
+        # the other full disks give (app/messages), and that the sync takes it up again by itself.
+        "sync.disk_full.case": {
+            "fr": "Le disque est plein : l'envoi d'un dossier n'a pas pu être noté. Rien n'est perdu et rien ne "
+            "partira en double : l'envoi reprendra de lui-même là où il en était. Libérez de la place (ou prévenez "
+            "le support informatique), puis fermez Teleavis et rouvrez-le.",
+            "en": "The disk is full: the sending of a case could not be recorded. Nothing is lost and nothing will "
+            "go twice: the sending will resume by itself where it stood. Free some space (or call IT support), "
+            "then close Teleavis and open it again.",
+        },
+        "sync.disk_full.reply": {
+            "fr": "Le disque est plein : l'envoi de votre réponse à l'expert n'a pas pu être noté. Rien n'est perdu "
+            "et elle ne partira pas en double : l'envoi reprendra de lui-même. Libérez de la place (ou prévenez le "
+            "support informatique), puis fermez Teleavis et rouvrez-le.",
+            "en": "The disk is full: the sending of your reply to the expert could not be recorded. Nothing is lost "
+            "and it will not go twice: the sending will resume by itself. Free some space (or call IT support), "
+            "then close Teleavis and open it again.",
+        },
+        "sync.disk_full": {
+            "fr": "Le disque est plein : la synchronisation n'a pas pu enregistrer où elle en est. Rien n'est perdu "
+            ": elle reprendra d'elle-même. Libérez de la place (ou prévenez le support informatique), puis fermez "
+            "Teleavis et rouvrez-le.",
+            "en": "The disk is full: the sync could not record where it stands. Nothing is lost: it will resume by "
+            "itself. Free some space (or call IT support), then close Teleavis and open it again.",
+        },
         "sync.bug": {
             "fr": "Le dossier n'a pas pu être mis au format de la plateforme (erreur interne, détails dans "
             "le journal) : prévenez le support.",
@@ -138,6 +164,19 @@ M.add(
         },
     }
 )
+
+
+def _disk_full(exc: StorageError) -> bool:
+    """Whether a store error is a write refused for want of space (SQLite's or an object's)."""
+    return disk_full(exc) or exc.message == M.tr("storage.full")
+
+
+#: The words of a full disk the engine already said in its own terms (not said over again).
+_FULL_SAID = ("follow.disk_full", "sync.disk_full.case", "sync.disk_full.reply", "sync.disk_full")
+
+
+def _said_full(exc: StorageError) -> bool:
+    return any(exc.message == M.tr(key) for key in _FULL_SAID)
 
 
 class ImageTooLarge(PermanentFault):
@@ -704,14 +743,22 @@ class Engine:
             log.info("the settings now name another platform: this engine sends nothing more")
             return summary
         try:
-            self._work(summary, poll=poll)
-        except Stopped:
-            log.info("sync pass stopped")
-        summary.audit_rewound = self.follower.check_witness()
-        self.store.recheck_read_marks()  # news marked read outside Teleavis: unread again, the count says it
-        summary.waiting = [row.case_id for row in self.outbox.pending()]
-        summary.needs_attention = [c.id for c in self.store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
-        self.store.settings.set("sync.last", iso(utc_now()))
+            try:
+                self._work(summary, poll=poll)
+            except Stopped:
+                log.info("sync pass stopped")
+            summary.audit_rewound = self.follower.check_witness()
+            self.store.recheck_read_marks()  # news marked read outside Teleavis: unread again, the count says it
+            summary.waiting = [row.case_id for row in self.outbox.pending()]
+            summary.needs_attention = [c.id for c in self.store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
+            self.store.settings.set("sync.last", iso(utc_now()))
+        except StorageError as exc:
+            if _said_full(exc) or not _disk_full(exc):
+                raise
+            # A token refreshed, the last sync, an audit entry: each one transaction, none half made. The
+            # next pass (the engine tries again by itself, the window after its pause) takes it up again.
+            log.warning("sync pass stopped: the disk is full")
+            raise StorageError(M.tr("sync.disk_full")) from exc
         return summary
 
     def _work(self, summary: SyncSummary, *, poll: bool) -> None:
@@ -731,6 +778,13 @@ class Engine:
                 continue  # postponed: its time has not come (the cases and the poll go on)
             try:
                 sent = self._send_reply(case_id, message)
+            except StorageError as exc:
+                if _said_full(exc) or not _disk_full(exc):
+                    raise
+                # Its Communication is a conditional create on the message's id: posted again at the next
+                # pass, it is not made twice; the reply stays queued until its sending is recorded.
+                log.warning("reply of case %s: its sending stopped, the disk is full", case_id)
+                raise StorageError(M.tr("sync.disk_full.reply")) from exc
             except DataAltered as exc:  # its case was altered outside Teleavis: the reply is not sent
                 self.outbox.reply_refused(case_id, message.id, exc.message)
                 self._reply_gone(message.id)
@@ -762,6 +816,15 @@ class Engine:
             if isinstance(fault, InvalidTransition):
                 raise
             return self._send_failed(case_id, fault)
+        except StorageError as exc:
+            if _said_full(exc) or not _disk_full(exc):
+                raise
+            # Found in review: « ce dernier enregistrement n'a pas été fait … puis recommencez », nothing the
+            # nurse could redo. Each step of the send is one transaction, recorded before the next is taken:
+            # the next pass resumes from the last one recorded (a transaction claimed is looked up first, so
+            # nothing goes twice). Said where the sync's stops are (the status bar, `teleavis sync`).
+            log.warning("case %s: its sending stopped, the disk is full", case_id)
+            raise StorageError(M.tr("sync.disk_full.case")) from exc
         except (Stopped, SignInRequired) as stop:
             if self.store.state(case_id) in (CaseState.QUEUED, CaseState.SENDING):
                 self.outbox.postpone(case_id, getattr(stop, "message", "") or "", 0.0)
@@ -914,7 +977,7 @@ class Engine:
         except DataAltered:
             raise
         except StorageError as exc:
-            if not disk_full(exc) and exc.message != M.tr("storage.full"):
+            if _said_full(exc) or not _disk_full(exc):
                 raise
             # Found in review: an answer polled onto a full disk said « ce dernier enregistrement n'a pas
             # été fait … puis recommencez », nothing the nurse could do again. Nothing of it was kept (its

@@ -1,0 +1,109 @@
+"""Runs inside a private mount namespace with a small tmpfs as the data directory: the sync engine meets a
+full disk while it works on its own, then the space is freed and it goes on. ``kind`` says where:
+
+- ``send``: a case's photos are uploading (the disk filled at its first progress report): the upload's
+  progress and the platform's ids cannot be recorded;
+- ``reply``: the requester's reply to the expert is posted, and that it left cannot be recorded.
+
+The platform is the sandbox, outside the small disk. Prints a JSON report."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+mount_point, kind = sys.argv[1], sys.argv[2]
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", mount_point], check=True)
+os.environ["TELEAVIS_HOME"] = os.path.join(mount_point, "home")
+
+from app.errors import StorageError  # noqa: E402 - after TELEAVIS_HOME is set for this namespace
+from app.model import CaseState  # noqa: E402
+from app.store import Store  # noqa: E402
+from sync.engine import Engine  # noqa: E402
+from sync.follow import queue_reply  # noqa: E402
+from sync.progress import NullListener  # noqa: E402
+from sync.sandbox import SandboxServer  # noqa: E402
+from tests.sync.sync_helpers import client_for_url, jpeg, make_case, setup_site  # noqa: E402
+
+FILLER = os.path.join(mount_point, "filler")
+
+
+def fill(store: Store) -> None:
+    """The disk full to its last byte; the WAL emptied first, so that the next write needs room."""
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with open(FILLER, "wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+        except OSError:
+            pass
+        try:
+            while True:
+                handle.write(b"\0" * 512)
+        except OSError:
+            pass
+
+
+class FillsAtFirstBytes(NullListener):
+    def __init__(self, store: Store) -> None:
+        self.store, self.filled = store, False
+
+    def bytes_sent(self, case_id: str, sent: int, total: int) -> None:
+        if not self.filled and 0 < sent < total:
+            self.filled = True
+            fill(self.store)
+
+
+def attempt(engine: Engine) -> str | None:
+    try:
+        engine.run_once()
+    except StorageError as exc:
+        return exc.message
+    return None
+
+
+result: dict[str, object] = {}
+with tempfile.TemporaryDirectory() as elsewhere, Store.open() as store:
+    setup_site(store)
+    if kind == "send":
+        with SandboxServer(Path(elsewhere) / "p", run_expert=False) as server:
+            case_id = make_case(store, image_bytes=[jpeg(640, 480, seed=n, noise=True) for n in range(2)])
+            with client_for_url(server.base_url) as client:
+                listener = FillsAtFirstBytes(store)
+                engine = Engine(store, client, listener, case_budget_s=10.0)
+                result["words"] = attempt(engine)
+                result["filled"] = listener.filled
+                result["state"] = store.state(case_id).value
+                os.remove(FILLER)  # the space freed
+                result["again"] = attempt(engine)
+                result["done"] = store.state(case_id) == CaseState.SENT
+                result["once"] = server.count("Task") == 1 and server.binary_uploads == 2
+    else:  # reply
+        with (
+            SandboxServer(Path(elsewhere) / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False) as server,
+            client_for_url(server.base_url) as client,
+        ):
+            case_id = make_case(store)
+            engine = Engine(store, client, case_budget_s=10.0)
+            engine.run_once()
+            server.expert.run_until_idle()
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ON_HOLD
+            message_id = queue_reply(store, case_id, "Depuis trois semaines.", [])
+            fill(store)
+            result["words"] = attempt(engine)
+            result["state"] = [m.id for _case, m in engine.outbox.queued_replies()] == [message_id]  # still to go
+            os.remove(FILLER)
+            result["again"] = attempt(engine)
+            result["done"] = not engine.outbox.queued_replies() and all(
+                m.platform_id for m in engine.outbox.messages(case_id) if m.id == message_id
+            )
+            result["once"] = [
+                i["value"] for c in server.resources("Communication") for i in c.get("identifier", [])
+            ].count(message_id) == 1
+    result["integrity"] = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
+print(json.dumps(result))

@@ -1,0 +1,64 @@
+"""The sync engine, working on its own, meets a full disk: sending a case (its photos' progress and the
+platform's ids), sending the reply to the expert. Found in review: each said
+« ce dernier enregistrement n'a pas été fait … puis recommencez », nothing the nurse could do again. Each
+now says what could not be recorded, that nothing is lost nor goes twice and the way out the other full
+disks give; nothing is half recorded, and the next pass, the space freed, takes it up by itself. On a
+real small tmpfs (tests/support/sync_disk_full_child.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import ROOT
+
+
+def run_child(tmp_path: Path, kind: str) -> dict[str, object]:
+    assert shutil.which("unshare"), "util-linux's unshare is needed to mount a private tmpfs"
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    result = subprocess.run(
+        ["unshare", "-rm", sys.executable, "-m", "tests.support.sync_disk_full_child", str(mount_point), kind],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    report: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["integrity"] == "ok"
+    return report
+
+
+def said_full(words: object, what: str) -> None:
+    assert isinstance(words, str), words
+    assert words.startswith("Le disque est plein") and what in words, words
+    assert "Rien n'est perdu" in words and ("de lui-même" in words or "d'elle-même" in words)
+    assert "Libérez de la place" in words and "fermez Teleavis et rouvrez-le" in words
+    assert "recommencez" not in words
+
+
+@pytest.mark.parametrize(
+    ("kind", "what"),
+    [
+        ("send", "l'envoi d'un dossier"),
+        ("reply", "votre réponse à l'expert"),
+    ],
+)
+def test_the_sync_that_finds_the_disk_full_says_so_and_takes_it_up_again(tmp_path: Path, kind: str, what: str) -> None:
+    report = run_child(tmp_path, kind)
+    said_full(report["words"], what)
+    if kind == "send":
+        assert report["filled"] and report["state"] == "sending"  # its last step recorded, nothing half
+    elif kind == "reply":
+        assert report["state"] is True  # still to send: its leaving not half recorded
+    assert report["again"] is None
+    assert report["done"] is True, report
+    assert report["once"], report  # nothing twice on the platform (nor a token asked again)
