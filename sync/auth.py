@@ -4,19 +4,24 @@ A token comes from the platform's OAuth 2.0 token endpoint (client credentials, 
 token kept from a password sign-in) or is a personal access token pasted by the user. The client
 asks for a new one once after a 401; when that fails, the user must sign in again. Tokens and
 secrets live in the encrypted settings (secret settings), never in logs.
+
+The identity provider is never asked at every request: a refresh that finds it down or busy waits
+(``RefreshBackoff``: its Retry-After, else a growing wait) before it is asked again, and a refresh
+token it refuses (``invalid_grant``) is dropped: no more refresh until the user signs in again.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Protocol
 
 import requests
 
 from app import messages as M
-from app.errors import TeleavisError
+from app.errors import StorageError, TeleavisError
 from app.urls import is_secure_url
 from sync.ports import SettingsStore
 
@@ -37,8 +42,66 @@ M.add(
             "en": "The sign-in (OAuth) address redirects elsewhere (HTTP {status}): the secret was not sent on. "
             "Check the platform.token_url setting with the platform. Syncing has stopped; nothing was lost.",
         },
+        "auth.refresh_later": {
+            "fr": "Le service de connexion ne répond pas pour l'instant : nouvel essai automatique plus tard.",
+            "en": "The sign-in service does not answer for now: it will be tried again automatically later.",
+        },
     }
 )
+
+#: Waits between two asks of an identity provider that did not answer (seconds): doubling from the first,
+#: up to the last; a Retry-After it gives is followed, up to ``REFRESH_MAX_RETRY_AFTER_S``.
+REFRESH_BASE_S = 5.0
+REFRESH_CAP_S = 300.0
+REFRESH_MAX_RETRY_AFTER_S = 3600.0
+
+
+class RefreshUnavailable(requests.ConnectionError):
+    """The identity provider gave no fresh token now (down, busy, unreachable): it is asked again after
+    ``retry_after`` seconds, not before (the platform client makes it a transient fault)."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__("the token endpoint is to be asked again later")
+        self.retry_after = retry_after
+
+
+class RefreshBackoff:
+    """When an identity provider that failed may be asked again. Found in review: with the provider down,
+    every request to the platform asked it for a token twice (before the request, and after its 401),
+    and the window's sync, paused then started again, asked again a dead refresh token every 30 s."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.failures = 0
+        self._until = 0.0
+
+    def check(self) -> None:
+        """``RefreshUnavailable`` while the provider is not to be asked yet."""
+        left = self._until - self.clock()
+        if left > 0:
+            raise RefreshUnavailable(left)
+
+    def failed(self, retry_after: float | None) -> float:
+        """The provider failed: how long until it is asked again (its Retry-After, else a growing wait)."""
+        if retry_after is not None:
+            delay = min(max(retry_after, 0.0), REFRESH_MAX_RETRY_AFTER_S)
+        else:
+            delay = min(REFRESH_CAP_S, REFRESH_BASE_S * 2 ** min(self.failures, 10))
+        self.failures += 1
+        self._until = self.clock() + delay
+        return delay
+
+    def succeeded(self) -> None:
+        self.failures, self._until = 0, 0.0
+
+
+def retry_after_of(failed: BaseException | requests.Response) -> float | None:
+    """The Retry-After of a token endpoint's answer, or of the one a failed request carries."""
+    from sync.client import parse_retry_after  # (the client imports this module)
+
+    response = failed if isinstance(failed, requests.Response) else getattr(failed, "response", None)
+    headers = getattr(response, "headers", None)
+    return parse_retry_after(headers.get("Retry-After")) if headers is not None else None
 
 
 class SignInRequired(TeleavisError):
@@ -94,6 +157,10 @@ class OAuthToken:
         self._access = access_token or None
         self._save = save
         self._lock = threading.Lock()
+        self.backoff = RefreshBackoff()
+        #: The endpoint refused this grant (a wrong secret, a refresh token expired or revoked): never asked
+        #: again with it (a refresh token refused is forgotten, in the settings too, by ``save``).
+        self._refused = False
 
     def token(self) -> str | None:
         return self._access
@@ -101,6 +168,8 @@ class OAuthToken:
     def refresh(self, session: requests.Session, timeout: tuple[float, float]) -> bool:
         with self._lock:
             form = {"client_id": self.client_id}
+            if self._refused:
+                return False
             # A confidential client asks afresh; a password sign-in lives on its (rotating) refresh token.
             if self.client_secret:
                 form.update(grant_type="client_credentials", client_secret=self.client_secret)
@@ -110,30 +179,37 @@ class OAuthToken:
                 return False
             if not is_secure_url(self.token_url):
                 raise UnsafeSignIn(M.tr("url.insecure", key="platform.token_url", url=self.token_url))
+            self.backoff.check()
             # Never followed: a 307 would post the client secret again, to wherever it points.
-            answer = session.post(
-                self.token_url,
-                data=form,
-                timeout=timeout,
-                headers={"Accept": "application/json"},
-                allow_redirects=False,
-            )
+            try:
+                answer = session.post(
+                    self.token_url,
+                    data=form,
+                    timeout=timeout,
+                    headers={"Accept": "application/json"},
+                    allow_redirects=False,
+                )
+            except requests.RequestException as exc:
+                raise RefreshUnavailable(self.backoff.failed(None)) from exc
             with answer:
                 if answer.is_redirect or 300 <= answer.status_code < 400:
                     log.warning("token endpoint redirected (%d): not followed", answer.status_code)
                     raise UnsafeSignIn(M.tr("auth.redirected", status=answer.status_code))
                 if answer.status_code in (400, 401, 403):
                     log.warning("token endpoint refused the grant (%d)", answer.status_code)
+                    self._refuse()
                     return False
                 if answer.status_code >= 500 or answer.status_code == 429:
-                    raise requests.ConnectionError(f"token endpoint answered {answer.status_code}")
+                    log.warning("token endpoint answered %d", answer.status_code)
+                    raise RefreshUnavailable(self.backoff.failed(retry_after_of(answer)))
                 try:
                     document = answer.json()
                 except ValueError as exc:
-                    raise requests.ConnectionError("token endpoint answer is not JSON") from exc
+                    raise RefreshUnavailable(self.backoff.failed(None)) from exc
             access = document.get("access_token") if isinstance(document, dict) else None
             if not isinstance(access, str) or not access:
-                raise requests.ConnectionError("token endpoint answer has no access_token")
+                raise RefreshUnavailable(self.backoff.failed(None))
+            self.backoff.succeeded()
             self._access = access
             rotated = document.get("refresh_token")
             if isinstance(rotated, str) and rotated:
@@ -142,6 +218,17 @@ class OAuthToken:
                 self._save(access, rotated if isinstance(rotated, str) and rotated else None)
             log.info("access token refreshed")
             return True
+
+    def _refuse(self) -> None:
+        """The grant is dead: not asked again; a refresh token refused is forgotten (the user signs in again)."""
+        self._refused = True
+        if self.refresh_token and not self.client_secret:
+            self.refresh_token = ""
+            if self._save is not None and self._access is not None:
+                try:
+                    self._save(self._access, "")
+                except StorageError:
+                    log.warning("the refresh token refused could not be forgotten in the settings")
 
 
 def token_source_from_settings(settings: SettingsStore) -> TokenSource:
@@ -159,7 +246,7 @@ def token_source_from_settings(settings: SettingsStore) -> TokenSource:
 
     def save(new_access: str, new_refresh: str | None) -> None:
         settings.set("platform.token", new_access)
-        if new_refresh:
+        if new_refresh is not None:  # "" : the refresh token was refused, forgotten
             settings.set("platform.refresh_token", new_refresh)
 
     return OAuthToken(

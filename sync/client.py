@@ -41,7 +41,7 @@ import urllib3
 from app import messages as M
 from app.errors import TeleavisError
 from app.urls import ambiguous_url, check_secure_url, session_proxies
-from sync.auth import SignInRequired, StaticToken, TokenSource, token_source_from_settings
+from sync.auth import RefreshUnavailable, SignInRequired, StaticToken, TokenSource, token_source_from_settings
 from sync.mapping import location_id
 from sync.ports import ConfiguredStore
 from sync.training import sandbox_token
@@ -507,6 +507,8 @@ class PlatformClient:
                 raise SignInRequired(self._sign_in_words())
             try:
                 renewed = self.tokens.refresh(self.session, self.config.timeout)
+            except RefreshUnavailable as exc:  # the identity provider, not the platform: its wait kept
+                raise TransientFault(M.tr("auth.refresh_later"), retry_after=exc.retry_after) from exc
             except requests.RequestException as exc:
                 raise TransientFault(M.tr("net.offline")) from exc
             if not renewed:

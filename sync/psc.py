@@ -39,8 +39,9 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from app import messages as M
-from app.errors import TeleavisError
+from app.errors import StorageError, TeleavisError
 from app.urls import is_secure_url, session_proxies
+from sync.auth import RefreshBackoff, RefreshUnavailable, retry_after_of
 from sync.ports import SettingsReader, SettingsStore
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,19 @@ M.add(
 
 class PscError(TeleavisError):
     """The sign-in failed; the message says why in the user's language."""
+
+
+#: What a token endpoint answers when it cannot give a token now, the grant still good (RFC 6749 §5.2
+#: and its errata; ``slow_down`` is the polled grants').
+BUSY_ERRORS = ("temporarily_unavailable", "server_error", "slow_down")
+
+
+class ProviderBusy(requests.HTTPError):
+    """The provider's token endpoint answered that it cannot give a token now (its ``response`` carries
+    the Retry-After, when it said one)."""
+
+    def __init__(self, response: requests.Response | None) -> None:
+        super().__init__("the token endpoint cannot answer now", response=response)
 
 
 @dataclass(frozen=True)
@@ -540,11 +554,18 @@ class PscClient:
         return professional_from_userinfo(claims)
 
     def refresh(self, token: dict[str, Any]) -> dict[str, Any]:
-        """A fresh token from the refresh token (authlib), or ``PscError`` when the grant is dead."""
+        """A fresh token from the refresh token (authlib), or ``PscError`` when the grant is dead;
+        ``ProviderBusy`` (its Retry-After) when the provider answers that it cannot now (429, 5xx,
+        ``temporarily_unavailable``), a ``requests`` error when it cannot be reached."""
+        answered: list[requests.Response] = []
         with self._oauth(token=token) as oauth:
+            oauth.hooks["response"].append(lambda response, *_a, **_k: answered.append(response))
             try:
                 fresh = oauth.refresh_token(self.metadata["token_endpoint"], refresh_token=token.get("refresh_token"))
             except OAuthError as exc:
+                status = answered[-1].status_code if answered else 400
+                if status == 429 or status >= 500 or exc.error in BUSY_ERRORS:
+                    raise ProviderBusy(answered[-1] if answered else None) from exc
                 raise PscError(M.tr("psc.denied", why=exc.description or exc.error)) from exc
         result = dict(fresh)
         if result.get("id_token"):
@@ -618,6 +639,7 @@ class PscToken:
         self._lock = threading.Lock()
         raw = settings.get(TOKENS_SETTING)
         self._token: dict[str, Any] = json.loads(raw) if raw else {}
+        self.backoff = RefreshBackoff()
 
     @staticmethod
     def sign_in_message() -> str:
@@ -629,17 +651,20 @@ class PscToken:
             if not self._token.get("access_token"):
                 return None
             expires_at = self._token.get("expires_at")
-            if isinstance(expires_at, (int, float)) and expires_at - 30 < time.time():
+            expired = isinstance(expires_at, (int, float)) and expires_at - 30 < time.time()
+            if expired and self._token.get("refresh_token"):
                 try:
                     self._refresh()
                 except PscError:
-                    log.warning("PSC token expired and could not be refreshed")
-                except requests.RequestException:
-                    log.warning("PSC token expired; provider unreachable for the refresh")
+                    log.warning("PSC token expired and its refresh was refused: sign in again")
+                except RefreshUnavailable as waiting:
+                    log.info("PSC token expired; the provider is asked again in %.0f s", waiting.retry_after)
             access = self._token.get("access_token")
             return str(access) if access else None
 
     def refresh(self, session: requests.Session, timeout: tuple[float, float]) -> bool:
+        """After a 401: a fresh token, or False (sign in again) once the provider refused the refresh
+        token; ``RefreshUnavailable`` while the provider is down or busy (not asked again before)."""
         with self._lock:
             if not self._token.get("refresh_token"):
                 return False
@@ -650,6 +675,23 @@ class PscToken:
             return True
 
     def _refresh(self) -> None:
-        self._token = self.client.refresh(self._token)
+        """Ask the provider, unless a failure before says to wait; a refresh token refused is dropped
+        (kept so: asked again, a dead grant would be refused again at every sync)."""
+        self.backoff.check()
+        try:
+            fresh = self.client.refresh(self._token)
+        except PscError as exc:
+            if isinstance(exc.__cause__, requests.RequestException):  # discovery or keys out of reach
+                raise RefreshUnavailable(self.backoff.failed(retry_after_of(exc.__cause__))) from exc
+            self._token.pop("refresh_token", None)
+            try:
+                self.settings.set(TOKENS_SETTING, json.dumps(self._token))
+            except StorageError:
+                log.warning("the PSC refresh token refused could not be forgotten in the settings")
+            raise
+        except requests.RequestException as exc:
+            raise RefreshUnavailable(self.backoff.failed(retry_after_of(exc))) from exc
+        self.backoff.succeeded()
+        self._token = fresh
         self.settings.set(TOKENS_SETTING, json.dumps(self._token))
         log.info("PSC access token refreshed")

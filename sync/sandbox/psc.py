@@ -166,9 +166,16 @@ class PscProvider:
     host: str = "127.0.0.1"
     port: int = 0
     issuer: str = ""
-    # Seen by tests: every CIBA poll's time, every login.
+    #: The token endpoint down for refreshes: answered with this status (503, 429…) and, when set,
+    #: ``Retry-After: refresh_retry_after``.
+    refresh_down: int | None = None
+    refresh_retry_after: str | None = None
+    #: Every refresh token revoked (the professional signed out elsewhere): a refresh is ``invalid_grant``.
+    refresh_revoked: bool = False
+    # Seen by tests: every CIBA poll's time, every login, every token request's grant type.
     polls: list[float] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
+    token_requests: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8), "use": "sig", "alg": "RS256"})
@@ -394,6 +401,10 @@ class PscProvider:
 
     def _token(self, request: Request) -> Reply:
         form = _form(request.body)
+        self.token_requests.append(form.get("grant_type", ""))
+        if form.get("grant_type") == "refresh_token" and self.refresh_down is not None:
+            headers = {"Retry-After": self.refresh_retry_after} if self.refresh_retry_after else {}
+            return _page(self.refresh_down, "Service indisponible", "Réessayez plus tard.", headers)
         client_id = self._client(request, form)
         grant = form.get("grant_type")
         if grant == "authorization_code":
@@ -411,7 +422,7 @@ class PscProvider:
         if grant == "refresh_token":
             with self._lock:
                 session = self._refresh.pop(form.get("refresh_token", ""), None)
-            if session is None or session.client_id != client_id:
+            if session is None or session.client_id != client_id or self.refresh_revoked:
                 raise _OAuthFault("invalid_grant", "refresh_token inconnu, expiré ou révoqué")
             return self._issue(session.professional, client_id, session.scope, "")
         if grant == CIBA_GRANT:
@@ -611,9 +622,9 @@ def _redirect(uri: str, params: dict[str, str]) -> Reply:
     )
 
 
-def _page(status: int, title: str, words: str) -> Reply:
+def _page(status: int, title: str, words: str, headers: dict[str, str] | None = None) -> Reply:
     body = (
         f"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
         f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(words)}</p></body></html>"
     )
-    return Reply(status, body.encode("utf-8"), "text/html; charset=utf-8")
+    return Reply(status, body.encode("utf-8"), "text/html; charset=utf-8", dict(headers or {}))

@@ -10,6 +10,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
@@ -316,3 +317,56 @@ def test_a_refreshed_id_token_is_verified_and_must_name_the_same_professional(
     monkeypatch.setattr(jwt, "encode", lambda header, claims, _key: encode(header, claims, forger))
     with pytest.raises(PscError, match="jeton d'identité"):
         client.refresh(token)
+
+
+@contextmanager
+def _signed_in_platform(store: Store, provider: PscProvider, tmp_path: Any) -> Iterator[SandboxServer]:
+    """A platform behind ``provider``, ``store`` signed in with a token that has just expired."""
+    client = PscClient(provider.issuer, "teleavis")
+    token = client.sign_in_browser(Browser(), timeout_s=20)
+    token["expires_at"] = time.time() - 1
+    save_sign_in(store.settings, token, client.userinfo(token["access_token"]))
+    provider.expire_tokens()
+    with SandboxServer(tmp_path / "platform", run_expert=False, token="platform-only", psc=provider) as sandbox:
+        store.settings.set("platform.url", sandbox.base_url)
+        store.settings.set("platform.oidc_issuer", provider.issuer)
+        store.settings.set("platform.client_id", "teleavis")
+        yield sandbox
+
+
+def test_a_provider_down_is_not_asked_again_at_every_request_and_its_retry_after_is_kept(
+    store: Store, provider: PscProvider, tmp_path: Any
+) -> None:
+    """Found in review: the provider down (503), every request to the platform asked it twice for a token
+    (before the request, then after its 401), whatever Retry-After it gave."""
+    from sync.client import TransientFault
+
+    provider.refresh_down, provider.refresh_retry_after = 503, "120"
+    with _signed_in_platform(store, provider, tmp_path), PlatformClient.from_store(store) as platform:
+        asked = len(provider.token_requests)
+        for _ in range(4):
+            with pytest.raises(TransientFault) as waiting:
+                platform.request("GET", "metadata")
+        assert len(provider.token_requests) == asked + 1  # asked once, then its Retry-After waited for
+        assert waiting.value.retry_after is not None and 100 < waiting.value.retry_after <= 120
+        assert "connexion" in waiting.value.words
+    # The provider back (and its wait over): the token is refreshed, no sign-in needed.
+    provider.refresh_down = None
+    with _signed_in_platform(store, provider, tmp_path / "again"), PlatformClient.from_store(store) as platform:
+        assert platform.metadata()["resourceType"] == "CapabilityStatement"
+
+
+def test_a_refresh_token_refused_stops_and_says_to_sign_in_without_asking_again(
+    store: Store, provider: PscProvider, tmp_path: Any
+) -> None:
+    """Found in review: a refresh token the provider refused (invalid_grant) was sent again at every
+    request, and again each time the window's sync started over after its pause (every 30 s)."""
+    from sync.auth import SignInRequired
+
+    with _signed_in_platform(store, provider, tmp_path):
+        provider.refresh_revoked = True
+        asked = len(provider.token_requests)
+        for _ in range(3):  # the window's sync, started again after each pause
+            with PlatformClient.from_store(store) as platform, pytest.raises(SignInRequired, match="teleavis login"):
+                platform.request("GET", "metadata")
+        assert len(provider.token_requests) == asked + 1
