@@ -22,6 +22,7 @@ import requests
 
 from app import messages as M
 from app.errors import StorageError, TeleavisError
+from app.fsutil import disk_full
 from app.urls import is_secure_url
 from sync.ports import SettingsStore
 
@@ -41,6 +42,14 @@ M.add(
             "arrêtée ; rien n'a été perdu.",
             "en": "The sign-in (OAuth) address redirects elsewhere (HTTP {status}): the secret was not sent on. "
             "Check the platform.token_url setting with the platform. Syncing has stopped; nothing was lost.",
+        },
+        "auth.disk_full": {
+            "fr": "Le disque est plein : la connexion à la plateforme, renouvelée, n'a pas pu être enregistrée. "
+            "Rien n'est perdu : elle le sera d'elle-même dès que possible. Libérez de la place (ou prévenez le "
+            "support informatique), puis fermez Teleavis et rouvrez-le.",
+            "en": "The disk is full: the renewed sign-in to the platform could not be saved. Nothing is lost: it "
+            "will be saved by itself as soon as it can. Free some space (or call IT support), then close Teleavis "
+            "and open it again.",
         },
         "auth.refresh_later": {
             "fr": "Le service de connexion ne répond pas pour l'instant : nouvel essai automatique plus tard.",
@@ -104,6 +113,16 @@ def retry_after_of(failed: BaseException | requests.Response) -> float | None:
     return parse_retry_after(headers.get("Retry-After")) if headers is not None else None
 
 
+def keep_or_say_full(save: Callable[[], None]) -> None:
+    """``save()`` a refreshed token; a full disk says so in the sync's words (``auth.disk_full``)."""
+    try:
+        save()
+    except StorageError as exc:
+        if not disk_full(exc) and exc.message != M.tr("storage.full"):
+            raise
+        raise StorageError(M.tr("auth.disk_full")) from exc
+
+
 class SignInRequired(TeleavisError):
     """The platform refused the token and a fresh one could not be had: the user must sign in."""
 
@@ -161,9 +180,21 @@ class OAuthToken:
         #: The endpoint refused this grant (a wrong secret, a refresh token expired or revoked): never asked
         #: again with it (a refresh token refused is forgotten, in the settings too, by ``save``).
         self._refused = False
+        #: A token refreshed that a full disk kept from being saved: saved at the next use.
+        self._unsaved: tuple[str, str | None] | None = None
 
     def token(self) -> str | None:
-        return self._access
+        with self._lock:
+            if self._unsaved is not None:
+                self._keep(*self._unsaved)
+            return self._access
+
+    def _keep(self, access: str, refresh: str | None) -> None:
+        if self._save is None:
+            return
+        self._unsaved = (access, refresh)
+        keep_or_say_full(lambda: self._save(access, refresh) if self._save is not None else None)
+        self._unsaved = None
 
     def refresh(self, session: requests.Session, timeout: tuple[float, float]) -> bool:
         with self._lock:
@@ -214,9 +245,8 @@ class OAuthToken:
             rotated = document.get("refresh_token")
             if isinstance(rotated, str) and rotated:
                 self.refresh_token = rotated
-            if self._save is not None:
-                self._save(access, rotated if isinstance(rotated, str) and rotated else None)
             log.info("access token refreshed")
+            self._keep(access, rotated if isinstance(rotated, str) and rotated else None)
             return True
 
     def _refuse(self) -> None:

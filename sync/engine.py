@@ -172,7 +172,7 @@ def _disk_full(exc: StorageError) -> bool:
 
 
 #: The words of a full disk the engine already said in its own terms (not said over again).
-_FULL_SAID = ("follow.disk_full", "sync.disk_full.case", "sync.disk_full.reply", "sync.disk_full")
+_FULL_SAID = ("follow.disk_full", "sync.disk_full.case", "sync.disk_full.reply", "sync.disk_full", "auth.disk_full")
 
 
 def _said_full(exc: StorageError) -> bool:

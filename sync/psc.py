@@ -41,7 +41,7 @@ from joserfc.jwk import KeySet
 from app import messages as M
 from app.errors import StorageError, TeleavisError
 from app.urls import is_secure_url, session_proxies
-from sync.auth import RefreshBackoff, RefreshUnavailable, retry_after_of
+from sync.auth import RefreshBackoff, RefreshUnavailable, keep_or_say_full, retry_after_of
 from sync.ports import SettingsReader, SettingsStore
 
 log = logging.getLogger(__name__)
@@ -640,6 +640,8 @@ class PscToken:
         raw = settings.get(TOKENS_SETTING)
         self._token: dict[str, Any] = json.loads(raw) if raw else {}
         self.backoff = RefreshBackoff()
+        #: The tokens refreshed that a full disk kept from being saved: saved at the next use.
+        self._unsaved = False
 
     @staticmethod
     def sign_in_message() -> str:
@@ -648,6 +650,8 @@ class PscToken:
 
     def token(self) -> str | None:
         with self._lock:
+            if self._unsaved:
+                self._keep()
             if not self._token.get("access_token"):
                 return None
             expires_at = self._token.get("expires_at")
@@ -693,5 +697,10 @@ class PscToken:
             raise RefreshUnavailable(self.backoff.failed(retry_after_of(exc))) from exc
         self.backoff.succeeded()
         self._token = fresh
-        self.settings.set(TOKENS_SETTING, json.dumps(self._token))
         log.info("PSC access token refreshed")
+        self._keep()
+
+    def _keep(self) -> None:
+        self._unsaved = True
+        keep_or_say_full(lambda: self.settings.set(TOKENS_SETTING, json.dumps(self._token)))
+        self._unsaved = False

@@ -3,7 +3,8 @@ full disk while it works on its own, then the space is freed and it goes on. ``k
 
 - ``send``: a case's photos are uploading (the disk filled at its first progress report): the upload's
   progress and the platform's ids cannot be recorded;
-- ``reply``: the requester's reply to the expert is posted, and that it left cannot be recorded.
+- ``reply``: the requester's reply to the expert is posted, and that it left cannot be recorded;
+- ``token``: the platform's access token expired, the refreshed one cannot be stored.
 
 The platform is the sandbox, outside the small disk. Prints a JSON report."""
 
@@ -14,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 mount_point, kind = sys.argv[1], sys.argv[2]
@@ -23,11 +25,12 @@ os.environ["TELEAVIS_HOME"] = os.path.join(mount_point, "home")
 from app.errors import StorageError  # noqa: E402 - after TELEAVIS_HOME is set for this namespace
 from app.model import CaseState  # noqa: E402
 from app.store import Store  # noqa: E402
+from sync.client import PlatformClient  # noqa: E402
 from sync.engine import Engine  # noqa: E402
 from sync.follow import queue_reply  # noqa: E402
 from sync.progress import NullListener  # noqa: E402
 from sync.sandbox import SandboxServer  # noqa: E402
-from tests.sync.sync_helpers import client_for_url, jpeg, make_case, setup_site  # noqa: E402
+from tests.sync.sync_helpers import FAST, client_for_url, jpeg, make_case, setup_site  # noqa: E402
 
 FILLER = os.path.join(mount_point, "filler")
 
@@ -82,7 +85,7 @@ with tempfile.TemporaryDirectory() as elsewhere, Store.open() as store:
                 result["again"] = attempt(engine)
                 result["done"] = store.state(case_id) == CaseState.SENT
                 result["once"] = server.count("Task") == 1 and server.binary_uploads == 2
-    else:  # reply
+    elif kind == "reply":
         with (
             SandboxServer(Path(elsewhere) / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False) as server,
             client_for_url(server.base_url) as client,
@@ -105,5 +108,29 @@ with tempfile.TemporaryDirectory() as elsewhere, Store.open() as store:
             result["once"] = [
                 i["value"] for c in server.resources("Communication") for i in c.get("identifier", [])
             ].count(message_id) == 1
+    else:
+        with SandboxServer(
+            Path(elsewhere) / "p", token="static-secret", run_expert=False, token_lifetime_s=1.0
+        ) as server:
+            store.settings.set("platform.url", server.base_url)
+            store.settings.set("platform.token_url", server.token_url)
+            store.settings.set("platform.client_id", "teleavis")
+            store.settings.set("platform.client_secret", "sandbox-secret")
+            store.settings.set("platform.token", "stale")
+            case_id = make_case(store)
+            with PlatformClient.from_store(store, policy=FAST) as client:
+                engine = Engine(store, client, case_budget_s=10.0)
+                engine.run_once()
+                assert store.state(case_id) == CaseState.SENT
+                time.sleep(1.2)  # the access token expires: the next request refreshes it
+                issued, before = server.auth.issued, store.settings.get("platform.token")
+                fill(store)
+                result["words"] = attempt(engine)
+                result["state"] = store.settings.get("platform.token") == before  # not stored, nor half
+                result["filled"] = server.auth.issued == issued + 1
+                os.remove(FILLER)
+                result["again"] = attempt(engine)
+                result["done"] = store.settings.get("platform.token") not in (before, "stale")
+                result["once"] = server.auth.issued == issued + 1  # the token refreshed kept, not asked again
     result["integrity"] = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
 print(json.dumps(result))

@@ -1,5 +1,5 @@
 """The sync engine, working on its own, meets a full disk: sending a case (its photos' progress and the
-platform's ids), sending the reply to the expert. Found in review: each said
+platform's ids), sending the reply to the expert, storing a refreshed token. Found in review: each said
 « ce dernier enregistrement n'a pas été fait … puis recommencez », nothing the nurse could do again. Each
 now says what could not be recorded, that nothing is lost nor goes twice and the way out the other full
 disks give; nothing is half recorded, and the next pass, the space freed, takes it up by itself. On a
@@ -50,6 +50,7 @@ def said_full(words: object, what: str) -> None:
     [
         ("send", "l'envoi d'un dossier"),
         ("reply", "votre réponse à l'expert"),
+        ("token", "connexion à la plateforme, renouvelée"),
     ],
 )
 def test_the_sync_that_finds_the_disk_full_says_so_and_takes_it_up_again(tmp_path: Path, kind: str, what: str) -> None:
@@ -59,6 +60,8 @@ def test_the_sync_that_finds_the_disk_full_says_so_and_takes_it_up_again(tmp_pat
         assert report["filled"] and report["state"] == "sending"  # its last step recorded, nothing half
     elif kind == "reply":
         assert report["state"] is True  # still to send: its leaving not half recorded
+    else:
+        assert report["filled"] and report["state"] is True  # the token refreshed, not stored
     assert report["again"] is None
     assert report["done"] is True, report
     assert report["once"], report  # nothing twice on the platform (nor a token asked again)
