@@ -59,6 +59,8 @@ class TokenAuthority:
         self._access: dict[str, _Grant] = {}
         self._refresh: set[str] = set()
         self.issued = 0
+        #: Token requests answered, refused ones too.
+        self.asked = 0
         #: Another issuer's access tokens taken too (a platform behind Pro Santé Connect: sync/sandbox/psc.py).
         self.external: Callable[[str], object] | None = None
 
@@ -98,6 +100,7 @@ class TokenAuthority:
     def token_endpoint(self, body: bytes, authorization: str | None) -> dict[str, Any]:
         """Answer a form-encoded token request (client_credentials, password, refresh_token)."""
         form = {key: values[0] for key, values in parse_qs(body.decode("utf-8", "replace")).items()}
+        self.asked += 1
         client_id, client_secret = form.get("client_id"), form.get("client_secret")
         if authorization and authorization.startswith("Basic "):
             try:

@@ -226,6 +226,26 @@ def test_refused_refresh_stops_with_sign_in_again(store: Store, tmp_path: Path) 
         assert server.count("Task") == 0
 
 
+def test_a_refresh_token_refused_is_forgotten_and_not_sent_again(store: Store, tmp_path: Path) -> None:
+    """Found in review: a refresh token the endpoint refused (invalid_grant) was sent again by each new
+    client (the window's sync starts over every 30 s after its pause): the user must sign in, and it is
+    forgotten."""
+    with SandboxServer(tmp_path / "p", token="static-secret", run_expert=False) as server:
+        for key, value in (
+            ("platform.url", server.base_url),
+            ("platform.token_url", server.token_url),
+            ("platform.client_id", "teleavis"),
+            ("platform.refresh_token", "revoked"),
+            ("platform.token", "stale"),
+        ):
+            store.settings.set(key, value)
+        for _ in range(3):
+            with PlatformClient.from_store(store) as client, pytest.raises(SignInRequired, match="reconnectez-vous"):
+                client.request("GET", "metadata")
+        assert server.auth.asked == 1
+        assert not store.settings.get("platform.refresh_token")
+
+
 def test_cancel_while_requested_and_too_late_after_acceptance(
     store: Store, sandbox: SandboxServer, client: PlatformClient
 ) -> None:
