@@ -16,6 +16,7 @@ import locale
 import os
 import sys
 from collections.abc import Iterator, Mapping
+from datetime import date
 from pathlib import Path
 
 SUPPORTED = ("fr", "en")
@@ -134,6 +135,16 @@ def decimal_words(value: float, digits: int = 1) -> str:
     in English (every size a person reads: a backup, a photo too large, the free space)."""
     text = f"{value:.{digits}f}"
     return text.replace(".", ",") if language() == "fr" else text
+
+
+def date_words(value: str, lang: str | None = None) -> str:
+    """An ISO date as the reader writes it, in ``lang`` (by default the current language): 03/02/1950 in
+    French, 1950-02-03 in English, as the window's date fields; unchanged when not a date."""
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return day.strftime("%d/%m/%Y") if (lang or language()) == "fr" else day.isoformat()
 
 
 def tr(catalogue: Catalogue, key: str, /, **params: object) -> str:

@@ -49,6 +49,7 @@ from app.business_status import BusinessStatus
 from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw, os_reason
+from app.i18n import date_words
 from app.model import Answer, Case, CaseImage, Requester
 from app.outbox import Outbox
 from app.report_pdf import (
@@ -65,7 +66,6 @@ from app.report_pdf import (
 from app.report_text import (
     T,
     birth_place_words,
-    date_words,
     eye_check_words,
     form_words,
     history_words,

@@ -7,11 +7,11 @@ so it does not follow the process-wide language of ``app.messages``.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from app import messages as M
-from app.i18n import Catalogue
+from app.i18n import Catalogue, date_words
 from app.identifiers import birth_country_name
 from app.model import Case, CaseImage
 from app.validation import looks_like
@@ -315,15 +315,6 @@ def eye_check_words(image: CaseImage, lang: str) -> str | None:
     """« œil à vérifier » for a retinograph whose optic disc lies on the other eye's side
     (``app.validation.eye_side``), whatever the case's state: sent, the expert's advice may rest on it."""
     return _pick(_WORDS, "eye_to_check", lang) if looks_like(image) else None
-
-
-def date_words(value: str, lang: str) -> str:
-    """An ISO date as the reader writes it (03/02/1950 in French); unchanged when not a date."""
-    try:
-        day = date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
 
 
 def moment_words(value: str, lang: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from app import forms
+from app import forms, i18n
 from app import messages as M
 from app.findings import Finding
 from app.folding import fold
@@ -894,7 +894,7 @@ def image_elsewhere(number: int, other: Case, there: int, *, named: bool = True,
         id=other.id[:8],
         m=there,
         name=o.full_name(),
-        born=o.birth_date or "?",
+        born=i18n.date_words(o.birth_date) or "?",
     )
 
 
@@ -902,9 +902,8 @@ def _elsewhere(field: str, key: str, other: Case, severity: str = "error") -> Fi
     """The finding (blocking unless told) on ``field`` that names the other case (and its patient, when
     ``key``'s words say them)."""
     o = other.patient
-    return _f(
-        f"{field}.elsewhere", field, key, severity, id=other.id[:8], name=o.shown_name(), born=o.birth_date or "?"
-    )
+    born = i18n.date_words(o.birth_date) or "?"
+    return _f(f"{field}.elsewhere", field, key, severity, id=other.id[:8], name=o.shown_name(), born=born)
 
 
 def _traits(p: Patient) -> tuple[str, str, str, str]:

@@ -11,9 +11,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
-from app.i18n import language
+from app.i18n import date_words, language
 from app.model import Case
-from app.report_text import date_words
 
 _FR_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 

@@ -15,6 +15,7 @@ from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, printable, say
 from app.errors import CaseFileError, DataAltered, ImageRejected, NotFound, StorageError
 from app.findings import Finding
+from app.i18n import date_words
 from app.identifiers import birth_country_name
 from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, Patient, iso, utc_now
 from app.outbox import Outbox, held_by_platform
@@ -401,7 +402,7 @@ def run_show(args: argparse.Namespace) -> int:
         # A training case says so in every mode (found from outside: once a real platform was set, the
         # simulated expert's answer read like a real one).
         *([M.tr(_training_key(case.state, to_platform=to_platform))] if training else []),
-        f"{M.tr('show.patient')} {p.shown_name()}, {p.birth_date}"
+        f"{M.tr('show.patient')} {p.shown_name()}, {date_words(p.birth_date, lang)}"
         + (f" ({place})" if place else "")
         + f", {M.sex_name(p.sex)}"
         + (f", INS {p.ins}" if p.ins else f", {p.local_id}")
@@ -411,7 +412,7 @@ def run_show(args: argparse.Namespace) -> int:
             else ""
         ),
         f"{M.tr('show.consent')} {M.tr('show.yes') if case.consent.given else M.tr('show.no')}"
-        + (_consent_details(case) if case.consent.given else ""),
+        + (_consent_details(case, lang) if case.consent.given else ""),
         f"{M.tr('show.question')} {case.question}",
         f"{M.tr('show.summary')} {case.summary}",
     ]
@@ -537,9 +538,10 @@ def _training_key(state: CaseState, *, to_platform: bool) -> str:
     return "show.training_real" if to_platform else "show.training"
 
 
-def _consent_details(case: Case) -> str:
-    """« (2026-11-20, Inf. Durand) », leaving out what was not recorded."""
-    details = [part.strip() for part in (case.consent.date, case.consent.recorded_by) if part.strip()]
+def _consent_details(case: Case, lang: str) -> str:
+    """« (20/11/2026, Inf. Durand) », leaving out what was not recorded."""
+    day = date_words(case.consent.date.strip(), lang) if case.consent.date.strip() else ""
+    details = [part for part in (day, case.consent.recorded_by.strip()) if part]
     return f" ({', '.join(details)})" if details else ""
 
 

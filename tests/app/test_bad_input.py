@@ -255,7 +255,7 @@ def test_case_show_writes_the_family_name_as_the_window_and_the_pdf_do(
     doc["patient"]["family"] = "Martin"
     doc["images"] = []
     case_id = run_inprocess(capsys, "case", "import", str(write_json(tmp_path / "c.json", doc))).out.strip()
-    assert "MARTIN Paul, 1950-02-03" in run_inprocess(capsys, "case", "show", case_id).out
+    assert "MARTIN Paul, 03/02/1950" in run_inprocess(capsys, "case", "show", case_id).out
 
 
 def test_a_report_written_into_a_missing_folder_says_why_in_the_users_language(

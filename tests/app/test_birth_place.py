@@ -130,7 +130,7 @@ def test_import_and_show_carry_the_birth_place(tmp_path: Path, capsys: pytest.Ca
     shown = run_inprocess(capsys, "case", "show", case_id, "--json").json()
     assert shown["patient"]["birth_place"] == "2A004"
     assert "patient.birth_place.missing" not in {f["code"] for f in shown["checklist"]}
-    assert "1950-02-03 (lieu de naissance INSEE 2A004)" in run_inprocess(capsys, "case", "show", case_id).out
+    assert "03/02/1950 (lieu de naissance INSEE 2A004)" in run_inprocess(capsys, "case", "show", case_id).out
 
 
 def test_import_refuses_a_wrong_birth_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -232,7 +232,7 @@ def test_case_show_names_the_birth_place_as_the_report_does(
     case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex", patient=patient))).out.strip()
     lines = run_inprocess(capsys, "case", "show", case_id).out.splitlines()
     [patient_line] = [line for line in lines if line.startswith("Patient :")]
-    assert patient_line.startswith(f"Patient : MARTIN Paul, 1950-02-03 {french}, "), patient_line
+    assert patient_line.startswith(f"Patient : MARTIN Paul, 03/02/1950 {french}, "), patient_line
     assert lines[lines.index(patient_line) + 1].startswith("Consentement :"), lines  # no line in between
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     lines = run_inprocess(capsys, "case", "show", case_id).out.splitlines()

@@ -120,8 +120,8 @@ def test_show_says_the_consent_without_an_empty_slot(
 ) -> None:
     """Found as a newcomer would: a consent without who recorded it read « oui (2026-11-30, ) »."""
     consents = {
-        "whole": ({"given": True, "date": "2026-11-20", "recorded_by": "Inf. Durand"}, "oui (2026-11-20, Inf. Durand)"),
-        "no one named": ({"given": True, "date": "2026-11-30"}, "oui (2026-11-30)"),
+        "whole": ({"given": True, "date": "2026-11-20", "recorded_by": "Inf. Durand"}, "oui (20/11/2026, Inf. Durand)"),
+        "no one named": ({"given": True, "date": "2026-11-30"}, "oui (30/11/2026)"),
         "not given": ({"given": False}, "non"),
     }
     for name, (consent, expected) in consents.items():

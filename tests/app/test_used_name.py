@@ -78,7 +78,7 @@ def test_import_and_show_carry_the_used_name(tmp_path: Path, capsys: pytest.Capt
     shown = run_inprocess(capsys, "case", "show", case_id, "--json").json()
     assert (shown["patient"]["family"], shown["patient"]["used_name"]) == ("DUPONT", "LEROY")
     assert (
-        "Patient : DUPONT Jeanne (nom utilisé : LEROY), 1950-02-03"
+        "Patient : DUPONT Jeanne (nom utilisé : LEROY), 03/02/1950"
         in run_inprocess(capsys, "case", "show", case_id).out
     )
 
@@ -87,7 +87,7 @@ def test_a_case_file_without_a_used_name_imports_as_before(tmp_path: Path, capsy
     _site(tmp_path, capsys)
     case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex"))).out.strip()
     assert run_inprocess(capsys, "case", "show", case_id, "--json").json()["patient"]["used_name"] == ""
-    assert "Patient : MARTIN Paul, 1950-02-03" in run_inprocess(capsys, "case", "show", case_id).out
+    assert "Patient : MARTIN Paul, 03/02/1950" in run_inprocess(capsys, "case", "show", case_id).out
 
 
 @pytest.mark.parametrize(
