@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.support.cases import example_case
-from tests.support.cli import ROOT
+from tests.support.small_disk import on_a_small_disk
 
 
 def test_an_import_that_fills_the_disk_fails_cleanly(tmp_path: Path) -> None:
-    assert shutil.which("unshare"), "util-linux's unshare is needed to mount a private tmpfs"
     case_file = example_case(tmp_path / "case")
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
     # A user + mount namespace lets the test mount a real 4 MiB tmpfs without touching the machine.
-    result = subprocess.run(
-        [
-            "unshare",
-            "-rm",
-            sys.executable,
-            str(ROOT / "tests/support/disk_full_child.py"),
-            str(mount_point),
-            str(case_file),
-        ],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        cwd=ROOT,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    report = on_a_small_disk(tmp_path, "disk_full_child", str(case_file))
     assert len(report["stored"]) >= 1, "the small disk should hold at least one case"
     assert report["code"] == 1
     assert "Le disque est plein" in report["stderr"]
@@ -125,19 +101,7 @@ def test_an_answer_that_finds_the_disk_full_says_to_free_space_and_reopen_and_co
     are the other full disks' way out (free space, then close Teleavis and open it again), say nothing is
     lost and that the answer comes again; nothing half stored, and the next poll, the space freed, brings
     it whole."""
-    assert shutil.which("unshare"), "util-linux's unshare is needed to mount a private tmpfs"
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    result = subprocess.run(
-        ["unshare", "-rm", sys.executable, "-m", "tests.support.answer_disk_full_child", str(mount_point)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        cwd=ROOT,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    report = on_a_small_disk(tmp_path, "answer_disk_full_child")
     words = report["words"]
     assert words is not None and "Le disque est plein" in words
     assert "réponse de l'expert" in words and "Rien n'est perdu" in words

@@ -7,32 +7,15 @@ real small tmpfs (tests/support/sync_disk_full_child.py)."""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.cli import ROOT
+from tests.support.small_disk import on_a_small_disk
 
 
 def run_child(tmp_path: Path, kind: str) -> dict[str, object]:
-    assert shutil.which("unshare"), "util-linux's unshare is needed to mount a private tmpfs"
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    result = subprocess.run(
-        ["unshare", "-rm", sys.executable, "-m", "tests.support.sync_disk_full_child", str(mount_point), kind],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        cwd=ROOT,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    report: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    report = on_a_small_disk(tmp_path, "sync_disk_full_child", kind)
     assert report["integrity"] == "ok"
     return report
 
