@@ -1383,9 +1383,16 @@ class Store:
         return columns
 
     def _summary(self, row: Sequence[Any]) -> CaseSummary:
-        """A worklist row, shown unread when its read mark does not hold (``shown_unread``)."""
+        """A worklist row, shown unread when its read mark does not hold (``shown_unread``). Before the data
+        key is fetched (the window draws the worklist first) the marks are shown as stored: checking them
+        would fetch it from the keyring; the sync's pass checks them once it is there."""
         summary = _summary(row)
-        if self._state_tags and not summary.unread and self.shown_unread(summary.id, 0, row[13], row[14], row[15]):
+        if (
+            self._state_tags
+            and not summary.unread
+            and self.key.loaded
+            and self.shown_unread(summary.id, 0, row[13], row[14], row[15])
+        ):
             return replace(summary, unread=True)
         return summary
 

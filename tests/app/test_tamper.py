@@ -639,3 +639,22 @@ def test_a_reply_marked_sent_in_the_database_is_set_aside_as_not_sent(teleavis_h
         assert store.conn.execute("SELECT state FROM messages WHERE id=?", (reply,)).fetchone()[0] == "refused"
         assert "altérées" in (store.platform_info(case_id)["last_error"] or "")
         assert _altered_entries(store) == 1
+
+
+def test_the_worklist_of_read_answers_is_drawn_before_the_key_is_fetched(
+    teleavis_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window draws the worklist before it fetches the data key from the OS keyring (a prompt, a
+    slow keyring, a lock at start): checking the read marks' tags must not fetch it first. The marks
+    are checked once the key is there (the sync's pass puts back unread what does not hold)."""
+    from tests.support.keyring import memory_keyring
+
+    monkeypatch.delenv("TELEAVIS_PASSPHRASE")
+    with memory_keyring():
+        with Store.open(teleavis_home) as store:
+            case_id, _ = _answered_with_question(store)
+        with Store.open(teleavis_home, defer_key=True) as store:
+            assert [(row.id, row.unread) for row in store.list_cases()] == [(case_id, False)]
+            assert not store.key.loaded
+            store.key.ensure()
+            assert [row.unread for row in store.list_cases()] == [False]
