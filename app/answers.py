@@ -83,8 +83,19 @@ M.add(
             "en": "too large to download, ask the expert for it in another form",
         },
         "answer.why.unreadable": {"fr": "contenu illisible ou incomplet", "en": "unreadable or incomplete content"},
-        "answer.what.more": {"fr": "{n} pièces jointes de plus", "en": "{n} more attachments"},
-        "answer.what.more.one": {"fr": "{n} pièce jointe de plus", "en": "{n} more attachment"},
+        # The files past an answer's limits: one whole sentence, agreeing with their number.
+        "answer.more": {
+            "fr": "{n} pièces jointes de plus n'ont pas été récupérées : la réponse en contenait plus que Teleavis "
+            "ne peut en garder (20 fichiers dont 10 comptes rendus PDF, 200 Mo en tout). Lisez-les sur la plateforme.",
+            "en": "{n} more attachments were not retrieved: the answer held more than Teleavis can keep (20 files, "
+            "10 PDF reports among them, 200 MB in all). Read them on the platform.",
+        },
+        "answer.more.one": {
+            "fr": "{n} pièce jointe de plus n'a pas été récupérée : la réponse en contenait plus que Teleavis ne "
+            "peut en garder (20 fichiers dont 10 comptes rendus PDF, 200 Mo en tout). Lisez-la sur la plateforme.",
+            "en": "{n} more attachment was not retrieved: the answer held more than Teleavis can keep (20 files, "
+            "10 PDF reports among them, 200 MB in all). Read it on the platform.",
+        },
         "answer.why.beyond-limits": {
             "fr": "la réponse en contenait plus que Teleavis ne peut en garder (20 fichiers dont 10 comptes rendus "
             "PDF, 200 Mo en tout) : lisez-les sur la plateforme",
@@ -259,7 +270,8 @@ def missing_words(answer: Answer | None, lang: str | None = None) -> list[str]:
             name = _say("answer.what.follow_up", lang)
         elif what == MORE_FILES:
             count = int(str(item.get("count", "0"))) if str(item.get("count", "0")).isdigit() else 0
-            name = M.CATALOGUE.tr_in_count("answer.what.more", lang, count, n=count)
+            lines.append(M.CATALOGUE.tr_in_count("answer.more", lang, count, n=count))
+            continue
         elif what:
             name = _say("answer.what.file", lang, title=what)
         else:

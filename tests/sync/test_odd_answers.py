@@ -1142,3 +1142,24 @@ def test_an_answer_heavier_than_can_be_kept_keeps_what_fits(
     assert answer is not None and len(answer.pdf_blobs) == 2
     assert [m["reason"] for m in answer.missing] == ["beyond-limits"]
     assert "3 pièces jointes de plus" in " ".join(missing_words(answer, "fr"))
+
+
+@pytest.mark.parametrize(
+    ("count", "lang", "said"),
+    [
+        (6, "fr", "6 pièces jointes de plus n'ont pas été récupérées : la réponse en contenait plus"),
+        (1, "fr", "1 pièce jointe de plus n'a pas été récupérée : la réponse en contenait plus"),
+        (6, "en", "6 more attachments were not retrieved: the answer held more"),
+        (1, "en", "1 more attachment was not retrieved: the answer held more"),
+    ],
+)
+def test_the_files_past_an_answers_limits_are_said_in_a_sentence_that_agrees(count: int, lang: str, said: str) -> None:
+    """The files past the answer's limits read as a sentence a nurse reads at once: agreeing with their
+    number (not « 6 pièces jointes de plus non récupérable »), saying where to read them."""
+    from app.answers import beyond_limits_item
+    from app.model import Answer
+
+    [sentence] = missing_words(Answer(missing=[beyond_limits_item(count)]), lang)
+    assert sentence.startswith(said), sentence
+    assert sentence.endswith(("sur la plateforme.", "on the platform.")), sentence
+    assert ("Lisez-la" in sentence or "Read it" in sentence) == (count == 1), sentence
