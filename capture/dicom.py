@@ -69,18 +69,23 @@ _INFLATE_PIECE = 1 << 20
 
 def _meta(whole: bytes) -> tuple[str, int] | None:
     """(transfer syntax, where the dataset starts) of a DICOM file with its preamble, read from its file
-    meta (group 0002, explicit VR little endian); None when it has none, or one cut short."""
+    meta (group 0002, explicit VR little endian, or implicit VR as some writers put it and pydicom reads
+    it too); None when it has none, or one cut short."""
     import struct
 
     if whole[128:132] != b"DICM":
         return None
     at, syntax = 132, ""
+    # Implicit VR when the first element has no VR (two capital letters) where one goes: pydicom's own test.
+    implicit = not all(0x40 < byte < 0x5B for byte in whole[136:138])
     while at + 8 <= len(whole):
         group, element = struct.unpack_from("<HH", whole, at)
         if group != 0x0002:
             return syntax, at
         vr = whole[at + 4 : at + 6]
-        if vr in _LONG_VRS:
+        if implicit:  # a 4-byte length after the tag
+            length, start = struct.unpack_from("<I", whole, at + 4)[0], at + 8
+        elif vr in _LONG_VRS:
             if at + 12 > len(whole):
                 return None
             length, start = struct.unpack_from("<I", whole, at + 8)[0], at + 12

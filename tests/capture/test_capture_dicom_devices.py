@@ -318,3 +318,35 @@ def test_a_deflated_dicom_is_read_and_a_deflate_bomb_is_refused_before_it_inflat
     with pytest.raises(ImageRejected) as refused:
         prepare_image_bytes(bomb, filename="IM000003", specialty="ophthalmology", patient=PATIENT)
     assert "IM000003" in refused.value.message and "décompress" in refused.value.message
+
+
+def _implicit_meta(data: bytes) -> bytes:
+    """``data`` with its file meta (group 0002) written in implicit VR, as some writers do: pydicom reads it
+    all the same (it says so in a warning), so the deflated dataset after it is inflated all the same."""
+    import struct
+
+    at, out = 132, bytearray(data[:132])
+    while struct.unpack_from("<H", data, at)[0] == 0x0002:
+        group, element = struct.unpack_from("<HH", data, at)
+        if data[at + 4 : at + 6] in (b"OB", b"OW", b"UN", b"SQ", b"UT", b"UC", b"UR"):
+            length, start = struct.unpack_from("<I", data, at + 8)[0], at + 12
+        else:
+            length, start = struct.unpack_from("<H", data, at + 6)[0], at + 8
+        out += struct.pack("<HHI", group, element, length) + data[start : start + length]
+        at = start + length
+    return bytes(out) + data[at:]
+
+
+def test_a_deflate_bomb_whose_file_meta_is_in_implicit_vr_is_refused_too() -> None:
+    """Its file meta written in implicit VR, the bomb's transfer syntax went unseen by the check, and
+    pydicom, which reads such a meta, inflated the whole stream: it is refused like the other."""
+    from app.errors import ImageRejected
+    from capture.dicom import check_inflated_size
+
+    deflated = _deflated(retinograph([fundus_scene(200, 200, seed=3)]))
+    with pytest.warns(UserWarning, match="implicit VR"):
+        assert pydicom.dcmread(io.BytesIO(_implicit_meta(deflated))).Rows == 200  # read all the same
+    check_inflated_size(_implicit_meta(deflated), name="IM000004", limit=4 << 20)  # a true image goes through
+    with pytest.raises(ImageRejected) as refused:
+        check_inflated_size(_implicit_meta(_deflate_bomb(deflated, 8 << 20)), name="IM000004", limit=4 << 20)
+    assert "IM000004" in refused.value.message and "décompress" in refused.value.message
