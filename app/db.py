@@ -503,7 +503,10 @@ def message_tag(key: DataKey, row: Sequence[Any]) -> str:
 
 
 def read_tag(key: DataKey, case_id: str, answer: bytes | None, questions: str | None) -> str:
-    """The keyed tag of a case read with this news (its sealed answer as stored, its expert's messages)."""
+    """The keyed tag of a case read with this news (its sealed answer as stored, its expert's messages).
+    The messages in a set order here: SQLite does not promise that ``group_concat`` keeps its subquery's
+    order, and another order would show every read case of two questions unread, as altered."""
+    questions = " ".join(sorted(questions.split())) if questions else questions
     return key.tag(contexts.READ_TAG, contexts.read_mark(case_id, None if answer is None else bytes(answer), questions))
 
 

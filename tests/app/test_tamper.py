@@ -658,3 +658,15 @@ def test_the_worklist_of_read_answers_is_drawn_before_the_key_is_fetched(
             assert not store.key.loaded
             store.key.ensure()
             assert [row.unread for row in store.list_cases()] == [False]
+
+
+def test_a_read_mark_holds_whatever_order_sqlite_lists_the_experts_messages_in(teleavis_home: Path) -> None:
+    """Found in review: the read mark's tag took the expert's messages in the order ``group_concat`` gave
+    them, which SQLite does not promise; another order would have shown every read case with two
+    questions unread and recorded it as altered."""
+    from app.db import read_tag
+
+    with Store.open(teleavis_home) as store:
+        one_order = read_tag(store.key, "case-1", None, "m-1:answered m-2:open")
+        assert read_tag(store.key, "case-1", None, "m-2:open m-1:answered") == one_order
+        assert read_tag(store.key, "case-1", None, "m-1:open m-2:open") != one_order, "the states still count"
