@@ -123,6 +123,22 @@ def keep_or_say_full(save: Callable[[], None]) -> None:
         raise StorageError(M.tr("auth.disk_full")) from exc
 
 
+#: What a token endpoint answers when it cannot give a token now, the grant still good (RFC 6749 §5.2
+#: and its errata; ``slow_down`` is the polled grants').
+BUSY_ERRORS = ("temporarily_unavailable", "server_error", "slow_down")
+
+
+def _oauth_error(answer: requests.Response) -> str | None:
+    """The OAuth ``error`` code a token endpoint's answer names (RFC 6749 §5.2), None when it names none
+    (not the provider speaking: a proxy's page, an empty body)."""
+    try:
+        document = answer.json()
+    except ValueError:
+        return None
+    error = document.get("error") if isinstance(document, dict) else None
+    return error if isinstance(error, str) and error else None
+
+
 class SignInRequired(TeleavisError):
     """The platform refused the token and a fresh one could not be had: the user must sign in."""
 
@@ -157,7 +173,7 @@ class OAuthToken:
 
     ``save`` receives (access token, refresh token or None) so the caller can keep them encrypted.
     Network failures while refreshing are transient faults for the caller to retry; an answer
-    of 400/401 from the endpoint means the grant is dead.
+    of 400/401 naming an OAuth error (``invalid_grant``…), or a bare 401, means the grant is dead.
     """
 
     def __init__(
@@ -227,6 +243,13 @@ class OAuthToken:
                     log.warning("token endpoint redirected (%d): not followed", answer.status_code)
                     raise UnsafeSignIn(M.tr("auth.redirected", status=answer.status_code))
                 if answer.status_code in (400, 401, 403):
+                    error = _oauth_error(answer)
+                    if error in BUSY_ERRORS or (error is None and answer.status_code != 401):
+                        # Found in review: a proxy's block page (403, HTML) or a provider « temporarily
+                        # unavailable » dropped the refresh token for good, the user signed out for a
+                        # passing fault. Only an OAuth error (or a 401: the client refused) ends the grant.
+                        log.warning("token endpoint answered %d without refusing the grant", answer.status_code)
+                        raise RefreshUnavailable(self.backoff.failed(retry_after_of(answer)))
                     log.warning("token endpoint refused the grant (%d)", answer.status_code)
                     self._refuse()
                     return False

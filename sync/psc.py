@@ -41,7 +41,7 @@ from joserfc.jwk import KeySet
 from app import messages as M
 from app.errors import StorageError, TeleavisError
 from app.urls import is_secure_url, session_proxies
-from sync.auth import RefreshBackoff, RefreshUnavailable, keep_or_say_full, retry_after_of
+from sync.auth import BUSY_ERRORS, RefreshBackoff, RefreshUnavailable, keep_or_say_full, retry_after_of
 from sync.ports import SettingsReader, SettingsStore
 
 log = logging.getLogger(__name__)
@@ -135,11 +135,6 @@ M.add(
 
 class PscError(TeleavisError):
     """The sign-in failed; the message says why in the user's language."""
-
-
-#: What a token endpoint answers when it cannot give a token now, the grant still good (RFC 6749 §5.2
-#: and its errata; ``slow_down`` is the polled grants').
-BUSY_ERRORS = ("temporarily_unavailable", "server_error", "slow_down")
 
 
 class ProviderBusy(requests.HTTPError):

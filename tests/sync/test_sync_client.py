@@ -234,6 +234,50 @@ def test_401_twice_asks_to_sign_in_again(serve: Any) -> None:
     assert len(server.requests) == 3
 
 
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        (403, {"Content-Type": "text/html"}, b"<html><body>Acces refuse par le proxy</body></html>"),
+        (400, {"Content-Type": "application/json"}, b'{"error": "temporarily_unavailable"}'),
+    ],
+    ids=["proxy-page", "temporarily-unavailable"],
+)
+def test_a_token_endpoint_fault_that_refuses_no_grant_keeps_the_refresh_token(serve: Any, refusal: Reply) -> None:
+    """Found in review: any 400/401/403 of the token endpoint dropped the refresh token for good, a
+    proxy's block page or an identity provider « temporarily_unavailable » too: the user was signed out
+    for a passing fault. Only an OAuth error naming the grant (invalid_grant…) refuses it."""
+    saved: list[tuple[str, str | None]] = []
+    server, client = serve([fhir(401, outcome("expired")), refusal])
+    client.tokens = OAuthToken(
+        server.url + "/oauth/token",
+        "teleavis",
+        "",
+        access_token="t0",
+        refresh_token="r0",
+        save=lambda a, r: saved.append((a, r)),
+    )
+    with pytest.raises(TransientFault):
+        client.metadata()
+    assert saved == []
+    assert client.tokens.refresh_token == "r0"
+
+
+def test_an_invalid_grant_forgets_the_refresh_token(serve: Any) -> None:
+    saved: list[tuple[str, str | None]] = []
+    server, client = serve([fhir(401, outcome("expired")), fhir(400, {"error": "invalid_grant"})])
+    client.tokens = OAuthToken(
+        server.url + "/oauth/token",
+        "teleavis",
+        "",
+        access_token="t0",
+        refresh_token="r0",
+        save=lambda a, r: saved.append((a, r)),
+    )
+    with pytest.raises(SignInRequired):
+        client.metadata()
+    assert saved == [("t0", "")]
+
+
 def test_401_with_a_pasted_token_asks_to_sign_in(serve: Any) -> None:
     server, client = serve([fhir(401, outcome("expired"))])
     with pytest.raises(SignInRequired):
