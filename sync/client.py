@@ -657,8 +657,9 @@ class PlatformClient:
         move: found from outside, one Task redirected to the record it was merged into stopped the sync
         of every case, « the platform moved to …/Task/merged-… ».
 
-        Another resource under the base is not a move. One elsewhere is, when the platform's own address
-        (``metadata``) is redirected off the base too (``probe``): found in review, a whole site sent to
+        Another resource under the base is not a move. One elsewhere, even the same resource under
+        another base, is, when the platform's own address (``metadata``) is redirected off the base too
+        (``probe``): found in review, a whole site sent to
         the new one's front page (the paths not kept) was taken for a fault of each request, retried
         for ever, and the user never told where the platform went."""
         if not location or not location.strip():
@@ -668,6 +669,14 @@ class PlatformClient:
         rest = urlsplit(asked).path[len(urlsplit(self.base_url).path) :].lstrip("/")
         if rest and target.endswith("/" + rest):
             new_base = target[: -len(rest)]  # the same resource under another base
+            if (
+                rest != "metadata"
+                and new_base.rstrip("/") != self.base_url.rstrip("/")
+                and not (probe and self._site_moved())
+            ):
+                # Found in review: a load balancer sending the files (``Binary/…``) to a host of their own,
+                # the path kept, was the whole platform « moved » there. Only with its ``metadata``.
+                return None
         elif self.own_url(target) is not None:
             return None  # another resource under the base
         elif not rest or rest == "metadata":

@@ -143,3 +143,30 @@ def test_one_resource_redirected_to_another_host_while_the_platform_answers_is_n
         with pytest.raises(OffPlatform):
             client.fetch("Binary/b1", "application/pdf")
     assert "/fhir/Task/abc" in asked
+
+
+@pytest.mark.parametrize("status", [301, 308])
+def test_one_path_sent_by_a_load_balancer_to_another_host_keeping_it_is_not_a_move(status: int) -> None:
+    """Found in review: a load balancer sending the files (``/fhir/Binary/…``) to a host of their own, the
+    path kept, made the whole platform « moved » to that file host, as soon as one answer's file was read:
+    the sync of every case stopped, and the nurse told to set the file host as the platform. The
+    platform's own address (``metadata``) answers: one path sent elsewhere, not a move."""
+    asked: list[str] = []
+
+    class Handler(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            if self.path.startswith("/fhir/metadata"):
+                statement = {"resourceType": "CapabilityStatement", "status": "active", "fhirVersion": "4.0.1"}
+                self.answer(200, json.dumps(statement).encode())
+                return
+            self.answer(status, headers={"Location": f"http://files.region.example{self.path}"})
+
+    with serving(Handler, path="/fhir") as base, client_for_url(base) as client:
+        with pytest.raises(OffPlatform):
+            client.fetch("Binary/b1", "application/pdf")
+        with pytest.raises(TransientFault):
+            client.read("Binary", "b2")
+    assert "/fhir/Binary/b1" in asked and "/fhir/metadata" in asked
