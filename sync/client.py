@@ -667,18 +667,16 @@ class PlatformClient:
         there = urlsplit(urljoin(asked, location.strip()))
         target = urlunsplit((there.scheme, there.netloc.rsplit("@", 1)[-1], there.path, "", ""))  # no userinfo
         rest = urlsplit(asked).path[len(urlsplit(self.base_url).path) :].lstrip("/")
+        if self.own_url(target) is not None:
+            # Under the base, whatever it names (found in review: compared as text, ``metadata`` sent to
+            # itself written ``https://host:443/…`` was the platform « moved » to its own address).
+            return None
         if rest and target.endswith("/" + rest):
             new_base = target[: -len(rest)]  # the same resource under another base
-            if (
-                rest != "metadata"
-                and new_base.rstrip("/") != self.base_url.rstrip("/")
-                and not (probe and self._site_moved())
-            ):
+            if rest != "metadata" and not (probe and self._site_moved()):
                 # Found in review: a load balancer sending the files (``Binary/…``) to a host of their own,
                 # the path kept, was the whole platform « moved » there. Only with its ``metadata``.
                 return None
-        elif self.own_url(target) is not None:
-            return None  # another resource under the base
         elif not rest or rest == "metadata":
             new_base = target  # the platform's own address led off its base
         elif probe:

@@ -170,3 +170,21 @@ def test_one_path_sent_by_a_load_balancer_to_another_host_keeping_it_is_not_a_mo
         with pytest.raises(TransientFault):
             client.read("Binary", "b2")
     assert "/fhir/Binary/b1" in asked and "/fhir/metadata" in asked
+
+
+def test_a_redirect_to_the_same_base_written_otherwise_is_not_a_move() -> None:
+    """Found in review: the base compared as text, a redirect of ``metadata`` to itself under the same
+    base written otherwise (the host in capitals, a default port made explicit: ``https://host:443/…``)
+    was the platform « moved » to itself, the connection test and the sync of every case stopped."""
+
+    class Handler(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            port = self.server.server_address[1]
+            self.answer(301, headers={"Location": f"http://LOCALHOST:{port}/fhir/metadata?_format=json"})
+
+    with serving(Handler, path="/fhir") as base, client_for_url(base.replace("127.0.0.1", "localhost")) as client:
+        with pytest.raises(TransientFault):
+            client.metadata()
+        assert "changé d'adresse" not in probe_metadata(client).words
