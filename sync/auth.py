@@ -139,6 +139,13 @@ def _oauth_error(answer: requests.Response) -> str | None:
     return error if isinstance(error, str) and error else None
 
 
+#: Tokens refreshed that a full disk kept from being saved, by token endpoint, client and the refresh
+#: token the settings still hold: found in review, the window's sync, paused by the full disk, started
+#: again with a token source read from the settings, which sent the refresh token the provider had just
+#: rotated away (refused: the user signed out). A source made from the same settings takes them up.
+_UNSAVED: dict[tuple[str, str, str], tuple[str, str | None]] = {}
+
+
 class SignInRequired(TeleavisError):
     """The platform refused the token and a fresh one could not be had: the user must sign in."""
 
@@ -198,6 +205,13 @@ class OAuthToken:
         self._refused = False
         #: A token refreshed that a full disk kept from being saved: saved at the next use.
         self._unsaved: tuple[str, str | None] | None = None
+        #: The refresh token the settings hold (the one a token source made from them would send).
+        self._stored_refresh = refresh_token
+        pending = _UNSAVED.get(self._pending_key())
+        if pending is not None and save is not None:  # refreshed by an earlier source of this process
+            self._access, rotated = pending
+            self.refresh_token = rotated or self.refresh_token
+            self._unsaved = pending
 
     def token(self) -> str | None:
         with self._lock:
@@ -205,12 +219,22 @@ class OAuthToken:
                 self._keep(*self._unsaved)
             return self._access
 
+    def _pending_key(self) -> tuple[str, str, str]:
+        return (str(self.token_url), str(self.client_id), str(self._stored_refresh or ""))
+
     def _keep(self, access: str, refresh: str | None) -> None:
         if self._save is None:
             return
         self._unsaved = (access, refresh)
-        keep_or_say_full(lambda: self._save(access, refresh) if self._save is not None else None)
+        try:
+            keep_or_say_full(lambda: self._save(access, refresh) if self._save is not None else None)
+        except StorageError:
+            _UNSAVED[self._pending_key()] = (access, refresh)
+            raise
+        _UNSAVED.pop(self._pending_key(), None)
         self._unsaved = None
+        if refresh is not None:
+            self._stored_refresh = refresh
 
     def refresh(self, session: requests.Session, timeout: tuple[float, float]) -> bool:
         with self._lock:

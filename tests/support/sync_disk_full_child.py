@@ -4,7 +4,9 @@ full disk while it works on its own, then the space is freed and it goes on. ``k
 - ``send``: a case's photos are uploading (the disk filled at its first progress report): the upload's
   progress and the platform's ids cannot be recorded;
 - ``reply``: the requester's reply to the expert is posted, and that it left cannot be recorded;
-- ``token``: the platform's access token expired, the refreshed one cannot be stored.
+- ``token``: the platform's access token expired, the refreshed one cannot be stored;
+- ``rotated``: the same with a password sign-in, whose refresh token the provider rotates: the sync
+  paused by the full disk starts again with a new client (as the window's does after its pause).
 
 The platform is the sandbox, outside the small disk. Prints a JSON report."""
 
@@ -22,9 +24,12 @@ mount_point, kind = sys.argv[1], sys.argv[2]
 subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", mount_point], check=True)
 os.environ["TELEAVIS_HOME"] = os.path.join(mount_point, "home")
 
+import requests  # noqa: E402
+
 from app.errors import StorageError  # noqa: E402 - after TELEAVIS_HOME is set for this namespace
 from app.model import CaseState  # noqa: E402
 from app.store import Store  # noqa: E402
+from sync.auth import SignInRequired  # noqa: E402
 from sync.client import PlatformClient  # noqa: E402
 from sync.engine import Engine  # noqa: E402
 from sync.follow import queue_reply  # noqa: E402
@@ -108,6 +113,37 @@ with tempfile.TemporaryDirectory() as elsewhere, Store.open() as store:
             result["once"] = [
                 i["value"] for c in server.resources("Communication") for i in c.get("identifier", [])
             ].count(message_id) == 1
+    elif kind == "rotated":
+        with SandboxServer(
+            Path(elsewhere) / "p", token="static-secret", run_expert=False, token_lifetime_s=1.0
+        ) as server:
+            signed_in = requests.post(
+                server.token_url, data={"grant_type": "password", "username": "demo", "password": "demo"}, timeout=10
+            ).json()
+            store.settings.set("platform.url", server.base_url)
+            store.settings.set("platform.token_url", server.token_url)
+            store.settings.set("platform.client_id", "teleavis")
+            store.settings.set("platform.token", signed_in["access_token"])
+            store.settings.set("platform.refresh_token", signed_in["refresh_token"])
+            case_id = make_case(store)
+            with PlatformClient.from_store(store, policy=FAST) as client:
+                engine = Engine(store, client, case_budget_s=10.0)
+                engine.run_once()
+                assert store.state(case_id) == CaseState.SENT
+                time.sleep(1.2)  # the access token expires: the next poll refreshes it, the provider rotating
+                issued, before = server.auth.issued, store.settings.get("platform.refresh_token")
+                fill(store)
+                result["words"] = attempt(engine)
+            result["filled"] = server.auth.issued == issued + 1
+            result["state"] = store.settings.get("platform.refresh_token") == before  # not stored
+            os.remove(FILLER)  # the space freed; the sync starts again (the window's after its pause)
+            with PlatformClient.from_store(store, policy=FAST) as client:
+                try:
+                    result["again"] = attempt(Engine(store, client, case_budget_s=10.0))
+                except SignInRequired as exc:
+                    result["again"] = exc.message
+            result["done"] = store.settings.get("platform.refresh_token") != before
+            result["once"] = server.auth.issued == issued + 1  # the token refreshed kept, not asked again
     else:
         with SandboxServer(
             Path(elsewhere) / "p", token="static-secret", run_expert=False, token_lifetime_s=1.0
