@@ -625,6 +625,12 @@ def signed_in(settings: SettingsReader) -> Professional | None:
         return None
 
 
+#: Tokens refreshed that a full disk kept from being saved, by what the settings still hold: found in
+#: review, the window's sync, paused by the full disk, started again with a token source read from the
+#: settings, which sent the refresh token the provider had just rotated away (refused: signed out).
+_UNSAVED: dict[str, dict[str, Any]] = {}
+
+
 class PscToken:
     """The platform's bearer token from a PSC sign-in (a ``sync.auth.TokenSource``): refreshed silently
     shortly before it expires, and once more after a 401."""
@@ -637,6 +643,11 @@ class PscToken:
         self.backoff = RefreshBackoff()
         #: The tokens refreshed that a full disk kept from being saved: saved at the next use.
         self._unsaved = False
+        #: What the settings hold (a token source made from them would send its refresh token).
+        self._stored = str(raw or "")
+        pending = _UNSAVED.get(self._stored)
+        if pending is not None:  # refreshed by an earlier source of this process, onto a full disk
+            self._token, self._unsaved = dict(pending), True
 
     @staticmethod
     def sign_in_message() -> str:
@@ -697,5 +708,11 @@ class PscToken:
 
     def _keep(self) -> None:
         self._unsaved = True
-        keep_or_say_full(lambda: self.settings.set(TOKENS_SETTING, json.dumps(self._token)))
-        self._unsaved = False
+        stored = json.dumps(self._token)
+        try:
+            keep_or_say_full(lambda: self.settings.set(TOKENS_SETTING, stored))
+        except StorageError:
+            _UNSAVED[self._stored] = dict(self._token)
+            raise
+        _UNSAVED.pop(self._stored, None)
+        self._stored, self._unsaved = stored, False

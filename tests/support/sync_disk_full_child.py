@@ -6,7 +6,8 @@ full disk while it works on its own, then the space is freed and it goes on. ``k
 - ``reply``: the requester's reply to the expert is posted, and that it left cannot be recorded;
 - ``token``: the platform's access token expired, the refreshed one cannot be stored;
 - ``rotated``: the same with a password sign-in, whose refresh token the provider rotates: the sync
-  paused by the full disk starts again with a new client (as the window's does after its pause).
+  paused by the full disk starts again with a new client (as the window's does after its pause);
+- ``psc``: the same signed in with Pro Santé Connect.
 
 The platform is the sandbox, outside the small disk. Prints a JSON report."""
 
@@ -113,6 +114,32 @@ with tempfile.TemporaryDirectory() as elsewhere, Store.open() as store:
             result["once"] = [
                 i["value"] for c in server.resources("Communication") for i in c.get("identifier", [])
             ].count(message_id) == 1
+    elif kind == "psc":
+        from sync.sandbox.psc import PscProvider
+        from tests.sync.test_psc import _signed_in_platform
+
+        with (
+            PscProvider(ciba_delay_s=0.9, ciba_interval_s=0.2) as provider,
+            _signed_in_platform(store, provider, Path(elsewhere)),
+        ):
+            before, asked = store.settings.get("state.psc.tokens"), len(provider.token_requests)
+            fill(store)
+            with PlatformClient.from_store(store, policy=FAST) as client:
+                try:
+                    client.request("GET", "metadata")
+                except StorageError as exc:
+                    result["words"] = exc.message
+            result["filled"] = len(provider.token_requests) == asked + 1
+            result["state"] = store.settings.get("state.psc.tokens") == before  # not stored
+            os.remove(FILLER)  # the space freed; the sync starts again (the window's after its pause)
+            with PlatformClient.from_store(store, policy=FAST) as client:
+                try:
+                    client.request("GET", "metadata")
+                    result["again"] = None
+                except (SignInRequired, StorageError) as exc:
+                    result["again"] = exc.message
+            result["done"] = store.settings.get("state.psc.tokens") != before
+            result["once"] = len(provider.token_requests) == asked + 1  # the token refreshed kept
     elif kind == "rotated":
         with SandboxServer(
             Path(elsewhere) / "p", token="static-secret", run_expert=False, token_lifetime_s=1.0

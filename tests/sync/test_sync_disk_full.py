@@ -37,6 +37,7 @@ def said_full(words: object, what: str) -> None:
         # Found in review: the token kept in memory only, the window's sync started again after its pause
         # with a new client, which sent the refresh token the provider had rotated away: signed out.
         ("rotated", "connexion à la plateforme, renouvelée"),
+        ("psc", "connexion à la plateforme, renouvelée"),
     ],
 )
 def test_the_sync_that_finds_the_disk_full_says_so_and_takes_it_up_again(tmp_path: Path, kind: str, what: str) -> None:
