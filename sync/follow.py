@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import logging
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -46,6 +47,7 @@ from app.answers import (
 )
 from app.db import transaction
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
+from app.fsutil import NO_SPACE, existing_ancestor
 from app.model import FOLLOWED_STATES, TRANSITIONS, Answer, AnswerNews, CaseState, iso, utc_now
 from app.moments import parse_date_time
 from app.outbox import Outbox
@@ -1505,6 +1507,17 @@ class Follower:
         if own:
             room.say(answer)
 
+    def _room_on_disk(self, size: int) -> None:
+        """A full disk (``StorageError``, said by the engine) when the store's cannot hold ``size`` more
+        bytes: found in review, an answer was downloaded whole, then refused by the full disk, and again
+        at every pass (the window's sync starts again every 30 s), megabytes each time on a satellite link."""
+        try:
+            free = shutil.disk_usage(existing_ancestor(self.store.objects.root)).free
+        except OSError:
+            return
+        if free < size + NO_SPACE:
+            raise StorageError(M.tr("storage.full"))
+
     def _attachment_bytes(self, form: dict[str, Any], kind: str, budget_s: float | None) -> bytes:
         """An attachment's bytes: inline (``data``), or fetched from the platform's own base only."""
         inline = form.get("data")
@@ -1522,6 +1535,8 @@ class Follower:
                 # Never with the platform's token, and not without it either: a link elsewhere is the
                 # platform's to fix, not ours to follow.
                 raise _Missing(FOREIGN_URL)
+            declared = form.get("size")
+            self._room_on_disk(declared if isinstance(declared, int) and declared > 0 else 0)
             try:
                 data = self.client.retrying(functools.partial(self.client.fetch, target, kind), budget_s=budget_s)
             except OffPlatform:

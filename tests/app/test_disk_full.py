@@ -108,5 +108,8 @@ def test_an_answer_that_finds_the_disk_full_says_to_free_space_and_reopen_and_co
     assert "Libérez de la place" in words and "fermez Teleavis et rouvrez-le" in words
     assert "recommencez" not in words
     assert report["state"] == "sent" and not report["answer"]  # nothing half stored
+    # Found in review: downloaded again at every pass onto a disk that could not hold it (the window's sync
+    # starts again every 30 s), megabytes each time on a satellite link; its declared size tells at once.
+    assert report["downloads_while_full"] == 0
     assert report["answered"] and report["whole"] and report["now"]
     assert report["integrity"] == "ok"
