@@ -579,6 +579,12 @@ class PlatformClient:
                 self._reached(False)
             arrived = may_have_arrived and not never
             raise TransientFault(M.tr("net.offline"), outcome_unknown=arrived) from exc
+        except ValueError as exc:
+            # Found in review: a redirect whose ``Location`` no parser reads (a broken IPv6 host, as a
+            # misconfigured proxy writes), which requests reads even when not following it, escaped as a
+            # bare ValueError and stopped the sync pass on an « internal error ». The platform answered.
+            self._reached(True)
+            raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=may_have_arrived, kind="not_fhir") from exc
         self._reached(True)
         with response:
             try:
@@ -664,7 +670,10 @@ class PlatformClient:
         for ever, and the user never told where the platform went."""
         if not location or not location.strip():
             return None
-        there = urlsplit(urljoin(asked, location.strip()))
+        try:
+            there = urlsplit(urljoin(asked, location.strip()))
+        except ValueError:  # found in review: a broken IPv6 host escaped the client as a bare ValueError
+            return None
         target = urlunsplit((there.scheme, there.netloc.rsplit("@", 1)[-1], there.path, "", ""))  # no userinfo
         rest = urlsplit(asked).path[len(urlsplit(self.base_url).path) :].lstrip("/")
         if self.own_url(target) is not None:
@@ -698,7 +707,7 @@ class PlatformClient:
                 if response.status_code not in (301, 308):
                     return None
                 return self._moved_to(url, response.headers.get("Location"), probe=False)
-        except requests.RequestException:
+        except (requests.RequestException, ValueError):  # (a Location no parser reads)
             return None
 
     @staticmethod
@@ -961,8 +970,11 @@ class PlatformClient:
         """
         if ambiguous_url(url):  # read differently by urllib3 and urlsplit (app/urls.py)
             return None
-        resolved = urljoin(self.base_url, url.strip())
-        here, there = urlsplit(self.base_url), urlsplit(resolved)
+        try:
+            resolved = urljoin(self.base_url, url.strip())
+            here, there = urlsplit(self.base_url), urlsplit(resolved)
+        except ValueError:  # no parser reads it (a broken IPv6 host): not the platform's
+            return None
         if there.scheme.lower() not in ("http", "https") or there.username or there.password:
             return None
         try:
@@ -1037,7 +1049,10 @@ class PlatformClient:
                 return self._binary_content(answer, accept)
             here = target if target.startswith(("http://", "https://")) else self.base_url + target.lstrip("/")
             location = answer.headers.get("Location") or ""
-            followed = self.own_url(urljoin(here, location)) if location else None
+            try:
+                followed = self.own_url(urljoin(here, location)) if location else None
+            except ValueError:  # no parser reads it: that request's fault, not a link elsewhere
+                raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir") from None
             if followed is None:
                 moved_to = self._moved_to(here, location) if answer.status in (301, 308) else None
                 if moved_to is not None:  # the whole platform moved, this file with it: not a link elsewhere

@@ -188,3 +188,23 @@ def test_a_redirect_to_the_same_base_written_otherwise_is_not_a_move() -> None:
         with pytest.raises(TransientFault):
             client.metadata()
         assert "changé d'adresse" not in probe_metadata(client).words
+
+
+@pytest.mark.parametrize("status", [301, 308])
+def test_a_redirect_to_an_address_that_cannot_be_read_is_that_requests_fault(status: int) -> None:
+    """Found in review: a ``Location`` no parser can read (a broken IPv6 host, as a misconfigured proxy
+    writes) raised a bare ``ValueError`` out of the client: not a fault of that request, but the sync pass
+    stopped on an « internal error »."""
+
+    class Handler(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self.answer(status, headers={"Location": "https://[telemedecine.region.example/fhir/Task/abc"})
+
+    with serving(Handler, path="/fhir") as base, client_for_url(base) as client:
+        with pytest.raises(TransientFault):
+            client.read("Task", "abc")
+        with pytest.raises(TransientFault):
+            client.fetch("Binary/b1", "application/pdf")
+        assert client.own_url("https://[telemedecine.region.example/fhir/Binary/b1") is None  # an answer's file
