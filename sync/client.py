@@ -680,8 +680,9 @@ class PlatformClient:
             # Under the base, whatever it names (found in review: compared as text, ``metadata`` sent to
             # itself written ``https://host:443/…`` was the platform « moved » to its own address).
             return None
-        if rest and target.endswith("/" + rest):
-            new_base = target[: -len(rest)]  # the same resource under another base
+        named = target.rstrip("/")  # (a slash added: nginx's directory redirect)
+        if rest and named.endswith("/" + rest):
+            new_base = named[: -len(rest)]  # the same resource under another base
             if rest != "metadata" and not (probe and self._site_moved()):
                 # Found in review: a load balancer sending the files (``Binary/…``) to a host of their own,
                 # the path kept, was the whole platform « moved » there. Only with its ``metadata``.

@@ -208,3 +208,13 @@ def test_a_redirect_to_an_address_that_cannot_be_read_is_that_requests_fault(sta
         with pytest.raises(TransientFault):
             client.fetch("Binary/b1", "application/pdf")
         assert client.own_url("https://[telemedecine.region.example/fhir/Binary/b1") is None  # an answer's file
+
+
+@pytest.mark.parametrize("status", [301, 308])
+def test_a_platform_moved_with_a_trailing_slash_added_gives_its_base_not_its_metadata(status: int) -> None:
+    """Found in review: every address moved to the new site, a slash added (nginx's directory redirect),
+    told the user to set « …/fhir/metadata/ » as the platform's address."""
+    platform = moved_platform(status, "http://telemedecine.new-region.example/fhir/{rest}/")
+    with platform as (base, _asked), client_for_url(base) as client, pytest.raises(PlatformMoved) as moved:
+        client.metadata()
+    assert moved.value.new_base == "http://telemedecine.new-region.example/fhir/"
