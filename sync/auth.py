@@ -301,9 +301,9 @@ class OAuthToken:
         self._refused = True
         if self.refresh_token and not self.client_secret:
             self.refresh_token = ""
-            if self._save is not None and self._access is not None:
+            if self._save is not None:  # (with no access token kept too: found in review, sent again)
                 try:
-                    self._save(self._access, "")
+                    self._save(self._access or "", "")
                 except StorageError:
                     log.warning("the refresh token refused could not be forgotten in the settings")
 

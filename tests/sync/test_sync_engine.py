@@ -246,6 +246,24 @@ def test_a_refresh_token_refused_is_forgotten_and_not_sent_again(store: Store, t
         assert not store.settings.get("platform.refresh_token")
 
 
+def test_a_refresh_token_refused_with_no_access_token_kept_is_forgotten_too(store: Store, tmp_path: Path) -> None:
+    """Found in review: with no access token kept (only the refresh token of a sign-in), the refresh token
+    refused was not forgotten in the settings, and sent again by each new client (every 30 s)."""
+    with SandboxServer(tmp_path / "p", token="static-secret", run_expert=False) as server:
+        for key, value in (
+            ("platform.url", server.base_url),
+            ("platform.token_url", server.token_url),
+            ("platform.client_id", "teleavis"),
+            ("platform.refresh_token", "revoked"),
+        ):
+            store.settings.set(key, value)
+        for _ in range(3):
+            with PlatformClient.from_store(store) as client, pytest.raises(SignInRequired, match="reconnectez-vous"):
+                client.request("GET", "metadata")
+        assert server.auth.asked == 1
+        assert not store.settings.get("platform.refresh_token")
+
+
 def test_cancel_while_requested_and_too_late_after_acceptance(
     store: Store, sandbox: SandboxServer, client: PlatformClient
 ) -> None:
