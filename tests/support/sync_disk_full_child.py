@@ -36,7 +36,14 @@ from sync.engine import Engine  # noqa: E402
 from sync.follow import queue_reply  # noqa: E402
 from sync.progress import NullListener  # noqa: E402
 from sync.sandbox import SandboxServer  # noqa: E402
-from tests.sync.sync_helpers import FAST, client_for_url, jpeg, make_case, setup_site  # noqa: E402
+from tests.sync.sync_helpers import (  # noqa: E402
+    FAST,
+    client_for_url,
+    jpeg,
+    make_case,
+    on_hold_with_a_question,
+    setup_site,
+)
 
 FILLER = os.path.join(mount_point, "filler")
 
@@ -96,12 +103,7 @@ with tempfile.TemporaryDirectory() as elsewhere, Store.open() as store:
             SandboxServer(Path(elsewhere) / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False) as server,
             client_for_url(server.base_url) as client,
         ):
-            case_id = make_case(store)
-            engine = Engine(store, client, case_budget_s=10.0)
-            engine.run_once()
-            server.expert.run_until_idle()
-            engine.run_once()
-            assert store.state(case_id) == CaseState.ON_HOLD
+            case_id, engine = on_hold_with_a_question(store, server, client)
             message_id = queue_reply(store, case_id, "Depuis trois semaines.", [])
             fill(store)
             result["words"] = attempt(engine)

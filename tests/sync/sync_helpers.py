@@ -147,3 +147,17 @@ def engine_on(store: Store, base_url: str, *, case_budget_s: float = 10.0) -> It
     """A sync engine for ``store`` on the platform at ``base_url`` (no token), retrying fast."""
     with client_for_url(base_url) as client:
         yield Engine(store, client, case_budget_s=case_budget_s)
+
+
+def on_hold_with_a_question(store: Store, server: Any, client: PlatformClient) -> tuple[str, Engine]:
+    """A case sent, and on hold with the expert's question (a sandbox whose expert asks on every case),
+    with the engine that sent it."""
+    from app.model import CaseState
+
+    case_id = make_case(store)
+    engine = Engine(store, client, case_budget_s=10.0)
+    engine.run_once()
+    server.expert.run_until_idle()
+    engine.run_once()
+    assert store.state(case_id) == CaseState.ON_HOLD
+    return case_id, engine

@@ -26,7 +26,7 @@ from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine
 from sync.follow import cancel
 from sync.sandbox import SandboxServer
-from tests.sync.sync_helpers import REQUESTER, make_case
+from tests.sync.sync_helpers import REQUESTER, make_case, on_hold_with_a_question
 
 FAST = RetryPolicy(base_s=0.02, cap_s=0.2)
 
@@ -324,12 +324,7 @@ def test_the_reply_to_the_expert_carries_the_head_too(store: Store, tmp_path: Pa
         SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
         PlatformClient(ClientConfig(server.base_url, 2.0, 10.0), StaticToken(None), policy=FAST) as client,
     ):
-        case_id = make_case(store)
-        engine = Engine(store, client, case_budget_s=10.0)
-        engine.run_once()
-        server.expert.run_until_idle()
-        engine.run_once()
-        assert store.state(case_id) == CaseState.ON_HOLD
+        case_id, engine = on_hold_with_a_question(store, server, client)
         queue_reply(store, case_id, "Voici la précision demandée.", [])
         head = audit.current_witness(store.conn, store.key)
         assert engine.run_once().replies_sent == 1

@@ -21,7 +21,7 @@ from sync.engine import Engine, SendJob, _ids_from_response
 from sync.follow import cancel, queue_reply
 from sync.progress import RecordingListener
 from sync.sandbox import SandboxServer
-from tests.sync.sync_helpers import jpeg, make_case
+from tests.sync.sync_helpers import jpeg, make_case, on_hold_with_a_question
 
 FAST = RetryPolicy(base_s=0.02, cap_s=0.2)
 
@@ -226,36 +226,24 @@ def test_refused_refresh_stops_with_sign_in_again(store: Store, tmp_path: Path) 
         assert server.count("Task") == 0
 
 
-def test_a_refresh_token_refused_is_forgotten_and_not_sent_again(store: Store, tmp_path: Path) -> None:
+@pytest.mark.parametrize("access_token", ["stale", None], ids=["with-access-token", "refresh-token-only"])
+def test_a_refresh_token_refused_is_forgotten_and_not_sent_again(
+    store: Store, tmp_path: Path, access_token: str | None
+) -> None:
     """Found in review: a refresh token the endpoint refused (invalid_grant) was sent again by each new
     client (the window's sync starts over every 30 s after its pause): the user must sign in, and it is
-    forgotten."""
+    forgotten. Found in review again: with no access token kept (only the refresh token of a sign-in),
+    it was not forgotten in the settings either."""
     with SandboxServer(tmp_path / "p", token="static-secret", run_expert=False) as server:
-        for key, value in (
-            ("platform.url", server.base_url),
-            ("platform.token_url", server.token_url),
-            ("platform.client_id", "teleavis"),
-            ("platform.refresh_token", "revoked"),
-            ("platform.token", "stale"),
-        ):
-            store.settings.set(key, value)
-        for _ in range(3):
-            with PlatformClient.from_store(store) as client, pytest.raises(SignInRequired, match="reconnectez-vous"):
-                client.request("GET", "metadata")
-        assert server.auth.asked == 1
-        assert not store.settings.get("platform.refresh_token")
-
-
-def test_a_refresh_token_refused_with_no_access_token_kept_is_forgotten_too(store: Store, tmp_path: Path) -> None:
-    """Found in review: with no access token kept (only the refresh token of a sign-in), the refresh token
-    refused was not forgotten in the settings, and sent again by each new client (every 30 s)."""
-    with SandboxServer(tmp_path / "p", token="static-secret", run_expert=False) as server:
-        for key, value in (
-            ("platform.url", server.base_url),
-            ("platform.token_url", server.token_url),
-            ("platform.client_id", "teleavis"),
-            ("platform.refresh_token", "revoked"),
-        ):
+        settings = {
+            "platform.url": server.base_url,
+            "platform.token_url": server.token_url,
+            "platform.client_id": "teleavis",
+            "platform.refresh_token": "revoked",
+        }
+        if access_token:
+            settings["platform.token"] = access_token
+        for key, value in settings.items():
             store.settings.set(key, value)
         for _ in range(3):
             with PlatformClient.from_store(store) as client, pytest.raises(SignInRequired, match="reconnectez-vous"):
@@ -308,23 +296,12 @@ def test_a_cancel_the_platform_accepts_but_does_not_make_is_never_said_made(
     assert sandbox.read("Task", task_id)["status"] == "requested"
 
 
-def _asked(store: Store, server: SandboxServer, client: PlatformClient) -> tuple[str, Engine]:
-    """A case sent, and on hold with the expert's question (the sandbox's expert asks on every case)."""
-    case_id = make_case(store)
-    engine = Engine(store, client, case_budget_s=10.0)
-    engine.run_once()
-    server.expert.run_until_idle()
-    engine.run_once()
-    assert store.state(case_id) == CaseState.ON_HOLD
-    return case_id, engine
-
-
 def test_expert_question_then_reply_with_an_image(store: Store, tmp_path: Path) -> None:
     with (
         SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
         client_for(server) as client,
     ):
-        case_id, engine = _asked(store, server, client)
+        case_id, engine = on_hold_with_a_question(store, server, client)
         messages = Outbox(store).messages(case_id)
         assert [m.direction for m in messages] == ["from-expert"]
         assert messages[0].text
@@ -355,7 +332,7 @@ def test_a_reply_never_takes_an_image_judged_unusable(store: Store, tmp_path: Pa
         SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
         client_for(server) as client,
     ):
-        case_id, _ = _asked(store, server, client)
+        case_id, _ = on_hold_with_a_question(store, server, client)
         blurred = CaseImage(quality=[QualityFinding("sharpness", "blocking", "Image floue.")])
         with pytest.raises(TeleavisError, match="inutilisable"):
             queue_reply(store, case_id, "Voici la vue demandée.", [NewImage(blurred, jpeg(seed=98))])
@@ -372,7 +349,7 @@ def test_a_reply_image_goes_only_with_where_it_was_taken(store: Store, tmp_path:
         SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
         client_for(server) as client,
     ):
-        case_id, engine = _asked(store, server, client)
+        case_id, engine = on_hold_with_a_question(store, server, client)
         unplaced = CaseImage(view="close-up")
         with pytest.raises(TeleavisError, match="Image 1 : indiquez la localisation"):
             queue_reply(store, case_id, "Voici la vue demandée.", [NewImage(unplaced, jpeg(seed=97))])
@@ -400,7 +377,7 @@ def test_a_reply_goes_under_the_patient_the_platform_filed_the_case_under(store:
         SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
         client_for(server) as client,
     ):
-        case_id, engine = _asked(store, server, client)
+        case_id, engine = on_hold_with_a_question(store, server, client)
         filed_under = server.read("Task", store.platform_info(case_id)["task_id"])["for"]["reference"]
         patient = server.read("Patient", filed_under.split("/")[1])
         twin = {k: v for k, v in copy.deepcopy(patient).items() if k not in ("id", "meta")}
@@ -554,7 +531,7 @@ def test_a_reply_whose_queueing_failed_leaves_no_photo_behind_and_goes_when_sent
         SandboxServer(tmp_path / "p", answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as server,
         client_for(server) as client,
     ):
-        case_id, engine = _asked(store, server, client)
+        case_id, engine = on_hold_with_a_question(store, server, client)
         images_before = [image.id for image in store.get_case(case_id).images]
         queue = Outbox.queue_reply
         failures = [StorageError(M.tr("storage.full"))]
