@@ -5,7 +5,7 @@ to the new base was reported, forever, as « Réponse illisible (portail d'accè
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -120,11 +120,11 @@ def test_an_attachment_redirected_with_the_whole_platform_is_the_platform_moving
     assert asked[0] == "/fhir/Binary/b1"
 
 
-def test_one_resource_redirected_to_another_host_while_the_platform_answers_is_not_a_move() -> None:
-    """One Task sent elsewhere (301 to another host) while the platform's own address answers as ever is
-    that one request's fault, retried: the sync of every case is not stopped for it. The same redirect of
-    a file is a link off the platform, not followed."""
-    asked: list[str] = []
+def _platform_sending_the_rest_away(
+    asked: list[str], status: int, location: Callable[[str], str]
+) -> type[QuietHandler]:
+    """A platform whose own address (``metadata``) answers as ever while every other path is redirected
+    (``status``) to ``location(path)``; each path asked is kept in ``asked``."""
 
     class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
@@ -135,8 +135,17 @@ def test_one_resource_redirected_to_another_host_while_the_platform_answers_is_n
                 statement = {"resourceType": "CapabilityStatement", "status": "active", "fhirVersion": "4.0.1"}
                 self.answer(200, json.dumps(statement).encode())
                 return
-            self.answer(301, headers={"Location": "http://archive.example/old-records/42"})
+            self.answer(status, headers={"Location": location(self.path)})
 
+    return Handler
+
+
+def test_one_resource_redirected_to_another_host_while_the_platform_answers_is_not_a_move() -> None:
+    """One Task sent elsewhere (301 to another host) while the platform's own address answers as ever is
+    that one request's fault, retried: the sync of every case is not stopped for it. The same redirect of
+    a file is a link off the platform, not followed."""
+    asked: list[str] = []
+    Handler = _platform_sending_the_rest_away(asked, 301, lambda path: "http://archive.example/old-records/42")
     with serving(Handler, path="/fhir") as base, client_for_url(base) as client:
         with pytest.raises(TransientFault):
             client.read("Task", "abc")
@@ -152,18 +161,7 @@ def test_one_path_sent_by_a_load_balancer_to_another_host_keeping_it_is_not_a_mo
     the sync of every case stopped, and the nurse told to set the file host as the platform. The
     platform's own address (``metadata``) answers: one path sent elsewhere, not a move."""
     asked: list[str] = []
-
-    class Handler(QuietHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            asked.append(self.path)
-            if self.path.startswith("/fhir/metadata"):
-                statement = {"resourceType": "CapabilityStatement", "status": "active", "fhirVersion": "4.0.1"}
-                self.answer(200, json.dumps(statement).encode())
-                return
-            self.answer(status, headers={"Location": f"http://files.region.example{self.path}"})
-
+    Handler = _platform_sending_the_rest_away(asked, status, lambda path: f"http://files.region.example{path}")
     with serving(Handler, path="/fhir") as base, client_for_url(base) as client:
         with pytest.raises(OffPlatform):
             client.fetch("Binary/b1", "application/pdf")

@@ -234,6 +234,18 @@ def test_401_twice_asks_to_sign_in_again(serve: Any) -> None:
     assert len(server.requests) == 3
 
 
+def _signed_in(server: Any, saved: list[tuple[str, str | None]]) -> OAuthToken:
+    """A sign-in's tokens (access ``t0``, refresh ``r0``) refreshed at ``server``, each save kept in ``saved``."""
+    return OAuthToken(
+        server.url + "/oauth/token",
+        "teleavis",
+        "",
+        access_token="t0",
+        refresh_token="r0",
+        save=lambda a, r: saved.append((a, r)),
+    )
+
+
 @pytest.mark.parametrize(
     "refusal",
     [
@@ -248,14 +260,7 @@ def test_a_token_endpoint_fault_that_refuses_no_grant_keeps_the_refresh_token(se
     for a passing fault. Only an OAuth error naming the grant (invalid_grant…) refuses it."""
     saved: list[tuple[str, str | None]] = []
     server, client = serve([fhir(401, outcome("expired")), refusal])
-    client.tokens = OAuthToken(
-        server.url + "/oauth/token",
-        "teleavis",
-        "",
-        access_token="t0",
-        refresh_token="r0",
-        save=lambda a, r: saved.append((a, r)),
-    )
+    client.tokens = _signed_in(server, saved)
     with pytest.raises(TransientFault):
         client.metadata()
     assert saved == []
@@ -265,14 +270,7 @@ def test_a_token_endpoint_fault_that_refuses_no_grant_keeps_the_refresh_token(se
 def test_an_invalid_grant_forgets_the_refresh_token(serve: Any) -> None:
     saved: list[tuple[str, str | None]] = []
     server, client = serve([fhir(401, outcome("expired")), fhir(400, {"error": "invalid_grant"})])
-    client.tokens = OAuthToken(
-        server.url + "/oauth/token",
-        "teleavis",
-        "",
-        access_token="t0",
-        refresh_token="r0",
-        save=lambda a, r: saved.append((a, r)),
-    )
+    client.tokens = _signed_in(server, saved)
     with pytest.raises(SignInRequired):
         client.metadata()
     assert saved == [("t0", "")]
