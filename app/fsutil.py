@@ -215,12 +215,12 @@ def _kind(mode: int) -> str:
     return "device"  # a character or block device (/dev/zero, a disk)
 
 
-def read_ordinary_file(path: Path, *, limit: int, follow_links: bool = True) -> bytes:
-    """An ordinary file's bytes, at most ``limit``. Refused at once (:class:`NotOrdinaryFile`), without
-    blocking or reading without end: a named pipe (which holds ``open`` until someone writes to it), a
-    device (/dev/zero never ends), a folder, and a symbolic link unless ``follow_links``. Opened without
-    blocking and checked on the descriptor opened, so a file swapped for one of those meanwhile is too.
-    Over ``limit``: :class:`FileTooLarge`. Other failures are the ``OSError`` of the system."""
+def open_ordinary_file(path: Path, *, follow_links: bool = True) -> tuple[int, os.stat_result]:
+    """A descriptor on ``path`` (to close) and its status, when it is an ordinary file. Refused at once
+    (:class:`NotOrdinaryFile`), without blocking: a named pipe (which holds ``open`` until someone writes
+    to it), a device (/dev/zero never ends), a folder, and a symbolic link unless ``follow_links``. Opened
+    without blocking and checked on the descriptor opened, so a file swapped for one of those meanwhile
+    is too. Other failures are the ``OSError`` of the system."""
     import stat
 
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -244,6 +244,17 @@ def read_ordinary_file(path: Path, *, limit: int, follow_links: bool = True) -> 
         status = os.fstat(handle)
         if not stat.S_ISREG(status.st_mode):
             raise NotOrdinaryFile(_kind(status.st_mode))
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle, status
+
+
+def read_ordinary_file(path: Path, *, limit: int, follow_links: bool = True) -> bytes:
+    """An ordinary file's bytes, at most ``limit`` (:func:`open_ordinary_file` says what is refused).
+    Over ``limit``: :class:`FileTooLarge`. Other failures are the ``OSError`` of the system."""
+    handle, status = open_ordinary_file(path, follow_links=follow_links)
+    try:
         if status.st_size > limit:
             raise FileTooLarge(status.st_size)
         chunks: list[bytes] = []

@@ -31,6 +31,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from stat import S_ISREG
 
+from app.fsutil import open_ordinary_file
 from capture.sniff import sniff
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,6 @@ log = logging.getLogger(__name__)
 _PARTIAL_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
 _SNIFF_BYTES = 132
 _TAIL_BYTES = 64 * 1024
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # absent on Windows, where links need privileges
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # (Windows has no named pipes in folders)
 
 #: Levels of subfolders read below the device folder (``day/exam/image.jpg`` is two).
 MAX_DEPTH = 3
@@ -145,16 +144,9 @@ def _open_ordinary(path: pathlib.Path) -> int | None:
     """A descriptor on ``path`` if it is an ordinary file, else None: never through a link, never blocked
     by a named pipe put there (found from outside: one held the watch for ever), never a device."""
     try:
-        handle = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0))
-    except OSError:
+        return open_ordinary_file(path, follow_links=False)[0]
+    except OSError:  # (NotOrdinaryFile is one)
         return None
-    try:
-        if S_ISREG(os.fstat(handle).st_mode):
-            return handle
-    except OSError:
-        pass
-    os.close(handle)
-    return None
 
 
 def listing(folder: pathlib.Path) -> list[pathlib.Path] | None:
