@@ -54,7 +54,7 @@ from app.validation import reply_eye_sides
 from sync.progress import RateMeter
 from ui.eye_side_question import send_despite_eye_sides
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
-from ui.image_tile import worst_finding
+from ui.image_tile import decode_picture, worst_finding
 from ui.reply_places import ReplyPlaces
 from ui.tasks import on_own_connection, run_task, run_write
 from ui.widgets import named, see_through
@@ -333,6 +333,10 @@ class FollowView(QWidget):
         self.pdf_choice.currentIndexChanged.connect(self._show_chosen_pdf)
         pdf_layout.addWidget(self.pdf_choice)
         self._pdf_case: str | None = None  # the case whose PDFs the choice lists
+        #: The answer's files as sorted and shown, and what they were sorted from (the case, its answer's
+        #: files and PDFs): shown again only when that changes.
+        self._answer_files = AnswerFiles()
+        self._files_shown: tuple[object, ...] | None = None
         self.pdf_document = QPdfDocument(self)
         self.pdf_view = QPdfView()
         self.pdf_view.setDocument(self.pdf_document)
@@ -593,10 +597,21 @@ class FollowView(QWidget):
     def _show_answer(self, answer: object, state: CaseState | None = None) -> None:
         self.answer_box.setVisible(isinstance(answer, Answer))
         if not isinstance(answer, Answer):
+            self._files_shown = None
             self._load_pdf(None)
             return
-        # Each file shown as what its bytes are (a PDF, a picture), whatever type the platform declared.
-        files = answer_files(answer, self.store.objects.get)
+        # The files are read, sorted and drawn again only when they change: a refresh comes at each move
+        # of the case and each loss or return of the network, and it froze the window (0.4 s for three
+        # photos) and sent the reader of the report back to its first page.
+        shown_for = (
+            self.case.id if self.case is not None else "",
+            tuple(tuple(sorted(item.items())) for item in answer.files),
+            tuple(answer.pdf_blobs),
+        )
+        files = self._answer_files if shown_for == self._files_shown else None
+        if files is None:
+            # Each file shown as what its bytes are (a PDF, a picture), whatever type the platform declared.
+            files = self._answer_files = answer_files(answer, self.store.objects.get)
         self.conclusion.setText(
             answer.conclusion
             or (
@@ -633,8 +648,10 @@ class FollowView(QWidget):
         unshown = self._unshown_words(files)
         self.unshown.setText("\n".join(unshown))
         self.unshown.setVisible(bool(unshown))
-        self._fill_expert_images(files.pictures)
-        self._fill_pdf_choice(files)
+        if shown_for != self._files_shown:
+            self._fill_expert_images(files.pictures)
+            self._fill_pdf_choice(files)
+            self._files_shown = shown_for
 
     def _unshown_words(self, files: AnswerFiles) -> list[str]:
         """One sentence per attachment of the report this window does not show (neither a PDF nor a
@@ -711,10 +728,11 @@ class FollowView(QWidget):
 
     def _fill_expert_images(self, pictures: list[dict[str, str]]) -> None:
         self.expert_images.clear()
+        side = max(self.expert_images.iconSize().width(), self.expert_images.iconSize().height())
         for number, item in enumerate(pictures, start=1):
             pixmap = QPixmap()
             try:
-                pixmap.loadFromData(self.store.objects.get(item["blob"]))
+                pixmap = QPixmap.fromImage(decode_picture(self.store.objects.get(item["blob"]), side))
             except TeleavisError as exc:
                 log.warning("an image of the expert's answer could not be read: %s", type(exc).__name__)
             title = item.get("title") or self.tr("Image {n}").format(n=number)
@@ -727,9 +745,8 @@ class FollowView(QWidget):
         """The expert's picture, large, in a dialog (never written to a file)."""
         from PySide6.QtWidgets import QDialog
 
-        pixmap = QPixmap()
         try:
-            pixmap.loadFromData(self.store.objects.get(str(item.data(Qt.ItemDataRole.UserRole))))
+            pixmap = QPixmap.fromImage(decode_picture(self.store.objects.get(str(item.data(Qt.ItemDataRole.UserRole)))))
         except TeleavisError as exc:
             self.detail.setText(exc.message)
             return

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QImage,
+    QImageReader,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.model import CaseImage, QualityFinding
@@ -34,6 +45,23 @@ def decode_thumbnail(data: bytes | None) -> QImage | None:
     if image.isNull():
         return None
     return image.scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+
+
+def decode_picture(data: bytes, fit: int | None = None) -> QImage:
+    """A picture as it is meant to be seen: turned upright by its EXIF orientation (a phone's portrait
+    photo is stored sideways), and, with ``fit``, decoded directly to fit a ``fit``-pixel square (a JPEG
+    is then decoded at a fraction of its size: an icon of a 12 MP photo no longer holds 48 MB).
+    Null when the bytes are no picture Qt reads."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if fit is not None and size.isValid() and max(size.width(), size.height()) > fit:
+        # (The box is square: whether the orientation turns the picture does not change its scale.)
+        reader.setScaledSize(size.scaled(fit, fit, Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
 
 
 class ImageTile(QFrame):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.db import transaction
@@ -349,3 +350,77 @@ def test_the_experts_files_are_shown_as_what_their_bytes_are_whatever_their_labe
     assert view.expert_images.count() == 1 and view.expert_images.item(0).text() == "Lésion annotée"
     assert not view.expert_images.item(0).icon().isNull()
     assert not view.unshown.isVisible()
+
+
+def test_a_refresh_leaves_the_report_where_it_is_read_and_reads_no_file_again(qtbot: Any, store: Store) -> None:
+    """Found trying a case answered with a report and three photos: every refresh of the page (each move
+    of the case, each loss or return of the network) decrypted and decoded all of the expert's files again
+    on the window's thread (0.4 s frozen) and reloaded the report, sending its reader back to page 1."""
+    from PySide6.QtCore import QPointF
+
+    from tests.support.images import jpeg_bytes, skin_photo
+
+    report = letter("Ordonnance : " + "Efudix crème, une application le soir pendant trois semaines. " * 80)
+    pdf = store.objects.put(report)
+    photos = [store.objects.put(jpeg_bytes(skin_photo(1600, 1200, seed=n), quality=90)) for n in range(3)]
+    answer = Answer(
+        conclusion="Kératose actinique.",
+        pdf_blobs=[pdf],
+        files=[
+            {"blob": pdf, "content_type": "application/pdf", "title": "Compte rendu"},
+            *({"blob": blob, "content_type": "image/jpeg", "title": f"Photo {n}"} for n, blob in enumerate(photos)),
+        ],
+    )
+    view = shown(qtbot, store, answered_case(store, answer=answer))
+    view.resize(1000, 700)
+    assert view.pdf_document.pageCount() > 1 and view.expert_images.count() == 3
+    navigator = view.pdf_view.pageNavigator()
+    navigator.jump(1, QPointF(0, 0))
+    qtbot.waitUntil(lambda: view.pdf_view.verticalScrollBar().value() > 0)
+    where = view.pdf_view.verticalScrollBar().value()
+    read: list[str] = []
+    get = store.objects.get
+
+    def reading(blob: str) -> bytes:
+        read.append(blob)
+        return get(blob)
+
+    store.objects.get = reading  # type: ignore[method-assign]
+    for offline in (True, False):  # the network lost, then back (as the case page does): the report stays
+        view.offline = offline
+        view.refresh()
+    assert read == []
+    assert navigator.currentPage() == 1 and view.pdf_view.verticalScrollBar().value() == where
+    assert view.expert_images.count() == 3
+
+    amended = Answer(**{**answer.__dict__, "files": answer.files[:2], "conclusion": "Kératose actinique (corrigé)."})
+    with transaction(store.conn) as conn:
+        store.set_answer(conn, view.case.id, amended)
+    view.refresh()  # a new version of the answer: its files are read and shown again
+    assert view.expert_images.count() == 1 and set(read) == {pdf, photos[0]}
+
+
+def test_the_experts_photos_are_shown_upright_and_their_icons_decoded_small(qtbot: Any, store: Store) -> None:
+    """Found trying a case answered with a phone's photo: the expert's photos were drawn as stored, a
+    photo with an EXIF orientation lying on its side, and each icon held the whole decoded photo (48 MB
+    for 12 MP) to show 96 pixels."""
+    from pathlib import Path
+
+    from tests.support.images import jpeg_bytes, skin_photo
+    from ui.image_tile import decode_picture
+
+    sideways = Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "orientation_landscape_6.jpg"
+    big = jpeg_bytes(skin_photo(4000, 3000, seed=1), quality=90)
+    blobs = [store.objects.put(sideways.read_bytes()), store.objects.put(big)]
+    answer = Answer(
+        conclusion="Naevus bénin.",
+        files=[{"blob": blob, "content_type": "image/jpeg", "title": f"Photo {n}"} for n, blob in enumerate(blobs)],
+    )
+    view = shown(qtbot, store, answered_case(store, answer=answer))
+    icons = [view.expert_images.item(n).icon() for n in range(2)]
+    sizes = [icon.availableSizes()[0] for icon in icons]
+    assert all(max(size.width(), size.height()) <= 96 for size in sizes)
+    assert sizes[0].width() > sizes[0].height()  # stored 450 x 600 with « turn 90° »: a landscape photo
+    assert sizes[1].width() / sizes[1].height() == pytest.approx(4 / 3, rel=0.02)
+    upright = decode_picture(sideways.read_bytes())
+    assert (upright.width(), upright.height()) == (600, 450)
