@@ -91,6 +91,9 @@ def _register_fonts() -> Fonts:
 # -- images --------------------------------------------------------------------------------------
 
 
+ORIENTATION_TAG = 0x0112  # EXIF's Orientation
+
+
 class StoredJpeg(ImageReader):  # type: ignore[misc]
     """A JPEG handed to reportlab as its bytes, so that it is embedded without being decoded.
 
@@ -110,10 +113,29 @@ class StoredJpeg(ImageReader):  # type: ignore[misc]
 def image_reader(data: bytes) -> Any:
     """A reportlab image for stored bytes: JPEGs kept as they are, other formats decoded. Told by the
     bytes, never by a declared type: found in review, a PNG an expert's platform labelled
-    ``image/jpeg``, embedded as a JPEG, stopped the whole printed report."""
+    ``image/jpeg``, embedded as a JPEG, stopped the whole printed report. A picture with an EXIF
+    orientation (an expert's phone photo; ours are stored upright) is turned upright first: a PDF draws
+    the pixels as stored, and the photo was printed lying on its side."""
+    upright = _turned_upright(data)
+    if upright is not None:
+        return ImageReader(upright)
     if data[:3] == b"\xff\xd8\xff":
         return StoredJpeg(data)
     return ImageReader(io.BytesIO(data))
+
+
+def _turned_upright(data: bytes) -> Any:
+    """The picture turned by its EXIF orientation (a Pillow image), or ``None`` when it has none to
+    apply. Reads only the file's header unless it must turn it."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            if picture.getexif().get(ORIENTATION_TAG, 1) in (0, 1):
+                return None
+            return ImageOps.exif_transpose(picture)
+    except (OSError, ValueError, SyntaxError):  # not a picture Pillow reads: reportlab says what it can
+        return None
 
 
 def dicom_as_jpeg(data: bytes) -> bytes | None:

@@ -249,3 +249,20 @@ def test_the_experts_files_are_printed_as_what_their_bytes_are_whatever_their_la
     texts = pages_text(report.pdf)
     assert "Compte rendu de l'expert" in texts[-1]  # the PDF's page, appended
     assert not [text for text in texts if "ne peut pas être affichée" in text]
+
+
+def test_the_experts_photo_is_printed_upright(store: Store) -> None:
+    """Found trying a case answered with a phone's photo: its JPEG was embedded as stored, and a PDF draws
+    the pixels as stored, not as the EXIF orientation says (the window now shows it upright): the photo
+    was printed lying on its side."""
+    sideways = Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "orientation_landscape_6.jpg"
+    blob = store.objects.put(sideways.read_bytes())
+    files = [{"blob": blob, "content_type": "image/jpeg", "title": "Lésion"}]
+    case_id = answered_case(store, answer=Answer(conclusion="Voir la photo.", files=files))
+
+    report = build_report(store, case_id)
+
+    assert report.answer_images == 1
+    reader = PdfReader(io.BytesIO(report.pdf))
+    sizes = [image.image.size for page in reader.pages for image in page.images if image.image is not None]
+    assert sizes == [(600, 450)]  # stored 450 x 600 with « turn 90° »
