@@ -179,6 +179,12 @@ def _said_full(exc: StorageError) -> bool:
     return any(exc.message == M.tr(key) for key in _FULL_SAID)
 
 
+def stopped_by_a_full_disk(exc: StorageError) -> bool:
+    """Whether the engine stopped because the disk is full (said in its own words or not): once space
+    is freed, a pass started again takes everything up where it was."""
+    return _said_full(exc) or _disk_full(exc)
+
+
 class ImageTooLarge(PermanentFault):
     """The platform refused an image over its size limit (413); ``reducible``: a photo not yet sent
     reduced, which a reduced copy (sync/reduced.py) may bring under the limit."""

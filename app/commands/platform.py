@@ -12,14 +12,21 @@ import logging
 import signal
 import sys
 import threading
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from app import messages as M
 from app.commands.common import STDIN, emit_json, open_store, read_secret, say
-from app.errors import TeleavisError, UsageError
+from app.errors import StorageError, TeleavisError, UsageError
 from app.model import CaseState
 
+if TYPE_CHECKING:
+    from sync.engine import Engine, SyncSummary
+
 log = logging.getLogger(__name__)
+#: How long ``sync`` waits on a full disk before it tries again.
+FULL_DISK_PAUSE_S = 30.0
 
 M.add(
     {
@@ -54,6 +61,12 @@ M.add(
             "en": "no network, or address not found",
         },
         "sync.why.timeout": {"fr": "pas de réponse à temps", "en": "no answer in time"},
+        "sync.full_waiting": {
+            "fr": "La synchronisation attend : elle reprendra d'elle-même dès que de la place aura été libérée "
+            "(nouvel essai toutes les {n} secondes).",
+            "en": "The sync is waiting: it will go on by itself as soon as space is freed (tried again every {n} "
+            "seconds).",
+        },
         "sync.tls_refused": {
             "fr": "Le certificat de la plateforme est refusé : rien ne partira tant que ce n'est pas réglé. Ne "
             "forcez pas la connexion : vérifiez avec le support l'adresse (platform.url), le certificat "
@@ -214,7 +227,7 @@ def run_sync(args: argparse.Namespace) -> int:
                 else:
                     summary = engine.run_once(timeout=args.timeout)
             else:
-                summary = engine.run_forever(stop, args.timeout)
+                summary = sync_until_stopped(engine, stop, args.timeout)
             waiting = [row.case_id for row in engine.outbox.pending()]
             held = engine.outbox.held_by_platform()
             attention = [c.id for c in store.list_cases(states=[CaseState.NEEDS_ATTENTION.value])]
@@ -251,6 +264,40 @@ def run_sync(args: argparse.Namespace) -> int:
     if summary.audit_rewound is not None:
         say(M.tr("audit.rewound_notice", seq=summary.audit_rewound))
     return code
+
+
+def sync_until_stopped(
+    engine: Engine,
+    stop: threading.Event,
+    timeout: float | None,
+    *,
+    pause_s: float = FULL_DISK_PAUSE_S,
+    tell: Callable[[str], None] = say,
+) -> SyncSummary:
+    """``sync`` without ``--once``: the engine's loop until stopped (or ``timeout``). A full disk pauses it
+    instead of ending it (noticed in review: run as a service, it stopped, and nothing left until someone
+    started it again): said once on stderr, tried again every ``pause_s`` until space is freed."""
+    from sync.engine import SyncSummary, stopped_by_a_full_disk
+
+    total = SyncSummary()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    said = ""
+    while not stop.is_set():
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            break
+        try:
+            total.merge(engine.run_forever(stop, left))
+            break
+        except StorageError as exc:
+            if not stopped_by_a_full_disk(exc):
+                raise
+            if exc.message != said:
+                said = exc.message
+                tell(exc.message)
+                tell(M.tr("sync.full_waiting", n=f"{pause_s:g}"))
+            stop.wait(pause_s if deadline is None else min(pause_s, max(0.0, deadline - time.monotonic())))
+    return total
 
 
 def run_cancel(args: argparse.Namespace) -> int:

@@ -7,7 +7,8 @@ full disk while it works on its own, then the space is freed and it goes on. ``k
 - ``token``: the platform's access token expired, the refreshed one cannot be stored;
 - ``rotated``: the same with a password sign-in, whose refresh token the provider rotates: the sync
   paused by the full disk starts again with a new client (as the window's does after its pause);
-- ``psc``: the same signed in with Pro Santé Connect.
+- ``psc``: the same signed in with Pro Santé Connect;
+- ``forever``: as ``send``, in the loop of ``teleavis sync`` left running, which waits for the space.
 
 The platform is the sandbox, outside the small disk. Prints a JSON report."""
 
@@ -18,6 +19,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -96,6 +98,36 @@ with tempfile.TemporaryDirectory() as elsewhere, Store.open() as store:
                 result["state"] = store.state(case_id).value
                 os.remove(FILLER)  # the space freed
                 result["again"] = attempt(engine)
+                result["done"] = store.state(case_id) == CaseState.SENT
+                result["once"] = server.count("Task") == 1 and server.binary_uploads == 2
+    elif kind == "forever":
+        # ``teleavis sync`` left running (a service): the disk fills while a case's photos go, then is freed.
+        from app.commands.platform import sync_until_stopped
+
+        with SandboxServer(Path(elsewhere) / "p", run_expert=False) as server:
+            case_id = make_case(store, image_bytes=[jpeg(640, 480, seed=n, noise=True) for n in range(2)])
+            with client_for_url(server.base_url) as client:
+                stop = threading.Event()
+                told: list[str] = []
+
+                class StopsOnceSent(FillsAtFirstBytes):
+                    def case_state(self, case_id: str, state: str, detail: str = "") -> None:
+                        if state == CaseState.SENT.value:
+                            stop.set()
+
+                def tell(words: str) -> None:
+                    told.append(words)
+                    if os.path.exists(FILLER) and len(told) == 2:
+                        result["state"] = store.state(case_id).value
+                        os.remove(FILLER)  # the space freed while it waits
+
+                listener = StopsOnceSent(store)
+                engine = Engine(store, client, listener, case_budget_s=10.0)
+                sync_until_stopped(engine, stop, 60.0, pause_s=2.0, tell=tell)
+                result["words"] = told[0] if told else None
+                result["waiting"] = told[1] if len(told) > 1 else None
+                result["filled"] = listener.filled
+                result["again"] = None if len(told) == 2 else told[2:]
                 result["done"] = store.state(case_id) == CaseState.SENT
                 result["once"] = server.count("Task") == 1 and server.binary_uploads == 2
     elif kind == "reply":

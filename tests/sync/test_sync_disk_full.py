@@ -52,3 +52,18 @@ def test_the_sync_that_finds_the_disk_full_says_so_and_takes_it_up_again(tmp_pat
     assert report["again"] is None
     assert report["done"] is True, report
     assert report["once"], report  # nothing twice on the platform (nor a token asked again)
+
+
+def test_sync_left_running_waits_for_space_instead_of_stopping(tmp_path: Path) -> None:
+    """Noticed in review: ``teleavis sync`` left running (a service, a terminal at the cart) stopped at the
+    first full disk, and nothing left until someone started it again. It says why it waits, then goes on
+    by itself once space is freed: the case leaves, once."""
+    report = run_child(tmp_path, "forever")
+    said_full(report["words"], "l'envoi d'un dossier")
+    assert report["waiting"] == (
+        "La synchronisation attend : elle reprendra d'elle-même dès que de la place aura été libérée "
+        "(nouvel essai toutes les 2 secondes)."
+    )
+    assert report["filled"] and report["state"] == "sending"
+    assert report["again"] is None  # said once, not at every try
+    assert report["done"] is True and report["once"], report
