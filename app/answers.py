@@ -185,14 +185,26 @@ SIGNATURES: dict[str, tuple[tuple[bytes, ...], int]] = {
     "image/jpeg": ((b"\xff\xd8\xff",), 3),
     "image/png": ((b"\x89PNG\r\n\x1a\n",), 8),
     "image/gif": ((b"GIF87a", b"GIF89a"), 6),
+    "image/webp": ((b"WEBP",), 12),  # (after « RIFF » and its size)
+    "image/tiff": ((b"II*\x00", b"MM\x00*"), 4),
 }
+#: The pictures the window (Qt) and the printed report (Pillow) both read; any other is said, not shown.
+SHOWN_PICTURES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff", "image/bmp"})
+#: The brands of an HEIF file (a phone's photo, HEIC) in its ``ftyp`` box.
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
 
 
 def sniffed_kind(data: bytes) -> str | None:
-    """What ``data`` is by its first bytes (its magic number): a PDF or a picture; None otherwise."""
+    """What ``data`` is by its first bytes (its magic number): a PDF, a picture, or a file of a kind
+    Teleavis does not show but knows for a real file, never a proxy's page (a phone's HEIC photo, a
+    device's DICOM image); None otherwise."""
     for kind, (signatures, within) in SIGNATURES.items():
         if any(signature in data[:within] for signature in signatures):
             return kind
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return "image/heic"
+    if data[128:132] == b"DICM":
+        return "application/dicom"
     return None
 
 
@@ -205,7 +217,8 @@ def file_kind(data: bytes, declared: str) -> str:
 @dataclass
 class AnswerFiles:
     """The answer's attachments by what they hold (``file_kind``), each item with that kind as its
-    ``content_type``: the PDFs, the pictures, and the others (which Teleavis does not show)."""
+    ``content_type``: the PDFs, the pictures Teleavis shows (:data:`SHOWN_PICTURES`), and the others
+    (said by their title and kind, to be read on the platform)."""
 
     pdfs: list[dict[str, str]] = field(default_factory=list)
     pictures: list[dict[str, str]] = field(default_factory=list)
@@ -231,7 +244,7 @@ def answer_files(answer: Answer | None, read: Callable[[str], bytes]) -> AnswerF
         item["content_type"] = kind
         if kind == PDF:
             sorted_files.pdfs.append(item)
-        elif kind.startswith("image/"):
+        elif kind in SHOWN_PICTURES:
             sorted_files.pictures.append(item)
         else:
             sorted_files.others.append(item)

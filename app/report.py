@@ -135,7 +135,7 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
 
     story: list[Flowable] = []
     request = _request_part(store, case, answer, load_requester(store.settings), t, styles)
-    answered = _answer_part(answer, case.state.value, extra_pages, referenced, len(files.pictures), t, styles)
+    answered = _answer_part(answer, case.state.value, extra_pages, referenced, files, t, styles)
     # An answer is what the printed case is read for: first, under the title, then the request.
     if answer is not None:
         story += [*request[:1], *answered, _p(t.fit(t("the_request")), styles["h2"]), *request[1:]]
@@ -397,7 +397,7 @@ def _answer_part(
     state: str,
     appended_pages: int,
     referenced: int,
-    pictures: int,
+    files: AnswerFiles,
     t: T,
     styles: dict[str, ParagraphStyle],
 ) -> list[Flowable]:
@@ -417,8 +417,11 @@ def _answer_part(
         rows.append((t("expert_pdf"), t.count("expert_pdf_appended", appended_pages, pages=appended_pages)))
     if referenced:
         rows.append((t("expert_pdf"), t.count("expert_pdf_referenced", referenced, count=referenced)))
-    if pictures:
+    if files.pictures:
+        pictures = len(files.pictures)
         rows.append((t("expert_images"), t.count("expert_images_after", pictures, count=pictures)))
+    if files.others:  # (a phone's HEIC photo, a DICOM: the window says them too)
+        rows.append((t("expert_others"), "\n".join(_other_words(item, t) for item in files.others)))
     if answer.amended:
         rows.append((t("amended"), amended_words(t.lang)))
     earlier = earlier_words(answer, t.lang)
@@ -429,6 +432,12 @@ def _answer_part(
         rows.append((t("answer_missing"), "\n".join([*missing, hint_words(t.lang)])))
     story.append(_grid(rows, t, styles))
     return story
+
+
+def _other_words(item: dict[str, str], t: T) -> str:
+    """An attachment the report does not print: its title and kind, and where to read it."""
+    title, kind = str(item.get("title") or "").strip(), str(item.get("content_type") or "") or "?"
+    return t("expert_other", title=title, kind=kind) if title else t("expert_other_untitled", kind=kind)
 
 
 def _expert_images_part(

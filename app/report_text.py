@@ -102,6 +102,15 @@ _WORDS = Catalogue(
             "fr": "Image de l'expert {n} / {total} — {label}",
             "en": "Expert's image {n} of {total} — {label}",
         },
+        "expert_others": {"fr": "Autres pièces jointes", "en": "Other attachments"},
+        "expert_other": {
+            "fr": "« {title} » ({kind}) : non imprimée ici, lisez-la sur la plateforme",
+            "en": "“{title}” ({kind}): not printed here, read it on the platform",
+        },
+        "expert_other_untitled": {
+            "fr": "Sans titre ({kind}) : non imprimée ici, lisez-la sur la plateforme",
+            "en": "Untitled ({kind}): not printed here, read it on the platform",
+        },
         "amended": {"fr": "Version", "en": "Version"},
         "earlier": {"fr": "Versions remplacées", "en": "Replaced versions"},
         "answer_missing": {"fr": "Non récupéré", "en": "Not retrieved"},

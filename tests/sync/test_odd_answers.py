@@ -1163,3 +1163,54 @@ def test_the_files_past_an_answers_limits_are_said_in_a_sentence_that_agrees(cou
     assert sentence.startswith(said), sentence
     assert sentence.endswith(("sur la plateforme.", "on the platform.")), sentence
     assert ("Lisez-la" in sentence or "Read it" in sentence) == (count == 1), sentence
+
+
+def test_a_real_file_of_a_kind_not_shown_is_kept_and_said_never_asked_for_again(store: Store, tmp_path: Path) -> None:
+    """Noticed in review: an expert's phone photo (HEIC) or a DICOM, labelled ``image/jpeg`` with no hash
+    to check it by, was taken for a proxy's page: the answer held three polls, then said the file « pas
+    téléchargé pour l'instant … Teleavis le redemandera », and it was downloaded again about once a day,
+    for ever (on a satellite link, megabytes each time). Its bytes say what it is: it is kept at once as
+    what it is, and said where the answer is read (the window, the printed report), to read on the
+    platform; a picture Qt and the report read (WebP, TIFF) is shown."""
+    import io
+
+    from PIL import Image
+
+    from app.answers import answer_files
+    from app.report import build_report
+
+    heic = (Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "IMG_5195.HEIC").read_bytes()
+    dicom = b"\0" * 128 + b"DICM" + b"\x02\x00\x00\x00UL\x04\x00" + b"\0" * 64
+    out = io.BytesIO()
+    with Image.open(Path(__file__).resolve().parents[1] / "fixtures" / "real" / "coffee-cup.jpg") as photo:
+        photo.convert("RGB").resize((120, 80)).save(out, "WEBP")
+    webp = out.getvalue()
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        platform.reports["r"] = report("r", "Naevus bénin.")
+        platform.reports["r"]["presentedForm"] = [
+            {"contentType": "image/jpeg", "url": "Binary/heic", "title": "Photo du téléphone"},
+            {"contentType": "application/pdf", "url": "Binary/dicom", "title": "Rétinographie"},
+            {"contentType": "image/png", "url": "Binary/webp", "title": "Lésion"},
+        ]
+        platform.binaries.update({"heic": heic, "dicom": dicom, "webp": webp})
+        with following(store, platform) as engine:
+            assert engine.run_once().answered == [case_id]
+    answer = store.answer(case_id)
+    assert answer is not None and answer.missing == []
+    assert [(f["title"], f["content_type"]) for f in answer.files] == [
+        ("Photo du téléphone", "image/heic"),
+        ("Rétinographie", "application/dicom"),
+        ("Lésion", "image/webp"),
+    ]
+    files = answer_files(answer, store.objects.get)
+    assert [f["title"] for f in files.others] == ["Photo du téléphone", "Rétinographie"]
+    assert [f["title"] for f in files.pictures] == ["Lésion"]
+    report_ = build_report(store, case_id)
+    assert report_.answer_images == 1
+    printed = " ".join(
+        " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(report_.pdf)).pages
+    )
+    assert "« Photo du téléphone » (image/heic)" in printed and "« Rétinographie » (application/dicom)" in printed
+    assert "lisez-la sur la plateforme" in printed
