@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.answers import missing_words, status_words
-from app.model import CaseState
+from app.model import Answer, CaseState
 from app.outbox import Outbox
 from app.store import Store
 from sync.engine import Engine
@@ -986,6 +986,36 @@ def test_a_picture_labelled_as_the_other_kind_is_still_the_experts_picture(store
     assert [m["reason"] for m in answer.missing] == ["unreadable"]
 
 
+def _coffee_cup(fmt: str) -> bytes:
+    """A real photo, small, in the picture format ``fmt`` (Pillow's name)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    with Image.open(Path(__file__).resolve().parents[1] / "fixtures" / "real" / "coffee-cup.jpg") as photo:
+        photo.convert("RGB").resize((120, 80)).save(out, fmt)
+    return out.getvalue()
+
+
+def _answered_at_once(
+    store: Store, tmp_path: Path, forms: list[dict[str, object]], binaries: dict[str, bytes]
+) -> tuple[str, Answer]:
+    """A case sent and its answer, its report's attachments ``forms`` served from ``binaries``: read at
+    the first poll, nothing missing."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
+        platform.reports["r"] = report("r", "Naevus bénin.")
+        platform.reports["r"]["presentedForm"] = forms
+        platform.binaries.update(binaries)
+        with following(store, platform) as engine:
+            assert engine.run_once().answered == [case_id]
+    answer = store.answer(case_id)
+    assert answer is not None and answer.missing == []
+    return case_id, answer
+
+
 def _declared(data: bytes) -> dict[str, object]:
     """An attachment's size and hash (SHA-1, base64) as a platform declares them for ``data``."""
     import hashlib
@@ -1030,28 +1060,17 @@ def test_a_file_labelled_as_another_kind_is_kept_as_what_it_is(store: Store, tmp
     (size and hash), was taken for a proxy's page: the answer held three polls, then said unreadable. So was
     a GIF labelled PNG, and a real PDF labelled a picture with no hash to check it by. Each is kept at once,
     as what its bytes are (a PDF to read, a picture to see)."""
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    with Image.open(Path(__file__).resolve().parents[1] / "fixtures" / "real" / "coffee-cup.jpg") as photo:
-        photo.convert("RGB").resize((120, 80)).save(out, "GIF")
-    gif = out.getvalue()
-    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
-    with scripted_platform() as platform:
-        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
-        platform.reports["r"] = report("r", "Naevus bénin.")
-        platform.reports["r"]["presentedForm"] = [
+    gif = _coffee_cup("GIF")
+    _case_id, answer = _answered_at_once(
+        store,
+        tmp_path,
+        [
             {"contentType": "image/jpeg", "url": "Binary/pdf", "title": "Compte rendu", **_declared(PDF)},
             {"contentType": "image/png", "url": "Binary/gif", "title": "Lésion", **_declared(gif)},
             {"contentType": "image/jpeg", "url": "Binary/plain", "title": "Ordonnance"},
-        ]
-        platform.binaries.update({"pdf": PDF, "gif": gif, "plain": PDF})
-        with following(store, platform) as engine:
-            assert engine.run_once().answered == [case_id]
-    answer = store.answer(case_id)
-    assert answer is not None and answer.missing == []
+        ],
+        {"pdf": PDF, "gif": gif, "plain": PDF},
+    )
     assert [(f["title"], f["content_type"]) for f in answer.files] == [
         ("Compte rendu", "application/pdf"),
         ("Lésion", "image/gif"),
@@ -1174,31 +1193,21 @@ def test_a_real_file_of_a_kind_not_shown_is_kept_and_said_never_asked_for_again(
     platform; a picture Qt and the report read (WebP, TIFF) is shown."""
     import io
 
-    from PIL import Image
-
     from app.answers import answer_files
     from app.report import build_report
 
     heic = (Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "IMG_5195.HEIC").read_bytes()
     dicom = b"\0" * 128 + b"DICM" + b"\x02\x00\x00\x00UL\x04\x00" + b"\0" * 64
-    out = io.BytesIO()
-    with Image.open(Path(__file__).resolve().parents[1] / "fixtures" / "real" / "coffee-cup.jpg") as photo:
-        photo.convert("RGB").resize((120, 80)).save(out, "WEBP")
-    webp = out.getvalue()
-    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
-    with scripted_platform() as platform:
-        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=("r",))
-        platform.reports["r"] = report("r", "Naevus bénin.")
-        platform.reports["r"]["presentedForm"] = [
+    case_id, answer = _answered_at_once(
+        store,
+        tmp_path,
+        [
             {"contentType": "image/jpeg", "url": "Binary/heic", "title": "Photo du téléphone"},
             {"contentType": "application/pdf", "url": "Binary/dicom", "title": "Rétinographie"},
             {"contentType": "image/png", "url": "Binary/webp", "title": "Lésion"},
-        ]
-        platform.binaries.update({"heic": heic, "dicom": dicom, "webp": webp})
-        with following(store, platform) as engine:
-            assert engine.run_once().answered == [case_id]
-    answer = store.answer(case_id)
-    assert answer is not None and answer.missing == []
+        ],
+        {"heic": heic, "dicom": dicom, "webp": _coffee_cup("WEBP")},
+    )
     assert [(f["title"], f["content_type"]) for f in answer.files] == [
         ("Photo du téléphone", "image/heic"),
         ("Rétinographie", "application/dicom"),
