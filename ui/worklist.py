@@ -139,20 +139,23 @@ class WorklistModel(QAbstractTableModel):
 
     # -- loading ------------------------------------------------------------------------------
 
-    def load(self, states: list[str] | None = None, search: str | None = None) -> None:
+    def load(self, states: list[str] | None = None, search: str | None = None, *, at_least: int = 0) -> None:
+        """Read the first rows again; ``at_least`` as many as were fetched so far (the list reloaded where
+        the user had scrolled to, not cut back to its first page)."""
         if states is not None:
             self.states = list(states)
         if search is not None:
             self.search = search
-        rows = self._query(PAGE + 1)
+        limit = max(PAGE, at_least)
+        rows = self._query(limit + 1)
         # Cases whose expert's answer is overdue rise to the top (issue 16.8); the pages below skip them.
         late = [] if self.search else self.store.overdue(self.states or None)
         self._late = {r.id for r in late}
         self._held = set(Outbox(self.store).held_by_platform())
         self.beginResetModel()
-        self._more = len(rows) > PAGE
-        self._fetched = min(len(rows), PAGE)
-        self._rows = late + [r for r in rows[:PAGE] if r.id not in self._late]
+        self._more = len(rows) > limit
+        self._fetched = min(len(rows), limit)
+        self._rows = late + [r for r in rows[:limit] if r.id not in self._late]
         shown = {(r.id, r.updated_at) for r in self._rows}
         self._names = {k: v for k, v in self._names.items() if k in shown}
         self._texts.clear()
@@ -200,6 +203,10 @@ class WorklistModel(QAbstractTableModel):
 
     def _query(self, limit: int) -> list[CaseSummary]:
         return self.store.list_cases(states=self.states or None, search=self.search or None, limit=limit)
+
+    def fetched(self) -> int:
+        """How many rows of the query are loaded (the overdue cases risen to the top aside)."""
+        return self._fetched
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
         return not parent.isValid() and self._more
@@ -352,7 +359,7 @@ class Worklist(QWidget):
             self.filter_buttons[key] = button
             top.addWidget(button)
         self.filter_buttons["to-finish"].setChecked(True)
-        self.filters.idClicked.connect(lambda _n: self.refresh(counts=False))
+        self.filters.idClicked.connect(lambda _n: self.refresh(counts=False, keep_place=False))
         top.addStretch(1)
         # Two numbers are both « n° de dossier » to a nurse: her own file number and the case's code in
         # Teleavis. The hint names both, the tooltip says which is which (found from outside).
@@ -413,9 +420,9 @@ class Worklist(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._selected)
 
         self._search_timer = QTimer(self, singleShot=True, interval=250)
-        self._search_timer.timeout.connect(lambda: self.refresh(counts=False))
+        self._search_timer.timeout.connect(lambda: self.refresh(counts=False, keep_place=False))
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        self.search.returnPressed.connect(lambda: self.refresh(counts=False))
+        self.search.returnPressed.connect(lambda: self.refresh(counts=False, keep_place=False))
         self.setTabOrder(self.search, self.table)
         self._counts: dict[str, int] = {}
         self.retranslate_counts({})
@@ -431,7 +438,7 @@ class Worklist(QWidget):
 
     def set_filter(self, key: str) -> None:
         self.filter_buttons[key].setChecked(True)
-        self.refresh(counts=False)
+        self.refresh(counts=False, keep_place=False)
 
     def open_on_what_matters(self) -> None:
         """At start, the filter that matters: the one showing every unread case (an answer, a question,
@@ -452,19 +459,30 @@ class Worklist(QWidget):
                     key = candidate
                     break
         self.filter_buttons[key].setChecked(True)
-        self.refresh()
+        self.refresh(keep_place=False)
 
     def searching(self) -> str:
         return self.search.text().strip()
 
-    def refresh(self, *, counts: bool = True) -> None:
+    def refresh(self, *, counts: bool = True, keep_place: bool = True) -> None:
         """Reload rows (and the filters' counts, which a filter or a search does not change),
         keeping the selected case selected. A search looks through every case, whatever the filter:
-        a patient is found wherever the case stands."""
+        a patient is found wherever the case stands.
+
+        With ``keep_place`` (news of a case, back from a case), the list stays where the user scrolled
+        to: found trying the list as a nurse would, each move of any case made the list jump back to the
+        selected row, or to its first page, under the eyes of a nurse looking further down. A new filter
+        or search starts at the top."""
         selected = self.selected_id()
         searched = self.searching()
+        bar = self.table.verticalScrollBar()
+        place = bar.value() if keep_place else 0
         try:
-            self.model.load([] if searched else list(FILTERS[self.current_filter()]), searched)
+            self.model.load(
+                [] if searched else list(FILTERS[self.current_filter()]),
+                searched,
+                at_least=self.model.fetched() if keep_place else 0,
+            )
             if counts or not self._counts:
                 self._counts = self.store.counts()
                 self.retranslate_counts(self._counts)
@@ -473,9 +491,14 @@ class Worklist(QWidget):
             return
         row = self.model.row_of(selected) if selected else -1
         if row >= 0:
+            self.table.setAutoScroll(not keep_place)  # selected again, not scrolled to
             self.table.selectRow(row)
+            self.table.setAutoScroll(True)
         else:
             self.detail.clear()
+        if keep_place:
+            self.table.doItemsLayout()  # the scroll range of the rows reloaded, before going back there
+            bar.setValue(place)
         self._say_what_is_shown(searched)
 
     def _say_what_is_shown(self, searched: str) -> None:

@@ -273,3 +273,35 @@ def test_a_case_to_send_is_said_waiting_while_the_platform_cannot_be_reached(
     assert header.text().endswith("envoi en cours") and state_of(sending) == "envoi en cours"
     assert window.case_page.follow.state.text() == "État : envoi en cours"
     window.shutdown()
+
+
+def test_news_of_a_case_leaves_the_list_where_the_nurse_scrolled_to(
+    qtbot: Any, store: Store, sync_runner: None, monkeypatch: Any
+) -> None:
+    """Found trying the list as a nurse would: each move of any case (the sync's news, every few seconds
+    on a busy day) read the list again and made it jump back to the selected row, or to its first page,
+    under the eyes of a nurse looking further down. It stays where she scrolled to, the same row
+    selected; a new filter starts at the top."""
+    import ui.worklist as worklist
+
+    monkeypatch.setattr(worklist, "PAGE", 5)
+    for n in range(16):
+        add(store, f"NOM{n:02d}", "Paul", "1950-02-03")
+    view = worklist.Worklist(store)
+    qtbot.addWidget(view)
+    view.resize(800, 300)
+    view.show()
+    view.set_filter("all")
+    view.table.selectRow(1)
+    bar = view.table.verticalScrollBar()
+    while view.model.canFetchMore() or bar.value() < bar.maximum():  # down to the last, pages fetched
+        bar.setValue(bar.maximum())
+        qtbot.wait(10)
+    place, rows, selected = bar.value(), view.model.rowCount(), view.selected_id()
+    assert place > 0 and rows == 16 and selected
+
+    view.refresh()  # a case moved: the list read again
+
+    assert (bar.value(), view.model.rowCount(), view.selected_id()) == (place, rows, selected)
+    view.set_filter("to-finish")
+    assert bar.value() == 0
