@@ -290,10 +290,16 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 def diagnostics_of(document: Any) -> str:
     """The words of an OperationOutcome: its issues' diagnostics, else their details' text, else the
-    details' codings (display, else code: a server may say why in codes only), joined."""
+    details' codings (display, else code: a server may say why in codes only), joined.
+
+    Only the errors (``fatal``, ``error``) when it has some that say anything: found by an outside
+    conformance pass, a validating server (HAPI's) refuses a transaction with every message of its
+    validation, the warnings and notes of each resource (« dom-6: A resource should have narrative »)
+    before its one error, and the reason the case was refused was lost among them."""
     if not isinstance(document, dict) or document.get("resourceType") != "OperationOutcome":
         return ""
-    words: list[str] = []
+    errors: list[str] = []
+    others: list[str] = []
     for issue in document.get("issue") or []:
         if not isinstance(issue, dict):
             continue
@@ -302,8 +308,8 @@ def diagnostics_of(document: Any) -> str:
         said += [c.get("display") or c.get("code") for c in details.get("coding") or [] if isinstance(c, dict)]
         text = next((t.strip() for t in said if isinstance(t, str) and t.strip()), "")
         if text:
-            words.append(text)
-    return " ; ".join(words)
+            (errors if issue.get("severity") in ("fatal", "error") else others).append(text)
+    return " ; ".join(errors or others)
 
 
 class ProgressBody:

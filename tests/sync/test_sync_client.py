@@ -424,6 +424,34 @@ def test_an_outcome_coded_only_is_said_by_its_codings(serve: Any) -> None:
     assert "Lieu de naissance requis ; INS_KEY" in caught.value.message
 
 
+def test_a_refusal_says_the_platforms_errors_not_its_warnings(serve: Any) -> None:
+    """Found by an outside conformance pass: a validating FHIR server (HAPI's) refuses an invalid resource
+    with every message of its validation, the warnings and notes of each resource of the transaction
+    (« dom-6: A resource should have narrative ») before its one error; the case said them all, the reason
+    it was refused lost among them. The errors alone are said; a refusal with no error says what it has."""
+    noise = [
+        {"severity": "warning", "code": "invariant", "diagnostics": "dom-6: A resource should have narrative"},
+        {"severity": "information", "code": "informational", "diagnostics": "Validated against fr-core-patient"},
+    ]
+    error = {
+        "severity": "error",
+        "code": "invalid",
+        "diagnostics": "INS invalide : clé de contrôle",
+        "expression": ["Bundle.entry[0].resource.identifier[0].value"],
+    }
+    warned_only = {"resourceType": "OperationOutcome", "issue": noise[:1]}
+    _, client = serve(
+        [fhir(422, {"resourceType": "OperationOutcome", "issue": [*noise * 6, error, *noise]}), fhir(400, warned_only)]
+    )
+    with pytest.raises(PermanentFault) as caught:
+        client.transaction({"resourceType": "Bundle", "entry": []})
+    assert caught.value.diagnostics == "INS invalide : clé de contrôle"
+    assert "dom-6" not in caught.value.message and "fr-core-patient" not in caught.value.message
+    with pytest.raises(PermanentFault) as caught:
+        client.transaction({"resourceType": "Bundle", "entry": []})
+    assert caught.value.diagnostics == "dom-6: A resource should have narrative"
+
+
 def test_a_post_that_never_connected_is_known_not_to_have_arrived() -> None:
     """From the review: a case whose transaction met « connection refused » was taken as maybe arrived,
     so it could no longer be held back, and was looked up before each new try. No connection made,
