@@ -1229,9 +1229,13 @@ class Follower:
         return said is not None and said in M.CATALOGUE[key].values()
 
     def _keep_expert_messages(self, conn: Any, case_id: str, comms: list[dict[str, Any]]) -> bool:
-        """Keep the expert's messages among ``comms`` (ours are witnessed); True when one is new."""
+        """Keep the expert's messages among ``comms`` (ours are witnessed); True when one is new.
+
+        Kept in the order they were sent (``sent``, else ``meta.lastUpdated``), not the search's: found by
+        an outside conformance pass, a server listing the newest first had two questions read in one poll
+        kept the wrong way round, the second shown before the first and the reply answering the first."""
         new = False
-        for comm in comms:
+        for comm in sorted(comms, key=_sent_order):
             ours = any(isinstance(i, dict) and i.get("system") == MESSAGE_SYSTEM for i in _list(comm.get("identifier")))
             if ours:
                 self.witness(comm)
@@ -1821,6 +1825,17 @@ def _instant(value: Any) -> datetime | None:
     """A ``lastUpdated`` as the instant it names (with its zone), else None."""
     moment = parse_date_time(value) if isinstance(value, str) else None
     return moment if moment is not None and moment.tzinfo is not None else None
+
+
+def _sent_order(comm: dict[str, Any]) -> datetime:
+    """When a Communication was sent (else last changed) on the platform, to keep messages in that order;
+    one that says neither comes after those that do (``sorted`` keeps the search's order among equals)."""
+    meta = comm.get("meta")
+    for value in (comm.get("sent"), meta.get("lastUpdated") if isinstance(meta, dict) else None):
+        moment = _instant(value)
+        if moment is not None:
+            return moment
+    return datetime.max.replace(tzinfo=UTC)
 
 
 def _latest(*values: Any) -> str | None:

@@ -17,6 +17,7 @@ from app.model import Answer, CaseState
 from app.outbox import Outbox
 from app.store import Store
 from sync.engine import Engine
+from sync.follow import queue_reply
 from tests.support.cli import run_inprocess
 from tests.support.scripted_platform import (
     PDF,
@@ -104,6 +105,26 @@ def test_a_question_written_after_its_task_went_on_hold_still_arrives(store: Sto
             engine.run_once()  # read again: kept once
     assert _questions(store, case_id) == ["Depuis quand ?", "Et une photo de près ?"]
     assert store.platform_info(case_id)["unread"]
+
+
+def test_two_questions_read_in_one_poll_are_kept_in_the_order_the_expert_sent_them(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found by an outside conformance pass: a server's search returns its matches in the order it likes
+    (newest first, often). Two questions read in the same poll were kept in that order: the conversation
+    showed the second question before the first, and the reply answered the first one (its
+    ``inResponseTo``), not the last the expert asked. They are kept in the order they were sent."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    first = communication("q1", task_id, "Depuis quand ?")
+    second = {**communication("q2", task_id, "Et une photo de près ?"), "sent": "2026-11-21T09:05:00Z"}
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [second, first]  # 10:05 (+01:00) listed before 10:00 (+01:00)
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert _questions(store, case_id) == ["Depuis quand ?", "Et une photo de près ?"]
+    reply = queue_reply(store, case_id, "Depuis trois mois.", [])
+    assert next(m for m in Outbox(store).messages(case_id) if m.id == reply).in_response_to == "q2"
 
 
 def test_a_question_given_as_a_text_attachment_or_a_reference_is_never_an_empty_message(
