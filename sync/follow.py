@@ -409,10 +409,34 @@ def _names_another_case(task: dict[str, Any], case_id: str) -> bool:
     return bool(named) and case_id not in named
 
 
-def _about(comm: dict[str, Any], task_id: str, case_id: str = "") -> bool:
+def _about(comm: dict[str, Any], task_id: str, case_id: str = "", request_id: str = "") -> bool:
     """Whether the Communication is ``about`` this Task: a relative or absolute, versioned or not,
     reference, or a logical one by the case's own identifier (found from outside: such a question was
-    left out as another Task's, and the case on hold showed no question)."""
+    left out as another Task's, and the case on hold showed no question). One about no Task is this
+    case's when it names its ServiceRequest (``basedOn``, or ``about`` the request): found by an outside
+    conformance pass, a platform's question naming the request alone was left out the same way."""
+    if _names_this_task(comm, task_id, case_id):
+        return True
+    for about in _list(comm.get("about")):
+        logical = about.get("identifier") if isinstance(about, dict) else None
+        if _reference_id(about, "Task") or (isinstance(logical, dict) and logical.get("system") == CASE_SYSTEM):
+            return False  # about another Task, another case
+    return bool(request_id) and any(
+        _reference_id(named, "ServiceRequest") == request_id
+        for named in [*_list(comm.get("about")), *_list(comm.get("basedOn"))]
+    )
+
+
+def _reference_id(value: Any, resource_type: str) -> str | None:
+    """The id of the ``resource_type`` a Reference names (relative or absolute, versioned or not), else None."""
+    reference = value.get("reference") if isinstance(value, dict) else None
+    try:
+        return location_id(reference, resource_type) if isinstance(reference, str) else None
+    except ValueError:
+        return None
+
+
+def _names_this_task(comm: dict[str, Any], task_id: str, case_id: str) -> bool:
     for about in _list(comm.get("about")):
         reference = about.get("reference") if isinstance(about, dict) else None
         if not isinstance(reference, str):
@@ -1217,7 +1241,7 @@ class Follower:
         else:
             self._questions_cut.discard(case_id)
         found = result.resources
-        mine = [comm for comm in found if isinstance(comm, dict) and _about(comm, task_id, case_id)]
+        mine = [comm for comm in found if isinstance(comm, dict) and _about(comm, task_id, case_id, str(request_id))]
         if len(mine) < len(found):
             log.warning("%d Communication(s) about other Tasks left out of Task/%s", len(found) - len(mine), task_id)
         return mine

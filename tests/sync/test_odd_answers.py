@@ -127,6 +127,32 @@ def test_two_questions_read_in_one_poll_are_kept_in_the_order_the_expert_sent_th
     assert next(m for m in Outbox(store).messages(case_id) if m.id == reply).in_response_to == "q2"
 
 
+def test_a_question_that_names_the_request_rather_than_the_task_is_still_this_cases(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found by an outside conformance pass: a platform whose expert's Communication names the case's
+    ServiceRequest (``basedOn``, or ``about`` the request itself) but not its Task had the question left out
+    as another case's: the case showed « on hold » with no question to answer. The request is this case's
+    as much as its Task; a Communication naming another request is still left out."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    requests = {case_id: str(store.platform_info(case_id)["request_id"]) for case_id, _ in cases}
+    with scripted_platform() as platform:
+        comms = []
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+            request = {"reference": f"ServiceRequest/{requests[case_id]}"}
+            comm = {**communication(f"q{n}", task_id, f"Question {n}"), "basedOn": [request]}
+            comm["about"] = [request] if n else []
+            comms.append({k: v for k, v in comm.items() if v != []})
+        # (a server that ignores the search parameter: every case's question in every answer)
+        platform.hooks.append(lambda path, _q: fhir(bundle(comms)) if path.endswith("/Communication") else None)
+        with following(store, platform) as engine:
+            engine.run_once()
+    for n, (case_id, _) in enumerate(cases):
+        assert store.state(case_id) == CaseState.ON_HOLD
+        assert _questions(store, case_id) == [f"Question {n}"]
+
+
 def test_a_question_given_as_a_text_attachment_or_a_reference_is_never_an_empty_message(
     store: Store, tmp_path: Path
 ) -> None:
