@@ -884,9 +884,20 @@ class PlatformClient:
 
     def transaction(self, bundle: Mapping[str, Any]) -> dict[str, Any]:
         """POST the transaction Bundle; the ``transaction-response`` (§3.2). A 409/412 says what the
-        platform's administrators may have to do (merge duplicate Patients)."""
+        platform's administrators may have to do (merge duplicate Patients).
+
+        One left without the platform's answer (no answer in time, a cut, a gateway's 502 or 504) may still
+        be in the platform's hands: it is not asked about again (looked up, or posted) before twice the read
+        timeout has passed. Found by an outside conformance pass: looked up a moment after the read timeout, a
+        transaction the platform was still recording was not found and posted again, and a server whose
+        conditional creates run side by side made a second case of it."""
         with _conflict_words("net.conflict"):
-            answer = self.request("POST", "", json_body=bundle)
+            try:
+                answer = self.request("POST", "", json_body=bundle)
+            except TransientFault as fault:
+                if fault.outcome_unknown and (fault.kind in ("timeout", "offline") or fault.status in (502, 504)):
+                    fault.retry_after = max(fault.retry_after or 0.0, 2 * self.config.read_timeout_s)
+                raise
         # Anything but its response (even a bare 200 or 201) leaves unknown what the platform made of it.
         document: dict[str, Any] = answer.document if isinstance(answer.document, dict) else {}
         entries = document.get("entry")
