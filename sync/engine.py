@@ -50,6 +50,7 @@ from sync.follow import Follower, change_record, find_task, forget_in_record, ke
 from sync.mapping import (
     MappingError,
     PreparedCase,
+    is_fhir_id,
     location_id,
     patient_identifier,
     prepare_case,
@@ -633,25 +634,34 @@ class _PlainUpload(Exception):
 
 
 def _ids_from_response(bundle: dict[str, Any], response: dict[str, Any]) -> tuple[str, str, str | None]:
-    """(Task id, ServiceRequest id, Task version) from the transaction-response, entry by entry."""
+    """(Task id, ServiceRequest id, Task version) from the transaction-response, entry by entry: each id
+    from its ``location``, else from the resource the entry returns (R4 gives a location only when there
+    is one: a conditional create that matched may give none)."""
     task_id = request_id = version = None
     for sent, got in zip(bundle["entry"], response["entry"], strict=True):
         kind = sent["resource"]["resourceType"]
         if kind not in ("Task", "ServiceRequest"):
             continue
-        location = ((got or {}).get("response") or {}).get("location", "")
+        location = str(((got or {}).get("response") or {}).get("location") or "")
+        returned = (got or {}).get("resource")
+        returned = returned if isinstance(returned, dict) and returned.get("resourceType") == kind else {}
         try:
             resource_id = location_id(location, kind)
         except ValueError:
-            raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True) from None
+            resource_id = str(returned.get("id") or "")
+            if not is_fhir_id(resource_id):
+                raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True) from None
         if kind == "Task":
             task_id = resource_id
             parts = location.split("/_history/")
             # The version of the Task made now (201), "requested" as the case is recorded; a Task the
             # platform already had (a conditional create that matched: 200) may have moved on since,
-            # and the next poll must read it (see find_task).
+            # and the next poll must read it (see find_task). So must one the platform returns in another
+            # status (found by an outside conformance pass: a platform that takes each request in as it
+            # stores it made it « received » at version 1, and the polls skipped it at that version).
             created = str(((got or {}).get("response") or {}).get("status", "")).startswith("201")
-            version = parts[1].strip("/") if len(parts) == 2 and created else None
+            as_sent = returned.get("status", "requested") == "requested"
+            version = parts[1].strip("/") if len(parts) == 2 and created and as_sent else None
         else:
             request_id = resource_id
     if not task_id or not request_id:

@@ -198,6 +198,27 @@ def test_the_version_of_a_task_the_platform_already_had_is_not_taken_as_mirrored
     assert _ids_from_response(sent, answer) == ("t1", "s1", version)
 
 
+def test_a_task_the_platform_changed_as_it_made_it_is_left_for_the_next_poll_to_read() -> None:
+    """Found by an outside conformance pass: a platform that takes in each request as it stores it (its Task
+    made « received » at once, version 1) returned it with the transaction's answer; the case was recorded
+    at that version as « requested », so the polls skipped the Task and the case stayed « sent » while the
+    platform said received. A Task returned in another status is read by the next poll. A matched entry
+    that gives its resource but no location (R4 asks a location only when there is one) is read by its id."""
+    sent = {"entry": [{"resource": {"resourceType": "Task"}}, {"resource": {"resourceType": "ServiceRequest"}}]}
+    answer = {
+        "entry": [
+            {
+                "response": {"status": "201 Created", "location": "Task/t1/_history/1"},
+                "resource": {"resourceType": "Task", "id": "t1", "status": "received"},
+            },
+            {"response": {"status": "200 OK"}, "resource": {"resourceType": "ServiceRequest", "id": "s1"}},
+        ]
+    }
+    assert _ids_from_response(sent, answer) == ("t1", "s1", None)
+    answer["entry"][0]["resource"]["status"] = "requested"
+    assert _ids_from_response(sent, answer) == ("t1", "s1", "1")
+
+
 def test_prepare_needs_no_network(store: Store) -> None:
     case_id = make_case(store)
     client = PlatformClient(ClientConfig("http://127.0.0.1:9/fhir"), StaticToken(None))
