@@ -886,8 +886,8 @@ class PlatformClient:
         """POST the transaction Bundle; the ``transaction-response`` (§3.2). A 409/412 says what the
         platform's administrators may have to do (merge duplicate Patients).
 
-        One left without the platform's answer (no answer in time, a cut, a gateway's 502 or 504) may still
-        be in the platform's hands: it is not asked about again (looked up, or posted) before twice the read
+        One left without the platform's answer in time (its own or a gateway's 502 or 504) may still be in
+        the platform's hands: it is not asked about again (looked up, or posted) before twice the read
         timeout has passed. Found by an outside conformance pass: looked up a moment after the read timeout, a
         transaction the platform was still recording was not found and posted again, and a server whose
         conditional creates run side by side made a second case of it."""
@@ -895,7 +895,9 @@ class PlatformClient:
             try:
                 answer = self.request("POST", "", json_body=bundle)
             except TransientFault as fault:
-                if fault.outcome_unknown and (fault.kind in ("timeout", "offline") or fault.status in (502, 504)):
+                # (Not after a cut: a platform that had the whole request answers it at once, and a link
+                # cut every few seconds, as through a satellite, would hold each case a minute.)
+                if fault.outcome_unknown and (fault.kind == "timeout" or fault.status in (502, 504)):
                     fault.retry_after = max(fault.retry_after or 0.0, 2 * self.config.read_timeout_s)
                 raise
         # Anything but its response (even a bare 200 or 201) leaves unknown what the platform made of it.

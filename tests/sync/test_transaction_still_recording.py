@@ -35,24 +35,28 @@ class SlowPlatform:
     conditional creates look for a match when a transaction comes, not when it is recorded."""
 
     tasks: dict[str, str] = field(default_factory=dict)  # case id -> Task id
+    #: The first transaction recorded at once, and the connection cut before its answer (a link's cut).
+    cut_first: bool = False
     created: int = 0
     posts: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def transaction(self, bundle: dict[str, Any]) -> dict[str, Any]:
+    def transaction(self, bundle: dict[str, Any]) -> dict[str, Any] | None:
         case_id = next(
             e["resource"]["identifier"][0]["value"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Task"
         )
         with self.lock:
             self.posts += 1
             first, matched = self.posts == 1, case_id in self.tasks
-        if first:
+        if first and not self.cut_first:
             time.sleep(RECORDING_S)
         with self.lock:
             if not matched:
                 self.created += 1
                 self.tasks[case_id] = f"t{self.created}"
             task_id = self.tasks[case_id]
+        if first and self.cut_first:
+            return None
         entries = []
         for n, entry in enumerate(bundle["entry"]):
             kind = entry["resource"]["resourceType"]
@@ -83,8 +87,8 @@ class SlowPlatform:
 
 
 @contextmanager
-def slow_platform() -> Iterator[tuple[SlowPlatform, str]]:
-    platform = SlowPlatform()
+def slow_platform(*, cut_first: bool = False) -> Iterator[tuple[SlowPlatform, str]]:
+    platform = SlowPlatform(cut_first=cut_first)
     binaries = iter(range(1, 1000))
 
     class Handler(QuietHandler):
@@ -110,6 +114,9 @@ def slow_platform() -> Iterator[tuple[SlowPlatform, str]]:
                 self.fhir({"resourceType": "Bundle", "type": "searchset", "entry": []})
             else:
                 reply = platform.transaction(json.loads(body))
+                if reply is None:
+                    self.close_connection = True  # cut: no answer at all
+                    return
                 with contextlib.suppress(OSError):  # the client gave up waiting: recorded all the same
                     self.fhir(reply)
 
@@ -132,3 +139,19 @@ def test_a_transaction_the_platform_is_still_recording_is_not_posted_again_as_a_
         assert store.state(case_id) == CaseState.SENT
         assert store.platform_info(case_id)["task_id"] == "t1"
         assert platform.posts == 1
+
+
+def test_a_transaction_cut_before_its_answer_is_looked_up_at_once(store: Store) -> None:
+    """The wait is for a platform slow to answer, not for a cut (a link cut every few seconds, as through
+    a satellite): a platform that had the whole request answers the lookup at once, and the case is sent
+    in the same pass, once, not held for twice the read timeout (20 s here, past the pass's budget)."""
+    case_id = make_case(store)
+    with (
+        slow_platform(cut_first=True) as (platform, base_url),
+        PlatformClient(
+            ClientConfig(base_url, 2.0, 10.0), StaticToken(None), policy=RetryPolicy(base_s=0.02, cap_s=0.2)
+        ) as client,
+    ):
+        Engine(store, client, case_budget_s=5.0).run_once(poll=False)
+        assert store.state(case_id) == CaseState.SENT
+        assert (platform.created, platform.posts) == (1, 1)
