@@ -8,9 +8,12 @@ connection closed and every thread joined, so pytest's warnings-as-errors stay q
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
+import os
 import re
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -32,6 +35,40 @@ log = logging.getLogger(__name__)
 _TUS_UPLOAD = re.compile(r"^/fhir/tus/[A-Za-z0-9\-.]{1,64}/?$")
 
 
+#: Linux's tables of TCP sockets: each connection's two ends and the user id owning each socket.
+_SOCKET_TABLES = (Path("/proc/net/tcp"), Path("/proc/net/tcp6"))
+
+
+def _endpoint(field: str) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, int] | None:
+    """An address of /proc/net/tcp{,6} (``0100007F:1F90``: 32-bit words in the host's byte order)."""
+    address, _sep, port = field.partition(":")
+    try:
+        raw = b"".join(int(address[i : i + 8], 16).to_bytes(4, sys.byteorder) for i in range(0, len(address), 8))
+        return ipaddress.ip_address(raw), int(port, 16)
+    except ValueError:
+        return None
+
+
+def connection_owner(client: tuple[str, int], server: tuple[str, int]) -> int | None:
+    """The user id owning the client's end of the TCP connection ``client`` → ``server`` on this machine,
+    read from Linux's socket tables; None where they cannot tell (another system, or tables that do not
+    even list the server's own end of it); -1 for a client end not listed."""
+    client_end = (ipaddress.ip_address(client[0]), int(client[1]))
+    server_end = (ipaddress.ip_address(server[0]), int(server[1]))
+    listed = False
+    for table in _SOCKET_TABLES:
+        with contextlib.suppress(OSError):
+            for line in table.read_text("ascii", "replace").splitlines()[1:]:
+                fields = line.split()
+                if len(fields) <= 7:
+                    continue
+                ends = (_endpoint(fields[1]), _endpoint(fields[2]))
+                if ends == (client_end, server_end):
+                    return int(fields[7])
+                listed = listed or ends == (server_end, client_end)
+    return -1 if listed else None
+
+
 class _TooLarge(Exception):
     pass
 
@@ -49,6 +86,8 @@ class Served(Protocol):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # Keep-alive, as the client's requests.Session expects.
     server: _HTTPServer
+    #: Whether the connection comes from this account's programs (``_HTTPServer.own_account``).
+    _own_account: bool | None = None
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -89,6 +128,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             words = "En-tête Host refusé : ce bac à sable ne répond qu'à son adresse de boucle locale"
             self._send(error_reply(FhirError.one(421, words, code="security")))
+            return
+        if self._own_account is None:  # once a connection: its owner does not change
+            self._own_account = self.server.own_account(self.client_address)
+        if not self._own_account:
+            # Another account of this machine: loopback is shared by every user (found from outside: a
+            # sandbox without a token served its patients to any local account).
+            self.close_connection = True
+            words = "Ce bac à sable ne répond qu'aux programmes du compte qui l'a lancé sur ce poste"
+            self._send(error_reply(FhirError.one(403, words, code="security")))
             return
         # (The PSC-like provider served by this class too takes no uploads.)
         if (
@@ -235,6 +283,16 @@ class _HTTPServer(ThreadingHTTPServer):
         if not given_port.isdigit() or int(given_port) != port:
             return False
         return is_loopback(name.removeprefix("[").removesuffix("]"))
+
+    def own_account(self, client: Any) -> bool:
+        """Whether a connection comes from a program of the account running this server (always true when
+        not on loopback, where a token guards it, and where no socket table tells: another system than Linux)."""
+        if not self.check_host or not hasattr(os, "getuid"):
+            return True
+        owner = connection_owner(
+            (str(client[0]), int(client[1])), (str(self.server_address[0]), int(self.server_address[1]))
+        )
+        return owner is None or owner == os.getuid()
 
     def close_idle_connections(self) -> None:
         """Wake handler threads parked on a kept-alive connection so they can be joined."""

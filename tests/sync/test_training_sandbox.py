@@ -1,11 +1,13 @@
 """Training mode's built-in sandbox keeps patient data as safely as the real store does.
 
-Sealed under the data key on disk, reachable only with its random token and a loopback Host,
-erased once a real platform is configured, and forgetting a case when retention purges it.
+Sealed under the data key on disk, reachable only with its random token, a loopback Host and from its own
+account's programs (the standalone sandbox too), erased once a real platform is configured, and forgetting
+a case when retention purges it.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -318,6 +320,76 @@ def test_the_standalone_sandbox_answers_a_qualified_patient_sent_to_it_as_a_plat
     finally:
         process.terminate()
         process.communicate(timeout=30)  # (its pipes closed with it)
+
+
+def _as_another_account(url: str) -> tuple[int, bytes]:
+    """GET ``url`` from another local account (``nobody``, uid 65534) of this machine: a forked child
+    that gives up root before it connects. (status, body); status 0 when the connection was refused."""
+    import http.client
+    import json
+    import os
+    from urllib.parse import urlsplit
+
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child process
+        answer: dict[str, Any] = {"status": 0, "body": ""}
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            parts = urlsplit(url)
+            connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+            connection.request("GET", parts.path)
+            response = connection.getresponse()
+            answer = {"status": response.status, "body": response.read().decode("utf-8", "replace")}
+        except OSError:
+            pass
+        finally:
+            os.write(write_end, json.dumps(answer).encode())
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        answer = json.loads(pipe.read() or b"{}")
+    os.waitpid(child, 0)
+    return int(answer["status"]), str(answer["body"]).encode()
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="acting as another account needs root")
+def test_the_standalone_sandbox_serves_no_other_local_account(
+    teleavis_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """From an attacker's pass with a second account on the workstation: `teleavis sandbox` without
+    `--token` (loopback only) served every patient sent to it to any program of any account, names, INS
+    and photos. It answers only the account that started it."""
+    import copy
+
+    from tests.support.cases import EXAMPLE, example_case
+    from tests.support.cli import SITE, run_inprocess, write_json
+
+    process = _standalone_sandbox("--port", "0", "--answer-after", "600")
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+        assert run_inprocess(capsys, "config", "set", "platform.url", url).code == 0
+        qualified = {**copy.deepcopy(EXAMPLE["patient"]), "identity_status": "qualified"}
+        imported = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "cas", patient=qualified)))
+        case_id = imported.out.strip()
+        assert run_inprocess(capsys, "case", "send", case_id).code == 0
+        sent = run_inprocess(capsys, "sync", "--once", "--json")
+        assert sent.code == 0 and sent.json()["sent"] == [case_id], sent.err  # its own account: served
+        own = requests.get(f"{url}/Patient", timeout=10)
+        assert own.status_code == 200 and b"MARTIN" in own.content
+        for path in ("Patient", "Binary", "metadata"):
+            status, body = _as_another_account(f"{url}/{path}")
+            assert status in (0, 403), (path, status)
+            assert b"MARTIN" not in body and EXAMPLE["patient"]["ins"].encode() not in body
+        status, body = _as_another_account(f"{url}/Patient")
+        assert status == 403 and "compte" in body.decode()  # said, not a silent reset
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
 
 
 def test_cases_queued_in_training_mode_never_leave_for_the_real_platform_set_after(
