@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -74,6 +75,10 @@ from app.swap import finish_swap
 log = logging.getLogger(__name__)
 #: The events of an answer that replaces the one kept (``set_answer`` keeps the replaced one).
 _REPLACING = frozenset({AnswerNews.AMENDED.value, AnswerNews.WITHDRAWN.value})
+#: The alterations already recorded in the audit log by this run (data folder, case, what): each is
+#: recorded once, not at every read of the altered item (``Store.altered``).
+_ALTERATIONS_RECORDED: set[tuple[str, str | None, str]] = set()
+_ALTERATIONS_LOCK = threading.Lock()
 #: The event of an answer kept while its report is not signed off (DiagnosticReport preliminary…).
 PROVISIONAL_EVENT = "provisional"
 
@@ -289,12 +294,22 @@ class Store:
             raise self.altered(case_id, "sealed value does not open") from exc
 
     def altered(self, case_id: str | None, detail: str) -> DataAltered:
-        """Record (audit ``altered``) that an item of ``case_id`` was found altered; returns the error to raise."""
+        """Record (audit ``altered``) that an item of ``case_id`` was found altered; returns the error to raise.
+
+        Once a run of the program for each item: an altered message is read at every refresh of its case
+        and every pass of the sync, and it added an audit entry each time (thousands a day, the entries
+        that matter lost among them)."""
+        said = (str(self.data_dir), case_id, detail)
+        with _ALTERATIONS_LOCK:
+            if said in _ALTERATIONS_RECORDED:
+                return DataAltered(M.tr("data.altered"))
         log.warning("altered data found in case %s: %s", case_id, detail)
         if not self.conn.in_transaction:
             try:
                 with transaction(self.conn) as conn:
                     audit.append(conn, self.key, "altered", case_id, detail=detail)
+                with _ALTERATIONS_LOCK:
+                    _ALTERATIONS_RECORDED.add(said)
             except StorageError:
                 log.warning("could not record the alteration in the audit log")
         return DataAltered(M.tr("data.altered"))

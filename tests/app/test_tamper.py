@@ -597,6 +597,10 @@ def test_an_experts_question_marked_withdrawn_in_the_database_is_still_shown_as_
         shown = next(m for m in Outbox(store).messages(case_id) if m.id == question)
         assert not shown.withdrawn
         assert _altered_entries(store) == 1
+        for _ in range(3):  # read again at each refresh of its case, each pass of the sync (its own store)
+            with store.clone() as sync_store:
+                Outbox(sync_store).messages(case_id)
+        assert _altered_entries(store) == 1, "recorded once, not at every read"
 
 
 def test_news_marked_read_in_the_database_is_shown_unread(teleavis_home: Path) -> None:
