@@ -1034,7 +1034,7 @@ Queue it for sending?</translation>
     <message>
         <location filename="../../ui/follow_view.py" line="209"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
-        <translation>Images joined by the expert: double-click to enlarge</translation>
+        <translation>Images attached by the expert: double-click to enlarge</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="692"/>
@@ -1347,7 +1347,7 @@ Queue it for sending?</translation>
     <message>
         <location filename="../../ui/follow_view.py" line="1012"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
-        <translation>“{name}” is not joined: {reason}</translation>
+        <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1116"/>
@@ -1867,7 +1867,7 @@ Queue it for sending?</translation>
     <message>
         <location filename="../../ui/main_window.py" line="765"/>
         <source>Le compte rendu qui manquait au dossier {id} est arrivé.</source>
-        <translation>The report case {id} was missing has arrived.</translation>
+        <translation>The missing report of case {id} has arrived.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="769"/>

@@ -174,3 +174,24 @@ def test_undo_in_the_edit_menu_says_undo_not_cancel(
         window.shutdown()
     finally:
         install_language(qapp, "fr")
+
+
+def test_what_the_expert_sends_afterwards_or_attaches_reads_as_english(
+    qtbot: Any, store: Store, english: None, window: Any
+) -> None:
+    """Found from outside: the English window said the expert's images were "joined", a photo refused
+    for a reply "is not joined", and the late report's notice read "The report case 01234567 was
+    missing has arrived." — French turned word for word, which a nurse has to read twice."""
+    from ui.follow_view import FollowView
+
+    window.sync.case_state.emit("0123456789abcdef", "answered", "completed")
+    qtbot.waitUntil(lambda: len(window.notifier.shown) > 0, timeout=30_000)
+    assert window.notifier.shown.pop() == (
+        "Expert's report received",
+        "The missing report of case 01234567 has arrived.",
+    )
+    view = FollowView(store)
+    qtbot.addWidget(view)
+    assert view.expert_images.toolTip() == "Images attached by the expert: double-click to enlarge"
+    said = view.tr("« {name} » n'est pas jointe : {reason}").format(name="blurred.jpg", reason="Blurred photo.")
+    assert said == "“blurred.jpg” is not attached: Blurred photo."
