@@ -18,7 +18,17 @@ from app.errors import CaseFileError
 from app.findings import Finding
 from app.fsutil import FileTooLarge, NotOrdinaryFile, os_reason, read_ordinary_file
 from app.identifiers import normalize_birth_place
-from app.model import IDENTITY_STATUSES, Case, CaseImage, Consent, Patient, Priority, Specialty, Treatment
+from app.model import (
+    IDENTITY_DOCUMENTS,
+    IDENTITY_STATUSES,
+    Case,
+    CaseImage,
+    Consent,
+    Patient,
+    Priority,
+    Specialty,
+    Treatment,
+)
 from app.validation import marriage_word, validate_content
 
 M.add(
@@ -113,7 +123,19 @@ _TOP = {
     "form",
     "images",
 }
-_PATIENT = {"family", "used_name", "given", "birth_date", "birth_place", "sex", "ins", "identity_status", "local_id"}
+_PATIENT = {
+    "family",
+    "used_name",
+    "given",
+    "birth_date",
+    "birth_place",
+    "sex",
+    "ins",
+    "identity_status",
+    "identity_document",
+    "identity_checked_on",
+    "local_id",
+}
 _CONSENT = {"given", "date", "recorded_by"}
 _TREATMENT = {"name", "dosage"}
 _IMAGE = {"file", "body_site", "eye", "view", "note"}
@@ -268,6 +290,10 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
         ins=r.text(pdata, "ins", "patient").replace(" ", "").upper() or None,
         local_id=r.text(pdata, "local_id", "patient") or None,
         identity_status=r.text(pdata, "identity_status", "patient", choices=IDENTITY_STATUSES) or "provisional",
+        # The ID document checked and its day, as the window records them: the checklist asks for them
+        # for a validated or qualified identity, and the document goes to the platform (validation mode).
+        identity_document=r.text(pdata, "identity_document", "patient", choices=IDENTITY_DOCUMENTS),
+        identity_checked_on=r.text(pdata, "identity_checked_on", "patient"),
     )
     if word := marriage_word(case.patient.family):
         # Imported all the same (a warning of the checklist), but said now: a script's author reads this.

@@ -356,3 +356,27 @@ def test_a_digit_or_a_sign_typed_in_a_name_is_pointed_out() -> None:
         family="N’GUYEN-D'ARC de la Tour", given=["Élodie", "Marie-Thérèse"], birth_date="1950-02-03", local_id="D-1"
     )
     assert not any(f.code.endswith(".signs") for f in validate_identity(case, date(2026, 12, 4)))
+
+
+def test_a_case_file_says_which_id_document_was_checked_and_when(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found from outside: `case show` of an imported qualified identity told to « indiquez la pièce
+    d'identité contrôlée et la date du contrôle », which the case file had no key for: a script could
+    never say it, and the platform never got the identity's validation mode from the command line."""
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    patient = {**EXAMPLE["patient"], "identity_status": "qualified", "birth_place": "75056"}
+    told = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "told", patient=patient)))
+    shown = run_inprocess(capsys, "case", "show", told.out.strip(), "--json").json()
+    assert "patient.identity_document.missing" in {f["code"] for f in shown["checklist"]}
+
+    checked = {**patient, "identity_document": "PA", "identity_checked_on": "2026-11-20"}
+    case_id = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "checked", patient=checked)))
+    assert case_id.code == 0, case_id.err
+    shown = run_inprocess(capsys, "case", "show", case_id.out.strip(), "--json").json()
+    assert "patient.identity_document.missing" not in {f["code"] for f in shown["checklist"]}
+    assert (shown["patient"]["identity_document"], shown["patient"]["identity_checked_on"]) == ("PA", "2026-11-20")
+
+    wrong = {**checked, "identity_document": "passeport"}
+    refused = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "wrong", patient=wrong)))
+    assert refused.code == 1 and "patient.identity_document" in refused.err and "CN, PA" in refused.err
