@@ -66,6 +66,7 @@ from app.report_pdf import (
 from app.report_text import (
     T,
     birth_place_words,
+    conversation_words,
     eye_check_words,
     form_words,
     history_words,
@@ -481,13 +482,9 @@ def _conversation_part(store: Store, case_id: str, t: T, styles: dict[str, Parag
     messages = Outbox(store).messages(case_id)
     if not messages:
         return []
-    rows = []
-    for message in messages:
-        who = t("from_expert") if message.direction == "from-expert" else t("from_requester")
-        when = moment_words(message.sent_at or message.created_at, t.lang)
-        text = t("message_withdrawn") if message.withdrawn else message.text
-        rows.append((f"{who}\n{when}" if when else who, text or "—"))
-    return _dated_section(t("conversation"), rows, t, styles)
+    title, said = conversation_words(messages, t.lang)
+    rows = [(f"{who}\n{when}" if when else who, text or "—") for when, who, text in said]
+    return _dated_section(title, rows, t, styles)
 
 
 def _history_part(store: Store, case_id: str, t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from app import messages as M
 from app.i18n import Catalogue, date_words
 from app.identifiers import birth_country_name
-from app.model import Case, CaseImage
+from app.model import Case, CaseImage, Message
 from app.validation import looks_like
 
 log = logging.getLogger(__name__)
@@ -324,6 +324,21 @@ def eye_check_words(image: CaseImage, lang: str) -> str | None:
     """« œil à vérifier » for a retinograph whose optic disc lies on the other eye's side
     (``app.validation.eye_side``), whatever the case's state: sent, the expert's advice may rest on it."""
     return _pick(_WORDS, "eye_to_check", lang) if looks_like(image) else None
+
+
+def conversation_words(messages: list[Message], lang: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """The conversation with the expert as the report and ``case show`` say it: its title, then for each
+    message, oldest first, when, who (the expert or the requester) and what it says (a withdrawn one said
+    so, its words kept on the record only)."""
+    rows = [
+        (
+            moment_words(m.sent_at or m.created_at, lang),
+            _pick(_WORDS, "from_expert" if m.direction == "from-expert" else "from_requester", lang),
+            _pick(_WORDS, "message_withdrawn", lang) if m.withdrawn else m.text,
+        )
+        for m in messages
+    ]
+    return _pick(_WORDS, "conversation", lang), rows
 
 
 def moment_words(value: str, lang: str) -> str:

@@ -20,6 +20,7 @@ from app.identifiers import birth_country_name
 from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, Patient, iso, utc_now
 from app.outbox import Outbox, held_by_platform
 from app.report_text import (
+    conversation_words,
     eye_check_words,
     form_words,
     history_words,
@@ -347,6 +348,19 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
         ],
         "platform": store.platform_info(case.id),
         "history": store.history(case.id),
+        # The expert's questions and the requester's replies, oldest first: what the answer may rest on,
+        # and, on hold, what the expert asks (found from outside: said nowhere but in the window).
+        "messages": [
+            {
+                "direction": m.direction,
+                "text": m.text,
+                "sent_at": m.sent_at,
+                "created_at": m.created_at,
+                "withdrawn": m.withdrawn,
+                "images": len(m.image_ids),
+            }
+            for m in Outbox(store).messages(case.id)
+        ],
         "answer": {
             **asdict(answer),
             "missing_words": missing_words(answer),
@@ -382,6 +396,8 @@ def run_show(args: argparse.Namespace) -> int:
         training = store.made_in_training(case.id)  # its line, also once it left for the real platform
         to_platform = store.destination(case.id) == PLATFORM
         row = Outbox(store).row(case.id) if case.state == CaseState.NEEDS_ATTENTION else None
+        messages = Outbox(store).messages(case.id)
+        conversation = conversation_words(messages, i18n.language()) if messages else None
     if args.json:
         emit_json(doc)
         return 0
@@ -457,6 +473,14 @@ def run_show(args: argparse.Namespace) -> int:
     out.extend(_platform_lines(doc))
     if row is not None and row.offers_reduced:
         out.append(f"  {M.tr('show.send_reduced', id=case.id[:8])}")
+    if conversation:
+        title, rows = conversation
+        out.append(f"{title} :" if lang == "fr" else f"{title}:")
+        # A message of several lines keeps them under its own, indented (a script reads one message a line).
+        out.extend(
+            f"  {when} — {who}{' :' if lang == 'fr' else ':'} " + "\n    ".join(text.splitlines() or [""])
+            for when, who, text in rows
+        )
     if case.state == CaseState.ON_HOLD:
         out.append(M.tr("show.reply_in_window", id=case.id[:8]))
     if doc["due_at"] and doc["state"] in WAITING_FOR_EXPERT:  # a promise kept, or no longer owed, is not said

@@ -220,3 +220,25 @@ def test_cancel_on_a_draft_says_where_it_is_deleted(teleavis_home: Path, capsys:
     assert other.code == 1 and "il n'y a rien à annuler là-bas" in other.err and "Supprimer" not in other.err
     with Store.open(teleavis_home) as store:
         assert {draft, held} <= {c.id for c in store.list_cases()}
+
+
+def test_case_show_gives_the_experts_question_it_asks_to_answer(
+    teleavis_home: Path, tmp_path: Path, capsys: Any
+) -> None:
+    """Found from outside: `status` sent the nurse to the case (« À lire … réponse ou question de
+    l'expert »), `case show` said « L'expert attend votre réponse à sa question », and nowhere in the
+    text or the JSON was the question: she could not know what the expert asked without the window."""
+    from tests.support.cli import run_inprocess
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    with Store.open() as store:
+        setup_site(store)
+        (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    shown = run_inprocess(capsys, "case", "show", case_id)
+    assert shown.code == 0
+    lines = shown.out.splitlines()
+    asked = lines.index("Questions de l'expert et réponses :")
+    assert lines[asked + 1].endswith("— Expert : Depuis quand ?")
+    assert lines[asked + 2].startswith("L'expert attend votre réponse à sa question")
+    (message,) = run_inprocess(capsys, "case", "show", case_id, "--json").json()["messages"]
+    assert (message["direction"], message["text"], message["withdrawn"]) == ("from-expert", "Depuis quand ?", False)
