@@ -47,8 +47,10 @@ M.add(
             "en": "the worklist (the patient's initials only)",
         },
         "case.show_help": {
-            "fr": "un dossier : patient, images et leur contrôle qualité, ce qui manque, la réponse",
-            "en": "one case: patient, images and their quality checks, what is missing, the answer",
+            "fr": "un dossier : patient, images et leur contrôle qualité, ce qui manque, la réponse et les "
+            "questions de l'expert",
+            "en": "one case: patient, images and their quality checks, what is missing, the answer and the "
+            "expert's questions",
         },
         "case.send_help": {
             "fr": "vérifie le dossier et le met en file d'envoi (refusé s'il manque quelque chose)",
