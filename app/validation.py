@@ -91,6 +91,14 @@ M.add(
             "fr": "Date de naissance avant 1880 : vérifiez l'année.",
             "en": "Date of birth before 1880: check the year.",
         },
+        "v.birth_date_no_day": {
+            "fr": "Date de naissance invalide : ce jour n'existe pas ({day} ?) ; vérifiez le jour et le mois.",
+            "en": "Invalid date of birth: there is no such day ({day}?); check the day and the month.",
+        },
+        "v.birth_date_future": {
+            "fr": "Date de naissance dans le futur : vérifiez l'année.",
+            "en": "Date of birth in the future: check the year.",
+        },
         "v.birth_date_bad": {
             "fr": "Date de naissance invalide : attendue sous la forme AAAA-MM-JJ, dans le passé.",
             "en": "Invalid date of birth: expected as YYYY-MM-DD, in the past.",
@@ -297,6 +305,10 @@ M.add(
             "fr": "Date du consentement dans le futur : vérifiez-la.",
             "en": "Consent date in the future: check it.",
         },
+        "v.consent_date_no_day": {
+            "fr": "Date du consentement invalide : ce jour n'existe pas ({day} ?) ; vérifiez le jour et le mois.",
+            "en": "Invalid consent date: there is no such day ({day}?); check the day and the month.",
+        },
         "v.consent_date": {
             "fr": "Date du consentement manquante ou invalide (AAAA-MM-JJ).",
             "en": "Consent date missing or invalid (YYYY-MM-DD).",
@@ -410,6 +422,31 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+_MONTHS = {
+    "fr": (
+        "janvier", "février", "mars", "avril", "mai", "juin",
+        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+
+
+def no_such_day(text: str) -> str | None:
+    """The day of a date written in the right form but absent from the calendar (``1950-02-31``), as a
+    reader says it (« 31 février », "31 February"; « 31/13 » for a month past 12); None for any other
+    text. Said as such: « attendue sous la forme JJ/MM/AAAA » did not tell the nurse, who had typed
+    that form, that the day was what was wrong."""
+    if not isinstance(text, str) or not _DATE.match(text) or parse_date(text) is not None:
+        return None
+    _year, month, day = (int(part) for part in text.split("-"))
+    if 1 <= month <= 12:
+        return f"{day} {_MONTHS.get(i18n.language(), _MONTHS['fr'])[month - 1]}"
+    return f"{day:02d}/{month:02d}"
+
+
 def _name_signs(text: str) -> str:
     """The characters of ``text`` a name does not hold (digits, punctuation, symbols), each once, in the
     order typed: a name is letters (accents kept), spaces, hyphens and apostrophes. Control and invisible
@@ -480,8 +517,12 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
         out.append(_f("patient.birth_date", "patient.birth_date", "v.birth_date"))
     else:
         born = parse_date(p.birth_date)
-        if born is None or born > today:
+        if born is None and (day := no_such_day(p.birth_date)):
+            out.append(_f("patient.birth_date.invalid", "patient.birth_date", "v.birth_date_no_day", "error", day=day))
+        elif born is None:
             out.append(_f("patient.birth_date.invalid", "patient.birth_date", "v.birth_date_bad", "error"))
+        elif born > today:
+            out.append(_f("patient.birth_date.invalid", "patient.birth_date", "v.birth_date_future", "error"))
         elif born.year < 1880:  # a slip of the century (1850 for 1950): said as such
             out.append(_f("patient.birth_date.invalid", "patient.birth_date", "v.birth_date_old", "error"))
     if p.birth_place and not birth_place_is_valid(p.birth_place):
@@ -646,7 +687,9 @@ def validate_content(case: Case, today: date | None = None) -> list[Finding]:
     else:
         signed = parse_date(consent.date)
         born = parse_date(case.patient.birth_date)
-        if signed is None:
+        if signed is None and (day := no_such_day(consent.date)):
+            out.append(_f("consent.date", "consent.date", "v.consent_date_no_day", day=day))
+        elif signed is None:
             out.append(_f("consent.date", "consent.date", "v.consent_date"))
         elif signed > (today or date.today()):
             out.append(_f("consent.date", "consent.date", "v.consent_date_future"))

@@ -380,3 +380,35 @@ def test_a_case_file_says_which_id_document_was_checked_and_when(
     wrong = {**checked, "identity_document": "passeport"}
     refused = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "wrong", patient=wrong)))
     assert refused.code == 1 and "patient.identity_document" in refused.err and "CN, PA" in refused.err
+
+
+def test_a_day_that_does_not_exist_or_is_to_come_is_said_as_such() -> None:
+    """Found from outside: « 31/02/1950 » typed in the window's birth date was « attendue sous la forme
+    JJ/MM/AAAA » — the very form the nurse had typed — and a birth date to come said the same: she
+    could not see what to correct. So was a consent dated 31/04."""
+    from datetime import date
+
+    from app.model import Consent
+    from app.validation import validate_case
+
+    today = date(2026, 12, 3)
+
+    def said(birth: str, consent: str = "2026-11-20") -> list[str]:
+        case = Case(
+            patient=Patient(family="MARTIN", given=["Paul"], birth_date=birth, sex="male"),
+            consent=Consent(given=True, date=consent, recorded_by="Inf. Durand"),
+        )
+        return [
+            f.message
+            for f in validate_case(case, None, today=today)
+            if f.field in ("patient.birth_date", "consent.date")
+        ]
+
+    assert said("1950-02-31") == [
+        "Date de naissance invalide : ce jour n'existe pas (31 février ?) ; vérifiez le jour et le mois."
+    ]
+    assert said("2027-02-03")[0] == "Date de naissance dans le futur : vérifiez l'année."
+    assert said("1950-02-03", consent="2026-04-31") == [
+        "Date du consentement invalide : ce jour n'existe pas (31 avril ?) ; vérifiez le jour et le mois."
+    ]
+    assert said("3/2/1950") == ["Date de naissance invalide : attendue sous la forme AAAA-MM-JJ, dans le passé."]

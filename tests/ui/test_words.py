@@ -212,7 +212,9 @@ def test_the_date_hint_and_the_date_error_agree(qtbot: Any, store: Store, sync_r
     # March to many English readers.
     assert hint == ("JJ/MM/AAAA" if language == "fr" else "YYYY-MM-DD")
     editor.birth_date.setFocus()
-    type_text(editor.birth_date, "31/02/1950" if language == "fr" else "1950-02-31")
+    # A date not in the field's form (a day absent from the calendar, 31/02, says so instead: see
+    # tests/app/test_identity_vigilance.py).
+    type_text(editor.birth_date, "3 février 1950" if language == "fr" else "03/02/1950")
     qtbot.keyClick(editor.birth_date, Qt.Key.Key_Tab)
     problem = editor.problems["patient.birth_date"]
     assert problem.isVisible()
