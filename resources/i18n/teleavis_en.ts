@@ -1631,7 +1631,7 @@ Queue it for sending?</translation>
     <message>
         <location filename="../../ui/main_window.py" line="578"/>
         <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
-        <translation>Training mode: cases go to a trial platform, not to a real expert.</translation>
+        <translation>Training mode: cases go to a test platform, not to a real expert.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="742"/>
@@ -1963,7 +1963,7 @@ Queue it for sending?</translation>
         <location filename="../../ui/main_window.py" line="850"/>
         <location filename="../../ui/main_window.py" line="885"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
-        <translation>Trial platform on this computer</translation>
+        <translation>Test platform on this computer</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="875"/>
@@ -2152,7 +2152,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <location filename="../../ui/setup_forms.py" line="355"/>
         <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <extracomment>Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).</extracomment>
-        <translation>Training mode: built-in trial platform, nothing really sent</translation>
+        <translation>Training mode: built-in test platform, nothing really sent</translation>
     </message>
     <message>
         <location filename="../../ui/setup_forms.py" line="356"/>
@@ -2511,7 +2511,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 Deux réglages suffisent pour commencer : qui demande l&apos;avis (votre site), et où partent les dossiers. Sans plateforme, Teleavis démarre en mode formation : vous pouvez essayer tout le parcours avec une plateforme d&apos;essai et une caméra de démonstration.</source>
         <translation>Teleavis sends your tele-expertise requests (dermatology, retinography, wound care) to an expert physician and brings back the answer.
 
-Two settings are enough to start: who asks for the opinion (your site), and where the cases go. Without a platform, Teleavis starts in training mode: you can try the whole loop with a trial platform and a demo camera.</translation>
+Two settings are enough to start: who asks for the opinion (your site), and where the cases go. Without a platform, Teleavis starts in training mode: you can try the whole loop with a test platform and a demo camera.</translation>
     </message>
     <message>
         <location filename="../../ui/setup_wizard.py" line="57"/>

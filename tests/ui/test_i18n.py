@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app import i18n
 from app.store import Store
@@ -195,3 +195,29 @@ def test_what_the_expert_sends_afterwards_or_attaches_reads_as_english(
     assert view.expert_images.toolTip() == "Images attached by the expert: double-click to enlarge"
     said = view.tr("« {name} » n'est pas jointe : {reason}").format(name="blurred.jpg", reason="Blurred photo.")
     assert said == "“blurred.jpg” is not attached: Blurred photo."
+
+
+def test_the_english_window_names_the_training_platform_one_way(
+    qtbot: Any, store: Store, english: None, window: Any
+) -> None:
+    """Found from outside: the English banner, status bar and first-start wizard said "trial platform"
+    where the case's own banner, its follow view and every command said "test platform": two names a
+    nurse may take for two places her case could have gone. French says « plateforme d'essai » throughout."""
+    from ui.setup_forms import PlatformForm
+    from ui.setup_wizard import SetupWizard
+
+    window.new_case()
+    form = PlatformForm(store)
+    qtbot.addWidget(form)
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    said = [
+        window.banner.text(),
+        window.statusBar().currentMessage(),
+        *[w.text() for w in window.statusBar().findChildren(QLabel)],
+        window.case_page.training_mark.text(),
+        form.training.text(),
+        *[w.text() for w in wizard.findChildren(QLabel)],
+    ]
+    assert not [s for s in said if "trial" in s.lower()], said
+    assert sum("test platform" in s for s in said) >= 3, said
