@@ -111,7 +111,8 @@ M.add(
         "reply.unusable": {
             "fr": "Une image jointe est inutilisable ({reason}) : rien n'est parti. Retirez les images, puis "
             "joignez-en une nette.",
-            "en": "An image joined is unusable ({reason}): nothing has left. Remove the images, then join a sharp one.",
+            "en": "An attached image is unusable ({reason}): nothing has left. Remove the images, then attach a "
+            "sharp one.",
         },
         "follow.attachment_only": {
             "fr": "(L'expert a joint un élément qui ne peut pas être affiché ici : consultez-le sur la plateforme.)",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +72,31 @@ def test_the_training_expert_asks_on_the_cases_drawn_and_answers_the_others(
     question = [m for m in Outbox(store).messages(asked) if m.direction == "from-expert"]
     assert len(question) == 1 and "?" in question[0].text
     assert store.answer(asked) is None
+
+
+def test_an_unusable_image_for_the_expert_is_said_attached_in_english(store: Store, tmp_path: Path) -> None:
+    """Found from outside: in English, a reply's unusable photo was « An image joined is unusable …
+    then join a sharp one »: French turned word for word (« jointe », « joignez »)."""
+    from app import i18n
+    from app.errors import TeleavisError
+    from app.model import CaseImage
+    from capture.pipeline import prepare_image_file
+    from sync.follow import queue_reply
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from tests.sync.sync_helpers import setup_site
+
+    setup_site(store)
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    # A real camera's file, 100 × 75 pixels: too small to be read by the expert (blocking).
+    small = Path(__file__).resolve().parents[1] / "fixtures" / "real-cameras" / "Nikon_COOLPIX_P1.jpg"
+    prepared = prepare_image_file(small, specialty="dermatology")
+    record = CaseImage(content_type=prepared.content_type, width=prepared.width, height=prepared.height)
+    record.quality = list(prepared.quality)
+    i18n.set_language("en")
+    try:
+        with pytest.raises(TeleavisError) as refused:
+            queue_reply(store, case_id, "Since May.", [NewImage(record, prepared.data, prepared.thumbnail)])
+    finally:
+        i18n.set_language(None)
+    assert refused.value.message.startswith("An attached image is unusable (")
+    assert refused.value.message.endswith("Remove the images, then attach a sharp one.")
