@@ -292,22 +292,15 @@ def test_the_standalone_sandbox_answers_a_qualified_patient_sent_to_it_as_a_plat
     the contract's example case (a qualified identity): « Refusée : patient réel en formation ». A
     workstation with a platform configured sends the real INS; served on its own, the sandbox stands
     for that platform, and its expert answers."""
-    import copy
     import time
 
-    from tests.support.cases import EXAMPLE, example_case
-    from tests.support.cli import SITE, run_inprocess, write_json
+    from tests.support.cli import run_inprocess
 
     process = _standalone_sandbox("--port", "0", "--answer-after", "1")
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
-        assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
-        assert run_inprocess(capsys, "config", "set", "platform.url", url).code == 0
-        qualified = {**copy.deepcopy(EXAMPLE["patient"]), "identity_status": "qualified"}
-        imported = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "cas", patient=qualified)))
-        case_id = imported.out.strip()
-        assert run_inprocess(capsys, "case", "send", case_id).code == 0
+        case_id = _qualified_case_queued_for(url, tmp_path, capsys)
         deadline = time.monotonic() + 60
         state = ""
         while state != "answered" and time.monotonic() < deadline:
@@ -320,6 +313,23 @@ def test_the_standalone_sandbox_answers_a_qualified_patient_sent_to_it_as_a_plat
     finally:
         process.terminate()
         process.communicate(timeout=30)  # (its pipes closed with it)
+
+
+def _qualified_case_queued_for(url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """The example case, its identity qualified (its real INS goes), queued by the CLI for the platform at
+    ``url``; its id."""
+    import copy
+
+    from tests.support.cases import EXAMPLE, example_case
+    from tests.support.cli import SITE, run_inprocess, write_json
+
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    assert run_inprocess(capsys, "config", "set", "platform.url", url).code == 0
+    qualified = {**copy.deepcopy(EXAMPLE["patient"]), "identity_status": "qualified"}
+    imported = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "cas", patient=qualified)))
+    case_id = imported.out.strip()
+    assert run_inprocess(capsys, "case", "send", case_id).code == 0
+    return case_id
 
 
 def _as_another_account(url: str) -> tuple[int, bytes]:
@@ -362,21 +372,14 @@ def test_the_standalone_sandbox_serves_no_other_local_account(
     """From an attacker's pass with a second account on the workstation: `teleavis sandbox` without
     `--token` (loopback only) served every patient sent to it to any program of any account, names, INS
     and photos. It answers only the account that started it."""
-    import copy
-
-    from tests.support.cases import EXAMPLE, example_case
-    from tests.support.cli import SITE, run_inprocess, write_json
+    from tests.support.cases import EXAMPLE
+    from tests.support.cli import run_inprocess
 
     process = _standalone_sandbox("--port", "0", "--answer-after", "600")
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
-        assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
-        assert run_inprocess(capsys, "config", "set", "platform.url", url).code == 0
-        qualified = {**copy.deepcopy(EXAMPLE["patient"]), "identity_status": "qualified"}
-        imported = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "cas", patient=qualified)))
-        case_id = imported.out.strip()
-        assert run_inprocess(capsys, "case", "send", case_id).code == 0
+        case_id = _qualified_case_queued_for(url, tmp_path, capsys)
         sent = run_inprocess(capsys, "sync", "--once", "--json")
         assert sent.code == 0 and sent.json()["sent"] == [case_id], sent.err  # its own account: served
         own = requests.get(f"{url}/Patient", timeout=10)
