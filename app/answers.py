@@ -13,9 +13,8 @@ from datetime import datetime, timedelta
 
 from app import messages as M
 from app.errors import TeleavisError
-from app.i18n import date_words, language
+from app.i18n import date_words, language, moment_words
 from app.model import FOLLOWED_STATES, PROVISIONAL_REPORT, WITHDRAWN_REPORT, Answer, CaseState
-from app.report_text import moment_words
 
 #: Why a part of the answer is missing (codes stored in ``Answer.missing``).
 FOREIGN_URL = "foreign-url"

@@ -240,7 +240,7 @@ def backup(settings: dict[str, Any], now: datetime) -> Check:
     within twice the interval. From the settings stored in clear (:func:`plain_settings`)."""
     from datetime import timedelta
 
-    from app.report_text import moment_words
+    from app.i18n import moment_words
 
     folder = str(settings.get("backup.folder") or "")
     hours = settings.get("backup.every_hours", 24)

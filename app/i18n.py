@@ -16,7 +16,7 @@ import locale
 import os
 import sys
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 SUPPORTED = ("fr", "en")
@@ -145,6 +145,21 @@ def date_words(value: str, lang: str | None = None) -> str:
     except ValueError:
         return value
     return day.strftime("%d/%m/%Y") if (lang or language()) == "fr" else day.isoformat()
+
+
+def moment_words(value: str, lang: str) -> str:
+    """An ISO instant in local time, to the minute (a date alone stays a date: no invented 00:00).
+    Here, not with the report's words: the worklist writes its rows' times with it before the first
+    window shows, and the report's module brings the validation and the forms with it (~6 ms at start)."""
+    if not value:
+        return ""
+    if len(value) == 10:
+        return date_words(value, lang)
+    try:
+        moment = datetime.fromisoformat(value).astimezone()
+    except ValueError:
+        return value
+    return moment.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
 
 
 def tr(catalogue: Catalogue, key: str, /, **params: object) -> str:

@@ -49,7 +49,7 @@ from app.business_status import BusinessStatus
 from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw, os_reason
-from app.i18n import date_words
+from app.i18n import date_words, moment_words
 from app.model import Answer, Case, CaseImage, Requester
 from app.outbox import Outbox
 from app.report_pdf import (
@@ -70,7 +70,6 @@ from app.report_text import (
     eye_check_words,
     form_words,
     history_words,
-    moment_words,
     sex_words,
     view_words,
     zone_words,

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from app import messages as M
-from app.i18n import Catalogue, date_words
+from app.i18n import Catalogue, moment_words
 from app.identifiers import birth_country_name
 from app.model import Case, CaseImage, Message
 from app.validation import looks_like
@@ -339,19 +339,6 @@ def conversation_words(messages: list[Message], lang: str) -> tuple[str, list[tu
         for m in messages
     ]
     return _pick(_WORDS, "conversation", lang), rows
-
-
-def moment_words(value: str, lang: str) -> str:
-    """An ISO instant in local time, to the minute (a date alone stays a date: no invented 00:00)."""
-    if not value:
-        return ""
-    if len(value) == 10:
-        return date_words(value, lang)
-    try:
-        moment = datetime.fromisoformat(value).astimezone()
-    except ValueError:
-        return value
-    return moment.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
 
 
 def zone_words() -> str:

@@ -35,10 +35,9 @@ from PySide6.QtWidgets import (
 
 from app import messages as M
 from app.errors import TeleavisError
-from app.i18n import language
+from app.i18n import language, moment_words
 from app.model import EDITABLE_STATES, AnswerNews, CaseState, CaseSummary, Patient
 from app.outbox import Outbox
-from app.report_text import moment_words
 from app.store import PROVISIONAL_EVENT, Store
 from ui.widgets import named
 

@@ -15,7 +15,7 @@ from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, printable, say
 from app.errors import CaseFileError, DataAltered, ImageRejected, NotFound, StorageError
 from app.findings import Finding
-from app.i18n import date_words
+from app.i18n import date_words, moment_words
 from app.identifiers import birth_country_name
 from app.model import EDITABLE_STATES, IDENTITY_STATUSES, WAITING_FOR_EXPERT, Case, CaseState, Patient, iso, utc_now
 from app.outbox import Outbox, held_by_platform
@@ -25,7 +25,6 @@ from app.report_text import (
     form_words,
     history_words,
     level_words,
-    moment_words,
     view_words,
 )
 from app.store import PLATFORM, NewImage, Store

@@ -34,7 +34,7 @@ def open_store() -> Store:
 def local_minute(instant: str) -> str:
     """An ISO instant as the command line writes it: local date and time to the minute, in the reader's
     language (04/12/2026 10:35 in French), as the history lines of the same output (unchanged if not one)."""
-    from app.report_text import moment_words
+    from app.i18n import moment_words
 
     return moment_words(instant, i18n.language())
 

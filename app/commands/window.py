@@ -41,13 +41,12 @@ def open_window(argv: list[str]) -> int:
     # The core before Qt: once PySide6 is loaded it reads the source file of every module imported
     # after it (looking for its opt-in "__feature__" switches), which cost the start some 40 ms. So are
     # the Qt-free modules the window's start uses (the lock's rules, the clear files purged at start,
-    # the data directory's lock, the worklist's dates, the resources' paths): ~3.5 ms more after Qt.
+    # the data directory's lock, the resources' paths): ~3.5 ms more after Qt.
     # (tests/ui/test_start_imports.py checks that none of ours loads after PySide6 before the window.)
     import app.in_use
     import app.logs
     import app.outbox  # (the worklist says which cases the platform holds back)
     import app.private_files
-    import app.report_text
     import app.screen_lock
     import app.site
     import app.store  # noqa: F401 - imported for its side effect on start-up time only

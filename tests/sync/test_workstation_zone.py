@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from app import acts
+from app.i18n import moment_words
 from app.model import CaseState
 from app.outbox import Outbox
-from app.report_text import moment_words
 from app.store import Store
 from tests.support.cli import run_inprocess
 from tests.sync.sync_helpers import make_case
