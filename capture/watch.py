@@ -10,7 +10,9 @@ hold another patient's images).
 What was in the folder when the watch began is never new, whatever its size then (an export of the
 previous patient still being copied is that patient's); nor is what is there when an unreachable
 folder comes back (a share offline, a USB stick taken to the device and plugged back): only files
-that appear while the folder is seen count.
+that appear while the folder is seen count. A folder that is a mount point does not become unreadable
+when its disk or share is unmounted: an empty folder takes its place. Another folder at the same path
+(another device and inode) is therefore the folder going away or coming back, under the same rule.
 
 Devices often export one subfolder per exam or per day (``2026-12-02/DUPONT_123/IMG0001.jpg``): the
 folder is read down to :data:`MAX_DEPTH` levels of subfolders, under the same rules (a file is known by
@@ -122,6 +124,16 @@ def _walk(folder: pathlib.Path) -> tuple[list[pathlib.Path], bool] | None:
             whole = False
             break
     return sorted(found), whole
+
+
+def _identity(folder: pathlib.Path) -> tuple[int, int] | None:
+    """The folder's device and inode: a disk or share mounted there, or unmounted, changes them. (Only the
+    device on Windows, where a share may give a folder no stable file number.)"""
+    try:
+        stat = folder.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino if os.name != "nt" else 0
 
 
 def is_image_file(path: pathlib.Path) -> bool:
@@ -284,6 +296,7 @@ class FolderWatcher:
         self._first_look_ns = 0
         self._cut_said = False
         self._only_new = only_new
+        self._identity: tuple[int, int] | None = None  # the folder's (device, inode) at the last look
         self.reachable: bool | None = None
         self._halt = threading.Event()
         self._thread: threading.Thread | None = None
@@ -311,6 +324,11 @@ class FolderWatcher:
             self._seen_reachable(False)
             return handed
         self._seen_reachable(True)
+        identity = _identity(self.folder)
+        if self._only_new and self._identity is not None and identity is not None and identity != self._identity:
+            self._old = None  # another folder in its place: a disk unmounted (its empty mount point) or back
+        if identity is not None:
+            self._identity = identity
         found, whole = walked
         if not whole and not self._cut_said:
             log.warning("device folder too large or partly unreadable: read in part")

@@ -409,3 +409,31 @@ def test_a_jpeg_is_complete_at_its_images_end_whatever_follows_or_precedes_it(
     assert not looks_complete(thumbed)
     thumbed.write_bytes(whole)
     assert looks_complete(thumbed)
+
+
+def test_a_device_disk_unmounted_then_mounted_again_announces_none_of_its_old_exports(
+    tmp_path: pathlib.Path, photo: bytes
+) -> None:
+    """Found from outside: a device folder that is a mount point (a USB disk or a share mounted at
+    /mnt/retinographe) is not unreachable once unmounted: its place is an empty folder. Every old export
+    of other patients then came back as new when the disk was mounted again, and came ticked for this
+    patient. Another folder in its place (here: the disk's folder moved aside, an empty one put there,
+    then the disk's put back) is the folder coming back."""
+    folder = tmp_path / "retinographe"
+    put(folder, "2026-12-01/MARTIN_9/IMG0001.jpg", photo)
+    put(folder, "ancien.jpg", photo)
+    watcher, taken = watched(folder)
+    for _ in range(3):
+        watcher.scan_once()
+    folder.rename(tmp_path / "disk")  # unmounted: the mount point stays, empty
+    folder.mkdir()
+    for _ in range(3):
+        assert watcher.scan_once() == []
+    folder.rmdir()  # mounted again
+    (tmp_path / "disk").rename(folder)
+    for _ in range(3):
+        assert watcher.scan_once() == []
+    assert taken == []
+    new = put(folder, "2026-12-02/DUPONT_123/IMG0001.jpg", photo)
+    watcher.scan_once()
+    assert watcher.scan_once() == [new]
