@@ -198,10 +198,10 @@ CATALOGUE = i18n.Catalogue(
             "en": "Optic disc in the centre of the image (disc-centred field).",
         },
         "patient.other": {
-            "fr": "L'appareil a enregistré cette image pour un autre patient (nom ou date de naissance "
-            "différents) : vérifiez qu'elle est bien de ce patient, sinon supprimez-la.",
-            "en": "The device recorded this image for another patient (a different name or birth date): "
-            "check it is this patient's, otherwise delete it.",
+            "fr": "L'appareil a enregistré cette image pour un autre patient (nom, prénom, date de naissance "
+            "ou INS différents) : vérifiez qu'elle est bien de ce patient, sinon supprimez-la.",
+            "en": "The device recorded this image for another patient (a different name, given name, birth "
+            "date or INS): check it is this patient's, otherwise delete it.",
         },
         "face.warning": {
             "fr": "Un visage est visible : recadrez la photo ou masquez-le, sauf s'il est l'objet de la demande.",

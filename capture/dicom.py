@@ -12,6 +12,7 @@ kilobytes may inflate to gigabytes: pydicom inflates it whole, without a limit).
 from __future__ import annotations
 
 import io
+import re
 import threading
 import warnings
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from pydicom.errors import InvalidDicomError
 from pydicom.pixels.utils import pixel_array
 
 from app.folding import fold
-from app.identifiers import INS_NIA_SYSTEM, INS_SYSTEM, INS_TEST_SYSTEM, ins_system, normalize_ins
+from app.identifiers import INS_NIA_SYSTEM, INS_SYSTEM, INS_TEST_SYSTEM, ins_is_valid, ins_system, normalize_ins
 from app.model import Patient
 from app.moments import fhir_date_time, parse_offset
 from capture import messages
@@ -310,20 +311,49 @@ def _device(ds: Dataset) -> str:
 
 def recorded_for_another(ds: Dataset, patient: Patient | None) -> bool:
     """Whether the device recorded the image for someone else than ``patient``: a family name (neither
-    the birth name nor the used name) or a birth date in the file that differs from the case's (either
-    side missing says nothing; the file's own identity is replaced when it goes, :func:`rewrite_dicom`)."""
+    the birth name nor the used name), a first given name (none of the patient's: twins share the rest),
+    a birth date or an INS in the file that differs from the case's (either side missing says nothing;
+    the file's own identity is replaced when it goes, :func:`rewrite_dicom`)."""
     if patient is None:
         return False
     name = str(getattr(ds, "PatientName", "") or "")
     if any(word in fold(name) for word in _PLACEHOLDER_NAMES):
         return False  # the device's own placeholder: nobody was entered on it, nothing to compare
-    recorded = name.split("^")[0].strip()
+    recorded, _, rest = name.partition("^")
+    recorded = recorded.strip()
     # The device may know the patient by her used name (a spouse's), the name she gives at the desk.
     names = {fold(n.strip()) for n in (patient.family, patient.used_name) if n.strip()}
     if recorded and names and fold(recorded) not in names:
         return True
+    if _another_given_name(rest.split("^")[0], patient.given):
+        return True
+    if _another_ins(str(getattr(ds, "PatientID", "") or ""), patient.ins):
+        return True
     born = str(getattr(ds, "PatientBirthDate", "") or "").strip()
     return bool(born) and len(born) == 8 and bool(patient.birth_date) and born != patient.birth_date.replace("-", "")
+
+
+def _name_words(text: str) -> list[str]:
+    return [word for word in re.split(r"[\s\-.,']+", fold(text)) if word]
+
+
+def _another_given_name(recorded: str, given: list[str]) -> bool:
+    """Whether the device's first given name is none of the patient's (the one she goes by may be her
+    second); an initial is compared as an initial."""
+    words = _name_words(recorded)
+    hers = [word for name in given for word in _name_words(name)]
+    if not words or not hers:
+        return False
+    first = words[0]
+    if len(first) == 1:
+        return not any(word[0] == first for word in hers)
+    return first not in hers and not any(len(word) == 1 and word == first[0] for word in hers)
+
+
+def _another_ins(recorded: str, ins: str | None) -> bool:
+    """Whether the file's Patient ID is a valid INS other than the case's (a device's own file number
+    says nothing: it cannot be compared)."""
+    return bool(ins) and ins_is_valid(recorded) and normalize_ins(recorded) != normalize_ins(ins or "")
 
 
 def rewrite_dicom(ds: Dataset, patient: Patient | None, *, name: str = "image", training: bool = False) -> bytes:

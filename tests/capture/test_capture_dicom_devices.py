@@ -16,6 +16,7 @@ import numpy as np
 import pydicom
 import pytest
 
+from app.identifiers import ins_key
 from app.model import Patient
 from app.moments import is_fhir_date_time
 from capture.deidentify import EMPTY_TYPE2, SEQUENCE_ITEMS, TOP_LEVEL
@@ -272,6 +273,38 @@ def test_a_retinograph_recorded_under_the_patients_used_name_is_hers(fundus_fram
         ds.save_as(out, enforce_file_format=True)
         prepared = prepare_image_bytes(out.getvalue(), filename="OD.dcm", specialty="ophthalmology", patient=jeanne)
         assert bool([f for f in prepared.quality if f.check == "patient"]) == flagged, name
+
+
+def _ins(first13: str) -> str:
+    return first13 + f"{ins_key(first13):02d}"
+
+
+def test_a_twins_retinograph_or_one_under_another_ins_is_flagged_at_import(fundus_frames: list[np.ndarray]) -> None:
+    """Found from outside: twins share their family name and birth date, the two traits compared. Léa's
+    retinograph, imported into her brother Paul's case, was restamped with his identity without a word;
+    so was one the device filed under another INS (from the worklist). A given name written shorter or
+    in another order, one the patient is known by among hers, is hers."""
+    paul = Patient(
+        family="MARTIN", given=["Paul", "Henri"], birth_date="1950-02-03", sex="male", ins=_ins("1500275108123")
+    )
+    other_ins = _ins("2500275108199")
+    ds = pydicom.dcmread(io.BytesIO(retinograph(fundus_frames[:1])))
+    for name, patient_id, flagged in (
+        ("MARTIN^Léa", "", True),  # his twin sister
+        ("MARTIN^LEA", "", True),
+        ("MARTIN^Paul", other_ins, True),  # another patient's INS
+        ("MARTIN^Paul", paul.ins, False),
+        ("MARTIN^PAUL HENRI", "D-88", False),  # the device's own file number says nothing
+        ("MARTIN^Henri", "", False),  # the given name he goes by
+        ("MARTIN^P", "", False),  # an initial
+        ("MARTIN", "", False),  # no given name on the device
+        ("MARTIN^Paul-Henri", "", False),
+    ):
+        ds.PatientName, ds.PatientBirthDate, ds.PatientID = name, "19500203", patient_id
+        out = io.BytesIO()
+        ds.save_as(out, enforce_file_format=True)
+        prepared = prepare_image_bytes(out.getvalue(), filename="OD.dcm", specialty="ophthalmology", patient=paul)
+        assert bool([f for f in prepared.quality if f.check == "patient"]) == flagged, (name, patient_id)
 
 
 def _deflated(whole: bytes) -> bytes:
