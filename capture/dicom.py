@@ -370,19 +370,31 @@ def rewrite_dicom(ds: Dataset, patient: Patient | None, *, name: str = "image", 
     return _stamped(kept, patient, training=training)
 
 
-def restamp_dicom(data: bytes, patient: Patient, *, training: bool = False) -> bytes:
+def restamp_dicom(data: bytes, patient: Patient, *, training: bool = False, eye: str | None = None) -> bytes:
     """A stored DICOM file (written by :func:`rewrite_dicom`) with the case's patient as it is now.
 
     The header was written when the image came in; the identity may have been corrected or
     qualified since. What is sent must name the patient the case names: the same bytes when it
     already does, else a new file differing only in its patient attributes. In ``training`` an INS
-    is issued as a fictitious test patient's, as the FHIR Patient says it.
+    is issued as a fictitious test patient's, as the FHIR Patient says it. ``eye`` ("right", "left"):
+    the image's eye as the case says it, written into its laterality (the device's may have been
+    corrected: an expert's viewer labels the image by its header).
     """
     check_inflated_size(data, name="image")  # (checked at its import already: stored, it is ours)
     with _LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ds = pydicom.dcmread(io.BytesIO(data))
+    code = _LATERALITY.get(eye or "")
+    if code is not None:
+        # The image's own (type 1 in Ophthalmic Photography), and the series' where the device wrote it.
+        if "ImageLaterality" in ds or "Laterality" not in ds:
+            ds.ImageLaterality = code
+        if "Laterality" in ds:
+            ds.Laterality = code
     return _stamped(ds, patient, training=training)
+
+
+_LATERALITY = {"right": "R", "left": "L"}
 
 
 #: The INS's assigning authorities as French HL7 v2 (IHE PAM France) names them, by FHIR system.

@@ -465,7 +465,16 @@ def upload_images(
             raise InvalidTransition(M.tr("withdraw.stopped"))
         data = store.image_bytes(image)  # one image in memory at a time, dropped after its upload
         content_type: str = image.content_type
-        copy = copy_to_send(data, content_type, image.width, image.height, patient, reduced=reduced, training=training)
+        copy = copy_to_send(
+            data,
+            content_type,
+            image.width,
+            image.height,
+            patient,
+            reduced=reduced,
+            training=training,
+            eye=getattr(image, "eye", None),
+        )
         if copy is not None:
             data, content_type = copy[0], copy[1].content_type
 
@@ -496,8 +505,9 @@ def upload_images(
 def _forget_stale_dicoms(
     store: Store, outbox: Outbox, case_id: str, images: list[Any], patient: Patient, training: bool
 ) -> None:
-    """A DICOM already on the platform whose header names the patient otherwise than the case now does
-    (uploaded, then the case refused and its identity corrected) goes again: its Binary is forgotten."""
+    """A DICOM already on the platform whose header names the patient (or the image's eye) otherwise than
+    the case now does (uploaded, then the case refused and its identity corrected) goes again: its Binary
+    is forgotten."""
     sent = outbox.copies_sent(case_id)
     for image in images:
         if not image.binary_id or image.content_type != "application/dicom":
@@ -511,6 +521,7 @@ def _forget_stale_dicoms(
             patient,
             reduced=False,
             training=training,
+            eye=getattr(image, "eye", None),
         )
         if (copy[1].sha1 if copy is not None else image.sha1) != recorded:
             log.info("case %s: a DICOM sent under another identity goes again", case_id)

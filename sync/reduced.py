@@ -8,7 +8,8 @@ own size, hash, type and dimensions (the platform checks them against the Binary
 
 DICOM images are never reduced (their header is part of them), and neither is a photo whose copy
 would not be smaller. A DICOM may still go as a copy, not reduced: its header restamped with the
-patient as the case names them at sending (:func:`capture.dicom.restamp_dicom`); its Media then
+patient as the case names them at sending, and the image's eye as the case says it
+(:func:`capture.dicom.restamp_dicom`); its Media then
 carries the copy's size and hash, and nothing else changes.
 """
 
@@ -104,17 +105,18 @@ def copy_to_send(
     *,
     reduced: bool,
     training: bool = False,
+    eye: str | None = None,
 ) -> tuple[bytes, CopySent] | None:
     """What goes in place of a stored image, with its facts; None when the stored bytes go.
 
-    A DICOM whose header does not name the case's patient as it stands now goes restamped; a photo
-    goes reduced when the case is sent reduced. ``training``: the INS in a DICOM's header is issued as
-    a fictitious test patient's, as the Patient sent with it."""
+    A DICOM whose header does not name the case's patient as it stands now, or the image's ``eye`` as
+    the case says it, goes restamped; a photo goes reduced when the case is sent reduced. ``training``:
+    the INS in a DICOM's header is issued as a fictitious test patient's, as the Patient sent with it."""
     if content_type == "application/dicom":
         # Imported here: pydicom's import is slow, and most cases hold only photos.
         from capture.dicom import restamp_dicom
 
-        stamped = restamp_dicom(data, patient, training=training)
+        stamped = restamp_dicom(data, patient, training=training, eye=eye)
         if stamped == data:
             return None
         return stamped, CopySent(content_type, len(stamped), sha1_b64(stamped), width, height, reduced=False)

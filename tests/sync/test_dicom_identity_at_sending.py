@@ -186,3 +186,44 @@ def test_a_dicom_sent_before_the_identity_was_corrected_goes_again(
     media, binary = sent(sandbox, image.id)
     assert (header(binary)[0], header(binary)[2]) == expected
     assert media["content"]["hash"] == sha1(binary)
+
+
+@pytest.mark.parametrize("laterality_in", ["image", "series"])
+def test_a_retinograph_whose_eye_was_corrected_is_sent_with_that_eye_in_its_header(
+    store: Store, sandbox: SandboxServer, laterality_in: str
+) -> None:
+    """Found from outside: the operator left the fundus camera on the right eye while photographing the
+    left one (its disc on the left of the picture), and the nurse corrected the eye in the case. The
+    Media said left, the DICOM sent still said ImageLaterality R: the expert's viewer, which files and
+    labels the image by its header, showed a left fundus as the right eye."""
+    scene = fundus_scene(640, 480, seed=4, eye="left")
+    prepared = prepare_image_bytes(
+        retinograph([scene], eye="R", laterality_in=laterality_in),
+        filename="OD.dcm",
+        specialty="ophthalmology",
+        patient=new_case("ophthalmology").patient,
+    )
+    assert prepared.eye == "right"  # what the device said
+    record = CaseImage(
+        eye="left",  # what the nurse chose
+        view="macula",
+        modality="OP",
+        content_type=prepared.content_type,
+        width=prepared.width,
+        height=prepared.height,
+    )
+    case = new_case("ophthalmology")
+    case_id = store.create_case(case, [NewImage(record, prepared.data, prepared.thumbnail)])
+    store.queue(case_id)
+
+    with engine_on(store, sandbox.base_url) as engine:
+        assert engine.run_once().sent == [case_id]
+
+    [image] = store.get_case(case_id).images
+    media, binary = sent(sandbox, image.id)
+    arrived = pydicom.dcmread(io.BytesIO(binary))
+    # Where the device wrote it: the image's laterality, or only the series'.
+    said = [arrived.get(keyword) for keyword in ("ImageLaterality", "Laterality") if keyword in arrived]
+    assert said and set(said) == {"L"}
+    assert media["content"]["hash"] == sha1(binary) and media["content"]["size"] == len(binary)
+    assert arrived.PixelData == pydicom.dcmread(io.BytesIO(store.image_bytes(image))).PixelData
