@@ -1,8 +1,10 @@
 """DICOM images from retinographs and dermatoscopes: pixels, eye and field, and patient tags.
 
 Ophthalmic Photography (OP) and VL Photographic (XC) files are read with pydicom; JPEG-compressed
-ones (baseline, transfer syntax 1.2.840.10008.1.2.4.50) are decoded by pydicom's Pillow plugin,
-which needs nothing beyond Pillow. The file is sent on as DICOM, its patient tags replaced by the
+ones (baseline, transfer syntax 1.2.840.10008.1.2.4.50) and JPEG 2000 ones (1.2.840.10008.1.2.4.90,
+.91) are decoded by pydicom's Pillow plugin, which needs nothing beyond Pillow (its wheels carry
+OpenJPEG); a frame cut short is refused as damaged, a compression without a decoder (JPEG-LS, lossless
+JPEG) as unsupported. The file is sent on as DICOM, its patient tags replaced by the
 case's own: a retinograph exported for another patient (or the device's "demo" patient) must
 never leave with someone else's name inside. A Deflated file (transfer syntax 1.2.840.10008.1.2.1.99)
 is inflated a piece at a time first and refused past the size of a file Teleavis takes (a few hundred
@@ -152,8 +154,11 @@ def read_dicom(data: bytes, *, name: str) -> DicomImage:
         except NotImplementedError as exc:
             raise messages.rejected("dicom-unsupported", name=name) from exc
         except RuntimeError as exc:
-            # pydicom says "no plugin available" for a compression it cannot decode.
-            if "plugin" in str(exc).lower() or "decoder" in str(exc).lower():
+            # pydicom says its plugins are "missing dependencies" for a compression it cannot decode; one
+            # it can decode but whose frame is cut or broken makes "exceptions raised by all available
+            # plugins": that file is damaged, and exporting it in JPEG again would not help.
+            said = str(exc).lower()
+            if "exceptions were raised" not in said and ("plugin" in said or "decoder" in said):
                 raise messages.rejected("dicom-unsupported", name=name) from exc
             raise messages.rejected("damaged", name=name) from exc
         except (ValueError, OSError, AttributeError, KeyError, TypeError, EOFError) as exc:

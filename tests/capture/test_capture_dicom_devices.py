@@ -16,6 +16,7 @@ import numpy as np
 import pydicom
 import pytest
 
+from app.errors import ImageRejected
 from app.identifiers import ins_key
 from app.model import Patient
 from app.moments import is_fhir_date_time
@@ -383,3 +384,60 @@ def test_a_deflate_bomb_whose_file_meta_is_in_implicit_vr_is_refused_too() -> No
     with pytest.raises(ImageRejected) as refused:
         check_inflated_size(_implicit_meta(_deflate_bomb(deflated, 8 << 20)), name="IM000004", limit=4 << 20)
     assert "IM000004" in refused.value.message and "décompress" in refused.value.message
+
+
+def _recompressed(whole: bytes, syntax: str, frame: bytes, photometric: str) -> bytes:
+    """``whole`` with its one frame replaced by ``frame``, under transfer syntax ``syntax``."""
+    from pydicom.encaps import encapsulate
+
+    ds = pydicom.dcmread(io.BytesIO(whole))
+    ds.file_meta.TransferSyntaxUID = syntax
+    ds.PhotometricInterpretation = photometric
+    ds.PixelData = encapsulate([frame])
+    ds["PixelData"].VR = "OB"
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    return out.getvalue()
+
+
+def _jpeg2000(rgb: np.ndarray, *, lossless: bool) -> bytes:
+    """A JPEG 2000 codestream, as DICOM holds it (no JP2 boxes around it)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, "JPEG2000", no_jp2=True, irreversible=not lossless)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("syntax", ["jpeg", "jpeg-2000", "jpeg-2000-lossless"])
+def test_a_compressed_retinograph_is_read_and_one_whose_frame_is_cut_is_said_damaged_not_unsupported(
+    fundus_frames: list[np.ndarray], syntax: str
+) -> None:
+    """Found from outside: a retinograph whose JPEG (or JPEG 2000) frame the device or the copy cut short
+    was refused as « une compression non prise en charge : exportez-la en JPEG » — it was JPEG already;
+    what helps is to copy it again from the device."""
+    frame = fundus_frames[0]
+    whole = retinograph([frame])
+    if syntax == "jpeg":
+        from pydicom.encaps import generate_frames
+
+        ds = pydicom.dcmread(io.BytesIO(whole))
+        [data] = list(generate_frames(ds.PixelData, number_of_frames=1))
+        uid, photometric = "1.2.840.10008.1.2.4.50", "YBR_FULL_422"
+    else:
+        lossless = syntax == "jpeg-2000-lossless"
+        data = _jpeg2000(frame, lossless=lossless)
+        uid = "1.2.840.10008.1.2.4.90" if lossless else "1.2.840.10008.1.2.4.91"
+        photometric = "YBR_RCT" if lossless else "YBR_ICT"
+    read = prepared(_recompressed(whole, uid, data, photometric))
+    assert (read.width, read.height, read.eye) == (1600, 1200, "right")
+    assert_nothing_of_the_site_left(read)
+    with pytest.raises(ImageRejected) as refused:
+        prepared(_recompressed(whole, uid, data[: len(data) * 6 // 10], photometric))
+    assert "incomplète ou abîmée" in str(refused.value) and "copiez-la à nouveau" in str(refused.value)
+
+
+def test_a_compression_without_a_decoder_is_still_said_unsupported(fundus_frames: list[np.ndarray]) -> None:
+    whole = retinograph(fundus_frames[:1])
+    with pytest.raises(ImageRejected, match="compression non prise en charge"):
+        prepared(_recompressed(whole, "1.2.840.10008.1.2.4.80", b"\xff\xd8\xff\xf7" + bytes(64), "RGB"))  # JPEG-LS
