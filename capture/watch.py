@@ -14,7 +14,8 @@ that appear while the folder is seen count. A folder that is a mount point does 
 when its disk or share is unmounted: an empty folder takes its place. Another folder at the same path
 (another device and inode) is therefore the folder going away or coming back, under the same rule.
 
-Devices often export one subfolder per exam or per day (``2026-12-02/DUPONT_123/IMG0001.jpg``): the
+Devices often export one subfolder per exam or per day (``2026-12-02/DUPONT_123/IMG0001.jpg``), or
+as DICOM media (a DICOMDIR beside ``DICOM/PA000000/ST000000/SE000000/IM000000``, without extension): the
 folder is read down to :data:`MAX_DEPTH` levels of subfolders, under the same rules (a file is known by
 its path under the folder, so ``IMG0001.jpg`` of two exams are two files). The walk is bounded
 (:data:`MAX_ENTRIES` entries a look, symbolic links never followed), and leaves out hidden and system
@@ -43,8 +44,9 @@ _PARTIAL_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
 _SNIFF_BYTES = 132
 _TAIL_BYTES = 64 * 1024
 
-#: Levels of subfolders read below the device folder (``day/exam/image.jpg`` is two).
-MAX_DEPTH = 3
+#: Levels of subfolders read below the device folder (``day/exam/image.jpg`` is two; a DICOM media export,
+#: ``DICOM/PA000000/ST000000/SE000000/IM000000`` beside its DICOMDIR, is four, five under a day folder).
+MAX_DEPTH = 5
 #: Entries (files and folders) of the subfolders taken at one look at most: a huge share must not hold
 #: the watch. Newest names are taken first (dates and exam numbers grow). The device folder's own
 #: files are all taken.

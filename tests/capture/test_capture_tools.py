@@ -274,9 +274,9 @@ def test_the_walk_stops_at_its_depth_and_skips_hidden_and_system_folders_and_dic
     dicom = b"\0" * 128 + b"DICM" + b"\0" * 64
     watcher, _ = watched(tmp_path)
     watcher.scan_once()
-    kept = [put(tmp_path, "a/b/c/IMG.jpg", photo), put(tmp_path, "EXAM_0042/IMG0001.jpg", photo)]
+    kept = [put(tmp_path, "a/b/c/d/e/IMG.jpg", photo), put(tmp_path, "EXAM_0042/IMG0001.jpg", photo)]
     for skipped in (
-        "a/b/c/d/IMG.jpg",  # four levels down
+        "a/b/c/d/e/f/IMG.jpg",  # six levels down
         ".Trash-1000/files/IMG.jpg",
         "$RECYCLE.BIN/S-1-5-21/IMG.jpg",
         "System Volume Information/IMG.jpg",
@@ -437,3 +437,25 @@ def test_a_device_disk_unmounted_then_mounted_again_announces_none_of_its_old_ex
     new = put(folder, "2026-12-02/DUPONT_123/IMG0001.jpg", photo)
     watcher.scan_once()
     assert watcher.scan_once() == [new]
+
+
+def test_a_dicom_media_export_with_its_dicomdir_is_announced_down_to_its_images(tmp_path: pathlib.Path) -> None:
+    """Found from outside: a retinograph exporting as DICOM media (a DICOMDIR beside
+    DICOM/PA000000/ST000000/SE000000/IM000000, files without extension, four levels down, five under a
+    day folder) was never announced nor listed: the nurse had to find the image by hand."""
+    from tests.support.dicom import retinograph
+
+    image = retinograph([fundus_scene(640, 480, seed=3, eye="right")])
+    put(tmp_path, "2026-12-01/DICOMDIR", b"\0" * 128 + b"DICM" + b"\0" * 64)
+    old = put(tmp_path, "2026-12-01/DICOM/PA000000/ST000000/SE000000/IM000000", image)
+    watcher, taken = watched(tmp_path)
+    for _ in range(2):
+        watcher.scan_once()
+    exported = [put(tmp_path, f"2026-12-02/DICOM/PA000000/ST000000/SE000000/IM00000{n}", image) for n in range(2)]
+    put(tmp_path, "2026-12-02/DICOMDIR", b"\0" * 128 + b"DICM" + b"\0" * 64)
+    watcher.scan_once()
+    assert sorted(watcher.scan_once()) == exported
+    assert sorted(taken) == exported  # the old export is not new
+    assert sorted(pending_files(tmp_path) or []) == sorted([old, *exported])
+    prepared = prepare_image_file(exported[0], specialty="ophthalmology", follow_links=False)
+    assert prepared.content_type == "application/dicom" and prepared.eye == "right"
