@@ -19,13 +19,14 @@ import threading
 import warnings
 from dataclasses import dataclass
 from datetime import timezone
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 from pydicom.pixels.utils import pixel_array
+from pydicom.tag import Tag
 
 from app.folding import fold
 from app.identifiers import INS_NIA_SYSTEM, INS_SYSTEM, INS_TEST_SYSTEM, ins_is_valid, ins_system, normalize_ins
@@ -119,6 +120,43 @@ def check_inflated_size(whole: bytes, *, name: str, limit: int = MAX_BYTES) -> N
             pending = memoryview(inflater.unconsumed_tail)
     except zlib.error as exc:
         raise messages.rejected("damaged", name=name) from exc
+
+
+def pixels_complete(handle: BinaryIO) -> bool:
+    """Whether a DICOM file (with its preamble, ``handle`` at its start) holds the whole of its pixel data:
+    their declared length, or the end of their encapsulated frames. Read without loading the pixels. A
+    file without pixel data is complete unless it has an image's header (cut before its pixels); a
+    Deflated one cannot be told without inflating it, and counts as complete."""
+    head = handle.read(_META_BYTES)
+    handle.seek(0)
+    meta = _meta(head)
+    if meta is None:  # its file meta cut short, or (past all that was read) too long to be told
+        return len(head) >= _META_BYTES
+    if meta[0] == DEFLATED:  # (pydicom would inflate it whole)
+        return True
+    size = handle.seek(0, io.SEEK_END)
+    handle.seek(0)
+    with _LOCK, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            ds = pydicom.dcmread(handle, defer_size=1024)
+        except (InvalidDicomError, OSError, ValueError, KeyError, EOFError, TypeError):
+            return False
+        if any("end of file" in str(warning.message).lower() for warning in caught):
+            return False
+        # The element as read (get_item would read its deferred value, through the file's name).
+        raw = ds._dict.get(Tag(_PIXEL_DATA))
+    if raw is None:
+        return "Rows" not in ds
+    tell, length = getattr(raw, "value_tell", None), getattr(raw, "length", None)
+    if tell is None or length is None or length == _UNDEFINED_LENGTH:
+        return True  # read whole (its frames' delimiter was found, or it was small enough to be read)
+    return int(tell) + int(length) <= size
+
+
+_PIXEL_DATA = 0x7FE00010
+_META_BYTES = 64 * 1024
+_UNDEFINED_LENGTH = 0xFFFFFFFF
 
 
 def read_dicom(data: bytes, *, name: str) -> DicomImage:

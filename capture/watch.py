@@ -2,10 +2,10 @@
 
 The folder is scanned periodically (network shares and USB sticks do not deliver change events
 reliably). A file is taken only once its size and modification time have stayed the same over two
-scans in a row (and, for a JPEG or a PNG, once it has its end), so a retinograph still writing a
-large file is never read half-written. Each file is taken once, and the originals always stay where
-they are: the window only announces an arrival, and the user chooses what to import (the folder may
-hold another patient's images).
+scans in a row (and, for a JPEG or a PNG, once it has its end; for a DICOM, once its pixel data are
+whole), so a retinograph still writing a large file is never read half-written. Each file is taken
+once, and the originals always stay where they are: the window only announces an arrival, and the
+user chooses what to import (the folder may hold another patient's images).
 
 What was in the folder when the watch began is never new, whatever its size then (an export of the
 previous patient still being copied is that patient's); nor is what is there when an unreachable
@@ -177,17 +177,23 @@ def listing(folder: pathlib.Path) -> list[pathlib.Path] | None:
 
 
 def looks_complete(path: pathlib.Path) -> bool:
-    """Whether a JPEG or a PNG has its end (a copy stalled half-way keeps its size for a while); other
-    kinds cannot be told from their bytes and count as complete."""
+    """Whether a JPEG or a PNG has its end, or a DICOM its whole pixel data (a copy stalled half-way keeps
+    its size for a while); other kinds cannot be told from their bytes and count as complete."""
     descriptor = _open_ordinary(path)
     if descriptor is None:
         return False
     try:
         with os.fdopen(descriptor, "rb") as handle:
-            head = handle.read(8)
+            head = handle.read(_SNIFF_BYTES)
             if head.startswith(b"\xff\xd8"):
                 handle.seek(0)
                 return _jpeg_complete(handle.read())
+            if head[128:132] == b"DICM":
+                # Imported here: pydicom's import is slow, and most device folders hold only JPEGs.
+                from capture.dicom import pixels_complete
+
+                handle.seek(0)
+                return pixels_complete(handle)
             size = handle.seek(0, os.SEEK_END)
             handle.seek(max(0, size - _TAIL_BYTES))
             tail = handle.read()

@@ -459,3 +459,38 @@ def test_a_dicom_media_export_with_its_dicomdir_is_announced_down_to_its_images(
     assert sorted(pending_files(tmp_path) or []) == sorted([old, *exported])
     prepared = prepare_image_file(exported[0], specialty="ophthalmology", follow_links=False)
     assert prepared.content_type == "application/dicom" and prepared.eye == "right"
+
+
+@pytest.mark.parametrize("pixels", ["jpeg", "native"])
+def test_a_dicom_whose_copy_stalled_is_not_handed_over_before_its_pixels_end(
+    tmp_path: pathlib.Path, pixels: str
+) -> None:
+    """Found from outside: a retinograph's DICOM copied over a slow share that stalls for longer than two
+    looks kept its size and was announced half-written; imported, it was refused as damaged while the
+    copy was still under way, then announced again. A JPEG's end is checked: a DICOM's pixel data now
+    are too (their declared length, or the end of their encapsulated frames)."""
+    import io
+
+    import pydicom
+
+    from tests.support.dicom import retinograph
+
+    whole = retinograph([fundus_scene(640, 480, seed=3, eye="right")])
+    if pixels == "native":
+        ds = pydicom.dcmread(io.BytesIO(whole))
+        ds.decompress()
+        out = io.BytesIO()
+        ds.save_as(out, enforce_file_format=True)
+        whole = out.getvalue()
+    taken: list[pathlib.Path] = []
+    watcher = FolderWatcher(tmp_path, taken.append)
+    stalled = tmp_path / "IM000001"
+    for cut in (len(whole) // 2, len(whole) - 100):
+        stalled.write_bytes(whole[:cut])
+        for _ in range(3):
+            watcher.scan_once()
+        assert taken == [], cut
+    stalled.write_bytes(whole)
+    watcher.scan_once()
+    watcher.scan_once()
+    assert taken == [stalled]
