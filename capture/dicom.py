@@ -362,13 +362,26 @@ def recorded_for_another(ds: Dataset, patient: Patient | None) -> bool:
     name = str(getattr(ds, "PatientName", "") or "")
     if any(word in fold(name) for word in _PLACEHOLDER_NAMES):
         return False  # the device's own placeholder: nobody was entered on it, nothing to compare
-    recorded, _, rest = name.partition("^")
-    recorded = recorded.strip()
     # The device may know the patient by her used name (a spouse's), the name she gives at the desk.
-    names = {fold(n.strip()) for n in (patient.family, patient.used_name) if n.strip()}
-    if recorded and names and fold(recorded) not in names:
-        return True
-    if _another_given_name(rest.split("^")[0], patient.given):
+    families = [words for n in (patient.family, patient.used_name) if (words := _name_words(n))]
+    if "^" in name:
+        recorded, _, rest = name.partition("^")
+        if _name_words(recorded) and families and _name_words(recorded) not in families:
+            return True
+        given = rest.split("^")[0]
+    else:  # one field typed on the device (« LE GALL MARIE »): her family name first or last, then the given
+        words = _name_words(name.split("=")[0])
+        given = None
+        for family in families:
+            if words[: len(family)] == family:
+                given = " ".join(words[len(family) :])
+            elif words[-len(family) :] == family:
+                given = " ".join(words[: -len(family)])
+            if given is not None:
+                break
+        if words and families and given is None:
+            return True
+    if _another_given_name(given or "", patient.given):
         return True
     if _another_ins(str(getattr(ds, "PatientID", "") or ""), patient.ins):
         return True

@@ -308,6 +308,29 @@ def test_a_twins_retinograph_or_one_under_another_ins_is_flagged_at_import(fundu
         assert bool([f for f in prepared.quality if f.check == "patient"]) == flagged, (name, patient_id)
 
 
+def test_a_name_typed_in_one_field_on_the_device_is_read_as_a_name_and_given_names(
+    fundus_frames: list[np.ndarray],
+) -> None:
+    """Found from outside: a retinograph with a single « Nom » field stores « LE GALL MARIE » without the
+    DICOM separator (^) between the family and given names; the whole of it was compared with the family
+    name and every such image was said to be another patient's, a warning the nurse learns to ignore."""
+    marie = Patient(family="Le Gall", given=["Marie"], birth_date="1950-02-03", sex="female")
+    ds = pydicom.dcmread(io.BytesIO(retinograph(fundus_frames[:1])))
+    for name, flagged in (
+        ("LE GALL MARIE", False),
+        ("MARIE LE GALL", False),
+        ("LE GALL", False),
+        ("LE GALL ANNE", True),  # her sister
+        ("MARTIN MARIE", True),
+        ("LE GALLOU MARIE", True),
+    ):
+        ds.PatientName, ds.PatientBirthDate = name, "19500203"
+        out = io.BytesIO()
+        ds.save_as(out, enforce_file_format=True)
+        prepared = prepare_image_bytes(out.getvalue(), filename="OD.dcm", specialty="ophthalmology", patient=marie)
+        assert bool([f for f in prepared.quality if f.check == "patient"]) == flagged, name
+
+
 def _deflated(whole: bytes) -> bytes:
     """The same retinograph written with the Deflated Explicit VR Little Endian transfer syntax (pydicom)."""
     ds = pydicom.dcmread(io.BytesIO(whole))
