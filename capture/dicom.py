@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import threading
 import warnings
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
-from pydicom.errors import InvalidDicomError
+from pydicom.errors import BytesLengthException, InvalidDicomError
 from pydicom.pixels.utils import pixel_array
 from pydicom.tag import Tag
 
@@ -75,7 +76,6 @@ def _meta(whole: bytes) -> tuple[str, int] | None:
     """(transfer syntax, where the dataset starts) of a DICOM file with its preamble, read from its file
     meta (group 0002, explicit VR little endian, or implicit VR as some writers put it and pydicom reads
     it too); None when it has none, or one cut short."""
-    import struct
 
     if whole[128:132] != b"DICM":
         return None
@@ -124,39 +124,59 @@ def check_inflated_size(whole: bytes, *, name: str, limit: int = MAX_BYTES) -> N
 
 def pixels_complete(handle: BinaryIO) -> bool:
     """Whether a DICOM file (with its preamble, ``handle`` at its start) holds the whole of its pixel data:
-    their declared length, or the end of their encapsulated frames. Read without loading the pixels. A
-    file without pixel data is complete unless it has an image's header (cut before its pixels); a
-    Deflated one cannot be told without inflating it, and counts as complete."""
-    head = handle.read(_META_BYTES)
-    handle.seek(0)
-    meta = _meta(head)
-    if meta is None:  # its file meta cut short, or (past all that was read) too long to be told
-        return len(head) >= _META_BYTES
+    their declared length, or the end of their encapsulated frames (nothing is decoded). A file without
+    pixel data is complete unless it has an image's header (cut before its pixels); a Deflated one cannot
+    be told without inflating it, and counts as complete."""
+    data = handle.read(MAX_BYTES + 1)  # read before the lock: a slow share must not hold an import
+    meta = _meta(data)
+    if meta is None:  # its file meta cut short
+        return False
     if meta[0] == DEFLATED:  # (pydicom would inflate it whole)
         return True
-    size = handle.seek(0, io.SEEK_END)
-    handle.seek(0)
     with _LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            ds = pydicom.dcmread(handle, defer_size=1024)
-        except (InvalidDicomError, OSError, ValueError, KeyError, EOFError, TypeError):
+            ds = pydicom.dcmread(io.BytesIO(data))
+        except _READ_ERRORS:
             return False
+        # Frames without their end (no sequence delimiter): pydicom says so, and reads nothing.
         if any("end of file" in str(warning.message).lower() for warning in caught):
             return False
-        # The element as read (get_item would read its deferred value, through the file's name).
+        # The element as read (get_item would convert it): a value shorter than it says was cut.
         raw = ds._dict.get(Tag(_PIXEL_DATA))
-    if raw is None:
-        return "Rows" not in ds
-    tell, length = getattr(raw, "value_tell", None), getattr(raw, "length", None)
-    if tell is None or length is None or length == _UNDEFINED_LENGTH:
-        return True  # read whole (its frames' delimiter was found, or it was small enough to be read)
-    return int(tell) + int(length) <= size
+        if raw is None:  # a report, or an image's header cut before its pixels
+            return "Rows" not in ds and not _image_class(ds)
+    length, value = getattr(raw, "length", None), getattr(raw, "value", None)
+    if length is None or length == _UNDEFINED_LENGTH or not isinstance(value, bytes):
+        return True
+    return len(value) >= int(length)
 
 
 _PIXEL_DATA = 0x7FE00010
-_META_BYTES = 64 * 1024
 _UNDEFINED_LENGTH = 0xFFFFFFFF
+
+
+#: What pydicom raises on a file cut short or damaged: its own errors beside Python's (a value cut in
+#: the middle makes struct.error, or BytesLengthException, neither a ValueError).
+_READ_ERRORS = (
+    InvalidDicomError,
+    OSError,
+    ValueError,
+    KeyError,
+    EOFError,
+    TypeError,
+    struct.error,
+    BytesLengthException,
+)
+#: SOP classes of the visible light images (VL photographic, ophthalmic photography...): PS3.4 B.5.
+_VL_IMAGE_CLASSES = "1.2.840.10008.5.1.4.1.1.77.1."
+
+
+def _image_class(ds: Dataset) -> bool:
+    """Whether the file says it is an image we take (by its SOP class, or the file meta's, or modality)."""
+    meta = getattr(ds, "file_meta", None)
+    classes = (str(getattr(ds, "SOPClassUID", "") or ""), str(getattr(meta, "MediaStorageSOPClassUID", "") or ""))
+    return any(uid.startswith(_VL_IMAGE_CLASSES) for uid in classes) or _modality(ds) is not None
 
 
 def read_dicom(data: bytes, *, name: str) -> DicomImage:
@@ -168,17 +188,15 @@ def read_dicom(data: bytes, *, name: str) -> DicomImage:
         warnings.simplefilter("always")
         try:
             ds = pydicom.dcmread(io.BytesIO(whole))
-        except (InvalidDicomError, OSError, ValueError, KeyError, EOFError, TypeError) as exc:
-            raise messages.rejected("damaged", name=name) from exc
-        cut_short = any("end of file" in str(warning.message).lower() for warning in caught)
-        if "PixelData" not in ds:
-            # An image header without its pixels, or a file that ends early, is a file cut
-            # short, not a report.
-            raise messages.rejected("damaged" if cut_short or "Rows" in ds else "dicom-no-pixels", name=name)
-        try:
+            cut_short = any("end of file" in str(warning.message).lower() for warning in caught)
+            if "PixelData" not in ds:
+                # An image header without its pixels, or a file that ends early (in its file meta too),
+                # is a file cut short, not a report.
+                image = cut_short or "Rows" in ds or _meta(whole) is None
+                raise messages.rejected("damaged" if image else "dicom-no-pixels", name=name)
             rows, cols = int(ds.Rows), int(ds.Columns)
             frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
-        except (AttributeError, ValueError, TypeError) as exc:
+        except (*_READ_ERRORS, AttributeError) as exc:
             raise messages.rejected("damaged", name=name) from exc
         if not _uid(ds, "SOPClassUID", "MediaStorageSOPClassUID") or not _uid(
             ds, "SOPInstanceUID", "MediaStorageSOPInstanceUID"

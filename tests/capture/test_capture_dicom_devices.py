@@ -464,3 +464,36 @@ def test_a_compression_without_a_decoder_is_still_said_unsupported(fundus_frames
     whole = retinograph(fundus_frames[:1])
     with pytest.raises(ImageRejected, match="compression non prise en charge"):
         prepared(_recompressed(whole, "1.2.840.10008.1.2.4.80", b"\xff\xd8\xff\xf7" + bytes(64), "RGB"))  # JPEG-LS
+
+
+def test_a_dicom_cut_anywhere_in_its_header_is_refused_with_a_clear_message(fundus_frames: list[np.ndarray]) -> None:
+    """Found from outside: a retinograph's DICOM whose copy stopped in its header (a share cut off) failed
+    with an error of pydicom's own (struct.error, BytesLengthException) that the window could only call a
+    fault of Teleavis; cut in its file meta, it was said to hold no image (« exportez l'image elle-même »)."""
+    whole = retinograph(fundus_frames[:1])
+    pixels_at = whole.index(b"\xe0\x7f\x10\x00")
+    meta_end = 132 + 12 + int.from_bytes(whole[140:144], "little")
+    damaged = "L'image « IMG0001.dcm » est incomplète ou abîmée"
+    for cut in range(133, pixels_at, 2):
+        with pytest.raises(ImageRejected) as refused:
+            prepared(whole[:cut])
+        if cut < meta_end:
+            assert str(refused.value).startswith(damaged), cut
+        else:  # (cut between two elements, it is a header without pixels: also said to export it again)
+            assert str(refused.value).startswith((damaged, "Le fichier DICOM « IMG0001.dcm » ne contient pas")), cut
+
+
+def test_a_dicom_that_is_no_image_is_still_said_to_hold_none() -> None:
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    report = Dataset()
+    report.file_meta = FileMetaDataset()
+    report.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    report.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.22"  # Enhanced SR: a report, not an image
+    report.SOPInstanceUID = generate_uid()
+    report.Modality = "SR"
+    out = io.BytesIO()
+    report.save_as(out, enforce_file_format=True)
+    with pytest.raises(ImageRejected, match="ne contient pas d'image"):
+        prepared(out.getvalue())

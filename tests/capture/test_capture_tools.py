@@ -485,7 +485,7 @@ def test_a_dicom_whose_copy_stalled_is_not_handed_over_before_its_pixels_end(
     taken: list[pathlib.Path] = []
     watcher = FolderWatcher(tmp_path, taken.append)
     stalled = tmp_path / "IM000001"
-    for cut in (len(whole) // 2, len(whole) - 100):
+    for cut in (len(whole) // 2, len(whole) - 100, *range(140, 1800, 7)):
         stalled.write_bytes(whole[:cut])
         for _ in range(3):
             watcher.scan_once()
