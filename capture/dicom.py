@@ -76,7 +76,6 @@ def _meta(whole: bytes) -> tuple[str, int] | None:
     """(transfer syntax, where the dataset starts) of a DICOM file with its preamble, read from its file
     meta (group 0002, explicit VR little endian, or implicit VR as some writers put it and pydicom reads
     it too); None when it has none, or one cut short."""
-
     if whole[128:132] != b"DICM":
         return None
     at, syntax = 132, ""
