@@ -467,6 +467,9 @@ class Message:
     #: answered (its words are kept on the record, not shown as a question).
     withdrawn: bool = False
     created_at: str = ""  # when this workstation wrote it (a reply) or received it (a question)
+    #: A reply's: ``queued`` (still to leave), ``sent`` or ``refused`` (by the platform, or a state not
+    #: written here: said not sent); an expert's: ``received`` or ``withdrawn``.
+    state: str = ""
 
 
 @dataclass(frozen=True)

@@ -371,12 +371,13 @@ class Outbox:
         for name in ("direction", "in_response_to"):
             if name in body and body[name] != row[name]:
                 raise self.store.altered(row["case_id"], f"message {row['id']}: its {name} was changed")
-        withdrawn = row["state"] == "withdrawn"
+        withdrawn, state = row["state"] == "withdrawn", str(row["state"])
         if not self.store.message_state_holds(row):
             # Found from outside: a question set « withdrawn » in the database was never answered. A state
-            # not written here is recorded as altered, and the question shown as one: fail safe.
+            # not written here is recorded as altered, and the question shown as one: fail safe (a reply
+            # is said not sent).
             self.store.altered(row["case_id"], f"message {row['id']}: its state was changed")
-            withdrawn = False
+            withdrawn, state = False, "refused" if row["direction"] == "to-expert" else "received"
         return Message(
             id=row["id"],
             direction=row["direction"],
@@ -387,6 +388,7 @@ class Outbox:
             image_ids=list(body.get("image_ids", [])),
             withdrawn=withdrawn,
             created_at=row["created_at"],
+            state=state,
         )
 
     def messages(self, case_id: str) -> list[Message]:

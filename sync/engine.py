@@ -111,6 +111,12 @@ M.add(
             "fr": "La plateforme refuse la réponse à l'expert ({status}).",
             "en": "The platform refuses the reply to the expert ({status}).",
         },
+        "sync.reply_refused_words": {
+            "fr": "La plateforme refuse la réponse à l'expert ({status}) : {diagnostics} Elle n'est pas partie : "
+            "écrivez-la de nouveau, corrigée, puis envoyez-la.",
+            "en": "The platform refuses the reply to the expert ({status}): {diagnostics} It has not left: write "
+            "it again, corrected, then send it.",
+        },
         "sync.reply_waiting": {
             "fr": "Votre réponse à l'expert n'est pas encore partie. {words}",
             "en": "Your reply to the expert has not left yet. {words}",
@@ -932,7 +938,10 @@ class Engine:
             self._reply_gone(message.id)
             return False
         except PermanentFault as fault:
-            self.outbox.reply_refused(case_id, message.id, fault.message)
+            # Of the reply, not « le dossier »: the case itself went and stays followed.
+            said_why = (fault.diagnostics.strip().rstrip(".") or M.tr("net.no_words")) + "."
+            words = M.tr("sync.reply_refused_words", status=fault.status, diagnostics=said_why)
+            self.outbox.reply_refused(case_id, message.id, words)
             self._reply_gone(message.id)
             said = M.tr("sync.reply_refused", status=fault.status) if fault.diagnostics else fault.message
             self.listener.case_state(case_id, "reply-refused", said)

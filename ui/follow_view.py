@@ -438,14 +438,22 @@ class FollowView(QWidget):
                 if message.withdrawn
                 else message.text
             )
+            # Found from outside: a reply refused by the platform showed as any reply gone. Where each stands.
+            if message.direction == "to-expert" and message.state in ("queued", "refused"):
+                when = (
+                    self.tr("{when}, en attente d'envoi")
+                    if message.state == "queued"
+                    else self.tr("{when}, non envoyée (refusée par la plateforme, voir ci-dessus)")
+                ).format(when=when or "—")
             self.conversation.addItem(
                 self.tr("{who}, {when} : {said}").format(who=who, when=when, said=said)
                 if when
                 else self.tr("{who} : {said}").format(who=who, said=said)
             )
         waiting = state == CaseState.ON_HOLD
-        if not waiting:
-            self.reply_saved.clear()  # the reply has gone and the case moved on: « part avec… » is no longer true
+        if not waiting or not any(m.direction == "to-expert" and m.state == "queued" for m in conversation):
+            # The reply has gone (or was refused), or the case moved on: « part avec… » is no longer true.
+            self.reply_saved.clear()
         self.question_box.setVisible(waiting or bool(conversation))
         # Sent to the training platform, now that a real one is set: its reply would never leave
         # (Outbox.queued_replies(here=True) leaves it out, the engine sets it aside). Not offered.

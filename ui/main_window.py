@@ -796,6 +796,13 @@ class MainWindow(QMainWindow):
                 self.tr("Question de l'expert"),
                 self.tr("L'expert pose une question sur le dossier {id}.").format(id=case_id[:8]),
             )
+        elif state == "reply-refused":  # the platform refused the nurse's reply: it waits for her (sync/engine.py)
+            self.notifier.notify(
+                self.tr("Réponse à l'expert non envoyée"),
+                self.tr("La plateforme refuse votre réponse sur le dossier {id} : ouvrez-le pour la corriger.").format(
+                    id=case_id[:8]
+                ),
+            )
         elif state in (CaseState.NEEDS_ATTENTION.value, CaseState.REJECTED.value, CaseState.CANCELLED.value):
             self.notifier.notify("Teleavis", self.tr("Le dossier {id} demande votre attention.").format(id=case_id[:8]))
         if self.pages.currentWidget() is self.worklist:

@@ -125,81 +125,81 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../ui/capture_panel.py" line="92"/>
+        <location filename="../../ui/capture_panel.py" line="93"/>
         <source>Prendre la photo (Espace, F8)</source>
         <extracomment>The device folder button while new images wait there. The images being turned, and the quarter turns asked on each meanwhile (done once it is back). What went wrong for a case after the user had opened another (an import refused, labels not saved): said when that case is shown again, never on the case then shown.</extracomment>
         <translation>Take the photo (Space, F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="93"/>
+        <location filename="../../ui/capture_panel.py" line="94"/>
         <source>&amp;Importer un fichier…</source>
         <translation>&amp;Import a file…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="94"/>
+        <location filename="../../ui/capture_panel.py" line="95"/>
         <source>&amp;Dossier de l&apos;appareil…</source>
         <translation>&amp;Device folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="95"/>
+        <location filename="../../ui/capture_panel.py" line="96"/>
         <source>Anonymiser avant d&apos;enregistrer</source>
         <translation>Anonymise before saving</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="113"/>
+        <location filename="../../ui/capture_panel.py" line="114"/>
         <source>Vues attendues</source>
         <translation>Expected views</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="206"/>
-        <location filename="../../ui/capture_panel.py" line="711"/>
+        <location filename="../../ui/capture_panel.py" line="208"/>
+        <location filename="../../ui/capture_panel.py" line="714"/>
         <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="369"/>
+        <location filename="../../ui/capture_panel.py" line="371"/>
         <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="425"/>
-        <location filename="../../ui/capture_panel.py" line="430"/>
-        <location filename="../../ui/capture_panel.py" line="438"/>
+        <location filename="../../ui/capture_panel.py" line="427"/>
+        <location filename="../../ui/capture_panel.py" line="432"/>
+        <location filename="../../ui/capture_panel.py" line="440"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="402"/>
+        <location filename="../../ui/capture_panel.py" line="404"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="445"/>
+        <location filename="../../ui/capture_panel.py" line="447"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="460"/>
+        <location filename="../../ui/capture_panel.py" line="462"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="469"/>
+        <location filename="../../ui/capture_panel.py" line="471"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="470"/>
+        <location filename="../../ui/capture_panel.py" line="472"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="483"/>
+        <location filename="../../ui/capture_panel.py" line="485"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="525"/>
+        <location filename="../../ui/capture_panel.py" line="527"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -207,67 +207,67 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="529"/>
+        <location filename="../../ui/capture_panel.py" line="531"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="544"/>
+        <location filename="../../ui/capture_panel.py" line="546"/>
         <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="552"/>
+        <location filename="../../ui/capture_panel.py" line="554"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="582"/>
+        <location filename="../../ui/capture_panel.py" line="584"/>
         <source>{n} images importées.</source>
         <translation>{n} images imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="603"/>
+        <location filename="../../ui/capture_panel.py" line="606"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="652"/>
+        <location filename="../../ui/capture_panel.py" line="655"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="653"/>
+        <location filename="../../ui/capture_panel.py" line="656"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="668"/>
+        <location filename="../../ui/capture_panel.py" line="671"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="683"/>
+        <location filename="../../ui/capture_panel.py" line="686"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="700"/>
+        <location filename="../../ui/capture_panel.py" line="703"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="716"/>
+        <location filename="../../ui/capture_panel.py" line="719"/>
         <source>Cette image (DICOM) ne peut pas être pivotée ici : pivotez-la sur l&apos;appareil et importez-la à nouveau, ou reprenez-la.</source>
         <translation>This image (DICOM) cannot be rotated here: rotate it on the device and import it again, or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="742"/>
+        <location filename="../../ui/capture_panel.py" line="745"/>
         <source>Rotation de l&apos;image…</source>
         <translation>Rotating the image…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="815"/>
+        <location filename="../../ui/capture_panel.py" line="818"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -283,42 +283,42 @@
 <context>
     <name>CaptureWords</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="185"/>
+        <location filename="../../ui/image_tile.py" line="213"/>
         <source>Vue éloignée</source>
         <translation>Far view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="186"/>
+        <location filename="../../ui/image_tile.py" line="214"/>
         <source>Vue intermédiaire</source>
         <translation>Medium view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="187"/>
+        <location filename="../../ui/image_tile.py" line="215"/>
         <source>Vue rapprochée</source>
         <translation>Close-up view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="188"/>
+        <location filename="../../ui/image_tile.py" line="216"/>
         <source>Dermoscopie</source>
         <translation>Dermoscopy</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="189"/>
+        <location filename="../../ui/image_tile.py" line="217"/>
         <source>Centrée sur la macula</source>
         <translation>Macula-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="190"/>
+        <location filename="../../ui/image_tile.py" line="218"/>
         <source>Centrée sur la papille</source>
         <translation>Disc-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="198"/>
+        <location filename="../../ui/image_tile.py" line="226"/>
         <source>Œil droit (OD)</source>
         <translation>Right eye (OD)</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="199"/>
+        <location filename="../../ui/image_tile.py" line="227"/>
         <source>Œil gauche (OG)</source>
         <translation>Left eye (OS)</translation>
     </message>
@@ -326,126 +326,126 @@
 <context>
     <name>CaseEditor</name>
     <message>
-        <location filename="../../ui/case_editor.py" line="209"/>
+        <location filename="../../ui/case_editor.py" line="210"/>
         <source>Formulaire de la spécialité</source>
         <extracomment>Edits of cases left before their save was refused (a full disk): given back when reopened.</extracomment>
         <translation>Specialty form</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="280"/>
+        <location filename="../../ui/case_editor.py" line="281"/>
         <source>1. Consentement du patient</source>
         <translation>1. Patient&apos;s consent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="285"/>
+        <location filename="../../ui/case_editor.py" line="286"/>
         <source>Avant tout, demandez au patient s&apos;il accepte que son dossier et ses photos soient envoyés à un médecin expert. Le reste du dossier s&apos;ouvre ensuite.</source>
         <translation>First of all, ask the patient whether they agree to their case and photos being sent to an expert physician. The rest of the case opens afterwards.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="291"/>
+        <location filename="../../ui/case_editor.py" line="292"/>
         <source>Le patient accepte la télé-expertise</source>
         <translation>The patient agrees to tele-expertise</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="292"/>
+        <location filename="../../ui/case_editor.py" line="293"/>
         <source>Consentement :</source>
         <translation>Consent:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="293"/>
-        <location filename="../../ui/case_editor.py" line="337"/>
-        <location filename="../../ui/case_editor.py" line="409"/>
-        <location filename="../../ui/case_editor.py" line="596"/>
+        <location filename="../../ui/case_editor.py" line="294"/>
+        <location filename="../../ui/case_editor.py" line="338"/>
+        <location filename="../../ui/case_editor.py" line="410"/>
+        <location filename="../../ui/case_editor.py" line="597"/>
         <source>JJ/MM/AAAA</source>
         <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="294"/>
+        <location filename="../../ui/case_editor.py" line="295"/>
         <source>Date du consentement :</source>
         <translation>Consent date:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="295"/>
+        <location filename="../../ui/case_editor.py" line="296"/>
         <source>Nom de la personne qui l&apos;a recueilli</source>
         <translation>Name of the person who recorded it</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="297"/>
+        <location filename="../../ui/case_editor.py" line="298"/>
         <source>Recueilli par :</source>
         <translation>Recorded by:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="311"/>
+        <location filename="../../ui/case_editor.py" line="312"/>
         <source>2. Patient</source>
         <translation>2. Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="316"/>
+        <location filename="../../ui/case_editor.py" line="317"/>
         <source>Tel que sur la pièce d&apos;identité</source>
         <translation>As on the identity document</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="317"/>
+        <location filename="../../ui/case_editor.py" line="318"/>
         <source>Nom de naissance :</source>
         <translation>Birth name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="318"/>
+        <location filename="../../ui/case_editor.py" line="319"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="319"/>
+        <location filename="../../ui/case_editor.py" line="320"/>
         <source>Nom utilisé :</source>
         <translation>Used name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="322"/>
+        <location filename="../../ui/case_editor.py" line="323"/>
         <source>Nom d&apos;usage, ex. celui de l&apos;époux : il ne s&apos;écrit jamais dans le nom de naissance.</source>
         <translation>The name the patient goes by, e.g. the spouse&apos;s: never written into the birth name.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="324"/>
+        <location filename="../../ui/case_editor.py" line="325"/>
         <source>Tous, dans l&apos;ordre de la pièce d&apos;identité</source>
         <translation>All of them, in the identity document&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="326"/>
+        <location filename="../../ui/case_editor.py" line="327"/>
         <source>Prénoms de naissance :</source>
         <translation>Birth given names:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="329"/>
+        <location filename="../../ui/case_editor.py" line="330"/>
         <source>Premier prénom :</source>
         <translation>First given name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="333"/>
+        <location filename="../../ui/case_editor.py" line="334"/>
         <source>Si le premier prénom est composé sans trait d&apos;union sur la pièce (ex. Marie Thérèse), choisissez-le ici.</source>
         <translation>If the first given name is compound without a hyphen on the document (e.g. Marie Thérèse), choose it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="338"/>
+        <location filename="../../ui/case_editor.py" line="339"/>
         <source>Date de naissance :</source>
         <translation>Date of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="339"/>
+        <location filename="../../ui/case_editor.py" line="340"/>
         <source>code INSEE, ex. 75056</source>
         <translation>INSEE code, e.g. 75056</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="344"/>
+        <location filename="../../ui/case_editor.py" line="345"/>
         <source>Lieu de naissance :</source>
         <translation>Place of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="439"/>
+        <location filename="../../ui/case_editor.py" line="440"/>
         <source>Commune de naissance ; né à l&apos;étranger : 99 + code du pays (ex. 99134).</source>
         <translation>The commune of birth; born abroad: 99 + the country code (e.g. 99134).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="352"/>
+        <location filename="../../ui/case_editor.py" line="353"/>
         <source>Non renseigné</source>
         <translation>Not given</translation>
     </message>
@@ -456,258 +456,258 @@
         <translation>change to “{field}”</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="353"/>
+        <location filename="../../ui/case_editor.py" line="354"/>
         <source>Femme</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="354"/>
+        <location filename="../../ui/case_editor.py" line="355"/>
         <source>Homme</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="355"/>
+        <location filename="../../ui/case_editor.py" line="356"/>
         <source>Autre</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="358"/>
+        <location filename="../../ui/case_editor.py" line="359"/>
         <source>Sexe :</source>
         <translation>Sex:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="363"/>
+        <location filename="../../ui/case_editor.py" line="364"/>
         <source>Ce dossier a été créé avant le statut de l&apos;identité : il est considéré comme provisoire. Indiquez le statut ci-dessous.</source>
         <translation>This case was created before the identity status existed: it is taken as provisional. Give the status below.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="375"/>
+        <location filename="../../ui/case_editor.py" line="376"/>
         <source>Provisoire (pièce d&apos;identité non contrôlée)</source>
         <translation>Provisional (ID document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="376"/>
+        <location filename="../../ui/case_editor.py" line="377"/>
         <source>Récupérée (INS obtenu par l&apos;INSi, pièce non contrôlée)</source>
         <translation>Recovered (INS from INSi, document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="377"/>
+        <location filename="../../ui/case_editor.py" line="378"/>
         <source>Validée (pièce d&apos;identité contrôlée, sans INSi)</source>
         <translation>Validated (ID document checked, no INSi)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="378"/>
+        <location filename="../../ui/case_editor.py" line="379"/>
         <source>Qualifiée (INSi et pièce d&apos;identité contrôlée)</source>
         <translation>Qualified (INSi and ID document checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="382"/>
+        <location filename="../../ui/case_editor.py" line="383"/>
         <source>Statut de l&apos;identité :</source>
         <translation>Identity status:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="387"/>
+        <location filename="../../ui/case_editor.py" line="388"/>
         <source>Un trait d&apos;identité ou l&apos;INS a été modifié : l&apos;identité n&apos;a plus le statut qu&apos;elle avait. Vérifiez-la de nouveau (téléservice INSi, pièce d&apos;identité), puis choisissez son statut.</source>
         <translation>An identity trait or the INS was changed: the identity no longer has the status it had. Check it again (INSi service, ID document), then choose its status.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="394"/>
+        <location filename="../../ui/case_editor.py" line="395"/>
         <source>Aucune</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="395"/>
+        <location filename="../../ui/case_editor.py" line="396"/>
         <source>Carte nationale d&apos;identité</source>
         <translation>National identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="396"/>
+        <location filename="../../ui/case_editor.py" line="397"/>
         <source>Passeport</source>
         <translation>Passport</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="397"/>
+        <location filename="../../ui/case_editor.py" line="398"/>
         <source>Titre de séjour</source>
         <translation>Residence permit</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="398"/>
+        <location filename="../../ui/case_editor.py" line="399"/>
         <source>Livret de famille</source>
         <translation>Family record book</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="399"/>
+        <location filename="../../ui/case_editor.py" line="400"/>
         <source>Extrait d&apos;acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="402"/>
+        <location filename="../../ui/case_editor.py" line="403"/>
         <source>Carte d&apos;identité</source>
         <translation>Identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="402"/>
+        <location filename="../../ui/case_editor.py" line="403"/>
         <source>Acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="407"/>
+        <location filename="../../ui/case_editor.py" line="408"/>
         <source>Pièce d&apos;identité contrôlée :</source>
         <translation>ID document checked:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="411"/>
+        <location filename="../../ui/case_editor.py" line="412"/>
         <source>Contrôlée le :</source>
         <translation>Checked on:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="413"/>
+        <location filename="../../ui/case_editor.py" line="414"/>
         <source>15 caractères, obtenus par le téléservice INSi</source>
         <translation>15 characters, obtained from the INSi teleservice</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="418"/>
+        <location filename="../../ui/case_editor.py" line="419"/>
         <source>Matricule INS :</source>
         <translation>INS number:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="423"/>
+        <location filename="../../ui/case_editor.py" line="424"/>
         <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée ; sinon, c&apos;est l&apos;identifiant local qui l&apos;est.</source>
         <translation>The INS is sent to the expert only when the identity is qualified; otherwise the local id is sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="427"/>
+        <location filename="../../ui/case_editor.py" line="428"/>
         <source>Si l&apos;INS n&apos;est pas connu</source>
         <translation>If the INS is not known</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="428"/>
+        <location filename="../../ui/case_editor.py" line="429"/>
         <source>Identifiant local :</source>
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="437"/>
+        <location filename="../../ui/case_editor.py" line="438"/>
         <source>Pays de naissance (nom INSEE) : {country}.</source>
         <translation>Country of birth (INSEE name, in French): {country}.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="454"/>
+        <location filename="../../ui/case_editor.py" line="455"/>
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="460"/>
+        <location filename="../../ui/case_editor.py" line="461"/>
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="462"/>
+        <location filename="../../ui/case_editor.py" line="463"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="463"/>
+        <location filename="../../ui/case_editor.py" line="464"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="464"/>
+        <location filename="../../ui/case_editor.py" line="465"/>
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="465"/>
+        <location filename="../../ui/case_editor.py" line="466"/>
         <source>La question posée à l&apos;expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="469"/>
+        <location filename="../../ui/case_editor.py" line="470"/>
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="470"/>
+        <location filename="../../ui/case_editor.py" line="471"/>
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="474"/>
+        <location filename="../../ui/case_editor.py" line="475"/>
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="476"/>
+        <location filename="../../ui/case_editor.py" line="477"/>
         <source>ex. œil énucléé</source>
         <translation>e.g. enucleated eye</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="479"/>
+        <location filename="../../ui/case_editor.py" line="480"/>
         <source>À remplir seulement si un œil ne peut pas être photographié : l&apos;expert lit cette raison avec les images.</source>
         <translation>Fill in only if one eye cannot be photographed: the expert reads this reason with the images.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="483"/>
+        <location filename="../../ui/case_editor.py" line="484"/>
         <source>Un seul œil, pourquoi ?</source>
         <translation>One eye only, why?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="488"/>
+        <location filename="../../ui/case_editor.py" line="489"/>
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="491"/>
+        <location filename="../../ui/case_editor.py" line="492"/>
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="491"/>
+        <location filename="../../ui/case_editor.py" line="492"/>
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="500"/>
+        <location filename="../../ui/case_editor.py" line="501"/>
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="502"/>
+        <location filename="../../ui/case_editor.py" line="503"/>
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="538"/>
+        <location filename="../../ui/case_editor.py" line="539"/>
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="576"/>
+        <location filename="../../ui/case_editor.py" line="577"/>
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="577"/>
+        <location filename="../../ui/case_editor.py" line="578"/>
         <source>Non</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="587"/>
+        <location filename="../../ui/case_editor.py" line="588"/>
         <source>un nombre entier</source>
         <translation>a whole number</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="591"/>
+        <location filename="../../ui/case_editor.py" line="592"/>
         <source>un nombre (virgule permise)</source>
         <translation>a number (decimals allowed)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="852"/>
+        <location filename="../../ui/case_editor.py" line="853"/>
         <source>erreur interne, voir le journal</source>
         <extracomment>The checked traits as the case was opened: a trait changed from one of them (not one filled where there was none, the INS typed after the status was chosen) takes the status back.</extracomment>
         <translation>internal error, see the log</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="869"/>
+        <location filename="../../ui/case_editor.py" line="870"/>
         <source>Les dernières modifications du dossier {id} n&apos;ont pas pu être enregistrées ({words}) ; elles sont gardées jusqu&apos;à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer.</source>
         <translation>The last changes to case {id} could not be saved ({words}); they are kept until Teleavis is closed: open that case again to save them.</translation>
     </message>
@@ -1006,328 +1006,339 @@ Queue it for sending?</translation>
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="135"/>
+        <location filename="../../ui/follow_view.py" line="137"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>How long after the last key a reply begun is kept (written sealed by the writer thread). What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). The platform cannot be reached (set by the case page): a case to send is said waiting. An unread answer that came while the case was on screen waits for a person&apos;s input. Why images for a case&apos;s reply were refused while another case was shown: said on coming back. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="138"/>
+        <location filename="../../ui/follow_view.py" line="140"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="146"/>
+        <location filename="../../ui/follow_view.py" line="148"/>
         <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
         <translation>Hold the case back (do not send it)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="148"/>
+        <location filename="../../ui/follow_view.py" line="150"/>
         <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="167"/>
+        <location filename="../../ui/follow_view.py" line="169"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="209"/>
+        <location filename="../../ui/follow_view.py" line="211"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images attached by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="692"/>
+        <location filename="../../ui/follow_view.py" line="724"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="214"/>
+        <location filename="../../ui/follow_view.py" line="216"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="219"/>
+        <location filename="../../ui/follow_view.py" line="221"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="220"/>
+        <location filename="../../ui/follow_view.py" line="222"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="696"/>
+        <location filename="../../ui/follow_view.py" line="728"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="236"/>
+        <location filename="../../ui/follow_view.py" line="238"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="246"/>
+        <location filename="../../ui/follow_view.py" line="248"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="257"/>
+        <location filename="../../ui/follow_view.py" line="259"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="261"/>
+        <location filename="../../ui/follow_view.py" line="263"/>
         <source>Retirer les images</source>
         <translation>Remove the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="265"/>
+        <location filename="../../ui/follow_view.py" line="267"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="289"/>
+        <location filename="../../ui/follow_view.py" line="291"/>
         <source>Votre demande</source>
         <translation>Your request</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="298"/>
+        <location filename="../../ui/follow_view.py" line="300"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="302"/>
+        <location filename="../../ui/follow_view.py" line="304"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="384"/>
+        <location filename="../../ui/follow_view.py" line="391"/>
         <source>État : {state}</source>
+        <extracomment>The answer&apos;s files as sorted and shown, and what they were sorted from (the case, its answer&apos;s files and PDFs): shown again only when that changes.</extracomment>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="388"/>
+        <location filename="../../ui/follow_view.py" line="395"/>
         <source>Pourquoi il n&apos;est pas parti : {words}</source>
         <translation>Why it has not left: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="394"/>
+        <location filename="../../ui/follow_view.py" line="401"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="398"/>
+        <location filename="../../ui/follow_view.py" line="405"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="416"/>
+        <location filename="../../ui/follow_view.py" line="423"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="427"/>
+        <location filename="../../ui/follow_view.py" line="434"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="427"/>
+        <location filename="../../ui/follow_view.py" line="434"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="430"/>
+        <location filename="../../ui/follow_view.py" line="437"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="435"/>
+        <location filename="../../ui/follow_view.py" line="444"/>
+        <source>{when}, en attente d&apos;envoi</source>
+        <translation>{when}, waiting to be sent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="446"/>
+        <source>{when}, non envoyée (refusée par la plateforme, voir ci-dessus)</source>
+        <translation>{when}, not sent (refused by the platform, see above)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="449"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="437"/>
+        <location filename="../../ui/follow_view.py" line="451"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="451"/>
+        <location filename="../../ui/follow_view.py" line="466"/>
         <source>Ce dossier a été envoyé à la plateforme d&apos;essai, pendant le mode formation : votre réponse ne peut pas partir vers son expert. S&apos;il s&apos;agit d&apos;un vrai patient, refaites une demande.</source>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="486"/>
+        <location filename="../../ui/follow_view.py" line="506"/>
         <source>Envoyé à la plateforme réelle : ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
         <translation>Sent to the real platform: this case is not followed during training mode. The expert&apos;s answer and questions will come once training mode is turned off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="491"/>
+        <location filename="../../ui/follow_view.py" line="511"/>
         <source>Envoyé à la plateforme d&apos;essai pendant le mode formation : ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
         <translation>Sent to the test platform in training mode: this case is no longer followed, no answer will come.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="593"/>
+        <location filename="../../ui/follow_view.py" line="626"/>
         <source>(pas de conclusion écrite : voir les documents joints)</source>
         <translation>(no written conclusion: see the attached documents)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="595"/>
+        <location filename="../../ui/follow_view.py" line="628"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="599"/>
+        <location filename="../../ui/follow_view.py" line="632"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="603"/>
+        <location filename="../../ui/follow_view.py" line="636"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="640"/>
+        <location filename="../../ui/follow_view.py" line="673"/>
         <source>Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="644"/>
+        <location filename="../../ui/follow_view.py" line="677"/>
         <source>Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="660"/>
+        <location filename="../../ui/follow_view.py" line="692"/>
         <source>Document {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="666"/>
+        <location filename="../../ui/follow_view.py" line="698"/>
         <source>L&apos;expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="683"/>
+        <location filename="../../ui/follow_view.py" line="715"/>
         <source>Ouvrir le document choisi</source>
         <translation>Open the chosen document</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="684"/>
+        <location filename="../../ui/follow_view.py" line="716"/>
         <source>Imprimer le document choisi…</source>
         <translation>Print the chosen document…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="687"/>
+        <location filename="../../ui/follow_view.py" line="719"/>
         <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The document is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="693"/>
+        <location filename="../../ui/follow_view.py" line="725"/>
         <source>Imprimer le compte rendu…</source>
         <translation>Print the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="713"/>
+        <location filename="../../ui/follow_view.py" line="746"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="765"/>
+        <location filename="../../ui/follow_view.py" line="797"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="774"/>
+        <location filename="../../ui/follow_view.py" line="806"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="798"/>
+        <location filename="../../ui/follow_view.py" line="830"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="821"/>
+        <location filename="../../ui/follow_view.py" line="853"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="842"/>
+        <location filename="../../ui/follow_view.py" line="874"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="854"/>
+        <location filename="../../ui/follow_view.py" line="886"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le document reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The document can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="856"/>
+        <location filename="../../ui/follow_view.py" line="888"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="867"/>
+        <location filename="../../ui/follow_view.py" line="899"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="921"/>
+        <location filename="../../ui/follow_view.py" line="953"/>
         <source>Question : {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="922"/>
+        <location filename="../../ui/follow_view.py" line="954"/>
         <source>Résumé clinique : {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="974"/>
+        <location filename="../../ui/follow_view.py" line="1006"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1018"/>
+        <location filename="../../ui/follow_view.py" line="1050"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1031"/>
+        <location filename="../../ui/follow_view.py" line="1063"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1032"/>
+        <location filename="../../ui/follow_view.py" line="1064"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1060"/>
+        <location filename="../../ui/follow_view.py" line="1092"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1124"/>
+        <location filename="../../ui/follow_view.py" line="1156"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1126"/>
+        <location filename="../../ui/follow_view.py" line="1158"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1130"/>
+        <location filename="../../ui/follow_view.py" line="1162"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1145"/>
+        <location filename="../../ui/follow_view.py" line="1177"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="971"/>
+        <location filename="../../ui/follow_view.py" line="1003"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1335,22 +1346,22 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="262"/>
+        <location filename="../../ui/follow_view.py" line="264"/>
         <source>Retire les images jointes ; le texte de la réponse est gardé.</source>
         <translation>Removes the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="928"/>
+        <location filename="../../ui/follow_view.py" line="960"/>
         <source>Images ({n}) : {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1012"/>
+        <location filename="../../ui/follow_view.py" line="1044"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1116"/>
+        <location filename="../../ui/follow_view.py" line="1148"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -1358,135 +1369,135 @@ Queue it for sending?</translation>
 <context>
     <name>ImageLabels</name>
     <message>
-        <location filename="../../ui/capture_labels.py" line="38"/>
+        <location filename="../../ui/capture_labels.py" line="39"/>
         <source>Image sélectionnée</source>
         <translation>Selected image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="49"/>
+        <location filename="../../ui/capture_labels.py" line="50"/>
         <source>&amp;Localisation :</source>
         <translation>Body &amp;site:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="54"/>
-        <location filename="../../ui/capture_labels.py" line="159"/>
+        <location filename="../../ui/capture_labels.py" line="55"/>
+        <location filename="../../ui/capture_labels.py" line="161"/>
         <source>— à préciser —</source>
         <translation>— to be given —</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="57"/>
+        <location filename="../../ui/capture_labels.py" line="58"/>
         <source>Œi&amp;l :</source>
         <translation>&amp;Eye:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="62"/>
-        <location filename="../../ui/capture_labels.py" line="162"/>
+        <location filename="../../ui/capture_labels.py" line="63"/>
+        <location filename="../../ui/capture_labels.py" line="164"/>
         <source>&amp;Vue :</source>
         <translation>&amp;View:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="47"/>
+        <location filename="../../ui/capture_labels.py" line="48"/>
         <source>ex. dos, talon droit</source>
         <translation>e.g. back, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="48"/>
+        <location filename="../../ui/capture_labels.py" line="49"/>
         <source>La zone du corps photographiée, ex. dos, avant-bras gauche, talon droit</source>
         <translation>The part of the body photographed, e.g. back, left forearm, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="67"/>
+        <location filename="../../ui/capture_labels.py" line="68"/>
         <source>Remarque (facultatif)</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="68"/>
+        <location filename="../../ui/capture_labels.py" line="69"/>
         <source>Une remarque pour l&apos;expert sur cette image (facultatif)</source>
         <translation>A note for the expert about this image (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="69"/>
+        <location filename="../../ui/capture_labels.py" line="70"/>
         <source>&amp;Note :</source>
         <translation>&amp;Note:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="77"/>
+        <location filename="../../ui/capture_labels.py" line="78"/>
         <source>C&apos;est bien ce patient</source>
         <translation>It is this patient</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="79"/>
+        <location filename="../../ui/capture_labels.py" line="80"/>
         <source>Cette photo est aussi dans le dossier d&apos;un autre patient : confirmez qu&apos;elle est de ce patient</source>
         <translation>This photo is also in another patient&apos;s case: confirm that it is this patient&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="89"/>
+        <location filename="../../ui/capture_labels.py" line="90"/>
         <source>Pivoter à &amp;gauche</source>
         <extracomment>The images the checklist says are also in another patient&apos;s case.</extracomment>
         <translation>Rotate &amp;left</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="92"/>
+        <location filename="../../ui/capture_labels.py" line="93"/>
         <source>Tourner la photo d&apos;un quart de tour vers la gauche, sens inverse des aiguilles d&apos;une montre (Alt+G)</source>
         <translation>Turn the photo a quarter turn to the left, anticlockwise (Alt+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="95"/>
+        <location filename="../../ui/capture_labels.py" line="96"/>
         <source>Pivoter à droi&amp;te</source>
         <translation>Rotate ri&amp;ght</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="97"/>
+        <location filename="../../ui/capture_labels.py" line="98"/>
         <source>Tourner la photo d&apos;un quart de tour vers la droite, sens des aiguilles d&apos;une montre (Alt+T)</source>
         <translation>Turn the photo a quarter turn to the right, clockwise (Alt+G)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="104"/>
+        <location filename="../../ui/capture_labels.py" line="105"/>
         <source>&amp;Reprendre</source>
         <translation>&amp;Retake</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="105"/>
+        <location filename="../../ui/capture_labels.py" line="106"/>
         <source>La prochaine photo remplacera celle-ci</source>
         <translation>The next photo will replace this one</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="106"/>
+        <location filename="../../ui/capture_labels.py" line="107"/>
         <source>&amp;Anonymiser…</source>
         <translation>&amp;Anonymise…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="107"/>
+        <location filename="../../ui/capture_labels.py" line="108"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="108"/>
+        <location filename="../../ui/capture_labels.py" line="109"/>
         <source>Supprimer cette image (Suppr)</source>
         <translation>Delete this image (Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="162"/>
+        <location filename="../../ui/capture_labels.py" line="164"/>
         <source>&amp;Champ :</source>
         <translation>&amp;Field:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="225"/>
+        <location filename="../../ui/capture_labels.py" line="227"/>
         <source>Aucun contrôle de qualité n&apos;a été fait sur cette image.</source>
         <translation>No quality check was made on this image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="247"/>
+        <location filename="../../ui/capture_labels.py" line="249"/>
         <source>{finding} — mesure {measure}</source>
         <translation>{finding} — measure {measure}</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="255"/>
+        <location filename="../../ui/capture_labels.py" line="257"/>
         <source>Détails des contrôles :</source>
         <translation>Details of the checks:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="251"/>
+        <location filename="../../ui/capture_labels.py" line="253"/>
         <source>, seuil {threshold}</source>
         <translation>, threshold {threshold}</translation>
     </message>
@@ -1494,7 +1505,7 @@ Queue it for sending?</translation>
 <context>
     <name>ImageStrip</name>
     <message>
-        <location filename="../../ui/image_strip.py" line="46"/>
+        <location filename="../../ui/image_strip.py" line="47"/>
         <source>Aucune image pour l&apos;instant : prenez une photo ou importez-en une.</source>
         <translation>No image yet: take a photo or import one.</translation>
     </message>
@@ -1502,43 +1513,43 @@ Queue it for sending?</translation>
 <context>
     <name>ImageTile</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="113"/>
+        <location filename="../../ui/image_tile.py" line="141"/>
         <source>Aperçu indisponible</source>
         <translation>Preview unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="103"/>
+        <location filename="../../ui/image_tile.py" line="131"/>
         <source>Image de bonne qualité.</source>
         <extracomment>A label to check (the eye of a retinograph whose optic disc is on the other side): the checklist&apos;s ⚠ colour.</extracomment>
         <translation>Good quality image.</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="107"/>
+        <location filename="../../ui/image_tile.py" line="135"/>
         <source>Image {n} : {quality}</source>
         <translation>Image {n}: {quality}</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="119"/>
+        <location filename="../../ui/image_tile.py" line="147"/>
         <source>✓ Bonne qualité</source>
         <translation>✓ Good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="120"/>
+        <location filename="../../ui/image_tile.py" line="148"/>
         <source>! À vérifier</source>
         <translation>! To check</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="121"/>
+        <location filename="../../ui/image_tile.py" line="149"/>
         <source>✗ Inutilisable</source>
         <translation>✗ Unusable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="129"/>
+        <location filename="../../ui/image_tile.py" line="157"/>
         <source>Non légendée</source>
         <translation>Not labelled</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="132"/>
+        <location filename="../../ui/image_tile.py" line="160"/>
         <source>Œil à vérifier</source>
         <translation>Check the eye</translation>
     </message>
@@ -1592,33 +1603,33 @@ Queue it for sending?</translation>
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock.py" line="141"/>
+        <location filename="../../ui/lock.py" line="142"/>
         <source>Teleavis est verrouillé</source>
         <extracomment>How often the idle time is measured again on the clock that counts suspend (see ``IdleWatcher``).</extracomment>
         <translation>Teleavis is locked</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="144"/>
+        <location filename="../../ui/lock.py" line="145"/>
         <source>Les dossiers sont masqués. Tapez votre code ou la phrase secrète pour reprendre.</source>
         <translation>The cases are hidden. Type your PIN or the passphrase to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="149"/>
+        <location filename="../../ui/lock.py" line="150"/>
         <source>Code ou phrase secrète</source>
         <translation>PIN or passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="154"/>
+        <location filename="../../ui/lock.py" line="155"/>
         <source>Déverrouiller</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="183"/>
+        <location filename="../../ui/lock.py" line="192"/>
         <source>Code ou phrase secrète incorrect.</source>
         <translation>Wrong PIN or passphrase.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/lock.py" line="194"/>
+        <location filename="../../ui/lock.py" line="203"/>
         <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
         <translation>
             <numerusform>Too many wrong tries. Try again in %n second.</numerusform>
@@ -1930,48 +1941,58 @@ Queue it for sending?</translation>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="800"/>
+        <location filename="../../ui/main_window.py" line="801"/>
+        <source>Réponse à l&apos;expert non envoyée</source>
+        <translation>Reply to the expert not sent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="802"/>
+        <source>La plateforme refuse votre réponse sur le dossier {id} : ouvrez-le pour la corriger.</source>
+        <translation>The platform refuses your reply on case {id}: open it to correct it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="807"/>
         <source>Le dossier {id} demande votre attention.</source>
         <translation>Case {id} needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="827"/>
+        <location filename="../../ui/main_window.py" line="834"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="828"/>
+        <location filename="../../ui/main_window.py" line="835"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="844"/>
+        <location filename="../../ui/main_window.py" line="851"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="846"/>
+        <location filename="../../ui/main_window.py" line="853"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="846"/>
+        <location filename="../../ui/main_window.py" line="853"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="850"/>
-        <location filename="../../ui/main_window.py" line="885"/>
+        <location filename="../../ui/main_window.py" line="857"/>
+        <location filename="../../ui/main_window.py" line="892"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Test platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="875"/>
+        <location filename="../../ui/main_window.py" line="882"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="876"/>
+        <location filename="../../ui/main_window.py" line="883"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -1979,42 +2000,42 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="902"/>
+        <location filename="../../ui/main_window.py" line="909"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="914"/>
+        <location filename="../../ui/main_window.py" line="921"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="935"/>
+        <location filename="../../ui/main_window.py" line="942"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="936"/>
+        <location filename="../../ui/main_window.py" line="943"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="940"/>
+        <location filename="../../ui/main_window.py" line="947"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="950"/>
+        <location filename="../../ui/main_window.py" line="957"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="950"/>
+        <location filename="../../ui/main_window.py" line="957"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="967"/>
+        <location filename="../../ui/main_window.py" line="974"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -2022,17 +2043,17 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="969"/>
+        <location filename="../../ui/main_window.py" line="976"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1011"/>
+        <location filename="../../ui/main_window.py" line="1018"/>
         <source>Fin du mode formation</source>
         <translation>Training mode ended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1013"/>
+        <location filename="../../ui/main_window.py" line="1020"/>
         <source>Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la plateforme réelle : vous les trouvez dans la liste, « à corriger ».
 
 Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux qui doivent partir.</source>
@@ -2041,7 +2062,7 @@ Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux
 Check each one (the patient&apos;s real identity, consent), then send those that must go.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1028"/>
+        <location filename="../../ui/main_window.py" line="1035"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
@@ -2635,17 +2656,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>TrainingWords</name>
     <message>
-        <location filename="../../ui/worklist.py" line="94"/>
+        <location filename="../../ui/worklist.py" line="93"/>
         <source>Dossier préparé en mode formation : patient fictif, pour la plateforme d&apos;essai.</source>
         <translation>Case prepared in training mode: fictitious patient, for the test platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="98"/>
+        <location filename="../../ui/worklist.py" line="97"/>
         <source>Dossier préparé en mode formation, pour la plateforme réelle (vrai expert, acte facturable) : vérifiez qu&apos;il s&apos;agit bien d&apos;un vrai patient.</source>
         <translation>Case prepared in training mode, for the real platform (a real expert, a billable act): check that it is a real patient.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="103"/>
+        <location filename="../../ui/worklist.py" line="102"/>
         <source>Dossier d&apos;entraînement (mode formation) : patient fictif, réponse simulée.</source>
         <translation>Practice case (training mode): fictitious patient, simulated answer.</translation>
     </message>
@@ -2666,17 +2687,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="371"/>
+        <location filename="../../ui/worklist.py" line="377"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="372"/>
+        <location filename="../../ui/worklist.py" line="378"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="486"/>
+        <location filename="../../ui/worklist.py" line="508"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Searching every case, whatever the filter: %n case found.</numerusform>
@@ -2684,83 +2705,83 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         </translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="359"/>
+        <location filename="../../ui/worklist.py" line="365"/>
         <source>Nom, INS, votre n° de dossier ou code Teleavis</source>
         <extracomment>The person asked to delete this case (a draft never sent; the window checks and asks first).</extracomment>
         <translation>Name, INS, your file number or Teleavis code</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="362"/>
+        <location filename="../../ui/worklist.py" line="368"/>
         <source>Trouve un patient par son nom, son INS (avec ou sans espaces), le n° de dossier que votre structure lui donne (avec ou sans tiret : D-2291, D2291 ou 2291), ou un dossier par son code Teleavis, celui qui suit « dossier » en haut du dossier ouvert.</source>
         <translation>Finds a patient by name, by INS (with or without spaces), by the file number your organisation gives them (with or without its dash: D-2291, D2291 or 2291), or a case by its Teleavis code, the one after “case” at the top of the open case.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="490"/>
+        <location filename="../../ui/worklist.py" line="512"/>
         <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier.</source>
         <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS, by your file number or by the case&apos;s Teleavis code.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="497"/>
+        <location filename="../../ui/worklist.py" line="519"/>
         <source>Aucun dossier pour l&apos;instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No cases yet. Create the first one with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="501"/>
+        <location filename="../../ui/worklist.py" line="523"/>
         <source>Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier se crée avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No case in “{filter}”. The others are under “All”; a new case is created with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="513"/>
+        <location filename="../../ui/worklist.py" line="535"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="514"/>
+        <location filename="../../ui/worklist.py" line="536"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="515"/>
+        <location filename="../../ui/worklist.py" line="537"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="516"/>
+        <location filename="../../ui/worklist.py" line="538"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="517"/>
+        <location filename="../../ui/worklist.py" line="539"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="523"/>
+        <location filename="../../ui/worklist.py" line="545"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="546"/>
+        <location filename="../../ui/worklist.py" line="568"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="547"/>
+        <location filename="../../ui/worklist.py" line="569"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="583"/>
+        <location filename="../../ui/worklist.py" line="605"/>
         <source>&amp;Ouvrir</source>
         <translation>&amp;Open</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="585"/>
+        <location filename="../../ui/worklist.py" line="607"/>
         <source>&amp;Supprimer le brouillon…</source>
         <translation>&amp;Delete draft…</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="589"/>
+        <location filename="../../ui/worklist.py" line="611"/>
         <source>Seul un brouillon jamais envoyé se supprime.</source>
         <translation>Only a draft never sent can be deleted.</translation>
     </message>
@@ -2768,98 +2789,98 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/worklist.py" line="198"/>
+        <location filename="../../ui/worklist.py" line="200"/>
         <source>(patient sans nom)</source>
         <extracomment>Cases waiting because the platform answered it cannot record them yet (409/412), not a cut. The platform cannot be reached: a case to send is said waiting, not « envoi en cours ».</extracomment>
         <translation>(patient without a name)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="243"/>
+        <location filename="../../ui/worklist.py" line="249"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="245"/>
+        <location filename="../../ui/worklist.py" line="251"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="247"/>
+        <location filename="../../ui/worklist.py" line="253"/>
         <source>Priorité</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="249"/>
+        <location filename="../../ui/worklist.py" line="255"/>
         <source>État</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="251"/>
+        <location filename="../../ui/worklist.py" line="257"/>
         <source>Dernier changement</source>
         <translation>Last change</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="252"/>
+        <location filename="../../ui/worklist.py" line="258"/>
         <source>Images</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="275"/>
+        <location filename="../../ui/worklist.py" line="281"/>
         <source>Réponse de l&apos;expert promise pour le {when}</source>
         <translation>Expert&apos;s answer promised by {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="278"/>
+        <location filename="../../ui/worklist.py" line="284"/>
         <source>La plateforme ne peut pas enregistrer ce dossier pour l&apos;instant : il n&apos;est pas parti. Ouvrez-le pour voir pourquoi.</source>
         <translation>The platform cannot record this case for now: it has not left. Open it to see why.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="300"/>
+        <location filename="../../ui/worklist.py" line="306"/>
         <source>réponse retirée par l&apos;expert</source>
         <translation>answer withdrawn by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="302"/>
+        <location filename="../../ui/worklist.py" line="308"/>
         <source>réponse modifiée par l&apos;expert</source>
         <translation>answer amended by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="304"/>
+        <location filename="../../ui/worklist.py" line="310"/>
         <source>réponse provisoire</source>
         <translation>provisional answer</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="306"/>
+        <location filename="../../ui/worklist.py" line="312"/>
         <source>{state} — refusé pour l&apos;instant par la plateforme</source>
         <translation>{state} — refused by the platform for now</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="311"/>
+        <location filename="../../ui/worklist.py" line="317"/>
         <source>[Formation]</source>
         <translation>[Training]</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="314"/>
+        <location filename="../../ui/worklist.py" line="320"/>
         <source>Urgent</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="314"/>
+        <location filename="../../ui/worklist.py" line="320"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="315"/>
+        <location filename="../../ui/worklist.py" line="321"/>
         <source>{state} — à lire</source>
         <translation>{state} — not read yet</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="317"/>
+        <location filename="../../ui/worklist.py" line="323"/>
         <source>{state} — en retard</source>
         <translation>{state} — overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="283"/>
+        <location filename="../../ui/worklist.py" line="289"/>
         <source>Dossier {id}</source>
         <translation>Case {id}</translation>
     </message>

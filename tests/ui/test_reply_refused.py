@@ -1,0 +1,76 @@
+"""A reply to the expert the platform refuses (4xx with an OperationOutcome): said to the nurse, on the
+reply itself and by a notification, never taken for gone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from app.model import CaseState
+from app.outbox import Outbox
+from app.store import Store
+from sync.sandbox import SandboxServer
+from tests.support.ui import shown, type_text
+from tests.sync.sync_helpers import engine_on, make_case
+
+
+def conversation(view: Any) -> list[str]:
+    return [view.conversation.item(n).text() for n in range(view.conversation.count())]
+
+
+def test_a_reply_the_platform_refuses_is_said_not_sent_on_the_reply_itself(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found from outside: the platform refused the reply (422), and the case page still said « elle part
+    avec la prochaine synchronisation » under a conversation showing it as any reply gone; only a line
+    of the status, « La plateforme refuse le dossier », said otherwise (of the whole case, it seemed)."""
+    with SandboxServer(None, answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as sandbox:
+        case_id = make_case(store)
+        with engine_on(store, sandbox.base_url) as engine:
+            engine.run_once()
+            sandbox.expert.run_until_idle()
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ON_HOLD
+            view = shown(qtbot, store, case_id)
+            type_text(view.reply, "Depuis trois semaines.")
+            qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+            assert "en attente d'envoi" in conversation(view)[-1]
+            sandbox.inject_fault(422, count=5, retry_after=None)
+            engine.run_once(poll=False)
+    view.refresh()  # as the window does on the engine's news
+    said = conversation(view)[-1]
+    assert said.startswith("Vous, ") and "Depuis trois semaines." in said
+    assert "non envoyée" in said and "refusée par la plateforme" in said, said
+    assert view.reply_saved.text() == "", "« elle part avec la prochaine synchronisation » is no longer true"
+    assert "refuse la réponse à l'expert" in view.detail.text() and "refuse le dossier" not in view.detail.text()
+    assert view.send_reply.isEnabled(), "to be corrected and sent again"
+    assert [m.text for m in Outbox(store).messages(case_id) if m.direction == "to-expert"] == ["Depuis trois semaines."]
+
+
+def test_a_reply_sent_is_no_longer_said_to_leave_with_the_next_sync(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    with SandboxServer(None, answer_after_s=3600.0, question_rate=1.0, run_expert=False, seed=3) as sandbox:
+        case_id = make_case(store)
+        with engine_on(store, sandbox.base_url) as engine:
+            engine.run_once()
+            sandbox.expert.run_until_idle()
+            engine.run_once()
+            view = shown(qtbot, store, case_id)
+            type_text(view.reply, "Depuis trois semaines.")
+            qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+            engine.run_once(poll=False)
+    assert store.state(case_id) == CaseState.ON_HOLD  # the expert has not taken it up yet
+    view.refresh()
+    assert view.reply_saved.text() == ""
+    assert "en attente d'envoi" not in conversation(view)[-1] and "non envoyée" not in conversation(view)[-1]
+
+
+def test_a_refused_reply_is_notified_without_the_platforms_words(qtbot: Any, window: Any) -> None:
+    window.sync.case_state.emit("0123456789abcdef", "reply-refused", "La plateforme refuse : Mme ZORGLUB")
+    qtbot.waitUntil(lambda: len(window.notifier.shown) > 0, timeout=30_000)
+    title, text = window.notifier.shown.pop()
+    assert "ZORGLUB" not in title + text and "01234567" in text
+    assert title == "Réponse à l'expert non envoyée"
