@@ -253,6 +253,8 @@ class FollowView(QWidget):
         self._draft_timer.timeout.connect(self.keep_draft)
         self._kept_drafts: dict[str, str] = {}  # what was last written, by case (nothing written twice)
         self.reply.textChanged.connect(self._draft_timer.start)
+        self.reply.textChanged.connect(self._say_reply_late)
+        self._reply_open = False  # the case waits for a reply that can be sent from here
         self.reply.setMaximumHeight(100)
         question_layout.addWidget(self.reply)
         reply_buttons = QHBoxLayout()
@@ -285,6 +287,11 @@ class FollowView(QWidget):
         self.reply_closed.setWordWrap(True)
         self.reply_closed.hide()
         question_layout.addWidget(self.reply_closed)
+        # A reply begun when the case stopped waiting for one (the expert answered meanwhile).
+        self.reply_late = named(QLabel(), "fieldProblem")
+        self.reply_late.setWordWrap(True)
+        self.reply_late.hide()
+        question_layout.addWidget(self.reply_late)
         left_layout.addWidget(self.question_box)
 
         # What was sent, to read again when the expert asks (the PDF report has it all, images too).
@@ -458,8 +465,9 @@ class FollowView(QWidget):
         # Sent to the training platform, now that a real one is set: its reply would never leave
         # (Outbox.queued_replies(here=True) leaves it out, the engine sets it aside). Not offered.
         stranded = waiting and self._on_training_platform(case.id)
+        self._reply_open = waiting and not stranded
         for widget in (self.reply, self.add_images, self.send_reply):
-            widget.setEnabled(waiting and not stranded)
+            widget.setEnabled(self._reply_open)
             widget.setVisible(not stranded)
         self.reply_closed.setText(
             self.tr(
@@ -470,6 +478,7 @@ class FollowView(QWidget):
             else ""
         )
         self.reply_closed.setVisible(stranded)
+        self._say_reply_late()
         self._unread = bool(info.get("unread"))
         self.keep_unread.setEnabled(not self._unread)
         shown = ShownNews.of(state, answer, conversation)
@@ -483,6 +492,21 @@ class FollowView(QWidget):
             # in front of it (a screen locked by the system leaves it so). Read at the next input.
             self._wait_for_a_person()
         self.note_seen()
+
+    def _say_reply_late(self) -> None:
+        """Found from outside: a reply typed, then the case answered (or moved on) before it was sent. Its
+        words stayed in a greyed box, neither sent nor erasable, and nothing said they had not gone."""
+        late = not self._reply_open and not self.reply.isHidden() and bool(self.reply.toPlainText().strip())
+        self.reply.setEnabled(self._reply_open or late)  # to be erased, or kept for a next question
+        self.reply_late.setVisible(late)
+        self.reply_late.setText(
+            self.tr(
+                "Le dossier n'attend plus de réponse de votre part : la réponse commencée ci-dessus n'est pas "
+                "partie et ne peut pas partir. Effacez-la, ou gardez-la si l'expert pose une nouvelle question."
+            )
+            if late
+            else ""
+        )
 
     def _on_training_platform(self, case_id: str) -> bool:
         """Whether the case was sent to the training platform while a real one is set now."""
@@ -992,9 +1016,15 @@ class FollowView(QWidget):
         """The cases holding a reply to the expert begun and not sent, the one on screen first: they live
         in this window only, and closing it loses them."""
         unsent = []
-        if self.case is not None and (self.reply.toPlainText().strip() or self._reply_images):
+        if self.case is not None and self._reply_open and (self.reply.toPlainText().strip() or self._reply_images):
             unsent.append(self.case.id)
-        unsent.extend(case_id for case_id, (text, images) in self._reply_drafts.items() if text.strip() or images)
+        for case_id, (text, images) in self._reply_drafts.items():
+            try:  # one whose case no longer waits for it (answered meanwhile) cannot be sent: not asked about
+                waiting = self.store.state(case_id) == CaseState.ON_HOLD
+            except TeleavisError:
+                waiting = True
+            if waiting and (text.strip() or images):
+                unsent.append(case_id)
         return unsent
 
     def _show_reply_images(self) -> None:

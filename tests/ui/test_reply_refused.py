@@ -74,3 +74,35 @@ def test_a_refused_reply_is_notified_without_the_platforms_words(qtbot: Any, win
     title, text = window.notifier.shown.pop()
     assert "ZORGLUB" not in title + text and "01234567" in text
     assert title == "Réponse à l'expert non envoyée"
+
+
+def test_a_reply_begun_when_the_expert_answers_meanwhile_is_said_not_gone_and_can_be_erased(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found from outside: a reply typed, then the expert answered without waiting for it. Its words stayed
+    in a greyed box that could be neither sent nor erased, nothing said they had not gone, and closing
+    Teleavis said, at every close, that the expert would get them « une fois Envoyer la réponse cliqué »,
+    a button greyed."""
+    import random
+
+    with SandboxServer(None, answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as sandbox:
+        case_id = make_case(store)
+        with engine_on(store, sandbox.base_url) as engine:
+            engine.run_once()
+            sandbox.expert.run_until_idle()
+            engine.run_once()
+            view = shown(qtbot, store, case_id)
+            type_text(view.reply, "Depuis trois semaines.")
+            view.keep_draft()
+            task = sandbox.read("Task", store.platform_info(case_id)["task_id"])
+            assert task is not None
+            sandbox.expert._answer(task, random.Random(1), sandbox.expert._shape(task))  # without waiting
+            engine.run_once()
+    assert store.state(case_id) == CaseState.ANSWERED
+    view.refresh()  # as the window does on the engine's news
+    assert not view.send_reply.isEnabled()
+    assert view.reply_late.isVisible() and "n'est pas partie" in view.reply_late.text()
+    assert view.unsent_replies() == [], "nothing the close could say « Envoyer la réponse » would send"
+    assert view.reply.isEnabled(), "to be erased"
+    view.reply.clear()
+    assert not view.reply_late.isVisible() and not view.reply.isEnabled()
