@@ -118,6 +118,14 @@ _WORDS = Catalogue(
         "conversation": {"fr": "Questions de l'expert et réponses", "en": "Expert's questions and replies"},
         "from_expert": {"fr": "Expert", "en": "Expert"},
         "from_requester": {"fr": "Demandeur", "en": "Requester"},
+        "reply_queued": {
+            "fr": "(réponse pas encore envoyée à l'expert)",
+            "en": "(reply not sent yet to the expert)",
+        },
+        "reply_refused": {
+            "fr": "(réponse non envoyée : refusée par la plateforme, l'expert ne l'a pas reçue)",
+            "en": "(reply not sent: refused by the platform, the expert did not receive it)",
+        },
         "message_withdrawn": {
             "fr": "(message retiré par l'expert, envoyé par erreur : ne pas en tenir compte)",
             "en": "(message withdrawn by the expert, sent by mistake: disregard it)",
@@ -329,15 +337,15 @@ def eye_check_words(image: CaseImage, lang: str) -> str | None:
 def conversation_words(messages: list[Message], lang: str) -> tuple[str, list[tuple[str, str, str]]]:
     """The conversation with the expert as the report and ``case show`` say it: its title, then for each
     message, oldest first, when, who (the expert or the requester) and what it says (a withdrawn one said
-    so, its words kept on the record only)."""
-    rows = [
-        (
-            moment_words(m.sent_at or m.created_at, lang),
-            _pick(_WORDS, "from_expert" if m.direction == "from-expert" else "from_requester", lang),
-            _pick(_WORDS, "message_withdrawn", lang) if m.withdrawn else m.text,
-        )
-        for m in messages
-    ]
+    so, its words kept on the record only; a reply that did not reach the expert, not sent yet or refused by
+    the platform, said so before its words: filed in the record, it read as one the expert had)."""
+    rows = []
+    for m in messages:
+        text = _pick(_WORDS, "message_withdrawn", lang) if m.withdrawn else m.text
+        if m.direction == "to-expert" and m.state in ("queued", "refused"):
+            text = _pick(_WORDS, "reply_" + m.state, lang) + "\n" + (text or "—")
+        who = _pick(_WORDS, "from_expert" if m.direction == "from-expert" else "from_requester", lang)
+        rows.append((moment_words(m.sent_at or m.created_at, lang), who, text))
     return _pick(_WORDS, "conversation", lang), rows
 
 

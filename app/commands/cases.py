@@ -358,6 +358,7 @@ def case_document(store: Store, case: Case) -> dict[str, Any]:
                 "sent_at": m.sent_at,
                 "created_at": m.created_at,
                 "withdrawn": m.withdrawn,
+                "state": m.state,  # a reply's: queued, sent or refused (it never reached the expert)
                 "images": len(m.image_ids),
             }
             for m in Outbox(store).messages(case.id)

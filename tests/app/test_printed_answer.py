@@ -266,3 +266,29 @@ def test_the_experts_photo_is_printed_upright(store: Store) -> None:
     reader = PdfReader(io.BytesIO(report.pdf))
     sizes = [image.image.size for page in reader.pages for image in page.images if image.image is not None]
     assert sizes == [(600, 450)]  # stored 450 x 600 with « turn 90° »
+
+
+def test_a_reply_that_never_reached_the_expert_is_not_printed_as_one_that_did(store: Store) -> None:
+    """Found from outside: the case's PDF, filed in the patient's record, printed a reply the platform
+    refused (and one still waiting to leave) as the requester's answer to the expert's question, with
+    nothing to tell them from one the expert read."""
+    store.settings.set("site.requester", asdict(REQUESTER))
+    case_id = answered_case(store)
+    outbox = Outbox(store)
+    with transaction(store.conn) as conn:
+        outbox.add_expert_message(conn, case_id, "c1", "Depuis quand la lésion a-t-elle changé ?", "")
+    refused = outbox.queue_reply(case_id, "Depuis deux mois environ.", [], "c1")
+    outbox.reply_refused(case_id, refused, "La plateforme refuse la réponse à l'expert (422).")
+    sent = outbox.queue_reply(case_id, "Depuis deux mois, elle a doublé.", [], "c1")
+    outbox.reply_sent(case_id, sent, "r2")
+    outbox.queue_reply(case_id, "Elle saigne aussi.", [], "c1")
+    whole = " ".join(pages_text(build_report(store, case_id, lang="fr").pdf))
+    start = whole.index("Questions de l'expert et réponses")
+    first, second, third = (
+        whole.index(words, start)
+        for words in ("Depuis deux mois environ.", "Depuis deux mois, elle a doublé.", "Elle saigne aussi.")
+    )
+    assert "non envoyée" in whole[start:first] and "non envoyée" not in whole[first:third]
+    assert "pas encore envoyée" in whole[second:third] and "pas encore" not in whole[start:second]
+    english = " ".join(pages_text(build_report(store, case_id, lang="en").pdf))
+    assert "(reply not sent: refused by the platform" in english and "(reply not sent yet" in english
