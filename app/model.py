@@ -95,6 +95,10 @@ class AnswerNews(StrEnum):
     REOPENED = "reopened"  # the expert took the answered case back: the answer may change
 
 
+#: What the sync engine says with a case on hold whose expert withdrew a question (entered in error) and
+#: asked none: the window tells a withdrawal, not a question.
+QUESTION_WITHDRAWN = "question-withdrawn"
+
 #: States in which the case is the requester's to edit.
 EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.READY, CaseState.NEEDS_ATTENTION})
 #: States in which the case is at the platform and must be followed.

@@ -48,7 +48,7 @@ from app.answers import (
 from app.db import transaction
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
 from app.fsutil import NO_SPACE, existing_ancestor
-from app.model import FOLLOWED_STATES, TRANSITIONS, Answer, AnswerNews, CaseState, iso, utc_now
+from app.model import FOLLOWED_STATES, QUESTION_WITHDRAWN, TRANSITIONS, Answer, AnswerNews, CaseState, iso, utc_now
 from app.moments import parse_date_time
 from app.outbox import Outbox
 from app.store import PLATFORM, TRAINING, NewImage, Store, sha1_b64
@@ -1253,13 +1253,14 @@ class Follower:
         said = self.store.platform_info(case_id).get("last_error")
         return said is not None and said in M.CATALOGUE[key].values()
 
-    def _keep_expert_messages(self, conn: Any, case_id: str, comms: list[dict[str, Any]]) -> bool:
-        """Keep the expert's messages among ``comms`` (ours are witnessed); True when one is new.
+    def _keep_expert_messages(self, conn: Any, case_id: str, comms: list[dict[str, Any]]) -> tuple[bool, bool]:
+        """Keep the expert's messages among ``comms`` (ours are witnessed): whether one is new (or corrected),
+        and whether one was withdrawn.
 
         Kept in the order they were sent (``sent``, else ``meta.lastUpdated``), not the search's: found by
         an outside conformance pass, a server listing the newest first had two questions read in one poll
         kept the wrong way round, the second shown before the first and the reply answering the first."""
-        new = False
+        new = withdrawn = False
         for comm in sorted(comms, key=_sent_order):
             ours = any(isinstance(i, dict) and i.get("system") == MESSAGE_SYSTEM for i in _list(comm.get("identifier")))
             if ours:
@@ -1267,7 +1268,7 @@ class Follower:
                 continue
             status = comm.get("status")
             if status == "entered-in-error":  # a modifier: made by mistake, to be set aside
-                new = self.outbox.withdraw_expert_message(conn, case_id, str(comm["id"])) or new
+                withdrawn = self.outbox.withdraw_expert_message(conn, case_id, str(comm["id"])) or withdrawn
                 continue
             if status in _NOT_SENT_YET:
                 continue
@@ -1285,7 +1286,7 @@ class Follower:
                 self.outbox.add_expert_message(conn, case_id, str(comm["id"]), text, str(comm.get("sent", "")), content)
                 or new
             )
-        return new
+        return new, withdrawn
 
     def poll_questions(self, skip: set[str], budget_s: float | None = None) -> None:
         """The questions of the cases on hold whose Task did not change: a platform may write its
@@ -1301,7 +1302,7 @@ class Follower:
             try:
                 comms = self._expert_messages(case_id, str(task_id), budget_s)
                 with transaction(self.store.conn) as conn:
-                    new = self._keep_expert_messages(conn, case_id, comms)
+                    new, withdrawn = self._keep_expert_messages(conn, case_id, comms)
                     if case_id in self._questions_cut:
                         self.store.set_platform_words(conn, case_id, last_error=M.tr("follow.questions_cut"))
                     elif self._says(case_id, "follow.questions_cut") or self._says(case_id, "follow.question_unread"):
@@ -1319,6 +1320,8 @@ class Follower:
                 continue
             if new:
                 self.listener.case_state(case_id, CaseState.ON_HOLD.value)
+            elif withdrawn:  # found from outside: told as a new question, the one to disregard
+                self.listener.case_state(case_id, CaseState.ON_HOLD.value, QUESTION_WITHDRAWN)
 
     # -- the answer -------------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from app import private_files, screen_lock
 from app.errors import TeleavisError
 from app.keystore import withhold_passphrases
-from app.model import AnswerNews, Case, CaseState
+from app.model import QUESTION_WITHDRAWN, AnswerNews, Case, CaseState
 from app.store import Store
 from ui import resources
 from ui.lock import IdleWatcher, LockScreen
@@ -790,6 +790,13 @@ class MainWindow(QMainWindow):
             self.notifier.notify(
                 self.tr("Dossier repris par l'expert"),
                 self.tr("L'expert a repris le dossier {id} : sa réponse peut changer.").format(id=case_id[:8]),
+            )
+        elif state == CaseState.ON_HOLD.value and detail == QUESTION_WITHDRAWN:
+            self.notifier.notify(
+                self.tr("Question de l'expert retirée"),
+                self.tr("L'expert a retiré une question du dossier {id} : n'en tenez pas compte.").format(
+                    id=case_id[:8]
+                ),
             )
         elif state == CaseState.ON_HOLD.value:
             self.notifier.notify(

@@ -1937,67 +1937,77 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="796"/>
+        <source>Question de l&apos;expert retirée</source>
+        <translation>Expert&apos;s question withdrawn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="797"/>
+        <source>L&apos;expert a retiré une question du dossier {id} : n&apos;en tenez pas compte.</source>
+        <translation>The expert withdrew a question of case {id}: disregard it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="803"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="797"/>
+        <location filename="../../ui/main_window.py" line="804"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="801"/>
+        <location filename="../../ui/main_window.py" line="808"/>
         <source>Réponse à l&apos;expert non envoyée</source>
         <translation>Reply to the expert not sent</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="802"/>
+        <location filename="../../ui/main_window.py" line="809"/>
         <source>La plateforme refuse votre réponse sur le dossier {id} : ouvrez-le pour la corriger.</source>
         <translation>The platform refuses your reply on case {id}: open it to correct it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="807"/>
+        <location filename="../../ui/main_window.py" line="814"/>
         <source>Le dossier {id} demande votre attention.</source>
         <translation>Case {id} needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="834"/>
+        <location filename="../../ui/main_window.py" line="841"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="835"/>
+        <location filename="../../ui/main_window.py" line="842"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="851"/>
+        <location filename="../../ui/main_window.py" line="858"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="853"/>
+        <location filename="../../ui/main_window.py" line="860"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="853"/>
+        <location filename="../../ui/main_window.py" line="860"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="857"/>
-        <location filename="../../ui/main_window.py" line="892"/>
+        <location filename="../../ui/main_window.py" line="864"/>
+        <location filename="../../ui/main_window.py" line="899"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Test platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="882"/>
+        <location filename="../../ui/main_window.py" line="889"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="883"/>
+        <location filename="../../ui/main_window.py" line="890"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -2005,42 +2015,42 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="909"/>
+        <location filename="../../ui/main_window.py" line="916"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="921"/>
+        <location filename="../../ui/main_window.py" line="928"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="942"/>
+        <location filename="../../ui/main_window.py" line="949"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="943"/>
+        <location filename="../../ui/main_window.py" line="950"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="947"/>
+        <location filename="../../ui/main_window.py" line="954"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="957"/>
+        <location filename="../../ui/main_window.py" line="964"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="957"/>
+        <location filename="../../ui/main_window.py" line="964"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="974"/>
+        <location filename="../../ui/main_window.py" line="981"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -2048,17 +2058,17 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="976"/>
+        <location filename="../../ui/main_window.py" line="983"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1018"/>
+        <location filename="../../ui/main_window.py" line="1025"/>
         <source>Fin du mode formation</source>
         <translation>Training mode ended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1020"/>
+        <location filename="../../ui/main_window.py" line="1027"/>
         <source>Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la plateforme réelle : vous les trouvez dans la liste, « à corriger ».
 
 Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux qui doivent partir.</source>
@@ -2067,7 +2077,7 @@ Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux
 Check each one (the patient&apos;s real identity, consent), then send those that must go.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1035"/>
+        <location filename="../../ui/main_window.py" line="1042"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>

@@ -106,3 +106,12 @@ def test_a_reply_begun_when_the_expert_answers_meanwhile_is_said_not_gone_and_ca
     assert view.reply.isEnabled(), "to be erased"
     view.reply.clear()
     assert not view.reply_late.isVisible() and not view.reply.isEnabled()
+
+
+def test_a_question_withdrawn_is_notified_as_withdrawn_not_as_a_question(qtbot: Any, window: Any) -> None:
+    from app.model import QUESTION_WITHDRAWN
+
+    window.sync.case_state.emit("0123456789abcdef", CaseState.ON_HOLD.value, QUESTION_WITHDRAWN)
+    qtbot.waitUntil(lambda: len(window.notifier.shown) > 0, timeout=30_000)
+    title, text = window.notifier.shown.pop()
+    assert title == "Question de l'expert retirée" and "01234567" in text and "pose une question" not in text
