@@ -1161,7 +1161,7 @@ class Follower:
             if due is not None:
                 self.store.set_due(conn, case_id, due)
             acts.same_site(self.store, conn, case_id, task.get("owner"))
-            self._keep_expert_messages(conn, case_id, expert_messages)
+            asked, withdrawn = self._keep_expert_messages(conn, case_id, expert_messages)
             if answer is not None:
                 self.store.set_answer(conn, case_id, answer, event=news or None)
             current = CaseState(conn.execute("SELECT state FROM cases WHERE id=?", (case_id,)).fetchone()[0])
@@ -1194,6 +1194,11 @@ class Follower:
             self.listener.case_state(case_id, target.value, news)
         elif news:
             self.listener.case_state(case_id, CaseState.ANSWERED.value, news)
+        elif current == CaseState.ON_HOLD and (asked or withdrawn):
+            # Found from outside: a second question, its Task changed with it (a platform's business status
+            # « 2e question »), was kept unread and said nowhere: no notification, the case on screen not
+            # shown again. Told as ``poll_questions`` tells one whose Task did not change.
+            self.listener.case_state(case_id, current.value, "" if asked else QUESTION_WITHDRAWN)
         return answer is not None
 
     def _withdrawn_by_platform(self, conn: Any, case_id: str) -> str:
