@@ -16,7 +16,7 @@ import hashlib
 import json
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -48,7 +48,17 @@ from app.answers import (
 from app.db import transaction
 from app.errors import DataAltered, InvalidTransition, StorageError, TeleavisError
 from app.fsutil import NO_SPACE, existing_ancestor
-from app.model import FOLLOWED_STATES, QUESTION_WITHDRAWN, TRANSITIONS, Answer, AnswerNews, CaseState, iso, utc_now
+from app.model import (
+    FOLLOWED_STATES,
+    QUESTION_WITHDRAWN,
+    TRANSITIONS,
+    Answer,
+    AnswerNews,
+    CaseState,
+    Message,
+    iso,
+    utc_now,
+)
 from app.moments import parse_date_time
 from app.outbox import Outbox
 from app.store import PLATFORM, TRAINING, NewImage, Store, sha1_b64
@@ -103,6 +113,12 @@ M.add(
         "reply.not_waiting": {
             "fr": "L'expert n'attend pas de réponse sur ce dossier.",
             "en": "The expert is not waiting for an answer on this case.",
+        },
+        "reply.not_again": {
+            "fr": "Une image jointe a déjà été envoyée à l'expert avec une autre réponse : rien n'est parti. "
+            "Retirez les images et joignez les bonnes.",
+            "en": "An attached image was already sent to the expert with another reply: nothing has left. "
+            "Remove the images and attach the right ones.",
         },
         "reply.unplaced": {
             "fr": "{what} Rien n'est parti : l'expert doit savoir où chaque image a été prise.",
@@ -1960,12 +1976,26 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
     log.info("case %s cancelled", case_id)
 
 
-def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage]) -> str:
-    """The requester's answer to the expert's question (text and new images), queued for the engine."""
+def to_send_again(messages: list[Message]) -> set[str]:
+    """The ids of the case's images joined to a reply the platform refused and to no reply since: the expert
+    never got them, and a corrected reply may take them again (``messages``: the case's conversation)."""
+    refused = {i for m in messages if m.direction == "to-expert" and m.state == "refused" for i in m.image_ids}
+    taken = {i for m in messages if m.direction == "to-expert" and m.state != "refused" for i in m.image_ids}
+    return refused - taken
+
+
+def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage], again: Sequence[str] = ()) -> str:
+    """The requester's answer to the expert's question (text and new images), queued for the engine.
+    ``again``: images of the case joined to a reply the platform refused (``to_send_again``), sent with
+    this one (found from outside: joined again, such a photo was refused as already in the case, and the
+    expert never got it)."""
     if store.state(case_id) != CaseState.ON_HOLD:
         raise InvalidTransition(M.tr("reply.not_waiting"))
     outbox = Outbox(store)
-    expert = [m for m in outbox.messages(case_id) if m.direction == "from-expert" and not m.withdrawn]
+    conversation = outbox.messages(case_id)
+    expert = [m for m in conversation if m.direction == "from-expert" and not m.withdrawn]
+    if not set(again) <= to_send_again(conversation):  # gone since, with another reply: never twice
+        raise TeleavisError(M.tr("reply.not_again"))
     for image in images:
         # As a case's image: one the quality check judged unusable never goes to the expert.
         unusable = [finding for finding in image.record.quality if finding.level == "blocking"]
@@ -1978,7 +2008,7 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage]) -
         unplaced = [f for n, image in enumerate(images, 1) for f in image_place(case.specialty, image.record, n)]
         if unplaced:
             raise TeleavisError(M.tr("reply.unplaced", what=unplaced[0].message))
-    image_ids = [i.record.id for i in images]
+    image_ids = [*(i.record.id for i in images), *dict.fromkeys(again)]
     in_response_to = expert[-1].platform_id if expert else None
     if not images:
         return outbox.queue_reply(case_id, text, image_ids, in_response_to)

@@ -104,6 +104,9 @@ class FollowView(QWidget):
         self._opening = False
         self._buffer: QBuffer | None = None
         self._reply_images: list[NewImage] = []
+        #: Per case, the images of a reply the platform refused joined again to the corrected one: (image id,
+        #: file name). Already in the case (its place said), they go with the reply, not stored twice.
+        self._reply_again: dict[str, list[tuple[str, str]]] = {}
         self._reply_names: dict[str, str] = {}  # the file each image joined to a reply came from, by image id
         #: Why images for a case's reply were refused while another case was shown: said on coming back.
         self._reply_said: dict[str, list[str]] = {}
@@ -965,7 +968,7 @@ class FollowView(QWidget):
         self.reply.blockSignals(True)  # shown, not typed: nothing to keep
         self.reply.setPlainText(text)
         self.reply.blockSignals(False)
-        self._show_reply_images()
+        self._show_reply_images(case_id)
         self.reply_problem.setText("\n".join(self._reply_said.pop(case_id, [])))
         self.reply_saved.clear()
 
@@ -1016,7 +1019,8 @@ class FollowView(QWidget):
         """The cases holding a reply to the expert begun and not sent, the one on screen first: they live
         in this window only, and closing it loses them."""
         unsent = []
-        if self.case is not None and self._reply_open and (self.reply.toPlainText().strip() or self._reply_images):
+        begun = self.reply.toPlainText().strip() or self._reply_images
+        if self.case is not None and self._reply_open and (begun or self._reply_again.get(self.case.id)):
             unsent.append(self.case.id)
         for case_id, (text, images) in self._reply_drafts.items():
             try:  # one whose case no longer waits for it (answered meanwhile) cannot be sent: not asked about
@@ -1027,9 +1031,10 @@ class FollowView(QWidget):
                 unsent.append(case_id)
         return unsent
 
-    def _show_reply_images(self) -> None:
+    def _show_reply_images(self, case_id: str | None = None) -> None:
         """How many images go with the reply, and what their check found (as an imported photo's tile)."""
-        count = len(self._reply_images)
+        again = self._reply_again.get(case_id or (self.case.id if self.case is not None else ""), [])
+        count = len(self._reply_images) + len(again)
         lines = [self.tr("%n image(s) jointe(s)", "", count)] if count else []
         for number, image in enumerate(self._reply_images, start=1):
             finding = worst_finding(image.record)
@@ -1037,6 +1042,8 @@ class FollowView(QWidget):
             mark = {"blocking": "✗ ", "warning": "⚠ "}.get(finding.level, "") if finding else ""
             name = self._reply_names.get(image.record.id, "")
             lines.append(f"{number}. {name} — {mark}{words}" if name else f"{number}. {mark}{words}")
+        for number, (_image_id, name) in enumerate(again, start=len(self._reply_images) + 1):
+            lines.append(f"{number}. {name} — " + self.tr("image de la réponse refusée : elle part avec celle-ci"))
         self.reply_images.setText("\n".join(lines))
         self.drop_images.setVisible(bool(count))
         case = self.case
@@ -1047,6 +1054,8 @@ class FollowView(QWidget):
         for image in self._reply_images:
             self._reply_names.pop(image.record.id, None)
         self._reply_images = []
+        if self.case is not None:
+            self._reply_again.pop(self.case.id, None)
         self._show_reply_images()
         self.reply_problem.clear()
 
@@ -1057,8 +1066,12 @@ class FollowView(QWidget):
         this reply."""
         from app.store import sha1_b64
         from capture.messages import message
+        from sync.follow import to_send_again
 
-        patient = self.store.get_case(case_id).patient
+        case = self.store.get_case(case_id)
+        patient = case.patient
+        again = self._reply_again.setdefault(case_id, [])
+        refused = to_send_again(Outbox(self.store).messages(case_id))  # never got by the expert
         pending = self._reply_images if self.case is not None and self.case.id == case_id else []
         pending = pending or self._reply_drafts.get(case_id, ("", []))[1]
 
@@ -1072,6 +1085,17 @@ class FollowView(QWidget):
             held = self.store.copy_held(case_id, image, patient)
             if unusable is not None:  # as a case's photo, an unusable one never goes to the expert
                 said.append(self.tr("« {name} » n'est pas jointe : {reason}").format(name=name, reason=unusable.text()))
+            elif (
+                held is not None
+                and held[2]
+                and 0 < held[1] <= len(case.images)
+                and (case.images[held[1] - 1].id in refused)
+            ):
+                image_id = case.images[held[1] - 1].id
+                if any(image_id == joined_id for joined_id, _name in again):
+                    said.append(self.tr("« {name} » est déjà jointe à cette réponse.").format(name=name))
+                else:
+                    again.append((image_id, name))
             elif held is not None and held[2]:
                 said.append(message("already_here", name=name, n=held[1]))
             elif held is not None:
@@ -1180,7 +1204,8 @@ class FollowView(QWidget):
         if not self._reply_eye_sides_confirmed():
             return
         try:
-            queue_reply(self.store, self.case.id, text, self._reply_images)
+            again = [image_id for image_id, _name in self._reply_again.get(self.case.id, [])]
+            queue_reply(self.store, self.case.id, text, self._reply_images, again)
         except AlreadyStored as exc:  # stored elsewhere since it was joined (another window, an import)
             where = (
                 self.tr("dans ce dossier")
@@ -1201,6 +1226,7 @@ class FollowView(QWidget):
         for image in self._reply_images:
             self._reply_names.pop(image.record.id, None)
         self._reply_images = []
+        self._reply_again.pop(self.case.id, None)
         self._show_reply_images()
         self.reply_problem.clear()
         self.reply_saved.setText(

@@ -3,14 +3,18 @@ reply itself and by a notification, never taken for gone."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
+from app.errors import TeleavisError
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
+from sync.follow import queue_reply
 from sync.sandbox import SandboxServer
 from tests.support.ui import shown, type_text
 from tests.sync.sync_helpers import engine_on, make_case
@@ -115,3 +119,51 @@ def test_a_question_withdrawn_is_notified_as_withdrawn_not_as_a_question(qtbot: 
     qtbot.waitUntil(lambda: len(window.notifier.shown) > 0, timeout=30_000)
     title, text = window.notifier.shown.pop()
     assert title == "Question de l'expert retirée" and "01234567" in text and "pose une question" not in text
+
+
+def test_the_photo_of_a_refused_reply_can_be_joined_again_and_goes_once(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found from outside: the platform refused a reply with the dermoscopy the expert asked for; joined
+    again to the corrected reply, the photo was refused, « déjà dans ce dossier (image 3) : elle n'est pas
+    importée une seconde fois », and the expert could never get it."""
+    from tests.support.images import jpeg_bytes, skin_photo
+
+    photo = tmp_path / "dermoscopie.jpg"
+    photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=32), quality=92))
+    with SandboxServer(None, answer_after_s=3600.0, question_rate=1.0, run_expert=False, seed=3) as sandbox:
+        case_id = make_case(store)
+        with engine_on(store, sandbox.base_url) as engine:
+            engine.run_once()
+            sandbox.expert.run_until_idle()
+            engine.run_once()
+            view = shown(qtbot, store, case_id)
+            view.add_reply_files([photo])
+            view.reply_places.fields[0].setText("dos")
+            type_text(view.reply, "Voici la dermoscopie.")
+            qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+            images_before = len(store.get_case(case_id).images)
+            sandbox.inject_fault(422, count=1, retry_after=None)
+            engine.run_once(poll=False)
+            view.refresh()
+            assert "non envoyée" in conversation(view)[-1]
+
+            view.add_reply_files([photo])  # the same file, joined again to the corrected reply
+            assert view.reply_problem.text() == ""
+            assert "dermoscopie.jpg" in view.reply_images.text()
+            type_text(view.reply, "Voici la dermoscopie, lésion du dos.")
+            qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+            assert view.reply_problem.text() == ""
+            assert len(store.get_case(case_id).images) == images_before, "not stored a second time"
+            engine.run_once(poll=False)
+            view.add_reply_files([photo])  # gone now: not joined a third time
+            assert "déjà dans ce dossier" in view.reply_problem.text()
+        refused, sent = [m for m in Outbox(store).messages(case_id) if m.direction == "to-expert"]
+        assert (refused.state, sent.state) == ("refused", "sent") and sent.image_ids == refused.image_ids
+        comm = next(
+            c for c in sandbox.resources("Communication") if "lésion du dos" in json.dumps(c, ensure_ascii=False)
+        )
+        assert len([p for p in comm["payload"] if "contentReference" in p or "contentAttachment" in p]) == 1
+    # Gone with the corrected reply: never sent a second time.
+    with pytest.raises(TeleavisError, match="déjà été envoyée"):
+        queue_reply(store, case_id, "Encore.", [], sent.image_ids)
