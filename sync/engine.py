@@ -1003,9 +1003,11 @@ class Engine:
         forget_in_record(self.store, REPLY_RETRY, message_id)
 
     def _says_reply_waiting(self, case_id: str) -> bool:
-        """Whether the case's note is a reply's « not left yet » (in either language)."""
+        """Whether the case's note is a reply's « not left yet », or its refusal (in either language): a reply
+        gone since makes it untrue (found from outside: a refusal stayed said once the corrected reply went)."""
         said = self.store.platform_info(case_id).get("last_error") or ""
-        return any(said.startswith(words.split("{", 1)[0]) for words in M.CATALOGUE["sync.reply_waiting"].values())
+        keys = ("sync.reply_waiting", "sync.reply_refused_words", "sync.reply_refused")
+        return any(said.startswith(words.split("{", 1)[0]) for key in keys for words in M.CATALOGUE[key].values())
 
     def _poll(self) -> list[str]:
         try:

@@ -156,6 +156,10 @@ def test_the_photo_of_a_refused_reply_can_be_joined_again_and_goes_once(
             assert view.reply_problem.text() == ""
             assert len(store.get_case(case_id).images) == images_before, "not stored a second time"
             engine.run_once(poll=False)
+            view.refresh()
+            # Found from outside: « … refuse la réponse … Elle n'est pas partie » stayed on the case once the
+            # corrected reply had gone.
+            assert "refuse la réponse" not in view.detail.text() and "n'est pas partie" not in view.detail.text()
             view.add_reply_files([photo])  # gone now: not joined a third time
             assert "déjà dans ce dossier" in view.reply_problem.text()
         refused, sent = [m for m in Outbox(store).messages(case_id) if m.direction == "to-expert"]
