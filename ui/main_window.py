@@ -78,6 +78,7 @@ class Notifier(QObject):
         self.window = window
         self.shown: list[tuple[str, str]] = []
         self.unread = 0  # the count the badge shows (the tray's tooltip, where there is a tray)
+        self.tip = "Teleavis"  # the tray's tooltip (its words also where there is no tray)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(QIcon(str(resources.icon_path("teleavis.svg"))), window)
@@ -94,9 +95,11 @@ class Notifier(QObject):
 
     def badge(self, unread: int) -> None:
         self.unread = unread
+        # Of cases, not answers: an expert's question unread counts too (found from outside: « 1 réponse non
+        # lue » for a question, the nurse looked for an answer that had not come).
+        self.tip = self.tr("Teleavis — %n dossier(s) à lire", "", unread) if unread else "Teleavis"
         if self.tray is not None:
-            tip = self.tr("Teleavis — %n réponse(s) non lue(s)", "", unread)
-            self.tray.setToolTip(tip if unread else "Teleavis")
+            self.tray.setToolTip(self.tip)
 
 
 def _digest(clipboard: QClipboard) -> str:

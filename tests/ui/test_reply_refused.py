@@ -171,3 +171,23 @@ def test_the_photo_of_a_refused_reply_can_be_joined_again_and_goes_once(
     # Gone with the corrected reply: never sent a second time.
     with pytest.raises(TeleavisError, match="déjà été envoyée"):
         queue_reply(store, case_id, "Encore.", [], sent.image_ids)
+
+
+def test_the_tray_counts_cases_to_read_not_answers(
+    qtbot: Any, qapp: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found from outside: with only an expert's question unread, the tray said « 1 réponse non lue », and
+    the nurse looked for an answer that had not come."""
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from ui.application import install_language
+    from ui.main_window import MainWindow
+
+    install_language(qapp, "fr")  # the plural forms
+
+    on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    window.refresh_status()
+    assert window.notifier.tip == "Teleavis — 1 dossier à lire"
+    window.shutdown()
