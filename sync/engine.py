@@ -471,16 +471,7 @@ def upload_images(
             raise InvalidTransition(M.tr("withdraw.stopped"))
         data = store.image_bytes(image)  # one image in memory at a time, dropped after its upload
         content_type: str = image.content_type
-        copy = copy_to_send(
-            data,
-            content_type,
-            image.width,
-            image.height,
-            patient,
-            reduced=reduced,
-            training=training,
-            eye=getattr(image, "eye", None),
-        )
+        copy = _copy_of(image, data, patient, reduced=reduced, training=training)
         if copy is not None:
             data, content_type = copy[0], copy[1].content_type
 
@@ -508,6 +499,23 @@ def upload_images(
     return binary_ids
 
 
+def _copy_of(
+    image: Any, data: bytes, patient: Patient, *, reduced: bool, training: bool
+) -> tuple[bytes, CopySent] | None:
+    """What goes in place of the stored ``data`` of ``image`` (``sync.reduced.copy_to_send``): a DICOM
+    restamped with the patient and the eye as the case says them now, a photo reduced; None: as stored."""
+    return copy_to_send(
+        data,
+        image.content_type,
+        image.width,
+        image.height,
+        patient,
+        reduced=reduced,
+        training=training,
+        eye=getattr(image, "eye", None),
+    )
+
+
 def _forget_stale_dicoms(
     store: Store, outbox: Outbox, case_id: str, images: list[Any], patient: Patient, training: bool
 ) -> None:
@@ -519,16 +527,7 @@ def _forget_stale_dicoms(
         if not image.binary_id or image.content_type != "application/dicom":
             continue
         recorded = str(sent.get(image.id, {}).get("sha1") or image.sha1)
-        copy = copy_to_send(
-            store.image_bytes(image),
-            image.content_type,
-            image.width,
-            image.height,
-            patient,
-            reduced=False,
-            training=training,
-            eye=getattr(image, "eye", None),
-        )
+        copy = _copy_of(image, store.image_bytes(image), patient, reduced=False, training=training)
         if (copy[1].sha1 if copy is not None else image.sha1) != recorded:
             log.info("case %s: a DICOM sent under another identity goes again", case_id)
             outbox.forget_binary(case_id, image.id)

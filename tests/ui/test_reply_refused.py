@@ -4,6 +4,8 @@ reply itself and by a notification, never taken for gone."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from app.errors import TeleavisError
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
+from sync.engine import Engine
 from sync.follow import queue_reply
 from sync.sandbox import SandboxServer
 from tests.support.ui import shown, type_text
@@ -24,25 +27,32 @@ def conversation(view: Any) -> list[str]:
     return [view.conversation.item(n).text() for n in range(view.conversation.count())]
 
 
-def test_a_reply_the_platform_refuses_is_said_not_sent_on_the_reply_itself(
-    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
-) -> None:
-    """Found from outside: the platform refused the reply (422), and the case page still said « elle part
-    avec la prochaine synchronisation » under a conversation showing it as any reply gone; only a line
-    of the status, « La plateforme refuse le dossier », said otherwise (of the whole case, it seemed)."""
-    with SandboxServer(None, answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as sandbox:
+@contextmanager
+def asked(qtbot: Any, store: Store, *, answer_after_s: float) -> Iterator[tuple[SandboxServer, Engine, str, Any]]:
+    """A case sent to a sandbox whose expert asks a question, on hold with it, and shown: the sandbox,
+    the engine, the case's id and its follow view."""
+    with SandboxServer(None, answer_after_s=answer_after_s, question_rate=1.0, run_expert=False, seed=3) as sandbox:
         case_id = make_case(store)
         with engine_on(store, sandbox.base_url) as engine:
             engine.run_once()
             sandbox.expert.run_until_idle()
             engine.run_once()
             assert store.state(case_id) == CaseState.ON_HOLD
-            view = shown(qtbot, store, case_id)
-            type_text(view.reply, "Depuis trois semaines.")
-            qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
-            assert "en attente d'envoi" in conversation(view)[-1]
-            sandbox.inject_fault(422, count=5, retry_after=None)
-            engine.run_once(poll=False)
+            yield sandbox, engine, case_id, shown(qtbot, store, case_id)
+
+
+def test_a_reply_the_platform_refuses_is_said_not_sent_on_the_reply_itself(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found from outside: the platform refused the reply (422), and the case page still said « elle part
+    avec la prochaine synchronisation » under a conversation showing it as any reply gone; only a line
+    of the status, « La plateforme refuse le dossier », said otherwise (of the whole case, it seemed)."""
+    with asked(qtbot, store, answer_after_s=0.0) as (sandbox, engine, case_id, view):
+        type_text(view.reply, "Depuis trois semaines.")
+        qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+        assert "en attente d'envoi" in conversation(view)[-1]
+        sandbox.inject_fault(422, count=5, retry_after=None)
+        engine.run_once(poll=False)
     view.refresh()  # as the window does on the engine's news
     said = conversation(view)[-1]
     assert said.startswith("Vous, ") and "Depuis trois semaines." in said
@@ -56,16 +66,10 @@ def test_a_reply_the_platform_refuses_is_said_not_sent_on_the_reply_itself(
 def test_a_reply_sent_is_no_longer_said_to_leave_with_the_next_sync(
     qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
 ) -> None:
-    with SandboxServer(None, answer_after_s=3600.0, question_rate=1.0, run_expert=False, seed=3) as sandbox:
-        case_id = make_case(store)
-        with engine_on(store, sandbox.base_url) as engine:
-            engine.run_once()
-            sandbox.expert.run_until_idle()
-            engine.run_once()
-            view = shown(qtbot, store, case_id)
-            type_text(view.reply, "Depuis trois semaines.")
-            qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
-            engine.run_once(poll=False)
+    with asked(qtbot, store, answer_after_s=3600.0) as (_sandbox, engine, case_id, view):
+        type_text(view.reply, "Depuis trois semaines.")
+        qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+        engine.run_once(poll=False)
     assert store.state(case_id) == CaseState.ON_HOLD  # the expert has not taken it up yet
     view.refresh()
     assert view.reply_saved.text() == ""
@@ -89,19 +93,13 @@ def test_a_reply_begun_when_the_expert_answers_meanwhile_is_said_not_gone_and_ca
     a button greyed."""
     import random
 
-    with SandboxServer(None, answer_after_s=0.0, question_rate=1.0, run_expert=False, seed=3) as sandbox:
-        case_id = make_case(store)
-        with engine_on(store, sandbox.base_url) as engine:
-            engine.run_once()
-            sandbox.expert.run_until_idle()
-            engine.run_once()
-            view = shown(qtbot, store, case_id)
-            type_text(view.reply, "Depuis trois semaines.")
-            view.keep_draft()
-            task = sandbox.read("Task", store.platform_info(case_id)["task_id"])
-            assert task is not None
-            sandbox.expert._answer(task, random.Random(1), sandbox.expert._shape(task))  # without waiting
-            engine.run_once()
+    with asked(qtbot, store, answer_after_s=0.0) as (sandbox, engine, case_id, view):
+        type_text(view.reply, "Depuis trois semaines.")
+        view.keep_draft()
+        task = sandbox.read("Task", store.platform_info(case_id)["task_id"])
+        assert task is not None
+        sandbox.expert._answer(task, random.Random(1), sandbox.expert._shape(task))  # without waiting
+        engine.run_once()
     assert store.state(case_id) == CaseState.ANSWERED
     view.refresh()  # as the window does on the engine's news
     assert not view.send_reply.isEnabled()
@@ -131,37 +129,31 @@ def test_the_photo_of_a_refused_reply_can_be_joined_again_and_goes_once(
 
     photo = tmp_path / "dermoscopie.jpg"
     photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=32), quality=92))
-    with SandboxServer(None, answer_after_s=3600.0, question_rate=1.0, run_expert=False, seed=3) as sandbox:
-        case_id = make_case(store)
-        with engine_on(store, sandbox.base_url) as engine:
-            engine.run_once()
-            sandbox.expert.run_until_idle()
-            engine.run_once()
-            view = shown(qtbot, store, case_id)
-            view.add_reply_files([photo])
-            view.reply_places.fields[0].setText("dos")
-            type_text(view.reply, "Voici la dermoscopie.")
-            qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
-            images_before = len(store.get_case(case_id).images)
-            sandbox.inject_fault(422, count=1, retry_after=None)
-            engine.run_once(poll=False)
-            view.refresh()
-            assert "non envoyée" in conversation(view)[-1]
+    with asked(qtbot, store, answer_after_s=3600.0) as (sandbox, engine, case_id, view):
+        view.add_reply_files([photo])
+        view.reply_places.fields[0].setText("dos")
+        type_text(view.reply, "Voici la dermoscopie.")
+        qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+        images_before = len(store.get_case(case_id).images)
+        sandbox.inject_fault(422, count=1, retry_after=None)
+        engine.run_once(poll=False)
+        view.refresh()
+        assert "non envoyée" in conversation(view)[-1]
 
-            view.add_reply_files([photo])  # the same file, joined again to the corrected reply
-            assert view.reply_problem.text() == ""
-            assert "dermoscopie.jpg" in view.reply_images.text()
-            type_text(view.reply, "Voici la dermoscopie, lésion du dos.")
-            qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
-            assert view.reply_problem.text() == ""
-            assert len(store.get_case(case_id).images) == images_before, "not stored a second time"
-            engine.run_once(poll=False)
-            view.refresh()
-            # Found from outside: « … refuse la réponse … Elle n'est pas partie » stayed on the case once the
-            # corrected reply had gone.
-            assert "refuse la réponse" not in view.detail.text() and "n'est pas partie" not in view.detail.text()
-            view.add_reply_files([photo])  # gone now: not joined a third time
-            assert "déjà dans ce dossier" in view.reply_problem.text()
+        view.add_reply_files([photo])  # the same file, joined again to the corrected reply
+        assert view.reply_problem.text() == ""
+        assert "dermoscopie.jpg" in view.reply_images.text()
+        type_text(view.reply, "Voici la dermoscopie, lésion du dos.")
+        qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+        assert view.reply_problem.text() == ""
+        assert len(store.get_case(case_id).images) == images_before, "not stored a second time"
+        engine.run_once(poll=False)
+        view.refresh()
+        # Found from outside: « … refuse la réponse … Elle n'est pas partie » stayed on the case once the
+        # corrected reply had gone.
+        assert "refuse la réponse" not in view.detail.text() and "n'est pas partie" not in view.detail.text()
+        view.add_reply_files([photo])  # gone now: not joined a third time
+        assert "déjà dans ce dossier" in view.reply_problem.text()
         refused, sent = [m for m in Outbox(store).messages(case_id) if m.direction == "to-expert"]
         assert (refused.state, sent.state) == ("refused", "sent") and sent.image_ids == refused.image_ids
         comm = next(
