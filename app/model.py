@@ -262,6 +262,13 @@ class Treatment:
 #: the right of the image for a right eye, on the left for a left eye.
 DISC_SIDE_CHECK = "optic-disc"
 
+#: The eye a DICOM's device recorded the image as (its ImageLaterality or Laterality; level ``ok``: a
+#: fact), kept at import under the key ``device-eye.right`` or ``device-eye.left``. The case's eye may
+#: differ (carried over from the image retaken, chosen before the import, given by a case file) and is
+#: what the DICOM says once sent: the checklist compares the two (``app.validation``), the device's
+#: word before the optic disc's side.
+DEVICE_EYE_CHECK = "device-eye"
+
 
 @dataclass
 class QualityFinding:
@@ -312,6 +319,14 @@ class QualityFinding:
         if abs(self.measure) < self.threshold:
             return None
         return "left" if self.measure < 0 else "right"
+
+    def device_eye(self) -> str | None:
+        """``right`` or ``left``: the eye a ``device-eye`` fact says the device recorded; ``None`` for any
+        other check."""
+        if self.check != DEVICE_EYE_CHECK or self.key is None:
+            return None
+        eye = self.key.removeprefix(f"{DEVICE_EYE_CHECK}.")
+        return eye if eye in ("right", "left") else None
 
     def to_dict(self) -> dict[str, Any]:
         # Exactly the fields of older versions when there is no key: an image's sealed digest covers

@@ -197,6 +197,16 @@ CATALOGUE = i18n.Catalogue(
             "fr": "Papille au centre de l'image (champ centré sur la papille).",
             "en": "Optic disc in the centre of the image (disc-centred field).",
         },
+        # The eye the device recorded (a DICOM's laterality), a fact of the image; whether it agrees with
+        # the eye chosen is the checklist's business, as for the optic disc.
+        "device-eye.right": {
+            "fr": "L'appareil a enregistré cette image comme un œil droit.",
+            "en": "The device recorded this image as a right eye.",
+        },
+        "device-eye.left": {
+            "fr": "L'appareil a enregistré cette image comme un œil gauche.",
+            "en": "The device recorded this image as a left eye.",
+        },
         "patient.other": {
             "fr": "L'appareil a enregistré cette image pour un autre patient (nom, prénom, date de naissance "
             "ou INS différents) : vérifiez qu'elle est bien de ce patient, sinon supprimez-la.",

@@ -393,6 +393,17 @@ M.add(
             "en": "The optic disc is on the right of the image: this looks like a right eye, not the left eye "
             "chosen. Check the eye.",
         },
+        # The device's own word (a DICOM's laterality), said before the disc's: it is no guess.
+        "v.eye_side.device.left": {
+            "fr": "L'appareil a enregistré cette image comme un œil gauche, pas l'œil droit indiqué. "
+            "Vérifiez l'œil choisi.",
+            "en": "The device recorded this image as a left eye, not the right eye chosen. Check the eye.",
+        },
+        "v.eye_side.device.right": {
+            "fr": "L'appareil a enregistré cette image comme un œil droit, pas l'œil gauche indiqué. "
+            "Vérifiez l'œil choisi.",
+            "en": "The device recorded this image as a right eye, not the left eye chosen. Check the eye.",
+        },
         "v.site": {
             "fr": "Le site n'est pas configuré (praticien RPPS, structure FINESS) : lancez « teleavis init ».",
             "en": "The site is not set up (practitioner RPPS, organisation FINESS): run “teleavis init”.",
@@ -726,12 +737,14 @@ EYE_SIDE = "image.eye.side"
 
 
 def eye_side(image: CaseImage, n: int, where: str = "") -> list[Finding]:
-    """A retinograph whose optic disc lies on the other eye's side of the image (a warning).
+    """A retinograph the device recorded as the other eye, or whose optic disc lies on the other eye's
+    side of the image (a warning).
 
-    In a fundus photograph the disc is on the nasal side: on the right of the image for a right eye,
-    on the left for a left eye. The quality checks record where they found it, at import
-    (``DISC_SIDE_CHECK``); the eye is a label the nurse may change at any time, so the two are
-    compared here, each time the checklist is made. Nothing is said when the disc was not found
+    A DICOM's device says which eye it photographed (``DEVICE_EYE_CHECK``, kept at import); in a fundus
+    photograph the disc is on the nasal side: on the right of the image for a right eye, on the left
+    for a left eye (``DISC_SIDE_CHECK``). The eye is a label the nurse may change at any time (and a
+    retake or a case file may set it before the import), so each is compared with it here, each time
+    the checklist is made, the device's word first. Nothing is said of the disc when it was not found
     with confidence, or lies in the centre (a disc-centred field).
     """
     sentence = eye_side_words(image)
@@ -745,21 +758,35 @@ def eye_side_words(image: CaseImage, lang: str | None = None) -> str | None:
     """What :func:`eye_side` says of this image, without its number (the window's tile and labels
     show it beside the image itself), or ``None``. In ``lang`` when given (a report printed in
     another language), else the user's."""
-    side = looks_like(image)
-    if side is None:
+    doubt = eye_doubt(image)
+    if doubt is None:
         return None
-    return M.CATALOGUE.tr_in(f"v.eye_side.{side}", lang) if lang else M.tr(f"v.eye_side.{side}")
+    side, said_by = doubt
+    key = f"v.eye_side.device.{side}" if said_by == "device" else f"v.eye_side.{side}"
+    return M.CATALOGUE.tr_in(key, lang) if lang else M.tr(key)
+
+
+def eye_doubt(image: CaseImage) -> tuple[str, str] | None:
+    """The eye a retinograph seems to be when that is not the eye chosen for it, and what says so:
+    ``("left", "device")`` when its device recorded it as a left eye, else ``("left", "disc")`` when its
+    optic disc lies where a left eye's does; ``None`` when they agree with the eye chosen, or nothing
+    tells. The device's word comes first: it is no guess."""
+    if image.eye not in EYES:
+        return None
+    device = next((e for e in (f.device_eye() for f in image.quality) if e is not None), None)
+    if device is not None and device != image.eye:
+        return device, "device"
+    side = next((s for s in (f.disc_side() for f in image.quality) if s is not None), None)
+    if side is not None and side != image.eye:
+        return side, "disc"
+    return None
 
 
 def looks_like(image: CaseImage) -> str | None:
-    """The eye a retinograph looks like (``right``, ``left``: where its optic disc lies) when that is
-    not the eye chosen for it; ``None`` when they agree, or nothing tells."""
-    if image.eye not in EYES:
-        return None
-    side = next((s for s in (f.disc_side() for f in image.quality) if s is not None), None)
-    if side is None or side == image.eye:
-        return None
-    return side
+    """The eye a retinograph seems to be (``right``, ``left``: as its device recorded it, or where its
+    optic disc lies) when that is not the eye chosen for it; ``None`` when they agree, or nothing tells."""
+    doubt = eye_doubt(image)
+    return doubt[0] if doubt else None
 
 
 def reply_eye_sides(specialty: str, images: list[CaseImage]) -> list[Finding]:

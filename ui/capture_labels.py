@@ -226,8 +226,8 @@ class ImageLabels(QGroupBox):
         if not image.quality:
             return self.tr("Aucun contrôle de qualité n'a été fait sur cette image.")
         rows = []
-        # The eye chosen against where the optic disc lies (app/validation.py): the checklist says it
-        # too, and it follows the eye as soon as it is changed here.
+        # The eye chosen against the device's and where the optic disc lies (app/validation.py): the
+        # checklist says it too, and it follows the eye as soon as it is changed here.
         eye_side = eye_side_words(image)
         sentences: list[tuple[Level, str]] = [("warning", eye_side)] if eye_side else []
         sentences += [(finding.level, finding.text()) for finding in image.quality]

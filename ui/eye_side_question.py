@@ -1,4 +1,5 @@
-"""Asked before a retinograph whose optic disc lies on the other eye's side leaves for the expert.
+"""Asked before a retinograph filed under the other eye than its device recorded, or whose optic disc
+lies on the other eye's side, leaves for the expert.
 
 Found from outside (a tester playing a nurse): a retinography with both eyes swapped left in one click,
 the tiles' « ⚠ Œil à vérifier » unread, and the expert's findings (laser, injection) landed on the wrong
@@ -15,20 +16,30 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from app.model import CaseImage
-from app.validation import looks_like
+from app.validation import eye_doubt
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
 
 def doubt_words(number: str, image: CaseImage) -> str | None:
-    """« L'image 2 est classée œil gauche mais la papille est du côté de l'œil droit. », or ``None``
-    when the image's eye and its optic disc agree (or nothing tells). ``number``: as the user reads it
-    beside the image (« 2 », « 1 (OD.jpg) »)."""
-    side = looks_like(image)
-    if side is None:
+    """« L'image 2 est classée œil gauche mais la papille est du côté de l'œil droit. » (or « … mais
+    l'appareil l'a enregistrée comme un œil droit. »), or ``None`` when the image's eye agrees with its
+    device and its optic disc (or nothing tells). ``number``: as the user reads it beside the image
+    (« 2 », « 1 (OD.jpg) »)."""
+    doubt = eye_doubt(image)
+    if doubt is None:
         return None
-    if side == "left":
+    side, said_by = doubt
+    if said_by == "device" and side == "left":
+        text = QCoreApplication.translate(
+            "EyeSide", "L'image {n} est classée œil droit mais l'appareil l'a enregistrée comme un œil gauche."
+        )
+    elif said_by == "device":
+        text = QCoreApplication.translate(
+            "EyeSide", "L'image {n} est classée œil gauche mais l'appareil l'a enregistrée comme un œil droit."
+        )
+    elif side == "left":
         text = QCoreApplication.translate(
             "EyeSide", "L'image {n} est classée œil droit mais la papille est du côté de l'œil gauche."
         )

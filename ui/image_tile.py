@@ -150,8 +150,9 @@ class ImageTile(QFrame):
         }[self.level]
 
     def set_caption(self, image: CaseImage) -> None:
-        """What the image shows (view or eye and field, site), as labelled; and, when the optic disc lies
-        on the other eye's side of the image, that the eye is to be checked (app/validation.py)."""
+        """What the image shows (view or eye and field, site), as labelled; and, when its device recorded
+        the other eye or its optic disc lies on the other eye's side, that the eye is to be checked
+        (app/validation.py)."""
         self.image = image
         parts = [p for p in (view_name(image.view), eye_name(image.eye), image.body_site) if p]
         text = " · ".join(parts) if parts else self.tr("Non légendée")

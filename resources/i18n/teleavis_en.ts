@@ -283,42 +283,42 @@
 <context>
     <name>CaptureWords</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="213"/>
+        <location filename="../../ui/image_tile.py" line="214"/>
         <source>Vue éloignée</source>
         <translation>Far view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="214"/>
+        <location filename="../../ui/image_tile.py" line="215"/>
         <source>Vue intermédiaire</source>
         <translation>Medium view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="215"/>
+        <location filename="../../ui/image_tile.py" line="216"/>
         <source>Vue rapprochée</source>
         <translation>Close-up view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="216"/>
+        <location filename="../../ui/image_tile.py" line="217"/>
         <source>Dermoscopie</source>
         <translation>Dermoscopy</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="217"/>
+        <location filename="../../ui/image_tile.py" line="218"/>
         <source>Centrée sur la macula</source>
         <translation>Macula-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="218"/>
+        <location filename="../../ui/image_tile.py" line="219"/>
         <source>Centrée sur la papille</source>
         <translation>Disc-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="226"/>
+        <location filename="../../ui/image_tile.py" line="227"/>
         <source>Œil droit (OD)</source>
         <translation>Right eye (OD)</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="227"/>
+        <location filename="../../ui/image_tile.py" line="228"/>
         <source>Œil gauche (OG)</source>
         <translation>Left eye (OS)</translation>
     </message>
@@ -973,32 +973,42 @@ Queue it for sending?</translation>
 <context>
     <name>EyeSide</name>
     <message>
-        <location filename="../../ui/eye_side_question.py" line="32"/>
+        <location filename="../../ui/eye_side_question.py" line="35"/>
+        <source>L&apos;image {n} est classée œil droit mais l&apos;appareil l&apos;a enregistrée comme un œil gauche.</source>
+        <translation>Image {n} is filed as the right eye, but the device recorded it as a left eye.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/eye_side_question.py" line="39"/>
+        <source>L&apos;image {n} est classée œil gauche mais l&apos;appareil l&apos;a enregistrée comme un œil droit.</source>
+        <translation>Image {n} is filed as the left eye, but the device recorded it as a right eye.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/eye_side_question.py" line="43"/>
         <source>L&apos;image {n} est classée œil droit mais la papille est du côté de l&apos;œil gauche.</source>
         <translation>Image {n} is filed as the right eye, but its optic disc is on the left eye&apos;s side.</translation>
     </message>
     <message>
-        <location filename="../../ui/eye_side_question.py" line="36"/>
+        <location filename="../../ui/eye_side_question.py" line="47"/>
         <source>L&apos;image {n} est classée œil gauche mais la papille est du côté de l&apos;œil droit.</source>
         <translation>Image {n} is filed as the left eye, but its optic disc is on the right eye&apos;s side.</translation>
     </message>
     <message>
-        <location filename="../../ui/eye_side_question.py" line="52"/>
+        <location filename="../../ui/eye_side_question.py" line="63"/>
         <source>Vérifiez avant d&apos;envoyer : l&apos;avis de l&apos;expert (laser, injection…) porterait sur l&apos;autre œil. Si l&apos;appareil enregistre ses images en miroir, vous pouvez envoyer quand même.</source>
         <translation>Check before sending: the expert&apos;s advice (laser, injection…) would be for the other eye. If the device saves its images mirrored, you may send anyway.</translation>
     </message>
     <message>
-        <location filename="../../ui/eye_side_question.py" line="58"/>
+        <location filename="../../ui/eye_side_question.py" line="69"/>
         <source>Œil à vérifier</source>
         <translation>Check the eye</translation>
     </message>
     <message>
-        <location filename="../../ui/eye_side_question.py" line="61"/>
+        <location filename="../../ui/eye_side_question.py" line="72"/>
         <source>Vérifier les images</source>
         <translation>Check the images</translation>
     </message>
     <message>
-        <location filename="../../ui/eye_side_question.py" line="64"/>
+        <location filename="../../ui/eye_side_question.py" line="75"/>
         <source>Envoyer quand même</source>
         <translation>Send anyway</translation>
     </message>
@@ -1555,12 +1565,12 @@ Queue it for sending?</translation>
         <translation>✗ Unusable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="157"/>
+        <location filename="../../ui/image_tile.py" line="158"/>
         <source>Non légendée</source>
         <translation>Not labelled</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="160"/>
+        <location filename="../../ui/image_tile.py" line="161"/>
         <source>Œil à vérifier</source>
         <translation>Check the eye</translation>
     </message>
