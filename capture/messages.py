@@ -45,6 +45,14 @@ CATALOGUE = Catalogue(
             "en": "The image “{name}” is too large ({mp} megapixels, at most {limit}): take the photo again "
             "with the device set to a normal size (12 to 50 megapixels), or export it reduced, as JPEG.",
         },
+        "changed_since_listed": {
+            "fr": "« {name} » a changé depuis l'ouverture de la liste du dossier de l'appareil (l'appareil l'a "
+            "réécrit, peut-être pour le patient suivant) : il n'est pas importé. Rouvrez « Dossier de "
+            "l'appareil » et vérifiez que l'image est bien de ce patient.",
+            "en": "“{name}” changed since the device folder's list was opened (the device wrote it again, "
+            "perhaps for the next patient): it is not imported. Open “Device folder” again and check that "
+            "the image is this patient's.",
+        },
         "already_here": {
             "fr": "« {name} » est déjà dans ce dossier (image {n}) : elle n'est pas importée une seconde fois.",
             "en": "“{name}” is already in this case (image {n}): it is not imported a second time.",

@@ -138,12 +138,17 @@ class DeviceFolderDialog(QDialog):
         label.setWordWrap(True)
         layout.addWidget(label)
         self.list = QListWidget()
+        #: Each file's size and modification time as listed: one changed before it is imported is refused
+        #: (ui/capture_work.py ``import_file``).
+        self.listed: dict[pathlib.Path, tuple[int, int]] = {}
         for path in list(self.files):
             try:
-                when = local_time(datetime.fromtimestamp(path.stat().st_mtime).astimezone().isoformat())
+                stat = path.stat()
+                when = local_time(datetime.fromtimestamp(stat.st_mtime).astimezone().isoformat())
             except OSError:  # taken away since the listing (the device, a colleague): not offered
                 self.files.remove(path)
                 continue
+            self.listed[path] = (stat.st_size, stat.st_mtime_ns)
             item = QListWidgetItem(f"{shown_path(path, folder)} — {when}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if path in ticked else Qt.CheckState.Unchecked)

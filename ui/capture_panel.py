@@ -490,7 +490,7 @@ class CapturePanel(QWidget):
         dialog = DeviceFolderDialog(folder, self, ticked=set(self._new_in_folder))
         self._forget_new_files()
         if dialog.exec() == DeviceFolderDialog.DialogCode.Accepted:
-            self.import_files(dialog.chosen(), from_device_folder=True)
+            self.import_files(dialog.chosen(), from_device_folder=True, as_listed=dialog.listed)
 
     def _device_folder(self) -> pathlib.Path | None:
         folder = str(self._store.settings.get("watch.folder") or "")
@@ -561,10 +561,18 @@ class CapturePanel(QWidget):
         self.folder_button.setStyleSheet("")
         self.folder_button.setToolTip("")
 
-    def import_files(self, paths: list[pathlib.Path], *, from_device_folder: bool = False) -> None:
+    def import_files(
+        self,
+        paths: list[pathlib.Path],
+        *,
+        from_device_folder: bool = False,
+        as_listed: dict[pathlib.Path, tuple[int, int]] | None = None,
+    ) -> None:
         """Import each file in the background; a refused file is reported and the others go on.
 
         Files from the device folder are removed once stored if the user chose so in the settings.
+        ``as_listed``: each file's size and time as the device folder's list showed them; one changed
+        since is refused.
         """
         case = self._case
         if case is None or not self._editable():
@@ -599,6 +607,7 @@ class CapturePanel(QWidget):
                         remove_after=remove,
                         before_storing=wait_turn,
                         follow_links=not from_device_folder,  # a link left there is not the device's
+                        as_listed=(as_listed or {}).get(p),
                     )
 
             self._run(

@@ -724,6 +724,39 @@ def test_device_folder_lists_its_images_and_imports_the_chosen_ones(
     assert (folder / "journal.txt").exists()
 
 
+def test_a_device_file_rewritten_after_the_list_opened_is_not_imported(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """Noticed in an outside pass on devices: a file ticked in the device folder's list was imported by
+    its name. A device that writes each exam under the same name (EXPORT.JPG) may write the next
+    patient's image there while the list is open: it went into this patient's case. A file changed
+    since it was listed is refused, said, and nothing is stored; listed again, it imports."""
+    import os
+
+    from ui.capture_folder import DeviceFolderDialog
+
+    folder = tmp_path / "export-appareil"
+    folder.mkdir()
+    export = write_photo(folder, "EXPORT.JPG", seed=6)
+    store.settings.set("watch.folder", str(folder))
+    panel.set_case(new_case(store))
+    dialog = DeviceFolderDialog(folder, ticked={export})
+    qtbot.addWidget(dialog)
+    assert dialog.chosen() == [export]
+    write_photo(folder, "EXPORT.JPG", seed=9)  # the next patient's exam, written under the same name
+    listed = dialog.listed[export]
+    os.utime(export, ns=(listed[1] + 1_000_000_000, listed[1] + 1_000_000_000))  # (a clock's resolution)
+    panel.import_files(dialog.chosen(), from_device_folder=True, as_listed=dialog.listed)
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=JOB_MS)
+    assert panel.case() is not None and panel.case().images == []
+    assert "a changé depuis l'ouverture de la liste" in panel.status.text()
+
+    again = DeviceFolderDialog(folder, ticked={export})
+    qtbot.addWidget(again)
+    panel.import_files(again.chosen(), from_device_folder=True, as_listed=again.listed)
+    wait_images(qtbot, panel, 1)
+
+
 def test_an_image_in_an_exam_subfolder_is_listed_with_its_path_and_removing_it_keeps_its_folders(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
 ) -> None:
