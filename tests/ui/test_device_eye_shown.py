@@ -10,16 +10,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.model import Case, CaseImage, CaseState, Consent, Patient
+from app.model import CaseState
 from app.outbox import Outbox
-from app.store import NewImage, Store
+from app.store import Store
 from capture.demo import fundus_scene
 from tests.support.dicom import retinograph
 from tests.support.ui import activate, shown, type_text
+from tests.ui.test_expected_views import retinograph_filed_as_right
 from tests.ui.test_eye_side_confirm import (
     CHECK,
     EXPECTED,
-    RETINA_FORM,
     SEND,
     asked,
     no_answer_left,  # noqa: F401 - (autouse: no question left to answer)
@@ -37,30 +37,10 @@ def left_eye_dicom() -> bytes:
 def filed_as_right(store: Store) -> tuple[str, str]:
     """The DICOM filed as the right eye (as a retake's or a case file's labels file it), with the
     checks of its import; the case complete but for the other eye, said photographed elsewhere."""
-    from capture.pipeline import prepare_image_bytes
-
-    prepared = prepare_image_bytes(left_eye_dicom(), filename="OD.dcm", specialty="ophthalmology")
-    assert prepared.eye == "left"
-    record = CaseImage(
-        eye="right",
-        view="macula",  # (the field the case needs, as filed: the checklist asks nothing else)
-        modality="OP",
-        content_type=prepared.content_type,
-        width=prepared.width,
-        height=prepared.height,
-        quality=list(prepared.quality),
-    )
-    case = Case(
-        specialty="ophthalmology",
-        question="Rétinopathie diabétique ?",
-        summary="Diabète depuis 12 ans.",
-        patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", local_id="D-2291"),
-        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
-        form=dict(RETINA_FORM),
-        single_eye_reason="Œil gauche photographié ailleurs",
-    )
-    case_id = store.create_case(case, [NewImage(record, prepared.data, prepared.thumbnail)])
-    return case_id, next(iter(store.images(case_id))).id
+    case_id, image_id = retinograph_filed_as_right(store, left_eye_dicom(), "OD.dcm", thumbnail=True)
+    (image,) = store.get_case(case_id).images
+    assert [e for e in (f.device_eye() for f in image.quality) if e] == ["left"]
+    return case_id, image_id
 
 
 def device_lines(page: Any) -> list[str]:

@@ -126,16 +126,18 @@ def check_one_eye_case(qtbot: Any, window: Any, page: Any, case_id: str, teleavi
 REAL_LEFT_EYE = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "retina-normal-left-eye.jpg"
 
 
-def left_eye_filed_as_right(store: Store) -> tuple[str, str]:
-    """A real left-eye fundus photograph (optic disc on the left of the image) imported as the right
-    eye's macula-centred field, with the quality checks an import makes; and the right eye's ids."""
+def retinograph_filed_as_right(store: Store, data: bytes, filename: str, *, thumbnail: bool = False) -> tuple[str, str]:
+    """A retinograph imported as the right eye's macula-centred field (as a retake's or a case file's labels
+    file it), with the quality checks an import makes; the case complete but for the other eye, said
+    photographed elsewhere. The case's id and the image's."""
     from capture.pipeline import prepare_image_bytes
 
-    prepared = prepare_image_bytes(REAL_LEFT_EYE.read_bytes(), filename="OD.jpg", specialty="ophthalmology")
+    prepared = prepare_image_bytes(data, filename=filename, specialty="ophthalmology")
     record = CaseImage(
         eye="right",
-        view="macula",
+        view="macula",  # (the field the case needs, as filed: the checklist asks nothing else)
         modality="OP",
+        content_type=prepared.content_type,
         width=prepared.width,
         height=prepared.height,
         quality=list(prepared.quality),
@@ -149,8 +151,13 @@ def left_eye_filed_as_right(store: Store) -> tuple[str, str]:
         form=dict(RETINA_FORM),
         single_eye_reason="Œil gauche photographié ailleurs",
     )
-    case_id = store.create_case(case, [NewImage(record, prepared.data)])
+    case_id = store.create_case(case, [NewImage(record, prepared.data, prepared.thumbnail if thumbnail else None)])
     return case_id, next(iter(store.images(case_id))).id
+
+
+def left_eye_filed_as_right(store: Store) -> tuple[str, str]:
+    """A real left-eye fundus photograph (optic disc on the left of the image) filed as the right eye."""
+    return retinograph_filed_as_right(store, REAL_LEFT_EYE.read_bytes(), "OD.jpg")
 
 
 def eye_side_lines(page: Any) -> list[str]:
