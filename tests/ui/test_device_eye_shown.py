@@ -15,7 +15,7 @@ from app.outbox import Outbox
 from app.store import Store
 from capture.demo import fundus_scene
 from tests.support.dicom import retinograph
-from tests.support.ui import activate, shown, type_text
+from tests.support.ui import activate
 from tests.ui.test_expected_views import retinograph_filed_as_right
 from tests.ui.test_eye_side_confirm import (
     CHECK,
@@ -23,6 +23,7 @@ from tests.ui.test_eye_side_confirm import (
     SEND,
     asked,
     no_answer_left,  # noqa: F401 - (autouse: no question left to answer)
+    retinograph_in_a_reply,
 )
 
 DEVICE_SAYS_LEFT = "L'appareil a enregistré cette image comme un œil gauche, pas l'œil droit indiqué."
@@ -115,17 +116,9 @@ def test_a_dicom_imported_without_an_eye_takes_the_device_eye_and_is_doubted_onc
 def test_a_dicom_joined_to_a_reply_put_on_the_other_eye_says_it_and_asks(
     qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
 ) -> None:
-    from tests.support.scripted_platform import on_hold_with_a_question
-
-    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1, "ophthalmology")
-    dicom = tmp_path / "OS.dcm"
-    dicom.write_bytes(left_eye_dicom())
-    view = shown(qtbot, store, case_id)
-    view.add_reply_files([dicom])
-    assert len(view._reply_images) == 1, view.reply_problem.text()
-    [field] = view.reply_places.fields
-    [check] = view.reply_places.eye_checks
-    type_text(view.reply, "Voici l'œil demandé.")
+    case_id, view, field, check = retinograph_in_a_reply(
+        qtbot, store, tmp_path, "OS.dcm", left_eye_dicom(), "Voici l'œil demandé."
+    )
 
     assert field.currentData() == "left" and not check.isVisible()  # the device's eye, nothing to check
     field.setCurrentIndex(field.findData("right"))

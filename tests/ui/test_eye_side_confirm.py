@@ -181,22 +181,35 @@ def test_the_eyes_put_right_send_without_a_question(qtbot: Any, window: Any, sto
         page.capture.stop_camera()
 
 
+def retinograph_in_a_reply(
+    qtbot: Any, store: Store, tmp_path: Path, name: str, data: bytes, words: str
+) -> tuple[str, Any, Any, Any]:
+    """An ophthalmology case on hold with the expert's question, shown, its reply typed (``words``) with
+    the retinograph ``data`` joined as the file ``name``: the case's id, the view, the image's eye field
+    and its « œil à vérifier » mark."""
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1, "ophthalmology")
+    path = tmp_path / name
+    path.write_bytes(data)
+    view = shown(qtbot, store, case_id)
+    view.add_reply_files([path])
+    assert len(view._reply_images) == 1, view.reply_problem.text()
+    [field] = view.reply_places.fields
+    [check] = view.reply_places.eye_checks
+    type_text(view.reply, words)
+    return case_id, view, field, check
+
+
 def test_a_retinograph_joined_to_a_reply_says_its_eye_to_check_and_asks_before_it_goes(
     qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
 ) -> None:
     from PySide6.QtCore import Qt
 
-    from tests.support.scripted_platform import on_hold_with_a_question
-
-    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1, "ophthalmology")
-    photo = tmp_path / "OD.jpg"
-    photo.write_bytes(REAL_LEFT.read_bytes())  # the left eye, to be filed as the right
-    view = shown(qtbot, store, case_id)
-    view.add_reply_files([photo])
-    assert len(view._reply_images) == 1, view.reply_problem.text()
-    [field] = view.reply_places.fields
-    [check] = view.reply_places.eye_checks
-    type_text(view.reply, "Voici l'œil droit demandé.")
+    # The left eye, to be filed as the right.
+    case_id, view, field, check = retinograph_in_a_reply(
+        qtbot, store, tmp_path, "OD.jpg", REAL_LEFT.read_bytes(), "Voici l'œil droit demandé."
+    )
 
     field.setCurrentIndex(field.findData("right"))
     assert check.isVisible() and check.text() == "⚠ Œil à vérifier"
