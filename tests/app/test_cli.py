@@ -13,13 +13,6 @@ from tests.support.cases import EXAMPLE, example_case, retina_case
 from tests.support.cli import SITE, run_inprocess, run_process, write_json
 
 
-@pytest.fixture
-def site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = write_json(tmp_path / "site.json", SITE)
-    assert run_inprocess(capsys, "init", "--site", str(path)).code == 0
-    return path
-
-
 def test_version_and_help() -> None:
     result = run_process("--version")
     assert result.code == 0 and __version__ in result.out

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,25 +23,12 @@ from app.store import Store
 from app.validation import EYE_SIDE, looks_like, validate_images
 from capture.demo import fundus_scene
 from tests.support.cases import retina_case
-from tests.support.cli import SITE, run_inprocess, write_json
+from tests.support.cli import run_inprocess, write_json
 from tests.support.dicom import retinograph
 
 DEVICE_LEFT = (
     "Image 2 : L'appareil a enregistré cette image comme un œil gauche, pas l'œil droit indiqué. Vérifiez l'œil choisi."
 )
-
-
-@pytest.fixture
-def site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = write_json(tmp_path / "site.json", SITE)
-    assert run_inprocess(capsys, "init", "--site", str(path)).code == 0
-    return path
-
-
-@pytest.fixture
-def store(teleavis_home: Path) -> Iterator[Store]:
-    with Store.open(teleavis_home) as opened:
-        yield opened
 
 
 def left_eye_dicom() -> bytes:

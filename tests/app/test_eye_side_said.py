@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from app.model import CaseState
 from app.report import build_report
 from app.store import Store
 from tests.support.cases import retina_case
-from tests.support.cli import SITE, run_inprocess, write_json
+from tests.support.cli import run_inprocess
 
 REAL_LEFT = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "retina-normal-left-eye.jpg"
 
@@ -33,13 +32,6 @@ LEFT_AS_RIGHT = (
 )
 
 
-@pytest.fixture
-def site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = write_json(tmp_path / "site.json", SITE)
-    assert run_inprocess(capsys, "init", "--site", str(path)).code == 0
-    return path
-
-
 def swapped_eyes(folder: Path) -> Path:
     """The tester's case: the real left eye as the right eye's macula-centred field (image 1), a
     mirrored copy as the left eye's (image 3); the disc-centred fields are the generator's, right."""
@@ -51,12 +43,6 @@ def swapped_eyes(folder: Path) -> Path:
     order = [image["file"] for image in json.loads(case_file.read_text())["images"]]
     assert order == ["right.jpg", "right-disc.jpg", "left.jpg", "left-disc.jpg"]
     return case_file
-
-
-@pytest.fixture
-def store(teleavis_home: Path) -> Iterator[Store]:
-    with Store.open(teleavis_home) as opened:
-        yield opened
 
 
 def advice_lines(err: str) -> list[str]:

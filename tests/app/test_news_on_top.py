@@ -7,9 +7,7 @@ change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -18,12 +16,6 @@ from app.model import Answer, CaseState, iso, utc_now
 from app.outbox import Outbox
 from app.store import Store
 from tests.support.ui import answered_case
-
-
-@pytest.fixture
-def store(teleavis_home: Path) -> Iterator[Store]:
-    with Store.open(teleavis_home) as opened:
-        yield opened
 
 
 def _answered_days_ago(store: Store, days: int) -> str:

@@ -5,7 +5,6 @@ every page is, a training case never taken for a real one, the questions and rep
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -20,12 +19,6 @@ from app.report import build_report
 from app.store import Store
 from tests.support.cli import run_inprocess
 from tests.support.ui import REQUESTER, answered_case
-
-
-@pytest.fixture
-def store(teleavis_home: Path) -> Iterator[Store]:
-    with Store.open(teleavis_home) as opened:
-        yield opened
 
 
 def pages_text(pdf: bytes) -> list[str]:

@@ -4,7 +4,6 @@ no reply asks for, as « Il manque encore, avant l'envoi : Image 3 : indiquez la
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,21 +11,8 @@ import pytest
 from app.model import CaseImage, CaseState
 from app.store import NewImage, Store
 from tests.support.cases import retina_case
-from tests.support.cli import SITE, run_inprocess, write_json
+from tests.support.cli import run_inprocess
 from tests.support.images import fundus_photo, jpeg_bytes
-
-
-@pytest.fixture
-def site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = write_json(tmp_path / "site.json", SITE)
-    assert run_inprocess(capsys, "init", "--site", str(path)).code == 0
-    return path
-
-
-@pytest.fixture
-def store(teleavis_home: Path) -> Iterator[Store]:
-    with Store.open(teleavis_home) as opened:
-        yield opened
 
 
 def test_show_of_an_answered_case_says_nothing_missing_before_sending(
