@@ -227,14 +227,14 @@ def _jpeg_complete(data: bytes) -> bool:
 
 
 @dataclass(frozen=True)
-class _Seen:
+class Seen:
     """A file's size and modification time at one look."""
 
     size: int
     mtime_ns: int
 
     @classmethod
-    def of(cls, path: pathlib.Path) -> _Seen | None:
+    def of(cls, path: pathlib.Path) -> Seen | None:
         try:
             stat = path.lstat()
         except OSError:
@@ -260,7 +260,7 @@ def pending_files(
     found = listing(folder)
     if found is None:
         return None
-    stamped = [(seen.mtime_ns, path) for path in found if (seen := _Seen.of(path)) is not None]
+    stamped = [(seen.mtime_ns, path) for path in found if (seen := Seen.of(path)) is not None]
     images: list[pathlib.Path] = []
     for _, path in sorted(stamped, reverse=True):
         if at_most is not None and len(images) >= at_most and path not in always:
@@ -294,11 +294,11 @@ class FolderWatcher:
         self.interval = interval
         self._on_file = on_file
         self._on_reachable = on_reachable
-        self._history: dict[str, list[_Seen]] = {}
+        self._history: dict[str, list[Seen]] = {}
         self._taken: set[str] = set()
         #: With ``only_new``, the files present when the folder was (last) seen coming into view, with
         #: how they were then (None: still changing at the second look, a copy under way: old for good).
-        self._old: dict[str, _Seen | None] | None = None if only_new else {}
+        self._old: dict[str, Seen | None] | None = None if only_new else {}
         self._settled: set[str] = set()  # old files found whole at the second look
         self._first_look_whole = True  # False: the first look was cut short, see _there_before
         self._first_look_ns = 0
@@ -344,7 +344,7 @@ class FolderWatcher:
         names = {self._name(path) for path in found}
         first_look = self._old is None
         if self._old is None:
-            self._old = {self._name(path): _Seen.of(path) for path in found}
+            self._old = {self._name(path): Seen.of(path) for path in found}
             self._first_look_whole, self._first_look_ns = whole, time.time_ns()
         if whole:
             # A name the device uses again once its file is gone (a folder emptied) is a new file. A look
@@ -358,9 +358,9 @@ class FolderWatcher:
             if name not in self._old and not self._first_look_whole and self._there_before(path):
                 # Out of reach of a first look cut short (too many files, a subfolder unreadable then):
                 # there before the watch, so old.
-                self._old[name] = _Seen.of(path)
+                self._old[name] = Seen.of(path)
                 continue
-            seen = _Seen.of(path)
+            seen = Seen.of(path)
             if seen is None:
                 continue
             present.add(name)
@@ -394,7 +394,7 @@ class FolderWatcher:
         before = self._old[name]
         if before is None:
             return False
-        now = _Seen.of(path)
+        now = Seen.of(path)
         if name not in self._settled:
             if now == before and looks_complete(path):
                 self._settled.add(name)

@@ -15,7 +15,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from capture.watch import FolderWatcher, pending_files
+from capture.watch import FolderWatcher, Seen, pending_files
 from ui.worklist import local_time
 
 #: Seconds between two looks at the folder; a file counts once two looks in a row agree on it.
@@ -140,15 +140,14 @@ class DeviceFolderDialog(QDialog):
         self.list = QListWidget()
         #: Each file's size and modification time as listed: one changed before it is imported is refused
         #: (ui/capture_work.py ``import_file``).
-        self.listed: dict[pathlib.Path, tuple[int, int]] = {}
+        self.listed: dict[pathlib.Path, Seen] = {}
         for path in list(self.files):
-            try:
-                stat = path.stat()
-                when = local_time(datetime.fromtimestamp(stat.st_mtime).astimezone().isoformat())
-            except OSError:  # taken away since the listing (the device, a colleague): not offered
+            seen = Seen.of(path)
+            if seen is None:  # taken away since the listing (the device, a colleague): not offered
                 self.files.remove(path)
                 continue
-            self.listed[path] = (stat.st_size, stat.st_mtime_ns)
+            when = local_time(datetime.fromtimestamp(seen.mtime_ns / 1e9).astimezone().isoformat())
+            self.listed[path] = seen
             item = QListWidgetItem(f"{shown_path(path, folder)} — {when}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if path in ticked else Qt.CheckState.Unchecked)

@@ -47,6 +47,7 @@ from ui.tasks import run_task
 from ui.widgets import see_through
 
 if TYPE_CHECKING:
+    from capture.watch import Seen
     from ui.capture_folder import DeviceFolderMonitor
 
 log = logging.getLogger(__name__)
@@ -566,7 +567,7 @@ class CapturePanel(QWidget):
         paths: list[pathlib.Path],
         *,
         from_device_folder: bool = False,
-        as_listed: dict[pathlib.Path, tuple[int, int]] | None = None,
+        as_listed: dict[pathlib.Path, Seen] | None = None,
     ) -> None:
         """Import each file in the background; a refused file is reported and the others go on.
 

@@ -28,6 +28,7 @@ from capture.anonymise import apply as anonymise_pixels
 from capture.messages import rejected
 from capture.pipeline import PreparedImage, prepare_frame, prepare_image_file, rotate_stored
 from capture.quality import check_quality
+from capture.watch import Seen
 from ui.anonymise_dialog import AnonymiseChoice
 from ui.image_tile import decode_thumbnail
 
@@ -148,15 +149,6 @@ def _checks() -> ThreadPoolExecutor:
         return _checks_pool
 
 
-def file_facts(path: pathlib.Path) -> tuple[int, int] | None:
-    """A file's size and modification time (ns), or None when it cannot be read."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_size, stat.st_mtime_ns
-
-
 def import_file(
     store: Store,
     case_id: str,
@@ -168,18 +160,18 @@ def import_file(
     remove_after: bool = False,
     before_storing: Callable[[], None] | None = None,
     follow_links: bool = True,
-    as_listed: tuple[int, int] | None = None,
+    as_listed: Seen | None = None,
 ) -> Kept:
     """An image file (JPEG, PNG, TIFF, HEIC, DICOM) through the pipeline into the case.
 
     ``remove_after`` (the user's setting for the device folder) deletes the file once it is stored.
     ``before_storing`` is called once the image is prepared, before it is added to the case (the
     turn of :class:`InTurn`). ``follow_links`` False (a file of the device folder): a symbolic link is
-    refused, not followed. ``as_listed``: the file's size and modification time (ns) when the nurse
-    chose it from the device folder's list; a file changed since is refused, not imported (a device
+    refused, not followed. ``as_listed``: the file's size and modification time when the nurse chose
+    it from the device folder's list; a file changed since is refused, not imported (a device
     that writes the same name for each exam may have written the next patient's image there).
     """
-    if as_listed is not None and file_facts(path) != as_listed:
+    if as_listed is not None and Seen.of(path) != as_listed:
         raise rejected("changed_since_listed", name=path.name)
     prepared = prepare_image_file(path, specialty=specialty, patient=patient, follow_links=follow_links)
     if before_storing is not None:

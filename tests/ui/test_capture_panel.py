@@ -744,8 +744,8 @@ def test_a_device_file_rewritten_after_the_list_opened_is_not_imported(
     qtbot.addWidget(dialog)
     assert dialog.chosen() == [export]
     write_photo(folder, "EXPORT.JPG", seed=9)  # the next patient's exam, written under the same name
-    listed = dialog.listed[export]
-    os.utime(export, ns=(listed[1] + 1_000_000_000, listed[1] + 1_000_000_000))  # (a clock's resolution)
+    listed = dialog.listed[export].mtime_ns
+    os.utime(export, ns=(listed + 1_000_000_000, listed + 1_000_000_000))  # (a clock's resolution)
     panel.import_files(dialog.chosen(), from_device_folder=True, as_listed=dialog.listed)
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=JOB_MS)
     assert panel.case() is not None and panel.case().images == []
