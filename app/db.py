@@ -526,6 +526,14 @@ def _migrate_20(conn: sqlite3.Connection, key: DataKey) -> None:
         conn.execute("UPDATE cases SET read_tag=? WHERE id=?", (read_tag(key, case_id, answer, questions), case_id))
 
 
+def _migrate_21(conn: sqlite3.Connection) -> None:
+    # The audit log only grows (a year of a busy workstation: some 200 000 entries). Asking whether a
+    # restore happened since a case was made (may this draft be deleted?, asked at each case opened and
+    # each row selected in the worklist) read all of it: 19 ms a time at 200 000 on the window's thread.
+    # Searched by action, the log answers from this index whatever its length.
+    conn.execute("CREATE INDEX IF NOT EXISTS audit_by_action ON audit(action, at)")
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -548,6 +556,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_18,
     Keyed(_migrate_19),
     Keyed(_migrate_20),
+    _migrate_21,
 ]
 
 

@@ -260,3 +260,16 @@ def test_read_cases_and_messages_before_their_states_were_tagged_stay_as_they_we
         assert store.recheck_read_marks() == 0
         assert [m.withdrawn for m in Outbox(store).messages(case_id)] == [True]
         assert store.conn.execute("SELECT COUNT(*) FROM audit WHERE action='altered'").fetchone()[0] == 0
+
+
+def test_migration_21_indexes_the_audit_log_by_action(teleavis_home: Path) -> None:
+    """A workstation's audit log only grows: a base from before migration 21 gets the index its searches
+    by action (is this draft deletable? a restore since?) are answered from."""
+    with Store.open(teleavis_home) as store:
+        store.conn.execute("DROP INDEX audit_by_action")
+        store.conn.execute("PRAGMA user_version = 20")
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        indexes = {row[1] for row in store.conn.execute("PRAGMA index_list(audit)")}
+        assert "audit_by_action" in indexes

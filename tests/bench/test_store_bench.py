@@ -136,3 +136,56 @@ def test_case_list_cost_per_case_grows_little_from_100_to_10000_cases(
     assert growth <= 10.0
     # The command adds formatting and printing to the query, not another pass over the cases.
     assert own[10_000] <= 3 * inside[10_000] + 0.05
+
+
+def _age_the_audit_log(store: Store, entries: int) -> None:
+    """A year of a busy workstation's audit log, put in directly: each case viewed and edited many times."""
+    store.conn.execute("PRAGMA synchronous=OFF")  # set-up speed only; the measured part reads
+    rows = (
+        (f"2026-{n % 12 + 1:02d}-{n % 28 + 1:02d}T10:00:00Z", "inf", ("viewed", "edited", "message")[n % 3], None)
+        for n in range(entries)
+    )
+    with store.conn:
+        store.conn.executemany(
+            "INSERT INTO audit(at, actor, action, case_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, '', '', '')",
+            rows,
+        )
+    store.conn.execute("PRAGMA synchronous=FULL")
+
+
+def test_what_opening_a_case_asks_the_store_costs_the_same_after_a_year_of_audit_log(tmp_path: Path) -> None:
+    """The audit log only grows. What the window asks the store when a case is opened or a worklist row
+    selected (the case read, whether it is a draft that may be deleted) must not read all of it: on a
+    200 000-entry log (a busy workstation's year) at most 1.5× an empty log's cost, interleaved rounds,
+    best of each. (Before the log's index by action: about 19 ms more each time at 200 000.)"""
+    from app.deletion import deletable
+
+    stores = {}
+    for entries in (0, 200_000):
+        stores[entries] = Store.open(tmp_path / f"home-{entries}")
+        stores[entries].create_case(Case(patient=Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03")), [])
+        _age_the_audit_log(stores[entries], entries)
+    case_ids = {entries: store.list_cases()[0].id for entries, store in stores.items()}
+
+    def asked(entries: int) -> float:
+        store, case_id = stores[entries], case_ids[entries]
+        start = time.perf_counter()
+        store.get_case(case_id)
+        assert deletable(store.conn, case_id)
+        return time.perf_counter() - start
+
+    rounds: dict[int, list[float]] = {entries: [] for entries in stores}
+    started = time.perf_counter()
+    while len(rounds[0]) < 25 or time.perf_counter() - started < 3.0:
+        for entries in stores:
+            rounds[entries].append(asked(entries))
+    for store in stores.values():
+        store.close()
+    best = {entries: min(times) for entries, times in rounds.items()}
+    ratio = best[200_000] / best[0]
+    print(
+        f"\n[bench] a case opened: the store's part {best[0] * 1000:.2f} ms with an empty audit log, "
+        f"{best[200_000] * 1000:.2f} ms with 200 000 entries, ratio {ratio:.2f} (limit 1.5); medians "
+        f"{statistics.median(rounds[0]) * 1000:.2f} / {statistics.median(rounds[200_000]) * 1000:.2f} ms"
+    )
+    assert ratio <= 1.5
