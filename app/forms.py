@@ -5,6 +5,11 @@ French with the English text in the standard translation extension. A case file 
 as plain JSON by ``linkId`` (docs/cli.md); this module checks them, turns them into
 ``QuestionnaireResponse.item`` for the platform and into words for the report and the window.
 
+An item may be enabled only by the answers to others (``enableWhen``; what the forms use: the
+``exists`` operator, under ``enableBehavior`` ``all`` or ``any``). A disabled item is not asked for,
+even when required; an answer it holds (typed before it was disabled) is kept in the case but neither
+checked, nor sent, nor shown: FHIR wants no answer for a disabled item in a QuestionnaireResponse.
+
 Only the standard library is used: fhir.resources is slow to import and only the tests need it.
 """
 
@@ -140,6 +145,14 @@ class _Option:
 
 
 @dataclass(frozen=True)
+class _Condition:
+    """One ``enableWhen``: met when whether ``question`` has an answer is ``exists``."""
+
+    question: str
+    exists: bool
+
+
+@dataclass(frozen=True)
 class _Question:
     link_id: str
     text: Mapping[str, str]
@@ -150,6 +163,8 @@ class _Question:
     unit: Mapping[str, str] | None
     min: Number | None
     max: Number | None
+    enable_when: tuple[_Condition, ...] = ()
+    enable_any: bool = False  # enableBehavior "any" (else "all")
 
     def text_in(self, lang: str) -> str:
         return self.text.get(lang) or self.text["fr"]
@@ -206,14 +221,39 @@ def expected_views(specialty: str) -> tuple[tuple[str, bool], ...]:
     return tuple(views)
 
 
+def enabled_items(specialty: str, answers: Mapping[str, Any]) -> set[str]:
+    """The linkIds of the questions that ``answers`` enable (every question without ``enableWhen``).
+    A question counts as answered when its answer is a right one and it is itself enabled: what a
+    QuestionnaireResponse made of these answers holds."""
+    questions = {q.link_id: q for q in _questions(specialty)}
+    known: dict[str, bool] = {}
+
+    def enabled(q: _Question, seen: frozenset[str]) -> bool:
+        if q.link_id not in known:
+            if q.link_id in seen:  # the form's conditions go round in a circle: a bug in the form
+                raise ValueError(f"form item {q.link_id!r} is enabled by itself, through its enableWhen")
+            met = [answered(questions[c.question], seen | {q.link_id}) is c.exists for c in q.enable_when]
+            known[q.link_id] = (any(met) if q.enable_any else all(met)) if met else True
+        return known[q.link_id]
+
+    def answered(q: _Question, seen: frozenset[str]) -> bool:
+        value = answers.get(q.link_id)
+        return not _unanswered(value) and _problem(q, value, "en") is None and enabled(q, seen)
+
+    return {q.link_id for q in questions.values() if enabled(q, frozenset())}
+
+
 def check_answers(specialty: str, answers: dict[str, Any], lang: str | None = None) -> list[Finding]:
     """Every problem with ``answers`` (case-file JSON by linkId): wrong values, unknown questions,
     and required questions left unanswered. Messages name the question, never the answer."""
     lang = lang or language()
     questions = _questions(specialty)
     known = {q.link_id for q in questions}
+    enabled = enabled_items(specialty, answers)
     findings: list[Finding] = []
     for q in questions:
+        if q.link_id not in enabled:
+            continue  # not asked: neither required nor checked, and not sent
         value = answers.get(q.link_id)
         if _unanswered(value):
             if q.required:
@@ -302,7 +342,10 @@ _VALUE_KEYS = {
 
 
 def _valid_answers(specialty: str, answers: dict[str, Any], *, strict: bool) -> Iterator[tuple[_Question, Any]]:
+    enabled = enabled_items(specialty, answers)
     for q in _questions(specialty):
+        if q.link_id not in enabled:
+            continue
         value = answers.get(q.link_id)
         if _unanswered(value):
             continue
@@ -419,7 +462,13 @@ def _title(specialty: str, lang: str) -> str:
 
 @functools.cache
 def _questions(specialty: str) -> tuple[_Question, ...]:
-    return tuple(_question(item) for item in _flatten(_form(specialty).get("item", [])))
+    questions = tuple(_question(item) for item in _flatten(_form(specialty).get("item", [])))
+    link_ids = {q.link_id for q in questions}
+    for q in questions:
+        for condition in q.enable_when:
+            if condition.question not in link_ids:
+                raise ValueError(f"form item {q.link_id!r} is enabled by {condition.question!r}, not in the form")
+    return questions
 
 
 def _flatten(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -456,7 +505,26 @@ def _question(item: dict[str, Any]) -> _Question:
         unit=unit,
         min=_bound(extensions.get(_MIN)),
         max=_bound(extensions.get(_MAX)),
+        enable_when=tuple(_condition(item["linkId"], c) for c in item.get("enableWhen", [])),
+        enable_any=_enable_any(item),
     )
+
+
+def _condition(link_id: str, condition: dict[str, Any]) -> _Condition:
+    """An ``enableWhen`` of the kind the forms use; another kind is refused, never ignored (the item
+    would be asked for, and sent, when its form says it is not)."""
+    exists = condition.get("answerBoolean")
+    question = condition.get("question")
+    if condition.get("operator") != "exists" or not isinstance(exists, bool) or not isinstance(question, str):
+        raise ValueError(f"form item {link_id!r} has an enableWhen this module does not read: {condition!r}")
+    return _Condition(question, exists)
+
+
+def _enable_any(item: dict[str, Any]) -> bool:
+    behavior: object = item.get("enableBehavior", "all")
+    if behavior not in ("all", "any"):
+        raise ValueError(f"form item {item['linkId']!r} has an enableBehavior this module does not read: {behavior!r}")
+    return behavior == "any"
 
 
 def _bound(ext: dict[str, Any] | None) -> Number | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from importlib.resources import files
@@ -13,12 +14,14 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app import forms as app_forms
 from app import i18n
 from app.findings import Finding
 from app.forms import (
     FORM_SPECIALTIES,
     check_answers,
     display_answers,
+    enabled_items,
     form_items,
     form_url,
     load_form,
@@ -52,7 +55,9 @@ EXPECTED: dict[str, dict[str, tuple[str, bool]]] = {
         "hba1c-date": ("date", False),
         "last-eye-exam-date": ("date", False),
         "visual-acuity-right": ("decimal", True),
+        "visual-acuity-right-qualitative": ("choice", False),
         "visual-acuity-left": ("decimal", True),
+        "visual-acuity-left-qualitative": ("choice", False),
         "pupils-dilated": ("boolean", True),
         "dilation-drops": ("string", False),
         "known-retinopathy": ("boolean", False),
@@ -161,6 +166,38 @@ def validate_response(specialty: str, items: list[dict[str, Any]]) -> Questionna
     )
 
 
+def strictly_accepted(specialty: str, items: list[dict[str, Any]], *, complete: bool = True) -> None:
+    """What a strict server checks of ``QuestionnaireResponse.item`` against the Questionnaire itself
+    (read here from its JSON, not through app.forms): every item is a question of the form, enabled by
+    its ``enableWhen`` as the response answers them, every required enabled question is answered (for a
+    ``complete`` set of answers: the case is sent only then), and a
+    coding is one of the question's ``answerOption`` as it stands (system, code and display)."""
+    questions = {item["linkId"]: item for item in raw_form(specialty)["item"]}
+    answered = {item["linkId"] for item in items}
+
+    def enabled(question: dict[str, Any]) -> bool:
+        met = []
+        for condition in question.get("enableWhen", []):
+            assert condition["operator"] == "exists", condition
+            exists = condition["question"] in answered and enabled(questions[condition["question"]])
+            met.append(exists is condition["answerBoolean"])
+        return all(met) if question.get("enableBehavior", "all") == "all" else any(met)
+
+    for item in items:
+        question = questions[item["linkId"]]
+        assert enabled(question), f"{item['linkId']} is answered while disabled"
+        for answer in item["answer"]:
+            if "valueCoding" in answer:
+                offered = [
+                    {key: option["valueCoding"][key] for key in ("system", "code", "display")}
+                    for option in question["answerOption"]
+                ]
+                assert answer["valueCoding"] in offered, item["linkId"]
+    for link_id, question in questions.items():
+        if complete and question.get("required") and enabled(question):
+            assert link_id in answered, f"{link_id} is required and enabled, and not answered"
+
+
 def codes(findings: list[Finding]) -> list[tuple[str, str, str]]:
     return [(f.code, f.field, f.severity) for f in findings]
 
@@ -172,12 +209,34 @@ def test_the_specialties_with_a_form_are_those_of_the_case_model() -> None:
     assert set(FORM_SPECIALTIES) == {s.value for s in Specialty}
 
 
+#: Each form's version, and a digest of the rest of it: a form whose content changes gets a new version
+#: (a response names the form it answers), and this table is changed with it, on purpose.
+FORM_VERSIONS = {
+    "dermatology": ("1", "c721f42d0d00364c"),
+    "ophthalmology": ("2", "fc917cdf207c9f38"),
+    "wound-care": ("1", "ce6b62af896c1cc5"),
+    "other": ("1", "3c683be66fb3efd9"),
+}
+
+
+def form_digest(specialty: str) -> str:
+    form = raw_form(specialty)
+    for key in ("version", "date"):
+        form.pop(key)
+    return hashlib.sha256(json.dumps(form, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("specialty", FORM_SPECIALTIES)
+def test_a_form_whose_content_changes_gets_a_new_version(specialty: str) -> None:
+    assert (raw_form(specialty)["version"], form_digest(specialty)) == FORM_VERSIONS[specialty]
+
+
 @pytest.mark.parametrize("specialty", FORM_SPECIALTIES)
 def test_every_form_is_a_valid_r4_questionnaire(specialty: str) -> None:
     form = raw_form(specialty)
     questionnaire = Questionnaire.model_validate(form)
     assert questionnaire.status == "active"
-    assert questionnaire.version == "1"
+    assert questionnaire.version == FORM_VERSIONS[specialty][0]
     assert questionnaire.subjectType == ["Patient"]
     assert questionnaire.url == f"https://teleavis.fr/fhir/Questionnaire/{specialty}"
     assert form_url(specialty) == questionnaire.url
@@ -399,7 +458,8 @@ def test_a_full_answer_set_becomes_a_valid_questionnaire_response(specialty: str
     items = response_items(specialty, FULL_ANSWERS[specialty])
     response = validate_response(specialty, items)
     assert response.questionnaire == f"https://teleavis.fr/fhir/Questionnaire/{specialty}"
-    assert [item["linkId"] for item in items] == list(EXPECTED[specialty])
+    assert [item["linkId"] for item in items] == [i for i in EXPECTED[specialty] if i in FULL_ANSWERS[specialty]]
+    strictly_accepted(specialty, items)
     for item in items:
         [answer] = item["answer"]
         assert item["text"]
@@ -462,6 +522,131 @@ def test_display_answers_in_words() -> None:
 def test_display_answers_leave_out_wrong_and_unanswered_ones() -> None:
     shown = display_answers("wound-care", {"wound-depth": 0.00001, "pain-score": "fort", "exudate": None}, "fr")
     assert shown == [("Profondeur de la plaie (cm)", "0,00001 cm")]
+
+
+# --- an acuity too low for a figure, or not measured -------------------------------------------
+
+LOW_VISION = {
+    "counts-fingers": ("Compte les doigts (CLD)", "Counts fingers (CF)"),
+    "hand-motion": ("Voit bouger la main (VBLM)", "Hand motion (HM)"),
+    "light-perception": ("Perception lumineuse (PL+)", "Light perception (LP)"),
+    "no-light-perception": ("Pas de perception lumineuse (PL−)", "No light perception (NLP)"),
+    "not-measured": ("Non mesurée", "Not measured"),
+}
+
+
+def one_eye_in_words(code: str, **more: Any) -> dict[str, Any]:
+    """A diabetic patient whose right eye sees too little for a figure: the acuity said in words."""
+    answers = dict(FULL_ANSWERS["ophthalmology"], **{"visual-acuity-right-qualitative": code}, **more)
+    del answers["visual-acuity-right"]
+    return answers
+
+
+@pytest.mark.parametrize("code", LOW_VISION)
+def test_an_acuity_below_one_twentieth_or_not_measured_can_be_said_and_sent(code: str) -> None:
+    """From a real case: a diabetic patient with low vision in one eye could not be described (the
+    acuity had to be a decimal: the nurse wrote 0, which says no light perception, or could not send)."""
+    answers = one_eye_in_words(code)
+    assert check_answers("ophthalmology", answers, "fr") == []
+    items = response_items("ophthalmology", answers)
+    validate_response("ophthalmology", items)
+    strictly_accepted("ophthalmology", items)
+    by_id = {item["linkId"]: item for item in items}
+    assert "visual-acuity-right" not in by_id
+    assert by_id["visual-acuity-right-qualitative"]["answer"] == [
+        {
+            "valueCoding": {
+                "system": "https://teleavis.fr/fhir/CodeSystem/qualitative-visual-acuity",
+                "code": code,
+                "display": LOW_VISION[code][0],
+            }
+        }
+    ]
+    assert by_id["visual-acuity-left"]["answer"] == [{"valueDecimal": 1}]
+    fr, en = LOW_VISION[code]
+    assert ("Œil droit : acuité non chiffrable (moins de 1/20) ou non mesurée", fr) in display_answers(
+        "ophthalmology", answers, "fr"
+    )
+    assert ("Right eye: acuity too low for a figure (below 1/20) or not measured", en) in display_answers(
+        "ophthalmology", answers, "en"
+    )
+
+
+def test_a_figure_left_beside_an_acuity_in_words_is_neither_required_checked_sent_nor_printed() -> None:
+    """The decimal is enabled only while no acuity in words is given (enableWhen ``exists`` false): a
+    0,05 typed before « compte les doigts » was chosen is kept, but goes nowhere, even a wrong one."""
+    for figure in (0.05, 7, "beaucoup"):
+        answers = one_eye_in_words("counts-fingers", **{"visual-acuity-right": figure})
+        assert check_answers("ophthalmology", answers, "fr") == []
+        items = response_items("ophthalmology", answers)
+        strictly_accepted("ophthalmology", items)
+        assert "visual-acuity-right" not in {item["linkId"] for item in items}
+        shown = dict(display_answers("ophthalmology", answers, "fr"))
+        assert "Acuité visuelle de l'œil droit, avec correction, en décimal (8/10 = 0,8)" not in shown
+
+
+def test_without_either_an_eye_s_acuity_is_asked_for_as_a_figure() -> None:
+    answers = dict(FULL_ANSWERS["ophthalmology"])
+    del answers["visual-acuity-left"]
+    assert codes(check_answers("ophthalmology", answers, "fr")) == [
+        ("form.required", "form.visual-acuity-left", "missing")
+    ]
+    # An acuity in words that is not one of the options says so, and asks for the figure too.
+    answers["visual-acuity-left-qualitative"] = "CLD"
+    assert codes(check_answers("ophthalmology", answers, "fr")) == [
+        ("form.required", "form.visual-acuity-left", "missing"),
+        ("form.option", "form.visual-acuity-left-qualitative", "error"),
+    ]
+
+
+def test_answers_stored_before_the_acuity_in_words_are_sent_and_shown_as_before() -> None:
+    items = response_items("ophthalmology", FULL_ANSWERS["ophthalmology"])
+    acuities = [item for item in items if item["linkId"].startswith("visual-acuity")]
+    assert acuities == [
+        {
+            "linkId": "visual-acuity-right",
+            "text": "Acuité visuelle de l'œil droit, avec correction, en décimal (8/10 = 0,8)",
+            "answer": [{"valueDecimal": 0.8}],
+        },
+        {
+            "linkId": "visual-acuity-left",
+            "text": "Acuité visuelle de l'œil gauche, avec correction, en décimal (8/10 = 0,8)",
+            "answer": [{"valueDecimal": 1}],
+        },
+    ]
+    shown = dict(display_answers("ophthalmology", FULL_ANSWERS["ophthalmology"], "fr"))
+    assert shown["Acuité visuelle de l'œil droit, avec correction, en décimal (8/10 = 0,8)"] == "0,8"
+
+
+def test_the_items_enabled_follow_the_answers() -> None:
+    everything = {item.link_id for item in form_items("ophthalmology", "fr")}
+    assert enabled_items("ophthalmology", {}) == everything
+    assert enabled_items("ophthalmology", one_eye_in_words("not-measured")) == everything - {"visual-acuity-right"}
+    # Not one of the options: no acuity in words, the figure stays asked for.
+    assert enabled_items("ophthalmology", {"visual-acuity-right-qualitative": "PL"}) == everything
+
+
+@pytest.mark.parametrize(
+    ("condition", "behavior"),
+    [
+        ({"question": "diabetes-type", "operator": "=", "answerCoding": {"code": "type-1"}}, None),
+        ({"question": "no-such-question", "operator": "exists", "answerBoolean": False}, None),
+        ({"question": "diabetes-type", "operator": "exists", "answerBoolean": False}, "sometimes"),
+    ],
+)
+def test_an_enable_when_the_app_cannot_read_is_refused_rather_than_ignored(
+    monkeypatch: pytest.MonkeyPatch, condition: dict[str, Any], behavior: str | None
+) -> None:
+    """An item always shown and required when its form says otherwise would block a case, or send an
+    answer a strict server refuses: a form using an enableWhen the app does not read is a bug, said."""
+    form = raw_form("ophthalmology")
+    form["item"][1]["enableWhen"] = [condition]
+    if behavior:
+        form["item"][1]["enableBehavior"] = behavior
+    monkeypatch.setattr(app_forms, "_form", lambda _specialty: form)
+    monkeypatch.setattr(app_forms, "_questions", app_forms._questions.__wrapped__)
+    with pytest.raises(ValueError, match="enable"):
+        check_answers("ophthalmology", {}, "fr")
 
 
 # --- whatever a case file holds ---------------------------------------------------------------
@@ -535,6 +720,7 @@ def test_answers_without_error_can_be_sent_and_shown(data: st.DataObject, specia
         return
     items = response_items(specialty, answers)
     validate_response(specialty, items)
+    strictly_accepted(specialty, items, complete=not any(f.severity == "missing" for f in findings))
     answered = [link_id for link_id in EXPECTED[specialty] if link_id in {i["linkId"] for i in items}]
     assert [i["linkId"] for i in items] == answered
     assert len(display_answers(specialty, answers, "en")) == len(items)
@@ -542,5 +728,6 @@ def test_answers_without_error_can_be_sent_and_shown(data: st.DataObject, specia
     assert missing == {
         f"form.{link_id}"
         for link_id, (_, required) in EXPECTED[specialty].items()
-        if required and link_id not in answered
+        # An acuity said in words (« compte les doigts ») disables its decimal: then not required.
+        if required and link_id not in answered and f"{link_id}-qualitative" not in answered
     }
