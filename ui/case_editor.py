@@ -658,6 +658,7 @@ class CaseEditor(QWidget):
         self._load_treatments()
         self._identity_shown()
         self._show_specialty_fields()
+        self._show_enabled_questions()
         self._suggest_consent_by()
         self._gate()
         self.scroll_area.verticalScrollBar().setValue(0)  # a case opens on its first section, the consent
@@ -745,6 +746,21 @@ class CaseEditor(QWidget):
                 binding.write(get_value(self.case, key))
         self.specialty_changed.emit(new)
         self._show_specialty_fields()
+        self._show_enabled_questions()
+
+    def _show_enabled_questions(self) -> None:
+        """A question the other answers do not ask (its form's enableWhen: an eye's acuity as a figure
+        once it is said in words, « compte les doigts ») is greyed where it stands, as it is answered:
+        neither asked for, nor sent, nor printed. What it holds is kept, and counts again if the other
+        answer is taken back."""
+        if self.case is None:
+            return
+        enabled = forms.enabled_items(self.case.specialty, self.case.form)
+        for key, binding in self.bindings.items():
+            if key.startswith("form."):
+                row = binding.widget.parentWidget()
+                assert row is not None  # _row put the field in a holder widget: its caption and problem line
+                row.setEnabled(key.removeprefix("form.") in enabled)
 
     def _show_specialty_fields(self) -> None:
         """The single-eye reason is a retinography's business: shown for ophthalmology only."""
@@ -760,6 +776,8 @@ class CaseEditor(QWidget):
                 self.requalify_note.hide()  # chosen again (or the change undone)
         if key.startswith("patient.identity") or key in ("patient.given", "patient.birth_place"):
             self._identity_shown()
+        if key.startswith("form."):
+            self._show_enabled_questions()
         self._dirty = True
         self._save_timer.start()
         if key == "consent.given":
