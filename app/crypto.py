@@ -41,6 +41,10 @@ class DataKey:
         self._loader = loader
         self._lock = threading.Lock()
         self._aead_obj: AESGCM | None = None
+        #: Whether a passphrase given to this process opened it (typed, or from the environment), not the OS
+        #: keyring with nothing typed: what the window's lock at start goes by (app/screen_lock.py), never
+        #: whether the key is loaded yet (opening the data may fetch it: a migration, a rotation to finish).
+        self.by_passphrase = False
         if key is not None:
             self._set(key)
 

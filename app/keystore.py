@@ -179,8 +179,17 @@ class KeyStore:
         a passphrase is never deferred: the passphrase is asked before anything is shown.
         """
         if defer and self._read().get("keyring"):
-            return DataKey.deferred(self._unlock_raw)
-        return DataKey(self._unlock_raw())
+
+            def load() -> bytes:
+                raw = self._unlock_raw()
+                deferred.by_passphrase = self._secret is not None  # the keyring had lost it: asked
+                return raw
+
+            deferred = DataKey.deferred(load)
+            return deferred
+        key = DataKey(self._unlock_raw())
+        key.by_passphrase = self._secret is not None
+        return key
 
     def _unlock_raw(self) -> bytes:
         meta = self._read()
@@ -264,7 +273,9 @@ class KeyStore:
             log.info("another process created the data key first; using it")
             return self._join(winner, secret)
         log.info("new data key created (keyring: %s)", bool(meta["keyring"]))
-        return DataKey(key)
+        made = DataKey(key)
+        made.by_passphrase = not meta["keyring"]  # then the passphrase was asked for (or given)
+        return made
 
     def _join(self, meta: dict[str, Any], secret: str | None) -> DataKey:
         """The key another process just created, opened with what this one was given."""
@@ -275,7 +286,9 @@ class KeyStore:
         if secret and meta.get("passphrase"):
             key = _unwrap(meta["passphrase"], secret)
             if key is not None and _check(meta, key):
-                return DataKey(key)
+                joined = DataKey(key)
+                joined.by_passphrase = True
+                return joined
             raise WrongPassphrase(M.tr("key.wrong_passphrase"))
         return self.unlock()
 

@@ -139,9 +139,11 @@ def available(store: Store) -> bool:
 
 def locks_at_start(store: Store) -> bool:
     """Whether a window just opened on ``store`` starts locked: when its key came without anything
-    typed (the OS keyring: the key is fetched later, not loaded yet) and a secret exists. A key
-    under a passphrase was just typed to start, which is the same proof as the lock asks."""
-    return not store.key.loaded and available(store)
+    typed (the OS keyring) and a secret exists. A key under a passphrase was just typed to start, which
+    is the same proof as the lock asks. Told by how the key was opened, not by whether it is loaded yet:
+    opening the data may fetch it from the keyring (a migration after an upgrade, a key rotation to
+    finish; found from outside: that start opened on the cases without the code)."""
+    return not store.key.by_passphrase and available(store)
 
 
 def _stored_pin(store: Store) -> dict[str, Any] | None:

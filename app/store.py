@@ -250,6 +250,7 @@ class Store:
         if next_id is None or raw is None:
             raise DataLocked(M.tr("key.wrong_passphrase"))
         new = DataKey(raw)
+        new.by_passphrase = key.by_passphrase  # opened as the old one was (the lock at start goes by it)
         migrate(conn, root / DB_FILE, key=rotation.database_key(conn, key, new, next_id))
         rotation.finish(root, conn, keys, key, new, next_id)
         log.info("an interrupted key rotation was finished")

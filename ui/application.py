@@ -205,8 +205,8 @@ def _training_on(store: Store) -> None:
 
 def starts_locked(store: Store) -> bool:
     """Whether the window opens locked (app/screen_lock.py: a key from the keyring, or a passphrase
-    from the environment, and a PIN or passphrase set). Asked before anything is written: a write
-    fetches the key, and a key fetched would read as a key typed."""
+    from the environment, and a PIN or passphrase set). Asked first, before anything is written (a write
+    may fetch the key from the keyring; what counts is how the key was opened, app/screen_lock.py)."""
     from app import screen_lock
 
     # A passphrase from the environment was not typed either: it proves nobody (a launcher, a terminal

@@ -159,6 +159,35 @@ def test_with_a_pin_a_start_in_training_mode_does_not_walk_around_the_lock(qtbot
             store.close()
 
 
+def test_with_a_pin_the_first_start_after_an_upgrade_does_not_walk_around_the_lock(
+    qtbot: Any, keyring_home: Path, start: Any
+) -> None:
+    """Found by an attacker's outside pass: the start that migrates the database (the first after an
+    upgrade, or a version number set back in the file) fetched the key from the keyring to re-seal, and a
+    key fetched read as a key typed: the window opened on the cases, names showing, without the code."""
+    from app.db import MIGRATIONS, schema_version, transaction
+    from app.model import Answer
+    from tests.sync.sync_helpers import make_case
+
+    with Store.open(keyring_home) as store:
+        screen_lock.set_pin(store, "4821")
+        case_id = make_case(store)
+        with transaction(store.conn) as conn:
+            store.set_answer(conn, case_id, Answer(conclusion="Bénin", expert="Dr Expert"))
+        assert store.mark_read(case_id)
+        # As the database was before migration 20 (it tags read marks with the data key).
+        store.conn.execute("ALTER TABLE messages DROP COLUMN state_tag")
+        store.conn.execute("ALTER TABLE cases DROP COLUMN read_tag")
+        store.conn.execute("PRAGMA user_version = 19")
+
+    store, window = start()
+
+    assert schema_version(store.conn) == len(MIGRATIONS), "migrated at this start"
+    assert window.locked() and not window.worklist.isVisible(), "the upgrade's start opens locked too"
+    unlock_with(qtbot, window, "4821")
+    assert not window.locked()
+
+
 def test_wrong_tries_make_the_next_wait_even_after_a_restart(
     qtbot: Any, keyring_home: Path, start: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
