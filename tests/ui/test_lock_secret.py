@@ -188,6 +188,59 @@ def test_with_a_pin_the_first_start_after_an_upgrade_does_not_walk_around_the_lo
     assert not window.locked()
 
 
+def test_with_a_pin_a_site_gone_from_the_database_does_not_walk_around_the_lock(qtbot: Any, keyring_home: Path) -> None:
+    """Found by an attacker's outside pass: with the site's row deleted (or altered) in the database, the
+    next start showed the first-start wizard, and after it the window opened on the cases without the
+    code (« the person who just set it up is at the keyboard »). Anyone can fill in a wizard."""
+    from PySide6.QtWidgets import QWizard
+
+    from tests.sync.sync_helpers import make_case
+    from ui.application import open_first_window
+    from ui.setup_wizard import SetupWizard
+
+    with Store.open(keyring_home) as store:
+        screen_lock.set_pin(store, "4821")
+        make_case(store, queue=False)
+        store.conn.execute("DELETE FROM settings WHERE key = 'site.requester'")
+    filled: list[bool] = []
+
+    def fill_in_the_wizard() -> None:
+        wizards = [w for w in QApplication.topLevelWidgets() if isinstance(w, SetupWizard) and w.isVisible()]
+        if not wizards:
+            QTimer.singleShot(50, fill_in_the_wizard)
+            return
+        (wizard,) = wizards
+        wizard.next()
+        site = wizard.site
+        for field, words in (
+            (site.rpps, "10101010105"),
+            (site.family, "INCONNU"),
+            (site.given, "Passant"),
+            (site.finess, "750000010"),
+            (site.organization, "Ailleurs"),
+        ):
+            type_text(field, words)
+        wizard.next()
+        assert wizard.currentPage() is not wizard.page(wizard.startId()), "the site was taken"
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        filled.append(True)
+
+    QTimer.singleShot(0, fill_in_the_wizard)
+    store = Store.open(keyring_home, defer_key=True)
+    window = open_first_window(store, [])
+    try:
+        assert filled and window is not None
+        qtbot.waitExposed(window)
+        assert window.locked() and not window.worklist.isVisible(), "the cases stay behind the code"
+        unlock_with(qtbot, window, "4821")
+        assert not window.locked()
+    finally:
+        if window is not None:
+            stop(store, window)
+        else:
+            store.close()
+
+
 def test_wrong_tries_make_the_next_wait_even_after_a_restart(
     qtbot: Any, keyring_home: Path, start: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
