@@ -269,6 +269,12 @@ DISC_SIDE_CHECK = "optic-disc"
 #: word before the optic disc's side.
 DEVICE_EYE_CHECK = "device-eye"
 
+#: A DICOM whose device recorded it for someone else than the case's patient at its import (another
+#: name, first given name, birth date or INS: ``capture.dicom.recorded_for_another``), a warning kept
+#: with the image whatever its header says once restamped. The checklist says it under its own code
+#: (``app.validation.OTHER_PATIENT``), and the window asks before such an image leaves.
+OTHER_PATIENT_CHECK = "patient"
+
 
 @dataclass
 class QualityFinding:

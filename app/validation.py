@@ -31,6 +31,7 @@ from app.model import (
     EYES,
     IDENTITY_DOCUMENTS,
     IDENTITY_STATUSES,
+    OTHER_PATIENT_CHECK,
     SEXES,
     Case,
     CaseImage,
@@ -798,6 +799,35 @@ def reply_eye_sides(specialty: str, images: list[CaseImage]) -> list[Finding]:
     return [f for n, image in enumerate(images, start=1) for f in eye_side(image, n, f"reply.images[{n - 1}]")]
 
 
+#: The code of :func:`other_patient`'s warning.
+OTHER_PATIENT = "image.patient.other"
+
+
+def recorded_for_another(image: CaseImage) -> bool:
+    """Whether the image's device recorded it for another patient than the case's (a DICOM's name, first
+    given name, birth date or INS, compared at its import; its header says the case's patient once
+    restamped, so this finding is the only trace of it)."""
+    return any(f.check == OTHER_PATIENT_CHECK and f.level != "ok" for f in image.quality)
+
+
+def other_patient(image: CaseImage, n: int, where: str = "") -> list[Finding]:
+    """An image its device recorded for another patient (a warning under its own code, that the window
+    asks about before the image leaves and ``case send`` says on stderr): sent, the expert would read
+    another patient's image under this one's name. Not blocking: a name mistyped on the device is the
+    same patient, which the nurse checks."""
+    if not recorded_for_another(image):
+        return []
+    where = where or f"images[{n - 1}]"
+    sentence = next(f.text() for f in image.quality if f.check == OTHER_PATIENT_CHECK and f.level != "ok")
+    return [_f(OTHER_PATIENT, f"{where}.patient", "v.quality_warn", "warning", n=n, reason=sentence)]
+
+
+def reply_other_patients(images: list[CaseImage]) -> list[Finding]:
+    """:func:`other_patient` for the images joined to a reply, numbered as the reply numbers them: such
+    an image reaches the expert as a case's does, whatever the specialty."""
+    return [f for n, image in enumerate(images, start=1) for f in other_patient(image, n, f"reply.images[{n - 1}]")]
+
+
 def validate_images(case: Case) -> list[Finding]:
     """Image count, labels, the specialty's views or fields, and unusable images."""
     out: list[Finding] = []
@@ -821,7 +851,10 @@ def validate_images(case: Case) -> list[Finding]:
         if taken is not None and taken.tzinfo is not None and taken > utc_now() + timedelta(days=1):
             # A device whose clock was never set: the expert would read the lesion's history wrong.
             out.append(_f("image.future", f"{where}.captured_at", "v.captured_future", "warning", n=n))
+        out.extend(other_patient(image, n, where))
         for finding in image.quality:
+            if finding.check == OTHER_PATIENT_CHECK and finding.level != "blocking":
+                continue  # said by other_patient, under its own code
             if finding.level == "blocking":
                 out.append(_f("image.quality", f"{where}.quality", "v.quality", n=n, reason=finding.text()))
             elif finding.level == "warning":

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from app.fsutil import FileTooLarge, NotOrdinaryFile, read_ordinary_file
-from app.model import DEVICE_EYE_CHECK, Patient, QualityFinding, iso, utc_now
+from app.model import DEVICE_EYE_CHECK, OTHER_PATIENT_CHECK, Patient, QualityFinding, iso, utc_now
 from app.store import sha1_b64
 from capture import messages
 from capture.cv import cv2
@@ -198,7 +198,7 @@ def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient |
     if recorded_for_another(image.dataset, patient):
         # Said before its header is replaced with the case's patient: an image of the device's previous
         # patient (or another patient's export) must not go silently under this one's name.
-        findings.append(QualityFinding.said("patient", "warning", "patient.other"))
+        findings.append(QualityFinding.said(OTHER_PATIENT_CHECK, "warning", "patient.other"))
     if image.eye is not None:
         # Kept as a fact of its own: the image's eye is a label the case may set otherwise (a retake, a
         # case file), and its header is restamped with the case's eye when it is sent.

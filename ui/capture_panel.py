@@ -250,6 +250,7 @@ class CapturePanel(QWidget):
                 "view": labels.view,
                 "body_site": labels.body_site,
                 "quality": labels.retake_button,
+                "patient": labels.delete_button,  # another patient's image: removed, unless confirmed
             }.get(match.group(2), labels.view)
             self.right_column.ensureWidgetVisible(target)
             target.setFocus(Qt.FocusReason.ShortcutFocusReason)

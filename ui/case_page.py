@@ -20,12 +20,13 @@ from app.findings import Finding
 from app.model import EDITABLE_STATES, Case, CaseState
 from app.outbox import Outbox
 from app.store import PLATFORM, Store
-from app.validation import EYE_SIDE
+from app.validation import EYE_SIDE, OTHER_PATIENT
 from ui.case_editor import CaseEditor
 from ui.checklist import ChecklistPanel
 from ui.eye_side_question import send_despite_eye_sides
 from ui.fields import window_dates
 from ui.follow_view import FollowView
+from ui.other_patient_question import send_despite_other_patient
 from ui.tasks import on_own_connection, run_note, run_write, wait_writes
 from ui.widgets import named
 from ui.worklist import training_words
@@ -447,7 +448,7 @@ class CasePage(QWidget):
             )
             self.go_to(blocking[0].field)
             return False
-        if not self._eye_sides_confirmed():
+        if not self._other_patients_confirmed() or not self._eye_sides_confirmed():
             return False
         if self._set_aside_in_training(self.case.id) and not self._real_patient_confirmed():
             return False
@@ -484,6 +485,25 @@ class CasePage(QWidget):
         self.checklist.blocked(self.tr("Envoi demandé…"))
         run_write(on_own_connection(store, queue), queued, failed)
         return True
+
+    def _other_patients_confirmed(self) -> bool:
+        """Asked when the checklist says an image was recorded by its device for another patient (found
+        from outside: said « à vérifier », it left in one click). « Vérifier les images » (the default)
+        goes to the first such image, its « Supprimer » button at hand."""
+        assert self.case is not None
+        images = self.case.images
+        doubted = [
+            int(match.group(1))
+            for f in self.findings
+            if f.code == OTHER_PATIENT and (match := re.fullmatch(r"images\[(\d+)\]\.patient", f.field))
+        ]
+        doubted = [index for index in doubted if index < len(images)]
+        if not doubted:
+            return True
+        if send_despite_other_patient(self, self.case.patient, [(str(index + 1), images[index]) for index in doubted]):
+            return True
+        self.go_to(f"images[{doubted[0]}].patient")
+        return False
 
     def _eye_sides_confirmed(self) -> bool:
         """Asked when the checklist doubts the eye of a retinograph (its optic disc on the other eye's

@@ -50,11 +50,12 @@ from app.model import FOLLOWED_STATES, Answer, Case, CaseState, ShownNews
 from app.outbox import STEP_TRANSACTION, Outbox, held_by_platform
 from app.report_text import history_words
 from app.store import PLATFORM, TRAINING, NewImage, Store
-from app.validation import reply_eye_sides
+from app.validation import reply_eye_sides, reply_other_patients
 from sync.progress import RateMeter
 from ui.eye_side_question import send_despite_eye_sides
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.image_tile import decode_picture, worst_finding
+from ui.other_patient_question import send_despite_other_patient
 from ui.reply_places import ReplyPlaces
 from ui.tasks import on_own_connection, run_task, run_write
 from ui.widgets import named, see_through
@@ -1131,7 +1132,7 @@ class FollowView(QWidget):
 
             made = []
             for path in paths:
-                # With the patient: a DICOM recorded for someone else is refused, as at an import.
+                # With the patient: a DICOM recorded for someone else is said, and asked about before it goes.
                 prepared = prepare_image_file(path, specialty=specialty, patient=patient)
                 record = CaseImage(
                     content_type=prepared.content_type,
@@ -1165,6 +1166,28 @@ class FollowView(QWidget):
                 self.reply_problem.setText(exc.message if isinstance(exc, TeleavisError) else str(exc))
 
         run_task(prepare, done, failed)
+
+    def _reply_names_shown(self, index: int) -> str:
+        """A joined image's number as its row shows it: « 1 (OD.dcm) »."""
+        images = self._reply_images
+        name = self._reply_names.get(images[index].record.id, "")
+        return f"{index + 1} ({name})" if name else str(index + 1)
+
+    def _reply_other_patients_confirmed(self) -> bool:
+        """As before a case is queued (``ui.other_patient_question``): an image joined that its device
+        recorded for another patient is asked about (found from outside: a DICOM of another patient joined
+        to a reply left in one click, said nowhere)."""
+        assert self.case is not None
+        images = self._reply_images
+        doubted = [
+            int(match.group(1))
+            for f in reply_other_patients([image.record for image in images])
+            if (match := re.fullmatch(r"reply\.images\[(\d+)\]\.patient", f.field))
+        ]
+        if not doubted:
+            return True
+        numbered = [(self._reply_names_shown(index), images[index].record) for index in doubted]
+        return send_despite_other_patient(self, self.case.patient, numbered)
 
     def _reply_eye_sides_confirmed(self) -> bool:
         """As before a case is queued (``ui.eye_side_question``): a retinograph joined whose optic disc lies
@@ -1201,7 +1224,7 @@ class FollowView(QWidget):
         if not text:
             self.reply_problem.setText(self.tr("Écrivez votre réponse avant de l'envoyer."))
             return
-        if not self._reply_eye_sides_confirmed():
+        if not self._reply_other_patients_confirmed() or not self._reply_eye_sides_confirmed():
             return
         try:
             again = [image_id for image_id, _name in self._reply_again.get(self.case.id, [])]

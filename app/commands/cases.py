@@ -28,7 +28,7 @@ from app.report_text import (
     view_words,
 )
 from app.store import PLATFORM, NewImage, Store
-from app.validation import EYE_SIDE, blocking, eye_side_words
+from app.validation import EYE_SIDE, OTHER_PATIENT, blocking, eye_side_words
 
 M.add(
     {
@@ -231,7 +231,8 @@ def run_import(args: argparse.Namespace) -> int:
             say(f"  - {finding.message}")
     # An INS standing here for another identity while neither is qualified: said, as docs/cli.md promises,
     # among what to check (it does not stop the case, which goes with its file number).
-    say_eye_sides([f for f in checklist if not f.blocks_sending()], (EYE_SIDE, INS_ELSEWHERE))
+    # An image its device recorded for another patient too (found from outside: only `case show` said it).
+    say_eye_sides([f for f in checklist if not f.blocks_sending()], (OTHER_PATIENT, EYE_SIDE, INS_ELSEWHERE))
     return 0
 
 
@@ -665,8 +666,11 @@ def run_send(args: argparse.Namespace) -> int:
         # case too (found from outside: said at the import only, the case left without a word): the window
         # says it on the case and sends it all the same (the nurse may know it is right), so the command
         # does, and says how to hold it back.
-        elsewhere = say_eye_sides(checklist, (EYE_SIDE, IMAGE_ELSEWHERE))
-        elsewhere = [finding for finding in elsewhere if finding.code == IMAGE_ELSEWHERE]
+        # So is an image its device recorded for another patient (found from outside: queued without a
+        # word, the window's own question left to the window): as the eye to check, a warning.
+        said = say_eye_sides(checklist, (OTHER_PATIENT, EYE_SIDE, IMAGE_ELSEWHERE))
+        elsewhere = [finding for finding in said if finding.code == IMAGE_ELSEWHERE]
+        others = [finding for finding in said if finding.code == OTHER_PATIENT]
         if findings:
             raise CaseFileError(M.tr("case.refused", id=case_id), details=[f.message for f in findings])
         # Made in training mode, the real platform set now: the window asks whether it is a real patient
@@ -680,6 +684,8 @@ def run_send(args: argparse.Namespace) -> int:
     say(M.tr("case.queued", id=case_id))
     if from_training:
         say(M.tr("case.training_leaves", id=case_id))
+    if others:
+        say(M.tr("case.other_patient_leaves", id=case_id))
     if elsewhere:
         say(M.tr("case.elsewhere_leaves", id=case_id))
     if waits:
@@ -707,6 +713,16 @@ M.add(
             "en": "Warning: a photo of this case is also in another patient's case (above). It goes all the same. "
             "If it is not this patient's, hold it back before the next synchronisation: teleavis case cancel "
             "{id}, then correct it in the Teleavis window.",
+        },
+        "case.other_patient_leaves": {
+            "fr": "Attention : l'appareil a enregistré une image de ce dossier pour un autre patient (ci-dessus). "
+            "Le dossier part quand même. Vérifiez l'identité du patient sur l'appareil : si l'image n'est pas "
+            "de ce patient, retenez le dossier avant la prochaine synchronisation (teleavis case cancel {id}), "
+            "puis supprimez l'image dans la fenêtre Teleavis.",
+            "en": "Warning: the device recorded an image of this case for another patient (above). The case "
+            "goes all the same. Check the patient's identity on the device: if the image is not this "
+            "patient's, hold the case back before the next synchronisation (teleavis case cancel {id}), then "
+            "delete the image in the Teleavis window.",
         },
         "case.waits_for_real_platform": {
             "fr": "Ce dossier a été préparé pour la plateforme réelle : il ne part pas vers la plateforme d'essai "

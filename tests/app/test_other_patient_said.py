@@ -1,0 +1,94 @@
+"""A DICOM its device recorded for another patient is said wherever the case may leave from.
+
+Found from outside (a tester playing a nurse): a case file whose two retinographs the device had filed
+under LEROY Sophie, born 14/07/1988, was imported into MARTIN Paul's case and queued by ``case send``
+without a word on the terminal: only ``case show`` said « l'appareil a enregistré cette image pour un
+autre patient », and the images would have reached the expert under Paul's name. ``case import`` and
+``case send`` now say it under « À vérifier », and ``case send`` says how to hold the case back. It stays
+a warning (docs/cli.md: ``case send`` refuses an incomplete case; a name mistyped on the device is the
+same patient, and the window sends it once asked): no option of the public command line was added.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pydicom
+import pytest
+
+from app.model import CaseState
+from app.store import Store
+from app.validation import OTHER_PATIENT, reply_other_patients, validate_images
+from capture.demo import fundus_scene
+from tests.support.cases import retina_case
+from tests.support.cli import run_inprocess, write_json
+from tests.support.dicom import retinograph
+
+OTHER = (
+    "Image 1 : L'appareil a enregistré cette image pour un autre patient (nom, prénom, date de naissance ou INS "
+    "différents) : vérifiez qu'elle est bien de ce patient, sinon supprimez-la."
+)
+
+
+def sophies_retinograph() -> bytes:
+    """The right eye's macula-centred field, as the device filed it for LEROY Sophie."""
+    ds = pydicom.dcmread(io.BytesIO(retinograph([fundus_scene(1400, 1050, seed=3, eye="right")], eye="R")))
+    ds.PatientName, ds.PatientBirthDate = "LEROY^Sophie", "19880714"
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    return out.getvalue()
+
+
+def case_with_sophies_image(folder: Path) -> Path:
+    """MARTIN Paul's retinography case file, its first image (right eye, macula) Sophie's DICOM."""
+    case_file = retina_case(folder)
+    doc = json.loads(case_file.read_text())
+    (folder / "OD.dcm").write_bytes(sophies_retinograph())
+    doc["images"][0] = {"file": "OD.dcm", "eye": "right", "view": "macula"}
+    return write_json(case_file, doc)
+
+
+def advice_lines(err: str) -> list[str]:
+    lines = err.splitlines()
+    if "À vérifier (n'empêche pas l'envoi) :" not in lines:
+        return []
+    return [line for line in lines[lines.index("À vérifier (n'empêche pas l'envoi) :") + 1 :] if line.startswith("  ⚠")]
+
+
+def test_another_patients_dicom_is_said_at_import_and_send_with_how_to_hold_it_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path, store: Store
+) -> None:
+    imported = run_inprocess(capsys, "case", "import", str(case_with_sophies_image(tmp_path / "case")))
+    assert imported.code == 0, imported.err
+    case_id = imported.out.strip()
+    assert f"  ⚠ {OTHER}" in advice_lines(imported.err)
+    assert "LEROY" not in imported.err and "Sophie" not in imported.err  # stderr may end in a log
+
+    sent = run_inprocess(capsys, "case", "send", case_id)
+    assert sent.code == 0, sent.err  # a warning: docs/cli.md refuses an incomplete case only
+    assert f"  ⚠ {OTHER}" in advice_lines(sent.err)
+    assert (
+        "Attention : l'appareil a enregistré une image de ce dossier pour un autre patient (ci-dessus). Le dossier "
+        "part quand même. Vérifiez l'identité du patient sur l'appareil : si l'image n'est pas de ce patient, "
+        f"retenez le dossier avant la prochaine synchronisation (teleavis case cancel {case_id}), puis supprimez "
+        "l'image dans la fenêtre Teleavis."
+    ) in sent.err
+    assert "LEROY" not in sent.err and "Sophie" not in sent.err
+    assert store.state(case_id) == CaseState.QUEUED
+
+
+def test_the_checklist_says_it_once_under_its_own_code_for_a_case_and_a_reply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path, store: Store
+) -> None:
+    imported = run_inprocess(capsys, "case", "import", str(case_with_sophies_image(tmp_path / "case")))
+    case = store.get_case(imported.out.strip())
+    said = [f for f in validate_images(case) if "autre patient" in f.message]
+    assert [(f.code, f.field, f.severity, f.message) for f in said] == [
+        (OTHER_PATIENT, "images[0].patient", "warning", OTHER)
+    ]
+    # Joined to a reply (any specialty), the same doubt, numbered as the reply numbers its images.
+    [in_reply] = reply_other_patients([case.images[1], case.images[0]])
+    assert (in_reply.code, in_reply.field) == (OTHER_PATIENT, "reply.images[1].patient")
+    assert in_reply.message.startswith("Image 2 : L'appareil a enregistré cette image pour un autre patient")

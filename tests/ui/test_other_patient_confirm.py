@@ -1,0 +1,123 @@
+"""An image its device recorded for another patient no longer leaves in one click.
+
+Found from outside (a tester playing a nurse): a retinograph the device had filed under LEROY Sophie,
+imported into MARTIN Paul's case, was said « à vérifier » in the checklist, and « Envoyer à l'expert »
+queued it at once; joined to a reply to the expert, it was said nowhere and left with the reply. Both now
+ask first, saying which image and that the device recorded it for another patient than the case's, what
+to do (delete it, or send once the identity is checked); checking is the default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app.model import Case, CaseImage, CaseState, Consent, Patient
+from app.outbox import Outbox
+from app.store import NewImage, Store
+from app.validation import OTHER_PATIENT
+from tests.app.test_other_patient_said import sophies_retinograph
+from tests.support.ui import activate
+from tests.ui.test_eye_side_confirm import (
+    CHECK,
+    RETINA_FORM,
+    asked,
+    no_answer_left,  # noqa: F401 - (autouse: no question left to answer)
+    retinograph_in_a_reply,
+)
+
+SEND = "C'est bien ce patient, envoyer"
+TITLE = "Image d'un autre patient ?"
+WHAT_TO_DO = (
+    "Envoyée, l'expert lirait l'image d'un autre patient sous le nom de celui-ci. Vérifiez sur l'appareil à qui "
+    "elle appartient. Si elle n'est pas de ce patient, supprimez-la. Si c'est bien lui (un nom mal saisi sur "
+    "l'appareil), vous pouvez envoyer."
+)
+
+
+def pauls_case_with_sophies_image(store: Store) -> str:
+    """MARTIN Paul's retinography, complete: his left eye cannot be photographed, his right eye's image is
+    the DICOM the device recorded for LEROY Sophie, with the checks of its import."""
+    from capture.pipeline import prepare_image_bytes
+
+    paul = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", local_id="D-2291")
+    prepared = prepare_image_bytes(sophies_retinograph(), filename="OD.dcm", specialty="ophthalmology", patient=paul)
+    record = CaseImage(
+        eye="right",
+        view="macula",
+        modality="OP",
+        content_type=prepared.content_type,
+        width=prepared.width,
+        height=prepared.height,
+        quality=list(prepared.quality),
+    )
+    case = Case(
+        specialty="ophthalmology",
+        question="Rétinopathie diabétique ?",
+        summary="Diabète depuis 12 ans.",
+        patient=paul,
+        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
+        form=dict(RETINA_FORM),
+        single_eye_reason="énucléation de l'œil gauche",
+    )
+    return store.create_case(case, [NewImage(record, prepared.data)])
+
+
+def test_sending_a_case_with_another_patients_image_asks_first(qtbot: Any, window: Any, store: Store) -> None:
+    case_id = pauls_case_with_sophies_image(store)
+    activate(qtbot, window)
+    window.open_case(case_id)
+    page = window.case_page
+    panel = page.capture.ensure()
+    try:
+        assert not [f for f in page.findings if f.blocks_sending()]
+        assert [f.code for f in page.findings].count(OTHER_PATIENT) == 1
+
+        # « Vérifier les images » (the default, and what Échap does): nothing leaves; the image's
+        # « Supprimer » is at hand.
+        seen = asked(CHECK)
+        assert not page.send()
+        expected = (
+            "L'image 1 a été enregistrée par l'appareil pour un autre patient que MARTIN Paul : nom, prénom, "
+            "date de naissance ou INS différents de ceux du dossier.\n\n" + WHAT_TO_DO
+        )
+        assert seen == [(TITLE, expected, CHECK, CHECK)]
+        assert store.state(case_id) == CaseState.DRAFT
+        assert window.focusWidget() is panel.labels.delete_button
+
+        # The identity checked on the device (a name mistyped there): it goes.
+        seen = asked(SEND)
+        assert page.send()
+        assert len(seen) == 1
+        qtbot.waitUntil(lambda: store.state(case_id) == CaseState.QUEUED, timeout=30_000)
+    finally:
+        page.capture.stop_camera()
+
+
+def test_a_reply_with_another_patients_image_asks_before_it_goes(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    from PySide6.QtCore import Qt
+
+    case_id, view, field, _check = retinograph_in_a_reply(
+        qtbot, store, tmp_path, "OD.dcm", sophies_retinograph(), "Voici l'œil droit demandé."
+    )
+    field.setCurrentIndex(field.findData("right"))  # the eye its device recorded: nothing else to ask
+
+    def replies() -> list[Any]:
+        return [m for m in Outbox(store).messages(case_id) if m.direction != "from-expert"]
+
+    seen = asked(CHECK)
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1
+    title, words, default, escape = seen[0]
+    assert (title, default, escape) == (TITLE, CHECK, CHECK)
+    assert words.startswith("L'image 1 (OD.dcm) a été enregistrée par l'appareil pour un autre patient que ")
+    assert words.endswith(WHAT_TO_DO)
+    assert replies() == [] and len(view._reply_images) == 1
+    assert view.reply.toPlainText() == "Voici l'œil droit demandé."
+
+    seen = asked(SEND)
+    qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1
+    assert len(replies()) == 1

@@ -1,0 +1,68 @@
+"""Asked before an image its device recorded for another patient leaves for the expert.
+
+Found from outside (a tester playing a nurse): a retinograph the device had filed under another patient
+(another name, first given name, birth date or INS than the case's) was said « à vérifier » in the
+checklist, and « Envoyer à l'expert » (or « Envoyer la réponse », with it joined) sent it in one click: a
+wrong-patient image reaching the expert is a patient-safety event and a breach of secrecy. The check is a
+warning (``app.validation.other_patient``): a name mistyped on the device is the same patient, so sending
+stays possible, once the nurse has checked the identity. Asked before a case is queued (``ui.case_page``)
+and before a reply with images (``ui.follow_view``), before the eye's question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+
+from app.model import CaseImage, Patient
+from app.validation import recorded_for_another
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+
+def send_despite_other_patient(parent: QWidget, patient: Patient, images: Sequence[tuple[str, CaseImage]]) -> bool:
+    """Whether to send: ``True`` at once when no image of ``images`` (numbered as the user reads them:
+    « 2 », « 1 (OD.dcm) ») was recorded by its device for another patient; else only when the user
+    answers « C'est bien ce patient, envoyer » (checking is the default, and what Échap or closing the
+    question does)."""
+    from PySide6.QtWidgets import QMessageBox  # a dialog's type: loaded when one is asked
+
+    numbers = [number for number, image in images if recorded_for_another(image)]
+    if not numbers:
+        return True
+    who = patient.shown_name() or QCoreApplication.translate("OtherPatient", "le patient de ce dossier")
+    lines = [
+        QCoreApplication.translate(
+            "OtherPatient",
+            "L'image {n} a été enregistrée par l'appareil pour un autre patient que {patient} : nom, prénom, "
+            "date de naissance ou INS différents de ceux du dossier.",
+        ).format(n=number, patient=who)
+        for number in numbers
+    ]
+    text = "\n\n".join(lines) + "\n\n"
+    text += QCoreApplication.translate(
+        "OtherPatient",
+        "Envoyée, l'expert lirait l'image d'un autre patient sous le nom de celui-ci. Vérifiez sur l'appareil "
+        "à qui elle appartient. Si elle n'est pas de ce patient, supprimez-la. Si c'est bien lui (un nom mal "
+        "saisi sur l'appareil), vous pouvez envoyer.",
+    )
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("OtherPatient", "Image d'un autre patient ?"),
+        text,
+        parent=parent,
+    )
+    check = box.addButton(
+        QCoreApplication.translate("OtherPatient", "Vérifier les images"), QMessageBox.ButtonRole.RejectRole
+    )
+    send = box.addButton(
+        QCoreApplication.translate("OtherPatient", "C'est bien ce patient, envoyer"),
+        QMessageBox.ButtonRole.DestructiveRole,
+    )
+    box.setDefaultButton(check)
+    box.setEscapeButton(check)
+    box.exec()
+    return box.clickedButton() is send
