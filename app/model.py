@@ -364,6 +364,17 @@ class QualityFinding:
         )
 
 
+@dataclass(frozen=True)
+class DevicePatient:
+    """Who a DICOM's device recorded the image for, as its header said at import: kept sealed with the
+    image's labels (the header is restamped with the case's patient), compared with the case's patient
+    each time the checklist is made (``app.device_patient``). Never sent, never in a log."""
+
+    name: str = ""  # PatientName as written: « LEROY^Sophie », or one field « LE GALL MARIE »
+    birth_date: str = ""  # PatientBirthDate: YYYYMMDD
+    patient_id: str = ""  # PatientID: an INS, or the device's own number
+
+
 @dataclass
 class CaseImage:
     """An image of a case. Its bytes live encrypted in the object store under ``blob``."""
@@ -385,6 +396,9 @@ class CaseImage:
     #: case file took it so): the checklist no longer asks (``Store.images_elsewhere``).
     owner_checked: bool = False
     device: str = ""
+    #: Who the DICOM's device recorded the image for (``None``: a photo, or an image imported before it
+    #: was kept, whose ``patient`` finding alone tells).
+    device_patient: DevicePatient | None = None
     modality: str = "XC"  # XC photograph, OP ophthalmic photograph
     quality: list[QualityFinding] = field(default_factory=list)
     blob: str = ""

@@ -50,7 +50,7 @@ from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw, os_reason
 from app.i18n import date_words, moment_words
-from app.model import Answer, Case, CaseImage, Requester
+from app.model import Answer, Case, CaseImage, Patient, Requester
 from app.outbox import Outbox
 from app.report_pdf import (
     Fonts,
@@ -70,6 +70,8 @@ from app.report_text import (
     eye_check_words,
     form_words,
     history_words,
+    other_patient_words,
+    quality_said,
     sex_words,
     view_words,
     zone_words,
@@ -509,7 +511,7 @@ def _images_part(store: Store, case: Case, t: T, styles: dict[str, ParagraphStyl
         title = t("image_title", n=number, total=total, label=f"{label} — {check}" if check else label)
         head = _p(t.fit(title), styles["h2"])
         picture, problem = _picture(store, image, t)
-        caption = _image_caption(image, t, styles)
+        caption = _image_caption(image, case.patient, t, styles)
         if picture is None:
             report.missing_images.append(number)
             story.append(KeepTogether([head, _p(t.fit(problem), styles["urgent"])]))
@@ -573,7 +575,7 @@ class _ImageBox(Flowable):  # type: ignore[misc]
         self.canv.drawImage(self._reader, (self._avail - width) / 2, 2 * mm, width, height, mask=None)
 
 
-def _image_caption(image: CaseImage, t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _image_caption(image: CaseImage, patient: Patient, t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     rows = []
     if image.note:
         rows.append((t("note"), image.note))
@@ -585,9 +587,14 @@ def _image_caption(image: CaseImage, t: T, styles: dict[str, ParagraphStyle]) ->
         rows.append((t("captured"), moment_words(image.captured_at, t.lang)))
     findings = [
         f"{t.level(f.level)} : {f.text(t.lang)}" if t.lang == "fr" else f"{t.level(f.level)}: {f.text(t.lang)}"
-        for f in image.quality
-        if f.level != "ok"
+        for f in quality_said(image)
     ]
+    # Found from outside: an identity typed after the DICOM was imported printed nothing of its device's
+    # other patient; the device's identity is compared with the case's as it is.
+    other = other_patient_words(image, patient, t.lang)
+    if other:
+        warn = t.level("warning")
+        findings.append(f"{warn} : {other}" if t.lang == "fr" else f"{warn}: {other}")
     # Found from outside: a retinography with both eyes swapped printed « aucune remarque » under each.
     side = eye_side_words(image, t.lang)
     if side:

@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from app import messages as M
+from app import quality_words
 from app.i18n import Catalogue, moment_words
 from app.identifiers import birth_country_name
-from app.model import Case, CaseImage, Message
-from app.validation import looks_like
+from app.model import OTHER_PATIENT_CHECK, Case, CaseImage, Message, Patient, QualityFinding
+from app.validation import looks_like, recorded_for_another
 
 log = logging.getLogger(__name__)
 
@@ -332,6 +333,26 @@ def eye_check_words(image: CaseImage, lang: str) -> str | None:
     """« œil à vérifier » for a retinograph whose optic disc lies on the other eye's side
     (``app.validation.eye_side``), whatever the case's state: sent, the expert's advice may rest on it."""
     return _pick(_WORDS, "eye_to_check", lang) if looks_like(image) else None
+
+
+def quality_said(image: CaseImage) -> list[QualityFinding]:
+    """The image's findings a reader is told (all but ``ok``), but for the device's patient compared at its
+    import once the device's identity is kept with the image: :func:`other_patient_words` compares it with
+    the case's identity as it is (typed, or corrected, after the import)."""
+    return [
+        f
+        for f in image.quality
+        if f.level != "ok" and not (f.check == OTHER_PATIENT_CHECK and image.device_patient is not None)
+    ]
+
+
+def other_patient_words(image: CaseImage, patient: Patient, lang: str) -> str | None:
+    """That the device recorded the image for another patient than ``patient`` (the case's as it is now),
+    whatever the case's state: the report and ``case show`` keep it on its image once sent. Names nobody.
+    ``None`` for an image imported before the device's identity was kept (its finding says it)."""
+    if image.device_patient is None or not recorded_for_another(image, patient):
+        return None
+    return quality_words.words("patient.other", None, lang)
 
 
 def conversation_words(messages: list[Message], lang: str) -> tuple[str, list[tuple[str, str, str]]]:

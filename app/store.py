@@ -59,6 +59,7 @@ from app.model import (
     CaseImage,
     CaseState,
     CaseSummary,
+    DevicePatient,
     Patient,
     QualityFinding,
     ShownNews,
@@ -102,6 +103,13 @@ class NewImage:
     source_sha1: str | None = None
     #: Its files are on disk already (:meth:`Store.write_files`): the store records them, or removes them.
     written: bool = field(default=False, init=False)
+
+
+def _device_patient(data: object) -> DevicePatient | None:
+    """The device's patient as an image's sealed labels keep it (none in labels sealed before it was)."""
+    if not isinstance(data, dict):
+        return None
+    return DevicePatient(**{key: str(data.get(key) or "") for key in ("name", "birth_date", "patient_id")})
 
 
 def _fixed_digest(image: CaseImage) -> str:
@@ -635,6 +643,7 @@ class Store:
                 device=meta.get("device", ""),
                 time_unknown=bool(meta.get("time_unknown", False)),
                 owner_checked=bool(meta.get("owner_checked", False)),
+                device_patient=_device_patient(meta.get("device_patient")),
                 content_type=row["content_type"],
                 width=row["width"],
                 height=row["height"],
@@ -765,6 +774,8 @@ class Store:
             meta["time_unknown"] = True
         if image.owner_checked:
             meta["owner_checked"] = True
+        if image.device_patient is not None:  # sealed: another patient's identity, maybe
+            meta["device_patient"] = asdict(image.device_patient)
         meta["fixed"] = _fixed_digest(image)
         return self.key.seal(json.dumps(meta, ensure_ascii=False).encode("utf-8"), context)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from app import forms, i18n
+from app import forms, i18n, quality_words
 from app import messages as M
+from app.device_patient import recorded_for_another as another_patient
 from app.findings import Finding
 from app.folding import fold
 from app.identifiers import (
@@ -803,29 +804,34 @@ def reply_eye_sides(specialty: str, images: list[CaseImage]) -> list[Finding]:
 OTHER_PATIENT = "image.patient.other"
 
 
-def recorded_for_another(image: CaseImage) -> bool:
-    """Whether the image's device recorded it for another patient than the case's (a DICOM's name, first
-    given name, birth date or INS, compared at its import; its header says the case's patient once
-    restamped, so this finding is the only trace of it)."""
+def recorded_for_another(image: CaseImage, patient: Patient) -> bool:
+    """Whether the image's device recorded it for another patient than ``patient``, the case's as it is
+    now (``app.device_patient``: its name, first given name, birth date or INS; an identity typed or
+    corrected after the import is compared as it is). An image imported before the device's identity was
+    kept has only its ``patient`` finding, compared at its import."""
+    if image.device_patient is not None:
+        return another_patient(image.device_patient, patient)
     return any(f.check == OTHER_PATIENT_CHECK and f.level != "ok" for f in image.quality)
 
 
-def other_patient(image: CaseImage, n: int, where: str = "") -> list[Finding]:
+def other_patient(image: CaseImage, patient: Patient, n: int, where: str = "") -> list[Finding]:
     """An image its device recorded for another patient (a warning under its own code, that the window
     asks about before the image leaves and ``case send`` says on stderr): sent, the expert would read
     another patient's image under this one's name. Not blocking: a name mistyped on the device is the
-    same patient, which the nurse checks."""
-    if not recorded_for_another(image):
+    same patient, which the nurse checks. Names nobody (the command line's output may end in a log)."""
+    if not recorded_for_another(image, patient):
         return []
     where = where or f"images[{n - 1}]"
-    sentence = next(f.text() for f in image.quality if f.check == OTHER_PATIENT_CHECK and f.level != "ok")
+    sentence = quality_words.words("patient.other") or ""
     return [_f(OTHER_PATIENT, f"{where}.patient", "v.quality_warn", "warning", n=n, reason=sentence)]
 
 
-def reply_other_patients(images: list[CaseImage]) -> list[Finding]:
+def reply_other_patients(images: list[CaseImage], patient: Patient) -> list[Finding]:
     """:func:`other_patient` for the images joined to a reply, numbered as the reply numbers them: such
     an image reaches the expert as a case's does, whatever the specialty."""
-    return [f for n, image in enumerate(images, start=1) for f in other_patient(image, n, f"reply.images[{n - 1}]")]
+    return [
+        f for n, image in enumerate(images, start=1) for f in other_patient(image, patient, n, f"reply.images[{n - 1}]")
+    ]
 
 
 def validate_images(case: Case) -> list[Finding]:
@@ -851,7 +857,7 @@ def validate_images(case: Case) -> list[Finding]:
         if taken is not None and taken.tzinfo is not None and taken > utc_now() + timedelta(days=1):
             # A device whose clock was never set: the expert would read the lesion's history wrong.
             out.append(_f("image.future", f"{where}.captured_at", "v.captured_future", "warning", n=n))
-        out.extend(other_patient(image, n, where))
+        out.extend(other_patient(image, case.patient, n, where))
         for finding in image.quality:
             if finding.check == OTHER_PATIENT_CHECK and finding.level != "blocking":
                 continue  # said by other_patient, under its own code

@@ -14,7 +14,6 @@ kilobytes may inflate to gigabytes: pydicom inflates it whole, without a limit).
 from __future__ import annotations
 
 import io
-import re
 import struct
 import threading
 import warnings
@@ -29,9 +28,11 @@ from pydicom.errors import BytesLengthException, InvalidDicomError
 from pydicom.pixels.utils import pixel_array
 from pydicom.tag import Tag
 
+from app.device_patient import PLACEHOLDER_NAMES
+from app.device_patient import recorded_for_another as another
 from app.folding import fold
-from app.identifiers import INS_NIA_SYSTEM, INS_SYSTEM, INS_TEST_SYSTEM, ins_is_valid, ins_system, normalize_ins
-from app.model import Patient
+from app.identifiers import INS_NIA_SYSTEM, INS_SYSTEM, INS_TEST_SYSTEM, ins_system, normalize_ins
+from app.model import DevicePatient, Patient
 from app.moments import fhir_date_time, parse_offset
 from capture import messages
 from capture.deidentify import allowed_copy
@@ -42,8 +43,6 @@ OP_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.77.1.5.1"
 VL_PHOTO_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.77.1.4"
 
 _SEX = {"male": "M", "female": "F", "other": "O"}
-#: What devices name a patient who was not entered (folded).
-_PLACEHOLDER_NAMES = ("demo", "test", "anonym", "unknown", "inconnu")
 _MACULA_WORDS = ("macula", "macular", "fovea", "maculaire")
 # Where devices code the field: the region (eye, retina), the structure it is centred on, the view.
 _VIEW_SEQUENCES = ("AnatomicRegionSequence", "PrimaryAnatomicStructureSequence", "ViewCodeSequence")
@@ -369,64 +368,23 @@ def _device(ds: Dataset) -> str:
     return " ".join(p for p in parts if p)[:64]
 
 
+def device_patient(ds: Dataset) -> DevicePatient | None:
+    """Who the device recorded the image for (its patient tags as written), or ``None`` when it wrote none
+    or its placeholder (« DEMO^Patient »: nobody was entered on it)."""
+    recorded = DevicePatient(
+        name=str(getattr(ds, "PatientName", "") or "").strip(),
+        birth_date=str(getattr(ds, "PatientBirthDate", "") or "").strip(),
+        patient_id=str(getattr(ds, "PatientID", "") or "").strip(),
+    )
+    if any(word in fold(recorded.name) for word in PLACEHOLDER_NAMES):
+        return None
+    return recorded if recorded != DevicePatient() else None
+
+
 def recorded_for_another(ds: Dataset, patient: Patient | None) -> bool:
-    """Whether the device recorded the image for someone else than ``patient``: a family name (neither
-    the birth name nor the used name), a first given name (none of the patient's: twins share the rest),
-    a birth date or an INS in the file that differs from the case's (either side missing says nothing;
-    the file's own identity is replaced when it goes, :func:`rewrite_dicom`)."""
-    if patient is None:
-        return False
-    name = str(getattr(ds, "PatientName", "") or "")
-    if any(word in fold(name) for word in _PLACEHOLDER_NAMES):
-        return False  # the device's own placeholder: nobody was entered on it, nothing to compare
-    # The device may know the patient by her used name (a spouse's), the name she gives at the desk.
-    families = [words for n in (patient.family, patient.used_name) if (words := _name_words(n))]
-    if "^" in name:
-        recorded, _, rest = name.partition("^")
-        if _name_words(recorded) and families and _name_words(recorded) not in families:
-            return True
-        given = rest.split("^")[0]
-    else:  # one field typed on the device (« LE GALL MARIE »): her family name first or last, then the given
-        words = _name_words(name.split("=")[0])
-        given = None
-        for family in families:
-            if words[: len(family)] == family:
-                given = " ".join(words[len(family) :])
-            elif words[-len(family) :] == family:
-                given = " ".join(words[: -len(family)])
-            if given is not None:
-                break
-        if words and families and given is None:
-            return True
-    if _another_given_name(given or "", patient.given):
-        return True
-    if _another_ins(str(getattr(ds, "PatientID", "") or ""), patient.ins):
-        return True
-    born = str(getattr(ds, "PatientBirthDate", "") or "").strip()
-    return bool(born) and len(born) == 8 and bool(patient.birth_date) and born != patient.birth_date.replace("-", "")
-
-
-def _name_words(text: str) -> list[str]:
-    return [word for word in re.split(r"[\s\-.,']+", fold(text)) if word]
-
-
-def _another_given_name(recorded: str, given: list[str]) -> bool:
-    """Whether the device's first given name is none of the patient's (the one she goes by may be her
-    second); an initial is compared as an initial."""
-    words = _name_words(recorded)
-    hers = [word for name in given for word in _name_words(name)]
-    if not words or not hers:
-        return False
-    first = words[0]
-    if len(first) == 1:
-        return not any(word[0] == first for word in hers)
-    return first not in hers and not any(len(word) == 1 and word == first[0] for word in hers)
-
-
-def _another_ins(recorded: str, ins: str | None) -> bool:
-    """Whether the file's Patient ID is a valid INS other than the case's (a device's own file number
-    says nothing: it cannot be compared)."""
-    return bool(ins) and ins_is_valid(recorded) and normalize_ins(recorded) != normalize_ins(ins or "")
+    """Whether the device recorded the image for someone else than ``patient`` (``app.device_patient``)."""
+    recorded = device_patient(ds)
+    return recorded is not None and another(recorded, patient)
 
 
 def rewrite_dicom(ds: Dataset, patient: Patient | None, *, name: str = "image", training: bool = False) -> bytes:

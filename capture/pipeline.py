@@ -19,7 +19,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from app.fsutil import FileTooLarge, NotOrdinaryFile, read_ordinary_file
-from app.model import DEVICE_EYE_CHECK, OTHER_PATIENT_CHECK, Patient, QualityFinding, iso, utc_now
+from app.model import DEVICE_EYE_CHECK, OTHER_PATIENT_CHECK, DevicePatient, Patient, QualityFinding, iso, utc_now
 from app.store import sha1_b64
 from capture import messages
 from capture.cv import cv2
@@ -58,6 +58,9 @@ class PreparedImage:
     #: An imported file's SHA-1 (base64) as it was read: a DICOM's stored bytes are rewritten for the
     #: case's patient, so the same export is known again only by this.
     source_sha1: str | None = None
+    #: Who a DICOM's device recorded it for (its header is rewritten for the case's patient): kept sealed
+    #: with the image, compared with the case's patient by the checklist.
+    device_patient: DevicePatient | None = None
 
 
 def prepare_image_file(
@@ -188,7 +191,7 @@ def _prepared(
 
 def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient | None) -> PreparedImage:
     # Imported lazily: pydicom's import is slow and most cases hold only photos.
-    from capture.dicom import read_dicom, recorded_for_another, rewrite_dicom
+    from capture.dicom import device_patient, read_dicom, recorded_for_another, rewrite_dicom
 
     image = read_dicom(data, name=name)
     modality = "OP" if specialty == "ophthalmology" or image.modality == "OP" else "XC"
@@ -215,6 +218,7 @@ def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient |
         view=image.view,
         captured_at=image.captured_at,
         device=image.device,
+        device_patient=device_patient(image.dataset),
     )
 
 

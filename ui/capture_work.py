@@ -85,6 +85,7 @@ def record_for(prepared: PreparedImage, labels: Labels) -> CaseImage:
         height=prepared.height,
         captured_at=prepared.captured_at or "",
         device=prepared.device,
+        device_patient=prepared.device_patient,
         modality=prepared.modality,
         quality=list(prepared.quality),
     )

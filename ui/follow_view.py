@@ -1143,6 +1143,7 @@ class FollowView(QWidget):
                     eye=prepared.eye,
                     view=prepared.view or "",
                     device=prepared.device,
+                    device_patient=prepared.device_patient,
                     captured_at=prepared.captured_at or "",
                     note=self.tr("réponse à l'expert"),
                 )
@@ -1181,7 +1182,7 @@ class FollowView(QWidget):
         images = self._reply_images
         doubted = [
             int(match.group(1))
-            for f in reply_other_patients([image.record for image in images])
+            for f in reply_other_patients([image.record for image in images], self.case.patient)
             if (match := re.fullmatch(r"reply\.images\[(\d+)\]\.patient", f.field))
         ]
         if not doubted:

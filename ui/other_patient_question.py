@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
+from app.device_patient import recorded_words
+from app.i18n import date_words
 from app.model import CaseImage, Patient
 from app.validation import recorded_for_another
 
@@ -27,21 +29,31 @@ def send_despite_other_patient(parent: QWidget, patient: Patient, images: Sequen
     """Whether to send: ``True`` at once when no image of ``images`` (numbered as the user reads them:
     « 2 », « 1 (OD.dcm) ») was recorded by its device for another patient; else only when the user
     answers « C'est bien ce patient, envoyer » (checking is the default, and what Échap or closing the
-    question does)."""
+    question does). Each image is said with whom the device recorded it for, beside the case's patient:
+    the window is the nurse's, and she compares them."""
     from PySide6.QtWidgets import QMessageBox  # a dialog's type: loaded when one is asked
 
-    numbers = [number for number, image in images if recorded_for_another(image)]
-    if not numbers:
+    doubted = [(number, image) for number, image in images if recorded_for_another(image, patient)]
+    if not doubted:
         return True
-    who = patient.shown_name() or QCoreApplication.translate("OtherPatient", "le patient de ce dossier")
-    lines = [
-        QCoreApplication.translate(
-            "OtherPatient",
-            "L'image {n} a été enregistrée par l'appareil pour un autre patient que {patient} : nom, prénom, "
-            "date de naissance ou INS différents de ceux du dossier.",
-        ).format(n=number, patient=who)
-        for number in numbers
-    ]
+    case_words = ", ".join(part for part in (patient.shown_name(), date_words(patient.birth_date)) if part)
+    who = case_words or QCoreApplication.translate("OtherPatient", "le patient de ce dossier")
+    lines = []
+    for number, image in doubted:
+        recorded = recorded_words(image.device_patient) if image.device_patient is not None else ""
+        if recorded:
+            line = QCoreApplication.translate(
+                "OtherPatient",
+                "L'image {n} a été enregistrée par l'appareil pour {recorded}, et non pour {patient}, le patient "
+                "du dossier.",
+            ).format(n=number, recorded=recorded, patient=who)
+        else:  # imported before the device's identity was kept: only its doubt is known
+            line = QCoreApplication.translate(
+                "OtherPatient",
+                "L'image {n} a été enregistrée par l'appareil pour un autre patient que {patient} : nom, prénom, "
+                "date de naissance ou INS différents de ceux du dossier.",
+            ).format(n=number, patient=who)
+        lines.append(line)
     text = "\n\n".join(lines) + "\n\n"
     text += QCoreApplication.translate(
         "OtherPatient",

@@ -25,6 +25,8 @@ from app.report_text import (
     form_words,
     history_words,
     level_words,
+    other_patient_words,
+    quality_said,
     view_words,
 )
 from app.store import PLATFORM, NewImage, Store
@@ -186,6 +188,7 @@ def load_images(parsed_images: list[Any], specialty: str, case: Case) -> list[Ne
         record = ref.record
         record.content_type, record.width, record.height = prepared.content_type, prepared.width, prepared.height
         record.quality, record.modality, record.device = prepared.quality, prepared.modality, prepared.device
+        record.device_patient = prepared.device_patient
         record.eye = record.eye or prepared.eye
         record.view = record.view or (prepared.view or "")
         record.captured_at = prepared.captured_at or ""
@@ -458,7 +461,10 @@ def run_show(args: argparse.Namespace) -> int:
         # while the case can be edited, here otherwise.
         check = eye_check_words(image, lang)
         out.append(f"  [{n}] {image.width}×{image.height} {label}" + (f" — ⚠ {check}" if check else ""))
-        out.extend(f"      {f.text(lang)}" for f in image.quality if f.level != "ok")
+        out.extend(f"      {f.text(lang)}" for f in quality_said(image))
+        other = other_patient_words(image, case.patient, lang)  # the case's identity as it is now
+        if other:
+            out.append(f"      {other}")
         side = eye_side_words(image) if not editable else None
         if side:
             out.append(f"      ⚠ {side}")

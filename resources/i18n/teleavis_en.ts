@@ -1330,27 +1330,27 @@ Queue it for sending?</translation>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1147"/>
+        <location filename="../../ui/follow_view.py" line="1148"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1234"/>
+        <location filename="../../ui/follow_view.py" line="1235"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1236"/>
+        <location filename="../../ui/follow_view.py" line="1237"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1240"/>
+        <location filename="../../ui/follow_view.py" line="1241"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1256"/>
+        <location filename="../../ui/follow_view.py" line="1257"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
@@ -1383,7 +1383,7 @@ Queue it for sending?</translation>
         <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1225"/>
+        <location filename="../../ui/follow_view.py" line="1226"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -2113,32 +2113,37 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>OtherPatient</name>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="36"/>
+        <location filename="../../ui/other_patient_question.py" line="40"/>
         <source>le patient de ce dossier</source>
         <translation>this case&apos;s patient</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="38"/>
+        <location filename="../../ui/other_patient_question.py" line="45"/>
+        <source>L&apos;image {n} a été enregistrée par l&apos;appareil pour {recorded}, et non pour {patient}, le patient du dossier.</source>
+        <translation>Image {n} was recorded by the device for {recorded}, not for {patient}, the case&apos;s patient.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/other_patient_question.py" line="51"/>
         <source>L&apos;image {n} a été enregistrée par l&apos;appareil pour un autre patient que {patient} : nom, prénom, date de naissance ou INS différents de ceux du dossier.</source>
         <translation>Image {n} was recorded by the device for another patient than {patient}: a name, given name, birth date or INS other than the case&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="46"/>
+        <location filename="../../ui/other_patient_question.py" line="58"/>
         <source>Envoyée, l&apos;expert lirait l&apos;image d&apos;un autre patient sous le nom de celui-ci. Vérifiez sur l&apos;appareil à qui elle appartient. Si elle n&apos;est pas de ce patient, supprimez-la. Si c&apos;est bien lui (un nom mal saisi sur l&apos;appareil), vous pouvez envoyer.</source>
         <translation>Sent, the expert would read another patient&apos;s image under this one&apos;s name. Check on the device whose image it is. If it is not this patient&apos;s, delete it. If it is this patient&apos;s (a name mistyped on the device), you may send.</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="54"/>
+        <location filename="../../ui/other_patient_question.py" line="66"/>
         <source>Image d&apos;un autre patient ?</source>
         <translation>Another patient&apos;s image?</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="59"/>
+        <location filename="../../ui/other_patient_question.py" line="71"/>
         <source>Vérifier les images</source>
         <translation>Check the images</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="62"/>
+        <location filename="../../ui/other_patient_question.py" line="74"/>
         <source>C&apos;est bien ce patient, envoyer</source>
         <translation>It is this patient, send</translation>
     </message>

@@ -11,15 +11,17 @@ same patient, and the window sends it once asked): no option of the public comma
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from pathlib import Path
 
 import pydicom
 import pytest
+from pypdf import PdfReader
 
-from app.model import CaseState
-from app.store import Store
+from app.model import Case, CaseImage, CaseState, Patient
+from app.store import NewImage, Store
 from app.validation import OTHER_PATIENT, reply_other_patients, validate_images
 from capture.demo import fundus_scene
 from tests.support.cases import retina_case
@@ -89,6 +91,70 @@ def test_the_checklist_says_it_once_under_its_own_code_for_a_case_and_a_reply(
         (OTHER_PATIENT, "images[0].patient", "warning", OTHER)
     ]
     # Joined to a reply (any specialty), the same doubt, numbered as the reply numbers its images.
-    [in_reply] = reply_other_patients([case.images[1], case.images[0]])
+    [in_reply] = reply_other_patients([case.images[1], case.images[0]], case.patient)
     assert (in_reply.code, in_reply.field) == (OTHER_PATIENT, "reply.images[1].patient")
     assert in_reply.message.startswith("Image 2 : L'appareil a enregistré cette image pour un autre patient")
+
+
+def test_an_identity_typed_after_its_dicom_was_imported_is_compared_as_it_is_now(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: Path, store: Store
+) -> None:
+    """Found from outside: a new case, its retinographs imported before the identity was typed (at the
+    device, the nurse imports first): Sophie's DICOM was compared with nobody, its header restamped with
+    the empty identity, and once MARTIN Paul was typed nothing ever said it was another patient's. The
+    device's identity is now kept (sealed) with the image and compared with the case's as it is."""
+    case_file = case_with_sophies_image(tmp_path / "case")
+    doc = json.loads(case_file.read_text())
+    paul = doc["patient"]
+    doc["patient"] = {"sex": "unknown"}  # nobody typed yet
+    write_json(case_file, doc)
+    imported = run_inprocess(capsys, "case", "import", str(case_file))
+    assert imported.code == 0, imported.err
+    case_id = imported.out.strip()
+    assert advice_lines(imported.err) == []  # nobody to compare with
+
+    case = store.get_case(case_id)
+    case.patient = Patient(**{**paul, "given": paul["given"] if isinstance(paul["given"], list) else [paul["given"]]})
+    store.update_case(case)
+    sent = run_inprocess(capsys, "case", "send", case_id)
+    assert f"  ⚠ {OTHER}" in advice_lines(sent.err)
+    assert "LEROY" not in sent.err
+
+    # Sent, it stays on its image in `case show` and in the PDF report.
+    for state in (CaseState.SENDING, CaseState.SENT):
+        store.transition(case_id, state)
+    shown = run_inprocess(capsys, "case", "show", case_id).out.splitlines()
+    first = next(n for n, line in enumerate(shown) if line.startswith("  [1]"))
+    assert f"      {OTHER.removeprefix('Image 1 : ')}" in shown[first + 1 : first + 4]
+    pdf = tmp_path / "case.pdf"
+    assert run_inprocess(capsys, "case", "export", case_id, "--pdf", str(pdf)).code == 0
+    text = " ".join(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages).split())
+    assert "À vérifier : L'appareil a enregistré cette image pour un autre patient" in text
+    assert "LEROY" not in text
+
+
+def test_an_identity_corrected_to_the_devices_is_no_longer_another_patient(store: Store) -> None:
+    """A birth date mistyped in the case (03/02 for 02/03): the device's image was said another patient's
+    until the image was deleted, even once the case's date was corrected to the device's."""
+    from capture.pipeline import prepare_image_bytes
+
+    ds = pydicom.dcmread(io.BytesIO(sophies_retinograph()))
+    ds.PatientName, ds.PatientBirthDate = "MARTIN^Paul", "19500302"
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    mistyped = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", local_id="D-1")
+    prepared = prepare_image_bytes(out.getvalue(), filename="OD.dcm", specialty="ophthalmology", patient=mistyped)
+    record = CaseImage(eye="right", view="macula", modality="OP", quality=list(prepared.quality))
+    record.device_patient = prepared.device_patient
+    case_id = store.create_case(Case(specialty="ophthalmology", patient=mistyped), [NewImage(record, prepared.data)])
+
+    case = store.get_case(case_id)
+    assert [f.code for f in validate_images(case)].count(OTHER_PATIENT) == 1
+    # An image imported before the device's identity was kept: its finding alone tells, as at its import.
+    legacy = dataclasses.replace(case, images=[dataclasses.replace(case.images[0], device_patient=None)])
+    assert [f.code for f in validate_images(legacy)].count(OTHER_PATIENT) == 1
+    case.patient.birth_date = "1950-03-02"
+    store.update_case(case)
+    case = store.get_case(case_id)
+    assert [f.code for f in validate_images(case)].count(OTHER_PATIENT) == 0
+    assert not [f for f in validate_images(case) if "autre patient" in f.message]
