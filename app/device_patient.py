@@ -6,7 +6,7 @@ with the case's patient. It is compared with the case's patient each time the ch
 identity typed or corrected after the image was imported (a new case, its retinographs imported first)
 is compared as it is now. The traits compared are the RNIV's strict traits a device writes: the birth
 name (or the used name, which the patient may give at the desk), the first given name, the birth date,
-and an INS; either side missing says nothing.
+the sex (a man for a woman; « other » or none says nothing), and an INS; either side missing says nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from app import i18n
+from app import messages as M
 from app.folding import fold
 from app.identifiers import ins_is_valid, normalize_ins
 from app.model import DevicePatient, Patient
@@ -25,7 +26,8 @@ PLACEHOLDER_NAMES = ("demo", "test", "anonym", "unknown", "inconnu")
 def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bool:
     """Whether the device recorded the image for someone else than ``patient``: a family name (neither
     the birth name nor the used name), a first given name (none of the patient's: twins share the rest),
-    a birth date or an INS that differs from the case's (either side missing says nothing)."""
+    a birth date, a sex (a man for a woman) or an INS that differs from the case's (either side missing
+    says nothing)."""
     if patient is None:
         return False
     name = recorded.name
@@ -54,18 +56,30 @@ def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bo
         return True
     if _another_ins(recorded.patient_id, patient.ins):
         return True
+    if _another_sex(recorded.sex, patient.sex):
+        return True
     born = recorded.birth_date.strip()
     return bool(born) and len(born) == 8 and bool(patient.birth_date) and born != patient.birth_date.replace("-", "")
 
 
+M.add(
+    {
+        "device_patient.M": {"fr": "homme", "en": "man"},
+        "device_patient.F": {"fr": "femme", "en": "woman"},
+    }
+)
+
+
 def recorded_words(recorded: DevicePatient, lang: str | None = None) -> str:
-    """The identity the device recorded, as a person reads it: « LEROY Sophie, 14/07/1988 » (the birth date
-    in the reader's language, left out when the device wrote none or an odd one)."""
+    """The identity the device recorded, as a person reads it: « LEROY Sophie, 14/07/1988, femme » (the
+    birth date in the reader's language; each part left out when the device wrote none or an odd one)."""
     name = " ".join(part.strip() for part in recorded.name.split("=")[0].split("^")[:2] if part.strip())
     born = recorded.birth_date.strip()
     day = f"{born[:4]}-{born[4:6]}-{born[6:8]}" if len(born) == 8 and born.isdigit() else ""
     words = i18n.date_words(day, lang) if day else ""
-    return ", ".join(part for part in (name, words) if part)
+    key = f"device_patient.{recorded.sex}"
+    sex = (M.CATALOGUE.tr_in(key, lang) if lang else M.tr(key)) if recorded.sex in _SEXES else ""
+    return ", ".join(part for part in (name, words, sex) if part)
 
 
 def _name_words(text: str) -> list[str]:
@@ -83,6 +97,16 @@ def _another_given_name(recorded: str, given: list[str]) -> bool:
     if len(first) == 1:
         return not any(word[0] == first for word in hers)
     return first not in hers and not any(len(word) == 1 and word == first[0] for word in hers)
+
+
+#: DICOM's PatientSex for the case's sexes a device can tell apart (« O », other, and none say nothing).
+_SEXES = {"M": "male", "F": "female"}
+
+
+def _another_sex(recorded: str, sex: str) -> bool:
+    """Whether the device recorded a man for a woman or the reverse: a strict trait (RNIV), which tells
+    apart twins the device knew by their family name and birth date only."""
+    return recorded in _SEXES and sex in _SEXES.values() and _SEXES[recorded] != sex
 
 
 def _another_ins(recorded: str, ins: str | None) -> bool:

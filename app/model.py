@@ -270,7 +270,7 @@ DISC_SIDE_CHECK = "optic-disc"
 DEVICE_EYE_CHECK = "device-eye"
 
 #: A DICOM whose device recorded it for someone else than the case's patient at its import (another
-#: name, first given name, birth date or INS: ``capture.dicom.recorded_for_another``), a warning kept
+#: name, first given name, birth date, sex or INS: ``app.device_patient``), a warning kept
 #: with the image whatever its header says once restamped. The checklist says it under its own code
 #: (``app.validation.OTHER_PATIENT``), and the window asks before such an image leaves.
 OTHER_PATIENT_CHECK = "patient"
@@ -373,6 +373,7 @@ class DevicePatient:
     name: str = ""  # PatientName as written: « LEROY^Sophie », or one field « LE GALL MARIE »
     birth_date: str = ""  # PatientBirthDate: YYYYMMDD
     patient_id: str = ""  # PatientID: an INS, or the device's own number
+    sex: str = ""  # PatientSex: M, F, O
 
 
 @dataclass

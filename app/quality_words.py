@@ -208,10 +208,10 @@ CATALOGUE = i18n.Catalogue(
             "en": "The device recorded this image as a left eye.",
         },
         "patient.other": {
-            "fr": "L'appareil a enregistré cette image pour un autre patient (nom, prénom, date de naissance "
-            "ou INS différents) : vérifiez qu'elle est bien de ce patient, sinon supprimez-la.",
+            "fr": "L'appareil a enregistré cette image pour un autre patient (nom, prénom, date de naissance, "
+            "sexe ou INS différents) : vérifiez qu'elle est bien de ce patient, sinon supprimez-la.",
             "en": "The device recorded this image for another patient (a different name, given name, birth "
-            "date or INS): check it is this patient's, otherwise delete it.",
+            "date, sex or INS): check it is this patient's, otherwise delete it.",
         },
         "face.warning": {
             "fr": "Un visage est visible : recadrez la photo ou masquez-le, sauf s'il est l'objet de la demande.",

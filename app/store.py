@@ -109,7 +109,7 @@ def _device_patient(data: object) -> DevicePatient | None:
     """The device's patient as an image's sealed labels keep it (none in labels sealed before it was)."""
     if not isinstance(data, dict):
         return None
-    return DevicePatient(**{key: str(data.get(key) or "") for key in ("name", "birth_date", "patient_id")})
+    return DevicePatient(**{key: str(data.get(key) or "") for key in ("name", "birth_date", "patient_id", "sex")})
 
 
 def _fixed_digest(image: CaseImage) -> str:

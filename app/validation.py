@@ -806,7 +806,7 @@ OTHER_PATIENT = "image.patient.other"
 
 def recorded_for_another(image: CaseImage, patient: Patient) -> bool:
     """Whether the image's device recorded it for another patient than ``patient``, the case's as it is
-    now (``app.device_patient``: its name, first given name, birth date or INS; an identity typed or
+    now (``app.device_patient``: its name, first given name, birth date, sex or INS; an identity typed or
     corrected after the import is compared as it is). An image imported before the device's identity was
     kept has only its ``patient`` finding, compared at its import."""
     if image.device_patient is not None:

@@ -375,6 +375,7 @@ def device_patient(ds: Dataset) -> DevicePatient | None:
         name=str(getattr(ds, "PatientName", "") or "").strip(),
         birth_date=str(getattr(ds, "PatientBirthDate", "") or "").strip(),
         patient_id=str(getattr(ds, "PatientID", "") or "").strip(),
+        sex=str(getattr(ds, "PatientSex", "") or "").strip().upper(),
     )
     if any(word in fold(recorded.name) for word in PLACEHOLDER_NAMES):
         return None

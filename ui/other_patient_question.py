@@ -1,7 +1,7 @@
 """Asked before an image its device recorded for another patient leaves for the expert.
 
 Found from outside (a tester playing a nurse): a retinograph the device had filed under another patient
-(another name, first given name, birth date or INS than the case's) was said « à vérifier » in the
+(another name, first given name, birth date, sex or INS than the case's) was said « à vérifier » in the
 checklist, and « Envoyer à l'expert » (or « Envoyer la réponse », with it joined) sent it in one click: a
 wrong-patient image reaching the expert is a patient-safety event and a breach of secrecy. The check is a
 warning (``app.validation.other_patient``): a name mistyped on the device is the same patient, so sending
@@ -51,7 +51,7 @@ def send_despite_other_patient(parent: QWidget, patient: Patient, images: Sequen
             line = QCoreApplication.translate(
                 "OtherPatient",
                 "L'image {n} a été enregistrée par l'appareil pour un autre patient que {patient} : nom, prénom, "
-                "date de naissance ou INS différents de ceux du dossier.",
+                "date de naissance, sexe ou INS différents de ceux du dossier.",
             ).format(n=number, patient=who)
         lines.append(line)
     text = "\n\n".join(lines) + "\n\n"

@@ -2124,8 +2124,8 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     </message>
     <message>
         <location filename="../../ui/other_patient_question.py" line="51"/>
-        <source>L&apos;image {n} a été enregistrée par l&apos;appareil pour un autre patient que {patient} : nom, prénom, date de naissance ou INS différents de ceux du dossier.</source>
-        <translation>Image {n} was recorded by the device for another patient than {patient}: a name, given name, birth date or INS other than the case&apos;s.</translation>
+        <source>L&apos;image {n} a été enregistrée par l&apos;appareil pour un autre patient que {patient} : nom, prénom, date de naissance, sexe ou INS différents de ceux du dossier.</source>
+        <translation>Image {n} was recorded by the device for another patient than {patient}: a name, given name, birth date, sex or INS other than the case&apos;s.</translation>
     </message>
     <message>
         <location filename="../../ui/other_patient_question.py" line="58"/>

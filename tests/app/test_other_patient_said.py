@@ -29,8 +29,8 @@ from tests.support.cli import run_inprocess, write_json
 from tests.support.dicom import retinograph
 
 OTHER = (
-    "Image 1 : L'appareil a enregistré cette image pour un autre patient (nom, prénom, date de naissance ou INS "
-    "différents) : vérifiez qu'elle est bien de ce patient, sinon supprimez-la."
+    "Image 1 : L'appareil a enregistré cette image pour un autre patient (nom, prénom, date de naissance, sexe ou "
+    "INS différents) : vérifiez qu'elle est bien de ce patient, sinon supprimez-la."
 )
 
 
@@ -139,7 +139,7 @@ def test_an_identity_corrected_to_the_devices_is_no_longer_another_patient(store
     from capture.pipeline import prepare_image_bytes
 
     ds = pydicom.dcmread(io.BytesIO(sophies_retinograph()))
-    ds.PatientName, ds.PatientBirthDate = "MARTIN^Paul", "19500302"
+    ds.PatientName, ds.PatientBirthDate, ds.PatientSex = "MARTIN^Paul", "19500302", "M"
     out = io.BytesIO()
     ds.save_as(out, enforce_file_format=True)
     mistyped = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", local_id="D-1")
@@ -158,3 +158,24 @@ def test_an_identity_corrected_to_the_devices_is_no_longer_another_patient(store
     case = store.get_case(case_id)
     assert [f.code for f in validate_images(case)].count(OTHER_PATIENT) == 0
     assert not [f for f in validate_images(case) if "autre patient" in f.message]
+
+
+def test_a_dicom_of_the_other_sex_is_another_patients(tmp_path: Path) -> None:
+    """Found from outside: the sex, a strict trait of identity vigilance (RNIV), was not compared. Twins
+    the device knew by their family name and birth date only (« MARTIN », 03/02/1950): Léa's retinograph,
+    recorded as a woman's, went into her brother Paul's case without a word. « O » (other) or no sex on the
+    device says nothing."""
+    from capture.pipeline import prepare_image_bytes
+
+    paul = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male")
+    ds = pydicom.dcmread(io.BytesIO(sophies_retinograph()))
+    for sex, flagged in (("F", True), ("M", False), ("O", False), ("", False)):
+        ds.PatientName, ds.PatientBirthDate, ds.PatientSex = "MARTIN", "19500203", sex
+        out = io.BytesIO()
+        ds.save_as(out, enforce_file_format=True)
+        prepared = prepare_image_bytes(out.getvalue(), filename="OD.dcm", specialty="ophthalmology", patient=paul)
+        assert bool([f for f in prepared.quality if f.check == "patient"]) == flagged, sex
+        record = CaseImage(eye="right", quality=list(prepared.quality), device_patient=prepared.device_patient)
+        assert [f.code for f in validate_images(Case(specialty="ophthalmology", patient=paul, images=[record]))].count(
+            OTHER_PATIENT
+        ) == int(flagged), sex

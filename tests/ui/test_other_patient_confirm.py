@@ -79,8 +79,8 @@ def test_sending_a_case_with_another_patients_image_asks_first(qtbot: Any, windo
         seen = asked(CHECK)
         assert not page.send()
         expected = (
-            "L'image 1 a été enregistrée par l'appareil pour LEROY Sophie, 14/07/1988, et non pour MARTIN Paul, "
-            "03/02/1950, le patient du dossier.\n\n" + WHAT_TO_DO
+            "L'image 1 a été enregistrée par l'appareil pour LEROY Sophie, 14/07/1988, femme, et non pour MARTIN "
+            "Paul, 03/02/1950, le patient du dossier.\n\n" + WHAT_TO_DO
         )
         assert seen == [(TITLE, expected, CHECK, CHECK)]
         assert store.state(case_id) == CaseState.DRAFT
@@ -113,7 +113,7 @@ def test_a_reply_with_another_patients_image_asks_before_it_goes(
     assert len(seen) == 1
     title, words, default, escape = seen[0]
     assert (title, default, escape) == (TITLE, CHECK, CHECK)
-    assert words.startswith("L'image 1 (OD.dcm) a été enregistrée par l'appareil pour LEROY Sophie, 14/07/1988, et non")
+    assert words.startswith("L'image 1 (OD.dcm) a été enregistrée par l'appareil pour LEROY Sophie, 14/07/1988, femme")
     assert words.endswith(WHAT_TO_DO)
     assert replies() == [] and len(view._reply_images) == 1
     assert view.reply.toPlainText() == "Voici l'œil droit demandé."
