@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage, Level
+from app.i18n import language
+from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage, Level, Patient
+from app.report_text import other_patient_words, quality_said
 from app.validation import eye_side_words
 from ui.choice_box import ChoiceBox
 from ui.image_tile import LEVEL_COLOURS, eye_name, view_name
@@ -38,6 +40,7 @@ class ImageLabels(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Image sélectionnée"), parent)
         self.image: CaseImage | None = None
+        self._patient: Patient | None = None  # the case's, as typed when the image was shown
         self._retina = False
         self._loading = False
         outer = QVBoxLayout(self)
@@ -169,8 +172,10 @@ class ImageLabels(QGroupBox):
             widget.setVisible(not self._retina)
         self._loading = False
 
-    def show_image(self, image: CaseImage | None) -> None:
+    def show_image(self, image: CaseImage | None, patient: Patient | None = None) -> None:
+        """``patient``: the case's, as typed now (a DICOM's device identity is compared with it)."""
         self.image = image
+        self._patient = patient
         self._loading = True
         try:
             self.body_site.setText(image.body_site if image else "")
@@ -230,7 +235,14 @@ class ImageLabels(QGroupBox):
         # checklist says it too, and it follows the eye as soon as it is changed here.
         eye_side = eye_side_words(image)
         sentences: list[tuple[Level, str]] = [("warning", eye_side)] if eye_side else []
-        sentences += [(finding.level, finding.text()) for finding in image.quality]
+        # The device's patient against the case's as it is now (found from outside: an identity typed after
+        # the import left this list silent while the checklist said another patient's).
+        other = other_patient_words(image, self._patient, language()) if self._patient is not None else None
+        if other:
+            sentences.append(("warning", other))
+        said = quality_said(image) if self._patient is not None else image.quality
+        shown = [finding for finding in image.quality if finding in said or finding.level == "ok"]
+        sentences += [(finding.level, finding.text()) for finding in shown]
         for level, sentence in sentences:
             colour = LEVEL_COLOURS[level]
             rows.append(

@@ -288,7 +288,7 @@ class CapturePanel(QWidget):
     def _on_selected(self, image: CaseImage | None) -> None:
         if self._line_follows:
             self._say_selected()
-        self.labels.show_image(image)
+        self.labels.show_image(image, self._case.patient if self._case is not None else None)
         # An image being turned is replaced by another when the turn is done: an edit of it meanwhile
         # would be lost (found in review), so its labels wait for the turned image.
         self.labels.setEnabled(image is not None and self._editable())

@@ -122,3 +122,39 @@ def test_a_reply_with_another_patients_image_asks_before_it_goes(
     qtbot.mouseClick(view.send_reply, Qt.MouseButton.LeftButton)
     assert len(seen) == 1
     assert len(replies()) == 1
+
+
+def test_the_images_findings_compare_its_device_with_the_identity_as_typed(
+    qtbot: Any, window: Any, store: Store
+) -> None:
+    """Found from outside: Sophie's retinograph imported into a new case before its identity was typed, then
+    MARTIN Paul typed: the checklist said another patient's image, the selected image's findings said
+    nothing of it."""
+    from capture.pipeline import prepare_image_bytes
+
+    case_id = pauls_case_with_sophies_image(store)
+    # As imported before the identity was typed: compared with nobody then, no finding of it.
+    prepared = prepare_image_bytes(sophies_retinograph(), filename="OD.dcm", specialty="ophthalmology", patient=None)
+    assert not [f for f in prepared.quality if f.check == "patient"]
+    record = CaseImage(
+        eye="right",
+        view="macula",
+        modality="OP",
+        content_type=prepared.content_type,
+        width=prepared.width,
+        height=prepared.height,
+        quality=list(prepared.quality),
+        device_patient=prepared.device_patient,
+    )
+    first = next(iter(store.images(case_id))).id
+    store.replace_image(case_id, first, NewImage(record, prepared.data))
+    activate(qtbot, window)
+    window.open_case(case_id)
+    page = window.case_page
+    panel = page.capture.ensure()
+    try:
+        assert [f.code for f in page.findings].count(OTHER_PATIENT) == 1
+        panel.select_image(record.id)
+        assert "L'appareil a enregistré cette image pour un autre patient" in panel.labels.findings.text()
+    finally:
+        page.capture.stop_camera()
