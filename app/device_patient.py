@@ -19,8 +19,17 @@ from app.folding import fold
 from app.identifiers import ins_is_valid, normalize_ins
 from app.model import DevicePatient, Patient
 
-#: What devices name a patient who was not entered (folded).
-PLACEHOLDER_NAMES = ("demo", "test", "anonym", "unknown", "inconnu")
+#: What devices name a patient who was not entered (folded): whole words of the name (« DEMO^Patient »,
+#: « ANONYMIZED »), never letters inside one: DEMOULIN, TESTU and INCONNUTO are patients.
+PLACEHOLDER_NAMES = frozenset({"demo", "test", "unknown", "inconnu", "patient", "anonymous", "anonyme"})
+
+
+def is_placeholder(name: str) -> bool:
+    """Whether a device's patient name is its placeholder for nobody entered (nothing to compare)."""
+    words = _name_words(name.replace("^", " ").replace("=", " "))
+    return bool(words) and all(
+        word in PLACEHOLDER_NAMES or word.startswith("anonymi") or word.isdigit() for word in words
+    )
 
 
 def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bool:
@@ -31,7 +40,7 @@ def recorded_for_another(recorded: DevicePatient, patient: Patient | None) -> bo
     if patient is None:
         return False
     name = recorded.name
-    if any(word in fold(name) for word in PLACEHOLDER_NAMES):
+    if is_placeholder(name):
         return False  # the device's own placeholder: nobody was entered on it, nothing to compare
     # The device may know the patient by her used name (a spouse's), the name she gives at the desk.
     families = [words for n in (patient.family, patient.used_name) if (words := _name_words(n))]

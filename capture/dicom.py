@@ -28,9 +28,8 @@ from pydicom.errors import BytesLengthException, InvalidDicomError
 from pydicom.pixels.utils import pixel_array
 from pydicom.tag import Tag
 
-from app.device_patient import PLACEHOLDER_NAMES
+from app.device_patient import is_placeholder
 from app.device_patient import recorded_for_another as another
-from app.folding import fold
 from app.identifiers import INS_NIA_SYSTEM, INS_SYSTEM, INS_TEST_SYSTEM, ins_system, normalize_ins
 from app.model import DevicePatient, Patient
 from app.moments import fhir_date_time, parse_offset
@@ -377,7 +376,7 @@ def device_patient(ds: Dataset) -> DevicePatient | None:
         patient_id=str(getattr(ds, "PatientID", "") or "").strip(),
         sex=str(getattr(ds, "PatientSex", "") or "").strip().upper(),
     )
-    if any(word in fold(recorded.name) for word in PLACEHOLDER_NAMES):
+    if is_placeholder(recorded.name):
         return None
     return recorded if recorded != DevicePatient() else None
 

@@ -179,3 +179,24 @@ def test_a_dicom_of_the_other_sex_is_another_patients(tmp_path: Path) -> None:
         assert [f.code for f in validate_images(Case(specialty="ophthalmology", patient=paul, images=[record]))].count(
             OTHER_PATIENT
         ) == int(flagged), sex
+
+
+@pytest.mark.parametrize("name", ["DEMOULIN^Jeanne", "TESTU^Luc", "DE MONTESTRUC^Anne", "INCONNUTO^Rosa"])
+def test_a_family_name_holding_a_placeholders_letters_is_compared_still(name: str) -> None:
+    """Found in review: the device's placeholders (« DEMO », « TEST », « INCONNU »…) were looked for
+    inside the name, so a DICOM of DEMOULIN Jeanne, TESTU Luc… was compared with nobody: another
+    patient's image went into Paul's case unsaid. A placeholder is a whole word of the name."""
+    from app.device_patient import recorded_for_another
+    from app.model import DevicePatient
+
+    paul = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male")
+    assert recorded_for_another(DevicePatient(name=name, birth_date="19880714"), paul)
+
+
+@pytest.mark.parametrize("name", ["DEMO^PATIENT", "Test Patient 2", "ANONYMOUS", "Anonymized", "INCONNU", "UNKNOWN^"])
+def test_a_devices_placeholder_patient_is_compared_with_nobody(name: str) -> None:
+    from app.device_patient import recorded_for_another
+    from app.model import DevicePatient
+
+    paul = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male")
+    assert not recorded_for_another(DevicePatient(name=name), paul)
