@@ -322,7 +322,7 @@ def display_answers(specialty: str, answers: dict[str, Any], lang: str) -> list[
             assert option is not None
             words = option.display.get(lang) or option.display["fr"]
         elif q.type in ("integer", "decimal"):
-            words = _number(value, lang)
+            words = number_words(value, lang)
             if q.unit:
                 words = f"{words} {q.unit.get(lang) or q.unit['fr']}"
         elif q.type == "date":
@@ -406,8 +406,8 @@ def _range_problem(q: _Question, value: Number, lang: str) -> tuple[str, str] | 
         lang,
         key,
         question=q.text_in(lang),
-        min=_number(low, lang) if low is not None else "",
-        max=_number(high, lang) if high is not None else "",
+        min=number_words(low, lang) if low is not None else "",
+        max=number_words(high, lang) if high is not None else "",
     )
 
 
@@ -421,7 +421,7 @@ def _is_date(value: str) -> bool:
     return True
 
 
-def _number(value: Number, lang: str) -> str:
+def number_words(value: Number, lang: str) -> str:
     """A number as people write it: positional (never "1e-05"), no trailing ".0", French comma."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)

@@ -200,7 +200,10 @@ def number_to_model(kind: str) -> Callable[[str], Any]:
 
 
 def number_to_text(value: Any) -> str:
-    if isinstance(value, float):
-        text = f"{value:g}"
-        return text
+    """A form's number as the nurse writes it: « 7,4 » in French (as the report prints it), never
+    « 1e-05 » nor cut to six digits; text kept as typed (the checklist says what is wrong)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        from app.forms import number_words  # the forms' module: not needed before a case is opened
+
+        return number_words(value, language())
     return str(value)

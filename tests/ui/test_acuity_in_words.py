@@ -76,3 +76,20 @@ def test_a_case_opened_with_an_acuity_in_words_shows_its_figure_greyed(
     assert editor.bindings["form.visual-acuity-right"].widget.isEnabled()
     assert editor.bindings["form.visual-acuity-left-qualitative"].widget.currentData() == "light-perception"
     window.shutdown()
+
+
+def test_a_forms_decimals_read_as_a_french_nurse_writes_them(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found in review: a case opened again showed « 7.4 » and « 0.05 » where the nurse typed « 7,4 » and
+    the report prints « 7,4 »; a small figure read « 1e-05 »."""
+    from ui.fields import number_to_text
+
+    case_id = retina_draft(store, tmp_path / "eye", **{"hba1c": 7.4, "visual-acuity-right": 0.05})
+    window = started(qtbot, store)
+    open_from_list(qtbot, window, case_id)
+    editor = window.case_page.editor
+    assert editor.bindings["form.hba1c"].widget.text() == "7,4"
+    assert editor.bindings["form.visual-acuity-right"].widget.text() == "0,05"
+    assert number_to_text(0.00001) == "0,00001" and number_to_text(12) == "12" and number_to_text(2.0) == "2"
+    window.shutdown()
