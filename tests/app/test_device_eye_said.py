@@ -23,7 +23,7 @@ from app.store import Store
 from app.validation import EYE_SIDE, looks_like, validate_images
 from capture.demo import fundus_scene
 from tests.support.cases import retina_case
-from tests.support.cli import run_inprocess, write_json
+from tests.support.cli import advice_lines, run_inprocess, write_json
 from tests.support.dicom import retinograph
 
 DEVICE_LEFT = (
@@ -48,13 +48,6 @@ def case_with_device_left(folder: Path, eye: str | None = "right") -> Path:
         second["eye"] = eye
     doc["images"][1] = second
     return write_json(case_file, doc)
-
-
-def advice_lines(err: str) -> list[str]:
-    lines = err.splitlines()
-    if "À vérifier (n'empêche pas l'envoi) :" not in lines:
-        return []
-    return [line for line in lines[lines.index("À vérifier (n'empêche pas l'envoi) :") + 1 :] if line.startswith("  ⚠")]
 
 
 def test_a_case_file_giving_the_other_eye_than_the_device_is_said_at_import_send_and_show(

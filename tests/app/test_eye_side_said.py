@@ -18,7 +18,7 @@ from app.model import CaseState
 from app.report import build_report
 from app.store import Store
 from tests.support.cases import retina_case
-from tests.support.cli import run_inprocess
+from tests.support.cli import advice_lines, run_inprocess
 
 REAL_LEFT = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "retina-normal-left-eye.jpg"
 
@@ -43,11 +43,6 @@ def swapped_eyes(folder: Path) -> Path:
     order = [image["file"] for image in json.loads(case_file.read_text())["images"]]
     assert order == ["right.jpg", "right-disc.jpg", "left.jpg", "left-disc.jpg"]
     return case_file
-
-
-def advice_lines(err: str) -> list[str]:
-    lines = err.splitlines()
-    return [line for line in lines[lines.index("À vérifier (n'empêche pas l'envoi) :") + 1 :] if line.startswith("  ⚠")]
 
 
 def test_import_and_send_say_each_image_whose_eye_is_to_check_and_still_send(

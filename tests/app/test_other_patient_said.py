@@ -25,7 +25,7 @@ from app.store import NewImage, Store
 from app.validation import OTHER_PATIENT, reply_other_patients, validate_images
 from capture.demo import fundus_scene
 from tests.support.cases import retina_case
-from tests.support.cli import run_inprocess, write_json
+from tests.support.cli import advice_lines, run_inprocess, write_json
 from tests.support.dicom import retinograph
 
 OTHER = (
@@ -50,13 +50,6 @@ def case_with_sophies_image(folder: Path) -> Path:
     (folder / "OD.dcm").write_bytes(sophies_retinograph())
     doc["images"][0] = {"file": "OD.dcm", "eye": "right", "view": "macula"}
     return write_json(case_file, doc)
-
-
-def advice_lines(err: str) -> list[str]:
-    lines = err.splitlines()
-    if "À vérifier (n'empêche pas l'envoi) :" not in lines:
-        return []
-    return [line for line in lines[lines.index("À vérifier (n'empêche pas l'envoi) :") + 1 :] if line.startswith("  ⚠")]
 
 
 def test_another_patients_dicom_is_said_at_import_and_send_with_how_to_hold_it_back(

@@ -58,6 +58,18 @@ def run_process(
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+#: The heading under which ``case import`` and ``case send`` list what to check without stopping the case.
+ADVICE_HEADING = "À vérifier (n'empêche pas l'envoi) :"
+
+
+def advice_lines(err: str) -> list[str]:
+    """The « ⚠ » lines a command wrote on stderr under :data:`ADVICE_HEADING` (none without it)."""
+    lines = err.splitlines()
+    if ADVICE_HEADING not in lines:
+        return []
+    return [line for line in lines[lines.index(ADVICE_HEADING) + 1 :] if line.startswith("  ⚠")]
+
+
 def write_json(path: Path, value: Any) -> Path:
     path.write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
