@@ -33,6 +33,7 @@ from shiboken6 import isValid
 
 from app.model import EDITABLE_STATES, Case, CaseImage
 from app.store import Store
+from app.validation import recorded_for_another
 from ui import capture_work as work
 from ui.anonymise_dialog import AnonymiseChoice, AnonymiseDialog, qimage_to_rgb
 from ui.capture_camera import LiveCamera
@@ -272,8 +273,27 @@ class CapturePanel(QWidget):
         self.images_changed.emit()
 
     def _show_images(self, images: list[CaseImage], select: str | None = None) -> None:
-        self.strip.show_images(images, select)
+        self.strip.show_images(images, select, self._other_patients(images))
         self._update_checklist()
+
+    def _other_patients(self, images: list[CaseImage]) -> set[str]:
+        """The images their device recorded for another patient than the case's as it is now: the
+        checklist's comparison (app/validation.py), made again as the identity is typed."""
+        patient = self._case.patient if self._case is not None else None
+        return {image.id for image in images if patient is not None and recorded_for_another(image, patient)}
+
+    def follow_identity(self) -> None:
+        """The case's identity was edited: the tiles (and the selected image's findings) say again which
+        images their device recorded for another patient, compared with the identity as typed. Nothing is
+        read nor decoded again: a tile whose answer did not change is left as it is."""
+        if self._case is None:
+            return
+        other = self._other_patients(self._case.images)
+        selected = self.labels.image
+        was = selected is not None and selected.id in self.strip.other_patients()
+        self.strip.set_other_patients(other)
+        if selected is not None and (selected.id in other) != was:
+            self.labels.show_image(selected, self._case.patient)
 
     def tile(self, image_id: str) -> ImageTile:
         return self.strip.tile(image_id)

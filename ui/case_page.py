@@ -95,6 +95,11 @@ class CaptureSlot(QWidget):
         if self.panel is not None:
             self.panel.refresh_views()
 
+    def follow_identity(self) -> None:
+        """The case's identity changed: the tiles compare their device's patient with it again."""
+        if self.panel is not None:
+            self.panel.follow_identity()
+
     def held_elsewhere(self, image_ids: set[str]) -> None:
         """The images the checklist says are also in another patient's case: the labels offer to confirm."""
         if self.panel is not None:
@@ -378,6 +383,7 @@ class CasePage(QWidget):
                 if f.code == "image.elsewhere" and int(f.field[len("images[") : -1]) < len(images)
             }
         )
+        self.capture.follow_identity()
         self.checklist.show_act(self._act_words())
         self.editor.show_findings(self.findings)
         self._header()

@@ -35,6 +35,8 @@ class ImageStrip(QScrollArea):
         self._pool: list[ImageTile] = []  # every tile made, in layout order; those beyond the images hidden
         self._thumbs: dict[str, QImage | None] = {}
         self._loading: set[str] = set()  # thumbnails asked of a worker, not back yet
+        #: The images their device recorded for another patient than the case's as it is now.
+        self._other_patients: set[str] = set()
         self.current: str | None = None
         self.setWidgetResizable(True)
         # A tile's picture and about six lines of words (badge, sentence, caption), and the scroll bar:
@@ -56,19 +58,24 @@ class ImageStrip(QScrollArea):
         self._thumbs.clear()
         self._loading.clear()
 
-    def show_images(self, images: list[CaseImage], select: str | None = None) -> None:
+    def show_images(
+        self, images: list[CaseImage], select: str | None = None, other_patients: set[str] | None = None
+    ) -> None:
         """Tiles at once; the thumbnails not yet in hand are read, decrypted and decoded off the main
-        thread and fill in as they come (opening a case never waits for them on the main thread)."""
+        thread and fill in as they come (opening a case never waits for them on the main thread).
+        ``other_patients``: the images their device recorded for another patient than the case's."""
+        self._other_patients = set(other_patients or ())
         self._tiles.clear()
         self._layout.removeWidget(self.empty_label)
         self.empty_label.hide()
         for number, image in enumerate(images, start=1):
             thumbnail, pending = self._thumbs.get(image.id), image.id not in self._thumbs
+            other = image.id in self._other_patients
             if number <= len(self._pool):  # tiles are reused: made and styled once, not at each case
                 tile = self._pool[number - 1]
-                tile.show_image(image, number, thumbnail, pending=pending)
+                tile.show_image(image, number, thumbnail, pending=pending, other_patient=other)
             else:
-                tile = ImageTile(image, thumbnail, number, self._row, pending=pending)
+                tile = ImageTile(image, thumbnail, number, self._row, pending=pending, other_patient=other)
                 tile.clicked.connect(self.select)
                 tile.delete_requested.connect(self.delete_requested)
                 self._layout.insertWidget(len(self._pool), tile)
@@ -124,6 +131,18 @@ class ImageStrip(QScrollArea):
     def _thumbnails_failed(self, image_ids: list[str], exc: BaseException) -> None:
         log.error("thumbnails could not be decoded", exc_info=(type(exc), exc, exc.__traceback__))
         self._thumbnails_ready([(image_id, None) for image_id in image_ids])
+
+    def other_patients(self) -> set[str]:
+        """The images whose tiles say their device recorded them for another patient."""
+        return set(self._other_patients)
+
+    def set_other_patients(self, image_ids: set[str]) -> None:
+        """The images their device recorded for another patient than the case's, as its identity is now
+        (typed or corrected since they were imported): their tiles say it, the others no longer do. Only a
+        tile whose answer changed is redrawn (called at each keystroke of the identity)."""
+        self._other_patients = set(image_ids)
+        for image_id, tile in self._tiles.items():
+            tile.set_other_patient(image_id in self._other_patients)
 
     @Slot(str)
     def select(self, image_id: str) -> None:

@@ -17,7 +17,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.model import CaseImage, QualityFinding
+from app.model import OTHER_PATIENT_CHECK, CaseImage, Level, QualityFinding
+from app.quality_words import words as quality_words
+from app.report_text import quality_said
 from app.validation import eye_side_words
 from ui.elided_label import ElidedLabel
 
@@ -26,6 +28,8 @@ LEVEL_COLOURS = {"ok": "#2e7d32", "warning": "#e65100", "blocking": "#c62828"}
 THUMB_SIZE = QSize(176, 132)
 #: A label to check (the eye of a retinograph whose optic disc is on the other side): the checklist's ⚠ colour.
 EYE_SIDE_COLOUR = "#8a5a00"
+#: The words that the device recorded the image for another patient: the checklist's ⚠ colour, in bold.
+OTHER_PATIENT_COLOUR = EYE_SIDE_COLOUR
 SELECTED_BACKGROUND = "#dcebfb"  # a light tint: dark text stays readable
 
 
@@ -35,6 +39,21 @@ def worst_finding(image: CaseImage) -> QualityFinding | None:
     if level == "ok":
         return None
     return next(finding for finding in image.quality if finding.level == level)
+
+
+def quality_findings(image: CaseImage) -> list[QualityFinding]:
+    """The image's findings a tile says, but for whether its device recorded it for another patient: the
+    tile says that as the case's identity is now (:meth:`ImageTile.set_other_patient`), not as it was
+    compared at the import (an identity typed, or corrected, since)."""
+    return [f for f in quality_said(image) if f.check != OTHER_PATIENT_CHECK]
+
+
+def tile_level(image: CaseImage, other_patient: bool) -> Level:
+    """The tile's level: the worst of its quality findings, at least « à vérifier » for another patient's."""
+    levels = {finding.level for finding in quality_findings(image)}
+    if "blocking" in levels:
+        return "blocking"
+    return "warning" if "warning" in levels or other_patient else "ok"
 
 
 def decode_thumbnail(data: bytes | None) -> QImage | None:
@@ -78,6 +97,7 @@ class ImageTile(QFrame):
         parent: QWidget | None = None,
         *,
         pending: bool = False,
+        other_patient: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("imageTile")
@@ -106,33 +126,75 @@ class ImageTile(QFrame):
         self._style: tuple[str, bool] | None = None  # (level, selected) as last shown
         self._shown: tuple[int, bytes | QImage | None, bool] | None = None  # (number, thumbnail, pending) shown
         self.image: CaseImage = image
-        self.show_image(image, number, thumbnail, pending=pending)
+        #: Whether its device recorded it for another patient than the case's as it is now (app/validation.py).
+        self.other_patient = other_patient
+        self.number = number
+        self.show_image(image, number, thumbnail, pending=pending, other_patient=other_patient)
 
     def show_image(
-        self, image: CaseImage, number: int, thumbnail: bytes | QImage | None, *, pending: bool = False
+        self,
+        image: CaseImage,
+        number: int,
+        thumbnail: bytes | QImage | None,
+        *,
+        pending: bool = False,
+        other_patient: bool = False,
     ) -> None:
         """Show ``image`` as the ``number``-th (the strip reuses its tiles from case to case: making
         and styling new widgets was most of the time it took to open a case). A tile that already shows
         this very image, number and thumbnail is left as it is: a new photo redrew every tile of the
         strip before its own could appear."""
         shown = (number, thumbnail, pending)
-        if self._shown is not None and self._shown == shown and image == self.image and not pending:
+        if (
+            self._shown is not None
+            and self._shown == shown
+            and image == self.image
+            and not pending
+            and other_patient == self.other_patient
+        ):
             self.image = image
             return
         self._shown = shown
         self.image = image
-        self.level = image.worst_level()
+        self.number = number
+        self.other_patient = other_patient
         if pending:  # the strip decodes it off the main thread and sets it when ready
             self.picture.clear()
         else:
             self.set_thumbnail(thumbnail)
-        self.badge.setText(f"{number}. {self._badge_text()}")
-        worst = worst_finding(image)
-        self.sentence.setText(worst.text() if worst else self.tr("Image de bonne qualité."))
+        self._say_verdict()
         self.set_caption(image)
         self.set_selected(False)
-        self.setToolTip("\n".join(f.text() for f in image.quality))
-        self.setAccessibleName(self.tr("Image {n} : {quality}").format(n=number, quality=self.sentence.text()))
+
+    def set_other_patient(self, other_patient: bool) -> None:
+        """Say (or no longer say) that the image's device recorded it for another patient than the case's,
+        as the identity is now: followed as it is typed, without redrawing the tile when nothing changes."""
+        if other_patient == self.other_patient:
+            return
+        self.other_patient = other_patient
+        self._say_verdict()
+        self.set_selected(self.selected)
+
+    def _say_verdict(self) -> None:
+        """Badge, sentence and tooltip: the quality's, and first (identity vigilance before the picture's
+        quality, unless it is unusable) that the device recorded it for another patient."""
+        image = self.image
+        self.level = tile_level(image, self.other_patient)
+        self.badge.setText(f"{self.number}. {self._badge_text()}")
+        findings = quality_findings(image)
+        # Short on the tile (two lines), whole in its tooltip and the selected image's findings.
+        other = (quality_words("patient.other") or "") if self.other_patient else ""
+        worst = next((f for f in findings if f.level == self.level), None)
+        if other and self.level != "blocking":
+            sentence = "⚠ " + self.tr("Autre patient selon l'appareil")
+        else:
+            sentence = worst.text() if worst else self.tr("Image de bonne qualité.")
+        self.sentence.setText(sentence)
+        style = f"color: {OTHER_PATIENT_COLOUR}; font-weight: bold" if other else ""
+        if self.sentence.styleSheet() != style:  # (restyling a label at each case opened was slow)
+            self.sentence.setStyleSheet(style)
+        self.setToolTip("\n".join([other] * bool(other) + [f.text() for f in findings]))
+        self.setAccessibleName(self.tr("Image {n} : {quality}").format(n=self.number, quality=sentence))
 
     def set_thumbnail(self, thumbnail: bytes | QImage | None) -> None:
         """Show the thumbnail (JPEG bytes, or a QImage already decoded and reduced), or say it is unavailable."""

@@ -125,81 +125,81 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../ui/capture_panel.py" line="94"/>
+        <location filename="../../ui/capture_panel.py" line="95"/>
         <source>Prendre la photo (Espace, F8)</source>
         <extracomment>The device folder button while new images wait there. The images being turned, and the quarter turns asked on each meanwhile (done once it is back). What went wrong for a case after the user had opened another (an import refused, labels not saved): said when that case is shown again, never on the case then shown.</extracomment>
         <translation>Take the photo (Space, F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="95"/>
+        <location filename="../../ui/capture_panel.py" line="96"/>
         <source>&amp;Importer un fichier…</source>
         <translation>&amp;Import a file…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="96"/>
+        <location filename="../../ui/capture_panel.py" line="97"/>
         <source>&amp;Dossier de l&apos;appareil…</source>
         <translation>&amp;Device folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="97"/>
+        <location filename="../../ui/capture_panel.py" line="98"/>
         <source>Anonymiser avant d&apos;enregistrer</source>
         <translation>Anonymise before saving</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="115"/>
+        <location filename="../../ui/capture_panel.py" line="116"/>
         <source>Vues attendues</source>
         <translation>Expected views</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="209"/>
-        <location filename="../../ui/capture_panel.py" line="725"/>
+        <location filename="../../ui/capture_panel.py" line="210"/>
+        <location filename="../../ui/capture_panel.py" line="745"/>
         <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="373"/>
+        <location filename="../../ui/capture_panel.py" line="393"/>
         <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="429"/>
-        <location filename="../../ui/capture_panel.py" line="434"/>
-        <location filename="../../ui/capture_panel.py" line="442"/>
+        <location filename="../../ui/capture_panel.py" line="449"/>
+        <location filename="../../ui/capture_panel.py" line="454"/>
+        <location filename="../../ui/capture_panel.py" line="462"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="406"/>
+        <location filename="../../ui/capture_panel.py" line="426"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="449"/>
+        <location filename="../../ui/capture_panel.py" line="469"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="464"/>
+        <location filename="../../ui/capture_panel.py" line="484"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="473"/>
+        <location filename="../../ui/capture_panel.py" line="493"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="474"/>
+        <location filename="../../ui/capture_panel.py" line="494"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="487"/>
+        <location filename="../../ui/capture_panel.py" line="507"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="529"/>
+        <location filename="../../ui/capture_panel.py" line="549"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -207,67 +207,67 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="533"/>
+        <location filename="../../ui/capture_panel.py" line="553"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="548"/>
+        <location filename="../../ui/capture_panel.py" line="568"/>
         <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="556"/>
+        <location filename="../../ui/capture_panel.py" line="576"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="594"/>
+        <location filename="../../ui/capture_panel.py" line="614"/>
         <source>{n} images importées.</source>
         <translation>{n} images imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="617"/>
+        <location filename="../../ui/capture_panel.py" line="637"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="666"/>
+        <location filename="../../ui/capture_panel.py" line="686"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="667"/>
+        <location filename="../../ui/capture_panel.py" line="687"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="682"/>
+        <location filename="../../ui/capture_panel.py" line="702"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="697"/>
+        <location filename="../../ui/capture_panel.py" line="717"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="714"/>
+        <location filename="../../ui/capture_panel.py" line="734"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="730"/>
+        <location filename="../../ui/capture_panel.py" line="750"/>
         <source>Cette image (DICOM) ne peut pas être pivotée ici : pivotez-la sur l&apos;appareil et importez-la à nouveau, ou reprenez-la.</source>
         <translation>This image (DICOM) cannot be rotated here: rotate it on the device and import it again, or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="756"/>
+        <location filename="../../ui/capture_panel.py" line="776"/>
         <source>Rotation de l&apos;image…</source>
         <translation>Rotating the image…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="829"/>
+        <location filename="../../ui/capture_panel.py" line="849"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -283,42 +283,42 @@
 <context>
     <name>CaptureWords</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="214"/>
+        <location filename="../../ui/image_tile.py" line="276"/>
         <source>Vue éloignée</source>
         <translation>Far view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="215"/>
+        <location filename="../../ui/image_tile.py" line="277"/>
         <source>Vue intermédiaire</source>
         <translation>Medium view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="216"/>
+        <location filename="../../ui/image_tile.py" line="278"/>
         <source>Vue rapprochée</source>
         <translation>Close-up view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="217"/>
+        <location filename="../../ui/image_tile.py" line="279"/>
         <source>Dermoscopie</source>
         <translation>Dermoscopy</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="218"/>
+        <location filename="../../ui/image_tile.py" line="280"/>
         <source>Centrée sur la macula</source>
         <translation>Macula-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="219"/>
+        <location filename="../../ui/image_tile.py" line="281"/>
         <source>Centrée sur la papille</source>
         <translation>Disc-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="227"/>
+        <location filename="../../ui/image_tile.py" line="289"/>
         <source>Œil droit (OD)</source>
         <translation>Right eye (OD)</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="228"/>
+        <location filename="../../ui/image_tile.py" line="290"/>
         <source>Œil gauche (OG)</source>
         <translation>Left eye (OS)</translation>
     </message>
@@ -701,13 +701,13 @@
         <translation>a number (decimals allowed)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="853"/>
+        <location filename="../../ui/case_editor.py" line="871"/>
         <source>erreur interne, voir le journal</source>
         <extracomment>The checked traits as the case was opened: a trait changed from one of them (not one filled where there was none, the INS typed after the status was chosen) takes the status back.</extracomment>
         <translation>internal error, see the log</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="870"/>
+        <location filename="../../ui/case_editor.py" line="888"/>
         <source>Les dernières modifications du dossier {id} n&apos;ont pas pu être enregistrées ({words}) ; elles sont gardées jusqu&apos;à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer.</source>
         <translation>The last changes to case {id} could not be saved ({words}); they are kept until Teleavis is closed: open that case again to save them.</translation>
     </message>
@@ -715,83 +715,83 @@
 <context>
     <name>CasePage</name>
     <message>
-        <location filename="../../ui/case_page.py" line="132"/>
+        <location filename="../../ui/case_page.py" line="137"/>
         <source>Supprimer le brouillon…</source>
         <extracomment>The platform cannot be reached (ui/sync_service.py): a case to send is said waiting. Why a case&apos;s queueing was refused while another case was open: said when it is opened again.</extracomment>
         <translation>Delete draft…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="134"/>
+        <location filename="../../ui/case_page.py" line="139"/>
         <source>Supprime ce brouillon jamais envoyé et ses photos de ce poste (une question est posée d&apos;abord)</source>
         <translation>Deletes this draft, never sent, and its photos from this computer (you are asked first)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="141"/>
+        <location filename="../../ui/case_page.py" line="146"/>
         <source>← Liste des dossiers</source>
         <translation>← Case list</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="142"/>
+        <location filename="../../ui/case_page.py" line="147"/>
         <source>Retour à la liste des dossiers (Alt+←)</source>
         <translation>Back to the case list (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="159"/>
+        <location filename="../../ui/case_page.py" line="164"/>
         <source>Envoyer des copies réduites</source>
         <translation>Send reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="162"/>
+        <location filename="../../ui/case_page.py" line="167"/>
         <source>Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>The photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="198"/>
+        <location filename="../../ui/case_page.py" line="203"/>
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="234"/>
+        <location filename="../../ui/case_page.py" line="239"/>
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="243"/>
+        <location filename="../../ui/case_page.py" line="248"/>
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="292"/>
+        <location filename="../../ui/case_page.py" line="297"/>
         <source>Dossier retenu : il n&apos;est pas parti. Corrigez-le, puis envoyez-le.</source>
         <translation>Case held back: it has not left. Correct it, then send it.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="325"/>
+        <location filename="../../ui/case_page.py" line="330"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="326"/>
+        <location filename="../../ui/case_page.py" line="331"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="414"/>
+        <location filename="../../ui/case_page.py" line="420"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="424"/>
+        <location filename="../../ui/case_page.py" line="430"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="427"/>
+        <location filename="../../ui/case_page.py" line="433"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="447"/>
+        <location filename="../../ui/case_page.py" line="453"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -799,22 +799,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="475"/>
+        <location filename="../../ui/case_page.py" line="481"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="485"/>
+        <location filename="../../ui/case_page.py" line="491"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="534"/>
+        <location filename="../../ui/case_page.py" line="540"/>
         <source>Dossier préparé en mode formation</source>
         <translation>Case prepared in training mode</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="536"/>
+        <location filename="../../ui/case_page.py" line="542"/>
         <source>Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, chez un vrai expert, et l&apos;acte sera facturable.
 
 Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</source>
@@ -823,12 +823,12 @@ Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</sour
 Is this really a real patient, with their real identity and consent?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="553"/>
+        <location filename="../../ui/case_page.py" line="559"/>
         <source>Dossier préparé pour la plateforme réelle</source>
         <translation>Case prepared for the real platform</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="555"/>
+        <location filename="../../ui/case_page.py" line="561"/>
         <source>Ce dossier a été préparé hors du mode formation, pour la plateforme réelle. Il ne part pas vers la plateforme d&apos;essai : il attendra dans la file d&apos;envoi la fin du mode formation, puis partira vers la plateforme réelle, chez un vrai expert.
 
 Le mettre en file d&apos;envoi ?</source>
@@ -1391,135 +1391,135 @@ Queue it for sending?</translation>
 <context>
     <name>ImageLabels</name>
     <message>
-        <location filename="../../ui/capture_labels.py" line="39"/>
+        <location filename="../../ui/capture_labels.py" line="41"/>
         <source>Image sélectionnée</source>
         <translation>Selected image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="50"/>
+        <location filename="../../ui/capture_labels.py" line="53"/>
         <source>&amp;Localisation :</source>
         <translation>Body &amp;site:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="55"/>
-        <location filename="../../ui/capture_labels.py" line="161"/>
+        <location filename="../../ui/capture_labels.py" line="58"/>
+        <location filename="../../ui/capture_labels.py" line="164"/>
         <source>— à préciser —</source>
         <translation>— to be given —</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="58"/>
+        <location filename="../../ui/capture_labels.py" line="61"/>
         <source>Œi&amp;l :</source>
         <translation>&amp;Eye:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="63"/>
-        <location filename="../../ui/capture_labels.py" line="164"/>
+        <location filename="../../ui/capture_labels.py" line="66"/>
+        <location filename="../../ui/capture_labels.py" line="167"/>
         <source>&amp;Vue :</source>
         <translation>&amp;View:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="48"/>
+        <location filename="../../ui/capture_labels.py" line="51"/>
         <source>ex. dos, talon droit</source>
         <translation>e.g. back, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="49"/>
+        <location filename="../../ui/capture_labels.py" line="52"/>
         <source>La zone du corps photographiée, ex. dos, avant-bras gauche, talon droit</source>
         <translation>The part of the body photographed, e.g. back, left forearm, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="68"/>
+        <location filename="../../ui/capture_labels.py" line="71"/>
         <source>Remarque (facultatif)</source>
         <translation>Note (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="69"/>
+        <location filename="../../ui/capture_labels.py" line="72"/>
         <source>Une remarque pour l&apos;expert sur cette image (facultatif)</source>
         <translation>A note for the expert about this image (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="70"/>
+        <location filename="../../ui/capture_labels.py" line="73"/>
         <source>&amp;Note :</source>
         <translation>&amp;Note:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="78"/>
+        <location filename="../../ui/capture_labels.py" line="81"/>
         <source>C&apos;est bien ce patient</source>
         <translation>It is this patient</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="80"/>
+        <location filename="../../ui/capture_labels.py" line="83"/>
         <source>Cette photo est aussi dans le dossier d&apos;un autre patient : confirmez qu&apos;elle est de ce patient</source>
         <translation>This photo is also in another patient&apos;s case: confirm that it is this patient&apos;s</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="90"/>
+        <location filename="../../ui/capture_labels.py" line="93"/>
         <source>Pivoter à &amp;gauche</source>
         <extracomment>The images the checklist says are also in another patient&apos;s case.</extracomment>
         <translation>Rotate &amp;left</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="93"/>
+        <location filename="../../ui/capture_labels.py" line="96"/>
         <source>Tourner la photo d&apos;un quart de tour vers la gauche, sens inverse des aiguilles d&apos;une montre (Alt+G)</source>
         <translation>Turn the photo a quarter turn to the left, anticlockwise (Alt+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="96"/>
+        <location filename="../../ui/capture_labels.py" line="99"/>
         <source>Pivoter à droi&amp;te</source>
         <translation>Rotate ri&amp;ght</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="98"/>
+        <location filename="../../ui/capture_labels.py" line="101"/>
         <source>Tourner la photo d&apos;un quart de tour vers la droite, sens des aiguilles d&apos;une montre (Alt+T)</source>
         <translation>Turn the photo a quarter turn to the right, clockwise (Alt+G)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="105"/>
+        <location filename="../../ui/capture_labels.py" line="108"/>
         <source>&amp;Reprendre</source>
         <translation>&amp;Retake</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="106"/>
+        <location filename="../../ui/capture_labels.py" line="109"/>
         <source>La prochaine photo remplacera celle-ci</source>
         <translation>The next photo will replace this one</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="107"/>
+        <location filename="../../ui/capture_labels.py" line="110"/>
         <source>&amp;Anonymiser…</source>
         <translation>&amp;Anonymise…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="108"/>
+        <location filename="../../ui/capture_labels.py" line="111"/>
         <source>Supprimer</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="109"/>
+        <location filename="../../ui/capture_labels.py" line="112"/>
         <source>Supprimer cette image (Suppr)</source>
         <translation>Delete this image (Del)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="164"/>
+        <location filename="../../ui/capture_labels.py" line="167"/>
         <source>&amp;Champ :</source>
         <translation>&amp;Field:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="227"/>
+        <location filename="../../ui/capture_labels.py" line="232"/>
         <source>Aucun contrôle de qualité n&apos;a été fait sur cette image.</source>
         <translation>No quality check was made on this image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="249"/>
+        <location filename="../../ui/capture_labels.py" line="261"/>
         <source>{finding} — mesure {measure}</source>
         <translation>{finding} — measure {measure}</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="257"/>
+        <location filename="../../ui/capture_labels.py" line="269"/>
         <source>Détails des contrôles :</source>
         <translation>Details of the checks:</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_labels.py" line="253"/>
+        <location filename="../../ui/capture_labels.py" line="265"/>
         <source>, seuil {threshold}</source>
         <translation>, threshold {threshold}</translation>
     </message>
@@ -1527,51 +1527,57 @@ Queue it for sending?</translation>
 <context>
     <name>ImageStrip</name>
     <message>
-        <location filename="../../ui/image_strip.py" line="47"/>
+        <location filename="../../ui/image_strip.py" line="49"/>
         <source>Aucune image pour l&apos;instant : prenez une photo ou importez-en une.</source>
+        <extracomment>The images their device recorded for another patient than the case&apos;s as it is now.</extracomment>
         <translation>No image yet: take a photo or import one.</translation>
     </message>
 </context>
 <context>
     <name>ImageTile</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="141"/>
+        <location filename="../../ui/image_tile.py" line="203"/>
         <source>Aperçu indisponible</source>
         <translation>Preview unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="131"/>
+        <location filename="../../ui/image_tile.py" line="191"/>
         <source>Image de bonne qualité.</source>
-        <extracomment>A label to check (the eye of a retinograph whose optic disc is on the other side): the checklist&apos;s ⚠ colour.</extracomment>
         <translation>Good quality image.</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="135"/>
+        <location filename="../../ui/image_tile.py" line="189"/>
+        <source>Autre patient selon l&apos;appareil</source>
+        <extracomment>A label to check (the eye of a retinograph whose optic disc is on the other side): the checklist&apos;s ⚠ colour. The words that the device recorded the image for another patient: the checklist&apos;s ⚠ colour, in bold. Whether its device recorded it for another patient than the case&apos;s as it is now (app/validation.py).</extracomment>
+        <translation>Another patient, says the device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/image_tile.py" line="197"/>
         <source>Image {n} : {quality}</source>
         <translation>Image {n}: {quality}</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="147"/>
+        <location filename="../../ui/image_tile.py" line="209"/>
         <source>✓ Bonne qualité</source>
         <translation>✓ Good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="148"/>
+        <location filename="../../ui/image_tile.py" line="210"/>
         <source>! À vérifier</source>
         <translation>! To check</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="149"/>
+        <location filename="../../ui/image_tile.py" line="211"/>
         <source>✗ Inutilisable</source>
         <translation>✗ Unusable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="158"/>
+        <location filename="../../ui/image_tile.py" line="220"/>
         <source>Non légendée</source>
         <translation>Not labelled</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="161"/>
+        <location filename="../../ui/image_tile.py" line="223"/>
         <source>Œil à vérifier</source>
         <translation>Check the eye</translation>
     </message>
