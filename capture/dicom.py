@@ -134,7 +134,7 @@ def pixels_complete(handle: BinaryIO) -> bool:
         warnings.simplefilter("always")
         try:
             ds = pydicom.dcmread(io.BytesIO(data))
-        except _READ_ERRORS:
+        except READ_ERRORS:
             return False
         # Frames without their end (no sequence delimiter): pydicom says so, and reads nothing.
         if any("end of file" in str(warning.message).lower() for warning in caught):
@@ -155,7 +155,7 @@ _UNDEFINED_LENGTH = 0xFFFFFFFF
 
 #: What pydicom raises on a file cut short or damaged: its own errors beside Python's (a value cut in
 #: the middle makes struct.error, or BytesLengthException, neither a ValueError).
-_READ_ERRORS = (
+READ_ERRORS = (
     InvalidDicomError,
     OSError,
     ValueError,
@@ -193,7 +193,7 @@ def read_dicom(data: bytes, *, name: str) -> DicomImage:
                 raise messages.rejected("damaged" if image else "dicom-no-pixels", name=name)
             rows, cols = int(ds.Rows), int(ds.Columns)
             frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
-        except (*_READ_ERRORS, AttributeError) as exc:
+        except (*READ_ERRORS, AttributeError) as exc:
             raise messages.rejected("damaged", name=name) from exc
         if not _uid(ds, "SOPClassUID", "MediaStorageSOPClassUID") or not _uid(
             ds, "SOPInstanceUID", "MediaStorageSOPInstanceUID"

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from stat import S_ISREG
 
 from app.fsutil import open_ordinary_file
+from app.model import DevicePatient
 from capture.sniff import sniff
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,39 @@ def is_image_file(path: pathlib.Path) -> bool:
         return sniff(os.read(handle, _SNIFF_BYTES)) is not None
     except OSError:
         return False
+    finally:
+        os.close(handle)
+
+
+#: The tags of who a DICOM's device recorded the image for (its character set to read a name right).
+_PATIENT_TAGS = ("SpecificCharacterSet", "PatientName", "PatientID", "PatientBirthDate", "PatientSex")
+
+
+def recorded_patient(path: pathlib.Path) -> DevicePatient | None:
+    """Who a DICOM's device recorded it for, read from its header only (``stop_before_pixels`` and the
+    patient's tags: a few kilobytes of a file of megabytes); None for a file that is no DICOM, has no
+    such tags or its placeholder, or cannot be read. Patient data: never logged."""
+    handle = _open_ordinary(path)
+    if handle is None:
+        return None
+    try:
+        try:
+            if sniff(os.read(handle, _SNIFF_BYTES)) != "dicom":
+                return None
+            os.lseek(handle, 0, os.SEEK_SET)
+        except OSError:
+            return None
+        # Imported here: pydicom's import is slow, and most device folders hold photos only.
+        import pydicom
+
+        from capture.dicom import READ_ERRORS, device_patient
+
+        try:
+            with os.fdopen(os.dup(handle), "rb") as stream:
+                ds = pydicom.dcmread(stream, stop_before_pixels=True, specific_tags=list(_PATIENT_TAGS), force=True)
+            return device_patient(ds)
+        except (*READ_ERRORS, AttributeError):  # a damaged header says nothing of its patient
+            return None
     finally:
         os.close(handle)
 

@@ -3,7 +3,8 @@
 While a case is open, :class:`DeviceFolderMonitor` watches the folder and says when a new image
 has arrived (complete, not half-written). Nothing is imported by itself: the folder may hold
 another patient's exports, so the user ticks this patient's images in :class:`DeviceFolderDialog`,
-where the new ones come ticked. Images exported to subfolders (one per day or exam) are listed with
+where the new ones come ticked, but for a DICOM whose device recorded it for another patient than the
+case's (its line says for whom). Images exported to subfolders (one per day or exam) are listed with
 their path under the folder.
 """
 
@@ -13,9 +14,15 @@ import pathlib
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
-from capture.watch import FolderWatcher, Seen, pending_files
+from app.device_patient import recorded_for_another, recorded_words
+from app.model import DevicePatient, Patient
+from capture.watch import FolderWatcher, Seen, pending_files, recorded_patient
+from ui.image_tile import OTHER_PATIENT_COLOUR
+from ui.tasks import run_task
 from ui.worklist import local_time
 
 #: Seconds between two looks at the folder; a file counts once two looks in a row agree on it.
@@ -103,9 +110,17 @@ class DeviceFolderDialog(QDialog):
     """Lists the device folder's images, newest first, to tick; returns the ticked ones."""
 
     def __init__(
-        self, folder: pathlib.Path, parent: QWidget | None = None, *, ticked: set[pathlib.Path] | None = None
+        self,
+        folder: pathlib.Path,
+        parent: QWidget | None = None,
+        *,
+        ticked: set[pathlib.Path] | None = None,
+        patient: Patient | None = None,
     ) -> None:
+        """``ticked``: the files to come ticked (the new ones), unless a DICOM's device recorded it for
+        another patient than ``patient``, the case's."""
         super().__init__(parent)
+        self._patient = patient
         self.setWindowTitle(self.tr("Dossier de l'appareil"))
         self.resize(560, 420)
         layout = QVBoxLayout(self)
@@ -138,9 +153,17 @@ class DeviceFolderDialog(QDialog):
         label.setWordWrap(True)
         layout.addWidget(label)
         self.list = QListWidget()
+        # A line may say for whom the device recorded a file: wrapped to the list's width, never cut.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         #: Each file's size and modification time as listed: one changed before it is imported is refused
         #: (ui/capture_work.py ``import_file``).
         self.listed: dict[pathlib.Path, Seen] = {}
+        self._items: dict[pathlib.Path, QListWidgetItem] = {}
+        #: The files whose device recorded them for another patient than the case's (not ticked for it).
+        self.other_patients: set[pathlib.Path] = set()
+        self._reading = False  # the headers of the files not ticked are being read
         for path in list(self.files):
             seen = Seen.of(path)
             if seen is None:  # taken away since the listing (the device, a colleague): not offered
@@ -153,13 +176,55 @@ class DeviceFolderDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if path in ticked else Qt.CheckState.Unchecked)
             item.setData(Qt.ItemDataRole.UserRole, path)  # the Path itself (see ``arrived``)
             self.list.addItem(item)
+            self._items[path] = item
         layout.addWidget(self.list, 1)
+        # Who each DICOM's device recorded it for, from its header only: at once for the files that would
+        # come ticked (a few new ones: none is ticked for another patient, even for a moment), on a worker
+        # for the others (a share may hold a couple of hundred, each read over the network).
+        if patient is not None:
+            for path in [path for path in self.files if path in ticked]:
+                self._say_recorded(path, recorded_patient(path))
+            others = [path for path in self.files if path not in ticked]
+            if others:
+                self._reading = True
+                run_task(
+                    lambda: [(path, recorded_patient(path)) for path in others],
+                    self._headers_read,
+                    lambda _exc: self._headers_read([]),
+                )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Importer"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuler"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def reading(self) -> bool:
+        """Whether the headers of the files not ticked are still being read."""
+        return self._reading
+
+    def _headers_read(self, found: list[tuple[pathlib.Path, DevicePatient | None]]) -> None:
+        if not isValid(self):  # closed meanwhile
+            return
+        self._reading = False
+        for path, recorded in found:
+            self._say_recorded(path, recorded)
+
+    def _say_recorded(self, path: pathlib.Path, recorded: DevicePatient | None) -> None:
+        """A file whose device recorded it for another patient than the case's: not ticked (the nurse may
+        tick it once she has checked), and its line says for whom, to the nurse at the workstation only."""
+        item = self._items.get(path)
+        if item is None or recorded is None or not recorded_for_another(recorded, self._patient):
+            return
+        self.other_patients.add(path)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        why = self.tr(
+            "⚠ L'appareil l'a enregistrée pour {who}, pas pour le patient de ce dossier : non cochée. "
+            "Cochez-la seulement si vous avez vérifié que c'est bien lui."
+        ).format(who=recorded_words(recorded))
+        item.setText(item.text().split("\n")[0] + "\n" + why)
+        item.setToolTip(why)
+        item.setForeground(QBrush(QColor(OTHER_PATIENT_COLOUR)))
 
     def chosen(self) -> list[pathlib.Path]:
         return [

@@ -509,7 +509,8 @@ class CapturePanel(QWidget):
                 )
             )
             return
-        dialog = DeviceFolderDialog(folder, self, ticked=set(self._new_in_folder))
+        patient = self._case.patient if self._case is not None else None
+        dialog = DeviceFolderDialog(folder, self, ticked=set(self._new_in_folder), patient=patient)
         self._forget_new_files()
         if dialog.exec() == DeviceFolderDialog.DialogCode.Accepted:
             self.import_files(dialog.chosen(), from_device_folder=True, as_listed=dialog.listed)

@@ -152,7 +152,7 @@
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="210"/>
-        <location filename="../../ui/capture_panel.py" line="745"/>
+        <location filename="../../ui/capture_panel.py" line="746"/>
         <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
@@ -199,7 +199,7 @@
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="549"/>
+        <location filename="../../ui/capture_panel.py" line="550"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -207,67 +207,67 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="553"/>
+        <location filename="../../ui/capture_panel.py" line="554"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="568"/>
+        <location filename="../../ui/capture_panel.py" line="569"/>
         <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="576"/>
+        <location filename="../../ui/capture_panel.py" line="577"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="614"/>
+        <location filename="../../ui/capture_panel.py" line="615"/>
         <source>{n} images importées.</source>
         <translation>{n} images imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="637"/>
+        <location filename="../../ui/capture_panel.py" line="638"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="686"/>
+        <location filename="../../ui/capture_panel.py" line="687"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="687"/>
+        <location filename="../../ui/capture_panel.py" line="688"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="702"/>
+        <location filename="../../ui/capture_panel.py" line="703"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="717"/>
+        <location filename="../../ui/capture_panel.py" line="718"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="734"/>
+        <location filename="../../ui/capture_panel.py" line="735"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="750"/>
+        <location filename="../../ui/capture_panel.py" line="751"/>
         <source>Cette image (DICOM) ne peut pas être pivotée ici : pivotez-la sur l&apos;appareil et importez-la à nouveau, ou reprenez-la.</source>
         <translation>This image (DICOM) cannot be rotated here: rotate it on the device and import it again, or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="776"/>
+        <location filename="../../ui/capture_panel.py" line="777"/>
         <source>Rotation de l&apos;image…</source>
         <translation>Rotating the image…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="849"/>
+        <location filename="../../ui/capture_panel.py" line="850"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -871,46 +871,51 @@ Queue it for sending?</translation>
 <context>
     <name>DeviceFolderDialog</name>
     <message>
-        <location filename="../../ui/capture_folder.py" line="109"/>
+        <location filename="../../ui/capture_folder.py" line="124"/>
         <source>Dossier de l&apos;appareil</source>
         <extracomment>Seconds between two looks at the folder; a file counts once two looks in a row agree on it. The dialog shows the newest images only: each one listed is opened to check it is an image, on the window&apos;s thread, and a device share may hold years of exports. From the watcher&apos;s thread, queued to this object&apos;s (the window&apos;s): the watcher still current is checked there, when it is handled. Checked in the watcher&apos;s thread only, a file seen by the previous case&apos;s watch reached the slot after the next case had opened, and was announced there.</extracomment>
         <translation>Device folder</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="117"/>
+        <location filename="../../ui/capture_folder.py" line="132"/>
         <source>Le dossier de l&apos;appareil ({folder}) est inaccessible : vérifiez que l&apos;appareil, la clé USB ou le partage réseau est bien branché, puis rouvrez cette fenêtre.</source>
         <translation>The device folder ({folder}) cannot be reached: check that the device, the USB stick or the network share is plugged in, then open this window again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="121"/>
+        <location filename="../../ui/capture_folder.py" line="136"/>
         <source>Cochez les images de ce patient à importer (les plus récentes en premier).</source>
         <translation>Tick this patient&apos;s images to import (most recent first).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="124"/>
+        <location filename="../../ui/capture_folder.py" line="139"/>
         <source>Une image rangée dans un sous-dossier est montrée avec son chemin (date, examen, nom du patient selon l&apos;appareil) : vérifiez qu&apos;elle est bien de ce patient.</source>
         <translation>An image kept in a subfolder is shown with its path (date, exam, the patient&apos;s name depending on the device): check that it is this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="129"/>
+        <location filename="../../ui/capture_folder.py" line="144"/>
         <source>Seules les {n} images les plus récentes sont montrées : pour une plus ancienne, utilisez « Importer un fichier… ».</source>
         <translation>Only the {n} newest images are shown: for an older one, use “Import a file…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="134"/>
+        <location filename="../../ui/capture_folder.py" line="149"/>
         <source>Aucune image dans le dossier de l&apos;appareil ({folder}) : vérifiez que l&apos;appareil a bien exporté les clichés.</source>
         <translation>No image in the device folder ({folder}): check that the device exported the pictures.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="158"/>
+        <location filename="../../ui/capture_folder.py" line="196"/>
         <source>&amp;Importer</source>
-        <extracomment>Each file&apos;s size and modification time as listed: one changed before it is imported is refused (ui/capture_work.py ``import_file``).</extracomment>
+        <extracomment>Each file&apos;s size and modification time as listed: one changed before it is imported is refused (ui/capture_work.py ``import_file``). The files whose device recorded them for another patient than the case&apos;s (not ticked for it).</extracomment>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="159"/>
+        <location filename="../../ui/capture_folder.py" line="197"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_folder.py" line="222"/>
+        <source>⚠ L&apos;appareil l&apos;a enregistrée pour {who}, pas pour le patient de ce dossier : non cochée. Cochez-la seulement si vous avez vérifié que c&apos;est bien lui.</source>
+        <translation>⚠ The device recorded it for {who}, not for this case&apos;s patient: not ticked. Tick it only once you have checked it is this patient.</translation>
     </message>
 </context>
 <context>

@@ -4,7 +4,7 @@
 <context>
     <name>CapturePanel</name>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="549"/>
+        <location filename="../../ui/capture_panel.py" line="550"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n nouvelle image reçue de l&apos;appareil depuis l&apos;ouverture de ce dossier</numerusform>

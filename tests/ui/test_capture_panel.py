@@ -1119,3 +1119,67 @@ def test_files_stop_waiting_for_one_given_up_on() -> None:
     with turns.turn(2) as wait:
         wait()
     assert _time.monotonic() - started < 10.0
+
+
+def device_dicom(folder: Path, name: str, patient: str, born: str, sex: str) -> Path:
+    """A retinograph's DICOM as its device wrote it for ``patient`` (« FAMILY^Given »)."""
+    import pydicom
+
+    from capture.demo import fundus_scene
+    from tests.support.dicom import retinograph
+
+    ds = pydicom.dcmread(io.BytesIO(retinograph([fundus_scene(640, 480, seed=3, eye="right")], eye="R")))
+    ds.PatientName, ds.PatientBirthDate, ds.PatientSex = patient, born, sex
+    path = folder / name
+    ds.save_as(path, enforce_file_format=True)
+    return path
+
+
+def test_a_new_dicom_its_device_recorded_for_another_patient_does_not_come_ticked(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: the device folder's dialog ticked every new file, a DICOM whose header names
+    another patient too (the retinograph's previous patient, exported late), and « Importer » put it in
+    this patient's case. It comes unticked, its line saying for whom the device recorded it; the others
+    come ticked as before."""
+    import ui.capture_folder
+    from ui.capture_folder import DeviceFolderDialog
+
+    monkeypatch.setattr(ui.capture_folder, "WATCH_INTERVAL", 0.05)
+    folder = tmp_path / "export-retinographe"
+    folder.mkdir()
+    earlier = device_dicom(folder, "IM000001", "LEROY^Sophie", "19880714", "F")
+    store.settings.set("watch.folder", str(folder))
+    panel.set_case(new_case(store, "ophthalmology"))
+    show(qtbot, panel)
+    qtbot.wait(300)  # the files already there are not news
+
+    device_dicom(folder, "IM000002", "LEROY^Sophie", "19880714", "F")
+    device_dicom(folder, "IM000003", "MARTIN^Paul", "19500203", "M")
+    write_photo(folder, "OD.jpg", seed=6)
+    (folder / "IM000004").write_bytes(bytes(128) + b"DICM" + bytes(range(256)) * 4)  # a damaged header
+    qtbot.waitUntil(
+        lambda: "4 nouvelle" in panel.folder_button.toolTip(),
+        timeout=JOB_MS,
+    )
+    ticked = ticked_on_click(qtbot, panel, monkeypatch, accept=False)
+    assert sorted(ticked) == ["IM000003", "IM000004", "OD.jpg"], "Sophie's image does not come ticked in Paul's case"
+
+    dialog = DeviceFolderDialog(folder, ticked={folder / "IM000002", folder / "IM000003"}, patient=panel.case().patient)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.reading(), timeout=JOB_MS)
+    lines = {
+        Path(dialog.list.item(i).data(Qt.ItemDataRole.UserRole)).name: dialog.list.item(i)
+        for i in range(dialog.list.count())
+    }
+    said = (
+        "⚠ L'appareil l'a enregistrée pour LEROY Sophie, 14/07/1988, femme, pas pour le patient de ce dossier : "
+        "non cochée. Cochez-la seulement si vous avez vérifié que c'est bien lui."
+    )
+    # The new one, and the one that was there before (read off the window's thread): both say it.
+    for name in ("IM000002", "IM000001"):
+        assert lines[name].text().split("\n")[1:] == [said]
+        assert lines[name].checkState() == Qt.CheckState.Unchecked
+    assert "\n" not in lines["IM000003"].text() + lines["OD.jpg"].text()
+    assert dialog.other_patients == {earlier, folder / "IM000002"}
+    assert sorted(p.name for p in dialog.chosen()) == ["IM000003"]
