@@ -413,16 +413,21 @@ def _text(value: Any) -> str:
     return ""
 
 
+def _case_ids(task: dict[str, Any]) -> set[str]:
+    """The cases a Task names by their identifier (§2: ``urn:teleavis:case-id``)."""
+    return {
+        str(identifier.get("value"))
+        for identifier in _list(task.get("identifier"))
+        if isinstance(identifier, dict) and identifier.get("system") == CASE_SYSTEM
+    }
+
+
 def _names_another_case(task: dict[str, Any], case_id: str) -> bool:
     """Whether the Task carries the identifier of cases (§2: ``urn:teleavis:case-id``) and not this one's.
     Found from outside: two cases' Task ids swapped in the database filed one patient's answer, and its
     report, under the other patient's case, sealed there as genuine; a platform returning the wrong Task
     would do the same. (A Task naming no case is taken on its id, as before.)"""
-    named = {
-        str(identifier.get("value"))
-        for identifier in _list(task.get("identifier"))
-        if isinstance(identifier, dict) and identifier.get("system") == CASE_SYSTEM
-    }
+    named = _case_ids(task)
     return bool(named) and case_id not in named
 
 
@@ -583,9 +588,18 @@ def find_task(client: PlatformClient, case_id: str) -> tuple[str, str, str | Non
 
     The version is given only for a Task still ``requested``, the status a case is recorded sent
     with: one the expert has moved on since (the send's answer lost, the expert quicker than the
-    resend) must be mirrored at the next poll, which skips a Task whose version it holds."""
-    tasks = client.search("Task", {"identifier": f"{CASE_SYSTEM}|{case_id}"})
-    for task in tasks:
+    resend) must be mirrored at the next poll, which skips a Task whose version it holds.
+
+    Only this case's Task: a server that does not support the search parameter ignores it (FHIR's
+    lenient default) and returns every Task, another patient's first (found in review: the case was
+    bound to it, and would have shown its answer). A Task naming another case is never taken; one
+    naming no case only when the search returned nothing else."""
+    tasks = [
+        task for task in client.search("Task", {"identifier": f"{CASE_SYSTEM}|{case_id}"}) if isinstance(task, dict)
+    ]
+    named = [task for task in tasks if case_id in _case_ids(task)]
+    unnamed = [task for task in tasks if not _case_ids(task)]
+    for task in named or (unnamed if len(tasks) == 1 else []):
         focus = (task.get("focus") or {}).get("reference", "")
         try:
             request_id = location_id(focus, "ServiceRequest")

@@ -9,7 +9,9 @@ is refused, said on the case, and recorded as an alteration.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from app.i18n import set_language
 from app.model import CaseState
@@ -61,3 +63,41 @@ def test_a_task_that_names_another_case_brings_nothing_into_this_one(store: Stor
                 assert store.state(case_id) == CaseState.ANSWERED
                 task = sandbox.read("Task", store.platform_info(case_id)["task_id"])
                 assert {"system": "urn:teleavis:case-id", "value": case_id} in task["identifier"]
+
+
+def test_a_platform_ignoring_the_identifier_search_never_gives_this_case_another_cases_task() -> None:
+    """Found in review: after a sending whose answer was lost, the case's Task is looked up by its
+    identifier, and the first Task returned was taken. A FHIR server ignores a search parameter it does
+    not support (lenient handling, the default) and returns every Task: the case was bound to another
+    patient's, whose answer it would then have shown. A Task naming another case is never taken; one
+    naming no case only when it is all the search returned."""
+    from sync.follow import find_task
+    from tests.support.scripted_platform import Query, ScriptedPlatform, bundle, fhir, scripted_platform, task
+    from tests.sync.sync_helpers import client_for_url
+
+    this, other = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
+
+    def with_focus(made: dict[str, Any], request: str) -> dict[str, Any]:
+        return {**made, "focus": {"reference": f"ServiceRequest/{request}"}}
+
+    def every_task(platform: ScriptedPlatform) -> Callable[[str, Query], Any]:
+        def hook(path: str, query: Query) -> Any:
+            if path.endswith("/Task") and "identifier" in query:  # the parameter ignored
+                return fhir(bundle(list(platform.tasks.values())))
+            return None
+
+        return hook
+
+    with scripted_platform() as platform:
+        platform.hooks.append(every_task(platform))
+        platform.tasks["t-other"] = with_focus(task(other, "t-other", "completed"), "sr-other")
+        with client_for_url(platform.base_url) as client:
+            assert find_task(client, this) is None, "another patient's Task is not this case's"
+            platform.tasks["t-this"] = with_focus(task(this, "t-this", "requested"), "sr-this")
+            assert find_task(client, this) == ("t-this", "sr-this", "2")
+            unnamed = with_focus(task(this, "t-unnamed", "requested"), "sr-unnamed")
+            del unnamed["identifier"]
+            platform.tasks = {"t-other": platform.tasks["t-other"], "t-unnamed": unnamed}
+            assert find_task(client, this) is None, "a Task naming no case, among others: not known to be this one"
+            platform.tasks = {"t-unnamed": unnamed}
+            assert find_task(client, this) == ("t-unnamed", "sr-unnamed", "2")
