@@ -55,6 +55,7 @@ from sync.progress import RateMeter
 from ui.eye_side_question import send_despite_eye_sides
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.image_tile import decode_picture, worst_finding
+from ui.lock import under_lock
 from ui.other_patient_question import send_despite_other_patient
 from ui.reply_places import ReplyPlaces
 from ui.tasks import on_own_connection, run_task, run_write
@@ -935,6 +936,11 @@ class FollowView(QWidget):
         # (print.pdf in the home folder), unannounced: « Rapport PDF du dossier… » is the way to a file.
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
         if not dialog.exec():
+            return
+        if under_lock(self):
+            # Locked while the dialog was open: the system's own (Windows) stays above the lock, and its
+            # « Imprimer » pressed by whoever passes would print the expert's letter. Nothing goes to the
+            # printer, nothing to its spool; the person prints again once unlocked.
             return
         painter = QPainter(printer)
         try:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from app import screen_lock
 from app.errors import TeleavisError
@@ -127,6 +127,17 @@ class IdleWatcher(QObject):
             self.last_input = self.clock()
             self.timer.start()
         return False
+
+
+def under_lock(widget: QWidget) -> bool:
+    """Whether the window holding ``widget`` is locked now: its lock screen is the page shown. Asked by
+    what acts after a dialog the lock could not close (the system's print dialog on Windows): the person
+    who locked did not ask for what it would do once its button is pressed."""
+    screen = widget.window().findChild(QWidget, "lockScreen")
+    if not isinstance(screen, LockScreen):
+        return False
+    pages = screen.parentWidget()
+    return isinstance(pages, QStackedWidget) and pages.currentWidget() is screen
 
 
 class LockScreen(QWidget):
