@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.lock)
         self._page_before_lock: QWidget = self.worklist
+        #: Message boxes of work that ended under the lock (kind, title, text), shown once unlocked.
+        self._held_messages: list[tuple[str, str, str]] = []
         self._stack_before_lock: QUndoStack | None = None
         #: A digest of what the clipboard held when it was filled while Teleavis was the active
         #: application (a name, an INS copied here): not every platform says who owns the clipboard.
@@ -382,9 +384,7 @@ class MainWindow(QMainWindow):
         try:
             self.apply_settings()
         except TeleavisError as exc:  # a setting altered outside Teleavis: say so (sync will refuse it)
-            from PySide6.QtWidgets import QMessageBox
-
-            QMessageBox.warning(self, "Teleavis", exc.message)
+            self.tell("warning", "Teleavis", exc.message)
         return True
 
     def _ask_for_a_lock_code(self) -> None:
@@ -1020,11 +1020,11 @@ class MainWindow(QMainWindow):
                 self.sync.stop()
                 self.sync.start()
             if dialog.platform.held:
-                from PySide6.QtWidgets import QMessageBox
-
                 self.worklist.refresh()
-                QMessageBox.information(
-                    self,
+                # The save may end under the lock (a slow disk, the lid closed just after « Enregistrer »):
+                # the lock then closed the dialog, and its words wait for the unlock.
+                self.tell(
+                    "information",
                     self.tr("Fin du mode formation"),
                     self.tr(
                         "Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la "
@@ -1099,6 +1099,27 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(True)
         self.pages.setCurrentWidget(self._page_before_lock)
         self.idle.poke()
+        if self._held_messages:
+            QTimer.singleShot(0, self._tell_held)  # once the page is back on screen
+
+    def tell(self, kind: str, title: str, text: str) -> None:
+        """A message box (``kind``: ``information`` or ``warning``) for work that ended on its own time (a
+        save, the data key fetched): under the lock it is held and shown once unlocked, never above the
+        lock screen, where whoever passes would read it and answer it."""
+        if self._closed:
+            return
+        if self.locked():
+            self._held_messages.append((kind, title, text))
+            return
+        from PySide6.QtWidgets import QMessageBox
+
+        icon = QMessageBox.Icon.Warning if kind == "warning" else QMessageBox.Icon.Information
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.exec()
+
+    def _tell_held(self) -> None:
+        while self._held_messages and not self.locked() and not self._closed:
+            self.tell(*self._held_messages.pop(0))
 
     def locked(self) -> bool:
         return self.pages.currentWidget() is self.lock_screen

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.model import Answer
 from app.store import Store
@@ -102,3 +103,58 @@ def test_print_pressed_in_a_dialog_left_open_under_the_lock_prints_nothing(
     monkeypatch.setattr(QPrintDialog, "exec", lambda _dialog: 1)
     qtbot.mouseClick(view.print_pdf, Qt.MouseButton.LeftButton)
     assert pdf_page_count(printed.read_bytes()) == 1, "unlocked, it prints"
+
+
+def test_the_end_of_training_said_by_a_save_ending_under_the_lock_waits_for_the_unlock(
+    qtbot: Any, store: Store
+) -> None:
+    """Found by an attacker's pass: the settings' save ending under the lock (a slow disk, the lid closed
+    just after « Enregistrer ») showed « Fin du mode formation » above the lock screen, to whoever passed.
+    It waits for the unlock, then says the same."""
+    from tests.sync.sync_helpers import make_case
+    from ui import tasks
+    from ui.settings_dialog import SettingsDialog
+
+    tasks.set_runner(None)  # the real writer thread: the save's wait lets the window's timers run
+    case_id = make_case(store)  # queued in training mode (no platform set)
+    window = made_window(qtbot, store)
+    seen: list[tuple[bool, str]] = []
+
+    def look_for_a_box() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                seen.append((window.locked(), widget.text()))
+                widget.accept()
+        if not window._closed:
+            QTimer.singleShot(20, look_for_a_box)
+
+    def save_then_lock() -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog) and w.isVisible()]
+        if not dialogs:
+            QTimer.singleShot(20, save_then_lock)
+            return
+        (dialog,) = dialogs
+        dialog.platform.url.setText("https://plateforme.example/fhir")
+        dialog.platform.real.setChecked(True)
+        QTimer.singleShot(0, window.lock)  # comes while the save is written
+        dialog.save()  # (« Enregistrer »)
+
+    try:
+        QTimer.singleShot(0, save_then_lock)
+        QTimer.singleShot(0, look_for_a_box)
+        window.open_settings()
+        tasks.wait_writes()
+        assert window.locked(), "the lock came during the save"
+        assert store.settings.get("platform.url") == "https://plateforme.example/fhir", "the save was made"
+        qtbot.wait(200)
+        assert seen == [], "nothing shown above the lock screen"
+
+        unlock(qtbot, window)
+        qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
+        ((locked, text),) = seen
+        assert not locked and "Dossiers préparés en mode formation et pas encore partis : 1" in text
+        assert case_id
+    finally:
+        window.shutdown()
+        tasks.runner().wait_writes()
+        tasks.set_runner(None)
