@@ -229,7 +229,8 @@ def start_window(store: Store, *, locked: bool | None = None) -> MainWindow:
 
 def open_first_window(store: Store, argv: list[str]) -> MainWindow | None:
     """What ``teleavis`` opens: training mode remembered (``--training``), the first-start wizard where
-    the site is not set up (None when it is cancelled), then the window, locked as it must be."""
+    the site is not set up (after the lock's code where the window was to start locked; None when either
+    is cancelled), then the window, locked as it must be."""
     # Decided first: remembering training mode writes a setting, and the write fetches the key (found
     # from outside: with --training, a workstation with a lock code opened on its cases).
     locked = starts_locked(store)
@@ -241,12 +242,18 @@ def open_first_window(store: Store, argv: list[str]) -> MainWindow | None:
     if store.settings.peek("site.requester") is None:
         from ui.setup_wizard import SetupWizard
 
+        if locked:
+            # A workstation with a lock code whose site row was deleted or altered: the wizard writes the
+            # site and where cases go, so the code comes first (found from outside: anyone at the keyboard
+            # filled it in, before the locked window appeared). A new installation has no code yet.
+            from ui.lock import code_given_at_start
+
+            if not code_given_at_start(store):
+                return None
+            locked = False  # just typed: the proof the lock asks
         wizard = SetupWizard(store)
         if not wizard.exec():
             return None
-        # Still locked when it was to be: the wizard proves nobody. (A new installation has no secret yet,
-        # so it opens unlocked; one whose site row was deleted or altered has its cases to hide. Found from
-        # outside: that start walked around the lock.)
     return start_window(store, locked=locked)
 
 

@@ -11,7 +11,16 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import screen_lock
 from app.errors import TeleavisError
@@ -218,3 +227,41 @@ class LockScreen(QWidget):
             self.problem.clear()
             self.secret.setFocus()
         self._waiting = waiting
+
+
+class StartLockDialog(QDialog):
+    """The lock's code asked before the first-start wizard on a workstation that has one: its site's
+    settings are missing (deleted, altered), and whoever fills the wizard writes where the cases go and
+    who asks. Only the person who knows the code (or the passphrase) reaches it; « Quitter » closes
+    Teleavis, nothing written."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Teleavis")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.lock_screen = LockScreen(store)
+        self.why = QLabel(
+            self.tr(
+                "Les réglages du site de ce poste sont à refaire : ils s'ouvriront une fois le code ou la phrase "
+                "secrète tapé."
+            )
+        )
+        self.why.setWordWrap(True)
+        self.why.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        screen_layout = self.lock_screen.layout()
+        assert isinstance(screen_layout, QVBoxLayout)
+        screen_layout.insertWidget(3, self.why)  # under the lock's title and words, above the field
+        layout.addWidget(self.lock_screen)
+        buttons = QDialogButtonBox()
+        self.quit_button = buttons.addButton(self.tr("Quitter"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.lock_screen.unlocked.connect(self.accept)
+        self.resize(560, 360)
+        self.lock_screen.reset()
+
+
+def code_given_at_start(store: Store) -> bool:
+    """Ask the lock's code before the first-start wizard (:class:`StartLockDialog`): whether it was given."""
+    return bool(StartLockDialog(store).exec())

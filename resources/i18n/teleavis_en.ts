@@ -1022,345 +1022,345 @@ Queue it for sending?</translation>
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="141"/>
+        <location filename="../../ui/follow_view.py" line="142"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>How long after the last key a reply begun is kept (written sealed by the writer thread). What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). The platform cannot be reached (set by the case page): a case to send is said waiting. An unread answer that came while the case was on screen waits for a person&apos;s input. Per case, the images of a reply the platform refused joined again to the corrected one: (image id, file name). Already in the case (its place said), they go with the reply, not stored twice. Why images for a case&apos;s reply were refused while another case was shown: said on coming back. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="144"/>
+        <location filename="../../ui/follow_view.py" line="145"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="152"/>
+        <location filename="../../ui/follow_view.py" line="153"/>
         <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
         <translation>Hold the case back (do not send it)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="154"/>
+        <location filename="../../ui/follow_view.py" line="155"/>
         <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="173"/>
+        <location filename="../../ui/follow_view.py" line="174"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="215"/>
+        <location filename="../../ui/follow_view.py" line="216"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images attached by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="752"/>
+        <location filename="../../ui/follow_view.py" line="753"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="220"/>
+        <location filename="../../ui/follow_view.py" line="221"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="225"/>
+        <location filename="../../ui/follow_view.py" line="226"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="226"/>
+        <location filename="../../ui/follow_view.py" line="227"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="756"/>
+        <location filename="../../ui/follow_view.py" line="757"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="242"/>
+        <location filename="../../ui/follow_view.py" line="243"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="252"/>
+        <location filename="../../ui/follow_view.py" line="253"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="265"/>
+        <location filename="../../ui/follow_view.py" line="266"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="269"/>
+        <location filename="../../ui/follow_view.py" line="270"/>
         <source>Retirer les images</source>
         <translation>Remove the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="273"/>
+        <location filename="../../ui/follow_view.py" line="274"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="302"/>
+        <location filename="../../ui/follow_view.py" line="303"/>
         <source>Votre demande</source>
         <translation>Your request</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="311"/>
+        <location filename="../../ui/follow_view.py" line="312"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="315"/>
+        <location filename="../../ui/follow_view.py" line="316"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="402"/>
+        <location filename="../../ui/follow_view.py" line="403"/>
         <source>État : {state}</source>
         <extracomment>The answer&apos;s files as sorted and shown, and what they were sorted from (the case, its answer&apos;s files and PDFs): shown again only when that changes.</extracomment>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="406"/>
+        <location filename="../../ui/follow_view.py" line="407"/>
         <source>Pourquoi il n&apos;est pas parti : {words}</source>
         <translation>Why it has not left: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="412"/>
+        <location filename="../../ui/follow_view.py" line="413"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="416"/>
+        <location filename="../../ui/follow_view.py" line="417"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="434"/>
+        <location filename="../../ui/follow_view.py" line="435"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="445"/>
+        <location filename="../../ui/follow_view.py" line="446"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="445"/>
+        <location filename="../../ui/follow_view.py" line="446"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="448"/>
+        <location filename="../../ui/follow_view.py" line="449"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="455"/>
+        <location filename="../../ui/follow_view.py" line="456"/>
         <source>{when}, en attente d&apos;envoi</source>
         <translation>{when}, waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="457"/>
+        <location filename="../../ui/follow_view.py" line="458"/>
         <source>{when}, non envoyée (refusée par la plateforme, voir ci-dessus)</source>
         <translation>{when}, not sent (refused by the platform, see above)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="460"/>
+        <location filename="../../ui/follow_view.py" line="461"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="462"/>
+        <location filename="../../ui/follow_view.py" line="463"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="478"/>
+        <location filename="../../ui/follow_view.py" line="479"/>
         <source>Ce dossier a été envoyé à la plateforme d&apos;essai, pendant le mode formation : votre réponse ne peut pas partir vers son expert. S&apos;il s&apos;agit d&apos;un vrai patient, refaites une demande.</source>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="508"/>
+        <location filename="../../ui/follow_view.py" line="509"/>
         <source>Le dossier n&apos;attend plus de réponse de votre part : la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
         <translation>The case no longer waits for a reply from you: the reply begun above has not left and cannot leave. Erase it, or keep it in case the expert asks a new question.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="534"/>
+        <location filename="../../ui/follow_view.py" line="535"/>
         <source>Envoyé à la plateforme réelle : ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
         <translation>Sent to the real platform: this case is not followed during training mode. The expert&apos;s answer and questions will come once training mode is turned off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="539"/>
+        <location filename="../../ui/follow_view.py" line="540"/>
         <source>Envoyé à la plateforme d&apos;essai pendant le mode formation : ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
         <translation>Sent to the test platform in training mode: this case is no longer followed, no answer will come.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="654"/>
+        <location filename="../../ui/follow_view.py" line="655"/>
         <source>(pas de conclusion écrite : voir les documents joints)</source>
         <translation>(no written conclusion: see the attached documents)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="656"/>
+        <location filename="../../ui/follow_view.py" line="657"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="660"/>
+        <location filename="../../ui/follow_view.py" line="661"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="664"/>
+        <location filename="../../ui/follow_view.py" line="665"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="701"/>
+        <location filename="../../ui/follow_view.py" line="702"/>
         <source>Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="705"/>
+        <location filename="../../ui/follow_view.py" line="706"/>
         <source>Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="720"/>
+        <location filename="../../ui/follow_view.py" line="721"/>
         <source>Document {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="726"/>
+        <location filename="../../ui/follow_view.py" line="727"/>
         <source>L&apos;expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="743"/>
+        <location filename="../../ui/follow_view.py" line="744"/>
         <source>Ouvrir le document choisi</source>
         <translation>Open the chosen document</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="744"/>
+        <location filename="../../ui/follow_view.py" line="745"/>
         <source>Imprimer le document choisi…</source>
         <translation>Print the chosen document…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="747"/>
+        <location filename="../../ui/follow_view.py" line="748"/>
         <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The document is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="753"/>
+        <location filename="../../ui/follow_view.py" line="754"/>
         <source>Imprimer le compte rendu…</source>
         <translation>Print the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="774"/>
+        <location filename="../../ui/follow_view.py" line="775"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="825"/>
+        <location filename="../../ui/follow_view.py" line="826"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="834"/>
+        <location filename="../../ui/follow_view.py" line="835"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="858"/>
+        <location filename="../../ui/follow_view.py" line="859"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="881"/>
+        <location filename="../../ui/follow_view.py" line="882"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="902"/>
+        <location filename="../../ui/follow_view.py" line="903"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="914"/>
+        <location filename="../../ui/follow_view.py" line="915"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le document reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The document can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="916"/>
+        <location filename="../../ui/follow_view.py" line="917"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="927"/>
+        <location filename="../../ui/follow_view.py" line="928"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="981"/>
+        <location filename="../../ui/follow_view.py" line="987"/>
         <source>Question : {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="982"/>
+        <location filename="../../ui/follow_view.py" line="988"/>
         <source>Résumé clinique : {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1042"/>
+        <location filename="../../ui/follow_view.py" line="1048"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1097"/>
-        <location filename="../../ui/follow_view.py" line="1105"/>
+        <location filename="../../ui/follow_view.py" line="1103"/>
+        <location filename="../../ui/follow_view.py" line="1111"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1118"/>
+        <location filename="../../ui/follow_view.py" line="1124"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1119"/>
+        <location filename="../../ui/follow_view.py" line="1125"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1148"/>
+        <location filename="../../ui/follow_view.py" line="1154"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1235"/>
+        <location filename="../../ui/follow_view.py" line="1241"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1237"/>
+        <location filename="../../ui/follow_view.py" line="1243"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1241"/>
+        <location filename="../../ui/follow_view.py" line="1247"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1257"/>
+        <location filename="../../ui/follow_view.py" line="1263"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1039"/>
+        <location filename="../../ui/follow_view.py" line="1045"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1368,27 +1368,27 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="270"/>
+        <location filename="../../ui/follow_view.py" line="271"/>
         <source>Retire les images jointes ; le texte de la réponse est gardé.</source>
         <translation>Removes the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="988"/>
+        <location filename="../../ui/follow_view.py" line="994"/>
         <source>Images ({n}) : {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1047"/>
+        <location filename="../../ui/follow_view.py" line="1053"/>
         <source>image de la réponse refusée : elle part avec celle-ci</source>
         <translation>image of the refused reply: it goes with this one</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1088"/>
+        <location filename="../../ui/follow_view.py" line="1094"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1226"/>
+        <location filename="../../ui/follow_view.py" line="1232"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -1636,33 +1636,33 @@ Queue it for sending?</translation>
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock.py" line="142"/>
+        <location filename="../../ui/lock.py" line="162"/>
         <source>Teleavis est verrouillé</source>
         <extracomment>How often the idle time is measured again on the clock that counts suspend (see ``IdleWatcher``).</extracomment>
         <translation>Teleavis is locked</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="145"/>
+        <location filename="../../ui/lock.py" line="165"/>
         <source>Les dossiers sont masqués. Tapez votre code ou la phrase secrète pour reprendre.</source>
         <translation>The cases are hidden. Type your PIN or the passphrase to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="150"/>
+        <location filename="../../ui/lock.py" line="170"/>
         <source>Code ou phrase secrète</source>
         <translation>PIN or passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="155"/>
+        <location filename="../../ui/lock.py" line="175"/>
         <source>Déverrouiller</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="192"/>
+        <location filename="../../ui/lock.py" line="212"/>
         <source>Code ou phrase secrète incorrect.</source>
         <translation>Wrong PIN or passphrase.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/lock.py" line="203"/>
+        <location filename="../../ui/lock.py" line="223"/>
         <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
         <translation>
             <numerusform>Too many wrong tries. Try again in %n second.</numerusform>
@@ -1683,120 +1683,120 @@ Queue it for sending?</translation>
         <translation>Case {id} was not sent: open it to see why.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="272"/>
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>&amp;Dossiers</source>
-        <extracomment>A digest of what the clipboard held when it was filled while Teleavis was the active application (a name, an INS copied here): not every platform says who owns the clipboard.</extracomment>
+        <extracomment>Message boxes of work that ended under the lock (kind, title, text), shown once unlocked. A digest of what the clipboard held when it was filled while Teleavis was the active application (a name, an INS copied here): not every platform says who owns the clipboard.</extracomment>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="273"/>
+        <location filename="../../ui/main_window.py" line="275"/>
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="276"/>
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="279"/>
         <source>&amp;Envoyer à l&apos;expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279"/>
+        <location filename="../../ui/main_window.py" line="281"/>
         <source>Supprimer le &amp;brouillon…</source>
         <translation>&amp;Delete draft…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="302"/>
         <source>&amp;Guide d&apos;utilisation</source>
         <translation>&amp;User guide</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301"/>
+        <location filename="../../ui/main_window.py" line="303"/>
         <source>&amp;Diagnostic…</source>
         <translation>&amp;Diagnosis…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>À &amp;propos de Teleavis</source>
         <translation>&amp;About Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>À propos de &amp;Qt</source>
         <translation>About &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>Annuler {edit}</source>
         <extracomment>Edit menu, Ctrl+Z: undoes what was typed in the case (never cancels the case or the request). {edit} is the edit undone, « la saisie de « Nom » ».</extracomment>
         <translation>Undo {edit}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>Annuler la saisie</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>Rétablir {edit}</source>
         <extracomment>Edit menu: types again what Ctrl+Z undid. {edit} is « la saisie de « Nom » ».</extracomment>
         <translation>Redo {edit}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>Rétablir la saisie</source>
         <translation>Redo</translation>
     </message>
@@ -2732,6 +2732,19 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <location filename="../../ui/setup_forms.py" line="196"/>
         <source>Gardez la valeur proposée une fois le n° FINESS saisi, ou mettez celle que votre service informatique vous donne (urn:oid:…).</source>
         <translation>Keep the value proposed once the FINESS number is typed, or put the one your IT department gives you (urn:oid:…).</translation>
+    </message>
+</context>
+<context>
+    <name>StartLockDialog</name>
+    <message>
+        <location filename="../../ui/lock.py" line="246"/>
+        <source>Les réglages du site de ce poste sont à refaire : ils s&apos;ouvriront une fois le code ou la phrase secrète tapé.</source>
+        <translation>This workstation&apos;s site settings need to be set again: they will open once the code or the passphrase is typed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="257"/>
+        <source>Quitter</source>
+        <translation>Quit</translation>
     </message>
 </context>
 <context>

@@ -56,7 +56,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1039"/>
+        <location filename="../../ui/follow_view.py" line="1045"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>
@@ -67,7 +67,7 @@
 <context>
     <name>LockScreen</name>
     <message numerus="yes">
-        <location filename="../../ui/lock.py" line="203"/>
+        <location filename="../../ui/lock.py" line="223"/>
         <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
         <translation>
             <numerusform>Trop d&apos;essais incorrects. Réessayez dans %n seconde.</numerusform>

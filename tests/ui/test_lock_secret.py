@@ -189,51 +189,89 @@ def test_with_a_pin_the_first_start_after_an_upgrade_does_not_walk_around_the_lo
 
 
 def test_with_a_pin_a_site_gone_from_the_database_does_not_walk_around_the_lock(qtbot: Any, keyring_home: Path) -> None:
-    """Found by an attacker's outside pass: with the site's row deleted (or altered) in the database, the
+    """Found by attackers' outside passes: with the site's row deleted (or altered) in the database, the
     next start showed the first-start wizard, and after it the window opened on the cases without the
-    code (« the person who just set it up is at the keyboard »). Anyone can fill in a wizard."""
+    code (« the person who just set it up is at the keyboard »); then, locked after it, the wizard still
+    came first, and whoever filled it wrote the site and where the cases go. The code comes first: without
+    it, « Quitter » leaves, nothing written; with it, the wizard, then the window."""
     from PySide6.QtWidgets import QWizard
 
     from tests.sync.sync_helpers import make_case
     from ui.application import open_first_window
+    from ui.lock import StartLockDialog
     from ui.setup_wizard import SetupWizard
 
     with Store.open(keyring_home) as store:
         screen_lock.set_pin(store, "4821")
         make_case(store, queue=False)
         store.conn.execute("DELETE FROM settings WHERE key = 'site.requester'")
-    filled: list[bool] = []
+    seen: list[str] = []
+
+    def visible(kind: type) -> list[Any]:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
 
     def fill_in_the_wizard() -> None:
-        wizards = [w for w in QApplication.topLevelWidgets() if isinstance(w, SetupWizard) and w.isVisible()]
+        wizards = visible(SetupWizard)
         if not wizards:
             QTimer.singleShot(50, fill_in_the_wizard)
             return
         (wizard,) = wizards
+        seen.append("wizard")
         wizard.next()
         site = wizard.site
         for field, words in (
             (site.rpps, "10101010105"),
-            (site.family, "INCONNU"),
-            (site.given, "Passant"),
+            (site.family, "DURAND"),
+            (site.given, "Anne"),
             (site.finess, "750000010"),
-            (site.organization, "Ailleurs"),
+            (site.organization, "Centre de santé"),
         ):
             type_text(field, words)
         wizard.next()
         assert wizard.currentPage() is not wizard.page(wizard.startId()), "the site was taken"
         wizard.button(QWizard.WizardButton.FinishButton).click()
-        filled.append(True)
 
-    QTimer.singleShot(0, fill_in_the_wizard)
+    def at_the_code(then: Any) -> None:
+        if visible(SetupWizard):
+            seen.append("wizard before the code")
+            visible(SetupWizard)[0].reject()
+            return
+        asked = visible(StartLockDialog)
+        if not asked:
+            QTimer.singleShot(50, lambda: at_the_code(then))
+            return
+        seen.append("code")
+        then(asked[0])
+
+    def a_passer_by(dialog: StartLockDialog) -> None:
+        dialog.lock_screen.secret.setText("1234")
+        dialog.lock_screen.try_unlock()
+        assert dialog.isVisible() and "incorrect" in dialog.lock_screen.problem.text(), "no wizard without the code"
+        dialog.quit_button.click()
+
+    QTimer.singleShot(0, lambda: at_the_code(a_passer_by))
+    store = Store.open(keyring_home, defer_key=True)
+    try:
+        assert open_first_window(store, []) is None, "« Quitter »: no window"
+        assert seen == ["code"]
+        assert store.settings.peek("site.requester") is None, "nothing written"
+    finally:
+        store.close()
+
+    def the_nurse(dialog: StartLockDialog) -> None:
+        dialog.lock_screen.secret.setText("4821")
+        dialog.lock_screen.try_unlock()
+        fill_in_the_wizard()
+
+    seen.clear()
+    QTimer.singleShot(0, lambda: at_the_code(the_nurse))
     store = Store.open(keyring_home, defer_key=True)
     window = open_first_window(store, [])
     try:
-        assert filled and window is not None
+        assert seen == ["code", "wizard"] and window is not None
         qtbot.waitExposed(window)
-        assert window.locked() and not window.worklist.isVisible(), "the cases stay behind the code"
-        unlock_with(qtbot, window, "4821")
-        assert not window.locked()
+        assert not window.locked(), "the code was just typed"
+        assert store.settings.get("site.requester")["family"] == "DURAND"
     finally:
         if window is not None:
             stop(store, window)
