@@ -229,28 +229,31 @@ def start_window(store: Store, *, locked: bool | None = None) -> MainWindow:
 
 def open_first_window(store: Store, argv: list[str]) -> MainWindow | None:
     """What ``teleavis`` opens: training mode remembered (``--training``), the first-start wizard where
-    the site is not set up (after the lock's code where the window was to start locked; None when either
-    is cancelled), then the window, locked as it must be."""
+    the site is not set up, then the window, locked as it must be. Where the window was to start locked,
+    neither is written before the lock's code is typed (None when the code or the wizard is cancelled)."""
     # Decided first: remembering training mode writes a setting, and the write fetches the key (found
     # from outside: with --training, a workstation with a lock code opened on its cases).
     locked = starts_locked(store)
-    if "--training" in argv:
-        remember_training(store)
+    training = "--training" in argv
     # Whether the site is set up, from the row as stored: checking its tag needs the data key, which
     # would fetch it from the keyring before the window shows (slow, and it would skip the lock at
     # start). The window reads the site with its tag checked before anything uses it.
-    if store.settings.peek("site.requester") is None:
+    wizard_needed = store.settings.peek("site.requester") is None
+    if locked and (training or wizard_needed):
+        # What these write (where cases go, who asks) is asked by whoever is at the keyboard: on a
+        # workstation with a lock code, the code comes first (found from outside: with the site's row
+        # deleted or altered, anyone filled in the wizard before the locked window appeared; with
+        # --training, anyone held the real cases waiting to leave). A new installation has no code yet.
+        from ui.lock import StartLockDialog
+
+        if not StartLockDialog(store, for_training=training and not wizard_needed).exec():
+            return None
+        locked = False  # just typed: the proof the lock asks
+    if training:
+        remember_training(store)
+    if wizard_needed:
         from ui.setup_wizard import SetupWizard
 
-        if locked:
-            # A workstation with a lock code whose site row was deleted or altered: the wizard writes the
-            # site and where cases go, so the code comes first (found from outside: anyone at the keyboard
-            # filled it in, before the locked window appeared). A new installation has no code yet.
-            from ui.lock import code_given_at_start
-
-            if not code_given_at_start(store):
-                return None
-            locked = False  # just typed: the proof the lock asks
         wizard = SetupWizard(store)
         if not wizard.exec():
             return None

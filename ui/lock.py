@@ -230,12 +230,13 @@ class LockScreen(QWidget):
 
 
 class StartLockDialog(QDialog):
-    """The lock's code asked before the first-start wizard on a workstation that has one: its site's
-    settings are missing (deleted, altered), and whoever fills the wizard writes where the cases go and
-    who asks. Only the person who knows the code (or the passphrase) reaches it; « Quitter » closes
-    Teleavis, nothing written."""
+    """The lock's code asked at a start that would write settings on a workstation that has one: the
+    first-start wizard (its site's settings missing, deleted or altered: whoever fills it writes where
+    the cases go and who asks), or ``--training`` (the real cases waiting to leave then wait). Only the
+    person who knows the code (or the passphrase) gets past it; « Quitter » closes Teleavis, nothing
+    written."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None, *, for_training: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle("Teleavis")
         layout = QVBoxLayout(self)
@@ -243,6 +244,10 @@ class StartLockDialog(QDialog):
         self.lock_screen = LockScreen(store)
         self.why = QLabel(
             self.tr(
+                "Le mode formation est demandé : il ne sera mis en route qu'une fois le code ou la phrase secrète tapé."
+            )
+            if for_training
+            else self.tr(
                 "Les réglages du site de ce poste sont à refaire : ils s'ouvriront une fois le code ou la phrase "
                 "secrète tapé."
             )
@@ -260,8 +265,3 @@ class StartLockDialog(QDialog):
         self.lock_screen.unlocked.connect(self.accept)
         self.resize(560, 360)
         self.lock_screen.reset()
-
-
-def code_given_at_start(store: Store) -> bool:
-    """Ask the lock's code before the first-start wizard (:class:`StartLockDialog`): whether it was given."""
-    return bool(StartLockDialog(store).exec())

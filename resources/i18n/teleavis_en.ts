@@ -2737,12 +2737,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>StartLockDialog</name>
     <message>
-        <location filename="../../ui/lock.py" line="246"/>
+        <location filename="../../ui/lock.py" line="247"/>
+        <source>Le mode formation est demandé : il ne sera mis en route qu&apos;une fois le code ou la phrase secrète tapé.</source>
+        <translation>Training mode was asked for: it will only be turned on once the code or the passphrase is typed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock.py" line="251"/>
         <source>Les réglages du site de ce poste sont à refaire : ils s&apos;ouvriront une fois le code ou la phrase secrète tapé.</source>
         <translation>This workstation&apos;s site settings need to be set again: they will open once the code or the passphrase is typed.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="257"/>
+        <location filename="../../ui/lock.py" line="262"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>

@@ -140,18 +140,44 @@ def test_with_a_pin_restarting_does_not_walk_around_the_lock(qtbot: Any, keyring
 def test_with_a_pin_a_start_in_training_mode_does_not_walk_around_the_lock(qtbot: Any, keyring_home: Path) -> None:
     """Found by a nurse's outside pass: `teleavis --training` on a workstation with a lock code opened
     on its cases, names showing. Remembering training mode wrote a setting, the write fetched the
-    key, and a fetched key read as a key typed."""
+    key, and a fetched key read as a key typed. Then, locked, it still turned training mode on before
+    the code: whoever started it held the real cases waiting to leave (they wait for training's end).
+    The code comes first; without it nothing is written."""
     from ui.application import open_first_window
+    from ui.lock import StartLockDialog
 
     with Store.open(keyring_home) as store:
         screen_lock.set_pin(store, "4821")
+        store.settings.set("platform.url", "https://plateforme.example/fhir")
+
+    def answer_the_code(code: str) -> None:
+        asked = [w for w in QApplication.topLevelWidgets() if isinstance(w, StartLockDialog) and w.isVisible()]
+        if not asked:
+            QTimer.singleShot(50, lambda: answer_the_code(code))
+            return
+        (dialog,) = asked
+        assert "mode formation" in dialog.why.text()
+        dialog.lock_screen.secret.setText(code)
+        dialog.lock_screen.try_unlock()
+        if dialog.isVisible():
+            dialog.quit_button.click()
+
+    QTimer.singleShot(0, lambda: answer_the_code("1234"))
+    store = Store.open(keyring_home, defer_key=True)
+    try:
+        assert open_first_window(store, ["--training"]) is None
+        assert store.settings.get("training") != "on", "nothing written without the code"
+    finally:
+        store.close()
+
+    QTimer.singleShot(0, lambda: answer_the_code("4821"))
     store = Store.open(keyring_home, defer_key=True)
     window = open_first_window(store, ["--training"])
     try:
         assert window is not None
         qtbot.waitExposed(window)
-        assert window.locked() and not window.worklist.isVisible()
-        assert store.settings.get("training") == "on", "training mode remembered all the same"
+        assert not window.locked(), "the code was just typed"
+        assert store.settings.get("training") == "on", "training mode remembered once the code is given"
     finally:
         if window is not None:
             stop(store, window)
