@@ -244,7 +244,7 @@ def open_first_window(store: Store, argv: list[str]) -> MainWindow | None:
         # workstation with a lock code, the code comes first (found from outside: with the site's row
         # deleted or altered, anyone filled in the wizard before the locked window appeared; with
         # --training, anyone held the real cases waiting to leave). A new installation has no code yet.
-        from ui.lock import StartLockDialog
+        from ui.start_lock import StartLockDialog
 
         if not StartLockDialog(store, for_training=training and not wizard_needed).exec():
             return None

@@ -1636,33 +1636,33 @@ Queue it for sending?</translation>
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock.py" line="162"/>
+        <location filename="../../ui/lock.py" line="153"/>
         <source>Teleavis est verrouillé</source>
         <extracomment>How often the idle time is measured again on the clock that counts suspend (see ``IdleWatcher``).</extracomment>
         <translation>Teleavis is locked</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="165"/>
+        <location filename="../../ui/lock.py" line="156"/>
         <source>Les dossiers sont masqués. Tapez votre code ou la phrase secrète pour reprendre.</source>
         <translation>The cases are hidden. Type your PIN or the passphrase to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="170"/>
+        <location filename="../../ui/lock.py" line="161"/>
         <source>Code ou phrase secrète</source>
         <translation>PIN or passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="175"/>
+        <location filename="../../ui/lock.py" line="166"/>
         <source>Déverrouiller</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="212"/>
+        <location filename="../../ui/lock.py" line="203"/>
         <source>Code ou phrase secrète incorrect.</source>
         <translation>Wrong PIN or passphrase.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/lock.py" line="223"/>
+        <location filename="../../ui/lock.py" line="214"/>
         <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
         <translation>
             <numerusform>Too many wrong tries. Try again in %n second.</numerusform>
@@ -2737,17 +2737,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>StartLockDialog</name>
     <message>
-        <location filename="../../ui/lock.py" line="247"/>
+        <location filename="../../ui/start_lock.py" line="28"/>
         <source>Le mode formation est demandé : il ne sera mis en route qu&apos;une fois le code ou la phrase secrète tapé.</source>
         <translation>Training mode was asked for: it will only be turned on once the code or the passphrase is typed.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="251"/>
+        <location filename="../../ui/start_lock.py" line="32"/>
         <source>Les réglages du site de ce poste sont à refaire : ils s&apos;ouvriront une fois le code ou la phrase secrète tapé.</source>
         <translation>This workstation&apos;s site settings need to be set again: they will open once the code or the passphrase is typed.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="262"/>
+        <location filename="../../ui/start_lock.py" line="43"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>

@@ -144,7 +144,7 @@ def test_with_a_pin_a_start_in_training_mode_does_not_walk_around_the_lock(qtbot
     the code: whoever started it held the real cases waiting to leave (they wait for training's end).
     The code comes first; without it nothing is written."""
     from ui.application import open_first_window
-    from ui.lock import StartLockDialog
+    from ui.start_lock import StartLockDialog
 
     with Store.open(keyring_home) as store:
         screen_lock.set_pin(store, "4821")
@@ -224,8 +224,8 @@ def test_with_a_pin_a_site_gone_from_the_database_does_not_walk_around_the_lock(
 
     from tests.sync.sync_helpers import make_case
     from ui.application import open_first_window
-    from ui.lock import StartLockDialog
     from ui.setup_wizard import SetupWizard
+    from ui.start_lock import StartLockDialog
 
     with Store.open(keyring_home) as store:
         screen_lock.set_pin(store, "4821")
