@@ -3,9 +3,12 @@ of its own: the window's start never builds QDialog's type when it needs no dial
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from app.errors import TeleavisError
 from app.store import Store
 from ui.lock import LockScreen
 
@@ -19,6 +22,11 @@ class StartLockDialog(QDialog):
 
     def __init__(self, store: Store, parent: QWidget | None = None, *, for_training: bool = False) -> None:
         super().__init__(parent)
+        # The key from the keyring, as the window's start fetches it: the wrong tries' wait is read under
+        # it, and said as the lock screen says it (else the right code typed meanwhile read « incorrect »).
+        # One that cannot be fetched leaves each try to say why.
+        with contextlib.suppress(TeleavisError):
+            store.key.ensure()
         self.setWindowTitle("Teleavis")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

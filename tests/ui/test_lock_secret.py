@@ -305,6 +305,36 @@ def test_with_a_pin_a_site_gone_from_the_database_does_not_walk_around_the_lock(
             store.close()
 
 
+def test_the_code_asked_at_start_says_how_long_to_wait_after_wrong_tries(
+    qtbot: Any, keyring_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The code asked before the wizard or training mode counts the same tries as the lock screen: after
+    too many wrong ones it says how long to wait, as the lock screen does, not « incorrect » for the right
+    code typed meanwhile."""
+    from ui.start_lock import StartLockDialog
+
+    now = [1_000_000.0]
+    monkeypatch.setattr(screen_lock, "clock", lambda: now[0])
+    with Store.open(keyring_home) as store:
+        screen_lock.set_pin(store, "4821")
+        for _ in range(screen_lock.FREE_TRIES):
+            assert not screen_lock.try_secret(store, "0000").ok
+    store = Store.open(keyring_home, defer_key=True)  # as ``teleavis`` opens it: the key not fetched yet
+    try:
+        dialog = StartLockDialog(store, for_training=True)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        screen = dialog.lock_screen
+        assert not screen.secret.isEnabled() and "Réessayez dans 30 seconde" in screen.problem.text()
+        now[0] += 31
+        qtbot.waitUntil(screen.secret.isEnabled, timeout=30_000)
+        screen.secret.setText("4821")
+        screen.try_unlock()
+        assert dialog.result() == StartLockDialog.DialogCode.Accepted
+    finally:
+        store.close()
+
+
 def test_wrong_tries_make_the_next_wait_even_after_a_restart(
     qtbot: Any, keyring_home: Path, start: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
