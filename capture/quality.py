@@ -435,8 +435,12 @@ CAST_SKIN_SHARE = 0.22
 CAST_COMPACT = 1.5
 #: …must have that colour in this hue range, and not be almost grey: skin never is.
 CAST_COMPACT_HUES, CAST_COMPACT_CHROMA = (28.0, 91.0), 9.0
-#: Retinographs: the optic disc (brightest part of the field) is pale yellow to orange.
-RETINA_DISC_HUES, RETINA_DISC_CHROMA = (42.0, 90.0), 26.0
+#: Retinographs: the optic disc (brightest part of the field) is pale yellow to orange, of a chroma
+#: at least this share of its lightness (CIELAB chroma / (L* + 16): a fundus shot with less flash has a
+#: darker disc of the same colour, whose chroma falls with its lightness; a blue cast greys the disc at
+#: any exposure). 0.30 is the middle of the gap on the tuning half (blue casts up to 0.14, good discs
+#: from 0.48); on a well-exposed disc (L* near 72) it is the chroma of 26 once used alone.
+RETINA_DISC_HUES, RETINA_DISC_SATURATION = (42.0, 90.0), 0.30
 _RETINA_DISC_REFERENCE = (16.0, 41.0)
 #: A picture whose most coloured pixels stay this close to grey (CIELAB chroma; JPEG noise on a grey
 #: picture stays under 2, the palest skin is near 14) has no colour to judge.
@@ -498,7 +502,8 @@ def colour_cast_cues(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina:
         hue, chroma = _hue(top_a, top_b), math.hypot(top_a, top_b)
         low, high = RETINA_DISC_HUES
         shift = (top_a - _RETINA_DISC_REFERENCE[0], top_b - _RETINA_DISC_REFERENCE[1])
-        cast = not (low <= hue <= high) or chroma < RETINA_DISC_CHROMA
+        disc_lightness = float(lightness[top].mean()) * 100.0 / 255.0  # OpenCV's L is 0–255
+        cast = not (low <= hue <= high) or chroma < RETINA_DISC_SATURATION * (disc_lightness + 16.0)
         return cast, math.hypot(*shift), _hue(*shift)
     highlights = _sector_distance(top_a, top_b, _NATURAL_HUES)
     # Hue between 30° and 75° without an arctangent per pixel: a > 0 and tan 30° ≤ b/a ≤ tan 75°.

@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
+from capture.demo import fundus_scene
 from capture.quality import MONOCHROME_CHROMA, check_quality, colour_finding
-from tests.capture.capture_labelled import colour_set
+from tests.capture.capture_labelled import colour_cast, colour_set, jpeg_round_trip
 from tests.support.images import skin_photo
 
 ORIGINS = ("generated", "drape", "real")
@@ -114,3 +115,20 @@ def test_a_black_and_white_picture_is_said_so_not_taken_for_a_coloured_light() -
     finding = colour_finding(grey_skin, specialty="dermatology")
     assert finding.level == "warning" and "Photo en noir et blanc" in finding.message
     assert colour_finding(np.asarray(skin), specialty="dermatology").level == "ok"
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_a_dim_retinograph_exposed_well_enough_is_not_said_off_colour(seed: int) -> None:
+    """Found in an acceptance pass: a retinograph shot with half the flash, its exposure still said
+    correct, was told « Couleurs du fond d'œil inhabituelles (dominante bleue) » and sent the nurse
+    to the camera's white balance. Its colours were the camera's: a dimmer disc is only a darker one
+    (its chroma falls with its lightness). A blue cast just as dim is still caught."""
+    fundus = fundus_scene(2048, 1536, seed, eye="left").astype(np.float32)
+    dim = jpeg_round_trip(np.clip(fundus * 0.5, 0, 255).astype(np.uint8), quality=92)
+    findings = {f.check: f for f in check_quality(dim, specialty="ophthalmology")}
+    assert findings["exposure"].level == "ok"  # not dark enough to be said under-exposed
+    assert findings["colour-cast"].level == "ok", findings["colour-cast"].message
+
+    dim_blue = jpeg_round_trip(colour_cast(np.clip(fundus * 0.6, 0, 255).astype(np.uint8), "blue"), quality=92)
+    finding = colour_finding(dim_blue, specialty="ophthalmology")
+    assert finding.level == "warning" and "dominante bleue" in finding.message
