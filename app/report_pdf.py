@@ -118,10 +118,46 @@ def image_reader(data: bytes) -> Any:
     the pixels as stored, and the photo was printed lying on its side."""
     upright = _turned_upright(data)
     if upright is not None:
-        return ImageReader(upright)
+        return ImageReader(_eight_bits(upright))
     if data[:3] == b"\xff\xd8\xff":
         return StoredJpeg(data)
+    deep = _deep_grey(data)
+    if deep is not None:
+        return ImageReader(deep)
     return ImageReader(io.BytesIO(data))
+
+
+#: Pillow's modes of greys deeper than 8 bits (a 16-bit PNG or TIFF, as some fundus cameras export a
+#: red-free retinograph): reportlab cuts their values to 255, and the picture printed white.
+DEEP_GREY_MODES = ("I;16", "I;16B", "I;16L", "I")
+
+
+def _deep_grey(data: bytes) -> Any:
+    """A 16-bit grey picture scaled to 8 bits (a Pillow image), as the import judged it; ``None`` for
+    any other. Reads only the file's header unless it must scale it."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            if picture.mode not in DEEP_GREY_MODES:
+                return None
+            picture.load()
+            return _eight_bits(picture)
+    except (OSError, ValueError, SyntaxError):  # not a picture Pillow reads: reportlab says what it can
+        return None
+
+
+def _eight_bits(picture: Any) -> Any:
+    """``picture`` with 8-bit values: a deeper grey scaled (65535 is white; a 32-bit one by its
+    brightest value), anything else as it is."""
+    if picture.mode not in DEEP_GREY_MODES:
+        return picture
+    import numpy as np
+    from PIL import Image
+
+    values = np.asarray(picture, dtype=np.uint32)
+    top = 65535 if picture.mode != "I" else max(int(values.max()), 1)
+    return Image.fromarray((values * 255 // top).astype(np.uint8), "L")
 
 
 def _turned_upright(data: bytes) -> Any:
