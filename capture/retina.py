@@ -45,6 +45,11 @@ class FieldOfView:
 CORNER_SHARE = 0.07
 #: The brightest a fundus camera's black surround gets in an exported JPEG (its noise reaches 10–15).
 SURROUND_DARK = 20.0
+#: A surround its export brightened (the device's software lifting the blacks) stays even: the four
+#: corners' medians within this many levels of each other, each corner this flat (its 10th to 90th
+#: percentile), and no brighter than this. A photo's corners differ from one another, or have texture;
+#: a blank frame (a phone in a pocket) is brighter.
+SURROUND_EVEN, SURROUND_FLAT, SURROUND_LIFTED = 6.0, 8.0, 50.0
 
 
 def find_field(rgb: npt.NDArray[np.uint8]) -> FieldOfView | None:
@@ -55,6 +60,9 @@ def find_field(rgb: npt.NDArray[np.uint8]) -> FieldOfView | None:
     # Surround noise in exported JPEGs reaches 10–15 levels; a dark but gradable retina is far
     # above that in red. Scale with the image so an under-exposed field is still found.
     threshold = max(8.0, min(35.0, 0.22 * top))
+    surround = _lifted_surround(rgb)
+    if surround is not None:  # above the surround's own level, whatever it is
+        threshold = max(threshold, surround + SURROUND_DARK)
     binary = (red > threshold).astype(np.uint8)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
     binary = np.asarray(cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel), dtype=np.uint8)
@@ -79,15 +87,33 @@ def _lit_corners(rgb: npt.NDArray[np.uint8]) -> tuple[bool, bool, bool, bool]:
     """Which of the frame's four corner squares are mostly lit, in any colour (the median of their
     brightest channel above :data:`SURROUND_DARK`): foliage is dark in red, a fundus camera's surround
     in all. The level is fixed: a dim retina lowers the field's threshold, not its surround's noise."""
+    if _lifted_surround(rgb) is not None:
+        return False, False, False, False
+    lit = [float(np.median(square)) > SURROUND_DARK for square in _corner_squares(rgb)]
+    return lit[0], lit[1], lit[2], lit[3]
+
+
+def _corner_squares(rgb: npt.NDArray[np.uint8]) -> list[npt.NDArray[np.uint8]]:
+    """The frame's four corner squares (top left, top right, bottom left, bottom right), each pixel's
+    brightest channel."""
     height, width = rgb.shape[:2]
     side = max(4, round(CORNER_SHARE * min(height, width)))
-    squares = [
+    return [
         rgb[rows, cols].max(axis=2)
         for rows in (slice(0, side), slice(height - side, height))
         for cols in (slice(0, side), slice(width - side, width))
     ]
-    lit = [float(np.median(square)) > SURROUND_DARK for square in squares]
-    return lit[0], lit[1], lit[2], lit[3]
+
+
+def _lifted_surround(rgb: npt.NDArray[np.uint8]) -> float | None:
+    """The level of a fundus camera's surround its export left dark grey rather than black (even and
+    flat in all four corners, between :data:`SURROUND_DARK` and :data:`SURROUND_LIFTED`), else ``None``."""
+    squares = _corner_squares(rgb)
+    medians = [float(np.median(square)) for square in squares]
+    if not SURROUND_DARK < max(medians) <= SURROUND_LIFTED or max(medians) - min(medians) > SURROUND_EVEN:
+        return None
+    spreads = [float(np.percentile(square, 90) - np.percentile(square, 10)) for square in squares]
+    return max(medians) if max(spreads) <= SURROUND_FLAT else None
 
 
 def _fit_circle(points: npt.NDArray[np.float64], width: int, height: int) -> tuple[float, float, float]:

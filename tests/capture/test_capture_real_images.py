@@ -39,6 +39,17 @@ def test_a_real_retinograph_is_usable(retina: Image.Image) -> None:
     assert {"resolution", "field-of-view", "sharpness", "exposure", "gradability"} <= set(found)
 
 
+@pytest.mark.parametrize("lift", [25, 30, 40])
+def test_a_real_retinograph_with_a_grey_surround_is_still_one(retina: Image.Image, lift: int) -> None:
+    """Found in an acceptance pass: a real retinograph whose black surround came out dark grey (an
+    export brightened by the device's software, its black lifted by ``lift`` levels) was said « Ceci ne
+    ressemble pas à une rétinographie (pas de fond noir autour de la rétine) : vérifiez que c'est le
+    bon fichier et le bon patient ». Its surround is even and featureless, as a fundus camera's is."""
+    lifted = np.asarray(retina, dtype=np.float32) + lift
+    found = findings(Image.fromarray(np.clip(lifted, 0, 255).astype(np.uint8)), "ophthalmology")
+    assert flagged(found) == set(), {c: f.message for c, f in found.items()}
+
+
 @pytest.mark.parametrize(
     ("change", "caught_by"),
     [
