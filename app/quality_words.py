@@ -28,6 +28,12 @@ CATALOGUE = i18n.Catalogue(
             "et reprenez la photo.",
             "en": "Blurred photo: the expert cannot judge it. Move closer, hold the camera steady and take it again.",
         },
+        "sharpness.blank": {
+            "fr": "Image uniforme, elle ne montre rien : l'objectif était peut-être masqué (doigt, "
+            "étui, cache). Dégagez-le et reprenez la photo.",
+            "en": "Uniform image, it shows nothing: the lens may have been covered (a finger, a case, "
+            "a cap). Uncover it and take the photo again.",
+        },
         "retina-sharpness.warning": {
             "fr": "Rétinographie un peu floue : refaites la mise au point et reprenez le cliché.",
             "en": "Retinograph slightly blurred: refocus and take it again.",

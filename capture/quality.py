@@ -161,7 +161,7 @@ def check_quality(
         findings += _retina_findings(small)
     else:
         luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
-        findings.append(_sharpness(edge_blur(luma), retina=False))
+        findings.append(_sharpness(edge_blur(luma), retina=False, blank=_blank(luma)))
         findings.append(_exposure(luma, None, retina=False))
         findings.append(colour_finding(small, specialty=specialty))  # small: no second reduction
         if faces.face_visible(luma):
@@ -346,10 +346,22 @@ def _level(value: float, warning: float, blocking: float, *, low_is_bad: bool = 
     return "blocking" if value > blocking else "warning" if value > warning else "ok"
 
 
-def _sharpness(value: float, *, retina: bool) -> QualityFinding:
+#: A photo whose luminance spans fewer levels than this (1st to 99th percentile) shows nothing: a covered
+#: lens, a phone's blank frame. A photo blurred beyond any edge still spans dozens.
+BLANK_SPAN = 6.0
+
+
+def _blank(luma: Image8) -> bool:
+    low, high = np.percentile(luma, (1, 99))
+    return float(high - low) < BLANK_SPAN
+
+
+def _sharpness(value: float, *, retina: bool, blank: bool = False) -> QualityFinding:
     warning, blocking = (
         (RETINA_SHARPNESS_WARNING, RETINA_SHARPNESS_BLOCKING) if retina else (SHARPNESS_WARNING, SHARPNESS_BLOCKING)
     )
+    if blank and value == NO_EDGES:  # nothing to focus on: not a blur the nurse can correct by steadying
+        return QualityFinding.said("sharpness", "blocking", "sharpness.blank", round(value, 4), warning)
     level = _level(value, warning, blocking, low_is_bad=False)
     key = "sharpness.ok" if level == "ok" else f"{'retina-' if retina else ''}sharpness.{level}"
     return QualityFinding.said("sharpness", level, key, round(value, 4), warning)

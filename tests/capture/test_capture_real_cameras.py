@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageFilter
 
 from app.moments import is_fhir_date_time
 from capture.pipeline import PreparedImage, prepare_image_bytes, rotate_stored
@@ -201,9 +201,19 @@ def test_the_large_real_photos_go_to_the_platform_as_one_case(
     assert sum("createdDateTime" in m for m in delivery.media) >= len(chosen) - 1
 
 
-def test_a_blank_real_frame_is_judged_not_crashed_on(prepared: dict[str, PreparedImage]) -> None:
+def test_a_blank_real_frame_is_said_to_show_nothing(prepared: dict[str, PreparedImage]) -> None:
+    """Found in an acceptance pass: a phone's blank grey frame (a covered lens) was told « Photo floue :
+    rapprochez-vous, stabilisez l'appareil », advice about a picture that shows nothing at all."""
     sharpness = next(f for f in prepared[BLANK].quality if f.check == "sharpness")
-    assert sharpness.level == "blocking" and "floue" in sharpness.message.lower()
+    assert sharpness.level == "blocking"
+    assert "floue" not in sharpness.message.lower() and "rien" in sharpness.message, sharpness.message
+    assert "nothing" in sharpness.text("en")
+    # A photo blurred beyond any edge still shows something: it is said blurred, as before.
+    blurred = Image.open(CORPUS / "hdr_canon_hdr_YES.jpg").convert("RGB").filter(ImageFilter.GaussianBlur(60))
+    out = io.BytesIO()
+    blurred.save(out, "JPEG", quality=92)
+    quality = prepare_image_bytes(out.getvalue(), filename="flou.jpg", specialty="dermatology").quality
+    assert "floue" in next(f for f in quality if f.check == "sharpness").message
 
 
 @pytest.mark.parametrize("name", FILES)
