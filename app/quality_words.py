@@ -138,6 +138,10 @@ CATALOGUE = i18n.Catalogue(
             "en": "Unusual fundus colours ({hue} cast): check the retinograph's colour settings (white "
             "balance, filter) and its flash intensity, then take it again.",
         },
+        "colour-cast.blank": {
+            "fr": "Couleurs non jugées : l'image ne montre rien (voir la netteté).",
+            "en": "Colours not judged: the image shows nothing (see the sharpness).",
+        },
         "colour-cast.dark-retina": {
             "fr": "Couleurs non jugées : le cliché est trop sombre pour cela (voir l'exposition).",
             "en": "Colours not judged: the image is too dark for that (see the exposure).",

@@ -161,9 +161,13 @@ def check_quality(
         findings += _retina_findings(small)
     else:
         luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
-        findings.append(_sharpness(edge_blur(luma), retina=False, blank=_blank(luma)))
+        blank = _blank(luma)
+        findings.append(_sharpness(edge_blur(luma), retina=False, blank=blank))
         findings.append(_exposure(luma, None, retina=False))
-        findings.append(colour_finding(small, specialty=specialty))  # small: no second reduction
+        if blank:  # a grey nothing is not a camera set to black and white: no advice on its colours
+            findings.append(QualityFinding.said("colour-cast", "ok", "colour-cast.blank", None, None))
+        else:
+            findings.append(colour_finding(small, specialty=specialty))  # small: no second reduction
         if faces.face_visible(luma):
             findings.append(QualityFinding.said("face", "warning", "face.warning", 1.0, None))
     return findings

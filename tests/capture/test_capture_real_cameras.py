@@ -208,6 +208,9 @@ def test_a_blank_real_frame_is_said_to_show_nothing(prepared: dict[str, Prepared
     assert sharpness.level == "blocking"
     assert "floue" not in sharpness.message.lower() and "rien" in sharpness.message, sharpness.message
     assert "nothing" in sharpness.text("en")
+    # Nor is it told to set the camera to colour (found in review: « Photo en noir et blanc » beside it).
+    colour = next(f for f in prepared[BLANK].quality if f.check == "colour-cast")
+    assert colour.level == "ok" and "non jugées" in colour.message, colour.message
     # A photo blurred beyond any edge still shows something: it is said blurred, as before.
     blurred = Image.open(CORPUS / "hdr_canon_hdr_YES.jpg").convert("RGB").filter(ImageFilter.GaussianBlur(60))
     out = io.BytesIO()
