@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QPoint, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QDesktopServices, QIcon, QPainter, QPixmap, QRegion
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -46,7 +46,7 @@ from app.answers import (
 )
 from app.errors import AlreadyStored, TeleavisError
 from app.i18n import language
-from app.model import FOLLOWED_STATES, Answer, Case, CaseState, ShownNews
+from app.model import FOLLOWED_STATES, Answer, Case, CaseState, ShownNews, shown_id
 from app.outbox import STEP_TRANSACTION, Outbox, held_by_platform
 from app.report_text import history_words
 from app.store import PLATFORM, TRAINING, NewImage, Store
@@ -119,6 +119,9 @@ class FollowView(QWidget):
         self._kept_unread = False  # put back to unread by a person, while on screen: not read again now
         #: The answer on screen: the read mark is for it, not for one stored after it was shown.
         self._shown: ShownNews | None = None
+        #: The row of the exchange holding the expert's newest message not shown before (None: the news is
+        #: the answer, at the column's top): brought into view, and read only once in view.
+        self._news_row: int | None = None
         layout = QVBoxLayout(self)
 
         self.state = named(QLabel(), "sectionTitle")
@@ -368,6 +371,7 @@ class FollowView(QWidget):
         """Show ``case``, opened by the user: an answer it holds is in front of them now."""
         if self.case is None or self.case.id != case.id:
             self._switch_reply(self.case.id if self.case is not None else None, case.id)
+            self._news_row = None
             # Another case's sending is not this one's: its progress shows again with its next bytes.
             self.progress.hide()
             self.progress_words.hide()
@@ -487,10 +491,23 @@ class FollowView(QWidget):
         self._unread = bool(info.get("unread"))
         self.keep_unread.setEnabled(not self._unread)
         shown = ShownNews.of(state, answer, conversation)
+        before = self._shown.questions if self._shown is not None else ()
+        # The expert's newest message not shown before (a question, or one withdrawn since): found from
+        # outside, a second question landed at the end of the exchange, out of view (the column scrolled
+        # down to the history, or the list to its first messages), and the next gesture marked it read.
+        fresh = [
+            row
+            for row, message in enumerate(conversation)
+            if message.direction == "from-expert" and shown_id(message.id, message.withdrawn) not in before
+        ]
         if answer is not None and (self._shown is None or answer != self._shown.answer):
             # A new (or changed) answer, the column scrolled down to the reply or the history: it landed
             # above, out of view, and the next gesture would have marked it read. Its conclusion first.
             self.column.verticalScrollBar().setValue(0)
+            self._news_row = None
+        elif fresh:
+            self._news_row = fresh[-1]
+            QTimer.singleShot(0, self, self._bring_news_into_view)  # once the page is laid out anew
         self._shown = shown
         if self._unread and not self._opening:
             # Brought here by the sync engine, not by a person: the window may be active with nobody
@@ -556,8 +573,8 @@ class FollowView(QWidget):
         news_shown = self.answer_box.isVisible() or self.question_box.isVisible()
         if not (self.isVisible() and news_shown and window.isActiveWindow() and not window.isMinimized()):
             return False
-        if self._awaiting_person and not person:
-            return False
+        if self._awaiting_person and not (person and self._news_in_view()):
+            return False  # (scrolled out of view: read at the input that brings it back, still awaited)
         self._stop_waiting_for_a_person()
         # Written by the writer thread (never the window's), for what was shown: should an amended answer,
         # an expert's question or a change of state have been stored since, the case stays unread and the
@@ -578,6 +595,30 @@ class FollowView(QWidget):
 
         run_write(on_own_connection(self.store, lambda own: own.mark_read(case_id, seen=seen)), done, failed)
         return True
+
+    def _bring_news_into_view(self) -> None:
+        """The expert's newest message, in its list and in the column (as an answer's conclusion is)."""
+        row = self._news_row
+        if row is None or row >= self.conversation.count() or self.question_box.isHidden():
+            return
+        self.conversation.scrollToItem(self.conversation.item(row))
+        self.column.ensureWidgetVisible(self.conversation, 0, 0)
+
+    def _news_in_view(self) -> bool:
+        """Whether what came shows on screen from its start (its first two lines at least): the answer's
+        warning, else its conclusion, or the expert's newest message; not scrolled out of the column, nor out
+        of the exchange's list (the end of a long conclusion in view is not its start)."""
+        row = self._news_row
+        widget: QWidget
+        if row is None or row >= self.conversation.count():
+            if not self.answer_box.isVisible():
+                return True  # no answer (a request refused before it): the view is all there is to see
+            widget = self.status_warning if self.status_warning.isVisible() else self.conclusion
+            rect = widget.rect()
+        else:
+            widget, rect = self.conversation.viewport(), self.conversation.visualItemRect(self.conversation.item(row))
+        start = rect.adjusted(0, 0, 0, min(0, 2 * widget.fontMetrics().height() - rect.height()))
+        return not start.isEmpty() and widget.visibleRegion().intersected(start) == QRegion(start)
 
     def _mark_unread(self) -> None:
         case = self.case

@@ -257,3 +257,57 @@ def test_only_a_case_with_news_can_be_put_back_to_unread(store: Store) -> None:
     case_id = answered_case(store)
     store.mark_read(case_id)
     assert store.mark_unread(case_id) is True and store.platform_info(case_id)["unread"] == 1
+
+
+def _in_view(follow: Any, row: int) -> bool:
+    """Whether the exchange's ``row`` shows on screen: inside its list's viewport and the column's."""
+    viewport = follow.conversation.viewport()
+    rect = follow.conversation.visualItemRect(follow.conversation.item(row))
+    return bool(viewport.visibleRegion().intersected(rect).boundingRect().height() >= rect.height() > 0)
+
+
+def test_a_second_question_arriving_out_of_view_is_brought_into_view_and_read_only_there(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found from outside: the nurse, the case on hold on screen, had scrolled down to its history when the
+    expert's second question came; it landed at the end of the exchange, above, out of view, and her next
+    key in the history marked it read. It is brought into view, and read only while it is in view."""
+    from app.db import transaction
+    from sync.follow import queue_reply
+    from tests.support.ui import sent_case
+
+    case_id = sent_case(store, then=(CaseState.ON_HOLD,))
+    asked = "Pouvez-vous préciser l'évolution de la lésion sur trois mois, sa taille et sa couleur ? " * 5
+    with transaction(store.conn) as conn:
+        Outbox(store).add_expert_message(conn, case_id, "q1", asked, "2026-11-21T10:00:00+01:00")
+    queue_reply(store, case_id, "Elle a grossi et foncé depuis trois mois, sans démangeaison. " * 6, [], [])
+    window = case_open(qtbot, store, case_id)
+    follow = window.case_page.follow
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
+    qtbot.wait(100)  # the page laid out, its question brought into view
+    bar = follow.column.verticalScrollBar()
+    assert bar.maximum() > 0, "the column must scroll for this test"
+    bar.setValue(bar.maximum())  # she reads the history, at the column's bottom
+    qtbot.wait(50)
+
+    with transaction(store.conn) as conn:  # as the sync worker does, on its own connection
+        Outbox(store).add_expert_message(conn, case_id, "q2", "A-t-elle saigné ?", "2026-11-22T10:00:00+01:00")
+        store.mark_news(conn, case_id)
+    window.sync.case_state.emit(case_id, CaseState.ON_HOLD.value, "")
+    newest = follow.conversation.count() - 1
+    assert "A-t-elle saigné" in follow.conversation.item(newest).text()
+    qtbot.waitUntil(lambda: _in_view(follow, newest), timeout=5_000)
+    qtbot.wait(100)
+    assert store.platform_info(case_id)["unread"] == 1, "read with nobody at the keyboard"
+
+    bar.setValue(bar.maximum())  # she scrolls back down to the history before touching anything
+    qtbot.waitUntil(lambda: not _in_view(follow, newest), timeout=5_000)
+    qtbot.keyClick(follow.history, Qt.Key.Key_Down)
+    qtbot.wait(300)
+    assert store.platform_info(case_id)["unread"] == 1, "read while the question was out of view"
+
+    bar.setValue(0)  # and up again: the question in front of her, her next key reads it
+    qtbot.waitUntil(lambda: _in_view(follow, newest), timeout=5_000)
+    qtbot.keyClick(follow.history, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
+    window.shutdown()
