@@ -500,9 +500,11 @@ class FollowView(QWidget):
             for row, message in enumerate(conversation)
             if message.direction == "from-expert" and shown_id(message.id, message.withdrawn) not in before
         ]
-        if answer is not None and (self._shown is None or answer != self._shown.answer):
+        moved = self._unread and self._shown is not None and state != self._shown.state and not fresh
+        if answer is not None and (self._shown is None or answer != self._shown.answer or moved):
             # A new (or changed) answer, the column scrolled down to the reply or the history: it landed
-            # above, out of view, and the next gesture would have marked it read. Its conclusion first.
+            # above, out of view, and the next gesture would have marked it read. Its conclusion first (and
+            # what a change of state says of it, the request cancelled after it: above the conclusion).
             self.column.verticalScrollBar().setValue(0)
             self._news_row = None
         elif fresh:

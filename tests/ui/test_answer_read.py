@@ -311,3 +311,48 @@ def test_a_second_question_arriving_out_of_view_is_brought_into_view_and_read_on
     qtbot.keyClick(follow.history, Qt.Key.Key_Up)
     qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
     window.shutdown()
+
+
+def test_an_answer_withdrawn_by_a_change_of_state_is_brought_into_view_and_read_only_there(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """Found from outside: the request cancelled by the platform after its answer (the answer itself
+    unchanged) made the case unread again, but the column stayed scrolled down where the nurse was
+    reading: the red « do not rely on it » above the conclusion was out of view, and her next key marked
+    it read. The column goes back to the answer, read only while its conclusion is in view."""
+    from app.db import transaction
+    from app.model import Answer
+    from tests.support.ui import answered_case
+
+    answer = Answer(
+        conclusion="Lésion suspecte de carcinome basocellulaire superficiel : exérèse conseillée. " * 25,
+        expert="Hélène MOREAU",
+        issued="2026-11-23T10:00:00+01:00",
+    )
+    case_id = answered_case(store, answer=answer)
+    window = case_open(qtbot, store, case_id)
+    follow = window.case_page.follow
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
+    qtbot.wait(100)
+    bar = follow.column.verticalScrollBar()
+    assert bar.maximum() > 0, "the column must scroll for this test"
+    bar.setValue(bar.maximum())  # she reads the history, at the column's bottom
+    qtbot.wait(50)
+    assert follow.status_warning.visibleRegion().isEmpty()
+
+    with transaction(store.conn) as conn:  # as the sync worker does, on its own connection
+        store.transition(case_id, CaseState.CANCELLED, detail="Task cancelled", conn=conn)
+        store.mark_news(conn, case_id)
+    window.sync.case_state.emit(case_id, CaseState.CANCELLED.value, "")
+    qtbot.wait(100)
+    assert follow.status_warning.text() and not follow.status_warning.visibleRegion().isEmpty()
+    assert store.platform_info(case_id)["unread"] == 1, "read with nobody at the keyboard"
+
+    bar.setValue(bar.maximum())  # she scrolls back down before touching anything
+    qtbot.keyClick(follow.history, Qt.Key.Key_Down)
+    qtbot.wait(300)
+    assert store.platform_info(case_id)["unread"] == 1, "read while the warning was out of view"
+    bar.setValue(0)
+    qtbot.keyClick(follow.history, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
+    window.shutdown()
