@@ -258,7 +258,7 @@ class CasePage(QWidget):
             self.send_reduced.hide()
             self.saved_state.hide()
             self.delete_draft.hide()
-            self.follow.set_case(case)
+            self.follow.set_case(case, by_person=audit)  # (moved by the engine: not opened by a person)
             self.views.setCurrentWidget(self.follow)
 
     def deletable(self) -> bool:

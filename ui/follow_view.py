@@ -367,8 +367,9 @@ class FollowView(QWidget):
 
     # -- showing ------------------------------------------------------------------------------
 
-    def set_case(self, case: Case) -> None:
-        """Show ``case``, opened by the user: an answer it holds is in front of them now."""
+    def set_case(self, case: Case, *, by_person: bool = True) -> None:
+        """Show ``case``, opened by the user: an answer it holds is in front of them now. Not ``by_person``
+        (the sync engine moved the case shown out of the editor): its news waits for a person's input."""
         if self.case is None or self.case.id != case.id:
             self._switch_reply(self.case.id if self.case is not None else None, case.id)
             self._news_row = None
@@ -377,9 +378,10 @@ class FollowView(QWidget):
             self.progress_words.hide()
         self.case = case
         self._stop_waiting_for_a_person()
-        self._kept_unread = False  # opened by a person: what is shown is read again
+        if by_person:
+            self._kept_unread = False  # opened by a person: what is shown is read again
         self.outside_note.hide()  # said of the report opened outside, for the case it belongs to
-        self._opening = True
+        self._opening = by_person
         try:
             self.refresh()
         finally:

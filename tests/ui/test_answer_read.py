@@ -356,3 +356,34 @@ def test_an_answer_withdrawn_by_a_change_of_state_is_brought_into_view_and_read_
     qtbot.keyClick(follow.history, Qt.Key.Key_Up)
     qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
     window.shutdown()
+
+
+def test_a_case_the_engine_moves_out_of_the_editor_with_its_answer_waits_for_a_person(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """The draft on screen in the editor, sent from elsewhere (``teleavis case send``) and answered before
+    the window heard of its first move: the page turned to the answer as if the nurse had opened it, and
+    marked it read at once, with nobody at the keyboard. It waits for a person's input, as any answer
+    that comes while its case is on screen."""
+    from app.db import transaction
+    from app.model import Answer
+
+    case_id = complete_case(store, tmp_path / "case")
+    window = case_open(qtbot, store, case_id)
+    page = window.case_page
+    assert page.editing()
+    store.queue(case_id)  # as the command line and the sync worker do, on their own connections
+    for state in (CaseState.SENDING, CaseState.SENT):
+        store.transition(case_id, state)
+    with transaction(store.conn) as conn:
+        store.set_answer(conn, case_id, Answer(conclusion="Naevus bénin : surveillance simple.", expert="H. MOREAU"))
+        store.transition(case_id, CaseState.ANSWERED, conn=conn)
+    window.sync.case_state.emit(case_id, CaseState.SENDING.value, "")  # its first move, heard late
+    assert not page.editing() and page.follow.answer_box.isVisible()
+    qtbot.wait(300)
+    assert store.platform_info(case_id)["unread"] == 1, "read with nobody at the keyboard"
+    shown_unread(window, case_id)
+
+    qtbot.keyClick(page.follow.conclusion, Qt.Key.Key_Shift)
+    qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
+    window.shutdown()
