@@ -211,6 +211,15 @@ class FollowView(QWidget):
         self.unshown = named(QLabel(), "fieldProblem")
         self.unshown.setWordWrap(True)
         answer_layout.addWidget(self.unshown)
+        # A PDF kept that the viewer cannot open (damaged): found from outside, a grey page and « voir le
+        # compte rendu » said nothing, and the answer counted as read. Said, and nothing read is not read.
+        self.damaged = named(QLabel(), "fieldProblem")
+        self.damaged.setWordWrap(True)
+        answer_layout.addWidget(self.damaged)
+        self._damaged: list[str] = []  # the answer's PDFs that cannot be shown, by blob
+        #: Whether anything of the answer shown can be read (its conclusion, a PDF shown, a picture): an
+        #: answer whose only PDFs are damaged leaves the case « à lire ».
+        self._answer_readable = True
         self.expert_images = QListWidget()
         self.expert_images.setViewMode(QListWidget.ViewMode.IconMode)
         self.expert_images.setIconSize(QSize(96, 96))
@@ -577,6 +586,8 @@ class FollowView(QWidget):
         news_shown = self.answer_box.isVisible() or self.question_box.isVisible()
         if not (self.isVisible() and news_shown and window.isActiveWindow() and not window.isMinimized()):
             return False
+        if self.answer_box.isVisible() and not self._answer_readable:
+            return False  # nothing of the answer could be read: it was not read (said in red, below it)
         if self._awaiting_person and not (person and self._news_in_view()):
             return False  # (scrolled out of view: read at the input that brings it back, still awaited)
         self._stop_waiting_for_a_person()
@@ -679,6 +690,7 @@ class FollowView(QWidget):
     def _show_answer(self, answer: object, state: CaseState | None = None) -> None:
         self.answer_box.setVisible(isinstance(answer, Answer))
         if not isinstance(answer, Answer):
+            self._answer_readable = True
             self._files_shown = None
             self._load_pdf(None)
             return
@@ -731,9 +743,45 @@ class FollowView(QWidget):
         self.unshown.setText("\n".join(unshown))
         self.unshown.setVisible(bool(unshown))
         if shown_for != self._files_shown:
+            self._damaged = [str(item["blob"]) for item in files.pdfs if not self._displays(str(item["blob"]))]
             self._fill_expert_images(files.pictures)
             self._fill_pdf_choice(files)
             self._files_shown = shown_for
+        damaged = [item for item in files.pdfs if str(item["blob"]) in self._damaged]
+        self._answer_readable = not damaged or bool(
+            answer.conclusion.strip() or files.pictures or len(files.pdfs) > len(damaged)
+        )
+        lines = [self._damaged_words(item, len(files.pdfs)) for item in damaged]
+        if damaged and not self._answer_readable:
+            lines.append(self.tr("Rien de cette réponse ne peut être lu ici : le dossier reste « à lire »."))
+        self.damaged.setText("\n".join(lines))
+        self.damaged.setVisible(bool(damaged))
+
+    def _displays(self, blob: str) -> bool:
+        """Whether the PDF kept as ``blob`` opens in the viewer, with a page at least."""
+        document = QPdfDocument()
+        buffer = QBuffer()
+        try:
+            buffer.setData(QByteArray(self.store.objects.get(blob)))
+        except TeleavisError:
+            return True  # (missing from the store: said as such where it is read)
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        document.load(buffer)
+        shown = document.status() == QPdfDocument.Status.Ready and document.pageCount() > 0
+        document.close()
+        return shown
+
+    def _damaged_words(self, item: dict[str, str], count: int) -> str:
+        title = str(item.get("title") or "").strip()
+        if count > 1 and title:
+            return self.tr(
+                "Le document « {title} » joint par l'expert est endommagé : Teleavis ne peut pas l'afficher. "
+                "Demandez-le à l'expert, ou lisez-le sur la plateforme."
+            ).format(title=title)
+        return self.tr(
+            "Le compte rendu joint par l'expert est endommagé : Teleavis ne peut pas l'afficher. Demandez-le à "
+            "l'expert, ou lisez-le sur la plateforme."
+        )
 
     def _unshown_words(self, files: AnswerFiles) -> list[str]:
         """One sentence per attachment of the report this window does not show (neither a PDF nor a
@@ -854,6 +902,7 @@ class FollowView(QWidget):
         self._buffer.setData(QByteArray(data))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.pdf_document.load(self._buffer)
+        self.print_pdf.setEnabled(self.pdf_document.pageCount() > 0)  # a damaged one would print blank pages
         self.pdf_side.show()
 
     # -- progress while sending ------------------------------------------------------------------

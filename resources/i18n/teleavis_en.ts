@@ -1022,345 +1022,361 @@ Queue it for sending?</translation>
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="142"/>
+        <location filename="../../ui/follow_view.py" line="145"/>
         <source>Envoyer des copies &amp;réduites</source>
-        <extracomment>How long after the last key a reply begun is kept (written sealed by the writer thread). What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). The platform cannot be reached (set by the case page): a case to send is said waiting. An unread answer that came while the case was on screen waits for a person&apos;s input. Per case, the images of a reply the platform refused joined again to the corrected one: (image id, file name). Already in the case (its place said), they go with the reply, not stored twice. Why images for a case&apos;s reply were refused while another case was shown: said on coming back. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown.</extracomment>
+        <extracomment>How long after the last key a reply begun is kept (written sealed by the writer thread). What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). The platform cannot be reached (set by the case page): a case to send is said waiting. An unread answer that came while the case was on screen waits for a person&apos;s input. Per case, the images of a reply the platform refused joined again to the corrected one: (image id, file name). Already in the case (its place said), they go with the reply, not stored twice. Why images for a case&apos;s reply were refused while another case was shown: said on coming back. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown. The row of the exchange holding the expert&apos;s newest message not shown before (None: the news is the answer, at the column&apos;s top): brought into view, and read only once in view.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="145"/>
+        <location filename="../../ui/follow_view.py" line="148"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="153"/>
+        <location filename="../../ui/follow_view.py" line="156"/>
         <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
         <translation>Hold the case back (do not send it)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="155"/>
+        <location filename="../../ui/follow_view.py" line="158"/>
         <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="174"/>
+        <location filename="../../ui/follow_view.py" line="177"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="216"/>
+        <location filename="../../ui/follow_view.py" line="228"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
+        <extracomment>Whether anything of the answer shown can be read (its conclusion, a PDF shown, a picture): an answer whose only PDFs are damaged leaves the case « à lire ».</extracomment>
         <translation>Images attached by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="753"/>
+        <location filename="../../ui/follow_view.py" line="846"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="221"/>
+        <location filename="../../ui/follow_view.py" line="233"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="226"/>
+        <location filename="../../ui/follow_view.py" line="238"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="227"/>
+        <location filename="../../ui/follow_view.py" line="239"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="757"/>
+        <location filename="../../ui/follow_view.py" line="850"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="243"/>
+        <location filename="../../ui/follow_view.py" line="255"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="253"/>
+        <location filename="../../ui/follow_view.py" line="265"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="266"/>
+        <location filename="../../ui/follow_view.py" line="278"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="270"/>
+        <location filename="../../ui/follow_view.py" line="282"/>
         <source>Retirer les images</source>
         <translation>Remove the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="274"/>
+        <location filename="../../ui/follow_view.py" line="286"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="303"/>
+        <location filename="../../ui/follow_view.py" line="315"/>
         <source>Votre demande</source>
         <translation>Your request</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="312"/>
+        <location filename="../../ui/follow_view.py" line="324"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="316"/>
+        <location filename="../../ui/follow_view.py" line="328"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="403"/>
+        <location filename="../../ui/follow_view.py" line="418"/>
         <source>État : {state}</source>
         <extracomment>The answer&apos;s files as sorted and shown, and what they were sorted from (the case, its answer&apos;s files and PDFs): shown again only when that changes.</extracomment>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="407"/>
+        <location filename="../../ui/follow_view.py" line="422"/>
         <source>Pourquoi il n&apos;est pas parti : {words}</source>
         <translation>Why it has not left: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="413"/>
+        <location filename="../../ui/follow_view.py" line="428"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="417"/>
+        <location filename="../../ui/follow_view.py" line="432"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="435"/>
+        <location filename="../../ui/follow_view.py" line="450"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="446"/>
+        <location filename="../../ui/follow_view.py" line="461"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="446"/>
+        <location filename="../../ui/follow_view.py" line="461"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="449"/>
+        <location filename="../../ui/follow_view.py" line="464"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="456"/>
+        <location filename="../../ui/follow_view.py" line="471"/>
         <source>{when}, en attente d&apos;envoi</source>
         <translation>{when}, waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="458"/>
+        <location filename="../../ui/follow_view.py" line="473"/>
         <source>{when}, non envoyée (refusée par la plateforme, voir ci-dessus)</source>
         <translation>{when}, not sent (refused by the platform, see above)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="461"/>
+        <location filename="../../ui/follow_view.py" line="476"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="463"/>
+        <location filename="../../ui/follow_view.py" line="478"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="479"/>
+        <location filename="../../ui/follow_view.py" line="494"/>
         <source>Ce dossier a été envoyé à la plateforme d&apos;essai, pendant le mode formation : votre réponse ne peut pas partir vers son expert. S&apos;il s&apos;agit d&apos;un vrai patient, refaites une demande.</source>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="509"/>
+        <location filename="../../ui/follow_view.py" line="539"/>
         <source>Le dossier n&apos;attend plus de réponse de votre part : la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
         <translation>The case no longer waits for a reply from you: the reply begun above has not left and cannot leave. Erase it, or keep it in case the expert asks a new question.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="535"/>
+        <location filename="../../ui/follow_view.py" line="565"/>
         <source>Envoyé à la plateforme réelle : ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
         <translation>Sent to the real platform: this case is not followed during training mode. The expert&apos;s answer and questions will come once training mode is turned off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="540"/>
+        <location filename="../../ui/follow_view.py" line="570"/>
         <source>Envoyé à la plateforme d&apos;essai pendant le mode formation : ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
         <translation>Sent to the test platform in training mode: this case is no longer followed, no answer will come.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="655"/>
+        <location filename="../../ui/follow_view.py" line="712"/>
         <source>(pas de conclusion écrite : voir les documents joints)</source>
         <translation>(no written conclusion: see the attached documents)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="657"/>
+        <location filename="../../ui/follow_view.py" line="714"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="661"/>
+        <location filename="../../ui/follow_view.py" line="718"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="665"/>
+        <location filename="../../ui/follow_view.py" line="722"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="702"/>
+        <location filename="../../ui/follow_view.py" line="756"/>
+        <source>Rien de cette réponse ne peut être lu ici : le dossier reste « à lire ».</source>
+        <translation>Nothing of this answer can be read here: the case stays “to read”.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="778"/>
+        <source>Le document « {title} » joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
+        <translation>The document “{title}” the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="782"/>
+        <source>Le compte rendu joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
+        <translation>The report the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="795"/>
         <source>Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="706"/>
+        <location filename="../../ui/follow_view.py" line="799"/>
         <source>Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="721"/>
+        <location filename="../../ui/follow_view.py" line="814"/>
         <source>Document {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="727"/>
+        <location filename="../../ui/follow_view.py" line="820"/>
         <source>L&apos;expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="744"/>
+        <location filename="../../ui/follow_view.py" line="837"/>
         <source>Ouvrir le document choisi</source>
         <translation>Open the chosen document</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="745"/>
+        <location filename="../../ui/follow_view.py" line="838"/>
         <source>Imprimer le document choisi…</source>
         <translation>Print the chosen document…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="748"/>
+        <location filename="../../ui/follow_view.py" line="841"/>
         <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The document is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="754"/>
+        <location filename="../../ui/follow_view.py" line="847"/>
         <source>Imprimer le compte rendu…</source>
         <translation>Print the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="775"/>
+        <location filename="../../ui/follow_view.py" line="868"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="826"/>
+        <location filename="../../ui/follow_view.py" line="920"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="835"/>
+        <location filename="../../ui/follow_view.py" line="929"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="859"/>
+        <location filename="../../ui/follow_view.py" line="953"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="882"/>
+        <location filename="../../ui/follow_view.py" line="976"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="903"/>
+        <location filename="../../ui/follow_view.py" line="997"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="915"/>
+        <location filename="../../ui/follow_view.py" line="1009"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le document reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The document can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="917"/>
+        <location filename="../../ui/follow_view.py" line="1011"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="928"/>
+        <location filename="../../ui/follow_view.py" line="1022"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="987"/>
+        <location filename="../../ui/follow_view.py" line="1081"/>
         <source>Question : {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="988"/>
+        <location filename="../../ui/follow_view.py" line="1082"/>
         <source>Résumé clinique : {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1048"/>
+        <location filename="../../ui/follow_view.py" line="1142"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1103"/>
-        <location filename="../../ui/follow_view.py" line="1111"/>
+        <location filename="../../ui/follow_view.py" line="1197"/>
+        <location filename="../../ui/follow_view.py" line="1205"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1124"/>
+        <location filename="../../ui/follow_view.py" line="1218"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1125"/>
+        <location filename="../../ui/follow_view.py" line="1219"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1154"/>
+        <location filename="../../ui/follow_view.py" line="1248"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1241"/>
+        <location filename="../../ui/follow_view.py" line="1335"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1243"/>
+        <location filename="../../ui/follow_view.py" line="1337"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1247"/>
+        <location filename="../../ui/follow_view.py" line="1341"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1263"/>
+        <location filename="../../ui/follow_view.py" line="1357"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1045"/>
+        <location filename="../../ui/follow_view.py" line="1139"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1368,27 +1384,27 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="271"/>
+        <location filename="../../ui/follow_view.py" line="283"/>
         <source>Retire les images jointes ; le texte de la réponse est gardé.</source>
         <translation>Removes the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="994"/>
+        <location filename="../../ui/follow_view.py" line="1088"/>
         <source>Images ({n}) : {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1053"/>
+        <location filename="../../ui/follow_view.py" line="1147"/>
         <source>image de la réponse refusée : elle part avec celle-ci</source>
         <translation>image of the refused reply: it goes with this one</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1094"/>
+        <location filename="../../ui/follow_view.py" line="1188"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1232"/>
+        <location filename="../../ui/follow_view.py" line="1326"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -2737,17 +2753,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>StartLockDialog</name>
     <message>
-        <location filename="../../ui/start_lock.py" line="28"/>
+        <location filename="../../ui/start_lock.py" line="36"/>
         <source>Le mode formation est demandé : il ne sera mis en route qu&apos;une fois le code ou la phrase secrète tapé.</source>
         <translation>Training mode was asked for: it will only be turned on once the code or the passphrase is typed.</translation>
     </message>
     <message>
-        <location filename="../../ui/start_lock.py" line="32"/>
+        <location filename="../../ui/start_lock.py" line="40"/>
         <source>Les réglages du site de ce poste sont à refaire : ils s&apos;ouvriront une fois le code ou la phrase secrète tapé.</source>
         <translation>This workstation&apos;s site settings need to be set again: they will open once the code or the passphrase is typed.</translation>
     </message>
     <message>
-        <location filename="../../ui/start_lock.py" line="43"/>
+        <location filename="../../ui/start_lock.py" line="51"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
@@ -386,4 +387,43 @@ def test_a_case_the_engine_moves_out_of_the_editor_with_its_answer_waits_for_a_p
 
     qtbot.keyClick(page.follow.conclusion, Qt.Key.Key_Shift)
     qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
+    window.shutdown()
+
+
+DAMAGED_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n\x00\x01 cut on the way \x02\x03\n%%EOF\n"
+
+
+@pytest.mark.parametrize("conclusion", ["", "Naevus bénin : surveillance simple."])
+def test_an_answer_whose_report_is_damaged_says_so_and_is_read_only_if_something_of_it_is(
+    qtbot: Any, store: Store, sync_runner: None, conclusion: str
+) -> None:
+    """Found from outside: an answer with no written conclusion and a PDF the viewer cannot open showed
+    « voir le compte rendu » beside a grey page, nothing said, and opening it marked the case read: the
+    answer left « à lire » (and retention archives what was read) though nobody could read a word of it."""
+    from app.model import Answer
+    from tests.support.ui import answered_case
+
+    blob = store.objects.put(DAMAGED_PDF)
+    answer = Answer(
+        conclusion=conclusion,
+        expert="Hélène MOREAU",
+        issued="2026-11-23T10:00:00+01:00",
+        pdf_blobs=[blob],
+        files=[{"blob": blob, "content_type": "application/pdf", "title": "Compte rendu"}],
+    )
+    case_id = answered_case(store, answer=answer)
+    window = case_open(qtbot, store, case_id)
+    follow = window.case_page.follow
+    assert follow.damaged.isVisible()
+    assert "Le compte rendu joint par l'expert est endommagé" in follow.damaged.text()
+    assert not follow.print_pdf.isEnabled()  # it would print blank pages
+    if conclusion:  # the conclusion was in front of her: read, the damaged letter said
+        qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
+        assert "reste « à lire »" not in follow.damaged.text()
+    else:
+        assert "le dossier reste « à lire »" in follow.damaged.text()
+        qtbot.keyClick(follow.conclusion, Qt.Key.Key_Shift)
+        qtbot.wait(300)
+        assert store.platform_info(case_id)["unread"] == 1, "read though nothing of it could be read"
+        shown_unread(window, case_id)
     window.shutdown()
