@@ -515,3 +515,22 @@ def test_case_list_and_show_json_say_a_training_case_as_the_text_does(
     }  # fmt: skip
     assert run_inprocess(capsys, "case", "show", training, "--json").json()["training"] is True
     assert run_inprocess(capsys, "case", "show", real, "--json").json()["training"] is False
+
+
+def test_reading_an_answer_from_the_command_line_leaves_it_to_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/cli.md: `case show` and `case export` print or write the answer for whoever runs them (a script,
+    a timer, as well as a person): neither marks it read; the window does, once it is on screen."""
+    from app.store import Store
+    from tests.support.ui import answered_case
+
+    with Store.open() as store:
+        case_id = answered_case(store)
+    assert "exérèse conseillée" in run_inprocess(capsys, "case", "show", case_id).out
+    assert run_inprocess(capsys, "case", "show", case_id, "--json").code == 0
+    exported = run_inprocess(capsys, "case", "export", case_id, "--pdf", str(tmp_path / "dossier.pdf"))
+    assert exported.code == 0, exported.err
+    assert "[à lire]" in run_inprocess(capsys, "case", "list").out
+    assert run_inprocess(capsys, "case", "list", "--json").json()[0]["unread"] is True
+    assert run_inprocess(capsys, "status", "--json").json()["unread"] == 1
