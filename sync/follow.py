@@ -605,7 +605,7 @@ def find_task(client: PlatformClient, case_id: str) -> tuple[str, str, str | Non
             request_id = location_id(focus, "ServiceRequest")
         except ValueError:
             continue
-        version = (task.get("meta") or {}).get("versionId") if task.get("status") == "requested" else None
+        version = _version_id(task) if task.get("status") == "requested" else None
         return str(task["id"]), request_id, version
     return None
 
@@ -959,7 +959,7 @@ class Follower:
                 continue  # neither its answer nor its questions, nor its witness, under this case
             if str(task.get("id")) in returned:
                 self.witness(task)
-            if task.get("status") == "on-hold" and (task.get("meta") or {}).get("versionId") != version:
+            if task.get("status") == "on-hold" and _version_id(task) != version:
                 read.add(case_id)
             outcome = self._follow_one(case_id, task, version, budget_s)
             if outcome is None:
@@ -1114,7 +1114,7 @@ class Follower:
     ) -> bool:
         """Bring the case in line with its Task; True when it became answered (or its answer amended).
         ``cancelled_here``: the requester cancelled it just now (no news to read for them)."""
-        version = (task.get("meta") or {}).get("versionId")
+        version = _version_id(task)
         if version is not None and version == known_version:
             return False
         if self._not_this_case(case_id, task):
@@ -1884,6 +1884,21 @@ def _report_itself_missing(answer: Answer) -> bool:
     return not answer.report_version and any(item.get("what") == REPORT for item in answer.missing)
 
 
+def _meta(resource: dict[str, Any]) -> dict[str, Any]:
+    """A resource's ``meta``, or nothing when it is no JSON object (found by an outside pass: one Task whose
+    ``meta`` was ``true`` stopped every case's poll)."""
+    meta = resource.get("meta")
+    return meta if isinstance(meta, dict) else {}
+
+
+def _version_id(resource: dict[str, Any]) -> str | None:
+    """A resource's ``meta.versionId`` when it is one (a string or a number), else None."""
+    version = _meta(resource).get("versionId")
+    if isinstance(version, bool) or not isinstance(version, (str, int)):
+        return None
+    return str(version) or None
+
+
 def _instant(value: Any) -> datetime | None:
     """A ``lastUpdated`` as the instant it names (with its zone), else None."""
     moment = parse_date_time(value) if isinstance(value, str) else None
@@ -1910,7 +1925,7 @@ def _latest(*values: Any) -> str | None:
 
 def _newest(resources: list[dict[str, Any]]) -> str | None:
     """The latest ``lastUpdated`` among ``resources``."""
-    return _latest(*((r.get("meta") or {}).get("lastUpdated") for r in resources if isinstance(r, dict)))
+    return _latest(*(_meta(r).get("lastUpdated") for r in resources if isinstance(r, dict)))
 
 
 def _minus_second(instant: str) -> str:
@@ -1946,7 +1961,7 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
                 M.tr("cancel.too_late", state=M.state_name(_MIRRORED.get(str(status), CaseState.SENT).value))
             )
         follower.witness(task)
-        version = (task.get("meta") or {}).get("versionId")
+        version = _version_id(task)
         if not version:
             # No version in the Task nor in its ETag (client.read takes it from there): a PUT without
             # If-Match could overwrite the expert's acceptance made in between. Not sent.

@@ -8,6 +8,7 @@ import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -1270,3 +1271,31 @@ def test_a_real_file_of_a_kind_not_shown_is_kept_and_said_never_asked_for_again(
     )
     assert "« Photo du téléphone » (image/heic)" in printed and "« Rétinographie » (application/dicom)" in printed
     assert "lisez-la sur la plateforme" in printed
+
+
+def _three_answered_but_one(store: Store, tmp_path: Path, odd_task: Any) -> tuple[list[tuple[str, str]], Any]:
+    """Three cases sent; the first one's Task made odd by ``odd_task`` (given its Task, changes it in place),
+    the two others completed with their report and PDF: one pass, and what it said."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+            platform.binaries[f"b{n}"] = PDF
+        odd_task(platform.tasks[cases[0][1]])
+        with following(store, platform) as engine:
+            summary = engine.run_once()
+    for n, (case_id, _) in enumerate(cases[1:], start=1):
+        answer = store.answer(case_id)
+        assert store.state(case_id) == CaseState.ANSWERED and answer is not None
+        assert answer.conclusion == f"Réponse {n}."
+    return cases, summary
+
+
+@pytest.mark.parametrize("meta", [True, "2", ["2"], 7, {"versionId": ["2"], "lastUpdated": {"x": 1}}])
+def test_a_task_whose_meta_is_no_object_never_stops_the_poll(store: Store, tmp_path: Path, meta: Any) -> None:
+    """Found by the pass above: one Task whose ``meta`` was no JSON object (``true``, a string, a list)
+    stopped the whole poll (``'bool' object has no attribute 'get'``): no other case was answered, at
+    every pass. Its version and date are taken as absent: the case is followed all the same."""
+    cases, _ = _three_answered_but_one(store, tmp_path, lambda doc: doc.update(meta=meta))
+    assert store.state(cases[0][0]) == CaseState.ANSWERED
