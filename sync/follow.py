@@ -1923,9 +1923,20 @@ def _latest(*values: Any) -> str | None:
     return max(dated, key=lambda pair: pair[0])[1] if dated else None
 
 
+#: How far past this workstation's clock a ``lastUpdated`` may be and still move a poll's mark.
+FUTURE_SLACK = timedelta(days=1)
+
+
 def _newest(resources: list[dict[str, Any]]) -> str | None:
-    """The latest ``lastUpdated`` among ``resources``."""
-    return _latest(*(_meta(r).get("lastUpdated") for r in resources if isinstance(r, dict)))
+    """The latest ``lastUpdated`` among ``resources``, of those not absurdly in the future.
+
+    Found by an outside pass: one Task dated year 9999 (a platform's bug, a clock gone wrong) moved the
+    mark there, and every later poll, narrowed to what changed after it, never saw another case's answer.
+    An instant more than ``FUTURE_SLACK`` past this workstation's clock is left out: the mark stays where
+    it was, the next polls ask as much as before (a workstation whose clock is far behind only narrows less)."""
+    limit = utc_now() + FUTURE_SLACK
+    dates = (_meta(r).get("lastUpdated") for r in resources if isinstance(r, dict))
+    return _latest(*(d for d in dates if (moment := _instant(d)) is not None and moment <= limit))
 
 
 def _minus_second(instant: str) -> str:

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from app.answers import missing_words, status_words
 from app.model import Answer, CaseState
+from app.moments import parse_date_time
 from app.outbox import Outbox
 from app.store import Store
 from sync.engine import Engine
@@ -1299,3 +1300,45 @@ def test_a_task_whose_meta_is_no_object_never_stops_the_poll(store: Store, tmp_p
     every pass. Its version and date are taken as absent: the case is followed all the same."""
     cases, _ = _three_answered_but_one(store, tmp_path, lambda doc: doc.update(meta=meta))
     assert store.state(cases[0][0]) == CaseState.ANSWERED
+
+
+def test_one_task_dated_in_a_far_future_never_hides_the_others_later_answers(store: Store, tmp_path: Path) -> None:
+    """Found by an outside pass: one Task whose ``lastUpdated`` was absurd (year 9999: a platform's bug, a
+    clock gone wrong) moved the poll's ``_lastUpdated`` mark there; every later poll asked only what changed
+    after year 9999, and no other case's answer was ever seen again. An instant more than a day past this
+    workstation's clock moves no mark (the next polls ask everything, as with no mark)."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    with scripted_platform() as platform:
+        for case_id, task_id in cases:
+            platform.tasks[task_id] = task(case_id, task_id, "in-progress")
+        odd_case, odd_task = cases[0]
+        platform.tasks[odd_task]["meta"]["lastUpdated"] = "9999-12-31T23:59:59Z"
+
+        def since(path: str, query: dict[str, list[str]]) -> Reply | None:
+            """A search of Tasks narrowed by ``_lastUpdated=gt…``, as a real server narrows it."""
+            if not (path.endswith("/Task") and "_lastUpdated" in query):
+                return None
+            after = parse_date_time(query["_lastUpdated"][0].removeprefix("gt"))
+            assert after is not None
+            asked = ",".join(query["_id"]).split(",")
+            return fhir(
+                bundle(
+                    [
+                        doc
+                        for doc in (platform.tasks[t] for t in asked if t in platform.tasks)
+                        if (moment := parse_date_time(doc["meta"]["lastUpdated"])) is not None and moment > after
+                    ]
+                )
+            )
+
+        platform.hooks.append(since)
+        with following(store, platform) as engine:
+            engine.run_once()
+            engine.run_once()
+            for n, (case_id, task_id) in enumerate(cases[1:], start=1):
+                platform.tasks[task_id] = task(case_id, task_id, "completed", version="3", report_ids=(f"r{n}",))
+                platform.tasks[task_id]["meta"]["lastUpdated"] = "2026-11-22T10:00:00+01:00"
+                platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.")
+            answered = engine.run_once().answered
+    assert sorted(answered) == sorted(case_id for case_id, _ in cases[1:])
+    assert store.state(odd_case) == CaseState.IN_PROGRESS
