@@ -1165,7 +1165,24 @@ def _fhir_json(content_type: str, content: bytes) -> Any:
         return None
     if not isinstance(document, dict) or not isinstance(document.get("resourceType"), str):
         return None
-    return document
+    return _whole_text(document) if _SURROGATE_ESCAPE.search(content) else document
+
+
+#: A JSON escape of half a UTF-16 pair (``\ud800``–``\udfff``); a whole pair is read as one character.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_text(value: Any) -> Any:
+    """``value`` with every lone half of a UTF-16 pair, which JSON may escape but no text holds (it cannot
+    be encoded: found by an outside pass, one in a report stopped the pass), made U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_whole_text(item) for item in value]
+    if isinstance(value, dict):
+        return {_whole_text(key): _whole_text(item) for key, item in value.items()}
+    return value
 
 
 def _never_connected(exc: requests.RequestException) -> bool:

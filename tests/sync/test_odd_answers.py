@@ -1342,3 +1342,35 @@ def test_one_task_dated_in_a_far_future_never_hides_the_others_later_answers(sto
             answered = engine.run_once().answered
     assert sorted(answered) == sorted(case_id for case_id, _ in cases[1:])
     assert store.state(odd_case) == CaseState.IN_PROGRESS
+
+
+@pytest.mark.parametrize("where", ["conclusion", "question", "amended"])
+def test_words_that_are_no_unicode_never_stop_the_pass(store: Store, tmp_path: Path, where: str) -> None:
+    """JSON may escape half a UTF-16 pair (``"\\udcff"``), which is no text Python can encode: found by an
+    outside pass, in a report or a question it stopped the pass."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    odd_case, odd_task = cases[0]
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.")
+        if where == "question":
+            platform.tasks[odd_task] = task(odd_case, odd_task, "on-hold")
+            platform.communications[odd_task] = [communication("q", odd_task, "Depuis quand \udcff ?")]
+        with following(store, platform) as engine:
+            if where == "amended":
+                engine.run_once()
+                platform.reports["r0"] = {**report("r0", "Corrigé \udcff."), "meta": {}}
+                for n in (1, 2):
+                    platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n} corrigée.", version="2")
+            elif where == "conclusion":
+                platform.reports["r0"] = {**report("r0", "Naevus \udcff."), "meta": {}}
+            engine.run_once()
+    for n, (case_id, _) in enumerate(cases[1:], start=1):
+        answer = store.answer(case_id)
+        assert answer is not None
+        assert answer.conclusion == (f"Réponse {n} corrigée." if where == "amended" else f"Réponse {n}.")
+    if where == "question":
+        assert store.state(odd_case) == CaseState.ON_HOLD
+    else:
+        assert store.state(odd_case) == CaseState.ANSWERED
