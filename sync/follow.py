@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import logging
+import re
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -188,6 +189,12 @@ M.add(
             "en": "The platform gives this request a status Teleavis does not know (“{status}”): it will be read "
             "again at each synchronisation.",
         },
+        "follow.unreadable_status": {
+            "fr": "La plateforme donne à cette demande un statut que Teleavis ne sait pas lire : elle sera relue "
+            "à chaque synchronisation.",
+            "en": "The platform gives this request a status Teleavis cannot read: it will be read again at each "
+            "synchronisation.",
+        },
         "follow.modified": {
             "fr": "La plateforme a modifié cette demande d'une façon que Teleavis ne sait pas lire : tant que "
             "cette mention reste, Teleavis n'en affichera pas les changements, réponse comprise. Suivez-la sur "
@@ -303,6 +310,9 @@ OPTIONAL_PARAMS = ("_lastUpdated", "_count")
 SIGNED = frozenset({"final", "amended", "corrected", "appended"})
 #: Cases followed on the platform the settings name now: a case sent to the training platform is not
 #: looked for on the real one, nor a real case on the training one (store.queue records where it went).
+#: A Task status as FHIR codes them: shown and kept (in clear) only so. Anything else may be the platform's
+#: free words, which may quote the patient (found by an outside pass: a status that was a name, in clear).
+_STATUS_CODE = re.compile(r"[a-z][a-z-]{0,39}")
 _HERE = "(destination IS NULL OR destination = ?)"
 _MARK = "sync.poll_mark"
 _REPORT_MARK = "sync.report_mark"
@@ -1170,7 +1180,7 @@ class Follower:
             # else the same version, once right, would be skipped for good, its answer never shown.
             conn.execute(
                 "UPDATE cases SET task_version=?, platform_status=? WHERE id=?",
-                (version if target is not None else None, status, case_id),
+                (version if target is not None else None, status if _STATUS_CODE.fullmatch(status) else None, case_id),
             )
             self.store.set_platform_words(
                 conn,
@@ -1178,7 +1188,11 @@ class Follower:
                 business_status=_business_status(task.get("businessStatus")),
                 status_reason=_text(task.get("statusReason")) or None,
                 last_error=(
-                    M.tr("follow.unknown_status", status=status[:40])
+                    (
+                        M.tr("follow.unknown_status", status=status)
+                        if _STATUS_CODE.fullmatch(status)
+                        else M.tr("follow.unreadable_status")
+                    )
                     if target is None
                     else M.tr("follow.question_unread")
                     if question_unread

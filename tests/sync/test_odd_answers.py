@@ -1374,3 +1374,18 @@ def test_words_that_are_no_unicode_never_stop_the_pass(store: Store, tmp_path: P
         assert store.state(odd_case) == CaseState.ON_HOLD
     else:
         assert store.state(odd_case) == CaseState.ANSWERED
+
+
+@pytest.mark.parametrize("status", ["Mme VERDIER Odile", {"text": "Mme VERDIER Odile"}, 3])
+def test_a_task_status_that_is_no_code_is_never_shown_nor_kept_in_clear(
+    store: Store, tmp_path: Path, status: object
+) -> None:
+    """Found by an outside pass: a Task status that was no FHIR code (a proxy's mangling, a platform putting
+    its words there) was shown in the case's note and kept in a clear column of the database, where it may
+    quote the patient. The note says the status cannot be read; nothing of it is kept; the others go on."""
+    cases, _ = _three_answered_but_one(store, tmp_path, lambda doc: doc.update(status=status))
+    odd_case = cases[0][0]
+    note = store.platform_info(odd_case)["last_error"] or ""
+    assert "statut que Teleavis ne sait pas lire" in note and "VERDIER" not in note
+    raw = store.conn.execute("SELECT platform_status FROM cases WHERE id=?", (odd_case,)).fetchone()[0]
+    assert raw is None
