@@ -432,6 +432,14 @@ def _case_ids(task: dict[str, Any]) -> set[str]:
     }
 
 
+def _taken_last(task: dict[str, Any], by_task: dict[str, tuple[str, str | None]]) -> bool:
+    """Whether a Task listed in a search names another case than the one its id is followed for: found by
+    an outside pass, such a Task listed before the case's own under the same id (a platform's duplicate)
+    was the one taken, and set the case aside as altered, its answer never read. It comes after."""
+    entry = by_task.get(str(task.get("id")))
+    return entry is not None and _names_another_case(task, entry[0])
+
+
 def _names_another_case(task: dict[str, Any], case_id: str) -> bool:
     """Whether the Task carries the identifier of cases (§2: ``urn:teleavis:case-id``) and not this one's.
     Found from outside: two cases' Task ids swapped in the database filed one patient's answer, and its
@@ -910,7 +918,7 @@ class Follower:
                 if not searched:
                     first, searched = _newest(found.resources), True
                 latest = _latest(latest, _newest(found.resources))
-                for task in found.resources:
+                for task in sorted(found.resources, key=lambda t: _taken_last(t, by_task)):
                     if str(task.get("id")) in asked:
                         returned.add(str(task.get("id")))
                     entry = by_task.pop(str(task.get("id")), None)

@@ -1389,3 +1389,29 @@ def test_a_task_status_that_is_no_code_is_never_shown_nor_kept_in_clear(
     assert "statut que Teleavis ne sait pas lire" in note and "VERDIER" not in note
     raw = store.conn.execute("SELECT platform_status FROM cases WHERE id=?", (odd_case,)).fetchone()[0]
     assert raw is None
+
+
+def test_a_task_listed_twice_under_one_id_is_taken_for_the_case_it_names(store: Store, tmp_path: Path) -> None:
+    """Found by an outside pass: a search listing two Tasks under one id (a platform's duplicate, one of them
+    another case's Task given a wrong id) had the first one taken: another case's Task listed first under
+    this case's id set this case aside as altered, its answer never read. The one naming this case is taken."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    (_, odd_task), (case_id, task_id) = cases[0], cases[1]
+    with scripted_platform() as platform:
+        for n, (each_case, each_task) in enumerate(cases):
+            platform.tasks[each_task] = task(each_case, each_task, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.")
+        under_another_id = {**platform.tasks[odd_task], "id": task_id}
+        platform.hooks.append(
+            lambda path, query: (
+                fhir(bundle([under_another_id, *platform.tasks.values()]))
+                if path.endswith("/Task") and "_id" in query
+                else None
+            )
+        )
+        with following(store, platform) as engine:
+            answered = engine.run_once().answered
+    assert sorted(answered) == sorted(c for c, _ in cases)
+    answer = store.answer(case_id)
+    assert answer is not None and answer.conclusion == "Réponse 1."
+    assert not store.conn.execute("SELECT 1 FROM audit WHERE action = 'altered'").fetchall()
