@@ -1194,9 +1194,12 @@ def _never_connected(exc: requests.RequestException) -> bool:
 
 
 def _resource(answer: Answer, resource_type: str) -> dict[str, Any]:
+    """The resource the answer holds, of that type. Any other is the platform's answer all the same (kind
+    ``not_fhir``): found by an outside pass, a report answered with an OperationOutcome (200) was taken for
+    the link down, its case never answered, and the reports read after it skipped."""
     document = answer.document
     if not isinstance(document, dict) or document.get("resourceType") != resource_type:
-        raise TransientFault(M.tr("net.not_fhir"))
+        raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir")
     return document
 
 

@@ -1415,3 +1415,71 @@ def test_a_task_listed_twice_under_one_id_is_taken_for_the_case_it_names(store: 
     answer = store.answer(case_id)
     assert answer is not None and answer.conclusion == "Réponse 1."
     assert not store.conn.execute("SELECT 1 FROM audit WHERE action = 'altered'").fetchall()
+
+
+@pytest.mark.parametrize("odd_body", [b'{"resourceType": "OperationOutcome", "issue": []}', b"[1, 2, 3]"])
+def test_a_report_read_as_something_else_is_not_taken_for_the_link_down(
+    store: Store, tmp_path: Path, odd_body: bytes
+) -> None:
+    """Found by an outside pass: a report the platform answered, 200, with JSON that was no report (an
+    OperationOutcome, a list) was taken for the network being down. Its case, completed, was never said
+    answered (at every poll « not the platform » and nothing kept); and when the reports were read one by
+    one, looking for corrections, the reports after it were not read at all. It is a fault of that report
+    alone: the case is answered without it after a few polls, and the other reports are read."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    odd_case = cases[0][0]
+    odd: list[bool] = [False]
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.")
+
+        def answer(path: str, query: dict[str, list[str]]) -> Reply | None:
+            if odd[0] and path.endswith("/DiagnosticReport/r0"):
+                return 200, {"Content-Type": "application/fhir+json"}, odd_body
+            if path.endswith("/DiagnosticReport") and "_id" in query:  # a page refused: read one by one
+                return fhir(bundle([], link=[{"relation": "next", "url": "?_getpages=gone"}]))
+            if "_getpages" in query:
+                return outcome(410, "expired")
+            return None
+
+        platform.hooks.append(answer)
+        with following(store, platform) as engine:
+            engine.run_once()  # every case answered
+            odd[0] = True
+            for n in (1, 2):
+                platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n} corrigée.", version="2")
+            engine.run_once()
+        for n, (case_id, _) in enumerate(cases[1:], start=1):
+            assert store.answer(case_id).conclusion == f"Réponse {n} corrigée."  # type: ignore[union-attr]
+    assert store.state(odd_case) == CaseState.ANSWERED
+
+
+@pytest.mark.parametrize("odd_body", [b'{"resourceType": "OperationOutcome", "issue": []}', b"[1, 2, 3]"])
+def test_a_first_report_read_as_something_else_leaves_its_case_answered_without_it(
+    store: Store, tmp_path: Path, odd_body: bytes
+) -> None:
+    """The same report on the case's first answer: answered without it after a few polls, said, and asked
+    again later; the others answered at the first."""
+    from sync.follow import ATTACHMENT_TRIES
+
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    odd_case = cases[0][0]
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.")
+        platform.hooks.append(
+            lambda path, _q: (
+                (200, {"Content-Type": "application/fhir+json"}, odd_body)
+                if path.endswith("/DiagnosticReport/r0")
+                else None
+            )
+        )
+        with following(store, platform) as engine:
+            assert sorted(engine.run_once().answered) == sorted(c for c, _ in cases[1:])
+            for _ in range(ATTACHMENT_TRIES - 1):
+                engine.run_once()
+    answer = store.answer(odd_case)
+    assert store.state(odd_case) == CaseState.ANSWERED and answer is not None
+    assert [m["reason"] for m in answer.missing] == ["unreachable"]
