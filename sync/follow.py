@@ -887,6 +887,7 @@ class Follower:
         heard: set[str] = set()  # Tasks asked in a search read whole
         search_failed: TransientFault | None = None  # a search of Tasks the platform failed to answer
         unread: list[str] = []  # cases whose Task the platform failed to give, in its search and alone
+        unread_tasks: set[str] = set()  # their Tasks
         changed: list[tuple[dict[str, Any], str, str | None]] = []  # (Task, case id, known version)
         for ids, narrowed in ((seen, True), (fresh, False)):
             for start in range(0, len(ids), BATCH):
@@ -939,6 +940,11 @@ class Follower:
             except TransientFault as fault:
                 if search_failed is None:
                     log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
+                    if fault.kind not in ("offline", "tls"):
+                        # The platform answers, but not with this Task (found by an outside pass: a page, an
+                        # OperationOutcome, at every poll, and the case stayed « sent », nothing said).
+                        unread.append(case_id)
+                        unread_tasks.add(task_id)
                     continue
                 if not answers and not hurried and not self._answers():
                     # The Task read alone fails too, and so does metadata: the platform is not there. The
@@ -951,6 +957,7 @@ class Follower:
                 hurried = True
                 log.warning("case %s: its Task not read now, nor in a search (%s)", case_id, fault_for_log(fault))
                 unread.append(case_id)
+                unread_tasks.add(task_id)
                 continue
             except PermanentFault as fault:
                 log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
@@ -970,7 +977,7 @@ class Follower:
             latest = _latest(latest, _newest([task]))
         for case_id in unread:
             self._note(case_id, M.tr("follow.task_unread"))
-        self._unsay(heard | returned, "follow.task_unread")
+        self._unsay(returned | {t for t in heard if t not in unread_tasks}, "follow.task_unread")
         read: set[str] = set()  # the cases on hold whose questions are read with their changed Task
         for task, case_id, version in changed:
             if self._not_this_case(case_id, task):

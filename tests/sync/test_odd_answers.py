@@ -1483,3 +1483,36 @@ def test_a_first_report_read_as_something_else_leaves_its_case_answered_without_
     answer = store.answer(odd_case)
     assert store.state(odd_case) == CaseState.ANSWERED and answer is not None
     assert [m["reason"] for m in answer.missing] == ["unreachable"]
+
+
+@pytest.mark.parametrize(
+    "alone",
+    [
+        (200, {"Content-Type": "text/html"}, b"<html><body>Maintenance</body></html>"),
+        (200, {"Content-Type": "application/fhir+json"}, b'{"resourceType": "OperationOutcome", "issue": []}'),
+    ],
+)
+def test_a_task_the_platform_gives_as_something_else_is_said(store: Store, tmp_path: Path, alone: Reply) -> None:
+    """Found by an outside pass: a Task the search left out, and that read alone came as something else than
+    a Task (a page, an OperationOutcome), left its case « sent » at every poll, nothing said anywhere. It says
+    its state cannot be read now; the others are answered."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    odd_case, odd_task = cases[0]
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.")
+        others = [platform.tasks[t] for _, t in cases[1:]]
+        platform.hooks.append(
+            lambda path, query: (
+                fhir(bundle(others))
+                if path.endswith("/Task") and "_id" in query
+                else alone
+                if path.endswith(f"/Task/{odd_task}")
+                else None
+            )
+        )
+        with following(store, platform) as engine:
+            assert sorted(engine.run_once().answered) == sorted(c for c, _ in cases[1:])
+    assert store.state(odd_case) == CaseState.SENT
+    assert "n'a pas pu donner l'état de cette demande" in (store.platform_info(odd_case)["last_error"] or "")
