@@ -35,13 +35,12 @@ WHAT_TO_DO = (
 )
 
 
-def pauls_case_with_sophies_image(store: Store) -> str:
-    """MARTIN Paul's retinography, complete: his left eye cannot be photographed, his right eye's image is
-    the DICOM the device recorded for LEROY Sophie, with the checks of its import."""
+def sophies_image(patient: Patient | None) -> NewImage:
+    """The right eye's macula field, the DICOM the device recorded for LEROY Sophie, prepared as its import
+    does for the case of ``patient`` (compared with nobody when None: the identity not typed yet)."""
     from capture.pipeline import prepare_image_bytes
 
-    paul = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", local_id="D-2291")
-    prepared = prepare_image_bytes(sophies_retinograph(), filename="OD.dcm", specialty="ophthalmology", patient=paul)
+    prepared = prepare_image_bytes(sophies_retinograph(), filename="OD.dcm", specialty="ophthalmology", patient=patient)
     record = CaseImage(
         eye="right",
         view="macula",
@@ -52,16 +51,27 @@ def pauls_case_with_sophies_image(store: Store) -> str:
         quality=list(prepared.quality),
         device_patient=prepared.device_patient,
     )
-    case = Case(
+    return NewImage(record, prepared.data)
+
+
+def retina_case_of(patient: Patient) -> Case:
+    """``patient``'s retinography, complete but for its images: the left eye cannot be photographed."""
+    return Case(
         specialty="ophthalmology",
         question="Rétinopathie diabétique ?",
         summary="Diabète depuis 12 ans.",
-        patient=paul,
+        patient=patient,
         consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
         form=dict(RETINA_FORM),
         single_eye_reason="énucléation de l'œil gauche",
     )
-    return store.create_case(case, [NewImage(record, prepared.data)])
+
+
+def pauls_case_with_sophies_image(store: Store) -> str:
+    """MARTIN Paul's retinography, complete: his left eye cannot be photographed, his right eye's image is
+    the DICOM the device recorded for LEROY Sophie, with the checks of its import."""
+    paul = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male", local_id="D-2291")
+    return store.create_case(retina_case_of(paul), [sophies_image(paul)])
 
 
 def test_sending_a_case_with_another_patients_image_asks_first(qtbot: Any, window: Any, store: Store) -> None:
@@ -130,31 +140,20 @@ def test_the_images_findings_compare_its_device_with_the_identity_as_typed(
     """Found from outside: Sophie's retinograph imported into a new case before its identity was typed, then
     MARTIN Paul typed: the checklist said another patient's image, the selected image's findings said
     nothing of it."""
-    from capture.pipeline import prepare_image_bytes
 
     case_id = pauls_case_with_sophies_image(store)
     # As imported before the identity was typed: compared with nobody then, no finding of it.
-    prepared = prepare_image_bytes(sophies_retinograph(), filename="OD.dcm", specialty="ophthalmology", patient=None)
-    assert not [f for f in prepared.quality if f.check == "patient"]
-    record = CaseImage(
-        eye="right",
-        view="macula",
-        modality="OP",
-        content_type=prepared.content_type,
-        width=prepared.width,
-        height=prepared.height,
-        quality=list(prepared.quality),
-        device_patient=prepared.device_patient,
-    )
+    unchecked = sophies_image(None)
+    assert not [f for f in unchecked.record.quality if f.check == "patient"]
     first = next(iter(store.images(case_id))).id
-    store.replace_image(case_id, first, NewImage(record, prepared.data))
+    store.replace_image(case_id, first, unchecked)
     activate(qtbot, window)
     window.open_case(case_id)
     page = window.case_page
     panel = page.capture.ensure()
     try:
         assert [f.code for f in page.findings].count(OTHER_PATIENT) == 1
-        panel.select_image(record.id)
+        panel.select_image(unchecked.record.id)
         assert "L'appareil a enregistré cette image pour un autre patient" in panel.labels.findings.text()
     finally:
         page.capture.stop_camera()

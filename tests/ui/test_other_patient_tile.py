@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.model import Case, CaseImage, Consent, Patient
-from app.store import NewImage, Store
+from app.model import Patient
+from app.store import Store
 from app.validation import OTHER_PATIENT
-from tests.app.test_other_patient_said import sophies_retinograph
 from tests.support.ui import activate, type_text
-from tests.ui.test_eye_side_confirm import RETINA_FORM
+from tests.ui.test_other_patient_confirm import retina_case_of, sophies_image
 
 SAID = "⚠ Autre patient selon l'appareil"
 ORANGE = "#e65100"
@@ -26,36 +25,10 @@ def sophies_case(store: Store, family: str, *, compared_at_import: bool) -> tupl
     """A retinography case of Sophie, born 14/07/1988, under ``family``, its right eye's image the DICOM the
     device recorded for LEROY Sophie (compared with the case's patient at its import, or with nobody: the
     identity not typed yet). Its case and image ids."""
-    from capture.pipeline import prepare_image_bytes
-
     patient = Patient(family=family, given=["Sophie"], birth_date="1988-07-14", sex="female")
-    prepared = prepare_image_bytes(
-        sophies_retinograph(),
-        filename="OD.dcm",
-        specialty="ophthalmology",
-        patient=patient if compared_at_import else None,
-    )
-    assert bool([f for f in prepared.quality if f.check == "patient"]) == (compared_at_import and family != "LEROY")
-    record = CaseImage(
-        eye="right",
-        view="macula",
-        modality="OP",
-        content_type=prepared.content_type,
-        width=prepared.width,
-        height=prepared.height,
-        quality=list(prepared.quality),
-        device_patient=prepared.device_patient,
-    )
-    case = Case(
-        specialty="ophthalmology",
-        question="Rétinopathie diabétique ?",
-        summary="Diabète depuis 12 ans.",
-        patient=patient,
-        consent=Consent(given=True, date="2026-11-20", recorded_by="Inf. Durand"),
-        form=dict(RETINA_FORM),
-        single_eye_reason="énucléation de l'œil gauche",
-    )
-    return store.create_case(case, [NewImage(record, prepared.data)]), record.id
+    image = sophies_image(patient if compared_at_import else None)
+    assert bool([f for f in image.record.quality if f.check == "patient"]) == (compared_at_import and family != "LEROY")
+    return store.create_case(retina_case_of(patient), [image]), image.record.id
 
 
 def retype_family(qtbot: Any, window: Any, family: str) -> None:
