@@ -492,18 +492,22 @@ class CasePage(QWidget):
         run_write(on_own_connection(store, queue), queued, failed)
         return True
 
+    def _doubted(self, code: str, part: str) -> list[int]:
+        """The indices of the case's images the checklist doubts under ``code``, on their field ``part``."""
+        assert self.case is not None
+        pattern = rf"images\[(\d+)\]\.{part}"
+        doubted = [
+            int(match.group(1)) for f in self.findings if f.code == code and (match := re.fullmatch(pattern, f.field))
+        ]
+        return [index for index in doubted if index < len(self.case.images)]
+
     def _other_patients_confirmed(self) -> bool:
         """Asked when the checklist says an image was recorded by its device for another patient (found
         from outside: said « à vérifier », it left in one click). « Vérifier les images » (the default)
         goes to the first such image, its « Supprimer » button at hand."""
         assert self.case is not None
         images = self.case.images
-        doubted = [
-            int(match.group(1))
-            for f in self.findings
-            if f.code == OTHER_PATIENT and (match := re.fullmatch(r"images\[(\d+)\]\.patient", f.field))
-        ]
-        doubted = [index for index in doubted if index < len(images)]
+        doubted = self._doubted(OTHER_PATIENT, "patient")
         if not doubted:
             return True
         if send_despite_other_patient(self, self.case.patient, [(str(index + 1), images[index]) for index in doubted]):
@@ -517,12 +521,7 @@ class CasePage(QWidget):
         les images » (the default) goes to the first image's eye."""
         assert self.case is not None
         images = self.case.images
-        doubted = [
-            int(match.group(1))
-            for f in self.findings
-            if f.code == EYE_SIDE and (match := re.fullmatch(r"images\[(\d+)\]\.eye", f.field))
-        ]
-        doubted = [index for index in doubted if index < len(images)]
+        doubted = self._doubted(EYE_SIDE, "eye")
         if not doubted:
             return True
         if send_despite_eye_sides(self, [(str(index + 1), images[index]) for index in doubted]):

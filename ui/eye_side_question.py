@@ -54,8 +54,6 @@ def send_despite_eye_sides(parent: QWidget, images: Sequence[tuple[str, CaseImag
     """Whether to send: ``True`` at once when no image of ``images`` (numbered as the user reads them)
     is in doubt; else only when the user answers « Envoyer quand même » (checking is the default, and
     what Échap or closing the question does)."""
-    from PySide6.QtWidgets import QMessageBox  # a dialog's type: loaded when one is asked
-
     doubts = [words for number, image in images if (words := doubt_words(number, image))]
     if not doubts:
         return True
@@ -65,16 +63,24 @@ def send_despite_eye_sides(parent: QWidget, images: Sequence[tuple[str, CaseImag
         "Vérifiez avant d'envoyer : l'avis de l'expert (laser, injection…) porterait sur l'autre œil. "
         "Si l'appareil enregistre ses images en miroir, vous pouvez envoyer quand même.",
     )
-    box = QMessageBox(
-        QMessageBox.Icon.Warning, QCoreApplication.translate("EyeSide", "Œil à vérifier"), text, parent=parent
+    return sent_once_asked(
+        parent,
+        QCoreApplication.translate("EyeSide", "Œil à vérifier"),
+        text,
+        check=QCoreApplication.translate("EyeSide", "Vérifier les images"),
+        send=QCoreApplication.translate("EyeSide", "Envoyer quand même"),
     )
-    check = box.addButton(
-        QCoreApplication.translate("EyeSide", "Vérifier les images"), QMessageBox.ButtonRole.RejectRole
-    )
-    send = box.addButton(
-        QCoreApplication.translate("EyeSide", "Envoyer quand même"), QMessageBox.ButtonRole.DestructiveRole
-    )
-    box.setDefaultButton(check)
-    box.setEscapeButton(check)
+
+
+def sent_once_asked(parent: QWidget, title: str, text: str, *, check: str, send: str) -> bool:
+    """The question asked before images in doubt leave (words already translated): ``True`` only when the
+    user presses ``send``; ``check`` is the default, and what Échap or closing the question does."""
+    from PySide6.QtWidgets import QMessageBox  # a dialog's type: loaded when one is asked
+
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    checking = box.addButton(check, QMessageBox.ButtonRole.RejectRole)
+    sending = box.addButton(send, QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(checking)
+    box.setEscapeButton(checking)
     box.exec()
-    return box.clickedButton() is send
+    return box.clickedButton() is sending

@@ -45,6 +45,7 @@ from app.answers import (
     status_words,
 )
 from app.errors import AlreadyStored, TeleavisError
+from app.findings import Finding
 from app.i18n import language
 from app.model import FOLLOWED_STATES, Answer, Case, CaseState, ShownNews, shown_id
 from app.outbox import STEP_TRANSACTION, Outbox, held_by_platform
@@ -1274,17 +1275,20 @@ class FollowView(QWidget):
         name = self._reply_names.get(images[index].record.id, "")
         return f"{index + 1} ({name})" if name else str(index + 1)
 
+    def _reply_doubted(self, findings: list[Finding], part: str) -> list[int]:
+        """The indices of the joined images the checklist's ``findings`` doubt, on their field ``part``."""
+        pattern = rf"reply\.images\[(\d+)\]\.{part}"
+        return [int(match.group(1)) for f in findings if (match := re.fullmatch(pattern, f.field))]
+
     def _reply_other_patients_confirmed(self) -> bool:
         """As before a case is queued (``ui.other_patient_question``): an image joined that its device
         recorded for another patient is asked about (found from outside: a DICOM of another patient joined
         to a reply left in one click, said nowhere)."""
         assert self.case is not None
         images = self._reply_images
-        doubted = [
-            int(match.group(1))
-            for f in reply_other_patients([image.record for image in images], self.case.patient)
-            if (match := re.fullmatch(r"reply\.images\[(\d+)\]\.patient", f.field))
-        ]
+        doubted = self._reply_doubted(
+            reply_other_patients([image.record for image in images], self.case.patient), "patient"
+        )
         if not doubted:
             return True
         numbered = [(self._reply_names_shown(index), images[index].record) for index in doubted]
@@ -1296,19 +1300,10 @@ class FollowView(QWidget):
         first one's eye."""
         assert self.case is not None
         images = self._reply_images
-        doubted = [
-            int(match.group(1))
-            for f in reply_eye_sides(self.case.specialty, [image.record for image in images])
-            if (match := re.fullmatch(r"reply\.images\[(\d+)\]\.eye", f.field))
-        ]
+        doubted = self._reply_doubted(reply_eye_sides(self.case.specialty, [image.record for image in images]), "eye")
         if not doubted:
             return True
-
-        def number(index: int) -> str:
-            name = self._reply_names.get(images[index].record.id, "")
-            return f"{index + 1} ({name})" if name else str(index + 1)
-
-        if send_despite_eye_sides(self, [(number(index), images[index].record) for index in doubted]):
+        if send_despite_eye_sides(self, [(self._reply_names_shown(index), images[index].record) for index in doubted]):
             return True
         fields = self.reply_places.fields
         if doubted[0] < len(fields):

@@ -20,6 +20,7 @@ from app.device_patient import recorded_words
 from app.i18n import date_words
 from app.model import CaseImage, Patient
 from app.validation import recorded_for_another
+from ui.eye_side_question import sent_once_asked
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -31,8 +32,6 @@ def send_despite_other_patient(parent: QWidget, patient: Patient, images: Sequen
     answers « C'est bien ce patient, envoyer » (checking is the default, and what Échap or closing the
     question does). Each image is said with whom the device recorded it for, beside the case's patient:
     the window is the nurse's, and she compares them."""
-    from PySide6.QtWidgets import QMessageBox  # a dialog's type: loaded when one is asked
-
     doubted = [(number, image) for number, image in images if recorded_for_another(image, patient)]
     if not doubted:
         return True
@@ -61,20 +60,10 @@ def send_despite_other_patient(parent: QWidget, patient: Patient, images: Sequen
         "à qui elle appartient. Si elle n'est pas de ce patient, supprimez-la. Si c'est bien lui (un nom mal "
         "saisi sur l'appareil), vous pouvez envoyer.",
     )
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
+    return sent_once_asked(
+        parent,
         QCoreApplication.translate("OtherPatient", "Image d'un autre patient ?"),
         text,
-        parent=parent,
+        check=QCoreApplication.translate("OtherPatient", "Vérifier les images"),
+        send=QCoreApplication.translate("OtherPatient", "C'est bien ce patient, envoyer"),
     )
-    check = box.addButton(
-        QCoreApplication.translate("OtherPatient", "Vérifier les images"), QMessageBox.ButtonRole.RejectRole
-    )
-    send = box.addButton(
-        QCoreApplication.translate("OtherPatient", "C'est bien ce patient, envoyer"),
-        QMessageBox.ButtonRole.DestructiveRole,
-    )
-    box.setDefaultButton(check)
-    box.setEscapeButton(check)
-    box.exec()
-    return box.clickedButton() is send
