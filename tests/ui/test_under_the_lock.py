@@ -15,29 +15,8 @@ from app.model import Answer
 from app.store import Store
 from tests.conftest import PASSPHRASE
 from tests.support.ui import answered_case, type_text
+from tests.ui.test_answer_shown_whole import letter
 from ui.main_window import MainWindow
-
-
-def letter() -> bytes:
-    """An expert's letter, the patient's name on it, as the training platform writes it."""
-    from datetime import date
-
-    from sync.sandbox.letter import AnswerLetter, render_letter
-
-    return render_letter(
-        AnswerLetter(
-            expert_name="Hélène MOREAU",
-            expert_title="Dermatologue",
-            patient_name="Paul MARTIN",
-            patient_birth_date="03/02/1950",
-            requester_name="Anne DURAND",
-            specialty_label="Dermatologie",
-            question="Lésion pigmentée évolutive du dos : avis sur exérèse ?",
-            conclusion="Kératose actinique.",
-            follow_up="Pas de consultation en présentiel nécessaire.",
-            issued=date(2026, 11, 24),
-        )
-    )
 
 
 def made_window(qtbot: Any, store: Store) -> MainWindow:
@@ -75,7 +54,7 @@ def test_print_pressed_in_a_dialog_left_open_under_the_lock_prints_nothing(
 
     from app.report_pdf import pdf_page_count
 
-    blob = store.objects.put(letter())
+    blob = store.objects.put(letter("Kératose actinique."))
     answer = Answer(conclusion="Kératose actinique.", pdf_blobs=[blob], files=[{"blob": blob, "title": "Compte rendu"}])
     case_id = answered_case(store, answer=answer)
     window.open_case(case_id)
