@@ -57,13 +57,18 @@ def tile_level(image: CaseImage, other_patient: bool) -> Level:
 
 
 def decode_thumbnail(data: bytes | None) -> QImage | None:
-    """The thumbnail's JPEG decoded and reduced to the tile's size (QImage: any thread may do it)."""
+    """The thumbnail's JPEG decoded and fitted to the tile's size (QImage: any thread may do it). OpenCV
+    decodes it, not Qt: a worker decoding a case's thumbnails would otherwise hold Python's lock, and the
+    window's thread, for as long as each decode takes (:mod:`capture.thumbnails`)."""
     if not data:
         return None
-    image = QImage.fromData(data)
-    if image.isNull():
+    from capture.thumbnails import decode_fitted  # OpenCV: not loaded before the window shows
+
+    pixels = decode_fitted(data, (THUMB_SIZE.width(), THUMB_SIZE.height()))
+    if pixels is None:
         return None
-    return image.scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    height, width = pixels.shape[:2]
+    return QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_BGR888).copy()
 
 
 def decode_picture(data: bytes, fit: int | None = None) -> QImage:

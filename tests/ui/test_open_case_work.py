@@ -214,3 +214,41 @@ def test_opening_a_case_paints_each_column_once(qtbot: Any, store: Store, window
     qtbot.waitUntil(lambda: all(count > 0 for count in paints.whole.values()))
     qtbot.wait(200)
     assert paints.whole == {"editor": 1, "capture": 1}
+
+
+def _thumbnails() -> list[bytes]:
+    import numpy as np
+
+    from capture.pipeline import thumbnail
+
+    sizes = [(4000, 3000), (3000, 4000), (300, 200), (100, 60), (5000, 500)]
+    return [thumbnail(np.asarray(skin_photo(width, height, seed=1))) for width, height in sizes]
+
+
+def test_a_thumbnail_decoded_for_its_tile_is_what_qt_would_show() -> None:
+    """Landscape, portrait, smaller than the tile (made bigger), a panorama, grey: the tile's size to the
+    pixel and its colours as Qt's own decode and smooth scaling gave them; nothing for bytes no picture."""
+    import numpy as np
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage
+
+    from capture.pipeline import thumbnail
+    from ui.image_tile import THUMB_SIZE, decode_thumbnail
+
+    def pixels(image: QImage) -> Any:
+        rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+        rows = np.frombuffer(rgb.constBits(), np.uint8).reshape(rgb.height(), rgb.bytesPerLine())
+        return rows[:, : rgb.width() * 3].astype(int)
+
+    grey = np.repeat(np.asarray(skin_photo(640, 480, seed=2).convert("L"))[:, :, None], 3, axis=2)
+    for data in [*_thumbnails(), thumbnail(grey)]:
+        shown = decode_thumbnail(data)
+        assert shown is not None
+        qt = QImage.fromData(data).scaled(
+            THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+        assert shown.size() == qt.size()
+        assert np.abs(pixels(shown) - pixels(qt)).mean() < 2
+    assert decode_thumbnail(b"<html>not a picture</html>") is None
+    assert decode_thumbnail(b"") is None
+    assert decode_thumbnail(None) is None
