@@ -17,11 +17,15 @@ class ElidedLabel(QLabel):
 
     :meth:`text` stays the whole text (what screen readers and the code read); :meth:`shown_text` is
     what the screen shows. When it is cut, the tooltip holds the whole text, then the label's own
-    tooltip (set with :meth:`setToolTip`), if any."""
+    tooltip (set with :meth:`setToolTip`), if any.
 
-    def __init__(self, max_lines: int = 1, parent: QWidget | None = None) -> None:
+    ``width``: the width its lines are always given (a label in a fixed-width tile): its height is then
+    known without asking it for each width a layout tries (:meth:`heightForWidth`, a Python call each)."""
+
+    def __init__(self, max_lines: int = 1, parent: QWidget | None = None, *, width: int | None = None) -> None:
         super().__init__(parent)
         self._max_lines = max(1, max_lines)
+        self._width = width
         self._own_tip = ""
         #: The lines and whether they are cut, for each width asked since the text or the font changed: a
         #: layout asks the same few widths again and again (heightForWidth), one case page ~200 times.
@@ -124,7 +128,7 @@ class ElidedLabel(QLabel):
         return lines * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 2 * self.margin()
 
     def hasHeightForWidth(self) -> bool:
-        return True
+        return self._width is None
 
     def heightForWidth(self, width: int) -> int:
         margins = self.contentsMargins()
@@ -137,7 +141,7 @@ class ElidedLabel(QLabel):
         margins = self.contentsMargins()
         return QSize(
             widest + margins.left() + margins.right() + 2 * self.margin(),
-            self._height_of(len(self._lines(self._room()))),
+            self._height_of(len(self._lines(self._room() if self._width is None else self._width))),
         )
 
     def minimumSizeHint(self) -> QSize:
