@@ -193,8 +193,12 @@ class AnonymiseDialog(QDialog):
 
 
 def qimage_to_rgb(image: QImage) -> np.ndarray:
-    """The pixels of ``image`` as an H×W×3 RGB array (a copy)."""
+    """The pixels of ``image`` as an H×W×3 RGB array (a copy of its own).
+
+    Copied while the converted image lives: its buffer is freed with it, and an array left reading it (a
+    view, as ``ascontiguousarray`` returns when the rows have no padding, as with most photos' widths) read
+    freed memory — whatever was put there next went into the anonymised copy, or the window crashed."""
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
     width, height, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
     buffer = np.frombuffer(rgb.constBits(), np.uint8, count=stride * height).reshape(height, stride)
-    return np.ascontiguousarray(buffer[:, : width * 3].reshape(height, width, 3))
+    return np.array(buffer[:, : width * 3].reshape(height, width, 3), copy=True)

@@ -1183,3 +1183,23 @@ def test_a_new_dicom_its_device_recorded_for_another_patient_does_not_come_ticke
     assert "\n" not in lines["IM000003"].text() + lines["OD.jpg"].text()
     assert dialog.other_patients == {earlier, folder / "IM000002"}
     assert sorted(p.name for p in dialog.chosen()) == ["IM000003"]
+
+
+def test_the_pixels_to_anonymise_are_a_copy_of_their_own(qapp: Any) -> None:
+    """A stored photo is decoded by Qt in 32 bits and converted to RGB for the anonymisation: the array
+    read the converted image's buffer, freed as soon as it was made whenever the rows had no padding (a
+    width of 1600, 4000, 4032…). The anonymised copy then held whatever the memory held next (another
+    image's pixels), or the window crashed (« Masquer le visage » on a stored photo)."""
+    from PySide6.QtGui import QImage
+
+    from ui.anonymise_dialog import qimage_to_rgb
+
+    photo = skin_photo(1600, 1200, seed=3)
+    picture = QImage.fromData(jpeg_bytes(photo, quality=95))
+    assert picture.format() == QImage.Format.Format_RGB32  # as Qt decodes a JPEG: converted below
+    rgb = qimage_to_rgb(picture)
+    # Memory freed is given to what is made next: other pixels, here white.
+    others = [np.full((1200, 1600, 3), 255, np.uint8) for _ in range(4)]
+    assert rgb.shape == (1200, 1600, 3)
+    assert np.abs(rgb.astype(int) - np.asarray(photo, dtype=int)).mean() < 3
+    assert all(other.min() == 255 for other in others)
