@@ -26,6 +26,9 @@ from PySide6.QtWidgets import (
 
 Rect = tuple[int, int, int, int]  # x, y, width, height in image pixels
 MIN_SIDE = 4
+#: The picture drawn on is at most this long: plenty for a screen, and a 12 MP photo whole would be
+#: 36 MB to convert and scale at each paint. The rectangles are kept in the full image's pixels.
+DISPLAY_LONG_SIDE = 1600
 
 
 @dataclass
@@ -36,13 +39,15 @@ class AnonymiseChoice:
 
 
 class RegionCanvas(QWidget):
-    """The image, fitted; drag to add a rectangle; the rectangles are kept in image pixels."""
+    """The image, fitted; drag to add a rectangle; the rectangles are kept in the pixels of the full
+    image, ``full_size`` (the image shown may be a reduced copy of it)."""
 
     regions_changed = Signal()
 
-    def __init__(self, image: QImage, parent: QWidget | None = None) -> None:
+    def __init__(self, image: QImage, parent: QWidget | None = None, *, full_size: QSize | None = None) -> None:
         super().__init__(parent)
         self.image = image
+        self.full = QSize(full_size) if full_size is not None else image.size()
         self.regions: list[Rect] = []
         self._start: QPointF | None = None
         self._current: QRectF | None = None
@@ -51,7 +56,7 @@ class RegionCanvas(QWidget):
         self.setCursor(Qt.CursorShape.CrossCursor)
 
     def _target(self) -> QRectF:
-        size = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        size = self.full.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
         return QRectF(
             (self.width() - size.width()) / 2, (self.height() - size.height()) / 2, size.width(), size.height()
         )
@@ -59,19 +64,27 @@ class RegionCanvas(QWidget):
     def to_image(self, rect: QRectF) -> Rect:
         """A rectangle of the widget in image pixels, clipped to the image."""
         target = self._target()
-        scale = self.image.width() / target.width()
+        scale = self.full.width() / target.width()
         mapped = QRectF(
             (rect.x() - target.x()) * scale,
             (rect.y() - target.y()) * scale,
             rect.width() * scale,
             rect.height() * scale,
         ).normalized()
-        clipped = mapped.toAlignedRect().intersected(QRect(0, 0, self.image.width(), self.image.height()))
+        clipped = mapped.toAlignedRect().intersected(QRect(0, 0, self.full.width(), self.full.height()))
+        return clipped.x(), clipped.y(), clipped.width(), clipped.height()
+
+    def shown_to_full(self, region: Rect) -> Rect:
+        """A rectangle in the pixels of the picture shown, in the full image's."""
+        across, down = self.full.width() / self.image.width(), self.full.height() / self.image.height()
+        x, y, width, height = region
+        rect = QRect(round(x * across), round(y * down), round(width * across), round(height * down))
+        clipped = rect.intersected(QRect(0, 0, self.full.width(), self.full.height()))
         return clipped.x(), clipped.y(), clipped.width(), clipped.height()
 
     def to_widget(self, region: Rect) -> QRectF:
         target = self._target()
-        scale = target.width() / self.image.width()
+        scale = target.width() / self.full.width()
         x, y, w, h = region
         return QRectF(target.x() + x * scale, target.y() + y * scale, w * scale, h * scale)
 
@@ -121,9 +134,10 @@ class RegionCanvas(QWidget):
 
 
 class AnonymiseDialog(QDialog):
-    """Draw rectangles or find the face; the result is :meth:`choice` once accepted."""
+    """Draw rectangles or find the face; the result is :meth:`choice` once accepted, in the pixels of
+    the full image (``full_size``) of which ``image`` may be a reduced copy."""
 
-    def __init__(self, image: QImage, parent: QWidget | None = None) -> None:
+    def __init__(self, image: QImage, parent: QWidget | None = None, *, full_size: QSize | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Anonymiser l'image"))
         layout = QVBoxLayout(self)
@@ -135,7 +149,7 @@ class AnonymiseDialog(QDialog):
         )
         help_text.setWordWrap(True)
         layout.addWidget(help_text)
-        self.canvas = RegionCanvas(image)
+        self.canvas = RegionCanvas(image, full_size=full_size)
         layout.addWidget(self.canvas, 1)
 
         row = QHBoxLayout()
@@ -172,9 +186,9 @@ class AnonymiseDialog(QDialog):
         """Add the faces the detector finds; say so when it finds none (draw by hand then)."""
         from capture.anonymise import find_faces
 
-        faces = find_faces(qimage_to_rgb(self.canvas.image))
+        faces = find_faces(qimage_to_rgb(self.canvas.image))  # in the pixels of the picture shown
         for face in faces:
-            self.canvas.add_region(tuple(int(v) for v in face))  # type: ignore[arg-type]
+            self.canvas.add_region(self.canvas.shown_to_full(tuple(int(v) for v in face)))  # type: ignore[arg-type]
         if faces:
             self.status.setText(self.tr("Visage trouvé : vérifiez le rectangle, ajoutez-en si besoin."))
         else:
@@ -190,6 +204,13 @@ class AnonymiseDialog(QDialog):
             mode="mask" if self.mask_choice.isChecked() else "blur",
             keep_original=self.keep_original.isChecked(),
         )
+
+
+def rgb_to_qimage(pixels: np.ndarray) -> QImage:
+    """H×W×3 RGB pixels as a QImage of its own (copied: the array may go)."""
+    height, width = pixels.shape[:2]
+    pixels = np.ascontiguousarray(pixels)
+    return QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_RGB888).copy()
 
 
 def qimage_to_rgb(image: QImage) -> np.ndarray:

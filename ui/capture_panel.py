@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -35,7 +35,7 @@ from app.model import EDITABLE_STATES, Case, CaseImage
 from app.store import Store
 from app.validation import recorded_for_another
 from ui import capture_work as work
-from ui.anonymise_dialog import AnonymiseChoice, AnonymiseDialog, qimage_to_rgb
+from ui.anonymise_dialog import DISPLAY_LONG_SIDE, AnonymiseChoice, AnonymiseDialog, rgb_to_qimage
 from ui.capture_camera import LiveCamera
 from ui.capture_checklist import ViewChecklist
 from ui.capture_cue import CaptureCue
@@ -69,6 +69,7 @@ class CapturePanel(QWidget):
         self._retake_id: str | None = None
         #: The images being turned, and the quarter turns asked on each meanwhile (done once it is back).
         self._turning: dict[str, int] = {}
+        self._opening_anonymise = False  # a stored photo to anonymise is being read and decoded
         #: What went wrong for a case after the user had opened another (an import refused, labels not
         #: saved): said when that case is shown again, never on the case then shown.
         self._said_later: dict[str, str] = {}
@@ -457,7 +458,8 @@ class CapturePanel(QWidget):
         if self.anonymise_first.isChecked():
             from ui.camera_bridge import to_qimage
 
-            dialog = AnonymiseDialog(to_qimage(frame, long_side=max(frame.shape[:2])), self)
+            height, width = frame.shape[:2]
+            dialog = AnonymiseDialog(to_qimage(frame, DISPLAY_LONG_SIDE), self, full_size=QSize(width, height))
             if dialog.exec() != AnonymiseDialog.DialogCode.Accepted:
                 self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
                 return
@@ -706,30 +708,57 @@ class CapturePanel(QWidget):
 
     @Slot(str)
     def anonymise_image(self, image_id: str) -> None:
-        """Hide regions of a stored image in a copy; the original is removed unless kept."""
+        """Hide regions of a stored image in a copy; the original is removed unless kept. The photo is
+        read, decrypted and decoded on a worker, and the dialog opens once it is: a 12 MP photo held the
+        window's thread (and the camera's preview) a fifth of a second."""
         case = self._case
-        if case is None or not self._editable() or not self.strip.number(image_id):
+        if case is None or not self._editable() or not self.strip.number(image_id) or self._opening_anonymise:
             return
         image = self.strip.tile(image_id).image
-        picture = QImage.fromData(self._store.image_bytes(image))
-        if picture.isNull():
-            self._say(
-                self.tr(
-                    "Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l'appareil ou reprenez-la."
-                )
-            )
-            return
-        dialog = AnonymiseDialog(picture, self)
-        if dialog.exec() != AnonymiseDialog.DialogCode.Accepted:
-            return
-        self.apply_anonymisation(image_id, dialog.choice(), picture)
+        case_id = case.id
 
-    def apply_anonymisation(self, image_id: str, choice: AnonymiseChoice, picture: QImage) -> None:
-        """Store the anonymised copy of ``image_id`` (decoded as ``picture``) in the background."""
+        def decoded(store: Store) -> tuple[np.ndarray, np.ndarray] | None:
+            from capture import decode
+
+            pixels = decode.rgb(store.image_bytes(image))
+            return None if pixels is None else (pixels, decode.within(pixels, DISPLAY_LONG_SIDE))
+
+        def ready(result: tuple[np.ndarray, np.ndarray] | None) -> None:
+            self._opening_anonymise = False
+            if self._case is None or self._case.id != case_id or not self._editable():
+                return  # another case was opened meanwhile: nothing opens over it
+            if not self.isVisible() or not self.strip.number(image_id):
+                self._say("")  # the window locked, or the image was deleted meanwhile
+                return
+            if result is None:
+                self._say(
+                    self.tr(
+                        "Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l'appareil ou "
+                        "reprenez-la."
+                    )
+                )
+                return
+            self._say("")
+            pixels, shown = result
+            height, width = pixels.shape[:2]
+            dialog = AnonymiseDialog(rgb_to_qimage(shown), self, full_size=QSize(width, height))
+            if dialog.exec() != AnonymiseDialog.DialogCode.Accepted:
+                return
+            self.apply_anonymisation(image_id, dialog.choice(), pixels)
+
+        def failed(message: str) -> None:
+            self._opening_anonymise = False
+            self._fail_for(case_id)(message)
+
+        self._opening_anonymise = True
+        self._say(self.tr("Ouverture de l'image…"))
+        self.jobs.run(decoded, ready, failed)
+
+    def apply_anonymisation(self, image_id: str, choice: AnonymiseChoice, rgb: np.ndarray) -> None:
+        """Store the anonymised copy of ``image_id`` (its full RGB pixels, ``rgb``) in the background."""
         case = self._case
         assert case is not None
         image = self.strip.tile(image_id).image
-        rgb = qimage_to_rgb(picture)
         self._run(
             lambda store: work.anonymise_copy(store, case.id, image, rgb, specialty=case.specialty, choice=choice),
             self.tr("Anonymisation…"),

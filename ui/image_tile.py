@@ -64,12 +64,12 @@ def tile_level(image: CaseImage, other_patient: bool) -> Level:
 def decode_thumbnail(data: bytes | None) -> QImage | None:
     """The thumbnail's JPEG decoded and fitted to the tile's size (QImage: any thread may do it). OpenCV
     decodes it, not Qt: a worker decoding a case's thumbnails would otherwise hold Python's lock, and the
-    window's thread, for as long as each decode takes (:mod:`capture.thumbnails`)."""
+    window's thread, for as long as each decode takes (:mod:`capture.decode`)."""
     if not data:
         return None
-    from capture.thumbnails import decode_fitted  # OpenCV: not loaded before the window shows
+    from capture import decode  # OpenCV: not loaded before the window shows
 
-    pixels = decode_fitted(data, (THUMB_SIZE.width(), THUMB_SIZE.height()))
+    pixels = decode.fitted(data, (THUMB_SIZE.width(), THUMB_SIZE.height()))
     if pixels is None:
         return None
     height, width = pixels.shape[:2]

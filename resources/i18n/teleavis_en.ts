@@ -67,57 +67,58 @@
 <context>
     <name>AnonymiseDialog</name>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="128"/>
+        <location filename="../../ui/anonymise_dialog.py" line="142"/>
         <source>Anonymiser l&apos;image</source>
+        <extracomment>The picture drawn on is at most this long: plenty for a screen, and a 12 MP photo whole would be 36 MB to convert and scale at each paint. The rectangles are kept in the full image&apos;s pixels.</extracomment>
         <translation>Anonymise the image</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="132"/>
+        <location filename="../../ui/anonymise_dialog.py" line="146"/>
         <source>Tracez un rectangle sur chaque zone à cacher (visage, tatouage, bijou, document…), ou laissez l&apos;application trouver le visage.</source>
         <translation>Draw a rectangle over each area to hide (face, tattoo, jewellery, document…), or let the application find the face.</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="142"/>
+        <location filename="../../ui/anonymise_dialog.py" line="156"/>
         <source>&amp;Flouter</source>
         <translation>&amp;Blur</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="143"/>
+        <location filename="../../ui/anonymise_dialog.py" line="157"/>
         <source>&amp;Masquer (noir)</source>
         <translation>&amp;Mask (black)</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="145"/>
+        <location filename="../../ui/anonymise_dialog.py" line="159"/>
         <source>Masquer le &amp;visage</source>
         <translation>Hide the &amp;face</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="146"/>
+        <location filename="../../ui/anonymise_dialog.py" line="160"/>
         <source>&amp;Effacer les zones</source>
         <translation>&amp;Clear the areas</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="155"/>
+        <location filename="../../ui/anonymise_dialog.py" line="169"/>
         <source>Garder aussi l&apos;image d&apos;origine, non anonymisée</source>
         <translation>Also keep the original, non-anonymised image</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="160"/>
+        <location filename="../../ui/anonymise_dialog.py" line="174"/>
         <source>&amp;Appliquer</source>
         <translation>&amp;Apply</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="162"/>
+        <location filename="../../ui/anonymise_dialog.py" line="176"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="179"/>
+        <location filename="../../ui/anonymise_dialog.py" line="193"/>
         <source>Visage trouvé : vérifiez le rectangle, ajoutez-en si besoin.</source>
         <translation>Face found: check the rectangle, add more if needed.</translation>
     </message>
     <message>
-        <location filename="../../ui/anonymise_dialog.py" line="181"/>
+        <location filename="../../ui/anonymise_dialog.py" line="195"/>
         <source>Aucun visage trouvé : tracez le rectangle à la main.</source>
         <translation>No face found: draw the rectangle by hand.</translation>
     </message>
@@ -125,81 +126,81 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../ui/capture_panel.py" line="95"/>
+        <location filename="../../ui/capture_panel.py" line="96"/>
         <source>Prendre la photo (Espace, F8)</source>
         <extracomment>The device folder button while new images wait there. The images being turned, and the quarter turns asked on each meanwhile (done once it is back). What went wrong for a case after the user had opened another (an import refused, labels not saved): said when that case is shown again, never on the case then shown.</extracomment>
         <translation>Take the photo (Space, F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="96"/>
+        <location filename="../../ui/capture_panel.py" line="97"/>
         <source>&amp;Importer un fichier…</source>
         <translation>&amp;Import a file…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="97"/>
+        <location filename="../../ui/capture_panel.py" line="98"/>
         <source>&amp;Dossier de l&apos;appareil…</source>
         <translation>&amp;Device folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="98"/>
+        <location filename="../../ui/capture_panel.py" line="99"/>
         <source>Anonymiser avant d&apos;enregistrer</source>
         <translation>Anonymise before saving</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="116"/>
+        <location filename="../../ui/capture_panel.py" line="117"/>
         <source>Vues attendues</source>
         <translation>Expected views</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="210"/>
-        <location filename="../../ui/capture_panel.py" line="746"/>
+        <location filename="../../ui/capture_panel.py" line="211"/>
+        <location filename="../../ui/capture_panel.py" line="775"/>
         <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="393"/>
+        <location filename="../../ui/capture_panel.py" line="394"/>
         <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="449"/>
-        <location filename="../../ui/capture_panel.py" line="454"/>
-        <location filename="../../ui/capture_panel.py" line="462"/>
+        <location filename="../../ui/capture_panel.py" line="450"/>
+        <location filename="../../ui/capture_panel.py" line="455"/>
+        <location filename="../../ui/capture_panel.py" line="464"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="426"/>
+        <location filename="../../ui/capture_panel.py" line="427"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="469"/>
+        <location filename="../../ui/capture_panel.py" line="471"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="484"/>
+        <location filename="../../ui/capture_panel.py" line="486"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="493"/>
+        <location filename="../../ui/capture_panel.py" line="495"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="494"/>
+        <location filename="../../ui/capture_panel.py" line="496"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="507"/>
+        <location filename="../../ui/capture_panel.py" line="509"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="550"/>
+        <location filename="../../ui/capture_panel.py" line="552"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -207,67 +208,72 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="554"/>
+        <location filename="../../ui/capture_panel.py" line="556"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="569"/>
+        <location filename="../../ui/capture_panel.py" line="571"/>
         <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="577"/>
+        <location filename="../../ui/capture_panel.py" line="579"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="615"/>
+        <location filename="../../ui/capture_panel.py" line="617"/>
         <source>{n} images importées.</source>
         <translation>{n} images imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="638"/>
+        <location filename="../../ui/capture_panel.py" line="640"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="687"/>
+        <location filename="../../ui/capture_panel.py" line="689"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="688"/>
+        <location filename="../../ui/capture_panel.py" line="690"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="703"/>
+        <location filename="../../ui/capture_panel.py" line="705"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="718"/>
+        <location filename="../../ui/capture_panel.py" line="736"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="735"/>
+        <location filename="../../ui/capture_panel.py" line="754"/>
+        <source>Ouverture de l&apos;image…</source>
+        <translation>Opening the image…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_panel.py" line="764"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="751"/>
+        <location filename="../../ui/capture_panel.py" line="780"/>
         <source>Cette image (DICOM) ne peut pas être pivotée ici : pivotez-la sur l&apos;appareil et importez-la à nouveau, ou reprenez-la.</source>
         <translation>This image (DICOM) cannot be rotated here: rotate it on the device and import it again, or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="777"/>
+        <location filename="../../ui/capture_panel.py" line="806"/>
         <source>Rotation de l&apos;image…</source>
         <translation>Rotating the image…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="850"/>
+        <location filename="../../ui/capture_panel.py" line="879"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -283,42 +289,42 @@
 <context>
     <name>CaptureWords</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="276"/>
+        <location filename="../../ui/image_tile.py" line="286"/>
         <source>Vue éloignée</source>
         <translation>Far view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="277"/>
+        <location filename="../../ui/image_tile.py" line="287"/>
         <source>Vue intermédiaire</source>
         <translation>Medium view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="278"/>
+        <location filename="../../ui/image_tile.py" line="288"/>
         <source>Vue rapprochée</source>
         <translation>Close-up view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="279"/>
+        <location filename="../../ui/image_tile.py" line="289"/>
         <source>Dermoscopie</source>
         <translation>Dermoscopy</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="280"/>
+        <location filename="../../ui/image_tile.py" line="290"/>
         <source>Centrée sur la macula</source>
         <translation>Macula-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="281"/>
+        <location filename="../../ui/image_tile.py" line="291"/>
         <source>Centrée sur la papille</source>
         <translation>Disc-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="289"/>
+        <location filename="../../ui/image_tile.py" line="299"/>
         <source>Œil droit (OD)</source>
         <translation>Right eye (OD)</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="290"/>
+        <location filename="../../ui/image_tile.py" line="300"/>
         <source>Œil gauche (OG)</source>
         <translation>Left eye (OS)</translation>
     </message>
@@ -809,12 +815,12 @@
         <translation>Sending requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="540"/>
+        <location filename="../../ui/case_page.py" line="539"/>
         <source>Dossier préparé en mode formation</source>
         <translation>Case prepared in training mode</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="542"/>
+        <location filename="../../ui/case_page.py" line="541"/>
         <source>Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, chez un vrai expert, et l&apos;acte sera facturable.
 
 Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</source>
@@ -823,12 +829,12 @@ Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</sour
 Is this really a real patient, with their real identity and consent?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="559"/>
+        <location filename="../../ui/case_page.py" line="558"/>
         <source>Dossier préparé pour la plateforme réelle</source>
         <translation>Case prepared for the real platform</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="561"/>
+        <location filename="../../ui/case_page.py" line="560"/>
         <source>Ce dossier a été préparé hors du mode formation, pour la plateforme réelle. Il ne part pas vers la plateforme d&apos;essai : il attendra dans la file d&apos;envoi la fin du mode formation, puis partira vers la plateforme réelle, chez un vrai expert.
 
 Le mettre en file d&apos;envoi ?</source>
@@ -999,22 +1005,22 @@ Queue it for sending?</translation>
         <translation>Image {n} is filed as the left eye, but its optic disc is on the right eye&apos;s side.</translation>
     </message>
     <message>
-        <location filename="../../ui/eye_side_question.py" line="63"/>
+        <location filename="../../ui/eye_side_question.py" line="61"/>
         <source>Vérifiez avant d&apos;envoyer : l&apos;avis de l&apos;expert (laser, injection…) porterait sur l&apos;autre œil. Si l&apos;appareil enregistre ses images en miroir, vous pouvez envoyer quand même.</source>
         <translation>Check before sending: the expert&apos;s advice (laser, injection…) would be for the other eye. If the device saves its images mirrored, you may send anyway.</translation>
     </message>
     <message>
-        <location filename="../../ui/eye_side_question.py" line="69"/>
+        <location filename="../../ui/eye_side_question.py" line="68"/>
         <source>Œil à vérifier</source>
         <translation>Check the eye</translation>
     </message>
     <message>
-        <location filename="../../ui/eye_side_question.py" line="72"/>
+        <location filename="../../ui/eye_side_question.py" line="70"/>
         <source>Vérifier les images</source>
         <translation>Check the images</translation>
     </message>
     <message>
-        <location filename="../../ui/eye_side_question.py" line="75"/>
+        <location filename="../../ui/eye_side_question.py" line="71"/>
         <source>Envoyer quand même</source>
         <translation>Send anyway</translation>
     </message>
@@ -1022,361 +1028,361 @@ Queue it for sending?</translation>
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="145"/>
+        <location filename="../../ui/follow_view.py" line="146"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>How long after the last key a reply begun is kept (written sealed by the writer thread). What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). The platform cannot be reached (set by the case page): a case to send is said waiting. An unread answer that came while the case was on screen waits for a person&apos;s input. Per case, the images of a reply the platform refused joined again to the corrected one: (image id, file name). Already in the case (its place said), they go with the reply, not stored twice. Why images for a case&apos;s reply were refused while another case was shown: said on coming back. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown. The row of the exchange holding the expert&apos;s newest message not shown before (None: the news is the answer, at the column&apos;s top): brought into view, and read only once in view.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="148"/>
+        <location filename="../../ui/follow_view.py" line="149"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="156"/>
+        <location filename="../../ui/follow_view.py" line="157"/>
         <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
         <translation>Hold the case back (do not send it)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="158"/>
+        <location filename="../../ui/follow_view.py" line="159"/>
         <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="177"/>
+        <location filename="../../ui/follow_view.py" line="178"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="228"/>
+        <location filename="../../ui/follow_view.py" line="229"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <extracomment>Whether anything of the answer shown can be read (its conclusion, a PDF shown, a picture): an answer whose only PDFs are damaged leaves the case « à lire ».</extracomment>
         <translation>Images attached by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="846"/>
+        <location filename="../../ui/follow_view.py" line="847"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="233"/>
+        <location filename="../../ui/follow_view.py" line="234"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="238"/>
+        <location filename="../../ui/follow_view.py" line="239"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="239"/>
+        <location filename="../../ui/follow_view.py" line="240"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="850"/>
+        <location filename="../../ui/follow_view.py" line="851"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="255"/>
+        <location filename="../../ui/follow_view.py" line="256"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="265"/>
+        <location filename="../../ui/follow_view.py" line="266"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="278"/>
+        <location filename="../../ui/follow_view.py" line="279"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="282"/>
+        <location filename="../../ui/follow_view.py" line="283"/>
         <source>Retirer les images</source>
         <translation>Remove the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="286"/>
+        <location filename="../../ui/follow_view.py" line="287"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="315"/>
+        <location filename="../../ui/follow_view.py" line="316"/>
         <source>Votre demande</source>
         <translation>Your request</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="324"/>
+        <location filename="../../ui/follow_view.py" line="325"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="328"/>
+        <location filename="../../ui/follow_view.py" line="329"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="418"/>
+        <location filename="../../ui/follow_view.py" line="419"/>
         <source>État : {state}</source>
         <extracomment>The answer&apos;s files as sorted and shown, and what they were sorted from (the case, its answer&apos;s files and PDFs): shown again only when that changes.</extracomment>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="422"/>
+        <location filename="../../ui/follow_view.py" line="423"/>
         <source>Pourquoi il n&apos;est pas parti : {words}</source>
         <translation>Why it has not left: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="428"/>
+        <location filename="../../ui/follow_view.py" line="429"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="432"/>
+        <location filename="../../ui/follow_view.py" line="433"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="450"/>
+        <location filename="../../ui/follow_view.py" line="451"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="461"/>
+        <location filename="../../ui/follow_view.py" line="462"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="461"/>
+        <location filename="../../ui/follow_view.py" line="462"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="464"/>
+        <location filename="../../ui/follow_view.py" line="465"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="471"/>
+        <location filename="../../ui/follow_view.py" line="472"/>
         <source>{when}, en attente d&apos;envoi</source>
         <translation>{when}, waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="473"/>
+        <location filename="../../ui/follow_view.py" line="474"/>
         <source>{when}, non envoyée (refusée par la plateforme, voir ci-dessus)</source>
         <translation>{when}, not sent (refused by the platform, see above)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="476"/>
+        <location filename="../../ui/follow_view.py" line="477"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="478"/>
+        <location filename="../../ui/follow_view.py" line="479"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="494"/>
+        <location filename="../../ui/follow_view.py" line="495"/>
         <source>Ce dossier a été envoyé à la plateforme d&apos;essai, pendant le mode formation : votre réponse ne peut pas partir vers son expert. S&apos;il s&apos;agit d&apos;un vrai patient, refaites une demande.</source>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="539"/>
+        <location filename="../../ui/follow_view.py" line="540"/>
         <source>Le dossier n&apos;attend plus de réponse de votre part : la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
         <translation>The case no longer waits for a reply from you: the reply begun above has not left and cannot leave. Erase it, or keep it in case the expert asks a new question.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="565"/>
+        <location filename="../../ui/follow_view.py" line="566"/>
         <source>Envoyé à la plateforme réelle : ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
         <translation>Sent to the real platform: this case is not followed during training mode. The expert&apos;s answer and questions will come once training mode is turned off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="570"/>
+        <location filename="../../ui/follow_view.py" line="571"/>
         <source>Envoyé à la plateforme d&apos;essai pendant le mode formation : ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
         <translation>Sent to the test platform in training mode: this case is no longer followed, no answer will come.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="712"/>
+        <location filename="../../ui/follow_view.py" line="713"/>
         <source>(pas de conclusion écrite : voir les documents joints)</source>
         <translation>(no written conclusion: see the attached documents)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="714"/>
+        <location filename="../../ui/follow_view.py" line="715"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="718"/>
+        <location filename="../../ui/follow_view.py" line="719"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="722"/>
+        <location filename="../../ui/follow_view.py" line="723"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="756"/>
+        <location filename="../../ui/follow_view.py" line="757"/>
         <source>Rien de cette réponse ne peut être lu ici : le dossier reste « à lire ».</source>
         <translation>Nothing of this answer can be read here: the case stays “to read”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="778"/>
+        <location filename="../../ui/follow_view.py" line="779"/>
         <source>Le document « {title} » joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The document “{title}” the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="782"/>
+        <location filename="../../ui/follow_view.py" line="783"/>
         <source>Le compte rendu joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The report the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="795"/>
+        <location filename="../../ui/follow_view.py" line="796"/>
         <source>Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="799"/>
+        <location filename="../../ui/follow_view.py" line="800"/>
         <source>Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="814"/>
+        <location filename="../../ui/follow_view.py" line="815"/>
         <source>Document {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="820"/>
+        <location filename="../../ui/follow_view.py" line="821"/>
         <source>L&apos;expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="837"/>
+        <location filename="../../ui/follow_view.py" line="838"/>
         <source>Ouvrir le document choisi</source>
         <translation>Open the chosen document</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="838"/>
+        <location filename="../../ui/follow_view.py" line="839"/>
         <source>Imprimer le document choisi…</source>
         <translation>Print the chosen document…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="841"/>
+        <location filename="../../ui/follow_view.py" line="842"/>
         <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The document is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="847"/>
+        <location filename="../../ui/follow_view.py" line="848"/>
         <source>Imprimer le compte rendu…</source>
         <translation>Print the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="868"/>
+        <location filename="../../ui/follow_view.py" line="869"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="920"/>
+        <location filename="../../ui/follow_view.py" line="921"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="929"/>
+        <location filename="../../ui/follow_view.py" line="930"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="953"/>
+        <location filename="../../ui/follow_view.py" line="954"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="976"/>
+        <location filename="../../ui/follow_view.py" line="977"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="997"/>
+        <location filename="../../ui/follow_view.py" line="998"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1009"/>
+        <location filename="../../ui/follow_view.py" line="1010"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le document reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The document can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1011"/>
+        <location filename="../../ui/follow_view.py" line="1012"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1022"/>
+        <location filename="../../ui/follow_view.py" line="1023"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1081"/>
+        <location filename="../../ui/follow_view.py" line="1082"/>
         <source>Question : {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1082"/>
+        <location filename="../../ui/follow_view.py" line="1083"/>
         <source>Résumé clinique : {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1142"/>
+        <location filename="../../ui/follow_view.py" line="1143"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1197"/>
-        <location filename="../../ui/follow_view.py" line="1205"/>
+        <location filename="../../ui/follow_view.py" line="1198"/>
+        <location filename="../../ui/follow_view.py" line="1206"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1218"/>
+        <location filename="../../ui/follow_view.py" line="1219"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1219"/>
+        <location filename="../../ui/follow_view.py" line="1220"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1248"/>
+        <location filename="../../ui/follow_view.py" line="1249"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1335"/>
+        <location filename="../../ui/follow_view.py" line="1330"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1337"/>
+        <location filename="../../ui/follow_view.py" line="1332"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1341"/>
+        <location filename="../../ui/follow_view.py" line="1336"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1357"/>
+        <location filename="../../ui/follow_view.py" line="1352"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1139"/>
+        <location filename="../../ui/follow_view.py" line="1140"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1384,27 +1390,27 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="283"/>
+        <location filename="../../ui/follow_view.py" line="284"/>
         <source>Retire les images jointes ; le texte de la réponse est gardé.</source>
         <translation>Removes the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1088"/>
+        <location filename="../../ui/follow_view.py" line="1089"/>
         <source>Images ({n}) : {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1147"/>
+        <location filename="../../ui/follow_view.py" line="1148"/>
         <source>image de la réponse refusée : elle part avec celle-ci</source>
         <translation>image of the refused reply: it goes with this one</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1188"/>
+        <location filename="../../ui/follow_view.py" line="1189"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1326"/>
+        <location filename="../../ui/follow_view.py" line="1321"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -1557,48 +1563,48 @@ Queue it for sending?</translation>
 <context>
     <name>ImageTile</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="203"/>
+        <location filename="../../ui/image_tile.py" line="213"/>
         <source>Aperçu indisponible</source>
         <translation>Preview unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="191"/>
+        <location filename="../../ui/image_tile.py" line="201"/>
         <source>Image de bonne qualité.</source>
         <translation>Good quality image.</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="189"/>
+        <location filename="../../ui/image_tile.py" line="199"/>
         <source>Autre patient selon l&apos;appareil</source>
-        <extracomment>A label to check (the eye of a retinograph whose optic disc is on the other side): the checklist&apos;s ⚠ colour. The words that the device recorded the image for another patient: the checklist&apos;s ⚠ colour, in bold. Whether its device recorded it for another patient than the case&apos;s as it is now (app/validation.py).</extracomment>
+        <extracomment>The width of a tile&apos;s lines of words: the tile is as wide for every image, so its labels need not be asked their height for each width a layout tries (opening a case of 8 images asked ~250 times). A label to check (the eye of a retinograph whose optic disc is on the other side): the checklist&apos;s ⚠ colour. The words that the device recorded the image for another patient: the checklist&apos;s ⚠ colour, in bold. Whether its device recorded it for another patient than the case&apos;s as it is now (app/validation.py).</extracomment>
         <translation>Another patient, says the device</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="197"/>
+        <location filename="../../ui/image_tile.py" line="207"/>
         <source>Image {n} : {quality}</source>
         <translation>Image {n}: {quality}</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="209"/>
+        <location filename="../../ui/image_tile.py" line="219"/>
         <source>✓ Bonne qualité</source>
         <translation>✓ Good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="210"/>
+        <location filename="../../ui/image_tile.py" line="220"/>
         <source>! À vérifier</source>
         <translation>! To check</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="211"/>
+        <location filename="../../ui/image_tile.py" line="221"/>
         <source>✗ Inutilisable</source>
         <translation>✗ Unusable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="220"/>
+        <location filename="../../ui/image_tile.py" line="230"/>
         <source>Non légendée</source>
         <translation>Not labelled</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="223"/>
+        <location filename="../../ui/image_tile.py" line="233"/>
         <source>Œil à vérifier</source>
         <translation>Check the eye</translation>
     </message>
@@ -2140,37 +2146,37 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>OtherPatient</name>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="40"/>
+        <location filename="../../ui/other_patient_question.py" line="39"/>
         <source>le patient de ce dossier</source>
         <translation>this case&apos;s patient</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="45"/>
+        <location filename="../../ui/other_patient_question.py" line="44"/>
         <source>L&apos;image {n} a été enregistrée par l&apos;appareil pour {recorded}, et non pour {patient}, le patient du dossier.</source>
         <translation>Image {n} was recorded by the device for {recorded}, not for {patient}, the case&apos;s patient.</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="51"/>
+        <location filename="../../ui/other_patient_question.py" line="50"/>
         <source>L&apos;image {n} a été enregistrée par l&apos;appareil pour un autre patient que {patient} : nom, prénom, date de naissance, sexe ou INS différents de ceux du dossier.</source>
         <translation>Image {n} was recorded by the device for another patient than {patient}: a name, given name, birth date, sex or INS other than the case&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="58"/>
+        <location filename="../../ui/other_patient_question.py" line="57"/>
         <source>Envoyée, l&apos;expert lirait l&apos;image d&apos;un autre patient sous le nom de celui-ci. Vérifiez sur l&apos;appareil à qui elle appartient. Si elle n&apos;est pas de ce patient, supprimez-la. Si c&apos;est bien lui (un nom mal saisi sur l&apos;appareil), vous pouvez envoyer.</source>
         <translation>Sent, the expert would read another patient&apos;s image under this one&apos;s name. Check on the device whose image it is. If it is not this patient&apos;s, delete it. If it is this patient&apos;s (a name mistyped on the device), you may send.</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="66"/>
+        <location filename="../../ui/other_patient_question.py" line="65"/>
         <source>Image d&apos;un autre patient ?</source>
         <translation>Another patient&apos;s image?</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="71"/>
+        <location filename="../../ui/other_patient_question.py" line="67"/>
         <source>Vérifier les images</source>
         <translation>Check the images</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="74"/>
+        <location filename="../../ui/other_patient_question.py" line="68"/>
         <source>C&apos;est bien ce patient, envoyer</source>
         <translation>It is this patient, send</translation>
     </message>

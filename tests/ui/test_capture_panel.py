@@ -524,7 +524,7 @@ def test_anonymising_a_rectangle_changes_only_those_pixels(
     original = import_one(qtbot, panel, write_photo(tmp_path, "visage.png", png=True))
     before = decoded(store, original)
     region = (200, 150, 300, 240)
-    panel.apply_anonymisation(original.id, AnonymiseChoice([region], mode="mask"), _qimage(store, original))
+    panel.apply_anonymisation(original.id, AnonymiseChoice([region], mode="mask"), _pixels(store, original))
     qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and case.images[0].id != original.id, timeout=JOB_MS)
 
     (saved,) = reopened(store, case.id)  # the original went: it was not asked to be kept
@@ -545,10 +545,59 @@ def test_anonymising_can_keep_the_original(qtbot: Any, panel: CapturePanel, stor
     panel.set_case(case)
     original = import_one(qtbot, panel, write_photo(tmp_path, "bras.jpg"))
     panel.apply_anonymisation(
-        original.id, AnonymiseChoice([(10, 10, 100, 100)], mode="blur", keep_original=True), _qimage(store, original)
+        original.id, AnonymiseChoice([(10, 10, 100, 100)], mode="blur", keep_original=True), _pixels(store, original)
     )
     wait_images(qtbot, panel, 2)
     assert original.id in [i.id for i in reopened(store, case.id)]
+
+
+def test_a_stored_photo_to_anonymise_is_decoded_off_the_window_thread_and_shown_reduced(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """« Anonymiser… » on a stored 12 MP photo read, decrypted and decoded it on the window's thread (a
+    fifth of a second, the camera's preview frozen), then drew all of it at each paint. It is decoded by a
+    worker, the dialog opens once it is, showing a reduced copy; what is hidden is where it was chosen, in
+    the photo's own pixels."""
+    from tests.ui.test_open_case_work import HeldRunner
+    from ui import tasks
+    from ui.anonymise_dialog import DISPLAY_LONG_SIDE
+
+    case = new_case(store)
+    panel.set_case(case)
+    show(qtbot, panel)
+    path = tmp_path / "visage.jpg"
+    path.write_bytes(jpeg_bytes(skin_photo(4000, 3000, seed=5), quality=92))
+    original = import_one(qtbot, panel, path)
+    before = decoded(store, original)
+    region = (2000, 1500, 800, 600)
+    shown: list[tuple[tuple[int, int], tuple[int, int]]] = []
+
+    def mask_a_region(dialog: AnonymiseDialog) -> int:
+        shown.append((dialog.canvas.image.size().toTuple(), dialog.canvas.full.toTuple()))
+        dialog.canvas.add_region(region)
+        dialog.mask_choice.setChecked(True)
+        return int(AnonymiseDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(AnonymiseDialog, "exec", mask_a_region)
+    held = HeldRunner()
+    tasks.set_runner(held)
+    try:
+        panel.anonymise_image(original.id)
+        assert shown == [] and held.held, "nothing decoded nor opened on the window's thread"
+        assert "Ouverture de l'image" in panel.status.text()
+        panel.anonymise_image(original.id)  # clicked again meanwhile: one dialog only
+        held.run_held()
+        assert shown == [((DISPLAY_LONG_SIDE, 1200), (4000, 3000))]
+        held.run_held()  # the anonymised copy, stored by a worker too
+    finally:
+        tasks.set_runner(None)
+    (saved,) = wait_images(qtbot, panel, 1)
+    after = decoded(store, saved)
+    x, y, w, h = region
+    assert after[y + 8 : y + h - 8, x + 8 : x + w - 8].mean() < 12, "the region chosen is black in the copy"
+    outside = np.abs(after - before)
+    outside[y - 16 : y + h + 16, x - 16 : x + w + 16] = 0
+    assert outside.mean() < 2.5, "the rest of the photo is kept"
 
 
 def test_rectangles_drawn_in_the_dialog_are_in_image_pixels(qtbot: Any) -> None:
@@ -583,6 +632,14 @@ def test_rectangles_drawn_in_the_dialog_are_in_image_pixels(qtbot: Any) -> None:
     assert dialog.choice().mode == "mask" and dialog.choice().keep_original
     qtbot.mouseClick(dialog.clear_button, Qt.MouseButton.LeftButton)
     assert dialog.choice().regions == [] and not ok.isEnabled()
+    # Shown as a copy reduced by half, the same rectangle on screen is the same in the image's pixels.
+    canvas.image = picture.scaled(800, 600)
+    canvas.full = picture.size()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(canvas, end)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=end)
+    ((x, y, w, h),) = dialog.choice().regions
+    assert abs(x - 400) <= 4 and abs(y - 300) <= 4 and abs(w - 800) <= 6 and abs(h - 600) <= 6
 
 
 def test_hide_the_face_button_adds_the_detected_faces(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -606,12 +663,17 @@ def test_hide_the_face_button_adds_the_detected_faces(qtbot: Any, monkeypatch: p
     qtbot.mouseClick(dialog.find_face, Qt.MouseButton.LeftButton)
     assert seen == [(480, 640, 3)], "the detector is given the whole picture, as RGB pixels"
     assert dialog.choice().regions == [(100, 80, 120, 150)] and "Visage trouvé" in dialog.status.text()
+    # The picture shown is a reduced copy of a photo twice as large: the face is where it is in the photo.
+    from PySide6.QtCore import QSize
+
+    reduced = AnonymiseDialog(to_qimage(skin.frame_at(0.0), long_side=640), full_size=QSize(1280, 960))
+    qtbot.addWidget(reduced)
+    qtbot.mouseClick(reduced.find_face, Qt.MouseButton.LeftButton)
+    assert reduced.choice().regions == [(200, 160, 240, 300)]
 
 
-def _qimage(store: Store, image: CaseImage) -> Any:
-    from PySide6.QtGui import QImage
-
-    return QImage.fromData(store.image_bytes(image))
+def _pixels(store: Store, image: CaseImage) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(store.image_bytes(image))).convert("RGB"), dtype=np.uint8)
 
 
 # -- import dialogs, anonymise before keeping, read-only, responsiveness -------------------------
@@ -975,7 +1037,8 @@ def test_anonymise_before_keeping_a_still(
     region = (0, 0, 400, 300)
 
     def accept_with_region(dialog: AnonymiseDialog) -> int:
-        assert (dialog.canvas.image.width(), dialog.canvas.image.height()) == (1920, 1080)  # the full still
+        assert (dialog.canvas.full.width(), dialog.canvas.full.height()) == (1920, 1080)  # the full still …
+        assert (dialog.canvas.image.width(), dialog.canvas.image.height()) == (1600, 900)  # … shown reduced
         dialog.canvas.add_region(region)
         dialog.mask_choice.setChecked(True)
         return int(AnonymiseDialog.DialogCode.Accepted)

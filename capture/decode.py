@@ -1,0 +1,63 @@
+"""Stored images decoded for the window, on a worker thread, by OpenCV.
+
+The window decodes a case's thumbnails on a worker while its own thread writes the case's page, and a
+photo to anonymise while it goes on painting. Qt's decoder (``QImage.fromData``) and its scaling keep
+Python's global lock for as long as they run, so the window's thread waited for each decode as if it
+did it itself; OpenCV lets go of the lock while it decodes and resizes, and the two run side by side.
+The stored images are ours: upright, no orientation to follow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from capture.cv import cv2
+
+Image8 = npt.NDArray[np.uint8]
+
+
+def fitted_size(width: int, height: int, box: tuple[int, int]) -> tuple[int, int]:
+    """``width`` × ``height`` scaled to fit ``box`` (width, height), its proportions kept, as Qt computes
+    it (``QSize.scaled`` with ``KeepAspectRatio``): the tiles are laid out to the pixel as before."""
+    box_width, box_height = box
+    across = box_height * width // height
+    if across <= box_width:
+        return max(1, across), box_height
+    return box_width, max(1, box_width * height // width)
+
+
+def _bgr(data: bytes) -> Image8 | None:
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+    return None if pixels is None or pixels.size == 0 else np.asarray(pixels, dtype=np.uint8)
+
+
+def fitted(data: bytes, box: tuple[int, int]) -> Image8 | None:
+    """The JPEG (or PNG) ``data`` as BGR pixels fitted to ``box`` (width, height), bigger or smaller;
+    None when the bytes are no picture OpenCV reads."""
+    pixels = _bgr(data)
+    if pixels is None:
+        return None
+    height, width = pixels.shape[:2]
+    size = fitted_size(width, height, box)
+    if size != (width, height):
+        shrinking = size[0] < width
+        interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
+        pixels = np.asarray(cv2.resize(pixels, size, interpolation=interpolation), dtype=np.uint8)
+    return np.ascontiguousarray(pixels)
+
+
+def rgb(data: bytes) -> Image8 | None:
+    """The stored image ``data`` (JPEG, PNG, TIFF) as RGB pixels at its full size; None when OpenCV does
+    not read it (a DICOM)."""
+    pixels = _bgr(data)
+    return None if pixels is None else np.asarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+
+
+def within(pixels: Image8, long_side: int) -> Image8:
+    """``pixels`` reduced so that their longer side is at most ``long_side`` (as they are if already)."""
+    height, width = pixels.shape[:2]
+    if max(height, width) <= long_side:
+        return pixels
+    size = fitted_size(width, height, (long_side, long_side))
+    return np.ascontiguousarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
