@@ -165,6 +165,20 @@ M.add(
             "key or of platform): no training answer will come. No real patient is concerned; you may delete "
             "this test case.",
         },
+        "follow.task_gone.answered": {
+            "fr": "La demande n'est plus sur la plateforme (elle y a été supprimée après sa réponse) : la réponse "
+            "reçue reste dans Teleavis, mais une modification de l'expert ne viendrait plus par Teleavis.",
+            "en": "The request is no longer on the platform (it was deleted there after its answer): the answer "
+            "received stays in Teleavis, but a change by the expert would no longer come through Teleavis.",
+        },
+        "follow.task_gone.answered.training": {
+            "fr": "Ce dossier d'entraînement n'est plus sur la plateforme d'essai, dont les données ont été "
+            "effacées (changement de clé ou de plateforme) : sa réponse reste ici. Aucun vrai patient n'est "
+            "concerné ; vous pouvez supprimer ce dossier d'essai.",
+            "en": "This training case is no longer on the test platform, whose data was erased (a change of key "
+            "or of platform): its answer stays here. No real patient is concerned; you may delete this test "
+            "case.",
+        },
         "follow.other_case": {
             "fr": "La demande suivie pour ce dossier sur la plateforme est celle d'un autre dossier : rien n'en "
             "est repris ici, pour ne pas mêler deux patients. Appelez l'assistance.",
@@ -967,8 +981,14 @@ class Follower:
                 if fault.status in (404, 410) and destination is not None:
                     # Found from outside: a Task the platform deleted left the case « sent », waiting for
                     # an answer that could not come, nothing said. A training case's platform was erased
-                    # (sync/training.py): no platform to call, no real patient.
-                    gone = "follow.task_gone.training" if destination == TRAINING else "follow.task_gone"
+                    # (sync/training.py): no platform to call, no real patient. An answered case keeps its
+                    # answer: a platform deleting its requests once answered is no news (found from outside:
+                    # « aucune réponse ne viendra … Appelez la plateforme » beside the answer, the case unread).
+                    training = destination == TRAINING
+                    if self.store.state(case_id) == CaseState.ANSWERED:
+                        gone = "follow.task_gone.answered.training" if training else "follow.task_gone.answered"
+                    else:
+                        gone = "follow.task_gone.training" if training else "follow.task_gone"
                     self._note(case_id, M.tr(gone))
                 continue
             answers = True

@@ -463,6 +463,33 @@ def test_a_training_case_whose_sandbox_was_erased_says_it_in_training_words(tele
     assert "plateforme d'essai" in said and "Appelez la plateforme" not in said
 
 
+def test_an_answered_training_case_whose_sandbox_was_erased_keeps_its_answer_quietly(teleavis_home: Path) -> None:
+    """Seen from outside: after a key rotation, an answered training case said « aucune réponse
+    d'entraînement ne viendra » under its answer, and came back unread."""
+    with Store.open(teleavis_home) as store:
+        store.settings.set("sandbox.answer_after_s", 0.0)
+        store.settings.set("sandbox.question_rate", 0.0)
+        case_id, _photos = _distinctive_case(store)
+        url = training.ensure_sandbox(store)
+        with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
+            engine = Engine(store, client, RecordingListener(), case_budget_s=10.0)
+            engine.run_once()
+            deadline = time.monotonic() + 30
+            while store.state(case_id) != CaseState.ANSWERED and time.monotonic() < deadline:
+                time.sleep(0.2)
+                engine.run_once()
+        assert store.state(case_id) == CaseState.ANSWERED
+        store.mark_read(case_id)
+        assert training.wipe_sandbox(store)
+        url = training.ensure_sandbox(store)
+        with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
+            Engine(store, client, RecordingListener(), case_budget_s=10.0).run_once()
+        said = str(store.platform_info(case_id)["last_error"])
+        assert "sa réponse reste ici" in said and "ne viendra" not in said, said
+        assert not store.platform_info(case_id)["unread"]
+        assert store.answer(case_id) is not None
+
+
 def _sent_and_polled_in_training(store: Store) -> str:
     """A distinctive case sent to the training sandbox and polled twice (its marks set); its id."""
     store.settings.set("sandbox.answer_after_s", 3600.0)
