@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -459,12 +459,21 @@ class CapturePanel(QWidget):
             from ui.camera_bridge import to_qimage
 
             height, width = frame.shape[:2]
-            dialog = AnonymiseDialog(to_qimage(frame, DISPLAY_LONG_SIDE), self, full_size=QSize(width, height))
-            if dialog.exec() != AnonymiseDialog.DialogCode.Accepted:
+            anonymise = self._ask_anonymisation(to_qimage(frame, DISPLAY_LONG_SIDE), QSize(width, height))
+            if anonymise is None:
                 self._say(self.tr("Photo abandonnée : rien n'a été enregistré."))
                 return
-            anonymise = dialog.choice()
         self._keep_still(lambda: frame, anonymise)
+
+    def _ask_anonymisation(self, shown: QImage, full: QSize) -> AnonymiseChoice | None:
+        """What to hide of a picture of size ``full`` (``shown``: its reduced copy); None when cancelled.
+        The dialog is deleted once closed: parented to the panel, each one (and its picture) was kept
+        for as long as the window stayed open."""
+        dialog = AnonymiseDialog(shown, self, full_size=full)
+        try:
+            return dialog.choice() if dialog.exec() == AnonymiseDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
 
     @Slot()
     def _on_still_failed(self) -> None:
@@ -741,10 +750,9 @@ class CapturePanel(QWidget):
             self._say("")
             pixels, shown = result
             height, width = pixels.shape[:2]
-            dialog = AnonymiseDialog(rgb_to_qimage(shown), self, full_size=QSize(width, height))
-            if dialog.exec() != AnonymiseDialog.DialogCode.Accepted:
-                return
-            self.apply_anonymisation(image_id, dialog.choice(), pixels)
+            choice = self._ask_anonymisation(rgb_to_qimage(shown), QSize(width, height))
+            if choice is not None:
+                self.apply_anonymisation(image_id, choice, pixels)
 
         def failed(message: str) -> None:
             self._opening_anonymise = False

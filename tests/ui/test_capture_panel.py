@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image, ImageFilter
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QWidget
 
 from app.errors import StorageError
 from app.model import Case, CaseImage, Patient
@@ -598,6 +598,9 @@ def test_a_stored_photo_to_anonymise_is_decoded_off_the_window_thread_and_shown_
     outside = np.abs(after - before)
     outside[y - 16 : y + h + 16, x - 16 : x + w + 16] = 0
     assert outside.mean() < 2.5, "the rest of the photo is kept"
+    # Closed, the dialog goes with its picture: each one was kept as long as the window stayed open.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert panel.findChildren(AnonymiseDialog) == []
 
 
 def test_rectangles_drawn_in_the_dialog_are_in_image_pixels(qtbot: Any) -> None:
