@@ -47,7 +47,7 @@ from ui.lock import IdleWatcher, LockScreen
 from ui.status_bar import StatusBar
 from ui.sync_service import SyncService
 from ui.tasks import on_own_connection, run_task, run_write, wait_writes
-from ui.widgets import named
+from ui.widgets import FRAME_GUESS, named, room_on_screen
 from ui.worklist import Worklist, local_time
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ KEY_FETCH_DELAY_MS = 50
 SYNC_START_DELAY_MS = 300
 
 DEFAULT_SIZE = (1280, 760)
-FRAME_GUESS = (16, 40)  # a title bar and borders, before the window manager says
+MINIMUM_SIZE = (960, 600)
 
 STATUS_EVERY_MS = 3000
 REACH_EVERY_MS = 60_000
@@ -115,7 +115,13 @@ class MainWindow(QMainWindow):
         self.store = store
         self.setWindowTitle("Teleavis")
         # An explicit minimum: the layouts then never resize the top-level window's limits behind its back.
-        self.setMinimumSize(960, 600)
+        # Never more than the screen has room for (1366 × 768 at 150 % lays out 911 × 512): a window that
+        # cannot be made smaller than the screen cannot be maximised, its status bar below the edge.
+        room = room_on_screen(self)
+        self.setMinimumSize(
+            min(MINIMUM_SIZE[0], room.width()) if room else MINIMUM_SIZE[0],
+            min(MINIMUM_SIZE[1], room.height()) if room else MINIMUM_SIZE[1],
+        )
         self._fitted = False
         self.fit_to_screen()
         self.sync = sync or SyncService(store, self)

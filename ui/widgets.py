@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtCore import QObject, QSize
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QScrollArea, QWidget
 
 W = TypeVar("W", bound=QObject)
+
+FRAME_GUESS = (16, 40)  # a title bar and borders, before the window manager says
+
+
+def room_on_screen(window: QWidget) -> QSize | None:
+    """The most a top-level window may measure, title bar and borders guessed, on its screen's available
+    area: 1366 × 768 under its task bar, but 911 × 512 to lay out at 150 % (Windows' display scaling).
+    ``None`` where no screen is known."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return None
+    area = screen.availableGeometry()
+    return QSize(area.width() - FRAME_GUESS[0], area.height() - FRAME_GUESS[1])
 
 
 def named(widget: W, name: str) -> W:

@@ -1,5 +1,6 @@
 """The window as it first opens fits the screen's available area, status bar included: a health
-centre's 1366 × 768 screen, and Full HD at 150 % (1280 × 720 to lay out)."""
+centre's 1366 × 768 screen, and Full HD at 150 % (1280 × 720 to lay out); and the cheap laptops'
+1366 × 768 and 1280 × 720 with Windows' display scaling at 125 % or 150 % (911 × 512 to lay out)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("screen", [(1366, 768), (1280, 720), (1024, 640)])
-def test_the_first_window_fits_the_screen(tmp_path: Path, screen: tuple[int, int]) -> None:
-    width, height = screen
+def screen_environment(tmp_path: Path, width: int, height: int, scale: float = 1.0) -> dict[str, str]:
+    """A child process's environment: one offscreen screen of ``width`` × ``height`` pixels, scaled."""
     config = tmp_path / "screen.json"
     config.write_text(
         json.dumps(
@@ -37,6 +37,19 @@ def test_the_first_window_fits_the_screen(tmp_path: Path, screen: tuple[int, int
         )
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    env.pop("QT_SCALE_FACTOR", None)
+    if scale != 1.0:
+        env["QT_SCALE_FACTOR"] = str(scale)
+    return env
+
+
+@pytest.mark.parametrize(
+    "screen",
+    [(1366, 768, 1.0), (1280, 720, 1.0), (1024, 640, 1.0), (1366, 768, 1.25), (1366, 768, 1.5), (1280, 720, 1.5)],
+)
+def test_the_first_window_fits_the_screen(tmp_path: Path, screen: tuple[int, int, float]) -> None:
+    width, height, scale = screen
+    env = screen_environment(tmp_path, width, height, scale)
     done = subprocess.run(
         [sys.executable, "-m", "tests.ui.window_size_child"],
         capture_output=True,
@@ -50,6 +63,6 @@ def test_the_first_window_fits_the_screen(tmp_path: Path, screen: tuple[int, int
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     ax, ay, aw, ah = seen["area"]
     fx, fy, fw, fh = seen["frame"]
-    assert (aw, ah) == (width, height)
+    assert (aw, ah) == (round(width / scale), round(height / scale))
     assert ax <= fx and ay <= fy and fx + fw <= ax + aw and fy + fh <= ay + ah, seen
     assert seen["status_visible"] and seen["status_bottom"] <= ay + ah, "the status bar is cut"
