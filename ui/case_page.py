@@ -10,8 +10,17 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import messages as M
 from app.answers import state_words
@@ -28,13 +37,17 @@ from ui.fields import window_dates
 from ui.follow_view import FollowView
 from ui.other_patient_question import send_despite_other_patient
 from ui.tasks import on_own_connection, run_note, run_write, wait_writes
-from ui.widgets import named
+from ui.widgets import named, see_through
 from ui.worklist import training_words
 
 if TYPE_CHECKING:
     from ui.capture_panel import CapturePanel
 
 log = logging.getLogger(__name__)
+
+#: The least room the capture panel is laid out in before it scrolls: less than a maximised 1366 × 768
+#: window gives it at 100 % (which lays it out as it always was), more than 125 % or 150 % leave it.
+PANEL_ROOM = QSize(620, 520)
 
 
 def focus_chain(root: QWidget) -> list[QWidget]:
@@ -65,10 +78,35 @@ class CaptureSlot(QWidget):
         if self.panel is None:
             from ui.capture_panel import CapturePanel
 
-            self.panel = CapturePanel(self.store, self)
-            self._layout.addWidget(self.panel)
+            self.panel = CapturePanel(self.store)
+            # Where the window is smaller than the panel's camera view, tiles and image actions (1366 × 768
+            # at 125 or 150 %), the panel keeps the room they need and scrolls; squeezed, they were cut.
+            self.panel.setMinimumSize(PANEL_ROOM)
+            self.scroll_area = QScrollArea()
+            self.scroll_area.setWidgetResizable(True)
+            self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+            self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the editor to the panel's camera
+            self.scroll_area.setWidget(self.panel)
+            see_through(self.scroll_area)
+            self._layout.addWidget(self.scroll_area)
             self.panel.images_changed.connect(self.images_changed)
         return self.panel
+
+    def minimumSizeHint(self) -> QSize:
+        """What the panel asks for (the splitter gives it the room it gave it before it scrolled), but never
+        the room the editor's fields and the checklist need at their least: the panel scrolls, they would
+        be cut."""
+        if self.panel is None:
+            return super().minimumSizeHint()
+        want = self.panel.minimumSizeHint()
+        split = self.parentWidget()
+        if not isinstance(split, QSplitter):
+            return want
+        others = [w for w in (split.widget(i) for i in range(split.count())) if w is not None and w is not self]
+        taken = sum(max(int(w.minimumWidth()), int(w.minimumSizeHint().width())) for w in others)
+        left = split.width() - taken - split.handleWidth() * len(others)
+        least = super().minimumSizeHint().width()
+        return QSize(max(least, min(want.width(), left)), want.height())
 
     def set_case(self, case: Case) -> None:
         self.ensure().set_case(case)
