@@ -23,6 +23,7 @@ from app.model import DevicePatient, Patient
 from capture.watch import FolderWatcher, Seen, pending_files, recorded_patient
 from ui.image_tile import OTHER_PATIENT_COLOUR
 from ui.tasks import run_task
+from ui.widgets import fit_on_screen
 from ui.worklist import local_time
 
 #: Seconds between two looks at the folder; a file counts once two looks in a row agree on it.
@@ -122,7 +123,7 @@ class DeviceFolderDialog(QDialog):
         super().__init__(parent)
         self._patient = patient
         self.setWindowTitle(self.tr("Dossier de l'appareil"))
-        self.resize(560, 420)
+        fit_on_screen(self, 560, 420)
         layout = QVBoxLayout(self)
         ticked = ticked or set()
         found = pending_files(folder, at_most=SHOWN_AT_MOST, always=ticked)

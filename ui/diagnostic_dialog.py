@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit,
 from shiboken6 import isValid
 
 from ui.tasks import run_task, to_main
+from ui.widgets import fit_on_screen
 
 
 class DiagnosticDialog(QDialog):
@@ -18,7 +19,7 @@ class DiagnosticDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Diagnostic de Teleavis"))
-        self.resize(720, 520)
+        fit_on_screen(self, 720, 520)
         layout = QVBoxLayout(self)
         self.summary = QLabel(self.tr("Vérifications en cours (caméras, réseau, disque)…"))
         self.summary.setWordWrap(True)

@@ -25,7 +25,7 @@ from ui.file_dialogs import existing_folder
 from ui.psc_sign_in import PscSignIn, uses_psc
 from ui.setup_forms import PlatformForm, SiteForm
 from ui.tasks import on_own_connection, write_and_wait
-from ui.widgets import named
+from ui.widgets import fit_on_screen, named, scrolling
 
 RESOLUTIONS = ("", "1280x720", "1920x1080", "2592x1944", "3840x2160")
 
@@ -46,16 +46,16 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.setWindowTitle(self.tr("Réglages de Teleavis"))
-        self.resize(720, 560)
+        fit_on_screen(self, 720, 560)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
         settings = store.settings
 
         self.site = SiteForm(store)
-        self.tabs.addTab(self.site, self.tr("Site"))
+        self.site_tab = self.tabs.addTab(scrolling(self.site), self.tr("Site"))
         self.platform = PlatformForm(store)
-        self.tabs.addTab(self.platform, self.tr("Plateforme"))
+        self.platform_tab = self.tabs.addTab(scrolling(self.platform), self.tr("Plateforme"))
         # « Se connecter avec Pro Santé Connect » when the platform signs professionals in with it.
         self.psc = PscSignIn(store) if uses_psc(store) else None
         if self.psc is not None:
@@ -86,7 +86,7 @@ class SettingsDialog(QDialog):
         self.watch = QLineEdit(str(settings.get("watch.folder") or ""))
         self.watch.setPlaceholderText(self.tr("Dossier où le rétinographe dépose ses images"))
         form.addRow(self.tr("Dossier surveillé :"), _folder_row(self.watch, self))
-        self.tabs.addTab(capture, self.tr("Prise de vue"))
+        self.tabs.addTab(scrolling(capture), self.tr("Prise de vue"))
 
         security = QWidget()
         form = QFormLayout(security)
@@ -111,7 +111,7 @@ class SettingsDialog(QDialog):
         self.backup_hours.setSuffix(self.tr(" h"))
         self.backup_hours.setValue(int(settings.get("backup.every_hours") or 0))
         form.addRow(self.tr("Sauvegarder toutes les :"), self.backup_hours)
-        self.tabs.addTab(security, self.tr("Sécurité"))
+        self.tabs.addTab(scrolling(security), self.tr("Sécurité"))
 
         language = QWidget()
         form = QFormLayout(language)
@@ -124,7 +124,7 @@ class SettingsDialog(QDialog):
         note = QLabel(self.tr("La nouvelle langue s'applique au prochain démarrage de Teleavis."))
         note.setWordWrap(True)
         form.addRow(note)
-        self.tabs.addTab(language, self.tr("Langue"))
+        self.tabs.addTab(scrolling(language), self.tr("Langue"))
 
         self.problem = named(QLabel(), "fieldProblem")
         self.problem.setWordWrap(True)
@@ -138,10 +138,10 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         if not self.site.save():
-            self.tabs.setCurrentWidget(self.site)
+            self.tabs.setCurrentIndex(self.site_tab)
             return
         if not self.platform.save():
-            self.tabs.setCurrentWidget(self.platform)
+            self.tabs.setCurrentIndex(self.platform_tab)
             return
         camera = (
             self.camera.currentData()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -242,7 +243,10 @@ class SiteForm(QWidget):
         layout = self.layout()
         if layout is not None:
             layout.activate()
-        lacking = self.minimumSizeHint().height() - self.height()
+        # In a scroll area (the wizard's pages, the settings' tabs), what the form lacks is to its view.
+        view = self.parentWidget()
+        shown = view.height() if view is not None and isinstance(view.parentWidget(), QScrollArea) else self.height()
+        lacking = self.minimumSizeHint().height() - shown
         window = self.window()
         if lacking <= 0 or window is self:
             return

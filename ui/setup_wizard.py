@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 from app.store import Store
 from ui.setup_forms import PlatformForm, SiteForm
 from ui.tasks import on_own_connection, write_and_wait
-from ui.widgets import named
+from ui.widgets import fit_on_screen, named, scrolling
 
 
 class _Page(QWizardPage):
@@ -25,7 +26,7 @@ class _Page(QWizardPage):
         super().__init__()
         self.setTitle(title)
         layout = QVBoxLayout(self)
-        layout.addWidget(body)
+        layout.addWidget(scrolling(body))
         self._check = check
 
     def validatePage(self) -> bool:
@@ -43,7 +44,7 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< Précédent"))
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Commencer"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Annuler"))
-        self.resize(700, 560)
+        fit_on_screen(self, 700, 560)
         welcome = QLabel(
             self.tr(
                 "Teleavis envoie vos demandes de télé-expertise (dermatologie, rétinographie, plaies) à un "
@@ -54,6 +55,7 @@ class SetupWizard(QWizard):
             )
         )
         welcome.setWordWrap(True)
+        welcome.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # its page scrolls: not centred
         self.addPage(_Page(self.tr("Bienvenue"), welcome))
         self.site = SiteForm(store)
         self.addPage(_Page(self.tr("Votre site"), self.site, self.site.save))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 from app.errors import TeleavisError
 from app.store import Store
 from ui.lock import LockScreen
+from ui.widgets import fit_on_screen
 
 
 class StartLockDialog(QDialog):
@@ -52,5 +53,5 @@ class StartLockDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.lock_screen.unlocked.connect(self.accept)
-        self.resize(560, 360)
+        fit_on_screen(self, 560, 360)
         self.lock_screen.reset()

@@ -24,6 +24,15 @@ def room_on_screen(window: QWidget) -> QSize | None:
     return QSize(area.width() - FRAME_GUESS[0], area.height() - FRAME_GUESS[1])
 
 
+def fit_on_screen(window: QWidget, width: int, height: int) -> None:
+    """``window`` resized to ``width`` × ``height``, or less where its screen has less room: a dialog
+    sized for 100 % went below the screen's edge at 150 %, its buttons out of reach."""
+    room = room_on_screen(window)
+    if room is not None:
+        width, height = min(width, room.width()), min(height, room.height())
+    window.resize(width, height)
+
+
 def named(widget: W, name: str) -> W:
     """``widget`` with its object name set (the style sheet and the tests find it by that name).
 
@@ -31,6 +40,17 @@ def named(widget: W, name: str) -> W:
     class's own properties; setting it here keeps the constructors typed."""
     widget.setObjectName(name)
     return widget
+
+
+def scrolling(body: QWidget) -> QScrollArea:
+    """``body`` in a scroll area with no frame of its own: a form taller than a small screen (1366 × 768 at
+    150 %, a larger system font) scrolls, where it was squeezed or pushed its dialog's buttons below the
+    screen's edge. As tall as the form where the screen has the room: nothing changes there."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(body)
+    return see_through(area)
 
 
 def see_through(area: QScrollArea) -> QScrollArea:

@@ -66,3 +66,34 @@ def test_the_first_window_fits_the_screen(tmp_path: Path, screen: tuple[int, int
     assert (aw, ah) == (round(width / scale), round(height / scale))
     assert ax <= fx and ay <= fy and fx + fw <= ax + aw and fy + fh <= ay + ah, seen
     assert seen["status_visible"] and seen["status_bottom"] <= ay + ah, "the status bar is cut"
+
+
+DIALOGS = ["wizard", "settings", "diagnostic", "device-folder", "start-lock"]
+
+
+@pytest.mark.parametrize("screen", [(1366, 768, 1.0), (1366, 768, 1.5), (1280, 720, 1.25), (1280, 720, 1.5)])
+def test_every_dialog_and_its_buttons_fit_the_screen(tmp_path: Path, screen: tuple[int, int, float]) -> None:
+    """Found at 150 % on a 1366 × 768 laptop: the first start's wizard (700 × 560) went below the screen's
+    edge with its « Suivant » button, the settings too with « Enregistrer »."""
+    width, height, scale = screen
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.dialog_size_child", *DIALOGS],
+        capture_output=True,
+        text=True,
+        env=screen_environment(tmp_path, width, height, scale),
+        cwd=ROOT,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    ax, ay, aw, ah = seen.pop("area")
+    assert len(seen) >= len(DIALOGS)
+    for name, shown in seen.items():
+        _x, _y, fw, fh = shown["frame"]
+        assert fw <= aw and fh <= ah, f"{name}: {fw} × {fh} on a screen of {aw} × {ah}"
+        assert shown["buttons"], name
+        for text, (bx, by, bw, bh) in shown["buttons"].items():
+            assert ax <= bx and bx + bw <= ax + aw and ay <= by and by + bh <= ay + ah, (
+                f"{name}: «{text}» off the screen"
+            )
