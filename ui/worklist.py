@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QHideEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -379,6 +379,11 @@ class Worklist(QWidget):
         self.new_button.clicked.connect(self.new_case)
         top.addWidget(self.new_button)
         layout.addLayout(top)
+        self._top = top
+        # Where the page is too narrow for the filters, the search box and the button on one line, the
+        # last two go on this one, under the filters (_place_search).
+        self._below = QHBoxLayout()
+        layout.addLayout(self._below)
         # What the list shows when it is empty or searched: what to do next, never a blank table.
         self.notice = named(QLabel(), "worklistNotice")
         self.notice.setWordWrap(True)
@@ -543,6 +548,36 @@ class Worklist(QWidget):
             total = sum(counts.values()) if not states else sum(counts.get(s, 0) for s in states)
             button.setText(f"{names[key]} ({total})")
             button.setToolTip(", ".join(M.state_name(s) for s in states) if states else self.tr("Tous les dossiers"))
+        self._place_search()  # the counts' digits make the filters wider
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_search()
+
+    def _place_search(self) -> None:
+        """The search box and « Nouveau dossier » beside the filters where the page is wide enough for all
+        of them, else on a line of their own under the filters: at 150 % on a 1366 × 768 laptop the one
+        line was wider than the window, the search box's words cut and the button drawn over it."""
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        spacing = max(0, self._top.spacing())
+        buttons = list(self.filter_buttons.values())
+        one_line = (
+            sum(button.sizeHint().width() for button in buttons)
+            + self.search.minimumWidth()
+            + self.new_button.sizeHint().width()
+            + spacing * (len(buttons) + 2)
+        )
+        below = one_line > room
+        if below == (self._below.indexOf(self.search) >= 0):
+            return
+        for widget in (self.search, self.new_button):
+            (self._top if below else self._below).removeWidget(widget)
+        target = self._below if below else self._top
+        target.addWidget(self.search, 1 if below else 0)
+        target.addWidget(self.new_button)
 
     def set_offline(self, offline: bool) -> None:
         """The platform can be reached again, or no longer: the cases to send are said accordingly."""

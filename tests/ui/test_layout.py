@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PIL import ImageFilter
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -246,3 +246,32 @@ def test_the_state_line_of_a_case_shows_its_accent_whole(
         window.shutdown()
     finally:
         qapp.setStyleSheet("")
+
+
+@pytest.mark.parametrize("screen", ["1366x768", "1366x768-at-125", "1366x768-at-150"])
+def test_the_worklist_fits_a_scaled_laptop(
+    qtbot: Any, store: Store, sync_runner: None, language: str, screen: str
+) -> None:
+    """Found at 150 % on a 1366 × 768 laptop: the filters, the search box and « Nouveau dossier » on one
+    line were wider than the window, the search box's words cut and the button over it."""
+    answered_case(store)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(*SCREENS[screen])
+    window.show()
+    qtbot.waitExposed(window)
+    window.worklist.set_filter("all")
+    qtbot.wait(50)
+    worklist = window.worklist
+    problems = cut_off(worklist)
+    for widget in (*worklist.filter_buttons.values(), worklist.search, worklist.new_button):
+        place = QRect(widget.mapTo(worklist, QPoint(0, 0)), widget.size())
+        if not worklist.rect().contains(place):
+            problems.append(f"«{getattr(widget, 'text', str)()}» at {place}, out of the page")
+    others = [worklist.search, worklist.new_button, *worklist.filter_buttons.values()]
+    for i, one in enumerate(others):
+        for other in others[i + 1 :]:
+            if one.geometry().intersects(other.geometry()) and one.parentWidget() is other.parentWidget():
+                problems.append(f"«{getattr(one, 'text', str)()}» over «{getattr(other, 'text', str)()}»")
+    assert problems == [], "\n".join(problems)
+    window.shutdown()
