@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QPoint, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QPainter, QPixmap, QRegion
+from PySide6.QtGui import QDesktopServices, QIcon, QPainter, QPixmap, QRegion, QResizeEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -84,6 +84,25 @@ def image_progress(case: Case, sent: int) -> tuple[int, int]:
 _PERSON_EVENTS = frozenset(
     (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.TouchBegin)
 )
+
+
+class Conversation(QListWidget):
+    """The expert's questions and the replies, as tall as its messages (from three lines, up to the height
+    a list is given by default, then it scrolls): one short question sat in a list a third of the window
+    tall, and at 150 % on a 1366 × 768 laptop the reply's box and « Envoyer la réponse » were under the
+    window's edge."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        self.executeDelayedItemsLayout()
+        items = [item for item in map(self.item, range(self.count())) if item is not None]
+        rows = sum(int(self.visualItemRect(item).height()) for item in items)
+        line = self.fontMetrics().lineSpacing()
+        return QSize(hint.width(), min(hint.height(), max(3 * line, rows + line // 2) + 2 * self.frameWidth()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.updateGeometry()  # its messages wrap again at the new width: their height with them
 
 
 class FollowView(QWidget):
@@ -255,7 +274,7 @@ class FollowView(QWidget):
 
         self.question_box = QGroupBox(self.tr("Question de l'expert"))
         question_layout = QVBoxLayout(self.question_box)
-        self.conversation = QListWidget()
+        self.conversation = Conversation()
         self.conversation.setWordWrap(True)
         # A long question (a page of it) is one tall item: scrolled by the pixel, not by the item (whose
         # end was then out of reach), and wrapped again to the list's width when it changes.
@@ -478,6 +497,7 @@ class FollowView(QWidget):
                 if when
                 else self.tr("{who} : {said}").format(who=who, said=said)
             )
+        self.conversation.updateGeometry()  # as tall as its messages now
         waiting = state == CaseState.ON_HOLD
         if not waiting or not any(m.direction == "to-expert" and m.state == "queued" for m in conversation):
             # The reply has gone (or was refused), or the case moved on: « part avec… » is no longer true.

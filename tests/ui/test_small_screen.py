@@ -4,6 +4,7 @@ actions in view without scrolling, words cut with « … » and said whole in th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ from ui.main_window import MainWindow
 
 #: A maximised window on a 1366 × 768 screen, under the title bar and the task bar.
 SCREEN = (1366, 740)
+#: The same screen at 150 % (Windows' display scaling): 911 × 512 to lay out, under the title bar.
+SCALED_150 = (895, 472)
 
 language = layout_tests.language
 
@@ -263,3 +266,35 @@ def test_the_status_bar_fits_its_words_and_says_them_whole_in_its_tooltip(
     bar.showMessage(message)
     bar.clearMessage()
     assert not bar.currentMessage() and not bar.toolTip()
+
+
+@pytest.mark.parametrize("screen", [SCREEN, SCALED_150])
+def test_the_reply_to_the_experts_question_is_in_view_as_the_case_opens(
+    qtbot: Any, store: Store, sync_runner: None, tmp_path: Path, screen: tuple[int, int]
+) -> None:
+    """Found at 150 % on a 1366 × 768 laptop: the expert's one-line question sat in a list a third of the
+    window tall, the reply's box and « Envoyer la réponse » under the window's edge until one scrolled."""
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.setMinimumSize(*screen)  # what that screen leaves it (the tests' own screen is 800 × 600)
+    window.resize(*screen)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_case(case_id)
+    qtbot.wait(100)
+    follow = window.case_page.follow
+    assert follow.send_reply.isVisible() and follow.send_reply.isEnabled()
+    viewport = follow.column.viewport()
+    for widget in (follow.conversation, follow.reply, follow.send_reply):
+        assert in_view(widget, viewport), (
+            f"{type(widget).__name__} at y={widget.mapTo(viewport, QPoint(0, 0)).y()} "
+            f"in a {viewport.height()} px tall column"
+        )
+    # The question reads whole in its list.
+    conversation = follow.conversation
+    item = conversation.visualItemRect(conversation.item(0))
+    assert conversation.viewport().rect().contains(item), f"{item} in {conversation.viewport().rect()}"
+    window.shutdown()
