@@ -37,21 +37,41 @@ def send_despite_other_patient(parent: QWidget, patient: Patient, images: Sequen
         return True
     case_words = ", ".join(part for part in (patient.shown_name(), date_words(patient.birth_date)) if part)
     who = case_words or QCoreApplication.translate("OtherPatient", "le patient de ce dossier")
-    lines = []
+    # The images a device recorded for the same other patient are said in one sentence: eight photos of a
+    # device still on the patient before were eight paragraphs, the question taller than a 1366 × 768
+    # screen at 150 %, its two buttons under the screen's edge.
+    groups: dict[str, list[str]] = {}
     for number, image in doubted:
         recorded = recorded_words(image.device_patient) if image.device_patient is not None else ""
-        if recorded:
+        groups.setdefault(recorded, []).append(number)
+    lines = []
+    for recorded, numbers in groups.items():
+        several = len(numbers) > 1
+        n = numbers_words(numbers)
+        if recorded and several:
+            line = QCoreApplication.translate(
+                "OtherPatient",
+                "Les images {n} ont été enregistrées par l'appareil pour {recorded}, et non pour {patient}, le "
+                "patient du dossier.",
+            ).format(n=n, recorded=recorded, patient=who)
+        elif recorded:
             line = QCoreApplication.translate(
                 "OtherPatient",
                 "L'image {n} a été enregistrée par l'appareil pour {recorded}, et non pour {patient}, le patient "
                 "du dossier.",
-            ).format(n=number, recorded=recorded, patient=who)
-        else:  # imported before the device's identity was kept: only its doubt is known
+            ).format(n=n, recorded=recorded, patient=who)
+        elif several:  # imported before the device's identity was kept: only their doubt is known
+            line = QCoreApplication.translate(
+                "OtherPatient",
+                "Les images {n} ont été enregistrées par l'appareil pour un autre patient que {patient} : nom, "
+                "prénom, date de naissance, sexe ou INS différents de ceux du dossier.",
+            ).format(n=n, patient=who)
+        else:
             line = QCoreApplication.translate(
                 "OtherPatient",
                 "L'image {n} a été enregistrée par l'appareil pour un autre patient que {patient} : nom, prénom, "
                 "date de naissance, sexe ou INS différents de ceux du dossier.",
-            ).format(n=number, patient=who)
+            ).format(n=n, patient=who)
         lines.append(line)
     text = "\n\n".join(lines) + "\n\n"
     text += QCoreApplication.translate(
@@ -66,4 +86,13 @@ def send_despite_other_patient(parent: QWidget, patient: Patient, images: Sequen
         text,
         check=QCoreApplication.translate("OtherPatient", "Vérifier les images"),
         send=QCoreApplication.translate("OtherPatient", "C'est bien ce patient, envoyer"),
+    )
+
+
+def numbers_words(numbers: Sequence[str]) -> str:
+    """« 1 », « 1 et 2 », « 1, 2 et 3 »: the images' numbers as a sentence says them."""
+    if len(numbers) == 1:
+        return numbers[0]
+    return QCoreApplication.translate("OtherPatient", "{first} et {last}").format(
+        first=", ".join(numbers[:-1]), last=numbers[-1]
     )

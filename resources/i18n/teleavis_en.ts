@@ -153,7 +153,7 @@
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="211"/>
-        <location filename="../../ui/capture_panel.py" line="775"/>
+        <location filename="../../ui/capture_panel.py" line="783"/>
         <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
@@ -175,32 +175,32 @@
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="471"/>
+        <location filename="../../ui/capture_panel.py" line="480"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="486"/>
+        <location filename="../../ui/capture_panel.py" line="495"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="495"/>
+        <location filename="../../ui/capture_panel.py" line="504"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="496"/>
+        <location filename="../../ui/capture_panel.py" line="505"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="509"/>
+        <location filename="../../ui/capture_panel.py" line="518"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="552"/>
+        <location filename="../../ui/capture_panel.py" line="561"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -208,72 +208,72 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="556"/>
+        <location filename="../../ui/capture_panel.py" line="565"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="571"/>
+        <location filename="../../ui/capture_panel.py" line="580"/>
         <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="579"/>
+        <location filename="../../ui/capture_panel.py" line="588"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="617"/>
+        <location filename="../../ui/capture_panel.py" line="626"/>
         <source>{n} images importées.</source>
         <translation>{n} images imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="640"/>
+        <location filename="../../ui/capture_panel.py" line="649"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="689"/>
+        <location filename="../../ui/capture_panel.py" line="698"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="690"/>
+        <location filename="../../ui/capture_panel.py" line="699"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="705"/>
+        <location filename="../../ui/capture_panel.py" line="714"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="736"/>
+        <location filename="../../ui/capture_panel.py" line="745"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="754"/>
+        <location filename="../../ui/capture_panel.py" line="762"/>
         <source>Ouverture de l&apos;image…</source>
         <translation>Opening the image…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="764"/>
+        <location filename="../../ui/capture_panel.py" line="772"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="780"/>
+        <location filename="../../ui/capture_panel.py" line="788"/>
         <source>Cette image (DICOM) ne peut pas être pivotée ici : pivotez-la sur l&apos;appareil et importez-la à nouveau, ou reprenez-la.</source>
         <translation>This image (DICOM) cannot be rotated here: rotate it on the device and import it again, or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="806"/>
+        <location filename="../../ui/capture_panel.py" line="814"/>
         <source>Rotation de l&apos;image…</source>
         <translation>Rotating the image…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="879"/>
+        <location filename="../../ui/capture_panel.py" line="887"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -721,83 +721,83 @@
 <context>
     <name>CasePage</name>
     <message>
-        <location filename="../../ui/case_page.py" line="137"/>
+        <location filename="../../ui/case_page.py" line="175"/>
         <source>Supprimer le brouillon…</source>
-        <extracomment>The platform cannot be reached (ui/sync_service.py): a case to send is said waiting. Why a case&apos;s queueing was refused while another case was open: said when it is opened again.</extracomment>
+        <extracomment>The least room the capture panel is laid out in before it scrolls: less than a maximised 1366 × 768 window gives it at 100 % (which lays it out as it always was), more than 125 % or 150 % leave it. The platform cannot be reached (ui/sync_service.py): a case to send is said waiting. Why a case&apos;s queueing was refused while another case was open: said when it is opened again.</extracomment>
         <translation>Delete draft…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="139"/>
+        <location filename="../../ui/case_page.py" line="177"/>
         <source>Supprime ce brouillon jamais envoyé et ses photos de ce poste (une question est posée d&apos;abord)</source>
         <translation>Deletes this draft, never sent, and its photos from this computer (you are asked first)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="146"/>
+        <location filename="../../ui/case_page.py" line="184"/>
         <source>← Liste des dossiers</source>
         <translation>← Case list</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="147"/>
+        <location filename="../../ui/case_page.py" line="185"/>
         <source>Retour à la liste des dossiers (Alt+←)</source>
         <translation>Back to the case list (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="164"/>
+        <location filename="../../ui/case_page.py" line="202"/>
         <source>Envoyer des copies réduites</source>
         <translation>Send reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="167"/>
+        <location filename="../../ui/case_page.py" line="205"/>
         <source>Les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>The photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="203"/>
+        <location filename="../../ui/case_page.py" line="241"/>
         <source>Modification en cours…</source>
         <translation>Editing…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="239"/>
+        <location filename="../../ui/case_page.py" line="277"/>
         <source>La plateforme a refusé le dossier : {words} Corrigez-le puis envoyez-le à nouveau.</source>
         <translation>The platform refused the case: {words} Correct it, then send it again.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="248"/>
+        <location filename="../../ui/case_page.py" line="286"/>
         <source>Chaque modification est enregistrée automatiquement.</source>
         <translation>Every change is saved automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="297"/>
+        <location filename="../../ui/case_page.py" line="335"/>
         <source>Dossier retenu : il n&apos;est pas parti. Corrigez-le, puis envoyez-le.</source>
         <translation>Case held back: it has not left. Correct it, then send it.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="330"/>
+        <location filename="../../ui/case_page.py" line="368"/>
         <source>{name} — {specialty} — dossier {id} — {state}</source>
         <translation>{name} — {specialty} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="331"/>
+        <location filename="../../ui/case_page.py" line="369"/>
         <source>Nouveau patient</source>
         <translation>New patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="420"/>
+        <location filename="../../ui/case_page.py" line="458"/>
         <source>Le site se règle dans Réglages (Ctrl+,).</source>
         <translation>The site is set in Settings (Ctrl+,).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="430"/>
+        <location filename="../../ui/case_page.py" line="468"/>
         <source>Enregistré.</source>
         <translation>Saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="433"/>
+        <location filename="../../ui/case_page.py" line="471"/>
         <source>Non enregistré : {words}</source>
         <translation>Not saved: {words}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="453"/>
+        <location filename="../../ui/case_page.py" line="491"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Not sent yet: first complete the list above (%n item).</numerusform>
@@ -805,22 +805,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="481"/>
+        <location filename="../../ui/case_page.py" line="519"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="491"/>
+        <location filename="../../ui/case_page.py" line="529"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="539"/>
+        <location filename="../../ui/case_page.py" line="577"/>
         <source>Dossier préparé en mode formation</source>
         <translation>Case prepared in training mode</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="541"/>
+        <location filename="../../ui/case_page.py" line="579"/>
         <source>Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, chez un vrai expert, et l&apos;acte sera facturable.
 
 Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</source>
@@ -829,12 +829,12 @@ Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</sour
 Is this really a real patient, with their real identity and consent?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="558"/>
+        <location filename="../../ui/case_page.py" line="596"/>
         <source>Dossier préparé pour la plateforme réelle</source>
         <translation>Case prepared for the real platform</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="560"/>
+        <location filename="../../ui/case_page.py" line="598"/>
         <source>Ce dossier a été préparé hors du mode formation, pour la plateforme réelle. Il ne part pas vers la plateforme d&apos;essai : il attendra dans la file d&apos;envoi la fin du mode formation, puis partira vers la plateforme réelle, chez un vrai expert.
 
 Le mettre en file d&apos;envoi ?</source>
@@ -877,49 +877,49 @@ Queue it for sending?</translation>
 <context>
     <name>DeviceFolderDialog</name>
     <message>
-        <location filename="../../ui/capture_folder.py" line="124"/>
+        <location filename="../../ui/capture_folder.py" line="125"/>
         <source>Dossier de l&apos;appareil</source>
         <extracomment>Seconds between two looks at the folder; a file counts once two looks in a row agree on it. The dialog shows the newest images only: each one listed is opened to check it is an image, on the window&apos;s thread, and a device share may hold years of exports. From the watcher&apos;s thread, queued to this object&apos;s (the window&apos;s): the watcher still current is checked there, when it is handled. Checked in the watcher&apos;s thread only, a file seen by the previous case&apos;s watch reached the slot after the next case had opened, and was announced there.</extracomment>
         <translation>Device folder</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="132"/>
+        <location filename="../../ui/capture_folder.py" line="133"/>
         <source>Le dossier de l&apos;appareil ({folder}) est inaccessible : vérifiez que l&apos;appareil, la clé USB ou le partage réseau est bien branché, puis rouvrez cette fenêtre.</source>
         <translation>The device folder ({folder}) cannot be reached: check that the device, the USB stick or the network share is plugged in, then open this window again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="136"/>
+        <location filename="../../ui/capture_folder.py" line="137"/>
         <source>Cochez les images de ce patient à importer (les plus récentes en premier).</source>
         <translation>Tick this patient&apos;s images to import (most recent first).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="139"/>
+        <location filename="../../ui/capture_folder.py" line="140"/>
         <source>Une image rangée dans un sous-dossier est montrée avec son chemin (date, examen, nom du patient selon l&apos;appareil) : vérifiez qu&apos;elle est bien de ce patient.</source>
         <translation>An image kept in a subfolder is shown with its path (date, exam, the patient&apos;s name depending on the device): check that it is this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="144"/>
+        <location filename="../../ui/capture_folder.py" line="145"/>
         <source>Seules les {n} images les plus récentes sont montrées : pour une plus ancienne, utilisez « Importer un fichier… ».</source>
         <translation>Only the {n} newest images are shown: for an older one, use “Import a file…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="149"/>
+        <location filename="../../ui/capture_folder.py" line="150"/>
         <source>Aucune image dans le dossier de l&apos;appareil ({folder}) : vérifiez que l&apos;appareil a bien exporté les clichés.</source>
         <translation>No image in the device folder ({folder}): check that the device exported the pictures.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="196"/>
+        <location filename="../../ui/capture_folder.py" line="197"/>
         <source>&amp;Importer</source>
         <extracomment>Each file&apos;s size and modification time as listed: one changed before it is imported is refused (ui/capture_work.py ``import_file``). The files whose device recorded them for another patient than the case&apos;s (not ticked for it).</extracomment>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="197"/>
+        <location filename="../../ui/capture_folder.py" line="198"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="222"/>
+        <location filename="../../ui/capture_folder.py" line="223"/>
         <source>⚠ L&apos;appareil l&apos;a enregistrée pour {who}, pas pour le patient de ce dossier : non cochée. Cochez-la seulement si vous avez vérifié que c&apos;est bien lui.</source>
         <translation>⚠ The device recorded it for {who}, not for this case&apos;s patient: not ticked. Tick it only once you have checked it is this patient.</translation>
     </message>
@@ -927,22 +927,22 @@ Queue it for sending?</translation>
 <context>
     <name>DiagnosticDialog</name>
     <message>
-        <location filename="../../ui/diagnostic_dialog.py" line="20"/>
+        <location filename="../../ui/diagnostic_dialog.py" line="21"/>
         <source>Diagnostic de Teleavis</source>
         <translation>Teleavis diagnosis</translation>
     </message>
     <message>
-        <location filename="../../ui/diagnostic_dialog.py" line="23"/>
+        <location filename="../../ui/diagnostic_dialog.py" line="24"/>
         <source>Vérifications en cours (caméras, réseau, disque)…</source>
         <translation>Checking (cameras, network, disk)…</translation>
     </message>
     <message>
-        <location filename="../../ui/diagnostic_dialog.py" line="30"/>
+        <location filename="../../ui/diagnostic_dialog.py" line="31"/>
         <source>Copier pour le support</source>
         <translation>Copy for support</translation>
     </message>
     <message>
-        <location filename="../../ui/diagnostic_dialog.py" line="66"/>
+        <location filename="../../ui/diagnostic_dialog.py" line="67"/>
         <source>Le diagnostic n&apos;a pas pu se terminer : {reason}</source>
         <translation>The diagnosis could not finish: {reason}</translation>
     </message>
@@ -1028,361 +1028,361 @@ Queue it for sending?</translation>
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="146"/>
+        <location filename="../../ui/follow_view.py" line="165"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>How long after the last key a reply begun is kept (written sealed by the writer thread). What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). The platform cannot be reached (set by the case page): a case to send is said waiting. An unread answer that came while the case was on screen waits for a person&apos;s input. Per case, the images of a reply the platform refused joined again to the corrected one: (image id, file name). Already in the case (its place said), they go with the reply, not stored twice. Why images for a case&apos;s reply were refused while another case was shown: said on coming back. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown. The row of the exchange holding the expert&apos;s newest message not shown before (None: the news is the answer, at the column&apos;s top): brought into view, and read only once in view.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="149"/>
+        <location filename="../../ui/follow_view.py" line="168"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="157"/>
+        <location filename="../../ui/follow_view.py" line="176"/>
         <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
         <translation>Hold the case back (do not send it)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="159"/>
+        <location filename="../../ui/follow_view.py" line="178"/>
         <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="178"/>
+        <location filename="../../ui/follow_view.py" line="197"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="229"/>
+        <location filename="../../ui/follow_view.py" line="248"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <extracomment>Whether anything of the answer shown can be read (its conclusion, a PDF shown, a picture): an answer whose only PDFs are damaged leaves the case « à lire ».</extracomment>
         <translation>Images attached by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="847"/>
+        <location filename="../../ui/follow_view.py" line="867"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="234"/>
+        <location filename="../../ui/follow_view.py" line="253"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="239"/>
+        <location filename="../../ui/follow_view.py" line="258"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="240"/>
+        <location filename="../../ui/follow_view.py" line="259"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="851"/>
+        <location filename="../../ui/follow_view.py" line="871"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="256"/>
+        <location filename="../../ui/follow_view.py" line="275"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="266"/>
+        <location filename="../../ui/follow_view.py" line="285"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="279"/>
+        <location filename="../../ui/follow_view.py" line="298"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="283"/>
+        <location filename="../../ui/follow_view.py" line="302"/>
         <source>Retirer les images</source>
         <translation>Remove the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="287"/>
+        <location filename="../../ui/follow_view.py" line="306"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="316"/>
+        <location filename="../../ui/follow_view.py" line="335"/>
         <source>Votre demande</source>
         <translation>Your request</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="325"/>
+        <location filename="../../ui/follow_view.py" line="344"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="329"/>
+        <location filename="../../ui/follow_view.py" line="348"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="419"/>
+        <location filename="../../ui/follow_view.py" line="438"/>
         <source>État : {state}</source>
         <extracomment>The answer&apos;s files as sorted and shown, and what they were sorted from (the case, its answer&apos;s files and PDFs): shown again only when that changes.</extracomment>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="423"/>
+        <location filename="../../ui/follow_view.py" line="442"/>
         <source>Pourquoi il n&apos;est pas parti : {words}</source>
         <translation>Why it has not left: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="429"/>
+        <location filename="../../ui/follow_view.py" line="448"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="433"/>
+        <location filename="../../ui/follow_view.py" line="452"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="451"/>
+        <location filename="../../ui/follow_view.py" line="470"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="462"/>
+        <location filename="../../ui/follow_view.py" line="481"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="462"/>
+        <location filename="../../ui/follow_view.py" line="481"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="465"/>
+        <location filename="../../ui/follow_view.py" line="484"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="472"/>
+        <location filename="../../ui/follow_view.py" line="491"/>
         <source>{when}, en attente d&apos;envoi</source>
         <translation>{when}, waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="474"/>
+        <location filename="../../ui/follow_view.py" line="493"/>
         <source>{when}, non envoyée (refusée par la plateforme, voir ci-dessus)</source>
         <translation>{when}, not sent (refused by the platform, see above)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="477"/>
+        <location filename="../../ui/follow_view.py" line="496"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="479"/>
+        <location filename="../../ui/follow_view.py" line="498"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="495"/>
+        <location filename="../../ui/follow_view.py" line="515"/>
         <source>Ce dossier a été envoyé à la plateforme d&apos;essai, pendant le mode formation : votre réponse ne peut pas partir vers son expert. S&apos;il s&apos;agit d&apos;un vrai patient, refaites une demande.</source>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="540"/>
+        <location filename="../../ui/follow_view.py" line="560"/>
         <source>Le dossier n&apos;attend plus de réponse de votre part : la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
         <translation>The case no longer waits for a reply from you: the reply begun above has not left and cannot leave. Erase it, or keep it in case the expert asks a new question.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="566"/>
+        <location filename="../../ui/follow_view.py" line="586"/>
         <source>Envoyé à la plateforme réelle : ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
         <translation>Sent to the real platform: this case is not followed during training mode. The expert&apos;s answer and questions will come once training mode is turned off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="571"/>
+        <location filename="../../ui/follow_view.py" line="591"/>
         <source>Envoyé à la plateforme d&apos;essai pendant le mode formation : ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
         <translation>Sent to the test platform in training mode: this case is no longer followed, no answer will come.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="713"/>
+        <location filename="../../ui/follow_view.py" line="733"/>
         <source>(pas de conclusion écrite : voir les documents joints)</source>
         <translation>(no written conclusion: see the attached documents)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="715"/>
+        <location filename="../../ui/follow_view.py" line="735"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="719"/>
+        <location filename="../../ui/follow_view.py" line="739"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="723"/>
+        <location filename="../../ui/follow_view.py" line="743"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="757"/>
+        <location filename="../../ui/follow_view.py" line="777"/>
         <source>Rien de cette réponse ne peut être lu ici : le dossier reste « à lire ».</source>
         <translation>Nothing of this answer can be read here: the case stays “to read”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="779"/>
+        <location filename="../../ui/follow_view.py" line="799"/>
         <source>Le document « {title} » joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The document “{title}” the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="783"/>
+        <location filename="../../ui/follow_view.py" line="803"/>
         <source>Le compte rendu joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The report the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="796"/>
+        <location filename="../../ui/follow_view.py" line="816"/>
         <source>Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="800"/>
+        <location filename="../../ui/follow_view.py" line="820"/>
         <source>Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="815"/>
+        <location filename="../../ui/follow_view.py" line="835"/>
         <source>Document {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="821"/>
+        <location filename="../../ui/follow_view.py" line="841"/>
         <source>L&apos;expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="838"/>
+        <location filename="../../ui/follow_view.py" line="858"/>
         <source>Ouvrir le document choisi</source>
         <translation>Open the chosen document</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="839"/>
+        <location filename="../../ui/follow_view.py" line="859"/>
         <source>Imprimer le document choisi…</source>
         <translation>Print the chosen document…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="842"/>
+        <location filename="../../ui/follow_view.py" line="862"/>
         <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The document is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="848"/>
+        <location filename="../../ui/follow_view.py" line="868"/>
         <source>Imprimer le compte rendu…</source>
         <translation>Print the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="869"/>
+        <location filename="../../ui/follow_view.py" line="889"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="921"/>
+        <location filename="../../ui/follow_view.py" line="941"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="930"/>
+        <location filename="../../ui/follow_view.py" line="950"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="954"/>
+        <location filename="../../ui/follow_view.py" line="974"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="977"/>
+        <location filename="../../ui/follow_view.py" line="997"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="998"/>
+        <location filename="../../ui/follow_view.py" line="1018"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1010"/>
+        <location filename="../../ui/follow_view.py" line="1030"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le document reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The document can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1012"/>
+        <location filename="../../ui/follow_view.py" line="1032"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1023"/>
+        <location filename="../../ui/follow_view.py" line="1043"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1082"/>
+        <location filename="../../ui/follow_view.py" line="1102"/>
         <source>Question : {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1083"/>
+        <location filename="../../ui/follow_view.py" line="1103"/>
         <source>Résumé clinique : {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1143"/>
+        <location filename="../../ui/follow_view.py" line="1163"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1198"/>
-        <location filename="../../ui/follow_view.py" line="1206"/>
+        <location filename="../../ui/follow_view.py" line="1218"/>
+        <location filename="../../ui/follow_view.py" line="1226"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1219"/>
+        <location filename="../../ui/follow_view.py" line="1239"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1220"/>
+        <location filename="../../ui/follow_view.py" line="1240"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1249"/>
+        <location filename="../../ui/follow_view.py" line="1269"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1330"/>
+        <location filename="../../ui/follow_view.py" line="1350"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1332"/>
+        <location filename="../../ui/follow_view.py" line="1352"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1336"/>
+        <location filename="../../ui/follow_view.py" line="1356"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1352"/>
+        <location filename="../../ui/follow_view.py" line="1372"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1140"/>
+        <location filename="../../ui/follow_view.py" line="1160"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1390,27 +1390,27 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="284"/>
+        <location filename="../../ui/follow_view.py" line="303"/>
         <source>Retire les images jointes ; le texte de la réponse est gardé.</source>
         <translation>Removes the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1089"/>
+        <location filename="../../ui/follow_view.py" line="1109"/>
         <source>Images ({n}) : {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1148"/>
+        <location filename="../../ui/follow_view.py" line="1168"/>
         <source>image de la réponse refusée : elle part avec celle-ci</source>
         <translation>image of the refused reply: it goes with this one</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1189"/>
+        <location filename="../../ui/follow_view.py" line="1209"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1321"/>
+        <location filename="../../ui/follow_view.py" line="1341"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -1640,17 +1640,17 @@ Queue it for sending?</translation>
 <context>
     <name>LockCodeDialog</name>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="122"/>
+        <location filename="../../ui/setup_wizard.py" line="124"/>
         <source>Code de verrouillage</source>
         <translation>Lock code</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="127"/>
+        <location filename="../../ui/setup_wizard.py" line="129"/>
         <source>Enregistrer le code</source>
         <translation>Save the code</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="128"/>
+        <location filename="../../ui/setup_wizard.py" line="130"/>
         <source>Plus tard</source>
         <translation>Later</translation>
     </message>
@@ -1695,200 +1695,200 @@ Queue it for sending?</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="581"/>
+        <location filename="../../ui/main_window.py" line="587"/>
         <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
         <translation>Training mode: cases go to a test platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="745"/>
+        <location filename="../../ui/main_window.py" line="751"/>
         <source>Le dossier {id} n&apos;est pas parti : ouvrez-le pour voir pourquoi.</source>
         <translation>Case {id} was not sent: open it to see why.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>&amp;Dossiers</source>
         <extracomment>Message boxes of work that ended under the lock (kind, title, text), shown once unlocked. A digest of what the clipboard held when it was filled while Teleavis was the active application (a name, an INS copied here): not every platform says who owns the clipboard.</extracomment>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="281"/>
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="279"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>&amp;Envoyer à l&apos;expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>Supprimer le &amp;brouillon…</source>
         <translation>&amp;Delete draft…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="302"/>
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="298"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301"/>
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;Guide d&apos;utilisation</source>
         <translation>&amp;User guide</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>&amp;Diagnostic…</source>
         <translation>&amp;Diagnosis…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>À &amp;propos de Teleavis</source>
         <translation>&amp;About Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>À propos de &amp;Qt</source>
         <translation>About &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>Annuler {edit}</source>
         <extracomment>Edit menu, Ctrl+Z: undoes what was typed in the case (never cancels the case or the request). {edit} is the edit undone, « la saisie de « Nom » ».</extracomment>
         <translation>Undo {edit}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>Annuler la saisie</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="332"/>
         <source>Rétablir {edit}</source>
         <extracomment>Edit menu: types again what Ctrl+Z undid. {edit} is « la saisie de « Nom » ».</extracomment>
         <translation>Redo {edit}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="332"/>
         <source>Rétablir la saisie</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="407"/>
+        <location filename="../../ui/main_window.py" line="413"/>
         <source>Sans code, Teleavis ne se verrouille pas quand vous vous absentez : choisissez-en un dans Édition &gt; Réglages, onglet Sécurité.</source>
         <translation>Without a code, Teleavis does not lock while you are away: choose one in Edit &gt; Settings, Security tab.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>Code de verrouillage enregistré.</source>
         <translation>Lock code saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="495"/>
         <source>Votre réponse à l&apos;expert n&apos;est pas envoyée ({ids}). Elle est gardée sur ce poste, mais l&apos;expert ne la recevra qu&apos;une fois « Envoyer la réponse » cliqué.</source>
         <translation>Your reply to the expert has not been sent ({ids}). It is kept on this workstation, but the expert will receive it only once “Send the reply” is clicked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="494"/>
+        <location filename="../../ui/main_window.py" line="500"/>
         <source>Des réponses aux experts ne sont pas envoyées ({ids}). Elles sont gardées sur ce poste, mais les experts ne les recevront qu&apos;une fois « Envoyer la réponse » cliqué.</source>
         <translation>Replies to the experts have not been sent ({ids}). They are kept on this workstation, but the experts will receive them only once “Send the reply” is clicked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="502"/>
+        <location filename="../../ui/main_window.py" line="508"/>
         <source>Un envoi à la plateforme n&apos;est pas encore parti : il partira à la prochaine ouverture de Teleavis. Pour qu&apos;il parte dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>A case or a reply to the expert has not left for the platform yet: it will leave the next time Teleavis is opened. To have it leave as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="507"/>
+        <location filename="../../ui/main_window.py" line="513"/>
         <source>{n} envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine ouverture de Teleavis. Pour qu&apos;ils partent dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>{n} cases or replies have not been sent yet: they will be sent the next time Teleavis is opened. To have them sent as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="515"/>
+        <location filename="../../ui/main_window.py" line="521"/>
         <source>Sans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, verrouillez la session de l&apos;ordinateur.</source>
         <translation>Without a lock code, Teleavis does not lock by itself: if you leave it open, lock the computer&apos;s session.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="521"/>
+        <location filename="../../ui/main_window.py" line="527"/>
         <source>Revenir à la réponse</source>
         <translation>Back to the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="521"/>
+        <location filename="../../ui/main_window.py" line="527"/>
         <source>Laisser Teleavis ouvert</source>
         <translation>Leave Teleavis open</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="525"/>
+        <location filename="../../ui/main_window.py" line="531"/>
         <source>Fermer sans l&apos;envoyer</source>
         <translation>Close without sending it</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="525"/>
+        <location filename="../../ui/main_window.py" line="531"/>
         <source>Fermer sans les envoyer</source>
         <translation>Close without sending them</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="527"/>
+        <location filename="../../ui/main_window.py" line="533"/>
         <source>Fermer quand même</source>
         <translation>Close anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="552"/>
+        <location filename="../../ui/main_window.py" line="558"/>
         <source>{name}, dossier {id}</source>
         <translation>{name}, case {id}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="589"/>
+        <location filename="../../ui/main_window.py" line="595"/>
         <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
             <numerusform>%n case sent to the real platform is not followed during training: its answer will come when you leave training mode.</numerusform>
@@ -1896,168 +1896,168 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="638"/>
+        <location filename="../../ui/main_window.py" line="644"/>
         <source>Le dossier n&apos;a pas pu être créé (erreur interne, voir le journal).</source>
         <translation>The case could not be created (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="665"/>
+        <location filename="../../ui/main_window.py" line="671"/>
         <source>Sélectionnez d&apos;abord un brouillon dans la liste.</source>
         <translation>Select a draft in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="677"/>
+        <location filename="../../ui/main_window.py" line="683"/>
         <source>Ce dossier ne peut pas être supprimé : il a été mis en file d&apos;envoi ou envoyé, et la plateforme peut en avoir une copie. Seul un brouillon jamais envoyé se supprime.</source>
         <translation>This case cannot be deleted: it was queued or sent, and the platform may hold a copy. Only a draft never sent can be deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="708"/>
+        <location filename="../../ui/main_window.py" line="714"/>
         <source>Brouillon supprimé.</source>
         <translation>Draft deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="717"/>
+        <location filename="../../ui/main_window.py" line="723"/>
         <source>Le brouillon n&apos;a pas pu être supprimé (erreur interne, voir le journal).</source>
         <translation>The draft could not be deleted (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="754"/>
+        <location filename="../../ui/main_window.py" line="760"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="767"/>
+        <location filename="../../ui/main_window.py" line="773"/>
         <source>Compte rendu de l&apos;expert reçu</source>
         <translation>Expert&apos;s report received</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="768"/>
+        <location filename="../../ui/main_window.py" line="774"/>
         <source>Le compte rendu qui manquait au dossier {id} est arrivé.</source>
         <translation>The missing report of case {id} has arrived.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="772"/>
+        <location filename="../../ui/main_window.py" line="778"/>
         <source>Réponse de l&apos;expert retirée</source>
         <translation>Expert&apos;s answer withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="773"/>
+        <location filename="../../ui/main_window.py" line="779"/>
         <source>La réponse du dossier {id} a été retirée : n&apos;en tenez pas compte.</source>
         <translation>The answer of case {id} was withdrawn: disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="777"/>
+        <location filename="../../ui/main_window.py" line="783"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="778"/>
+        <location filename="../../ui/main_window.py" line="784"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="782"/>
+        <location filename="../../ui/main_window.py" line="788"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="782"/>
+        <location filename="../../ui/main_window.py" line="788"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="787"/>
+        <location filename="../../ui/main_window.py" line="793"/>
         <source>Réponse retirée par la plateforme</source>
         <translation>Answer taken back by the platform</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="788"/>
+        <location filename="../../ui/main_window.py" line="794"/>
         <source>La plateforme a retiré la réponse du dossier {id} : attendez la nouvelle réponse.</source>
         <translation>The platform took back the answer of case {id}: wait for the new answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="794"/>
+        <location filename="../../ui/main_window.py" line="800"/>
         <source>Dossier repris par l&apos;expert</source>
         <translation>Case taken back by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="795"/>
+        <location filename="../../ui/main_window.py" line="801"/>
         <source>L&apos;expert a repris le dossier {id} : sa réponse peut changer.</source>
         <translation>The expert took case {id} back: the answer may change.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="799"/>
+        <location filename="../../ui/main_window.py" line="805"/>
         <source>Question de l&apos;expert retirée</source>
         <translation>Expert&apos;s question withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="800"/>
+        <location filename="../../ui/main_window.py" line="806"/>
         <source>L&apos;expert a retiré une question du dossier {id} : n&apos;en tenez pas compte.</source>
         <translation>The expert withdrew a question of case {id}: disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="806"/>
+        <location filename="../../ui/main_window.py" line="812"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="807"/>
+        <location filename="../../ui/main_window.py" line="813"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="811"/>
+        <location filename="../../ui/main_window.py" line="817"/>
         <source>Réponse à l&apos;expert non envoyée</source>
         <translation>Reply to the expert not sent</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="812"/>
+        <location filename="../../ui/main_window.py" line="818"/>
         <source>La plateforme refuse votre réponse sur le dossier {id} : ouvrez-le pour la corriger.</source>
         <translation>The platform refuses your reply on case {id}: open it to correct it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="817"/>
+        <location filename="../../ui/main_window.py" line="823"/>
         <source>Le dossier {id} demande votre attention.</source>
         <translation>Case {id} needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="844"/>
+        <location filename="../../ui/main_window.py" line="850"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="845"/>
+        <location filename="../../ui/main_window.py" line="851"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="861"/>
+        <location filename="../../ui/main_window.py" line="867"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="863"/>
+        <location filename="../../ui/main_window.py" line="869"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="863"/>
+        <location filename="../../ui/main_window.py" line="869"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="867"/>
-        <location filename="../../ui/main_window.py" line="902"/>
+        <location filename="../../ui/main_window.py" line="873"/>
+        <location filename="../../ui/main_window.py" line="908"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Test platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="892"/>
+        <location filename="../../ui/main_window.py" line="898"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="893"/>
+        <location filename="../../ui/main_window.py" line="899"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -2065,42 +2065,42 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="919"/>
+        <location filename="../../ui/main_window.py" line="925"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="931"/>
+        <location filename="../../ui/main_window.py" line="937"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="952"/>
+        <location filename="../../ui/main_window.py" line="958"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="953"/>
+        <location filename="../../ui/main_window.py" line="959"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="957"/>
+        <location filename="../../ui/main_window.py" line="963"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="967"/>
+        <location filename="../../ui/main_window.py" line="973"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="967"/>
+        <location filename="../../ui/main_window.py" line="973"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="984"/>
+        <location filename="../../ui/main_window.py" line="990"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -2108,17 +2108,17 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="986"/>
+        <location filename="../../ui/main_window.py" line="992"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1028"/>
+        <location filename="../../ui/main_window.py" line="1034"/>
         <source>Fin du mode formation</source>
         <translation>Training mode ended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1030"/>
+        <location filename="../../ui/main_window.py" line="1036"/>
         <source>Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la plateforme réelle : vous les trouvez dans la liste, « à corriger ».
 
 Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux qui doivent partir.</source>
@@ -2127,7 +2127,7 @@ Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux
 Check each one (the patient&apos;s real identity, consent), then send those that must go.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1045"/>
+        <location filename="../../ui/main_window.py" line="1051"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
@@ -2151,34 +2151,49 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <translation>this case&apos;s patient</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="44"/>
+        <location filename="../../ui/other_patient_question.py" line="52"/>
+        <source>Les images {n} ont été enregistrées par l&apos;appareil pour {recorded}, et non pour {patient}, le patient du dossier.</source>
+        <translation>Images {n} were recorded by the device for {recorded}, not for {patient}, the case&apos;s patient.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/other_patient_question.py" line="58"/>
         <source>L&apos;image {n} a été enregistrée par l&apos;appareil pour {recorded}, et non pour {patient}, le patient du dossier.</source>
         <translation>Image {n} was recorded by the device for {recorded}, not for {patient}, the case&apos;s patient.</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="50"/>
+        <location filename="../../ui/other_patient_question.py" line="64"/>
+        <source>Les images {n} ont été enregistrées par l&apos;appareil pour un autre patient que {patient} : nom, prénom, date de naissance, sexe ou INS différents de ceux du dossier.</source>
+        <translation>Images {n} were recorded by the device for another patient than {patient}: a name, given name, birth date, sex or INS other than the case&apos;s.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/other_patient_question.py" line="70"/>
         <source>L&apos;image {n} a été enregistrée par l&apos;appareil pour un autre patient que {patient} : nom, prénom, date de naissance, sexe ou INS différents de ceux du dossier.</source>
         <translation>Image {n} was recorded by the device for another patient than {patient}: a name, given name, birth date, sex or INS other than the case&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="57"/>
+        <location filename="../../ui/other_patient_question.py" line="77"/>
         <source>Envoyée, l&apos;expert lirait l&apos;image d&apos;un autre patient sous le nom de celui-ci. Vérifiez sur l&apos;appareil à qui elle appartient. Si elle n&apos;est pas de ce patient, supprimez-la. Si c&apos;est bien lui (un nom mal saisi sur l&apos;appareil), vous pouvez envoyer.</source>
         <translation>Sent, the expert would read another patient&apos;s image under this one&apos;s name. Check on the device whose image it is. If it is not this patient&apos;s, delete it. If it is this patient&apos;s (a name mistyped on the device), you may send.</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="65"/>
+        <location filename="../../ui/other_patient_question.py" line="85"/>
         <source>Image d&apos;un autre patient ?</source>
         <translation>Another patient&apos;s image?</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="67"/>
+        <location filename="../../ui/other_patient_question.py" line="87"/>
         <source>Vérifier les images</source>
         <translation>Check the images</translation>
     </message>
     <message>
-        <location filename="../../ui/other_patient_question.py" line="68"/>
+        <location filename="../../ui/other_patient_question.py" line="88"/>
         <source>C&apos;est bien ce patient, envoyer</source>
         <translation>It is this patient, send</translation>
+    </message>
+    <message>
+        <location filename="../../ui/other_patient_question.py" line="96"/>
+        <source>{first} et {last}</source>
+        <translation>{first} and {last}</translation>
     </message>
 </context>
 <context>
@@ -2250,22 +2265,22 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>PinForm</name>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="81"/>
+        <location filename="../../ui/setup_wizard.py" line="83"/>
         <source>Quand vous vous absentez, Teleavis se verrouille et masque les dossiers. Choisissez le code qui le déverrouillera (au moins 4 caractères). Il sera aussi demandé à chaque démarrage.</source>
         <translation>When you step away, Teleavis locks and hides the cases. Choose the code that will unlock it (at least 4 characters). It will also be asked at every start.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="89"/>
+        <location filename="../../ui/setup_wizard.py" line="91"/>
         <source>Code :</source>
         <translation>Code:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="91"/>
+        <location filename="../../ui/setup_wizard.py" line="93"/>
         <source>Répétez-le :</source>
         <translation>Repeat it:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="103"/>
+        <location filename="../../ui/setup_wizard.py" line="105"/>
         <source>Les deux codes sont différents.</source>
         <translation>The two codes differ.</translation>
     </message>
@@ -2273,89 +2288,89 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>PlatformForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="355"/>
+        <location filename="../../ui/setup_forms.py" line="359"/>
         <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <extracomment>Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).</extracomment>
         <translation>Training mode: built-in test platform, nothing really sent</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="356"/>
+        <location filename="../../ui/setup_forms.py" line="360"/>
         <source>Plateforme régionale de télé-expertise</source>
         <translation>Regional tele-expertise platform</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="366"/>
+        <location filename="../../ui/setup_forms.py" line="370"/>
         <source>Jeton d&apos;accès personnel (ou identifiants ci-dessous)</source>
         <translation>Personal access token (or credentials below)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="371"/>
+        <location filename="../../ui/setup_forms.py" line="375"/>
         <source>Fichier des autorités de certification (facultatif)</source>
         <translation>Certificate authorities file (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="372"/>
+        <location filename="../../ui/setup_forms.py" line="376"/>
         <source>Adresse de la plateforme :</source>
         <translation>Platform address:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="373"/>
+        <location filename="../../ui/setup_forms.py" line="377"/>
         <source>Jeton d&apos;accès :</source>
         <translation>Access token:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="374"/>
+        <location filename="../../ui/setup_forms.py" line="378"/>
         <source>Adresse de connexion (OAuth) :</source>
         <translation>Sign-in address (OAuth):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="375"/>
+        <location filename="../../ui/setup_forms.py" line="379"/>
         <source>Identifiant client :</source>
         <translation>Client id:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="376"/>
+        <location filename="../../ui/setup_forms.py" line="380"/>
         <source>Secret client :</source>
         <translation>Client secret:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="377"/>
+        <location filename="../../ui/setup_forms.py" line="381"/>
         <source>Proxy :</source>
         <translation>Proxy:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="378"/>
+        <location filename="../../ui/setup_forms.py" line="382"/>
         <source>Certificats (CA) :</source>
         <translation>Certificates (CA):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="390"/>
+        <location filename="../../ui/setup_forms.py" line="394"/>
         <source>Tester la connexion</source>
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="452"/>
+        <location filename="../../ui/setup_forms.py" line="456"/>
         <source>Donnez l&apos;adresse de la plateforme, ou choisissez le mode formation.</source>
         <translation>Give the platform&apos;s address, or choose training mode.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="460"/>
+        <location filename="../../ui/setup_forms.py" line="464"/>
         <source>Retapez le mot de passe du proxy : « *** » ne fait que masquer celui enregistré.</source>
         <translation>Type the proxy&apos;s password again: “***” only hides the saved one.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="486"/>
+        <location filename="../../ui/setup_forms.py" line="490"/>
         <source>Test en cours…</source>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="511"/>
+        <location filename="../../ui/setup_forms.py" line="515"/>
         <source>Connexion réussie ({words}).</source>
         <translation>Connection works ({words}).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="513"/>
-        <location filename="../../ui/setup_forms.py" line="520"/>
+        <location filename="../../ui/setup_forms.py" line="517"/>
+        <location filename="../../ui/setup_forms.py" line="524"/>
         <source>Échec : {words}</source>
         <translation>Failed: {words}</translation>
     </message>
@@ -2604,32 +2619,32 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="39"/>
+        <location filename="../../ui/setup_wizard.py" line="40"/>
         <source>Bienvenue dans Teleavis</source>
         <translation>Welcome to Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="42"/>
+        <location filename="../../ui/setup_wizard.py" line="43"/>
         <source>Suivant &gt;</source>
         <translation>Next &gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="43"/>
+        <location filename="../../ui/setup_wizard.py" line="44"/>
         <source>&lt; Précédent</source>
         <translation>&lt; Back</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="44"/>
+        <location filename="../../ui/setup_wizard.py" line="45"/>
         <source>Commencer</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="45"/>
+        <location filename="../../ui/setup_wizard.py" line="46"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="49"/>
+        <location filename="../../ui/setup_wizard.py" line="50"/>
         <source>Teleavis envoie vos demandes de télé-expertise (dermatologie, rétinographie, plaies) à un médecin expert et vous rapporte sa réponse.
 
 Deux réglages suffisent pour commencer : qui demande l&apos;avis (votre site), et où partent les dossiers. Sans plateforme, Teleavis démarre en mode formation : vous pouvez essayer tout le parcours avec une plateforme d&apos;essai et une caméra de démonstration.</source>
@@ -2638,22 +2653,22 @@ Deux réglages suffisent pour commencer : qui demande l&apos;avis (votre site), 
 Two settings are enough to start: who asks for the opinion (your site), and where the cases go. Without a platform, Teleavis starts in training mode: you can try the whole loop with a test platform and a demo camera.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="57"/>
+        <location filename="../../ui/setup_wizard.py" line="59"/>
         <source>Bienvenue</source>
         <translation>Welcome</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="59"/>
+        <location filename="../../ui/setup_wizard.py" line="61"/>
         <source>Votre site</source>
         <translation>Your site</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="61"/>
+        <location filename="../../ui/setup_wizard.py" line="63"/>
         <source>Plateforme de télé-expertise</source>
         <translation>Tele-expertise platform</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_wizard.py" line="69"/>
+        <location filename="../../ui/setup_wizard.py" line="71"/>
         <source>Code de verrouillage</source>
         <translation>Lock code</translation>
     </message>
@@ -2661,97 +2676,97 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>SiteForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="98"/>
+        <location filename="../../ui/setup_forms.py" line="99"/>
         <source>11 chiffres, sur la carte CPS</source>
         <translation>11 digits, on the CPS card</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="101"/>
+        <location filename="../../ui/setup_forms.py" line="102"/>
         <source>Médecin généraliste, infirmier(e)…</source>
         <translation>General practitioner, nurse…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="102"/>
+        <location filename="../../ui/setup_forms.py" line="103"/>
         <source>9 chiffres</source>
         <translation>9 digits</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="108"/>
+        <location filename="../../ui/setup_forms.py" line="109"/>
         <source>Proposé dès le n° FINESS saisi (ou l&apos;OID de votre service informatique)</source>
         <translation>Proposed once the FINESS number is typed (or your IT department&apos;s OID)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="111"/>
+        <location filename="../../ui/setup_forms.py" line="112"/>
         <source>Le praticien qui demande l&apos;avis :</source>
         <translation>The practitioner asking for the opinion:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="112"/>
+        <location filename="../../ui/setup_forms.py" line="113"/>
         <source>N° RPPS :</source>
         <translation>RPPS no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="113"/>
+        <location filename="../../ui/setup_forms.py" line="114"/>
         <source>Nom :</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="114"/>
+        <location filename="../../ui/setup_forms.py" line="115"/>
         <source>Prénom :</source>
         <translation>First name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="115"/>
+        <location filename="../../ui/setup_forms.py" line="116"/>
         <source>Fonction :</source>
         <translation>Role:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="116"/>
+        <location filename="../../ui/setup_forms.py" line="117"/>
         <source>La structure :</source>
         <translation>The organisation:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="117"/>
+        <location filename="../../ui/setup_forms.py" line="118"/>
         <source>N° FINESS :</source>
         <translation>FINESS no.:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="118"/>
+        <location filename="../../ui/setup_forms.py" line="119"/>
         <source>Nom de la structure :</source>
         <translation>Organisation name:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="119"/>
+        <location filename="../../ui/setup_forms.py" line="120"/>
         <source>Origine des n° de dossier :</source>
         <translation>Origin of file numbers:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="122"/>
+        <location filename="../../ui/setup_forms.py" line="123"/>
         <source>Un patient sans INS est désigné par son numéro de dossier dans votre structure ; ce réglage dit d&apos;où vient ce numéro. Gardez la valeur proposée, sauf si votre service informatique vous en donne une autre.</source>
         <translation>A patient without an INS is named by their file number in your organisation; this setting says where that number comes from. Keep the proposed value unless your IT department gives you another one.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="170"/>
+        <location filename="../../ui/setup_forms.py" line="171"/>
         <source>À remplir.</source>
         <translation>Required.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="177"/>
+        <location filename="../../ui/setup_forms.py" line="178"/>
         <source>Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé).</source>
         <translation>An RPPS number has 11 digits (CPS card or health directory).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="179"/>
+        <location filename="../../ui/setup_forms.py" line="180"/>
         <source>Ce numéro RPPS contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.</source>
         <translation>This RPPS number has a typing error (its check digit does not match): check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="189"/>
+        <location filename="../../ui/setup_forms.py" line="190"/>
         <source>Le numéro FINESS compte 9 caractères : celui-ci n&apos;est pas valide, vérifiez-le.</source>
         <translation>The FINESS number has 9 characters: this one is not valid, please check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="196"/>
+        <location filename="../../ui/setup_forms.py" line="197"/>
         <source>Gardez la valeur proposée une fois le n° FINESS saisi, ou mettez celle que votre service informatique vous donne (urn:oid:…).</source>
         <translation>Keep the value proposed once the FINESS number is typed, or put the one your IT department gives you (urn:oid:…).</translation>
     </message>
@@ -2759,17 +2774,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>StartLockDialog</name>
     <message>
-        <location filename="../../ui/start_lock.py" line="36"/>
+        <location filename="../../ui/start_lock.py" line="37"/>
         <source>Le mode formation est demandé : il ne sera mis en route qu&apos;une fois le code ou la phrase secrète tapé.</source>
         <translation>Training mode was asked for: it will only be turned on once the code or the passphrase is typed.</translation>
     </message>
     <message>
-        <location filename="../../ui/start_lock.py" line="40"/>
+        <location filename="../../ui/start_lock.py" line="41"/>
         <source>Les réglages du site de ce poste sont à refaire : ils s&apos;ouvriront une fois le code ou la phrase secrète tapé.</source>
         <translation>This workstation&apos;s site settings need to be set again: they will open once the code or the passphrase is typed.</translation>
     </message>
     <message>
-        <location filename="../../ui/start_lock.py" line="51"/>
+        <location filename="../../ui/start_lock.py" line="52"/>
         <source>Quitter</source>
         <translation>Quit</translation>
     </message>
@@ -2818,7 +2833,7 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="508"/>
+        <location filename="../../ui/worklist.py" line="513"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Searching every case, whatever the filter: %n case found.</numerusform>
@@ -2837,72 +2852,72 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>Finds a patient by name, by INS (with or without spaces), by the file number your organisation gives them (with or without its dash: D-2291, D2291 or 2291), or a case by its Teleavis code, the one after “case” at the top of the open case.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="512"/>
+        <location filename="../../ui/worklist.py" line="517"/>
         <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier.</source>
         <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS, by your file number or by the case&apos;s Teleavis code.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="519"/>
+        <location filename="../../ui/worklist.py" line="524"/>
         <source>Aucun dossier pour l&apos;instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No cases yet. Create the first one with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="523"/>
+        <location filename="../../ui/worklist.py" line="528"/>
         <source>Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier se crée avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No case in “{filter}”. The others are under “All”; a new case is created with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="535"/>
+        <location filename="../../ui/worklist.py" line="540"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="536"/>
+        <location filename="../../ui/worklist.py" line="541"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="537"/>
+        <location filename="../../ui/worklist.py" line="542"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="538"/>
+        <location filename="../../ui/worklist.py" line="543"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="539"/>
+        <location filename="../../ui/worklist.py" line="544"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="545"/>
+        <location filename="../../ui/worklist.py" line="550"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="568"/>
+        <location filename="../../ui/worklist.py" line="603"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="569"/>
+        <location filename="../../ui/worklist.py" line="604"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="605"/>
+        <location filename="../../ui/worklist.py" line="640"/>
         <source>&amp;Ouvrir</source>
         <translation>&amp;Open</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="607"/>
+        <location filename="../../ui/worklist.py" line="642"/>
         <source>&amp;Supprimer le brouillon…</source>
         <translation>&amp;Delete draft…</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="611"/>
+        <location filename="../../ui/worklist.py" line="646"/>
         <source>Seul un brouillon jamais envoyé se supprime.</source>
         <translation>Only a draft never sent can be deleted.</translation>
     </message>

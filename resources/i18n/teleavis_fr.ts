@@ -4,7 +4,7 @@
 <context>
     <name>CapturePanel</name>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="552"/>
+        <location filename="../../ui/capture_panel.py" line="561"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n nouvelle image reçue de l&apos;appareil depuis l&apos;ouverture de ce dossier</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>CasePage</name>
     <message numerus="yes">
-        <location filename="../../ui/case_page.py" line="453"/>
+        <location filename="../../ui/case_page.py" line="491"/>
         <source>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément(s)).</source>
         <translation>
             <numerusform>Pas encore envoyé : complétez d&apos;abord la liste ci-dessus (%n élément).</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1140"/>
+        <location filename="../../ui/follow_view.py" line="1160"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>
@@ -78,7 +78,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="589"/>
+        <location filename="../../ui/main_window.py" line="595"/>
         <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
             <numerusform>%n dossier envoyé à la plateforme réelle n&apos;est pas suivi pendant la formation : sa réponse arrivera quand vous quitterez le mode formation.</numerusform>
@@ -86,7 +86,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="893"/>
+        <location filename="../../ui/main_window.py" line="899"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n dossier attend une réponse de l&apos;expert au-delà du délai promis.</numerusform>
@@ -94,7 +94,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="984"/>
+        <location filename="../../ui/main_window.py" line="990"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Rapport enregistré (%n page).</numerusform>
@@ -127,7 +127,7 @@
 <context>
     <name>Worklist</name>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="508"/>
+        <location filename="../../ui/worklist.py" line="513"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier trouvé.</numerusform>

@@ -157,3 +157,46 @@ def test_the_images_findings_compare_its_device_with_the_identity_as_typed(
         assert "L'appareil a enregistré cette image pour un autre patient" in panel.labels.findings.text()
     finally:
         page.capture.stop_camera()
+
+
+def test_eight_images_of_one_other_patient_are_said_once_and_the_question_fits_the_screen(qtbot: Any) -> None:
+    """Found at 150 % on a 1366 × 768 laptop: eight photos taken while the device was still on the patient
+    before were said in eight paragraphs; the question was taller than the screen (562 of 512), its two
+    buttons under the screen's edge."""
+    from app.model import DevicePatient
+    from ui.other_patient_question import send_despite_other_patient
+    from ui.widgets import FRAME_GUESS
+
+    martin = Patient(family="MARTIN", given=["Paul"], birth_date="1950-02-03", sex="male")
+    sophie = DevicePatient(name="LEROY^Sophie", birth_date="19880714", sex="F")
+    someone = DevicePatient(name="DURAND^Luc", birth_date="19600101", sex="M")
+    images = [(str(n), CaseImage(device_patient=sophie)) for n in range(1, 8)]
+    images.append(("8", CaseImage(device_patient=someone)))
+    seen = asked(CHECK)
+    heights: list[int] = []
+
+    def measure() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        box = QApplication.activeModalWidget()
+        if box is not None and not heights:
+            heights.append(box.sizeHint().height())
+
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(interval=10)
+    timer.timeout.connect(measure)
+    timer.start()
+    try:
+        assert not send_despite_other_patient(None, martin, images)  # type: ignore[arg-type]
+    finally:
+        timer.stop()
+    assert len(seen) == 1
+    assert seen[0][1] == (
+        "Les images 1, 2, 3, 4, 5, 6 et 7 ont été enregistrées par l'appareil pour LEROY Sophie, 14/07/1988, "
+        "femme, et non pour MARTIN Paul, 03/02/1950, le patient du dossier.\n\n"
+        "L'image 8 a été enregistrée par l'appareil pour DURAND Luc, 01/01/1960, homme, et non pour MARTIN "
+        "Paul, 03/02/1950, le patient du dossier.\n\n" + WHAT_TO_DO
+    )
+    # The room 1366 × 768 leaves at 150 % (911 × 512, under a title bar).
+    assert heights and heights[0] <= 512 - FRAME_GUESS[1], heights
