@@ -52,6 +52,9 @@ def window(qtbot: object, store: Store, sync_runner: None) -> Iterator[object]:
 
     made = MainWindow(store)
     qtbot.addWidget(made)  # type: ignore[attr-defined]
+    # The tests' offscreen screen is 800 × 600, smaller than any in use: the window's least size follows
+    # the screen (ui.widgets.room_on_screen), so it is given the 960 × 600 of a small laptop's window.
+    made.resize(960, 600)
     made.show()
     yield made
     made.shutdown()

@@ -183,6 +183,7 @@ def test_opening_a_case_paints_each_column_once(qtbot: Any, store: Store, window
 
     photo = jpeg_bytes(skin_photo(640, 480, seed=1))
     first, second = _case(store, photo, 2, "MARTIN"), _case(store, photo, 2, "BERNARD")
+    window.resize(1280, 760)  # both columns in view (narrower, the capture panel scrolls to its right one)
     window.open_case(first)
     qtbot.waitExposed(window)
     panel = window.case_page.capture.ensure()
