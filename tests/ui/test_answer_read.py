@@ -283,6 +283,8 @@ def test_a_second_question_arriving_out_of_view_is_brought_into_view_and_read_on
         Outbox(store).add_expert_message(conn, case_id, "q1", asked, "2026-11-21T10:00:00+01:00")
     queue_reply(store, case_id, "Elle a grossi et foncé depuis trois mois, sans démangeaison. " * 6, [], [])
     window = case_open(qtbot, store, case_id)
+    # A small laptop's window: the exchange, as tall as its messages, goes out of view as she scrolls down.
+    window.resize(960, 600)
     follow = window.case_page.follow
     qtbot.waitUntil(lambda: store.platform_info(case_id)["unread"] == 0, timeout=LOOP_MS)
     qtbot.wait(100)  # the page laid out, its question brought into view
