@@ -127,6 +127,10 @@ class WorklistModel(QAbstractTableModel):
         self._held: set[str] = set()
         self._names: dict[tuple[str, str], str] = {}  # (case id, updated_at) -> "MARTIN Paul (03/02/1950)"
         self._texts: dict[int, tuple[str, ...]] = {}  # row number -> its cells' words
+        #: Whether the words kept were made with the data key (names) or before it (initials): kept either
+        #: way, since the view asks each cell's words several times before the first window shows (~10 ms
+        #: for a page of rows), and made again once the key is there, however it came.
+        self._texts_with_key = False
         #: The platform cannot be reached: a case to send is said waiting, not « envoi en cours ».
         self.offline = False
         # Colours, not brushes: a QBrush made at start builds the Python types of Qt's gradients.
@@ -263,6 +267,9 @@ class WorklistModel(QAbstractTableModel):
             return None
         number, column = index.row(), index.column()
         if role == DISPLAY:
+            if self.store.key.loaded != self._texts_with_key:
+                self._texts.clear()
+                self._texts_with_key = self.store.key.loaded
             texts = self._texts.get(number) or self._row_texts(number)
             return texts[column]
         row = self._rows[number]
@@ -326,8 +333,7 @@ class WorklistModel(QAbstractTableModel):
             local_time(row.updated_at),
             str(row.image_count),
         )
-        if self.store.key.loaded:
-            self._texts[number] = texts
+        self._texts[number] = texts
         return texts
 
 

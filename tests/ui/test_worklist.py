@@ -307,3 +307,35 @@ def test_news_of_a_case_leaves_the_list_where_the_nurse_scrolled_to(
     assert (bar.value(), view.model.rowCount(), view.selected_id()) == (place, rows, selected)
     view.set_filter("to-finish")
     assert bar.value() == 0
+
+
+def test_before_the_key_comes_each_rows_words_are_made_once_however_often_the_view_asks(
+    qtbot: Any, store: Store, sync_runner: None, monkeypatch: Any
+) -> None:
+    # The view asks each cell's words two or three times while it sizes its columns before the first window
+    # shows: making a row's six cells again at each ask cost that start ~10 ms for a page of rows.
+    from ui.worklist import WorklistModel
+
+    for n in range(3):
+        add(store, "Martin", f"Paul{n}", "1950-02-03")
+    opened = store.key
+    store.key = DataKey.deferred(lambda: opened._key)  # as when the key waits in the OS keyring
+    made: list[int] = []
+    row_texts = WorklistModel._row_texts
+
+    def counted(model: WorklistModel, number: int) -> tuple[str, ...]:
+        made.append(number)
+        return row_texts(model, number)
+
+    monkeypatch.setattr(WorklistModel, "_row_texts", counted)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.worklist.set_filter("all")
+    made.clear()
+    for _ in range(3):
+        assert patient_column(window) == ["[Formation] M.P."] * 3
+    assert sorted(made) == [0, 1, 2]
+    # The key come another way than the window's fetch (a write on the way): the names, not the initials kept.
+    store.key.ensure()
+    assert sorted(patient_column(window)) == [f"[Formation] MARTIN Paul{n} (03/02/1950)" for n in range(3)]
+    window.shutdown()
