@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from app import acts, audit, contexts
+from app import audit, contexts
 from app import messages as M
 from app.db import transaction
 from app.errors import DataAltered
@@ -345,6 +345,11 @@ class Outbox:
                 (iso(utc_now() + timedelta(days=days)), case_id),
             )
             self.store.transition(case_id, CaseState.SENT, detail=f"Task/{task_id}", audit_action="sent", conn=conn)
+            # Here, not at the top: the window lists held cases through this module before it shows, and the acts'
+            # register (the site, its identifiers, CSV) is not needed for that. The sync engine, the one caller,
+            # has it loaded already (sync/follow.py).
+            from app import acts
+
             acts.record(self.store, conn, case_id)
 
     def next_attempt_at(self) -> str | None:

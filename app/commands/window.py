@@ -48,7 +48,6 @@ def open_window(argv: list[str]) -> int:
     import app.outbox  # (the worklist says which cases the platform holds back)
     import app.private_files
     import app.screen_lock
-    import app.site
     import app.store  # noqa: F401 - imported for its side effect on start-up time only
     import ui.resources  # noqa: F401 - likewise
     from ui.application import run
