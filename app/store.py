@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import audit, business_status, contexts
 from app import messages as M
@@ -45,7 +45,6 @@ from app.db import (
     transaction,
 )
 from app.errors import AlreadyStored, DataAltered, InvalidTransition, NotFound, StorageError
-from app.findings import Finding
 from app.fsutil import remove_stale
 from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
 from app.model import (
@@ -72,6 +71,9 @@ from app.paths import data_dir as default_data_dir
 from app.search_words import id_word, patient_words, typed_words
 from app.settings import Settings, is_training
 from app.swap import finish_swap
+
+if TYPE_CHECKING:
+    from app.findings import Finding  # the checklist's: loaded with app.validation, never at the window's start
 
 log = logging.getLogger(__name__)
 #: The events of an answer that replaces the one kept (``set_answer`` keeps the replaced one).
