@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app import audit, business_status, contexts
+from app import audit, contexts
 from app import messages as M
 from app.blobs import ObjectStore
 from app.crypto import DataKey, DecryptionFailed
@@ -1033,6 +1033,8 @@ class Store:
             info[column] = self.open_words(info[column], contexts.platform_words(case_id, column), case_id)
         # The business status in the user's language when the platform coded it in a way known here,
         # else its own words; ``business_code`` lets a report say it in another language.
+        from app import business_status  # the case's page and its report: not needed to list the cases
+
         status = business_status.read(info["business_status"])
         info["business_status"] = status.words() if status else None
         info["business_code"] = status.code if status else None

@@ -67,6 +67,7 @@ NOT_BEFORE_THE_WINDOW = (
     "importlib.resources",
     "csv",
     "app.findings",  # the checklist's findings (~0.7 ms): the list has none to show
+    "app.business_status",  # the platform's business status, in words on the case's page
     "ui.unlock_dialog",
     "ui.choice_box",  # the case editor's drop-downs
     "ui.case_editor",
