@@ -8,6 +8,7 @@ and stack traces go through the same filter, and there the quoted values of an e
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -16,38 +17,51 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
-_PATTERNS = [
-    re.compile(r"\b[1-478]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?\b"),  # INS / NIR
-    re.compile(r"\b\d{4}-\d{2}-\d{2}(?![T\d:])"),  # bare dates (timestamps keep their time part)
-    re.compile(r"\b\d{2}/\d{2}/\d{4}\b"),
-    re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
-]
+# What is masked wherever it shows (compiled at the first record: a window's start logs nothing, and these
+# patterns cost it ~0.7 ms).
+_PATTERNS = (
+    r"\b[1-478]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?\b",  # INS / NIR
+    r"\b\d{4}-\d{2}-\d{2}(?![T\d:])",  # bare dates (timestamps keep their time part)
+    r"\b\d{2}/\d{2}/\d{4}\b",
+    r"[\w.+-]+@[\w-]+\.[\w.]+",
+)
 
 
 MASK = "[masqué]"
 # In an exception's text: what it quotes ('…', "…", «…») and what validators echo (input_value=…).
-_QUOTED = re.compile(r"""'[^'\n]*'|"[^"\n]*"|«[^»\n]*»|“[^”\n]*”""")
-_ECHOED = re.compile(r"(input_value|input|value)=(?:'[^'\n]*'|\"[^\"\n]*\"|[^,\s)\]]+)")
+_QUOTED = r"""'[^'\n]*'|"[^"\n]*"|«[^»\n]*»|“[^”\n]*”"""
+_ECHOED = r"(input_value|input|value)=(?:'[^'\n]*'|\"[^\"\n]*\"|[^,\s)\]]+)"
 # A traceback's own lines: "Traceback …", '  File "…", line N, in f', the source lines under them.
-_CODE_LINE = re.compile(
+_CODE_LINE = (
     r"^(Traceback \(most recent call last\):|Stack \(most recent call last\):"
     r'|  File "[^"]*", line \d+.*|    .*|\s*[\^~]+\s*)$'
 )
 
 
+@functools.cache
+def _masks() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern) for pattern in _PATTERNS)
+
+
+@functools.cache
+def _trace_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return re.compile(_ECHOED), re.compile(_CODE_LINE), re.compile(_QUOTED)
+
+
 def redact(text: str) -> str:
-    for pattern in _PATTERNS:
+    for pattern in _masks():
         text = pattern.sub(MASK, text)
     return text
 
 
 def redact_trace(text: str) -> str:
     """A traceback or stack with what it says of the data masked; the code's own lines kept."""
+    echoed, code_line, quoted = _trace_patterns()
     lines = []
     for line in text.splitlines():
-        line = _ECHOED.sub(r"\1=" + MASK, line)
-        if not _CODE_LINE.match(line):
-            line = _QUOTED.sub(MASK, line)
+        line = echoed.sub(r"\1=" + MASK, line)
+        if not code_line.match(line):
+            line = quoted.sub(MASK, line)
         lines.append(redact(line))
     return "\n".join(lines)
 
