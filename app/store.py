@@ -66,7 +66,6 @@ from app.model import (
     shown_id,
     utc_now,
 )
-from app.moments import fhir_date_time
 from app.paths import data_dir as default_data_dir
 from app.search_words import id_word, patient_words, typed_words
 from app.settings import Settings, is_training
@@ -384,6 +383,10 @@ class Store:
         self._discard([image])
 
     def _put_images(self, images: list[NewImage]) -> list[NewImage]:
+        # Here, not at the top: the window's start lists cases and stores no image (the capture that made
+        # these has loaded it already).
+        from app.moments import fhir_date_time
+
         done: list[NewImage] = []
         try:
             for image in images:
