@@ -337,6 +337,53 @@ class WorklistModel(QAbstractTableModel):
         return texts
 
 
+class WorklistTable(QTableView):
+    """The worklist's table: the width each column's contents need is kept until the rows change.
+
+    Its header sizes the columns to their contents, from the first 40 rows, at each change of its own or
+    the viewport's geometry: three times while the window first shows (~5 ms of the start with a page of
+    cases), and the rows had not changed in between. What Qt's measure reads is in the key (the rows
+    measured, the font, whether the names can be read); any change of the model's rows forgets them."""
+
+    def __init__(self, model: WorklistModel) -> None:
+        super().__init__()
+        self._hints: dict[tuple[int, bool, int, int, int, bool, str, bool], int] = {}
+        self._store = model.store
+        # Connected before the view's own: the widths are forgotten before its header measures them again.
+        for signal in (
+            model.modelReset,
+            model.dataChanged,
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.rowsMoved,
+            model.layoutChanged,
+            model.headerDataChanged,
+        ):
+            signal.connect(self._forget_widths)
+        self.setModel(model)
+
+    def _forget_widths(self, *_args: object) -> None:
+        self._hints.clear()
+
+    def sizeHintForColumn(self, column: int) -> int:
+        key = (
+            column,
+            self.isVisible(),
+            self.verticalScrollBar().value(),  # the first row measured
+            self.height(),  # with the two below, the last row on screen
+            self.horizontalHeader().height(),
+            self.horizontalScrollBar().isVisible(),
+            self.font().key(),
+            self._store.key.loaded,  # the names or the initials
+        )
+        hint = self._hints.get(key)
+        if hint is None:
+            if len(self._hints) > 60:  # the window resized again and again, the rows unchanged
+                self._hints.clear()
+            hint = self._hints[key] = super().sizeHintForColumn(column)
+        return hint
+
+
 class Worklist(QWidget):
     """The worklist page: filters with counts, search, the table, and the selected patient's name."""
 
@@ -396,8 +443,7 @@ class Worklist(QWidget):
         self.notice.hide()
         layout.addWidget(self.notice)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table = WorklistTable(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -339,3 +339,59 @@ def test_before_the_key_comes_each_rows_words_are_made_once_however_often_the_vi
     store.key.ensure()
     assert sorted(patient_column(window)) == [f"[Formation] MARTIN Paul{n} (03/02/1950)" for n in range(3)]
     window.shutdown()
+
+
+def test_the_columns_are_measured_once_as_the_window_first_shows(qtbot: Any, store: Store, sync_runner: None) -> None:
+    # The header sizes its columns from their first 40 rows at each change of the table's geometry: three
+    # times as the window first showed, each asking every cell its size (~5 ms of a start with a page of
+    # cases), the rows unchanged in between.
+    for n in range(45):
+        add(store, "Martin", f"Paul{n}", "1950-02-03")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    model = window.worklist.model
+    asked: list[tuple[int, int]] = []
+    data = type(model).data
+
+    def counted(index: Any, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.SizeHintRole.value:
+            asked.append((index.row(), index.column()))
+        return data(model, index, role)
+
+    model.data = counted  # type: ignore[method-assign]  # the view asks through the instance
+    window.show()
+    qtbot.waitExposed(window)
+    assert asked, "the view measured no cell"
+    assert len(asked) == len(set(asked)), f"{len(asked)} measures of {len(set(asked))} cells"
+    window.shutdown()
+
+
+def test_the_patients_column_widens_for_the_names_that_come_and_the_rows_that_come(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    # The widths measured are kept while the rows stay as they are (the test above), never past a change.
+    add(store, "Martin", "Paul", "1950-02-03")
+    opened = store.key
+    store.key = DataKey.deferred(lambda: opened._key)  # as when the key waits in the OS keyring
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.worklist.set_filter("all")
+    table = window.worklist.table
+    header, model = table.horizontalHeader(), window.worklist.model
+
+    def fits() -> bool:
+        words = [model.data(model.index(row, model.PATIENT)) for row in range(model.rowCount())]
+        return header.sectionSize(model.PATIENT) >= max(table.fontMetrics().horizontalAdvance(w) for w in words)
+
+    initials = header.sectionSize(model.PATIENT)
+    assert window._fetch_key()  # the names in place of the initials
+    qtbot.waitUntil(lambda: header.sectionSize(model.PATIENT) > initials)
+    assert fits()
+    names = header.sectionSize(model.PATIENT)
+    add(store, "Martin-Delacroix", "Paul-Alexandre", "1950-02-03")
+    window.worklist.refresh()  # a longer name among the rows
+    qtbot.waitUntil(lambda: header.sectionSize(model.PATIENT) > names)
+    assert fits()
+    window.shutdown()
