@@ -35,6 +35,13 @@ RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # drawn without it) ~14 ms, our core's imports ~25 ms (its dataclasses alone ~8 ms), the window's modules
 # ~15 ms and its widgets ~20 ms. 2026-12-03, alone on this 2-core host (load 5-8): 1.63, 1.65, 1.64 (best
 # of 31: 145-166 ms against 88-102 ms), the code before that day's changes 1.75 and 1.78 in the same session.
+# 2026-12-04 (host load 3-4, others' benchmarks running): the whole process's CPU time 197-198 ms before that
+# day's changes, 189-190 ms after, against 112-116 ms (best of 31). Measured that day as the main thread's
+# CPU time (best of 8-25 starts): the 20 dataclasses on the path 11-13 ms (8 ms compiling their generated
+# methods), PySide6 reading the source of each module an import names after it is loaded (looking for its
+# ``__feature__`` switches) ~6 ms for 51 modules, the application's style sheet ~4.5 ms, the Qt types the
+# window's event handlers need (QEvent's ~2 ms among them). A home of a few hundred cases (this bench's
+# has none) adds the worklist's first page: ~5 ms to show it, once its columns are measured once.
 # Earlier code measured 1.65-1.81 alone and 1.78-2.05 in whole-suite runs (the best of 21 starts; a
 # host busy elsewhere slows the larger start more), so 2.0 failed unchanged code one run in four. 2.2
 # still fails what the guard is for: numpy and OpenCV loaded before the window (+~90 ms, 2.6), the key
