@@ -139,9 +139,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.worklist = Worklist(store)
-        self.lock_screen = LockScreen(store)
-        for page in (self.worklist, self.lock_screen):
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.worklist)
+        # The lock screen is built when the window first locks (at start when it starts locked).
+        self._lock_screen: LockScreen | None = None
         # The case page (editor, capture, answer view) is built when a case is first opened.
         self._case_page: CasePage | None = None
         self._offline = False  # the platform could not be reached at the last try (_reachable)
@@ -149,7 +149,6 @@ class MainWindow(QMainWindow):
         self.worklist.open_case.connect(self.open_case)
         self.worklist.new_case.connect(self.new_case)
         self.worklist.delete_draft.connect(self.delete_draft)
-        self.lock_screen.unlocked.connect(self.unlock)
         self.pages.currentChanged.connect(lambda _index: self._answer_seen())
 
         self._build_actions()
@@ -400,7 +399,7 @@ class MainWindow(QMainWindow):
 
         if self._closed or not self.store.key.loaded or screen_lock.available(self.store):
             return
-        if self.pages.currentWidget() is self.lock_screen:
+        if self.locked():
             return
         from ui.setup_wizard import LockCodeDialog
 
@@ -540,7 +539,7 @@ class MainWindow(QMainWindow):
         # and a walk away must not lose the reply or stop what waits to leave.
         if box.clickedButton() is close:
             return True
-        if unsent and self.pages.currentWidget() is not self.lock_screen:
+        if unsent and not self.locked():
             self.open_case(unsent[0])
             self.case_page.follow.reply.setFocus()
         return False
@@ -548,7 +547,7 @@ class MainWindow(QMainWindow):
     def _named(self, case_id: str) -> str:
         """A case as the person knows it: its patient (« LEROY Martine, dossier 90ed0807 »); its id
         alone under the lock (whoever is at the keyboard has not proved who they are)."""
-        if self.pages.currentWidget() is self.lock_screen:
+        if self.locked():
             return case_id[:8]
         try:
             patient = self.store.patients([case_id]).get(case_id)
@@ -610,7 +609,7 @@ class MainWindow(QMainWindow):
     # -- navigation -----------------------------------------------------------------------------
 
     def show_worklist(self) -> None:
-        if self.pages.currentWidget() is self.lock_screen:
+        if self.locked():
             return
         self._leave_case()
         if self._case_page is not None:
@@ -627,12 +626,12 @@ class MainWindow(QMainWindow):
         self.worklist.search.selectAll()
 
     def new_case(self) -> None:
-        if self.pages.currentWidget() is self.lock_screen:
+        if self.locked():
             return
         case = Case()
 
         def created(case_id: str) -> None:
-            if self.pages.currentWidget() is self.lock_screen:
+            if self.locked():
                 return  # locked meanwhile: the new case waits in the list
             self.open_case(case_id)
             self.case_page.editor.consent_given.setFocus()
@@ -996,14 +995,14 @@ class MainWindow(QMainWindow):
     def open_guide(self) -> None:
         from ui.help_dialogs import UserGuide
 
-        if self.pages.currentWidget() is self.lock_screen:
+        if self.locked():
             return
         UserGuide(self).exec()
 
     def open_about(self) -> None:
         from ui.help_dialogs import show_about
 
-        if self.pages.currentWidget() is self.lock_screen:
+        if self.locked():
             return
         show_about(self, self.store)
 
@@ -1015,7 +1014,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
 
-        if self.pages.currentWidget() is self.lock_screen:
+        if self.locked():
             return
         self._leave_case()
         dialog = SettingsDialog(self.store, self)
@@ -1044,7 +1043,7 @@ class MainWindow(QMainWindow):
                 self._case_page.revalidate()
 
     def lock(self) -> None:
-        if self._closed or self.pages.currentWidget() is self.lock_screen:
+        if self._closed or self.locked():
             return
         if not screen_lock.available(self.store):
             self.statusBar().showMessage(
@@ -1128,7 +1127,16 @@ class MainWindow(QMainWindow):
             self.tell(*self._held_messages.pop(0))
 
     def locked(self) -> bool:
-        return self.pages.currentWidget() is self.lock_screen
+        return self._lock_screen is not None and self.pages.currentWidget() is self._lock_screen
+
+    @property
+    def lock_screen(self) -> LockScreen:
+        """The lock screen, built when first needed: the first window shows the worklist (~1 ms)."""
+        if self._lock_screen is None:
+            self._lock_screen = LockScreen(self.store)
+            self.pages.addWidget(self._lock_screen)
+            self._lock_screen.unlocked.connect(self.unlock)
+        return self._lock_screen
 
     def _answer_seen(self) -> None:
         """The case page's answer is read once it is on screen in the active window (see FollowView).

@@ -18,7 +18,7 @@ from app.screen_lock import set_pin
 from app.store import Store
 from tests.conftest import PASSPHRASE
 from tests.support.ui import type_text
-from ui.lock import IdleWatcher
+from ui.lock import IdleWatcher, LockScreen
 from ui.main_window import MainWindow
 
 IDLE_MS = 600  # the setting counts in minutes; the tests shorten the same timer
@@ -51,6 +51,19 @@ def unlock_with(qtbot: Any, window: MainWindow, secret: str) -> None:
     field.setFocus()
     type_text(field, secret)
     qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def test_the_lock_screen_is_built_when_the_window_first_locks(qtbot: Any, window: MainWindow) -> None:
+    # The first window shows the worklist: the lock screen's widgets (~1 ms of the start) wait for a lock.
+    assert window.findChildren(LockScreen) == [] and not window.locked()
+    window.lock()
+    assert window.locked() and window.findChildren(LockScreen) == [window.lock_screen]
+    assert window.lock_screen.isVisible() and not window.worklist.isVisible()
+    unlock_with(qtbot, window, PASSPHRASE)
+    qtbot.waitUntil(lambda: not window.locked())
+    assert window.worklist.isVisible() and not window.lock_screen.isVisible()
+    window.lock()  # the same screen again
+    assert window.locked() and window.findChildren(LockScreen) == [window.lock_screen]
 
 
 @pytest.mark.qt_log_ignore(
