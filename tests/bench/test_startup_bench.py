@@ -35,8 +35,9 @@ RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # drawn without it) ~14 ms, our core's imports ~25 ms (its dataclasses alone ~8 ms), the window's modules
 # ~15 ms and its widgets ~20 ms. 2026-12-03, alone on this 2-core host (load 5-8): 1.63, 1.65, 1.64 (best
 # of 31: 145-166 ms against 88-102 ms), the code before that day's changes 1.75 and 1.78 in the same session.
-# 2026-12-04 (host load 3-4, others' benchmarks running): the whole process's CPU time 197-198 ms before that
-# day's changes, 189-190 ms after, against 112-116 ms (best of 31). Measured that day as the main thread's
+# 2026-12-04 (host load 3-6, others' benchmarks and a build running): the main thread's CPU time to the
+# marker, best of 25 interleaved starts, 188 ms before that day's changes and 180 ms after, against the
+# bare window's 105 (1.79 -> 1.71); in a home of 300 cases 208 -> 184 ms. Measured that day as the main thread's
 # CPU time (best of 8-25 starts): the 20 dataclasses on the path 11-13 ms (8 ms compiling their generated
 # methods), PySide6 reading the source of each module an import names after it is loaded (looking for its
 # ``__feature__`` switches) ~6 ms for 51 modules, the application's style sheet ~4.5 ms, the Qt types the
