@@ -58,10 +58,14 @@ class DiagnosticDialog(QDialog):
     def _show(self, checks: list[Any]) -> None:
         from app import doctor
 
+        if not isValid(self):  # closed (and deleted) before the checks were done
+            return
         self.done_checks = checks
         self.summary.setText(doctor.summary(checks))
         self.report.setPlainText(doctor.render_text(checks))
         self.copy.setEnabled(True)
 
     def _failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
         self.summary.setText(self.tr("Le diagnostic n'a pas pu se terminer : {reason}").format(reason=str(exc)))

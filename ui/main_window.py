@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from ui.case_page import CasePage
+    from ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -1009,7 +1010,13 @@ class MainWindow(QMainWindow):
     def open_diagnostic(self) -> None:
         from ui.diagnostic_dialog import DiagnosticDialog
 
-        DiagnosticDialog(self).exec()
+        dialog = DiagnosticDialog(self)
+        try:
+            dialog.exec()
+        finally:
+            # Parented to the window, a closed dialog would live as long as it (its slots hold it): one
+            # more each time it is opened, all day.
+            dialog.deleteLater()
 
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
@@ -1018,7 +1025,13 @@ class MainWindow(QMainWindow):
             return
         self._leave_case()
         dialog = SettingsDialog(self.store, self)
-        if dialog.exec():
+        try:
+            self._settings_closed(dialog, dialog.exec())
+        finally:
+            dialog.deleteLater()  # as the diagnostic's: else one more kept each time it is opened
+
+    def _settings_closed(self, dialog: SettingsDialog, saved: int) -> None:
+        if saved:
             self.apply_settings()
             if dialog.platform.changed:
                 # The engine holds a client to the old address (and the training sandbox may be gone).

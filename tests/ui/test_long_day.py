@@ -1,0 +1,58 @@
+"""The window stays open all day (and for days on a telemedicine cart): what a day repeats leaves nothing
+behind that grows with each repetition — dialogs kept, connections piling up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from app.store import Store
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def pooled_window(qtbot: Any, store: Store) -> Iterator[MainWindow]:
+    """The window with the real thread pool (the diagnostic's checks end after its dialog is closed)."""
+    from ui import tasks
+
+    tasks.set_runner(None)
+    made = MainWindow(store)
+    qtbot.addWidget(made)
+    made.show()
+    yield made
+    made.shutdown()
+
+
+def closed_at_once(call: Callable[[], object]) -> None:
+    """``call`` opens a modal dialog: closed as soon as it shows, as a person pressing Échap."""
+
+    def close() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QDialog):
+            modal.reject()
+        else:
+            QTimer.singleShot(10, close)
+
+    QTimer.singleShot(0, close)
+    call()
+
+
+def dialogs_kept(window: MainWindow) -> list[str]:
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return [type(dialog).__name__ for dialog in window.findChildren(QDialog)]
+
+
+def test_the_diagnostic_and_the_settings_opened_all_day_are_not_kept(qtbot: Any, pooled_window: MainWindow) -> None:
+    window = pooled_window
+    for _ in range(3):
+        closed_at_once(window.open_diagnostic)
+        closed_at_once(window.open_settings)
+    assert dialogs_kept(window) == []
+    # The checks of the diagnostics closed before they were done reach no deleted dialog.
+    QThreadPool.globalInstance().waitForDone(60_000)
+    qtbot.wait(50)
+    assert dialogs_kept(window) == []
