@@ -913,6 +913,12 @@ class FollowView(QWidget):
 
     def _load_pdf(self, data: bytes | None) -> None:
         self.pdf_document.close()
+        if self._buffer is not None:
+            # The previous PDF's bytes: a child of the view, kept with it (all day, one per answer shown) if
+            # only forgotten here.
+            self._buffer.close()
+            self._buffer.deleteLater()
+            self._buffer = None
         self._pdf_bytes = data
         self.open_pdf.setEnabled(data is not None)
         self.print_pdf.setEnabled(data is not None)

@@ -56,3 +56,24 @@ def test_the_diagnostic_and_the_settings_opened_all_day_are_not_kept(qtbot: Any,
     QThreadPool.globalInstance().waitForDone(60_000)
     qtbot.wait(50)
     assert dialogs_kept(window) == []
+
+
+def test_each_answer_shown_replaces_the_pdf_kept_in_memory(qtbot: Any, store: Store) -> None:
+    """The expert's PDF is read from memory; showing the answer again (each sync, each opening) keeps one."""
+    from PySide6.QtCore import QBuffer
+
+    from app.model import Answer
+    from tests.support.ui import answered_case, shown
+    from tests.ui.test_answer_shown_whole import letter
+
+    blob = store.objects.put(letter("Naevus bénin."))
+    answer = Answer(conclusion="Naevus bénin.", pdf_blobs=[blob], files=[{"blob": blob, "title": "Compte rendu"}])
+    first = answered_case(store, answer=answer)
+    second = answered_case(store, answer=answer)
+    view = shown(qtbot, store, first)
+    for case_id in (second, first) * 5:
+        view.set_case(store.get_case(case_id))
+        view.refresh()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(view.findChildren(QBuffer)) == 1
+    assert view.pdf_document.pageCount() == 1
