@@ -902,6 +902,7 @@ class FollowView(QWidget):
             self.detail.setText(exc.message)
             return
         dialog = QDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # else kept, its picture too, once closed
         dialog.setWindowTitle(item.text())
         area = QScrollArea(dialog)
         picture = QLabel()

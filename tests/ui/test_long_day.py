@@ -77,3 +77,20 @@ def test_each_answer_shown_replaces_the_pdf_kept_in_memory(qtbot: Any, store: St
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert len(view.findChildren(QBuffer)) == 1
     assert view.pdf_document.pageCount() == 1
+
+
+def test_the_experts_photo_looked_at_all_day_is_not_kept_once_closed(qtbot: Any, store: Store) -> None:
+    """Each look at an expert's photo opens it large in a dialog; closed, it goes (with its picture)."""
+    from app.model import Answer
+    from tests.support.images import jpeg_bytes, skin_photo
+    from tests.support.ui import answered_case, shown
+
+    blob = store.objects.put(jpeg_bytes(skin_photo(1600, 1200, seed=3)))
+    answer = Answer(conclusion="Naevus bénin.", files=[{"blob": blob, "content_type": "image/jpeg", "title": "Photo"}])
+    view = shown(qtbot, store, answered_case(store, answer=answer))
+    for _ in range(5):
+        view.expert_images.itemActivated.emit(view.expert_images.item(0))
+        (dialog,) = [d for d in view.findChildren(QDialog) if d.isVisible()]
+        dialog.reject()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert view.findChildren(QDialog) == []
