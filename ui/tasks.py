@@ -83,17 +83,23 @@ class Runner(Protocol):
 class _Job(QRunnable):
     def __init__(self, func: Callable[[], Any], callback: Callback | None, error: Errback | None) -> None:
         super().__init__()
-        self.func, self.callback, self.error = func, callback, error
+        self.func: Callable[[], Any] | None = func
+        self.callback, self.error = callback, error
 
     def run(self) -> None:
+        # Taken out of the job before running: PySide6 does not always free a QRunnable subclass's Python
+        # object once the pool has run it (most often when the job ends while the window's loop is turning),
+        # and a job still holding its work kept what that referenced (a stopped camera's last frame, 6 MB, a
+        # case's photos) for as long as the window stayed open.
+        func, callback, error = self.func, self.callback, self.error
+        self.func = self.callback = self.error = None
+        assert func is not None, "a job runs once"
         try:
-            result = self.func()
+            result = func()
         except Exception as exc:  # noqa: BLE001 - delivered to the caller's error handler, on the main thread
-            handler = self.error or _default_error
-            to_main(functools.partial(handler, exc))
+            to_main(functools.partial(error or _default_error, exc))
             return
-        if self.callback is not None:
-            callback = self.callback
+        if callback is not None:
             to_main(lambda: callback(result))
 
 

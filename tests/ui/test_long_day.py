@@ -94,3 +94,33 @@ def test_the_experts_photo_looked_at_all_day_is_not_kept_once_closed(qtbot: Any,
         dialog.reject()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert view.findChildren(QDialog) == []
+
+
+class _Held:
+    """Something a background job's work refers to (a case's photos, a camera's last frame)."""
+
+
+def test_what_background_jobs_referred_to_is_freed_once_they_are_done(qtbot: Any) -> None:
+    """Hundreds of jobs a day run in the pool while the window's loop turns (thumbnails, cameras started,
+    checks): once each is done, nothing it referred to is kept."""
+    import gc
+    import weakref
+
+    from ui import tasks
+
+    tasks.set_runner(None)
+    held: weakref.WeakSet[_Held] = weakref.WeakSet()
+    try:
+        for n in range(200):
+            thing = _Held()
+            held.add(thing)
+            tasks.run_task(lambda thing=thing: thing)
+            if n % 4 == 0:
+                qtbot.wait(5)
+        del thing
+        assert QThreadPool.globalInstance().waitForDone(30_000)
+        qtbot.wait(20)
+        gc.collect()
+        assert len(held) == 0
+    finally:
+        tasks.set_runner(None)
