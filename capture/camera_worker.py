@@ -119,6 +119,10 @@ class CameraWorker:
                 if thread.is_alive():
                     log.warning("camera thread did not stop in time")
         self._thread = self._watchdog = None
+        # Its last frame (6 MB at full HD) goes with the camera: a stopped worker may be kept a while
+        # longer (its listener refers back to it), and a case opened, a specialty changed, restart one.
+        with self._lock:
+            self._newest = None
         self._set_status(CameraStatus.STOPPED)
 
     def latest(self) -> Frame | None:
@@ -138,7 +142,8 @@ class CameraWorker:
         if not self._still_ready.wait(timeout):
             self._still_wanted.clear()
             return None
-        return self._still
+        still, self._still = self._still, None  # handed over, not kept beside the next ones
+        return still
 
     # --- worker thread ---------------------------------------------------------------------
 
