@@ -26,6 +26,7 @@ from ui import resources
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+    from ui.single_instance import WindowClaim
 
 log = logging.getLogger(__name__)
 
@@ -266,6 +267,34 @@ def run(argv: list[str]) -> int:
     root = data_dir()
     logs.setup(log_dir(root))
     logs.route_uncaught()
+    # One window per data folder: a second start shows the first window and ends, before it reads, purges
+    # (the first window's open reports) or asks anything.
+    from ui.single_instance import WindowClaim
+
+    claim = WindowClaim(root)
+    if not claim.take():
+        return _show_the_first_window(root)
+    try:
+        return _run(app, root, argv, claim)
+    finally:
+        claim.release()
+
+
+def _show_the_first_window(root: Path) -> int:
+    from ui.single_instance import already_open_words, wake_first
+
+    log.info("a second start on this data folder: the open window is brought to the front")
+    if not wake_first(root):
+        from PySide6.QtWidgets import QMessageBox
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_language(app, choose_language(stored_language(root)))
+        QMessageBox.information(None, "Teleavis", already_open_words())
+    return 0
+
+
+def _run(app: QApplication, root: Path, argv: list[str], claim: WindowClaim) -> int:
     from app.private_files import purge_leftovers
 
     purge_leftovers()  # decrypted PDFs a crash kept from deleting at exit
@@ -284,9 +313,8 @@ def run(argv: list[str]) -> int:
             return 0
         if os.environ.get("TELEAVIS_READY_MARKER") == "1":
             # For the cold-start benchmark: ready once the first event-loop turn has drawn the window.
-            from PySide6.QtCore import QTimer
-
             QTimer.singleShot(0, lambda: (print("TELEAVIS_READY", flush=True), app.quit()))
+        QTimer.singleShot(0, lambda: claim.serve(window))  # once it shows: QtNetwork is not needed to draw it
         code = app.exec()
         window.shutdown()
         return int(code)

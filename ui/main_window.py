@@ -603,7 +603,9 @@ class MainWindow(QMainWindow):
         return training
 
     def bring_to_front(self) -> None:
-        self.showNormal()
+        """Out of the tray or the task bar, as it was (a maximised window stays maximised), in front."""
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
         self.raise_()
         self.activateWindow()
 

@@ -49,7 +49,8 @@ def open_window(argv: list[str]) -> int:
     import app.private_files
     import app.screen_lock
     import app.store  # noqa: F401 - imported for its side effect on start-up time only
-    import ui.resources  # noqa: F401 - likewise
+    import ui.resources
+    import ui.single_instance  # noqa: F401 - likewise (one window per data folder), and ui.resources
     from ui.application import run
 
     return int(run(argv))

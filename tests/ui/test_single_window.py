@@ -1,0 +1,99 @@
+"""One window per data folder (ui/single_instance.py), with real processes: a nurse double-clicks the icon
+again because nothing seemed to happen, or an hour later with the window in the tray. Two windows on one
+folder each autosaved their own copy of the case over the other's, each ran its sync engine and its lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import ROOT, SITE, run_process, write_json
+from tests.support.keyring import file_keyring_env
+
+ENV: dict[str, str] = {}
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", **ENV}
+
+
+def _first_window(how: str) -> subprocess.Popen[str]:
+    first = subprocess.Popen(
+        [sys.executable, "-m", "tests.ui.single_window_child", how],
+        env=_env(),
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert first.stdout is not None
+    line = first.stdout.readline()
+    if line.strip() != "READY":
+        first.kill()
+        pytest.fail(f"the first window did not start: {line}{first.communicate()[1][-2000:]}")
+    return first
+
+
+def _second_start() -> tuple[subprocess.CompletedProcess[str] | None, float]:
+    """``teleavis`` again, as the icon starts it; None when it was still running after 30 s (a second window)."""
+    began = time.monotonic()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "app.main"],
+            env=_env(),
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except subprocess.TimeoutExpired:
+        return None, time.monotonic() - began
+    return done, time.monotonic() - began
+
+
+@pytest.fixture(params=["keyring", "passphrase"])
+def set_up(request: pytest.FixtureRequest, teleavis_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The key in the OS keyring (the window opens unlocked), or under the passphrase given by the
+    environment (the window starts locked: nobody typed it)."""
+    if request.param == "keyring":
+        monkeypatch.delenv("TELEAVIS_PASSPHRASE")
+        monkeypatch.setattr(sys.modules[__name__], "ENV", file_keyring_env(tmp_path))
+    done = run_process("init", "--site", str(write_json(tmp_path / "site.json", SITE)), env=ENV)
+    assert done.code == 0
+    return str(request.param)
+
+
+@pytest.mark.parametrize("how", ["hidden", "minimised"])
+def test_a_second_start_brings_the_open_window_back_and_ends(set_up: str, how: str) -> None:
+    first = _first_window(how)
+    try:
+        second, took = _second_start()
+        assert second is not None, "a second window opened on the same data folder"
+        assert second.returncode == 0, second.stderr[-2000:]
+        assert took < 15
+        out, err = first.communicate(timeout=30)
+    finally:
+        first.kill()
+    assert first.returncode == 0, err[-2000:]
+    shown = json.loads(out.strip().splitlines()[-1])
+    # Back as it was left (a maximised window minimised comes back maximised), on its lock screen when it
+    # was locked: a second start shows no patient the lock hides.
+    assert shown == {"back": True, "locked": set_up == "passphrase", "maximised": how == "minimised"}
+
+
+def test_the_window_opens_again_once_the_first_one_died(set_up: str) -> None:
+    """A window killed (a crash, a power cut of the session) leaves its lock: the next start takes it over."""
+    first = _first_window("hidden")
+    first.kill()
+    first.communicate(timeout=30)
+    again = _first_window("hidden")  # READY: it opened
+    again.kill()
+    again.communicate(timeout=30)

@@ -1,0 +1,145 @@
+"""One window per data folder: a second ``teleavis`` on the same data brings the first window to the front
+(out of the tray, un-minimised, on its lock screen when locked) and ends without a word.
+
+Two windows on one data folder each kept their own copy of the case on screen, each autosaved it over
+the other's, each ran a sync engine, a lock and a tray: a nurse who double-clicked twice because
+nothing seemed to happen lost what she typed in one of them.
+
+The claim is a ``QLockFile`` beside the data folder (as the restore's journal is: it survives a restore's
+swap, and it is there before the folder is made), taken before anything is read or purged; a lock left by
+a process that died is taken over. The first window then listens on a local socket named after the data
+folder; the second asks it to come to the front. QtNetwork is loaded only then, once the first window
+shows or in the second process: it costs the start some 6 to 20 ms. (This module itself imports no Qt at
+its top: it is loaded before PySide6, app/commands/window.py, where it costs under a millisecond.)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QLockFile
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+    from ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+# How long a second start waits for the first window to answer (it may still be starting).
+WAKE_TIMEOUT_S = 4.0
+SHOW = b"show\n"
+SHOWN = b"shown\n"
+
+
+def lock_path(root: Path) -> Path:
+    return root.parent / f".{root.name}.window"
+
+
+def server_name(root: Path) -> str:
+    """The local socket's name: this user's, this data folder's (a path would be too long for a socket)."""
+    import hashlib
+
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    digest = hashlib.sha256(f"{uid}:{root.resolve()}".encode()).hexdigest()[:24]
+    return f"teleavis-{digest}"
+
+
+class WindowClaim:
+    """This process's claim to be the data folder's one window, held until ``release``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.server: QLocalServer | None = None
+        self._lock: QLockFile | None = None
+
+    def take(self) -> bool:
+        """True when no other window has this data folder open (or when that cannot be known: a folder
+        where no lock can be written must not keep Teleavis from opening)."""
+        from PySide6.QtCore import QLockFile
+
+        try:
+            self.root.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return True
+        lock = QLockFile(str(lock_path(self.root)))
+        lock.setStaleLockTime(0)  # held as long as its process lives, however long
+        if lock.tryLock(0):
+            self._lock = lock
+            return True
+        return lock.error() != QLockFile.LockError.LockFailedError
+
+    def serve(self, window: MainWindow) -> None:
+        """Listen for a second start, and bring ``window`` to the front when one comes."""
+        from PySide6.QtNetwork import QLocalServer
+
+        name = server_name(self.root)
+        server = QLocalServer(window)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        QLocalServer.removeServer(name)  # a socket a crashed window left: the lock says it is ours now
+        if not server.listen(name):
+            log.warning("the window cannot listen for a second start: %s", server.errorString())
+            return
+
+        def arrived() -> None:
+            socket = server.nextPendingConnection()
+            while socket is not None:
+                connection = socket
+
+                def asked(connection: QLocalSocket = connection) -> None:
+                    if SHOW.strip() in bytes(connection.readAll().data()):
+                        window.bring_to_front()
+                        connection.write(SHOWN)
+                        connection.flush()
+                        connection.disconnectFromServer()
+
+                connection.readyRead.connect(asked)
+                connection.disconnected.connect(connection.deleteLater)
+                socket = server.nextPendingConnection()
+
+        server.newConnection.connect(arrived)
+        self.server = server
+
+    def release(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+
+
+def wake_first(root: Path, timeout_s: float = WAKE_TIMEOUT_S) -> bool:
+    """Ask the window that holds ``root`` to come to the front; False when it did not answer in time
+    (still starting: its passphrase, the first-start wizard)."""
+    from PySide6.QtNetwork import QLocalSocket
+
+    name = server_name(root)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        socket = QLocalSocket()
+        socket.connectToServer(name)
+        if socket.waitForConnected(250):
+            socket.write(SHOW)
+            socket.flush()
+            answer = b""
+            while SHOWN not in answer and socket.waitForReadyRead(max(1, int((deadline - time.monotonic()) * 1000))):
+                answer += bytes(socket.readAll().data())
+            socket.abort()
+            if SHOWN in answer:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def already_open_words() -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate(
+        "WindowClaim",
+        "Teleavis est déjà ouvert sur ce poste. Sa fenêtre est peut-être cachée derrière une autre, "
+        "ou attend encore votre mot de passe : retrouvez-la dans la barre des tâches.",
+    )
