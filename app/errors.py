@@ -64,3 +64,8 @@ class NotFound(TeleavisError):
 
 class InvalidTransition(TeleavisError):
     pass
+
+
+class CaseChanged(TeleavisError):
+    """The case was saved by someone else (another window, a command) since the copy being saved was
+    read: writing that copy would silently take back what they wrote."""

@@ -120,6 +120,12 @@ CATALOGUE = i18n.Catalogue(
             "fr": "Plusieurs dossiers commencent par « {id} » : donnez plus de caractères.",
             "en": "Several cases start with “{id}”: give more characters.",
         },
+        "case.changed_elsewhere": {
+            "fr": "Ce dossier a été modifié ailleurs (une autre fenêtre de Teleavis ou une commande) depuis "
+            "qu'il a été ouvert : rien n'a été enregistré par-dessus.",
+            "en": "This case was changed elsewhere (another Teleavis window or a command) since it was opened: "
+            "nothing was saved over it.",
+        },
         "case.not_editable": {
             "fr": "Ce dossier est déjà parti : il ne peut plus être modifié.",
             "en": "This case has already been sent: it can no longer be edited.",

@@ -44,7 +44,7 @@ from app.db import (
     schema_version,
     transaction,
 )
-from app.errors import AlreadyStored, DataAltered, InvalidTransition, NotFound, StorageError
+from app.errors import AlreadyStored, CaseChanged, DataAltered, InvalidTransition, NotFound, StorageError
 from app.fsutil import remove_stale
 from app.keystore import KeyStore, PassphraseSource, passphrase_from_env_or_terminal
 from app.model import (
@@ -688,19 +688,26 @@ class Store:
             raise self.altered(None, f"image {image.id}: content does not match its hash")
         return data
 
-    def update_case(self, case: Case, *, images: bool = True, actor: str | None = None) -> None:
+    def update_case(
+        self, case: Case, *, images: bool = True, actor: str | None = None, revision: int | None = None
+    ) -> None:
         """Save the edited content and image notes of an editable case (one transaction).
 
         ``images=False`` leaves the images' labels alone: the window saves those one image at a time
-        (:meth:`update_image_labels`), and the editor's copy of them may be older."""
-        row = self.conn.execute("SELECT state, revision FROM cases WHERE id = ?", (case.id,)).fetchone()
-        if row is None:
-            raise NotFound(M.tr("case.not_found", id=case.id))
-        if CaseState(row["state"]) not in EDITABLE_STATES:
-            raise InvalidTransition(M.tr("case.not_editable"))
+        (:meth:`update_image_labels`), and the editor's copy of them may be older. ``revision``: the
+        revision the copy was read at; a case saved since by someone else (another window, another
+        process) is :class:`CaseChanged`, nothing written over it. Its state and revision are read inside
+        the write's transaction: a ``case send`` in between cannot have its checked content rewritten."""
         now = iso(utc_now())
         bound = {image.id: self._bound_context(case.id, image.id) for image in case.images} if images else {}
         with transaction(self.conn) as conn:
+            row = conn.execute("SELECT state, revision FROM cases WHERE id = ?", (case.id,)).fetchone()
+            if row is None:
+                raise NotFound(M.tr("case.not_found", id=case.id))
+            if CaseState(row["state"]) not in EDITABLE_STATES:
+                raise InvalidTransition(M.tr("case.not_editable"))
+            if revision is not None and row["revision"] != revision:
+                raise CaseChanged(M.tr("case.changed_elsewhere"))
             conn.execute(
                 "UPDATE cases SET specialty=?, priority=?, initials=?, content=?, updated_at=?, "
                 "revision=revision+1 WHERE id=?",

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from app import forms
 from app import messages as M
-from app.errors import TeleavisError
+from app.errors import CaseChanged, InvalidTransition, TeleavisError
 from app.findings import Finding
 from app.i18n import language
 from app.identifiers import birth_country_name, normalize_birth_place
@@ -166,6 +166,9 @@ class CaseEditor(QWidget):
     saved = Signal()
     save_failed = Signal(str)
     other_save_failed = Signal(str)  # a case left before its save was refused: the whole sentence
+    #: A save refused because the case changed elsewhere: its id, and ``sent`` (``case send`` queued it)
+    #: or ``changed`` (saved by another window).
+    changed_elsewhere = Signal(str, str)
     consent_changed = Signal(bool)
     specialty_changed = Signal(str)
 
@@ -181,6 +184,9 @@ class CaseEditor(QWidget):
         self._stash: dict[str, dict[str, Any]] = {}
         #: Edits of cases left before their save was refused (a full disk): given back when reopened.
         self._refused: dict[str, Case] = {}
+        #: Each case's revision as this window last read or saved it: a save is written only over that one
+        #: (``Store.update_case(revision=)``). Moved forward by the writer thread, save after save, in order.
+        self._revisions: dict[str, int] = {}
         self._form_specialty = ""
         self._form_language = ""
         self._forms: dict[tuple[str, str], _Form] = {}  # (specialty, language): its fields, made once
@@ -643,6 +649,8 @@ class CaseEditor(QWidget):
             self._dirty = True
             self._save_timer.start()
         self.case = case
+        if refused is None:  # (refused edits keep the revision they were made over)
+            self._revisions[case.id] = case.revision
         self.undo_stack.clear()
         #: The checked traits as the case was opened: a trait changed from one of them (not one filled where
         #: there was none, the INS typed after the status was chosen) takes the status back.
@@ -848,7 +856,7 @@ class CaseEditor(QWidget):
         def save(own: Store) -> None:
             # The capture panel saves each image's labels itself (update_image_labels): the case's
             # content only, here.
-            own.update_case(snapshot, images=False)
+            self.write_content(own, snapshot)
             if recorded_by:
                 own.settings.set("state.consent_recorded_by", recorded_by)
 
@@ -858,6 +866,12 @@ class CaseEditor(QWidget):
             lambda exc: self._save_refused(case, exc, snapshot),
         )
         return True
+
+    def write_content(self, own: Store, case: Case) -> None:
+        """Save ``case``'s content (on the writer thread) over the revision this window last read or saved,
+        never over a change it did not see (:class:`CaseChanged`)."""
+        own.update_case(case, images=False, revision=self._revisions.get(case.id))
+        self._revisions[case.id] = case.revision
 
     def _save_done(self, case_id: str) -> None:
         if self.case is not None and self.case.id == case_id and not self._dirty:
@@ -869,6 +883,14 @@ class CaseEditor(QWidget):
         else:
             log.warning("case %s: autosave failed", case.id)
         words = exc.message if isinstance(exc, TeleavisError) else self.tr("erreur interne, voir le journal")
+        if isinstance(exc, CaseChanged | InvalidTransition):
+            # Saved or sent elsewhere meanwhile: saving again would be refused again at every keystroke
+            # (or, sent, never be sent). The case is read again as it is stored, and the user told.
+            if self.case is not None and self.case.id == case.id:
+                self._save_timer.stop()
+                self._dirty = False
+            self.changed_elsewhere.emit(case.id, "sent" if isinstance(exc, InvalidTransition) else "changed")
+            return
         if self.case is case:
             self._dirty = True  # saved again with the next edit, or when the case is left
             self.save_failed.emit(words)
@@ -898,7 +920,7 @@ class CaseEditor(QWidget):
 
     def _save_again(self, case_id: str, snapshot: Case) -> None:
         def save(own: Store) -> None:
-            own.update_case(snapshot, images=False)
+            self.write_content(own, snapshot)
 
         def saved(_none: None) -> None:
             self._refused.pop(case_id, None)
@@ -914,6 +936,7 @@ class CaseEditor(QWidget):
     def forget(self, case_id: str) -> None:
         """``case_id`` is being deleted (a draft): none of its edits is saved any more, none undone."""
         self._refused.pop(case_id, None)
+        self._revisions.pop(case_id, None)
         if self.case is not None and self.case.id == case_id:
             self._save_timer.stop()
             self._dirty = False

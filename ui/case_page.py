@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app import messages as M
 from app.answers import state_words
-from app.errors import TeleavisError
+from app.errors import CaseChanged, InvalidTransition, TeleavisError
 from app.findings import Finding
 from app.model import EDITABLE_STATES, Case, CaseState
 from app.outbox import Outbox
@@ -152,6 +152,7 @@ class CasePage(QWidget):
     queued = Signal(str)
     send_refused = Signal(str)  # a case's queueing refused once another case was open (its id)
     left_case_problem = Signal(str)  # what went wrong for a case left (the window's status bar says it)
+    told = Signal(str)  # what the window says in a message box (held under the lock)
     closed = Signal()
     export_pdf = Signal(str)
     delete_asked = Signal(str)  # « Supprimer le brouillon… » on a draft never sent (the window asks first)
@@ -242,6 +243,7 @@ class CasePage(QWidget):
         self.editor.saved.connect(self._saved)
         self.editor.save_failed.connect(self._save_failed)
         self.editor.other_save_failed.connect(self.left_case_problem)
+        self.editor.changed_elsewhere.connect(self._changed_elsewhere)
         self.editor.consent_changed.connect(self.capture.setEnabled)
         self.editor.specialty_changed.connect(self.capture.specialty_changed)
         self.checklist.go_to.connect(self.go_to)
@@ -470,6 +472,35 @@ class CasePage(QWidget):
     def _save_failed(self, words: str) -> None:
         self.saved_state.setText(self.tr("Non enregistré : {words}").format(words=words))
 
+    def _changed_elsewhere(self, case_id: str, how: str) -> None:
+        """A save of ``case_id`` was refused: it was sent (``how`` ``sent``: a ``case send``) or saved by
+        another window (``changed``) since this one read it. Shown again as it is stored, and said."""
+        if self.case is None or self.case.id != case_id:
+            self.left_case_problem.emit(
+                self.tr(
+                    "Les dernières modifications du dossier {id} n'ont pas été enregistrées : il a été modifié "
+                    "ailleurs entre-temps. Rouvrez-le pour le vérifier."
+                ).format(id=case_id[:8])
+            )
+            return
+        self.open(case_id, audit=False)
+        if how == "sent":
+            self.told.emit(
+                self.tr(
+                    "Ce dossier a été envoyé d'ailleurs (une commande « teleavis case send ») pendant que vous le "
+                    "complétiez : il est affiché tel qu'il est parti, sans vos dernières saisies. Pour le "
+                    "corriger, retenez-le avant qu'il ne parte (« Retenir le dossier »), puis refaites-les."
+                )
+            )
+        else:
+            self.told.emit(
+                self.tr(
+                    "Ce dossier a été modifié ailleurs (une autre fenêtre de Teleavis ou une commande) pendant "
+                    "que vous le complétiez : il est affiché tel qu'il est enregistré, sans vos dernières "
+                    "saisies. Vérifiez-le et refaites-les s'il le faut."
+                )
+            )
+
     # -- sending --------------------------------------------------------------------------------
 
     def _set_aside_in_training(self, case_id: str) -> bool:
@@ -504,7 +535,7 @@ class CasePage(QWidget):
         def queue(own: Store) -> None:
             # After the autosaves asked before it (one writer, in order); the content as checked here
             # is saved again first, so a refused autosave cannot send an older version.
-            own.update_case(content, images=False)
+            self.editor.write_content(own, content)
             own.queue(case_id, reduced=reduced)
 
         def queued(_none: None) -> None:
@@ -518,6 +549,9 @@ class CasePage(QWidget):
                 if isinstance(exc, TeleavisError)
                 else self.tr("Le dossier n'a pas pu partir (erreur interne, voir le journal).")
             )
+            if isinstance(exc, CaseChanged | InvalidTransition):
+                self._changed_elsewhere(case_id, "sent" if isinstance(exc, InvalidTransition) else "changed")
+                return
             if self.case is not None and self.case.id == case_id:
                 self.checklist.blocked(words)
                 return

@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
             page.queued.connect(self._queued)
             page.send_refused.connect(self._send_refused)
             page.left_case_problem.connect(self.statusBar().showMessage)
+            page.told.connect(lambda text: self.tell("warning", "Teleavis", text))
             page.export_pdf.connect(self.export_report)
             page.closed.connect(self.show_worklist)
             page.delete_asked.connect(self.delete_draft)

@@ -1,0 +1,98 @@
+"""The window's copy of a case never goes over a change it did not see (``Store.update_case(revision=)``),
+with real processes beside the window: ``teleavis case send`` queuing the case on screen (a technician's
+script), another process saving it (another window, as two could open before one window per data folder).
+Before, the window's autosave wrote its stale copy over the other's (an identity or a question silently
+taken back), and a case sent meanwhile was refused at every keystroke while still shown as a draft."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.model import CaseState
+from app.store import Store
+from tests.support.cli import ROOT, run_process
+from tests.support.ui import complete_case, type_text
+
+SAVED_ELSEWHERE = """
+import sys
+from app.paths import data_dir
+from app.store import Store
+
+with Store.open(data_dir()) as store:
+    case = store.get_case(sys.argv[1])
+    case.question = sys.argv[2]
+    store.update_case(case, images=False)
+"""
+
+
+@pytest.fixture
+def told(window: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    said: list[str] = []
+    monkeypatch.setattr(window, "tell", lambda _kind, _title, text: said.append(text))
+    return said
+
+
+def _opened(qtbot: Any, window: Any, store: Store, tmp_path: Path) -> tuple[str, str]:
+    case_id = complete_case(store, tmp_path)
+    window.open_case(case_id)
+    assert window.case_page.editing()
+    return case_id, store.get_case(case_id).question
+
+
+def _typed_and_saved(qtbot: Any, window: Any, text: str) -> None:
+    editor = window.case_page.editor
+    type_text(editor.summary, text)
+    qtbot.waitUntil(lambda: not editor.pending(), timeout=10_000)  # the autosave went (or was refused)
+
+
+def test_a_case_sent_by_the_command_is_not_written_over_and_shown_sent(
+    qtbot: Any, window: Any, store: Store, tmp_path: Path, told: list[str]
+) -> None:
+    case_id, question = _opened(qtbot, window, store, tmp_path)
+
+    sent = run_process("case", "send", case_id)  # a technician's script, the window open on the case
+    assert sent.code == 0, sent.err
+    _typed_and_saved(qtbot, window, " Vue ce matin.")
+
+    case = store.get_case(case_id)
+    assert case.state == CaseState.QUEUED
+    assert case.question == question and "Vue ce matin" not in case.summary  # as it was checked and queued
+    # Shown as it is now, sent, not as a draft whose every keystroke is refused; and said.
+    qtbot.waitUntil(lambda: not window.case_page.editing(), timeout=10_000)
+    assert len(told) == 1 and "envoyé" in told[0] and "Retenir le dossier" in told[0]
+
+
+def test_a_save_made_elsewhere_is_not_taken_back_by_the_window(
+    qtbot: Any, window: Any, store: Store, tmp_path: Path, told: list[str]
+) -> None:
+    case_id, _question = _opened(qtbot, window, store, tmp_path)
+    theirs = "Lésion du dos qui saigne depuis hier : exérèse urgente ?"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", SAVED_ELSEWHERE, case_id, theirs],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    _typed_and_saved(qtbot, window, " Vue ce matin.")
+
+    assert store.get_case(case_id).question == theirs  # not put back to the window's older copy
+    # The window shows the case as stored, the other's question in its field, and says so.
+    qtbot.waitUntil(lambda: window.case_page.editor.question.toPlainText() == theirs, timeout=10_000)
+    assert window.case_page.editing()
+    assert len(told) == 1 and "modifié ailleurs" in told[0]
+    # From there, its own edits save again (over the revision it now shows).
+    _typed_and_saved(qtbot, window, " Revue.")
+    assert "Revue." in store.get_case(case_id).summary
+    assert store.get_case(case_id).question == theirs
