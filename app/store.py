@@ -740,8 +740,12 @@ class Store:
         actor: str | None = None,
         patient: Patient | None = None,
         then: Callable[[sqlite3.Connection], None] | None = None,
+        joined_to_reply: bool = False,
     ) -> None:
-        """Add images at the end of the case.
+        """Add images at the end of the case: an editable one, checked in the transaction that adds them
+        (a ``case send`` run beside the window may have queued it since the window showed it: a photo
+        added then would be on the case's record and never reach the expert), or, ``joined_to_reply``,
+        a followed case whose expert is answered with them.
 
         With the case's ``patient`` (an import), an image already in this case, or in the case of
         another patient, is refused (:class:`AlreadyStored`), nothing added: the same file twice is
@@ -754,6 +758,8 @@ class Store:
         stored = self._put_images(images)
         try:
             with transaction(self.conn) as conn:
+                if not joined_to_reply:
+                    self._editable(case_id)
                 if patient is not None:
                     for image in stored:
                         self._refuse_copy(case_id, image, patient)
@@ -811,6 +817,7 @@ class Store:
         if context is None:
             raise NotFound(M.tr("image.not_found"))
         with transaction(self.conn) as conn:
+            self._editable(case_id)  # as it is now: a case send beside the window may have queued it since
             done = conn.execute(
                 "UPDATE images SET meta=? WHERE id=? AND case_id=?",
                 (self._image_meta(image, context), image.id, case_id),
@@ -872,6 +879,7 @@ class Store:
             raise NotFound(M.tr("image.not_found"))
         with transaction(self.conn) as conn:
             listed = self._checked_image_list(case_id)
+            self._editable(case_id)  # as it is now: a case send beside the window may have queued it
             conn.execute("DELETE FROM images WHERE id=?", (image_id,))
             self._seal_image_list(conn, case_id, listed, [], [image_id])
             audit.append(conn, self.key, "deleted", case_id, detail=f"image {image_id}", actor=actor)

@@ -2111,5 +2111,6 @@ def queue_reply(store: Store, case_id: str, text: str, images: list[NewImage], a
         images,
         patient=case.patient,
         then=lambda conn: queued.append(outbox.queue_reply(case_id, text, image_ids, in_response_to, conn=conn)),
+        joined_to_reply=True,
     )
     return queued[0]

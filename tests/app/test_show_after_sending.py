@@ -26,7 +26,9 @@ def test_show_of_an_answered_case_says_nothing_missing_before_sending(
     for state in (CaseState.SENDING, CaseState.SENT, CaseState.ON_HOLD):
         store.transition(case_id, state)
     joined = CaseImage(eye="left", view="", width=1400, height=1400, content_type="image/jpeg")
-    store.add_images(case_id, [NewImage(joined, jpeg_bytes(fundus_photo(1400, seed=77, eye="left")))])
+    store.add_images(
+        case_id, [NewImage(joined, jpeg_bytes(fundus_photo(1400, seed=77, eye="left")))], joined_to_reply=True
+    )
     human = run_inprocess(capsys, "case", "show", case_id)
     assert human.code == 0
     assert "Il manque encore" not in human.out and "indiquez la vue" not in human.out

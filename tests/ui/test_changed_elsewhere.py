@@ -96,3 +96,25 @@ def test_a_save_made_elsewhere_is_not_taken_back_by_the_window(
     _typed_and_saved(qtbot, window, " Revue.")
     assert "Revue." in store.get_case(case_id).summary
     assert store.get_case(case_id).question == theirs
+
+
+def test_a_photo_is_not_added_to_a_case_the_command_sent_meanwhile(
+    qtbot: Any, window: Any, store: Store, tmp_path: Path
+) -> None:
+    """A photo added to a case already queued (or sent) was on its record, in its report, and never reached
+    the expert: the window imported it into whatever state the case had reached since it was shown."""
+    from tests.support.images import jpeg_bytes, skin_photo
+
+    case_id, _question = _opened(qtbot, window, store, tmp_path)
+    images = len(store.get_case(case_id).images)
+    panel = window.case_page.capture.ensure()
+    sent = run_process("case", "send", case_id)
+    assert sent.code == 0, sent.err
+    photo = tmp_path / "dos.jpg"
+    photo.write_bytes(jpeg_bytes(skin_photo(1200, 900)))
+
+    panel.import_files([photo])
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=20_000)
+
+    assert len(store.get_case(case_id).images) == images
+    assert "déjà parti" in panel.status.text()  # said where the photo was expected
