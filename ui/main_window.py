@@ -875,6 +875,21 @@ class MainWindow(QMainWindow):
         if training and not self.connection_label.text():
             self.connection_label.setText(self.tr("Plateforme d'essai sur cette machine"))
         self._update_badge()
+        self._follow_the_case_shown()
+
+    def _follow_the_case_shown(self) -> None:
+        """The case on screen as it is stored: a command run beside the window (``case send``, ``sync
+        --once``, ``case cancel``) moves it without this window's engine saying so, and a draft queued
+        there stayed on screen as a draft, a case answered there as still waiting."""
+        page = self._case_page
+        if page is None or page.case is None or self.pages.currentWidget() is not page:
+            return
+        try:
+            state = self.store.state(page.case.id)
+        except TeleavisError:
+            return
+        if state != page.case.state:
+            page.refresh_state(page.case.id)
 
     def _update_badge(self) -> None:
         try:

@@ -118,3 +118,22 @@ def test_a_photo_is_not_added_to_a_case_the_command_sent_meanwhile(
 
     assert len(store.get_case(case_id).images) == images
     assert "déjà parti" in panel.status.text()  # said where the photo was expected
+
+
+def test_the_case_on_screen_follows_what_a_command_did_with_it(
+    qtbot: Any, window: Any, store: Store, tmp_path: Path
+) -> None:
+    """Nothing typed: the window's own engine never said the case moved (the command's did), and the draft
+    stayed on screen as a draft, « Envoyer » and all."""
+    case_id, _question = _opened(qtbot, window, store, tmp_path)
+    sent = run_process("case", "send", case_id)
+    assert sent.code == 0, sent.err
+
+    window.refresh_status()  # (every few seconds)
+
+    assert not window.case_page.editing()
+    assert window.case_page.case.state == CaseState.QUEUED
+    held = run_process("case", "cancel", case_id)  # held back: a draft again, to correct
+    assert held.code == 0, held.err
+    window.refresh_status()
+    assert window.case_page.editing()
