@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self._backup_timer = QTimer(self, interval=BACKUP_EVERY_MS)
         self._backup_timer.timeout.connect(self.backup_if_due)
         self._unread = 0
+        self._counts: dict[str, int] | None = None  # the cases per state at the last look (refresh_status)
         self._overdue_told: set[str] = set()  # the overdue cases the tray has told about
         self._closed = False
         self.apply_settings()
@@ -874,6 +875,11 @@ class MainWindow(QMainWindow):
         training = self._show_banner()
         if training and not self.connection_label.text():
             self.connection_label.setText(self.tr("Plateforme d'essai sur cette machine"))
+        if self._counts is not None and counts != self._counts and self.pages.currentWidget() is self.worklist:
+            # A case made or moved by a command beside the window (``case import``, ``sync --once``): its
+            # engine never said so, and the list did not show it.
+            self.worklist.refresh()
+        self._counts = counts
         self._update_badge()
         self._follow_the_case_shown()
 

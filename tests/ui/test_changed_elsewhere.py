@@ -137,3 +137,18 @@ def test_the_case_on_screen_follows_what_a_command_did_with_it(
     assert held.code == 0, held.err
     window.refresh_status()
     assert window.case_page.editing()
+
+
+def test_a_case_a_command_imported_shows_in_the_list(qtbot: Any, window: Any, store: Store, tmp_path: Path) -> None:
+    from tests.support.cases import example_case
+
+    window.show_worklist()
+    window.worklist.set_filter("all")
+    window.refresh_status()
+    imported = run_process("case", "import", str(example_case(tmp_path / "case")))
+    assert imported.code == 0, imported.err
+    case_id = imported.out.strip()
+
+    window.refresh_status()  # (every few seconds)
+
+    assert window.worklist.model.row_of(case_id) >= 0
