@@ -269,29 +269,32 @@ def run(argv: list[str]) -> int:
     logs.route_uncaught()
     # One window per data folder: a second start shows the first window and ends, before it reads, purges
     # (the first window's open reports) or asks anything.
-    from ui.single_instance import WindowClaim
+    from ui.single_instance import MINE, WindowClaim
 
     claim = WindowClaim(root)
-    if not claim.take():
-        return _show_the_first_window(root)
+    if not claim.take() and _show_the_first_window(claim) != MINE:
+        return 0
     try:
         return _run(app, root, argv, claim)
     finally:
         claim.release()
 
 
-def _show_the_first_window(root: Path) -> int:
-    from ui.single_instance import already_open_words, wake_first
+def _show_the_first_window(claim: WindowClaim) -> str:
+    """Bring the data folder's window to the front, or say where it is (``SILENT``); ``MINE`` when it ended
+    meanwhile and this start opens the window."""
+    from ui.single_instance import SILENT, already_open_words, take_or_wake
 
-    log.info("a second start on this data folder: the open window is brought to the front")
-    if not wake_first(root):
+    done = take_or_wake(claim)
+    log.info("a second start on this data folder: %s", done)
+    if done == SILENT:
         from PySide6.QtWidgets import QMessageBox
 
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            install_language(app, choose_language(stored_language(root)))
+            install_language(app, choose_language(stored_language(claim.root)))
         QMessageBox.information(None, "Teleavis", already_open_words())
-    return 0
+    return done
 
 
 def _run(app: QApplication, root: Path, argv: list[str], claim: WindowClaim) -> int:

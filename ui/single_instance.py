@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 
 # How long a second start waits for the first window to answer (it may still be starting).
 WAKE_TIMEOUT_S = 4.0
-SHOW = b"show\n"
-SHOWN = b"shown\n"
+ASK = b"show\n"
+ANSWER = b"shown\n"
 
 
 def lock_path(root: Path) -> Path:
@@ -90,9 +90,9 @@ class WindowClaim:
                 connection = socket
 
                 def asked(connection: QLocalSocket = connection) -> None:
-                    if SHOW.strip() in bytes(connection.readAll().data()):
+                    if ASK.strip() in bytes(connection.readAll().data()):
                         window.bring_to_front()
-                        connection.write(SHOWN)
+                        connection.write(ANSWER)
                         connection.flush()
                         connection.disconnectFromServer()
 
@@ -112,27 +112,37 @@ class WindowClaim:
             self._lock = None
 
 
-def wake_first(root: Path, timeout_s: float = WAKE_TIMEOUT_S) -> bool:
-    """Ask the window that holds ``root`` to come to the front; False when it did not answer in time
-    (still starting: its passphrase, the first-start wizard)."""
+# What a start that found the data folder's window claimed does (take_or_wake).
+MINE, SHOWN, SILENT = "mine", "shown", "silent"
+
+
+def take_or_wake(claim: WindowClaim, timeout_s: float = WAKE_TIMEOUT_S) -> str:
+    """``MINE`` when this start is the data folder's window (no other, or the other one ended while this one
+    waited: Teleavis quit and started again at once, its closing still saving); ``SHOWN`` when the other
+    window came to the front; ``SILENT`` when it did not answer in time (still starting: its passphrase,
+    the first-start wizard)."""
+    if claim.take():
+        return MINE
     from PySide6.QtNetwork import QLocalSocket
 
-    name = server_name(root)
+    name = server_name(claim.root)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
+        if claim.take():
+            return MINE
         socket = QLocalSocket()
         socket.connectToServer(name)
         if socket.waitForConnected(250):
-            socket.write(SHOW)
+            socket.write(ASK)
             socket.flush()
             answer = b""
-            while SHOWN not in answer and socket.waitForReadyRead(max(1, int((deadline - time.monotonic()) * 1000))):
+            while ANSWER not in answer and socket.waitForReadyRead(max(1, int((deadline - time.monotonic()) * 1000))):
                 answer += bytes(socket.readAll().data())
             socket.abort()
-            if SHOWN in answer:
-                return True
+            if ANSWER in answer:
+                return SHOWN
         time.sleep(0.2)
-    return False
+    return MINE if claim.take() else SILENT
 
 
 def already_open_words() -> str:

@@ -1710,200 +1710,200 @@ Queue it for sending?</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="588"/>
+        <location filename="../../ui/main_window.py" line="589"/>
         <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
         <translation>Training mode: cases go to a test platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="754"/>
+        <location filename="../../ui/main_window.py" line="755"/>
         <source>Le dossier {id} n&apos;est pas parti : ouvrez-le pour voir pourquoi.</source>
         <translation>Case {id} was not sent: open it to see why.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>&amp;Dossiers</source>
         <extracomment>Message boxes of work that ended under the lock (kind, title, text), shown once unlocked. A digest of what the clipboard held when it was filled while Teleavis was the active application (a name, an INS copied here): not every platform says who owns the clipboard.</extracomment>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>&amp;Envoyer à l&apos;expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>Supprimer le &amp;brouillon…</source>
         <translation>&amp;Delete draft…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="303"/>
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>&amp;Guide d&apos;utilisation</source>
         <translation>&amp;User guide</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>&amp;Diagnostic…</source>
         <translation>&amp;Diagnosis…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>À &amp;propos de Teleavis</source>
         <translation>&amp;About Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>À propos de &amp;Qt</source>
         <translation>About &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>Annuler {edit}</source>
         <extracomment>Edit menu, Ctrl+Z: undoes what was typed in the case (never cancels the case or the request). {edit} is the edit undone, « la saisie de « Nom » ».</extracomment>
         <translation>Undo {edit}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>Annuler la saisie</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>Rétablir {edit}</source>
         <extracomment>Edit menu: types again what Ctrl+Z undid. {edit} is « la saisie de « Nom » ».</extracomment>
         <translation>Redo {edit}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>Rétablir la saisie</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414"/>
+        <location filename="../../ui/main_window.py" line="415"/>
         <source>Sans code, Teleavis ne se verrouille pas quand vous vous absentez : choisissez-en un dans Édition &gt; Réglages, onglet Sécurité.</source>
         <translation>Without a code, Teleavis does not lock while you are away: choose one in Edit &gt; Settings, Security tab.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="424"/>
+        <location filename="../../ui/main_window.py" line="425"/>
         <source>Code de verrouillage enregistré.</source>
         <translation>Lock code saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="496"/>
+        <location filename="../../ui/main_window.py" line="497"/>
         <source>Votre réponse à l&apos;expert n&apos;est pas envoyée ({ids}). Elle est gardée sur ce poste, mais l&apos;expert ne la recevra qu&apos;une fois « Envoyer la réponse » cliqué.</source>
         <translation>Your reply to the expert has not been sent ({ids}). It is kept on this workstation, but the expert will receive it only once “Send the reply” is clicked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="501"/>
+        <location filename="../../ui/main_window.py" line="502"/>
         <source>Des réponses aux experts ne sont pas envoyées ({ids}). Elles sont gardées sur ce poste, mais les experts ne les recevront qu&apos;une fois « Envoyer la réponse » cliqué.</source>
         <translation>Replies to the experts have not been sent ({ids}). They are kept on this workstation, but the experts will receive them only once “Send the reply” is clicked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="509"/>
+        <location filename="../../ui/main_window.py" line="510"/>
         <source>Un envoi à la plateforme n&apos;est pas encore parti : il partira à la prochaine ouverture de Teleavis. Pour qu&apos;il parte dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>A case or a reply to the expert has not left for the platform yet: it will leave the next time Teleavis is opened. To have it leave as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="514"/>
+        <location filename="../../ui/main_window.py" line="515"/>
         <source>{n} envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine ouverture de Teleavis. Pour qu&apos;ils partent dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>{n} cases or replies have not been sent yet: they will be sent the next time Teleavis is opened. To have them sent as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="522"/>
+        <location filename="../../ui/main_window.py" line="523"/>
         <source>Sans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, verrouillez la session de l&apos;ordinateur.</source>
         <translation>Without a lock code, Teleavis does not lock by itself: if you leave it open, lock the computer&apos;s session.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="528"/>
+        <location filename="../../ui/main_window.py" line="529"/>
         <source>Revenir à la réponse</source>
         <translation>Back to the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="528"/>
+        <location filename="../../ui/main_window.py" line="529"/>
         <source>Laisser Teleavis ouvert</source>
         <translation>Leave Teleavis open</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="532"/>
+        <location filename="../../ui/main_window.py" line="533"/>
         <source>Fermer sans l&apos;envoyer</source>
         <translation>Close without sending it</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="532"/>
+        <location filename="../../ui/main_window.py" line="533"/>
         <source>Fermer sans les envoyer</source>
         <translation>Close without sending them</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="534"/>
+        <location filename="../../ui/main_window.py" line="535"/>
         <source>Fermer quand même</source>
         <translation>Close anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="559"/>
+        <location filename="../../ui/main_window.py" line="560"/>
         <source>{name}, dossier {id}</source>
         <translation>{name}, case {id}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="596"/>
+        <location filename="../../ui/main_window.py" line="597"/>
         <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
             <numerusform>%n case sent to the real platform is not followed during training: its answer will come when you leave training mode.</numerusform>
@@ -1911,168 +1911,168 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="647"/>
+        <location filename="../../ui/main_window.py" line="648"/>
         <source>Le dossier n&apos;a pas pu être créé (erreur interne, voir le journal).</source>
         <translation>The case could not be created (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="674"/>
+        <location filename="../../ui/main_window.py" line="675"/>
         <source>Sélectionnez d&apos;abord un brouillon dans la liste.</source>
         <translation>Select a draft in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="686"/>
+        <location filename="../../ui/main_window.py" line="687"/>
         <source>Ce dossier ne peut pas être supprimé : il a été mis en file d&apos;envoi ou envoyé, et la plateforme peut en avoir une copie. Seul un brouillon jamais envoyé se supprime.</source>
         <translation>This case cannot be deleted: it was queued or sent, and the platform may hold a copy. Only a draft never sent can be deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="717"/>
+        <location filename="../../ui/main_window.py" line="718"/>
         <source>Brouillon supprimé.</source>
         <translation>Draft deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="726"/>
+        <location filename="../../ui/main_window.py" line="727"/>
         <source>Le brouillon n&apos;a pas pu être supprimé (erreur interne, voir le journal).</source>
         <translation>The draft could not be deleted (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="763"/>
+        <location filename="../../ui/main_window.py" line="764"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="776"/>
+        <location filename="../../ui/main_window.py" line="777"/>
         <source>Compte rendu de l&apos;expert reçu</source>
         <translation>Expert&apos;s report received</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="777"/>
+        <location filename="../../ui/main_window.py" line="778"/>
         <source>Le compte rendu qui manquait au dossier {id} est arrivé.</source>
         <translation>The missing report of case {id} has arrived.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="781"/>
+        <location filename="../../ui/main_window.py" line="782"/>
         <source>Réponse de l&apos;expert retirée</source>
         <translation>Expert&apos;s answer withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="782"/>
+        <location filename="../../ui/main_window.py" line="783"/>
         <source>La réponse du dossier {id} a été retirée : n&apos;en tenez pas compte.</source>
         <translation>The answer of case {id} was withdrawn: disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="786"/>
+        <location filename="../../ui/main_window.py" line="787"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="787"/>
+        <location filename="../../ui/main_window.py" line="788"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="791"/>
+        <location filename="../../ui/main_window.py" line="792"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="791"/>
+        <location filename="../../ui/main_window.py" line="792"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="796"/>
+        <location filename="../../ui/main_window.py" line="797"/>
         <source>Réponse retirée par la plateforme</source>
         <translation>Answer taken back by the platform</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="797"/>
+        <location filename="../../ui/main_window.py" line="798"/>
         <source>La plateforme a retiré la réponse du dossier {id} : attendez la nouvelle réponse.</source>
         <translation>The platform took back the answer of case {id}: wait for the new answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="803"/>
+        <location filename="../../ui/main_window.py" line="804"/>
         <source>Dossier repris par l&apos;expert</source>
         <translation>Case taken back by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="804"/>
+        <location filename="../../ui/main_window.py" line="805"/>
         <source>L&apos;expert a repris le dossier {id} : sa réponse peut changer.</source>
         <translation>The expert took case {id} back: the answer may change.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="808"/>
+        <location filename="../../ui/main_window.py" line="809"/>
         <source>Question de l&apos;expert retirée</source>
         <translation>Expert&apos;s question withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="809"/>
+        <location filename="../../ui/main_window.py" line="810"/>
         <source>L&apos;expert a retiré une question du dossier {id} : n&apos;en tenez pas compte.</source>
         <translation>The expert withdrew a question of case {id}: disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="815"/>
+        <location filename="../../ui/main_window.py" line="816"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="816"/>
+        <location filename="../../ui/main_window.py" line="817"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="820"/>
+        <location filename="../../ui/main_window.py" line="821"/>
         <source>Réponse à l&apos;expert non envoyée</source>
         <translation>Reply to the expert not sent</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="821"/>
+        <location filename="../../ui/main_window.py" line="822"/>
         <source>La plateforme refuse votre réponse sur le dossier {id} : ouvrez-le pour la corriger.</source>
         <translation>The platform refuses your reply on case {id}: open it to correct it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="826"/>
+        <location filename="../../ui/main_window.py" line="827"/>
         <source>Le dossier {id} demande votre attention.</source>
         <translation>Case {id} needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="853"/>
+        <location filename="../../ui/main_window.py" line="854"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="854"/>
+        <location filename="../../ui/main_window.py" line="855"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="870"/>
+        <location filename="../../ui/main_window.py" line="871"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="872"/>
+        <location filename="../../ui/main_window.py" line="873"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="872"/>
+        <location filename="../../ui/main_window.py" line="873"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="876"/>
-        <location filename="../../ui/main_window.py" line="911"/>
+        <location filename="../../ui/main_window.py" line="877"/>
+        <location filename="../../ui/main_window.py" line="932"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Test platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="901"/>
+        <location filename="../../ui/main_window.py" line="922"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="902"/>
+        <location filename="../../ui/main_window.py" line="923"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -2080,42 +2080,42 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="928"/>
+        <location filename="../../ui/main_window.py" line="949"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="940"/>
+        <location filename="../../ui/main_window.py" line="961"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="961"/>
+        <location filename="../../ui/main_window.py" line="982"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="962"/>
+        <location filename="../../ui/main_window.py" line="983"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="966"/>
+        <location filename="../../ui/main_window.py" line="987"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="976"/>
+        <location filename="../../ui/main_window.py" line="997"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="976"/>
+        <location filename="../../ui/main_window.py" line="997"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="993"/>
+        <location filename="../../ui/main_window.py" line="1014"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -2123,17 +2123,17 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="995"/>
+        <location filename="../../ui/main_window.py" line="1016"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1049"/>
+        <location filename="../../ui/main_window.py" line="1070"/>
         <source>Fin du mode formation</source>
         <translation>Training mode ended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1051"/>
+        <location filename="../../ui/main_window.py" line="1072"/>
         <source>Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la plateforme réelle : vous les trouvez dans la liste, « à corriger ».
 
 Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux qui doivent partir.</source>
@@ -2142,7 +2142,7 @@ Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux
 Check each one (the patient&apos;s real identity, consent), then send those that must go.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1066"/>
+        <location filename="../../ui/main_window.py" line="1087"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
@@ -2838,7 +2838,7 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>WindowClaim</name>
     <message>
-        <location filename="../../ui/single_instance.py" line="141"/>
+        <location filename="../../ui/single_instance.py" line="151"/>
         <source>Teleavis est déjà ouvert sur ce poste. Sa fenêtre est peut-être cachée derrière une autre, ou attend encore votre mot de passe : retrouvez-la dans la barre des tâches.</source>
         <translation>Teleavis is already open on this computer. Its window may be hidden behind another one, or still waiting for your passphrase: find it in the taskbar.</translation>
     </message>

@@ -78,7 +78,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="596"/>
+        <location filename="../../ui/main_window.py" line="597"/>
         <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
             <numerusform>%n dossier envoyé à la plateforme réelle n&apos;est pas suivi pendant la formation : sa réponse arrivera quand vous quitterez le mode formation.</numerusform>
@@ -86,7 +86,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="902"/>
+        <location filename="../../ui/main_window.py" line="923"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n dossier attend une réponse de l&apos;expert au-delà du délai promis.</numerusform>
@@ -94,7 +94,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="993"/>
+        <location filename="../../ui/main_window.py" line="1014"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Rapport enregistré (%n page).</numerusform>

@@ -97,3 +97,34 @@ def test_the_window_opens_again_once_the_first_one_died(set_up: str) -> None:
     again = _first_window("hidden")  # READY: it opened
     again.kill()
     again.communicate(timeout=30)
+
+
+def test_started_again_while_the_window_closes_it_opens_once_the_first_one_ended(set_up: str) -> None:
+    """Quit, then the icon again at once: the first window is still closing (saving what was typed, freeing
+    the camera), no longer listening. The start waits for it and opens, instead of saying it is open."""
+    from PySide6.QtCore import QLockFile
+
+    from app.paths import data_dir
+    from ui.single_instance import lock_path
+
+    closing = QLockFile(str(lock_path(data_dir())))  # held as by a window whose event loop has ended
+    assert closing.tryLock(0)
+    second = subprocess.Popen(
+        [sys.executable, "-m", "app.main"],
+        env={**_env(), "TELEAVIS_READY_MARKER": "1"},  # prints TELEAVIS_READY once its window shows, and quits
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(1.5)
+        closing.unlock()  # the first window's process ends
+        out, err = second.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        second.kill()
+        out, err = second.communicate()
+        pytest.fail(f"the start did not open its window once the first one had ended:\n{out}\n{err[-2000:]}")
+    assert second.returncode == 0, err[-2000:]
+    assert "TELEAVIS_READY" in out
