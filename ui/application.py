@@ -272,7 +272,7 @@ def run(argv: list[str]) -> int:
     from ui.single_instance import MINE, WindowClaim
 
     claim = WindowClaim(root)
-    if not claim.take() and _show_the_first_window(claim) != MINE:
+    if not claim.take() and _show_the_first_window(claim, training="--training" in argv) != MINE:
         return 0
     try:
         return _run(app, root, argv, claim)
@@ -280,12 +280,12 @@ def run(argv: list[str]) -> int:
         claim.release()
 
 
-def _show_the_first_window(claim: WindowClaim) -> str:
+def _show_the_first_window(claim: WindowClaim, *, training: bool) -> str:
     """Bring the data folder's window to the front, or say where it is (``SILENT``); ``MINE`` when it ended
     meanwhile and this start opens the window."""
     from ui.single_instance import SILENT, already_open_words, take_or_wake
 
-    done = take_or_wake(claim)
+    done = take_or_wake(claim, training=training)
     log.info("a second start on this data folder: %s", done)
     if done == SILENT:
         from PySide6.QtWidgets import QMessageBox

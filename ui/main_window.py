@@ -604,6 +604,21 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(training)
         return training
 
+    def training_asked(self) -> None:
+        """``teleavis --training`` started while this window is open out of training mode: said, not done
+        from outside (turning it on holds the real cases waiting to leave, behind the lock's code). Else a
+        trainee would make a fictitious patient's case in the real window, and send it to a real expert."""
+        if self._closed or self._show_banner():
+            return
+        self.tell(
+            "information",
+            "Teleavis",
+            self.tr(
+                "Teleavis est déjà ouvert, hors mode formation : les dossiers faits ici partent vers un expert "
+                "réel. Pour vous former, quittez-le (Dossiers > Quitter), puis relancez-le en mode formation."
+            ),
+        )
+
     def bring_to_front(self) -> None:
         """Out of the tray or the task bar, as it was (a maximised window stays maximised), in front."""
         self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 # How long a second start waits for the first window to answer (it may still be starting).
 WAKE_TIMEOUT_S = 4.0
 ASK = b"show\n"
+ASK_TRAINING = b"show training\n"  # teleavis --training
 ANSWER = b"shown\n"
 
 
@@ -74,6 +75,7 @@ class WindowClaim:
 
     def serve(self, window: MainWindow) -> None:
         """Listen for a second start, and bring ``window`` to the front when one comes."""
+        from PySide6.QtCore import QTimer
         from PySide6.QtNetwork import QLocalServer
 
         name = server_name(self.root)
@@ -90,11 +92,14 @@ class WindowClaim:
                 connection = socket
 
                 def asked(connection: QLocalSocket = connection) -> None:
-                    if ASK.strip() in bytes(connection.readAll().data()):
+                    asked_for = bytes(connection.readAll().data())
+                    if ASK.strip() in asked_for:
                         window.bring_to_front()
                         connection.write(ANSWER)
                         connection.flush()
                         connection.disconnectFromServer()
+                        if b"training" in asked_for:  # (after the answer: it may open a message box)
+                            QTimer.singleShot(0, window.training_asked)
 
                 connection.readyRead.connect(asked)
                 connection.disconnected.connect(connection.deleteLater)
@@ -116,11 +121,12 @@ class WindowClaim:
 MINE, SHOWN, SILENT = "mine", "shown", "silent"
 
 
-def take_or_wake(claim: WindowClaim, timeout_s: float = WAKE_TIMEOUT_S) -> str:
+def take_or_wake(claim: WindowClaim, *, training: bool = False, timeout_s: float = WAKE_TIMEOUT_S) -> str:
     """``MINE`` when this start is the data folder's window (no other, or the other one ended while this one
     waited: Teleavis quit and started again at once, its closing still saving); ``SHOWN`` when the other
     window came to the front; ``SILENT`` when it did not answer in time (still starting: its passphrase,
-    the first-start wizard)."""
+    the first-start wizard). ``training``: ``teleavis --training`` (the window says so if it is not in
+    training mode)."""
     if claim.take():
         return MINE
     from PySide6.QtNetwork import QLocalSocket
@@ -133,7 +139,7 @@ def take_or_wake(claim: WindowClaim, timeout_s: float = WAKE_TIMEOUT_S) -> str:
         socket = QLocalSocket()
         socket.connectToServer(name)
         if socket.waitForConnected(250):
-            socket.write(ASK)
+            socket.write(ASK_TRAINING if training else ASK)
             socket.flush()
             answer = b""
             while ANSWER not in answer and socket.waitForReadyRead(max(1, int((deadline - time.monotonic()) * 1000))):

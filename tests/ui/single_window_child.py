@@ -1,6 +1,6 @@
 """Child of the one-window test: the window as ``teleavis`` opens it, then put out of sight as a nurse
 leaves it (``hidden``: in the tray; ``minimised``: in the task bar); prints ``READY`` once it is, then,
-when something brings it back, how it came back, and quits."""
+when something brings it back, how it came back (and, ``told``, once it said something: what), and quits."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from ui import application
 from ui.main_window import MainWindow
 
 how = sys.argv[1]
+wait_told = sys.argv[2:] == ["told"]
+told: list[str] = []
+MainWindow.tell = lambda _self, _kind, _title, text: told.append(text)  # type: ignore[method-assign,assignment]
 
 
 def window() -> MainWindow:
@@ -42,10 +45,11 @@ def back() -> bool:
 
 
 def look() -> None:
-    if back():
+    if back() and (told or not wait_told):
         shown = window()
         maximised = bool(shown.windowState() & Qt.WindowState.WindowMaximized)
-        print(json.dumps({"back": True, "locked": shown.locked(), "maximised": maximised}), flush=True)
+        said = {"told": told} if wait_told else {}
+        print(json.dumps({"back": True, "locked": shown.locked(), "maximised": maximised, **said}), flush=True)
         watch.stop()
         QApplication.quit()
 

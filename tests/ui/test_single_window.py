@@ -23,9 +23,9 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", **ENV}
 
 
-def _first_window(how: str) -> subprocess.Popen[str]:
+def _first_window(how: str, *more: str) -> subprocess.Popen[str]:
     first = subprocess.Popen(
-        [sys.executable, "-m", "tests.ui.single_window_child", how],
+        [sys.executable, "-m", "tests.ui.single_window_child", how, *more],
         env=_env(),
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
@@ -41,12 +41,12 @@ def _first_window(how: str) -> subprocess.Popen[str]:
     return first
 
 
-def _second_start() -> tuple[subprocess.CompletedProcess[str] | None, float]:
+def _second_start(*argv: str) -> tuple[subprocess.CompletedProcess[str] | None, float]:
     """``teleavis`` again, as the icon starts it; None when it was still running after 30 s (a second window)."""
     began = time.monotonic()
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "app.main"],
+            [sys.executable, "-m", "app.main", *argv],
             env=_env(),
             cwd=ROOT,
             stdin=subprocess.DEVNULL,
@@ -128,3 +128,20 @@ def test_started_again_while_the_window_closes_it_opens_once_the_first_one_ended
         pytest.fail(f"the start did not open its window once the first one had ended:\n{out}\n{err[-2000:]}")
     assert second.returncode == 0, err[-2000:]
     assert "TELEAVIS_READY" in out
+
+
+def test_teleavis_training_started_beside_a_real_window_says_it_is_not_in_training(set_up: str) -> None:
+    """The training shortcut clicked while the real window sits in the tray: it comes to the front, and says
+    that it is not in training mode (a trainee's fictitious patient would go to a real expert)."""
+    url = run_process("config", "set", "platform.url", "https://plateforme.example.org/fhir", env=ENV)
+    assert url.code == 0, url.err
+    first = _first_window("hidden", "told")
+    try:
+        second, _took = _second_start("--training")
+        assert second is not None and second.returncode == 0
+        out, err = first.communicate(timeout=30)
+    finally:
+        first.kill()
+    assert first.returncode == 0, err[-2000:]
+    shown = json.loads(out.strip().splitlines()[-1])
+    assert shown["back"] and len(shown["told"]) == 1 and "hors mode formation" in shown["told"][0]
