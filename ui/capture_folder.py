@@ -154,6 +154,7 @@ class DeviceFolderDialog(QDialog):
         label.setWordWrap(True)
         layout.addWidget(label)
         self.list = QListWidget()
+        self.list.setAccessibleName(self.tr("Fichiers du dossier de l'appareil"))
         # A line may say for whom the device recorded a file: wrapped to the list's width, never cut.
         self.list.setWordWrap(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

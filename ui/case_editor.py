@@ -267,6 +267,9 @@ class CaseEditor(QWidget):
         else:
             caption = QLabel(label.replace("&", "&&"))
             caption.setBuddy(binding.widget)
+            # The caption is not the field's sibling (the field sits in its holder, over its problem line):
+            # a screen reader finds no name through the buddy alone, so the field carries it itself.
+            binding.widget.setAccessibleName(label.rstrip(" :*").rstrip())
             if isinstance(form, QFormLayout):  # short labels beside their fields
                 form.addRow(caption, holder)
             else:  # the specialty form's questions: sentences above their answers, wrapped, nothing cut
@@ -334,6 +337,7 @@ class CaseEditor(QWidget):
         # The first given name is an identity trait of its own: a composed one may be written with a
         # space on the document, and the platform compares it with the national identity's.
         form.addRow(self.tr("Premier prénom :"), self.first_given)
+        self.first_given.setAccessibleName(self.tr("Premier prénom"))
         self.first_given_note = _hint(
             form,
             self.tr(

@@ -24,6 +24,7 @@ class ChecklistPanel(QWidget):
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
         self.items = QListWidget()
+        self.items.setAccessibleName(self.tr("Ce qu'il reste à faire avant l'envoi"))
         self.items.setWordWrap(True)
         self.items.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.items.setToolTip(self.tr("Entrée ou double-clic : aller au champ (F6 : élément suivant)"))

@@ -241,6 +241,7 @@ class FollowView(QWidget):
         #: answer whose only PDFs are damaged leaves the case « à lire ».
         self._answer_readable = True
         self.expert_images = QListWidget()
+        self.expert_images.setAccessibleName(self.tr("Images jointes par l'expert"))
         self.expert_images.setViewMode(QListWidget.ViewMode.IconMode)
         self.expert_images.setIconSize(QSize(96, 96))
         self.expert_images.setResizeMode(QListWidget.ResizeMode.Adjust)
@@ -275,6 +276,7 @@ class FollowView(QWidget):
         self.question_box = QGroupBox(self.tr("Question de l'expert"))
         question_layout = QVBoxLayout(self.question_box)
         self.conversation = Conversation()
+        self.conversation.setAccessibleName(self.tr("Questions de l'expert et vos réponses"))
         self.conversation.setWordWrap(True)
         # A long question (a page of it) is one tall item: scrolled by the pixel, not by the item (whose
         # end was then out of reach), and wrapped again to the list's width when it changes.
@@ -344,6 +346,7 @@ class FollowView(QWidget):
         history_box = QGroupBox(self.tr("Historique"))
         history_layout = QVBoxLayout(history_box)
         self.history = QListWidget()
+        self.history.setAccessibleName(self.tr("Historique du dossier"))
         history_layout.addWidget(self.history)
         self.report_button = QPushButton(self.tr("Rapport PDF du dossier…"))
         self.report_button.clicked.connect(lambda: self.case and self.export_pdf.emit(self.case.id))

@@ -423,6 +423,7 @@ class Worklist(QWidget):
                 "code Teleavis, celui qui suit « dossier » en haut du dossier ouvert."
             )
         )
+        self.search.setAccessibleName(self.tr("Rechercher un dossier"))
         self.search.setClearButtonEnabled(True)
         # Wide enough for its hint in either language (it was cut in French).
         self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 40)
@@ -444,6 +445,7 @@ class Worklist(QWidget):
         layout.addWidget(self.notice)
 
         self.table = WorklistTable(self.model)
+        self.table.setAccessibleName(self.tr("Liste des dossiers"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

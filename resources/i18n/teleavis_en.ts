@@ -338,120 +338,120 @@
         <translation>Specialty form</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="287"/>
+        <location filename="../../ui/case_editor.py" line="290"/>
         <source>1. Consentement du patient</source>
         <translation>1. Patient&apos;s consent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="292"/>
+        <location filename="../../ui/case_editor.py" line="295"/>
         <source>Avant tout, demandez au patient s&apos;il accepte que son dossier et ses photos soient envoyés à un médecin expert. Le reste du dossier s&apos;ouvre ensuite.</source>
         <translation>First of all, ask the patient whether they agree to their case and photos being sent to an expert physician. The rest of the case opens afterwards.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="298"/>
+        <location filename="../../ui/case_editor.py" line="301"/>
         <source>Le patient accepte la télé-expertise</source>
         <translation>The patient agrees to tele-expertise</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="299"/>
+        <location filename="../../ui/case_editor.py" line="302"/>
         <source>Consentement :</source>
         <translation>Consent:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="300"/>
-        <location filename="../../ui/case_editor.py" line="344"/>
-        <location filename="../../ui/case_editor.py" line="416"/>
-        <location filename="../../ui/case_editor.py" line="603"/>
+        <location filename="../../ui/case_editor.py" line="303"/>
+        <location filename="../../ui/case_editor.py" line="348"/>
+        <location filename="../../ui/case_editor.py" line="420"/>
+        <location filename="../../ui/case_editor.py" line="607"/>
         <source>JJ/MM/AAAA</source>
         <translation>YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="301"/>
+        <location filename="../../ui/case_editor.py" line="304"/>
         <source>Date du consentement :</source>
         <translation>Consent date:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="302"/>
+        <location filename="../../ui/case_editor.py" line="305"/>
         <source>Nom de la personne qui l&apos;a recueilli</source>
         <translation>Name of the person who recorded it</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="304"/>
+        <location filename="../../ui/case_editor.py" line="307"/>
         <source>Recueilli par :</source>
         <translation>Recorded by:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="318"/>
+        <location filename="../../ui/case_editor.py" line="321"/>
         <source>2. Patient</source>
         <translation>2. Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="323"/>
+        <location filename="../../ui/case_editor.py" line="326"/>
         <source>Tel que sur la pièce d&apos;identité</source>
         <translation>As on the identity document</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="324"/>
+        <location filename="../../ui/case_editor.py" line="327"/>
         <source>Nom de naissance :</source>
         <translation>Birth name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="325"/>
+        <location filename="../../ui/case_editor.py" line="328"/>
         <source>Facultatif</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="326"/>
+        <location filename="../../ui/case_editor.py" line="329"/>
         <source>Nom utilisé :</source>
         <translation>Used name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="329"/>
+        <location filename="../../ui/case_editor.py" line="332"/>
         <source>Nom d&apos;usage, ex. celui de l&apos;époux : il ne s&apos;écrit jamais dans le nom de naissance.</source>
         <translation>The name the patient goes by, e.g. the spouse&apos;s: never written into the birth name.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="331"/>
+        <location filename="../../ui/case_editor.py" line="334"/>
         <source>Tous, dans l&apos;ordre de la pièce d&apos;identité</source>
         <translation>All of them, in the identity document&apos;s order</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="333"/>
+        <location filename="../../ui/case_editor.py" line="336"/>
         <source>Prénoms de naissance :</source>
         <translation>Birth given names:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="336"/>
+        <location filename="../../ui/case_editor.py" line="339"/>
         <source>Premier prénom :</source>
         <translation>First given name:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="340"/>
+        <location filename="../../ui/case_editor.py" line="344"/>
         <source>Si le premier prénom est composé sans trait d&apos;union sur la pièce (ex. Marie Thérèse), choisissez-le ici.</source>
         <translation>If the first given name is compound without a hyphen on the document (e.g. Marie Thérèse), choose it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="345"/>
+        <location filename="../../ui/case_editor.py" line="349"/>
         <source>Date de naissance :</source>
         <translation>Date of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="346"/>
+        <location filename="../../ui/case_editor.py" line="350"/>
         <source>code INSEE, ex. 75056</source>
         <translation>INSEE code, e.g. 75056</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="351"/>
+        <location filename="../../ui/case_editor.py" line="355"/>
         <source>Lieu de naissance :</source>
         <translation>Place of birth:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="446"/>
+        <location filename="../../ui/case_editor.py" line="450"/>
         <source>Commune de naissance ; né à l&apos;étranger : 99 + code du pays (ex. 99134).</source>
         <translation>The commune of birth; born abroad: 99 + the country code (e.g. 99134).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="359"/>
+        <location filename="../../ui/case_editor.py" line="363"/>
         <source>Non renseigné</source>
         <translation>Not given</translation>
     </message>
@@ -462,258 +462,263 @@
         <translation>change to “{field}”</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="360"/>
+        <location filename="../../ui/case_editor.py" line="340"/>
+        <source>Premier prénom</source>
+        <translation>First given name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_editor.py" line="364"/>
         <source>Femme</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="361"/>
+        <location filename="../../ui/case_editor.py" line="365"/>
         <source>Homme</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="362"/>
+        <location filename="../../ui/case_editor.py" line="366"/>
         <source>Autre</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="365"/>
+        <location filename="../../ui/case_editor.py" line="369"/>
         <source>Sexe :</source>
         <translation>Sex:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="370"/>
+        <location filename="../../ui/case_editor.py" line="374"/>
         <source>Ce dossier a été créé avant le statut de l&apos;identité : il est considéré comme provisoire. Indiquez le statut ci-dessous.</source>
         <translation>This case was created before the identity status existed: it is taken as provisional. Give the status below.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="382"/>
+        <location filename="../../ui/case_editor.py" line="386"/>
         <source>Provisoire (pièce d&apos;identité non contrôlée)</source>
         <translation>Provisional (ID document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="383"/>
+        <location filename="../../ui/case_editor.py" line="387"/>
         <source>Récupérée (INS obtenu par l&apos;INSi, pièce non contrôlée)</source>
         <translation>Recovered (INS from INSi, document not checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="384"/>
+        <location filename="../../ui/case_editor.py" line="388"/>
         <source>Validée (pièce d&apos;identité contrôlée, sans INSi)</source>
         <translation>Validated (ID document checked, no INSi)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="385"/>
+        <location filename="../../ui/case_editor.py" line="389"/>
         <source>Qualifiée (INSi et pièce d&apos;identité contrôlée)</source>
         <translation>Qualified (INSi and ID document checked)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="389"/>
+        <location filename="../../ui/case_editor.py" line="393"/>
         <source>Statut de l&apos;identité :</source>
         <translation>Identity status:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="394"/>
+        <location filename="../../ui/case_editor.py" line="398"/>
         <source>Un trait d&apos;identité ou l&apos;INS a été modifié : l&apos;identité n&apos;a plus le statut qu&apos;elle avait. Vérifiez-la de nouveau (téléservice INSi, pièce d&apos;identité), puis choisissez son statut.</source>
         <translation>An identity trait or the INS was changed: the identity no longer has the status it had. Check it again (INSi service, ID document), then choose its status.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="401"/>
+        <location filename="../../ui/case_editor.py" line="405"/>
         <source>Aucune</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="402"/>
+        <location filename="../../ui/case_editor.py" line="406"/>
         <source>Carte nationale d&apos;identité</source>
         <translation>National identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="403"/>
+        <location filename="../../ui/case_editor.py" line="407"/>
         <source>Passeport</source>
         <translation>Passport</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="404"/>
+        <location filename="../../ui/case_editor.py" line="408"/>
         <source>Titre de séjour</source>
         <translation>Residence permit</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="405"/>
+        <location filename="../../ui/case_editor.py" line="409"/>
         <source>Livret de famille</source>
         <translation>Family record book</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="406"/>
+        <location filename="../../ui/case_editor.py" line="410"/>
         <source>Extrait d&apos;acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="409"/>
+        <location filename="../../ui/case_editor.py" line="413"/>
         <source>Carte d&apos;identité</source>
         <translation>Identity card</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="409"/>
+        <location filename="../../ui/case_editor.py" line="413"/>
         <source>Acte de naissance</source>
         <translation>Birth certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="414"/>
+        <location filename="../../ui/case_editor.py" line="418"/>
         <source>Pièce d&apos;identité contrôlée :</source>
         <translation>ID document checked:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="418"/>
+        <location filename="../../ui/case_editor.py" line="422"/>
         <source>Contrôlée le :</source>
         <translation>Checked on:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="420"/>
+        <location filename="../../ui/case_editor.py" line="424"/>
         <source>15 caractères, obtenus par le téléservice INSi</source>
         <translation>15 characters, obtained from the INSi teleservice</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="425"/>
+        <location filename="../../ui/case_editor.py" line="429"/>
         <source>Matricule INS :</source>
         <translation>INS number:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="430"/>
+        <location filename="../../ui/case_editor.py" line="434"/>
         <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée ; sinon, c&apos;est l&apos;identifiant local qui l&apos;est.</source>
         <translation>The INS is sent to the expert only when the identity is qualified; otherwise the local id is sent.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="434"/>
+        <location filename="../../ui/case_editor.py" line="438"/>
         <source>Si l&apos;INS n&apos;est pas connu</source>
         <translation>If the INS is not known</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="435"/>
+        <location filename="../../ui/case_editor.py" line="439"/>
         <source>Identifiant local :</source>
         <translation>Local id:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="444"/>
+        <location filename="../../ui/case_editor.py" line="448"/>
         <source>Pays de naissance (nom INSEE) : {country}.</source>
         <translation>Country of birth (INSEE name, in French): {country}.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="461"/>
+        <location filename="../../ui/case_editor.py" line="465"/>
         <source>3. Demande</source>
         <translation>3. Request</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="467"/>
+        <location filename="../../ui/case_editor.py" line="471"/>
         <source>Spécialité :</source>
         <translation>Specialty:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="469"/>
+        <location filename="../../ui/case_editor.py" line="473"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="470"/>
+        <location filename="../../ui/case_editor.py" line="474"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="471"/>
+        <location filename="../../ui/case_editor.py" line="475"/>
         <source>Priorité :</source>
         <translation>Priority:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="472"/>
+        <location filename="../../ui/case_editor.py" line="476"/>
         <source>La question posée à l&apos;expert</source>
         <translation>The question for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="476"/>
+        <location filename="../../ui/case_editor.py" line="480"/>
         <source>Question :</source>
         <translation>Question:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="477"/>
+        <location filename="../../ui/case_editor.py" line="481"/>
         <source>Histoire, examen, durée, évolution</source>
         <translation>History, findings, duration, evolution</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="481"/>
+        <location filename="../../ui/case_editor.py" line="485"/>
         <source>Résumé clinique :</source>
         <translation>Clinical summary:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="483"/>
+        <location filename="../../ui/case_editor.py" line="487"/>
         <source>ex. œil énucléé</source>
         <translation>e.g. enucleated eye</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="486"/>
+        <location filename="../../ui/case_editor.py" line="490"/>
         <source>À remplir seulement si un œil ne peut pas être photographié : l&apos;expert lit cette raison avec les images.</source>
         <translation>Fill in only if one eye cannot be photographed: the expert reads this reason with the images.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="490"/>
+        <location filename="../../ui/case_editor.py" line="494"/>
         <source>Un seul œil, pourquoi ?</source>
         <translation>One eye only, why?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="495"/>
+        <location filename="../../ui/case_editor.py" line="499"/>
         <source>Traitements en cours</source>
         <translation>Current treatments</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="498"/>
+        <location filename="../../ui/case_editor.py" line="502"/>
         <source>Médicament</source>
         <translation>Medicine</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="498"/>
+        <location filename="../../ui/case_editor.py" line="502"/>
         <source>Posologie</source>
         <translation>Dosage</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="507"/>
+        <location filename="../../ui/case_editor.py" line="511"/>
         <source>Ajouter un traitement</source>
         <translation>Add a treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="509"/>
+        <location filename="../../ui/case_editor.py" line="513"/>
         <source>Retirer le traitement choisi</source>
         <translation>Remove the selected treatment</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="545"/>
+        <location filename="../../ui/case_editor.py" line="549"/>
         <source>4. Formulaire : {specialty}</source>
         <translation>4. Form: {specialty}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="583"/>
+        <location filename="../../ui/case_editor.py" line="587"/>
         <source>Oui</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="584"/>
+        <location filename="../../ui/case_editor.py" line="588"/>
         <source>Non</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="594"/>
+        <location filename="../../ui/case_editor.py" line="598"/>
         <source>un nombre entier</source>
         <translation>a whole number</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="598"/>
+        <location filename="../../ui/case_editor.py" line="602"/>
         <source>un nombre (virgule permise)</source>
         <translation>a number (decimals allowed)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="885"/>
+        <location filename="../../ui/case_editor.py" line="889"/>
         <source>erreur interne, voir le journal</source>
         <extracomment>The checked traits as the case was opened: a trait changed from one of them (not one filled where there was none, the INS typed after the status was chosen) takes the status back.</extracomment>
         <translation>internal error, see the log</translation>
     </message>
     <message>
-        <location filename="../../ui/case_editor.py" line="910"/>
+        <location filename="../../ui/case_editor.py" line="914"/>
         <source>Les dernières modifications du dossier {id} n&apos;ont pas pu être enregistrées ({words}) ; elles sont gardées jusqu&apos;à la fermeture de Teleavis : rouvrez ce dossier pour les enregistrer.</source>
         <translation>The last changes to case {id} could not be saved ({words}); they are kept until Teleavis is closed: open that case again to save them.</translation>
     </message>
@@ -861,22 +866,27 @@ Queue it for sending?</translation>
 <context>
     <name>ChecklistPanel</name>
     <message>
-        <location filename="../../ui/checklist.py" line="29"/>
+        <location filename="../../ui/checklist.py" line="27"/>
+        <source>Ce qu&apos;il reste à faire avant l&apos;envoi</source>
+        <translation>What is left to do before sending</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist.py" line="30"/>
         <source>Entrée ou double-clic : aller au champ (F6 : élément suivant)</source>
         <translation>Enter or double-click: go to the field (F6: next item)</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist.py" line="42"/>
+        <location filename="../../ui/checklist.py" line="43"/>
         <source>Envoyer à l&apos;expert</source>
         <translation>Send to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist.py" line="43"/>
+        <location filename="../../ui/checklist.py" line="44"/>
         <source>Vérifier et envoyer le dossier (Ctrl+Entrée)</source>
         <translation>Check and send the case (Ctrl+Enter)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/checklist.py" line="59"/>
+        <location filename="../../ui/checklist.py" line="60"/>
         <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
         <translation>
             <numerusform>%n item still to complete before sending:</numerusform>
@@ -884,7 +894,7 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/checklist.py" line="61"/>
+        <location filename="../../ui/checklist.py" line="62"/>
         <source>Dossier complet : il peut partir.</source>
         <translation>Case complete: it can be sent.</translation>
     </message>
@@ -923,18 +933,23 @@ Queue it for sending?</translation>
         <translation>No image in the device folder ({folder}): check that the device exported the pictures.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="197"/>
+        <location filename="../../ui/capture_folder.py" line="157"/>
+        <source>Fichiers du dossier de l&apos;appareil</source>
+        <translation>Files in the device&apos;s folder</translation>
+    </message>
+    <message>
+        <location filename="../../ui/capture_folder.py" line="198"/>
         <source>&amp;Importer</source>
         <extracomment>Each file&apos;s size and modification time as listed: one changed before it is imported is refused (ui/capture_work.py ``import_file``). The files whose device recorded them for another patient than the case&apos;s (not ticked for it).</extracomment>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="198"/>
+        <location filename="../../ui/capture_folder.py" line="199"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_folder.py" line="223"/>
+        <location filename="../../ui/capture_folder.py" line="224"/>
         <source>⚠ L&apos;appareil l&apos;a enregistrée pour {who}, pas pour le patient de ce dossier : non cochée. Cochez-la seulement si vous avez vérifié que c&apos;est bien lui.</source>
         <translation>⚠ The device recorded it for {who}, not for this case&apos;s patient: not ticked. Tick it only once you have checked it is this patient.</translation>
     </message>
@@ -1069,335 +1084,350 @@ Queue it for sending?</translation>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="248"/>
+        <location filename="../../ui/follow_view.py" line="249"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
-        <extracomment>Whether anything of the answer shown can be read (its conclusion, a PDF shown, a picture): an answer whose only PDFs are damaged leaves the case « à lire ».</extracomment>
         <translation>Images attached by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="867"/>
+        <location filename="../../ui/follow_view.py" line="870"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="253"/>
+        <location filename="../../ui/follow_view.py" line="254"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="258"/>
+        <location filename="../../ui/follow_view.py" line="259"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="259"/>
+        <location filename="../../ui/follow_view.py" line="260"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="871"/>
+        <location filename="../../ui/follow_view.py" line="874"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="275"/>
+        <location filename="../../ui/follow_view.py" line="276"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="285"/>
+        <location filename="../../ui/follow_view.py" line="244"/>
+        <source>Images jointes par l&apos;expert</source>
+        <extracomment>Whether anything of the answer shown can be read (its conclusion, a PDF shown, a picture): an answer whose only PDFs are damaged leaves the case « à lire ».</extracomment>
+        <translation>Images attached by the expert</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="279"/>
+        <source>Questions de l&apos;expert et vos réponses</source>
+        <translation>The expert&apos;s questions and your replies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="287"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="298"/>
+        <location filename="../../ui/follow_view.py" line="300"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="302"/>
+        <location filename="../../ui/follow_view.py" line="304"/>
         <source>Retirer les images</source>
         <translation>Remove the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="306"/>
+        <location filename="../../ui/follow_view.py" line="308"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="335"/>
+        <location filename="../../ui/follow_view.py" line="337"/>
         <source>Votre demande</source>
         <translation>Your request</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="344"/>
+        <location filename="../../ui/follow_view.py" line="346"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="348"/>
+        <location filename="../../ui/follow_view.py" line="349"/>
+        <source>Historique du dossier</source>
+        <translation>Case history</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="351"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="438"/>
+        <location filename="../../ui/follow_view.py" line="441"/>
         <source>État : {state}</source>
         <extracomment>The answer&apos;s files as sorted and shown, and what they were sorted from (the case, its answer&apos;s files and PDFs): shown again only when that changes.</extracomment>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="442"/>
+        <location filename="../../ui/follow_view.py" line="445"/>
         <source>Pourquoi il n&apos;est pas parti : {words}</source>
         <translation>Why it has not left: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="448"/>
+        <location filename="../../ui/follow_view.py" line="451"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="452"/>
+        <location filename="../../ui/follow_view.py" line="455"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="470"/>
+        <location filename="../../ui/follow_view.py" line="473"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="481"/>
+        <location filename="../../ui/follow_view.py" line="484"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="481"/>
+        <location filename="../../ui/follow_view.py" line="484"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="484"/>
+        <location filename="../../ui/follow_view.py" line="487"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="491"/>
+        <location filename="../../ui/follow_view.py" line="494"/>
         <source>{when}, en attente d&apos;envoi</source>
         <translation>{when}, waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="493"/>
+        <location filename="../../ui/follow_view.py" line="496"/>
         <source>{when}, non envoyée (refusée par la plateforme, voir ci-dessus)</source>
         <translation>{when}, not sent (refused by the platform, see above)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="496"/>
+        <location filename="../../ui/follow_view.py" line="499"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="498"/>
+        <location filename="../../ui/follow_view.py" line="501"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="515"/>
+        <location filename="../../ui/follow_view.py" line="518"/>
         <source>Ce dossier a été envoyé à la plateforme d&apos;essai, pendant le mode formation : votre réponse ne peut pas partir vers son expert. S&apos;il s&apos;agit d&apos;un vrai patient, refaites une demande.</source>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="560"/>
+        <location filename="../../ui/follow_view.py" line="563"/>
         <source>Le dossier n&apos;attend plus de réponse de votre part : la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
         <translation>The case no longer waits for a reply from you: the reply begun above has not left and cannot leave. Erase it, or keep it in case the expert asks a new question.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="586"/>
+        <location filename="../../ui/follow_view.py" line="589"/>
         <source>Envoyé à la plateforme réelle : ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
         <translation>Sent to the real platform: this case is not followed during training mode. The expert&apos;s answer and questions will come once training mode is turned off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="591"/>
+        <location filename="../../ui/follow_view.py" line="594"/>
         <source>Envoyé à la plateforme d&apos;essai pendant le mode formation : ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
         <translation>Sent to the test platform in training mode: this case is no longer followed, no answer will come.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="733"/>
+        <location filename="../../ui/follow_view.py" line="736"/>
         <source>(pas de conclusion écrite : voir les documents joints)</source>
         <translation>(no written conclusion: see the attached documents)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="735"/>
+        <location filename="../../ui/follow_view.py" line="738"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="739"/>
+        <location filename="../../ui/follow_view.py" line="742"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="743"/>
+        <location filename="../../ui/follow_view.py" line="746"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="777"/>
+        <location filename="../../ui/follow_view.py" line="780"/>
         <source>Rien de cette réponse ne peut être lu ici : le dossier reste « à lire ».</source>
         <translation>Nothing of this answer can be read here: the case stays “to read”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="799"/>
+        <location filename="../../ui/follow_view.py" line="802"/>
         <source>Le document « {title} » joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The document “{title}” the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="803"/>
+        <location filename="../../ui/follow_view.py" line="806"/>
         <source>Le compte rendu joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The report the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="816"/>
+        <location filename="../../ui/follow_view.py" line="819"/>
         <source>Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="820"/>
+        <location filename="../../ui/follow_view.py" line="823"/>
         <source>Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="835"/>
+        <location filename="../../ui/follow_view.py" line="838"/>
         <source>Document {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="841"/>
+        <location filename="../../ui/follow_view.py" line="844"/>
         <source>L&apos;expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="858"/>
+        <location filename="../../ui/follow_view.py" line="861"/>
         <source>Ouvrir le document choisi</source>
         <translation>Open the chosen document</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="859"/>
+        <location filename="../../ui/follow_view.py" line="862"/>
         <source>Imprimer le document choisi…</source>
         <translation>Print the chosen document…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="862"/>
+        <location filename="../../ui/follow_view.py" line="865"/>
         <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The document is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="868"/>
+        <location filename="../../ui/follow_view.py" line="871"/>
         <source>Imprimer le compte rendu…</source>
         <translation>Print the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="889"/>
+        <location filename="../../ui/follow_view.py" line="892"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="948"/>
+        <location filename="../../ui/follow_view.py" line="951"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="957"/>
+        <location filename="../../ui/follow_view.py" line="960"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="981"/>
+        <location filename="../../ui/follow_view.py" line="984"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1004"/>
+        <location filename="../../ui/follow_view.py" line="1007"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1025"/>
+        <location filename="../../ui/follow_view.py" line="1028"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1037"/>
+        <location filename="../../ui/follow_view.py" line="1040"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le document reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The document can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1039"/>
+        <location filename="../../ui/follow_view.py" line="1042"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1050"/>
+        <location filename="../../ui/follow_view.py" line="1053"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1109"/>
+        <location filename="../../ui/follow_view.py" line="1112"/>
         <source>Question : {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1110"/>
+        <location filename="../../ui/follow_view.py" line="1113"/>
         <source>Résumé clinique : {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1170"/>
+        <location filename="../../ui/follow_view.py" line="1173"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1225"/>
-        <location filename="../../ui/follow_view.py" line="1233"/>
+        <location filename="../../ui/follow_view.py" line="1228"/>
+        <location filename="../../ui/follow_view.py" line="1236"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1246"/>
+        <location filename="../../ui/follow_view.py" line="1249"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1247"/>
+        <location filename="../../ui/follow_view.py" line="1250"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1276"/>
+        <location filename="../../ui/follow_view.py" line="1279"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1357"/>
+        <location filename="../../ui/follow_view.py" line="1360"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1359"/>
+        <location filename="../../ui/follow_view.py" line="1362"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1363"/>
+        <location filename="../../ui/follow_view.py" line="1366"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1379"/>
+        <location filename="../../ui/follow_view.py" line="1382"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1167"/>
+        <location filename="../../ui/follow_view.py" line="1170"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1405,27 +1435,27 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="303"/>
+        <location filename="../../ui/follow_view.py" line="305"/>
         <source>Retire les images jointes ; le texte de la réponse est gardé.</source>
         <translation>Removes the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1116"/>
+        <location filename="../../ui/follow_view.py" line="1119"/>
         <source>Images ({n}) : {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1175"/>
+        <location filename="../../ui/follow_view.py" line="1178"/>
         <source>image de la réponse refusée : elle part avec celle-ci</source>
         <translation>image of the refused reply: it goes with this one</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1216"/>
+        <location filename="../../ui/follow_view.py" line="1219"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1348"/>
+        <location filename="../../ui/follow_view.py" line="1351"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -2851,17 +2881,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="430"/>
+        <location filename="../../ui/worklist.py" line="431"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="431"/>
+        <location filename="../../ui/worklist.py" line="432"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="565"/>
+        <location filename="../../ui/worklist.py" line="567"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Searching every case, whatever the filter: %n case found.</numerusform>
@@ -2880,72 +2910,82 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>Finds a patient by name, by INS (with or without spaces), by the file number your organisation gives them (with or without its dash: D-2291, D2291 or 2291), or a case by its Teleavis code, the one after “case” at the top of the open case.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="569"/>
+        <location filename="../../ui/worklist.py" line="426"/>
+        <source>Rechercher un dossier</source>
+        <translation>Search for a case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="448"/>
+        <source>Liste des dossiers</source>
+        <translation>List of cases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/worklist.py" line="571"/>
         <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier.</source>
         <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS, by your file number or by the case&apos;s Teleavis code.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="576"/>
+        <location filename="../../ui/worklist.py" line="578"/>
         <source>Aucun dossier pour l&apos;instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No cases yet. Create the first one with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="580"/>
+        <location filename="../../ui/worklist.py" line="582"/>
         <source>Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier se crée avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No case in “{filter}”. The others are under “All”; a new case is created with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="592"/>
+        <location filename="../../ui/worklist.py" line="594"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="593"/>
+        <location filename="../../ui/worklist.py" line="595"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="594"/>
+        <location filename="../../ui/worklist.py" line="596"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="595"/>
+        <location filename="../../ui/worklist.py" line="597"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="596"/>
+        <location filename="../../ui/worklist.py" line="598"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="602"/>
+        <location filename="../../ui/worklist.py" line="604"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="655"/>
+        <location filename="../../ui/worklist.py" line="657"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="656"/>
+        <location filename="../../ui/worklist.py" line="658"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="692"/>
+        <location filename="../../ui/worklist.py" line="694"/>
         <source>&amp;Ouvrir</source>
         <translation>&amp;Open</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="694"/>
+        <location filename="../../ui/worklist.py" line="696"/>
         <source>&amp;Supprimer le brouillon…</source>
         <translation>&amp;Delete draft…</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="698"/>
+        <location filename="../../ui/worklist.py" line="700"/>
         <source>Seul un brouillon jamais envoyé se supprime.</source>
         <translation>Only a draft never sent can be deleted.</translation>
     </message>

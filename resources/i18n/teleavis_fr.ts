@@ -26,7 +26,7 @@
 <context>
     <name>ChecklistPanel</name>
     <message numerus="yes">
-        <location filename="../../ui/checklist.py" line="59"/>
+        <location filename="../../ui/checklist.py" line="60"/>
         <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
         <translation>
             <numerusform>Il reste %n élément à compléter avant l&apos;envoi :</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1167"/>
+        <location filename="../../ui/follow_view.py" line="1170"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>
@@ -127,7 +127,7 @@
 <context>
     <name>Worklist</name>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="565"/>
+        <location filename="../../ui/worklist.py" line="567"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier trouvé.</numerusform>

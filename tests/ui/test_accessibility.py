@@ -1,0 +1,65 @@
+"""What a screen reader reads of the window (NVDA, Orca): each control a person reaches by Tab says
+what it is, in French, through Qt's accessibility interface (QAccessibleInterface), not only on screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QAbstractScrollArea, QComboBox, QWidget
+
+from tests.support.ui import activate
+
+#: Containers a reader walks through rather than stops on, and the photo strip (named by its tiles).
+_NOT_CONTROLS = ("QScrollArea", "ImageStrip")
+
+
+def unnamed(root: QWidget) -> list[str]:
+    """The visible controls under ``root`` that Tab reaches and that a screen reader names with nothing."""
+    found = []
+    for widget in root.findChildren(QWidget):
+        tab = widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value
+        if not widget.isVisibleTo(root) or not tab:
+            continue
+        if type(widget).__name__ in _NOT_CONTROLS:
+            continue
+        if isinstance(widget, QAbstractScrollArea) and widget.parent() and isinstance(widget.parent(), QComboBox):
+            continue
+        face = QAccessible.queryAccessibleInterface(widget)
+        assert face is not None
+        if isinstance(widget, QComboBox):
+            # On Linux Qt names a combo box by its value and gives its label as a relation (Orca reads it);
+            # on Windows by its name (NVDA): either, as long as one says what the list is for.
+            labels = [other for other, kind in face.relations() if kind == QAccessible.RelationFlag.Label]
+            if widget.accessibleName() or labels:
+                continue
+        if not face.text(QAccessible.Text.Name).strip():
+            found.append(f"{type(widget).__name__} {widget.toolTip() or widget.property('placeholderText')!r}")
+    return found
+
+
+def test_worklist_and_new_case_controls_each_have_a_name(qtbot: Any, window: Any) -> None:
+    activate(qtbot, window)
+    window.start()
+    assert unnamed(window.worklist) == []
+    search = QAccessible.queryAccessibleInterface(window.worklist.search)
+    assert search.text(QAccessible.Text.Name) == "Rechercher un dossier"
+    table = QAccessible.queryAccessibleInterface(window.worklist.table)
+    assert table.text(QAccessible.Text.Name) == "Liste des dossiers"
+
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    page = window.case_page
+    assert unnamed(page) == []
+    editor = page.editor
+    names = {
+        field: QAccessible.queryAccessibleInterface(field).text(QAccessible.Text.Name)
+        for field in (editor.consent_date, editor.family, editor.birth_date, editor.ins, editor.question)
+    }
+    assert list(names.values()) == [
+        "Date du consentement",
+        "Nom de naissance",
+        "Date de naissance",
+        "Matricule INS",
+        "Question",
+    ]
