@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from app.model import Case
 from app.views import expected_views
+from ui.widgets import readable
 
 
 class ViewChecklist(QListWidget):
@@ -34,11 +36,12 @@ class ViewChecklist(QListWidget):
             item.setData(Qt.ItemDataRole.UserRole + 1, entry.key)
             item.setData(Qt.ItemDataRole.UserRole + 2, entry.required)
             item.setToolTip(entry.label if entry.present else entry.missing_text)
-            item.setForeground(
+            colour = (
                 Qt.GlobalColor.darkGreen
                 if entry.present
                 else (Qt.GlobalColor.darkRed if entry.required else Qt.GlobalColor.darkGray)
             )
+            item.setForeground(readable(QColor(colour), self.palette().color(QPalette.ColorRole.Base)))
             self.addItem(item)
         self._fit_height()
 

@@ -14,7 +14,7 @@ import pathlib
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
@@ -23,7 +23,7 @@ from app.model import DevicePatient, Patient
 from capture.watch import FolderWatcher, Seen, pending_files, recorded_patient
 from ui.image_tile import OTHER_PATIENT_COLOUR
 from ui.tasks import run_task
-from ui.widgets import fit_on_screen
+from ui.widgets import fit_on_screen, readable
 from ui.worklist import local_time
 
 #: Seconds between two looks at the folder; a file counts once two looks in a row agree on it.
@@ -226,7 +226,7 @@ class DeviceFolderDialog(QDialog):
         ).format(who=recorded_words(recorded))
         item.setText(item.text().split("\n")[0] + "\n" + why)
         item.setToolTip(why)
-        item.setForeground(QBrush(QColor(OTHER_PATIENT_COLOUR)))
+        item.setForeground(QBrush(readable(OTHER_PATIENT_COLOUR, self.list.palette().color(QPalette.ColorRole.Base))))
 
     def chosen(self) -> list[pathlib.Path]:
         return [

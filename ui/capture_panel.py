@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QPalette, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -45,7 +45,7 @@ from ui.image_jobs import ImageJobs
 from ui.image_strip import ImageStrip
 from ui.image_tile import ImageTile
 from ui.tasks import run_task
-from ui.widgets import see_through
+from ui.widgets import readable, see_through
 
 if TYPE_CHECKING:
     from capture.watch import Seen
@@ -54,7 +54,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The device folder button while new images wait there.
-_WAITING_STYLE = "QPushButton { background-color: #ffe08a; border: 1px solid #b58900; border-radius: 3px; }"
+# Its own dark words on its amber: the theme's (white on a dark or high-contrast theme) did not read on it.
+_WAITING_STYLE = (
+    "QPushButton { background-color: #ffe08a; color: #1a1a1a; border: 1px solid #b58900; border-radius: 3px; }"
+)
 
 
 class CapturePanel(QWidget):
@@ -893,7 +896,8 @@ class CapturePanel(QWidget):
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self._line_follows = False
-        self.status.setStyleSheet("color: #c62828; font-weight: bold;" if error else "")
+        red = readable("#c62828", self.status.palette().color(QPalette.ColorRole.Window)).name()
+        self.status.setStyleSheet(f"color: {red}; font-weight: bold;" if error else "")
         self.status.setText(text)
 
     def _say_selected(self) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from app.findings import Finding
-from ui.widgets import named
+from ui.widgets import named, readable
 
 
 class ChecklistPanel(QWidget):
@@ -54,7 +54,8 @@ class ChecklistPanel(QWidget):
         for finding in findings:
             item = QListWidgetItem(("⚠ " if not finding.blocks_sending() else "✗ ") + finding.message)
             item.setData(Qt.ItemDataRole.UserRole, finding.field)
-            item.setForeground(QBrush(QColor("#8a5a00" if not finding.blocks_sending() else "#a4161a")))
+            colour = "#8a5a00" if not finding.blocks_sending() else "#a4161a"
+            item.setForeground(QBrush(readable(colour, self.items.palette().color(QPalette.ColorRole.Base))))
             self.items.addItem(item)
         if blocking:
             self.title.setText(self.tr("Il reste %n élément(s) à compléter avant l'envoi :", "", len(blocking)))

@@ -18,8 +18,24 @@ def icon_path(name: str) -> Path:
 
 
 def style_sheet() -> str:
+    """The window's style sheet, with its dark theme's colours after it when the system's theme is dark
+    (read from the application's palette: call it once the QApplication exists)."""
     path = ROOT / "teleavis.qss"
-    return path.read_text("utf-8") if path.exists() else ""
+    sheet = path.read_text("utf-8") if path.exists() else ""
+    dark = ROOT / "teleavis-dark.qss"
+    if dark_theme() and dark.exists():
+        sheet += "\n" + dark.read_text("utf-8")
+    return sheet
+
+
+def dark_theme() -> bool:
+    """Whether the theme draws light words on a dark window (a dark desktop, a high-contrast theme)."""
+    from PySide6.QtGui import QGuiApplication, QPalette
+
+    palette = QGuiApplication.palette()
+    return (
+        palette.color(QPalette.ColorRole.Window).lightness() < palette.color(QPalette.ColorRole.WindowText).lightness()
+    )
 
 
 def user_guide(lang: str) -> Path | None:

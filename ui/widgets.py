@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, QSize
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 W = TypeVar("W", bound=QObject)
@@ -67,3 +67,34 @@ def see_through(area: QScrollArea) -> QScrollArea:
     if widget is not None:
         widget.setAutoFillBackground(False)
     return area
+
+
+def contrast(first: QColor, second: QColor) -> float:
+    """WCAG's contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+
+    def luminance(colour: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def readable(colour: QColor | str, against: QColor, ratio: float = 4.5) -> QColor:
+    """``colour`` as it is when it reads against ``against`` with WCAG AA's contrast (4.5), else the same hue
+    made lighter or darker until it does: the window's fixed colours (a problem in red, an unread row's
+    green) chosen on a light theme stay readable on a dark or high-contrast one (Windows' « Noir »)."""
+    wanted = QColor(colour)
+    if contrast(wanted, against) >= ratio:
+        return wanted
+    hue, saturation, lightness, alpha = wanted.hslHue(), wanted.hslSaturation(), wanted.lightness(), wanted.alpha()
+    step = 5 if against.lightness() < 128 else -5
+    best = wanted
+    while 0 <= lightness + step <= 255:
+        lightness += step
+        best = QColor.fromHsl(max(hue, 0), saturation, lightness, alpha)
+        if contrast(best, against) >= ratio:
+            return best
+    return QColor("white") if step > 0 else QColor("black")

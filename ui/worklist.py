@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QHideEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QGuiApplication, QHideEvent, QKeySequence, QPalette, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -39,7 +39,7 @@ from app.i18n import language, moment_words
 from app.model import EDITABLE_STATES, AnswerNews, CaseState, CaseSummary, Patient
 from app.outbox import Outbox
 from app.store import PROVISIONAL_EVENT, Store
-from ui.widgets import named
+from ui.widgets import named, readable
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QFont
@@ -134,11 +134,16 @@ class WorklistModel(QAbstractTableModel):
         #: The platform cannot be reached: a case to send is said waiting, not « envoi en cours ».
         self.offline = False
         # Colours, not brushes: a QBrush made at start builds the Python types of Qt's gradients.
-        self._urgent, self._unread = QColor("#a4161a"), QColor("#e3f2e9")
+        # Read against the theme's colours: on a dark or high-contrast one, the unread rows' light green
+        # under the theme's white text hid every word of them (and the urgent red hardly read on black).
+        palette = QGuiApplication.palette()
+        base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+        self._unread = readable("#e3f2e9", text)
+        self._urgent = readable(readable("#a4161a", base), self._unread)
         # The bold of unread rows, made when one is first drawn: QFont's type (its ten enumerations) is
         # not otherwise built before the first window shows (~1 ms).
         self._bold: QFont | None = None
-        self._training = QColor("#664d03")  # the training banner's colour
+        self._training = readable(readable("#664d03", base), self._unread)  # the training banner's colour
 
     # -- loading ------------------------------------------------------------------------------
 
