@@ -45,7 +45,7 @@ from ui.image_jobs import ImageJobs
 from ui.image_strip import ImageStrip
 from ui.image_tile import ImageTile
 from ui.tasks import run_task
-from ui.widgets import readable, see_through
+from ui.widgets import announce, readable, see_through
 
 if TYPE_CHECKING:
     from capture.watch import Seen
@@ -894,17 +894,21 @@ class CapturePanel(QWidget):
     def _on_busy(self, busy: bool) -> None:
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
 
-    def _say(self, text: str, *, error: bool = False) -> None:
+    def _say(self, text: str, *, error: bool = False, urgent: bool = False) -> None:
+        """The line under the camera, said to a screen reader too (at once for an error, or ``urgent``)."""
         self._line_follows = False
         red = readable("#c62828", self.status.palette().color(QPalette.ColorRole.Window)).name()
         self.status.setStyleSheet(f"color: {red}; font-weight: bold;" if error else "")
+        if text != self.status.text():
+            announce(self.status, text, urgent=error or urgent)
         self.status.setText(text)
 
     def _say_selected(self) -> None:
         """The selected image's tile sentence (« Image de bonne qualité. », « … floue »), and the line
-        follows the selection from then on."""
+        follows the selection from then on; an unusable image's is said to a screen reader at once."""
         current = self.strip.current
-        self._say(self.strip.tile(current).sentence.text() if current else "")
+        tile = self.strip.tile(current) if current else None
+        self._say(tile.sentence.text() if tile else "", urgent=tile is not None and tile.level == "blocking")
         self._line_follows = True
 
     def closeEvent(self, event: Any) -> None:

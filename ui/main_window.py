@@ -47,7 +47,7 @@ from ui.lock import IdleWatcher, LockScreen
 from ui.status_bar import StatusBar
 from ui.sync_service import SyncService
 from ui.tasks import on_own_connection, run_task, run_write, wait_writes
-from ui.widgets import FRAME_GUESS, named, room_on_screen
+from ui.widgets import FRAME_GUESS, announce, named, room_on_screen
 from ui.worklist import Worklist, local_time
 
 if TYPE_CHECKING:
@@ -88,8 +88,10 @@ class Notifier(QObject):
             self.tray.messageClicked.connect(window.bring_to_front)
             self.tray.show()
 
-    def notify(self, title: str, text: str) -> None:
+    def notify(self, title: str, text: str, *, urgent: bool = False) -> None:
+        """Told in the tray, by the window's alert, and to a screen reader (``urgent``: at once)."""
         self.shown.append((title, text))
+        announce(self.window, f"{title} : {text}" if title != "Teleavis" else text, urgent=urgent)
         if self.tray is not None:
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 15000)
         QApplication.alert(self.window, 0)
@@ -837,9 +839,12 @@ class MainWindow(QMainWindow):
                 self.tr("La plateforme refuse votre réponse sur le dossier {id} : ouvrez-le pour la corriger.").format(
                     id=case_id[:8]
                 ),
+                urgent=True,
             )
         elif state in (CaseState.NEEDS_ATTENTION.value, CaseState.REJECTED.value, CaseState.CANCELLED.value):
-            self.notifier.notify("Teleavis", self.tr("Le dossier {id} demande votre attention.").format(id=case_id[:8]))
+            self.notifier.notify(
+                "Teleavis", self.tr("Le dossier {id} demande votre attention.").format(id=case_id[:8]), urgent=True
+            )
         if self.pages.currentWidget() is self.worklist:
             self.worklist.refresh()
         self.refresh_status()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, QSize
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QColor, QGuiApplication
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 W = TypeVar("W", bound=QObject)
+
+#: What was last said aloud to a screen reader, newest last: (words, urgent) (the tests read it back).
+SAID: deque[tuple[str, bool]] = deque(maxlen=20)
 
 FRAME_GUESS = (16, 40)  # a title bar and borders, before the window manager says
 
@@ -98,3 +102,17 @@ def readable(colour: QColor | str, against: QColor, ratio: float = 4.5) -> QColo
         if contrast(best, against) >= ratio:
             return best
     return QColor("white") if step > 0 else QColor("black")
+
+
+def announce(source: QObject, words: str, *, urgent: bool = False) -> None:
+    """Say ``words`` to the screen reader (NVDA, Orca), whatever has the focus: a change shown on screen
+    that a person who does not see it must hear (an unusable photo, an answer arrived, a refused send).
+    ``urgent`` interrupts what the reader is saying; otherwise it waits its turn."""
+    if not words.strip():
+        return
+    event = QAccessibleAnnouncementEvent(source, words)
+    event.setPoliteness(
+        QAccessible.AnnouncementPoliteness.Assertive if urgent else QAccessible.AnnouncementPoliteness.Polite
+    )
+    QAccessible.updateAccessibility(event)
+    SAID.append((words, urgent))

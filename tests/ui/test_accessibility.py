@@ -63,3 +63,17 @@ def test_worklist_and_new_case_controls_each_have_a_name(qtbot: Any, window: Any
         "Matricule INS",
         "Question",
     ]
+
+
+def test_an_answer_and_a_refused_send_are_said_to_the_screen_reader(qtbot: Any, window: Any) -> None:
+    """The tray's notification is not read where there is no tray: the reader hears it all the same, a
+    refusal at once (it interrupts), an answer in its turn."""
+    from ui.widgets import SAID
+
+    SAID.clear()
+    window.sync.case_state.emit("0123456789abcdef", "answered", "")
+    qtbot.waitUntil(lambda: len(window.notifier.shown) == 1, timeout=30_000)
+    assert list(SAID) == [("Réponse de l'expert : Le dossier 01234567 a reçu sa réponse.", False)]
+    window.sync.case_state.emit("0123456789abcdef", "needs-attention", "Refus : motif de la plateforme")
+    qtbot.waitUntil(lambda: len(window.notifier.shown) == 2, timeout=30_000)
+    assert SAID[-1] == ("Le dossier 01234567 demande votre attention.", True)

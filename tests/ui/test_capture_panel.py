@@ -490,6 +490,22 @@ def test_delete_asks_first(
         store.objects.get(first.blob)
 
 
+def test_an_unusable_image_is_said_at_once_to_the_screen_reader(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """Its red tile is not seen by a nurse who uses a screen reader: its sentence is said, interrupting."""
+    from ui.widgets import SAID
+
+    panel.set_case(new_case(store))
+    show(qtbot, panel)
+    SAID.clear()
+    blurred = import_one(qtbot, panel, write_photo(tmp_path, "flou.jpg", blur=4.0))
+    tile = panel.tile(blurred.id)
+    assert tile.level == "blocking"
+    assert SAID[-1] == (tile.sentence.text(), True)
+    assert "flou" in tile.sentence.text().lower()
+
+
 def test_retake_replaces_the_image_and_keeps_its_labels(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
 ) -> None:
