@@ -105,6 +105,17 @@ class Conversation(QListWidget):
         self.updateGeometry()  # its messages wrap again at the new width: their height with them
 
 
+def _read_by_keyboard(label: QLabel) -> None:
+    """``label`` reached by Tab and selected with the keyboard as with the mouse: the expert's answer, its
+    warning, the earlier versions, the request sent (a screen reader in focus mode reads only what takes the
+    focus; a keyboard user copies the answer into the patient's file). Qt gives such a label the focus on a
+    click only: Tab too."""
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+
 class FollowView(QWidget):
     reply_queued = Signal(str)
     export_pdf = Signal(str)
@@ -203,10 +214,11 @@ class FollowView(QWidget):
         bold = self.status_warning.font()
         bold.setBold(True)
         self.status_warning.setFont(bold)
+        _read_by_keyboard(self.status_warning)
         answer_layout.addWidget(self.status_warning)
         self.conclusion = named(QLabel(), "answerBanner")
         self.conclusion.setWordWrap(True)
-        self.conclusion.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        _read_by_keyboard(self.conclusion)
         answer_layout.addWidget(self.conclusion)
         self.expert = QLabel()
         self.expert.setWordWrap(True)
@@ -220,7 +232,7 @@ class FollowView(QWidget):
         # The versions the answer replaced: what the requester may have read and acted on.
         self.earlier = QLabel()
         self.earlier.setWordWrap(True)
-        self.earlier.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        _read_by_keyboard(self.earlier)
         answer_layout.addWidget(self.earlier)
         # What the platform sent but could not be read, said instead of failing (issue 15.4).
         self.missing = named(QLabel(), "fieldProblem")
@@ -338,7 +350,7 @@ class FollowView(QWidget):
         request_layout = QVBoxLayout(self.request_box)
         self.request = QLabel()
         self.request.setWordWrap(True)
-        self.request.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        _read_by_keyboard(self.request)
         self.request.setTextFormat(Qt.TextFormat.PlainText)
         request_layout.addWidget(self.request)
         left_layout.addWidget(self.request_box)

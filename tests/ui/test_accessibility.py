@@ -77,3 +77,34 @@ def test_an_answer_and_a_refused_send_are_said_to_the_screen_reader(qtbot: Any, 
     window.sync.case_state.emit("0123456789abcdef", "needs-attention", "Refus : motif de la plateforme")
     qtbot.waitUntil(lambda: len(window.notifier.shown) == 2, timeout=30_000)
     assert SAID[-1] == ("Le dossier 01234567 demande votre attention.", True)
+
+
+def tab_through(qtbot: Any, start: QWidget, stops: int) -> list[QWidget]:
+    """The widgets Tab stops on from ``start``, as a keyboard user meets them."""
+    from PySide6.QtWidgets import QApplication
+
+    start.setFocus()
+    met: list[QWidget] = []
+    for _ in range(stops):
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        met.append(focused)
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    return met
+
+
+def test_the_expert_s_answer_is_reached_by_tab_and_read(qtbot: Any, window: Any, store: Any) -> None:
+    """Keyboard only, a screen reader in focus mode: Tab stops on the answer, which says its words."""
+    from tests.support.ui import answered_case
+
+    case_id = answered_case(store)
+    activate(qtbot, window)
+    window.start()
+    window.open_case(case_id)
+    view = window.case_page.follow
+    assert view.conclusion.isVisible() and view.conclusion.text()
+    met = tab_through(qtbot, view, 12)
+    assert view.conclusion in met, [type(w).__name__ for w in met]
+    assert met.index(view.conclusion) < met.index(view.keep_unread), "the answer before what to do with it"
+    face = QAccessible.queryAccessibleInterface(view.conclusion)
+    assert face.text(QAccessible.Text.Name) == view.conclusion.text()
