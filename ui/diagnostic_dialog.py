@@ -25,6 +25,7 @@ class DiagnosticDialog(QDialog):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.report = QPlainTextEdit(readOnly=True)
+        self.report.setAccessibleName(self.tr("Résultat du diagnostic"))
         self.report.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         layout.addWidget(self.report, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

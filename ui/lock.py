@@ -17,7 +17,7 @@ from app import screen_lock
 from app.errors import TeleavisError
 from app.store import Store
 from ui.tasks import on_own_connection, write_and_wait
-from ui.widgets import named
+from ui.widgets import announce, named
 
 #: How often the idle time is measured again on the clock that counts suspend (see ``IdleWatcher``).
 CHECK_MS = 5_000
@@ -159,6 +159,7 @@ class LockScreen(QWidget):
         layout.addWidget(hint)
         self.secret = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText(self.tr("Code ou phrase secrète"))
+        self.secret.setAccessibleName(self.tr("Code ou phrase secrète"))  # a hint is no name to a screen reader
         self.secret.setMinimumWidth(self.secret.fontMetrics().horizontalAdvance(self.secret.placeholderText()) + 60)
         self.secret.setMaximumWidth(360)
         self.secret.returnPressed.connect(self.try_unlock)
@@ -193,15 +194,20 @@ class LockScreen(QWidget):
             # A try that cannot be counted (the disk filled while locked) opens nothing: said here, where
             # the nurse is looking, not only in the log (found by fault injection: nothing happened).
             self.secret.clear()
-            self.problem.setText(exc.message)
+            self._tell(exc.message)
             return
         self.secret.clear()
         if attempt.ok:
             self.problem.clear()
             self.unlocked.emit()
             return
-        self.problem.setText(self.tr("Code ou phrase secrète incorrect."))
+        self._tell(self.tr("Code ou phrase secrète incorrect."))
         self._show_wait()
+
+    def _tell(self, words: str) -> None:
+        """A refused try, shown under the field and said at once to a screen reader (the field is cleared)."""
+        self.problem.setText(words)
+        announce(self.problem, words, urgent=True)
 
     def _show_wait(self) -> None:
         """After too many wrong tries: the field stays shut, and says for how long."""
@@ -210,9 +216,10 @@ class LockScreen(QWidget):
         self.secret.setEnabled(not waiting)
         self.button.setEnabled(not waiting)
         if waiting:
-            self.problem.setText(
-                self.tr("Trop d'essais incorrects. Réessayez dans %n seconde(s).", "", math.ceil(left))
-            )
+            words = self.tr("Trop d'essais incorrects. Réessayez dans %n seconde(s).", "", math.ceil(left))
+            if not self._waiting:  # said once, not at every second of the count
+                announce(self.problem, words, urgent=True)
+            self.problem.setText(words)
             self._wait_timer.start(min(1000, int(left * 1000) + 1))
         elif self._waiting:
             self.problem.clear()

@@ -160,6 +160,8 @@ class SiteForm(QWidget):
         column.addWidget(problem)
         caption = QLabel(label)
         caption.setBuddy(edit)
+        # Not the field's sibling (the field sits in its holder): a screen reader would find no name.
+        edit.setAccessibleName(label.replace("&", "").rstrip(" :*").rstrip())
         form.addRow(caption, holder)
         self.field_problems[key] = problem
         return column

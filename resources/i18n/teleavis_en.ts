@@ -126,81 +126,81 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../ui/capture_panel.py" line="96"/>
+        <location filename="../../ui/capture_panel.py" line="99"/>
         <source>Prendre la photo (Espace, F8)</source>
         <extracomment>The device folder button while new images wait there. The images being turned, and the quarter turns asked on each meanwhile (done once it is back). What went wrong for a case after the user had opened another (an import refused, labels not saved): said when that case is shown again, never on the case then shown.</extracomment>
         <translation>Take the photo (Space, F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="97"/>
+        <location filename="../../ui/capture_panel.py" line="100"/>
         <source>&amp;Importer un fichier…</source>
         <translation>&amp;Import a file…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="98"/>
+        <location filename="../../ui/capture_panel.py" line="101"/>
         <source>&amp;Dossier de l&apos;appareil…</source>
         <translation>&amp;Device folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="99"/>
+        <location filename="../../ui/capture_panel.py" line="102"/>
         <source>Anonymiser avant d&apos;enregistrer</source>
         <translation>Anonymise before saving</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="117"/>
+        <location filename="../../ui/capture_panel.py" line="120"/>
         <source>Vues attendues</source>
         <translation>Expected views</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="211"/>
-        <location filename="../../ui/capture_panel.py" line="783"/>
+        <location filename="../../ui/capture_panel.py" line="214"/>
+        <location filename="../../ui/capture_panel.py" line="786"/>
         <source>Cette demande n&apos;est plus modifiable : les images ne peuvent plus changer.</source>
         <translation>This request can no longer be edited: its images cannot change.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="394"/>
+        <location filename="../../ui/capture_panel.py" line="397"/>
         <source>Aucune caméra n&apos;est active : choisissez-en une, ou importez une image.</source>
         <translation>No camera is active: choose one, or import an image.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="450"/>
-        <location filename="../../ui/capture_panel.py" line="455"/>
-        <location filename="../../ui/capture_panel.py" line="464"/>
+        <location filename="../../ui/capture_panel.py" line="453"/>
+        <location filename="../../ui/capture_panel.py" line="458"/>
+        <location filename="../../ui/capture_panel.py" line="467"/>
         <source>Photo abandonnée : rien n&apos;a été enregistré.</source>
         <translation>Photo discarded: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="427"/>
+        <location filename="../../ui/capture_panel.py" line="430"/>
         <source>Analyse de la photo…</source>
         <translation>Checking the photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="480"/>
+        <location filename="../../ui/capture_panel.py" line="483"/>
         <source>La caméra n&apos;a pas donné d&apos;image : vérifiez-la puis reprenez la photo.</source>
         <translation>The camera gave no image: check it, then take the photo again.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="495"/>
+        <location filename="../../ui/capture_panel.py" line="498"/>
         <source>Reprise de l&apos;image {n} : prenez la nouvelle photo (Espace ou F8).</source>
         <translation>Retaking image {n}: take the new photo (Space or F8).</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="504"/>
+        <location filename="../../ui/capture_panel.py" line="507"/>
         <source>Importer des images</source>
         <translation>Import images</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="505"/>
+        <location filename="../../ui/capture_panel.py" line="508"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="518"/>
+        <location filename="../../ui/capture_panel.py" line="521"/>
         <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
         <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="561"/>
+        <location filename="../../ui/capture_panel.py" line="564"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n new image from the device since this case was opened</numerusform>
@@ -208,72 +208,72 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="565"/>
+        <location filename="../../ui/capture_panel.py" line="568"/>
         <source>Nouvelle image reçue de l&apos;appareil : « {name} ». Cliquez sur « Dossier de l&apos;appareil » pour l&apos;ajouter à ce patient.</source>
         <translation>New image from the device: “{name}”. Click “Device folder” to add it to this patient’s case.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="580"/>
+        <location filename="../../ui/capture_panel.py" line="583"/>
         <source>Le dossier de l&apos;appareil est inaccessible (appareil, clé USB ou partage réseau débranché) : les nouvelles images ne peuvent pas être annoncées.</source>
         <translation>The device folder cannot be reached (device, USB stick or network share unplugged): new images cannot be announced.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="588"/>
+        <location filename="../../ui/capture_panel.py" line="591"/>
         <source>Dossier de l&apos;appareil de nouveau accessible. Les images arrivées entre-temps ne sont pas annoncées : ouvrez « Dossier de l&apos;appareil » pour choisir celles de ce patient.</source>
         <translation>The device folder can be reached again. Images that came meanwhile are not announced: open “Device folder” to pick this patient&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="626"/>
+        <location filename="../../ui/capture_panel.py" line="629"/>
         <source>{n} images importées.</source>
         <translation>{n} images imported.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="649"/>
+        <location filename="../../ui/capture_panel.py" line="652"/>
         <source>Import de « {name} »…</source>
         <translation>Importing “{name}”…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="698"/>
+        <location filename="../../ui/capture_panel.py" line="701"/>
         <source>Supprimer l&apos;image</source>
         <translation>Delete the image</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="699"/>
+        <location filename="../../ui/capture_panel.py" line="702"/>
         <source>Supprimer définitivement l&apos;image {n} de cette demande ?</source>
         <translation>Permanently delete image {n} from this request?</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="714"/>
+        <location filename="../../ui/capture_panel.py" line="717"/>
         <source>Image {n} supprimée.</source>
         <translation>Image {n} deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="745"/>
+        <location filename="../../ui/capture_panel.py" line="748"/>
         <source>Cette image (DICOM) ne peut pas être anonymisée ici : anonymisez-la sur l&apos;appareil ou reprenez-la.</source>
         <translation>This (DICOM) image cannot be anonymised here: anonymise it on the device or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="762"/>
+        <location filename="../../ui/capture_panel.py" line="765"/>
         <source>Ouverture de l&apos;image…</source>
         <translation>Opening the image…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="772"/>
+        <location filename="../../ui/capture_panel.py" line="775"/>
         <source>Anonymisation…</source>
         <translation>Anonymising…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="788"/>
+        <location filename="../../ui/capture_panel.py" line="791"/>
         <source>Cette image (DICOM) ne peut pas être pivotée ici : pivotez-la sur l&apos;appareil et importez-la à nouveau, ou reprenez-la.</source>
         <translation>This image (DICOM) cannot be rotated here: rotate it on the device and import it again, or retake it.</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="814"/>
+        <location filename="../../ui/capture_panel.py" line="817"/>
         <source>Rotation de l&apos;image…</source>
         <translation>Rotating the image…</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_panel.py" line="887"/>
+        <location filename="../../ui/capture_panel.py" line="890"/>
         <source>Une erreur inattendue est survenue ; elle a été notée dans le journal.</source>
         <translation>An unexpected error occurred; it was written to the log.</translation>
     </message>
@@ -886,7 +886,7 @@ Queue it for sending?</translation>
         <translation>Check and send the case (Ctrl+Enter)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/checklist.py" line="60"/>
+        <location filename="../../ui/checklist.py" line="61"/>
         <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
         <translation>
             <numerusform>%n item still to complete before sending:</numerusform>
@@ -894,7 +894,7 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/checklist.py" line="62"/>
+        <location filename="../../ui/checklist.py" line="63"/>
         <source>Dossier complet : il peut partir.</source>
         <translation>Case complete: it can be sent.</translation>
     </message>
@@ -967,12 +967,17 @@ Queue it for sending?</translation>
         <translation>Checking (cameras, network, disk)…</translation>
     </message>
     <message>
-        <location filename="../../ui/diagnostic_dialog.py" line="31"/>
+        <location filename="../../ui/diagnostic_dialog.py" line="28"/>
+        <source>Résultat du diagnostic</source>
+        <translation>Diagnosis result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/diagnostic_dialog.py" line="32"/>
         <source>Copier pour le support</source>
         <translation>Copy for support</translation>
     </message>
     <message>
-        <location filename="../../ui/diagnostic_dialog.py" line="71"/>
+        <location filename="../../ui/diagnostic_dialog.py" line="72"/>
         <source>Le diagnostic n&apos;a pas pu se terminer : {reason}</source>
         <translation>The diagnosis could not finish: {reason}</translation>
     </message>
@@ -1058,376 +1063,376 @@ Queue it for sending?</translation>
 <context>
     <name>FollowView</name>
     <message>
-        <location filename="../../ui/follow_view.py" line="165"/>
+        <location filename="../../ui/follow_view.py" line="176"/>
         <source>Envoyer des copies &amp;réduites</source>
         <extracomment>How long after the last key a reply begun is kept (written sealed by the writer thread). What only a person in front of the window makes: a key, a click, the wheel, a touch (not a mouse move, which the system may make up when what is under the pointer changes). An unread answer was shown to a person (the view and its answer on screen, the window active). The platform cannot be reached (set by the case page): a case to send is said waiting. An unread answer that came while the case was on screen waits for a person&apos;s input. Per case, the images of a reply the platform refused joined again to the corrected one: (image id, file name). Already in the case (its place said), they go with the reply, not stored twice. Why images for a case&apos;s reply were refused while another case was shown: said on coming back. Replies begun in other cases and not sent: each case keeps its own (words, images) until the user comes back to it. Never carried into another patient&apos;s case. The answer on screen: the read mark is for it, not for one stored after it was shown. The row of the exchange holding the expert&apos;s newest message not shown before (None: the news is the answer, at the column&apos;s top): brought into view, and read only once in view.</extracomment>
         <translation>Send &amp;reduced copies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="168"/>
+        <location filename="../../ui/follow_view.py" line="179"/>
         <source>Pour une liaison lente : les photos pas encore parties sont envoyées en copies réduites (côté le plus long 3000 px, JPEG qualité 90) ; l&apos;expert voit qu&apos;il s&apos;agit de copies, les originaux restent sur ce poste.</source>
         <translation>For a slow link: the photos not sent yet go as reduced copies (longest side 3000 px, JPEG quality 90); the expert sees they are copies, the originals stay on this computer.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="176"/>
+        <location filename="../../ui/follow_view.py" line="187"/>
         <source>Retenir le dossier (ne pas l&apos;envoyer)</source>
         <translation>Hold the case back (do not send it)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="178"/>
+        <location filename="../../ui/follow_view.py" line="189"/>
         <source>Le dossier n&apos;est pas encore parti : il redevient un brouillon, à corriger puis envoyer à nouveau.</source>
         <translation>The case has not left yet: it becomes a draft again, to correct and send again.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="197"/>
+        <location filename="../../ui/follow_view.py" line="208"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="249"/>
+        <location filename="../../ui/follow_view.py" line="261"/>
         <source>Images jointes par l&apos;expert : double-clic pour les agrandir</source>
         <translation>Images attached by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="870"/>
+        <location filename="../../ui/follow_view.py" line="882"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="254"/>
+        <location filename="../../ui/follow_view.py" line="266"/>
         <source>Dans le lecteur PDF de l&apos;ordinateur</source>
         <translation>In the computer&apos;s PDF viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="259"/>
+        <location filename="../../ui/follow_view.py" line="271"/>
         <source>Marquer comme non lu</source>
         <translation>Mark as unread</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="260"/>
+        <location filename="../../ui/follow_view.py" line="272"/>
         <source>Le dossier redevient « à lire » dans la liste, pour un collègue</source>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="874"/>
+        <location filename="../../ui/follow_view.py" line="886"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="276"/>
+        <location filename="../../ui/follow_view.py" line="288"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="244"/>
+        <location filename="../../ui/follow_view.py" line="256"/>
         <source>Images jointes par l&apos;expert</source>
         <extracomment>Whether anything of the answer shown can be read (its conclusion, a PDF shown, a picture): an answer whose only PDFs are damaged leaves the case « à lire ».</extracomment>
         <translation>Images attached by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="279"/>
+        <location filename="../../ui/follow_view.py" line="291"/>
         <source>Questions de l&apos;expert et vos réponses</source>
         <translation>The expert&apos;s questions and your replies</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="287"/>
+        <location filename="../../ui/follow_view.py" line="299"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="300"/>
+        <location filename="../../ui/follow_view.py" line="312"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="304"/>
+        <location filename="../../ui/follow_view.py" line="316"/>
         <source>Retirer les images</source>
         <translation>Remove the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="308"/>
+        <location filename="../../ui/follow_view.py" line="320"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="337"/>
+        <location filename="../../ui/follow_view.py" line="349"/>
         <source>Votre demande</source>
         <translation>Your request</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="346"/>
+        <location filename="../../ui/follow_view.py" line="358"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="349"/>
+        <location filename="../../ui/follow_view.py" line="361"/>
         <source>Historique du dossier</source>
         <translation>Case history</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="351"/>
+        <location filename="../../ui/follow_view.py" line="363"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="441"/>
+        <location filename="../../ui/follow_view.py" line="453"/>
         <source>État : {state}</source>
         <extracomment>The answer&apos;s files as sorted and shown, and what they were sorted from (the case, its answer&apos;s files and PDFs): shown again only when that changes.</extracomment>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="445"/>
+        <location filename="../../ui/follow_view.py" line="457"/>
         <source>Pourquoi il n&apos;est pas parti : {words}</source>
         <translation>Why it has not left: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="451"/>
+        <location filename="../../ui/follow_view.py" line="463"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="455"/>
+        <location filename="../../ui/follow_view.py" line="467"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="473"/>
+        <location filename="../../ui/follow_view.py" line="485"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="484"/>
+        <location filename="../../ui/follow_view.py" line="496"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="484"/>
+        <location filename="../../ui/follow_view.py" line="496"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="487"/>
+        <location filename="../../ui/follow_view.py" line="499"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="494"/>
+        <location filename="../../ui/follow_view.py" line="506"/>
         <source>{when}, en attente d&apos;envoi</source>
         <translation>{when}, waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="496"/>
+        <location filename="../../ui/follow_view.py" line="508"/>
         <source>{when}, non envoyée (refusée par la plateforme, voir ci-dessus)</source>
         <translation>{when}, not sent (refused by the platform, see above)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="499"/>
+        <location filename="../../ui/follow_view.py" line="511"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="501"/>
+        <location filename="../../ui/follow_view.py" line="513"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="518"/>
+        <location filename="../../ui/follow_view.py" line="530"/>
         <source>Ce dossier a été envoyé à la plateforme d&apos;essai, pendant le mode formation : votre réponse ne peut pas partir vers son expert. S&apos;il s&apos;agit d&apos;un vrai patient, refaites une demande.</source>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="563"/>
+        <location filename="../../ui/follow_view.py" line="575"/>
         <source>Le dossier n&apos;attend plus de réponse de votre part : la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
         <translation>The case no longer waits for a reply from you: the reply begun above has not left and cannot leave. Erase it, or keep it in case the expert asks a new question.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="589"/>
+        <location filename="../../ui/follow_view.py" line="601"/>
         <source>Envoyé à la plateforme réelle : ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
         <translation>Sent to the real platform: this case is not followed during training mode. The expert&apos;s answer and questions will come once training mode is turned off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="594"/>
+        <location filename="../../ui/follow_view.py" line="606"/>
         <source>Envoyé à la plateforme d&apos;essai pendant le mode formation : ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
         <translation>Sent to the test platform in training mode: this case is no longer followed, no answer will come.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="736"/>
+        <location filename="../../ui/follow_view.py" line="748"/>
         <source>(pas de conclusion écrite : voir les documents joints)</source>
         <translation>(no written conclusion: see the attached documents)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="738"/>
+        <location filename="../../ui/follow_view.py" line="750"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="742"/>
+        <location filename="../../ui/follow_view.py" line="754"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="746"/>
+        <location filename="../../ui/follow_view.py" line="758"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="780"/>
+        <location filename="../../ui/follow_view.py" line="792"/>
         <source>Rien de cette réponse ne peut être lu ici : le dossier reste « à lire ».</source>
         <translation>Nothing of this answer can be read here: the case stays “to read”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="802"/>
+        <location filename="../../ui/follow_view.py" line="814"/>
         <source>Le document « {title} » joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The document “{title}” the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="806"/>
+        <location filename="../../ui/follow_view.py" line="818"/>
         <source>Le compte rendu joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The report the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="819"/>
+        <location filename="../../ui/follow_view.py" line="831"/>
         <source>Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="823"/>
+        <location filename="../../ui/follow_view.py" line="835"/>
         <source>Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="838"/>
+        <location filename="../../ui/follow_view.py" line="850"/>
         <source>Document {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="844"/>
+        <location filename="../../ui/follow_view.py" line="856"/>
         <source>L&apos;expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="861"/>
+        <location filename="../../ui/follow_view.py" line="873"/>
         <source>Ouvrir le document choisi</source>
         <translation>Open the chosen document</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="862"/>
+        <location filename="../../ui/follow_view.py" line="874"/>
         <source>Imprimer le document choisi…</source>
         <translation>Print the chosen document…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="865"/>
+        <location filename="../../ui/follow_view.py" line="877"/>
         <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The document is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="871"/>
+        <location filename="../../ui/follow_view.py" line="883"/>
         <source>Imprimer le compte rendu…</source>
         <translation>Print the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="892"/>
+        <location filename="../../ui/follow_view.py" line="904"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="951"/>
+        <location filename="../../ui/follow_view.py" line="963"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="960"/>
+        <location filename="../../ui/follow_view.py" line="972"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="984"/>
+        <location filename="../../ui/follow_view.py" line="996"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1007"/>
+        <location filename="../../ui/follow_view.py" line="1019"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1028"/>
+        <location filename="../../ui/follow_view.py" line="1040"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1040"/>
+        <location filename="../../ui/follow_view.py" line="1052"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le document reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The document can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1042"/>
+        <location filename="../../ui/follow_view.py" line="1054"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1053"/>
+        <location filename="../../ui/follow_view.py" line="1065"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1112"/>
+        <location filename="../../ui/follow_view.py" line="1124"/>
         <source>Question : {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1113"/>
+        <location filename="../../ui/follow_view.py" line="1125"/>
         <source>Résumé clinique : {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1173"/>
+        <location filename="../../ui/follow_view.py" line="1185"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1228"/>
-        <location filename="../../ui/follow_view.py" line="1236"/>
+        <location filename="../../ui/follow_view.py" line="1240"/>
+        <location filename="../../ui/follow_view.py" line="1248"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1249"/>
+        <location filename="../../ui/follow_view.py" line="1261"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1250"/>
+        <location filename="../../ui/follow_view.py" line="1262"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1279"/>
+        <location filename="../../ui/follow_view.py" line="1291"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1360"/>
+        <location filename="../../ui/follow_view.py" line="1372"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1362"/>
+        <location filename="../../ui/follow_view.py" line="1374"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1366"/>
+        <location filename="../../ui/follow_view.py" line="1378"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1382"/>
+        <location filename="../../ui/follow_view.py" line="1394"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1170"/>
+        <location filename="../../ui/follow_view.py" line="1182"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1435,27 +1440,27 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="305"/>
+        <location filename="../../ui/follow_view.py" line="317"/>
         <source>Retire les images jointes ; le texte de la réponse est gardé.</source>
         <translation>Removes the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1119"/>
+        <location filename="../../ui/follow_view.py" line="1131"/>
         <source>Images ({n}) : {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1178"/>
+        <location filename="../../ui/follow_view.py" line="1190"/>
         <source>image de la réponse refusée : elle part avec celle-ci</source>
         <translation>image of the refused reply: it goes with this one</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1219"/>
+        <location filename="../../ui/follow_view.py" line="1231"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1351"/>
+        <location filename="../../ui/follow_view.py" line="1363"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>
@@ -1715,21 +1720,22 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/lock.py" line="161"/>
+        <location filename="../../ui/lock.py" line="162"/>
         <source>Code ou phrase secrète</source>
         <translation>PIN or passphrase</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="166"/>
+        <location filename="../../ui/lock.py" line="167"/>
         <source>Déverrouiller</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/lock.py" line="203"/>
+        <location filename="../../ui/lock.py" line="204"/>
         <source>Code ou phrase secrète incorrect.</source>
         <translation>Wrong PIN or passphrase.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/lock.py" line="214"/>
+        <location filename="../../ui/lock.py" line="219"/>
         <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
         <translation>
             <numerusform>Too many wrong tries. Try again in %n second.</numerusform>
@@ -1740,200 +1746,200 @@ Queue it for sending?</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="589"/>
+        <location filename="../../ui/main_window.py" line="591"/>
         <source>Mode formation : les dossiers partent vers une plateforme d&apos;essai, pas vers un expert réel.</source>
         <translation>Training mode: cases go to a test platform, not to a real expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="770"/>
+        <location filename="../../ui/main_window.py" line="772"/>
         <source>Le dossier {id} n&apos;est pas parti : ouvrez-le pour voir pourquoi.</source>
         <translation>Case {id} was not sent: open it to see why.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>&amp;Dossiers</source>
         <extracomment>Message boxes of work that ended under the lock (kind, title, text), shown once unlocked. A digest of what the clipboard held when it was filled while Teleavis was the active application (a name, an INS copied here): not every platform says who owns the clipboard.</extracomment>
         <translation>&amp;Cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>&amp;Nouveau dossier</source>
         <translation>&amp;New case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>&amp;Liste des dossiers</source>
         <translation>Case &amp;list</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>&amp;Rechercher</source>
         <translation>&amp;Search</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>&amp;Envoyer à l&apos;expert</source>
         <translation>Send to the &amp;expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>Supprimer le &amp;brouillon…</source>
         <translation>&amp;Delete draft…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>&amp;Synchroniser maintenant</source>
         <translation>S&amp;ync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>&amp;Verrouiller</source>
         <translation>&amp;Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="298"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>&amp;Édition</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>Élément &amp;manquant suivant</source>
         <translation>Next &amp;missing item</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>&amp;Prendre la photo</source>
         <translation>&amp;Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;Réglages…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="307"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>Ré&amp;glages…</source>
         <translation>Se&amp;ttings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>&amp;Guide d&apos;utilisation</source>
         <translation>&amp;User guide</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>&amp;Diagnostic…</source>
         <translation>&amp;Diagnosis…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="315"/>
         <source>À &amp;propos de Teleavis</source>
         <translation>&amp;About Teleavis</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>À propos de &amp;Qt</source>
         <translation>About &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="332"/>
         <source>Annuler {edit}</source>
         <extracomment>Edit menu, Ctrl+Z: undoes what was typed in the case (never cancels the case or the request). {edit} is the edit undone, « la saisie de « Nom » ».</extracomment>
         <translation>Undo {edit}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="332"/>
         <source>Annuler la saisie</source>
         <translation>Undo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>Rétablir {edit}</source>
         <extracomment>Edit menu: types again what Ctrl+Z undid. {edit} is « la saisie de « Nom » ».</extracomment>
         <translation>Redo {edit}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>Rétablir la saisie</source>
         <translation>Redo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="415"/>
+        <location filename="../../ui/main_window.py" line="417"/>
         <source>Sans code, Teleavis ne se verrouille pas quand vous vous absentez : choisissez-en un dans Édition &gt; Réglages, onglet Sécurité.</source>
         <translation>Without a code, Teleavis does not lock while you are away: choose one in Edit &gt; Settings, Security tab.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="425"/>
+        <location filename="../../ui/main_window.py" line="427"/>
         <source>Code de verrouillage enregistré.</source>
         <translation>Lock code saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497"/>
+        <location filename="../../ui/main_window.py" line="499"/>
         <source>Votre réponse à l&apos;expert n&apos;est pas envoyée ({ids}). Elle est gardée sur ce poste, mais l&apos;expert ne la recevra qu&apos;une fois « Envoyer la réponse » cliqué.</source>
         <translation>Your reply to the expert has not been sent ({ids}). It is kept on this workstation, but the expert will receive it only once “Send the reply” is clicked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="502"/>
+        <location filename="../../ui/main_window.py" line="504"/>
         <source>Des réponses aux experts ne sont pas envoyées ({ids}). Elles sont gardées sur ce poste, mais les experts ne les recevront qu&apos;une fois « Envoyer la réponse » cliqué.</source>
         <translation>Replies to the experts have not been sent ({ids}). They are kept on this workstation, but the experts will receive them only once “Send the reply” is clicked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="510"/>
+        <location filename="../../ui/main_window.py" line="512"/>
         <source>Un envoi à la plateforme n&apos;est pas encore parti : il partira à la prochaine ouverture de Teleavis. Pour qu&apos;il parte dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>A case or a reply to the expert has not left for the platform yet: it will leave the next time Teleavis is opened. To have it leave as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="515"/>
+        <location filename="../../ui/main_window.py" line="517"/>
         <source>{n} envois à la plateforme ne sont pas encore partis : ils partiront à la prochaine ouverture de Teleavis. Pour qu&apos;ils partent dès que le réseau le permet, laissez Teleavis ouvert.</source>
         <translation>{n} cases or replies have not been sent yet: they will be sent the next time Teleavis is opened. To have them sent as soon as the network allows, leave Teleavis open.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="523"/>
+        <location filename="../../ui/main_window.py" line="525"/>
         <source>Sans code de verrouillage, Teleavis ne se verrouille pas seul : si vous le laissez ouvert, verrouillez la session de l&apos;ordinateur.</source>
         <translation>Without a lock code, Teleavis does not lock by itself: if you leave it open, lock the computer&apos;s session.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="529"/>
+        <location filename="../../ui/main_window.py" line="531"/>
         <source>Revenir à la réponse</source>
         <translation>Back to the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="529"/>
+        <location filename="../../ui/main_window.py" line="531"/>
         <source>Laisser Teleavis ouvert</source>
         <translation>Leave Teleavis open</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="533"/>
+        <location filename="../../ui/main_window.py" line="535"/>
         <source>Fermer sans l&apos;envoyer</source>
         <translation>Close without sending it</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="533"/>
+        <location filename="../../ui/main_window.py" line="535"/>
         <source>Fermer sans les envoyer</source>
         <translation>Close without sending them</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="535"/>
+        <location filename="../../ui/main_window.py" line="537"/>
         <source>Fermer quand même</source>
         <translation>Close anyway</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="560"/>
+        <location filename="../../ui/main_window.py" line="562"/>
         <source>{name}, dossier {id}</source>
         <translation>{name}, case {id}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="597"/>
+        <location filename="../../ui/main_window.py" line="599"/>
         <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
             <numerusform>%n case sent to the real platform is not followed during training: its answer will come when you leave training mode.</numerusform>
@@ -1941,173 +1947,173 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="617"/>
+        <location filename="../../ui/main_window.py" line="619"/>
         <source>Teleavis est déjà ouvert, hors mode formation : les dossiers faits ici partent vers un expert réel. Pour vous former, quittez-le (Dossiers &gt; Quitter), puis relancez-le en mode formation.</source>
         <translation>Teleavis is already open, not in training mode: the cases made here go to a real expert. To train, quit it (Cases &gt; Quit), then start it again in training mode.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="663"/>
+        <location filename="../../ui/main_window.py" line="665"/>
         <source>Le dossier n&apos;a pas pu être créé (erreur interne, voir le journal).</source>
         <translation>The case could not be created (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="690"/>
+        <location filename="../../ui/main_window.py" line="692"/>
         <source>Sélectionnez d&apos;abord un brouillon dans la liste.</source>
         <translation>Select a draft in the list first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="702"/>
+        <location filename="../../ui/main_window.py" line="704"/>
         <source>Ce dossier ne peut pas être supprimé : il a été mis en file d&apos;envoi ou envoyé, et la plateforme peut en avoir une copie. Seul un brouillon jamais envoyé se supprime.</source>
         <translation>This case cannot be deleted: it was queued or sent, and the platform may hold a copy. Only a draft never sent can be deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="733"/>
+        <location filename="../../ui/main_window.py" line="735"/>
         <source>Brouillon supprimé.</source>
         <translation>Draft deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="742"/>
+        <location filename="../../ui/main_window.py" line="744"/>
         <source>Le brouillon n&apos;a pas pu être supprimé (erreur interne, voir le journal).</source>
         <translation>The draft could not be deleted (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="779"/>
+        <location filename="../../ui/main_window.py" line="781"/>
         <source>Synchronisation demandée…</source>
         <translation>Sync requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="792"/>
+        <location filename="../../ui/main_window.py" line="794"/>
         <source>Compte rendu de l&apos;expert reçu</source>
         <translation>Expert&apos;s report received</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="793"/>
+        <location filename="../../ui/main_window.py" line="795"/>
         <source>Le compte rendu qui manquait au dossier {id} est arrivé.</source>
         <translation>The missing report of case {id} has arrived.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="797"/>
+        <location filename="../../ui/main_window.py" line="799"/>
         <source>Réponse de l&apos;expert retirée</source>
         <translation>Expert&apos;s answer withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="798"/>
+        <location filename="../../ui/main_window.py" line="800"/>
         <source>La réponse du dossier {id} a été retirée : n&apos;en tenez pas compte.</source>
         <translation>The answer of case {id} was withdrawn: disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="802"/>
+        <location filename="../../ui/main_window.py" line="804"/>
         <source>Réponse de l&apos;expert modifiée</source>
         <translation>Expert&apos;s answer amended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="803"/>
+        <location filename="../../ui/main_window.py" line="805"/>
         <source>La réponse du dossier {id} a été modifiée par l&apos;expert.</source>
         <translation>The answer of case {id} was amended by the expert.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="807"/>
+        <location filename="../../ui/main_window.py" line="809"/>
         <source>Réponse de l&apos;expert</source>
         <translation>Expert&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="807"/>
+        <location filename="../../ui/main_window.py" line="809"/>
         <source>Le dossier {id} a reçu sa réponse.</source>
         <translation>Case {id} has received its answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="812"/>
+        <location filename="../../ui/main_window.py" line="814"/>
         <source>Réponse retirée par la plateforme</source>
         <translation>Answer taken back by the platform</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="813"/>
+        <location filename="../../ui/main_window.py" line="815"/>
         <source>La plateforme a retiré la réponse du dossier {id} : attendez la nouvelle réponse.</source>
         <translation>The platform took back the answer of case {id}: wait for the new answer.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="819"/>
+        <location filename="../../ui/main_window.py" line="821"/>
         <source>Dossier repris par l&apos;expert</source>
         <translation>Case taken back by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="820"/>
+        <location filename="../../ui/main_window.py" line="822"/>
         <source>L&apos;expert a repris le dossier {id} : sa réponse peut changer.</source>
         <translation>The expert took case {id} back: the answer may change.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="824"/>
+        <location filename="../../ui/main_window.py" line="826"/>
         <source>Question de l&apos;expert retirée</source>
         <translation>Expert&apos;s question withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="825"/>
+        <location filename="../../ui/main_window.py" line="827"/>
         <source>L&apos;expert a retiré une question du dossier {id} : n&apos;en tenez pas compte.</source>
         <translation>The expert withdrew a question of case {id}: disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="831"/>
+        <location filename="../../ui/main_window.py" line="833"/>
         <source>Question de l&apos;expert</source>
         <translation>Expert&apos;s question</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="832"/>
+        <location filename="../../ui/main_window.py" line="834"/>
         <source>L&apos;expert pose une question sur le dossier {id}.</source>
         <translation>The expert asks a question about case {id}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="836"/>
+        <location filename="../../ui/main_window.py" line="838"/>
         <source>Réponse à l&apos;expert non envoyée</source>
         <translation>Reply to the expert not sent</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="837"/>
+        <location filename="../../ui/main_window.py" line="839"/>
         <source>La plateforme refuse votre réponse sur le dossier {id} : ouvrez-le pour la corriger.</source>
         <translation>The platform refuses your reply on case {id}: open it to correct it.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="842"/>
+        <location filename="../../ui/main_window.py" line="846"/>
         <source>Le dossier {id} demande votre attention.</source>
         <translation>Case {id} needs your attention.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="869"/>
+        <location filename="../../ui/main_window.py" line="874"/>
         <source>Synchronisation en pause : {words}</source>
         <translation>Sync paused: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="870"/>
+        <location filename="../../ui/main_window.py" line="875"/>
         <source>erreur interne (voir le journal)</source>
         <translation>internal error (see the log)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="886"/>
+        <location filename="../../ui/main_window.py" line="891"/>
         <source>En attente d&apos;envoi : {n}</source>
         <translation>Waiting to be sent: {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="888"/>
+        <location filename="../../ui/main_window.py" line="893"/>
         <source>Dernière synchronisation : {when}</source>
         <translation>Last sync: {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="888"/>
+        <location filename="../../ui/main_window.py" line="893"/>
         <source>jamais</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="892"/>
-        <location filename="../../ui/main_window.py" line="947"/>
+        <location filename="../../ui/main_window.py" line="897"/>
+        <location filename="../../ui/main_window.py" line="952"/>
         <source>Plateforme d&apos;essai sur cette machine</source>
         <translation>Test platform on this computer</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="937"/>
+        <location filename="../../ui/main_window.py" line="942"/>
         <source>Réponse en retard</source>
         <translation>Answer overdue</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="938"/>
+        <location filename="../../ui/main_window.py" line="943"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n case is waiting for the expert&apos;s answer past the promised time.</numerusform>
@@ -2115,42 +2121,42 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="964"/>
+        <location filename="../../ui/main_window.py" line="969"/>
         <source>Plateforme joignable</source>
         <translation>Platform reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="976"/>
+        <location filename="../../ui/main_window.py" line="981"/>
         <source>Hors ligne : {words} — les dossiers attendent, rien n&apos;est perdu.</source>
         <translation>Offline: {words} — cases wait, nothing is lost.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="997"/>
+        <location filename="../../ui/main_window.py" line="1002"/>
         <source>erreur interne</source>
         <translation>internal error</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="998"/>
+        <location filename="../../ui/main_window.py" line="1003"/>
         <source>Sauvegarde non faite : {words}</source>
         <translation>Backup not made: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1002"/>
+        <location filename="../../ui/main_window.py" line="1007"/>
         <source>Sauvegarde faite.</source>
         <translation>Backup made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1012"/>
+        <location filename="../../ui/main_window.py" line="1017"/>
         <source>Rapport PDF du dossier</source>
         <translation>Case PDF report</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1012"/>
+        <location filename="../../ui/main_window.py" line="1017"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="1029"/>
+        <location filename="../../ui/main_window.py" line="1034"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Report saved (%n page).</numerusform>
@@ -2158,17 +2164,17 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1031"/>
+        <location filename="../../ui/main_window.py" line="1036"/>
         <source>Le rapport n&apos;a pas pu être fait.</source>
         <translation>The report could not be made.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1085"/>
+        <location filename="../../ui/main_window.py" line="1090"/>
         <source>Fin du mode formation</source>
         <translation>Training mode ended</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1087"/>
+        <location filename="../../ui/main_window.py" line="1092"/>
         <source>Dossiers préparés en mode formation et pas encore partis : {n}. Ils ne partent pas vers la plateforme réelle : vous les trouvez dans la liste, « à corriger ».
 
 Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux qui doivent partir.</source>
@@ -2177,7 +2183,7 @@ Vérifiez chacun (identité réelle du patient, consentement), puis envoyez ceux
 Check each one (the patient&apos;s real identity, consent), then send those that must go.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1102"/>
+        <location filename="../../ui/main_window.py" line="1107"/>
         <source>Verrouillage impossible sans code : choisissez-en un dans Réglages, onglet Sécurité.</source>
         <translation>No lock without a code: choose one in Settings, Security tab.</translation>
     </message>
@@ -2185,7 +2191,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>Notifier</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="101"/>
+        <location filename="../../ui/main_window.py" line="103"/>
         <source>Teleavis — %n dossier(s) à lire</source>
         <translation>
             <numerusform>Teleavis — %n case to read</numerusform>
@@ -2338,89 +2344,89 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>PlatformForm</name>
     <message>
-        <location filename="../../ui/setup_forms.py" line="359"/>
+        <location filename="../../ui/setup_forms.py" line="361"/>
         <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <extracomment>Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).</extracomment>
         <translation>Training mode: built-in test platform, nothing really sent</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="360"/>
+        <location filename="../../ui/setup_forms.py" line="362"/>
         <source>Plateforme régionale de télé-expertise</source>
         <translation>Regional tele-expertise platform</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="370"/>
+        <location filename="../../ui/setup_forms.py" line="372"/>
         <source>Jeton d&apos;accès personnel (ou identifiants ci-dessous)</source>
         <translation>Personal access token (or credentials below)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="375"/>
+        <location filename="../../ui/setup_forms.py" line="377"/>
         <source>Fichier des autorités de certification (facultatif)</source>
         <translation>Certificate authorities file (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="376"/>
+        <location filename="../../ui/setup_forms.py" line="378"/>
         <source>Adresse de la plateforme :</source>
         <translation>Platform address:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="377"/>
+        <location filename="../../ui/setup_forms.py" line="379"/>
         <source>Jeton d&apos;accès :</source>
         <translation>Access token:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="378"/>
+        <location filename="../../ui/setup_forms.py" line="380"/>
         <source>Adresse de connexion (OAuth) :</source>
         <translation>Sign-in address (OAuth):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="379"/>
+        <location filename="../../ui/setup_forms.py" line="381"/>
         <source>Identifiant client :</source>
         <translation>Client id:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="380"/>
+        <location filename="../../ui/setup_forms.py" line="382"/>
         <source>Secret client :</source>
         <translation>Client secret:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="381"/>
+        <location filename="../../ui/setup_forms.py" line="383"/>
         <source>Proxy :</source>
         <translation>Proxy:</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="382"/>
+        <location filename="../../ui/setup_forms.py" line="384"/>
         <source>Certificats (CA) :</source>
         <translation>Certificates (CA):</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="394"/>
+        <location filename="../../ui/setup_forms.py" line="396"/>
         <source>Tester la connexion</source>
         <translation>Test the connection</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="456"/>
+        <location filename="../../ui/setup_forms.py" line="458"/>
         <source>Donnez l&apos;adresse de la plateforme, ou choisissez le mode formation.</source>
         <translation>Give the platform&apos;s address, or choose training mode.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="464"/>
+        <location filename="../../ui/setup_forms.py" line="466"/>
         <source>Retapez le mot de passe du proxy : « *** » ne fait que masquer celui enregistré.</source>
         <translation>Type the proxy&apos;s password again: “***” only hides the saved one.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="490"/>
+        <location filename="../../ui/setup_forms.py" line="492"/>
         <source>Test en cours…</source>
         <translation>Testing…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="515"/>
+        <location filename="../../ui/setup_forms.py" line="517"/>
         <source>Connexion réussie ({words}).</source>
         <translation>Connection works ({words}).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="517"/>
-        <location filename="../../ui/setup_forms.py" line="524"/>
+        <location filename="../../ui/setup_forms.py" line="519"/>
+        <location filename="../../ui/setup_forms.py" line="526"/>
         <source>Échec : {words}</source>
         <translation>Failed: {words}</translation>
     </message>
@@ -2796,27 +2802,27 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         <translation>A patient without an INS is named by their file number in your organisation; this setting says where that number comes from. Keep the proposed value unless your IT department gives you another one.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="171"/>
+        <location filename="../../ui/setup_forms.py" line="173"/>
         <source>À remplir.</source>
         <translation>Required.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="178"/>
+        <location filename="../../ui/setup_forms.py" line="180"/>
         <source>Le numéro RPPS compte 11 chiffres (carte CPS ou annuaire santé).</source>
         <translation>An RPPS number has 11 digits (CPS card or health directory).</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="180"/>
+        <location filename="../../ui/setup_forms.py" line="182"/>
         <source>Ce numéro RPPS contient une faute de frappe (sa clé ne correspond pas) : vérifiez-le.</source>
         <translation>This RPPS number has a typing error (its check digit does not match): check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="190"/>
+        <location filename="../../ui/setup_forms.py" line="192"/>
         <source>Le numéro FINESS compte 9 caractères : celui-ci n&apos;est pas valide, vérifiez-le.</source>
         <translation>The FINESS number has 9 characters: this one is not valid, please check it.</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_forms.py" line="197"/>
+        <location filename="../../ui/setup_forms.py" line="199"/>
         <source>Gardez la valeur proposée une fois le n° FINESS saisi, ou mettez celle que votre service informatique vous donne (urn:oid:…).</source>
         <translation>Keep the value proposed once the FINESS number is typed, or put the one your IT department gives you (urn:oid:…).</translation>
     </message>
@@ -2860,12 +2866,12 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>ViewChecklist</name>
     <message>
-        <location filename="../../ui/capture_checklist.py" line="31"/>
+        <location filename="../../ui/capture_checklist.py" line="33"/>
         <source> (facultatif)</source>
         <translation> (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/capture_checklist.py" line="31"/>
+        <location filename="../../ui/capture_checklist.py" line="33"/>
         <source> (conseillé)</source>
         <translation> (advised)</translation>
     </message>
@@ -2881,17 +2887,17 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>Worklist</name>
     <message>
-        <location filename="../../ui/worklist.py" line="431"/>
+        <location filename="../../ui/worklist.py" line="436"/>
         <source>Nouveau dossier</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="432"/>
+        <location filename="../../ui/worklist.py" line="437"/>
         <source>Créer un dossier (Ctrl+N)</source>
         <translation>Create a case (Ctrl+N)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="567"/>
+        <location filename="../../ui/worklist.py" line="572"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Searching every case, whatever the filter: %n case found.</numerusform>
@@ -2899,93 +2905,93 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
         </translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="418"/>
+        <location filename="../../ui/worklist.py" line="423"/>
         <source>Nom, INS, votre n° de dossier ou code Teleavis</source>
         <extracomment>The person asked to delete this case (a draft never sent; the window checks and asks first).</extracomment>
         <translation>Name, INS, your file number or Teleavis code</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="421"/>
+        <location filename="../../ui/worklist.py" line="426"/>
         <source>Trouve un patient par son nom, son INS (avec ou sans espaces), le n° de dossier que votre structure lui donne (avec ou sans tiret : D-2291, D2291 ou 2291), ou un dossier par son code Teleavis, celui qui suit « dossier » en haut du dossier ouvert.</source>
         <translation>Finds a patient by name, by INS (with or without spaces), by the file number your organisation gives them (with or without its dash: D-2291, D2291 or 2291), or a case by its Teleavis code, the one after “case” at the top of the open case.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="426"/>
+        <location filename="../../ui/worklist.py" line="431"/>
         <source>Rechercher un dossier</source>
         <translation>Search for a case</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="448"/>
+        <location filename="../../ui/worklist.py" line="453"/>
         <source>Liste des dossiers</source>
         <translation>List of cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="571"/>
+        <location filename="../../ui/worklist.py" line="576"/>
         <source>Aucun dossier ne correspond à « {search} », dans aucun filtre. Vérifiez l&apos;orthographe, ou cherchez par INS, par votre n° de dossier ou par le code Teleavis du dossier.</source>
         <translation>No case matches “{search}”, in any filter. Check the spelling, or search by INS, by your file number or by the case&apos;s Teleavis code.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="578"/>
+        <location filename="../../ui/worklist.py" line="583"/>
         <source>Aucun dossier pour l&apos;instant. Créez le premier avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No cases yet. Create the first one with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="582"/>
+        <location filename="../../ui/worklist.py" line="587"/>
         <source>Aucun dossier dans « {filter} ». Les autres sont sous « Tous » ; un nouveau dossier se crée avec « Nouveau dossier » (Ctrl+N).</source>
         <translation>No case in “{filter}”. The others are under “All”; a new case is created with “New case” (Ctrl+N).</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="594"/>
+        <location filename="../../ui/worklist.py" line="599"/>
         <source>À terminer</source>
         <translation>To finish</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="595"/>
+        <location filename="../../ui/worklist.py" line="600"/>
         <source>En attente</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="596"/>
+        <location filename="../../ui/worklist.py" line="601"/>
         <source>Réponses</source>
         <translation>Answered</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="597"/>
+        <location filename="../../ui/worklist.py" line="602"/>
         <source>À traiter</source>
         <translation>Needs attention</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="598"/>
+        <location filename="../../ui/worklist.py" line="603"/>
         <source>Tous</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="604"/>
+        <location filename="../../ui/worklist.py" line="609"/>
         <source>Tous les dossiers</source>
         <translation>All cases</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="657"/>
+        <location filename="../../ui/worklist.py" line="662"/>
         <source>{name} — dossier {id} — {state}</source>
         <translation>{name} — case {id} — {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="658"/>
+        <location filename="../../ui/worklist.py" line="663"/>
         <source>(patient sans nom)</source>
         <translation>(patient without a name)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="694"/>
+        <location filename="../../ui/worklist.py" line="699"/>
         <source>&amp;Ouvrir</source>
         <translation>&amp;Open</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="696"/>
+        <location filename="../../ui/worklist.py" line="701"/>
         <source>&amp;Supprimer le brouillon…</source>
         <translation>&amp;Delete draft…</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="700"/>
+        <location filename="../../ui/worklist.py" line="705"/>
         <source>Seul un brouillon jamais envoyé se supprime.</source>
         <translation>Only a draft never sent can be deleted.</translation>
     </message>
@@ -2993,98 +2999,98 @@ Two settings are enough to start: who asks for the opinion (your site), and wher
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/worklist.py" line="204"/>
+        <location filename="../../ui/worklist.py" line="209"/>
         <source>(patient sans nom)</source>
         <extracomment>Cases waiting because the platform answered it cannot record them yet (409/412), not a cut. Whether the words kept were made with the data key (names) or before it (initials): kept either way, since the view asks each cell&apos;s words several times before the first window shows (~10 ms for a page of rows), and made again once the key is there, however it came. The platform cannot be reached: a case to send is said waiting, not « envoi en cours ».</extracomment>
         <translation>(patient without a name)</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="253"/>
+        <location filename="../../ui/worklist.py" line="258"/>
         <source>Patient</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="255"/>
+        <location filename="../../ui/worklist.py" line="260"/>
         <source>Spécialité</source>
         <translation>Specialty</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="257"/>
+        <location filename="../../ui/worklist.py" line="262"/>
         <source>Priorité</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="259"/>
+        <location filename="../../ui/worklist.py" line="264"/>
         <source>État</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="261"/>
+        <location filename="../../ui/worklist.py" line="266"/>
         <source>Dernier changement</source>
         <translation>Last change</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="262"/>
+        <location filename="../../ui/worklist.py" line="267"/>
         <source>Images</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="288"/>
+        <location filename="../../ui/worklist.py" line="293"/>
         <source>Réponse de l&apos;expert promise pour le {when}</source>
         <translation>Expert&apos;s answer promised by {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="291"/>
+        <location filename="../../ui/worklist.py" line="296"/>
         <source>La plateforme ne peut pas enregistrer ce dossier pour l&apos;instant : il n&apos;est pas parti. Ouvrez-le pour voir pourquoi.</source>
         <translation>The platform cannot record this case for now: it has not left. Open it to see why.</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="313"/>
+        <location filename="../../ui/worklist.py" line="318"/>
         <source>réponse retirée par l&apos;expert</source>
         <translation>answer withdrawn by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="315"/>
+        <location filename="../../ui/worklist.py" line="320"/>
         <source>réponse modifiée par l&apos;expert</source>
         <translation>answer amended by the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="317"/>
+        <location filename="../../ui/worklist.py" line="322"/>
         <source>réponse provisoire</source>
         <translation>provisional answer</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="319"/>
+        <location filename="../../ui/worklist.py" line="324"/>
         <source>{state} — refusé pour l&apos;instant par la plateforme</source>
         <translation>{state} — refused by the platform for now</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="324"/>
+        <location filename="../../ui/worklist.py" line="329"/>
         <source>[Formation]</source>
         <translation>[Training]</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="327"/>
+        <location filename="../../ui/worklist.py" line="332"/>
         <source>Urgent</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="327"/>
+        <location filename="../../ui/worklist.py" line="332"/>
         <source>Normale</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="328"/>
+        <location filename="../../ui/worklist.py" line="333"/>
         <source>{state} — à lire</source>
         <translation>{state} — not read yet</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="330"/>
+        <location filename="../../ui/worklist.py" line="335"/>
         <source>{state} — en retard</source>
         <translation>{state} — overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/worklist.py" line="296"/>
+        <location filename="../../ui/worklist.py" line="301"/>
         <source>Dossier {id}</source>
         <translation>Case {id}</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>CapturePanel</name>
     <message numerus="yes">
-        <location filename="../../ui/capture_panel.py" line="561"/>
+        <location filename="../../ui/capture_panel.py" line="564"/>
         <source>%n nouvelle(s) image(s) reçue(s) de l&apos;appareil depuis l&apos;ouverture de ce dossier</source>
         <translation>
             <numerusform>%n nouvelle image reçue de l&apos;appareil depuis l&apos;ouverture de ce dossier</numerusform>
@@ -26,7 +26,7 @@
 <context>
     <name>ChecklistPanel</name>
     <message numerus="yes">
-        <location filename="../../ui/checklist.py" line="60"/>
+        <location filename="../../ui/checklist.py" line="61"/>
         <source>Il reste %n élément(s) à compléter avant l&apos;envoi :</source>
         <translation>
             <numerusform>Il reste %n élément à compléter avant l&apos;envoi :</numerusform>
@@ -56,7 +56,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1170"/>
+        <location filename="../../ui/follow_view.py" line="1182"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>
@@ -67,7 +67,7 @@
 <context>
     <name>LockScreen</name>
     <message numerus="yes">
-        <location filename="../../ui/lock.py" line="214"/>
+        <location filename="../../ui/lock.py" line="219"/>
         <source>Trop d&apos;essais incorrects. Réessayez dans %n seconde(s).</source>
         <translation>
             <numerusform>Trop d&apos;essais incorrects. Réessayez dans %n seconde.</numerusform>
@@ -78,7 +78,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="597"/>
+        <location filename="../../ui/main_window.py" line="599"/>
         <source>%n dossier(s) envoyé(s) à la plateforme réelle ne sont pas suivis pendant la formation : leurs réponses arriveront quand vous quitterez le mode formation.</source>
         <translation>
             <numerusform>%n dossier envoyé à la plateforme réelle n&apos;est pas suivi pendant la formation : sa réponse arrivera quand vous quitterez le mode formation.</numerusform>
@@ -86,7 +86,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="938"/>
+        <location filename="../../ui/main_window.py" line="943"/>
         <source>%n dossier(s) attendent une réponse de l&apos;expert au-delà du délai promis.</source>
         <translation>
             <numerusform>%n dossier attend une réponse de l&apos;expert au-delà du délai promis.</numerusform>
@@ -94,7 +94,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="1029"/>
+        <location filename="../../ui/main_window.py" line="1034"/>
         <source>Rapport enregistré (%n page(s)).</source>
         <translation>
             <numerusform>Rapport enregistré (%n page).</numerusform>
@@ -105,7 +105,7 @@
 <context>
     <name>Notifier</name>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="101"/>
+        <location filename="../../ui/main_window.py" line="103"/>
         <source>Teleavis — %n dossier(s) à lire</source>
         <translation>
             <numerusform>Teleavis — %n dossier à lire</numerusform>
@@ -127,7 +127,7 @@
 <context>
     <name>Worklist</name>
     <message numerus="yes">
-        <location filename="../../ui/worklist.py" line="567"/>
+        <location filename="../../ui/worklist.py" line="572"/>
         <source>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier(s) trouvé(s).</source>
         <translation>
             <numerusform>Recherche dans tous les dossiers, quel que soit le filtre : %n dossier trouvé.</numerusform>

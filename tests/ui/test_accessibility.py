@@ -108,3 +108,34 @@ def test_the_expert_s_answer_is_reached_by_tab_and_read(qtbot: Any, window: Any,
     assert met.index(view.conclusion) < met.index(view.keep_unread), "the answer before what to do with it"
     face = QAccessible.queryAccessibleInterface(view.conclusion)
     assert face.text(QAccessible.Text.Name) == view.conclusion.text()
+
+
+def test_the_lock_the_settings_and_the_diagnostic_name_their_fields(qtbot: Any, store: Any) -> None:
+    from ui.diagnostic_dialog import DiagnosticDialog
+    from ui.lock import LockScreen
+    from ui.settings_dialog import SettingsDialog
+
+    for widget in (LockScreen(store), SettingsDialog(store), DiagnosticDialog()):
+        qtbot.addWidget(widget)
+        widget.show()
+        assert [w for w in unnamed(widget) if not w.startswith("QTabWidget")] == [], type(widget).__name__
+        widget.close()
+
+
+def test_a_wrong_code_at_the_lock_is_said_at_once(qtbot: Any, store: Any) -> None:
+    """The field is emptied and the words appear under it: a nurse who does not see them hears them."""
+    from app import screen_lock
+    from tests.support.ui import type_text
+    from ui.lock import LockScreen
+    from ui.widgets import SAID
+
+    screen_lock.set_pin(store, "4821")
+    lock = LockScreen(store)
+    qtbot.addWidget(lock)
+    lock.show()
+    lock.reset()
+    SAID.clear()
+    type_text(lock.secret, "0000")
+    qtbot.keyClick(lock.secret, Qt.Key.Key_Return)
+    assert lock.problem.text() == "Code ou phrase secrète incorrect."
+    assert list(SAID) == [("Code ou phrase secrète incorrect.", True)]
