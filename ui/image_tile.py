@@ -204,7 +204,7 @@ class ImageTile(QFrame):
         if self.sentence.styleSheet() != style:  # (restyling a label at each case opened was slow)
             self.sentence.setStyleSheet(style)
         self.setToolTip("\n".join([other] * bool(other) + [f.text() for f in findings]))
-        self.setAccessibleName(self.tr("Image {n} : {quality}").format(n=self.number, quality=sentence))
+        self._name()
 
     def set_thumbnail(self, thumbnail: bytes | QImage | None) -> None:
         """Show the thumbnail (JPEG bytes, or a QImage already decoded and reduced), or say it is unavailable."""
@@ -234,6 +234,22 @@ class ImageTile(QFrame):
         self.caption.setText(text)
         self.caption.setStyleSheet(f"color: {EYE_SIDE_COLOUR}" if eye_side else "")
         self.caption.setToolTip(eye_side or "")
+        self._name()
+
+    def _name(self) -> None:
+        """What a screen reader says of the tile: its number, its verdict in words (the border's colour and
+        the badge's mark are not read), its sentence, and what it shows with « Œil à vérifier »."""
+        verdict = {
+            "ok": self.tr("bonne qualité"),
+            "warning": self.tr("à vérifier"),
+            "blocking": self.tr("inutilisable"),
+        }[self.level]
+        shows = self.caption.text().replace("\n⚠ ", " ; ").replace(" · ", ", ")
+        self.setAccessibleName(
+            self.tr("Image {n}, {verdict} : {quality} — {shows}").format(
+                n=self.number, verdict=verdict, quality=self.sentence.text(), shows=shows
+            )
+        )
 
     def set_selected(self, selected: bool) -> None:
         """The border (the quality's colour, thicker when selected) is painted by the tile itself: a style

@@ -289,42 +289,42 @@
 <context>
     <name>CaptureWords</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="286"/>
+        <location filename="../../ui/image_tile.py" line="302"/>
         <source>Vue éloignée</source>
         <translation>Far view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="287"/>
+        <location filename="../../ui/image_tile.py" line="303"/>
         <source>Vue intermédiaire</source>
         <translation>Medium view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="288"/>
+        <location filename="../../ui/image_tile.py" line="304"/>
         <source>Vue rapprochée</source>
         <translation>Close-up view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="289"/>
+        <location filename="../../ui/image_tile.py" line="305"/>
         <source>Dermoscopie</source>
         <translation>Dermoscopy</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="290"/>
+        <location filename="../../ui/image_tile.py" line="306"/>
         <source>Centrée sur la macula</source>
         <translation>Macula-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="291"/>
+        <location filename="../../ui/image_tile.py" line="307"/>
         <source>Centrée sur la papille</source>
         <translation>Disc-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="299"/>
+        <location filename="../../ui/image_tile.py" line="315"/>
         <source>Œil droit (OD)</source>
         <translation>Right eye (OD)</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="300"/>
+        <location filename="../../ui/image_tile.py" line="316"/>
         <source>Œil gauche (OG)</source>
         <translation>Left eye (OS)</translation>
     </message>
@@ -1629,11 +1629,6 @@ Queue it for sending?</translation>
         <translation>Another patient, says the device</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="207"/>
-        <source>Image {n} : {quality}</source>
-        <translation>Image {n}: {quality}</translation>
-    </message>
-    <message>
         <location filename="../../ui/image_tile.py" line="219"/>
         <source>✓ Bonne qualité</source>
         <translation>✓ Good quality</translation>
@@ -1657,6 +1652,26 @@ Queue it for sending?</translation>
         <location filename="../../ui/image_tile.py" line="233"/>
         <source>Œil à vérifier</source>
         <translation>Check the eye</translation>
+    </message>
+    <message>
+        <location filename="../../ui/image_tile.py" line="243"/>
+        <source>bonne qualité</source>
+        <translation>good quality</translation>
+    </message>
+    <message>
+        <location filename="../../ui/image_tile.py" line="244"/>
+        <source>à vérifier</source>
+        <translation>to check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/image_tile.py" line="245"/>
+        <source>inutilisable</source>
+        <translation>unusable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/image_tile.py" line="249"/>
+        <source>Image {n}, {verdict} : {quality} — {shows}</source>
+        <translation>Image {n}, {verdict}: {quality} — {shows}</translation>
     </message>
 </context>
 <context>

@@ -506,6 +506,25 @@ def test_an_unusable_image_is_said_at_once_to_the_screen_reader(
     assert "flou" in tile.sentence.text().lower()
 
 
+def test_a_tile_says_its_verdict_in_words_to_the_screen_reader(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """Its border's red and its badge's mark are not read: its name says « inutilisable » and what it shows."""
+    from PySide6.QtGui import QAccessible
+
+    panel.set_case(new_case(store))
+    show(qtbot, panel)
+    blurred = import_one(qtbot, panel, write_photo(tmp_path, "flou.jpg", blur=4.0))
+    panel.select_image(blurred.id)
+    panel.labels.body_site.setText("mollet droit")
+    panel.labels.body_site.editingFinished.emit()
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0, timeout=JOB_MS)
+    tile = panel.tile(blurred.id)
+    assert "mollet droit" in tile.caption.text()
+    name = QAccessible.queryAccessibleInterface(tile).text(QAccessible.Text.Name)
+    assert name == f"Image 1, inutilisable : {tile.sentence.text()} — mollet droit", name
+
+
 def test_retake_replaces_the_image_and_keeps_its_labels(
     qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
 ) -> None:
