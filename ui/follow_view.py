@@ -297,6 +297,8 @@ class FollowView(QWidget):
         self.conversation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         question_layout.addWidget(self.conversation)
         self.reply = QPlainTextEdit(placeholderText=self.tr("Votre réponse à l'expert"))
+        # Else a screen reader names it by its box, « Question de l'expert »: the field to answer in.
+        self.reply.setAccessibleName(self.tr("Votre réponse à l'expert"))
         self.reply.setTabChangesFocus(True)
         # The words typed are kept a moment after the last key (sealed, by the writer thread): a crash
         # or a power cut loses none of them (app/reply_drafts.py).

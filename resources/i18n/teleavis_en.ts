@@ -1094,7 +1094,7 @@ Queue it for sending?</translation>
         <translation>Images attached by the expert: double-click to enlarge</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="882"/>
+        <location filename="../../ui/follow_view.py" line="884"/>
         <source>Ouvrir le compte rendu</source>
         <translation>Open the report</translation>
     </message>
@@ -1114,7 +1114,7 @@ Queue it for sending?</translation>
         <translation>The case is “to read” again in the list, for a colleague</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="886"/>
+        <location filename="../../ui/follow_view.py" line="888"/>
         <source>Le compte rendu est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The report is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
@@ -1136,303 +1136,304 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="299"/>
+        <location filename="../../ui/follow_view.py" line="301"/>
         <source>Votre réponse à l&apos;expert</source>
         <translation>Your answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="312"/>
+        <location filename="../../ui/follow_view.py" line="314"/>
         <source>Ajouter des images…</source>
         <translation>Add images…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="316"/>
+        <location filename="../../ui/follow_view.py" line="318"/>
         <source>Retirer les images</source>
         <translation>Remove the images</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="320"/>
+        <location filename="../../ui/follow_view.py" line="322"/>
         <source>Envoyer la réponse</source>
         <translation>Send the reply</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="349"/>
+        <location filename="../../ui/follow_view.py" line="351"/>
         <source>Votre demande</source>
         <translation>Your request</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="358"/>
+        <location filename="../../ui/follow_view.py" line="360"/>
         <source>Historique</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="361"/>
+        <location filename="../../ui/follow_view.py" line="363"/>
         <source>Historique du dossier</source>
         <translation>Case history</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="363"/>
+        <location filename="../../ui/follow_view.py" line="365"/>
         <source>Rapport PDF du dossier…</source>
         <translation>Case PDF report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="453"/>
+        <location filename="../../ui/follow_view.py" line="455"/>
         <source>État : {state}</source>
         <extracomment>The answer&apos;s files as sorted and shown, and what they were sorted from (the case, its answer&apos;s files and PDFs): shown again only when that changes.</extracomment>
         <translation>State: {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="457"/>
+        <location filename="../../ui/follow_view.py" line="459"/>
         <source>Pourquoi il n&apos;est pas parti : {words}</source>
         <translation>Why it has not left: {words}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="463"/>
+        <location filename="../../ui/follow_view.py" line="465"/>
         <source>Motif donné par la plateforme : {reason}</source>
         <translation>Reason given by the platform: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="467"/>
+        <location filename="../../ui/follow_view.py" line="469"/>
         <source>Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.</source>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="485"/>
+        <location filename="../../ui/follow_view.py" line="487"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="496"/>
+        <location filename="../../ui/follow_view.py" line="498"/>
         <source>Expert</source>
         <translation>Expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="496"/>
+        <location filename="../../ui/follow_view.py" line="498"/>
         <source>Vous</source>
         <translation>You</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="499"/>
+        <location filename="../../ui/follow_view.py" line="501"/>
         <source>message retiré par l&apos;expert (envoyé par erreur) : n&apos;en tenez pas compte.</source>
         <translation>message withdrawn by the expert (sent by mistake): disregard it.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="506"/>
+        <location filename="../../ui/follow_view.py" line="508"/>
         <source>{when}, en attente d&apos;envoi</source>
         <translation>{when}, waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="508"/>
+        <location filename="../../ui/follow_view.py" line="510"/>
         <source>{when}, non envoyée (refusée par la plateforme, voir ci-dessus)</source>
         <translation>{when}, not sent (refused by the platform, see above)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="511"/>
+        <location filename="../../ui/follow_view.py" line="513"/>
         <source>{who}, {when} : {said}</source>
         <translation>{who}, {when}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="513"/>
+        <location filename="../../ui/follow_view.py" line="515"/>
         <source>{who} : {said}</source>
         <translation>{who}: {said}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="530"/>
+        <location filename="../../ui/follow_view.py" line="532"/>
         <source>Ce dossier a été envoyé à la plateforme d&apos;essai, pendant le mode formation : votre réponse ne peut pas partir vers son expert. S&apos;il s&apos;agit d&apos;un vrai patient, refaites une demande.</source>
         <translation>This case was sent to the test platform, in training mode: your reply cannot reach its expert. If this is a real patient, make a new request.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="575"/>
+        <location filename="../../ui/follow_view.py" line="577"/>
         <source>Le dossier n&apos;attend plus de réponse de votre part : la réponse commencée ci-dessus n&apos;est pas partie et ne peut pas partir. Effacez-la, ou gardez-la si l&apos;expert pose une nouvelle question.</source>
         <translation>The case no longer waits for a reply from you: the reply begun above has not left and cannot leave. Erase it, or keep it in case the expert asks a new question.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="601"/>
+        <location filename="../../ui/follow_view.py" line="603"/>
         <source>Envoyé à la plateforme réelle : ce dossier n&apos;est pas suivi pendant le mode formation. La réponse de l&apos;expert et ses questions arriveront quand le mode formation sera arrêté.</source>
         <translation>Sent to the real platform: this case is not followed during training mode. The expert&apos;s answer and questions will come once training mode is turned off.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="606"/>
+        <location filename="../../ui/follow_view.py" line="608"/>
         <source>Envoyé à la plateforme d&apos;essai pendant le mode formation : ce dossier n&apos;est plus suivi, aucune réponse ne viendra.</source>
         <translation>Sent to the test platform in training mode: this case is no longer followed, no answer will come.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="748"/>
+        <location filename="../../ui/follow_view.py" line="750"/>
         <source>(pas de conclusion écrite : voir les documents joints)</source>
         <translation>(no written conclusion: see the attached documents)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="750"/>
+        <location filename="../../ui/follow_view.py" line="752"/>
         <source>(pas de conclusion écrite : voir le compte rendu)</source>
         <translation>(no written conclusion: see the report)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="754"/>
+        <location filename="../../ui/follow_view.py" line="756"/>
         <source>Expert : {name} — {when}</source>
         <translation>Expert: {name} — {when}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="758"/>
+        <location filename="../../ui/follow_view.py" line="760"/>
         <source>Conseil de suivi : {advice}.</source>
         <translation>Advised follow-up: {advice}.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="792"/>
+        <location filename="../../ui/follow_view.py" line="794"/>
         <source>Rien de cette réponse ne peut être lu ici : le dossier reste « à lire ».</source>
         <translation>Nothing of this answer can be read here: the case stays “to read”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="814"/>
+        <location filename="../../ui/follow_view.py" line="816"/>
         <source>Le document « {title} » joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The document “{title}” the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="818"/>
+        <location filename="../../ui/follow_view.py" line="820"/>
         <source>Le compte rendu joint par l&apos;expert est endommagé : Teleavis ne peut pas l&apos;afficher. Demandez-le à l&apos;expert, ou lisez-le sur la plateforme.</source>
         <translation>The report the expert joined is damaged: Teleavis cannot show it. Ask the expert for it, or read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="831"/>
+        <location filename="../../ui/follow_view.py" line="833"/>
         <source>Pièce jointe « {title} » ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Attachment “{title}” ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="835"/>
+        <location filename="../../ui/follow_view.py" line="837"/>
         <source>Pièce jointe sans titre ({kind}) : Teleavis ne peut pas l&apos;afficher, lisez-la sur la plateforme.</source>
         <translation>Untitled attachment ({kind}): Teleavis cannot show it, read it on the platform.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="850"/>
+        <location filename="../../ui/follow_view.py" line="852"/>
         <source>Document {n}</source>
         <translation>Document {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="856"/>
+        <location filename="../../ui/follow_view.py" line="858"/>
         <source>L&apos;expert a joint {n} documents PDF : choisissez celui à afficher, ouvrir ou imprimer.</source>
         <translation>The expert attached {n} PDF documents: choose the one to show, open or print.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="873"/>
+        <location filename="../../ui/follow_view.py" line="875"/>
         <source>Ouvrir le document choisi</source>
         <translation>Open the chosen document</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="874"/>
+        <location filename="../../ui/follow_view.py" line="876"/>
         <source>Imprimer le document choisi…</source>
         <translation>Print the chosen document…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="877"/>
+        <location filename="../../ui/follow_view.py" line="879"/>
         <source>Le document est ouvert dans le lecteur PDF de l&apos;ordinateur : il ne se verrouille pas avec Teleavis. Fermez-le avant de quitter le poste.</source>
         <translation>The document is open in the computer&apos;s PDF viewer: it does not lock with Teleavis. Close it before leaving the workstation.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="883"/>
+        <location filename="../../ui/follow_view.py" line="885"/>
         <source>Imprimer le compte rendu…</source>
         <translation>Print the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="904"/>
+        <location filename="../../ui/follow_view.py" line="906"/>
         <source>Image {n}</source>
         <translation>Image {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="963"/>
+        <location filename="../../ui/follow_view.py" line="965"/>
         <source>Envoi : {done} image(s) sur {count} — {sent} Kio sur {total} Kio</source>
         <translation>Sending: {done} of {count} image(s) — {sent} KiB of {total} KiB</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="972"/>
+        <location filename="../../ui/follow_view.py" line="974"/>
         <source> — pour aller plus vite : « Envoyer des copies réduites » (les originaux restent ici).</source>
         <translation> — to go faster: “Send reduced copies” (the originals stay here).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="996"/>
+        <location filename="../../ui/follow_view.py" line="998"/>
         <source>Le dossier n&apos;a pas pu être retenu (erreur interne, voir le journal).</source>
         <translation>The case could not be held back (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1019"/>
+        <location filename="../../ui/follow_view.py" line="1021"/>
         <source>Le choix n&apos;a pas pu être enregistré (erreur interne, voir le journal).</source>
         <translation>The choice could not be saved (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1040"/>
+        <location filename="../../ui/follow_view.py" line="1042"/>
         <source>Le PDF n&apos;a pas pu être ouvert : le dossier temporaire n&apos;accepte pas l&apos;écriture.</source>
         <translation>The PDF could not be opened: the temporary folder does not accept writing.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1052"/>
+        <location filename="../../ui/follow_view.py" line="1054"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le document reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The document can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1054"/>
+        <location filename="../../ui/follow_view.py" line="1056"/>
         <source>Aucun programme de cet ordinateur n&apos;a pu ouvrir le PDF. Le compte rendu reste lisible ici.</source>
         <translation>No program on this computer could open the PDF. The report can still be read here.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1065"/>
+        <location filename="../../ui/follow_view.py" line="1067"/>
         <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
         <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1124"/>
+        <location filename="../../ui/follow_view.py" line="1126"/>
         <source>Question : {text}</source>
         <translation>Question: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1125"/>
+        <location filename="../../ui/follow_view.py" line="1127"/>
         <source>Résumé clinique : {text}</source>
         <translation>Clinical summary: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1185"/>
+        <location filename="../../ui/follow_view.py" line="1187"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1240"/>
-        <location filename="../../ui/follow_view.py" line="1248"/>
+        <location filename="../../ui/follow_view.py" line="1242"/>
+        <location filename="../../ui/follow_view.py" line="1250"/>
         <source>« {name} » est déjà jointe à cette réponse.</source>
         <translation>“{name}” is already attached to this reply.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1261"/>
+        <location filename="../../ui/follow_view.py" line="1263"/>
         <source>Images pour l&apos;expert</source>
         <translation>Images for the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1262"/>
+        <location filename="../../ui/follow_view.py" line="1264"/>
         <source>Images ({patterns});;Tous les fichiers (*)</source>
         <translation>Images ({patterns});;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1291"/>
+        <location filename="../../ui/follow_view.py" line="1293"/>
         <source>réponse à l&apos;expert</source>
         <translation>answer to the expert</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1372"/>
+        <location filename="../../ui/follow_view.py" line="1374"/>
         <source>dans ce dossier</source>
         <translation>in this case</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1374"/>
+        <location filename="../../ui/follow_view.py" line="1376"/>
         <source>dans le dossier {case} d&apos;un autre patient</source>
         <translation>in another patient&apos;s case ({case})</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1378"/>
+        <location filename="../../ui/follow_view.py" line="1380"/>
         <source>Une image jointe est déjà {where} : rien n&apos;est parti. Retirez les images et joignez les bonnes.</source>
         <translation>An attached image is already {where}: nothing was sent. Remove the images and attach the right ones.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1394"/>
+        <location filename="../../ui/follow_view.py" line="1396"/>
         <source>Votre réponse à l&apos;expert est enregistrée : elle part avec la prochaine synchronisation.</source>
         <translation>Your reply to the expert is saved: it goes with the next synchronisation.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1182"/>
+        <location filename="../../ui/follow_view.py" line="1184"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image attached</numerusform>
@@ -1440,27 +1441,27 @@ Queue it for sending?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="317"/>
+        <location filename="../../ui/follow_view.py" line="319"/>
         <source>Retire les images jointes ; le texte de la réponse est gardé.</source>
         <translation>Removes the attached images; the reply&apos;s text is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1131"/>
+        <location filename="../../ui/follow_view.py" line="1133"/>
         <source>Images ({n}) : {where}</source>
         <translation>Images ({n}): {where}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1190"/>
+        <location filename="../../ui/follow_view.py" line="1192"/>
         <source>image de la réponse refusée : elle part avec celle-ci</source>
         <translation>image of the refused reply: it goes with this one</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1231"/>
+        <location filename="../../ui/follow_view.py" line="1233"/>
         <source>« {name} » n&apos;est pas jointe : {reason}</source>
         <translation>“{name}” is not attached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/follow_view.py" line="1363"/>
+        <location filename="../../ui/follow_view.py" line="1365"/>
         <source>Écrivez votre réponse avant de l&apos;envoyer.</source>
         <translation>Write your answer before sending it.</translation>
     </message>

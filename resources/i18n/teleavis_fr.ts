@@ -56,7 +56,7 @@
 <context>
     <name>FollowView</name>
     <message numerus="yes">
-        <location filename="../../ui/follow_view.py" line="1182"/>
+        <location filename="../../ui/follow_view.py" line="1184"/>
         <source>%n image(s) jointe(s)</source>
         <translation>
             <numerusform>%n image jointe</numerusform>

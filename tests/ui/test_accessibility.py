@@ -139,3 +139,17 @@ def test_a_wrong_code_at_the_lock_is_said_at_once(qtbot: Any, store: Any) -> Non
     qtbot.keyClick(lock.secret, Qt.Key.Key_Return)
     assert lock.problem.text() == "Code ou phrase secrète incorrect."
     assert list(SAID) == [("Code ou phrase secrète incorrect.", True)]
+
+
+def test_the_expert_s_question_is_answered_by_keyboard_alone(qtbot: Any, store: Any, sync_runner: None) -> None:
+    """The question, the reply field and its button are met by Tab in that order, each named."""
+    from tests.ui.test_reply_refused import asked
+
+    with asked(qtbot, store, answer_after_s=0.0) as (_sandbox, _engine, _case_id, view):
+        activate(qtbot, view)
+        assert unnamed(view) == []
+        met = tab_through(qtbot, view, 25)
+        assert view.reply in met and view.send_reply in met, [type(w).__name__ for w in met]
+        assert met.index(view.conversation) < met.index(view.reply) < met.index(view.send_reply)
+        face = QAccessible.queryAccessibleInterface(view.reply)
+        assert face.text(QAccessible.Text.Name) == "Votre réponse à l'expert"
