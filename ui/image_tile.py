@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
     QPixmap,
 )
@@ -22,9 +23,11 @@ from app.quality_words import words as quality_words
 from app.report_text import quality_said
 from app.validation import eye_side_words
 from ui.elided_label import ElidedLabel
+from ui.widgets import readable
 
 # Border and badge colours by quality level; the badge also says it in words (colour-blind users).
-LEVEL_COLOURS = {"ok": "#2e7d32", "warning": "#e65100", "blocking": "#c62828"}
+# Each reads the badge's white words at WCAG AA (4.5:1): the orange was #e65100, 3.8:1.
+LEVEL_COLOURS = {"ok": "#2e7d32", "warning": "#bf4300", "blocking": "#c62828"}
 THUMB_SIZE = QSize(176, 132)
 _TILE_SIDE_MARGIN = 8
 TILE_WIDTH = THUMB_SIZE.width() + 24
@@ -274,7 +277,9 @@ class ImageTile(QFrame):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(QColor(self.border_colour()), width))
-        painter.setBrush(QColor(SELECTED_BACKGROUND) if self.selected else self.palette().base())
+        # The light tint under the theme's words: on a dark theme (white words), the same hue darkened.
+        words = self.palette().color(QPalette.ColorRole.WindowText)
+        painter.setBrush(readable(SELECTED_BACKGROUND, words) if self.selected else self.palette().base())
         half = width / 2
         painter.drawRoundedRect(self.rect().toRectF().adjusted(half, half, -half, -half), 6, 6)
         painter.end()

@@ -354,7 +354,7 @@ def test_blurred_import_shows_a_warning_tile_with_its_sentence(
     image = import_one(qtbot, panel, write_photo(tmp_path, "flou.jpg", blur=2.0))
     tile = panel.tile(image.id)
     assert tile.level == "warning"
-    assert painted_border(tile) == "#e65100" and "À vérifier" in tile.badge.text()
+    assert painted_border(tile) == LEVEL_COLOURS["warning"] and "À vérifier" in tile.badge.text()
     assert "floue" in tile.sentence.text()
     sharpness = next(f for f in image.quality if f.check == "sharpness")
     assert tile.sentence.text() == sharpness.message

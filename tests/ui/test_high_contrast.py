@@ -125,3 +125,19 @@ def test_problems_and_fields_to_correct_read_on_a_dark_theme(
     button.setStyleSheet(capture_panel._WAITING_STYLE)
     assert best_contrast(button, QColor("#ffe08a")) >= AA, "the button's words on its amber"
     window.shutdown()
+
+
+def test_an_image_tile_reads_on_a_dark_theme_and_its_badges_read_at_aa(qtbot: Any, dark: None) -> None:
+    from app.model import CaseImage, QualityFinding
+    from ui.image_tile import LEVEL_COLOURS, ImageTile
+
+    for level, colour in LEVEL_COLOURS.items():
+        assert contrast(QColor(colour), QColor("white")) >= AA, f"the {level} badge's white words"
+    image = CaseImage(body_site="dos", quality=[QualityFinding("sharpness", "warning", "Photo un peu floue.")])
+    tile = ImageTile(image, None, 1)
+    qtbot.addWidget(tile)
+    tile.show()
+    tile.set_selected(True)
+    picture = tile.grab().toImage()
+    inside = QColor(picture.pixel(tile.width() // 2, tile.height() - 8))
+    assert contrast(inside, QColor("#ffffff")) >= AA, f"the theme's white words on the selected tile's {inside.name()}"

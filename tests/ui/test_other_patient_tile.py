@@ -16,9 +16,10 @@ from app.store import Store
 from app.validation import OTHER_PATIENT
 from tests.support.ui import activate, type_text
 from tests.ui.test_other_patient_confirm import retina_case_of, sophies_image
+from ui.image_tile import LEVEL_COLOURS
 
 SAID = "⚠ Autre patient selon l'appareil"
-ORANGE = "#e65100"
+ORANGE = LEVEL_COLOURS["warning"]
 
 
 def sophies_case(store: Store, family: str, *, compared_at_import: bool) -> tuple[str, str]:
