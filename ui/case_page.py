@@ -37,7 +37,7 @@ from ui.fields import window_dates
 from ui.follow_view import FollowView
 from ui.other_patient_question import send_despite_other_patient
 from ui.tasks import on_own_connection, run_note, run_write, wait_writes
-from ui.widgets import named, see_through
+from ui.widgets import announce, named, see_through
 from ui.worklist import training_words
 
 if TYPE_CHECKING:
@@ -541,6 +541,8 @@ class CasePage(QWidget):
         def queued(_none: None) -> None:
             if self.case is not None and self.case.id == case_id:
                 self.open(case_id, audit=False)
+                # The editor gives way to the case's progress: said, for who does not see the page change.
+                announce(self.follow.state, self.follow.state.text())
             self.queued.emit(case_id)
 
         def failed(exc: BaseException) -> None:
@@ -560,7 +562,7 @@ class CasePage(QWidget):
             self._send_refused[case_id] = words
             self.send_refused.emit(case_id)
 
-        self.checklist.blocked(self.tr("Envoi demandé…"))
+        self.checklist.blocked(self.tr("Envoi demandé…"), urgent=False)
         run_write(on_own_connection(store, queue), queued, failed)
         return True
 

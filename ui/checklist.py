@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from app.findings import Finding
-from ui.widgets import named, readable
+from ui.widgets import announce, named, readable
 
 
 class ChecklistPanel(QWidget):
@@ -69,10 +69,12 @@ class ChecklistPanel(QWidget):
         self.act.setText(text)
         self.act.setVisible(bool(text))
 
-    def blocked(self, text: str) -> None:
-        """Say in words why sending did not happen."""
+    def blocked(self, text: str, *, urgent: bool = True) -> None:
+        """Say in words why sending did not happen, on screen and at once to a screen reader (``urgent``:
+        a refusal; else a word of progress, said in its turn)."""
         self.message.setText(text)
         self.message.show()
+        announce(self.message, text, urgent=urgent)
 
     def next_field(self) -> str | None:
         """The field of the next missing item, in turn (F6)."""

@@ -153,3 +153,32 @@ def test_the_expert_s_question_is_answered_by_keyboard_alone(qtbot: Any, store: 
         assert met.index(view.conversation) < met.index(view.reply) < met.index(view.send_reply)
         face = QAccessible.queryAccessibleInterface(view.reply)
         assert face.text(QAccessible.Text.Name) == "Votre réponse à l'expert"
+
+
+def test_a_send_refused_by_the_checklist_and_a_send_queued_are_said(
+    qtbot: Any, store: Any, tmp_path: Any, sync_runner: None
+) -> None:
+    """Ctrl+Entrée on a case: why it did not leave is said at once; once it leaves, its new state."""
+    from tests.support.ui import complete_case
+    from ui.main_window import MainWindow
+    from ui.widgets import SAID
+
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    window.start()
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    page = window.case_page
+    SAID.clear()
+    qtbot.keyClick(page.editor.consent_given, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert SAID and SAID[-1][1] is True and SAID[-1][0].startswith("Pas encore envoyé : complétez"), list(SAID)
+
+    case_id = complete_case(store, tmp_path / "case")
+    window.open_case(case_id)
+    SAID.clear()
+    qtbot.keyClick(page.editor.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not page.editing(), timeout=30_000)
+    said = [words for words, _urgent in SAID]
+    assert said[0] == "Envoi demandé…"
+    assert said[-1].startswith("État : ") and "attente d'envoi" in said[-1], said
+    window.shutdown()
