@@ -966,6 +966,11 @@ class CaseEditor(QWidget):
                     binding.widget.setProperty("invalid", invalid)
                     binding.widget.style().unpolish(binding.widget)
                     binding.widget.style().polish(binding.widget)
+                # The red border is not read, nor the line under the field: the field says its problem
+                # itself to a screen reader, as it gets the focus (its tooltip again once it is right).
+                problem = label.text() if invalid else ""
+                if binding.widget.accessibleDescription() != problem:
+                    binding.widget.setAccessibleDescription(problem)
 
     def _touched(self, key: str) -> bool:
         """A field shows its problem once it has a value (an empty form is not a wall of red)."""

@@ -182,3 +182,29 @@ def test_a_send_refused_by_the_checklist_and_a_send_queued_are_said(
     assert said[0] == "Envoi demandé…"
     assert said[-1].startswith("État : ") and "attente d'envoi" in said[-1], said
     window.shutdown()
+
+
+def test_a_field_in_error_says_its_problem_to_the_screen_reader(qtbot: Any, window: Any) -> None:
+    """Its red border and the line under it are not read when the field gets the focus: its description is."""
+    from tests.support.ui import type_text
+
+    activate(qtbot, window)
+    window.start()
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    editor = window.case_page.editor
+    qtbot.keyClick(editor.consent_given, Qt.Key.Key_Space)
+    editor.consent_date.setFocus()
+    editor.consent_date.selectAll()
+    type_text(editor.consent_date, "31/02/2020")
+    editor.family.setFocus()
+    qtbot.waitUntil(lambda: editor.problems["consent.date"].isVisible(), timeout=10_000)
+    face = QAccessible.queryAccessibleInterface(editor.consent_date)
+    assert face.text(QAccessible.Text.Name) == "Date du consentement"
+    assert face.text(QAccessible.Text.Description) == editor.problems["consent.date"].text() != ""
+
+    editor.consent_date.setFocus()
+    editor.consent_date.selectAll()
+    type_text(editor.consent_date, "02/02/2020")
+    editor.family.setFocus()
+    qtbot.waitUntil(lambda: not editor.problems["consent.date"].isVisible(), timeout=10_000)
+    assert face.text(QAccessible.Text.Description) == "JJ/MM/AAAA", "its hint again, as before the mistake"
