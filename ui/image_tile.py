@@ -203,7 +203,7 @@ class ImageTile(QFrame):
         else:
             sentence = worst.text() if worst else self.tr("Image de bonne qualité.")
         self.sentence.setText(sentence)
-        style = f"color: {OTHER_PATIENT_COLOUR}; font-weight: bold" if other else ""
+        style = f"color: {self._ink(OTHER_PATIENT_COLOUR)}; font-weight: bold" if other else ""
         if self.sentence.styleSheet() != style:  # (restyling a label at each case opened was slow)
             self.sentence.setStyleSheet(style)
         self.setToolTip("\n".join([other] * bool(other) + [f.text() for f in findings]))
@@ -235,9 +235,13 @@ class ImageTile(QFrame):
         if eye_side:
             text += "\n⚠ " + self.tr("Œil à vérifier")
         self.caption.setText(text)
-        self.caption.setStyleSheet(f"color: {EYE_SIDE_COLOUR}" if eye_side else "")
+        self.caption.setStyleSheet(f"color: {self._ink(EYE_SIDE_COLOUR)}" if eye_side else "")
         self.caption.setToolTip(eye_side or "")
         self._name()
+
+    def _ink(self, colour: str) -> str:
+        """``colour`` as it reads on the tile's ground (on a dark theme, lighter)."""
+        return readable(colour, self.palette().color(QPalette.ColorRole.Base)).name()
 
     def _name(self) -> None:
         """What a screen reader says of the tile: its number, its verdict in words (the border's colour and

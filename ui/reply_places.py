@@ -15,6 +15,7 @@ A retinograph's row also says « ⚠ Œil à vérifier » when its optic disc li
 
 from __future__ import annotations
 
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage
@@ -22,6 +23,7 @@ from app.store import NewImage
 from app.validation import eye_side_words
 from ui.choice_box import ChoiceBox
 from ui.image_tile import EYE_SIDE_COLOUR, eye_name, view_name
+from ui.widgets import readable
 
 
 class ReplyPlaces(QWidget):
@@ -94,7 +96,9 @@ class ReplyPlaces(QWidget):
         box.setCurrentIndex(max(0, box.findData(record.eye)))
         box.setToolTip(self.tr("L'œil photographié : l'expert doit le savoir"))
         check = QLabel("⚠ " + self.tr("Œil à vérifier"))
-        check.setStyleSheet(f"color: {EYE_SIDE_COLOUR}")
+        check.setStyleSheet(
+            f"color: {readable(EYE_SIDE_COLOUR, self.palette().color(QPalette.ColorRole.Window)).name()}"
+        )
         self.eye_checks.append(check)
         line.addWidget(check)  # after the eye and the field, placed by the caller
 

@@ -141,3 +141,14 @@ def test_an_image_tile_reads_on_a_dark_theme_and_its_badges_read_at_aa(qtbot: An
     picture = tile.grab().toImage()
     inside = QColor(picture.pixel(tile.width() // 2, tile.height() - 8))
     assert contrast(inside, QColor("#ffffff")) >= AA, f"the theme's white words on the selected tile's {inside.name()}"
+
+
+def test_another_patient_s_tile_says_it_readably_on_a_dark_theme(qtbot: Any, dark: None) -> None:
+    from app.model import CaseImage
+    from ui.image_tile import ImageTile
+
+    tile = ImageTile(CaseImage(body_site="dos"), None, 1, other_patient=True)
+    qtbot.addWidget(tile)
+    tile.show()
+    assert tile.sentence.text().startswith("⚠ Autre patient")
+    assert best_contrast(tile.sentence, QColor("#000000")) >= AA, "« Autre patient selon l'appareil » on black"
