@@ -289,42 +289,42 @@
 <context>
     <name>CaptureWords</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="302"/>
+        <location filename="../../ui/image_tile.py" line="311"/>
         <source>Vue éloignée</source>
         <translation>Far view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="303"/>
+        <location filename="../../ui/image_tile.py" line="312"/>
         <source>Vue intermédiaire</source>
         <translation>Medium view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="304"/>
+        <location filename="../../ui/image_tile.py" line="313"/>
         <source>Vue rapprochée</source>
         <translation>Close-up view</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="305"/>
+        <location filename="../../ui/image_tile.py" line="314"/>
         <source>Dermoscopie</source>
         <translation>Dermoscopy</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="306"/>
+        <location filename="../../ui/image_tile.py" line="315"/>
         <source>Centrée sur la macula</source>
         <translation>Macula-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="307"/>
+        <location filename="../../ui/image_tile.py" line="316"/>
         <source>Centrée sur la papille</source>
         <translation>Disc-centred</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="315"/>
+        <location filename="../../ui/image_tile.py" line="324"/>
         <source>Œil droit (OD)</source>
         <translation>Right eye (OD)</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="316"/>
+        <location filename="../../ui/image_tile.py" line="325"/>
         <source>Œil gauche (OG)</source>
         <translation>Left eye (OS)</translation>
     </message>
@@ -825,22 +825,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="550"/>
+        <location filename="../../ui/case_page.py" line="552"/>
         <source>Le dossier n&apos;a pas pu partir (erreur interne, voir le journal).</source>
         <translation>The case could not be sent (internal error, see the log).</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="563"/>
+        <location filename="../../ui/case_page.py" line="565"/>
         <source>Envoi demandé…</source>
         <translation>Sending requested…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="611"/>
+        <location filename="../../ui/case_page.py" line="613"/>
         <source>Dossier préparé en mode formation</source>
         <translation>Case prepared in training mode</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="613"/>
+        <location filename="../../ui/case_page.py" line="615"/>
         <source>Ce dossier a été préparé en mode formation. Il partira cette fois vers la plateforme réelle, chez un vrai expert, et l&apos;acte sera facturable.
 
 Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</source>
@@ -849,12 +849,12 @@ Est-ce bien un vrai patient, avec sa vraie identité et son consentement ?</sour
 Is this really a real patient, with their real identity and consent?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="630"/>
+        <location filename="../../ui/case_page.py" line="632"/>
         <source>Dossier préparé pour la plateforme réelle</source>
         <translation>Case prepared for the real platform</translation>
     </message>
     <message>
-        <location filename="../../ui/case_page.py" line="632"/>
+        <location filename="../../ui/case_page.py" line="634"/>
         <source>Ce dossier a été préparé hors du mode formation, pour la plateforme réelle. Il ne part pas vers la plateforme d&apos;essai : il attendra dans la file d&apos;envoi la fin du mode formation, puis partira vers la plateforme réelle, chez un vrai expert.
 
 Le mettre en file d&apos;envoi ?</source>
@@ -1614,63 +1614,63 @@ Queue it for sending?</translation>
 <context>
     <name>ImageTile</name>
     <message>
-        <location filename="../../ui/image_tile.py" line="213"/>
+        <location filename="../../ui/image_tile.py" line="216"/>
         <source>Aperçu indisponible</source>
         <translation>Preview unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="201"/>
+        <location filename="../../ui/image_tile.py" line="204"/>
         <source>Image de bonne qualité.</source>
         <translation>Good quality image.</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="199"/>
+        <location filename="../../ui/image_tile.py" line="202"/>
         <source>Autre patient selon l&apos;appareil</source>
         <extracomment>The width of a tile&apos;s lines of words: the tile is as wide for every image, so its labels need not be asked their height for each width a layout tries (opening a case of 8 images asked ~250 times). A label to check (the eye of a retinograph whose optic disc is on the other side): the checklist&apos;s ⚠ colour. The words that the device recorded the image for another patient: the checklist&apos;s ⚠ colour, in bold. Whether its device recorded it for another patient than the case&apos;s as it is now (app/validation.py).</extracomment>
         <translation>Another patient, says the device</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="219"/>
+        <location filename="../../ui/image_tile.py" line="222"/>
         <source>✓ Bonne qualité</source>
         <translation>✓ Good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="220"/>
+        <location filename="../../ui/image_tile.py" line="223"/>
         <source>! À vérifier</source>
         <translation>! To check</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="221"/>
+        <location filename="../../ui/image_tile.py" line="224"/>
         <source>✗ Inutilisable</source>
         <translation>✗ Unusable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="230"/>
+        <location filename="../../ui/image_tile.py" line="233"/>
         <source>Non légendée</source>
         <translation>Not labelled</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="233"/>
+        <location filename="../../ui/image_tile.py" line="236"/>
         <source>Œil à vérifier</source>
         <translation>Check the eye</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="243"/>
+        <location filename="../../ui/image_tile.py" line="250"/>
         <source>bonne qualité</source>
         <translation>good quality</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="244"/>
+        <location filename="../../ui/image_tile.py" line="251"/>
         <source>à vérifier</source>
         <translation>to check</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="245"/>
+        <location filename="../../ui/image_tile.py" line="252"/>
         <source>inutilisable</source>
         <translation>unusable</translation>
     </message>
     <message>
-        <location filename="../../ui/image_tile.py" line="249"/>
+        <location filename="../../ui/image_tile.py" line="256"/>
         <source>Image {n}, {verdict} : {quality} — {shows}</source>
         <translation>Image {n}, {verdict}: {quality} — {shows}</translation>
     </message>
@@ -2474,68 +2474,68 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>ReplyPlaces</name>
     <message>
-        <location filename="../../ui/reply_places.py" line="49"/>
+        <location filename="../../ui/reply_places.py" line="51"/>
         <source>Image {n} ({name}) :</source>
         <extracomment>Per row, the image&apos;s view or a retinograph&apos;s field. Per retinograph&apos;s row, its « ⚠ Œil à vérifier » (hidden while the eye and the disc agree).</extracomment>
         <translation>Image {n} ({name}):</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="51"/>
+        <location filename="../../ui/reply_places.py" line="53"/>
         <source>Image {n} :</source>
         <translation>Image {n}:</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="59"/>
+        <location filename="../../ui/reply_places.py" line="61"/>
         <source>champ</source>
         <translation>field</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="59"/>
+        <location filename="../../ui/reply_places.py" line="61"/>
         <source>vue</source>
         <translation>view</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="71"/>
+        <location filename="../../ui/reply_places.py" line="73"/>
         <source>— champ ? —</source>
         <translation>— field? —</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="71"/>
+        <location filename="../../ui/reply_places.py" line="73"/>
         <source>— vue ? —</source>
         <translation>— view? —</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="78"/>
+        <location filename="../../ui/reply_places.py" line="80"/>
         <source>Le champ photographié (macula, papille), s&apos;il est connu</source>
         <translation>The field photographed (macula, optic disc), if known</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="80"/>
+        <location filename="../../ui/reply_places.py" line="82"/>
         <source>La vue : éloignée, intermédiaire, rapprochée ou dermoscopie, si elle est connue</source>
         <translation>The view: far, medium, close-up or dermoscopy, if known</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="91"/>
+        <location filename="../../ui/reply_places.py" line="93"/>
         <source>— quel œil ? —</source>
         <translation>— which eye? —</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="95"/>
+        <location filename="../../ui/reply_places.py" line="97"/>
         <source>L&apos;œil photographié : l&apos;expert doit le savoir</source>
         <translation>The eye photographed: the expert must know it</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="96"/>
+        <location filename="../../ui/reply_places.py" line="98"/>
         <source>Œil à vérifier</source>
         <translation>Check the eye</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="118"/>
+        <location filename="../../ui/reply_places.py" line="122"/>
         <source>Localisation, ex. dos, talon droit</source>
         <translation>Body site, e.g. back, right heel</translation>
     </message>
     <message>
-        <location filename="../../ui/reply_places.py" line="119"/>
+        <location filename="../../ui/reply_places.py" line="123"/>
         <source>La zone du corps photographiée : l&apos;expert doit la savoir</source>
         <translation>The body site photographed: the expert must know it</translation>
     </message>
