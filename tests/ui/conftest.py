@@ -58,3 +58,18 @@ def window(qtbot: object, store: Store, sync_runner: None) -> Iterator[object]:
     made.show()
     yield made
     made.shutdown()
+
+
+@pytest.fixture
+def threaded_window(qtbot: object, store: Store) -> Iterator[object]:
+    """The window with its real thread pool and writer: work ends after the user has moved on (a case
+    opened meanwhile, a dialog closed before its checks are in)."""
+    from ui import tasks
+    from ui.main_window import MainWindow
+
+    tasks.set_runner(None)
+    made = MainWindow(store)
+    qtbot.addWidget(made)  # type: ignore[attr-defined]
+    made.show()
+    yield made
+    made.shutdown()

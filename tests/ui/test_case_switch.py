@@ -5,7 +5,6 @@ switch belongs to the case it was started for, and the next case starts clean.""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,20 +14,6 @@ from app.store import Store
 from tests.support.ui import activate
 
 WAIT_MS = 20_000
-
-
-@pytest.fixture
-def threaded_window(qtbot: Any, store: Store) -> Iterator[Any]:
-    """The window with its real thread pool and writer: work ends after the user has moved on."""
-    from ui import tasks
-    from ui.main_window import MainWindow
-
-    tasks.set_runner(None)
-    made = MainWindow(store)
-    qtbot.addWidget(made)
-    made.show()
-    yield made
-    made.shutdown()
 
 
 def _draft(store: Store, family: str) -> str:

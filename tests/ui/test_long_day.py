@@ -3,28 +3,14 @@ behind that grows with each repetition — dialogs kept, connections piling up."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.store import Store
 from ui.main_window import MainWindow
-
-
-@pytest.fixture
-def pooled_window(qtbot: Any, store: Store) -> Iterator[MainWindow]:
-    """The window with the real thread pool (the diagnostic's checks end after its dialog is closed)."""
-    from ui import tasks
-
-    tasks.set_runner(None)
-    made = MainWindow(store)
-    qtbot.addWidget(made)
-    made.show()
-    yield made
-    made.shutdown()
 
 
 def closed_at_once(call: Callable[[], object]) -> None:
@@ -46,8 +32,8 @@ def dialogs_kept(window: MainWindow) -> list[str]:
     return [type(dialog).__name__ for dialog in window.findChildren(QDialog)]
 
 
-def test_the_diagnostic_and_the_settings_opened_all_day_are_not_kept(qtbot: Any, pooled_window: MainWindow) -> None:
-    window = pooled_window
+def test_the_diagnostic_and_the_settings_opened_all_day_are_not_kept(qtbot: Any, threaded_window: MainWindow) -> None:
+    window = threaded_window
     for _ in range(3):
         closed_at_once(window.open_diagnostic)
         closed_at_once(window.open_settings)
