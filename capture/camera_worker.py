@@ -123,6 +123,7 @@ class CameraWorker:
         # longer (its listener refers back to it), and a case opened, a specialty changed, restart one.
         with self._lock:
             self._newest = None
+        self._still = None  # (and its last still, a full-resolution picture)
         self._set_status(CameraStatus.STOPPED)
 
     def latest(self) -> Frame | None:
@@ -142,8 +143,9 @@ class CameraWorker:
         if not self._still_ready.wait(timeout):
             self._still_wanted.clear()
             return None
-        still, self._still = self._still, None  # handed over, not kept beside the next ones
-        return still
+        # Kept until the camera stops: two quick presses wait for the same still, and each keeps it (a
+        # still handed over to the first press only left the second one without a photo).
+        return self._still
 
     # --- worker thread ---------------------------------------------------------------------
 
