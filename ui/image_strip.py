@@ -30,6 +30,8 @@ class ImageStrip(QScrollArea):
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # It takes the focus on its way to the tiles (each named by its verdict): a screen reader says what it is.
+        self.setAccessibleName(self.tr("Photos du dossier"))
         self._store = store
         self._tiles: dict[str, ImageTile] = {}
         self._pool: list[ImageTile] = []  # every tile made, in layout order; those beyond the images hidden

@@ -49,6 +49,7 @@ class SettingsDialog(QDialog):
         fit_on_screen(self, 720, 560)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Réglages"))
         layout.addWidget(self.tabs, 1)
         settings = store.settings
 
