@@ -39,12 +39,7 @@ def fitted(data: bytes, box: tuple[int, int]) -> Image8 | None:
     if pixels is None:
         return None
     height, width = pixels.shape[:2]
-    size = fitted_size(width, height, box)
-    if size != (width, height):
-        shrinking = size[0] < width
-        interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
-        pixels = np.asarray(cv2.resize(pixels, size, interpolation=interpolation), dtype=np.uint8)
-    return np.ascontiguousarray(pixels)
+    return _resized(pixels, fitted_size(width, height, box))
 
 
 def rgb(data: bytes) -> Image8 | None:
@@ -59,5 +54,13 @@ def within(pixels: Image8, long_side: int) -> Image8:
     height, width = pixels.shape[:2]
     if max(height, width) <= long_side:
         return pixels
-    size = fitted_size(width, height, (long_side, long_side))
-    return np.ascontiguousarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    return _resized(pixels, fitted_size(width, height, (long_side, long_side)))
+
+
+def _resized(pixels: Image8, size: tuple[int, int]) -> Image8:
+    """``pixels`` at ``size`` (width, height): averaged when smaller, interpolated when bigger."""
+    height, width = pixels.shape[:2]
+    if size == (width, height):
+        return np.ascontiguousarray(pixels)
+    interpolation = cv2.INTER_AREA if size[0] < width else cv2.INTER_LINEAR
+    return np.ascontiguousarray(cv2.resize(pixels, size, interpolation=interpolation), dtype=np.uint8)
