@@ -452,11 +452,7 @@ def test_a_training_case_whose_sandbox_was_erased_says_it_in_training_words(tele
         url = training.ensure_sandbox(store)
         with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
             assert Engine(store, client, RecordingListener(), case_budget_s=10.0).run_once().sent == [case_id]
-        assert training.wipe_sandbox(store)  # what the rotation does once every key is new
-
-        url = training.ensure_sandbox(store)  # an empty training platform, as the next start finds it
-        with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
-            Engine(store, client, RecordingListener(), case_budget_s=10.0).run_once()
+        _erased_then_followed(store)
         said = store.platform_info(case_id)["last_error"]
         assert store.platform_info(case_id)["unread"]  # news: no answer will come
     assert said is not None
@@ -480,14 +476,20 @@ def test_an_answered_training_case_whose_sandbox_was_erased_keeps_its_answer_qui
                 engine.run_once()
         assert store.state(case_id) == CaseState.ANSWERED
         store.mark_read(case_id)
-        assert training.wipe_sandbox(store)
-        url = training.ensure_sandbox(store)
-        with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
-            Engine(store, client, RecordingListener(), case_budget_s=10.0).run_once()
+        _erased_then_followed(store)
         said = str(store.platform_info(case_id)["last_error"])
         assert "sa réponse reste ici" in said and "ne viendra" not in said, said
         assert not store.platform_info(case_id)["unread"]
         assert store.answer(case_id) is not None
+
+
+def _erased_then_followed(store: Store) -> None:
+    """The training platform erased, as a key rotation does once every key is new, then one sync pass on the
+    empty training platform the next start finds."""
+    assert training.wipe_sandbox(store)
+    url = training.ensure_sandbox(store)
+    with PlatformClient.from_store(store, base_url=url, policy=FAST) as client:
+        Engine(store, client, RecordingListener(), case_budget_s=10.0).run_once()
 
 
 def _sent_and_polled_in_training(store: Store) -> str:
