@@ -45,6 +45,9 @@ class DataKey:
         #: keyring with nothing typed: what the window's lock at start goes by (app/screen_lock.py), never
         #: whether the key is loaded yet (opening the data may fetch it: a migration, a rotation to finish).
         self.by_passphrase = False
+        #: Whether this process made it, for a new data folder (app/keystore.py): nothing is kept under it yet,
+        #: and whoever started the process chose where it is kept (the window's lock at start lets it by).
+        self.made_here = False
         if key is not None:
             self._set(key)
 

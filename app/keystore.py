@@ -275,6 +275,7 @@ class KeyStore:
         log.info("new data key created (keyring: %s)", bool(meta["keyring"]))
         made = DataKey(key)
         made.by_passphrase = not meta["keyring"]  # then the passphrase was asked for (or given)
+        made.made_here = True
         return made
 
     def _join(self, meta: dict[str, Any], secret: str | None) -> DataKey:

@@ -227,8 +227,14 @@ class Store:
         except OSError as exc:
             raise StorageError(M.tr("storage.cannot_create", path=str(root))) from exc
         keys = KeyStore(root, passphrase, passphrase_tries)
-        key = keys.unlock(defer=defer_key) if keys.exists() else keys.create()
         db_path = root / DB_FILE
+        if keys.exists():
+            key = keys.unlock(defer=defer_key)
+        else:
+            new_folder = not db_path.exists()
+            key = keys.create()
+            # A key made beside a database already there (its key file deleted) guards what was kept.
+            key.made_here = key.made_here and new_folder
         from app import in_use
 
         in_use_handle = in_use.hold_shared(root)

@@ -210,6 +210,11 @@ def starts_locked(store: Store) -> bool:
     may fetch the key from the keyring; what counts is how the key was opened, app/screen_lock.py)."""
     from app import screen_lock
 
+    # A key this start made is a new data folder's: nothing is kept under it yet, and whoever started it
+    # chose its passphrase (found trying a fresh machine: its first start opened on the lock, saying the
+    # site's settings were « à refaire »).
+    if store.key.made_here:
+        return False
     # A passphrase from the environment was not typed either: it proves nobody (a launcher, a terminal
     # left open), so the window starts locked as with the keyring.
     return screen_lock.locks_at_start(store) or bool(os.environ.get(PASSPHRASE_ENV) and screen_lock.available(store))

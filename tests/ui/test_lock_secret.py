@@ -607,6 +607,53 @@ def test_a_passphrase_from_the_environment_starts_the_window_locked(
         stop(store, window)
 
 
+def test_a_new_installation_with_its_passphrase_in_the_environment_opens_on_the_wizard(
+    qtbot: Any, teleavis_home: Path, sync_runner: None
+) -> None:
+    """Found trying a fresh machine: the very first start of a data folder whose passphrase was given in
+    ``TELEAVIS_PASSPHRASE`` (no keyring: a cart set up from a terminal) opened on « Teleavis est
+    verrouillé » and « Les réglages du site de ce poste sont à refaire », before any site was ever set.
+    The key was made by that start: there is nothing yet to protect, and whoever starts it chose the
+    passphrase. The next start of that folder asks the code as before (then it guards a key), as does a
+    start that makes a new key beside a database already there."""
+    from ui.application import open_first_window, open_store
+    from ui.setup_wizard import SetupWizard
+    from ui.start_lock import StartLockDialog
+
+    assert not (teleavis_home / "key.json").exists()
+    seen: list[str] = []
+
+    def watch() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, StartLockDialog) and widget.isVisible():
+                seen.append("code")
+                widget.quit_button.click()
+                return
+            if isinstance(widget, SetupWizard) and widget.isVisible():
+                seen.append("wizard")
+                widget.reject()
+                return
+        QTimer.singleShot(50, watch)
+
+    for start in ("new", "again"):
+        QTimer.singleShot(0, watch)
+        store = open_store(teleavis_home)
+        try:
+            assert open_first_window(store, []) is None
+        finally:
+            store.close()
+        assert seen == (["wizard"] if start == "new" else ["wizard", "code"])
+    (teleavis_home / "key.json").unlink()  # a folder whose key file was deleted is no new installation
+    seen.clear()
+    QTimer.singleShot(0, watch)
+    store = open_store(teleavis_home)
+    try:
+        assert open_first_window(store, []) is None
+    finally:
+        store.close()
+    assert seen == ["code"]
+
+
 def test_nothing_the_window_starts_inherits_the_passphrase(
     qtbot: Any, teleavis_home: Path, sync_runner: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
