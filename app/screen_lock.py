@@ -9,6 +9,11 @@ Without either there is no lock at all (a lock nothing can open would shut the n
   read or replace without the key).
 - Five wrong tries are free; each one after that makes the next wait longer (30 s, 1 min, 2 min…
   up to 15 min). The count is kept in the database, so closing and restarting does not reset it.
+  The wait is measured on the clock that counts from the computer's start (``CLOCK_BOOTTIME``, with
+  this boot's id), which nobody sets: the system's clock set forward does not shorten it. After the
+  computer restarts, what was left of it is read on the system's clock (never more than the wait
+  itself: that clock set back, or put right by the network), then counted down on the new boot's
+  clock; where there is no such clock (Windows, macOS) the system's clock is used throughout.
 - A window whose key comes from the keyring (nothing typed to start) starts locked when a secret
   is set, so restarting is no way around the lock.
 
@@ -20,8 +25,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from app import messages as M
@@ -60,6 +66,25 @@ def _now() -> float:
 
 
 clock: Callable[[], float] = _now
+
+_BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+
+
+def _boot_now() -> tuple[str, float] | None:
+    """This boot's id and the seconds since it began, suspend included (Linux); ``None`` elsewhere."""
+    boottime = getattr(time, "CLOCK_BOOTTIME", None)
+    if boottime is None:
+        return None
+    try:
+        boot_id = _BOOT_ID.read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+    return (boot_id, time.clock_gettime(boottime)) if boot_id else None
+
+
+#: The clock the wrong tries' wait is measured on while the computer has not restarted: nobody sets it
+#: (the system's clock set an hour forward ended a 15-minute wait at once, and a restart did not bring it back).
+boot_clock: Callable[[], tuple[str, float] | None] = _boot_now
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> dict[str, Any]:
@@ -170,20 +195,83 @@ class Attempt:
 #: The failures this process has counted, by data folder: never fewer than these are believed. The row
 #: is sealed against change, not against a row deleted or an older one put back by another program run
 #: as the same user while the window is locked (found from outside: that made every try free).
-_counted: dict[str, tuple[int, float]] = {}
+_counted: dict[str, dict[str, Any]] = {}
+
+#: A stored row written before the computer restarted, as this process counts it down on this boot's
+#: clock from its first look at it (by data folder: the row as read, and its count-down).
+_rebased: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+
+def _wait_for(count: int) -> float:
+    """The wait after ``count`` wrong tries in a row."""
+    if count < FREE_TRIES:
+        return 0.0
+    return min(LONGEST_WAIT_S, FIRST_WAIT_S * float(2 ** min(count - FREE_TRIES, 32)))
+
+
+def _record(count: int) -> dict[str, Any]:
+    """The row of ``count`` wrong tries, its wait starting now: its end on the system's clock, and on
+    the clock of this boot where there is one."""
+    wait = _wait_for(count)
+    record: dict[str, Any] = {"count": count, "until": clock() + wait}
+    boot = boot_clock()
+    if boot is not None:
+        record["boot"], record["boot_until"] = boot[0], boot[1] + wait
+    return record
+
+
+def _count(record: Mapping[str, Any]) -> int:
+    try:
+        return max(0, int(record.get("count") or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _left(record: Mapping[str, Any]) -> float:
+    """How long the wait of ``record`` still lasts: on this boot's clock when it was written during this
+    boot, else on the system's clock; never longer than the wait its count makes."""
+    wait = _wait_for(_count(record))
+    try:
+        boot = boot_clock()
+        if boot is not None and record.get("boot") == boot[0]:
+            left = float(record["boot_until"]) - boot[1]
+        else:
+            left = float(record.get("until") or 0.0) - clock()
+    except (KeyError, TypeError, ValueError):  # a row of another shape: the whole wait its count makes
+        return wait
+    return min(max(0.0, left), wait)
+
+
+def _on_this_boot(folder: str, record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``record`` as this boot counts it: one written before the computer restarted waits what was left
+    of it on the system's clock at the first look (at most its wait), then counts down on this boot's
+    clock (a system's clock set back after the restart does not stop the count-down)."""
+    boot = boot_clock()
+    if boot is None or not record or record.get("boot") == boot[0]:
+        return record
+    seen = _rebased.get(folder)
+    if seen is not None and seen[0] == record:
+        return seen[1]
+    left = _left(record)
+    rebased = {"count": _count(record), "until": clock() + left, "boot": boot[0], "boot_until": boot[1] + left}
+    _rebased[folder] = (dict(record), rebased)
+    return rebased
 
 
 def _failures(store: Store) -> tuple[int, float]:
-    """The wrong tries counted and until when the next one waits: the stored row, or what this process
-    counted if more."""
-    failures = store.settings.get(FAILURES_SETTING) or {}
-    stored = (int(failures.get("count", 0)), float(failures.get("until", 0.0)))
-    counted = _counted.get(str(store.data_dir), (0, 0.0))
-    return max(stored[0], counted[0]), max(stored[1], counted[1])
+    """The wrong tries counted and how long the next one still waits: the stored row, or what this
+    process counted if more."""
+    stored = store.settings.get(FAILURES_SETTING) or {}
+    if isinstance(stored, Mapping):
+        stored = _on_this_boot(str(store.data_dir), stored)
+    counted = _counted.get(str(store.data_dir), {})
+    records = [record for record in (stored, counted) if isinstance(record, Mapping)]
+    count = max((_count(record) for record in records), default=0)
+    return count, max((_left(record) for record in records), default=0.0)
 
 
 def wait_left(store: Store) -> float:
-    return max(0.0, _failures(store)[1] - clock())
+    return _failures(store)[1]
 
 
 def try_secret(store: Store, secret: str) -> Attempt:
@@ -199,13 +287,9 @@ def try_secret(store: Store, secret: str) -> Attempt:
         waiting = wait_left(store)
         if waiting > 0:
             return Attempt(False, waiting)
-        count = _failures(store)[0] + 1
-        wait = 0.0
-        if count >= FREE_TRIES:
-            wait = min(LONGEST_WAIT_S, FIRST_WAIT_S * 2 ** (count - FREE_TRIES))
-        until = clock() + wait
-        store.settings.set(FAILURES_SETTING, {"count": count, "until": until}, in_transaction=True)
-        _counted[str(store.data_dir)] = (count, until)
+        record = _record(_failures(store)[0] + 1)
+        store.settings.set(FAILURES_SETTING, record, in_transaction=True)
+        _counted[str(store.data_dir)] = record
     stored = _stored_pin(store)
     ok = bool(secret) and ((stored is not None and pin_matches(stored, secret)) or _passphrase_opens(store, secret))
     if ok:
@@ -213,5 +297,6 @@ def try_secret(store: Store, secret: str) -> Attempt:
             _store_pin(store, secret)  # an earlier version's PIN: hashed with scrypt and sealed now
         store.settings.set(FAILURES_SETTING, None)
         _counted.pop(str(store.data_dir), None)
+        _rebased.pop(str(store.data_dir), None)
         return Attempt(True)
-    return Attempt(False, wait)
+    return Attempt(False, _wait_for(record["count"]))

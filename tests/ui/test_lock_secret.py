@@ -74,6 +74,28 @@ def stop(store: Store, window: MainWindow) -> None:
     store.close()
 
 
+class LockClocks:
+    """The system's clock and the clock of this boot (``CLOCK_BOOTTIME``), in the test's hands: time
+    passing moves both (``advance``); someone setting the system's clock moves only that one."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.system = 1_000_000.0
+        self.boot = 5_000.0
+        self.boot_id = "boot-1"
+        monkeypatch.setattr(screen_lock, "clock", lambda: self.system)
+        monkeypatch.setattr(screen_lock, "boot_clock", lambda: (self.boot_id, self.boot))
+
+    def advance(self, seconds: float) -> None:
+        self.system += seconds
+        self.boot += seconds
+
+    def restart_computer(self, *, seconds: float) -> None:
+        """The computer restarted, ``seconds`` after now: a new boot, whose clock starts again."""
+        self.system += seconds
+        self.boot = 20.0
+        self.boot_id = "boot-2"
+
+
 def unlock_with(qtbot: Any, window: MainWindow, secret: str) -> None:
     field = window.lock_screen.secret
     field.setFocus()
@@ -313,8 +335,7 @@ def test_the_code_asked_at_start_says_how_long_to_wait_after_wrong_tries(
     code typed meanwhile."""
     from ui.start_lock import StartLockDialog
 
-    now = [1_000_000.0]
-    monkeypatch.setattr(screen_lock, "clock", lambda: now[0])
+    clocks = LockClocks(monkeypatch)
     with Store.open(keyring_home) as store:
         screen_lock.set_pin(store, "4821")
         for _ in range(screen_lock.FREE_TRIES):
@@ -326,7 +347,7 @@ def test_the_code_asked_at_start_says_how_long_to_wait_after_wrong_tries(
         dialog.show()
         screen = dialog.lock_screen
         assert not screen.secret.isEnabled() and "Réessayez dans 30 seconde" in screen.problem.text()
-        now[0] += 31
+        clocks.advance(31)
         qtbot.waitUntil(screen.secret.isEnabled, timeout=30_000)
         screen.secret.setText("4821")
         screen.try_unlock()
@@ -338,8 +359,7 @@ def test_the_code_asked_at_start_says_how_long_to_wait_after_wrong_tries(
 def test_wrong_tries_make_the_next_wait_even_after_a_restart(
     qtbot: Any, keyring_home: Path, start: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    now = [1_000_000.0]
-    monkeypatch.setattr(screen_lock, "clock", lambda: now[0])
+    clocks = LockClocks(monkeypatch)
     with Store.open(keyring_home) as store:
         screen_lock.set_pin(store, "4821")
     store, window = start()
@@ -355,15 +375,71 @@ def test_wrong_tries_make_the_next_wait_even_after_a_restart(
     assert window.locked()
     unlock_with(qtbot, window, "4821")
     assert window.locked() and "Réessayez" in window.lock_screen.problem.text()
-    now[0] += 31
+    clocks.advance(31)
     qtbot.waitUntil(window.lock_screen.secret.isEnabled, timeout=30_000)
     unlock_with(qtbot, window, "0000")  # the sixth wrong one: twice the wait
     assert screen_lock.wait_left(store) == pytest.approx(60)
-    now[0] += 61
+    clocks.advance(61)
     qtbot.waitUntil(window.lock_screen.secret.isEnabled, timeout=30_000)
     unlock_with(qtbot, window, "4821")
     assert not window.locked()
     assert screen_lock.wait_left(store) == 0 and not store.settings.get(screen_lock.FAILURES_SETTING)
+
+
+def test_setting_the_systems_clock_forward_does_not_end_the_wait(
+    qtbot: Any, keyring_home: Path, start: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: the wait after wrong tries ended when the system's clock was set an hour
+    forward (the date settings, or ``date -s``), and a restart of Teleavis then did not bring it back: a
+    four-digit code had all its tries. The wait runs on the clock of this boot, which nobody sets; after
+    the computer restarts, on the system's clock, and never longer than the wait itself."""
+    clocks = LockClocks(monkeypatch)
+    with Store.open(keyring_home) as store:
+        screen_lock.set_pin(store, "4821")
+    store, window = start()
+    for _ in range(screen_lock.FREE_TRIES):
+        unlock_with(qtbot, window, "0000")
+    assert screen_lock.wait_left(store) == pytest.approx(30)
+    clocks.system += 3600  # the system's clock set an hour forward
+    assert screen_lock.wait_left(store) == pytest.approx(30)
+    assert not screen_lock.try_secret(store, "4821").ok, "still waiting: the right code is not looked at"
+    stop(store, window)
+
+    screen_lock._counted.clear()  # a new process: what the window counted is gone with it
+    store, window = start()
+    try:
+        assert screen_lock.wait_left(store) == pytest.approx(30)
+        unlock_with(qtbot, window, "4821")
+        assert window.locked() and "Réessayez dans 30 secondes" in window.lock_screen.problem.text()
+        clocks.advance(31)
+        qtbot.waitUntil(window.lock_screen.secret.isEnabled, timeout=30_000)
+        unlock_with(qtbot, window, "0000")  # the sixth: a minute
+        assert screen_lock.wait_left(store) == pytest.approx(60)
+        clocks.system -= 86_400  # set a day back (or put right by the network): the same wait
+        assert screen_lock.wait_left(store) == pytest.approx(60)
+        clocks.system += 86_400
+    finally:
+        stop(store, window)
+
+    screen_lock._counted.clear()
+    clocks.restart_computer(seconds=20)  # another boot: what was left, read on the system's clock
+    store, window = start()
+    try:
+        assert screen_lock.wait_left(store) == pytest.approx(40)
+        clocks.system -= 86_400  # then counted down on this boot's clock, whatever the system's says
+        clocks.advance(10)
+        assert screen_lock.wait_left(store) == pytest.approx(30)
+        stop(store, window)
+        screen_lock._counted.clear()
+        screen_lock._rebased.clear()
+        store, window = start()  # that clock a day back at the first look: no longer than the wait itself
+        assert screen_lock.wait_left(store) == pytest.approx(60)
+        clocks.advance(61)
+        qtbot.waitUntil(window.lock_screen.secret.isEnabled, timeout=30_000)
+        unlock_with(qtbot, window, "4821")
+        assert not window.locked()
+    finally:
+        stop(store, window)
 
 
 def test_a_failures_row_deleted_or_put_back_makes_no_try_free(
@@ -372,8 +448,7 @@ def test_a_failures_row_deleted_or_put_back_makes_no_try_free(
     """Found from outside: another program run as the same user, while the window is locked, deleted the
     row counting the wrong tries (or put back an older one) before each try: every try was free, and a
     four-digit code fell in an hour. What the window's process has counted holds until the code opens."""
-    now = [1_000_000.0]
-    monkeypatch.setattr(screen_lock, "clock", lambda: now[0])
+    clocks = LockClocks(monkeypatch)
     with Store.open(keyring_home) as store:
         screen_lock.set_pin(store, "4821")
     store, window = start()
@@ -386,13 +461,13 @@ def test_a_failures_row_deleted_or_put_back_makes_no_try_free(
             other.conn.commit()
         assert screen_lock.wait_left(store) == pytest.approx(30)
         assert not screen_lock.try_secret(store, "4821").ok, "still waiting: the right code is not looked at"
-        now[0] += 31
+        clocks.advance(31)
         assert not screen_lock.try_secret(store, "1111").ok  # the sixth: counted from five, not from none
         assert screen_lock.wait_left(store) == pytest.approx(60)
         with Store.open(keyring_home) as other:  # a row as it was before any failure, put back
             other.settings.set(screen_lock.FAILURES_SETTING, {"count": 0, "until": 0.0})
         assert screen_lock.wait_left(store) == pytest.approx(60)
-        now[0] += 61
+        clocks.advance(61)
         assert screen_lock.try_secret(store, "4821").ok
         assert screen_lock.wait_left(store) == 0
     finally:
