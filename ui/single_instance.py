@@ -37,7 +37,17 @@ ANSWER = b"shown\n"
 
 
 def lock_path(root: Path) -> Path:
-    return root.parent / f".{root.name}.window"
+    """The window's lock beside the data folder, named after its real path: the same folder reached
+    through a link (``TELEAVIS_HOME`` given as a shortcut) or ``..`` is the same lock."""
+    real = _real(root)
+    return real.parent / f".{real.name}.window"
+
+
+def _real(root: Path) -> Path:
+    try:
+        return root.resolve()
+    except (OSError, RuntimeError):  # a loop of links: as given
+        return root
 
 
 def server_name(root: Path) -> str:
@@ -45,7 +55,7 @@ def server_name(root: Path) -> str:
     import hashlib
 
     uid = os.getuid() if hasattr(os, "getuid") else 0
-    digest = hashlib.sha256(f"{uid}:{root.resolve()}".encode()).hexdigest()[:24]
+    digest = hashlib.sha256(f"{uid}:{_real(root)}".encode()).hexdigest()[:24]
     return f"teleavis-{digest}"
 
 
@@ -53,7 +63,7 @@ class WindowClaim:
     """This process's claim to be the data folder's one window, held until ``release``."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self.root = _real(root)
         self.server: QLocalServer | None = None
         self._lock: QLockFile | None = None
 

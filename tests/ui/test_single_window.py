@@ -145,3 +145,28 @@ def test_teleavis_training_started_beside_a_real_window_says_it_is_not_in_traini
     assert first.returncode == 0, err[-2000:]
     shown = json.loads(out.strip().splitlines()[-1])
     assert shown["back"] and len(shown["told"]) == 1 and "hors mode formation" in shown["told"][0]
+
+
+def test_the_same_data_folder_by_another_path_is_the_same_window(tmp_path: Path) -> None:
+    """Found in review: ``TELEAVIS_HOME`` given through a link to the data folder (a shortcut made by the
+    IT department, a mounted share reached by two paths) claimed another lock, and a second window opened
+    on the same cases: two autosaves over each other, and the decrypted reports of the first window emptied
+    by the start of the second. The folder is known by its real path."""
+    from ui.single_instance import WindowClaim, server_name
+
+    data = tmp_path / "data" / "teleavis"
+    data.mkdir(parents=True)
+    link = tmp_path / "raccourci"
+    link.symlink_to(data, target_is_directory=True)
+    first = WindowClaim(data)
+    assert first.take()
+    try:
+        assert not WindowClaim(data).take(), "the same path: already claimed"
+        assert not WindowClaim(link).take(), "the same folder through a link: already claimed"
+        assert not WindowClaim(tmp_path / "autre" / ".." / "raccourci").take()
+        assert server_name(link) == server_name(data)
+    finally:
+        first.release()
+    again = WindowClaim(link)
+    assert again.take(), "released: the next start takes it, by whichever path"
+    again.release()
