@@ -62,6 +62,9 @@ class DecodedImage:
     jpeg_quality: int | None = None
     #: The file's colour profile could not be read: it was left out, the colours taken as sRGB.
     profile_dropped: bool = False
+    #: The file's pixels are in CMYK (a print shop's or a scanner's export), which many viewers show in
+    #: wrong colours: what is stored and sent must be these RGB pixels, not the file.
+    cmyk: bool = False
 
 
 def check_pixels(name: str, width: int, height: int, limit: int = MAX_PIXELS) -> None:
@@ -187,6 +190,7 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
             # drops the tag: turning it again sent it mirrored or upside down.
             orientation = 1
         flattened = has_alpha(image)
+        cmyk = image.mode == "CMYK"
         rgb = upright(to_rgb_array(image), orientation)
         pages = int(getattr(image, "n_frames", 1) or 1) if fmt == "tiff" else 1
         lossy = fmt == "jpeg" or (fmt == "tiff" and image.info.get("compression") in ("jpeg", "tiff_jpeg"))
@@ -209,4 +213,5 @@ def decode_photo(data: bytes, *, name: str, fmt: Format, full: bool) -> DecodedI
         lossy=lossy,
         jpeg_quality=estimated,
         profile_dropped=profile_dropped,
+        cmyk=cmyk,
     )

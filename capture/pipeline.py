@@ -114,7 +114,8 @@ def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: 
         except MalformedImage as exc:
             raise messages.rejected("damaged", name=name) from exc
         probe = decode_photo(data, name=name, fmt=fmt, full=False)
-        if probe.facts.orientation == 1 and probe.halved_from is None:
+        # A CMYK JPEG is written again in RGB: as it came, many viewers show it in wrong colours.
+        if probe.facts.orientation == 1 and probe.halved_from is None and not probe.cmyk:
             return _prepared(probe, stripped, "image/jpeg", specialty, modality, profile_dropped)
         decoded = decode_photo(data, name=name, fmt=fmt, full=True)
         return _prepared(

@@ -361,3 +361,31 @@ def test_importing_a_large_portrait_costs_little_more_than_decoding_it_upright(t
     whole = _peak_mib(tmp_path, turned, "import")
     decoded_upright = _peak_mib(tmp_path, _with_orientation(PORTRAIT, 1, scale=2.0), "decode")
     assert whole <= decoded_upright + 0.75 * pixels_mib, (whole, decoded_upright, pixels_mib)
+
+
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_a_cmyk_jpeg_reaches_the_expert_in_rgb_with_its_colours(orientation: int) -> None:
+    """Found from outside: a photo saved in CMYK (a print shop's export, a scanner's) was sent as it came,
+    four channels that many viewers show inverted or in wrong colours. It leaves in RGB (sRGB, no profile),
+    its colours those of the photo, upright, and with nothing of its metadata."""
+    with Image.open(CORPUS / "hdr_canon_hdr_YES.jpg") as image:
+        rgb = image.convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x010F] = "Canon"
+    source = io.BytesIO()
+    rgb.convert("CMYK").save(source, "JPEG", quality=95, exif=exif)
+    with Image.open(io.BytesIO(source.getvalue())) as check:
+        assert check.mode == "CMYK"
+
+    out = prepare_image_bytes(source.getvalue(), filename="cmjn.jpg", specialty="dermatology")
+
+    assert out.content_type == "image/jpeg"
+    assert metadata_left(out.data) == []
+    with Image.open(io.BytesIO(out.data)) as sent:
+        assert sent.mode == "RGB" and "icc_profile" not in sent.info
+        upright = rgb if orientation == 1 else rgb.transpose(Image.Transpose.ROTATE_270)
+        assert sent.size == upright.size == (out.width, out.height)
+        got = np.asarray(sent.resize((64, 48), Image.Resampling.BOX), dtype=np.float32)
+    want = np.asarray(upright.resize((64, 48), Image.Resampling.BOX), dtype=np.float32)
+    assert float(np.mean(np.abs(got - want))) < 4.0
