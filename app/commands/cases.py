@@ -82,6 +82,7 @@ M.add(
         "case.imported": {"fr": "Dossier créé (brouillon) : {id}", "en": "Case created (draft): {id}"},
         "case.still_missing": {"fr": "Il manque encore, avant l'envoi :", "en": "Still missing before sending:"},
         "case.advice": {"fr": "À vérifier (n'empêche pas l'envoi) :", "en": "To check (does not stop sending):"},
+        "case.file_note": {"fr": "  {where} ({name}) : {note}", "en": "  {where} ({name}): {note}"},
         "case.image_refused": {"fr": "{where} ({name}) : {reason}", "en": "{where} ({name}): {reason}"},
         "case.image_repeated": {
             "fr": "{where} ({name}) est la même image que {first} : chaque image n'est donnée qu'une fois.",
@@ -228,6 +229,12 @@ def run_import(args: argparse.Namespace) -> int:
     say(M.tr("case.imported", id=case_id))
     for note in [*parsed.notes, *elsewhere]:
         say(note)
+    # What the import did to a file (a photo halved, the first page of a TIFF, its colour profile left
+    # out): the window's tile says it, and a script's log would otherwise show a plain import.
+    for ref, image in zip(parsed.images, images, strict=True):
+        for kept in image.record.quality:
+            if kept.check in FILE_NOTES:
+                say(M.tr("case.file_note", where=ref.where, name=ref.path.name, note=kept.text()))
     if findings:
         say(M.tr("case.still_missing"))
         for finding in findings:
@@ -247,6 +254,8 @@ def _conflicts(store: Store, case_id: str, patient: Patient) -> bool:
         return False
 
 
+#: Findings about what the import did to the file, said by ``case import`` (``capture.pipeline``'s notes).
+FILE_NOTES = frozenset({"resolution-kept", "pages", "colour-profile"})
 #: The INS of the case standing here for another identity (``validation.same_ins_elsewhere``).
 INS_ELSEWHERE = "patient.ins.elsewhere"
 #: The image a case file brought that is also in another patient's case (``Store.images_elsewhere``).
