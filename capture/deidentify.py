@@ -184,24 +184,35 @@ def allowed_copy(source: Dataset) -> Dataset:
 _JPEG_SYNTAXES = frozenset(
     {"1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70"}
 )
+#: JPEG 2000 (lossless only, and lossy): their frames are codestreams, which may carry comments, or whole JP2
+#: files with boxes of their own.
+_JPEG_2000_SYNTAXES = frozenset({"1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"})
 
 
 def strip_jpeg_frames(ds: Dataset) -> None:
-    """Remove the metadata segments of every JPEG frame of an encapsulated image, in place.
+    """Remove the metadata segments of every JPEG or JPEG 2000 frame of an encapsulated image, in place.
 
     A device may write its frames as whole JPEG files, with EXIF, a thumbnail or vendor APP data
-    inside the DICOM: the same stripping as for photos (the compressed scans stay byte for byte).
+    inside the DICOM: the same stripping as for photos (the compressed scans stay byte for byte). A JPEG
+    2000 frame may be a whole JP2 file (XML/XMP boxes) or carry comments: it leaves as the bare
+    codestream without them (``capture.metadata.strip_j2k``).
     """
     from pydicom.encaps import encapsulate, generate_frames
 
-    from capture.metadata import MalformedImage, strip_jpeg
+    from capture.metadata import MalformedImage, strip_j2k, strip_jpeg
 
     syntax = str(getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", ""))
-    if syntax not in _JPEG_SYNTAXES or "PixelData" not in ds:
+    if syntax in _JPEG_SYNTAXES:
+        strip = strip_jpeg
+    elif syntax in _JPEG_2000_SYNTAXES:
+        strip = strip_j2k
+    else:
+        return
+    if "PixelData" not in ds:
         return
     frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
     try:
-        stripped = [strip_jpeg(bytes(frame)) for frame in generate_frames(ds.PixelData, number_of_frames=frames)]
+        stripped = [strip(bytes(frame)) for frame in generate_frames(ds.PixelData, number_of_frames=frames)]
     except (MalformedImage, ValueError, KeyError, EOFError) as exc:
         raise ValueError("a JPEG frame of the DICOM file is damaged") from exc
     ds.PixelData = encapsulate(stripped)

@@ -151,6 +151,87 @@ def jpeg_scans(data: bytes) -> bytes:
     return bytes(scans)
 
 
+#: A JP2 file's signature box (ISO 15444-1 annex I), and a JPEG 2000 codestream's SOC and SIZ markers.
+_JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+_J2K_START = b"\xff\x4f\xff\x51"
+_J2K_COM, _J2K_TLM, _J2K_SOT, _J2K_SOD = 0x64, 0x55, 0x90, 0x93
+
+
+def strip_j2k(data: bytes) -> bytes:
+    """A JPEG 2000 frame as DICOM holds it (PS3.5 A.4.4): the bare codestream, without its comments.
+
+    A device may write each frame as a whole JP2 file, whose boxes (XML/XMP, UUID, IPR) hold what it
+    likes, and comments (COM) in the codestream's headers: the codestream is taken out of its JP2 box and
+    its comments are removed, the compressed data byte for byte. A tile-part whose header lost a comment
+    gets its length (Psot) shortened to match, and the main header's tile-part lengths (TLM, optional) are
+    then left out. Raises :class:`MalformedImage` for anything that is not a whole codestream."""
+    if data.startswith(_JP2_SIGNATURE):
+        data = _jp2_codestream(data)
+    if not data.startswith(_J2K_START):
+        raise MalformedImage("not a JPEG 2000 codestream")
+    data = data.rstrip(b"\x00")  # a DICOM fragment is padded to an even length
+    main, pos = _j2k_segments(data, 2, _J2K_SOT)
+    parts: list[bytes] = []
+    shortened = False
+    while pos + 12 <= len(data) and data[pos : pos + 2] == b"\xff\x90":
+        (psot,) = struct.unpack(">I", data[pos + 6 : pos + 10])
+        end = len(data) - 2 if psot == 0 else pos + psot
+        if end > len(data) or end < pos + 14:
+            raise MalformedImage("a JPEG 2000 tile-part runs past the end")
+        header, body = _j2k_segments(data, pos + 12, _J2K_SOD)
+        kept = b"".join(segment for marker, segment in header if marker != _J2K_COM)
+        removed = sum(len(segment) for marker, segment in header) - len(kept)
+        sot = bytearray(data[pos : pos + 12])
+        if removed and psot:
+            sot[6:10] = struct.pack(">I", psot - removed)
+            shortened = True
+        parts.append(bytes(sot) + kept + b"\xff\x93" + data[body:end])
+        pos = end
+    if data[pos : pos + 2] != b"\xff\xd9" or not parts:
+        raise MalformedImage("a JPEG 2000 codestream without its end")
+    dropped = {_J2K_COM, _J2K_TLM} if shortened else {_J2K_COM}
+    head = b"".join(segment for marker, segment in main if marker not in dropped)
+    return _J2K_START[:2] + head + b"".join(parts) + b"\xff\xd9"
+
+
+def _j2k_segments(data: bytes, pos: int, stop: int) -> tuple[list[tuple[int, bytes]], int]:
+    """The marker segments from ``pos`` up to the marker ``stop`` (for SOD: past it), and where that is."""
+    segments: list[tuple[int, bytes]] = []
+    while True:
+        if pos + 2 > len(data) or data[pos] != 0xFF:
+            raise MalformedImage("a JPEG 2000 header is broken")
+        marker = data[pos + 1]
+        if marker == stop:
+            return segments, pos + 2 if stop == _J2K_SOD else pos
+        if pos + 4 > len(data):
+            raise MalformedImage("a JPEG 2000 header is cut short")
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        if length < 2 or pos + 2 + length > len(data):
+            raise MalformedImage("a JPEG 2000 marker segment runs past the end")
+        segments.append((marker, data[pos : pos + 2 + length]))
+        pos += 2 + length
+
+
+def _jp2_codestream(data: bytes) -> bytes:
+    """The payload of a JP2 file's contiguous codestream box (``jp2c``)."""
+    pos = 0
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, start = data[pos + 4 : pos + 8], pos + 8
+        if length == 1:
+            if pos + 16 > len(data):
+                break
+            (length,) = struct.unpack(">Q", data[pos + 8 : pos + 16])
+            start = pos + 16
+        end = len(data) if length == 0 else pos + length
+        if end < start or end > len(data):
+            break
+        if kind == b"jp2c":
+            return data[start:end]
+        pos = end
+    raise MalformedImage("a JP2 file without its codestream")
+
+
 def strip_png(data: bytes) -> bytes:
     """``data`` with text, EXIF, time and unknown chunks removed; image and colour chunks kept."""
     out = bytearray(data[:8])

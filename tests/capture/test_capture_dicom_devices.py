@@ -499,3 +499,73 @@ def test_a_dicom_that_is_no_image_is_still_said_to_hold_none() -> None:
     report.save_as(out, enforce_file_format=True)
     with pytest.raises(ImageRejected, match="ne contient pas d'image"):
         prepared(out.getvalue())
+
+
+def _jp2_with_boxes(rgb: np.ndarray, secret: str) -> bytes:
+    """A JPEG 2000 frame as some devices write it inside DICOM: a whole JP2 file, an XML box (XMP) and a
+    comment in its codestream each carrying ``secret``."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, "JPEG2000", irreversible=True, comment=f"Patient {secret}")
+    jp2 = buffer.getvalue()
+    assert jp2[4:8] == b"jP  "
+    xml = f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>{secret}</rdf:Description></x:xmpmeta>'.encode()
+    box = (8 + len(xml)).to_bytes(4, "big") + b"xml " + xml
+    at = jp2.index(b"jp2c") - 4
+    return jp2[:at] + box + jp2[at:]
+
+
+@pytest.mark.parametrize("raw", [False, True], ids=["jp2-file", "codestream"])
+def test_a_jpeg_2000_retinograph_leaves_without_its_frames_boxes_and_comments(
+    fundus_frames: list[np.ndarray], raw: bool
+) -> None:
+    """Found from outside: the JPEG frames of a DICOM were stripped of their metadata, its JPEG 2000 frames
+    were not: a device writing each frame as a JP2 file (XML/XMP boxes) or with a comment in the codestream
+    sent them on to the platform. Each frame leaves as the bare codestream DICOM expects, without comment."""
+    from pydicom.encaps import generate_frames
+
+    secret = "DUPONT^Marie 1950"
+    frame = _jp2_with_boxes(fundus_frames[0], secret)
+    if raw:
+        frame = frame[frame.index(b"\xff\x4f\xff\x51") :]  # the codestream alone, still with its comment
+    whole = _recompressed(retinograph([fundus_frames[0]]), "1.2.840.10008.1.2.4.91", frame, "YBR_ICT")
+    assert secret.encode() in whole
+
+    read = prepared(whole)
+
+    assert secret.encode() not in read.data and b"Patient" not in read.data
+    assert (read.width, read.height) == (1600, 1200)
+    ds = pydicom.dcmread(io.BytesIO(read.data))
+    [sent] = list(generate_frames(ds.PixelData, number_of_frames=1))
+    assert sent[:4] == b"\xff\x4f\xff\x51" and b"\xff\x64" not in sent[: sent.index(b"\xff\x90")]
+    assert_nothing_of_the_site_left(read)
+    from pydicom.pixels.utils import pixel_array
+
+    pixels = pixel_array(ds).astype(np.float32)  # what is sent still decodes to the same picture
+    assert float(np.mean(np.abs(pixels - fundus_frames[0].astype(np.float32)))) < 3.0
+
+
+def test_a_comment_in_a_jpeg_2000_tile_part_goes_and_the_pixels_stay_exact() -> None:
+    """A comment may stand in a tile-part's header too: it goes, the tile-part's length is shortened to
+    match, and the lossless codestream still decodes to the very same pixels (padding byte included)."""
+    import struct
+
+    from PIL import Image
+
+    from capture.metadata import strip_j2k
+
+    rgb = fundus_scene(400, 300, seed=3, eye="left")
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, "JPEG2000", no_jp2=True, irreversible=False, tile_size=(128, 128), comment="A")
+    data = buffer.getvalue()
+    sot = data.index(b"\xff\x90")
+    com = b"\xff\x64" + struct.pack(">H", 15) + b"\x00\x01" + b"tile secret"
+    (psot,) = struct.unpack(">I", data[sot + 6 : sot + 10])
+    data = data[: sot + 6] + struct.pack(">I", psot + len(com)) + data[sot + 10 : sot + 12] + com + data[sot + 12 :]
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(data))), rgb)
+
+    stripped = strip_j2k(data + b"\x00")
+
+    assert b"secret" not in stripped and b"\xff\x64" not in stripped[: stripped.index(b"\xff\x90")]
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(stripped))), rgb)
