@@ -216,9 +216,15 @@ def read_dicom(data: bytes, *, name: str) -> DicomImage:
             raise messages.rejected("damaged", name=name) from exc
         except (ValueError, OSError, AttributeError, KeyError, TypeError, EOFError) as exc:
             raise messages.rejected("damaged", name=name) from exc
+    try:
+        rgb = _to_rgb(pixels, ds)
+    except ValueError as exc:
+        # Pixels of another shape than the header says (more data than its rows and columns: pydicom reads
+        # the rest as frames it never announced): the file is not what its header describes.
+        raise messages.rejected("damaged", name=name) from exc
     return DicomImage(
         dataset=ds,
-        rgb=_to_rgb(pixels, ds),
+        rgb=rgb,
         modality=_modality(ds),
         eye=_eye(ds),
         view=_view(ds),

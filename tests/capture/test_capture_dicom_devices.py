@@ -569,3 +569,27 @@ def test_a_comment_in_a_jpeg_2000_tile_part_goes_and_the_pixels_stay_exact() -> 
 
     assert b"secret" not in stripped and b"\xff\x64" not in stripped[: stripped.index(b"\xff\x90")]
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(stripped))), rgb)
+
+
+def test_a_dicom_whose_size_disagrees_with_its_pixels_is_said_damaged_not_an_internal_error() -> None:
+    """Found in a pass over odd device files: a header whose rows and columns do not match the pixel data
+    it carries (pydicom reads the rest as frames the header never announced) stopped the import with
+    numpy's own error, which the window could only call a fault of Teleavis."""
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    rgb = fundus_scene(1024, 768, seed=2, eye="right")
+    ds = Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.77.1.5.1"
+    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID = generate_uid()
+    ds.Modality, ds.Rows, ds.Columns = "OP", 3, 768
+    ds.SamplesPerPixel, ds.PhotometricInterpretation, ds.PlanarConfiguration = 3, "RGB", 1
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
+    ds.PixelData = np.ascontiguousarray(rgb.transpose(2, 0, 1)).tobytes()
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+
+    with pytest.raises(ImageRejected, match="incomplète ou abîmée"):
+        prepared(out.getvalue())
