@@ -157,6 +157,12 @@ CATALOGUE = i18n.Catalogue(
             "en": "Image too small ({width}×{height}): at least 800×600 is needed. Take it again at "
             "the camera's full resolution.",
         },
+        "resolution.blocking-retina": {
+            "fr": "Image trop petite ({width}×{height}) : il faut au moins 800×600. Exportez le cliché en "
+            "pleine définition depuis le rétinographe (pas un aperçu ni une copie d'écran).",
+            "en": "Image too small ({width}×{height}): at least 800×600 is needed. Export the shot at full "
+            "resolution from the retinograph (not a preview or a screenshot).",
+        },
         "field-of-view.ok": {"fr": "Champ rétinien complet.", "en": "Retinal field complete."},
         "field-of-view.warning": {
             "fr": "Champ rétinien incomplet ({percent} % visible) : centrez l'œil et reprenez le cliché.",

@@ -156,7 +156,7 @@ def check_quality(
     small = analysis_copy(image)
     if order == "bgr":
         small = np.ascontiguousarray(small[:, :, ::-1])
-    findings = [_resolution(full_w, full_h)]
+    findings = [_resolution(full_w, full_h, retina=is_retina(specialty))]
     if is_retina(specialty):
         findings += _retina_findings(small)
     else:
@@ -586,7 +586,9 @@ def _colour_cast(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: boo
     return QualityFinding.said("colour-cast", "ok", "colour-cast.ok", round(strength, 2), CAST_HIGHLIGHTS)
 
 
-def _resolution(width: int, height: int) -> QualityFinding:
+def _resolution(width: int, height: int, *, retina: bool = False) -> QualityFinding:
+    """The size against 800×600 (blocking) and 1024×768 (advised). A retinograph too small is told to be
+    exported at full size from the retinograph: there is no camera setting to change at a fundus camera."""
     pixels = width * height
     short, long = sorted((width, height))
     if pixels < MIN_PIXELS_BLOCKING or short < 600 or long < 800:
@@ -595,8 +597,9 @@ def _resolution(width: int, height: int) -> QualityFinding:
         level = "warning"
     else:
         level = "ok"
+    key = "resolution.blocking-retina" if retina and level == "blocking" else f"resolution.{level}"
     return QualityFinding.said(
-        "resolution", level, f"resolution.{level}", float(pixels), float(MIN_PIXELS_WARNING), width=width, height=height
+        "resolution", level, key, float(pixels), float(MIN_PIXELS_WARNING), width=width, height=height
     )
 
 

@@ -159,3 +159,30 @@ def test_findings_speak_english_when_asked() -> None:
     i18n.set_language("en")
     findings = check_quality(skin_scene(640, 480, 1), specialty="dermatology")
     assert "at least 800×600" in next(f for f in findings if f.check == "resolution").message
+
+
+def test_a_retinograph_too_small_is_told_to_export_it_from_the_retinograph() -> None:
+    """Found from outside: a 768×576 retinograph (an older fundus camera's video size, or its preview
+    export) was told « Reprenez la photo avec l'appareil en pleine définition », a camera's setting the
+    nurse at a retinograph cannot find. It is told to export the shot at full size from the retinograph."""
+    from PIL import Image
+
+    from capture.pipeline import prepare_image_bytes
+    from tests.support.images import jpeg_bytes
+
+    data = jpeg_bytes(Image.fromarray(fundus_scene(768, 576, seed=3, eye="right")))
+    retina = next(
+        f
+        for f in prepare_image_bytes(data, filename="OD.jpg", specialty="ophthalmology").quality
+        if f.check == "resolution"
+    )
+    assert retina.level == "blocking"
+    assert retina.message.startswith("Image trop petite (768×576) : il faut au moins 800×600.")
+    assert "depuis le rétinographe" in retina.message and "pleine définition" in retina.message
+    assert "from the retinograph" in retina.text("en")
+    skin = next(
+        f
+        for f in prepare_image_bytes(data, filename="dos.jpg", specialty="dermatology").quality
+        if f.check == "resolution"
+    )
+    assert "rétinographe" not in skin.message and "Reprenez la photo" in skin.message
