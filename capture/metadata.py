@@ -272,6 +272,8 @@ _MODEL = 0x0110
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 0x9003
 _OFFSET_TIME_ORIGINAL = 0x9011
+_DATETIME_DIGITIZED, _OFFSET_TIME_DIGITIZED = 0x9004, 0x9012
+_DATETIME, _OFFSET_TIME = 0x0132, 0x9010  # IFD0's DateTime, its offset in the EXIF IFD
 
 
 def photo_facts(image: Image.Image) -> PhotoFacts:
@@ -285,9 +287,16 @@ def photo_facts(image: Image.Image) -> PhotoFacts:
         return PhotoFacts()
     if orientation not in range(1, 9):
         orientation = 1
+    # The moment of the shot: DateTimeOriginal, else the digitised time, else the file's DateTime, which some
+    # phones' cameras write alone (a Nokia 8.3's HEIF): the expert was told the time was unknown.
+    captured_at = (
+        _iso_time(sub.get(_DATETIME_ORIGINAL), sub.get(_OFFSET_TIME_ORIGINAL))
+        or _iso_time(sub.get(_DATETIME_DIGITIZED), sub.get(_OFFSET_TIME_DIGITIZED))
+        or _iso_time(exif.get(_DATETIME), sub.get(_OFFSET_TIME))
+    )
     return PhotoFacts(
         orientation=orientation,
-        captured_at=_iso_time(sub.get(_DATETIME_ORIGINAL), sub.get(_OFFSET_TIME_ORIGINAL)),
+        captured_at=captured_at,
         device=_device(exif.get(_MAKE), exif.get(_MODEL)),
     )
 

@@ -389,3 +389,38 @@ def test_a_cmyk_jpeg_reaches_the_expert_in_rgb_with_its_colours(orientation: int
         got = np.asarray(sent.resize((64, 48), Image.Resampling.BOX), dtype=np.float32)
     want = np.asarray(upright.resize((64, 48), Image.Resampling.BOX), dtype=np.float32)
     assert float(np.mean(np.abs(got - want))) < 4.0
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        ({0x0132: "2022:02:03 14:44:07"}, None),  # as a Nokia 8.3 writes its HEIF: in the workstation's zone
+        ({0x0132: "2022:02:03 14:44:07", 0x9010: "+01:00"}, "2022-02-03T14:44:07+01:00"),
+        ({0x0132: "2023:05:06 07:08:09", 0x9004: "2022:02:03 14:44:07"}, None),
+    ],
+)
+def test_a_phone_that_writes_its_time_only_as_the_files_date_keeps_it(
+    tags: dict[int, str], expected: str | None
+) -> None:
+    """Found with a real phone's HEIF (HMD Nokia 8.3 5G): its camera writes the moment of the shot only in
+    IFD0's DateTime, no DateTimeOriginal. The photo reached the expert « heure de prise de vue inconnue »,
+    dated at its import. The digitised time, then the file's date, stand in when the original is absent."""
+    from app.moments import fhir_date_time
+
+    with Image.open(CORPUS / "hdr_canon_hdr_YES.jpg") as image:
+        pixels = image.convert("RGB")
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "HMD Global", "Nokia 8.3 5G"
+    sub = {key: value for key, value in tags.items() if key >= 0x9000}
+    for key, value in tags.items():
+        if key < 0x9000:
+            exif[key] = value
+    if sub:
+        exif.get_ifd(0x8769).update(sub)
+    out = io.BytesIO()
+    pixels.save(out, "JPEG", quality=92, exif=exif)
+
+    prepared = prepare_image_bytes(out.getvalue(), filename="IMG.jpg", specialty="dermatology")
+
+    assert prepared.captured_at == (expected or fhir_date_time("2022-02-03T14:44:07"))
+    assert metadata_left(prepared.data) == [] and b"Nokia" not in prepared.data
