@@ -424,3 +424,28 @@ def test_a_phone_that_writes_its_time_only_as_the_files_date_keeps_it(
 
     assert prepared.captured_at == (expected or fhir_date_time("2022-02-03T14:44:07"))
     assert metadata_left(prepared.data) == [] and b"Nokia" not in prepared.data
+
+
+def test_an_iphones_display_p3_colours_reach_the_expert_as_shot(prepared: dict[str, PreparedImage]) -> None:
+    """An iPhone records in Display P3, wider than sRGB (the reds of skin lie outside sRGB): its profile must
+    stay with the photo wherever it is written again, or the expert's viewer shows it dull. Checked on the
+    real iPhone HEIC, converted to JPEG, turned by the user, and in the reduced copy of a slow link."""
+    from PIL import ImageCms
+
+    from sync.reduced import reduced_copy
+
+    def profile(data: bytes) -> str | None:
+        with Image.open(io.BytesIO(data)) as image:
+            icc = image.info.get("icc_profile")
+        return ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc))).strip() if icc else None
+
+    with Image.open(CORPUS / "IMG_5195.HEIC") as original:
+        shot_in = original.info["icc_profile"]
+    photo = prepared["IMG_5195.HEIC"]
+    assert profile(photo.data) == "Display P3"
+    with Image.open(io.BytesIO(photo.data)) as sent:
+        assert sent.info["icc_profile"] == shot_in
+    turned = rotate_stored(photo.data, quarter_turns=-1, specialty="dermatology", findings=photo.quality)
+    assert profile(turned.data) == "Display P3"
+    copy = reduced_copy(photo.data, photo.content_type)
+    assert copy is not None and profile(copy[0]) == "Display P3"
