@@ -86,7 +86,7 @@ def prepare_image_file(
 
 
 def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: Patient | None = None) -> PreparedImage:
-    """Run an imported image (JPEG, PNG, TIFF, HEIC or DICOM) through the pipeline.
+    """Run an imported image (JPEG, PNG, TIFF, HEIC, WebP or DICOM) through the pipeline.
 
     The format is read from the bytes, not from ``filename`` (used only in messages, without
     its folder). ``patient`` replaces the patient tags of a DICOM file. Raises
@@ -128,7 +128,7 @@ def prepare_image_bytes(data: bytes, *, filename: str, specialty: str, patient: 
         except MalformedImage as exc:
             raise messages.rejected("damaged", name=name) from exc
         return _prepared(decoded, stripped, "image/png", specialty, modality, profile_dropped)
-    if fmt in ("png", "tiff") and not decoded.lossy:
+    if fmt in ("png", "tiff", "webp") and not decoded.lossy:
         # Lossless sources stay lossless (a TIFF in JPEG is not one: as PNG it would weigh five times more).
         return _prepared(
             decoded, encode_png(decoded.rgb, decoded.icc), "image/png", specialty, modality, profile_dropped

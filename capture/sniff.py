@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 from typing import Literal
 
-Format = Literal["jpeg", "png", "tiff", "heic", "dicom"]
+Format = Literal["jpeg", "png", "tiff", "heic", "webp", "dicom"]
 
 #: Largest image accepted, in pixels. Pillow warns from 89.5 MP; staying under it means its own
 #: bomb warning never fires on an image we accepted, and 80 MP is well above any clinical camera.
@@ -33,9 +33,23 @@ def sniff(data: bytes) -> Format | None:
         return "tiff"
     if len(data) >= 12 and data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
         return "heic"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"  # (a browser's or a cloud gallery's download)
     if (len(data) >= 132 and data[128:132] == b"DICM") or data[:4] == b"DICM":
         return "dicom"  # (some devices write the file without its 128-byte preamble)
     return None
+
+
+def webp_lossless(data: bytes) -> bool:
+    """Whether a WebP's image is compressed without loss (a ``VP8L`` chunk), read from its RIFF chunks."""
+    pos = 12
+    while pos + 8 <= len(data):
+        kind = data[pos : pos + 4]
+        if kind in (b"VP8 ", b"VP8L"):
+            return kind == b"VP8L"
+        (length,) = struct.unpack("<I", data[pos + 4 : pos + 8])
+        pos += 8 + length + (length & 1)
+    return False
 
 
 def jpeg_size(data: bytes) -> tuple[int, int] | None:

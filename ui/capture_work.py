@@ -163,7 +163,7 @@ def import_file(
     follow_links: bool = True,
     as_listed: Seen | None = None,
 ) -> Kept:
-    """An image file (JPEG, PNG, TIFF, HEIC, DICOM) through the pipeline into the case.
+    """An image file (JPEG, PNG, TIFF, HEIC, WebP, DICOM) through the pipeline into the case.
 
     ``remove_after`` (the user's setting for the device folder) deletes the file once it is stored.
     ``before_storing`` is called once the image is prepared, before it is added to the case (the

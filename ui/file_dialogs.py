@@ -44,7 +44,7 @@ def forget_browsed_folders() -> None:
 
 
 #: What the import dialogs list first (any file may still be chosen: the format is read from the bytes).
-IMAGE_PATTERNS = "*.jpg *.jpeg *.jfif *.mpo *.png *.tif *.tiff *.heic *.heif *.dcm"
+IMAGE_PATTERNS = "*.jpg *.jpeg *.jfif *.mpo *.png *.tif *.tiff *.heic *.heif *.webp *.dcm"
 
 
 def open_images(parent: QWidget, title: str, filters: str) -> list[Path]:

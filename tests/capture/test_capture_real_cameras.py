@@ -449,3 +449,48 @@ def test_an_iphones_display_p3_colours_reach_the_expert_as_shot(prepared: dict[s
     assert profile(turned.data) == "Display P3"
     copy = reduced_copy(photo.data, photo.content_type)
     assert copy is not None and profile(copy[0]) == "Display P3"
+
+
+def _webp(name: str, orientation: int = 1, **options: object) -> tuple[Image.Image, bytes]:
+    """The real photo saved as WebP (as a browser or a cloud gallery hands it over), with its EXIF."""
+    with Image.open(CORPUS / name) as image:
+        exif = image.getexif()
+        exif.get_ifd(0x8825), exif.get_ifd(0x8769)  # (loaded, so that they are written again)
+        pixels = image.convert("RGB")
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    pixels.save(out, "WEBP", exif=exif.tobytes(), **options)
+    return pixels, out.getvalue()
+
+
+@pytest.mark.parametrize(("lossless", "orientation"), [(False, 1), (False, 6), (True, 1)])
+def test_a_webp_photo_is_imported_upright_without_its_metadata(lossless: bool, orientation: int) -> None:
+    """Found from outside: a photo downloaded from a cloud gallery or a browser comes as WebP, and was refused
+    as « pas une image reconnue », whatever was done with it. It is taken as the other formats are: upright,
+    its metadata (GPS included) left behind, a lossy one written as JPEG, a lossless one as PNG."""
+    pixels, data = _webp("gps_DSCN0012.jpg", orientation, lossless=lossless, quality=90)
+    with Image.open(io.BytesIO(data)) as check:
+        assert check.format == "WEBP" and check.getexif().get_ifd(0x8825)  # GPS in the file
+
+    out = prepare_image_bytes(data, filename="photo.webp", specialty="dermatology")
+
+    assert out.content_type == ("image/png" if lossless else "image/jpeg")
+    upright = pixels if orientation == 1 else pixels.transpose(Image.Transpose.ROTATE_270)
+    assert (out.width, out.height) == upright.size
+    with Image.open(io.BytesIO(out.data)) as sent:
+        assert sent.size == upright.size and len(sent.getexif()) == 0
+        got = np.asarray(sent.convert("RGB").resize((48, 48), Image.Resampling.BOX), dtype=np.float32)
+    assert b"NIKON" not in out.data and b"COOLPIX" not in out.data
+    if not lossless:
+        assert metadata_left(out.data) == []
+    want = np.asarray(upright.resize((48, 48), Image.Resampling.BOX), dtype=np.float32)
+    assert float(np.mean(np.abs(got - want))) < 3.0
+    assert out.captured_at is not None and is_fhir_date_time(out.captured_at)
+
+
+def test_a_webp_cut_short_is_refused_as_damaged() -> None:
+    from app.errors import ImageRejected
+
+    _pixels, data = _webp("tests_45-gps_ifd.jpg", quality=90)
+    with pytest.raises(ImageRejected, match="incomplète ou abîmée"):
+        prepare_image_bytes(data[: len(data) * 2 // 3], filename="photo.webp", specialty="dermatology")
