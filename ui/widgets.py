@@ -6,7 +6,7 @@ from collections import deque
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, QSize
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QColor, QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 W = TypeVar("W", bound=QObject)
@@ -110,6 +110,10 @@ def announce(source: QObject, words: str, *, urgent: bool = False) -> None:
     ``urgent`` interrupts what the reader is saying; otherwise it waits its turn."""
     if not words.strip():
         return
+    # Here, not at the top: QAccessible's type (its many enumerations, ~1.7 ms) is built when first named,
+    # and the window's start announces nothing.
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
     event = QAccessibleAnnouncementEvent(source, words)
     event.setPoliteness(
         QAccessible.AnnouncementPoliteness.Assertive if urgent else QAccessible.AnnouncementPoliteness.Polite
