@@ -12,7 +12,6 @@ would show the wrong advice).
 
 from __future__ import annotations
 
-import locale
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -101,6 +100,9 @@ def system_language(
 
 def windows_language(lcid: int | None = None) -> str:
     """The Windows display language (``en_US``, ``fr_FR``…), from its LCID."""
+    # Here, not at the top: the module's tables cost every start ~1 ms, and only Windows asks them.
+    import locale
+
     if lcid is None:
         import ctypes
 
