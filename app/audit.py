@@ -153,6 +153,8 @@ def append(
 
 @dataclass(frozen=True)
 class Head:
+    """The log's last entry (its sequence number and hash): as the database has it, or as recorded beside it."""
+
     seq: int
     hash: str
 
@@ -320,6 +322,8 @@ def rewound(conn: sqlite3.Connection) -> int | None:
 
 @dataclass(frozen=True)
 class AuditCheck:
+    """What ``verify`` found along the log's chain; ``ok`` when nothing is wrong."""
+
     rows: int
     first_broken: int | None  # seq of the first row whose link does not hold
     #: Rows cut from the end or the log wiped: the recorded head (seq) the log no longer reaches;

@@ -155,6 +155,8 @@ IDENTITY_DOCUMENTS: tuple[str, ...] = ("CN", "PA", "CS", "LE", "AN")
 
 @dataclass
 class Patient:
+    """Who the case is about: names, birth, sex, identifiers, and how the identity was checked (RNIV)."""
+
     family: str = ""
     given: list[str] = field(default_factory=list)
     birth_date: str = ""  # ISO date, YYYY-MM-DD
@@ -242,6 +244,8 @@ def _number(value: str) -> str:
 
 @dataclass
 class Consent:
+    """The patient's consent to the request: given or not, on which date, recorded by whom."""
+
     given: bool = False
     date: str = ""  # ISO date
     recorded_by: str = ""
@@ -250,6 +254,8 @@ class Consent:
 
 @dataclass
 class Treatment:
+    """A treatment the patient currently takes, with its dosage."""
+
     name: str
     dosage: str = ""
     id: str = field(default_factory=new_id)
@@ -538,6 +544,8 @@ def shown_id(message_id: str, withdrawn: bool) -> str:
 
 @dataclass
 class Case:
+    """One request for one patient, whole: its state, what is asked, the patient, the form, the images."""
+
     id: str = field(default_factory=new_id)
     state: CaseState = CaseState.DRAFT
     specialty: str = Specialty.DERMATOLOGY.value

@@ -79,6 +79,8 @@ M.add(
 
 @dataclass(frozen=True)
 class OutboxRow:
+    """A case waiting to leave, as the outbox holds it: the step reached, the tries, when the next is due."""
+
     case_id: str
     queued_at: str
     step: str

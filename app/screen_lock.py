@@ -188,6 +188,8 @@ def _passphrase_opens(store: Store, secret: str) -> bool:
 
 @dataclass(frozen=True)
 class Attempt:
+    """The answer to a try at opening the lock: right or not, and how long before the next try is looked at."""
+
     ok: bool
     wait_s: float = 0.0  # how long before the next try is looked at (0: now)
 

@@ -24,6 +24,8 @@ from app.errors import DataAltered, UsageError
 
 @dataclass(frozen=True)
 class Setting:
+    """A setting Teleavis knows: its key, type and default, whether it is a secret, the values it may take."""
+
     key: str
     type: type
     default: Any
