@@ -29,25 +29,36 @@ from tests.support.keyring import file_keyring_env
 pytestmark = pytest.mark.bench
 MARKER = "TELEAVIS_READY"
 RUNS = 31  # the best of short runs on a shared machine needs enough samples
-# A guard against a slower start, not issue 18.2's bound (1.3, not reached). Measured as the main thread's
-# CPU time to the marker (best of 12): the bare window ~86 ms, Teleavis ~155 ms, of which the Qt
-# namespace's enumerations (built whole the first time ``Qt`` is named; the worklist's header cannot be
-# drawn without it) ~14 ms, our core's imports ~25 ms (its dataclasses alone ~8 ms), the window's modules
-# ~15 ms and its widgets ~20 ms. 2026-12-03, alone on this 2-core host (load 5-8): 1.63, 1.65, 1.64 (best
-# of 31: 145-166 ms against 88-102 ms), the code before that day's changes 1.75 and 1.78 in the same session.
-# 2026-12-04 (host load 3-6, others' benchmarks and a build running): the main thread's CPU time to the
-# marker, best of 25 interleaved starts, 188 ms before that day's changes and 180 ms after, against the
-# bare window's 105 (1.79 -> 1.71); in a home of 300 cases 208 -> 184 ms. Measured that day as the main thread's
-# CPU time (best of 8-25 starts): the 20 dataclasses on the path 11-13 ms (8 ms compiling their generated
-# methods), PySide6 reading the source of each module an import names after it is loaded (looking for its
-# ``__feature__`` switches) ~6 ms for 51 modules, the application's style sheet ~4.5 ms, the Qt types the
-# window's event handlers need (QEvent's ~2 ms among them). A home of a few hundred cases (this bench's
-# has none) adds the worklist's first page: ~5 ms to show it, once its columns are measured once.
-# Earlier code measured 1.65-1.81 alone and 1.78-2.05 in whole-suite runs (the best of 21 starts; a
-# host busy elsewhere slows the larger start more), so 2.0 failed unchanged code one run in four. 2.2
-# still fails what the guard is for: numpy and OpenCV loaded before the window (+~90 ms, 2.6), the key
-# fetched before it shows (2.5-3.1). What may not load before the window is checked exactly, without
-# timing, by tests/ui/test_start_imports.py.
+# A guard against a slower start, not issue 18.2's bound (1.3, not reached). Measured as the main thread's CPU
+# time to the marker, best of 30 interleaved starts: 2026-12-05 (host load 2-3), the bare window 99-104 ms and
+# Teleavis 173 ms before that day's changes, 169 ms after (1.75 -> 1.70; this test's own wall-clock ratio, twice
+# each the same hour: 1.75 and 1.75 before, 1.70 and 1.74 after). Earlier: 1.63-1.65 alone on 2026-12-03,
+# 1.79 -> 1.71 on 2026-12-04 (load 3-6). What Teleavis adds, ~70 ms, measured part by part on 2026-12-05:
+# - the Qt namespace's enumerations, ~14.5 ms, built whole the first time ``Qt`` is named. The worklist's header
+#   names it (Qt hands its Python headerData a Qt.Orientation: a model without one does not build it), as do its
+#   roles' values and the flags set before the window shows. PYSIDE6_OPTION_PYTHON_ENUM changes nothing to it.
+# - the other Qt types the window's classes need, ~9 ms (QEvent 1.4, QIcon 1.2, QFont 0.9, QAbstractItemView 0.8,
+#   QKeySequence 0.6, QPainter 0.6, ...); QAccessible (1.7) is no longer among them.
+# - the core's 20 dataclasses, ~9 ms (10.2 before nine had a docstring: Python made theirs from inspect.signature):
+#   compiling their generated methods, one exec each, and reading their annotations; the 12 of app/model.py are
+#   mostly needed only once a case opens.
+# - PySide6 reading the source of each module an import statement names once PySide6 is loaded (its __feature__
+#   hook: shibokensupport/feature.py, _mod_uses_pyside, inspect.getsource once a name): ~6.8 ms for 42 modules,
+#   the bare window 0.8 for 4. No switch turns it off; the names are the standard library's (typing 0.5,
+#   logging 0.4, threading 0.3...), ours, and those the window's start passes through.
+# - sqlite3, datetime and ctypes (the process's hardening), ~6 ms; locale (1 ms) is no longer loaded.
+# - the application's style sheet, 3-5 ms: any application-wide sheet puts every widget through Qt's style sheet
+#   style (its 1.7 kB are not the cost).
+# - building the window ~20 ms (the worklist ~10, the menus' actions 1.6, the status bar 1.1; the first text
+#   measured pays Qt's font database, 5.7 ms, which the bare window pays too, at its show), showing it ~3 ms;
+#   Qt's own translations pass through the Python translator of qtbase_fr's gaps (~1,100 calls, ~1 ms).
+# A home of a few hundred cases (this bench's has none) adds the worklist's first page: ~5 ms to show it.
+# 1.3 would be some 130 ms: out of reach while the start path names ``Qt`` and defines the case model whole.
+# Earlier code measured 1.65-1.81 alone and 1.78-2.05 in whole-suite runs (the best of 21 starts; a host busy
+# elsewhere slows the larger start more), so 2.0 failed unchanged code one run in four. 2.2 still fails what the
+# guard is for: numpy and OpenCV loaded before the window (+~90 ms, 2.6), the key fetched before it shows
+# (2.5-3.1). What may not load before the window is checked exactly, without timing, by
+# tests/ui/test_start_imports.py.
 LIMIT = 2.2
 
 BARE = """
