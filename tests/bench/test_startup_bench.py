@@ -31,9 +31,9 @@ MARKER = "TELEAVIS_READY"
 RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # A guard against a slower start, not issue 18.2's bound (1.3, not reached). Measured as the main thread's CPU
 # time to the marker, best of 30 interleaved starts: 2026-12-05 (host load 2-3), the bare window 99-104 ms and
-# Teleavis 173 ms before that day's changes, 169 ms after (1.75 -> 1.70; this test's own wall-clock ratio, twice
-# each the same hour: 1.75 and 1.75 before, 1.70 and 1.74 after). Earlier: 1.63-1.65 alone on 2026-12-03,
-# 1.79 -> 1.71 on 2026-12-04 (load 3-6). What Teleavis adds, ~70 ms, measured part by part on 2026-12-05:
+# Teleavis 177 ms before that day's changes, 171 ms after (1.75 -> 1.68, medians 182 -> 178 ms; this test's own
+# wall-clock ratio the same hour 1.74-1.75 before, three runs, and 1.69 after). Earlier: 1.63-1.65 alone on
+# 2026-12-03, 1.79 -> 1.71 on 2026-12-04 (load 3-6). What Teleavis adds, ~70 ms, measured part by part that day:
 # - the Qt namespace's enumerations, ~14.5 ms, built whole the first time ``Qt`` is named. The worklist's header
 #   names it (Qt hands its Python headerData a Qt.Orientation: a model without one does not build it), as do its
 #   roles' values and the flags set before the window shows. PYSIDE6_OPTION_PYTHON_ENUM changes nothing to it.
@@ -50,8 +50,8 @@ RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # - the application's style sheet, 3-5 ms: any application-wide sheet puts every widget through Qt's style sheet
 #   style (its 1.7 kB are not the cost).
 # - building the window ~20 ms (the worklist ~10, the menus' actions 1.6, the status bar 1.1; the first text
-#   measured pays Qt's font database, 5.7 ms, which the bare window pays too, at its show), showing it ~3 ms;
-#   Qt's own translations pass through the Python translator of qtbase_fr's gaps (~1,100 calls, ~1 ms).
+#   measured pays Qt's font database, 5.7 ms, which the bare window pays too, at its show), showing it ~3 ms.
+#   Qt's own words no longer pass through a translator written in Python (~1,100 calls, ~1.3 ms).
 # A home of a few hundred cases (this bench's has none) adds the worklist's first page: ~5 ms to show it.
 # 1.3 would be some 130 ms: out of reach while the start path names ``Qt`` and defines the case model whole.
 # Earlier code measured 1.65-1.81 alone and 1.78-2.05 in whole-suite runs (the best of 21 starts; a host busy
