@@ -114,7 +114,7 @@ class ImageLabels(QGroupBox):
             buttons.addWidget(button)
         outer.addLayout(buttons)
 
-        self.findings = QLabel()
+        self.findings = FindingsLabel()
         self.findings.setWordWrap(True)
         self.findings.setTextFormat(Qt.TextFormat.RichText)
         self.findings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -299,6 +299,37 @@ class ImageLabels(QGroupBox):
     def _turn(self, quarter_turns: int) -> None:
         if self.image is not None:
             self.rotate_requested.emit(self.image.id, quarter_turns)
+
+
+class FindingsLabel(QLabel):
+    """The selected image's findings (a table, rich text), as tall as they are at the width given.
+
+    A rich-text label lays out its whole document twice each time it is asked its height for a width
+    (QLabel.heightForWidth, ~0.2 ms for a few findings), and its scroll area, the column's layouts and
+    :meth:`ImageLabels._fit_findings` ask it at each case opened, for the same one or two widths: the
+    heights are kept per width until the words or the font change."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._heights: dict[int, int] = {}
+        self._heights_font = self.font()
+
+    def setText(self, text: str) -> None:
+        if text != self.text():
+            self._heights.clear()
+        super().setText(text)
+
+    def heightForWidth(self, width: int) -> int:
+        font = self.font()
+        if font != self._heights_font:  # (no changeEvent override: it would load every QEvent class at start)
+            self._heights.clear()
+            self._heights_font = font
+        height = self._heights.get(width)
+        if height is None:
+            if len(self._heights) > 16:  # a window dragged wide and narrow: only the last widths matter
+                self._heights.clear()
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
 
 
 def _number(value: float) -> str:

@@ -253,3 +253,62 @@ def test_a_thumbnail_decoded_for_its_tile_is_what_qt_would_show() -> None:
     assert decode_thumbnail(b"<html>not a picture</html>") is None
     assert decode_thumbnail(b"") is None
     assert decode_thumbnail(None) is None
+
+
+def test_the_selected_image_findings_are_laid_out_once_per_width_and_as_tall_as_their_words(
+    qtbot: Any, monkeypatch: Any
+) -> None:
+    """The findings are a rich-text table: its label lays out its whole document (twice) each time it is
+    asked its height for a width, and its scroll area, the column's layouts and the labels ask it for the
+    same widths at every case opened (~0.2 ms each, a tenth of the window thread's open). Their height is
+    kept per width, and is still the height of the words shown, in the font shown."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from app.model import QualityFinding
+    from ui.capture_labels import ImageLabels
+
+    def image(sentences: int) -> CaseImage:
+        found = [
+            QualityFinding(
+                check=f"check{n}", level="warning", message=f"Constat numéro {n}, assez long pour faire deux lignes."
+            )
+            for n in range(sentences)
+        ]
+        return CaseImage(width=1600, height=1200, quality=found)
+
+    asked: list[int] = []
+    laid_out = QLabel.heightForWidth
+
+    def counted(label: QLabel, width: int) -> int:
+        asked.append(width)
+        return laid_out(label, width)
+
+    monkeypatch.setattr(QLabel, "heightForWidth", counted)
+    labels = ImageLabels()
+    qtbot.addWidget(labels)
+    labels.resize(360, 600)
+    labels.show()
+    short, tall = image(1), image(4)
+    labels.show_image(short)
+    qtbot.wait(50)
+    asked.clear()
+    for _ in range(3):  # one image, then another with the same findings, as each case opened selects one
+        labels.show_image(short)
+        labels.show_image(image(1))
+        QApplication.processEvents()
+    width = labels.findings_scroll.viewport().width()
+    assert asked == [], "the same words at the same width are not laid out again"
+    one = labels.findings.heightForWidth(width)
+    labels.show_image(tall)
+    assert labels.findings.heightForWidth(width) > one, "other words: laid out again"
+    bigger = labels.findings.font()
+    bigger.setPointSizeF(bigger.pointSizeF() * 2)
+    before = labels.findings.heightForWidth(width)
+    labels.findings.setFont(bigger)
+    assert labels.findings.heightForWidth(width) > before, "another font: laid out again"
+    fresh = QLabel()
+    fresh.setWordWrap(True)
+    fresh.setTextFormat(labels.findings.textFormat())
+    fresh.setFont(bigger)
+    fresh.setText(labels.findings.text())
+    assert labels.findings.heightForWidth(width) == laid_out(fresh, width)
