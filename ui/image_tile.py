@@ -156,15 +156,19 @@ class ImageTile(QFrame):
         """Show ``image`` as the ``number``-th (the strip reuses its tiles from case to case: making
         and styling new widgets was most of the time it took to open a case). A tile that already shows
         this very image, number and thumbnail is left as it is: a new photo redrew every tile of the
-        strip before its own could appear."""
+        strip before its own could appear. Its words are written again only when they may have changed:
+        a case opened again had each of its tiles' verdict, sentence, caption and name rewritten while
+        only their thumbnails were being read again."""
         shown = (number, thumbnail, pending)
-        if (
+        # The same words (the case opened again: its thumbnails are read again, its words have not changed).
+        same_words = (
             self._shown is not None
-            and self._shown == shown
+            and self._shown[0] == number
             and image == self.image
-            and not pending
             and other_patient == self.other_patient
-        ):
+        )
+        same_picture = self._shown is not None and self._shown[1:] == shown[1:] and not pending
+        if same_words and same_picture:
             self.image = image
             return
         self._shown = shown
@@ -173,10 +177,11 @@ class ImageTile(QFrame):
         self.other_patient = other_patient
         if pending:  # the strip decodes it off the main thread and sets it when ready
             self.picture.clear()
-        else:
+        elif not same_picture:
             self.set_thumbnail(thumbnail)
-        self._say_verdict()
-        self.set_caption(image)
+        if not same_words:
+            self._say_verdict()
+            self.set_caption(image)
         self.set_selected(False)
 
     def set_other_patient(self, other_patient: bool) -> None:

@@ -120,6 +120,54 @@ def test_the_thumbnails_are_asked_of_a_worker_before_the_editor_writes_the_case(
     assert runner.held == [] and not panel.strip.loading()
 
 
+def test_a_case_opened_again_rewrites_only_the_words_of_its_tiles_that_changed(
+    qtbot: Any, store: Store, window: Any, monkeypatch: Any
+) -> None:
+    """The tiles are reused from case to case; opened again, a case's tiles whose image, number and
+    patient are those they show keep their words (verdict, sentence, caption, name: rewritten for each
+    tile at every opening, issue 18.1), and their thumbnails are read again. A tile given another image,
+    or its image relabelled meanwhile, says it."""
+    import dataclasses
+
+    from ui.image_tile import ImageTile
+
+    photo = jpeg_bytes(skin_photo(1200, 900, seed=1))
+    first, second = _case(store, photo, 3, "MARTIN"), _case(store, photo, 1, "BERNARD")
+    runner = HeldRunner()
+    tasks.set_runner(runner)
+    window.open_case(first)
+    runner.run_held()
+    panel = window.case_page.capture.ensure()
+    names = [tile.accessibleName() for tile in panel.tiles()]
+    window.open_case(second)
+    runner.run_held()
+    window.show_worklist()
+    said: list[int] = []
+    says = ImageTile._say_verdict
+
+    def say(tile: ImageTile) -> None:
+        said.append(tile.number)
+        says(tile)
+
+    monkeypatch.setattr(ImageTile, "_say_verdict", say)
+    window.open_case(first)
+    assert said == [1], "only the tile that showed the other case's image says its verdict again"
+    assert all(tile.picture.pixmap().isNull() for tile in panel.tiles()), "the thumbnails are read again"
+    runner.run_held()
+    assert all(not tile.picture.pixmap().isNull() for tile in panel.tiles())
+    assert [tile.accessibleName() for tile in panel.tiles()] == names
+
+    third = store.get_case(first).images[2]
+    store.update_image_labels(first, dataclasses.replace(third, view="far"))
+    window.show_worklist()
+    said.clear()
+    window.open_case(first)
+    runner.run_held()
+    assert said == [3]
+    assert "Vue éloignée" in panel.tiles()[2].caption.text()
+    assert "Vue éloignée" in panel.tiles()[2].accessibleName()
+
+
 def test_opening_a_case_waits_for_a_pending_save_but_not_for_an_audit_line() -> None:
     """Before a case is read back, the saves asked before are waited for; the audit line of the case
     opened just before (a write that nothing reads back) is not: opening waited for its fsync."""
