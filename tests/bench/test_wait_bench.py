@@ -74,23 +74,21 @@ def _window_open(window: Any, case_id: str, count: int) -> float:
 
 
 @pytest.mark.xfail(
-    reason="issue 18.1's bound not reached yet: on a shared 2-core host 20-28 ms (best) against 4-5 ms in the "
-    "fresh-clone runs of December 2026 (ratio 4.6-5.7), down from 35-103 ms, 86-114 ms and 257-290 ms before; "
-    "25-68 ms against 4-7 ms (ratio 5.9-14.7) in five runs of a later session, the host loaded (7-8). "
-    "Off the path now: the idle lock's application-wide filter, the camera listing, the demo camera's "
-    "drawing, the tiles' style sheets, the wait for the previous case's audit line, the camera's thread "
-    "starts. What remains is the window thread's own CPU time (which the load does not inflate), 14-19 ms "
-    "an open: writing the page about 5 ms (the capture panel 2, the checklists 1.5, the editor 0.5), "
-    "showing its ~200 widgets about 2 ms, and "
-    "Qt's first paint of the ~190 visible ones 7-8 ms (every widget shown is painted, as when each is "
-    "updated). Rewriting only the changed lines of the view checklist and of the camera list, and asking "
-    "the worker to list the cameras again only once the thumbnails are shown, gained nothing measurable: "
-    "the bound needs fewer widgets painted on the first screen, not less Python. 2026-12-04: the thumbnails' "
-    "decode no longer holds Python's lock (Qt's decoder did: the window's thread waited for each thumbnail "
-    "the worker decoded) and the tiles' labels are no longer asked their height ~250 times: 22-24 ms "
-    "against 6 ms (best, host lightly loaded) from 30; the thumbnails now arrive while the page is written, "
-    "and the path left is the window thread's own: writing the page ~5 ms, showing it ~3.5, its first "
-    "paint ~7",
+    reason="issue 18.1's bound not reached yet. History: 257-290 ms, then 86-114, 35-103, 20-28 ms (ratio 4.6-5.7 "
+    "in December 2026's fresh-clone runs), 22-24 ms against 6 on 2026-12-04. Off the path since: the idle lock's "
+    "application-wide filter, the camera listing and threads, the tiles' style sheets, the previous case's audit "
+    "line, Qt's decoder holding Python's lock, the tiles' labels asked their height ~250 times. 2026-12-05, the "
+    "code before and after, same host, 20 rounds each: window 20-23 ms -> 15 ms best against 5.5 (ratio 3.7-4.2 "
+    "-> 2.6-2.8), the window thread's CPU 12.4-12.8 -> 9.3-10.7 ms; this bench's 7 rounds on the host loaded by "
+    "other jobs (load 2.5-3.5): 36-40 -> 30-35 ms. Gained by painting without Qt's pool of threads (a full "
+    "repaint of the page 3.2-3.6 -> 2.3 ms, up to 10 with the pool on a busy host), the findings' rich-text "
+    "label laid out once per width (12 % of the window thread's time), the tiles' unchanged words kept. Left: "
+    "showing the page's ~210 widgets ~2.3 ms, writing it ~6 (store queries ~1.5, capture panel 1.7, checklist "
+    "1.2), its first paint (95 widgets) ~2.3; and in the best rounds the worker decoding the thumbnails now "
+    "ends last: it and the window's thread hand Python's lock to each other at each SQLite query and Qt call "
+    "of the window's thread. Next: fewer queries on the window's thread while the worker decodes, the editor's "
+    "event filter (every event of its ~60 fields goes through Python), the form's sections below the fold "
+    "built when first scrolled to",
 )
 def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decoding_its_thumbnails(
     qtbot: Any, teleavis_home: Path
