@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 import requests.adapters
@@ -939,9 +939,24 @@ class PlatformClient:
         else:
             answer = self.request("GET", resource_type, params=params)
         pages = 0
-        asked: set[str] = set()
+        # The pages read, each known by its path and its parameters in any order and escaping: found in
+        # review, a first page linked to itself as the next one (as its ``self`` link names it) was asked
+        # twice at every poll, its own address not being among those read.
+        asked: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+        if not post:
+            asked.add(_page_key(requests.Request("GET", self.base_url + resource_type, params=params).prepare().url))
         while True:
             bundle = _resource(answer, "Bundle")
+            itself = next(
+                (
+                    link.get("url")
+                    for link in bundle.get("link") or []
+                    if isinstance(link, dict) and link.get("relation") == "self"
+                ),
+                None,
+            )
+            if isinstance(itself, str) and (own := self.own_url(itself)) is not None:
+                asked.add(_page_key(own))
             for entry in bundle.get("entry") or []:
                 resource = entry.get("resource") if isinstance(entry, dict) else None
                 if isinstance(resource, dict) and resource.get("resourceType") == resource_type:
@@ -960,19 +975,16 @@ class PlatformClient:
             target = self.own_url(next_url)
             # A page already asked ends the search (found from outside: a server linking each page to itself
             # was asked the same page a hundred times, the page limit, at every poll).
-            if target is None or pages >= MAX_PAGES or target in asked:
+            seen = target is not None and _page_key(target) in asked
+            if target is None or pages >= MAX_PAGES or seen:
                 log.warning(
                     "search of %s: next page %s, not followed",
                     resource_type,
-                    "off the platform"
-                    if target is None
-                    else "already read"
-                    if target in asked
-                    else "beyond the page limit",
+                    "off the platform" if target is None else "already read" if seen else "beyond the page limit",
                 )
                 found.complete = False
                 return found
-            asked.add(target)
+            asked.add(_page_key(target))
             try:
                 answer = self.request("GET", target)
             except PermanentFault as fault:
@@ -1080,6 +1092,13 @@ class PlatformClient:
                 raise OffPlatform(location)
             target = followed
         raise TransientFault(M.tr("net.not_fhir"))
+
+
+def _page_key(url: str | None) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A search page's address as the platform reads it: its path, and its parameters whatever their
+    order and escaping (``,`` or ``%2C``)."""
+    parts = urlsplit(url or "")
+    return parts.path.rstrip("/"), tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
 
 
 @dataclass(frozen=True)

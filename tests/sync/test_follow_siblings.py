@@ -1,0 +1,47 @@
+"""Odd answers in the follow loop that a real platform, or what stands in front of it, gives: each case
+followed on its own, nothing read twice, nothing lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.store import Store
+from tests.support.scripted_platform import (
+    PDF,
+    Reply,
+    bundle,
+    fhir,
+    following,
+    report,
+    scripted_platform,
+    send_to_sandbox,
+    task,
+)
+
+
+def test_a_page_whose_next_link_names_itself_is_asked_once(store: Store, tmp_path: Path) -> None:
+    """Found in review: a server linking its first page to itself as the next one (written as the search
+    it answers, as HAPI writes its ``self`` link) was asked that page twice at every poll, the second
+    time for nothing: the first page's own address was not among those already read."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    asked: list[str] = []
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+            platform.binaries[f"b{n}"] = PDF
+
+        def itself(path: str, query: dict[str, list[str]]) -> Reply | None:
+            if not path.endswith("/Task") or "_id" not in query:
+                return None
+            ids = ",".join(query["_id"]).split(",")
+            written = "&".join(f"{key}={value}" for key, values in query.items() for value in values)
+            asked.append(written)
+            same = f"{platform.base_url}/Task?{written}"
+            links = [{"relation": "self", "url": same}, {"relation": "next", "url": same}]
+            return fhir(bundle([platform.tasks[i] for i in ids if i in platform.tasks], link=links))
+
+        platform.hooks.append(itself)
+        with following(store, platform) as engine:
+            assert sorted(engine.run_once().answered) == sorted(case_id for case_id, _ in cases)
+    assert len(asked) == len(set(asked)), asked  # no page asked twice
