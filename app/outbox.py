@@ -34,6 +34,9 @@ SENDABLE = (CaseState.QUEUED.value, CaseState.SENDING.value)
 #: record it as it stands (409/412: e.g. several Patients under its INS on the transaction, or an image it
 #: will not store yet; the words on the case say which): not a network cut, and said so.
 HELD_BY_PLATFORM = "conflict"
+#: No wait before a case is tried again is longer (the platform's Retry-After is taken as an hour at most,
+#: ``sync.client.RetryPolicy``): one further ahead was set by a clock put back since (``Outbox.due``).
+LONGEST_WAIT = timedelta(hours=1)
 
 
 def held_by_platform(state: str, history: list[dict[str, Any]]) -> bool:
@@ -126,10 +129,15 @@ class Outbox:
         ).fetchall()
         return [self._row(r) for r in rows]
 
-    def due(self) -> list[OutboxRow]:
-        """The cases to send now: their time has come, and they were queued for this platform."""
-        now = iso(utc_now())
-        return [row for row in self.pending(here=True) if row.next_attempt_at <= now]
+    def due(self, *, longest: timedelta = LONGEST_WAIT) -> list[OutboxRow]:
+        """The cases to send now: their time has come, and they were queued for this platform.
+
+        A next attempt further ahead than ``longest`` (no wait the engine sets is longer) was set before the
+        clock was put back: it is due now (found in review: a case postponed for seconds waited for the
+        clock to catch up, a day when it was put back a day)."""
+        now = utc_now()
+        soon, later = iso(now), iso(now + longest)
+        return [row for row in self.pending(here=True) if not soon < row.next_attempt_at <= later]
 
     def elsewhere(self) -> list[tuple[str, str]]:
         """(case id, destination) of the cases waiting to be sent to the other platform than the one
@@ -354,10 +362,13 @@ class Outbox:
 
             acts.record(self.store, conn, case_id)
 
-    def next_attempt_at(self) -> str | None:
-        """When the next case queued for this platform is due."""
-        rows = self.pending(here=True)
-        return rows[0].next_attempt_at if rows else None
+    def next_attempt_at(self, *, longest: timedelta = LONGEST_WAIT) -> str | None:
+        """When the next case queued for this platform is due (now for one set before the clock was put
+        back: ``due``)."""
+        now = utc_now()
+        later = iso(now + longest)
+        moments = [iso(now) if row.next_attempt_at > later else row.next_attempt_at for row in self.pending(here=True)]
+        return min(moments) if moments else None
 
     # -- messages ----------------------------------------------------------------------------
 

@@ -795,7 +795,7 @@ class Engine:
 
     def _work(self, summary: SyncSummary, *, poll: bool) -> None:
         set_aside_elsewhere(self.outbox, self.listener)
-        for row in self.outbox.due():
+        for row in self.outbox.due(longest=self._longest_wait()):
             if self.client.stop.is_set():
                 break
             state = self._send_case(row.case_id)
@@ -987,19 +987,27 @@ class Engine:
         log.info("reply of case %s postponed %.0f s", case_id, delay)
         self.listener.case_state(case_id, "reply-waiting", fault_for_console(fault))
 
+    def _longest_wait(self) -> timedelta:
+        """No wait before a case or a reply is tried again is longer: one further ahead was set before the
+        clock was put back (the waits are kept as moments of the wall clock, for the next process)."""
+        policy = self.client.policy
+        return timedelta(seconds=max(policy.cap_s, policy.max_retry_after_s, 2 * self.client.config.read_timeout_s))
+
     def _postponed_replies(self) -> dict[str, tuple[int, datetime]]:
         """message id -> (failed tries, when it may be tried again) of the replies postponed. A time
-        further ahead than any wait the engine sets (the clock put back since) is taken as that wait."""
-        longest = timedelta(seconds=max(self.client.policy.cap_s, self.client.policy.max_retry_after_s))
+        further ahead than any wait the engine sets was set before the clock was put back: the reply is
+        tried now (found in review: taken as that wait from now, at every pass, it waited for the clock to
+        catch up, a day when it was put back a day)."""
+        longest = self._longest_wait()
         found: dict[str, tuple[int, datetime]] = {}
         for message_id, kept in (kept_record(self.store, REPLY_RETRY) or {}).items():
             try:
                 tries, when = int(kept[0]), datetime.fromisoformat(str(kept[1]))
             except (TypeError, ValueError, IndexError, KeyError):
                 continue  # not a try count and a time: tried now
-            if when.tzinfo is None:
+            if when.tzinfo is None or when > utc_now() + longest:
                 continue
-            found[message_id] = (tries, min(when, utc_now() + longest))
+            found[message_id] = (tries, when)
         return found
 
     def _reply_gone(self, message_id: str) -> None:
@@ -1066,7 +1074,7 @@ class Engine:
 
     def _next_wait(self) -> float:
         waits = [max(0.0, self._poll_interval() - (time.monotonic() - self._last_poll))]
-        soonest = self.outbox.next_attempt_at()
+        soonest = self.outbox.next_attempt_at(longest=self._longest_wait())
         if soonest is not None:
             delta = (datetime.fromisoformat(soonest) - utc_now()).total_seconds()
             waits.append(max(0.2, delta))
