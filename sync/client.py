@@ -864,8 +864,11 @@ class PlatformClient:
             raise TransientFault(M.tr("net.busy", status=423), kind="busy", status=423)
         return _tus_state(answer)
 
-    def tus_patch(self, url: str, data: bytes, offset: int, on_bytes: Callable[[int], None] | None = None) -> TusState:
-        """``PATCH`` the bytes from ``offset`` on (the server's offset); the state it answers."""
+    def tus_patch(
+        self, url: str, data: bytes, offset: int, on_bytes: Callable[[int], None] | None = None
+    ) -> TusState | None:
+        """``PATCH`` the bytes from ``offset`` on (the server's offset); the state it answers, None when the
+        upload is gone (404, 410: expired, or the platform restarted since the last ``HEAD``)."""
         with _conflict_words("net.conflict_image"):
             answer = self.request(
                 "PATCH",
@@ -875,7 +878,10 @@ class PlatformClient:
                 headers={**TUS_HEADERS, "Upload-Offset": str(offset)},
                 bare=True,
                 on_bytes=on_bytes,
+                pass_status=frozenset({404, 410}),
             )
+        if answer.status in (404, 410):
+            return None
         return _tus_state(answer)
 
     def tus_delete(self, url: str) -> None:

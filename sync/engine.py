@@ -571,7 +571,12 @@ def upload_resumable(
     stands (``HEAD``) and sends only the rest. After any fault the same: ``HEAD``, then ``PATCH``
     from the server's offset, so no byte the platform holds goes twice. A fault after the platform
     moved on is retried at once (a cut link, not a busy platform); faults without progress back
-    off as ``retrying`` does, and ``budget_s`` counts from the last progress."""
+    off as ``retrying`` does, and ``budget_s`` counts from the last progress.
+
+    An upload whose every byte arrived but whose Binary the platform has not named (the last PATCH's
+    answer lost: the contract names it there only, not in a ``HEAD``) asks that PATCH again with no byte,
+    answered as it was; only a platform that does not name it then gets the plain ``POST`` (found in
+    review: the whole image went again, minutes of a satellite link, a second Binary)."""
     url = outbox.upload_url(case_id, image_id)
     offset: int | None = None  # the platform's offset, when known to be current
     known = -1  # the highest offset the platform reported
@@ -607,9 +612,20 @@ def upload_resumable(
                     attempt, since = 0, time.monotonic()  # the link carries bytes: worth going on at once
                 known = offset
             if offset >= len(data):
-                raise _PlainUpload()  # complete, yet the platform names no Binary: not the contract
+                report(len(data))
+                try:
+                    named = client.tus_patch(url, data, len(data))  # (a transient fault: HEAD, then again)
+                except PermanentFault:
+                    named = None
+                if named is None or named.binary_id is None:
+                    raise _PlainUpload()  # complete, yet the platform names no Binary: not the contract
+                return named.binary_id
             report(offset)
             state = client.tus_patch(url, data, offset, functools.partial(_shifted, report, offset))
+            if state is None:  # gone since the last HEAD: created again
+                url = None
+                outbox.record_upload(case_id, image_id, None)
+                raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir")
             if state.binary_id is not None:
                 return state.binary_id
             offset = state.offset  # a platform taking part of a chunk: go on from where it stands

@@ -28,6 +28,7 @@ import socketserver
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -75,6 +76,7 @@ class FaultProxy:
         faults: tuple[str, ...] = FAULTS,
         cut_every_s: float | None = None,
         latency_s: float = 0.0,
+        after: Callable[[Exchange, dict[str, str]], str | None] | None = None,
     ) -> None:
         parts = urlsplit(upstream)
         self.upstream_host = parts.hostname or "127.0.0.1"
@@ -86,6 +88,9 @@ class FaultProxy:
         self.stall_s = stall_s
         self.rate = rate
         self.faults = faults
+        #: Called with each exchange forwarded and the platform's answer's headers (lower case), which it
+        #: may change; returns a fault to make of that answer (``stall``, ``reset-after``…), or None.
+        self.after = after
         self.stats = ProxyStats()
         self._block: list[bool] = []
         self._kinds: list[str] = []
@@ -293,6 +298,8 @@ class FaultProxy:
             status, reply_headers, payload = self._forward(method, path, headers, body)
             exchange.status = status
             exchange.location = reply_headers.get("location")
+            if self.after is not None:
+                fault = self.after(exchange, reply_headers) or fault
             if fault == "reset-after":
                 head_bytes = self._head_bytes(status, reply_headers, len(payload))
                 conn.sendall(head_bytes + payload[: len(payload) // 2])

@@ -15,7 +15,7 @@ from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine
 from sync.progress import RecordingListener
 from sync.sandbox import SandboxServer
-from tests.sync.faultproxy import FaultProxy
+from tests.sync.faultproxy import Exchange, FaultProxy
 from tests.sync.sync_helpers import jpeg, make_case, setup_site
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -192,3 +192,67 @@ def test_a_platform_refusing_its_metadata_still_gets_the_images_by_post(teleavis
         with _client(sandbox.base_url) as client:
             assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
         assert sandbox.platform.tus.patches == 0 and sandbox.binary_uploads == 1
+
+
+def test_an_upload_whose_last_answer_was_lost_is_not_sent_again_where_head_names_no_binary(
+    teleavis_home: Path,
+) -> None:
+    """The contract names the Binary in the last PATCH's answer only; the sandbox names it in a later HEAD
+    too, as a platform may not. Found in review: behind a platform keeping to the contract, the last
+    PATCH's answer lost (a cut, a timeout on a satellite link) left the upload complete and nameless, and the
+    whole image went again by a plain ``POST Binary``: minutes of a slow link, and a second Binary. The
+    last PATCH is asked again with no byte, which the platform answers as it did: the Binary."""
+    image = jpeg(400, 400, seed=5, noise=True, quality=95)
+    lost: list[str] = []
+
+    def contract_only(exchange: Exchange, headers: dict[str, str]) -> str | None:
+        if exchange.method == "HEAD":
+            headers.pop("content-location", None)  # what tus itself says of an upload: its offset
+        elif exchange.method == "PATCH" and "content-location" in headers and not lost:
+            lost.append(exchange.path)
+            return "stall"  # the platform made the Binary; its answer never comes back
+        return None
+
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False) as sandbox,
+        FaultProxy(sandbox.base_url, stall_s=0.1, after=contract_only) as proxy,
+    ):
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[image], images=1)
+        with _client(proxy.base_url) as client:
+            summary = Engine(store, client, case_budget_s=30.0).run_once(poll=False)
+        assert lost, "the last PATCH's answer was lost"
+        assert summary.sent == [case_id]
+        assert sandbox.binary_uploads == 1  # one Binary: the image went once
+        assert not [e for e in proxy.stats.exchanges if e.method == "POST" and e.path.endswith("/Binary")]
+        binary_id = sandbox.resources("Media")[0]["content"]["url"].rsplit("/", 1)[-1]
+        assert sandbox.binary_bytes(binary_id) == image
+
+
+def test_an_upload_gone_before_its_first_patch_is_made_again_and_the_case_leaves(teleavis_home: Path) -> None:
+    """An upload the platform forgets between its creation (or a ``HEAD``) and the next PATCH (expired, the
+    platform restarted: the sandbox keeps unfinished uploads in memory) answers that PATCH 404. Found in
+    review: taken for a refusal of the case, which waited for the user (« La plateforme refuse le dossier
+    (404) »); it is an upload to make again, as when a ``HEAD`` finds it gone."""
+    image = jpeg(300, 300, seed=6, noise=True, quality=95)
+    forgotten: list[str] = []
+
+    def forget_once(exchange: Exchange, _headers: dict[str, str]) -> str | None:
+        if exchange.method == "POST" and exchange.path.endswith("/tus") and exchange.location and not forgotten:
+            forgotten.append(exchange.location)
+            sandbox.platform.tus.delete(exchange.location.rstrip("/").rsplit("/", 1)[-1])
+        return None
+
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False) as sandbox,
+        FaultProxy(sandbox.base_url, after=forget_once) as proxy,
+    ):
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[image], images=1)
+        with _client(proxy.base_url) as client:
+            summary = Engine(store, client, case_budget_s=30.0).run_once(poll=False)
+        assert forgotten
+        assert summary.sent == [case_id], store.platform_info(case_id)
+        assert sandbox.binary_uploads == 1
