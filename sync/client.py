@@ -429,6 +429,11 @@ class PlatformClient:
         self.on_reachable: Callable[[bool], None] | None = None
         self._reachable: bool | None = None
 
+    @property
+    def reachable(self) -> bool | None:
+        """Whether the last request could connect to the platform (None before any)."""
+        return self._reachable
+
     def _reached(self, reachable: bool) -> None:
         if reachable != self._reachable:
             self._reachable = reachable

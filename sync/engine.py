@@ -811,12 +811,24 @@ class Engine:
 
     def _work(self, summary: SyncSummary, *, poll: bool) -> None:
         set_aside_elsewhere(self.outbox, self.listener)
+        out_of_reach = False
         for row in self.outbox.due(longest=self._longest_wait()):
             if self.client.stop.is_set():
                 break
+            if out_of_reach:
+                # A case before it found no connection to make, after its retries: this one waits as it
+                # does, untried (found in review: each case retried for its whole budget, minutes each,
+                # and the poll behind them, at every pass while the link was down).
+                self._send_failed(row.case_id, TransientFault(M.tr("net.offline")))
+                continue
             state = self._send_case(row.case_id)
             if state == CaseState.SENT:
                 summary.sent.append(row.case_id)
+            out_of_reach = state == CaseState.QUEUED and self.client.reachable is False
+        if out_of_reach:
+            # The replies and the poll would find it so too: at the next pass, the poll backing off.
+            self._poll_failures += 1
+            return
         postponed = self._postponed_replies()
         for case_id, message in self.outbox.queued_replies(here=True):
             if self.client.stop.is_set():
