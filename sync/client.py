@@ -98,6 +98,12 @@ M.add(
             "fr": "Réponse illisible (portail d'accès, proxy ou coupure) : nouvel essai automatique.",
             "en": "Unreadable answer (access portal, proxy or cut): retrying automatically.",
         },
+        "net.redirects": {
+            "fr": "La plateforme renvoie sans fin d'une adresse à une autre (redirections en boucle) : nouvel "
+            "essai automatique. Si cela dure, signalez-le au support de la plateforme.",
+            "en": "The platform keeps sending Teleavis from one address to another (a redirect loop): retrying "
+            "automatically. If this goes on, tell the platform's support.",
+        },
         "net.tls": {
             "fr": "Le certificat de la plateforme n'est pas reconnu : vérifiez l'adresse et le "
             "certificat (réglage platform.ca_bundle) avec le support.",
@@ -150,7 +156,8 @@ class TransientFault(Exception):
     """A fault that goes away by itself: retry later (``retry_after`` seconds when the server said).
 
     ``kind`` says which: ``offline`` (no answer), ``timeout``, ``tls`` (the certificate was refused),
-    ``not_fhir`` (something else than the platform answered), ``busy`` (the platform said to wait),
+    ``not_fhir`` (something else than the platform answered), ``redirects`` (a file redirected without end),
+    ``busy`` (the platform said to wait),
     ``conflict`` (409/412: the platform answered that it cannot record the request as it stands, e.g.
     several Patients match a conditional create; retried, as the contract asks, but never at once).
     ``diagnostics``: the platform's own words quoted in ``words`` (a 409's, a 412's), else empty."""
@@ -1086,7 +1093,11 @@ class PlatformClient:
         storage host, say) raises ``OffPlatform``: the token is not sent there.
         """
         target = path
+        visited: set[str] = set()
         for _ in range(MAX_REDIRECTS + 1):
+            if target in visited:
+                break  # a loop: said as such at once (found in review: said an unreadable answer, logged offline)
+            visited.add(target)
             answer = self.request("GET", target, headers={"Accept": accept}, raw=True, pass_status=REDIRECTS)
             if answer.status not in REDIRECTS:
                 return self._binary_content(answer, accept)
@@ -1102,7 +1113,7 @@ class PlatformClient:
                     raise PlatformMoved(moved_to, answer.status)
                 raise OffPlatform(location)
             target = followed
-        raise TransientFault(M.tr("net.not_fhir"))
+        raise TransientFault(M.tr("net.redirects"), kind="redirects")
 
 
 def _page_key(url: str | None) -> tuple[str, tuple[tuple[str, str], ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.model import CaseState
 from app.store import Store
 from tests.support.scripted_platform import (
     PDF,
@@ -45,3 +46,29 @@ def test_a_page_whose_next_link_names_itself_is_asked_once(store: Store, tmp_pat
         with following(store, platform) as engine:
             assert sorted(engine.run_once().answered) == sorted(case_id for case_id, _ in cases)
     assert len(asked) == len(set(asked)), asked  # no page asked twice
+
+
+def test_a_report_file_redirected_in_a_loop_is_said_so_and_the_other_answers_come(store: Store, tmp_path: Path) -> None:
+    """Found in review: a file redirected from one address to another and back, without end, was said
+    « Réponse illisible (portail d'accès, proxy ou coupure) » and logged as the platform out of reach
+    (``offline``): neither was what happened, nor said what to do."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+            platform.binaries[f"b{n}"] = PDF
+
+        def looping(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            if path.endswith("/Binary/b0"):
+                return 302, {"Location": "b0-bis"}, b""
+            if path.endswith("/Binary/b0-bis"):
+                return 302, {"Location": f"{platform.base_url}/Binary/b0"}, b""
+            return None
+
+        platform.hooks.append(looping)
+        with following(store, platform) as engine:
+            assert engine.run_once().answered == [cases[1][0]]
+    note = str(store.platform_info(cases[0][0])["last_error"])
+    assert note.startswith("La plateforme renvoie sans fin d'une adresse à une autre (redirections en boucle)"), note
+    assert store.state(cases[1][0]) == CaseState.ANSWERED
