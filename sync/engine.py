@@ -645,6 +645,16 @@ def _shifted(report: Callable[[int], None], start: int, n: int) -> None:
     report(start + n)
 
 
+#: The engine's waits between passes look at the clocks at least this often (seconds): the wait of an
+#: event stops while the computer sleeps, and a night asleep must count (``Engine._sleep``).
+AWAKE_SLICE_S = 30.0
+
+
+def wall_clock() -> float:
+    """The wall clock, in seconds (goes on while the computer sleeps)."""
+    return time.time()
+
+
 @contextmanager
 def _stopped_after(stop: threading.Event, timeout: float | None) -> Iterator[None]:
     """``stop`` set once ``timeout`` seconds have passed, if given: the pass in progress then ends at its
@@ -754,7 +764,7 @@ class Engine:
         self.poll_interval_s = poll_interval_s or poll_interval(store)
         self.follow = follow
         self._wake = threading.Event()
-        self._last_poll = 0.0
+        self._last_poll = (0.0, 0.0)  # (monotonic, wall clock) of the last poll
         self._poll_failures = 0
 
     @contextmanager
@@ -1071,8 +1081,25 @@ class Engine:
             log.warning("poll refused by the platform (%d)", fault.status)
             return []
         self._poll_failures = 0
-        self._last_poll = time.monotonic()
+        self._last_poll = (time.monotonic(), wall_clock())
         return answered
+
+    def _since_poll(self) -> float:
+        """Seconds since the last poll, the time the computer slept included: the monotonic clock stops
+        then, the wall clock does not (one put back counts on the monotonic one)."""
+        monotonic, wall = self._last_poll
+        return max(time.monotonic() - monotonic, wall_clock() - wall)
+
+    def _sleep(self, seconds: float) -> bool:
+        """Wait ``seconds`` (the time asleep included: measured as ``_since_poll``, by slices, since the wait
+        of an event stops with the monotonic clock); True when woken meanwhile."""
+        monotonic, wall = time.monotonic(), wall_clock()
+        while True:
+            left = seconds - max(time.monotonic() - monotonic, wall_clock() - wall)
+            if left <= 0:
+                return False
+            if self._wake.wait(min(left, AWAKE_SLICE_S)):
+                return True
 
     # -- forever -------------------------------------------------------------------------------
 
@@ -1083,8 +1110,7 @@ class Engine:
         self.client.stop = stop_event
         with _stopped_after(stop_event, timeout), self._locked(timeout_s=5.0):
             while not stop_event.is_set() and not self.moved():
-                now = time.monotonic()
-                poll_due = now - self._last_poll >= self._poll_interval() or self._wake.is_set()
+                poll_due = self._since_poll() >= self._poll_interval() or self._wake.is_set()
                 self._wake.clear()
                 total.merge(self._pass(poll=poll_due))  # (a pass stopped returns what it did)
                 wait = self._next_wait()
@@ -1092,7 +1118,7 @@ class Engine:
                     wait = min(wait, deadline - time.monotonic())
                     if wait <= 0:
                         break
-                if self._wake.wait(wait):
+                if self._sleep(wait):
                     continue
         return total
 
@@ -1101,7 +1127,7 @@ class Engine:
         return float(self.poll_interval_s * (2 ** min(self._poll_failures, 3)))
 
     def _next_wait(self) -> float:
-        waits = [max(0.0, self._poll_interval() - (time.monotonic() - self._last_poll))]
+        waits = [max(0.0, self._poll_interval() - self._since_poll())]
         soonest = self.outbox.next_attempt_at(longest=self._longest_wait())
         if soonest is not None:
             delta = (datetime.fromisoformat(soonest) - utc_now()).total_seconds()

@@ -6,6 +6,7 @@ moment further ahead than any wait the engine sets can only be a clock that went
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -69,3 +70,33 @@ def test_a_reply_waiting_to_be_tried_again_goes_when_the_clock_was_put_back(
             assert len(posts) == 2  # tried again once, not a day later
             engine.run_forever(threading.Event(), timeout=2.0)
     assert len(posts) == 2  # then waiting again for the 600 s asked, on the clock as it is now
+
+
+def test_the_poll_comes_when_the_computer_wakes_from_sleep(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: the waits between passes ran on a clock that stops while the computer sleeps (Python's
+    monotonic clock, and the wait of a threading event): a laptop closed at 18:00 and opened the next morning
+    polled for the expert's answers only once the rest of its interval had passed awake, up to 40 minutes
+    after a bad evening's backoff. Measured on the wall clock too, the night counts."""
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    task_id = str(store.platform_info(case_id)["task_id"])
+    asleep = [0.0]
+    monkeypatch.setattr("sync.engine.wall_clock", lambda: time.time() + asleep[0], raising=False)
+    monkeypatch.setattr("sync.engine.AWAKE_SLICE_S", 0.1, raising=False)
+    with platform_with_posts(lambda _path, _body: THROTTLED) as (platform, _posts):
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        with following(store, platform) as engine:
+            engine.poll_interval_s = 300.0
+
+            def night() -> None:
+                asleep[0] = 12 * 3600.0  # the wall clock went on, the monotonic one did not
+
+            timer = threading.Timer(0.5, night)
+            timer.start()
+            try:
+                engine.run_forever(threading.Event(), timeout=2.5)
+            finally:
+                timer.cancel()
+    polls = [r for r in platform.requests if "/Task?" in r]
+    assert len(polls) == 2, polls  # at the start, then at waking, not five minutes of awake time later
