@@ -765,6 +765,8 @@ class Engine:
         self.follow = follow
         self._wake = threading.Event()
         self._last_poll = (0.0, 0.0)  # (monotonic, wall clock) of the last poll
+        self._held: tuple[float, float, float] | None = None  # (monotonic, wall clock, seconds): Retry-After
+        self._last_fault: TransientFault | None = None  # the transient fault that postponed the last case
         self._poll_failures = 0
 
     @contextmanager
@@ -821,23 +823,27 @@ class Engine:
 
     def _work(self, summary: SyncSummary, *, poll: bool) -> None:
         set_aside_elsewhere(self.outbox, self.listener)
-        out_of_reach = False
+        every: TransientFault | None = None  # a fault of the whole platform a case met: the others wait too
         for row in self.outbox.due(longest=self._longest_wait()):
             if self.client.stop.is_set():
                 break
-            if out_of_reach:
-                # A case before it found no connection to make, after its retries: this one waits as it
-                # does, untried (found in review: each case retried for its whole budget, minutes each,
-                # and the poll behind them, at every pass while the link was down).
-                self._send_failed(row.case_id, TransientFault(M.tr("net.offline")))
+            if every is not None:
+                # A case before it found no connection to make, after its retries, or was told by the platform
+                # to wait (429/503 with Retry-After): this one waits as it does, untried (found in review: each
+                # case retried for its whole budget, minutes each, the poll behind them, while the link was
+                # down; the next case posted at once after the platform had asked to wait two minutes).
+                self._send_failed(row.case_id, every)
                 continue
+            self._last_fault = None
             state = self._send_case(row.case_id)
             if state == CaseState.SENT:
                 summary.sent.append(row.case_id)
-            out_of_reach = state == CaseState.QUEUED and self.client.reachable is False
-        if out_of_reach:
-            # The replies and the poll would find it so too: at the next pass, the poll backing off.
-            self._poll_failures += 1
+            elif state == CaseState.QUEUED:
+                every = self._whole_platform(self._last_fault)
+        if every is not None:
+            # The replies and the poll would meet it too: at the next pass, the poll backing off or waiting.
+            if every.retry_after is None:
+                self._poll_failures += 1
             return
         postponed = self._postponed_replies()
         for case_id, message in self.outbox.queued_replies(here=True):
@@ -918,6 +924,7 @@ class Engine:
             return self._refuse(case_id, fault.message, said=fault_for_console(fault))
         if isinstance(fault, DataAltered):
             return self._refuse(case_id, fault.message)
+        self._last_fault = fault
         row = self.outbox.row(case_id)
         # Backing off across passes as for a busy platform (the attempts grow, Retry-After honoured); a
         # conflict (409/412, the platform's answer) is not retried within the pass (client.retrying), and
@@ -928,6 +935,28 @@ class Engine:
         log.info("case %s postponed %.0f s (%s)", case_id, delay, fault_for_log(fault))
         self.listener.case_state(case_id, CaseState.QUEUED.value, fault_for_console(fault))
         return CaseState.QUEUED
+
+    def _whole_platform(self, fault: TransientFault | None) -> TransientFault | None:
+        """The fault the other cases of the pass wait for, when the last case's is the whole platform's: no
+        connection could be made (the link down), or the platform asked to wait (429, 503 with Retry-After,
+        kept until then for the poll too); None for a fault of that case alone."""
+        if self.client.reachable is False:
+            return TransientFault(M.tr("net.offline"))
+        if fault is not None and fault.kind == "busy" and fault.status in (429, 503) and fault.retry_after is not None:
+            self._hold(fault.retry_after)
+            return TransientFault(fault.words, retry_after=fault.retry_after, kind="busy", status=fault.status)
+        return None
+
+    def _hold(self, seconds: float) -> None:
+        """The platform asked to be left alone ``seconds`` (Retry-After): no poll before then, unless asked."""
+        self._held = (time.monotonic(), wall_clock(), self.client.policy.delay(0, seconds))
+
+    def _held_for(self) -> float:
+        """Seconds left of the platform's Retry-After (0 when none), the time asleep counted."""
+        if self._held is None:
+            return 0.0
+        monotonic, wall, seconds = self._held
+        return max(0.0, seconds - max(time.monotonic() - monotonic, wall_clock() - wall))
 
     def _refuse(self, case_id: str, words: str, *, too_large: str | None = None, said: str | None = None) -> CaseState:
         """The case waits for the user with ``words`` kept on it; the listener hears ``said`` (the kind
@@ -1073,6 +1102,8 @@ class Engine:
             raise StorageError(M.tr("follow.disk_full")) from exc
         except TransientFault as fault:
             self._poll_failures += 1
+            if fault.retry_after is not None and fault.kind == "busy":
+                self._hold(fault.retry_after)  # (the contract: polling respects Retry-After)
             log.info("poll postponed (%s)", fault_for_log(fault))
             return []
         except PermanentFault as fault:
@@ -1110,7 +1141,7 @@ class Engine:
         self.client.stop = stop_event
         with _stopped_after(stop_event, timeout), self._locked(timeout_s=5.0):
             while not stop_event.is_set() and not self.moved():
-                poll_due = self._since_poll() >= self._poll_interval() or self._wake.is_set()
+                poll_due = (self._since_poll() >= self._poll_interval() and not self._held_for()) or self._wake.is_set()
                 self._wake.clear()
                 total.merge(self._pass(poll=poll_due))  # (a pass stopped returns what it did)
                 wait = self._next_wait()
@@ -1127,7 +1158,7 @@ class Engine:
         return float(self.poll_interval_s * (2 ** min(self._poll_failures, 3)))
 
     def _next_wait(self) -> float:
-        waits = [max(0.0, self._poll_interval() - self._since_poll())]
+        waits = [max(0.0, self._poll_interval() - self._since_poll(), self._held_for())]
         soonest = self.outbox.next_attempt_at(longest=self._longest_wait())
         if soonest is not None:
             delta = (datetime.fromisoformat(soonest) - utc_now()).total_seconds()

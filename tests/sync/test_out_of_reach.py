@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import socket
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
+
+import pytest
 
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
 from sync.sandbox import SandboxServer
+from tests.support.clock import Clock
 from tests.sync.sync_helpers import engine_on, make_case
 
 
@@ -41,3 +46,29 @@ def test_cases_wait_together_while_the_platform_is_out_of_reach_then_all_leave(s
         assert sorted(engine.run_once().sent) == sorted(cases)
         assert sandbox.count("Task") == 4
     assert Outbox(store).pending() == []
+
+
+def test_a_platform_asking_to_wait_with_a_date_is_left_alone_until_then_by_every_case(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: answered 429 with ``Retry-After`` (here an HTTP date, two minutes ahead) on one case,
+    the pass went on with the next case at once, and the next, each the platform had asked to wait. The
+    contract asks the client to honour it: every case waits until then, saying so, and all leave after."""
+    cases = [make_case(store, seed=n) for n in range(3)]
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    with SandboxServer(tmp_path / "sandbox", run_expert=False) as sandbox:
+        sandbox.inject_fault(429, count=1, retry_after=later)
+        with engine_on(store, sandbox.base_url) as engine:
+            assert engine.run_once().sent == []
+            assert sandbox.count("Task") == 0
+            for case_id in cases:
+                assert store.state(case_id) == CaseState.QUEUED
+                assert str(store.platform_info(case_id)["last_error"]).startswith("La plateforme est occupée (429)")
+            clock = Clock()
+            for where in ("app.outbox.utc_now", "sync.engine.utc_now"):
+                monkeypatch.setattr(where, clock)
+            clock.advance(seconds=100)
+            assert engine.run_once().sent == []  # not yet
+            clock.advance(seconds=30)
+            assert sorted(engine.run_once().sent) == sorted(cases)
+        assert sandbox.count("Task") == 3
