@@ -793,6 +793,12 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _asks_to_wait(fault: TransientFault) -> bool:
+    """Whether the platform said to come back later (429, or 503, with Retry-After): a rate limit or a
+    maintenance, for every request, not a fault of the one asked."""
+    return fault.status in (429, 503) and fault.retry_after is not None
+
+
 class Follower:
     def __init__(
         self,
@@ -917,8 +923,10 @@ class Follower:
                     log.warning("a search of Tasks refused by the platform (%d)", fault.status)
                     found = SearchResult(complete=False)
                 except TransientFault as fault:
-                    if fault.kind in ("offline", "tls"):
-                        raise  # nothing answers: the poll waits, as before
+                    if fault.kind in ("offline", "tls") or _asks_to_wait(fault):
+                        # Nothing answers, or the platform asked to be left alone until its Retry-After (found
+                        # in review: a 429 had each Task read one by one at once): the poll waits, as before.
+                        raise
                     # The platform answers, but not this search (a gateway timing out on a long list of
                     # ids, every time): found from outside, it held back every answer. Its cases are read
                     # one by one below; the first that fails too stops the poll with this fault.
@@ -1767,9 +1775,9 @@ class Follower:
             try:
                 found = self._search("DiagnosticReport", params, budget_s)
             except TransientFault as fault:
-                if fault.kind in ("offline", "tls"):
+                if fault.kind in ("offline", "tls") or _asks_to_wait(fault):
                     log.info("amended reports not looked for now (%s)", fault_for_log(fault))
-                    return changed, False  # nothing answers: at the next poll
+                    return changed, False  # nothing answers, or not before its Retry-After: at the next poll
                 # Found from outside: one report the platform fails on (500 in any search holding it)
                 # hid every amendment of every answered case, at every poll, the later batches never
                 # asked. Its reports are read one by one below, and the other batches go on.

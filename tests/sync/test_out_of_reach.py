@@ -6,6 +6,7 @@ platform can be reached again."""
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -18,6 +19,7 @@ from app.outbox import Outbox
 from app.store import Store
 from sync.sandbox import SandboxServer
 from tests.support.clock import Clock
+from tests.support.scripted_platform import Reply, following, scripted_platform, send_to_sandbox
 from tests.sync.sync_helpers import engine_on, make_case
 
 
@@ -72,3 +74,18 @@ def test_a_platform_asking_to_wait_with_a_date_is_left_alone_until_then_by_every
             clock.advance(seconds=30)
             assert sorted(engine.run_once().sent) == sorted(cases)
         assert sandbox.count("Task") == 3
+
+
+def test_a_poll_answered_429_with_retry_after_is_not_asked_again_before_it(store: Store, tmp_path: Path) -> None:
+    """The contract: polling respects Retry-After. Found in review: the poll came back at its own interval
+    (doubled), whatever the platform asked."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    throttled: Reply = (429, {"Retry-After": later, "Content-Type": "application/fhir+json"}, b"{}")
+    with scripted_platform() as platform:
+        platform.hooks.append(lambda path, _query: throttled if path.endswith("/Task") else None)
+        with following(store, platform) as engine:
+            engine.poll_interval_s = 0.5
+            engine.run_forever(threading.Event(), timeout=3.0)
+    assert len([r for r in platform.requests if "/Task?" in r]) == 1, platform.requests
+    assert store.state(cases[0][0]) == CaseState.SENT  # nothing lost: followed once the platform answers
