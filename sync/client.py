@@ -1040,14 +1040,16 @@ class PlatformClient:
             return None
         return resolved.split("#")[0]
 
-    def read(self, resource_type: str, resource_id: str) -> dict[str, Any]:
+    def read(self, resource_type: str, resource_id: str, *, etag_version: bool = True) -> dict[str, Any]:
         """The resource; its version from the ``ETag`` header when the server gives it only there
-        (R4 lets it: the version read is what an ``If-Match`` must name)."""
+        (R4 lets it: the version read is what an ``If-Match`` must name). Not with ``etag_version`` False:
+        the resource as a search gives it too (found in review: a report's version taken from the ETag when
+        read, and absent from the search of reports, made the answer « amended » at every poll)."""
         answer = self.request("GET", f"{resource_type}/{resource_id}")
         resource = _resource(answer, resource_type)
         meta: dict[str, Any] = resource["meta"] if isinstance(resource.get("meta"), dict) else {}
         tagged = re.fullmatch(r'(?:W/)?"([^"]+)"', answer.headers.get("ETag", "").strip())
-        if not meta.get("versionId") and tagged:
+        if etag_version and not meta.get("versionId") and tagged:
             resource["meta"] = {**meta, "versionId": tagged.group(1)}
         return resource
 

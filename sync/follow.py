@@ -747,6 +747,11 @@ def _report_version(report: dict[str, Any]) -> str:
     meta = report.get("meta")
     if not isinstance(meta, dict):
         meta = {}
+    # (A version written as a JSON number is the same version as its string: found in review, a platform
+    # writing it so in one answer and not in the other made the answer « amended » at every poll.)
+    version = meta.get("versionId")
+    if isinstance(version, int) and not isinstance(version, bool):
+        return f"versionId:{version}"
     for key in ("versionId", "lastUpdated"):
         if isinstance(meta.get(key), str) and meta[key]:
             return f"{key}:{meta[key]}"
@@ -1515,7 +1520,8 @@ class Follower:
             raise _Missing(UNREADABLE) from None
         try:
             report = self.client.retrying(
-                functools.partial(self.client.read, "DiagnosticReport", report_id), budget_s=budget_s
+                functools.partial(self.client.read, "DiagnosticReport", report_id, etag_version=False),
+                budget_s=budget_s,
             )
         except PermanentFault as fault:
             raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
@@ -1796,7 +1802,7 @@ class Follower:
         for report_id in sorted(cut_short & set(known)):
             # A search cut short (a next page off the platform, refused, expired, failed): found from
             # outside, the corrections on its later pages were never said. Its reports are read one by one.
-            reading = functools.partial(self.client.read, "DiagnosticReport", report_id)
+            reading = functools.partial(self.client.read, "DiagnosticReport", report_id, etag_version=False)
             try:
                 compare(reading() if hurried else self.client.retrying(reading, budget_s=budget_s))
             except TransientFault as fault:
@@ -1846,7 +1852,8 @@ class Follower:
                 continue
             try:
                 report = self.client.retrying(
-                    functools.partial(self.client.read, "DiagnosticReport", report_id), budget_s=budget_s
+                    functools.partial(self.client.read, "DiagnosticReport", report_id, etag_version=False),
+                    budget_s=budget_s,
                 )
             except (TransientFault, PermanentFault) as fault:
                 log.info(

@@ -3,7 +3,10 @@ followed on its own, nothing read twice, nothing lost."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+
+import pytest
 
 from app.model import CaseState
 from app.store import Store
@@ -72,3 +75,39 @@ def test_a_report_file_redirected_in_a_loop_is_said_so_and_the_other_answers_com
     note = str(store.platform_info(cases[0][0])["last_error"])
     assert note.startswith("La plateforme renvoie sans fin d'une adresse à une autre (redirections en boucle)"), note
     assert store.state(cases[1][0]) == CaseState.ANSWERED
+
+
+@pytest.mark.parametrize("form", ["etag", "number"])
+def test_a_report_whose_version_is_written_otherwise_when_searched_is_no_amendment(
+    store: Store, tmp_path: Path, form: str
+) -> None:
+    """A report's version given in the ``ETag`` only when it is read (R4 lets a server), or as a JSON number,
+    and otherwise (none, or a string) in the search of answered cases' reports: the same version, not an
+    amendment at every poll."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+            platform.binaries[f"b{n}"] = PDF
+        read = copy.deepcopy(platform.reports["r0"])
+        if form == "etag":
+            del read["meta"]["versionId"]
+            del platform.reports["r0"]["meta"]["versionId"]
+        else:
+            read["meta"]["versionId"] = 1
+
+        def alone(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            if path.endswith("/DiagnosticReport/r0"):
+                status, headers, body = fhir(read)
+                return status, {**headers, "ETag": 'W/"1"'}, body
+            return None
+
+        platform.hooks.append(alone)
+        with following(store, platform) as engine:
+            assert sorted(engine.run_once().answered) == sorted(case_id for case_id, _ in cases)
+            store.mark_read(cases[0][0])
+            for _ in range(2):
+                engine.run_once()
+    answer = store.answer(cases[0][0])
+    assert answer is not None and not answer.amended and not answer.earlier

@@ -595,10 +595,10 @@ def test_a_part_that_never_comes_is_asked_for_less_and_less_often(
     asked: list[datetime] = []
     read = client.read
 
-    def counted(resource_type: str, resource_id: str) -> Any:
+    def counted(resource_type: str, resource_id: str, **options: Any) -> Any:
         if resource_type == "DiagnosticReport":
             asked.append(clock.now)
-        return read(resource_type, resource_id)
+        return read(resource_type, resource_id, **options)
 
     monkeypatch.setattr(client, "read", counted)
     start = clock.now
