@@ -298,13 +298,19 @@ class Outbox:
         with transaction(self.conn) as conn:
             self.store.set_platform_words(conn, case_id, last_error=words)
 
-    def claim_transaction(self, case_id: str) -> bool:
+    def claim_transaction(self, case_id: str, *, hold_s: float = 0.0) -> bool:
         """Record that the case's transaction is about to be posted, only if the case is still being
-        sent (one transaction: a hold-back is either before, and nothing goes, or refused after)."""
+        sent (one transaction: a hold-back is either before, and nothing goes, or refused after).
+
+        ``hold_s``: how long the platform may take to record it. A process that dies meanwhile leaves the
+        case due only then (found in review: the next process, started at once, looked the case up while
+        the platform was still recording it, did not find it, and posted it again: a second case)."""
+        when = iso(utc_now() + timedelta(seconds=max(0.0, hold_s)))
         with transaction(self.conn) as conn:
             claimed = conn.execute(
-                "UPDATE outbox SET step=? WHERE case_id=? AND (SELECT state FROM cases WHERE id=?)=?",
-                (STEP_TRANSACTION, case_id, case_id, CaseState.SENDING.value),
+                "UPDATE outbox SET step=?, next_attempt_at=? WHERE case_id=? "
+                "AND (SELECT state FROM cases WHERE id=?)=?",
+                (STEP_TRANSACTION, when, case_id, case_id, CaseState.SENDING.value),
             ).rowcount
         return claimed == 1
 

@@ -352,7 +352,7 @@ class SendJob:
         maybe_sent = row is not None and row.step == STEP_TRANSACTION
         # Claimed in one transaction with the case still being sent: held back by the user before it,
         # nothing goes; held back after it is refused (it may arrive).
-        if not self.outbox.claim_transaction(case.id):
+        if not self.outbox.claim_transaction(case.id, hold_s=2 * self.client.config.read_timeout_s):
             raise InvalidTransition(M.tr("withdraw.stopped"))
 
         def lookup() -> tuple[str, str, str | None] | None:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +25,7 @@ from app.store import Store
 from sync.auth import StaticToken
 from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine
+from tests.support.cli import ROOT
 from tests.support.http import QuietHandler, serving
 from tests.sync.sync_helpers import make_case
 
@@ -155,3 +159,44 @@ def test_a_transaction_cut_before_its_answer_is_looked_up_at_once(store: Store) 
         Engine(store, client, case_budget_s=5.0).run_once(poll=False)
         assert store.state(case_id) == CaseState.SENT
         assert (platform.created, platform.posts) == (1, 1)
+
+
+def test_a_transaction_posted_by_a_process_that_died_is_not_posted_again_while_it_may_be_recorded(
+    store: Store,
+) -> None:
+    """Found in review: a sync killed while the platform was recording its case's transaction (the window
+    closed by force, the computer's power cut) left the case claimed; the next process, started at once,
+    looked it up at once, did not find it (still being recorded) and posted it again: a second case on a
+    platform whose conditional creates run side by side. The claim holds the case as a timeout does:
+    twice the read timeout, from when it was posted."""
+    with slow_platform() as (platform, base_url):
+        store.settings.set("platform.url", base_url)
+        store.settings.set("platform.timeout_s", "1")  # the wait: 2 s, past the platform's 0.9 s
+        case_id = make_case(store)
+        env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+        child = subprocess.Popen(
+            [sys.executable, "-c", "from app.main import main; main(['sync', '--once'])"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=ROOT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while platform.posts == 0 and child.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert platform.posts == 1, "the child posted its case's transaction"
+        finally:
+            child.kill()  # while the platform records it
+            child.wait()
+        with PlatformClient(
+            ClientConfig(base_url, 2.0, 1.0), StaticToken(None), policy=RetryPolicy(base_s=0.02, cap_s=0.2)
+        ) as client:
+            engine = Engine(store, client, case_budget_s=10.0)
+            engine.run_once(poll=False)  # at once: the platform is still recording it
+            assert platform.posts == 1, "not posted again while it may be being recorded"
+            time.sleep(2.2)
+            engine.run_once(poll=False)
+        assert (platform.created, platform.posts) == (1, 1), "one case on the platform, found by its identifier"
+        assert store.state(case_id) == CaseState.SENT
+        assert store.platform_info(case_id)["task_id"] == "t1"
