@@ -98,6 +98,10 @@ M.add(
             "fr": "Réponse illisible (portail d'accès, proxy ou coupure) : nouvel essai automatique.",
             "en": "Unreadable answer (access portal, proxy or cut): retrying automatically.",
         },
+        "net.cut": {
+            "fr": "La réponse de la plateforme a été coupée en route (réseau instable) : nouvel essai automatique.",
+            "en": "The platform's answer was cut on its way (unstable network): retrying automatically.",
+        },
         "net.redirects": {
             "fr": "La plateforme renvoie sans fin d'une adresse à une autre (redirections en boucle) : nouvel "
             "essai automatique. Si cela dure, signalez-le au support de la plateforme.",
@@ -156,7 +160,8 @@ class TransientFault(Exception):
     """A fault that goes away by itself: retry later (``retry_after`` seconds when the server said).
 
     ``kind`` says which: ``offline`` (no answer), ``timeout``, ``tls`` (the certificate was refused),
-    ``not_fhir`` (something else than the platform answered), ``redirects`` (a file redirected without end),
+    ``not_fhir`` (something else than the platform answered), ``cut`` (its answer cut while it came),
+    ``redirects`` (a file redirected without end),
     ``busy`` (the platform said to wait),
     ``conflict`` (409/412: the platform answered that it cannot record the request as it stands, e.g.
     several Patients match a conditional create; retried, as the contract asks, but never at once).
@@ -610,7 +615,9 @@ class PlatformClient:
             except requests.exceptions.Timeout as exc:  # trickled slower than any working link
                 raise TransientFault(M.tr("net.timeout"), outcome_unknown=may_have_arrived, kind="timeout") from exc
             except requests.RequestException as exc:  # reset or cut while reading the body
-                raise TransientFault(M.tr("net.offline"), outcome_unknown=may_have_arrived) from exc
+                # The platform answered (found in review: taken for the platform out of reach, a search whose
+                # long answer a proxy or a flapping link cut every time stopped every poll there).
+                raise TransientFault(M.tr("net.cut"), outcome_unknown=may_have_arrived, kind="cut") from exc
         status = response.status_code
         log.debug("%s %s -> %d", method, path.split("?")[0], status)
         retry_after = parse_retry_after(response.headers.get("Retry-After"))

@@ -21,6 +21,8 @@ from tests.support.scripted_platform import (
     send_to_sandbox,
     task,
 )
+from tests.sync.faultproxy import Exchange, FaultProxy
+from tests.sync.sync_helpers import engine_on
 
 
 def test_a_page_whose_next_link_names_itself_is_asked_once(store: Store, tmp_path: Path) -> None:
@@ -111,3 +113,25 @@ def test_a_report_whose_version_is_written_otherwise_when_searched_is_no_amendme
                 engine.run_once()
     answer = store.answer(cases[0][0])
     assert answer is not None and not answer.amended and not answer.earlier
+
+
+def test_a_search_whose_answer_is_always_cut_never_holds_every_answer_back(store: Store, tmp_path: Path) -> None:
+    """Found in review: an answer cut while its body came (a proxy or a satellite link dropping the long
+    ones: here the search of Tasks, every time) was taken for the platform out of reach, and the poll
+    stopped there, at every poll: no case got its answer. The platform answered: its Tasks are read one
+    by one, as after a search that fails."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    with scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+            platform.binaries[f"b{n}"] = PDF
+
+        def cut_searches(exchange: Exchange, _headers: dict[str, str]) -> str | None:
+            return "truncate" if exchange.path.endswith("/Task") else None
+
+        with (
+            FaultProxy(platform.base_url, after=cut_searches) as proxy,
+            engine_on(store, proxy.base_url, case_budget_s=1.0) as engine,
+        ):
+            assert sorted(engine.run_once().answered) == sorted(case_id for case_id, _ in cases)
