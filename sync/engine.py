@@ -1001,6 +1001,7 @@ class Engine:
             )
             bundle = prepared.bundle_with(binary_ids)
             mark_copies(bundle, prepared.media_entries, copies_sent(self.outbox, case_id), {})
+            self._reply_posting(message)
             response = self.client.retrying(lambda: self.client.transaction(bundle), budget_s=self.case_budget_s)
         except MappingError:
             log.exception("reply of case %s does not map to valid FHIR", case_id)
@@ -1059,6 +1060,20 @@ class Engine:
         clock was put back (the waits are kept as moments of the wall clock, for the next process)."""
         policy = self.client.policy
         return timedelta(seconds=max(policy.cap_s, policy.max_retry_after_s, 2 * self.client.config.read_timeout_s))
+
+    def _reply_posting(self, message: Message) -> None:
+        """The reply's transaction is about to be posted: a process that dies meanwhile leaves it to be taken
+        up only once the platform may have recorded it, twice the read timeout on (found in review: the next
+        process posted it again at once, while the platform recorded the first, and a platform whose
+        conditional creates run side by side made two Communications). Its tries are kept."""
+        hold = timedelta(seconds=2 * self.client.config.read_timeout_s)
+
+        def posting(record: dict[str, Any]) -> None:
+            kept = record.get(message.id)
+            tries = kept[0] if isinstance(kept, list) and kept and isinstance(kept[0], int) else 0
+            record[message.id] = [tries, iso(utc_now() + hold)]
+
+        change_record(self.store, REPLY_RETRY, posting)
 
     def _postponed_replies(self) -> dict[str, tuple[int, datetime]]:
         """message id -> (failed tries, when it may be tried again) of the replies postponed. A time

@@ -194,3 +194,42 @@ def test_a_reply_answered_429_waits_for_retry_after_across_separate_sync_runs(
     assert len(posts) == 2 and not Outbox(store).queued_replies()
     assert store.settings.get("sync.reply_retry") is None  # its wait forgotten once it left
     assert store.platform_info(case_id)["last_error"] is None
+
+
+def test_a_reply_posted_by_a_process_that_died_is_not_posted_again_while_it_may_be_recorded(
+    store: Store, teleavis_home: Path, tmp_path: Path
+) -> None:
+    """Found in review: a reply's transaction posted by a sync that died before the platform answered (the
+    window closed by force) was posted again at once by the next one, while the platform was still
+    recording the first: a second Communication on a platform whose conditional creates run side by side.
+    As a case's transaction, it is taken up only twice the read timeout after it was posted."""
+    [case_id] = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    task_id = str(store.platform_info(case_id)["task_id"])
+    queue_reply(store, case_id, "Depuis 3 semaines.", [])
+    [(_case, message)] = Outbox(store).queued_replies()
+    recording, done = threading.Event(), threading.Event()
+
+    def slow(path: str, body: bytes) -> Reply:
+        recording.set()
+        done.wait(15)  # the platform records it, slowly
+        return accepted(path, body)
+
+    with platform_with_posts(slow) as (platform, posts):
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+
+        def dying_process() -> None:
+            with Store.open(teleavis_home) as process, following(process, platform) as engine:
+                engine._send_reply(case_id, message)
+
+        first = threading.Thread(target=dying_process)
+        first.start()
+        try:
+            assert recording.wait(15)
+            # The next process, its predecessor gone (its lock with it) while the platform records the reply.
+            with Store.open(teleavis_home) as process, following(process, platform) as engine:
+                assert engine.run_once(poll=False).replies_sent == 0
+            assert len(posts) == 1, "not posted again while it may be being recorded"
+        finally:
+            done.set()
+            first.join()
