@@ -32,6 +32,10 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
         yield server
 
 
+#: When a lost transaction was posted: long enough ago for the platform to have recorded it.
+LONG_AGO = "2000-01-01T00:00:00+00:00"
+
+
 def client_for(server: SandboxServer, tokens: object = None, read_timeout: float = 10.0) -> PlatformClient:
     return PlatformClient(
         ClientConfig(server.base_url, 2.0, read_timeout),
@@ -146,10 +150,13 @@ def test_a_transaction_that_may_have_arrived_is_looked_up_first(
     job = SendJob(store, client, Outbox(store), case_id, RecordingListener(), 10.0)
     job.prepare()
     job.run()
-    # Pretend the answer was lost: the case is back in the queue at the transaction step.
+    # Pretend the answer was lost: the case is back in the queue at the transaction step, posted long enough
+    # ago for the platform to have recorded it.
     with transaction(store.conn) as conn:
         conn.execute("UPDATE cases SET state='sending', task_id=NULL WHERE id=?", (case_id,))
-        conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (STEP_TRANSACTION, case_id))
+        conn.execute(
+            "UPDATE outbox SET step=?, next_attempt_at=? WHERE case_id=?", (STEP_TRANSACTION, LONG_AGO, case_id)
+        )
     before = sandbox.platform.requests if hasattr(sandbox.platform, "requests") else None
     Engine(store, client, case_budget_s=10.0).run_once(poll=False)
     assert store.state(case_id) == CaseState.SENT
@@ -170,7 +177,9 @@ def test_a_case_whose_send_answer_was_lost_while_the_expert_moved_on_follows_the
     job.run()
     with transaction(store.conn) as conn:  # the answer was lost: the case is back at the transaction step
         conn.execute("UPDATE cases SET state='sending', task_id=NULL, task_version=NULL WHERE id=?", (case_id,))
-        conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (STEP_TRANSACTION, case_id))
+        conn.execute(
+            "UPDATE outbox SET step=?, next_attempt_at=? WHERE case_id=?", (STEP_TRANSACTION, LONG_AGO, case_id)
+        )
     assert sandbox.expert.run_until_idle() > 0  # meanwhile the expert took the case (and answered, or asked)
     [at_platform] = sandbox.store.all("Task")
     assert at_platform["status"] != "requested"
