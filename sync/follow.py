@@ -216,6 +216,10 @@ M.add(
             "en": "The platform changed this request in a way Teleavis cannot read: while that stays, Teleavis "
             "will not show its changes, the answer included. Follow it on the platform.",
         },
+        "follow.message_modified": {
+            "fr": "L'expert a envoyé un message que Teleavis ne sait pas lire : consultez-le sur la plateforme.",
+            "en": "The expert sent a message Teleavis cannot read: see it on the platform.",
+        },
         "follow.question_unread": {
             "fr": "L'expert demande des précisions, mais son message n'a pas pu être lu : il sera relu "
             "automatiquement ; si cela dure, consultez la plateforme.",
@@ -509,6 +513,20 @@ def _names_this_task(comm: dict[str, Any], task_id: str, case_id: str) -> bool:
         except ValueError:
             continue
     return False
+
+
+def _modified(resource: Any) -> bool:
+    """Whether a resource carries a modifier extension, on itself or on one of its parts (a backbone
+    element: a Task's output, a message's payload), its ``contained`` resources aside (each is judged
+    where it is read)."""
+    if isinstance(resource, list):
+        return any(_modified(item) for item in resource)
+    if not isinstance(resource, dict):
+        return False
+    return any(
+        (key == "modifierExtension" and value) or (key != "contained" and _modified(value))
+        for key, value in resource.items()
+    )
 
 
 def _payload_text(comm: dict[str, Any]) -> str:
@@ -1177,9 +1195,10 @@ class Follower:
             return False
         if self._not_this_case(case_id, task):
             return False
-        if task.get("modifierExtension"):
-            # FHIR: not to be used when one of its modifier extensions is unknown; the status it gives
-            # may not mean what it says. The case stays as it is, and says why.
+        if _modified(task):
+            # FHIR: not to be used when one of its modifier extensions is unknown, on it or on one of its
+            # parts (an output); the status it gives may not mean what it says. The case stays as it is,
+            # and says why.
             log.warning("case %s: its Task carries a modifier extension, not mirrored", case_id)
             self._note(case_id, M.tr("follow.modified"))
             return False
@@ -1371,6 +1390,11 @@ class Follower:
                 continue
             text = _payload_text(comm)
             extra = _not_shown(comm)
+            if _modified(comm):
+                # FHIR: a message whose modifier extension (on it, or on a payload) Teleavis does not know
+                # may not mean what its words say (« retracted »): found by a conformance pass, its words
+                # were shown as the expert's question. It is news all the same, to be read on the platform.
+                text, extra = M.tr("follow.message_modified"), []
             if text and extra:  # found from outside: a file joined to a question's words went unsaid
                 text = f"{text}\n\n{M.tr('follow.attachment_also', titles=', '.join(extra))}"
             if not text and extra:
@@ -1479,7 +1503,7 @@ class Follower:
             except _Missing as missing:
                 unread = unread or (reference, missing.reason)
                 continue
-            if report.get("modifierExtension"):
+            if _modified(report):
                 # FHIR: a resource with a modifier extension its reader does not know is not to be used
                 # (it may say "not for clinical use", "refers to another request"...).
                 log.warning("a report with a modifier extension left unread (Task/%s)", task.get("id"))
