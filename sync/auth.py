@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
+from urllib.parse import quote_plus
 
 import requests
 
@@ -238,14 +239,19 @@ class OAuthToken:
 
     def refresh(self, session: requests.Session, timeout: tuple[float, float]) -> bool:
         with self._lock:
-            form = {"client_id": self.client_id}
             if self._refused:
                 return False
             # A confidential client asks afresh; a password sign-in lives on its (rotating) refresh token.
+            # The client's secret goes in HTTP Basic, its id and secret form-encoded first, as RFC 6749
+            # §2.3.1 requires every token endpoint to take it (found by a conformance pass: sent in the
+            # form's body, which the RFC does not recommend, it was refused by an endpoint taking Basic
+            # only, and the site could never sync). A public client names itself in the form.
+            basic: tuple[str, str] | None = None
             if self.client_secret:
-                form.update(grant_type="client_credentials", client_secret=self.client_secret)
+                form = {"grant_type": "client_credentials"}
+                basic = (quote_plus(str(self.client_id or "")), quote_plus(self.client_secret))
             elif self.refresh_token:
-                form.update(grant_type="refresh_token", refresh_token=self.refresh_token)
+                form = {"grant_type": "refresh_token", "refresh_token": self.refresh_token, "client_id": self.client_id}
             else:
                 return False
             if not is_secure_url(self.token_url):
@@ -256,6 +262,7 @@ class OAuthToken:
                 answer = session.post(
                     self.token_url,
                     data=form,
+                    auth=basic,
                     timeout=timeout,
                     headers={"Accept": "application/json"},
                     allow_redirects=False,

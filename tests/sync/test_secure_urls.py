@@ -3,6 +3,7 @@ OAuth token request is never re-posted where a redirect points."""
 
 from __future__ import annotations
 
+import base64
 import http.server
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,7 +84,10 @@ class _Recorder(QuietHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
-        type(self).received.append(self.rfile.read(length))
+        # What was sent: the client's credentials in HTTP Basic (decoded), then the body.
+        basic = self.headers.get("Authorization", "").removeprefix("Basic ")
+        sent = base64.b64decode(basic) + b"\n" if basic else b""
+        type(self).received.append(sent + self.rfile.read(length))
         self.answer(self.status, self.body_out, content_type="application/json", headers=self.headers_out)
 
 
