@@ -984,7 +984,16 @@ class PlatformClient:
                 asked.add(_page_key(own))
             for entry in bundle.get("entry") or []:
                 resource = entry.get("resource") if isinstance(entry, dict) else None
-                if isinstance(resource, dict) and resource.get("resourceType") == resource_type:
+                # Only the matches: a server may add the resources they refer to (search mode ``include``),
+                # of the same type too (found by a conformance pass: the Patient a match links to, taken
+                # for one holding the case's file number, stopped the case as another patient's).
+                search = entry.get("search") if isinstance(entry, dict) else None
+                mode = search.get("mode") if isinstance(search, dict) else None
+                if (
+                    isinstance(resource, dict)
+                    and resource.get("resourceType") == resource_type
+                    and mode in (None, "match")
+                ):
                     found.resources.append(resource)
             next_url = next(
                 (

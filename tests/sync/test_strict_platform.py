@@ -4,8 +4,11 @@ of the client against the platform contract, docs/platform-api.md)."""
 from __future__ import annotations
 
 import base64
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote_plus
 
 import requests
@@ -14,8 +17,10 @@ from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
 from sync.auth import OAuthToken
+from sync.sandbox import SandboxServer
 from tests.support.http import QuietHandler, serving
 from tests.support.scripted_platform import communication, following, report, scripted_platform, send_to_sandbox, task
+from tests.sync.sync_helpers import engine_on, make_case
 
 MODIFIER = [{"url": "http://platform.example/fhir/StructureDefinition/not-for-clinical-use", "valueBoolean": True}]
 
@@ -95,3 +100,55 @@ def test_a_client_secret_goes_in_http_basic_as_every_token_endpoint_must_take_it
             assert source.refresh(session, (5.0, 5.0))
     assert source.token() == "fresh"
     assert all("client_secret" not in form for form in _BasicOnlyTokenEndpoint.forms)
+
+
+@contextmanager
+def _patients_with_an_include(upstream: str, included: dict[str, Any]) -> Iterator[str]:
+    """The sandbox at ``upstream``, behind a server that adds ``included`` to every Patient search's
+    answer as an entry of mode ``include`` (as a server adds what a match refers to: a Patient it
+    ``link``s to). Its base address, under the same path."""
+
+    class Handler(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _forward(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+            root = upstream.split("/fhir")[0]
+            with requests.request(self.command, root + self.path, data=body, headers=headers, timeout=10) as answer:
+                content, kind = answer.content, answer.headers.get("Content-Type", "")
+                if self.path.endswith("/Patient/_search") and answer.status_code == 200:
+                    document = json.loads(content)
+                    entry = {"fullUrl": f"{upstream}/Patient/{included['id']}", "resource": included}
+                    document.setdefault("entry", []).append({**entry, "search": {"mode": "include"}})
+                    content = json.dumps(document).encode()
+                hop = {"content-length", "content-type", "content-encoding", "transfer-encoding", "connection", "date"}
+                out = {k: v for k, v in answer.headers.items() if k.lower() not in hop | {"server"}}
+                self.answer(answer.status_code, content, content_type=kind or None, headers=out)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_HEAD = do_DELETE = _forward
+
+    with serving(Handler, path="/fhir") as url:
+        yield url
+
+
+def test_a_patient_a_search_includes_is_not_one_that_matched(store: Store, tmp_path: Path) -> None:
+    """Found by a conformance pass: a server may return, besides the Patients matching the look-up before
+    sending, others with the search mode ``include`` (the record a match links to). The look-up took such
+    a Patient of another name for one holding the file number, and the case stopped, « un patient dont le
+    nom… diffère », though the platform held this patient under it."""
+    with SandboxServer(tmp_path / "p", run_expert=False, seed=1) as sandbox:
+        first = make_case(store)
+        with engine_on(store, sandbox.base_url) as engine:
+            assert engine.run_once(poll=False).sent == [first]
+        other = {
+            "resourceType": "Patient",
+            "id": "linked",
+            "name": [{"use": "official", "family": "DUPONT", "given": ["Marie"]}],
+            "gender": "female",
+            "birthDate": "1962-07-14",
+        }
+        second = make_case(store, seed=3)
+        with _patients_with_an_include(sandbox.base_url, other) as url, engine_on(store, url) as engine:
+            assert engine.run_once(poll=False).sent == [second]
