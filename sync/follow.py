@@ -517,14 +517,15 @@ def _names_this_task(comm: dict[str, Any], task_id: str, case_id: str) -> bool:
 
 def _modified(resource: Any) -> bool:
     """Whether a resource carries a modifier extension, on itself or on one of its parts (a backbone
-    element: a Task's output, a message's payload), its ``contained`` resources aside (each is judged
+    element: a Task's output, a message's payload), or ``implicitRules`` (a modifier element too: rules
+    Teleavis does not know that change what it means), its ``contained`` resources aside (each is judged
     where it is read)."""
     if isinstance(resource, list):
         return any(_modified(item) for item in resource)
     if not isinstance(resource, dict):
         return False
     return any(
-        (key == "modifierExtension" and value) or (key != "contained" and _modified(value))
+        (key in ("modifierExtension", "implicitRules") and value) or (key != "contained" and _modified(value))
         for key, value in resource.items()
     )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote_plus
 
+import pytest
 import requests
 
 from app.model import CaseState
@@ -54,14 +55,21 @@ def test_a_question_whose_message_or_payload_carries_a_modifier_is_not_shown_as_
         assert "consultez-le sur la plateforme" in words
 
 
-def test_a_task_whose_output_carries_a_modifier_is_not_taken_as_it_reads(store: Store, tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["output", "implicitRules"])
+def test_a_task_whose_output_carries_a_modifier_is_not_taken_as_it_reads(
+    store: Store, tmp_path: Path, where: str
+) -> None:
     """A modifier extension on a part of the Task (its output naming the report) changes what that part
-    means as much as one on the Task itself: the answer was shown as any other."""
+    means as much as one on the Task itself, and so may the rules it names in ``implicitRules`` (a modifier
+    element of every resource): the answer was shown as any other."""
     [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
     with scripted_platform() as platform:
         platform.reports["r1"] = report("r1", "Kératose séborrhéique, bénigne.")
         completed = task(case_id, task_id, "completed", report_ids=("r1",))
-        completed["output"][0]["modifierExtension"] = MODIFIER
+        if where == "output":
+            completed["output"][0]["modifierExtension"] = MODIFIER
+        else:
+            completed["implicitRules"] = "http://platform.example/fhir/rules/test-only"
         platform.tasks[task_id] = completed
         with following(store, platform) as engine:
             engine.run_once()
