@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import quote_plus
 
 import requests
@@ -204,6 +204,8 @@ class OAuthToken:
         #: The endpoint refused this grant (a wrong secret, a refresh token expired or revoked): never asked
         #: again with it (a refresh token refused is forgotten, in the settings too, by ``save``).
         self._refused = False
+        #: The token endpoint took the client's secret in the form's body, not in HTTP Basic: sent there first.
+        self._secret_in_body = False
         #: A token refreshed that a full disk kept from being saved: saved at the next use.
         self._unsaved: tuple[str, str | None] | None = None
         #: The refresh token the settings hold (the one a token source made from them would send).
@@ -245,53 +247,62 @@ class OAuthToken:
             # The client's secret goes in HTTP Basic, its id and secret form-encoded first, as RFC 6749
             # §2.3.1 requires every token endpoint to take it (found by a conformance pass: sent in the
             # form's body, which the RFC does not recommend, it was refused by an endpoint taking Basic
-            # only, and the site could never sync). A public client names itself in the form.
-            basic: tuple[str, str] | None = None
+            # only, and the site could never sync). An endpoint that refuses it there as an unknown client
+            # (one set to take it in the body alone) gets it in the body, once, and so on afterwards. A
+            # public client names itself in the form.
+            attempts: list[tuple[dict[str, str], tuple[str, str] | None]]
             if self.client_secret:
-                form = {"grant_type": "client_credentials"}
                 basic = (quote_plus(str(self.client_id or "")), quote_plus(self.client_secret))
+                in_body = {"client_id": str(self.client_id or ""), "client_secret": self.client_secret}
+                attempts = [
+                    ({"grant_type": "client_credentials"}, basic),
+                    ({"grant_type": "client_credentials", **in_body}, None),
+                ]
+                if self._secret_in_body:
+                    attempts.reverse()
             elif self.refresh_token:
                 form = {"grant_type": "refresh_token", "refresh_token": self.refresh_token, "client_id": self.client_id}
+                attempts = [(form, None)]
             else:
                 return False
             if not is_secure_url(self.token_url):
                 raise UnsafeSignIn(M.tr("url.insecure", key="platform.token_url", url=self.token_url))
             self.backoff.check()
-            # Never followed: a 307 would post the client secret again, to wherever it points.
-            try:
-                answer = session.post(
-                    self.token_url,
-                    data=form,
-                    auth=basic,
-                    timeout=timeout,
-                    headers={"Accept": "application/json"},
-                    allow_redirects=False,
-                )
-            except requests.RequestException as exc:
-                raise RefreshUnavailable(self.backoff.failed(None)) from exc
-            with answer:
-                if answer.is_redirect or 300 <= answer.status_code < 400:
-                    log.warning("token endpoint redirected (%d): not followed", answer.status_code)
-                    raise UnsafeSignIn(M.tr("auth.redirected", status=answer.status_code))
-                if answer.status_code in (400, 401, 403):
-                    error = _oauth_error(answer)
-                    if error in BUSY_ERRORS or (error is None and answer.status_code != 401):
-                        # Found in review: a proxy's block page (403, HTML) or a provider « temporarily
-                        # unavailable » dropped the refresh token for good, the user signed out for a
-                        # passing fault. Only an OAuth error (or a 401: the client refused) ends the grant.
-                        log.warning("token endpoint answered %d without refusing the grant", answer.status_code)
-                        raise RefreshUnavailable(self.backoff.failed(retry_after_of(answer)))
-                    log.warning("token endpoint refused the grant (%d)", answer.status_code)
-                    self._refuse()
-                    return False
-                if answer.status_code >= 500 or answer.status_code == 429:
-                    log.warning("token endpoint answered %d", answer.status_code)
-                    raise RefreshUnavailable(self.backoff.failed(retry_after_of(answer)))
+            document: dict[str, Any] = {}
+            for tried, (form, basic_auth) in enumerate(attempts, 1):
+                # Never followed: a 307 would post the client secret again, to wherever it points.
                 try:
-                    document = answer.json()
-                except ValueError as exc:
+                    answer = session.post(
+                        self.token_url,
+                        data=form,
+                        auth=basic_auth,
+                        timeout=timeout,
+                        headers={"Accept": "application/json"},
+                        allow_redirects=False,
+                    )
+                except requests.RequestException as exc:
                     raise RefreshUnavailable(self.backoff.failed(None)) from exc
-            access = document.get("access_token") if isinstance(document, dict) else None
+                with answer:
+                    if answer.is_redirect or 300 <= answer.status_code < 400:
+                        log.warning("token endpoint redirected (%d): not followed", answer.status_code)
+                        raise UnsafeSignIn(M.tr("auth.redirected", status=answer.status_code))
+                    if (
+                        tried < len(attempts)
+                        and answer.status_code in (400, 401)
+                        and _oauth_error(answer) == "invalid_client"
+                    ):
+                        log.warning(
+                            "token endpoint refused the client's secret %s",
+                            "in the body" if basic_auth is None else "in HTTP Basic",
+                        )
+                        continue
+                    granted = self._granted(answer)
+                if granted is None:
+                    return False
+                document = granted
+                self._secret_in_body = bool(self.client_secret) and basic_auth is None
+                break
+            access = document.get("access_token")
             if not isinstance(access, str) or not access:
                 raise RefreshUnavailable(self.backoff.failed(None))
             self.backoff.succeeded()
@@ -302,6 +313,29 @@ class OAuthToken:
             log.info("access token refreshed")
             self._keep(access, rotated if isinstance(rotated, str) and rotated else None)
             return True
+
+    def _granted(self, answer: requests.Response) -> dict[str, Any] | None:
+        """The token endpoint's answer read: its JSON document, or None when it refused the grant (then
+        not asked again); raises ``RefreshUnavailable`` when it did not answer as the provider."""
+        if answer.status_code in (400, 401, 403):
+            error = _oauth_error(answer)
+            if error in BUSY_ERRORS or (error is None and answer.status_code != 401):
+                # Found in review: a proxy's block page (403, HTML) or a provider « temporarily
+                # unavailable » dropped the refresh token for good, the user signed out for a
+                # passing fault. Only an OAuth error (or a 401: the client refused) ends the grant.
+                log.warning("token endpoint answered %d without refusing the grant", answer.status_code)
+                raise RefreshUnavailable(self.backoff.failed(retry_after_of(answer)))
+            log.warning("token endpoint refused the grant (%d)", answer.status_code)
+            self._refuse()
+            return None
+        if answer.status_code >= 500 or answer.status_code == 429:
+            log.warning("token endpoint answered %d", answer.status_code)
+            raise RefreshUnavailable(self.backoff.failed(retry_after_of(answer)))
+        try:
+            document = answer.json()
+        except ValueError as exc:
+            raise RefreshUnavailable(self.backoff.failed(None)) from exc
+        return document if isinstance(document, dict) else {}
 
     def _refuse(self) -> None:
         """The grant is dead: not asked again; a refresh token refused is forgotten (the user signs in again)."""

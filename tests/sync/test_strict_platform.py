@@ -160,3 +160,30 @@ def test_a_patient_a_search_includes_is_not_one_that_matched(store: Store, tmp_p
         second = make_case(store, seed=3)
         with _patients_with_an_include(sandbox.base_url, other) as url, engine_on(store, url) as engine:
             assert engine.run_once(poll=False).sent == [second]
+
+
+class _BodyOnlyTokenEndpoint(QuietHandler):
+    """A token endpoint set to take the client's secret in the form's body alone (« client_secret_post »):
+    credentials in HTTP Basic are an unknown client to it."""
+
+    forms: ClassVar[list[tuple[str | None, dict[str, list[str]]]]] = []
+
+    def do_POST(self) -> None:
+        form = parse_qs(self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode())
+        type(self).forms.append((self.headers.get("Authorization"), form))
+        if self.headers.get("Authorization") or form.get("client_secret") != [SECRET]:
+            self.answer(401, b'{"error": "invalid_client"}', content_type="application/json")
+            return
+        self.answer(200, b'{"access_token": "fresh", "token_type": "Bearer"}', content_type="application/json")
+
+
+def test_an_endpoint_taking_the_secret_in_the_body_alone_gets_it_there_and_only_there_afterwards() -> None:
+    _BodyOnlyTokenEndpoint.forms = []
+    with serving(_BodyOnlyTokenEndpoint, path="/oauth/token") as token_url:
+        source = OAuthToken(token_url, CLIENT, client_secret=SECRET)
+        with requests.Session() as session:
+            assert source.refresh(session, (5.0, 5.0))
+            assert source.refresh(session, (5.0, 5.0))
+    assert source.token() == "fresh"
+    basic, body, again = _BodyOnlyTokenEndpoint.forms
+    assert basic[0] is not None and body[0] is None and again[0] is None, "Basic once, then the body"
