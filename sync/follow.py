@@ -569,6 +569,20 @@ def _attachment_text(attachment: Any) -> str | None:
         return None
 
 
+#: The largest text file fetched as a message's words.
+MAX_MESSAGE_FILE = 1024 * 1024
+
+
+def _text_by_url(payload: Any) -> bool:
+    """Whether a message's payload is a text attachment given by its address alone (no ``data``)."""
+    attachment = payload.get("contentAttachment") if isinstance(payload, dict) else None
+    if not isinstance(attachment, dict) or attachment.get("data"):
+        return False
+    kind = str(attachment.get("contentType") or "").split(";")[0].strip().lower()
+    url = attachment.get("url")
+    return kind in _TEXT_KINDS and isinstance(url, str) and bool(url.strip())
+
+
 def _not_shown(comm: dict[str, Any]) -> list[str]:
     """The titles (or types) of what a message carries besides words: files, references."""
     found = []
@@ -1362,7 +1376,40 @@ class Follower:
         mine = [comm for comm in found if isinstance(comm, dict) and _about(comm, task_id, case_id, str(request_id))]
         if len(mine) < len(found):
             log.warning("%d Communication(s) about other Tasks left out of Task/%s", len(found) - len(mine), task_id)
-        return mine
+        return [self._words_fetched(comm, budget_s) for comm in mine]
+
+    def _words_fetched(self, comm: dict[str, Any], budget_s: float | None) -> dict[str, Any]:
+        """The message with the words it holds in a text file elsewhere on the platform (a payload's
+        ``contentAttachment`` with a ``url``, as FHIR lets it) fetched into the attachment's ``data``.
+
+        A fetch that fails for now fails the reading of the case's messages, which are read again at the
+        next polls (never kept without their words meanwhile, then with them: news twice); one the
+        platform refuses, off the platform or too large leaves the file named, to be read on the platform."""
+        payloads = _list(comm.get("payload"))
+        if not any(_text_by_url(payload) for payload in payloads):
+            return comm
+        read = []
+        for payload in payloads:
+            if _text_by_url(payload):
+                attachment = payload["contentAttachment"]
+                target = self.client.own_url(attachment["url"])
+                kind = str(attachment.get("contentType") or "text/plain")
+                data: bytes | None = None
+                if target is not None:
+                    try:
+                        data = self.client.retrying(
+                            functools.partial(self.client.fetch, target, kind.split(";")[0].strip()), budget_s=budget_s
+                        )
+                    except (PermanentFault, OffPlatform, BodyTooLarge) as refused:
+                        log.info("a message's words on the platform not read (%s)", type(refused).__name__)
+                if data is not None and not _as_declared(attachment, data):
+                    log.info("a message's words on the platform not the file it declares: not kept as its words")
+                    data = None
+                if data is not None and len(data) <= MAX_MESSAGE_FILE:
+                    inline = base64.b64encode(data).decode("ascii")
+                    payload = {**payload, "contentAttachment": {**attachment, "data": inline}}
+            read.append(payload)
+        return {**comm, "payload": read}
 
     def _says(self, case_id: str, key: str) -> bool:
         """Whether the case's note is the message ``key``, in either language (it may have been written

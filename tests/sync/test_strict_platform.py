@@ -20,7 +20,15 @@ from app.store import Store
 from sync.auth import OAuthToken
 from sync.sandbox import SandboxServer
 from tests.support.http import QuietHandler, serving
-from tests.support.scripted_platform import communication, following, report, scripted_platform, send_to_sandbox, task
+from tests.support.scripted_platform import (
+    communication,
+    following,
+    outcome,
+    report,
+    scripted_platform,
+    send_to_sandbox,
+    task,
+)
 from tests.sync.sync_helpers import engine_on, make_case
 
 MODIFIER = [{"url": "http://platform.example/fhir/StructureDefinition/not-for-clinical-use", "valueBoolean": True}]
@@ -187,3 +195,40 @@ def test_an_endpoint_taking_the_secret_in_the_body_alone_gets_it_there_and_only_
     assert source.token() == "fresh"
     basic, body, again = _BodyOnlyTokenEndpoint.forms
     assert basic[0] is not None and body[0] is None and again[0] is None, "Basic once, then the body"
+
+
+def test_a_question_written_in_a_text_file_on_the_platform_is_read(store: Store, tmp_path: Path) -> None:
+    """FHIR lets a message's words be a text attachment held elsewhere on the platform (``url``, a
+    Binary), as a report's PDF is: such a question was shown as « the expert attached a file: see it on
+    the platform », and the nurse could not read what to answer."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        question = communication("q1", task_id, "")
+        attachment = {"contentType": "text/plain; charset=iso-8859-1", "url": "Binary/q1-words", "title": "question"}
+        question["payload"] = [{"contentAttachment": attachment}]
+        platform.communications[task_id] = [question]
+        platform.binaries["q1-words"] = "Depuis quand la lésion a-t-elle changé ?".encode("iso-8859-1")
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert store.state(case_id) == CaseState.ON_HOLD
+    assert _questions(store, case_id) == ["Depuis quand la lésion a-t-elle changé ?"]
+
+
+def test_a_question_whose_text_file_cannot_be_read_now_is_read_at_the_next_poll(store: Store, tmp_path: Path) -> None:
+    """Never kept without its words, then with them (news twice): the case is on hold, its question
+    read at the next poll."""
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        question = communication("q1", task_id, "")
+        question["payload"] = [{"contentAttachment": {"contentType": "text/plain", "url": "Binary/q1-words"}}]
+        platform.communications[task_id] = [question]
+        platform.binaries["q1-words"] = b"Depuis quand ?"
+        platform.hooks.append(lambda path, _query: outcome(503, "busy") if "q1-words" in path else None)
+        with following(store, platform) as engine:
+            engine.run_once()
+            assert store.state(case_id) == CaseState.ON_HOLD and _questions(store, case_id) == []
+            platform.hooks.clear()
+            engine.run_once()
+    assert _questions(store, case_id) == ["Depuis quand ?"]
