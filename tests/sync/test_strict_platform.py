@@ -232,3 +232,56 @@ def test_a_question_whose_text_file_cannot_be_read_now_is_read_at_the_next_poll(
             platform.hooks.clear()
             engine.run_once()
     assert _questions(store, case_id) == ["Depuis quand ?"]
+
+
+class _TusAfterExpiry(QuietHandler):
+    """A tus 1.0 server whose uploads expired: an upload it no longer knows is answered 403 without an
+    offset (tus 1.0 lets a server answer 404, 410 or 403); a new one takes the bytes and names the Binary."""
+
+    protocol_version = "HTTP/1.1"
+    asked: ClassVar[list[str]] = []
+    length: ClassVar[str] = ""
+
+    def _tus(self, status: int, headers: dict[str, str]) -> None:
+        self.answer(status, headers={"Tus-Resumable": "1.0.0", **headers})
+
+    def do_HEAD(self) -> None:
+        type(self).asked.append(f"HEAD {self.path}")
+        if self.path.endswith("/old"):
+            self.answer(403)
+        else:
+            self._tus(200, {"Upload-Offset": "0", "Upload-Length": type(self).length})
+
+    def do_POST(self) -> None:
+        type(self).asked.append(f"POST {self.path}")
+        type(self).length = self.headers.get("Upload-Length", "")
+        self._tus(201, {"Location": "/fhir/tus/new"})
+
+    def do_PATCH(self) -> None:
+        type(self).asked.append(f"PATCH {self.path}")
+        length = int(self.headers.get("Content-Length", "0"))
+        self.rfile.read(length)
+        self._tus(204, {"Upload-Offset": str(length), "Content-Location": "Binary/b-1"})
+
+
+def test_a_resumable_upload_the_server_answers_403_as_unknown_is_made_again(store: Store) -> None:
+    """tus 1.0 lets a server answer a ``HEAD`` of an upload it does not know (expired) with 403, as with
+    404 or 410: found by a conformance pass, the case stopped as refused by the platform, and again after
+    each « send again », the upload's address kept."""
+    from app.outbox import Outbox
+    from sync.engine import upload_resumable
+    from tests.sync.sync_helpers import client_for_url, jpeg
+
+    case_id = make_case(store)
+    image = store.get_case(case_id).images[0]
+    outbox = Outbox(store)
+    _TusAfterExpiry.asked = []
+    with serving(_TusAfterExpiry, path="/fhir") as base, client_for_url(base) as client:
+        outbox.record_upload(case_id, image.id, f"{base}/tus/old")
+        data = jpeg()
+        binary_id = upload_resumable(
+            client, outbox, f"{base}/tus", case_id, image.id, data, "image/jpeg", lambda _n: None, 5.0
+        )
+    assert binary_id == "b-1"
+    assert _TusAfterExpiry.asked[:2] == ["HEAD /fhir/tus/old", "POST /fhir/tus"]
+    assert _TusAfterExpiry.asked[-1] == "PATCH /fhir/tus/new"
