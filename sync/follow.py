@@ -100,6 +100,12 @@ M.add(
             "en": "The platform does not give the request's version: cancelling it could erase the expert's "
             "acceptance made at the same moment. Nothing was sent; ask the platform to cancel it.",
         },
+        "cancel.modified": {
+            "fr": "La plateforme a modifié cette demande d'une façon que Teleavis ne sait pas lire : elle n'est "
+            "pas annulée d'ici. Rien n'a été envoyé ; annulez-la sur la plateforme.",
+            "en": "The platform changed this request in a way Teleavis cannot read: it is not cancelled from "
+            "here. Nothing was sent; cancel it on the platform.",
+        },
         "cancel.too_late": {
             "fr": "Trop tard pour annuler : l'expert a déjà pris le dossier ({state}).",
             "en": "Too late to cancel: the expert has already taken the case ({state}).",
@@ -2107,6 +2113,10 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
             raise TeleavisError(
                 M.tr("cancel.too_late", state=M.state_name(_MIRRORED.get(str(status), CaseState.SENT).value))
             )
+        if _modified(task):
+            # Not to be used, nor written back: a PUT would return its modifier, whose meaning Teleavis
+            # cannot tell, with « cancelled ».
+            raise TeleavisError(M.tr("cancel.modified"))
         follower.witness(task)
         version = _version_id(task)
         if not version:

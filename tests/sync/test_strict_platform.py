@@ -285,3 +285,19 @@ def test_a_resumable_upload_the_server_answers_403_as_unknown_is_made_again(stor
     assert binary_id == "b-1"
     assert _TusAfterExpiry.asked[:2] == ["HEAD /fhir/tus/old", "POST /fhir/tus"]
     assert _TusAfterExpiry.asked[-1] == "PATCH /fhir/tus/new"
+
+
+def test_a_task_carrying_a_modifier_is_not_cancelled_from_here(store: Store, tmp_path: Path) -> None:
+    """A Task whose modifier Teleavis does not know is not to be used, nor written back: the cancel put it
+    back whole, its modifier with a meaning Teleavis could not tell, as « cancelled »."""
+    from app.errors import TeleavisError
+    from sync.follow import cancel
+    from tests.sync.sync_helpers import client_for_url
+
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = {**task(case_id, task_id, "requested"), "modifierExtension": MODIFIER}
+        with client_for_url(platform.base_url) as client, pytest.raises(TeleavisError) as refused:
+            cancel(store, client, case_id, budget_s=2.0)
+    assert "annulez-la sur la plateforme" in refused.value.message
+    assert store.state(case_id) == CaseState.SENT
