@@ -156,9 +156,14 @@ _REASONS = {
     errno.EDQUOT: "os.enospc",
     errno.EEXIST: "os.eexist",
     errno.ENAMETOOLONG: "os.enametoolong",
+    errno.EADDRNOTAVAIL: "os.eaddrnotavail",
 }
 M.add(
     {
+        "os.eaddrnotavail": {
+            "fr": "cette adresse n'est pas une adresse de cette machine",
+            "en": "this address is not an address of this machine",
+        },
         "os.enoent": {"fr": "ce fichier ou ce dossier n'existe pas", "en": "no such file or folder"},
         "os.enotdir": {"fr": "un élément du chemin n'est pas un dossier", "en": "a part of the path is not a folder"},
         "os.eisdir": {"fr": "c'est un dossier, pas un fichier", "en": "it is a folder, not a file"},

@@ -14,6 +14,7 @@ from typing import Any
 from app import audit
 from app import messages as M
 from app.commands.common import open_store, say
+from app.commands.usage import seconds
 from app.db import transaction
 from app.errors import UsageError
 from app.site import load_requester
@@ -57,7 +58,7 @@ M.add(
 def register(sub: Any) -> None:
     login = sub.add_parser("login", help=M.tr("login.help"))
     login.add_argument("--browser", action="store_true", help=M.tr("login.browser_help"))
-    login.add_argument("--timeout", type=float, default=300.0, metavar="S", help=M.tr("login.timeout_help"))
+    login.add_argument("--timeout", type=seconds, default=300.0, metavar="S", help=M.tr("login.timeout_help"))
     login.set_defaults(handler=run_login)
 
 

@@ -8,9 +8,9 @@ built-in sandbox on loopback (training mode).
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from app import messages as M
 from app.commands.common import STDIN, emit_json, open_store, read_secret, say
+from app.commands.usage import port, seconds
 from app.errors import StorageError, TeleavisError, UsageError
+from app.fsutil import os_reason
 from app.model import CaseState
 
 if TYPE_CHECKING:
@@ -130,6 +132,18 @@ M.add(
             "en": "require this bearer token; “-” reads it from standard input (recommended: "
             "a value typed here shows in the process list)",
         },
+        "sandbox.port_taken": {
+            "fr": "Le port {port} est déjà pris par un autre programme (un autre bac à sable ?). Arrêtez-le, ou "
+            "choisissez un autre port : --port 0 en prend un libre et l'affiche.",
+            "en": "Port {port} is already taken by another program (another sandbox?). Stop it, or choose "
+            "another port: --port 0 takes a free one and prints it.",
+        },
+        "sandbox.cannot_listen": {
+            "fr": "Impossible d'écouter sur {host}, port {port} : {reason}. Vérifiez --host (une adresse de "
+            "cette machine) et --port.",
+            "en": "Cannot listen on {host}, port {port}: {reason}. Check --host (an address of this machine) "
+            "and --port.",
+        },
         "sandbox.token_prompt": {"fr": "Jeton du bac à sable : ", "en": "Sandbox token: "},
         "sandbox.exposed": {
             "fr": "Refusé : {host} n'est pas une adresse de boucle locale, et sans jeton n'importe quelle machine "
@@ -146,7 +160,7 @@ M.add(
 def register(sub: Any) -> None:
     sync = sub.add_parser("sync", help=M.tr("sync.help"))
     sync.add_argument("--once", action="store_true", help=M.tr("sync.once_help"))
-    sync.add_argument("--timeout", type=float, default=None, metavar="S", help=M.tr("sync.timeout_help"))
+    sync.add_argument("--timeout", type=seconds, default=None, metavar="S", help=M.tr("sync.timeout_help"))
     sync.add_argument("--json", action="store_true", help=M.tr("sync.json_help"))
     sync.set_defaults(handler=run_sync)
     case_actions = _subcommands(sub.choices["case"])
@@ -155,8 +169,8 @@ def register(sub: Any) -> None:
     cancel.set_defaults(handler=run_cancel)
     sandbox = sub.add_parser("sandbox", help=M.tr("sandbox.help"))
     sandbox.add_argument("--host", default="127.0.0.1", help=M.tr("sandbox.host_help"))
-    sandbox.add_argument("--port", type=int, default=8765, help=M.tr("sandbox.port_help"))
-    sandbox.add_argument("--answer-after", type=float, default=30.0, metavar="S", help=M.tr("sandbox.after_help"))
+    sandbox.add_argument("--port", type=port, default=8765, help=M.tr("sandbox.port_help"))
+    sandbox.add_argument("--answer-after", type=seconds, default=30.0, metavar="S", help=M.tr("sandbox.after_help"))
     sandbox.add_argument("--token", default=None, metavar="TOKEN", help=M.tr("sandbox.token_help"))
     sandbox.set_defaults(handler=run_sandbox)
 
@@ -335,7 +349,10 @@ def run_sandbox(args: argparse.Namespace) -> int:
         raise UsageError(M.tr("sandbox.exposed", host=args.host))
     try:
         serve(args.host, args.port, args.answer_after, token=token or None)
-    except OSError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    except OSError as exc:  # the port taken, a host not of this machine: said in the user's words
+        if exc.errno == errno.EADDRINUSE:
+            raise TeleavisError(M.tr("sandbox.port_taken", port=args.port)) from exc
+        raise TeleavisError(
+            M.tr("sandbox.cannot_listen", host=args.host, port=args.port, reason=os_reason(exc))
+        ) from exc
     return 0

@@ -9,6 +9,7 @@ any other text (a future Python's) stays in English rather than failing.
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 
 from app import i18n
@@ -39,7 +40,42 @@ FRENCH = {
     "options": "options",
     "show this help message and exit": "affiche cette aide",
 }
-M.add({"cli.version_help": {"fr": "affiche la version", "en": "show the program's version"}})
+M.add(
+    {
+        "cli.version_help": {"fr": "affiche la version", "en": "show the program's version"},
+        "cli.seconds": {
+            "fr": "« {value} » : il faut un nombre de secondes, 0 ou plus (par exemple 30)",
+            "en": "“{value}”: a number of seconds is expected, 0 or more (e.g. 30)",
+        },
+        "cli.port": {
+            "fr": "« {value} » : il faut un numéro de port, de 0 à 65535 (0 : un port libre)",
+            "en": "“{value}”: a port number is expected, from 0 to 65535 (0: any free port)",
+        },
+    }
+)
+
+
+def seconds(text: str) -> float:
+    """argparse's type of a duration (``--timeout S``, ``--answer-after S``): a finite number, 0 or more. A
+    negative one ran on as nothing, ``inf`` ended in an internal error, ``nan`` never stopped."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(M.tr("cli.seconds", value=text))
+    return value
+
+
+def port(text: str) -> int:
+    """argparse's type of a TCP port: 0 (any free port) to 65535; 99999 ended in an internal error."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(M.tr("cli.port", value=text))
+    return value
 
 
 def speak_the_users_language() -> None:
