@@ -47,6 +47,13 @@ M.add(
             "fr": "Le fichier « {name} » n'est pas du JSON valide (erreur ligne {line}, colonne {col}).",
             "en": "The file “{name}” is not valid JSON (line {line}, column {col}): {msg}.",
         },
+        "cf.duplicate": {
+            "fr": "Le fichier « {name} » donne deux fois {keys} dans un même objet : une seule valeur serait "
+            "gardée, l'autre perdue sans rien dire. Gardez la bonne, effacez l'autre.",
+            "en": "The file “{name}” gives {keys} twice in one object: only one value would be kept, the other "
+            "lost without a word. Keep the right one, delete the other.",
+        },
+        "cf.key": {"fr": "la clé « {key} »", "en": "the key “{key}”"},
         "cf.refused": {"fr": "Dossier refusé, rien n'a été enregistré :", "en": "Case refused, nothing was stored:"},
         "cf.not_object": {
             "fr": "{path} : un objet JSON {{…}} est attendu.",
@@ -184,12 +191,27 @@ def read_json_file(path: Path) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CaseFileError(M.tr("cf.utf8", name=name, pos=exc.start)) from exc
+    repeated: list[str] = []
+
+    def keep_repeated(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        # json.loads keeps the last of two same keys: the first value (a question, an INS) vanished unsaid.
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen and key not in repeated:
+                repeated.append(key)
+            seen.add(key)
+        return dict(pairs)
+
     try:
-        return json.loads(text)
+        document = json.loads(text, object_pairs_hook=keep_repeated)
     except json.JSONDecodeError as exc:
         raise CaseFileError(M.tr("cf.json", name=name, line=exc.lineno, col=exc.colno, msg=exc.msg)) from exc
     except RecursionError as exc:
         raise CaseFileError(M.tr("cf.json", name=name, line=1, col=1, msg="nesting")) from exc
+    if repeated:
+        keys = ", ".join(M.tr("cf.key", key=shown_name(key)) for key in repeated)
+        raise CaseFileError(M.tr("cf.duplicate", name=name, keys=keys))
+    return document
 
 
 class _Reader:

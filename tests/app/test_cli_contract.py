@@ -1,18 +1,21 @@
 """The command line as the contract of docs/cli.md describes it, driven as a script does: real processes.
 
-Found by going through the contract option by option: values argparse took as numbers but no command
-could use (a negative or endless timeout, a port past 65535) ran on, or ended in « Erreur interne
-inattendue », instead of a usage error (exit 2) saying what is expected.
+Found by going through the contract option by option and key by key: values argparse took as numbers but
+no command could use (a negative or endless timeout, a port past 65535) ran on, or ended in « Erreur
+interne inattendue », instead of a usage error (exit 2) saying what is expected; a key written twice in a
+case file lost its first value without a word.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_process
+from tests.support.cases import example_case
+from tests.support.cli import SITE, run_process, write_json
 
 
 @pytest.mark.parametrize("value", ["-1", "nan", "inf", "dix"])
@@ -50,3 +53,25 @@ def test_sandbox_on_an_address_not_of_this_machine_says_so_in_the_users_words(te
     done = run_process("sandbox", "--host", "192.0.2.1", "--port", "0", "--token", "x", timeout=60)
     assert done.code == 1 and done.out == "", done.err
     assert "n'est pas une adresse de cette machine" in done.err and "--host" in done.err and "interne" not in done.err
+
+
+def test_a_key_given_twice_refuses_the_case_file_as_an_unknown_key_does(teleavis_home: Path, tmp_path: Path) -> None:
+    """« Unknown keys are an error (a typo must not silently drop clinical data) »: a key written twice (a
+    question pasted over another, a second ``ins``) silently kept the last one and dropped the first."""
+    case_file = example_case(tmp_path / "dup")
+    text = case_file.read_text(encoding="utf-8")
+    text = text.replace('"question":', '"question": "Première question, perdue ?",\n  "question":', 1)
+    text = text.replace('"sex":', '"ins": "150028512345615", "sex":', 1)
+    case_file.write_text(text, encoding="utf-8")
+    assert run_process("init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    refused = run_process("case", "import", str(case_file))
+    assert refused.code == 1 and refused.out == "", refused.err
+    assert "« question »" in refused.err and "« ins »" in refused.err and "deux fois" in refused.err
+    assert run_process("case", "list", "--json").json() == []  # nothing stored
+    english = run_process("case", "import", str(case_file), env={"LANG": "en_GB.UTF-8"})
+    assert english.code == 1 and "twice" in english.err and "“question”" in english.err
+    # The site file is read the same way.
+    site = json.dumps(SITE).replace('"patient_id_system":', '"patient_id_system": "urn:x:1", "patient_id_system":')
+    (tmp_path / "site2.json").write_text(site, encoding="utf-8")
+    again = run_process("init", "--site", str(tmp_path / "site2.json"))
+    assert again.code == 1 and "« patient_id_system »" in again.err
