@@ -53,6 +53,7 @@ M.add(
             "en": "The file “{name}” gives {keys} twice in one object: only one value would be kept, the other "
             "lost without a word. Keep the right one, delete the other.",
         },
+        "cf.root": {"fr": "(racine)", "en": "(root)"},
         "cf.key": {"fr": "la clé « {key} »", "en": "the key “{key}”"},
         "cf.refused": {"fr": "Dossier refusé, rien n'a été enregistré :", "en": "Case refused, nothing was stored:"},
         "cf.not_object": {
@@ -280,7 +281,7 @@ def parse_case(document: Any, base_dir: Path, *, allow_outside: bool = False) ->
     not make the import read, and send, any file of this workstation.
     """
     r = _Reader()
-    top = r.obj(document, "(racine)" if M.tr("t.string") == "un texte" else "(root)", _TOP)
+    top = r.obj(document, M.tr("cf.root"), _TOP)
     case = Case()
     case.specialty = r.text(top, "specialty", "", required=True, choices=tuple(Specialty))
     case.priority = r.text(top, "priority", "", choices=tuple(Priority)) or Priority.ROUTINE

@@ -33,6 +33,7 @@ M.add(
             "fr": "{path} : champ obligatoire absent ou vide.",
             "en": "{path}: required field missing or empty.",
         },
+        "site.root": {"fr": "(racine)", "en": "(root)"},
         "site.unknown": {"fr": "{path} : clé inconnue « {key} ».", "en": "{path}: unknown key “{key}”."},
         "site.quoted": {
             "fr": '{path} : un numéro s\'écrit entre guillemets, comme du texte ("10101010105") ; sans eux, '
@@ -90,9 +91,9 @@ def parse_site(document: Any) -> Requester:
     def section(name: str) -> dict[str, Any]:
         data = document.get(name) if name else document
         if not isinstance(data, dict):
-            errors.append(M.tr("site.field", path=name or "(root)"))
+            errors.append(M.tr("site.field", path=name or M.tr("site.root")))
             return {}
-        errors.extend(M.tr("site.unknown", path=name or "(root)", key=k) for k in data if k not in _KEYS[name])
+        errors.extend(M.tr("site.unknown", path=name or M.tr("site.root"), key=k) for k in data if k not in _KEYS[name])
         return data
 
     def text(data: dict[str, Any], key: str, path: str) -> str:
@@ -108,7 +109,7 @@ def parse_site(document: Any) -> Requester:
         return value.strip()
 
     if not isinstance(document, dict):
-        raise CaseFileError(M.tr("site.refused"), details=[M.tr("site.field", path="(root)")])
+        raise CaseFileError(M.tr("site.refused"), details=[M.tr("site.field", path=M.tr("site.root"))])
     section("")
     prac, org = section("practitioner"), section("organization")
     rpps, finess = text(prac, "rpps", "practitioner"), text(org, "finess", "organization").upper()

@@ -75,3 +75,12 @@ def test_a_key_given_twice_refuses_the_case_file_as_an_unknown_key_does(teleavis
     (tmp_path / "site2.json").write_text(site, encoding="utf-8")
     again = run_process("init", "--site", str(tmp_path / "site2.json"))
     assert again.code == 1 and "« patient_id_system »" in again.err
+
+
+def test_the_site_file_names_its_root_in_the_users_language(teleavis_home: Path, tmp_path: Path) -> None:
+    """The case file said « (racine) », the site file « (root) » in a French sentence."""
+    site = write_json(tmp_path / "site.json", {**SITE, "extra": 1})
+    french = run_process("init", "--site", str(site))
+    assert french.code == 1 and "(racine) : clé inconnue « extra »" in french.err, french.err
+    english = run_process("init", "--site", str(site), env={"LANG": "en_GB.UTF-8"})
+    assert english.code == 1 and "(root): unknown key “extra”" in english.err, english.err
