@@ -37,6 +37,13 @@ M.add(
             "fr": "Impossible de lire le fichier « {name} » : {reason}.",
             "en": "Cannot read the file “{name}”: {reason}.",
         },
+        "cf.too_large": {
+            "fr": "Le fichier « {name} » dépasse {mb} Mo, la taille maximale : un fichier de dossier n'est que "
+            "du texte, les images étant des fichiers à part (nommés dans images[].file). Vérifiez que c'est "
+            "le bon fichier.",
+            "en": "The file “{name}” is over {mb} MB, the largest allowed: a case file is text only, the images "
+            "being files of their own (named in images[].file). Check that it is the right file.",
+        },
         "cf.utf8": {
             "fr": "Le fichier « {name} » n'est pas en UTF-8 (octet invalide à la position {pos}). "
             "Enregistrez-le en UTF-8.",
@@ -179,9 +186,7 @@ def read_json_file(path: Path) -> Any:
         # An ordinary file only: a named pipe waited for ever for a writer, /dev/zero was read without end.
         raw = read_ordinary_file(path, limit=MAX_CASE_FILE_BYTES)
     except FileTooLarge as exc:
-        raise CaseFileError(
-            M.tr("cf.unreadable", name=name, reason=f"> {MAX_CASE_FILE_BYTES // 1_000_000} Mo")
-        ) from exc
+        raise CaseFileError(M.tr("cf.too_large", name=name, mb=MAX_CASE_FILE_BYTES // 1_000_000)) from exc
     except NotOrdinaryFile as exc:
         raise CaseFileError(M.tr("cf.unreadable", name=name, reason=M.tr("cf.not_ordinary"))) from exc
     except FileNotFoundError as exc:

@@ -84,3 +84,13 @@ def test_the_site_file_names_its_root_in_the_users_language(teleavis_home: Path,
     assert french.code == 1 and "(racine) : clé inconnue « extra »" in french.err, french.err
     english = run_process("init", "--site", str(site), env={"LANG": "en_GB.UTF-8"})
     assert english.code == 1 and "(root): unknown key “extra”" in english.err, english.err
+
+
+def test_a_case_file_over_5_mb_is_refused_saying_why_and_what_to_do(teleavis_home: Path, tmp_path: Path) -> None:
+    """It said « Impossible de lire le fichier « big.json » : > 5 Mo. »: not what the limit is for, nor what to do."""
+    big = write_json(tmp_path / "big.json", {"specialty": "other", "summary": "x" * 5_000_001})
+    refused = run_process("case", "import", str(big))
+    assert refused.code == 1 and refused.out == ""
+    assert "dépasse 5 Mo" in refused.err and "images" in refused.err, refused.err
+    english = run_process("case", "import", str(big), env={"LANG": "en_GB.UTF-8"})
+    assert english.code == 1 and "over 5 MB" in english.err
