@@ -67,6 +67,9 @@ from ui.widgets import named, see_through
 log = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 400
+#: What is typed without a pause is saved at least this often: the pause alone (SAVE_DELAY_MS, started
+#: again at each key) never came while a nurse typed steadily, and a crash lost the whole paragraph.
+SAVE_AT_LEAST_EVERY_MS = 2000
 MERGE_WITHIN_S = 1.5
 PREPARE_EVERY_MS = 20  # the other specialties' forms are made while the window is idle, a slice at a time
 PREPARE_SLICE_S = 0.006
@@ -194,6 +197,8 @@ class CaseEditor(QWidget):
         self._dirty = False
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.flush)
+        self._save_deadline = QTimer(self, singleShot=True, interval=SAVE_AT_LEAST_EVERY_MS)
+        self._save_deadline.timeout.connect(self.flush)
         self._prepare_timer = QTimer(self, interval=PREPARE_EVERY_MS)
         self._prepare_timer.timeout.connect(self._prepare_next)
 
@@ -792,6 +797,8 @@ class CaseEditor(QWidget):
             self._show_enabled_questions()
         self._dirty = True
         self._save_timer.start()
+        if not self._save_deadline.isActive():  # from the first edit not saved, not from the last
+            self._save_deadline.start()
         if key == "consent.given":
             self._gate()
         self.changed.emit()
@@ -849,6 +856,7 @@ class CaseEditor(QWidget):
         one: a slow disk must not freeze typing). A refusal comes back as ``save_failed``, and the
         edits stay to be saved again."""
         self._save_timer.stop()
+        self._save_deadline.stop()
         if not self._dirty or self.case is None:
             return True
         case = self.case
@@ -892,6 +900,7 @@ class CaseEditor(QWidget):
             # (or, sent, never be sent). The case is read again as it is stored, and the user told.
             if self.case is not None and self.case.id == case.id:
                 self._save_timer.stop()
+                self._save_deadline.stop()
                 self._dirty = False
             self.changed_elsewhere.emit(case.id, "sent" if isinstance(exc, InvalidTransition) else "changed")
             return
@@ -943,6 +952,7 @@ class CaseEditor(QWidget):
         self._revisions.pop(case_id, None)
         if self.case is not None and self.case.id == case_id:
             self._save_timer.stop()
+            self._save_deadline.stop()
             self._dirty = False
             self.case = None
             self.undo_stack.clear()
