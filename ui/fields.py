@@ -32,14 +32,17 @@ def date_to_iso(text: str) -> str:
 #: The core's messages name the case file's dates (ISO); the French window's date fields take
 #: JJ/MM/AAAA (the English window's take the ISO date the messages already name).
 _ISO_WORDS = (("AAAA-MM-JJ", "JJ/MM/AAAA"),)
+#: A core message may name the case file's key beside the window's field, for ``case import``:
+#: « Nom utilisé » (« used_name » dans un fichier de dossier). The window has only its field.
+_FILE_KEY = re.compile(r" \((?:« [a-z_.]+ » dans un fichier de dossier|“[a-z_.]+” in a case file)\)")
 
 
 def window_dates(message: str) -> str:
-    """A finding's sentence with dates written as the window's fields take them (the hint and the
-    error agree: "JJ/MM/AAAA" in French, "YYYY-MM-DD" in English)."""
+    """A finding's sentence as the window says it: dates written as its fields take them (the hint and
+    the error agree: "JJ/MM/AAAA" in French, "YYYY-MM-DD" in English), and no case file's key."""
     for iso, shown in _ISO_WORDS:
         message = message.replace(iso, shown)
-    return message
+    return _FILE_KEY.sub("", message)
 
 
 def iso_to_display(value: str) -> str:

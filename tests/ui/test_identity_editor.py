@@ -237,6 +237,22 @@ def test_the_used_name_has_its_own_field_after_the_birth_name_and_a_married_name
     assert window.case_page.editor.used_name.text() == "LEROY"
 
 
+def test_the_married_name_warning_names_the_windows_field_not_the_case_files(qtbot: Any, window: MainWindow) -> None:
+    """The nurse in the window was told to type the name into « Nom utilisé » (« used_name » dans un
+    fichier de dossier): a file's key she never sees, in the middle of the sentence. The window names its
+    own field only; the command that imports a case file still names the key."""
+    page = _open_new(qtbot, window)
+    editor = page.editor
+    type_text(editor.family, "DUPONT épouse LEROY")
+    problem = editor.problems["patient.family"]
+    checklist = [page.checklist.items.item(n).text() for n in range(page.checklist.items.count())]
+    (said,) = [line for line in checklist if "nom d'époux" in line]
+    for words in (problem.text(), said):
+        assert "« Nom utilisé »" in words
+        assert "used_name" not in words and "fichier de dossier" not in words, words
+        assert words.rstrip().endswith("« Nom utilisé »."), words
+
+
 # The offscreen platform (the tests') cannot raise the suggestions' popup nor give it the keyboard.
 @pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
 def test_the_last_consent_collector_is_offered_never_filled(qtbot: Any, window: MainWindow, store: Store) -> None:
