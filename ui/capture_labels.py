@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Qt, Signal, SignalInstance, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,6 +24,7 @@ from app.model import DERMATOLOGY_VIEWS, EYES, RETINA_VIEWS, CaseImage, Level, P
 from app.report_text import other_patient_words, quality_said
 from app.validation import eye_side_words
 from ui.choice_box import ChoiceBox
+from ui.fields import SAVE_AT_LEAST_EVERY_MS, SAVE_DELAY_MS
 from ui.image_tile import LEVEL_COLOURS, eye_name, view_name
 from ui.widgets import see_through
 
@@ -131,6 +132,14 @@ class ImageLabels(QGroupBox):
 
         self.body_site.editingFinished.connect(self._changed)
         self.note.editingFinished.connect(self._changed)
+        # Saved as it is typed too, as the editor's fields are: a site typed, the window then killed (or
+        # the case sent with Ctrl+Entrée from the field), was lost when only leaving the field saved it.
+        self._typing_pause = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._typing_deadline = QTimer(self, singleShot=True, interval=SAVE_AT_LEAST_EVERY_MS)
+        for timer in (self._typing_pause, self._typing_deadline):
+            timer.timeout.connect(self._changed)
+        self.body_site.textEdited.connect(self._typed)
+        self.note.textEdited.connect(self._typed)
         self.eye.currentIndexChanged.connect(self._changed)
         self.view.currentIndexChanged.connect(self._changed)
         self.retake_button.clicked.connect(lambda: self._ask(self.retake_requested))
@@ -174,6 +183,8 @@ class ImageLabels(QGroupBox):
 
     def show_image(self, image: CaseImage | None, patient: Patient | None = None) -> None:
         """``patient``: the case's, as typed now (a DICOM's device identity is compared with it)."""
+        self._typing_pause.stop()  # (what was typed for the image shown before was saved as focus left it)
+        self._typing_deadline.stop()
         self.image = image
         self._patient = patient
         self._loading = True
@@ -269,7 +280,14 @@ class ImageLabels(QGroupBox):
         return self.tr("Détails des contrôles :") + "\n" + "\n".join(lines)
 
     @Slot()
+    def _typed(self) -> None:
+        self._typing_pause.start()
+        if not self._typing_deadline.isActive():  # from the first key not saved, not from the last
+            self._typing_deadline.start()
+
     def _changed(self) -> None:
+        self._typing_pause.stop()
+        self._typing_deadline.stop()
         if self._loading or self.image is None:
             return
         edited = dataclasses.replace(

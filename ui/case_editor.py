@@ -49,6 +49,8 @@ from app.store import Store
 from app.views import PER_EYE
 from ui.choice_box import ChoiceBox
 from ui.fields import (
+    SAVE_AT_LEAST_EVERY_MS,
+    SAVE_DELAY_MS,
     Binding,
     check_binding,
     combo_binding,
@@ -66,10 +68,6 @@ from ui.widgets import named, see_through
 
 log = logging.getLogger(__name__)
 
-SAVE_DELAY_MS = 400
-#: What is typed without a pause is saved at least this often: the pause alone (SAVE_DELAY_MS, started
-#: again at each key) never came while a nurse typed steadily, and a crash lost the whole paragraph.
-SAVE_AT_LEAST_EVERY_MS = 2000
 MERGE_WITHIN_S = 1.5
 PREPARE_EVERY_MS = 20  # the other specialties' forms are made while the window is idle, a slice at a time
 PREPARE_SLICE_S = 0.006

@@ -14,6 +14,12 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, Q
 from app.i18n import date_words, language
 from app.model import Case
 
+#: What is typed is saved after this pause (started again at each key)…
+SAVE_DELAY_MS = 400
+#: … and at least this often: the pause alone never came while a nurse typed steadily, and a crash lost
+#: the whole paragraph (the editor's fields, and an image's site and note).
+SAVE_AT_LEAST_EVERY_MS = 2000
+
 _FR_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
 

@@ -23,6 +23,7 @@ from tests.support.images import jpeg_bytes, png_bytes, skin_photo
 from ui.anonymise_dialog import AnonymiseChoice, AnonymiseDialog
 from ui.camera_bridge import DEMO_HEIGHT, DEMO_WIDTH, PREVIEW_LONG_SIDE
 from ui.capture_panel import CapturePanel
+from ui.fields import SAVE_DELAY_MS
 from ui.image_tile import LEVEL_COLOURS
 
 JOB_MS = 20_000
@@ -434,6 +435,27 @@ def test_labels_are_saved_and_the_checklist_follows(
     far_now = next(text for text in checklist_marks(panel) if "éloignée" in text)
     assert checklist_marks(panel)[far_now] is True
     assert len(changes) >= 4
+
+
+def test_a_site_typed_is_saved_without_leaving_the_field(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """Only leaving the field saved it: the site typed, the window then killed (or the case sent with
+    Ctrl+Entrée from the field), it was lost. Saved after a pause, and at least every few seconds."""
+    case = new_case(store)
+    panel.set_case(case)
+    image = import_one(qtbot, panel, write_photo(tmp_path, "dos.jpg"))
+    qtbot.mouseClick(panel.tile(image.id), Qt.MouseButton.LeftButton)
+    labels = panel.labels
+    labels.body_site.setFocus()
+    qtbot.keyClicks(labels.body_site, "haut du dos")  # no Enter, no Tab: the focus stays there
+    qtbot.waitUntil(lambda: panel.jobs.pending() == 0 and reopened(store, case.id)[0].body_site == "haut du dos")
+    assert labels.body_site.text() == "haut du dos"  # nothing put back under her fingers
+    for char in " droit, sous l'omoplate":  # a key every 150 ms, never the pause: saved all the same
+        qtbot.keyClicks(labels.body_site, char)
+        qtbot.wait(SAVE_DELAY_MS // 3 + 17)
+    saved = reopened(store, case.id)[0].body_site
+    assert saved.startswith("haut du dos droit") and len(saved) > len("haut du dos droit")
 
 
 def test_retinographs_are_labelled_by_eye_and_field(qtbot: Any, panel: CapturePanel, store: Store) -> None:
