@@ -64,7 +64,7 @@ from ui.fields import (
     text_binding,
 )
 from ui.tasks import on_own_connection, run_write
-from ui.widgets import named, see_through
+from ui.widgets import WrappedLabel, named, see_through
 
 log = logging.getLogger(__name__)
 
@@ -257,8 +257,7 @@ class CaseEditor(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(binding.widget)
-        problem = named(QLabel(), "fieldProblem")
-        problem.setWordWrap(True)
+        problem = named(WrappedLabel(), "fieldProblem")
         problem.hide()
         column.addWidget(problem)
         if isinstance(binding.widget, QComboBox):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -32,49 +31,7 @@ from app.site import (
 )
 from app.store import Store
 from ui.tasks import on_own_connection, run_task, write_and_wait
-from ui.widgets import named
-
-
-class WrappedLabel(QLabel):
-    """Words wrapped in the site form, as tall as their lines at the width they are given.
-
-    A word-wrapped QLabel asks for its height through heightForWidth, and QFormLayout's height for a
-    width then fell short of what its rows need: the first-start wizard, which sizes its page by it,
-    gave « Gardez la valeur proposée… » under « Origine des n° de dossier » (and, in English, the
-    RPPS's sentence) a line and a half, the rest cut off. This label asks for a plain size instead,
-    its lines' height at the width it was last given, which the form adds up right; given another
-    width, or other words, it asks again."""
-
-    def __init__(self, text: str = "") -> None:
-        super().__init__(text)
-        self.setWordWrap(True)
-        self._height = self._needed()
-
-    def hasHeightForWidth(self) -> bool:
-        return False
-
-    def _needed(self) -> int:
-        return self.heightForWidth(self.width()) if self.text() else 0
-
-    def sizeHint(self) -> QSize:
-        return QSize(self.fontMetrics().averageCharWidth() * 20, self._needed())
-
-    def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self._refit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._refit()
-
-    def _refit(self) -> None:
-        needed = self._needed()
-        if needed != self._height:  # the layout is asked again only when its lines change
-            self._height = needed
-            self.updateGeometry()
+from ui.widgets import WrappedLabel, named
 
 
 def _problem() -> WrappedLabel:

@@ -6,8 +6,8 @@ from collections import deque
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, QSize
-from PySide6.QtGui import QColor, QGuiApplication
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtGui import QColor, QGuiApplication, QResizeEvent
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 W = TypeVar("W", bound=QObject)
 
@@ -120,3 +120,46 @@ def announce(source: QObject, words: str, *, urgent: bool = False) -> None:
     )
     QAccessible.updateAccessibility(event)
     SAID.append((words, urgent))
+
+
+class WrappedLabel(QLabel):
+    """Words wrapped in a form, as tall as their lines at the width they are given.
+
+    A word-wrapped QLabel asks for its height through heightForWidth, and QFormLayout's height for a
+    width then fell short of what its rows need: the first-start wizard, which sizes its page by it,
+    gave « Gardez la valeur proposée… » under « Origine des n° de dossier » (and, in English, the
+    RPPS's sentence) a line and a half, the rest cut off, and the case editor gave a field's problem
+    under it (the birth place's, the birth name's) two lines fewer than it has, the first and the last
+    half cut off. This label asks for a plain size instead, its lines' height at the width it was last
+    given, which the form adds up right; given another width, or other words, it asks again."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        self._height = self._needed()
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def _needed(self) -> int:
+        return self.heightForWidth(self.width()) if self.text() else 0
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().averageCharWidth() * 20, self._needed())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._refit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._refit()
+
+    def _refit(self) -> None:
+        needed = self._needed()
+        if needed != self._height:  # the layout is asked again only when its lines change
+            self._height = needed
+            self.updateGeometry()
