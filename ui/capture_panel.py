@@ -518,8 +518,8 @@ class CapturePanel(QWidget):
         if folder is None:
             self._say(
                 self.tr(
-                    "Aucun dossier d'appareil n'est réglé : indiquez-le dans les paramètres "
-                    "(dossier où le rétinographe ou l'appareil dépose ses images)."
+                    "Aucun dossier d'appareil n'est réglé : indiquez le dossier où le rétinographe ou "
+                    "l'appareil dépose ses images dans Édition > Réglages…, onglet Prise de vue, « Dossier surveillé »."
                 )
             )
             return

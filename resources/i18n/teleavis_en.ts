@@ -196,8 +196,8 @@
     </message>
     <message>
         <location filename="../../ui/capture_panel.py" line="521"/>
-        <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez-le dans les paramètres (dossier où le rétinographe ou l&apos;appareil dépose ses images).</source>
-        <translation>No device folder is set: give it in the settings (the folder where the retinograph or device drops its images).</translation>
+        <source>Aucun dossier d&apos;appareil n&apos;est réglé : indiquez le dossier où le rétinographe ou l&apos;appareil dépose ses images dans Édition &gt; Réglages…, onglet Prise de vue, « Dossier surveillé ».</source>
+        <translation>No device folder is set: give the folder where the retinograph or device drops its images in Edit &gt; Settings…, Capture tab, “Watched folder”.</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/capture_panel.py" line="564"/>
