@@ -305,8 +305,12 @@ class MainWindow(QMainWindow):
         self._action(self.tr("Élément &manquant suivant"), "F6", self.next_missing, edit)
         self._action(self.tr("&Prendre la photo") + "\tF8", None, self.capture_still, edit)
         edit.addSeparator()
-        self._action(self.tr("&Réglages…"), QKeySequence.StandardKey.Preferences, self.open_settings, edit)
-        self._action(self.tr("Ré&glages…"), "Ctrl+,", self.open_settings, edit).setVisible(False)
+        settings = self._action(self.tr("&Réglages…"), None, self.open_settings, edit)
+        # Ctrl+, everywhere (the guide and the checklist say so), and the system's own key where it has
+        # one: it was on a hidden action, and a hidden action's shortcut does nothing.
+        keys = [QKeySequence("Ctrl+,")]
+        keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences) if k not in keys]
+        settings.setShortcuts(keys)
 
         helps = bar.addMenu(self.tr("&Aide"))
         self._action(self.tr("&Guide d'utilisation"), QKeySequence.StandardKey.HelpContents, self.open_guide, helps)

@@ -1843,11 +1843,6 @@ Queue it for sending?</translation>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
-        <source>Ré&amp;glages…</source>
-        <translation>Se&amp;ttings…</translation>
-    </message>
-    <message>
         <location filename="../../ui/main_window.py" line="311"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
