@@ -1085,7 +1085,7 @@ def test_the_same_image_is_never_imported_twice_nor_into_two_patients_cases(
 def test_no_device_folder_set_says_where_to_set_it(panel: CapturePanel, store: Store) -> None:
     panel.set_case(new_case(store))
     panel.choose_from_device_folder()
-    assert "paramètres" in panel.status.text()
+    assert "Édition > Réglages…, onglet Prise de vue, « Dossier surveillé »" in panel.status.text()
 
 
 def test_anonymise_before_keeping_a_still(
