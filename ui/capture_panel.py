@@ -82,6 +82,7 @@ class CapturePanel(QWidget):
         self._prefetched: str | None = None  # the case whose thumbnails are being read ahead (prefetch)
         self._new_in_folder: list[pathlib.Path] = []  # arrived in the device folder since the case opened
         self._folder_monitor: DeviceFolderMonitor | None = None  # made when first needed
+        self._watched_folder: pathlib.Path | None = None  # the device folder being watched, if any
         self._folder_out = False  # the device folder could not be read at the last look
         self._live_after_thumbnails = False  # the camera starts once the case's thumbnails are shown
         self.jobs = ImageJobs(store, self)
@@ -516,18 +517,32 @@ class CapturePanel(QWidget):
 
         folder = self._device_folder()
         if folder is None:
-            self._say(
-                self.tr(
-                    "Aucun dossier d'appareil n'est réglé : indiquez le dossier où le rétinographe ou "
-                    "l'appareil dépose ses images dans Édition > Réglages…, onglet Prise de vue, « Dossier surveillé »."
-                )
-            )
+            self._say(self._no_folder_words())
             return
         patient = self._case.patient if self._case is not None else None
         dialog = DeviceFolderDialog(folder, self, ticked=set(self._new_in_folder), patient=patient)
         self._forget_new_files()
         if dialog.exec() == DeviceFolderDialog.DialogCode.Accepted:
             self.import_files(dialog.chosen(), from_device_folder=True, as_listed=dialog.listed)
+
+    def _no_folder_words(self) -> str:
+        return self.tr(
+            "Aucun dossier d'appareil n'est réglé : indiquez le dossier où le rétinographe ou "
+            "l'appareil dépose ses images dans Édition > Réglages…, onglet Prise de vue, « Dossier surveillé »."
+        )
+
+    def settings_saved(self) -> None:
+        """The settings were saved while this case is open: a device folder set or changed there is
+        watched from now on (it was only once the case was opened again, and what the device dropped
+        meanwhile was never announced), and the line that said none was set goes."""
+        folder = self._device_folder()
+        if folder != self._watched_folder:
+            self._stop_watching()
+            self._forget_new_files()
+            if self._editable() and self.isVisible():
+                self._watch_device_folder()
+        if folder is not None and self.status.text() == self._no_folder_words():
+            self.status.clear()
 
     def _device_folder(self) -> pathlib.Path | None:
         folder = str(self._store.settings.get("watch.folder") or "")
@@ -546,8 +561,10 @@ class CapturePanel(QWidget):
             self._folder_monitor.arrived.connect(self._on_new_in_folder)
             self._folder_monitor.reachable.connect(self._on_folder_reachable)
         self._folder_monitor.watch(folder)
+        self._watched_folder = folder
 
     def _stop_watching(self) -> None:
+        self._watched_folder = None
         if self._folder_monitor is not None:
             self._folder_monitor.stop()
 

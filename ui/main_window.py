@@ -1081,6 +1081,9 @@ class MainWindow(QMainWindow):
     def _settings_closed(self, dialog: SettingsDialog, saved: int) -> None:
         if saved:
             self.apply_settings()
+            page = self._case_page
+            if page is not None and page.capture.panel is not None:
+                page.capture.panel.settings_saved()  # a device folder set there is watched at once
             if dialog.platform.changed:
                 # The engine holds a client to the old address (and the training sandbox may be gone).
                 self.sync.stop()
