@@ -54,6 +54,7 @@ from app.store import PLATFORM, TRAINING, NewImage, Store
 from app.validation import reply_eye_sides, reply_other_patients
 from sync.progress import RateMeter
 from ui.eye_side_question import send_despite_eye_sides
+from ui.fields import SAVE_AT_LEAST_EVERY_MS
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
 from ui.image_tile import decode_picture, worst_finding
 from ui.lock import under_lock
@@ -304,8 +305,12 @@ class FollowView(QWidget):
         # or a power cut loses none of them (app/reply_drafts.py).
         self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self.keep_draft)
+        # … and every few seconds while she types on without a pause: the pause alone, started again at
+        # each key, never came, and a crash lost the whole reply.
+        self._draft_deadline = QTimer(self, singleShot=True, interval=SAVE_AT_LEAST_EVERY_MS)
+        self._draft_deadline.timeout.connect(self.keep_draft)
         self._kept_drafts: dict[str, str] = {}  # what was last written, by case (nothing written twice)
-        self.reply.textChanged.connect(self._draft_timer.start)
+        self.reply.textChanged.connect(self._reply_typed)
         self.reply.textChanged.connect(self._say_reply_late)
         self._reply_open = False  # the case waits for a reply that can be sent from here
         self.reply.setMaximumHeight(100)
@@ -1144,6 +1149,11 @@ class FollowView(QWidget):
         self._kept_drafts[case_id] = text
         return text
 
+    def _reply_typed(self) -> None:
+        self._draft_timer.start()
+        if not self._draft_deadline.isActive():  # from the first key not kept, not from the last
+            self._draft_deadline.start()
+
     def keep_draft(self) -> None:
         """Keep the reply being typed now (also before the window closes or locks)."""
         if self.case is not None:
@@ -1151,6 +1161,7 @@ class FollowView(QWidget):
 
     def _keep_draft(self, case_id: str, text: str) -> None:
         self._draft_timer.stop()
+        self._draft_deadline.stop()
         if self._kept_drafts.get(case_id, "") == text:
             return
         from app import reply_drafts

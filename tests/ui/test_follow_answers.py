@@ -436,6 +436,34 @@ def test_a_reply_begun_is_kept_sealed_through_a_crash_and_goes_once_sent(
     assert third.reply.toPlainText() == ""
 
 
+def test_a_reply_typed_without_a_pause_is_kept_while_it_is_typed(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """The reply was kept a moment after the last key only: typed on steadily, it was never kept, and a
+    crash lost all of it. Kept at least every few seconds too."""
+    from PySide6.QtCore import QElapsedTimer
+
+    from app import reply_drafts
+    from tests.support.scripted_platform import on_hold_with_a_question
+    from tests.support.ui import type_text
+    from ui.fields import SAVE_AT_LEAST_EVERY_MS
+    from ui.follow_view import DRAFT_DELAY_MS
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    words = "HbA1c à 8,1 % le 2 novembre ; un nouveau cliché de l'œil droit est joint à cette réponse."
+    view = shown(qtbot, store, case_id)
+    clock = QElapsedTimer()
+    clock.start()
+    typed = 0
+    while clock.elapsed() < SAVE_AT_LEAST_EVERY_MS + 600:  # a key every 150 ms, never the pause
+        type_text(view.reply, words[typed])
+        typed += 1
+        qtbot.wait(min(150, DRAFT_DELAY_MS // 3))
+    kept = reply_drafts.load(store, case_id)
+    assert kept, "nothing of the reply was kept while it was typed"
+    assert words[:typed].startswith(kept)
+
+
 def test_a_sent_case_shows_what_was_asked_and_sent(qtbot: Any, store: Store, tmp_path: Path) -> None:
     """A nurse's pass: once sent, the case showed its state and history only; when the expert asked for
     more, the question and the summary sent could not be read again without making a PDF."""
