@@ -14,14 +14,17 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import audit, contexts
 from app import messages as M
 from app.db import transaction
 from app.errors import DataAltered
-from app.model import CaseState, Message, iso, new_id, utc_now
+from app.model import CaseState, iso, new_id, utc_now
 from app.store import Store
+
+if TYPE_CHECKING:
+    from app.model import Message  # a case's record (app/case_record.py): not loaded at the window's start
 
 STEP_IMAGES = "images"
 STEP_TRANSACTION = "transaction"
@@ -389,6 +392,8 @@ class Outbox:
         return value
 
     def _message(self, row: sqlite3.Row) -> Message:
+        from app.model import Message
+
         body = self._open(row["case_id"], row["id"], row["body"])
         # Found from outside: the direction in clear, flipped, showed the requester's reply as the expert's
         # words. Sealed in the body too (bodies sealed before carry neither: read as they are).

@@ -52,16 +52,10 @@ from app.model import (
     FOLLOWED_STATES,
     PROVISIONAL_REPORT,
     TRANSITIONS,
-    Answer,
     AnswerNews,
-    Case,
-    CaseImage,
     CaseState,
     CaseSummary,
-    DevicePatient,
     Patient,
-    QualityFinding,
-    ShownNews,
     iso,
     shown_id,
     utc_now,
@@ -73,6 +67,9 @@ from app.swap import finish_swap
 
 if TYPE_CHECKING:
     from app.findings import Finding  # the checklist's: loaded with app.validation, never at the window's start
+
+    # A case's record (app/case_record.py): imported where a case is read, never at the window's start.
+    from app.model import Answer, Case, CaseImage, DevicePatient, ShownNews
 
 log = logging.getLogger(__name__)
 #: The events of an answer that replaces the one kept (``set_answer`` keeps the replaced one).
@@ -108,6 +105,8 @@ class NewImage:
 
 def _device_patient(data: object) -> DevicePatient | None:
     """The device's patient as an image's sealed labels keep it (none in labels sealed before it was)."""
+    from app.model import DevicePatient
+
     if not isinstance(data, dict):
         return None
     return DevicePatient(**{key: str(data.get(key) or "") for key in ("name", "birth_date", "patient_id", "sex")})
@@ -555,6 +554,8 @@ class Store:
         raise NotFound(M.tr("case.not_found", id=given))
 
     def get_case(self, case_id: str, *, audit_view: bool = False, actor: str | None = None) -> Case:
+        from app.model import Case
+
         row = self.conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
         if row is None:
             raise NotFound(M.tr("case.not_found", id=case_id))
@@ -640,6 +641,8 @@ class Store:
         return listed
 
     def images(self, case_id: str) -> Iterator[CaseImage]:
+        from app.model import CaseImage, QualityFinding
+
         rows, seal = self._rows_and_seal("SELECT * FROM images WHERE case_id = ? ORDER BY position", case_id)
         self._checked_image_list(case_id, rows, seal)
         for row in rows:
@@ -1093,6 +1096,8 @@ class Store:
             )
 
     def answer(self, case_id: str) -> Answer | None:
+        from app.model import Answer
+
         row = self.conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
         if row is None or row[0] is None:
             return None
@@ -1104,6 +1109,8 @@ class Store:
 
         An answer that replaces another (``event`` amended or withdrawn) keeps it in ``earlier``; any
         other keeps the versions already kept (a part that came later completes, it replaces nothing)."""
+        from app.model import Answer
+
         row = conn.execute("SELECT answer FROM cases WHERE id=?", (case_id,)).fetchone()
         previous: Answer | None = None
         if row is not None and row[0] is not None:
@@ -1141,6 +1148,8 @@ class Store:
         """Mark the case's news read; with ``seen``, only while the case is still as it was shown (an
         answer amended, an expert's question or a change of state stored since stays unread). True when
         marked."""
+        from app.model import Answer, ShownNews
+
         with transaction(self.conn) as conn:
             if seen is not None:
                 row = conn.execute("SELECT state, answer FROM cases WHERE id=?", (case_id,)).fetchone()
@@ -1495,6 +1504,8 @@ class Store:
         return {row[0]: row[1] for row in self.conn.execute("SELECT state, n FROM case_counts WHERE n > 0")}
 
     def referenced_blobs(self) -> set[str]:
+        from app.model import Answer
+
         refs: set[str] = set()
         for blob, thumb in self.conn.execute("SELECT blob, thumb_blob FROM images"):
             refs.add(blob)

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from app import private_files, screen_lock
 from app.errors import TeleavisError
 from app.keystore import withhold_passphrases
-from app.model import QUESTION_WITHDRAWN, AnswerNews, Case, CaseState
+from app.model import QUESTION_WITHDRAWN, AnswerNews, CaseState
 from app.store import Store
 from ui import resources
 from ui.lock import IdleWatcher, LockScreen
@@ -654,6 +654,8 @@ class MainWindow(QMainWindow):
     def new_case(self) -> None:
         if self.locked():
             return
+        from app.model import Case  # a case's record: not loaded at the window's start
+
         case = Case()
 
         def created(case_id: str) -> None:
