@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import i18n, logs
@@ -107,8 +107,9 @@ def make_application(argv: list[str]) -> QApplication:
     if isinstance(existing, QApplication):
         app = existing
     else:
-        # Fractional scaling (125 %, 150 %) is passed through as it is, not rounded to 100 %/200 %.
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        # Fractional scaling (125 %, 150 %) is passed through as it is, not rounded to 100 %/200 %: Qt 6's
+        # default (HighDpiScaleFactorRoundingPolicy.PassThrough), not set again here, as naming it would build
+        # Qt's whole namespace (~14.5 ms, see ui.widgets.set_qt); tests/ui/test_small_screen.py checks it.
         app = QApplication([sys.argv[0] if sys.argv else "teleavis", *argv])
     app.setOrganizationName("Teleavis")
     app.setOrganizationDomain("teleavis.fr")

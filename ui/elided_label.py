@@ -3,16 +3,47 @@ in its tooltip."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QResizeEvent, QTextLayout
+import math
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette, QResizeEvent, QTextLayout
 from PySide6.QtWidgets import QLabel, QWidget
+
+from ui.widgets import set_qt
 
 ELLIPSIS = "…"
 
 
+def elided(text: str, font: QFont, width: int) -> str:
+    """``text`` as ``QFontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, width)`` cuts it, by Qt's rule:
+    whole where it fits, else the longest run of whole letters (with their accents) narrower than the room
+    « … » leaves, measured as laid out in the whole text (a ligature's width counts at its first letter).
+    Without naming ``Qt.TextElideMode``: the status bar's labels are cut before the window first shows, and
+    naming it builds the whole ``Qt`` namespace (see ui.widgets.set_qt). tests/ui/test_small_screen.py checks
+    both cut alike (a character of another font, an emoji, may differ by one letter)."""
+    metrics = QFontMetricsF(font)
+    if len(text) <= 1 or math.ceil(metrics.horizontalAdvance(text)) <= width:
+        return text
+    room = width - metrics.horizontalAdvance(ELLIPSIS)
+    if room < 0:
+        return ""
+    layout = QTextLayout(text, font)
+    ends = [layout.nextCursorPosition(0)]  # where each letter ends
+    while ends[-1] < len(text):
+        ends.append(layout.nextCursorPosition(ends[-1]))
+    kept, over = 0, len(ends)  # letters: the first ``kept`` are narrower than the room, ``over`` are not
+    while kept < over:
+        middle = (kept + over) // 2
+        if metrics.horizontalAdvance(text, ends[middle]) < room:
+            kept = middle + 1
+        else:
+            over = middle
+    return text[: ends[kept - 1] if kept else 0] + ELLIPSIS
+
+
 class ElidedLabel(QLabel):
     """Plain text shown on at most ``max_lines`` lines, the last line of a paragraph cut with « … »
-    (QFontMetrics.elidedText) when the rest does not fit. Each paragraph (a ``\\n``-separated part) keeps
+    (as QFontMetrics.elidedText) when the rest does not fit. Each paragraph (a ``\\n``-separated part) keeps
     at least its first line: a warning on a line of its own is never pushed out by the words before it.
 
     :meth:`text` stays the whole text (what screen readers and the code read); :meth:`shown_text` is
@@ -32,7 +63,7 @@ class ElidedLabel(QLabel):
         self._fits: dict[int, tuple[list[str], bool]] = {}
         self._fits_font = self.font()
         self._line_count = 0  # the lines shown at the last resize
-        self.setTextFormat(Qt.TextFormat.PlainText)
+        set_qt(self, textFormat="PlainText")
         self.setWordWrap(False)
 
     # -- text and tooltip ----------------------------------------------------------------------
@@ -91,7 +122,6 @@ class ElidedLabel(QLabel):
         return fit
 
     def _fit(self, width: int) -> tuple[list[str], bool]:
-        metrics = self.fontMetrics()
         cut = False
         lines: list[str] = []
         paragraphs = self.text().split("\n")
@@ -114,7 +144,7 @@ class ElidedLabel(QLabel):
                 if n == allowed - 1 and end < len(paragraph):
                     # The last line room is given: the rest of the paragraph, cut with « … ».
                     rest = paragraph[start:].strip()
-                    shown = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
+                    shown = elided(rest, self.font(), width)
                     lines.append(shown if shown.endswith(ELLIPSIS) else shown.rstrip() + ELLIPSIS)
                     cut = True
                 else:

@@ -9,7 +9,7 @@ import math
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
@@ -144,6 +144,10 @@ class LockScreen(QWidget):
     unlocked = Signal()
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        # Here: the lock screen is made when the window locks; a window that starts unlocked does not name
+        # Qt's namespace before it first shows (~14.5 ms, see ui.widgets.set_qt).
+        from PySide6.QtCore import Qt
+
         super().__init__(parent)
         self.setObjectName("lockScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)

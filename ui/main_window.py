@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import (
     QAction,
     QClipboard,
@@ -47,7 +47,7 @@ from ui.lock import IdleWatcher, LockScreen
 from ui.status_bar import StatusBar
 from ui.sync_service import SyncService
 from ui.tasks import on_own_connection, run_task, run_write, wait_writes
-from ui.widgets import FRAME_GUESS, announce, named, room_on_screen
+from ui.widgets import FRAME_GUESS, announce, key_sequence, named, room_on_screen, set_qt
 from ui.worklist import Worklist, local_time
 
 if TYPE_CHECKING:
@@ -205,6 +205,8 @@ class MainWindow(QMainWindow):
             self.undo_group.addStack(page.editor.undo_stack)
             self.undo_group.setActiveStack(page.editor.undo_stack)
             # The capture panel has its own F8 while it has the focus; these serve the rest of the page.
+            from PySide6.QtCore import Qt
+
             for host in (page.editor, page.checklist):
                 shortcut = QShortcut(QKeySequence(Qt.Key.Key_F8), host)
                 # Set apart: PySide6 ignores the ``context`` keyword when a callable is given.
@@ -268,8 +270,9 @@ class MainWindow(QMainWindow):
         one guard, this a second that does not depend on how a platform draws its menus)."""
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            keys = shortcut if isinstance(shortcut, QKeySequence) else key_sequence(shortcut)
+            set_qt(action, shortcut=keys)  # (not setShortcut: its overloads' check builds the Qt namespace)
+        set_qt(action, shortcutContext="ApplicationShortcut")
 
         def run() -> None:
             if while_locked or not self.locked():
@@ -324,10 +327,10 @@ class MainWindow(QMainWindow):
         "Cancel") read as cancelling the case, or the request, to a nurse: the French says « Annuler la
         saisie » and the English "Undo", and the edit undone is named once there is one."""
         undo = QAction(self)
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        set_qt(undo, shortcut=key_sequence(QKeySequence.StandardKey.Undo))
         undo.triggered.connect(self.undo_group.undo)
         redo = QAction(self)
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        set_qt(redo, shortcut=key_sequence(QKeySequence.StandardKey.Redo))
         redo.triggered.connect(self.undo_group.redo)
 
         def name_undo(edit: str) -> None:
@@ -410,6 +413,8 @@ class MainWindow(QMainWindow):
             return
         if self.locked():
             return
+        from PySide6.QtCore import Qt
+
         from ui.setup_wizard import LockCodeDialog
 
         dialog = LockCodeDialog(self.store, self)
@@ -627,6 +632,8 @@ class MainWindow(QMainWindow):
 
     def bring_to_front(self) -> None:
         """Out of the tray or the task bar, as it was (a maximised window stays maximised), in front."""
+        from PySide6.QtCore import Qt
+
         self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
         self.show()
         self.raise_()

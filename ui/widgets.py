@@ -6,7 +6,7 @@ from collections import deque
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, QSize
-from PySide6.QtGui import QColor, QGuiApplication, QResizeEvent
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 W = TypeVar("W", bound=QObject)
@@ -44,6 +44,28 @@ def named(widget: W, name: str) -> W:
     class's own properties; setting it here keeps the constructors typed."""
     widget.setObjectName(name)
     return widget
+
+
+def set_qt(target: QObject, **values: object) -> None:
+    """Set Qt properties of ``target`` by name, an enumeration's value by its key, as Designer's files do:
+    ``set_qt(button, focusPolicy="StrongFocus")`` for ``button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)``.
+
+    For what the window sets before it first shows: naming ``Qt``'s enumerations in Python builds the whole
+    ``Qt`` namespace, ~14.5 ms of every start (tests/ui/test_start_imports.py checks that the start does not).
+    A property or a key Qt does not know is an error, as a misspelt enumeration would be."""
+    for name, value in values.items():
+        if not target.setProperty(name, value):
+            raise ValueError(f"{type(target).__name__} has no property {name} taking {value!r}")
+
+
+def key_sequence(keys: QKeySequence.StandardKey | str) -> QKeySequence:
+    """The key sequence of a standard action (the platform's first, as ``QKeySequence(key)`` gives it) or of
+    ``keys`` as written (« Ctrl+N », « Return »), without the constructor's other overloads, whose check
+    builds the whole ``Qt`` namespace (see :func:`set_qt`)."""
+    if isinstance(keys, str):
+        return QKeySequence(keys)
+    bindings = QKeySequence.keyBindings(keys)
+    return bindings[0] if bindings else QKeySequence()
 
 
 def scrolling(body: QWidget) -> QScrollArea:
@@ -90,7 +112,8 @@ def readable(colour: QColor | str, against: QColor, ratio: float = 4.5) -> QColo
     """``colour`` as it is when it reads against ``against`` with WCAG AA's contrast (4.5), else the same hue
     made lighter or darker until it does: the window's fixed colours (a problem in red, an unread row's
     green) chosen on a light theme stay readable on a dark or high-contrast one (Windows' « Noir »)."""
-    wanted = QColor(colour)
+    # (Not QColor(colour) for a colour: its overloads' check builds the whole Qt namespace at start.)
+    wanted = QColor(colour) if isinstance(colour, str) else colour
     if contrast(wanted, against) >= ratio:
         return wanted
     hue, saturation, lightness, alpha = wanted.hslHue(), wanted.hslSaturation(), wanted.lightness(), wanted.alpha()

@@ -13,11 +13,18 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
-    Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication, QHideEvent, QKeySequence, QPalette, QResizeEvent, QShortcut
+from PySide6.QtGui import (
+    QGuiApplication,
+    QHideEvent,
+    QKeySequence,
+    QPalette,
+    QResizeEvent,
+    QShortcut,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -39,9 +46,10 @@ from app.i18n import language, moment_words
 from app.model import EDITABLE_STATES, AnswerNews, CaseState, CaseSummary, Patient
 from app.outbox import Outbox
 from app.store import PROVISIONAL_EVENT, Store
-from ui.widgets import named, readable
+from ui.widgets import key_sequence, named, readable, set_qt
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QFont
 
 # The worklist's filters: which states each shows (a grouping for the eye, not a rule of the case).
@@ -55,17 +63,9 @@ FILTERS: dict[str, tuple[str, ...]] = {
 PAGE = 100  # rows fetched at a time: four screens' worth; more come as the view scrolls
 NAMES_AT_ONCE = 25  # names decrypted together: about a screenful of rows
 Index = QModelIndex | QPersistentModelIndex
-DISPLAY, FONT, FOREGROUND, BACKGROUND, TOOLTIP, USER = (
-    role.value
-    for role in (
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.FontRole,
-        Qt.ItemDataRole.ForegroundRole,
-        Qt.ItemDataRole.BackgroundRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.UserRole,
-    )
-)
+# Qt.ItemDataRole's values (Qt's, fixed): named through ``Qt``, the start would build its whole namespace
+# (see ui.widgets.set_qt); tests/ui/test_worklist.py checks them against Qt's.
+DISPLAY, FONT, FOREGROUND, BACKGROUND, TOOLTIP, USER = 0, 6, 9, 8, 3, 256
 _ROLES = frozenset((DISPLAY, FONT, FOREGROUND, BACKGROUND, TOOLTIP, USER))
 
 
@@ -249,22 +249,25 @@ class WorklistModel(QAbstractTableModel):
     def row_of(self, case_id: str) -> int:
         return next((n for n, r in enumerate(self._rows) if r.id == case_id), -1)
 
+    def titles(self) -> list[str]:
+        """The columns' titles, in their order: the header shows them (``WorklistTable``), and
+        :meth:`headerData` says them to a screen reader."""
+        return [
+            self.tr("Patient"),
+            self.tr("Spécialité"),
+            self.tr("Priorité"),
+            self.tr("État"),
+            self.tr("Dernier changement"),
+            self.tr("Images"),
+        ]
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        # Asked for every section and role each time the header is measured or drawn (some 250 times
-        # before the first window shows): the role first, then the one title asked for, not all six.
-        if role != DISPLAY or orientation != Qt.Orientation.Horizontal:
+        # Asked by a screen reader only: the header shows the titles of its own model (WorklistTable).
+        from PySide6.QtCore import Qt
+
+        if role != DISPLAY or orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
-        if section == self.PATIENT:
-            return self.tr("Patient")
-        if section == self.SPECIALTY:
-            return self.tr("Spécialité")
-        if section == self.PRIORITY:
-            return self.tr("Priorité")
-        if section == self.STATE:
-            return self.tr("État")
-        if section == self.UPDATED:
-            return self.tr("Dernier changement")
-        return self.tr("Images") if section == self.IMAGES else None
+        return self.titles()[section]
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         # Called for every cell and role the view draws or measures: the common answers come first.
@@ -348,7 +351,12 @@ class WorklistTable(QTableView):
     Its header sizes the columns to their contents, from the first 40 rows, at each change of its own or
     the viewport's geometry: three times while the window first shows (~5 ms of the start with a page of
     cases), and the rows had not changed in between. What Qt's measure reads is in the key (the rows
-    measured, the font, whether the names can be read); any change of the model's rows forgets them."""
+    measured, the font, whether the names can be read); any change of the model's rows forgets them.
+
+    The header shows the titles of a model of its own, :meth:`name_columns` keeping them those of the
+    model's :meth:`WorklistModel.titles`: Qt asks a Python ``headerData`` with a ``Qt.Orientation``, whose
+    type builds the whole ``Qt`` namespace (~14.5 ms of the start, see ui.widgets.set_qt). A screen reader
+    still asks the model's, which says the same words."""
 
     def __init__(self, model: WorklistModel) -> None:
         super().__init__()
@@ -365,10 +373,28 @@ class WorklistTable(QTableView):
             model.headerDataChanged,
         ):
             signal.connect(self._forget_widths)
+        self._titles = QStandardItemModel(0, model.columnCount(), self)
+        self._named: list[str] = []
+        header = self.horizontalHeader()
+        header.hide()  # (shown, it would measure its titles through the model's headerData right away)
         self.setModel(model)
+        header.setModel(self._titles)
+        self.name_columns()
+        header.show()
+
+    def name_columns(self) -> None:
+        """The header's titles, those of the model in the language installed now."""
+        model = self.model()
+        assert isinstance(model, WorklistModel)
+        titles = model.titles()
+        if titles != self._named:
+            self._titles.setHorizontalHeaderLabels(titles)
+            self._named = titles
 
     def _forget_widths(self, *_args: object) -> None:
         self._hints.clear()
+        # The header, on its titles' model, does not hear the rows change: told here, it measures them again.
+        self.horizontalHeader().doItemsLayout()
 
     def sizeHintForColumn(self, column: int) -> int:
         key = (
@@ -411,7 +437,7 @@ class Worklist(QWidget):
             button = QToolButton()
             button.setCheckable(True)
             button.setProperty("filter", True)
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            set_qt(button, focusPolicy="StrongFocus")
             self.filters.addButton(button, n)
             self.filter_buttons[key] = button
             top.addWidget(button)
@@ -464,21 +490,21 @@ class Worklist(QWidget):
         header.setResizeContentsPrecision(40)
         header.setSectionResizeMode(WorklistModel.STATE, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._activated)
-        for enter in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            shortcut = QShortcut(QKeySequence(enter), self.table)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)  # the keyword is ignored with a callable
+        for enter in ("Return", "Enter"):
+            shortcut = QShortcut(self.table)
+            set_qt(shortcut, key=key_sequence(enter), context="WidgetShortcut")
             shortcut.activated.connect(self._open_current)
         # A draft never sent can be deleted: the Delete key, the row's context menu (right click, the menu
         # key, Shift+F10) and Dossiers > Supprimer le brouillon… all ask the window, which asks first.
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete = QShortcut(self.table)
+        set_qt(delete, key=key_sequence(QKeySequence.StandardKey.Delete), context="WidgetShortcut")
         delete.activated.connect(self._delete_current)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        set_qt(self.table, contextMenuPolicy="CustomContextMenu")
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.row_menu: QMenu | None = None  # the last context menu shown (tests read it)
         layout.addWidget(self.table, 1)
         self.detail = QLabel()
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_qt(self.detail, textInteractionFlags="TextSelectableByMouse")
         layout.addWidget(self.detail)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
 
@@ -595,6 +621,7 @@ class Worklist(QWidget):
         return self.store.unread_count()
 
     def retranslate_counts(self, counts: dict[str, int]) -> None:
+        self.table.name_columns()
         names = {
             "to-finish": self.tr("À terminer"),
             "waiting": self.tr("En attente"),

@@ -39,6 +39,63 @@ def test_two_patients_with_the_same_initials_are_told_apart(qtbot: Any, store: S
     window.shutdown()
 
 
+def test_the_header_shows_the_titles_a_screen_reader_hears_in_the_language_installed(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """The header shows the titles of a model of its own (a Python headerData, asked with a Qt.Orientation,
+    built the whole Qt namespace at start): they are the model's, which a screen reader asks, and follow
+    the language installed."""
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import QApplication
+
+    from ui.application import install_language
+    from ui.worklist import BACKGROUND, DISPLAY, FONT, FOREGROUND, TOOLTIP, USER
+
+    roles = Qt.ItemDataRole
+    assert tuple(
+        role.value
+        for role in (
+            roles.DisplayRole,
+            roles.FontRole,
+            roles.ForegroundRole,
+            roles.BackgroundRole,
+            roles.ToolTipRole,
+            roles.UserRole,
+        )
+    ) == (DISPLAY, FONT, FOREGROUND, BACKGROUND, TOOLTIP, USER)
+    add(store, "Martin", "Paul", "1950-02-03")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    table, model = window.worklist.table, window.worklist.model
+    header = table.horizontalHeader()
+
+    def shown() -> list[str]:
+        return [header.model().headerData(c, Qt.Orientation.Horizontal) for c in range(header.count())]
+
+    def heard() -> list[str]:
+        table_interface = QAccessible.queryAccessibleInterface(table)
+        names = [table_interface.child(n) for n in range(table_interface.childCount())]
+        return [n.text(QAccessible.Text.Name) for n in names if n.role() == QAccessible.Role.ColumnHeader]
+
+    titles = ["Patient", "Spécialité", "Priorité", "État", "Dernier changement", "Images"]
+    assert header.count() == model.columnCount() == len(titles)
+    assert shown() == titles == heard()
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == titles
+    assert header.sectionSize(model.PATIENT) >= header.fontMetrics().horizontalAdvance("Patient")
+    install_language(QApplication.instance(), "en")  # type: ignore[arg-type]
+    try:
+        window.worklist.refresh()
+        english = ["Patient", "Specialty", "Priority", "State", "Last change", "Images"]
+        assert shown() == english == heard()
+    finally:
+        install_language(QApplication.instance(), "fr")  # type: ignore[arg-type]
+    window.worklist.refresh()
+    assert shown() == titles
+    window.shutdown()
+
+
 def test_in_english_the_birth_date_is_written_as_the_rows_other_dates_never_day_first(
     qtbot: Any, store: Store, sync_runner: None
 ) -> None:
