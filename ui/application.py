@@ -45,7 +45,7 @@ def install_language(app: QApplication, lang: str) -> None:
     """Load Teleavis's and Qt's own translations for ``lang`` and tell the core the same choice. Once: the
     window's start asks twice (as stored, for what opening the data may say; then as the store reads it),
     and loading the same catalogues again cost ~0.2 ms."""
-    if _installed == [lang] and i18n.language() == lang:
+    if _translators and _installed == [lang] and i18n.language() == lang:
         return
     for old in _translators:
         app.removeTranslator(old)
