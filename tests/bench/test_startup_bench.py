@@ -30,30 +30,40 @@ pytestmark = pytest.mark.bench
 MARKER = "TELEAVIS_READY"
 RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # A guard against a slower start, not issue 18.2's bound (1.3, not reached). Measured as the main thread's CPU
-# time to the marker, best of 30 interleaved starts: 2026-12-05 (host load 2-3), the bare window 99-104 ms and
-# Teleavis 177 ms before that day's changes, 171 ms after (1.75 -> 1.68, medians 182 -> 178 ms; this test's own
-# wall-clock ratio the same hour 1.74-1.75 before, three runs, and 1.69 after). Earlier: 1.63-1.65 alone on
-# 2026-12-03, 1.79 -> 1.71 on 2026-12-04 (load 3-6). What Teleavis adds, ~70 ms, measured part by part that day:
-# - the Qt namespace's enumerations, ~14.5 ms, built whole the first time ``Qt`` is named. The worklist's header
-#   names it (Qt hands its Python headerData a Qt.Orientation: a model without one does not build it), as do its
-#   roles' values and the flags set before the window shows. PYSIDE6_OPTION_PYTHON_ENUM changes nothing to it.
+# time to the marker, best of 25-30 interleaved starts: 2026-12-05, second pass (host load 3-6, others' tests
+# running), the bare window 101-103 ms and Teleavis 170-174 ms before it (1.66-1.72), 153-154 ms after (1.50-1.51;
+# medians 178-180 -> 160-163 ms): Qt's namespace no longer built before the window shows (~15 ms), the case's
+# record no longer defined (~4 ms), the language loaded once. This test's ratio the same hour 1.71-1.72 before,
+# 1.52-1.53 after (two runs each). Until that pass this test measured the window starting locked (``init`` took
+# the suite's passphrase from this process's environment): 1.73 before, 1.66-1.70 after, the lock screen naming
+# ``Qt``. First pass that day (load 2-3): 177 -> 171 ms (1.75 -> 1.68). Earlier: 1.63-1.65 alone on 2026-12-03,
+# 1.79 -> 1.71 on 2026-12-04 (load 3-6). What Teleavis adds, ~52 ms, measured part by part:
+# - no longer: the Qt namespace's enumerations, ~14.5 ms, built whole the first time Python names ``Qt`` or is
+#   handed one of its values (a Python headerData gets a Qt.Orientation; QColor(QColor) and QAction.setShortcut
+#   check overloads taking them). The worklist's header shows its titles from a model of its own, labels cut
+#   their words by Qt's rule (ui.elided_label.elided), and the start sets Qt's enumerations by their names
+#   (ui.widgets.set_qt); tests/ui/test_start_imports.py fails if ``Qt`` is built again before the window shows.
+#   A window that starts locked still builds it (its lock screen names it).
 # - the other Qt types the window's classes need, ~9 ms (QEvent 1.4, QIcon 1.2, QFont 0.9, QAbstractItemView 0.8,
-#   QKeySequence 0.6, QPainter 0.6, ...); QAccessible (1.7) is no longer among them.
-# - the core's 20 dataclasses, ~9 ms (10.2 before nine had a docstring: Python made theirs from inspect.signature):
-#   compiling their generated methods, one exec each, and reading their annotations; the 12 of app/model.py are
-#   mostly needed only once a case opens.
+#   QKeySequence 0.6, QPainter 0.6, ...).
+# - the core's 10 dataclasses left at start, ~4.5 ms (app.audit's three 1.3, Setting, OutboxRow, Attempt,
+#   KeyStore, NewImage, CaseSummary, Patient); the case's record (app/case_record.py, ten, ~4 ms) is defined
+#   once a case is read.
 # - PySide6 reading the source of each module an import statement names once PySide6 is loaded (its __feature__
 #   hook: shibokensupport/feature.py, _mod_uses_pyside, inspect.getsource once a name): ~6.8 ms for 42 modules,
 #   the bare window 0.8 for 4. No switch turns it off; the names are the standard library's (typing 0.5,
 #   logging 0.4, threading 0.3...), ours, and those the window's start passes through.
-# - sqlite3, datetime and ctypes (the process's hardening), ~6 ms; locale (1 ms) is no longer loaded.
+# - sqlite3, datetime and ctypes, ~6 ms. ctypes (~2 ms) is the process's hardening (app/hardening.py: not
+#   dumpable), which must come before the first read of the data: the worklist's rows (their initials) are read
+#   before the window shows. The language as stored, read before the store opens so that what opening it says
+#   is in that language, costs a second read-only connection (~1 ms).
 # - the application's style sheet, 3-5 ms: any application-wide sheet puts every widget through Qt's style sheet
 #   style (its 1.7 kB are not the cost).
 # - building the window ~20 ms (the worklist ~10, the menus' actions 1.6, the status bar 1.1; the first text
 #   measured pays Qt's font database, 5.7 ms, which the bare window pays too, at its show), showing it ~3 ms.
-#   Qt's own words no longer pass through a translator written in Python (~1,100 calls, ~1.3 ms).
 # A home of a few hundred cases (this bench's has none) adds the worklist's first page: ~5 ms to show it.
-# 1.3 would be some 130 ms: out of reach while the start path names ``Qt`` and defines the case model whole.
+# 1.3 would be some 132 ms, ~22 ms below today's: of the costs above, only the window's own building (~20 ms)
+# is ours to shorten much further.
 # Earlier code measured 1.65-1.81 alone and 1.78-2.05 in whole-suite runs (the best of 21 starts; a host busy
 # elsewhere slows the larger start more), so 2.0 failed unchanged code one run in four. 2.2 still fails what the
 # guard is for: numpy and OpenCV loaded before the window (+~90 ms, 2.6), the key fetched before it shows
