@@ -66,6 +66,7 @@ class CaptureSlot(QWidget):
     pipeline load then, not when the window starts."""
 
     images_changed = Signal()
+    thumbnails_shown = Signal()  # every tile of the case shows its thumbnail (or says it has none)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +91,7 @@ class CaptureSlot(QWidget):
             see_through(self.scroll_area)
             self._layout.addWidget(self.scroll_area)
             self.panel.images_changed.connect(self.images_changed)
+            self.panel.strip.thumbnails_shown.connect(self.thumbnails_shown)
         return self.panel
 
     def minimumSizeHint(self) -> QSize:
@@ -110,6 +112,10 @@ class CaptureSlot(QWidget):
 
     def set_case(self, case: Case) -> None:
         self.ensure().set_case(case)
+
+    def loading(self) -> bool:
+        """Whether the case's thumbnails are still being read and decoded by a worker."""
+        return self.panel is not None and self.panel.strip.loading()
 
     def capture_still(self) -> None:
         if self.panel is not None:
@@ -166,6 +172,8 @@ class CasePage(QWidget):
         #: Why a case's queueing was refused while another case was open: said when it is opened again.
         self._send_refused: dict[str, str] = {}
         self.findings: list[Finding] = []
+        #: The case opened whose audit line waits for its thumbnails to be shown (see ``_note_view``).
+        self._view_to_note: str | None = None
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.header = named(QLabel(), "caseHeader")
@@ -249,23 +257,28 @@ class CasePage(QWidget):
         self.checklist.go_to.connect(self.go_to)
         self.checklist.send_clicked.connect(self.send)
         self.capture.images_changed.connect(self._images_changed)
+        # In the next turn of the loop: the tiles are painted first.
+        self.capture.thumbnails_shown.connect(lambda: QTimer.singleShot(0, self, self._note_view_now))
 
     # -- showing a case -------------------------------------------------------------------------
 
     def open(self, case_id: str, *, audit: bool = True) -> None:
         """Show the case; ``audit`` records that the user opened it (not when the engine moves it)."""
         self.editor.flush()
+        self._note_view_now()  # the case opened before, left before its thumbnails were shown
         wait_writes()  # a save of this very case may be on its way: read what it wrote
         case = self.store.get_case(case_id)
-        if audit:  # the audit lines of the cases opened before are not waited for: nothing reads them here
-            run_note(on_own_connection(self.store, lambda own: own.record_view(case_id)))
+        editable = case.state in EDITABLE_STATES
+        first_time = self.capture.panel is None
+        if editable:
+            # Read on a worker while this thread writes the page: back before its first paint.
+            self.capture.ensure().prefetch(case)
+        if audit:
+            self._note_view(case_id)
         self.case = case
         self._header()
         self._mark_training()
-        if case.state in EDITABLE_STATES:
-            first_time = self.capture.panel is None
-            # Read on a worker while this thread writes the fields: back before the page's first paint.
-            self.capture.ensure().prefetch(case)
+        if editable:
             info = self.store.platform_info(case.id)
             refused = case.state == CaseState.NEEDS_ATTENTION
             row = Outbox(self.store).row(case.id) if refused else None
@@ -301,6 +314,21 @@ class CasePage(QWidget):
             self.follow.set_case(case, by_person=audit)  # (moved by the engine: not opened by a person)
             self.views.setCurrentWidget(self.follow)
 
+    def _note_view(self, case_id: str) -> None:
+        """Record that the user opened ``case_id`` (its audit line, on the writer thread; the lines of the
+        cases opened before are not waited for: nothing reads them here). While its thumbnails are being
+        decoded, the line waits for them to be shown, or for the page to be left: written meanwhile, it
+        took Python's lock from the worker decoding them and from this thread (a quarter of the time the
+        user waits for the case, issue 18.1)."""
+        self._view_to_note = case_id
+        if not self.capture.loading():
+            self._note_view_now()
+
+    def _note_view_now(self) -> None:
+        case_id, self._view_to_note = self._view_to_note, None
+        if case_id is not None:
+            run_note(on_own_connection(self.store, lambda own: own.record_view(case_id)))
+
     def deletable(self) -> bool:
         """Whether the case shown is a draft never sent, which may be deleted (read now)."""
         from app.deletion import deletable
@@ -322,6 +350,7 @@ class CasePage(QWidget):
     def forget(self, case_id: str) -> None:
         """``case_id`` is being deleted: nothing of it is saved again nor shown (its edits were saved
         before the question was asked)."""
+        self._note_view_now()  # its audit line first, as when the case was opened
         if self.case is None or self.case.id != case_id:
             return
         self.editor.forget(case_id)
@@ -643,4 +672,5 @@ class CasePage(QWidget):
     def leave(self) -> None:
         """Before the page is left (the list, the lock, the settings): nothing typed stays unsaved."""
         self.editor.flush()
+        self._note_view_now()  # left before its thumbnails were shown: the line is written now
         self.follow.keep_draft()  # a reply to the expert begun, kept as typed so far

@@ -120,6 +120,41 @@ def test_the_thumbnails_are_asked_of_a_worker_before_the_editor_writes_the_case(
     assert runner.held == [] and not panel.strip.loading()
 
 
+def _viewed(store: Store, case_id: str) -> int:
+    return int(
+        store.conn.execute("SELECT COUNT(*) FROM audit WHERE action='viewed' AND case_id=?", (case_id,)).fetchone()[0]
+    )
+
+
+def test_the_audit_line_of_a_case_opened_waits_for_its_thumbnails_or_for_the_page_to_be_left(
+    qtbot: Any, store: Store, window: Any
+) -> None:
+    """Written while the worker decodes the thumbnails, the line took Python's lock from it and from the
+    window's thread (issue 18.1): it is asked of the writer once they are shown, and never lost when the
+    case is left before (another case, the list, the window closed)."""
+
+    class NotesAtOnce(HeldRunner):
+        def submit_note(self, func: Callable[[], Any], error: Any) -> None:
+            tasks.SyncRunner.submit(self, func, None, error)
+
+    photo = jpeg_bytes(skin_photo(1200, 900, seed=1))
+    first, second = _case(store, photo, 3, "MARTIN"), _case(store, photo, 2, "BERNARD")
+    runner = NotesAtOnce()
+    tasks.set_runner(runner)
+    window.open_case(first)
+    assert _viewed(store, first) == 0, "not while its thumbnails are decoded"
+    runner.run_held()
+    qtbot.waitUntil(lambda: _viewed(store, first) == 1, timeout=2000)
+    window.open_case(second)
+    window.open_case(first)  # the second left before its thumbnails were shown
+    assert _viewed(store, second) == 1
+    window.show_worklist()  # and the first left for the list
+    assert _viewed(store, first) == 2
+    runner.run_held()
+    qtbot.wait(10)
+    assert (_viewed(store, first), _viewed(store, second)) == (2, 1), "each opening once"
+
+
 def test_a_case_opened_again_rewrites_only_the_words_of_its_tiles_that_changed(
     qtbot: Any, store: Store, window: Any, monkeypatch: Any
 ) -> None:
