@@ -1291,9 +1291,28 @@ class Store:
         refuses such a photo at its import; a case file takes it (it comes from another program), and the
         case then says it until the photo is removed or confirmed. The same rule as the import's
         (:meth:`copy_held`)."""
-        found = []
+        found: list[tuple[int, Case, int]] = []
+        asked = [image for image in case.images if not image.owner_checked and image.sha1]
+        if not asked:
+            return found
+        # One query for the images with a copy in another case and none in this one (a copy here comes
+        # first and answers « this case »): only those are asked as the import asks. A case opened asked
+        # two queries for each of its images, on the window's thread.
+        values = ", ".join("(?, ?)" for _ in asked)
+        copied = {
+            str(row[0])
+            for row in self.conn.execute(
+                f"WITH mine(id, own) AS (VALUES {values}) "  # noqa: S608 - placeholders only
+                "SELECT mine.id FROM mine JOIN images AS me ON me.id = mine.id AND me.case_id = ? "
+                "JOIN images AS other ON other.id <> mine.id "
+                "AND (other.sha1 IN (mine.own, COALESCE(NULLIF(me.source_sha1, ''), mine.own)) "
+                "OR other.source_sha1 IN (mine.own, COALESCE(NULLIF(me.source_sha1, ''), mine.own))) "
+                "GROUP BY mine.id HAVING MAX(other.case_id = me.case_id) = 0",
+                (*(part for image in asked for part in (image.id, image.sha1)), case.id),
+            )
+        }
         for number, image in enumerate(case.images, start=1):
-            if image.owner_checked or not image.sha1:
+            if image.owner_checked or not image.sha1 or image.id not in copied:
                 continue
             row = self.conn.execute(
                 "SELECT source_sha1 FROM images WHERE id=? AND case_id=?", (image.id, case.id)

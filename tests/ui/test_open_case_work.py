@@ -395,3 +395,26 @@ def test_the_selected_image_findings_are_laid_out_once_per_width_and_as_tall_as_
     fresh.setFont(bigger)
     fresh.setText(labels.findings.text())
     assert labels.findings.heightForWidth(width) == laid_out(fresh, width)
+
+
+def test_a_case_asks_one_query_for_its_images_in_other_cases_and_still_says_another_patients_copy(
+    store: Store,
+) -> None:
+    """The checklist, on the window's thread at each opening, asked two queries for each image (issue
+    18.1): one asks which have a copy in another case and none in this one, and only those are compared
+    as the import does."""
+    photo, other = jpeg_bytes(skin_photo(1200, 900, seed=1)), jpeg_bytes(skin_photo(1200, 900, seed=2))
+    bernard = store.get_case(_case(store, other, 8, "BERNARD"))
+    _case(store, other, 1, "MARTIN")  # a copy in another case too: answered by the copies in this one
+    asked: list[str] = []
+    store.conn.set_trace_callback(asked.append)
+    try:
+        assert store.images_elsewhere(bernard) == []
+    finally:
+        store.conn.set_trace_callback(None)
+    assert len(asked) == 1, asked
+    martin = _case(store, photo, 1, "MARTIN")
+    durand = store.get_case(_case(store, photo, 1, "DURAND"))
+    found = store.images_elsewhere(durand)
+    assert [(number, holder.id, there) for number, holder, there in found] == [(1, martin, 1)]
+    assert [f.field for f in store.checklist(durand) if f.code == "image.elsewhere"] == ["images[0]"]
