@@ -55,17 +55,18 @@ class LiveCamera(QWidget):
         mode = self._store.settings.get("training")
         return bool(mode == "on" or (mode == "auto" and not self._store.settings.get("platform.url")))
 
-    def fill(self, specialty: str) -> None:
+    def fill(self, specialty: str, *, list_again: bool = True) -> None:
         """List the cameras for ``specialty`` (the demo draws skin or a fundus), the saved one chosen.
 
         The plugged cameras are listed once here; after that, the list shown at once is the last one,
         and the system is asked again on a worker thread (a camera plugged in meanwhile is added as soon
-        as it answers): listing them took a tenth of the window's work to open a case, more on Windows."""
+        as it answers): listing them took a tenth of the window's work to open a case, more on Windows.
+        Not ``list_again``: the caller asks it later (:meth:`list_again`)."""
         self._specialty = specialty
         if self._plugged is None:
             self._plugged = plugged_cameras()
-        else:
-            self._list_again()
+        elif list_again:
+            self.list_again()
         self._show_choices()
 
     def _show_choices(self, running: CameraChoice | None = None) -> None:
@@ -91,7 +92,8 @@ class LiveCamera(QWidget):
         index = self.choice.findData(wanted)
         self.choice.setCurrentIndex(index if index >= 0 else 0)
 
-    def _list_again(self) -> None:
+    def list_again(self) -> None:
+        """Ask the system for the plugged cameras on a worker; a camera plugged in meanwhile comes."""
         if self._listing:
             return
         self._listing = True

@@ -85,6 +85,7 @@ class CapturePanel(QWidget):
         self._watched_folder: pathlib.Path | None = None  # the device folder being watched, if any
         self._folder_out = False  # the device folder could not be read at the last look
         self._live_after_thumbnails = False  # the camera starts once the case's thumbnails are shown
+        self._list_after_thumbnails = False  # and the cameras are listed again then
         self.jobs = ImageJobs(store, self)
         self.cue = CaptureCue(self)
         self._build()
@@ -214,7 +215,10 @@ class CapturePanel(QWidget):
             self._stop_watching()
             self.live.stop(self.tr("Cette demande n'est plus modifiable : les images ne peuvent plus changer."))
             return
-        self.live.fill(case.specialty)
+        # The cameras listed again once the thumbnails are shown: the worker listing them took Python's
+        # lock from the one decoding them (issue 18.1).
+        self._list_after_thumbnails = self.strip.loading()
+        self.live.fill(case.specialty, list_again=not self._list_after_thumbnails)
         if self.isVisible():
             self._start_live()
             self._watch_device_folder()
@@ -350,6 +354,9 @@ class CapturePanel(QWidget):
 
     @Slot()
     def _thumbnails_shown(self) -> None:
+        if self._list_after_thumbnails:
+            self._list_after_thumbnails = False
+            self.live.list_again()
         if self._live_after_thumbnails:
             self._live_after_thumbnails = False
             if self.isVisible():

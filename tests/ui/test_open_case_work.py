@@ -117,7 +117,29 @@ def test_the_thumbnails_are_asked_of_a_worker_before_the_editor_writes_the_case(
     panel = window.case_page.capture.ensure()
     assert [tile.image.id for tile in panel.tiles()] == [image.id for image in store.get_case(second).images]
     assert all(not tile.picture.pixmap().isNull() for tile in panel.tiles())
-    assert runner.held == [] and not panel.strip.loading()
+    # (Only the cameras' listing is asked of the pool once the thumbnails are shown.)
+    assert [func.__name__ for func, _callback, _error in runner.held] == ["plugged_cameras"]
+    assert not panel.strip.loading()
+
+
+def test_the_cameras_are_listed_again_once_the_thumbnails_are_shown(qtbot: Any, store: Store, window: Any) -> None:
+    """The worker listing the cameras took Python's lock from the one decoding the thumbnails (issue 18.1):
+    it is asked once they are shown, and a camera plugged in meanwhile still comes then."""
+    photo = jpeg_bytes(skin_photo(1200, 900, seed=1))
+    first, second = _case(store, photo, 3, "MARTIN"), _case(store, photo, 2, "BERNARD")
+    runner = HeldRunner()
+    tasks.set_runner(runner)
+    window.open_case(first)
+    runner.run_held()
+    while runner.held:
+        runner.run_held()
+    window.show_worklist()
+    window.open_case(second)
+    asked = [getattr(func, "__name__", "") for func, _callback, _error in runner.held]
+    assert "plugged_cameras" not in asked and "<lambda>" in asked, asked
+    runner.run_held()
+    asked = [getattr(func, "__name__", "") for func, _callback, _error in runner.held]
+    assert "plugged_cameras" in asked
 
 
 def _viewed(store: Store, case_id: str) -> int:
