@@ -75,21 +75,23 @@ def _window_open(window: Any, case_id: str, count: int) -> float:
 
 @pytest.mark.xfail(
     reason="issue 18.1's bound not reached yet. History: 257-290 ms, then 86-114, 35-103, 20-28 ms (ratio 4.6-5.7 "
-    "in December 2026's fresh-clone runs), 22-24 ms against 6 on 2026-12-04. Off the path since: the idle lock's "
-    "application-wide filter, the camera listing and threads, the tiles' style sheets, the previous case's audit "
-    "line, Qt's decoder holding Python's lock, the tiles' labels asked their height ~250 times. 2026-12-05, the "
-    "code before and after, same host, 20 rounds each: window 20-23 ms -> 15 ms best against 5.5 (ratio 3.7-4.2 "
-    "-> 2.6-2.8), the window thread's CPU 12.4-12.8 -> 9.3-10.7 ms; this bench's best of 7, on the host loaded by "
-    "other jobs (load 2.2-3.5), does not resolve it: 20-40 ms before, 20-35 after, in 7 runs of each. "
-    "Gained by painting without Qt's pool of threads (a full "
-    "repaint of the page 3.2-3.6 -> 2.3 ms, up to 10 with the pool on a busy host), the findings' rich-text "
-    "label laid out once per width (12 % of the window thread's time), the tiles' unchanged words kept. Left: "
-    "showing the page's ~210 widgets ~2.3 ms, writing it ~6 (store queries ~1.5, capture panel 1.7, checklist "
-    "1.2), its first paint (95 widgets) ~2.3; and in the best rounds the worker decoding the thumbnails now "
-    "ends last: it and the window's thread hand Python's lock to each other at each SQLite query and Qt call "
-    "of the window's thread. Next: fewer queries on the window's thread while the worker decodes, the editor's "
-    "event filter (every event of its ~60 fields goes through Python), the form's sections below the fold "
-    "built when first scrolled to",
+    "in December 2026's fresh-clone runs), 22-24 ms against 6 on 2026-12-04, 15 ms best in 20 rounds on "
+    "2026-12-05 (ratio 2.6-2.8; the window thread's CPU 12.4-12.8 -> 9.3-10.7 ms). Later on 2026-12-05: this "
+    "bench's 7 rounds ran while the demo camera's scene (drawn once per process when the preview first starts) "
+    "was drawn, which held Python's lock through them: 27-47 ms best, medians 35-70; the warm-up now waits for "
+    "the first frame, 17-18 ms best (ratio 2.9-3.1) on the code of then. Off the window's path since: the audit "
+    "line of the case opened (written once its thumbnails are shown), the checklist's 16 queries for copies in "
+    "other cases (one), the cameras' listing on a worker (once the thumbnails are shown). Same host, before -> "
+    "after, 80 rounds interleaved: best 13.4-15.2 -> 12.2-13.5 ms, tenth percentile 16.2-16.5 -> 13.3-15.6, "
+    "median 20.6 -> 16.9-19.0 against 5.3-5.6; this bench 13-20 ms best (ratio 1.88-3.64, 1.88 and 2.02 in "
+    "2 runs of 7). Left: the worker decoding the thumbnails ends last; it starts 0.9 ms into the open and ends "
+    "at 11-13 ms for 5.6 ms of work: while the window's thread runs the open's Python (4.5 ms) it gets "
+    "Python's lock back only when that thread blocks, about five times a thumbnail (read, decrypt, decode, "
+    "resize, QImage). No measurable change: the editor's event filter removed, a switch interval of 0.5 or "
+    "0.2 ms. Next: the worker taking the lock fewer times (the 8 read and decrypted first), or split in two; "
+    "the open's ~10 settings read (each a query), the site's requester read twice. Not strict: it passes "
+    "now and then",
+    strict=False,
 )
 def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decoding_its_thumbnails(
     qtbot: Any, teleavis_home: Path
@@ -113,6 +115,10 @@ def test_opening_a_case_with_8_images_takes_at_most_twice_reading_it_and_decodin
     reader = store.clone()
     try:
         _window_open(window, eight, 8)  # warm-up: the panel's first build, imports, caches
+        # ... and the demo camera's scene, drawn once per process by the camera's thread when its preview
+        # first starts: drawn during the rounds, it held Python's lock through the first half-second of them.
+        preview = window.case_page.capture.ensure().preview
+        qtbot.waitUntil(lambda: preview.frames_shown >= 1, timeout=30_000)
         _irreducible_open(reader, eight)
         rounds: dict[str, list[float]] = {"window": [], "irreducible": []}
         for _ in range(ROUNDS):
