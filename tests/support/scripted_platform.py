@@ -32,6 +32,7 @@ __all__ = [
     "PDF",
     "Reply",
     "ScriptedPlatform",
+    "answer_each",
     "bundle",
     "communication",
     "fhir",
@@ -206,6 +207,15 @@ def send_to_sandbox(store: Store, folder: Path, count: int, specialty: str = "de
         with engine_on(store, sandbox.base_url) as engine:
             assert sorted(engine.run_once(poll=False).sent) == sorted(ids)
     return [(case_id, str(store.platform_info(case_id)["task_id"])) for case_id in ids]
+
+
+def answer_each(platform: ScriptedPlatform, cases: list[tuple[str, str]]) -> None:
+    """Each case's Task completed with its report « Réponse N. » (N its rank) and the report's PDF:
+    reports ``rN`` and Binaries ``bN``, for a test to shape one of them otherwise."""
+    for n, (case_id, task_id) in enumerate(cases):
+        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+        platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
+        platform.binaries[f"b{n}"] = PDF
 
 
 @contextmanager

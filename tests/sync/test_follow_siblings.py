@@ -11,15 +11,13 @@ import pytest
 from app.model import CaseState
 from app.store import Store
 from tests.support.scripted_platform import (
-    PDF,
     Reply,
+    answer_each,
     bundle,
     fhir,
     following,
-    report,
     scripted_platform,
     send_to_sandbox,
-    task,
 )
 from tests.sync.faultproxy import Exchange, FaultProxy
 from tests.sync.sync_helpers import engine_on
@@ -32,10 +30,7 @@ def test_a_page_whose_next_link_names_itself_is_asked_once(store: Store, tmp_pat
     cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
     asked: list[str] = []
     with scripted_platform() as platform:
-        for n, (case_id, task_id) in enumerate(cases):
-            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
-            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
-            platform.binaries[f"b{n}"] = PDF
+        answer_each(platform, cases)
 
         def itself(path: str, query: dict[str, list[str]]) -> Reply | None:
             if not path.endswith("/Task") or "_id" not in query:
@@ -59,10 +54,7 @@ def test_a_report_file_redirected_in_a_loop_is_said_so_and_the_other_answers_com
     (``offline``): neither was what happened, nor said what to do."""
     cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
     with scripted_platform() as platform:
-        for n, (case_id, task_id) in enumerate(cases):
-            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
-            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
-            platform.binaries[f"b{n}"] = PDF
+        answer_each(platform, cases)
 
         def looping(path: str, _query: dict[str, list[str]]) -> Reply | None:
             if path.endswith("/Binary/b0"):
@@ -88,10 +80,7 @@ def test_a_report_whose_version_is_written_otherwise_when_searched_is_no_amendme
     amendment at every poll."""
     cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
     with scripted_platform() as platform:
-        for n, (case_id, task_id) in enumerate(cases):
-            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
-            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
-            platform.binaries[f"b{n}"] = PDF
+        answer_each(platform, cases)
         read = copy.deepcopy(platform.reports["r0"])
         if form == "etag":
             del read["meta"]["versionId"]
@@ -122,10 +111,7 @@ def test_a_search_whose_answer_is_always_cut_never_holds_every_answer_back(store
     by one, as after a search that fails."""
     cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
     with scripted_platform() as platform:
-        for n, (case_id, task_id) in enumerate(cases):
-            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
-            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
-            platform.binaries[f"b{n}"] = PDF
+        answer_each(platform, cases)
 
         def cut_searches(exchange: Exchange, _headers: dict[str, str]) -> str | None:
             return "truncate" if exchange.path.endswith("/Task") else None

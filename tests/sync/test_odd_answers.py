@@ -25,6 +25,7 @@ from tests.support.scripted_platform import (
     PDF,
     Reply,
     ScriptedPlatform,
+    answer_each,
     bundle,
     communication,
     fhir,
@@ -946,10 +947,7 @@ def test_a_report_whose_pdf_is_not_a_pdf_is_never_stored_as_the_answer(store: St
     cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
     page = b"<html><body>Session expired</body></html>"
     with scripted_platform() as platform:
-        for n, (case_id, task_id) in enumerate(cases):
-            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
-            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
-            platform.binaries[f"b{n}"] = PDF
+        answer_each(platform, cases)
         for key in ("size", "hash"):
             platform.reports["r0"]["presentedForm"][0].pop(key)
         platform.binaries["b0"] = page
@@ -995,10 +993,7 @@ def test_a_next_link_that_loops_is_read_once_and_the_answers_come_once(store: St
     cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
     searches: list[str] = []
     with scripted_platform() as platform:
-        for n, (case_id, task_id) in enumerate(cases):
-            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
-            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
-            platform.binaries[f"b{n}"] = PDF
+        answer_each(platform, cases)
 
         def looping(path: str, query: dict[str, list[str]]) -> Reply | None:
             if not path.endswith("/Task"):
@@ -1279,10 +1274,7 @@ def _three_answered_but_one(store: Store, tmp_path: Path, odd_task: Any) -> tupl
     the two others completed with their report and PDF: one pass, and what it said."""
     cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
     with scripted_platform() as platform:
-        for n, (case_id, task_id) in enumerate(cases):
-            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
-            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
-            platform.binaries[f"b{n}"] = PDF
+        answer_each(platform, cases)
         odd_task(platform.tasks[cases[0][1]])
         with following(store, platform) as engine:
             summary = engine.run_once()

@@ -23,6 +23,7 @@ from tests.support.scripted_platform import (
     PDF,
     Reply,
     ScriptedPlatform,
+    answer_each,
     bundle,
     fhir,
     following,
@@ -402,10 +403,7 @@ def test_a_report_the_platform_trickles_a_byte_at_a_time_never_holds_the_other_a
     poll; the other cases are answered meanwhile."""
     cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
     platform = ScriptedPlatform()
-    for n, (case_id, task_id) in enumerate(cases):
-        platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
-        platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.", pdf=f"b{n}")
-        platform.binaries[f"b{n}"] = PDF
+    answer_each(platform, cases)
     for task_id, request_id in store.conn.execute("SELECT task_id, request_id FROM cases WHERE task_id IS NOT NULL"):
         platform.task_of_request[str(request_id)] = str(task_id)
     done = threading.Event()
