@@ -26,7 +26,7 @@ from app.validation import eye_side_words
 from ui.choice_box import ChoiceBox
 from ui.fields import SAVE_AT_LEAST_EVERY_MS, SAVE_DELAY_MS
 from ui.image_tile import LEVEL_COLOURS, eye_name, view_name
-from ui.widgets import see_through
+from ui.widgets import PerWidth, see_through
 
 
 class ImageLabels(QGroupBox):
@@ -329,8 +329,7 @@ class FindingsLabel(QLabel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._heights: dict[int, int] = {}
-        self._heights_font = self.font()
+        self._heights = PerWidth(self, super().heightForWidth, most=16)
 
     def setText(self, text: str) -> None:
         if text != self.text():
@@ -338,16 +337,7 @@ class FindingsLabel(QLabel):
         super().setText(text)
 
     def heightForWidth(self, width: int) -> int:
-        font = self.font()
-        if font != self._heights_font:  # (no changeEvent override: it would load every QEvent class at start)
-            self._heights.clear()
-            self._heights_font = font
-        height = self._heights.get(width)
-        if height is None:
-            if len(self._heights) > 16:  # a window dragged wide and narrow: only the last widths matter
-                self._heights.clear()
-            height = self._heights[width] = super().heightForWidth(width)
-        return height
+        return self._heights(width)
 
 
 def _number(value: float) -> str:

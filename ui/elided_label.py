@@ -9,7 +9,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette, QResizeEvent, QTextLayout
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ui.widgets import set_qt
+from ui.widgets import PerWidth, set_qt
 
 ELLIPSIS = "…"
 
@@ -60,8 +60,7 @@ class ElidedLabel(QLabel):
         self._own_tip = ""
         #: The lines and whether they are cut, for each width asked since the text or the font changed: a
         #: layout asks the same few widths again and again (heightForWidth), one case page ~200 times.
-        self._fits: dict[int, tuple[list[str], bool]] = {}
-        self._fits_font = self.font()
+        self._fits = PerWidth(self, self._fit, most=64)
         self._line_count = 0  # the lines shown at the last resize
         set_qt(self, textFormat="PlainText")
         self.setWordWrap(False)
@@ -110,16 +109,7 @@ class ElidedLabel(QLabel):
         return self._fitted(width)[0]
 
     def _fitted(self, width: int) -> tuple[list[str], bool]:
-        font = self.font()
-        if font != self._fits_font:  # no changeEvent override: it would load every QEvent class at start
-            self._fits.clear()
-            self._fits_font = font
-        fit = self._fits.get(width)
-        if fit is None:
-            if len(self._fits) > 64:  # a window dragged wide and narrow: only the last widths matter
-                self._fits.clear()
-            fit = self._fits[width] = self._fit(width)
-        return fit
+        return self._fits(width)
 
     def _fit(self, width: int) -> tuple[list[str], bool]:
         cut = False

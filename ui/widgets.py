@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, QSize
 from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 W = TypeVar("W", bound=QObject)
+T = TypeVar("T")
 
 #: What was last said aloud to a screen reader, newest last: (words, urgent) (the tests read it back).
 SAID: deque[tuple[str, bool]] = deque(maxlen=20)
@@ -143,6 +145,34 @@ def announce(source: QObject, words: str, *, urgent: bool = False) -> None:
     )
     QAccessible.updateAccessibility(event)
     SAID.append((words, urgent))
+
+
+class PerWidth(Generic[T]):
+    """What a label works out for a width (its lines, its height), kept per width: layouts ask it again and
+    again for the same one or two widths. :meth:`clear` when its words change; a change of the widget's
+    font is seen when asked (no changeEvent override: it would load every QEvent class at start). A window
+    dragged wide and narrow keeps only the last widths: past ``most`` of them, all are forgotten."""
+
+    def __init__(self, widget: QWidget, work: Callable[[int], T], most: int) -> None:
+        self._widget = widget
+        self._work = work
+        self._most = most
+        self._kept: dict[int, T] = {}
+        self._font = widget.font()
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+    def __call__(self, width: int) -> T:
+        font = self._widget.font()
+        if font != self._font:
+            self._kept.clear()
+            self._font = font
+        if width not in self._kept:
+            if len(self._kept) > self._most:
+                self._kept.clear()
+            self._kept[width] = self._work(width)
+        return self._kept[width]
 
 
 class WrappedLabel(QLabel):
