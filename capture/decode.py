@@ -57,10 +57,22 @@ def within(pixels: Image8, long_side: int) -> Image8:
     return _resized(pixels, fitted_size(width, height, (long_side, long_side)))
 
 
+_SMALL = 512 * 512  # pixels: a tile's picture, not a photo shown whole
+
+
 def _resized(pixels: Image8, size: tuple[int, int]) -> Image8:
-    """``pixels`` at ``size`` (width, height): averaged when smaller, interpolated when bigger."""
+    """``pixels`` at ``size`` (width, height): averaged when smaller, interpolated when bigger.
+
+    A small picture less than halved (a stored thumbnail fitted to its tile: 320 pixels to 176) is first
+    interpolated to twice ``size`` and then averaged two by two: OpenCV averages by a whole factor about
+    ten times faster than by any other, and this is all but the same picture (a tenth of a level apart on
+    average). A case's 8 thumbnails took 3 ms more the other way, while the user waits for them. (Not a
+    photo shown whole: its pixels at twice the size would weigh four times its own.)"""
     height, width = pixels.shape[:2]
     if size == (width, height):
         return np.ascontiguousarray(pixels)
-    interpolation = cv2.INTER_AREA if size[0] < width else cv2.INTER_LINEAR
-    return np.ascontiguousarray(cv2.resize(pixels, size, interpolation=interpolation), dtype=np.uint8)
+    if size[0] >= width:
+        return np.ascontiguousarray(cv2.resize(pixels, size, interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
+    if 2 * size[0] > width and 2 * size[1] > height and size[0] * size[1] <= _SMALL:
+        pixels = np.asarray(cv2.resize(pixels, (2 * size[0], 2 * size[1]), interpolation=cv2.INTER_LINEAR), np.uint8)
+    return np.ascontiguousarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
