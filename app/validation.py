@@ -97,6 +97,16 @@ M.add(
             "fr": "Date de naissance invalide : ce jour n'existe pas ({day} ?) ; vérifiez le jour et le mois.",
             "en": "Invalid date of birth: there is no such day ({day}?); check the day and the month.",
         },
+        # The INSi service writes an unknown day or month as 00; the RNIV has such a date completed
+        # before it is stored, and FR Core's birthDate is that completed date (a full date).
+        "v.birth_date_partial": {
+            "fr": "Date de naissance incomplète (jour ou mois inconnu, « 00 ») : seule une date complète est "
+            "acceptée. Saisissez la date complète que retient le dossier du patient dans votre établissement "
+            "(l'identitovigilance fixe comment compléter une date inconnue : demandez à votre référent).",
+            "en": "Incomplete date of birth (day or month unknown, “00”): only a full date is taken. Type the "
+            "full date your facility's record of the patient holds (identity vigilance sets how an unknown "
+            "date is completed: ask your referent).",
+        },
         "v.birth_date_future": {
             "fr": "Date de naissance dans le futur : vérifiez l'année.",
             "en": "Date of birth in the future: check the year.",
@@ -424,6 +434,8 @@ _VIEW_MESSAGES = {"far": "v.far", "close-up": "v.close"}
 _FIELD_MESSAGES = {"macula": "v.macula", "disc": "v.disc"}
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A birth date whose day or month is unknown: 00 as the INSi service writes it, or left out (1950-02, 1950).
+_PARTIAL_DATE = re.compile(r"^\d{4}(?:-00-\d{2}|-\d{2}-00|-\d{2})?$")
 
 
 def parse_date(text: str) -> date | None:
@@ -530,7 +542,9 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
         out.append(_f("patient.birth_date", "patient.birth_date", "v.birth_date"))
     else:
         born = parse_date(p.birth_date)
-        if born is None and (day := no_such_day(p.birth_date)):
+        if born is None and _PARTIAL_DATE.match(p.birth_date):
+            out.append(_f("patient.birth_date.invalid", "patient.birth_date", "v.birth_date_partial", "error"))
+        elif born is None and (day := no_such_day(p.birth_date)):
             out.append(_f("patient.birth_date.invalid", "patient.birth_date", "v.birth_date_no_day", "error", day=day))
         elif born is None:
             out.append(_f("patient.birth_date.invalid", "patient.birth_date", "v.birth_date_bad", "error"))

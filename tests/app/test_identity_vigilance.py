@@ -412,3 +412,26 @@ def test_a_day_that_does_not_exist_or_is_to_come_is_said_as_such() -> None:
         "Date du consentement invalide : ce jour n'existe pas (31 avril ?) ; vérifiez le jour et le mois."
     ]
     assert said("3/2/1950") == ["Date de naissance invalide : attendue sous la forme AAAA-MM-JJ, dans le passé."]
+
+
+@pytest.mark.parametrize("typed", ["1950-02-00", "1950-00-00", "1950-00-15", "1950", "1950-02"])
+def test_a_birth_date_with_an_unknown_day_or_month_is_refused_saying_what_to_type(typed: str) -> None:
+    """The INSi service writes an unknown day or month as 00, and the RNIV has software complete such a
+    date before it is stored; FR Core's birthDate is that completed date. « 0 février ? » or « 00/00 ? »
+    told the nurse nothing: the words say the date is incomplete and where the full one is."""
+    case = Case(patient=Patient(family="MARTIN", given=["Paul"], birth_date=typed, sex="male", local_id="D-1"))
+    (found,) = [f for f in validate_identity(case) if f.field == "patient.birth_date"]
+    assert found.code == "patient.birth_date.invalid" and found.severity == "error"
+    assert "incomplète" in found.message and "00" in found.message and "?" not in found.message
+    from app import messages as M
+
+    assert M.CATALOGUE.tr_in("v.birth_date_partial", "en").startswith("Incomplete date of birth")
+
+
+def test_a_case_file_with_an_incomplete_birth_date_is_refused_in_those_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+    patient = {**copy.deepcopy(EXAMPLE["patient"]), "birth_date": "1950-02-00"}
+    refused = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex", patient=patient)))
+    assert refused.code == 1 and "Date de naissance incomplète" in refused.err, refused.err
