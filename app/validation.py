@@ -72,6 +72,13 @@ M.add(
             "en": "{what} holds “{signs}”, which is not written in a name (letters, spaces, hyphens, "
             "apostrophes): check it against the identity document.",
         },
+        "v.name_signs_ins": {
+            "fr": "{what} contient « {signs} », qui n'est pas dans les traits que donne le téléservice INSi "
+            "(des lettres, des espaces, des traits d'union, des apostrophes). Identité qualifiée : recopiez-le "
+            "tel que l'INSi l'a retourné.",
+            "en": "{what} holds “{signs}”, which is not in the traits the INSi teleservice gives (letters, "
+            "spaces, hyphens, apostrophes). Qualified identity: copy it as INSi returned it.",
+        },
         "v.what.family": {"fr": "Le nom de naissance du patient", "en": "The patient's birth name"},
         "v.what.given": {"fr": "Le prénom du patient", "en": "The patient's first name"},
         "v.what.local_id": {"fr": "Le n° de dossier du patient", "en": "The patient's file number"},
@@ -573,9 +580,11 @@ def validate_identity(case: Case, today: date | None = None) -> list[Finding]:
         # « MARTIN2 » or « P@ul » were sent as strict traits).
         if field not in hidden and (signs := _name_signs(text)):
             what = M.tr(f"v.what.{field}")
-            out.append(
-                _f(f"patient.{field}.signs", f"patient.{field}", "v.name_signs", "warning", what=what, signs=signs)
-            )
+            # A qualified identity's birth name and given names are the INS traits, which hold no such sign:
+            # one typed there is a trait typed wrong, sent as the official name beside the INS.
+            trait = p.ins_sent() and field in ("family", "given")
+            key, severity = ("v.name_signs_ins", "error") if trait else ("v.name_signs", "warning")
+            out.append(_f(f"patient.{field}.signs", f"patient.{field}", key, severity, what=what, signs=signs))
     for field in hidden:
         # Found from outside: escape sequences and a right-to-left override in a case file's name were
         # kept, sent as the official name of a qualified identity, and rewrote the terminal's lines.

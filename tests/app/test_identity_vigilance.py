@@ -435,3 +435,32 @@ def test_a_case_file_with_an_incomplete_birth_date_is_refused_in_those_words(
     patient = {**copy.deepcopy(EXAMPLE["patient"]), "birth_date": "1950-02-00"}
     refused = run_inprocess(capsys, "case", "import", str(example_case(tmp_path / "ex", patient=patient)))
     assert refused.code == 1 and "Date de naissance incomplète" in refused.err, refused.err
+
+
+def test_a_sign_in_a_qualified_identitys_names_blocks_it_as_the_insi_traits_hold_none() -> None:
+    """A qualified identity's birth name and first given names are the INS traits the INSi service
+    returned: letters, spaces, hyphens and apostrophes, nothing else. « MARTIN2 » there is a trait typed
+    wrong, sent as the official name beside the INS: an error (as a disagreement with the INS is), not a
+    warning. The used name is no INS trait: still a warning."""
+    from datetime import date
+
+    case = Case()
+    case.patient = Patient(
+        family="MARTIN2",
+        given=["P@ul"],
+        used_name="LEROY (ép.)",
+        birth_date="1950-02-03",
+        sex="male",
+        ins=PAUL,
+        identity_status="qualified",
+        identity_document="PA",
+        birth_place="85123",
+    )
+    said = {f.code: f for f in validate_identity(case, date(2026, 12, 4))}
+    for field in ("family", "given"):
+        finding = said[f"patient.{field}.signs"]
+        assert finding.severity == "error" and "INSi" in finding.message, finding.message
+    assert said["patient.used_name.signs"].severity == "warning"
+    case.patient.identity_status = "validated"  # the INS stays here: the document has the last word
+    said = {f.code: f for f in validate_identity(case, date(2026, 12, 4))}
+    assert said["patient.family.signs"].severity == "warning"
