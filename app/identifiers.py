@@ -129,6 +129,11 @@ def ins_disagreements(value: str, sex: str, birth_date: str) -> list[str]:
 _ARRONDISSEMENTS = {"75056": "751", "69123": "6938", "13055": "132"}
 
 
+#: The departments a NIR gives a birth in North Africa before independence (Algeria before 1962,
+#: Morocco and Tunisia before 1956), where the INSi gives the country's code (99 + country).
+_NORTH_AFRICA = {"91": "99352", "92": "99352", "93": "99352", "94": "99352", "95": "99350", "96": "99351"}
+
+
 def ins_birth_place(value: str) -> str | None:
     """The birth place that digits 6–10 of a definitive INS encode (department and commune, or 99 and
     the country), ``None`` for a temporary number (first digit 3, 4, 7 or 8) or what is not an INS."""
@@ -141,8 +146,10 @@ def ins_birth_place(value: str) -> str | None:
 def birth_place_agrees(ins: str, birth_place: str) -> bool:
     """Whether ``birth_place`` can be the one the INS encodes: the same code, or a birth in Corsica
     before 1976 (department 20, now 2A/2B, the commune's number unchanged), or an arrondissement of
-    Paris, Lyon or Marseille for the city's own code. A commune merged since the birth, or a birth in a
-    territory that became a country, still differs: callers warn, never refuse."""
+    Paris, Lyon or Marseille for the city's own code, or a birth in Algeria, Morocco or Tunisia before
+    their independence (departments 91–96 of the NIR) for that country's code. A commune merged since
+    the birth, or a birth in another territory that became a country, still differs: callers warn,
+    never refuse."""
     encoded = ins_birth_place(ins)
     if encoded is None or not birth_place:
         return True
@@ -151,6 +158,8 @@ def birth_place_agrees(ins: str, birth_place: str) -> bool:
     corsica = {encoded[:2], birth_place[:2]}
     if corsica in ({"20", "2A"}, {"20", "2B"}):
         return encoded[2:] == birth_place[2:]
+    if _NORTH_AFRICA.get(encoded[:2]) == birth_place:
+        return True
     prefix = _ARRONDISSEMENTS.get(birth_place)
     return prefix is not None and encoded.startswith(prefix)
 

@@ -92,6 +92,14 @@ def test_a_qualified_identity_without_birth_place_warns_and_is_not_blocked() -> 
         ("1500275115456", "75115", True),
         ("1500213208456", "75056", False),
         ("7500285123456", "99134", True),  # a temporary number (NIA) says nothing of the birth place
+        # Born in Algeria before 1962, in Morocco or Tunisia before their independence: the NIR has the
+        # old department (91–94, 95, 96), the INSi's birth place the country (service-public.fr).
+        ("1500291352456", "99352", True),
+        ("1500294012456", "99352", True),
+        ("1500295012456", "99350", True),
+        ("1500296012456", "99351", True),
+        ("1500296012456", "99352", False),
+        ("1500291352456", "91228", False),  # Essonne (since 1968) is no birth in Algeria
     ],
 )
 def test_the_birth_place_is_checked_against_the_ins_and_only_warns(ins13: str, place: str, agrees: bool) -> None:
