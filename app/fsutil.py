@@ -44,13 +44,18 @@ def atomic_write_raw(path: Path, data: bytes | Callable[[BinaryIO], None]) -> No
     function that writes the content to the open file, so large content can be streamed. The file
     is this user's only (0600: reports, exports and backups hold patient data) and made new (no
     link followed). Whatever interrupts the write (an ``OSError``, raised as it is, see
-    ``atomic_write``; an exception of ``data``; Ctrl-C), the temp file is removed; one a killed
-    process left is removed by the next write to the same path once it is stale.
+    ``atomic_write``; an exception of ``data``; Ctrl-C), the temp file is removed. Where the system
+    allows it (Linux), the file has no name until it is whole (``O_TMPFILE``): a process killed while
+    writing (``kill -9``, a power cut) leaves nothing of it, an export's patient data included, in the
+    user's folder. Elsewhere, a temp file a killed process left is removed by the next write to the
+    same path once it is stale.
     """
     import secrets
 
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     remove_stale(path.parent, f".{_glob_escape(path.name)}.*.tmp")
+    if _write_unnamed(path, tmp, data):
+        return
     try:
         with create_private(tmp) as handle:
             if callable(data):
@@ -65,6 +70,45 @@ def atomic_write_raw(path: Path, data: bytes | Callable[[BinaryIO], None]) -> No
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise
+
+
+def _write_unnamed(path: Path, tmp: Path, data: bytes | Callable[[BinaryIO], None]) -> bool:
+    """Write ``data`` to a file without a name in ``path``'s folder, then name it ``path`` once it is
+    whole and on disk; ``False`` where the system or the file system has no such files (nothing done).
+    Named ``path`` at once when there is none yet; written over one, through ``tmp`` renamed (a file
+    whole: what a kill between the two leaves is removed by the next write, as elsewhere)."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir("/proc/self/fd"):
+        return False
+    try:
+        fd = os.open(path.parent, flag | os.O_WRONLY, 0o600)
+    except OSError:  # (a file system without them: a network share, FAT)
+        return False
+    with os.fdopen(fd, "wb") as handle:
+        if callable(data):
+            data(handle)
+        else:
+            handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+        # (A folder given, so that Python asks linkat to follow the link of /proc to the file.)
+        whole = f"/proc/self/fd/{handle.fileno()}"
+        folder = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            try:
+                os.link(whole, path.name, dst_dir_fd=folder, follow_symlinks=True)
+            except FileExistsError:
+                os.link(whole, tmp.name, dst_dir_fd=folder, follow_symlinks=True)
+                try:
+                    os.replace(tmp.name, path.name, src_dir_fd=folder, dst_dir_fd=folder)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        os.unlink(tmp.name, dir_fd=folder)
+                    raise
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    return True
 
 
 def create_private(path: Path) -> BinaryIO:

@@ -157,3 +157,46 @@ def test_the_migration_snapshot_keeps_nothing_the_migration_sealed_in_clear(tele
         assert copy.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 1
         assert copy.execute("PRAGMA user_version").fetchone()[0] == 11
     copy.close()
+
+
+# A process killed while it writes the export (`kill -9`, a power cut): what it had written of the report
+# is patient data, and lying next to where the user exports, named after no case, nothing would ever
+# remove it (the next write of the same name only, an hour later). Killed here as the write is put on disk.
+_KILLED_AT_FSYNC = """
+import os, signal, sys
+from pathlib import Path
+folder = os.path.realpath(sys.argv[1])
+real_fsync = os.fsync
+def fsync(fd):
+    if os.path.realpath(os.readlink(f"/proc/self/fd/{fd}")).startswith(folder + os.sep):
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_fsync(fd)
+os.fsync = fsync
+from app.main import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads which file is written through /proc")
+def test_an_export_killed_as_it_writes_leaves_nothing_of_the_patient(teleavis_home: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.support.cli import ROOT
+
+    with Store.open(teleavis_home) as store:
+        case_id = make_case(store)
+    out = tmp_path / "exports"
+    out.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    (out / "ancien.pdf").write_bytes(b"an older export")
+    for target in ("rapport.pdf", "ancien.pdf"):  # a new file, then one written over
+        child = subprocess.run(
+            [sys.executable, "-c", _KILLED_AT_FSYNC, str(out), "case", "export", case_id, "--pdf", str(out / target)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+        )
+        assert child.returncode == -9, child.stderr.decode()
+        assert [p.name for p in out.iterdir()] == ["ancien.pdf"]
+        assert (out / "ancien.pdf").read_bytes() == b"an older export"
