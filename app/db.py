@@ -534,6 +534,23 @@ def _migrate_21(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS audit_by_action ON audit(action, at)")
 
 
+def _migrate_22(conn: sqlite3.Connection) -> None:
+    # Found from outside (an attacker's pass, the file without the key): each start of a name being a
+    # search token, their number per case gave the length of the patient's names. Every case gets as
+    # many (random ones added, which no typed word matches); none it had is removed.
+    from app.search_words import padded
+
+    tokens: dict[str, set[str]] = {}
+    for case_id, token in conn.execute("SELECT case_id, token FROM search_tokens").fetchall():
+        tokens.setdefault(str(case_id), set()).add(str(token))
+    for (case_id,) in conn.execute("SELECT id FROM cases").fetchall():
+        had = tokens.get(str(case_id), set())
+        conn.executemany(
+            "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)",
+            [(case_id, token) for token in padded(had) if token not in had],
+        )
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -557,6 +574,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     Keyed(_migrate_19),
     Keyed(_migrate_20),
     _migrate_21,
+    _migrate_22,
 ]
 
 

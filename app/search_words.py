@@ -6,11 +6,15 @@ number. Identifiers are found as people type them: an INS in the groups the cart
 « D5502 »), or by one of its parts whole (« 5502 », « D »; not « 550 »: a shorter number would
 bring every file that starts with it). The store keys these words (``Store._index``), and migration
 15 made them again for the cases stored before file numbers were split.
+
+Each case has as many tokens as any other (:func:`padded`, migration 22): one a start of a name, their
+number gave the length of the patient's names to whoever holds the file without the key.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 
 from app.folding import fold
 from app.model import Patient
@@ -53,3 +57,17 @@ def typed_words(text: str) -> tuple[list[str], str]:
     name's start or a file number's part), and the whole text without its separators (an INS in
     groups, a file number with its dash), which may match an identifier alone."""
     return fold(text).replace("-", " ").split(), compact(text)
+
+
+#: How many search tokens a case has: this many, or the next multiple of it for very long names.
+TOKENS_PER_CASE = 64
+
+
+def padded(tokens: set[str]) -> list[str]:
+    """``tokens`` (keyed, 24 hex digits) with random ones of the same look added up to
+    :data:`TOKENS_PER_CASE` (or its next multiple): no typed word's token is one of them."""
+    target = max(TOKENS_PER_CASE, -(-len(tokens) // TOKENS_PER_CASE) * TOKENS_PER_CASE)
+    filled = set(tokens)
+    while len(filled) < target:
+        filled.add(secrets.token_hex(12))
+    return sorted(filled)

@@ -61,7 +61,7 @@ from app.model import (
     utc_now,
 )
 from app.paths import data_dir as default_data_dir
-from app.search_words import id_word, patient_words, typed_words
+from app.search_words import id_word, padded, patient_words, typed_words
 from app.settings import Settings, is_training
 from app.swap import finish_swap
 
@@ -495,9 +495,9 @@ class Store:
     def _index(self, conn: sqlite3.Connection, case: Case) -> None:
         """Keyed tokens of the patient's names and ids, so the worklist can search without decrypting."""
         conn.execute("DELETE FROM search_tokens WHERE case_id = ?", (case.id,))
+        tokens = padded({self.key.index_token(word) for word in patient_words(case.patient)})
         conn.executemany(
-            "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)",
-            [(case.id, self.key.index_token(word)) for word in patient_words(case.patient)],
+            "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)", [(case.id, t) for t in tokens]
         )
 
     def checklist(self, case: Case, *, named: bool = True, window: bool = True) -> list[Finding]:
