@@ -105,6 +105,8 @@ def _write_unnamed(path: Path, tmp: Path, data: bytes | Callable[[BinaryIO], Non
                     with contextlib.suppress(OSError):
                         os.unlink(tmp.name, dir_fd=folder)
                     raise
+            except OSError:  # (no hard links there after all: written again, named as elsewhere)
+                return False
             os.fsync(folder)
         finally:
             os.close(folder)

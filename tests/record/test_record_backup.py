@@ -428,7 +428,7 @@ def test_two_workstations_backing_up_in_the_same_second_each_keep_their_backup(
     assert taken.read_bytes() == b"someone else's"
     assert second.path == taken.with_name(f"{taken.stem}-2.tvbak")
 
-    def no_links(*_args: object) -> None:
+    def no_links(*_args: object, **_kwargs: object) -> None:
         raise PermissionError("no hard links on this drive")
 
     monkeypatch.setattr(backup_module.os, "link", no_links)
