@@ -551,6 +551,83 @@ def _migrate_22(conn: sqlite3.Connection) -> None:
         )
 
 
+#: The schema from which the photos' hashes are kept keyed (``images.sha1``, ``source_sha1``: migration 23).
+PHOTO_DIGEST_SCHEMA = 23
+
+#: The setting (sealed) holding the key of the photos' hashes: random, kept across a key rotation.
+PHOTO_KEY = "state.photo_key"
+
+#: How a keyed hash of a photo starts (a base64 SHA-1 never holds a colon).
+_DIGESTED = "k:"
+
+
+def photo_digest(photo_key: str, sha1: str) -> str:
+    """A photo's hash (base64 SHA-1) keyed under the photos' key (hex), as its row keeps it; one keyed
+    already is given back as it is."""
+    import hashlib
+    import hmac
+
+    if sha1.startswith(_DIGESTED):
+        return sha1
+    return _DIGESTED + hmac.new(bytes.fromhex(photo_key), sha1.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _migrate_23(conn: sqlite3.Connection, key: DataKey) -> None:
+    # Found from outside (an attacker's pass, the file without the key): the photos' hashes were in
+    # clear, so whoever held the file and a photo (sent by mail, found on a phone) could tell it is here,
+    # in which case. They are kept keyed, under a random key sealed as a setting (kept as it is by a key
+    # rotation: nothing else to make again), the hash itself inside the image's sealed labels (FHIR's
+    # Attachment.hash, the check of the file read). Each row's labels, tag and its case's sealed list are
+    # made again over the keyed hash; a row whose labels do not open is left as it is (read, it is
+    # altered), and so is a tag or a list that did not hold.
+    import json
+    import secrets
+
+    from app.crypto import DecryptionFailed
+    from app.errors import TeleavisError
+    from app.settings import Settings
+
+    settings = Settings(conn, key)
+    try:
+        photo_key = settings.get(PHOTO_KEY)
+    except TeleavisError:
+        photo_key = None
+    if not isinstance(photo_key, str):
+        photo_key = secrets.token_hex(32)
+        settings.set(PHOTO_KEY, photo_key, in_transaction=True)
+    for row in conn.execute(f"SELECT {BINARY_COLUMNS}, binary_tag, meta, source_sha1 FROM images").fetchall():  # noqa: S608
+        case_id, image_id, blob, thumb, sha1, size = tuple(row)[:6]
+        if str(sha1).startswith(_DIGESTED):
+            continue
+        try:
+            meta = json.loads(key.open(row[10], contexts.image_meta(case_id, image_id, blob, thumb, sha1, size)))
+        except (DecryptionFailed, ValueError):
+            log.warning("migration 23: an image of case %s does not open; its row is left as it is", case_id)
+            continue
+        meta["sha1"] = sha1
+        digest = photo_digest(photo_key, str(sha1))
+        sealed = key.seal(
+            json.dumps(meta, ensure_ascii=False).encode("utf-8"),
+            contexts.image_meta(case_id, image_id, blob, thumb, digest, size),
+        )
+        source = None if row[11] is None else photo_digest(photo_key, str(row[11]))
+        held = row[9] == binary_tag(key, row)
+        conn.execute("UPDATE images SET sha1=?, meta=?, source_sha1=? WHERE id=?", (digest, sealed, source, image_id))
+        if held:
+            new = conn.execute(f"SELECT {BINARY_COLUMNS} FROM images WHERE id=?", (image_id,)).fetchone()  # noqa: S608
+            conn.execute("UPDATE images SET binary_tag=? WHERE id=?", (binary_tag(key, new), image_id))
+    for case_id, seal in conn.execute("SELECT id, images_seal FROM cases WHERE images_seal IS NOT NULL").fetchall():
+        try:
+            listed = json.loads(key.open(seal, contexts.case_images(case_id)))
+        except (DecryptionFailed, ValueError):
+            continue
+        keyed = sorted([str(a), photo_digest(photo_key, str(b))] for a, b in listed)
+        conn.execute(
+            "UPDATE cases SET images_seal=? WHERE id=?",
+            (key.seal(json.dumps(keyed).encode(), contexts.case_images(case_id)), case_id),
+        )
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -575,6 +652,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     Keyed(_migrate_20),
     _migrate_21,
     _migrate_22,
+    Keyed(_migrate_23),
 ]
 
 

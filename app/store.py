@@ -31,6 +31,8 @@ from app.db import (
     DUE_SCHEMA,
     IMAGE_LISTS_SCHEMA,
     MADE_IN_SCHEMA,
+    PHOTO_DIGEST_SCHEMA,
+    PHOTO_KEY,
     QUESTIONS_SQL,
     STATE_TAG_SCHEMA,
     ExclusiveConnection,
@@ -39,6 +41,7 @@ from app.db import (
     connect,
     message_tag,
     migrate,
+    photo_digest,
     read_snapshot,
     read_tag,
     schema_version,
@@ -200,6 +203,9 @@ class Store:
         self._binary_tags = version >= BINARY_TAG_SCHEMA
         #: Messages' states and cases' read marks carry keyed tags from schema 20.
         self._state_tags = version >= STATE_TAG_SCHEMA
+        #: The photos' hashes are kept keyed (``db.photo_digest``) from schema 23.
+        self._photo_digests = version >= PHOTO_DIGEST_SCHEMA
+        self._photo_key: str | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -435,8 +441,22 @@ class Store:
                     except StorageError:
                         log.warning("could not remove an unused blob")
 
+    def _digest(self, sha1: str | None) -> str | None:
+        """A photo's hash as the database keeps it: keyed under the photos' key (sealed as a setting,
+        migration 23), so that whoever holds the file cannot tell a photo they have is in it; a digest
+        given again is kept as it is (a turned photo's ``source_sha1``, read from its row)."""
+        if not sha1 or not self._photo_digests:
+            return sha1
+        if self._photo_key is None:
+            value = self.settings.get(PHOTO_KEY)
+            if not isinstance(value, str):
+                raise self.altered(None, "the key of the photos' hashes is missing")
+            self._photo_key = value
+        return photo_digest(self._photo_key, sha1)
+
     def _insert_image(self, conn: sqlite3.Connection, case_id: str, position: int, image: NewImage) -> None:
         r = image.record
+        digest = self._digest(r.sha1)
         conn.execute(
             "INSERT INTO images(id, case_id, position, blob, thumb_blob, content_type, size, sha1, width, "
             "height, modality, captured_at, meta, quality) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -448,17 +468,19 @@ class Store:
                 r.thumb_blob,
                 r.content_type,
                 r.size,
-                r.sha1,
+                digest,
                 r.width,
                 r.height,
                 r.modality,
                 r.captured_at,
-                self._image_meta(r, contexts.image_meta(case_id, r.id, r.blob, r.thumb_blob, r.sha1, r.size)),
+                self._image_meta(
+                    r, contexts.image_meta(case_id, r.id, r.blob, r.thumb_blob, str(digest), r.size), r.sha1
+                ),
                 json.dumps([f.to_dict() for f in r.quality], ensure_ascii=False),
             ),
         )
         if image.source_sha1:  # an imported file rewritten before storing (schema 14 on)
-            conn.execute("UPDATE images SET source_sha1=? WHERE id=?", (image.source_sha1, r.id))
+            conn.execute("UPDATE images SET source_sha1=? WHERE id=?", (self._digest(image.source_sha1), r.id))
         if self._binary_tags:
             row = conn.execute(f"SELECT {BINARY_COLUMNS} FROM images WHERE id=?", (r.id,)).fetchone()  # noqa: S608
             conn.execute("UPDATE images SET binary_tag=? WHERE id=?", (binary_tag(self.key, row), r.id))
@@ -611,7 +633,7 @@ class Store:
         if not self._image_lists:
             return
         kept = [item for item in listed if item[0] not in set(removed)]
-        new = sorted(kept + [[image.record.id, image.record.sha1] for image in added])
+        new = sorted(kept + [[image.record.id, str(self._digest(image.record.sha1))] for image in added])
         conn.execute(
             "UPDATE cases SET images_seal=? WHERE id=?",
             (self.key.seal(json.dumps(new).encode(), contexts.case_images(case_id)), case_id),
@@ -662,7 +684,7 @@ class Store:
                 width=row["width"],
                 height=row["height"],
                 size=row["size"],
-                sha1=row["sha1"],
+                sha1=str(meta.get("sha1") or row["sha1"]),  # (keyed in its row from schema 23)
                 captured_at=row["captured_at"],
                 modality=row["modality"],
                 quality=[QualityFinding.from_dict(f) for f in json.loads(row["quality"])],
@@ -730,11 +752,11 @@ class Store:
                 ),
             )
             for image in case.images if images else ():
-                context = bound[image.id]
-                if context is not None:
+                found = bound[image.id]
+                if found is not None:
                     conn.execute(
                         "UPDATE images SET meta=? WHERE id=? AND case_id=?",
-                        (self._image_meta(image, context), image.id, case.id),
+                        (self._image_meta(image, *found), image.id, case.id),
                     )
             self._index(conn, case)
             audit.append(conn, self.key, "edited", case.id, actor=actor)
@@ -789,7 +811,9 @@ class Store:
             self._discard(stored)
             raise
 
-    def _image_meta(self, image: CaseImage, context: bytes) -> bytes:
+    def _image_meta(self, image: CaseImage, context: bytes, sha1: str) -> bytes:
+        """The image's sealed labels; ``sha1``: its content's hash (base64 SHA-1), kept here from schema
+        23, its row keeping it keyed only."""
         meta: dict[str, Any] = {
             "body_site": image.body_site,
             "eye": image.eye,
@@ -804,32 +828,34 @@ class Store:
         if image.device_patient is not None:  # sealed: another patient's identity, maybe
             meta["device_patient"] = asdict(image.device_patient)
         meta["fixed"] = _fixed_digest(image)
+        if self._photo_digests:
+            meta["sha1"] = sha1
         return self.key.seal(json.dumps(meta, ensure_ascii=False).encode("utf-8"), context)
 
-    def _bound_context(self, case_id: str, image_id: str) -> bytes | None:
-        """The context an image's labels are sealed under, once they are checked to open under it
-        (``None`` when the case has no such image); refuses labels that were moved or swapped."""
+    def _bound_context(self, case_id: str, image_id: str) -> tuple[bytes, str] | None:
+        """The context an image's labels are sealed under, once they are checked to open under it, and
+        its content's hash (``None`` when the case has no such image); refuses labels moved or swapped."""
         row = self.conn.execute(
             "SELECT id, blob, thumb_blob, sha1, size, meta FROM images WHERE id=? AND case_id=?", (image_id, case_id)
         ).fetchone()
         if row is None:
             return None
         context = self._meta_context(case_id, row)
-        self.open_json(row["meta"], context, case_id)
-        return context
+        meta = self.open_json(row["meta"], context, case_id)
+        return context, str(meta.get("sha1") or row["sha1"])
 
     def update_image_labels(self, case_id: str, image: CaseImage, *, actor: str | None = None) -> None:
         """Save one image's body site / eye / view / note without rewriting the case's content."""
         if self.state(case_id) not in EDITABLE_STATES:
             raise InvalidTransition(M.tr("case.not_editable"))
-        context = self._bound_context(case_id, image.id)
-        if context is None:
+        found = self._bound_context(case_id, image.id)
+        if found is None:
             raise NotFound(M.tr("image.not_found"))
         with transaction(self.conn) as conn:
             self._editable(case_id)  # as it is now: a case send beside the window may have queued it since
             done = conn.execute(
                 "UPDATE images SET meta=? WHERE id=? AND case_id=?",
-                (self._image_meta(image, context), image.id, case_id),
+                (self._image_meta(image, *found), image.id, case_id),
             ).rowcount
             if not done:
                 raise NotFound(M.tr("image.not_found"))
@@ -1263,8 +1289,9 @@ class Store:
         """Where ``image`` (its bytes, or the file it came from) already is: in ``case_id``, or in the case
         of a patient other than ``patient`` — (case id, its number there, whether it is ``case_id``).
         With ``same_patient``: in another case of ``patient``'s instead."""
-        own = image.record.sha1 or sha1_b64(image.data)  # known once stored; asked before, for an import
-        source = image.source_sha1 or own
+        # Known once stored; asked before, for an import. Compared as the rows keep them: keyed.
+        own = str(self._digest(image.record.sha1 or sha1_b64(image.data)))
+        source = self._digest(image.source_sha1) or own
         # (An image already stored is not its own copy: asked for it by ``images_elsewhere``.)
         rows = self.conn.execute(
             "SELECT case_id, (SELECT COUNT(*) FROM images AS before WHERE before.case_id = images.case_id "
@@ -1308,7 +1335,7 @@ class Store:
                 "AND (other.sha1 IN (mine.own, COALESCE(NULLIF(me.source_sha1, ''), mine.own)) "
                 "OR other.source_sha1 IN (mine.own, COALESCE(NULLIF(me.source_sha1, ''), mine.own))) "
                 "GROUP BY mine.id HAVING MAX(other.case_id = me.case_id) = 0",
-                (*(part for image in asked for part in (image.id, image.sha1)), case.id),
+                (*(part for image in asked for part in (image.id, self._digest(image.sha1))), case.id),
             )
         }
         for number, image in enumerate(case.images, start=1):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.db import MIGRATIONS, schema_version
-from app.model import Case, Patient
+from app.model import Case, CaseImage, Patient
 from app.store import Store
 
 
@@ -50,7 +50,7 @@ def test_the_search_tokens_of_cases_stored_before_are_made_as_many_at_the_upgrad
             )
         before = {row[0] for row in store.conn.execute("SELECT token FROM search_tokens")}
         assert _token_counts(store)[short] != _token_counts(store)[long]
-        store.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+        store.conn.execute("PRAGMA user_version = 21")
 
     with Store.open(teleavis_home) as store:
         assert schema_version(store.conn) == len(MIGRATIONS)
@@ -58,3 +58,81 @@ def test_the_search_tokens_of_cases_stored_before_are_made_as_many_at_the_upgrad
         assert counts[short] == counts[long]
         assert before <= {row[0] for row in store.conn.execute("SELECT token FROM search_tokens")}
         assert [r.id for r in store.list_cases(search="montgo eula")] == [long]
+
+
+_ANOTHER = Patient(family="Martin", given=["Luc"])
+
+
+def _file_bytes(home: Path) -> bytes:
+    """The database as it is used (not the snapshot a migration keeps a week, to go back from it)."""
+    return b"".join(path.read_bytes() for path in (home / "teleavis.db", home / "teleavis.db-wal") if path.exists())
+
+
+def _hashes(data: bytes) -> list[bytes]:
+    import base64
+    import hashlib
+
+    digests = [hashlib.sha1(data).digest(), hashlib.sha256(data).digest()]  # noqa: S324 - what is looked for
+    return [form for d in digests for form in (d, d.hex().encode(), base64.b64encode(d))]
+
+
+def _photo_case(store: Store, family: str, data: bytes, *, source: bytes | None = None) -> str:
+    from app.store import NewImage, sha1_b64
+
+    image = CaseImage(id=f"img-{family}", body_site="Main droite", width=64, height=48)
+    new = NewImage(image, data, None, sha1_b64(source) if source else None)
+    return store.create_case(Case(question="Q", patient=Patient(family=family, given=["Anne"])), [new])
+
+
+def test_whoever_holds_the_file_cannot_tell_a_known_photo_is_in_it(teleavis_home: Path) -> None:
+    """The photos' hashes were in clear: whoever holds the file and a photo (one sent by mail, found on a
+    phone) could tell it is this workstation's, of this patient. Keyed now; the same photo in another
+    patient's case is still found."""
+    from app.store import NewImage
+    from tests.sync.sync_helpers import jpeg
+
+    photo, original = jpeg(seed=7), jpeg(seed=8)  # (an import rewritten: the file it came from)
+    with Store.open(teleavis_home) as store:
+        first = _photo_case(store, "Dupont", photo, source=original)
+        case = store.get_case(first)
+        assert store.image_bytes(case.images[0]) == photo
+        for data in (photo, original):
+            held = store.copy_held(
+                "other", NewImage(CaseImage(id="new"), data), Patient(family="Martin", given=["Luc"])
+            )
+            assert held == (first, 1, False)
+    for data in (photo, original):
+        assert not [h for h in _hashes(data) if h in _file_bytes(teleavis_home)]
+
+
+def test_the_photos_hashes_stored_before_are_keyed_at_the_upgrade(teleavis_home: Path) -> None:
+    """A base from before migration 23 keeps its photos' hashes in clear: the upgrade keys them, and the
+    case still opens whole, its photos checked, and found in another patient's case."""
+    from app.crypto import DataKey
+    from app.db import connect
+    from app.store import NewImage
+    from tests.sync.sync_helpers import jpeg
+
+    photo, original = jpeg(seed=7), jpeg(seed=8)
+    with Store.open(teleavis_home) as store:
+        key_bytes = store.key._key
+        store.conn.execute("DELETE FROM settings WHERE key = 'state.photo_key'")
+        store.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    conn = connect(teleavis_home / "teleavis.db")
+    old = Store(teleavis_home, DataKey(key_bytes), conn)  # as the version before wrote them
+    first = _photo_case(old, "Dupont", photo, source=original)
+    conn.close()
+    assert [h for h in _hashes(photo) if h in _file_bytes(teleavis_home)]
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        case = store.get_case(first)
+        assert store.image_bytes(case.images[0]) == photo
+        for data in (photo, original):
+            held = store.copy_held(
+                "other", NewImage(CaseImage(id="new"), data), Patient(family="Martin", given=["Luc"])
+            )
+            assert held == (first, 1, False)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for data in (photo, original):
+        assert not [h for h in _hashes(data) if h in _file_bytes(teleavis_home)]
