@@ -140,6 +140,7 @@ class Store:
             self._conn.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('key_check', ?)", (self.key.seal(_KEY_CHECK, b"sandbox-key-check"),)
             )
+            self._seal_hashes()
         self._depth = 0
         row = self._conn.execute(
             "SELECT max(m) FROM (SELECT max(last_updated) AS m FROM resource"
@@ -330,6 +331,23 @@ class Store:
     def _binary_context(self, rid: str) -> bytes:
         return b"sandbox-binary:" + rid.encode()
 
+    def _hash_context(self, rid: str) -> bytes:
+        return b"sandbox-binary-hash:" + rid.encode()
+
+    def _seal_hashes(self) -> None:
+        """Seal the Binaries' hashes a version before kept in clear (a known photo's hash told that it
+        was sent here), all in one write."""
+        assert self.key is not None
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            for rid, sha1 in self._conn.execute("SELECT id, sha1 FROM binary WHERE typeof(sha1) = 'text'").fetchall():
+                sealed = self.key.seal(str(sha1).encode("ascii"), self._hash_context(str(rid)))
+                self._conn.execute("UPDATE binary SET sha1=? WHERE id=?", (sealed, rid))
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
     def put_binary(self, content_type: str, data: bytes, origin: str) -> BinaryInfo:
         """Store bytes as a new Binary; `origin` is "upload" (a client's POST) or "platform"."""
         rid = new_id()
@@ -347,11 +365,13 @@ class Store:
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
         sha1 = base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
+        # Sealed on disk: a known photo's hash in clear would tell that it was sent here.
+        kept: str | bytes = sha1 if self.key is None else self.key.seal(sha1.encode("ascii"), self._hash_context(rid))
         with self.write():
             info = BinaryInfo(rid, content_type, len(data), sha1, self.next_instant())
             self._conn.execute(
                 "INSERT INTO binary VALUES (?,?,?,?,?,?)",
-                (rid, content_type, len(data), sha1, origin, info.last_updated),
+                (rid, content_type, len(data), kept, origin, info.last_updated),
             )
         return info
 
@@ -361,7 +381,13 @@ class Store:
             row = self._conn.execute(
                 "SELECT id, content_type, size, sha1, last_updated FROM binary WHERE id=?", (rid,)
             ).fetchone()
-        return BinaryInfo(*row) if row else None
+        if row is None:
+            return None
+        sha1 = row[3]
+        if isinstance(sha1, bytes):
+            assert self.key is not None
+            sha1 = self.key.open(sha1, self._hash_context(rid)).decode("ascii")
+        return BinaryInfo(row[0], row[1], row[2], sha1, row[4])
 
     def binary_bytes(self, rid: str) -> bytes:
         """The bytes of a Binary (KeyError when unknown)."""

@@ -108,6 +108,8 @@ def test_a_training_round_trip_leaves_no_patient_data_in_clear(teleavis_home: Pa
     # Pieces of the photos and of the report, taken where the bytes are their own (not a JPEG header).
     pieces = [photo[len(photo) // 2 : len(photo) // 2 + 48] for photo in photos]
     pieces += [b"%PDF-", pdf[len(pdf) // 2 : len(pdf) // 2 + 48]]
+    # Their hashes too: a known photo's, in clear, tells it was sent here (the platform's Binary kept one).
+    pieces += [form for data in [*photos, pdf] for form in _hash_forms(data)]
     for path in _files(teleavis_home):
         content = path.read_bytes()
         where = path.relative_to(teleavis_home)
@@ -219,6 +221,29 @@ def _reference_strings(value: object) -> list[str]:
     if isinstance(value, list):
         return [s for item in value for s in _reference_strings(item)]
     return []
+
+
+def _hash_forms(data: bytes) -> list[bytes]:
+    import base64
+    import hashlib
+
+    digests = [hashlib.sha1(data, usedforsecurity=False).digest(), hashlib.sha256(data).digest()]
+    return [form for d in digests for form in (d, d.hex().encode(), base64.b64encode(d))]
+
+
+def test_the_training_platforms_hashes_kept_in_clear_before_are_sealed_when_it_opens(teleavis_home: Path) -> None:
+    key = _key(teleavis_home)
+    sandbox = SandboxStore(teleavis_home / "sandbox", key)
+    info = sandbox.put_binary("image/jpeg", b"a photo", "upload")
+    with sandbox.write():  # as the version before kept it
+        sandbox._conn.execute("UPDATE binary SET sha1 = ? WHERE id = ?", (info.sha1_b64, info.id))
+    sandbox.close()
+    sandbox = SandboxStore(teleavis_home / "sandbox", key)
+    try:
+        assert sandbox.binary_info(info.id) == info
+        assert sandbox._conn.execute("SELECT typeof(sha1) FROM binary").fetchall() == [("blob",)]
+    finally:
+        sandbox.close()
 
 
 def _key(home: Path) -> DataKey:
