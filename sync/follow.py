@@ -838,9 +838,9 @@ def _list(value: Any) -> list[Any]:
 
 
 def _asks_to_wait(fault: TransientFault) -> bool:
-    """Whether the platform said to come back later (429, or 503, with Retry-After): a rate limit or a
-    maintenance, for every request, not a fault of the one asked."""
-    return fault.status in (429, 503) and fault.retry_after is not None
+    """Whether the platform said to come back later (429, with or without Retry-After: too many requests;
+    503 with Retry-After: a maintenance): for every request, not a fault of the one asked."""
+    return fault.status == 429 or (fault.status == 503 and fault.retry_after is not None)
 
 
 class Follower:
@@ -968,7 +968,7 @@ class Follower:
                     found = SearchResult(complete=False)
                 except TransientFault as fault:
                     if fault.kind in ("offline", "tls") or _asks_to_wait(fault):
-                        # Nothing answers, or the platform asked to be left alone until its Retry-After (found
+                        # Nothing answers, or the platform asked to be left alone (until its Retry-After; found
                         # in review: a 429 had each Task read one by one at once): the poll waits, as before.
                         raise
                     # The platform answers, but not this search (a gateway timing out on a long list of
@@ -1004,6 +1004,11 @@ class Follower:
             try:
                 task = reading() if hurried else self.client.retrying(reading, budget_s=budget_s)
             except TransientFault as fault:
+                if _asks_to_wait(fault):
+                    # The platform asks to slow down (found in review: a 429 on this one Task said its case
+                    # « cannot be read now », and the next Tasks were read at once): the poll waits, as
+                    # after a search answered so, nothing said on the case; it is read at the next poll.
+                    raise
                 if search_failed is None:
                     log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
                     if fault.kind not in ("offline", "tls"):
