@@ -54,6 +54,9 @@ FHIR_JSON_TYPES = frozenset({FHIR_JSON, "application/json", "application/json+fh
 #: The CapabilityStatement extension offering resumable uploads; its valueUrl is the tus endpoint.
 RESUMABLE_UPLOAD = "urn:teleavis:resumable-upload"
 TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
+#: A tus creation answered so is refused, whatever its body (a tus server's words are plain text, never an
+#: OperationOutcome): 412 is tus's « this version is not supported », 501 an extension not offered.
+TUS_REFUSED = frozenset({400, 403, 404, 405, 410, 412, 415, 422, 501})
 _UNKNOWN = object()
 
 M.add(
@@ -249,6 +252,11 @@ class PlatformMoved(SignInRequired):
 
 class OffPlatform(ValueError):
     """A URL outside the platform's base: it is never requested with the platform's token."""
+
+
+class TusRefused(Exception):
+    """The platform's tus endpoint refused to create an upload (a 4xx other than a conflict, a size limit or
+    a rate limit, or 501): tus is not usable for this image, which goes by ``POST Binary`` (the contract)."""
 
 
 class Stopped(Exception):
@@ -856,7 +864,8 @@ class PlatformClient:
         return self._tus_endpoint if isinstance(self._tus_endpoint, str) else None
 
     def tus_create(self, endpoint: str, length: int, content_type: str, image_id: str) -> str:
-        """``POST`` a new upload (or find the one made for this image); its URL, under the base."""
+        """``POST`` a new upload (or find the one made for this image); its URL, under the base.
+        :class:`TusRefused` when the platform refuses to make it."""
         metadata = ",".join(
             f"{key} {base64.b64encode(value.encode()).decode('ascii')}"
             for key, value in (("contentType", content_type), ("imageId", image_id))
@@ -867,7 +876,12 @@ class PlatformClient:
                 endpoint,
                 headers={**TUS_HEADERS, "Upload-Length": str(length), "Upload-Metadata": metadata},
                 bare=True,
+                pass_status=TUS_REFUSED,
             )
+        if answer.status in TUS_REFUSED:
+            # Found in review: a tus front's 400 in plain text was taken for a proxy's page and the upload
+            # created again for ever (with an OperationOutcome, the image was « refused »).
+            raise TusRefused(answer.status)
         location = answer.headers.get("Location") or ""
         url = self.own_url(urljoin(endpoint, location)) if location else None
         if answer.status != 201 or url is None:

@@ -43,6 +43,7 @@ from sync.client import (
     PlatformClient,
     Stopped,
     TransientFault,
+    TusRefused,
     fault_for_console,
     fault_for_log,
 )
@@ -549,7 +550,7 @@ def _upload(
     if endpoint is not None:
         try:
             return upload_resumable(client, outbox, endpoint, case_id, image_id, data, content_type, report, budget_s)
-        except (OffPlatform, _PlainUpload):
+        except (OffPlatform, _PlainUpload, TusRefused):
             log.warning("the platform's resumable upload is unusable for this image: plain upload")
     return client.retrying(lambda: client.create_binary(data, content_type, report), budget_s=budget_s)
 

@@ -77,6 +77,7 @@ class FaultProxy:
         cut_every_s: float | None = None,
         latency_s: float = 0.0,
         after: Callable[[Exchange, dict[str, str]], str | None] | None = None,
+        before: Callable[[Exchange], tuple[int, dict[str, str], bytes] | None] | None = None,
     ) -> None:
         parts = urlsplit(upstream)
         self.upstream_host = parts.hostname or "127.0.0.1"
@@ -91,6 +92,9 @@ class FaultProxy:
         #: Called with each exchange forwarded and the platform's answer's headers (lower case), which it
         #: may change; returns a fault to make of that answer (``stall``, ``reset-after``…), or None.
         self.after = after
+        #: Called with each exchange before it is forwarded; returns an answer (status, headers, body) made
+        #: in the platform's place (a gateway or a tus front refusing it), or None to forward it.
+        self.before = before
         self.stats = ProxyStats()
         self._block: list[bool] = []
         self._kinds: list[str] = []
@@ -282,6 +286,11 @@ class FaultProxy:
                 exchange.body_sha1 = base64.b64encode(hashlib.sha1(body, usedforsecurity=False).digest()).decode()
             with self.stats.lock:
                 self.stats.exchanges.append(exchange)
+            made = self.before(exchange) if self.before is not None else None
+            if made is not None:
+                exchange.status = made[0]
+                self._reply(conn, *made)
+                return
             if fault == "503":
                 self._reply(conn, 503, {"Retry-After": self._choice(["0", "1"])}, b"")
                 return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import pytest
 import requests
 
 from app.model import CaseState
@@ -255,4 +256,40 @@ def test_an_upload_gone_before_its_first_patch_is_made_again_and_the_case_leaves
             summary = Engine(store, client, case_budget_s=30.0).run_once(poll=False)
         assert forgotten
         assert summary.sent == [case_id], store.platform_info(case_id)
+        assert sandbox.binary_uploads == 1
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        (400, {"Content-Type": "text/plain"}, b"invalid Upload-Length header"),  # tusd's words, no FHIR
+        (400, {"Content-Type": "application/fhir+json"}, b'{"resourceType": "OperationOutcome", "issue": []}'),
+        (412, {"Tus-Version": "0.2.2"}, b""),  # tus: this version of the protocol is not supported
+    ],
+    ids=["plain-text", "operation-outcome", "tus-version"],
+)
+def test_an_upload_creation_refused_sends_the_image_by_a_plain_post_once(
+    teleavis_home: Path, refusal: tuple[int, dict[str, str], bytes]
+) -> None:
+    """Found in review: a tus front refusing the creation of an upload (400) had it created again and again,
+    for ever, the case never leaving (or waiting for the user, the image « refused »). Where tus is not
+    usable, the whole ``POST Binary`` applies (the contract): that image goes so, once."""
+    image = jpeg(200, 200, seed=9, noise=True)
+
+    def refuse_tus(exchange: Exchange) -> tuple[int, dict[str, str], bytes] | None:
+        return refusal if exchange.method == "POST" and exchange.path.endswith("/tus") else None
+
+    with (
+        Store.open(teleavis_home) as store,
+        SandboxServer(run_expert=False) as sandbox,
+        FaultProxy(sandbox.base_url, before=refuse_tus) as proxy,
+    ):
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[image], images=1)
+        with _client(proxy.base_url) as client:
+            summary = Engine(store, client, case_budget_s=5.0).run_once(poll=False)
+        assert summary.sent == [case_id], store.platform_info(case_id)
+        created = [e for e in proxy.stats.exchanges if e.method == "POST" and e.path.endswith("/tus")]
+        posted = [e for e in proxy.stats.exchanges if e.method == "POST" and e.path.endswith("/Binary")]
+        assert len(created) == 1 and len(posted) == 1
         assert sandbox.binary_uploads == 1
