@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sys
 import threading
 import time
@@ -696,7 +697,6 @@ def _ids_from_response(bundle: dict[str, Any], response: dict[str, Any]) -> tupl
                 raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True) from None
         if kind == "Task":
             task_id = resource_id
-            parts = location.split("/_history/")
             # The version of the Task made now (201), "requested" as the case is recorded; a Task the
             # platform already had (a conditional create that matched: 200) may have moved on since,
             # and the next poll must read it (see find_task). So must one the platform returns in another
@@ -704,12 +704,32 @@ def _ids_from_response(bundle: dict[str, Any], response: dict[str, Any]) -> tupl
             # stores it made it « received » at version 1, and the polls skipped it at that version).
             created = str(((got or {}).get("response") or {}).get("status", "")).startswith("201")
             as_sent = returned.get("status", "requested") == "requested"
-            version = parts[1].strip("/") if len(parts) == 2 and created and as_sent else None
+            version = (
+                _version_made(location, (got or {}).get("response") or {}, returned) if created and as_sent else None
+            )
         else:
             request_id = resource_id
     if not task_id or not request_id:
         raise TransientFault(M.tr("net.not_fhir"), outcome_unknown=True)
     return task_id, request_id, version
+
+
+def _version_made(location: str, response: dict[str, Any], returned: dict[str, Any]) -> str | None:
+    """The version of a resource a transaction made, where R4 lets the platform give it: its ``location``'s
+    ``_history``, else the entry's ``etag`` (``W/"4"``), else the ``meta.versionId`` of the resource it
+    returns. Found in review: read from the location only, a platform giving it in the etag (a location
+    without ``_history``) had the Task read again at the next poll for nothing."""
+    parts = location.split("/_history/")
+    if len(parts) == 2 and parts[1].strip("/"):
+        return parts[1].strip("/")
+    tagged = re.fullmatch(r'(?:W/)?"([^"]+)"', str(response.get("etag") or "").strip())
+    if tagged:
+        return tagged.group(1)
+    meta = returned.get("meta")
+    version = meta.get("versionId") if isinstance(meta, dict) else None
+    if isinstance(version, bool) or not isinstance(version, (str, int)):
+        return None
+    return str(version) or None
 
 
 def set_aside_elsewhere(outbox: Outbox, listener: ProgressListener | None = None) -> list[str]:

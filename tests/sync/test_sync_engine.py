@@ -582,3 +582,31 @@ def test_a_reply_whose_queueing_failed_leaves_no_photo_behind_and_goes_when_sent
         queue_reply(store, case_id, "Voici la dermoscopie.", photo)  # the nurse clicks Send again
         assert engine.run_once().replies_sent == 1
         assert server.count("Media", identifier=f"urn:teleavis:image-id|{record.id}") == 1
+
+
+_TASK_RETURNED = {"resourceType": "Task", "id": "t1", "status": "requested", "meta": {"versionId": "4"}}
+
+
+@pytest.mark.parametrize(
+    ("response", "returned"),
+    [
+        ({"status": "201 Created", "location": "Task/t1", "etag": 'W/"4"'}, None),  # the version in etag only
+        ({"status": "201", "location": "https://platform.example/fhir/Task/t1", "etag": '"4"'}, None),
+        ({"status": "201 Created", "location": "Task/t1"}, _TASK_RETURNED),  # in the Task returned only
+    ],
+    ids=["weak-etag", "strong-etag", "meta"],
+)
+def test_the_version_of_a_task_made_now_is_read_from_the_etag_or_the_task_returned(
+    response: dict[str, Any], returned: dict[str, Any] | None
+) -> None:
+    """Found in review: the Task's version was read only from a ``location`` with ``_history``; a platform
+    giving it in ``response.etag`` (as R4's Bundle.entry.response allows) or in the Task returned left it
+    unknown, and the next poll read that Task again for nothing (a search not narrowed by date)."""
+    sent = {"entry": [{"resource": {"resourceType": "Task"}}, {"resource": {"resourceType": "ServiceRequest"}}]}
+    task_entry: dict[str, Any] = {"response": response}
+    if returned is not None:
+        task_entry["resource"] = returned
+    answer = {"entry": [task_entry, {"response": {"status": "201 Created", "location": "ServiceRequest/s1"}}]}
+    assert _ids_from_response(sent, answer) == ("t1", "s1", "4")
+    response["status"] = "200 OK"  # matched: the Task may have moved on since, read by the next poll
+    assert _ids_from_response(sent, answer) == ("t1", "s1", None)
