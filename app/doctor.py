@@ -342,7 +342,9 @@ def plain_settings(root: Path) -> dict[str, Any]:
 
 # -- platform, TLS, clock -----------------------------------------------------------------------------
 
-Outcome = Literal["ok", "sign_in", "unreachable", "timeout", "tls", "not_fhir", "ca_missing", "not_configured", "proxy"]
+Outcome = Literal[
+    "ok", "sign_in", "unreachable", "timeout", "tls", "not_fhir", "cut", "ca_missing", "not_configured", "proxy"
+]
 
 
 @dataclass(frozen=True)
@@ -380,6 +382,10 @@ def platform(probe: PlatformProbe | None) -> Check:
             FAILED,
             M.tr("doctor.platform.not_fhir", url=url, reason=reason),
             M.tr("doctor.platform.not_fhir.advice"),
+        )
+    if probe.outcome == "cut":
+        return Check(
+            "platform", FAILED, M.tr("doctor.platform.cut", url=url, reason=reason), M.tr("doctor.platform.cut.advice")
         )
     if probe.outcome == "timeout":
         return Check(
@@ -439,7 +445,7 @@ def tls(probe: PlatformProbe | None) -> Check:
         if host in ("127.0.0.1", "localhost", "::1"):
             return Check("tls", OK, M.tr("doctor.tls.local"))
         return Check("tls", WARNING, M.tr("doctor.tls.plain"), M.tr("doctor.tls.plain.advice"))
-    if probe.outcome in ("unreachable", "timeout", "proxy"):
+    if probe.outcome in ("unreachable", "timeout", "proxy", "cut"):
         return Check("tls", WARNING, M.tr("doctor.tls.untested"))
     ca = M.tr("doctor.tls.ca", path=probe.ca_bundle) if probe.ca_bundle else ""
     return Check("tls", OK, M.tr("doctor.tls.ok", ca=ca))

@@ -387,6 +387,17 @@ M.add(
             "platform address and the proxy in Settings, or ask IT support to allow this address. Meanwhile "
             "work as usual: cases will leave by themselves.",
         },
+        "doctor.platform.cut": {
+            "fr": "{url} répond, mais sa réponse a été coupée en route (proxy ou liaison instable) ({reason}).",
+            "en": "{url} answers, but its answer was cut on its way (proxy or unstable link) ({reason}).",
+        },
+        "doctor.platform.cut.advice": {
+            "fr": "Réessayez dans un moment. Si cela se répète, signalez-le au support informatique : le proxy ou "
+            "la liaison réseau coupe les réponses de la plateforme. En attendant, travaillez normalement : les "
+            "dossiers partiront tout seuls.",
+            "en": "Try again in a moment. If it happens again, tell IT support: the proxy or the network link cuts "
+            "the platform's answers. Meanwhile work as usual: cases will leave by themselves.",
+        },
         "doctor.platform.timeout": {"fr": "{url} ne répond pas à temps.", "en": "{url} does not answer in time."},
         "doctor.platform.not_fhir": {
             "fr": "{url} répond, mais pas comme une plateforme de télé-expertise (portail d'accès, proxy ou "

@@ -1298,7 +1298,7 @@ def short_reason(exc: BaseException) -> str:
     return found[-1].strip() if found else type(exc).__name__
 
 
-ProbeOutcome = Literal["ok", "sign_in", "unreachable", "timeout", "tls", "not_fhir"]
+ProbeOutcome = Literal["ok", "sign_in", "unreachable", "timeout", "tls", "not_fhir", "cut"]
 
 
 @dataclass(frozen=True)
@@ -1320,6 +1320,9 @@ _OUTCOMES: dict[str, ProbeOutcome] = {
     "not_fhir": "not_fhir",
     "busy": "not_fhir",
     "conflict": "not_fhir",  # (it answered: reached)
+    # It answered, and its answer was cut on the way (found in review: said « injoignable », with the
+    # advice to check the Internet access): a proxy or an unstable link.
+    "cut": "cut",
 }
 
 

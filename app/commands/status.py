@@ -49,6 +49,10 @@ M.add(
         "status.not_configured": {"fr": "non configurée (mode formation)", "en": "not configured (training mode)"},
         "status.reachable": {"fr": "joignable", "en": "reachable"},
         "status.unreachable": {"fr": "injoignable : {reason}", "en": "unreachable: {reason}"},
+        "status.cut": {
+            "fr": "répond, mais sa réponse a été coupée en route (proxy ou liaison instable)",
+            "en": "answers, but its answer was cut on its way (proxy or unstable link)",
+        },
         "status.key": {"fr": "Clé des données : {mode}", "en": "Data key: {mode}"},
         # How the data key is kept (KeyStore.mode), in words; the codes stay for --json.
         "status.key.keyring": {"fr": "dans le trousseau du système", "en": "in the system keyring"},
@@ -73,11 +77,11 @@ def platform_reachability(store: Any) -> dict[str, Any]:
     if not url:
         return {"configured": False, "reachable": None, "detail": ""}
     try:
-        from sync.client import check_reachable
+        from sync.client import probe_store
     except ModuleNotFoundError:
         return {"configured": True, "reachable": None, "detail": ""}
-    ok, detail = check_reachable(store)
-    return {"configured": True, "reachable": ok, "detail": detail}
+    outcome, detail = probe_store(store)
+    return {"configured": True, "reachable": outcome == "ok", "detail": detail, "outcome": outcome}
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -94,7 +98,7 @@ def run_status(args: argparse.Namespace) -> int:
         "cases": counts,
         "total": sum(counts.values()),
         "last_sync": last,
-        "platform": platform,
+        "platform": {key: value for key, value in platform.items() if key != "outcome"},  # (the JSON as it was)
         "data_key": key_mode,
         "audit_rewound": rewound,
         "unread": unread,
@@ -115,6 +119,8 @@ def run_status(args: argparse.Namespace) -> int:
         state = platform.get("detail") or "?"
     elif platform["reachable"]:
         state = M.tr("status.reachable")
+    elif platform.get("outcome") == "cut":  # it answered: not « injoignable »
+        state = M.tr("status.cut")
     else:
         state = M.tr("status.unreachable", reason=platform["detail"])
     lines.append(M.tr("status.platform", state=state))

@@ -541,3 +541,32 @@ def test_sync_says_a_refused_certificate_is_not_a_moments_fault(
     assert done.code == 1, done.err  # not a moment's fault: a timer's run must not read as success
     assert "Le certificat de la plateforme est refusé : rien ne partira tant que ce n'est pas réglé." in done.err
     assert "ssl" not in done.err.lower() and "pour l'instant" not in done.err
+
+
+def test_an_answer_cut_on_its_way_is_said_so_not_out_of_reach(
+    tmp_path: Path, teleavis_home: Path, configured: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found in review: the platform's answer cut half-way (a proxy, an unstable link) was said
+    « injoignable », with the advice to check the Internet access: the platform answered. The connection
+    test says the answer was cut, and where to look (the proxy, the link)."""
+    from sync.sandbox import SandboxServer
+    from tests.sync.faultproxy import FaultProxy
+
+    with (
+        SandboxServer(tmp_path / "sandbox", "127.0.0.1", 0, run_expert=False) as sandbox,
+        FaultProxy(sandbox.base_url, fault_rate=1.0, faults=("truncate",)) as proxy,
+    ):
+        configured("platform.url", proxy.base_url)
+        code, checks = _doctor(capsys)
+        assert code == 1
+        detail, advice = checks["platform"]["detail"], checks["platform"]["advice"]
+        assert "injoignable" not in detail and "coupée" in detail, detail
+        assert "proxy" in advice and "accès à Internet" not in advice, advice
+        status = run_inprocess(capsys, "status")
+        assert "injoignable" not in status.err + status.out and "coupée" in status.err + status.out
+        set_language("en")
+        try:
+            code, checks = _doctor(capsys)
+        finally:
+            set_language("fr")
+        assert "out of reach" not in checks["platform"]["detail"] and "cut" in checks["platform"]["detail"]
