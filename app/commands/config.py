@@ -69,6 +69,14 @@ M.add(
             "en": "the value, or “-” to read it from standard input (hidden when typed); “-” is required for a "
             "secret ({secrets}, a proxy with a user name or password)",
         },
+        "config.nothing_read": {
+            "fr": "Rien n'a été lu sur l'entrée standard pour « {key} » : rien n'a été enregistré, le réglage "
+            "reste tel qu'il était. Vérifiez le fichier ou la commande qui devait donner la valeur. Pour "
+            'effacer ce réglage, donnez une valeur vide : teleavis config set {key} ""',
+            "en": "Nothing was read on standard input for “{key}”: nothing was saved, the setting stays as it "
+            "was. Check the file or the command that was to give the value. To clear this setting, give an "
+            'empty value: teleavis config set {key} ""',
+        },
         "config.ask": {"fr": "Valeur de {key} (non affichée) : ", "en": "Value of {key} (not shown): "},
         "config.secret_argument": {
             "fr": "« {key} » est un secret : il ne se donne pas sur la ligne de commande, où les autres "
@@ -144,6 +152,10 @@ def run_set(args: argparse.Namespace) -> int:
 
     if args.value == STDIN:
         text = read_secret(M.tr("config.ask", key=args.key)).strip()
+        if not text:
+            # Found in review: an empty or missing file, a pipe whose command failed, cleared the token
+            # silently (the next sync asked to sign in). Clearing is an empty argument, said so.
+            raise UsageError(M.tr("config.nothing_read", key=args.key))
     elif _secret_value(args.key, args.value):
         raise UsageError(M.tr("config.secret_argument", key=args.key))
     else:

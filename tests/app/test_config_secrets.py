@@ -209,3 +209,18 @@ def test_a_consent_recorder_kept_in_clear_by_an_older_version_is_sealed_on_upgra
 def test_what_the_database_deletes_is_overwritten(teleavis_home: Path) -> None:
     with Store.open(teleavis_home) as store:
         assert store.conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+
+
+def test_an_empty_standard_input_is_refused_and_the_secret_kept(teleavis_home: Path) -> None:
+    """Found in review: ``config set platform.token -`` fed nothing (an empty or missing file, a pipe whose
+    command failed) cleared the token silently, and the next sync asked to sign in again. Nothing read is
+    refused (exit 2), the token kept; clearing it is said plainly: an empty value as the argument."""
+    assert _with_stdin("tok-kept-77\n", "config", "set", "platform.token", "-").code == 0
+    for fed in ("", "\n", "   \n"):
+        refused = _with_stdin(fed, "config", "set", "platform.token", "-")
+        assert refused.code == 2, refused.err
+        assert "Rien n'a été lu" in refused.err and 'teleavis config set platform.token ""' in refused.err
+    english = run_process("config", "set", "platform.token", "-", input="", env={"LANG": "en_GB.UTF-8"})
+    assert english.code == 2 and "Nothing was read" in english.err
+    with Store.open(teleavis_home) as store:
+        assert store.settings.get("platform.token") == "tok-kept-77"
