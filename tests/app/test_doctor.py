@@ -286,7 +286,10 @@ def test_wrong_ca_fails_tls_then_the_sites_ca_bundle_makes_it_trusted(
     assert checks["platform"]["status"] == "ok" and "Plateforme d'essai" in checks["platform"]["detail"]
     assert checks["clock"]["status"] == "ok"
     assert code == 0
-    configured("platform.ca_bundle", str(cert) + ".absent")
+    moved = cert.with_suffix(".moved.pem")  # set while there (config set refuses a file missing), then gone
+    moved.write_bytes(cert.read_bytes())
+    configured("platform.ca_bundle", str(moved))
+    moved.unlink()
     code, checks = _doctor(capsys)
     assert code == 1 and checks["tls"]["status"] == "failed" and "introuvable" in checks["tls"]["detail"]
 

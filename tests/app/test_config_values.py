@@ -1,0 +1,60 @@
+"""``config set`` refuses, at once and saying why, a value that can never work: found in review, each was
+accepted and the fault found only later, by a sync or ``doctor``, far from the one who typed it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import certifi
+import pytest
+
+from app.i18n import set_language
+from app.store import Store
+from tests.support.cli import SITE, run_inprocess, write_json
+
+
+@pytest.fixture(autouse=True)
+def _site(tmp_path: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_inprocess(capsys, "init", "--site", str(write_json(tmp_path / "site.json", SITE))).code == 0
+
+
+def _ca_bundle(teleavis_home: Path) -> object:
+    with Store.open(teleavis_home) as store:
+        return store.settings.get("platform.ca_bundle")
+
+
+def test_a_ca_bundle_missing_unreadable_or_not_pem_is_refused_at_once(
+    tmp_path: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = certifi.where()  # a real bundle of certificates
+    assert run_inprocess(capsys, "config", "set", "platform.ca_bundle", good).code == 0
+    text = tmp_path / "notes.txt"
+    text.write_text("pas un certificat\n", encoding="utf-8")
+    key_only = tmp_path / "cle.pem"
+    key_only.write_text("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n")
+    broken = tmp_path / "abime.pem"
+    broken.write_text("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n")
+    cases = {
+        str(tmp_path / "absent.pem"): "introuvable",
+        str(tmp_path): "n'est pas un fichier",
+        str(text): "PEM",
+        str(key_only): "PEM",
+        str(broken): "PEM",
+    }
+    for path, said in cases.items():
+        refused = run_inprocess(capsys, "config", "set", "platform.ca_bundle", path)
+        assert refused.code == 2, (path, refused.err)
+        assert said in refused.err and "rien n'a été enregistré" in refused.err, refused.err
+        assert _ca_bundle(teleavis_home) == good  # kept as it was
+    set_language("en")
+    try:
+        english = run_inprocess(capsys, "config", "set", "platform.ca_bundle", str(tmp_path / "absent.pem"))
+    finally:
+        set_language("fr")
+    assert english.code == 2 and "cannot be found" in english.err and "nothing was saved" in english.err
+    # A path given relative to where the command runs is kept whole: the window starts elsewhere.
+    monkeypatch.chdir(Path(good).parent)
+    assert run_inprocess(capsys, "config", "set", "platform.ca_bundle", Path(good).name).code == 0
+    assert _ca_bundle(teleavis_home) == good
+    assert run_inprocess(capsys, "config", "set", "platform.ca_bundle", "").code == 0  # cleared
+    assert _ca_bundle(teleavis_home) == ""
