@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import ssl
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,19 @@ M.add(
             "“-----BEGIN CERTIFICATE-----” blocks): nothing was saved. Ask the platform's support for its "
             "authority's certificate in PEM format.",
         },
+        "config.between": {
+            "fr": "Valeur refusée pour « {key} » : {value} ne peut pas fonctionner ; donnez un nombre de {low} à "
+            "{high}{off}. Rien n'a été enregistré.",
+            "en": "Value refused for “{key}”: {value} cannot work; give a number from {low} to {high}{off}. "
+            "Nothing was saved.",
+        },
+        "config.from": {
+            "fr": "Valeur refusée pour « {key} » : {value} ne peut pas fonctionner ; donnez un nombre d'au moins "
+            "{low}{off}. Rien n'a été enregistré.",
+            "en": "Value refused for “{key}”: {value} cannot work; give a number of at least {low}{off}. "
+            "Nothing was saved.",
+        },
+        "config.zero_off": {"fr": " (0 : désactivé)", "en": " (0: turned off)"},
         "config.ask": {"fr": "Valeur de {key} (non affichée) : ", "en": "Value of {key} (not shown): "},
         "config.secret_argument": {
             "fr": "« {key} » est un secret : il ne se donne pas sur la ligne de commande, où les autres "
@@ -126,6 +140,34 @@ def _secret_value(key: str, text: str) -> bool:
     if not text:
         return False
     return key in SECRET_KEYS or (key == "proxy" and proxy_has_userinfo(text))
+
+
+#: The numbers a setting can work with: (lowest, highest or None, whether 0 turns it off, as the window's
+#: settings do). Found in review: a negative read timeout was taken, and the connection test then said
+#: « réponse illisible (portail d'accès, proxy ou coupure) »; a negative lock or backup period, or a
+#: retention, were taken as well, each working as « off » without saying so.
+_RANGES: dict[str, tuple[float, float | None, bool]] = {
+    "platform.timeout_s": (1, 600, False),
+    "lock.minutes": (0, 240, True),
+    "backup.every_hours": (0, 24 * 7, True),
+    "retention.archive_days": (0, None, True),
+    "retention.purge_years": (0, None, True),
+    "sandbox.answer_after_s": (0, 7 * 24 * 3600, False),
+    "sandbox.question_rate": (0, 1, False),
+}
+
+
+def _check_range(key: str, value: Any) -> None:
+    """``UsageError`` when ``value`` is a number ``key`` cannot work with (``_RANGES``)."""
+    if key not in _RANGES:
+        return
+    low, high, off = _RANGES[key]
+    if math.isfinite(value) and value >= low and (high is None or value <= high):
+        return
+    words = M.tr("config.zero_off") if off else ""
+    if high is None:
+        raise UsageError(M.tr("config.from", key=key, value=value, low=low, off=words))
+    raise UsageError(M.tr("config.between", key=key, value=value, low=low, high=high, off=words))
 
 
 def _checked_ca_bundle(text: str) -> str:
@@ -207,6 +249,7 @@ def run_set(args: argparse.Namespace) -> int:
     else:
         text = args.value
     value = parse(args.key, text)
+    _check_range(args.key, value)
     if args.key in SECURE_URL_SETTINGS or args.key in SECURE_URL_CONFIG_ONLY:
         check_secure_url(args.key, str(value), usage=True)
     if args.key == "proxy":

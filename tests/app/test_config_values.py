@@ -58,3 +58,40 @@ def test_a_ca_bundle_missing_unreadable_or_not_pem_is_refused_at_once(
     assert _ca_bundle(teleavis_home) == good
     assert run_inprocess(capsys, "config", "set", "platform.ca_bundle", "").code == 0  # cleared
     assert _ca_bundle(teleavis_home) == ""
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("platform.timeout_s", "-5"),  # the connection test said « réponse illisible (portail d'accès…) »
+        ("platform.timeout_s", "nan"),
+        ("platform.timeout_s", "inf"),
+        ("platform.timeout_s", "0.001"),
+        ("lock.minutes", "-1"),
+        ("backup.every_hours", "-1"),
+        ("retention.archive_days", "-3"),
+        ("retention.purge_years", "-1"),
+        ("sandbox.answer_after_s", "-1"),
+        ("sandbox.question_rate", "7"),
+    ],
+)
+def test_a_number_that_can_never_work_is_refused(
+    teleavis_home: Path, capsys: pytest.CaptureFixture[str], key: str, value: str
+) -> None:
+    with Store.open(teleavis_home) as store:
+        before = store.settings.get(key)
+    refused = run_inprocess(capsys, "config", "set", key, value)
+    assert refused.code == 2, refused.err
+    assert key in refused.err and "Rien n'a été enregistré" in refused.err, refused.err
+    with Store.open(teleavis_home) as store:
+        assert store.settings.get(key) == before
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("platform.timeout_s", "90"), ("lock.minutes", "0"), ("backup.every_hours", "0"), ("retention.purge_years", "0")],
+)
+def test_a_number_in_range_or_zero_to_turn_off_is_taken(
+    capsys: pytest.CaptureFixture[str], key: str, value: str
+) -> None:
+    assert run_inprocess(capsys, "config", "set", key, value).code == 0
