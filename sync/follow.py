@@ -1762,12 +1762,14 @@ class Follower:
                 if not self._read_failed(target):
                     raise
                 raise _Missing(UNREACHABLE) from None  # asked again later from the start (retry_missing)
-            if data and not _vouched(form, data) and not (_as_declared(form, data) and _readable(kind, data)):
+            if not _vouched(form, data) and not (data and _as_declared(form, data) and _readable(kind, data)):
                 # Not the file the platform declared (another size or hash), or no file of its kind: a
                 # proxy's page served as ``application/pdf`` (found from outside: kept as the report, the
                 # case answered with nothing to read), a cut, a cache's stale copy. Not reached yet, not
                 # unreadable (found in review: marked so, never asked again): read again at the next
-                # polls, as a page said to be HTML is, then kept missing and asked again later.
+                # polls, as a page said to be HTML is, then kept missing and asked again later. So are no bytes
+                # at all (found by a pass through a proxy answering an empty 200: the PDF declared with its
+                # size and hash was kept « no-content », never asked again), unless the hash vouches for them.
                 if not self._read_failed(target):
                     raise TransientFault(M.tr("net.not_fhir"), kind="not_fhir")
                 raise _Missing(UNREACHABLE)

@@ -441,3 +441,29 @@ def test_a_report_the_platform_trickles_a_byte_at_a_time_never_holds_the_other_a
     assert took < 30.0, "the poll was still reading the trickled PDF"
     assert sorted(answered) == sorted(case_id for case_id, _ in cases[1:])
     assert store.state(cases[0][0]) == CaseState.SENT  # read again at the next poll
+
+
+def test_a_report_served_empty_by_the_way_is_read_again_not_kept_as_having_no_content(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found by a pass through a proxy answering 200 with an empty body: the expert's PDF, declared with its
+    size and hash, came empty, and the answer was kept without it for good (« no-content », never asked
+    again). Bytes that are not the file declared are not reached yet: the answer waits for the next poll."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    [(case_id, _task_id)] = cases
+    with scripted_platform() as platform:
+        answer_each(platform, cases)
+
+        def empty(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            return (200, {"Content-Type": "application/pdf"}, b"") if path.endswith("/Binary/b0") else None
+
+        platform.hooks.append(empty)
+        with following(store, platform) as engine:
+            engine.run_once()
+            answer = store.answer(case_id)
+            assert answer is None or not answer.missing or answer.missing[0]["reason"] != "no-content", answer
+            platform.hooks.remove(empty)
+            engine.run_once()
+    answer = store.answer(case_id)
+    assert store.state(case_id) == CaseState.ANSWERED
+    assert answer is not None and len(answer.pdf_blobs) == 1 and not answer.missing, answer
