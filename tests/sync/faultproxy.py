@@ -5,7 +5,8 @@ it). Per request, with probability ``fault_rate``, it answers 503 or 429 with Re
 (seconds or an HTTP date), resets the connection (before forwarding, or after the platform
 processed the request, mid-answer), stalls past the client's read timeout after forwarding,
 truncates the answer's body, or answers an HTML page with status 200 (in place of the platform's
-answer, sometimes after forwarding). ``rate`` throttles the request bodies (bytes per second).
+answer, sometimes after forwarding); asked by name (``ODD_SUCCESSES``), a 200 holding an OperationOutcome
+or an empty 200 after forwarding. ``rate`` throttles the request bodies (bytes per second).
 
 As a satellite link (``cut_every_s`` and/or ``latency_s`` given), it forwards each request's body
 as it crosses the link instead of whole: the link carries ``rate`` bytes per second upstream for all
@@ -35,6 +36,13 @@ from email.utils import format_datetime
 from urllib.parse import urlsplit
 
 FAULTS = ("503", "429", "reset-before", "reset-after", "stall", "truncate", "html")
+#: Asked for by name only (``faults=``), after the platform processed the request: a 200 holding an
+#: OperationOutcome in place of its answer, and a 200 with an empty body.
+ODD_SUCCESSES = ("outcome200", "empty")
+_OUTCOME_200 = (
+    b'{"resourceType": "OperationOutcome", "issue": [{"severity": "information", "code": "informational",'
+    b' "diagnostics": "Request forwarded"}]}'
+)
 _HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "te", "upgrade", "content-length"}
 
 
@@ -320,6 +328,10 @@ class FaultProxy:
                 conn.sendall(self._head_bytes(status, reply_headers, len(payload)) + payload[: len(payload) // 2])
             elif fault == "html":
                 self._reply(conn, 200, {"Content-Type": "text/html"}, b"<html><body>Portail Wi-Fi</body></html>")
+            elif fault == "outcome200":  # a gateway's « success » that is no answer of the platform's
+                self._reply(conn, 200, {"Content-Type": "application/fhir+json"}, _OUTCOME_200)
+            elif fault == "empty":
+                self._reply(conn, 200, {"Content-Type": "application/fhir+json"}, b"")
             else:
                 conn.sendall(self._head_bytes(status, reply_headers, len(payload)) + payload)
         except OSError:
