@@ -1171,6 +1171,10 @@ class Follower:
         except (Stopped, SignInRequired, StorageError):
             raise
         except TransientFault as fault:
+            if _asks_to_wait(fault):
+                # The platform asks to slow down (found in review: a 429 on the expert's report was said on
+                # the case, and the next poll came at its own interval): the poll stops, nothing said.
+                raise
             log.info("case %s: following postponed (%s)", case_id, fault_for_log(fault))
             self._note(case_id, fault.words)
         except PermanentFault as fault:
@@ -1609,8 +1613,8 @@ class Follower:
         except PermanentFault as fault:
             raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
         except TransientFault as fault:
-            if not first or fault.kind in ("offline", "tls"):
-                raise  # the link, not this report: the whole answer at the next poll
+            if not first or fault.kind in ("offline", "tls") or _asks_to_wait(fault):
+                raise  # the link, or the platform asking to wait, not this report: the whole answer later
             if not self._read_failed(address):
                 raise
             raise _Missing(UNREACHABLE) from None
@@ -1758,8 +1762,8 @@ class Follower:
                 raise _Missing(TOO_LARGE) from None
             except PermanentFault as fault:
                 raise _Missing(NOT_FOUND if fault.status in (404, 410) else UNREADABLE) from None
-            except TransientFault:
-                if not self._read_failed(target):
+            except TransientFault as fault:
+                if _asks_to_wait(fault) or not self._read_failed(target):  # (asked to wait: no failed read)
                     raise
                 raise _Missing(UNREACHABLE) from None  # asked again later from the start (retry_missing)
             if not _vouched(form, data) and not (data and _as_declared(form, data) and _readable(kind, data)):
@@ -1893,8 +1897,8 @@ class Follower:
             except TransientFault as fault:
                 log.info("a report not read again now (%s)", fault_for_log(fault))
                 complete = False
-                if fault.kind in ("offline", "tls"):
-                    break  # nothing answers now: the others at the next poll
+                if fault.kind in ("offline", "tls") or _asks_to_wait(fault):
+                    break  # nothing answers now, or not before its Retry-After: the others at the next poll
                 hurried = True  # (its retries spent on this one: the platform answers, but not on it)
             except PermanentFault as fault:
                 log.info("a report not read again now (%s)", fault_for_log(fault))
@@ -1944,6 +1948,8 @@ class Follower:
                 log.info(
                     "case %s: the missing part of its answer not asked again now (%s)", case_id, fault_for_log(fault)
                 )
+                if isinstance(fault, TransientFault) and _asks_to_wait(fault):
+                    break  # the platform asks to slow down: the others later, not at once
                 continue
             except (Stopped, SignInRequired, StorageError):
                 raise

@@ -52,3 +52,35 @@ def test_a_task_read_alone_answered_429_holds_the_poll_and_says_nothing_on_the_c
             engine.run_once()
     print(platform.requests, [(store.state(c), store.platform_info(c)["last_error"]) for c, _ in cases])
     assert all(store.state(c) == CaseState.ANSWERED for c, _ in cases)
+
+
+def test_a_report_read_answered_429_holds_the_poll_and_counts_no_failed_read(store: Store, tmp_path: Path) -> None:
+    """The same for the expert's report read after its Task: the platform asking to slow down is no failed
+    read of that report (three of which keep the answer without it)."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 2)
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    throttled: Reply = (429, {"Content-Type": "application/fhir+json", "Retry-After": later}, b"{}")
+    with scripted_platform() as platform:
+        answer_each(platform, cases)
+
+        def slow_down(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            return throttled if "/DiagnosticReport" in path else None
+
+        platform.hooks.append(slow_down)
+        with following(store, platform) as engine:
+            engine.run_once()
+            asked = len(platform.requests)
+            engine.poll_interval_s = 0.5
+            engine.run_forever(threading.Event(), timeout=2.0)
+            assert len(platform.requests) == asked, platform.requests[asked:]
+        for _ in range(3):  # later runs, the platform still asking to wait: no failed read counted
+            with following(store, platform) as engine:
+                engine.run_once()
+        assert all(store.state(c) == CaseState.SENT for c, _ in cases)
+        assert all(store.platform_info(c)["last_error"] is None for c, _ in cases)
+        platform.hooks.remove(slow_down)
+        with following(store, platform) as engine:
+            engine.run_once()
+    for case_id, _ in cases:
+        answer = store.answer(case_id)
+        assert store.state(case_id) == CaseState.ANSWERED and answer is not None and not answer.missing, answer
