@@ -118,6 +118,12 @@ M.add(
             "Nothing was saved.",
         },
         "config.zero_off": {"fr": " (0 : désactivé)", "en": " (0: turned off)"},
+        "config.folder_absent": {
+            "fr": "Attention : le dossier « {path} » ({key}) est introuvable pour l'instant. Le réglage est "
+            "enregistré ; branchez le disque ou créez le dossier, sinon rien n'y sera fait.",
+            "en": "Warning: the folder “{path}” ({key}) cannot be found for now. The setting is saved; plug in "
+            "the drive or create the folder, otherwise nothing will be done there.",
+        },
         "config.ask": {"fr": "Valeur de {key} (non affichée) : ", "en": "Value of {key} (not shown): "},
         "config.secret_argument": {
             "fr": "« {key} » est un secret : il ne se donne pas sur la ligne de commande, où les autres "
@@ -155,6 +161,10 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "sandbox.answer_after_s": (0, 7 * 24 * 3600, False),
     "sandbox.question_rate": (0, 1, False),
 }
+
+
+#: Settings naming a folder of this computer.
+_FOLDERS = ("backup.folder", "watch.folder")
 
 
 def _check_range(key: str, value: Any) -> None:
@@ -256,6 +266,12 @@ def run_set(args: argparse.Namespace) -> int:
         check_proxy(str(value), usage=True)
     if args.key == "platform.ca_bundle" and value:
         value = _checked_ca_bundle(str(value))
+    absent = ""
+    if args.key in _FOLDERS and value:
+        # Kept whole (found in review: a path relative to where the command ran was looked for by the window
+        # where it starts, and no backup was made, nothing said). One not there now may be a drive to plug.
+        value = str(Path(str(value)).expanduser().absolute())
+        absent = "" if Path(value).is_dir() else value
     with open_store() as store:
         was_training = training_mode(store)
         with transaction(store.conn) as conn:
@@ -271,4 +287,6 @@ def run_set(args: argparse.Namespace) -> int:
         if erased:
             say(M.tr("config.training_erased"))
     say(M.tr("config.saved", key=args.key))
+    if absent:
+        say(M.tr("config.folder_absent", key=args.key, path=absent))
     return 0

@@ -95,3 +95,23 @@ def test_a_number_in_range_or_zero_to_turn_off_is_taken(
     capsys: pytest.CaptureFixture[str], key: str, value: str
 ) -> None:
     assert run_inprocess(capsys, "config", "set", key, value).code == 0
+
+
+@pytest.mark.parametrize("key", ["backup.folder", "watch.folder"])
+def test_a_folder_is_kept_with_its_whole_path_and_one_not_there_is_said(
+    tmp_path: Path, teleavis_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    """Found in review: a folder given relative to where the command ran was kept so, and the window, started
+    elsewhere, looked for it there (no backup made, nothing said); a folder not there was taken silently. The
+    whole path is kept; one not there now (a drive not plugged in) is kept, and said."""
+    (tmp_path / "sauvegardes").mkdir()
+    monkeypatch.chdir(tmp_path)
+    done = run_inprocess(capsys, "config", "set", key, "sauvegardes")
+    assert done.code == 0 and "introuvable" not in done.err
+    with Store.open(teleavis_home) as store:
+        assert store.settings.get(key) == str(tmp_path / "sauvegardes")
+    absent = run_inprocess(capsys, "config", "set", key, str(tmp_path / "cle-usb"))
+    assert absent.code == 0 and "introuvable" in absent.err and str(tmp_path / "cle-usb") in absent.err
+    assert run_inprocess(capsys, "config", "set", key, "").code == 0
+    with Store.open(teleavis_home) as store:
+        assert store.settings.get(key) == ""
