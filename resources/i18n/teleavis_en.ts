@@ -1737,13 +1737,13 @@ Queue it for sending?</translation>
     <message>
         <location filename="../../ui/lock.py" line="156"/>
         <source>Les dossiers sont masqués. Tapez votre code ou la phrase secrète pour reprendre.</source>
-        <translation>The cases are hidden. Type your PIN or the passphrase to carry on.</translation>
+        <translation>The cases are hidden. Type your code or the passphrase to carry on.</translation>
     </message>
     <message>
         <location filename="../../ui/lock.py" line="161"/>
         <location filename="../../ui/lock.py" line="162"/>
         <source>Code ou phrase secrète</source>
-        <translation>PIN or passphrase</translation>
+        <translation>Code or passphrase</translation>
     </message>
     <message>
         <location filename="../../ui/lock.py" line="167"/>
@@ -1753,7 +1753,7 @@ Queue it for sending?</translation>
     <message>
         <location filename="../../ui/lock.py" line="204"/>
         <source>Code ou phrase secrète incorrect.</source>
-        <translation>Wrong PIN or passphrase.</translation>
+        <translation>Wrong code or passphrase.</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/lock.py" line="219"/>
@@ -2630,7 +2630,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     <message>
         <location filename="../../ui/settings_dialog.py" line="104"/>
         <source>Laisser vide pour garder le code actuel</source>
-        <translation>Leave empty to keep the current PIN</translation>
+        <translation>Leave empty to keep the current code</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="106"/>
@@ -2640,7 +2640,7 @@ Check each one (the patient&apos;s real identity, consent), then send those that
     <message>
         <location filename="../../ui/settings_dialog.py" line="108"/>
         <source>Code de déverrouillage :</source>
-        <translation>Unlock PIN:</translation>
+        <translation>Unlock code:</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="110"/>
