@@ -56,7 +56,7 @@ _WORDS = Catalogue(
         "status_recovered": {"fr": "récupérée", "en": "recovered"},
         "status_validated": {"fr": "validée", "en": "validated"},
         "status_qualified": {"fr": "qualifiée", "en": "qualified"},
-        "local_id": {"fr": "Identifiant local", "en": "Local id"},
+        "local_id": {"fr": "N° de dossier", "en": "File number"},
         "consent": {"fr": "Consentement du patient", "en": "Patient's consent"},
         "yes": {"fr": "oui", "en": "yes"},
         "no": {"fr": "non", "en": "no"},

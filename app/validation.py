@@ -282,10 +282,10 @@ M.add(
             "en": "{Status} identity: it comes from the INSi service, give its INS.",
         },
         "v.local_needed": {
-            "fr": "L'identité n'est pas qualifiée : l'INS ne sera pas transmis. Donnez l'identifiant "
-            "local du patient (ou qualifiez l'identité).",
-            "en": "The identity is not qualified: the INS will not be sent. Give the local patient "
-            "id (or qualify the identity).",
+            "fr": "L'identité n'est pas qualifiée : l'INS ne sera pas transmis. Donnez le n° de "
+            "dossier du patient (ou qualifiez l'identité).",
+            "en": "The identity is not qualified: the INS will not be sent. Give the patient's file "
+            "number (or qualify the identity).",
         },
         "v.identity_document_missing": {
             "fr": "Identité {status} : indiquez la pièce d'identité contrôlée et la date du contrôle.",
@@ -313,8 +313,8 @@ M.add(
         "identity.validated": {"fr": "validée", "en": "validated"},
         "identity.qualified": {"fr": "qualifiée", "en": "qualified"},
         "v.identity": {
-            "fr": "Donnez le matricule INS du patient ou, à défaut, son identifiant local.",
-            "en": "Give the patient's INS or, failing that, the local patient id.",
+            "fr": "Donnez le matricule INS du patient ou, à défaut, son n° de dossier.",
+            "en": "Give the patient's INS or, failing that, the patient's file number.",
         },
         "v.consent": {
             "fr": "Recueillez le consentement du patient à la télé-expertise avant l'envoi.",

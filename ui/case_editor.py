@@ -434,11 +434,11 @@ class CaseEditor(QWidget):
             form,
             self.tr(
                 "L'INS n'est transmis à l'expert que si l'identité est qualifiée ; "
-                "sinon, c'est l'identifiant local qui l'est."
+                "sinon, c'est son n° de dossier qui l'est."
             ),
         )
         self.local_id = QLineEdit(placeholderText=self.tr("Si l'INS n'est pas connu"))
-        self._row(form, text_binding("patient.local_id", self.local_id, empty=None), self.tr("Identifiant local :"))
+        self._row(form, text_binding("patient.local_id", self.local_id, empty=None), self.tr("N° de dossier :"))
         self.identity_box = box
         self.layout_.addWidget(box)
 

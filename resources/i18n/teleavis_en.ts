@@ -583,8 +583,8 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="434"/>
-        <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée ; sinon, c&apos;est l&apos;identifiant local qui l&apos;est.</source>
-        <translation>The INS is sent to the expert only when the identity is qualified; otherwise the local id is sent.</translation>
+        <source>L&apos;INS n&apos;est transmis à l&apos;expert que si l&apos;identité est qualifiée ; sinon, c&apos;est son n° de dossier qui l&apos;est.</source>
+        <translation>The INS is sent to the expert only when the identity is qualified; otherwise their file number is.</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="438"/>
@@ -593,8 +593,8 @@
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="439"/>
-        <source>Identifiant local :</source>
-        <translation>Local id:</translation>
+        <source>N° de dossier :</source>
+        <translation>File number:</translation>
     </message>
     <message>
         <location filename="../../ui/case_editor.py" line="448"/>

@@ -29,3 +29,20 @@ def test_the_lock_code_is_a_code_in_english_too() -> None:
     assert not said_pin
     codes = [english for french, english in translations() if re.search(r"\b[Cc]ode ou la phrase\b", french)]
     assert codes and all("code" in english for english in codes)
+
+
+def test_the_patients_number_is_a_file_number_everywhere() -> None:
+    """The number her structure gives a patient was « Identifiant local » (« Local id ») in the editor, its
+    checklist line and the PDF report, and « n° de dossier » (« file number ») in the search, the site's
+    settings and the platform's messages: a nurse looked for two numbers."""
+    from app import messages as M
+    from app import report_text, validation  # noqa: F401 - their messages join the core catalogue
+
+    window_words = [text for pair in translations() for text in pair]
+    catalogues = [M.CATALOGUE, report_text._WORDS]
+    said = [words for catalogue in catalogues for entry in catalogue.values() for words in entry.values()]
+    for words in window_words + said:
+        assert not re.search(r"identifiant local|\blocal (patient )?id\b", words, re.IGNORECASE), words
+    assert "n° de dossier" in M.CATALOGUE.tr_in("v.identity", "fr")
+    assert "file number" in M.CATALOGUE.tr_in("v.identity", "en")
+    assert report_text._WORDS["local_id"] == {"fr": "N° de dossier", "en": "File number"}
