@@ -33,6 +33,15 @@ KNOWN = (
     "cancelled-by-requester",
 )
 
+#: The codes that only say the case's state of the same name in other words (« Reçue par la plateforme »
+#: under « État : reçu par la plateforme »): the case's page says the state once.
+SAME_AS_STATE = frozenset({"received", "accepted", "in-progress", "answered"})
+
+
+def repeats_state(code: str | None, state: str) -> bool:
+    """Whether a status coded ``code`` says no more than the case's ``state``."""
+    return code in SAME_AS_STATE and code == state
+
 
 @dataclass(frozen=True)
 class BusinessStatus:

@@ -458,7 +458,10 @@ class FollowView(QWidget):
             else state_words(state.value, answer)
         )
         self.state.setText(self.tr("État : {state}").format(state=said))
-        words = [w for w in (info.get("business_status"), info.get("last_error")) if w]
+        from app.business_status import repeats_state  # loaded with the page's platform words (store)
+
+        status = None if repeats_state(info.get("business_code"), state.value) else info.get("business_status")
+        words = [w for w in (status, info.get("last_error")) if w]
         if info.get("last_error") and held_by_platform(state.value, history):
             # The platform's answer (409/412: several patients under its INS), not a cut: why it waits.
             words[words.index(info["last_error"])] = self.tr("Pourquoi il n'est pas parti : {words}").format(
@@ -466,7 +469,7 @@ class FollowView(QWidget):
             )
         if info.get("status_reason"):
             words.insert(
-                1 if info.get("business_status") else 0,
+                1 if status else 0,
                 self.tr("Motif donné par la plateforme : {reason}").format(reason=info["status_reason"]),
             )
         if state in (CaseState.QUEUED, CaseState.SENDING) and not words:

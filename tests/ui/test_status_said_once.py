@@ -1,0 +1,40 @@
+"""The case's state is said once on its page: the platform's business status, when it only says the same
+(« Reçue par la plateforme » under « État : reçu par la plateforme »), is not written under it again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app import business_status
+from app.db import transaction
+from app.model import CaseState
+from app.store import Store
+from tests.support.ui import sent_case, shown
+
+
+@pytest.mark.parametrize(
+    ("state", "code"),
+    [(CaseState.RECEIVED, "received"), (CaseState.ACCEPTED, "accepted"), (CaseState.IN_PROGRESS, "in-progress")],
+)
+def test_a_business_status_that_repeats_the_state_is_not_shown_under_it(
+    qtbot: Any, store: Store, state: CaseState, code: str
+) -> None:
+    case_id = sent_case(store, then=(state,))
+    said = business_status.BusinessStatus("x", code).words()
+    with transaction(store.conn) as conn:
+        store.set_platform_words(conn, case_id, business_status=business_status.kept(said, code))
+    view = shown(qtbot, store, case_id)
+    assert view.state.text().startswith("État")
+    assert said not in view.detail.text()
+
+
+def test_a_business_status_that_says_more_is_shown(qtbot: Any, store: Store) -> None:
+    case_id = sent_case(store, then=(CaseState.RECEIVED, CaseState.IN_PROGRESS, CaseState.ON_HOLD))
+    said = business_status.BusinessStatus("x", "question").words()
+    with transaction(store.conn) as conn:
+        store.set_platform_words(conn, case_id, business_status=business_status.kept(said, "question"))
+        store.set_platform_words(conn, case_id, status_reason="Photo floue")
+    view = shown(qtbot, store, case_id)
+    assert said in view.detail.text() and "Photo floue" in view.detail.text()
