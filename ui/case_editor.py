@@ -303,6 +303,7 @@ class CaseEditor(QWidget):
         self.consent_given = QCheckBox(self.tr("Le patient accepte la télé-expertise"))
         self._row(form, check_binding("consent.given", self.consent_given), self.tr("Consentement :"))
         self.consent_date = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
+        self._date_filled_in: str | None = None  # today's date as filled in when the consent was ticked
         self._row(form, date_binding("consent.date", self.consent_date), self.tr("Date du consentement :"))
         self.consent_by = QLineEdit(placeholderText=self.tr("Nom de la personne qui l'a recueilli"))
         by = text_binding("consent.recorded_by", self.consent_by)
@@ -647,6 +648,7 @@ class CaseEditor(QWidget):
 
     def set_case(self, case: Case) -> None:
         self.flush()
+        self._date_filled_in = None
         refused = self._refused.pop(case.id, None)
         if refused is not None and case.state in EDITABLE_STATES:
             # Its last edits could not be saved once the user had left it: they are back, to be saved.
@@ -725,6 +727,7 @@ class CaseEditor(QWidget):
         assert self.case is not None
         if not self.case.consent.date:
             self.apply("consent.date", date.today().isoformat())
+            self._date_filled_in = self.consent_date.text()
         self._suggest_consent_by()
 
     def _suggest_consent_by(self) -> None:
@@ -1000,6 +1003,17 @@ class CaseEditor(QWidget):
         binding.widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return True
 
+    def _types_over_filled_date(self, event: QKeyEvent) -> bool:
+        """Whether ``event`` types a figure into the consent's date as it was filled in, untouched since."""
+        text = event.text()
+        return (
+            bool(text)
+            and text.isprintable()
+            and self._date_filled_in is not None
+            and self.consent_date.text() == self._date_filled_in
+            and not self.consent_date.hasSelectedText()
+        )
+
     def _offer_consent_by(self) -> None:
         if self.consent_by.hasFocus() and not self.consent_by.text():
             self.consent_by_completer.setCompletionPrefix("")
@@ -1017,6 +1031,10 @@ class CaseEditor(QWidget):
             # The suggestion is seen where it is to be chosen; typing on filters or ignores it.
             QTimer.singleShot(0, self._offer_consent_by)
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if watched is self.consent_date and self._types_over_filled_date(event):
+                # The date filled in for her, typed into: what she types takes its place (it was added to
+                # it, « 05/12/202604/12/2026 »). A date she typed herself is edited where she types.
+                self.consent_date.selectAll()
             if event.matches(QKeySequence.StandardKey.Undo):
                 self.undo_stack.undo()
                 return True
