@@ -932,7 +932,7 @@ class CapturePanel(QWidget):
         follows the selection from then on; an unusable image's is said to a screen reader at once."""
         current = self.strip.current
         tile = self.strip.tile(current) if current else None
-        self._say(tile.sentence.text() if tile else "", urgent=tile is not None and tile.level == "blocking")
+        self._say(tile.said() if tile else "", urgent=tile is not None and tile.level == "blocking")
         self._line_follows = True
 
     def closeEvent(self, event: Any) -> None:

@@ -206,13 +206,20 @@ class ImageTile(QFrame):
         if other and self.level != "blocking":
             sentence = "⚠ " + self.tr("Autre patient selon l'appareil")
         else:
-            sentence = worst.text() if worst else self.tr("Image de bonne qualité.")
+            # A good image: its badge says « ✓ Bonne qualité », said again under it (and a line taken from
+            # the caption's room at 1366 × 768); the line above the photos says it when it is selected.
+            sentence = worst.text() if worst else ""
         self.sentence.setText(sentence)
+        self.sentence.setVisible(bool(sentence))
         style = f"color: {self._ink(OTHER_PATIENT_COLOUR)}; font-weight: bold" if other else ""
         if self.sentence.styleSheet() != style:  # (restyling a label at each case opened was slow)
             self.sentence.setStyleSheet(style)
         self.setToolTip("\n".join([other] * bool(other) + [f.text() for f in findings]))
         self._name()
+
+    def said(self) -> str:
+        """What the line above the photos says of the tile selected: its sentence, or that it is good."""
+        return self.sentence.text() or self.tr("Image de bonne qualité.")
 
     def set_thumbnail(self, thumbnail: bytes | QImage | None) -> None:
         """Show the thumbnail (JPEG bytes, or a QImage already decoded and reduced), or say it is unavailable."""
@@ -257,11 +264,13 @@ class ImageTile(QFrame):
             "blocking": self.tr("inutilisable"),
         }[self.level]
         shows = self.caption.text().replace("\n⚠ ", " ; ").replace(" · ", ", ")
-        self.setAccessibleName(
-            self.tr("Image {n}, {verdict} : {quality} — {shows}").format(
+        if self.sentence.text():
+            name = self.tr("Image {n}, {verdict} : {quality} — {shows}").format(
                 n=self.number, verdict=verdict, quality=self.sentence.text(), shows=shows
             )
-        )
+        else:
+            name = self.tr("Image {n}, {verdict} — {shows}").format(n=self.number, verdict=verdict, shows=shows)
+        self.setAccessibleName(name)
 
     def set_selected(self, selected: bool) -> None:
         """The border (the quality's colour, thicker when selected) is painted by the tile itself: a style

@@ -1679,6 +1679,11 @@ Queue it for sending?</translation>
         <source>Image {n}, {verdict} : {quality} — {shows}</source>
         <translation>Image {n}, {verdict}: {quality} — {shows}</translation>
     </message>
+    <message>
+        <location filename="../../ui/image_tile.py" line="271"/>
+        <source>Image {n}, {verdict} — {shows}</source>
+        <translation>Image {n}, {verdict} — {shows}</translation>
+    </message>
 </context>
 <context>
     <name>LiveCamera</name>

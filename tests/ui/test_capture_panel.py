@@ -137,7 +137,7 @@ def test_demo_camera_previews_and_a_still_is_stored_at_full_resolution(
     # A Full HD demo still passes every check: the tile says so in words (a flagged image would show
     # its worst finding's sentence instead, see the blurred import below).
     assert saved.worst_level() == "ok"
-    assert tile.sentence.text() == "Image de bonne qualité."
+    assert tile.said() == "Image de bonne qualité." and not tile.sentence.isVisible()
 
 
 def test_space_on_the_preview_and_f8_take_stills(qtbot: Any, panel: CapturePanel, store: Store) -> None:
@@ -378,15 +378,39 @@ def test_the_line_above_the_photos_follows_the_selected_tile(
     show(qtbot, panel)
     blurred = import_one(qtbot, panel, write_photo(tmp_path, "flou.jpg", blur=4.0))
     sharp = import_one(qtbot, panel, write_photo(tmp_path, "net.jpg", seed=3))
-    assert panel.status.text() == panel.tile(sharp.id).sentence.text() == "Image de bonne qualité."
+    assert panel.status.text() == panel.tile(sharp.id).said() == "Image de bonne qualité."
     qtbot.mouseClick(panel.tile(blurred.id), Qt.MouseButton.LeftButton)
-    assert panel.status.text() == panel.tile(blurred.id).sentence.text() != "Image de bonne qualité."
+    assert panel.status.text() == panel.tile(blurred.id).said() != "Image de bonne qualité."
 
     panel.import_files([write_photo(tmp_path, "a.jpg", seed=4), write_photo(tmp_path, "b.jpg", blur=4.0, seed=5)])
     images = wait_images(qtbot, panel, 4)
     qtbot.waitUntil(lambda: panel.status.text() == "2 images importées.", timeout=JOB_MS)
     qtbot.mouseClick(panel.tile(images[2].id), Qt.MouseButton.LeftButton)
-    assert panel.status.text() == panel.tile(images[2].id).sentence.text() == "Image de bonne qualité."
+    assert panel.status.text() == panel.tile(images[2].id).said() == "Image de bonne qualité."
+
+
+def test_a_good_image_says_good_quality_once_on_its_tile(
+    qtbot: Any, panel: CapturePanel, store: Store, tmp_path: Path
+) -> None:
+    """A good image's verdict is said once where the nurse reads it: the tile's badge « ✓ Bonne qualité »,
+    and the line above the photos when she selects it. The tile wrote « Image de bonne qualité. » under
+    its badge as well: three times « bonne qualité » for one photo, and a line less for what it shows."""
+    panel.set_case(new_case(store))
+    show(qtbot, panel)
+    sharp = import_one(qtbot, panel, write_photo(tmp_path, "net.jpg", seed=3))
+    blurred = import_one(qtbot, panel, write_photo(tmp_path, "flou.jpg", blur=4.0))
+    good, bad = panel.tile(sharp.id), panel.tile(blurred.id)
+    assert good.level == "ok" and bad.level != "ok"
+    on_tile = [good.badge.text(), good.sentence.text() if good.sentence.isVisible() else "", good.toolTip()]
+    assert sum(words.lower().count("bonne qualité") for words in on_tile) == 1, on_tile
+    assert "bonne qualité" in good.accessibleName()
+    # A flagged image still says what is wrong under its badge.
+    assert bad.sentence.isVisible() and bad.sentence.text()
+    # The line above the photos speaks of the selected one, good or not.
+    panel.select_image(sharp.id)
+    assert panel.status.text() == "Image de bonne qualité."
+    panel.select_image(blurred.id)
+    assert panel.status.text() == bad.sentence.text()
 
 
 def test_a_refused_file_is_reported_and_nothing_is_stored(
