@@ -51,7 +51,7 @@ from app.model import FOLLOWED_STATES, Answer, Case, CaseState, ShownNews, shown
 from app.outbox import STEP_TRANSACTION, Outbox, held_by_platform
 from app.report_text import history_words
 from app.store import PLATFORM, TRAINING, NewImage, Store
-from app.validation import reply_eye_sides, reply_other_patients
+from app.validation import image_place, reply_eye_sides, reply_other_patients
 from sync.progress import RateMeter
 from ui.eye_side_question import send_despite_eye_sides
 from ui.fields import SAVE_AT_LEAST_EVERY_MS
@@ -333,8 +333,10 @@ class FollowView(QWidget):
         question_layout.addLayout(reply_buttons)
         self.reply_places = ReplyPlaces()  # the eye or body site of each image joined
         self.reply_places.setVisible(False)
+        self.reply_places.placed.connect(self._reply_placed)
         question_layout.addWidget(self.reply_places)
         self.reply_problem = named(QLabel(), "fieldProblem")
+        self._reply_unplaced = False  # the problem said is that of an image joined without its eye or site
         self.reply_problem.setWordWrap(True)
         question_layout.addWidget(self.reply_problem)
         self.reply_saved = named(QLabel(), "fieldHint")  # a success, not in an error's red
@@ -1368,6 +1370,19 @@ class FollowView(QWidget):
             fields[doubted[0]].setFocus()
         return False
 
+    def _reply_placed(self) -> None:
+        """An image's eye or body site given: the reply's « indiquez l'œil » said at the last send goes once
+        every image joined says where it was taken (it stayed until the next send, as if still missing)."""
+        if self._reply_unplaced and not self._reply_unplaced_words():
+            self._reply_unplaced = False
+            self.reply_problem.clear()
+
+    def _reply_unplaced_words(self) -> str:
+        """What sending says of the first image joined that does not say where it was taken (none: "")."""
+        specialty = self.case.specialty if self.case is not None else ""
+        unplaced = [f for n, i in enumerate(self._reply_images, 1) for f in image_place(specialty, i.record, n)]
+        return M.tr("reply.unplaced", what=unplaced[0].message) if unplaced else ""
+
     def _send_reply(self) -> None:
         from sync.follow import queue_reply
 
@@ -1397,6 +1412,7 @@ class FollowView(QWidget):
             return
         except TeleavisError as exc:
             self.reply_problem.setText(exc.message)
+            self._reply_unplaced = exc.message == self._reply_unplaced_words()
             return
         self.reply.clear()
         self._keep_draft(self.case.id, "")  # sent: the draft kept goes

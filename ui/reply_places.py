@@ -15,6 +15,7 @@ A retinograph's row also says « ⚠ Œil à vérifier » when its optic disc li
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCompleter, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
@@ -28,6 +29,8 @@ from ui.widgets import readable
 
 class ReplyPlaces(QWidget):
     """One row per image joined to the reply: its eye (ophthalmology) or its body site (any other)."""
+
+    placed = Signal()  # an image's eye chosen, or its body site typed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +115,7 @@ class ReplyPlaces(QWidget):
         def chosen(_index: int) -> None:
             record.eye = str(box.currentData() or "") or None
             said()
+            self.placed.emit()
 
         box.currentIndexChanged.connect(chosen)
         said()
@@ -129,6 +133,7 @@ class ReplyPlaces(QWidget):
 
         def typed(text: str) -> None:
             record.body_site = text.strip()
+            self.placed.emit()
 
         edit.textChanged.connect(typed)
         return edit

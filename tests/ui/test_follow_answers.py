@@ -549,6 +549,8 @@ def test_each_image_joined_to_a_reply_says_where_it_was_taken_before_it_goes(
     else:
         assert field.completer().model().data(field.completer().model().index(0, 0)) == "dos"  # the case's site
         field.setText("dos")  # (typed, the offered sites pop up: offscreen Qt warns it cannot raise them)
+    # Said where it was taken, the image is no longer said to be missing it (it was until the next send).
+    assert view.reply_problem.text() == ""
     # Its view or field too (optional, as for a case's images): « voici la dermoscopie demandée ».
     [kind] = view.reply_places.views
     assert kind.currentData() == "" and kind.isVisible()
