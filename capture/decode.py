@@ -49,6 +49,14 @@ def rgb(data: bytes) -> Image8 | None:
     return None if pixels is None else np.asarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB), dtype=np.uint8)
 
 
+def upright(data: bytes, long_side: int) -> Image8 | None:
+    """A picture from outside (the expert's) as it is meant to be seen: turned by its EXIF orientation (a
+    phone's portrait photo is stored sideways), its longer side at most ``long_side``; None when OpenCV
+    does not read it."""
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    return None if pixels is None else within(np.asarray(pixels, dtype=np.uint8), long_side)
+
+
 def within(pixels: Image8, long_side: int) -> Image8:
     """``pixels`` reduced so that their longer side is at most ``long_side`` (as they are if already)."""
     height, width = pixels.shape[:2]

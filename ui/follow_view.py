@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QPoint, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QPainter, QPixmap, QRegion, QResizeEvent
+from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPainter, QPixmap, QRegion, QResizeEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app import messages as M
 from app.answers import (
@@ -56,7 +57,7 @@ from sync.progress import RateMeter
 from ui.eye_side_question import send_despite_eye_sides
 from ui.fields import SAVE_AT_LEAST_EVERY_MS
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
-from ui.image_tile import decode_picture, worst_finding
+from ui.image_tile import decode_large, decode_picture, worst_finding
 from ui.lock import under_lock
 from ui.other_patient_question import send_despite_other_patient
 from ui.reply_places import ReplyPlaces
@@ -920,17 +921,39 @@ class FollowView(QWidget):
         self.expert_images.setVisible(bool(pictures))
 
     def _show_expert_image(self, item: QListWidgetItem) -> None:
-        """The expert's picture, large, in a dialog (never written to a file)."""
+        """The expert's picture, large, in a dialog (never written to a file): read, decrypted and decoded on
+        a worker (a 12 MP photo held the window still while it decoded), shown when ready if its case still is."""
+        objects = self.store.objects  # files and the data key only: safe from a worker thread
+        blob, title = str(item.data(Qt.ItemDataRole.UserRole)), item.text()
+        case_id = self.case.id if self.case is not None else None
+
+        def failed(exc: BaseException) -> None:
+            if not isValid(self):
+                return
+            self.unsetCursor()
+            if self.case is None or self.case.id != case_id:
+                return
+            if isinstance(exc, TeleavisError):
+                self.detail.setText(exc.message)
+            else:
+                log.error("the expert's picture could not be decoded", exc_info=(type(exc), exc, exc.__traceback__))
+
+        def ready(picture: QImage) -> None:
+            if not isValid(self):
+                return
+            self.unsetCursor()
+            if self.case is not None and self.case.id == case_id:
+                self._open_expert_image(title, QPixmap.fromImage(picture))
+
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        run_task(lambda: decode_large(objects.get(blob)), ready, failed)
+
+    def _open_expert_image(self, title: str, pixmap: QPixmap) -> None:
         from PySide6.QtWidgets import QDialog
 
-        try:
-            pixmap = QPixmap.fromImage(decode_picture(self.store.objects.get(str(item.data(Qt.ItemDataRole.UserRole)))))
-        except TeleavisError as exc:
-            self.detail.setText(exc.message)
-            return
         dialog = QDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # else kept, its picture too, once closed
-        dialog.setWindowTitle(item.text())
+        dialog.setWindowTitle(title)
         area = QScrollArea(dialog)
         picture = QLabel()
         picture.setPixmap(pixmap)

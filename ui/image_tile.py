@@ -79,6 +79,23 @@ def decode_thumbnail(data: bytes | None) -> QImage | None:
     return QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_BGR888).copy()
 
 
+#: The longer side of the expert's picture opened large: its details, without 48 MB for a 12 MP photo.
+LARGE_SIDE = 4096
+
+
+def decode_large(data: bytes) -> QImage:
+    """The expert's picture opened large, upright, decoded by OpenCV (on a worker: the window's thread, and
+    Python's lock, are not held while it decodes, see :func:`decode_thumbnail`); Qt's reader for a picture
+    OpenCV does not read (a GIF). Null when neither reads it."""
+    from capture import decode  # OpenCV: not loaded before the window shows
+
+    pixels = decode.upright(data, LARGE_SIDE)
+    if pixels is None:
+        return decode_picture(data, LARGE_SIDE)
+    height, width = pixels.shape[:2]
+    return QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_BGR888).copy()
+
+
 def decode_picture(data: bytes, fit: int | None = None) -> QImage:
     """A picture as it is meant to be seen: turned upright by its EXIF orientation (a phone's portrait
     photo is stored sideways), and, with ``fit``, decoded directly to fit a ``fit``-pixel square (a JPEG
