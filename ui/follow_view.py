@@ -1404,7 +1404,8 @@ class FollowView(QWidget):
         """What sending says of the first image joined that does not say where it was taken (none: "")."""
         specialty = self.case.specialty if self.case is not None else ""
         unplaced = [f for n, i in enumerate(self._reply_images, 1) for f in image_place(specialty, i.record, n)]
-        return M.tr("reply.unplaced", what=unplaced[0].message) if unplaced else ""
+        # (tr_in, not tr: the translation tool would take the key for a window string)
+        return M.CATALOGUE.tr_in("reply.unplaced", language(), what=unplaced[0].message) if unplaced else ""
 
     def _send_reply(self) -> None:
         from sync.follow import queue_reply
