@@ -1089,18 +1089,28 @@ class FollowView(QWidget):
             else self.tr("Aucun programme de cet ordinateur n'a pu ouvrir le PDF. Le compte rendu reste lisible ici."),
         )
 
+    def _no_printer(self) -> None:
+        """No printer here: said calmly, with saving the case's PDF report (the expert's letter in it) where
+        she chooses, to print it from another computer. It sent her to a button elsewhere on the page."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Teleavis", "", parent=self)
+        box.setText(
+            self.tr(
+                "Aucune imprimante n'est installée sur cet ordinateur : le document ne peut pas être imprimé "
+                "d'ici. Vous pouvez l'enregistrer en PDF, avec le dossier, pour l'imprimer depuis un autre poste."
+            )
+        )
+        save = box.addButton(self.tr("Enregistrer le PDF…"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Fermer"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.exec()
+        if box.clickedButton() is save and self.case is not None and not under_lock(self):
+            self.export_pdf.emit(self.case.id)
+
     def _print(self) -> None:
         from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
 
         if not QPrinterInfo.availablePrinters():  # Qt would offer only « Imprimer dans un fichier »
-            QMessageBox.information(
-                self,
-                "Teleavis",
-                self.tr(
-                    "Aucune imprimante n'est installée sur cet ordinateur. Pour garder le compte rendu dans un "
-                    "fichier, utilisez « Rapport PDF du dossier… »."
-                ),
-            )
+            self._no_printer()
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)

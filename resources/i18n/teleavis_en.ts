@@ -1373,8 +1373,18 @@ Queue it for sending?</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1067"/>
-        <source>Aucune imprimante n&apos;est installée sur cet ordinateur. Pour garder le compte rendu dans un fichier, utilisez « Rapport PDF du dossier… ».</source>
-        <translation>No printer is installed on this computer. To keep the report in a file, use “Case PDF report…”.</translation>
+        <source>Aucune imprimante n&apos;est installée sur cet ordinateur : le document ne peut pas être imprimé d&apos;ici. Vous pouvez l&apos;enregistrer en PDF, avec le dossier, pour l&apos;imprimer depuis un autre poste.</source>
+        <translation>No printer is installed on this computer: the document cannot be printed from here. You can save it as a PDF, with the case, to print it from another computer.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1100"/>
+        <source>Enregistrer le PDF…</source>
+        <translation>Save the PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1101"/>
+        <source>Fermer</source>
+        <translation>Close</translation>
     </message>
     <message>
         <location filename="../../ui/follow_view.py" line="1126"/>

@@ -383,17 +383,35 @@ def test_images_joined_to_a_reply_are_checked_as_an_import_and_can_be_taken_back
 def test_printing_never_writes_the_letter_to_a_file(qtbot: Any, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """Found by a nurse's pass: with no printer installed, « Imprimer… » offered only Qt's « Imprimer dans
     un fichier », print.pdf in the home folder: the expert's letter and the patient's identity, in clear."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinterInfo
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from tests.support.ui import answered_case
 
-    view = shown(qtbot, store, answered_case(store))
-    said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text, *_rest: said.append(text))
+    case_id = answered_case(store)
+    view = shown(qtbot, store, case_id)
     monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: []))
-    view._print()
-    assert len(said) == 1 and "Aucune imprimante" in said[0] and "Rapport PDF du dossier" in said[0]
+    # No printer: said calmly, with the way to a file at hand (the case's PDF report, the expert's letter
+    # in it, where she chooses), not a button to find elsewhere on the page. Closed, nothing is written.
+    for choice, asked in (("Fermer", []), ("Enregistrer le PDF…", [case_id])):
+        said: list[str] = []
+        exported: list[str] = []
+        view.export_pdf.connect(exported.append)
+
+        def answer(choice: str = choice, said: list[str] = said) -> None:
+            box = QApplication.activeModalWidget()
+            assert isinstance(box, QMessageBox)
+            said.append(box.text())
+            buttons = [b for b in box.buttons() if b.text() == choice]
+            (buttons[0] if buttons else box.button(QMessageBox.StandardButton.Ok) or box).click()
+
+        QTimer.singleShot(0, answer)
+        view._print()
+        view.export_pdf.disconnect(exported.append)
+        assert len(said) == 1 and said[0].startswith("Aucune imprimante n'est installée sur cet ordinateur")
+        assert "Rapport PDF du dossier" not in said[0]
+        assert exported == asked
 
     to_file: list[bool] = []
     monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: [QPrinterInfo()]))
