@@ -45,10 +45,11 @@ from app.answers import (
     state_words,
     status_words,
 )
+from app.case_record import Message
 from app.errors import AlreadyStored, TeleavisError
 from app.findings import Finding
 from app.i18n import language
-from app.model import FOLLOWED_STATES, Answer, Case, CaseState, ShownNews, shown_id
+from app.model import FOLLOWED_STATES, Answer, Case, CaseImage, CaseState, ShownNews, shown_id
 from app.outbox import STEP_TRANSACTION, Outbox, held_by_platform
 from app.report_text import history_words
 from app.store import PLATFORM, TRAINING, NewImage, Store
@@ -57,7 +58,7 @@ from sync.progress import RateMeter
 from ui.eye_side_question import send_despite_eye_sides
 from ui.fields import SAVE_AT_LEAST_EVERY_MS
 from ui.file_dialogs import IMAGE_PATTERNS, open_images
-from ui.image_tile import decode_large, decode_picture, worst_finding
+from ui.image_tile import decode_large, decode_picture, decode_thumbnail, eye_name, view_name, worst_finding
 from ui.lock import under_lock
 from ui.other_patient_question import send_despite_other_patient
 from ui.reply_places import ReplyPlaces
@@ -86,6 +87,29 @@ def image_progress(case: Case, sent: int) -> tuple[int, int]:
 _PERSON_EVENTS = frozenset(
     (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.TouchBegin)
 )
+
+
+#: The room of the pictures sent with a reply, on its line of the conversation (half a tile's thumbnail tall).
+REPLY_PICTURES = QSize(180, 66)
+
+
+def side_by_side(pictures: list[QImage]) -> QImage:
+    """``pictures`` in a row, each as tall as a reply's line shows them (a QImage: any thread may make it);
+    null when there are none."""
+    if not pictures:
+        return QImage()
+    height = REPLY_PICTURES.height() * 2  # drawn at twice the size: sharp at 200 %
+    scaled = [p.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation) for p in pictures]
+    gap = 8
+    row = QImage(sum(p.width() for p in scaled) + gap * (len(scaled) - 1), height, QImage.Format.Format_ARGB32)
+    row.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(row)
+    x = 0
+    for picture in scaled:
+        painter.drawImage(x, 0, picture)
+        x += picture.width() + gap
+    painter.end()
+    return row
 
 
 class Conversation(QListWidget):
@@ -143,6 +167,8 @@ class FollowView(QWidget):
         #: file name). Already in the case (its place said), they go with the reply, not stored twice.
         self._reply_again: dict[str, list[tuple[str, str]]] = {}
         self._reply_names: dict[str, str] = {}  # the file each image joined to a reply came from, by image id
+        #: The pictures of the images sent with each reply, by message id, as its conversation line shows them.
+        self._reply_pictures: dict[str, QIcon] = {}
         #: Why images for a case's reply were refused while another case was shown: said on coming back.
         self._reply_said: dict[str, list[str]] = {}
         #: Replies begun in other cases and not sent: each case keeps its own (words, images) until the
@@ -297,6 +323,7 @@ class FollowView(QWidget):
         self.conversation.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.conversation.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.conversation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.conversation.setIconSize(QSize(REPLY_PICTURES.width(), REPLY_PICTURES.height()))
         question_layout.addWidget(self.conversation)
         self.reply = QPlainTextEdit(placeholderText=self.tr("Votre réponse à l'expert"))
         # Else a screen reader names it by its box, « Question de l'expert »: the field to answer in.
@@ -505,6 +532,7 @@ class FollowView(QWidget):
             self.history.addItem(f"{local_time(event['at'])}  {history_words(event, language())}")
         self._show_answer(answer, state)
         self.conversation.clear()
+        joined = self._joined_images(case.id, conversation)
         for message in conversation:
             who = self.tr("Expert") if message.direction == "from-expert" else self.tr("Vous")
             when = local_time(message.sent_at or message.created_at)
@@ -520,11 +548,20 @@ class FollowView(QWidget):
                     if message.state == "queued"
                     else self.tr("{when}, non envoyée (refusée par la plateforme, voir ci-dessus)")
                 ).format(when=when or "—")
-            self.conversation.addItem(
+            line = (
                 self.tr("{who}, {when} : {said}").format(who=who, when=when, said=said)
                 if when
                 else self.tr("{who} : {said}").format(who=who, said=said)
             )
+            images = [joined[image_id] for image_id in message.image_ids if image_id in joined]
+            if images:  # what went with it: she saw her words only, not what she had sent
+                shows = [self._image_words(image) for image in images]
+                line += "\n" + self.tr("%n image(s) jointe(s) : ", "", len(images)) + " ; ".join(shows)
+            item = QListWidgetItem(line)
+            if message.id in self._reply_pictures:
+                item.setIcon(self._reply_pictures[message.id])
+            self.conversation.addItem(item)
+        self._load_reply_pictures(case.id, conversation, joined)
         self.conversation.updateGeometry()  # as tall as its messages now
         waiting = state == CaseState.ON_HOLD
         if not waiting or not any(m.direction == "to-expert" and m.state == "queued" for m in conversation):
@@ -1402,6 +1439,59 @@ class FollowView(QWidget):
         if doubted[0] < len(fields):
             fields[doubted[0]].setFocus()
         return False
+
+    def _joined_images(self, case_id: str, conversation: list[Message]) -> dict[str, CaseImage]:
+        """The case's images sent with a reply, by id (none read when no reply has any)."""
+        if not any(message.image_ids for message in conversation):
+            return {}
+        try:
+            return {image.id: image for image in self.store.images(case_id)}
+        except TeleavisError:
+            return {}
+
+    def _image_words(self, image: CaseImage) -> str:
+        """What an image sent with a reply shows, as its tile says it."""
+        parts = [p for p in (view_name(image.view), eye_name(image.eye), image.body_site) if p]
+        return " · ".join(parts) if parts else self.tr("non légendée")
+
+    def _load_reply_pictures(self, case_id: str, conversation: list[Message], joined: dict[str, CaseImage]) -> None:
+        """The thumbnails of each reply's images, side by side, read and decoded on a worker, then shown on
+        its line of the conversation (once: kept for the case's next refreshes)."""
+        wanted = [
+            (row, message.id, [joined[i].thumb_blob for i in message.image_ids if i in joined])
+            for row, message in enumerate(conversation)
+            if message.id not in self._reply_pictures and any(i in joined for i in message.image_ids)
+        ]
+        if not wanted:
+            return
+        objects = self.store.objects  # files and the data key only: safe from a worker thread
+        for _row, message_id, _blobs in wanted:
+            self._reply_pictures[message_id] = QIcon()  # asked: not asked again at the next refresh
+
+        def read(blob: str | None) -> bytes | None:
+            try:
+                return objects.get(blob) if blob else None
+            except TeleavisError:
+                return None
+
+        def decode() -> list[tuple[int, str, QImage]]:
+            made = []
+            for row, message_id, blobs in wanted:
+                pictures = [p for p in (decode_thumbnail(read(blob)) for blob in blobs) if p is not None]
+                made.append((row, message_id, side_by_side(pictures)))
+            return made
+
+        def shown(made: list[tuple[int, str, QImage]]) -> None:
+            if not isValid(self):
+                return
+            for row, message_id, picture in made:
+                icon = QIcon(QPixmap.fromImage(picture)) if not picture.isNull() else QIcon()
+                self._reply_pictures[message_id] = icon
+                item = self.conversation.item(row) if self.case is not None and self.case.id == case_id else None
+                if item is not None:
+                    item.setIcon(icon)
+
+        run_task(decode, shown, lambda exc: log.warning("a reply's pictures were not shown: %s", exc))
 
     def _reply_placed(self) -> None:
         """An image's eye or body site given: the reply's « indiquez l'œil » said at the last send goes once

@@ -1450,6 +1450,19 @@ Queue it for sending?</translation>
             <numerusform>%n images attached</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/follow_view.py" line="560"/>
+        <source>%n image(s) jointe(s) : </source>
+        <translation>
+            <numerusform>%n image attached: </numerusform>
+            <numerusform>%n images attached: </numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="1451"/>
+        <source>non légendée</source>
+        <translation>not labelled</translation>
+    </message>
     <message>
         <location filename="../../ui/follow_view.py" line="319"/>
         <source>Retire les images jointes ; le texte de la réponse est gardé.</source>

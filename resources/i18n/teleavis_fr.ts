@@ -63,6 +63,14 @@
             <numerusform>%n images jointes</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/follow_view.py" line="560"/>
+        <source>%n image(s) jointe(s) : </source>
+        <translation>
+            <numerusform>%n image jointe : </numerusform>
+            <numerusform>%n images jointes : </numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>LockScreen</name>

@@ -579,6 +579,12 @@ def test_each_image_joined_to_a_reply_says_where_it_was_taken_before_it_goes(
     [sent] = [image for image in store.get_case(case_id).images if image.id in reply.image_ids]
     assert (sent.eye or "", sent.body_site) == (("left", "") if specialty == "ophthalmology" else ("", "dos"))
     assert sent.view == asked
+    # The reply in the conversation shows the image that went with it, and what it shows: the nurse saw
+    # her words only, and could not tell what she had sent.
+    mine = view.conversation.item(view.conversation.count() - 1)
+    assert mine.text().startswith("Vous") and "Voici la photo demandée." in mine.text()
+    assert ("Œil gauche (OG)" if specialty == "ophthalmology" else "dos") in mine.text()
+    qtbot.waitUntil(lambda: not view.conversation.item(view.conversation.count() - 1).icon().isNull())
 
 
 def test_an_answer_arriving_while_the_case_is_open_is_shown_from_its_conclusion(qtbot: Any, store: Store) -> None:
