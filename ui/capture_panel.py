@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -105,6 +106,8 @@ class CapturePanel(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Its two lines kept, said or not: a line appearing took its room from the camera's view, which moved.
+        self.status.setMinimumHeight(3 * self.status.fontMetrics().lineSpacing())
 
         # A grid, not a row: the four controls side by side need more width than a 1366 px screen
         # leaves this panel, and their words were cut.
@@ -134,6 +137,9 @@ class CapturePanel(QWidget):
         self.right_column.setFrameShape(QScrollArea.Shape.NoFrame)
         self.right_column.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.right_column.setWidget(column)
+        # Its height is the camera's side's: asking for its labels' whole height made the panel taller than
+        # a 1366 × 768 screen in training mode leaves it, and the panel scrolled, the new photo's tile cut.
+        self.right_column.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         see_through(self.right_column)
         self.right_column.setMinimumWidth(
             column.minimumSizeHint().width() + self.right_column.verticalScrollBar().sizeHint().width()

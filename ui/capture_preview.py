@@ -21,7 +21,9 @@ class CapturePreview(QWidget):
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(QSize(320, 240))
+        # Low enough that on a 1366 × 768 screen in training mode (its two lines above the case) the tiles
+        # under it keep their height: at 240 px the panel scrolled, and the new photo's tile was cut.
+        self.setMinimumSize(QSize(320, 144))
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.frame: QImage | None = None
         self.frames_shown = 0

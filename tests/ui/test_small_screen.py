@@ -144,6 +144,43 @@ def test_every_tile_is_whole_in_the_strip(
             assert label.height() >= label.heightForWidth(label.width()), label.text()
 
 
+def test_a_new_photos_tile_is_whole_on_screen_in_training_mode(
+    qtbot: Any, qapp: Any, store: Store, sync_runner: None
+) -> None:
+    """Found from outside at 1366 × 768: in training mode (its banner above the case, the case's own line)
+    with the window's style, a new case's first photo had its tile cut by the lower edge of the panel's
+    view, its caption under it: the camera's view kept its least height and the panel scrolled."""
+    from tests.support.ui import activate
+    from tests.ui.test_case_page import new_case
+    from ui import resources
+
+    store.settings.set("training", "on")
+    qapp.setStyleSheet(resources.style_sheet())
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(*SCREEN)
+    activate(qtbot, window)
+    try:
+        page = new_case(qtbot, window)
+        panel = page.capture.ensure()
+        qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=30_000)
+        panel.capture_still()
+        qtbot.waitUntil(lambda: len(panel.tiles()) == 1, timeout=30_000)
+        qtbot.wait(300)  # laid out again as its thumbnail and words come
+        assert window.banner.isVisible() and page.training_mark.isVisible()
+        (tile,) = panel.tiles()
+        shown_area = page.capture.scroll_area.viewport()
+        assert whole_height_in_view(tile, shown_area), (
+            f"tile at y={tile.mapTo(shown_area, QPoint(0, 0)).y()}, {tile.height()} px tall, "
+            f"in {shown_area.height()} px"
+        )
+        assert whole_height_in_view(tile, panel.strip.viewport())
+        page.capture.stop_camera()
+    finally:
+        window.shutdown()
+        qapp.setStyleSheet("")
+
+
 def test_words_are_cut_as_qt_cuts_them(qtbot: Any) -> None:
     """The labels cut their words without naming Qt.TextElideMode (it builds Qt's whole namespace, ~14.5 ms
     of the start): where Qt's own cut, at every width, and fractional scaling as Qt 6 leaves it."""
