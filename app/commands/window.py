@@ -51,6 +51,9 @@ def open_window(argv: list[str]) -> int:
     import app.store  # noqa: F401 - imported for its side effect on start-up time only
     import ui.resources
     import ui.single_instance  # noqa: F401 - likewise (one window per data folder), and ui.resources
+    from ui import quicken_pyside_imports
+
+    quicken_pyside_imports()  # before the first Qt module: each later import is looked at, more quickly
     from ui.application import run
 
     return int(run(argv))

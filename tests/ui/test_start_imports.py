@@ -27,9 +27,21 @@ from tests.support.keyring import file_keyring_env
 # prints the names of the modules loaded by then, and of the Qt classes whose Python types PySide6 has
 # built (it builds one when Python first names it or gets an object of it).
 CHILD = """
-import builtins, json, runpy, sys
+import builtins, inspect, json, runpy, sys
 
 _print = builtins.print
+_getsource = inspect.getsource
+# The modules whose source was read through inspect once Qt's first module loads (PySide6's import hook
+# does by default; while PySide6 itself loads, it reads a couple, as in any PySide6 program).
+read_whole = []
+
+def _counted_getsource(value):
+    python_file = str(getattr(value, "__file__", "")).endswith(".py")
+    if inspect.ismodule(value) and python_file and "PySide6.QtCore" in sys.modules:
+        read_whole.append(value.__name__)
+    return _getsource(value)
+
+inspect.getsource = _counted_getsource
 
 def _print_modules(*args, **kwargs):
     if args and args[0] == "TELEAVIS_READY":
@@ -40,6 +52,7 @@ def _print_modules(*args, **kwargs):
             if name.startswith("Q")
         ]
         _print("MODULES " + json.dumps(list(sys.modules) + built), flush=True)  # in the order loaded
+        _print("READ_WHOLE " + json.dumps(read_whole), flush=True)
     _print(*args, **kwargs)
 
 builtins.print = _print_modules
@@ -143,6 +156,9 @@ def test_the_first_window_shows_before_the_case_page_camera_network_or_dialogs_a
     order = json.loads(lines[0].removeprefix("MODULES "))
     after_qt = order[order.index("PySide6") :]
     assert [name for name in after_qt if name.split(".")[0] in ("app", "capture", "sync")] == []
+    # Nor does it read them whole through inspect (~0.1 ms a module, ~10 ms in all): ui.quicken_pyside_imports.
+    read_whole = [line for line in proc.stdout.splitlines() if line.startswith("READ_WHOLE ")]
+    assert read_whole and json.loads(read_whole[0].removeprefix("READ_WHOLE ")) == []
     # Closing a window that opened no camera waits for none: the camera's libraries stay unloaded (they
     # cost some 100 ms of the exit).
     at_exit = [line for line in proc.stdout.splitlines() if line.startswith("EXIT_MODULES ")]
@@ -150,3 +166,17 @@ def test_the_first_window_shows_before_the_case_page_camera_network_or_dialogs_a
     assert (
         sorted({"numpy", "cv2", "ui.camera_bridge"} & set(json.loads(at_exit[0].removeprefix("EXIT_MODULES ")))) == []
     )
+
+
+def test_pysides_import_hook_says_the_same_of_every_module_read_as_bytes() -> None:
+    import PySide6.QtCore  # noqa: F401 - PySide6's hook, as the window loads it
+
+    import ui
+    import ui.application  # a module of ours naming PySide6
+
+    ui.quicken_pyside_imports()
+    check = sys.modules["shibokensupport.feature"]._mod_uses_pyside
+    assert check.reads_bytes
+    answers = {name: check(module) for name, module in list(sys.modules.items())}
+    assert answers == {name: bool(check.upstream(module)) for name, module in list(sys.modules.items())}
+    assert answers["ui.application"] and answers["PySide6.QtCore"] is False and not answers["app.store"]
