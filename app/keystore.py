@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import getpass
 import json
 import logging
 import os
@@ -83,6 +82,8 @@ def ask_terminal(prompt_key: str, confirm: bool) -> str | None:
     """A secret typed on the terminal (hidden), asked twice with ``confirm``; ``None`` without one."""
     if not sys.stdin.isatty():
         return None
+    import getpass  # a terminal's prompt only (with termios, ~0.6 ms the window's start need not pay)
+
     first = getpass.getpass(M.tr(prompt_key))
     if confirm and getpass.getpass(M.tr("key.ask_again")) != first:
         raise DataLocked(M.tr("key.mismatch"))

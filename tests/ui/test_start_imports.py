@@ -88,6 +88,8 @@ NOT_BEFORE_THE_WINDOW = (
     # rows (CaseSummary) only.
     "app.case_record",
     "app.quality_words",
+    "getpass",  # the terminal's passphrase prompt and the audit's user name (~0.6 ms with termios)
+    "termios",
     "locale",  # its tables of locale names (~1 ms): only the Windows desktop's language is looked up in them
     "ui.unlock_dialog",
     "ui.choice_box",  # the case editor's drop-downs
