@@ -30,14 +30,18 @@ pytestmark = pytest.mark.bench
 MARKER = "TELEAVIS_READY"
 RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # A guard against a slower start, not issue 18.2's bound (1.3, not reached). Measured as the main thread's CPU
-# time to the marker, best of 25-30 interleaved starts: 2026-12-05, second pass (host load 3-6, others' tests
+# time to the marker, best of 25-30 interleaved starts. 2026-12-05, third pass (load 3-4): the bare window
+# 102 ms, Teleavis 155 ms before it, 151 ms after (1.52 -> 1.48; medians 158.5 -> 157.5), the same hour this
+# test's ratio 1.51-1.52 before, 1.47-1.53 after (wall time, noisier): PySide6's import hook looks for its name
+# in each module's bytes (ui.quicken_pyside_imports, ~10 -> ~3 ms in isolation), getpass and termios no longer
+# imported (~0.6 ms). 2026-12-05, second pass (host load 3-6, others' tests
 # running), the bare window 101-103 ms and Teleavis 170-174 ms before it (1.66-1.72), 153-154 ms after (1.50-1.51;
 # medians 178-180 -> 160-163 ms): Qt's namespace no longer built before the window shows (~15 ms), the case's
 # record no longer defined (~4 ms), the language loaded once. This test's ratio the same hour 1.71-1.72 before,
 # 1.52-1.53 after (two runs each). Until that pass this test measured the window starting locked (``init`` took
 # the suite's passphrase from this process's environment): 1.73 before, 1.66-1.70 after, the lock screen naming
 # ``Qt``. First pass that day (load 2-3): 177 -> 171 ms (1.75 -> 1.68). Earlier: 1.63-1.65 alone on 2026-12-03,
-# 1.79 -> 1.71 on 2026-12-04 (load 3-6). What Teleavis adds, ~52 ms, measured part by part:
+# 1.79 -> 1.71 on 2026-12-04 (load 3-6). What Teleavis adds, ~52 ms (~49 since the third pass), measured part by part:
 # - no longer: the Qt namespace's enumerations, ~14.5 ms, built whole the first time Python names ``Qt`` or is
 #   handed one of its values (a Python headerData gets a Qt.Orientation; QColor(QColor) and QAction.setShortcut
 #   check overloads taking them). The worklist's header shows its titles from a model of its own, labels cut
@@ -49,10 +53,10 @@ RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # - the core's 10 dataclasses left at start, ~4.5 ms (app.audit's three 1.3, Setting, OutboxRow, Attempt,
 #   KeyStore, NewImage, CaseSummary, Patient); the case's record (app/case_record.py, ten, ~4 ms) is defined
 #   once a case is read.
-# - PySide6 reading the source of each module an import statement names once PySide6 is loaded (its __feature__
-#   hook: shibokensupport/feature.py, _mod_uses_pyside, inspect.getsource once a name): ~6.8 ms for 42 modules,
-#   the bare window 0.8 for 4. No switch turns it off; the names are the standard library's (typing 0.5,
-#   logging 0.4, threading 0.3...), ours, and those the window's start passes through.
+# - PySide6 looking for its name in each module an import statement names once PySide6 is loaded (its
+#   __feature__ hook: shibokensupport/feature.py, _mod_uses_pyside): ~90 names (the standard library's, ours,
+#   those imported inside functions on the start's way). Through inspect.getsource ~10 ms; reading the file's
+#   bytes instead (ui.quicken_pyside_imports, same answers, tests/ui/test_start_imports.py) ~3 ms.
 # - sqlite3, datetime and ctypes, ~6 ms. ctypes (~2 ms) is the process's hardening (app/hardening.py: not
 #   dumpable), which must come before the first read of the data: the worklist's rows (their initials) are read
 #   before the window shows. The language as stored, read before the store opens so that what opening it says
@@ -62,8 +66,13 @@ RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # - building the window ~20 ms (the worklist ~10, the menus' actions 1.6, the status bar 1.1; the first text
 #   measured pays Qt's font database, 5.7 ms, which the bare window pays too, at its show), showing it ~3 ms.
 # A home of a few hundred cases (this bench's has none) adds the worklist's first page: ~5 ms to show it.
-# 1.3 would be some 132 ms, ~22 ms below today's: of the costs above, only the window's own building (~20 ms)
-# is ours to shorten much further.
+# 1.3 would be some 133 ms, ~18 ms below today's. Measured in the third pass, what is left: our modules' own code
+# ~29 ms of import (ui.main_window 5.1 and ui.application 3.0 with the Qt types they name, ui.worklist 2.5,
+# app.model 2.3 with its four StrEnums, ui.elided_label 2.1, app.audit 1.9 with three dataclasses), of which
+# the Qt types the bare window does not build ~12.6 ms (QPainter 1.7 for the labels' paintEvent, QEvent 1.5,
+# QIcon 1.3 for the window's icon, QFont 0.9, QAbstractItemView 0.9, QKeySequence 0.7: each used before the
+# window shows); the core before Qt ~16 ms net of what PySide6 imports anyway. Building the window ~18 ms. Not
+# tried: a per-widget palette for the style sheet (must look the same), the core's records as plain classes.
 # Earlier code measured 1.65-1.81 alone and 1.78-2.05 in whole-suite runs (the best of 21 starts; a host busy
 # elsewhere slows the larger start more), so 2.0 failed unchanged code one run in four. 2.2 still fails what the
 # guard is for: numpy and OpenCV loaded before the window (+~90 ms, 2.6), the key fetched before it shows
