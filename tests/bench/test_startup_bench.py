@@ -31,7 +31,7 @@ MARKER = "TELEAVIS_READY"
 RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # A guard against a slower start, not issue 18.2's bound (1.3, not reached). Measured as the main thread's CPU
 # time to the marker, best of 25-30 interleaved starts. 2026-12-05, third pass (load 3-4): the bare window
-# 102 ms, Teleavis 155 ms before it, 151 ms after (1.52 -> 1.48; medians 158.5 -> 157.5), the same hour this
+# 102 ms, Teleavis 155-156 ms before it, 151-153 ms after (1.52 -> 1.48-1.50; medians 158.5-159 -> 156-157.5), this
 # test's ratio 1.51-1.52 before, 1.47-1.53 after (wall time, noisier): PySide6's import hook looks for its name
 # in each module's bytes (ui.quicken_pyside_imports, ~10 -> ~3 ms in isolation), getpass and termios no longer
 # imported (~0.6 ms). 2026-12-05, second pass (host load 3-6, others' tests
