@@ -980,12 +980,13 @@ class MainWindow(QMainWindow):
             if outcome == "ok":
                 self._reachable(True)
                 self.connection_label.setText(self.tr("Plateforme joignable"))
-            elif outcome in ("tls", "sign_in", "settings"):
+            elif outcome in ("tls", "sign_in", "settings", "cut"):
                 # Not « hors ligne »: the network is fine (found from outside: a nurse checked the cable
                 # when the platform's certificate was refused, or a token was to renew). Said in the words
-                # the sync and ``status`` use. A sign-in asked is an answer (the engine's rule): the cases
-                # are not « hors ligne » then; a refused certificate leaves that as it was, as the engine does.
-                if outcome == "sign_in":
+                # the sync and ``status`` use. A sign-in asked, or an answer cut on its way (a proxy, a
+                # flapping link), is an answer (the engine's rule): the cases are not « hors ligne » then; a
+                # refused certificate leaves that as it was, as the engine does.
+                if outcome in ("sign_in", "cut"):
                     self._reachable(True)
                 self.connection_label.setText(words)
             else:

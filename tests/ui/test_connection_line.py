@@ -1,8 +1,9 @@
 """The window's connection line (its check every minute) says which fault it is: « hors ligne » only
-when the network fails, never for a refused certificate or a sign-in to renew (the network is fine).
+when the network fails, never for a refused certificate, a sign-in to renew or an answer cut on its way
+(the network is fine).
 
-Real faults on this machine: an HTTPS platform whose self-signed certificate no CA vouches for, and
-a platform that answers 401 to the token."""
+Real faults on this machine: an HTTPS platform whose self-signed certificate no CA vouches for, a
+platform that answers 401 to the token, and the training platform behind a proxy that cuts its answers."""
 
 from __future__ import annotations
 
@@ -76,6 +77,10 @@ WORDS = {
         "en": "The platform refuses the credentials: sign in again",
     },
     "offline": {"fr": "Hors ligne", "en": "Offline"},
+    "cut": {
+        "fr": "La réponse de la plateforme a été coupée en route",
+        "en": "The platform's answer was cut on its way",
+    },
 }
 
 
@@ -142,3 +147,28 @@ def test_no_network_is_still_said_offline(qtbot: Any, store: Store, sync_runner:
         assert window._offline
     finally:
         window.shutdown()
+
+
+def test_an_answer_cut_on_its_way_is_said_so_and_the_cases_are_not_offline(
+    qtbot: Any, store: Store, sync_runner: None, language: str, tmp_path: Path
+) -> None:
+    """Found in review: the platform's answer cut half-way by a proxy or a flapping link was said
+    « Hors ligne : La réponse de la plateforme a été coupée en route… », and the cases « hors ligne »:
+    it answered (``doctor`` and ``status`` say so since the same pass)."""
+    from sync.sandbox import SandboxServer
+    from tests.sync.faultproxy import FaultProxy
+
+    with (
+        SandboxServer(tmp_path / "sandbox", "127.0.0.1", 0, run_expert=False) as sandbox,
+        FaultProxy(sandbox.base_url, fault_rate=1.0, faults=("truncate",)) as proxy,
+    ):
+        window = _window(qtbot, store, proxy.base_url)
+        try:
+            window._reachable(False)  # as a moment without network left it
+            words = _check(qtbot, window, tmp_path / f"cut-{language}.png")
+            assert words.startswith(WORDS["cut"][language]), words
+            assert WORDS["offline"][language] not in words
+            assert not window._offline and not window.worklist.model.offline
+            _fits(window, words)
+        finally:
+            window.shutdown()
