@@ -14,7 +14,6 @@ number gave the length of the patient's names to whoever holds the file without 
 from __future__ import annotations
 
 import re
-import secrets
 
 from app.folding import fold
 from app.model import Patient
@@ -66,6 +65,8 @@ TOKENS_PER_CASE = 64
 def padded(tokens: set[str]) -> list[str]:
     """``tokens`` (keyed, 24 hex digits) with random ones of the same look added up to
     :data:`TOKENS_PER_CASE` (or its next multiple): no typed word's token is one of them."""
+    import secrets  # (hashlib with it: not before the window shows, tests/ui/test_start_imports.py)
+
     target = max(TOKENS_PER_CASE, -(-len(tokens) // TOKENS_PER_CASE) * TOKENS_PER_CASE)
     filled = set(tokens)
     while len(filled) < target:
