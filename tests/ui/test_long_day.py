@@ -76,6 +76,7 @@ def test_the_experts_photo_looked_at_all_day_is_not_kept_once_closed(qtbot: Any,
     view = shown(qtbot, store, answered_case(store, answer=answer))
     for _ in range(5):
         view.expert_images.itemActivated.emit(view.expert_images.item(0))
+        qtbot.waitUntil(lambda: any(d.isVisible() for d in view.findChildren(QDialog)))  # decoded on a worker
         (dialog,) = [d for d in view.findChildren(QDialog) if d.isVisible()]
         dialog.reject()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
