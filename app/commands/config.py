@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import ssl
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ from app.casefile import read_json_file
 from app.commands.common import STDIN, emit_json, open_store, read_secret, say
 from app.db import transaction
 from app.errors import UsageError
+from app.setting_checks import FOLDERS, RANGES, CaProblem, ca_bundle_problem, in_range, whole_path
 from app.settings import SECRET_KEYS, SETTINGS, parse
 from app.site import parse_site, save_site, shared_system_warning
 from app.urls import (
@@ -148,54 +147,31 @@ def _secret_value(key: str, text: str) -> bool:
     return key in SECRET_KEYS or (key == "proxy" and proxy_has_userinfo(text))
 
 
-#: The numbers a setting can work with: (lowest, highest or None, whether 0 turns it off, as the window's
-#: settings do). Found in review: a negative read timeout was taken, and the connection test then said
-#: « réponse illisible (portail d'accès, proxy ou coupure) »; a negative lock or backup period, or a
-#: retention, were taken as well, each working as « off » without saying so.
-_RANGES: dict[str, tuple[float, float | None, bool]] = {
-    "platform.timeout_s": (1, 600, False),
-    "lock.minutes": (0, 240, True),
-    "backup.every_hours": (0, 24 * 7, True),
-    "retention.archive_days": (0, None, True),
-    "retention.purge_years": (0, None, True),
-    "sandbox.answer_after_s": (0, 7 * 24 * 3600, False),
-    "sandbox.question_rate": (0, 1, False),
-}
-
-
-#: Settings naming a folder of this computer.
-_FOLDERS = ("backup.folder", "watch.folder")
-
-
 def _check_range(key: str, value: Any) -> None:
-    """``UsageError`` when ``value`` is a number ``key`` cannot work with (``_RANGES``)."""
-    if key not in _RANGES:
+    """``UsageError`` when ``value`` is a number ``key`` cannot work with (``app.setting_checks.RANGES``)."""
+    if in_range(key, value):
         return
-    low, high, off = _RANGES[key]
-    if math.isfinite(value) and value >= low and (high is None or value <= high):
-        return
+    low, high, off = RANGES[key]
     words = M.tr("config.zero_off") if off else ""
     if high is None:
         raise UsageError(M.tr("config.from", key=key, value=value, low=low, off=words))
     raise UsageError(M.tr("config.between", key=key, value=value, low=low, high=high, off=words))
 
 
+_CA_WORDS = {
+    CaProblem.MISSING: "config.ca_missing",
+    CaProblem.NOT_FILE: "config.ca_not_file",
+    CaProblem.UNREADABLE: "config.ca_unreadable",
+    CaProblem.NOT_PEM: "config.ca_not_pem",
+}
+
+
 def _checked_ca_bundle(text: str) -> str:
-    """The CA bundle's path made absolute (the window starts in another folder), once it is a readable file of
-    PEM certificates, else ``UsageError`` saying why. Found in review: a missing file was accepted, and said
-    only by the next sync or ``doctor``, far from the one who typed it."""
-    path = Path(text).expanduser().absolute()
-    shown = str(path)
-    if not path.exists():
-        raise UsageError(M.tr("config.ca_missing", path=shown))
-    if not path.is_file():
-        raise UsageError(M.tr("config.ca_not_file", path=shown))
-    try:
-        ssl.create_default_context(cafile=shown)  # what the client will load: every certificate, whole
-    except PermissionError as exc:
-        raise UsageError(M.tr("config.ca_unreadable", path=shown)) from exc
-    except (ssl.SSLError, OSError, ValueError) as exc:
-        raise UsageError(M.tr("config.ca_not_pem", path=shown)) from exc
+    """The CA bundle's path made absolute, once it is a readable file of PEM certificates, else
+    ``UsageError`` saying why (``app.setting_checks.ca_bundle_problem``)."""
+    shown, problem = ca_bundle_problem(text)
+    if problem is not None:
+        raise UsageError(M.tr(_CA_WORDS[problem], path=shown))
     return shown
 
 
@@ -267,10 +243,8 @@ def run_set(args: argparse.Namespace) -> int:
     if args.key == "platform.ca_bundle" and value:
         value = _checked_ca_bundle(str(value))
     absent = ""
-    if args.key in _FOLDERS and value:
-        # Kept whole (found in review: a path relative to where the command ran was looked for by the window
-        # where it starts, and no backup was made, nothing said). One not there now may be a drive to plug.
-        value = str(Path(str(value)).expanduser().absolute())
+    if args.key in FOLDERS and value:
+        value = whole_path(str(value))  # one not there now may be a drive to plug in: said, not refused
         absent = "" if Path(value).is_dir() else value
     with open_store() as store:
         was_training = training_mode(store)
