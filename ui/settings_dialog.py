@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.db import transaction
 from app.errors import TeleavisError
+from app.setting_checks import RANGES, whole_path
 from app.store import Store
 from ui.file_dialogs import existing_folder
 from ui.psc_sign_in import PscSignIn, uses_psc
@@ -39,6 +40,13 @@ def _folder_row(edit: QLineEdit, parent: QWidget) -> QWidget:
     pick.clicked.connect(lambda: edit.setText(existing_folder(parent, "", edit.text()) or edit.text()))
     row.addWidget(pick)
     return holder
+
+
+def _spin_box(key: str) -> QSpinBox:
+    """A box for ``key``'s number, bounded as ``config set`` bounds it (app.setting_checks.RANGES)."""
+    low, high, _ = RANGES[key]
+    assert high is not None  # a box needs its highest number
+    return QSpinBox(minimum=int(low), maximum=int(high))
 
 
 class SettingsDialog(QDialog):
@@ -92,7 +100,7 @@ class SettingsDialog(QDialog):
         security = QWidget()
         form = QFormLayout(security)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.lock_minutes = QSpinBox(minimum=0, maximum=240)
+        self.lock_minutes = _spin_box("lock.minutes")
         self.lock_minutes.setSuffix(self.tr(" min"))
         self.lock_minutes.setSpecialValueText(self.tr("jamais"))
         self.lock_minutes.setValue(int(settings.get("lock.minutes") or 0))
@@ -108,7 +116,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Code de déverrouillage :"), self.pin)
         self.backup = QLineEdit(str(settings.get("backup.folder") or ""))
         form.addRow(self.tr("Dossier de sauvegarde :"), _folder_row(self.backup, self))
-        self.backup_hours = QSpinBox(minimum=0, maximum=24 * 7)
+        self.backup_hours = _spin_box("backup.every_hours")
         self.backup_hours.setSuffix(self.tr(" h"))
         self.backup_hours.setValue(int(settings.get("backup.every_hours") or 0))
         form.addRow(self.tr("Sauvegarder toutes les :"), self.backup_hours)
@@ -137,7 +145,18 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _folder(self, edit: QLineEdit, key: str) -> str:
+        """The folder typed, kept with its whole path as ``config set`` keeps it (the window may start in
+        another folder next time); the one stored, left as it is, stays as it is."""
+        typed = edit.text().strip()
+        return typed if typed == str(self.store.settings.get(key) or "") else whole_path(typed)
+
     def save(self) -> None:
+        # The platform's settings checked before anything is saved: the site saved, then a CA file refused,
+        # would have kept half of what was typed.
+        if self.platform.checked_values() is None:
+            self.tabs.setCurrentIndex(self.platform_tab)
+            return
         if not self.site.save():
             self.tabs.setCurrentIndex(self.site_tab)
             return
@@ -152,9 +171,9 @@ class SettingsDialog(QDialog):
         values = {
             "camera.id": camera or "",
             "camera.resolution": self.resolution.currentData(),
-            "watch.folder": self.watch.text().strip(),
+            "watch.folder": self._folder(self.watch, "watch.folder"),
             "lock.minutes": self.lock_minutes.value(),
-            "backup.folder": self.backup.text().strip(),
+            "backup.folder": self._folder(self.backup, "backup.folder"),
             "backup.every_hours": self.backup_hours.value(),
             "language": self.language.currentData(),
         }

@@ -22,6 +22,7 @@ from app.db import transaction
 from app.errors import CaseFileError, TeleavisError
 from app.identifiers import finess_is_valid, rpps_is_valid
 from app.model import Requester
+from app.setting_checks import CaProblem, ca_bundle_problem, whole_path
 from app.site import (
     load_requester,
     own_patient_system,
@@ -338,7 +339,20 @@ class PlatformForm(QWidget):
         form.addRow(self.tr("Identifiant client :"), self.client_id)
         form.addRow(self.tr("Secret client :"), self.client_secret)
         form.addRow(self.tr("Proxy :"), self.proxy)
-        form.addRow(self.tr("Certificats (CA) :"), self.ca_bundle)
+        # What is wrong with the CA file shows under it (app.setting_checks, as ``config set`` says it).
+        self.ca_problem = _problem()
+        holder = QWidget()
+        ca_column = QVBoxLayout(holder)
+        ca_column.setContentsMargins(0, 0, 0, 0)
+        ca_column.setSpacing(2)
+        ca_column.addWidget(self.ca_bundle)
+        ca_column.addWidget(self.ca_problem)
+        ca_caption = QLabel(self.tr("Certificats (CA) :"))
+        ca_caption.setBuddy(self.ca_bundle)
+        # Not the field's sibling (the field sits in its holder): a screen reader would find no name.
+        self.ca_bundle.setAccessibleName(self.tr("Certificats (CA)"))
+        form.addRow(ca_caption, holder)
+        self.ca_bundle.textChanged.connect(self._recheck_ca)
         column.addLayout(form)
         self.fields = [
             self.url,
@@ -370,6 +384,7 @@ class PlatformForm(QWidget):
         from app.urls import shown_proxy
 
         self._proxy_stored = str(settings.get("proxy") or "")
+        self._ca_stored = str(settings.get("platform.ca_bundle") or "")
         self._proxy_shown = shown_proxy(self._proxy_stored)
         self.proxy.setText(self._proxy_shown)
         training = settings.get("training") == "on" or not settings.get("platform.url")
@@ -394,11 +409,55 @@ class PlatformForm(QWidget):
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {key: widget.text().strip() for widget, key in self._keys()}
+        if values["platform.ca_bundle"] != self._ca_stored.strip():
+            # Kept whole, as ``config set`` keeps it: the window may start in another folder next time.
+            values["platform.ca_bundle"] = whole_path(values["platform.ca_bundle"])
         values["training"] = "on" if self.training.isChecked() else "off"
         if self._proxy_stored and values["proxy"] == self._proxy_shown.strip():
             stored = self._proxy_stored.strip()
             values["proxy"] = stored if "://" in stored else f"http://{stored}"
         return values
+
+    def _ca_words(self) -> str:
+        """What keeps the CA file typed from working, in words (empty: nothing, or the one stored left as it
+        is: refusing it would hold back every other setting, for a file the user did not just give)."""
+        typed = self.ca_bundle.text().strip()
+        if not typed or typed == self._ca_stored.strip():
+            return ""
+        path, problem = ca_bundle_problem(typed)
+        if problem is CaProblem.MISSING:
+            words = self.tr(
+                "Le fichier « {path} » est introuvable. Vérifiez le chemin du fichier que le support de la "
+                "plateforme a fourni."
+            )
+        elif problem is CaProblem.NOT_FILE:
+            words = self.tr("« {path} » n'est pas un fichier : donnez le chemin du fichier de certificats lui-même.")
+        elif problem is CaProblem.UNREADABLE:
+            words = self.tr(
+                "Le fichier « {path} » ne peut pas être lu (droits d'accès) : demandez au support informatique "
+                "de le rendre lisible."
+            )
+        elif problem is CaProblem.NOT_PEM:
+            words = self.tr(
+                "« {path} » n'est pas un fichier de certificats au format PEM (des blocs « -----BEGIN "
+                "CERTIFICATE----- » lisibles) : demandez au support de la plateforme le certificat de son "
+                "autorité au format PEM."
+            )
+        else:
+            return ""
+        return " ".join((words.format(path=path), self.tr("Rien n'a été enregistré.")))
+
+    def _show_ca(self) -> bool:
+        """Say under the CA field what is wrong with it; whether it is right."""
+        words = self._ca_words()
+        self.ca_problem.setText(words)
+        self.ca_problem.setVisible(bool(words))
+        return not words
+
+    def _recheck_ca(self) -> None:
+        # Once said, the sentence goes as soon as the file is right (or changes as it is corrected).
+        if self.ca_problem.isVisible():
+            self._show_ca()
 
     def _proxy_still_masked(self) -> bool:
         """Whether the proxy was edited but still holds the mask of the stored password (« *** »):
@@ -409,11 +468,13 @@ class PlatformForm(QWidget):
         masked = self._proxy_shown.split("://", 1)[-1].rpartition("@")[0]
         return "@" in typed and typed.split("://", 1)[-1].rpartition("@")[0] == masked
 
-    def save(self) -> bool:
+    def checked_values(self) -> dict[str, Any] | None:
+        """The settings to save, or None after saying what keeps them from working (nothing saved, nothing
+        typed lost): the settings dialog asks first, so that nothing of its other tabs is saved either."""
         values = self.values()
         if values["training"] == "off" and not values["platform.url"]:
             self.result.setText(self.tr("Donnez l'adresse de la plateforme, ou choisissez le mode formation."))
-            return False
+            return None
         if values["training"] == "on":
             values["training"] = "auto" if not values["platform.url"] else "on"
         from app.urls import SECURE_URL_SETTINGS, check_proxy, check_secure_url
@@ -422,13 +483,23 @@ class PlatformForm(QWidget):
             self.result.setText(
                 self.tr("Retapez le mot de passe du proxy : « *** » ne fait que masquer celui enregistré.")
             )
-            return False
+            return None
         try:
             for key in SECURE_URL_SETTINGS:
                 check_secure_url(key, values[key])
             check_proxy(values["proxy"])
         except TeleavisError as exc:
             self.result.setText(exc.message)
+            return None
+        if not self._show_ca():
+            self.result.clear()
+            self.ca_bundle.setFocus()
+            return None
+        return values
+
+    def save(self) -> bool:
+        values = self.checked_values()
+        if values is None:
             return False
         try:
             self.changed, self.held = write_and_wait(
@@ -442,6 +513,10 @@ class PlatformForm(QWidget):
     def test(self) -> None:
         """Ask the platform (or the sandbox) for its capability statement, off the main thread."""
         if self._testing:
+            return
+        if self.real.isChecked() and not self._show_ca():  # the test would fail for it, saying less
+            self.result.clear()
+            self.tested.emit(False, "")
             return
         values = self.values()
         training = values["training"] == "on"

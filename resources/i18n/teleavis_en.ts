@@ -2388,6 +2388,36 @@ Check each one (the patient&apos;s real identity, consent), then send those that
 <context>
     <name>PlatformForm</name>
     <message>
+        <location filename="../../ui/setup_forms.py" line="353"/>
+        <source>Certificats (CA)</source>
+        <translation>Certificates (CA)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_forms.py" line="429"/>
+        <source>Le fichier « {path} » est introuvable. Vérifiez le chemin du fichier que le support de la plateforme a fourni.</source>
+        <translation>The file “{path}” cannot be found. Check the path of the file the platform&apos;s support gave.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_forms.py" line="434"/>
+        <source>« {path} » n&apos;est pas un fichier : donnez le chemin du fichier de certificats lui-même.</source>
+        <translation>“{path}” is not a file: give the path of the certificate file itself.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_forms.py" line="436"/>
+        <source>Le fichier « {path} » ne peut pas être lu (droits d&apos;accès) : demandez au support informatique de le rendre lisible.</source>
+        <translation>The file “{path}” cannot be read (access rights): ask IT support to make it readable.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_forms.py" line="441"/>
+        <source>« {path} » n&apos;est pas un fichier de certificats au format PEM (des blocs « -----BEGIN CERTIFICATE----- » lisibles) : demandez au support de la plateforme le certificat de son autorité au format PEM.</source>
+        <translation>“{path}” is not a certificate file in PEM format (readable “-----BEGIN CERTIFICATE-----” blocks): ask the platform&apos;s support for its authority&apos;s certificate in PEM format.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_forms.py" line="448"/>
+        <source>Rien n&apos;a été enregistré.</source>
+        <translation>Nothing was saved.</translation>
+    </message>
+    <message>
         <location filename="../../ui/setup_forms.py" line="361"/>
         <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <extracomment>Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).</extracomment>
