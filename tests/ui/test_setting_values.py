@@ -130,3 +130,26 @@ def test_the_settings_boxes_are_bounded_as_the_command_bounds_them(qtbot: Any, s
     qtbot.addWidget(dialog)
     for box, key in ((dialog.lock_minutes, "lock.minutes"), (dialog.backup_hours, "backup.every_hours")):
         assert (box.minimum(), box.maximum()) == RANGES[key][:2]
+
+
+def test_the_wizard_stays_on_the_platform_page_while_the_ca_file_cannot_work(
+    qtbot: Any, store: Store, tmp_path: Path, pem: Path
+) -> None:
+    from ui.setup_wizard import SetupWizard
+
+    wizard = SetupWizard(store)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    platform_page = wizard.pageIds()[2]
+    while wizard.currentId() != platform_page:
+        wizard.next()
+    form = wizard.platform
+    form.real.setChecked(True)
+    form.url.setText(URL)
+    form.ca_bundle.setText(str(tmp_path / "absent.pem"))
+    assert not wizard.validateCurrentPage()  # what « Suivant » or « Commencer » asks (its last page, here)
+    assert store.settings.get("platform.ca_bundle") == "" and store.settings.get("platform.url") == ""
+    assert "introuvable" in form.ca_problem.text() and form.ca_problem.isVisible() and form.ca_bundle.hasFocus()
+    form.ca_bundle.setText(str(pem))
+    assert wizard.validateCurrentPage()
+    assert store.settings.get("platform.ca_bundle") == str(pem)
