@@ -979,7 +979,9 @@ class FollowView(QWidget):
             if not isValid(self):
                 return
             self.unsetCursor()
-            if self.case is not None and self.case.id == case_id:
+            # Not above the lock come while it decoded (found in review: the patient's photo opened over the
+            # lock screen for whoever passed); asked again once unlocked.
+            if self.case is not None and self.case.id == case_id and not under_lock(self):
                 self._open_expert_image(title, QPixmap.fromImage(picture))
 
         self.setCursor(Qt.CursorShape.BusyCursor)
