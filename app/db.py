@@ -8,6 +8,7 @@ Migrations are numbered functions; ``PRAGMA user_version`` holds the version rea
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -534,10 +535,11 @@ def _migrate_21(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS audit_by_action ON audit(action, at)")
 
 
-def _migrate_22(conn: sqlite3.Connection) -> None:
+def _migrate_22(conn: sqlite3.Connection, key: DataKey) -> None:
     # Found from outside (an attacker's pass, the file without the key): each start of a name being a
     # search token, their number per case gave the length of the patient's names. Every case gets as
-    # many (random ones added, which no typed word matches); none it had is removed.
+    # many (keyed ones added, which no typed word matches, those its next save makes: the same each
+    # time); none it had is removed.
     from app.search_words import padded
 
     tokens: dict[str, set[str]] = {}
@@ -545,10 +547,18 @@ def _migrate_22(conn: sqlite3.Connection) -> None:
         tokens.setdefault(str(case_id), set()).add(str(token))
     for (case_id,) in conn.execute("SELECT id FROM cases").fetchall():
         had = tokens.get(str(case_id), set())
+        made = padded(had, functools.partial(_filler, key, str(case_id)))
         conn.executemany(
             "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)",
-            [(case_id, token) for token in padded(had) if token not in had],
+            [(case_id, token) for token in made if token not in had],
         )
+
+
+def _filler(key: DataKey, case_id: str, n: int) -> str:
+    """The ``n``-th token added to a case's (app/search_words.py's ``padded``), as its next save makes it."""
+    from app.search_words import filler_word
+
+    return key.index_token(filler_word(case_id, n))
 
 
 #: The schema from which the photos' hashes are kept keyed (``images.sha1``, ``source_sha1``: migration 23).
@@ -651,7 +661,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     Keyed(_migrate_19),
     Keyed(_migrate_20),
     _migrate_21,
-    _migrate_22,
+    Keyed(_migrate_22),
     Keyed(_migrate_23),
 ]
 

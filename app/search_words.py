@@ -14,6 +14,7 @@ number gave the length of the patient's names to whoever holds the file without 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from app.folding import fold
 from app.model import Patient
@@ -62,13 +63,20 @@ def typed_words(text: str) -> tuple[list[str], str]:
 TOKENS_PER_CASE = 64
 
 
-def padded(tokens: set[str]) -> list[str]:
-    """``tokens`` (keyed, 24 hex digits) with random ones of the same look added up to
-    :data:`TOKENS_PER_CASE` (or its next multiple): no typed word's token is one of them."""
-    import secrets  # (hashlib with it: not before the window shows, tests/ui/test_start_imports.py)
-
+def padded(tokens: set[str], filler: Callable[[int], str]) -> list[str]:
+    """``tokens`` (keyed, 24 hex digits) with others of the same look added up to :data:`TOKENS_PER_CASE` (or
+    its next multiple): ``filler(0)``, ``filler(1)``… (:func:`filler_word` keyed), which no typed word's
+    token is. The same for a case each time it is saved (found in review: drawn anew at each save, two states
+    of the file, its WAL beside it or yesterday's copy, shared the real tokens only, and told their number)."""
     target = max(TOKENS_PER_CASE, -(-len(tokens) // TOKENS_PER_CASE) * TOKENS_PER_CASE)
     filled = set(tokens)
+    n = 0
     while len(filled) < target:
-        filled.add(secrets.token_hex(12))
+        filled.add(filler(n))
+        n += 1
     return sorted(filled)
+
+
+def filler_word(case_id: str, n: int) -> str:
+    """What the ``n``-th token added to a case's is keyed from: no typed word holds a NUL."""
+    return f"\0{case_id}\0{n}"

@@ -64,7 +64,7 @@ from app.model import (
     utc_now,
 )
 from app.paths import data_dir as default_data_dir
-from app.search_words import id_word, padded, patient_words, typed_words
+from app.search_words import filler_word, id_word, padded, patient_words, typed_words
 from app.settings import Settings, is_training
 from app.swap import finish_swap
 
@@ -517,7 +517,8 @@ class Store:
     def _index(self, conn: sqlite3.Connection, case: Case) -> None:
         """Keyed tokens of the patient's names and ids, so the worklist can search without decrypting."""
         conn.execute("DELETE FROM search_tokens WHERE case_id = ?", (case.id,))
-        tokens = padded({self.key.index_token(word) for word in patient_words(case.patient)})
+        real = {self.key.index_token(word) for word in patient_words(case.patient)}
+        tokens = padded(real, lambda n: self.key.index_token(filler_word(case.id, n)))
         conn.executemany(
             "INSERT OR IGNORE INTO search_tokens(case_id, token) VALUES (?, ?)", [(case.id, t) for t in tokens]
         )

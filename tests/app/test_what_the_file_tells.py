@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.db import MIGRATIONS, schema_version
 from app.model import Case, CaseImage, Patient
+from app.search_words import patient_words
 from app.store import Store
 
 
@@ -136,3 +137,33 @@ def test_the_photos_hashes_stored_before_are_keyed_at_the_upgrade(teleavis_home:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for data in (photo, original):
         assert not [h for h in _hashes(data) if h in _file_bytes(teleavis_home)]
+
+
+def _tokens(store: Store, case_id: str) -> set[str]:
+    return {str(r[0]) for r in store.conn.execute("SELECT token FROM search_tokens WHERE case_id=?", (case_id,))}
+
+
+def test_a_case_saved_again_keeps_its_search_tokens_so_its_copies_do_not_tell_the_real_ones(
+    teleavis_home: Path,
+) -> None:
+    """Found in review: the tokens added were drawn anew at each save (the case's page saves as the nurse
+    types), so two states of the file (its WAL beside it, a copy of yesterday) shared the patient's real
+    tokens only: their number, the names' length, was told again. A case saved again keeps the same ones,
+    unless its names change; after the upgrade, they are the ones a save makes."""
+    with Store.open(teleavis_home) as store:
+        case_id = store.create_case(Case(question="Q", patient=Patient(family="Montgomery", given=["Eulalie"])), [])
+        first = _tokens(store, case_id)
+        case = store.get_case(case_id)
+        case.question = "Q, précisée"
+        store.update_case(case)
+        assert _tokens(store, case_id) == first
+        real = [store.key.index_token(word) for word in patient_words(case.patient)]
+        marks = ",".join("?" * len(real))
+        store.conn.execute(f"DELETE FROM search_tokens WHERE case_id=? AND token NOT IN ({marks})", (case_id, *real))  # noqa: S608
+        assert _tokens(store, case_id) < first
+        store.conn.execute("PRAGMA user_version = 21")
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        assert _tokens(store, case_id) == first
+        assert [r.id for r in store.list_cases(search="montgo eula")] == [case_id]
