@@ -72,6 +72,12 @@ def image_binary(
     return json.dumps(fields, ensure_ascii=False).encode("utf-8")
 
 
+def copy_hash(case_id: str, image_id: str) -> bytes:
+    """The hash of the copy sent in place of an image (reduced, a DICOM restamped), sealed inside
+    ``images.copy_sent``: the bytes the expert received, which whoever holds them would find by it."""
+    return f"image:{case_id}:{image_id}:copy-sent:sha1".encode()
+
+
 #: The purpose of the keyed tag of an image row (``DataKey.tag``).
 BINARY_TAG = "image-binary"
 

@@ -638,6 +638,77 @@ def _migrate_23(conn: sqlite3.Connection, key: DataKey) -> None:
         )
 
 
+#: How the hash sealed in ``images.copy_sent`` starts (a base64 SHA-1 never holds a colon).
+_SEALED_COPY = "s:"
+
+
+def seal_copy_sent(key: DataKey, case_id: str, image_id: str, facts: dict[str, Any]) -> str:
+    """``images.copy_sent`` for the copy sent in place of an image: its facts, its hash sealed (schema 24)."""
+    import base64
+    import json
+
+    sealed = key.seal(str(facts["sha1"]).encode("ascii"), contexts.copy_hash(case_id, image_id))
+    return json.dumps({**facts, "sha1": _SEALED_COPY + base64.b64encode(sealed).decode("ascii")})
+
+
+def open_copy_sent(key: DataKey, case_id: str, image_id: str, text: str) -> dict[str, Any]:
+    """The facts ``images.copy_sent`` keeps, its hash opened (one in clear, from before schema 24, as it is);
+    ``DecryptionFailed`` when it does not open (moved from another image, rewritten)."""
+    import base64
+    import binascii
+    import json
+
+    from app.crypto import DecryptionFailed
+
+    facts: dict[str, Any] = json.loads(text)
+    kept = str(facts.get("sha1") or "")
+    if kept.startswith(_SEALED_COPY):
+        try:
+            sealed = base64.b64decode(kept[len(_SEALED_COPY) :], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise DecryptionFailed() from exc
+        facts["sha1"] = key.open(sealed, contexts.copy_hash(case_id, image_id)).decode("ascii")
+    return facts
+
+
+def _migrate_24(conn: sqlite3.Connection, key: DataKey) -> None:
+    # Found in review (the pass after migration 23): the hash of the copy sent in place of a photo (a
+    # reduced copy, a DICOM restamped) stayed in clear in ``images.copy_sent``; whoever held the file and
+    # those bytes (the expert's download, sent on by mail) could tell they are here, in which case. Sealed;
+    # the row's tag made again over it, unless it did not hold (an alteration is never made good).
+    import json
+
+    for row in conn.execute(f"SELECT {BINARY_COLUMNS}, binary_tag FROM images WHERE copy_sent IS NOT NULL").fetchall():  # noqa: S608
+        try:
+            facts = json.loads(row[8])
+        except ValueError:
+            continue
+        if (
+            not isinstance(facts, dict)
+            or str(facts.get("sha1") or "").startswith(_SEALED_COPY)
+            or not facts.get("sha1")
+        ):
+            continue
+        held = row[9] == binary_tag(key, row)
+        sealed = seal_copy_sent(key, row[0], row[1], facts)
+        conn.execute("UPDATE images SET copy_sent=? WHERE id=?", (sealed, row[1]))
+        if held:
+            new = conn.execute(f"SELECT {BINARY_COLUMNS} FROM images WHERE id=?", (row[1],)).fetchone()  # noqa: S608
+            conn.execute("UPDATE images SET binary_tag=? WHERE id=?", (binary_tag(key, new), row[1]))
+
+
+def reseal_copy_sent(old: DataKey, new: DataKey, case_id: str, image_id: str, text: str) -> str:
+    """``images.copy_sent`` with its hash sealed under ``new`` (a key rotation); as it is when it does not
+    open under ``old`` (altered: it stays so)."""
+    from app.crypto import DecryptionFailed
+
+    try:
+        facts = open_copy_sent(old, case_id, image_id, text)
+    except (DecryptionFailed, ValueError):
+        return text
+    return seal_copy_sent(new, case_id, image_id, facts)
+
+
 #: Numbered migrations; migration N brings the database from version N-1 to N.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_1,
@@ -663,6 +734,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_21,
     Keyed(_migrate_22),
     Keyed(_migrate_23),
+    Keyed(_migrate_24),
 ]
 
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from app import audit, contexts
 from app import messages as M
-from app.db import transaction
+from app.crypto import DecryptionFailed
+from app.db import open_copy_sent, seal_copy_sent, transaction
 from app.errors import DataAltered
 from app.model import CaseState, iso, new_id, utc_now
 from app.store import Store
@@ -203,7 +204,7 @@ class Outbox:
                 image_id,
                 binary_id=binary_id,
                 upload_url=None,
-                copy_sent=json.dumps(copy_sent) if copy_sent else None,
+                copy_sent=seal_copy_sent(self.store.key, case_id, image_id, copy_sent) if copy_sent else None,
             )
             conn.execute("UPDATE outbox SET step=? WHERE case_id=?", (STEP_IMAGES, case_id))
 
@@ -224,12 +225,15 @@ class Outbox:
 
     def copies_sent(self, case_id: str) -> dict[str, dict[str, Any]]:
         """image id → the facts of the copy sent in its place (reduced, or a DICOM restamped)."""
-        return {
-            str(r[0]): json.loads(r[1])
-            for r in self.conn.execute(
-                "SELECT id, copy_sent FROM images WHERE case_id=? AND copy_sent IS NOT NULL", (case_id,)
-            )
-        }
+        copies = {}
+        for image_id, text in self.conn.execute(
+            "SELECT id, copy_sent FROM images WHERE case_id=? AND copy_sent IS NOT NULL", (case_id,)
+        ).fetchall():
+            try:
+                copies[str(image_id)] = open_copy_sent(self.store.key, case_id, str(image_id), str(text))
+            except (DecryptionFailed, ValueError):
+                raise self.store.altered(case_id, f"the copy sent of image {image_id} does not open") from None
+        return copies
 
     def upload_url(self, case_id: str, image_id: str) -> str | None:
         row = self.conn.execute("SELECT * FROM images WHERE id=? AND case_id=?", (image_id, case_id)).fetchone()

@@ -2,8 +2,8 @@
 
 What depends on the data key, and is re-made here:
 - sealed values: cases.content, .answer and .images_seal (the list of its images), the platform's
-  words (cases.business_status, .status_reason, .last_error, outbox.last_error), images.meta,
-  messages.body, secret settings;
+  words (cases.business_status, .status_reason, .last_error, outbox.last_error), images.meta, the
+  hash inside images.copy_sent (migration 24), messages.body, secret settings;
 - keyed tags: every settings row's tag, every image row's tag (``images.binary_tag``), every message's
   state tag, every case's read mark (over its re-sealed answer), the search tokens, the audit chain
   and its head file;
@@ -40,7 +40,7 @@ from app import audit, contexts
 from app import messages as M
 from app.blobs import _MAGIC
 from app.crypto import DataKey, DecryptionFailed
-from app.db import BINARY_COLUMNS, QUESTIONS_SQL, binary_tag, message_tag, read_tag, transaction
+from app.db import BINARY_COLUMNS, QUESTIONS_SQL, binary_tag, message_tag, read_tag, reseal_copy_sent, transaction
 from app.errors import StorageError
 from app.fsutil import NO_SPACE, atomic_write
 from app.keystore import KeyStore
@@ -212,8 +212,13 @@ def _reseal_database(conn: sqlite3.Connection, old: DataKey, new: DataKey, new_i
         conn.execute("UPDATE images SET meta = ? WHERE id = ?", (_reseal(old, new, meta, context), image_id))
     if "binary_tag" in {row[1] for row in conn.execute("PRAGMA table_info(images)")}:  # (migration 19)
         for row in conn.execute(f"SELECT {BINARY_COLUMNS}, binary_tag FROM images").fetchall():  # noqa: S608
-            if row[9] == binary_tag(old, row):  # one altered outside Teleavis keeps a tag that does not hold
-                conn.execute("UPDATE images SET binary_tag = ? WHERE id = ?", (binary_tag(new, row), row[1]))
+            held = row[9] == binary_tag(old, row)  # one altered outside Teleavis keeps a tag that does not hold
+            if row[8] is not None:  # the copy sent's hash, sealed inside it (migration 24)
+                copy = reseal_copy_sent(old, new, row[0], row[1], str(row[8]))
+                conn.execute("UPDATE images SET copy_sent = ? WHERE id = ?", (copy, row[1]))
+            if held:
+                now = conn.execute(f"SELECT {BINARY_COLUMNS} FROM images WHERE id = ?", (row[1],)).fetchone()  # noqa: S608
+                conn.execute("UPDATE images SET binary_tag = ? WHERE id = ?", (binary_tag(new, now), row[1]))
     for message_id, case_id, body in conn.execute("SELECT id, case_id, body FROM messages").fetchall():
         conn.execute(
             "UPDATE messages SET body = ? WHERE id = ?",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.db import MIGRATIONS, schema_version
+from app.db import MIGRATIONS, PHOTO_DIGEST_SCHEMA, schema_version
 from app.model import Case, CaseImage, Patient
 from app.search_words import patient_words
 from app.store import Store
@@ -118,7 +118,7 @@ def test_the_photos_hashes_stored_before_are_keyed_at_the_upgrade(teleavis_home:
     with Store.open(teleavis_home) as store:
         key_bytes = store.key._key
         store.conn.execute("DELETE FROM settings WHERE key = 'state.photo_key'")
-        store.conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+        store.conn.execute(f"PRAGMA user_version = {PHOTO_DIGEST_SCHEMA - 1}")
     conn = connect(teleavis_home / "teleavis.db")
     old = Store(teleavis_home, DataKey(key_bytes), conn)  # as the version before wrote them
     first = _photo_case(old, "Dupont", photo, source=original)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,64 @@ def test_reduced_chosen_mid_upload_starts_the_copy_afresh(teleavis_home: Path) -
             image.load()
             assert image.size == (3000, 1875)
         assert media["content"]["size"] == len(copy)
+
+
+def _db_bytes(home: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in (home / "teleavis.db", home / "teleavis.db-wal") if path.exists())
+
+
+def _hash_forms(data: bytes) -> list[bytes]:
+    import base64
+    import hashlib
+
+    digest = hashlib.sha1(data).digest()  # noqa: S324 - what is looked for
+    return [digest, digest.hex().encode(), base64.b64encode(digest)]
+
+
+def test_the_hash_of_a_reduced_copy_sent_is_not_kept_in_clear(teleavis_home: Path) -> None:
+    """Found in review: with the photos' hashes keyed (migration 23), the hash of the reduced copy sent in a
+    photo's place stayed in clear (``images.copy_sent``): whoever held the file and the bytes the expert
+    received (downloaded, sent on by mail) could tell they are here, in which case. Sealed now, in what this
+    version writes, in what an older one wrote (migration 24) and through a key rotation; the copy's Media
+    still says its real hash."""
+    from app import rotation
+    from app.db import BINARY_COLUMNS, binary_tag
+    from app.keystore import KeyStore
+    from app.store import sha1_b64
+    from tests.conftest import PASSPHRASE
+
+    original = _photo(3600, 2400)
+    with Store.open(teleavis_home) as store:
+        setup_site(store)
+        case_id = make_case(store, image_bytes=[original], images=1)
+        Outbox(store).set_reduced(case_id)
+        with SandboxServer(run_expert=False, resumable=False) as sandbox:
+            with PlatformClient(
+                ClientConfig(sandbox.base_url, 5.0, 30.0), StaticToken(None), policy=RetryPolicy(base_s=0.1)
+            ) as client:
+                assert Engine(store, client, case_budget_s=30.0).run_once(poll=False).sent == [case_id]
+            (media,) = sandbox.resources("Media")
+            copy = sandbox.binary_bytes(media["content"]["url"].rsplit("/", 1)[-1])
+        assert media["content"]["hash"] == sha1_b64(copy) and len(copy) < len(original)
+        (image_id,) = Outbox(store).copies_sent(case_id)
+        assert Outbox(store).copies_sent(case_id)[image_id]["sha1"] == sha1_b64(copy)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert not [h for h in _hash_forms(copy) if h in _db_bytes(teleavis_home)]
+
+    # As the version before wrote it (in clear, its row's tag over it), then the upgrade.
+    with Store.open(teleavis_home) as store:
+        facts = {**Outbox(store).copies_sent(case_id)[image_id]}
+        store.conn.execute("UPDATE images SET copy_sent=? WHERE id=?", (json.dumps(facts), image_id))
+        row = store.conn.execute(f"SELECT {BINARY_COLUMNS} FROM images WHERE id=?", (image_id,)).fetchone()  # noqa: S608
+        store.conn.execute("UPDATE images SET binary_tag=? WHERE id=?", (binary_tag(store.key, row), image_id))
+        store.conn.execute("PRAGMA user_version = 23")
+    assert [h for h in _hash_forms(copy) if h in _db_bytes(teleavis_home)]
+    with Store.open(teleavis_home) as store:
+        assert Outbox(store).copies_sent(case_id)[image_id]["sha1"] == sha1_b64(copy)
+        assert Outbox(store).upload_url(case_id, image_id) is None  # (its row's tag checked: it holds)
+        rotation.rotate(teleavis_home, store.conn, KeyStore(teleavis_home), store.key, PASSPHRASE)
+    with Store.open(teleavis_home) as store:
+        assert Outbox(store).copies_sent(case_id)[image_id]["sha1"] == sha1_b64(copy)
+        assert Outbox(store).upload_url(case_id, image_id) is None
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert not [h for h in _hash_forms(copy) if h in _db_bytes(teleavis_home)]
