@@ -303,7 +303,8 @@ class CaseEditor(QWidget):
         self.consent_given = QCheckBox(self.tr("Le patient accepte la télé-expertise"))
         self._row(form, check_binding("consent.given", self.consent_given), self.tr("Consentement :"))
         self.consent_date = QLineEdit(placeholderText=self.tr("JJ/MM/AAAA"))
-        self._date_filled_in: str | None = None  # today's date as filled in when the consent was ticked
+        # Today's date as filled in for the nurse (consent ticked, identity document chosen), per field.
+        self._dates_filled_in: dict[QLineEdit, str] = {}
         self._row(form, date_binding("consent.date", self.consent_date), self.tr("Date du consentement :"))
         self.consent_by = QLineEdit(placeholderText=self.tr("Nom de la personne qui l'a recueilli"))
         by = text_binding("consent.recorded_by", self.consent_by)
@@ -648,7 +649,7 @@ class CaseEditor(QWidget):
 
     def set_case(self, case: Case) -> None:
         self.flush()
-        self._date_filled_in = None
+        self._dates_filled_in.clear()
         refused = self._refused.pop(case.id, None)
         if refused is not None and case.state in EDITABLE_STATES:
             # Its last edits could not be saved once the user had left it: they are back, to be saved.
@@ -727,7 +728,7 @@ class CaseEditor(QWidget):
         assert self.case is not None
         if not self.case.consent.date:
             self.apply("consent.date", date.today().isoformat())
-            self._date_filled_in = self.consent_date.text()
+            self._dates_filled_in[self.consent_date] = self.consent_date.text()
         self._suggest_consent_by()
 
     def _suggest_consent_by(self) -> None:
@@ -748,6 +749,7 @@ class CaseEditor(QWidget):
         patient = self.case.patient
         if patient.identity_status in ("validated", "qualified") and not patient.identity_checked_on:
             self.apply("patient.identity_checked_on", date.today().isoformat())
+            self._dates_filled_in[self.identity_checked_on] = self.identity_checked_on.text()
 
     def _specialty_changed(self) -> None:
         """The previous form's answers are put aside (and come back if the user returns to it)."""
@@ -1003,15 +1005,17 @@ class CaseEditor(QWidget):
         binding.widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return True
 
-    def _types_over_filled_date(self, event: QKeyEvent) -> bool:
-        """Whether ``event`` types a figure into the consent's date as it was filled in, untouched since."""
+    def _types_over_filled_date(self, watched: QObject, event: QKeyEvent) -> bool:
+        """Whether ``event`` types a figure into a date filled in for the nurse, untouched since."""
         text = event.text()
+        filled = self._dates_filled_in.get(watched) if isinstance(watched, QLineEdit) else None
         return (
             bool(text)
             and text.isprintable()
-            and self._date_filled_in is not None
-            and self.consent_date.text() == self._date_filled_in
-            and not self.consent_date.hasSelectedText()
+            and isinstance(watched, QLineEdit)
+            and filled is not None
+            and watched.text() == filled
+            and not watched.hasSelectedText()
         )
 
     def _offer_consent_by(self) -> None:
@@ -1031,10 +1035,10 @@ class CaseEditor(QWidget):
             # The suggestion is seen where it is to be chosen; typing on filters or ignores it.
             QTimer.singleShot(0, self._offer_consent_by)
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if watched is self.consent_date and self._types_over_filled_date(event):
+            if isinstance(watched, QLineEdit) and self._types_over_filled_date(watched, event):
                 # The date filled in for her, typed into: what she types takes its place (it was added to
                 # it, « 05/12/202604/12/2026 »). A date she typed herself is edited where she types.
-                self.consent_date.selectAll()
+                watched.selectAll()
             if event.matches(QKeySequence.StandardKey.Undo):
                 self.undo_stack.undo()
                 return True

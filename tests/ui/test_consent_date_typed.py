@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from app.store import Store
-from tests.support.ui import activate
+from tests.support.ui import activate, pick
 from tests.ui.test_case_page import new_case
 from ui.main_window import MainWindow
 
@@ -55,3 +55,29 @@ def test_a_date_the_nurse_typed_herself_is_edited_where_she_types(qtbot: Any, st
     field.end(False)
     qtbot.keyClicks(field, "6")
     assert field.text() == "01/12/2026"
+
+
+def test_a_date_typed_over_the_identity_checks_filled_in_replaces_it(
+    qtbot: Any, store: Store, sync_runner: None
+) -> None:
+    """The date of the identity's check, filled in with today's when the document is chosen, is typed over
+    the same way (it was added to it: « 05/12/202605/12/2026 », refused as invalid)."""
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    activate(qtbot, window)
+    page = new_case(qtbot, window)
+    editor = page.editor
+    pick(qtbot, editor.identity_status, "qualified")
+    pick(qtbot, editor.identity_document, "CS")
+    field = editor.identity_checked_on
+    today = date.today()
+    assert field.text() == today.strftime("%d/%m/%Y")
+    editor.scroll_area.ensureWidgetVisible(field)
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton, pos=QPoint(field.width() - 5, field.height() // 2))
+    qtbot.wait(20)
+    yesterday = (today - timedelta(days=1)).strftime("%d/%m/%Y")
+    qtbot.keyClicks(field, yesterday)
+    assert field.text() == yesterday
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+    assert page.case.patient.identity_checked_on == (today - timedelta(days=1)).isoformat()
