@@ -293,6 +293,8 @@ class MainWindow(QMainWindow):
         # The draft on screen, or the one selected in the list (app/deletion.py: never sent).
         self.delete_action = self._action(self.tr("Supprimer le &brouillon…"), None, self.delete_draft, cases)
         cases.aboutToShow.connect(self._offer_deletion)
+        # Its shortcut stays live once the menu is closed (the case page's button says what is missing).
+        cases.aboutToHide.connect(lambda: self.send_action.setEnabled(True))
         self._action(self.tr("&Synchroniser maintenant"), "F5", self.sync_now, cases)
         cases.addSeparator()
         self._action(self.tr("&Verrouiller"), "Ctrl+L", self.lock, cases, while_locked=True)
@@ -691,7 +693,10 @@ class MainWindow(QMainWindow):
         return self.worklist.selected_id() if current is self.worklist else None
 
     def _offer_deletion(self) -> None:
-        """« Supprimer le brouillon… » is offered for a draft never sent only (read as the menu opens)."""
+        """« Supprimer le brouillon… » is offered for a draft never sent only, and « Envoyer à l'expert » for
+        a draft on screen only: on a case already sent or answered it did nothing (read as the menu opens)."""
+        page = self._case_page
+        self.send_action.setEnabled(page is not None and self.pages.currentWidget() is page and page.editing())
         case_id = self._case_in_view()
         self.delete_action.setEnabled(case_id is not None and self.worklist.deletable(case_id))
 

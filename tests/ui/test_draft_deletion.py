@@ -211,3 +211,23 @@ def test_the_question_in_english(qtbot: Any, window: Any, store: Store, english:
     window.worklist.refresh()
     menu = window.worklist.row_menu_for(window.worklist.model.index(window.worklist.model.row_of(draft), 0))
     assert [a.text() for a in menu.actions() if a.text()] == ["&Open", "&Delete draft…"]
+
+
+def test_the_menu_offers_sending_for_a_draft_on_screen_only(qtbot: Any, window: Any, store: Store) -> None:
+    """« Envoyer à l'expert » on a case already sent did nothing at all: it is greyed there, and on the list."""
+    sent = store.create_case(make_case("DURAND", "Jean"), [])
+    store.queue(sent)
+    activate(qtbot, window)
+    menu = window.menuBar().actions()[0].menu()
+    menu.aboutToShow.emit()
+    assert not window.send_action.isEnabled(), "nothing on the list's page to send"
+    menu.aboutToHide.emit()
+    assert window.send_action.isEnabled(), "its shortcut works again once the menu is closed"
+    open_from_list(qtbot, window, sent)
+    menu.aboutToShow.emit()
+    assert not window.send_action.isEnabled()
+    menu.aboutToHide.emit()
+    qtbot.keyClick(window.case_page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.case_page.editing()
+    menu.aboutToShow.emit()
+    assert window.send_action.isEnabled()
