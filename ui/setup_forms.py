@@ -406,10 +406,16 @@ class PlatformForm(QWidget):
     def _mode(self) -> None:
         for widget in self.fields:
             widget.setEnabled(self.real.isChecked())
+        if not self.real.isChecked():  # the training platform uses no CA file: nothing to correct there
+            self._show_ca()
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {key: widget.text().strip() for widget, key in self._keys()}
-        if values["platform.ca_bundle"] != self._ca_stored.strip():
+        if self.training.isChecked():
+            # Greyed and unused in training: a file typed there is not checked, so it is not kept either
+            # (refused, it held back every setting behind a field the nurse could no longer correct).
+            values["platform.ca_bundle"] = self._ca_stored
+        elif values["platform.ca_bundle"] != self._ca_stored.strip():
             # Kept whole, as ``config set`` keeps it: the window may start in another folder next time.
             values["platform.ca_bundle"] = whole_path(values["platform.ca_bundle"])
         values["training"] = "on" if self.training.isChecked() else "off"
@@ -422,7 +428,7 @@ class PlatformForm(QWidget):
         """What keeps the CA file typed from working, in words (empty: nothing, or the one stored left as it
         is: refusing it would hold back every other setting, for a file the user did not just give)."""
         typed = self.ca_bundle.text().strip()
-        if not typed or typed == self._ca_stored.strip():
+        if not self.real.isChecked() or not typed or typed == self._ca_stored.strip():
             return ""
         path, problem = ca_bundle_problem(typed)
         if problem is CaProblem.MISSING:

@@ -153,3 +153,27 @@ def test_the_wizard_stays_on_the_platform_page_while_the_ca_file_cannot_work(
     form.ca_bundle.setText(str(pem))
     assert wizard.validateCurrentPage()
     assert store.settings.get("platform.ca_bundle") == str(pem)
+
+
+def test_a_ca_file_typed_then_training_chosen_holds_nothing_back(qtbot: Any, store: Store, tmp_path: Path) -> None:
+    """Seen at a health centre: a folder typed as the CA file, then « Mode formation » chosen greys the field,
+    and « Enregistrer » kept refusing for a field that could no longer be corrected."""
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tabs.setCurrentIndex(dialog.platform_tab)
+    form = dialog.platform
+    form.real.setChecked(True)
+    form.url.setText(URL)
+    form.ca_bundle.setText(str(tmp_path))  # a folder, not the file in it
+    form.test_button.click()
+    assert form.ca_problem.isVisible()
+    form.training.setChecked(True)
+    assert not form.ca_bundle.isEnabled() and not form.ca_problem.isVisible()
+    dialog.site.organization.setText("Centre de santé de Saint-Flour")
+    dialog.save()
+    assert dialog.result() == 1
+    assert store.settings.get("site.requester")["organization"] == "Centre de santé de Saint-Flour"
+    assert store.settings.get("platform.ca_bundle") == "", "a file never checked is not kept"
