@@ -258,7 +258,9 @@ class ImageTile(QFrame):
         the other eye or its optic disc lies on the other eye's side, that the eye is to be checked
         (app/validation.py)."""
         self.image = image
-        parts = [p for p in (view_name(image.view), eye_name(image.eye), image.body_site) if p]
+        # The eye first: when « Œil à vérifier » takes the second line, the end of the first is cut, and it
+        # was the eye (« Centrée sur la macula · Œil … »), the very thing to check.
+        parts = [p for p in (eye_name(image.eye), view_name(image.view), image.body_site) if p]
         text = " · ".join(parts) if parts else self.tr("Non légendée")
         eye_side = eye_side_words(image)
         if eye_side:

@@ -202,3 +202,20 @@ def test_the_checklist_says_a_left_eye_filed_as_the_right_and_follows_the_eye_ch
         assert "La papille est à gauche de l'image" in panel.labels.findings.text()
     finally:
         page.capture.stop_camera()  # the demo camera's thread, before the window goes
+
+
+def test_a_tile_whose_eye_is_to_be_checked_still_shows_the_eye_chosen(qtbot: Any, window: Any, store: Store) -> None:
+    """« Centrée sur la macula · Œil … » over « ⚠ Œil à vérifier »: the eye, the thing to check, was cut."""
+    case_id, image_id = left_eye_filed_as_right(store)
+    activate(qtbot, window)
+    window.open_case(case_id)
+    panel = window.case_page.capture.ensure()
+    try:
+        tile = panel.tile(image_id)
+        panel.select_image(image_id)
+        panel.labels.view.setCurrentIndex(panel.labels.view.findData("macula"))
+        qtbot.waitUntil(lambda: "macula" in tile.caption.text(), timeout=10_000)
+        shown = tile.caption.shown_text()
+        assert shown.endswith("\n⚠ Œil à vérifier") and "Œil droit (OD)" in shown, shown
+    finally:
+        window.case_page.capture.stop_camera()
