@@ -307,8 +307,12 @@ class MainWindow(QMainWindow):
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
         edit.addSeparator()
-        self._action(self.tr("Élément &manquant suivant"), "F6", self.next_missing, edit)
-        self._action(self.tr("&Prendre la photo") + "\tF8", None, self.capture_still, edit)
+        self.next_missing_action = self._action(self.tr("Élément &manquant suivant"), "F6", self.next_missing, edit)
+        self.capture_action = self._action(self.tr("&Prendre la photo") + "\tF8", None, self.capture_still, edit)
+        # Offered on a draft on screen only (they did nothing elsewhere); their keys stay live once closed.
+        edit.aboutToShow.connect(self._offer_draft_actions)
+        edit.aboutToHide.connect(lambda: self.next_missing_action.setEnabled(True))
+        edit.aboutToHide.connect(lambda: self.capture_action.setEnabled(True))
         edit.addSeparator()
         settings = self._action(self.tr("&Réglages…"), None, self.open_settings, edit)
         # Ctrl+, everywhere (the guide and the checklist say so), and the system's own key where it has
@@ -778,6 +782,12 @@ class MainWindow(QMainWindow):
             return
         self.pages.setCurrentWidget(self.case_page)
         self._update_badge()
+
+    def _offer_draft_actions(self) -> None:
+        page = self._case_page
+        draft = page is not None and self.pages.currentWidget() is page and page.editing()
+        self.next_missing_action.setEnabled(draft)
+        self.capture_action.setEnabled(draft and page is not None and page.capture.isEnabled())
 
     def capture_still(self) -> None:
         page = self._case_page

@@ -231,3 +231,24 @@ def test_the_menu_offers_sending_for_a_draft_on_screen_only(qtbot: Any, window: 
     assert window.case_page.editing()
     menu.aboutToShow.emit()
     assert window.send_action.isEnabled()
+
+
+def test_the_edit_menu_offers_the_draft_actions_on_a_draft_only(qtbot: Any, window: Any, store: Store) -> None:
+    """« Élément manquant suivant » and « Prendre la photo » did nothing on the list or a case already sent."""
+    sent = store.create_case(make_case("DURAND", "Jean"), [])
+    store.queue(sent)
+    activate(qtbot, window)
+    menu = window.menuBar().actions()[1].menu()
+    actions = (window.next_missing_action, window.capture_action)
+    menu.aboutToShow.emit()
+    assert not any(a.isEnabled() for a in actions)
+    menu.aboutToHide.emit()
+    assert all(a.isEnabled() for a in actions), "F6 works again once the menu is closed"
+    open_from_list(qtbot, window, sent)
+    menu.aboutToShow.emit()
+    assert not any(a.isEnabled() for a in actions)
+    menu.aboutToHide.emit()
+    qtbot.keyClick(window.case_page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    menu.aboutToShow.emit()
+    assert window.next_missing_action.isEnabled()
+    assert not window.capture_action.isEnabled(), "no photo before the consent"
