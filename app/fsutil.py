@@ -58,18 +58,23 @@ def atomic_write_raw(path: Path, data: bytes | Callable[[BinaryIO], None]) -> No
         return
     try:
         with create_private(tmp) as handle:
-            if callable(data):
-                data(handle)
-            else:
-                handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            _write_whole(handle, data)
         os.replace(tmp, path)
         fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise
+
+
+def _write_whole(handle: BinaryIO, data: bytes | Callable[[BinaryIO], None]) -> None:
+    """Write ``data`` (bytes, or a function writing to the file) to ``handle`` and have it on disk."""
+    if callable(data):
+        data(handle)
+    else:
+        handle.write(data)
+    handle.flush()
+    os.fsync(handle.fileno())
 
 
 def _write_unnamed(path: Path, tmp: Path, data: bytes | Callable[[BinaryIO], None]) -> bool:
@@ -85,12 +90,7 @@ def _write_unnamed(path: Path, tmp: Path, data: bytes | Callable[[BinaryIO], Non
     except OSError:  # (a file system without them: a network share, FAT)
         return False
     with os.fdopen(fd, "wb") as handle:
-        if callable(data):
-            data(handle)
-        else:
-            handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+        _write_whole(handle, data)
         # (A folder given, so that Python asks linkat to follow the link of /proc to the file.)
         whole = f"/proc/self/fd/{handle.fileno()}"
         folder = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
