@@ -98,6 +98,41 @@ def conditional(system: str, value: str) -> str:
     return f"identifier={search_token(system)}|{search_token(value)}"
 
 
+#: R4 strings hold no character below 32 but tab, CR and LF (http://hl7.org/fhir/R4/datatypes.html#primitive,
+#: the string regex ``[ \r\n\t\S]+``): a strict server refuses the case for one. Text pasted from a word
+#: processor brings its line breaks as vertical tabs, from a PDF its page breaks as form feeds; a camera
+#: pads its model with NULs. The breaks leave as line breaks, the other controls as nothing.
+_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f]")
+
+
+def fhir_text(text: str) -> str:
+    """``text`` as a FHIR string holds it: no control character but tab, CR and LF."""
+    return _CONTROLS.sub("", _BREAKS.sub("\n", text))
+
+
+def _fhir_strings(value: Any) -> Any:
+    """``value`` with every string made a FHIR string, and what that alone left empty taken out (FHIR JSON
+    has no empty string, array or object: a note that was only a NUL goes as no note). What was empty
+    before stays, for the validation to name."""
+    if isinstance(value, str):
+        return fhir_text(value)
+    if isinstance(value, list):
+        return [kept for item in value if not _emptied(item, kept := _fhir_strings(item))]
+    if isinstance(value, dict):
+        return {key: kept for key, item in value.items() if not _emptied(item, kept := _fhir_strings(item))}
+    return value
+
+
+def _emptied(before: Any, after: Any) -> bool:
+    """Whether cleaning the strings made ``before`` empty."""
+
+    def blank(value: Any) -> bool:
+        return isinstance(value, str | list | dict) and not (value.strip() if isinstance(value, str) else value)
+
+    return blank(after) and not blank(before)
+
+
 def _identifier(system: str, value: str) -> list[dict[str, str]]:
     return [{"system": system, "value": value}]
 
@@ -125,7 +160,7 @@ class _Entries:
         self.entries.append(
             {
                 "fullUrl": full_url,
-                "resource": resource,
+                "resource": _fhir_strings(resource),
                 "request": {
                     "method": "POST",
                     "url": resource["resourceType"],

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.model import CaseImage, CaseState
+from app.model import CaseImage, CaseState, Treatment
 from app.store import NewImage, Store
+from sync import mapping
 from sync.client import ClientConfig, PlatformClient, RetryPolicy
 from sync.engine import Engine
 from sync.follow import cancel, queue_reply
@@ -120,3 +121,35 @@ def test_the_strict_reading_of_a_transaction_resolves_every_reference(store: Sto
     found = [str(p) for p in problems_of_transaction(bundle)]
     assert any("bdl-3" in p for p in found), found
     assert any("is no fullUrl of the Bundle" in p for p in found), found
+
+
+def test_text_pasted_with_control_characters_leaves_as_valid_fhir_strings(store: Store) -> None:
+    """A question pasted from a word processor carries its line breaks as vertical tabs, a summary copied
+    from a PDF its page breaks as form feeds, a camera its model padded with NULs: R4 strings hold no
+    character below 32 but tab, CR and LF, and a strict server refused the whole case for one of them.
+    They leave as line breaks (or nothing), the words kept."""
+    case = store.get_case(make_case(store))
+    case.question = "Lésion du dos\x0bavis sur exérèse ?"
+    case.summary = "Apparue il y a 6 mois.\x0cSaigne au contact."
+    case.images[0].note = "bord irrégulier\x00"
+    case.images[0].device = "Canon EOS\x00\x00"
+    case.treatments = [Treatment("Metformine\x01 1000 mg", "1 cp\x1f matin")]
+    case.form["lesion-duration"] = "6\x0bmois"
+    case.consent.recorded_by = "Inf.\x0b Durand"
+    bundle = prepare_case(case, REQUESTER).bundle
+    assert [str(p) for p in problems_of_transaction(bundle)] == []
+    request = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "ServiceRequest")
+    assert request["reasonCode"][0]["text"] == "Lésion du dos\navis sur exérèse ?"
+    assert request["note"][0]["text"] == "Apparue il y a 6 mois.\nSaigne au contact."
+    media = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Media")
+    assert media["deviceName"] == "Canon EOS"
+    assert media["note"][0]["text"] == "bord irrégulier"
+
+
+def test_a_note_that_was_only_a_control_character_goes_as_no_note(store: Store) -> None:
+    case = store.get_case(make_case(store))
+    case.images[0].note = "\x00"
+    bundle = prepare_case(case, REQUESTER).bundle
+    media = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Media")
+    assert [n["text"] for n in media.get("note", [])] == [mapping.TIME_UNKNOWN_NOTE]  # the photo's own note only
+    assert problems_of_transaction(bundle) == []
