@@ -1,13 +1,14 @@
 """Strict FHIR R4 validation of one resource, as the regional platform does it.
 
 Three layers, cheapest first: JSON rules FHIR states but the models do not check (no empty
-strings, arrays or objects, no nulls), the fhir.resources R4B model (structure, cardinality,
-primitive formats), then the codes of required bindings the models leave open (a status of
-"bogus" passes the model but no platform takes it).
+strings, arrays or objects, no nulls, no control character in a string), the fhir.resources R4B
+model (structure, cardinality, primitive formats), then the codes of required bindings the models
+leave open (a status of "bogus" passes the model but no platform takes it).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -57,12 +58,19 @@ def join(prefix: str, path: str) -> str:
     return f"{prefix}{path}" if path.startswith("[") else f"{prefix}.{path}"
 
 
+#: R4 strings hold no character below 32 but tab, CR and LF (http://hl7.org/fhir/R4/datatypes.html#primitive:
+#: the string regex ``[ \r\n\t\S]+``; XML cannot carry them): the R4B models let them through.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _json_rule_violations(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
     if value is None:
         yield loc, "null n'est pas permis en JSON FHIR"
     elif isinstance(value, str):
         if not value.strip():
             yield loc, "une chaîne vide n'est pas permise en FHIR"
+        elif _CONTROL.search(value):
+            yield loc, "caractère de contrôle interdit dans une chaîne FHIR (seuls tabulation, CR et LF sont permis)"
     elif isinstance(value, list):
         if not value:
             yield loc, "un tableau vide n'est pas permis en FHIR"

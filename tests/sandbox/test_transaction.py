@@ -225,3 +225,21 @@ def test_second_image_upload_reuses_nothing_but_counts(sandbox: SandboxServer) -
     upload(sandbox.base_url, jpeg(1))
     upload(sandbox.base_url, jpeg(1))
     assert sandbox.binary_uploads == 2
+
+
+def test_a_control_character_in_a_string_is_refused_naming_the_element(sandbox: SandboxServer) -> None:
+    """R4 strings hold no character below 32 but tab, CR and LF (the string regex ``[ \\r\\n\\t\\S]+``,
+    and XML cannot carry them): a strict platform refuses them, and the R4B model lets them through."""
+    bundle = new_case(sandbox.base_url).bundle()
+    _entry(bundle, "ServiceRequest")["resource"]["reasonCode"][0]["text"] = "Avis\x0bmerci"
+    _entry(bundle, "Media")["resource"]["deviceName"] = "Canon\x00"
+    issues = _refused(post_bundle(sandbox.base_url, bundle))
+    expressions = [x for i in issues for x in i.get("expression", [])]
+    assert "Bundle.entry[4].resource.reasonCode[0].text" in expressions
+    media = bundle["entry"].index(_entry(bundle, "Media"))
+    assert f"Bundle.entry[{media}].resource.deviceName" in expressions
+    assert "caractère de contrôle" in " | ".join(i["diagnostics"] for i in issues)
+    _nothing_created(sandbox)
+    _entry(bundle, "ServiceRequest")["resource"]["reasonCode"][0]["text"] = "Avis\r\n\tmerci"
+    _entry(bundle, "Media")["resource"]["deviceName"] = "Canon"
+    assert post_bundle(sandbox.base_url, bundle).status_code == 200
