@@ -1,7 +1,8 @@
 """Strict FHIR R4 validation of one resource, as the regional platform does it.
 
 Three layers, cheapest first: JSON rules FHIR states but the models do not check (no empty
-strings, arrays or objects, no nulls, no control character in a string), the fhir.resources R4B
+strings, arrays or objects, no nulls, no control character in a string; numbers and booleans written
+as JSON numbers and booleans, uris without spaces, OIDs well formed), the fhir.resources R4B
 model (structure, cardinality, primitive formats), then the codes of required bindings the models
 leave open (a status of "bogus" passes the model but no platform takes it).
 """
@@ -9,7 +10,10 @@ leave open (a status of "bogus" passes the model but no platform takes it).
 from __future__ import annotations
 
 import re
+import sys
 import threading
+import types
+import typing
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -83,6 +87,106 @@ def _json_rule_violations(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tu
             yield from _json_rule_violations(item, (*loc, key))
 
 
+# -- FHIR JSON's primitive representations (http://hl7.org/fhir/R4/json.html#primitive), which the
+# models coerce: « "48" » becomes 48, « "true" » True. The element types come from the model's fields.
+_NUMBERS = frozenset({"Integer", "PositiveInt", "UnsignedInt", "Integer64"})
+_URIS = frozenset({"Uri", "Url", "Canonical", "Oid", "Uuid"})
+_OID = re.compile(r"urn:oid:[0-2](\.(0|[1-9][0-9]*))+")
+_fields_lock = threading.Lock()
+_fields: dict[type, dict[str, tuple[str, bool]]] = {}
+
+
+def _element_kind(annotation: Any) -> tuple[str, bool]:
+    """(type name, is primitive) of a model field's annotation (``Optional``, ``List`` taken off)."""
+    while True:
+        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+        if origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in args if a is not type(None))
+        elif origin is list:
+            annotation = args[0]
+        elif origin is typing.Annotated:
+            marker = next((m for m in annotation.__metadata__ if type(m).__module__.startswith("fhir_core")), None)
+            return (type(marker).__name__ if marker is not None else "String"), True
+        else:
+            break
+    plain = {bool: "Boolean", int: "Integer", float: "Decimal", str: "String"}
+    if annotation in plain:
+        return plain[annotation], True
+    return getattr(annotation, "__name__", "").removesuffix("Type"), False
+
+
+def _json_fields(cls: type) -> dict[str, tuple[str, bool]]:
+    with _fields_lock:
+        if cls not in _fields:
+            model_fields = getattr(cls, "model_fields", {})
+            _fields[cls] = {(f.alias or name): _element_kind(f.annotation) for name, f in model_fields.items()}
+        return _fields[cls]
+
+
+def _element_class(kind: str, near: type) -> type | None:
+    """The model class of a complex type, a backbone element being found beside its resource's."""
+    found = getattr(sys.modules[near.__module__], kind, None)
+    if isinstance(found, type):
+        return found
+    from fhir.resources.R4B import get_fhir_model_class
+
+    try:
+        return get_fhir_model_class(kind)
+    except (KeyError, ValueError):
+        return None
+
+
+def _primitive_violation(kind: str, value: Any) -> str | None:
+    if kind == "Boolean":
+        return None if isinstance(value, bool) else "booléen à écrire en JSON true ou false, sans guillemets"
+    if kind in _NUMBERS or kind == "Decimal":
+        numeric = isinstance(value, int) if kind in _NUMBERS else isinstance(value, int | float)
+        return None if numeric and not isinstance(value, bool) else "nombre à écrire en nombre JSON, sans guillemets"
+    if not isinstance(value, str):
+        return "valeur à écrire en chaîne JSON"
+    if kind in _URIS and any(ch.isspace() for ch in value):
+        return "une uri ne contient pas d'espace"
+    if (kind == "Oid" or value.startswith("urn:oid:")) and kind in _URIS and not _OID.fullmatch(value):
+        return "OID mal formé (urn:oid: suivi de nombres sans zéro en tête séparés par des points)"
+    return None
+
+
+def _typed_violations(value: Any, cls: type, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Each primitive of ``value`` (an element of model class ``cls``) not written as FHIR JSON writes it."""
+    if not isinstance(value, dict):
+        return
+    fields = _json_fields(cls)
+    for key, item in value.items():
+        if key not in fields or key == "resourceType":
+            continue  # unknown elements are the model's to report
+        kind, primitive = fields[key]
+        for index, one in enumerate(item if isinstance(item, list) else [item]):
+            at = (*loc, key, index) if isinstance(item, list) else (*loc, key)
+            if one is None:
+                continue  # the JSON rules report nulls
+            if primitive:
+                problem = _primitive_violation(kind, one)
+                if problem:
+                    yield at, problem
+            elif kind == "Resource" and isinstance(one, dict):
+                inner = _resource_class(one.get("resourceType"))
+                if inner is not None:
+                    yield from _typed_violations(one, inner, at)
+            elif (sub := _element_class(kind, cls)) is not None:
+                yield from _typed_violations(one, sub, at)
+
+
+def _resource_class(rtype: Any) -> type | None:
+    if not isinstance(rtype, str):
+        return None
+    from fhir.resources.R4B import get_fhir_model_class
+
+    try:
+        return get_fhir_model_class(rtype)
+    except (KeyError, ValueError):
+        return None
+
+
 def validate_resource(resource: Any, where: str) -> list[Issue]:
     """Everything wrong with one resource; `where` is the FHIRPath of the resource in the request.
 
@@ -98,6 +202,12 @@ def validate_resource(resource: Any, where: str) -> list[Issue]:
         )
         for loc, message in _json_rule_violations(resource, ())
     ]
+    model = _resource_class(rtype)
+    if model is not None:
+        issues += [
+            Issue(f"{rtype}.{fhirpath(loc)}: {message}", join(where, fhirpath(loc)), "value")
+            for loc, message in _typed_violations(resource, model, ())
+        ]
     validate = model_validator(rtype)
     if validate is None:
         return [

@@ -243,3 +243,29 @@ def test_a_control_character_in_a_string_is_refused_naming_the_element(sandbox: 
     _entry(bundle, "ServiceRequest")["resource"]["reasonCode"][0]["text"] = "Avis\r\n\tmerci"
     _entry(bundle, "Media")["resource"]["deviceName"] = "Canon"
     assert post_bundle(sandbox.base_url, bundle).status_code == 200
+
+
+def test_numbers_booleans_and_uris_are_read_as_fhir_json_writes_them(sandbox: SandboxServer) -> None:
+    """The R4B models turn « "48" » into 48 and « "true" » into True, and take a uri with a space or an OID
+    with a leading zero; FHIR JSON writes integers and booleans as JSON numbers and booleans
+    (http://hl7.org/fhir/R4/json.html#primitive), a uri holds no whitespace and an oid is
+    ``urn:oid:`` + ``[0-2](\\.(0|[1-9][0-9]*))+`` (datatypes.html): a strict platform refuses them."""
+    bundle = new_case(sandbox.base_url).bundle()
+    media = _entry(bundle, "Media")
+    media["resource"]["height"] = "48"
+    media["resource"]["content"]["size"] = str(media["resource"]["content"]["size"])
+    task = _entry(bundle, "Task")["resource"]
+    task["implicitRules"] = "http://rules.example/a b"
+    patient = _entry(bundle, "Patient")["resource"]
+    patient["identifier"].append({"system": "urn:oid:1.2.250.01.9", "value": "x"})
+    patient["active"] = "true"
+    issues = _refused(post_bundle(sandbox.base_url, bundle))
+    where = {x: i["diagnostics"] for i in issues for x in i.get("expression", [])}
+    m, t, p = (bundle["entry"].index(_entry(bundle, kind)) for kind in ("Media", "Task", "Patient"))
+    assert f"Bundle.entry[{m}].resource.height" in where, where
+    assert f"Bundle.entry[{m}].resource.content.size" in where, where
+    assert f"Bundle.entry[{t}].resource.implicitRules" in where, where
+    assert f"Bundle.entry[{p}].resource.identifier[{len(patient['identifier']) - 1}].system" in where, where
+    assert f"Bundle.entry[{p}].resource.active" in where, where
+    assert "nombre JSON" in where[f"Bundle.entry[{m}].resource.height"]
+    _nothing_created(sandbox)
