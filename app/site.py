@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,18 @@ M.add(
             "fr": "patient_id_system : une URI est attendue (l'OID de votre structure, urn:oid:…).",
             "en": "patient_id_system: a URI is expected (your organisation's OID, urn:oid:…).",
         },
+        "site.system_space": {
+            "fr": "patient_id_system : une URI ne contient pas d'espace ; la plateforme refuserait chaque patient "
+            "envoyé sans INS.",
+            "en": "patient_id_system: a URI holds no space; the platform would refuse every patient sent without "
+            "an INS.",
+        },
+        "site.system_oid": {
+            "fr": "patient_id_system : « {system} » n'est pas un OID bien écrit : urn:oid: puis des nombres séparés "
+            "par des points, le premier 0, 1 ou 2, sans zéro en tête (urn:oid:1.2.250.1…).",
+            "en": "patient_id_system: “{system}” is not a well-written OID: urn:oid: then numbers separated by dots, "
+            "the first 0, 1 or 2, without a leading zero (urn:oid:1.2.250.1…).",
+        },
         "site.example_system": {
             "fr": "Attention : l'origine des n° de dossier ({system}) est l'exemple de la documentation. Une "
             "autre structure qui l'a gardée aussi verrait ses patients confondus avec les vôtres sur la "
@@ -77,6 +90,8 @@ def shared_system_warning(system: str, finess: str) -> str:
     return M.tr("site.example_system", system=EXAMPLE_PATIENT_SYSTEM, own=own_patient_system(finess))
 
 
+#: An OID as FHIR R4 writes it (datatypes.html#oid).
+_OID = re.compile(r"urn:oid:[0-2](\.(0|[1-9][0-9]*))+")
 _KEYS = {
     "": {"practitioner", "organization", "patient_id_system"},
     "practitioner": {"rpps", "family", "given", "role"},
@@ -125,6 +140,12 @@ def parse_site(document: Any) -> Requester:
     system = text(document, "patient_id_system", "")
     if system and ":" not in system:
         errors.append(M.tr("site.system"))
+    elif any(ch.isspace() for ch in system):
+        errors.append(M.tr("site.system_space"))
+    elif system.lower().startswith("urn:oid:") and not _OID.fullmatch(system):
+        # It goes as Identifier.system of every patient without an INS (R4 oid, RFC 3061): a strict platform
+        # would refuse each of them.
+        errors.append(M.tr("site.system_oid", system=system))
     requester = Requester(
         rpps=rpps,
         family=text(prac, "family", "practitioner"),
