@@ -497,13 +497,21 @@ def _binary_resource(info: BinaryInfo) -> dict[str, Any]:
 
 
 def _require_json(request: Request) -> None:
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media_type, *parameters = request.headers.get("content-type", "").split(";")
+    media_type = media_type.strip().lower()
     if media_type not in (FHIR_JSON, "application/json"):
         raise FhirError.one(
             415,
             f"Content-Type « {media_type or 'absent'} » : application/fhir+json attendu",
             code="not-supported",
         )
+    # R4 names its version in the media type (http.html#version: fhirVersion=4.0), and JSON is UTF-8.
+    said = {name.strip().lower(): value.strip().strip('"') for name, _, value in (p.partition("=") for p in parameters)}
+    version, charset = said.get("fhirversion"), said.get("charset")
+    if version is not None and version not in ("4.0", "4.0.1"):
+        raise FhirError.one(415, f"fhirVersion={version} : cette plateforme sert FHIR R4 (4.0)", code="not-supported")
+    if charset is not None and charset.lower() not in ("utf-8", "utf8"):
+        raise FhirError.one(415, f"charset={charset} : le JSON FHIR s'écrit en UTF-8", code="not-supported")
 
 
 def _parse_json(body: bytes) -> Any:

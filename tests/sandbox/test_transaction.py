@@ -269,3 +269,22 @@ def test_numbers_booleans_and_uris_are_read_as_fhir_json_writes_them(sandbox: Sa
     assert f"Bundle.entry[{p}].resource.active" in where, where
     assert "nombre JSON" in where[f"Bundle.entry[{m}].resource.height"]
     _nothing_created(sandbox)
+
+
+def test_the_fhir_version_and_charset_of_the_body_are_those_of_r4_json(sandbox: SandboxServer) -> None:
+    """FHIR R4 names its version in the media type (http.html#version: « application/fhir+json;
+    fhirVersion=4.0 ») and JSON is UTF-8: an R4 platform refuses a body said to be another version or
+    another charset with 415, and takes R4's."""
+    bundle = new_case(sandbox.base_url).bundle()
+    for media_type in ("application/fhir+json; fhirVersion=5.0", "application/fhir+json; charset=iso-8859-1"):
+        refused = requests.post(sandbox.base_url, json=bundle, headers={"Content-Type": media_type}, timeout=30)
+        assert refused.status_code == 415, (media_type, refused.text)
+        assert refused.json()["resourceType"] == "OperationOutcome"
+    _nothing_created(sandbox)
+    taken = requests.post(
+        sandbox.base_url,
+        json=bundle,
+        headers={"Content-Type": "application/fhir+json; fhirVersion=4.0; charset=utf-8"},
+        timeout=30,
+    )
+    assert taken.status_code == 200, taken.text
