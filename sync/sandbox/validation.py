@@ -9,6 +9,7 @@ leave open (a status of "bogus" passes the model but no platform takes it).
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import threading
@@ -176,6 +177,47 @@ def _typed_violations(value: Any, cls: type, loc: tuple[Any, ...]) -> Iterator[t
                 yield from _typed_violations(one, sub, at)
 
 
+def _invariant_violations(resource: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """R4's invariants of every resource and extension the models leave unchecked: ext-1 on each
+    (modifier) extension; dom-2, dom-3, dom-4 and dom-5 on each contained resource."""
+    yield from _extension_violations(resource, ())
+    contained = resource.get("contained")
+    if not isinstance(contained, list):
+        return
+    text = json.dumps(resource, ensure_ascii=False)
+    for index, inner in enumerate(contained):
+        if not isinstance(inner, dict):
+            continue
+        at = ("contained", index)
+        if "contained" in inner:
+            yield at, "dom-2 : une ressource contenue n'en contient pas d'autre"
+        if json.dumps(f"#{inner.get('id')}") not in text:
+            yield at, "dom-3 : une ressource contenue doit être désignée ailleurs dans la ressource (#id)"
+        meta = inner.get("meta")
+        if isinstance(meta, dict) and ("versionId" in meta or "lastUpdated" in meta):
+            yield (*at, "meta"), "dom-4 : pas de meta.versionId ni de meta.lastUpdated dans une ressource contenue"
+        if isinstance(meta, dict) and "security" in meta:
+            yield (*at, "meta"), "dom-5 : pas d'étiquette de sécurité dans une ressource contenue"
+
+
+def _extension_violations(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("extension", "modifierExtension") and isinstance(item, list):
+                for index, extension in enumerate(item):
+                    if isinstance(extension, dict):
+                        valued = any(k.startswith("value") for k in extension)
+                        if valued == bool(extension.get("extension")):
+                            yield (
+                                (*loc, key, index),
+                                "ext-1 : une extension a des sous-extensions ou une valeur, pas les deux",
+                            )
+            yield from _extension_violations(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _extension_violations(item, (*loc, index))
+
+
 def _resource_class(rtype: Any) -> type | None:
     if not isinstance(rtype, str):
         return None
@@ -201,6 +243,10 @@ def validate_resource(resource: Any, where: str) -> list[Issue]:
             join(where, fhirpath(loc)),
         )
         for loc, message in _json_rule_violations(resource, ())
+    ]
+    issues += [
+        Issue(f"{rtype}.{fhirpath(loc)}: {message}", join(where, fhirpath(loc)), "invariant")
+        for loc, message in _invariant_violations(resource)
     ]
     model = _resource_class(rtype)
     if model is not None:

@@ -288,3 +288,33 @@ def test_the_fhir_version_and_charset_of_the_body_are_those_of_r4_json(sandbox: 
         timeout=30,
     )
     assert taken.status_code == 200, taken.text
+
+
+def test_the_invariants_every_resource_and_extension_obeys_are_checked(sandbox: SandboxServer) -> None:
+    """R4's ext-1 (« Must have either extensions or value[x], not both »), dom-2 (a contained resource
+    contains none), dom-3 (a contained resource is referred to from elsewhere in the resource) and dom-4
+    (no meta.versionId or meta.lastUpdated in a contained resource): the R4B models check none of them,
+    and a strict platform refuses each."""
+    bundle = new_case(sandbox.base_url).bundle()
+    task = _entry(bundle, "Task")["resource"]
+    task["extension"] = [
+        {"url": "http://platform.example/x", "valueString": "a", "extension": [{"url": "y", "valueCode": "b"}]}
+    ]
+    consent = _entry(bundle, "Consent")["resource"]
+    consent["contained"] = [
+        {"resourceType": "Practitioner", "id": "nobody", "name": [{"text": "Inf. Durand"}]},
+        {"resourceType": "Practitioner", "id": "recorder", "meta": {"versionId": "1"}, "name": [{"text": "X"}]},
+    ]
+    consent["performer"] = [{"reference": "#recorder"}]
+    issues = _refused(post_bundle(sandbox.base_url, bundle))
+    text = " | ".join(i["diagnostics"] for i in issues)
+    assert "ext-1" in text and "dom-3" in text and "dom-4" in text, text
+    t, c = (bundle["entry"].index(_entry(bundle, kind)) for kind in ("Task", "Consent"))
+    expressions = [x for i in issues for x in i.get("expression", [])]
+    assert f"Bundle.entry[{t}].resource.extension[0]" in expressions
+    assert f"Bundle.entry[{c}].resource.contained[0]" in expressions
+    assert f"Bundle.entry[{c}].resource.contained[1].meta" in expressions
+    _nothing_created(sandbox)
+    consent["contained"] = [{"resourceType": "Practitioner", "id": "recorder", "name": [{"text": "Inf. Durand"}]}]
+    task["extension"] = [{"url": "http://platform.example/x", "valueString": "a"}]
+    assert post_bundle(sandbox.base_url, bundle).status_code == 200
