@@ -73,7 +73,7 @@ def _no_token() -> object:
     return StaticToken(None)
 
 
-@pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology"])
+@pytest.mark.parametrize("specialty", ["dermatology", "ophthalmology", "wound-care", "other"])
 def test_every_request_of_a_whole_case_reads_as_valid_to_a_strict_server(
     store: Store, tmp_path: Path, specialty: str
 ) -> None:
