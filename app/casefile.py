@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,12 @@ M.add(
             "fr": "Le fichier « {name} » n'est pas en UTF-8 (octet invalide à la position {pos}). "
             "Enregistrez-le en UTF-8.",
             "en": "The file “{name}” is not UTF-8 (invalid byte at position {pos}). Save it as UTF-8.",
+        },
+        "cf.surrogate": {
+            "fr": "Le fichier « {name} » contient un caractère invalide ({char}, une moitié de caractère : le "
+            "programme qui l'a écrit a coupé un texte, un émoji par exemple). Corrigez ce texte puis réimportez.",
+            "en": "The file “{name}” holds an invalid character ({char}, half a character: the program that wrote "
+            "it cut a text, an emoji for instance). Correct that text, then import again.",
         },
         "cf.json": {
             # Python's own words ({msg}) are English: the French sentence gives where, not them.
@@ -217,6 +224,11 @@ def read_json_file(path: Path) -> Any:
     if repeated:
         keys = ", ".join(M.tr("cf.key", key=shown_name(key)) for key in repeated)
         raise CaseFileError(M.tr("cf.duplicate", name=name, keys=keys))
+    # JSON escapes may name half of a surrogate pair (\ud800): read, but no UTF-8 text (the sealed record,
+    # the platform's FHIR string) can hold it, and the import failed on an internal error.
+    half = re.search(r"[\ud800-\udfff]", json.dumps(document, ensure_ascii=False)) if "\\u" in text else None
+    if half is not None:
+        raise CaseFileError(M.tr("cf.surrogate", name=name, char=f"\\u{ord(half.group()):04x}"))
     return document
 
 
