@@ -181,6 +181,8 @@ def _invariant_violations(resource: dict[str, Any]) -> Iterator[tuple[tuple[Any,
     """R4's invariants of every resource and extension the models leave unchecked: ext-1 on each
     (modifier) extension; dom-2, dom-3, dom-4 and dom-5 on each contained resource."""
     yield from _extension_violations(resource, ())
+    if resource.get("resourceType") == "Task" and _before(resource.get("lastModified"), resource.get("authoredOn")):
+        yield ("lastModified",), "inv-1 : lastModified ne peut précéder authoredOn"
     contained = resource.get("contained")
     if not isinstance(contained, list):
         return
@@ -198,6 +200,18 @@ def _invariant_violations(resource: dict[str, Any]) -> Iterator[tuple[tuple[Any,
             yield (*at, "meta"), "dom-4 : pas de meta.versionId ni de meta.lastUpdated dans une ressource contenue"
         if isinstance(meta, dict) and "security" in meta:
             yield (*at, "meta"), "dom-5 : pas d'étiquette de sécurité dans une ressource contenue"
+
+
+def _before(first: Any, second: Any) -> bool:
+    """Whether dateTime ``first`` is certainly before ``second`` (both with a time and a zone; FHIRPath
+    leaves a comparison of other precisions undecided, and the invariant then holds)."""
+    from datetime import datetime
+
+    try:
+        one, two = (datetime.fromisoformat(str(v).replace("Z", "+00:00")) for v in (first, second))
+    except ValueError:
+        return False
+    return "T" in str(first) and "T" in str(second) and one.tzinfo is not None and two.tzinfo is not None and one < two
 
 
 def _extension_violations(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:

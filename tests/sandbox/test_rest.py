@@ -184,3 +184,15 @@ def test_http_level_refusals_are_operation_outcomes_too(sandbox: SandboxServer) 
     assert response.status_code == 501
     assert response.headers["Content-Type"].startswith("application/fhir+json")
     assert response.json()["resourceType"] == "OperationOutcome"
+
+
+def test_a_task_put_with_its_last_change_before_its_authoring_is_refused(sandbox: SandboxServer) -> None:
+    """R4 Task inv-1: « Last modified date must be greater than or equal to authored-on date »."""
+    _, task = _sent_case(sandbox)
+    url = f"{sandbox.base_url}/Task/{task['id']}"
+    headers = {"Content-Type": "application/fhir+json", "If-Match": 'W/"1"'}
+    body = dict(task, status="cancelled", authoredOn="2026-11-20T10:00:00+01:00", lastModified="2026-11-20T08:59:59Z")
+    refused = requests.put(url, json=body, headers=headers, timeout=10)
+    assert refused.status_code == 400 and "inv-1" in refused.text, refused.text
+    body["lastModified"] = "2026-11-20T09:00:00Z"  # the same instant
+    assert requests.put(url, json=body, headers=headers, timeout=10).status_code == 200
