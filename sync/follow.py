@@ -2147,7 +2147,13 @@ def cancel(store: Store, client: PlatformClient, case_id: str, budget_s: float |
             body["meta"] = kept
         body["status"] = "cancelled"
         body["statusReason"] = {"text": M.tr("cancel.reason")}
-        body["lastModified"] = iso(utc_now())
+        # Never before authoredOn (R4 Task inv-1): a case made while the clock ran ahead has a later one.
+        authored = parse_date_time(str(task.get("authoredOn") or ""))
+        latest = utc_now()
+        if authored and authored.tzinfo and authored > latest:
+            # iso() keeps whole seconds: rounded up, never below it.
+            latest = authored + timedelta(microseconds=(1_000_000 - authored.microsecond) % 1_000_000)
+        body["lastModified"] = iso(latest)
         tag_audit_head(body, audit.current_witness(store.conn, store.key))
         reply = client.retrying(
             functools.partial(client.update, body, if_match=f'W/"{version}"', pass_status=frozenset({409, 412})),

@@ -153,3 +153,30 @@ def test_a_note_that_was_only_a_control_character_goes_as_no_note(store: Store) 
     media = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Media")
     assert [n["text"] for n in media.get("note", [])] == [mapping.TIME_UNKNOWN_NOTE]  # the photo's own note only
     assert problems_of_transaction(bundle) == []
+
+
+def test_a_case_made_while_the_clock_ran_ahead_can_still_be_cancelled(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R4's Task inv-1: « Last modified date must be greater than or equal to authored-on date ». The
+    cancelling PUT said lastModified = now; a case made while the workstation's clock ran a day ahead
+    (then put right) has a later authoredOn, and a strict platform refused the cancel for good."""
+    from datetime import timedelta
+
+    import app.store
+    from app.model import utc_now
+
+    monkeypatch.setattr(app.store, "utc_now", lambda: utc_now() + timedelta(days=1))
+    case_id = make_case(store)
+    monkeypatch.undo()
+    with (
+        SandboxServer(tmp_path / "p", answer_after_s=3600.0, run_expert=False, seed=3) as server,
+        PlatformClient(ClientConfig(server.base_url, 2.0, 10.0), _no_token(), policy=FAST) as client,
+    ):
+        kept = record(server)
+        Engine(store, client, case_budget_s=10.0).run_once()
+        cancel(store, client, case_id)
+        assert store.state(case_id) == CaseState.CANCELLED
+        [put] = kept.of("PUT")
+        body = put.json()
+        assert body["lastModified"] >= body["authoredOn"]
