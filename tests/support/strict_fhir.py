@@ -223,6 +223,18 @@ def _resource(resource: Any, path: str, out: list[Problem]) -> None:
     contained = [c for c in resource.get("contained") or [] if isinstance(c, dict)]
     local_ids = {str(c.get("id")) for c in contained}
     _walk(resource, cls, path, out, local_ids)
+    if resource["resourceType"] == "Task":  # inv-1
+        authored, modified = resource.get("authoredOn"), resource.get("lastModified")
+        if isinstance(authored, str) and isinstance(modified, str) and "T" in authored and "T" in modified:
+            from datetime import datetime
+
+            when = [datetime.fromisoformat(v.replace("Z", "+00:00")) for v in (modified, authored)]
+            if when[0] < when[1]:
+                out.append(Problem(f"{path}.lastModified", "inv-1: lastModified before authoredOn"))
+    if resource["resourceType"] == "QuestionnaireResponse":  # qrs-1
+        for where, item in _items(resource.get("item"), f"{path}.item"):
+            if item.get("answer") and item.get("item"):
+                out.append(Problem(where, "qrs-1: an item has answers or items, not both"))
     for n, inner in enumerate(contained):  # dom-2..dom-5, dom-3
         at = f"{path}.contained[{n}]"
         if "contained" in inner:
@@ -239,6 +251,16 @@ def _resource(resource: Any, path: str, out: list[Problem]) -> None:
         own = json.dumps({k: v for k, v in resource.items() if k != "contained"})
         if f'"#{inner.get("id")}"' not in own:
             out.append(Problem(at, "dom-3: a contained resource is referred to from the resource"))
+
+
+def _items(items: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    for n, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict):
+            yield f"{path}[{n}]", item
+            yield from _items(item.get("item"), f"{path}[{n}].item")
+            for m, answer in enumerate(item.get("answer") or []):
+                if isinstance(answer, dict):
+                    yield from _items(answer.get("item"), f"{path}[{n}].answer[{m}].item")
 
 
 def problems_of_resource(resource: Any, path: str = "") -> list[Problem]:
