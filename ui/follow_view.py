@@ -89,6 +89,9 @@ _PERSON_EVENTS = frozenset(
 )
 
 
+#: Where a line of the conversation keeps the id of its message.
+MESSAGE_ID = Qt.ItemDataRole.UserRole
+
 #: The room of the pictures sent with a reply, on its line of the conversation (half a tile's thumbnail tall).
 REPLY_PICTURES = QSize(180, 66)
 
@@ -558,6 +561,7 @@ class FollowView(QWidget):
                 shows = [self._image_words(image) for image in images]
                 line += "\n" + self.tr("%n image(s) jointe(s) : ", "", len(images)) + " ; ".join(shows)
             item = QListWidgetItem(line)
+            item.setData(MESSAGE_ID, message.id)  # its pictures, read later, find it by this, not by its row
             if message.id in self._reply_pictures:
                 item.setIcon(self._reply_pictures[message.id])
             self.conversation.addItem(item)
@@ -1460,14 +1464,14 @@ class FollowView(QWidget):
         """The thumbnails of each reply's images, side by side, read and decoded on a worker, then shown on
         its line of the conversation (once: kept for the case's next refreshes)."""
         wanted = [
-            (row, message.id, [joined[i].thumb_blob for i in message.image_ids if i in joined])
-            for row, message in enumerate(conversation)
+            (message.id, [joined[i].thumb_blob for i in message.image_ids if i in joined])
+            for message in conversation
             if message.id not in self._reply_pictures and any(i in joined for i in message.image_ids)
         ]
         if not wanted:
             return
         objects = self.store.objects  # files and the data key only: safe from a worker thread
-        for _row, message_id, _blobs in wanted:
+        for message_id, _blobs in wanted:
             self._reply_pictures[message_id] = QIcon()  # asked: not asked again at the next refresh
 
         def read(blob: str | None) -> bytes | None:
@@ -1476,22 +1480,27 @@ class FollowView(QWidget):
             except TeleavisError:
                 return None
 
-        def decode() -> list[tuple[int, str, QImage]]:
+        def decode() -> list[tuple[str, QImage]]:
             made = []
-            for row, message_id, blobs in wanted:
+            for message_id, blobs in wanted:
                 pictures = [p for p in (decode_thumbnail(read(blob)) for blob in blobs) if p is not None]
-                made.append((row, message_id, side_by_side(pictures)))
+                made.append((message_id, side_by_side(pictures)))
             return made
 
-        def shown(made: list[tuple[int, str, QImage]]) -> None:
+        def shown(made: list[tuple[str, QImage]]) -> None:
             if not isValid(self):
                 return
-            for row, message_id, picture in made:
+            # Found from outside: put on the row the reply had when they were asked for, a message placed
+            # before it meanwhile took them (the nurse's photos against the expert's words). By its id.
+            lines = [self.conversation.item(row) for row in range(self.conversation.count())]
+            for message_id, picture in made:
                 icon = QIcon(QPixmap.fromImage(picture)) if not picture.isNull() else QIcon()
                 self._reply_pictures[message_id] = icon
-                item = self.conversation.item(row) if self.case is not None and self.case.id == case_id else None
-                if item is not None:
-                    item.setIcon(icon)
+                if self.case is None or self.case.id != case_id:
+                    continue
+                for item in lines:
+                    if item.data(MESSAGE_ID) == message_id:
+                        item.setIcon(icon)
 
         run_task(decode, shown, lambda exc: log.warning("a reply's pictures were not shown: %s", exc))
 
