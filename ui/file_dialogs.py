@@ -3,7 +3,8 @@
 Qt's file dialog starts in the program's working folder unless told otherwise, and on closing writes
 the folders it browsed (history, last folder, sidebar) to ``QtProject.conf`` in the user's settings.
 A folder named after a patient must not stay there: each dialog here starts in the user's pictures
-or documents folder, and the browsed folders are taken out of Qt's settings as soon as it closes.
+or documents folder, and the browsed folders are taken out of Qt's settings as soon as it closes. A
+file saved is proposed next in the folder the last one went to: remembered in memory, for the session.
 
 The dialog is Qt's own, never the system's: GTK's file chooser (which Qt uses on a GNOME desktop) adds
 each file chosen to the desktop's recent files (``recently-used.xbel``), and Windows' to its recent
@@ -62,14 +63,25 @@ def open_images(parent: QWidget, title: str, filters: str) -> list[Path]:
     return [Path(name) for name in names]
 
 
+#: The folder the last file was saved in, for this session only (in memory: never in Qt's settings file).
+#: Its folder, not its name: the nurse may have named the file after the patient.
+_saved_in: list[Path] = []
+
+
 def save_file(parent: QWidget, title: str, name: str, filters: str) -> Path | None:
-    """Where to save ``name``, the documents folder proposed; None when cancelled."""
-    proposed = Path(start_folder(QStandardPaths.StandardLocation.DocumentsLocation)) / name
+    """Where to save ``name``, proposed in the folder the last file went to in this session (found from
+    outside: each report started again in the documents, else the home folder, and the nurse browsed back
+    to hers every time), else in the documents folder; None when cancelled."""
+    last = next((folder for folder in _saved_in if folder.is_dir()), None)
+    folder = last if last is not None else Path(start_folder(QStandardPaths.StandardLocation.DocumentsLocation))
     try:
-        target, _chosen = QFileDialog.getSaveFileName(parent, title, str(proposed), filters, options=_OWN_DIALOG)
+        target, _chosen = QFileDialog.getSaveFileName(parent, title, str(folder / name), filters, options=_OWN_DIALOG)
     finally:
         forget_browsed_folders()
-    return Path(target) if target else None
+    if not target:
+        return None
+    _saved_in[:] = [Path(target).parent]
+    return Path(target)
 
 
 def existing_folder(parent: QWidget, title: str, current: str) -> str:

@@ -1,6 +1,7 @@
 """Child process of the file-dialog test (its own HOME and XDG_CONFIG_HOME, read by Qt once per
 process): the window opens a case; the nurse clicks "Importer un fichier…", goes into a folder named
-after the patient and picks a photo; then exports the PDF report. Prints where each dialog started."""
+after the patient and picks a photo; then exports the PDF report there, and again. Prints where each
+dialog started."""
 
 from __future__ import annotations
 
@@ -114,9 +115,26 @@ deadline = 600
 while not report.exists() and deadline:
     QTest.qWait(100)
     deadline -= 1
+# The report saved again (a second copy, for the GP): the dialog starts where the first went, and keeps
+# the case's name (the first file's name is not remembered: the nurse may have named it after the patient).
+QTimer.singleShot(50, lambda: choose(patient_folder, "copie-medecin.pdf"))
+window.export_report(case_id)
+again = patient_folder / "copie-medecin.pdf"
+deadline = 600
+while not again.exists() and deadline:
+    QTest.qWait(100)
+    deadline -= 1
 print("status:", window.statusBar().currentMessage(), file=sys.stderr)
 print(
-    json.dumps({"started": started, "images": len(list(store.images(case_id))), "report": report.exists()}), flush=True
+    json.dumps(
+        {
+            "started": started,
+            "images": len(list(store.images(case_id))),
+            "report": report.exists(),
+            "again": again.exists(),
+        }
+    ),
+    flush=True,
 )
 window.show_worklist()  # the case page hidden: the camera stops
 QTest.qWait(200)

@@ -39,7 +39,10 @@ def test_file_dialogs_start_in_the_users_folders_and_leave_no_history(tmp_path: 
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["images"] == 3 and seen["report"], (seen, done.stderr[-2000:])
     # Where a nurse keeps photos and documents, not the program's working folder.
-    assert seen["started"] == [str(home / "Images"), str(home / "Documents")], seen
+    # The second report saved starts where the first went (found from outside: in the home folder again,
+    # the nurse browsed back to the patient's folder each time). Remembered for the session only.
+    assert seen["again"], seen
+    assert seen["started"] == [str(home / "Images"), str(home / "Documents"), str(patient.resolve())], seen
     # Nothing of the patient's folder in any settings file Qt wrote.
     written = [path for path in (*config.rglob("*"), *home.rglob("*")) if path.is_file()]
     assert any(path.name == "QtProject.conf" for path in written), "Qt wrote no settings: nothing was tested"
