@@ -369,6 +369,7 @@ class PlatformForm(QWidget):
         self.test_button.setAutoDefault(False)
         self.test_button.clicked.connect(self.test)
         self._testing = False
+        self._ca_saving = True  # what the CA field's problem was said for: a save (else a test)
         row.addWidget(self.test_button)
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -424,9 +425,11 @@ class PlatformForm(QWidget):
             values["proxy"] = stored if "://" in stored else f"http://{stored}"
         return values
 
-    def _ca_words(self) -> str:
+    def _ca_words(self, saving: bool = True) -> str:
         """What keeps the CA file typed from working, in words (empty: nothing, or the one stored left as it
-        is: refusing it would hold back every other setting, for a file the user did not just give)."""
+        is: refusing it would hold back every other setting, for a file the user did not just give); then
+        that nothing was saved, or (not ``saving``: « Tester la connexion », which saves nothing by design)
+        that the connection was not tested."""
         typed = self.ca_bundle.text().strip()
         if not self.real.isChecked() or not typed or typed == self._ca_stored.strip():
             return ""
@@ -451,11 +454,16 @@ class PlatformForm(QWidget):
             )
         else:
             return ""
-        return " ".join((words.format(path=path), self.tr("Rien n'a été enregistré.")))
+        # Found from outside: said after a test, « Rien n'a été enregistré » made the nurse believe her
+        # settings were lost.
+        then = self.tr("Rien n'a été enregistré.") if saving else self.tr("La connexion n'a pas été testée.")
+        return " ".join((words.format(path=path), then))
 
-    def _show_ca(self) -> bool:
-        """Say under the CA field what is wrong with it; whether it is right."""
-        words = self._ca_words()
+    def _show_ca(self, saving: bool = True) -> bool:
+        """Say under the CA field what is wrong with it (after a save, or not ``saving``: after a test);
+        whether it is right."""
+        self._ca_saving = saving
+        words = self._ca_words(saving)
         self.ca_problem.setText(words)
         self.ca_problem.setVisible(bool(words))
         return not words
@@ -463,7 +471,7 @@ class PlatformForm(QWidget):
     def _recheck_ca(self) -> None:
         # Once said, the sentence goes as soon as the file is right (or changes as it is corrected).
         if self.ca_problem.isVisible():
-            self._show_ca()
+            self._show_ca(self._ca_saving)
 
     def _proxy_still_masked(self) -> bool:
         """Whether the proxy was edited but still holds the mask of the stored password (« *** »):
@@ -520,7 +528,7 @@ class PlatformForm(QWidget):
         """Ask the platform (or the sandbox) for its capability statement, off the main thread."""
         if self._testing:
             return
-        if self.real.isChecked() and not self._show_ca():  # the test would fail for it, saying less
+        if self.real.isChecked() and not self._show_ca(saving=False):  # the test would fail for it, saying less
             self.result.clear()
             self.tested.emit(False, "")
             return

@@ -2418,6 +2418,11 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <translation>Nothing was saved.</translation>
     </message>
     <message>
+        <location filename="../../ui/setup_forms.py" line="458"/>
+        <source>La connexion n&apos;a pas été testée.</source>
+        <translation>The connection was not tested.</translation>
+    </message>
+    <message>
         <location filename="../../ui/setup_forms.py" line="361"/>
         <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <extracomment>Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).</extracomment>

@@ -177,3 +177,23 @@ def test_a_ca_file_typed_then_training_chosen_holds_nothing_back(qtbot: Any, sto
     assert dialog.result() == 1
     assert store.settings.get("site.requester")["organization"] == "Centre de santé de Saint-Flour"
     assert store.settings.get("platform.ca_bundle") == "", "a file never checked is not kept"
+
+
+def test_testing_the_connection_with_a_ca_file_that_cannot_work_never_speaks_of_saving(
+    qtbot: Any, store: Store, tmp_path: Path
+) -> None:
+    """Found from outside: « Tester la connexion » with a CA file missing said « … Rien n'a été enregistré. »:
+    the test saves nothing by design, and the words made the nurse believe her settings were lost. The test
+    says it was not made; « Enregistrer » still says nothing was saved."""
+    form = _form(qtbot, store)
+    form.show()
+    form.ca_bundle.setText(str(tmp_path / "absent.pem"))
+    form.test_button.click()
+    said = form.ca_problem.text()
+    assert form.ca_problem.isVisible() and "introuvable" in said
+    assert "enregistré" not in said, said
+    assert "La connexion n'a pas été testée." in said
+    form.ca_bundle.setText(str(tmp_path / "autre.pem"))  # corrected (still wrong): said again, of the test
+    assert "autre.pem" in form.ca_problem.text() and "enregistré" not in form.ca_problem.text()
+    assert form.save() is False
+    assert "Rien n'a été enregistré" in form.ca_problem.text()
