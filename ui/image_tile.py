@@ -235,8 +235,10 @@ class ImageTile(QFrame):
         self._name()
 
     def said(self) -> str:
-        """What the line above the photos says of the tile selected: its sentence, or that it is good."""
-        return self.sentence.text() or self.tr("Image de bonne qualité.")
+        """What the line above the photos says of the tile selected: its sentence, else the eye to check
+        (found from outside: « Image de bonne qualité. » was said beside the tile's orange « ⚠ Œil à
+        vérifier », and read first), else that it is good."""
+        return self.sentence.text() or eye_side_words(self.image) or self.tr("Image de bonne qualité.")
 
     def set_thumbnail(self, thumbnail: bytes | QImage | None) -> None:
         """Show the thumbnail (JPEG bytes, or a QImage already decoded and reduced), or say it is unavailable."""

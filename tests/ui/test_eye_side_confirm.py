@@ -242,3 +242,23 @@ def test_a_retinograph_joined_to_a_reply_says_its_eye_to_check_and_asks_before_i
     (reply,) = replies()
     [sent] = [image for image in store.get_case(case_id).images if image.id in reply.image_ids]
     assert sent.eye == "right"
+
+
+def test_a_good_retinograph_with_its_eye_to_check_is_not_said_good_above_the_photos(qtbot: Any, store: Store) -> None:
+    """Found from outside: selected, the real left eye classed as the right said « Image de bonne qualité. »
+    on the line above the photos, beside its tile's orange « ⚠ Œil à vérifier »: contradictory, and the
+    line read first. It says the eye to check; the same photo, its eye right, is said good."""
+    from dataclasses import replace
+
+    from ui.image_tile import ImageTile
+
+    case = store.get_case(swapped_eyes(store))
+    first = case.images[0]
+    tile = ImageTile(first, None, 1)
+    qtbot.addWidget(tile)
+    assert tile.level == "ok" and "Œil à vérifier" in tile.caption.text()
+    assert "bonne qualité" not in tile.said()
+    assert tile.said().startswith("La papille est à gauche de l'image") and "Vérifiez l'œil choisi." in tile.said()
+    right = ImageTile(replace(first, eye="left"), None, 1)
+    qtbot.addWidget(right)
+    assert right.said() == "Image de bonne qualité."
