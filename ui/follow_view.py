@@ -49,7 +49,17 @@ from app.case_record import Message
 from app.errors import AlreadyStored, TeleavisError
 from app.findings import Finding
 from app.i18n import language
-from app.model import FOLLOWED_STATES, Answer, Case, CaseImage, CaseState, ShownNews, shown_id
+from app.model import (
+    FOLLOWED_STATES,
+    WAITING_FOR_EXPERT,
+    Answer,
+    Case,
+    CaseImage,
+    CaseState,
+    ShownNews,
+    shown_id,
+    utc_now,
+)
 from app.outbox import STEP_TRANSACTION, Outbox, held_by_platform
 from app.report_text import history_words
 from app.store import PLATFORM, TRAINING, NewImage, Store
@@ -509,6 +519,8 @@ class FollowView(QWidget):
             words.append(
                 self.tr("Le dossier partira dès que la plateforme sera joignable ; vous pouvez continuer à travailler.")
             )
+        if state.value in WAITING_FOR_EXPERT:
+            words.extend(self._what_comes_next(case.id))
         elsewhere = self._sent_elsewhere(case.id, state)
         if elsewhere:
             words.append(elsewhere)
@@ -617,6 +629,34 @@ class FollowView(QWidget):
             # in front of it (a screen locked by the system leaves it so). Read at the next input.
             self._wait_for_a_person()
         self.note_seen()
+
+    def _what_comes_next(self, case_id: str) -> list[str]:
+        """Found from outside: « État : reçu par la plateforme » and nothing more; the nurse did not know
+        whether to wait at the cart, call the platform or look elsewhere. Where the answer comes, that an
+        alert tells, and the date it is promised for when the platform gave one."""
+        words = [
+            self.tr(
+                "La réponse de l'expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis "
+                "fermé : à sa prochaine ouverture). Vous n'avez rien d'autre à faire d'ici là."
+            )
+        ]
+        try:
+            due = self.store.due_at(case_id)
+        except TeleavisError:
+            due = None
+        if due:
+            from app.moments import parse_date_time
+
+            instant = parse_date_time(due)
+            late = instant is not None and instant.tzinfo is not None and instant < utc_now()
+            words.append(
+                (
+                    self.tr("Réponse promise pour le {when} : elle n'est pas encore arrivée.")
+                    if late
+                    else self.tr("Réponse promise pour le {when}.")
+                ).format(when=local_time(due))
+            )
+        return words
 
     def _say_reply_late(self) -> None:
         """Found from outside: a reply typed, then the case answered (or moved on) before it was sent. Its

@@ -1197,6 +1197,21 @@ Queue it for sending?</translation>
         <translation>The case will go as soon as the platform can be reached; you can keep working.</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="610"/>
+        <source>La réponse de l&apos;expert arrivera ici, dans ce dossier, et une alerte vous préviendra (Teleavis fermé : à sa prochaine ouverture). Vous n&apos;avez rien d&apos;autre à faire d&apos;ici là.</source>
+        <translation>The expert&apos;s answer will come here, in this case, and an alert will tell you (Teleavis closed: when it is next opened). There is nothing else to do meanwhile.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="625"/>
+        <source>Réponse promise pour le {when} : elle n&apos;est pas encore arrivée.</source>
+        <translation>Answer promised for {when}: it has not come yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/follow_view.py" line="627"/>
+        <source>Réponse promise pour le {when}.</source>
+        <translation>Answer promised for {when}.</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="487"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>

@@ -1,0 +1,64 @@
+"""A case the platform has (sent, received, with the expert) says what comes next: the expert's answer
+will come here, an alert will tell, and the date the answer is promised for when the platform gave one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.db import transaction
+from app.model import CaseState
+from app.store import Store
+from tests.support.ui import sent_case, shown
+
+NEXT = "La réponse de l'expert arrivera ici, dans ce dossier"
+
+
+@pytest.mark.parametrize("then", [(), (CaseState.RECEIVED,), (CaseState.RECEIVED, CaseState.ACCEPTED)])
+def test_a_case_the_platform_has_says_what_comes_next(qtbot: Any, store: Store, then: tuple[CaseState, ...]) -> None:
+    """Found from outside: « État : reçu par la plateforme » and nothing more; the nurse did not know
+    whether to wait at the cart, call the platform, or look elsewhere for the answer."""
+    view = shown(qtbot, store, sent_case(store, then=then))
+    said = view.detail.text()
+    assert NEXT in said and "une alerte vous préviendra" in said, said
+    assert "promise" not in said  # no date given by the platform: none said
+
+
+def test_the_date_the_answer_is_promised_for_is_said(qtbot: Any, store: Store) -> None:
+    case_id = sent_case(store, then=(CaseState.RECEIVED,))
+    with transaction(store.conn) as conn:
+        store.set_due(conn, case_id, "2099-12-09T17:00:00+00:00")
+    said = shown(qtbot, store, case_id).detail.text()
+    assert NEXT in said and "Réponse promise pour le 09/12/2099" in said, said
+
+
+def test_an_answered_case_or_a_draft_does_not_say_it(qtbot: Any, store: Store) -> None:
+    from tests.support.ui import answered_case
+
+    view = shown(qtbot, store, answered_case(store))
+    assert NEXT not in view.detail.text()
+    view = shown(qtbot, store, sent_case(store, then=(CaseState.RECEIVED, CaseState.ON_HOLD)))
+    assert NEXT not in view.detail.text()  # the expert's question is what to read now
+
+
+def test_a_promised_date_gone_by_is_said_so(qtbot: Any, store: Store) -> None:
+    case_id = sent_case(store, then=(CaseState.RECEIVED,))
+    with transaction(store.conn) as conn:
+        store.set_due(conn, case_id, "2020-12-09T17:00:00+00:00")
+    said = shown(qtbot, store, case_id).detail.text()
+    assert "Réponse promise pour le 09/12/2020" in said and "elle n'est pas encore arrivée" in said, said
+
+
+def test_what_comes_next_is_said_in_english(qtbot: Any, qapp: Any, store: Store) -> None:
+    from ui.application import install_language
+
+    case_id = sent_case(store, then=(CaseState.RECEIVED,))
+    with transaction(store.conn) as conn:
+        store.set_due(conn, case_id, "2099-12-09T17:00:00+00:00")
+    install_language(qapp, "en")
+    try:
+        said = shown(qtbot, store, case_id).detail.text()
+    finally:
+        install_language(qapp, "fr")
+    assert "The expert's answer will come here" in said and "Answer promised for 2099-12-09" in said, said
