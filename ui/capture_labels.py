@@ -45,6 +45,8 @@ class ImageLabels(QGroupBox):
         self._retina = False
         self._loading = False
         outer = QVBoxLayout(self)
+        sides = outer.contentsMargins()  # the findings, last, need the room at 1366 × 768: none lost under them
+        outer.setContentsMargins(sides.left(), sides.top(), sides.right(), sides.bottom() // 2)
         form = QFormLayout()
         outer.addLayout(form)
 

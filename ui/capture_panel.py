@@ -123,11 +123,16 @@ class CapturePanel(QWidget):
 
         self.checklist = ViewChecklist()
         checklist_box = QGroupBox(self.tr("Vues attendues"))
-        QVBoxLayout(checklist_box).addWidget(self.checklist)
+        inside = QVBoxLayout(checklist_box)
+        # Tight above and below its lines: the selected photo's findings, under it, need the room at 1366 × 768.
+        sides = inside.contentsMargins()
+        inside.setContentsMargins(sides.left(), sides.top() // 2, sides.right(), sides.bottom() // 2)
+        inside.addWidget(self.checklist)
         self.labels = ImageLabels()
         column = QWidget()
         right = QVBoxLayout(column)
         right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(2)  # (each group has its title above it)
         right.addWidget(checklist_box)
         right.addWidget(self.labels)
         right.addStretch(1)
@@ -152,6 +157,11 @@ class CapturePanel(QWidget):
         self.strip = ImageStrip(self._store)
 
         layout = QVBoxLayout(self)
+        # No room lost above and below (the case page has its own margins): at 1366 × 768 in training
+        # mode the selected photo's findings lacked it, and the column beside the camera scrolled.
+        sides = layout.contentsMargins()
+        layout.setContentsMargins(sides.left(), 0, sides.right(), 0)
+        layout.setSpacing(2)
         layout.addLayout(top, 1)
         layout.addWidget(self.strip)
 

@@ -180,6 +180,10 @@ class CasePage(QWidget):
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top.addWidget(self.header, 1)
+        # Whether the case is saved, on the header's line: on a line of its own it took the room the
+        # selected photo's findings lacked at 1366 × 768 in training mode (they scrolled, cut).
+        self.saved_state = QLabel()
+        top.addWidget(self.saved_state, 0, Qt.AlignmentFlag.AlignVCenter)
         # A draft never sent (made by mistake, a duplicate) can go: shown only then (app/deletion.py).
         self.delete_draft = QPushButton(self.tr("Supprimer le brouillon…"))
         self.delete_draft.setToolTip(
@@ -219,8 +223,6 @@ class CasePage(QWidget):
         self.send_reduced.clicked.connect(lambda: self.send(reduced=True))
         self.send_reduced.hide()
         layout.addWidget(self.send_reduced, 0, Qt.AlignmentFlag.AlignLeft)
-        self.saved_state = QLabel()
-        layout.addWidget(self.saved_state)
 
         self.views = QStackedWidget()
         layout.addWidget(self.views, 1)

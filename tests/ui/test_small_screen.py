@@ -362,3 +362,44 @@ def test_the_reply_to_the_experts_question_is_in_view_as_the_case_opens(
     item = conversation.visualItemRect(conversation.item(0))
     assert conversation.viewport().rect().contains(item), f"{item} in {conversation.viewport().rect()}"
     window.shutdown()
+
+
+def test_a_new_photos_findings_are_read_whole_without_scrolling_in_training_mode(
+    qtbot: Any, qapp: Any, store: Store, sync_runner: None, language: str
+) -> None:
+    """Found from outside at 1366 × 768 in training mode: the new photo selected, its findings
+    (« Définition suffisante. Image nette. Exposition correcte. C… ») were cut by the lower edge of the
+    column beside the camera, which scrolled: the last of them, the one that may say what to retake,
+    was out of sight."""
+    from tests.support.ui import activate
+    from tests.ui.test_case_page import new_case
+    from ui import resources
+
+    store.settings.set("training", "on")
+    qapp.setStyleSheet(resources.style_sheet())
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.resize(*SCREEN)
+    activate(qtbot, window)
+    try:
+        page = new_case(qtbot, window)
+        panel = page.capture.ensure()
+        qtbot.waitUntil(lambda: panel.preview.frames_shown >= 1, timeout=30_000)
+        panel.capture_still()
+        qtbot.waitUntil(lambda: len(panel.tiles()) == 1, timeout=30_000)
+        qtbot.wait(300)  # laid out again as its thumbnail and words come
+        assert window.banner.isVisible() and page.training_mark.isVisible()
+        labels = panel.labels
+        assert labels.findings.text(), "no findings shown for the selected photo"
+        column = panel.right_column
+        assert column.verticalScrollBar().maximum() == 0, (
+            f"the column scrolls by {column.verticalScrollBar().maximum()} px "
+            f"(findings at y={labels.findings_scroll.mapTo(column.viewport(), QPoint(0, 0)).y()}, "
+            f"{labels.findings_scroll.height()} px tall, in {column.viewport().height()} px)"
+        )
+        assert labels.findings_scroll.verticalScrollBar().maximum() == 0
+        assert in_view(labels.findings_scroll, column.viewport())
+        page.capture.stop_camera()
+    finally:
+        window.shutdown()
+        qapp.setStyleSheet("")
