@@ -4,7 +4,8 @@ Qt's file dialog starts in the program's working folder unless told otherwise, a
 the folders it browsed (history, last folder, sidebar) to ``QtProject.conf`` in the user's settings.
 A folder named after a patient must not stay there: each dialog here starts in the user's pictures
 or documents folder, and the browsed folders are taken out of Qt's settings as soon as it closes. A
-file saved is proposed next in the folder the last one went to: remembered in memory, for the session.
+file saved is proposed next in the folder the last one went to, and images are taken from the folder the
+last ones came from: remembered in memory, for the session.
 
 The dialog is Qt's own, never the system's: GTK's file chooser (which Qt uses on a GNOME desktop) adds
 each file chosen to the desktop's recent files (``recently-used.xbel``), and Windows' to its recent
@@ -48,18 +49,22 @@ def forget_browsed_folders() -> None:
 IMAGE_PATTERNS = "*.jpg *.jpeg *.jfif *.mpo *.png *.tif *.tiff *.heic *.heif *.webp *.dcm"
 
 
+#: The folder the last images were taken from in this session (in memory, as ``_saved_in``).
+_opened_in: list[Path] = []
+
+
 def open_images(parent: QWidget, title: str, filters: str) -> list[Path]:
-    """Image files chosen by the user, from the pictures folder."""
+    """Image files chosen by the user, from the folder the last ones came from in this session (found from
+    outside: each import started again in the pictures, else the home folder, and the nurse browsed back
+    to the camera's card every time), else from the pictures folder."""
+    last = next((folder for folder in _opened_in if folder.is_dir()), None)
+    folder = str(last) if last is not None else start_folder(QStandardPaths.StandardLocation.PicturesLocation)
     try:
-        names, _chosen = QFileDialog.getOpenFileNames(
-            parent,
-            title,
-            start_folder(QStandardPaths.StandardLocation.PicturesLocation),
-            filters,
-            options=_OWN_DIALOG,
-        )
+        names, _chosen = QFileDialog.getOpenFileNames(parent, title, folder, filters, options=_OWN_DIALOG)
     finally:
         forget_browsed_folders()
+    if names:
+        _opened_in[:] = [Path(names[0]).parent]
     return [Path(name) for name in names]
 
 

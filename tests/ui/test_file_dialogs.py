@@ -79,3 +79,27 @@ def test_every_file_dialog_is_qts_own_never_the_desktops(monkeypatch: Any, qtbot
     assert set(asked) == {"open", "save", "folder"}
     for name, options in asked.items():
         assert options is not None and options & QFileDialog.Option.DontUseNativeDialog, name
+
+
+def test_a_second_import_starts_in_the_folder_of_the_first(monkeypatch: Any, qtbot: Any, tmp_path: Path) -> None:
+    """Found from outside: each « Importer un fichier… » (and each reply's « Ajouter des images… ») started
+    again in the pictures, else the home folder, and the nurse browsed back to the camera's card every time.
+    The folder is remembered in memory for the session, never in Qt's settings (the test above)."""
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from ui import file_dialogs
+
+    card = tmp_path / "DCIM" / "100CANON"
+    card.mkdir(parents=True)
+    started: list[str] = []
+
+    def dialog(_parent: Any, _title: str, folder: str, _filters: str, **_kwargs: Any) -> Any:
+        started.append(folder)
+        return [str(card / "IMG_0001.JPG")], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", dialog)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    assert file_dialogs.open_images(parent, "Importer", "Images (*.jpg)") == [card / "IMG_0001.JPG"]
+    file_dialogs.open_images(parent, "Importer", "Images (*.jpg)")
+    assert started[1] == str(card), started
