@@ -584,6 +584,9 @@ class FollowView(QWidget):
             # The reply has gone (or was refused), or the case moved on: « part avec… » is no longer true.
             self.reply_saved.clear()
         self.question_box.setVisible(waiting or bool(conversation))
+        # Found from outside: the answer read, the exchange was still titled « Question de l'expert », as if
+        # a question waited for the nurse.
+        self.question_box.setTitle(self.tr("Question de l'expert") if waiting else self.tr("Échanges avec l'expert"))
         # Sent to the training platform, now that a real one is set: its reply would never leave
         # (Outbox.queued_replies(here=True) leaves it out, the engine sets it aside). Not offered.
         stranded = waiting and self._on_training_platform(case.id)

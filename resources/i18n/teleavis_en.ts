@@ -1212,6 +1212,11 @@ Queue it for sending?</translation>
         <translation>Answer promised for {when}.</translation>
     </message>
     <message>
+        <location filename="../../ui/follow_view.py" line="598"/>
+        <source>Échanges avec l&apos;expert</source>
+        <translation>Exchange with the expert</translation>
+    </message>
+    <message>
         <location filename="../../ui/follow_view.py" line="487"/>
         <source>Copies réduites demandées : les photos pas encore parties seront envoyées réduites.</source>
         <translation>Reduced copies chosen: the photos not sent yet will go reduced.</translation>

@@ -88,3 +88,22 @@ def test_a_replys_pictures_stay_on_its_line_when_a_message_comes_in_before_it(
     assert "Voici la photo demandée." in mine.text() and "Et la taille ?" in late.text()
     assert late.icon().isNull(), "the reply's pictures shown against the expert's question"
     assert not mine.icon().isNull()
+
+
+def test_the_exchange_is_no_longer_titled_a_question_once_the_expert_has_answered(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found from outside: the answer read, the exchange above the greyed reply box was still titled
+    « Question de l'expert », as if a question were waiting for the nurse."""
+    from app.model import Answer, CaseState
+    from tests.support.scripted_platform import on_hold_with_a_question
+
+    (case_id,) = on_hold_with_a_question(store, tmp_path / "sandbox", 1)
+    view = shown(qtbot, store, case_id)
+    assert view.question_box.title() == "Question de l'expert"
+    with transaction(store.conn) as conn:
+        store.set_answer(conn, case_id, Answer(conclusion="Bénin.", expert="Hélène MOREAU", issued="2026-12-01"))
+        store.transition(case_id, CaseState.IN_PROGRESS, conn=conn)
+        store.transition(case_id, CaseState.ANSWERED, conn=conn)
+    view.refresh()
+    assert view.question_box.isVisible() and view.question_box.title() == "Échanges avec l'expert"
