@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -303,6 +304,23 @@ class _Probe:
         self.key = store.key  # the training sandbox seals its data under the data key
 
 
+#: What the sync's words say of its own retries (sync/client.py): true of the cases it sends, not of a
+#: connection test, which is made once.
+_RETRY = re.compile(
+    r"\s*(?::\s*)?(?:nouvel essai automatique|retrying automatically|it will be tried again automatically)"
+    r"[^.]*\.",
+    re.IGNORECASE,
+)
+
+
+def without_retry(words: str) -> str:
+    """The sync's words of a failure without its promise to retry (found from outside: « Échec : Plateforme
+    injoignable (réseau) : nouvel essai automatique. » after « Tester la connexion », and the nurse waited
+    for a test that is never made again); the sentence it ended is ended."""
+    kept = _RETRY.sub(".", words).replace("..", ".").strip()
+    return kept if kept != "." else words
+
+
 class PlatformForm(QWidget):
     """Training mode (the built-in sandbox) or a real platform: address, sign-in, proxy, CA."""
 
@@ -562,7 +580,12 @@ class PlatformForm(QWidget):
             self.result.setText(
                 self.tr("Connexion réussie ({words}).").format(words=words)
                 if ok
-                else self.tr("Échec : {words}").format(words=words)
+                else " ".join(
+                    (
+                        self.tr("Échec : {words}").format(words=without_retry(words)),
+                        self.tr("Vérifiez le réglage, puis testez à nouveau."),
+                    )
+                )
             )
             self.tested.emit(ok, words)
 

@@ -2443,6 +2443,11 @@ Check each one (the patient&apos;s real identity, consent), then send those that
         <translation>The connection was not tested.</translation>
     </message>
     <message>
+        <location filename="../../ui/setup_forms.py" line="590"/>
+        <source>Vérifiez le réglage, puis testez à nouveau.</source>
+        <translation>Check the setting, then test again.</translation>
+    </message>
+    <message>
         <location filename="../../ui/setup_forms.py" line="361"/>
         <source>Mode formation : plateforme d&apos;essai intégrée, aucun envoi réel</source>
         <extracomment>Whether the last ``save()`` changed where cases go (the sync engine must then start afresh).</extracomment>

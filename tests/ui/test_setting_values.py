@@ -197,3 +197,36 @@ def test_testing_the_connection_with_a_ca_file_that_cannot_work_never_speaks_of_
     assert "autre.pem" in form.ca_problem.text() and "enregistré" not in form.ca_problem.text()
     assert form.save() is False
     assert "Rien n'a été enregistré" in form.ca_problem.text()
+
+
+def test_a_failed_connection_test_never_promises_a_retry(qtbot: Any, store: Store, sync_runner: None) -> None:
+    """Found from outside: « Tester la connexion » to a platform out of reach said « Échec : Plateforme
+    injoignable (réseau) : nouvel essai automatique. », and the nurse waited for a test that is never made
+    again (the sync's words: its cases are retried, a test is not). It says to test again once checked."""
+    form = _form(qtbot, store)
+    form.url.setText("https://127.0.0.1:9/fhir")  # nothing listens there: refused at once
+    form.show()
+    form.test_button.click()
+    qtbot.waitUntil(lambda: form.result.text().startswith("Échec"), timeout=30_000)
+    said = form.result.text()
+    assert "injoignable" in said and "automatique" not in said, said
+    assert said.endswith("Vérifiez le réglage, puis testez à nouveau."), said
+
+
+def test_the_retry_is_taken_out_of_each_shape_of_the_syncs_words() -> None:
+    from ui.setup_forms import without_retry
+
+    assert without_retry("Platform out of reach (network): retrying automatically.") == (
+        "Platform out of reach (network)."
+    )
+    assert without_retry(
+        "La plateforme renvoie sans fin d'une adresse à une autre (redirections en boucle) : nouvel essai "
+        "automatique. Si cela dure, signalez-le au support de la plateforme."
+    ) == (
+        "La plateforme renvoie sans fin d'une adresse à une autre (redirections en boucle). Si cela dure, "
+        "signalez-le au support de la plateforme."
+    )
+    assert without_retry("Conflit (409) : doublon. Nouvel essai automatique, de plus en plus espacé.") == (
+        "Conflit (409) : doublon."
+    )
+    assert without_retry("Jeton refusé (401).") == "Jeton refusé (401)."
