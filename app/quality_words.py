@@ -163,6 +163,14 @@ CATALOGUE = i18n.Catalogue(
             "en": "Image too small ({width}×{height}): at least 800×600 is needed. Export the shot at full "
             "resolution from the retinograph (not a preview or a screenshot).",
         },
+        "resolution.blocking-retina-recorded": {
+            "fr": "Image trop petite ({width}×{height}) : il faut au moins 800×600. C'est la taille que le "
+            "rétinographe a enregistrée (fichier DICOM) : l'exporter de nouveau n'y changera rien. Il faut "
+            "le cliché d'un rétinographe de plus grande définition.",
+            "en": "Image too small ({width}×{height}): at least 800×600 is needed. This is the size the "
+            "retinograph recorded (DICOM file): exporting it again will not change it. A shot from a "
+            "retinograph of higher resolution is needed.",
+        },
         "field-of-view.ok": {"fr": "Champ rétinien complet.", "en": "Retinal field complete."},
         "field-of-view.warning": {
             "fr": "Champ rétinien incomplet ({percent} % visible) : centrez l'œil et reprenez le cliché.",

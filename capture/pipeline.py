@@ -198,7 +198,7 @@ def _prepare_dicom(data: bytes, *, name: str, specialty: str, patient: Patient |
     modality = "OP" if specialty == "ophthalmology" or image.modality == "OP" else "XC"
     checks_as = "ophthalmology" if modality == "OP" else specialty
     height, width = image.rgb.shape[:2]
-    findings = check_quality(image.rgb, specialty=checks_as)
+    findings = check_quality(image.rgb, specialty=checks_as, recorded=True)
     if recorded_for_another(image.dataset, patient):
         # Said before its header is replaced with the case's patient: an image of the device's previous
         # patient (or another patient's export) must not go silently under this one's name.

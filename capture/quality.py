@@ -143,20 +143,22 @@ def check_quality(
     specialty: str,
     order: Literal["rgb", "bgr"] = "rgb",
     full_size: tuple[int, int] | None = None,
+    recorded: bool = False,
 ) -> list[QualityFinding]:
     """Every quality finding for one image (H×W×3, 8 bits).
 
     ``order`` says whether the channels are RGB (imports) or BGR (OpenCV camera frames).
     ``full_size`` is the (width, height) of the original when ``image`` is already a reduced
     copy, so the resolution check judges the real image. Retinographs are checked when the
-    specialty is ophthalmology.
+    specialty is ophthalmology. ``recorded``: the image is the device's own record of the shot (a
+    DICOM file), not an export that may have been reduced.
     """
     height, width = image.shape[:2]
     full_w, full_h = full_size or (width, height)
     small = analysis_copy(image)
     if order == "bgr":
         small = np.ascontiguousarray(small[:, :, ::-1])
-    findings = [_resolution(full_w, full_h, retina=is_retina(specialty))]
+    findings = [_resolution(full_w, full_h, retina=is_retina(specialty), recorded=recorded)]
     if is_retina(specialty):
         findings += _retina_findings(small)
     else:
@@ -586,9 +588,15 @@ def _colour_cast(rgb: Image8, mask: npt.NDArray[np.bool_] | None, *, retina: boo
     return QualityFinding.said("colour-cast", "ok", "colour-cast.ok", round(strength, 2), CAST_HIGHLIGHTS)
 
 
-def _resolution(width: int, height: int, *, retina: bool = False) -> QualityFinding:
+def _resolution(width: int, height: int, *, retina: bool = False, recorded: bool = False) -> QualityFinding:
     """The size against 800×600 (blocking) and 1024×768 (advised). A retinograph too small is told to be
-    exported at full size from the retinograph: there is no camera setting to change at a fundus camera."""
+    exported at full size from the retinograph: there is no camera setting to change at a fundus camera.
+    One the retinograph recorded at that size (its DICOM: an older camera's 768×576 video capture) is
+    said to be so: exporting it again gives the same.
+
+    The floor is the same for retinographs. Screening programmes ask more of a fundus camera, not less:
+    the NHS programme uses only cameras it has tested to show subtle diabetic lesions, and an older
+    camera's 768×576 capture puts its 45° field on some 13 pixels a degree."""
     pixels = width * height
     short, long = sorted((width, height))
     if pixels < MIN_PIXELS_BLOCKING or short < 600 or long < 800:
@@ -597,7 +605,9 @@ def _resolution(width: int, height: int, *, retina: bool = False) -> QualityFind
         level = "warning"
     else:
         level = "ok"
-    key = "resolution.blocking-retina" if retina and level == "blocking" else f"resolution.{level}"
+    key = f"resolution.{level}"
+    if retina and level == "blocking":
+        key = "resolution.blocking-retina-recorded" if recorded else "resolution.blocking-retina"
     return QualityFinding.said(
         "resolution", level, key, float(pixels), float(MIN_PIXELS_WARNING), width=width, height=height
     )

@@ -593,3 +593,46 @@ def test_a_dicom_whose_size_disagrees_with_its_pixels_is_said_damaged_not_an_int
 
     with pytest.raises(ImageRejected, match="incomplète ou abîmée"):
         prepared(out.getvalue())
+
+
+REAL_RETINA = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "retina-normal-left-eye.jpg"
+
+
+def _pal_capture() -> np.ndarray:
+    """The real left eye as an older fundus camera's PAL video capture gives it: 768×576, the round field
+    filling the frame's height on black."""
+    from PIL import Image
+
+    with Image.open(REAL_RETINA) as image:
+        field = image.convert("RGB").resize((576, 576), Image.Resampling.LANCZOS)
+    frame = Image.new("RGB", (768, 576))
+    frame.paste(field, (96, 0))
+    return np.asarray(frame)
+
+
+def test_a_retinograph_its_device_recorded_under_800x600_is_not_sent_to_export_it_again() -> None:
+    """Found in an acceptance pass with an older fundus camera's DICOM (768×576, a PAL capture): it stays
+    refused (the screening programmes' cameras give far more; see docs/architecture.md, "Image quality"),
+    but it was told « Exportez le cliché en pleine définition depuis le rétinographe (pas un aperçu ni une
+    copie d'écran) »: the DICOM is the device's own record of the shot, and the nurse would export it
+    again for nothing. A JPEG export of that size may be a preview: it keeps that advice."""
+    from PIL import Image
+
+    out = prepared(retinograph([_pal_capture()], eye="L", field="macula"))
+
+    assert (out.eye, out.view, out.width, out.height) == ("left", "macula", 768, 576)
+    resolution = next(f for f in out.quality if f.check == "resolution")
+    assert resolution.level == "blocking"
+    said = resolution.message
+    assert "768×576" in said and "800×600" in said and "Exportez" not in said, said
+    assert "enregistré" in said and "rétinographe" in said, said
+    english = resolution.text("en")
+    assert "768×576" in english and "recorded" in english and "Export the shot" not in english, english
+    # The other checks still judge the real retinograph: only its size stops it.
+    assert [f.check for f in out.quality if f.level != "ok"] == ["resolution"], out.quality
+
+    exported = io.BytesIO()
+    Image.fromarray(_pal_capture()).save(exported, "JPEG", quality=92)
+    photo = prepare_image_bytes(exported.getvalue(), filename="OG.jpg", specialty="ophthalmology")
+    advice = next(f for f in photo.quality if f.check == "resolution").message
+    assert "Exportez le cliché en pleine définition" in advice, advice
