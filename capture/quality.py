@@ -6,6 +6,7 @@ are normalised so that they mean the same on any camera and any skin:
 - sharpness: the blur of the strong edges, in pixels (:func:`edge_blur`). It is a ratio of
   gradients, so it does not depend on contrast or on how much texture the skin has, unlike the
   raw variance of the Laplacian, which varies a hundredfold between a hairy forearm and a cheek.
+  A photo blurred as a whole but sharp in its middle is sharp (:func:`photo_blur`): a close-up.
 - exposure: mean luminance and the shares of clipped highlights and crushed shadows.
 - colour cast: the colour of the highlights (what should be white takes the light's colour), the
   mean colour of a close-up of skin, the colour of the optic disc (:func:`colour_cast_cues`).
@@ -164,7 +165,7 @@ def check_quality(
     else:
         luma = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
         blank = _blank(luma)
-        findings.append(_sharpness(edge_blur(luma), retina=False, blank=blank))
+        findings.append(_sharpness(photo_blur(luma), retina=False, blank=blank))
         findings.append(_exposure(luma, None, retina=False))
         if blank:  # a grey nothing is not a camera set to black and white: no advice on its colours
             findings.append(QualityFinding.said("colour-cast", "ok", "colour-cast.blank", None, None))
@@ -262,7 +263,13 @@ def _disc_side(disc: OpticDisc) -> QualityFinding:
 
 
 def edge_blur(luma: Image8, mask: npt.NDArray[np.bool_] | None = None) -> float:
-    """Blur of the sharpest edges, as the Gaussian σ in pixels of the analysis copy.
+    """Blur of the sharpest edges, as the Gaussian σ in pixels of the analysis copy (:func:`_edge_blur`)."""
+    return _edge_blur(luma, mask)[0]
+
+
+def _edge_blur(luma: Image8, mask: npt.NDArray[np.bool_] | None = None) -> tuple[float, int]:
+    """Blur of the sharpest edges, as the Gaussian σ in pixels of the analysis copy, and in how many of
+    the :data:`_DIRECTIONS` directions it was measured.
 
     At each strong edge the gradient is compared with the gradient after a known extra blur σr:
     their ratio R gives the edge's own blur, σ = σr / √(R² − 1) (Zhuo & Sim, 2011). The ratio
@@ -270,7 +277,7 @@ def edge_blur(luma: Image8, mask: npt.NDArray[np.bool_] | None = None) -> float:
     measure means the same on any texture. Edges are grouped by direction and the blurriest
     direction decides (a hand that moved blurs one direction only); within a direction the
     sharper quarter of edges decides (a lesion in focus against a blurred background is sharp).
-    Returns :data:`NO_EDGES` when there is no detail at all.
+    Returns :data:`NO_EDGES` (in no direction) when there is no detail at all.
     """
     grey = luma.astype(np.float32)
     base = cv2.GaussianBlur(grey, (0, 0), _SIGMA_BASE)  # tames sensor noise and JPEG ringing
@@ -288,7 +295,7 @@ def edge_blur(luma: Image8, mask: npt.NDArray[np.bool_] | None = None) -> float:
     )
     candidates &= inside
     if np.count_nonzero(candidates) < _MIN_EDGES:
-        return NO_EDGES
+        return NO_EDGES, 0
     values = strength[candidates]
     # The gradient after the extra blur is only needed at the edges: a Sobel at those points.
     ys, xs = np.nonzero(candidates)
@@ -314,7 +321,7 @@ def edge_blur(luma: Image8, mask: npt.NDArray[np.bool_] | None = None) -> float:
     sigma = _SIGMA_REBLUR / np.sqrt(ratio * ratio - 1.0)
     direction = np.arctan2(gy[candidates], gx[candidates]) % np.pi
     bins = (direction / np.pi * _DIRECTIONS + 0.5).astype(np.int32) % _DIRECTIONS
-    worst = -1.0
+    worst, measured = -1.0, 0
     for index in range(_DIRECTIONS):
         in_bin = bins == index
         if np.count_nonzero(in_bin) < _MIN_EDGES:
@@ -326,16 +333,42 @@ def edge_blur(luma: Image8, mask: npt.NDArray[np.bool_] | None = None) -> float:
         if np.count_nonzero(strong) < _MIN_EDGES:
             continue
         worst = max(worst, float(np.percentile(sigma[in_bin][strong], 25)))
+        measured += 1
     if worst < 0:
-        return NO_EDGES
+        return NO_EDGES, 0
     # A hand that moved wipes out the gradients along the motion only: natural scenes have
     # gradients in every direction, so a strong imbalance makes the blur count for more.
     sx, sy = gx[::2, ::2][inside[::2, ::2]], gy[::2, ::2][inside[::2, ::2]]
     energy = [float(np.mean(np.abs(sx * math.cos(k * math.pi / 8) + sy * math.sin(k * math.pi / 8)))) for k in range(8)]
     isotropy = min(energy) / max(max(energy), 1e-6)
-    return worst / min(1.0, max(isotropy, 0.05) / ISOTROPY_FULL)
+    return worst / min(1.0, max(isotropy, 0.05) / ISOTROPY_FULL), measured
 
 
+def photo_blur(luma: Image8) -> float:
+    """A photo's blur (:func:`edge_blur`), or its middle's when the whole reads blurred and the middle is
+    sharper: a close-up's subject is framed in the middle, and the depth of field of a close-up leaves
+    what is around it (the skin curving away, the room) out of focus.
+
+    The middle counts only with edges in as many directions as the whole, and in most of them: a hand
+    that moved blurs one direction everywhere, and a middle whose blurred direction has too few edges to
+    be measured would read sharp."""
+    blur, directions = _edge_blur(luma)
+    if blur <= SHARPNESS_WARNING:
+        return blur
+    height, width = luma.shape
+    for share in CENTRE_SHARES:
+        rows = slice(round(height * (1 - share) / 2), round(height * (1 + share) / 2))
+        cols = slice(round(width * (1 - share) / 2), round(width * (1 + share) / 2))
+        middle, seen = _edge_blur(np.ascontiguousarray(luma[rows, cols]))
+        if seen >= max(directions, CENTRE_DIRECTIONS):
+            blur = min(blur, middle)
+    return blur
+
+
+#: The middles of a photo whose blur counts when sharper than the whole: half and a third of its width and height.
+CENTRE_SHARES = (0.5, 1 / 3)
+#: Directions (of :data:`_DIRECTIONS`) a middle must have edges in for its blur to count.
+CENTRE_DIRECTIONS = 6
 _SIGMA_BASE = 0.5
 _SIGMA_REBLUR = 1.0
 _MIN_EDGE = 20.0  # Sobel magnitude: about 5 grey levels per pixel

@@ -494,3 +494,66 @@ def test_a_webp_cut_short_is_refused_as_damaged() -> None:
     _pixels, data = _webp("tests_45-gps_ifd.jpg", quality=90)
     with pytest.raises(ImageRejected, match="incomplète ou abîmée"):
         prepare_image_bytes(data[: len(data) * 2 // 3], filename="photo.webp", specialty="dermatology")
+
+
+#: Real photos with something in their middle (tests_87's middle is a gap of sky between two buildings: no
+#: subject there to be sharp).
+FRAMED = [
+    "IMG_5195.HEIC",
+    "hdr_canon_hdr_YES.jpg",
+    "tests_22-canon_tags.jpg",
+    "tests_35-empty.jpg",
+    "tests_45-gps_ifd.jpg",
+]
+
+
+def _defocused(image: Image.Image, sigma: float, *, middle: float | None) -> Image.Image:
+    """``image`` out of focus by ``sigma`` pixels at 1000 px on its long side, but for a disc in its middle
+    ``middle`` of its short side wide kept as shot (a close-up's depth of field); all of it if ``None``."""
+    from PIL import ImageDraw
+
+    width, height = image.size
+    blurred = image.filter(ImageFilter.GaussianBlur(sigma * max(width, height) / 1000))
+    if middle is None:
+        return blurred
+    mask = Image.new("L", image.size, 0)
+    radius = middle * min(width, height) / 2
+    ImageDraw.Draw(mask).ellipse(
+        (width / 2 - radius, height / 2 - radius, width / 2 + radius, height / 2 + radius), fill=255
+    )
+    return Image.composite(image, blurred, mask.filter(ImageFilter.GaussianBlur(radius / 10)))
+
+
+def _sharpness_of(image: Image.Image) -> tuple[str, float | None]:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92)
+    quality = prepare_image_bytes(out.getvalue(), filename="gros-plan.jpg", specialty="dermatology").quality
+    finding = next(f for f in quality if f.check == "sharpness")
+    return finding.level, finding.measure
+
+
+@pytest.mark.parametrize("sigma", [3.0, 6.0])
+@pytest.mark.parametrize("middle", [0.5, 0.35])
+@pytest.mark.parametrize("name", FRAMED)
+def test_a_real_close_up_sharp_in_its_middle_is_not_said_blurred(name: str, middle: float, sigma: float) -> None:
+    """Found in an acceptance pass on the real photos: one whose middle is in focus and whose surround is
+    not (a close-up's depth of field: the lesion sharp, the skin curving away soft) was refused as
+    « floue », though the edge measure was meant to let a sharp subject on a blurred background pass: its
+    sharp edges, a fifth of the photo's, were fewer than the quarter that decides."""
+    level, measure = _sharpness_of(_defocused(_framed(name), sigma, middle=middle))
+
+    assert level != "blocking", (name, measure)
+
+
+@pytest.mark.parametrize("name", FRAMED)
+def test_a_real_photo_out_of_focus_all_over_is_still_refused(name: str) -> None:
+    """The other side of the close-up's rule: nothing in the middle is sharp, the photo is refused."""
+    assert _sharpness_of(_defocused(_framed(name), 3.0, middle=None))[0] == "blocking"
+
+
+def _framed(name: str) -> Image.Image:
+    """The photo at 1600 px on its long side (the checks look at 1000): faster to defocus, as sharp."""
+    with Image.open(CORPUS / name) as opened:
+        photo = opened.convert("RGB")
+    photo.thumbnail((1600, 1600), Image.Resampling.LANCZOS)
+    return photo
