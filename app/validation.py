@@ -29,6 +29,7 @@ from app.identifiers import (
 )
 from app.model import (
     DERMATOLOGY_VIEWS,
+    DISC_SIDE_CHECK,
     EYES,
     IDENTITY_DOCUMENTS,
     IDENTITY_STATUSES,
@@ -44,7 +45,7 @@ from app.model import (
     utc_now,
 )
 from app.moments import parse_date_time
-from app.views import PER_EYE, expected_views, photographed_eyes
+from app.views import PER_EYE, canonical, expected_views, photographed_eyes
 
 MAX_IMAGES = 8
 
@@ -422,6 +423,19 @@ M.add(
             "fr": "L'appareil a enregistré cette image comme un œil droit, pas l'œil gauche indiqué. "
             "Vérifiez l'œil choisi.",
             "en": "The device recorded this image as a right eye, not the left eye chosen. Check the eye.",
+        },
+        # A field filed as the other one: the eye may lack the field the screening protocol asks for.
+        "v.field_doubt.disc": {
+            "fr": "La papille est au centre du champ : cela ressemble à un champ centré sur la papille, pas sur "
+            "la macula comme indiqué. Vérifiez le champ choisi.",
+            "en": "The optic disc is in the middle of the field: this looks like a disc-centred field, not the "
+            "macula-centred one chosen. Check the field.",
+        },
+        "v.field_doubt.macula": {
+            "fr": "La papille est loin du centre du champ : cela ressemble à un champ centré sur la macula, pas "
+            "sur la papille comme indiqué. Vérifiez le champ choisi.",
+            "en": "The optic disc is far from the middle of the field: this looks like a macula-centred field, "
+            "not the disc-centred one chosen. Check the field.",
         },
         "v.site": {
             "fr": "Le site n'est pas configuré (praticien RPPS, structure FINESS) : lancez « teleavis init ».",
@@ -807,6 +821,34 @@ def eye_doubt(image: CaseImage) -> tuple[str, str] | None:
     return None
 
 
+#: The code of :func:`field_doubt`'s warning.
+FIELD_DOUBT = "image.field.doubt"
+#: The optic disc's distance from the field's centre, in field radii, under which a field looks
+#: disc-centred, and from which it looks macula-centred. A 45° field centred on the fovea puts the disc
+#: some 15° away, two thirds of a radius; one centred on the disc keeps it within about a disc's width
+#: of the centre. Between the two nothing is said.
+DISC_CENTRED_WITHIN, MACULA_CENTRED_FROM = 0.2, 0.45
+
+
+def field_doubt(image: CaseImage, n: int, where: str) -> list[Finding]:
+    """A retinograph filed as macula-centred whose optic disc is in the middle of the field, or as
+    disc-centred whose disc is far from it (a warning): the expert reads the two fields of the screening
+    protocol, and the eye may lack one. Nothing is said of a field named otherwise, or whose disc was not
+    found with confidence (``DISC_SIDE_CHECK``)."""
+    view = canonical(image.view)
+    disc = next((f for f in image.quality if f.check == DISC_SIDE_CHECK and f.measure is not None), None)
+    if view not in ("macula", "disc") or disc is None or disc.measure is None:
+        return []
+    offset = abs(disc.measure)
+    if view == "macula" and offset < DISC_CENTRED_WITHIN:
+        looks = "disc"
+    elif view == "disc" and offset >= MACULA_CENTRED_FROM:
+        looks = "macula"
+    else:
+        return []
+    return [_f(FIELD_DOUBT, f"{where}.view", "v.quality_warn", "warning", n=n, reason=M.tr(f"v.field_doubt.{looks}"))]
+
+
 def looks_like(image: CaseImage) -> str | None:
     """The eye a retinograph seems to be (``right``, ``left``: as its device recorded it, or where its
     optic disc lies) when that is not the eye chosen for it; ``None`` when they agree, or nothing tells."""
@@ -873,6 +915,7 @@ def validate_images(case: Case) -> list[Finding]:
             if not image.view.strip():
                 out.append(_f("image.field", f"{where}.view", "v.field", n=n))
             out.extend(eye_side(image, n, where))
+            out.extend(field_doubt(image, n, where))
         else:
             if case.specialty in (Specialty.DERMATOLOGY, Specialty.WOUND_CARE) and not image.view.strip():
                 out.append(_f("image.view", f"{where}.view", "v.view", n=n))

@@ -162,3 +162,43 @@ def test_a_retinograph_joined_to_a_reply_is_checked_as_a_case_s(real_left: np.nd
     assert warning.message.startswith("Image 2 : La papille est à gauche de l'image")
     assert reply_eye_sides("dermatology", joined) == []
     assert reply_eye_sides("ophthalmology", [CaseImage(eye=None, quality=quality)]) == []
+
+
+def field_warnings(quality: list[QualityFinding], view: str) -> list[Finding]:
+    case = Case(specialty="ophthalmology", images=[CaseImage(eye="left", view=view, quality=quality)])
+    return [finding for finding in validate_images(case) if finding.code == "image.field.doubt"]
+
+
+def test_the_real_macula_centred_field_filed_as_disc_centred_is_said(real_left: np.ndarray) -> None:
+    """Found in an acceptance pass: a macula-centred retinograph filed as the disc-centred field (by the
+    nurse, a case file, or a device's export) went without a word, though its disc lies two thirds of the
+    way to the field's edge: the expert counts on the two fields of the screening protocol, and the eye
+    may have no disc-centred one. The check's fact was there; nothing compared it with the field chosen."""
+    quality = quality_of(real_left)
+
+    (warning,) = field_warnings(quality, "disc")
+
+    assert warning.severity == "warning" and not warning.blocks_sending()
+    assert warning.field == "images[0].view"
+    assert "centré sur la macula" in warning.message and "Vérifiez le champ" in warning.message, warning.message
+    assert field_warnings(quality, "macula") == []
+    assert field_warnings(quality, "un champ nasal") == []  # a field named in free text: nothing to compare
+
+
+@pytest.mark.parametrize("drawn", ["right", "left"])
+def test_a_disc_centred_field_filed_as_macula_centred_is_said(drawn: str) -> None:
+    quality = quality_of(fundus_scene(1600, 1200, seed=22, eye=drawn, field="disc"))
+
+    (warning,) = field_warnings(quality, "macula")
+
+    assert "centré sur la papille" in warning.message, warning.message
+    assert field_warnings(quality, "disc") == []
+
+
+def test_the_field_doubt_speaks_english_and_says_nothing_without_a_disc(real_left: np.ndarray) -> None:
+    i18n.set_language("en")
+    (warning,) = field_warnings(quality_of(real_left), "disc")
+    assert "macula-centred" in warning.message and "Check the field" in warning.message, warning.message
+    i18n.set_language("fr")
+    old = [QualityFinding("field-of-view", "ok", "Champ rétinien complet.", 0.99, 0.75)]
+    assert field_warnings(old, "disc") == field_warnings(old, "macula") == []
