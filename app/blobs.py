@@ -3,10 +3,20 @@
 Each blob is named by a random id and written atomically; its content is AES-GCM under the data
 key, bound to its id. A blob is written before the database row that refers to it, so a crash
 leaves at worst an unreferenced file, which ``collect_orphans`` removes later.
+
+Its file's size does not give its content's (``TVB2``): the content, after its length (8 bytes), is
+padded with zeros so that the file is one of a few sizes, the steps of a geometric series of ratio
+2^(1/8) (about 9 %) rounded up to 4 KiB. Found from outside: the exact byte size of a photo, in clear
+as its file's size, told whoever held the folder and the photo (sent by mail, found on a phone) that
+it is here. The padding costs about 5 % more on disk (measured: 5.2 % on 29 real cameras' photos of
+7 kB to 2 MB, 4.5 % on sizes drawn from 300 kB to 12 MB; small files are in whole 4 KiB blocks on disk
+anyway). Blobs of the format before (``TVB1``, unpadded) are still read;
+migration 25 and a key rotation write them again padded.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -18,7 +28,54 @@ from app.crypto import DataKey, DecryptionFailed
 from app.errors import DataAltered, StorageError
 from app.fsutil import atomic_write, fsync_dir, storage_error
 
+#: The first format (its content unpadded) and the current one (padded, its length sealed first).
 _MAGIC = b"TVB1"
+_MAGIC_PADDED = b"TVB2"
+_LENGTH = 8
+#: The sizes a blob's file can have: 4 KiB, then the steps of a geometric series of this ratio.
+_STEP_RATIO = 2 ** (1 / 8)
+_BLOCK = 4096
+_SEALED_OVERHEAD = len(_MAGIC_PADDED) + 1 + 12 + 16  # magic, version byte, nonce, tag
+
+
+def padded_size(size: int) -> int:
+    """The file size a blob of ``size`` content bytes is written at: the first step of the series
+    (``_BLOCK`` times a power of ``_STEP_RATIO``, rounded up to a whole ``_BLOCK``) that holds it."""
+    needed = size + _LENGTH + _SEALED_OVERHEAD
+    step = 0
+    while True:
+        bound = -(-int(_BLOCK * _STEP_RATIO**step) // _BLOCK) * _BLOCK
+        if bound >= needed:
+            return bound
+        step += 1
+
+
+def write_sealed(key: DataKey, data: bytes | memoryview, blob_id: str, handle: BinaryIO) -> None:
+    """A blob's file (``TVB2``): its content's length, the content, zeros up to its padded size, sealed."""
+    size = len(data)
+    padding = padded_size(size) - size - _LENGTH - _SEALED_OVERHEAD
+    handle.write(_MAGIC_PADDED)
+    key.seal_to([size.to_bytes(_LENGTH, "big"), data, bytes(padding)], b"blob:" + blob_id.encode(), handle)
+
+
+def open_sealed(key: DataKey, sealed: bytes, blob_id: str) -> bytes:
+    """A blob's content from its file, of either format; ``DecryptionFailed`` when it does not open
+    under its id, ``ValueError`` when it is not a blob's file."""
+    context = b"blob:" + blob_id.encode()
+    if sealed.startswith(_MAGIC):
+        return key.open(memoryview(sealed)[len(_MAGIC) :], context)
+    if not sealed.startswith(_MAGIC_PADDED):
+        raise ValueError("not a blob")
+    plain = key.open(memoryview(sealed)[len(_MAGIC_PADDED) :], context)
+    size = int.from_bytes(plain[:_LENGTH], "big")
+    if len(plain) < _LENGTH + size:  # (authenticated: only a writer's fault could make it)
+        raise ValueError("a blob shorter than its length")
+    return plain[_LENGTH : _LENGTH + size]
+
+
+def padded(sealed: bytes) -> bool:
+    """Whether a blob's file is of the padded format (``TVB2``)."""
+    return sealed.startswith(_MAGIC_PADDED)
 
 
 class ObjectStore:
@@ -44,11 +101,7 @@ class ObjectStore:
             except OSError as exc:
                 raise storage_error(exc) from exc
 
-        def write(handle: BinaryIO) -> None:
-            handle.write(_MAGIC)
-            self._key.seal_to(data, b"blob:" + blob_id.encode(), handle)
-
-        atomic_write(self._path(blob_id), write)
+        atomic_write(self._path(blob_id), functools.partial(write_sealed, self._key, data, blob_id))
         return blob_id
 
     def get(self, blob_id: str) -> bytes:
@@ -60,10 +113,10 @@ class ObjectStore:
             raise StorageError(M.tr("blob.missing")) from exc
         except OSError as exc:
             raise storage_error(exc) from exc
-        if not sealed.startswith(_MAGIC):
-            raise StorageError(M.tr("blob.damaged"))
         try:
-            return self._key.open(memoryview(sealed)[len(_MAGIC) :], b"blob:" + blob_id.encode())
+            return open_sealed(self._key, sealed, blob_id)
+        except ValueError as exc:
+            raise StorageError(M.tr("blob.damaged")) from exc
         except DecryptionFailed as exc:
             # A whole file that does not open under its id is most often another one put in its place (an
             # image or an answer's attachment of another case): said altered, as the store says a row moved.

@@ -78,6 +78,12 @@ def copy_hash(case_id: str, image_id: str) -> bytes:
     return f"image:{case_id}:{image_id}:copy-sent:sha1".encode()
 
 
+def copy_facts(case_id: str, image_id: str) -> bytes:
+    """The facts of the copy sent in place of an image (its hash, byte size, width and height: schema 25),
+    sealed inside ``images.copy_sent``."""
+    return f"image:{case_id}:{image_id}:copy-sent:facts".encode()
+
+
 #: The purpose of the keyed tag of an image row (``DataKey.tag``).
 BINARY_TAG = "image-binary"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
@@ -100,8 +100,9 @@ class DataKey:
         except InvalidTag as exc:
             raise DecryptionFailed("authentication failed") from exc
 
-    def seal_to(self, plaintext: bytes, context: bytes, out: BinaryIO) -> None:
+    def seal_to(self, plaintext: bytes | Sequence[bytes | memoryview], context: bytes, out: BinaryIO) -> None:
         """Write the same format as ``seal`` to ``out`` chunk by chunk, without copying the content.
+        ``plaintext`` may be given in parts (a blob's length, its content, its padding): sealed as one.
 
         AES-GCM with the standard 96-bit nonce and 128-bit tag, as ``seal``; only the buffering differs.
         """
@@ -112,9 +113,10 @@ class DataKey:
         encryptor = Cipher(algorithms.AES(self._key), modes.GCM(nonce)).encryptor()
         encryptor.authenticate_additional_data(context)
         out.write(_FIELD_VERSION + nonce)
-        view = memoryview(plaintext)
-        for start in range(0, len(view), _CHUNK):
-            out.write(encryptor.update(view[start : start + _CHUNK]))
+        for part in [plaintext] if isinstance(plaintext, bytes | bytearray | memoryview) else plaintext:
+            view = memoryview(part)
+            for start in range(0, len(view), _CHUNK):
+                out.write(encryptor.update(view[start : start + _CHUNK]))
         out.write(encryptor.finalize())
         out.write(encryptor.tag)
 

@@ -638,21 +638,29 @@ def _migrate_23(conn: sqlite3.Connection, key: DataKey) -> None:
         )
 
 
-#: How the hash sealed in ``images.copy_sent`` starts (a base64 SHA-1 never holds a colon).
+#: How the hash sealed in ``images.copy_sent`` starts (a base64 SHA-1 never holds a colon): the hash alone
+#: (schema 24), or the hash, byte size, width and height (schema 25).
 _SEALED_COPY = "s:"
+_SEALED_COPY_FACTS = "f:"
+#: What ``images.copy_sent`` keeps sealed of the copy's facts: with them, whoever holds the file and the bytes
+#: the expert received (sent on by mail) could tell they are here.
+_COPY_SEALED = ("sha1", "size", "width", "height")
 
 
 def seal_copy_sent(key: DataKey, case_id: str, image_id: str, facts: dict[str, Any]) -> str:
-    """``images.copy_sent`` for the copy sent in place of an image: its facts, its hash sealed (schema 24)."""
+    """``images.copy_sent`` for the copy sent in place of an image: its facts, its hash, byte size and
+    dimensions sealed (schema 25; the hash alone in schema 24)."""
     import base64
     import json
 
-    sealed = key.seal(str(facts["sha1"]).encode("ascii"), contexts.copy_hash(case_id, image_id))
-    return json.dumps({**facts, "sha1": _SEALED_COPY + base64.b64encode(sealed).decode("ascii")})
+    hidden = {name: facts[name] for name in _COPY_SEALED if name in facts}
+    sealed = key.seal(json.dumps(hidden).encode("ascii"), contexts.copy_facts(case_id, image_id))
+    kept = {name: value for name, value in facts.items() if name not in _COPY_SEALED}
+    return json.dumps({**kept, "sha1": _SEALED_COPY_FACTS + base64.b64encode(sealed).decode("ascii")})
 
 
 def open_copy_sent(key: DataKey, case_id: str, image_id: str, text: str) -> dict[str, Any]:
-    """The facts ``images.copy_sent`` keeps, its hash opened (one in clear, from before schema 24, as it is);
+    """The facts ``images.copy_sent`` keeps, opened (one in clear, from before schema 24, as it is);
     ``DecryptionFailed`` when it does not open (moved from another image, rewritten)."""
     import base64
     import binascii
@@ -662,12 +670,17 @@ def open_copy_sent(key: DataKey, case_id: str, image_id: str, text: str) -> dict
 
     facts: dict[str, Any] = json.loads(text)
     kept = str(facts.get("sha1") or "")
-    if kept.startswith(_SEALED_COPY):
-        try:
-            sealed = base64.b64decode(kept[len(_SEALED_COPY) :], validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise DecryptionFailed() from exc
-        facts["sha1"] = key.open(sealed, contexts.copy_hash(case_id, image_id)).decode("ascii")
+    for prefix in (_SEALED_COPY, _SEALED_COPY_FACTS):
+        if kept.startswith(prefix):
+            try:
+                sealed = base64.b64decode(kept[len(prefix) :], validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise DecryptionFailed() from exc
+            if prefix == _SEALED_COPY:
+                facts["sha1"] = key.open(sealed, contexts.copy_hash(case_id, image_id)).decode("ascii")
+            else:
+                hidden = json.loads(key.open(sealed, contexts.copy_facts(case_id, image_id)))
+                facts.update({name: hidden[name] for name in _COPY_SEALED if name in hidden})
     return facts
 
 
@@ -685,7 +698,7 @@ def _migrate_24(conn: sqlite3.Connection, key: DataKey) -> None:
             continue
         if (
             not isinstance(facts, dict)
-            or str(facts.get("sha1") or "").startswith(_SEALED_COPY)
+            or str(facts.get("sha1") or "").startswith((_SEALED_COPY, _SEALED_COPY_FACTS))
             or not facts.get("sha1")
         ):
             continue
@@ -707,6 +720,81 @@ def reseal_copy_sent(old: DataKey, new: DataKey, case_id: str, image_id: str, te
     except (DecryptionFailed, ValueError):
         return text
     return seal_copy_sent(new, case_id, image_id, facts)
+
+
+#: The schema from which an image's byte size, width, height and capture time are kept in its sealed labels,
+#: its row's blank, and the copy sent's byte size and dimensions sealed with its hash (migration 25).
+SEALED_FACTS_SCHEMA = 25
+
+
+def _migrate_25(conn: sqlite3.Connection, key: DataKey) -> None:
+    # Found from outside (an attacker's pass, the folder without the key): an image's exact byte size,
+    # width, height and capture time were in clear in its row, and its blob's file size gave the byte size
+    # too; whoever held a photo (sent by mail, found on a phone) could tell it is here, and when it was
+    # taken. They go into the image's sealed labels, the row keeping blanks (its labels and tag made again
+    # over them, unless they did not hold: an alteration is never made good); the copy sent's size and
+    # dimensions are sealed with its hash; the blobs are written again padded (app/blobs.py).
+    import json
+
+    from app.crypto import DecryptionFailed
+
+    rows = conn.execute(
+        f"SELECT {BINARY_COLUMNS}, binary_tag, meta, width, height, captured_at FROM images"  # noqa: S608
+    ).fetchall()
+    for row in rows:
+        case_id, image_id, blob, thumb, sha1, size = tuple(row)[:6]
+        held = row[9] == binary_tag(key, row)
+        try:
+            meta = json.loads(key.open(row[10], contexts.image_meta(case_id, image_id, blob, thumb, sha1, size)))
+            if not isinstance(meta, dict):
+                raise ValueError(meta)
+        except (DecryptionFailed, ValueError):
+            log.warning("migration 25: an image of case %s does not open; its row is left as it is", case_id)
+            continue
+        if "size" not in meta:
+            meta.update(size=int(size), width=int(row[11]), height=int(row[12]), captured_at=str(row[13]))
+            sealed = key.seal(
+                json.dumps(meta, ensure_ascii=False).encode("utf-8"),
+                contexts.image_meta(case_id, image_id, blob, thumb, sha1, 0),
+            )
+            conn.execute(
+                "UPDATE images SET size=0, width=0, height=0, captured_at='', meta=? WHERE id=?", (sealed, image_id)
+            )
+        if row[8] is not None:
+            copy = reseal_copy_sent(key, key, case_id, image_id, str(row[8]))
+            conn.execute("UPDATE images SET copy_sent=? WHERE id=?", (copy, image_id))
+        if held:
+            new = conn.execute(f"SELECT {BINARY_COLUMNS} FROM images WHERE id=?", (image_id,)).fetchone()  # noqa: S608
+            conn.execute("UPDATE images SET binary_tag=? WHERE id=?", (binary_tag(key, new), image_id))
+    _pad_blobs(conn, key)
+
+
+def _pad_blobs(conn: sqlite3.Connection, key: DataKey) -> None:
+    """Write again padded (app/blobs.py, ``TVB2``) the blobs of the data folder still of the format before:
+    each in place, atomically, both formats read meanwhile. One that does not open, or cannot be written (a
+    full disk), is left as it is: still read, its size told until a key rotation writes it again."""
+    from app.blobs import open_sealed, padded, write_sealed
+    from app.crypto import DecryptionFailed
+    from app.fsutil import atomic_write
+
+    found = [row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"]
+    if not found or not found[0]:
+        return
+    for path in sorted((Path(found[0]).parent / "objects").glob("*/*")):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        try:
+            sealed = path.read_bytes()
+            if padded(sealed):
+                continue
+            plain = open_sealed(key, sealed, path.name)
+        except (OSError, ValueError, DecryptionFailed):
+            log.warning("migration 25: a blob does not open; left as it is")
+            continue
+        try:
+            atomic_write(path, functools.partial(write_sealed, key, plain, path.name))
+        except (StorageError, OSError):
+            log.warning("migration 25: a blob could not be written again padded; left as it is")
 
 
 #: Numbered migrations; migration N brings the database from version N-1 to N.
@@ -735,6 +823,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     Keyed(_migrate_22),
     Keyed(_migrate_23),
     Keyed(_migrate_24),
+    Keyed(_migrate_25),
 ]
 
 

@@ -2,12 +2,14 @@
 
 What depends on the data key, and is re-made here:
 - sealed values: cases.content, .answer and .images_seal (the list of its images), the platform's
-  words (cases.business_status, .status_reason, .last_error, outbox.last_error), images.meta, the
-  hash inside images.copy_sent (migration 24), messages.body, secret settings;
+  words (cases.business_status, .status_reason, .last_error, outbox.last_error), images.meta (with an
+  image's size, dimensions and capture time: migration 25), the hash, size and dimensions inside
+  images.copy_sent (migrations 24, 25), messages.body, secret settings;
 - keyed tags: every settings row's tag, every image row's tag (``images.binary_tag``), every message's
   state tag, every case's read mark (over its re-sealed answer), the search tokens, the audit chain
   and its head file;
-- the blobs in ``objects/`` (images, thumbnails, PDFs).
+- the blobs in ``objects/`` (images, thumbnails, PDFs), written padded (app/blobs.py), those of the
+  unpadded format too.
 The training sandbox's store (fictitious patients, made up again at will) is not re-sealed: the
 command erases it once the rotation is done, and it erases itself when it finds another key
 (sync/sandbox/storage.py), after a rotation a kill interrupted.
@@ -28,17 +30,18 @@ value in a column this module does not know stops the rotation before its transa
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 from app import audit, contexts
 from app import messages as M
-from app.blobs import _MAGIC
+from app.blobs import open_sealed, write_sealed
 from app.crypto import DataKey, DecryptionFailed
 from app.db import BINARY_COLUMNS, QUESTIONS_SQL, binary_tag, message_tag, read_tag, reseal_copy_sent, transaction
 from app.errors import StorageError
@@ -108,7 +111,8 @@ def _reseal(old: DataKey, new: DataKey, value: bytes, context: bytes) -> bytes:
 
 
 def reseal_blobs(root: Path, old: DataKey, new: DataKey, progress: Callable[[], None] = lambda: None) -> int:
-    """Re-seal every blob under ``new`` in place; those already under it are skipped. Returns how many."""
+    """Re-seal every blob under ``new`` in place, padded (``TVB2``, app/blobs.py); those already under it are
+    skipped. Returns how many."""
     done = 0
     if not root.exists():
         return 0
@@ -116,26 +120,19 @@ def reseal_blobs(root: Path, old: DataKey, new: DataKey, progress: Callable[[], 
         if path.name.startswith(".") or not path.is_file():
             continue
         sealed = path.read_bytes()
-        if not sealed.startswith(_MAGIC):
-            continue
-        context = contexts.blob(path.name)
-        body = memoryview(sealed)[len(_MAGIC) :]
         try:
-            new.open(body, context)
+            open_sealed(new, sealed, path.name)
             continue  # re-sealed before an interruption
+        except ValueError:
+            continue  # not a blob's file
         except DecryptionFailed:
             pass
         try:
-            plain = old.open(body, context)
-        except DecryptionFailed:
+            plain = open_sealed(old, sealed, path.name)
+        except (DecryptionFailed, ValueError):
             log.warning("blob %s does not open; left as it is", path.name)
             continue
-
-        def write(handle: BinaryIO, plain: bytes = plain, context: bytes = context) -> None:
-            handle.write(_MAGIC)
-            new.seal_to(plain, context, handle)
-
-        atomic_write(path, write)
+        atomic_write(path, functools.partial(write_sealed, new, plain, path.name))
         done += 1
         progress()
     return done

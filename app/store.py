@@ -34,6 +34,7 @@ from app.db import (
     PHOTO_DIGEST_SCHEMA,
     PHOTO_KEY,
     QUESTIONS_SQL,
+    SEALED_FACTS_SCHEMA,
     STATE_TAG_SCHEMA,
     ExclusiveConnection,
     binary_tag,
@@ -133,6 +134,16 @@ def _fixed_digest(image: CaseImage) -> str:
     return hashlib.sha256(json.dumps(fixed, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+#: What an image's sealed labels keep from schema 25, its row keeping them blank: its byte size, width,
+#: height and capture time, which told whoever held the file and a known photo that it is here, and when
+#: it was taken (found from outside, an attacker's pass). Nothing reads them without opening its case.
+_FACTS = ("size", "width", "height", "captured_at")
+
+
+def _facts(image: CaseImage) -> tuple[int, int, int, str]:
+    return image.size, image.width, image.height, image.captured_at
+
+
 def sha1_b64(data: bytes) -> str:
     """Base64 SHA-1 of ``data``, as FHIR ``Attachment.hash`` defines it."""
     import hashlib
@@ -205,6 +216,8 @@ class Store:
         self._state_tags = version >= STATE_TAG_SCHEMA
         #: The photos' hashes are kept keyed (``db.photo_digest``) from schema 23.
         self._photo_digests = version >= PHOTO_DIGEST_SCHEMA
+        #: An image's byte size, width, height and capture time are kept in its sealed labels from schema 25.
+        self._sealed_facts = version >= SEALED_FACTS_SCHEMA
         self._photo_key: str | None = None
 
     # -- opening -----------------------------------------------------------------------------
@@ -457,6 +470,8 @@ class Store:
     def _insert_image(self, conn: sqlite3.Connection, case_id: str, position: int, image: NewImage) -> None:
         r = image.record
         digest = self._digest(r.sha1)
+        # From schema 25 the row's size, width, height and capture time are blank: kept in its sealed labels.
+        size, width, height, captured_at = (0, 0, 0, "") if self._sealed_facts else _facts(r)
         conn.execute(
             "INSERT INTO images(id, case_id, position, blob, thumb_blob, content_type, size, sha1, width, "
             "height, modality, captured_at, meta, quality) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -467,14 +482,14 @@ class Store:
                 r.blob,
                 r.thumb_blob,
                 r.content_type,
-                r.size,
+                size,
                 digest,
-                r.width,
-                r.height,
+                width,
+                height,
                 r.modality,
-                r.captured_at,
+                captured_at,
                 self._image_meta(
-                    r, contexts.image_meta(case_id, r.id, r.blob, r.thumb_blob, str(digest), r.size), r.sha1
+                    r, contexts.image_meta(case_id, r.id, r.blob, r.thumb_blob, str(digest), size), r.sha1
                 ),
                 json.dumps([f.to_dict() for f in r.quality], ensure_ascii=False),
             ),
@@ -682,17 +697,21 @@ class Store:
                 owner_checked=bool(meta.get("owner_checked", False)),
                 device_patient=_device_patient(meta.get("device_patient")),
                 content_type=row["content_type"],
-                width=row["width"],
-                height=row["height"],
-                size=row["size"],
+                # (in its sealed labels from schema 25, its row's blank)
+                width=int(meta.get("width", row["width"])),
+                height=int(meta.get("height", row["height"])),
+                size=int(meta.get("size", row["size"])),
                 sha1=str(meta.get("sha1") or row["sha1"]),  # (keyed in its row from schema 23)
-                captured_at=row["captured_at"],
+                captured_at=str(meta.get("captured_at", row["captured_at"])),
                 modality=row["modality"],
                 quality=[QualityFinding.from_dict(f) for f in json.loads(row["quality"])],
                 blob=row["blob"],
                 thumb_blob=row["thumb_blob"],
                 binary_id=row["binary_id"],
             )
+            if "size" in meta and (row["width"], row["height"], row["captured_at"]) != (0, 0, ""):
+                # Blank since schema 25, the labels holding them: one written there was written outside Teleavis.
+                raise self.altered(case_id, f"image {row['id']}: its size or date was written in its row")
             fixed = meta.get("fixed")  # absent from labels sealed before it was kept: read as they are
             if fixed is not None and fixed != _fixed_digest(image):
                 raise self.altered(case_id, f"image {row['id']}: its verdict, size, date or kind was changed")
@@ -831,6 +850,8 @@ class Store:
         meta["fixed"] = _fixed_digest(image)
         if self._photo_digests:
             meta["sha1"] = sha1
+        if self._sealed_facts:
+            meta.update(zip(_FACTS, _facts(image), strict=True))
         return self.key.seal(json.dumps(meta, ensure_ascii=False).encode("utf-8"), context)
 
     def _bound_context(self, case_id: str, image_id: str) -> tuple[bytes, str] | None:

@@ -167,3 +167,115 @@ def test_a_case_saved_again_keeps_its_search_tokens_so_its_copies_do_not_tell_th
         assert schema_version(store.conn) == len(MIGRATIONS)
         assert _tokens(store, case_id) == first
         assert [r.id for r in store.list_cases(search="montgo eula")] == [case_id]
+
+
+_TAKEN = "2026-11-03T14:22:07+01:00"
+
+
+def _facts_case(store: Store, data: bytes, family: str = "Dupont") -> str:
+    from app.store import NewImage
+
+    image = CaseImage(id=f"img-{family}", body_site="Main droite", width=1234, height=987, captured_at=_TAKEN)
+    return store.create_case(
+        Case(question="Q", patient=Patient(family=family, given=["Anne"])), [NewImage(image, data)]
+    )
+
+
+def _blob_sizes(home: Path) -> list[int]:
+    return sorted(path.stat().st_size for path in (home / "objects").glob("*/*") if path.is_file())
+
+
+def _told(home: Path, data: bytes) -> list[str]:
+    """What the folder tells of a photo known to whoever holds it, without the key."""
+    import sqlite3
+
+    told = []
+    conn = sqlite3.connect(home / "teleavis.db")
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for size, width, height, taken, copy in conn.execute(
+            "SELECT size, width, height, captured_at, copy_sent FROM images"
+        ):
+            told += ["size"] * (size == len(data)) + ["width"] * (width == 1234) + ["height"] * (height == 987)
+            told += ["time"] * ("2026-11-03" in str(taken)) + ["copy"] * (str(len(data) - 1) in str(copy or ""))
+    finally:
+        conn.close()
+    told += ["blob size"] * any(size in range(len(data), len(data) + 64) for size in _blob_sizes(home))
+    return told
+
+
+def test_whoever_holds_the_folder_cannot_tell_a_known_photos_size_dimensions_nor_when_it_was_taken(
+    teleavis_home: Path,
+) -> None:
+    """Found from outside: an image's exact byte size, width, height and capture time were in clear in its
+    row, and its blob's file size gave the byte size: whoever held a photo (sent by mail, found on a phone)
+    could tell it is here, and when it was taken. Sealed in its labels now, and its file padded: two photos a
+    few bytes apart make files of one size; the case reads them as before."""
+    from tests.sync.sync_helpers import jpeg
+
+    photo = jpeg(320, 240, seed=3, noise=True)
+    near = photo + b"\0" * 300  # (a few bytes more: its file is of the same size)
+    with Store.open(teleavis_home) as store:
+        case_id = _facts_case(store, photo)
+        _facts_case(store, near, "Martin")
+        case = store.get_case(case_id)
+        image = case.images[0]
+        assert (image.size, image.width, image.height, image.captured_at) == (len(photo), 1234, 987, _TAKEN)
+        assert store.image_bytes(image) == photo
+        sizes = _blob_sizes(teleavis_home)
+        assert len(set(sizes)) == 1 and sizes[0] % 4096 == 0
+    assert _told(teleavis_home, photo) == []
+
+
+def test_the_facts_of_photos_stored_before_are_sealed_at_the_upgrade_and_their_files_padded(
+    teleavis_home: Path,
+) -> None:
+    """A base from before migration 25 (its photos' facts in clear, its blobs unpadded, the copy sent's size and
+    dimensions in clear): the upgrade seals them and writes the blobs again padded; the case opens whole, its
+    copy sent read as it was, and a key rotation keeps all of it."""
+    import json
+
+    from app import rotation
+    from app.crypto import DataKey
+    from app.db import connect
+    from app.keystore import KeyStore
+    from app.outbox import Outbox
+    from tests.conftest import PASSPHRASE
+    from tests.sync.sync_helpers import jpeg
+
+    photo = jpeg(320, 240, seed=4, noise=True)
+    copy = {"content_type": "image/jpeg", "size": len(photo) - 1, "sha1": "c2hh", "width": 640, "height": 480}
+    with Store.open(teleavis_home) as store:
+        key_bytes = store.key._key
+        store.conn.execute("PRAGMA user_version = 24")
+    conn = connect(teleavis_home / "teleavis.db")
+    old = Store(teleavis_home, DataKey(key_bytes), conn)  # as the version before wrote them
+    case_id = _facts_case(old, photo)
+    image_id = old.get_case(case_id).images[0].id
+    from app.db import transaction
+
+    with transaction(conn):  # the copy sent's facts, in clear as before schema 24
+        old.update_platform_copy(conn, case_id, image_id, binary_id="bin-1", copy_sent=json.dumps(copy))
+    blob = next(path for path in (teleavis_home / "objects").glob("*/*") if path.stat().st_size > 4096)
+    with blob.open("wb") as handle:  # (the format before: unpadded)
+        handle.write(b"TVB1")
+        old.key.seal_to(photo, b"blob:" + blob.name.encode(), handle)
+    conn.close()
+    assert _told(teleavis_home, photo) == ["size", "width", "height", "time", "copy", "blob size"]
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        image = store.get_case(case_id).images[0]
+        assert (image.size, image.width, image.height, image.captured_at) == (len(photo), 1234, 987, _TAKEN)
+        assert store.image_bytes(image) == photo
+        assert Outbox(store).copies_sent(case_id) == {image_id: copy}
+    assert _told(teleavis_home, photo) == []
+
+    with Store.open(teleavis_home) as store:
+        rotation.rotate(teleavis_home, store.conn, KeyStore(teleavis_home), store.key, PASSPHRASE)
+    with Store.open(teleavis_home) as store:
+        image = store.get_case(case_id).images[0]
+        assert (image.size, image.width, image.height, image.captured_at) == (len(photo), 1234, 987, _TAKEN)
+        assert store.image_bytes(image) == photo
+        assert Outbox(store).copies_sent(case_id) == {image_id: copy}
+    assert _told(teleavis_home, photo) == []
