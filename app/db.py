@@ -893,7 +893,11 @@ def migrate(
         # second made the later one fail with « File exists »).
         moment = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
         snapshot = path.with_name(f"{path.name}.v{current}-{moment}.bak")
-        backup_to(conn, snapshot)
+        if key is None:  # (a test's, or a migration without the data key: cleared after it, below)
+            backup_to(conn, snapshot)
+        else:
+            seal_snapshot(conn, snapshot, key)
+            seal_left_snapshots(path, key)
     for number in range(current + 1, target + 1):
         step = steps[number - 1]
         with transaction(conn):
@@ -908,9 +912,73 @@ def migrate(
                 step(conn)
             conn.execute(f"PRAGMA user_version = {number}")
         log.info("database migrated to schema version %d", number)
-    if snapshot is not None:
+    if snapshot is not None and key is None:
         scrub_snapshot(snapshot)
     return target
+
+
+#: How a pre-migration snapshot sealed under the data key starts, and what it is sealed under.
+_SNAPSHOT_MAGIC = b"TVS1"
+_SNAPSHOT_CONTEXT = b"database snapshot before a migration"
+_SQLITE_HEADER = b"SQLite format 3\0"
+
+
+def seal_snapshot(conn: sqlite3.Connection, target: Path, key: DataKey) -> None:
+    """The snapshot taken before a migration, sealed under the data key. Found from outside: kept a week
+    beside the database in clear, it kept what the migration seals (the photos' hashes, their sizes and
+    capture times) readable by whoever held the folder. What it is for, going back from a migration's
+    fault, needs the key anyway (the cases are sealed): :func:`open_snapshot` gives it back whole. Copied
+    through memory, so nothing of it is ever on disk in clear."""
+    memory = sqlite3.connect(":memory:")
+    try:
+        conn.backup(memory)
+        data = memory.serialize()
+    except sqlite3.Error as exc:
+        raise classify(exc) from exc
+    finally:
+        memory.close()
+    _write_sealed_snapshot(target, data, key)
+
+
+def _write_sealed_snapshot(target: Path, data: bytes, key: DataKey) -> None:
+    from app.fsutil import atomic_write
+
+    def write(handle: Any) -> None:
+        handle.write(_SNAPSHOT_MAGIC)
+        key.seal_to(data, _SNAPSHOT_CONTEXT, handle)
+
+    atomic_write(target, write)
+
+
+def seal_left_snapshots(path: Path, key: DataKey) -> None:
+    """Seal in place the pre-migration snapshots earlier versions left in clear beside the database (kept a
+    week); one that cannot be read or written is removed (it holds what the migrations sealed)."""
+    for snapshot in path.parent.glob(f"{path.name}.v*-*.bak"):
+        try:
+            with snapshot.open("rb") as handle:
+                if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+                    continue
+            _write_sealed_snapshot(snapshot, snapshot.read_bytes(), key)
+        except (OSError, StorageError):
+            log.warning("a pre-migration snapshot in clear could not be sealed: removed")
+            with contextlib.suppress(OSError):
+                snapshot.unlink(missing_ok=True)
+
+
+def open_snapshot(snapshot: Path, key: DataKey, target: Path) -> None:
+    """Write to ``target`` the database a pre-migration snapshot holds (sealed, or in clear as earlier
+    versions kept it): a database of the version before the migration, to go back from its fault (the
+    maintainer guide says how). ``DecryptionFailed`` under another key, ``ValueError`` when it is none."""
+    from app.fsutil import atomic_write
+
+    held = snapshot.read_bytes()
+    if held.startswith(_SQLITE_HEADER):
+        data = held
+    elif held.startswith(_SNAPSHOT_MAGIC):
+        data = key.open(memoryview(held)[len(_SNAPSHOT_MAGIC) :], _SNAPSHOT_CONTEXT)
+    else:
+        raise ValueError("not a pre-migration snapshot")
+    atomic_write(target, data)
 
 
 def scrub_snapshot(snapshot: Path) -> None:

@@ -153,7 +153,11 @@ def test_the_migration_snapshot_keeps_nothing_the_migration_sealed_in_clear(tele
     (snapshot,) = teleavis_home.glob("teleavis.db.v11-*.bak")
     held = snapshot.read_bytes()
     assert b"DUPONTEL" not in held and b"ZNURSE" not in held
-    with sqlite3.connect(snapshot) as copy:  # still a snapshot of the cases, for a migration's fault
+    from app.db import open_snapshot
+
+    with Store.open(teleavis_home) as store:  # still a snapshot of the cases, for a migration's fault
+        open_snapshot(snapshot, store.key, teleavis_home.parent / "back.db")
+    with sqlite3.connect(teleavis_home.parent / "back.db") as copy:
         assert copy.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 1
         assert copy.execute("PRAGMA user_version").fetchone()[0] == 11
     copy.close()

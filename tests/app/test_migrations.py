@@ -40,7 +40,10 @@ def test_a_version_1_database_opens_under_a_later_version(teleavis_home: Path) -
         assert store.counts() == {"draft": 1}  # the state counts of migration 3 start from the cases there
     backups = list(teleavis_home.glob("teleavis.db.v1-*.bak"))
     assert len(backups) == 1
-    with sqlite3.connect(backups[0]) as copy:
+    from app.db import open_snapshot
+
+    open_snapshot(backups[0], key, teleavis_home.parent / "back.db")  # (sealed under the data key)
+    with sqlite3.connect(teleavis_home.parent / "back.db") as copy:
         assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
         assert copy.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 1
     copy.close()

@@ -279,3 +279,48 @@ def test_the_facts_of_photos_stored_before_are_sealed_at_the_upgrade_and_their_f
         assert store.image_bytes(image) == photo
         assert Outbox(store).copies_sent(case_id) == {image_id: copy}
     assert _told(teleavis_home, photo) == []
+
+
+def test_the_snapshot_a_migration_keeps_a_week_tells_nothing_of_the_photos_it_sealed(teleavis_home: Path) -> None:
+    """Found from outside: the snapshot taken before a migration, kept a week beside the database to go back
+    from a migration's fault, kept the photos' hashes, sizes and capture times the migration had just sealed,
+    in clear. It is sealed under the data key itself now: whoever holds the key (support, going back) opens
+    it whole, a database of the version before; whoever holds the folder reads nothing of it. A snapshot in
+    clear left by the version before is sealed at the next migration."""
+    import sqlite3
+
+    from app.crypto import DataKey
+    from app.db import connect
+    from tests.sync.sync_helpers import jpeg
+
+    photo = jpeg(320, 240, seed=5, noise=True)
+    with Store.open(teleavis_home) as store:
+        key_bytes = store.key._key
+        store.conn.execute("DELETE FROM settings WHERE key = 'state.photo_key'")
+        store.conn.execute(f"PRAGMA user_version = {PHOTO_DIGEST_SCHEMA - 1}")
+    conn = connect(teleavis_home / "teleavis.db")
+    old = Store(teleavis_home, DataKey(key_bytes), conn)  # as the version before wrote them
+    case_id = _facts_case(old, photo)
+    conn.close()
+    left = teleavis_home / "teleavis.db.v21-20261201T000000000000-abcdef.bak"  # one the version before left
+    with sqlite3.connect(teleavis_home / "teleavis.db") as live, sqlite3.connect(left) as copy:
+        live.backup(copy)
+    copy.close()
+    live.close()
+
+    Store.open(teleavis_home).close()
+    snapshots = sorted(teleavis_home.glob("teleavis.db.v*.bak"))
+    assert len(snapshots) == 2
+    for snapshot in snapshots:
+        held = snapshot.read_bytes()
+        assert not [h for h in _hashes(photo) if h in held]
+        assert b"SQLite format 3" not in held and b"2026-11-03" not in held
+    from app.db import open_snapshot
+
+    for snapshot in snapshots:
+        back = teleavis_home.parent / f"back-{snapshot.name}.db"
+        open_snapshot(snapshot, DataKey(key_bytes), back)
+        with sqlite3.connect(back) as copy:
+            assert copy.execute("PRAGMA user_version").fetchone()[0] == PHOTO_DIGEST_SCHEMA - 1
+            assert copy.execute("SELECT id FROM cases").fetchall() == [(case_id,)]
+        copy.close()
