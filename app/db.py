@@ -722,14 +722,15 @@ def reseal_copy_sent(old: DataKey, new: DataKey, case_id: str, image_id: str, te
     return seal_copy_sent(new, case_id, image_id, facts)
 
 
-#: The schema from which an image's byte size, width, height and capture time are kept in its sealed labels,
-#: its row's blank, and the copy sent's byte size and dimensions sealed with its hash (migration 25).
+#: The schema from which an image's byte size, width, height, capture time and quality findings are kept in its
+#: sealed labels, its row's blank, and the copy sent's byte size and dimensions sealed with its hash (migration 25).
 SEALED_FACTS_SCHEMA = 25
 
 
 def _migrate_25(conn: sqlite3.Connection, key: DataKey) -> None:
     # Found from outside (an attacker's pass, the folder without the key): an image's exact byte size,
-    # width, height and capture time were in clear in its row, and its blob's file size gave the byte size
+    # width, height, capture time and quality measures (sharpness, exposure: made again from the photo by
+    # Teleavis's own code) were in clear in its row, and its blob's file size gave the byte size
     # too; whoever held a photo (sent by mail, found on a phone) could tell it is here, and when it was
     # taken. They go into the image's sealed labels, the row keeping blanks (its labels and tag made again
     # over them, unless they did not hold: an alteration is never made good); the copy sent's size and
@@ -739,7 +740,7 @@ def _migrate_25(conn: sqlite3.Connection, key: DataKey) -> None:
     from app.crypto import DecryptionFailed
 
     rows = conn.execute(
-        f"SELECT {BINARY_COLUMNS}, binary_tag, meta, width, height, captured_at FROM images"  # noqa: S608
+        f"SELECT {BINARY_COLUMNS}, binary_tag, meta, width, height, captured_at, quality FROM images"  # noqa: S608
     ).fetchall()
     for row in rows:
         case_id, image_id, blob, thumb, sha1, size = tuple(row)[:6]
@@ -753,12 +754,14 @@ def _migrate_25(conn: sqlite3.Connection, key: DataKey) -> None:
             continue
         if "size" not in meta:
             meta.update(size=int(size), width=int(row[11]), height=int(row[12]), captured_at=str(row[13]))
+            meta["quality"] = json.loads(row[14])
             sealed = key.seal(
                 json.dumps(meta, ensure_ascii=False).encode("utf-8"),
                 contexts.image_meta(case_id, image_id, blob, thumb, sha1, 0),
             )
             conn.execute(
-                "UPDATE images SET size=0, width=0, height=0, captured_at='', meta=? WHERE id=?", (sealed, image_id)
+                "UPDATE images SET size=0, width=0, height=0, captured_at='', quality='[]', meta=? WHERE id=?",
+                (sealed, image_id),
             )
         if row[8] is not None:
             copy = reseal_copy_sent(key, key, case_id, image_id, str(row[8]))

@@ -137,11 +137,13 @@ def _fixed_digest(image: CaseImage) -> str:
 #: What an image's sealed labels keep from schema 25, its row keeping them blank: its byte size, width,
 #: height and capture time, which told whoever held the file and a known photo that it is here, and when
 #: it was taken (found from outside, an attacker's pass). Nothing reads them without opening its case.
-_FACTS = ("size", "width", "height", "captured_at")
+#: Its quality findings too: their measures (sharpness, exposure, colour cast, its pixels) are made again
+#: from a known photo by Teleavis's own code, as good as its hash.
+_FACTS = ("size", "width", "height", "captured_at", "quality")
 
 
-def _facts(image: CaseImage) -> tuple[int, int, int, str]:
-    return image.size, image.width, image.height, image.captured_at
+def _facts(image: CaseImage) -> tuple[int, int, int, str, list[dict[str, Any]]]:
+    return image.size, image.width, image.height, image.captured_at, [f.to_dict() for f in image.quality]
 
 
 def sha1_b64(data: bytes) -> str:
@@ -471,7 +473,7 @@ class Store:
         r = image.record
         digest = self._digest(r.sha1)
         # From schema 25 the row's size, width, height and capture time are blank: kept in its sealed labels.
-        size, width, height, captured_at = (0, 0, 0, "") if self._sealed_facts else _facts(r)
+        size, width, height, captured_at, quality = (0, 0, 0, "", []) if self._sealed_facts else _facts(r)
         conn.execute(
             "INSERT INTO images(id, case_id, position, blob, thumb_blob, content_type, size, sha1, width, "
             "height, modality, captured_at, meta, quality) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -491,7 +493,7 @@ class Store:
                 self._image_meta(
                     r, contexts.image_meta(case_id, r.id, r.blob, r.thumb_blob, str(digest), size), r.sha1
                 ),
-                json.dumps([f.to_dict() for f in r.quality], ensure_ascii=False),
+                json.dumps(quality, ensure_ascii=False),
             ),
         )
         if image.source_sha1:  # an imported file rewritten before storing (schema 14 on)
@@ -704,14 +706,14 @@ class Store:
                 sha1=str(meta.get("sha1") or row["sha1"]),  # (keyed in its row from schema 23)
                 captured_at=str(meta.get("captured_at", row["captured_at"])),
                 modality=row["modality"],
-                quality=[QualityFinding.from_dict(f) for f in json.loads(row["quality"])],
+                quality=[QualityFinding.from_dict(f) for f in meta.get("quality", json.loads(row["quality"]))],
                 blob=row["blob"],
                 thumb_blob=row["thumb_blob"],
                 binary_id=row["binary_id"],
             )
-            if "size" in meta and (row["width"], row["height"], row["captured_at"]) != (0, 0, ""):
+            if "size" in meta and (row["width"], row["height"], row["captured_at"], row["quality"]) != (0, 0, "", "[]"):
                 # Blank since schema 25, the labels holding them: one written there was written outside Teleavis.
-                raise self.altered(case_id, f"image {row['id']}: its size or date was written in its row")
+                raise self.altered(case_id, f"image {row['id']}: its size, date or verdict was written in its row")
             fixed = meta.get("fixed")  # absent from labels sealed before it was kept: read as they are
             if fixed is not None and fixed != _fixed_digest(image):
                 raise self.altered(case_id, f"image {row['id']}: its verdict, size, date or kind was changed")

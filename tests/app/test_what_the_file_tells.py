@@ -173,9 +173,16 @@ _TAKEN = "2026-11-03T14:22:07+01:00"
 
 
 def _facts_case(store: Store, data: bytes, family: str = "Dupont") -> str:
+    from app.model import QualityFinding
     from app.store import NewImage
 
-    image = CaseImage(id=f"img-{family}", body_site="Main droite", width=1234, height=987, captured_at=_TAKEN)
+    measured = [  # (measures of the photo itself, that anyone holding it makes again with Teleavis's code)
+        QualityFinding.said("resolution", "ok", "resolution.ok", 1234 * 987, 786432, width=1234, height=987),
+        QualityFinding.said("sharpness", "ok", "sharpness.ok", 0.8292, 1.3),
+    ]
+    image = CaseImage(
+        id=f"img-{family}", body_site="Main droite", width=1234, height=987, captured_at=_TAKEN, quality=measured
+    )
     return store.create_case(
         Case(question="Q", patient=Patient(family=family, given=["Anne"])), [NewImage(image, data)]
     )
@@ -193,10 +200,11 @@ def _told(home: Path, data: bytes) -> list[str]:
     conn = sqlite3.connect(home / "teleavis.db")
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        for size, width, height, taken, copy in conn.execute(
-            "SELECT size, width, height, captured_at, copy_sent FROM images"
+        for size, width, height, taken, copy, quality in conn.execute(
+            "SELECT size, width, height, captured_at, copy_sent, quality FROM images"
         ):
             told += ["size"] * (size == len(data)) + ["width"] * (width == 1234) + ["height"] * (height == 987)
+            told += ["measures"] * ("1234" in quality or "0.8292" in quality)
             told += ["time"] * ("2026-11-03" in str(taken)) + ["copy"] * (str(len(data) - 1) in str(copy or ""))
     finally:
         conn.close()
@@ -221,6 +229,7 @@ def test_whoever_holds_the_folder_cannot_tell_a_known_photos_size_dimensions_nor
         case = store.get_case(case_id)
         image = case.images[0]
         assert (image.size, image.width, image.height, image.captured_at) == (len(photo), 1234, 987, _TAKEN)
+        assert [f.measure for f in image.quality] == [1234 * 987, 0.8292]
         assert store.image_bytes(image) == photo
         sizes = _blob_sizes(teleavis_home)
         assert len(set(sizes)) == 1 and sizes[0] % 4096 == 0
@@ -261,7 +270,7 @@ def test_the_facts_of_photos_stored_before_are_sealed_at_the_upgrade_and_their_f
         handle.write(b"TVB1")
         old.key.seal_to(photo, b"blob:" + blob.name.encode(), handle)
     conn.close()
-    assert _told(teleavis_home, photo) == ["size", "width", "height", "time", "copy", "blob size"]
+    assert _told(teleavis_home, photo) == ["size", "width", "height", "measures", "time", "copy", "blob size"]
 
     with Store.open(teleavis_home) as store:
         assert schema_version(store.conn) == len(MIGRATIONS)
