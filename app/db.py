@@ -915,6 +915,12 @@ def migrate(
                 step(conn)
             conn.execute(f"PRAGMA user_version = {number}")
         log.info("database migrated to schema version %d", number)
+    # What the migrations sealed is in the WAL, the file keeping the old pages (values in clear) until SQLite's
+    # next checkpoint, a thousand pages of work later: put in the file now, the WAL emptied (found from outside).
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error:
+        log.warning("the database could not be checkpointed after its migration")
     if snapshot is not None and key is None:
         scrub_snapshot(snapshot)
     return target

@@ -333,3 +333,27 @@ def test_the_snapshot_a_migration_keeps_a_week_tells_nothing_of_the_photos_it_se
             assert copy.execute("PRAGMA user_version").fetchone()[0] == PHOTO_DIGEST_SCHEMA - 1
             assert copy.execute("SELECT id FROM cases").fetchall() == [(case_id,)]
         copy.close()
+
+
+def test_what_a_migration_sealed_is_gone_from_the_file_while_teleavis_stays_open(teleavis_home: Path) -> None:
+    """Found from outside: the migration's new pages went to the WAL, the database file keeping the old ones (the
+    photos' hashes, sizes, capture times in clear) until SQLite's next checkpoint, a thousand pages of work later:
+    all day with the window open. The migration puts its pages in the file at once."""
+    from app.crypto import DataKey
+    from app.db import connect
+    from tests.sync.sync_helpers import jpeg
+
+    photo = jpeg(320, 240, seed=6, noise=True)
+    with Store.open(teleavis_home) as store:
+        key_bytes = store.key._key
+        store.conn.execute("DELETE FROM settings WHERE key = 'state.photo_key'")
+        store.conn.execute(f"PRAGMA user_version = {PHOTO_DIGEST_SCHEMA - 1}")
+    conn = connect(teleavis_home / "teleavis.db")
+    _facts_case(Store(teleavis_home, DataKey(key_bytes), conn), photo)  # as the version before wrote them
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+    with Store.open(teleavis_home):
+        held = _file_bytes(teleavis_home)
+        assert not [h for h in _hashes(photo) if h in held]
+        assert b"2026-11-03" not in held
