@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -961,13 +962,16 @@ def _write_sealed_snapshot(target: Path, data: bytes, key: DataKey) -> None:
 
 def seal_left_snapshots(path: Path, key: DataKey) -> None:
     """Seal in place the pre-migration snapshots earlier versions left in clear beside the database (kept a
-    week); one that cannot be read or written is removed (it holds what the migrations sealed)."""
+    week, from when they were taken); one that cannot be read or written is removed (it holds what the
+    migrations sealed)."""
     for snapshot in path.parent.glob(f"{path.name}.v*-*.bak"):
         try:
             with snapshot.open("rb") as handle:
                 if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
                     continue
+            taken = snapshot.stat()
             _write_sealed_snapshot(snapshot, snapshot.read_bytes(), key)
+            os.utime(snapshot, ns=(taken.st_atime_ns, taken.st_mtime_ns))  # it goes when it would have gone
         except (OSError, StorageError):
             log.warning("a pre-migration snapshot in clear could not be sealed: removed")
             with contextlib.suppress(OSError):

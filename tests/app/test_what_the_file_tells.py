@@ -316,8 +316,14 @@ def test_the_snapshot_a_migration_keeps_a_week_tells_nothing_of_the_photos_it_se
         live.backup(copy)
     copy.close()
     live.close()
+    import os
+    import time
+
+    taken = int(time.time()) - 3 * 86400  # three days ago: kept four more days
+    os.utime(left, (taken, taken))
 
     Store.open(teleavis_home).close()
+    assert left.stat().st_mtime == taken  # (sealed, it goes when it would have gone)
     snapshots = sorted(teleavis_home.glob("teleavis.db.v*.bak"))
     assert len(snapshots) == 2
     for snapshot in snapshots:
