@@ -979,6 +979,35 @@ def seal_left_snapshots(path: Path, key: DataKey) -> None:
                 snapshot.unlink(missing_ok=True)
 
 
+def reseal_snapshots(path: Path, old: DataKey, new: DataKey) -> None:
+    """The pre-migration snapshots beside the database sealed under ``new`` (a key rotation: the old key may
+    have leaked), each keeping the time it was taken; one already under it is skipped, one that opens under
+    neither is removed (it could only be read with a key that is no longer this folder's)."""
+    from app.crypto import DecryptionFailed
+
+    for snapshot in path.parent.glob(f"{path.name}.v*-*.bak"):
+        try:
+            held = snapshot.read_bytes()
+            if held.startswith(_SNAPSHOT_MAGIC):
+                body = memoryview(held)[len(_SNAPSHOT_MAGIC) :]
+                try:
+                    new.open(body, _SNAPSHOT_CONTEXT)
+                    continue
+                except DecryptionFailed:
+                    data = old.open(body, _SNAPSHOT_CONTEXT)
+            elif held.startswith(_SQLITE_HEADER):
+                data = held
+            else:
+                continue
+            taken = snapshot.stat()
+            _write_sealed_snapshot(snapshot, data, new)
+            os.utime(snapshot, ns=(taken.st_atime_ns, taken.st_mtime_ns))
+        except (OSError, StorageError, DecryptionFailed):
+            log.warning("a pre-migration snapshot could not be sealed under the new key: removed")
+            with contextlib.suppress(OSError):
+                snapshot.unlink(missing_ok=True)
+
+
 def open_snapshot(snapshot: Path, key: DataKey, target: Path) -> None:
     """Write to ``target`` the database a pre-migration snapshot holds (sealed, or in clear as earlier
     versions kept it): a database of the version before the migration, to go back from its fault (the

@@ -9,7 +9,7 @@ What depends on the data key, and is re-made here:
   state tag, every case's read mark (over its re-sealed answer), the search tokens, the audit chain
   and its head file;
 - the blobs in ``objects/`` (images, thumbnails, PDFs), written padded (app/blobs.py), those of the
-  unpadded format too.
+  unpadded format too; the snapshots kept a week after a migration (``db.reseal_snapshots``).
 The training sandbox's store (fictitious patients, made up again at will) is not re-sealed: the
 command erases it once the rotation is done, and it erases itself when it finds another key
 (sync/sandbox/storage.py), after a rotation a kill interrupted.
@@ -43,7 +43,17 @@ from app import audit, contexts
 from app import messages as M
 from app.blobs import open_sealed, write_sealed
 from app.crypto import DataKey, DecryptionFailed
-from app.db import BINARY_COLUMNS, QUESTIONS_SQL, binary_tag, message_tag, read_tag, reseal_copy_sent, transaction
+from app.db import (
+    BINARY_COLUMNS,
+    DB_FILE,
+    QUESTIONS_SQL,
+    binary_tag,
+    message_tag,
+    read_tag,
+    reseal_copy_sent,
+    reseal_snapshots,
+    transaction,
+)
 from app.errors import StorageError
 from app.fsutil import NO_SPACE, atomic_write
 from app.keystore import KeyStore
@@ -326,6 +336,7 @@ def finish(
         with transaction(conn):
             _reseal_database(conn, old, new, new_id, root)
     _reseal_head(conn, old, new)
+    reseal_snapshots(root / DB_FILE, old, new)
     keys.finish_rotation()
 
 

@@ -363,3 +363,27 @@ def test_what_a_migration_sealed_is_gone_from_the_file_while_teleavis_stays_open
         held = _file_bytes(teleavis_home)
         assert not [h for h in _hashes(photo) if h in held]
         assert b"2026-11-03" not in held
+
+
+def test_a_key_rotation_leaves_nothing_under_the_old_key_in_the_migrations_snapshots(teleavis_home: Path) -> None:
+    """A key rotation is made when the old key may have leaked: the snapshot a migration keeps a week, sealed
+    under the old key, would still open with it. It is sealed under the new one by the rotation."""
+    import pytest
+
+    from app import rotation
+    from app.crypto import DataKey, DecryptionFailed
+    from app.db import open_snapshot
+    from app.keystore import KeyStore
+    from tests.conftest import PASSPHRASE
+
+    with Store.open(teleavis_home) as store:
+        _facts_case(store, b"\xff\xd8\xff" + bytes(5000))
+        store.conn.execute("PRAGMA user_version = 24")
+    with Store.open(teleavis_home) as store:
+        old = DataKey(store.key._key)
+        rotation.rotate(teleavis_home, store.conn, KeyStore(teleavis_home), store.key, PASSPHRASE)
+    (snapshot,) = teleavis_home.glob("teleavis.db.v24-*.bak")
+    with pytest.raises(DecryptionFailed):
+        open_snapshot(snapshot, old, teleavis_home.parent / "back.db")
+    with Store.open(teleavis_home) as store:
+        open_snapshot(snapshot, store.key, teleavis_home.parent / "back.db")
