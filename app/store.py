@@ -833,9 +833,10 @@ class Store:
             self._discard(stored)
             raise
 
-    def _image_meta(self, image: CaseImage, context: bytes, sha1: str) -> bytes:
+    def _image_meta(self, image: CaseImage, context: bytes, sha1: str, facts: dict[str, Any] | None = None) -> bytes:
         """The image's sealed labels; ``sha1``: its content's hash (base64 SHA-1), kept here from schema
-        23, its row keeping it keyed only."""
+        23, its row keeping it keyed only; ``facts``: its size, dimensions, capture time and findings as its
+        labels hold them already (schema 25), kept as they are whatever the caller's copy says."""
         meta: dict[str, Any] = {
             "body_site": image.body_site,
             "eye": image.eye,
@@ -854,11 +855,13 @@ class Store:
             meta["sha1"] = sha1
         if self._sealed_facts:
             meta.update(zip(_FACTS, _facts(image), strict=True))
+            meta.update(facts or {})
         return self.key.seal(json.dumps(meta, ensure_ascii=False).encode("utf-8"), context)
 
-    def _bound_context(self, case_id: str, image_id: str) -> tuple[bytes, str] | None:
-        """The context an image's labels are sealed under, once they are checked to open under it, and
-        its content's hash (``None`` when the case has no such image); refuses labels moved or swapped."""
+    def _bound_context(self, case_id: str, image_id: str) -> tuple[bytes, str, dict[str, Any]] | None:
+        """The context an image's labels are sealed under, once they are checked to open under it, its
+        content's hash and the facts they keep (``None`` when the case has no such image); refuses labels
+        moved or swapped."""
         row = self.conn.execute(
             "SELECT id, blob, thumb_blob, sha1, size, meta FROM images WHERE id=? AND case_id=?", (image_id, case_id)
         ).fetchone()
@@ -866,7 +869,7 @@ class Store:
             return None
         context = self._meta_context(case_id, row)
         meta = self.open_json(row["meta"], context, case_id)
-        return context, str(meta.get("sha1") or row["sha1"])
+        return context, str(meta.get("sha1") or row["sha1"]), {name: meta[name] for name in _FACTS if name in meta}
 
     def update_image_labels(self, case_id: str, image: CaseImage, *, actor: str | None = None) -> None:
         """Save one image's body site / eye / view / note without rewriting the case's content."""

@@ -387,3 +387,20 @@ def test_a_key_rotation_leaves_nothing_under_the_old_key_in_the_migrations_snaps
         open_snapshot(snapshot, old, teleavis_home.parent / "back.db")
     with Store.open(teleavis_home) as store:
         open_snapshot(snapshot, store.key, teleavis_home.parent / "back.db")
+
+
+def test_labels_saved_from_a_copy_keep_the_size_the_photo_was_stored_with(teleavis_home: Path) -> None:
+    """Found in review: an image's byte size, kept in its row before, is in its sealed labels, which each save
+    of its labels seals again, from the window's copy of the image: a copy whose size was not the stored one
+    (0 for a record made before its bytes were written) would have become the size its Media declares. The
+    labels keep what they hold."""
+    from tests.sync.sync_helpers import jpeg
+
+    photo = jpeg(320, 240, seed=9, noise=True)
+    with Store.open(teleavis_home) as store:
+        case_id = _facts_case(store, photo)
+        image = store.get_case(case_id).images[0]
+        image.size, image.note = 0, "bord irrégulier"
+        store.update_image_labels(case_id, image)
+        again = store.get_case(case_id).images[0]
+        assert (again.note, again.size) == ("bord irrégulier", len(photo))
