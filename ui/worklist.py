@@ -358,8 +358,8 @@ class WorklistTable(QTableView):
     type builds the whole ``Qt`` namespace (~14.5 ms of the start, see ui.widgets.set_qt). A screen reader
     still asks the model's, which says the same words."""
 
-    def __init__(self, model: WorklistModel) -> None:
-        super().__init__()
+    def __init__(self, model: WorklistModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self._hints: dict[tuple[int, bool, int, int, int, bool, str, bool], int] = {}
         self._store = model.store
         # Connected before the view's own: the widths are forgotten before its header measures them again.
@@ -434,7 +434,7 @@ class Worklist(QWidget):
         self.filters.setExclusive(True)
         self.filter_buttons: dict[str, QToolButton] = {}
         for n, key in enumerate(FILTERS):
-            button = QToolButton()
+            button = QToolButton(self)  # made in the page (see MainWindow.__init__)
             button.setCheckable(True)
             button.setProperty("filter", True)
             set_qt(button, focusPolicy="StrongFocus")
@@ -446,7 +446,7 @@ class Worklist(QWidget):
         top.addStretch(1)
         # Two numbers are both « n° de dossier » to a nurse: her own file number and the case's code in
         # Teleavis. The hint names both, the tooltip says which is which (found from outside).
-        self.search = QLineEdit(placeholderText=self.tr("Nom, INS, votre n° de dossier ou code Teleavis"))
+        self.search = QLineEdit(self, placeholderText=self.tr("Nom, INS, votre n° de dossier ou code Teleavis"))
         self.search.setToolTip(
             self.tr(
                 "Trouve un patient par son nom, son INS (avec ou sans espaces), le n° de dossier que votre "
@@ -459,7 +459,7 @@ class Worklist(QWidget):
         # Wide enough for its hint in either language (it was cut in French).
         self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 40)
         top.addWidget(self.search)
-        self.new_button = QPushButton(self.tr("Nouveau dossier"))
+        self.new_button = QPushButton(self.tr("Nouveau dossier"), self)
         self.new_button.setToolTip(self.tr("Créer un dossier (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_case)
         top.addWidget(self.new_button)
@@ -470,12 +470,12 @@ class Worklist(QWidget):
         self._below = QHBoxLayout()
         layout.addLayout(self._below)
         # What the list shows when it is empty or searched: what to do next, never a blank table.
-        self.notice = named(QLabel(), "worklistNotice")
+        self.notice = named(QLabel(self), "worklistNotice")
         self.notice.setWordWrap(True)
         self.notice.hide()
         layout.addWidget(self.notice)
 
-        self.table = WorklistTable(self.model)
+        self.table = WorklistTable(self.model, self)
         self.table.setAccessibleName(self.tr("Liste des dossiers"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -503,7 +503,7 @@ class Worklist(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.row_menu: QMenu | None = None  # the last context menu shown (tests read it)
         layout.addWidget(self.table, 1)
-        self.detail = QLabel()
+        self.detail = QLabel(self)
         set_qt(self.detail, textInteractionFlags="TextSelectableByMouse")
         layout.addWidget(self.detail)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
