@@ -91,7 +91,8 @@ RUNS = 31  # the best of short runs on a shared machine needs enough samples
 # floor, fourth pass: without the application's style sheet (~3 ms; no palette draws the checked filter's rounded
 # background, the sheet's border-radius), the core's records as plain classes (the ten dataclasses the start
 # defines, 0.29-0.63 ms each, ~3.7 ms; their equality, hashing and frozenness then written by hand in six
-# modules) and the menus' actions built after the first frame (~1-2 ms), the start would still be ~1.40-1.44: the
+# modules) and the menus' actions built after the first frame (~1-2 ms), the start would still be ~1.40-1.44 (a
+# copy with neither style sheet nor menus' actions, timed beside this one: 1.44-1.45 against 1.48-1.49): the
 # rest is the store the worklist reads (sqlite3, json, datetime and the core's modules before Qt, ~16 ms), the Qt
 # types of the widgets on screen (~12.6 ms, mostly PySide6's enums) and building them (~10 ms besides Qt's font
 # database, which the bare window pays too).
