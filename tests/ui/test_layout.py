@@ -107,7 +107,11 @@ def cut_off(root: QWidget) -> list[str]:
                 if widget.fontMetrics().horizontalAdvance(choice) > room:
                     problems.append(f"choice «{choice[:50]}» cut in a {widget.width()} px box")
         need = widget.minimumSizeHint()
-        if widget.width() < need.width() or widget.height() < need.height():
+        # A word-wrapped label's minimum height is that of its minimum width: wider, it needs fewer lines,
+        # which heightForWidth below tells (at 150 %, an error line 189 px wide and 28 tall, whole on its two
+        # lines, was said cut against the 42 px of three lines at 120 px).
+        wraps = isinstance(widget, QLabel) and widget.wordWrap()
+        if widget.width() < need.width() or (widget.height() < need.height() and not wraps):
             problems.append(f"«{text[:50]}» {widget.width()}×{widget.height()} < {need.width()}×{need.height()}")
         elif (
             isinstance(widget, QLabel) and widget.wordWrap() and widget.height() < widget.heightForWidth(widget.width())
