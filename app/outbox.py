@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app import audit, contexts
@@ -22,6 +22,7 @@ from app.crypto import DecryptionFailed
 from app.db import open_copy_sent, seal_copy_sent, transaction
 from app.errors import DataAltered
 from app.model import CaseState, iso, new_id, utc_now
+from app.moments import parse_date_time
 from app.store import Store
 
 if TYPE_CHECKING:
@@ -41,6 +42,22 @@ HELD_BY_PLATFORM = "conflict"
 #: No wait before a case is tried again is longer (the platform's Retry-After is taken as an hour at most,
 #: ``sync.client.RetryPolicy``): one further ahead was set by a clock put back since (``Outbox.due``).
 LONGEST_WAIT = timedelta(hours=1)
+
+
+#: How far past the moment a message was kept here its ``sent`` may be and still be believed (two clocks).
+SENT_SLACK = timedelta(days=1)
+
+
+def _sent_when(message: Message) -> datetime:
+    """When the expert's message was sent: the platform's time when it gives one with its zone and not past
+    the time it was received here (a platform's clock gone wrong, a date in 9999, must not put it after
+    every later question); else the time it was kept here."""
+    kept = parse_date_time(message.created_at)
+    kept = kept if kept is not None and kept.tzinfo is not None else datetime.min.replace(tzinfo=UTC)
+    sent = parse_date_time(message.sent_at) if message.sent_at else None
+    if sent is None or sent.tzinfo is None or sent > kept + SENT_SLACK:
+        return kept
+    return sent
 
 
 def held_by_platform(state: str, history: list[dict[str, Any]]) -> bool:
@@ -425,11 +442,18 @@ class Outbox:
         )
 
     def messages(self, case_id: str) -> list[Message]:
-        """The conversation with the expert, oldest first."""
-        return [
+        """The conversation with the expert, oldest first. The expert's messages come in the order the
+        platform sent them (``Communication.sent``, FHIR R4), not the order they were kept here: found in
+        review, a question the platform gave only at a later poll (written late, on a page not read at
+        first) was shown after a later one, and the reply answered the wrong one. Each of ours stays where
+        it was written among them: the platform's clock and this workstation's are never compared (one a
+        few minutes ahead would put a question after the reply it answers)."""
+        kept = [
             self._message(r)
             for r in self.conn.execute("SELECT * FROM messages WHERE case_id=? ORDER BY created_at, rowid", (case_id,))
         ]
+        experts = iter(sorted((m for m in kept if m.direction == "from-expert"), key=_sent_when))  # (stable)
+        return [next(experts) if m.direction == "from-expert" else m for m in kept]
 
     def queue_reply(
         self,
