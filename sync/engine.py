@@ -1149,6 +1149,11 @@ class Engine:
             return []
         self._poll_failures = 0
         self._last_poll = (time.monotonic(), wall_clock())
+        waited = self.follower.waited
+        if waited is not None and waited.retry_after is not None and waited.kind == "busy":
+            # The poll went on past a case the platform keeps asking to wait on (set aside, followed last):
+            # its Retry-After is honoured all the same before the next poll.
+            self._hold(waited.retry_after)
         return answered
 
     def _since_poll(self) -> float:

@@ -240,6 +240,14 @@ M.add(
             "alone): trying again at each synchronisation. If it lasts, see it on the platform and tell its "
             "support.",
         },
+        "follow.platform_waits": {
+            "fr": "La plateforme demande d'attendre chaque fois que Teleavis lit ce dossier (trop de demandes, ou "
+            "service indisponible) : les autres dossiers sont suivis, celui-ci sera relu à chaque synchronisation. "
+            "Si cela dure, consultez-le sur la plateforme et signalez-le à son support.",
+            "en": "The platform asks to wait each time Teleavis reads this case (too many requests, or service "
+            "unavailable): the other cases are followed, this one will be read again at each synchronisation. If "
+            "it lasts, see it on the platform and tell its support.",
+        },
         "follow.disk_full": {
             "fr": "Le disque est plein : la réponse de l'expert (ou une autre nouvelle de la plateforme) n'a pas "
             "pu être enregistrée. Rien n'est perdu : elle sera téléchargée de nouveau. Libérez de la place (ou "
@@ -357,9 +365,17 @@ _READ_FAILURES_KEPT = 200
 #: until it does, so that one case the poll keeps failing on no longer holds the mark, and with it
 #: every other case's news (found in review: the mark frozen for everyone by that one case).
 _MIRROR_FAILED = "sync.mirror_failed"
+#: case id -> polls in a row the platform asked to wait (429, or 503: unavailable) while its Task, report,
+#: files or messages were read. Below ``THROTTLED_TRIES`` the poll stops there and waits, nothing said on
+#: the case (the platform is busy, not the case at fault); from it on, the case is set aside: followed at the
+#: very end of each poll, after every other case, its questions and reports, and said on its page. Found in
+#: review: a platform answering 429 on one report, at every poll, stopped each poll there, and every case
+#: followed after it stayed unread for good.
+_THROTTLED = "sync.throttled"
+THROTTLED_TRIES = 3
 #: What each platform's polls keep from one run to the next: how far the Tasks and the reports were
 #: polled, the latest change each poll saw, the reads that failed, the cases whose following failed.
-POLL_MARKS = (_MARK, _REPORT_MARK, *_SEEN.values(), _READ_FAILURES, _MIRROR_FAILED)
+POLL_MARKS = (_MARK, _REPORT_MARK, *_SEEN.values(), _READ_FAILURES, _MIRROR_FAILED, _THROTTLED)
 
 
 def poll_mark(name: str, destination: str) -> str:
@@ -843,6 +859,12 @@ def _asks_to_wait(fault: TransientFault) -> bool:
     return fault.status == 429 or (fault.status == 503 and fault.retry_after is not None)
 
 
+def _unavailable(fault: TransientFault) -> bool:
+    """Whether the platform said it is unavailable for now (503, Retry-After or not): the platform's state,
+    not a fault of the one resource asked (found in review: said on the case of the one Task it came on)."""
+    return fault.status == 503
+
+
 class Follower:
     def __init__(
         self,
@@ -862,6 +884,9 @@ class Follower:
         self._asked_again: dict[str, tuple[datetime, datetime]] = {}
         #: Cases whose last search of messages did not read every page (said on the case).
         self._questions_cut: set[str] = set()
+        #: The platform's last « wait » (429, 503) on a case set aside in the last poll, which went on past it
+        #: (``THROTTLED_TRIES``): the engine honours its Retry-After before the next poll.
+        self.waited: TransientFault | None = None
 
     def witness(self, resource: Any) -> None:
         """Note the audit heads a resource of ours read from the platform carries (app/audit.py)."""
@@ -939,6 +964,11 @@ class Follower:
         mark = self.store.settings.get(self._mark(_MARK))
         failing = self._failing({case_id for case_id, _, _ in cases})
         failed = dict(failing)  # as it will be after this poll
+        self.waited = None
+        throttled = self._throttled({case_id for case_id, _, _ in cases})
+        # Cases the platform kept asking to wait on: followed after everything else (``THROTTLED_TRIES``),
+        # each as (Task id, case id, known version, its Task when the search gave it).
+        later: list[tuple[str, str, str | None, dict[str, Any] | None]] = []
         seen = [t for t, (c, v) in by_task.items() if v is not None and mark and c not in failing]
         fresh = [t for t, (c, v) in by_task.items() if v is None or not mark or c in failing]
         answered: list[str] = []
@@ -1000,6 +1030,9 @@ class Follower:
             # A search cut short (a page the platform refused, a paged search expired): its Tasks are
             # read one by one, so one broken page never holds their answers back at every poll.
             case_id, version = by_task.pop(task_id)
+            if throttled.get(case_id, 0) >= THROTTLED_TRIES:
+                later.append((task_id, case_id, version, None))
+                continue
             reading = functools.partial(self.client.read, "Task", task_id)
             try:
                 task = reading() if hurried else self.client.retrying(reading, budget_s=budget_s)
@@ -1008,7 +1041,15 @@ class Follower:
                     # The platform asks to slow down (found in review: a 429 on this one Task said its case
                     # « cannot be read now », and the next Tasks were read at once): the poll waits, as
                     # after a search answered so, nothing said on the case; it is read at the next poll.
+                    self._count_wait(case_id)
                     raise
+                if _unavailable(fault) and self._count_wait(case_id) < THROTTLED_TRIES:
+                    # The platform unavailable for a moment (503): not this case's fault, nothing said on it
+                    # (found in review: « un défaut … sur cette demande seule » at the first 503). Read at the
+                    # next polls; said once it lasts, set aside.
+                    log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
+                    failed[case_id] = failing.get(case_id, 0) + 1  # read again whatever the mark
+                    continue
                 if search_failed is None:
                     log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
                     if fault.kind not in ("offline", "tls"):
@@ -1054,9 +1095,15 @@ class Follower:
             latest = _latest(latest, _newest([task]))
         for case_id in unread:
             self._note(case_id, M.tr("follow.task_unread"))
+            # « Nouvel essai à chaque synchronisation »: searched whatever the mark until read (found in review:
+            # the next polls, narrowed to what changed since, never asked for it again).
+            failed[case_id] = failing.get(case_id, 0) + 1
         self._unsay(returned | {t for t in heard if t not in unread_tasks}, "follow.task_unread")
         read: set[str] = set()  # the cases on hold whose questions are read with their changed Task
         for task, case_id, version in changed:
+            if throttled.get(case_id, 0) >= THROTTLED_TRIES:
+                later.append((str(task.get("id")), case_id, version, task))
+                continue
             if self._not_this_case(case_id, task):
                 continue  # neither its answer nor its questions, nor its witness, under this case
             if str(task.get("id")) in returned:
@@ -1077,6 +1124,13 @@ class Follower:
         answered += [case_id for case_id in amended if case_id not in answered]
         completed = self.retry_missing(budget_s)
         answered += [case_id for case_id in completed if case_id not in answered]
+        for case_id, outcome in self._follow_set_aside(later, throttled, budget_s).items():
+            if outcome is None:
+                failed[case_id] = failing.get(case_id, 0) + 1  # searched whatever the mark until followed
+            else:
+                failed.pop(case_id, None)
+            if outcome and case_id not in answered:
+                answered.append(case_id)
         following = self._next_mark(_MARK, mark, first, latest)
         with transaction(self.store.conn):  # the cases kept aside, no later than the mark that passes them
             if failed != failing:
@@ -1084,6 +1138,67 @@ class Follower:
             if complete and following and following != mark:
                 self.store.settings.set(self._mark(_MARK), following, in_transaction=True)
         return answered
+
+    def _throttled(self, open_cases: set[str]) -> dict[str, int]:
+        """case id -> polls in a row the platform asked to wait on it (``_THROTTLED``), of the open cases."""
+        kept = kept_record(self.store, self._mark(_THROTTLED)) or {}
+        return {c: n for c, n in kept.items() if c in open_cases and isinstance(n, int)}
+
+    def _count_wait(self, case_id: str) -> int:
+        """One more poll in a row the platform asked to wait on this case: how many now."""
+        count = 0
+
+        def more(record: dict[str, Any]) -> None:
+            nonlocal count
+            before = record.pop(case_id, 0)
+            count = (before if isinstance(before, int) else 0) + 1
+            record[case_id] = count  # (last: the newest)
+            for oldest in list(record)[:-_READ_FAILURES_KEPT]:
+                del record[oldest]
+
+        change_record(self.store, self._mark(_THROTTLED), more)
+        return count
+
+    def _follow_set_aside(
+        self,
+        later: list[tuple[str, str, str | None, dict[str, Any] | None]],
+        throttled: dict[str, int],
+        budget_s: float | None,
+    ) -> dict[str, bool | None]:
+        """Follow the cases set aside (``THROTTLED_TRIES``), at the end of the poll, least asked first: case id
+        -> what ``_follow_one`` says (None: not followed now). The first the platform asks to wait on again is
+        said on its page, and the others wait for the next poll: nothing more is asked of a platform that
+        asked to wait (its Retry-After honoured by the engine, ``waited``)."""
+        outcomes: dict[str, bool | None] = {}
+        for task_id, case_id, version, task in sorted(later, key=lambda entry: throttled.get(entry[1], 0)):
+            outcomes[case_id] = None
+            if self.waited is not None:
+                continue  # tried at the next poll, before the one just refused (its count is now higher)
+            try:
+                if task is None:
+                    task = self.client.retrying(functools.partial(self.client.read, "Task", task_id), budget_s=budget_s)
+                    if self._not_this_case(case_id, task):
+                        continue
+                    self.witness(task)
+                elif self._not_this_case(case_id, task):
+                    continue
+                outcomes[case_id] = self._follow_one(case_id, task, version, budget_s, counted=False)
+            except TransientFault as fault:
+                log.info("case %s: set aside, not followed now (%s)", case_id, fault_for_log(fault))
+                if _asks_to_wait(fault) or _unavailable(fault):
+                    self._count_wait(case_id)
+                    self.waited = fault
+                    # (A Task read alone the platform is unavailable for: said as a Task it cannot give.)
+                    alone = task is None and not _asks_to_wait(fault)
+                    self._note(case_id, M.tr("follow.task_unread" if alone else "follow.platform_waits"))
+                elif fault.kind not in ("offline", "tls"):
+                    self._note(case_id, M.tr("follow.task_unread"))
+                else:
+                    self.waited = fault  # nothing answers: the others later
+            except PermanentFault as fault:
+                log.info("case %s: set aside, its Task not read now (%s)", case_id, fault_for_log(fault))
+                self._note(case_id, M.tr("follow.task_unread"))
+        return outcomes
 
     def _failing(self, open_cases: set[str]) -> dict[str, int]:
         """case id -> polls in a row its following failed, of the open cases kept aside
@@ -1156,13 +1271,21 @@ class Follower:
             )
 
     def _follow_one(
-        self, case_id: str, task: dict[str, Any], known_version: str | None, budget_s: float | None
+        self,
+        case_id: str,
+        task: dict[str, Any],
+        known_version: str | None,
+        budget_s: float | None,
+        *,
+        counted: bool = True,
     ) -> bool | None:
-        """``mirror`` for one case, which no fault of this case stops the others; None when it failed."""
+        """``mirror`` for one case, which no fault of this case stops the others; None when it failed.
+        The platform asking to wait stops the poll (``counted``: one more time on this case, ``_THROTTLED``)."""
         try:
             answered = self.mirror(case_id, task, known_version, budget_s=budget_s)
             if answered and _report_unreachable(self.store.answer(case_id)):
                 self._note(case_id, M.tr("follow.answer_unread"))
+            forget_in_record(self.store, self._mark(_THROTTLED), case_id)
             return answered
         except DataAltered:
             # This case's data was altered (already audited and shown on the case): the others go on.
@@ -1174,6 +1297,8 @@ class Follower:
             if _asks_to_wait(fault):
                 # The platform asks to slow down (found in review: a 429 on the expert's report was said on
                 # the case, and the next poll came at its own interval): the poll stops, nothing said.
+                if counted:
+                    self._count_wait(case_id)
                 raise
             log.info("case %s: following postponed (%s)", case_id, fault_for_log(fault))
             self._note(case_id, fault.words)
