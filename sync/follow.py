@@ -240,6 +240,12 @@ M.add(
             "alone): trying again at each synchronisation. If it lasts, see it on the platform and tell its "
             "support.",
         },
+        "follow.report_of_another_case": {
+            "fr": "La plateforme donne comme réponse à ce dossier le compte rendu d'un autre dossier : il n'est "
+            "pas repris ici, pour ne pas mêler deux patients. Appelez la plateforme pour qu'elle le corrige.",
+            "en": "The platform gives another case's report as this case's answer: it is not taken in here, so "
+            "that two patients are never mixed. Call the platform to have it corrected.",
+        },
         "follow.platform_waits": {
             "fr": "La plateforme demande d'attendre chaque fois que Teleavis lit ce dossier (trop de demandes, ou "
             "service indisponible) : les autres dossiers sont suivis, celui-ci sera relu à chaque synchronisation. "
@@ -772,6 +778,10 @@ class _Room:
             answer.missing.append(beyond_limits_item(self.beyond))
 
 
+class _OfAnotherCase(Exception):
+    """The Task points to a report that is another case's answer (``Follower._of_another_case``)."""
+
+
 class _Missing(Exception):
     """A part of the answer that cannot be read; ``reason`` is one of app.answers' codes."""
 
@@ -887,6 +897,9 @@ class Follower:
         #: The platform's last « wait » (429, 503) on a case set aside in the last poll, which went on past it
         #: (``THROTTLED_TRIES``): the engine honours its Retry-After before the next poll.
         self.waited: TransientFault | None = None
+        #: report id -> the cases whose answer holds it (kept), and those whose Task points to it in this poll
+        #: (``_report_claims``).
+        self._claims: dict[str, tuple[set[str], set[str]]] = {}
 
     def witness(self, resource: Any) -> None:
         """Note the audit heads a resource of ours read from the platform carries (app/audit.py)."""
@@ -1099,6 +1112,7 @@ class Follower:
             # the next polls, narrowed to what changed since, never asked for it again).
             failed[case_id] = failing.get(case_id, 0) + 1
         self._unsay(returned | {t for t in heard if t not in unread_tasks}, "follow.task_unread")
+        self._claims = self._report_claims(changed)
         read: set[str] = set()  # the cases on hold whose questions are read with their changed Task
         for task, case_id, version in changed:
             if throttled.get(case_id, 0) >= THROTTLED_TRIES:
@@ -1138,6 +1152,40 @@ class Follower:
             if complete and following and following != mark:
                 self.store.settings.set(self._mark(_MARK), following, in_transaction=True)
         return answered
+
+    def _report_claims(
+        self, changed: list[tuple[dict[str, Any], str, str | None]]
+    ) -> dict[str, tuple[set[str], set[str]]]:
+        """report id -> (the cases whose kept answer holds it, the cases whose Task read now points to it)."""
+        claims: dict[str, tuple[set[str], set[str]]] = {}
+        for report_id, (case_id, _answer) in self.answered_reports().items():
+            claims.setdefault(report_id, (set(), set()))[0].add(case_id)
+        for task, case_id, _version in changed:
+            for reference in self._report_references(task, Answer()):
+                if reference.startswith("#"):
+                    continue  # carried inside the Task: its own
+                with contextlib.suppress(ValueError):
+                    claims.setdefault(location_id(reference, "DiagnosticReport"), (set(), set()))[1].add(case_id)
+        return claims
+
+    def _of_another_case(self, case_id: str, report: dict[str, Any]) -> bool:
+        """Whether the report is another case's answer. Found by a property-based pass: a Task whose output
+        named another case's report had that patient's answer filed, unsaid, under this one. The request it
+        answers (``basedOn``) decides when it names one; else a report kept as another case's answer is
+        that case's, and one that several cases' Tasks point to in this poll, none holding it yet, is none's
+        (which is right cannot be told: never one patient's answer under another)."""
+        requests = {
+            request_id
+            for named in _list(report.get("basedOn"))
+            if (request_id := _reference_id(named, "ServiceRequest")) is not None
+        }
+        if requests:
+            row = self.store.conn.execute("SELECT request_id FROM cases WHERE id=?", (case_id,)).fetchone()
+            return row is None or str(row[0]) not in requests
+        kept, pointed = self._claims.get(str(report.get("id", "")), (set(), set()))
+        if case_id in kept:
+            return False
+        return bool(kept - {case_id}) or bool(pointed - {case_id})
 
     def _throttled(self, open_cases: set[str]) -> dict[str, int]:
         """case id -> polls in a row the platform asked to wait on it (``_THROTTLED``), of the open cases."""
@@ -1291,6 +1339,12 @@ class Follower:
             # This case's data was altered (already audited and shown on the case): the others go on.
             log.warning("case %s: not followed, its data is altered", case_id)
             return None
+        except _OfAnotherCase:
+            # Neither taken nor said answered: followed again at each poll until the platform points this
+            # case's Task to its own report.
+            log.warning("case %s: its Task points to another case's report, not taken", case_id)
+            self._note(case_id, M.tr("follow.report_of_another_case"))
+            return None
         except (Stopped, SignInRequired, StorageError):
             raise
         except TransientFault as fault:
@@ -1364,7 +1418,7 @@ class Follower:
         if status == "completed":
             if self.store.state(case_id) != CaseState.ANSWERED:
                 known = self.store.answer(case_id)
-                answer = self.fetch_answer(task, budget_s)
+                answer = self.fetch_answer(task, budget_s, case_id=case_id)
                 if answer is not None and known is not None and _another_answer(known, answer):
                     # Answered, then a question (or the case taken back), then answered again: this
                     # answer replaces one already read, and says so like an amended one.
@@ -1669,7 +1723,7 @@ class Follower:
         return found
 
     def _current_reports(
-        self, task: dict[str, Any], answer: Answer, budget_s: float | None, *, first: bool = False
+        self, task: dict[str, Any], answer: Answer, budget_s: float | None, *, first: bool = False, case_id: str = ""
     ) -> tuple[str | None, list[dict[str, Any]], str]:
         """(reference of the first, reports, why missing) of the reports that answer: those the Task
         points to that the expert did not withdraw (``entered-in-error``, ``cancelled``: a platform may
@@ -1691,6 +1745,8 @@ class Follower:
             except _Missing as missing:
                 unread = unread or (reference, missing.reason)
                 continue
+            if case_id and not reference.startswith("#") and self._of_another_case(case_id, report):
+                raise _OfAnotherCase(reference)
             if _modified(report):
                 # FHIR: a resource with a modifier extension its reader does not know is not to be used
                 # (it may say "not for clinical use", "refers to another request"...).
@@ -1768,11 +1824,11 @@ class Follower:
         """``address`` was read: its failures, if any were counted, are forgotten."""
         forget_in_record(self.store, self._mark(_READ_FAILURES), address)
 
-    def fetch_answer(self, task: dict[str, Any], budget_s: float | None) -> Answer:
+    def fetch_answer(self, task: dict[str, Any], budget_s: float | None, *, case_id: str = "") -> Answer:
         """The answer of a completed Task: its DiagnosticReport, every attachment that can be read stored
         encrypted, and what could not be read noted in ``Answer.missing``."""
         answer = Answer()
-        reference, reports, why = self._current_reports(task, answer, budget_s, first=True)
+        reference, reports, why = self._current_reports(task, answer, budget_s, first=True, case_id=case_id)
         if not reports:
             answer.missing.append(missing_item(REPORT, why))
             if reference is not None and why in _MAY_STILL_COME:
@@ -1921,7 +1977,7 @@ class Follower:
         with ``again``, read again even unchanged (a part it lacked may have come)."""
         known = self.store.answer(case_id)
         fresh = Answer()
-        _reference, reports, _why = self._current_reports(task, fresh, budget_s)
+        _reference, reports, _why = self._current_reports(task, fresh, budget_s, case_id=case_id)
         if not reports:
             return None  # keep the answer read before
         unchanged = known is not None and _same_reports(known, reports)
