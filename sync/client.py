@@ -967,7 +967,8 @@ class PlatformClient:
         The server decides the page size (``_count`` is a wish) and links the next page; the link
         may be absolute, relative, or the base with a query (``[base]?_getpages=…``). A link off the
         platform's base is never followed (the token would go with it): the result then says it is
-        incomplete, and what was read so far is kept. ``total`` is not needed.
+        incomplete, and what was read so far is kept. ``total`` is not needed; one saying more matches
+        than the pages gave, with no next page, makes the result incomplete.
 
         ``post``: ``POST [type]/_search`` with the parameters as a form (FHIR R4 http.html#search, which
         servers shall accept), for a search naming the patient: a query string ends in the access logs
@@ -1024,7 +1025,14 @@ class PlatformClient:
                 None,
             )
             pages += 1
+            total = bundle.get("total")
             if not isinstance(next_url, str) or not next_url:
+                if isinstance(total, int) and not isinstance(total, bool) and total > len(found.resources):
+                    # No next page, yet more matches than given (a link dropped by the server or a proxy):
+                    # found by a property-based pass, taken as whole, the Task left out was narrowed out of
+                    # every later poll, its answer never read. What was read is kept; the result says so.
+                    log.warning("search of %s: %d match(es) said, fewer given, no next page", resource_type, total)
+                    found.complete = False
                 return found
             target = self.own_url(next_url)
             # A page already asked ends the search (found from outside: a server linking each page to itself
