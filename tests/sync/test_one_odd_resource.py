@@ -207,6 +207,31 @@ SHAPES["comm-future-naive"] = _asking(lambda c: c.update(sent="2099-01-01T10:00:
 SHAPES["comm-html"] = _asking(lambda c: c.update(payload=[{"contentString": f"<p>Question <b>{c['id']}</b> ?</p>"}]))
 
 
+EARLIER = "2026-11-20T10:00:00Z"
+
+
+def _narrowed(platform: ScriptedPlatform) -> Callable[[str, dict[str, list[str]]], Reply | None]:
+    """Searches of Tasks narrowed by ``_lastUpdated=gt…`` as a real server narrows them (a date it cannot
+    read is kept in: a server stores a real one)."""
+    from app.moments import parse_date_time
+
+    def hook(path: str, query: dict[str, list[str]]) -> Reply | None:
+        if not path.endswith("/Task") or "_lastUpdated" not in query:
+            return None
+        after = parse_date_time(query["_lastUpdated"][0][2:])
+        ids = ",".join(query.get("_id", [])).split(",")
+        found = []
+        for task_id in ids:
+            if task_id not in platform.tasks:
+                continue
+            changed = parse_date_time(str(platform.tasks[task_id].get("meta", {}).get("lastUpdated", "")))
+            if after is None or changed is None or changed.tzinfo is None or changed > after:
+                found.append(platform.tasks[task_id])
+        return fhir(bundle(found))
+
+    return hook
+
+
 def _french(note: str) -> bool:
     """Whether ``note`` is one of Teleavis's French sentences (from the catalogue, its parameters filled)."""
     return any(
@@ -223,11 +248,13 @@ def _french(note: str) -> bool:
     oddity=st.sampled_from(sorted(SHAPES)),
     odd=st.integers(0, 2),
     others_ask=st.lists(st.booleans(), min_size=3, max_size=3),
+    two_polls=st.booleans(),
 )
 def test_one_odd_resource_never_holds_the_other_cases_back(
     oddity: str,
     odd: int,
     others_ask: list[bool],
+    two_polls: bool,
     sent_three: tuple[Path, list[tuple[str, str]]],  # noqa: F811
     tmp_path: Path,
 ) -> None:
@@ -246,8 +273,20 @@ def test_one_odd_resource_never_holds_the_other_cases_back(
                 request = store.platform_info(case_id)["request_id"]
                 platform.reports[f"r{n}"]["basedOn"] = [{"reference": f"ServiceRequest/{request}"}]
                 platform.binaries[f"b{n}"] = PDF
-        SHAPES[oddity](platform, odd, cases)
         with following(store, platform) as engine:
+            if two_polls:
+                # A first poll sees every case in progress; the second, narrowed to what changed since (as a
+                # real server narrows ``_lastUpdated``), sees them answered or asking, one of them oddly.
+                later = platform.tasks
+                platform.tasks = {
+                    t: {**task(c, t, "in-progress"), "meta": {"versionId": "5", "lastUpdated": EARLIER}}
+                    for c, t in cases
+                }
+                engine.follower.poll(budget_s=3.0)
+                assert all(store.state(c) == CaseState.IN_PROGRESS for c, _ in cases)
+                platform.tasks = later
+            SHAPES[oddity](platform, odd, cases)
+            platform.hooks.append(_narrowed(platform))
             engine.follower.poll(budget_s=3.0)  # nothing raises out of it
         for n, (case_id, _) in enumerate(cases):
             info = store.platform_info(case_id)
