@@ -566,16 +566,20 @@ class Outbox:
         LEQUEL et à quelle dose ? ») kept its first words, and the nurse answered those. The words kept
         before are set aside as withdrawn, and the corrected ones kept as a new message. ``content`` tells
         one version of the platform's message from another (a digest of its payload, never the words
-        Teleavis adds and translates: found by review, those made every message « corrected » again)."""
+        Teleavis adds and translates: found by review, those made every message « corrected » again).
+
+        Known by its id within its case only: found by a hunt for « one odd resource », a question whose id
+        another case's question had (ids are each server's: the training platform and the real one both
+        count from 1) was left out, the case on hold with no question shown."""
         kept = conn.execute(
-            "SELECT * FROM messages WHERE platform_id=? AND direction='from-expert' ORDER BY created_at DESC, "
-            "rowid DESC LIMIT 1",
-            (platform_id,),
+            "SELECT * FROM messages WHERE platform_id=? AND case_id=? AND direction='from-expert' "
+            "ORDER BY created_at DESC, rowid DESC LIMIT 1",
+            (platform_id, case_id),
         ).fetchone()
         if kept is not None:
             before = self._open(kept["case_id"], kept["id"], kept["body"]).get("content", "")
             # A message kept by a version before this one has no digest: kept as it is.
-            if kept["case_id"] != case_id or kept["state"] == "withdrawn" or not before or before == content:
+            if kept["state"] == "withdrawn" or not before or before == content:
                 return False
             self.store.set_message_state(conn, kept["id"], "withdrawn")
         message_id = new_id()
