@@ -22,7 +22,6 @@ from app.crypto import DecryptionFailed
 from app.db import open_copy_sent, seal_copy_sent, transaction
 from app.errors import DataAltered
 from app.model import CaseState, iso, new_id, utc_now
-from app.moments import parse_date_time
 from app.store import Store
 
 if TYPE_CHECKING:
@@ -52,6 +51,8 @@ def _sent_when(message: Message) -> datetime:
     """When the expert's message was sent: the platform's time when it gives one with its zone and not past
     the time it was received here (a platform's clock gone wrong, a date in 9999, must not put it after
     every later question); else the time it was kept here."""
+    from app.moments import parse_date_time  # (not at the window's start: tests/ui/test_start_imports.py)
+
     kept = parse_date_time(message.created_at)
     kept = kept if kept is not None and kept.tzinfo is not None else datetime.min.replace(tzinfo=UTC)
     sent = parse_date_time(message.sent_at) if message.sent_at else None
