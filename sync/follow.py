@@ -1056,10 +1056,11 @@ class Follower:
                     # after a search answered so, nothing said on the case; it is read at the next poll.
                     self._count_wait(case_id)
                     raise
-                if _unavailable(fault) and self._count_wait(case_id) < THROTTLED_TRIES:
+                if search_failed is None and _unavailable(fault) and self._count_wait(case_id) < THROTTLED_TRIES:
                     # The platform unavailable for a moment (503): not this case's fault, nothing said on it
                     # (found in review: « un défaut … sur cette demande seule » at the first 503). Read at the
-                    # next polls; said once it lasts, set aside.
+                    # next polls; said once it lasts, set aside. (Its search failing too, the platform may
+                    # not be there at all: told apart below, as for any fault.)
                     log.info("case %s: its Task not read now (%s)", case_id, fault_for_log(fault))
                     failed[case_id] = failing.get(case_id, 0) + 1  # read again whatever the mark
                     continue

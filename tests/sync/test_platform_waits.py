@@ -91,3 +91,17 @@ def test_a_task_answered_503_is_not_said_on_its_case_until_it_lasts(store: Store
             engine.run_once()
     assert store.state(odd_case) == CaseState.ANSWERED
     assert store.platform_info(odd_case)["last_error"] is None
+
+
+def test_a_platform_down_answering_503_to_everything_is_not_asked_each_task_alone(store: Store, tmp_path: Path) -> None:
+    """Its search failing too, the first Task read alone failing and its metadata: the poll stops there, as
+    for any platform not there (each Task read alone, its retries each, would be minutes for nothing)."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    with scripted_platform() as platform:
+        answer_each(platform, cases)
+        platform.hooks.append(lambda _path, _query: DOWN)
+        with following(store, platform) as engine:
+            engine.run_once()
+        alone = {r.split("?")[0] for r in platform.requests if "/Task/" in r}
+        assert len(alone) == 1, platform.requests
+    assert all(store.platform_info(c)["last_error"] is None for c, _ in cases)
