@@ -1162,7 +1162,12 @@ class Follower:
         for report_id, (case_id, _answer) in self.answered_reports().items():
             claims.setdefault(report_id, (set(), set()))[0].add(case_id)
         for task, case_id, _version in changed:
-            for reference in self._report_references(task, Answer()):
+            try:
+                references = self._report_references(task, Answer())
+            except Exception:  # a shape not expected: said on its case when it is followed, never the poll stopped
+                log.exception("case %s: its Task's reports could not be listed", case_id)
+                continue
+            for reference in references:
                 if reference.startswith("#"):
                     continue  # carried inside the Task: its own
                 with contextlib.suppress(ValueError):
@@ -1696,9 +1701,10 @@ class Follower:
         for output in _list(task.get("output")):
             if not isinstance(output, dict):
                 continue
+            kind = output.get("type")
             codes = {
                 c.get("code")
-                for c in _list((output.get("type") or {}).get("coding"))
+                for c in _list(kind.get("coding") if isinstance(kind, dict) else None)
                 if isinstance(c, dict) and c.get("system") == OUTPUT_SYSTEM
             }
             if C.OUTPUT_FOLLOW_UP in codes:
@@ -1706,7 +1712,9 @@ class Follower:
                 if answer.follow_up_days is None and not any(m.get("what") == FOLLOW_UP for m in answer.missing):
                     # Said, never dropped: no advice reads as « no in-person visit needed ».
                     answer.missing.append(missing_item(FOLLOW_UP, UNREADABLE))
-            reference = (output.get("valueReference") or {}).get("reference")
+            value = output.get("valueReference")
+            # (A type or value of no shape is no report: found in review, it raised out of the whole poll.)
+            reference = value.get("reference") if isinstance(value, dict) else None
             if not isinstance(reference, str) or not (
                 "DiagnosticReport/" in reference or _contained(task, reference) is not None
             ):
