@@ -1187,7 +1187,14 @@ class Follower:
         }
         if requests:
             row = self.store.conn.execute("SELECT request_id FROM cases WHERE id=?", (case_id,)).fetchone()
-            return row is None or str(row[0]) not in requests
+            if row is not None and str(row[0]) in requests:
+                return False
+            # Another of our cases' request: that case's. A request Teleavis does not know (a platform may
+            # file its own) decides nothing: told as when none is named.
+            marks = ",".join("?" * len(requests))
+            others = f"SELECT 1 FROM cases WHERE id <> ? AND request_id IN ({marks})"  # noqa: S608 - marks only
+            if self.store.conn.execute(others, (case_id, *requests)).fetchone() is not None:
+                return True
         kept, pointed = self._claims.get(str(report.get("id", "")), (set(), set()))
         if case_id in kept:
             return False

@@ -360,3 +360,23 @@ def test_a_task_pointing_to_another_cases_report_never_files_that_answer_under_i
         assert store.answer(b_case).conclusion == "Réponse B."  # type: ignore[union-attr]
         assert store.answer(c_case).conclusion == "Réponse X."  # type: ignore[union-attr]
         assert store.platform_info(c_case)["last_error"] is None
+
+
+def test_a_report_based_on_a_request_of_the_platforms_own_is_still_the_answer(
+    sent_three: tuple[Path, list[tuple[str, str]]],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A platform may file its own request behind ours and name it in the report's ``basedOn``: a request
+    Teleavis does not know decides nothing (else every answer of such a platform would be refused)."""
+    template, cases = sent_three
+    home = tmp_path / "home"
+    shutil.copytree(template, home)
+    with Store.open(home) as store, scripted_platform() as platform:
+        for n, (case_id, task_id) in enumerate(cases):
+            platform.tasks[task_id] = task(case_id, task_id, "completed", report_ids=(f"r{n}",))
+            platform.reports[f"r{n}"] = report(f"r{n}", f"Réponse {n}.")
+            platform.reports[f"r{n}"]["basedOn"] = [{"reference": f"ServiceRequest/platform-own-{n}"}]
+        with following(store, platform) as engine:
+            engine.follower.poll(budget_s=3.0)
+        for n, (case_id, _) in enumerate(cases):
+            assert store.answer(case_id).conclusion == f"Réponse {n}.", store.platform_info(case_id)  # type: ignore[union-attr]
