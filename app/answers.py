@@ -53,6 +53,8 @@ MORE_FILES = "more-files"
 #: What is missing: the report (the DiagnosticReport or its PDF) or another attachment.
 REPORT = "report"
 WITHDRAWN, PROVISIONAL = WITHDRAWN_REPORT, PROVISIONAL_REPORT
+#: DiagnosticReport statuses of a report the expert signed off (FHIR R4: final and its later versions).
+SIGNED_REPORT = frozenset({"final", "amended", "corrected", "appended"})
 
 M.add(
     {
@@ -130,6 +132,12 @@ M.add(
         "answer.withdrawn": {
             "fr": "Compte rendu retiré par l'expert : n'en tenez pas compte.",
             "en": "Report withdrawn by the expert: do not act on it.",
+        },
+        "answer.status_unknown": {
+            "fr": "Statut du compte rendu inconnu de Teleavis : vérifiez sur la plateforme que l'expert l'a "
+            "validé avant d'agir.",
+            "en": "Report status not known to Teleavis: check on the platform that the expert has signed it off "
+            "before acting.",
         },
         "answer.provisional": {
             "fr": "Compte rendu provisoire : l'expert ne l'a pas encore validé.",
@@ -318,6 +326,11 @@ def status_words(answer: Answer | None, lang: str | None = None, *, state: str =
         words.append(_say("answer.withdrawn", lang))
     elif answer.report_status in PROVISIONAL:
         words.append(_say("answer.provisional", lang))
+    elif answer.report_version and answer.report_status not in SIGNED_REPORT:
+        # Found by a pass of one odd resource: a report of a status Teleavis does not know (FHIR's own
+        # « unknown », a vendor's code, none) was shown exactly as a signed one. Its status is not quoted:
+        # a platform's free words there may name the patient.
+        words.append(_say("answer.status_unknown", lang))
     return " ".join(words)
 
 

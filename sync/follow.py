@@ -37,6 +37,7 @@ from app.answers import (
     PDF,
     REPORT,
     SIGNATURES,
+    SIGNED_REPORT,
     TOO_LARGE,
     UNREACHABLE,
     UNREADABLE,
@@ -345,7 +346,7 @@ RETRY_AT_MOST_EVERY = timedelta(hours=24)
 OPTIONAL_PARAMS = ("_lastUpdated", "_count")
 #: DiagnosticReport statuses of a signed answer (final and its later versions): preferred to a
 #: provisional report the Task also points to.
-SIGNED = frozenset({"final", "amended", "corrected", "appended"})
+SIGNED = SIGNED_REPORT
 #: Cases followed on the platform the settings name now: a case sent to the training platform is not
 #: looked for on the real one, nor a real case on the training one (store.queue records where it went).
 #: A Task status as FHIR codes them: shown and kept (in clear) only so. Anything else may be the platform's
