@@ -152,6 +152,33 @@ def _(p: ScriptedPlatform, odd: int, cases: list[tuple[str, str]]) -> None:
     p.hooks.append(twice)
 
 
+@shape("output-of-no-shape")
+def _(p: ScriptedPlatform, odd: int, cases: list[tuple[str, str]]) -> None:
+    _odd_task(p, odd, cases)["output"].insert(0, {"type": "bogus", "valueReference": ["DiagnosticReport/r0"]})
+
+
+@shape("report-unknown-status")
+def _(p: ScriptedPlatform, odd: int, _cases: list[tuple[str, str]]) -> None:
+    p.reports[f"r{odd}"]["status"] = "vendor-signed"
+
+
+@shape("comm-page-loop")
+def _(p: ScriptedPlatform, odd: int, cases: list[tuple[str, str]]) -> None:
+    odd_case, odd_task = cases[odd]
+    p.tasks[odd_task] = task(odd_case, odd_task, "on-hold")
+    question = communication(f"q{odd}", odd_task, f"Question {odd} ?")
+    p.communications[odd_task] = [question, question]  # the same entry twice, too
+
+    def loop(path: str, query: dict[str, list[str]]) -> Reply | None:
+        request = query.get("based-on", [""])[0].rsplit("/", 1)[-1]
+        if path.endswith("/Communication") and p.task_of_request.get(request) == odd_task:
+            itself = f"Communication?based-on={query['based-on'][0]}"
+            return fhir(bundle([question, question], link=[{"relation": "next", "url": itself}]))
+        return None
+
+    p.hooks.append(loop)
+
+
 def _paged(kind: str) -> Shape:
     """The odd case's Task on a second page of the search of Tasks, reached (or not) by an odd link."""
 
