@@ -4,10 +4,13 @@ between: they were put on the line at the row the reply had when they were asked
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from app.db import transaction
+from app.model import iso
+from app.moments import parse_date_time
 from app.outbox import Outbox
 from app.store import Store
 from tests.support.ui import shown
@@ -74,17 +77,21 @@ def test_a_replys_pictures_stay_on_its_line_when_a_message_comes_in_before_it(
     assert held.held
     with transaction(store.conn) as conn:
         Outbox(store).add_expert_message(conn, case_id, "q-late", "Et la taille ?", "2026-12-01T10:00:00+01:00")
-        # Dated between the question and the reply: it comes before the reply in the exchange.
-        conn.execute(
-            "UPDATE messages SET created_at=? WHERE platform_id='q-late'",
-            (question.created_at,),
-        )
+        # Kept here before the reply: it comes before it in the exchange. (Kept times are whole seconds: the
+        # question and the reply are often of the same one, and the rows' order then put this one last.)
+        kept = parse_date_time(reply.created_at)
+        assert kept is not None
+        for platform_id, before in ((question.platform_id, 2), ("q-late", 1)):
+            conn.execute(
+                "UPDATE messages SET created_at=? WHERE platform_id=?",
+                (iso(kept - timedelta(seconds=before)), platform_id),
+            )
     again.refresh()
     lines = [again.conversation.item(row) for row in range(again.conversation.count())]
     assert [line.text().split(",")[0].split(" :")[0] for line in lines] == ["Expert", "Expert", "Vous"]
     held.release()
 
-    mine, late = lines[2], lines[1]
+    mine, [late] = lines[2], [line for line in lines[:2] if "Et la taille ?" in line.text()]
     assert "Voici la photo demandée." in mine.text() and "Et la taille ?" in late.text()
     assert late.icon().isNull(), "the reply's pictures shown against the expert's question"
     assert not mine.icon().isNull()
