@@ -2,8 +2,9 @@
 
 Training data is patient data: with the data key (training mode, in-process) everything written
 to disk is sealed with it (AES-GCM, app/crypto.py): resource bodies bound to their type, id and
-version, Binary files bound to their id, and identifiers kept only as keyed hashes, so that a
-lookup by INS never needs the INS in clear. Without a key (`teleavis sandbox`, tests) nothing is
+version, Binary files bound to their id and padded as the workstation's blobs are (``app.blobs``: a
+file's size does not give its photo's), their size and hash sealed too, and identifiers kept only as
+keyed hashes, so that a lookup by INS never needs the INS in clear. Without a key (`teleavis sandbox`, tests) nothing is
 written at all: the store lives in memory and is gone when the sandbox stops.
 
 A database left by an older sandbox (which kept everything in clear) or sealed under another key
@@ -33,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from app import blobs
 from app.crypto import DataKey, DecryptionFailed
 
 log = logging.getLogger(__name__)
@@ -334,19 +336,46 @@ class Store:
     def _hash_context(self, rid: str) -> bytes:
         return b"sandbox-binary-hash:" + rid.encode()
 
+    def _size_context(self, rid: str) -> bytes:
+        return b"sandbox-binary-size:" + rid.encode()
+
+    def _file_id(self, rid: str) -> str:
+        """The id its file is sealed under as a blob (``app.blobs``): a sandbox's, never a blob's."""
+        return "sandbox-binary:" + rid
+
     def _seal_hashes(self) -> None:
-        """Seal the Binaries' hashes a version before kept in clear (a known photo's hash told that it
-        was sent here), all in one write."""
-        assert self.key is not None
+        """Seal the Binaries' hashes and sizes versions before kept in clear (a known photo's hash, or its
+        exact size, told that it was sent here), all in one write, and pad their files."""
+        assert self.key is not None and self.binary_dir is not None
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             for rid, sha1 in self._conn.execute("SELECT id, sha1 FROM binary WHERE typeof(sha1) = 'text'").fetchall():
                 sealed = self.key.seal(str(sha1).encode("ascii"), self._hash_context(str(rid)))
                 self._conn.execute("UPDATE binary SET sha1=? WHERE id=?", (sealed, rid))
+            for rid, size in self._conn.execute("SELECT id, size FROM binary WHERE typeof(size) <> 'blob'").fetchall():
+                sealed = self.key.seal(str(size).encode("ascii"), self._size_context(str(rid)))
+                self._conn.execute("UPDATE binary SET size=? WHERE id=?", (sealed, rid))
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+        for path in self.binary_dir.iterdir():
+            with contextlib.suppress(OSError, DecryptionFailed, ValueError):
+                with open(path, "rb") as handle:
+                    if handle.read(len(b"TVB")) == b"TVB" or path.suffix == ".tmp":
+                        continue
+                self._write_file(path.name, self.key.open(path.read_bytes(), self._binary_context(path.name)))
+
+    def _write_file(self, rid: str, data: bytes) -> None:
+        """A Binary's file, sealed and padded as a blob's, written and synced before it takes its name."""
+        assert self.key is not None and self.binary_dir is not None
+        path = self.binary_dir / rid
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as handle:
+            blobs.write_sealed(self.key, data, self._file_id(rid), handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
 
     def put_binary(self, content_type: str, data: bytes, origin: str) -> BinaryInfo:
         """Store bytes as a new Binary; `origin` is "upload" (a client's POST) or "platform"."""
@@ -355,23 +384,18 @@ class Store:
             with self.lock:
                 self._memory_binaries[rid] = bytes(data)
         else:
-            assert self.key is not None
-            path = self.binary_dir / rid
-            tmp = path.with_suffix(".tmp")
-            # Written and synced before the row exists, so a row never names a missing file.
-            with open(tmp, "wb") as handle:
-                self.key.seal_to(data, self._binary_context(rid), handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
+            self._write_file(rid, data)  # before the row exists, so a row never names a missing file
         sha1 = base64.b64encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
-        # Sealed on disk: a known photo's hash in clear would tell that it was sent here.
+        # Sealed on disk: a known photo's hash, or its exact size, in clear would tell that it was sent here.
         kept: str | bytes = sha1 if self.key is None else self.key.seal(sha1.encode("ascii"), self._hash_context(rid))
+        size: int | bytes = (
+            len(data) if self.key is None else self.key.seal(str(len(data)).encode("ascii"), self._size_context(rid))
+        )
         with self.write():
             info = BinaryInfo(rid, content_type, len(data), sha1, self.next_instant())
             self._conn.execute(
                 "INSERT INTO binary VALUES (?,?,?,?,?,?)",
-                (rid, content_type, len(data), kept, origin, info.last_updated),
+                (rid, content_type, size, kept, origin, info.last_updated),
             )
         return info
 
@@ -387,7 +411,11 @@ class Store:
         if isinstance(sha1, bytes):
             assert self.key is not None
             sha1 = self.key.open(sha1, self._hash_context(rid)).decode("ascii")
-        return BinaryInfo(row[0], row[1], row[2], sha1, row[4])
+        size = row[2]
+        if isinstance(size, bytes):
+            assert self.key is not None
+            size = int(self.key.open(size, self._size_context(rid)))
+        return BinaryInfo(row[0], row[1], int(size), sha1, row[4])
 
     def binary_bytes(self, rid: str) -> bytes:
         """The bytes of a Binary (KeyError when unknown)."""
@@ -397,7 +425,10 @@ class Store:
             with self.lock:
                 return self._memory_binaries[rid]
         assert self.key is not None
-        return self.key.open((self.binary_dir / rid).read_bytes(), self._binary_context(rid))
+        sealed = (self.binary_dir / rid).read_bytes()
+        if sealed.startswith(b"TVB"):
+            return blobs.open_sealed(self.key, sealed, self._file_id(rid))
+        return self.key.open(sealed, self._binary_context(rid))  # unpadded, by a version before
 
     def delete_binary(self, rid: str) -> None:
         """Forget a Binary: its row, then its file."""

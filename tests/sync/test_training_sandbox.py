@@ -565,3 +565,45 @@ def test_sync_goes_on_after_a_key_rotation_in_training_mode(teleavis_home: Path)
     with Store.open(teleavis_home, passphrase=lambda _c: OTHER) as store:
         assert store.settings.verify_all() == []
         assert "plateforme d'essai" in str(store.platform_info(case_id)["last_error"])
+
+
+def test_the_training_platform_keeps_no_photos_exact_size_in_clear(teleavis_home: Path) -> None:
+    """Found by this session's review: a photo sent in training mode was kept with its exact byte size in
+    clear, in the sandbox's ``binary.size`` and as its file's size, on the same machine as the real data
+    (whose blobs are padded since): whoever held the folder and the photo could tell it was sent here. Its
+    size is sealed and its file padded as a blob's; a file and a size kept by the version before still read."""
+    from app import blobs
+
+    key = _key(teleavis_home)
+    photo = bytes(range(256)) * 397 + b"odd tail"  # 101,640 bytes: no padded step
+    sandbox = SandboxStore(teleavis_home / "sandbox", key)
+    try:
+        info = sandbox.put_binary("image/jpeg", photo, "upload")
+        on_disk = (teleavis_home / "sandbox" / "binaries" / info.id).stat().st_size
+        assert on_disk == blobs.padded_size(len(photo))
+        assert sandbox._conn.execute("SELECT typeof(size) FROM binary").fetchall() == [("blob",)]
+        assert sandbox.binary_info(info.id) == info and info.size == len(photo)
+        assert sandbox.binary_bytes(info.id) == photo
+        # As the version before kept it: its file unpadded, its size in clear.
+        old = sandbox.put_binary("image/jpeg", b"an older photo", "upload")
+        with open(teleavis_home / "sandbox" / "binaries" / old.id, "wb") as handle:
+            key.seal_to(b"an older photo", b"sandbox-binary:" + old.id.encode(), handle)
+        with sandbox.write():
+            sandbox._conn.execute("UPDATE binary SET size = ? WHERE id = ?", (old.size, old.id))
+    finally:
+        sandbox.close()
+    sandbox = SandboxStore(teleavis_home / "sandbox", key)
+    try:
+        assert sandbox.binary_info(old.id) == old and sandbox.binary_bytes(old.id) == b"an older photo"
+        assert sandbox._conn.execute("SELECT DISTINCT typeof(size) FROM binary").fetchall() == [("blob",)]
+        assert (teleavis_home / "sandbox" / "binaries" / old.id).stat().st_size == blobs.padded_size(14)
+        assert sandbox.binary_info(info.id) == info and sandbox.binary_bytes(info.id) == photo
+    finally:
+        sandbox.close()
+
+
+def test_the_sandbox_in_memory_keeps_its_binaries_as_they_came() -> None:
+    sandbox = SandboxStore()
+    info = sandbox.put_binary("image/jpeg", b"a photo", "upload")
+    assert sandbox.binary_info(info.id) == info and info.size == 7
+    assert sandbox.binary_bytes(info.id) == b"a photo"
