@@ -143,7 +143,7 @@ def build_report(store: Store, case_id: str, *, lang: str | None = None) -> Repo
         story += [*request[:1], *answered, _p(t.fit(t("the_request")), styles["h2"]), *request[1:]]
     else:
         story += [*request, *answered]
-    story += _conversation_part(store, case.id, t, styles)
+    story += _conversation_part(store, case, t, styles)
     story += _history_part(store, case.id, t, styles)
     story += _images_part(store, case, t, styles, report)
     story += _expert_images_part(store, files, t, styles, report)
@@ -478,12 +478,13 @@ def _identity_line(case: Case, t: T) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _conversation_part(store: Store, case_id: str, t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """The expert's questions and the requester's replies, oldest first: what the answer may rest on."""
-    messages = Outbox(store).messages(case_id)
+def _conversation_part(store: Store, case: Case, t: T, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The expert's questions and the requester's replies (and the images joined to them, by their pages'
+    numbers), oldest first: what the answer may rest on."""
+    messages = Outbox(store).messages(case.id)
     if not messages:
         return []
-    title, said = conversation_words(messages, t.lang)
+    title, said = conversation_words(messages, t.lang, case.images)
     rows = [(f"{who}\n{when}" if when else who, text or "—") for when, who, text in said]
     return _dated_section(title, rows, t, styles)
 

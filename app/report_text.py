@@ -7,6 +7,7 @@ so it does not follow the process-wide language of ``app.messages``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -127,6 +128,11 @@ _WORDS = Catalogue(
             "fr": "(réponse non envoyée : refusée par la plateforme, l'expert ne l'a pas reçue)",
             "en": "(reply not sent: refused by the platform, the expert did not receive it)",
         },
+        # The images joined to a reply, numbered as the case's images are (the report's pages, ``case show``'s
+        # list): « Voici la dermoscopie demandée. » printed alone did not say a photo went with it.
+        "reply_images": {"fr": "{count} images jointes : {which}", "en": "{count} images joined: {which}"},
+        "reply_images.one": {"fr": "{count} image jointe : {which}", "en": "{count} image joined: {which}"},
+        "reply_image": {"fr": "image {n} — {label}", "en": "image {n} — {label}"},
         "message_withdrawn": {
             "fr": "(message retiré par l'expert, envoyé par erreur : ne pas en tenir compte)",
             "en": "(message withdrawn by the expert, sent by mistake: disregard it)",
@@ -355,19 +361,42 @@ def other_patient_words(image: CaseImage, patient: Patient, lang: str) -> str | 
     return quality_words.words("patient.other", None, lang)
 
 
-def conversation_words(messages: list[Message], lang: str) -> tuple[str, list[tuple[str, str, str]]]:
+def conversation_words(
+    messages: list[Message], lang: str, images: Sequence[CaseImage] = ()
+) -> tuple[str, list[tuple[str, str, str]]]:
     """The conversation with the expert as the report and ``case show`` say it: its title, then for each
     message, oldest first, when, who (the expert or the requester) and what it says (a withdrawn one said
     so, its words kept on the record only; a reply that did not reach the expert, not sent yet or refused by
-    the platform, said so before its words: filed in the record, it read as one the expert had)."""
+    the platform, said so before its words: filed in the record, it read as one the expert had). A reply
+    with images says after its words how many, and which of the case's ``images`` (numbered as they are
+    listed) with where they were taken."""
+    numbered = {image.id: (n, image) for n, image in enumerate(images, start=1)}
     rows = []
     for m in messages:
         text = _pick(_WORDS, "message_withdrawn", lang) if m.withdrawn else m.text
         if m.direction == "to-expert" and m.state in ("queued", "refused"):
             text = _pick(_WORDS, "reply_" + m.state, lang) + "\n" + (text or "—")
+        joined = [numbered[i] for i in dict.fromkeys(m.image_ids) if i in numbered]
+        if joined:
+            which = [_WORDS.tr_in("reply_image", lang, n=n, label=_joined_label(image, lang)) for n, image in joined]
+            said = _WORDS.tr_in_count(
+                "reply_images",
+                lang,
+                len(joined),
+                count=len(joined),
+                which=(" ; " if lang == "fr" else "; ").join(which),
+            )
+            text = (text or "—") + "\n" + said
         who = _pick(_WORDS, "from_expert" if m.direction == "from-expert" else "from_requester", lang)
         rows.append((moment_words(m.sent_at or m.created_at, lang), who, text))
     return _pick(_WORDS, "conversation", lang), rows
+
+
+def _joined_label(image: CaseImage, lang: str) -> str:
+    """Where an image joined to a reply was taken, and its eye to check, as its page's title says them."""
+    check = eye_check_words(image, lang)
+    label = view_words(image, lang)
+    return f"{label} — {check}" if check else label
 
 
 def zone_words() -> str:

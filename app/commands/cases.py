@@ -412,7 +412,7 @@ def run_show(args: argparse.Namespace) -> int:
         to_platform = store.destination(case.id) == PLATFORM
         row = Outbox(store).row(case.id) if case.state == CaseState.NEEDS_ATTENTION else None
         messages = Outbox(store).messages(case.id)
-        conversation = conversation_words(messages, i18n.language()) if messages else None
+        conversation = conversation_words(messages, i18n.language(), case.images) if messages else None
     if args.json:
         emit_json(doc)
         return 0
