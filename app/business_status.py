@@ -13,6 +13,8 @@ read as it is.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from app import i18n
@@ -41,6 +43,29 @@ SAME_AS_STATE = frozenset({"received", "accepted", "in-progress", "answered"})
 def repeats_state(code: str | None, state: str) -> bool:
     """Whether a status coded ``code`` says no more than the case's ``state``."""
     return code in SAME_AS_STATE and code == state
+
+
+#: Words that tell nothing on their own: « Complément demandé par l'expert » says what « L'expert demande
+#: un complément » does.
+_FILLERS = frozenset(
+    {"l", "d", "le", "la", "les", "un", "une", "des", "du", "de", "par", "a", "au", "aux", "et"}
+    | {"the", "an", "by", "of", "for", "to", "and", "is"}
+)
+
+
+def _words(text: str) -> set[str]:
+    """The words of ``text`` that tell something, without case or accents."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    return {word for word in re.findall(r"\w+", plain) if word not in _FILLERS}
+
+
+def reason_repeats(reason: str, *said: str | None) -> bool:
+    """Whether the platform's ``reason`` only repeats what the lines ``said`` beside it say (the status
+    words, the state): every word of it (case, accents and words like « par », « un » aside) is one of
+    theirs. A reason with a word of its own (« photo floue ») adds something: it is shown."""
+    words = _words(reason)
+    beside = set().union(*(_words(line) for line in said if line))
+    return bool(words) and words <= beside
 
 
 @dataclass(frozen=True)

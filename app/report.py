@@ -45,7 +45,7 @@ from app.answers import (
     state_words,
     status_words,
 )
-from app.business_status import BusinessStatus
+from app.business_status import BusinessStatus, reason_repeats
 from app.db import transaction
 from app.errors import StorageError
 from app.fsutil import atomic_write_raw, os_reason
@@ -289,19 +289,23 @@ def _request_part(
 ) -> list[Flowable]:
     lang = t.lang
     story: list[Flowable] = [_p(t.fit(t("title")), styles["title"])]
+    state = state_words(case.state.value, answer, lang)
     head = [
         (t("case"), case.id),
         (t("specialty"), t.specialty(case.specialty)),
-        (t("state"), state_words(case.state.value, answer, lang)),
+        (t("state"), state),
         (t("created"), moment_words(case.created_at, lang)),
     ]
     info = store.platform_info(case.id)
     if info.get("task_id"):
         head.append((t("platform_ref"), str(info["task_id"])))
+    said = None
     if info.get("business_status"):
         said = BusinessStatus(str(info["business_status"]), info.get("business_code")).words(lang)
         head.append((t("platform_words"), said))
-    if info.get("status_reason"):
+    # Not when it only says again what the status or the state says (« L'expert demande un complément »,
+    # then « Motif… : Complément demandé par l'expert »).
+    if info.get("status_reason") and not reason_repeats(str(info["status_reason"]), said, state):
         head.append((t("platform_reason"), str(info["status_reason"])))
     story.append(_grid(head, t, styles))
     if case.priority == "urgent":

@@ -501,7 +501,7 @@ class FollowView(QWidget):
             else state_words(state.value, answer)
         )
         self.state.setText(self.tr("État : {state}").format(state=said))
-        from app.business_status import repeats_state  # loaded with the page's platform words (store)
+        from app.business_status import reason_repeats, repeats_state  # loaded with the platform words (store)
 
         status = None if repeats_state(info.get("business_code"), state.value) else info.get("business_status")
         words = [w for w in (status, info.get("last_error")) if w]
@@ -510,7 +510,9 @@ class FollowView(QWidget):
             words[words.index(info["last_error"])] = self.tr("Pourquoi il n'est pas parti : {words}").format(
                 words=info["last_error"]
             )
-        if info.get("status_reason"):
+        # The platform's reason, unless it only says again what the status or the state says (« L'expert
+        # demande un complément », then « Motif… : Complément demandé par l'expert »).
+        if info.get("status_reason") and not reason_repeats(info["status_reason"], status, said):
             words.insert(
                 1 if status else 0,
                 self.tr("Motif donné par la plateforme : {reason}").format(reason=info["status_reason"]),

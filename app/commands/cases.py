@@ -11,6 +11,7 @@ from app import i18n
 from app import messages as M
 from app.acts import act_of, judge
 from app.answers import earlier_words, follow_up_words, missing_words, state_words, status_words
+from app.business_status import reason_repeats
 from app.casefile import parse_case, read_json_file
 from app.commands.common import emit_json, local_minute, open_store, printable, say
 from app.errors import CaseFileError, DataAltered, ImageRejected, NotFound, StorageError
@@ -593,7 +594,11 @@ def _platform_lines(doc: dict[str, Any]) -> list[str]:
     info = doc["platform"]
     if info.get("business_status"):
         out.append(f"{M.tr('show.platform')} {info['business_status']}")
-    if info.get("status_reason"):
+    # Not when it only says again what the status or the state says (« L'expert demande un complément »,
+    # then « Motif… : Complément demandé par l'expert »).
+    if info.get("status_reason") and not reason_repeats(
+        info["status_reason"], info.get("business_status"), M.state_name(doc["state"])
+    ):
         out.append(f"{M.tr('show.reason')} {info['status_reason']}")
     if info.get("last_error"):
         # A refused case says why here too: the reason was only in the sync's output and --json.

@@ -38,3 +38,21 @@ def test_a_business_status_that_says_more_is_shown(qtbot: Any, store: Store) -> 
         store.set_platform_words(conn, case_id, status_reason="Photo floue")
     view = shown(qtbot, store, case_id)
     assert said in view.detail.text() and "Photo floue" in view.detail.text()
+
+
+def test_a_platform_reason_that_repeats_the_status_is_not_shown_again(qtbot: Any, store: Store) -> None:
+    """Found by this session's passes: « L'expert demande un complément » then « Motif donné par la
+    plateforme : Complément demandé par l'expert » (the training platform's words for a question): the
+    same thing twice. A reason that says more is still shown."""
+    case_id = sent_case(store, then=(CaseState.RECEIVED, CaseState.IN_PROGRESS, CaseState.ON_HOLD))
+    said = business_status.BusinessStatus("x", "question").words()
+    with transaction(store.conn) as conn:
+        store.set_platform_words(conn, case_id, business_status=business_status.kept(said, "question"))
+        store.set_platform_words(conn, case_id, status_reason="Complément demandé par l'expert")
+    view = shown(qtbot, store, case_id)
+    assert said in view.detail.text()
+    assert "Motif donné par la plateforme" not in view.detail.text()
+    with transaction(store.conn) as conn:
+        store.set_platform_words(conn, case_id, status_reason="Complément demandé par l'expert : photo floue")
+    view = shown(qtbot, store, case_id)
+    assert "Motif donné par la plateforme : Complément demandé par l'expert : photo floue" in view.detail.text()
