@@ -63,7 +63,7 @@ from app.model import (
 from app.outbox import STEP_TRANSACTION, Outbox, held_by_platform
 from app.report_text import history_words
 from app.store import PLATFORM, TRAINING, NewImage, Store
-from app.validation import image_place, reply_eye_sides, reply_other_patients
+from app.validation import eye_side_words, image_place, reply_eye_sides, reply_other_patients
 from sync.progress import RateMeter
 from ui.eye_side_question import send_despite_eye_sides
 from ui.fields import SAVE_AT_LEAST_EVERY_MS
@@ -1316,22 +1316,30 @@ class FollowView(QWidget):
 
     def _show_reply_images(self, case_id: str | None = None) -> None:
         """How many images go with the reply, and what their check found (as an imported photo's tile)."""
+        count = self._say_reply_images(case_id)
+        self.drop_images.setVisible(bool(count))
+        case = self.case
+        sites = sorted({image.body_site.strip() for image in case.images if image.body_site.strip()}) if case else []
+        self.reply_places.show_images(self._reply_images, case.specialty if case else "", self._reply_names, sites)
+
+    def _say_reply_images(self, case_id: str | None = None) -> int:
+        """The list of the images going with the reply, each with what its check found, else its eye to
+        check (found from outside: « bonne qualité » beside its row's orange « ⚠ Œil à vérifier », as the
+        tile said it above the photos), else that it is good; how many there are."""
         again = self._reply_again.get(case_id or (self.case.id if self.case is not None else ""), [])
         count = len(self._reply_images) + len(again)
         lines = [self.tr("%n image(s) jointe(s)", "", count)] if count else []
         for number, image in enumerate(self._reply_images, start=1):
             finding = worst_finding(image.record)
-            words = finding.text() if finding else self.tr("bonne qualité")
-            mark = {"blocking": "✗ ", "warning": "⚠ "}.get(finding.level, "") if finding else ""
+            eye_side = eye_side_words(image.record) if finding is None else None
+            words = finding.text() if finding else eye_side or self.tr("bonne qualité")
+            mark = {"blocking": "✗ ", "warning": "⚠ "}.get(finding.level, "") if finding else "⚠ " if eye_side else ""
             name = self._reply_names.get(image.record.id, "")
             lines.append(f"{number}. {name} — {mark}{words}" if name else f"{number}. {mark}{words}")
         for number, (_image_id, name) in enumerate(again, start=len(self._reply_images) + 1):
             lines.append(f"{number}. {name} — " + self.tr("image de la réponse refusée : elle part avec celle-ci"))
         self.reply_images.setText("\n".join(lines))
-        self.drop_images.setVisible(bool(count))
-        case = self.case
-        sites = sorted({image.body_site.strip() for image in case.images if image.body_site.strip()}) if case else []
-        self.reply_places.show_images(self._reply_images, case.specialty if case else "", self._reply_names, sites)
+        return count
 
     def _drop_reply_images(self) -> None:
         for image in self._reply_images:
@@ -1551,7 +1559,9 @@ class FollowView(QWidget):
 
     def _reply_placed(self) -> None:
         """An image's eye or body site given: the reply's « indiquez l'œil » said at the last send goes once
-        every image joined says where it was taken (it stayed until the next send, as if still missing)."""
+        every image joined says where it was taken (it stayed until the next send, as if still missing). The
+        list of the images says the eye to check as it is now."""
+        self._say_reply_images()
         if self._reply_unplaced and not self._reply_unplaced_words():
             self._reply_unplaced = False
             self.reply_problem.clear()

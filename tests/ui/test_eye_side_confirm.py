@@ -262,3 +262,21 @@ def test_a_good_retinograph_with_its_eye_to_check_is_not_said_good_above_the_pho
     right = ImageTile(replace(first, eye="left"), None, 1)
     qtbot.addWidget(right)
     assert right.said() == "Image de bonne qualité."
+
+
+def test_a_good_retinograph_joined_to_a_reply_with_its_eye_to_check_is_not_said_good(
+    qtbot: Any, store: Store, tmp_path: Path, sync_runner: None
+) -> None:
+    """Found by this session's passes: the reply's list of images said « bonne qualité » beside the row's
+    orange « ⚠ Œil à vérifier », as the tile did above the photos. It says the eye to check, and follows
+    the eye as it is chosen; the same photo, its eye right, is said good."""
+    _case_id, view, field, check = retinograph_in_a_reply(
+        qtbot, store, tmp_path, "OD.jpg", REAL_LEFT.read_bytes(), "Voici l'œil droit demandé."
+    )
+    field.setCurrentIndex(field.findData("right"))
+    assert check.isVisible()
+    said = view.reply_images.text()
+    assert "bonne qualité" not in said
+    assert "1. OD.jpg — ⚠ La papille est à gauche de l'image" in said and "Vérifiez l'œil choisi." in said
+    field.setCurrentIndex(field.findData("left"))
+    assert view.reply_images.text().endswith("1. OD.jpg — bonne qualité")
