@@ -69,7 +69,7 @@ def retina_case(folder: Path, *, eyes: tuple[str, ...] = ("right", "left"), **ch
     for n, eye in enumerate(eyes):
         for field in ("macula", "disc"):
             name = f"{eye}.jpg" if field == "macula" else f"{eye}-{field}.jpg"
-            (folder / name).write_bytes(jpeg_bytes(fundus_photo(1400, seed=2 * n + len(images), eye=eye)))
+            (folder / name).write_bytes(jpeg_bytes(fundus_photo(1400, seed=2 * n + len(images), eye=eye, field=field)))
             images.append({"file": name, "eye": eye, "view": field})
     doc = copy.deepcopy(EXAMPLE)
     doc.update(

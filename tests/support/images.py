@@ -37,20 +37,25 @@ def png_bytes(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def fundus_photo(size: int = 1400, seed: int = 0, eye: str = "right") -> Image.Image:
-    """A retinograph-like image: black surround, orange disc field, bright optic disc, vessels, macula."""
+def fundus_photo(size: int = 1400, seed: int = 0, eye: str = "right", field: str = "macula") -> Image.Image:
+    """A retinograph-like image: black surround, orange disc field, bright optic disc, vessels, macula.
+
+    As a fundus camera sees it: a macula-centred ``field`` has the macula at the centre and the disc on
+    the nasal side (the right of the image for a right eye), a disc-centred one the disc at the centre
+    and the macula on the temporal side (``app.validation.field_doubt`` compares it with the field named)."""
     rng = np.random.default_rng(seed)
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float32)
     c = size / 2
     r = np.hypot(xx - c, yy - c)
-    field = (r < size * 0.46).astype(np.float32)
+    aperture = (r < size * 0.46).astype(np.float32)
     img = np.zeros((size, size, 3), np.float32)
     img[..., 0], img[..., 1], img[..., 2] = 200, 90, 40
     img *= (1 - 0.35 * (r / (size * 0.46)) ** 2)[:, :, None]
-    disc_x = c + (0.28 if eye == "right" else -0.28) * size
+    nasal = (0.28 if eye == "right" else -0.28) * size
+    disc_x, mac_x = (c, c - nasal) if field == "disc" else (c + nasal, c)
     disc = np.exp(-(((xx - disc_x) ** 2 + (yy - c) ** 2) / (2 * (size * 0.05) ** 2)))
     img += disc[:, :, None] * np.array([55, 120, 90], np.float32)
-    mac = np.exp(-(((xx - c) ** 2 + (yy - c) ** 2) / (2 * (size * 0.06) ** 2)))
+    mac = np.exp(-(((xx - mac_x) ** 2 + (yy - c) ** 2) / (2 * (size * 0.06) ** 2)))
     img -= mac[:, :, None] * np.array([70, 40, 20], np.float32)
     for k in range(14):
         angle = 2 * np.pi * k / 14 + rng.normal(0, 0.1)
@@ -64,5 +69,5 @@ def fundus_photo(size: int = 1400, seed: int = 0, eye: str = "right") -> Image.I
                 rad = max(1, int(w))
                 img[max(0, yi - rad) : yi + rad, max(0, xi - rad) : xi + rad] *= np.array([0.7, 0.45, 0.5], np.float32)
     img += rng.normal(0, 3, img.shape).astype(np.float32)
-    img *= field[:, :, None]
+    img *= aperture[:, :, None]
     return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), "RGB")
