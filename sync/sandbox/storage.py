@@ -359,7 +359,7 @@ class Store:
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
-        for path in self.binary_dir.iterdir():
+        for path in list(self.binary_dir.iterdir()):
             with contextlib.suppress(OSError, DecryptionFailed, ValueError):
                 with open(path, "rb") as handle:
                     if handle.read(len(b"TVB")) == b"TVB" or path.suffix == ".tmp":
