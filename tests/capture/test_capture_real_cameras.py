@@ -557,3 +557,53 @@ def _framed(name: str) -> Image.Image:
         photo = opened.convert("RGB")
     photo.thumbnail((1600, 1600), Image.Resampling.LANCZOS)
     return photo
+
+
+def _moved(image: Image.Image, length: float, angle: float) -> Image.Image:
+    """``image`` blurred all over by a hand that moved ``length`` pixels (at 1000 px on its long side) along
+    ``angle`` degrees: the same blur in its middle as around it."""
+    import cv2
+
+    size = int(length * max(image.size) / 1000) | 1
+    kernel = np.zeros((size, size), np.float32)
+    kernel[size // 2, :] = 1
+    turn = cv2.getRotationMatrix2D((size / 2 - 0.5, size / 2 - 0.5), angle, 1)
+    kernel = cv2.warpAffine(kernel, turn, (size, size))
+    return Image.fromarray(cv2.filter2D(np.asarray(image), -1, kernel / kernel.sum()))
+
+
+@pytest.mark.parametrize(
+    ("name", "length", "angle"),
+    [
+        ("tests_45-gps_ifd.jpg", 20, 90),
+        ("tests_22-canon_tags.jpg", 15, 30),
+        ("tests_35-empty.jpg", 10, 90),
+        ("orientation_landscape_1.jpg", 20, 135),
+        ("gps_DSCN0012.jpg", 20, 30),
+    ],
+)
+def test_a_real_photo_blurred_all_over_by_a_hand_that_moved_is_judged_as_a_whole(
+    name: str, length: float, angle: float
+) -> None:
+    """Found in review: the middle of a photo blurred all over read sharper than the whole only because it is
+    measured on fewer edges (a third of the photo's width), and the lower of the two was kept: a photo a
+    hand that moved blurred everywhere went from « floue » to a warning, or from a warning to good. The
+    middle counts only when it is clearly sharper than the whole, as a close-up's subject in focus is."""
+    from capture.quality import edge_blur
+
+    moved = _moved(_framed(name), length, angle)
+    out = io.BytesIO()
+    moved.save(out, "JPEG", quality=92)
+    with Image.open(out) as again:
+        whole = edge_blur(_analysis_luma(again.convert("RGB")))
+    level, measure = _sharpness_of(moved)
+    expected = "blocking" if whole > 2.2 else "warning" if whole > 1.3 else "ok"
+    assert level == expected, (name, whole, measure)
+
+
+def _analysis_luma(image: Image.Image) -> np.ndarray:
+    import cv2
+
+    from capture.quality import analysis_copy
+
+    return np.asarray(cv2.cvtColor(analysis_copy(np.asarray(image)), cv2.COLOR_RGB2GRAY), dtype=np.uint8)
