@@ -286,3 +286,27 @@ def test_no_rotation_begins_that_the_disk_has_no_room_to_finish(
     keys = KeyStore(teleavis_home)
     assert keys.read_meta()["key_id"] == before and not keys.rotation_pending(), "the key did not change"
     assert keys.passphrase_opens(PASSPHRASE) and not keys.passphrase_opens(OTHER), "nor the passphrase"
+
+
+def test_the_room_a_rotation_needs_counts_the_padding_of_blobs_still_unpadded(teleavis_home: Path) -> None:
+    """Found in review: a rotation writes the blobs still of the format before (``TVB1``: those migration 25
+    could not pad, on a disk full then) again padded, some 5 % larger each; the room it checks for was the
+    database and the largest blob only, so a rotation begun on a disk with that room stopped for want of space
+    part-way, every command failing after it until space was freed. The room counts their padding."""
+    from app.blobs import ObjectStore
+
+    def used() -> int:
+        return sum(path.stat().st_size for path in teleavis_home.rglob("*") if path.is_file())
+
+    with Store.open(teleavis_home) as store:
+        objects = ObjectStore(teleavis_home / "objects", store.key)
+        for _ in range(60):
+            blob_id = objects.put(os.urandom(1_000_000))
+            with objects._path(blob_id).open("wb") as handle:  # (the format before: unpadded)
+                handle.write(b"TVB1")
+                store.key.seal_to(os.urandom(1_000_000), b"blob:" + blob_id.encode(), handle)
+    needed, before = rotation.room_needed(teleavis_home), used()
+    with Store.open(teleavis_home) as store:
+        rotation.rotate(teleavis_home, store.conn, KeyStore(teleavis_home), store.key, PASSPHRASE)
+    largest = max(path.stat().st_size for path in (teleavis_home / "objects").glob("*/*"))
+    assert used() - before + largest <= needed, (used() - before, largest, needed)
