@@ -754,8 +754,12 @@ def _migrate_25(conn: sqlite3.Connection, key: DataKey) -> None:
             log.warning("migration 25: an image of case %s does not open; its row is left as it is", case_id)
             continue
         if "size" not in meta:
-            meta.update(size=int(size), width=int(row[11]), height=int(row[12]), captured_at=str(row[13]))
-            meta["quality"] = json.loads(row[14])
+            try:  # (in clear: one altered or damaged there leaves its row as it is, not every case unopened)
+                meta.update(size=int(size), width=int(row[11]), height=int(row[12]), captured_at=str(row[13]))
+                meta["quality"] = json.loads(row[14])
+            except (TypeError, ValueError):
+                log.warning("migration 25: an image of case %s has facts that do not read; left as it is", case_id)
+                continue
             sealed = key.seal(
                 json.dumps(meta, ensure_ascii=False).encode("utf-8"),
                 contexts.image_meta(case_id, image_id, blob, thumb, sha1, 0),

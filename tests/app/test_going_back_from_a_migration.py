@@ -36,10 +36,10 @@ def test_the_guide_opens_the_snapshot_of_a_migration_that_keeps_failing(teleavis
         store.conn.execute("PRAGMA user_version = 24")
     conn = connect(teleavis_home / "teleavis.db")
     case_id = _facts_case(Store(teleavis_home, DataKey(key_bytes), conn), jpeg(320, 240, seed=7, noise=True))
-    # A row the next migration cannot read: it fails at every start, as a migration's fault does.
-    conn.execute("UPDATE images SET quality = 'not json'")
+    # The next migration fails at every start, as a migration's fault does.
+    conn.execute("CREATE TRIGGER fault BEFORE UPDATE ON images BEGIN SELECT RAISE(ABORT, 'a fault'); END")
     conn.close()
-    with pytest.raises((StorageError, ValueError)):
+    with pytest.raises((StorageError, sqlite3.Error)):
         Store.open(teleavis_home).close()
     (snapshot,) = teleavis_home.glob("teleavis.db.v24-*.bak")
     back = teleavis_home.parent / "back.db"

@@ -404,3 +404,33 @@ def test_labels_saved_from_a_copy_keep_the_size_the_photo_was_stored_with(teleav
         store.update_image_labels(case_id, image)
         again = store.get_case(case_id).images[0]
         assert (again.note, again.size) == ("bord irrégulier", len(photo))
+
+
+def test_an_image_row_altered_in_clear_does_not_stop_the_upgrade_of_the_others(teleavis_home: Path) -> None:
+    """Found in review: migration 25 read an image's clear findings and dimensions outside of what it guards, so
+    one row altered there (or damaged on disk) made the migration fail at every start: Teleavis opened no case
+    at all. That row is left as it is (its case says it altered when read), the others are upgraded."""
+    from app.crypto import DataKey
+    from app.db import connect
+    from app.errors import DataAltered
+    from tests.sync.sync_helpers import jpeg
+
+    with Store.open(teleavis_home) as store:
+        key_bytes = store.key._key
+        store.conn.execute("PRAGMA user_version = 24")
+    conn = connect(teleavis_home / "teleavis.db")
+    old = Store(teleavis_home, DataKey(key_bytes), conn)  # as the version before wrote them
+    altered = _facts_case(old, jpeg(320, 240, seed=11, noise=True), "Altere")
+    photo = jpeg(320, 240, seed=12, noise=True)
+    whole = _facts_case(old, photo, "Entier")
+    conn.execute("UPDATE images SET quality = 'ok' WHERE case_id = ?", (altered,))
+    conn.close()
+
+    with Store.open(teleavis_home) as store:
+        assert schema_version(store.conn) == len(MIGRATIONS)
+        image = store.get_case(whole).images[0]
+        assert (image.size, image.width, image.captured_at) == (len(photo), 1234, _TAKEN)
+        try:
+            store.get_case(altered)
+        except (DataAltered, ValueError):
+            pass
