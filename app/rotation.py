@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from app import audit, contexts
 from app import messages as M
-from app.blobs import _MAGIC, open_sealed, padded_size, write_sealed
+from app.blobs import _MAGIC, open_sealed, padded, padded_size, write_sealed
 from app.crypto import DataKey, DecryptionFailed
 from app.db import (
     BINARY_COLUMNS,
@@ -131,17 +131,18 @@ def reseal_blobs(root: Path, old: DataKey, new: DataKey, progress: Callable[[], 
             continue
         sealed = path.read_bytes()
         try:
-            open_sealed(new, sealed, path.name)
-            continue  # re-sealed before an interruption
+            plain = open_sealed(new, sealed, path.name)
+            if padded(sealed):
+                continue  # re-sealed before an interruption
+            # Re-sealed unpadded by the version before an interruption (found in review): padded now.
         except ValueError:
             continue  # not a blob's file
         except DecryptionFailed:
-            pass
-        try:
-            plain = open_sealed(old, sealed, path.name)
-        except (DecryptionFailed, ValueError):
-            log.warning("blob %s does not open; left as it is", path.name)
-            continue
+            try:
+                plain = open_sealed(old, sealed, path.name)
+            except (DecryptionFailed, ValueError):
+                log.warning("blob %s does not open; left as it is", path.name)
+                continue
         atomic_write(path, functools.partial(write_sealed, new, plain, path.name))
         done += 1
         progress()

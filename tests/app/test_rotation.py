@@ -310,3 +310,28 @@ def test_the_room_a_rotation_needs_counts_the_padding_of_blobs_still_unpadded(te
         rotation.rotate(teleavis_home, store.conn, KeyStore(teleavis_home), store.key, PASSPHRASE)
     largest = max(path.stat().st_size for path in (teleavis_home / "objects").glob("*/*"))
     assert used() - before + largest <= needed, (used() - before, largest, needed)
+
+
+def test_a_rotation_the_version_before_began_leaves_every_blob_padded_once_finished(teleavis_home: Path) -> None:
+    """Found in review: a rotation the version before began (its blobs re-sealed unpadded, ``TVB1``, under the new
+    key) and a kill cut, finished after the upgrade: migration 25 pads under the database's key, the old one,
+    and left those under the new key as they were; the rotation then skipped them as already re-sealed, and
+    their file sizes went on telling the photos' sizes. The rotation pads a blob already under the new key."""
+    from app.blobs import open_sealed, padded
+
+    before = filled(teleavis_home, image_size=30_000)
+    with Store.open(teleavis_home) as store:
+        store.conn.execute("PRAGMA user_version = 24")
+        old = store.key
+        _new_id, raw = KeyStore(teleavis_home).begin_rotation(PASSPHRASE)
+        new = DataKey(raw)
+        blobs = sorted(path for path in (teleavis_home / "objects").glob("*/*") if path.is_file())
+        for path in blobs[: len(blobs) // 2]:  # re-sealed by the version before when the kill came
+            plain = open_sealed(old, path.read_bytes(), path.name)
+            with path.open("wb") as handle:
+                handle.write(b"TVB1")
+                new.seal_to(plain, b"blob:" + path.name.encode(), handle)
+    with Store.open(teleavis_home) as store:
+        assert snapshot(store) == before
+    assert not KeyStore(teleavis_home).rotation_pending()
+    assert [path.name for path in blobs if not padded(path.read_bytes())] == []
