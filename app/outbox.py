@@ -447,14 +447,25 @@ class Outbox:
         platform sent them (``Communication.sent``, FHIR R4), not the order they were kept here: found in
         review, a question the platform gave only at a later poll (written late, on a page not read at
         first) was shown after a later one, and the reply answered the wrong one. Each of ours stays where
-        it was written among them: the platform's clock and this workstation's are never compared (one a
-        few minutes ahead would put a question after the reply it answers)."""
+        it was written among them, and none of theirs moves above one of ours: the platform's clock and this
+        workstation's are never compared (one a few minutes ahead would put a question after the reply it
+        answers)."""
         kept = [
             self._message(r)
             for r in self.conn.execute("SELECT * FROM messages WHERE case_id=? ORDER BY created_at, rowid", (case_id,))
         ]
-        experts = iter(sorted((m for m in kept if m.direction == "from-expert"), key=_sent_when))  # (stable)
-        return [next(experts) if m.direction == "from-expert" else m for m in kept]
+        # Among those kept between two of ours only (found in review: a question read late, put above a reply
+        # written before it came, made the reply read as the answer to it).
+        shown: list[Message] = []
+        run: list[Message] = []
+        for message in kept:
+            if message.direction == "from-expert":
+                run.append(message)
+                continue
+            shown += sorted(run, key=_sent_when)  # (stable)
+            shown.append(message)
+            run = []
+        return shown + sorted(run, key=_sent_when)
 
     def queue_reply(
         self,

@@ -54,3 +54,22 @@ def test_a_question_read_late_is_shown_where_it_was_sent(store: Store, tmp_path:
     [mine] = [m for m in Outbox(store).messages(case_id) if m.id == reply]
     assert mine.in_response_to == "qe"
     assert Outbox(store).messages(case_id)[-1].id == reply
+
+
+def test_a_question_read_late_never_moves_above_a_reply_written_before_it_came(store: Store, tmp_path: Path) -> None:
+    """Found in review: a question read late (sent before one the nurse had answered) was put in the expert's
+    place before the reply, and the one the reply answered after it: the nurse's « Oui » then read as the
+    answer to another question (« Allergique à la pénicilline ? »). An expert's message is ordered among those
+    read with it, never above a reply written before it was read."""
+    from app.db import transaction
+
+    [(case_id, _task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    outbox = Outbox(store)
+    with transaction(store.conn) as conn:
+        outbox.add_expert_message(conn, case_id, "q1", "Douleur à la palpation ?", "2026-11-21T10:00:00+01:00")
+    reply = outbox.queue_reply(case_id, "Oui", [], "q1")
+    with transaction(store.conn) as conn:  # sent before q1, read only now
+        outbox.add_expert_message(conn, case_id, "q0", "Allergique à la pénicilline ?", "2026-11-21T09:00:00+01:00")
+    shown = outbox.messages(case_id)
+    at = [m.id for m in shown].index(reply)
+    assert shown[at - 1].platform_id == "q1", [(m.platform_id, m.text) for m in shown]
