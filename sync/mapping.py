@@ -164,7 +164,8 @@ class _Entries:
                 "request": {
                     "method": "POST",
                     "url": resource["resourceType"],
-                    "ifNoneExist": conditional(system, value),
+                    # The identifier as the resource carries it, cleaned as FHIR strings are.
+                    "ifNoneExist": conditional(system, fhir_text(value)),
                 },
             }
         )
@@ -190,8 +191,11 @@ def patient_identifier(case: Case, requester: Requester, *, training: bool = Fal
     sent = ins_identifier(case, training=training)
     if sent:
         return sent
-    if case.patient.local_id and case.patient.local_id.strip() and requester.patient_id_system:
-        return requester.patient_id_system, case.patient.local_id.strip()
+    # As the Patient carries it (``fhir_text``): its look-up and conditional create must name the same, and
+    # never an empty value (``system|`` would match every patient of the site).
+    local_id = fhir_text(case.patient.local_id or "").strip()
+    if local_id and requester.patient_id_system:
+        return requester.patient_id_system, local_id
     raise MappingError("the patient has neither a qualified INS nor a local id")
 
 

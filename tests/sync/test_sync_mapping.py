@@ -263,3 +263,25 @@ def test_a_single_eye_reason_travels_as_a_second_service_request_note(store: Sto
     case.single_eye_reason = "  "
     sr = _by_type(prepare_case(case, REQUESTER).bundle, "ServiceRequest")[0]["resource"]
     assert sr["note"] == [{"text": case.summary.strip()}]
+
+
+def test_a_file_number_holding_a_control_character_is_looked_up_as_it_is_sent(store: Store) -> None:
+    """Found in review: the Patient left with its file number cleaned of a control character (a strict
+    server refuses one), while its conditional create, and the look-up before the send, named it as typed:
+    the platform would never find the Patient it holds under that number, and would make another at each
+    case of that patient."""
+    case = store.get_case(make_case(store, ins=False))
+    case.patient.local_id = "D-22\x0191"
+    patient = _by_type(prepare_case(case, REQUESTER).bundle, "Patient")[0]
+    [sent] = [i["value"] for i in patient["resource"]["identifier"] if i["system"] == REQUESTER.patient_id_system]
+    assert sent == "D-2291"
+    assert patient["request"]["ifNoneExist"] == f"identifier={REQUESTER.patient_id_system}|{sent}"
+    assert mapping.patient_identifier(case, REQUESTER) == (REQUESTER.patient_id_system, sent)
+
+
+def test_a_file_number_of_control_characters_only_is_no_identifier(store: Store) -> None:
+    """Cleaned, it is empty: ``system|`` would match every patient of the site."""
+    case = store.get_case(make_case(store, ins=False))
+    case.patient.local_id = "\x01\x02"
+    with pytest.raises(MappingError):
+        mapping.patient_identifier(case, REQUESTER)
