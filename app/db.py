@@ -965,6 +965,14 @@ def _write_sealed_snapshot(target: Path, data: bytes, key: DataKey) -> None:
     atomic_write(target, write)
 
 
+def _seal_in_place(snapshot: Path, data: bytes, key: DataKey) -> None:
+    """``snapshot`` written again with ``data`` sealed under ``key``, keeping the time it was taken: it goes
+    a week after that, as it would have gone."""
+    taken = snapshot.stat()
+    _write_sealed_snapshot(snapshot, data, key)
+    os.utime(snapshot, ns=(taken.st_atime_ns, taken.st_mtime_ns))
+
+
 def seal_left_snapshots(path: Path, key: DataKey) -> None:
     """Seal in place the pre-migration snapshots earlier versions left in clear beside the database (kept a
     week, from when they were taken); one that cannot be read or written is removed (it holds what the
@@ -974,9 +982,7 @@ def seal_left_snapshots(path: Path, key: DataKey) -> None:
             with snapshot.open("rb") as handle:
                 if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
                     continue
-            taken = snapshot.stat()
-            _write_sealed_snapshot(snapshot, snapshot.read_bytes(), key)
-            os.utime(snapshot, ns=(taken.st_atime_ns, taken.st_mtime_ns))  # it goes when it would have gone
+            _seal_in_place(snapshot, snapshot.read_bytes(), key)
         except (OSError, StorageError):
             log.warning("a pre-migration snapshot in clear could not be sealed: removed")
             with contextlib.suppress(OSError):
@@ -1003,9 +1009,7 @@ def reseal_snapshots(path: Path, old: DataKey, new: DataKey) -> None:
                 data = held
             else:
                 continue
-            taken = snapshot.stat()
-            _write_sealed_snapshot(snapshot, data, new)
-            os.utime(snapshot, ns=(taken.st_atime_ns, taken.st_mtime_ns))
+            _seal_in_place(snapshot, data, new)
         except (OSError, StorageError, DecryptionFailed):
             log.warning("a pre-migration snapshot could not be sealed under the new key: removed")
             with contextlib.suppress(OSError):
