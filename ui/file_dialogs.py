@@ -49,6 +49,12 @@ def forget_browsed_folders() -> None:
 IMAGE_PATTERNS = "*.jpg *.jpeg *.jfif *.mpo *.png *.tif *.tiff *.heic *.heif *.webp *.dcm"
 
 
+def _last_or(remembered: list[Path], location: QStandardPaths.StandardLocation) -> Path:
+    """The folder remembered for this session while it is there, else the user's folder for ``location``."""
+    last = next((folder for folder in remembered if folder.is_dir()), None)
+    return last if last is not None else Path(start_folder(location))
+
+
 #: The folder the last images were taken from in this session (in memory, as ``_saved_in``).
 _opened_in: list[Path] = []
 
@@ -57,8 +63,7 @@ def open_images(parent: QWidget, title: str, filters: str) -> list[Path]:
     """Image files chosen by the user, from the folder the last ones came from in this session (found from
     outside: each import started again in the pictures, else the home folder, and the nurse browsed back
     to the camera's card every time), else from the pictures folder."""
-    last = next((folder for folder in _opened_in if folder.is_dir()), None)
-    folder = str(last) if last is not None else start_folder(QStandardPaths.StandardLocation.PicturesLocation)
+    folder = str(_last_or(_opened_in, QStandardPaths.StandardLocation.PicturesLocation))
     try:
         names, _chosen = QFileDialog.getOpenFileNames(parent, title, folder, filters, options=_OWN_DIALOG)
     finally:
@@ -77,8 +82,7 @@ def save_file(parent: QWidget, title: str, name: str, filters: str) -> Path | No
     """Where to save ``name``, proposed in the folder the last file went to in this session (found from
     outside: each report started again in the documents, else the home folder, and the nurse browsed back
     to hers every time), else in the documents folder; None when cancelled."""
-    last = next((folder for folder in _saved_in if folder.is_dir()), None)
-    folder = last if last is not None else Path(start_folder(QStandardPaths.StandardLocation.DocumentsLocation))
+    folder = _last_or(_saved_in, QStandardPaths.StandardLocation.DocumentsLocation)
     try:
         target, _chosen = QFileDialog.getSaveFileName(parent, title, str(folder / name), filters, options=_OWN_DIALOG)
     finally:
