@@ -413,6 +413,24 @@ def change_record(store: Store, key: str, change: Callable[[dict[str, Any]], Non
             store.settings.set(key, record or None, in_transaction=True)
 
 
+def count_in_record(store: Store, key: str, entry: str, *, forget_from: int | None = None) -> int:
+    """One more for ``entry`` in the dict of counts of setting ``key`` (the newest last, the oldest beyond
+    ``_READ_FAILURES_KEPT`` dropped): how many now. From ``forget_from`` on, its count is forgotten."""
+    counted = 0
+
+    def more(record: dict[str, Any]) -> None:
+        nonlocal counted
+        before = record.pop(entry, 0)
+        counted = (before if isinstance(before, int) else 0) + 1
+        if forget_from is None or counted < forget_from:
+            record[entry] = counted  # (last: the newest)
+            for oldest in list(record)[:-_READ_FAILURES_KEPT]:
+                del record[oldest]
+
+    change_record(store, key, more)
+    return counted
+
+
 def forget_in_record(store: Store, key: str, entry: str) -> None:
     """``entry`` goes from the dict of setting ``key``, if it is there: nothing is written otherwise
     (called at every success, most often with nothing to forget)."""
@@ -1208,18 +1226,7 @@ class Follower:
 
     def _count_wait(self, case_id: str) -> int:
         """One more poll in a row the platform asked to wait on this case: how many now."""
-        count = 0
-
-        def more(record: dict[str, Any]) -> None:
-            nonlocal count
-            before = record.pop(case_id, 0)
-            count = (before if isinstance(before, int) else 0) + 1
-            record[case_id] = count  # (last: the newest)
-            for oldest in list(record)[:-_READ_FAILURES_KEPT]:
-                del record[oldest]
-
-        change_record(self.store, self._mark(_THROTTLED), more)
-        return count
+        return count_in_record(self.store, self._mark(_THROTTLED), case_id)
 
     def _follow_set_aside(
         self,
@@ -1823,18 +1830,7 @@ class Follower:
         """Count a failed read of ``address`` (in the store: a poll run by another process counts it
         too); True when it failed ``ATTACHMENT_TRIES`` polls in a row, its count then forgotten (the
         part is asked again later from the start, by ``retry_missing``)."""
-        failed = 0
-
-        def count(record: dict[str, Any]) -> None:
-            nonlocal failed
-            before = record.pop(address, 0)
-            failed = (before if isinstance(before, int) else 0) + 1
-            if failed < ATTACHMENT_TRIES:
-                record[address] = failed  # (last: the newest)
-                for oldest in list(record)[:-_READ_FAILURES_KEPT]:
-                    del record[oldest]
-
-        change_record(self.store, self._mark(_READ_FAILURES), count)
+        failed = count_in_record(self.store, self._mark(_READ_FAILURES), address, forget_from=ATTACHMENT_TRIES)
         return failed >= ATTACHMENT_TRIES
 
     def _read_succeeded(self, address: str) -> None:
