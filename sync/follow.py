@@ -1376,6 +1376,12 @@ class Follower:
                     self._count_wait(case_id)
                 raise
             log.info("case %s: following postponed (%s)", case_id, fault_for_log(fault))
+            if counted and _unavailable(fault) and self._count_wait(case_id) < THROTTLED_TRIES:
+                # The platform unavailable for a moment (503, no Retry-After) on its report or a file, as on
+                # one Task read alone: not the case at fault, nothing said on it yet (found in review: « La
+                # plateforme est occupée (503) » at the first one). Once it lasts the case is set aside and
+                # its fault said; a report failing so at every poll is kept missing (``ATTACHMENT_TRIES``).
+                return None
             self._note(case_id, fault.words)
         except PermanentFault as fault:
             log.warning("case %s: the platform refused a read while following (%d)", case_id, fault.status)
@@ -1902,6 +1908,8 @@ class Follower:
                 answer.missing.append(missing_item(REPORT if kind == PDF else title, missing.reason))
                 continue
             except TransientFault as fault:
+                if _asks_to_wait(fault):
+                    raise  # the platform asked to wait: nothing more asked of it now, not the other files either
                 held = fault  # the others are tried all the same: each counts its polls (ATTACHMENT_TRIES)
                 continue
             kind = file_kind(data, kind)  # what it holds, whatever its label (a PDF labelled a picture…)

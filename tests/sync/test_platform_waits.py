@@ -105,3 +105,38 @@ def test_a_platform_down_answering_503_to_everything_is_not_asked_each_task_alon
         alone = {r.split("?")[0] for r in platform.requests if "/Task/" in r}
         assert len(alone) == 1, platform.requests
     assert all(store.platform_info(c)["last_error"] is None for c, _ in cases)
+
+
+def test_a_report_answered_503_is_not_said_on_its_case_until_it_lasts(store: Store, tmp_path: Path) -> None:
+    """As for one Task read: a 503 (no Retry-After) on the expert's report read is the platform unavailable for a
+    moment, not the case at fault. Said once it lasts (not hidden: the answer is then kept without it, said)."""
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    (odd_case, _odd_task), *others = cases
+    with scripted_platform() as platform:
+        answer_each(platform, cases)
+
+        def hook(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            if path.endswith("/DiagnosticReport"):  # searched: r0 not given, read alone
+                return fhir(bundle([r for i, r in platform.reports.items() if i != "r0"]))
+            return DOWN if path.endswith("/DiagnosticReport/r0") else None
+
+        platform.hooks.append(hook)
+        with following(store, platform) as engine:
+            engine.run_once()
+        info = store.platform_info(odd_case)
+        assert info["last_error"] is None and not info["unread"], info
+        assert store.state(odd_case) == CaseState.SENT
+        for case_id, _ in others:
+            assert store.state(case_id) == CaseState.ANSWERED
+        for _ in range(THROTTLED_TRIES):
+            with following(store, platform) as engine:
+                engine.run_once()
+        # It lasts: now said (the answer kept without its report, or the platform unavailable on it).
+        assert store.platform_info(odd_case)["last_error"] is not None
+        platform.hooks.remove(hook)
+        for _ in range(2):
+            with following(store, platform) as engine:
+                engine.run_once()
+    answer = store.answer(odd_case)
+    assert store.state(odd_case) == CaseState.ANSWERED and answer is not None and not answer.missing, answer
+    assert store.platform_info(odd_case)["last_error"] is None
