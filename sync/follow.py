@@ -380,6 +380,8 @@ _MIRROR_FAILED = "sync.mirror_failed"
 #: followed after it stayed unread for good.
 _THROTTLED = "sync.throttled"
 THROTTLED_TRIES = 3
+#: Notes of a case on hold that its questions read whole make untrue.
+_SAID_UNTIL_QUESTIONS_READ = ("follow.questions_cut", "follow.question_unread", "follow.platform_waits")
 #: What each platform's polls keep from one run to the next: how far the Tasks and the reports were
 #: polled, the latest change each poll saw, the reads that failed, the cases whose following failed.
 POLL_MARKS = (_MARK, _REPORT_MARK, *_SEEN.values(), _READ_FAILURES, _MIRROR_FAILED, _THROTTLED)
@@ -911,6 +913,8 @@ class Follower:
         self._witnessed: set[str] = set()
         #: report id -> when its answer was issued (or first seen lacking a part) and last asked again.
         self._asked_again: dict[str, tuple[datetime, datetime]] = {}
+        #: Reports whose missing part the platform last asked to wait on (``retry_missing`` asks them last).
+        self._waited_on: set[str] = set()
         #: Cases whose last search of messages did not read every page (said on the case).
         self._questions_cut: set[str] = set()
         #: The platform's last « wait » (429, 503) on a case set aside in the last poll, which went on past it
@@ -1153,7 +1157,7 @@ class Follower:
             if outcome:
                 answered.append(case_id)
         self.read_witnesses(returned, budget_s)
-        self.poll_questions(read, budget_s)
+        self.poll_questions(read, budget_s, throttled=throttled)
         amended, _ = self.poll_reports(budget_s)
         answered += [case_id for case_id in amended if case_id not in answered]
         completed = self.retry_missing(budget_s)
@@ -1165,6 +1169,7 @@ class Follower:
                 failed.pop(case_id, None)
             if outcome and case_id not in answered:
                 answered.append(case_id)
+        self.poll_questions(read, budget_s, throttled=throttled, aside=True)
         following = self._next_mark(_MARK, mark, first, latest)
         with transaction(self.store.conn):  # the cases kept aside, no later than the mark that passes them
             if failed != failing:
@@ -1354,7 +1359,10 @@ class Follower:
             answered = self.mirror(case_id, task, known_version, budget_s=budget_s)
             if answered and _report_unreachable(self.store.answer(case_id)):
                 self._note(case_id, M.tr("follow.answer_unread"))
-            forget_in_record(self.store, self._mark(_THROTTLED), case_id)
+            if not (task.get("status") == "on-hold" and _version_id(task) == known_version):
+                # (An on-hold Task unchanged: its questions are read by ``poll_questions``, which counts the
+                # platform's waits on them, or forgets them; a server ignoring ``_lastUpdated`` returns it.)
+                forget_in_record(self.store, self._mark(_THROTTLED), case_id)
             return answered
         except DataAltered:
             # This case's data was altered (already audited and shown on the case): the others go on.
@@ -1678,31 +1686,60 @@ class Follower:
             )
         return new, withdrawn
 
-    def poll_questions(self, skip: set[str], budget_s: float | None = None) -> None:
+    def poll_questions(
+        self,
+        skip: set[str],
+        budget_s: float | None = None,
+        *,
+        throttled: dict[str, int] | None = None,
+        aside: bool = False,
+    ) -> None:
         """The questions of the cases on hold whose Task did not change: a platform may write its
         Communication after moving the Task (a poll between the two saw no question), or ask a second
-        question while the Task stays on hold. One search per case on hold, each on its own."""
+        question while the Task stays on hold. One search per case on hold, each on its own.
+
+        The platform asking to wait (429, 503 with Retry-After) is honoured as on a Task or a report (found
+        in review: logged, and the next case's questions asked at once): the poll stops there, the wait
+        counted on the case (``_THROTTLED``). A case it keeps asking to wait on is set aside: its questions
+        (``aside``) are read at the very end of the poll, after every other case's, the first wait then
+        said on its page and kept in ``waited`` (the engine honours its Retry-After), nothing more asked.
+        ``throttled``: the counts as the poll began (else read now)."""
         rows = self.store.conn.execute(
             f"SELECT id, task_id FROM cases WHERE state=? AND task_id IS NOT NULL AND {_HERE}",  # noqa: S608
             (CaseState.ON_HOLD.value, self.here()),
         ).fetchall()
+        if throttled is None:
+            throttled = self._throttled({str(row[0]) for row in rows})
         for case_id, task_id in rows:
-            if case_id in skip:
+            if case_id in skip or (throttled.get(case_id, 0) >= THROTTLED_TRIES) != aside:
                 continue
+            if aside and self.waited is not None:
+                return  # the platform asked to wait in this poll: read at the next one
             try:
                 comms = self._expert_messages(case_id, str(task_id), budget_s)
                 with transaction(self.store.conn) as conn:
                     new, withdrawn = self._keep_expert_messages(conn, case_id, comms)
                     if case_id in self._questions_cut:
                         self.store.set_platform_words(conn, case_id, last_error=M.tr("follow.questions_cut"))
-                    elif self._says(case_id, "follow.questions_cut") or self._says(case_id, "follow.question_unread"):
+                    elif any(self._says(case_id, key) for key in _SAID_UNTIL_QUESTIONS_READ):
                         # Every message read this time: the note that some (or the question) could not be
                         # goes (found from outside: it stayed on the case for good, once the platform's
                         # paging was mended).
                         self.store.set_platform_words(conn, case_id, last_error=None)
+                forget_in_record(self.store, self._mark(_THROTTLED), case_id)
             except (Stopped, SignInRequired, StorageError):
                 raise
-            except (TransientFault, PermanentFault) as fault:
+            except TransientFault as fault:
+                log.info("case %s: its questions not looked for now (%s)", case_id, fault_for_log(fault))
+                if not _asks_to_wait(fault):
+                    continue
+                self._count_wait(case_id)
+                if not aside:
+                    raise  # the poll waits, as for a Task or a report (the engine honours its Retry-After)
+                self.waited = fault
+                self._note(case_id, M.tr("follow.platform_waits"))
+                return
+            except PermanentFault as fault:
                 log.info("case %s: its questions not looked for now (%s)", case_id, fault_for_log(fault))
                 continue
             except Exception:  # the other cases go on
@@ -2074,6 +2111,7 @@ class Follower:
             except TransientFault as fault:
                 if fault.kind in ("offline", "tls") or _asks_to_wait(fault):
                     log.info("amended reports not looked for now (%s)", fault_for_log(fault))
+                    self.waited = fault  # (nothing more asked in this poll; its Retry-After honoured)
                     return changed, False  # nothing answers, or not before its Retry-After: at the next poll
                 # Found from outside: one report the platform fails on (500 in any search holding it)
                 # hid every amendment of every answered case, at every poll, the later batches never
@@ -2088,7 +2126,12 @@ class Follower:
             if not searched:
                 first, searched = _newest(found.resources), True
             for report in found.resources:
-                compare(report)
+                try:
+                    compare(report)
+                except TransientFault as fault:  # (only the platform asking to wait comes out of a comparison)
+                    log.info("amended reports not read now (%s)", fault_for_log(fault))
+                    self.waited = fault
+                    return changed, False
         hurried = False  # a report read alone failed: the others get one try each
         for report_id in sorted(cut_short & set(known)):
             # A search cut short (a next page off the platform, refused, expired, failed): found from
@@ -2100,6 +2143,7 @@ class Follower:
                 log.info("a report not read again now (%s)", fault_for_log(fault))
                 complete = False
                 if fault.kind in ("offline", "tls") or _asks_to_wait(fault):
+                    self.waited = fault
                     break  # nothing answers now, or not before its Retry-After: the others at the next poll
                 hurried = True  # (its retries spent on this one: the platform answers, but not on it)
             except PermanentFault as fault:
@@ -2129,38 +2173,49 @@ class Follower:
         again. Returns those cases. An address off the platform, a part without content or one that
         could not be read is the answer's shape, not a moment's: never asked again."""
         completed: list[str] = []
-        for report_id, (case_id, known) in self.answered_reports().items():
+        # The answers the platform asked to wait on last (``_waited_on``): the others go first.
+        answers = sorted(self.answered_reports().items(), key=lambda item: item[0] in self._waited_on)
+        for report_id, (case_id, known) in answers:
+            if self.waited is not None:
+                break  # the platform asked to wait in this poll: nothing more asked of it before its Retry-After
             if case_id in completed or not any(item.get("reason") in _MAY_STILL_COME for item in known.missing):
                 continue
             if not self._time_to_ask_again(report_id, known):
                 continue
-            if _several(known):
-                whole, _ = self._whole_again(case_id, budget_s, again=True)
-                if whole is not None and len(whole.missing) < len(known.missing):
-                    whole.amended = known.amended
-                    self._keep_again(case_id, whole, AnswerNews.COMPLETED)
-                    completed.append(case_id)
-                continue
             try:
+                if _several(known):
+                    whole, _ = self._whole_again(case_id, budget_s, again=True)
+                    if whole is not None and len(whole.missing) < len(known.missing):
+                        whole.amended = known.amended
+                        self._keep_again(case_id, whole, AnswerNews.COMPLETED)
+                        completed.append(case_id)
+                    self._waited_on.discard(report_id)
+                    continue
                 report = self.client.retrying(
                     functools.partial(self.client.read, "DiagnosticReport", report_id, etag_version=False),
                     budget_s=budget_s,
+                )
+                fresh = self._read_again(
+                    case_id, replace(known, pdf_blobs=[], files=[], missing=_task_parts(known)), report, budget_s
                 )
             except (TransientFault, PermanentFault) as fault:
                 log.info(
                     "case %s: the missing part of its answer not asked again now (%s)", case_id, fault_for_log(fault)
                 )
                 if isinstance(fault, TransientFault) and _asks_to_wait(fault):
-                    break  # the platform asks to slow down: the others later, not at once
+                    # The platform asks to slow down (found in review: the next answer's parts were asked at
+                    # once): nothing more in this poll, its Retry-After honoured by the engine; this answer
+                    # after the others at the next one. Nothing said: the platform is busy, the answer kept.
+                    self.waited = fault
+                    self._waited_on.add(report_id)
+                    break
                 continue
             except (Stopped, SignInRequired, StorageError):
                 raise
             except Exception:  # the other cases go on, as when a Task's shape is unexpected
                 log.exception("case %s: its report could not be read again", case_id)
                 continue
-            fresh = self._read_again(
-                case_id, replace(known, pdf_blobs=[], files=[], missing=_task_parts(known)), report, budget_s
-            )
+            self._waited_on.discard(report_id)
             if fresh is None or len(fresh.missing) >= len(known.missing):
                 continue
             self._keep_again(case_id, fresh, AnswerNews.COMPLETED)
@@ -2184,6 +2239,8 @@ class Follower:
         except (Stopped, SignInRequired, StorageError):
             raise
         except (TransientFault, PermanentFault) as fault:
+            if isinstance(fault, TransientFault) and _asks_to_wait(fault):
+                raise  # the platform busy, not the answer unreadable: the caller stops asking, nothing said
             log.info("case %s: its reports, read again, not read now (%s)", case_id, fault_for_log(fault))
         except Exception:
             log.exception("case %s: its reports, read again, could not be read", case_id)
@@ -2208,6 +2265,8 @@ class Follower:
         except (Stopped, SignInRequired, StorageError):
             raise
         except (TransientFault, PermanentFault) as fault:
+            if isinstance(fault, TransientFault) and _asks_to_wait(fault):
+                raise  # the platform busy, not the answer unreadable: the caller stops asking, nothing said
             # Said on the case (as for a first answer), not held back without a word: the answer kept
             # stays as it was until the new version reads whole.
             log.info("case %s: its report, read again, not read now (%s)", case_id, fault_for_log(fault))

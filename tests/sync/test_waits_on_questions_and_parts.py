@@ -1,0 +1,132 @@
+"""The platform asking to wait (429, or 503 with Retry-After) while the expert's questions are searched, or
+while an answer's missing part is asked for again. Found in review: the follower logged it and went on at once
+to the next case, asking the platform that had just said to wait (its Retry-After not honoured), where the
+Task and report reads already hold the poll, and set the case aside once it lasts."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+from app.model import CaseState
+from app.outbox import Outbox
+from app.store import Store
+from sync.follow import THROTTLED_TRIES
+from tests.support.scripted_platform import (
+    Reply,
+    answer_each,
+    communication,
+    following,
+    on_hold_with_a_question,
+    scripted_platform,
+    task,
+)
+
+
+def _wait_reply(status: int = 429) -> Reply:
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    return (
+        status,
+        {"Content-Type": "application/fhir+json", "Retry-After": later},
+        b'{"resourceType": "OperationOutcome"}',
+    )
+
+
+def _questions(store: Store, case_id: str) -> list[str]:
+    return [m.text for m in Outbox(store).messages(case_id) if m.direction == "from-expert"]
+
+
+def test_a_search_of_questions_answered_429_holds_the_poll_then_its_case_waits_and_others_go_on(
+    store: Store, tmp_path: Path
+) -> None:
+    case_ids = on_hold_with_a_question(store, tmp_path / "sandbox", 3)
+    tasks = {c: str(store.platform_info(c)["task_id"]) for c in case_ids}
+    throttled: dict[str, str] = {}  # the request whose questions the platform always asks to wait on
+    with scripted_platform() as platform:
+        for case_id, task_id in tasks.items():
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+            platform.communications[task_id] = [
+                communication(f"q-{task_id}", task_id, "Depuis quand ?"),
+                {**communication(f"q2-{task_id}", task_id, "Et la taille ?"), "sent": "2026-11-21T11:00:00+01:00"},
+            ]
+
+        def hook(path: str, query: dict[str, list[str]]) -> Reply | None:
+            if path.endswith("/Communication"):
+                request = query.get("based-on", [""])[0]
+                throttled.setdefault("request", request)  # the first asked: always asked to wait
+                if request == throttled["request"]:
+                    return _wait_reply()
+            return None
+
+        platform.hooks.append(hook)
+        with following(store, platform) as engine:
+            engine.run_once()
+            asked = platform.requests
+            refused = [n for n, r in enumerate(asked) if "/Communication" in r]
+            # Nothing asked of the platform after it said to wait, in this poll...
+            assert refused and refused[0] == len(asked) - 1, asked
+            before = len(platform.requests)
+            engine.poll_interval_s = 0.5
+            engine.run_forever(threading.Event(), timeout=2.0)
+            # ... nor before its Retry-After.
+            assert len(platform.requests) == before, platform.requests[before:]
+        odd = next(c for c in case_ids if throttled["request"].endswith(str(store.platform_info(c)["request_id"])))
+        assert store.platform_info(odd)["last_error"] is None  # the platform is busy, not the case at fault
+        for _ in range(THROTTLED_TRIES):
+            with following(store, platform) as engine:
+                engine.run_once()
+        for case_id in case_ids:
+            if case_id != odd:  # the others go on
+                assert _questions(store, case_id) == ["Depuis quand ?", "Et la taille ?"], case_id
+        assert _questions(store, odd) == ["Depuis quand ?"]
+        assert str(store.platform_info(odd)["last_error"]).startswith("La plateforme demande d'attendre")
+        platform.hooks.remove(hook)
+        with following(store, platform) as engine:
+            engine.run_once()
+    assert _questions(store, odd) == ["Depuis quand ?", "Et la taille ?"]
+    assert store.state(odd) == CaseState.ON_HOLD
+    assert store.platform_info(odd)["last_error"] is None
+
+
+def test_a_missing_part_asked_again_answered_429_asks_nothing_more_before_its_retry_after(
+    store: Store, tmp_path: Path
+) -> None:
+    from tests.support.scripted_platform import send_to_sandbox
+
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    with scripted_platform() as platform:
+        answer_each(platform, cases)
+        pdfs = dict(platform.binaries)
+        platform.binaries.clear()  # not on the platform yet (404): each answer kept without its PDF
+        with following(store, platform) as engine:
+            engine.run_once()
+        for case_id, _ in cases:
+            answer = store.answer(case_id)
+            assert store.state(case_id) == CaseState.ANSWERED and answer is not None and answer.missing
+        platform.binaries.update(pdfs)
+
+        def hook(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            return _wait_reply(503) if "/Binary/" in path else None
+
+        platform.hooks.append(hook)
+        with following(store, platform) as engine:
+            before = len(platform.requests)
+            engine.run_once()
+            asked = platform.requests[before:]
+            binaries = [n for n, r in enumerate(asked) if "/Binary/" in r]
+            assert len(binaries) == 1 and binaries[0] == len(asked) - 1, asked  # nothing asked after the wait
+            before = len(platform.requests)
+            engine.poll_interval_s = 0.5
+            engine.run_forever(threading.Event(), timeout=2.0)
+            assert len(platform.requests) == before, platform.requests[before:]
+        for case_id, _ in cases:  # nothing alarming said: the platform is busy
+            assert store.platform_info(case_id)["last_error"] is None, store.platform_info(case_id)
+        platform.hooks.remove(hook)
+        with following(store, platform) as engine:
+            engine.follower._asked_again.clear()
+            engine.run_once()
+    for case_id, _ in cases:
+        answer = store.answer(case_id)
+        assert answer is not None and not answer.missing, answer
