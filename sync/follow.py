@@ -1474,6 +1474,7 @@ class Follower:
         asks = status == "on-hold" or self._holds_questions(case_id)
         expert_messages: list[dict[str, Any]] = []
         question_unread = False  # on hold, its question not read now: said, read again at the next polls
+        waited: TransientFault | None = None  # the platform asked to wait while its questions were searched
         try:
             expert_messages = self._expert_messages(case_id, str(task["id"]), budget_s) if asks else []
         except (TransientFault, PermanentFault) as fault:
@@ -1485,6 +1486,10 @@ class Follower:
             # closing the conversation (403) once the case was answered held the answer back for good.
             question_unread = status == "on-hold"
             log.info("case %s: its questions not read now (%s)", case_id, fault_for_log(fault))
+            if isinstance(fault, TransientFault) and _asks_to_wait(fault):
+                # The platform asked to wait (found in review: the next case's questions were searched at
+                # once): the case is mirrored all the same, then the wait goes up and the poll stops there.
+                waited = fault
         with transaction(self.store.conn) as conn:
             # A version is kept as read only for a status understood: a Task read once with a status
             # Teleavis does not know (a proxy's mangling, a platform's draft or ready) is read again,
@@ -1554,6 +1559,10 @@ class Follower:
             # « 2e question »), was kept unread and said nowhere: no notification, the case on screen not
             # shown again. Told as ``poll_questions`` tells one whose Task did not change.
             self.listener.case_state(case_id, current.value, "" if asked else QUESTION_WITHDRAWN)
+        if waited is not None and answer is None:
+            raise waited
+        if waited is not None:
+            self.waited = waited  # (an answer kept now is told as such: the engine waits after this poll)
         return answer is not None
 
     def _withdrawn_by_platform(self, conn: Any, case_id: str) -> str:

@@ -130,3 +130,75 @@ def test_a_missing_part_asked_again_answered_429_asks_nothing_more_before_its_re
     for case_id, _ in cases:
         answer = store.answer(case_id)
         assert answer is not None and not answer.missing, answer
+
+
+def test_a_first_question_whose_search_is_answered_429_puts_the_case_on_hold_and_holds_the_poll(
+    store: Store, tmp_path: Path
+) -> None:
+    """The Task moved on hold, the search of its question answered 429: the case is on hold all the same (the
+    expert waits for the nurse), its question said not read yet; nothing more is asked before the Retry-After,
+    and the question is read at a later poll."""
+    from tests.support.scripted_platform import send_to_sandbox
+
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    throttled: dict[str, str] = {}
+    with scripted_platform() as platform:
+        for case_id, task_id in cases:
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+            platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+
+        def hook(path: str, query: dict[str, list[str]]) -> Reply | None:
+            if path.endswith("/Communication"):
+                request = query.get("based-on", [""])[0]
+                throttled.setdefault("request", request)
+                if request == throttled["request"]:
+                    return _wait_reply()
+            return None
+
+        platform.hooks.append(hook)
+        with following(store, platform) as engine:
+            engine.run_once()
+            asked = platform.requests
+            searched = [n for n, r in enumerate(asked) if "/Communication" in r]
+            assert searched and searched[0] == len(asked) - 1, asked  # nothing asked after the wait
+        odd = next(c for c, _ in cases if throttled["request"].endswith(str(store.platform_info(c)["request_id"])))
+        info = store.platform_info(odd)
+        assert store.state(odd) == CaseState.ON_HOLD and info["unread"], info
+        assert str(info["last_error"]).startswith("L'expert demande des précisions"), info
+        platform.hooks.remove(hook)
+        with following(store, platform) as engine:
+            engine.run_once()
+    for case_id, _ in cases:
+        assert store.state(case_id) == CaseState.ON_HOLD
+        assert _questions(store, case_id) == ["Depuis quand ?"], case_id
+        assert store.platform_info(case_id)["last_error"] is None
+
+
+def test_an_answer_whose_missing_part_the_platform_always_asks_to_wait_on_no_longer_holds_the_others(
+    store: Store, tmp_path: Path
+) -> None:
+    from tests.support.scripted_platform import send_to_sandbox
+
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    refused: dict[str, str] = {}
+    with scripted_platform() as platform:
+        answer_each(platform, cases)
+        pdfs = dict(platform.binaries)
+        platform.binaries.clear()
+        with following(store, platform) as engine:
+            engine.run_once()
+        platform.binaries.update(pdfs)
+
+        def hook(path: str, _query: dict[str, list[str]]) -> Reply | None:
+            if "/Binary/" in path:
+                refused.setdefault("path", path)  # the first asked: always asked to wait
+                return _wait_reply() if path == refused["path"] else None
+            return None
+
+        platform.hooks.append(hook)
+        with following(store, platform) as engine:
+            for _ in range(2):
+                engine.follower._asked_again.clear()  # (each poll its turn to be asked again)
+                engine.run_once()
+    complete = [c for c, _ in cases if (answer := store.answer(c)) is not None and not answer.missing]
+    assert len(complete) == 2, [store.answer(c) for c, _ in cases]  # the others went on
