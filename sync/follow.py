@@ -1356,7 +1356,7 @@ class Follower:
         """``mirror`` for one case, which no fault of this case stops the others; None when it failed.
         The platform asking to wait stops the poll (``counted``: one more time on this case, ``_THROTTLED``)."""
         try:
-            answered = self.mirror(case_id, task, known_version, budget_s=budget_s)
+            answered = self.mirror(case_id, task, known_version, budget_s=budget_s, polled=True)
             if answered and _report_unreachable(self.store.answer(case_id)):
                 self._note(case_id, M.tr("follow.answer_unread"))
             if not (task.get("status") == "on-hold" and _version_id(task) == known_version):
@@ -1431,9 +1431,12 @@ class Follower:
         budget_s: float | None = None,
         *,
         cancelled_here: bool = False,
+        polled: bool = False,
     ) -> bool:
         """Bring the case in line with its Task; True when it became answered (or its answer amended).
-        ``cancelled_here``: the requester cancelled it just now (no news to read for them)."""
+        ``cancelled_here``: the requester cancelled it just now (no news to read for them). ``polled``: by
+        the poll, which the platform asking to wait on the search of its questions stops once the case is
+        mirrored (a cancel told « busy » once done would be untrue)."""
         version = _version_id(task)
         if version is not None and version == known_version:
             return False
@@ -1559,9 +1562,9 @@ class Follower:
             # « 2e question »), was kept unread and said nowhere: no notification, the case on screen not
             # shown again. Told as ``poll_questions`` tells one whose Task did not change.
             self.listener.case_state(case_id, current.value, "" if asked else QUESTION_WITHDRAWN)
-        if waited is not None and answer is None:
+        if waited is not None and polled and answer is None:
             raise waited
-        if waited is not None:
+        if waited is not None and polled:
             self.waited = waited  # (an answer kept now is told as such: the engine waits after this poll)
         return answer is not None
 

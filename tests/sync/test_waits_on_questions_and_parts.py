@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+import pytest
+
 from app.model import CaseState
 from app.outbox import Outbox
 from app.store import Store
@@ -202,3 +204,25 @@ def test_an_answer_whose_missing_part_the_platform_always_asks_to_wait_on_no_lon
                 engine.run_once()
     complete = [c for c, _ in cases if (answer := store.answer(c)) is not None and not answer.missing]
     assert len(complete) == 2, [store.answer(c) for c, _ in cases]  # the others went on
+
+
+def test_a_cancel_too_late_says_so_when_the_platform_asks_to_wait_on_the_question(store: Store, tmp_path: Path) -> None:
+    """The wait on a question's search stops the poll only: a cancel met by the expert's question says it is too
+    late (the case on hold, its question to be read), never « busy, retrying » for a cancel that will not come."""
+    from app.errors import TeleavisError
+    from sync.client import PlatformClient
+    from sync.follow import cancel
+    from tests.support.scripted_platform import send_to_sandbox
+
+    [(case_id, task_id)] = send_to_sandbox(store, tmp_path / "sandbox", 1)
+    with scripted_platform() as platform:
+        platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+        platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        platform.hooks.append(lambda path, _query: _wait_reply() if path.endswith("/Communication") else None)
+        with (
+            following(store, platform),
+            PlatformClient.from_store(store, base_url=platform.base_url) as client,
+            pytest.raises(TeleavisError, match=r"^Trop tard pour annuler"),
+        ):
+            cancel(store, client, case_id, budget_s=3.0)
+    assert store.state(case_id) == CaseState.ON_HOLD
