@@ -963,6 +963,8 @@ class Follower:
                 found = self._search("Task", {"_id": ",".join(wanted), "_count": str(BATCH)}, budget_s)
             except (TransientFault, PermanentFault) as fault:
                 log.info("the audit heads were not read back now (%s)", type(fault).__name__)
+                if isinstance(fault, TransientFault) and _asks_to_wait(fault):
+                    self.waited = fault  # nothing more asked in this poll (found in review: questions, reports)
                 return
             for task in found.resources:
                 if str(task.get("id")) in wanted:
@@ -1725,7 +1727,7 @@ class Follower:
         for case_id, task_id in rows:
             if case_id in skip or (throttled.get(case_id, 0) >= THROTTLED_TRIES) != aside:
                 continue
-            if aside and self.waited is not None:
+            if self.waited is not None:
                 return  # the platform asked to wait in this poll: read at the next one
             try:
                 comms = self._expert_messages(case_id, str(task_id), budget_s)
@@ -2084,6 +2086,8 @@ class Follower:
         known = self.answered_reports()
         if not known:
             return [], True
+        if self.waited is not None:
+            return [], False  # the platform asked to wait in this poll: at the next one
         mark = self.store.settings.get(self._mark(_REPORT_MARK))
         ids = list(known)
         changed: list[str] = []

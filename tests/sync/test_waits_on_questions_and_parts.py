@@ -19,7 +19,9 @@ from sync.follow import THROTTLED_TRIES
 from tests.support.scripted_platform import (
     Reply,
     answer_each,
+    bundle,
     communication,
+    fhir,
     following,
     on_hold_with_a_question,
     scripted_platform,
@@ -226,3 +228,45 @@ def test_a_cancel_too_late_says_so_when_the_platform_asks_to_wait_on_the_questio
         ):
             cancel(store, client, case_id, budget_s=3.0)
     assert store.state(case_id) == CaseState.ON_HOLD
+
+
+def test_a_daily_read_back_of_the_tasks_answered_429_asks_nothing_more_in_the_poll(
+    store: Store, tmp_path: Path
+) -> None:
+    """The Tasks written last, read back once a day (their audit heads), answered 429: the questions and the
+    reports were then asked at once all the same."""
+    from tests.support.scripted_platform import send_to_sandbox
+
+    cases = send_to_sandbox(store, tmp_path / "sandbox", 3)
+    (done_case, done_task), *held = cases
+    with scripted_platform() as platform:
+        answer_each(platform, [(done_case, done_task)])
+        with following(store, platform) as engine:
+            engine.run_once()
+        assert store.state(done_case) == CaseState.ANSWERED
+        for case_id, task_id in held:
+            platform.tasks[task_id] = task(case_id, task_id, "on-hold")
+            platform.communications[task_id] = [communication(f"q-{task_id}", task_id, "Depuis quand ?")]
+        with following(store, platform) as engine:
+            engine.run_once()  # on hold, their questions read
+        for _case_id, task_id in held:
+            platform.communications[task_id].append(
+                {**communication(f"q2-{task_id}", task_id, "Et la taille ?"), "sent": "2026-11-21T11:00:00+01:00"}
+            )
+        store.settings.set("sync.witness_at", None)  # a day later: read back now
+
+        def hook(path: str, query: dict[str, list[str]]) -> Reply | None:
+            asked = ",".join(query.get("_id", [])).split(",")
+            if path.endswith("/Task") and asked == [done_task]:  # the read back
+                return _wait_reply()
+            if path.endswith("/Task"):  # the poll: the answered case's Task unchanged since the mark
+                return fhir(bundle([platform.tasks[t] for t in asked if t in platform.tasks and t != done_task]))
+            return None
+
+        platform.hooks.append(hook)
+        with following(store, platform) as engine:
+            before = len(platform.requests)
+            engine.run_once()
+            asked = platform.requests[before:]
+        refused = [n for n, r in enumerate(asked) if "/Task?" in r and f"_id={done_task}&" in r]
+        assert refused and refused[-1] == len(asked) - 1, asked  # nothing asked after the wait
