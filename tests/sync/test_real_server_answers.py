@@ -1,0 +1,100 @@
+"""Answers a real strict FHIR R4 server (HAPI, a vendor's) gives where our fixtures answer otherwise, checked
+against the client (R4 http.html, search.html): a create answered ``Prefer: return=minimal`` (201, no body, an
+absolute ``Location`` with ``_history``), a weak ``ETag`` as the only version, a search Bundle with ``include``
+and ``outcome`` entries, a ``Content-Type`` with its ``fhirVersion`` parameter, gzip, a redirect or a ``next``
+link to another host (never given the token), a proxy's HTML page answered 200."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from sync.auth import StaticToken
+from sync.client import ClientConfig, PlatformClient, TransientFault
+from tests.support.http import QuietHandler, serving
+
+FHIR_R4 = "application/fhir+json; fhirVersion=4.0"
+Canned = dict[str, tuple[int, dict[str, str], bytes]]
+
+
+@contextmanager
+def server(canned: Canned, seen: list[tuple[str, str | None]]) -> Iterator[str]:
+    class Handler(QuietHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _go(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.append((self.path, self.headers.get("Authorization")))
+            status, headers, body = canned.get(self.path.split("?")[0], (404, {}, b""))
+            self.answer(status, body, content_type=None, headers=headers)
+
+        do_GET = do_POST = do_PUT = _go
+
+    with serving(Handler) as base:
+        yield base
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document).encode()
+
+
+@pytest.fixture
+def other_host() -> Iterator[tuple[str, list[tuple[str, str | None]]]]:
+    seen: list[tuple[str, str | None]] = []
+    empty = _json({"resourceType": "Bundle", "type": "searchset", "entry": []})
+    canned: Canned = {"/fhir": (200, {"Content-Type": FHIR_R4}, empty)}
+    with server(canned, seen) as base:
+        yield base, seen
+
+
+def test_the_answers_of_a_strict_server_are_read_as_r4_lets_it_give_them(
+    other_host: tuple[str, list[tuple[str, str | None]]],
+) -> None:
+    elsewhere, seen_elsewhere = other_host
+    seen: list[tuple[str, str | None]] = []
+    canned: Canned = {}
+    with server(canned, seen) as root:
+        base = root + "/fhir"
+        canned["/fhir/Binary"] = (201, {"Location": f"{base}/Binary/b-1/_history/1", "ETag": 'W/"1"'}, b"")
+        canned["/fhir/Task/t-1"] = (200, {"Content-Type": FHIR_R4, "ETag": 'W/"3"'}, _json({"resourceType": "Task"}))
+        canned["/fhir/Task/t-gz"] = (
+            200,
+            {"Content-Type": FHIR_R4, "Content-Encoding": "gzip"},
+            gzip.compress(_json({"resourceType": "Task", "id": "t-gz"})),
+        )
+        canned["/fhir/Task"] = (
+            200,
+            {"Content-Type": FHIR_R4},
+            _json(
+                {
+                    "resourceType": "Bundle",
+                    "type": "searchset",
+                    "link": [{"relation": "next", "url": f"{elsewhere}/fhir?_getpages=p2"}],
+                    "entry": [
+                        {"resource": {"resourceType": "Task", "id": "a"}, "search": {"mode": "match"}},
+                        {"resource": {"resourceType": "Task", "id": "b"}, "search": {"mode": "include"}},
+                        {"resource": {"resourceType": "OperationOutcome", "issue": []}, "search": {"mode": "outcome"}},
+                    ],
+                }
+            ),
+        )
+        canned["/fhir/Task/moved"] = (302, {"Location": f"{elsewhere}/fhir/Task/moved"}, b"")
+        canned["/fhir/Task/portal"] = (200, {"Content-Type": "text/html"}, b"<html>Connexion au portail</html>")
+        with PlatformClient(ClientConfig(base), StaticToken("the-token")) as client:
+            assert client.create_binary(b"\xff\xd8 a photo", "image/jpeg") == "b-1"
+            assert client.read("Task", "t-1")["meta"] == {"versionId": "3"}
+            assert client.read("Task", "t-gz")["id"] == "t-gz"
+            found = client.search_pages("Task", {"_id": "a,b"})
+            assert [r["id"] for r in found.resources] == ["a"] and not found.complete  # next page elsewhere
+            for odd in ("moved", "portal"):
+                with pytest.raises(TransientFault) as fault:
+                    client.read("Task", odd)
+                assert fault.value.kind == "not_fhir"
+                assert fault.value.words.startswith("Réponse illisible (portail d'accès, proxy ou coupure)")
+    assert seen_elsewhere == []  # neither the redirect nor the next page went there: the token stays home
+    assert {token for _path, token in seen} == {"Bearer the-token"}
