@@ -86,9 +86,12 @@ class LiveCamera(QWidget):
                 cameras = [running, *others]
             if wanted not in listed:
                 wanted = running.id
-        self.choice.clear()
-        for camera in cameras:
-            self.choice.addItem(camera.name, camera.id)
+        shown = [(self.choice.itemText(i), self.choice.itemData(i)) for i in range(self.choice.count())]
+        if shown != [(camera.name, camera.id) for camera in cameras]:
+            # (The same cameras are not listed again: at each case opened, the list was laid out anew.)
+            self.choice.clear()
+            for camera in cameras:
+                self.choice.addItem(camera.name, camera.id)
         index = self.choice.findData(wanted)
         self.choice.setCurrentIndex(index if index >= 0 else 0)
 

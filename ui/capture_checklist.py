@@ -26,12 +26,24 @@ class ViewChecklist(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def show_views(self, case: Case) -> None:
-        """The views ``case``'s specialty expects, given its images and its single-eye reason."""
-        self.clear()
-        for entry in expected_views(case.specialty, case.images, case.single_eye_reason):
+        """The views ``case``'s specialty expects, given its images and its single-eye reason.
+
+        The lines already listed are rewritten in place (Qt leaves a line whose words and marks are the same
+        untouched): cleared and added again at each case opened, the list was laid out again, its lines
+        wrapped anew, after the page's first paint (issue 18.1)."""
+        entries = expected_views(case.specialty, case.images, case.single_eye_reason)
+        if len(entries) != self.count():
+            self.clear()
+            for _ in entries:
+                self.addItem(QListWidgetItem())
+        elif self.selectedItems():  # a line clicked under the case before is not carried over
+            self.clearSelection()
+        ground = self.palette().color(QPalette.ColorRole.Base)
+        for row, entry in enumerate(entries):
             # A retina field not required is advised by the screening (the checklist says so too).
             suffix = "" if entry.required else self.tr(" (conseillé)") if entry.eye else self.tr(" (facultatif)")
-            item = QListWidgetItem(f"{'✓' if entry.present else '✗'} {entry.label}{suffix}")
+            item = self.item(row)
+            item.setText(f"{'✓' if entry.present else '✗'} {entry.label}{suffix}")
             item.setData(Qt.ItemDataRole.UserRole, entry.present)
             item.setData(Qt.ItemDataRole.UserRole + 1, entry.key)
             item.setData(Qt.ItemDataRole.UserRole + 2, entry.required)
@@ -41,8 +53,7 @@ class ViewChecklist(QListWidget):
                 if entry.present
                 else (Qt.GlobalColor.darkRed if entry.required else Qt.GlobalColor.darkGray)
             )
-            item.setForeground(readable(QColor(colour), self.palette().color(QPalette.ColorRole.Base)))
-            self.addItem(item)
+            item.setForeground(readable(QColor(colour), ground))
         self._fit_height()
 
     def updateGeometries(self) -> None:

@@ -171,10 +171,16 @@ class ImageLabels(QGroupBox):
         """Retinographs are labelled by eye and field; photos by site and view."""
         self._retina = specialty == "ophthalmology"
         self._loading = True
-        self.view.clear()
-        self.view.addItem(self.tr("— à préciser —"), "")
-        for view in RETINA_VIEWS if self._retina else DERMATOLOGY_VIEWS:
-            self.view.addItem(view_name(view), view)
+        views = [("", self.tr("— à préciser —"))] + [
+            (view, view_name(view)) for view in (RETINA_VIEWS if self._retina else DERMATOLOGY_VIEWS)
+        ]
+        if [(self.view.itemData(i), self.view.itemText(i)) for i in range(self.view.count())] != views:
+            # (The same views are not listed again: at each case opened, the list was laid out anew.)
+            self.view.clear()
+            for view, name in views:
+                self.view.addItem(name, view)
+        else:
+            self.view.setCurrentIndex(0)  # as cleared: the image selected next says its own
         self.view_label.setText(self.tr("&Champ :") if self._retina else self.tr("&Vue :"))
         widget: QWidget
         for widget in (self.eye, self.eye_label):
