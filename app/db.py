@@ -909,7 +909,7 @@ def migrate(
             seal_left_snapshots(path, key)
     for number in range(current + 1, target + 1):
         step = steps[number - 1]
-        with transaction(conn):
+        with _upgrading_elsewhere_said(), transaction(conn):
             # Another process (two commands started at once) may have taken this step meanwhile.
             if schema_version(conn) >= number:
                 continue
@@ -930,6 +930,34 @@ def migrate(
     if snapshot is not None and key is None:
         scrub_snapshot(snapshot)
     return target
+
+
+@contextmanager
+def _upgrading_elsewhere_said() -> Iterator[None]:
+    """A migration step whose write lock another process holds said as such: that process is most likely
+    upgrading the same database (migration 25 holds the lock while it pads every photo, some 30 s per
+    5 GB), so « busy in another window » misled whoever started a command meanwhile (cron's ``sync``).
+    Nothing was done: the step's transaction never began."""
+    try:
+        yield
+    except StorageError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, sqlite3.OperationalError) and ("locked" in str(cause) or "busy" in str(cause)):
+            raise StorageError(M.tr("db.upgrading")) from exc
+        raise
+
+
+M.add(
+    {
+        "db.upgrading": {
+            "fr": "Teleavis met à jour ses données dans une autre fenêtre ou commande de Teleavis (quelques "
+            "minutes sur un poste qui garde beaucoup de photos) : réessayez quand elle aura fini. Rien n'a été "
+            "modifié.",
+            "en": "Teleavis is updating its data in another Teleavis window or command (a few minutes on a "
+            "workstation keeping many photos): try again once it is done. Nothing was changed.",
+        },
+    }
+)
 
 
 #: How a pre-migration snapshot sealed under the data key starts, and what it is sealed under.

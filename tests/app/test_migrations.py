@@ -276,3 +276,29 @@ def test_migration_21_indexes_the_audit_log_by_action(teleavis_home: Path) -> No
         assert schema_version(store.conn) == len(MIGRATIONS)
         indexes = {row[1] for row in store.conn.execute("PRAGMA index_list(audit)")}
         assert "audit_by_action" in indexes
+
+
+def test_a_command_started_while_another_upgrades_the_database_says_so_and_loses_nothing(teleavis_home: Path) -> None:
+    """Found from outside: migration 25 holds the database's write lock while it pads the photos (some 30 s
+    per 5 GB); a command started meanwhile (cron's ``sync --once``, a second window) gave up after 30 s with
+    « occupée par une autre fenêtre » — no window open, nothing said of an upgrade nor of how long."""
+    from app.errors import StorageError
+
+    teleavis_home.mkdir(parents=True)
+    db_path = teleavis_home / "teleavis.db"
+    first = connect(db_path)
+    assert migrate(first, db_path, MIGRATIONS[:1]) == 1
+    first.execute("BEGIN IMMEDIATE")  # the other process's migration, under way
+    second = connect(db_path)
+    second.execute("PRAGMA busy_timeout=100")
+    try:
+        with pytest.raises(StorageError) as refused:
+            migrate(second, db_path, MIGRATIONS[:2])
+        assert "met à jour" in refused.value.message
+        assert "quelques minutes" in refused.value.message and "Rien n'a été modifié" in refused.value.message
+        assert schema_version(second) == 1  # nothing done, nothing half-done
+        first.execute("ROLLBACK")
+        assert migrate(second, db_path, MIGRATIONS[:2]) == 2  # the next start goes on
+    finally:
+        second.close()
+        first.close()
