@@ -4,7 +4,8 @@ They go in a private folder of this user: ``teleavis-<uid>`` under ``$XDG_RUNTIM
 in memory, emptied at logout), else under ``/dev/shm`` (in memory), else the temp folder, used only
 when it is a real folder (not a link) owned by this user and closed to others (0700); otherwise a new
 private folder is made. Each file is created exclusively, without following a link, readable by this
-user only (0600), and deleted when Teleavis exits and, should it crash, at its next start.
+user only (0600), and deleted when Teleavis exits and, should it crash, at its next start, with the
+thumbnails a desktop made of it meanwhile (:func:`forget_thumbnails`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 import os
 import shutil
 import stat
+import sys
 import tempfile
 import threading
 import time
@@ -119,15 +121,48 @@ def _remember(path: Path) -> None:
             _registered = True
 
 
+#: Where the Thumbnail Managing Standard (freedesktop.org) keeps the thumbnails of each size, under
+#: ``$XDG_CACHE_HOME/thumbnails``; those a thumbnailer failed to make are under ``fail/<program>/``.
+_THUMBNAIL_SIZES = ("normal", "large", "x-large", "xx-large")
+
+
+def _thumbnail_cache() -> Path | None:
+    if os.name != "posix" or sys.platform == "darwin":
+        return None
+    cache = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(cache) if os.path.isabs(cache) else Path.home() / ".cache"  # (relative: ignored, as the standard says)
+    return base / "thumbnails"
+
+
+def forget_thumbnails(path: Path) -> None:
+    """Delete the thumbnails a desktop made of ``path``. Found from outside: a file manager's « Recent »
+    view, or the viewer itself, thumbnails the expert's report while it is open; its first page, the
+    patient's name in the header, stayed in ``~/.cache/thumbnails`` for months after the file was gone.
+    They are named by the MD5 of the file's URI."""
+    import hashlib
+
+    cache = _thumbnail_cache()
+    if cache is None:
+        return
+    name = hashlib.md5(path.absolute().as_uri().encode(), usedforsecurity=False).hexdigest() + ".png"
+    folders = [cache / size for size in _THUMBNAIL_SIZES]
+    with contextlib.suppress(OSError):
+        folders += [entry for entry in (cache / "fail").iterdir() if entry.is_dir()]
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            (folder / name).unlink(missing_ok=True)
+
+
 def remove(path: Path) -> None:
-    """Delete ``path``; one that cannot be deleted now (held open by a viewer, on Windows) stays
-    remembered, to be deleted at the next lock, at exit or at the next start."""
+    """Delete ``path`` (and its thumbnails); one that cannot be deleted now (held open by a viewer, on
+    Windows) stays remembered, to be deleted at the next lock, at exit or at the next start."""
     try:
         path.unlink()
     except FileNotFoundError:
         pass
     except OSError:
         return
+    forget_thumbnails(path)
     with _lock:
         _written.discard(path)
 
@@ -176,6 +211,7 @@ def purge_leftovers(older_than_s: float | None = None) -> int:
                         shutil.rmtree(entry)
                     else:
                         entry.unlink()
+                        forget_thumbnails(entry)
                     removed += 1
                 except OSError:
                     log.warning("a leftover opened file could not be deleted")

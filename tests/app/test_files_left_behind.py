@@ -204,3 +204,51 @@ def test_an_export_killed_as_it_writes_leaves_nothing_of_the_patient(teleavis_ho
         assert child.returncode == -9, child.stderr.decode()
         assert [p.name for p in out.iterdir()] == ["ancien.pdf"]
         assert (out / "ancien.pdf").read_bytes() == b"an older export"
+
+
+def _thumbnails(cache: Path, target: Path) -> list[Path]:
+    """Thumbnails of ``target`` where a desktop's thumbnailer puts them (freedesktop Thumbnail Managing
+    Standard: ``$XDG_CACHE_HOME/thumbnails/<size>/`` or ``fail/<program>/``, named by the MD5 of its URI)."""
+    import hashlib
+
+    name = hashlib.md5(target.as_uri().encode(), usedforsecurity=False).hexdigest() + ".png"
+    made = []
+    for folder in ("normal", "large", "x-large", "fail/gnome-thumbnail-factory"):
+        (cache / "thumbnails" / folder).mkdir(parents=True, exist_ok=True)
+        made.append(cache / "thumbnails" / folder / name)
+        made[-1].write_bytes(b"\x89PNG the first page: the patient's name, the expert's words")
+    return made
+
+
+def test_the_thumbnails_a_desktop_made_of_an_opened_report_go_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found from outside: the expert's report opened in the system's viewer is deleted at the next lock,
+    at exit or at the next start, but a file manager's « Recent » view (or the viewer itself) had made a
+    thumbnail of its first page, the patient's name in its header, kept in ~/.cache/thumbnails for months
+    after the file was gone."""
+    import tempfile
+
+    from app import private_files
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(private_files, "MEMORY_FOLDER", tmp_path / "no-shared-memory")
+    base = tmp_path / "tmp"
+    base.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(base))
+
+    closed = private_files.write_private("reponse-1234abcd.pdf", b"%PDF-1.7 ZORGLUBIEN")
+    others = _thumbnails(cache, tmp_path / "a-photo-of-the-users-own.jpg")
+    thumbs = _thumbnails(cache, closed)
+    private_files.remove(closed)  # (the lock, or the exit)
+    assert not closed.exists()
+    assert [t for t in thumbs if t.exists()] == []
+    assert all(t.exists() for t in others)  # what is not ours is left alone
+
+    left = private_files.write_private("reponse-5678abcd.pdf", b"%PDF-1.7 ZORGLUBIEN")
+    thumbs = _thumbnails(cache, left)
+    private_files._written.discard(left)  # a crash: the next start finds it
+    assert private_files.purge_leftovers() == 1
+    assert [t for t in thumbs if t.exists()] == []
