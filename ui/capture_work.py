@@ -194,6 +194,10 @@ def import_file(
             path.unlink()
         except OSError:
             log.warning("an imported file could not be removed from the device folder")
+        else:
+            from app.private_files import forget_thumbnails
+
+            forget_thumbnails(path)  # (a file manager's, of the patient's photo)
     return kept
 
 

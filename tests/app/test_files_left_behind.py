@@ -252,3 +252,36 @@ def test_the_thumbnails_a_desktop_made_of_an_opened_report_go_with_it(
     private_files._written.discard(left)  # a crash: the next start finds it
     assert private_files.purge_leftovers() == 1
     assert [t for t in thumbs if t.exists()] == []
+
+
+def test_a_photo_taken_from_the_device_folder_and_deleted_there_leaves_no_thumbnail(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same for a photo imported from the device's folder with « delete the originals » on: the file
+    went, but the thumbnail a file manager made while showing that folder (the patient's skin, eye or
+    face) stayed in ~/.cache/thumbnails, outside of everything Teleavis seals."""
+    from app.model import Patient
+    from tests.support.images import jpeg_bytes, skin_photo
+    from ui.capture_work import Labels, import_file
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    folder = tmp_path / "export-appareil"
+    folder.mkdir()
+    photo = folder / "IMG0001.jpg"
+    photo.write_bytes(jpeg_bytes(skin_photo(1600, 1200, seed=3), quality=92))
+    thumbs = _thumbnails(cache, photo)
+    case_id = make_case(store, queue=False)
+    case = store.get_case(case_id)
+    import_file(
+        store,
+        case_id,
+        photo,
+        specialty=case.specialty,
+        patient=case.patient or Patient(),
+        labels=Labels(),
+        remove_after=True,
+        follow_links=False,
+    )
+    assert not photo.exists()
+    assert [t for t in thumbs if t.exists()] == []
