@@ -932,6 +932,32 @@ def migrate(
     return target
 
 
+#: How long :func:`forget_removed` waits for the readers of other connections.
+CHECKPOINT_WAIT_MS = 3000
+
+
+def forget_removed(conn: sqlite3.Connection) -> bool:
+    """After a case was removed (a draft deleted, a case purged by retention): the database's files emptied
+    of it. ``secure_delete`` zeroes what a delete frees in the page SQLite writes next, but with a WAL that
+    page goes to the WAL, and the earlier frames holding the row whole stay there (the WAL is written over
+    from its start after a checkpoint, never truncated) and in the main file until the next checkpoint:
+    found from outside, a deleted draft's sealed identity (openable with the data key) stayed on disk.
+    A checkpoint that truncates the WAL puts the zeroed pages in the main file and empties the WAL. It
+    waits for readers of other connections a few seconds at most (the window may have asked: not the
+    30 s of a write); ``False`` when one kept it from finishing (the next removal or migration tries again)."""
+    try:
+        conn.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+        try:
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            conn.execute("PRAGMA busy_timeout=30000")
+    except sqlite3.Error:
+        busy = 1
+    if busy:
+        log.warning("the database could not be checkpointed after a removal: the WAL keeps its old pages for now")
+    return not busy
+
+
 @contextmanager
 def _upgrading_elsewhere_said() -> Iterator[None]:
     """A migration step whose write lock another process holds said as such: that process is most likely

@@ -19,7 +19,7 @@ import sqlite3
 
 from app import audit, reply_drafts
 from app import messages as M
-from app.db import transaction
+from app.db import forget_removed, transaction
 from app.errors import InvalidTransition, NotFound, StorageError
 from app.model import CaseState
 from app.store import Store
@@ -128,5 +128,6 @@ def delete_draft(store: Store, case_id: str, *, actor: str | None = None) -> int
         blobs = remove_case(store, conn, case_id)
         audit.append(conn, store.key, "deleted", case_id, detail=f"draft, {images} image(s)", actor=actor)
     remove_files(store, case_id, blobs)
+    forget_removed(store.conn)
     log.info("draft %s deleted with %d image(s)", case_id, images)
     return images

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from app import audit
-from app.db import transaction
+from app.db import forget_removed, transaction
 from app.deletion import remove_case, remove_files
 from app.errors import StorageError
 from app.model import CaseState, utc_now
@@ -141,6 +141,7 @@ def run_retention(
         from app.store import remove_leftovers
 
         remove_leftovers(store.data_dir, snapshots_older_than_s=0.0)
+        forget_removed(store.conn)  # (and the database's own files: the WAL keeps the rows whole)
     if not dry_run:
         # The files a crash left behind a committed purge (or an import, an answer) belong to no case:
         # they go at the next run, not never (older than an hour: none is being written now).

@@ -196,3 +196,25 @@ def test_whether_a_draft_may_be_deleted_is_asked_without_reading_the_whole_audit
         witness = audit.current_witness(store.conn, store.key)
         assert witness is not None
         assert _full_reads_of_the_audit_log(store, lambda: audit.check_witness(store.conn, store.key, [witness])) == []
+
+
+def _on_disk(store: Store) -> bytes:
+    folder = store.data_dir
+    return b"".join(p.read_bytes() for p in sorted(folder.glob("teleavis.db*")) if p.is_file())
+
+
+def test_a_deleted_draft_leaves_nothing_of_itself_in_the_database_files(teleavis_home: Path) -> None:
+    """Found from outside: a draft deleted (made for the wrong patient) was gone from the tables, but its
+    row stayed whole in the database's files: in the WAL's earlier frames, which SQLite overwrites only
+    when it comes round to them again (never truncated), and in the main file until the next checkpoint.
+    Its sealed identity opens with the data key for whoever copies the folder. The files are emptied of it
+    as the deletion ends."""
+    with Store.open(teleavis_home) as store:
+        store.create_case(make_case("DUPONT", "Anne"), [new_image(5)])
+        gone = store.create_case(make_case("ZORGLUBIEN", "Hortensia"), [new_image(6)])
+        content = store.conn.execute("SELECT content FROM cases WHERE id=?", (gone,)).fetchone()[0]
+        sealed_list = store.conn.execute("SELECT images_seal FROM cases WHERE id=?", (gone,)).fetchone()[0]
+        assert bytes(content)[:64] in _on_disk(store)
+        delete_draft(store, gone)
+        held = _on_disk(store)  # (its id stays, in the audit log's « deleted » entry)
+        assert bytes(content)[:64] not in held and bytes(sealed_list)[:64] not in held

@@ -225,3 +225,22 @@ def test_a_run_stands_when_the_files_of_no_case_cannot_be_looked_for(
 
     monkeypatch.setattr(store, "collect_orphans", altered)
     assert run_retention(store, years_before(T0 + timedelta(days=91), -20)).purged == [case_id]
+
+
+def test_a_purged_case_leaves_nothing_of_itself_in_the_database_files(store: Store, clock: Clock) -> None:
+    """Found from outside: a case purged after its legal period was gone from the tables, but its rows
+    (the sealed identity, question and answer) stayed whole in the WAL's earlier frames and in the main
+    file until SQLite's next checkpoint: recoverable with the data key, years after it had to go."""
+    gone = make_case(store, images=1)
+    answer(store, gone)
+    store.mark_read(gone)
+    sealed = [
+        bytes(value)[:64]
+        for value in store.conn.execute("SELECT content, answer, images_seal FROM cases WHERE id=?", (gone,)).fetchone()
+    ]
+    on_disk = lambda: b"".join(p.read_bytes() for p in sorted(store.data_dir.glob("teleavis.db*")) if p.is_file())  # noqa: E731
+    assert all(value in on_disk() for value in sealed)
+    run_retention(store, T0 + timedelta(days=90, minutes=1))
+    assert run_retention(store, years_before(T0 + timedelta(days=1), -20)).purged == [gone]
+    held = on_disk()
+    assert [value for value in sealed if value in held] == []
